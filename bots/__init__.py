@@ -1,0 +1,1 @@
+"""Platform adapters: WeChat official account, Telegram and the local web chat."""

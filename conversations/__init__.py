@@ -1,0 +1,1 @@
+"""Channel-neutral conversation state machines, one module per flow."""

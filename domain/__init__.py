@@ -1,0 +1,1 @@
+"""Pure business rules of daojia: no I/O, no frameworks, no clock."""

@@ -1,0 +1,69 @@
+"""The cancellation policy: how much of what was paid is kept as a fee."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from domain.lifecycle import Action, ActorKind, OrderStatus, next_status
+from domain.money import apply_rate, format_yuan
+from domain.rules import CancellationRules
+from domain.text import Text
+
+AFTER_ARRIVAL = frozenset({OrderStatus.ARRIVED})
+
+
+@dataclass(frozen=True, slots=True)
+class CancellationTerms:
+    fee_cents: int
+    refund_cents: int
+    reason: Text
+
+
+def cancellation_terms(
+    *,
+    status: OrderStatus,
+    paid_cents: int,
+    deposit_cents: int,
+    start_at: datetime,
+    now: datetime,
+    rules: CancellationRules,
+    actor: ActorKind = ActorKind.CUSTOMER,
+) -> CancellationTerms:
+    """What cancelling now would cost. Raises if the order cannot be cancelled by ``actor``.
+
+    The fee is a share of what was paid: nothing ≥ ``free_before_hours`` before the start,
+    ``fee_bp`` down to ``late_before_hours``, ``late_fee_bp`` after that; once the worker has
+    arrived the deposit is kept in any case.
+    """
+    next_status(status, Action.CANCEL, actor)
+    if paid_cents <= 0:
+        return CancellationTerms(0, 0, Text("未支付,直接取消", "not paid, cancelled at no cost"))
+    before = start_at - now
+    if before >= timedelta(hours=rules.free_before_hours):
+        fee = 0
+        reason = Text(
+            f"距开始 ≥ {rules.free_before_hours} 小时,全额退款",
+            f"{rules.free_before_hours} h or more before the start: full refund",
+        )
+    elif before >= timedelta(hours=rules.late_before_hours):
+        fee = apply_rate(paid_cents, rules.fee_bp)
+        reason = Text(
+            f"距开始不足 {rules.free_before_hours} 小时,收取 {rules.fee_bp // 100}% 费用",
+            f"less than {rules.free_before_hours} h before the start: {rules.fee_bp // 100}% fee",
+        )
+    else:
+        fee = apply_rate(paid_cents, rules.late_fee_bp)
+        reason = Text(
+            f"距开始不足 {rules.late_before_hours} 小时,收取 {rules.late_fee_bp // 100}% 费用",
+            f"less than {rules.late_before_hours} h before the start: "
+            f"{rules.late_fee_bp // 100}% fee",
+        )
+    if status in AFTER_ARRIVAL and rules.keep_deposit_after_arrival and deposit_cents > fee:
+        fee = deposit_cents
+        reason = Text(
+            f"师傅已上门,定金 {format_yuan(deposit_cents)} 不退",
+            f"the worker has arrived: the deposit of {format_yuan(deposit_cents)} is not refunded",
+        )
+    fee = min(fee, paid_cents)
+    return CancellationTerms(fee, paid_cents - fee, reason)

@@ -1,0 +1,195 @@
+"""The service catalog: category → service item → options, plus bundles.
+
+Built by the catalog loader (store/catalog_file.py) after schema validation; ``Catalog`` then
+checks what a schema cannot (unique ids, bundles naming real items).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from domain.errors import CatalogError, QuoteError
+from domain.text import Text
+
+
+class Unit(StrEnum):
+    HOUR = "hour"
+    VISIT = "visit"
+    SQM = "sqm"
+    DAY = "day"
+
+
+UNIT_TEXT = {
+    Unit.HOUR: Text("小时", "hour"),
+    Unit.VISIT: Text("次", "visit"),
+    Unit.SQM: Text("平方米", "m²"),
+    Unit.DAY: Text("天", "day"),
+}
+
+
+class Consumables(StrEnum):
+    INCLUDED = "included"
+    BRING_OWN = "bring_own"
+
+
+class PaymentMode(StrEnum):
+    FULL = "full"
+    DEPOSIT = "deposit"
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """An add-on the customer may pick (e.g. fridge inside cleaning)."""
+
+    id: str
+    name: Text
+    price_cents: int
+    per_unit: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A bookable service item."""
+
+    id: str
+    name: Text
+    description: Text
+    acceptance: Text
+    unit: Unit
+    unit_price_cents: int
+    min_quantity: int
+    max_quantity: int
+    minutes_per_unit: int
+    skill: str
+    consumables: Consumables = Consumables.INCLUDED
+    included_area_sqm: int | None = None
+    certificate: str | None = None
+    high_altitude: bool = False
+    options: tuple[Option, ...] = ()
+    payment_mode: PaymentMode = PaymentMode.FULL
+    deposit_bp: int = 0
+    category_id: str = ""
+
+    def option(self, option_id: str) -> Option:
+        """The option with this id, or a QuoteError naming it."""
+        for opt in self.options:
+            if opt.id == option_id:
+                return opt
+        raise QuoteError(f"{self.id} has no option {option_id!r}")
+
+    def check_quantity(self, quantity: int) -> None:
+        """Refuse a quantity outside the item's range."""
+        if not self.min_quantity <= quantity <= self.max_quantity:
+            raise QuoteError(
+                f"quantity for {self.id} must be {self.min_quantity}–{self.max_quantity}"
+                f" {self.unit}, not {quantity}"
+            )
+
+    def duration_minutes(self, quantity: int) -> int:
+        """Estimated time on site for ``quantity`` units."""
+        return self.minutes_per_unit * quantity
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    id: str
+    name: Text
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Bundle:
+    """A named combination of items sold at a discount (``price_bp`` of their price)."""
+
+    id: str
+    name: Text
+    item_ids: tuple[str, ...]
+    price_bp: int
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The whole catalog, indexed by id."""
+
+    categories: tuple[Category, ...]
+    bundles: tuple[Bundle, ...] = ()
+    currency: str = "CNY"
+    _items: dict[str, Item] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        items: dict[str, Item] = {}
+        seen_categories: set[str] = set()
+        for ci, cat in enumerate(self.categories):
+            if cat.id in seen_categories:
+                raise CatalogError(f"categories[{ci}].id", f"duplicate category id {cat.id!r}")
+            seen_categories.add(cat.id)
+            if not cat.items:
+                raise CatalogError(f"categories[{ci}].items", "a category needs at least one item")
+            for ii, item in enumerate(cat.items):
+                path = f"categories[{ci}].items[{ii}]"
+                if item.id in items:
+                    raise CatalogError(f"{path}.id", f"duplicate item id {item.id!r}")
+                _check_item(path, item)
+                items[item.id] = item
+        for bi, bundle in enumerate(self.bundles):
+            for ref in bundle.item_ids:
+                if ref not in items:
+                    raise CatalogError(f"bundles[{bi}].items", f"unknown item {ref!r}")
+            if len(set(bundle.item_ids)) < 2:
+                raise CatalogError(f"bundles[{bi}].items", "a bundle needs two different items")
+        object.__setattr__(self, "_items", items)
+
+    def item(self, item_id: str) -> Item:
+        """The item with this id; QuoteError when there is none."""
+        try:
+            return self._items[item_id]
+        except KeyError:
+            raise QuoteError(f"no service item {item_id!r}") from None
+
+    def category(self, category_id: str) -> Category:
+        for cat in self.categories:
+            if cat.id == category_id:
+                return cat
+        raise QuoteError(f"no category {category_id!r}")
+
+    def bundle(self, bundle_id: str) -> Bundle:
+        for bundle in self.bundles:
+            if bundle.id == bundle_id:
+                return bundle
+        raise QuoteError(f"no bundle {bundle_id!r}")
+
+    def items(self) -> Iterator[Item]:
+        yield from self._items.values()
+
+    def with_price(self, item_id: str, unit_price_cents: int) -> Catalog:
+        """A copy of the catalog with one item's unit price changed."""
+        self.item(item_id)
+        if unit_price_cents < 0:
+            raise QuoteError("a price cannot be negative")
+        categories = tuple(
+            replace(
+                cat,
+                items=tuple(
+                    replace(it, unit_price_cents=unit_price_cents) if it.id == item_id else it
+                    for it in cat.items
+                ),
+            )
+            for cat in self.categories
+        )
+        return Catalog(categories, self.bundles, self.currency)
+
+
+def _check_item(path: str, item: Item) -> None:
+    if item.min_quantity > item.max_quantity:
+        raise CatalogError(f"{path}.max_quantity", "must not be below min_quantity")
+    if item.included_area_sqm is not None and item.unit == Unit.SQM:
+        raise CatalogError(
+            f"{path}.included_area_sqm", "an item priced per m² cannot include area"
+        )
+    if item.payment_mode == PaymentMode.DEPOSIT and not 0 < item.deposit_bp < 10_000:
+        raise CatalogError(f"{path}.deposit_percent", "a deposit must be between 0% and 100%")
+    option_ids = [opt.id for opt in item.options]
+    if len(option_ids) != len(set(option_ids)):
+        raise CatalogError(f"{path}.options", "duplicate option id")

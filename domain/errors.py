@@ -1,0 +1,28 @@
+"""Errors the domain raises; conversations turn them into replies, webhooks into 4xx."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A business rule refused the request. ``str(err)`` is safe to show to the person."""
+
+
+class CatalogError(DomainError):
+    """The catalog file is invalid; ``path`` names the bad field (``categories[0].items[1]``)."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}" if path else message)
+        self.path = path
+        self.message = message
+
+
+class QuoteError(DomainError):
+    """A booking cannot be priced as asked (quantity out of range, unknown option, …)."""
+
+
+class InvalidTransition(DomainError):
+    """The order cannot move that way from its current status."""
+
+
+class NotPermitted(DomainError):
+    """The actor may not do this (wrong role, not their order)."""

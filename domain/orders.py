@@ -1,0 +1,137 @@
+"""The order aggregate: its quote, its status and the timeline of every transition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NewType
+
+from domain.errors import DomainError
+from domain.lifecycle import Action, ActorKind, OrderStatus, next_status
+from domain.pricing import Quote, QuoteLine, Selection
+
+OrderId = NewType("OrderId", int)
+OrderNumber = NewType("OrderNumber", int)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who did something: a customer or worker id, an admin identity, or a system job."""
+
+    kind: ActorKind
+    id: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.kind.value}:{self.id}" if self.id else self.kind.value
+
+
+SYSTEM = Actor(ActorKind.SYSTEM, "daojia")
+
+
+@dataclass(frozen=True, slots=True)
+class OrderEvent:
+    """One line of the order's timeline."""
+
+    from_status: OrderStatus | None
+    to_status: OrderStatus
+    action: Action | None
+    actor: Actor
+    at: datetime
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChanged:
+    """Domain event: an order moved (handlers notify people, settle money, …)."""
+
+    order_number: int
+    from_status: OrderStatus
+    to_status: OrderStatus
+    action: Action
+    actor: Actor
+    at: datetime
+
+
+@dataclass
+class Order:
+    number: OrderNumber
+    customer_id: int
+    selections: tuple[Selection, ...]
+    start_at: datetime
+    lines: tuple[QuoteLine, ...]
+    total_cents: int
+    deposit_cents: int
+    created_at: datetime
+    channel: str
+    lang: str = "zh"
+    address_id: int | None = None
+    asap: bool = False
+    notes: str = ""
+    bundle_id: str | None = None
+    coupon_code: str | None = None
+    points_used: int = 0
+    duration_minutes: int = 0
+    status: OrderStatus = OrderStatus.QUOTED
+    paid_cents: int = 0
+    refunded_cents: int = 0
+    worker_id: int | None = None
+    preferred_worker_id: int | None = None
+    id: OrderId | None = None
+    version: int = 0
+    timeline: list[OrderEvent] = field(default_factory=list)
+    events: list[StatusChanged] = field(default_factory=list, repr=False)
+
+    @classmethod
+    def from_quote(
+        cls,
+        *,
+        number: int,
+        customer_id: int,
+        selections: tuple[Selection, ...],
+        quote: Quote,
+        start_at: datetime,
+        created_at: datetime,
+        channel: str,
+        actor: Actor,
+        **details: object,
+    ) -> Order:
+        """A new order in status ``quoted``, its timeline opened by ``actor``."""
+        if start_at.tzinfo is None or created_at.tzinfo is None:
+            raise DomainError("order times must carry a timezone")
+        order = cls(
+            number=OrderNumber(number),
+            customer_id=customer_id,
+            selections=selections,
+            start_at=start_at,
+            lines=quote.lines,
+            total_cents=quote.total_cents,
+            deposit_cents=quote.deposit_cents,
+            created_at=created_at,
+            channel=channel,
+            coupon_code=quote.coupon_code,
+            points_used=quote.points_used,
+            duration_minutes=quote.duration_minutes,
+            **details,  # type: ignore[arg-type]
+        )
+        order.timeline.append(OrderEvent(None, OrderStatus.QUOTED, None, actor, created_at))
+        return order
+
+    @property
+    def label(self) -> str:
+        """The short number people see and type: ``#240117``."""
+        return f"#{self.number}"
+
+    @property
+    def item_id(self) -> str:
+        return self.selections[0].item_id
+
+    def apply(self, action: Action, actor: Actor, at: datetime, note: str = "") -> OrderEvent:
+        """Move the order by ``action``; refuses illegal moves and records the timeline."""
+        if at.tzinfo is None:
+            raise DomainError("event time must carry a timezone")
+        target = next_status(self.status, action, actor.kind)
+        event = OrderEvent(self.status, target, action, actor, at, note)
+        self.timeline.append(event)
+        self.events.append(StatusChanged(self.number, self.status, target, action, actor, at))
+        self.status = target
+        return event

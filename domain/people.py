@@ -1,0 +1,101 @@
+"""Customers, workers, their addresses and their chat identities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import NewType
+
+from domain.rules import WorkerLevel
+
+CustomerId = NewType("CustomerId", int)
+WorkerId = NewType("WorkerId", int)
+
+
+class Channel(StrEnum):
+    TELEGRAM = "telegram"
+    WECHAT = "wechat"
+    WEB = "web"
+
+
+class WorkerStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SUSPENDED = "suspended"
+
+
+@dataclass(frozen=True, slots=True)
+class GeoPoint:
+    lat: float
+    lon: float
+
+
+@dataclass
+class Customer:
+    created_at: datetime
+    name: str = ""
+    phone: str = ""
+    lang: str = "zh"
+    points: int = 0
+    referral_code: str = ""
+    referred_by: int | None = None
+    id: CustomerId | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Certificate:
+    """A worker's document: ``kind`` is e.g. ``id_card``, ``health``, ``maternity_nurse``."""
+
+    kind: str
+    file_ref: str = ""
+    expires_on: date | None = None
+    verified: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceArea:
+    """Where a worker takes jobs: a centre and radius, and/or named districts."""
+
+    center: GeoPoint | None = None
+    radius_m: int = 0
+    districts: tuple[str, ...] = ()
+
+
+@dataclass
+class Worker:
+    name: str
+    phone: str
+    created_at: datetime
+    skills: tuple[str, ...] = ()
+    certificates: tuple[Certificate, ...] = ()
+    area: ServiceArea = field(default_factory=ServiceArea)
+    status: WorkerStatus = WorkerStatus.PENDING
+    online: bool = False
+    level: WorkerLevel = WorkerLevel.B
+    rating_x100: int = 500
+    daily_cap: int = 4
+    lang: str = "zh"
+    id: WorkerId | None = None
+
+
+@dataclass
+class Address:
+    customer_id: int
+    text: str
+    contact_name: str = ""
+    phone: str = ""
+    location: GeoPoint | None = None
+    district: str = ""
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """A person's account on one channel (Telegram user id, WeChat openid, web session)."""
+
+    channel: Channel
+    channel_user_id: str
+    customer_id: int | None = None
+    worker_id: int | None = None

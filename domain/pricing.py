@@ -1,0 +1,356 @@
+"""The itemised quote: every rule of DESIGN §4 pricing, one line per rule that applies.
+
+Steps, in this fixed order (each percentage rounded half up to the fen, see ``money``):
+
+1. per item: base = unit price × quantity; options; over-area surcharge per *started* block
+   beyond the included area; high-altitude work.                      → service subtotal S
+2. night service (start in the night window, business time): + S × night rate
+3. bundle: − (bundled items' service value − that value × bundle price rate)
+4. prepaid card (covers one item's base line) and free hours bought with points
+5. member discount on the running total
+6. transport subsidy: per started km beyond the free distance (never discounted)
+7. one coupon (threshold checked on the running total), 8. first-order discount,
+9. points as cash (whole yuan only).
+Every deduction is capped at the running total, so the total is never below zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from domain.catalog import UNIT_TEXT, Catalog, Item, PaymentMode, Unit
+from domain.errors import QuoteError
+from domain.money import FULL, apply_rate, format_yuan
+from domain.rules import MemberLevel, PricingRules, Rules
+from domain.text import Text
+
+
+class LineKind(StrEnum):
+    BASE = "base"
+    OPTION = "option"
+    OVER_AREA = "over_area"
+    HIGH_ALTITUDE = "high_altitude"
+    NIGHT = "night"
+    BUNDLE = "bundle"
+    PREPAID = "prepaid"
+    FREE_HOURS = "free_hours"
+    MEMBER = "member"
+    TRANSPORT = "transport"
+    COUPON = "coupon"
+    FIRST_ORDER = "first_order"
+    POINTS = "points"
+
+
+class CouponKind(StrEnum):
+    FIXED = "fixed"
+    PERCENT = "percent"
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteLine:
+    kind: LineKind
+    label: Text
+    amount_cents: int
+    item_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """One item as the customer chose it."""
+
+    item_id: str
+    quantity: int
+    area_sqm: int | None = None
+    option_ids: tuple[str, ...] = ()
+    high_altitude: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CouponTerms:
+    """What a coupon takes off; validity and ownership are checked before pricing."""
+
+    code: str
+    kind: CouponKind
+    amount_cents: int = 0
+    off_bp: int = 0
+    threshold_cents: int = 0
+    max_off_cents: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PrepaidCard:
+    """A visit card (e.g. 12 visits + 2 free) for some items."""
+
+    card_id: int
+    item_ids: tuple[str, ...]
+    visits_left: int
+
+
+@dataclass(frozen=True)
+class QuoteRequest:
+    selections: tuple[Selection, ...]
+    start_at: datetime
+    bundle_id: str | None = None
+    transport_distance_m: int = 0
+    member_level: MemberLevel = MemberLevel.REGULAR
+    coupon: CouponTerms | None = None
+    first_order: bool = False
+    points: int = 0
+    free_hours: int = 0
+    prepaid: PrepaidCard | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    lines: tuple[QuoteLine, ...]
+    total_cents: int
+    deposit_cents: int
+    points_used: int = 0
+    visits_used: int = 0
+    duration_minutes: int = 0
+    coupon_code: str | None = None
+    extras: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def balance_cents(self) -> int:
+        """What is due after the deposit (0 for full prepay)."""
+        return self.total_cents - self.deposit_cents
+
+
+def is_night(start_at: datetime, rules: PricingRules, tz: ZoneInfo) -> bool:
+    """True when the start time falls in the night window, in business time."""
+    if start_at.tzinfo is None:
+        raise QuoteError("start time must carry a timezone")
+    local = start_at.astimezone(tz).time()
+    if rules.night_start <= rules.night_end:
+        return rules.night_start <= local < rules.night_end
+    return local >= rules.night_start or local < rules.night_end
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.lines: list[QuoteLine] = []
+
+    @property
+    def total(self) -> int:
+        return sum(line.amount_cents for line in self.lines)
+
+    def add(self, kind: LineKind, label: Text, cents: int, item_id: str | None = None) -> None:
+        if cents:
+            self.lines.append(QuoteLine(kind, label, cents, item_id))
+
+    def deduct(self, kind: LineKind, label: Text, cents: int) -> int:
+        """Add a deduction capped at the running total; return what was deducted."""
+        applied = min(cents, self.total)
+        self.add(kind, label, -applied)
+        return applied
+
+
+def quote(catalog: Catalog, rules: Rules, req: QuoteRequest) -> Quote:
+    """Price a booking. Raises QuoteError when the request does not fit the catalog."""
+    if not req.selections:
+        raise QuoteError("nothing to price")
+    pr = rules.pricing
+    b = _Builder()
+    values: dict[str, int] = {}
+    items: list[Item] = []
+    minutes = 0
+    for sel in req.selections:
+        item = catalog.item(sel.item_id)
+        items.append(item)
+        values[item.id] = _service_lines(b, item, sel, pr)
+        minutes += item.duration_minutes(sel.quantity)
+    subtotal = b.total
+
+    if is_night(req.start_at, pr, ZoneInfo(rules.timezone)):
+        pct = _pct(pr.night_surcharge_bp)
+        b.add(
+            LineKind.NIGHT,
+            Text(f"夜间服务 +{pct}", f"Night service +{pct}"),
+            apply_rate(subtotal, pr.night_surcharge_bp),
+        )
+
+    if req.bundle_id is not None:
+        bundle = catalog.bundle(req.bundle_id)
+        missing = set(bundle.item_ids) - set(values)
+        if missing:
+            raise QuoteError(f"bundle {bundle.id} also needs {', '.join(sorted(missing))}")
+        value = sum(values[i] for i in bundle.item_ids)
+        off = value - apply_rate(value, bundle.price_bp)
+        b.deduct(
+            LineKind.BUNDLE, Text(f"套餐优惠:{bundle.name.zh}", f"Bundle: {bundle.name.en}"), off
+        )
+
+    visits_used = _prepaid(b, catalog, req)
+    points_used = _free_hours(b, items, req, pr)
+
+    member_bp = pr.member_price_bp.get(req.member_level, FULL)
+    if member_bp < FULL:
+        running = b.total
+        pct = _pct(FULL - member_bp)
+        b.deduct(
+            LineKind.MEMBER,
+            Text(f"会员折扣 -{pct}", f"Member discount -{pct}"),
+            running - apply_rate(running, member_bp),
+        )
+
+    beyond_m = req.transport_distance_m - pr.transport_free_km * 1000
+    if beyond_m > 0:
+        km = -(-beyond_m // 1000)
+        b.add(
+            LineKind.TRANSPORT,
+            Text(f"交通补贴 {km} 公里", f"Transport subsidy {km} km"),
+            km * pr.transport_cents_per_km,
+        )
+
+    if req.coupon is not None:
+        _coupon(b, req.coupon)
+    if req.first_order:
+        b.deduct(
+            LineKind.FIRST_ORDER,
+            Text("新客首单立减", "First order discount"),
+            pr.first_order_discount_cents,
+        )
+    points_used += _points_cash(b, req.points - points_used, pr)
+
+    total = b.total
+    deposit = 0
+    deposit_items = [it for it in items if it.payment_mode == PaymentMode.DEPOSIT]
+    if deposit_items:
+        deposit = apply_rate(total, max(it.deposit_bp for it in deposit_items))
+    return Quote(
+        lines=tuple(b.lines),
+        total_cents=total,
+        deposit_cents=deposit,
+        points_used=points_used,
+        visits_used=visits_used,
+        duration_minutes=minutes,
+        coupon_code=req.coupon.code if req.coupon else None,
+    )
+
+
+def _service_lines(b: _Builder, item: Item, sel: Selection, pr: PricingRules) -> int:
+    item.check_quantity(sel.quantity)
+    start = b.total
+    unit, price = UNIT_TEXT[item.unit], format_yuan(item.unit_price_cents)
+    b.add(
+        LineKind.BASE,
+        Text(
+            f"{item.name.zh} {sel.quantity} {unit.zh} × {price}",
+            f"{item.name.en} {sel.quantity} {unit.en} × {price}",
+        ),
+        item.unit_price_cents * sel.quantity,
+        item.id,
+    )
+    for option_id in dict.fromkeys(sel.option_ids):
+        opt = item.option(option_id)
+        times = sel.quantity if opt.per_unit else 1
+        b.add(LineKind.OPTION, opt.name, opt.price_cents * times, item.id)
+    if item.included_area_sqm is not None and sel.area_sqm is not None:
+        if sel.area_sqm <= 0:
+            raise QuoteError("area must be a positive number of m²")
+        over = sel.area_sqm - item.included_area_sqm
+        if over > 0:
+            blocks = -(-over // pr.over_area_block_sqm)
+            b.add(
+                LineKind.OVER_AREA,
+                Text(
+                    f"超面积 {over}㎡(含 {item.included_area_sqm}㎡)",
+                    f"Over area {over} m² (includes {item.included_area_sqm} m²)",
+                ),
+                blocks * pr.over_area_block_cents,
+                item.id,
+            )
+    if sel.high_altitude:
+        if not item.high_altitude:
+            raise QuoteError(f"{item.id} does not include high-altitude work")
+        b.add(
+            LineKind.HIGH_ALTITUDE,
+            Text("高空作业", "High-altitude work"),
+            pr.high_altitude_cents,
+            item.id,
+        )
+    return b.total - start
+
+
+def _prepaid(b: _Builder, catalog: Catalog, req: QuoteRequest) -> int:
+    card = req.prepaid
+    if card is None:
+        return 0
+    for sel in req.selections:
+        if sel.item_id in card.item_ids:
+            if card.visits_left < 1:
+                raise QuoteError("the prepaid card has no visits left")
+            item = catalog.item(sel.item_id)
+            b.deduct(
+                LineKind.PREPAID,
+                Text("次卡抵扣 1 次", "Prepaid card: 1 visit"),
+                item.unit_price_cents * sel.quantity,
+            )
+            return 1
+    raise QuoteError("the prepaid card does not cover this service")
+
+
+def _free_hours(b: _Builder, items: list[Item], req: QuoteRequest, pr: PricingRules) -> int:
+    if req.free_hours <= 0:
+        return 0
+    eligible = [it for it in items if it.unit == Unit.HOUR and it.skill in pr.free_hour_skills]
+    if not eligible:
+        raise QuoteError("free hours can only be used on hourly cleaning")
+    needed = req.free_hours * pr.points_per_free_hour
+    if needed > req.points:
+        raise QuoteError(f"{req.free_hours} free hour(s) need {needed} points")
+    item = eligible[0]
+    quantity = next(s.quantity for s in req.selections if s.item_id == item.id)
+    hours = min(req.free_hours, quantity)
+    b.deduct(
+        LineKind.FREE_HOURS,
+        Text(f"积分兑换 {hours} 小时", f"Points: {hours} free hour(s)"),
+        item.unit_price_cents * hours,
+    )
+    return hours * pr.points_per_free_hour
+
+
+def _coupon(b: _Builder, coupon: CouponTerms) -> None:
+    running = b.total
+    if running < coupon.threshold_cents:
+        raise QuoteError(
+            f"coupon {coupon.code} needs an order of at least "
+            f"{format_yuan(coupon.threshold_cents)}"
+        )
+    if coupon.kind == CouponKind.FIXED:
+        off = coupon.amount_cents
+        label = (
+            f"满{coupon.threshold_cents // 100}减{coupon.amount_cents // 100}"
+            if coupon.threshold_cents
+            else f"立减{format_yuan(coupon.amount_cents)}"
+        )
+        text = Text(f"优惠券 {label}", f"Coupon {coupon.code}")
+    else:
+        off = running - apply_rate(running, FULL - coupon.off_bp)
+        if coupon.max_off_cents is not None:
+            off = min(off, coupon.max_off_cents)
+        text = Text(f"优惠券 {_pct(coupon.off_bp)} off", f"Coupon {coupon.code}")
+    b.deduct(LineKind.COUPON, text, off)
+
+
+def _points_cash(b: _Builder, points: int, pr: PricingRules) -> int:
+    if points < pr.points_per_yuan:
+        return 0
+    yuan = min(points // pr.points_per_yuan, b.total // 100)
+    if yuan <= 0:
+        return 0
+    b.deduct(
+        LineKind.POINTS,
+        Text(f"积分抵扣 {yuan * pr.points_per_yuan} 分", f"{yuan * pr.points_per_yuan} points"),
+        yuan * 100,
+    )
+    return yuan * pr.points_per_yuan
+
+
+def _pct(bp: int) -> str:
+    whole, frac = divmod(bp, 100)
+    return f"{whole}%" if not frac else f"{whole}.{frac:02d}".rstrip("0") + "%"

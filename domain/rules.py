@@ -1,0 +1,111 @@
+"""Every business number of DESIGN §4, with its default.
+
+Operators override them in the ``rules:`` section of the catalog file; nothing in the code
+hard-codes a rule number. Amounts are fen, rates basis points (10000 = 100%).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+from enum import StrEnum
+
+
+class MemberLevel(StrEnum):
+    REGULAR = "regular"
+    SILVER = "silver"
+    GOLD = "gold"
+    DIAMOND = "diamond"
+
+
+class WorkerLevel(StrEnum):
+    S = "S"
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+@dataclass(frozen=True)
+class PricingRules:
+    over_area_block_sqm: int = 10
+    over_area_block_cents: int = 1_000
+    high_altitude_cents: int = 5_000
+    night_start: time = time(22, 0)
+    night_end: time = time(6, 0)
+    night_surcharge_bp: int = 3_000
+    transport_free_km: int = 5
+    transport_cents_per_km: int = 200
+    member_price_bp: dict[MemberLevel, int] = field(
+        default_factory=lambda: {
+            MemberLevel.REGULAR: 10_000,
+            MemberLevel.SILVER: 9_500,
+            MemberLevel.GOLD: 9_000,
+            MemberLevel.DIAMOND: 8_500,
+        }
+    )
+    first_order_discount_cents: int = 5_000
+    points_per_yuan: int = 100
+    points_per_free_hour: int = 500
+    free_hour_skills: tuple[str, ...] = ("cleaning",)
+
+
+@dataclass(frozen=True)
+class CancellationRules:
+    free_before_hours: int = 24
+    late_before_hours: int = 2
+    fee_bp: int = 1_000
+    late_fee_bp: int = 3_000
+    keep_deposit_after_arrival: bool = True
+
+
+@dataclass(frozen=True)
+class LatenessRules:
+    grace_minutes: int = 30
+    deduction_bp: int = 2_000
+    suspend_after: int = 3
+    window_days: int = 30
+
+
+@dataclass(frozen=True)
+class SettlementRules:
+    commission_bp: dict[WorkerLevel, int] = field(
+        default_factory=lambda: {
+            WorkerLevel.S: 1_000,
+            WorkerLevel.A: 1_200,
+            WorkerLevel.B: 1_500,
+            WorkerLevel.C: 2_000,
+        }
+    )
+    default_commission_bp: int = 1_500
+    withdraw_after_days: int = 1
+    withdrawal_approval_above_cents: int = 100_000
+    auto_confirm_hours: int = 24
+
+
+@dataclass(frozen=True)
+class MembershipRules:
+    spend_window_days: int = 365
+    level_min_spend_cents: dict[MemberLevel, int] = field(
+        default_factory=lambda: {
+            MemberLevel.SILVER: 200_000,
+            MemberLevel.GOLD: 500_000,
+            MemberLevel.DIAMOND: 1_000_000,
+        }
+    )
+    points_per_yuan_paid: int = 1
+    welcome_coupon_cents: int = 2_000
+    welcome_coupon_threshold_cents: int = 10_000
+    welcome_coupon_days: int = 30
+    referral_coupon_cents: int = 5_000
+
+
+@dataclass(frozen=True)
+class Rules:
+    """All rule sections together; ``Rules()`` is the documented default set."""
+
+    timezone: str = "Asia/Shanghai"
+    pricing: PricingRules = field(default_factory=PricingRules)
+    cancellation: CancellationRules = field(default_factory=CancellationRules)
+    lateness: LatenessRules = field(default_factory=LatenessRules)
+    settlement: SettlementRules = field(default_factory=SettlementRules)
+    membership: MembershipRules = field(default_factory=MembershipRules)

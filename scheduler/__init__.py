@@ -1,0 +1,1 @@
+"""Scheduled sweeps over deadlines stored with the data."""

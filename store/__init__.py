@@ -1,0 +1,1 @@
+"""Persistence: tables, repositories, unit of work, migrations, state, dedupe and locks."""

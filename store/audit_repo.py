@@ -1,0 +1,40 @@
+"""The append-only audit log (the database refuses updates and deletes on it)."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from domain.audit import AuditEntry
+from store.tables import AuditRow
+
+
+class AuditRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def append(self, entry: AuditEntry) -> None:
+        self._s.add(
+            AuditRow(
+                at=entry.at,
+                actor=entry.actor,
+                role=entry.role,
+                action=entry.action,
+                target=entry.target,
+                before=dict(entry.before),
+                after=dict(entry.after),
+            )
+        )
+        await self._s.flush()
+
+    async def for_target(self, target: str, limit: int = 100) -> list[AuditEntry]:
+        rows = await self._s.exec(
+            select(AuditRow)
+            .where(AuditRow.target == target)
+            .order_by(col(AuditRow.id))
+            .limit(limit)
+        )
+        return [
+            AuditEntry(r.at, r.actor, r.action, r.target, r.role, r.before, r.after)
+            for r in rows.all()
+        ]

@@ -1,0 +1,236 @@
+"""Orders with their quote lines and timeline."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from domain.errors import DomainError
+from domain.lifecycle import Action, ActorKind, OrderStatus
+from domain.orders import Actor, Order, OrderEvent, OrderId, OrderNumber
+from domain.pricing import LineKind, QuoteLine, Selection
+from domain.text import Text
+from store.crypto import PiiCipher
+from store.tables import OrderEventRow, OrderRow, QuoteLineRow
+
+
+class ConcurrentUpdate(DomainError):
+    """Someone else changed the order first; reload and try again."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(
+            f"订单 #{number} 刚被他人更新,请重试 / order #{number} changed, try again"
+        )
+
+
+def selection_to_json(sel: Selection) -> dict[str, Any]:
+    return {
+        "item_id": sel.item_id,
+        "quantity": sel.quantity,
+        "area_sqm": sel.area_sqm,
+        "option_ids": list(sel.option_ids),
+        "high_altitude": sel.high_altitude,
+    }
+
+
+def selection_from_json(data: dict[str, Any]) -> Selection:
+    return Selection(
+        data["item_id"],
+        int(data["quantity"]),
+        data.get("area_sqm"),
+        tuple(data.get("option_ids", ())),
+        bool(data.get("high_altitude")),
+    )
+
+
+class OrderRepository:
+    """Loads and saves ``Order`` aggregates; ``save`` refuses lost updates (version check)."""
+
+    def __init__(self, session: AsyncSession, cipher: PiiCipher) -> None:
+        self._s = session
+        self._cipher = cipher
+        self._stored_events: dict[int, int] = {}
+        self.seen: list[Order] = []
+
+    async def next_number(self) -> int:
+        """A fresh random order number (6 digits, 7 once 6 get crowded)."""
+        for attempt in range(20):
+            digits = 6 if attempt < 10 else 7
+            number = secrets.randbelow(9 * 10 ** (digits - 1)) + 10 ** (digits - 1)
+            taken = await self._s.exec(select(OrderRow.id).where(OrderRow.number == number))
+            if taken.first() is None:
+                return number
+        raise DomainError("no free order number")  # pragma: no cover - 9M numbers
+
+    async def add(self, order: Order) -> Order:
+        row = OrderRow(
+            number=order.number,
+            customer_id=order.customer_id,
+            updated_at=order.created_at,
+            **self._columns(order),
+        )
+        self._s.add(row)
+        await self._s.flush()
+        assert row.id is not None
+        order.id = OrderId(row.id)
+        for seq, line in enumerate(order.lines):
+            self._s.add(
+                QuoteLineRow(
+                    order_id=row.id,
+                    seq=seq,
+                    kind=line.kind,
+                    label_zh=line.label.zh,
+                    label_en=line.label.en,
+                    amount_cents=line.amount_cents,
+                    item_id=line.item_id,
+                )
+            )
+        self._stored_events[row.id] = 0
+        await self._append_events(order)
+        self.seen.append(order)
+        return order
+
+    async def save(self, order: Order, now: datetime) -> None:
+        """Write the order's changes; raises ConcurrentUpdate if it changed since it was read."""
+        assert order.id is not None
+        result = await self._s.exec(
+            update(OrderRow)
+            .where(col(OrderRow.id) == order.id, col(OrderRow.version) == order.version)
+            .values(version=order.version + 1, updated_at=now, **self._columns(order))
+        )
+        if result.rowcount != 1:
+            raise ConcurrentUpdate(order.number)
+        order.version += 1
+        await self._append_events(order)
+
+    async def get(self, order_id: int) -> Order | None:
+        row = await self._s.get(OrderRow, order_id)
+        return await self._load(row) if row else None
+
+    async def by_number(self, number: int) -> Order | None:
+        rows = await self._s.exec(select(OrderRow).where(OrderRow.number == number))
+        row = rows.first()
+        return await self._load(row) if row else None
+
+    async def for_customer(self, customer_id: int, limit: int = 10) -> list[Order]:
+        rows = await self._s.exec(
+            select(OrderRow)
+            .where(OrderRow.customer_id == customer_id)
+            .order_by(col(OrderRow.created_at).desc(), col(OrderRow.id).desc())
+            .limit(limit)
+        )
+        return [await self._load(r) for r in rows.all()]
+
+    async def count_for_customer(self, customer_id: int, statuses: Sequence[OrderStatus]) -> int:
+        result = await self._s.exec(
+            select(func.count())
+            .select_from(OrderRow)
+            .where(OrderRow.customer_id == customer_id, col(OrderRow.status).in_(list(statuses)))
+        )
+        return int(result.one())
+
+    def _columns(self, order: Order) -> dict[str, Any]:
+        return {
+            "address_id": order.address_id,
+            "worker_id": order.worker_id,
+            "preferred_worker_id": order.preferred_worker_id,
+            "item_id": order.item_id,
+            "selections": [selection_to_json(s) for s in order.selections],
+            "bundle_id": order.bundle_id,
+            "status": order.status.value,
+            "start_at": order.start_at,
+            "asap": order.asap,
+            "duration_minutes": order.duration_minutes,
+            "notes_enc": self._cipher.encrypt("order.notes", order.notes),
+            "channel": order.channel,
+            "lang": order.lang,
+            "total_cents": order.total_cents,
+            "deposit_cents": order.deposit_cents,
+            "paid_cents": order.paid_cents,
+            "refunded_cents": order.refunded_cents,
+            "coupon_code": order.coupon_code,
+            "points_used": order.points_used,
+            "created_at": order.created_at,
+        }
+
+    async def _append_events(self, order: Order) -> None:
+        assert order.id is not None
+        start = self._stored_events.get(order.id, 0)
+        for ev in order.timeline[start:]:
+            self._s.add(
+                OrderEventRow(
+                    order_id=order.id,
+                    from_status=ev.from_status,
+                    to_status=ev.to_status,
+                    action=ev.action,
+                    actor_kind=ev.actor.kind,
+                    actor_id=ev.actor.id,
+                    at=ev.at,
+                    note=ev.note,
+                )
+            )
+        self._stored_events[order.id] = len(order.timeline)
+        await self._s.flush()
+
+    async def _load(self, row: OrderRow) -> Order:
+        assert row.id is not None
+        lines = await self._s.exec(
+            select(QuoteLineRow).where(QuoteLineRow.order_id == row.id).order_by(QuoteLineRow.seq)
+        )
+        events = await self._s.exec(
+            select(OrderEventRow)
+            .where(OrderEventRow.order_id == row.id)
+            .order_by(col(OrderEventRow.id))
+        )
+        timeline = [
+            OrderEvent(
+                OrderStatus(e.from_status) if e.from_status else None,
+                OrderStatus(e.to_status),
+                Action(e.action) if e.action else None,
+                Actor(ActorKind(e.actor_kind), e.actor_id),
+                e.at,
+                e.note,
+            )
+            for e in events.all()
+        ]
+        order = Order(
+            id=OrderId(row.id),
+            number=OrderNumber(row.number),
+            customer_id=row.customer_id,
+            selections=tuple(selection_from_json(s) for s in row.selections),
+            start_at=row.start_at,
+            lines=tuple(
+                QuoteLine(
+                    LineKind(q.kind), Text(q.label_zh, q.label_en), q.amount_cents, q.item_id
+                )
+                for q in lines.all()
+            ),
+            total_cents=row.total_cents,
+            deposit_cents=row.deposit_cents,
+            created_at=row.created_at,
+            channel=row.channel,
+            lang=row.lang,
+            address_id=row.address_id,
+            asap=row.asap,
+            notes=self._cipher.decrypt("order.notes", row.notes_enc),
+            bundle_id=row.bundle_id,
+            coupon_code=row.coupon_code,
+            points_used=row.points_used,
+            duration_minutes=row.duration_minutes,
+            status=OrderStatus(row.status),
+            paid_cents=row.paid_cents,
+            refunded_cents=row.refunded_cents,
+            worker_id=row.worker_id,
+            preferred_worker_id=row.preferred_worker_id,
+            version=row.version,
+            timeline=timeline,
+        )
+        self._stored_events[row.id] = len(timeline)
+        self.seen.append(order)
+        return order

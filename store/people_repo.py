@@ -1,0 +1,265 @@
+"""Customers, workers, identities and addresses, with personal data encrypted."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from sqlmodel import col, delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from domain.people import (
+    Address,
+    Certificate,
+    Channel,
+    Customer,
+    CustomerId,
+    GeoPoint,
+    Identity,
+    ServiceArea,
+    Worker,
+    WorkerId,
+    WorkerStatus,
+)
+from domain.rules import WorkerLevel
+from store.crypto import PiiCipher
+from store.tables import AddressRow, CertificateRow, CustomerRow, IdentityRow, WorkerRow
+
+
+def _point_to_text(point: GeoPoint | None) -> str:
+    return json.dumps([point.lat, point.lon]) if point else ""
+
+
+def _point_from_text(text: str) -> GeoPoint | None:
+    if not text:
+        return None
+    lat, lon = json.loads(text)
+    return GeoPoint(float(lat), float(lon))
+
+
+class CustomerRepository:
+    def __init__(self, session: AsyncSession, cipher: PiiCipher) -> None:
+        self._s = session
+        self._c = cipher
+
+    async def add(self, customer: Customer) -> Customer:
+        row = CustomerRow(created_at=customer.created_at)
+        self._fill(row, customer)
+        self._s.add(row)
+        await self._s.flush()
+        customer.id = CustomerId(row.id)  # type: ignore[arg-type]
+        return customer
+
+    async def save(self, customer: Customer) -> None:
+        row = await self._s.get(CustomerRow, customer.id)
+        assert row is not None
+        self._fill(row, customer)
+        await self._s.flush()
+
+    async def get(self, customer_id: int) -> Customer | None:
+        row = await self._s.get(CustomerRow, customer_id)
+        return self._to_domain(row) if row else None
+
+    async def by_phone(self, phone: str) -> Customer | None:
+        rows = await self._s.exec(
+            select(CustomerRow).where(
+                CustomerRow.phone_hash == self._c.lookup_hash("phone", phone)
+            )
+        )
+        row = rows.first()
+        return self._to_domain(row) if row else None
+
+    async def by_referral_code(self, code: str) -> Customer | None:
+        rows = await self._s.exec(select(CustomerRow).where(CustomerRow.referral_code == code))
+        row = rows.first()
+        return self._to_domain(row) if row else None
+
+    def _fill(self, row: CustomerRow, c: Customer) -> None:
+        row.name, row.lang, row.points = c.name, c.lang, c.points
+        row.referral_code, row.referred_by = c.referral_code, c.referred_by
+        row.phone_enc = self._c.encrypt("customer.phone", c.phone)
+        row.phone_hash = self._c.lookup_hash("phone", c.phone)
+
+    def _to_domain(self, row: CustomerRow) -> Customer:
+        return Customer(
+            id=CustomerId(row.id),
+            created_at=row.created_at,
+            name=row.name,  # type: ignore[arg-type]
+            phone=self._c.decrypt("customer.phone", row.phone_enc),
+            lang=row.lang,
+            points=row.points,
+            referral_code=row.referral_code,
+            referred_by=row.referred_by,
+        )
+
+
+class WorkerRepository:
+    def __init__(self, session: AsyncSession, cipher: PiiCipher) -> None:
+        self._s = session
+        self._c = cipher
+
+    async def add(self, worker: Worker) -> Worker:
+        row = WorkerRow(created_at=worker.created_at, name=worker.name)
+        self._fill(row, worker)
+        self._s.add(row)
+        await self._s.flush()
+        worker.id = WorkerId(row.id)  # type: ignore[arg-type]
+        await self._save_certificates(worker)
+        return worker
+
+    async def save(self, worker: Worker) -> None:
+        row = await self._s.get(WorkerRow, worker.id)
+        assert row is not None
+        self._fill(row, worker)
+        await self._save_certificates(worker)
+
+    async def get(self, worker_id: int) -> Worker | None:
+        row = await self._s.get(WorkerRow, worker_id)
+        return await self._to_domain(row) if row else None
+
+    async def with_status(self, statuses: Sequence[WorkerStatus]) -> list[Worker]:
+        rows = await self._s.exec(
+            select(WorkerRow)
+            .where(col(WorkerRow.status).in_([s.value for s in statuses]))
+            .order_by(col(WorkerRow.id))
+        )
+        return [await self._to_domain(r) for r in rows.all()]
+
+    def _fill(self, row: WorkerRow, w: Worker) -> None:
+        row.name, row.status, row.online = w.name, w.status.value, w.online
+        row.level, row.rating_x100, row.daily_cap, row.lang = (
+            w.level.value,
+            w.rating_x100,
+            w.daily_cap,
+            w.lang,
+        )
+        row.skills = list(w.skills)
+        row.phone_enc = self._c.encrypt("worker.phone", w.phone)
+        row.phone_hash = self._c.lookup_hash("phone", w.phone)
+        row.center_enc = self._c.encrypt("worker.center", _point_to_text(w.area.center))
+        row.radius_m, row.districts = w.area.radius_m, list(w.area.districts)
+
+    async def _save_certificates(self, w: Worker) -> None:
+        await self._s.exec(delete(CertificateRow).where(col(CertificateRow.worker_id) == w.id))
+        for cert in w.certificates:
+            self._s.add(
+                CertificateRow(
+                    worker_id=w.id,
+                    kind=cert.kind,
+                    file_ref=cert.file_ref,
+                    expires_on=cert.expires_on,
+                    verified=cert.verified,
+                )
+            )
+        await self._s.flush()
+
+    async def _to_domain(self, row: WorkerRow) -> Worker:
+        certs = await self._s.exec(
+            select(CertificateRow)
+            .where(CertificateRow.worker_id == row.id)
+            .order_by(col(CertificateRow.id))
+        )
+        return Worker(
+            id=WorkerId(row.id),
+            name=row.name,
+            created_at=row.created_at,  # type: ignore[arg-type]
+            phone=self._c.decrypt("worker.phone", row.phone_enc),
+            skills=tuple(row.skills),
+            certificates=tuple(
+                Certificate(c.kind, c.file_ref, c.expires_on, c.verified) for c in certs.all()
+            ),
+            area=ServiceArea(
+                _point_from_text(self._c.decrypt("worker.center", row.center_enc)),
+                row.radius_m,
+                tuple(row.districts),
+            ),
+            status=WorkerStatus(row.status),
+            online=row.online,
+            level=WorkerLevel(row.level),
+            rating_x100=row.rating_x100,
+            daily_cap=row.daily_cap,
+            lang=row.lang,
+        )
+
+
+class IdentityRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def get(self, channel: Channel, channel_user_id: str) -> Identity | None:
+        rows = await self._s.exec(
+            select(IdentityRow).where(
+                IdentityRow.channel == channel.value,
+                IdentityRow.channel_user_id == channel_user_id,
+            )
+        )
+        row = rows.first()
+        if row is None:
+            return None
+        return Identity(Channel(row.channel), row.channel_user_id, row.customer_id, row.worker_id)
+
+    async def put(self, identity: Identity) -> None:
+        rows = await self._s.exec(
+            select(IdentityRow).where(
+                IdentityRow.channel == identity.channel.value,
+                IdentityRow.channel_user_id == identity.channel_user_id,
+            )
+        )
+        row = rows.first() or IdentityRow(
+            channel=identity.channel.value, channel_user_id=identity.channel_user_id
+        )
+        row.customer_id, row.worker_id = identity.customer_id, identity.worker_id
+        self._s.add(row)
+        await self._s.flush()
+
+    async def of_customer(self, customer_id: int) -> list[Identity]:
+        rows = await self._s.exec(
+            select(IdentityRow).where(IdentityRow.customer_id == customer_id)
+        )
+        return [
+            Identity(Channel(r.channel), r.channel_user_id, r.customer_id, r.worker_id)
+            for r in rows.all()
+        ]
+
+
+class AddressRepository:
+    def __init__(self, session: AsyncSession, cipher: PiiCipher) -> None:
+        self._s = session
+        self._c = cipher
+
+    async def add(self, address: Address) -> Address:
+        row = AddressRow(
+            customer_id=address.customer_id,
+            text_enc=self._c.encrypt("address.text", address.text),
+            contact_name_enc=self._c.encrypt("address.contact_name", address.contact_name),
+            phone_enc=self._c.encrypt("address.phone", address.phone),
+            location_enc=self._c.encrypt("address.location", _point_to_text(address.location)),
+            district=address.district,
+        )
+        self._s.add(row)
+        await self._s.flush()
+        address.id = row.id
+        return address
+
+    async def get(self, address_id: int) -> Address | None:
+        row = await self._s.get(AddressRow, address_id)
+        return self._to_domain(row) if row else None
+
+    async def for_customer(self, customer_id: int) -> list[Address]:
+        rows = await self._s.exec(
+            select(AddressRow)
+            .where(AddressRow.customer_id == customer_id)
+            .order_by(col(AddressRow.id).desc())
+        )
+        return [self._to_domain(r) for r in rows.all()]
+
+    def _to_domain(self, row: AddressRow) -> Address:
+        return Address(
+            id=row.id,
+            customer_id=row.customer_id,
+            text=self._c.decrypt("address.text", row.text_enc),
+            contact_name=self._c.decrypt("address.contact_name", row.contact_name_enc),
+            phone=self._c.decrypt("address.phone", row.phone_enc),
+            location=_point_from_text(self._c.decrypt("address.location", row.location_enc)),
+            district=row.district,
+        )

@@ -1,0 +1,207 @@
+"""SQLModel tables (``*Row``). Repositories map them to domain objects; nothing else uses them.
+
+Money columns are BIGINT fen; times are UTC (``UtcDateTime``); personal data (phones,
+addresses, locations, contact names) is AES-GCM ciphertext in ``*_enc`` columns, with keyed
+hashes in ``*_hash`` where a lookup needs them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from store.types import UtcDateTime
+
+
+def _money(default: int = 0) -> Any:
+    return Field(default=default, sa_type=BigInteger)
+
+
+def _when(nullable: bool = False, index: bool = False) -> Any:
+    return Field(
+        default=None if nullable else ..., sa_type=UtcDateTime, nullable=nullable, index=index
+    )
+
+
+def _secret() -> Any:
+    return Field(default=b"", sa_column=Column(LargeBinary, nullable=False))
+
+
+def _json(default_factory: Any = dict) -> Any:
+    return Field(default_factory=default_factory, sa_column=Column(JSON, nullable=False))
+
+
+class CustomerRow(SQLModel, table=True):
+    __tablename__ = "customers"
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = _when()
+    name: str = Field(default="", max_length=100)
+    phone_enc: bytes = _secret()
+    phone_hash: str = Field(default="", max_length=64, index=True)
+    lang: str = Field(default="zh", max_length=8)
+    points: int = Field(default=0)
+    referral_code: str = Field(default="", max_length=16, index=True)
+    referred_by: int | None = Field(default=None, foreign_key="customers.id")
+
+
+class WorkerRow(SQLModel, table=True):
+    __tablename__ = "workers"
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = _when()
+    name: str = Field(max_length=100)
+    phone_enc: bytes = _secret()
+    phone_hash: str = Field(default="", max_length=64, index=True)
+    status: str = Field(default="pending", max_length=16, index=True)
+    online: bool = Field(default=False)
+    level: str = Field(default="B", max_length=2)
+    rating_x100: int = Field(default=500)
+    daily_cap: int = Field(default=4)
+    lang: str = Field(default="zh", max_length=8)
+    skills: list[str] = _json(list)
+    center_enc: bytes = _secret()
+    radius_m: int = Field(default=0)
+    districts: list[str] = _json(list)
+
+
+class CertificateRow(SQLModel, table=True):
+    __tablename__ = "worker_certificates"
+    id: int | None = Field(default=None, primary_key=True)
+    worker_id: int = Field(foreign_key="workers.id", index=True)
+    kind: str = Field(max_length=40)
+    file_ref: str = Field(default="", max_length=300)
+    expires_on: date | None = None
+    verified: bool = Field(default=False)
+
+
+class IdentityRow(SQLModel, table=True):
+    __tablename__ = "identities"
+    __table_args__ = (UniqueConstraint("channel", "channel_user_id", name="uq_identity"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    channel_user_id: str = Field(max_length=128)
+    customer_id: int | None = Field(default=None, foreign_key="customers.id", index=True)
+    worker_id: int | None = Field(default=None, foreign_key="workers.id", index=True)
+
+
+class AddressRow(SQLModel, table=True):
+    __tablename__ = "addresses"
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customers.id", index=True)
+    text_enc: bytes = _secret()
+    contact_name_enc: bytes = _secret()
+    phone_enc: bytes = _secret()
+    location_enc: bytes = _secret()
+    district: str = Field(default="", max_length=60)
+
+
+class OrderRow(SQLModel, table=True):
+    __tablename__ = "orders"
+    __table_args__ = (Index("ix_orders_status_start", "status", "start_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    number: int = Field(sa_type=BigInteger, unique=True)
+    customer_id: int = Field(foreign_key="customers.id", index=True)
+    address_id: int | None = Field(default=None, foreign_key="addresses.id")
+    worker_id: int | None = Field(default=None, foreign_key="workers.id", index=True)
+    preferred_worker_id: int | None = Field(default=None, foreign_key="workers.id")
+    item_id: str = Field(max_length=60, index=True)
+    selections: list[dict[str, Any]] = _json(list)
+    bundle_id: str | None = Field(default=None, max_length=60)
+    status: str = Field(max_length=20)
+    start_at: datetime = _when()
+    asap: bool = Field(default=False)
+    duration_minutes: int = Field(default=0)
+    notes_enc: bytes = _secret()
+    channel: str = Field(max_length=16)
+    lang: str = Field(default="zh", max_length=8)
+    total_cents: int = _money()
+    deposit_cents: int = _money()
+    paid_cents: int = _money()
+    refunded_cents: int = _money()
+    coupon_code: str | None = Field(default=None, max_length=40)
+    points_used: int = Field(default=0)
+    created_at: datetime = _when(index=True)
+    updated_at: datetime = _when()
+    version: int = Field(default=0)
+
+
+class QuoteLineRow(SQLModel, table=True):
+    __tablename__ = "quote_lines"
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
+    seq: int
+    kind: str = Field(max_length=20)
+    label_zh: str = Field(max_length=200)
+    label_en: str = Field(max_length=200)
+    amount_cents: int = _money()
+    item_id: str | None = Field(default=None, max_length=60)
+
+
+class OrderEventRow(SQLModel, table=True):
+    __tablename__ = "order_events"
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
+    from_status: str | None = Field(default=None, max_length=20)
+    to_status: str = Field(max_length=20)
+    action: str | None = Field(default=None, max_length=20)
+    actor_kind: str = Field(max_length=16)
+    actor_id: str = Field(default="", max_length=160)
+    at: datetime = _when()
+    note: str = Field(default="", max_length=500)
+
+
+class PaymentRow(SQLModel, table=True):
+    __tablename__ = "payments"
+    __table_args__ = (UniqueConstraint("provider", "provider_ref", name="uq_payment_ref"),)
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
+    provider: str = Field(max_length=20)
+    kind: str = Field(max_length=12)
+    amount_cents: int = _money()
+    status: str = Field(max_length=12)
+    reference: str = Field(max_length=64, unique=True)
+    provider_ref: str | None = Field(default=None, max_length=128)
+    created_at: datetime = _when()
+    completed_at: datetime | None = _when(nullable=True)
+
+
+class LedgerEntryRow(SQLModel, table=True):
+    __tablename__ = "ledger_entries"
+    id: int | None = Field(default=None, primary_key=True)
+    journal: str = Field(max_length=80, index=True)
+    account: str = Field(max_length=60, index=True)
+    amount_cents: int = _money()
+    order_id: int | None = Field(default=None, foreign_key="orders.id", index=True)
+    at: datetime = _when(index=True)
+    memo: str = Field(default="", max_length=200)
+
+
+class CouponRow(SQLModel, table=True):
+    __tablename__ = "coupons"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True)
+    customer_id: int | None = Field(default=None, foreign_key="customers.id", index=True)
+    kind: str = Field(max_length=10)
+    amount_cents: int = _money()
+    off_bp: int = Field(default=0)
+    threshold_cents: int = _money()
+    max_off_cents: int | None = Field(default=None, sa_type=BigInteger)
+    valid_from: datetime = _when()
+    valid_until: datetime = _when()
+    reason: str = Field(default="", max_length=60)
+    used_order_id: int | None = Field(default=None, foreign_key="orders.id")
+    used_at: datetime | None = _when(nullable=True)
+
+
+class AuditRow(SQLModel, table=True):
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _when(index=True)
+    actor: str = Field(max_length=160, index=True)
+    role: str = Field(default="", max_length=16)
+    action: str = Field(max_length=60)
+    target: str = Field(max_length=80, index=True)
+    before: dict[str, Any] = _json(dict)
+    after: dict[str, Any] = _json(dict)

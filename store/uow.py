@@ -1,0 +1,90 @@
+"""The unit of work: one database transaction, rolled back unless ``commit()`` is called."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from domain.orders import StatusChanged
+from store.audit_repo import AuditRepository
+from store.crypto import PiiCipher
+from store.money_repo import CouponRepository, LedgerRepository, PaymentRepository
+from store.orders_repo import OrderRepository
+from store.people_repo import (
+    AddressRepository,
+    CustomerRepository,
+    IdentityRepository,
+    WorkerRepository,
+)
+
+
+class SqlUnitOfWork:
+    """``async with uow: ...; await uow.commit()`` — everything or nothing."""
+
+    session: AsyncSession
+    orders: OrderRepository
+    customers: CustomerRepository
+    workers: WorkerRepository
+    identities: IdentityRepository
+    addresses: AddressRepository
+    payments: PaymentRepository
+    ledger: LedgerRepository
+    coupons: CouponRepository
+    audit: AuditRepository
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: PiiCipher) -> None:
+        self._sessions = sessions
+        self._cipher = cipher
+        self._committed = False
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        self.session = self._sessions()
+        self._committed = False
+        c = self._cipher
+        self.orders = OrderRepository(self.session, c)
+        self.customers = CustomerRepository(self.session, c)
+        self.workers = WorkerRepository(self.session, c)
+        self.identities = IdentityRepository(self.session)
+        self.addresses = AddressRepository(self.session, c)
+        self.payments = PaymentRepository(self.session)
+        self.ledger = LedgerRepository(self.session)
+        self.coupons = CouponRepository(self.session)
+        self.audit = AuditRepository(self.session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if not self._committed:
+                await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        self._committed = True
+
+    def collect_new_events(self) -> list[StatusChanged]:
+        """Domain events raised by the orders this unit of work touched, oldest first."""
+        events: list[StatusChanged] = []
+        for order in self.orders.seen:
+            events.extend(order.events)
+            order.events.clear()
+        return events
+
+
+class Database:
+    """Hands out units of work over one engine's sessions."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: PiiCipher) -> None:
+        self.sessions = sessions
+        self.cipher = cipher
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.sessions, self.cipher)

@@ -1,0 +1,298 @@
+"""The same repository contract on SQLite and PostgreSQL (real servers)."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from domain.audit import AuditEntry
+from domain.coupons import Coupon
+from domain.ledger import CUSTOMER_PAYMENTS, PLATFORM_REVENUE, journal, worker_payable
+from domain.lifecycle import Action, ActorKind, OrderStatus
+from domain.orders import Actor, Order
+from domain.payments import Payment, PaymentKind, PaymentStatus
+from domain.people import (
+    Address,
+    Certificate,
+    Channel,
+    Customer,
+    GeoPoint,
+    Identity,
+    ServiceArea,
+    Worker,
+    WorkerStatus,
+)
+from domain.pricing import CouponKind, CouponTerms, QuoteRequest, Selection, quote
+from store.catalog_file import load_catalog
+from store.orders_repo import ConcurrentUpdate
+from tests import random_refs
+
+NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+CATALOG, RULES = load_catalog()
+
+
+async def new_customer(database, **kw) -> Customer:
+    async with database.uow() as uow:
+        customer = await uow.customers.add(
+            Customer(created_at=NOW, phone=random_refs.phone(), name="王女士", **kw)
+        )
+        await uow.commit()
+    return customer
+
+
+async def new_order(database, customer: Customer) -> Order:
+    sel = (Selection("daily_cleaning", 3, area_sqm=100),)
+    q = quote(CATALOG, RULES, QuoteRequest(sel, NOW + timedelta(days=2)))
+    async with database.uow() as uow:
+        address = await uow.addresses.add(
+            Address(
+                customer.id,
+                "上海市徐汇区漕溪北路 88 号 12 楼 1203",
+                "王女士",
+                customer.phone,
+                GeoPoint(31.1880, 121.4370),
+                "徐汇区",
+            )
+        )
+        order = Order.from_quote(
+            number=await uow.orders.next_number(),
+            customer_id=customer.id,
+            selections=sel,
+            quote=q,
+            start_at=NOW + timedelta(days=2),
+            created_at=NOW,
+            channel="telegram",
+            actor=Actor(ActorKind.CUSTOMER, str(customer.id)),
+            address_id=address.id,
+            notes="门禁密码 1234",
+        )
+        await uow.orders.add(order)
+        await uow.commit()
+    return order
+
+
+async def test_customers_round_trip_and_are_found_by_phone(database):
+    customer = await new_customer(database, lang="en", points=120)
+    async with database.uow() as uow:
+        again = await uow.customers.get(customer.id)
+        by_phone = await uow.customers.by_phone(customer.phone)
+    assert again == customer
+    assert by_phone is not None and by_phone.id == customer.id
+
+
+async def test_phones_addresses_and_notes_are_not_readable_in_the_raw_database(database):
+    customer = await new_customer(database)
+    order = await new_order(database, customer)
+    async with database.uow() as uow:
+        rows = {}
+        for table, key in [
+            ("customers", customer.id),
+            ("addresses", order.address_id),
+            ("orders", order.id),
+        ]:
+            conn = await uow.session.connection()
+            result = await conn.execute(text(f"SELECT * FROM {table} WHERE id = :id"), {"id": key})
+            rows[table] = " ".join(repr(v) for v in result.one())
+        address = await uow.addresses.get(order.address_id)
+    raw = " ".join(rows.values())
+    for secret in [customer.phone, "漕溪北路", "1203", "门禁密码", "31.188", "121.437"]:
+        assert secret not in raw
+        assert secret.encode() not in raw.encode()
+    assert address.text.startswith("上海市徐汇区") and address.location == GeoPoint(
+        31.188, 121.437
+    )
+
+
+async def test_orders_keep_their_quote_lines_and_timeline(database):
+    customer = await new_customer(database)
+    order = await new_order(database, customer)
+    async with database.uow() as uow:
+        loaded = await uow.orders.by_number(order.number)
+        loaded.apply(Action.REQUEST_PAYMENT, Actor(ActorKind.CUSTOMER, "c"), NOW)
+        loaded.apply(Action.PAY, Actor(ActorKind.SYSTEM, "sandbox"), NOW + timedelta(minutes=1))
+        loaded.paid_cents = loaded.total_cents
+        await uow.orders.save(loaded, NOW)
+        await uow.commit()
+    async with database.uow() as uow:
+        again = await uow.orders.get(order.id)
+    assert again.status == OrderStatus.PAID
+    assert again.lines == order.lines
+    assert again.total_cents == 14000 and again.paid_cents == 14000
+    assert again.notes == "门禁密码 1234"
+    assert [(e.from_status, e.to_status) for e in again.timeline] == [
+        (None, OrderStatus.QUOTED),
+        (OrderStatus.QUOTED, OrderStatus.AWAITING_PAYMENT),
+        (OrderStatus.AWAITING_PAYMENT, OrderStatus.PAID),
+    ]
+    assert again.timeline[-1].actor == Actor(ActorKind.SYSTEM, "sandbox")
+    assert again.start_at == order.start_at and again.start_at.tzinfo is not None
+
+
+async def test_a_stale_order_cannot_overwrite_a_newer_one(database):
+    order = await new_order(database, await new_customer(database))
+    async with database.uow() as first, database.uow() as second:
+        a = await first.orders.get(order.id)
+        b = await second.orders.get(order.id)
+        a.apply(Action.CANCEL, Actor(ActorKind.CUSTOMER, "c"), NOW)
+        await first.orders.save(a, NOW)
+        await first.commit()
+        b.apply(Action.REQUEST_PAYMENT, Actor(ActorKind.CUSTOMER, "c"), NOW)
+        with pytest.raises(ConcurrentUpdate):
+            await second.orders.save(b, NOW)
+    async with database.uow() as uow:
+        assert (await uow.orders.get(order.id)).status == OrderStatus.CANCELLED
+
+
+async def test_nothing_is_written_without_commit(database):
+    customer = await new_customer(database)
+    async with database.uow() as uow:
+        ghost = await uow.customers.add(Customer(created_at=NOW, phone=random_refs.phone()))
+    async with database.uow() as uow:
+        assert await uow.customers.get(ghost.id) is None
+        assert await uow.customers.get(customer.id) is not None
+
+
+async def test_workers_with_certificates_and_service_area(database):
+    worker = Worker(
+        name="李阿姨",
+        phone=random_refs.phone(),
+        created_at=NOW,
+        skills=("cleaning", "deep_cleaning"),
+        certificates=(
+            Certificate("health", "media/w/health.jpg", NOW.date() + timedelta(days=300), True),
+        ),
+        area=ServiceArea(GeoPoint(31.2, 121.44), 8000, ("徐汇区",)),
+    )
+    async with database.uow() as uow:
+        await uow.workers.add(worker)
+        await uow.identities.put(
+            Identity(Channel.WECHAT, "o" + random_refs.user_id(), worker_id=worker.id)
+        )
+        await uow.commit()
+    async with database.uow() as uow:
+        loaded = await uow.workers.get(worker.id)
+        loaded.status = WorkerStatus.APPROVED
+        await uow.workers.save(loaded)
+        await uow.commit()
+    async with database.uow() as uow:
+        assert await uow.workers.get(worker.id) == loaded
+        approved = await uow.workers.with_status([WorkerStatus.APPROVED])
+    assert worker.id in [w.id for w in approved]
+
+
+async def test_identities_link_channel_accounts_to_people(database):
+    customer = await new_customer(database)
+    tg = Identity(Channel.TELEGRAM, random_refs.user_id(), customer_id=customer.id)
+    async with database.uow() as uow:
+        await uow.identities.put(tg)
+        await uow.commit()
+    async with database.uow() as uow:
+        assert await uow.identities.get(Channel.TELEGRAM, tg.channel_user_id) == tg
+        assert await uow.identities.get(Channel.WECHAT, tg.channel_user_id) is None
+
+
+async def test_a_provider_reference_credits_once(database):
+    order = await new_order(database, await new_customer(database))
+    ref = random_refs.code("TX")
+    async with database.uow() as uow:
+        await uow.payments.add(
+            Payment(
+                order.id,
+                "sandbox",
+                PaymentKind.FULL,
+                14000,
+                NOW,
+                random_refs.code("P"),
+                PaymentStatus.SUCCEEDED,
+                ref,
+            )
+        )
+        await uow.commit()
+    with pytest.raises(IntegrityError):
+        async with database.uow() as uow:
+            await uow.payments.add(
+                Payment(
+                    order.id,
+                    "sandbox",
+                    PaymentKind.FULL,
+                    14000,
+                    NOW,
+                    random_refs.code("P"),
+                    PaymentStatus.SUCCEEDED,
+                    ref,
+                )
+            )
+
+
+async def test_ledger_journals_balance_and_accounts_sum(database):
+    order = await new_order(database, await new_customer(database))
+    worker = f"w{random_refs.user_id()}"
+    async with database.uow() as uow:
+        await uow.ledger.post(
+            journal(
+                f"pay:{order.id}",
+                NOW,
+                [
+                    (CUSTOMER_PAYMENTS, -14000),
+                    (worker_payable(worker), 11900),
+                    (PLATFORM_REVENUE, 2100),
+                ],
+                order_id=order.id,
+            )
+        )
+        await uow.commit()
+    async with database.uow() as uow:
+        entries = await uow.ledger.for_order(order.id)
+        assert sum(e.amount_cents for e in entries) == 0
+        assert await uow.ledger.balance(worker_payable(worker)) == 11900
+        assert await uow.ledger.has_journal(f"pay:{order.id}")
+
+
+async def test_coupons_are_single_use(database):
+    customer = await new_customer(database)
+    coupon = Coupon(
+        random_refs.code("C"),
+        CouponTerms("x", CouponKind.FIXED, 2000, 0, 10000),
+        NOW,
+        NOW + timedelta(days=30),
+        customer.id,
+        "welcome",
+    )
+    async with database.uow() as uow:
+        await uow.coupons.add(coupon)
+        await uow.commit()
+    order = await new_order(database, customer)
+    async with database.uow() as uow:
+        held = (await uow.coupons.for_customer(customer.id))[0]
+        held.check_usable(customer.id, NOW)
+        held.use(order.id, NOW)
+        await uow.coupons.save(held)
+        await uow.commit()
+    async with database.uow() as uow:
+        again = await uow.coupons.by_code(coupon.code)
+    assert again.used_order_id == order.id
+    with pytest.raises(Exception, match="already been used"):
+        again.check_usable(customer.id, NOW)
+
+
+async def test_the_audit_log_is_append_only(database):
+    target = f"order:{random_refs.code()}"
+    async with database.uow() as uow:
+        await uow.audit.append(
+            AuditEntry(
+                NOW, "telegram:1", "refund", target, "finance", {"refunded": 0}, {"refunded": 2000}
+            )
+        )
+        await uow.commit()
+    async with database.uow() as uow:
+        [entry] = await uow.audit.for_target(target)
+        assert entry.after == {"refunded": 2000}
+    for statement in (
+        "UPDATE audit_log SET action = 'nothing' WHERE target = :t",
+        "DELETE FROM audit_log WHERE target = :t",
+    ):
+        with pytest.raises(DBAPIError, match="append-only"):
+            async with database.uow() as uow:
+                conn = await uow.session.connection()
+                await conn.execute(text(statement), {"t": target})

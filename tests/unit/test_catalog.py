@@ -1,0 +1,112 @@
+import copy
+
+import pytest
+import yaml
+
+from domain.catalog import PaymentMode, Unit
+from domain.errors import CatalogError
+from domain.rules import Rules
+from store.catalog_file import DEMO_CATALOG, load_catalog, parse_catalog
+
+
+@pytest.fixture
+def demo_data():
+    return yaml.safe_load(DEMO_CATALOG.read_text(encoding="utf-8"))
+
+
+def refused(data) -> CatalogError:
+    with pytest.raises(CatalogError) as info:
+        parse_catalog(data)
+    return info.value
+
+
+def test_demo_catalog_covers_every_line_of_business_in_two_languages():
+    catalog, rules = load_catalog()
+    assert rules == Rules()
+    assert {c.id for c in catalog.categories} == {
+        "cleaning",
+        "appliances",
+        "nanny",
+        "maternity",
+        "elderly",
+    }
+    ids = {item.id for item in catalog.items()}
+    assert {
+        "daily_cleaning",
+        "deep_cleaning",
+        "move_in_cleaning",
+        "ac_cleaning",
+        "appliance_repair",
+        "live_in_nanny",
+        "maternity_nurse",
+        "live_in_elderly_care",
+    } <= ids
+    for item in catalog.items():
+        assert item.name.zh and item.name.en and item.description.en and item.acceptance.zh
+        assert item.unit_price_cents > 0
+    assert catalog.item("daily_cleaning").unit_price_cents == 4000
+    assert catalog.item("daily_cleaning").included_area_sqm == 80
+    assert catalog.item("maternity_nurse").certificate == "maternity_nurse"
+    assert catalog.item("deep_cleaning").payment_mode == PaymentMode.DEPOSIT
+    assert catalog.item("deep_cleaning").deposit_bp == 3000
+    assert catalog.item("deep_cleaning").unit == Unit.SQM
+
+
+def test_a_wrong_unit_is_refused_with_the_path_of_the_field(demo_data):
+    demo_data["categories"][0]["items"][1]["unit"] = "bucket"
+    err = refused(demo_data)
+    assert err.path == "categories[0].items[1].unit"
+    assert "hour" in err.message
+
+
+def test_a_price_finer_than_a_fen_is_refused(demo_data):
+    demo_data["categories"][1]["items"][0]["unit_price"] = "12.345"
+    assert refused(demo_data).path == "categories[1].items[0].unit_price"
+
+
+def test_a_missing_field_is_named(demo_data):
+    del demo_data["categories"][2]["items"][0]["acceptance"]
+    assert refused(demo_data).path == "categories[2].items[0].acceptance"
+
+
+def test_an_unknown_field_is_named(demo_data):
+    demo_data["categories"][0]["items"][0]["colour"] = "blue"
+    assert refused(demo_data).path == "categories[0].items[0].colour"
+
+
+def test_a_duplicate_item_id_is_named(demo_data):
+    data = copy.deepcopy(demo_data)
+    data["categories"][1]["items"][0]["id"] = "daily_cleaning"
+    err = refused(data)
+    assert err.path == "categories[1].items[0].id"
+    assert "duplicate" in err.message
+
+
+def test_a_bundle_naming_an_unknown_item_is_refused(demo_data):
+    demo_data["bundles"][0]["items"] = ["daily_cleaning", "teleportation"]
+    err = refused(demo_data)
+    assert err.path == "bundles[0].items"
+    assert "teleportation" in err.message
+
+
+def test_a_rule_number_is_validated_with_its_path(demo_data):
+    demo_data["rules"]["pricing"]["night_surcharge_percent"] = 130
+    assert refused(demo_data).path == "rules.pricing.night_surcharge_percent"
+    demo_data["rules"]["pricing"]["night_surcharge_percent"] = 30
+    demo_data["rules"]["timezone"] = "Mars/Olympus"
+    assert refused(demo_data).path == "rules.timezone"
+
+
+def test_rules_in_the_file_override_the_defaults(demo_data):
+    demo_data["rules"]["pricing"]["night_surcharge_percent"] = 25
+    demo_data["rules"]["cancellation"]["fee_percent"] = "12.5"
+    _, rules = parse_catalog(demo_data)
+    assert rules.pricing.night_surcharge_bp == 2500
+    assert rules.cancellation.fee_bp == 1250
+
+
+def test_a_file_that_is_not_yaml_is_refused(tmp_path):
+    bad = tmp_path / "c.yaml"
+    bad.write_text("categories: [unclosed")
+    with pytest.raises(CatalogError, match="not valid YAML"):
+        load_catalog(bad)

@@ -1,0 +1,138 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from domain.cancellation import cancellation_terms
+from domain.errors import InvalidTransition, NotPermitted
+from domain.lifecycle import TRANSITIONS, Action, ActorKind, OrderStatus, next_status
+from domain.orders import Actor, Order
+from domain.pricing import Quote, Selection
+from domain.rules import CancellationRules
+
+NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+HAPPY_PATH = [
+    (Action.REQUEST_PAYMENT, ActorKind.CUSTOMER, OrderStatus.AWAITING_PAYMENT),
+    (Action.PAY, ActorKind.SYSTEM, OrderStatus.PAID),
+    (Action.DISPATCH, ActorKind.SYSTEM, OrderStatus.DISPATCHING),
+    (Action.ACCEPT, ActorKind.WORKER, OrderStatus.ACCEPTED),
+    (Action.DEPART, ActorKind.WORKER, OrderStatus.ON_THE_WAY),
+    (Action.ARRIVE, ActorKind.WORKER, OrderStatus.ARRIVED),
+    (Action.START, ActorKind.WORKER, OrderStatus.IN_SERVICE),
+    (Action.FINISH, ActorKind.WORKER, OrderStatus.FINISHED),
+    (Action.CONFIRM, ActorKind.CUSTOMER, OrderStatus.CONFIRMED),
+    (Action.SETTLE, ActorKind.SYSTEM, OrderStatus.SETTLED),
+]
+
+
+@pytest.mark.parametrize(
+    ("key", "entry"), list(TRANSITIONS.items()), ids=[f"{s}-{a}" for s, a in TRANSITIONS]
+)
+def test_every_legal_transition_is_allowed_for_its_actors_and_refused_for_others(key, entry):
+    status, action = key
+    target, actors = entry
+    for actor in ActorKind:
+        if actor in actors:
+            assert next_status(status, action, actor) == target
+        else:
+            with pytest.raises(NotPermitted, match=actor.value):
+                next_status(status, action, actor)
+
+
+@pytest.mark.parametrize("status", list(OrderStatus))
+@pytest.mark.parametrize("action", list(Action))
+def test_every_transition_outside_the_table_is_refused_with_what_is_possible(status, action):
+    if (status, action) in TRANSITIONS:
+        return
+    with pytest.raises(InvalidTransition) as info:
+        next_status(status, action, ActorKind.ADMIN)
+    assert "cannot" in str(info.value) and "possible" in str(info.value)
+
+
+def test_the_order_records_a_timeline_of_every_transition():
+    order = Order.from_quote(
+        number=240117,
+        customer_id=1,
+        selections=(Selection("daily_cleaning", 2),),
+        quote=Quote((), 8000, 0),
+        start_at=NOW + timedelta(days=1),
+        created_at=NOW,
+        channel="telegram",
+        actor=Actor(ActorKind.CUSTOMER, "1"),
+    )
+    for i, (action, kind, expected) in enumerate(HAPPY_PATH, 1):
+        order.apply(action, Actor(kind, "x"), NOW + timedelta(minutes=i))
+        assert order.status == expected
+    assert [e.to_status for e in order.timeline] == [OrderStatus.QUOTED] + [
+        s for *_, s in HAPPY_PATH
+    ]
+    assert order.timeline[4].actor == Actor(ActorKind.WORKER, "x")
+    assert len(order.events) == len(HAPPY_PATH)
+    assert order.label == "#240117"
+    with pytest.raises(InvalidTransition):
+        order.apply(Action.CANCEL, Actor(ActorKind.CUSTOMER, "1"), NOW)
+    assert order.status == OrderStatus.SETTLED
+    assert len(order.timeline) == len(HAPPY_PATH) + 1
+
+
+RULES = CancellationRules()
+START = NOW + timedelta(days=3)
+
+
+@pytest.mark.parametrize(
+    ("hours_before", "fee"),
+    [
+        (30, 0),
+        (24, 0),
+        (10, 1000),
+        (2, 1000),
+        (1, 3000),
+        (0, 3000),
+        (-1, 3000),
+    ],
+)
+def test_cancellation_fee_by_how_long_before_the_start(hours_before, fee):
+    terms = cancellation_terms(
+        status=OrderStatus.ACCEPTED,
+        paid_cents=10000,
+        deposit_cents=0,
+        start_at=START,
+        now=START - timedelta(hours=hours_before),
+        rules=RULES,
+    )
+    assert terms.fee_cents == fee
+    assert terms.refund_cents == 10000 - fee
+
+
+def test_after_the_worker_arrived_the_deposit_is_kept():
+    terms = cancellation_terms(
+        status=OrderStatus.ARRIVED,
+        paid_cents=24300,
+        deposit_cents=24300,
+        start_at=START,
+        now=START - timedelta(minutes=5),
+        rules=RULES,
+    )
+    assert terms.fee_cents == 24300
+    assert terms.refund_cents == 0
+    assert "deposit" in terms.reason.en
+
+
+def test_unpaid_orders_cancel_for_free_and_finished_ones_cannot_be_cancelled():
+    terms = cancellation_terms(
+        status=OrderStatus.AWAITING_PAYMENT,
+        paid_cents=0,
+        deposit_cents=0,
+        start_at=START,
+        now=START,
+        rules=RULES,
+    )
+    assert (terms.fee_cents, terms.refund_cents) == (0, 0)
+    with pytest.raises(InvalidTransition):
+        cancellation_terms(
+            status=OrderStatus.IN_SERVICE,
+            paid_cents=10000,
+            deposit_cents=0,
+            start_at=START,
+            now=START,
+            rules=RULES,
+        )

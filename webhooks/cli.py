@@ -1,0 +1,174 @@
+"""The ``daojia`` command: serve, demo, db upgrade, catalog check, keygen."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from aiohttp import web
+from pydantic import SecretStr, ValidationError
+
+from domain.errors import CatalogError
+from domain.money import format_yuan
+from store import migrate
+from store.catalog_file import json_schema, load_catalog
+from store.crypto import new_key
+from webhooks import __version__
+from webhooks.accesslog import JsonAccessLogger
+from webhooks.app import create_app
+from webhooks.settings import Settings, settings_error
+
+log = logging.getLogger("daojia")
+
+
+class Refused(Exception):
+    """The command cannot run as configured; the message says why in one line."""
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise Refused(settings_error(exc)) from None
+
+
+def _catalog(settings: Settings):  # noqa: ANN202 - tuple of catalog and rules
+    try:
+        return load_catalog(settings.catalog)
+    except CatalogError as exc:
+        raise Refused(f"DAOJIA_CATALOG: {exc}") from None
+
+
+def demo_key(data_dir: Path) -> SecretStr:
+    """The demo's PII key, created (mode 0600) in the data folder on first run."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key_file = data_dir / "pii.key"
+    if not key_file.exists():
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(new_key() + "\n")
+        log.info("created a demo PII key in %s", key_file)
+    return SecretStr(key_file.read_text().strip())
+
+
+def cmd_demo(_args: argparse.Namespace) -> int:
+    settings = load_settings()
+    if settings.pii_key is None:
+        settings = settings.model_copy(update={"pii_key": demo_key(settings.data_dir)})
+    catalog, rules = _catalog(settings)
+    settings.media_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(settings.database_url)
+    app = create_app(settings, catalog, rules)
+    log.info(
+        "daojia %s demo on http://%s:%s/ (Ctrl-C stops)", __version__, settings.host, settings.port
+    )
+    web.run_app(
+        app, host=settings.host, port=settings.port, print=None, access_log_class=JsonAccessLogger
+    )
+    return 0
+
+
+def cmd_serve(_args: argparse.Namespace) -> int:
+    settings = load_settings()
+    if settings.pii_key is None:
+        raise Refused(
+            "DAOJIA_PII_KEY: required by serve to encrypt phones and addresses "
+            "(daojia keygen prints a new key)"
+        )
+    catalog, rules = _catalog(settings)
+    if asyncio.run(migrate.pending(settings.database_url)):
+        raise Refused(
+            "DAOJIA_DATABASE_URL: the database is not up to date; run `daojia db upgrade` first"
+        )
+    settings.media_dir.mkdir(parents=True, exist_ok=True)
+    app = create_app(settings, catalog, rules)
+    log.info("daojia %s serving on %s:%s", __version__, settings.host, settings.port)
+    web.run_app(
+        app, host=settings.host, port=settings.port, print=None, access_log_class=JsonAccessLogger
+    )
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    migrate.upgrade(settings.database_url, args.revision)
+    print(f"database at {args.revision}")
+    return 0
+
+
+def cmd_catalog_check(args: argparse.Namespace) -> int:
+    try:
+        catalog, rules = load_catalog(args.file)
+    except CatalogError as exc:
+        print(f"{args.file}: {exc}", file=sys.stderr)
+        return 1
+    items = list(catalog.items())
+    print(
+        f"{args.file}: OK — {len(catalog.categories)} categories, {len(items)} items, "
+        f"{len(catalog.bundles)} bundles, timezone {rules.timezone}"
+    )
+    for item in items:
+        print(
+            f"  {item.category_id}/{item.id}: {item.name.zh} / {item.name.en} "
+            f"{format_yuan(item.unit_price_cents)} per {item.unit}"
+        )
+    return 0
+
+
+def cmd_catalog_schema(_args: argparse.Namespace) -> int:
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_keygen(_args: argparse.Namespace) -> int:
+    print(new_key())
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="daojia", description="Chat-first home services.")
+    p.add_argument("--version", action="version", version=f"daojia {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("serve", help="run the production server from configuration").set_defaults(
+        func=cmd_serve
+    )
+    sub.add_parser("demo", help="run a self-contained demo on 127.0.0.1:8080").set_defaults(
+        func=cmd_demo
+    )
+    db = sub.add_parser("db", help="database maintenance").add_subparsers(dest="db", required=True)
+    up = db.add_parser("upgrade", help="apply migrations")
+    up.add_argument("revision", nargs="?", default="head")
+    up.set_defaults(func=cmd_db_upgrade)
+    cat = sub.add_parser("catalog", help="catalog files").add_subparsers(dest="cat", required=True)
+    check = cat.add_parser("check", help="validate a catalog file")
+    check.add_argument("file", type=Path)
+    check.set_defaults(func=cmd_catalog_check)
+    cat.add_parser("schema", help="print the catalog JSON Schema").set_defaults(
+        func=cmd_catalog_schema
+    )
+    sub.add_parser("keygen", help="print a new DAOJIA_PII_KEY").set_defaults(func=cmd_keygen)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("aiohttp.access").setLevel(logging.INFO)
+    try:
+        return int(args.func(args))
+    except Refused as exc:
+        print(f"daojia: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+"""Configuration from ``DAOJIA_*`` environment variables (and a ``.env`` file), checked at start.
+
+A wrong value stops the program with one line naming the variable (``settings_error``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from store.crypto import PiiKeyError, decode_key
+
+ROLES = ("owner", "ops", "finance", "support")
+CHANNELS = ("telegram", "wechat", "web")
+
+
+@dataclass(frozen=True, slots=True)
+class AdminGrant:
+    channel: str
+    user_id: str
+    role: str
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DAOJIA_", env_file=".env", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    database_url: str = "sqlite+aiosqlite:///./daojia.db"
+    redis_url: str | None = None
+    catalog: Path | None = None
+    admins: Annotated[tuple[AdminGrant, ...], NoDecode] = ()
+    pii_key: SecretStr | None = None
+    public_url: str = "http://127.0.0.1:8080"
+    data_dir: Path = Path(".daojia")
+    media_dir: Path = Path("media")
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+
+    wechat_appid: str | None = None
+    wechat_secret: SecretStr | None = None
+    wechat_token: SecretStr | None = None
+    wechat_aes_key: SecretStr | None = None
+    wechat_api_base: str = "https://api.weixin.qq.com/cgi-bin/"
+
+    telegram_token: SecretStr | None = None
+    telegram_secret: SecretStr | None = None
+    telegram_api_base: str = "https://api.telegram.org/bot"
+    telegram_file_base: str = "https://api.telegram.org/file/bot"
+    telegram_payment_token: SecretStr | None = None
+
+    wechat_pay_mch_id: str | None = None
+    wechat_pay_key: SecretStr | None = None
+    wechat_pay_api_base: str = "https://api.mch.weixin.qq.com/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError("not a database URL") from None
+        backend, driver = url.get_backend_name(), url.get_driver_name()
+        if backend == "postgresql" and driver in ("psycopg", "psycopg2", "asyncpg"):
+            return url.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+        if backend == "sqlite":
+            return url.set(drivername="sqlite+aiosqlite").render_as_string(hide_password=False)
+        raise ValueError("use sqlite+aiosqlite:///FILE or postgresql+asyncpg://USER@HOST/DB")
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _admins(cls, value: object) -> tuple[AdminGrant, ...]:
+        if isinstance(value, tuple):
+            return value
+        grants = []
+        for part in str(value or "").split(","):
+            if not part.strip():
+                continue
+            fields = part.strip().split(":")
+            if len(fields) != 3 or not all(fields):
+                raise ValueError(f"{part.strip()!r} is not channel:user_id:role")
+            channel, user_id, role = fields
+            if channel not in CHANNELS:
+                raise ValueError(f"unknown channel {channel!r} (use {', '.join(CHANNELS)})")
+            if role not in ROLES:
+                raise ValueError(f"unknown role {role!r} (use {', '.join(ROLES)})")
+            grants.append(AdminGrant(channel, user_id, role))
+        return tuple(grants)
+
+    @field_validator("pii_key")
+    @classmethod
+    def _pii_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            try:
+                decode_key(value.get_secret_value())
+            except PiiKeyError as exc:
+                raise ValueError(f"{exc} (make one: daojia keygen)") from None
+        return value
+
+    @field_validator(
+        "public_url",
+        "wechat_api_base",
+        "telegram_api_base",
+        "telegram_file_base",
+        "wechat_pay_api_base",
+    )
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("must be an http(s) URL")
+        return value
+
+    @field_validator("wechat_aes_key")
+    @classmethod
+    def _aes_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9]{43}", value.get_secret_value()):
+            raise ValueError("must be the 43-character EncodingAESKey from the WeChat console")
+        return value
+
+    @field_validator("telegram_secret")
+    @classmethod
+    def _tg_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _complete_channels(self) -> Settings:
+        groups = {
+            "wechat_appid": ("wechat_appid", "wechat_secret", "wechat_token"),
+            "telegram_token": ("telegram_token", "telegram_secret"),
+            "wechat_pay_mch_id": ("wechat_pay_mch_id", "wechat_pay_key", "wechat_appid"),
+        }
+        for trigger, needed in groups.items():
+            if getattr(self, trigger) is None:
+                continue
+            for name in needed:
+                if getattr(self, name) is None:
+                    raise ValueError(
+                        f"DAOJIA_{name.upper()} is required when DAOJIA_{trigger.upper()} is set"
+                    )
+        return self
+
+    @property
+    def wechat_enabled(self) -> bool:
+        return self.wechat_appid is not None
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return self.telegram_token is not None
+
+    def pii_key_bytes(self) -> bytes:
+        if self.pii_key is None:
+            raise RuntimeError("DAOJIA_PII_KEY is not set")
+        return decode_key(self.pii_key.get_secret_value())
+
+
+def settings_error(exc: ValidationError) -> str:
+    """One line naming the variable that is wrong."""
+    err = exc.errors(include_url=False)[0]
+    loc = err.get("loc") or ()
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if loc:
+        return f"DAOJIA_{str(loc[0]).upper()}: {msg}"
+    return msg
