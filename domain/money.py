@@ -91,3 +91,9 @@ def format_yuan(fen: int) -> str:
     sign = "-" if fen < 0 else ""
     whole, cents = divmod(abs(fen), 100)
     return f"{sign}¥{whole:,}.{cents:02d}"
+
+
+def format_percent(bp: int) -> str:
+    """Render basis points as a percentage: 3000 → ``30%``, 1250 → ``12.5%``."""
+    whole, frac = divmod(bp, 100)
+    return f"{whole}%" if not frac else f"{whole}.{frac:02d}".rstrip("0") + "%"

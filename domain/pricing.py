@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from domain.catalog import UNIT_TEXT, Catalog, Item, PaymentMode, Unit
 from domain.errors import QuoteError
-from domain.money import FULL, apply_rate, format_yuan
+from domain.money import FULL, apply_rate, format_percent, format_yuan
 from domain.rules import MemberLevel, PricingRules, Rules
 from domain.text import Text
 
@@ -166,7 +166,7 @@ def quote(catalog: Catalog, rules: Rules, req: QuoteRequest) -> Quote:
     subtotal = b.total
 
     if is_night(req.start_at, pr, ZoneInfo(rules.timezone)):
-        pct = _pct(pr.night_surcharge_bp)
+        pct = format_percent(pr.night_surcharge_bp)
         b.add(
             LineKind.NIGHT,
             Text(f"夜间服务 +{pct}", f"Night service +{pct}"),
@@ -190,7 +190,7 @@ def quote(catalog: Catalog, rules: Rules, req: QuoteRequest) -> Quote:
     member_bp = pr.member_price_bp.get(req.member_level, FULL)
     if member_bp < FULL:
         running = b.total
-        pct = _pct(FULL - member_bp)
+        pct = format_percent(FULL - member_bp)
         b.deduct(
             LineKind.MEMBER,
             Text(f"会员折扣 -{pct}", f"Member discount -{pct}"),
@@ -333,7 +333,7 @@ def _coupon(b: _Builder, coupon: CouponTerms) -> None:
         off = running - apply_rate(running, FULL - coupon.off_bp)
         if coupon.max_off_cents is not None:
             off = min(off, coupon.max_off_cents)
-        text = Text(f"优惠券 {_pct(coupon.off_bp)} off", f"Coupon {coupon.code}")
+        text = Text(f"优惠券 {format_percent(coupon.off_bp)} off", f"Coupon {coupon.code}")
     b.deduct(LineKind.COUPON, text, off)
 
 
@@ -349,8 +349,3 @@ def _points_cash(b: _Builder, points: int, pr: PricingRules) -> int:
         yuan * 100,
     )
     return yuan * pr.points_per_yuan
-
-
-def _pct(bp: int) -> str:
-    whole, frac = divmod(bp, 100)
-    return f"{whole}%" if not frac else f"{whole}.{frac:02d}".rstrip("0") + "%"

@@ -100,6 +100,15 @@ class MembershipRules:
 
 
 @dataclass(frozen=True)
+class BookingRules:
+    slots: tuple[time, ...] = (time(8), time(10), time(13), time(15), time(18))
+    min_lead_minutes: int = 60
+    asap_lead_minutes: int = 90
+    max_days_ahead: int = 30
+    days_offered: int = 5
+
+
+@dataclass(frozen=True)
 class Rules:
     """All rule sections together; ``Rules()`` is the documented default set."""
 
@@ -109,3 +118,4 @@ class Rules:
     lateness: LatenessRules = field(default_factory=LatenessRules)
     settlement: SettlementRules = field(default_factory=SettlementRules)
     membership: MembershipRules = field(default_factory=MembershipRules)
+    booking: BookingRules = field(default_factory=BookingRules)

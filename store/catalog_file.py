@@ -57,12 +57,13 @@ Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
 
 # Defaults come from domain.rules (already in fen / basis points: validators only run on input).
 _DEFAULT = Rules()
-_P, _C, _L, _S, _M = (
+_P, _C, _L, _S, _M, _B = (
     _DEFAULT.pricing,
     _DEFAULT.cancellation,
     _DEFAULT.lateness,
     _DEFAULT.settlement,
     _DEFAULT.membership,
+    _DEFAULT.booking,
 )
 
 
@@ -169,6 +170,14 @@ class MembershipSpec(_Strict):
     referral_coupon: Yuan = _M.referral_coupon_cents
 
 
+class BookingSpec(_Strict):
+    slots: list[time] = list(_B.slots)
+    min_lead_minutes: int = Field(default=_B.min_lead_minutes, ge=0)
+    asap_lead_minutes: int = Field(default=_B.asap_lead_minutes, ge=0)
+    max_days_ahead: int = Field(default=_B.max_days_ahead, ge=1)
+    days_offered: int = Field(default=_B.days_offered, ge=1, le=10)
+
+
 class RulesSpec(_Strict):
     timezone: str = _DEFAULT.timezone
     pricing: PricingSpec = PricingSpec()
@@ -176,6 +185,7 @@ class RulesSpec(_Strict):
     lateness: LatenessSpec = LatenessSpec()
     settlement: SettlementSpec = SettlementSpec()
     membership: MembershipSpec = MembershipSpec()
+    booking: BookingSpec = BookingSpec()
 
     def build(self) -> Rules:
         p, c, lt, st, m = (

@@ -135,6 +135,15 @@ class OrderRepository:
         )
         return int(result.one())
 
+    async def spend_since(self, customer_id: int, since: datetime) -> int:
+        """Paid minus refunded over the customer's orders created since ``since``."""
+        result = await self._s.exec(
+            select(
+                func.coalesce(func.sum(OrderRow.paid_cents - OrderRow.refunded_cents), 0)
+            ).where(OrderRow.customer_id == customer_id, OrderRow.created_at >= since)
+        )
+        return int(result.one())
+
     def _columns(self, order: Order) -> dict[str, Any]:
         return {
             "address_id": order.address_id,

@@ -9,9 +9,13 @@ import redis.asyncio as aioredis
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bots.web import WebChannel
+from conversations.service import Services
+from conversations.state import ConversationStore
 from domain.catalog import Catalog
 from domain.rules import Rules
 from store.uow import Database
+from webhooks.chat import Chat, Messenger
 from webhooks.metrics import Metrics
 from webhooks.settings import Settings
 
@@ -23,3 +27,8 @@ ENGINE = web.AppKey("engine", AsyncEngine)
 DATABASE = web.AppKey("database", Database)
 REDIS = web.AppKey("redis", aioredis.Redis)
 METRICS = web.AppKey("metrics", Metrics)
+CHAT = web.AppKey("chat", Chat)
+MESSENGER = web.AppKey("messenger", Messenger)
+SERVICES = web.AppKey("services", Services)
+CONVERSATIONS = web.AppKey("conversations", ConversationStore)
+WEB = web.AppKey("web", WebChannel)

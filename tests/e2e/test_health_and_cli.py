@@ -17,6 +17,10 @@ CATALOG, RULES = load_catalog()
 
 
 def make_settings(db_url, pii_key, **kw) -> Settings:
+    import tempfile
+    from pathlib import Path
+
+    kw.setdefault("data_dir", Path(tempfile.mkdtemp(prefix="daojia-")))
     return Settings(_env_file=None, database_url=db_url, pii_key=pii_key, **kw)
 
 

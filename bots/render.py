@@ -1,0 +1,61 @@
+"""Neutral replies as plain data (JSON for the web chat) and as numbered text (WeChat)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conversations.replies import Ask, AskContact, AskLocation, Link, Photo, Reply, Say
+
+
+def to_json(reply: Reply) -> dict[str, Any]:
+    match reply:
+        case Say(text=text):
+            return {"type": "text", "text": text}
+        case Ask(text=text, options=options, numbered=numbered):
+            return {
+                "type": "ask",
+                "text": text,
+                "numbered": numbered,
+                "options": [{"key": o.key, "label": o.label} for o in options],
+            }
+        case Link(text=text, url=url, label=label):
+            return {"type": "link", "text": text, "url": url, "label": label}
+        case Photo(url=url, caption=caption):
+            return {"type": "photo", "url": url, "caption": caption}
+        case AskLocation(text=text):
+            return {"type": "location_request", "text": text}
+        case AskContact(text=text):
+            return {"type": "contact_request", "text": text}
+    raise TypeError(f"unknown reply {reply!r}")
+
+
+def as_text(reply: Reply, lang: str) -> str:
+    """One reply as plain text with numbered choices ("回复 1 …"), for channels without
+    buttons."""
+    match reply:
+        case Say(text=text):
+            return text
+        case Ask(text=text, options=options, numbered=numbered):
+            if not options:
+                return text
+            if not numbered:
+                joined = " / ".join(o.label for o in options)
+                hint = "可回复:" if lang != "en" else "Reply with: "
+                return f"{text}\n{hint}{joined}"
+            lines = [text]
+            lines += [f"{i}. {o.label}" for i, o in enumerate(options, 1)]
+            lines.append("回复序号即可选择" if lang != "en" else "Reply with a number")
+            return "\n".join(lines)
+        case Link(text=text, url=url, label=label):
+            return f'{text}<a href="{url}">{label}</a>'
+        case Photo(caption=caption, url=url):
+            return caption or url
+        case AskLocation(text=text):
+            return (
+                "也可以点「+」发送位置。"
+                if lang != "en"
+                else "You can also send your location with '+'."
+            )
+        case AskContact(text=text):
+            return text
+    raise TypeError(f"unknown reply {reply!r}")

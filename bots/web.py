@@ -1,0 +1,174 @@
+"""The local web chat: the demo's home page and a JSON API for the chat window.
+
+The browser holds a signed cookie naming its web user; messages go in with
+``POST /web/api/send`` and replies come back in the response; messages sent outside a turn
+(a payment confirmed on the pay page, later a worker's arrival) wait in an outbox that the page
+polls with ``GET /web/api/poll``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import redis.asyncio as aioredis
+from aiohttp import web
+
+from bots.render import to_json
+from conversations.engine import Handled
+from conversations.events import (
+    ChoiceMade,
+    CommandReceived,
+    ContactShared,
+    Inbound,
+    LocationShared,
+    TextReceived,
+)
+from conversations.replies import Reply
+
+COOKIE = "daojia_web"
+STATIC = Path(__file__).with_name("web_static")
+OUTBOX_MAX = 50
+ROLES = ("customer", "worker", "admin")
+
+
+class WebOutbox:
+    """Messages waiting for a web user's next poll (Redis list when configured)."""
+
+    def __init__(self, client: aioredis.Redis | None = None) -> None:
+        self._r = client
+        self._mem: defaultdict[str, deque[str]] = defaultdict(lambda: deque(maxlen=OUTBOX_MAX))
+
+    async def push(self, user_id: str, items: list[dict[str, Any]]) -> None:
+        data = [json.dumps(i, ensure_ascii=False) for i in items]
+        if self._r is None:
+            self._mem[user_id].extend(data)
+            return
+        key = f"daojia:web:{user_id}:outbox"
+        async with self._r.pipeline(transaction=True) as pipe:
+            pipe.rpush(key, *data).ltrim(key, -OUTBOX_MAX, -1).expire(key, 86400)
+            await pipe.execute()
+
+    async def pop_all(self, user_id: str) -> list[dict[str, Any]]:
+        if self._r is None:
+            queue = self._mem.pop(user_id, None)
+            return [json.loads(x) for x in queue or ()]
+        key = f"daojia:web:{user_id}:outbox"
+        async with self._r.pipeline(transaction=True) as pipe:
+            pipe.lrange(key, 0, -1).delete(key)
+            raw, _ = await pipe.execute()
+        return [json.loads(x) for x in raw]
+
+
+class WebChannel:
+    """Routes of the web chat; ``handle`` runs one inbound event through the engine."""
+
+    def __init__(
+        self,
+        *,
+        secret: bytes,
+        handle: Callable[[Inbound], Awaitable[Handled]],
+        clock: Callable[[], datetime],
+        outbox: WebOutbox,
+    ) -> None:
+        self._secret = secret
+        self._handle = handle
+        self._clock = clock
+        self.outbox = outbox
+
+    def setup(self, app: web.Application) -> None:
+        app.router.add_get("/", self.index)
+        app.router.add_get("/web/api/poll", self.poll)
+        app.router.add_post("/web/api/send", self.send)
+        app.router.add_static("/static/", STATIC, append_version=True)
+
+    def _sign(self, uid: str) -> str:
+        return hmac.new(self._secret, uid.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def _user(self, request: web.Request) -> str | None:
+        value = request.cookies.get(COOKIE, "")
+        uid, _, sig = value.partition(".")
+        if uid and hmac.compare_digest(sig, self._sign(uid)):
+            return uid
+        return None
+
+    async def index(self, request: web.Request) -> web.Response:
+        response = web.FileResponse(STATIC / "index.html")
+        if self._user(request) is None:
+            uid = secrets.token_hex(8)
+            response.set_cookie(
+                COOKIE,
+                f"{uid}.{self._sign(uid)}",
+                httponly=True,
+                samesite="Strict",
+                max_age=30 * 86400,
+            )
+        return response  # type: ignore[return-value]
+
+    async def poll(self, request: web.Request) -> web.Response:
+        uid = self._user(request)
+        if uid is None:
+            raise web.HTTPUnauthorized(text="reload the page")
+        role = request.query.get("role", "customer")
+        if role not in ROLES:
+            raise web.HTTPBadRequest(text="unknown role")
+        return web.json_response({"replies": await self.outbox.pop_all(f"{uid}-{role}")})
+
+    async def send(self, request: web.Request) -> web.Response:
+        uid = self._user(request)
+        if uid is None:
+            raise web.HTTPUnauthorized(text="reload the page")
+        try:
+            body = await request.json()
+        except ValueError:
+            raise web.HTTPBadRequest(text="body must be JSON") from None
+        event = self._event(f"{uid}-{body.get('role', 'customer')}", body)
+        if event is None:
+            raise web.HTTPBadRequest(text="unknown message")
+        handled = await self._handle(event)
+        return web.json_response(
+            {"status": handled.status, "replies": [to_json(r) for r in handled.replies]}
+        )
+
+    def _event(self, user_id: str, body: Any) -> Inbound | None:
+        if not isinstance(body, dict) or body.get("role", "customer") not in ROLES:
+            return None
+        base: dict[str, Any] = {
+            "channel": "web",
+            "user_id": user_id,
+            "at": self._clock(),
+            "message_id": str(body.get("id", ""))[:64],
+            "lang_hint": str(body.get("lang", ""))[:8],
+        }
+        kind = body.get("type")
+        try:
+            if kind == "text":
+                text = str(body["text"])[:2000]
+                if text.startswith("/") and len(text) > 1:
+                    command, _, args = text[1:].partition(" ")
+                    return CommandReceived(**base, command=command, args=args.strip())
+                return TextReceived(**base, text=text)
+            if kind == "choice":
+                return ChoiceMade(**base, key=str(body["key"])[:64])
+            if kind == "location":
+                lat, lon = float(body["lat"]), float(body["lon"])
+                if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                    return None
+                return LocationShared(
+                    **base, lat=lat, lon=lon, label=str(body.get("label", ""))[:120]
+                )
+            if kind == "contact":
+                return ContactShared(**base, phone=str(body["phone"])[:32])
+        except (KeyError, TypeError, ValueError):
+            return None
+        return None
+
+    async def push(self, user_id: str, replies: list[Reply]) -> None:
+        await self.outbox.push(user_id, [to_json(r) for r in replies])

@@ -1,0 +1,181 @@
+"""The runner: claims a message once, loads the person's conversation, routes the event through
+the flow tables, runs the commands, saves the new state. Channel-neutral.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from conversations import globals_ as words
+from conversations.events import (
+    ChoiceMade,
+    Event,
+    Failed,
+    Inbound,
+    Loaded,
+    Result,
+    TextReceived,
+)
+from conversations.flow import Ctx, Flow, Outcome
+from conversations.replies import Reply, Say, last_question
+from conversations.state import Conversation, ConversationStore
+from domain.catalog import Catalog
+from domain.commands import Command, FindCustomer
+from domain.errors import DomainError
+from domain.rules import Rules
+
+log = logging.getLogger(__name__)
+
+RunCommand = Callable[[Command], Awaitable[list[Result]]]
+MAX_CHAIN = 8
+BUSY_WAIT_S = 0.02
+BUSY_TRIES = 250  # about 5 s
+
+
+@dataclass
+class Handled:
+    status: str  # "handled" or "duplicate"
+    replies: list[Reply] = field(default_factory=list)
+    lang: str = "zh"
+
+
+class Engine:
+    """Turns one inbound event into replies, exactly once per platform message."""
+
+    def __init__(
+        self,
+        *,
+        flows: Mapping[str, Flow],
+        run: RunCommand,
+        store: ConversationStore,
+        catalog: Catalog,
+        rules: Rules,
+        clock: Callable[[], datetime],
+        public_url: str,
+    ) -> None:
+        self.flows = flows
+        self.run = run
+        self.store = store
+        self.catalog = catalog
+        self.rules = rules
+        self.clock = clock
+        self.public_url = public_url
+
+    async def handle(self, event: Inbound) -> Handled:
+        message_id = event.message_id or f"t{event.at.timestamp()}"
+        for _ in range(BUSY_TRIES):
+            claim = await self.store.begin(event.channel, event.user_id, message_id)
+            if claim.status != "busy":
+                break
+            await asyncio.sleep(BUSY_WAIT_S)
+        else:
+            raise TimeoutError(f"conversation {event.channel}:{event.user_id} stayed locked")
+        if claim.status == "duplicate":
+            return Handled("duplicate")
+        conv = claim.state
+        try:
+            if conv is None:
+                conv = await self._fresh(event)
+            replies = await self.process(conv, event)
+            await self.store.commit(event.channel, event.user_id, message_id, claim.token, conv)
+        except BaseException:
+            await self.store.abort(event.channel, event.user_id, message_id, claim.token)
+            raise
+        return Handled("handled", replies, conv.lang)
+
+    async def _fresh(self, event: Inbound) -> Conversation:
+        conv = Conversation(lang="en" if event.lang_hint.lower().startswith("en") else "zh")
+        for result in await self.run(FindCustomer(event.channel, event.user_id)):
+            if isinstance(result, Loaded) and result.kind == "customer":
+                conv.customer_id = int(result.data["customer_id"])
+                conv.lang = str(result.data["lang"])
+        return conv
+
+    async def process(self, conv: Conversation, event: Inbound) -> list[Reply]:
+        """Route ``event`` for ``conv`` (updated in place); return the replies."""
+        ctx = Ctx(self.catalog, self.rules, self.clock(), self.public_url)
+        conv.channel = event.channel
+        event = _match_choice(event, conv)
+        outcome = words.route(self.flows, ctx, conv, event)
+        if outcome is None:
+            outcome = self._dispatch(ctx, conv, event)
+        replies = await self._apply(ctx, conv, outcome, 0)
+        question = last_question(replies)
+        conv.options = [[o.key, o.label] for o in question.options] if question else []
+        conv.numbered = question.numbered if question else True
+        return replies
+
+    def _dispatch(self, ctx: Ctx, conv: Conversation, event: Event) -> Outcome:
+        flow = self.flows[conv.flow]
+        handler = flow.TRANSITIONS.get((flow.Step(conv.step), type(event)))
+        if handler is not None:
+            try:
+                return handler(ctx, conv, event)
+            except DomainError as exc:
+                return Outcome([Say(str(exc))], reask=True)
+        if isinstance(event, Failed):
+            return Outcome([Say(event.message)], reask=True)
+        if isinstance(event, Result):
+            log.warning("no handler for %s in %s/%s", type(event).__name__, conv.flow, conv.step)
+            return Outcome()
+        return Outcome([Say(words.hint(conv, event))], reask=True)
+
+    async def _apply(self, ctx: Ctx, conv: Conversation, out: Outcome, depth: int) -> list[Reply]:
+        if depth > MAX_CHAIN:
+            raise RuntimeError(f"flow loop in {conv.flow}/{conv.step}")
+        replies = list(out.replies)
+        if out.goto is not None:
+            flow = self.flows[out.goto]
+            if out.goto == "menu":
+                conv.history = []
+            else:
+                conv.history = [*conv.history[-9:], [conv.flow, conv.step]]
+            conv.flow, conv.step = out.goto, str(flow.FIRST)
+            replies += await self._apply(ctx, conv, flow.enter(ctx, conv), depth + 1)
+        elif out.step is not None:
+            if out.step != conv.step:
+                conv.history = [*conv.history[-9:], [conv.flow, conv.step]]
+            conv.step = out.step
+        if out.reask:
+            replies += await self._apply(
+                ctx, conv, self.flows[conv.flow].ask(ctx, conv), depth + 1
+            )
+        for command in out.commands:
+            for result in await self.run(command):
+                replies += await self._apply(
+                    ctx, conv, self._dispatch(ctx, conv, result), depth + 1
+                )
+        return replies
+
+
+_NUMBER = re.compile(r"^\s*(\d{1,2})\s*$")
+
+
+def _match_choice(event: Inbound, conv: Conversation) -> Inbound:
+    """Typed text that names an offered option ("2", or its label) becomes that choice."""
+    if not isinstance(event, TextReceived):
+        return event
+    options = conv.offered()
+    if not options:
+        return event
+    text = event.text.strip()
+    folded = text.casefold()
+    key = next((o.key for o in options if o.label.casefold() == folded), None)
+    m = _NUMBER.match(text)
+    if key is None and conv.numbered and m and 1 <= int(m.group(1)) <= len(options):
+        key = options[int(m.group(1)) - 1].key
+    if key is None:
+        return event
+    return ChoiceMade(
+        channel=event.channel,
+        user_id=event.user_id,
+        at=event.at,
+        message_id=event.message_id,
+        lang_hint=event.lang_hint,
+        key=key,
+    )

@@ -1,0 +1,85 @@
+"""Neutral inbound events (what a person did) and results (what a command found out).
+
+Bots translate platform payloads into ``Inbound`` events; the service layer answers commands
+with ``Result`` events, which flow back through the same state tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True, kw_only=True)
+class Inbound:
+    """Something a person sent on a channel."""
+
+    channel: str
+    user_id: str
+    at: datetime
+    message_id: str = ""
+    lang_hint: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TextReceived(Inbound):
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommandReceived(Inbound):
+    """A slash command (Telegram) or a menu click mapped to one: ``/start ref_42``."""
+
+    command: str
+    args: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChoiceMade(Inbound):
+    """A button press, or typed text that matched one of the offered choices."""
+
+    key: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class LocationShared(Inbound):
+    lat: float
+    lon: float
+    label: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContactShared(Inbound):
+    phone: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PhotoReceived(Inbound):
+    """A photo, by the platform's reference (file_id, MediaId/PicUrl, web upload path)."""
+
+    ref: str
+
+
+@dataclass(frozen=True)
+class Result:
+    """The answer of the service layer to a command."""
+
+
+@dataclass(frozen=True)
+class Failed(Result):
+    """A command was refused; ``message`` is safe to show."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class Loaded(Result):
+    """Data a command fetched, keyed by what it is (``orders``, ``booking``, …)."""
+
+    kind: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+Event = Inbound | Result

@@ -1,0 +1,68 @@
+"""What every flow module shares: the context handlers read, and the outcome they return.
+
+A flow module has ``NAME``, ``class Step(StrEnum)``, ``FIRST``, ``TRANSITIONS`` (a dict from
+``(Step, event type)`` to a handler), ``enter(ctx, conv)`` and ``ask(ctx, conv)``. Handlers are
+plain functions: they read the context, the conversation and the event, may update
+``conv.data``, and return an ``Outcome``; they never do I/O — commands do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from types import ModuleType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from conversations.events import Event
+from conversations.replies import Reply
+from conversations.state import Conversation
+from domain.catalog import Catalog
+from domain.commands import Command
+from domain.rules import Rules
+
+
+@dataclass(frozen=True)
+class Ctx:
+    catalog: Catalog
+    rules: Rules
+    now: datetime
+    public_url: str
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.rules.timezone)
+
+
+@dataclass
+class Outcome:
+    """What a handler decided: replies to send, commands to run, where to go next.
+
+    ``step`` moves within the flow (remembered for "back"); ``goto`` enters another flow;
+    ``reask`` appends the question of the step the conversation ends up in.
+    """
+
+    replies: list[Reply] = field(default_factory=list)
+    commands: list[Command] = field(default_factory=list)
+    step: str | None = None
+    goto: str | None = None
+    reask: bool = False
+
+
+Handler = Callable[[Ctx, Conversation, Any], Outcome]
+Transitions = Mapping[tuple[StrEnum, type[Event]], Handler]
+Flow = ModuleType
+
+
+def tr(conv: Conversation, zh: str, en: str) -> str:
+    """The text in the conversation's language."""
+    return en if conv.lang == "en" else zh
+
+
+def flow_data(conv: Conversation, name: str) -> dict[str, Any]:
+    """The flow's own part of ``conv.data`` (created on first use)."""
+    part = conv.data.setdefault(name, {})
+    assert isinstance(part, dict)
+    return part

@@ -1,0 +1,310 @@
+"""Pricing, placing, paying and cancelling orders for a customer, inside one unit of work."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from domain.cancellation import CancellationTerms, cancellation_terms
+from domain.catalog import Catalog
+from domain.commands import Booking
+from domain.coupons import Coupon
+from domain.errors import DomainError
+from domain.lifecycle import Action, ActorKind, OrderStatus
+from domain.membership import level_for_spend
+from domain.orders import SYSTEM, Actor, Order
+from domain.payments import Payment, PaymentKind, PaymentStatus
+from domain.people import Address, GeoPoint
+from domain.ports import UnitOfWork
+from domain.pricing import Quote, QuoteRequest, quote
+from domain.rules import Rules
+
+PAID_STATUSES = [
+    s
+    for s in OrderStatus
+    if s
+    not in (
+        OrderStatus.QUOTED,
+        OrderStatus.AWAITING_PAYMENT,
+        OrderStatus.CANCELLED,
+        OrderStatus.REFUNDED,
+    )
+]
+
+
+class NotFound(DomainError):
+    def __init__(self, number: int) -> None:
+        super().__init__(f"找不到订单 #{number} / no order #{number}")
+
+
+async def spend(uow: UnitOfWork, customer_id: int, now: datetime, rules: Rules) -> int:
+    """What the customer paid (net of refunds) in the membership window."""
+    since = now - timedelta(days=rules.membership.spend_window_days)
+    return await uow.orders.spend_since(customer_id, since)
+
+
+@dataclass
+class Priced:
+    quote: Quote
+    coupon: Coupon | None
+    usable: list[Coupon]
+    points_available: int
+
+
+async def price(
+    uow: UnitOfWork, catalog: Catalog, rules: Rules, b: Booking, now: datetime
+) -> Priced:
+    """The quote for a booking with everything the customer is entitled to, checked now."""
+    customer = await uow.customers.get(b.customer_id)
+    if customer is None:
+        raise DomainError("unknown customer")
+    held = await uow.coupons.for_customer(b.customer_id)
+    usable = [c for c in held if c.used_order_id is None and c.valid_from <= now < c.valid_until]
+    paid_before = await uow.orders.count_for_customer(b.customer_id, PAID_STATUSES)
+    level = level_for_spend(await spend(uow, b.customer_id, now, rules), rules.membership)
+
+    def request(coupon: Coupon | None) -> QuoteRequest:
+        return QuoteRequest(
+            selections=b.selections,
+            start_at=b.start_at,
+            bundle_id=b.bundle_id,
+            member_level=level,
+            coupon=coupon.terms if coupon else None,
+            first_order=paid_before == 0,
+            points=customer.points if b.use_points else 0,
+        )
+
+    chosen: Coupon | None = None
+    if b.coupon_code:
+        chosen = next((c for c in usable if c.code == b.coupon_code), None)
+        if chosen is None:
+            raise DomainError(
+                f"优惠券 {b.coupon_code} 不可用 / coupon {b.coupon_code} cannot be used"
+            )
+    result = quote(catalog, rules, request(chosen))
+    if b.coupon_code is None:  # pick the coupon that saves the most
+        for coupon in usable:
+            try:
+                candidate = quote(catalog, rules, request(coupon))
+            except DomainError:
+                continue
+            if candidate.total_cents < result.total_cents:
+                result, chosen = candidate, coupon
+    fits = []
+    for coupon in usable:
+        try:
+            quote(catalog, rules, request(coupon))
+            fits.append(coupon)
+        except DomainError:
+            continue
+    return Priced(result, chosen, fits, customer.points)
+
+
+def new_reference(prefix: str) -> str:
+    return f"{prefix}{secrets.token_hex(8).upper()}"
+
+
+async def place(
+    uow: UnitOfWork, catalog: Catalog, rules: Rules, b: Booking, expected_total: int, now: datetime
+) -> tuple[Order, Payment | None]:
+    """Create the order (awaiting payment) and its pending payment; refuse a changed price."""
+    priced = await price(uow, catalog, rules, b, now)
+    q = priced.quote
+    if q.total_cents != expected_total:
+        raise DomainError(
+            "价格有变化,请确认新的报价 / the price has changed, please check the new quote"
+        )
+    if b.start_at <= now:
+        raise DomainError("预约时间已过,请重新选择 / that time has passed, please pick another")
+    address_id = b.address_id
+    if address_id is not None:
+        found = await uow.addresses.get(address_id)
+        if found is None or found.customer_id != b.customer_id:
+            raise DomainError("地址不存在 / unknown address")
+    elif b.address_text:
+        customer = await uow.customers.get(b.customer_id)
+        address = await uow.addresses.add(
+            Address(
+                b.customer_id,
+                b.address_text,
+                customer.name if customer else "",
+                customer.phone if customer else "",
+                GeoPoint(*b.location) if b.location else None,
+            )
+        )
+        address_id = address.id
+    else:
+        raise DomainError("请提供服务地址 / an address is needed")
+    actor = Actor(ActorKind.CUSTOMER, str(b.customer_id))
+    order = Order.from_quote(
+        number=await uow.orders.next_number(),
+        customer_id=b.customer_id,
+        selections=b.selections,
+        quote=q,
+        start_at=b.start_at,
+        created_at=now,
+        channel=b.channel,
+        actor=actor,
+        lang=b.lang,
+        address_id=address_id,
+        asap=b.asap,
+        notes=b.notes,
+        bundle_id=b.bundle_id,
+    )
+    order.apply(Action.REQUEST_PAYMENT, actor, now)
+    await uow.orders.add(order)
+    assert order.id is not None
+    if priced.coupon is not None:
+        priced.coupon.use(order.id, now)
+        await uow.coupons.save(priced.coupon)
+    if q.points_used:
+        customer = await uow.customers.get(b.customer_id)
+        assert customer is not None
+        customer.points -= q.points_used
+        await uow.customers.save(customer)
+    due = q.deposit_cents or q.total_cents
+    if due == 0:
+        order.apply(Action.PAY, SYSTEM, now, "nothing to pay")
+        await uow.orders.save(order, now)
+        return order, None
+    payment = await uow.payments.add(
+        Payment(
+            order.id,
+            "sandbox",
+            PaymentKind.DEPOSIT if q.deposit_cents else PaymentKind.FULL,
+            due,
+            now,
+            new_reference("SBX"),
+        )
+    )
+    return order, payment
+
+
+async def pending_payment(uow: UnitOfWork, order: Order, now: datetime) -> Payment:
+    """The order's open payment request, created again if there is none."""
+    if order.status != OrderStatus.AWAITING_PAYMENT:
+        raise DomainError(
+            f"订单 #{order.number} 无需支付 / order #{order.number} has nothing to pay"
+        )
+    assert order.id is not None
+    for payment in await uow.payments.for_order(order.id):
+        if payment.status == PaymentStatus.PENDING and payment.kind != PaymentKind.REFUND:
+            return payment
+    due = (order.deposit_cents or order.total_cents) - order.paid_cents
+    return await uow.payments.add(
+        Payment(
+            order.id,
+            "sandbox",
+            PaymentKind.DEPOSIT if order.deposit_cents else PaymentKind.FULL,
+            due,
+            now,
+            new_reference("SBX"),
+        )
+    )
+
+
+async def confirm_payment(
+    uow: UnitOfWork,
+    reference: str,
+    provider_ref: str,
+    now: datetime,
+    customer_id: int | None = None,
+) -> tuple[Order, Payment, bool]:
+    """Record a successful payment once. Returns (order, payment, newly credited)."""
+    payment = await uow.payments.by_reference(reference)
+    if payment is None:
+        raise DomainError("找不到这笔支付 / unknown payment")
+    order = await uow.orders.get(payment.order_id)
+    assert order is not None
+    if customer_id is not None and order.customer_id != customer_id:
+        raise DomainError("找不到这笔支付 / unknown payment")
+    if payment.status == PaymentStatus.SUCCEEDED:
+        return order, payment, False
+    if order.status != OrderStatus.AWAITING_PAYMENT:
+        raise DomainError(
+            f"订单 #{order.number} 已{order.status.value},无法支付 / order "
+            f"#{order.number} can no longer be paid"
+        )
+    payment.status, payment.provider_ref, payment.completed_at = (
+        PaymentStatus.SUCCEEDED,
+        provider_ref,
+        now,
+    )
+    await uow.payments.save(payment)
+    order.paid_cents += payment.amount_cents
+    order.apply(Action.PAY, Actor(ActorKind.SYSTEM, payment.provider), now)
+    await uow.orders.save(order, now)
+    return order, payment, True
+
+
+def terms_for(order: Order, rules: Rules, now: datetime) -> CancellationTerms:
+    return cancellation_terms(
+        status=order.status,
+        paid_cents=order.paid_cents,
+        deposit_cents=order.deposit_cents,
+        start_at=order.start_at,
+        now=now,
+        rules=rules.cancellation,
+    )
+
+
+async def cancel(
+    uow: UnitOfWork, order: Order, rules: Rules, now: datetime, expected_fee: int, actor: Actor
+) -> CancellationTerms:
+    """Cancel under the policy; the refund is recorded and the coupon and points given back."""
+    terms = terms_for(order, rules, now)
+    if terms.fee_cents != expected_fee:
+        raise DomainError(
+            "取消费用已变化,请重新确认 / the cancellation fee has changed, please confirm again"
+        )
+    order.apply(Action.CANCEL, actor, now, terms.reason.en)
+    assert order.id is not None
+    if terms.refund_cents:
+        await uow.payments.add(
+            Payment(
+                order.id,
+                "sandbox",
+                PaymentKind.REFUND,
+                terms.refund_cents,
+                now,
+                new_reference("RFD"),
+                PaymentStatus.SUCCEEDED,
+                None,
+                now,
+            )
+        )
+        order.refunded_cents += terms.refund_cents
+        order.apply(Action.REFUND, SYSTEM, now, f"refund {terms.refund_cents}")
+    if order.coupon_code:
+        coupon = await uow.coupons.by_code(order.coupon_code)
+        if coupon is not None and coupon.used_order_id == order.id and terms.fee_cents == 0:
+            coupon.used_order_id, coupon.used_at = None, None
+            await uow.coupons.save(coupon)
+    if order.points_used and terms.fee_cents == 0:
+        customer = await uow.customers.get(order.customer_id)
+        assert customer is not None
+        customer.points += order.points_used
+        await uow.customers.save(customer)
+    await uow.orders.save(order, now)
+    return terms
+
+
+def summary(order: Order, catalog: Catalog, rules: Rules) -> dict[str, Any]:
+    from zoneinfo import ZoneInfo
+
+    from domain.lifecycle import STATUS_TEXT
+
+    item = catalog.item(order.item_id)
+    local = order.start_at.astimezone(ZoneInfo(rules.timezone))
+    return {
+        "number": order.number,
+        "item_zh": item.name.zh,
+        "item_en": item.name.en,
+        "start_local": f"{local:%m-%d %H:%M}",
+        "status": order.status.value,
+        "status_zh": STATUS_TEXT[order.status].zh,
+        "status_en": STATUS_TEXT[order.status].en,
+        "total_cents": order.total_cents,
+    }

@@ -1,0 +1,404 @@
+"""The service layer: runs the commands conversations issue, each in one unit of work, and
+answers with result events. The only place conversations touch persistence (through ports).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from conversations import ordering
+from conversations.events import Failed, Loaded, Result
+from conversations.replies import Reply, Say
+from domain import commands as c
+from domain.catalog import Catalog
+from domain.coupons import Coupon
+from domain.errors import DomainError
+from domain.lifecycle import STATUS_TEXT, Action, ActorKind, allowed_actions
+from domain.money import format_percent, format_yuan
+from domain.orders import Actor, Order
+from domain.people import Channel, Customer, Identity
+from domain.ports import UnitOfWork
+from domain.pricing import CouponKind, CouponTerms
+from domain.rules import Rules
+
+log = logging.getLogger(__name__)
+
+Notify = Callable[[str, str, list[Reply]], Awaitable[None]]
+"""Send replies to (channel, user id) outside a conversation turn."""
+
+
+class Services:
+    """Executes commands; domain refusals become ``Failed`` results with a message to show."""
+
+    def __init__(
+        self,
+        *,
+        uow: Callable[[], UnitOfWork],
+        catalog: Catalog,
+        rules: Rules,
+        clock: Callable[[], datetime],
+        public_url: str,
+        notify: Notify,
+        support: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        self.uow = uow
+        self.catalog = catalog
+        self.rules = rules
+        self.clock = clock
+        self.public_url = public_url.rstrip("/")
+        self.notify = notify
+        self.support = list(support)
+        self.tz = ZoneInfo(rules.timezone)
+        self._handlers: dict[type[c.Command], Callable[[Any], Awaitable[list[Result]]]] = {
+            c.FindCustomer: self.find_customer,
+            c.RegisterCustomer: self.register,
+            c.SetLanguage: self.set_language,
+            c.LoadAddresses: self.load_addresses,
+            c.PreviewQuote: self.preview,
+            c.PlaceOrder: self.place,
+            c.RequestPayment: self.request_payment,
+            c.ConfirmSandboxPayment: self.confirm_sandbox,
+            c.LoadOrders: self.load_orders,
+            c.LoadOrder: self.load_order,
+            c.QuoteCancellation: self.quote_cancellation,
+            c.CancelOrder: self.cancel,
+            c.ContactSupport: self.contact_support,
+        }
+
+    async def run(self, command: c.Command) -> list[Result]:
+        try:
+            return await self._handlers[type(command)](command)
+        except DomainError as exc:
+            return [Failed(str(exc))]
+
+    def pay_url(self, reference: str) -> str:
+        return f"{self.public_url}/pay/sandbox/{reference}"
+
+    async def find_customer(self, cmd: c.FindCustomer) -> list[Result]:
+        async with self.uow() as uow:
+            identity = await uow.identities.get(Channel(cmd.channel), cmd.user_id)
+            if identity is None or identity.customer_id is None:
+                return []
+            customer = await uow.customers.get(identity.customer_id)
+        if customer is None:
+            return []
+        return [Loaded("customer", {"customer_id": customer.id, "lang": customer.lang})]
+
+    async def register(self, cmd: c.RegisterCustomer) -> list[Result]:
+        now = self.clock()
+        m = self.rules.membership
+        async with self.uow() as uow:
+            identity = await uow.identities.get(Channel(cmd.channel), cmd.user_id)
+            if identity is not None and identity.customer_id is not None:
+                return [Loaded("registered", {"customer_id": identity.customer_id})]
+            referrer = (
+                await uow.customers.by_referral_code(cmd.referral_code)
+                if cmd.referral_code
+                else None
+            )
+            customer = await uow.customers.add(
+                Customer(
+                    created_at=now,
+                    name=cmd.name[:100],
+                    phone=cmd.phone,
+                    lang=cmd.lang,
+                    referral_code=secrets.token_hex(4).upper(),
+                    referred_by=referrer.id if referrer else None,
+                )
+            )
+            assert customer.id is not None
+            worker_id = identity.worker_id if identity else None
+            await uow.identities.put(
+                Identity(Channel(cmd.channel), cmd.user_id, customer.id, worker_id)
+            )
+            coupon = await uow.coupons.add(
+                Coupon(
+                    f"W{secrets.token_hex(5).upper()}",
+                    CouponTerms(
+                        "welcome",
+                        CouponKind.FIXED,
+                        amount_cents=m.welcome_coupon_cents,
+                        threshold_cents=m.welcome_coupon_threshold_cents,
+                    ),
+                    now,
+                    now + timedelta(days=m.welcome_coupon_days),
+                    customer.id,
+                    "welcome",
+                )
+            )
+            await uow.commit()
+        return [
+            Loaded(
+                "registered",
+                {
+                    "customer_id": customer.id,
+                    "welcome_coupon": {
+                        "code": coupon.code,
+                        "amount_cents": m.welcome_coupon_cents,
+                        "threshold_cents": m.welcome_coupon_threshold_cents,
+                    },
+                },
+            )
+        ]
+
+    async def set_language(self, cmd: c.SetLanguage) -> list[Result]:
+        async with self.uow() as uow:
+            customer = await uow.customers.get(cmd.customer_id)
+            if customer is not None:
+                customer.lang = cmd.lang
+                await uow.customers.save(customer)
+                await uow.commit()
+        return []
+
+    async def load_addresses(self, cmd: c.LoadAddresses) -> list[Result]:
+        async with self.uow() as uow:
+            addresses = await uow.addresses.for_customer(cmd.customer_id)
+        return [
+            Loaded(
+                "addresses",
+                {"addresses": [{"id": a.id, "label": _short(a.text, 28)} for a in addresses]},
+            )
+        ]
+
+    async def preview(self, cmd: c.PreviewQuote) -> list[Result]:
+        async with self.uow() as uow:
+            priced = await ordering.price(uow, self.catalog, self.rules, cmd.booking, self.clock())
+        q = priced.quote
+        return [
+            Loaded(
+                "quote",
+                {
+                    "lines": [
+                        {
+                            "kind": x.kind.value,
+                            "label_zh": x.label.zh,
+                            "label_en": x.label.en,
+                            "amount_cents": x.amount_cents,
+                        }
+                        for x in q.lines
+                    ],
+                    "total_cents": q.total_cents,
+                    "deposit_cents": q.deposit_cents,
+                    "coupon_code": priced.coupon.code if priced.coupon else None,
+                    "coupons": [_coupon_view(x) for x in priced.usable],
+                    "points_available": priced.points_available,
+                    "use_points": cmd.booking.use_points,
+                    "summary_zh": self._summary(cmd.booking, "zh"),
+                    "summary_en": self._summary(cmd.booking, "en"),
+                },
+            )
+        ]
+
+    def _summary(self, b: c.Booking, lang: str) -> str:
+        local = b.start_at.astimezone(self.tz)
+        minutes = sum(
+            self.catalog.item(s.item_id).duration_minutes(s.quantity) for s in b.selections
+        )
+        h, m = divmod(minutes, 60)
+        if lang == "en":
+            took = f"{h} h" + (f" {m} min" if m else "")
+            return f"{'ASAP, about ' if b.asap else ''}{local:%a %d %b %H:%M}, about {took}"
+        took = f"{h} 小时" + (f" {m} 分钟" if m else "")
+        return f"{'尽快上门,约 ' if b.asap else ''}{local:%m月%d日 %H:%M},预计 {took}"
+
+    async def place(self, cmd: c.PlaceOrder) -> list[Result]:
+        now = self.clock()
+        async with self.uow() as uow:
+            order, payment = await ordering.place(
+                uow, self.catalog, self.rules, cmd.booking, cmd.expected_total_cents, now
+            )
+            await uow.commit()
+        if payment is None:
+            return [Loaded("paid", {"number": order.number, "amount_cents": 0})]
+        return [
+            Loaded(
+                "order_placed",
+                {
+                    "number": order.number,
+                    "total_cents": order.total_cents,
+                    "due_now_cents": payment.amount_cents,
+                    "reference": payment.reference,
+                    "pay_url": self.pay_url(payment.reference),
+                },
+            )
+        ]
+
+    async def request_payment(self, cmd: c.RequestPayment) -> list[Result]:
+        async with self.uow() as uow:
+            order = await self._own_order(uow, cmd.customer_id, cmd.number)
+            payment = await ordering.pending_payment(uow, order, self.clock())
+            await uow.commit()
+        return [
+            Loaded(
+                "payment_requested",
+                {
+                    "number": order.number,
+                    "reference": payment.reference,
+                    "due_now_cents": payment.amount_cents,
+                    "pay_url": self.pay_url(payment.reference),
+                },
+            )
+        ]
+
+    async def confirm_sandbox(self, cmd: c.ConfirmSandboxPayment) -> list[Result]:
+        async with self.uow() as uow:
+            order, payment, _new = await ordering.confirm_payment(
+                uow, cmd.reference, f"sandbox-{cmd.reference}", self.clock(), cmd.customer_id
+            )
+            await uow.commit()
+        return [
+            Loaded(
+                "paid",
+                {
+                    "number": order.number,
+                    "amount_cents": payment.amount_cents,
+                    "customer_id": order.customer_id,
+                },
+            )
+        ]
+
+    async def load_orders(self, cmd: c.LoadOrders) -> list[Result]:
+        async with self.uow() as uow:
+            orders = await uow.orders.for_customer(cmd.customer_id, limit=8)
+        return [
+            Loaded(
+                "orders",
+                {"orders": [ordering.summary(o, self.catalog, self.rules) for o in orders]},
+            )
+        ]
+
+    async def load_order(self, cmd: c.LoadOrder) -> list[Result]:
+        async with self.uow() as uow:
+            order = await self._own_order(uow, cmd.customer_id, cmd.number)
+            address = await uow.addresses.get(order.address_id) if order.address_id else None
+        return [Loaded("order", self._detail(order, address.text if address else ""))]
+
+    def _detail(self, order: Order, address: str) -> dict[str, Any]:
+        data = ordering.summary(order, self.catalog, self.rules)
+        customer_actions = allowed_actions(order.status, ActorKind.CUSTOMER)
+        actions = (
+            ["pay"]
+            if Action.REQUEST_PAYMENT in customer_actions
+            or (order.status.value == "awaiting_payment")
+            else []
+        )
+        if Action.CANCEL in customer_actions:
+            actions.append("cancel")
+        actions.append("reorder")
+        data.update(
+            address=_short(address, 30),
+            lines=[
+                {"label_zh": x.label.zh, "label_en": x.label.en, "amount_cents": x.amount_cents}
+                for x in order.lines
+            ],
+            paid_cents=order.paid_cents,
+            refunded_cents=order.refunded_cents,
+            timeline=[
+                {
+                    "at_local": f"{e.at.astimezone(self.tz):%m-%d %H:%M}",
+                    "status_zh": STATUS_TEXT[e.to_status].zh,
+                    "status_en": STATUS_TEXT[e.to_status].en,
+                }
+                for e in order.timeline
+            ],
+            actions=actions,
+            category_id=self.catalog.item(order.item_id).category_id,
+            selections=[
+                {
+                    "item_id": s.item_id,
+                    "quantity": s.quantity,
+                    "area_sqm": s.area_sqm,
+                    "option_ids": list(s.option_ids),
+                    "high_altitude": s.high_altitude,
+                }
+                for s in order.selections
+            ],
+            bundle_id=order.bundle_id,
+            address_id=order.address_id,
+            notes=order.notes,
+        )
+        return data
+
+    async def _own_order(self, uow: UnitOfWork, customer_id: int, number: int) -> Order:
+        order = await uow.orders.by_number(number)
+        if order is None or order.customer_id != customer_id:
+            raise ordering.NotFound(number)
+        return order
+
+    async def quote_cancellation(self, cmd: c.QuoteCancellation) -> list[Result]:
+        async with self.uow() as uow:
+            order = await self._own_order(uow, cmd.customer_id, cmd.number)
+        terms = ordering.terms_for(order, self.rules, self.clock())
+        return [
+            Loaded(
+                "cancel_quote",
+                {
+                    "number": order.number,
+                    "fee_cents": terms.fee_cents,
+                    "refund_cents": terms.refund_cents,
+                    "reason_zh": terms.reason.zh,
+                    "reason_en": terms.reason.en,
+                },
+            )
+        ]
+
+    async def cancel(self, cmd: c.CancelOrder) -> list[Result]:
+        async with self.uow() as uow:
+            order = await self._own_order(uow, cmd.customer_id, cmd.number)
+            terms = await ordering.cancel(
+                uow,
+                order,
+                self.rules,
+                self.clock(),
+                cmd.expected_fee_cents,
+                Actor(ActorKind.CUSTOMER, str(cmd.customer_id)),
+            )
+            await uow.commit()
+        return [
+            Loaded(
+                "cancelled",
+                {
+                    "number": order.number,
+                    "fee_cents": terms.fee_cents,
+                    "refund_cents": terms.refund_cents,
+                },
+            )
+        ]
+
+    async def contact_support(self, cmd: c.ContactSupport) -> list[Result]:
+        text = f"[客服 support] customer {cmd.customer_id} ({cmd.channel}): {cmd.text}"
+        for channel, user_id in self.support:
+            try:
+                await self.notify(channel, user_id, [Say(text)])
+            except Exception:  # one unreachable admin must not lose the others
+                log.exception("support message to %s:%s failed", channel, user_id)
+        return [Loaded("support_sent")]
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _coupon_view(coupon: Coupon) -> dict[str, str]:
+    t = coupon.terms
+    if t.kind == CouponKind.FIXED:
+        zh = (
+            f"满{format_yuan(t.threshold_cents)}减{format_yuan(t.amount_cents)}"
+            if t.threshold_cents
+            else f"立减{format_yuan(t.amount_cents)}"
+        )
+        en = f"{format_yuan(t.amount_cents)} off" + (
+            f" orders over {format_yuan(t.threshold_cents)}" if t.threshold_cents else ""
+        )
+    else:
+        zh, en = f"{format_percent(t.off_bp)} 折扣券", f"{format_percent(t.off_bp)} off"
+    return {
+        "code": coupon.code,
+        "label_zh": f"{zh}(至{coupon.valid_until:%m-%d})",
+        "label_en": f"{en} (until {coupon.valid_until:%d %b})",
+    }

@@ -1,0 +1,66 @@
+"""One person's conversation: which flow and step, what they have told us so far."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from conversations.replies import Option
+
+
+@dataclass
+class Conversation:
+    flow: str = "menu"
+    step: str = "menu"
+    data: dict[str, Any] = field(default_factory=dict)
+    lang: str = "zh"
+    channel: str = ""
+    customer_id: int | None = None
+    options: list[list[str]] = field(default_factory=list)
+    numbered: bool = True
+    history: list[list[str]] = field(default_factory=list)
+
+    def offered(self) -> list[Option]:
+        return [Option(key, label) for key, label in self.options]
+
+    def dumps(self) -> bytes:
+        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":")).encode()
+
+    @classmethod
+    def loads(cls, raw: bytes | str | None) -> Conversation | None:
+        if not raw:
+            return None
+        try:
+            data = json.loads(raw)
+            return cls(**data)
+        except (ValueError, TypeError):
+            return None  # unreadable state starts afresh rather than stranding the user
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """The outcome of ``ConversationStore.begin``."""
+
+    status: str  # "ok", "duplicate" or "busy"
+    state: Conversation | None = None
+    token: str = ""
+
+
+class ConversationStore(Protocol):
+    """Keeps conversations, claims messages once, and serialises each person's messages.
+
+    ``begin`` claims ``message_id`` (a retry of the same message gets ``duplicate``) and takes
+    the person's lock; ``commit`` saves the new state, marks the message done and releases the
+    lock; ``abort`` releases the lock and the claim so a platform retry is processed.
+    """
+
+    async def begin(self, channel: str, user_id: str, message_id: str) -> Claim: ...
+
+    async def commit(
+        self, channel: str, user_id: str, message_id: str, token: str, state: Conversation
+    ) -> None: ...
+
+    async def abort(self, channel: str, user_id: str, message_id: str, token: str) -> None: ...
+
+    async def get(self, channel: str, user_id: str) -> Conversation | None: ...

@@ -1,0 +1,115 @@
+"""Commands: what a conversation (or an admin, or a job) asks the service layer to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.pricing import Selection
+
+
+@dataclass(frozen=True)
+class Command:
+    """Base of every command."""
+
+
+@dataclass(frozen=True)
+class RegisterCustomer(Command):
+    channel: str
+    user_id: str
+    phone: str
+    lang: str
+    name: str = ""
+    referral_code: str = ""
+
+
+@dataclass(frozen=True)
+class FindCustomer(Command):
+    channel: str
+    user_id: str
+
+
+@dataclass(frozen=True)
+class SetLanguage(Command):
+    customer_id: int
+    lang: str
+
+
+@dataclass(frozen=True)
+class LoadAddresses(Command):
+    customer_id: int
+
+
+@dataclass(frozen=True)
+class Booking:
+    """Everything the customer chose, as the service layer needs it to price and place."""
+
+    customer_id: int
+    channel: str
+    lang: str
+    selections: tuple[Selection, ...]
+    start_at: datetime
+    asap: bool = False
+    address_id: int | None = None
+    address_text: str = ""
+    location: tuple[float, float] | None = None
+    notes: str = ""
+    coupon_code: str | None = None
+    """None picks the best coupon the customer holds; "" uses none."""
+    use_points: bool = False
+    bundle_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PreviewQuote(Command):
+    booking: Booking
+
+
+@dataclass(frozen=True)
+class PlaceOrder(Command):
+    booking: Booking
+    expected_total_cents: int
+
+
+@dataclass(frozen=True)
+class LoadOrders(Command):
+    customer_id: int
+
+
+@dataclass(frozen=True)
+class LoadOrder(Command):
+    customer_id: int
+    number: int
+
+
+@dataclass(frozen=True)
+class QuoteCancellation(Command):
+    customer_id: int
+    number: int
+
+
+@dataclass(frozen=True)
+class CancelOrder(Command):
+    customer_id: int
+    number: int
+    expected_fee_cents: int
+
+
+@dataclass(frozen=True)
+class RequestPayment(Command):
+    customer_id: int
+    number: int
+
+
+@dataclass(frozen=True)
+class ConfirmSandboxPayment(Command):
+    reference: str
+    customer_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ContactSupport(Command):
+    customer_id: int
+    channel: str
+    user_id: str
+    text: str

@@ -1,0 +1,61 @@
+"""A whole customer journey in the local web chat, through the HTTP routes."""
+
+import pytest
+
+from tests.e2e.helpers import Clock, WebUser, make_app
+
+
+@pytest.fixture
+async def customer(aiohttp_client, tmp_path, sqlite_url, pii_key):
+    client = await aiohttp_client(make_app(tmp_path, sqlite_url, pii_key, clock=Clock()))
+    user = WebUser(client)
+    await user.open()
+    return user
+
+
+async def sign_up(user: WebUser) -> None:
+    await user.say("/start")
+    assert "Welcome" in user.text()
+    await user.choose("中文")
+    assert "手机号" in user.text()
+    await user.send(type="contact", phone="138 1234 5678")
+    assert "注册成功" in user.text() and "新人券" in user.text()
+
+
+async def test_book_pay_and_see_the_order(customer):
+    await sign_up(customer)
+    await customer.choose("预约服务")
+    await customer.choose("保洁")
+    await customer.choose("日常保洁")
+    assert "验收标准" in customer.text()
+    await customer.choose("冰箱")
+    assert any(
+        "✓" in o["label"] for r in customer.last if r["type"] == "ask" for o in r["options"]
+    )
+    await customer.choose("选好了")
+    assert "几小时" in customer.text()
+    await customer.say("3")
+    assert "面积" in customer.text()
+    await customer.say("100")
+    assert "哪天" in customer.text()
+    await customer.say("明天 下午3点")
+    assert "服务地址" in customer.text()
+    await customer.say("上海市徐汇区漕溪北路88号12楼1203")
+    assert "告诉师傅" in customer.text()
+    await customer.choose("跳过")
+    quote = customer.text()
+    assert "费用明细" in quote and "¥120.00" in quote and "超面积" in quote
+    # 3 h ¥120 + fridge ¥30 + 2 over-area blocks ¥20 = ¥170; welcome coupon -¥20;
+    # first order -¥50 → ¥100.00
+    assert "合计:¥100.00" in quote, quote
+    await customer.choose("确认下单")
+    assert "已提交" in customer.text()
+    links = [r for r in customer.last if r["type"] == "link"]
+    assert links and "/pay/sandbox/SBX" in links[0]["url"]
+    await customer.choose("确认支付")
+    assert "支付成功" in customer.text()
+    await customer.say("我的订单")  # the menu option label, typed
+    assert "已支付" in customer.text()
+    await customer.choose("#")
+    detail = customer.text()
+    assert "日常保洁" in detail and "进度" in detail and "待支付" in detail and "已支付" in detail

@@ -1,0 +1,70 @@
+"""The sandbox payment page: ``GET /pay/sandbox/{reference}`` shows what is due,
+``POST`` confirms it. No money moves, but everything after the confirmation is the real path.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from conversations.events import Failed, Loaded
+from conversations.replies import Say
+from domain.commands import ConfirmSandboxPayment
+from domain.money import format_yuan
+from webhooks.keys import DATABASE, MESSENGER, SERVICES
+
+TEMPLATES = Environment(loader=PackageLoader("webhooks"), autoescape=select_autoescape())
+
+
+def page(status: int = 200, **context: object) -> web.Response:
+    html = TEMPLATES.get_template("pay_sandbox.html").render(**context)
+    return web.Response(status=status, text=html, content_type="text/html")
+
+
+async def show(request: web.Request) -> web.Response:
+    reference = request.match_info["reference"]
+    async with request.app[DATABASE].uow() as uow:
+        payment = await uow.payments.by_reference(reference)
+        order = await uow.orders.get(payment.order_id) if payment else None
+    if payment is None or order is None:
+        raise web.HTTPNotFound(text="unknown payment")
+    return page(
+        title=f"#{order.number}",
+        number=order.number,
+        reference=reference,
+        amount=format_yuan(payment.amount_cents),
+        done=payment.status.value == "succeeded",
+    )
+
+
+async def confirm(request: web.Request) -> web.Response:
+    reference = request.match_info["reference"]
+    results = await request.app[SERVICES].run(ConfirmSandboxPayment(reference))
+    result = results[0] if results else Failed("unknown payment")
+    if isinstance(result, Failed):
+        return page(409, title="payment", error=result.message)
+    assert isinstance(result, Loaded)
+    number, amount = result.data["number"], result.data["amount_cents"]
+    await _tell_customer(request, int(result.data["customer_id"]), number, amount)
+    return page(title=f"#{number}", number=number, amount=format_yuan(amount), paid_now=True)
+
+
+async def _tell_customer(request: web.Request, customer_id: int, number: int, amount: int) -> None:
+    async with request.app[DATABASE].uow() as uow:
+        identities = await uow.identities.of_customer(customer_id)
+        customer = await uow.customers.get(customer_id)
+    lang = customer.lang if customer else "zh"
+    text = (
+        f"Paid {format_yuan(amount)} for order #{number}. We are finding a worker."
+        if lang == "en"
+        else f"订单 #{number} 已支付 {format_yuan(amount)},正在为您安排师傅。"
+    )
+    for identity in identities:
+        await request.app[MESSENGER].send(
+            identity.channel.value, identity.channel_user_id, [Say(text)]
+        )
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/pay/sandbox/{reference}", show)
+    app.router.add_post("/pay/sandbox/{reference}", confirm)
