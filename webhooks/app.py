@@ -10,11 +10,16 @@ import hashlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
+from typing import Any
 
+import aiohttp
 import redis.asyncio as aioredis
 from aiohttp import web
 
+from bots.telegram import TelegramBot, build_application
 from bots.web import WebChannel, WebOutbox
+from bots.wechat import WeChatBot
+from bots.wechat_api import TokenCache, WeChatApi
 from conversations.engine import Engine
 from conversations.events import Inbound
 from conversations.flows import CUSTOMER_FLOWS
@@ -41,7 +46,9 @@ from webhooks.keys import (
     RULES,
     SERVICES,
     SETTINGS,
+    TELEGRAM,
     WEB,
+    WECHAT,
 )
 from webhooks.metrics import Metrics
 from webhooks.middleware import error_middleware
@@ -61,8 +68,12 @@ def create_app(
     rules: Rules,
     *,
     clock: Callable[[], datetime] = utc_now,
+    register_webhooks: bool = False,
 ) -> web.Application:
-    """Build the application; nothing connects until it starts."""
+    """Build the application; nothing connects until it starts.
+
+    ``register_webhooks`` (``daojia serve``) also tells Telegram where to deliver updates.
+    """
     app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[error_middleware])
     app[SETTINGS] = settings
     app[CATALOG] = catalog
@@ -81,9 +92,93 @@ def create_app(
     secret = hashlib.sha256(b"daojia-web-cookie\x00" + settings.pii_key_bytes()).digest()
     app[WEB] = WebChannel(secret=secret, handle=handle, clock=clock, outbox=WebOutbox())
     app[WEB].setup(app)
+    if settings.telegram_enabled:
+        app[TELEGRAM] = _telegram_bot(app, settings, handle, clock)
+        app[TELEGRAM].setup(app)
+        app.cleanup_ctx.append(_telegram(register_webhooks))
+    if settings.wechat_enabled:
+        app[WECHAT] = _wechat_bot(app, settings, handle, clock)
+        app[WECHAT].setup(app)
+        app.cleanup_ctx.append(_wechat)
     health.setup(app)
     pay_sandbox.setup(app)
     return app
+
+
+def _rejected(app: web.Application) -> Callable[[str], None]:
+    return lambda channel: app[METRICS].messages.labels(channel, "rejected").inc()
+
+
+def _wechat_bot(
+    app: web.Application,
+    settings: Settings,
+    handle: Callable[..., Any],
+    clock: Callable[[], datetime],
+) -> WeChatBot:
+    assert settings.wechat_appid and settings.wechat_token and settings.wechat_secret
+    aes = settings.wechat_aes_key.get_secret_value() if settings.wechat_aes_key else None
+    return WeChatBot(
+        token=settings.wechat_token.get_secret_value(),
+        appid=settings.wechat_appid,
+        aes_key=aes,
+        api=None,
+        handle=handle,
+        rejected=_rejected(app),
+        clock=clock,
+    )
+
+
+async def _wechat(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    assert settings.wechat_appid and settings.wechat_secret
+    async with aiohttp.ClientSession() as session:
+        bot = app[WECHAT]
+        bot.api = WeChatApi(
+            base=settings.wechat_api_base,
+            appid=settings.wechat_appid,
+            secret=settings.wechat_secret.get_secret_value(),
+            session=session,
+            tokens=TokenCache(settings.wechat_appid, app.get(REDIS)),
+        )
+        app[MESSENGER].register("wechat", bot.send)
+        try:
+            yield
+        finally:
+            await bot.drain()
+
+
+def _telegram_bot(
+    app: web.Application,
+    settings: Settings,
+    handle: Callable[..., Any],
+    clock: Callable[[], datetime],
+) -> TelegramBot:
+    assert settings.telegram_token is not None and settings.telegram_secret is not None
+    application = build_application(
+        settings.telegram_token.get_secret_value(),
+        settings.telegram_api_base,
+        settings.telegram_file_base,
+    )
+    return TelegramBot(
+        application=application,
+        secret=settings.telegram_secret.get_secret_value(),
+        handle=handle,
+        rejected=_rejected(app),
+        clock=clock,
+    )
+
+
+def _telegram(register_webhooks: bool) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        bot = app[TELEGRAM]
+        await bot.start(public_url=app[SETTINGS].public_url if register_webhooks else None)
+        app[MESSENGER].register("telegram", bot.send)
+        try:
+            yield
+        finally:
+            await bot.stop()
+
+    return ctx
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:

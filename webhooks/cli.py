@@ -86,7 +86,7 @@ def cmd_serve(_args: argparse.Namespace) -> int:
             "DAOJIA_DATABASE_URL: the database is not up to date; run `daojia db upgrade` first"
         )
     settings.media_dir.mkdir(parents=True, exist_ok=True)
-    app = create_app(settings, catalog, rules)
+    app = create_app(settings, catalog, rules, register_webhooks=True)
     log.info("daojia %s serving on %s:%s", __version__, settings.host, settings.port)
     web.run_app(
         app, host=settings.host, port=settings.port, print=None, access_log_class=JsonAccessLogger
@@ -125,6 +125,42 @@ def cmd_catalog_schema(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_wechat_menu_push(_args: argparse.Namespace) -> int:
+    settings = load_settings()
+    if not settings.wechat_enabled:
+        raise Refused("DAOJIA_WECHAT_APPID: WeChat is not configured")
+    asyncio.run(_push_menu(settings))
+    print("WeChat menu pushed")
+    return 0
+
+
+async def _push_menu(settings: Settings) -> None:
+    import aiohttp
+    import redis.asyncio as aioredis
+
+    from bots.wechat_api import TokenCache, WeChatApi, WeChatApiError
+    from bots.wechat_menu import MENU
+
+    assert settings.wechat_appid and settings.wechat_secret
+    redis_client = aioredis.from_url(settings.redis_url) if settings.redis_url else None
+    try:
+        async with aiohttp.ClientSession() as session:
+            api = WeChatApi(
+                base=settings.wechat_api_base,
+                appid=settings.wechat_appid,
+                secret=settings.wechat_secret.get_secret_value(),
+                session=session,
+                tokens=TokenCache(settings.wechat_appid, redis_client),
+            )
+            try:
+                await api.create_menu(MENU)
+            except (WeChatApiError, aiohttp.ClientError) as exc:
+                raise Refused(f"WeChat refused the menu: {exc}") from None
+    finally:
+        if redis_client is not None:
+            await redis_client.aclose()
+
+
 def cmd_keygen(_args: argparse.Namespace) -> int:
     print(new_key())
     return 0
@@ -151,6 +187,11 @@ def parser() -> argparse.ArgumentParser:
     cat.add_parser("schema", help="print the catalog JSON Schema").set_defaults(
         func=cmd_catalog_schema
     )
+    wx = sub.add_parser("wechat", help="WeChat official account").add_subparsers(
+        dest="wx", required=True
+    )
+    menu = wx.add_parser("menu", help="the custom menu").add_subparsers(dest="menu", required=True)
+    menu.add_parser("push", help="publish the custom menu").set_defaults(func=cmd_wechat_menu_push)
     sub.add_parser("keygen", help="print a new DAOJIA_PII_KEY").set_defaults(func=cmd_keygen)
     return p
 

@@ -9,7 +9,9 @@ import redis.asyncio as aioredis
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bots.telegram import TelegramBot
 from bots.web import WebChannel
+from bots.wechat import WeChatBot
 from conversations.service import Services
 from conversations.state import ConversationStore
 from domain.catalog import Catalog
@@ -32,3 +34,5 @@ MESSENGER = web.AppKey("messenger", Messenger)
 SERVICES = web.AppKey("services", Services)
 CONVERSATIONS = web.AppKey("conversations", ConversationStore)
 WEB = web.AppKey("web", WebChannel)
+TELEGRAM = web.AppKey("telegram", TelegramBot)
+WECHAT = web.AppKey("wechat", WeChatBot)

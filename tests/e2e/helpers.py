@@ -83,3 +83,96 @@ class WebUser:
             parts.append(r.get("text", ""))
             parts += [o["label"] for o in r.get("options", ())]
         return "\n".join(parts)
+
+
+class TelegramUser:
+    """A Telegram user talking to the bot through ``POST /telegram`` and the fake Bot API."""
+
+    def __init__(self, client, fake, uid: int, secret: str = "s3cret") -> None:
+        self.client, self.fake, self.uid, self.secret = client, fake, uid, secret
+        self.last: list[dict[str, Any]] = []
+
+    async def post(self, update: dict[str, Any], secret: str | None = None) -> int:
+        before = len(self.fake.sent(self.uid))
+        resp = await self.client.post(
+            "/telegram",
+            json=update,
+            headers={"X-Telegram-Bot-Api-Secret-Token": self.secret if secret is None else secret},
+        )
+        self.last = self.fake.sent(self.uid)[before:]
+        return resp.status
+
+    async def say(self, text: str) -> list[dict[str, Any]]:
+        from tests.fakes.telegram import message_update
+
+        assert await self.post(message_update(self.uid, text)) == 200
+        return self.last
+
+    async def share(self, **extra: Any) -> list[dict[str, Any]]:
+        from tests.fakes.telegram import message_update
+
+        assert await self.post(message_update(self.uid, **extra)) == 200
+        return self.last
+
+    def options(self) -> list[dict[str, Any]]:
+        out = []
+        for msg in self.last:
+            markup = msg.get("reply_markup") or {}
+            for row in markup.get("inline_keyboard", []):
+                out.extend(row)
+        return out
+
+    async def choose(self, label_part: str) -> list[dict[str, Any]]:
+        from tests.fakes.telegram import callback_update
+
+        matches = [b for b in self.options() if label_part in b["text"] and "callback_data" in b]
+        assert matches, f"no button {label_part!r} in {[b['text'] for b in self.options()]}"
+        assert await self.post(callback_update(self.uid, matches[0]["callback_data"])) == 200
+        return self.last
+
+    def text(self) -> str:
+        return "\n".join(
+            [m.get("text", "") for m in self.last] + [b["text"] for b in self.options()]
+        )
+
+
+class WeChatUser:
+    """A WeChat follower: signed (optionally encrypted) XML in, passive reply or CS texts out."""
+
+    def __init__(self, client, fake, openid: str, server) -> None:
+        self.client, self.fake, self.openid, self.server = client, fake, openid, server
+        self.last_text = ""
+        self.status = 0
+
+    async def post_xml(self, xml: str) -> str:
+        query, body = self.server.request(xml)
+        resp = await self.client.post("/wechat", params=query, data=body)
+        self.status = resp.status
+        raw = await resp.text()
+        if resp.status != 200:
+            return raw
+        plain = self.server.read_reply(raw, query)
+        if plain == "success" or not plain:
+            self.last_text = ""
+            return plain
+        import re
+
+        m = re.search(r"<Content><!\[CDATA\[(.*)\]\]></Content>", plain, re.S)
+        self.last_text = m.group(1).replace("]]]]><![CDATA[>", "]]>") if m else ""
+        return plain
+
+    async def say(self, text: str, **kw: Any) -> str:
+        from tests.fakes.wechat import text_xml
+
+        await self.post_xml(text_xml(self.openid, text, **kw))
+        assert self.status == 200
+        return self.last_text
+
+    async def choose(self, label_part: str) -> str:
+        """Reply with the number of the option whose label contains ``label_part``."""
+        import re
+
+        numbered = re.findall(r"^(\d+)\. (.*)$", self.last_text, re.M)
+        matches = [n for n, label in numbered if label_part in label]
+        assert matches, f"no option {label_part!r} in {self.last_text!r}"
+        return await self.say(matches[0])

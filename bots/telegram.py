@@ -1,0 +1,233 @@
+"""Telegram: python-telegram-bot as transport inside our aiohttp server (no Updater, no polling).
+
+``POST /telegram`` checks the secret-token header, turns the Update into a neutral event, runs
+it through the engine and sends the replies with the Bot API (inline keyboards for choices,
+reply keyboards for location and contact requests). Nothing here knows about booking.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    Update,
+)
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application
+
+from conversations.engine import Handled
+from conversations.events import (
+    ChoiceMade,
+    CommandReceived,
+    ContactShared,
+    Inbound,
+    LocationShared,
+    PhotoReceived,
+    TextReceived,
+)
+from conversations.replies import Ask, AskContact, AskLocation, Link, Photo, Reply, Say
+
+log = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+COMMANDS = [
+    ("start", "开始 / start"),
+    ("book", "预约服务 / book a service"),
+    ("orders", "我的订单 / my orders"),
+    ("reorder", "再来一单 / book again"),
+    ("support", "联系客服 / contact support"),
+    ("menu", "主菜单 / main menu"),
+    ("help", "帮助 / help"),
+    ("lang", "中文/English"),
+    ("cancel", "取消 / cancel"),
+]
+ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query"]
+
+
+def build_application(token: str, api_base: str, file_base: str) -> Application:  # type: ignore[type-arg]
+    """A PTB Application used only as a Bot API client with rate limiting."""
+    return (
+        Application.builder()
+        .token(token)
+        .base_url(api_base)
+        .base_file_url(file_base)
+        .updater(None)
+        .job_queue(None)
+        .rate_limiter(AIORateLimiter(max_retries=2))
+        .connection_pool_size(64)
+        .pool_timeout(10)
+        .build()
+    )
+
+
+def to_event(update: Update, at: datetime) -> Inbound | None:
+    """The neutral event for an Update, or None for updates we do not act on."""
+    base: dict[str, Any] = {"channel": "telegram", "at": at, "message_id": f"u{update.update_id}"}
+    if update.callback_query is not None and update.callback_query.data:
+        user = update.callback_query.from_user
+        return ChoiceMade(
+            **base,
+            user_id=str(user.id),
+            lang_hint=user.language_code or "",
+            name=user.full_name,
+            key=update.callback_query.data,
+        )
+    message = update.message
+    if message is None or message.from_user is None or message.chat.type != "private":
+        return None
+    user = message.from_user
+    base.update(user_id=str(user.id), lang_hint=user.language_code or "", name=user.full_name)
+    if message.text:
+        if message.text.startswith("/") and len(message.text) > 1:
+            command, _, args = message.text[1:].partition(" ")
+            return CommandReceived(**base, command=command.split("@")[0], args=args.strip())
+        return TextReceived(**base, text=message.text)
+    if message.contact is not None:
+        return ContactShared(**base, phone=message.contact.phone_number)
+    if message.location is not None:
+        return LocationShared(
+            **base, lat=message.location.latitude, lon=message.location.longitude
+        )
+    if message.photo:
+        return PhotoReceived(**base, ref=message.photo[-1].file_id)
+    return None
+
+
+def _keyboard(options: tuple[Any, ...]) -> InlineKeyboardMarkup:
+    rows: list[list[InlineKeyboardButton]] = []
+    short = all(len(o.label) <= 6 for o in options)
+    width = 3 if short else 1
+    for i in range(0, len(options), width):
+        rows.append(
+            [InlineKeyboardButton(o.label, callback_data=o.key) for o in options[i : i + width]]
+        )
+    return InlineKeyboardMarkup(rows)
+
+
+def messages(replies: list[Reply]) -> list[dict[str, Any]]:
+    """Bot API calls for the replies; plain texts are folded into the next message."""
+    calls: list[dict[str, Any]] = []
+    pending: list[str] = []
+
+    def text(own: str) -> str:
+        joined = "\n\n".join([*pending, own]) if own else "\n\n".join(pending)
+        pending.clear()
+        return joined
+
+    for reply in replies:
+        match reply:
+            case Say(text=t):
+                pending.append(t)
+            case Ask(text=t, options=options):
+                markup = _keyboard(options) if options else None
+                calls.append({"method": "send_message", "text": text(t), "reply_markup": markup})
+            case Link(text=t, url=url, label=label):
+                markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, url=url)]])
+                calls.append({"method": "send_message", "text": text(t), "reply_markup": markup})
+            case AskLocation(text=t) | AskContact(text=t):
+                button = KeyboardButton(
+                    t,
+                    request_location=isinstance(reply, AskLocation),
+                    request_contact=isinstance(reply, AskContact),
+                )
+                markup = ReplyKeyboardMarkup(
+                    [[button]], one_time_keyboard=True, resize_keyboard=True
+                )
+                calls.append({"method": "send_message", "text": text(t), "reply_markup": markup})
+            case Photo(url=url, caption=caption):
+                if pending:
+                    calls.append({"method": "send_message", "text": text("")})
+                calls.append({"method": "send_photo", "photo": url, "caption": caption})
+    if pending:
+        calls.append({"method": "send_message", "text": text("")})
+    return calls
+
+
+class TelegramBot:
+    """The ``/telegram`` route and the sender the messenger uses for Telegram users."""
+
+    def __init__(
+        self,
+        *,
+        application: Application,
+        secret: str,  # type: ignore[type-arg]
+        handle: Callable[[Inbound], Awaitable[Handled]],
+        rejected: Callable[[str], None],
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.application = application
+        self._secret = secret.encode()
+        self._handle = handle
+        self._rejected = rejected
+        self._clock = clock
+
+    async def start(self, *, public_url: str | None) -> None:
+        """Initialise the bot (getMe); with ``public_url`` also register webhook and menu."""
+        await self.application.initialize()
+        if public_url is not None:
+            bot = self.application.bot
+            await bot.set_webhook(
+                f"{public_url.rstrip('/')}/telegram",
+                secret_token=self._secret.decode(),
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            commands = [BotCommand(c, d) for c, d in COMMANDS]
+            await bot.set_my_commands(commands)
+            await bot.set_my_commands(commands, language_code="zh")
+
+    async def stop(self) -> None:
+        await self.application.shutdown()
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not hmac.compare_digest(given, self._secret):
+            self._rejected("telegram")
+            raise web.HTTPForbidden(text="bad secret token")
+        try:
+            data = json.loads(await request.read())
+            update = Update.de_json(data, self.application.bot) if isinstance(data, dict) else None
+        except (ValueError, TypeError, KeyError, TelegramError):
+            update = None
+        if update is None:
+            self._rejected("telegram")
+            raise web.HTTPBadRequest(text="not a Telegram update")
+        if update.callback_query is not None:
+            await self._answer_callback(update.callback_query.id)
+        event = to_event(update, self._clock())
+        if event is None:
+            return web.json_response({})
+        handled = await self._handle(event)
+        if handled.status == "handled":
+            await self.send(event.user_id, handled.replies)
+        return web.json_response({})
+
+    async def _answer_callback(self, query_id: str) -> None:
+        try:
+            await self.application.bot.answer_callback_query(query_id)
+        except TelegramError as exc:  # "query is too old" must not stop the answer
+            log.info("answerCallbackQuery failed: %s", exc)
+
+    async def send(self, user_id: str, replies: list[Reply]) -> None:
+        bot = self.application.bot
+        for call in messages(replies):
+            method = call.pop("method")
+            try:
+                if method == "send_photo":
+                    await bot.send_photo(int(user_id), **call)
+                else:
+                    await bot.send_message(int(user_id), **call)
+            except TelegramError as exc:
+                log.warning("telegram %s to %s failed: %s", method, user_id, exc)
+
+    def setup(self, app: web.Application) -> None:
+        app.router.add_post("/telegram", self.webhook)

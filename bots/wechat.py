@@ -1,0 +1,237 @@
+"""WeChat official account: ``GET /wechat`` (server verification) and ``POST /wechat``
+(messages and events, plaintext or AES safe mode).
+
+WeChat waits 5 s for the passive reply and then retries the same message: a turn that finishes
+within the budget answers passively; a slower one answers ``success`` at once and its replies
+follow as customer-service messages. Retries are recognised by MsgId (events: FromUserName +
+CreateTime + Event) through the conversation store's claim, across processes with Redis.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+from xml.parsers.expat import ExpatError
+
+from aiohttp import web
+from wechatpy import parse_message
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+from wechatpy.replies import TextReply
+from wechatpy.utils import check_signature
+
+from bots.render import as_text
+from bots.wechat_api import WeChatApi, WeChatApiError
+from bots.wechat_menu import CLICK_COMMANDS
+from conversations.engine import Handled
+from conversations.events import (
+    CommandReceived,
+    Inbound,
+    LocationShared,
+    PhotoReceived,
+    TextReceived,
+)
+from conversations.replies import Reply
+
+log = logging.getLogger(__name__)
+MAX_BODY = 64 * 1024
+PASSIVE_MAX_BYTES = 2000
+SUCCESS = "success"
+
+
+def to_event(msg: Any, at: datetime) -> Inbound | None:
+    """The neutral event for a parsed WeChat message, or None for what we do not act on."""
+    base: dict[str, Any] = {"channel": "wechat", "user_id": str(msg.source), "at": at}
+    kind = getattr(msg, "type", "")
+    if kind == "event":
+        event = str(getattr(msg, "event", ""))
+        base["message_id"] = f"e{msg.source}:{msg._data.get('CreateTime')}:{event}"
+        if event in ("subscribe", "subscribe_scan", "scan"):
+            scene = str(getattr(msg, "scene_id", "") or "")
+            return CommandReceived(**base, command="start", args=scene)
+        if event == "click":
+            command = CLICK_COMMANDS.get(str(msg.key))
+            return CommandReceived(**base, command=command) if command else None
+        return None
+    base["message_id"] = f"m{msg.id}"
+    if kind == "text":
+        text = str(msg.content or "")
+        if text.startswith("/") and len(text) > 1:
+            command, _, args = text[1:].partition(" ")
+            return CommandReceived(**base, command=command, args=args.strip())
+        return TextReceived(**base, text=text)
+    if kind == "location":
+        lat, lon = msg.location
+        return LocationShared(**base, lat=float(lat), lon=float(lon), label=str(msg.label or ""))
+    if kind == "image":
+        return PhotoReceived(**base, ref=f"{msg.media_id}|{msg.image}")
+    return None
+
+
+def render_texts(replies: list[Reply], lang: str) -> list[str]:
+    """The replies as WeChat texts of at most ``PASSIVE_MAX_BYTES`` each."""
+    chunks: list[str] = []
+    current = ""
+    for reply in replies:
+        text = as_text(reply, lang)
+        candidate = f"{current}\n\n{text}" if current else text
+        if len(candidate.encode()) <= PASSIVE_MAX_BYTES:
+            current = candidate
+            continue
+        if current:
+            chunks.append(current)
+        current = text
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _cdata_safe(text: str) -> str:
+    return text.replace("]]>", "]]]]><![CDATA[>")
+
+
+class WeChatBot:
+    """The ``/wechat`` routes and the customer-service sender for WeChat users."""
+
+    def __init__(
+        self,
+        *,
+        token: str,
+        appid: str,
+        aes_key: str | None,
+        api: WeChatApi | None,
+        handle: Callable[[Inbound], Awaitable[Handled]],
+        rejected: Callable[[str], None],
+        clock: Callable[[], datetime],
+        budget_s: float = 3.5,
+    ) -> None:
+        self._token = token
+        self._crypto = WeChatCrypto(token, aes_key, appid) if aes_key else None
+        self.api = api  # set at start-up, when the HTTP session exists
+        self._handle = handle
+        self._rejected = rejected
+        self._clock = clock
+        self.budget_s = budget_s
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def setup(self, app: web.Application) -> None:
+        app.router.add_get("/wechat", self.verify)
+        app.router.add_post("/wechat", self.receive)
+
+    def _signed(self, request: web.Request) -> bool:
+        q = request.query
+        try:
+            check_signature(
+                self._token, q.get("signature", ""), q.get("timestamp", ""), q.get("nonce", "")
+            )
+        except InvalidSignatureException:
+            return False
+        return True
+
+    async def verify(self, request: web.Request) -> web.Response:
+        if not self._signed(request):
+            self._rejected("wechat")
+            raise web.HTTPForbidden(text="bad signature")
+        return web.Response(text=request.query.get("echostr", ""))
+
+    async def receive(self, request: web.Request) -> web.Response:
+        if not self._signed(request):
+            self._rejected("wechat")
+            raise web.HTTPForbidden(text="bad signature")
+        if request.content_length is not None and request.content_length > MAX_BODY:
+            self._rejected("wechat")
+            raise web.HTTPRequestEntityTooLarge(
+                max_size=MAX_BODY, actual_size=request.content_length
+            )
+        body = await request.read()
+        if len(body) > MAX_BODY:
+            self._rejected("wechat")
+            raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=len(body))
+        msg = self._parse(request, body)
+        event = to_event(msg, self._clock())
+        if event is None:
+            return web.Response(text=SUCCESS)
+        task = asyncio.ensure_future(self._handle(event))
+        done, _ = await asyncio.wait({task}, timeout=self.budget_s)
+        if not done:
+            self._tasks.add(task)
+            task.add_done_callback(self._follow_up(event.user_id))
+            return web.Response(text=SUCCESS)
+        handled = task.result()
+        if handled.status != "handled" or not handled.replies:
+            return web.Response(text=SUCCESS)
+        first, *rest = render_texts(handled.replies, handled.lang)
+        if rest:
+            self._spawn(self._send_texts(event.user_id, rest))
+        return self._passive(request, msg, first)
+
+    def _parse(self, request: web.Request, body: bytes) -> Any:
+        q = request.query
+        if b"<!DOCTYPE" in body.upper() or b"<!ENTITY" in body.upper():
+            self._rejected("wechat")
+            raise web.HTTPBadRequest(text="DTDs are not accepted")
+        try:
+            if self._crypto is not None and q.get("encrypt_type") == "aes":
+                xml = self._crypto.decrypt_message(
+                    body, q.get("msg_signature", ""), q.get("timestamp", ""), q.get("nonce", "")
+                )
+            elif self._crypto is not None:
+                raise InvalidSignatureException()  # safe mode configured: plaintext refused
+            else:
+                xml = body.decode()
+            return parse_message(xml)
+        except (InvalidSignatureException, InvalidAppIdException):
+            self._rejected("wechat")
+            raise web.HTTPForbidden(text="bad message signature") from None
+        except (ExpatError, ValueError, KeyError, TypeError, UnicodeDecodeError):
+            self._rejected("wechat")
+            raise web.HTTPBadRequest(text="malformed XML") from None
+
+    def _passive(self, request: web.Request, msg: Any, text: str) -> web.Response:
+        xml = TextReply(content=_cdata_safe(text), message=msg).render()
+        if self._crypto is not None and request.query.get("encrypt_type") == "aes":
+            xml = self._crypto.encrypt_message(
+                xml, request.query.get("nonce", ""), request.query.get("timestamp", "")
+            )
+        return web.Response(text=xml, content_type="application/xml")
+
+    def _follow_up(self, user_id: str) -> Callable[[asyncio.Task[Any]], None]:
+        def done(task: asyncio.Task[Any]) -> None:
+            self._tasks.discard(task)
+            if task.cancelled() or task.exception() is not None:
+                log.error(
+                    "slow wechat turn for %s failed: %r",
+                    user_id,
+                    None if task.cancelled() else task.exception(),
+                )
+                return
+            handled: Handled = task.result()
+            if handled.status == "handled" and handled.replies:
+                self._spawn(self._send_texts(user_id, render_texts(handled.replies, handled.lang)))
+
+        return done
+
+    def _spawn(self, coro: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _send_texts(self, user_id: str, texts: list[str]) -> None:
+        assert self.api is not None
+        for text in texts:
+            try:
+                await self.api.send_text(user_id, text)
+            except (TimeoutError, WeChatApiError, OSError) as exc:
+                log.warning("wechat customer-service message to %s failed: %s", user_id, exc)
+
+    async def send(self, user_id: str, replies: list[Reply]) -> None:
+        """Messenger entry: customer-service messages (the 48 h window applies)."""
+        await self._send_texts(user_id, render_texts(replies, "zh"))
+
+    async def drain(self) -> None:
+        """Wait for slow turns and follow-up sends (tests, graceful shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)

@@ -1,0 +1,128 @@
+"""Booking on Telegram end to end: webhook in, Bot API calls out to a fake server."""
+
+import pytest
+
+from tests.e2e.helpers import Clock, TelegramUser, make_app
+from tests.fakes.telegram import FakeTelegram, message_update
+
+
+@pytest.fixture
+async def fake_telegram():
+    fake = FakeTelegram()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def tg(aiohttp_client, tmp_path, sqlite_url, pii_key, fake_telegram):
+    app = make_app(
+        tmp_path,
+        sqlite_url,
+        pii_key,
+        clock=Clock(),
+        telegram_token="123:ABC",
+        telegram_secret="s3cret",
+        telegram_api_base=fake_telegram.base_url,
+        telegram_file_base=fake_telegram.file_url,
+    )
+    return await aiohttp_client(app)
+
+
+async def test_a_full_booking_from_first_message_to_paid_order(tg, fake_telegram):
+    user = TelegramUser(tg, fake_telegram, 424242)
+    await user.say("/start")
+    assert "欢迎" in user.text()
+    await user.choose("English")
+    assert "phone" in user.text()
+    contact_request = user.last[-1]["reply_markup"]["keyboard"][0][0]
+    assert contact_request["request_contact"] is True
+    await user.share(
+        contact={"phone_number": "+8613900001111", "first_name": "Test", "user_id": 424242}
+    )
+    assert "signed up" in user.text() and "welcome coupon" in user.text()
+    await user.choose("Book a service")
+    await user.choose("Appliance")
+    await user.choose("Air-conditioner")
+    await user.choose("High-altitude")
+    await user.choose("Done")
+    await user.choose("2")
+    await user.say("tomorrow 10am")
+    assert "Where" in user.text()
+    await user.share(location={"latitude": 31.2304, "longitude": 121.4737})
+    assert "Building" in user.text()
+    await user.say("Block 5, flat 1702")
+    await user.choose("Skip")
+    quote = user.text()
+    # 2 × ¥120 + high-altitude ¥50 = ¥290; welcome coupon ¥20 off ¥100+; first order ¥50 off
+    assert "Total: ¥220.00" in quote, quote
+    await user.choose("Confirm order")
+    assert "placed" in user.text()
+    assert any(
+        b.get("url", "").startswith("http://127.0.0.1:8080/pay/sandbox/") for b in user.options()
+    )
+    await user.choose("Pay ¥220.00")
+    assert "Paid ¥220.00" in user.text()
+    await user.say("/orders")
+    assert "paid" in user.text()
+    methods = [m for m, _ in fake_telegram.calls]
+    assert methods[0] == "getMe"
+    assert "answerCallbackQuery" in methods
+
+
+async def test_wrong_answers_are_asked_again_with_a_hint(tg, fake_telegram):
+    user = TelegramUser(tg, fake_telegram, 515151)
+    await user.say("/start")
+    await user.choose("中文")
+    await user.say("not a phone")
+    assert "手机号格式不对" in user.text()
+    await user.say("13800138000")
+    await user.choose("预约服务")
+    await user.say("🙂")
+    assert "没太明白" in user.text() and "保洁" in user.text()
+    await user.choose("保洁")
+    await user.choose("日常保洁")
+    await user.choose("选好了")
+    await user.say("99")
+    assert "2–8" in user.text() and "几小时" in user.text()
+    await user.say("3")
+    await user.say("一百")
+    assert "面积" in user.text()
+    await user.say("120")
+    await user.say("昨天")
+    assert "没看懂日期" in user.text()
+    await user.say("帮助")
+    assert "菜单" in user.text() and "哪天" in user.text()
+    await user.say("返回")
+    assert "面积" in user.text()
+    await user.say("取消")
+    assert "已取消" in user.text() and "预约服务" in user.text()
+
+
+async def test_requests_without_the_secret_or_with_garbage_are_refused(tg, fake_telegram):
+    user = TelegramUser(tg, fake_telegram, 616161)
+    assert await user.post(message_update(616161, "/start"), secret="wrong") == 403
+    assert await user.post(message_update(616161, "/start"), secret="") == 403
+    resp = await tg.post(
+        "/telegram", data=b"{not json", headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
+    )
+    assert resp.status == 400
+    resp = await tg.post(
+        "/telegram", json=[1, 2], headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
+    )
+    assert resp.status == 400
+    assert fake_telegram.sent(616161) == []
+    metrics = await (await tg.get("/metrics")).text()
+    assert 'daojia_messages_total{channel="telegram",result="rejected"} 4.0' in metrics
+
+
+async def test_a_redelivered_update_is_processed_once(tg, fake_telegram):
+    user = TelegramUser(tg, fake_telegram, 717171)
+    update = message_update(717171, "/start")
+    assert await user.post(update) == 200
+    first = list(user.last)
+    assert first
+    assert await user.post(update) == 200
+    assert user.last == []
+    metrics = await (await tg.get("/metrics")).text()
+    assert 'daojia_messages_total{channel="telegram",result="duplicate"} 1.0' in metrics

@@ -1,0 +1,269 @@
+"""The WeChat official account end to end: signed XML in, passive replies and
+customer-service messages out (fake WeChat API on loopback)."""
+
+import asyncio
+
+import pytest
+
+from tests.e2e.helpers import Clock, WeChatUser, make_app
+from tests.fakes.wechat import (
+    AES_KEY,
+    APPID,
+    SECRET,
+    TOKEN,
+    FakeWeChat,
+    WeChatServer,
+    event_xml,
+    location_xml,
+    text_xml,
+)
+
+
+@pytest.fixture
+async def fake_wechat():
+    fake = FakeWeChat()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+def wechat_app(tmp_path, db_url, pii_key, fake, aes=False, **kw):
+    return make_app(
+        tmp_path,
+        db_url,
+        pii_key,
+        clock=Clock(),
+        wechat_appid=APPID,
+        wechat_secret=SECRET,
+        wechat_token=TOKEN,
+        wechat_aes_key=AES_KEY if aes else None,
+        wechat_api_base=fake.base_url,
+        **kw,
+    )
+
+
+def slow_down(app, seconds: float) -> None:
+    """Make every command take ``seconds`` longer (a slow database, say)."""
+    from webhooks.keys import CHAT
+
+    engine = app[CHAT].engine
+    original = engine.run
+
+    async def slow(command):
+        await asyncio.sleep(seconds)
+        return await original(command)
+
+    engine.run = slow
+
+
+async def book_on_wechat(user: WeChatUser) -> None:
+    await user.post_xml(event_xml(user.openid, "subscribe"))
+    assert "欢迎" in user.last_text and "回复序号" in user.last_text
+    await user.choose("中文")
+    assert "手机号" in user.last_text
+    await user.say("13912345678")
+    assert "注册成功" in user.last_text
+    await user.choose("预约服务")
+    await user.choose("家电")
+    await user.choose("油烟机")
+    assert "验收标准" in user.last_text and "可回复" in user.last_text
+    await user.say("1")  # quantity quick pick labelled "1" (not the first option by number)
+    await user.say("12月5日 上午10点")
+    await user.post_xml(location_xml(user.openid, 31.19, 121.43, "徐汇区漕溪北路88号"))
+    assert "门牌号" in user.last_text
+    await user.say("12楼1203")
+    await user.choose("跳过")
+    assert "合计:¥80.00" in user.last_text  # ¥150 − ¥20 coupon − ¥50 first order
+    await user.choose("确认下单")
+    assert (
+        "已提交" in user.last_text
+        and '<a href="http://127.0.0.1:8080/pay/sandbox/' in user.last_text
+    )
+    await user.choose("确认支付")
+    assert "支付成功" in user.last_text
+
+
+@pytest.mark.parametrize("aes", [False, True], ids=["plaintext", "aes"])
+async def test_a_full_booking_on_wechat(
+    aiohttp_client, tmp_path, sqlite_url, pii_key, fake_wechat, aes
+):
+    client = await aiohttp_client(wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat, aes))
+    await book_on_wechat(WeChatUser(client, fake_wechat, f"o-book-{aes}", WeChatServer(aes=aes)))
+
+
+async def test_server_verification(aiohttp_client, tmp_path, sqlite_url, pii_key, fake_wechat):
+    client = await aiohttp_client(wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat))
+    query = WeChatServer().query("1700000000", "42")
+    resp = await client.get("/wechat", params={**query, "echostr": "hello-123"})
+    assert resp.status == 200 and await resp.text() == "hello-123"
+    resp = await client.get("/wechat", params={**query, "signature": "0" * 40, "echostr": "x"})
+    assert resp.status == 403
+
+
+async def test_the_same_message_three_times_is_processed_once(
+    aiohttp_client, tmp_path, sqlite_url, pii_key, fake_wechat
+):
+    client = await aiohttp_client(wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat))
+    server = WeChatServer()
+    xml = text_xml("o-retry", "/start", msg_id=777000111)
+    bodies = []
+    for _ in range(3):
+        query, body = server.request(xml)
+        resp = await client.post("/wechat", params=query, data=body)
+        assert resp.status == 200
+        bodies.append(await resp.text())
+    assert "欢迎" in bodies[0]
+    assert bodies[1:] == ["success", "success"]
+    metrics = await (await client.get("/metrics")).text()
+    assert 'daojia_messages_total{channel="wechat",result="handled"} 1.0' in metrics
+    assert 'daojia_messages_total{channel="wechat",result="duplicate"} 2.0' in metrics
+
+
+async def test_retries_while_the_first_is_still_running_get_success(
+    aiohttp_client, tmp_path, sqlite_url, pii_key, fake_wechat
+):
+    app = wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat)
+    client = await aiohttp_client(app)
+    server = WeChatServer()
+    slow_down(app, 0.3)
+    xml = text_xml("o-concurrent", "/start", msg_id=777000222)
+    responses = await asyncio.gather(
+        *[
+            client.post("/wechat", params=q, data=b)
+            for q, b in (server.request(xml) for _ in range(3))
+        ]
+    )
+    texts = [await r.text() for r in responses]
+    assert sum("欢迎" in t for t in texts) == 1
+    assert texts.count("success") == 2
+
+
+async def test_a_slow_turn_answers_success_then_customer_service_messages(
+    aiohttp_client, tmp_path, sqlite_url, pii_key, fake_wechat
+):
+    from webhooks.keys import WECHAT
+
+    app = wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat)
+    client = await aiohttp_client(app)
+    app[WECHAT].budget_s = 0.05
+    slow_down(app, 0.2)
+    user = WeChatUser(client, fake_wechat, "o-slow", WeChatServer())
+    assert await user.post_xml(text_xml("o-slow", "/start")) == "success"
+    await app[WECHAT].drain()
+    texts = fake_wechat.texts("o-slow")
+    assert len(texts) == 1 and "欢迎" in texts[0]
+    assert fake_wechat.token_fetches == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "status"),
+    [
+        ("malformed", b"<xml><ToUserName>oops", 400),
+        ("not xml", b"hello", 400),
+        ("no type", b"<xml><FromUserName>o</FromUserName></xml>", 400),
+        (
+            "entity bomb",
+            b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+            b"<xml><Content>&lol2;</Content></xml>",
+            400,
+        ),
+        (
+            "external entity",
+            b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+            b"<xml><Content>&e;</Content></xml>",
+            400,
+        ),
+        ("oversized", b"<xml>" + b"x" * (70 * 1024) + b"</xml>", 413),
+    ],
+)
+async def test_bad_requests_get_4xx_and_change_nothing(
+    aiohttp_client, tmp_path, sqlite_url, pii_key, fake_wechat, name, body, status
+):
+    client = await aiohttp_client(wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat))
+    query = WeChatServer().query("1700000000", "7")
+    resp = await client.post("/wechat", params=query, data=body)
+    assert resp.status == status, name
+    assert fake_wechat.calls == []
+
+
+async def test_forged_signatures_are_refused(
+    aiohttp_client, tmp_path, sqlite_url, pii_key, fake_wechat
+):
+    client = await aiohttp_client(wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat, aes=True))
+    server = WeChatServer(aes=True)
+    query, body = server.request(text_xml("o-forged", "/start"))
+    forged = {**query, "signature": "f" * 40}
+    assert (await client.post("/wechat", params=forged, data=body)).status == 403
+    forged = {**query, "msg_signature": "f" * 40}
+    assert (await client.post("/wechat", params=forged, data=body)).status == 403
+    plain_query, plain = WeChatServer().request(text_xml("o-forged", "/start"))
+    assert (await client.post("/wechat", params=plain_query, data=plain)).status == 403
+    metrics = await (await client.get("/metrics")).text()
+    assert 'daojia_messages_total{channel="wechat",result="rejected"} 3.0' in metrics
+    assert 'daojia_messages_total{channel="wechat",result="handled"} 0.0' in metrics
+
+
+async def test_replies_containing_cdata_terminators_stay_valid_xml(
+    aiohttp_client, tmp_path, sqlite_url, pii_key, fake_wechat
+):
+    import xml.etree.ElementTree as ET
+
+    client = await aiohttp_client(wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat))
+    user = WeChatUser(client, fake_wechat, "o-cdata", WeChatServer())
+    await user.say("/start")
+    await user.choose("中文")
+    await user.say("13912345678")
+    await user.choose("联系客服")
+    raw = await user.post_xml(text_xml("o-cdata", "/nosuch]]><x>"))
+    ET.fromstring(raw)
+    assert "/nosuch]]><x>" in user.last_text
+
+
+async def test_menu_push_sends_the_menu_to_the_configured_api_base(fake_wechat, tmp_path):
+    import sys
+
+    env = {
+        "DAOJIA_WECHAT_APPID": APPID,
+        "DAOJIA_WECHAT_SECRET": SECRET,
+        "DAOJIA_WECHAT_TOKEN": TOKEN,
+        "DAOJIA_WECHAT_API_BASE": fake_wechat.base_url,
+    }
+    import os
+
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "webhooks.cli",
+        "wechat",
+        "menu",
+        "push",
+        cwd=tmp_path,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("DAOJIA_")},
+            "PYTHONPATH": os.pathsep.join(sys.path),
+            **env,
+        },
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await proc.communicate()
+    assert proc.returncode == 0, err.decode()
+    [(path, menu, query)] = fake_wechat.calls
+    assert path == "menu/create" and query["access_token"] == "TOKEN1"
+    assert [b["name"] for b in menu["button"]] == ["预约服务", "我的订单", "更多"]
+
+
+async def test_an_expired_token_is_fetched_again_once(
+    aiohttp_client, tmp_path, sqlite_url, pii_key, fake_wechat
+):
+    from webhooks.keys import WECHAT
+
+    app = wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat)
+    await aiohttp_client(app)
+    api = app[WECHAT].api
+    await api.send_text("o-token", "one")
+    fake_wechat.expire_next = 1
+    await api.send_text("o-token", "two")
+    assert fake_wechat.token_fetches == 2
+    assert fake_wechat.texts("o-token") == ["one", "two"]

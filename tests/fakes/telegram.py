@@ -1,0 +1,161 @@
+"""A fake Telegram Bot API on loopback that records every call (aiohttp ``fake_server``)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any
+
+from aiohttp import web
+
+BOT_ID = 7000001
+
+
+class FakeTelegram:
+    """``base_url`` is ``http://127.0.0.1:PORT/bot``; ``calls`` lists ``(method, params)``."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.fail_next: int = 0
+        self._ids = itertools.count(100)
+        self.app = web.Application()
+        self.app.router.add_post("/bot{token}/{method}", self.handle)
+        self.app.router.add_get("/file/bot{token}/{path:.*}", self.file)
+        self.files: dict[str, bytes] = {}
+        self.runner: web.AppRunner | None = None
+        self.port = 0
+
+    async def start(self) -> None:
+        self.runner = web.AppRunner(self.app, access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def file_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    def sent(self, chat_id: int | None = None) -> list[dict[str, Any]]:
+        """The sendMessage/sendPhoto calls, optionally to one chat."""
+        return [
+            p
+            for m, p in self.calls
+            if m in ("sendMessage", "sendPhoto")
+            and (chat_id is None or int(p["chat_id"]) == chat_id)
+        ]
+
+    async def handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if request.content_type == "application/json":
+            params = await request.json()
+        else:
+            params = {k: _maybe_json(v) for k, v in (await request.post()).items()}
+        self.calls.append((method, params))
+        if self.fail_next:
+            self.fail_next -= 1
+            return web.json_response(
+                {"ok": False, "error_code": 502, "description": "Bad Gateway"}, status=502
+            )
+        return web.json_response({"ok": True, "result": self._result(method, params)})
+
+    async def file(self, request: web.Request) -> web.Response:
+        data = self.files.get(request.match_info["path"])
+        if data is None:
+            raise web.HTTPNotFound()
+        return web.Response(body=data)
+
+    def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return {
+                "id": BOT_ID,
+                "is_bot": True,
+                "first_name": "daojia",
+                "username": "daojia_bot",
+                "can_join_groups": False,
+                "can_read_all_group_messages": False,
+                "supports_inline_queries": False,
+            }
+        if method in ("sendMessage", "sendPhoto", "sendInvoice"):
+            chat = int(params["chat_id"])
+            return {
+                "message_id": next(self._ids),
+                "date": 1_700_000_000,
+                "chat": {"id": chat, "type": "private"},
+                "text": params.get("text", ""),
+            }
+        if method == "getFile":
+            file_id = params["file_id"]
+            return {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_size": 10,
+                "file_path": f"photos/{file_id}.jpg",
+            }
+        return True
+
+
+def _maybe_json(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in "{[":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+_update_ids = itertools.count(5000)
+
+
+def user(uid: int, lang: str = "zh-hans") -> dict[str, Any]:
+    return {
+        "id": uid,
+        "is_bot": False,
+        "first_name": "Test",
+        "last_name": str(uid),
+        "language_code": lang,
+    }
+
+
+def message_update(uid: int, text: str | None = None, **extra: Any) -> dict[str, Any]:
+    """An Update with a private message (text, or ``contact=``/``location=``/``photo=``)."""
+    message: dict[str, Any] = {
+        "message_id": next(_update_ids),
+        "date": 1_700_000_000,
+        "chat": {"id": uid, "type": "private"},
+        "from": user(uid),
+    }
+    if text is not None:
+        message["text"] = text
+        if text.startswith("/"):
+            message["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+            ]
+    message.update(extra)
+    return {"update_id": next(_update_ids), "message": message}
+
+
+def callback_update(uid: int, data: str) -> dict[str, Any]:
+    return {
+        "update_id": next(_update_ids),
+        "callback_query": {
+            "id": str(next(_update_ids)),
+            "from": user(uid),
+            "chat_instance": "ci",
+            "data": data,
+            "message": {
+                "message_id": 1,
+                "date": 1_700_000_000,
+                "chat": {"id": uid, "type": "private"},
+                "text": "…",
+            },
+        },
+    }

@@ -1,0 +1,161 @@
+"""A fake WeChat API on loopback, and a client that signs messages like WeChat's servers."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+from typing import Any
+
+from aiohttp import web
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.utils import check_signature
+
+APPID = "wx1234567890abcdef"
+SECRET = "wechat-app-secret"
+TOKEN = "wechat-token"
+AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+
+
+class FakeWeChat:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any], dict[str, str]]] = []  # accepted
+        self.refused: list[tuple[str, dict[str, Any], dict[str, str]]] = []
+        self.token_fetches = 0
+        self.fail_next = 0
+        self.expire_next = 0
+        self.media: dict[str, tuple[bytes, str]] = {}
+        self.app = web.Application()
+        self.app.router.add_post("/cgi-bin/stable_token", self.stable_token)
+        self.app.router.add_post("/cgi-bin/{path:.*}", self.api)
+        self.app.router.add_get("/cgi-bin/media/get", self.media_get)
+        self.runner: web.AppRunner | None = None
+        self.port = 0
+
+    async def start(self) -> None:
+        self.runner = web.AppRunner(self.app, access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/cgi-bin/"
+
+    def texts(self, openid: str | None = None) -> list[str]:
+        return [
+            p["text"]["content"]
+            for path, p, _ in self.calls
+            if path == "message/custom/send" and (openid is None or p["touser"] == openid)
+        ]
+
+    async def stable_token(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        if body.get("appid") != APPID or body.get("secret") != SECRET:
+            return web.json_response({"errcode": 40013, "errmsg": "invalid appid"})
+        self.token_fetches += 1
+        return web.json_response(
+            {"access_token": f"TOKEN{self.token_fetches}", "expires_in": 7200}
+        )
+
+    async def api(self, request: web.Request) -> web.Response:
+        path = request.match_info["path"]
+        call = (path, await request.json(), dict(request.query))
+        if request.query.get("access_token") != f"TOKEN{self.token_fetches}":
+            error = {"errcode": 40001, "errmsg": "invalid credential"}
+        elif self.expire_next:
+            self.expire_next -= 1
+            error = {"errcode": 42001, "errmsg": "access_token expired"}
+        elif self.fail_next:
+            self.fail_next -= 1
+            error = {"errcode": -1, "errmsg": "system busy"}
+        else:
+            self.calls.append(call)
+            return web.json_response({"errcode": 0, "errmsg": "ok"})
+        self.refused.append(call)
+        return web.json_response(error)
+
+    async def media_get(self, request: web.Request) -> web.Response:
+        found = self.media.get(request.query.get("media_id", ""))
+        if found is None:
+            return web.json_response({"errcode": 40007, "errmsg": "invalid media_id"})
+        data, content_type = found
+        return web.Response(body=data, content_type=content_type)
+
+
+_msg_ids = itertools.count(6_000_000_000)
+
+
+def _cdata(text: str) -> str:
+    return text.replace("]]>", "]]]]><![CDATA[>")
+
+
+def text_xml(openid: str, content: str, msg_id: int | None = None, at: int | None = None) -> str:
+    return (
+        f"<xml><ToUserName><![CDATA[gh_daojia]]></ToUserName>"
+        f"<FromUserName><![CDATA[{openid}]]></FromUserName>"
+        f"<CreateTime>{at or int(time.time())}</CreateTime>"
+        f"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{_cdata(content)}]]></Content>"
+        f"<MsgId>{msg_id or next(_msg_ids)}</MsgId></xml>"
+    )
+
+
+def event_xml(openid: str, event: str, key: str = "", at: int | None = None) -> str:
+    return (
+        f"<xml><ToUserName><![CDATA[gh_daojia]]></ToUserName>"
+        f"<FromUserName><![CDATA[{openid}]]></FromUserName>"
+        f"<CreateTime>{at or int(time.time())}</CreateTime>"
+        f"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[{event}]]></Event>"
+        f"<EventKey><![CDATA[{key}]]></EventKey></xml>"
+    )
+
+
+def location_xml(openid: str, lat: float, lon: float, label: str) -> str:
+    return (
+        f"<xml><ToUserName><![CDATA[gh_daojia]]></ToUserName>"
+        f"<FromUserName><![CDATA[{openid}]]></FromUserName>"
+        f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[location]]></MsgType>"
+        f"<Location_X>{lat}</Location_X><Location_Y>{lon}</Location_Y><Scale>15</Scale>"
+        f"<Label><![CDATA[{label}]]></Label><MsgId>{next(_msg_ids)}</MsgId></xml>"
+    )
+
+
+class WeChatServer:
+    """Signs (and in safe mode encrypts) messages the way WeChat's servers do."""
+
+    def __init__(self, aes: bool = False) -> None:
+        self.crypto = WeChatCrypto(TOKEN, AES_KEY, APPID) if aes else None
+        self._nonces = itertools.count(1000)
+
+    def query(self, timestamp: str, nonce: str) -> dict[str, str]:
+        import hashlib
+
+        signature = hashlib.sha1("".join(sorted([TOKEN, timestamp, nonce])).encode()).hexdigest()
+        check_signature(TOKEN, signature, timestamp, nonce)
+        return {"signature": signature, "timestamp": timestamp, "nonce": nonce, "openid": "x"}
+
+    def request(self, xml: str) -> tuple[dict[str, str], bytes]:
+        timestamp, nonce = str(int(time.time())), str(next(self._nonces))
+        query = self.query(timestamp, nonce)
+        if self.crypto is None:
+            return query, xml.encode()
+        encrypted = self.crypto.encrypt_message(xml, nonce, timestamp)
+        query["encrypt_type"] = "aes"
+        query["msg_signature"] = re.search(
+            r"<MsgSignature><!\[CDATA\[(.*?)\]\]>", encrypted
+        ).group(1)
+        return query, encrypted.encode()
+
+    def read_reply(self, body: str, query: dict[str, str]) -> str:
+        """The reply's plaintext XML (decrypted in safe mode)."""
+        if self.crypto is None or body == "success":
+            return body
+        signature = re.search(r"<MsgSignature><!\[CDATA\[(.*?)\]\]>", body).group(1)
+        timestamp = re.search(r"<TimeStamp>(.*?)</TimeStamp>", body).group(1)
+        nonce = re.search(r"<Nonce><!\[CDATA\[(.*?)\]\]>", body).group(1)
+        return self.crypto.decrypt_message(body, signature, timestamp, nonce)
