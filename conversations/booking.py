@@ -165,13 +165,13 @@ def _forget_after(b: dict[str, Any], step: Step) -> None:
 def on_category(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     b = _b(conv)
     kind, _, ref = event.key.partition(":")
-    if kind == "bundle":
-        b.update(cat="", bundle=ctx.catalog.bundle(ref).id)
-    elif kind == "cat":
-        b.update(cat=ctx.catalog.category(ref).id)
-    else:
+    if kind not in ("bundle", "cat"):
         return Outcome(reask=True)
     _forget_after(b, Step.CATEGORY)
+    if kind == "bundle":
+        b.update(cat="", bundle=ctx.catalog.bundle(ref).id)
+    else:
+        b.update(cat=ctx.catalog.category(ref).id)
     return advance(ctx, conv)
 
 
@@ -314,7 +314,8 @@ def on_date(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> O
             return advance(ctx, conv)
         if not event.key.startswith("day:"):
             return Outcome(reask=True)
-        day, at = date.fromisoformat(event.key[4:]), None
+        day: date | None = date.fromisoformat(event.key[4:])
+        at: time | None = None
     else:
         day, at = parse_when(event.text, today)
         if day is None and at is not None:

@@ -23,10 +23,11 @@ from conversations.events import (
 )
 from conversations.flow import Ctx, Flow, Outcome
 from conversations.replies import Reply, Say, last_question
-from conversations.state import Conversation, ConversationStore
+from conversations.state import Conversation
 from domain.catalog import Catalog
 from domain.commands import Command, FindCustomer
 from domain.errors import DomainError
+from domain.ports import ConversationStore
 from domain.rules import Rules
 
 log = logging.getLogger(__name__)
@@ -77,12 +78,14 @@ class Engine:
             raise TimeoutError(f"conversation {event.channel}:{event.user_id} stayed locked")
         if claim.status == "duplicate":
             return Handled("duplicate")
-        conv = claim.state
+        conv = Conversation.loads(claim.state)
         try:
             if conv is None:
                 conv = await self._fresh(event)
             replies = await self.process(conv, event)
-            await self.store.commit(event.channel, event.user_id, message_id, claim.token, conv)
+            await self.store.commit(
+                event.channel, event.user_id, message_id, claim.token, conv.dumps()
+            )
         except BaseException:
             await self.store.abort(event.channel, event.user_id, message_id, claim.token)
             raise
@@ -115,7 +118,8 @@ class Engine:
         handler = flow.TRANSITIONS.get((flow.Step(conv.step), type(event)))
         if handler is not None:
             try:
-                return handler(ctx, conv, event)
+                outcome: Outcome = handler(ctx, conv, event)
+                return outcome
             except DomainError as exc:
                 return Outcome([Say(str(exc))], reask=True)
         if isinstance(event, Failed):

@@ -8,7 +8,7 @@ plain functions: they read the context, the conversation and the event, may upda
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -44,8 +44,8 @@ class Outcome:
     ``reask`` appends the question of the step the conversation ends up in.
     """
 
-    replies: list[Reply] = field(default_factory=list)
-    commands: list[Command] = field(default_factory=list)
+    replies: Sequence[Reply] = field(default_factory=list)
+    commands: Sequence[Command] = field(default_factory=list)
     step: str | None = None
     goto: str | None = None
     reask: bool = False

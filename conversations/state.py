@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from conversations.replies import Option
 
@@ -36,31 +36,3 @@ class Conversation:
             return cls(**data)
         except (ValueError, TypeError):
             return None  # unreadable state starts afresh rather than stranding the user
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """The outcome of ``ConversationStore.begin``."""
-
-    status: str  # "ok", "duplicate" or "busy"
-    state: Conversation | None = None
-    token: str = ""
-
-
-class ConversationStore(Protocol):
-    """Keeps conversations, claims messages once, and serialises each person's messages.
-
-    ``begin`` claims ``message_id`` (a retry of the same message gets ``duplicate``) and takes
-    the person's lock; ``commit`` saves the new state, marks the message done and releases the
-    lock; ``abort`` releases the lock and the claim so a platform retry is processed.
-    """
-
-    async def begin(self, channel: str, user_id: str, message_id: str) -> Claim: ...
-
-    async def commit(
-        self, channel: str, user_id: str, message_id: str, token: str, state: Conversation
-    ) -> None: ...
-
-    async def abort(self, channel: str, user_id: str, message_id: str, token: str) -> None: ...
-
-    async def get(self, channel: str, user_id: str) -> Conversation | None: ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -101,3 +102,33 @@ class UnitOfWork(Protocol):
     ) -> None: ...
     async def commit(self) -> None: ...
     def collect_new_events(self) -> list[StatusChanged]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """The outcome of ``ConversationStore.begin``: ``ok`` (with the saved state, if any),
+    ``duplicate`` (this message was already taken) or ``busy`` (another turn holds the lock)."""
+
+    status: str
+    state: bytes | None = None
+    token: str = ""
+
+
+class ConversationStore(Protocol):
+    """Keeps each person's conversation (opaque bytes), claims messages once, and serialises
+    each person's messages.
+
+    ``begin`` claims ``message_id`` (a retry of the same message gets ``duplicate``) and takes
+    the person's lock; ``commit`` saves the new state, marks the message done and releases the
+    lock; ``abort`` releases the lock and the claim so a platform retry is processed.
+    """
+
+    async def begin(self, channel: str, user_id: str, message_id: str) -> Claim: ...
+
+    async def commit(
+        self, channel: str, user_id: str, message_id: str, token: str, state: bytes
+    ) -> None: ...
+
+    async def abort(self, channel: str, user_id: str, message_id: str, token: str) -> None: ...
+
+    async def get(self, channel: str, user_id: str) -> bytes | None: ...

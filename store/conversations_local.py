@@ -13,7 +13,7 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
-from conversations.state import Claim, Conversation
+from domain.ports import Claim
 
 SEEN_MAX = 100_000
 
@@ -38,7 +38,7 @@ class LocalConversationStore:
             "state BLOB NOT NULL, expires_at REAL NOT NULL)"
         )
         self._db.execute("DELETE FROM conversations WHERE expires_at < ?", (time.time(),))
-        self._states: dict[str, Conversation] = {}
+        self._states: dict[str, bytes] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._seen: OrderedDict[str, tuple[str, float]] = OrderedDict()
         self.state_ttl_s = state_ttl_s
@@ -61,14 +61,14 @@ class LocalConversationStore:
         return Claim("ok", self._load(key), key)
 
     async def commit(
-        self, channel: str, user_id: str, message_id: str, token: str, state: Conversation
+        self, channel: str, user_id: str, message_id: str, token: str, state: bytes
     ) -> None:
         key = f"{channel}:{user_id}"
         self._states[key] = state
         self._db.execute(
             "INSERT INTO conversations (key, state, expires_at) VALUES (?, ?, ?) ON CONFLICT "
             "(key) DO UPDATE SET state = excluded.state, expires_at = excluded.expires_at",
-            (key, state.dumps(), time.time() + self.state_ttl_s),
+            (key, state, time.time() + self.state_ttl_s),
         )
         self._seen[f"{key}:{message_id}"] = ("done", time.time() + self.seen_ttl_s)
         self._release(key)
@@ -78,24 +78,16 @@ class LocalConversationStore:
         self._seen.pop(f"{key}:{message_id}", None)
         self._release(key)
 
-    async def get(self, channel: str, user_id: str) -> Conversation | None:
+    async def get(self, channel: str, user_id: str) -> bytes | None:
         return self._load(f"{channel}:{user_id}")
 
-    async def put(self, channel: str, user_id: str, state: Conversation) -> None:
-        key = f"{channel}:{user_id}"
-        self._states[key] = state
-        self._db.execute(
-            "INSERT OR REPLACE INTO conversations VALUES (?, ?, ?)",
-            (key, state.dumps(), time.time() + self.state_ttl_s),
-        )
-
-    def _load(self, key: str) -> Conversation | None:
+    def _load(self, key: str) -> bytes | None:
         if key in self._states:
-            return Conversation.loads(self._states[key].dumps())
+            return self._states[key]
         row = self._db.execute(
             "SELECT state FROM conversations WHERE key = ? AND expires_at > ?", (key, time.time())
         ).fetchone()
-        return Conversation.loads(row[0]) if row else None
+        return bytes(row[0]) if row else None
 
     def _release(self, key: str) -> None:
         lock = self._locks.get(key)

@@ -11,7 +11,7 @@ import secrets
 
 import redis.asyncio as aioredis
 
-from conversations.state import Claim, Conversation
+from domain.ports import Claim
 
 log = logging.getLogger(__name__)
 
@@ -79,14 +79,14 @@ class RedisConversationStore:
         status = status.decode() if isinstance(status, bytes) else str(status)
         if status != "ok":
             return Claim(status)
-        return Claim("ok", Conversation.loads(raw), token)
+        return Claim("ok", raw, token)
 
     async def commit(
-        self, channel: str, user_id: str, message_id: str, token: str, state: Conversation
+        self, channel: str, user_id: str, message_id: str, token: str, state: bytes
     ) -> None:
         saved = await self._commit(
             keys=self._keys(channel, user_id, message_id),
-            args=[token, state.dumps(), self.state_ttl_s, self.seen_ttl_s],
+            args=[token, state, self.state_ttl_s, self.seen_ttl_s],
         )
         if not saved:
             log.error(
@@ -97,9 +97,6 @@ class RedisConversationStore:
         _, lock, seen = self._keys(channel, user_id, message_id)
         await self._abort(keys=[lock, seen], args=[token])
 
-    async def get(self, channel: str, user_id: str) -> Conversation | None:
-        return Conversation.loads(await self._r.get(f"daojia:{channel}:{user_id}:conv"))
-
-    async def put(self, channel: str, user_id: str, state: Conversation) -> None:
-        """Overwrite a conversation outside a turn (admin reset, tests)."""
-        await self._r.set(f"daojia:{channel}:{user_id}:conv", state.dumps(), ex=self.state_ttl_s)
+    async def get(self, channel: str, user_id: str) -> bytes | None:
+        raw: bytes | None = await self._r.get(f"daojia:{channel}:{user_id}:conv")
+        return raw

@@ -13,8 +13,8 @@ from bots.telegram import TelegramBot
 from bots.web import WebChannel
 from bots.wechat import WeChatBot
 from conversations.service import Services
-from conversations.state import ConversationStore
 from domain.catalog import Catalog
+from domain.ports import ConversationStore
 from domain.rules import Rules
 from store.uow import Database
 from webhooks.chat import Chat, Messenger

@@ -16,10 +16,17 @@
   }
 
   function render(reply) {
-    if (reply.type === "text" || reply.type === "contact_request" || reply.type === "location_request") {
-      const div = bubble("bot", reply.text);
-      if (reply.type === "contact_request") div.dataset.kind = "contact";
-      if (reply.type === "location_request") div.dataset.kind = "location";
+    if (reply.type === "text") {
+      bubble("bot", reply.text);
+    } else if (reply.type === "contact_request" || reply.type === "location_request") {
+      const div = bubble("bot", reply.type === "contact_request" ? reply.text : "");
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "request";
+      b.textContent = reply.type === "contact_request" ? "📱 分享手机号 / Share phone" : `📍 ${reply.text}`;
+      b.addEventListener("click", () => document.getElementById(
+        reply.type === "contact_request" ? "share-contact" : "share-location").click());
+      div.appendChild(b);
     } else if (reply.type === "ask") {
       const div = bubble("bot", reply.text);
       if (reply.options.length) {

@@ -152,14 +152,16 @@ class WeChatUser:
         if resp.status != 200:
             return raw
         plain = self.server.read_reply(raw, query)
-        if plain == "success" or not plain:
-            self.last_text = ""
-            return plain
+        self.last_text = self.content(plain)
+        return plain
+
+    @staticmethod
+    def content(xml: str) -> str:
+        """The text of a passive reply ("" for ``success``)."""
         import re
 
-        m = re.search(r"<Content><!\[CDATA\[(.*)\]\]></Content>", plain, re.S)
-        self.last_text = m.group(1).replace("]]]]><![CDATA[>", "]]>") if m else ""
-        return plain
+        m = re.search(r"<Content><!\[CDATA\[(.*)\]\]></Content>", xml, re.S)
+        return m.group(1).replace("]]]]><![CDATA[>", "]]>") if m else ""
 
     async def say(self, text: str, **kw: Any) -> str:
         from tests.fakes.wechat import text_xml

@@ -3,15 +3,7 @@
 import pytest
 
 from tests.e2e.helpers import Clock, TelegramUser, make_app
-from tests.fakes.telegram import FakeTelegram, message_update
-
-
-@pytest.fixture
-async def fake_telegram():
-    fake = FakeTelegram()
-    await fake.start()
-    yield fake
-    await fake.stop()
+from tests.fakes.telegram import message_update
 
 
 @pytest.fixture

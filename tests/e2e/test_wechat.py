@@ -11,20 +11,11 @@ from tests.fakes.wechat import (
     APPID,
     SECRET,
     TOKEN,
-    FakeWeChat,
     WeChatServer,
     event_xml,
     location_xml,
     text_xml,
 )
-
-
-@pytest.fixture
-async def fake_wechat():
-    fake = FakeWeChat()
-    await fake.start()
-    yield fake
-    await fake.stop()
 
 
 def wechat_app(tmp_path, db_url, pii_key, fake, aes=False, **kw):

@@ -1,0 +1,130 @@
+"""One contract for both conversation stores: the local one (SQLite file) and real Redis."""
+
+import asyncio
+import uuid
+
+import pytest
+import redis.asyncio as aioredis
+
+from conversations.state import Conversation
+from store.conversations_local import LocalConversationStore
+from store.conversations_redis import RedisConversationStore
+
+
+@pytest.fixture(params=["local", "redis"])
+async def make_store(request, tmp_path):
+    """A factory: calling it again gives a *new* store over the same data (a restart)."""
+    made = []
+    if request.param == "local":
+
+        def make():
+            store = LocalConversationStore(tmp_path / "conv.db")
+            made.append(store)
+            return store
+
+        yield make
+        for store in made:
+            store.close()
+    else:
+        url = request.getfixturevalue("redis_url")
+        clients = []
+
+        def make():
+            client = aioredis.from_url(url)
+            clients.append(client)
+            return RedisConversationStore(client, lock_ttl_ms=2000, processing_ttl_s=1)
+
+        yield make
+        for client in clients:
+            await client.aclose()
+
+
+def user() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+async def test_a_committed_state_survives_a_restart(make_store):
+    uid = user()
+    store = make_store()
+    claim = await store.begin("web", uid, "m1")
+    assert claim.status == "ok" and claim.state is None
+    await store.commit(
+        "web",
+        uid,
+        "m1",
+        claim.token,
+        Conversation(flow="booking", step="area", data={"b": {"qty": 3}}).dumps(),
+    )
+    again = make_store()
+    claim = await again.begin("web", uid, "m2")
+    state = Conversation.loads(claim.state)
+    assert state.flow == "booking" and state.data == {"b": {"qty": 3}}
+    await again.abort("web", uid, "m2", claim.token)
+
+
+async def test_a_message_is_claimed_once(make_store):
+    uid = user()
+    store = make_store()
+    claim = await store.begin("wechat", uid, "m1")
+    await store.commit("wechat", uid, "m1", claim.token, Conversation().dumps())
+    assert (await store.begin("wechat", uid, "m1")).status == "duplicate"
+
+
+async def test_a_retry_during_processing_is_a_duplicate_and_an_aborted_one_is_retried(make_store):
+    uid = user()
+    store = make_store()
+    claim = await store.begin("telegram", uid, "m1")
+    assert (await store.begin("telegram", uid, "m1")).status == "duplicate"
+    await store.abort("telegram", uid, "m1", claim.token)
+    retry = await store.begin("telegram", uid, "m1")
+    assert retry.status == "ok"
+    await store.abort("telegram", uid, "m1", retry.token)
+
+
+async def test_one_turn_at_a_time_per_person(make_store):
+    uid = user()
+    store = make_store()
+    first = await store.begin("web", uid, "a")
+    order = []
+
+    async def second():
+        for _ in range(200):
+            claim = await store.begin("web", uid, "b")
+            if claim.status == "ok":
+                order.append("second")
+                await store.commit("web", uid, "b", claim.token, Conversation(step="2").dumps())
+                return
+            await asyncio.sleep(0.01)
+
+    task = asyncio.create_task(second())
+    await asyncio.sleep(0.05)
+    order.append("first")
+    await store.commit("web", uid, "a", first.token, Conversation(step="1").dumps())
+    await task
+    assert order == ["first", "second"]
+    assert Conversation.loads(await store.get("web", uid)).step == "2"
+
+
+async def test_an_aborted_turn_leaves_the_state_as_it_was(make_store):
+    uid = user()
+    store = make_store()
+    claim = await store.begin("web", uid, "a")
+    await store.commit("web", uid, "a", claim.token, Conversation(step="kept").dumps())
+    claim = await store.begin("web", uid, "b")
+    assert Conversation.loads(claim.state).step == "kept"
+    await store.abort("web", uid, "b", claim.token)
+    assert Conversation.loads(await store.get("web", uid)).step == "kept"
+
+
+async def test_redis_claims_are_shared_between_processes(redis_url):
+    uid = user()
+    a = RedisConversationStore(aioredis.from_url(redis_url))
+    b = RedisConversationStore(aioredis.from_url(redis_url))
+    try:
+        results = await asyncio.gather(
+            *[s.begin("wechat", uid, "same") for s in (a, b, a, b, a, b)]
+        )
+        assert [r.status for r in results].count("ok") == 1
+    finally:
+        await a._r.aclose()
+        await b._r.aclose()

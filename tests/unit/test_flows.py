@@ -1,0 +1,138 @@
+"""The conversation state tables: complete, documented, and their handlers pure."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from conversations import booking, globals_, start
+from conversations.diagram import to_mermaid
+from conversations.events import ChoiceMade, ContactShared, Loaded, LocationShared, TextReceived
+from conversations.flow import Ctx
+from conversations.flows import CUSTOMER_FLOWS
+from conversations.replies import Ask, AskContact, Say
+from conversations.state import Conversation
+from domain.commands import RegisterCustomer
+from store.catalog_file import load_catalog
+
+CATALOG, RULES = load_catalog()
+NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 09:00 Monday in Shanghai
+CTX = Ctx(CATALOG, RULES, NOW, "https://daojia.example")
+DOCS = Path(__file__).parents[2] / "docs" / "flows"
+BASE = {"channel": "telegram", "user_id": "1", "at": NOW}
+
+
+def text(value: str) -> TextReceived:
+    return TextReceived(**BASE, text=value)
+
+
+@pytest.mark.parametrize("name", sorted(CUSTOMER_FLOWS))
+def test_every_step_has_a_handler_and_the_diagram_in_docs_is_current(name):
+    flow = CUSTOMER_FLOWS[name]
+    handled = {step for step, _ in flow.TRANSITIONS}
+    assert handled == set(flow.Step), f"steps without handlers: {set(flow.Step) - handled}"
+    diagram = to_mermaid(flow)
+    path = DOCS / f"{name}.mmd"
+    assert path.exists() and path.read_text() == diagram, (
+        f'regenerate {path}: python -c "from conversations.diagram import to_mermaid; '
+        f"from conversations.flows import CUSTOMER_FLOWS as F; "
+        f"print(to_mermaid(F['{name}']), end='')\" > {path}"
+    )
+
+
+def test_phone_numbers_are_validated_and_normalised():
+    assert start.normalise_phone("138 1234 5678") == "13812345678"
+    assert start.normalise_phone("+86-139-0000-1111") == "13900001111"
+    assert start.normalise_phone("+44 7700 900123") == "+447700900123"
+    for bad in ("12345", "23812345678", "phone", "+1"):
+        assert start.normalise_phone(bad) is None
+
+
+def test_a_shared_contact_registers_the_customer():
+    conv = Conversation(flow="start", step="phone", lang="en", data={"referral": "AB12"})
+    out = start.on_contact(CTX, conv, ContactShared(**BASE, phone="+8613912345678", name="Li"))
+    assert out.commands == [RegisterCustomer("telegram", "1", "13912345678", "en", "Li", "AB12")]
+    out = start.on_registered(CTX, conv, Loaded("registered", {"customer_id": 9}))
+    assert conv.customer_id == 9 and out.goto == "menu" and "referral" not in conv.data
+
+
+def booking_conv(**b) -> Conversation:
+    return Conversation(
+        flow="booking",
+        step="quantity",
+        customer_id=1,
+        data={"b": {"cat": "cleaning", "item": "daily_cleaning", "opts": [], **b}},
+    )
+
+
+def test_a_quantity_outside_the_item_range_is_asked_again():
+    conv = booking_conv()
+    out = booking.on_quantity(CTX, conv, text("12"))
+    assert out.reask and out.step is None and "2 and 8" not in out.replies[0].text
+    assert "2–8" in out.replies[0].text
+    assert "qty" not in conv.data["b"]
+    out = booking.on_quantity(CTX, conv, text("3小时"))
+    assert conv.data["b"]["qty"] == 3 and out.step == "area"
+
+
+def test_a_date_in_the_past_or_too_soon_is_refused():
+    conv = booking_conv(qty=3, area=90)
+    conv.step = "date"
+    out = booking.on_date(CTX, conv, text("昨天"))
+    assert out.reask and "没看懂" in out.replies[0].text
+    out = booking.on_date(CTX, conv, text("今天 9:30"))  # 30 minutes from now
+    assert out.step == "time" and "太早" in out.replies[0].text
+    out = booking.on_date(CTX, conv, text("明天 15:00"))
+    assert conv.data["b"]["start"] == "2026-11-24T15:00:00+08:00" and out.step == "address"
+
+
+def test_as_soon_as_possible_rounds_up_to_the_next_half_hour():
+    conv = booking_conv(qty=3, area=90)
+    booking.on_date(CTX, conv, ChoiceMade(**BASE, key="asap"))
+    assert conv.data["b"]["start"] == "2026-11-23T10:30:00+08:00"
+    assert conv.data["b"]["asap"] is True
+
+
+def test_a_shared_location_asks_for_the_flat_number():
+    conv = booking_conv(qty=3, area=90, day="2026-11-24", start="2026-11-24T15:00:00+08:00")
+    conv.step = "address"
+    out = booking.on_location(
+        CTX, conv, LocationShared(**BASE, lat=31.2, lon=121.4, label="人民广场")
+    )
+    assert out.step == "address_detail"
+    booking.on_address_detail(CTX, conv, text("1号楼 502"))
+    assert conv.data["b"]["address_text"] == "人民广场 1号楼 502"
+
+
+def test_global_words_work_in_every_state():
+    conv = booking_conv()
+    conv.history = [["menu", "menu"], ["booking", "category"]]
+    out = globals_.route(CUSTOMER_FLOWS, CTX, conv, text("返回"))
+    assert out.reask and conv.step == "category"
+    out = globals_.route(CUSTOMER_FLOWS, CTX, conv, text("Cancel"))
+    assert out.goto == "menu" and "b" not in conv.data
+    assert globals_.route(CUSTOMER_FLOWS, CTX, conv, text("帮助")).reask
+    stranger = Conversation(flow="menu", step="menu")
+    assert globals_.route(CUSTOMER_FLOWS, CTX, stranger, text("hi")).goto == "start"
+
+
+def test_the_start_flow_asks_for_a_phone_by_contact_button():
+    conv = Conversation(flow="start", step="phone")
+    [question] = start.ask(CTX, conv).replies
+    assert isinstance(question, AskContact)
+    [choice] = start.ask(CTX, Conversation(flow="start", step="language")).replies
+    assert isinstance(choice, Ask) and [o.key for o in choice.options] == ["zh", "en"]
+    assert isinstance(start.enter(CTX, conv).replies[0], Say)
+
+
+def test_choosing_a_bundle_skips_to_what_the_bundle_still_needs():
+    conv = Conversation(flow="booking", step="category", customer_id=1)
+    out = booking.on_category(CTX, conv, ChoiceMade(**BASE, key="bundle:kitchen_refresh"))
+    assert conv.data["b"]["bundle"] == "kitchen_refresh"
+    assert out.step == "area"  # daily cleaning in the bundle is priced by included area
+    assert [s.item_id for s in _selections(conv)] == ["daily_cleaning", "range_hood_cleaning"]
+
+
+def _selections(conv):
+    conv.data["b"].update(area=90, start="2026-11-24T15:00:00+08:00", address_text="x" * 8)
+    return booking.booking(CTX, conv).selections
