@@ -7,6 +7,7 @@ reply keyboards for location and contact requests). Nothing here knows about boo
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -26,6 +27,7 @@ from telegram import (
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application
 
+from bots.telegram_http import AiohttpRequest
 from conversations.engine import Handled
 from conversations.events import (
     ChoiceMade,
@@ -54,8 +56,13 @@ COMMANDS = [
 ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query"]
 
 
-def build_application(token: str, api_base: str, file_base: str) -> Application:  # type: ignore[type-arg]
-    """A PTB Application used only as a Bot API client with rate limiting."""
+def build_application(
+    token: str, api_base: str, file_base: str, rate_per_second: int = 30
+) -> Application:  # type: ignore[type-arg]
+    """A PTB Application used only as a Bot API client, within Telegram's sending limits
+    (``rate_per_second`` overall — Telegram allows 30 — and 20 a minute per group; a
+    RetryAfter is waited out and retried)."""
+    limiter = AIORateLimiter(overall_max_rate=rate_per_second, max_retries=2)
     return (
         Application.builder()
         .token(token)
@@ -63,9 +70,9 @@ def build_application(token: str, api_base: str, file_base: str) -> Application:
         .base_file_url(file_base)
         .updater(None)
         .job_queue(None)
-        .rate_limiter(AIORateLimiter(max_retries=2))
-        .connection_pool_size(64)
-        .pool_timeout(10)
+        .rate_limiter(limiter)
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(pool_size=1))
         .build()
     )
 
@@ -153,6 +160,21 @@ def messages(replies: list[Reply]) -> list[dict[str, Any]]:
     return calls
 
 
+def webhook_reply(chat_id: int, call: dict[str, Any]) -> dict[str, Any]:
+    """A Bot API call as a webhook response body (Telegram executes it after our answer)."""
+    method = "sendPhoto" if call["method"] == "send_photo" else "sendMessage"
+    body: dict[str, Any] = {"method": method, "chat_id": chat_id}
+    for key, value in call.items():
+        if key == "method" or value is None:
+            continue
+        body[key] = value.to_dict() if hasattr(value, "to_dict") else value
+    return body
+
+
+def _json_dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
 class TelegramBot:
     """The ``/telegram`` route and the sender the messenger uses for Telegram users."""
 
@@ -201,15 +223,23 @@ class TelegramBot:
         if update is None:
             self._rejected("telegram")
             raise web.HTTPBadRequest(text="not a Telegram update")
-        if update.callback_query is not None:
-            await self._answer_callback(update.callback_query.id)
-        event = to_event(update, self._clock())
-        if event is None:
+        answering = None
+        if update.callback_query is not None:  # stop the button's spinner while we work
+            answering = asyncio.ensure_future(self._answer_callback(update.callback_query.id))
+        try:
+            event = to_event(update, self._clock())
+            if event is None:
+                return web.json_response({})
+            handled = await self._handle(event)
+        finally:
+            if answering is not None:
+                await answering
+        if handled.status != "handled" or not handled.replies:
             return web.json_response({})
-        handled = await self._handle(event)
-        if handled.status == "handled":
-            await self.send(event.user_id, handled.replies)
-        return web.json_response({})
+        calls = messages(handled.replies)
+        await self._send_calls(event.user_id, calls[:-1])
+        # the last message rides on the webhook response: one Bot API round trip fewer
+        return web.json_response(webhook_reply(int(event.user_id), calls[-1]), dumps=_json_dumps)
 
     async def _answer_callback(self, query_id: str) -> None:
         try:
@@ -218,16 +248,20 @@ class TelegramBot:
             log.info("answerCallbackQuery failed: %s", exc)
 
     async def send(self, user_id: str, replies: list[Reply]) -> None:
+        """Messenger entry: send replies outside a webhook turn."""
+        await self._send_calls(user_id, messages(replies))
+
+    async def _send_calls(self, user_id: str, calls: list[dict[str, Any]]) -> None:
         bot = self.application.bot
-        for call in messages(replies):
-            method = call.pop("method")
+        for call in calls:
+            params = {k: v for k, v in call.items() if k != "method"}
             try:
-                if method == "send_photo":
-                    await bot.send_photo(int(user_id), **call)
+                if call["method"] == "send_photo":
+                    await bot.send_photo(int(user_id), **params)
                 else:
-                    await bot.send_message(int(user_id), **call)
+                    await bot.send_message(int(user_id), **params)
             except TelegramError as exc:
-                log.warning("telegram %s to %s failed: %s", method, user_id, exc)
+                log.warning("telegram %s to %s failed: %s", call["method"], user_id, exc)
 
     def setup(self, app: web.Application) -> None:
         app.router.add_post("/telegram", self.webhook)

@@ -16,7 +16,7 @@ from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.membership import level_for_spend
 from domain.orders import SYSTEM, Actor, Order
 from domain.payments import Payment, PaymentKind, PaymentStatus
-from domain.people import Address, GeoPoint
+from domain.people import Address, Customer, GeoPoint
 from domain.ports import UnitOfWork
 from domain.pricing import Quote, QuoteRequest, quote
 from domain.rules import Rules
@@ -39,14 +39,9 @@ class NotFound(DomainError):
         super().__init__(f"找不到订单 #{number} / no order #{number}")
 
 
-async def spend(uow: UnitOfWork, customer_id: int, now: datetime, rules: Rules) -> int:
-    """What the customer paid (net of refunds) in the membership window."""
-    since = now - timedelta(days=rules.membership.spend_window_days)
-    return await uow.orders.spend_since(customer_id, since)
-
-
 @dataclass
 class Priced:
+    customer: Customer
     quote: Quote
     coupon: Coupon | None
     usable: list[Coupon]
@@ -62,8 +57,9 @@ async def price(
         raise DomainError("unknown customer")
     held = await uow.coupons.for_customer(b.customer_id)
     usable = [c for c in held if c.used_order_id is None and c.valid_from <= now < c.valid_until]
-    paid_before = await uow.orders.count_for_customer(b.customer_id, PAID_STATUSES)
-    level = level_for_spend(await spend(uow, b.customer_id, now, rules), rules.membership)
+    since = now - timedelta(days=rules.membership.spend_window_days)
+    paid_before, spend = await uow.orders.customer_stats(b.customer_id, PAID_STATUSES, since)
+    level = level_for_spend(spend, rules.membership)
 
     def request(coupon: Coupon | None) -> QuoteRequest:
         return QuoteRequest(
@@ -99,7 +95,7 @@ async def price(
             fits.append(coupon)
         except DomainError:
             continue
-    return Priced(result, chosen, fits, customer.points)
+    return Priced(customer, result, chosen, fits, customer.points)
 
 
 def new_reference(prefix: str) -> str:
@@ -160,10 +156,8 @@ async def place(
         priced.coupon.use(order.id, now)
         await uow.coupons.save(priced.coupon)
     if q.points_used:
-        customer = await uow.customers.get(b.customer_id)
-        assert customer is not None
-        customer.points -= q.points_used
-        await uow.customers.save(customer)
+        priced.customer.points -= q.points_used
+        await uow.customers.save(priced.customer)
     due = q.deposit_cents or q.total_cents
     if due == 0:
         order.apply(Action.PAY, SYSTEM, now, "nothing to pay")
@@ -216,7 +210,7 @@ async def confirm_payment(
     payment = await uow.payments.by_reference(reference)
     if payment is None:
         raise DomainError("找不到这笔支付 / unknown payment")
-    order = await uow.orders.get(payment.order_id)
+    order = await uow.orders.get(payment.order_id, full=False)
     assert order is not None
     if customer_id is not None and order.customer_id != customer_id:
         raise DomainError("找不到这笔支付 / unknown payment")

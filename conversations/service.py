@@ -81,10 +81,7 @@ class Services:
 
     async def find_customer(self, cmd: c.FindCustomer) -> list[Result]:
         async with self.uow() as uow:
-            identity = await uow.identities.get(Channel(cmd.channel), cmd.user_id)
-            if identity is None or identity.customer_id is None:
-                return []
-            customer = await uow.customers.get(identity.customer_id)
+            customer = await uow.customers.by_identity(Channel(cmd.channel), cmd.user_id)
         if customer is None:
             return []
         return [Loaded("customer", {"customer_id": customer.id, "lang": customer.lang})]
@@ -112,10 +109,16 @@ class Services:
                 )
             )
             assert customer.id is not None
-            worker_id = identity.worker_id if identity else None
-            await uow.identities.put(
-                Identity(Channel(cmd.channel), cmd.user_id, customer.id, worker_id)
+            account = Identity(
+                Channel(cmd.channel),
+                cmd.user_id,
+                customer.id,
+                identity.worker_id if identity else None,
             )
+            if identity is None:
+                await uow.identities.add(account)
+            else:
+                await uow.identities.put(account)
             coupon = await uow.coupons.add(
                 Coupon(
                     f"W{secrets.token_hex(5).upper()}",
@@ -230,7 +233,7 @@ class Services:
 
     async def request_payment(self, cmd: c.RequestPayment) -> list[Result]:
         async with self.uow() as uow:
-            order = await self._own_order(uow, cmd.customer_id, cmd.number)
+            order = await self._own_order(uow, cmd.customer_id, cmd.number, full=False)
             payment = await ordering.pending_payment(uow, order, self.clock())
             await uow.commit()
         return [
@@ -324,15 +327,17 @@ class Services:
         )
         return data
 
-    async def _own_order(self, uow: UnitOfWork, customer_id: int, number: int) -> Order:
-        order = await uow.orders.by_number(number)
+    async def _own_order(
+        self, uow: UnitOfWork, customer_id: int, number: int, full: bool = True
+    ) -> Order:
+        order = await uow.orders.by_number(number, full=full)
         if order is None or order.customer_id != customer_id:
             raise ordering.NotFound(number)
         return order
 
     async def quote_cancellation(self, cmd: c.QuoteCancellation) -> list[Result]:
         async with self.uow() as uow:
-            order = await self._own_order(uow, cmd.customer_id, cmd.number)
+            order = await self._own_order(uow, cmd.customer_id, cmd.number, full=False)
         terms = ordering.terms_for(order, self.rules, self.clock())
         return [
             Loaded(
@@ -349,7 +354,7 @@ class Services:
 
     async def cancel(self, cmd: c.CancelOrder) -> list[Result]:
         async with self.uow() as uow:
-            order = await self._own_order(uow, cmd.customer_id, cmd.number)
+            order = await self._own_order(uow, cmd.customer_id, cmd.number, full=False)
             terms = await ordering.cancel(
                 uow,
                 order,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -37,11 +37,15 @@ class PaymentRepository:
         return payment
 
     async def save(self, payment: Payment) -> None:
-        row = await self._s.get(PaymentRow, payment.id)
-        assert row is not None
-        row.status, row.provider_ref = payment.status.value, payment.provider_ref
-        row.completed_at = payment.completed_at
-        await self._s.flush()
+        await self._s.exec(
+            update(PaymentRow)
+            .where(col(PaymentRow.id) == payment.id)
+            .values(
+                status=payment.status.value,
+                provider_ref=payment.provider_ref,
+                completed_at=payment.completed_at,
+            )
+        )
 
     async def by_reference(self, reference: str) -> Payment | None:
         rows = await self._s.exec(select(PaymentRow).where(PaymentRow.reference == reference))

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import case, func, insert, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -79,16 +79,21 @@ class OrderRepository:
         await self._s.flush()
         assert row.id is not None
         order.id = OrderId(row.id)
-        for seq, line in enumerate(order.lines):
-            self._s.add(
-                QuoteLineRow(
-                    order_id=row.id,
-                    seq=seq,
-                    kind=line.kind,
-                    label_zh=line.label.zh,
-                    label_en=line.label.en,
-                    amount_cents=line.amount_cents,
-                    item_id=line.item_id,
+        if order.lines:  # one multi-row INSERT: the rows' ids are never needed
+            await self._s.exec(
+                insert(QuoteLineRow).values(
+                    [
+                        {
+                            "order_id": row.id,
+                            "seq": seq,
+                            "kind": line.kind.value,
+                            "label_zh": line.label.zh,
+                            "label_en": line.label.en,
+                            "amount_cents": line.amount_cents,
+                            "item_id": line.item_id,
+                        }
+                        for seq, line in enumerate(order.lines)
+                    ]
                 )
             )
         self._stored_events[row.id] = 0
@@ -109,14 +114,16 @@ class OrderRepository:
         order.version += 1
         await self._append_events(order)
 
-    async def get(self, order_id: int) -> Order | None:
+    async def get(self, order_id: int, *, full: bool = True) -> Order | None:
+        """The order; ``full=False`` skips its quote lines and past timeline (one query) for
+        callers that only change status and money — new timeline events are still saved."""
         row = await self._s.get(OrderRow, order_id)
-        return await self._load(row) if row else None
+        return await self._load(row, full) if row else None
 
-    async def by_number(self, number: int) -> Order | None:
+    async def by_number(self, number: int, *, full: bool = True) -> Order | None:
         rows = await self._s.exec(select(OrderRow).where(OrderRow.number == number))
         row = rows.first()
-        return await self._load(row) if row else None
+        return await self._load(row, full) if row else None
 
     async def for_customer(self, customer_id: int, limit: int = 10) -> list[Order]:
         rows = await self._s.exec(
@@ -125,24 +132,24 @@ class OrderRepository:
             .order_by(col(OrderRow.created_at).desc(), col(OrderRow.id).desc())
             .limit(limit)
         )
-        return [await self._load(r) for r in rows.all()]
+        return [await self._load(r, full=False) for r in rows.all()]
 
-    async def count_for_customer(self, customer_id: int, statuses: Sequence[OrderStatus]) -> int:
-        result = await self._s.exec(
-            select(func.count())
-            .select_from(OrderRow)
-            .where(OrderRow.customer_id == customer_id, col(OrderRow.status).in_(list(statuses)))
+    async def customer_stats(
+        self, customer_id: int, counted: Sequence[OrderStatus], since: datetime
+    ) -> tuple[int, int]:
+        """(orders in ``counted`` statuses, paid minus refunded on orders since ``since``)."""
+        counted_case = case((col(OrderRow.status).in_([s.value for s in counted]), 1), else_=0)
+        spend_case = case(
+            (col(OrderRow.created_at) >= since, OrderRow.paid_cents - OrderRow.refunded_cents),
+            else_=0,
         )
-        return int(result.one())
-
-    async def spend_since(self, customer_id: int, since: datetime) -> int:
-        """Paid minus refunded over the customer's orders created since ``since``."""
         result = await self._s.exec(
             select(
-                func.coalesce(func.sum(OrderRow.paid_cents - OrderRow.refunded_cents), 0)
-            ).where(OrderRow.customer_id == customer_id, OrderRow.created_at >= since)
+                func.coalesce(func.sum(counted_case), 0), func.coalesce(func.sum(spend_case), 0)
+            ).where(OrderRow.customer_id == customer_id)
         )
-        return int(result.one())
+        count, spend = result.one()
+        return int(count), int(spend)
 
     def _columns(self, order: Order) -> dict[str, Any]:
         return {
@@ -170,33 +177,46 @@ class OrderRepository:
 
     async def _append_events(self, order: Order) -> None:
         assert order.id is not None
-        start = self._stored_events.get(order.id, 0)
-        for ev in order.timeline[start:]:
-            self._s.add(
-                OrderEventRow(
-                    order_id=order.id,
-                    from_status=ev.from_status,
-                    to_status=ev.to_status,
-                    action=ev.action,
-                    actor_kind=ev.actor.kind,
-                    actor_id=ev.actor.id,
-                    at=ev.at,
-                    note=ev.note,
+        new = order.timeline[self._stored_events.get(order.id, 0) :]
+        if new:
+            await self._s.exec(
+                insert(OrderEventRow).values(
+                    [
+                        {
+                            "order_id": order.id,
+                            "from_status": ev.from_status,
+                            "to_status": ev.to_status,
+                            "action": ev.action,
+                            "actor_kind": ev.actor.kind.value,
+                            "actor_id": ev.actor.id,
+                            "at": ev.at,
+                            "note": ev.note,
+                        }
+                        for ev in new
+                    ]
                 )
             )
         self._stored_events[order.id] = len(order.timeline)
-        await self._s.flush()
 
-    async def _load(self, row: OrderRow) -> Order:
+    async def _load(self, row: OrderRow, full: bool = True) -> Order:
         assert row.id is not None
-        lines = await self._s.exec(
-            select(QuoteLineRow).where(QuoteLineRow.order_id == row.id).order_by(QuoteLineRow.seq)
-        )
-        events = await self._s.exec(
-            select(OrderEventRow)
-            .where(OrderEventRow.order_id == row.id)
-            .order_by(col(OrderEventRow.id))
-        )
+        lines: Any = []
+        events: Any = []
+        if full:
+            lines = (
+                await self._s.exec(
+                    select(QuoteLineRow)
+                    .where(QuoteLineRow.order_id == row.id)
+                    .order_by(QuoteLineRow.seq)
+                )
+            ).all()
+            events = (
+                await self._s.exec(
+                    select(OrderEventRow)
+                    .where(OrderEventRow.order_id == row.id)
+                    .order_by(col(OrderEventRow.id))
+                )
+            ).all()
         timeline = [
             OrderEvent(
                 OrderStatus(e.from_status) if e.from_status else None,
@@ -206,7 +226,7 @@ class OrderRepository:
                 e.at,
                 e.note,
             )
-            for e in events.all()
+            for e in events
         ]
         order = Order(
             id=OrderId(row.id),
@@ -218,7 +238,7 @@ class OrderRepository:
                 QuoteLine(
                     LineKind(q.kind), Text(q.label_zh, q.label_en), q.amount_cents, q.item_id
                 )
-                for q in lines.all()
+                for q in lines
             ),
             total_cents=row.total_cents,
             deposit_cents=row.deposit_cents,

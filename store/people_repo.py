@@ -69,6 +69,19 @@ class CustomerRepository:
         row = rows.first()
         return self._to_domain(row) if row else None
 
+    async def by_identity(self, channel: Channel, channel_user_id: str) -> Customer | None:
+        """The customer behind a chat account, in one query."""
+        rows = await self._s.exec(
+            select(CustomerRow)
+            .join(IdentityRow, col(IdentityRow.customer_id) == col(CustomerRow.id))
+            .where(
+                IdentityRow.channel == channel.value,
+                IdentityRow.channel_user_id == channel_user_id,
+            )
+        )
+        row = rows.first()
+        return self._to_domain(row) if row else None
+
     async def by_referral_code(self, code: str) -> Customer | None:
         rows = await self._s.exec(select(CustomerRow).where(CustomerRow.referral_code == code))
         row = rows.first()
@@ -197,6 +210,18 @@ class IdentityRepository:
         if row is None:
             return None
         return Identity(Channel(row.channel), row.channel_user_id, row.customer_id, row.worker_id)
+
+    async def add(self, identity: Identity) -> None:
+        """Record a new chat account (the caller knows it is not there yet)."""
+        self._s.add(
+            IdentityRow(
+                channel=identity.channel.value,
+                channel_user_id=identity.channel_user_id,
+                customer_id=identity.customer_id,
+                worker_id=identity.worker_id,
+            )
+        )
+        await self._s.flush()
 
     async def put(self, identity: Identity) -> None:
         rows = await self._s.exec(

@@ -158,6 +158,7 @@ def _telegram_bot(
         settings.telegram_token.get_secret_value(),
         settings.telegram_api_base,
         settings.telegram_file_base,
+        settings.telegram_rate_per_second,
     )
     return TelegramBot(
         application=application,
@@ -193,14 +194,17 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _redis(app: web.Application) -> AsyncIterator[None]:
-    client = aioredis.from_url(
-        app[SETTINGS].redis_url or "", decode_responses=False, health_check_interval=30
+    # a blocking pool: a burst waits for a free connection instead of failing
+    pool = aioredis.BlockingConnectionPool.from_url(
+        app[SETTINGS].redis_url or "", max_connections=256, timeout=10, health_check_interval=30
     )
+    client = aioredis.Redis(connection_pool=pool)
     app[REDIS] = client
     try:
         yield
     finally:
         await client.aclose()
+        await pool.disconnect()
 
 
 async def _chat(app: web.Application) -> AsyncIterator[None]:

@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     telegram_api_base: str = "https://api.telegram.org/bot"
     telegram_file_base: str = "https://api.telegram.org/file/bot"
     telegram_payment_token: SecretStr | None = None
+    telegram_rate_per_second: int = Field(default=30, ge=1, le=1000)
 
     wechat_pay_mch_id: str | None = None
     wechat_pay_key: SecretStr | None = None

@@ -93,6 +93,8 @@ class TelegramUser:
         self.last: list[dict[str, Any]] = []
 
     async def post(self, update: dict[str, Any], secret: str | None = None) -> int:
+        """Deliver an update; ``last`` gets what the bot sent: Bot API calls made during the
+        turn, then the call carried by the webhook response (as Telegram would run it)."""
         before = len(self.fake.sent(self.uid))
         resp = await self.client.post(
             "/telegram",
@@ -100,6 +102,13 @@ class TelegramUser:
             headers={"X-Telegram-Bot-Api-Secret-Token": self.secret if secret is None else secret},
         )
         self.last = self.fake.sent(self.uid)[before:]
+        if resp.status == 200:
+            body = await resp.json()
+            if body.get("method"):
+                assert body["method"] in ("sendMessage", "sendPhoto")
+                assert int(body["chat_id"]) == self.uid
+                self.fake.calls.append((body["method"], body))
+                self.last.append(body)
         return resp.status
 
     async def say(self, text: str) -> list[dict[str, Any]]:

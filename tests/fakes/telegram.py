@@ -55,10 +55,12 @@ class FakeTelegram:
 
     async def handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        if request.content_type == "application/json":
-            params = await request.json()
-        else:
-            params = {k: _maybe_json(v) for k, v in (await request.post()).items()}
+        raw = (
+            await request.json()
+            if request.content_type == "application/json"
+            else (await request.post())
+        )
+        params = {k: _maybe_json(v) for k, v in raw.items()}
         self.calls.append((method, params))
         if self.fail_next:
             self.fail_next -= 1

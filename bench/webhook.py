@@ -1,0 +1,361 @@
+"""Benchmark: simulated customers walk the whole booking flow on WeChat and Telegram.
+
+Each user sends the 14 messages of a booking (follow, language, phone, menu, category, item,
+options, hours, area, date, address, notes, confirm, pay) one after another, waiting for each
+reply; ``--users`` of them run at once. The server runs in its own process pinned to one CPU,
+this client (and the fake Telegram Bot API that receives the bot's sendMessage calls) on the
+other. The same client then drives a bare aiohttp handler (the floor) in the same run.
+
+    python bench/webhook.py --users 200            # demo set-up: SQLite + local state
+    python bench/webhook.py --users 200 --pg --redis   # PostgreSQL + Redis
+
+Prints messages/s and p50/p99 reply latency per route, and the ratio to the bare handler.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import itertools
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+
+ROOT = Path(__file__).resolve().parents[1]
+WECHAT_TOKEN = "bench-token"
+TG_SECRET = "bench-secret"
+WECHAT_SCRIPT = [
+    "1",
+    "13812345678",
+    "1",
+    "1",
+    "1",
+    "4",
+    "3",
+    "100",
+    "明天 下午3点",
+    "上海市徐汇区漕溪北路88号12楼1203",
+    "1",
+    "1",
+    "1",
+]
+TELEGRAM_SCRIPT = [
+    ("choice", "zh"),
+    ("text", "13812345678"),
+    ("choice", "book"),
+    ("choice", "cat:cleaning"),
+    ("choice", "item:daily_cleaning"),
+    ("choice", "done"),
+    ("choice", "qty:3"),
+    ("text", "100"),
+    ("text", "明天 下午3点"),
+    ("text", "上海市徐汇区漕溪北路88号12楼1203"),
+    ("choice", "skip"),
+    ("choice", "confirm"),
+    ("choice", "pay"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class FakeWeChatApi:
+    """Answers token and customer-service calls (slow turns fall back to those)."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+        self.paid: set[str] = set()
+
+    async def handle(self, request: web.Request) -> web.Response:
+        path = request.match_info["path"]
+        if path == "stable_token":
+            return web.json_response({"access_token": "T", "expires_in": 7200})
+        body = await request.json()
+        if path == "message/custom/send":
+            self.sent += 1
+            if "支付成功" in body["text"]["content"]:
+                self.paid.add(body["touser"])
+        return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+
+WECHAT_API = FakeWeChatApi()
+
+
+class FakeBotApi:
+    """Answers the bot's Bot API calls; counts the messages it was sent."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+        self.paid = 0
+        self.ids = itertools.count(1)
+
+    async def handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if method == "getMe":
+            return web.json_response(
+                {
+                    "ok": True,
+                    "result": {
+                        "id": 1,
+                        "is_bot": True,
+                        "first_name": "bench",
+                        "username": "bench_bot",
+                    },
+                }
+            )
+        if method == "sendMessage":
+            form = (
+                await request.json()
+                if request.content_type == "application/json"
+                else await request.post()
+            )
+            self.sent += 1
+            if "支付成功" in str(form.get("text", "")):
+                self.paid += 1
+            return web.json_response(
+                {
+                    "ok": True,
+                    "result": {
+                        "message_id": next(self.ids),
+                        "date": 0,
+                        "chat": {"id": int(str(form["chat_id"])), "type": "private"},
+                    },
+                }
+            )
+        return web.json_response({"ok": True, "result": True})
+
+
+def wechat_query() -> dict[str, str]:
+    ts, nonce = str(int(time.time())), uuid.uuid4().hex[:10]
+    sig = hashlib.sha1("".join(sorted([WECHAT_TOKEN, ts, nonce])).encode()).hexdigest()
+    return {"signature": sig, "timestamp": ts, "nonce": nonce}
+
+
+_msg = itertools.count(10**12)
+
+
+def wechat_xml(openid: str, text: str | None) -> bytes:
+    head = (
+        f"<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><FromUserName><![CDATA["
+        f"{openid}]]></FromUserName><CreateTime>{int(time.time())}</CreateTime>"
+    )
+    if text is None:
+        return (
+            head + "<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]>"
+            "</Event><EventKey><![CDATA[]]></EventKey></xml>"
+        ).encode()
+    return (
+        head + f"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{text}]]></Content>"
+        f"<MsgId>{next(_msg)}</MsgId></xml>"
+    ).encode()
+
+
+_update = itertools.count(10**9)
+
+
+def telegram_update(uid: int, kind: str, value: str) -> dict:
+    user = {"id": uid, "is_bot": False, "first_name": "U", "language_code": "zh-hans"}
+    if kind == "choice":
+        return {
+            "update_id": next(_update),
+            "callback_query": {
+                "id": str(next(_update)),
+                "from": user,
+                "chat_instance": "c",
+                "data": value,
+                "message": {"message_id": 1, "date": 0, "chat": {"id": uid, "type": "private"}},
+            },
+        }
+    message = {
+        "message_id": next(_update),
+        "date": 0,
+        "chat": {"id": uid, "type": "private"},
+        "from": user,
+        "text": value,
+    }
+    if value.startswith("/"):
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(value)}]
+    return {"update_id": next(_update), "message": message}
+
+
+async def wechat_user(
+    session: aiohttp.ClientSession, url: str, n: int, lat: list[float], bare: bool
+) -> bool:
+    openid = f"o{uuid.uuid4().hex[:20]}"
+    last = ""
+    for text in [None, *WECHAT_SCRIPT]:
+        body = wechat_xml(openid, text)
+        t0 = time.perf_counter()
+        async with session.post(url, params=wechat_query(), data=body) as resp:
+            last = await resp.text()
+            assert resp.status == 200, (resp.status, last[:200])
+        lat.append(time.perf_counter() - t0)
+    if bare or "支付成功" in last:
+        return True
+    for _ in range(100):  # a slow turn answered "success" and follows up by the CS API
+        if openid in WECHAT_API.paid:
+            return True
+        await asyncio.sleep(0.1)
+    return False
+
+
+async def telegram_user(
+    session: aiohttp.ClientSession, url: str, n: int, lat: list[float], bare: bool
+) -> bool:
+    uid = 10**9 + n + int(time.time()) % 10**6 * 1000
+    headers = {"X-Telegram-Bot-Api-Secret-Token": TG_SECRET}
+    last = b""
+    for kind, value in [("text", "/start"), *TELEGRAM_SCRIPT]:
+        t0 = time.perf_counter()
+        async with session.post(
+            url, json=telegram_update(uid, kind, value), headers=headers
+        ) as resp:
+            last = await resp.read()
+            assert resp.status == 200, resp.status
+        lat.append(time.perf_counter() - t0)
+    return bare or "支付成功" in last.decode()
+
+
+async def drive(route: str, url: str, users: int, bare: bool) -> dict:
+    lat: list[float] = []
+    walker = wechat_user if route == "wechat" else telegram_user
+    connector = aiohttp.TCPConnector(limit=0, force_close=False)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        await walker(session, url, 0, [], bare)  # warm-up
+        t0 = time.perf_counter()
+        done = await asyncio.gather(
+            *[walker(session, url, i + 1, lat, bare) for i in range(users)]
+        )
+        wall = time.perf_counter() - t0
+    lat.sort()
+    return {
+        "msgs": len(lat),
+        "rate": len(lat) / wall,
+        "p50": lat[len(lat) // 2] * 1000,
+        "p99": lat[int(len(lat) * 0.99)] * 1000,
+        "mean": statistics.fmean(lat) * 1000,
+        "ok": sum(done),
+    }
+
+
+def start_server(kind: str, port: int, workdir: Path, tg_api: str, args) -> subprocess.Popen:
+    cmd = [
+        sys.executable,
+        str(ROOT / "bench" / "serve_for_bench.py"),
+        "--kind",
+        kind,
+        "--port",
+        str(port),
+        "--dir",
+        str(workdir),
+        "--telegram-api",
+        tg_api,
+        "--cpu",
+        "0",
+    ]
+    if args.pg:
+        cmd += ["--db", args.pg_url]
+    if args.redis:
+        cmd += ["--redis", args.redis_url]
+    proc = subprocess.Popen(cmd, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    for _ in range(300):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(f"{kind} server did not start")
+
+
+async def main_async(args) -> None:
+    os.sched_setaffinity(0, {1})
+    fake = FakeBotApi()
+    fake_app = web.Application()
+    fake_app.router.add_post("/bot{token}/{method}", fake.handle)
+    fake_app.router.add_post("/cgi-bin/{path:.*}", WECHAT_API.handle)
+    runner = web.AppRunner(fake_app, access_log=None)
+    await runner.setup()
+    tg_port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", tg_port).start()
+    tg_api = f"http://127.0.0.1:{tg_port}"
+    rows = []
+    for kind in ("bare", "daojia"):
+        with tempfile.TemporaryDirectory() as tmp:
+            if args.pg:
+                await reset_pg(args.pg_url)
+            port = free_port()
+            proc = await asyncio.to_thread(start_server, kind, port, Path(tmp), tg_api, args)
+            try:
+                for route in ("wechat", "telegram"):
+                    result = await drive(
+                        route, f"http://127.0.0.1:{port}/{route}", args.users, kind == "bare"
+                    )
+                    rows.append((kind, route, result))
+            finally:
+                proc.terminate()
+                proc.wait(timeout=10)
+    await runner.cleanup()
+    setup = f"{'PostgreSQL' if args.pg else 'SQLite'} + {'Redis' if args.redis else 'local state'}"
+    print(
+        f"\n{args.users} users × 14 messages per route; daojia on {setup}; "
+        f"server pinned to CPU 0, client to CPU 1"
+    )
+    print(
+        f"{'handler':8} {'route':9} {'msgs':>6} {'msgs/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'booked':>6}"
+    )
+    for kind, route, r in rows:
+        print(
+            f"{kind:8} {route:9} {r['msgs']:6d} {r['rate']:8.0f} {r['p50']:8.1f} "
+            f"{r['p99']:8.1f} {r['ok']:6d}"
+        )
+    by = {(k, rt): r for k, rt, r in rows}
+    for route in ("wechat", "telegram"):
+        ratio = by[("daojia", route)]["rate"] / by[("bare", route)]["rate"]
+        print(f"{route}: daojia throughput = {ratio:.0%} of the bare handler")
+    print(
+        f"fake Bot API: {fake.sent} sendMessage calls (the rest rode on webhook responses); "
+        f"fake WeChat API: {WECHAT_API.sent} customer-service messages (slow turns)"
+    )
+
+
+async def reset_pg(url: str) -> None:
+    from sqlalchemy import text
+
+    from store.db import create_engine
+
+    engine = create_engine(url)
+    async with engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--users", type=int, default=200)
+    p.add_argument("--pg", action="store_true", help="use PostgreSQL (--pg-url)")
+    p.add_argument("--pg-url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/daojia_bench")
+    p.add_argument("--redis", action="store_true", help="use Redis (--redis-url)")
+    p.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
+    args = p.parse_args()
+    sys.path.insert(0, str(ROOT))
+    asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    main()
