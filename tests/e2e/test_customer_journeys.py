@@ -1,0 +1,194 @@
+"""Customer journeys beyond the first booking: cancel under the policy, reorder, support,
+and a wrong answer at every step of the booking."""
+
+import pytest
+
+from tests.e2e.helpers import Clock, TelegramUser, WebUser, make_app
+from tests.fakes.telegram import message_update
+
+ADMIN_TG = 900900
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+async def tg_app(aiohttp_client, tmp_path, sqlite_url, pii_key, fake_telegram, clock):
+    app = make_app(tmp_path, sqlite_url, pii_key, clock=clock, telegram_token="123:ABC",
+                   telegram_secret="s3cret", telegram_api_base=fake_telegram.base_url,
+                   telegram_file_base=fake_telegram.file_url,
+                   admins=f"telegram:{ADMIN_TG}:support")
+    return await aiohttp_client(app)
+
+
+async def signed_up(client, fake, uid: int) -> TelegramUser:
+    user = TelegramUser(client, fake, uid)
+    await user.say("/start")
+    await user.choose("中文")
+    await user.say("13800138000")
+    return user
+
+
+async def book_daily_cleaning(user: TelegramUser, when: str = "明天 15:00") -> str:
+    await user.choose("预约服务")
+    await user.choose("保洁")
+    await user.choose("日常保洁")
+    await user.choose("选好了")
+    await user.choose("2")
+    await user.say("60")
+    await user.say(when)
+    await user.say("浦东新区世纪大道100号 5楼")
+    await user.choose("跳过")
+    await user.choose("确认下单")
+    number = next(t for t in user.text().split() if t.startswith("#"))
+    await user.choose("确认支付")
+    assert "支付成功" in user.text()
+    return number
+
+
+async def test_cancel_shows_the_fee_first_and_refunds_the_rest(tg_app, fake_telegram, clock):
+    user = await signed_up(tg_app, fake_telegram, 100001)
+    number = await book_daily_cleaning(user, "明天 15:00")  # ¥80 − ¥50 first order = ¥30
+    clock.advance(hours=20)  # now 10 h before the start: 10% fee
+    await user.say("/orders")
+    await user.choose(number)
+    await user.choose("取消订单")
+    text = user.text()
+    assert "收取 ¥3.00" in text and "退款 ¥27.00" in text and "确认取消" in text
+    await user.choose("确认取消")
+    assert "已取消" in user.text() and "¥27.00" in user.text()
+    await user.say("/orders")
+    assert "已退款" in user.text()
+
+
+async def test_keeping_the_order_after_seeing_the_fee_changes_nothing(tg_app, fake_telegram,
+                                                                      clock):
+    user = await signed_up(tg_app, fake_telegram, 100002)
+    number = await book_daily_cleaning(user, "明天 15:00")
+    await user.say("/orders")
+    await user.choose(number)
+    await user.choose("取消订单")
+    assert "收取 ¥0.00" in user.text()  # more than 24 h ahead
+    await user.choose("不取消")
+    assert "订单保留" in user.text() and "已支付" in user.text()
+
+
+async def test_reorder_asks_only_for_the_new_time(tg_app, fake_telegram, clock):
+    user = await signed_up(tg_app, fake_telegram, 100003)
+    await book_daily_cleaning(user)
+    await user.say("/reorder")
+    await user.choose("#")
+    assert "哪天" in user.text()
+    await user.choose("后天")
+    await user.choose("10:00")
+    quote = user.text()
+    assert "日常保洁 2 小时" in quote and "合计:¥80.00" in quote  # no first-order discount now
+    await user.choose("确认下单")
+    await user.choose("确认支付")
+    assert "支付成功" in user.text()
+
+
+async def test_support_messages_reach_the_support_admins(tg_app, fake_telegram):
+    user = await signed_up(tg_app, fake_telegram, 100004)
+    await user.choose("联系客服")
+    await user.say("师傅迟到了半小时")
+    assert "已转给客服" in user.text()
+    [to_admin] = fake_telegram.sent(ADMIN_TG)
+    assert "师傅迟到了半小时" in to_admin["text"]
+
+
+async def test_a_wrong_answer_at_every_step_is_asked_again(aiohttp_client, tmp_path, sqlite_url,
+                                                           pii_key):
+    client = await aiohttp_client(make_app(tmp_path, sqlite_url, pii_key))
+    user = WebUser(client)
+    await user.open()
+
+    async def wrong(text: str, still: str) -> None:
+        before = user.text()
+        await user.say(text)
+        assert still in user.text(), (text, before, user.text())
+
+    await user.say("/start")
+    await wrong("klingon", "请选择语言")
+    await user.choose("中文")
+    await wrong("12", "手机号格式不对")
+    await user.say("13800138000")
+    await wrong("做饭", "请选择")
+    await user.choose("预约服务")
+    await wrong("🙂", "请选择服务类别")
+    await user.choose("保洁")
+    await wrong("999", "请选择项目")
+    await user.choose("深度保洁")
+    await wrong("maybe", "需要加选")
+    await user.choose("选好了")
+    await wrong("10", "面积多少")  # below the 40 m² minimum
+    await wrong("很大", "面积多少")
+    await user.say("100")
+    await wrong("下辈子", "哪天上门")
+    await wrong("2020-01-01", "哪天上门")
+    await user.choose("明天")
+    await wrong("午饭后", "几点开始")
+    await user.choose("10:00")
+    await wrong("家", "地址太短")
+    await user.say("浦东新区世纪大道100号 5楼")
+    resp = await client.post("/web/api/send", json={"type": "location", "lat": 200, "lon": 0})
+    assert resp.status == 400  # impossible coordinates are refused, nothing changes
+    await wrong("x" * 300, "备注最多")
+    await user.choose("跳过")
+    await wrong("便宜点", "费用明细")
+    await user.choose("选择优惠券")
+    await wrong("随便", "选择优惠券")
+    await user.choose("不使用优惠券")
+    assert "合计:¥750.00" in user.text()  # 100 m² × ¥8 − ¥50 first order, no coupon
+    await user.choose("确认下单")
+    await wrong("付了", "请支付")
+    await user.choose("稍后支付")
+    assert "已保留" in user.text()
+
+
+async def test_a_typed_choice_works_on_every_channel(aiohttp_client, tmp_path, sqlite_url,
+                                                     pii_key):
+    client = await aiohttp_client(make_app(tmp_path, sqlite_url, pii_key))
+    user = WebUser(client)
+    await user.open()
+    await user.say("/start")
+    await user.say("English")  # the label, typed
+    await user.say("13800138000")
+    await user.say("2")  # the second menu option by number: My orders
+    assert "no orders yet" in user.text()
+
+
+async def test_the_telegram_route_refuses_oversized_bodies(tg_app, fake_telegram):
+    import io
+    import json
+
+    big = io.BytesIO(json.dumps(message_update(100005, "x" * 3_000_000)).encode())
+    resp = await tg_app.post("/telegram", data=big,
+                             headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret",
+                                      "Content-Type": "application/json"})
+    assert resp.status == 413
+    assert fake_telegram.sent(100005) == []
+
+
+async def test_serve_registers_the_webhook_and_the_command_menu(aiohttp_client, tmp_path,
+                                                                sqlite_url, pii_key,
+                                                                fake_telegram):
+    from store.catalog_file import load_catalog
+    from tests.e2e.helpers import make_settings
+    from webhooks.app import create_app
+
+    catalog, rules = load_catalog()
+    settings = make_settings(tmp_path, sqlite_url, pii_key, telegram_token="123:ABC",
+                             telegram_secret="s3cret", telegram_api_base=fake_telegram.base_url,
+                             telegram_file_base=fake_telegram.file_url,
+                             public_url="https://daojia.example.com")
+    await aiohttp_client(create_app(settings, catalog, rules, register_webhooks=True))
+    calls = dict(fake_telegram.calls)
+    assert calls["setWebhook"]["url"] == "https://daojia.example.com/telegram"
+    assert calls["setWebhook"]["secret_token"] == "s3cret"
+    commands = [c for m, c in fake_telegram.calls if m == "setMyCommands"]
+    assert len(commands) == 2
+    assert {"command": "book", "description": "预约服务 / book a service"} in \
+        commands[0]["commands"]
