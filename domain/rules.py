@@ -108,6 +108,46 @@ class BookingRules:
     days_offered: int = 5
 
 
+class DispatchMode(StrEnum):
+    PUSH = "push"
+    GRAB = "grab"
+
+
+@dataclass(frozen=True)
+class DispatchRules:
+    mode: DispatchMode = DispatchMode.PUSH
+    offer_timeout_s: int = 300
+    grab_top_k: int = 5
+    max_rounds: int = 3
+    max_service_radius_km: int = 20
+    near_km: int = 3
+    travel_buffer_minutes: int = 30
+    good_rate_floor_bp: int = 9_000
+    level_points: dict[WorkerLevel, int] = field(
+        default_factory=lambda: {
+            WorkerLevel.S: 300,
+            WorkerLevel.A: 200,
+            WorkerLevel.B: 100,
+            WorkerLevel.C: 0,
+        }
+    )
+    preferred_points: int = 5_000
+    previous_points: int = 500
+    near_idle_points: int = 2_000
+    points_per_km: int = 100
+    points_per_rating_star: int = 200
+    points_per_active_job: int = 150
+    transfer_compensation_bp: int = 1_000
+
+
+@dataclass(frozen=True)
+class ExecutionRules:
+    checkin_radius_m: int = 300
+    travel_speed_kmh: int = 20
+    max_photo_bytes: int = 8 * 1024 * 1024
+    photos_per_kind: int = 9
+
+
 @dataclass(frozen=True)
 class Rules:
     """All rule sections together; ``Rules()`` is the documented default set."""
@@ -119,3 +159,5 @@ class Rules:
     settlement: SettlementRules = field(default_factory=SettlementRules)
     membership: MembershipRules = field(default_factory=MembershipRules)
     booking: BookingRules = field(default_factory=BookingRules)
+    dispatch: DispatchRules = field(default_factory=DispatchRules)
+    execution: ExecutionRules = field(default_factory=ExecutionRules)

@@ -16,10 +16,17 @@ def clock():
 
 @pytest.fixture
 async def tg_app(aiohttp_client, tmp_path, sqlite_url, pii_key, fake_telegram, clock):
-    app = make_app(tmp_path, sqlite_url, pii_key, clock=clock, telegram_token="123:ABC",
-                   telegram_secret="s3cret", telegram_api_base=fake_telegram.base_url,
-                   telegram_file_base=fake_telegram.file_url,
-                   admins=f"telegram:{ADMIN_TG}:support")
+    app = make_app(
+        tmp_path,
+        sqlite_url,
+        pii_key,
+        clock=clock,
+        telegram_token="123:ABC",
+        telegram_secret="s3cret",
+        telegram_api_base=fake_telegram.base_url,
+        telegram_file_base=fake_telegram.file_url,
+        admins=f"telegram:{ADMIN_TG}:support",
+    )
     return await aiohttp_client(app)
 
 
@@ -63,8 +70,9 @@ async def test_cancel_shows_the_fee_first_and_refunds_the_rest(tg_app, fake_tele
     assert "已退款" in user.text()
 
 
-async def test_keeping_the_order_after_seeing_the_fee_changes_nothing(tg_app, fake_telegram,
-                                                                      clock):
+async def test_keeping_the_order_after_seeing_the_fee_changes_nothing(
+    tg_app, fake_telegram, clock
+):
     user = await signed_up(tg_app, fake_telegram, 100002)
     number = await book_daily_cleaning(user, "明天 15:00")
     await user.say("/orders")
@@ -99,8 +107,9 @@ async def test_support_messages_reach_the_support_admins(tg_app, fake_telegram):
     assert "师傅迟到了半小时" in to_admin["text"]
 
 
-async def test_a_wrong_answer_at_every_step_is_asked_again(aiohttp_client, tmp_path, sqlite_url,
-                                                           pii_key):
+async def test_a_wrong_answer_at_every_step_is_asked_again(
+    aiohttp_client, tmp_path, sqlite_url, pii_key
+):
     client = await aiohttp_client(make_app(tmp_path, sqlite_url, pii_key))
     user = WebUser(client)
     await user.open()
@@ -148,8 +157,9 @@ async def test_a_wrong_answer_at_every_step_is_asked_again(aiohttp_client, tmp_p
     assert "已保留" in user.text()
 
 
-async def test_a_typed_choice_works_on_every_channel(aiohttp_client, tmp_path, sqlite_url,
-                                                     pii_key):
+async def test_a_typed_choice_works_on_every_channel(
+    aiohttp_client, tmp_path, sqlite_url, pii_key
+):
     client = await aiohttp_client(make_app(tmp_path, sqlite_url, pii_key))
     user = WebUser(client)
     await user.open()
@@ -165,30 +175,39 @@ async def test_the_telegram_route_refuses_oversized_bodies(tg_app, fake_telegram
     import json
 
     big = io.BytesIO(json.dumps(message_update(100005, "x" * 3_000_000)).encode())
-    resp = await tg_app.post("/telegram", data=big,
-                             headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret",
-                                      "Content-Type": "application/json"})
+    resp = await tg_app.post(
+        "/telegram",
+        data=big,
+        headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret", "Content-Type": "application/json"},
+    )
     assert resp.status == 413
     assert fake_telegram.sent(100005) == []
 
 
-async def test_serve_registers_the_webhook_and_the_command_menu(aiohttp_client, tmp_path,
-                                                                sqlite_url, pii_key,
-                                                                fake_telegram):
+async def test_serve_registers_the_webhook_and_the_command_menu(
+    aiohttp_client, tmp_path, sqlite_url, pii_key, fake_telegram
+):
     from store.catalog_file import load_catalog
     from tests.e2e.helpers import make_settings
     from webhooks.app import create_app
 
     catalog, rules = load_catalog()
-    settings = make_settings(tmp_path, sqlite_url, pii_key, telegram_token="123:ABC",
-                             telegram_secret="s3cret", telegram_api_base=fake_telegram.base_url,
-                             telegram_file_base=fake_telegram.file_url,
-                             public_url="https://daojia.example.com")
+    settings = make_settings(
+        tmp_path,
+        sqlite_url,
+        pii_key,
+        telegram_token="123:ABC",
+        telegram_secret="s3cret",
+        telegram_api_base=fake_telegram.base_url,
+        telegram_file_base=fake_telegram.file_url,
+        public_url="https://daojia.example.com",
+    )
     await aiohttp_client(create_app(settings, catalog, rules, register_webhooks=True))
     calls = dict(fake_telegram.calls)
     assert calls["setWebhook"]["url"] == "https://daojia.example.com/telegram"
     assert calls["setWebhook"]["secret_token"] == "s3cret"
     commands = [c for m, c in fake_telegram.calls if m == "setMyCommands"]
     assert len(commands) == 2
-    assert {"command": "book", "description": "预约服务 / book a service"} in \
-        commands[0]["commands"]
+    assert {"command": "book", "description": "预约服务 / book a service"} in commands[0][
+        "commands"
+    ]

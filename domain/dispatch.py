@@ -1,0 +1,174 @@
+"""Who may take a job, and who should: eligibility with reasons, and an explainable score.
+
+Everything is a pure function of snapshots (``Job``, ``Candidate``) taken by the service
+layer; ``rank`` is the reference. ``dispatch_index`` gives the same answer fast for large
+worker pools, and ``assignment`` assigns batches of scheduled jobs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from domain.geo import distance_m
+from domain.people import GeoPoint
+from domain.rules import DispatchRules, WorkerLevel
+
+
+class Refusal(StrEnum):
+    """Why a worker is not eligible for a job (first failing rule)."""
+
+    EXCLUDED = "already declined or missed this job"
+    NOT_APPROVED = "not approved"
+    OFFLINE = "offline"
+    SKILL = "lacks the skill"
+    CERTIFICATE = "lacks the certificate"
+    CERTIFICATE_EXPIRED = "certificate expired"
+    AREA = "outside the service area"
+    DAILY_CAP = "daily job cap reached"
+    OVERLAP = "overlapping booking"
+
+
+@dataclass(frozen=True, slots=True)
+class Busy:
+    """A booking the worker already holds."""
+
+    start_at: datetime
+    end_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    order_id: int
+    skill: str
+    start_at: datetime
+    end_at: datetime
+    location: GeoPoint | None = None
+    district: str = ""
+    certificate: str | None = None
+    preferred_worker_id: int | None = None
+    previous_worker_ids: frozenset[int] = frozenset()
+    excluded: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A worker as dispatch sees them at one moment."""
+
+    id: int
+    skills: frozenset[str]
+    approved: bool = True
+    online: bool = True
+    location: GeoPoint | None = None
+    radius_m: int = 0
+    districts: frozenset[str] = frozenset()
+    certificates: Mapping[str, date | None] = field(default_factory=dict)
+    daily_cap: int = 4
+    jobs_that_day: int = 0
+    busy: tuple[Busy, ...] = ()
+    active_now: int = 0
+    rating_x100: int = 500
+    good_rate_bp: int = 10_000
+    level: WorkerLevel = WorkerLevel.B
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    worker_id: int
+    score: int
+    distance_m: int | None
+    factors: tuple[tuple[str, int], ...]
+
+
+def refusal(job: Job, w: Candidate, rules: DispatchRules) -> Refusal | None:
+    """The first rule ``w`` fails for ``job``, or None when eligible."""
+    if w.id in job.excluded:
+        return Refusal.EXCLUDED
+    if not w.approved:
+        return Refusal.NOT_APPROVED
+    if not w.online:
+        return Refusal.OFFLINE
+    if job.skill not in w.skills:
+        return Refusal.SKILL
+    if job.certificate is not None:
+        if job.certificate not in w.certificates:
+            return Refusal.CERTIFICATE
+        expires = w.certificates[job.certificate]
+        if expires is not None and expires < job.end_at.date():
+            return Refusal.CERTIFICATE_EXPIRED
+    if not in_area(job, w):
+        return Refusal.AREA
+    if w.jobs_that_day >= w.daily_cap:
+        return Refusal.DAILY_CAP
+    buffer = timedelta(minutes=rules.travel_buffer_minutes)
+    for b in w.busy:
+        if job.start_at < b.end_at + buffer and b.start_at < job.end_at + buffer:
+            return Refusal.OVERLAP
+    return None
+
+
+def in_area(job: Job, w: Candidate) -> bool:
+    """Inside the worker's districts, or within their radius of their centre."""
+    if job.district and job.district in w.districts:
+        return True
+    if job.location is not None and w.location is not None and w.radius_m > 0:
+        return distance_m(job.location, w.location) <= w.radius_m
+    return False
+
+
+def score(job: Job, w: Candidate, rules: DispatchRules) -> Scored:
+    """Higher is better. Integer points, each factor recorded for the explanation."""
+    dist = distance_m(job.location, w.location) if job.location and w.location else None
+    factors: list[tuple[str, int]] = [("base", 10_000)]
+    if dist is not None:
+        factors.append(("distance", -(dist * rules.points_per_km // 1000)))
+        if dist <= rules.near_km * 1000 and w.active_now == 0:
+            factors.append(("near and idle", rules.near_idle_points))
+    factors.append(("rating", w.rating_x100 * rules.points_per_rating_star // 100))
+    if w.jobs_that_day:
+        factors.append(("load", -w.jobs_that_day * rules.points_per_active_job))
+    factors.append(("level " + w.level.value, rules.level_points.get(w.level, 0)))
+    if job.preferred_worker_id == w.id:
+        factors.append(("preferred by the customer", rules.preferred_points))
+    elif w.id in job.previous_worker_ids:
+        factors.append(("served this customer before", rules.previous_points))
+    total = sum(points for _, points in factors)
+    if w.good_rate_bp < rules.good_rate_floor_bp:
+        halved = total // 2
+        factors.append(("30-day good reviews under floor: halved", halved - total))
+        total = halved
+    return Scored(w.id, total, dist, tuple(factors))
+
+
+def sort_key(s: Scored) -> tuple[int, int, int]:
+    """Best first: score, then nearer, then lower id (deterministic)."""
+    return (-s.score, s.distance_m if s.distance_m is not None else 10**9, s.worker_id)
+
+
+def rank(job: Job, workers: Iterable[Candidate], rules: DispatchRules) -> list[Scored]:
+    """Every eligible worker, best first (the reference implementation: checks everyone)."""
+    scored = [score(job, w, rules) for w in workers if refusal(job, w, rules) is None]
+    return sorted(scored, key=sort_key)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    chosen: Scored | None
+    ranked: tuple[Scored, ...]
+    refused: tuple[tuple[int, Refusal], ...]
+
+
+def explain(job: Job, workers: Iterable[Candidate], rules: DispatchRules) -> Explanation:
+    """Who was considered, their scores, who won, and why the others could not take it."""
+    ranked: list[Scored] = []
+    refused: list[tuple[int, Refusal]] = []
+    for w in workers:
+        reason = refusal(job, w, rules)
+        if reason is None:
+            ranked.append(score(job, w, rules))
+        else:
+            refused.append((w.id, reason))
+    ranked.sort(key=sort_key)
+    return Explanation(ranked[0] if ranked else None, tuple(ranked), tuple(refused))

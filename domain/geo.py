@@ -1,0 +1,17 @@
+"""Distances on the earth's surface, in whole metres."""
+
+from __future__ import annotations
+
+from math import asin, cos, radians, sin, sqrt
+
+from domain.people import GeoPoint
+
+EARTH_RADIUS_M = 6_371_000
+
+
+def distance_m(a: GeoPoint, b: GeoPoint) -> int:
+    """Great-circle (haversine) distance between two points, rounded to the metre."""
+    dlat = radians(b.lat - a.lat)
+    dlon = radians(b.lon - a.lon)
+    h = sin(dlat / 2) ** 2 + cos(radians(a.lat)) * cos(radians(b.lat)) * sin(dlon / 2) ** 2
+    return round(2 * EARTH_RADIUS_M * asin(min(1.0, sqrt(h))))

@@ -1,0 +1,194 @@
+"""Dispatch rules one by one, the explanation, and the fast index against the reference."""
+
+import random
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from domain.assignment import cost_matrix, greedy, optimal, total
+from domain.dispatch import Busy, Candidate, Job, Refusal, explain, rank, refusal, score
+from domain.dispatch_index import DispatchIndex
+from domain.people import GeoPoint
+from domain.rules import DispatchRules, WorkerLevel
+
+RULES = DispatchRules()
+START = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+HOME = GeoPoint(31.2000, 121.4500)
+JOB = Job(
+    order_id=1,
+    skill="cleaning",
+    start_at=START,
+    end_at=START + timedelta(hours=3),
+    location=HOME,
+    district="徐汇区",
+)
+
+
+def north(km: float) -> GeoPoint:
+    return GeoPoint(HOME.lat + km / 110.574, HOME.lon)
+
+
+def worker(id=1, **kw) -> Candidate:
+    base = dict(id=id, skills=frozenset({"cleaning"}), location=north(1), radius_m=10_000)
+    return Candidate(**{**base, **kw})
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"approved": False}, Refusal.NOT_APPROVED),
+        ({"online": False}, Refusal.OFFLINE),
+        ({"skills": frozenset({"nanny"})}, Refusal.SKILL),
+        ({"location": north(12)}, Refusal.AREA),
+        ({"jobs_that_day": 4, "daily_cap": 4}, Refusal.DAILY_CAP),
+        (
+            {"busy": (Busy(START + timedelta(hours=3, minutes=10), START + timedelta(hours=5)),)},
+            Refusal.OVERLAP,
+        ),
+    ],
+)
+def test_each_eligibility_rule_refuses_with_its_reason(change, reason):
+    assert refusal(JOB, worker(), RULES) is None
+    assert refusal(JOB, worker(**change), RULES) == reason
+
+
+def test_the_travel_buffer_separates_bookings():
+    after = Busy(START + timedelta(hours=3, minutes=31), START + timedelta(hours=5))
+    assert refusal(JOB, worker(busy=(after,)), RULES) is None
+    before = Busy(START - timedelta(hours=2), START - timedelta(minutes=29))
+    assert refusal(JOB, worker(busy=(before,)), RULES) == Refusal.OVERLAP
+
+
+def test_a_required_certificate_must_be_held_and_valid_on_the_day():
+    job = replace(JOB, certificate="maternity_nurse")
+    assert refusal(job, worker(), RULES) == Refusal.CERTIFICATE
+    valid = {"maternity_nurse": date(2027, 1, 1)}
+    assert refusal(job, worker(certificates=valid), RULES) is None
+    expired = {"maternity_nurse": date(2026, 11, 30)}
+    assert refusal(job, worker(certificates=expired), RULES) == Refusal.CERTIFICATE_EXPIRED
+    assert refusal(job, worker(certificates={"maternity_nurse": None}), RULES) is None
+
+
+def test_districts_count_as_service_area_even_without_a_centre():
+    w = worker(location=None, radius_m=0, districts=frozenset({"徐汇区"}))
+    assert refusal(JOB, w, RULES) is None
+    assert refusal(replace(JOB, district="浦东新区"), w, RULES) == Refusal.AREA
+
+
+def test_an_excluded_worker_is_not_offered_again():
+    assert refusal(replace(JOB, excluded=frozenset({1})), worker(), RULES) == Refusal.EXCLUDED
+
+
+def test_near_and_idle_comes_first():
+    near_busy = worker(1, location=north(1), active_now=1)
+    near_idle = worker(2, location=north(2.5))
+    far_idle = worker(3, location=north(4))
+    assert [s.worker_id for s in rank(JOB, [near_busy, far_idle, near_idle], RULES)] == [2, 1, 3]
+
+
+def test_a_good_review_rate_under_ninety_percent_halves_the_score():
+    good, poor = worker(1), worker(2, good_rate_bp=8_900)
+    assert score(JOB, poor, RULES).score == score(JOB, good, RULES).score // 2
+    assert rank(JOB, [poor, good], RULES)[0].worker_id == 1
+
+
+def test_rating_load_and_level_each_count():
+    base = score(JOB, worker(), RULES).score
+    assert score(JOB, worker(rating_x100=400), RULES).score == base - 200
+    assert score(JOB, worker(jobs_that_day=2), RULES).score == base - 300
+    assert score(JOB, worker(level=WorkerLevel.S), RULES).score == base + 200
+
+
+def test_the_preferred_worker_wins_and_a_previous_one_gets_a_bonus():
+    far = worker(9, location=north(8))
+    near = worker(1)
+    assert rank(replace(JOB, preferred_worker_id=9), [near, far], RULES)[0].worker_id == 9
+    bonus = score(replace(JOB, previous_worker_ids=frozenset({9})), far, RULES).score
+    assert bonus == score(JOB, far, RULES).score + RULES.previous_points
+
+
+def test_explanation_lists_scores_and_refusals():
+    out = explain(JOB, [worker(1), worker(2, online=False), worker(3, location=north(30))], RULES)
+    assert out.chosen is not None and out.chosen.worker_id == 1
+    assert dict(out.refused) == {2: Refusal.OFFLINE, 3: Refusal.AREA}
+    assert ("near and idle", RULES.near_idle_points) in out.chosen.factors
+
+
+def random_pool(rng: random.Random, n: int) -> list[Candidate]:
+    pool = []
+    for i in range(n):
+        pool.append(
+            Candidate(
+                id=i + 1,
+                skills=frozenset(rng.sample(["cleaning", "nanny", "repair"], 2)),
+                approved=rng.random() > 0.05,
+                online=rng.random() > 0.2,
+                location=GeoPoint(
+                    31.2 + rng.uniform(-0.15, 0.15), 121.45 + rng.uniform(-0.15, 0.15)
+                )
+                if rng.random() > 0.1
+                else None,
+                radius_m=rng.choice([3000, 5000, 10_000, 20_000]),
+                districts=frozenset({"徐汇区"}) if rng.random() < 0.1 else frozenset(),
+                jobs_that_day=rng.randint(0, 4),
+                daily_cap=4,
+                active_now=rng.randint(0, 1),
+                rating_x100=rng.randint(300, 500),
+                good_rate_bp=rng.randint(8_000, 10_000),
+                level=rng.choice(list(WorkerLevel)),
+                busy=(
+                    Busy(
+                        START + timedelta(hours=rng.randint(-6, 6)),
+                        START + timedelta(hours=rng.randint(7, 9)),
+                    ),
+                )
+                if rng.random() < 0.2
+                else (),
+            )
+        )
+    return pool
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10**6), st.integers(1, 5))
+def test_the_fast_index_gives_exactly_the_reference_ranking(seed, k):
+    rng = random.Random(seed)
+    pool = random_pool(rng, 300)
+    index = DispatchIndex(pool, RULES)
+    for _ in range(5):
+        job = replace(
+            JOB,
+            location=GeoPoint(31.2 + rng.uniform(-0.1, 0.1), 121.45 + rng.uniform(-0.1, 0.1)),
+            skill=rng.choice(["cleaning", "nanny", "repair"]),
+            preferred_worker_id=rng.choice([None, rng.randint(1, 300)]),
+            excluded=frozenset(rng.sample(range(1, 301), 5)),
+        )
+        assert index.best(job, k) == rank(job, pool, RULES)[:k]
+
+
+def test_optimal_assignment_never_travels_more_than_greedy():
+    rng = random.Random(7)
+    pool = [
+        replace(w, online=True, approved=True, jobs_that_day=0, busy=(), radius_m=30_000)
+        for w in random_pool(rng, 60)
+        if w.location
+    ]
+    jobs = [
+        replace(
+            JOB,
+            order_id=i,
+            skill="cleaning",
+            district="",
+            location=GeoPoint(31.2 + rng.uniform(-0.1, 0.1), 121.45 + rng.uniform(-0.1, 0.1)),
+        )
+        for i in range(20)
+    ]
+    cost = cost_matrix(jobs, pool, RULES)
+    best, quick = optimal(cost), greedy(cost)
+    assert len(best) >= len(quick)  # greedy can strand a job the optimum places
+    if len(best) == len(quick):
+        assert total(cost, best) <= total(cost, quick)
+    assert len(set(best.values())) == len(best)
