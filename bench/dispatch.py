@@ -89,7 +89,7 @@ def selection(sizes: list[int], queries: int) -> None:
         fast, slow, same = [], [], 0
         for j in jobs:
             t0 = time.perf_counter()
-            best = index.best(j, 1)
+            index.best(j, 1)
             fast.append((time.perf_counter() - t0) * 1000)
         for j in jobs[:brute_n]:
             t0 = time.perf_counter()

@@ -133,4 +133,5 @@ def _haversine_m(
     p1, p2 = np.radians(lat), np.radians(lats)
     dlat, dlon = p2 - p1, np.radians(lons - lon)
     h = np.sin(dlat / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlon / 2) ** 2
-    return 2 * 6_371_000 * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+    out: npt.NDArray[np.float64] = 2 * 6_371_000 * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+    return out
