@@ -51,11 +51,8 @@ def as_text(reply: Reply, lang: str) -> str:
         case Photo(caption=caption, url=url):
             return caption or url
         case AskLocation(text=text):
-            return (
-                "也可以点「+」发送位置。"
-                if lang != "en"
-                else "You can also send your location with '+'."
-            )
+            how = "(点「+」→「位置」)" if lang != "en" else " (tap '+' → Location)"
+            return f"{text}{how}"
         case AskContact(text=text):
             return text
     raise TypeError(f"unknown reply {reply!r}")

@@ -39,9 +39,11 @@ from conversations.events import (
     TextReceived,
 )
 from conversations.replies import Ask, AskContact, AskLocation, Link, Photo, Reply, Say
+from domain.media import BadPhoto
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_UPDATE_BYTES = 1024 * 1024
 COMMANDS = [
     ("start", "开始 / start"),
     ("book", "预约服务 / book a service"),
@@ -192,6 +194,7 @@ class TelegramBot:
         self._handle = handle
         self._rejected = rejected
         self._clock = clock
+        self.max_file_bytes = 8 * 1024 * 1024
 
     async def start(self, *, public_url: str | None) -> None:
         """Initialise the bot (getMe); with ``public_url`` also register webhook and menu."""
@@ -215,6 +218,11 @@ class TelegramBot:
         if not hmac.compare_digest(given, self._secret):
             self._rejected("telegram")
             raise web.HTTPForbidden(text="bad secret token")
+        if (request.content_length or 0) > MAX_UPDATE_BYTES:
+            self._rejected("telegram")
+            raise web.HTTPRequestEntityTooLarge(
+                max_size=MAX_UPDATE_BYTES, actual_size=request.content_length or 0
+            )
         try:
             data = json.loads(await request.read())
             update = Update.de_json(data, self.application.bot) if isinstance(data, dict) else None
@@ -262,6 +270,13 @@ class TelegramBot:
                     await bot.send_message(int(user_id), **params)
             except TelegramError as exc:
                 log.warning("telegram %s to %s failed: %s", call["method"], user_id, exc)
+
+    async def download(self, file_id: str) -> bytes:
+        """The bytes of a file a user sent (a photo), refusing oversized files unread."""
+        file = await self.application.bot.get_file(file_id)
+        if file.file_size and file.file_size > self.max_file_bytes:
+            raise BadPhoto(f"图片太大 / the photo is too large ({file.file_size} bytes)")
+        return bytes(await file.download_as_bytearray())
 
     def setup(self, app: web.Application) -> None:
         app.router.add_post("/telegram", self.webhook)

@@ -29,6 +29,7 @@ from conversations.events import (
     ContactShared,
     Inbound,
     LocationShared,
+    PhotoReceived,
     TextReceived,
 )
 from conversations.replies import Reply
@@ -82,11 +83,13 @@ class WebChannel:
         self._handle = handle
         self._clock = clock
         self.outbox = outbox
+        self.keep_upload: Callable[[bytes], str] | None = None
 
     def setup(self, app: web.Application) -> None:
         app.router.add_get("/", self.index)
         app.router.add_get("/web/api/poll", self.poll)
         app.router.add_post("/web/api/send", self.send)
+        app.router.add_post("/web/api/photo", self.photo)
         app.router.add_static("/static/", STATIC, append_version=True)
 
     def _sign(self, uid: str) -> str:
@@ -137,6 +140,32 @@ class WebChannel:
             {"status": handled.status, "replies": [to_json(r) for r in handled.replies]}
         )
 
+    async def photo(self, request: web.Request) -> web.Response:
+        """A photo from the browser (multipart field ``photo``), as a PhotoReceived event."""
+        uid = self._user(request)
+        if uid is None or self.keep_upload is None:
+            raise web.HTTPUnauthorized(text="reload the page")
+        try:
+            form = await request.post()
+        except ValueError:
+            raise web.HTTPBadRequest(text="expected a multipart form") from None
+        upload, role = form.get("photo"), str(form.get("role", "customer"))
+        if role not in ROLES or not hasattr(upload, "file"):
+            raise web.HTTPBadRequest(text="expected a photo")
+        ref = self.keep_upload(upload.file.read())  # type: ignore[union-attr]
+        event = PhotoReceived(
+            channel="web",
+            user_id=f"{uid}-{role}",
+            at=self._clock(),
+            message_id=str(form.get("id", ""))[:64],
+            role=role,
+            ref=ref,
+        )
+        handled = await self._handle(event)
+        return web.json_response(
+            {"status": handled.status, "replies": [to_json(r) for r in handled.replies]}
+        )
+
     def _event(self, user_id: str, body: Any) -> Inbound | None:
         if not isinstance(body, dict) or body.get("role", "customer") not in ROLES:
             return None
@@ -146,6 +175,7 @@ class WebChannel:
             "at": self._clock(),
             "message_id": str(body.get("id", ""))[:64],
             "lang_hint": str(body.get("lang", ""))[:8],
+            "role": body.get("role", "customer"),
         }
         kind = body.get("type")
         try:

@@ -231,6 +231,11 @@ class WeChatBot:
         """Messenger entry: customer-service messages (the 48 h window applies)."""
         await self._send_texts(user_id, render_texts(replies, "zh"))
 
+    async def download(self, ref: str) -> bytes:
+        """The bytes of a photo sent to the official account (``MediaId|PicUrl``)."""
+        assert self.api is not None
+        return await self.api.download_media(ref.split("|", 1)[0])
+
     async def drain(self) -> None:
         """Wait for slow turns and follow-up sends (tests, graceful shutdown)."""
         while self._tasks:

@@ -224,7 +224,10 @@ def address_question(conv: Conversation, addresses: list[dict[str, Any]]) -> lis
         "Where? Pick a saved address, type a new one (down to the flat number), or "
         "share your location.",
     )
-    return [Ask(text, options), AskLocation(tr(conv, "发送位置", "Share location"))]
+    return [
+        Ask(text, options),
+        AskLocation(tr(conv, "也可以直接发送位置", "Or share your location")),
+    ]
 
 
 def quote_message(conv: Conversation, q: dict[str, Any]) -> list[Reply]:
@@ -312,14 +315,26 @@ def pay_question(conv: Conversation, order: dict[str, Any]) -> list[Reply]:
 
 
 def paid_message(conv: Conversation, paid: dict[str, Any]) -> list[Reply]:
+    amount, number = format_yuan(paid["amount_cents"]), paid["number"]
+    if paid.get("no_worker"):
+        return [
+            Say(
+                tr(
+                    conv,
+                    f"支付成功 {amount}!订单 #{number} 暂时没有合适的师傅,客服正在为您人工安排,"
+                    "请稍候。",
+                    f"Paid {amount}! No worker is free for order #{number} right now; our "
+                    "team is arranging one for you.",
+                )
+            )
+        ]
     return [
         Say(
             tr(
                 conv,
-                f"支付成功 {format_yuan(paid['amount_cents'])}!订单 #{paid['number']} "
-                "正在为您安排师傅,接单后会通知您。",
-                f"Paid {format_yuan(paid['amount_cents'])}! We are finding a worker for "
-                f"order #{paid['number']} and will tell you when one accepts.",
+                f"支付成功 {amount}!订单 #{number} 正在为您安排师傅,接单后会通知您。",
+                f"Paid {amount}! We are finding a worker for order #{number} and will tell "
+                "you when one accepts.",
             )
         )
     ]

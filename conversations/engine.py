@@ -58,6 +58,8 @@ class Engine:
         rules: Rules,
         clock: Callable[[], datetime],
         public_url: str,
+        admins: Mapping[tuple[str, str], str] | None = None,
+        demo_admin_pane: bool = False,
     ) -> None:
         self.flows = flows
         self.run = run
@@ -66,6 +68,8 @@ class Engine:
         self.rules = rules
         self.clock = clock
         self.public_url = public_url
+        self.admins = dict(admins or {})
+        self.demo_admin_pane = demo_admin_pane
 
     async def handle(self, event: Inbound) -> Handled:
         message_id = event.message_id or f"t{event.at.timestamp()}"
@@ -95,13 +99,26 @@ class Engine:
         conv = Conversation(lang="en" if event.lang_hint.lower().startswith("en") else "zh")
         for result in await self.run(FindCustomer(event.channel, event.user_id)):
             if isinstance(result, Loaded) and result.kind == "customer":
-                conv.customer_id = int(result.data["customer_id"])
+                conv.customer_id = result.data["customer_id"]
+                conv.worker_id = result.data["worker_id"]
                 conv.lang = str(result.data["lang"])
+        if event.role in ("worker", "admin"):
+            conv.role = event.role
+        elif conv.worker_id is not None and conv.customer_id is None:
+            conv.role = "worker"
+        conv.flow = {"worker": "worker", "admin": "admin"}.get(conv.role, "menu")
+        conv.step = str(self.flows[conv.flow].FIRST)
         return conv
+
+    def admin_role(self, event: Inbound) -> str:
+        role = self.admins.get((event.channel, event.user_id), "")
+        if not role and self.demo_admin_pane and event.channel == "web" and event.role == "admin":
+            return "owner"  # the demo's admin pane: a newcomer plays the owner
+        return role
 
     async def process(self, conv: Conversation, event: Inbound) -> list[Reply]:
         """Route ``event`` for ``conv`` (updated in place); return the replies."""
-        ctx = Ctx(self.catalog, self.rules, self.clock(), self.public_url)
+        ctx = Ctx(self.catalog, self.rules, self.clock(), self.public_url, self.admin_role(event))
         conv.channel = event.channel
         event = _match_choice(event, conv)
         outcome = words.route(self.flows, ctx, conv, event)

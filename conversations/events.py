@@ -21,6 +21,8 @@ class Inbound:
     message_id: str = ""
     lang_hint: str = ""
     name: str = ""
+    role: str = ""
+    """The web chat's pane (customer / worker / admin); empty on platforms."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -30,6 +30,8 @@ class Ctx:
     rules: Rules
     now: datetime
     public_url: str
+    admin_role: str = ""
+    """The sender's admin role (owner, ops, finance, support), or "" for everyone else."""
 
     @property
     def tz(self) -> ZoneInfo:

@@ -1,10 +1,22 @@
-"""The customer flows by name (the engine's routing table)."""
+"""The flows by name (the engine's routing table)."""
 
 from __future__ import annotations
 
-from conversations import booking, checkout, menu, orders, start, support
+from conversations import (
+    admin,
+    booking,
+    checkout,
+    menu,
+    orders,
+    start,
+    support,
+    worker,
+    worker_register,
+)
 from conversations.flow import Flow
 
-CUSTOMER_FLOWS: dict[str, Flow] = {
-    m.NAME: m for m in (start, menu, booking, checkout, orders, support)
+FLOWS: dict[str, Flow] = {
+    m.NAME: m
+    for m in (start, menu, booking, checkout, orders, support, worker, worker_register, admin)
 }
+CUSTOMER_FLOWS = FLOWS  # every flow: one engine serves customers, workers and admins

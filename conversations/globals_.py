@@ -1,21 +1,23 @@
 """Words and commands understood in every state: cancel/取消, help/帮助, menu/菜单, back/返回,
-and the slash commands. Anything else goes to the current flow's table.
-"""
+the slash commands, and the typed actions of workers, customers and admins (``words``).
+Anything else goes to the current flow's table."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from conversations.events import CommandReceived, Inbound, TextReceived
+from conversations.events import ChoiceMade, CommandReceived, Inbound, TextReceived
 from conversations.flow import Ctx, Flow, Outcome, tr
 from conversations.replies import Say
 from conversations.state import Conversation
+from conversations.words import Typed, parse
 from domain.commands import SetLanguage
 
 CANCEL = {"cancel", "取消", "退出", "算了"}
 HELP = {"help", "帮助", "?", "？", "求助"}
 MENU = {"menu", "菜单", "主菜单", "首页", "main menu"}
 BACK = {"back", "返回", "上一步"}
+AS_CUSTOMER = {"customer", "顾客", "我要下单"}
 KEEP = ("referral",)
 FLOW_COMMANDS = {
     "book": "booking",
@@ -24,9 +26,20 @@ FLOW_COMMANDS = {
     "menu": "menu",
     "reorder": "orders",
 }
+SIGN_UP_FLOWS = ("start", "worker_register")
 
 
 def help_text(conv: Conversation) -> str:
+    if conv.role == "worker":
+        return tr(
+            conv,
+            "师傅指令:上线 / 下线 / 任务 / 收入;接单 #订单号、拒单 #订单号、出发 #订单号、"
+            "打卡 #订单号、拍照 #订单号 服务前|服务后、完工 #订单号、转单 #订单号。"
+            "发送「顾客」切换到下单。",
+            "Worker commands: online / offline / jobs / earnings; accept #N, decline #N, "
+            "onway #N, checkin #N, photo #N before|after, finish #N, transfer #N. "
+            "Send 'customer' to book as a customer.",
+        )
     return tr(
         conv,
         "我可以帮您:预约保洁、保姆、月嫂、家电清洗维修、养老护理;查看和取消订单;再来一单;"
@@ -59,74 +72,110 @@ def _clear(conv: Conversation) -> None:
     conv.history = []
 
 
+def home(ctx: Ctx, conv: Conversation) -> str:
+    """The flow a person returns to: their role's menu (sign-up first for new customers)."""
+    if conv.role == "admin" and ctx.admin_role:
+        return "admin"
+    if conv.role == "worker":
+        return "worker"
+    return "menu" if conv.customer_id is not None else "start"
+
+
 def route(
     flows: Mapping[str, Flow], ctx: Ctx, conv: Conversation, event: Inbound
 ) -> Outcome | None:
     """An outcome for a global word or command, or None to let the flow handle the event."""
+    typed = _typed(event)
+    if typed is not None:
+        return _action(ctx, conv, typed, f"{event.channel}:{event.user_id}")
     if isinstance(event, CommandReceived):
         return _command(ctx, conv, event)
     word = event.text.strip().casefold() if isinstance(event, TextReceived) else None
     if word in ("english", "中文", "chinese"):
         return switch_language(conv, "en" if word == "english" else "zh")
-    if conv.customer_id is None and conv.flow != "start":
+    if word in AS_CUSTOMER:
+        _clear(conv)
+        conv.role = "customer"
+        return Outcome(goto=home(ctx, conv))
+    if conv.role == "customer" and conv.customer_id is None and conv.flow not in SIGN_UP_FLOWS:
         return Outcome(goto="start")
     if word is None:
         return None
     if word in CANCEL:
-        if conv.flow == "start":
+        if conv.flow in SIGN_UP_FLOWS and conv.flow == home(ctx, conv):
             return Outcome(
-                [
-                    Say(
-                        tr(
-                            conv,
-                            "请先完成注册,才能为您预约服务。",
-                            "Please finish signing up first so I can book for you.",
-                        )
-                    )
-                ],
-                reask=True,
+                [Say(tr(conv, "请先完成注册。", "Please finish signing up first."))], reask=True
             )
         _clear(conv)
-        return Outcome([Say(tr(conv, "已取消。", "Cancelled."))], goto="menu")
+        return Outcome([Say(tr(conv, "已取消。", "Cancelled."))], goto=home(ctx, conv))
     if word in HELP:
         return Outcome([Say(help_text(conv))], reask=True)
     if word in MENU:
-        if conv.flow == "start":
+        if conv.flow == home(ctx, conv) == "start":
             return Outcome(reask=True)
         _clear(conv)
-        return Outcome(goto="menu")
+        return Outcome(goto=home(ctx, conv))
     if word in BACK:
         if conv.history:
             flow, step = conv.history.pop()
             conv.flow, conv.step = flow, step
             return Outcome(reask=True)
-        return Outcome(goto="menu") if conv.flow != "start" else Outcome(reask=True)
+        return Outcome(goto=home(ctx, conv)) if conv.flow != "start" else Outcome(reask=True)
     return None
 
 
-def _command(ctx: Ctx, conv: Conversation, event: CommandReceived) -> Outcome:
-    name = event.command.lower()
-    if name == "start":
-        if event.args.startswith("ref_"):
-            conv.data["referral"] = event.args[4:40]
+def _typed(event: Inbound) -> Typed | None:
+    if isinstance(event, ChoiceMade) and event.key.startswith("act:"):
+        _, name, *rest = event.key.split(":")
+        number = int(rest[0]) if rest and rest[0].isdigit() else None
+        group = "customer" if name == "confirm" else "worker"
+        return Typed(group, name, rest[1] if len(rest) > 1 else "", number)
+    if isinstance(event, TextReceived):
+        return parse(event.text)
+    if isinstance(event, CommandReceived):
+        return parse(f"/{event.command} {event.args}".strip(), slash=True)
+    return None
+
+
+def _action(ctx: Ctx, conv: Conversation, typed: Typed, sender: str) -> Outcome:
+    if typed.group == "admin":
+        if not ctx.admin_role:  # never reveal that admin commands exist
+            return _unknown(conv, typed.name)
+        conv.role = "admin"
+        conv.data["admin"] = {
+            "name": typed.name,
+            "number": typed.number,
+            "args": typed.args,
+            "by": sender,
+        }
+        return Outcome(goto="admin")
+    if typed.group == "customer":
         if conv.customer_id is None:
             return Outcome(goto="start")
-        _clear(conv)
-        return Outcome([Say(tr(conv, "欢迎回来!", "Welcome back!"))], goto="menu")
-    if name in ("lang", "language"):
-        return switch_language(conv, "zh" if conv.lang == "en" else "en")
-    if conv.customer_id is None:
-        return Outcome(goto="start")
-    if name == "help":
-        return Outcome([Say(help_text(conv))], reask=True)
-    if name == "cancel":
-        _clear(conv)
-        return Outcome([Say(tr(conv, "已取消。", "Cancelled."))], goto="menu")
-    if name in FLOW_COMMANDS:
-        _clear(conv)
-        if name == "reorder":
-            conv.data["orders"] = {"mode": "reorder"}
-        return Outcome(goto=FLOW_COMMANDS[name])
+        conv.data["orders"] = {"action": typed.name, "number": typed.number}
+        return Outcome(goto="orders")
+    if typed.name == "register":
+        conv.role = "worker"
+        return Outcome(goto="worker_register")
+    if conv.worker_id is None:
+        return Outcome(
+            [
+                Say(
+                    tr(
+                        conv,
+                        "您还不是我们的师傅。发送「注册师傅」申请加入。",
+                        "You are not registered as a worker yet. Send 'register' to apply.",
+                    )
+                )
+            ],
+            reask=True,
+        )
+    conv.role = "worker"
+    conv.data["action"] = {"name": typed.name, "number": typed.number, "args": typed.args}
+    return Outcome(goto="worker")
+
+
+def _unknown(conv: Conversation, name: str) -> Outcome:
     return Outcome(
         [
             Say(
@@ -139,6 +188,40 @@ def _command(ctx: Ctx, conv: Conversation, event: CommandReceived) -> Outcome:
         ],
         reask=True,
     )
+
+
+def _command(ctx: Ctx, conv: Conversation, event: CommandReceived) -> Outcome:
+    name = event.command.lower()
+    if name == "start":
+        if event.args.startswith("ref_"):
+            conv.data["referral"] = event.args[4:40]
+        _clear(conv)
+        target = home(ctx, conv)
+        if target in ("menu", "worker") and conv.flow != "start":
+            return Outcome([Say(tr(conv, "欢迎回来!", "Welcome back!"))], goto=target)
+        return Outcome(goto=target)
+    if name in ("lang", "language"):
+        return switch_language(conv, "zh" if conv.lang == "en" else "en")
+    if name == "customer":
+        _clear(conv)
+        conv.role = "customer"
+        return Outcome(goto=home(ctx, conv))
+    if name == "help":
+        return Outcome([Say(help_text(conv))], reask=True)
+    if name == "cancel":
+        _clear(conv)
+        return Outcome([Say(tr(conv, "已取消。", "Cancelled."))], goto=home(ctx, conv))
+    if name in FLOW_COMMANDS:
+        _clear(conv)
+        if name == "menu":
+            return Outcome(goto=home(ctx, conv))
+        conv.role = "customer"
+        if conv.customer_id is None:
+            return Outcome(goto="start")
+        if name == "reorder":
+            conv.data["orders"] = {"mode": "reorder"}
+        return Outcome(goto=FLOW_COMMANDS[name])
+    return _unknown(conv, name)
 
 
 def switch_language(conv: Conversation, lang: str) -> Outcome:

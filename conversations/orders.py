@@ -13,6 +13,7 @@ from conversations.replies import Ask, Option, Reply, Say
 from conversations.state import Conversation
 from domain.commands import (
     CancelOrder,
+    ConfirmOrder,
     ConfirmSandboxPayment,
     LoadOrder,
     LoadOrders,
@@ -45,6 +46,23 @@ def _customer(conv: Conversation) -> int:
 
 
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
+    o = _o(conv)
+    if o.get("action") == "confirm":
+        number = o.pop("action") and o.get("number")
+        if number is None:
+            return Outcome(
+                [
+                    Say(
+                        tr(
+                            conv,
+                            "请带上订单号,例如「确认完成 #240117」。",
+                            "Add the order number, e.g. 'confirm #240117'.",
+                        )
+                    )
+                ],
+                reask=True,
+            )
+        return Outcome(commands=[ConfirmOrder(_customer(conv), int(number))])
     return ask(ctx, conv)
 
 
@@ -121,8 +139,12 @@ def _detail(conv: Conversation, d: dict[str, Any]) -> list[Reply]:
         "pay": tr(conv, "去支付", "Pay"),
         "cancel": tr(conv, "取消订单", "Cancel order"),
         "reorder": tr(conv, "再来一单", "Book again"),
+        f"act:confirm:{d['number']}": tr(
+            conv, f"确认完成 #{d['number']}", f"confirm #{d['number']}"
+        ),
     }
-    options = [Option(a, labels[a]) for a in d["actions"] if a in labels]
+    actions = [f"act:confirm:{d['number']}" if a == "confirm" else a for a in d["actions"]]
+    options = [Option(a, labels[a]) for a in actions if a in labels]
     options.append(Option("list", tr(conv, "返回列表", "Back to list")))
     return [Ask("\n".join(lines), tuple(options))]
 
@@ -204,6 +226,21 @@ def on_loaded(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
     if result.kind == "paid":
         conv.data.pop("orders", None)
         return Outcome(booking_views.paid_message(conv, result.data), goto="menu")
+    if result.kind == "confirmed":
+        conv.data.pop("orders", None)
+        number = result.data["number"]
+        return Outcome(
+            [
+                Say(
+                    tr(
+                        conv,
+                        f"订单 #{number} 已确认完成,感谢您的信任!",
+                        f"Order #{number} is confirmed — thank you!",
+                    )
+                )
+            ],
+            goto="menu",
+        )
     return Outcome()
 
 

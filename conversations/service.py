@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 
 from conversations import ordering
 from conversations.events import Failed, Loaded, Result
+from conversations.notices import Notice
 from conversations.replies import Reply, Say
+from conversations.worker_service import WorkerDesk
 from domain import commands as c
 from domain.catalog import Catalog
 from domain.coupons import Coupon
@@ -22,7 +24,7 @@ from domain.lifecycle import STATUS_TEXT, Action, ActorKind, allowed_actions
 from domain.money import format_percent, format_yuan
 from domain.orders import Actor, Order
 from domain.people import Channel, Customer, Identity
-from domain.ports import UnitOfWork
+from domain.ports import MediaFetcher, MediaStore, UnitOfWork
 from domain.pricing import CouponKind, CouponTerms
 from domain.rules import Rules
 
@@ -44,7 +46,10 @@ class Services:
         clock: Callable[[], datetime],
         public_url: str,
         notify: Notify,
-        support: Sequence[tuple[str, str]] = (),
+        admins: Sequence[tuple[str, str, str]] = (),
+        media: MediaStore | None = None,
+        fetch_media: MediaFetcher | None = None,
+        media_url: Callable[[str], str] | None = None,
     ) -> None:
         self.uow = uow
         self.catalog = catalog
@@ -52,8 +57,12 @@ class Services:
         self.clock = clock
         self.public_url = public_url.rstrip("/")
         self.notify = notify
-        self.support = list(support)
+        self.admins = list(admins)
+        self.media = media
+        self.fetch_media = fetch_media
+        self.media_url = media_url or (lambda path: f"{self.public_url}/media/{path}")
         self.tz = ZoneInfo(rules.timezone)
+        self.desk = WorkerDesk(self)
         self._handlers: dict[type[c.Command], Callable[[Any], Awaitable[list[Result]]]] = {
             c.FindCustomer: self.find_customer,
             c.RegisterCustomer: self.register,
@@ -68,6 +77,7 @@ class Services:
             c.QuoteCancellation: self.quote_cancellation,
             c.CancelOrder: self.cancel,
             c.ContactSupport: self.contact_support,
+            **self.desk.handlers(),
         }
 
     async def run(self, command: c.Command) -> list[Result]:
@@ -80,11 +90,58 @@ class Services:
         return f"{self.public_url}/pay/sandbox/{reference}"
 
     async def find_customer(self, cmd: c.FindCustomer) -> list[Result]:
+        """Who is behind a chat account: customer and/or worker (one query when neither)."""
         async with self.uow() as uow:
-            customer = await uow.customers.by_identity(Channel(cmd.channel), cmd.user_id)
-        if customer is None:
-            return []
-        return [Loaded("customer", {"customer_id": customer.id, "lang": customer.lang})]
+            identity = await uow.identities.get(Channel(cmd.channel), cmd.user_id)
+            if identity is None:
+                return []
+            customer = (
+                await uow.customers.get(identity.customer_id) if identity.customer_id else None
+            )
+            worker = await uow.workers.get(identity.worker_id) if identity.worker_id else None
+        lang = customer.lang if customer else worker.lang if worker else "zh"
+        return [
+            Loaded(
+                "customer",
+                {
+                    "customer_id": customer.id if customer else None,
+                    "worker_id": worker.id if worker else None,
+                    "lang": lang,
+                },
+            )
+        ]
+
+    async def deliver(self, notices: Sequence[Notice]) -> None:
+        """Send notices to every chat account of their recipients, in their language."""
+        if not notices:
+            return
+        targets: list[tuple[str, str, str, Notice]] = []
+        async with self.uow() as uow:
+            for notice in notices:
+                if notice.to == "admins":
+                    targets += [
+                        (ch, uid, "zh", notice)
+                        for ch, uid, role in self.admins
+                        if role in notice.roles or role == "owner"
+                    ]
+                    continue
+                if notice.to == "customer":
+                    person: Any = await uow.customers.get(notice.id)
+                    accounts = await uow.identities.of_customer(notice.id)
+                else:
+                    person = await uow.workers.get(notice.id)
+                    accounts = await uow.identities.of_worker(notice.id)
+                lang = person.lang if person else "zh"
+                targets += [(a.channel.value, a.channel_user_id, lang, notice) for a in accounts]
+        for channel, user_id, lang, notice in targets:
+            if channel == "web" and notice.to in ("customer", "worker"):
+                suffix = "-customer" if notice.to == "customer" else "-worker"
+                if not user_id.endswith(suffix):
+                    continue  # a web pane speaks for one role only
+            try:
+                await self.notify(channel, user_id, notice.build(lang))
+            except Exception:  # one unreachable person must not stop the others
+                log.exception("notice to %s:%s failed", channel, user_id)
 
     async def register(self, cmd: c.RegisterCustomer) -> list[Result]:
         now = self.clock()
@@ -254,6 +311,7 @@ class Services:
                 uow, cmd.reference, f"sandbox-{cmd.reference}", self.clock(), cmd.customer_id
             )
             await uow.commit()
+        no_worker = await self.desk.dispatch_paid(order.number) if _new else False
         return [
             Loaded(
                 "paid",
@@ -261,6 +319,8 @@ class Services:
                     "number": order.number,
                     "amount_cents": payment.amount_cents,
                     "customer_id": order.customer_id,
+                    "no_worker": no_worker,
+                    "new": _new,
                 },
             )
         ]
@@ -292,6 +352,8 @@ class Services:
         )
         if Action.CANCEL in customer_actions:
             actions.append("cancel")
+        if Action.CONFIRM in customer_actions:
+            actions.append("confirm")
         actions.append("reorder")
         data.update(
             address=_short(address, 30),
@@ -377,7 +439,9 @@ class Services:
 
     async def contact_support(self, cmd: c.ContactSupport) -> list[Result]:
         text = f"[客服 support] customer {cmd.customer_id} ({cmd.channel}): {cmd.text}"
-        for channel, user_id in self.support:
+        for channel, user_id, role in self.admins:
+            if role not in ("owner", "support"):
+                continue
             try:
                 await self.notify(channel, user_id, [Say(text)])
             except Exception:  # one unreachable admin must not lose the others

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from conversations.replies import Option
@@ -17,6 +17,8 @@ class Conversation:
     lang: str = "zh"
     channel: str = ""
     customer_id: int | None = None
+    worker_id: int | None = None
+    role: str = "customer"
     options: list[list[str]] = field(default_factory=list)
     numbered: bool = True
     history: list[list[str]] = field(default_factory=list)
@@ -25,18 +27,8 @@ class Conversation:
         return [Option(key, label) for key, label in self.options]
 
     def dumps(self) -> bytes:
-        # a literal dict: dataclasses.asdict deep-copies and costs half of a simple turn
-        data = {
-            "flow": self.flow,
-            "step": self.step,
-            "data": self.data,
-            "lang": self.lang,
-            "channel": self.channel,
-            "customer_id": self.customer_id,
-            "options": self.options,
-            "numbered": self.numbered,
-            "history": self.history,
-        }
+        # shallow, field by field: dataclasses.asdict deep-copies and cost half of a turn
+        data = {name: getattr(self, name) for name in _FIELDS}
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
     @classmethod
@@ -48,3 +40,6 @@ class Conversation:
             return cls(**data)
         except (ValueError, TypeError):
             return None  # unreadable state starts afresh rather than stranding the user
+
+
+_FIELDS = tuple(f.name for f in fields(Conversation))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NewType
 
 from domain.errors import DomainError
 from domain.lifecycle import Action, ActorKind, OrderStatus, next_status
+from domain.people import GeoPoint
 from domain.pricing import Quote, QuoteLine, Selection
 
 OrderId = NewType("OrderId", int)
@@ -76,6 +77,19 @@ class Order:
     refunded_cents: int = 0
     worker_id: int | None = None
     preferred_worker_id: int | None = None
+    dispatch_mode: str = ""
+    dispatch_round: int = 0
+    dispatch_note: str = ""
+    accepted_at: datetime | None = None
+    departed_at: datetime | None = None
+    arrived_at: datetime | None = None
+    finished_at: datetime | None = None
+    auto_confirm_at: datetime | None = None
+    late_minutes: int = 0
+    eta_minutes: int | None = None
+    checkin: GeoPoint | None = None
+    transfer_from_worker_id: int | None = None
+    transfer_compensation_cents: int = 0
     id: OrderId | None = None
     version: int = 0
     timeline: list[OrderEvent] = field(default_factory=list)
@@ -124,6 +138,11 @@ class Order:
     @property
     def item_id(self) -> str:
         return self.selections[0].item_id
+
+    @property
+    def end_at(self) -> datetime:
+        """When the job should be done (start plus the estimated duration)."""
+        return self.start_at + timedelta(minutes=self.duration_minutes)
 
     def apply(self, action: Action, actor: Actor, at: datetime, note: str = "") -> OrderEvent:
         """Move the order by ``action``; refuses illegal moves and records the timeline."""

@@ -75,6 +75,8 @@ class Worker:
     online: bool = False
     level: WorkerLevel = WorkerLevel.B
     rating_x100: int = 500
+    good_rate_bp: int = 10_000
+    review_note: str = ""
     daily_cap: int = 4
     lang: str = "zh"
     id: WorkerId | None = None

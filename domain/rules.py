@@ -119,6 +119,7 @@ class DispatchRules:
     offer_timeout_s: int = 300
     grab_top_k: int = 5
     max_rounds: int = 3
+    max_push_offers: int = 10
     max_service_radius_km: int = 20
     near_km: int = 3
     travel_buffer_minutes: int = 30

@@ -17,7 +17,10 @@ from domain.orders import Actor, Order, OrderEvent, OrderId, OrderNumber
 from domain.pricing import LineKind, QuoteLine, Selection
 from domain.text import Text
 from store.crypto import PiiCipher
+from store.people_repo import point_from_text, point_to_text
 from store.tables import OrderEventRow, OrderRow, QuoteLineRow
+
+LIVE = (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
 
 
 class ConcurrentUpdate(DomainError):
@@ -151,6 +154,78 @@ class OrderRepository:
         count, spend = result.one()
         return int(count), int(spend)
 
+    async def worker_bookings(
+        self, worker_ids: Sequence[int], since: datetime, until: datetime
+    ) -> list[tuple[int, datetime, int, OrderStatus]]:
+        """(worker, start, minutes, status) of the workers' live jobs starting in the window."""
+        if not worker_ids:
+            return []
+        rows = await self._s.exec(
+            select(
+                OrderRow.worker_id, OrderRow.start_at, OrderRow.duration_minutes, OrderRow.status
+            ).where(
+                col(OrderRow.worker_id).in_(list(worker_ids)),
+                col(OrderRow.status).in_([s.value for s in LIVE]),
+                col(OrderRow.start_at) >= since,
+                col(OrderRow.start_at) < until,
+            )
+        )
+        return [
+            (int(w), start, int(minutes), OrderStatus(status))
+            for w, start, minutes, status in rows.all()
+        ]
+
+    async def previous_workers(self, customer_id: int) -> set[int]:
+        """Workers who completed a job for this customer."""
+        rows = await self._s.exec(
+            select(OrderRow.worker_id)
+            .distinct()
+            .where(
+                OrderRow.customer_id == customer_id,
+                col(OrderRow.worker_id).is_not(None),
+                col(OrderRow.status).in_(["confirmed", "settled"]),
+            )
+        )
+        return {int(w) for w in rows.all() if w is not None}
+
+    async def late_arrivals(self, worker_id: int, since: datetime, grace_minutes: int) -> int:
+        result = await self._s.exec(
+            select(func.count())
+            .select_from(OrderRow)
+            .where(
+                OrderRow.worker_id == worker_id,
+                col(OrderRow.arrived_at) >= since,
+                OrderRow.late_minutes > grace_minutes,
+            )
+        )
+        return int(result.one())
+
+    async def for_worker(
+        self, worker_id: int, statuses: Sequence[OrderStatus], limit: int = 20
+    ) -> list[Order]:
+        rows = await self._s.exec(
+            select(OrderRow)
+            .where(
+                OrderRow.worker_id == worker_id,
+                col(OrderRow.status).in_([s.value for s in statuses]),
+            )
+            .order_by(col(OrderRow.start_at))
+            .limit(limit)
+        )
+        return [await self._load(r, full=False) for r in rows.all()]
+
+    async def due_auto_confirm(self, now: datetime, limit: int = 100) -> list[int]:
+        """Ids of finished orders whose confirmation deadline has passed."""
+        rows = await self._s.exec(
+            select(OrderRow.id)
+            .where(
+                OrderRow.status == OrderStatus.FINISHED.value, col(OrderRow.auto_confirm_at) <= now
+            )
+            .order_by(col(OrderRow.auto_confirm_at))
+            .limit(limit)
+        )
+        return [int(i) for i in rows.all() if i is not None]
+
     def _columns(self, order: Order) -> dict[str, Any]:
         return {
             "address_id": order.address_id,
@@ -173,6 +248,19 @@ class OrderRepository:
             "coupon_code": order.coupon_code,
             "points_used": order.points_used,
             "created_at": order.created_at,
+            "dispatch_mode": order.dispatch_mode,
+            "dispatch_round": order.dispatch_round,
+            "dispatch_note": order.dispatch_note,
+            "accepted_at": order.accepted_at,
+            "departed_at": order.departed_at,
+            "arrived_at": order.arrived_at,
+            "finished_at": order.finished_at,
+            "auto_confirm_at": order.auto_confirm_at,
+            "late_minutes": order.late_minutes,
+            "eta_minutes": order.eta_minutes,
+            "checkin_enc": self._cipher.encrypt("order.checkin", point_to_text(order.checkin)),
+            "transfer_from_worker_id": order.transfer_from_worker_id,
+            "transfer_compensation_cents": order.transfer_compensation_cents,
         }
 
     async def _append_events(self, order: Order) -> None:
@@ -259,6 +347,19 @@ class OrderRepository:
             preferred_worker_id=row.preferred_worker_id,
             version=row.version,
             timeline=timeline,
+            dispatch_mode=row.dispatch_mode,
+            dispatch_round=row.dispatch_round,
+            dispatch_note=row.dispatch_note,
+            accepted_at=row.accepted_at,
+            departed_at=row.departed_at,
+            arrived_at=row.arrived_at,
+            finished_at=row.finished_at,
+            auto_confirm_at=row.auto_confirm_at,
+            late_minutes=row.late_minutes,
+            eta_minutes=row.eta_minutes,
+            checkin=point_from_text(self._cipher.decrypt("order.checkin", row.checkin_enc)),
+            transfer_from_worker_id=row.transfer_from_worker_id,
+            transfer_compensation_cents=row.transfer_compensation_cents,
         )
         self._stored_events[row.id] = len(timeline)
         self.seen.append(order)

@@ -26,11 +26,11 @@ from store.crypto import PiiCipher
 from store.tables import AddressRow, CertificateRow, CustomerRow, IdentityRow, WorkerRow
 
 
-def _point_to_text(point: GeoPoint | None) -> str:
+def point_to_text(point: GeoPoint | None) -> str:
     return json.dumps([point.lat, point.lon]) if point else ""
 
 
-def _point_from_text(text: str) -> GeoPoint | None:
+def point_from_text(text: str) -> GeoPoint | None:
     if not text:
         return None
     lat, lon = json.loads(text)
@@ -130,13 +130,38 @@ class WorkerRepository:
         row = await self._s.get(WorkerRow, worker_id)
         return await self._to_domain(row) if row else None
 
+    async def available(self) -> list[Worker]:
+        """Approved workers who are online (dispatch candidates)."""
+        rows = await self._s.exec(
+            select(WorkerRow)
+            .where(
+                WorkerRow.status == WorkerStatus.APPROVED.value, col(WorkerRow.online).is_(True)
+            )
+            .order_by(col(WorkerRow.id))
+        )
+        return await self._many(rows.all())
+
+    async def _many(self, rows: Sequence[WorkerRow]) -> list[Worker]:
+        """Workers with their certificates, in two queries."""
+        if not rows:
+            return []
+        certs = await self._s.exec(
+            select(CertificateRow)
+            .where(col(CertificateRow.worker_id).in_([r.id for r in rows]))
+            .order_by(col(CertificateRow.id))
+        )
+        by_worker: dict[int, list[CertificateRow]] = {}
+        for c in certs.all():
+            by_worker.setdefault(c.worker_id, []).append(c)
+        return [self._domain(r, by_worker.get(r.id or 0, [])) for r in rows]
+
     async def with_status(self, statuses: Sequence[WorkerStatus]) -> list[Worker]:
         rows = await self._s.exec(
             select(WorkerRow)
             .where(col(WorkerRow.status).in_([s.value for s in statuses]))
             .order_by(col(WorkerRow.id))
         )
-        return [await self._to_domain(r) for r in rows.all()]
+        return await self._many(rows.all())
 
     def _fill(self, row: WorkerRow, w: Worker) -> None:
         row.name, row.status, row.online = w.name, w.status.value, w.online
@@ -147,9 +172,10 @@ class WorkerRepository:
             w.lang,
         )
         row.skills = list(w.skills)
+        row.good_rate_bp, row.review_note = w.good_rate_bp, w.review_note
         row.phone_enc = self._c.encrypt("worker.phone", w.phone)
         row.phone_hash = self._c.lookup_hash("phone", w.phone)
-        row.center_enc = self._c.encrypt("worker.center", _point_to_text(w.area.center))
+        row.center_enc = self._c.encrypt("worker.center", point_to_text(w.area.center))
         row.radius_m, row.districts = w.area.radius_m, list(w.area.districts)
 
     async def _save_certificates(self, w: Worker) -> None:
@@ -167,22 +193,20 @@ class WorkerRepository:
         await self._s.flush()
 
     async def _to_domain(self, row: WorkerRow) -> Worker:
-        certs = await self._s.exec(
-            select(CertificateRow)
-            .where(CertificateRow.worker_id == row.id)
-            .order_by(col(CertificateRow.id))
-        )
+        return (await self._many([row]))[0]
+
+    def _domain(self, row: WorkerRow, certs: Sequence[CertificateRow]) -> Worker:
         return Worker(
-            id=WorkerId(row.id),
+            id=WorkerId(row.id),  # type: ignore[arg-type]
             name=row.name,
-            created_at=row.created_at,  # type: ignore[arg-type]
+            created_at=row.created_at,
             phone=self._c.decrypt("worker.phone", row.phone_enc),
             skills=tuple(row.skills),
             certificates=tuple(
-                Certificate(c.kind, c.file_ref, c.expires_on, c.verified) for c in certs.all()
+                Certificate(c.kind, c.file_ref, c.expires_on, c.verified) for c in certs
             ),
             area=ServiceArea(
-                _point_from_text(self._c.decrypt("worker.center", row.center_enc)),
+                point_from_text(self._c.decrypt("worker.center", row.center_enc)),
                 row.radius_m,
                 tuple(row.districts),
             ),
@@ -190,6 +214,8 @@ class WorkerRepository:
             online=row.online,
             level=WorkerLevel(row.level),
             rating_x100=row.rating_x100,
+            good_rate_bp=row.good_rate_bp,
+            review_note=row.review_note,
             daily_cap=row.daily_cap,
             lang=row.lang,
         )
@@ -237,6 +263,13 @@ class IdentityRepository:
         self._s.add(row)
         await self._s.flush()
 
+    async def of_worker(self, worker_id: int) -> list[Identity]:
+        rows = await self._s.exec(select(IdentityRow).where(IdentityRow.worker_id == worker_id))
+        return [
+            Identity(Channel(r.channel), r.channel_user_id, r.customer_id, r.worker_id)
+            for r in rows.all()
+        ]
+
     async def of_customer(self, customer_id: int) -> list[Identity]:
         rows = await self._s.exec(
             select(IdentityRow).where(IdentityRow.customer_id == customer_id)
@@ -258,7 +291,7 @@ class AddressRepository:
             text_enc=self._c.encrypt("address.text", address.text),
             contact_name_enc=self._c.encrypt("address.contact_name", address.contact_name),
             phone_enc=self._c.encrypt("address.phone", address.phone),
-            location_enc=self._c.encrypt("address.location", _point_to_text(address.location)),
+            location_enc=self._c.encrypt("address.location", point_to_text(address.location)),
             district=address.district,
         )
         self._s.add(row)
@@ -285,6 +318,6 @@ class AddressRepository:
             text=self._c.decrypt("address.text", row.text_enc),
             contact_name=self._c.decrypt("address.contact_name", row.contact_name_enc),
             phone=self._c.decrypt("address.phone", row.phone_enc),
-            location=_point_from_text(self._c.decrypt("address.location", row.location_enc)),
+            location=point_from_text(self._c.decrypt("address.location", row.location_enc)),
             district=row.district,
         )

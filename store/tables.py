@@ -61,6 +61,8 @@ class WorkerRow(SQLModel, table=True):
     daily_cap: int = Field(default=4)
     lang: str = Field(default="zh", max_length=8)
     skills: list[str] = _json(list)
+    good_rate_bp: int = Field(default=10_000)
+    review_note: str = Field(default="", max_length=200)
     center_enc: bytes = _secret()
     radius_m: int = Field(default=0)
     districts: list[str] = _json(list)
@@ -125,6 +127,19 @@ class OrderRow(SQLModel, table=True):
     created_at: datetime = _when(index=True)
     updated_at: datetime = _when()
     version: int = Field(default=0)
+    dispatch_mode: str = Field(default="", max_length=12)
+    dispatch_round: int = Field(default=0)
+    dispatch_note: str = Field(default="", max_length=40)
+    accepted_at: datetime | None = _when(nullable=True)
+    departed_at: datetime | None = _when(nullable=True)
+    arrived_at: datetime | None = _when(nullable=True)
+    finished_at: datetime | None = _when(nullable=True)
+    auto_confirm_at: datetime | None = _when(nullable=True, index=True)
+    late_minutes: int = Field(default=0)
+    eta_minutes: int | None = None
+    checkin_enc: bytes = _secret()
+    transfer_from_worker_id: int | None = Field(default=None, foreign_key="workers.id")
+    transfer_compensation_cents: int = _money()
 
 
 class QuoteLineRow(SQLModel, table=True):
@@ -205,3 +220,30 @@ class AuditRow(SQLModel, table=True):
     target: str = Field(max_length=80, index=True)
     before: dict[str, Any] = _json(dict)
     after: dict[str, Any] = _json(dict)
+
+
+class OfferRow(SQLModel, table=True):
+    __tablename__ = "offers"
+    __table_args__ = (Index("ix_offers_status_expires", "status", "expires_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
+    worker_id: int = Field(foreign_key="workers.id", index=True)
+    mode: str = Field(max_length=10)
+    round: int = Field(default=1)
+    status: str = Field(default="open", max_length=10)
+    earn_cents: int = _money()
+    offered_at: datetime = _when()
+    expires_at: datetime = _when()
+    answered_at: datetime | None = _when(nullable=True)
+
+
+class PhotoRow(SQLModel, table=True):
+    __tablename__ = "order_photos"
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
+    kind: str = Field(max_length=12)
+    path: str = Field(max_length=300)
+    content_type: str = Field(max_length=40)
+    size_bytes: int = Field(default=0)
+    uploaded_by: str = Field(default="", max_length=60)
+    created_at: datetime = _when()

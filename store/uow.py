@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from types import TracebackType
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.orders import StatusChanged
 from store.audit_repo import AuditRepository
 from store.crypto import PiiCipher
+from store.dispatch_repo import OfferRepository, PhotoRepository
 from store.money_repo import CouponRepository, LedgerRepository, PaymentRepository
-from store.orders_repo import OrderRepository
+from store.orders_repo import ConcurrentUpdate, OrderRepository
 from store.people_repo import (
     AddressRepository,
     CustomerRepository,
@@ -33,6 +35,8 @@ class SqlUnitOfWork:
     ledger: LedgerRepository
     coupons: CouponRepository
     audit: AuditRepository
+    offers: OfferRepository
+    photos: PhotoRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: PiiCipher) -> None:
         self._sessions = sessions
@@ -52,6 +56,8 @@ class SqlUnitOfWork:
         self.ledger = LedgerRepository(self.session)
         self.coupons = CouponRepository(self.session)
         self.audit = AuditRepository(self.session)
+        self.offers = OfferRepository(self.session)
+        self.photos = PhotoRepository(self.session)
         return self
 
     async def __aexit__(
@@ -65,9 +71,17 @@ class SqlUnitOfWork:
                 await self.session.rollback()
         finally:
             await self.session.close()
+        if isinstance(exc, OperationalError) and "locked" in str(exc):
+            # SQLite refused a second concurrent writer: the same answer as a lost update
+            raise ConcurrentUpdate(0) from exc
 
     async def commit(self) -> None:
-        await self.session.commit()
+        try:
+            await self.session.commit()
+        except OperationalError as exc:
+            if "locked" in str(exc):
+                raise ConcurrentUpdate(0) from exc
+            raise
         self._committed = True
 
     def collect_new_events(self) -> list[StatusChanged]:

@@ -77,6 +77,24 @@ def sqlite_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """An empty, migrated SQLite file to copy (migrating costs more than copying)."""
+    path = tmp_path_factory.mktemp("template") / "empty.db"
+    migrate.upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def fresh_sqlite_url(sqlite_template, tmp_path):
+    """A database of this test's own, for tests that must not see other tests' rows."""
+    import shutil
+
+    path = tmp_path / "own.db"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
 def redis_url():
     client = redis.Redis.from_url(REDIS_URL)
     try:

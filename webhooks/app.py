@@ -26,12 +26,14 @@ from conversations.flows import CUSTOMER_FLOWS
 from conversations.service import Services
 from domain.catalog import Catalog
 from domain.rules import Rules
+from scheduler.sweeps import build_scheduler
 from store.conversations_local import LocalConversationStore
 from store.conversations_redis import RedisConversationStore
 from store.crypto import PiiCipher
 from store.db import create_engine, session_factory
+from store.media import MediaStore
 from store.uow import Database
-from webhooks import health, pay_sandbox
+from webhooks import health, media, pay_sandbox
 from webhooks.chat import Chat, Messenger
 from webhooks.keys import (
     CATALOG,
@@ -39,7 +41,10 @@ from webhooks.keys import (
     CLOCK,
     CONVERSATIONS,
     DATABASE,
+    DEMO,
     ENGINE,
+    LINKS,
+    MEDIA,
     MESSENGER,
     METRICS,
     REDIS,
@@ -50,6 +55,7 @@ from webhooks.keys import (
     WEB,
     WECHAT,
 )
+from webhooks.media import ChannelMedia, MediaLinks
 from webhooks.metrics import Metrics
 from webhooks.middleware import error_middleware
 from webhooks.settings import Settings
@@ -69,6 +75,8 @@ def create_app(
     *,
     clock: Callable[[], datetime] = utc_now,
     register_webhooks: bool = False,
+    demo: bool = False,
+    scheduler: bool = False,
 ) -> web.Application:
     """Build the application; nothing connects until it starts.
 
@@ -85,24 +93,43 @@ def create_app(
     if settings.redis_url:
         app.cleanup_ctx.append(_redis)
     app.cleanup_ctx.append(_chat)
+    if scheduler:
+        app.cleanup_ctx.append(_scheduler)
 
     async def handle(event: Inbound):  # noqa: ANN202 - resolved at call time
         return await app[CHAT].handle(event)
 
-    secret = hashlib.sha256(b"daojia-web-cookie\x00" + settings.pii_key_bytes()).digest()
-    app[WEB] = WebChannel(secret=secret, handle=handle, clock=clock, outbox=WebOutbox())
+    app[DEMO] = demo
+    media_store = MediaStore(settings.media_dir)
+    links = MediaLinks(
+        _secret(settings, "media-link"), settings.public_url, lambda: clock().timestamp()
+    )
+    app[MEDIA] = ChannelMedia(media_store, rules.execution.max_photo_bytes)
+    app[LINKS] = links
+    app.router.add_get("/media/{path:.+}", media.route(media_store, links))
+    app[WEB] = WebChannel(
+        secret=_secret(settings, "web-cookie"), handle=handle, clock=clock, outbox=WebOutbox()
+    )
+    app[WEB].keep_upload = app[MEDIA].keep_upload
     app[WEB].setup(app)
     if settings.telegram_enabled:
         app[TELEGRAM] = _telegram_bot(app, settings, handle, clock)
         app[TELEGRAM].setup(app)
+        app[MEDIA].register("telegram", app[TELEGRAM].download)
         app.cleanup_ctx.append(_telegram(register_webhooks))
     if settings.wechat_enabled:
         app[WECHAT] = _wechat_bot(app, settings, handle, clock)
         app[WECHAT].setup(app)
+        app[MEDIA].register("wechat", app[WECHAT].download)
         app.cleanup_ctx.append(_wechat)
     health.setup(app)
     pay_sandbox.setup(app)
     return app
+
+
+def _secret(settings: Settings, purpose: str) -> bytes:
+    """A key for one purpose, derived from the PII key (one secret to keep)."""
+    return hashlib.sha256(f"daojia-{purpose}\x00".encode() + settings.pii_key_bytes()).digest()
 
 
 def _rejected(app: web.Application) -> Callable[[str], None]:
@@ -207,6 +234,15 @@ async def _redis(app: web.Application) -> AsyncIterator[None]:
         await pool.disconnect()
 
 
+async def _scheduler(app: web.Application) -> AsyncIterator[None]:
+    sweeps = build_scheduler(app[SERVICES].run)
+    sweeps.start()
+    try:
+        yield
+    finally:
+        sweeps.shutdown(wait=False)
+
+
 async def _chat(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     redis_client = app.get(REDIS)
@@ -228,7 +264,10 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         clock=app[CLOCK],
         public_url=settings.public_url,
         notify=messenger.send,
-        support=[(g.channel, g.user_id) for g in settings.admins if g.role in SUPPORT_ROLES],
+        admins=[(g.channel, g.user_id, g.role) for g in settings.admins],
+        media=app[MEDIA].store,
+        fetch_media=app[MEDIA],
+        media_url=app[LINKS].url,
     )
     app[SERVICES] = services
     engine = Engine(
@@ -239,6 +278,8 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         rules=app[RULES],
         clock=app[CLOCK],
         public_url=settings.public_url,
+        admins={(g.channel, g.user_id): g.role for g in settings.admins},
+        demo_admin_pane=app[DEMO],
     )
     app[CHAT] = Chat(engine, app[METRICS])
     try:

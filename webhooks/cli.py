@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from aiohttp import web
@@ -15,12 +16,14 @@ from pydantic import SecretStr, ValidationError
 
 from domain.errors import CatalogError
 from domain.money import format_yuan
+from domain.rules import DispatchMode
 from store import migrate
 from store.catalog_file import json_schema, load_catalog
 from store.crypto import new_key
 from webhooks import __version__
 from webhooks.accesslog import JsonAccessLogger
 from webhooks.app import create_app
+from webhooks.demo import seed_demo
 from webhooks.settings import Settings, settings_error
 
 log = logging.getLogger("daojia")
@@ -63,7 +66,9 @@ def cmd_demo(_args: argparse.Namespace) -> int:
     catalog, rules = _catalog(settings)
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     migrate.upgrade(settings.database_url)
-    app = create_app(settings, catalog, rules)
+    asyncio.run(seed_demo(settings, catalog))
+    rules = replace(rules, dispatch=replace(rules.dispatch, mode=DispatchMode.GRAB))
+    app = create_app(settings, catalog, rules, demo=True, scheduler=True)
     log.info(
         "daojia %s demo on http://%s:%s/ (Ctrl-C stops)", __version__, settings.host, settings.port
     )
@@ -86,7 +91,7 @@ def cmd_serve(_args: argparse.Namespace) -> int:
             "DAOJIA_DATABASE_URL: the database is not up to date; run `daojia db upgrade` first"
         )
     settings.media_dir.mkdir(parents=True, exist_ok=True)
-    app = create_app(settings, catalog, rules, register_webhooks=True)
+    app = create_app(settings, catalog, rules, register_webhooks=True, scheduler=True)
     log.info("daojia %s serving on %s:%s", __version__, settings.host, settings.port)
     web.run_app(
         app, host=settings.host, port=settings.port, print=None, access_log_class=JsonAccessLogger

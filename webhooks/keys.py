@@ -18,6 +18,7 @@ from domain.ports import ConversationStore
 from domain.rules import Rules
 from store.uow import Database
 from webhooks.chat import Chat, Messenger
+from webhooks.media import ChannelMedia, MediaLinks
 from webhooks.metrics import Metrics
 from webhooks.settings import Settings
 
@@ -36,3 +37,6 @@ CONVERSATIONS = web.AppKey("conversations", ConversationStore)
 WEB = web.AppKey("web", WebChannel)
 TELEGRAM = web.AppKey("telegram", TelegramBot)
 WECHAT = web.AppKey("wechat", WeChatBot)
+DEMO = web.AppKey("demo", bool)
+MEDIA = web.AppKey("media", ChannelMedia)
+LINKS = web.AppKey("links", MediaLinks)

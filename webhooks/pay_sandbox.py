@@ -45,11 +45,20 @@ async def confirm(request: web.Request) -> web.Response:
         return page(409, title="payment", error=result.message)
     assert isinstance(result, Loaded)
     number, amount = result.data["number"], result.data["amount_cents"]
-    await _tell_customer(request, int(result.data["customer_id"]), number, amount)
+    if result.data.get("new"):  # a second confirmation credits nothing and says nothing
+        await _tell_customer(
+            request,
+            int(result.data["customer_id"]),
+            number,
+            amount,
+            bool(result.data.get("no_worker")),
+        )
     return page(title=f"#{number}", number=number, amount=format_yuan(amount), paid_now=True)
 
 
-async def _tell_customer(request: web.Request, customer_id: int, number: int, amount: int) -> None:
+async def _tell_customer(
+    request: web.Request, customer_id: int, number: int, amount: int, no_worker: bool
+) -> None:
     async with request.app[DATABASE].uow() as uow:
         identities = await uow.identities.of_customer(customer_id)
         customer = await uow.customers.get(customer_id)
@@ -59,6 +68,12 @@ async def _tell_customer(request: web.Request, customer_id: int, number: int, am
         if lang == "en"
         else f"订单 #{number} 已支付 {format_yuan(amount)},正在为您安排师傅。"
     )
+    if no_worker:
+        text += (
+            " No worker is free right now; our team is arranging one."
+            if lang == "en"
+            else "暂时没有合适的师傅,客服正在人工安排。"
+        )
     for identity in identities:
         await request.app[MESSENGER].send(
             identity.channel.value, identity.channel_user_id, [Say(text)]

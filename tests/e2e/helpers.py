@@ -187,3 +187,48 @@ class WeChatUser:
         matches = [n for n, label in numbered if label_part in label]
         assert matches, f"no option {label_part!r} in {self.last_text!r}"
         return await self.say(matches[0])
+
+
+async def seed_worker(
+    app,
+    *,
+    channel: str,
+    user_id: str,
+    skills=("cleaning",),
+    center=(31.2304, 121.4737),
+    radius_m: int = 8000,
+    districts=(),
+    name: str = "测试师傅",
+    level: str = "B",
+    online: bool = True,
+) -> int:
+    """An approved worker linked to a chat account, written straight to the database."""
+    from domain.people import (
+        Certificate,
+        Channel,
+        GeoPoint,
+        Identity,
+        ServiceArea,
+        Worker,
+        WorkerStatus,
+    )
+    from domain.rules import WorkerLevel
+    from webhooks.keys import DATABASE
+
+    async with app[DATABASE].uow() as uow:
+        worker = await uow.workers.add(
+            Worker(
+                name=name,
+                phone="13900000000",
+                created_at=START,
+                skills=tuple(skills),
+                certificates=(Certificate("health", "", None, True),),
+                area=ServiceArea(GeoPoint(*center), radius_m, tuple(districts)),
+                status=WorkerStatus.APPROVED,
+                online=online,
+                level=WorkerLevel(level),
+            )
+        )
+        await uow.identities.put(Identity(Channel(channel), user_id, None, worker.id))
+        await uow.commit()
+    return int(worker.id)

@@ -80,7 +80,7 @@ async def test_keeping_the_order_after_seeing_the_fee_changes_nothing(
     await user.choose("取消订单")
     assert "收取 ¥0.00" in user.text()  # more than 24 h ahead
     await user.choose("不取消")
-    assert "订单保留" in user.text() and "已支付" in user.text()
+    assert "订单保留" in user.text() and "派单中" in user.text()
 
 
 async def test_reorder_asks_only_for_the_new_time(tg_app, fake_telegram, clock):

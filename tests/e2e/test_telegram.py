@@ -56,7 +56,7 @@ async def test_a_full_booking_from_first_message_to_paid_order(tg, fake_telegram
     await user.choose("Pay ¥220.00")
     assert "Paid ¥220.00" in user.text()
     await user.say("/orders")
-    assert "paid" in user.text()
+    assert "finding a worker" in user.text()
     methods = [m for m, _ in fake_telegram.calls]
     assert methods[0] == "getMe"
     assert "answerCallbackQuery" in methods

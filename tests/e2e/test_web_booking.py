@@ -55,7 +55,41 @@ async def test_book_pay_and_see_the_order(customer):
     await customer.choose("确认支付")
     assert "支付成功" in customer.text()
     await customer.say("我的订单")  # the menu option label, typed
-    assert "已支付" in customer.text()
+    assert "派单中" in customer.text()
     await customer.choose("#")
     detail = customer.text()
-    assert "日常保洁" in detail and "进度" in detail and "待支付" in detail and "已支付" in detail
+    assert (
+        "日常保洁" in detail
+        and "进度" in detail
+        and "待支付" in detail
+        and "已支付" in detail
+        and "派单中" in detail
+    )
+
+
+async def test_the_sandbox_pay_page_confirms_once_and_tells_the_chat(customer):
+    await sign_up(customer)
+    await customer.choose("预约服务")
+    await customer.choose("家电")
+    await customer.choose("油烟机")
+    await customer.say("1")
+    await customer.choose("明天")
+    await customer.choose("10:00")
+    await customer.say("上海市徐汇区漕溪北路88号12楼1203")
+    await customer.choose("跳过")
+    await customer.choose("确认下单")
+    url = next(r["url"] for r in customer.last if r["type"] == "link")
+    path = url.split("8080", 1)[1]
+    page = await customer.client.get(path)
+    assert page.status == 200 and "确认支付" in await page.text()
+    paid = await customer.client.post(path)
+    assert paid.status == 200 and "支付成功" in await paid.text()
+    again = await customer.client.post(path)
+    assert again.status == 200  # the same confirmation twice credits once
+    pushed = await (await customer.client.get("/web/api/poll?role=customer")).json()
+    texts = [r["text"] for r in pushed["replies"]]
+    assert sum("已支付 ¥80.00" in t for t in texts) == 1  # ¥150 − ¥20 coupon − ¥50 first order
+    await customer.choose("稍后支付")
+    await customer.say("/orders")
+    assert "派单中" in customer.text()
+    assert (await customer.client.get("/pay/sandbox/SBXNOPE")).status == 404

@@ -89,4 +89,4 @@ async def test_the_web_chat_books_and_pays_in_a_browser(
     await page.get_by_text("支付成功").wait_for()
     await page.screenshot(path=str(artifacts / "web-chat-paid.png"))
     await click(page, "我的订单")
-    await page.get_by_text("已支付").last.wait_for()
+    await page.get_by_text("派单中").last.wait_for()

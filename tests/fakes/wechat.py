@@ -159,3 +159,16 @@ class WeChatServer:
         timestamp = re.search(r"<TimeStamp>(.*?)</TimeStamp>", body).group(1)
         nonce = re.search(r"<Nonce><!\[CDATA\[(.*?)\]\]>", body).group(1)
         return self.crypto.decrypt_message(body, signature, timestamp, nonce)
+
+
+def image_xml(openid: str, media_id: str) -> str:
+    return (
+        f"<xml><ToUserName><![CDATA[gh_daojia]]></ToUserName>"
+        f"<FromUserName><![CDATA[{openid}]]></FromUserName>"
+        f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[image]]></MsgType>"
+        f"<PicUrl><![CDATA[http://mmbiz.example/{media_id}]]></PicUrl>"
+        f"<MediaId><![CDATA[{media_id}]]></MediaId><MsgId>{next(_msg_ids)}</MsgId></xml>"
+    )
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

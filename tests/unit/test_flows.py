@@ -35,7 +35,7 @@ def test_every_step_has_a_handler_and_the_diagram_in_docs_is_current(name):
     path = DOCS / f"{name}.mmd"
     assert path.exists() and path.read_text() == diagram, (
         f'regenerate {path}: python -c "from conversations.diagram import to_mermaid; '
-        f"from conversations.flows import CUSTOMER_FLOWS as F; "
+        f"from conversations.flows import FLOWS as F; "
         f"print(to_mermaid(F['{name}']), end='')\" > {path}"
     )
 
@@ -136,3 +136,20 @@ def test_choosing_a_bundle_skips_to_what_the_bundle_still_needs():
 def _selections(conv):
     conv.data["b"].update(area=90, start="2026-11-24T15:00:00+08:00", address_text="x" * 8)
     return booking.booking(CTX, conv).selections
+
+
+def test_a_conversation_survives_serialisation_field_for_field():
+    conv = Conversation(
+        flow="worker",
+        step="photos",
+        data={"w": {"number": 123456}},
+        lang="en",
+        channel="wechat",
+        customer_id=3,
+        worker_id=9,
+        role="worker",
+        options=[["done", "Done"]],
+        numbered=False,
+        history=[["worker", "menu"]],
+    )
+    assert Conversation.loads(conv.dumps()) == conv

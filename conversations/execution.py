@@ -1,0 +1,324 @@
+"""Doing the job: on the way, check-in (location + door photo), before/after photos, finish,
+the customer's confirmation (or the automatic one), lateness and its consequences."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from conversations.notices import Notice, t, to_admins, to_customer, to_worker
+from conversations.replies import Ask, Option, Photo, Reply, Say
+from domain.errors import DomainError
+from domain.execution import check_in_distance, eta_minutes, is_late, late_minutes
+from domain.geo import distance_m
+from domain.lifecycle import Action, ActorKind, OrderStatus
+from domain.media import JobPhoto, PhotoKind
+from domain.orders import SYSTEM, Actor, Order
+from domain.people import GeoPoint, Worker, WorkerStatus
+from domain.ports import UnitOfWork
+from domain.rules import Rules
+
+
+class NotYours(DomainError):
+    def __init__(self, number: int) -> None:
+        super().__init__(f"订单 #{number} 不是您的任务 / order #{number} is not assigned to you")
+
+
+async def own_job(uow: UnitOfWork, worker_id: int, number: int) -> Order:
+    order = await uow.orders.by_number(number, full=False)
+    if order is None or order.worker_id != worker_id:
+        raise NotYours(number)
+    return order
+
+
+def stars(worker: Worker) -> str:
+    return f"{worker.rating_x100 // 100}.{worker.rating_x100 % 100 // 10}"
+
+
+async def depart(
+    uow: UnitOfWork, rules: Rules, worker: Worker, number: int, now: datetime
+) -> tuple[Order, list[Notice]]:
+    assert worker.id is not None
+    order = await own_job(uow, worker.id, number)
+    order.apply(Action.DEPART, Actor(ActorKind.WORKER, str(worker.id)), now)
+    address = await uow.addresses.get(order.address_id) if order.address_id else None
+    distance = (
+        distance_m(worker.area.center, address.location)
+        if worker.area.center and address and address.location
+        else None
+    )
+    order.departed_at, order.eta_minutes = now, eta_minutes(distance, rules.execution)
+    await uow.orders.save(order, now)
+    name, rating, eta = worker.name, stars(worker), order.eta_minutes
+    arrive = (
+        f"{(now + timedelta(minutes=eta)).astimezone(ZoneInfo(rules.timezone)):%H:%M}"
+        if eta
+        else ""
+    )
+
+    def build(lang: str) -> list[Reply]:
+        when = (
+            t(
+                lang,
+                f",预计 {eta} 分钟后({arrive})到达",
+                f", arriving in about {eta} min ({arrive})",
+            )
+            if eta
+            else ""
+        )
+        return [
+            Say(
+                t(
+                    lang,
+                    f"师傅 {name}(评分 {rating})已出发前往 #{number}{when}。",
+                    f"{name} (rated {rating}) is on the way to #{number}{when}.",
+                )
+            )
+        ]
+
+    return order, [to_customer(order.customer_id, build)]
+
+
+async def check_in(
+    uow: UnitOfWork, rules: Rules, worker_id: int, number: int, here: GeoPoint, now: datetime
+) -> tuple[Order, int | None]:
+    """Record the worker's location at the door (refused with the distance when too far)."""
+    order = await own_job(uow, worker_id, number)
+    actor = Actor(ActorKind.WORKER, str(worker_id))
+    if order.status == OrderStatus.ACCEPTED:
+        order.apply(Action.DEPART, actor, now, "checked in without setting off first")
+        order.departed_at = now
+    if order.status != OrderStatus.ON_THE_WAY:
+        raise DomainError(f"订单 #{number} 现在不能打卡 / you cannot check in to #{number} now")
+    address = await uow.addresses.get(order.address_id) if order.address_id else None
+    distance = check_in_distance(address.location if address else None, here, rules.execution)
+    order.checkin = here
+    await uow.orders.save(order, now)
+    return order, distance
+
+
+async def add_photo(
+    uow: UnitOfWork,
+    rules: Rules,
+    worker: Worker,
+    number: int,
+    kind: PhotoKind,
+    stored: tuple[str, str, int],
+    now: datetime,
+) -> tuple[Order, list[Notice]]:
+    """Keep a job photo; the door photo completes check-in, the first before photo starts."""
+    assert worker.id is not None
+    order = await own_job(uow, worker.id, number)
+    actor = Actor(ActorKind.WORKER, str(worker.id))
+    allowed = {
+        PhotoKind.DOOR: {OrderStatus.ON_THE_WAY},
+        PhotoKind.BEFORE: {OrderStatus.ARRIVED, OrderStatus.IN_SERVICE},
+        PhotoKind.AFTER: {OrderStatus.IN_SERVICE},
+    }[kind]
+    if order.status not in allowed or (kind == PhotoKind.DOOR and order.checkin is None):
+        raise DomainError(
+            f"现在不能上传这类照片(请先打卡)/ a {kind.value} photo is not "
+            f"possible for #{number} now"
+        )
+    assert order.id is not None
+    if len(await uow.photos.for_order(order.id, [kind.value])) >= rules.execution.photos_per_kind:
+        raise DomainError(
+            f"每类最多 {rules.execution.photos_per_kind} 张 / at most "
+            f"{rules.execution.photos_per_kind} photos of each kind"
+        )
+    path, content_type, size = stored
+    await uow.photos.add(
+        JobPhoto(order.id, kind.value, path, content_type, size, now), f"worker:{worker.id}"
+    )
+    notices: list[Notice] = []
+    if kind == PhotoKind.DOOR:
+        notices = await _arrive(uow, rules, order, worker, actor, now)
+    elif kind == PhotoKind.BEFORE and order.status == OrderStatus.ARRIVED:
+        order.apply(Action.START, actor, now)
+    await uow.orders.save(order, now)
+    return order, notices
+
+
+async def _arrive(
+    uow: UnitOfWork, rules: Rules, order: Order, worker: Worker, actor: Actor, now: datetime
+) -> list[Notice]:
+    assert worker.id is not None
+    order.apply(Action.ARRIVE, actor, now)
+    order.arrived_at = now
+    order.late_minutes = late_minutes(order.start_at, now)
+    number, name = order.number, worker.name
+    notices = [
+        to_customer(
+            order.customer_id,
+            lambda lang: [
+                Say(
+                    t(
+                        lang,
+                        f"师傅 {name} 已到达(订单 #{number}),服务即将开始。",
+                        f"{name} has arrived for order #{number}; the service is about to start.",
+                    )
+                )
+            ],
+        )
+    ]
+    lr = rules.lateness
+    if not is_late(order.late_minutes, lr):
+        return notices
+    late = order.late_minutes
+    notices.append(
+        to_worker(
+            worker.id,
+            lambda lang: [
+                Say(
+                    t(
+                        lang,
+                        f"本单迟到 {late} 分钟,按规则将扣除本单收入的 {lr.deduction_bp // 100}%。",
+                        f"You were {late} minutes late; {lr.deduction_bp // 100}% of this "
+                        "job's pay will be "
+                        "deducted.",
+                    )
+                )
+            ],
+        )
+    )
+    since = now - timedelta(days=lr.window_days)
+    # this arrival is not saved yet: count the earlier ones and add it
+    count = await uow.orders.late_arrivals(worker.id, since, lr.grace_minutes) + 1
+    if count >= lr.suspend_after and worker.status == WorkerStatus.APPROVED:
+        worker.status, worker.online = WorkerStatus.SUSPENDED, False
+        worker.review_note = f"{count} late arrivals in {lr.window_days} days"
+        await uow.workers.save(worker)
+        wid = worker.id
+        notices += [
+            to_worker(
+                wid,
+                lambda lang: [
+                    Say(
+                        t(
+                            lang,
+                            f"{lr.window_days} 天内迟到 {count} 次,账号已暂停接单,等待审核。",
+                            f"{count} late arrivals in {lr.window_days} days: your account is "
+                            "suspended "
+                            "pending review.",
+                        )
+                    )
+                ],
+            ),
+            to_admins(
+                lambda lang: [
+                    Say(
+                        t(
+                            lang,
+                            f"师傅 {name}(ID {wid}){lr.window_days} 天内迟到 {count} 次,"
+                            "已暂停,请审核。",
+                            f"Worker {name} (ID {wid}) was late {count} times in "
+                            f"{lr.window_days} days "
+                            "and is suspended pending review.",
+                        )
+                    )
+                ]
+            ),
+        ]
+    return notices
+
+
+async def finish(
+    uow: UnitOfWork,
+    rules: Rules,
+    worker_id: int,
+    number: int,
+    media_url: Callable[[str], str],
+    now: datetime,
+) -> tuple[Order, list[Notice]]:
+    order = await own_job(uow, worker_id, number)
+    assert order.id is not None
+    if order.status != OrderStatus.IN_SERVICE:
+        raise DomainError(f"订单 #{number} 还未开始服务 / order #{number} is not in service")
+    after = await uow.photos.for_order(order.id, [PhotoKind.AFTER.value])
+    if not after:
+        raise DomainError(
+            "完工前请至少上传一张服务后照片 / upload at least one after photo before finishing"
+        )
+    order.apply(Action.FINISH, Actor(ActorKind.WORKER, str(worker_id)), now)
+    order.finished_at = now
+    order.auto_confirm_at = now + timedelta(hours=rules.settlement.auto_confirm_hours)
+    await uow.orders.save(order, now)
+    urls = [media_url(p.path) for p in after]
+    hours = rules.settlement.auto_confirm_hours
+
+    def build(lang: str) -> list[Reply]:
+        caption = t(lang, "服务后照片", "After")
+        replies: list[Reply] = [Photo(u, caption) for u in urls[:3]]
+        replies.append(
+            Ask(
+                t(
+                    lang,
+                    f"订单 #{number} 已完工,请检查后确认。{hours} 小时内未确认且无投诉"
+                    "将自动确认。",
+                    f"Order #{number} is finished — please check and confirm. It "
+                    f"confirms itself after {hours} h without a complaint.",
+                ),
+                (
+                    Option(
+                        f"act:confirm:{number}",
+                        t(lang, f"确认完成 #{number}", f"confirm #{number}"),
+                    ),
+                ),
+            )
+        )
+        return replies
+
+    return order, [to_customer(order.customer_id, build)]
+
+
+async def confirm(uow: UnitOfWork, order: Order, actor: Actor, now: datetime) -> list[Notice]:
+    order.apply(
+        Action.CONFIRM, actor, now, "auto-confirmed" if actor.kind == ActorKind.SYSTEM else ""
+    )
+    order.auto_confirm_at = None
+    await uow.orders.save(order, now)
+    number, worker = order.number, order.worker_id
+    notices = []
+    if worker is not None:
+        notices.append(
+            to_worker(
+                worker,
+                lambda lang: [
+                    Say(
+                        t(
+                            lang,
+                            f"订单 #{number} 已确认完成,收入将按规则结算。",
+                            f"Order #{number} is confirmed; your pay will be settled.",
+                        )
+                    )
+                ],
+            )
+        )
+    if actor.kind == ActorKind.SYSTEM:
+        notices.append(
+            to_customer(
+                order.customer_id,
+                lambda lang: [
+                    Say(
+                        t(
+                            lang,
+                            f"订单 #{number} 已自动确认完成。",
+                            f"Order #{number} was confirmed automatically.",
+                        )
+                    )
+                ],
+            )
+        )
+    return notices
+
+
+async def auto_confirm(uow: UnitOfWork, order_id: int, now: datetime) -> list[Notice]:
+    order = await uow.orders.get(order_id, full=False)
+    if (
+        order is None
+        or order.status != OrderStatus.FINISHED
+        or (order.auto_confirm_at is None or order.auto_confirm_at > now)
+    ):
+        return []
+    return await confirm(uow, order, SYSTEM, now)

@@ -1,0 +1,94 @@
+"""Typed commands: ``/accept #240117``, WeChat's slash-less ``accept 240117`` and Chinese
+keywords (``接单 240117``, ``出发 #240117``, ``上线``). A keyword only counts as a command when
+it stands alone or is followed by an order number, so free text is never hijacked."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+WORKER = {
+    "register": ("register", "注册师傅", "师傅注册", "我要当师傅"),
+    "online": ("online", "上线", "开工"),
+    "offline": ("offline", "下线", "收工"),
+    "jobs": ("jobs", "schedule", "任务", "我的任务", "日程"),
+    "earnings": ("earnings", "收入", "我的收入"),
+    "accept": ("accept", "接单", "抢单"),
+    "decline": ("decline", "拒单", "拒绝"),
+    "onway": ("onway", "出发"),
+    "checkin": ("checkin", "打卡", "到达"),
+    "photo": ("photo", "拍照", "照片"),
+    "finish": ("finish", "完工"),
+    "transfer": ("transfer", "转单"),
+}
+CUSTOMER = {"confirm": ("confirm", "确认完成")}
+ADMIN = {
+    "workers": ("workers", "师傅列表"),
+    "worker": ("worker", "查看师傅"),
+    "approve": ("approve", "通过"),
+    "reject": ("reject", "驳回"),
+    "assign": ("assign", "指派"),
+}
+NEEDS_NUMBER = {
+    "accept",
+    "decline",
+    "onway",
+    "checkin",
+    "photo",
+    "finish",
+    "transfer",
+    "confirm",
+    "assign",
+}
+_WORDS = sorted(
+    (
+        (w, name, group)
+        for group, table in (("worker", WORKER), ("customer", CUSTOMER), ("admin", ADMIN))
+        for name, words in table.items()
+        for w in words
+    ),
+    key=lambda x: -len(x[0]),
+)
+_NUMBER = re.compile(r"#?\s*(\d{6,8})")
+BEFORE = {"before", "服务前", "前"}
+AFTER = {"after", "服务后", "后"}
+
+
+@dataclass(frozen=True, slots=True)
+class Typed:
+    group: str  # worker, customer or admin
+    name: str
+    args: str
+    number: int | None
+
+
+def parse(text: str, slash: bool = False) -> Typed | None:
+    """The command in ``text`` (``slash``: it came as a /command), or None for free text."""
+    raw = text.strip()
+    if raw.startswith("/"):
+        raw, slash = raw[1:], True
+    low = raw.casefold()
+    for word, name, group in _WORDS:
+        if not low.startswith(word.casefold()):
+            continue
+        rest = raw[len(word) :]
+        if rest and not (rest[0].isspace() or rest[0] in "#0123456789@"):
+            continue  # "registered", "photos of my kitchen"
+        args = rest.strip()
+        m = _NUMBER.match(args)
+        number = int(m.group(1)) if m else None
+        if not slash and group != "admin" and args and m is None and name != "photo":
+            return None
+        if not slash and group == "admin" and not args and name not in ("workers",):
+            return None
+        return Typed(group, name, args[m.end() :].strip() if m else args, number)
+    return None
+
+
+def photo_kind(args: str) -> str | None:
+    word = args.strip().casefold()
+    if word in BEFORE:
+        return "before"
+    if word in AFTER:
+        return "after"
+    return None

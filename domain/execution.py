@@ -1,0 +1,54 @@
+"""Rules of doing the job: check-in distance, lateness, ETA, what finishing needs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from domain.errors import DomainError
+from domain.geo import distance_m
+from domain.people import GeoPoint
+from domain.rules import ExecutionRules, LatenessRules
+
+
+class TooFar(DomainError):
+    """Check-in refused: the worker is not at the address."""
+
+    def __init__(self, distance: int, radius: int) -> None:
+        super().__init__(
+            f"您距离服务地址约 {_km(distance)},需在 {radius} 米内才能打卡 / you are about "
+            f"{_km(distance)} from the address; check in within {radius} m"
+        )
+        self.distance = distance
+
+
+def _km(metres: int) -> str:
+    return f"{metres} m" if metres < 1000 else f"{metres // 1000}.{metres % 1000 // 100} km"
+
+
+def check_in_distance(
+    address: GeoPoint | None, here: GeoPoint, rules: ExecutionRules
+) -> int | None:
+    """Metres between the worker and the address; TooFar beyond the radius. None when the
+    address has no coordinates (typed without a map pin): the location is recorded as given."""
+    if address is None:
+        return None
+    distance = distance_m(address, here)
+    if distance > rules.checkin_radius_m:
+        raise TooFar(distance, rules.checkin_radius_m)
+    return distance
+
+
+def late_minutes(start_at: datetime, arrived_at: datetime) -> int:
+    """Whole minutes after the booked start (0 when on time)."""
+    return max(0, int((arrived_at - start_at).total_seconds() // 60))
+
+
+def is_late(minutes: int, rules: LatenessRules) -> bool:
+    return minutes > rules.grace_minutes
+
+
+def eta_minutes(distance: int | None, rules: ExecutionRules) -> int | None:
+    """Minutes to travel ``distance`` metres at the configured city speed (at least 5)."""
+    if distance is None:
+        return None
+    return max(5, -(-distance * 60 // (rules.travel_speed_kmh * 1000)))

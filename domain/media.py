@@ -1,0 +1,52 @@
+"""Checking an uploaded photo or document before it is kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from domain.errors import DomainError
+
+
+class PhotoKind(StrEnum):
+    DOOR = "door"
+    BEFORE = "before"
+    AFTER = "after"
+
+
+@dataclass(frozen=True, slots=True)
+class JobPhoto:
+    """A photo kept for an order (check-in door photo, before/after)."""
+
+    order_id: int
+    kind: str
+    path: str
+    content_type: str
+    size_bytes: int
+    created_at: datetime
+    id: int | None = None
+
+
+SIGNATURES = (
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+    (b"RIFF", "image/webp", "webp"),
+    (b"GIF87a", "image/gif", "gif"),
+    (b"GIF89a", "image/gif", "gif"),
+)
+
+
+class BadPhoto(DomainError):
+    """The upload is not an image we accept, or is too big."""
+
+
+def image_kind(data: bytes, max_bytes: int) -> tuple[str, str]:
+    """(content type, extension) of an acceptable image; BadPhoto otherwise."""
+    if len(data) > max_bytes:
+        mb = max_bytes // (1024 * 1024)
+        raise BadPhoto(f"图片太大(最多 {mb} MB)/ the photo is too large (max {mb} MB)")
+    for magic, content_type, ext in SIGNATURES:
+        if data.startswith(magic) and (ext != "webp" or data[8:12] == b"WEBP"):
+            return content_type, ext
+    raise BadPhoto("请发送照片(JPG/PNG/WebP)/ please send a photo (JPG, PNG or WebP)")

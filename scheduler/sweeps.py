@@ -1,0 +1,47 @@
+"""The scheduler: APScheduler runs idempotent sweeps over deadlines stored with the data.
+
+Every process runs the same sweeps; each due row is claimed by a conditional UPDATE (an offer
+leaves ``open`` once, an order leaves ``finished`` once), so several processes never act twice
+and a restart loses nothing (the deadlines are in the database, not in job stores).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from domain.commands import AutoConfirm, Command, ExpireOffers
+
+log = logging.getLogger(__name__)
+
+SWEEPS: list[tuple[Callable[[], Command], int]] = [
+    (ExpireOffers, 15),
+    (AutoConfirm, 60),
+]
+"""(command to run, every N seconds)."""
+
+
+def build_scheduler(run: Callable[[Command], Awaitable[object]]) -> AsyncIOScheduler:
+    """An AsyncIOScheduler (UTC) with every sweep; each sweep runs one at a time per process."""
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    for make, seconds in SWEEPS:
+
+        async def sweep(make: Callable[[], Command] = make) -> None:
+            try:
+                await run(make())
+            except Exception:  # a failed sweep is retried next interval
+                log.exception("sweep %s failed", make.__name__)
+
+        scheduler.add_job(
+            sweep,
+            "interval",
+            seconds=seconds,
+            id=make.__name__,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=seconds,
+        )
+    return scheduler

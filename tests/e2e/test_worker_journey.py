@@ -1,0 +1,247 @@
+"""Workers end to end: registration with documents, approval, dispatch, the job itself, and
+the customer's confirmation — through the webhooks, with fake Telegram and WeChat servers."""
+
+import pytest
+
+from tests.e2e.helpers import Clock, TelegramUser, WeChatUser, make_app, seed_worker
+from tests.fakes.wechat import (
+    AES_KEY,  # noqa: F401
+    APPID,
+    PNG,
+    SECRET,
+    TOKEN,
+    WeChatServer,
+    image_xml,
+    location_xml,
+)
+
+ADMIN = 880088
+HOME = (31.2304, 121.4737)
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+async def both(
+    aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram, fake_wechat, clock
+):
+    app = make_app(
+        tmp_path,
+        fresh_sqlite_url,
+        pii_key,
+        clock=clock,
+        telegram_token="123:ABC",
+        telegram_secret="s3cret",
+        telegram_api_base=fake_telegram.base_url,
+        telegram_file_base=fake_telegram.file_url,
+        wechat_appid=APPID,
+        wechat_secret=SECRET,
+        wechat_token=TOKEN,
+        wechat_api_base=fake_wechat.base_url,
+        admins=f"telegram:{ADMIN}:ops",
+    )
+    client = await aiohttp_client(app)
+    return app, client
+
+
+async def book_and_pay(customer: TelegramUser, when: str = "明天 15:00") -> int:
+    await customer.say("/start")
+    await customer.choose("中文")
+    await customer.say("13800138000")
+    await customer.choose("预约服务")
+    await customer.choose("保洁")
+    await customer.choose("日常保洁")
+    await customer.choose("选好了")
+    await customer.choose("2")
+    await customer.say("60")
+    await customer.say(when)
+    await customer.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await customer.say("8楼801")
+    await customer.choose("跳过")
+    await customer.choose("确认下单")
+    number = int(next(t for t in customer.text().split() if t.startswith("#"))[1:])
+    await customer.choose("确认支付")
+    assert "支付成功" in customer.text()
+    return number
+
+
+async def test_register_on_wechat_approve_on_telegram_then_do_a_job_end_to_end(
+    both, fake_telegram, fake_wechat, clock
+):
+    app, client = both
+    fake_wechat.media.update(
+        {
+            "ID1": (PNG, "image/png"),
+            "HC1": (PNG, "image/png"),
+            "DOOR": (PNG, "image/png"),
+            "B1": (PNG, "image/png"),
+            "A1": (PNG, "image/png"),
+        }
+    )
+    wx = WeChatUser(client, fake_wechat, "o-worker-li", WeChatServer())
+    await wx.say("注册师傅")
+    assert "真实姓名" in wx.last_text
+    await wx.say("李阿姨")
+    await wx.say("13911112222")
+    await wx.choose("日常保洁")
+    await wx.choose("选好了")
+    assert "接单" in wx.last_text
+    await wx.post_xml(location_xml("o-worker-li", 31.2280, 121.4700, "人民广场"))
+    await wx.choose("5 km")
+    assert "身份证" in wx.last_text
+    await wx.post_xml(image_xml("o-worker-li", "ID1"))
+    assert "健康证照片" in wx.last_text
+    await wx.post_xml(image_xml("o-worker-li", "HC1"))
+    await wx.say("2027-06-30")
+    assert "请确认" in wx.last_text and "李阿姨" in wx.last_text
+    await wx.choose("提交审核")
+    assert "已提交" in wx.last_text and "审核中" in wx.last_text
+
+    admin = TelegramUser(client, fake_telegram, ADMIN)
+    new_worker_note = fake_telegram.sent(ADMIN)[-1]["text"]
+    assert "李阿姨" in new_worker_note
+    worker_id = int(new_worker_note.split("ID ")[1].split(")")[0])
+    await admin.say(f"/worker {worker_id}")
+    photos = [m for m in admin.last if "photo" in m]
+    assert len(photos) == 2 and all("/media/workers/" in p["photo"] for p in photos)
+    await admin.say(f"/approve {worker_id}")
+    assert "approved" in admin.text() or "已处理" in admin.text()
+    assert any("审核通过" in t for t in fake_wechat.texts("o-worker-li"))
+    await wx.say("上线")
+    assert "已上线" in wx.last_text
+
+    customer = TelegramUser(client, fake_telegram, 770077)
+    number = await book_and_pay(customer)
+    offer = fake_wechat.texts("o-worker-li")[-1]
+    assert f"#{number}" in offer and "预计收入" in offer and "漕溪" not in offer
+    assert f"接单 #{number}" in offer  # the WeChat rendering names the reply to send
+    await wx.say(f"接单 #{number}")
+    assert (
+        "接单成功" in wx.last_text and "8楼801" in wx.last_text and "13800138000" in wx.last_text
+    )
+    assert "已接单" in fake_telegram.sent(770077)[-1]["text"]
+
+    await wx.say(f"出发 #{number}")
+    assert "已通知客户" in wx.last_text
+    assert "已出发" in fake_telegram.sent(770077)[-1]["text"]
+    await wx.say(f"打卡 #{number}")
+    assert "发送您的实时位置" in wx.last_text
+    await wx.post_xml(location_xml("o-worker-li", 31.2305, 121.4738, "门口"))
+    assert "门口照片" in wx.last_text
+    await wx.post_xml(image_xml("o-worker-li", "DOOR"))
+    assert "已到达" in wx.last_text
+    assert "已到达" in fake_telegram.sent(770077)[-1]["text"]
+    await wx.say(f"拍照 #{number} 服务前")
+    await wx.post_xml(image_xml("o-worker-li", "B1"))
+    assert "照片已保存" in wx.last_text
+    await wx.say(f"完工 #{number}")
+    assert "服务后照片" in wx.last_text  # finishing needs an after photo
+    await wx.say(f"拍照 #{number} 服务后")
+    await wx.post_xml(image_xml("o-worker-li", "A1"))
+    await wx.say(f"完工 #{number}")
+    assert "已完工" in wx.last_text
+
+    sent = fake_telegram.sent(770077)
+    assert any(m.get("photo", "").count("/media/orders/") for m in sent)
+    customer.last = sent[-1:]
+    await customer.choose("确认完成")
+    assert "已确认完成" in customer.text()
+    assert any("已确认完成" in t for t in fake_wechat.texts("o-worker-li"))
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    timeline = customer.text()
+    for status in ("已接单", "师傅在路上", "师傅已到达", "服务中", "服务完成", "已确认"):
+        assert status in timeline
+
+
+async def test_check_in_too_far_is_refused_with_the_distance(both, fake_telegram, fake_wechat):
+    app, client = both
+    await seed_worker(app, channel="wechat", user_id="o-far", center=HOME)
+    number = await book_and_pay(TelegramUser(client, fake_telegram, 770078))
+    wx = WeChatUser(client, fake_wechat, "o-far", WeChatServer())
+    await wx.say(f"接单 #{number}")
+    await wx.say(f"打卡 #{number}")
+    await wx.post_xml(location_xml("o-far", 31.2500, 121.4737, "别处"))
+    assert "需在 300 米内" in wx.last_text and "2.1 km" in wx.last_text
+    assert "实时位置" in wx.last_text  # asked again
+
+
+async def test_push_offers_expire_and_move_to_the_next_worker(
+    both, fake_telegram, fake_wechat, clock
+):
+    from domain.commands import ExpireOffers
+    from webhooks.keys import SERVICES
+
+    app, client = both
+    first = await seed_worker(app, channel="wechat", user_id="o-first", center=HOME, level="S")
+    await seed_worker(app, channel="wechat", user_id="o-second", center=HOME, level="C")
+    number = await book_and_pay(TelegramUser(client, fake_telegram, 770079))
+    assert any(f"#{number}" in t for t in fake_wechat.texts("o-first"))
+    assert not any(f"#{number}" in t for t in fake_wechat.texts("o-second"))
+    clock.advance(minutes=4)
+    await app[SERVICES].run(ExpireOffers())
+    assert not any(f"#{number}" in t for t in fake_wechat.texts("o-second"))
+    clock.advance(minutes=2)
+    await app[SERVICES].run(ExpireOffers())
+    await app[SERVICES].run(ExpireOffers())  # idempotent: nothing more happens
+    assert any("已过期" in t for t in fake_wechat.texts("o-first"))
+    offers_to_second = [t for t in fake_wechat.texts("o-second") if f"#{number}" in t]
+    assert len(offers_to_second) == 1
+    wx = WeChatUser(client, fake_wechat, "o-first", WeChatServer())
+    await wx.say(f"接单 #{number}")
+    assert "已被其他师傅接走" in wx.last_text or "失效" in wx.last_text
+    assert first
+
+
+async def test_declining_offers_the_job_to_the_next_worker(both, fake_telegram, fake_wechat):
+    app, client = both
+    await seed_worker(app, channel="wechat", user_id="o-d1", center=HOME, level="S")
+    await seed_worker(app, channel="wechat", user_id="o-d2", center=HOME, level="C")
+    number = await book_and_pay(TelegramUser(client, fake_telegram, 770080))
+    wx = WeChatUser(client, fake_wechat, "o-d1", WeChatServer())
+    await wx.say(f"拒单 #{number}")
+    assert "已拒绝" in wx.last_text
+    assert any(f"#{number}" in t for t in fake_wechat.texts("o-d2"))
+
+
+async def test_no_eligible_worker_tells_the_customer_and_alerts_admins(both, fake_telegram):
+    app, client = both
+    number = await book_and_pay(TelegramUser(client, fake_telegram, 770081))
+    assert "暂时没有合适的师傅" in fake_telegram.sent(770081)[-1]["text"]
+    assert sum("暂时没有合适的师傅" in m["text"] for m in fake_telegram.sent(770081)) == 1
+    assert f"#{number}" in fake_telegram.sent(ADMIN)[-1]["text"]
+    admin = TelegramUser(client, fake_telegram, ADMIN)
+    worker = await seed_worker(app, channel="wechat", user_id="o-manual", center=HOME)
+    await admin.say(f"/assign #{number} {worker}")
+    assert "已将" in admin.text() or "Assigned" in admin.text()
+
+
+async def test_workers_cannot_act_on_other_workers_jobs(both, fake_telegram, fake_wechat):
+    app, client = both
+    await seed_worker(app, channel="wechat", user_id="o-mine", center=HOME)
+    await seed_worker(
+        app, channel="wechat", user_id="o-other", center=(31.5, 121.9), radius_m=1000
+    )
+    number = await book_and_pay(TelegramUser(client, fake_telegram, 770082))
+    mine = WeChatUser(client, fake_wechat, "o-mine", WeChatServer())
+    other = WeChatUser(client, fake_wechat, "o-other", WeChatServer())
+    await other.say(f"接单 #{number}")
+    assert "已被其他师傅接走" in other.last_text
+    await mine.say(f"接单 #{number}")
+    await other.say(f"出发 #{number}")
+    assert "不是您的任务" in other.last_text
+
+
+async def test_a_customer_cannot_use_worker_or_admin_commands(both, fake_telegram):
+    app, client = both
+    customer = TelegramUser(client, fake_telegram, 770083)
+    await customer.say("/start")
+    await customer.choose("中文")
+    await customer.say("13800138000")
+    await customer.say("/approve 1")
+    assert "不认识的指令" in customer.text() and "approve" not in customer.text().split("/")[0]
+    await customer.say("接单 #123456")
+    assert "还不是我们的师傅" in customer.text()
