@@ -412,7 +412,8 @@ def on_address_detail(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outc
     detail = " ".join(event.text.split())[:120]
     if len(detail) < 2:
         return Outcome(reask=True)
-    b["address_text"] = f"{b.get('loc_label', '')} {detail}".strip()
+    place = b.get("loc_label") or tr(conv, "地图定位", "Map pin")
+    b["address_text"] = f"{place} {detail}"
     return advance(ctx, conv)
 
 

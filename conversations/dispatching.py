@@ -12,7 +12,7 @@ from domain.catalog import Catalog
 from domain.dispatch import Busy, Candidate, Job, Scored, rank
 from domain.errors import DomainError
 from domain.lifecycle import Action, ActorKind, OrderStatus
-from domain.money import format_yuan
+from domain.money import apply_rate, format_yuan
 from domain.offers import Offer, OfferMode, OfferStatus
 from domain.orders import SYSTEM, Actor, Order
 from domain.people import Address, Worker
@@ -292,22 +292,22 @@ async def accept(
             "您现在无法接这单(时间冲突或已下线)/ you cannot take this job now "
             "(schedule conflict or offline)"
         )
-    if not await uow.offers.answer(mine.id or 0, OfferStatus.ACCEPTED, now):
-        raise Taken(number)
     actor = Actor(ActorKind.WORKER, str(worker_id))
     previous = order.worker_id
     if transfer:
         order.apply(Action.RELEASE, actor, now, f"transfer from worker {previous}")
         order.transfer_from_worker_id = previous
-        order.transfer_compensation_cents = (
-            (service_value(order.lines) if order.lines else order.total_cents)
-            * rules.dispatch.transfer_compensation_bp
-            // 10_000
+        order.transfer_compensation_cents = apply_rate(
+            order.total_cents, rules.dispatch.transfer_compensation_bp
         )
     order.worker_id = worker_id
     order.accepted_at = now
     order.apply(Action.ACCEPT, actor, now)
-    await uow.orders.save(order, now)  # a concurrent accept fails here (version check)
+    # The order row first: a concurrent accept waits here, then fails the version check
+    # without having locked any offer (locking offers first deadlocks under a race).
+    await uow.orders.save(order, now)
+    if not await uow.offers.answer(mine.id or 0, OfferStatus.ACCEPTED, now):
+        raise Taken(number)
     losers = await uow.offers.close_others(order.id, mine.id, OfferStatus.LOST, now)
     worker = me[1]
     notices = [
@@ -371,6 +371,7 @@ async def decline(
     order = await uow.orders.by_number(number)
     if order is None or order.id is None:
         raise DomainError(f"找不到订单 #{number} / no order #{number}")
+    await uow.orders.lock(order.id)
     mine = next(
         (
             o
@@ -392,6 +393,7 @@ async def expire(
     uow: UnitOfWork, catalog: Catalog, rules: Rules, offer: Offer, now: datetime
 ) -> list[Notice]:
     """One expired offer: claim it (once, whichever process gets there) and move on."""
+    await uow.orders.lock(offer.order_id)
     if not await uow.offers.answer(offer.id or 0, OfferStatus.EXPIRED, now):
         return []
     order = await uow.orders.get(offer.order_id)
@@ -469,6 +471,7 @@ async def assign(
 ) -> list[Notice]:
     """Manual dispatch by an admin (also reassignment of an accepted order)."""
     assert order.id is not None and worker.id is not None
+    await uow.orders.lock(order.id)
     if order.status == OrderStatus.PAID:
         order.apply(Action.DISPATCH, Actor(ActorKind.ADMIN, admin), now)
     actor = Actor(ActorKind.ADMIN, admin)

@@ -14,6 +14,7 @@ from domain.coupons import Coupon
 from domain.errors import DomainError
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.membership import level_for_spend
+from domain.offers import OfferStatus
 from domain.orders import SYSTEM, Actor, Order
 from domain.payments import Payment, PaymentKind, PaymentStatus
 from domain.people import Address, Customer, GeoPoint
@@ -253,8 +254,10 @@ async def cancel(
         raise DomainError(
             "取消费用已变化,请重新确认 / the cancellation fee has changed, please confirm again"
         )
-    order.apply(Action.CANCEL, actor, now, terms.reason.en)
     assert order.id is not None
+    await uow.orders.lock(order.id)
+    order.apply(Action.CANCEL, actor, now, terms.reason.en)
+    await uow.offers.close_others(order.id, None, OfferStatus.WITHDRAWN, now)
     if terms.refund_cents:
         await uow.payments.add(
             Payment(

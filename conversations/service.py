@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from conversations import ordering
 from conversations.events import Failed, Loaded, Result
-from conversations.notices import Notice
+from conversations.notices import Notice, to_worker
 from conversations.replies import Reply, Say
 from conversations.worker_service import WorkerDesk
 from domain import commands as c
@@ -426,6 +426,22 @@ class Services:
                 Actor(ActorKind.CUSTOMER, str(cmd.customer_id)),
             )
             await uow.commit()
+        if order.worker_id is not None:
+            number, worker = order.number, order.worker_id
+            await self.deliver(
+                [
+                    to_worker(
+                        worker,
+                        lambda lang: [
+                            Say(
+                                f"订单 #{number} 已被客户取消,无需上门。"
+                                if lang != "en"
+                                else f"Order #{number} was cancelled by the customer; no visit needed."
+                            )
+                        ],
+                    )
+                ]
+            )
         return [
             Loaded(
                 "cancelled",

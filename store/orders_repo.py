@@ -137,6 +137,14 @@ class OrderRepository:
         )
         return [await self._load(r, full=False) for r in rows.all()]
 
+    async def lock(self, order_id: int) -> None:
+        """Take the order's row lock for this transaction (PostgreSQL; SQLite has one writer).
+
+        Everything that changes an order and its offers takes the order first, so two
+        transactions never wait on each other's rows in opposite order.
+        """
+        await self._s.exec(select(OrderRow.id).where(OrderRow.id == order_id).with_for_update())
+
     async def customer_stats(
         self, customer_id: int, counted: Sequence[OrderStatus], since: datetime
     ) -> tuple[int, int]:

@@ -38,9 +38,12 @@ def make_settings(tmp_path, db_url, pii_key, **kw) -> Settings:
     )
 
 
-def make_app(tmp_path, db_url, pii_key, clock=None, **kw):
+def make_app(tmp_path, db_url, pii_key, clock=None, rules=None, **kw):
     return create_app(
-        make_settings(tmp_path, db_url, pii_key, **kw), CATALOG, RULES, clock=clock or Clock()
+        make_settings(tmp_path, db_url, pii_key, **kw),
+        CATALOG,
+        rules or RULES,
+        clock=clock or Clock(),
     )
 
 

@@ -1,0 +1,79 @@
+"""Grab mode under fire: 20 workers accept the same job at once through two app instances
+sharing PostgreSQL and Redis — exactly one wins, the other 19 are told politely."""
+
+import asyncio
+import random
+from dataclasses import replace
+
+from domain.rules import DispatchMode
+from tests.e2e.helpers import RULES, Clock, TelegramUser, WeChatUser, make_app, seed_worker
+from tests.e2e.test_worker_journey import book_and_pay
+from tests.fakes.wechat import APPID, SECRET, TOKEN, WeChatServer, text_xml
+
+GRAB = replace(RULES, dispatch=replace(RULES.dispatch, mode=DispatchMode.GRAB, grab_top_k=20))
+
+
+async def test_twenty_concurrent_accepts_across_two_processes_give_one_winner(
+    aiohttp_client, tmp_path, postgres_url, redis_url, pii_key, fake_telegram, fake_wechat
+):
+    clock = Clock()
+    # somewhere no other test puts workers
+    home = (30.2 + random.random(), 114.0 + random.random())
+
+    def app(name):
+        return make_app(
+            tmp_path / name,
+            postgres_url,
+            pii_key,
+            clock=clock,
+            rules=GRAB,
+            redis_url=redis_url,
+            telegram_token="123:ABC",
+            telegram_secret="s3cret",
+            telegram_api_base=fake_telegram.base_url,
+            telegram_file_base=fake_telegram.file_url,
+            wechat_appid=APPID,
+            wechat_secret=SECRET,
+            wechat_token=TOKEN,
+            wechat_api_base=fake_wechat.base_url,
+        )
+
+    one, two = app("one"), app("two")
+    client_one, client_two = await aiohttp_client(one), await aiohttp_client(two)
+    suffix = random.randrange(10**9)
+    openids = [f"o-race-{suffix}-{i}" for i in range(20)]
+    for openid in openids:
+        await seed_worker(one, channel="wechat", user_id=openid, center=home, radius_m=5000)
+
+    customer = TelegramUser(client_one, fake_telegram, 10**9 + suffix % 10**6)
+    from tests.e2e import test_worker_journey
+
+    test_worker_journey.HOME = home  # book at the workers' location
+    try:
+        number = await book_and_pay(customer)
+    finally:
+        test_worker_journey.HOME = (31.2304, 121.4737)
+    offered = [o for o in openids if any(f"#{number}" in t for t in fake_wechat.texts(o))]
+    assert len(offered) == 20
+
+    server = WeChatServer()
+    requests = [
+        (client_one if i % 2 else client_two, server.request(text_xml(openid, f"接单 #{number}")))
+        for i, openid in enumerate(openids)
+    ]
+    responses = await asyncio.gather(
+        *[c.post("/wechat", params=q, data=b) for c, (q, b) in requests]
+    )
+    replies = [WeChatUser.content(await r.text()) for r in responses]
+    assert all(r.status == 200 for r in responses)
+    winners = [t for t in replies if "接单成功" in t]
+    losers = [t for t in replies if "已被其他师傅接走" in t or "刚被他人更新" in t]
+    assert len(winners) == 1, replies
+    assert len(losers) == 19, replies
+
+    customer.last = fake_telegram.sent(customer.uid)[-1:]
+    assert "已接单" in customer.last[0]["text"]
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    timeline = customer.text().split("进度:")[1]
+    assert timeline.count("已接单") == 1
