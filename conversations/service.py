@@ -436,7 +436,8 @@ class Services:
                             Say(
                                 f"订单 #{number} 已被客户取消,无需上门。"
                                 if lang != "en"
-                                else f"Order #{number} was cancelled by the customer; no visit needed."
+                                else f"Order #{number} was cancelled by the customer; "
+                                "no visit needed."
                             )
                         ],
                     )
