@@ -157,7 +157,7 @@ class WebChannel:
             channel="web",
             user_id=f"{uid}-{role}",
             at=self._clock(),
-            message_id=str(form.get("id", ""))[:64],
+            message_id=str(form.get("id", "") or secrets.token_hex(8))[:64],
             role=role,
             ref=ref,
         )
@@ -173,7 +173,7 @@ class WebChannel:
             "channel": "web",
             "user_id": user_id,
             "at": self._clock(),
-            "message_id": str(body.get("id", ""))[:64],
+            "message_id": str(body.get("id", "") or secrets.token_hex(8))[:64],
             "lang_hint": str(body.get("lang", ""))[:8],
             "role": body.get("role", "customer"),
         }

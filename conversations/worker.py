@@ -45,6 +45,8 @@ def _me(conv: Conversation) -> int:
 
 
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
+    if conv.worker_id is None:  # the worker pane of someone not registered yet
+        return Outcome(goto="worker_register")
     action = conv.data.pop("action", None)
     if action is None:
         return ask(ctx, conv)
@@ -124,6 +126,8 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
                 )
             ]
         )
+    if conv.worker_id is None:
+        return Outcome(goto="worker_register")
     if conv.step == Step.PHOTOS:
         label = (
             tr(conv, "服务前", "before")

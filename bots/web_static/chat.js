@@ -106,16 +106,31 @@
     if (phone) send({ type: "contact", phone }, `📱 ${phone}`);
   });
 
+  const photoInput = document.getElementById("photo-input");
+  document.getElementById("share-photo").addEventListener("click", () => photoInput.click());
+  photoInput.addEventListener("change", async () => {
+    const file = photoInput.files[0];
+    if (!file) return;
+    bubble("me", `📷 ${file.name}`);
+    const form = new FormData();
+    form.append("photo", file);
+    form.append("role", role);
+    form.append("id", newId());
+    photoInput.value = "";
+    try {
+      const resp = await fetch("/web/api/photo", { method: "POST", body: form, credentials: "same-origin" });
+      if (!resp.ok) { bubble("note", `上传失败 (${resp.status}) / Upload failed`); return; }
+      (await resp.json()).replies.forEach(render);
+    } catch (err) { bubble("note", "网络错误 / Network error"); }
+  });
+
   for (const tab of document.querySelectorAll(".roles button")) {
     tab.addEventListener("click", () => {
       for (const t of document.querySelectorAll(".roles button")) t.setAttribute("aria-selected", "false");
       tab.setAttribute("aria-selected", "true");
       role = tab.dataset.role;
       log.innerHTML = "";
-      if (role === "customer") send({ type: "text", text: "/start" });
-      else bubble("note", role === "worker"
-        ? "师傅端随派单功能上线 / The worker pane arrives with dispatch"
-        : "管理端随管理功能上线 / The admin pane arrives with admin commands");
+      send({ type: "text", text: "/start" });
     });
   }
 

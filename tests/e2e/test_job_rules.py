@@ -1,0 +1,171 @@
+"""The rules around a job: auto-confirmation, lateness, transfer, photo checks, restarts."""
+
+import pytest
+
+from domain.commands import AutoConfirm, ExpireOffers
+from tests.e2e.helpers import Clock, TelegramUser, make_app, seed_worker
+from tests.e2e.test_worker_journey import HOME, book_and_pay
+from tests.fakes.wechat import PNG
+from webhooks.keys import DATABASE, SERVICES
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+def tg_app(tmp_path, db_url, pii_key, fake_telegram, clock):
+    return make_app(
+        tmp_path,
+        db_url,
+        pii_key,
+        clock=clock,
+        telegram_token="123:ABC",
+        telegram_secret="s3cret",
+        telegram_api_base=fake_telegram.base_url,
+        telegram_file_base=fake_telegram.file_url,
+        admins="telegram:990099:owner",
+    )
+
+
+@pytest.fixture
+async def tg(aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram, clock):
+    app = tg_app(tmp_path, fresh_sqlite_url, pii_key, fake_telegram, clock)
+    return app, await aiohttp_client(app)
+
+
+async def photo(user: TelegramUser, fake, file_id: str, data: bytes = PNG) -> None:
+    fake.files[f"photos/{file_id}.jpg"] = data
+    await user.share(
+        photo=[
+            {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "width": 90,
+                "height": 90,
+                "file_size": len(data),
+            }
+        ]
+    )
+
+
+async def to_in_service(
+    worker: TelegramUser, fake, number: int, clock: Clock, arrive_after_start_min: int = 0
+) -> None:
+    await worker.say(f"/accept #{number}")
+    await worker.say(f"/onway #{number}")
+    clock.now = clock.now.replace(hour=7, minute=arrive_after_start_min)  # 15:xx Shanghai
+    clock.advance(days=1)
+    await worker.say(f"/checkin #{number}")
+    await worker.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await photo(worker, fake, f"door{number}")
+    await worker.say(f"/photo #{number} before")
+    await photo(worker, fake, f"before{number}")
+
+
+async def test_unconfirmed_jobs_confirm_themselves_after_24_hours(tg, fake_telegram, clock):
+    app, client = tg
+    await seed_worker(app, channel="telegram", user_id="600001", center=HOME)
+    customer = TelegramUser(client, fake_telegram, 600101)
+    number = await book_and_pay(customer)
+    worker = TelegramUser(client, fake_telegram, 600001)
+    await to_in_service(worker, fake_telegram, number, clock)
+    await worker.say(f"/photo #{number} after")
+    await photo(worker, fake_telegram, f"after{number}")
+    await worker.say(f"/finish #{number}")
+    clock.advance(hours=23)
+    await app[SERVICES].run(AutoConfirm())
+    async with app[DATABASE].uow() as uow:
+        assert (await uow.orders.by_number(number)).status.value == "finished"
+    clock.advance(hours=2)
+    await app[SERVICES].run(AutoConfirm())
+    await app[SERVICES].run(AutoConfirm())
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+    assert order.status.value == "confirmed"
+    assert order.timeline[-1].actor.kind.value == "system"
+    assert sum("已自动确认完成" in m.get("text", "") for m in fake_telegram.sent(600101)) == 1
+
+
+async def test_late_arrival_is_recorded_and_the_third_in_30_days_suspends(
+    tg, fake_telegram, clock
+):
+    app, client = tg
+    await seed_worker(app, channel="telegram", user_id="600002", center=HOME)
+    worker = TelegramUser(client, fake_telegram, 600002)
+    for i in range(3):
+        customer = TelegramUser(client, fake_telegram, 600200 + i)
+        number = await book_and_pay(customer)
+        await to_in_service(worker, fake_telegram, number, clock, arrive_after_start_min=45)
+        late = [m["text"] for m in fake_telegram.sent(600002) if "扣除" in m.get("text", "")]
+        assert len(late) == i + 1 and "本单迟到 45 分钟" in late[-1] and "20%" in late[-1]
+        async with app[DATABASE].uow() as uow:
+            assert (await uow.orders.by_number(number)).late_minutes == 45
+        clock.advance(days=2)
+    assert any("账号已暂停接单" in m.get("text", "") for m in fake_telegram.sent(600002))
+    assert any("已暂停,请审核" in m.get("text", "") for m in fake_telegram.sent(990099))
+    await worker.say("/online")
+    assert "账号已暂停" in worker.text()
+
+
+async def test_a_busy_worker_can_transfer_and_earns_ten_percent(tg, fake_telegram, clock):
+    app, client = tg
+    await seed_worker(app, channel="telegram", user_id="600003", center=HOME, level="S")
+    await seed_worker(app, channel="telegram", user_id="600004", center=HOME, level="C")
+    number = await book_and_pay(TelegramUser(client, fake_telegram, 600301))
+    first, second = (TelegramUser(client, fake_telegram, u) for u in (600003, 600004))
+    await first.say(f"/accept #{number}")
+    await first.say(f"/transfer #{number}")
+    assert "寻找附近空闲师傅" in first.text()
+    assert any(f"转单" in m.get("text", "") for m in fake_telegram.sent(600004))
+    await second.say(f"/accept #{number}")
+    assert "接单成功" in second.text()
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+    assert order.worker_id != order.transfer_from_worker_id
+    assert order.transfer_compensation_cents == order.total_cents // 10
+    assert any("补偿" in m.get("text", "") for m in fake_telegram.sent(600003))
+
+
+async def test_photos_are_checked_for_type_and_size(tg, fake_telegram, clock):
+    app, client = tg
+    await seed_worker(app, channel="telegram", user_id="600005", center=HOME)
+    number = await book_and_pay(TelegramUser(client, fake_telegram, 600401))
+    worker = TelegramUser(client, fake_telegram, 600005)
+    await worker.say(f"/accept #{number}")
+    await worker.say(f"/checkin #{number}")
+    await worker.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await photo(worker, fake_telegram, "notanimage", b"%PDF-1.7 not a photo")
+    assert "请发送照片" in worker.text()
+    await photo(worker, fake_telegram, "huge", PNG + b"\x00" * (9 * 1024 * 1024))
+    assert "太大" in worker.text()
+    await photo(worker, fake_telegram, "good")
+    assert "已到达" in worker.text()
+
+
+async def test_finishing_without_an_after_photo_is_refused(tg, fake_telegram, clock):
+    app, client = tg
+    await seed_worker(app, channel="telegram", user_id="600006", center=HOME)
+    number = await book_and_pay(TelegramUser(client, fake_telegram, 600501))
+    worker = TelegramUser(client, fake_telegram, 600006)
+    await to_in_service(worker, fake_telegram, number, clock)
+    await worker.say(f"/finish #{number}")
+    assert "至少上传一张服务后照片" in worker.text()
+    async with app[DATABASE].uow() as uow:
+        assert (await uow.orders.by_number(number)).status.value == "in_service"
+
+
+async def test_an_offer_deadline_survives_a_restart(
+    aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram, clock
+):
+    first_app = tg_app(tmp_path, fresh_sqlite_url, pii_key, fake_telegram, clock)
+    client = await aiohttp_client(first_app)
+    await seed_worker(first_app, channel="telegram", user_id="600007", center=HOME, level="S")
+    await seed_worker(first_app, channel="telegram", user_id="600008", center=HOME)
+    number = await book_and_pay(TelegramUser(client, fake_telegram, 600601))
+    await client.close()
+    clock.advance(minutes=6)
+    restarted = tg_app(tmp_path, fresh_sqlite_url, pii_key, fake_telegram, clock)
+    await aiohttp_client(restarted)
+    await restarted[SERVICES].run(ExpireOffers())
+    assert any(f"#{number}" in m.get("text", "") for m in fake_telegram.sent(600008))

@@ -1,0 +1,89 @@
+"""The web chat's worker and admin panes (the demo's admin pane plays the owner)."""
+
+import io
+
+from tests.e2e.helpers import Clock, WebUser, make_app
+from tests.fakes.wechat import PNG
+from webhooks.app import create_app
+
+
+async def upload(user: WebUser, data: bytes = PNG):
+    from aiohttp import FormData
+
+    form = FormData()
+    form.add_field("photo", io.BytesIO(data), filename="p.png", content_type="image/png")
+    form.add_field("role", user.role)
+    resp = await user.client.post("/web/api/photo", data=form)
+    assert resp.status == 200, await resp.text()
+    user.last = (await resp.json())["replies"]
+    return user.last
+
+
+async def test_a_worker_registers_in_the_web_pane_and_the_demo_admin_approves(
+    aiohttp_client, tmp_path, fresh_sqlite_url, pii_key
+):
+    from store.catalog_file import load_catalog
+    from tests.e2e.helpers import make_settings
+
+    catalog, rules = load_catalog()
+    app = create_app(
+        make_settings(tmp_path, fresh_sqlite_url, pii_key),
+        catalog,
+        rules,
+        clock=Clock(),
+        demo=True,
+    )
+    client = await aiohttp_client(app)
+    worker = WebUser(client, role="worker")
+    await worker.open()
+    await worker.say("/start")
+    assert "真实姓名" in worker.text()
+    await worker.say("周师傅")
+    await worker.send(type="contact", phone="13988887777")
+    await worker.choose("空调清洗")
+    await worker.choose("家电维修")
+    await worker.choose("选好了")
+    await worker.say("徐汇区 长宁区")
+    assert "身份证" in worker.text()
+    await upload(worker)
+    assert "健康证照片" in worker.text()
+    await upload(worker, b"not an image")
+    assert "请发送照片" in worker.text()
+    await upload(worker)
+    await worker.say("2027-12-31")
+    assert "电工证" in worker.text()  # appliance repair needs an electrician licence
+    await upload(worker)
+    await worker.choose("提交审核")
+    assert "审核中" in worker.text()
+
+    admin = WebUser(client, role="admin")
+    admin.client = client
+    await admin.say("/start")
+    assert "/approve ID" in admin.text()
+    await admin.say("/workers pending")
+    assert "周师傅" in admin.text()
+    worker_id = admin.text().split(".")[0].strip()
+    await admin.say(f"/worker {worker_id}")
+    assert sum(r["type"] == "photo" for r in admin.last) == 3
+    url = next(r["url"] for r in admin.last if r["type"] == "photo")
+    path = url.split("8080", 1)[1]
+    assert (await client.get(path)).status == 200
+    assert (await client.get(path.split("?")[0])).status == 403  # unsigned
+    assert (await client.get(path.replace("s=", "s=0"))).status == 403  # forged
+    await admin.say(f"/approve {worker_id}")
+    assert "approved" in admin.text()
+    pushed = await (await client.get("/web/api/poll?role=worker")).json()
+    assert any("审核通过" in r["text"] for r in pushed["replies"])
+    await worker.say("上线")
+    assert "已上线" in worker.text()
+
+
+async def test_outside_the_demo_the_web_admin_pane_is_a_customer(
+    aiohttp_client, tmp_path, fresh_sqlite_url, pii_key
+):
+    client = await aiohttp_client(make_app(tmp_path, fresh_sqlite_url, pii_key))
+    admin = WebUser(client, role="admin")
+    await admin.open()
+    await admin.say("/start")
+    await admin.say("/workers pending")
+    assert "不认识的指令" in admin.text() or "Unknown command" in admin.text()
