@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 
 from conversations.notices import Build, Notice, t, to_admins, to_customer, to_worker
 from conversations.replies import Ask, Option, Reply, Say
+from domain.assignment import cost_matrix, optimal
 from domain.catalog import Catalog
-from domain.dispatch import Busy, Candidate, Job, Scored, rank
+from domain.dispatch import Busy, Candidate, Job, Scored, rank, score
 from domain.errors import DomainError
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.money import apply_rate, format_yuan
@@ -112,6 +113,11 @@ async def dispatch(
     """Offer a paid (or still unassigned) order to the next best worker(s)."""
     if order.status == OrderStatus.PAID:
         order.apply(Action.DISPATCH, SYSTEM, now)
+        ahead = rules.dispatch.batch_ahead_hours
+        if ahead and order.start_at - now >= timedelta(hours=ahead):
+            order.dispatch_note = "batch"  # assigned with the others by the batch sweep
+            await uow.orders.save(order, now)
+            return []
     if order.status != OrderStatus.DISPATCHING:
         return []
     assert order.id is not None
@@ -149,6 +155,52 @@ async def dispatch(
                 uow, catalog, rules, order, worker, scored, address, OfferMode(mode.value), now
             )
         )
+    return notices
+
+
+async def batch(
+    uow: UnitOfWork, catalog: Catalog, rules: Rules, orders: list[Order], now: datetime
+) -> list[Notice]:
+    """Assign waiting scheduled orders together, minimising total travel (one job per worker
+    per batch); an order the optimum leaves out is dispatched on its own."""
+    tz = ZoneInfo(rules.timezone)
+    by_day: dict[object, list[Order]] = {}
+    for order in orders:
+        by_day.setdefault(order.start_at.astimezone(tz).date(), []).append(order)
+    notices: list[Notice] = []
+    for day_orders in by_day.values():
+        jobs, addresses = [], []
+        for order in day_orders:
+            assert order.id is not None
+            await uow.orders.lock(order.id)
+            job, address = await job_for(uow, catalog, order)
+            jobs.append(job)
+            addresses.append(address)
+        pool = await candidates(uow, jobs[0], rules)
+        workers = [c for c, _ in pool.values()]
+        chosen = optimal(cost_matrix(jobs, workers, rules.dispatch)) if workers else {}
+        for i, order in enumerate(day_orders):
+            order.dispatch_note = ""
+            if i not in chosen:
+                notices += await dispatch(uow, catalog, rules, order, now)
+                continue
+            candidate, worker = pool[workers[chosen[i]].id]
+            order.dispatch_round += 1
+            order.dispatch_mode = DispatchMode.PUSH.value
+            await uow.orders.save(order, now)
+            notices.append(
+                await make_offer(
+                    uow,
+                    catalog,
+                    rules,
+                    order,
+                    worker,
+                    score(jobs[i], candidate, rules.dispatch),
+                    addresses[i],
+                    OfferMode.PUSH,
+                    now,
+                )
+            )
     return notices
 
 

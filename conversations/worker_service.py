@@ -49,6 +49,7 @@ class WorkerDesk:
             c.ReviewWorker: self.review,
             c.AssignOrder: self.assign,
             c.ExpireOffers: self.expire_offers,
+            c.BatchDispatch: self.batch_dispatch,
             c.AutoConfirm: self.auto_confirm,
         }
 
@@ -426,6 +427,22 @@ class WorkerDesk:
                 continue
             await self.s.deliver(notices)
         return [Loaded("swept", {"offers": len(due)})]
+
+    async def batch_dispatch(self, cmd: c.BatchDispatch) -> list[Result]:
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            waiting = await uow.orders.waiting_batch()
+            orders = [
+                o
+                for i in waiting
+                if (o := await uow.orders.get(i)) is not None and o.dispatch_note == "batch"
+            ]
+            if not orders:
+                return [Loaded("swept", {"orders": 0})]
+            notices = await dispatching.batch(uow, self.s.catalog, self.s.rules, orders, now)
+            await uow.commit()
+        await self.s.deliver(notices)
+        return [Loaded("swept", {"orders": len(orders)})]
 
     async def auto_confirm(self, cmd: c.AutoConfirm) -> list[Result]:
         now = self.s.clock()

@@ -241,5 +241,10 @@ class ExpireOffers(Command):
 
 
 @dataclass(frozen=True)
+class BatchDispatch(Command):
+    """Scheduler sweep: assign the scheduled orders waiting for the batch, all at once."""
+
+
+@dataclass(frozen=True)
 class AutoConfirm(Command):
     """Scheduler sweep: confirm finished orders nobody complained about in time."""

@@ -139,6 +139,8 @@ class DispatchRules:
     points_per_rating_star: int = 200
     points_per_active_job: int = 150
     transfer_compensation_bp: int = 1_000
+    batch_ahead_hours: int = 0
+    """Orders starting at least this far ahead wait for the batch assignment (0: never)."""
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,13 @@ from datetime import UTC
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from domain.commands import AutoConfirm, Command, ExpireOffers
+from domain.commands import AutoConfirm, BatchDispatch, Command, ExpireOffers
 
 log = logging.getLogger(__name__)
 
 SWEEPS: list[tuple[Callable[[], Command], int]] = [
     (ExpireOffers, 15),
+    (BatchDispatch, 300),
     (AutoConfirm, 60),
 ]
 """(command to run, every N seconds)."""

@@ -222,6 +222,18 @@ class OrderRepository:
         )
         return [await self._load(r, full=False) for r in rows.all()]
 
+    async def waiting_batch(self, limit: int = 500) -> list[int]:
+        """Ids of paid orders waiting for the batch assignment."""
+        rows = await self._s.exec(
+            select(OrderRow.id)
+            .where(
+                OrderRow.status == OrderStatus.DISPATCHING.value, OrderRow.dispatch_note == "batch"
+            )
+            .order_by(col(OrderRow.start_at))
+            .limit(limit)
+        )
+        return [int(i) for i in rows.all() if i is not None]
+
     async def due_auto_confirm(self, now: datetime, limit: int = 100) -> list[int]:
         """Ids of finished orders whose confirmation deadline has passed."""
         rows = await self._s.exec(

@@ -117,7 +117,7 @@ async def test_a_busy_worker_can_transfer_and_earns_ten_percent(tg, fake_telegra
     await first.say(f"/accept #{number}")
     await first.say(f"/transfer #{number}")
     assert "寻找附近空闲师傅" in first.text()
-    assert any(f"转单" in m.get("text", "") for m in fake_telegram.sent(600004))
+    assert any("转单" in m.get("text", "") for m in fake_telegram.sent(600004))
     await second.say(f"/accept #{number}")
     assert "接单成功" in second.text()
     async with app[DATABASE].uow() as uow:
@@ -169,3 +169,47 @@ async def test_an_offer_deadline_survives_a_restart(
     await aiohttp_client(restarted)
     await restarted[SERVICES].run(ExpireOffers())
     assert any(f"#{number}" in m.get("text", "") for m in fake_telegram.sent(600008))
+
+
+async def test_scheduled_orders_wait_and_are_assigned_together_with_least_travel(
+    aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram, clock
+):
+    from dataclasses import replace
+
+    from domain.commands import BatchDispatch
+    from tests.e2e import test_worker_journey
+    from tests.e2e.helpers import RULES
+
+    rules = replace(RULES, dispatch=replace(RULES.dispatch, batch_ahead_hours=12))
+    app = make_app(
+        tmp_path,
+        fresh_sqlite_url,
+        pii_key,
+        clock=clock,
+        rules=rules,
+        telegram_token="123:ABC",
+        telegram_secret="s3cret",
+        telegram_api_base=fake_telegram.base_url,
+        telegram_file_base=fake_telegram.file_url,
+    )
+    client = await aiohttp_client(app)
+    west, east = (31.2304, 121.40), (31.2304, 121.50)
+    # one worker near each home: the optimum sends each to the home next to them
+    await seed_worker(app, channel="telegram", user_id="610001", center=west, radius_m=15000)
+    await seed_worker(app, channel="telegram", user_id="610002", center=east, radius_m=15000)
+    numbers = {}
+    for uid, home in ((610101, east), (610102, west)):
+        test_worker_journey.HOME = home
+        try:
+            numbers[home] = await book_and_pay(TelegramUser(client, fake_telegram, uid))
+        finally:
+            test_worker_journey.HOME = (31.2304, 121.4737)
+    assert not any(
+        "#" in m.get("text", "") for u in (610001, 610002) for m in fake_telegram.sent(u)
+    )  # nothing offered before the batch
+    await app[SERVICES].run(BatchDispatch())
+    await app[SERVICES].run(BatchDispatch())  # nothing waits any more: no second offers
+    west_offers = [m["text"] for m in fake_telegram.sent(610001) if "新订单" in m["text"]]
+    east_offers = [m["text"] for m in fake_telegram.sent(610002) if "新订单" in m["text"]]
+    assert len(west_offers) == len(east_offers) == 1
+    assert f"#{numbers[west]}" in west_offers[0] and f"#{numbers[east]}" in east_offers[0]
