@@ -1,4 +1,11 @@
-"""Double-entry ledger: every journal's entries sum to zero."""
+"""Double-entry ledger: every journal's entries sum to zero.
+
+Sign convention: positive = debit, negative = credit. Accounts:
+``cash:{provider}`` (money held at a payment provider), ``customer_prepaid`` (what customers
+paid for work not yet settled), ``platform_revenue``, ``subsidy_expense`` (coupons, first-order
+and points discounts the platform pays for), ``compensation_expense``, ``worker_payable:{id}``
+(what the platform owes a worker), ``withdrawals_pending`` and ``cash:payouts``.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +14,23 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.errors import DomainError
+from domain.money import apply_rate
 
-CUSTOMER_PAYMENTS = "customer_payments"
+CUSTOMER_PREPAID = "customer_prepaid"
 PLATFORM_REVENUE = "platform_revenue"
-REFUNDS = "refunds"
 SUBSIDY_EXPENSE = "subsidy_expense"
 COMPENSATION_EXPENSE = "compensation_expense"
-WITHDRAWALS = "withdrawals"
+WITHDRAWALS_PENDING = "withdrawals_pending"
+PAYOUTS = "cash:payouts"
 
 
-def worker_payable(worker_id: int) -> str:
+def worker_payable(worker_id: int | str) -> str:
     """The account holding what the platform owes one worker."""
     return f"worker_payable:{worker_id}"
+
+
+def cash(provider: str) -> str:
+    return f"cash:{provider}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +44,7 @@ class LedgerEntry:
 
 
 def journal(
-    key: str,
-    at: datetime,
-    postings: Iterable[tuple[str, int]],
-    *,
-    order_id: int | None = None,
+    key: str, at: datetime, postings: Iterable[tuple[str, int]], *, order_id: int | None = None,
     memo: str = "",
 ) -> list[LedgerEntry]:
     """Build one balanced journal; raises DomainError if the postings do not sum to zero."""
@@ -48,3 +56,85 @@ def journal(
     if sum(e.amount_cents for e in entries) != 0:
         raise DomainError(f"journal {key} does not balance")
     return entries
+
+
+def payment_received(reference: str, provider: str, amount: int, order_id: int,
+                     at: datetime) -> list[LedgerEntry]:
+    return journal(f"pay:{reference}", at, [(cash(provider), amount),
+                                           (CUSTOMER_PREPAID, -amount)],
+                   order_id=order_id, memo="payment")
+
+
+def refund_paid(reference: str, provider: str, amount: int, order_id: int,
+                at: datetime, settled: bool = False) -> list[LedgerEntry]:
+    """Money back to the customer; after settlement the platform bears it."""
+    source = PLATFORM_REVENUE if settled else CUSTOMER_PREPAID
+    return journal(f"refund:{reference}", at, [(source, amount), (cash(provider), -amount)],
+                   order_id=order_id, memo="refund")
+
+
+def fee_kept(order_id: int, number: int, fee: int, at: datetime) -> list[LedgerEntry]:
+    """A cancellation fee: part of what the customer paid becomes platform revenue."""
+    return journal(f"fee:{number}", at, [(CUSTOMER_PREPAID, fee), (PLATFORM_REVENUE, -fee)],
+                   order_id=order_id, memo="cancellation fee")
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """How a confirmed order's money is shared (all fen)."""
+
+    paid: int
+    subsidy: int
+    worker: int
+    deduction: int
+    compensation: int
+    platform: int
+
+    @property
+    def value(self) -> int:
+        return self.paid + self.subsidy
+
+
+def split(*, paid: int, subsidy: int, commission_bp: int, late_deduction_bp: int,
+          compensation: int) -> Split:
+    """Share ``paid`` (net of refunds) plus the platform-funded ``subsidy``.
+
+    The worker earns the job's value less the commission, less a lateness deduction; the
+    platform keeps the rest and pays any transfer compensation out of it.
+    """
+    value = paid + subsidy
+    worker = value - apply_rate(value, commission_bp)
+    deduction = apply_rate(worker, late_deduction_bp)
+    platform = value - worker + deduction
+    return Split(paid, subsidy, worker - deduction, deduction, compensation, platform)
+
+
+def settlement(number: int, order_id: int, worker_id: int, s: Split, at: datetime,
+               compensated_worker: int | None = None) -> list[LedgerEntry]:
+    postings = [(CUSTOMER_PREPAID, s.paid), (SUBSIDY_EXPENSE, s.subsidy),
+                (worker_payable(worker_id), -s.worker),
+                (PLATFORM_REVENUE, -s.platform)]
+    if s.compensation and compensated_worker is not None:
+        postings += [(COMPENSATION_EXPENSE, s.compensation),
+                     (worker_payable(compensated_worker), -s.compensation)]
+    return journal(f"settle:{number}", at, postings, order_id=order_id, memo="settlement")
+
+
+def withdrawal_held(withdrawal_id: int, worker_id: int, amount: int,
+                    at: datetime) -> list[LedgerEntry]:
+    return journal(f"withdraw:{withdrawal_id}", at, [(worker_payable(worker_id), amount),
+                                                     (WITHDRAWALS_PENDING, -amount)],
+                   memo="withdrawal requested")
+
+
+def withdrawal_released(withdrawal_id: int, worker_id: int, amount: int,
+                        at: datetime) -> list[LedgerEntry]:
+    return journal(f"withdraw-undo:{withdrawal_id}", at,
+                   [(WITHDRAWALS_PENDING, amount), (worker_payable(worker_id), -amount)],
+                   memo="withdrawal rejected")
+
+
+def withdrawal_paid(withdrawal_id: int, amount: int, at: datetime) -> list[LedgerEntry]:
+    return journal(f"payout:{withdrawal_id}", at, [(WITHDRAWALS_PENDING, amount),
+                                                   (PAYOUTS, -amount)],
+                   memo="withdrawal paid")

@@ -31,4 +31,6 @@ class Payment:
     status: PaymentStatus = PaymentStatus.PENDING
     provider_ref: str | None = None
     completed_at: datetime | None = None
+    refund_of: int | None = None
+    note: str = ""
     id: int | None = None

@@ -79,6 +79,7 @@ class SettlementRules:
     default_commission_bp: int = 1_500
     withdraw_after_days: int = 1
     withdrawal_approval_above_cents: int = 100_000
+    withdrawal_min_cents: int = 100
     auto_confirm_hours: int = 24
 
 

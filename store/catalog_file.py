@@ -19,7 +19,11 @@ from domain.catalog import Bundle, Catalog, Category, Consumables, Item, Option,
 from domain.errors import CatalogError
 from domain.money import MoneyError, parse_percent, parse_yuan
 from domain.rules import (
+    BookingRules,
     CancellationRules,
+    DispatchMode,
+    DispatchRules,
+    ExecutionRules,
     LatenessRules,
     MemberLevel,
     MembershipRules,
@@ -57,13 +61,15 @@ Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
 
 # Defaults come from domain.rules (already in fen / basis points: validators only run on input).
 _DEFAULT = Rules()
-_P, _C, _L, _S, _M, _B = (
+_P, _C, _L, _S, _M, _B, _D, _E = (
     _DEFAULT.pricing,
     _DEFAULT.cancellation,
     _DEFAULT.lateness,
     _DEFAULT.settlement,
     _DEFAULT.membership,
     _DEFAULT.booking,
+    _DEFAULT.dispatch,
+    _DEFAULT.execution,
 )
 
 
@@ -136,6 +142,23 @@ class PricingSpec(_Strict):
     points_per_free_hour: int = Field(default=_P.points_per_free_hour, ge=1)
     free_hour_skills: list[Slug] = list(_P.free_hour_skills)
 
+    def build(self) -> PricingRules:
+        return PricingRules(
+            over_area_block_sqm=self.over_area_block_sqm,
+            over_area_block_cents=self.over_area_block_price,
+            high_altitude_cents=self.high_altitude_price,
+            night_start=self.night_start,
+            night_end=self.night_end,
+            night_surcharge_bp=self.night_surcharge_percent,
+            transport_free_km=self.transport_free_km,
+            transport_cents_per_km=self.transport_price_per_km,
+            member_price_bp={MemberLevel.REGULAR: 10_000, **self.member_price_percent},
+            first_order_discount_cents=self.first_order_discount,
+            points_per_yuan=self.points_per_yuan,
+            points_per_free_hour=self.points_per_free_hour,
+            free_hour_skills=tuple(self.free_hour_skills),
+        )
+
 
 class CancellationSpec(_Strict):
     free_before_hours: int = Field(default=_C.free_before_hours, ge=0)
@@ -144,6 +167,15 @@ class CancellationSpec(_Strict):
     late_fee_percent: Percent = _C.late_fee_bp
     keep_deposit_after_arrival: bool = _C.keep_deposit_after_arrival
 
+    def build(self) -> CancellationRules:
+        return CancellationRules(
+            free_before_hours=self.free_before_hours,
+            late_before_hours=self.late_before_hours,
+            fee_bp=self.fee_percent,
+            late_fee_bp=self.late_fee_percent,
+            keep_deposit_after_arrival=self.keep_deposit_after_arrival,
+        )
+
 
 class LatenessSpec(_Strict):
     grace_minutes: int = Field(default=_L.grace_minutes, ge=0)
@@ -151,13 +183,32 @@ class LatenessSpec(_Strict):
     suspend_after: int = Field(default=_L.suspend_after, ge=1)
     window_days: int = Field(default=_L.window_days, ge=1)
 
+    def build(self) -> LatenessRules:
+        return LatenessRules(
+            grace_minutes=self.grace_minutes,
+            deduction_bp=self.deduction_percent,
+            suspend_after=self.suspend_after,
+            window_days=self.window_days,
+        )
+
 
 class SettlementSpec(_Strict):
     commission_percent: dict[WorkerLevel, Percent] = dict(_S.commission_bp)
     default_commission_percent: Percent = _S.default_commission_bp
     withdraw_after_days: int = Field(default=_S.withdraw_after_days, ge=0)
     withdrawal_approval_above: Yuan = _S.withdrawal_approval_above_cents
+    withdrawal_minimum: Yuan = _S.withdrawal_min_cents
     auto_confirm_hours: int = Field(default=_S.auto_confirm_hours, ge=1)
+
+    def build(self) -> SettlementRules:
+        return SettlementRules(
+            commission_bp=dict(self.commission_percent),
+            default_commission_bp=self.default_commission_percent,
+            withdraw_after_days=self.withdraw_after_days,
+            withdrawal_approval_above_cents=self.withdrawal_approval_above,
+            withdrawal_min_cents=self.withdrawal_minimum,
+            auto_confirm_hours=self.auto_confirm_hours,
+        )
 
 
 class MembershipSpec(_Strict):
@@ -169,6 +220,17 @@ class MembershipSpec(_Strict):
     welcome_coupon_days: int = Field(default=_M.welcome_coupon_days, ge=1)
     referral_coupon: Yuan = _M.referral_coupon_cents
 
+    def build(self) -> MembershipRules:
+        return MembershipRules(
+            spend_window_days=self.spend_window_days,
+            level_min_spend_cents=dict(self.level_min_spend),
+            points_per_yuan_paid=self.points_per_yuan_paid,
+            welcome_coupon_cents=self.welcome_coupon,
+            welcome_coupon_threshold_cents=self.welcome_coupon_threshold,
+            welcome_coupon_days=self.welcome_coupon_days,
+            referral_coupon_cents=self.referral_coupon,
+        )
+
 
 class BookingSpec(_Strict):
     slots: list[time] = list(_B.slots)
@@ -176,6 +238,73 @@ class BookingSpec(_Strict):
     asap_lead_minutes: int = Field(default=_B.asap_lead_minutes, ge=0)
     max_days_ahead: int = Field(default=_B.max_days_ahead, ge=1)
     days_offered: int = Field(default=_B.days_offered, ge=1, le=10)
+
+    def build(self) -> BookingRules:
+        return BookingRules(
+            slots=tuple(self.slots),
+            min_lead_minutes=self.min_lead_minutes,
+            asap_lead_minutes=self.asap_lead_minutes,
+            max_days_ahead=self.max_days_ahead,
+            days_offered=self.days_offered,
+        )
+
+
+class DispatchSpec(_Strict):
+    mode: DispatchMode = _D.mode
+    offer_timeout_seconds: int = Field(default=_D.offer_timeout_s, ge=10)
+    grab_top_k: int = Field(default=_D.grab_top_k, ge=1, le=50)
+    max_rounds: int = Field(default=_D.max_rounds, ge=1)
+    max_push_offers: int = Field(default=_D.max_push_offers, ge=1)
+    max_service_radius_km: int = Field(default=_D.max_service_radius_km, ge=1)
+    near_km: int = Field(default=_D.near_km, ge=0)
+    travel_buffer_minutes: int = Field(default=_D.travel_buffer_minutes, ge=0)
+    good_review_floor_percent: Percent = _D.good_rate_floor_bp
+    level_points: dict[WorkerLevel, int] = dict(_D.level_points)
+    preferred_points: int = _D.preferred_points
+    previous_points: int = _D.previous_points
+    near_idle_points: int = _D.near_idle_points
+    points_per_km: int = _D.points_per_km
+    points_per_rating_star: int = _D.points_per_rating_star
+    points_per_active_job: int = _D.points_per_active_job
+    transfer_compensation_percent: Percent = _D.transfer_compensation_bp
+    batch_ahead_hours: int = Field(default=_D.batch_ahead_hours, ge=0)
+
+    def build(self) -> DispatchRules:
+        return DispatchRules(
+            mode=self.mode,
+            offer_timeout_s=self.offer_timeout_seconds,
+            grab_top_k=self.grab_top_k,
+            max_rounds=self.max_rounds,
+            max_push_offers=self.max_push_offers,
+            max_service_radius_km=self.max_service_radius_km,
+            near_km=self.near_km,
+            travel_buffer_minutes=self.travel_buffer_minutes,
+            good_rate_floor_bp=self.good_review_floor_percent,
+            level_points=dict(self.level_points),
+            preferred_points=self.preferred_points,
+            previous_points=self.previous_points,
+            near_idle_points=self.near_idle_points,
+            points_per_km=self.points_per_km,
+            points_per_rating_star=self.points_per_rating_star,
+            points_per_active_job=self.points_per_active_job,
+            transfer_compensation_bp=self.transfer_compensation_percent,
+            batch_ahead_hours=self.batch_ahead_hours,
+        )
+
+
+class ExecutionSpec(_Strict):
+    checkin_radius_m: int = Field(default=_E.checkin_radius_m, ge=10)
+    travel_speed_kmh: int = Field(default=_E.travel_speed_kmh, ge=1)
+    max_photo_mb: int = Field(default=_E.max_photo_bytes // (1024 * 1024), ge=1, le=20)
+    photos_per_kind: int = Field(default=_E.photos_per_kind, ge=1)
+
+    def build(self) -> ExecutionRules:
+        return ExecutionRules(
+            checkin_radius_m=self.checkin_radius_m,
+            travel_speed_kmh=self.travel_speed_kmh,
+            max_photo_bytes=self.max_photo_mb * 1024 * 1024,
+            photos_per_kind=self.photos_per_kind,
+        )
 
 
 class RulesSpec(_Strict):
@@ -186,59 +315,20 @@ class RulesSpec(_Strict):
     settlement: SettlementSpec = SettlementSpec()
     membership: MembershipSpec = MembershipSpec()
     booking: BookingSpec = BookingSpec()
+    dispatch: DispatchSpec = DispatchSpec()
+    execution: ExecutionSpec = ExecutionSpec()
 
     def build(self) -> Rules:
-        p, c, lt, st, m = (
-            self.pricing,
-            self.cancellation,
-            self.lateness,
-            self.settlement,
-            self.membership,
-        )
-        member_bp = {MemberLevel.REGULAR: 10_000, **p.member_price_percent}
         return Rules(
             timezone=self.timezone,
-            pricing=PricingRules(
-                p.over_area_block_sqm,
-                p.over_area_block_price,
-                p.high_altitude_price,
-                p.night_start,
-                p.night_end,
-                p.night_surcharge_percent,
-                p.transport_free_km,
-                p.transport_price_per_km,
-                member_bp,
-                p.first_order_discount,
-                p.points_per_yuan,
-                p.points_per_free_hour,
-                tuple(p.free_hour_skills),
-            ),
-            cancellation=CancellationRules(
-                c.free_before_hours,
-                c.late_before_hours,
-                c.fee_percent,
-                c.late_fee_percent,
-                c.keep_deposit_after_arrival,
-            ),
-            lateness=LatenessRules(
-                lt.grace_minutes, lt.deduction_percent, lt.suspend_after, lt.window_days
-            ),
-            settlement=SettlementRules(
-                dict(st.commission_percent),
-                st.default_commission_percent,
-                st.withdraw_after_days,
-                st.withdrawal_approval_above,
-                st.auto_confirm_hours,
-            ),
-            membership=MembershipRules(
-                m.spend_window_days,
-                dict(m.level_min_spend),
-                m.points_per_yuan_paid,
-                m.welcome_coupon,
-                m.welcome_coupon_threshold,
-                m.welcome_coupon_days,
-                m.referral_coupon,
-            ),
+            pricing=self.pricing.build(),
+            cancellation=self.cancellation.build(),
+            lateness=self.lateness.build(),
+            settlement=self.settlement.build(),
+            membership=self.membership.build(),
+            booking=self.booking.build(),
+            dispatch=self.dispatch.build(),
+            execution=self.execution.build(),
         )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from store.types import UtcDateTime
@@ -178,6 +178,8 @@ class PaymentRow(SQLModel, table=True):
     status: str = Field(max_length=12)
     reference: str = Field(max_length=64, unique=True)
     provider_ref: str | None = Field(default=None, max_length=128)
+    refund_of: int | None = Field(default=None, foreign_key="payments.id")
+    note: str = Field(default="", max_length=200)
     created_at: datetime = _when()
     completed_at: datetime | None = _when(nullable=True)
 
@@ -247,3 +249,26 @@ class PhotoRow(SQLModel, table=True):
     size_bytes: int = Field(default=0)
     uploaded_by: str = Field(default="", max_length=60)
     created_at: datetime = _when()
+
+
+class WithdrawalRow(SQLModel, table=True):
+    __tablename__ = "withdrawals"
+    __table_args__ = (Index("ix_withdrawals_status", "status"),)
+    id: int | None = Field(default=None, primary_key=True)
+    worker_id: int = Field(foreign_key="workers.id", index=True)
+    amount_cents: int = _money()
+    status: str = Field(max_length=10)
+    requested_at: datetime = _when()
+    decided_by: str = Field(default="", max_length=160)
+    decided_at: datetime | None = _when(nullable=True)
+    paid_at: datetime | None = _when(nullable=True)
+    note: str = Field(default="", max_length=200)
+
+
+class SettlementRunRow(SQLModel, table=True):
+    """One row per business day the daily settlement ran (claimed once, by any process)."""
+
+    __tablename__ = "settlement_runs"
+    business_date: date = Field(primary_key=True)
+    started_at: datetime = _when()
+    report: str = Field(default="", sa_type=Text)

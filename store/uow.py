@@ -12,7 +12,13 @@ from domain.orders import StatusChanged
 from store.audit_repo import AuditRepository
 from store.crypto import PiiCipher
 from store.dispatch_repo import OfferRepository, PhotoRepository
-from store.money_repo import CouponRepository, LedgerRepository, PaymentRepository
+from store.money_repo import (
+    CouponRepository,
+    LedgerRepository,
+    PaymentRepository,
+    SettlementRuns,
+    WithdrawalRepository,
+)
 from store.orders_repo import ConcurrentUpdate, OrderRepository
 from store.people_repo import (
     AddressRepository,
@@ -37,6 +43,8 @@ class SqlUnitOfWork:
     audit: AuditRepository
     offers: OfferRepository
     photos: PhotoRepository
+    withdrawals: WithdrawalRepository
+    settlement_runs: SettlementRuns
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: PiiCipher) -> None:
         self._sessions = sessions
@@ -58,6 +66,8 @@ class SqlUnitOfWork:
         self.audit = AuditRepository(self.session)
         self.offers = OfferRepository(self.session)
         self.photos = PhotoRepository(self.session)
+        self.withdrawals = WithdrawalRepository(self.session)
+        self.settlement_runs = SettlementRuns(self.session)
         return self
 
     async def __aexit__(

@@ -8,7 +8,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from domain.audit import AuditEntry
 from domain.coupons import Coupon
-from domain.ledger import CUSTOMER_PAYMENTS, PLATFORM_REVENUE, journal, worker_payable
+from domain.ledger import CUSTOMER_PREPAID, PLATFORM_REVENUE, journal, worker_payable
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.orders import Actor, Order
 from domain.payments import Payment, PaymentKind, PaymentStatus
@@ -234,7 +234,7 @@ async def test_ledger_journals_balance_and_accounts_sum(database):
                 f"pay:{order.id}",
                 NOW,
                 [
-                    (CUSTOMER_PAYMENTS, -14000),
+                    (CUSTOMER_PREPAID, -14000),
                     (worker_payable(worker), 11900),
                     (PLATFORM_REVENUE, 2100),
                 ],

@@ -100,9 +100,17 @@ def test_a_rule_number_is_validated_with_its_path(demo_data):
 def test_rules_in_the_file_override_the_defaults(demo_data):
     demo_data["rules"]["pricing"]["night_surcharge_percent"] = 25
     demo_data["rules"]["cancellation"]["fee_percent"] = "12.5"
+    demo_data["rules"]["dispatch"]["mode"] = "grab"
+    demo_data["rules"]["execution"]["checkin_radius_m"] = 500
+    demo_data["rules"]["settlement"]["withdrawal_minimum"] = 10
+    demo_data["rules"]["booking"]["slots"] = ["09:30"]
     _, rules = parse_catalog(demo_data)
     assert rules.pricing.night_surcharge_bp == 2500
     assert rules.cancellation.fee_bp == 1250
+    assert rules.dispatch.mode == "grab"
+    assert rules.execution.checkin_radius_m == 500
+    assert rules.settlement.withdrawal_min_cents == 1000
+    assert [t.isoformat() for t in rules.booking.slots] == ["09:30:00"]
 
 
 def test_a_file_that_is_not_yaml_is_refused(tmp_path):

@@ -1,0 +1,46 @@
+"""Workers taking their money out: requests, approval above a threshold, payout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from domain.errors import DomainError
+from domain.money import format_yuan
+
+
+class WithdrawalStatus(StrEnum):
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PAID = "paid"
+
+
+@dataclass
+class Withdrawal:
+    worker_id: int
+    amount_cents: int
+    requested_at: datetime
+    status: WithdrawalStatus = WithdrawalStatus.REQUESTED
+    decided_by: str = ""
+    decided_at: datetime | None = None
+    paid_at: datetime | None = None
+    note: str = ""
+    id: int | None = None
+
+
+def check_request(amount: int, available: int, minimum: int = 100) -> None:
+    """Refuse an amount that is not positive, below the minimum, or above what is available."""
+    if amount < minimum:
+        raise DomainError(f"最少提现 {format_yuan(minimum)} / the minimum is "
+                          f"{format_yuan(minimum)}")
+    if amount > available:
+        raise DomainError(f"可提现余额为 {format_yuan(available)} / you can withdraw up to "
+                          f"{format_yuan(available)}")
+
+
+def available(balance_owed: int, recent_credits: int) -> int:
+    """What may be withdrawn now: owed to the worker, less what was credited too recently
+    (T+N). Both in positive fen."""
+    return max(0, balance_owed - recent_credits)
