@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from conversations import payments
 from domain.cancellation import CancellationTerms, cancellation_terms
 from domain.catalog import Catalog
 from domain.commands import Booking
 from domain.coupons import Coupon
 from domain.errors import DomainError
+from domain.ledger import fee_kept
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.membership import level_for_spend
 from domain.offers import OfferStatus
 from domain.orders import SYSTEM, Actor, Order
-from domain.payments import Payment, PaymentKind, PaymentStatus
+from domain.payments import Payment
 from domain.people import Address, Customer, GeoPoint
 from domain.ports import UnitOfWork
 from domain.pricing import Quote, QuoteRequest, quote
@@ -99,12 +100,14 @@ async def price(
     return Priced(customer, result, chosen, fits, customer.points)
 
 
-def new_reference(prefix: str) -> str:
-    return f"{prefix}{secrets.token_hex(8).upper()}"
-
-
 async def place(
-    uow: UnitOfWork, catalog: Catalog, rules: Rules, b: Booking, expected_total: int, now: datetime
+    uow: UnitOfWork,
+    catalog: Catalog,
+    rules: Rules,
+    b: Booking,
+    expected_total: int,
+    now: datetime,
+    provider: str = "sandbox",
 ) -> tuple[Order, Payment | None]:
     """Create the order (awaiting payment) and its pending payment; refuse a changed price."""
     priced = await price(uow, catalog, rules, b, now)
@@ -164,74 +167,7 @@ async def place(
         order.apply(Action.PAY, SYSTEM, now, "nothing to pay")
         await uow.orders.save(order, now)
         return order, None
-    payment = await uow.payments.add(
-        Payment(
-            order.id,
-            "sandbox",
-            PaymentKind.DEPOSIT if q.deposit_cents else PaymentKind.FULL,
-            due,
-            now,
-            new_reference("SBX"),
-        )
-    )
-    return order, payment
-
-
-async def pending_payment(uow: UnitOfWork, order: Order, now: datetime) -> Payment:
-    """The order's open payment request, created again if there is none."""
-    if order.status != OrderStatus.AWAITING_PAYMENT:
-        raise DomainError(
-            f"订单 #{order.number} 无需支付 / order #{order.number} has nothing to pay"
-        )
-    assert order.id is not None
-    for payment in await uow.payments.for_order(order.id):
-        if payment.status == PaymentStatus.PENDING and payment.kind != PaymentKind.REFUND:
-            return payment
-    due = (order.deposit_cents or order.total_cents) - order.paid_cents
-    return await uow.payments.add(
-        Payment(
-            order.id,
-            "sandbox",
-            PaymentKind.DEPOSIT if order.deposit_cents else PaymentKind.FULL,
-            due,
-            now,
-            new_reference("SBX"),
-        )
-    )
-
-
-async def confirm_payment(
-    uow: UnitOfWork,
-    reference: str,
-    provider_ref: str,
-    now: datetime,
-    customer_id: int | None = None,
-) -> tuple[Order, Payment, bool]:
-    """Record a successful payment once. Returns (order, payment, newly credited)."""
-    payment = await uow.payments.by_reference(reference)
-    if payment is None:
-        raise DomainError("找不到这笔支付 / unknown payment")
-    order = await uow.orders.get(payment.order_id, full=False)
-    assert order is not None
-    if customer_id is not None and order.customer_id != customer_id:
-        raise DomainError("找不到这笔支付 / unknown payment")
-    if payment.status == PaymentStatus.SUCCEEDED:
-        return order, payment, False
-    if order.status != OrderStatus.AWAITING_PAYMENT:
-        raise DomainError(
-            f"订单 #{order.number} 已{order.status.value},无法支付 / order "
-            f"#{order.number} can no longer be paid"
-        )
-    payment.status, payment.provider_ref, payment.completed_at = (
-        PaymentStatus.SUCCEEDED,
-        provider_ref,
-        now,
-    )
-    await uow.payments.save(payment)
-    order.paid_cents += payment.amount_cents
-    order.apply(Action.PAY, Actor(ActorKind.SYSTEM, payment.provider), now)
-    await uow.orders.save(order, now)
-    return order, payment, True
+    return order, await payments.pending_payment(uow, order, provider, now)
 
 
 def terms_for(order: Order, rules: Rules, now: datetime) -> CancellationTerms:
@@ -248,7 +184,8 @@ def terms_for(order: Order, rules: Rules, now: datetime) -> CancellationTerms:
 async def cancel(
     uow: UnitOfWork, order: Order, rules: Rules, now: datetime, expected_fee: int, actor: Actor
 ) -> CancellationTerms:
-    """Cancel under the policy; the refund is recorded and the coupon and points given back."""
+    """Cancel under the policy: the fee becomes revenue, the rest is refunded (pending until
+    each provider confirms), the coupon and points come back when there is no fee."""
     terms = terms_for(order, rules, now)
     if terms.fee_cents != expected_fee:
         raise DomainError(
@@ -258,22 +195,10 @@ async def cancel(
     await uow.orders.lock(order.id)
     order.apply(Action.CANCEL, actor, now, terms.reason.en)
     await uow.offers.close_others(order.id, None, OfferStatus.WITHDRAWN, now)
+    if terms.fee_cents:
+        await uow.ledger.post(fee_kept(order.id, order.number, terms.fee_cents, now))
     if terms.refund_cents:
-        await uow.payments.add(
-            Payment(
-                order.id,
-                "sandbox",
-                PaymentKind.REFUND,
-                terms.refund_cents,
-                now,
-                new_reference("RFD"),
-                PaymentStatus.SUCCEEDED,
-                None,
-                now,
-            )
-        )
-        order.refunded_cents += terms.refund_cents
-        order.apply(Action.REFUND, SYSTEM, now, f"refund {terms.refund_cents}")
+        await payments.plan_refunds(uow, order, terms.refund_cents, now, "cancellation")
     if order.coupon_code:
         coupon = await uow.coupons.by_code(order.coupon_code)
         if coupon is not None and coupon.used_order_id == order.id and terms.fee_cents == 0:

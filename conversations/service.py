@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from conversations import ordering
+from conversations import ordering, payments
 from conversations.events import Failed, Loaded, Result
+from conversations.money_service import MoneyDesk
 from conversations.notices import Notice, to_worker
+from conversations.payments import SandboxGateway
 from conversations.replies import Reply, Say
 from conversations.worker_service import WorkerDesk
 from domain import commands as c
@@ -23,8 +25,9 @@ from domain.errors import DomainError
 from domain.lifecycle import STATUS_TEXT, Action, ActorKind, allowed_actions
 from domain.money import format_percent, format_yuan
 from domain.orders import Actor, Order
+from domain.payments import Payment
 from domain.people import Channel, Customer, Identity
-from domain.ports import MediaFetcher, MediaStore, UnitOfWork
+from domain.ports import MediaFetcher, MediaStore, PaymentGateway, UnitOfWork
 from domain.pricing import CouponKind, CouponTerms
 from domain.rules import Rules
 
@@ -50,6 +53,9 @@ class Services:
         media: MediaStore | None = None,
         fetch_media: MediaFetcher | None = None,
         media_url: Callable[[str], str] | None = None,
+        gateways: Sequence[PaymentGateway] = (),
+        channel_gateways: Mapping[str, str] | None = None,
+        ledger_url: Callable[[date, date], str] | None = None,
     ) -> None:
         self.uow = uow
         self.catalog = catalog
@@ -62,7 +68,12 @@ class Services:
         self.fetch_media = fetch_media
         self.media_url = media_url or (lambda path: f"{self.public_url}/media/{path}")
         self.tz = ZoneInfo(rules.timezone)
+        self.gateways: dict[str, PaymentGateway] = {g.name: g for g in gateways}
+        self.gateways.setdefault("sandbox", SandboxGateway(self.public_url))
+        self.channel_gateways = dict(channel_gateways or {})
+        self.ledger_url = ledger_url or (lambda a, b: f"{self.public_url}/finance/ledger.csv")
         self.desk = WorkerDesk(self)
+        self.money = MoneyDesk(self)
         self._handlers: dict[type[c.Command], Callable[[Any], Awaitable[list[Result]]]] = {
             c.FindCustomer: self.find_customer,
             c.RegisterCustomer: self.register,
@@ -78,6 +89,7 @@ class Services:
             c.CancelOrder: self.cancel,
             c.ContactSupport: self.contact_support,
             **self.desk.handlers(),
+            **self.money.handlers(),
         }
 
     async def run(self, command: c.Command) -> list[Result]:
@@ -268,62 +280,80 @@ class Services:
 
     async def place(self, cmd: c.PlaceOrder) -> list[Result]:
         now = self.clock()
+        gateway = self.gateway_for(cmd.booking.channel)
         async with self.uow() as uow:
             order, payment = await ordering.place(
-                uow, self.catalog, self.rules, cmd.booking, cmd.expected_total_cents, now
+                uow,
+                self.catalog,
+                self.rules,
+                cmd.booking,
+                cmd.expected_total_cents,
+                now,
+                gateway.name,
             )
             await uow.commit()
         if payment is None:
-            return [Loaded("paid", {"number": order.number, "amount_cents": 0})]
-        return [
-            Loaded(
-                "order_placed",
-                {
-                    "number": order.number,
-                    "total_cents": order.total_cents,
-                    "due_now_cents": payment.amount_cents,
-                    "reference": payment.reference,
-                    "pay_url": self.pay_url(payment.reference),
-                },
-            )
-        ]
+            no_worker = await self.desk.dispatch_paid(order.number)
+            return [
+                Loaded("paid", {"number": order.number, "amount_cents": 0, "no_worker": no_worker})
+            ]
+        return [Loaded("order_placed", await self._checkout(order, payment, gateway))]
+
+    def gateway_for(self, channel: str) -> PaymentGateway:
+        """Telegram Payments in Telegram, WeChat Pay in WeChat, when configured; else the
+        sandbox."""
+        name = self.channel_gateways.get(channel, "sandbox")
+        return self.gateways.get(name) or self.gateways["sandbox"]
+
+    async def _checkout(
+        self, order: Order, payment: Payment, gateway: PaymentGateway
+    ) -> dict[str, Any]:
+        async with self.uow() as uow:
+            accounts = await uow.identities.of_customer(order.customer_id)
+        payer = next(
+            (
+                f"{a.channel.value}:{a.channel_user_id}"
+                for a in accounts
+                if a.channel.value == order.channel
+            ),
+            "",
+        )
+        title = f"到家 #{order.number} {self.catalog.item(order.item_id).name.zh}"
+        checkout = await gateway.start(payment, order, title, payer)
+        return {
+            "number": order.number,
+            "total_cents": order.total_cents,
+            "due_now_cents": payment.amount_cents,
+            "reference": payment.reference,
+            "kind": payment.kind.value,
+            "provider": checkout.provider,
+            "pay_url": checkout.url,
+            "invoice": [list(x) for x in checkout.invoice],
+            "title": title,
+        }
 
     async def request_payment(self, cmd: c.RequestPayment) -> list[Result]:
         async with self.uow() as uow:
-            order = await self._own_order(uow, cmd.customer_id, cmd.number, full=False)
-            payment = await ordering.pending_payment(uow, order, self.clock())
+            order = await self._own_order(uow, cmd.customer_id, cmd.number)
+            gateway = self.gateway_for(order.channel)
+            payment = await payments.pending_payment(uow, order, gateway.name, self.clock())
             await uow.commit()
-        return [
-            Loaded(
-                "payment_requested",
-                {
-                    "number": order.number,
-                    "reference": payment.reference,
-                    "due_now_cents": payment.amount_cents,
-                    "pay_url": self.pay_url(payment.reference),
-                },
-            )
-        ]
+        return [Loaded("payment_requested", await self._checkout(order, payment, gateway))]
 
     async def confirm_sandbox(self, cmd: c.ConfirmSandboxPayment) -> list[Result]:
         async with self.uow() as uow:
-            order, payment, _new = await ordering.confirm_payment(
-                uow, cmd.reference, f"sandbox-{cmd.reference}", self.clock(), cmd.customer_id
+            payment = await uow.payments.by_reference(cmd.reference)
+        if payment is None or payment.provider != "sandbox":
+            raise DomainError("找不到这笔支付 / unknown payment")
+        return await self.run(
+            c.ConfirmPayment(
+                cmd.reference,
+                "sandbox",
+                f"sandbox-{cmd.reference}",
+                payment.amount_cents,
+                cmd.customer_id,
             )
-            await uow.commit()
-        no_worker = await self.desk.dispatch_paid(order.number) if _new else False
-        return [
-            Loaded(
-                "paid",
-                {
-                    "number": order.number,
-                    "amount_cents": payment.amount_cents,
-                    "customer_id": order.customer_id,
-                    "no_worker": no_worker,
-                    "new": _new,
-                },
-            )
-        ]
+        )
 
     async def load_orders(self, cmd: c.LoadOrders) -> list[Result]:
         async with self.uow() as uow:
@@ -426,6 +456,8 @@ class Services:
                 Actor(ActorKind.CUSTOMER, str(cmd.customer_id)),
             )
             await uow.commit()
+        if terms.refund_cents:  # each provider refunds its part; failures are retried
+            await self.money.execute_refunds(c.ExecuteRefunds(order.id, notify_customer=False))
         if order.worker_id is not None:
             number, worker = order.number, order.worker_id
             await self.deliver(

@@ -248,3 +248,72 @@ class BatchDispatch(Command):
 @dataclass(frozen=True)
 class AutoConfirm(Command):
     """Scheduler sweep: confirm finished orders nobody complained about in time."""
+
+
+@dataclass(frozen=True)
+class ConfirmPayment(Command):
+    """A provider says a payment request was paid (Telegram successful_payment, WeChat Pay
+    notify, the sandbox button or page)."""
+
+    reference: str
+    provider: str
+    provider_ref: str
+    amount_cents: int
+    customer_id: int | None = None
+    notify_customer: bool = False
+
+
+@dataclass(frozen=True)
+class CheckCheckout(Command):
+    """Telegram's pre-checkout query: is this payment request still payable, at this amount?"""
+
+    reference: str
+    amount_cents: int
+
+
+@dataclass(frozen=True)
+class ExecuteRefunds(Command):
+    """Send pending refunds to their providers (after a cancellation; a sweep retries)."""
+
+    order_id: int | None = None
+    notify_customer: bool = True
+
+
+@dataclass(frozen=True)
+class MarkRefunded(Command):
+    admin: str
+    role: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class RequestWithdrawal(Command):
+    worker_id: int
+    amount_cents: int
+
+
+@dataclass(frozen=True)
+class ListWithdrawals(Command):
+    pass
+
+
+@dataclass(frozen=True)
+class DecideWithdrawal(Command):
+    admin: str
+    role: str
+    withdrawal_id: int
+    approve: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ExportLedger(Command):
+    admin: str
+    role: str
+    start: str
+    end: str
+
+
+@dataclass(frozen=True)
+class DailySettlement(Command):
+    """Scheduler: pay approved withdrawals, settle stragglers, report the day to finance."""

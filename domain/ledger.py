@@ -44,7 +44,11 @@ class LedgerEntry:
 
 
 def journal(
-    key: str, at: datetime, postings: Iterable[tuple[str, int]], *, order_id: int | None = None,
+    key: str,
+    at: datetime,
+    postings: Iterable[tuple[str, int]],
+    *,
+    order_id: int | None = None,
     memo: str = "",
 ) -> list[LedgerEntry]:
     """Build one balanced journal; raises DomainError if the postings do not sum to zero."""
@@ -58,25 +62,41 @@ def journal(
     return entries
 
 
-def payment_received(reference: str, provider: str, amount: int, order_id: int,
-                     at: datetime) -> list[LedgerEntry]:
-    return journal(f"pay:{reference}", at, [(cash(provider), amount),
-                                           (CUSTOMER_PREPAID, -amount)],
-                   order_id=order_id, memo="payment")
+def payment_received(
+    reference: str, provider: str, amount: int, order_id: int, at: datetime
+) -> list[LedgerEntry]:
+    return journal(
+        f"pay:{reference}",
+        at,
+        [(cash(provider), amount), (CUSTOMER_PREPAID, -amount)],
+        order_id=order_id,
+        memo="payment",
+    )
 
 
-def refund_paid(reference: str, provider: str, amount: int, order_id: int,
-                at: datetime, settled: bool = False) -> list[LedgerEntry]:
+def refund_paid(
+    reference: str, provider: str, amount: int, order_id: int, at: datetime, settled: bool = False
+) -> list[LedgerEntry]:
     """Money back to the customer; after settlement the platform bears it."""
     source = PLATFORM_REVENUE if settled else CUSTOMER_PREPAID
-    return journal(f"refund:{reference}", at, [(source, amount), (cash(provider), -amount)],
-                   order_id=order_id, memo="refund")
+    return journal(
+        f"refund:{reference}",
+        at,
+        [(source, amount), (cash(provider), -amount)],
+        order_id=order_id,
+        memo="refund",
+    )
 
 
 def fee_kept(order_id: int, number: int, fee: int, at: datetime) -> list[LedgerEntry]:
     """A cancellation fee: part of what the customer paid becomes platform revenue."""
-    return journal(f"fee:{number}", at, [(CUSTOMER_PREPAID, fee), (PLATFORM_REVENUE, -fee)],
-                   order_id=order_id, memo="cancellation fee")
+    return journal(
+        f"fee:{number}",
+        at,
+        [(CUSTOMER_PREPAID, fee), (PLATFORM_REVENUE, -fee)],
+        order_id=order_id,
+        memo="cancellation fee",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +115,9 @@ class Split:
         return self.paid + self.subsidy
 
 
-def split(*, paid: int, subsidy: int, commission_bp: int, late_deduction_bp: int,
-          compensation: int) -> Split:
+def split(
+    *, paid: int, subsidy: int, commission_bp: int, late_deduction_bp: int, compensation: int
+) -> Split:
     """Share ``paid`` (net of refunds) plus the platform-funded ``subsidy``.
 
     The worker earns the job's value less the commission, less a lateness deduction; the
@@ -109,32 +130,54 @@ def split(*, paid: int, subsidy: int, commission_bp: int, late_deduction_bp: int
     return Split(paid, subsidy, worker - deduction, deduction, compensation, platform)
 
 
-def settlement(number: int, order_id: int, worker_id: int, s: Split, at: datetime,
-               compensated_worker: int | None = None) -> list[LedgerEntry]:
-    postings = [(CUSTOMER_PREPAID, s.paid), (SUBSIDY_EXPENSE, s.subsidy),
-                (worker_payable(worker_id), -s.worker),
-                (PLATFORM_REVENUE, -s.platform)]
+def settlement(
+    number: int,
+    order_id: int,
+    worker_id: int,
+    s: Split,
+    at: datetime,
+    compensated_worker: int | None = None,
+) -> list[LedgerEntry]:
+    postings = [
+        (CUSTOMER_PREPAID, s.paid),
+        (SUBSIDY_EXPENSE, s.subsidy),
+        (worker_payable(worker_id), -s.worker),
+        (PLATFORM_REVENUE, -s.platform),
+    ]
     if s.compensation and compensated_worker is not None:
-        postings += [(COMPENSATION_EXPENSE, s.compensation),
-                     (worker_payable(compensated_worker), -s.compensation)]
+        postings += [
+            (COMPENSATION_EXPENSE, s.compensation),
+            (worker_payable(compensated_worker), -s.compensation),
+        ]
     return journal(f"settle:{number}", at, postings, order_id=order_id, memo="settlement")
 
 
-def withdrawal_held(withdrawal_id: int, worker_id: int, amount: int,
-                    at: datetime) -> list[LedgerEntry]:
-    return journal(f"withdraw:{withdrawal_id}", at, [(worker_payable(worker_id), amount),
-                                                     (WITHDRAWALS_PENDING, -amount)],
-                   memo="withdrawal requested")
+def withdrawal_held(
+    withdrawal_id: int, worker_id: int, amount: int, at: datetime
+) -> list[LedgerEntry]:
+    return journal(
+        f"withdraw:{withdrawal_id}",
+        at,
+        [(worker_payable(worker_id), amount), (WITHDRAWALS_PENDING, -amount)],
+        memo="withdrawal requested",
+    )
 
 
-def withdrawal_released(withdrawal_id: int, worker_id: int, amount: int,
-                        at: datetime) -> list[LedgerEntry]:
-    return journal(f"withdraw-undo:{withdrawal_id}", at,
-                   [(WITHDRAWALS_PENDING, amount), (worker_payable(worker_id), -amount)],
-                   memo="withdrawal rejected")
+def withdrawal_released(
+    withdrawal_id: int, worker_id: int, amount: int, at: datetime
+) -> list[LedgerEntry]:
+    return journal(
+        f"withdraw-undo:{withdrawal_id}",
+        at,
+        [(WITHDRAWALS_PENDING, amount), (worker_payable(worker_id), -amount)],
+        memo="withdrawal rejected",
+    )
 
 
 def withdrawal_paid(withdrawal_id: int, amount: int, at: datetime) -> list[LedgerEntry]:
-    return journal(f"payout:{withdrawal_id}", at, [(WITHDRAWALS_PENDING, amount),
-                                                   (PAYOUTS, -amount)],
-                   memo="withdrawal paid")
+    return journal(
+        f"payout:{withdrawal_id}",
+        at,
+        [(WITHDRAWALS_PENDING, amount), (PAYOUTS, -amount)],
+        memo="withdrawal paid",
+    )

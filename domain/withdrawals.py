@@ -33,11 +33,14 @@ class Withdrawal:
 def check_request(amount: int, available: int, minimum: int = 100) -> None:
     """Refuse an amount that is not positive, below the minimum, or above what is available."""
     if amount < minimum:
-        raise DomainError(f"最少提现 {format_yuan(minimum)} / the minimum is "
-                          f"{format_yuan(minimum)}")
+        raise DomainError(
+            f"最少提现 {format_yuan(minimum)} / the minimum is {format_yuan(minimum)}"
+        )
     if amount > available:
-        raise DomainError(f"可提现余额为 {format_yuan(available)} / you can withdraw up to "
-                          f"{format_yuan(available)}")
+        raise DomainError(
+            f"可提现余额为 {format_yuan(available)} / you can withdraw up to "
+            f"{format_yuan(available)}"
+        )
 
 
 def available(balance_owed: int, recent_credits: int) -> int:

@@ -30,11 +30,18 @@ class PaymentRepository:
 
     async def add(self, payment: Payment) -> Payment:
         row = PaymentRow(
-            order_id=payment.order_id, provider=payment.provider, kind=payment.kind.value,
-            amount_cents=payment.amount_cents, status=payment.status.value,
-            reference=payment.reference, provider_ref=payment.provider_ref,
-            created_at=payment.created_at, completed_at=payment.completed_at,
-            refund_of=payment.refund_of, note=payment.note)
+            order_id=payment.order_id,
+            provider=payment.provider,
+            kind=payment.kind.value,
+            amount_cents=payment.amount_cents,
+            status=payment.status.value,
+            reference=payment.reference,
+            provider_ref=payment.provider_ref,
+            created_at=payment.created_at,
+            completed_at=payment.completed_at,
+            refund_of=payment.refund_of,
+            note=payment.note,
+        )
         self._s.add(row)
         await self._s.flush()
         payment.id = row.id
@@ -42,18 +49,33 @@ class PaymentRepository:
 
     async def save(self, payment: Payment) -> None:
         await self._s.exec(
-            update(PaymentRow).where(col(PaymentRow.id) == payment.id).values(
-                status=payment.status.value, provider_ref=payment.provider_ref,
-                completed_at=payment.completed_at, note=payment.note))
+            update(PaymentRow)
+            .where(col(PaymentRow.id) == payment.id)
+            .values(
+                status=payment.status.value,
+                provider_ref=payment.provider_ref,
+                completed_at=payment.completed_at,
+                note=payment.note,
+            )
+        )
 
-    async def claim(self, payment_id: int, to: PaymentStatus, at: datetime,
-                    provider_ref: str | None) -> bool:
+    async def claim(
+        self, payment_id: int, to: PaymentStatus, at: datetime, provider_ref: str | None
+    ) -> bool:
         """Move a pending payment to ``to`` exactly once (a second notification gets False)."""
         result = await self._s.exec(
-            update(PaymentRow).where(col(PaymentRow.id) == payment_id,
-                                     col(PaymentRow.status) == PaymentStatus.PENDING.value)
-            .values(status=to.value, completed_at=at, provider_ref=provider_ref))
+            update(PaymentRow)
+            .where(
+                col(PaymentRow.id) == payment_id,
+                col(PaymentRow.status) == PaymentStatus.PENDING.value,
+            )
+            .values(status=to.value, completed_at=at, provider_ref=provider_ref)
+        )
         return result.rowcount == 1
+
+    async def get(self, payment_id: int) -> Payment | None:
+        row = await self._s.get(PaymentRow, payment_id)
+        return _payment(row) if row else None
 
     async def by_reference(self, reference: str) -> Payment | None:
         rows = await self._s.exec(select(PaymentRow).where(PaymentRow.reference == reference))
@@ -61,24 +83,39 @@ class PaymentRepository:
         return _payment(row) if row else None
 
     async def for_order(self, order_id: int) -> list[Payment]:
-        rows = await self._s.exec(select(PaymentRow).where(PaymentRow.order_id == order_id)
-                                  .order_by(col(PaymentRow.id)))
+        rows = await self._s.exec(
+            select(PaymentRow).where(PaymentRow.order_id == order_id).order_by(col(PaymentRow.id))
+        )
         return [_payment(r) for r in rows.all()]
 
     async def pending_refunds(self, limit: int = 100) -> list[Payment]:
         rows = await self._s.exec(
-            select(PaymentRow).where(PaymentRow.kind == PaymentKind.REFUND.value,
-                                     PaymentRow.status == PaymentStatus.PENDING.value)
-            .order_by(col(PaymentRow.id)).limit(limit))
+            select(PaymentRow)
+            .where(
+                PaymentRow.kind == PaymentKind.REFUND.value,
+                PaymentRow.status == PaymentStatus.PENDING.value,
+            )
+            .order_by(col(PaymentRow.id))
+            .limit(limit)
+        )
         return [_payment(r) for r in rows.all()]
 
 
 def _payment(row: PaymentRow) -> Payment:
-    return Payment(id=row.id, order_id=row.order_id, provider=row.provider,
-                   kind=PaymentKind(row.kind), amount_cents=row.amount_cents,
-                   status=PaymentStatus(row.status), reference=row.reference,
-                   provider_ref=row.provider_ref, created_at=row.created_at,
-                   completed_at=row.completed_at, refund_of=row.refund_of, note=row.note)
+    return Payment(
+        id=row.id,
+        order_id=row.order_id,
+        provider=row.provider,
+        kind=PaymentKind(row.kind),
+        amount_cents=row.amount_cents,
+        status=PaymentStatus(row.status),
+        reference=row.reference,
+        provider_ref=row.provider_ref,
+        created_at=row.created_at,
+        completed_at=row.completed_at,
+        refund_of=row.refund_of,
+        note=row.note,
+    )
 
 
 class LedgerRepository:
@@ -88,20 +125,29 @@ class LedgerRepository:
     async def post(self, entries: Iterable[LedgerEntry]) -> None:
         """Append a balanced journal (build it with ``domain.ledger``)."""
         for e in entries:
-            self._s.add(LedgerEntryRow(journal=e.journal, account=e.account,
-                                       amount_cents=e.amount_cents, order_id=e.order_id,
-                                       at=e.at, memo=e.memo))
+            self._s.add(
+                LedgerEntryRow(
+                    journal=e.journal,
+                    account=e.account,
+                    amount_cents=e.amount_cents,
+                    order_id=e.order_id,
+                    at=e.at,
+                    memo=e.memo,
+                )
+            )
         await self._s.flush()
 
     async def has_journal(self, key: str) -> bool:
         rows = await self._s.exec(select(LedgerEntryRow.id).where(LedgerEntryRow.journal == key))
         return rows.first() is not None
 
-    async def balance(self, account: str, since: datetime | None = None,
-                      credits_only: bool = False) -> int:
+    async def balance(
+        self, account: str, since: datetime | None = None, credits_only: bool = False
+    ) -> int:
         """Sum of an account's entries (optionally only since ``since``, only credits)."""
         query = select(func.coalesce(func.sum(LedgerEntryRow.amount_cents), 0)).where(
-            LedgerEntryRow.account == account)
+            LedgerEntryRow.account == account
+        )
         if since is not None:
             query = query.where(col(LedgerEntryRow.at) > since)
         if credits_only:
@@ -109,15 +155,19 @@ class LedgerRepository:
         return int((await self._s.exec(query)).one())
 
     async def for_order(self, order_id: int) -> list[LedgerEntry]:
-        rows = await self._s.exec(select(LedgerEntryRow).where(LedgerEntryRow.order_id == order_id)
-                                  .order_by(col(LedgerEntryRow.id)))
+        rows = await self._s.exec(
+            select(LedgerEntryRow)
+            .where(LedgerEntryRow.order_id == order_id)
+            .order_by(col(LedgerEntryRow.id))
+        )
         return [_entry(r) for r in rows.all()]
 
     async def between(self, start: datetime, end: datetime) -> list[LedgerEntry]:
         rows = await self._s.exec(
-            select(LedgerEntryRow).where(col(LedgerEntryRow.at) >= start,
-                                         col(LedgerEntryRow.at) < end)
-            .order_by(col(LedgerEntryRow.at), col(LedgerEntryRow.id)))
+            select(LedgerEntryRow)
+            .where(col(LedgerEntryRow.at) >= start, col(LedgerEntryRow.at) < end)
+            .order_by(col(LedgerEntryRow.at), col(LedgerEntryRow.id))
+        )
         return [_entry(r) for r in rows.all()]
 
     async def totals(self, start: datetime, end: datetime) -> dict[str, int]:
@@ -125,7 +175,8 @@ class LedgerRepository:
         rows = await self._s.exec(
             select(LedgerEntryRow.account, func.sum(LedgerEntryRow.amount_cents))
             .where(col(LedgerEntryRow.at) >= start, col(LedgerEntryRow.at) < end)
-            .group_by(col(LedgerEntryRow.account)))
+            .group_by(col(LedgerEntryRow.account))
+        )
         return {str(a): int(v) for a, v in rows.all()}
 
 
@@ -138,8 +189,13 @@ class WithdrawalRepository:
         self._s = session
 
     async def add(self, w: Withdrawal) -> Withdrawal:
-        row = WithdrawalRow(worker_id=w.worker_id, amount_cents=w.amount_cents,
-                            status=w.status.value, requested_at=w.requested_at, note=w.note)
+        row = WithdrawalRow(
+            worker_id=w.worker_id,
+            amount_cents=w.amount_cents,
+            status=w.status.value,
+            requested_at=w.requested_at,
+            note=w.note,
+        )
         self._s.add(row)
         await self._s.flush()
         w.id = row.id
@@ -152,16 +208,27 @@ class WithdrawalRepository:
     async def decide(self, w: Withdrawal, only_if: Sequence[WithdrawalStatus]) -> bool:
         """Save a decision unless someone decided first (conditional update)."""
         result = await self._s.exec(
-            update(WithdrawalRow).where(col(WithdrawalRow.id) == w.id,
-                                        col(WithdrawalRow.status).in_([s.value for s in only_if]))
-            .values(status=w.status.value, decided_by=w.decided_by, decided_at=w.decided_at,
-                    paid_at=w.paid_at, note=w.note))
+            update(WithdrawalRow)
+            .where(
+                col(WithdrawalRow.id) == w.id,
+                col(WithdrawalRow.status).in_([s.value for s in only_if]),
+            )
+            .values(
+                status=w.status.value,
+                decided_by=w.decided_by,
+                decided_at=w.decided_at,
+                paid_at=w.paid_at,
+                note=w.note,
+            )
+        )
         return result.rowcount == 1
 
-    async def with_status(self, statuses: Sequence[WithdrawalStatus],
-                          worker_id: int | None = None) -> list[Withdrawal]:
+    async def with_status(
+        self, statuses: Sequence[WithdrawalStatus], worker_id: int | None = None
+    ) -> list[Withdrawal]:
         query = select(WithdrawalRow).where(
-            col(WithdrawalRow.status).in_([s.value for s in statuses]))
+            col(WithdrawalRow.status).in_([s.value for s in statuses])
+        )
         if worker_id is not None:
             query = query.where(WithdrawalRow.worker_id == worker_id)
         rows = await self._s.exec(query.order_by(col(WithdrawalRow.id)))
@@ -169,10 +236,17 @@ class WithdrawalRepository:
 
 
 def _withdrawal(r: WithdrawalRow) -> Withdrawal:
-    return Withdrawal(id=r.id, worker_id=r.worker_id, amount_cents=r.amount_cents,
-                      status=WithdrawalStatus(r.status), requested_at=r.requested_at,
-                      decided_by=r.decided_by, decided_at=r.decided_at, paid_at=r.paid_at,
-                      note=r.note)
+    return Withdrawal(
+        id=r.id,
+        worker_id=r.worker_id,
+        amount_cents=r.amount_cents,
+        status=WithdrawalStatus(r.status),
+        requested_at=r.requested_at,
+        decided_by=r.decided_by,
+        decided_at=r.decided_at,
+        paid_at=r.paid_at,
+        note=r.note,
+    )
 
 
 class SettlementRuns:

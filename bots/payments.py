@@ -1,0 +1,33 @@
+"""Telegram Payments: the invoice is sent with the bot; the provider's money arrives as
+``successful_payment``. (The sandbox gateway lives with the service layer: it needs nothing
+outside.)"""
+
+from __future__ import annotations
+
+from domain.orders import Order
+from domain.payments import Payment, PaymentKind
+from domain.ports import Checkout, RefundOutcome
+
+
+class TelegramGateway:
+    """Telegram Payments: an invoice in the chat (itemised for a full payment).
+
+    The Bot API cannot refund provider payments (only Stars), so a refund stays pending and
+    finance is told to refund in the provider's dashboard, then marks it done.
+    """
+
+    name = "telegram"
+
+    async def start(self, payment: Payment, order: Order, title: str, payer: str) -> Checkout:
+        if payment.kind == PaymentKind.FULL and order.lines:
+            lines = tuple((line.label.zh[:32], line.amount_cents) for line in order.lines)
+        else:
+            label = {PaymentKind.DEPOSIT: "定金 deposit", PaymentKind.BALANCE: "尾款 balance"}
+            lines = ((label.get(payment.kind, title)[:32], payment.amount_cents),)
+        return Checkout(self.name, invoice=lines)
+
+    async def refund(self, refund: Payment, original: Payment) -> RefundOutcome:
+        return RefundOutcome(
+            False,
+            note=f"refund in the payment provider's dashboard, then /refunded {refund.reference}",
+        )

@@ -1,0 +1,113 @@
+"""WeChat Pay (API v2) through wechatpy's pay client: JSAPI orders for customers in WeChat,
+Native (QR) otherwise; the notify callback is verified here; refunds go back the same way.
+
+wechatpy's client is synchronous (requests): every call runs in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+from xml.parsers.expat import ExpatError
+
+from wechatpy.exceptions import InvalidSignatureException, WeChatPayException
+from wechatpy.pay import WeChatPay
+
+from domain.errors import DomainError
+from domain.orders import Order
+from domain.payments import Payment
+from domain.ports import Checkout, RefundOutcome
+
+log = logging.getLogger(__name__)
+
+
+class WeChatPayGateway:
+    name = "wechat_pay"
+
+    def __init__(
+        self,
+        *,
+        appid: str,
+        mch_id: str,
+        api_key: str,
+        api_base: str,
+        public_url: str,
+        cert: tuple[str, str] | None = None,
+    ) -> None:
+        self.client = WeChatPay(
+            appid=appid,
+            api_key=api_key,
+            mch_id=mch_id,
+            mch_cert=cert[0] if cert else None,
+            mch_key=cert[1] if cert else None,
+            timeout=10,
+        )
+        self.client.API_BASE_URL = api_base if api_base.endswith("/") else api_base + "/"
+        self.appid, self.mch_id = appid, mch_id
+        self.public_url = public_url.rstrip("/")
+
+    async def start(self, payment: Payment, order: Order, title: str, payer: str) -> Checkout:
+        """Create the WeChat Pay order; the customer pays on our page (JSAPI, or a QR code)."""
+        trade = "JSAPI" if payer.startswith("wechat:") else "NATIVE"
+        try:
+            result = await asyncio.to_thread(
+                self.client.order.create,
+                trade_type=trade,
+                body=title[:120],
+                total_fee=payment.amount_cents,
+                notify_url=f"{self.public_url}/pay/wechat/notify",
+                client_ip="127.0.0.1",
+                user_id=payer.removeprefix("wechat:") or None,
+                out_trade_no=payment.reference,
+                product_id=str(order.number),
+            )
+        except (WeChatPayException, OSError) as exc:
+            log.warning("WeChat Pay order %s failed: %s", payment.reference, exc)
+            raise DomainError(
+                "微信支付暂时不可用,请稍后再试 / WeChat Pay is unavailable, try again later"
+            ) from None
+        prepay = str(result.get("prepay_id", ""))
+        code_url = str(result.get("code_url", ""))
+        return Checkout(
+            self.name,
+            url=f"{self.public_url}/pay/wechat/{payment.reference}"
+            f"?prepay={prepay}" + (f"&code={code_url}" if code_url else ""),
+        )
+
+    def jsapi_params(self, prepay_id: str) -> dict[str, Any]:
+        return dict(self.client.jsapi.get_jsapi_params(prepay_id))
+
+    def parse_notification(self, body: bytes) -> dict[str, Any]:
+        """The notification's fields, signature verified; ValueError when it is not valid."""
+        if b"<!DOCTYPE" in body.upper() or b"<!ENTITY" in body.upper():
+            raise ValueError("DTDs are not accepted")
+        try:
+            data = self.client.parse_payment_result(body.decode())
+        except (
+            InvalidSignatureException,
+            ExpatError,
+            UnicodeDecodeError,
+            ValueError,
+            KeyError,
+        ) as exc:
+            raise ValueError(f"bad notification: {type(exc).__name__}") from None
+        if data.get("return_code") != "SUCCESS" or data.get("result_code") != "SUCCESS":
+            raise ValueError("not a successful payment")
+        if data.get("appid") != self.appid or data.get("mch_id") != self.mch_id:
+            raise ValueError("another merchant's notification")
+        return dict(data)
+
+    async def refund(self, refund: Payment, original: Payment) -> RefundOutcome:
+        try:
+            result = await asyncio.to_thread(
+                self.client.refund.apply,
+                total_fee=original.amount_cents,
+                refund_fee=refund.amount_cents,
+                out_refund_no=refund.reference,
+                out_trade_no=original.reference,
+            )
+        except (WeChatPayException, OSError) as exc:
+            log.warning("WeChat Pay refund %s failed: %s", refund.reference, exc)
+            return RefundOutcome(False, note=str(exc)[:150])
+        return RefundOutcome(True, str(result.get("refund_id", "")))

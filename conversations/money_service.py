@@ -1,0 +1,308 @@
+"""Service handlers for money: payments from every provider, refunds, withdrawals, the daily
+settlement and the ledger export."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from conversations import payments, settling
+from conversations.events import Loaded, Result
+from conversations.notices import Notice, t, to_admins, to_customer
+from conversations.replies import Say
+from domain import commands as c
+from domain.audit import AuditEntry
+from domain.errors import DomainError
+from domain.money import format_yuan
+from domain.payments import PaymentKind, PaymentStatus
+from domain.withdrawals import WithdrawalStatus
+
+if TYPE_CHECKING:
+    from conversations.service import Services
+
+log = logging.getLogger(__name__)
+FINANCE = ("owner", "finance")
+
+
+class MoneyDesk:
+    def __init__(self, s: Services) -> None:
+        self.s = s
+
+    def handlers(self) -> dict[type[c.Command], Any]:
+        return {
+            c.ConfirmPayment: self.confirm,
+            c.CheckCheckout: self.check_checkout,
+            c.ExecuteRefunds: self.execute_refunds,
+            c.MarkRefunded: self.mark_refunded,
+            c.RequestWithdrawal: self.request_withdrawal,
+            c.ListWithdrawals: self.list_withdrawals,
+            c.DecideWithdrawal: self.decide_withdrawal,
+            c.ExportLedger: self.export_ledger,
+            c.DailySettlement: self.daily_settlement,
+        }
+
+    async def confirm(self, cmd: c.ConfirmPayment) -> list[Result]:
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            order, payment, new = await payments.confirm(
+                uow,
+                reference=cmd.reference,
+                provider=cmd.provider,
+                provider_ref=cmd.provider_ref,
+                amount=cmd.amount_cents,
+                now=now,
+                customer_id=cmd.customer_id,
+            )
+            await uow.commit()
+        no_worker = False
+        if new and payment.kind != PaymentKind.BALANCE:
+            no_worker = await self.s.desk.dispatch_paid(order.number)
+        data = {
+            "number": order.number,
+            "amount_cents": payment.amount_cents,
+            "customer_id": order.customer_id,
+            "no_worker": no_worker,
+            "new": new,
+            "balance": payment.kind == PaymentKind.BALANCE,
+        }
+        if new and cmd.notify_customer:
+            await self.s.deliver([paid_notice(data)])
+        return [Loaded("paid", data)]
+
+    async def check_checkout(self, cmd: c.CheckCheckout) -> list[Result]:
+        async with self.s.uow() as uow:
+            payment = await uow.payments.by_reference(cmd.reference)
+            order = await uow.orders.get(payment.order_id, full=False) if payment else None
+        if payment is None or order is None or payment.status != PaymentStatus.PENDING:
+            raise DomainError(
+                "这笔支付已失效,请在订单中重新发起 / this payment request is no longer valid"
+            )
+        kind, due = payments.due(order)
+        if payment.amount_cents != cmd.amount_cents or due != payment.amount_cents:
+            raise DomainError(
+                "金额已变化,请重新发起支付 / the amount changed, please start the payment again"
+            )
+        return [Loaded("checkout_ok", {"reference": cmd.reference})]
+
+    async def execute_refunds(self, cmd: c.ExecuteRefunds) -> list[Result]:
+        """Ask each provider to refund its pending refunds; failures stay pending (retried)."""
+        async with self.s.uow() as uow:
+            pending = [
+                p
+                for p in await uow.payments.pending_refunds()
+                if cmd.order_id is None or p.order_id == cmd.order_id
+            ]
+            originals = {
+                p.id: await uow.payments.get(p.refund_of) if p.refund_of else None for p in pending
+            }
+        done = 0
+        for refund in pending:
+            original = originals[refund.id]
+            gateway = self.s.gateways.get(refund.provider)
+            if gateway is None or original is None:
+                log.error("refund %s: no gateway %s", refund.reference, refund.provider)
+                continue
+            outcome = await gateway.refund(refund, original)
+            if not outcome.done:
+                if outcome.note and not refund.note.startswith("manual"):
+                    await self._needs_hand(refund.reference, refund.amount_cents, outcome.note)
+                continue
+            async with self.s.uow() as uow:
+                order = await payments.refund_done(
+                    uow, refund, outcome.provider_ref, self.s.clock()
+                )
+                await uow.commit()
+            if order is not None:
+                done += 1
+                if cmd.notify_customer:
+                    await self.s.deliver(
+                        [refunded_notice(order.customer_id, order.number, refund.amount_cents)]
+                    )
+        return [Loaded("refunds", {"done": done, "pending": len(pending) - done})]
+
+    async def _needs_hand(self, reference: str, amount: int, note: str) -> None:
+        async with self.s.uow() as uow:
+            refund = await uow.payments.by_reference(reference)
+            if refund is None or refund.note.startswith("manual"):
+                return
+            refund.note = f"manual: {note}"[:200]
+            await uow.payments.save(refund)
+            await uow.commit()
+        money = format_yuan(amount)
+        await self.s.deliver(
+            [
+                to_admins(
+                    lambda lang: [
+                        Say(
+                            t(
+                                lang,
+                                f"需人工退款 {money}(参考号 {reference}):{note}",
+                                f"Refund {money} by hand (reference {reference}): {note}",
+                            )
+                        )
+                    ],
+                    "owner",
+                    "finance",
+                )
+            ]
+        )
+
+    async def mark_refunded(self, cmd: c.MarkRefunded) -> list[Result]:
+        if cmd.role not in FINANCE:
+            raise DomainError("需要 owner 或 finance 角色 / needs the owner or finance role")
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            refund = await uow.payments.by_reference(cmd.reference)
+            if refund is None or refund.kind != PaymentKind.REFUND:
+                raise DomainError(f"没有退款 {cmd.reference} / no refund {cmd.reference}")
+            order = await payments.refund_done(uow, refund, f"manual:{cmd.admin}", now)
+            if order is None:
+                raise DomainError("该退款已完成 / that refund is already done")
+            await uow.audit.append(
+                AuditEntry(
+                    now,
+                    cmd.admin,
+                    "refund_done",
+                    f"order:{order.number}",
+                    cmd.role,
+                    {},
+                    {"reference": cmd.reference, "amount": refund.amount_cents},
+                )
+            )
+            await uow.commit()
+        await self.s.deliver(
+            [refunded_notice(order.customer_id, order.number, refund.amount_cents)]
+        )
+        return [Loaded("refund_marked", {"reference": cmd.reference})]
+
+    async def request_withdrawal(self, cmd: c.RequestWithdrawal) -> list[Result]:
+        async with self.s.uow() as uow:
+            w, notices = await settling.request_withdrawal(
+                uow, self.s.rules, cmd.worker_id, cmd.amount_cents, self.s.clock()
+            )
+            await uow.commit()
+        await self.s.deliver(notices)
+        return [
+            Loaded(
+                "withdrawal",
+                {"id": w.id, "amount_cents": w.amount_cents, "status": w.status.value},
+            )
+        ]
+
+    async def list_withdrawals(self, cmd: c.ListWithdrawals) -> list[Result]:
+        async with self.s.uow() as uow:
+            waiting = await uow.withdrawals.with_status(
+                [WithdrawalStatus.REQUESTED, WithdrawalStatus.APPROVED]
+            )
+        return [
+            Loaded(
+                "withdrawals",
+                {
+                    "items": [
+                        {
+                            "id": w.id,
+                            "worker_id": w.worker_id,
+                            "amount": format_yuan(w.amount_cents),
+                            "status": w.status.value,
+                            "at": f"{w.requested_at.astimezone(self.s.tz):%m-%d %H:%M}",
+                        }
+                        for w in waiting
+                    ]
+                },
+            )
+        ]
+
+    async def decide_withdrawal(self, cmd: c.DecideWithdrawal) -> list[Result]:
+        if cmd.role not in FINANCE:
+            raise DomainError("需要 owner 或 finance 角色 / needs the owner or finance role")
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            w, notices = await settling.decide_withdrawal(
+                uow, cmd.withdrawal_id, cmd.approve, cmd.admin, cmd.reason, now
+            )
+            await uow.audit.append(
+                AuditEntry(
+                    now,
+                    cmd.admin,
+                    "payout" if cmd.approve else "reject_withdrawal",
+                    f"withdrawal:{w.id}",
+                    cmd.role,
+                    {},
+                    {"status": w.status.value, "amount": w.amount_cents},
+                )
+            )
+            await uow.commit()
+        await self.s.deliver(notices)
+        return [Loaded("withdrawal_decided", {"id": w.id, "status": w.status.value})]
+
+    async def export_ledger(self, cmd: c.ExportLedger) -> list[Result]:
+        if cmd.role not in FINANCE:
+            raise DomainError("需要 owner 或 finance 角色 / needs the owner or finance role")
+        try:
+            start, end = date.fromisoformat(cmd.start), date.fromisoformat(cmd.end)
+        except ValueError:
+            raise DomainError("日期格式:YYYY-MM-DD / dates as YYYY-MM-DD") from None
+        if end < start:
+            raise DomainError("结束日期早于开始日期 / the end is before the start")
+        url = self.s.ledger_url(start, end)
+        return [Loaded("ledger_link", {"url": url, "start": cmd.start, "end": cmd.end})]
+
+    async def daily_settlement(self, cmd: c.DailySettlement) -> list[Result]:
+        """Once per business day (whichever process claims it): settle confirmed orders that
+        were missed, pay auto-approved withdrawals, report yesterday to finance."""
+        now = self.s.clock()
+        today = now.astimezone(self.s.tz).date()
+        async with self.s.uow() as uow:
+            if not await uow.settlement_runs.claim(today, now):
+                return [Loaded("swept", {"ran": False})]
+            paid, notices = await settling.pay_approved(uow, now)
+            day = today - timedelta(days=1)
+            start = datetime.combine(day, time(), tzinfo=self.s.tz)
+            totals = await uow.ledger.totals(start, start + timedelta(days=1))
+            text = settling.report(day.isoformat(), totals, paid)
+            await uow.settlement_runs.record(today, text)
+            await uow.commit()
+        await self.s.deliver([*notices, settling.report_notice(text)])
+        return [Loaded("swept", {"ran": True, "payouts": len(paid)})]
+
+
+def paid_notice(d: dict[str, Any]) -> Notice:
+    amount, number = format_yuan(d["amount_cents"]), d["number"]
+    if d["no_worker"]:
+        zh, en = (
+            "暂时没有合适的师傅,客服正在人工安排。",
+            " No worker is free right now; our team is arranging one.",
+        )
+    elif d["balance"]:
+        zh, en = "", ""
+    else:
+        zh, en = "正在为您安排师傅。", " We are finding a worker."
+    return to_customer(
+        d["customer_id"],
+        lambda lang: [
+            Say(
+                t(
+                    lang,
+                    f"订单 #{number} 已收到付款 {amount}。{zh}",
+                    f"Received {amount} for order #{number}.{en}",
+                )
+            )
+        ],
+    )
+
+
+def refunded_notice(customer_id: int, number: int, amount: int) -> Notice:
+    money = format_yuan(amount)
+    return to_customer(
+        customer_id,
+        lambda lang: [
+            Say(
+                t(
+                    lang,
+                    f"订单 #{number} 的退款 {money} 已原路退回。",
+                    f"The refund of {money} for order #{number} went back the way you paid.",
+                )
+            )
+        ],
+    )

@@ -1,0 +1,207 @@
+"""Money coming in and going back: payment requests, confirmations (exactly once, amount
+checked), and refunds through the provider the money came from."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime
+
+from domain.errors import DomainError
+from domain.ledger import payment_received, refund_paid
+from domain.lifecycle import Action, ActorKind, OrderStatus
+from domain.orders import SYSTEM, Actor, Order
+from domain.payments import Payment, PaymentKind, PaymentStatus
+from domain.ports import Checkout, RefundOutcome, UnitOfWork
+
+log = logging.getLogger(__name__)
+BALANCE_STATUSES = (OrderStatus.ARRIVED, OrderStatus.IN_SERVICE, OrderStatus.FINISHED)
+
+
+class SandboxGateway:
+    """No real money: a confirm button in chat and a page; refunds complete at once."""
+
+    name = "sandbox"
+
+    def __init__(self, public_url: str) -> None:
+        self.public_url = public_url.rstrip("/")
+
+    async def start(self, payment: Payment, order: Order, title: str, payer: str) -> Checkout:
+        return Checkout(self.name, url=f"{self.public_url}/pay/sandbox/{payment.reference}")
+
+    async def refund(self, refund: Payment, original: Payment) -> RefundOutcome:
+        return RefundOutcome(True, f"sandbox-{refund.reference}")
+
+
+class PaymentMismatch(DomainError):
+    """A notification that does not match what we asked for (amount, provider)."""
+
+
+def new_reference(prefix: str) -> str:
+    return f"{prefix}{secrets.token_hex(8).upper()}"
+
+
+def due(order: Order) -> tuple[PaymentKind, int]:
+    """What the customer should pay now: the deposit or full price, or later the balance."""
+    if order.status == OrderStatus.AWAITING_PAYMENT:
+        kind = PaymentKind.DEPOSIT if order.deposit_cents else PaymentKind.FULL
+        return kind, (order.deposit_cents or order.total_cents) - order.paid_cents
+    if order.status in BALANCE_STATUSES:
+        return PaymentKind.BALANCE, max(0, order.total_cents - order.paid_cents)
+    return PaymentKind.FULL, 0
+
+
+async def pending_payment(uow: UnitOfWork, order: Order, provider: str, now: datetime) -> Payment:
+    """The order's open payment request (created when there is none)."""
+    kind, amount = due(order)
+    if amount <= 0:
+        raise DomainError(
+            f"订单 #{order.number} 无需支付 / order #{order.number} has nothing to pay"
+        )
+    assert order.id is not None
+    for payment in await uow.payments.for_order(order.id):
+        if (
+            payment.status == PaymentStatus.PENDING
+            and payment.kind == kind
+            and payment.amount_cents == amount
+            and payment.provider == provider
+        ):
+            return payment
+    prefix = {"sandbox": "SBX", "telegram": "TGP", "wechat_pay": "WXP"}.get(provider, "PAY")
+    return await uow.payments.add(
+        Payment(order.id, provider, kind, amount, now, new_reference(prefix))
+    )
+
+
+async def confirm(
+    uow: UnitOfWork,
+    *,
+    reference: str,
+    provider: str,
+    provider_ref: str,
+    amount: int,
+    now: datetime,
+    customer_id: int | None = None,
+) -> tuple[Order, Payment, bool]:
+    """Credit a payment once. Returns (order, payment, newly credited).
+
+    Raises PaymentMismatch (nothing credited) when the provider or amount is not the one
+    requested; a repeated notification returns ``newly credited = False``.
+    """
+    payment = await uow.payments.by_reference(reference)
+    if payment is None or payment.kind == PaymentKind.REFUND:
+        raise DomainError("找不到这笔支付 / unknown payment")
+    order = await uow.orders.get(payment.order_id, full=False)
+    assert order is not None and order.id is not None
+    if customer_id is not None and order.customer_id != customer_id:
+        raise DomainError("找不到这笔支付 / unknown payment")
+    if payment.provider != provider or payment.amount_cents != amount:
+        log.warning(
+            "payment %s: expected %s %d, notified %s %d — not credited",
+            reference,
+            payment.provider,
+            payment.amount_cents,
+            provider,
+            amount,
+        )
+        raise PaymentMismatch(
+            "支付信息不符,未入账 / the payment does not match; nothing was credited"
+        )
+    if payment.status == PaymentStatus.SUCCEEDED:
+        return order, payment, False
+    await uow.orders.lock(order.id)
+    if payment.kind in (PaymentKind.FULL, PaymentKind.DEPOSIT):
+        if order.status != OrderStatus.AWAITING_PAYMENT:
+            raise DomainError(
+                f"订单 #{order.number} 已不能支付 / order #{order.number} can no longer be paid"
+            )
+        order.apply(Action.PAY, Actor(ActorKind.SYSTEM, provider), now)
+    elif order.status not in BALANCE_STATUSES:
+        raise DomainError(
+            f"订单 #{order.number} 现在不能付尾款 / no balance is due on #{order.number}"
+        )
+    if not await uow.payments.claim(payment.id or 0, PaymentStatus.SUCCEEDED, now, provider_ref):
+        return order, payment, False  # a concurrent notification got there first
+    payment.status, payment.provider_ref, payment.completed_at = (
+        PaymentStatus.SUCCEEDED,
+        provider_ref,
+        now,
+    )
+    order.paid_cents += amount
+    await uow.ledger.post(payment_received(reference, provider, amount, order.id, now))
+    await uow.orders.save(order, now)
+    return order, payment, True
+
+
+async def plan_refunds(
+    uow: UnitOfWork, order: Order, amount: int, now: datetime, note: str = ""
+) -> list[Payment]:
+    """Pending refunds totalling ``amount``, each against a payment it came from (newest
+    first), so every refund goes back through its own provider."""
+    assert order.id is not None
+    payments = await uow.payments.for_order(order.id)
+    refunded: dict[int, int] = {}
+    for p in payments:
+        if p.kind == PaymentKind.REFUND and p.refund_of is not None:
+            refunded[p.refund_of] = refunded.get(p.refund_of, 0) + p.amount_cents
+    left, planned = amount, []
+    for p in sorted(
+        (
+            p
+            for p in payments
+            if p.kind != PaymentKind.REFUND and p.status == PaymentStatus.SUCCEEDED
+        ),
+        key=lambda p: -(p.id or 0),
+    ):
+        room = p.amount_cents - refunded.get(p.id or 0, 0)
+        take = min(room, left)
+        if take <= 0:
+            continue
+        planned.append(
+            await uow.payments.add(
+                Payment(
+                    order.id,
+                    p.provider,
+                    PaymentKind.REFUND,
+                    take,
+                    now,
+                    new_reference("RFD"),
+                    refund_of=p.id,
+                    note=note,
+                )
+            )
+        )
+        left -= take
+        if left == 0:
+            break
+    if left:
+        raise DomainError("退款金额超过已付金额 / the refund exceeds what was paid")
+    return planned
+
+
+async def refund_done(
+    uow: UnitOfWork, refund: Payment, provider_ref: str, now: datetime
+) -> Order | None:
+    """Record a refund the provider carried out (once); the order moves to refunded when
+    its last pending refund completes."""
+    order = await uow.orders.get(refund.order_id, full=False)
+    assert order is not None and order.id is not None
+    await uow.orders.lock(order.id)
+    if not await uow.payments.claim(refund.id or 0, PaymentStatus.SUCCEEDED, now, provider_ref):
+        return None
+    settled = order.status == OrderStatus.SETTLED
+    await uow.ledger.post(
+        refund_paid(
+            refund.reference, refund.provider, refund.amount_cents, order.id, now, settled=settled
+        )
+    )
+    order.refunded_cents += refund.amount_cents
+    others = [
+        p
+        for p in await uow.payments.for_order(order.id)
+        if p.kind == PaymentKind.REFUND and p.status == PaymentStatus.PENDING and p.id != refund.id
+    ]
+    if not others and order.status == OrderStatus.CANCELLED:
+        order.apply(Action.REFUND, SYSTEM, now, f"refunded {order.refunded_cents}")
+    await uow.orders.save(order, now)
+    return order
