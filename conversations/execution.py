@@ -9,11 +9,13 @@ from zoneinfo import ZoneInfo
 
 from conversations.notices import Notice, t, to_admins, to_customer, to_worker
 from conversations.replies import Ask, Option, Photo, Reply, Say
+from conversations.settling import settle
 from domain.errors import DomainError
 from domain.execution import check_in_distance, eta_minutes, is_late, late_minutes
 from domain.geo import distance_m
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.media import JobPhoto, PhotoKind
+from domain.money import format_yuan
 from domain.orders import SYSTEM, Actor, Order
 from domain.people import GeoPoint, Worker, WorkerStatus
 from domain.ports import UnitOfWork
@@ -246,10 +248,30 @@ async def finish(
     await uow.orders.save(order, now)
     urls = [media_url(p.path) for p in after]
     hours = rules.settlement.auto_confirm_hours
+    balance = order.total_cents - order.paid_cents
 
     def build(lang: str) -> list[Reply]:
         caption = t(lang, "服务后照片", "After")
         replies: list[Reply] = [Photo(u, caption) for u in urls[:3]]
+        if balance > 0:
+            money = format_yuan(balance)
+            replies.append(
+                Ask(
+                    t(
+                        lang,
+                        f"订单 #{number} 已完工,请支付尾款 {money},然后确认完成。",
+                        f"Order #{number} is finished — please pay the balance of {money}, then "
+                        "confirm.",
+                    ),
+                    (
+                        Option(
+                            f"act:pay:{number}",
+                            t(lang, f"支付尾款 #{number}", f"pay balance #{number}"),
+                        ),
+                    ),
+                )
+            )
+            return replies
         replies.append(
             Ask(
                 t(
@@ -272,12 +294,21 @@ async def finish(
     return order, [to_customer(order.customer_id, build)]
 
 
-async def confirm(uow: UnitOfWork, order: Order, actor: Actor, now: datetime) -> list[Notice]:
+async def confirm(
+    uow: UnitOfWork, rules: Rules, order: Order, actor: Actor, now: datetime
+) -> list[Notice]:
+    """The customer (or the clock) accepts the work; the money is settled at once."""
+    if order.paid_cents < order.total_cents:
+        raise DomainError(
+            f"请先支付尾款 {format_yuan(order.total_cents - order.paid_cents)} / "
+            "please pay the balance first"
+        )
     order.apply(
         Action.CONFIRM, actor, now, "auto-confirmed" if actor.kind == ActorKind.SYSTEM else ""
     )
     order.auto_confirm_at = None
     await uow.orders.save(order, now)
+    await settle(uow, rules, order, now)
     number, worker = order.number, order.worker_id
     notices = []
     if worker is not None:
@@ -313,7 +344,9 @@ async def confirm(uow: UnitOfWork, order: Order, actor: Actor, now: datetime) ->
     return notices
 
 
-async def auto_confirm(uow: UnitOfWork, order_id: int, now: datetime) -> list[Notice]:
+async def auto_confirm(
+    uow: UnitOfWork, rules: Rules, order_id: int, now: datetime
+) -> list[Notice]:
     order = await uow.orders.get(order_id, full=False)
     if (
         order is None
@@ -321,4 +354,6 @@ async def auto_confirm(uow: UnitOfWork, order_id: int, now: datetime) -> list[No
         or (order.auto_confirm_at is None or order.auto_confirm_at > now)
     ):
         return []
-    return await confirm(uow, order, SYSTEM, now)
+    if order.paid_cents < order.total_cents:
+        return []  # the balance is still due: nothing confirms itself
+    return await confirm(uow, rules, order, SYSTEM, now)

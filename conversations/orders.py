@@ -47,23 +47,25 @@ def _customer(conv: Conversation) -> int:
 
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
     o = _o(conv)
-    if o.get("action") == "confirm":
-        number = o.pop("action") and o.get("number")
-        if number is None:
-            return Outcome(
-                [
-                    Say(
-                        tr(
-                            conv,
-                            "请带上订单号,例如「确认完成 #240117」。",
-                            "Add the order number, e.g. 'confirm #240117'.",
-                        )
+    action, number = o.pop("action", None), o.get("number")
+    if action is None:
+        return ask(ctx, conv)
+    if number is None:
+        return Outcome(
+            [
+                Say(
+                    tr(
+                        conv,
+                        "请带上订单号,例如「确认完成 #240117」。",
+                        "Add the order number, e.g. 'confirm #240117'.",
                     )
-                ],
-                reask=True,
-            )
-        return Outcome(commands=[ConfirmOrder(_customer(conv), int(number))])
-    return ask(ctx, conv)
+                )
+            ],
+            reask=True,
+        )
+    if action == "pay":
+        return Outcome(commands=[RequestPayment(_customer(conv), int(number))])
+    return Outcome(commands=[ConfirmOrder(_customer(conv), int(number))])
 
 
 def ask(ctx: Ctx, conv: Conversation) -> Outcome:

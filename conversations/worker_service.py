@@ -287,7 +287,11 @@ class WorkerDesk:
             if order is None or order.customer_id != cmd.customer_id:
                 raise DomainError(f"找不到订单 #{cmd.number} / no order #{cmd.number}")
             notices = await execution.confirm(
-                uow, order, Actor(ActorKind.CUSTOMER, str(cmd.customer_id)), self.s.clock()
+                uow,
+                self.s.rules,
+                order,
+                Actor(ActorKind.CUSTOMER, str(cmd.customer_id)),
+                self.s.clock(),
             )
             await uow.commit()
         await self.s.deliver(notices)
@@ -452,7 +456,7 @@ class WorkerDesk:
         for order_id in due:
             try:
                 async with self.s.uow() as uow:
-                    notices = await execution.auto_confirm(uow, order_id, now)
+                    notices = await execution.auto_confirm(uow, self.s.rules, order_id, now)
                     await uow.commit()
             except DomainError as exc:
                 log.info("auto-confirm %s: %s", order_id, exc)

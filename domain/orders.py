@@ -94,6 +94,8 @@ class Order:
     version: int = 0
     timeline: list[OrderEvent] = field(default_factory=list)
     events: list[StatusChanged] = field(default_factory=list, repr=False)
+    stored_events: int = field(default=0, repr=False, compare=False)
+    """How many timeline entries the store already holds (the rest are new)."""
 
     @classmethod
     def from_quote(

@@ -58,7 +58,6 @@ class OrderRepository:
     def __init__(self, session: AsyncSession, cipher: PiiCipher) -> None:
         self._s = session
         self._cipher = cipher
-        self._stored_events: dict[int, int] = {}
         self.seen: list[Order] = []
 
     async def next_number(self) -> int:
@@ -99,7 +98,7 @@ class OrderRepository:
                     ]
                 )
             )
-        self._stored_events[row.id] = 0
+        order.stored_events = 0
         await self._append_events(order)
         self.seen.append(order)
         return order
@@ -285,7 +284,7 @@ class OrderRepository:
 
     async def _append_events(self, order: Order) -> None:
         assert order.id is not None
-        new = order.timeline[self._stored_events.get(order.id, 0) :]
+        new = order.timeline[order.stored_events :]
         if new:
             await self._s.exec(
                 insert(OrderEventRow).values(
@@ -304,7 +303,7 @@ class OrderRepository:
                     ]
                 )
             )
-        self._stored_events[order.id] = len(order.timeline)
+        order.stored_events = len(order.timeline)
 
     async def _load(self, row: OrderRow, full: bool = True) -> Order:
         assert row.id is not None
@@ -381,6 +380,6 @@ class OrderRepository:
             transfer_from_worker_id=row.transfer_from_worker_id,
             transfer_compensation_cents=row.transfer_compensation_cents,
         )
-        self._stored_events[row.id] = len(timeline)
+        order.stored_events = len(timeline)
         self.seen.append(order)
         return order

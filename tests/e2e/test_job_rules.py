@@ -82,8 +82,9 @@ async def test_unconfirmed_jobs_confirm_themselves_after_24_hours(tg, fake_teleg
     await app[SERVICES].run(AutoConfirm())
     async with app[DATABASE].uow() as uow:
         order = await uow.orders.by_number(number)
-    assert order.status.value == "confirmed"
-    assert order.timeline[-1].actor.kind.value == "system"
+    assert order.status.value == "settled"  # confirmed, then settled at once
+    assert [e.to_status.value for e in order.timeline[-2:]] == ["confirmed", "settled"]
+    assert order.timeline[-2].actor.kind.value == "system"
     assert sum("已自动确认完成" in m.get("text", "") for m in fake_telegram.sent(600101)) == 1
 
 
