@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.replies import Ask, AskContact, AskLocation, Link, Photo, Reply, Say
+from conversations.replies import Ask, AskContact, AskLocation, Invoice, Link, Photo, Reply, Say
 
 
 def to_json(reply: Reply) -> dict[str, Any]:
@@ -26,6 +26,8 @@ def to_json(reply: Reply) -> dict[str, Any]:
             return {"type": "location_request", "text": text}
         case AskContact(text=text):
             return {"type": "contact_request", "text": text}
+        case Invoice(title=title, description=description):
+            return {"type": "text", "text": f"{title}: {description}"}
     raise TypeError(f"unknown reply {reply!r}")
 
 
@@ -55,4 +57,6 @@ def as_text(reply: Reply, lang: str) -> str:
             return f"{text}{how}"
         case AskContact(text=text):
             return text
+        case Invoice(title=title, description=description):
+            return f"{title}: {description}"
     raise TypeError(f"unknown reply {reply!r}")

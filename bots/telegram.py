@@ -21,6 +21,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    LabeledPrice,
     ReplyKeyboardMarkup,
     Update,
 )
@@ -35,10 +36,11 @@ from conversations.events import (
     ContactShared,
     Inbound,
     LocationShared,
+    PaymentReceived,
     PhotoReceived,
     TextReceived,
 )
-from conversations.replies import Ask, AskContact, AskLocation, Link, Photo, Reply, Say
+from conversations.replies import Ask, AskContact, AskLocation, Invoice, Link, Photo, Reply, Say
 from domain.media import BadPhoto
 
 log = logging.getLogger(__name__)
@@ -109,6 +111,15 @@ def to_event(update: Update, at: datetime) -> Inbound | None:
         )
     if message.photo:
         return PhotoReceived(**base, ref=message.photo[-1].file_id)
+    paid = message.successful_payment
+    if paid is not None:
+        return PaymentReceived(
+            **base,
+            reference=paid.invoice_payload,
+            provider="telegram",
+            provider_ref=paid.telegram_payment_charge_id,
+            amount_cents=paid.total_amount,
+        )
     return None
 
 
@@ -157,6 +168,18 @@ def messages(replies: list[Reply]) -> list[dict[str, Any]]:
                 if pending:
                     calls.append({"method": "send_message", "text": text("")})
                 calls.append({"method": "send_photo", "photo": url, "caption": caption})
+            case Invoice(title=title, description=description, payload=payload, prices=prices):
+                if pending:
+                    calls.append({"method": "send_message", "text": text("")})
+                calls.append(
+                    {
+                        "method": "send_invoice",
+                        "title": title[:32],
+                        "description": description[:255],
+                        "payload": payload,
+                        "prices": [LabeledPrice(label, fen) for label, fen in prices],
+                    }
+                )
     if pending:
         calls.append({"method": "send_message", "text": text("")})
     return calls
@@ -164,11 +187,15 @@ def messages(replies: list[Reply]) -> list[dict[str, Any]]:
 
 def webhook_reply(chat_id: int, call: dict[str, Any]) -> dict[str, Any]:
     """A Bot API call as a webhook response body (Telegram executes it after our answer)."""
-    method = "sendPhoto" if call["method"] == "send_photo" else "sendMessage"
+    method = {"send_photo": "sendPhoto", "send_invoice": "sendInvoice"}.get(
+        call["method"], "sendMessage"
+    )
     body: dict[str, Any] = {"method": method, "chat_id": chat_id}
     for key, value in call.items():
         if key == "method" or value is None:
             continue
+        if isinstance(value, list):
+            value = [v.to_dict() if hasattr(v, "to_dict") else v for v in value]
         body[key] = value.to_dict() if hasattr(value, "to_dict") else value
     return body
 
@@ -188,8 +215,14 @@ class TelegramBot:
         handle: Callable[[Inbound], Awaitable[Handled]],
         rejected: Callable[[str], None],
         clock: Callable[[], datetime],
+        payment_token: str = "",
+        currency: str = "CNY",
+        check_checkout: Callable[[str, int], Awaitable[str | None]] | None = None,
     ) -> None:
         self.application = application
+        self.payment_token = payment_token
+        self.currency = currency
+        self._check_checkout = check_checkout
         self._secret = secret.encode()
         self._handle = handle
         self._rejected = rejected
@@ -231,6 +264,8 @@ class TelegramBot:
         if update is None:
             self._rejected("telegram")
             raise web.HTTPBadRequest(text="not a Telegram update")
+        if update.pre_checkout_query is not None:
+            return web.json_response(await self._pre_checkout(update), dumps=_json_dumps)
         answering = None
         if update.callback_query is not None:  # stop the button's spinner while we work
             answering = asyncio.ensure_future(self._answer_callback(update.callback_query.id))
@@ -244,10 +279,32 @@ class TelegramBot:
                 await answering
         if handled.status != "handled" or not handled.replies:
             return web.json_response({})
-        calls = messages(handled.replies)
+        calls = [self._complete(c) for c in messages(handled.replies)]
         await self._send_calls(event.user_id, calls[:-1])
         # the last message rides on the webhook response: one Bot API round trip fewer
         return web.json_response(webhook_reply(int(event.user_id), calls[-1]), dumps=_json_dumps)
+
+    def _complete(self, call: dict[str, Any]) -> dict[str, Any]:
+        """Add what only the bot knows (the payments provider token) to an invoice."""
+        if call["method"] == "send_invoice":
+            return {**call, "provider_token": self.payment_token, "currency": self.currency}
+        return call
+
+    async def _pre_checkout(self, update: Update) -> dict[str, Any]:
+        """Re-check the order before Telegram charges (answered within Telegram's 10 s)."""
+        query = update.pre_checkout_query
+        assert query is not None
+        error = "payment unavailable"
+        if self._check_checkout is not None and query.currency == self.currency:
+            error = await self._check_checkout(query.invoice_payload, query.total_amount) or ""
+        body: dict[str, Any] = {
+            "method": "answerPreCheckoutQuery",
+            "pre_checkout_query_id": query.id,
+            "ok": not error,
+        }
+        if error:
+            body["error_message"] = error[:200]
+        return body
 
     async def _answer_callback(self, query_id: str) -> None:
         try:
@@ -262,10 +319,13 @@ class TelegramBot:
     async def _send_calls(self, user_id: str, calls: list[dict[str, Any]]) -> None:
         bot = self.application.bot
         for call in calls:
+            call = self._complete(call)
             params = {k: v for k, v in call.items() if k != "method"}
             try:
                 if call["method"] == "send_photo":
                     await bot.send_photo(int(user_id), **params)
+                elif call["method"] == "send_invoice":
+                    await bot.send_invoice(int(user_id), **params)
                 else:
                     await bot.send_message(int(user_id), **params)
             except TelegramError as exc:

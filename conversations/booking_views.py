@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from conversations.flow import Ctx, tr
-from conversations.replies import Ask, AskLocation, Link, Option, Reply, Say
+from conversations.replies import Ask, AskLocation, Invoice, Link, Option, Reply, Say
 from conversations.state import Conversation
 from domain.catalog import UNIT_TEXT, Consumables, Item, Unit
 from domain.money import format_yuan
@@ -293,7 +293,35 @@ def order_placed(conv: Conversation, order: dict[str, Any]) -> list[Reply]:
 
 
 def pay_question(conv: Conversation, order: dict[str, Any]) -> list[Reply]:
+    """How to pay, by provider: a Telegram invoice, the WeChat Pay page, or the sandbox."""
     amount = format_yuan(order.get("due_now_cents", 0))
+    later = Option("later", tr(conv, "稍后支付", "Pay later"))
+    provider = order.get("provider", "sandbox")
+    if provider == "telegram":
+        return [
+            Invoice(
+                order.get("title", ""),
+                tr(conv, f"应付 {amount}", f"Due {amount}"),
+                order.get("reference", ""),
+                tuple((str(label), int(fen)) for label, fen in order.get("invoice", [])),
+            ),
+            Ask(
+                tr(conv, "点上方账单的「支付」按钮完成付款。", "Tap Pay on the invoice above."),
+                (later,),
+            ),
+        ]
+    if provider == "wechat_pay":
+        return [
+            Link(
+                tr(conv, f"请用微信支付 {amount}:", f"Pay {amount} with WeChat Pay:"),
+                order.get("pay_url", ""),
+                tr(conv, "微信支付", "WeChat Pay"),
+            ),
+            Ask(
+                tr(conv, "付款成功后我会通知您。", "I'll tell you when the payment arrives."),
+                (later,),
+            ),
+        ]
     return [
         Link(
             tr(conv, "也可以在网页上支付:", "Or pay on the web:"),
@@ -306,10 +334,7 @@ def pay_question(conv: Conversation, order: dict[str, Any]) -> list[Reply]:
                 f"请支付 {amount}(演示环境,不会真实扣款)。",
                 f"Please pay {amount} (sandbox: no real money moves).",
             ),
-            (
-                Option("pay", tr(conv, f"确认支付 {amount}", f"Pay {amount}")),
-                Option("later", tr(conv, "稍后支付", "Pay later")),
-            ),
+            (Option("pay", tr(conv, f"确认支付 {amount}", f"Pay {amount}")), later),
         ),
     ]
 

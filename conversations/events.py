@@ -64,6 +64,16 @@ class PhotoReceived(Inbound):
     ref: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class PaymentReceived(Inbound):
+    """The chat platform collected a payment (Telegram ``successful_payment``)."""
+
+    reference: str
+    provider: str
+    provider_ref: str
+    amount_cents: int
+
+
 @dataclass(frozen=True)
 class Result:
     """The answer of the service layer to a command."""

@@ -8,6 +8,7 @@ from conversations import (
     checkout,
     menu,
     orders,
+    payment,
     start,
     support,
     worker,
@@ -17,6 +18,17 @@ from conversations.flow import Flow
 
 FLOWS: dict[str, Flow] = {
     m.NAME: m
-    for m in (start, menu, booking, checkout, orders, support, worker, worker_register, admin)
+    for m in (
+        start,
+        menu,
+        booking,
+        checkout,
+        orders,
+        support,
+        worker,
+        worker_register,
+        admin,
+        payment,
+    )
 }
 CUSTOMER_FLOWS = FLOWS  # every flow: one engine serves customers, workers and admins

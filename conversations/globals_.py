@@ -6,7 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from conversations.events import ChoiceMade, CommandReceived, Inbound, TextReceived
+from conversations.events import (
+    ChoiceMade,
+    CommandReceived,
+    Inbound,
+    PaymentReceived,
+    TextReceived,
+)
 from conversations.flow import Ctx, Flow, Outcome, tr
 from conversations.replies import Say
 from conversations.state import Conversation
@@ -85,6 +91,14 @@ def route(
     flows: Mapping[str, Flow], ctx: Ctx, conv: Conversation, event: Inbound
 ) -> Outcome | None:
     """An outcome for a global word or command, or None to let the flow handle the event."""
+    if isinstance(event, PaymentReceived):
+        conv.data["payment"] = {
+            "reference": event.reference,
+            "provider": event.provider,
+            "provider_ref": event.provider_ref,
+            "amount_cents": event.amount_cents,
+        }
+        return Outcome(goto="payment")
     typed = _typed(event)
     if typed is not None:
         return _action(ctx, conv, typed, f"{event.channel}:{event.user_id}")

@@ -44,6 +44,17 @@ class Photo:
 
 
 @dataclass(frozen=True, slots=True)
+class Invoice:
+    """A payment request the chat itself can collect (Telegram Payments); ``payload`` is our
+    payment reference; ``prices`` are (label, fen) lines."""
+
+    title: str
+    description: str
+    payload: str
+    prices: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class AskLocation:
     text: str
 
@@ -53,7 +64,7 @@ class AskContact:
     text: str
 
 
-Reply = Say | Ask | Link | Photo | AskLocation | AskContact
+Reply = Say | Ask | Link | Photo | AskLocation | AskContact | Invoice
 
 
 def last_question(replies: list[Reply]) -> Ask | None:

@@ -16,15 +16,20 @@ import aiohttp
 import redis.asyncio as aioredis
 from aiohttp import web
 
+from bots.payments import TelegramGateway
 from bots.telegram import TelegramBot, build_application
 from bots.web import WebChannel, WebOutbox
 from bots.wechat import WeChatBot
 from bots.wechat_api import TokenCache, WeChatApi
+from bots.wechat_pay import WeChatPayGateway
 from conversations.engine import Engine
-from conversations.events import Inbound
+from conversations.events import Failed, Inbound
 from conversations.flows import CUSTOMER_FLOWS
+from conversations.payments import SandboxGateway
 from conversations.service import Services
 from domain.catalog import Catalog
+from domain.commands import CheckCheckout
+from domain.ports import PaymentGateway
 from domain.rules import Rules
 from scheduler.sweeps import build_scheduler
 from store.conversations_local import LocalConversationStore
@@ -33,7 +38,7 @@ from store.crypto import PiiCipher
 from store.db import create_engine, session_factory
 from store.media import MediaStore
 from store.uow import Database
-from webhooks import health, media, pay_sandbox
+from webhooks import finance, health, media, pay_sandbox, pay_wechat
 from webhooks.chat import Chat, Messenger
 from webhooks.keys import (
     CATALOG,
@@ -54,6 +59,7 @@ from webhooks.keys import (
     TELEGRAM,
     WEB,
     WECHAT,
+    WECHAT_PAY,
 )
 from webhooks.media import ChannelMedia, MediaLinks
 from webhooks.metrics import Metrics
@@ -122,14 +128,54 @@ def create_app(
         app[WECHAT].setup(app)
         app[MEDIA].register("wechat", app[WECHAT].download)
         app.cleanup_ctx.append(_wechat)
+    if settings.wechat_pay_enabled:
+        app[WECHAT_PAY] = _wechat_pay(settings)
+        pay_wechat.setup(app, app[WECHAT_PAY])
     health.setup(app)
     pay_sandbox.setup(app)
+    finance.setup(app)
     return app
 
 
 def _secret(settings: Settings, purpose: str) -> bytes:
     """A key for one purpose, derived from the PII key (one secret to keep)."""
     return hashlib.sha256(f"daojia-{purpose}\x00".encode() + settings.pii_key_bytes()).digest()
+
+
+def _wechat_pay(settings: Settings) -> WeChatPayGateway:
+    assert settings.wechat_appid and settings.wechat_pay_mch_id and settings.wechat_pay_key
+    cert = (
+        (str(settings.wechat_pay_cert), str(settings.wechat_pay_cert_key))
+        if settings.wechat_pay_cert and settings.wechat_pay_cert_key
+        else None
+    )
+    return WeChatPayGateway(
+        appid=settings.wechat_appid,
+        mch_id=settings.wechat_pay_mch_id,
+        api_key=settings.wechat_pay_key.get_secret_value(),
+        api_base=settings.wechat_pay_api_base,
+        public_url=settings.public_url,
+        cert=cert,
+    )
+
+
+def _gateways(app: web.Application) -> list[PaymentGateway]:
+    gateways: list[PaymentGateway] = [SandboxGateway(app[SETTINGS].public_url)]
+    if app[SETTINGS].telegram_payment_token is not None:
+        gateways.append(TelegramGateway())
+    if WECHAT_PAY in app:
+        gateways.append(app[WECHAT_PAY])
+    return gateways
+
+
+def _channel_gateways(settings: Settings) -> dict[str, str]:
+    """Which provider a customer on each channel pays with (the sandbox otherwise)."""
+    out = {}
+    if settings.telegram_enabled and settings.telegram_payment_token is not None:
+        out["telegram"] = "telegram"
+    if settings.wechat_pay_enabled:
+        out["wechat"] = "wechat_pay"
+    return out
 
 
 def _rejected(app: web.Application) -> Callable[[str], None]:
@@ -187,12 +233,21 @@ def _telegram_bot(
         settings.telegram_file_base,
         settings.telegram_rate_per_second,
     )
+
+    async def check_checkout(reference: str, amount: int) -> str | None:
+        results = await app[SERVICES].run(CheckCheckout(reference, amount))
+        return results[0].message if results and isinstance(results[0], Failed) else None
+
+    token = settings.telegram_payment_token
     return TelegramBot(
         application=application,
         secret=settings.telegram_secret.get_secret_value(),
         handle=handle,
         rejected=_rejected(app),
         clock=clock,
+        payment_token=token.get_secret_value() if token else "",
+        currency=app[CATALOG].currency,
+        check_checkout=check_checkout,
     )
 
 
@@ -268,6 +323,9 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         media=app[MEDIA].store,
         fetch_media=app[MEDIA],
         media_url=app[LINKS].url,
+        gateways=_gateways(app),
+        channel_gateways=_channel_gateways(settings),
+        ledger_url=lambda a, b: app[LINKS].url(finance.ledger_path(a, b), finance.LINK_TTL_S),
     )
     app[SERVICES] = services
     engine = Engine(

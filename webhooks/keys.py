@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bots.telegram import TelegramBot
 from bots.web import WebChannel
 from bots.wechat import WeChatBot
+from bots.wechat_pay import WeChatPayGateway
 from conversations.service import Services
 from domain.catalog import Catalog
 from domain.ports import ConversationStore
@@ -40,3 +41,4 @@ WECHAT = web.AppKey("wechat", WeChatBot)
 DEMO = web.AppKey("demo", bool)
 MEDIA = web.AppKey("media", ChannelMedia)
 LINKS = web.AppKey("links", MediaLinks)
+WECHAT_PAY = web.AppKey("wechat_pay", WeChatPayGateway)

@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     wechat_pay_mch_id: str | None = None
     wechat_pay_key: SecretStr | None = None
     wechat_pay_api_base: str = "https://api.mch.weixin.qq.com/"
+    wechat_pay_cert: Path | None = None
+    wechat_pay_cert_key: Path | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -162,6 +164,10 @@ class Settings(BaseSettings):
     @property
     def wechat_enabled(self) -> bool:
         return self.wechat_appid is not None
+
+    @property
+    def wechat_pay_enabled(self) -> bool:
+        return self.wechat_pay_mch_id is not None
 
     @property
     def telegram_enabled(self) -> bool:

@@ -1,0 +1,72 @@
+"""WeChat Pay routes: ``POST /pay/wechat/notify`` (signature, merchant and amount checked;
+credited once) and ``GET /pay/wechat/{reference}`` (the JSAPI page opened in WeChat, or the
+Native code elsewhere)."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from aiohttp import web
+
+from bots.wechat_pay import WeChatPayGateway
+from conversations.events import Failed
+from domain.commands import ConfirmPayment
+from webhooks.keys import METRICS, SERVICES
+from webhooks.pay_sandbox import TEMPLATES
+
+log = logging.getLogger(__name__)
+MAX_NOTIFY = 32 * 1024
+OK = "<xml><return_code><![CDATA[SUCCESS]]></return_code><return_msg><![CDATA[OK]]></return_msg></xml>"
+
+
+def _fail(msg: str, status: int = 200) -> web.Response:
+    return web.Response(
+        status=status,
+        content_type="application/xml",
+        text=f"<xml><return_code><![CDATA[FAIL]]></return_code>"
+        f"<return_msg><![CDATA[{msg}]]></return_msg></xml>",
+    )
+
+
+def setup(app: web.Application, gateway: WeChatPayGateway) -> None:
+    async def notify(request: web.Request) -> web.Response:
+        if (request.content_length or 0) > MAX_NOTIFY:
+            raise web.HTTPRequestEntityTooLarge(
+                max_size=MAX_NOTIFY, actual_size=request.content_length or 0
+            )
+        body = await request.read()
+        try:
+            data = gateway.parse_notification(body)
+            reference, amount = str(data["out_trade_no"]), int(data["total_fee"])
+        except (ValueError, KeyError) as exc:
+            log.warning("WeChat Pay notification refused: %s", exc)
+            request.app[METRICS].messages.labels("wechat", "rejected").inc()
+            return _fail("invalid", status=400)
+        results = await request.app[SERVICES].run(
+            ConfirmPayment(
+                reference,
+                gateway.name,
+                str(data.get("transaction_id", "")),
+                amount,
+                notify_customer=True,
+            )
+        )
+        if results and isinstance(results[0], Failed):
+            log.warning(
+                "WeChat Pay notification %s not credited: %s", reference, results[0].message
+            )
+            return _fail("not credited")
+        return web.Response(text=OK, content_type="application/xml")
+
+    async def page(request: web.Request) -> web.Response:
+        prepay = request.query.get("prepay", "")
+        code = request.query.get("code", "")
+        params = json.dumps(gateway.jsapi_params(prepay)) if prepay and not code else ""
+        html = TEMPLATES.get_template("pay_wechat.html").render(
+            reference=request.match_info["reference"], params=params, code=code
+        )
+        return web.Response(text=html, content_type="text/html")
+
+    app.router.add_post("/pay/wechat/notify", notify)
+    app.router.add_get("/pay/wechat/{reference}", page)
