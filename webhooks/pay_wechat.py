@@ -17,7 +17,10 @@ from webhooks.pay_sandbox import TEMPLATES
 
 log = logging.getLogger(__name__)
 MAX_NOTIFY = 32 * 1024
-OK = "<xml><return_code><![CDATA[SUCCESS]]></return_code><return_msg><![CDATA[OK]]></return_msg></xml>"
+OK = (
+    "<xml><return_code><![CDATA[SUCCESS]]></return_code>"
+    "<return_msg><![CDATA[OK]]></return_msg></xml>"
+)
 
 
 def _fail(msg: str, status: int = 200) -> web.Response:
