@@ -9,7 +9,7 @@ from typing import Any
 
 from conversations.events import Loaded, TextReceived
 from conversations.flow import Ctx, Outcome, Transitions, tr
-from conversations.replies import Photo, Reply, Say
+from conversations.replies import Link, Photo, Reply, Say
 from conversations.state import Conversation
 from domain import commands as c
 
@@ -21,12 +21,18 @@ class Step(StrEnum):
 
 
 FIRST = Step.CONSOLE
+FINANCE = ("owner", "finance")
 ROLES = {
     "workers": ("owner", "ops", "support"),
     "worker": ("owner", "ops", "support"),
     "approve": ("owner", "ops"),
     "reject": ("owner", "ops"),
     "assign": ("owner", "ops"),
+    "withdrawals": FINANCE,
+    "payout": FINANCE,
+    "reject_withdrawal": FINANCE,
+    "refunded": FINANCE,
+    "ledger": FINANCE,
 }
 HELP = {
     "workers": "/workers [pending|online|suspended]",
@@ -34,6 +40,11 @@ HELP = {
     "approve": "/approve ID",
     "reject": "/reject ID 原因/reason",
     "assign": "/assign #订单号 师傅ID",
+    "withdrawals": "/withdrawals",
+    "payout": "/payout 提现ID",
+    "reject_withdrawal": "/reject_withdrawal 提现ID 原因",
+    "refunded": "/refunded 退款参考号",
+    "ledger": "/ledger 2026-11-01 2026-11-30",
 }
 
 
@@ -79,6 +90,9 @@ def run(ctx: Ctx, conv: Conversation, action: dict[str, Any]) -> Outcome:
     words = args.split(maxsplit=1)
     if name == "workers":
         return Outcome(commands=[c.ListWorkers(words[0] if words else "pending")])
+    money = _money(name, args, by, role)
+    if money is not None:
+        return Outcome(commands=[money]) if isinstance(money, c.Command) else _usage(conv, name)
     if name == "assign":
         if action.get("number") is None or not words or not words[0].isdigit():
             return _usage(conv, name)
@@ -90,6 +104,24 @@ def run(ctx: Ctx, conv: Conversation, action: dict[str, Any]) -> Outcome:
         return Outcome(commands=[c.ShowWorker(worker_id)])
     reason = words[1] if len(words) > 1 else ""
     return Outcome(commands=[c.ReviewWorker(by, role, worker_id, name == "approve", reason)])
+
+
+def _money(name: str, args: str, by: str, role: str) -> c.Command | bool | None:
+    """The finance commands (None: not one; False: malformed)."""
+    words = args.split(maxsplit=1)
+    if name == "withdrawals":
+        return c.ListWithdrawals()
+    if name in ("payout", "reject_withdrawal"):
+        if not words or not words[0].isdigit():
+            return False
+        reason = words[1] if len(words) > 1 else ""
+        return c.DecideWithdrawal(by, role, int(words[0]), name == "payout", reason)
+    if name == "refunded":
+        return c.MarkRefunded(by, role, words[0]) if words else False
+    if name == "ledger":
+        parts = args.split()
+        return c.ExportLedger(by, role, parts[0], parts[1]) if len(parts) == 2 else False
+    return None
 
 
 def _usage(conv: Conversation, name: str) -> Outcome:
@@ -154,7 +186,54 @@ def on_loaded(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
                 )
             ]
         )
-    return Outcome()
+    return Outcome(_money_reply(conv, result.kind, d))
+
+
+def _money_reply(conv: Conversation, kind: str, d: dict[str, Any]) -> list[Reply]:
+    if kind == "withdrawals":
+        if not d["items"]:
+            return [Say(tr(conv, "没有待处理的提现。", "No withdrawals waiting."))]
+        return [
+            Say(
+                "\n".join(
+                    f"{w['id']}. worker {w['worker_id']} {w['amount']} [{w['status']}] {w['at']}"
+                    for w in d["items"]
+                )
+            )
+        ]
+    if kind == "withdrawal_decided":
+        return [
+            Say(
+                tr(
+                    conv,
+                    f"提现 #{d['id']} → {d['status']},已通知师傅。",
+                    f"Withdrawal {d['id']} is now {d['status']}; the worker was told.",
+                )
+            )
+        ]
+    if kind == "refund_marked":
+        return [
+            Say(
+                tr(
+                    conv,
+                    f"退款 {d['reference']} 已记为完成。",
+                    f"Refund {d['reference']} recorded as done.",
+                )
+            )
+        ]
+    if kind == "ledger_link":
+        return [
+            Link(
+                tr(
+                    conv,
+                    f"账本 {d['start']}~{d['end']}(10 分钟内有效):",
+                    f"Ledger {d['start']} to {d['end']} (link valid 10 minutes):",
+                ),
+                d["url"],
+                "CSV",
+            )
+        ]
+    return []
 
 
 def on_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:

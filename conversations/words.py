@@ -20,6 +20,7 @@ WORKER = {
     "photo": ("photo", "拍照", "照片"),
     "finish": ("finish", "完工"),
     "transfer": ("transfer", "转单"),
+    "withdraw": ("withdraw", "提现"),
 }
 CUSTOMER = {"confirm": ("confirm", "确认完成")}
 ADMIN = {
@@ -28,6 +29,11 @@ ADMIN = {
     "approve": ("approve", "通过"),
     "reject": ("reject", "驳回"),
     "assign": ("assign", "指派"),
+    "withdrawals": ("withdrawals", "提现审批"),
+    "payout": ("payout", "打款"),
+    "reject_withdrawal": ("reject_withdrawal",),
+    "refunded": ("refunded", "已退款"),
+    "ledger": ("ledger", "账本"),
 }
 NEEDS_NUMBER = {
     "accept",
@@ -77,7 +83,13 @@ def parse(text: str, slash: bool = False) -> Typed | None:
         args = rest.strip()
         m = _NUMBER.match(args)
         number = int(m.group(1)) if m else None
-        if not slash and group != "admin" and args and m is None and name != "photo":
+        if (
+            not slash
+            and group != "admin"
+            and args
+            and m is None
+            and name not in ("photo", "withdraw")
+        ):
             return None
         if not slash and group == "admin" and not args and name not in ("workers",):
             return None

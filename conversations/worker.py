@@ -12,7 +12,7 @@ from conversations.replies import Ask, AskLocation, Option, Reply, Say
 from conversations.state import Conversation
 from conversations.words import photo_kind
 from domain import commands as c
-from domain.money import format_yuan
+from domain.money import MoneyError, format_yuan, parse_yuan
 
 NAME = "worker"
 
@@ -60,6 +60,24 @@ def run(ctx: Ctx, conv: Conversation, name: str, number: int | None, args: str) 
         return Outcome(step=Step.MENU, reask=True)
     if name == "earnings":
         return Outcome(commands=[c.LoadEarnings(_me(conv))], step=Step.ACTION)
+    if name == "withdraw":
+        try:
+            amount = parse_yuan(args)
+        except MoneyError:
+            return Outcome(
+                [
+                    Say(
+                        tr(
+                            conv,
+                            "请写提现金额,例如「提现 200」。",
+                            "Say how much, e.g. 'withdraw 200'.",
+                        )
+                    )
+                ],
+                step=Step.MENU,
+                reask=True,
+            )
+        return Outcome(commands=[c.RequestWithdrawal(_me(conv), amount)], step=Step.ACTION)
     if number is None:
         return Outcome(
             [
@@ -251,9 +269,27 @@ def on_loaded(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
         ),
         "earnings": tr(
             conv,
-            f"已完成 {d.get('jobs')} 单,可提现余额 "
-            f"{format_yuan(int(d.get('balance_cents', 0)))}。",
-            f"{d.get('jobs')} jobs done; balance {format_yuan(int(d.get('balance_cents', 0)))}.",
+            f"已完成 {d.get('jobs')} 单。余额 {format_yuan(int(d.get('owed_cents', 0)))},"
+            f"其中可提现 {format_yuan(int(d.get('available_cents', 0)))}"
+            f"(结算后 T+{d.get('after_days')} 可提)。发送「提现 金额」申请提现。",
+            f"{d.get('jobs')} jobs done. Balance {format_yuan(int(d.get('owed_cents', 0)))}, "
+            f"of which {format_yuan(int(d.get('available_cents', 0)))} can be withdrawn "
+            f"(T+{d.get('after_days')}). Send 'withdraw AMOUNT'.",
+        ),
+        "withdrawal": tr(
+            conv,
+            f"提现申请 {format_yuan(int(d.get('amount_cents', 0)))} 已提交"
+            + (
+                "(已自动批准,将在日结时打款)。"
+                if d.get("status") == "approved"
+                else ",等待财务审批。"
+            ),
+            f"Withdrawal of {format_yuan(int(d.get('amount_cents', 0)))} requested"
+            + (
+                " (approved; paid in the daily settlement)."
+                if d.get("status") == "approved"
+                else "; finance will review it."
+            ),
         ),
         "declined": tr(conv, f"已拒绝 #{d.get('number')}。", f"Declined #{d.get('number')}."),
         "departed": tr(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from conversations import dispatching, execution, staffing
+from conversations import dispatching, execution, settling, staffing
 from conversations.events import Loaded, Result
 from domain import commands as c
 from domain.errors import DomainError
+from domain.ledger import worker_payable
 from domain.lifecycle import STATUS_TEXT, ActorKind, OrderStatus
 from domain.media import PhotoKind, image_kind
 from domain.money import format_yuan
@@ -168,10 +169,21 @@ class WorkerDesk:
     async def load_earnings(self, cmd: c.LoadEarnings) -> list[Result]:
         async with self.s.uow() as uow:
             done = await uow.orders.for_worker(
-                cmd.worker_id, [OrderStatus.CONFIRMED, OrderStatus.SETTLED], limit=200
+                cmd.worker_id, [OrderStatus.CONFIRMED, OrderStatus.SETTLED], limit=500
             )
-            balance = await uow.ledger.balance(f"worker_payable:{cmd.worker_id}")
-        return [Loaded("earnings", {"jobs": len(done), "balance_cents": balance})]
+            owed = -await uow.ledger.balance(worker_payable(cmd.worker_id))
+            free = await settling.withdrawable(uow, self.s.rules, cmd.worker_id, self.s.clock())
+        return [
+            Loaded(
+                "earnings",
+                {
+                    "jobs": len(done),
+                    "owed_cents": owed,
+                    "available_cents": free,
+                    "after_days": self.s.rules.settlement.withdraw_after_days,
+                },
+            )
+        ]
 
     async def accept(self, cmd: c.AcceptOffer) -> list[Result]:
         now = self.s.clock()

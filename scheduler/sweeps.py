@@ -13,7 +13,14 @@ from datetime import UTC
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from domain.commands import AutoConfirm, BatchDispatch, Command, ExpireOffers
+from domain.commands import (
+    AutoConfirm,
+    BatchDispatch,
+    Command,
+    DailySettlement,
+    ExecuteRefunds,
+    ExpireOffers,
+)
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +28,8 @@ SWEEPS: list[tuple[Callable[[], Command], int]] = [
     (ExpireOffers, 15),
     (BatchDispatch, 300),
     (AutoConfirm, 60),
+    (ExecuteRefunds, 600),
+    (DailySettlement, 900),
 ]
 """(command to run, every N seconds)."""
 

@@ -166,6 +166,44 @@ async def _push_menu(settings: Settings) -> None:
             await redis_client.aclose()
 
 
+def cmd_ledger_export(args: argparse.Namespace) -> int:
+    """The ledger for business days FROM..TO as CSV (stdout, or --out FILE)."""
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from store.crypto import PiiCipher
+    from store.db import create_engine, session_factory
+    from store.uow import Database
+    from webhooks.finance import export_csv
+
+    settings = load_settings()
+    _, rules = _catalog(settings)
+    try:
+        start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
+    except ValueError:
+        raise Refused("dates as YYYY-MM-DD") from None
+
+    async def run() -> str:
+        engine = create_engine(settings.database_url)
+        key = settings.pii_key_bytes() if settings.pii_key else bytes(32)
+        try:
+            return await export_csv(
+                Database(session_factory(engine), PiiCipher(key)),
+                ZoneInfo(rules.timezone),
+                start,
+                end,
+            )
+        finally:
+            await engine.dispose()
+
+    text = asyncio.run(run())
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def cmd_keygen(_args: argparse.Namespace) -> int:
     print(new_key())
     return 0
@@ -197,6 +235,12 @@ def parser() -> argparse.ArgumentParser:
     )
     menu = wx.add_parser("menu", help="the custom menu").add_subparsers(dest="menu", required=True)
     menu.add_parser("push", help="publish the custom menu").set_defaults(func=cmd_wechat_menu_push)
+    ledger = sub.add_parser("ledger", help="finance").add_subparsers(dest="ledger", required=True)
+    export = ledger.add_parser("export", help="the ledger of a date range as CSV")
+    export.add_argument("start", help="first business day, YYYY-MM-DD")
+    export.add_argument("end", help="last business day, YYYY-MM-DD")
+    export.add_argument("--out", help="write to this file instead of stdout")
+    export.set_defaults(func=cmd_ledger_export)
     sub.add_parser("keygen", help="print a new DAOJIA_PII_KEY").set_defaults(func=cmd_keygen)
     return p
 
