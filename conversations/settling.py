@@ -59,11 +59,14 @@ async def settle(uow: UnitOfWork, rules: Rules, order: Order, now: datetime) -> 
 
 
 async def withdrawable(uow: UnitOfWork, rules: Rules, worker_id: int, now: datetime) -> int:
+    """Owed to the worker, less what settlements credited too recently (T+N); money given
+    back by a refused withdrawal is available again at once."""
     owed = -await uow.ledger.balance(worker_payable(worker_id))
     recent = -await uow.ledger.balance(
         worker_payable(worker_id),
         since=now - timedelta(days=rules.settlement.withdraw_after_days),
         credits_only=True,
+        journal_prefix="settle:",
     )
     return available(owed, recent)
 

@@ -142,9 +142,14 @@ class LedgerRepository:
         return rows.first() is not None
 
     async def balance(
-        self, account: str, since: datetime | None = None, credits_only: bool = False
+        self,
+        account: str,
+        since: datetime | None = None,
+        credits_only: bool = False,
+        journal_prefix: str = "",
     ) -> int:
-        """Sum of an account's entries (optionally only since ``since``, only credits)."""
+        """Sum of an account's entries (optionally only since ``since``, only credits, only
+        journals whose key starts with ``journal_prefix``)."""
         query = select(func.coalesce(func.sum(LedgerEntryRow.amount_cents), 0)).where(
             LedgerEntryRow.account == account
         )
@@ -152,6 +157,8 @@ class LedgerRepository:
             query = query.where(col(LedgerEntryRow.at) > since)
         if credits_only:
             query = query.where(LedgerEntryRow.amount_cents < 0)
+        if journal_prefix:
+            query = query.where(col(LedgerEntryRow.journal).startswith(journal_prefix))
         return int((await self._s.exec(query)).one())
 
     async def for_order(self, order_id: int) -> list[LedgerEntry]:

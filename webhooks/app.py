@@ -322,7 +322,7 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         admins=[(g.channel, g.user_id, g.role) for g in settings.admins],
         media=app[MEDIA].store,
         fetch_media=app[MEDIA],
-        media_url=app[LINKS].url,
+        media_url=app[LINKS].media_url,
         gateways=_gateways(app),
         channel_gateways=_channel_gateways(settings),
         ledger_url=lambda a, b: app[LINKS].url(finance.ledger_path(a, b), finance.LINK_TTL_S),

@@ -34,8 +34,13 @@ class MediaLinks:
         ]
 
     def url(self, path: str, ttl_s: int = LINK_TTL_S) -> str:
+        """A signed link to ``path`` (below the site root, e.g. ``media/orders/…``)."""
         expires = int(self._clock()) + ttl_s
-        return f"{self._base}/media/{path}?e={expires}&s={self._sig(path, expires)}"
+        return f"{self._base}/{path}?e={expires}&s={self._sig(path, expires)}"
+
+    def media_url(self, rel: str) -> str:
+        """A signed link to a stored file."""
+        return self.url(f"media/{rel}")
 
     def valid(self, path: str, expires: str, sig: str) -> bool:
         if not expires.isdigit() or int(expires) < self._clock():
@@ -90,7 +95,7 @@ class ChannelMedia:
 def route(store: MediaStore, links: MediaLinks) -> Callable[[web.Request], object]:
     async def serve(request: web.Request) -> web.StreamResponse:
         rel = request.match_info["path"]
-        if not links.valid(rel, request.query.get("e", ""), request.query.get("s", "")):
+        if not links.valid(f"media/{rel}", request.query.get("e", ""), request.query.get("s", "")):
             raise web.HTTPForbidden(text="link expired or invalid")
         target: Path | None = store.path(rel)
         if target is None or rel.startswith(UPLOADS):

@@ -15,6 +15,16 @@ async def fake_telegram():
 
 
 @pytest.fixture
+async def fake_wechat_pay():
+    from tests.fakes.wechat import FakeWeChatPay
+
+    fake = FakeWeChatPay()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
 async def fake_wechat():
     fake = FakeWeChat()
     await fake.start()

@@ -45,11 +45,11 @@ class FakeTelegram:
         return f"http://127.0.0.1:{self.port}/file/bot"
 
     def sent(self, chat_id: int | None = None) -> list[dict[str, Any]]:
-        """The sendMessage/sendPhoto calls, optionally to one chat."""
+        """The sendMessage/sendPhoto/sendInvoice calls, optionally to one chat."""
         return [
-            p
+            {"method": m, **p}
             for m, p in self.calls
-            if m in ("sendMessage", "sendPhoto")
+            if m in ("sendMessage", "sendPhoto", "sendInvoice")
             and (chat_id is None or int(p["chat_id"]) == chat_id)
         ]
 

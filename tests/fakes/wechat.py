@@ -172,3 +172,124 @@ def image_xml(openid: str, media_id: str) -> str:
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+PAY_KEY = "0123456789abcdef0123456789abcdef"
+MCH_ID = "1900000109"
+
+
+class FakeWeChatPay:
+    """The WeChat Pay v2 gateway: unified orders, refunds; and signing notifications."""
+
+    def __init__(self) -> None:
+        self.orders: dict[str, dict[str, str]] = {}
+        self.refunds: list[dict[str, str]] = []
+        self.fail_refunds = 0
+        self.app = web.Application()
+        self.app.router.add_post("/pay/unifiedorder", self.unifiedorder)
+        self.app.router.add_post("/secapi/pay/refund", self.refund)
+        self.runner: web.AppRunner | None = None
+        self.port = 0
+
+    async def start(self) -> None:
+        self.runner = web.AppRunner(self.app, access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    @staticmethod
+    def _parse(body: bytes) -> dict[str, str]:
+        import xmltodict
+        from wechatpy.pay.utils import calculate_signature
+
+        data = dict(xmltodict.parse(body)["xml"])
+        sign = data.pop("sign")
+        assert sign == calculate_signature(data, PAY_KEY), "request signature"
+        return data
+
+    @staticmethod
+    def _reply(data: dict[str, str]) -> web.Response:
+        from wechatpy.pay.utils import calculate_signature, dict_to_xml
+
+        return web.Response(
+            text=dict_to_xml(data, calculate_signature(data, PAY_KEY)), content_type="text/xml"
+        )
+
+    async def unifiedorder(self, request: web.Request) -> web.Response:
+        data = self._parse(await request.read())
+        self.orders[data["out_trade_no"]] = data
+        reply = {
+            "return_code": "SUCCESS",
+            "result_code": "SUCCESS",
+            "appid": data["appid"],
+            "mch_id": data["mch_id"],
+            "nonce_str": "n1",
+            "trade_type": data["trade_type"],
+            "prepay_id": f"wx{data['out_trade_no']}",
+        }
+        if data["trade_type"] == "NATIVE":
+            reply["code_url"] = f"weixin://wxpay/bizpayurl?pr={data['out_trade_no']}"
+        return self._reply(reply)
+
+    async def refund(self, request: web.Request) -> web.Response:
+        data = self._parse(await request.read())
+        if self.fail_refunds:
+            self.fail_refunds -= 1
+            return self._reply(
+                {
+                    "return_code": "SUCCESS",
+                    "result_code": "FAIL",
+                    "err_code": "SYSTEMERROR",
+                    "err_code_des": "busy",
+                }
+            )
+        self.refunds.append(data)
+        return self._reply(
+            {
+                "return_code": "SUCCESS",
+                "result_code": "SUCCESS",
+                "appid": data["appid"],
+                "mch_id": data["mch_id"],
+                "out_refund_no": data["out_refund_no"],
+                "refund_id": f"R{data['out_refund_no']}",
+                "refund_fee": data["refund_fee"],
+            }
+        )
+
+    def notification(
+        self,
+        out_trade_no: str,
+        total_fee: int,
+        *,
+        key: str = PAY_KEY,
+        appid: str = APPID,
+        result: str = "SUCCESS",
+    ) -> bytes:
+        """A payment notification as WeChat Pay would send it, signed with ``key``."""
+        from wechatpy.pay.utils import calculate_signature, dict_to_xml
+
+        data = {
+            "appid": appid,
+            "mch_id": MCH_ID,
+            "nonce_str": "abc",
+            "result_code": result,
+            "return_code": "SUCCESS",
+            "openid": "o-payer",
+            "trade_type": "JSAPI",
+            "bank_type": "CFT",
+            "total_fee": str(total_fee),
+            "cash_fee": str(total_fee),
+            "transaction_id": f"4200{out_trade_no}",
+            "out_trade_no": out_trade_no,
+            "time_end": "20261124100000",
+        }
+        return dict_to_xml(data, calculate_signature(data, key)).encode()

@@ -1,0 +1,412 @@
+"""Money end to end: Telegram invoices, WeChat Pay notifications, refunds through the
+provider, deposits and balances, settlement, withdrawals, the daily report, the ledger export."""
+
+import itertools
+from datetime import timedelta
+
+import pytest
+
+from domain import ledger as L
+from domain.commands import DailySettlement, ExecuteRefunds
+from tests.e2e.helpers import Clock, TelegramUser, WeChatUser, make_app, seed_worker
+from tests.e2e.test_job_rules import photo
+from tests.e2e.test_worker_journey import HOME
+from tests.fakes.telegram import user
+from tests.fakes.wechat import APPID, MCH_ID, PAY_KEY, SECRET, TOKEN, WeChatServer
+from webhooks.keys import DATABASE, SERVICES
+
+FINANCE = 920092
+_ids = itertools.count(9_000_000)
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+async def shop(
+    aiohttp_client,
+    tmp_path,
+    fresh_sqlite_url,
+    pii_key,
+    fake_telegram,
+    fake_wechat,
+    fake_wechat_pay,
+    clock,
+):
+    app = make_app(
+        tmp_path,
+        fresh_sqlite_url,
+        pii_key,
+        clock=clock,
+        telegram_token="123:ABC",
+        telegram_secret="s3cret",
+        telegram_api_base=fake_telegram.base_url,
+        telegram_file_base=fake_telegram.file_url,
+        telegram_payment_token="PROVIDER:TEST",
+        wechat_appid=APPID,
+        wechat_secret=SECRET,
+        wechat_token=TOKEN,
+        wechat_api_base=fake_wechat.base_url,
+        wechat_pay_mch_id=MCH_ID,
+        wechat_pay_key=PAY_KEY,
+        wechat_pay_api_base=fake_wechat_pay.base_url,
+        admins=f"telegram:{FINANCE}:finance",
+    )
+    return app, await aiohttp_client(app)
+
+
+async def entries(app, number):
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        return order, await uow.ledger.for_order(order.id)
+
+
+def invoice_of(user: TelegramUser) -> dict:
+    return next(m for m in user.last if m.get("method") == "sendInvoice" or "prices" in m)
+
+
+async def pre_checkout(client, uid, payload, amount, currency="CNY"):
+    update = {
+        "update_id": next(_ids),
+        "pre_checkout_query": {
+            "id": str(next(_ids)),
+            "from": user(uid),
+            "currency": currency,
+            "total_amount": amount,
+            "invoice_payload": payload,
+        },
+    }
+    resp = await client.post(
+        "/telegram", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
+    )
+    return await resp.json()
+
+
+async def successful_payment(tg: TelegramUser, payload, amount, charge="ch_1"):
+    return await tg.share(
+        successful_payment={
+            "currency": "CNY",
+            "total_amount": amount,
+            "invoice_payload": payload,
+            "telegram_payment_charge_id": charge,
+            "provider_payment_charge_id": f"p_{charge}",
+        }
+    )
+
+
+async def book_on_telegram(tg: TelegramUser) -> tuple[int, dict]:
+    await tg.say("/start")
+    await tg.choose("中文")
+    await tg.say("13800138000")
+    await tg.choose("预约服务")
+    await tg.choose("保洁")
+    await tg.choose("日常保洁")
+    await tg.choose("选好了")
+    await tg.choose("3")
+    await tg.say("60")
+    await tg.say("明天 15:00")
+    await tg.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await tg.say("3楼")
+    await tg.choose("跳过")
+    await tg.choose("确认下单")
+    number = int(next(t for t in tg.text().split() if t.startswith("#"))[1:])
+    return number, invoice_of(tg)
+
+
+async def test_telegram_invoice_pre_checkout_and_successful_payment(shop, fake_telegram):
+    app, client = shop
+    tg = TelegramUser(client, fake_telegram, 700001)
+    number, invoice = await book_on_telegram(tg)
+    # 3 h × ¥40 = ¥120, −¥20 coupon, −¥50 first order: ¥50, itemised on the invoice
+    assert invoice["currency"] == "CNY" and invoice["provider_token"] == "PROVIDER:TEST"
+    assert sum(p["amount"] for p in invoice["prices"]) == 5000
+    payload = invoice["payload"]
+    refused = await pre_checkout(client, 700001, payload, 4000)
+    assert refused["method"] == "answerPreCheckoutQuery" and refused["ok"] is False
+    assert (await pre_checkout(client, 700001, payload, 5000, currency="USD"))["ok"] is False
+    answer = await pre_checkout(client, 700001, payload, 5000)
+    assert answer["ok"] is True
+    await successful_payment(tg, payload, 4000, charge="forged")
+    assert "不符" in tg.text() or "does not match" in tg.text()
+    await successful_payment(tg, payload, 5000)
+    assert "支付成功 ¥50.00" in tg.text()
+    await successful_payment(tg, payload, 5000)  # delivered twice: credited once
+    order, lines = await entries(app, number)
+    assert order.paid_cents == 5000 and order.status.value == "dispatching"
+    assert sum(e.amount_cents for e in lines if e.account == "cash:telegram") == 5000
+    assert (await pre_checkout(client, 700001, payload, 5000))["ok"] is False  # already paid
+
+
+async def test_wechat_pay_notifications_credit_once_and_forgeries_nothing(
+    shop, fake_wechat, fake_wechat_pay
+):
+    app, client = shop
+    wx = WeChatUser(client, fake_wechat, "o-payer", WeChatServer())
+    await wx.say("/start")
+    await wx.choose("中文")
+    await wx.say("13800138000")
+    await wx.choose("预约服务")
+    await wx.choose("家电")
+    await wx.choose("油烟机")
+    await wx.say("1")
+    await wx.say("明天 10:00")
+    await wx.say("上海市徐汇区漕溪北路88号12楼1203")
+    await wx.choose("跳过")
+    await wx.choose("确认下单")
+    assert "微信支付" in wx.last_text
+    [(reference, sent)] = fake_wechat_pay.orders.items()
+    assert sent["trade_type"] == "JSAPI" and sent["openid"] == "o-payer"
+    assert sent["total_fee"] == "8000"  # ¥150 − ¥20 − ¥50
+    page = await client.get(f"/pay/wechat/{reference}?prepay=wx{reference}")
+    assert page.status == 200 and "getBrandWCPayRequest" in await page.text()
+
+    async def notify(body: bytes):
+        resp = await client.post("/pay/wechat/notify", data=body)
+        return resp.status, await resp.text()
+
+    status, text = await notify(fake_wechat_pay.notification(reference, 8000, key="0" * 32))
+    assert status == 400 and "FAIL" in text  # forged signature
+    status, text = await notify(
+        fake_wechat_pay.notification(
+            reference,
+            1,
+        )
+    )
+    assert status == 200 and "FAIL" in text  # wrong amount: not credited
+    status, _ = await notify(b'<!DOCTYPE x [<!ENTITY e "e">]><xml>&e;</xml>')
+    assert status == 400
+    status, _ = await notify(fake_wechat_pay.notification(reference, 8000, appid="wxother"))
+    assert status == 400
+    for _ in range(2):
+        status, text = await notify(fake_wechat_pay.notification(reference, 8000))
+        assert status == 200 and "SUCCESS" in text
+    async with app[DATABASE].uow() as uow:
+        payment = await uow.payments.by_reference(reference)
+        order = await uow.orders.get(payment.order_id)
+        ledger = await uow.ledger.for_order(order.id)
+    assert payment.status.value == "succeeded" and payment.provider_ref == f"4200{reference}"
+    assert order.paid_cents == 8000
+    assert [e.amount_cents for e in ledger if e.account == "cash:wechat_pay"] == [8000]
+    assert any("已收到付款 ¥80.00" in t for t in fake_wechat.texts("o-payer"))
+
+    # cancelled more than 24 h ahead: the whole amount goes back through WeChat Pay
+    await wx.say("/orders")
+    await wx.choose(f"#{order.number}")
+    await wx.choose("取消订单")
+    await wx.choose("确认取消")
+    [refund] = fake_wechat_pay.refunds
+    assert refund["out_trade_no"] == reference and refund["refund_fee"] == "8000"
+    order, lines = await entries(app, order.number)
+    assert order.status.value == "refunded" and order.refunded_cents == 8000
+    assert sum(e.amount_cents for e in lines) == 0
+    assert sum(e.amount_cents for e in lines if e.account == "cash:wechat_pay") == 0
+
+
+async def test_a_failed_provider_refund_stays_pending_and_is_retried(
+    shop, fake_wechat, fake_wechat_pay, clock
+):
+    app, client = shop
+    fake_wechat_pay.fail_refunds = 1
+    wx = WeChatUser(client, fake_wechat, "o-retry-pay", WeChatServer())
+    for step in ("/start",):
+        await wx.say(step)
+    await wx.choose("中文")
+    await wx.say("13800138001")
+    await wx.choose("预约服务")
+    await wx.choose("家电")
+    await wx.choose("油烟机")
+    await wx.say("1")
+    await wx.say("明天 10:00")
+    await wx.say("上海市徐汇区漕溪北路88号12楼1203")
+    await wx.choose("跳过")
+    await wx.choose("确认下单")
+    [reference] = fake_wechat_pay.orders
+    await client.post("/pay/wechat/notify", data=fake_wechat_pay.notification(reference, 8000))
+    clock.advance(hours=20)  # 10% fee now
+    await wx.say("/orders")
+    await wx.choose("#")
+    await wx.choose("取消订单")
+    await wx.choose("确认取消")
+    async with app[DATABASE].uow() as uow:
+        [pending] = await uow.payments.pending_refunds()
+    assert pending.amount_cents == 7200
+    await app[SERVICES].run(ExecuteRefunds())
+    await app[SERVICES].run(ExecuteRefunds())
+    assert len(fake_wechat_pay.refunds) == 1 and fake_wechat_pay.refunds[0]["refund_fee"] == "7200"
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.get(pending.order_id)
+        lines = await uow.ledger.for_order(order.id)
+    assert order.status.value == "refunded"
+    assert -sum(e.amount_cents for e in lines if e.account == L.PLATFORM_REVENUE) == 800
+
+
+async def test_telegram_refunds_wait_for_finance_to_refund_by_hand(shop, fake_telegram):
+    app, client = shop
+    tg = TelegramUser(client, fake_telegram, 700002)
+    number, invoice = await book_on_telegram(tg)
+    await successful_payment(tg, invoice["payload"], 5000)
+    await tg.say("/orders")
+    await tg.choose(f"#{number}")
+    await tg.choose("取消订单")
+    await tg.choose("确认取消")
+    note = fake_telegram.sent(FINANCE)[-1]["text"]
+    assert "需人工退款 ¥50.00" in note
+    reference = note.split("参考号 ")[1].split(")")[0]
+    finance = TelegramUser(client, fake_telegram, FINANCE)
+    await finance.say(f"/refunded {reference}")
+    assert "已记为完成" in finance.text()
+    order, lines = await entries(app, number)
+    assert order.status.value == "refunded" and sum(e.amount_cents for e in lines) == 0
+    await finance.say(f"/refunded {reference}")
+    assert "已完成" in finance.text()
+
+
+async def test_deposit_then_balance_then_settlement_split_and_withdrawal(
+    shop, fake_telegram, clock
+):
+    app, client = shop
+    worker_id = await seed_worker(
+        app,
+        channel="telegram",
+        user_id="700100",
+        center=HOME,
+        skills=("deep_cleaning",),
+        level="A",
+    )
+    tg = TelegramUser(client, fake_telegram, 700003)
+    await tg.say("/start")
+    await tg.choose("中文")
+    await tg.say("13800138002")
+    await tg.choose("预约服务")
+    await tg.choose("保洁")
+    await tg.choose("深度保洁")
+    await tg.choose("选好了")
+    await tg.say("100")
+    await tg.say("明天 10:00")
+    await tg.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await tg.say("5楼")
+    await tg.choose("跳过")
+    await tg.choose("确认下单")
+    invoice = invoice_of(tg)
+    # 100 m² × ¥8 = ¥800, −¥20 welcome coupon, −¥50 first order = ¥730; deposit 30% = ¥219
+    assert [p["amount"] for p in invoice["prices"]] == [21900]
+    number = int(invoice["title"].split("#")[1].split()[0])
+    await successful_payment(tg, invoice["payload"], 21900)
+    worker = TelegramUser(client, fake_telegram, 700100)
+    await worker.say(f"/accept #{number}")
+    await worker.say(f"/onway #{number}")
+    clock.advance(days=1)
+    await worker.say(f"/checkin #{number}")
+    await worker.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await photo(worker, fake_telegram, "door-d")
+    await worker.say(f"/photo #{number} before")
+    await photo(worker, fake_telegram, "before-d")
+    await worker.say(f"/photo #{number} after")
+    await photo(worker, fake_telegram, "after-d")
+    await worker.say(f"/finish #{number}")
+    tg.last = fake_telegram.sent(700003)[-1:]
+    assert "请支付尾款 ¥511.00" in tg.text()
+    await tg.say(f"确认完成 #{number}")
+    assert "请先支付尾款" in tg.text()
+    tg.last = fake_telegram.sent(700003)[-2:]
+    await tg.choose("支付尾款")
+    assert invoice_of(tg)["prices"] == [{"label": "尾款 balance", "amount": 51100}]
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        [balance] = [
+            p for p in await uow.payments.for_order(order.id) if p.kind.value == "balance"
+        ]
+    await successful_payment(tg, balance.reference, 51100, charge="ch_bal")
+    assert "尾款已付清" in tg.text()
+    await tg.say(f"确认完成 #{number}")
+    assert "已确认完成" in tg.text()
+    order, lines = await entries(app, number)
+    assert order.status.value == "settled"
+    assert sum(e.amount_cents for e in lines) == 0
+    owed = -sum(e.amount_cents for e in lines if e.account == L.worker_payable(worker_id))
+    platform = -sum(e.amount_cents for e in lines if e.account == L.PLATFORM_REVENUE)
+    subsidy = sum(e.amount_cents for e in lines if e.account == L.SUBSIDY_EXPENSE)
+    # value ¥800 (¥730 paid + ¥70 of coupon and first-order subsidy); level A keeps 88%: ¥704
+    assert (owed, platform, subsidy) == (70400, 9600, 7000)
+    assert owed + platform - subsidy == order.paid_cents - order.refunded_cents
+
+    await worker.say("/earnings")
+    assert "余额 ¥704.00" in worker.text() and "可提现 ¥0.00" in worker.text()
+    await worker.say("/withdraw 100")
+    assert "可提现余额为 ¥0.00" in worker.text()  # T+1
+    clock.advance(days=1, hours=1)
+    await worker.say("提现 200")
+    assert "已自动批准" in worker.text()
+    await worker.say("/withdraw 1100")
+    assert "可提现余额为 ¥504.00" in worker.text()
+    await worker.say("/withdraw 504")
+    assert "等待财务审批" not in worker.text()  # under the ¥1,000 threshold
+    await app[SERVICES].run(DailySettlement())
+    await app[SERVICES].run(DailySettlement())  # once per business day
+    report = [m["text"] for m in fake_telegram.sent(FINANCE) if "日结" in m["text"]]
+    assert len(report) == 1 and "2 笔, ¥704.00" in report[0]
+    assert sum("已打款" in m["text"] for m in fake_telegram.sent(700100)) == 2
+    async with app[DATABASE].uow() as uow:
+        assert await uow.ledger.balance(L.worker_payable(worker_id)) == 0
+        assert await uow.ledger.balance(L.PAYOUTS) == -70400
+
+
+async def test_large_withdrawals_need_finance_and_a_refusal_gives_the_money_back(
+    shop, fake_telegram, clock
+):
+    from domain.ledger import journal
+
+    app, client = shop
+    worker_id = await seed_worker(app, channel="telegram", user_id="700200", center=HOME)
+    async with app[DATABASE].uow() as uow:  # earnings settled two days ago
+        await uow.ledger.post(
+            journal(
+                "settle:test",
+                clock.now - timedelta(days=2),
+                [(L.CUSTOMER_PREPAID, 300_000), (L.worker_payable(worker_id), -300_000)],
+            )
+        )
+        await uow.commit()
+    worker = TelegramUser(client, fake_telegram, 700200)
+    await worker.say("/withdraw 2000")
+    assert "等待财务审批" in worker.text()
+    finance = TelegramUser(client, fake_telegram, FINANCE)
+    assert "/payout" in fake_telegram.sent(FINANCE)[-1]["text"]
+    await finance.say("/withdrawals")
+    wid = finance.text().split(".")[0]
+    await finance.say(f"/reject_withdrawal {wid} 银行信息有误")
+    assert "rejected" in finance.text()
+    assert "银行信息有误" in fake_telegram.sent(700200)[-1]["text"]
+    await worker.say("/withdraw 2500")
+    await finance.say("/withdrawals")
+    wid = finance.text().split(".")[0]
+    await finance.say(f"/payout {wid}")
+    assert "paid" in finance.text()
+    await finance.say(f"/payout {wid}")
+    assert "已处理" in finance.text()
+    async with app[DATABASE].uow() as uow:
+        assert await uow.ledger.balance(L.worker_payable(worker_id)) == -50_000
+        assert await uow.ledger.balance(L.WITHDRAWALS_PENDING) == 0
+    support = TelegramUser(client, fake_telegram, 700300)
+    await support.say("/payout 1")
+    assert "不认识的指令" in support.text()
+
+
+async def test_finance_downloads_the_ledger_as_csv(shop, fake_telegram):
+    app, client = shop
+    tg = TelegramUser(client, fake_telegram, 700004)
+    number, invoice = await book_on_telegram(tg)
+    await successful_payment(tg, invoice["payload"], 5000)
+    finance = TelegramUser(client, fake_telegram, FINANCE)
+    await finance.say("/ledger 2026-11-23 2026-11-23")
+    url = next(b["url"] for b in finance.options() if "url" in b)
+    path = url.split("8080", 1)[1]
+    resp = await client.get(path)
+    assert resp.status == 200 and resp.content_type == "text/csv"
+    text = await resp.text()
+    assert "cash:telegram,5000,0" in text and "customer_prepaid,0,5000" in text
+    assert (await client.get(path.replace("2026-11-23.csv", "2026-11-24.csv"))).status == 403
+    await finance.say("/ledger 2026-11-30 2026-11-01")
+    assert "结束日期早于开始日期" in finance.text()
