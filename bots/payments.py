@@ -26,6 +26,9 @@ class TelegramGateway:
             lines = ((label.get(payment.kind, title)[:32], payment.amount_cents),)
         return Checkout(self.name, invoice=lines)
 
+    async def query(self, payment: Payment) -> tuple[bool, str]:
+        return False, ""  # Telegram tells us (successful_payment); there is nothing to ask
+
     async def refund(self, refund: Payment, original: Payment) -> RefundOutcome:
         return RefundOutcome(
             False,

@@ -98,6 +98,21 @@ class WeChatPayGateway:
             raise ValueError("another merchant's notification")
         return dict(data)
 
+    async def query(self, payment: Payment) -> tuple[bool, str]:
+        """Ask WeChat Pay whether a request was paid (a lost notification is found this way)."""
+        try:
+            result = await asyncio.to_thread(
+                self.client.order.query, out_trade_no=payment.reference
+            )
+        except (WeChatPayException, OSError) as exc:
+            log.info("WeChat Pay query %s: %s", payment.reference, exc)
+            return False, ""
+        paid = (
+            result.get("trade_state") == "SUCCESS"
+            and int(result.get("total_fee", -1)) == payment.amount_cents
+        )
+        return paid, str(result.get("transaction_id", ""))
+
     async def refund(self, refund: Payment, original: Payment) -> RefundOutcome:
         try:
             result = await asyncio.to_thread(

@@ -39,6 +39,7 @@ class MoneyDesk:
             c.ListWithdrawals: self.list_withdrawals,
             c.DecideWithdrawal: self.decide_withdrawal,
             c.ExportLedger: self.export_ledger,
+            c.ReconcilePayments: self.reconcile,
             c.DailySettlement: self.daily_settlement,
         }
 
@@ -69,6 +70,30 @@ class MoneyDesk:
         if new and cmd.notify_customer:
             await self.s.deliver([paid_notice(data)])
         return [Loaded("paid", data)]
+
+    async def reconcile(self, cmd: c.ReconcilePayments) -> list[Result]:
+        """Payment requests older than 10 minutes: ask their provider; credit what was paid."""
+        async with self.s.uow() as uow:
+            stale = await uow.payments.stale_requests(self.s.clock() - timedelta(minutes=10))
+        credited = 0
+        for payment in stale:
+            gateway = self.s.gateways.get(payment.provider)
+            if gateway is None:
+                continue
+            paid, provider_ref = await gateway.query(payment)
+            if not paid:
+                continue
+            result = await self.s.run(
+                c.ConfirmPayment(
+                    payment.reference,
+                    payment.provider,
+                    provider_ref,
+                    payment.amount_cents,
+                    notify_customer=True,
+                )
+            )
+            credited += bool(result and isinstance(result[0], Loaded) and result[0].data["new"])
+        return [Loaded("swept", {"credited": credited})]
 
     async def check_checkout(self, cmd: c.CheckCheckout) -> list[Result]:
         async with self.s.uow() as uow:

@@ -127,6 +127,9 @@ def _detail(conv: Conversation, d: dict[str, Any]) -> list[Reply]:
             f"Total {format_yuan(d['total_cents'])}, paid {format_yuan(d['paid_cents'])}",
         )
     )
+    left = d["total_cents"] - d["paid_cents"]
+    if left > 0 and d["status"] not in ("cancelled", "refunded", "quoted"):
+        lines.append(tr(conv, f"待付 {format_yuan(left)}", f"Still to pay {format_yuan(left)}"))
     if d["refunded_cents"]:
         lines.append(
             tr(

@@ -32,6 +32,9 @@ class SandboxGateway:
     async def refund(self, refund: Payment, original: Payment) -> RefundOutcome:
         return RefundOutcome(True, f"sandbox-{refund.reference}")
 
+    async def query(self, payment: Payment) -> tuple[bool, str]:
+        return False, ""
+
 
 class PaymentMismatch(DomainError):
     """A notification that does not match what we asked for (amount, provider)."""

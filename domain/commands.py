@@ -315,5 +315,10 @@ class ExportLedger(Command):
 
 
 @dataclass(frozen=True)
+class ReconcilePayments(Command):
+    """Scheduler: ask providers about payment requests whose notification never came."""
+
+
+@dataclass(frozen=True)
 class DailySettlement(Command):
     """Scheduler: pay approved withdrawals, settle stragglers, report the day to finance."""

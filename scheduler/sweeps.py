@@ -20,6 +20,7 @@ from domain.commands import (
     DailySettlement,
     ExecuteRefunds,
     ExpireOffers,
+    ReconcilePayments,
 )
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ SWEEPS: list[tuple[Callable[[], Command], int]] = [
     (BatchDispatch, 300),
     (AutoConfirm, 60),
     (ExecuteRefunds, 600),
+    (ReconcilePayments, 300),
     (DailySettlement, 900),
 ]
 """(command to run, every N seconds)."""

@@ -88,6 +88,20 @@ class PaymentRepository:
         )
         return [_payment(r) for r in rows.all()]
 
+    async def stale_requests(self, before: datetime, limit: int = 100) -> list[Payment]:
+        """Payment requests still pending that were made before ``before``."""
+        rows = await self._s.exec(
+            select(PaymentRow)
+            .where(
+                PaymentRow.kind != PaymentKind.REFUND.value,
+                PaymentRow.status == PaymentStatus.PENDING.value,
+                col(PaymentRow.created_at) < before,
+            )
+            .order_by(col(PaymentRow.id))
+            .limit(limit)
+        )
+        return [_payment(r) for r in rows.all()]
+
     async def pending_refunds(self, limit: int = 100) -> list[Payment]:
         rows = await self._s.exec(
             select(PaymentRow)

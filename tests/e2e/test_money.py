@@ -410,3 +410,38 @@ async def test_finance_downloads_the_ledger_as_csv(shop, fake_telegram):
     assert (await client.get(path.replace("2026-11-23.csv", "2026-11-24.csv"))).status == 403
     await finance.say("/ledger 2026-11-30 2026-11-01")
     assert "结束日期早于开始日期" in finance.text()
+
+
+async def test_a_lost_wechat_pay_notification_is_found_by_asking(
+    shop, fake_wechat, fake_wechat_pay, clock
+):
+    from domain.commands import ReconcilePayments
+
+    app, client = shop
+    wx = WeChatUser(client, fake_wechat, "o-lost", WeChatServer())
+    await wx.say("/start")
+    await wx.choose("中文")
+    await wx.say("13800138003")
+    await wx.choose("预约服务")
+    await wx.choose("家电")
+    await wx.choose("油烟机")
+    await wx.say("1")
+    await wx.say("明天 10:00")
+    await wx.say("上海市徐汇区漕溪北路88号12楼1203")
+    await wx.choose("跳过")
+    await wx.choose("确认下单")
+    [reference] = fake_wechat_pay.orders
+    await app[SERVICES].run(ReconcilePayments())  # too recent, and not paid
+    fake_wechat_pay.paid.add(reference)
+    await app[SERVICES].run(ReconcilePayments())
+    async with app[DATABASE].uow() as uow:
+        assert (await uow.payments.by_reference(reference)).status.value == "pending"
+    clock.advance(minutes=11)
+    await app[SERVICES].run(ReconcilePayments())
+    await app[SERVICES].run(ReconcilePayments())
+    async with app[DATABASE].uow() as uow:
+        payment = await uow.payments.by_reference(reference)
+        ledger = await uow.ledger.for_order(payment.order_id)
+    assert payment.status.value == "succeeded"
+    assert [e.amount_cents for e in ledger if e.account == "cash:wechat_pay"] == [8000]
+    assert sum("已收到付款" in t for t in fake_wechat.texts("o-lost")) == 1

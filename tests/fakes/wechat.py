@@ -188,6 +188,8 @@ class FakeWeChatPay:
         self.app = web.Application()
         self.app.router.add_post("/pay/unifiedorder", self.unifiedorder)
         self.app.router.add_post("/secapi/pay/refund", self.refund)
+        self.app.router.add_post("/pay/orderquery", self.orderquery)
+        self.paid: set[str] = set()
         self.runner: web.AppRunner | None = None
         self.port = 0
 
@@ -239,6 +241,23 @@ class FakeWeChatPay:
         if data["trade_type"] == "NATIVE":
             reply["code_url"] = f"weixin://wxpay/bizpayurl?pr={data['out_trade_no']}"
         return self._reply(reply)
+
+    async def orderquery(self, request: web.Request) -> web.Response:
+        data = self._parse(await request.read())
+        order = self.orders.get(data["out_trade_no"], {})
+        state = "SUCCESS" if data["out_trade_no"] in self.paid else "NOTPAY"
+        return self._reply(
+            {
+                "return_code": "SUCCESS",
+                "result_code": "SUCCESS",
+                "appid": data["appid"],
+                "mch_id": data["mch_id"],
+                "trade_state": state,
+                "out_trade_no": data["out_trade_no"],
+                "total_fee": order.get("total_fee", "0"),
+                "transaction_id": f"4200{data['out_trade_no']}",
+            }
+        )
 
     async def refund(self, request: web.Request) -> web.Response:
         data = self._parse(await request.read())

@@ -1,0 +1,59 @@
+"""A payment notified many times at once, on SQLite and PostgreSQL: credited exactly once."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from conversations import payments
+from conversations.ordering import place
+from domain.commands import Booking
+from domain.errors import DomainError
+from domain.pricing import Selection
+from store.catalog_file import load_catalog
+from tests.integration.test_repositories import new_customer
+
+CATALOG, RULES = load_catalog()
+NOW = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+
+
+async def test_concurrent_notifications_credit_once(database):
+    customer = await new_customer(database)
+    booking = Booking(
+        customer.id,
+        "web",
+        "zh",
+        (Selection("ac_cleaning", 1),),
+        NOW + timedelta(days=1),
+        address_text="上海市徐汇区漕溪北路88号",
+    )
+    async with database.uow() as uow:
+        from conversations.ordering import price
+
+        total = (await price(uow, CATALOG, RULES, booking, NOW)).quote.total_cents
+        order, payment = await place(uow, CATALOG, RULES, booking, total, NOW)
+        await uow.commit()
+
+    async def notify() -> bool:
+        try:
+            async with database.uow() as uow:
+                _, _, new = await payments.confirm(
+                    uow,
+                    reference=payment.reference,
+                    provider="sandbox",
+                    provider_ref="tx",
+                    amount=payment.amount_cents,
+                    now=NOW,
+                )
+                await uow.commit()
+                return new
+        except DomainError:  # lost the race on SQLite: the same answer, nothing credited
+            return False
+
+    results = await asyncio.gather(*[notify() for _ in range(6)])
+    assert sum(results) == 1
+    async with database.uow() as uow:
+        again = await uow.orders.get(order.id)
+        entries = await uow.ledger.for_order(order.id)
+    assert again.paid_cents == payment.amount_cents
+    assert [e.amount_cents for e in entries if e.account == "cash:sandbox"] == [
+        payment.amount_cents
+    ]
