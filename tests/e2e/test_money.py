@@ -115,6 +115,21 @@ async def book_on_telegram(tg: TelegramUser) -> tuple[int, dict]:
     return number, invoice_of(tg)
 
 
+async def book_range_hood(wx: WeChatUser, phone: str) -> None:
+    """A WeChat customer books one range-hood cleaning (¥150 − ¥20 − ¥50 = ¥80)."""
+    await wx.say("/start")
+    await wx.choose("中文")
+    await wx.say(phone)
+    await wx.choose("预约服务")
+    await wx.choose("家电")
+    await wx.choose("油烟机")
+    await wx.say("1")
+    await wx.say("明天 10:00")
+    await wx.say("上海市徐汇区漕溪北路88号12楼1203")
+    await wx.choose("跳过")
+    await wx.choose("确认下单")
+
+
 async def test_telegram_invoice_pre_checkout_and_successful_payment(shop, fake_telegram):
     app, client = shop
     tg = TelegramUser(client, fake_telegram, 700001)
@@ -144,17 +159,7 @@ async def test_wechat_pay_notifications_credit_once_and_forgeries_nothing(
 ):
     app, client = shop
     wx = WeChatUser(client, fake_wechat, "o-payer", WeChatServer())
-    await wx.say("/start")
-    await wx.choose("中文")
-    await wx.say("13800138000")
-    await wx.choose("预约服务")
-    await wx.choose("家电")
-    await wx.choose("油烟机")
-    await wx.say("1")
-    await wx.say("明天 10:00")
-    await wx.say("上海市徐汇区漕溪北路88号12楼1203")
-    await wx.choose("跳过")
-    await wx.choose("确认下单")
+    await book_range_hood(wx, "13800138000")
     assert "微信支付" in wx.last_text
     [(reference, sent)] = fake_wechat_pay.orders.items()
     assert sent["trade_type"] == "JSAPI" and sent["openid"] == "o-payer"
@@ -210,18 +215,7 @@ async def test_a_failed_provider_refund_stays_pending_and_is_retried(
     app, client = shop
     fake_wechat_pay.fail_refunds = 1
     wx = WeChatUser(client, fake_wechat, "o-retry-pay", WeChatServer())
-    for step in ("/start",):
-        await wx.say(step)
-    await wx.choose("中文")
-    await wx.say("13800138001")
-    await wx.choose("预约服务")
-    await wx.choose("家电")
-    await wx.choose("油烟机")
-    await wx.say("1")
-    await wx.say("明天 10:00")
-    await wx.say("上海市徐汇区漕溪北路88号12楼1203")
-    await wx.choose("跳过")
-    await wx.choose("确认下单")
+    await book_range_hood(wx, "13800138001")
     [reference] = fake_wechat_pay.orders
     await client.post("/pay/wechat/notify", data=fake_wechat_pay.notification(reference, 8000))
     clock.advance(hours=20)  # 10% fee now
@@ -419,17 +413,7 @@ async def test_a_lost_wechat_pay_notification_is_found_by_asking(
 
     app, client = shop
     wx = WeChatUser(client, fake_wechat, "o-lost", WeChatServer())
-    await wx.say("/start")
-    await wx.choose("中文")
-    await wx.say("13800138003")
-    await wx.choose("预约服务")
-    await wx.choose("家电")
-    await wx.choose("油烟机")
-    await wx.say("1")
-    await wx.say("明天 10:00")
-    await wx.say("上海市徐汇区漕溪北路88号12楼1203")
-    await wx.choose("跳过")
-    await wx.choose("确认下单")
+    await book_range_hood(wx, "13800138003")
     [reference] = fake_wechat_pay.orders
     await app[SERVICES].run(ReconcilePayments())  # too recent, and not paid
     fake_wechat_pay.paid.add(reference)

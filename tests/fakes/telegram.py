@@ -8,33 +8,22 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.server import LoopbackServer
+
 BOT_ID = 7000001
 
 
-class FakeTelegram:
+class FakeTelegram(LoopbackServer):
     """``base_url`` is ``http://127.0.0.1:PORT/bot``; ``calls`` lists ``(method, params)``."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.fail_next: int = 0
         self._ids = itertools.count(100)
-        self.app = web.Application()
+        super().__init__()
         self.app.router.add_post("/bot{token}/{method}", self.handle)
         self.app.router.add_get("/file/bot{token}/{path:.*}", self.file)
         self.files: dict[str, bytes] = {}
-        self.runner: web.AppRunner | None = None
-        self.port = 0
-
-    async def start(self) -> None:
-        self.runner = web.AppRunner(self.app, access_log=None)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-
-    async def stop(self) -> None:
-        if self.runner is not None:
-            await self.runner.cleanup()
 
     @property
     def base_url(self) -> str:

@@ -11,13 +11,15 @@ from aiohttp import web
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.utils import check_signature
 
+from tests.fakes.server import LoopbackServer
+
 APPID = "wx1234567890abcdef"
 SECRET = "wechat-app-secret"
 TOKEN = "wechat-token"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 
 
-class FakeWeChat:
+class FakeWeChat(LoopbackServer):
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any], dict[str, str]]] = []  # accepted
         self.refused: list[tuple[str, dict[str, Any], dict[str, str]]] = []
@@ -25,23 +27,10 @@ class FakeWeChat:
         self.fail_next = 0
         self.expire_next = 0
         self.media: dict[str, tuple[bytes, str]] = {}
-        self.app = web.Application()
+        super().__init__()
         self.app.router.add_post("/cgi-bin/stable_token", self.stable_token)
         self.app.router.add_post("/cgi-bin/{path:.*}", self.api)
         self.app.router.add_get("/cgi-bin/media/get", self.media_get)
-        self.runner: web.AppRunner | None = None
-        self.port = 0
-
-    async def start(self) -> None:
-        self.runner = web.AppRunner(self.app, access_log=None)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-
-    async def stop(self) -> None:
-        if self.runner is not None:
-            await self.runner.cleanup()
 
     @property
     def base_url(self) -> str:
@@ -178,31 +167,18 @@ PAY_KEY = "0123456789abcdef0123456789abcdef"
 MCH_ID = "1900000109"
 
 
-class FakeWeChatPay:
+class FakeWeChatPay(LoopbackServer):
     """The WeChat Pay v2 gateway: unified orders, refunds; and signing notifications."""
 
     def __init__(self) -> None:
         self.orders: dict[str, dict[str, str]] = {}
         self.refunds: list[dict[str, str]] = []
         self.fail_refunds = 0
-        self.app = web.Application()
+        super().__init__()
         self.app.router.add_post("/pay/unifiedorder", self.unifiedorder)
         self.app.router.add_post("/secapi/pay/refund", self.refund)
         self.app.router.add_post("/pay/orderquery", self.orderquery)
         self.paid: set[str] = set()
-        self.runner: web.AppRunner | None = None
-        self.port = 0
-
-    async def start(self) -> None:
-        self.runner = web.AppRunner(self.app, access_log=None)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-
-    async def stop(self) -> None:
-        if self.runner is not None:
-            await self.runner.cleanup()
 
     @property
     def base_url(self) -> str:
