@@ -45,6 +45,7 @@ class CustomerRow(SQLModel, table=True):
     points: int = Field(default=0)
     referral_code: str = Field(default="", max_length=16, index=True)
     referred_by: int | None = Field(default=None, foreign_key="customers.id")
+    rating_x100: int = Field(default=500)
 
 
 class WorkerRow(SQLModel, table=True):
@@ -140,6 +141,10 @@ class OrderRow(SQLModel, table=True):
     checkin_enc: bytes = _secret()
     transfer_from_worker_id: int | None = Field(default=None, foreign_key="workers.id")
     transfer_compensation_cents: int = _money()
+    reminded_day_at: datetime | None = _when(nullable=True)
+    reminded_hour_at: datetime | None = _when(nullable=True)
+    confirm_reminded_at: datetime | None = _when(nullable=True)
+    subscription_id: int | None = Field(default=None)  # the recurring booking it came from
 
 
 class QuoteLineRow(SQLModel, table=True):
@@ -272,3 +277,92 @@ class SettlementRunRow(SQLModel, table=True):
     business_date: date = Field(primary_key=True)
     started_at: datetime = _when()
     report: str = Field(default="", sa_type=Text)
+
+
+class OutboxRow(SQLModel, table=True):
+    """A message to send, written in the same transaction as the change it reports."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    user_id: str = Field(max_length=128)
+    event: str = Field(max_length=40)
+    replies: list[dict[str, Any]] = _json(list)
+    template: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    status: str = Field(default="pending", max_length=10)
+    attempts: int = Field(default=0)
+    progress: int = Field(default=0)  # replies already delivered (a retry resumes there)
+    next_attempt_at: datetime = _when()
+    claimed_until: datetime | None = _when(nullable=True)
+    created_at: datetime = _when()
+    sent_at: datetime | None = _when(nullable=True)
+    last_error: str = Field(default="", max_length=300)
+
+
+class ComplaintRow(SQLModel, table=True):
+    __tablename__ = "complaints"
+    __table_args__ = (Index("ix_complaints_status", "status"),)
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
+    customer_id: int = Field(foreign_key="customers.id")
+    worker_id: int | None = Field(default=None, foreign_key="workers.id", index=True)
+    category: str = Field(max_length=12)
+    text: str = Field(default="", max_length=1000)
+    photos: list[str] = _json(list)
+    status: str = Field(default="open", max_length=10)
+    created_at: datetime = _when()
+    first_response_at: datetime | None = _when(nullable=True)
+    resolved_at: datetime | None = _when(nullable=True)
+    resolution: str = Field(default="", max_length=16)
+    refund_cents: int = _money()
+    resolved_by: str = Field(default="", max_length=160)
+    escalation_level: int = Field(default=0)
+    coupon_issued: bool = Field(default=False)
+    note: str = Field(default="", max_length=300)
+
+
+class RatingRow(SQLModel, table=True):
+    __tablename__ = "ratings"
+    __table_args__ = (UniqueConstraint("order_id", "rater", name="uq_rating_order_rater"),)
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
+    rater: str = Field(max_length=10)
+    worker_id: int = Field(foreign_key="workers.id", index=True)
+    customer_id: int = Field(foreign_key="customers.id", index=True)
+    response: int = Field(default=0)
+    skill: int = Field(default=0)
+    attitude: int = Field(default=0)
+    care: int = Field(default=0)
+    overall_x100: int = Field(default=0)
+    tags: list[str] = _json(list)
+    text: str = Field(default="", max_length=500)
+    created_at: datetime = _when(index=True)
+
+
+class SpotCheckRow(SQLModel, table=True):
+    __tablename__ = "spot_checks"
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", unique=True)
+    created_at: datetime = _when()
+    status: str = Field(default="open", max_length=10)
+    note: str = Field(default="", max_length=300)
+
+
+class SubscriptionRow(SQLModel, table=True):
+    """A recurring booking (e.g. every Saturday 09:00)."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (Index("ix_subscriptions_due", "active", "next_start_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customers.id", index=True)
+    channel: str = Field(max_length=16)
+    lang: str = Field(default="zh", max_length=8)
+    selections: list[dict[str, Any]] = _json(list)
+    address_id: int | None = Field(default=None, foreign_key="addresses.id")
+    weekday: int = Field(default=5)
+    at_time: str = Field(max_length=5)
+    notes_enc: bytes = _secret()
+    active: bool = Field(default=True)
+    next_start_at: datetime = _when()
+    created_at: datetime = _when()
