@@ -18,6 +18,14 @@ class MemberLevel(StrEnum):
     DIAMOND = "diamond"
 
 
+class ComplaintCategory(StrEnum):
+    LATE = "late"
+    INCOMPLETE = "incomplete"
+    DAMAGE = "damage"
+    ATTITUDE = "attitude"
+    OTHER = "other"
+
+
 class WorkerLevel(StrEnum):
     S = "S"
     A = "A"
@@ -107,6 +115,8 @@ class BookingRules:
     asap_lead_minutes: int = 90
     max_days_ahead: int = 30
     days_offered: int = 5
+    recurring_ahead_days: int = 7
+    """Recurring bookings become orders this many days before the visit."""
 
 
 class DispatchMode(StrEnum):
@@ -153,6 +163,79 @@ class ExecutionRules:
 
 
 @dataclass(frozen=True)
+class NotificationRules:
+    """The outbox retries a failed send after ``retry_base_s`` × 2^attempt (capped), and gives
+    up after ``max_attempts`` (the message stays in the table, marked dead, for an admin)."""
+
+    max_attempts: int = 20
+    retry_base_s: int = 10
+    retry_cap_s: int = 1800
+    lease_s: int = 60
+    batch: int = 100
+    reminder_day_before_hours: int = 24
+    reminder_hour_before_minutes: int = 60
+    confirm_reminder_hours: int = 12
+    """Hours after ``finished`` to remind an unconfirmed customer (before auto-confirm)."""
+
+
+@dataclass(frozen=True)
+class AfterSalesRules:
+    complaint_window_hours: int = 72
+    first_response_minutes: int = 30
+    """Support must answer within this; then ops is reminded, and after as long again the
+    owner."""
+    compensation_after_hours: int = 24
+    compensation_coupon_cents: int = 2_000
+    compensation_coupon_days: int = 30
+    refund_bp: dict[ComplaintCategory, int] = field(
+        default_factory=lambda: {
+            ComplaintCategory.LATE: 1_000,
+            ComplaintCategory.INCOMPLETE: 3_000,
+            ComplaintCategory.DAMAGE: 5_000,
+            ComplaintCategory.ATTITUDE: 1_000,
+            ComplaintCategory.OTHER: 0,
+        }
+    )
+    """Partial refund by category, in basis points of what was paid."""
+    auto_resolve: frozenset[ComplaintCategory] = frozenset(
+        {ComplaintCategory.LATE, ComplaintCategory.INCOMPLETE}
+    )
+    """Categories a complaint with a photo is resolved in by the rule table, without a human
+    (only when the partial refund is at most ``auto_resolve_max_cents``)."""
+    auto_resolve_max_cents: int = 10_000
+    review_below_stars: int = 4
+
+
+@dataclass(frozen=True)
+class CreditRules:
+    """Worker credit 0–100 from the last ``window_days``: ratings, completion, complaints and
+    lateness, weighted; levels by score; a worker with fewer than ``min_jobs`` keeps level."""
+
+    window_days: int = 90
+    min_jobs: int = 5
+    rating_weight: int = 50
+    completion_weight: int = 20
+    complaint_weight: int = 20
+    punctuality_weight: int = 10
+    level_min_score: dict[WorkerLevel, int] = field(
+        default_factory=lambda: {WorkerLevel.S: 90, WorkerLevel.A: 80, WorkerLevel.B: 60}
+    )
+    suspend_level_c: bool = True
+    """Level C: suspended until retrained (``False``: only told to retrain)."""
+    complaint_rate_cap_bp: int = 500
+    lowered_daily_cap: int = 2
+    spot_check_bp: int = 500
+
+
+@dataclass(frozen=True)
+class RiskRules:
+    cancellations_to_hold: int = 3
+    cancellation_window_hours: int = 24
+    confirm_code_above_cents: int = 200_000
+    messages_per_minute: int = 30
+
+
+@dataclass(frozen=True)
 class Rules:
     """All rule sections together; ``Rules()`` is the documented default set."""
 
@@ -165,3 +248,7 @@ class Rules:
     booking: BookingRules = field(default_factory=BookingRules)
     dispatch: DispatchRules = field(default_factory=DispatchRules)
     execution: ExecutionRules = field(default_factory=ExecutionRules)
+    notifications: NotificationRules = field(default_factory=NotificationRules)
+    after_sales: AfterSalesRules = field(default_factory=AfterSalesRules)
+    credit: CreditRules = field(default_factory=CreditRules)
+    risk: RiskRules = field(default_factory=RiskRules)

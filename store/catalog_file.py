@@ -19,15 +19,20 @@ from domain.catalog import Bundle, Catalog, Category, Consumables, Item, Option,
 from domain.errors import CatalogError
 from domain.money import MoneyError, parse_percent, parse_yuan
 from domain.rules import (
+    AfterSalesRules,
     BookingRules,
     CancellationRules,
+    ComplaintCategory,
+    CreditRules,
     DispatchMode,
     DispatchRules,
     ExecutionRules,
     LatenessRules,
     MemberLevel,
     MembershipRules,
+    NotificationRules,
     PricingRules,
+    RiskRules,
     Rules,
     SettlementRules,
     WorkerLevel,
@@ -61,6 +66,7 @@ Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
 
 # Defaults come from domain.rules (already in fen / basis points: validators only run on input).
 _DEFAULT = Rules()
+_N, _A, _CR, _R = _DEFAULT.notifications, _DEFAULT.after_sales, _DEFAULT.credit, _DEFAULT.risk
 _P, _C, _L, _S, _M, _B, _D, _E = (
     _DEFAULT.pricing,
     _DEFAULT.cancellation,
@@ -238,6 +244,7 @@ class BookingSpec(_Strict):
     asap_lead_minutes: int = Field(default=_B.asap_lead_minutes, ge=0)
     max_days_ahead: int = Field(default=_B.max_days_ahead, ge=1)
     days_offered: int = Field(default=_B.days_offered, ge=1, le=10)
+    recurring_ahead_days: int = Field(default=_B.recurring_ahead_days, ge=1, le=30)
 
     def build(self) -> BookingRules:
         return BookingRules(
@@ -246,6 +253,7 @@ class BookingSpec(_Strict):
             asap_lead_minutes=self.asap_lead_minutes,
             max_days_ahead=self.max_days_ahead,
             days_offered=self.days_offered,
+            recurring_ahead_days=self.recurring_ahead_days,
         )
 
 
@@ -307,6 +315,98 @@ class ExecutionSpec(_Strict):
         )
 
 
+class NotificationSpec(_Strict):
+    max_attempts: int = Field(default=_N.max_attempts, ge=1)
+    retry_base_seconds: int = Field(default=_N.retry_base_s, ge=1)
+    retry_cap_seconds: int = Field(default=_N.retry_cap_s, ge=1)
+    lease_seconds: int = Field(default=_N.lease_s, ge=5)
+    batch: int = Field(default=_N.batch, ge=1, le=1000)
+    reminder_day_before_hours: int = Field(default=_N.reminder_day_before_hours, ge=1)
+    reminder_hour_before_minutes: int = Field(default=_N.reminder_hour_before_minutes, ge=5)
+    confirm_reminder_hours: int = Field(default=_N.confirm_reminder_hours, ge=1)
+
+    def build(self) -> NotificationRules:
+        return NotificationRules(
+            max_attempts=self.max_attempts,
+            retry_base_s=self.retry_base_seconds,
+            retry_cap_s=self.retry_cap_seconds,
+            lease_s=self.lease_seconds,
+            batch=self.batch,
+            reminder_day_before_hours=self.reminder_day_before_hours,
+            reminder_hour_before_minutes=self.reminder_hour_before_minutes,
+            confirm_reminder_hours=self.confirm_reminder_hours,
+        )
+
+
+class AfterSalesSpec(_Strict):
+    complaint_window_hours: int = Field(default=_A.complaint_window_hours, ge=1)
+    first_response_minutes: int = Field(default=_A.first_response_minutes, ge=1)
+    compensation_after_hours: int = Field(default=_A.compensation_after_hours, ge=1)
+    compensation_coupon: Yuan = _A.compensation_coupon_cents
+    compensation_coupon_days: int = Field(default=_A.compensation_coupon_days, ge=1)
+    refund_percent: dict[ComplaintCategory, Percent] = dict(_A.refund_bp)
+    auto_resolve: list[ComplaintCategory] = sorted(_A.auto_resolve)
+    auto_resolve_max: Yuan = _A.auto_resolve_max_cents
+    review_below_stars: int = Field(default=_A.review_below_stars, ge=1, le=5)
+
+    def build(self) -> AfterSalesRules:
+        return AfterSalesRules(
+            complaint_window_hours=self.complaint_window_hours,
+            first_response_minutes=self.first_response_minutes,
+            compensation_after_hours=self.compensation_after_hours,
+            compensation_coupon_cents=self.compensation_coupon,
+            compensation_coupon_days=self.compensation_coupon_days,
+            refund_bp={**_A.refund_bp, **self.refund_percent},
+            auto_resolve=frozenset(self.auto_resolve),
+            auto_resolve_max_cents=self.auto_resolve_max,
+            review_below_stars=self.review_below_stars,
+        )
+
+
+class CreditSpec(_Strict):
+    window_days: int = Field(default=_CR.window_days, ge=7)
+    min_jobs: int = Field(default=_CR.min_jobs, ge=0)
+    rating_weight: int = Field(default=_CR.rating_weight, ge=0)
+    completion_weight: int = Field(default=_CR.completion_weight, ge=0)
+    complaint_weight: int = Field(default=_CR.complaint_weight, ge=0)
+    punctuality_weight: int = Field(default=_CR.punctuality_weight, ge=0)
+    level_min_score: dict[WorkerLevel, int] = dict(_CR.level_min_score)
+    suspend_level_c: bool = _CR.suspend_level_c
+    complaint_rate_cap_percent: Percent = _CR.complaint_rate_cap_bp
+    lowered_daily_cap: int = Field(default=_CR.lowered_daily_cap, ge=0)
+    spot_check_percent: Percent = _CR.spot_check_bp
+
+    def build(self) -> CreditRules:
+        return CreditRules(
+            window_days=self.window_days,
+            min_jobs=self.min_jobs,
+            rating_weight=self.rating_weight,
+            completion_weight=self.completion_weight,
+            complaint_weight=self.complaint_weight,
+            punctuality_weight=self.punctuality_weight,
+            level_min_score=dict(self.level_min_score),
+            suspend_level_c=self.suspend_level_c,
+            complaint_rate_cap_bp=self.complaint_rate_cap_percent,
+            lowered_daily_cap=self.lowered_daily_cap,
+            spot_check_bp=self.spot_check_percent,
+        )
+
+
+class RiskSpec(_Strict):
+    cancellations_to_hold: int = Field(default=_R.cancellations_to_hold, ge=1)
+    cancellation_window_hours: int = Field(default=_R.cancellation_window_hours, ge=1)
+    confirm_code_above: Yuan = _R.confirm_code_above_cents
+    messages_per_minute: int = Field(default=_R.messages_per_minute, ge=1)
+
+    def build(self) -> RiskRules:
+        return RiskRules(
+            cancellations_to_hold=self.cancellations_to_hold,
+            cancellation_window_hours=self.cancellation_window_hours,
+            confirm_code_above_cents=self.confirm_code_above,
+            messages_per_minute=self.messages_per_minute,
+        )
+
+
 class RulesSpec(_Strict):
     timezone: str = _DEFAULT.timezone
     pricing: PricingSpec = PricingSpec()
@@ -317,6 +417,10 @@ class RulesSpec(_Strict):
     booking: BookingSpec = BookingSpec()
     dispatch: DispatchSpec = DispatchSpec()
     execution: ExecutionSpec = ExecutionSpec()
+    notifications: NotificationSpec = NotificationSpec()
+    after_sales: AfterSalesSpec = AfterSalesSpec()
+    credit: CreditSpec = CreditSpec()
+    risk: RiskSpec = RiskSpec()
 
     def build(self) -> Rules:
         return Rules(
@@ -329,6 +433,10 @@ class RulesSpec(_Strict):
             booking=self.booking.build(),
             dispatch=self.dispatch.build(),
             execution=self.execution.build(),
+            notifications=self.notifications.build(),
+            after_sales=self.after_sales.build(),
+            credit=self.credit.build(),
+            risk=self.risk.build(),
         )
 
 

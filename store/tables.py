@@ -67,6 +67,9 @@ class WorkerRow(SQLModel, table=True):
     center_enc: bytes = _secret()
     radius_m: int = Field(default=0)
     districts: list[str] = _json(list)
+    credit_score: int = Field(default=100)
+    complaint_rate_bp: int = Field(default=0)
+    level_reviewed_at: datetime | None = _when(nullable=True)
 
 
 class CertificateRow(SQLModel, table=True):
@@ -145,6 +148,8 @@ class OrderRow(SQLModel, table=True):
     reminded_hour_at: datetime | None = _when(nullable=True)
     confirm_reminded_at: datetime | None = _when(nullable=True)
     subscription_id: int | None = Field(default=None)  # the recurring booking it came from
+    rework_of: int | None = Field(default=None)  # the order a free rework is for
+    hold_reason: str = Field(default="", max_length=100)  # risk hold: not dispatched
 
 
 class QuoteLineRow(SQLModel, table=True):

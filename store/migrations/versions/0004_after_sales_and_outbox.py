@@ -133,12 +133,26 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('reminded_hour_at', store.types.UtcDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('confirm_reminded_at', store.types.UtcDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('subscription_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('rework_of', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('hold_reason', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False, server_default=''))
+
+    with op.batch_alter_table('workers', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('credit_score', sa.Integer(), nullable=False, server_default='100'))
+        batch_op.add_column(sa.Column('complaint_rate_bp', sa.Integer(), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('level_reviewed_at', store.types.UtcDateTime(timezone=True), nullable=True))
 
 
 
 def downgrade() -> None:
     with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.drop_column('hold_reason')
+        batch_op.drop_column('rework_of')
         batch_op.drop_column('subscription_id')
+
+    with op.batch_alter_table('workers', schema=None) as batch_op:
+        batch_op.drop_column('level_reviewed_at')
+        batch_op.drop_column('complaint_rate_bp')
+        batch_op.drop_column('credit_score')
         batch_op.drop_column('confirm_reminded_at')
         batch_op.drop_column('reminded_hour_at')
         batch_op.drop_column('reminded_day_at')
