@@ -12,7 +12,7 @@ import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiohttp import web
@@ -25,7 +25,7 @@ from telegram import (
     ReplyKeyboardMarkup,
     Update,
 )
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, Application
 
 from bots.telegram_http import AiohttpRequest
@@ -41,6 +41,7 @@ from conversations.events import (
     TextReceived,
 )
 from conversations.replies import Ask, AskContact, AskLocation, Invoice, Link, Photo, Reply, Say
+from domain.errors import DeliveryFailed
 from domain.media import BadPhoto
 
 log = logging.getLogger(__name__)
@@ -312,24 +313,48 @@ class TelegramBot:
         except TelegramError as exc:  # "query is too old" must not stop the answer
             log.info("answerCallbackQuery failed: %s", exc)
 
-    async def send(self, user_id: str, replies: list[Reply]) -> None:
-        """Messenger entry: send replies outside a webhook turn."""
-        await self._send_calls(user_id, messages(replies))
+    async def send(
+        self,
+        user_id: str,
+        replies: list[Reply],
+        template: dict[str, Any] | None = None,
+        skip: int = 0,
+        lang: str = "zh",
+    ) -> None:
+        """Messenger entry: send replies outside a webhook turn, from part ``skip`` on;
+        raises ``DeliveryFailed`` (permanent when the person blocked the bot or the chat is
+        gone, with ``retry_after`` when Telegram asked to slow down)."""
+        calls = messages(replies)
+        for sent, call in enumerate(calls[skip:], skip):
+            try:
+                await self._call(user_id, call)
+            except RetryAfter as exc:
+                wait = exc.retry_after
+                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+                raise DeliveryFailed(str(exc), sent=sent, retry_after=seconds) from exc
+            except (Forbidden, BadRequest) as exc:
+                raise DeliveryFailed(str(exc), sent=sent, permanent=True) from exc
+            except TelegramError as exc:  # network, timeouts, Telegram's own trouble
+                raise DeliveryFailed(str(exc), sent=sent) from exc
 
     async def _send_calls(self, user_id: str, calls: list[dict[str, Any]]) -> None:
-        bot = self.application.bot
+        """The replies of a turn before the last one (which rides on the webhook answer)."""
         for call in calls:
-            call = self._complete(call)
-            params = {k: v for k, v in call.items() if k != "method"}
             try:
-                if call["method"] == "send_photo":
-                    await bot.send_photo(int(user_id), **params)
-                elif call["method"] == "send_invoice":
-                    await bot.send_invoice(int(user_id), **params)
-                else:
-                    await bot.send_message(int(user_id), **params)
+                await self._call(user_id, call)
             except TelegramError as exc:
                 log.warning("telegram %s to %s failed: %s", call["method"], user_id, exc)
+
+    async def _call(self, user_id: str, call: dict[str, Any]) -> None:
+        bot = self.application.bot
+        call = self._complete(call)
+        params = {k: v for k, v in call.items() if k != "method"}
+        if call["method"] == "send_photo":
+            await bot.send_photo(int(user_id), **params)
+        elif call["method"] == "send_invoice":
+            await bot.send_invoice(int(user_id), **params)
+        else:
+            await bot.send_message(int(user_id), **params)
 
     async def download(self, file_id: str) -> bytes:
         """The bytes of a file a user sent (a photo), refusing oversized files unread."""

@@ -20,6 +20,7 @@ from typing import Any
 
 import redis.asyncio as aioredis
 from aiohttp import web
+from redis.exceptions import RedisError
 
 from bots.render import to_json
 from conversations.engine import Handled
@@ -33,6 +34,7 @@ from conversations.events import (
     TextReceived,
 )
 from conversations.replies import Reply
+from domain.errors import DeliveryFailed
 
 COOKIE = "daojia_web"
 STATIC = Path(__file__).with_name("web_static")
@@ -202,3 +204,17 @@ class WebChannel:
 
     async def push(self, user_id: str, replies: list[Reply]) -> None:
         await self.outbox.push(user_id, [to_json(r) for r in replies])
+
+    async def deliver(
+        self,
+        user_id: str,
+        replies: list[Reply],
+        template: dict[str, Any] | None = None,
+        skip: int = 0,
+        lang: str = "zh",
+    ) -> None:
+        """Messenger entry: queue replies for the page's next poll (one part per reply)."""
+        try:
+            await self.push(user_id, replies[skip:])
+        except (RedisError, OSError) as exc:
+            raise DeliveryFailed(repr(exc), sent=skip) from exc

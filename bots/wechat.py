@@ -35,6 +35,7 @@ from conversations.events import (
     TextReceived,
 )
 from conversations.replies import Reply
+from domain.errors import DeliveryFailed
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
@@ -69,6 +70,15 @@ def to_event(msg: Any, at: datetime) -> Inbound | None:
     if kind == "image":
         return PhotoReceived(**base, ref=f"{msg.media_id}|{msg.image}")
     return None
+
+
+GONE = {40003, 43004}
+"""Invalid openid, unsubscribed: no message will ever reach them."""
+TEMPLATE_REFUSED = {40037, 43101, 47003, 41028, 41029, 41030}
+"""Bad template id or data, or the user refuses template messages: fall back to text."""
+WINDOW_CLOSED = 45015
+"""No message from the user in 48 hours: customer-service messages wait until they write."""
+WINDOW_CLOSED_RETRY_S = 1800
 
 
 def render_texts(replies: list[Reply], lang: str) -> list[str]:
@@ -227,9 +237,42 @@ class WeChatBot:
             except (TimeoutError, WeChatApiError, OSError) as exc:
                 log.warning("wechat customer-service message to %s failed: %s", user_id, exc)
 
-    async def send(self, user_id: str, replies: list[Reply]) -> None:
-        """Messenger entry: customer-service messages (the 48 h window applies)."""
-        await self._send_texts(user_id, render_texts(replies, "zh"))
+    async def send(
+        self,
+        user_id: str,
+        replies: list[Reply],
+        template: dict[str, Any] | None = None,
+        skip: int = 0,
+        lang: str = "zh",
+    ) -> None:
+        """Messenger entry: the template message when there is one (it reaches followers
+        outside the 48-hour window), else — or when WeChat refuses the template for good —
+        customer-service texts from part ``skip`` on. Raises ``DeliveryFailed``."""
+        if self.api is None:
+            raise DeliveryFailed("WeChat API client is not started", sent=skip)
+        if template is not None and skip == 0:
+            try:
+                await self.api.send_template(template)
+                return
+            except WeChatApiError as exc:
+                if exc.errcode in GONE:
+                    raise DeliveryFailed(str(exc), permanent=True) from exc
+                if exc.errcode not in TEMPLATE_REFUSED:
+                    raise DeliveryFailed(str(exc)) from exc
+                log.warning("template message to %s refused, sending text: %s", user_id, exc)
+            except (TimeoutError, OSError) as exc:
+                raise DeliveryFailed(repr(exc)) from exc
+        texts = render_texts(replies, lang)
+        for sent, text in enumerate(texts[skip:], skip):
+            try:
+                await self.api.send_text(user_id, text)
+            except WeChatApiError as exc:
+                retry = WINDOW_CLOSED_RETRY_S if exc.errcode == WINDOW_CLOSED else None
+                raise DeliveryFailed(
+                    str(exc), sent=sent, permanent=exc.errcode in GONE, retry_after=retry
+                ) from exc
+            except (TimeoutError, OSError) as exc:
+                raise DeliveryFailed(repr(exc), sent=sent) from exc
 
     async def download(self, ref: str) -> bytes:
         """The bytes of a photo sent to the official account (``MediaId|PicUrl``)."""

@@ -142,6 +142,10 @@ class WeChatApi:
             "message/custom/send", {"touser": openid, "msgtype": "text", "text": {"content": text}}
         )
 
+    async def send_template(self, message: dict[str, Any]) -> None:
+        """A template message (``touser``, ``template_id``, ``data``, optional ``url``)."""
+        await self.call("message/template/send", message)
+
     async def create_menu(self, menu: dict[str, Any]) -> None:
         await self.call("menu/create", menu)
 

@@ -272,6 +272,21 @@ def quote_message(conv: Conversation, q: dict[str, Any]) -> list[Reply]:
     return [Ask("\n".join(lines), tuple(options))]
 
 
+def code_question(conv: Conversation, q: dict[str, Any], code: str) -> list[Reply]:
+    """Ask for the confirmation code of a big order (the code is shown here, typed back)."""
+    total = format_yuan(q["total_cents"])
+    return [
+        Ask(
+            tr(
+                conv,
+                f"本单合计 {total},金额较大。为确认是您本人下单,请回复验证码:{code}",
+                f"This order comes to {total}. To confirm it, reply with the code: {code}",
+            ),
+            (Option("quote", tr(conv, "返回报价", "Back to the quote")),),
+        )
+    ]
+
+
 def coupon_question(conv: Conversation, coupons: list[dict[str, Any]]) -> list[Reply]:
     label = "label_en" if conv.lang == "en" else "label_zh"
     options = [Option(f"coupon:{c['code']}", c[label]) for c in coupons[:8]]

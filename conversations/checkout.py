@@ -1,23 +1,32 @@
 """Checkout: the itemised quote (priced by the service layer), coupon and points, confirm,
-then pay with the configured provider (the sandbox confirms in chat)."""
+then pay with the configured provider (the sandbox confirms in chat).
+
+A quote above ``rules.risk.confirm_code_above_cents`` is confirmed by typing back a code the
+bot shows (DESIGN §4 Risk): a big order is never placed by one stray tap.
+"""
 
 from __future__ import annotations
 
+import secrets
+import unicodedata
 from enum import StrEnum
+from typing import Any
 
 from conversations import booking_views as views
 from conversations.booking import booking
-from conversations.events import ChoiceMade, Loaded
+from conversations.events import ChoiceMade, Loaded, TextReceived
 from conversations.flow import Ctx, Outcome, Transitions, flow_data, tr
 from conversations.replies import Say
 from conversations.state import Conversation
 from domain.commands import ConfirmSandboxPayment, PlaceOrder, PreviewQuote
+from domain.risk import CONFIRM_CODE_DIGITS, CONFIRM_CODE_TRIES, needs_confirm_code
 
 NAME = "checkout"
 
 
 class Step(StrEnum):
     QUOTE = "quote"
+    CODE = "code"
     COUPON = "coupon"
     PAY = "pay"
 
@@ -33,6 +42,10 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     b = flow_data(conv, "b")
     if conv.step == Step.QUOTE:
         return Outcome(commands=[PreviewQuote(booking(ctx, conv))])
+    if conv.step == Step.CODE:
+        if "confirm" not in b or "quote" not in b:  # reached by "back" after it was used
+            return Outcome(step=Step.QUOTE, reask=True)
+        return Outcome(views.code_question(conv, b["quote"], b["confirm"]["code"]))
     if conv.step == Step.COUPON:
         return Outcome(views.coupon_question(conv, b.get("quote", {}).get("coupons", [])))
     return Outcome(views.pay_question(conv, b.get("order", {})))
@@ -52,7 +65,11 @@ def on_loaded(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
 def on_quote_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     b = flow_data(conv, "b")
     if event.key == "confirm" and "quote" in b:
-        return Outcome(commands=[PlaceOrder(booking(ctx, conv), int(b["quote"]["total_cents"]))])
+        if needs_confirm_code(int(b["quote"]["total_cents"]), ctx.rules.risk):
+            code = f"{secrets.randbelow(10**CONFIRM_CODE_DIGITS):0{CONFIRM_CODE_DIGITS}d}"
+            b["confirm"] = {"code": code, "wrong": 0}
+            return Outcome(step=Step.CODE, reask=True)
+        return _place(ctx, conv, b)
     if event.key == "coupon":
         return Outcome(step=Step.COUPON, reask=True)
     if event.key == "points":
@@ -63,6 +80,64 @@ def on_quote_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
             b.pop(key, None)
         return Outcome(goto="booking")
     return Outcome(reask=True)
+
+
+def _place(ctx: Ctx, conv: Conversation, b: dict[str, Any]) -> Outcome:
+    # from the quote step: the order (or the refusal, with a fresh quote) is answered there
+    b.pop("confirm", None)
+    return Outcome(
+        step=Step.QUOTE,
+        commands=[PlaceOrder(booking(ctx, conv), int(b["quote"]["total_cents"]))],
+    )
+
+
+def on_code(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
+    b = flow_data(conv, "b")
+    confirm = b.get("confirm")
+    if confirm is None or "quote" not in b:
+        return Outcome(step=Step.QUOTE, reask=True)
+    typed = "".join(unicodedata.normalize("NFKC", event.text).split())  # full-width digits too
+    if secrets.compare_digest(typed.encode(), str(confirm["code"]).encode()):
+        return _place(ctx, conv, b)
+    confirm["wrong"] = int(confirm["wrong"]) + 1
+    left = CONFIRM_CODE_TRIES - confirm["wrong"]
+    if left <= 0:
+        del b["confirm"]
+        return Outcome(
+            [
+                Say(
+                    tr(
+                        conv,
+                        f"验证码连续 {CONFIRM_CODE_TRIES} 次不对,订单没有提交。请重新确认报价。",
+                        f"The code was wrong {CONFIRM_CODE_TRIES} times, so the order was not "
+                        "placed. Please check the quote again.",
+                    )
+                )
+            ],
+            step=Step.QUOTE,
+            reask=True,
+        )
+    return Outcome(
+        [
+            Say(
+                tr(
+                    conv,
+                    f"验证码不对,订单没有提交。还可以再试 {left} 次。",
+                    f"That code is not right; the order was not placed. {left} "
+                    f"{'try' if left == 1 else 'tries'} left.",
+                )
+            )
+        ],
+        reask=True,
+    )
+
+
+def on_code_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
+    b = flow_data(conv, "b")
+    if event.key == "quote":
+        b.pop("confirm", None)
+        return Outcome(step=Step.QUOTE, reask=True)
+    return Outcome(reask=True)  # e.g. the quote's old "Confirm" button: the code is needed
 
 
 def on_coupon(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
@@ -108,6 +183,8 @@ def on_paid(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
 TRANSITIONS: Transitions = {
     (Step.QUOTE, Loaded): on_loaded,
     (Step.QUOTE, ChoiceMade): on_quote_choice,
+    (Step.CODE, TextReceived): on_code,
+    (Step.CODE, ChoiceMade): on_code_choice,
     (Step.COUPON, ChoiceMade): on_coupon,
     (Step.PAY, ChoiceMade): on_pay,
     (Step.PAY, Loaded): on_paid,

@@ -6,14 +6,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from conversations.notices import Build, Notice, t, to_admins, to_customer, to_worker
-from conversations.replies import Ask, Option, Reply, Say
+from conversations.notices import Notice, t, to_admins, to_customer, to_worker
 from domain.assignment import cost_matrix, optimal
 from domain.catalog import Catalog
 from domain.dispatch import Busy, Candidate, Job, Scored, rank, score
 from domain.errors import DomainError
 from domain.lifecycle import Action, ActorKind, OrderStatus
-from domain.money import apply_rate, format_yuan
+from domain.money import apply_rate
 from domain.offers import Offer, OfferMode, OfferStatus
 from domain.orders import SYSTEM, Actor, Order
 from domain.people import Address, Worker
@@ -250,70 +249,24 @@ def offer_notice(
     mode: OfferMode,
 ) -> Notice:
     tz = ZoneInfo(rules.timezone)
-    where = mask_address(address.text, address.district) if address else "—"
-    number = order.number
-
-    def build(lang: str) -> list[Reply]:
-        km = f"{distance // 1000}.{distance % 1000 // 100} km" if distance is not None else "—"
-        name = item.get(lang)
-        head = {
-            OfferMode.GRAB: t(lang, "抢单", "Open job"),
-            OfferMode.TRANSFER: t(lang, "转单", "Transfer"),
-        }.get(mode, t(lang, "新订单", "New job"))
-        text = t(
-            lang,
-            f"【{head}】#{number} {name}\n时间:{when_text(order, tz)}\n地点:{where}"
-            f"(约 {km})\n预计收入:{format_yuan(earn)}\n{minutes} 分钟内有效",
-            f"[{head}] #{number} {name}\nWhen: {when_text(order, tz)}\n"
-            f"Where: {where} (about {km})\nYou earn: {format_yuan(earn)}\n"
-            f"Valid for {minutes} min",
-        )
-        return [
-            Ask(
-                text,
-                (
-                    Option(
-                        f"act:accept:{number}", t(lang, f"接单 #{number}", f"accept #{number}")
-                    ),
-                    Option(
-                        f"act:decline:{number}", t(lang, f"拒单 #{number}", f"decline #{number}")
-                    ),
-                ),
-            )
-        ]
-
-    return to_worker(worker_id, build)
+    return to_worker(
+        worker_id,
+        "job_offered",
+        number=order.number,
+        item={"zh": item.zh, "en": item.en},
+        mode=mode.value,
+        when=when_text(order, tz),
+        where=mask_address(address.text, address.district) if address else "—",
+        km=f"{distance // 1000}.{distance % 1000 // 100} km" if distance is not None else "—",
+        earn=earn,
+        minutes=minutes,
+    )
 
 
 def no_worker_notices(order: Order, rules: Rules) -> list[Notice]:
-    number = order.number
     return [
-        to_customer(
-            order.customer_id,
-            lambda lang: [
-                Say(
-                    t(
-                        lang,
-                        f"订单 #{number} 暂时没有合适的师傅,客服正在为您人工安排,请稍候。",
-                        f"No worker is free for order #{number} right now; our team is "
-                        "arranging one "
-                        "for you.",
-                    )
-                )
-            ],
-        ),
-        to_admins(
-            lambda lang: [
-                Say(
-                    t(
-                        lang,
-                        f"⚠️ 订单 #{number} 无可派师傅,请人工指派:/assign #{number} 师傅ID",
-                        f"⚠️ Order #{number} has no eligible worker; assign one: /assign "
-                        f"#{number} ID",
-                    )
-                )
-            ]
-        ),
+        to_customer(order.customer_id, "no_worker", number=order.number),
+        to_admins("no_worker_admin", number=order.number),
     ]
 
 
@@ -364,56 +317,28 @@ async def accept(
     worker = me[1]
     notices = [
         accepted_customer_notice(order, worker),
-        *(to_worker(w, _lost(number)) for w in losers),
+        *(to_worker(w, "job_lost", number=number) for w in losers),
     ]
     if transfer and previous is not None:
         notices.append(
             to_worker(
                 previous,
-                lambda lang: [
-                    Say(
-                        t(
-                            lang,
-                            f"订单 #{number} 已转给其他师傅,您将获得 "
-                            f"{format_yuan(order.transfer_compensation_cents)} 补偿。",
-                            f"Order #{number} was taken over; you get "
-                            f"{format_yuan(order.transfer_compensation_cents)} compensation.",
-                        )
-                    )
-                ],
+                "transfer_compensated",
+                number=number,
+                amount=order.transfer_compensation_cents,
             )
         )
     return order, notices
 
 
-def _lost(number: int) -> Build:
-    return lambda lang: [
-        Say(
-            t(
-                lang,
-                f"订单 #{number} 已被其他师傅接走。",
-                f"Order #{number} was taken by another worker.",
-            )
-        )
-    ]
-
-
 def accepted_customer_notice(order: Order, worker: Worker) -> Notice:
-    number, name, rating = order.number, worker.name, worker.rating_x100
-    stars = f"{rating // 100}.{rating % 100 // 10}"
+    rating = worker.rating_x100
     return to_customer(
         order.customer_id,
-        lambda lang: [
-            Say(
-                t(
-                    lang,
-                    f"好消息!师傅 {name}(评分 {stars})已接单 #{number},出发时会通知您。",
-                    f"Good news! {name} (rated {stars}) accepted order #{number}; we'll tell "
-                    "you when "
-                    "they set off.",
-                )
-            )
-        ],
+        "order_accepted",
+        number=order.number,
+        worker=worker.name,
+        stars=f"{rating // 100}.{rating % 100 // 10}",
     )
 
 
@@ -450,20 +375,7 @@ async def expire(
         return []
     order = await uow.orders.get(offer.order_id)
     assert order is not None
-    notices = [
-        to_worker(
-            offer.worker_id,
-            lambda lang: [
-                Say(
-                    t(
-                        lang,
-                        f"订单 #{order.number} 的邀请已过期。",
-                        f"The offer for order #{order.number} expired.",
-                    )
-                )
-            ],
-        )
-    ]
+    notices = [to_worker(offer.worker_id, "offer_expired", number=order.number)]
     if offer.mode == OfferMode.TRANSFER:
         return notices + await offer_transfer(uow, catalog, rules, order, now)
     return notices + await dispatch(uow, catalog, rules, order, now)
@@ -486,20 +398,7 @@ async def offer_transfer(
     ranked = rank(job, idle, rules.dispatch)
     if not ranked:
         return [
-            to_worker(
-                order.worker_id or 0,
-                lambda lang: [
-                    Say(
-                        t(
-                            lang,
-                            f"附近暂无空闲师傅可接 #{order.number},请按时服务或联系客服。",
-                            f"No idle worker nearby can take #{order.number}; please keep it "
-                            "or contact "
-                            "support.",
-                        )
-                    )
-                ],
-            ),
+            to_worker(order.worker_id or 0, "transfer_unavailable", number=order.number),
             *no_worker_notices(order, rules)[1:],
         ]
     best = ranked[0]
@@ -555,34 +454,10 @@ async def assign(
     number = order.number
     notices = [
         accepted_customer_notice(order, worker),
-        to_worker(
-            worker.id,
-            lambda lang: [
-                Say(
-                    t(
-                        lang,
-                        f"管理员为您指派了订单 #{number},发送「任务」查看详情。",
-                        f"An admin assigned order #{number} to you; send 'jobs' for the details.",
-                    )
-                )
-            ],
-        ),
+        to_worker(worker.id, "job_assigned", number=number),
     ]
     if previous is not None and previous != worker.id:
-        notices.append(
-            to_worker(
-                previous,
-                lambda lang: [
-                    Say(
-                        t(
-                            lang,
-                            f"订单 #{number} 已改派给其他师傅。",
-                            f"Order #{number} was reassigned.",
-                        )
-                    )
-                ],
-            )
-        )
+        notices.append(to_worker(previous, "job_reassigned", number=number))
     return notices
 
 

@@ -18,6 +18,7 @@ from conversations.events import (
     Failed,
     Inbound,
     Loaded,
+    PaymentReceived,
     Result,
     TextReceived,
 )
@@ -27,7 +28,8 @@ from conversations.state import Conversation
 from domain.catalog import Catalog
 from domain.commands import Command, FindCustomer
 from domain.errors import DomainError
-from domain.ports import ConversationStore
+from domain.ports import Claim, ConversationStore, RateLimiter
+from domain.risk import RateVerdict, rate_verdict, rate_window
 from domain.rules import Rules
 
 log = logging.getLogger(__name__)
@@ -36,11 +38,14 @@ RunCommand = Callable[[Command], Awaitable[list[Result]]]
 MAX_CHAIN = 8
 BUSY_WAIT_S = 0.02
 BUSY_TRIES = 250  # about 5 s
+TOO_MANY = "消息太频繁,请稍后再试 / Too many messages, please wait a moment."
 
 
 @dataclass
 class Handled:
-    status: str  # "handled" or "duplicate"
+    status: str
+    """``handled``; ``duplicate`` (a platform retry, already taken); ``rejected`` (over the
+    message rate limit: not processed; ``replies`` holds the one warning of the window)."""
     replies: list[Reply] = field(default_factory=list)
     lang: str = "zh"
 
@@ -60,6 +65,7 @@ class Engine:
         public_url: str,
         admins: Mapping[tuple[str, str], str] | None = None,
         demo_admin_pane: bool = False,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self.flows = flows
         self.run = run
@@ -70,6 +76,7 @@ class Engine:
         self.public_url = public_url
         self.admins = dict(admins or {})
         self.demo_admin_pane = demo_admin_pane
+        self.limiter = limiter
 
     async def handle(self, event: Inbound) -> Handled:
         message_id = event.message_id or f"t{event.at.timestamp()}"
@@ -84,6 +91,10 @@ class Engine:
             return Handled("duplicate")
         conv = Conversation.loads(claim.state)
         try:
+            # counted after the claim, so a platform's retry of a message never counts twice
+            verdict = await self._rate(event)
+            if verdict is not RateVerdict.ALLOW:
+                return await self._reject(event, message_id, claim, conv, verdict)
             if conv is None:
                 conv = await self._fresh(event)
             replies = await self.process(conv, event)
@@ -94,6 +105,37 @@ class Engine:
             await self.store.abort(event.channel, event.user_id, message_id, claim.token)
             raise
         return Handled("handled", replies, conv.lang)
+
+    async def _rate(self, event: Inbound) -> RateVerdict:
+        """Count the message against the sender's rate limit. Admins are not limited, nor
+        payments a platform reports (the money has moved; the order must hear of it)."""
+        if self.limiter is None or isinstance(event, PaymentReceived) or self.admin_role(event):
+            return RateVerdict.ALLOW
+        window = rate_window(self.clock())
+        count = await self.limiter.hit(event.channel, event.user_id, window)
+        return rate_verdict(count, self.rules.risk.messages_per_minute)
+
+    async def _reject(
+        self,
+        event: Inbound,
+        message_id: str,
+        claim: Claim,
+        conv: Conversation | None,
+        verdict: RateVerdict,
+    ) -> Handled:
+        """End a turn over the rate limit: nothing runs and the state is written back as it
+        was, which marks the message done (a retry is a duplicate) and frees the lock."""
+        if claim.state is None:  # nothing saved yet, so nothing to write back
+            await self.store.abort(event.channel, event.user_id, message_id, claim.token)
+        else:
+            await self.store.commit(
+                event.channel, event.user_id, message_id, claim.token, claim.state
+            )
+        if verdict is RateVerdict.DROP:
+            return Handled("rejected")
+        log.info("%s:%s is over the message rate limit", event.channel, event.user_id)
+        lang = conv.lang if conv is not None else "zh"
+        return Handled("rejected", [Say(TOO_MANY)], lang)
 
     async def _fresh(self, event: Inbound) -> Conversation:
         conv = Conversation(lang="en" if event.lang_hint.lower().startswith("en") else "zh")

@@ -7,8 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from conversations.notices import Notice, t, to_admins, to_customer, to_worker
-from conversations.replies import Ask, Option, Photo, Reply, Say
+from conversations.notices import Notice, to_admins, to_customer, to_worker
 from conversations.settling import settle
 from domain.errors import DomainError
 from domain.execution import check_in_distance, eta_minutes, is_late, late_minutes
@@ -59,27 +58,16 @@ async def depart(
         else ""
     )
 
-    def build(lang: str) -> list[Reply]:
-        when = (
-            t(
-                lang,
-                f",预计 {eta} 分钟后({arrive})到达",
-                f", arriving in about {eta} min ({arrive})",
-            )
-            if eta
-            else ""
-        )
-        return [
-            Say(
-                t(
-                    lang,
-                    f"师傅 {name}(评分 {rating})已出发前往 #{number}{when}。",
-                    f"{name} (rated {rating}) is on the way to #{number}{when}.",
-                )
-            )
-        ]
-
-    return order, [to_customer(order.customer_id, build)]
+    notice = to_customer(
+        order.customer_id,
+        "on_the_way",
+        number=order.number,
+        worker=name,
+        stars=rating,
+        eta=eta,
+        arrive=arrive,
+    )
+    return order, [notice]
 
 
 async def check_in(
@@ -150,38 +138,17 @@ async def _arrive(
     order.arrived_at = now
     order.late_minutes = late_minutes(order.start_at, now)
     number, name = order.number, worker.name
-    notices = [
-        to_customer(
-            order.customer_id,
-            lambda lang: [
-                Say(
-                    t(
-                        lang,
-                        f"师傅 {name} 已到达(订单 #{number}),服务即将开始。",
-                        f"{name} has arrived for order #{number}; the service is about to start.",
-                    )
-                )
-            ],
-        )
-    ]
+    notices = [to_customer(order.customer_id, "arrived", number=number, worker=name)]
     lr = rules.lateness
     if not is_late(order.late_minutes, lr):
         return notices
-    late = order.late_minutes
     notices.append(
         to_worker(
             worker.id,
-            lambda lang: [
-                Say(
-                    t(
-                        lang,
-                        f"本单迟到 {late} 分钟,按规则将扣除本单收入的 {lr.deduction_bp // 100}%。",
-                        f"You were {late} minutes late; {lr.deduction_bp // 100}% of this "
-                        "job's pay will be "
-                        "deducted.",
-                    )
-                )
-            ],
+            "late_deducted",
+            number=number,
+            late=order.late_minutes,
+            percent=lr.deduction_bp,
         )
     )
     since = now - timedelta(days=lr.window_days)
@@ -191,35 +158,14 @@ async def _arrive(
         worker.status, worker.online = WorkerStatus.SUSPENDED, False
         worker.review_note = f"{count} late arrivals in {lr.window_days} days"
         await uow.workers.save(worker)
-        wid = worker.id
         notices += [
-            to_worker(
-                wid,
-                lambda lang: [
-                    Say(
-                        t(
-                            lang,
-                            f"{lr.window_days} 天内迟到 {count} 次,账号已暂停接单,等待审核。",
-                            f"{count} late arrivals in {lr.window_days} days: your account is "
-                            "suspended "
-                            "pending review.",
-                        )
-                    )
-                ],
-            ),
+            to_worker(worker.id, "suspended_for_lateness", count=count, days=lr.window_days),
             to_admins(
-                lambda lang: [
-                    Say(
-                        t(
-                            lang,
-                            f"师傅 {name}(ID {wid}){lr.window_days} 天内迟到 {count} 次,"
-                            "已暂停,请审核。",
-                            f"Worker {name} (ID {wid}) was late {count} times in "
-                            f"{lr.window_days} days "
-                            "and is suspended pending review.",
-                        )
-                    )
-                ]
+                "suspended_for_lateness_admin",
+                worker=name,
+                worker_id=worker.id,
+                count=count,
+                days=lr.window_days,
             ),
         ]
     return notices
@@ -246,52 +192,15 @@ async def finish(
     order.finished_at = now
     order.auto_confirm_at = now + timedelta(hours=rules.settlement.auto_confirm_hours)
     await uow.orders.save(order, now)
-    urls = [media_url(p.path) for p in after]
-    hours = rules.settlement.auto_confirm_hours
-    balance = order.total_cents - order.paid_cents
-
-    def build(lang: str) -> list[Reply]:
-        caption = t(lang, "服务后照片", "After")
-        replies: list[Reply] = [Photo(u, caption) for u in urls[:3]]
-        if balance > 0:
-            money = format_yuan(balance)
-            replies.append(
-                Ask(
-                    t(
-                        lang,
-                        f"订单 #{number} 已完工,请支付尾款 {money},然后确认完成。",
-                        f"Order #{number} is finished — please pay the balance of {money}, then "
-                        "confirm.",
-                    ),
-                    (
-                        Option(
-                            f"act:pay:{number}",
-                            t(lang, f"支付尾款 #{number}", f"pay balance #{number}"),
-                        ),
-                    ),
-                )
-            )
-            return replies
-        replies.append(
-            Ask(
-                t(
-                    lang,
-                    f"订单 #{number} 已完工,请检查后确认。{hours} 小时内未确认且无投诉"
-                    "将自动确认。",
-                    f"Order #{number} is finished — please check and confirm. It "
-                    f"confirms itself after {hours} h without a complaint.",
-                ),
-                (
-                    Option(
-                        f"act:confirm:{number}",
-                        t(lang, f"确认完成 #{number}", f"confirm #{number}"),
-                    ),
-                ),
-            )
-        )
-        return replies
-
-    return order, [to_customer(order.customer_id, build)]
+    notice = to_customer(
+        order.customer_id,
+        "finished",
+        number=number,
+        photos=[media_url(p.path) for p in after][:3],
+        balance=order.total_cents - order.paid_cents,
+        hours=rules.settlement.auto_confirm_hours,
+    )
+    return order, [notice]
 
 
 async def confirm(
@@ -308,39 +217,11 @@ async def confirm(
     )
     order.auto_confirm_at = None
     await uow.orders.save(order, now)
-    await settle(uow, rules, order, now)
-    number, worker = order.number, order.worker_id
-    notices = []
-    if worker is not None:
-        notices.append(
-            to_worker(
-                worker,
-                lambda lang: [
-                    Say(
-                        t(
-                            lang,
-                            f"订单 #{number} 已确认完成,收入将按规则结算。",
-                            f"Order #{number} is confirmed; your pay will be settled.",
-                        )
-                    )
-                ],
-            )
-        )
+    notices = await settle(uow, rules, order, now)
+    if not notices and order.worker_id is not None:
+        notices.append(to_worker(order.worker_id, "confirmed_worker", number=order.number))
     if actor.kind == ActorKind.SYSTEM:
-        notices.append(
-            to_customer(
-                order.customer_id,
-                lambda lang: [
-                    Say(
-                        t(
-                            lang,
-                            f"订单 #{number} 已自动确认完成。",
-                            f"Order #{number} was confirmed automatically.",
-                        )
-                    )
-                ],
-            )
-        )
+        notices.append(to_customer(order.customer_id, "auto_confirmed", number=order.number))
     return notices
 
 

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from conversations import payments, settling
 from conversations.events import Loaded, Result
-from conversations.notices import Notice, t, to_admins, to_customer
-from conversations.replies import Say
+from conversations.notices import Notice, to_admins, to_customer
 from domain import commands as c
 from domain.audit import AuditEntry
 from domain.errors import DomainError
 from domain.money import format_yuan
+from domain.orders import Order
 from domain.payments import PaymentKind, PaymentStatus
 from domain.withdrawals import WithdrawalStatus
 
@@ -55,20 +55,22 @@ class MoneyDesk:
                 now=now,
                 customer_id=cmd.customer_id,
             )
+            balance = payment.kind == PaymentKind.BALANCE
+            notices = [paid_notice(order, payment.amount_cents, balance)]
+            posted = await self.s.post(uow, notices) if new and cmd.notify_customer else []
             await uow.commit()
+        await self.s.flush(posted)
         no_worker = False
-        if new and payment.kind != PaymentKind.BALANCE:
-            no_worker = await self.s.desk.dispatch_paid(order.number)
+        if new and not balance:
+            no_worker = await self.s.desk.dispatch_paid(order.number, cmd.notify_customer)
         data = {
             "number": order.number,
             "amount_cents": payment.amount_cents,
             "customer_id": order.customer_id,
             "no_worker": no_worker,
             "new": new,
-            "balance": payment.kind == PaymentKind.BALANCE,
+            "balance": balance,
         }
-        if new and cmd.notify_customer:
-            await self.s.deliver([paid_notice(data)])
         return [Loaded("paid", data)]
 
     async def reconcile(self, cmd: c.ReconcilePayments) -> list[Result]:
@@ -137,13 +139,17 @@ class MoneyDesk:
                 order = await payments.refund_done(
                     uow, refund, outcome.provider_ref, self.s.clock()
                 )
-                await uow.commit()
-            if order is not None:
-                done += 1
-                if cmd.notify_customer:
-                    await self.s.deliver(
-                        [refunded_notice(order.customer_id, order.number, refund.amount_cents)]
+                posted = (
+                    await self.s.post(
+                        uow,
+                        [refunded_notice(order.customer_id, order.number, refund.amount_cents)],
                     )
+                    if order is not None and cmd.notify_customer
+                    else []
+                )
+                await uow.commit()
+            await self.s.flush(posted)
+            done += order is not None
         return [Loaded("refunds", {"done": done, "pending": len(pending) - done})]
 
     async def _needs_hand(self, reference: str, amount: int, note: str) -> None:
@@ -153,25 +159,16 @@ class MoneyDesk:
                 return
             refund.note = f"manual: {note}"[:200]
             await uow.payments.save(refund)
+            notice = to_admins(
+                "refund_by_hand_admin",
+                *FINANCE,
+                amount=amount,
+                reference=reference,
+                note=note,
+            )
+            posted = await self.s.post(uow, [notice])
             await uow.commit()
-        money = format_yuan(amount)
-        await self.s.deliver(
-            [
-                to_admins(
-                    lambda lang: [
-                        Say(
-                            t(
-                                lang,
-                                f"需人工退款 {money}(参考号 {reference}):{note}",
-                                f"Refund {money} by hand (reference {reference}): {note}",
-                            )
-                        )
-                    ],
-                    "owner",
-                    "finance",
-                )
-            ]
-        )
+        await self.s.flush(posted)
 
     async def mark_refunded(self, cmd: c.MarkRefunded) -> list[Result]:
         if cmd.role not in FINANCE:
@@ -195,10 +192,11 @@ class MoneyDesk:
                     {"reference": cmd.reference, "amount": refund.amount_cents},
                 )
             )
+            posted = await self.s.post(
+                uow, [refunded_notice(order.customer_id, order.number, refund.amount_cents)]
+            )
             await uow.commit()
-        await self.s.deliver(
-            [refunded_notice(order.customer_id, order.number, refund.amount_cents)]
-        )
+        await self.s.flush(posted)
         return [Loaded("refund_marked", {"reference": cmd.reference})]
 
     async def request_withdrawal(self, cmd: c.RequestWithdrawal) -> list[Result]:
@@ -206,8 +204,9 @@ class MoneyDesk:
             w, notices = await settling.request_withdrawal(
                 uow, self.s.rules, cmd.worker_id, cmd.amount_cents, self.s.clock()
             )
+            posted = await self.s.post(uow, notices)
             await uow.commit()
-        await self.s.deliver(notices)
+        await self.s.flush(posted)
         return [
             Loaded(
                 "withdrawal",
@@ -257,8 +256,9 @@ class MoneyDesk:
                     {"status": w.status.value, "amount": w.amount_cents},
                 )
             )
+            posted = await self.s.post(uow, notices)
             await uow.commit()
-        await self.s.deliver(notices)
+        await self.s.flush(posted)
         return [Loaded("withdrawal_decided", {"id": w.id, "status": w.status.value})]
 
     async def export_ledger(self, cmd: c.ExportLedger) -> list[Result]:
@@ -287,47 +287,21 @@ class MoneyDesk:
             totals = await uow.ledger.totals(start, start + timedelta(days=1))
             text = settling.report(day.isoformat(), totals, paid)
             await uow.settlement_runs.record(today, text)
+            posted = await self.s.post(uow, [*notices, settling.report_notice(text)])
             await uow.commit()
-        await self.s.deliver([*notices, settling.report_notice(text)])
+        await self.s.flush(posted)
         return [Loaded("swept", {"ran": True, "payouts": len(paid)})]
 
 
-def paid_notice(d: dict[str, Any]) -> Notice:
-    amount, number = format_yuan(d["amount_cents"]), d["number"]
-    if d["no_worker"]:
-        zh, en = (
-            "暂时没有合适的师傅,客服正在人工安排。",
-            " No worker is free right now; our team is arranging one.",
-        )
-    elif d["balance"]:
-        zh, en = "", ""
-    else:
-        zh, en = "正在为您安排师傅。", " We are finding a worker."
+def paid_notice(order: Order, amount: int, balance: bool) -> Notice:
     return to_customer(
-        d["customer_id"],
-        lambda lang: [
-            Say(
-                t(
-                    lang,
-                    f"订单 #{number} 已收到付款 {amount}。{zh}",
-                    f"Received {amount} for order #{number}.{en}",
-                )
-            )
-        ],
+        order.customer_id,
+        "order_paid",
+        number=order.number,
+        amount=amount,
+        next="" if balance else "dispatching",
     )
 
 
 def refunded_notice(customer_id: int, number: int, amount: int) -> Notice:
-    money = format_yuan(amount)
-    return to_customer(
-        customer_id,
-        lambda lang: [
-            Say(
-                t(
-                    lang,
-                    f"订单 #{number} 的退款 {money} 已原路退回。",
-                    f"The refund of {money} for order #{number} went back the way you paid.",
-                )
-            )
-        ],
-    )
+    return to_customer(customer_id, "refund_paid", number=number, amount=amount)

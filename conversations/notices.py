@@ -1,14 +1,57 @@
 """Messages to people outside their own conversation turn (a worker's offer, a customer's
-"your worker is on the way"), built in the recipient's language when they are delivered."""
+"your worker is on the way"): an event name and its data. They are rendered from the Jinja2
+templates in ``templates/notify/<channel>/<language>/<event>.j2`` in the recipient's language
+and written to the outbox with the change they report (see ``conversations.outbox``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
-from conversations.replies import Reply
-
-Build = Callable[[str], list[Reply]]
+EVENTS: dict[str, frozenset[str]] = {
+    name: frozenset(fields.split())
+    for name, fields in {
+        # dispatch
+        "job_offered": "number item mode when where km earn minutes",
+        "job_lost": "number",
+        "offer_expired": "number",
+        "job_assigned": "number",
+        "job_reassigned": "number",
+        "transfer_compensated": "number amount",
+        "transfer_unavailable": "number",
+        "order_accepted": "number worker stars",
+        "no_worker": "number",
+        "no_worker_admin": "number",
+        # the visit
+        "on_the_way": "number worker stars eta arrive",
+        "arrived": "number worker",
+        "late_deducted": "number late percent",
+        "suspended_for_lateness": "count days",
+        "suspended_for_lateness_admin": "worker worker_id count days",
+        "finished": "number photos balance hours",
+        "confirmed_worker": "number",
+        "auto_confirmed": "number",
+        "cancelled_worker": "number",
+        # money
+        "order_paid": "number amount next",
+        "refund_paid": "number amount",
+        "refund_by_hand_admin": "amount reference note",
+        "settled": "number earn",
+        "withdrawal_to_approve_admin": "withdrawal_id worker_id amount",
+        "withdrawal_paid": "amount",
+        "withdrawal_refused": "amount reason",
+        "daily_report_admin": "report",
+        # workers
+        "worker_registered_admin": "worker worker_id skills",
+        "worker_approved": "",
+        "worker_rejected": "reason",
+        # support
+        "support_message_admin": "customer_id channel text",
+    }.items()
+}
+"""Every event and the data its templates get (checked when a notice is made, and by the
+test that renders every template for every channel and language)."""
 
 
 @dataclass(frozen=True)
@@ -17,20 +60,27 @@ class Notice:
 
     to: str
     id: int
-    build: Build
+    event: str
+    data: Mapping[str, Any] = field(default_factory=dict)
     roles: tuple[str, ...] = ()
 
-
-def to_customer(customer_id: int, build: Build) -> Notice:
-    return Notice("customer", customer_id, build)
-
-
-def to_worker(worker_id: int, build: Build) -> Notice:
-    return Notice("worker", worker_id, build)
+    def __post_init__(self) -> None:
+        expected = EVENTS.get(self.event)
+        if expected is None or set(self.data) != expected:
+            raise ValueError(f"notice {self.event!r} takes {sorted(expected or ())}")
 
 
-def to_admins(build: Build, *roles: str) -> Notice:
-    return Notice("admins", 0, build, roles or ("owner", "ops"))
+def to_customer(customer_id: int, event: str, **data: Any) -> Notice:
+    return Notice("customer", customer_id, event, data)
+
+
+def to_worker(worker_id: int, event: str, **data: Any) -> Notice:
+    return Notice("worker", worker_id, event, data)
+
+
+def to_admins(event: str, *roles: str, **data: Any) -> Notice:
+    """To every admin with one of ``roles`` (owner and ops by default); owners get all."""
+    return Notice("admins", 0, event, data, roles or ("owner", "ops"))
 
 
 def t(lang: str, zh: str, en: str) -> str:

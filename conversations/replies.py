@@ -73,3 +73,37 @@ def last_question(replies: list[Reply]) -> Ask | None:
         if isinstance(reply, Ask) and reply.options:
             return reply
     return None
+
+
+_KINDS: dict[str, type] = {
+    cls.__name__: cls for cls in (Say, Ask, Link, Photo, AskLocation, AskContact, Invoice)
+}
+
+
+def dump_replies(replies: list[Reply]) -> list[dict[str, object]]:
+    """Replies as JSON-ready data (kept in the outbox until sent)."""
+    out: list[dict[str, object]] = []
+    for reply in replies:
+        data: dict[str, object] = {"type": type(reply).__name__}
+        for name in reply.__slots__:
+            value = getattr(reply, name)
+            if name == "options":
+                value = [[o.key, o.label] for o in value]
+            elif name == "prices":
+                value = [list(p) for p in value]
+            data[name] = value
+        out.append(data)
+    return out
+
+
+def load_replies(data: list[dict[str, object]]) -> list[Reply]:
+    replies: list[Reply] = []
+    for item in data:
+        fields = dict(item)
+        cls = _KINDS[str(fields.pop("type"))]
+        if "options" in fields:
+            fields["options"] = tuple(Option(k, label) for k, label in fields["options"])  # type: ignore[attr-defined]
+        if "prices" in fields:
+            fields["prices"] = tuple((label, int(n)) for label, n in fields["prices"])  # type: ignore[attr-defined]
+        replies.append(cls(**fields))
+    return replies

@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 from conversations import ordering, payments
 from conversations.events import Failed, Loaded, Result
 from conversations.money_service import MoneyDesk
-from conversations.notices import Notice, to_worker
+from conversations.notices import Notice, to_admins, to_worker
+from conversations.outbox import Postman, Sender
 from conversations.payments import SandboxGateway
-from conversations.replies import Reply, Say
+from conversations.templating import NoticeTemplates
 from conversations.worker_service import WorkerDesk
 from domain import commands as c
 from domain.catalog import Catalog
@@ -33,9 +34,6 @@ from domain.rules import Rules
 
 log = logging.getLogger(__name__)
 
-Notify = Callable[[str, str, list[Reply]], Awaitable[None]]
-"""Send replies to (channel, user id) outside a conversation turn."""
-
 
 class Services:
     """Executes commands; domain refusals become ``Failed`` results with a message to show."""
@@ -48,7 +46,8 @@ class Services:
         rules: Rules,
         clock: Callable[[], datetime],
         public_url: str,
-        notify: Notify,
+        sender: Sender,
+        templates: NoticeTemplates | None = None,
         admins: Sequence[tuple[str, str, str]] = (),
         media: MediaStore | None = None,
         fetch_media: MediaFetcher | None = None,
@@ -62,8 +61,15 @@ class Services:
         self.rules = rules
         self.clock = clock
         self.public_url = public_url.rstrip("/")
-        self.notify = notify
         self.admins = list(admins)
+        self.postman = Postman(
+            uow=uow,
+            templates=templates or NoticeTemplates(ZoneInfo(rules.timezone)),
+            sender=sender,
+            admins=self.admins,
+            clock=clock,
+            rules=rules.notifications,
+        )
         self.media = media
         self.fetch_media = fetch_media
         self.media_url = media_url or (lambda path: f"{self.public_url}/media/{path}")
@@ -88,6 +94,7 @@ class Services:
             c.QuoteCancellation: self.quote_cancellation,
             c.CancelOrder: self.cancel,
             c.ContactSupport: self.contact_support,
+            c.DrainOutbox: self.drain_outbox,
             **self.desk.handlers(),
             **self.money.handlers(),
         }
@@ -123,37 +130,17 @@ class Services:
             )
         ]
 
-    async def deliver(self, notices: Sequence[Notice]) -> None:
-        """Send notices to every chat account of their recipients, in their language."""
-        if not notices:
-            return
-        targets: list[tuple[str, str, str, Notice]] = []
-        async with self.uow() as uow:
-            for notice in notices:
-                if notice.to == "admins":
-                    targets += [
-                        (ch, uid, "zh", notice)
-                        for ch, uid, role in self.admins
-                        if role in notice.roles or role == "owner"
-                    ]
-                    continue
-                if notice.to == "customer":
-                    person: Any = await uow.customers.get(notice.id)
-                    accounts = await uow.identities.of_customer(notice.id)
-                else:
-                    person = await uow.workers.get(notice.id)
-                    accounts = await uow.identities.of_worker(notice.id)
-                lang = person.lang if person else "zh"
-                targets += [(a.channel.value, a.channel_user_id, lang, notice) for a in accounts]
-        for channel, user_id, lang, notice in targets:
-            if channel == "web" and notice.to in ("customer", "worker"):
-                suffix = "-customer" if notice.to == "customer" else "-worker"
-                if not user_id.endswith(suffix):
-                    continue  # a web pane speaks for one role only
-            try:
-                await self.notify(channel, user_id, notice.build(lang))
-            except Exception:  # one unreachable person must not stop the others
-                log.exception("notice to %s:%s failed", channel, user_id)
+    async def post(self, uow: UnitOfWork, notices: Sequence[Notice]) -> list[int]:
+        """Write notices to the outbox inside ``uow`` (sent only if it commits)."""
+        return await self.postman.post(uow, notices) if notices else []
+
+    async def flush(self, ids: Sequence[int]) -> None:
+        """Deliver what ``post`` wrote, now that it is committed; failures are retried by
+        the outbox sweep."""
+        await self.postman.flush(ids)
+
+    async def drain_outbox(self, cmd: c.DrainOutbox) -> list[Result]:
+        return [Loaded("swept", {"sent": await self.postman.drain()})]
 
     async def register(self, cmd: c.RegisterCustomer) -> list[Result]:
         now = self.clock()
@@ -352,6 +339,7 @@ class Services:
                 f"sandbox-{cmd.reference}",
                 payment.amount_cents,
                 cmd.customer_id,
+                cmd.notify_customer,
             )
         )
 
@@ -455,26 +443,16 @@ class Services:
                 cmd.expected_fee_cents,
                 Actor(ActorKind.CUSTOMER, str(cmd.customer_id)),
             )
+            notices = (
+                [to_worker(order.worker_id, "cancelled_worker", number=order.number)]
+                if order.worker_id is not None
+                else []
+            )
+            posted = await self.post(uow, notices)
             await uow.commit()
+        await self.flush(posted)
         if terms.refund_cents:  # each provider refunds its part; failures are retried
             await self.money.execute_refunds(c.ExecuteRefunds(order.id, notify_customer=False))
-        if order.worker_id is not None:
-            number, worker = order.number, order.worker_id
-            await self.deliver(
-                [
-                    to_worker(
-                        worker,
-                        lambda lang: [
-                            Say(
-                                f"订单 #{number} 已被客户取消,无需上门。"
-                                if lang != "en"
-                                else f"Order #{number} was cancelled by the customer; "
-                                "no visit needed."
-                            )
-                        ],
-                    )
-                ]
-            )
         return [
             Loaded(
                 "cancelled",
@@ -487,14 +465,17 @@ class Services:
         ]
 
     async def contact_support(self, cmd: c.ContactSupport) -> list[Result]:
-        text = f"[客服 support] customer {cmd.customer_id} ({cmd.channel}): {cmd.text}"
-        for channel, user_id, role in self.admins:
-            if role not in ("owner", "support"):
-                continue
-            try:
-                await self.notify(channel, user_id, [Say(text)])
-            except Exception:  # one unreachable admin must not lose the others
-                log.exception("support message to %s:%s failed", channel, user_id)
+        notice = to_admins(
+            "support_message_admin",
+            "support",
+            customer_id=cmd.customer_id,
+            channel=cmd.channel,
+            text=cmd.text,
+        )
+        async with self.uow() as uow:
+            posted = await self.post(uow, [notice])
+            await uow.commit()
+        await self.flush(posted)
         return [Loaded("support_sent")]
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from conversations.notices import Notice, t, to_admins, to_worker
-from conversations.replies import Say
+from conversations.notices import Notice, to_admins, to_worker
 from domain.errors import DomainError
 from domain.execution import is_late
 from domain.ledger import (
@@ -28,12 +27,12 @@ from domain.settlement import PLATFORM_FUNDED, commission_bp
 from domain.withdrawals import Withdrawal, WithdrawalStatus, available, check_request
 
 
-async def settle(uow: UnitOfWork, rules: Rules, order: Order, now: datetime) -> None:
+async def settle(uow: UnitOfWork, rules: Rules, order: Order, now: datetime) -> list[Notice]:
     """Split a confirmed order's money and mark it settled (once: the journal key)."""
     if order.status != OrderStatus.CONFIRMED or order.worker_id is None or order.id is None:
-        return
+        return []
     if await uow.ledger.has_journal(f"settle:{order.number}"):
-        return
+        return []
     if not order.lines:
         full = await uow.orders.get(order.id)
         assert full is not None
@@ -56,6 +55,7 @@ async def settle(uow: UnitOfWork, rules: Rules, order: Order, now: datetime) -> 
     )
     order.apply(Action.SETTLE, SYSTEM, now, f"worker {share.worker}, platform {share.platform}")
     await uow.orders.save(order, now)
+    return [to_worker(order.worker_id, "settled", number=order.number, earn=share.worker)]
 
 
 async def withdrawable(uow: UnitOfWork, rules: Rules, worker_id: int, now: datetime) -> int:
@@ -96,23 +96,14 @@ async def request_withdrawal(
     if auto:
         await uow.withdrawals.decide(w, [WithdrawalStatus.APPROVED])
         return w, []
-    wid, money = w.id, format_yuan(amount)
     return w, [
         to_admins(
-            lambda lang: [
-                Say(
-                    t(
-                        lang,
-                        f"提现待审批:#{wid} 师傅 {worker_id} 申请 {money}。"
-                        f"/payout {wid} 批准并付款,/reject_withdrawal {wid} 原因 拒绝。",
-                        f"Withdrawal to approve: #{wid}, worker {worker_id}, {money}. /payout "
-                        f"{wid} to pay, "
-                        f"/reject_withdrawal {wid} reason to refuse.",
-                    )
-                )
-            ],
+            "withdrawal_to_approve_admin",
             "owner",
             "finance",
+            withdrawal_id=w.id,
+            worker_id=worker_id,
+            amount=amount,
         )
     ]
 
@@ -149,37 +140,12 @@ async def decide_withdrawal(
     return w, [
         paid_notice(w)
         if approve
-        else to_worker(
-            w.worker_id,
-            lambda lang: [
-                Say(
-                    t(
-                        lang,
-                        f"提现 {format_yuan(w.amount_cents)} 未通过:{reason}。金额已退回余额。",
-                        f"Your withdrawal of {format_yuan(w.amount_cents)} was refused: "
-                        f"{reason}. The amount "
-                        "is back in your balance.",
-                    )
-                )
-            ],
-        )
+        else to_worker(w.worker_id, "withdrawal_refused", amount=w.amount_cents, reason=reason)
     ]
 
 
 def paid_notice(w: Withdrawal) -> Notice:
-    money = format_yuan(w.amount_cents)
-    return to_worker(
-        w.worker_id,
-        lambda lang: [
-            Say(
-                t(
-                    lang,
-                    f"提现 {money} 已打款,请注意查收。",
-                    f"Your withdrawal of {money} has been paid.",
-                )
-            )
-        ],
-    )
+    return to_worker(w.worker_id, "withdrawal_paid", amount=w.amount_cents)
 
 
 async def pay_approved(uow: UnitOfWork, now: datetime) -> tuple[list[Withdrawal], list[Notice]]:
@@ -214,4 +180,4 @@ def report(day: str, totals: dict[str, int], payouts: list[Withdrawal]) -> str:
 
 
 def report_notice(text: str) -> Notice:
-    return to_admins(lambda lang: [Say(text)], "owner", "finance")
+    return to_admins("daily_report_admin", "owner", "finance", report=text)

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from conversations.notices import Notice, t, to_admins, to_worker
-from conversations.replies import Reply, Say
+from conversations.notices import Notice, to_admins, to_worker
 from domain.audit import AuditEntry
 from domain.errors import DomainError
 from domain.people import (
@@ -66,22 +65,15 @@ async def register(
         await uow.identities.add(account)
     else:
         await uow.identities.put(account)
-    wid, skill_list = worker.id, ", ".join(skills)
-
-    def build(lang: str) -> list[Reply]:
-        return [
-            Say(
-                t(
-                    lang,
-                    f"新师傅待审核:{name}(ID {wid}),技能 {skill_list}。"
-                    f"发送 /worker {wid} 查看资料。",
-                    f"New worker to review: {name} (ID {wid}), skills {skill_list}. "
-                    f"Send /worker {wid} to see the documents.",
-                )
-            )
-        ]
-
-    return worker, [to_admins(build, "owner", "ops")]
+    notice = to_admins(
+        "worker_registered_admin",
+        "owner",
+        "ops",
+        worker=name,
+        worker_id=worker.id,
+        skills=", ".join(skills),
+    )
+    return worker, [notice]
 
 
 async def set_online(uow: UnitOfWork, worker_id: int, online: bool) -> Worker:
@@ -146,32 +138,9 @@ async def review(
             {"status": worker.status.value, "note": reason},
         )
     )
-    if approve:
-        note = to_worker(
-            worker_id,
-            lambda lang: [
-                Say(
-                    t(
-                        lang,
-                        "审核通过!发送「上线」开始接单。",
-                        "You're approved! Send 'online' to start receiving jobs.",
-                    )
-                )
-            ],
-        )
-    else:
-        note = to_worker(
-            worker_id,
-            lambda lang: [
-                Say(
-                    t(
-                        lang,
-                        f"很抱歉,注册未通过:{reason}。可补充资料后重新注册(发送「注册师傅」)。",
-                        f"Sorry, your registration was not approved: {reason}. You can "
-                        "register again "
-                        "with better documents ('register').",
-                    )
-                )
-            ],
-        )
+    note = (
+        to_worker(worker_id, "worker_approved")
+        if approve
+        else to_worker(worker_id, "worker_rejected", reason=reason)
+    )
     return worker, [note]

@@ -92,8 +92,9 @@ class WorkerDesk:
                 documents=cmd.documents,
                 now=self.s.clock(),
             )
+            posted = await self.s.post(uow, notices)
             await uow.commit()
-        await self.s.deliver(notices)
+        await self.s.flush(posted)
         return [Loaded("worker_registered", {"worker_id": worker.id})]
 
     async def set_online(self, cmd: c.SetOnline) -> list[Result]:
@@ -194,12 +195,13 @@ class WorkerDesk:
                 )
                 address = await uow.addresses.get(order.address_id) if order.address_id else None
                 customer = await uow.customers.get(order.customer_id)
+                posted = await self.s.post(uow, notices)
                 await uow.commit()
         except DomainError as exc:
             if "changed" in str(exc) or "被他人更新" in str(exc):
                 raise dispatching.Taken(cmd.number) from exc
             raise
-        await self.s.deliver(notices)
+        await self.s.flush(posted)
         phone = address.phone if address and address.phone else customer.phone if customer else ""
         return [
             Loaded(
@@ -220,8 +222,9 @@ class WorkerDesk:
             notices = await dispatching.decline(
                 uow, self.s.catalog, self.s.rules, cmd.worker_id, cmd.number, self.s.clock()
             )
+            posted = await self.s.post(uow, notices)
             await uow.commit()
-        await self.s.deliver(notices)
+        await self.s.flush(posted)
         return [Loaded("declined", {"number": cmd.number})]
 
     async def _worker(self, uow: Any, worker_id: int) -> Any:
@@ -236,8 +239,9 @@ class WorkerDesk:
             order, notices = await execution.depart(
                 uow, self.s.rules, worker, cmd.number, self.s.clock()
             )
+            posted = await self.s.post(uow, notices)
             await uow.commit()
-        await self.s.deliver(notices)
+        await self.s.flush(posted)
         return [Loaded("departed", {"number": order.number, "eta": order.eta_minutes})]
 
     async def check_in(self, cmd: c.CheckIn) -> list[Result]:
@@ -265,8 +269,9 @@ class WorkerDesk:
             order, notices = await execution.add_photo(
                 uow, self.s.rules, worker, cmd.number, kind, (path, content_type, len(data)), now
             )
+            posted = await self.s.post(uow, notices)
             await uow.commit()
-        await self.s.deliver(notices)
+        await self.s.flush(posted)
         return [
             Loaded(
                 "photo_saved",
@@ -279,8 +284,9 @@ class WorkerDesk:
             order, notices = await execution.finish(
                 uow, self.s.rules, cmd.worker_id, cmd.number, self.s.media_url, self.s.clock()
             )
+            posted = await self.s.post(uow, notices)
             await uow.commit()
-        await self.s.deliver(notices)
+        await self.s.flush(posted)
         return [Loaded("finished", {"number": order.number})]
 
     async def transfer(self, cmd: c.RequestTransfer) -> list[Result]:
@@ -289,8 +295,9 @@ class WorkerDesk:
             notices = await dispatching.offer_transfer(
                 uow, self.s.catalog, self.s.rules, order, self.s.clock()
             )
+            posted = await self.s.post(uow, notices)
             await uow.commit()
-        await self.s.deliver(notices)
+        await self.s.flush(posted)
         return [Loaded("transfer_requested", {"number": cmd.number})]
 
     async def confirm(self, cmd: c.ConfirmOrder) -> list[Result]:
@@ -305,8 +312,9 @@ class WorkerDesk:
                 Actor(ActorKind.CUSTOMER, str(cmd.customer_id)),
                 self.s.clock(),
             )
+            posted = await self.s.post(uow, notices)
             await uow.commit()
-        await self.s.deliver(notices)
+        await self.s.flush(posted)
         return [Loaded("confirmed", {"number": cmd.number})]
 
     async def list_workers(self, cmd: c.ListWorkers) -> list[Result]:
@@ -379,8 +387,9 @@ class WorkerDesk:
                 role=cmd.role,
                 now=self.s.clock(),
             )
+            posted = await self.s.post(uow, notices)
             await uow.commit()
-        await self.s.deliver(notices)
+        await self.s.flush(posted)
         return [Loaded("reviewed", {"worker_id": worker.id, "status": worker.status.value})]
 
     async def assign(self, cmd: c.AssignOrder) -> list[Result]:
@@ -406,15 +415,16 @@ class WorkerDesk:
                     {"worker_id": worker.id},
                 )
             )
+            posted = await self.s.post(uow, notices)
             await uow.commit()
-        await self.s.deliver(notices)
+        await self.s.flush(posted)
         return [Loaded("assigned", {"number": cmd.number, "worker_id": cmd.worker_id})]
 
-    async def dispatch_paid(self, number: int) -> bool:
+    async def dispatch_paid(self, number: int, tell_customer: bool = False) -> bool:
         """After a payment: look for a worker (its own transaction: the payment stands).
 
-        The customer is answered by whoever confirmed the payment, so their notices are left
-        out here; returns True when nobody could be offered the job.
+        When the customer paid in chat the conversation answers them, so their notices are
+        left out unless ``tell_customer``; returns True when nobody could be offered the job.
         """
         async with self.s.uow() as uow:
             order = await uow.orders.by_number(number)
@@ -423,8 +433,11 @@ class WorkerDesk:
             notices = await dispatching.dispatch(
                 uow, self.s.catalog, self.s.rules, order, self.s.clock()
             )
+            posted = await self.s.post(
+                uow, [n for n in notices if tell_customer or n.to != "customer"]
+            )
             await uow.commit()
-        await self.s.deliver([n for n in notices if n.to != "customer"])
+        await self.s.flush(posted)
         return order.dispatch_note == "no_worker"
 
     async def expire_offers(self, cmd: c.ExpireOffers) -> list[Result]:
@@ -437,11 +450,12 @@ class WorkerDesk:
                     notices = await dispatching.expire(
                         uow, self.s.catalog, self.s.rules, offer, now
                     )
+                    posted = await self.s.post(uow, notices)
                     await uow.commit()
             except DomainError as exc:  # another process got there first
                 log.info("offer %s: %s", offer.id, exc)
                 continue
-            await self.s.deliver(notices)
+            await self.s.flush(posted)
         return [Loaded("swept", {"offers": len(due)})]
 
     async def batch_dispatch(self, cmd: c.BatchDispatch) -> list[Result]:
@@ -456,8 +470,9 @@ class WorkerDesk:
             if not orders:
                 return [Loaded("swept", {"orders": 0})]
             notices = await dispatching.batch(uow, self.s.catalog, self.s.rules, orders, now)
+            posted = await self.s.post(uow, notices)
             await uow.commit()
-        await self.s.deliver(notices)
+        await self.s.flush(posted)
         return [Loaded("swept", {"orders": len(orders)})]
 
     async def auto_confirm(self, cmd: c.AutoConfirm) -> list[Result]:
@@ -469,10 +484,11 @@ class WorkerDesk:
             try:
                 async with self.s.uow() as uow:
                     notices = await execution.auto_confirm(uow, self.s.rules, order_id, now)
+                    posted = await self.s.post(uow, notices)
                     await uow.commit()
             except DomainError as exc:
                 log.info("auto-confirm %s: %s", order_id, exc)
                 continue
             done += bool(notices)
-            await self.s.deliver(notices)
+            await self.s.flush(posted)
         return [Loaded("swept", {"orders": done})]

@@ -105,6 +105,7 @@ class RequestPayment(Command):
 class ConfirmSandboxPayment(Command):
     reference: str
     customer_id: int | None = None
+    notify_customer: bool = False
 
 
 @dataclass(frozen=True)
@@ -233,6 +234,11 @@ class AssignOrder(Command):
     role: str
     number: int
     worker_id: int
+
+
+@dataclass(frozen=True)
+class DrainOutbox(Command):
+    """Scheduler sweep: deliver outbox messages that are due (new, or due for a retry)."""
 
 
 @dataclass(frozen=True)

@@ -26,3 +26,23 @@ class InvalidTransition(DomainError):
 
 class NotPermitted(DomainError):
     """The actor may not do this (wrong role, not their order)."""
+
+
+class DeliveryFailed(Exception):
+    """A chat platform did not take a message. ``sent`` parts of it were delivered before the
+    failure (a retry resumes after them); ``permanent`` when retrying cannot help (the person
+    blocked the bot, the account is gone); ``retry_after`` seconds when the platform said so."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        sent: int = 0,
+        permanent: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.sent = sent
+        self.permanent = permanent
+        self.retry_after = retry_after

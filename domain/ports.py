@@ -15,6 +15,7 @@ from domain.lifecycle import OrderStatus
 from domain.media import JobPhoto
 from domain.offers import Offer, OfferStatus
 from domain.orders import Order, StatusChanged
+from domain.outbox import OutboxMessage
 from domain.payments import Payment, PaymentStatus
 from domain.people import Address, Channel, Customer, Identity, Worker, WorkerStatus
 from domain.withdrawals import Withdrawal, WithdrawalStatus
@@ -149,6 +150,22 @@ class Audit(Protocol):
     async def append(self, entry: AuditEntry) -> None: ...
 
 
+class Outbox(Protocol):
+    async def add(self, message: OutboxMessage) -> int: ...
+    async def claim(
+        self, now: datetime, until: datetime, limit: int, ids: Sequence[int] = ()
+    ) -> list[OutboxMessage]:
+        """Due pending messages (or just ``ids``) not leased by anyone, leased until
+        ``until``, oldest first."""
+        ...
+
+    async def save(self, message: OutboxMessage) -> None:
+        """Store the outcome of an attempt and release the lease."""
+        ...
+
+    async def counts(self) -> dict[str, int]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: ``async with uow: …; await uow.commit()``; no commit, no change."""
 
@@ -165,6 +182,7 @@ class UnitOfWork(Protocol):
     photos: Photos
     withdrawals: Withdrawals
     settlement_runs: SettlementRuns
+    outbox: Outbox
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -205,6 +223,16 @@ class ConversationStore(Protocol):
     async def abort(self, channel: str, user_id: str, message_id: str, token: str) -> None: ...
 
     async def get(self, channel: str, user_id: str) -> bytes | None: ...
+
+
+class RateLimiter(Protocol):
+    """Counts each person's messages per fixed time window (``domain.risk.rate_window``),
+    shared by every process that serves them."""
+
+    async def hit(self, channel: str, user_id: str, window: int) -> int:
+        """Count one message from the person in ``window``; return how many they have sent
+        in it, this one included. Counts of earlier windows may be forgotten."""
+        ...
 
 
 class MediaStore(Protocol):

@@ -18,6 +18,7 @@ from domain.commands import (
     BatchDispatch,
     Command,
     DailySettlement,
+    DrainOutbox,
     ExecuteRefunds,
     ExpireOffers,
     ReconcilePayments,
@@ -26,6 +27,7 @@ from domain.commands import (
 log = logging.getLogger(__name__)
 
 SWEEPS: list[tuple[Callable[[], Command], int]] = [
+    (DrainOutbox, 5),
     (ExpireOffers, 15),
     (BatchDispatch, 300),
     (AutoConfirm, 60),

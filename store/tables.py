@@ -288,10 +288,14 @@ class OutboxRow(SQLModel, table=True):
     """A message to send, written in the same transaction as the change it reports."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_recipient", "channel", "user_id", "status"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=16)
     user_id: str = Field(max_length=128)
+    lang: str = Field(default="zh", max_length=8)
     event: str = Field(max_length=40)
     replies: list[dict[str, Any]] = _json(list)
     template: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))

@@ -20,6 +20,7 @@ from store.money_repo import (
     WithdrawalRepository,
 )
 from store.orders_repo import ConcurrentUpdate, OrderRepository
+from store.outbox_repo import OutboxRepository
 from store.people_repo import (
     AddressRepository,
     CustomerRepository,
@@ -45,6 +46,7 @@ class SqlUnitOfWork:
     photos: PhotoRepository
     withdrawals: WithdrawalRepository
     settlement_runs: SettlementRuns
+    outbox: OutboxRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: PiiCipher) -> None:
         self._sessions = sessions
@@ -68,6 +70,7 @@ class SqlUnitOfWork:
         self.photos = PhotoRepository(self.session)
         self.withdrawals = WithdrawalRepository(self.session)
         self.settlement_runs = SettlementRuns(self.session)
+        self.outbox = OutboxRepository(self.session)
         return self
 
     async def __aexit__(

@@ -11,6 +11,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import redis.asyncio as aioredis
@@ -27,6 +28,7 @@ from conversations.events import Failed, Inbound
 from conversations.flows import CUSTOMER_FLOWS
 from conversations.payments import SandboxGateway
 from conversations.service import Services
+from conversations.templating import NoticeTemplates
 from domain.catalog import Catalog
 from domain.commands import CheckCheckout
 from domain.ports import PaymentGateway
@@ -37,6 +39,7 @@ from store.conversations_redis import RedisConversationStore
 from store.crypto import PiiCipher
 from store.db import create_engine, session_factory
 from store.media import MediaStore
+from store.rate_limits import LocalRateLimiter, RedisRateLimiter
 from store.uow import Database
 from webhooks import finance, health, media, pay_sandbox, pay_wechat
 from webhooks.chat import Chat, Messenger
@@ -64,7 +67,7 @@ from webhooks.keys import (
 from webhooks.media import ChannelMedia, MediaLinks
 from webhooks.metrics import Metrics
 from webhooks.middleware import error_middleware
-from webhooks.settings import Settings
+from webhooks.settings import Settings, wechat_templates
 
 log = logging.getLogger(__name__)
 SUPPORT_ROLES = ("owner", "support")
@@ -306,19 +309,24 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         store: RedisConversationStore | LocalConversationStore = RedisConversationStore(
             redis_client
         )
+        limiter: RedisRateLimiter | LocalRateLimiter = RedisRateLimiter(redis_client)
         app[WEB].outbox = WebOutbox(redis_client)
     else:
         store = local = LocalConversationStore(settings.data_dir / "conversations.db")
+        limiter = LocalRateLimiter()
     app[CONVERSATIONS] = store
     messenger = app[MESSENGER]
-    messenger.register("web", app[WEB].push)
+    messenger.register("web", app[WEB].deliver)
     services = Services(
         uow=app[DATABASE].uow,
         catalog=app[CATALOG],
         rules=app[RULES],
         clock=app[CLOCK],
         public_url=settings.public_url,
-        notify=messenger.send,
+        sender=messenger,
+        templates=NoticeTemplates(
+            ZoneInfo(app[RULES].timezone), wechat_templates(settings.wechat_templates)
+        ),
         admins=[(g.channel, g.user_id, g.role) for g in settings.admins],
         media=app[MEDIA].store,
         fetch_media=app[MEDIA],
@@ -338,8 +346,9 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         public_url=settings.public_url,
         admins={(g.channel, g.user_id): g.role for g in settings.admins},
         demo_admin_pane=app[DEMO],
+        limiter=limiter,
     )
-    app[CHAT] = Chat(engine, app[METRICS])
+    app[CHAT] = Chat(engine, app[METRICS], messenger)
     try:
         yield
     finally:

@@ -8,10 +8,9 @@ from aiohttp import web
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from conversations.events import Failed, Loaded
-from conversations.replies import Say
 from domain.commands import ConfirmSandboxPayment
 from domain.money import format_yuan
-from webhooks.keys import DATABASE, MESSENGER, SERVICES
+from webhooks.keys import DATABASE, SERVICES
 
 TEMPLATES = Environment(loader=PackageLoader("webhooks"), autoescape=select_autoescape())
 
@@ -39,45 +38,14 @@ async def show(request: web.Request) -> web.Response:
 
 async def confirm(request: web.Request) -> web.Response:
     reference = request.match_info["reference"]
-    results = await request.app[SERVICES].run(ConfirmSandboxPayment(reference))
+    command = ConfirmSandboxPayment(reference, notify_customer=True)
+    results = await request.app[SERVICES].run(command)
     result = results[0] if results else Failed("unknown payment")
     if isinstance(result, Failed):
         return page(409, title="payment", error=result.message)
     assert isinstance(result, Loaded)
     number, amount = result.data["number"], result.data["amount_cents"]
-    if result.data.get("new"):  # a second confirmation credits nothing and says nothing
-        await _tell_customer(
-            request,
-            int(result.data["customer_id"]),
-            number,
-            amount,
-            bool(result.data.get("no_worker")),
-        )
     return page(title=f"#{number}", number=number, amount=format_yuan(amount), paid_now=True)
-
-
-async def _tell_customer(
-    request: web.Request, customer_id: int, number: int, amount: int, no_worker: bool
-) -> None:
-    async with request.app[DATABASE].uow() as uow:
-        identities = await uow.identities.of_customer(customer_id)
-        customer = await uow.customers.get(customer_id)
-    lang = customer.lang if customer else "zh"
-    text = (
-        f"Paid {format_yuan(amount)} for order #{number}. We are finding a worker."
-        if lang == "en"
-        else f"订单 #{number} 已支付 {format_yuan(amount)},正在为您安排师傅。"
-    )
-    if no_worker:
-        text += (
-            " No worker is free right now; our team is arranging one."
-            if lang == "en"
-            else "暂时没有合适的师傅,客服正在人工安排。"
-        )
-    for identity in identities:
-        await request.app[MESSENGER].send(
-            identity.channel.value, identity.channel_user_id, [Say(text)]
-        )
 
 
 def setup(app: web.Application) -> None:

@@ -10,11 +10,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from conversations.notices import EVENTS
+from conversations.templating import WeChatTemplate
 from store.crypto import PiiKeyError, decode_key
 
 ROLES = ("owner", "ops", "finance", "support")
@@ -61,6 +73,14 @@ class Settings(BaseSettings):
     wechat_pay_api_base: str = "https://api.mch.weixin.qq.com/"
     wechat_pay_cert: Path | None = None
     wechat_pay_cert_key: Path | None = None
+    wechat_templates: Path | None = None
+    """YAML file: per notification event, the WeChat template id and its fields."""
+
+    @field_validator("wechat_templates")
+    @classmethod
+    def _wechat_templates(cls, value: Path | None) -> Path | None:
+        wechat_templates(value)  # refuse a broken file at start, naming the variable
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -187,3 +207,31 @@ def settings_error(exc: ValidationError) -> str:
     if loc:
         return f"DAOJIA_{str(loc[0]).upper()}: {msg}"
     return msg
+
+
+class _TemplateSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    template_id: str = Field(min_length=1)
+    fields: dict[str, str] = Field(min_length=1)
+    url: str = ""
+
+
+def wechat_templates(path: Path | None) -> dict[str, WeChatTemplate]:
+    """The WeChat template messages of ``DAOJIA_WECHAT_TEMPLATES``: a YAML mapping of
+    notification event → ``template_id``, ``fields`` (field → Jinja2 text over the event's
+    data) and an optional ``url``. Unknown events and malformed entries stop the start."""
+    if path is None:
+        return {}
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        specs = TypeAdapter(dict[str, _TemplateSpec]).validate_python(raw)
+    except (OSError, yaml.YAMLError, ValidationError) as exc:
+        raise ValueError(f"DAOJIA_WECHAT_TEMPLATES {path}: {exc}") from exc
+    unknown = sorted(set(specs) - set(EVENTS))
+    if unknown:
+        raise ValueError(f"DAOJIA_WECHAT_TEMPLATES {path}: unknown events {unknown}")
+    return {
+        event: WeChatTemplate(spec.template_id, dict(spec.fields), spec.url)
+        for event, spec in specs.items()
+    }

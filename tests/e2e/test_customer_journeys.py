@@ -1,9 +1,11 @@
 """Customer journeys beyond the first booking: cancel under the policy, reorder, support,
 and a wrong answer at every step of the booking."""
 
+from dataclasses import replace
+
 import pytest
 
-from tests.e2e.helpers import Clock, TelegramUser, WebUser, make_app
+from tests.e2e.helpers import RULES, Clock, TelegramUser, WebUser, make_app
 from tests.fakes.telegram import message_update
 
 ADMIN_TG = 900900
@@ -110,7 +112,9 @@ async def test_support_messages_reach_the_support_admins(tg_app, fake_telegram):
 async def test_a_wrong_answer_at_every_step_is_asked_again(
     aiohttp_client, tmp_path, sqlite_url, pii_key
 ):
-    client = await aiohttp_client(make_app(tmp_path, sqlite_url, pii_key))
+    # 33 messages at a clock that stands still: more than a minute's rate limit allows
+    patient = replace(RULES, risk=replace(RULES.risk, messages_per_minute=100))
+    client = await aiohttp_client(make_app(tmp_path, sqlite_url, pii_key, rules=patient))
     user = WebUser(client)
     await user.open()
 

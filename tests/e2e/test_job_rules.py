@@ -99,7 +99,7 @@ async def test_late_arrival_is_recorded_and_the_third_in_30_days_suspends(
         number = await book_and_pay(customer)
         await to_in_service(worker, fake_telegram, number, clock, arrive_after_start_min=45)
         late = [m["text"] for m in fake_telegram.sent(600002) if "扣除" in m.get("text", "")]
-        assert len(late) == i + 1 and "本单迟到 45 分钟" in late[-1] and "20%" in late[-1]
+        assert len(late) == i + 1 and "迟到 45 分钟" in late[-1] and "20%" in late[-1]
         async with app[DATABASE].uow() as uow:
             assert (await uow.orders.by_number(number)).late_minutes == 45
         clock.advance(days=2)

@@ -88,7 +88,7 @@ async def test_the_sandbox_pay_page_confirms_once_and_tells_the_chat(customer):
     assert again.status == 200  # the same confirmation twice credits once
     pushed = await (await customer.client.get("/web/api/poll?role=customer")).json()
     texts = [r["text"] for r in pushed["replies"]]
-    assert sum("已支付 ¥80.00" in t for t in texts) == 1  # ¥150 − ¥20 coupon − ¥50 first order
+    assert sum("已收到付款 ¥80.00" in t for t in texts) == 1  # ¥150 − ¥20 coupon − ¥50 first order
     await customer.choose("稍后支付")
     await customer.say("/orders")
     assert "派单中" in customer.text()

@@ -149,7 +149,7 @@ async def test_register_on_wechat_approve_on_telegram_then_do_a_job_end_to_end(
     customer.last = sent[-1:]
     await customer.choose("确认完成")
     assert "已确认完成" in customer.text()
-    assert any("已确认完成" in t for t in fake_wechat.texts("o-worker-li"))
+    assert any("已结算" in t for t in fake_wechat.texts("o-worker-li"))
     await customer.say("/orders")
     await customer.choose(f"#{number}")
     timeline = customer.text()

@@ -19,6 +19,9 @@ class FakeTelegram(LoopbackServer):
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.fail_next: int = 0
+        self.fail_chat: dict[int, list[tuple[int, str]]] = {}
+        """chat id → errors (HTTP status, description) its next sends get, in order."""
+        self.refused: list[tuple[str, dict[str, Any]]] = []
         self._ids = itertools.count(100)
         super().__init__()
         self.app.router.add_post("/bot{token}/{method}", self.handle)
@@ -50,6 +53,13 @@ class FakeTelegram(LoopbackServer):
             else (await request.post())
         )
         params = {k: _maybe_json(v) for k, v in raw.items()}
+        errors = self.fail_chat.get(int(params.get("chat_id") or 0))
+        if errors and method in ("sendMessage", "sendPhoto", "sendInvoice"):
+            status, description = errors.pop(0)
+            self.refused.append((method, params))
+            return web.json_response(
+                {"ok": False, "error_code": status, "description": description}, status=status
+            )
         self.calls.append((method, params))
         if self.fail_next:
             self.fail_next -= 1

@@ -25,6 +25,8 @@ class FakeWeChat(LoopbackServer):
         self.refused: list[tuple[str, dict[str, Any], dict[str, str]]] = []
         self.token_fetches = 0
         self.fail_next = 0
+        self.fail_path: dict[str, list[int]] = {}
+        """API path → errcodes its next calls get, in order."""
         self.expire_next = 0
         self.media: dict[str, tuple[bytes, str]] = {}
         super().__init__()
@@ -41,6 +43,13 @@ class FakeWeChat(LoopbackServer):
             p["text"]["content"]
             for path, p, _ in self.calls
             if path == "message/custom/send" and (openid is None or p["touser"] == openid)
+        ]
+
+    def templates(self, openid: str | None = None) -> list[dict[str, Any]]:
+        return [
+            p
+            for path, p, _ in self.calls
+            if path == "message/template/send" and (openid is None or p["touser"] == openid)
         ]
 
     async def stable_token(self, request: web.Request) -> web.Response:
@@ -63,6 +72,8 @@ class FakeWeChat(LoopbackServer):
         elif self.fail_next:
             self.fail_next -= 1
             error = {"errcode": -1, "errmsg": "system busy"}
+        elif self.fail_path.get(path):
+            error = {"errcode": self.fail_path[path].pop(0), "errmsg": "refused by the fake"}
         else:
             self.calls.append(call)
             return web.json_response({"errcode": 0, "errmsg": "ok"})

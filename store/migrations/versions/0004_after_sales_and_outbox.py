@@ -24,6 +24,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('user_id', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.Column('lang', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.Column('event', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('replies', sa.JSON(), nullable=False),
     sa.Column('template', sa.JSON(), nullable=True),
@@ -39,6 +40,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_due', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index('ix_outbox_recipient', ['channel', 'user_id', 'status'], unique=False)
 
     op.create_table('subscriptions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -180,6 +182,7 @@ def downgrade() -> None:
 
     op.drop_table('subscriptions')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_recipient')
         batch_op.drop_index('ix_outbox_due')
 
     op.drop_table('outbox')

@@ -1,0 +1,192 @@
+"""The postman: notices are rendered and written to the outbox in the transaction of the change
+they report, delivered right after it commits, and retried by the outbox sweep until the
+platform takes them (or they can never be delivered: then they are kept, marked dead)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from conversations.notices import Notice
+from conversations.replies import Reply, dump_replies, load_replies
+from conversations.templating import NoticeTemplates
+from domain.errors import DeliveryFailed, DomainError
+from domain.outbox import OutboxMessage, OutboxStatus, after_failure
+from domain.people import Channel
+from domain.ports import UnitOfWork
+from domain.rules import NotificationRules
+
+log = logging.getLogger(__name__)
+
+Admins = Sequence[tuple[str, str, str]]
+"""(channel, user id, role) of every admin."""
+
+
+class Sender(Protocol):
+    async def send(
+        self,
+        channel: str,
+        user_id: str,
+        replies: list[Reply],
+        template: dict[str, Any] | None = None,
+        skip: int = 0,
+        lang: str = "zh",
+    ) -> None:
+        """Deliver, skipping the first ``skip`` parts (sent by an earlier attempt); raise
+        ``DeliveryFailed`` saying how many parts went out."""
+        ...
+
+
+class Postman:
+    def __init__(
+        self,
+        *,
+        uow: Callable[[], UnitOfWork],
+        templates: NoticeTemplates,
+        sender: Sender,
+        admins: Admins,
+        clock: Callable[[], datetime],
+        rules: NotificationRules,
+    ) -> None:
+        self.uow = uow
+        self.templates = templates
+        self.sender = sender
+        self.admins = admins
+        self.clock = clock
+        self.rules = rules
+
+    async def post(self, uow: UnitOfWork, notices: Sequence[Notice]) -> list[int]:
+        """Write the notices for every chat account of their recipients, in their language,
+        as part of ``uow`` (nothing is sent unless it commits). Returns the outbox ids."""
+        now = self.clock()
+        ids: list[int] = []
+        for notice in notices:
+            for channel, user_id, lang in await self._recipients(uow, notice):
+                template = (
+                    self.templates.template_message(notice, user_id, lang)
+                    if channel == Channel.WECHAT.value
+                    else None
+                )
+                message = OutboxMessage(
+                    channel=channel,
+                    user_id=user_id,
+                    event=notice.event,
+                    replies=dump_replies(self.templates.render(notice, channel, lang)),
+                    template=template,
+                    created_at=now,
+                    next_attempt_at=now,
+                    lang=lang,
+                )
+                ids.append(await uow.outbox.add(message))
+        return ids
+
+    async def _recipients(self, uow: UnitOfWork, notice: Notice) -> list[tuple[str, str, str]]:
+        if notice.to == "admins":
+            return [
+                (channel, user_id, "zh")
+                for channel, user_id, role in self.admins
+                if role in notice.roles or role == "owner"
+            ]
+        if notice.to == "customer":
+            person: Any = await uow.customers.get(notice.id)
+            accounts = await uow.identities.of_customer(notice.id)
+            suffix = "-customer"
+        else:
+            person = await uow.workers.get(notice.id)
+            accounts = await uow.identities.of_worker(notice.id)
+            suffix = "-worker"
+        lang = person.lang if person else "zh"
+        return [
+            (a.channel.value, a.channel_user_id, lang)
+            for a in accounts
+            # a web chat pane speaks for one role only
+            if a.channel != Channel.WEB or a.channel_user_id.endswith(suffix)
+        ]
+
+    async def flush(self, ids: Sequence[int]) -> int:
+        """Deliver these messages now (right after their transaction committed)."""
+        return await self._deliver(ids) if ids else 0
+
+    async def drain(self) -> int:
+        """Deliver every due message (the sweep); returns how many were sent."""
+        return await self._deliver(())
+
+    async def _deliver(self, ids: Sequence[int]) -> int:
+        """Claim what is due and send it; repeat while that makes progress (a person's next
+        message becomes due when the one before it is sent)."""
+        total = 0
+        for _ in range(self.rules.batch):
+            now = self.clock()
+            try:
+                async with self.uow() as uow:
+                    batch = await uow.outbox.claim(
+                        now, now + timedelta(seconds=self.rules.lease_s), self.rules.batch, ids
+                    )
+                    await uow.commit()
+            except DomainError:  # SQLite: another drain holds the write lock; it sends them
+                break
+            sent = 0
+            for message in batch:
+                sent += await self._attempt(message)
+            total += sent
+            if not sent:
+                break
+        return total
+
+    async def _attempt(self, message: OutboxMessage) -> bool:
+        try:
+            await self.sender.send(
+                message.channel,
+                message.user_id,
+                load_replies(message.replies),
+                message.template,
+                message.progress,
+                message.lang,
+            )
+        except DeliveryFailed as exc:
+            self._failed(message, exc.reason, exc.sent, exc.permanent, exc.retry_after)
+        except Exception as exc:  # a bug or an unexpected error: retried, and logged
+            log.exception("outbox message %s to %s failed", message.id, message.channel)
+            self._failed(message, repr(exc), message.progress, False, None)
+        else:
+            message.status, message.sent_at = OutboxStatus.SENT, self.clock()
+            await self._save(message)
+            return True
+        await self._save(message)
+        return False
+
+    def _failed(
+        self,
+        message: OutboxMessage,
+        reason: str,
+        sent: int,
+        permanent: bool,
+        retry_after: float | None,
+    ) -> None:
+        after_failure(
+            message,
+            reason=reason,
+            sent=sent,
+            permanent=permanent,
+            retry_after=retry_after,
+            now=self.clock(),
+            rules=self.rules,
+        )
+        level = logging.ERROR if message.status == OutboxStatus.DEAD else logging.WARNING
+        log.log(
+            level,
+            "outbox %s (%s to %s:%s) attempt %d failed: %s",
+            message.id,
+            message.event,
+            message.channel,
+            message.user_id,
+            message.attempts,
+            reason,
+        )
+
+    async def _save(self, message: OutboxMessage) -> None:
+        async with self.uow() as uow:
+            await uow.outbox.save(message)
+            await uow.commit()

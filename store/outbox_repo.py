@@ -1,0 +1,111 @@
+"""The outbox table: messages written with the change they report, claimed with a lease by
+whichever process drains first (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has one
+writer at a time), so each is sent by one process; a person's messages are due one at a time,
+oldest first, so they arrive in order even across retries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import exists, func, or_, update
+from sqlalchemy.orm import aliased
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from domain.outbox import OutboxMessage, OutboxStatus
+from store.tables import OutboxRow
+
+
+class OutboxRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add(self, message: OutboxMessage) -> int:
+        row = OutboxRow(
+            channel=message.channel,
+            user_id=message.user_id,
+            lang=message.lang,
+            event=message.event,
+            replies=message.replies,
+            template=message.template,
+            status=message.status.value,
+            next_attempt_at=message.next_attempt_at,
+            created_at=message.created_at,
+        )
+        self._s.add(row)
+        await self._s.flush()
+        assert row.id is not None
+        message.id = row.id
+        return row.id
+
+    async def claim(
+        self, now: datetime, until: datetime, limit: int, ids: Sequence[int] = ()
+    ) -> list[OutboxMessage]:
+        earlier = aliased(OutboxRow)
+        due = select(OutboxRow.id).where(
+            OutboxRow.status == OutboxStatus.PENDING.value,
+            col(OutboxRow.next_attempt_at) <= now,
+            or_(col(OutboxRow.claimed_until).is_(None), col(OutboxRow.claimed_until) < now),
+            # one person's messages go out in order: only the oldest pending one is due
+            ~exists().where(
+                earlier.channel == OutboxRow.channel,
+                earlier.user_id == OutboxRow.user_id,
+                earlier.status == OutboxStatus.PENDING.value,
+                col(earlier.id) < col(OutboxRow.id),
+            ),
+        )
+        if ids:
+            due = due.where(col(OutboxRow.id).in_(list(ids)))
+        due = due.order_by(col(OutboxRow.id)).limit(limit).with_for_update(skip_locked=True)
+        result = await self._s.exec(
+            update(OutboxRow)
+            .where(col(OutboxRow.id).in_(due.scalar_subquery()))
+            .values(claimed_until=until)
+            .returning(OutboxRow)
+            .execution_options(synchronize_session=False)
+        )
+        rows = sorted(result.scalars().all(), key=lambda r: r.id or 0)
+        return [_message(r) for r in rows]
+
+    async def save(self, message: OutboxMessage) -> None:
+        await self._s.exec(
+            update(OutboxRow)
+            .where(col(OutboxRow.id) == message.id)
+            .values(
+                status=message.status.value,
+                attempts=message.attempts,
+                progress=message.progress,
+                next_attempt_at=message.next_attempt_at,
+                sent_at=message.sent_at,
+                last_error=message.last_error,
+                template=message.template,
+                claimed_until=None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+    async def counts(self) -> dict[str, int]:
+        rows = await self._s.exec(
+            select(OutboxRow.status, func.count()).group_by(col(OutboxRow.status))
+        )
+        return {status: n for status, n in rows.all()}
+
+
+def _message(r: OutboxRow) -> OutboxMessage:
+    return OutboxMessage(
+        id=r.id,
+        channel=r.channel,
+        user_id=r.user_id,
+        lang=r.lang,
+        event=r.event,
+        replies=list(r.replies),
+        template=dict(r.template) if r.template else None,
+        created_at=r.created_at,
+        next_attempt_at=r.next_attempt_at,
+        status=OutboxStatus(r.status),
+        attempts=r.attempts,
+        progress=r.progress,
+        sent_at=r.sent_at,
+        last_error=r.last_error,
+    )

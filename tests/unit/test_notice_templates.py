@@ -1,0 +1,168 @@
+"""Every notification event has a template for every channel and language, and each renders
+with the data the code gives it (a missing or misspelt variable fails: StrictUndefined)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from importlib import resources
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from conversations.notices import EVENTS, Notice, to_admins, to_customer, to_worker
+from conversations.replies import Ask, Photo, Say
+from conversations.templating import CHANNELS, LANGUAGES, NoticeTemplates, WeChatTemplate
+
+TZ = ZoneInfo("Asia/Shanghai")
+AT = datetime(2026, 12, 1, 1, 30, tzinfo=UTC)
+
+SAMPLES: dict[str, dict[str, object]] = {
+    "job_offered": {
+        "number": 240117,
+        "item": {"zh": "日常保洁", "en": "Regular cleaning"},
+        "mode": "grab",
+        "when": "12-01 09:30",
+        "where": "徐汇区漕溪北路***",
+        "km": "1.2 km",
+        "earn": 12_750,
+        "minutes": 5,
+    },
+    "job_lost": {"number": 240117},
+    "offer_expired": {"number": 240117},
+    "job_assigned": {"number": 240117},
+    "job_reassigned": {"number": 240117},
+    "transfer_compensated": {"number": 240117, "amount": 1_500},
+    "transfer_unavailable": {"number": 240117},
+    "order_accepted": {"number": 240117, "worker": "Li", "stars": "4.9"},
+    "no_worker": {"number": 240117},
+    "no_worker_admin": {"number": 240117},
+    "on_the_way": {"number": 240117, "worker": "Li", "stars": "4.9", "eta": 25, "arrive": "09:55"},
+    "arrived": {"number": 240117, "worker": "Li"},
+    "late_deducted": {"number": 240117, "late": 45, "percent": 2_000},
+    "suspended_for_lateness": {"count": 3, "days": 30},
+    "suspended_for_lateness_admin": {"worker": "Li", "worker_id": 7, "count": 3, "days": 30},
+    "finished": {
+        "number": 240117,
+        "photos": ["https://x.example/a.jpg", "https://x.example/b.jpg"],
+        "balance": 0,
+        "hours": 24,
+    },
+    "confirmed_worker": {"number": 240117},
+    "auto_confirmed": {"number": 240117},
+    "cancelled_worker": {"number": 240117},
+    "order_paid": {"number": 240117, "amount": 22_500, "next": "dispatching"},
+    "refund_paid": {"number": 240117, "amount": 5_000},
+    "refund_by_hand_admin": {"amount": 5_000, "reference": "R-1", "note": "provider down"},
+    "settled": {"number": 240117, "earn": 12_750},
+    "withdrawal_to_approve_admin": {"withdrawal_id": 3, "worker_id": 7, "amount": 150_000},
+    "withdrawal_paid": {"amount": 150_000},
+    "withdrawal_refused": {"amount": 150_000, "reason": "bank details"},
+    "daily_report_admin": {"report": "日结 Daily settlement 2026-12-01"},
+    "worker_registered_admin": {"worker": "Li", "worker_id": 7, "skills": "cleaning"},
+    "worker_approved": {},
+    "worker_rejected": {"reason": "blurred ID photo"},
+    "support_message_admin": {"customer_id": 5, "channel": "telegram", "text": "hello"},
+}
+
+TEMPLATES = NoticeTemplates(TZ)
+ROOT = resources.files("conversations") / "templates" / "notify"
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def test_samples_cover_every_event():
+    assert set(SAMPLES) == set(EVENTS)
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+@pytest.mark.parametrize("lang", sorted(LANGUAGES.values()))
+def test_every_event_has_a_template_for_every_channel_and_language(channel, lang):
+    names = {p.name.removesuffix(".j2") for p in (ROOT / channel / lang).iterdir()}
+    assert names == set(EVENTS)
+
+
+@pytest.mark.parametrize("event", sorted(EVENTS))
+@pytest.mark.parametrize("channel", [*CHANNELS, "web"])
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_every_template_renders(event, channel, lang):
+    replies = TEMPLATES.render(Notice("customer", 1, event, SAMPLES[event]), channel, lang)
+    texts = [r.text for r in replies if isinstance(r, Say | Ask)]
+    assert len(texts) == 1 and texts[0].strip()
+    assert "{{" not in texts[0] and "{%" not in texts[0] and "None" not in texts[0]
+    if lang == "zh" and event != "daily_report_admin":
+        assert CJK.search(texts[0])
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_english_templates_have_no_chinese_of_their_own(channel):
+    for path in (ROOT / channel / "en").iterdir():
+        source = re.sub(r"\{[{%].*?[%}]\}", "", path.read_text(encoding="utf-8"), flags=re.S)
+        assert not CJK.search(source), path.name
+
+
+def test_a_notice_refuses_data_its_templates_do_not_take():
+    with pytest.raises(ValueError, match="job_lost"):
+        to_worker(1, "job_lost", number=1, extra=2)
+    with pytest.raises(ValueError):
+        to_customer(1, "no_such_event")
+
+
+def test_an_offer_has_accept_and_decline_buttons_and_shows_what_the_worker_earns():
+    [offer] = TEMPLATES.render(
+        to_worker(1, "job_offered", **SAMPLES["job_offered"]), "telegram", "en"
+    )
+    assert isinstance(offer, Ask) and not offer.numbered
+    assert [o.key for o in offer.options] == ["act:accept:240117", "act:decline:240117"]
+    assert "[Open job] #240117 Regular cleaning" in offer.text and "¥127.50" in offer.text
+    [zh] = TEMPLATES.render(to_worker(1, "job_offered", **SAMPLES["job_offered"]), "wechat", "zh")
+    assert "【抢单】#240117 日常保洁" in zh.text and zh.options[0].label == "接单 #240117"
+
+
+def test_finished_sends_the_photos_then_asks_to_pay_the_balance_or_confirm():
+    data = dict(SAMPLES["finished"])
+    replies = TEMPLATES.render(to_customer(1, "finished", **data), "telegram", "zh")
+    assert [type(r) for r in replies] == [Photo, Photo, Ask]
+    assert replies[-1].options[0].key == "act:confirm:240117"
+    data["balance"] = 8_000
+    replies = TEMPLATES.render(to_customer(1, "finished", **data), "telegram", "en")
+    assert replies[-1].options[0].key == "act:pay:240117" and "¥80.00" in replies[-1].text
+
+
+def test_a_configured_wechat_template_message_is_filled_from_the_notice():
+    templates = NoticeTemplates(
+        TZ,
+        {
+            "order_paid": WeChatTemplate(
+                "TPL-PAID",
+                {"first": "订单 #{{ number }} 已支付", "amount1": "{{ amount | yuan }}"},
+                "https://daojia.example/orders/{{ number }}",
+            )
+        },
+    )
+    notice = to_customer(1, "order_paid", **SAMPLES["order_paid"])
+    message = templates.template_message(notice, "o-openid", "zh")
+    assert message == {
+        "touser": "o-openid",
+        "template_id": "TPL-PAID",
+        "data": {"first": {"value": "订单 #240117 已支付"}, "amount1": {"value": "¥225.00"}},
+        "url": "https://daojia.example/orders/240117",
+    }
+    assert templates.template_message(to_admins("no_worker_admin", number=1), "x", "zh") is None
+
+
+def test_the_wechat_templates_file_is_checked_at_start(tmp_path):
+    from webhooks.settings import wechat_templates
+
+    good = tmp_path / "ok.yaml"
+    good.write_text(
+        "settled:\n  template_id: T1\n  fields: {first: '{{ earn | yuan }}'}\n", encoding="utf-8"
+    )
+    assert wechat_templates(good)["settled"].template_id == "T1"
+    unknown = tmp_path / "unknown.yaml"
+    unknown.write_text("sent_flowers:\n  template_id: T\n  fields: {a: b}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="sent_flowers"):
+        wechat_templates(unknown)
+    malformed = tmp_path / "bad.yaml"
+    malformed.write_text("settled:\n  fields: {a: b}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="template_id"):
+        wechat_templates(malformed)

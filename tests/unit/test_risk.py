@@ -1,0 +1,149 @@
+"""Risk rules: the message rate limit's windows and verdicts, and the confirmation code that
+a big order's checkout asks for."""
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from conversations import checkout
+from conversations.events import ChoiceMade, TextReceived
+from conversations.flow import Ctx
+from conversations.replies import Ask
+from conversations.state import Conversation
+from domain.commands import PlaceOrder, PreviewQuote
+from domain.risk import (
+    RATE_WINDOW_S,
+    RateVerdict,
+    needs_confirm_code,
+    rate_verdict,
+    rate_window,
+)
+from domain.rules import RiskRules
+from store.catalog_file import load_catalog
+
+CATALOG, RULES = load_catalog()
+NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 09:00 Monday in Shanghai
+CTX = Ctx(CATALOG, RULES, NOW, "https://daojia.example")
+BASE = {"channel": "web", "user_id": "u1", "at": NOW}
+LIMIT = RULES.risk.confirm_code_above_cents
+
+
+def test_windows_are_fixed_minutes_of_the_epoch():
+    start = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+    assert RATE_WINDOW_S == 60
+    assert rate_window(start) == int(start.timestamp()) // 60
+    assert rate_window(start + timedelta(seconds=59.999)) == rate_window(start)
+    assert rate_window(start + timedelta(seconds=60)) == rate_window(start) + 1
+    assert rate_window(start - timedelta(microseconds=1)) == rate_window(start) - 1
+    assert rate_window(start, length_s=3600) == int(start.timestamp()) // 3600
+
+
+def test_the_first_message_over_the_limit_warns_and_the_rest_are_dropped_silently():
+    verdicts = [rate_verdict(count, 3) for count in range(1, 8)]
+    assert verdicts == [RateVerdict.ALLOW] * 3 + [RateVerdict.WARN] + [RateVerdict.DROP] * 3
+    assert rate_verdict(1, 1) == RateVerdict.ALLOW and rate_verdict(2, 1) == RateVerdict.WARN
+
+
+def test_a_code_is_needed_only_above_the_threshold():
+    rules = RiskRules(confirm_code_above_cents=200_000)
+    assert not needs_confirm_code(200_000, rules)
+    assert needs_confirm_code(200_001, rules)
+    assert not needs_confirm_code(0, rules)
+
+
+def at_quote(total_cents: int) -> Conversation:
+    b = {
+        "cat": "cleaning",
+        "item": "deep_cleaning",
+        "opts": [],
+        "qty": 300,
+        "day": "2026-11-24",
+        "start": "2026-11-24T10:00:00+08:00",
+        "address_text": "静安区南京西路1000号8楼",
+        "notes": "",
+        "quote": {"total_cents": total_cents, "deposit_cents": 0, "lines": []},
+    }
+    return Conversation(flow="checkout", step="quote", customer_id=7, data={"b": b})
+
+
+def choice(key: str) -> ChoiceMade:
+    return ChoiceMade(**BASE, key=key)
+
+
+def text(value: str) -> TextReceived:
+    return TextReceived(**BASE, text=value)
+
+
+def asked_code(conv: Conversation) -> str:
+    out = checkout.on_quote_choice(CTX, conv, choice("confirm"))
+    assert out.step == "code" and out.reask and out.commands == []
+    conv.step = out.step
+    code = conv.data["b"]["confirm"]["code"]
+    assert len(code) == 6 and code.isdigit()
+    [question] = checkout.ask(CTX, conv).replies
+    assert isinstance(question, Ask) and code in question.text and "¥" in question.text
+    return code
+
+
+def placed(out) -> PlaceOrder:
+    [command] = out.commands
+    assert isinstance(command, PlaceOrder) and out.step == "quote"
+    return command
+
+
+def test_an_order_at_the_threshold_is_placed_on_confirm_without_a_code():
+    conv = at_quote(LIMIT)
+    command = placed(checkout.on_quote_choice(CTX, conv, choice("confirm")))
+    assert command.expected_total_cents == LIMIT and "confirm" not in conv.data["b"]
+
+
+def test_a_bigger_order_is_placed_only_with_the_code_shown():
+    conv = at_quote(LIMIT + 1)
+    code = asked_code(conv)
+    command = placed(checkout.on_code(CTX, conv, text(f" {code} ")))
+    assert command.expected_total_cents == LIMIT + 1
+    assert command.booking.customer_id == 7 and "confirm" not in conv.data["b"]
+
+
+def test_the_code_may_be_typed_with_full_width_digits():
+    conv = at_quote(LIMIT + 1)
+    code = asked_code(conv)
+    wide = "".join(chr(ord(d) - ord("0") + ord("０")) for d in code)
+    placed(checkout.on_code(CTX, conv, text(wide)))
+
+
+def test_codes_are_fresh_each_time():
+    codes = {asked_code(at_quote(LIMIT + 1)) for _ in range(20)}
+    assert len(codes) > 15  # 6 random digits: twenty draws virtually never collide much
+
+
+def test_a_wrong_code_places_nothing_and_three_send_the_customer_back_to_the_quote():
+    conv = at_quote(LIMIT + 1)
+    code = asked_code(conv)
+    wrong = "000000" if code != "000000" else "111111"
+    for left in (2, 1):
+        out = checkout.on_code(CTX, conv, text(wrong))
+        assert out.commands == [] and out.step is None and out.reask
+        assert "验证码不对" in out.replies[0].text and f"{left} 次" in out.replies[0].text
+    out = checkout.on_code(CTX, conv, text(wrong))
+    assert out.commands == [] and out.step == "quote" and out.reask
+    assert "3 次不对" in out.replies[0].text
+    assert "confirm" not in conv.data["b"]
+    conv.step = "quote"
+    assert isinstance(checkout.ask(CTX, conv).commands[0], PreviewQuote)
+    out = checkout.on_code(CTX, conv, text(code))  # the old code is void now
+    assert out.commands == [] and out.step == "quote"
+
+
+def test_the_old_confirm_button_does_not_skip_the_code_and_back_returns_to_the_quote():
+    conv = at_quote(LIMIT + 1)
+    asked_code(conv)
+    out = checkout.on_code_choice(CTX, conv, choice("confirm"))
+    assert out.commands == [] and out.step is None and out.reask
+    out = checkout.on_code_choice(CTX, conv, choice("quote"))
+    assert out.step == "quote" and out.reask and "confirm" not in conv.data["b"]
+
+
+def test_the_threshold_comes_from_the_rules():
+    ctx = replace(CTX, rules=replace(RULES, risk=replace(RULES.risk, confirm_code_above_cents=0)))
+    conv = at_quote(1)
+    assert checkout.on_quote_choice(ctx, conv, choice("confirm")).step == "code"
