@@ -52,6 +52,7 @@ COMMANDS = [
     ("book", "预约服务 / book a service"),
     ("orders", "我的订单 / my orders"),
     ("reorder", "再来一单 / book again"),
+    ("recurring", "定期预约 / recurring bookings"),
     ("support", "联系客服 / contact support"),
     ("menu", "主菜单 / main menu"),
     ("help", "帮助 / help"),

@@ -9,6 +9,7 @@ CLICK_COMMANDS = {
     "BOOK": "book",
     "ORDERS": "orders",
     "REORDER": "reorder",
+    "RECURRING": "recurring",
     "SUPPORT": "support",
     "LANG": "lang",
     "HELP": "help",
@@ -22,6 +23,7 @@ MENU: dict[str, Any] = {
             "name": "更多",
             "sub_button": [
                 {"type": "click", "name": "再来一单", "key": "REORDER"},
+                {"type": "click", "name": "定期预约", "key": "RECURRING"},
                 {"type": "click", "name": "联系客服", "key": "SUPPORT"},
                 {"type": "click", "name": "English", "key": "LANG"},
                 {"type": "click", "name": "帮助", "key": "HELP"},

@@ -1,17 +1,22 @@
-"""Admin commands in chat (the review and dispatch part; the admin issue adds the rest):
-``/workers [pending|online|suspended]``, ``/worker ID``, ``/approve ID``, ``/reject ID reason``,
-``/assign #N WORKER``. Each command says which role it needs when refused."""
+"""The admin console in chat: every admin command (``HELP``), on every channel. ``/help`` (or
+``/admin``) lists only what the asker's role may do (``domain.admin.COMMAND_ROLES``); a refused
+command says which role it needs. New commands are read by ``admin_commands`` and their results
+shown by ``admin_views``; the service checks the role again from the database."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from typing import Any
 
-from conversations.events import Loaded, TextReceived
+from conversations.admin_commands import USAGE, build
+from conversations.admin_views import VIEWS
+from conversations.events import Failed, Loaded, TextReceived
 from conversations.flow import Ctx, Outcome, Transitions, tr
 from conversations.replies import Link, Photo, Reply, Say
 from conversations.state import Conversation
 from domain import commands as c
+from domain.admin import COMMAND_ROLES, needed_roles
+from domain.errors import DomainError
 
 NAME = "admin"
 
@@ -21,20 +26,10 @@ class Step(StrEnum):
 
 
 FIRST = Step.CONSOLE
-FINANCE = ("owner", "finance")
-ROLES = {
-    "workers": ("owner", "ops", "support"),
-    "worker": ("owner", "ops", "support"),
-    "approve": ("owner", "ops"),
-    "reject": ("owner", "ops"),
-    "assign": ("owner", "ops"),
-    "withdrawals": FINANCE,
-    "payout": FINANCE,
-    "reject_withdrawal": FINANCE,
-    "refunded": FINANCE,
-    "ledger": FINANCE,
-}
+ROLES: dict[str, tuple[str, ...]] = {name: needed_roles(name) for name in COMMAND_ROLES}
+"""Who may run each command (``/help`` lists them in this order)."""
 HELP = {
+    **USAGE,
     "workers": "/workers [pending|online|suspended]",
     "worker": "/worker ID",
     "approve": "/approve ID",
@@ -56,7 +51,10 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
 
 
 def ask(ctx: Ctx, conv: Conversation) -> Outcome:
-    mine = [HELP[n] for n, roles in ROLES.items() if ctx.admin_role in roles]
+    if not ctx.admin_role:  # no longer staff (removed by an owner): no console, no list
+        conv.role = "customer"
+        return Outcome(goto="menu" if conv.customer_id is not None else "start")
+    mine = [HELP[n] for n, roles in ROLES.items() if ctx.admin_role in roles and n in HELP]
     return Outcome(
         [
             Say(
@@ -66,6 +64,26 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
                     f"Admin ({ctx.admin_role}) commands:\n",
                 )
                 + "\n".join(mine)
+                + tr(
+                    conv,
+                    "\n订单号可带或不带 #;发送「顾客」以顾客身份下单。",
+                    "\nOrder numbers with or without #; send 'customer' to book as a customer.",
+                )
+            )
+        ]
+    )
+
+
+def refused(conv: Conversation, name: str) -> Outcome:
+    roles = ROLES.get(name, ())
+    return Outcome(
+        [
+            Say(
+                tr(
+                    conv,
+                    f"/{name} 需要 {' 或 '.join(roles)} 角色。",
+                    f"/{name} needs the {' or '.join(roles)} role.",
+                )
             )
         ]
     )
@@ -73,20 +91,21 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
 
 def run(ctx: Ctx, conv: Conversation, action: dict[str, Any]) -> Outcome:
     name, args = action["name"], str(action.get("args", ""))
-    roles = ROLES[name]
-    if ctx.admin_role not in roles:
-        return Outcome(
-            [
-                Say(
-                    tr(
-                        conv,
-                        f"该指令需要 {' 或 '.join(roles)} 角色。",
-                        f"That command needs the {' or '.join(roles)} role.",
-                    )
-                )
-            ]
-        )
     by, role = str(action.get("by", "")), ctx.admin_role
+    if name == "admin" and not args.strip():
+        return ask(ctx, conv)  # any admin's way into the console
+    if name in USAGE:
+        try:
+            cmd = build(ctx, name, action.get("number"), args, by, str(action.get("request", "")))
+        except DomainError as exc:
+            return Outcome([Say(str(exc))])
+        if name in ("price", "prices"):  # anyone may look; only who may change may change
+            name = "price" if isinstance(cmd, c.SetPrice) and cmd.amount_cents else "prices"
+        if role not in ROLES.get(name, ()):
+            return refused(conv, name)
+        return Outcome(commands=[cmd]) if cmd is not None else _usage(conv, name)
+    if role not in ROLES.get(name, ()):
+        return refused(conv, name)
     words = args.split(maxsplit=1)
     if name == "workers":
         return Outcome(commands=[c.ListWorkers(words[0] if words else "pending")])
@@ -130,6 +149,8 @@ def _usage(conv: Conversation, name: str) -> Outcome:
 
 def on_loaded(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
     d = result.data
+    if result.kind in VIEWS:
+        return Outcome(VIEWS[result.kind](conv, d))
     if result.kind == "workers":
         if not d["workers"]:
             return Outcome(
@@ -240,7 +261,12 @@ def on_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     return ask(ctx, conv)
 
 
+def on_failed(ctx: Ctx, conv: Conversation, result: Failed) -> Outcome:
+    return Outcome([Say(result.message)])  # the reason alone: no command list after it
+
+
 TRANSITIONS: Transitions = {
     (Step.CONSOLE, Loaded): on_loaded,
     (Step.CONSOLE, TextReceived): on_text,
+    (Step.CONSOLE, Failed): on_failed,
 }

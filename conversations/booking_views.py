@@ -356,6 +356,17 @@ def pay_question(conv: Conversation, order: dict[str, Any]) -> list[Reply]:
 
 def paid_message(conv: Conversation, paid: dict[str, Any]) -> list[Reply]:
     amount, number = format_yuan(paid["amount_cents"]), paid["number"]
+    if paid.get("held"):
+        return [
+            Say(
+                tr(
+                    conv,
+                    f"支付成功 {amount}!订单 #{number} 需客服审核后安排师傅,我们会尽快处理。",
+                    f"Paid {amount}! Our team reviews order #{number} before finding a worker "
+                    "— we'll be quick.",
+                )
+            )
+        ]
     if paid.get("no_worker"):
         return [
             Say(

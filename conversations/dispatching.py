@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from conversations.notices import Notice, t, to_admins, to_customer, to_worker
 from domain.assignment import cost_matrix, optimal
 from domain.catalog import Catalog
+from domain.credit import effective_daily_cap
 from domain.dispatch import Busy, Candidate, Job, Scored, rank, score
 from domain.errors import DomainError
 from domain.lifecycle import Action, ActorKind, OrderStatus
@@ -93,7 +94,7 @@ async def candidates(
                 radius_m=w.area.radius_m,
                 districts=frozenset(w.area.districts),
                 certificates={c.kind: c.expires_on for c in w.certificates if c.verified},
-                daily_cap=w.daily_cap,
+                daily_cap=effective_daily_cap(w.daily_cap, w.complaint_rate_bp, rules.credit),
                 jobs_that_day=that_day.get(w.id, 0),
                 busy=tuple(busy.get(w.id, ())),
                 active_now=active.get(w.id, 0),
@@ -110,6 +111,13 @@ async def dispatch(
     uow: UnitOfWork, catalog: Catalog, rules: Rules, order: Order, now: datetime
 ) -> list[Notice]:
     """Offer a paid (or still unassigned) order to the next best worker(s)."""
+    if order.hold_reason:  # a risk rule holds it: an admin releases it first
+        if order.status != OrderStatus.PAID:
+            return []
+        return [
+            to_customer(order.customer_id, "order_held", number=order.number),
+            to_admins("order_held_admin", number=order.number, reason=order.hold_reason),
+        ]
     if order.status == OrderStatus.PAID:
         order.apply(Action.DISPATCH, SYSTEM, now)
         ahead = rules.dispatch.batch_ahead_hours

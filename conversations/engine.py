@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from conversations import globals_ as words
+from conversations.admins import AdminDirectory, LivePrices
 from conversations.events import (
     ChoiceMade,
     Event,
@@ -63,9 +64,10 @@ class Engine:
         rules: Rules,
         clock: Callable[[], datetime],
         public_url: str,
-        admins: Mapping[tuple[str, str], str] | None = None,
+        admins: AdminDirectory | Mapping[tuple[str, str], str] | None = None,
         demo_admin_pane: bool = False,
         limiter: RateLimiter | None = None,
+        prices: LivePrices | None = None,
     ) -> None:
         self.flows = flows
         self.run = run
@@ -74,7 +76,12 @@ class Engine:
         self.rules = rules
         self.clock = clock
         self.public_url = public_url
-        self.admins = dict(admins or {})
+        self.admins = (
+            admins
+            if isinstance(admins, AdminDirectory)
+            else AdminDirectory(bootstrap=admins or {}, clock=clock)
+        )
+        self.prices = prices
         self.demo_admin_pane = demo_admin_pane
         self.limiter = limiter
 
@@ -91,13 +98,14 @@ class Engine:
             return Handled("duplicate")
         conv = Conversation.loads(claim.state)
         try:
+            role = await self.admin_role(event)
             # counted after the claim, so a platform's retry of a message never counts twice
-            verdict = await self._rate(event)
+            verdict = await self._rate(event, role)
             if verdict is not RateVerdict.ALLOW:
                 return await self._reject(event, message_id, claim, conv, verdict)
             if conv is None:
-                conv = await self._fresh(event)
-            replies = await self.process(conv, event)
+                conv = await self._fresh(event, role)
+            replies = await self.process(conv, event, role)
             await self.store.commit(
                 event.channel, event.user_id, message_id, claim.token, conv.dumps()
             )
@@ -106,10 +114,10 @@ class Engine:
             raise
         return Handled("handled", replies, conv.lang)
 
-    async def _rate(self, event: Inbound) -> RateVerdict:
+    async def _rate(self, event: Inbound, admin_role: str) -> RateVerdict:
         """Count the message against the sender's rate limit. Admins are not limited, nor
         payments a platform reports (the money has moved; the order must hear of it)."""
-        if self.limiter is None or isinstance(event, PaymentReceived) or self.admin_role(event):
+        if self.limiter is None or isinstance(event, PaymentReceived) or admin_role:
             return RateVerdict.ALLOW
         window = rate_window(self.clock())
         count = await self.limiter.hit(event.channel, event.user_id, window)
@@ -137,7 +145,7 @@ class Engine:
         lang = conv.lang if conv is not None else "zh"
         return Handled("rejected", [Say(TOO_MANY)], lang)
 
-    async def _fresh(self, event: Inbound) -> Conversation:
+    async def _fresh(self, event: Inbound, admin_role: str = "") -> Conversation:
         conv = Conversation(lang="en" if event.lang_hint.lower().startswith("en") else "zh")
         for result in await self.run(FindCustomer(event.channel, event.user_id)):
             if isinstance(result, Loaded) and result.kind == "customer":
@@ -148,19 +156,22 @@ class Engine:
             conv.role = event.role
         elif conv.worker_id is not None and conv.customer_id is None:
             conv.role = "worker"
+        elif admin_role and conv.customer_id is None:
+            conv.role = "admin"  # staff who are not customers start at the admin console
         conv.flow = {"worker": "worker", "admin": "admin"}.get(conv.role, "menu")
         conv.step = str(self.flows[conv.flow].FIRST)
         return conv
 
-    def admin_role(self, event: Inbound) -> str:
-        role = self.admins.get((event.channel, event.user_id), "")
+    async def admin_role(self, event: Inbound) -> str:
+        role = await self.admins.role(event.channel, event.user_id)
         if not role and self.demo_admin_pane and event.channel == "web" and event.role == "admin":
             return "owner"  # the demo's admin pane: a newcomer plays the owner
         return role
 
-    async def process(self, conv: Conversation, event: Inbound) -> list[Reply]:
+    async def process(self, conv: Conversation, event: Inbound, admin_role: str) -> list[Reply]:
         """Route ``event`` for ``conv`` (updated in place); return the replies."""
-        ctx = Ctx(self.catalog, self.rules, self.clock(), self.public_url, self.admin_role(event))
+        catalog = await self.prices.catalog() if self.prices is not None else self.catalog
+        ctx = Ctx(catalog, self.rules, self.clock(), self.public_url, admin_role)
         conv.channel = event.channel
         event = _match_choice(event, conv)
         outcome = words.route(self.flows, ctx, conv, event)

@@ -6,9 +6,11 @@ from conversations import (
     admin,
     booking,
     checkout,
+    feedback,
     menu,
     orders,
     payment,
+    recurring,
     start,
     support,
     worker,
@@ -29,6 +31,8 @@ FLOWS: dict[str, Flow] = {
         worker_register,
         admin,
         payment,
+        feedback,
+        recurring,
     )
 }
 CUSTOMER_FLOWS = FLOWS  # every flow: one engine serves customers, workers and admins

@@ -31,8 +31,13 @@ FLOW_COMMANDS = {
     "support": "support",
     "menu": "menu",
     "reorder": "orders",
+    "recurring": "recurring",
 }
 SIGN_UP_FLOWS = ("start", "worker_register")
+CUSTOMERS_TOO = ("orders", "cancel")
+"""Admin commands that customers have too (their own orders; stop what they are doing)."""
+FEEDBACK = ("complain", "rate", "rework")
+"""Customer actions the feedback flow handles (workers: ``rate_customer``)."""
 
 
 def help_text(conv: Conversation) -> str:
@@ -49,10 +54,11 @@ def help_text(conv: Conversation) -> str:
     return tr(
         conv,
         "我可以帮您:预约保洁、保姆、月嫂、家电清洗维修、养老护理;查看和取消订单;再来一单;"
-        "联系客服。\n随时可以发送:「菜单」回到主菜单,「返回」回到上一步,「取消」放弃当前操作,"
-        "「English」切换英文。",
+        "每周定期预约;联系客服。\n随时可以发送:「菜单」回到主菜单,「返回」回到上一步,"
+        "「取消」放弃当前操作,「English」切换英文。",
         "I can book cleaning, nannies, maternity nurses, appliance cleaning and repair and "
-        "elderly care; show and cancel your orders; reorder; and reach support.\nAt any time "
+        "elderly care; show and cancel your orders; reorder; repeat a booking every week; "
+        "and reach support.\nAt any time "
         "send 'menu' for the main menu, 'back' for the previous step, 'cancel' to stop, "
         "'中文' for Chinese.",
     )
@@ -100,7 +106,11 @@ def route(
         }
         return Outcome(goto="payment")
     typed = _typed(event)
-    if typed is not None:
+    if typed is not None and typed.group == "admin":
+        outcome = _admin(ctx, conv, typed, event)
+        if outcome is not None:
+            return outcome
+    elif typed is not None:
         return _action(ctx, conv, typed, f"{event.channel}:{event.user_id}")
     if isinstance(event, CommandReceived):
         return _command(ctx, conv, event)
@@ -123,6 +133,8 @@ def route(
         _clear(conv)
         return Outcome([Say(tr(conv, "已取消。", "Cancelled."))], goto=home(ctx, conv))
     if word in HELP:
+        if ctx.admin_role and conv.role == "admin":
+            return Outcome(goto="admin")  # the console lists what this admin's role may do
         return Outcome([Say(help_text(conv))], reask=True)
     if word in MENU:
         if conv.flow == home(ctx, conv) == "start":
@@ -142,7 +154,7 @@ def _typed(event: Inbound) -> Typed | None:
     if isinstance(event, ChoiceMade) and event.key.startswith("act:"):
         _, name, *rest = event.key.split(":")
         number = int(rest[0]) if rest and rest[0].isdigit() else None
-        group = "customer" if name in ("confirm", "pay") else "worker"
+        group = "customer" if name in ("confirm", "pay", *FEEDBACK) else "worker"
         return Typed(group, name, rest[1] if len(rest) > 1 else "", number)
     if isinstance(event, TextReceived):
         return parse(event.text)
@@ -151,21 +163,44 @@ def _typed(event: Inbound) -> Typed | None:
     return None
 
 
+def _admin(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outcome | None:
+    """An admin command goes to the admin console; None leaves the event to the rest.
+
+    To anyone who is not an admin, admin commands do not exist: a slash command is unknown,
+    a word is ordinary text. ``/orders`` and ``/cancel`` are also customers' commands: staff who
+    are customers too get the customer's meaning while booking as one (and ``/cancel`` without
+    an order number always just stops what they were doing).
+    """
+    slash = isinstance(event, CommandReceived) or (
+        isinstance(event, TextReceived) and event.text.lstrip().startswith("/")
+    )
+    shared = typed.name in CUSTOMERS_TOO
+    if not ctx.admin_role:
+        return _unknown(conv, typed.name) if slash and not shared else None
+    if shared and (
+        (typed.name == "cancel" and typed.number is None)
+        or (conv.role != "admin" and conv.customer_id is not None)
+    ):
+        return None
+    conv.role = "admin"
+    sender = f"{event.channel}:{event.user_id}"
+    conv.data["admin"] = {
+        "name": typed.name,
+        "number": typed.number,
+        "args": typed.args,
+        "by": sender,
+        "request": f"{sender}:{event.message_id or event.at.isoformat()}",
+    }
+    return Outcome(goto="admin")
+
+
 def _action(ctx: Ctx, conv: Conversation, typed: Typed, sender: str) -> Outcome:
-    if typed.group == "admin":
-        if not ctx.admin_role:  # never reveal that admin commands exist
-            return _unknown(conv, typed.name)
-        conv.role = "admin"
-        conv.data["admin"] = {
-            "name": typed.name,
-            "number": typed.number,
-            "args": typed.args,
-            "by": sender,
-        }
-        return Outcome(goto="admin")
     if typed.group == "customer":
         if conv.customer_id is None:
             return Outcome(goto="start")
+        if typed.name in FEEDBACK:
+            conv.data["feedback"] = {"action": typed.name, "number": typed.number}
+            return Outcome(goto="feedback")
         conv.data["orders"] = {"action": typed.name, "number": typed.number}
         return Outcome(goto="orders")
     if typed.name == "register":
@@ -185,6 +220,9 @@ def _action(ctx: Ctx, conv: Conversation, typed: Typed, sender: str) -> Outcome:
             reask=True,
         )
     conv.role = "worker"
+    if typed.name == "rate_customer":
+        conv.data["feedback"] = {"action": typed.name, "number": typed.number}
+        return Outcome(goto="feedback")
     conv.data["action"] = {"name": typed.name, "number": typed.number, "args": typed.args}
     return Outcome(goto="worker")
 
@@ -221,6 +259,8 @@ def _command(ctx: Ctx, conv: Conversation, event: CommandReceived) -> Outcome:
         conv.role = "customer"
         return Outcome(goto=home(ctx, conv))
     if name == "help":
+        if ctx.admin_role and conv.role == "admin":
+            return Outcome(goto="admin")
         return Outcome([Say(help_text(conv))], reask=True)
     if name == "cancel":
         _clear(conv)

@@ -33,6 +33,7 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
                     Option("orders", tr(conv, "我的订单", "My orders")),
                     Option("reorder", tr(conv, "再来一单", "Book again")),
                     Option("support", tr(conv, "联系客服", "Contact support")),
+                    Option("recurring", tr(conv, "定期预约", "Recurring bookings")),
                     Option("lang", "English" if conv.lang != "en" else "中文"),
                 ),
             )
@@ -50,6 +51,8 @@ def on_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
         return Outcome(goto="orders")
     if event.key == "support":
         return Outcome(goto="support")
+    if event.key == "recurring":
+        return Outcome(goto="recurring")
     if event.key == "lang":
         from conversations.globals_ import switch_language
 

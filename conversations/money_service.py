@@ -68,6 +68,7 @@ class MoneyDesk:
             "amount_cents": payment.amount_cents,
             "customer_id": order.customer_id,
             "no_worker": no_worker,
+            "held": bool(order.hold_reason),
             "new": new,
             "balance": balance,
         }

@@ -48,6 +48,36 @@ EVENTS: dict[str, frozenset[str]] = {
         "worker_rejected": "reason",
         # support
         "support_message_admin": "customer_id channel text",
+        # admin desk
+        "broadcast": "text",
+        "coupon_issued": "amount code days",
+        "cancelled_by_admin": "number reason refund",
+        "cancelled_by_admin_worker": "number",
+        "worker_suspended": "reason",
+        "worker_reinstated": "",
+        # reminders and recurring bookings
+        "reminder_day": "number item when weekday worker",
+        "reminder_day_worker": "number item when weekday where",
+        "reminder_hour": "number item when worker departed arrive",
+        "reminder_hour_worker": "number item when where departed",
+        "confirm_reminder": "number balance auto",
+        "recurring_order": "number item when weekday amount",
+        "recurring_skipped": "item when weekday reason next stopped",
+        # after-sales
+        "complaint_received": "complaint_id number minutes",
+        "complaint_opened_admin": "complaint_id number category text photos minutes",
+        "complaint_waiting_admin": "complaint_id number category text photos minutes",
+        "complaint_reply": "complaint_id number text",
+        "complaint_resolved": "complaint_id number resolution amount reason",
+        "complaint_resolved_worker": "complaint_id number resolution amount reason",
+        "complaint_auto_resolved_admin": "complaint_id number resolution amount reason",
+        "complaint_compensated": "complaint_id number amount code days",
+        "rating_review_admin": "number worker worker_id stars tags text",
+        "level_changed": "old new score suspended",
+        "levels_changed_admin": "count report",
+        "spot_checks_admin": "day orders",
+        "order_held": "number",
+        "order_held_admin": "number reason",
     }.items()
 }
 """Every event and the data its templates get (checked when a notice is made, and by the

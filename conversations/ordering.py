@@ -53,7 +53,12 @@ class Priced:
 async def price(
     uow: UnitOfWork, catalog: Catalog, rules: Rules, b: Booking, now: datetime
 ) -> Priced:
-    """The quote for a booking with everything the customer is entitled to, checked now."""
+    """The quote for a booking with everything the customer is entitled to, checked now.
+
+    Prices are the catalog's as admins last changed them (``/price``), read in this
+    transaction: every process prices a new order alike; placed orders keep their lines.
+    """
+    catalog = catalog.with_prices(await uow.prices.current())
     customer = await uow.customers.get(b.customer_id)
     if customer is None:
         raise DomainError("unknown customer")
@@ -70,7 +75,8 @@ async def price(
             bundle_id=b.bundle_id,
             member_level=level,
             coupon=coupon.terms if coupon else None,
-            first_order=paid_before == 0,
+            # a recurring visit is never a first order, even before the first one is paid
+            first_order=paid_before == 0 and b.subscription_id is None,
             points=customer.points if b.use_points else 0,
         )
 
@@ -137,7 +143,11 @@ async def place(
         address_id = address.id
     else:
         raise DomainError("请提供服务地址 / an address is needed")
-    actor = Actor(ActorKind.CUSTOMER, str(b.customer_id))
+    actor = (
+        Actor(ActorKind.SYSTEM, f"recurring:{b.subscription_id}")
+        if b.subscription_id is not None
+        else Actor(ActorKind.CUSTOMER, str(b.customer_id))
+    )
     order = Order.from_quote(
         number=await uow.orders.next_number(),
         customer_id=b.customer_id,
@@ -152,7 +162,10 @@ async def place(
         asap=b.asap,
         notes=b.notes,
         bundle_id=b.bundle_id,
+        subscription_id=b.subscription_id,
     )
+    if b.subscription_id is None:
+        order.hold_reason = await _risk_hold(uow, rules, b.customer_id, now)
     order.apply(Action.REQUEST_PAYMENT, actor, now)
     await uow.orders.add(order)
     assert order.id is not None
@@ -170,10 +183,22 @@ async def place(
     return order, await payments.pending_payment(uow, order, provider, now)
 
 
+async def _risk_hold(uow: UnitOfWork, rules: Rules, customer_id: int, now: datetime) -> str:
+    """Why a new order must wait for an admin (many cancellations lately), or ""."""
+    risk = rules.risk
+    hours = risk.cancellation_window_hours
+    cancelled = await uow.orders.cancellations_by_customer(
+        customer_id, now - timedelta(hours=hours)
+    )
+    if cancelled >= risk.cancellations_to_hold:
+        return f"{cancelled} cancellations in {hours} h"
+    return ""
+
+
 def terms_for(order: Order, rules: Rules, now: datetime) -> CancellationTerms:
     return cancellation_terms(
         status=order.status,
-        paid_cents=order.paid_cents,
+        paid_cents=order.paid_cents - order.refunded_cents,  # an admin may have refunded some
         deposit_cents=order.deposit_cents,
         start_at=order.start_at,
         now=now,

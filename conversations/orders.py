@@ -138,17 +138,47 @@ def _detail(conv: Conversation, d: dict[str, Any]) -> list[Reply]:
                 f"Refunded {format_yuan(d['refunded_cents'])}",
             )
         )
+    if d.get("worker"):
+        w = d["worker"]
+        lines.append(
+            tr(
+                conv,
+                f"师傅:{w['name']}(评分 {w['stars']},好评率 {w['good_rate']})",
+                f"Worker: {w['name']} (rated {w['stars']}, {w['good_rate']} positive)",
+            )
+        )
+    if d.get("my_rating"):
+        lines.append(
+            tr(conv, f"您的评价:{d['my_rating']} 星", f"Your rating: {d['my_rating']} stars")
+        )
+    lines += [
+        tr(
+            conv,
+            f"投诉 {c['id']}:{'处理中' if c['open'] else '已处理 ' + c['resolution']}",
+            f"Complaint {c['id']}: {'open' if c['open'] else 'resolved, ' + c['resolution']}",
+        )
+        for c in d.get("complaints", [])
+    ]
     lines.append(tr(conv, "进度:", "Timeline:"))
-    lines += [f"  {e['at_local']} {e['status_' + lang]}" for e in d["timeline"]]
+    lines += [
+        f"  {e['at_local']} {e['status_' + lang]}" + (f" {e['note']}" if e.get("note") else "")
+        for e in d["timeline"]
+    ]
+    n = d["number"]
     labels = {
+        f"act:complain:{n}": tr(conv, "投诉 / 售后", "Complain"),
+        f"act:rate:{n}": tr(conv, "评价", "Rate"),
+        f"act:rework:{n}": tr(conv, "预约返工", "Book the rework"),
         "pay": tr(conv, "去支付", "Pay"),
         "cancel": tr(conv, "取消订单", "Cancel order"),
         "reorder": tr(conv, "再来一单", "Book again"),
+        "repeat": tr(conv, "每周重复", "Repeat weekly"),
         f"act:confirm:{d['number']}": tr(
             conv, f"确认完成 #{d['number']}", f"confirm #{d['number']}"
         ),
     }
-    actions = [f"act:confirm:{d['number']}" if a == "confirm" else a for a in d["actions"]]
+    keyed = ("confirm", "complain", "rate", "rework")
+    actions = [f"act:{a}:{n}" if a in keyed else a for a in d["actions"]]
     options = [Option(a, labels[a]) for a in actions if a in labels]
     options.append(Option("list", tr(conv, "返回列表", "Back to list")))
     return [Ask("\n".join(lines), tuple(options))]
@@ -234,14 +264,19 @@ def on_loaded(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
     if result.kind == "confirmed":
         conv.data.pop("orders", None)
         number = result.data["number"]
+        rate = Option(
+            f"act:rate:{number}", tr(conv, f"评价本次服务 #{number}", f"rate it #{number}")
+        )
         return Outcome(
             [
-                Say(
+                Ask(
                     tr(
                         conv,
-                        f"订单 #{number} 已确认完成,感谢您的信任!",
-                        f"Order #{number} is confirmed — thank you!",
-                    )
+                        f"订单 #{number} 已确认完成,感谢您的信任!欢迎为师傅打分。",
+                        f"Order #{number} is confirmed — thank you! Would you rate the worker?",
+                    ),
+                    (rate,),
+                    numbered=False,
                 )
             ],
             goto="menu",
@@ -278,6 +313,10 @@ def on_detail_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome
     if event.key == "reorder":
         o["mode"] = "reorder"
         return Outcome(commands=[LoadOrder(_customer(conv), number)])
+    if event.key == "repeat":
+        conv.data.pop("orders", None)
+        conv.data["recurring"] = {"number": number}
+        return Outcome(goto="recurring")
     if event.key == "list":
         return Outcome(step=Step.LIST, reask=True)
     return Outcome(reask=True)

@@ -24,6 +24,12 @@ Admins = Sequence[tuple[str, str, str]]
 """(channel, user id, role) of every admin."""
 
 
+class AdminRoster(Protocol):
+    """The admins as they are now (``conversations.admins.AdminDirectory``)."""
+
+    async def grants(self) -> list[tuple[str, str, str]]: ...
+
+
 class Sender(Protocol):
     async def send(
         self,
@@ -46,7 +52,7 @@ class Postman:
         uow: Callable[[], UnitOfWork],
         templates: NoticeTemplates,
         sender: Sender,
-        admins: Admins,
+        admins: Admins | AdminRoster,
         clock: Callable[[], datetime],
         rules: NotificationRules,
     ) -> None:
@@ -60,33 +66,49 @@ class Postman:
     async def post(self, uow: UnitOfWork, notices: Sequence[Notice]) -> list[int]:
         """Write the notices for every chat account of their recipients, in their language,
         as part of ``uow`` (nothing is sent unless it commits). Returns the outbox ids."""
-        now = self.clock()
         ids: list[int] = []
         for notice in notices:
-            for channel, user_id, lang in await self._recipients(uow, notice):
-                template = (
-                    self.templates.template_message(notice, user_id, lang)
-                    if channel == Channel.WECHAT.value
-                    else None
-                )
-                message = OutboxMessage(
-                    channel=channel,
-                    user_id=user_id,
-                    event=notice.event,
-                    replies=dump_replies(self.templates.render(notice, channel, lang)),
-                    template=template,
-                    created_at=now,
-                    next_attempt_at=now,
-                    lang=lang,
-                )
-                ids.append(await uow.outbox.add(message))
+            ids += await self.post_to(uow, notice, await self._recipients(uow, notice))
+        return ids
+
+    async def post_to(
+        self, uow: UnitOfWork, notice: Notice, accounts: Sequence[tuple[str, str, str]]
+    ) -> list[int]:
+        """Write ``notice`` for these chat accounts, (channel, user id, language), as part of
+        ``uow`` (a broadcast names its many recipients at once)."""
+        now = self.clock()
+        rendered: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        ids: list[int] = []
+        for channel, user_id, lang in accounts:
+            if (channel, lang) not in rendered:
+                replies = self.templates.render(notice, channel, lang)
+                rendered[channel, lang] = dump_replies(replies)
+            template = (
+                self.templates.template_message(notice, user_id, lang)
+                if channel == Channel.WECHAT.value
+                else None
+            )
+            message = OutboxMessage(
+                channel=channel,
+                user_id=user_id,
+                event=notice.event,
+                replies=rendered[channel, lang],
+                template=template,
+                created_at=now,
+                next_attempt_at=now,
+                lang=lang,
+            )
+            ids.append(await uow.outbox.add(message))
         return ids
 
     async def _recipients(self, uow: UnitOfWork, notice: Notice) -> list[tuple[str, str, str]]:
         if notice.to == "admins":
+            admins = (
+                self.admins if isinstance(self.admins, Sequence) else await self.admins.grants()
+            )
             return [
                 (channel, user_id, "zh")
-                for channel, user_id, role in self.admins
+                for channel, user_id, role in admins
                 if role in notice.roles or role == "owner"
             ]
         if notice.to == "customer":

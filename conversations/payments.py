@@ -204,7 +204,11 @@ async def refund_done(
         for p in await uow.payments.for_order(order.id)
         if p.kind == PaymentKind.REFUND and p.status == PaymentStatus.PENDING and p.id != refund.id
     ]
-    if not others and order.status == OrderStatus.CANCELLED:
+    done = order.status in (OrderStatus.FINISHED, OrderStatus.CONFIRMED, OrderStatus.SETTLED)
+    if not others and (
+        order.status == OrderStatus.CANCELLED
+        or (done and order.refunded_cents >= order.paid_cents)  # a complaint refunded in full
+    ):
         order.apply(Action.REFUND, SYSTEM, now, f"refunded {order.refunded_cents}")
     await uow.orders.save(order, now)
     return order

@@ -12,25 +12,41 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from conversations import ordering, payments
+from conversations.admin_business import BusinessDesk
+from conversations.admin_desk import AdminDesk
+from conversations.admin_orders import OrderDesk
+from conversations.admins import AdminDirectory, LivePrices, StaffDesk
+from conversations.aftersales_service import AfterSalesDesk
 from conversations.events import Failed, Loaded, Result
 from conversations.money_service import MoneyDesk
 from conversations.notices import Notice, to_admins, to_worker
 from conversations.outbox import Postman, Sender
 from conversations.payments import SandboxGateway
+from conversations.recurring_service import RecurringDesk
+from conversations.reminders import ReminderDesk
 from conversations.templating import NoticeTemplates
 from conversations.worker_service import WorkerDesk
 from domain import commands as c
+from domain.aftersales import Rater, Resolution, check_can_complain, stars_text
 from domain.catalog import Catalog
 from domain.coupons import Coupon
 from domain.errors import DomainError
-from domain.lifecycle import STATUS_TEXT, Action, ActorKind, allowed_actions
+from domain.lifecycle import (
+    ACTION_TEXT,
+    STATUS_TEXT,
+    Action,
+    ActorKind,
+    OrderStatus,
+    allowed_actions,
+)
 from domain.money import format_percent, format_yuan
-from domain.orders import Actor, Order
+from domain.orders import Actor, Order, OrderEvent
 from domain.payments import Payment
 from domain.people import Channel, Customer, Identity
 from domain.ports import MediaFetcher, MediaStore, PaymentGateway, UnitOfWork
 from domain.pricing import CouponKind, CouponTerms
 from domain.rules import Rules
+from domain.text import Text
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +64,7 @@ class Services:
         public_url: str,
         sender: Sender,
         templates: NoticeTemplates | None = None,
-        admins: Sequence[tuple[str, str, str]] = (),
+        admins: Sequence[tuple[str, str, str]] | AdminDirectory = (),
         media: MediaStore | None = None,
         fetch_media: MediaFetcher | None = None,
         media_url: Callable[[str], str] | None = None,
@@ -61,7 +77,14 @@ class Services:
         self.rules = rules
         self.clock = clock
         self.public_url = public_url.rstrip("/")
-        self.admins = list(admins)
+        self.admins = (
+            admins
+            if isinstance(admins, AdminDirectory)
+            else AdminDirectory(bootstrap=admins, uow=uow, clock=clock)
+        )
+        """DAOJIA_ADMINS and the admins added in chat (``/admin``), as every process sees them."""
+        self.prices = LivePrices(catalog=catalog, uow=uow, clock=clock)
+        """The catalog with admins' price changes, for showing prices (``/price``)."""
         self.postman = Postman(
             uow=uow,
             templates=templates or NoticeTemplates(ZoneInfo(rules.timezone)),
@@ -80,6 +103,13 @@ class Services:
         self.ledger_url = ledger_url or (lambda a, b: f"{self.public_url}/finance/ledger.csv")
         self.desk = WorkerDesk(self)
         self.money = MoneyDesk(self)
+        self.aftersales = AfterSalesDesk(self)
+        self.recurring = RecurringDesk(self)
+        self.reminders = ReminderDesk(self)
+        self.admin_desk = AdminDesk(self)
+        self.order_desk = OrderDesk(self)
+        self.business = BusinessDesk(self)
+        self.staff = StaffDesk(self)
         self._handlers: dict[type[c.Command], Callable[[Any], Awaitable[list[Result]]]] = {
             c.FindCustomer: self.find_customer,
             c.RegisterCustomer: self.register,
@@ -97,6 +127,13 @@ class Services:
             c.DrainOutbox: self.drain_outbox,
             **self.desk.handlers(),
             **self.money.handlers(),
+            **self.aftersales.handlers(),
+            **self.recurring.handlers(),
+            **self.reminders.handlers(),
+            **self.admin_desk.handlers(),
+            **self.order_desk.handlers(),
+            **self.business.handlers(),
+            **self.staff.handlers(),
         }
 
     async def run(self, command: c.Command) -> list[Result]:
@@ -357,7 +394,39 @@ class Services:
         async with self.uow() as uow:
             order = await self._own_order(uow, cmd.customer_id, cmd.number)
             address = await uow.addresses.get(order.address_id) if order.address_id else None
-        return [Loaded("order", self._detail(order, address.text if address else ""))]
+            assert order.id is not None
+            worker = await uow.workers.get(order.worker_id) if order.worker_id else None
+            complaints = await uow.complaints.for_order(order.id)
+            ratings = await uow.ratings.for_order(order.id)
+            rework = await uow.orders.rework_for(order.id)
+        data = self._detail(order, address.text if address else "")
+        mine = next((r for r in ratings if r.rater == Rater.CUSTOMER), None)
+        now = self.clock()
+        try:
+            check_can_complain(order, now, self.rules.after_sales)
+            can_complain = not any(c.open for c in complaints)
+        except DomainError:
+            can_complain = False
+        if can_complain:
+            data["actions"].insert(0, "complain")
+        if mine is None and order.status in (OrderStatus.CONFIRMED, OrderStatus.SETTLED):
+            data["actions"].insert(0, "rate")
+        if rework is None and any(c.resolution == Resolution.REWORK.value for c in complaints):
+            data["actions"].insert(0, "rework")
+        data.update(
+            worker={
+                "name": worker.name,
+                "stars": stars_text(worker.rating_x100),
+                "good_rate": format_percent(worker.good_rate_bp),
+            }
+            if worker
+            else None,
+            my_rating=stars_text(mine.overall_x100) if mine else "",
+            complaints=[
+                {"id": c.id, "open": c.open, "resolution": c.resolution} for c in complaints
+            ],
+        )
+        return [Loaded("order", data)]
 
     def _detail(self, order: Order, address: str) -> dict[str, Any]:
         data = ordering.summary(order, self.catalog, self.rules)
@@ -373,6 +442,8 @@ class Services:
         if Action.CONFIRM in customer_actions:
             actions.append("confirm")
         actions.append("reorder")
+        if order.status != OrderStatus.QUOTED and order.subscription_id is None:
+            actions.append("repeat")  # every week, like this one
         data.update(
             address=_short(address, 30),
             lines=[
@@ -384,8 +455,9 @@ class Services:
             timeline=[
                 {
                     "at_local": f"{e.at.astimezone(self.tz):%m-%d %H:%M}",
-                    "status_zh": STATUS_TEXT[e.to_status].zh,
-                    "status_en": STATUS_TEXT[e.to_status].en,
+                    "status_zh": _event_text(e).zh,
+                    "status_en": _event_text(e).en,
+                    "note": e.note if e.from_status == e.to_status else "",
                 }
                 for e in order.timeline
             ],
@@ -477,6 +549,13 @@ class Services:
             await uow.commit()
         await self.flush(posted)
         return [Loaded("support_sent")]
+
+
+def _event_text(e: OrderEvent) -> Text:
+    """A timeline line: the status reached, or what happened without a move (a complaint)."""
+    if e.from_status == e.to_status and e.action is not None:
+        return ACTION_TEXT[e.action]
+    return STATUS_TEXT[e.to_status]
 
 
 def _short(text: str, n: int) -> str:

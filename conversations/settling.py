@@ -21,6 +21,7 @@ from domain.ledger import (
 from domain.lifecycle import Action, OrderStatus
 from domain.money import format_yuan
 from domain.orders import SYSTEM, Order
+from domain.payments import PaymentKind, PaymentStatus
 from domain.ports import UnitOfWork
 from domain.rules import Rules
 from domain.settlement import PLATFORM_FUNDED, commission_bp
@@ -33,6 +34,16 @@ async def settle(uow: UnitOfWork, rules: Rules, order: Order, now: datetime) -> 
         return []
     if await uow.ledger.has_journal(f"settle:{order.number}"):
         return []
+    if await uow.complaints.open_for_order(order.id):
+        return []  # a complaint freezes the settlement until it is resolved
+    pending = sum(
+        p.amount_cents
+        for p in await uow.payments.for_order(order.id)
+        if p.kind == PaymentKind.REFUND and p.status == PaymentStatus.PENDING
+    )
+    paid = order.paid_cents - order.refunded_cents - pending
+    if order.paid_cents > 0 and paid <= 0:
+        return []  # refunded in full: nothing to share
     if not order.lines:
         full = await uow.orders.get(order.id)
         assert full is not None
@@ -42,7 +53,7 @@ async def settle(uow: UnitOfWork, rules: Rules, order: Order, now: datetime) -> 
     subsidy = -sum(line.amount_cents for line in order.lines if line.kind in PLATFORM_FUNDED)
     late = is_late(order.late_minutes, rules.lateness)
     share = split(
-        paid=order.paid_cents - order.refunded_cents,
+        paid=paid,
         subsidy=subsidy,
         commission_bp=commission_bp(worker.level, rules.settlement),
         late_deduction_bp=rules.lateness.deduction_bp if late else 0,
@@ -62,13 +73,20 @@ async def withdrawable(uow: UnitOfWork, rules: Rules, worker_id: int, now: datet
     """Owed to the worker, less what settlements credited too recently (T+N); money given
     back by a refused withdrawal is available again at once."""
     owed = -await uow.ledger.balance(worker_payable(worker_id))
+    since = now - timedelta(days=rules.settlement.withdraw_after_days)
     recent = -await uow.ledger.balance(
-        worker_payable(worker_id),
-        since=now - timedelta(days=rules.settlement.withdraw_after_days),
-        credits_only=True,
-        journal_prefix="settle:",
+        worker_payable(worker_id), since=since, credits_only=True, journal_prefix="settle:"
     )
-    return available(owed, recent)
+    frozen = 0  # older settlements of orders with a complaint open wait for its outcome
+    for complaint in await uow.complaints.open_for_worker(worker_id):
+        frozen -= sum(
+            e.amount_cents
+            for e in await uow.ledger.for_order(complaint.order_id)
+            if e.account == worker_payable(worker_id)
+            and e.journal.startswith("settle:")
+            and e.at < since
+        )
+    return max(available(owed, recent) - frozen, 0)
 
 
 async def request_withdrawal(

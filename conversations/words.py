@@ -21,8 +21,15 @@ WORKER = {
     "finish": ("finish", "完工"),
     "transfer": ("transfer", "转单"),
     "withdraw": ("withdraw", "提现"),
+    "rate_customer": ("rate_customer", "评价客户"),
 }
-CUSTOMER = {"confirm": ("confirm", "确认完成")}
+CUSTOMER = {
+    "confirm": ("confirm", "确认完成"),
+    "pay": ("pay", "pay balance", "支付", "支付尾款", "付款"),
+    "complain": ("complain", "投诉"),
+    "rate": ("rate", "评价"),
+    "rework": ("rework", "预约返工", "返工"),
+}
 ADMIN = {
     "workers": ("workers", "师傅列表"),
     "worker": ("worker", "查看师傅"),
@@ -34,6 +41,20 @@ ADMIN = {
     "reject_withdrawal": ("reject_withdrawal",),
     "refunded": ("refunded", "已退款"),
     "ledger": ("ledger", "账本"),
+    "stats": ("stats", "统计"),
+    "orders": ("orders", "订单列表"),
+    "order": ("order", "订单详情"),
+    "audit": ("audit", "订单日志"),
+    "reassign": ("reassign", "改派"),
+    "cancel": ("cancel", "取消订单"),
+    "refund": ("refund", "退款"),
+    "suspend": ("suspend", "暂停接单"),
+    "unsuspend": ("unsuspend", "恢复接单"),
+    "price": ("price", "改价"),
+    "prices": ("prices", "价格表"),
+    "coupon": ("coupon", "发券"),
+    "broadcast": ("broadcast", "群发"),
+    "admin": ("admin", "管理员"),
 }
 NEEDS_NUMBER = {
     "accept",
@@ -44,7 +65,12 @@ NEEDS_NUMBER = {
     "finish",
     "transfer",
     "confirm",
+    "pay",
     "assign",
+    "complain",
+    "rate",
+    "rework",
+    "rate_customer",
 }
 _WORDS = sorted(
     (
@@ -55,7 +81,9 @@ _WORDS = sorted(
     ),
     key=lambda x: -len(x[0]),
 )
-_NUMBER = re.compile(r"#?\s*(\d{6,8})")
+BARE_ADMIN = {"workers", "stats", "orders", "withdrawals", "admin", "prices"}
+"""Admin words that are commands on their own, typed without a slash (WeChat)."""
+_NUMBER = re.compile(r"#?\s*(\d{6,8})(?!\d)")  # a phone number is not an order number
 BEFORE = {"before", "服务前", "前"}
 AFTER = {"after", "服务后", "后"}
 
@@ -91,8 +119,10 @@ def parse(text: str, slash: bool = False) -> Typed | None:
             and name not in ("photo", "withdraw")
         ):
             return None
-        if not slash and group == "admin" and not args and name not in ("workers",):
+        if not slash and group == "admin" and not args and name not in BARE_ADMIN:
             return None
+        if not slash and name == "pay" and m is None:
+            return None  # a bare "支付" answers the flow it is typed in (e.g. the checkout)
         return Typed(group, name, args[m.end() :].strip() if m else args, number)
     return None
 

@@ -325,6 +325,12 @@ def on_loaded(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
         return Outcome(step=Step.CHECKIN_PHOTO, reask=True)
     if kind == "photo_saved":
         return _photo_saved(conv, d)
+    if kind == "finished" and text is not None:
+        n = d.get("number")
+        rate = Option(
+            f"act:rate_customer:{n}", tr(conv, f"评价客户 #{n}", f"rate the customer #{n}")
+        )
+        return Outcome([Ask(text, (rate,), numbered=False)], step=Step.MENU)
     if text is None:
         return Outcome()
     return Outcome([Say(text)], step=Step.MENU, reask=True)

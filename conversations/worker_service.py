@@ -54,7 +54,7 @@ class WorkerDesk:
             c.AutoConfirm: self.auto_confirm,
         }
 
-    async def _fetch(self, channel: str, ref: str) -> tuple[bytes, str, str]:
+    async def fetch(self, channel: str, ref: str) -> tuple[bytes, str, str]:
         try:
             assert self.s.fetch_media is not None, "no media fetcher configured"
             data = await self.s.fetch_media(channel, ref)
@@ -69,7 +69,7 @@ class WorkerDesk:
         return data, content_type, ext
 
     async def store_document(self, cmd: c.StoreDocument) -> list[Result]:
-        data, content_type, ext = await self._fetch(cmd.channel, cmd.ref)
+        data, content_type, ext = await self.fetch(cmd.channel, cmd.ref)
         assert self.s.media is not None
         path = self.s.media.save(cmd.folder, data, ext, self.s.clock())
         return [
@@ -259,7 +259,7 @@ class WorkerDesk:
 
     async def add_photo(self, cmd: c.AddJobPhoto) -> list[Result]:
         kind = PhotoKind(cmd.kind)
-        data, content_type, ext = await self._fetch(cmd.channel, cmd.ref)
+        data, content_type, ext = await self.fetch(cmd.channel, cmd.ref)
         now = self.s.clock()
         async with self.s.uow() as uow:
             worker = await self._worker(uow, cmd.worker_id)

@@ -6,7 +6,7 @@ checks what a schema cannot (unique ids, bundles naming real items).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -173,6 +173,24 @@ class Catalog:
                 cat,
                 items=tuple(
                     replace(it, unit_price_cents=unit_price_cents) if it.id == item_id else it
+                    for it in cat.items
+                ),
+            )
+            for cat in self.categories
+        )
+        return Catalog(categories, self.bundles, self.currency)
+
+    def with_prices(self, prices: Mapping[str, int]) -> Catalog:
+        """A copy with these items' unit prices (admins' changes for new orders); ids the
+        catalog no longer has are ignored, so removing an item from the file is safe."""
+        known = {k: v for k, v in prices.items() if k in self._items and v >= 0}
+        if all(self._items[k].unit_price_cents == v for k, v in known.items()):
+            return self
+        categories = tuple(
+            replace(
+                cat,
+                items=tuple(
+                    replace(it, unit_price_cents=known[it.id]) if it.id in known else it
                     for it in cat.items
                 ),
             )

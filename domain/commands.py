@@ -58,6 +58,8 @@ class Booking:
     """None picks the best coupon the customer holds; "" uses none."""
     use_points: bool = False
     bundle_id: str | None = None
+    subscription_id: int | None = None
+    """Set when a recurring booking makes this visit's order (no first-order discount)."""
 
 
 @dataclass(frozen=True)
@@ -328,3 +330,270 @@ class ReconcilePayments(Command):
 @dataclass(frozen=True)
 class DailySettlement(Command):
     """Scheduler: pay approved withdrawals, settle stragglers, report the day to finance."""
+
+
+@dataclass(frozen=True)
+class DraftSubscription(Command):
+    """What repeating order ``number`` weekly would be: the day and time (the order's own
+    unless given), the first visit and today's price for it."""
+
+    customer_id: int
+    number: int
+    weekday: int | None = None
+    at_time: str = ""
+
+
+@dataclass(frozen=True)
+class Subscribe(Command):
+    """Repeat order ``number`` every ``weekday`` (0 Monday) at ``at_time`` ("HH:MM")."""
+
+    customer_id: int
+    number: int
+    weekday: int
+    at_time: str
+
+
+@dataclass(frozen=True)
+class LoadSubscriptions(Command):
+    customer_id: int
+
+
+@dataclass(frozen=True)
+class StopSubscription(Command):
+    customer_id: int
+    subscription_id: int
+
+
+@dataclass(frozen=True)
+class GenerateRecurring(Command):
+    """Scheduler sweep: make the orders of recurring visits that are coming up."""
+
+
+@dataclass(frozen=True)
+class SendReminders(Command):
+    """Scheduler sweep: day-before and hour-before service reminders, and confirm reminders."""
+
+
+# after-sales
+
+
+@dataclass(frozen=True)
+class FileComplaint(Command):
+    customer_id: int
+    channel: str
+    number: int
+    category: str
+    text: str
+    photo_refs: tuple[str, ...] = ()
+    """The chat platform's references of the photos sent (fetched and kept on filing)."""
+
+
+@dataclass(frozen=True)
+class ReplyComplaint(Command):
+    admin: str
+    role: str
+    complaint_id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class ResolveComplaint(Command):
+    admin: str
+    role: str
+    complaint_id: int
+    resolution: str
+    """rework, partial, full or rejected."""
+    amount_cents: int | None = None
+    """A partial refund other than the rule table's."""
+    reason: str = ""
+    """Why (rejected), or ``same``/``other`` worker for a rework."""
+
+
+@dataclass(frozen=True)
+class ListComplaints(Command):
+    pass
+
+
+@dataclass(frozen=True)
+class ShowComplaint(Command):
+    complaint_id: int
+
+
+@dataclass(frozen=True)
+class BookRework(Command):
+    customer_id: int
+    number: int
+    start_at: datetime
+
+
+@dataclass(frozen=True)
+class RateOrder(Command):
+    customer_id: int
+    number: int
+    scores: tuple[tuple[str, int], ...]
+    tags: tuple[str, ...] = ()
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class RateCustomer(Command):
+    worker_id: int
+    number: int
+    stars: int
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class ComplaintSweep(Command):
+    """Scheduler sweep: escalate unanswered complaints, compensate overdue ones."""
+
+
+@dataclass(frozen=True)
+class RecalculateLevels(Command):
+    """An admin asks for worker levels now (all workers, or one)."""
+
+    admin: str
+    role: str
+    worker_id: int | None = None
+
+
+@dataclass(frozen=True)
+class QuarterlyLevels(Command):
+    """Scheduler sweep: recalculate every worker's level once a quarter."""
+
+
+@dataclass(frozen=True)
+class SampleSpotChecks(Command):
+    """Scheduler sweep: pick yesterday's spot checks (once a day)."""
+
+
+@dataclass(frozen=True)
+class ListSpotChecks(Command):
+    pass
+
+
+@dataclass(frozen=True)
+class CloseSpotCheck(Command):
+    admin: str
+    role: str
+    check_id: int
+    note: str
+
+
+@dataclass(frozen=True)
+class ReleaseOrder(Command):
+    """An admin releases an order a risk rule held."""
+
+    admin: str
+    role: str
+    number: int
+
+
+# admin desk (DESIGN §3): each carries the admin (``channel:user_id``) and the role they used
+
+
+@dataclass(frozen=True)
+class ShowStats(Command):
+    admin: str
+    role: str
+    period: str
+    """today, week (the last 7 days) or month (the last 30 days)."""
+
+
+@dataclass(frozen=True)
+class ListOrders(Command):
+    admin: str
+    role: str
+    statuses: tuple[str, ...] = ()
+    day: str = ""
+    """An ISO date: orders starting that (business) day; "" for any day."""
+    stuck_only: bool = False
+
+
+@dataclass(frozen=True)
+class ShowOrder(Command):
+    admin: str
+    role: str
+    number: int
+
+
+@dataclass(frozen=True)
+class ShowAudit(Command):
+    admin: str
+    role: str
+    number: int
+
+
+@dataclass(frozen=True)
+class ReassignOrder(Command):
+    admin: str
+    role: str
+    number: int
+    worker_id: int
+
+
+@dataclass(frozen=True)
+class AdminCancelOrder(Command):
+    admin: str
+    role: str
+    number: int
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class RefundOrder(Command):
+    admin: str
+    role: str
+    number: int
+    amount_cents: int
+    request: str
+    """The admin's message that asked (a retry of it refunds nothing more)."""
+    again: bool = False
+    """The admin confirms a second refund of the same amount within minutes."""
+
+
+@dataclass(frozen=True)
+class SuspendWorker(Command):
+    admin: str
+    role: str
+    worker_id: int
+    suspend: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class SetPrice(Command):
+    admin: str
+    role: str
+    item: str
+    """An item id or name; "" lists the items."""
+    amount_cents: int | None = None
+    """None shows the item's price and its history."""
+
+
+@dataclass(frozen=True)
+class IssueCoupon(Command):
+    admin: str
+    role: str
+    customer: str
+    """A customer id or phone number."""
+    amount_cents: int
+    days: int
+
+
+@dataclass(frozen=True)
+class Broadcast(Command):
+    admin: str
+    role: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ManageAdmin(Command):
+    admin: str
+    role: str
+    action: str
+    """add, remove or list."""
+    account: str = ""
+    """``channel:user_id`` of the admin added or removed."""
+    new_role: str = ""

@@ -152,6 +152,20 @@ def settlement(
     return journal(f"settle:{number}", at, postings, order_id=order_id, memo="settlement")
 
 
+def complaint_clawback(
+    complaint_id: int, order_id: int, worker_id: int, amount: int, at: datetime
+) -> list[LedgerEntry]:
+    """A refund after settlement: the worker gives back their share of it (the platform's
+    revenue then pays the refund out)."""
+    return journal(
+        f"clawback:{complaint_id}",
+        at,
+        [(worker_payable(worker_id), amount), (PLATFORM_REVENUE, -amount)],
+        order_id=order_id,
+        memo="complaint refund, worker's share",
+    )
+
+
 def withdrawal_held(
     withdrawal_id: int, worker_id: int, amount: int, at: datetime
 ) -> list[LedgerEntry]:

@@ -26,7 +26,6 @@ class OrderStatus(StrEnum):
     SETTLED = "settled"
     CANCELLED = "cancelled"
     REFUNDED = "refunded"
-    DISPUTED = "disputed"
 
 
 class Action(StrEnum):
@@ -77,16 +76,15 @@ TRANSITIONS: dict[tuple[OrderStatus, Action], tuple[OrderStatus, frozenset[Actor
     (S.ON_THE_WAY, A.CANCEL): (S.CANCELLED, frozenset({C, AD})),
     (S.ARRIVED, A.CANCEL): (S.CANCELLED, frozenset({C, AD})),
     (S.CANCELLED, A.REFUND): (S.REFUNDED, frozenset({SY, AD})),
-    (S.IN_SERVICE, A.COMPLAIN): (S.DISPUTED, frozenset({C})),
-    (S.FINISHED, A.COMPLAIN): (S.DISPUTED, frozenset({C})),
-    (S.CONFIRMED, A.COMPLAIN): (S.DISPUTED, frozenset({C})),
-    (S.SETTLED, A.COMPLAIN): (S.DISPUTED, frozenset({C})),
-    (S.DISPUTED, A.RESOLVE): (S.CONFIRMED, frozenset({AD, SY})),
-    (S.DISPUTED, A.REFUND): (S.REFUNDED, frozenset({AD, SY})),
+    # a complaint refunded in full (after-sales: a complaint never moves the order itself;
+    # it freezes the settlement until it is resolved — see domain.aftersales)
+    (S.FINISHED, A.REFUND): (S.REFUNDED, frozenset({SY})),
+    (S.CONFIRMED, A.REFUND): (S.REFUNDED, frozenset({SY})),
+    (S.SETTLED, A.REFUND): (S.REFUNDED, frozenset({SY})),
 }
 
 TERMINAL = frozenset({S.SETTLED, S.REFUNDED})
-"""Statuses an order never leaves except through a complaint (settled) or never (refunded)."""
+"""Statuses an order never leaves, except a settled one refunded in full after a complaint."""
 
 STATUS_TEXT: dict[OrderStatus, Text] = {
     S.QUOTED: Text("已报价", "quoted"),
@@ -102,7 +100,6 @@ STATUS_TEXT: dict[OrderStatus, Text] = {
     S.SETTLED: Text("已结算", "settled"),
     S.CANCELLED: Text("已取消", "cancelled"),
     S.REFUNDED: Text("已退款", "refunded"),
-    S.DISPUTED: Text("售后处理中", "under complaint review"),
 }
 
 ACTION_TEXT: dict[Action, Text] = {

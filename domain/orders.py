@@ -90,6 +90,17 @@ class Order:
     checkin: GeoPoint | None = None
     transfer_from_worker_id: int | None = None
     transfer_compensation_cents: int = 0
+    hold_reason: str = ""
+    """Set by a risk rule: the order is not dispatched until an admin releases it."""
+    rework_of: int | None = None
+    """The order this one redoes for free (a complaint's resolution)."""
+    subscription_id: int | None = None
+    """The recurring booking this order is a visit of."""
+    reminded_day_at: datetime | None = None
+    reminded_hour_at: datetime | None = None
+    confirm_reminded_at: datetime | None = None
+    """When each reminder went out; written only by ``Orders.claim_reminder`` (the claim that
+    makes a reminder go out once), never by ``save``."""
     id: OrderId | None = None
     version: int = 0
     timeline: list[OrderEvent] = field(default_factory=list)
@@ -145,6 +156,14 @@ class Order:
     def end_at(self) -> datetime:
         """When the job should be done (start plus the estimated duration)."""
         return self.start_at + timedelta(minutes=self.duration_minutes)
+
+    def note_event(self, action: Action, actor: Actor, at: datetime, note: str = "") -> OrderEvent:
+        """A timeline line that does not move the order (a complaint filed, resolved)."""
+        if at.tzinfo is None:
+            raise DomainError("event time must carry a timezone")
+        event = OrderEvent(self.status, self.status, action, actor, at, note)
+        self.timeline.append(event)
+        return event
 
     def apply(self, action: Action, actor: Actor, at: datetime, note: str = "") -> OrderEvent:
         """Move the order by ``action``; refuses illegal moves and records the timeline."""

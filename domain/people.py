@@ -41,6 +41,8 @@ class Customer:
     points: int = 0
     referral_code: str = ""
     referred_by: int | None = None
+    rating_x100: int = 500
+    """How workers rate this customer (5.00 until someone does)."""
     id: CustomerId | None = None
 
 
@@ -79,6 +81,9 @@ class Worker:
     review_note: str = ""
     daily_cap: int = 4
     lang: str = "zh"
+    credit_score: int = 100
+    complaint_rate_bp: int = 0
+    level_reviewed_at: datetime | None = None
     id: WorkerId | None = None
 
 

@@ -233,6 +233,8 @@ class RiskRules:
     cancellation_window_hours: int = 24
     confirm_code_above_cents: int = 200_000
     messages_per_minute: int = 30
+    broadcast_every_minutes: int = 60
+    """An owner's broadcast to every customer goes out at most this often."""
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,16 @@ from domain.commands import (
     AutoConfirm,
     BatchDispatch,
     Command,
+    ComplaintSweep,
     DailySettlement,
     DrainOutbox,
     ExecuteRefunds,
     ExpireOffers,
+    GenerateRecurring,
+    QuarterlyLevels,
     ReconcilePayments,
+    SampleSpotChecks,
+    SendReminders,
 )
 
 log = logging.getLogger(__name__)
@@ -34,6 +39,11 @@ SWEEPS: list[tuple[Callable[[], Command], int]] = [
     (ExecuteRefunds, 600),
     (ReconcilePayments, 300),
     (DailySettlement, 900),
+    (SendReminders, 60),
+    (GenerateRecurring, 600),
+    (ComplaintSweep, 60),
+    (SampleSpotChecks, 900),
+    (QuarterlyLevels, 3600),
 ]
 """(command to run, every N seconds)."""
 

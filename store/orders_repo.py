@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, insert, update
+from sqlalchemy import and_, case, func, insert, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -15,12 +15,20 @@ from domain.errors import DomainError
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.orders import Actor, Order, OrderEvent, OrderId, OrderNumber
 from domain.pricing import LineKind, QuoteLine, Selection
+from domain.reminders import CLAIM_STATUSES, UPCOMING, Reminder
 from domain.text import Text
 from store.crypto import PiiCipher
 from store.people_repo import point_from_text, point_to_text
 from store.tables import OrderEventRow, OrderRow, QuoteLineRow
 
 LIVE = (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
+
+
+_REMINDER_COLUMNS = {
+    Reminder.DAY: col(OrderRow.reminded_day_at),
+    Reminder.HOUR: col(OrderRow.reminded_hour_at),
+    Reminder.CONFIRM: col(OrderRow.confirm_reminded_at),
+}
 
 
 class ConcurrentUpdate(DomainError):
@@ -195,6 +203,27 @@ class OrderRepository:
         )
         return {int(w) for w in rows.all() if w is not None}
 
+    async def rework_for(self, order_id: int) -> int | None:
+        """The number of the free rework booked for an order, if any."""
+        rows = await self._s.exec(select(OrderRow.number).where(OrderRow.rework_of == order_id))
+        number = rows.first()
+        return int(number) if number is not None else None
+
+    async def cancellations_by_customer(self, customer_id: int, since: datetime) -> int:
+        """Orders this customer cancelled themselves since ``since``."""
+        result = await self._s.exec(
+            select(func.count())
+            .select_from(OrderEventRow)
+            .join(OrderRow, col(OrderRow.id) == col(OrderEventRow.order_id))
+            .where(
+                OrderRow.customer_id == customer_id,
+                OrderEventRow.to_status == OrderStatus.CANCELLED.value,
+                OrderEventRow.actor_kind == ActorKind.CUSTOMER.value,
+                col(OrderEventRow.at) >= since,
+            )
+        )
+        return int(result.one())
+
     async def late_arrivals(self, worker_id: int, since: datetime, grace_minutes: int) -> int:
         result = await self._s.exec(
             select(func.count())
@@ -245,6 +274,56 @@ class OrderRepository:
         )
         return [int(i) for i in rows.all() if i is not None]
 
+    async def reminder_candidates(
+        self,
+        now: datetime,
+        ahead: timedelta,
+        confirm_after: timedelta,
+        *,
+        after_id: int = 0,
+        limit: int = 200,
+    ) -> list[Order]:
+        """Orders that may be due a reminder (``domain.reminders.due_reminder`` decides), by
+        id from ``after_id`` (pages): accepted or on the way, starting within ``ahead`` and not
+        reminded of both; finished at least ``confirm_after`` ago and not reminded to
+        confirm."""
+        upcoming = (
+            col(OrderRow.status).in_([s.value for s in UPCOMING]),
+            col(OrderRow.start_at) > now,
+            col(OrderRow.start_at) <= now + ahead,
+            or_(col(OrderRow.reminded_day_at).is_(None), col(OrderRow.reminded_hour_at).is_(None)),
+        )
+        finished = (
+            OrderRow.status == OrderStatus.FINISHED.value,
+            col(OrderRow.confirm_reminded_at).is_(None),
+            col(OrderRow.finished_at) <= now - confirm_after,
+        )
+        rows = await self._s.exec(
+            select(OrderRow)
+            .where(col(OrderRow.id) > after_id, or_(and_(*upcoming), and_(*finished)))
+            .order_by(col(OrderRow.id))
+            .limit(limit)
+        )
+        return [await self._load(r, full=False) for r in rows.all()]
+
+    async def claim_reminder(self, order_id: int, reminder: Reminder, now: datetime) -> bool:
+        """Mark the reminder sent, if nobody has and the order is still in a status it is
+        for; True when this transaction got it (commit it with the outbox message).
+
+        Not a versioned ``save``: a reminder must not make a worker's concurrent "on my way"
+        fail, and ``save`` never writes these columns, so neither undoes the other."""
+        column = _REMINDER_COLUMNS[reminder]
+        result = await self._s.exec(
+            update(OrderRow)
+            .where(
+                col(OrderRow.id) == order_id,
+                column.is_(None),
+                col(OrderRow.status).in_([s.value for s in CLAIM_STATUSES[reminder]]),
+            )
+            .values({column.key: now})
+        )
+        return result.rowcount == 1
+
     def _columns(self, order: Order) -> dict[str, Any]:
         return {
             "address_id": order.address_id,
@@ -280,6 +359,9 @@ class OrderRepository:
             "checkin_enc": self._cipher.encrypt("order.checkin", point_to_text(order.checkin)),
             "transfer_from_worker_id": order.transfer_from_worker_id,
             "transfer_compensation_cents": order.transfer_compensation_cents,
+            "hold_reason": order.hold_reason,
+            "rework_of": order.rework_of,
+            "subscription_id": order.subscription_id,
         }
 
     async def _append_events(self, order: Order) -> None:
@@ -379,6 +461,12 @@ class OrderRepository:
             checkin=point_from_text(self._cipher.decrypt("order.checkin", row.checkin_enc)),
             transfer_from_worker_id=row.transfer_from_worker_id,
             transfer_compensation_cents=row.transfer_compensation_cents,
+            hold_reason=row.hold_reason,
+            rework_of=row.rework_of,
+            subscription_id=row.subscription_id,
+            reminded_day_at=row.reminded_day_at,
+            reminded_hour_at=row.reminded_hour_at,
+            confirm_reminded_at=row.confirm_reminded_at,
         )
         order.stored_events = len(timeline)
         self.seen.append(order)

@@ -90,6 +90,7 @@ class CustomerRepository:
     def _fill(self, row: CustomerRow, c: Customer) -> None:
         row.name, row.lang, row.points = c.name, c.lang, c.points
         row.referral_code, row.referred_by = c.referral_code, c.referred_by
+        row.rating_x100 = c.rating_x100
         row.phone_enc = self._c.encrypt("customer.phone", c.phone)
         row.phone_hash = self._c.lookup_hash("phone", c.phone)
 
@@ -103,6 +104,7 @@ class CustomerRepository:
             points=row.points,
             referral_code=row.referral_code,
             referred_by=row.referred_by,
+            rating_x100=row.rating_x100,
         )
 
 
@@ -173,6 +175,8 @@ class WorkerRepository:
         )
         row.skills = list(w.skills)
         row.good_rate_bp, row.review_note = w.good_rate_bp, w.review_note
+        row.credit_score, row.complaint_rate_bp = w.credit_score, w.complaint_rate_bp
+        row.level_reviewed_at = w.level_reviewed_at
         row.phone_enc = self._c.encrypt("worker.phone", w.phone)
         row.phone_hash = self._c.lookup_hash("phone", w.phone)
         row.center_enc = self._c.encrypt("worker.center", point_to_text(w.area.center))
@@ -218,6 +222,9 @@ class WorkerRepository:
             review_note=row.review_note,
             daily_cap=row.daily_cap,
             lang=row.lang,
+            credit_score=row.credit_score,
+            complaint_rate_bp=row.complaint_rate_bp,
+            level_reviewed_at=row.level_reviewed_at,
         )
 
 

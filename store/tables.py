@@ -105,7 +105,11 @@ class AddressRow(SQLModel, table=True):
 
 class OrderRow(SQLModel, table=True):
     __tablename__ = "orders"
-    __table_args__ = (Index("ix_orders_status_start", "status", "start_at"),)
+    __table_args__ = (
+        Index("ix_orders_status_start", "status", "start_at"),
+        # a recurring booking's visit becomes one order, whichever process makes it
+        Index("uq_orders_subscription_visit", "subscription_id", "start_at", unique=True),
+    )
     id: int | None = Field(default=None, primary_key=True)
     number: int = Field(sa_type=BigInteger, unique=True)
     customer_id: int = Field(foreign_key="customers.id", index=True)
@@ -234,6 +238,42 @@ class AuditRow(SQLModel, table=True):
     after: dict[str, Any] = _json(dict)
 
 
+class AdminRow(SQLModel, table=True):
+    """An admin added in chat by an owner (``DAOJIA_ADMINS`` are the bootstrap, not here)."""
+
+    __tablename__ = "admins"
+    __table_args__ = (UniqueConstraint("channel", "user_id", name="uq_admin_account"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    user_id: str = Field(max_length=128)
+    role: str = Field(max_length=16)
+    added_by: str = Field(max_length=160)
+    added_at: datetime = _when()
+
+
+class PriceChangeRow(SQLModel, table=True):
+    """Catalog unit prices changed by an admin (append-only): the latest row of an item is
+    its price for new orders."""
+
+    __tablename__ = "price_changes"
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: str = Field(max_length=60, index=True)
+    old_cents: int = _money()
+    new_cents: int = _money()
+    changed_by: str = Field(max_length=160)
+    role: str = Field(default="", max_length=16)
+    changed_at: datetime = _when()
+
+
+class ThrottleRow(SQLModel, table=True):
+    """A shared rate limit: the named action may run again from ``next_at`` (claimed by a
+    conditional UPDATE, so two processes never both go)."""
+
+    __tablename__ = "throttles"
+    name: str = Field(primary_key=True, max_length=40)
+    next_at: datetime = _when()
+
+
 class OfferRow(SQLModel, table=True):
     __tablename__ = "offers"
     __table_args__ = (Index("ix_offers_status_expires", "status", "expires_at"),)
@@ -358,6 +398,17 @@ class SpotCheckRow(SQLModel, table=True):
     note: str = Field(default="", max_length=300)
 
 
+class JobRunRow(SQLModel, table=True):
+    """A periodic job done once per period by whichever process claims it first (quarterly
+    levels, a day's spot-check sample)."""
+
+    __tablename__ = "job_runs"
+    name: str = Field(primary_key=True, max_length=40)
+    period: str = Field(primary_key=True, max_length=20)
+    started_at: datetime = _when()
+    report: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+
+
 class SubscriptionRow(SQLModel, table=True):
     """A recurring booking (e.g. every Saturday 09:00)."""
 
@@ -375,3 +426,4 @@ class SubscriptionRow(SQLModel, table=True):
     active: bool = Field(default=True)
     next_start_at: datetime = _when()
     created_at: datetime = _when()
+    bundle_id: str | None = Field(default=None, max_length=60)

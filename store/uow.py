@@ -9,6 +9,14 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.orders import StatusChanged
+from store.admin_repo import AdminReports, AdminRepository, PriceRepository, ThrottleRepository
+from store.aftersales_repo import (
+    ComplaintRepository,
+    CreditRepository,
+    JobRuns,
+    RatingRepository,
+    SpotCheckRepository,
+)
 from store.audit_repo import AuditRepository
 from store.crypto import PiiCipher
 from store.dispatch_repo import OfferRepository, PhotoRepository
@@ -27,6 +35,7 @@ from store.people_repo import (
     IdentityRepository,
     WorkerRepository,
 )
+from store.subscriptions_repo import SubscriptionRepository
 
 
 class SqlUnitOfWork:
@@ -47,6 +56,16 @@ class SqlUnitOfWork:
     withdrawals: WithdrawalRepository
     settlement_runs: SettlementRuns
     outbox: OutboxRepository
+    complaints: ComplaintRepository
+    ratings: RatingRepository
+    spot_checks: SpotCheckRepository
+    job_runs: JobRuns
+    credit: CreditRepository
+    subscriptions: SubscriptionRepository
+    admins: AdminRepository
+    prices: PriceRepository
+    throttles: ThrottleRepository
+    admin_reports: AdminReports
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: PiiCipher) -> None:
         self._sessions = sessions
@@ -71,6 +90,16 @@ class SqlUnitOfWork:
         self.withdrawals = WithdrawalRepository(self.session)
         self.settlement_runs = SettlementRuns(self.session)
         self.outbox = OutboxRepository(self.session)
+        self.complaints = ComplaintRepository(self.session)
+        self.ratings = RatingRepository(self.session)
+        self.spot_checks = SpotCheckRepository(self.session)
+        self.job_runs = JobRuns(self.session)
+        self.credit = CreditRepository(self.session)
+        self.subscriptions = SubscriptionRepository(self.session, c)
+        self.admins = AdminRepository(self.session)
+        self.prices = PriceRepository(self.session)
+        self.throttles = ThrottleRepository(self.session)
+        self.admin_reports = AdminReports(self.session)
         return self
 
     async def __aexit__(

@@ -23,6 +23,7 @@ from bots.web import WebChannel, WebOutbox
 from bots.wechat import WeChatBot
 from bots.wechat_api import TokenCache, WeChatApi
 from bots.wechat_pay import WeChatPayGateway
+from conversations.admins import AdminDirectory
 from conversations.engine import Engine
 from conversations.events import Failed, Inbound
 from conversations.flows import CUSTOMER_FLOWS
@@ -41,7 +42,7 @@ from store.db import create_engine, session_factory
 from store.media import MediaStore
 from store.rate_limits import LocalRateLimiter, RedisRateLimiter
 from store.uow import Database
-from webhooks import finance, health, media, pay_sandbox, pay_wechat
+from webhooks import dashboard, finance, health, media, pay_sandbox, pay_wechat
 from webhooks.chat import Chat, Messenger
 from webhooks.keys import (
     CATALOG,
@@ -137,6 +138,7 @@ def create_app(
     health.setup(app)
     pay_sandbox.setup(app)
     finance.setup(app)
+    dashboard.setup(app)
     return app
 
 
@@ -327,7 +329,12 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         templates=NoticeTemplates(
             ZoneInfo(app[RULES].timezone), wechat_templates(settings.wechat_templates)
         ),
-        admins=[(g.channel, g.user_id, g.role) for g in settings.admins],
+        admins=AdminDirectory(
+            bootstrap=[(g.channel, g.user_id, g.role) for g in settings.admins],
+            uow=app[DATABASE].uow,
+            clock=app[CLOCK],
+            demo_web_admin=app[DEMO],
+        ),
         media=app[MEDIA].store,
         fetch_media=app[MEDIA],
         media_url=app[LINKS].media_url,
@@ -344,9 +351,10 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         rules=app[RULES],
         clock=app[CLOCK],
         public_url=settings.public_url,
-        admins={(g.channel, g.user_id): g.role for g in settings.admins},
+        admins=services.admins,  # one directory: the chat and the notices see the same admins
         demo_admin_pane=app[DEMO],
         limiter=limiter,
+        prices=services.prices,
     )
     app[CHAT] = Chat(engine, app[METRICS], messenger)
     try:

@@ -33,10 +33,16 @@ class MediaLinks:
             :32
         ]
 
+    def signed(self, path: str, ttl_s: int) -> tuple[int, str]:
+        """The expiry and signature that make ``path`` valid for ``ttl_s`` seconds (for a
+        signed value carried elsewhere than a URL, e.g. a cookie; check it with ``valid``)."""
+        expires = int(self._clock()) + ttl_s
+        return expires, self._sig(path, expires)
+
     def url(self, path: str, ttl_s: int = LINK_TTL_S) -> str:
         """A signed link to ``path`` (below the site root, e.g. ``media/orders/…``)."""
-        expires = int(self._clock()) + ttl_s
-        return f"{self._base}/{path}?e={expires}&s={self._sig(path, expires)}"
+        expires, sig = self.signed(path, ttl_s)
+        return f"{self._base}/{path}?e={expires}&s={sig}"
 
     def media_url(self, rel: str) -> str:
         """A signed link to a stored file."""

@@ -117,6 +117,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_ratings_order_id'), ['order_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_ratings_worker_id'), ['worker_id'], unique=False)
 
+    op.create_table('job_runs',
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('period', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('started_at', store.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('report', sa.Text(), server_default='', nullable=False),
+    sa.PrimaryKeyConstraint('name', 'period')
+    )
     op.create_table('spot_checks',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
@@ -163,6 +170,7 @@ def downgrade() -> None:
         batch_op.drop_column('rating_x100')
 
     op.drop_table('spot_checks')
+    op.drop_table('job_runs')
     with op.batch_alter_table('ratings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ratings_worker_id'))
         batch_op.drop_index(batch_op.f('ix_ratings_order_id'))

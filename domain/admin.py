@@ -1,0 +1,142 @@
+"""Admins: who may run which command (DESIGN §3), what each role may see of an order, the
+identities admins are known by, and the broadcast rate limit.
+
+Roles: ``owner`` everything; ``ops`` dispatch, orders, workers, complaints; ``finance`` refunds,
+settlement, withdrawals, reports; ``support`` reads orders and answers complaints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from domain.errors import DomainError, NotPermitted
+from domain.people import Channel
+
+
+class AdminRole(StrEnum):
+    OWNER = "owner"
+    OPS = "ops"
+    FINANCE = "finance"
+    SUPPORT = "support"
+
+
+ROLES = tuple(r.value for r in AdminRole)
+OW, OP, F, SU = AdminRole.OWNER, AdminRole.OPS, AdminRole.FINANCE, AdminRole.SUPPORT
+EVERYONE = frozenset(AdminRole)
+FINANCE_DESK = frozenset({OW, F})
+OPS_DESK = frozenset({OW, OP})
+
+COMMAND_ROLES: dict[str, frozenset[AdminRole]] = {
+    # reading orders and reports
+    "stats": frozenset({OW, OP, F}),
+    "orders": EVERYONE,
+    "order": EVERYONE,
+    "audit": EVERYONE,
+    # dispatch and orders
+    "assign": OPS_DESK,
+    "reassign": OPS_DESK,
+    "cancel": OPS_DESK,
+    # money
+    "refund": FINANCE_DESK,
+    "withdrawals": FINANCE_DESK,
+    "payout": FINANCE_DESK,
+    "reject_withdrawal": FINANCE_DESK,
+    "refunded": FINANCE_DESK,
+    "ledger": FINANCE_DESK,
+    # workers
+    "workers": frozenset({OW, OP, SU}),
+    "worker": frozenset({OW, OP, SU}),
+    "approve": OPS_DESK,
+    "reject": OPS_DESK,
+    "suspend": OPS_DESK,
+    "unsuspend": OPS_DESK,
+    # customers: a goodwill coupon is how complaints get answered
+    "coupon": frozenset({OW, OP, SU}),
+    # the business itself
+    "prices": EVERYONE,
+    "price": frozenset({OW}),
+    "broadcast": frozenset({OW}),
+    "admin": frozenset({OW}),
+}
+"""Which roles may run each admin command (``/help`` lists only the asker's)."""
+
+SEES_PHONE = frozenset({OW, OP, SU})
+"""Roles that see customers' and workers' phone numbers (they call people)."""
+SEES_ADDRESS = frozenset({OW, OP})
+"""Roles that see full service addresses (dispatch); others see the district and road."""
+SEES_MONEY = frozenset({OW, OP, F})
+"""Roles that see what was paid and refunded on an order (support sees no money)."""
+
+
+def may(role: str, command: str) -> bool:
+    """True when ``role`` may run admin ``command``."""
+    allowed = COMMAND_ROLES.get(command)
+    return allowed is not None and role in allowed
+
+
+def needed_roles(command: str) -> tuple[str, ...]:
+    """The roles that may run ``command``, in the order of ``ROLES``."""
+    allowed = COMMAND_ROLES.get(command, frozenset())
+    return tuple(r for r in ROLES if r in allowed)
+
+
+def check(role: str, command: str) -> None:
+    """Raise NotPermitted, naming the roles that may, unless ``role`` may run ``command``."""
+    if not may(role, command):
+        roles = needed_roles(command)
+        raise NotPermitted(
+            f"/{command} 需要 {' 或 '.join(roles)} 角色 / /{command} needs the "
+            f"{' or '.join(roles)} role"
+        )
+
+
+def commands_for(role: str) -> list[str]:
+    """The commands ``role`` may run, in the order of the table."""
+    return [name for name in COMMAND_ROLES if may(role, name)]
+
+
+@dataclass(frozen=True, slots=True)
+class AdminGrant:
+    """An admin identity: a chat account on a channel and the role it holds."""
+
+    channel: str
+    user_id: str
+    role: str
+
+    @property
+    def key(self) -> str:
+        """``channel:user_id``, as commands name admins."""
+        return f"{self.channel}:{self.user_id}"
+
+
+def parse_account(text: str) -> tuple[str, str]:
+    """``telegram:12345`` → (channel, user id); raises DomainError naming what is wrong."""
+    channel, sep, user_id = text.strip().partition(":")
+    channel = channel.casefold()
+    if not sep or not user_id.strip():
+        raise DomainError("写成 渠道:用户ID,如 telegram:12345 / write CHANNEL:USER_ID")
+    if channel not in {c.value for c in Channel}:
+        names = ", ".join(c.value for c in Channel)
+        raise DomainError(f"未知渠道 {channel} / unknown channel {channel} (use {names})")
+    return channel, user_id.strip()
+
+
+def parse_role(text: str) -> str:
+    role = text.strip().casefold()
+    if role not in ROLES:
+        raise DomainError(f"未知角色 {role} / unknown role {role} (use {', '.join(ROLES)})")
+    return role
+
+
+def broadcast_next_at(now: datetime, every_minutes: int) -> datetime:
+    """When the next broadcast is allowed once one goes out at ``now``."""
+    return now + timedelta(minutes=every_minutes)
+
+
+def completion_bp(completed: int, cancelled: int) -> int | None:
+    """Share of booked orders that were done rather than cancelled, in basis points (orders
+    still under way count for neither); None when there is nothing to count yet."""
+    total = completed + cancelled
+    return None if total == 0 else completed * 10_000 // total

@@ -1,0 +1,169 @@
+"""After-sales: complaints (when one may be made, what the rule table refunds, the response
+deadline and its escalation, the compensation coupon) and ratings (both directions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from domain.errors import DomainError
+from domain.lifecycle import OrderStatus
+from domain.money import apply_rate
+from domain.orders import Order
+from domain.rules import AfterSalesRules, ComplaintCategory
+
+
+class ComplaintStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class Resolution(StrEnum):
+    REWORK = "rework"
+    PARTIAL = "partial"
+    FULL = "full"
+    REJECTED = "rejected"
+
+
+DURING_SERVICE = frozenset({OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE})
+AFTER_SERVICE = frozenset({OrderStatus.FINISHED, OrderStatus.CONFIRMED, OrderStatus.SETTLED})
+
+ESCALATION_ROLES: tuple[tuple[str, ...], ...] = (("support",), ("ops",), ("owner",))
+"""Who is told about an unanswered complaint: at once, after one response window, after two."""
+
+
+@dataclass
+class Complaint:
+    order_id: int
+    customer_id: int
+    category: ComplaintCategory
+    created_at: datetime
+    text: str = ""
+    photos: list[str] = field(default_factory=list)
+    worker_id: int | None = None
+    status: ComplaintStatus = ComplaintStatus.OPEN
+    first_response_at: datetime | None = None
+    resolved_at: datetime | None = None
+    resolution: str = ""
+    refund_cents: int = 0
+    resolved_by: str = ""
+    escalation_level: int = 0
+    coupon_issued: bool = False
+    note: str = ""
+    id: int | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.status == ComplaintStatus.OPEN
+
+
+def check_can_complain(order: Order, now: datetime, rules: AfterSalesRules) -> None:
+    """During the visit, or within the window after the worker finished."""
+    if order.status in DURING_SERVICE:
+        return
+    if order.status in AFTER_SERVICE and order.finished_at is not None:
+        if now <= order.finished_at + timedelta(hours=rules.complaint_window_hours):
+            return
+        raise DomainError(
+            f"订单 #{order.number} 完工已超过 {rules.complaint_window_hours} 小时,请联系客服 / "
+            f"order #{order.number} finished more than {rules.complaint_window_hours} h ago; "
+            "please contact support"
+        )
+    raise DomainError(
+        f"订单 #{order.number} 现在不能投诉(服务中或完工后才可以)/ order #{order.number} "
+        "can be complained about during or after the service"
+    )
+
+
+def refundable(order: Order, pending_refunds: int) -> int:
+    """What is left to give back: paid, less refunds done or on their way."""
+    return max(order.paid_cents - order.refunded_cents - pending_refunds, 0)
+
+
+def rule_refund(category: ComplaintCategory, refundable_cents: int, rules: AfterSalesRules) -> int:
+    """The partial refund the rule table gives a complaint of ``category``."""
+    return apply_rate(refundable_cents, rules.refund_bp.get(category, 0))
+
+
+def resolves_itself(complaint: Complaint, refund_cents: int, rules: AfterSalesRules) -> bool:
+    """Simple cases (a category the table lists, with a photo, a small refund) need no human."""
+    return (
+        complaint.category in rules.auto_resolve
+        and bool(complaint.photos)
+        and 0 < refund_cents <= rules.auto_resolve_max_cents
+    )
+
+
+def escalation_due(complaint: Complaint, now: datetime, rules: AfterSalesRules) -> int | None:
+    """The escalation level an unanswered complaint has reached, if higher than it is."""
+    if not complaint.open or complaint.first_response_at is not None:
+        return None
+    window = timedelta(minutes=rules.first_response_minutes)
+    level = min(int((now - complaint.created_at) / window), len(ESCALATION_ROLES) - 1)
+    return level if level > complaint.escalation_level else None
+
+
+def compensation_due(complaint: Complaint, now: datetime, rules: AfterSalesRules) -> bool:
+    """Unresolved for too long: the customer gets the compensation coupon (once)."""
+    return (
+        complaint.open
+        and not complaint.coupon_issued
+        and now >= complaint.created_at + timedelta(hours=rules.compensation_after_hours)
+    )
+
+
+class Rater(StrEnum):
+    CUSTOMER = "customer"
+    WORKER = "worker"
+
+
+DIMENSIONS = ("response", "skill", "attitude", "care")
+
+CUSTOMER_TAGS: tuple[tuple[str, str, str], ...] = (
+    ("punctual", "准时守约", "on time"),
+    ("thorough", "打扫仔细", "thorough"),
+    ("friendly", "态度亲切", "friendly"),
+    ("careful", "爱护物品", "careful with belongings"),
+    ("late", "迟到", "late"),
+    ("sloppy", "不够仔细", "sloppy"),
+    ("rude", "态度不好", "rude"),
+    ("damage", "损坏物品", "damaged something"),
+)
+"""(key, 中文, English) of the tags a customer may add to a rating."""
+
+
+@dataclass
+class Rating:
+    order_id: int
+    rater: Rater
+    worker_id: int
+    customer_id: int
+    scores: dict[str, int]
+    created_at: datetime
+    tags: list[str] = field(default_factory=list)
+    text: str = ""
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        if set(self.scores) != set(DIMENSIONS):
+            raise DomainError("评分项不完整 / every dimension needs a score")
+        if any(not 1 <= s <= 5 for s in self.scores.values()):
+            raise DomainError("评分为 1–5 星 / scores are 1 to 5 stars")
+        known = {key for key, _, _ in CUSTOMER_TAGS}
+        if any(tag not in known for tag in self.tags):
+            raise DomainError("未知标签 / unknown tag")
+
+    @property
+    def overall_x100(self) -> int:
+        """The mean of the dimensions, in hundredths of a star (rounded half up)."""
+        total = sum(self.scores.values()) * 100
+        return (total * 2 + len(self.scores)) // (2 * len(self.scores))
+
+
+def needs_review(rating: Rating, rules: AfterSalesRules) -> bool:
+    return rating.rater == Rater.CUSTOMER and rating.overall_x100 < rules.review_below_stars * 100
+
+
+def stars_text(x100: int) -> str:
+    return f"{x100 // 100}.{x100 % 100 // 10}"

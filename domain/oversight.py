@@ -1,0 +1,92 @@
+"""What admins read about the business: figures for a period, order lists with the orders that
+need attention flagged, an order's full trail, and the catalog's price changes.
+
+Plain values the store fills in (``ports.AdminReports``, ``ports.Prices``) and the admin
+conversation formats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodStats:
+    """Orders created in a period, and what became of them."""
+
+    by_status: dict[str, int]
+    booked: int
+    """Orders that count as demand (paid, or past payment), as in GMV."""
+    gmv_cents: int
+    accept_seconds: list[int]
+    """For orders accepted in the period: seconds from payment to acceptance."""
+    completed: int
+    cancelled: int
+    """Booked orders cancelled or refunded (the unpaid ones never counted as demand)."""
+    complaints: int
+    new_customers: int
+
+    @property
+    def average_accept_seconds(self) -> int | None:
+        if not self.accept_seconds:
+            return None
+        return sum(self.accept_seconds) // len(self.accept_seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderBrief:
+    """One line of an order list."""
+
+    number: int
+    status: str
+    item_id: str
+    start_at: datetime
+    district: str
+    worker: str
+    total_cents: int
+
+
+class Attention(StrEnum):
+    """Why an order is stuck."""
+
+    UNACCEPTED = "unaccepted"
+    """Paid, offered, and nobody accepted within the offer timeout."""
+    NO_WORKER = "no_worker"
+    HELD = "held"
+    """Held for review by a risk rule."""
+    LATE = "late"
+    """The start has passed and the worker has not arrived."""
+    COMPLAINT = "complaint"
+    """A complaint nobody answered within the response time."""
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    number: int
+    why: Attention
+    since: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TrailEntry:
+    """One line of an order's trail: a status change, an admin action, a refund paid."""
+
+    at: datetime
+    actor: str
+    what: str
+    detail: dict[str, object] = field(default_factory=dict)
+    role: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PriceChange:
+    """A catalog price change for new orders: who, when, from what, to what."""
+
+    item_id: str
+    old_cents: int
+    new_cents: int
+    by: str
+    role: str
+    at: datetime

@@ -1,0 +1,143 @@
+"""Recurring bookings: "every Saturday at 09:00", each visit made an order ahead of time.
+
+A subscription keeps the booking it repeats (items, address, notes) and the start of its next
+visit, ``next_start_at``: the deadline the scheduler sweeps over, so a restart loses nothing.
+Times are business-local (``weekday``, ``at_time``) and stored instants are UTC.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from domain.errors import DomainError
+from domain.pricing import Selection
+from domain.rules import BookingRules
+from domain.text import Text
+
+WEEKDAY_TEXT = (
+    Text("周一", "Monday"),
+    Text("周二", "Tuesday"),
+    Text("周三", "Wednesday"),
+    Text("周四", "Thursday"),
+    Text("周五", "Friday"),
+    Text("周六", "Saturday"),
+    Text("周日", "Sunday"),
+)
+"""Weekday names, Monday first (``datetime.weekday()`` numbering)."""
+
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+@dataclass
+class Subscription:
+    """A customer's standing booking, repeated every week on ``weekday`` at ``at_time``."""
+
+    customer_id: int
+    channel: str
+    lang: str
+    selections: tuple[Selection, ...]
+    weekday: int
+    at_time: time
+    next_start_at: datetime
+    created_at: datetime
+    address_id: int | None = None
+    notes: str = ""
+    bundle_id: str | None = None
+    active: bool = True
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.weekday <= 6:
+            raise DomainError(f"weekday must be 0–6, not {self.weekday}")
+        if self.next_start_at.tzinfo is None or self.created_at.tzinfo is None:
+            raise DomainError("subscription times must carry a timezone")
+
+    @property
+    def item_id(self) -> str:
+        return self.selections[0].item_id
+
+
+def parse_at_time(text: str) -> time:
+    """``"09:30"`` → ``time(9, 30)``; DomainError for anything else."""
+    m = _HHMM.match(text.strip())
+    if m is None:
+        raise DomainError(f"时间格式应为 HH:MM / a time must look like 09:30, not {text!r}")
+    return time(int(m.group(1)), int(m.group(2)))
+
+
+def format_at_time(at: time) -> str:
+    return f"{at:%H:%M}"
+
+
+def next_visit(after: datetime, weekday: int, at: time, tz: ZoneInfo) -> datetime:
+    """The first instant strictly after ``after`` that is ``weekday`` at ``at`` in ``tz``
+    (as UTC). Built from the local date, so a weekly visit keeps its local hour across
+    daylight-saving changes where the business timezone has them."""
+    if after.tzinfo is None:
+        raise DomainError("times must carry a timezone")
+    local = after.astimezone(tz)
+    day = local.date() + timedelta(days=(weekday - local.weekday()) % 7)
+    candidate = datetime.combine(day, at, tzinfo=tz)
+    if candidate <= after:
+        candidate = datetime.combine(day + timedelta(days=7), at, tzinfo=tz)
+    return candidate.astimezone(UTC)
+
+
+def first_visit(
+    now: datetime, not_before: datetime, weekday: int, at: time, rules: BookingRules, tz: ZoneInfo
+) -> datetime:
+    """The first visit of a new subscription: bookable now (at least the minimum lead time
+    ahead) and strictly after ``not_before`` (the order it repeats: that visit is booked)."""
+    bookable = now + timedelta(minutes=rules.min_lead_minutes) - timedelta(microseconds=1)
+    return next_visit(max(bookable, not_before), weekday, at, tz)
+
+
+def due_by(now: datetime, rules: BookingRules) -> datetime:
+    """Visits starting up to this instant are made into orders now."""
+    return now + timedelta(days=rules.recurring_ahead_days)
+
+
+class SkipReason(StrEnum):
+    """Why a visit did not become an order."""
+
+    TOO_LATE = "too_late"
+    """The visit is too close (or already past): the service was down when it was due."""
+    TOO_FAR = "too_far"
+    """Beyond the booking horizon (``max_days_ahead``)."""
+    HELD = "held"
+    """The customer's new orders are on hold (a risk rule)."""
+    UNAVAILABLE = "unavailable"
+    """The service, an option or the bundle is no longer in the catalog."""
+    ADDRESS = "address"
+    """The address is gone."""
+    CUSTOMER = "customer"
+    """The customer is gone."""
+
+
+ENDS_SUBSCRIPTION = frozenset({SkipReason.UNAVAILABLE, SkipReason.ADDRESS, SkipReason.CUSTOMER})
+"""Reasons no later visit can overcome: the subscription stops (and the customer is told)."""
+
+
+def slot_problem(start_at: datetime, now: datetime, rules: BookingRules) -> SkipReason | None:
+    """Whether a visit at ``start_at`` can be booked ``now`` (the booking flow's own limits)."""
+    if start_at < now + timedelta(minutes=rules.min_lead_minutes):
+        return SkipReason.TOO_LATE
+    if start_at > now + timedelta(days=rules.max_days_ahead):
+        return SkipReason.TOO_FAR
+    return None
+
+
+def after_missed(
+    missed: datetime, now: datetime, sub: Subscription, rules: BookingRules, tz: ZoneInfo
+) -> datetime:
+    """The next visit to aim for after ``missed`` could not be booked: the following week's,
+    or, when the service was down for weeks, the first one still bookable."""
+    nxt = next_visit(missed, sub.weekday, sub.at_time, tz)
+    earliest = now + timedelta(minutes=rules.min_lead_minutes)
+    if nxt < earliest:
+        nxt = next_visit(earliest - timedelta(microseconds=1), sub.weekday, sub.at_time, tz)
+    return nxt

@@ -1,0 +1,287 @@
+"""What admins change and read: admins added in chat, catalog price changes, shared rate limits
+(the broadcast), and the reports behind ``/stats``, ``/orders`` and the broadcast audience."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from domain.admin import AdminGrant
+from domain.lifecycle import OrderStatus
+from domain.oversight import Attention, Flag, OrderBrief, PeriodStats, PriceChange
+from store.quality_reports_repo import QualityReports
+from store.reports_repo import BOOKED, ReportsRepository
+from store.tables import (
+    AddressRow,
+    AdminRow,
+    ComplaintRow,
+    CustomerRow,
+    IdentityRow,
+    OrderEventRow,
+    OrderRow,
+    PriceChangeRow,
+    ThrottleRow,
+    WorkerRow,
+)
+
+S = OrderStatus
+COMPLETED = (S.FINISHED.value, S.CONFIRMED.value, S.SETTLED.value)
+CANCELLED = (S.CANCELLED.value, S.REFUNDED.value)
+
+
+class AdminRepository:
+    """Admins added in chat (one row per chat account)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def all(self) -> list[AdminGrant]:
+        rows = await self._s.exec(select(AdminRow).order_by(col(AdminRow.id)))
+        return [AdminGrant(r.channel, r.user_id, r.role) for r in rows.all()]
+
+    async def get(self, channel: str, user_id: str) -> AdminGrant | None:
+        rows = await self._s.exec(
+            select(AdminRow).where(AdminRow.channel == channel, AdminRow.user_id == user_id)
+        )
+        row = rows.first()
+        return AdminGrant(row.channel, row.user_id, row.role) if row else None
+
+    async def put(self, grant: AdminGrant, by: str, at: datetime) -> None:
+        """Add the admin, or change their role."""
+        rows = await self._s.exec(
+            select(AdminRow).where(
+                AdminRow.channel == grant.channel, AdminRow.user_id == grant.user_id
+            )
+        )
+        row = rows.first() or AdminRow(channel=grant.channel, user_id=grant.user_id, role="")
+        row.role, row.added_by, row.added_at = grant.role, by, at
+        self._s.add(row)
+        await self._s.flush()
+
+    async def remove(self, channel: str, user_id: str) -> bool:
+        result = await self._s.exec(
+            delete(AdminRow).where(
+                col(AdminRow.channel) == channel, col(AdminRow.user_id) == user_id
+            )
+        )
+        return bool(result.rowcount)
+
+
+class PriceRepository:
+    """The catalog price changes; an item's latest change is its price for new orders."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def current(self) -> dict[str, int]:
+        latest = (
+            select(func.max(PriceChangeRow.id)).group_by(col(PriceChangeRow.item_id)).subquery()
+        )
+        rows = await self._s.exec(
+            select(PriceChangeRow.item_id, PriceChangeRow.new_cents).where(
+                col(PriceChangeRow.id).in_(select(latest))
+            )
+        )
+        return {item: int(cents) for item, cents in rows.all()}
+
+    async def change(self, change: PriceChange) -> None:
+        self._s.add(
+            PriceChangeRow(
+                item_id=change.item_id,
+                old_cents=change.old_cents,
+                new_cents=change.new_cents,
+                changed_by=change.by,
+                role=change.role,
+                changed_at=change.at,
+            )
+        )
+        await self._s.flush()
+
+    async def history(self, item_id: str, limit: int = 5) -> list[PriceChange]:
+        """The item's latest changes, newest first."""
+        rows = await self._s.exec(
+            select(PriceChangeRow)
+            .where(PriceChangeRow.item_id == item_id)
+            .order_by(col(PriceChangeRow.id).desc())
+            .limit(limit)
+        )
+        return [
+            PriceChange(r.item_id, r.old_cents, r.new_cents, r.changed_by, r.role, r.changed_at)
+            for r in rows.all()
+        ]
+
+
+class ThrottleRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def claim(self, name: str, now: datetime, next_at: datetime) -> datetime | None:
+        """Take the named action's turn (None), or say when it is free again.
+
+        A conditional UPDATE: of two transactions the second waits for the first's row lock
+        (PostgreSQL) or the write lock (SQLite), then finds ``next_at`` in the future.
+        """
+        claimed = await self._s.exec(
+            update(ThrottleRow)
+            .where(col(ThrottleRow.name) == name, col(ThrottleRow.next_at) <= now)
+            .values(next_at=next_at)
+        )
+        if claimed.rowcount == 1:
+            return None
+        busy = await self._s.exec(select(ThrottleRow.next_at).where(ThrottleRow.name == name))
+        until = busy.first()
+        if until is not None:
+            return until
+        try:
+            async with self._s.begin_nested():
+                self._s.add(ThrottleRow(name=name, next_at=next_at))
+                await self._s.flush()
+        except IntegrityError:  # another process made the row first: its turn
+            return next_at
+        return None
+
+
+class AdminReports:
+    """Read-only figures and lists for the admin commands."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def stats(self, start: datetime, end: datetime) -> PeriodStats:
+        created = (col(OrderRow.created_at) >= start, col(OrderRow.created_at) < end)
+        by_status = await self._s.exec(
+            select(OrderRow.status, func.count())
+            .where(*created, col(OrderRow.status) != S.QUOTED.value)
+            .group_by(col(OrderRow.status))
+        )
+        booked = await self._s.exec(
+            select(OrderRow.status, func.count(), func.coalesce(func.sum(OrderRow.total_cents), 0))
+            .where(*created, BOOKED)
+            .group_by(col(OrderRow.status))
+        )
+        counts = {status: (int(n), int(total)) for status, n, total in booked.all()}
+        paid_at = func.min(OrderEventRow.at)
+        accepted = await self._s.exec(
+            select(OrderRow.accepted_at, paid_at)
+            .join(OrderEventRow, col(OrderEventRow.order_id) == col(OrderRow.id))
+            .where(
+                col(OrderRow.accepted_at) >= start,
+                col(OrderRow.accepted_at) < end,
+                OrderEventRow.to_status == S.PAID.value,
+            )
+            .group_by(col(OrderRow.id), col(OrderRow.accepted_at))
+        )
+        waits = [
+            max(0, int((at - paid).total_seconds()))
+            for at, paid in accepted.all()
+            if at is not None and paid is not None
+        ]
+        complaints = await self._count(
+            select(func.count())
+            .select_from(ComplaintRow)
+            .where(col(ComplaintRow.created_at) >= start, col(ComplaintRow.created_at) < end)
+        )
+        customers = await self._count(
+            select(func.count())
+            .select_from(CustomerRow)
+            .where(col(CustomerRow.created_at) >= start, col(CustomerRow.created_at) < end)
+        )
+        return PeriodStats(
+            by_status={status: int(n) for status, n in by_status.all()},
+            booked=sum(n for n, _ in counts.values()),
+            gmv_cents=sum(total for _, total in counts.values()),
+            accept_seconds=waits,
+            completed=sum(counts.get(s, (0, 0))[0] for s in COMPLETED),
+            cancelled=sum(counts.get(s, (0, 0))[0] for s in CANCELLED),
+            complaints=complaints,
+            new_customers=customers,
+        )
+
+    async def _count(self, query: object) -> int:
+        result = await self._s.exec(query)  # type: ignore[call-overload]
+        return int(result.one())
+
+    async def orders(
+        self,
+        statuses: Sequence[str],
+        start: datetime | None,
+        end: datetime | None,
+        limit: int = 30,
+    ) -> tuple[int, list[OrderBrief]]:
+        """(how many match, the first ``limit``): orders in ``statuses`` (any when empty)
+        starting in [start, end) (any time when None), by start time."""
+        where = [col(OrderRow.status) != S.QUOTED.value]
+        if statuses:
+            where.append(col(OrderRow.status).in_(list(statuses)))
+        if start is not None and end is not None:
+            where += [col(OrderRow.start_at) >= start, col(OrderRow.start_at) < end]
+        total = await self._count(select(func.count()).select_from(OrderRow).where(*where))
+        rows = await self._s.exec(
+            select(OrderRow, AddressRow.district, WorkerRow.name)
+            .outerjoin(AddressRow, col(AddressRow.id) == col(OrderRow.address_id))
+            .outerjoin(WorkerRow, col(WorkerRow.id) == col(OrderRow.worker_id))
+            .where(*where)
+            .order_by(col(OrderRow.start_at), col(OrderRow.number))
+            .limit(limit)
+        )
+        return total, [
+            OrderBrief(
+                o.number,
+                o.status,
+                o.item_id,
+                o.start_at,
+                district or "",
+                worker or "",
+                o.total_cents,
+            )
+            for o, district, worker in rows.all()
+        ]
+
+    async def flagged(
+        self, now: datetime, accept_within: timedelta, respond_within: timedelta, limit: int = 50
+    ) -> list[Flag]:
+        """Orders that need someone: unaccepted past the offer timeout, held, nobody found,
+        the worker late, a complaint unanswered — oldest first."""
+        stuck = await ReportsRepository(self._s).stuck(now, accept_within, limit)
+        flags = [Flag(s.number, Attention(s.reason.value), s.since) for s in stuck]
+        complaints = await QualityReports(self._s).complaints(now, respond_within, limit)
+        flags += [
+            Flag(c.order_number, Attention.COMPLAINT, c.created_at)
+            for c in complaints
+            if c.overdue
+        ]
+        return sorted(flags, key=lambda f: f.since)[:limit]
+
+    async def audience(
+        self, after: int, limit: int = 500
+    ) -> tuple[int | None, list[tuple[str, str, str]]]:
+        """A page of a broadcast's recipients: the next ``limit`` customers by id after
+        ``after``, as (the last customer id of the page or None when there are no more, their
+        chat accounts as (channel, user id, language))."""
+        customers = (
+            await self._s.exec(
+                select(CustomerRow.id, CustomerRow.lang)
+                .where(col(CustomerRow.id) > after)
+                .order_by(col(CustomerRow.id))
+                .limit(limit)
+            )
+        ).all()
+        if not customers:
+            return None, []
+        lang = {int(i): str(x) for i, x in customers if i is not None}
+        rows = await self._s.exec(
+            select(IdentityRow.customer_id, IdentityRow.channel, IdentityRow.channel_user_id)
+            .where(col(IdentityRow.customer_id).in_(list(lang)))
+            .order_by(col(IdentityRow.customer_id), col(IdentityRow.id))
+        )
+        return max(lang), [
+            (ch, uid, lang.get(int(c or 0), "zh"))
+            for c, ch, uid in rows.all()
+            # a web chat pane speaks for one role only
+            if ch != "web" or uid.endswith("-customer")
+        ]

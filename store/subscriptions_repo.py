@@ -1,0 +1,115 @@
+"""Recurring bookings. The next visit's start is the deadline the scheduler sweeps over; it
+moves on only by a conditional UPDATE, so each visit is taken by one process once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from domain.recurring import Subscription, format_at_time, parse_at_time
+from store.crypto import PiiCipher
+from store.orders_repo import selection_from_json, selection_to_json
+from store.tables import SubscriptionRow
+
+
+class SubscriptionRepository:
+    def __init__(self, session: AsyncSession, cipher: PiiCipher) -> None:
+        self._s = session
+        self._cipher = cipher
+
+    async def add(self, sub: Subscription) -> Subscription:
+        row = SubscriptionRow(
+            customer_id=sub.customer_id,
+            channel=sub.channel,
+            lang=sub.lang,
+            selections=[selection_to_json(x) for x in sub.selections],
+            address_id=sub.address_id,
+            weekday=sub.weekday,
+            at_time=format_at_time(sub.at_time),
+            notes_enc=self._cipher.encrypt("subscription.notes", sub.notes),
+            active=sub.active,
+            next_start_at=sub.next_start_at,
+            created_at=sub.created_at,
+            bundle_id=sub.bundle_id,
+        )
+        self._s.add(row)
+        await self._s.flush()
+        assert row.id is not None
+        sub.id = row.id
+        return sub
+
+    async def get(self, sub_id: int) -> Subscription | None:
+        row = await self._s.get(SubscriptionRow, sub_id)
+        return self._load(row) if row else None
+
+    async def for_customer(self, customer_id: int, *, active: bool = True) -> list[Subscription]:
+        rows = await self._s.exec(
+            select(SubscriptionRow)
+            .where(SubscriptionRow.customer_id == customer_id, SubscriptionRow.active == active)
+            .order_by(col(SubscriptionRow.weekday), col(SubscriptionRow.at_time))
+        )
+        return [self._load(r) for r in rows.all()]
+
+    async def due(self, until: datetime, limit: int = 100) -> list[tuple[int, datetime]]:
+        """(id, next visit) of active subscriptions whose next visit starts by ``until``."""
+        rows = await self._s.exec(
+            select(SubscriptionRow.id, SubscriptionRow.next_start_at)
+            .where(SubscriptionRow.active == True, col(SubscriptionRow.next_start_at) <= until)  # noqa: E712
+            .order_by(col(SubscriptionRow.next_start_at))
+            .limit(limit)
+        )
+        return [(int(i), at) for i, at in rows.all() if i is not None]
+
+    async def advance(
+        self, sub_id: int, expected: datetime, following: datetime, *, stop: bool = False
+    ) -> bool:
+        """Move an active subscription's next visit from ``expected`` to ``following`` (and
+        stop it, with ``stop``); False when it is not at ``expected`` any more (another
+        process took this visit) or was stopped."""
+        values: dict[str, object] = {"next_start_at": following}
+        if stop:
+            values["active"] = False
+        result = await self._s.exec(
+            update(SubscriptionRow)
+            .where(
+                col(SubscriptionRow.id) == sub_id,
+                col(SubscriptionRow.active) == True,  # noqa: E712
+                col(SubscriptionRow.next_start_at) == expected,
+            )
+            .values(values)
+        )
+        return result.rowcount == 1
+
+    async def stop(self, sub_id: int, customer_id: int) -> bool:
+        """Stop the customer's subscription; False when there is no such active one."""
+        result = await self._s.exec(
+            update(SubscriptionRow)
+            .where(
+                col(SubscriptionRow.id) == sub_id,
+                col(SubscriptionRow.customer_id) == customer_id,
+                col(SubscriptionRow.active) == True,  # noqa: E712
+            )
+            .values(active=False)
+        )
+        return result.rowcount == 1
+
+    def _load(self, row: SubscriptionRow) -> Subscription:
+        assert row.id is not None
+        return Subscription(
+            id=row.id,
+            customer_id=row.customer_id,
+            channel=row.channel,
+            lang=row.lang,
+            selections=tuple(selection_from_json(x) for x in row.selections),
+            address_id=row.address_id,
+            weekday=row.weekday,
+            at_time=parse_at_time(row.at_time),
+            notes=self._cipher.decrypt("subscription.notes", row.notes_enc),
+            active=row.active,
+            next_start_at=row.next_start_at,
+            created_at=row.created_at,
+            bundle_id=row.bundle_id,
+        )

@@ -1,0 +1,79 @@
+"""Two app instances sharing PostgreSQL and Redis sweep the same complaint deadlines at once:
+each escalation and the compensation coupon happen once; an instance started later (a
+restart) finds every pending deadline in the database."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from datetime import timedelta
+
+from domain.aftersales import Complaint
+from domain.commands import ComplaintSweep
+from domain.lifecycle import OrderStatus
+from domain.people import Channel, Identity
+from domain.rules import ComplaintCategory
+from tests.e2e.helpers import START, Clock, make_app
+from tests.integration.test_repositories import new_customer, new_order
+from webhooks.keys import DATABASE, SERVICES
+
+
+async def test_two_instances_escalate_and_compensate_each_complaint_once(
+    aiohttp_client, tmp_path, postgres_url, redis_url, pii_key, fake_telegram
+):
+    clock = Clock(START)
+    ops = 10**9 + random.randrange(10**6)
+    customer_chat = ops + 1
+
+    def app(name):
+        return make_app(
+            tmp_path / name,
+            postgres_url,
+            pii_key,
+            clock=clock,
+            redis_url=redis_url,
+            telegram_token="123:ABC",
+            telegram_secret="s3cret",
+            telegram_api_base=fake_telegram.base_url,
+            telegram_file_base=fake_telegram.file_url,
+            admins=f"telegram:{ops}:ops",
+        )
+
+    one = app("one")
+    await aiohttp_client(one)
+    db = one[DATABASE]
+    customer = await new_customer(db)
+    order = await new_order(db, customer)
+    async with db.uow() as uow:
+        await uow.identities.add(Identity(Channel.TELEGRAM, str(customer_chat), customer.id, None))
+        order = await uow.orders.get(order.id)
+        order.status, order.finished_at = OrderStatus.SETTLED, clock.now
+        await uow.orders.save(order, clock.now)
+        await uow.complaints.add(
+            Complaint(order.id, customer.id, ComplaintCategory.OTHER, clock.now, text="发票")
+        )
+        await uow.commit()
+    two = app("two")  # started after the complaint was filed
+    await aiohttp_client(two)
+
+    def sent(chat: int, word: str) -> list[str]:
+        return [m["text"] for m in fake_telegram.sent(chat) if word in m.get("text", "")]
+
+    async def both_sweep() -> None:
+        for _ in range(2):
+            await asyncio.gather(
+                one[SERVICES].run(ComplaintSweep()), two[SERVICES].run(ComplaintSweep())
+            )
+
+    clock.advance(minutes=31)
+    await both_sweep()
+    assert len(sent(ops, "无人回复")) == 1
+    clock.advance(minutes=30)
+    await both_sweep()
+    assert len(sent(ops, "无人回复")) == 1  # the owner's turn now; ops is not told twice
+    clock.now += timedelta(hours=24)
+    await both_sweep()
+    assert len(sent(customer_chat, "补偿券")) == 1
+    async with db.uow() as uow:
+        coupons = await uow.coupons.for_customer(customer.id)
+    assert len([c for c in coupons if c.reason.startswith("complaint")]) == 1

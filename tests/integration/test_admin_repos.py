@@ -1,0 +1,181 @@
+"""The admin tables and reports on SQLite and PostgreSQL: admins added in chat, price changes
+(append-only, latest wins), the shared throttle under concurrency, order trails that cannot be
+edited, and the figures behind /stats, /orders and the broadcast audience."""
+
+import asyncio
+import secrets
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from domain.admin import AdminGrant
+from domain.errors import DomainError
+from domain.lifecycle import Action, ActorKind
+from domain.orders import SYSTEM, Actor
+from domain.oversight import Attention, PriceChange
+from domain.people import Channel, Customer, Identity
+from tests import random_refs
+from tests.integration.test_repositories import new_customer, new_order
+
+NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+
+
+async def test_admins_added_in_chat_are_kept_changed_and_removed(database):
+    who = random_refs.user_id()
+    async with database.uow() as uow:
+        assert await uow.admins.get("telegram", who) is None
+        await uow.admins.put(AdminGrant("telegram", who, "ops"), "telegram:1", NOW)
+        await uow.admins.put(AdminGrant("telegram", who, "finance"), "telegram:1", NOW)
+        await uow.commit()
+    async with database.uow() as uow:
+        assert await uow.admins.get("telegram", who) == AdminGrant("telegram", who, "finance")
+        assert AdminGrant("telegram", who, "finance") in await uow.admins.all()
+        assert await uow.admins.remove("telegram", who) is True
+        assert await uow.admins.remove("telegram", who) is False
+        await uow.commit()
+    async with database.uow() as uow:
+        assert await uow.admins.get("telegram", who) is None
+
+
+async def test_the_latest_price_change_of_an_item_wins_and_history_cannot_be_edited(database):
+    item = f"t_{secrets.token_hex(4)}"
+    async with database.uow() as uow:
+        for old, new in ((4_000, 4_500), (4_500, 4_200)):
+            await uow.prices.change(PriceChange(item, old, new, "telegram:1", "owner", NOW))
+        await uow.commit()
+    async with database.uow() as uow:
+        assert (await uow.prices.current())[item] == 4_200
+        history = await uow.prices.history(item)
+    assert [(h.old_cents, h.new_cents) for h in history] == [(4_500, 4_200), (4_000, 4_500)]
+    for statement in (
+        "UPDATE price_changes SET new_cents = 1 WHERE item_id = :t",
+        "DELETE FROM price_changes WHERE item_id = :t",
+    ):
+        with pytest.raises(DBAPIError, match="append-only"):
+            async with database.uow() as uow:
+                conn = await uow.session.connection()
+                await conn.execute(text(statement), {"t": item})
+
+
+async def test_an_order_s_status_history_cannot_be_edited(database):
+    order = await new_order(database, await new_customer(database))
+    for statement in (
+        "UPDATE order_events SET actor_id = 'someone else' WHERE order_id = :t",
+        "DELETE FROM order_events WHERE order_id = :t",
+    ):
+        with pytest.raises(DBAPIError, match="append-only"):
+            async with database.uow() as uow:
+                conn = await uow.session.connection()
+                await conn.execute(text(statement), {"t": order.id})
+    async with database.uow() as uow:  # the order itself still moves on, adding events
+        again = await uow.orders.get(order.id)
+        again.apply(Action.REQUEST_PAYMENT, SYSTEM, NOW)
+        await uow.orders.save(again, NOW)
+        await uow.commit()
+    async with database.uow() as uow:
+        assert len((await uow.orders.get(order.id)).timeline) == 2
+
+
+async def _claim(database, name: str, now: datetime) -> bool:
+    try:
+        async with database.uow() as uow:
+            busy = await uow.throttles.claim(name, now, now + timedelta(hours=1))
+            await uow.commit()
+    except DomainError:  # SQLite: the other writer holds the lock — it has the turn
+        return False
+    return busy is None
+
+
+async def test_a_throttle_lets_one_of_two_concurrent_claims_through_then_waits(database):
+    name = random_refs.code("throttle-")
+    assert sum(await asyncio.gather(_claim(database, name, NOW), _claim(database, name, NOW))) == 1
+    assert sum(await asyncio.gather(*(_claim(database, name, NOW) for _ in range(3)))) == 0
+    async with database.uow() as uow:
+        assert await uow.throttles.claim(name, NOW, NOW) == NOW + timedelta(hours=1)
+    later = NOW + timedelta(hours=1)
+    results = await asyncio.gather(*(_claim(database, name, later) for _ in range(3)))
+    assert sum(results) == 1
+
+
+async def test_period_figures_count_orders_acceptance_completion_and_new_customers(database):
+    # a week of its own, far from other tests' orders
+    start = datetime(2031, 1, 1, tzinfo=UTC) + timedelta(days=7 * secrets.randbelow(500))
+    at = start + timedelta(hours=2)
+    customer = await new_customer(database)
+    async with database.uow() as uow:
+        fresh = await uow.customers.add(Customer(created_at=at, phone=random_refs.phone()))
+        await uow.commit()
+    numbers = []
+    for fate in ("accepted", "cancelled", "awaiting"):
+        order = await new_order(database, customer)
+        async with database.uow() as uow:
+            o = await uow.orders.get(order.id)
+            o.created_at = at
+            o.apply(Action.REQUEST_PAYMENT, Actor(ActorKind.CUSTOMER, "1"), at)
+            if fate != "awaiting":
+                o.apply(Action.PAY, SYSTEM, at)
+                o.paid_cents = o.total_cents
+                o.apply(Action.DISPATCH, SYSTEM, at)
+            if fate == "accepted":
+                o.accepted_at = at + timedelta(minutes=4)
+                o.apply(Action.ACCEPT, Actor(ActorKind.WORKER, "7"), o.accepted_at)
+            if fate == "cancelled":
+                o.apply(Action.CANCEL, Actor(ActorKind.CUSTOMER, "1"), at)
+            await uow.orders.save(o, at)
+            await uow.commit()
+        numbers.append(o.number)
+    async with database.uow() as uow:
+        st = await uow.admin_reports.stats(start, start + timedelta(days=7))
+        visit = o.start_at
+        total, listed = await uow.admin_reports.orders(
+            ["accepted"], visit - timedelta(minutes=1), visit + timedelta(minutes=1), limit=1000
+        )
+    assert st.by_status == {"accepted": 1, "cancelled": 1, "awaiting_payment": 1}
+    assert st.booked == 2 and st.gmv_cents == 2 * o.total_cents
+    assert st.accept_seconds == [240] and st.average_accept_seconds == 240
+    assert (st.completed, st.cancelled, st.new_customers) == (0, 1, 1)
+    assert fresh.id is not None
+    assert total == len(listed) and all(x.status == "accepted" for x in listed)
+    mine = next(x for x in listed if x.number == numbers[0])
+    assert mine.district == "徐汇区" and mine.item_id == "daily_cleaning"
+    assert numbers[1] not in {x.number for x in listed}
+
+
+async def test_orders_waiting_too_long_are_flagged(database):
+    order = await new_order(database, await new_customer(database))
+    async with database.uow() as uow:
+        o = await uow.orders.get(order.id)
+        for action in (Action.REQUEST_PAYMENT, Action.PAY, Action.DISPATCH):
+            o.apply(action, SYSTEM, NOW)
+        await uow.orders.save(o, NOW)
+        await uow.commit()
+    async with database.uow() as uow:
+        soon = await uow.admin_reports.flagged(NOW, timedelta(minutes=5), timedelta(minutes=30))
+        later = await uow.admin_reports.flagged(
+            NOW + timedelta(minutes=6), timedelta(minutes=5), timedelta(minutes=30), limit=1000
+        )
+    assert o.number not in {f.number for f in soon}
+    assert any(f.number == o.number and f.why == Attention.UNACCEPTED for f in later)
+
+
+async def test_the_broadcast_audience_pages_through_every_customer_account_once(database):
+    customer = await new_customer(database)
+    uid = random_refs.user_id()
+    async with database.uow() as uow:
+        await uow.identities.add(Identity(Channel.TELEGRAM, uid, customer.id))
+        await uow.identities.add(Identity(Channel.WEB, f"{uid}-customer", customer.id))
+        await uow.identities.add(Identity(Channel.WEB, f"{uid}-worker", customer.id))
+        await uow.commit()
+    seen, after = [], 0
+    async with database.uow() as uow:
+        while True:
+            last, accounts = await uow.admin_reports.audience(after, limit=7)
+            if last is None:
+                break
+            seen += accounts
+            after = last
+    mine = [(ch, u) for ch, u, _ in seen if u.startswith(uid)]
+    assert sorted(mine) == [("telegram", uid), ("web", f"{uid}-customer")]
+    assert len(seen) == len(set(seen))

@@ -1,0 +1,211 @@
+"""The admin console, as pure handlers: every command with every role (allowed or refused with
+the roles it needs), forgiving parsing, help by role, and nothing revealed to customers."""
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from conversations import admin, globals_
+from conversations.admin_commands import build, parse_day
+from conversations.events import CommandReceived, TextReceived
+from conversations.flow import Ctx
+from conversations.flows import CUSTOMER_FLOWS
+from conversations.replies import Say
+from conversations.state import Conversation
+from conversations.words import parse
+from domain import commands as c
+from domain.admin import COMMAND_ROLES, ROLES, commands_for, completion_bp, may, needed_roles
+from store.catalog_file import load_catalog
+
+CATALOG, RULES = load_catalog()
+NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 09:00 Monday in Shanghai
+BY = "telegram:42"
+
+# one well-formed use of every command: (name, order number, arguments, command it becomes)
+EXAMPLES = [
+    ("stats", None, "week", c.ShowStats(BY, "{role}", "week")),
+    ("orders", None, "waiting 11-24", None),
+    ("order", 240117, "", c.ShowOrder(BY, "{role}", 240117)),
+    ("audit", 240117, "", c.ShowAudit(BY, "{role}", 240117)),
+    ("assign", 240117, "7", c.AssignOrder(BY, "{role}", 240117, 7)),
+    ("reassign", 240117, "7", c.ReassignOrder(BY, "{role}", 240117, 7)),
+    ("cancel", 240117, "师傅生病", c.AdminCancelOrder(BY, "{role}", 240117, "师傅生病")),
+    ("refund", 240117, "50", c.RefundOrder(BY, "{role}", 240117, 5_000, "req")),
+    ("withdrawals", None, "", c.ListWithdrawals()),
+    ("payout", None, "3", c.DecideWithdrawal(BY, "{role}", 3, True, "")),
+    ("reject_withdrawal", None, "3 bank", c.DecideWithdrawal(BY, "{role}", 3, False, "bank")),
+    ("refunded", None, "RFD1", c.MarkRefunded(BY, "{role}", "RFD1")),
+    (
+        "ledger",
+        None,
+        "2026-11-01 2026-11-30",
+        c.ExportLedger(BY, "{role}", "2026-11-01", "2026-11-30"),
+    ),
+    ("workers", None, "pending", c.ListWorkers("pending")),
+    ("worker", None, "7", c.ShowWorker(7)),
+    ("approve", None, "7", c.ReviewWorker(BY, "{role}", 7, True, "")),
+    ("reject", None, "7 blurred", c.ReviewWorker(BY, "{role}", 7, False, "blurred")),
+    ("suspend", None, "7 late 3 times", c.SuspendWorker(BY, "{role}", 7, True, "late 3 times")),
+    ("unsuspend", None, "7", c.SuspendWorker(BY, "{role}", 7, False, "")),
+    ("coupon", None, "issue 5 30 7", c.IssueCoupon(BY, "{role}", "5", 3_000, 7)),
+    ("prices", None, "", c.SetPrice(BY, "{role}", "")),
+    ("price", None, "daily_cleaning 45", c.SetPrice(BY, "{role}", "daily_cleaning", 4_500)),
+    ("broadcast", None, "春节照常服务", c.Broadcast(BY, "{role}", "春节照常服务")),
+    ("admin", None, "add telegram:7 ops", c.ManageAdmin(BY, "{role}", "add", "telegram:7", "ops")),
+]
+
+
+def ctx(role: str) -> Ctx:
+    return Ctx(CATALOG, RULES, NOW, "https://daojia.example", role)
+
+
+def run(role: str, name: str, number: int | None, args: str):
+    conv = Conversation(flow="admin", step="console", role="admin", lang="en")
+    action = {"name": name, "number": number, "args": args, "by": BY, "request": "req"}
+    return admin.run(ctx(role), conv, action)
+
+
+def test_the_examples_cover_every_admin_command():
+    assert {name for name, *_ in EXAMPLES} == set(COMMAND_ROLES)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "number", "args", "expected"), EXAMPLES)
+def test_each_command_runs_for_the_roles_allowed_and_names_the_roles_it_needs_otherwise(
+    role, name, number, args, expected
+):
+    out = run(role, name, number, args)
+    if may(role, name):
+        assert len(out.commands) == 1, out.replies
+        cmd = out.commands[0]
+        if expected is not None:
+            if hasattr(expected, "role"):
+                expected = replace(expected, role=role)
+            assert cmd == expected
+        assert not out.replies
+    else:
+        assert out.commands == []
+        (reply,) = out.replies
+        assert isinstance(reply, Say)
+        assert f"/{name} needs the {' or '.join(needed_roles(name))} role" in reply.text
+
+
+def test_the_role_rules_of_the_design():
+    assert commands_for("owner") == list(COMMAND_ROLES)
+    assert not may("support", "refund") and not may("support", "cancel")
+    assert not may("finance", "reassign") and not may("finance", "assign")
+    assert may("finance", "refund") and may("finance", "payout") and may("finance", "stats")
+    assert may("ops", "reassign") and may("ops", "suspend") and not may("ops", "payout")
+    assert may("support", "order") and may("support", "orders") and not may("support", "stats")
+    for owner_only in ("price", "broadcast", "admin"):
+        assert needed_roles(owner_only) == ("owner",)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_help_lists_only_what_the_role_may_do(role):
+    out = admin.ask(ctx(role), Conversation(role="admin", lang="en"))
+    text = out.replies[0].text
+    for name, usage in admin.HELP.items():
+        if name in COMMAND_ROLES and name != "admin":
+            assert (usage in text) == may(role, name), (role, name)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("/REFUND  #240117  ¥50元", c.RefundOrder(BY, "finance", 240117, 5_000, "req")),
+        ("/refund 240117 12.5", c.RefundOrder(BY, "finance", 240117, 1_250, "req")),
+        ("退款 #240117 50 again", c.RefundOrder(BY, "finance", 240117, 5_000, "req", True)),
+        ("/orders 卡单", c.ListOrders(BY, "finance", (), "", True)),
+        ("订单列表", c.ListOrders(BY, "finance", (), "", False)),
+        ("/orders 派单中 明天", c.ListOrders(BY, "finance", ("dispatching",), "2026-11-24")),
+        ("/orders Paid 2026-11-20", c.ListOrders(BY, "finance", ("paid",), "2026-11-20")),
+        ("统计 week", c.ShowStats(BY, "finance", "week")),
+        ("stats", c.ShowStats(BY, "finance", "today")),
+        ("/coupon 13800138000 20", c.IssueCoupon(BY, "finance", "13800138000", 2_000, 30)),
+        ("/price 日常保洁 45", c.SetPrice(BY, "finance", "日常保洁", 4_500)),
+        ("/price Regular cleaning 45", c.SetPrice(BY, "finance", "Regular cleaning", 4_500)),
+        ("/admin remove telegram:9", c.ManageAdmin(BY, "finance", "remove", "telegram:9")),
+    ],
+)
+def test_commands_are_read_forgivingly(typed, expected):
+    t = parse(typed)
+    assert t is not None and t.group == "admin"
+    assert build(ctx("finance"), t.name, t.number, t.args, BY, "req") == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("stats", "year"),
+        ("orders", "whenever"),
+        ("refund", "fifty"),
+        ("refund", "0"),
+        ("reassign", "someone"),
+        ("suspend", "7"),  # a reason is needed
+        ("coupon", "issue 5"),
+        ("broadcast", ""),
+        ("admin", "promote telegram:7"),
+    ],
+)
+def test_a_malformed_command_gets_its_usage(name, args):
+    out = run("owner", name, 240117 if name in ("refund", "reassign") else None, args)
+    assert out.commands == [] and out.replies[0].text.startswith("Usage: /")
+
+
+def test_days_are_read_in_the_business_calendar():
+    today = NOW.date()
+    assert parse_day("yesterday", today).isoformat() == "2026-11-22"
+    assert parse_day("11月20日", today).isoformat() == "2026-11-20"  # not rolled to next year
+    assert parse_day("2027/1/2", today).isoformat() == "2027-01-02"
+    assert parse_day("2月30日", today) is None
+
+
+def test_completion_rate_counts_done_against_cancelled_orders_only():
+    assert completion_bp(3, 1) == 7_500 and completion_bp(0, 0) is None
+
+
+def _route(role: str, conv: Conversation, event):
+    return globals_.route(CUSTOMER_FLOWS, ctx(role), conv, event)
+
+
+BASE = {"channel": "telegram", "user_id": "5", "at": NOW, "message_id": "m1"}
+
+
+@pytest.mark.parametrize("command", sorted(set(COMMAND_ROLES) - {"orders", "cancel"}))
+def test_to_a_customer_admin_commands_do_not_exist(command):
+    conv = Conversation(flow="menu", step="menu", customer_id=5, lang="en")
+    out = _route("", conv, CommandReceived(**BASE, command=command, args="#240117 50"))
+    (reply,) = out.replies
+    assert reply.text == f"Unknown command /{command}. Send 'help' to see what I can do."
+    assert not out.commands
+    assert "admin" not in conv.data and out.goto is None
+    # typed without a slash it is just text for the flow they are in
+    assert _route("", conv, TextReceived(**BASE, text=f"{command} 240117 50")) is None
+
+
+def test_orders_and_cancel_keep_their_customer_meaning():
+    customer = Conversation(flow="menu", step="menu", customer_id=5, lang="en")
+    assert _route("", customer, CommandReceived(**BASE, command="orders")).goto == "orders"
+    assert _route("", customer, CommandReceived(**BASE, command="cancel")).goto == "menu"
+    # staff who book as customers too: their own orders while in the customer role…
+    assert _route("ops", customer, CommandReceived(**BASE, command="orders")).goto == "orders"
+    # …the admin list at the console; /cancel without an order stops what they were doing
+    staff = Conversation(flow="admin", step="console", customer_id=5, role="admin")
+    assert _route("ops", staff, CommandReceived(**BASE, command="orders")).goto == "admin"
+    assert staff.data["admin"]["name"] == "orders"
+    staff.data.pop("admin")
+    out = _route("ops", staff, CommandReceived(**BASE, command="cancel"))
+    assert out.goto == "admin" and "admin" not in staff.data  # just back to the console
+    out = _route("ops", staff, CommandReceived(**BASE, command="cancel", args="#240117"))
+    assert out.goto == "admin" and staff.data["admin"]["number"] == 240117
+    assert staff.data["admin"]["request"] == "telegram:5:m1"
+
+
+def test_someone_no_longer_an_admin_is_shown_no_console():
+    conv = Conversation(flow="admin", step="console", role="admin", customer_id=5)
+    out = admin.on_text(ctx(""), conv, TextReceived(**BASE, text="hello"))
+    assert out.goto == "menu" and not out.replies and conv.role == "customer"
+    stranger = Conversation(flow="admin", step="console", role="admin")
+    assert admin.ask(ctx(""), stranger).goto == "start"

@@ -1,0 +1,294 @@
+"""What each admin role sees on the dashboard, and the report figures formatted for the page.
+
+Roles (DESIGN §3): ``owner`` everything; ``ops`` orders, demand, workers, complaints and the
+GMV chart; ``finance`` the money (GMV, workers' earnings, settlement); ``support`` orders and
+complaints and no money at all. A section a role may not see is not even queried.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from domain.catalog import Catalog
+from domain.errors import QuoteError
+from domain.lifecycle import STATUS_TEXT, OrderStatus
+from domain.money import format_percent, format_yuan
+from domain.rules import Rules
+from store.money_reports_repo import Earned, MoneyFlows, MoneyReports, Outstanding
+from store.quality_reports_repo import ComplaintLine, QualityReports, WorkerLine
+from store.reports_repo import (
+    BoardOrder,
+    DayTotal,
+    HeatCell,
+    ReportsRepository,
+    StuckOrder,
+    day_bounds,
+)
+from store.uow import Database
+
+SECTIONS: dict[str, frozenset[str]] = {
+    "board": frozenset({"owner", "ops", "support"}),
+    "trend": frozenset({"owner", "ops", "finance"}),
+    "heat": frozenset({"owner", "ops"}),
+    "workers": frozenset({"owner", "ops", "finance"}),
+    "complaints": frozenset({"owner", "ops", "support"}),
+    "settlement": frozenset({"owner", "finance"}),
+}
+ORDER_AMOUNTS = frozenset({"owner", "ops"})
+WORKER_QUALITY = frozenset({"owner", "ops"})
+WORKER_EARNINGS = frozenset({"owner", "finance"})
+TREND_DAYS = 14
+HEAT_DAYS = 14
+EARNINGS_DAYS = 30
+WEEK_DAYS = 7
+BOARD_LIMIT = 200
+
+UNKNOWN_DISTRICT = "未填区域 unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """The page's context: ``sections`` to show, their figures, and the charts' data."""
+
+    role: str
+    sections: tuple[str, ...]
+    as_of: str
+    timezone: str
+    figures: dict[str, Any]
+    charts: dict[str, Any]
+
+
+def sections_for(role: str) -> tuple[str, ...]:
+    """The sections ``role`` may see, in page order."""
+    return tuple(name for name, roles in SECTIONS.items() if role in roles)
+
+
+async def build(db: Database, catalog: Catalog, rules: Rules, role: str, now: datetime) -> View:
+    """Run the reports ``role`` may see (one read-only session) and format them."""
+    tz = ZoneInfo(rules.timezone)
+    today = now.astimezone(tz).date()
+    sections = sections_for(role)
+    figures: dict[str, Any] = {}
+    charts: dict[str, Any] = {}
+    async with db.sessions() as session:
+        orders, quality = ReportsRepository(session), QualityReports(session)
+        money = MoneyReports(session)
+        if "board" in sections:
+            start, end = day_bounds(today, today, tz)
+            counts, listed = await orders.board(start, end, BOARD_LIMIT)
+            stuck = await orders.stuck(now, timedelta(seconds=rules.dispatch.offer_timeout_s))
+            figures["board"] = _board(catalog, tz, now, counts, listed, stuck, role)
+        if "trend" in sections:
+            days = await orders.per_day(today - timedelta(days=TREND_DAYS - 1), today, tz)
+            charts["trend"], figures["trend"] = _trend(days)
+        if "heat" in sections:
+            cells = await orders.demand(today - timedelta(days=HEAT_DAYS - 1), today, tz)
+            charts["heat"], figures["heat"] = _heat(cells)
+        if "workers" in sections:
+            workers = await quality.workers()
+            earned = (
+                await money.worker_earnings(now - timedelta(days=EARNINGS_DAYS))
+                if role in WORKER_EARNINGS
+                else None
+            )
+            figures["workers"] = _workers(workers, earned, role)
+        if "complaints" in sections:
+            queue = await quality.complaints(
+                now, timedelta(minutes=rules.after_sales.first_response_minutes)
+            )
+            figures["complaints"] = _complaints(queue, now, tz)
+        if "settlement" in sections:
+            day_start, day_end = day_bounds(today, today, tz)
+            week_start, _ = day_bounds(today - timedelta(days=WEEK_DAYS - 1), today, tz)
+            figures["settlement"] = _settlement(
+                await money.flows(day_start, day_end),
+                await money.flows(week_start, day_end),
+                await money.outstanding(),
+            )
+    return View(
+        role,
+        sections,
+        now.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+        rules.timezone,
+        figures,
+        charts,
+    )
+
+
+def item_name(catalog: Catalog, item_id: str) -> str:
+    """The service item's Chinese name (its id if the catalog no longer has it)."""
+    try:
+        return catalog.item(item_id).name.zh
+    except QuoteError:  # an item since removed from the catalog: its id still says what
+        return item_id
+
+
+def duration(delta: timedelta) -> str:
+    """``45m``, ``2h05m``, ``3d4h``: short enough for a phone column."""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days}d{hours}h"
+    return f"{hours}h{mins:02d}m" if hours else f"{mins}m"
+
+
+def _board(
+    catalog: Catalog,
+    tz: ZoneInfo,
+    now: datetime,
+    counts: dict[OrderStatus, int],
+    listed: list[BoardOrder],
+    stuck: list[StuckOrder],
+    role: str,
+) -> dict[str, Any]:
+    flagged = {s.number for s in stuck}
+    amounts = role in ORDER_AMOUNTS
+    return {
+        "total": sum(counts.values()),
+        "tiles": [
+            {"status": s.value, "zh": STATUS_TEXT[s].zh, "en": STATUS_TEXT[s].en, "count": n}
+            for s in OrderStatus
+            if (n := counts.get(s, 0))
+        ],
+        "stuck": [
+            {
+                "number": s.number,
+                "reason": s.reason.value,
+                "for": duration(now - s.since),
+                "status": STATUS_TEXT[s.status].zh,
+                "item": item_name(catalog, s.item_id),
+                "start": s.start_at.astimezone(tz).strftime("%m-%d %H:%M"),
+                "worker": s.worker,
+                "note": s.note,
+            }
+            for s in stuck
+        ],
+        "orders": [
+            {
+                "number": o.number,
+                "time": o.start_at.astimezone(tz).strftime("%H:%M"),
+                "item": item_name(catalog, o.item_id),
+                "district": o.district or "—",
+                "status": STATUS_TEXT[o.status].zh,
+                "worker": o.worker or "—",
+                "amount": format_yuan(o.total_cents) if amounts else None,
+                "stuck": o.number in flagged,
+            }
+            for o in listed
+        ],
+        "truncated": len(listed) >= BOARD_LIMIT,
+        "amounts": amounts,
+    }
+
+
+def _trend(days: list[DayTotal]) -> tuple[dict[str, Any], dict[str, Any]]:
+    chart = {
+        "labels": [d.day.strftime("%m-%d") for d in days],
+        "orders": [d.orders for d in days],
+        "gmv_fen": [d.gmv_cents for d in days],
+    }
+    return chart, {
+        "days": len(days),
+        "orders": sum(d.orders for d in days),
+        "gmv": format_yuan(sum(d.gmv_cents for d in days)),
+        "today_orders": days[-1].orders,
+        "today_gmv": format_yuan(days[-1].gmv_cents),
+    }
+
+
+def _heat(cells: list[HeatCell]) -> tuple[dict[str, Any], dict[str, Any]]:
+    named = [
+        {"district": c.district or UNKNOWN_DISTRICT, "hour": c.hour, "orders": c.orders}
+        for c in cells
+    ]
+    totals: dict[str, int] = {}
+    for c in cells:
+        name = c.district or UNKNOWN_DISTRICT
+        totals[name] = totals.get(name, 0) + c.orders
+    districts = sorted(totals, key=lambda d: (-totals[d], d))
+    return {"districts": districts, "cells": named}, {
+        "days": HEAT_DAYS,
+        "total": sum(totals.values()),
+        "districts": [{"name": d, "orders": totals[d]} for d in districts],
+    }
+
+
+def _workers(
+    workers: list[WorkerLine], earned: dict[int, Earned] | None, role: str
+) -> dict[str, Any]:
+    quality = role in WORKER_QUALITY
+    rows = []
+    for w in workers:
+        row: dict[str, Any] = {
+            "id": w.id,
+            "name": w.name,
+            "level": w.level,
+            "suspended": w.status == "suspended",
+            "completed": w.completed,
+        }
+        if quality:
+            row["rating"] = f"{w.rating_x100 // 100}.{w.rating_x100 % 100:02d}"
+            row["complaint_rate"] = format_percent(w.complaint_rate_bp)
+            row["complaints"] = w.complaints
+        if earned is not None:
+            e = earned.get(w.id)
+            row["earned_recent"] = format_yuan(e.recent_cents if e else 0)
+            row["earned_total"] = format_yuan(e.total_cents if e else 0)
+        rows.append(row)
+    return {
+        "rows": rows,
+        "quality": quality,
+        "earnings": earned is not None,
+        "earnings_days": EARNINGS_DAYS,
+    }
+
+
+def _complaints(queue: list[ComplaintLine], now: datetime, tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "rows": [
+            {
+                "id": c.id,
+                "number": c.order_number,
+                "category": c.category,
+                "status": c.status,
+                "age": duration(now - c.created_at),
+                "at": c.created_at.astimezone(tz).strftime("%m-%d %H:%M"),
+                "overdue": c.overdue,
+            }
+            for c in queue
+        ],
+        "overdue": sum(1 for c in queue if c.overdue),
+    }
+
+
+def _settlement(today: MoneyFlows, week: MoneyFlows, outstanding: Outstanding) -> dict[str, Any]:
+    lines = [
+        ("收款", "cash in", "cash_in"),
+        ("退款", "refunds", "refunds"),
+        ("平台收入", "platform revenue", "platform_revenue"),
+        ("补贴与补偿", "subsidies", "subsidies"),
+        ("师傅收入", "workers' earnings", "worker_earnings"),
+        ("提现已付", "withdrawals paid", "payouts"),
+    ]
+    return {
+        "week_days": WEEK_DAYS,
+        "rows": [
+            {
+                "zh": zh,
+                "en": en,
+                "key": key,
+                "today": format_yuan(getattr(today, key)),
+                "week": format_yuan(getattr(week, key)),
+            }
+            for zh, en, key in lines
+        ],
+        "owed": format_yuan(outstanding.owed_to_workers),
+        "awaiting": outstanding.awaiting_approval.count,
+        "awaiting_amount": format_yuan(outstanding.awaiting_approval.amount_cents),
+        "approved": outstanding.approved_unpaid.count,
+        "approved_amount": format_yuan(outstanding.approved_unpaid.amount_cents),
+    }
