@@ -28,6 +28,26 @@ USAGE: dict[str, str] = {
     "coupon": "/coupon issue 客户ID或手机号 金额(元) [天数]",
     "broadcast": "/broadcast 内容",
     "admin": "/admin list | add 渠道:用户ID 角色 | remove 渠道:用户ID",
+    "complaints": "/complaints",
+    "complaint": "/complaint 投诉ID",
+    "reply": "/reply 投诉ID 回复内容",
+    "resolve": "/resolve 投诉ID partial [金额] | full | rework [same|other] | reject 原因",
+    "release": "/release #订单号",
+    "levels": "/levels [师傅ID]",
+    "spotchecks": "/spotchecks",
+    "checked": "/checked 抽检ID 结果",
+    "dashboard": "/dashboard",
+}
+RESOLUTIONS = {
+    "partial": "partial",
+    "部分退款": "partial",
+    "full": "full",
+    "全额退款": "full",
+    "rework": "rework",
+    "返工": "rework",
+    "reject": "rejected",
+    "rejected": "rejected",
+    "驳回": "rejected",
 }
 PERIODS = {
     "today": "today",
@@ -65,7 +85,7 @@ RELATIVE_DAYS = {
     "明天": 1,
     "后天": 2,
 }
-ORDER_COMMANDS = ("order", "audit", "cancel", "reassign", "refund")
+ORDER_COMMANDS = ("order", "audit", "cancel", "reassign", "refund", "release")
 _YMD = re.compile(r"^(?:(\d{4})[-/.年])?(\d{1,2})[-/.月](\d{1,2})[日号]?$")
 _ADD = {"add", "添加", "新增"}
 _REMOVE = {"remove", "rm", "del", "delete", "删除", "移除"}
@@ -154,7 +174,55 @@ def build(
         return c.Broadcast(by, role, args.strip()) if args.strip() else None
     if name == "admin":
         return _admin_command(w, by, role)
-    return None
+    return _after_sales(name, w, args, by, role)
+
+
+def _after_sales(name: str, w: list[str], args: str, by: str, role: str) -> c.Command | None:
+    """``/complaints``, ``/complaint ID``, ``/reply ID text``, ``/resolve ID how …``,
+    ``/levels [ID]``, ``/spotchecks``, ``/checked ID result``, ``/dashboard``."""
+    if name == "complaints":
+        return c.ListComplaints()
+    if name == "spotchecks":
+        return c.ListSpotChecks()
+    if name == "dashboard":
+        return c.OpenDashboard(by, role)
+    if name == "levels":
+        if w and not w[0].isdigit():
+            return None
+        return c.RecalculateLevels(by, role, int(w[0]) if w else None)
+    if not w or not w[0].isdigit():
+        return None
+    ident, rest = int(w[0]), args.strip()[len(w[0]) :].strip()
+    if name == "complaint":
+        return c.ShowComplaint(ident)
+    if name == "reply":
+        return c.ReplyComplaint(by, role, ident, rest) if rest else None
+    if name == "checked":
+        return c.CloseSpotCheck(by, role, ident, rest) if rest else None
+    if name != "resolve" or len(w) < 2 or w[1].casefold() not in RESOLUTIONS:
+        return None
+    how = RESOLUTIONS[w[1].casefold()]
+    more = rest[len(w[1]) :].strip()
+    if how == "partial":
+        if not more:
+            return c.ResolveComplaint(by, role, ident, how)
+        cents = amount(more)
+        return c.ResolveComplaint(by, role, ident, how, amount_cents=cents) if cents else None
+    if how == "rework":
+        worker = (more or "same").casefold()
+        worker = {"原师傅": "same", "换人": "other", "换师傅": "other"}.get(worker, worker)
+        return (
+            c.ResolveComplaint(by, role, ident, how, reason=worker)
+            if worker
+            in (
+                "same",
+                "other",
+            )
+            else None
+        )
+    if how == "rejected" and not more:
+        return None
+    return c.ResolveComplaint(by, role, ident, how, reason=more)
 
 
 def _order_command(
@@ -168,6 +236,8 @@ def _order_command(
         return c.ShowOrder(by, role, number)
     if name == "audit":
         return c.ShowAudit(by, role, number)
+    if name == "release":
+        return c.ReleaseOrder(by, role, number)
     if name == "cancel":
         return c.AdminCancelOrder(by, role, number, args.strip()[:200])
     if name == "reassign":

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from conversations.admin_replies import REPLIES
+from conversations.aftersales_views import AFTER_SALES_VIEWS
 from conversations.flow import tr
 from conversations.replies import Reply, Say
 from conversations.state import Conversation
@@ -245,5 +246,6 @@ VIEWS: dict[str, View] = {
     "order_detail": order_detail,
     "audit": audit,
     **REPLIES,
+    **AFTER_SALES_VIEWS,
 }
 """How each result of an admin command is shown (by ``Loaded.kind``)."""

@@ -96,9 +96,14 @@ class AdminDirectory:
         await self._refresh()
         return self._added.get((channel, user_id), "")
 
-    async def grants(self) -> list[Grant]:
-        """Every admin (for notices to admins)."""
-        await self._refresh()
+    async def grants_in(self, uow: UnitOfWork) -> list[Grant]:
+        """Every admin, reading a stale cache through the caller's transaction: a notice
+        written inside a unit of work must not wait for a second connection (under load,
+        every connection may be held by a turn waiting for one — a deadlock)."""
+        if self.uow is not None and not self._cache.fresh():
+            added = await uow.admins.all()
+            self._added = {(g.channel, g.user_id): g.role for g in added}
+            self._cache.loaded_at = self._cache.clock()
         merged = {**self._added, **self.bootstrap}
         return [(ch, uid, role) for (ch, uid), role in merged.items()]
 

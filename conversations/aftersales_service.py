@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from conversations import aftersales, dispatching, quality
+from conversations.admins import authorize
 from conversations.events import Loaded, Result
 from conversations.notices import Notice
 from domain import commands as c
@@ -22,10 +23,11 @@ from domain.aftersales import (
     stars_text,
 )
 from domain.audit import AuditEntry
-from domain.errors import DomainError, NotPermitted
+from domain.errors import DomainError
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.offers import Offer, OfferMode, OfferStatus
 from domain.orders import SYSTEM, Actor, Order
+from domain.outbox import OutboxMessage
 from domain.pricing import LineKind, Quote, QuoteLine
 from domain.rules import ComplaintCategory
 from domain.text import Text
@@ -34,16 +36,6 @@ if TYPE_CHECKING:
     from conversations.service import Services
 
 log = logging.getLogger(__name__)
-
-ANSWER = ("owner", "ops", "support")
-DECIDE = ("owner", "ops")
-
-
-def _needs(role: str, allowed: tuple[str, ...]) -> None:
-    if role not in allowed:
-        raise NotPermitted(
-            f"需要 {' 或 '.join(allowed)} 角色 / needs the {' or '.join(allowed)} role"
-        )
 
 
 class AfterSalesDesk:
@@ -67,9 +59,17 @@ class AfterSalesDesk:
             c.ListSpotChecks: self.list_spot_checks,
             c.CloseSpotCheck: self.close_spot_check,
             c.ReleaseOrder: self.release,
+            c.OpenDashboard: self.dashboard,
         }
 
-    async def _commit(self, uow: Any, notices: list[Notice]) -> list[int]:
+    async def dashboard(self, cmd: c.OpenDashboard) -> list[Result]:
+        if self.s.dashboard_url is None:
+            raise DomainError("看板未启用 / the dashboard is not available")
+        async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, "dashboard", cmd.admin)
+        return [Loaded("dashboard", {"url": self.s.dashboard_url(cmd.admin, role)})]
+
+    async def _commit(self, uow: Any, notices: list[Notice]) -> list[OutboxMessage]:
         posted = await self.s.post(uow, notices)
         await uow.commit()
         return posted
@@ -117,32 +117,32 @@ class AfterSalesDesk:
         ]
 
     async def reply(self, cmd: c.ReplyComplaint) -> list[Result]:
-        _needs(cmd.role, ANSWER)
         async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, "reply", cmd.admin)
             complaint, notices = await aftersales.respond(
-                uow, cmd.complaint_id, cmd.admin, cmd.role, cmd.text, self.s.clock()
+                uow, cmd.complaint_id, cmd.admin, role, cmd.text, self.s.clock()
             )
             posted = await self._commit(uow, notices)
         await self.s.flush(posted)
         return [Loaded("complaint_answered", {"complaint_id": complaint.id})]
 
     async def resolve(self, cmd: c.ResolveComplaint) -> list[Result]:
-        _needs(cmd.role, DECIDE)
-        try:
-            resolution = Resolution(cmd.resolution)
-        except ValueError:
-            raise DomainError(
-                "处理方式:rework / partial / full / reject — resolution: rework, partial, "
-                "full or reject"
-            ) from None
         async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, "resolve", cmd.admin)
+            try:
+                resolution = Resolution({"reject": "rejected"}.get(cmd.resolution, cmd.resolution))
+            except ValueError:
+                raise DomainError(
+                    "处理方式:rework / partial / full / reject — resolution: rework, partial, "
+                    "full or reject"
+                ) from None
             complaint, number, refunds, notices = await aftersales.resolve(
                 uow,
                 self.s.rules,
                 complaint_id=cmd.complaint_id,
                 resolution=resolution,
                 admin=cmd.admin,
-                role=cmd.role,
+                role=role,
                 amount=cmd.amount_cents,
                 reason=cmd.reason,
                 now=self.s.clock(),
@@ -333,9 +333,9 @@ class AfterSalesDesk:
         return [Loaded("swept", {"complaints": len(open_), "steps": steps})]
 
     async def levels_now(self, cmd: c.RecalculateLevels) -> list[Result]:
-        _needs(cmd.role, DECIDE)
         now = self.s.clock()
         async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, "levels", cmd.admin)
             ids = [cmd.worker_id] if cmd.worker_id is not None else []
             if ids and await uow.workers.get(ids[0]) is None:
                 raise DomainError(f"没有 ID 为 {ids[0]} 的师傅 / no worker {ids[0]}")
@@ -346,7 +346,7 @@ class AfterSalesDesk:
                     cmd.admin,
                     "recalculate_levels",
                     f"worker:{cmd.worker_id}" if cmd.worker_id else "workers",
-                    cmd.role,
+                    role,
                     {},
                     {"changed": [c.worker_id for c in changes]},
                 )
@@ -392,11 +392,11 @@ class AfterSalesDesk:
         return [Loaded("spot_checks", {"checks": rows})]
 
     async def close_spot_check(self, cmd: c.CloseSpotCheck) -> list[Result]:
-        _needs(cmd.role, ANSWER)
         if not cmd.note.strip():
             raise DomainError("请写抽检结果 / write what the check found")
         now = self.s.clock()
         async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, "checked", cmd.admin)
             if not await uow.spot_checks.close(cmd.check_id, cmd.note):
                 raise DomainError(
                     f"没有待办抽检 {cmd.check_id} / no open spot check {cmd.check_id}"
@@ -407,7 +407,7 @@ class AfterSalesDesk:
                     cmd.admin,
                     "spot_check",
                     f"spot_check:{cmd.check_id}",
-                    cmd.role,
+                    role,
                     {},
                     {"note": cmd.note},
                 )
@@ -416,9 +416,9 @@ class AfterSalesDesk:
         return [Loaded("spot_check_closed", {"id": cmd.check_id})]
 
     async def release(self, cmd: c.ReleaseOrder) -> list[Result]:
-        _needs(cmd.role, DECIDE)
         now = self.s.clock()
         async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, "release", cmd.admin)
             order = await uow.orders.by_number(cmd.number)
             if order is None or order.id is None:
                 raise DomainError(f"找不到订单 #{cmd.number} / no order #{cmd.number}")
@@ -436,7 +436,7 @@ class AfterSalesDesk:
                     cmd.admin,
                     "release_order",
                     f"order:{order.number}",
-                    cmd.role,
+                    role,
                     before,
                     {"hold": ""},
                 )

@@ -165,7 +165,7 @@ async def place(
         subscription_id=b.subscription_id,
     )
     if b.subscription_id is None:
-        order.hold_reason = await _risk_hold(uow, rules, b.customer_id, now)
+        order.hold_reason = await risk_hold(uow, rules, b.customer_id, now)
     order.apply(Action.REQUEST_PAYMENT, actor, now)
     await uow.orders.add(order)
     assert order.id is not None
@@ -183,7 +183,7 @@ async def place(
     return order, await payments.pending_payment(uow, order, provider, now)
 
 
-async def _risk_hold(uow: UnitOfWork, rules: Rules, customer_id: int, now: datetime) -> str:
+async def risk_hold(uow: UnitOfWork, rules: Rules, customer_id: int, now: datetime) -> str:
     """Why a new order must wait for an admin (many cancellations lately), or ""."""
     risk = rules.risk
     hours = risk.cancellation_window_hours

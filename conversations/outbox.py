@@ -27,7 +27,7 @@ Admins = Sequence[tuple[str, str, str]]
 class AdminRoster(Protocol):
     """The admins as they are now (``conversations.admins.AdminDirectory``)."""
 
-    async def grants(self) -> list[tuple[str, str, str]]: ...
+    async def grants_in(self, uow: UnitOfWork) -> list[tuple[str, str, str]]: ...
 
 
 class Sender(Protocol):
@@ -63,22 +63,30 @@ class Postman:
         self.clock = clock
         self.rules = rules
 
-    async def post(self, uow: UnitOfWork, notices: Sequence[Notice]) -> list[int]:
+    async def post(self, uow: UnitOfWork, notices: Sequence[Notice]) -> list[OutboxMessage]:
         """Write the notices for every chat account of their recipients, in their language,
-        as part of ``uow`` (nothing is sent unless it commits). Returns the outbox ids."""
-        ids: list[int] = []
+        as part of ``uow`` (nothing is sent unless it commits), leased to this process so that
+        ``flush`` sends them right after the commit without claiming them first."""
+        posted: list[OutboxMessage] = []
         for notice in notices:
-            ids += await self.post_to(uow, notice, await self._recipients(uow, notice))
-        return ids
+            accounts = await self._recipients(uow, notice)
+            posted += await self.post_to(uow, notice, accounts, lease=True)
+        return posted
 
     async def post_to(
-        self, uow: UnitOfWork, notice: Notice, accounts: Sequence[tuple[str, str, str]]
-    ) -> list[int]:
+        self,
+        uow: UnitOfWork,
+        notice: Notice,
+        accounts: Sequence[tuple[str, str, str]],
+        *,
+        lease: bool = False,
+    ) -> list[OutboxMessage]:
         """Write ``notice`` for these chat accounts, (channel, user id, language), as part of
-        ``uow`` (a broadcast names its many recipients at once)."""
+        ``uow`` (a broadcast names its many recipients at once; the sweep sends them)."""
         now = self.clock()
+        until = now + timedelta(seconds=self.rules.lease_s) if lease else None
         rendered: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        ids: list[int] = []
+        posted: list[OutboxMessage] = []
         for channel, user_id, lang in accounts:
             if (channel, lang) not in rendered:
                 replies = self.templates.render(notice, channel, lang)
@@ -97,14 +105,18 @@ class Postman:
                 created_at=now,
                 next_attempt_at=now,
                 lang=lang,
+                claimed_until=until,
             )
-            ids.append(await uow.outbox.add(message))
-        return ids
+            await uow.outbox.add(message)
+            posted.append(message)
+        return posted
 
     async def _recipients(self, uow: UnitOfWork, notice: Notice) -> list[tuple[str, str, str]]:
         if notice.to == "admins":
             admins = (
-                self.admins if isinstance(self.admins, Sequence) else await self.admins.grants()
+                self.admins
+                if isinstance(self.admins, Sequence)
+                else await self.admins.grants_in(uow)
             )
             return [
                 (channel, user_id, "zh")
@@ -127,15 +139,31 @@ class Postman:
             if a.channel != Channel.WEB or a.channel_user_id.endswith(suffix)
         ]
 
-    async def flush(self, ids: Sequence[int]) -> int:
-        """Deliver these messages now (right after their transaction committed)."""
-        return await self._deliver(ids) if ids else 0
+    async def flush(self, posted: Sequence[OutboxMessage]) -> int:
+        """Deliver what ``post`` wrote, now that its transaction committed: in order per
+        person, and only when nothing older is still waiting for them (then the sweep sends
+        these after it)."""
+        if not posted:
+            return 0
+        async with self.uow() as uow:
+            waiting = await uow.outbox.waiting_before(posted)
+        sent, stalled = 0, set(waiting)
+        for message in posted:
+            who = (message.channel, message.user_id)
+            if who in stalled:
+                await self._save(message)  # releases the lease: the sweep keeps the order
+                continue
+            if await self._attempt(message):
+                sent += 1
+            else:
+                stalled.add(who)
+        return sent
 
     async def drain(self) -> int:
         """Deliver every due message (the sweep); returns how many were sent."""
-        return await self._deliver(())
+        return await self._deliver()
 
-    async def _deliver(self, ids: Sequence[int]) -> int:
+    async def _deliver(self) -> int:
         """Claim what is due and send it; repeat while that makes progress (a person's next
         message becomes due when the one before it is sent)."""
         total = 0
@@ -144,7 +172,7 @@ class Postman:
             try:
                 async with self.uow() as uow:
                     batch = await uow.outbox.claim(
-                        now, now + timedelta(seconds=self.rules.lease_s), self.rules.batch, ids
+                        now, now + timedelta(seconds=self.rules.lease_s), self.rules.batch
                     )
                     await uow.commit()
             except DomainError:  # SQLite: another drain holds the write lock; it sends them

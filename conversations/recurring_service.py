@@ -260,7 +260,7 @@ class RecurringDesk:
             priced = await ordering.price(uow, self.s.catalog, self.s.rules, booking, now)
         except QuoteError:  # the service, an option or the bundle is gone
             return 0, SkipReason.UNAVAILABLE
-        if await ordering._risk_hold(uow, self.s.rules, sub.customer_id, now):
+        if await ordering.risk_hold(uow, self.s.rules, sub.customer_id, now):
             return 0, SkipReason.HELD
         return priced.quote.total_cents, None
 

@@ -41,6 +41,7 @@ from domain.lifecycle import (
 )
 from domain.money import format_percent, format_yuan
 from domain.orders import Actor, Order, OrderEvent
+from domain.outbox import OutboxMessage
 from domain.payments import Payment
 from domain.people import Channel, Customer, Identity
 from domain.ports import MediaFetcher, MediaStore, PaymentGateway, UnitOfWork
@@ -71,6 +72,7 @@ class Services:
         gateways: Sequence[PaymentGateway] = (),
         channel_gateways: Mapping[str, str] | None = None,
         ledger_url: Callable[[date, date], str] | None = None,
+        dashboard_url: Callable[[str, str], str] | None = None,
     ) -> None:
         self.uow = uow
         self.catalog = catalog
@@ -101,6 +103,7 @@ class Services:
         self.gateways.setdefault("sandbox", SandboxGateway(self.public_url))
         self.channel_gateways = dict(channel_gateways or {})
         self.ledger_url = ledger_url or (lambda a, b: f"{self.public_url}/finance/ledger.csv")
+        self.dashboard_url = dashboard_url
         self.desk = WorkerDesk(self)
         self.money = MoneyDesk(self)
         self.aftersales = AfterSalesDesk(self)
@@ -167,14 +170,14 @@ class Services:
             )
         ]
 
-    async def post(self, uow: UnitOfWork, notices: Sequence[Notice]) -> list[int]:
+    async def post(self, uow: UnitOfWork, notices: Sequence[Notice]) -> list[OutboxMessage]:
         """Write notices to the outbox inside ``uow`` (sent only if it commits)."""
         return await self.postman.post(uow, notices) if notices else []
 
-    async def flush(self, ids: Sequence[int]) -> None:
+    async def flush(self, posted: Sequence[OutboxMessage]) -> None:
         """Deliver what ``post`` wrote, now that it is committed; failures are retried by
         the outbox sweep."""
-        await self.postman.flush(ids)
+        await self.postman.flush(posted)
 
     async def drain_outbox(self, cmd: c.DrainOutbox) -> list[Result]:
         return [Loaded("swept", {"sent": await self.postman.drain()})]

@@ -55,6 +55,15 @@ ADMIN = {
     "coupon": ("coupon", "发券"),
     "broadcast": ("broadcast", "群发"),
     "admin": ("admin", "管理员"),
+    "complaints": ("complaints", "投诉列表"),
+    "complaint": ("complaint", "投诉详情"),
+    "reply": ("reply", "回复投诉"),
+    "resolve": ("resolve", "处理投诉"),
+    "release": ("release", "放行"),
+    "levels": ("levels", "师傅评级"),
+    "spotchecks": ("spotchecks", "抽检任务"),
+    "checked": ("checked", "抽检完成"),
+    "dashboard": ("dashboard", "看板", "仪表盘"),
 }
 NEEDS_NUMBER = {
     "accept",
@@ -81,7 +90,18 @@ _WORDS = sorted(
     ),
     key=lambda x: -len(x[0]),
 )
-BARE_ADMIN = {"workers", "stats", "orders", "withdrawals", "admin", "prices"}
+BARE_ADMIN = {
+    "workers",
+    "stats",
+    "orders",
+    "withdrawals",
+    "admin",
+    "prices",
+    "complaints",
+    "spotchecks",
+    "levels",
+    "dashboard",
+}
 """Admin words that are commands on their own, typed without a slash (WeChat)."""
 _NUMBER = re.compile(r"#?\s*(\d{6,8})(?!\d)")  # a phone number is not an order number
 BEFORE = {"before", "服务前", "前"}

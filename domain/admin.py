@@ -59,6 +59,16 @@ COMMAND_ROLES: dict[str, frozenset[AdminRole]] = {
     "price": frozenset({OW}),
     "broadcast": frozenset({OW}),
     "admin": frozenset({OW}),
+    # after-sales: support answers, ops decides (a refund or a rework)
+    "complaints": frozenset({OW, OP, SU}),
+    "complaint": frozenset({OW, OP, SU}),
+    "reply": frozenset({OW, OP, SU}),
+    "resolve": OPS_DESK,
+    "release": OPS_DESK,
+    "levels": OPS_DESK,
+    "spotchecks": frozenset({OW, OP, SU}),
+    "checked": frozenset({OW, OP, SU}),
+    "dashboard": EVERYONE,
 }
 """Which roles may run each admin command (``/help`` lists only the asker's)."""
 

@@ -597,3 +597,11 @@ class ManageAdmin(Command):
     account: str = ""
     """``channel:user_id`` of the admin added or removed."""
     new_role: str = ""
+
+
+@dataclass(frozen=True)
+class OpenDashboard(Command):
+    """A signed, short-lived link to the web dashboard for this admin."""
+
+    admin: str
+    role: str

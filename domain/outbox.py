@@ -29,6 +29,8 @@ class OutboxMessage:
     created_at: datetime
     next_attempt_at: datetime
     lang: str = "zh"
+    claimed_until: datetime | None = None
+    """Leased to a process until then (the one that wrote it sends it at once)."""
     template: dict[str, Any] | None = None
     status: OutboxStatus = OutboxStatus.PENDING
     attempts: int = 0

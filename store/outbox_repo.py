@@ -32,6 +32,7 @@ class OutboxRepository:
             status=message.status.value,
             next_attempt_at=message.next_attempt_at,
             created_at=message.created_at,
+            claimed_until=message.claimed_until,
         )
         self._s.add(row)
         await self._s.flush()
@@ -67,6 +68,25 @@ class OutboxRepository:
         )
         rows = sorted(result.scalars().all(), key=lambda r: r.id or 0)
         return [_message(r) for r in rows]
+
+    async def waiting_before(self, messages: Sequence[OutboxMessage]) -> set[tuple[str, str]]:
+        """The recipients of ``messages`` who have an older message still pending."""
+        first: dict[tuple[str, str], int] = {}
+        for m in messages:
+            first.setdefault((m.channel, m.user_id), m.id or 0)
+        rows = await self._s.exec(
+            select(OutboxRow.channel, OutboxRow.user_id, func.min(OutboxRow.id))
+            .where(
+                OutboxRow.status == OutboxStatus.PENDING.value,
+                col(OutboxRow.user_id).in_({user for _, user in first}),
+            )
+            .group_by(col(OutboxRow.channel), col(OutboxRow.user_id))
+        )
+        return {
+            (channel, user)
+            for channel, user, oldest in rows.all()
+            if (channel, user) in first and oldest < first[channel, user]
+        }
 
     async def save(self, message: OutboxMessage) -> None:
         await self._s.exec(

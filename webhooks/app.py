@@ -341,6 +341,7 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         gateways=_gateways(app),
         channel_gateways=_channel_gateways(settings),
         ledger_url=lambda a, b: app[LINKS].url(finance.ledger_path(a, b), finance.LINK_TTL_S),
+        dashboard_url=lambda admin, role: dashboard.dashboard_link(app[LINKS], admin, role),
     )
     app[SERVICES] = services
     engine = Engine(

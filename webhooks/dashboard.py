@@ -19,9 +19,9 @@ from aiohttp import web
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from webhooks.dashboard_view import build
-from webhooks.keys import CATALOG, CLOCK, DATABASE, DEMO, LINKS, RULES, SETTINGS
+from webhooks.keys import CATALOG, CLOCK, DATABASE, DEMO, LINKS, RULES, SERVICES, SETTINGS
 from webhooks.media import MediaLinks
-from webhooks.settings import ROLES, AdminGrant
+from webhooks.settings import ROLES
 
 log = logging.getLogger(__name__)
 
@@ -64,16 +64,17 @@ def _subject(kind: str, admin: str, role: str) -> str:
     return f"dashboard/{kind}/{role}/{quote(admin, safe=':')}"
 
 
-def _granted(app: web.Application, admin: str, role: str) -> bool:
-    """The admin still has the role (a revoked admin's link and session stop working)."""
+async def _granted(app: web.Application, admin: str, role: str) -> bool:
+    """The admin still has the role — from ``DAOJIA_ADMINS`` or added in chat (a revoked
+    admin's link and session stop working)."""
     channel, _, user_id = admin.partition(":")
-    if AdminGrant(channel, user_id, role) in app[SETTINGS].admins:
+    if await app[SERVICES].admins.role(channel, user_id) == role:
         return True
     # the demo's web admin pane plays the owner without configuration (conversations.engine)
-    return app[DEMO] and channel == "web" and role == "owner"
+    return bool(app[DEMO]) and channel == "web" and role == "owner"
 
 
-def _session(request: web.Request) -> tuple[str, str] | None:
+async def _session(request: web.Request) -> tuple[str, str] | None:
     """(admin, role) of a valid, unexpired session cookie."""
     head, _, rest = request.cookies.get(COOKIE, "").partition(".")
     quoted, expires, sig = (rest.rsplit(".", 2) + ["", ""])[:3]
@@ -82,7 +83,7 @@ def _session(request: web.Request) -> tuple[str, str] | None:
         _subject("session", admin, role), expires, sig
     ):
         return None
-    return (admin, role) if _granted(request.app, admin, role) else None
+    return (admin, role) if await _granted(request.app, admin, role) else None
 
 
 def _page(
@@ -113,7 +114,7 @@ async def open_link(request: web.Request) -> web.Response:
         or not links.valid(
             _subject("open", admin, role), request.query.get("e", ""), request.query.get("s", "")
         )
-        or not _granted(request.app, admin, role)
+        or not await _granted(request.app, admin, role)
     ):
         log.info("dashboard: refused a link for %s as %s", admin, role)
         return _denied(request)
@@ -134,7 +135,7 @@ async def open_link(request: web.Request) -> web.Response:
 
 async def show(request: web.Request) -> web.Response:
     """``GET /dashboard``: the sections the session's role may see."""
-    who = _session(request)
+    who = await _session(request)
     if who is None:
         return _denied(request, forget_session=True)
     admin, role = who

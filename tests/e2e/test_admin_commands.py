@@ -83,6 +83,15 @@ async def test_every_command_runs_for_the_roles_allowed_and_changes_nothing_othe
         "approve": f"/approve {other}",
         "reject": "/reject 99 资料不全",
         "cancel": f"/cancel #{number} 客户来电取消",
+        "complaints": "/complaints",
+        "complaint": "/complaint 99",
+        "reply": "/reply 99 我们马上处理",
+        "resolve": "/resolve 99 reject 不成立",
+        "release": f"/release #{number}",
+        "levels": f"/levels {worker}",
+        "spotchecks": "/spotchecks",
+        "checked": "/checked 99 合格",
+        "dashboard": "/dashboard",
     }
     assert set(typed) == set(COMMAND_ROLES)
     for name, text in typed.items():

@@ -324,3 +324,38 @@ async def test_spot_checks_pick_yesterdays_finished_orders_once(tg, fake_telegra
     await app[SERVICES].run(SampleSpotChecks())
     tasks = [t for t in texts(fake_telegram, OPS) if "质量抽检" in t]
     assert len(tasks) == 1 and f"#{number}" in tasks[0]
+
+
+async def test_staff_answer_and_decide_a_complaint_in_chat(tg, fake_telegram, clock):
+    app, client = tg
+    customer, number = await finished_job(app, client, fake_telegram, clock, 600109)
+    await complain(customer, number, "没做完", "卫生间没打扫")
+    await customer.choose("提交投诉")
+    support = TelegramUser(client, fake_telegram, SUPPORT)
+    ops = TelegramUser(client, fake_telegram, OPS)
+    await support.say("/complaints")
+    assert f"#{number}" in support.text() and "服务不完整" in support.text()
+    complaint_id = int(support.text().split("\n")[1].split(".")[0].strip("⏰💬 "))
+    await support.say(f"/complaint {complaint_id}")
+    assert "卫生间没打扫" in support.text()
+    await support.say(f"/reply {complaint_id} 明天上午联系您补做")
+    assert "已回复" in support.text()
+    assert any("明天上午联系您补做" in t for t in texts(fake_telegram, 600109))
+    await support.say(f"/resolve {complaint_id} partial")
+    assert "/resolve 需要 owner 或 ops 角色" in support.text()
+    await ops.say(f"/resolve {complaint_id} partial 5")
+    assert "部分退款 ¥5.00" in ops.text()
+    assert (await order(app, number)).refunded_cents == 500
+    clock.advance(hours=1)
+    await app[SERVICES].run(ComplaintSweep())  # answered in time: nobody is chased
+    assert not [t for t in texts(fake_telegram, OPS) if "无人回复" in t]
+
+
+async def test_the_dashboard_command_sends_a_signed_link_that_opens(tg, fake_telegram):
+    app, client = tg
+    owner = TelegramUser(client, fake_telegram, OWNER)
+    await owner.say("/dashboard")
+    [button] = [b for b in owner.options() if "url" in b]
+    path = button["url"].split("://", 1)[1].split("/", 1)[1]
+    opened = await client.get("/" + path, allow_redirects=False)
+    assert opened.status in (302, 303) and "daojia_dashboard" in opened.cookies

@@ -15,6 +15,7 @@ from conversations.outbox import Postman
 from conversations.replies import Reply
 from conversations.templating import NoticeTemplates
 from domain.errors import DeliveryFailed
+from domain.outbox import OutboxMessage
 from domain.people import Channel, Customer, Identity
 from domain.rules import NotificationRules
 from tests import random_refs
@@ -91,7 +92,7 @@ def postman(database, platform: Platform, clock: Clock) -> Postman:
     )
 
 
-async def post(database, p: Postman, customer_id: int, *numbers: int) -> list[int]:
+async def post(database, p: Postman, customer_id: int, *numbers: int) -> list[OutboxMessage]:
     async with database.uow() as uow:
         ids = await p.post(uow, [to_customer(customer_id, "job_lost", number=n) for n in numbers])
         await uow.commit()
@@ -157,7 +158,7 @@ async def test_a_person_who_blocked_the_bot_does_not_hold_up_the_others(database
     await drain_until_quiet(p, clock)
     assert platform.calls == calls  # dead: never tried again
     async with database.uow() as uow:
-        [dead] = await uow.outbox.claim(clock.now, clock.now, 10, [ids[0]]) or [None]
+        [dead] = await uow.outbox.claim(clock.now, clock.now, 10, [ids[0].id]) or [None]
     assert dead is None  # a dead message is never claimed again
 
 

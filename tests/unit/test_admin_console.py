@@ -53,6 +53,20 @@ EXAMPLES = [
     ("price", None, "daily_cleaning 45", c.SetPrice(BY, "{role}", "daily_cleaning", 4_500)),
     ("broadcast", None, "春节照常服务", c.Broadcast(BY, "{role}", "春节照常服务")),
     ("admin", None, "add telegram:7 ops", c.ManageAdmin(BY, "{role}", "add", "telegram:7", "ops")),
+    ("complaints", None, "", c.ListComplaints()),
+    ("complaint", None, "3", c.ShowComplaint(3)),
+    ("reply", None, "3 师傅明天回访", c.ReplyComplaint(BY, "{role}", 3, "师傅明天回访")),
+    (
+        "resolve",
+        None,
+        "3 partial 45",
+        c.ResolveComplaint(BY, "{role}", 3, "partial", amount_cents=4_500),
+    ),
+    ("release", 240117, "", c.ReleaseOrder(BY, "{role}", 240117)),
+    ("levels", None, "7", c.RecalculateLevels(BY, "{role}", 7)),
+    ("spotchecks", None, "", c.ListSpotChecks()),
+    ("checked", None, "2 合格", c.CloseSpotCheck(BY, "{role}", 2, "合格")),
+    ("dashboard", None, "", c.OpenDashboard(BY, "{role}")),
 ]
 
 
