@@ -18,6 +18,22 @@ from tests.integration.test_repositories import new_customer, new_order
 from webhooks.keys import DATABASE, SERVICES
 
 
+async def open_complaint(db, chat: int, clock: Clock):
+    """A customer on Telegram ``chat`` with a settled order and a complaint filed now."""
+    customer = await new_customer(db)
+    order = await new_order(db, customer)
+    async with db.uow() as uow:
+        await uow.identities.add(Identity(Channel.TELEGRAM, str(chat), customer.id, None))
+        order = await uow.orders.get(order.id)
+        order.status, order.finished_at = OrderStatus.SETTLED, clock.now
+        await uow.orders.save(order, clock.now)
+        await uow.complaints.add(
+            Complaint(order.id, customer.id, ComplaintCategory.OTHER, clock.now, text="发票")
+        )
+        await uow.commit()
+    return customer
+
+
 async def test_two_instances_escalate_and_compensate_each_complaint_once(
     aiohttp_client, tmp_path, postgres_url, redis_url, pii_key, fake_telegram
 ):
@@ -42,17 +58,7 @@ async def test_two_instances_escalate_and_compensate_each_complaint_once(
     one = app("one")
     await aiohttp_client(one)
     db = one[DATABASE]
-    customer = await new_customer(db)
-    order = await new_order(db, customer)
-    async with db.uow() as uow:
-        await uow.identities.add(Identity(Channel.TELEGRAM, str(customer_chat), customer.id, None))
-        order = await uow.orders.get(order.id)
-        order.status, order.finished_at = OrderStatus.SETTLED, clock.now
-        await uow.orders.save(order, clock.now)
-        await uow.complaints.add(
-            Complaint(order.id, customer.id, ComplaintCategory.OTHER, clock.now, text="发票")
-        )
-        await uow.commit()
+    customer = await open_complaint(db, customer_chat, clock)
     two = app("two")  # started after the complaint was filed
     await aiohttp_client(two)
 
@@ -77,3 +83,47 @@ async def test_two_instances_escalate_and_compensate_each_complaint_once(
     async with db.uow() as uow:
         coupons = await uow.coupons.for_customer(customer.id)
     assert len([c for c in coupons if c.reason.startswith("complaint")]) == 1
+
+
+async def test_with_the_scheduler_running_in_two_instances_each_deadline_acts_once(
+    aiohttp_client, tmp_path, postgres_url, redis_url, pii_key, fake_telegram, monkeypatch
+):
+    """The real APScheduler in both apps (sweeps every second instead of every minute)."""
+    from scheduler import sweeps
+    from tests.e2e.helpers import CATALOG, RULES, make_settings
+    from webhooks.app import create_app
+
+    monkeypatch.setattr(sweeps, "SWEEPS", [(ComplaintSweep, 1), (sweeps.DrainOutbox, 1)])
+    clock = Clock(START)
+    ops = 10**9 + random.randrange(10**6)
+    customer_chat = ops + 1
+
+    def app(name):
+        settings = make_settings(
+            tmp_path / name,
+            postgres_url,
+            pii_key,
+            redis_url=redis_url,
+            telegram_token="123:ABC",
+            telegram_secret="s3cret",
+            telegram_api_base=fake_telegram.base_url,
+            telegram_file_base=fake_telegram.file_url,
+            admins=f"telegram:{ops}:ops",
+        )
+        return create_app(settings, CATALOG, RULES, clock=clock, scheduler=True)
+
+    one, two = app("one"), app("two")
+    await aiohttp_client(one)
+    await aiohttp_client(two)
+    db = one[DATABASE]
+    await open_complaint(db, customer_chat, clock)
+
+    def sent(chat: int, word: str) -> list[str]:
+        return [m["text"] for m in fake_telegram.sent(chat) if word in m.get("text", "")]
+
+    clock.advance(minutes=31)
+    await asyncio.sleep(3.5)  # several sweeps of each scheduler
+    assert len(sent(ops, "无人回复")) == 1
+    clock.advance(hours=24)
+    await asyncio.sleep(3.5)
+    assert len(sent(customer_chat, "补偿券")) == 1
