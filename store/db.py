@@ -9,16 +9,29 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from store.sqlite_inline import inline_creator
+
+SQLITE_BUSY_TIMEOUT_S = 30
+POOL_TIMEOUT_S = 60
+
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """An async engine for ``url``; SQLite connections get WAL, foreign keys and a busy timeout."""
+    """An async engine for ``url``; SQLite connections get WAL and foreign keys."""
     kwargs: dict[str, Any] = {"echo": echo}
     if is_sqlite(url):
-        kwargs["connect_args"] = {"timeout": 30}
+        # one connection, called inline (store.sqlite_inline): SQLite has one writer anyway,
+        # and a queue in the pool is fairer and cheaper than writers retrying for the lock
+        path = make_url(url).database or ":memory:"
+        kwargs.update(
+            async_creator=inline_creator(path, SQLITE_BUSY_TIMEOUT_S),
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=POOL_TIMEOUT_S,
+        )
     else:
         kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
     engine = create_async_engine(url, **kwargs)
@@ -32,7 +45,6 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
 
 

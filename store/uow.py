@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -67,12 +69,21 @@ class SqlUnitOfWork:
     throttles: ThrottleRepository
     admin_reports: AdminReports
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: PiiCipher) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        cipher: PiiCipher,
+        open_in: dict[asyncio.Task[Any], int] | None = None,
+    ) -> None:
         self._sessions = sessions
         self._cipher = cipher
         self._committed = False
+        self._open_in = open_in
+        self._task: asyncio.Task[Any] | None = None
 
     async def __aenter__(self) -> SqlUnitOfWork:
+        if self._open_in is not None:
+            self._enter_task(self._open_in)
         self.session = self._sessions()
         self._committed = False
         c = self._cipher
@@ -113,6 +124,7 @@ class SqlUnitOfWork:
                 await self.session.rollback()
         finally:
             await self.session.close()
+            self._leave_task()
         if isinstance(exc, OperationalError) and "locked" in str(exc):
             # SQLite refused a second concurrent writer: the same answer as a lost update
             raise ConcurrentUpdate(0) from exc
@@ -126,6 +138,23 @@ class SqlUnitOfWork:
             raise
         self._committed = True
 
+    def _enter_task(self, open_in: dict[asyncio.Task[Any], int]) -> None:
+        task = asyncio.current_task()
+        if task is None:
+            return
+        if task in open_in:
+            raise NestedUnitOfWork(
+                "a unit of work is already open in this task; on SQLite (one connection) "
+                "a second one would wait for the first forever"
+            )
+        open_in[task] = 1
+        self._task = task
+
+    def _leave_task(self) -> None:
+        if self._open_in is not None and self._task is not None:
+            self._open_in.pop(self._task, None)
+            self._task = None
+
     def collect_new_events(self) -> list[StatusChanged]:
         """Domain events raised by the orders this unit of work touched, oldest first."""
         events: list[StatusChanged] = []
@@ -135,12 +164,24 @@ class SqlUnitOfWork:
         return events
 
 
+class NestedUnitOfWork(RuntimeError):
+    """A task opened a unit of work inside another one on a one-connection engine."""
+
+
 class Database:
-    """Hands out units of work over one engine's sessions."""
+    """Hands out units of work over one engine's sessions.
+
+    On SQLite the engine has one connection (``store.db``): a task that opened a unit of work
+    inside another would wait for its own connection, so that raises ``NestedUnitOfWork`` at
+    once instead.
+    """
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: PiiCipher) -> None:
         self.sessions = sessions
         self.cipher = cipher
+        bind = sessions.kw.get("bind")
+        single = bind is not None and bind.dialect.name == "sqlite"
+        self._open_in: dict[asyncio.Task[Any], int] | None = {} if single else None
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.sessions, self.cipher)
+        return SqlUnitOfWork(self.sessions, self.cipher, self._open_in)

@@ -131,15 +131,17 @@ async def test_orders_keep_their_quote_lines_and_timeline(database):
 
 async def test_a_stale_order_cannot_overwrite_a_newer_one(database):
     order = await new_order(database, await new_customer(database))
-    async with database.uow() as first, database.uow() as second:
+    async with database.uow() as uow:
+        stale = await uow.orders.get(order.id)  # read, then someone else changes the order
+    async with database.uow() as first:
         a = await first.orders.get(order.id)
-        b = await second.orders.get(order.id)
         a.apply(Action.CANCEL, Actor(ActorKind.CUSTOMER, "c"), NOW)
         await first.orders.save(a, NOW)
         await first.commit()
-        b.apply(Action.REQUEST_PAYMENT, Actor(ActorKind.CUSTOMER, "c"), NOW)
+    async with database.uow() as second:
+        stale.apply(Action.REQUEST_PAYMENT, Actor(ActorKind.CUSTOMER, "c"), NOW)
         with pytest.raises(ConcurrentUpdate):
-            await second.orders.save(b, NOW)
+            await second.orders.save(stale, NOW)
     async with database.uow() as uow:
         assert (await uow.orders.get(order.id)).status == OrderStatus.CANCELLED
 
