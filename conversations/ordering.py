@@ -130,13 +130,12 @@ async def place(
         if found is None or found.customer_id != b.customer_id:
             raise DomainError("地址不存在 / unknown address")
     elif b.address_text:
-        customer = await uow.customers.get(b.customer_id)
         address = await uow.addresses.add(
             Address(
                 b.customer_id,
                 b.address_text,
-                customer.name if customer else "",
-                customer.phone if customer else "",
+                priced.customer.name,
+                priced.customer.phone,
                 GeoPoint(*b.location) if b.location else None,
             )
         )
@@ -180,7 +179,7 @@ async def place(
         order.apply(Action.PAY, SYSTEM, now, "nothing to pay")
         await uow.orders.save(order, now)
         return order, None
-    return order, await payments.pending_payment(uow, order, provider, now)
+    return order, await payments.pending_payment(uow, order, provider, now, fresh=True)
 
 
 async def risk_hold(uow: UnitOfWork, rules: Rules, customer_id: int, now: datetime) -> str:

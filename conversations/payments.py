@@ -54,15 +54,18 @@ def due(order: Order) -> tuple[PaymentKind, int]:
     return PaymentKind.FULL, 0
 
 
-async def pending_payment(uow: UnitOfWork, order: Order, provider: str, now: datetime) -> Payment:
-    """The order's open payment request (created when there is none)."""
+async def pending_payment(
+    uow: UnitOfWork, order: Order, provider: str, now: datetime, *, fresh: bool = False
+) -> Payment:
+    """The order's open payment request (created when there is none; ``fresh``: the order
+    was created in this transaction, so it has none yet)."""
     kind, amount = due(order)
     if amount <= 0:
         raise DomainError(
             f"订单 #{order.number} 无需支付 / order #{order.number} has nothing to pay"
         )
     assert order.id is not None
-    for payment in await uow.payments.for_order(order.id):
+    for payment in [] if fresh else await uow.payments.for_order(order.id):
         if (
             payment.status == PaymentStatus.PENDING
             and payment.kind == kind

@@ -427,7 +427,7 @@ class WorkerDesk:
         left out unless ``tell_customer``; returns True when nobody could be offered the job.
         """
         async with self.s.uow() as uow:
-            order = await uow.orders.by_number(number)
+            order = await uow.orders.by_number(number, timeline=False)
             if order is None:
                 return False
             notices = await dispatching.dispatch(

@@ -15,6 +15,8 @@ from domain.ledger import LedgerEntry
 from domain.payments import Payment, PaymentKind, PaymentStatus
 from domain.pricing import CouponKind, CouponTerms
 from domain.withdrawals import Withdrawal, WithdrawalStatus
+from store.db import forget
+from store.prepared import insert_many, update_where
 from store.tables import (
     CouponRow,
     LedgerEntryRow,
@@ -137,19 +139,19 @@ class LedgerRepository:
         self._s = session
 
     async def post(self, entries: Iterable[LedgerEntry]) -> None:
-        """Append a balanced journal (build it with ``domain.ledger``)."""
-        for e in entries:
-            self._s.add(
-                LedgerEntryRow(
-                    journal=e.journal,
-                    account=e.account,
-                    amount_cents=e.amount_cents,
-                    order_id=e.order_id,
-                    at=e.at,
-                    memo=e.memo,
-                )
-            )
-        await self._s.flush()
+        """Append a balanced journal (build it with ``domain.ledger``) in one INSERT."""
+        rows = [
+            {
+                "journal": e.journal,
+                "account": e.account,
+                "amount_cents": e.amount_cents,
+                "order_id": e.order_id,
+                "at": e.at,
+                "memo": e.memo,
+            }
+            for e in entries
+        ]
+        await insert_many(self._s, LedgerEntryRow.__table__, rows)
 
     async def has_journal(self, key: str) -> bool:
         rows = await self._s.exec(select(LedgerEntryRow.id).where(LedgerEntryRow.journal == key))
@@ -309,10 +311,28 @@ class CouponRepository:
         return coupon
 
     async def save(self, coupon: Coupon) -> None:
-        row = await self._s.get(CouponRow, coupon.id)
-        assert row is not None
-        self._fill(row, coupon)
-        await self._s.flush()
+        """Write the coupon's state in one UPDATE (no read first)."""
+        assert coupon.id is not None
+        t = coupon.terms
+        await update_where(
+            self._s,
+            CouponRow.__table__,
+            {
+                "customer_id": coupon.customer_id,
+                "kind": t.kind.value,
+                "amount_cents": t.amount_cents,
+                "off_bp": t.off_bp,
+                "threshold_cents": t.threshold_cents,
+                "max_off_cents": t.max_off_cents,
+                "valid_from": coupon.valid_from,
+                "valid_until": coupon.valid_until,
+                "reason": coupon.reason,
+                "used_order_id": coupon.used_order_id,
+                "used_at": coupon.used_at,
+            },
+            id=coupon.id,
+        )
+        forget(self._s, CouponRow, coupon.id)
 
     async def by_code(self, code: str) -> Coupon | None:
         rows = await self._s.exec(select(CouponRow).where(CouponRow.code == code))
