@@ -72,6 +72,13 @@ class AdminRepository:
         return bool(result.rowcount)
 
 
+_CURRENT_PRICES = select(PriceChangeRow.item_id, PriceChangeRow.new_cents).where(
+    col(PriceChangeRow.id).in_(
+        select(func.max(PriceChangeRow.id)).group_by(col(PriceChangeRow.item_id)).scalar_subquery()
+    )
+)  # built once: every quote reads it
+
+
 class PriceRepository:
     """The catalog price changes; an item's latest change is its price for new orders."""
 
@@ -79,14 +86,7 @@ class PriceRepository:
         self._s = session
 
     async def current(self) -> dict[str, int]:
-        latest = (
-            select(func.max(PriceChangeRow.id)).group_by(col(PriceChangeRow.item_id)).subquery()
-        )
-        rows = await self._s.exec(
-            select(PriceChangeRow.item_id, PriceChangeRow.new_cents).where(
-                col(PriceChangeRow.id).in_(select(latest))
-            )
-        )
+        rows = await self._s.exec(_CURRENT_PRICES)
         return {item: int(cents) for item, cents in rows.all()}
 
     async def change(self, change: PriceChange) -> None:

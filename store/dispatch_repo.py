@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.media import JobPhoto
 from domain.offers import Offer, OfferMode, OfferStatus
+from store.prepared import select_rows
 from store.tables import OfferRow, PhotoRow
 
 
@@ -34,10 +35,8 @@ class OfferRepository:
         return offer
 
     async def for_order(self, order_id: int) -> list[Offer]:
-        rows = await self._s.exec(
-            select(OfferRow).where(OfferRow.order_id == order_id).order_by(col(OfferRow.id))
-        )
-        return [_offer(r) for r in rows.all()]
+        rows = await select_rows(self._s, OfferRow.__table__, order_by=("id",), order_id=order_id)
+        return [_offer(r) for r in rows]
 
     async def open_for_worker(self, worker_id: int) -> list[Offer]:
         rows = await self._s.exec(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import Row, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -16,7 +17,7 @@ from domain.payments import Payment, PaymentKind, PaymentStatus
 from domain.pricing import CouponKind, CouponTerms
 from domain.withdrawals import Withdrawal, WithdrawalStatus
 from store.db import forget
-from store.prepared import insert_many, update_where
+from store.prepared import insert_many, insert_one, select_one, select_rows, update_where
 from store.tables import (
     CouponRow,
     LedgerEntryRow,
@@ -25,28 +26,31 @@ from store.tables import (
     WithdrawalRow,
 )
 
+PAYMENTS = PaymentRow.__table__
+
 
 class PaymentRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
     async def add(self, payment: Payment) -> Payment:
-        row = PaymentRow(
-            order_id=payment.order_id,
-            provider=payment.provider,
-            kind=payment.kind.value,
-            amount_cents=payment.amount_cents,
-            status=payment.status.value,
-            reference=payment.reference,
-            provider_ref=payment.provider_ref,
-            created_at=payment.created_at,
-            completed_at=payment.completed_at,
-            refund_of=payment.refund_of,
-            note=payment.note,
+        payment.id = await insert_one(
+            self._s,
+            PAYMENTS,
+            {
+                "order_id": payment.order_id,
+                "provider": payment.provider,
+                "kind": payment.kind.value,
+                "amount_cents": payment.amount_cents,
+                "status": payment.status.value,
+                "reference": payment.reference,
+                "provider_ref": payment.provider_ref,
+                "created_at": payment.created_at,
+                "completed_at": payment.completed_at,
+                "refund_of": payment.refund_of,
+                "note": payment.note,
+            },
         )
-        self._s.add(row)
-        await self._s.flush()
-        payment.id = row.id
         return payment
 
     async def save(self, payment: Payment) -> None:
@@ -65,23 +69,22 @@ class PaymentRepository:
         self, payment_id: int, to: PaymentStatus, at: datetime, provider_ref: str | None
     ) -> bool:
         """Move a pending payment to ``to`` exactly once (a second notification gets False)."""
-        result = await self._s.exec(
-            update(PaymentRow)
-            .where(
-                col(PaymentRow.id) == payment_id,
-                col(PaymentRow.status) == PaymentStatus.PENDING.value,
-            )
-            .values(status=to.value, completed_at=at, provider_ref=provider_ref)
+        changed = await update_where(
+            self._s,
+            PAYMENTS,
+            {"status": to.value, "completed_at": at, "provider_ref": provider_ref},
+            id=payment_id,
+            status=PaymentStatus.PENDING.value,
         )
-        return result.rowcount == 1
+        forget(self._s, PaymentRow, payment_id)
+        return changed == 1
 
     async def get(self, payment_id: int) -> Payment | None:
         row = await self._s.get(PaymentRow, payment_id)
         return _payment(row) if row else None
 
     async def by_reference(self, reference: str) -> Payment | None:
-        rows = await self._s.exec(select(PaymentRow).where(PaymentRow.reference == reference))
-        row = rows.first()
+        row = await select_one(self._s, PAYMENTS, reference=reference)
         return _payment(row) if row else None
 
     async def for_order(self, order_id: int) -> list[Payment]:
@@ -117,7 +120,7 @@ class PaymentRepository:
         return [_payment(r) for r in rows.all()]
 
 
-def _payment(row: PaymentRow) -> Payment:
+def _payment(row: PaymentRow | Row[Any]) -> Payment:
     return Payment(
         id=row.id,
         order_id=row.order_id,
@@ -298,40 +301,15 @@ class CouponRepository:
         self._s = session
 
     async def add(self, coupon: Coupon) -> Coupon:
-        row = CouponRow(
-            code=coupon.code,
-            valid_from=coupon.valid_from,
-            valid_until=coupon.valid_until,
-            kind=coupon.terms.kind.value,
+        coupon.id = await insert_one(
+            self._s, CouponRow.__table__, {"code": coupon.code, **self._values(coupon)}
         )
-        self._fill(row, coupon)
-        self._s.add(row)
-        await self._s.flush()
-        coupon.id = row.id
         return coupon
 
     async def save(self, coupon: Coupon) -> None:
         """Write the coupon's state in one UPDATE (no read first)."""
         assert coupon.id is not None
-        t = coupon.terms
-        await update_where(
-            self._s,
-            CouponRow.__table__,
-            {
-                "customer_id": coupon.customer_id,
-                "kind": t.kind.value,
-                "amount_cents": t.amount_cents,
-                "off_bp": t.off_bp,
-                "threshold_cents": t.threshold_cents,
-                "max_off_cents": t.max_off_cents,
-                "valid_from": coupon.valid_from,
-                "valid_until": coupon.valid_until,
-                "reason": coupon.reason,
-                "used_order_id": coupon.used_order_id,
-                "used_at": coupon.used_at,
-            },
-            id=coupon.id,
-        )
+        await update_where(self._s, CouponRow.__table__, self._values(coupon), id=coupon.id)
         forget(self._s, CouponRow, coupon.id)
 
     async def by_code(self, code: str) -> Coupon | None:
@@ -340,28 +318,30 @@ class CouponRepository:
         return _coupon(row) if row else None
 
     async def for_customer(self, customer_id: int) -> list[Coupon]:
-        rows = await self._s.exec(
-            select(CouponRow)
-            .where(CouponRow.customer_id == customer_id)
-            .order_by(col(CouponRow.valid_until))
+        rows = await select_rows(
+            self._s, CouponRow.__table__, order_by=("valid_until", "id"), customer_id=customer_id
         )
-        return [_coupon(r) for r in rows.all()]
+        return [_coupon(r) for r in rows]
 
     @staticmethod
-    def _fill(row: CouponRow, c: Coupon) -> None:
+    def _values(c: Coupon) -> dict[str, Any]:
         t = c.terms
-        row.customer_id, row.kind, row.amount_cents, row.off_bp = (
-            c.customer_id,
-            t.kind.value,
-            t.amount_cents,
-            t.off_bp,
-        )
-        row.threshold_cents, row.max_off_cents = t.threshold_cents, t.max_off_cents
-        row.valid_from, row.valid_until, row.reason = c.valid_from, c.valid_until, c.reason
-        row.used_order_id, row.used_at = c.used_order_id, c.used_at
+        return {
+            "customer_id": c.customer_id,
+            "kind": t.kind.value,
+            "amount_cents": t.amount_cents,
+            "off_bp": t.off_bp,
+            "threshold_cents": t.threshold_cents,
+            "max_off_cents": t.max_off_cents,
+            "valid_from": c.valid_from,
+            "valid_until": c.valid_until,
+            "reason": c.reason,
+            "used_order_id": c.used_order_id,
+            "used_at": c.used_at,
+        }
 
 
-def _coupon(row: CouponRow) -> Coupon:
+def _coupon(row: CouponRow | Row[Any]) -> Coupon:
     terms = CouponTerms(
         code=row.code,
         kind=CouponKind(row.kind),

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, update
+from sqlalchemy import Row, and_, bindparam, case, func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -20,7 +20,7 @@ from domain.text import Text
 from store.crypto import PiiCipher
 from store.db import forget
 from store.people_repo import point_from_text, point_to_text
-from store.prepared import insert_many, insert_one, update_where
+from store.prepared import insert_many, insert_one, select_one, select_rows, update_where
 from store.tables import OrderEventRow, OrderRow, QuoteLineRow
 
 LIVE = (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
@@ -36,6 +36,49 @@ _REMINDER_COLUMNS = {
 ORDERS = OrderRow.__table__
 QUOTE_LINES = QuoteLineRow.__table__
 ORDER_EVENTS = OrderEventRow.__table__
+
+
+# built once (every quote and every new order reads them)
+_CUSTOMER_STATS = select(
+    func.coalesce(
+        func.sum(
+            case((col(OrderRow.status).in_(bindparam("counted", expanding=True)), 1), else_=0)
+        ),
+        0,
+    ),
+    func.coalesce(
+        func.sum(
+            case(
+                (
+                    col(OrderRow.created_at) >= bindparam("since"),
+                    OrderRow.paid_cents - OrderRow.refunded_cents,
+                ),
+                else_=0,
+            )
+        ),
+        0,
+    ),
+).where(col(OrderRow.customer_id) == bindparam("customer"))
+_PREVIOUS_WORKERS = (
+    select(OrderRow.worker_id)
+    .distinct()
+    .where(
+        col(OrderRow.customer_id) == bindparam("customer"),
+        col(OrderRow.worker_id).is_not(None),
+        col(OrderRow.status).in_(["confirmed", "settled"]),
+    )
+)
+_CANCELLATIONS = (
+    select(func.count())
+    .select_from(OrderEventRow)
+    .join(OrderRow, col(OrderRow.id) == col(OrderEventRow.order_id))
+    .where(
+        col(OrderRow.customer_id) == bindparam("customer"),
+        OrderEventRow.to_status == OrderStatus.CANCELLED.value,
+        OrderEventRow.actor_kind == ActorKind.CUSTOMER.value,
+        col(OrderEventRow.at) >= bindparam("since"),
+    )
+)
 
 
 class ConcurrentUpdate(DomainError):
@@ -80,8 +123,7 @@ class OrderRepository:
         for attempt in range(20):
             digits = 6 if attempt < 10 else 7
             number = secrets.randbelow(9 * 10 ** (digits - 1)) + 10 ** (digits - 1)
-            taken = await self._s.exec(select(OrderRow.id).where(OrderRow.number == number))
-            if taken.first() is None:
+            if await select_one(self._s, ORDERS, number=number) is None:
                 return number
         raise DomainError("no free order number")  # pragma: no cover - 9M numbers
 
@@ -137,7 +179,7 @@ class OrderRepository:
     async def get(self, order_id: int, *, full: bool = True) -> Order | None:
         """The order; ``full=False`` skips its quote lines and past timeline (one query) for
         callers that only change status and money — new timeline events are still saved."""
-        row = await self._s.get(OrderRow, order_id)
+        row = await select_one(self._s, ORDERS, id=order_id)
         return await self._load(row, full) if row else None
 
     async def by_number(
@@ -145,8 +187,7 @@ class OrderRepository:
     ) -> Order | None:
         """The order; ``timeline=False`` leaves out its past timeline (new events are still
         saved) for callers that do not show it."""
-        rows = await self._s.exec(select(OrderRow).where(OrderRow.number == number))
-        row = rows.first()
+        row = await select_one(self._s, ORDERS, number=number)
         return await self._load(row, full, timeline) if row else None
 
     async def for_customer(self, customer_id: int, limit: int = 10) -> list[Order]:
@@ -172,15 +213,13 @@ class OrderRepository:
         self, customer_id: int, counted: Sequence[OrderStatus], since: datetime
     ) -> tuple[int, int]:
         """(orders in ``counted`` statuses, paid minus refunded on orders since ``since``)."""
-        counted_case = case((col(OrderRow.status).in_([s.value for s in counted]), 1), else_=0)
-        spend_case = case(
-            (col(OrderRow.created_at) >= since, OrderRow.paid_cents - OrderRow.refunded_cents),
-            else_=0,
-        )
         result = await self._s.exec(
-            select(
-                func.coalesce(func.sum(counted_case), 0), func.coalesce(func.sum(spend_case), 0)
-            ).where(OrderRow.customer_id == customer_id)
+            _CUSTOMER_STATS,
+            params={
+                "customer": customer_id,
+                "counted": [s.value for s in counted],
+                "since": since,
+            },
         )
         count, spend = result.one()
         return int(count), int(spend)
@@ -208,15 +247,7 @@ class OrderRepository:
 
     async def previous_workers(self, customer_id: int) -> set[int]:
         """Workers who completed a job for this customer."""
-        rows = await self._s.exec(
-            select(OrderRow.worker_id)
-            .distinct()
-            .where(
-                OrderRow.customer_id == customer_id,
-                col(OrderRow.worker_id).is_not(None),
-                col(OrderRow.status).in_(["confirmed", "settled"]),
-            )
-        )
+        rows = await self._s.exec(_PREVIOUS_WORKERS, params={"customer": customer_id})
         return {int(w) for w in rows.all() if w is not None}
 
     async def rework_for(self, order_id: int) -> int | None:
@@ -228,15 +259,7 @@ class OrderRepository:
     async def cancellations_by_customer(self, customer_id: int, since: datetime) -> int:
         """Orders this customer cancelled themselves since ``since``."""
         result = await self._s.exec(
-            select(func.count())
-            .select_from(OrderEventRow)
-            .join(OrderRow, col(OrderRow.id) == col(OrderEventRow.order_id))
-            .where(
-                OrderRow.customer_id == customer_id,
-                OrderEventRow.to_status == OrderStatus.CANCELLED.value,
-                OrderEventRow.actor_kind == ActorKind.CUSTOMER.value,
-                col(OrderEventRow.at) >= since,
-            )
+            _CANCELLATIONS, params={"customer": customer_id, "since": since}
         )
         return int(result.one())
 
@@ -402,26 +425,16 @@ class OrderRepository:
         )
         order.stored_events = len(order.timeline)
 
-    async def _load(self, row: OrderRow, full: bool = True, timeline: bool = True) -> Order:
+    async def _load(
+        self, row: OrderRow | Row[Any], full: bool = True, timeline: bool = True
+    ) -> Order:
         assert row.id is not None
         lines: Any = []
         events: Any = []
         if full:
-            lines = (
-                await self._s.exec(
-                    select(QuoteLineRow)
-                    .where(QuoteLineRow.order_id == row.id)
-                    .order_by(QuoteLineRow.seq)
-                )
-            ).all()
+            lines = await select_rows(self._s, QUOTE_LINES, order_by=("seq",), order_id=row.id)
         if full and timeline:
-            events = (
-                await self._s.exec(
-                    select(OrderEventRow)
-                    .where(OrderEventRow.order_id == row.id)
-                    .order_by(col(OrderEventRow.id))
-                )
-            ).all()
+            events = await select_rows(self._s, ORDER_EVENTS, order_by=("id",), order_id=row.id)
         timeline = [
             OrderEvent(
                 OrderStatus(e.from_status) if e.from_status else None,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
+from sqlalchemy import Row
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,7 +25,12 @@ from domain.people import (
 )
 from domain.rules import WorkerLevel
 from store.crypto import PiiCipher
+from store.prepared import insert_one, select_one, select_rows
 from store.tables import AddressRow, CertificateRow, CustomerRow, IdentityRow, WorkerRow
+
+CUSTOMERS = CustomerRow.__table__
+IDENTITIES = IdentityRow.__table__
+ADDRESSES = AddressRow.__table__
 
 
 def point_to_text(point: GeoPoint | None) -> str:
@@ -45,9 +52,8 @@ class CustomerRepository:
     async def add(self, customer: Customer) -> Customer:
         row = CustomerRow(created_at=customer.created_at)
         self._fill(row, customer)
-        self._s.add(row)
-        await self._s.flush()
-        customer.id = CustomerId(row.id)  # type: ignore[arg-type]
+        values = row.model_dump(exclude={"id"})
+        customer.id = CustomerId(await insert_one(self._s, CUSTOMERS, values))
         return customer
 
     async def save(self, customer: Customer) -> None:
@@ -57,7 +63,7 @@ class CustomerRepository:
         await self._s.flush()
 
     async def get(self, customer_id: int) -> Customer | None:
-        row = await self._s.get(CustomerRow, customer_id)
+        row = await select_one(self._s, CUSTOMERS, id=customer_id)
         return self._to_domain(row) if row else None
 
     async def by_phone(self, phone: str) -> Customer | None:
@@ -94,7 +100,7 @@ class CustomerRepository:
         row.phone_enc = self._c.encrypt("customer.phone", c.phone)
         row.phone_hash = self._c.lookup_hash("phone", c.phone)
 
-    def _to_domain(self, row: CustomerRow) -> Customer:
+    def _to_domain(self, row: CustomerRow | Row[Any]) -> Customer:
         return Customer(
             id=CustomerId(row.id),
             created_at=row.created_at,
@@ -134,16 +140,16 @@ class WorkerRepository:
 
     async def available(self) -> list[Worker]:
         """Approved workers who are online (dispatch candidates)."""
-        rows = await self._s.exec(
-            select(WorkerRow)
-            .where(
-                WorkerRow.status == WorkerStatus.APPROVED.value, col(WorkerRow.online).is_(True)
-            )
-            .order_by(col(WorkerRow.id))
+        rows = await select_rows(
+            self._s,
+            WorkerRow.__table__,
+            order_by=("id",),
+            status=WorkerStatus.APPROVED.value,
+            online=True,
         )
-        return await self._many(rows.all())
+        return await self._many(rows)
 
-    async def _many(self, rows: Sequence[WorkerRow]) -> list[Worker]:
+    async def _many(self, rows: Sequence[WorkerRow | Row[Any]]) -> list[Worker]:
         """Workers with their certificates, in two queries."""
         if not rows:
             return []
@@ -199,7 +205,7 @@ class WorkerRepository:
     async def _to_domain(self, row: WorkerRow) -> Worker:
         return (await self._many([row]))[0]
 
-    def _domain(self, row: WorkerRow, certs: Sequence[CertificateRow]) -> Worker:
+    def _domain(self, row: WorkerRow | Row[Any], certs: Sequence[CertificateRow]) -> Worker:
         return Worker(
             id=WorkerId(row.id),  # type: ignore[arg-type]
             name=row.name,
@@ -233,28 +239,25 @@ class IdentityRepository:
         self._s = session
 
     async def get(self, channel: Channel, channel_user_id: str) -> Identity | None:
-        rows = await self._s.exec(
-            select(IdentityRow).where(
-                IdentityRow.channel == channel.value,
-                IdentityRow.channel_user_id == channel_user_id,
-            )
+        row = await select_one(
+            self._s, IDENTITIES, channel=channel.value, channel_user_id=channel_user_id
         )
-        row = rows.first()
         if row is None:
             return None
         return Identity(Channel(row.channel), row.channel_user_id, row.customer_id, row.worker_id)
 
     async def add(self, identity: Identity) -> None:
         """Record a new chat account (the caller knows it is not there yet)."""
-        self._s.add(
-            IdentityRow(
-                channel=identity.channel.value,
-                channel_user_id=identity.channel_user_id,
-                customer_id=identity.customer_id,
-                worker_id=identity.worker_id,
-            )
+        await insert_one(
+            self._s,
+            IDENTITIES,
+            {
+                "channel": identity.channel.value,
+                "channel_user_id": identity.channel_user_id,
+                "customer_id": identity.customer_id,
+                "worker_id": identity.worker_id,
+            },
         )
-        await self._s.flush()
 
     async def put(self, identity: Identity) -> None:
         rows = await self._s.exec(
@@ -278,12 +281,10 @@ class IdentityRepository:
         ]
 
     async def of_customer(self, customer_id: int) -> list[Identity]:
-        rows = await self._s.exec(
-            select(IdentityRow).where(IdentityRow.customer_id == customer_id)
-        )
+        rows = await select_rows(self._s, IDENTITIES, order_by=("id",), customer_id=customer_id)
         return [
             Identity(Channel(r.channel), r.channel_user_id, r.customer_id, r.worker_id)
-            for r in rows.all()
+            for r in rows
         ]
 
 
@@ -293,32 +294,31 @@ class AddressRepository:
         self._c = cipher
 
     async def add(self, address: Address) -> Address:
-        row = AddressRow(
-            customer_id=address.customer_id,
-            text_enc=self._c.encrypt("address.text", address.text),
-            contact_name_enc=self._c.encrypt("address.contact_name", address.contact_name),
-            phone_enc=self._c.encrypt("address.phone", address.phone),
-            location_enc=self._c.encrypt("address.location", point_to_text(address.location)),
-            district=address.district,
+        address.id = await insert_one(
+            self._s,
+            ADDRESSES,
+            {
+                "customer_id": address.customer_id,
+                "text_enc": self._c.encrypt("address.text", address.text),
+                "contact_name_enc": self._c.encrypt("address.contact_name", address.contact_name),
+                "phone_enc": self._c.encrypt("address.phone", address.phone),
+                "location_enc": self._c.encrypt(
+                    "address.location", point_to_text(address.location)
+                ),
+                "district": address.district,
+            },
         )
-        self._s.add(row)
-        await self._s.flush()
-        address.id = row.id
         return address
 
     async def get(self, address_id: int) -> Address | None:
-        row = await self._s.get(AddressRow, address_id)
+        row = await select_one(self._s, ADDRESSES, id=address_id)
         return self._to_domain(row) if row else None
 
     async def for_customer(self, customer_id: int) -> list[Address]:
-        rows = await self._s.exec(
-            select(AddressRow)
-            .where(AddressRow.customer_id == customer_id)
-            .order_by(col(AddressRow.id).desc())
-        )
-        return [self._to_domain(r) for r in rows.all()]
+        rows = await select_rows(self._s, ADDRESSES, order_by=("-id",), customer_id=customer_id)
+        return [self._to_domain(r) for r in rows]
 
-    def _to_domain(self, row: AddressRow) -> Address:
+    def _to_domain(self, row: AddressRow | Row[Any]) -> Address:
         return Address(
             id=row.id,
             customer_id=row.customer_id,

@@ -1,9 +1,11 @@
-"""Table-level INSERT and UPDATE statements built once per column set and reused.
+"""Table-level SELECT, INSERT and UPDATE statements built once per shape and reused.
 
 Building a statement from keyword values coerces every value into an expression and walks
-the result for its cache key on each call: for a 40-column order row that was most of the
-cost of writing it. These statements take their values as bound parameters instead. They
-bypass the ORM session, so callers that may hold the row in the session ``forget`` it.
+the result for its cache key on each call, and loading ORM objects tracks each one in the
+session: for the booking path that was most of the cost of a query. These statements take
+their values as bound parameters and return plain rows (read by column name, like the ORM
+objects the repositories convert). They bypass the ORM session: callers that may hold a row
+they UPDATE ``forget`` it, and reads flush the session's pending changes first.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Insert, Table, Update, bindparam, insert, update
+from sqlalchemy import Insert, Row, Select, Table, Update, bindparam, insert, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 
@@ -28,6 +30,40 @@ def _update(table: Table, names: tuple[str, ...], keys: tuple[str, ...]) -> Upda
         .where(*(table.c[key] == bindparam(f"w_{key}") for key in keys))
         .values({name: bindparam(f"v_{name}") for name in names})
     )
+
+
+@lru_cache(maxsize=256)
+def _select(
+    table: Table, keys: tuple[str, ...], order_by: tuple[str, ...], limit: int | None
+) -> Select[Any]:
+    statement = select(table).where(*(table.c[key] == bindparam(f"w_{key}") for key in keys))
+    for name in order_by:  # "-name" sorts descending
+        column = table.c[name.lstrip("-")]
+        statement = statement.order_by(column.desc() if name.startswith("-") else column)
+    return statement.limit(limit) if limit is not None else statement
+
+
+async def select_rows(
+    session: AsyncSession,
+    table: Table,
+    *,
+    order_by: tuple[str, ...] = (),
+    limit: int | None = None,
+    **where: Any,
+) -> Sequence[Row[Any]]:
+    """``SELECT * FROM table WHERE column = value AND ... ORDER BY ... LIMIT ...``."""
+    if session.sync_session.new or session.sync_session.dirty:
+        await session.flush()  # the ORM would have: reads see this transaction's changes
+    statement = _select(table, tuple(where), order_by, limit)
+    params = {f"w_{key}": value for key, value in where.items()}
+    result = await session.exec(statement, params=params)  # type: ignore[call-overload]
+    return result.all()  # type: ignore[no-any-return]
+
+
+async def select_one(session: AsyncSession, table: Table, **where: Any) -> Row[Any] | None:
+    """The first row where every ``column = value``, or None."""
+    rows = await select_rows(session, table, limit=1, **where)
+    return rows[0] if rows else None
 
 
 def _params(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -39,6 +39,34 @@ from store.people_repo import (
 )
 from store.subscriptions_repo import SubscriptionRepository
 
+_REPOSITORIES: dict[str, tuple[Any, bool]] = {
+    # attribute: (repository class, takes the PII cipher)
+    "orders": (OrderRepository, True),
+    "customers": (CustomerRepository, True),
+    "workers": (WorkerRepository, True),
+    "identities": (IdentityRepository, False),
+    "addresses": (AddressRepository, True),
+    "payments": (PaymentRepository, False),
+    "ledger": (LedgerRepository, False),
+    "coupons": (CouponRepository, False),
+    "audit": (AuditRepository, False),
+    "offers": (OfferRepository, False),
+    "photos": (PhotoRepository, False),
+    "withdrawals": (WithdrawalRepository, False),
+    "settlement_runs": (SettlementRuns, False),
+    "outbox": (OutboxRepository, False),
+    "complaints": (ComplaintRepository, False),
+    "ratings": (RatingRepository, False),
+    "spot_checks": (SpotCheckRepository, False),
+    "job_runs": (JobRuns, False),
+    "credit": (CreditRepository, False),
+    "subscriptions": (SubscriptionRepository, True),
+    "admins": (AdminRepository, False),
+    "prices": (PriceRepository, False),
+    "throttles": (ThrottleRepository, False),
+    "admin_reports": (AdminReports, False),
+}
+
 
 class SqlUnitOfWork:
     """``async with uow: ...; await uow.commit()`` — everything or nothing."""
@@ -86,31 +114,8 @@ class SqlUnitOfWork:
             self._enter_task(self._open_in)
         self.session = self._sessions()
         self._committed = False
-        c = self._cipher
-        self.orders = OrderRepository(self.session, c)
-        self.customers = CustomerRepository(self.session, c)
-        self.workers = WorkerRepository(self.session, c)
-        self.identities = IdentityRepository(self.session)
-        self.addresses = AddressRepository(self.session, c)
-        self.payments = PaymentRepository(self.session)
-        self.ledger = LedgerRepository(self.session)
-        self.coupons = CouponRepository(self.session)
-        self.audit = AuditRepository(self.session)
-        self.offers = OfferRepository(self.session)
-        self.photos = PhotoRepository(self.session)
-        self.withdrawals = WithdrawalRepository(self.session)
-        self.settlement_runs = SettlementRuns(self.session)
-        self.outbox = OutboxRepository(self.session)
-        self.complaints = ComplaintRepository(self.session)
-        self.ratings = RatingRepository(self.session)
-        self.spot_checks = SpotCheckRepository(self.session)
-        self.job_runs = JobRuns(self.session)
-        self.credit = CreditRepository(self.session)
-        self.subscriptions = SubscriptionRepository(self.session, c)
-        self.admins = AdminRepository(self.session)
-        self.prices = PriceRepository(self.session)
-        self.throttles = ThrottleRepository(self.session)
-        self.admin_reports = AdminReports(self.session)
+        for name in _REPOSITORIES:  # a reused unit of work gets repositories on its new session
+            self.__dict__.pop(name, None)
         return self
 
     async def __aexit__(
@@ -137,6 +142,16 @@ class SqlUnitOfWork:
                 raise ConcurrentUpdate(0) from exc
             raise
         self._committed = True
+
+    def __getattr__(self, name: str) -> Any:
+        """Repositories are made on first use: most units of work need two or three."""
+        spec = _REPOSITORIES.get(name)
+        if spec is None or "session" not in self.__dict__:
+            raise AttributeError(name)
+        cls, encrypted = spec
+        repository = cls(self.session, self._cipher) if encrypted else cls(self.session)
+        setattr(self, name, repository)
+        return repository
 
     def _enter_task(self, open_in: dict[asyncio.Task[Any], int]) -> None:
         task = asyncio.current_task()
