@@ -85,14 +85,15 @@ async def confirm(
     reference: str,
     provider: str,
     provider_ref: str,
-    amount: int,
+    amount: int | None,
     now: datetime,
     customer_id: int | None = None,
 ) -> tuple[Order, Payment, bool]:
     """Credit a payment once. Returns (order, payment, newly credited).
 
     Raises PaymentMismatch (nothing credited) when the provider or amount is not the one
-    requested; a repeated notification returns ``newly credited = False``.
+    requested (``amount=None``: the amount requested, for the sandbox); a repeated
+    notification returns ``newly credited = False``.
     """
     payment = await uow.payments.by_reference(reference)
     if payment is None or payment.kind == PaymentKind.REFUND:
@@ -101,9 +102,9 @@ async def confirm(
     assert order is not None and order.id is not None
     if customer_id is not None and order.customer_id != customer_id:
         raise DomainError("找不到这笔支付 / unknown payment")
-    if payment.provider != provider or payment.amount_cents != amount:
+    if payment.provider != provider or amount not in (None, payment.amount_cents):
         log.warning(
-            "payment %s: expected %s %d, notified %s %d — not credited",
+            "payment %s: expected %s %d, notified %s %s — not credited",
             reference,
             payment.provider,
             payment.amount_cents,
@@ -133,6 +134,7 @@ async def confirm(
         provider_ref,
         now,
     )
+    amount = payment.amount_cents
     order.paid_cents += amount
     await uow.ledger.post(payment_received(reference, provider, amount, order.id, now))
     await uow.orders.save(order, now)

@@ -318,13 +318,14 @@ class Services:
                 now,
                 gateway.name,
             )
+            accounts = await uow.identities.of_customer(order.customer_id) if payment else []
             await uow.commit()
         if payment is None:
             no_worker = await self.desk.dispatch_paid(order.number)
             return [
                 Loaded("paid", {"number": order.number, "amount_cents": 0, "no_worker": no_worker})
             ]
-        return [Loaded("order_placed", await self._checkout(order, payment, gateway))]
+        return [Loaded("order_placed", await self._checkout(order, payment, gateway, accounts))]
 
     def gateway_for(self, channel: str) -> PaymentGateway:
         """Telegram Payments in Telegram, WeChat Pay in WeChat, when configured; else the
@@ -333,10 +334,17 @@ class Services:
         return self.gateways.get(name) or self.gateways["sandbox"]
 
     async def _checkout(
-        self, order: Order, payment: Payment, gateway: PaymentGateway
+        self,
+        order: Order,
+        payment: Payment,
+        gateway: PaymentGateway,
+        accounts: Sequence[Identity] | None = None,
     ) -> dict[str, Any]:
-        async with self.uow() as uow:
-            accounts = await uow.identities.of_customer(order.customer_id)
+        """Start the gateway's checkout; ``accounts``: the customer's chat accounts, when the
+        caller read them already (the payer is the one on the order's channel)."""
+        if accounts is None:
+            async with self.uow() as uow:
+                accounts = await uow.identities.of_customer(order.customer_id)
         payer = next(
             (
                 f"{a.channel.value}:{a.channel_user_id}"
@@ -368,16 +376,13 @@ class Services:
         return [Loaded("payment_requested", await self._checkout(order, payment, gateway))]
 
     async def confirm_sandbox(self, cmd: c.ConfirmSandboxPayment) -> list[Result]:
-        async with self.uow() as uow:
-            payment = await uow.payments.by_reference(cmd.reference)
-        if payment is None or payment.provider != "sandbox":
-            raise DomainError("找不到这笔支付 / unknown payment")
+        """The sandbox's "paid" button: the amount asked is the amount paid."""
         return await self.run(
             c.ConfirmPayment(
                 cmd.reference,
                 "sandbox",
                 f"sandbox-{cmd.reference}",
-                payment.amount_cents,
+                None,
                 cmd.customer_id,
                 cmd.notify_customer,
             )

@@ -266,7 +266,8 @@ class ConfirmPayment(Command):
     reference: str
     provider: str
     provider_ref: str
-    amount_cents: int
+    amount_cents: int | None
+    """What the provider says was paid; None for the sandbox, which pays what was asked."""
     customer_id: int | None = None
     notify_customer: bool = False
 
