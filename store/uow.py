@@ -125,10 +125,8 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            if not self._committed:
-                await self.session.rollback()
+            await self.session.close()  # rolls back whatever was not committed
         finally:
-            await self.session.close()
             self._leave_task()
         if isinstance(exc, OperationalError) and "locked" in str(exc):
             # SQLite refused a second concurrent writer: the same answer as a lost update
