@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlmodel import select
 
 from domain.audit import AuditEntry
 from domain.coupons import Coupon
@@ -26,6 +27,7 @@ from domain.people import (
 from domain.pricing import CouponKind, CouponTerms, QuoteRequest, Selection, quote
 from store.catalog_file import load_catalog
 from store.orders_repo import ConcurrentUpdate
+from store.tables import OrderRow
 from tests import random_refs
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
@@ -298,3 +300,23 @@ async def test_the_audit_log_is_append_only(database):
             async with database.uow() as uow:
                 conn = await uow.session.connection()
                 await conn.execute(text(statement), {"t": target})
+
+
+async def test_a_write_is_seen_by_later_reads_in_the_same_unit_of_work(database):
+    """Writes that bypass the ORM session (store.prepared) must not leave the session a stale
+    copy, and prepared reads must see the session's own pending changes."""
+    customer = await new_customer(database)
+    order = await new_order(database, customer)
+    async with database.uow() as uow:
+        by_orm = (await uow.session.exec(select(OrderRow).where(OrderRow.id == order.id))).one()
+        assert by_orm.status == OrderStatus.QUOTED.value  # the session holds the row now
+        loaded = await uow.orders.get(order.id)
+        loaded.apply(Action.CANCEL, Actor(ActorKind.CUSTOMER, "c"), NOW)
+        await uow.orders.save(loaded, NOW)
+        again = (await uow.session.exec(select(OrderRow).where(OrderRow.id == order.id))).one()
+        assert again.status == OrderStatus.CANCELLED.value
+        assert (await uow.orders.get(order.id)).status == OrderStatus.CANCELLED
+        held = await uow.customers.get(customer.id)
+        held.name = "改过的名字"
+        await uow.customers.save(held)  # an ORM change in the session
+        assert (await uow.customers.get(customer.id)).name == "改过的名字"

@@ -1,0 +1,122 @@
+"""SQLite run inline on the event loop: one connection per engine, another writer waited for
+without stopping the loop, and a unit of work nested in the same task refused at once."""
+
+import asyncio
+import time
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from store.crypto import PiiCipher
+from store.db import create_engine, session_factory
+from store.uow import Database, NestedUnitOfWork
+
+
+@pytest.fixture
+async def two_engines(fresh_sqlite_url):
+    """Two engines on one file: what two processes sharing a SQLite database look like."""
+    first, second = create_engine(fresh_sqlite_url), create_engine(fresh_sqlite_url)
+    yield first, second
+    await first.dispose()
+    await second.dispose()
+
+
+def database(engine) -> Database:
+    return Database(session_factory(engine), PiiCipher(bytes(32)))
+
+
+async def test_a_writer_waits_for_another_without_stopping_the_loop(two_engines):
+    first, second = two_engines
+    ticks = 0
+
+    async def clock() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.005)
+
+    ticker = asyncio.create_task(clock())
+    async with first.connect() as holder:
+        await holder.execute(
+            text(
+                "INSERT INTO price_changes (item_id, old_cents, new_cents, "
+                "changed_by, role, changed_at) VALUES ('x', 1, 2, 'a', 'owner', "
+                "'2026-01-01')"
+            )
+        )
+        # the first engine holds SQLite's write lock; the second must wait for it
+        waiting = asyncio.create_task(_write(second, "y"))
+        await asyncio.sleep(0.2)
+        assert not waiting.done()
+        ticks_while_waiting = ticks
+        await holder.commit()
+    started = time.monotonic()
+    await asyncio.wait_for(waiting, 5)
+    ticker.cancel()
+    assert ticks_while_waiting >= 10, "the event loop stopped while a writer waited"
+    assert time.monotonic() - started < 1
+    async with second.connect() as conn:
+        items = (await conn.execute(text("SELECT item_id FROM price_changes"))).scalars().all()
+    assert sorted(items) == ["x", "y"]
+
+
+async def _write(engine, item: str) -> None:
+    async with engine.begin() as conn:
+        await _write_on(conn, item)
+
+
+async def test_a_stale_snapshot_fails_at_once_instead_of_waiting(two_engines):
+    first, second = two_engines
+    await _write(first, "x")
+    started = time.monotonic()
+    async with second.connect() as reader:
+        await reader.execute(text("BEGIN"))
+        await reader.execute(text("SELECT count(*) FROM price_changes"))  # snapshot taken
+        await _write(first, "y")  # another writer commits after it
+        with pytest.raises(OperationalError, match="locked"):
+            await _write_on(reader, "z")  # waiting would never help: SQLite says so at once
+    assert time.monotonic() - started < 2
+
+
+async def _write_on(conn, item: str) -> None:
+    await conn.execute(
+        text(
+            "INSERT INTO price_changes (item_id, old_cents, new_cents, changed_by, role, "
+            "changed_at) VALUES (:item, 1, 2, 'b', 'owner', '2026-01-01')"
+        ),
+        {"item": item},
+    )
+
+
+async def test_a_unit_of_work_inside_another_in_the_same_task_is_refused(fresh_sqlite_url):
+    engine = create_engine(fresh_sqlite_url)
+    db = database(engine)
+    try:
+        async with db.uow() as outer:
+            await outer.customers.get(1)
+            with pytest.raises(NestedUnitOfWork):
+                async with db.uow():
+                    pass
+
+        async def other_task() -> None:
+            async with db.uow() as uow:
+                await uow.customers.get(1)
+
+        async with db.uow() as outer:  # other tasks wait their turn for the connection
+            waiting = asyncio.create_task(other_task())
+            await outer.customers.get(1)
+        await asyncio.wait_for(waiting, 5)
+    finally:
+        await engine.dispose()
+
+
+async def test_postgres_units_of_work_may_overlap(postgres_url):
+    engine = create_engine(postgres_url)
+    db = database(engine)
+    try:
+        async with db.uow() as outer, db.uow() as inner:
+            await outer.customers.get(1)
+            await inner.customers.get(1)
+    finally:
+        await engine.dispose()
