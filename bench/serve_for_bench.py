@@ -44,6 +44,7 @@ def main() -> None:
     from store import migrate
     from store.catalog_file import load_catalog
     from store.crypto import new_key
+    from webhooks.accesslog import JsonAccessLogger
     from webhooks.app import create_app
     from webhooks.settings import Settings
 
@@ -70,9 +71,16 @@ def main() -> None:
     )
     catalog, rules = load_catalog()
     app = create_app(settings, catalog, rules)
+    # the access log as `daojia serve` writes it (JSON lines), to a file here
+    access = logging.getLogger("aiohttp.access")
+    access.setLevel(logging.INFO)
+    access.propagate = False
+    access.addHandler(logging.FileHandler(args.dir / "access.log"))
     gc.freeze()
     print("ready", file=sys.stderr, flush=True)
-    web.run_app(app, host="127.0.0.1", port=args.port, print=None, access_log=None)
+    web.run_app(
+        app, host="127.0.0.1", port=args.port, print=None, access_log_class=JsonAccessLogger
+    )
 
 
 if __name__ == "__main__":
