@@ -94,18 +94,18 @@ async def test_a_unit_of_work_inside_another_in_the_same_task_is_refused(fresh_s
     db = database(engine)
     try:
         async with db.uow() as outer:
-            await outer.customers.get(1)
+            await outer.prices.current()
             with pytest.raises(NestedUnitOfWork):
                 async with db.uow():
                     pass
 
         async def other_task() -> None:
             async with db.uow() as uow:
-                await uow.customers.get(1)
+                await uow.prices.current()
 
         async with db.uow() as outer:  # other tasks wait their turn for the connection
             waiting = asyncio.create_task(other_task())
-            await outer.customers.get(1)
+            await outer.prices.current()
         await asyncio.wait_for(waiting, 5)
     finally:
         await engine.dispose()
@@ -116,7 +116,7 @@ async def test_postgres_units_of_work_may_overlap(postgres_url):
     db = database(engine)
     try:
         async with db.uow() as outer, db.uow() as inner:
-            await outer.customers.get(1)
-            await inner.customers.get(1)
+            await outer.prices.current()
+            await inner.prices.current()
     finally:
         await engine.dispose()
