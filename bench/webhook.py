@@ -11,7 +11,9 @@ interleaved rounds (this VM's speed drifts by up to 1.5× between minutes); medi
     python bench/webhook.py --users 200 --pg --redis   # PostgreSQL + Redis
     python bench/webhook.py --users 200 --think 2  # people who take ~2 s to answer
 
-Prints messages/s and p50/p99 reply latency per route, and the ratio to the bare handler.
+Prints messages/s, p50/p99 reply latency and the server's CPU time per message (user + system,
+from /proc: steadier than throughput on a VM whose speed drifts) per route, and the ratios to
+the bare handler.
 With ``--think 0`` (the default) every user answers the moment a reply arrives, so the server
 is saturated: throughput is its capacity, and latency is mostly the queue of 200 users
 (``users / throughput``). ``--think`` measures latency at a load people would make; its
@@ -244,17 +246,27 @@ async def pause(think: float) -> None:
         await asyncio.sleep(random.uniform(0.5, 1.5) * think)
 
 
-async def drive(route: str, url: str, users: int, bare: bool, think: float = 0) -> dict:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def drive(
+    route: str, url: str, users: int, bare: bool, think: float = 0, pid: int | None = None
+) -> dict:
     lat: list[float] = []
     walker = wechat_user if route == "wechat" else telegram_user
     connector = aiohttp.TCPConnector(limit=0, force_close=False)
     async with aiohttp.ClientSession(connector=connector) as session:
         await walker(session, url, 0, [], bare, 0)  # warm-up
+        cpu0 = cpu_seconds(pid) if pid else 0.0
         t0 = time.perf_counter()
         done = await asyncio.gather(
             *[walker(session, url, i + 1, lat, bare, think) for i in range(users)]
         )
         wall = time.perf_counter() - t0
+        cpu = cpu_seconds(pid) - cpu0 if pid else 0.0
     lat.sort()
     return {
         "msgs": len(lat),
@@ -263,6 +275,7 @@ async def drive(route: str, url: str, users: int, bare: bool, think: float = 0) 
         "p99": lat[int(len(lat) * 0.99)] * 1000,
         "mean": statistics.fmean(lat) * 1000,
         "ok": sum(done),
+        "cpu_ms": cpu * 1000 / len(lat),
     }
 
 
@@ -323,6 +336,7 @@ async def main_async(args) -> None:
                             args.users,
                             kind == "bare",
                             args.think,
+                            proc.pid,
                         )
                         runs.setdefault((kind, route), []).append(result)
                 finally:
@@ -337,7 +351,7 @@ async def main_async(args) -> None:
     )
     print(
         f"{'handler':8} {'route':9} {'msgs':>6} {'msgs/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'booked':>6}  msgs/s per round"
+        f"{'booked':>6} {'CPU ms/msg':>10}  msgs/s per round"
     )
     by: dict[tuple[str, str], dict] = {}
     for (kind, route), results in runs.items():
@@ -347,16 +361,22 @@ async def main_async(args) -> None:
         rates = " ".join(f"{x['rate']:.0f}" for x in results)
         print(
             f"{kind:8} {route:9} {r['msgs']:6.0f} {r['rate']:8.0f} {r['p50']:8.1f} "
-            f"{r['p99']:8.1f} {r['ok']:6.0f}  {rates}"
+            f"{r['p99']:8.1f} {r['ok']:6.0f} {r['cpu_ms']:10.3f}  {rates}"
         )
     for route in ("wechat", "telegram"):
         ratios = [
             d["rate"] / b["rate"]
             for d, b in zip(runs[("daojia", route)], runs[("bare", route)], strict=True)
         ]
+        cpu = [
+            b["cpu_ms"] / d["cpu_ms"]
+            for d, b in zip(runs[("daojia", route)], runs[("bare", route)], strict=True)
+            if d["cpu_ms"]
+        ]
         print(
             f"{route}: daojia throughput = {statistics.median(ratios):.0%} of the bare handler "
-            f"(per round: {' '.join(f'{x:.0%}' for x in ratios)})"
+            f"(per round: {' '.join(f'{x:.0%}' for x in ratios)}); server CPU per message: "
+            f"bare = {statistics.median(cpu):.0%} of daojia's"
         )
     print(
         f"fake Bot API: {fake.sent} sendMessage calls (the rest rode on webhook responses); "
