@@ -52,6 +52,8 @@ async def select_rows(
     **where: Any,
 ) -> Sequence[Row[Any]]:
     """``SELECT * FROM table WHERE column = value AND ... ORDER BY ... LIMIT ...``."""
+    if None in where.values():
+        raise ValueError("column = NULL matches nothing; write that query with IS NULL")
     if session.sync_session.new or session.sync_session.dirty:
         await session.flush()  # the ORM would have: reads see this transaction's changes
     statement = _select(table, tuple(where), order_by, limit)
