@@ -87,8 +87,12 @@ class Engine:
 
     async def handle(self, event: Inbound) -> Handled:
         message_id = event.message_id or f"t{event.at.timestamp()}"
+        role = await self.admin_role(event)
+        window = self._rate_window(event, role)
         for _ in range(BUSY_TRIES):
-            claim = await self.store.begin(event.channel, event.user_id, message_id)
+            # a claimed message is counted against the rate limit (by the store when it can,
+            # in the same step): a platform's retry of a message never counts twice
+            claim = await self.store.begin(event.channel, event.user_id, message_id, window)
             if claim.status != "busy":
                 break
             await asyncio.sleep(BUSY_WAIT_S)
@@ -98,9 +102,7 @@ class Engine:
             return Handled("duplicate")
         conv = Conversation.loads(claim.state)
         try:
-            role = await self.admin_role(event)
-            # counted after the claim, so a platform's retry of a message never counts twice
-            verdict = await self._rate(event, role)
+            verdict = await self._rate(event, window, claim.count)
             if verdict is not RateVerdict.ALLOW:
                 return await self._reject(event, message_id, claim, conv, verdict)
             if conv is None:
@@ -114,13 +116,23 @@ class Engine:
             raise
         return Handled("handled", replies, conv.lang)
 
-    async def _rate(self, event: Inbound, admin_role: str) -> RateVerdict:
-        """Count the message against the sender's rate limit. Admins are not limited, nor
-        payments a platform reports (the money has moved; the order must hear of it)."""
+    def _rate_window(self, event: Inbound, admin_role: str) -> int | None:
+        """The rate window to count the message in, or None when it is not limited: admins
+        are not, nor payments a platform reports (the money has moved; the order must hear
+        of it)."""
         if self.limiter is None or isinstance(event, PaymentReceived) or admin_role:
+            return None
+        return rate_window(self.clock())
+
+    async def _rate(self, event: Inbound, window: int | None, counted: int | None) -> RateVerdict:
+        """The verdict on the sender's message count (``counted`` by the store, or here)."""
+        if window is None or self.limiter is None:
             return RateVerdict.ALLOW
-        window = rate_window(self.clock())
-        count = await self.limiter.hit(event.channel, event.user_id, window)
+        count = (
+            counted
+            if counted is not None
+            else await self.limiter.hit(event.channel, event.user_id, window)
+        )
         return rate_verdict(count, self.rules.risk.messages_per_minute)
 
     async def _reject(

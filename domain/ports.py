@@ -327,6 +327,9 @@ class Claim:
     status: str
     state: bytes | None = None
     token: str = ""
+    count: int | None = None
+    """The message's count in the sender's rate window, when ``begin`` was asked to count it
+    and could in the same step (else None: the caller counts with its ``RateLimiter``)."""
 
 
 class ConversationStore(Protocol):
@@ -334,11 +337,15 @@ class ConversationStore(Protocol):
     each person's messages.
 
     ``begin`` claims ``message_id`` (a retry of the same message gets ``duplicate``) and takes
-    the person's lock; ``commit`` saves the new state, marks the message done and releases the
-    lock; ``abort`` releases the lock and the claim so a platform retry is processed.
+    the person's lock; given ``rate_window`` it may also count a claimed message against the
+    sender's rate limit (``Claim.count``). ``commit`` saves the new state, marks the message
+    done and releases the lock; ``abort`` releases the lock and the claim so a platform retry
+    is processed.
     """
 
-    async def begin(self, channel: str, user_id: str, message_id: str) -> Claim: ...
+    async def begin(
+        self, channel: str, user_id: str, message_id: str, rate_window: int | None = None
+    ) -> Claim: ...
 
     async def commit(
         self, channel: str, user_id: str, message_id: str, token: str, state: bytes

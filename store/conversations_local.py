@@ -48,7 +48,11 @@ class LocalConversationStore:
     def close(self) -> None:
         self._db.close()
 
-    async def begin(self, channel: str, user_id: str, message_id: str) -> Claim:
+    async def begin(
+        self, channel: str, user_id: str, message_id: str, rate_window: int | None = None
+    ) -> Claim:
+        """Claim the message and take the lock (``rate_window`` is for stores that can count
+        in the same step; here the engine's in-memory limiter counts)."""
         key, seen_key = f"{channel}:{user_id}", f"{channel}:{user_id}:{message_id}"
         now = time.time()
         seen = self._seen.get(seen_key)

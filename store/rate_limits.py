@@ -17,6 +17,15 @@ return n
 """
 
 
+KEEP_S = 120
+
+
+def rate_key(channel: str, user_id: str, window: int) -> str:
+    """The Redis counter of a person's messages in a window (also counted by
+    ``RedisConversationStore.begin``, in the same round trip as the claim)."""
+    return f"daojia:{channel}:{user_id}:rate:{window}"
+
+
 class RedisRateLimiter:
     """``RateLimiter`` on Redis.
 
@@ -26,14 +35,12 @@ class RedisRateLimiter:
             window length, with room for processes whose clocks differ a little.
     """
 
-    def __init__(self, client: aioredis.Redis, *, keep_s: int = 120) -> None:
+    def __init__(self, client: aioredis.Redis, *, keep_s: int = KEEP_S) -> None:
         self._hit = client.register_script(_HIT)
         self.keep_s = keep_s
 
     async def hit(self, channel: str, user_id: str, window: int) -> int:
-        count = await self._hit(
-            keys=[f"daojia:{channel}:{user_id}:rate:{window}"], args=[self.keep_s]
-        )
+        count = await self._hit(keys=[rate_key(channel, user_id, window)], args=[self.keep_s])
         return int(count)
 
 

@@ -128,3 +128,29 @@ async def test_redis_claims_are_shared_between_processes(redis_url):
     finally:
         await a._r.aclose()
         await b._r.aclose()
+
+
+async def test_redis_counts_a_claimed_message_in_the_same_step_as_the_limiter_would(redis_url):
+    from store.rate_limits import RedisRateLimiter
+
+    client = aioredis.from_url(redis_url)
+    try:
+        store = RedisConversationStore(client, lock_ttl_ms=2000, processing_ttl_s=1)
+        limiter = RedisRateLimiter(client)
+        uid, window = user(), 123
+        first = await store.begin("wechat", uid, "m1", rate_window=window)
+        assert first.status == "ok" and first.count == 1
+        await store.commit("wechat", uid, "m1", first.token, b"{}")
+        retry = await store.begin("wechat", uid, "m1", rate_window=window)
+        assert retry.status == "duplicate" and retry.count is None  # a retry is not counted
+        second = await store.begin("wechat", uid, "m2", rate_window=window)
+        assert second.count == 2
+        busy = await store.begin("wechat", uid, "m3", rate_window=window)
+        assert busy.status == "busy"  # not counted either: it is claimed when it runs
+        await store.commit("wechat", uid, "m2", second.token, b"{}")
+        assert await limiter.hit("wechat", uid, window) == 3  # one counter for both
+        assert 0 < await client.ttl(f"daojia:wechat:{uid}:rate:{window}") <= 120
+        plain = await store.begin("wechat", uid, "m4")
+        assert plain.status == "ok" and plain.count is None
+    finally:
+        await client.aclose()
