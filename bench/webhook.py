@@ -241,9 +241,11 @@ async def telegram_user(
 
 
 async def pause(think: float) -> None:
-    """A person reading and typing: ``think`` seconds on average (0: answer at once)."""
+    """A person reading and typing: ``think`` seconds on average (0: answer at once), drawn
+    from an exponential distribution as closed-loop benchmarks model think time (TPC-C); the
+    first pause also spreads the users' start."""
     if think:
-        await asyncio.sleep(random.uniform(0.5, 1.5) * think)
+        await asyncio.sleep(random.expovariate(1 / think))
 
 
 def cpu_seconds(pid: int) -> float:
