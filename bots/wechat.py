@@ -180,7 +180,8 @@ class WeChatBot:
 
     def _parse(self, request: web.Request, body: bytes) -> Any:
         q = request.query
-        if b"<!DOCTYPE" in body.upper() or b"<!ENTITY" in body.upper():
+        upper = body.upper()
+        if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
             self._rejected("wechat")
             raise web.HTTPBadRequest(text="DTDs are not accepted")
         try:
