@@ -25,7 +25,8 @@ from domain.people import (
 )
 from domain.rules import WorkerLevel
 from store.crypto import PiiCipher
-from store.prepared import insert_one, select_one, select_rows
+from store.db import forget
+from store.prepared import insert_one, select_one, select_rows, update_where
 from store.tables import AddressRow, CertificateRow, CustomerRow, IdentityRow, WorkerRow
 
 CUSTOMERS = CustomerRow.__table__
@@ -50,17 +51,14 @@ class CustomerRepository:
         self._c = cipher
 
     async def add(self, customer: Customer) -> Customer:
-        row = CustomerRow(created_at=customer.created_at)
-        self._fill(row, customer)
-        values = row.model_dump(exclude={"id"})
+        values = {"created_at": customer.created_at, **self._values(customer)}
         customer.id = CustomerId(await insert_one(self._s, CUSTOMERS, values))
         return customer
 
     async def save(self, customer: Customer) -> None:
-        row = await self._s.get(CustomerRow, customer.id)
-        assert row is not None
-        self._fill(row, customer)
-        await self._s.flush()
+        assert customer.id is not None
+        await update_where(self._s, CUSTOMERS, self._values(customer), id=customer.id)
+        forget(self._s, CustomerRow, customer.id)
 
     async def get(self, customer_id: int) -> Customer | None:
         row = await select_one(self._s, CUSTOMERS, id=customer_id)
@@ -93,12 +91,17 @@ class CustomerRepository:
         row = rows.first()
         return self._to_domain(row) if row else None
 
-    def _fill(self, row: CustomerRow, c: Customer) -> None:
-        row.name, row.lang, row.points = c.name, c.lang, c.points
-        row.referral_code, row.referred_by = c.referral_code, c.referred_by
-        row.rating_x100 = c.rating_x100
-        row.phone_enc = self._c.encrypt("customer.phone", c.phone)
-        row.phone_hash = self._c.lookup_hash("phone", c.phone)
+    def _values(self, c: Customer) -> dict[str, Any]:
+        return {
+            "name": c.name,
+            "lang": c.lang,
+            "points": c.points,
+            "referral_code": c.referral_code,
+            "referred_by": c.referred_by,
+            "rating_x100": c.rating_x100,
+            "phone_enc": self._c.encrypt("customer.phone", c.phone),
+            "phone_hash": self._c.lookup_hash("phone", c.phone),
+        }
 
     def _to_domain(self, row: CustomerRow | Row[Any]) -> Customer:
         return Customer(

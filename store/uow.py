@@ -101,7 +101,7 @@ class SqlUnitOfWork:
         self,
         sessions: async_sessionmaker[AsyncSession],
         cipher: PiiCipher,
-        open_in: dict[asyncio.Task[Any], int] | None = None,
+        open_in: set[asyncio.Task[Any]] | None = None,
     ) -> None:
         self._sessions = sessions
         self._cipher = cipher
@@ -151,7 +151,7 @@ class SqlUnitOfWork:
         setattr(self, name, repository)
         return repository
 
-    def _enter_task(self, open_in: dict[asyncio.Task[Any], int]) -> None:
+    def _enter_task(self, open_in: set[asyncio.Task[Any]]) -> None:
         task = asyncio.current_task()
         if task is None:
             return
@@ -160,12 +160,12 @@ class SqlUnitOfWork:
                 "a unit of work is already open in this task; on SQLite (one connection) "
                 "a second one would wait for the first forever"
             )
-        open_in[task] = 1
+        open_in.add(task)
         self._task = task
 
     def _leave_task(self) -> None:
         if self._open_in is not None and self._task is not None:
-            self._open_in.pop(self._task, None)
+            self._open_in.discard(self._task)
             self._task = None
 
     def collect_new_events(self) -> list[StatusChanged]:
@@ -194,7 +194,7 @@ class Database:
         self.cipher = cipher
         bind = sessions.kw.get("bind")
         single = bind is not None and bind.dialect.name == "sqlite"
-        self._open_in: dict[asyncio.Task[Any], int] | None = {} if single else None
+        self._open_in: set[asyncio.Task[Any]] | None = set() if single else None
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.sessions, self.cipher, self._open_in)
