@@ -2,8 +2,15 @@
 
 import pytest
 
+from tests.e2e.helpers import Clock
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.wechat import FakeWeChat
+
+
+@pytest.fixture
+def clock():
+    """The app's clock, moved by the test: Monday 23 Nov 2026, 09:00 in Shanghai."""
+    return Clock()
 
 
 @pytest.fixture

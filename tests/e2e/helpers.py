@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from store.catalog_file import load_catalog
+from tests.fakes.wechat import APPID, SECRET, TOKEN
 from webhooks.app import create_app
 from webhooks.settings import Settings
 
@@ -25,6 +27,29 @@ class Clock:
 
     def advance(self, **kw: float) -> None:
         self.now += timedelta(**kw)
+
+
+HOME = (31.2304, 121.4737)  # the customers' home in the e2e tests (People's Square)
+
+
+def on_telegram(fake: Any) -> dict[str, str]:
+    """Settings that point the Telegram bot at a fake Bot API server."""
+    return {
+        "telegram_token": "123:ABC",
+        "telegram_secret": "s3cret",
+        "telegram_api_base": fake.base_url,
+        "telegram_file_base": fake.file_url,
+    }
+
+
+def on_wechat(fake: Any) -> dict[str, str]:
+    """Settings that point the WeChat official account at a fake WeChat API server."""
+    return {
+        "wechat_appid": APPID,
+        "wechat_secret": SECRET,
+        "wechat_token": TOKEN,
+        "wechat_api_base": fake.base_url,
+    }
 
 
 def make_settings(tmp_path, db_url, pii_key, **kw) -> Settings:
@@ -235,3 +260,28 @@ async def seed_worker(
         await uow.identities.put(Identity(Channel(channel), user_id, None, worker.id))
         await uow.commit()
     return int(worker.id)
+
+
+async def book_and_pay(
+    customer: TelegramUser, when: str = "明天 15:00", home=HOME, address: str = "8楼801"
+) -> int:
+    """Sign up, book two hours of regular cleaning at ``when`` and pay in the sandbox;
+    returns the order number."""
+    await customer.say("/start")
+    await customer.choose("中文")
+    await customer.say("13800138000")
+    await customer.choose("预约服务")
+    await customer.choose("保洁")
+    await customer.choose("日常保洁")
+    await customer.choose("选好了")
+    await customer.choose("2")
+    await customer.say("60")
+    await customer.say(when)
+    await customer.share(location={"latitude": home[0], "longitude": home[1]})
+    await customer.say(address)
+    await customer.choose("跳过")
+    await customer.choose("确认下单")
+    number = int(re.search(r"#(\d{6,8})", customer.text()).group(1))
+    await customer.choose("确认支付")
+    assert "支付成功" in customer.text()
+    return number

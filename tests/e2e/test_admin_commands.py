@@ -6,18 +6,19 @@ import pytest
 from domain.admin import COMMAND_ROLES, ROLES, may, needed_roles
 from domain.commands import DrainOutbox, RefundOrder
 from domain.payments import PaymentKind
-from tests.e2e.helpers import Clock, TelegramUser, make_app, seed_worker
+from tests.e2e.helpers import (
+    HOME,
+    TelegramUser,
+    book_and_pay,
+    make_app,
+    on_telegram,
+    seed_worker,
+)
 from tests.e2e.test_job_rules import photo, to_in_service
-from tests.e2e.test_worker_journey import HOME, book_and_pay
 from webhooks.keys import DATABASE, SERVICES
 
 STAFF = {"owner": 990001, "ops": 990002, "finance": 990003, "support": 990004}
 ADMINS = ",".join(f"telegram:{uid}:{role}" for role, uid in STAFF.items())
-
-
-@pytest.fixture
-def clock():
-    return Clock()
 
 
 @pytest.fixture
@@ -27,10 +28,7 @@ async def tg(aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram,
         fresh_sqlite_url,
         pii_key,
         clock=clock,
-        telegram_token="123:ABC",
-        telegram_secret="s3cret",
-        telegram_api_base=fake_telegram.base_url,
-        telegram_file_base=fake_telegram.file_url,
+        **on_telegram(fake_telegram),
         admins=ADMINS,
     )
     return app, await aiohttp_client(app)

@@ -12,8 +12,7 @@ from sqlalchemy.engine import make_url
 from domain.commands import DrainOutbox
 from store import migrate
 from tests.conftest import PG_URL, _create_database, _drop_database, unavailable
-from tests.e2e.helpers import Clock, TelegramUser, make_app
-from tests.e2e.test_worker_journey import book_and_pay
+from tests.e2e.helpers import Clock, TelegramUser, book_and_pay, make_app, on_telegram
 from webhooks.keys import DATABASE, SERVICES
 
 
@@ -56,10 +55,7 @@ async def two(aiohttp_client, tmp_path, shared, pii_key, fake_telegram):
             url,
             pii_key,
             clock=clock,
-            telegram_token="123:ABC",
-            telegram_secret="s3cret",
-            telegram_api_base=fake_telegram.base_url,
-            telegram_file_base=fake_telegram.file_url,
+            **on_telegram(fake_telegram),
             admins=f"telegram:{owner}:owner",
             **extra,
         )

@@ -18,19 +18,20 @@ from domain.commands import (
 from domain.ledger import worker_payable
 from domain.lifecycle import OrderStatus
 from domain.money import apply_rate
-from tests.e2e.helpers import Clock, TelegramUser, make_app, seed_worker
+from tests.e2e.helpers import (
+    HOME,
+    TelegramUser,
+    book_and_pay,
+    make_app,
+    on_telegram,
+    seed_worker,
+)
 from tests.e2e.test_job_rules import photo, to_in_service
-from tests.e2e.test_worker_journey import HOME, book_and_pay
 from tests.fakes.telegram import callback_update
 from webhooks.keys import DATABASE, RULES, SERVICES
 
 OWNER, OPS, SUPPORT = 990001, 990002, 990003
 WORKER = 600001
-
-
-@pytest.fixture
-def clock():
-    return Clock()
 
 
 @pytest.fixture
@@ -40,10 +41,7 @@ async def tg(aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram,
         fresh_sqlite_url,
         pii_key,
         clock=clock,
-        telegram_token="123:ABC",
-        telegram_secret="s3cret",
-        telegram_api_base=fake_telegram.base_url,
-        telegram_file_base=fake_telegram.file_url,
+        **on_telegram(fake_telegram),
         admins=f"telegram:{OWNER}:owner,telegram:{OPS}:ops,telegram:{SUPPORT}:support",
     )
     client = await aiohttp_client(app)

@@ -13,7 +13,7 @@ from domain.commands import ComplaintSweep
 from domain.lifecycle import OrderStatus
 from domain.people import Channel, Identity
 from domain.rules import ComplaintCategory
-from tests.e2e.helpers import START, Clock, make_app
+from tests.e2e.helpers import START, Clock, make_app, on_telegram
 from tests.integration.test_repositories import new_customer, new_order
 from webhooks.keys import DATABASE, SERVICES
 
@@ -48,10 +48,7 @@ async def test_two_instances_escalate_and_compensate_each_complaint_once(
             pii_key,
             clock=clock,
             redis_url=redis_url,
-            telegram_token="123:ABC",
-            telegram_secret="s3cret",
-            telegram_api_base=fake_telegram.base_url,
-            telegram_file_base=fake_telegram.file_url,
+            **on_telegram(fake_telegram),
             admins=f"telegram:{ops}:ops",
         )
 
@@ -104,10 +101,7 @@ async def test_with_the_scheduler_running_in_two_instances_each_deadline_acts_on
             postgres_url,
             pii_key,
             redis_url=redis_url,
-            telegram_token="123:ABC",
-            telegram_secret="s3cret",
-            telegram_api_base=fake_telegram.base_url,
-            telegram_file_base=fake_telegram.file_url,
+            **on_telegram(fake_telegram),
             admins=f"telegram:{ops}:ops",
         )
         return create_app(settings, CATALOG, RULES, clock=clock, scheduler=True)

@@ -5,15 +5,10 @@ from dataclasses import replace
 
 import pytest
 
-from tests.e2e.helpers import RULES, Clock, TelegramUser, WebUser, make_app
+from tests.e2e.helpers import RULES, TelegramUser, WebUser, make_app, on_telegram
 from tests.fakes.telegram import message_update
 
 ADMIN_TG = 900900
-
-
-@pytest.fixture
-def clock():
-    return Clock()
 
 
 @pytest.fixture
@@ -23,10 +18,7 @@ async def tg_app(aiohttp_client, tmp_path, sqlite_url, pii_key, fake_telegram, c
         sqlite_url,
         pii_key,
         clock=clock,
-        telegram_token="123:ABC",
-        telegram_secret="s3cret",
-        telegram_api_base=fake_telegram.base_url,
-        telegram_file_base=fake_telegram.file_url,
+        **on_telegram(fake_telegram),
         admins=f"telegram:{ADMIN_TG}:support",
     )
     return await aiohttp_client(app)
@@ -200,10 +192,7 @@ async def test_serve_registers_the_webhook_and_the_command_menu(
         tmp_path,
         sqlite_url,
         pii_key,
-        telegram_token="123:ABC",
-        telegram_secret="s3cret",
-        telegram_api_base=fake_telegram.base_url,
-        telegram_file_base=fake_telegram.file_url,
+        **on_telegram(fake_telegram),
         public_url="https://daojia.example.com",
     )
     await aiohttp_client(create_app(settings, catalog, rules, register_webhooks=True))

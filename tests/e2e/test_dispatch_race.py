@@ -6,9 +6,18 @@ import random
 from dataclasses import replace
 
 from domain.rules import DispatchMode
-from tests.e2e.helpers import RULES, Clock, TelegramUser, WeChatUser, make_app, seed_worker
-from tests.e2e.test_worker_journey import book_and_pay
-from tests.fakes.wechat import APPID, SECRET, TOKEN, WeChatServer, text_xml
+from tests.e2e.helpers import (
+    RULES,
+    Clock,
+    TelegramUser,
+    WeChatUser,
+    book_and_pay,
+    make_app,
+    on_telegram,
+    on_wechat,
+    seed_worker,
+)
+from tests.fakes.wechat import WeChatServer, text_xml
 
 GRAB = replace(RULES, dispatch=replace(RULES.dispatch, mode=DispatchMode.GRAB, grab_top_k=20))
 
@@ -28,14 +37,8 @@ async def test_twenty_concurrent_accepts_across_two_processes_give_one_winner(
             clock=clock,
             rules=GRAB,
             redis_url=redis_url,
-            telegram_token="123:ABC",
-            telegram_secret="s3cret",
-            telegram_api_base=fake_telegram.base_url,
-            telegram_file_base=fake_telegram.file_url,
-            wechat_appid=APPID,
-            wechat_secret=SECRET,
-            wechat_token=TOKEN,
-            wechat_api_base=fake_wechat.base_url,
+            **on_telegram(fake_telegram),
+            **on_wechat(fake_wechat),
         )
 
     one, two = app("one"), app("two")
@@ -46,13 +49,7 @@ async def test_twenty_concurrent_accepts_across_two_processes_give_one_winner(
         await seed_worker(one, channel="wechat", user_id=openid, center=home, radius_m=5000)
 
     customer = TelegramUser(client_one, fake_telegram, 10**9 + suffix % 10**6)
-    from tests.e2e import test_worker_journey
-
-    test_worker_journey.HOME = home  # book at the workers' location
-    try:
-        number = await book_and_pay(customer)
-    finally:
-        test_worker_journey.HOME = (31.2304, 121.4737)
+    number = await book_and_pay(customer, home=home)  # at the workers' location
     offered = [o for o in openids if any(f"#{number}" in t for t in fake_wechat.texts(o))]
     assert len(offered) == 20
 

@@ -3,15 +3,17 @@
 import pytest
 
 from domain.commands import AutoConfirm, ExpireOffers
-from tests.e2e.helpers import Clock, TelegramUser, make_app, seed_worker
-from tests.e2e.test_worker_journey import HOME, book_and_pay
+from tests.e2e.helpers import (
+    HOME,
+    Clock,
+    TelegramUser,
+    book_and_pay,
+    make_app,
+    on_telegram,
+    seed_worker,
+)
 from tests.fakes.wechat import PNG
 from webhooks.keys import DATABASE, SERVICES
-
-
-@pytest.fixture
-def clock():
-    return Clock()
 
 
 def tg_app(tmp_path, db_url, pii_key, fake_telegram, clock):
@@ -20,10 +22,7 @@ def tg_app(tmp_path, db_url, pii_key, fake_telegram, clock):
         db_url,
         pii_key,
         clock=clock,
-        telegram_token="123:ABC",
-        telegram_secret="s3cret",
-        telegram_api_base=fake_telegram.base_url,
-        telegram_file_base=fake_telegram.file_url,
+        **on_telegram(fake_telegram),
         admins="telegram:990099:owner",
     )
 
@@ -178,7 +177,6 @@ async def test_scheduled_orders_wait_and_are_assigned_together_with_least_travel
     from dataclasses import replace
 
     from domain.commands import BatchDispatch
-    from tests.e2e import test_worker_journey
     from tests.e2e.helpers import RULES
 
     rules = replace(RULES, dispatch=replace(RULES.dispatch, batch_ahead_hours=12))
@@ -188,10 +186,7 @@ async def test_scheduled_orders_wait_and_are_assigned_together_with_least_travel
         pii_key,
         clock=clock,
         rules=rules,
-        telegram_token="123:ABC",
-        telegram_secret="s3cret",
-        telegram_api_base=fake_telegram.base_url,
-        telegram_file_base=fake_telegram.file_url,
+        **on_telegram(fake_telegram),
     )
     client = await aiohttp_client(app)
     west, east = (31.2304, 121.40), (31.2304, 121.50)
@@ -200,11 +195,7 @@ async def test_scheduled_orders_wait_and_are_assigned_together_with_least_travel
     await seed_worker(app, channel="telegram", user_id="610002", center=east, radius_m=15000)
     numbers = {}
     for uid, home in ((610101, east), (610102, west)):
-        test_worker_journey.HOME = home
-        try:
-            numbers[home] = await book_and_pay(TelegramUser(client, fake_telegram, uid))
-        finally:
-            test_worker_journey.HOME = (31.2304, 121.4737)
+        numbers[home] = await book_and_pay(TelegramUser(client, fake_telegram, uid), home=home)
     assert not any(
         "#" in m.get("text", "") for u in (610001, 610002) for m in fake_telegram.sent(u)
     )  # nothing offered before the batch

@@ -8,20 +8,22 @@ import pytest
 
 from domain import ledger as L
 from domain.commands import DailySettlement, ExecuteRefunds
-from tests.e2e.helpers import Clock, TelegramUser, WeChatUser, make_app, seed_worker
+from tests.e2e.helpers import (
+    HOME,
+    TelegramUser,
+    WeChatUser,
+    make_app,
+    on_telegram,
+    on_wechat,
+    seed_worker,
+)
 from tests.e2e.test_job_rules import photo
-from tests.e2e.test_worker_journey import HOME
 from tests.fakes.telegram import user
-from tests.fakes.wechat import APPID, MCH_ID, PAY_KEY, SECRET, TOKEN, WeChatServer
+from tests.fakes.wechat import MCH_ID, PAY_KEY, WeChatServer
 from webhooks.keys import DATABASE, SERVICES
 
 FINANCE = 920092
 _ids = itertools.count(9_000_000)
-
-
-@pytest.fixture
-def clock():
-    return Clock()
 
 
 @pytest.fixture
@@ -40,15 +42,9 @@ async def shop(
         fresh_sqlite_url,
         pii_key,
         clock=clock,
-        telegram_token="123:ABC",
-        telegram_secret="s3cret",
-        telegram_api_base=fake_telegram.base_url,
-        telegram_file_base=fake_telegram.file_url,
+        **on_telegram(fake_telegram),
         telegram_payment_token="PROVIDER:TEST",
-        wechat_appid=APPID,
-        wechat_secret=SECRET,
-        wechat_token=TOKEN,
-        wechat_api_base=fake_wechat.base_url,
+        **on_wechat(fake_wechat),
         wechat_pay_mch_id=MCH_ID,
         wechat_pay_key=PAY_KEY,
         wechat_pay_api_base=fake_wechat_pay.base_url,

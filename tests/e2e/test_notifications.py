@@ -8,15 +8,16 @@ import pytest
 
 from conversations.notices import to_worker
 from domain.commands import DrainOutbox
-from tests.e2e.helpers import Clock, TelegramUser, make_app, seed_worker
-from tests.e2e.test_worker_journey import HOME, book_and_pay
-from tests.fakes.wechat import APPID, SECRET, TOKEN
+from tests.e2e.helpers import (
+    HOME,
+    TelegramUser,
+    book_and_pay,
+    make_app,
+    on_telegram,
+    on_wechat,
+    seed_worker,
+)
 from webhooks.keys import DATABASE, SERVICES
-
-
-@pytest.fixture
-def clock():
-    return Clock()
 
 
 @pytest.fixture
@@ -26,10 +27,7 @@ async def tg(aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram,
         fresh_sqlite_url,
         pii_key,
         clock=clock,
-        telegram_token="123:ABC",
-        telegram_secret="s3cret",
-        telegram_api_base=fake_telegram.base_url,
-        telegram_file_base=fake_telegram.file_url,
+        **on_telegram(fake_telegram),
     )
     return app, await aiohttp_client(app)
 
@@ -98,10 +96,7 @@ async def wx(
         fresh_sqlite_url,
         pii_key,
         clock=clock,
-        wechat_appid=APPID,
-        wechat_secret=SECRET,
-        wechat_token=TOKEN,
-        wechat_api_base=fake_wechat.base_url,
+        **on_wechat(fake_wechat),
         wechat_templates=templates_file,
     )
     await aiohttp_client(app)

@@ -28,17 +28,14 @@ from tests.e2e.helpers import (
     WeChatUser,
     make_app,
     make_settings,
+    on_telegram,
+    on_wechat,
 )
 from tests.e2e.test_reminders import book, texts
 from tests.e2e.test_wechat import book_on_wechat
-from tests.fakes.wechat import APPID, SECRET, TOKEN, WeChatServer
+from tests.fakes.wechat import WeChatServer
 from webhooks.app import create_app
 from webhooks.keys import DATABASE, SERVICES
-
-
-@pytest.fixture
-def clock():
-    return Clock()  # Monday 23 Nov 2026, 09:00 in Shanghai
 
 
 def tg_app(tmp_path, db_url, pii_key, fake_telegram, clock, catalog=CATALOG, **kw):
@@ -46,10 +43,7 @@ def tg_app(tmp_path, db_url, pii_key, fake_telegram, clock, catalog=CATALOG, **k
         tmp_path,
         db_url,
         pii_key,
-        telegram_token="123:ABC",
-        telegram_secret="s3cret",
-        telegram_api_base=fake_telegram.base_url,
-        telegram_file_base=fake_telegram.file_url,
+        **on_telegram(fake_telegram),
         **kw,
     )
     return create_app(settings, catalog, RULES, clock=clock)
@@ -297,10 +291,7 @@ async def test_on_wechat_the_customer_pays_the_recurring_order_by_replying_its_w
         fresh_sqlite_url,
         pii_key,
         clock=clock,
-        wechat_appid=APPID,
-        wechat_secret=SECRET,
-        wechat_token=TOKEN,
-        wechat_api_base=fake_wechat.base_url,
+        **on_wechat(fake_wechat),
     )
     user = WeChatUser(await aiohttp_client(app), fake_wechat, "o-weekly", WeChatServer())
     await book_on_wechat(user)  # range hood cleaning, Saturday 5 Dec 10:00

@@ -7,22 +7,24 @@ from __future__ import annotations
 
 import asyncio
 import random
-import re
 
 import pytest
 
 from domain.commands import SendReminders
-from tests.e2e.helpers import Clock, TelegramUser, WeChatUser, make_app, seed_worker
+from tests.e2e.helpers import (
+    HOME,
+    Clock,
+    TelegramUser,
+    WeChatUser,
+    book_and_pay,
+    make_app,
+    on_telegram,
+    on_wechat,
+    seed_worker,
+)
 from tests.e2e.test_job_rules import photo
-from tests.fakes.wechat import APPID, PNG, SECRET, TOKEN, WeChatServer, image_xml, location_xml
+from tests.fakes.wechat import PNG, WeChatServer, image_xml, location_xml
 from webhooks.keys import SERVICES
-
-HOME = (31.2304, 121.4737)
-
-
-@pytest.fixture
-def clock():
-    return Clock()  # Monday 23 Nov 2026, 09:00 in Shanghai
 
 
 def app_for(tmp_path, db_url, pii_key, fake_telegram, fake_wechat, clock, **kw):
@@ -31,14 +33,8 @@ def app_for(tmp_path, db_url, pii_key, fake_telegram, fake_wechat, clock, **kw):
         db_url,
         pii_key,
         clock=clock,
-        telegram_token="123:ABC",
-        telegram_secret="s3cret",
-        telegram_api_base=fake_telegram.base_url,
-        telegram_file_base=fake_telegram.file_url,
-        wechat_appid=APPID,
-        wechat_secret=SECRET,
-        wechat_token=TOKEN,
-        wechat_api_base=fake_wechat.base_url,
+        **on_telegram(fake_telegram),
+        **on_wechat(fake_wechat),
         **kw,
     )
 
@@ -52,25 +48,8 @@ async def both(
 
 
 async def book(customer: TelegramUser, when: str, home=HOME) -> int:
-    """Sign up, book two hours of regular cleaning at ``when`` and pay in the sandbox."""
-    await customer.say("/start")
-    await customer.choose("中文")
-    await customer.say("13800138000")
-    await customer.choose("预约服务")
-    await customer.choose("保洁")
-    await customer.choose("日常保洁")
-    await customer.choose("选好了")
-    await customer.choose("2")
-    await customer.say("60")
-    await customer.say(when)
-    await customer.share(location={"latitude": home[0], "longitude": home[1]})
-    await customer.say("漕溪北路88号8楼801")
-    await customer.choose("跳过")
-    await customer.choose("确认下单")
-    number = int(re.search(r"#(\d{6,8})", customer.text()).group(1))
-    await customer.choose("确认支付")
-    assert "支付成功" in customer.text()
-    return number
+    """Book and pay at a street address: reminders to workers show it masked."""
+    return await book_and_pay(customer, when, home, address="漕溪北路88号8楼801")
 
 
 def texts(fake_telegram, chat: int, marker: str) -> list[str]:

@@ -5,7 +5,7 @@ import secrets
 
 import pytest
 
-from tests.e2e.helpers import Clock, TelegramUser, WeChatUser, make_app
+from tests.e2e.helpers import Clock, TelegramUser, WeChatUser, make_app, on_telegram
 from tests.e2e.test_wechat import wechat_app
 from tests.fakes.wechat import WeChatServer, text_xml
 
@@ -16,10 +16,7 @@ def telegram_app(tmp_path, db_url, pii_key, fake, **kw):
         db_url,
         pii_key,
         clock=Clock(),
-        telegram_token="123:ABC",
-        telegram_secret="s3cret",
-        telegram_api_base=fake.base_url,
-        telegram_file_base=fake.file_url,
+        **on_telegram(fake),
         **kw,
     )
 

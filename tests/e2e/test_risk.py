@@ -9,7 +9,15 @@ import pytest
 from sqlalchemy import text
 
 from conversations.engine import TOO_MANY
-from tests.e2e.helpers import RULES, Clock, TelegramUser, WebUser, WeChatUser, make_app
+from tests.e2e.helpers import (
+    RULES,
+    Clock,
+    TelegramUser,
+    WebUser,
+    WeChatUser,
+    make_app,
+    on_telegram,
+)
 from tests.e2e.test_web_booking import sign_up
 from tests.e2e.test_wechat import wechat_app
 from tests.fakes.telegram import callback_update, message_update
@@ -36,11 +44,6 @@ def state(request):
 
 
 @pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
 async def tg(aiohttp_client, tmp_path, sqlite_url, pii_key, fake_telegram, clock, state):
     app = make_app(
         tmp_path,
@@ -48,10 +51,7 @@ async def tg(aiohttp_client, tmp_path, sqlite_url, pii_key, fake_telegram, clock
         pii_key,
         clock=clock,
         rules=LIMITED,
-        telegram_token="123:ABC",
-        telegram_secret="s3cret",
-        telegram_api_base=fake_telegram.base_url,
-        telegram_file_base=fake_telegram.file_url,
+        **on_telegram(fake_telegram),
         admins=f"telegram:{ADMIN}:owner",
         **state,
     )

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.helpers import Clock, TelegramUser, make_app
+from tests.e2e.helpers import Clock, TelegramUser, make_app, on_telegram
 from tests.fakes.telegram import message_update
 
 
@@ -13,10 +13,7 @@ async def tg(aiohttp_client, tmp_path, sqlite_url, pii_key, fake_telegram):
         sqlite_url,
         pii_key,
         clock=Clock(),
-        telegram_token="123:ABC",
-        telegram_secret="s3cret",
-        telegram_api_base=fake_telegram.base_url,
-        telegram_file_base=fake_telegram.file_url,
+        **on_telegram(fake_telegram),
     )
     return await aiohttp_client(app)
 

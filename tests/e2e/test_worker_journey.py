@@ -3,25 +3,25 @@ the customer's confirmation — through the webhooks, with fake Telegram and WeC
 
 import pytest
 
-from tests.e2e.helpers import Clock, TelegramUser, WeChatUser, make_app, seed_worker
+from tests.e2e.helpers import (
+    HOME,
+    TelegramUser,
+    WeChatUser,
+    book_and_pay,
+    make_app,
+    on_telegram,
+    on_wechat,
+    seed_worker,
+)
 from tests.fakes.wechat import (
     AES_KEY,  # noqa: F401
-    APPID,
     PNG,
-    SECRET,
-    TOKEN,
     WeChatServer,
     image_xml,
     location_xml,
 )
 
 ADMIN = 880088
-HOME = (31.2304, 121.4737)
-
-
-@pytest.fixture
-def clock():
-    return Clock()
 
 
 @pytest.fixture
@@ -33,39 +33,12 @@ async def both(
         fresh_sqlite_url,
         pii_key,
         clock=clock,
-        telegram_token="123:ABC",
-        telegram_secret="s3cret",
-        telegram_api_base=fake_telegram.base_url,
-        telegram_file_base=fake_telegram.file_url,
-        wechat_appid=APPID,
-        wechat_secret=SECRET,
-        wechat_token=TOKEN,
-        wechat_api_base=fake_wechat.base_url,
+        **on_telegram(fake_telegram),
+        **on_wechat(fake_wechat),
         admins=f"telegram:{ADMIN}:ops",
     )
     client = await aiohttp_client(app)
     return app, client
-
-
-async def book_and_pay(customer: TelegramUser, when: str = "明天 15:00") -> int:
-    await customer.say("/start")
-    await customer.choose("中文")
-    await customer.say("13800138000")
-    await customer.choose("预约服务")
-    await customer.choose("保洁")
-    await customer.choose("日常保洁")
-    await customer.choose("选好了")
-    await customer.choose("2")
-    await customer.say("60")
-    await customer.say(when)
-    await customer.share(location={"latitude": HOME[0], "longitude": HOME[1]})
-    await customer.say("8楼801")
-    await customer.choose("跳过")
-    await customer.choose("确认下单")
-    number = int(next(t for t in customer.text().split() if t.startswith("#"))[1:])
-    await customer.choose("确认支付")
-    assert "支付成功" in customer.text()
-    return number
 
 
 async def test_register_on_wechat_approve_on_telegram_then_do_a_job_end_to_end(
