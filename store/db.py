@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlalchemy.orm.util import identity_key
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from store.sqlite_inline import inline_creator
@@ -51,14 +50,6 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
-
-
-def forget(session: AsyncSession, cls: type[Any], ident: int) -> None:
-    """Drop the session's copy of a row just written by a table-level UPDATE (the ORM does
-    not know of it), so a later read in the same transaction loads the row afresh."""
-    row = session.sync_session.identity_map.get(identity_key(cls, ident))
-    if row is not None:
-        session.expunge(row)
 
 
 async def ping(engine: AsyncEngine) -> None:

@@ -16,7 +16,6 @@ from domain.ledger import LedgerEntry
 from domain.payments import Payment, PaymentKind, PaymentStatus
 from domain.pricing import CouponKind, CouponTerms
 from domain.withdrawals import Withdrawal, WithdrawalStatus
-from store.db import forget
 from store.prepared import insert_many, insert_one, select_one, select_rows, update_where
 from store.tables import (
     CouponRow,
@@ -76,7 +75,6 @@ class PaymentRepository:
             id=payment_id,
             status=PaymentStatus.PENDING.value,
         )
-        forget(self._s, PaymentRow, payment_id)
         return changed == 1
 
     async def get(self, payment_id: int) -> Payment | None:
@@ -310,7 +308,6 @@ class CouponRepository:
         """Write the coupon's state in one UPDATE (no read first)."""
         assert coupon.id is not None
         await update_where(self._s, CouponRow.__table__, self._values(coupon), id=coupon.id)
-        forget(self._s, CouponRow, coupon.id)
 
     async def by_code(self, code: str) -> Coupon | None:
         rows = await self._s.exec(select(CouponRow).where(CouponRow.code == code))

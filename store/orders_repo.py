@@ -18,7 +18,6 @@ from domain.pricing import LineKind, QuoteLine, Selection
 from domain.reminders import CLAIM_STATUSES, UPCOMING, Reminder
 from domain.text import Text
 from store.crypto import PiiCipher
-from store.db import forget
 from store.people_repo import point_from_text, point_to_text
 from store.prepared import insert_many, insert_one, select_one, select_rows, update_where
 from store.tables import OrderEventRow, OrderRow, QuoteLineRow
@@ -172,7 +171,6 @@ class OrderRepository:
         changed = await update_where(self._s, ORDERS, values, id=order.id, version=order.version)
         if changed != 1:
             raise ConcurrentUpdate(order.number)
-        forget(self._s, OrderRow, order.id)
         order.version += 1
         await self._append_events(order)
 

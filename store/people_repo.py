@@ -25,7 +25,6 @@ from domain.people import (
 )
 from domain.rules import WorkerLevel
 from store.crypto import PiiCipher
-from store.db import forget
 from store.prepared import insert_one, select_one, select_rows, update_where
 from store.tables import AddressRow, CertificateRow, CustomerRow, IdentityRow, WorkerRow
 
@@ -58,7 +57,6 @@ class CustomerRepository:
     async def save(self, customer: Customer) -> None:
         assert customer.id is not None
         await update_where(self._s, CUSTOMERS, self._values(customer), id=customer.id)
-        forget(self._s, CustomerRow, customer.id)
 
     async def get(self, customer_id: int) -> Customer | None:
         row = await select_one(self._s, CUSTOMERS, id=customer_id)

@@ -4,8 +4,9 @@ Building a statement from keyword values coerces every value into an expression 
 the result for its cache key on each call, and loading ORM objects tracks each one in the
 session: for the booking path that was most of the cost of a query. These statements take
 their values as bound parameters and return plain rows (read by column name, like the ORM
-objects the repositories convert). They bypass the ORM session: callers that may hold a row
-they UPDATE ``forget`` it, and reads flush the session's pending changes first.
+objects the repositories convert). They bypass the ORM session, so each flushes the session's
+pending changes first, and an UPDATE drops the session's copies of the table's rows (a later
+read in the same transaction loads them afresh).
 """
 
 from __future__ import annotations
@@ -54,8 +55,7 @@ async def select_rows(
     """``SELECT * FROM table WHERE column = value AND ... ORDER BY ... LIMIT ...``."""
     if None in where.values():
         raise ValueError("column = NULL matches nothing; write that query with IS NULL")
-    if session.sync_session.new or session.sync_session.dirty:
-        await session.flush()  # the ORM would have: reads see this transaction's changes
+    await _flushed(session)
     statement = _select(table, tuple(where), order_by, limit)
     params = {f"w_{key}": value for key, value in where.items()}
     result = await session.exec(statement, params=params)  # type: ignore[call-overload]
@@ -68,12 +68,19 @@ async def select_one(session: AsyncSession, table: Table, **where: Any) -> Row[A
     return rows[0] if rows else None
 
 
+async def _flushed(session: AsyncSession) -> None:
+    """Write the session's pending ORM changes, as the ORM does before its own statements."""
+    if session.sync_session.new or session.sync_session.dirty:
+        await session.flush()
+
+
 def _params(values: Mapping[str, Any]) -> dict[str, Any]:
     return {f"v_{name}": value for name, value in values.items()}
 
 
 async def insert_one(session: AsyncSession, table: Table, values: Mapping[str, Any]) -> int:
     """Insert one row; return its primary key."""
+    await _flushed(session)
     result = await session.exec(_insert(table, tuple(values)), params=_params(values))  # type: ignore[call-overload]
     return int(result.inserted_primary_key[0])
 
@@ -83,6 +90,7 @@ async def insert_many(
 ) -> None:
     """Insert rows that all name the same columns (ids not returned)."""
     if rows:
+        await _flushed(session)
         statement = _insert(table, tuple(rows[0]))
         await session.exec(statement, params=[_params(r) for r in rows])  # type: ignore[call-overload]
 
@@ -90,8 +98,15 @@ async def insert_many(
 async def update_where(
     session: AsyncSession, table: Table, values: Mapping[str, Any], **where: Any
 ) -> int:
-    """``UPDATE table SET values WHERE column = value AND ...``; return the rows changed."""
+    """``UPDATE table SET values WHERE column = value AND ...``; return the rows changed.
+
+    The session's objects for ``table`` are dropped afterwards: the ORM does not know what
+    this statement changed, and a stale copy would be returned by later ORM reads."""
+    await _flushed(session)
     params = _params(values)
     params.update({f"w_{key}": value for key, value in where.items()})
     result = await session.exec(_update(table, tuple(values), tuple(where)), params=params)  # type: ignore[call-overload]
+    sync = session.sync_session
+    for row in [r for r in sync.identity_map.values() if getattr(r, "__table__", None) is table]:
+        sync.expunge(row)
     return int(result.rowcount)
