@@ -5,7 +5,7 @@ options, hours, area, date, address, notes, confirm, pay) one after another, wai
 reply; ``--users`` of them run at once. The server runs in its own process pinned to one CPU,
 this client (and the fake Telegram Bot API that receives the bot's sendMessage calls) on the
 other. The same client drives a bare aiohttp handler (the floor) in the same run, in
-interleaved rounds (this VM's speed drifts by up to 1.5× between minutes); medians are shown.
+interleaved rounds (this VM's speed drifts by up to 2× between minutes); medians are shown.
 
     python bench/webhook.py --users 200            # demo set-up: SQLite + local state
     python bench/webhook.py --users 200 --pg --redis   # PostgreSQL + Redis
@@ -14,10 +14,12 @@ interleaved rounds (this VM's speed drifts by up to 1.5× between minutes); medi
 Prints messages/s, p50/p99 reply latency and the server's CPU time per message (user + system,
 from /proc: steadier than throughput on a VM whose speed drifts) per route, and the ratios to
 the bare handler.
-With ``--think 0`` (the default) every user answers the moment a reply arrives, so the server
-is saturated: throughput is its capacity, and latency is mostly the queue of 200 users
-(``users / throughput``). ``--think`` measures latency at a load people would make; its
-throughput ratio means nothing (both handlers wait for the users).
+With ``--think 0`` (the default) every user answers the moment a reply arrives, so the daojia
+server is saturated: throughput is its capacity, and latency is mostly the queue of 200 users
+(``users / throughput``). The bare handler is not (this client is its limit), so its CPU per
+message is the truer floor. ``--think`` measures latency at a load people would make (think
+times drawn from an exponential distribution); its throughput ratio means nothing (both
+handlers wait for the users).
 """
 
 from __future__ import annotations
