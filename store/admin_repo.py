@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from domain.admin import AdminGrant
 from domain.lifecycle import OrderStatus
 from domain.oversight import Attention, Flag, OrderBrief, PeriodStats, PriceChange
+from store.prepared import fetch
 from store.quality_reports_repo import QualityReports
 from store.reports_repo import BOOKED, ReportsRepository
 from store.tables import (
@@ -86,8 +87,7 @@ class PriceRepository:
         self._s = session
 
     async def current(self) -> dict[str, int]:
-        rows = await self._s.exec(_CURRENT_PRICES)
-        return {item: int(cents) for item, cents in rows.all()}
+        return {item: int(cents) for item, cents in await fetch(self._s, _CURRENT_PRICES)}
 
     async def change(self, change: PriceChange) -> None:
         self._s.add(

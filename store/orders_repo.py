@@ -5,9 +5,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, case, func, or_, update
+from sqlalchemy import Row, Select, and_, bindparam, case, func, literal, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -19,7 +20,7 @@ from domain.reminders import CLAIM_STATUSES, UPCOMING, Reminder
 from domain.text import Text
 from store.crypto import PiiCipher
 from store.people_repo import point_from_text, point_to_text
-from store.prepared import insert_many, insert_one, select_one, select_rows, update_where
+from store.prepared import fetch, insert_many, insert_one, select_one, select_rows, update_where
 from store.tables import OrderEventRow, OrderRow, QuoteLineRow
 
 LIVE = (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
@@ -37,34 +38,39 @@ QUOTE_LINES = QuoteLineRow.__table__
 ORDER_EVENTS = OrderEventRow.__table__
 
 
-# built once (every quote and every new order reads them)
-_CUSTOMER_STATS = select(
-    func.coalesce(
-        func.sum(
-            case((col(OrderRow.status).in_(bindparam("counted", expanding=True)), 1), else_=0)
+# built once (every quote and every new order reads them); IN lists as separate parameters,
+# which a statement compiled once can take (store.direct)
+@lru_cache(maxsize=8)
+def _customer_stats(counted: int) -> Select[Any]:
+    """The customer's stats statement for ``counted`` statuses (``counted_0`` ...)."""
+    statuses = [bindparam(f"counted_{i}") for i in range(counted)]
+    return select(
+        func.coalesce(
+            func.sum(case((col(OrderRow.status).in_(statuses), 1), else_=0)),
+            0,
         ),
-        0,
-    ),
-    func.coalesce(
-        func.sum(
-            case(
-                (
-                    col(OrderRow.created_at) >= bindparam("since"),
-                    OrderRow.paid_cents - OrderRow.refunded_cents,
-                ),
-                else_=0,
-            )
+        func.coalesce(
+            func.sum(
+                case(
+                    (
+                        col(OrderRow.created_at) >= bindparam("since"),
+                        OrderRow.paid_cents - OrderRow.refunded_cents,
+                    ),
+                    else_=0,
+                )
+            ),
+            0,
         ),
-        0,
-    ),
-).where(col(OrderRow.customer_id) == bindparam("customer"))
+    ).where(col(OrderRow.customer_id) == bindparam("customer"))
+
+
 _PREVIOUS_WORKERS = (
     select(OrderRow.worker_id)
     .distinct()
     .where(
         col(OrderRow.customer_id) == bindparam("customer"),
         col(OrderRow.worker_id).is_not(None),
-        col(OrderRow.status).in_(["confirmed", "settled"]),
+        col(OrderRow.status).in_([literal("confirmed"), literal("settled")]),
     )
 )
 _CANCELLATIONS = (
@@ -211,15 +217,9 @@ class OrderRepository:
         self, customer_id: int, counted: Sequence[OrderStatus], since: datetime
     ) -> tuple[int, int]:
         """(orders in ``counted`` statuses, paid minus refunded on orders since ``since``)."""
-        result = await self._s.exec(
-            _CUSTOMER_STATS,
-            params={
-                "customer": customer_id,
-                "counted": [s.value for s in counted],
-                "since": since,
-            },
-        )
-        count, spend = result.one()
+        params: dict[str, Any] = {"customer": customer_id, "since": since}
+        params.update({f"counted_{i}": status.value for i, status in enumerate(counted)})
+        [(count, spend)] = await fetch(self._s, _customer_stats(len(counted)), params)
         return int(count), int(spend)
 
     async def worker_bookings(
@@ -245,8 +245,8 @@ class OrderRepository:
 
     async def previous_workers(self, customer_id: int) -> set[int]:
         """Workers who completed a job for this customer."""
-        rows = await self._s.exec(_PREVIOUS_WORKERS, params={"customer": customer_id})
-        return {int(w) for w in rows.all() if w is not None}
+        rows = await fetch(self._s, _PREVIOUS_WORKERS, {"customer": customer_id})
+        return {int(w) for (w,) in rows if w is not None}
 
     async def rework_for(self, order_id: int) -> int | None:
         """The number of the free rework booked for an order, if any."""
@@ -256,10 +256,10 @@ class OrderRepository:
 
     async def cancellations_by_customer(self, customer_id: int, since: datetime) -> int:
         """Orders this customer cancelled themselves since ``since``."""
-        result = await self._s.exec(
-            _CANCELLATIONS, params={"customer": customer_id, "since": since}
+        [(count,)] = await fetch(
+            self._s, _CANCELLATIONS, {"customer": customer_id, "since": since}
         )
-        return int(result.one())
+        return int(count)
 
     async def late_arrivals(self, worker_id: int, since: datetime, grace_minutes: int) -> int:
         result = await self._s.exec(

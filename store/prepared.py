@@ -7,6 +7,11 @@ their values as bound parameters and return plain rows (read by column name, lik
 objects the repositories convert). They bypass the ORM session, so each flushes the session's
 pending changes first, and an UPDATE drops the session's copies of the table's rows (a later
 read in the same transaction loads them afresh).
+
+On SQLite the statements go straight to the session's connection (``store.sqlite_inline``):
+SQLAlchemy compiles each one once (``store.direct``), with its own type processors for the
+values and the columns, and the per-call work of its execution context (about a hundred Python
+calls a statement) is skipped. PostgreSQL runs them through SQLAlchemy as before.
 """
 
 from __future__ import annotations
@@ -15,8 +20,22 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Insert, Row, Select, Table, Update, bindparam, insert, select, update
+from sqlalchemy import (
+    Executable,
+    Insert,
+    Row,
+    Select,
+    Table,
+    Update,
+    bindparam,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import ScalarResult
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from store import direct
 
 
 @lru_cache(maxsize=256)
@@ -55,17 +74,31 @@ async def select_rows(
     """``SELECT * FROM table WHERE column = value AND ... ORDER BY ... LIMIT ...``."""
     if None in where.values():
         raise ValueError("column = NULL matches nothing; write that query with IS NULL")
-    await _flushed(session)
     statement = _select(table, tuple(where), order_by, limit)
-    params = {f"w_{key}": value for key, value in where.items()}
-    result = await session.exec(statement, params=params)  # type: ignore[call-overload]
-    return result.all()  # type: ignore[no-any-return]
+    return await fetch(session, statement, {f"w_{key}": value for key, value in where.items()})
 
 
 async def select_one(session: AsyncSession, table: Table, **where: Any) -> Row[Any] | None:
     """The first row where every ``column = value``, or None."""
     rows = await select_rows(session, table, limit=1, **where)
     return rows[0] if rows else None
+
+
+async def fetch(
+    session: AsyncSession, statement: Executable, params: Mapping[str, Any] | None = None
+) -> Sequence[Row[Any]]:
+    """The rows of a statement built once (module level or cached), read by column name or
+    position; ``IN`` lists must be written as separate bound parameters."""
+    await _flushed(session)
+    connection = await direct.connection(session)
+    if connection is not None:
+        plan = direct.plan(statement, connection.dialect)
+        if plan is not None:
+            return await connection.fetch(plan, params or {})  # type: ignore[return-value]
+    result = await session.exec(statement, params=params)  # type: ignore[call-overload]
+    if isinstance(result, ScalarResult):  # sqlmodel's select of one column
+        return [(value,) for value in result.all()]  # type: ignore[misc]
+    return result.all()  # type: ignore[no-any-return]
 
 
 async def _flushed(session: AsyncSession) -> None:
@@ -81,7 +114,13 @@ def _params(values: Mapping[str, Any]) -> dict[str, Any]:
 async def insert_one(session: AsyncSession, table: Table, values: Mapping[str, Any]) -> int:
     """Insert one row; return its primary key."""
     await _flushed(session)
-    result = await session.exec(_insert(table, tuple(values)), params=_params(values))  # type: ignore[call-overload]
+    statement = _insert(table, tuple(values))
+    connection = await direct.connection(session)
+    if connection is not None:
+        plan = direct.plan(statement, connection.dialect)
+        if plan is not None:
+            return await connection.insert(plan, _params(values))
+    result = await session.exec(statement, params=_params(values))  # type: ignore[call-overload]
     return int(result.inserted_primary_key[0])
 
 
@@ -92,6 +131,12 @@ async def insert_many(
     if rows:
         await _flushed(session)
         statement = _insert(table, tuple(rows[0]))
+        connection = await direct.connection(session)
+        if connection is not None:
+            plan = direct.plan(statement, connection.dialect)
+            if plan is not None:
+                await connection.execute_many(plan, [_params(r) for r in rows])
+                return
         await session.exec(statement, params=[_params(r) for r in rows])  # type: ignore[call-overload]
 
 
@@ -105,8 +150,15 @@ async def update_where(
     await _flushed(session)
     params = _params(values)
     params.update({f"w_{key}": value for key, value in where.items()})
-    result = await session.exec(_update(table, tuple(values), tuple(where)), params=params)  # type: ignore[call-overload]
+    statement = _update(table, tuple(values), tuple(where))
+    connection = await direct.connection(session)
+    plan = direct.plan(statement, connection.dialect) if connection is not None else None
+    if connection is not None and plan is not None:
+        changed = await connection.execute(plan, params)
+    else:
+        result = await session.exec(statement, params=params)  # type: ignore[call-overload]
+        changed = int(result.rowcount)
     sync = session.sync_session
     for row in [r for r in sync.identity_map.values() if getattr(r, "__table__", None) is table]:
         sync.expunge(row)
-    return int(result.rowcount)
+    return changed

@@ -67,6 +67,14 @@ class InlineConnection(aiosqlite.Connection):
             await asyncio.sleep(wait)
             wait = min(wait * 2, LONGEST_WAIT_S)
 
+    async def call(self, fn: Callable[[sqlite3.Connection], Any]) -> Any:
+        """``fn(connection)`` for the raw ``sqlite3`` connection, waiting out another writer
+        as every other call does; ``fn`` runs again after a busy database, so it must be a
+        single statement (with its fetch)."""
+        if self._connection is None:
+            raise ValueError("Connection closed")
+        return await self._execute(fn, self._connection)
+
     def stop(self) -> None:
         self._running = False
         if self._connection is not None:

@@ -1,0 +1,184 @@
+"""Statements compiled once and run straight on SQLite's connection (no execution context).
+
+SQLAlchemy's execution of an already compiled statement still builds an execution context,
+a cursor wrapper and a result object per call: on the booking path that was a third of the
+server's CPU time. A ``Plan`` keeps what those would work out each time (the SQL, the order of
+the parameters with their bind processors and defaults, the result processors and a row type),
+all taken from SQLAlchemy's own compiler and types, so values go in and come out as they would
+through the session. Errors are wrapped as SQLAlchemy wraps them (``IntegrityError``,
+``OperationalError``), and the statements run in the session's transaction.
+
+Only SQLite (``store.sqlite_inline``) runs plans; elsewhere ``connection`` returns None and the
+caller goes through the session.
+"""
+
+from __future__ import annotations
+
+import keyword
+import sqlite3
+from collections import namedtuple
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Executable
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from store.sqlite_inline import InlineConnection
+
+_HELD = "daojia.direct"  # session.info key: (transaction, DirectConnection | None)
+_NO_DEFAULT = object()
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """One positional parameter: the caller's value named ``name``, else ``fallback()``."""
+
+    name: str
+    fallback: Callable[[], Any] | None
+    process: Callable[[Any], Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    statement: Executable  # kept so that the id used as the cache key stays taken
+    sql: str
+    slots: tuple[_Slot, ...]
+    results: tuple[Callable[[Any], Any] | None, ...]
+    row: Callable[[Sequence[Any]], Any]
+
+    def values(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
+        out = []
+        for slot in self.slots:
+            if slot.name in params:
+                value = params[slot.name]
+            elif slot.fallback is not None:
+                value = slot.fallback()
+            else:
+                raise KeyError(f"no value for parameter {slot.name!r}")
+            out.append(value if slot.process is None else slot.process(value))
+        return tuple(out)
+
+    def rows(self, raw: list[tuple[Any, ...]]) -> list[Any]:
+        results, make = self.results, self.row
+        if not any(results):
+            return [make(r) for r in raw]
+        return [
+            make([v if p is None or v is None else p(v) for p, v in zip(results, r, strict=True)])
+            for r in raw
+        ]
+
+
+_PLANS: dict[tuple[int, str], Plan | None] = {}
+
+
+def plan(statement: Executable, dialect: Dialect) -> Plan | None:
+    """The statement compiled for ``dialect``, once; None when it needs per-call compiling
+    (an expanding ``IN``) or a default this module cannot compute."""
+    key = (id(statement), dialect.name)
+    try:
+        return _PLANS[key]
+    except KeyError:
+        made = _PLANS[key] = _compile(statement, dialect)
+        return made
+
+
+def _compile(statement: Executable, dialect: Dialect) -> Plan | None:
+    compiled: Any = statement.compile(dialect=dialect)
+    if compiled.post_compile_params or compiled.literal_execute_params:
+        return None
+    prefetch = {c.key: c.default for c in compiled.insert_prefetch}
+    prefetch.update({c.key: c.onupdate for c in compiled.update_prefetch})
+    slots = []
+    for name in compiled.positiontup or ():
+        bind = compiled.binds[name]
+        fallback: Callable[[], Any] | None
+        if name in prefetch:
+            fallback = _default(prefetch[name])
+            if fallback is None:
+                return None
+        elif bind.callable is not None:
+            fallback = bind.callable
+        else:
+            value = bind.value
+            fallback = (lambda v=value: v) if value is not None else None
+        slots.append(_Slot(name, fallback, bind.type._cached_bind_processor(dialect)))
+    columns = list(getattr(statement, "selected_columns", ()))
+    results = tuple(c.type._cached_result_processor(dialect, None) for c in columns)
+    return Plan(statement, compiled.string, tuple(slots), results, _row_type(columns))
+
+
+def _default(default: Any) -> Callable[[], Any] | None:
+    """A column's Python-side default as a function of nothing, if it is one."""
+    if default is None:
+        return lambda: None
+    if getattr(default, "is_scalar", False):
+        return lambda: default.arg
+    if getattr(default, "is_callable", False):
+        return lambda: default.arg(None)  # SQLAlchemy wraps zero-argument callables
+    return None
+
+
+def _row_type(columns: list[Any]) -> Callable[[Sequence[Any]], Any]:
+    names = [getattr(c, "key", None) or "" for c in columns]
+    usable = all(n.isidentifier() and not keyword.iskeyword(n) and n[0] != "_" for n in names)
+    if columns and usable and len(set(names)) == len(names):
+        return namedtuple("Row", names)._make  # type: ignore[misc]
+    return tuple
+
+
+class DirectConnection:
+    """The session's SQLite connection, for plans."""
+
+    def __init__(self, inline: InlineConnection, dialect: Dialect) -> None:
+        self._inline = inline
+        self.dialect = dialect
+
+    async def fetch(self, plan: Plan, params: Mapping[str, Any]) -> list[Any]:
+        values = plan.values(params)
+        raw = await self._run(plan.sql, values, lambda c: c.execute(plan.sql, values).fetchall())
+        return plan.rows(raw)
+
+    async def execute(self, plan: Plan, params: Mapping[str, Any]) -> int:
+        """Run an INSERT, UPDATE or DELETE; return the rows it changed."""
+        values = plan.values(params)
+        cursor = await self._run(plan.sql, values, lambda c: c.execute(plan.sql, values))
+        return int(cursor.rowcount)
+
+    async def insert(self, plan: Plan, params: Mapping[str, Any]) -> int:
+        """Run an INSERT of one row; return its ``rowid`` (the integer primary key)."""
+        values = plan.values(params)
+        cursor = await self._run(plan.sql, values, lambda c: c.execute(plan.sql, values))
+        return int(cursor.lastrowid)
+
+    async def execute_many(self, plan: Plan, rows: Sequence[Mapping[str, Any]]) -> None:
+        values = [plan.values(r) for r in rows]
+        await self._run(plan.sql, values, lambda c: c.executemany(plan.sql, values))
+
+    async def _run(self, sql: str, values: Any, call: Callable[[sqlite3.Connection], Any]) -> Any:
+        try:
+            return await self._inline.call(call)
+        except sqlite3.Error as exc:
+            raise DBAPIError.instance(sql, values, exc, sqlite3.Error) from exc  # type: ignore[misc]
+
+
+async def connection(session: AsyncSession) -> DirectConnection | None:
+    """The session's connection for plans, in its current transaction (begun if need be);
+    None when the database is not an inline SQLite connection."""
+    sync = session.sync_session
+    held = sync.info.get(_HELD)
+    transaction = sync.get_transaction()
+    if held is not None and transaction is not None and held[0] is transaction:
+        return held[1]  # type: ignore[no-any-return]
+    bind = session.bind
+    if bind is None or bind.dialect.name != "sqlite":
+        return None
+    conn = await session.connection()
+    driver = (await conn.get_raw_connection()).driver_connection
+    direct = (
+        DirectConnection(driver, bind.dialect) if isinstance(driver, InlineConnection) else None
+    )
+    sync.info[_HELD] = (sync.get_transaction(), direct)
+    return direct
