@@ -1,8 +1,9 @@
 """Telegram: python-telegram-bot as transport inside our aiohttp server (no Updater, no polling).
 
-``POST /telegram`` checks the secret-token header, turns the Update into a neutral event, runs
-it through the engine and sends the replies with the Bot API (inline keyboards for choices,
-reply keyboards for location and contact requests). Nothing here knows about booking.
+``POST /telegram`` checks the secret-token header, reads the update into a neutral event
+(``bots.telegram_updates``), runs it through the engine and sends the replies with the Bot API
+(inline keyboards for choices, reply keyboards for location and contact requests). Nothing here
+knows about booking.
 """
 
 from __future__ import annotations
@@ -23,22 +24,15 @@ from telegram import (
     KeyboardButton,
     LabeledPrice,
     ReplyKeyboardMarkup,
-    Update,
 )
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, Application
 
 from bots.telegram_http import AiohttpRequest
+from bots.telegram_updates import Checkout, read_update
 from conversations.engine import Handled
 from conversations.events import (
-    ChoiceMade,
-    CommandReceived,
-    ContactShared,
     Inbound,
-    LocationShared,
-    PaymentReceived,
-    PhotoReceived,
-    TextReceived,
 )
 from conversations.replies import Ask, AskContact, AskLocation, Invoice, Link, Photo, Reply, Say
 from domain.errors import DeliveryFailed
@@ -81,48 +75,6 @@ def build_application(
         .get_updates_request(AiohttpRequest(pool_size=1))
         .build()
     )
-
-
-def to_event(update: Update, at: datetime) -> Inbound | None:
-    """The neutral event for an Update, or None for updates we do not act on."""
-    base: dict[str, Any] = {"channel": "telegram", "at": at, "message_id": f"u{update.update_id}"}
-    if update.callback_query is not None and update.callback_query.data:
-        user = update.callback_query.from_user
-        return ChoiceMade(
-            **base,
-            user_id=str(user.id),
-            lang_hint=user.language_code or "",
-            name=user.full_name,
-            key=update.callback_query.data,
-        )
-    message = update.message
-    if message is None or message.from_user is None or message.chat.type != "private":
-        return None
-    user = message.from_user
-    base.update(user_id=str(user.id), lang_hint=user.language_code or "", name=user.full_name)
-    if message.text:
-        if message.text.startswith("/") and len(message.text) > 1:
-            command, _, args = message.text[1:].partition(" ")
-            return CommandReceived(**base, command=command.split("@")[0], args=args.strip())
-        return TextReceived(**base, text=message.text)
-    if message.contact is not None:
-        return ContactShared(**base, phone=message.contact.phone_number)
-    if message.location is not None:
-        return LocationShared(
-            **base, lat=message.location.latitude, lon=message.location.longitude
-        )
-    if message.photo:
-        return PhotoReceived(**base, ref=message.photo[-1].file_id)
-    paid = message.successful_payment
-    if paid is not None:
-        return PaymentReceived(
-            **base,
-            reference=paid.invoice_payload,
-            provider="telegram",
-            provider_ref=paid.telegram_payment_charge_id,
-            amount_cents=paid.total_amount,
-        )
-    return None
 
 
 def _keyboard(options: tuple[Any, ...]) -> InlineKeyboardMarkup:
@@ -259,20 +211,17 @@ class TelegramBot:
                 max_size=MAX_UPDATE_BYTES, actual_size=request.content_length or 0
             )
         try:
-            data = json.loads(await request.read())
-            update = Update.de_json(data, self.application.bot) if isinstance(data, dict) else None
-        except (ValueError, TypeError, KeyError, TelegramError):
-            update = None
-        if update is None:
+            update = read_update(json.loads(await request.read()), self._clock())
+        except ValueError:  # malformed JSON or BadUpdate
             self._rejected("telegram")
-            raise web.HTTPBadRequest(text="not a Telegram update")
-        if update.pre_checkout_query is not None:
-            return web.json_response(await self._pre_checkout(update), dumps=_json_dumps)
+            raise web.HTTPBadRequest(text="not a Telegram update") from None
+        if update.checkout is not None:
+            return web.json_response(await self._pre_checkout(update.checkout), dumps=_json_dumps)
         answering = None
-        if update.callback_query is not None:  # stop the button's spinner while we work
-            answering = asyncio.ensure_future(self._answer_callback(update.callback_query.id))
+        if update.callback_id is not None:  # stop the button's spinner while we work
+            answering = asyncio.ensure_future(self._answer_callback(update.callback_id))
         try:
-            event = to_event(update, self._clock())
+            event = update.event
             if event is None:
                 return web.json_response({})
             handled = await self._handle(event)
@@ -292,13 +241,11 @@ class TelegramBot:
             return {**call, "provider_token": self.payment_token, "currency": self.currency}
         return call
 
-    async def _pre_checkout(self, update: Update) -> dict[str, Any]:
+    async def _pre_checkout(self, query: Checkout) -> dict[str, Any]:
         """Re-check the order before Telegram charges (answered within Telegram's 10 s)."""
-        query = update.pre_checkout_query
-        assert query is not None
         error = "payment unavailable"
         if self._check_checkout is not None and query.currency == self.currency:
-            error = await self._check_checkout(query.invoice_payload, query.total_amount) or ""
+            error = await self._check_checkout(query.payload, query.total_amount) or ""
         body: dict[str, Any] = {
             "method": "answerPreCheckoutQuery",
             "pre_checkout_query_id": query.id,
