@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Executable
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from store.sqlite_inline import InlineConnection
@@ -175,10 +176,13 @@ async def connection(session: AsyncSession) -> DirectConnection | None:
     bind = session.bind
     if bind is None or bind.dialect.name != "sqlite":
         return None
-    conn = await session.connection()
-    driver = (await conn.get_raw_connection()).driver_connection
+    driver = await session.run_sync(_driver_connection)  # begins; one greenlet hop
     direct = (
         DirectConnection(driver, bind.dialect) if isinstance(driver, InlineConnection) else None
     )
     sync.info[_HELD] = (sync.get_transaction(), direct)
     return direct
+
+
+def _driver_connection(sync: Session) -> Any:
+    return sync.connection().connection.driver_connection
