@@ -19,9 +19,7 @@ from typing import Any
 from aiohttp import web
 from telegram import (
     BotCommand,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
-    KeyboardButton,
     LabeledPrice,
     ReplyKeyboardMarkup,
 )
@@ -77,19 +75,21 @@ def build_application(
     )
 
 
-def _keyboard(options: tuple[Any, ...]) -> InlineKeyboardMarkup:
-    rows: list[list[InlineKeyboardButton]] = []
-    short = all(len(o.label) <= 6 for o in options)
-    width = 3 if short else 1
-    for i in range(0, len(options), width):
-        rows.append(
-            [InlineKeyboardButton(o.label, callback_data=o.key) for o in options[i : i + width]]
-        )
-    return InlineKeyboardMarkup(rows)
+def _keyboard(options: tuple[Any, ...]) -> dict[str, Any]:
+    """An inline keyboard (Bot API JSON): three short labels a row, else one."""
+    width = 3 if all(len(o.label) <= 6 for o in options) else 1
+    return {
+        "inline_keyboard": [
+            [{"text": o.label, "callback_data": o.key} for o in options[i : i + width]]
+            for i in range(0, len(options), width)
+        ]
+    }
 
 
 def messages(replies: list[Reply]) -> list[dict[str, Any]]:
-    """Bot API calls for the replies; plain texts are folded into the next message."""
+    """Bot API calls for the replies, keyboards as Bot API JSON (the webhook answer sends them
+    as they are; ``TelegramBot._call`` makes PTB objects of them); plain texts are folded into
+    the next message."""
     calls: list[dict[str, Any]] = []
     pending: list[str] = []
 
@@ -106,17 +106,17 @@ def messages(replies: list[Reply]) -> list[dict[str, Any]]:
                 markup = _keyboard(options) if options else None
                 calls.append({"method": "send_message", "text": text(t), "reply_markup": markup})
             case Link(text=t, url=url, label=label):
-                markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, url=url)]])
+                markup = {"inline_keyboard": [[{"text": label, "url": url}]]}
                 calls.append({"method": "send_message", "text": text(t), "reply_markup": markup})
             case AskLocation(text=t) | AskContact(text=t):
-                button = KeyboardButton(
-                    t,
-                    request_location=isinstance(reply, AskLocation),
-                    request_contact=isinstance(reply, AskContact),
+                request = (
+                    "request_location" if isinstance(reply, AskLocation) else "request_contact"
                 )
-                markup = ReplyKeyboardMarkup(
-                    [[button]], one_time_keyboard=True, resize_keyboard=True
-                )
+                markup = {
+                    "keyboard": [[{"text": t, request: True}]],
+                    "one_time_keyboard": True,
+                    "resize_keyboard": True,
+                }
                 calls.append({"method": "send_message", "text": text(t), "reply_markup": markup})
             case Photo(url=url, caption=caption):
                 if pending:
@@ -297,6 +297,10 @@ class TelegramBot:
         bot = self.application.bot
         call = self._complete(call)
         params = {k: v for k, v in call.items() if k != "method"}
+        markup = params.get("reply_markup")
+        if markup is not None:
+            kind = InlineKeyboardMarkup if "inline_keyboard" in markup else ReplyKeyboardMarkup
+            params["reply_markup"] = kind.de_json(markup, bot)
         if call["method"] == "send_photo":
             await bot.send_photo(int(user_id), **params)
         elif call["method"] == "send_invoice":
