@@ -29,9 +29,7 @@ from telegram.ext import AIORateLimiter, Application
 from bots.telegram_http import AiohttpRequest
 from bots.telegram_updates import Checkout, read_update
 from conversations.engine import Handled
-from conversations.events import (
-    Inbound,
-)
+from conversations.events import Inbound
 from conversations.replies import Ask, AskContact, AskLocation, Invoice, Link, Photo, Reply, Say
 from domain.errors import DeliveryFailed
 from domain.media import BadPhoto

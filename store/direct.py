@@ -30,7 +30,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from store.sqlite_inline import InlineConnection
 
 _HELD = "daojia.direct"  # session.info key: (transaction, DirectConnection | None)
-_NO_DEFAULT = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,17 +141,13 @@ class DirectConnection:
         raw = await self._run(plan.sql, values, lambda c: c.execute(plan.sql, values).fetchall())
         return plan.rows(raw)
 
-    async def execute(self, plan: Plan, params: Mapping[str, Any]) -> int:
-        """Run an INSERT, UPDATE or DELETE; return the rows it changed."""
+    async def execute(self, plan: Plan, params: Mapping[str, Any]) -> sqlite3.Cursor:
+        """Run an INSERT, UPDATE or DELETE (its ``rowcount`` and ``lastrowid`` on the cursor)."""
         values = plan.values(params)
-        cursor = await self._run(plan.sql, values, lambda c: c.execute(plan.sql, values))
-        return int(cursor.rowcount)
-
-    async def insert(self, plan: Plan, params: Mapping[str, Any]) -> int:
-        """Run an INSERT of one row; return its ``rowid`` (the integer primary key)."""
-        values = plan.values(params)
-        cursor = await self._run(plan.sql, values, lambda c: c.execute(plan.sql, values))
-        return int(cursor.lastrowid)
+        cursor: sqlite3.Cursor = await self._run(
+            plan.sql, values, lambda c: c.execute(plan.sql, values)
+        )
+        return cursor
 
     async def execute_many(self, plan: Plan, rows: Sequence[Mapping[str, Any]]) -> None:
         values = [plan.values(r) for r in rows]
@@ -163,6 +158,18 @@ class DirectConnection:
             return await self._inline.call(call)
         except sqlite3.Error as exc:
             raise DBAPIError.instance(sql, values, exc, sqlite3.Error) from exc  # type: ignore[misc]
+
+
+async def prepare(
+    session: AsyncSession, statement: Executable
+) -> tuple[DirectConnection, Plan] | None:
+    """The session's connection and the statement's plan, or None when the statement must go
+    through the session (not SQLite, or a statement a plan cannot hold)."""
+    direct = await connection(session)
+    if direct is None:
+        return None
+    made = plan(statement, direct.dialect)
+    return None if made is None else (direct, made)
 
 
 async def connection(session: AsyncSession) -> DirectConnection | None:

@@ -90,11 +90,10 @@ async def fetch(
     """The rows of a statement built once (module level or cached), read by column name or
     position; ``IN`` lists must be written as separate bound parameters."""
     await _flushed(session)
-    connection = await direct.connection(session)
-    if connection is not None:
-        plan = direct.plan(statement, connection.dialect)
-        if plan is not None:
-            return await connection.fetch(plan, params or {})  # type: ignore[return-value]
+    prepared = await direct.prepare(session, statement)
+    if prepared is not None:
+        connection, plan = prepared
+        return await connection.fetch(plan, params or {})  # type: ignore[return-value]
     result = await session.exec(statement, params=params)  # type: ignore[call-overload]
     if isinstance(result, ScalarResult):  # sqlmodel's select of one column
         return [(value,) for value in result.all()]  # type: ignore[misc]
@@ -115,11 +114,10 @@ async def insert_one(session: AsyncSession, table: Table, values: Mapping[str, A
     """Insert one row; return its primary key."""
     await _flushed(session)
     statement = _insert(table, tuple(values))
-    connection = await direct.connection(session)
-    if connection is not None:
-        plan = direct.plan(statement, connection.dialect)
-        if plan is not None:
-            return await connection.insert(plan, _params(values))
+    prepared = await direct.prepare(session, statement)
+    if prepared is not None:
+        connection, plan = prepared
+        return int((await connection.execute(plan, _params(values))).lastrowid)
     result = await session.exec(statement, params=_params(values))  # type: ignore[call-overload]
     return int(result.inserted_primary_key[0])
 
@@ -131,12 +129,11 @@ async def insert_many(
     if rows:
         await _flushed(session)
         statement = _insert(table, tuple(rows[0]))
-        connection = await direct.connection(session)
-        if connection is not None:
-            plan = direct.plan(statement, connection.dialect)
-            if plan is not None:
-                await connection.execute_many(plan, [_params(r) for r in rows])
-                return
+        prepared = await direct.prepare(session, statement)
+        if prepared is not None:
+            connection, plan = prepared
+            await connection.execute_many(plan, [_params(r) for r in rows])
+            return
         await session.exec(statement, params=[_params(r) for r in rows])  # type: ignore[call-overload]
 
 
@@ -151,10 +148,10 @@ async def update_where(
     params = _params(values)
     params.update({f"w_{key}": value for key, value in where.items()})
     statement = _update(table, tuple(values), tuple(where))
-    connection = await direct.connection(session)
-    plan = direct.plan(statement, connection.dialect) if connection is not None else None
-    if connection is not None and plan is not None:
-        changed = await connection.execute(plan, params)
+    prepared = await direct.prepare(session, statement)
+    if prepared is not None:
+        connection, plan = prepared
+        changed = (await connection.execute(plan, params)).rowcount
     else:
         result = await session.exec(statement, params=params)  # type: ignore[call-overload]
         changed = int(result.rowcount)

@@ -71,8 +71,6 @@ class InlineConnection(aiosqlite.Connection):
         """``fn(connection)`` for the raw ``sqlite3`` connection, waiting out another writer
         as every other call does; ``fn`` runs again after a busy database, so it must be a
         single statement (with its fetch)."""
-        if self._connection is None:
-            raise ValueError("Connection closed")
         return await self._execute(fn, self._connection)
 
     def stop(self) -> None:
