@@ -14,10 +14,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
-from xml.parsers.expat import ExpatError
 
 from aiohttp import web
-from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
@@ -26,6 +24,7 @@ from wechatpy.utils import check_signature
 from bots.render import as_text
 from bots.wechat_api import WeChatApi, WeChatApiError
 from bots.wechat_menu import CLICK_COMMANDS
+from bots.wechat_xml import ParseError, parse_message
 from conversations.engine import Handled
 from conversations.events import (
     CommandReceived,
@@ -197,7 +196,7 @@ class WeChatBot:
         except (InvalidSignatureException, InvalidAppIdException):
             self._rejected("wechat")
             raise web.HTTPForbidden(text="bad message signature") from None
-        except (ExpatError, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        except (ParseError, ValueError, KeyError, TypeError, UnicodeDecodeError):
             self._rejected("wechat")
             raise web.HTTPBadRequest(text="malformed XML") from None
 

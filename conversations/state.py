@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, fields
 from typing import Any
+
+import orjson
 
 from conversations.replies import Option
 
@@ -29,14 +30,14 @@ class Conversation:
     def dumps(self) -> bytes:
         # shallow, field by field: dataclasses.asdict deep-copies and cost half of a turn
         data = {name: getattr(self, name) for name in _FIELDS}
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
 
     @classmethod
     def loads(cls, raw: bytes | str | None) -> Conversation | None:
         if not raw:
             return None
         try:
-            data = json.loads(raw)
+            data = orjson.loads(raw)
             return cls(**data)
         except (ValueError, TypeError):
             return None  # unreadable state starts afresh rather than stranding the user

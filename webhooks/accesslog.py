@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
+import orjson
 from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web import BaseRequest, StreamResponse
 
@@ -15,7 +14,7 @@ class JsonAccessLogger(AbstractAccessLogger):
         if not self.logger.isEnabledFor(20):
             return
         self.logger.info(
-            json.dumps(
+            orjson.dumps(
                 {
                     "method": request.method,
                     "path": request.path,
@@ -23,7 +22,6 @@ class JsonAccessLogger(AbstractAccessLogger):
                     "bytes": response.body_length,
                     "ms": round(time * 1000, 2),
                     "remote": request.remote,
-                },
-                separators=(",", ":"),
-            )
+                }
+            ).decode()
         )
