@@ -77,8 +77,6 @@ def main() -> None:
     access.propagate = False
     access.addHandler(logging.FileHandler(args.dir / "access.log"))
     gc.freeze()
-    if os.environ.get("BENCH_GC"):
-        gc.set_threshold(*map(int, os.environ["BENCH_GC"].split(",")))
     print("ready", file=sys.stderr, flush=True)
     web.run_app(
         app, host="127.0.0.1", port=args.port, print=None, access_log_class=JsonAccessLogger

@@ -50,6 +50,10 @@ COMMANDS = [
     ("cancel", "取消 / cancel"),
 ]
 ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query"]
+MAX_TEXT = 4096
+"""A message's text, in characters (Bot API)."""
+MAX_ROWS = 20
+"""Inline keyboard rows merged into one message at most (Telegram allows 100 buttons)."""
 
 
 def build_application(
@@ -73,21 +77,21 @@ def build_application(
     )
 
 
-def _keyboard(options: tuple[Any, ...]) -> dict[str, Any]:
-    """An inline keyboard (Bot API JSON): three short labels a row, else one."""
+def _keyboard(options: tuple[Any, ...]) -> list[list[dict[str, Any]]]:
+    """An inline keyboard's rows (Bot API JSON): three short labels a row, else one."""
     width = 3 if all(len(o.label) <= 6 for o in options) else 1
-    return {
-        "inline_keyboard": [
-            [{"text": o.label, "callback_data": o.key} for o in options[i : i + width]]
-            for i in range(0, len(options), width)
-        ]
-    }
+    return [
+        [{"text": o.label, "callback_data": o.key} for o in options[i : i + width]]
+        for i in range(0, len(options), width)
+    ]
 
 
 def messages(replies: list[Reply]) -> list[dict[str, Any]]:
     """Bot API calls for the replies, keyboards as Bot API JSON (the webhook answer sends them
-    as they are; ``TelegramBot._call`` makes PTB objects of them); plain texts are folded into
-    the next message."""
+    as they are; ``TelegramBot._call`` makes PTB objects of them), in as few messages as the
+    keyboards allow: plain texts (and questions without options) are folded into the next
+    message, and inline keyboards that follow each other (a link, then a question) share one
+    message. Fewer messages read better and stay further from Telegram's 30 a second."""
     calls: list[dict[str, Any]] = []
     pending: list[str] = []
 
@@ -96,16 +100,25 @@ def messages(replies: list[Reply]) -> list[dict[str, Any]]:
         pending.clear()
         return joined
 
+    def inline(own: str, rows: list[list[dict[str, Any]]]) -> None:
+        last = calls[-1] if calls else None
+        if last is not None and not pending and _inline_rows(last) is not None:
+            merged = f"{last['text']}\n\n{own}"
+            if len(merged) <= MAX_TEXT and len(_inline_rows(last) or []) + len(rows) <= MAX_ROWS:
+                last["text"] = merged
+                last["reply_markup"] = {"inline_keyboard": [*(_inline_rows(last) or []), *rows]}
+                return
+        markup = {"inline_keyboard": rows}
+        calls.append({"method": "send_message", "text": text(own), "reply_markup": markup})
+
     for reply in replies:
         match reply:
-            case Say(text=t):
+            case Say(text=t) | Ask(text=t, options=()):
                 pending.append(t)
             case Ask(text=t, options=options):
-                markup = _keyboard(options) if options else None
-                calls.append({"method": "send_message", "text": text(t), "reply_markup": markup})
+                inline(t, _keyboard(options))
             case Link(text=t, url=url, label=label):
-                markup = {"inline_keyboard": [[{"text": label, "url": url}]]}
-                calls.append({"method": "send_message", "text": text(t), "reply_markup": markup})
+                inline(t, [[{"text": label, "url": url}]])
             case AskLocation(text=t) | AskContact(text=t):
                 request = (
                     "request_location" if isinstance(reply, AskLocation) else "request_contact"
@@ -135,6 +148,15 @@ def messages(replies: list[Reply]) -> list[dict[str, Any]]:
     if pending:
         calls.append({"method": "send_message", "text": text("")})
     return calls
+
+
+def _inline_rows(call: dict[str, Any]) -> list[list[dict[str, Any]]] | None:
+    """The inline keyboard's rows of a text message, or None."""
+    markup = call.get("reply_markup")
+    if call["method"] != "send_message" or not isinstance(markup, dict):
+        return None
+    rows = markup.get("inline_keyboard")
+    return rows if isinstance(rows, list) else None
 
 
 def webhook_reply(chat_id: int, call: dict[str, Any]) -> dict[str, Any]:

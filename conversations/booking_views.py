@@ -218,12 +218,19 @@ def time_question(ctx: Ctx, conv: Conversation, day: date) -> Ask:
 
 def address_question(conv: Conversation, addresses: list[dict[str, Any]]) -> list[Reply]:
     options = tuple(Option(f"addr:{a['id']}", a["label"]) for a in addresses[:5])
-    text = tr(
-        conv,
-        "服务地址?请选择常用地址,或直接输入新地址(写到门牌号),也可以发送位置。",
-        "Where? Pick a saved address, type a new one (down to the flat number), or "
-        "share your location.",
-    )
+    if options:
+        text = tr(
+            conv,
+            "服务地址?请选择常用地址,或直接输入新地址(写到门牌号),也可以发送位置。",
+            "Where? Pick a saved address, type a new one (down to the flat number), or "
+            "share your location.",
+        )
+    else:
+        text = tr(
+            conv,
+            "服务地址?请直接输入(写到门牌号),或发送位置。",
+            "Where? Type the address (down to the flat number) or share your location.",
+        )
     return [
         Ask(text, options),
         AskLocation(tr(conv, "也可以直接发送位置", "Or share your location")),
