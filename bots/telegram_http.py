@@ -14,6 +14,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 DEFAULT_TIMEOUT_S = 10.0
+JSON_HEADERS = {"Content-Type": "application/json"}
 
 
 class AiohttpRequest(BaseRequest):
@@ -22,6 +23,9 @@ class AiohttpRequest(BaseRequest):
     def __init__(self, *, pool_size: int = 100, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
         self._pool_size = pool_size
         self._timeout_s = timeout_s
+        self._timeout = aiohttp.ClientTimeout(
+            total=None, sock_connect=timeout_s, sock_read=timeout_s
+        )
         self._session: aiohttp.ClientSession | None = None
 
     @property
@@ -39,6 +43,21 @@ class AiohttpRequest(BaseRequest):
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+    async def post_json(self, url: str, body: bytes) -> tuple[int, bytes]:
+        """POST a JSON body as it is, for calls whose answer only needs logging (raises
+        ``TimedOut`` or ``NetworkError`` as ``do_request`` does)."""
+        if self._session is None:
+            raise RuntimeError("AiohttpRequest is not initialized")
+        try:
+            async with self._session.post(
+                url, data=body, headers=JSON_HEADERS, timeout=self._timeout
+            ) as resp:
+                return resp.status, await resp.read()
+        except TimeoutError as exc:
+            raise TimedOut from exc
+        except aiohttp.ClientError as exc:
+            raise NetworkError(f"aiohttp: {exc}") from exc
 
     async def do_request(
         self,

@@ -31,11 +31,11 @@ class Chat:
     async def handle(self, event: Inbound) -> Handled:
         started = time.perf_counter()
         handled = await self.engine.handle(event)
-        self.metrics.messages.labels(event.channel, handled.status).inc()
+        self.metrics.message(event.channel, handled.status)
         if handled.status == "rejected" and handled.replies:
             await self._warn(event, handled)
             handled = Handled("rejected", [], handled.lang)
-        self.metrics.reply_seconds.labels(event.channel).observe(time.perf_counter() - started)
+        self.metrics.replied(event.channel, time.perf_counter() - started)
         return handled
 
     async def _warn(self, event: Inbound, handled: Handled) -> None:
@@ -50,7 +50,7 @@ class Chat:
             )
 
     def rejected(self, channel: str) -> None:
-        self.metrics.messages.labels(channel, "rejected").inc()
+        self.metrics.message(channel, "rejected")
 
 
 class Messenger:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
@@ -32,9 +34,28 @@ class Metrics:
             ["route", "status"],
             registry=self.registry,
         )
+        # labelled children, looked up once: ``labels()`` takes a lock and builds a key
+        self._children: dict[tuple[Any, ...], Any] = {}
         for channel in ("telegram", "wechat", "web"):
             for result in ("handled", "duplicate", "rejected"):
-                self.messages.labels(channel, result)
+                self.message(channel, result, count=0)
+
+    def message(self, channel: str, result: str, *, count: int = 1) -> None:
+        """Count an inbound webhook message."""
+        self._child(self.messages, channel, result).inc(count)
+
+    def replied(self, channel: str, seconds: float) -> None:
+        self._child(self.reply_seconds, channel).observe(seconds)
+
+    def http_request(self, route: str, status: int) -> None:
+        self._child(self.http_requests, route, str(status)).inc()
+
+    def _child(self, metric: Any, *labels: str) -> Any:
+        key = (metric, *labels)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*labels)
+        return child
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -19,14 +19,14 @@ async def error_middleware(request: web.Request, handler: web.Handler) -> web.St
     try:
         response = await handler(request)
     except web.HTTPException as exc:
-        request.app[METRICS].http_requests.labels(name, str(exc.status)).inc()
+        request.app[METRICS].http_request(name, exc.status)
         raise
     except DomainError as exc:
-        request.app[METRICS].http_requests.labels(name, "422").inc()
+        request.app[METRICS].http_request(name, 422)
         return web.json_response({"error": str(exc)}, status=422)
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
-        request.app[METRICS].http_requests.labels(name, "500").inc()
+        request.app[METRICS].http_request(name, 500)
         return web.json_response({"error": "internal error"}, status=500)
-    request.app[METRICS].http_requests.labels(name, str(response.status)).inc()
+    request.app[METRICS].http_request(name, response.status)
     return response

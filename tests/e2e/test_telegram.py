@@ -56,7 +56,20 @@ async def test_a_full_booking_from_first_message_to_paid_order(tg, fake_telegram
     assert "finding a worker" in user.text()
     methods = [m for m, _ in fake_telegram.calls]
     assert methods[0] == "getMe"
-    assert "answerCallbackQuery" in methods
+    answered = [
+        p["callback_query_id"] for m, p in fake_telegram.calls if m == "answerCallbackQuery"
+    ]
+    assert len(answered) == len(set(answered)) == methods.count("answerCallbackQuery") > 5
+
+
+async def test_a_failed_button_acknowledgement_does_not_stop_the_turn(tg, fake_telegram):
+    user = TelegramUser(tg, fake_telegram, 434343)
+    await user.say("/start")
+    fake_telegram.fail_next = 1  # the acknowledgement is the only Bot API call of the turn
+    await user.choose("English")
+    assert "phone" in user.text()
+    assert [m for m, _ in fake_telegram.calls].count("answerCallbackQuery") == 1
+    assert fake_telegram.fail_next == 0  # the 502 went to the acknowledgement
 
 
 async def test_wrong_answers_are_asked_again_with_a_hint(tg, fake_telegram):
