@@ -14,6 +14,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from domain.ports import Claim
+from store.wal import NO_AUTOCHECKPOINT
 
 SEEN_MAX = 100_000
 
@@ -28,11 +29,16 @@ class LocalConversationStore:
         state_ttl_s: int = 7 * 86400,
         seen_ttl_s: int = 86400,
         processing_ttl_s: int = 60,
+        autocheckpoint: bool = True,
     ) -> None:
+        """With ``autocheckpoint=False`` the caller runs ``store.wal.checkpoints(path)``."""
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        if not autocheckpoint:
+            self._db.execute(NO_AUTOCHECKPOINT)
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS conversations (key TEXT PRIMARY KEY, "
             "state BLOB NOT NULL, expires_at REAL NOT NULL)"

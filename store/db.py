@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from sqlalchemy import event, text
@@ -10,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from store.sqlite_inline import inline_creator
+from store.wal import NO_AUTOCHECKPOINT
 
 SQLITE_BUSY_TIMEOUT_S = 30
 POOL_TIMEOUT_S = 60
@@ -19,8 +21,9 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """An async engine for ``url``; SQLite connections get WAL and foreign keys."""
+def create_engine(url: str, *, echo: bool = False, autocheckpoint: bool = True) -> AsyncEngine:
+    """An async engine for ``url``; SQLite connections get WAL and foreign keys, and with
+    ``autocheckpoint=False`` leave WAL checkpoints to ``store.wal.checkpoints``."""
     kwargs: dict[str, Any] = {"echo": echo}
     if is_sqlite(url):
         # one connection, called inline (store.sqlite_inline): SQLite has one writer anyway,
@@ -36,16 +39,31 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
     engine = create_async_engine(url, **kwargs)
     if is_sqlite(url):
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        pragmas = _SQLITE_PRAGMAS if autocheckpoint else (*_SQLITE_PRAGMAS, NO_AUTOCHECKPOINT)
+        event.listen(engine.sync_engine, "connect", partial(_sqlite_pragmas, pragmas))
     return engine
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+_SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+)
+
+
+def _sqlite_pragmas(pragmas: tuple[str, ...], dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA foreign_keys=ON")
+    for pragma in pragmas:
+        cur.execute(pragma)
     cur.close()
+
+
+def sqlite_path(url: str) -> str | None:
+    """The file of a SQLite ``url`` (None for other databases and in-memory ones)."""
+    if not is_sqlite(url):
+        return None
+    path = make_url(url).database
+    return path if path and path != ":memory:" else None
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

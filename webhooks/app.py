@@ -6,9 +6,11 @@ start-up and closed at shutdown; routes find them on the app under typed keys.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -38,10 +40,11 @@ from scheduler.sweeps import build_scheduler
 from store.conversations_local import LocalConversationStore
 from store.conversations_redis import RedisConversationStore
 from store.crypto import PiiCipher
-from store.db import create_engine, session_factory
+from store.db import create_engine, session_factory, sqlite_path
 from store.media import MediaStore
 from store.rate_limits import LocalRateLimiter, RedisRateLimiter
 from store.uow import Database
+from store.wal import checkpoints
 from webhooks import dashboard, finance, health, media, pay_sandbox, pay_wechat
 from webhooks.chat import Chat, Messenger
 from webhooks.keys import (
@@ -271,13 +274,28 @@ def _telegram(register_webhooks: bool) -> Callable[[web.Application], AsyncItera
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, autocheckpoint=False)
     app[ENGINE] = engine
     app[DATABASE] = Database(session_factory(engine), PiiCipher(settings.pii_key_bytes()))
+    path = sqlite_path(settings.database_url)
+    async with _background(checkpoints(path) if path else None):
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+
+@asynccontextmanager
+async def _background(job: Coroutine[Any, Any, None] | None) -> AsyncIterator[None]:
+    """Run ``job`` (if any) while the block runs; cancel it after."""
+    task = asyncio.ensure_future(job) if job is not None else None
     try:
         yield
     finally:
-        await engine.dispose()
+        if task is not None:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
 
 
 async def _redis(app: web.Application) -> AsyncIterator[None]:
@@ -314,7 +332,9 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         limiter: RedisRateLimiter | LocalRateLimiter = RedisRateLimiter(redis_client)
         app[WEB].outbox = WebOutbox(redis_client)
     else:
-        store = local = LocalConversationStore(settings.data_dir / "conversations.db")
+        store = local = LocalConversationStore(
+            settings.data_dir / "conversations.db", autocheckpoint=False
+        )
         limiter = LocalRateLimiter()
     app[CONVERSATIONS] = store
     messenger = app[MESSENGER]
@@ -358,8 +378,9 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         prices=services.prices,
     )
     app[CHAT] = Chat(engine, app[METRICS], messenger)
-    try:
-        yield
-    finally:
-        if local is not None:
-            local.close()
+    async with _background(checkpoints(local.path) if local is not None else None):
+        try:
+            yield
+        finally:
+            if local is not None:
+                local.close()

@@ -1,0 +1,61 @@
+"""WAL checkpoints from a worker thread (store.wal) instead of inside commits on the event loop."""
+
+import asyncio
+import sqlite3
+
+from sqlalchemy import text
+
+from store.conversations_local import LocalConversationStore
+from store.db import create_engine, sqlite_path
+from store.wal import checkpoint, checkpoints
+
+
+def _wal_pages(path) -> int:
+    wal = path.with_name(path.name + "-wal")
+    return wal.stat().st_size // 4096 if wal.exists() else 0
+
+
+def _fill(conn: sqlite3.Connection, rows: int) -> None:
+    conn.execute("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v BLOB)")
+    for _ in range(rows):  # one commit each, as the chat path writes
+        conn.execute("INSERT INTO t (v) VALUES (?)", (bytes(3000),))
+
+
+def test_commits_leave_the_wal_to_the_checkpointer(tmp_path):
+    path = tmp_path / "c.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA wal_autocheckpoint=0")
+    _fill(conn, 1500)
+    assert _wal_pages(path) > 1000  # SQLite's own checkpoint would have run at 1000 pages
+    busy, pages, done = checkpoint(path)
+    assert busy == 0 and pages == done > 1000
+    assert path.stat().st_size > 1500 * 3000  # the rows are in the database file now
+    conn.close()
+    with sqlite3.connect(path) as other:
+        assert other.execute("SELECT count(*) FROM t").fetchone() == (1500,)
+
+
+async def test_the_background_job_keeps_the_wal_checkpointed(tmp_path):
+    store = LocalConversationStore(tmp_path / "conv.db", autocheckpoint=False)
+    job = asyncio.ensure_future(checkpoints(store.path, every_s=0.02))
+    try:
+        for i in range(300):
+            await store.begin("wechat", f"u{i}", "m1")
+            await store.commit("wechat", f"u{i}", "m1", "", b"x" * 3000)
+        await asyncio.sleep(0.2)
+        # the states were copied into the database file by the job, not by the commits
+        assert store.path.stat().st_size > 300 * 3000
+    finally:
+        job.cancel()
+        store.close()
+
+
+async def test_the_server_engine_turns_sqlite_autocheckpoint_off(sqlite_url):
+    for autocheckpoint, expected in ((True, 1000), (False, 0)):
+        engine = create_engine(sqlite_url, autocheckpoint=autocheckpoint)
+        async with engine.connect() as conn:
+            value = (await conn.execute(text("PRAGMA wal_autocheckpoint"))).scalar()
+        await engine.dispose()
+        assert value == expected
+    assert sqlite_path(sqlite_url) and sqlite_path("postgresql://x/y") is None
