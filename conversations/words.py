@@ -90,6 +90,12 @@ _WORDS = sorted(
     ),
     key=lambda x: -len(x[0]),
 )
+_BY_FIRST: dict[str, list[tuple[str, str, str, str]]] = {}
+"""The words by the first character of their casefolded form, longest first: a message is
+checked against a handful of them, not all (this runs on every message)."""
+for _word, _name, _group in _WORDS:
+    _folded = _word.casefold()
+    _BY_FIRST.setdefault(_folded[:1], []).append((_folded, _word, _name, _group))
 BARE_ADMIN = {
     "workers",
     "stats",
@@ -122,8 +128,8 @@ def parse(text: str, slash: bool = False) -> Typed | None:
     if raw.startswith("/"):
         raw, slash = raw[1:], True
     low = raw.casefold()
-    for word, name, group in _WORDS:
-        if not low.startswith(word.casefold()):
+    for folded, word, name, group in _BY_FIRST.get(low[:1], ()):
+        if not low.startswith(folded):
             continue
         rest = raw[len(word) :]
         if rest and not (rest[0].isspace() or rest[0] in "#0123456789@"):

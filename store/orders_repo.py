@@ -115,6 +115,10 @@ def selection_from_json(data: dict[str, Any]) -> Selection:
     )
 
 
+_SEALED = {"notes_enc": "order.notes", "checkin_enc": "order.checkin"}
+"""Encrypted order columns and their encryption contexts."""
+
+
 class OrderRepository:
     """Loads and saves ``Order`` aggregates; ``save`` refuses lost updates (version check)."""
 
@@ -122,6 +126,8 @@ class OrderRepository:
         self._s = session
         self._cipher = cipher
         self.seen: list[Order] = []
+        self._stored: dict[int, dict[str, Any]] = {}
+        """Each order's columns as this unit of work read or wrote them (plain values)."""
 
     async def next_number(self) -> int:
         """A fresh random order number (6 digits, 7 once 6 get crowded)."""
@@ -140,10 +146,11 @@ class OrderRepository:
                 "number": order.number,
                 "customer_id": order.customer_id,
                 "updated_at": order.created_at,
-                **self._columns(order),
+                **self._sealed(plain := self._plain(order)),
             },
         )
         order.id = OrderId(order_id)
+        self._stored[order_id] = plain
         await insert_many(  # the lines' ids are never needed
             self._s,
             QUOTE_LINES,
@@ -170,14 +177,22 @@ class OrderRepository:
 
         One prepared table-level UPDATE: the ORM's version of it rebuilt the statement and
         matched every value against the session's objects, most of a save's cost. The
-        session's copy of the row is dropped instead, so a later read loads it fresh."""
+        session's copy of the row is dropped instead, so a later read loads it fresh.
+
+        Only the columns that differ from what this unit of work read are set (all of them
+        for an order it did not read): SQLite rewrites an index entry for every column in
+        the SET list, and the orders table has nine indexes, most of a payment's WAL pages."""
         assert order.id is not None
-        values = self._columns(order)
+        plain = self._plain(order)
+        stored = self._stored.get(order.id)
+        changed = plain if stored is None else {k: v for k, v in plain.items() if stored[k] != v}
+        values = self._sealed(changed)
         values.update(version=order.version + 1, updated_at=now)
-        changed = await update_where(self._s, ORDERS, values, id=order.id, version=order.version)
-        if changed != 1:
+        rows = await update_where(self._s, ORDERS, values, id=order.id, version=order.version)
+        if rows != 1:
             raise ConcurrentUpdate(order.number)
         order.version += 1
+        self._stored[order.id] = plain
         await self._append_events(order)
 
     async def get(self, order_id: int, *, full: bool = True) -> Order | None:
@@ -361,7 +376,9 @@ class OrderRepository:
         )
         return result.rowcount == 1
 
-    def _columns(self, order: Order) -> dict[str, Any]:
+    def _plain(self, order: Order) -> dict[str, Any]:
+        """The order's columns, the encrypted ones (``_SEALED``) still in plain text: a
+        ciphertext differs on every write, so changes are found on the plain values."""
         return {
             "address_id": order.address_id,
             "worker_id": order.worker_id,
@@ -373,7 +390,7 @@ class OrderRepository:
             "start_at": order.start_at,
             "asap": order.asap,
             "duration_minutes": order.duration_minutes,
-            "notes_enc": self._cipher.encrypt("order.notes", order.notes),
+            "notes_enc": order.notes,
             "channel": order.channel,
             "lang": order.lang,
             "total_cents": order.total_cents,
@@ -393,13 +410,21 @@ class OrderRepository:
             "auto_confirm_at": order.auto_confirm_at,
             "late_minutes": order.late_minutes,
             "eta_minutes": order.eta_minutes,
-            "checkin_enc": self._cipher.encrypt("order.checkin", point_to_text(order.checkin)),
+            "checkin_enc": point_to_text(order.checkin),
             "transfer_from_worker_id": order.transfer_from_worker_id,
             "transfer_compensation_cents": order.transfer_compensation_cents,
             "hold_reason": order.hold_reason,
             "rework_of": order.rework_of,
             "subscription_id": order.subscription_id,
         }
+
+    def _sealed(self, plain: dict[str, Any]) -> dict[str, Any]:
+        """``plain`` with its encrypted columns encrypted."""
+        values = dict(plain)
+        for column, context in _SEALED.items():
+            if column in values:
+                values[column] = self._cipher.encrypt(context, values[column])
+        return values
 
     async def _append_events(self, order: Order) -> None:
         assert order.id is not None
@@ -497,4 +522,5 @@ class OrderRepository:
         )
         order.stored_events = len(timeline)
         self.seen.append(order)
+        self._stored[row.id] = self._plain(order)
         return order

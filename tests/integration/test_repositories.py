@@ -148,6 +148,34 @@ async def test_a_stale_order_cannot_overwrite_a_newer_one(database):
         assert (await uow.orders.get(order.id)).status == OrderStatus.CANCELLED
 
 
+async def test_a_save_sets_only_the_columns_that_changed(database):
+    order = await new_order(database, await new_customer(database))
+    by_hand = text("UPDATE orders SET dispatch_note = :note WHERE id = :id")
+    async with database.uow() as uow:
+        loaded = await uow.orders.get(order.id)
+        await (await uow.session.connection()).execute(
+            by_hand, {"note": "by hand", "id": order.id}
+        )
+        loaded.apply(Action.REQUEST_PAYMENT, Actor(ActorKind.CUSTOMER, "c"), NOW)
+        loaded.notes = "新的备注"
+        await uow.orders.save(loaded, NOW)
+        await uow.commit()
+    async with database.uow() as uow:
+        again = await uow.orders.get(order.id)
+    assert again.status == OrderStatus.AWAITING_PAYMENT and again.notes == "新的备注"
+    assert again.dispatch_note == "by hand"  # not changed by this save, so not written
+    async with database.uow() as uow:  # saving an order this unit of work did not read
+        conn = await uow.session.connection()
+        await conn.execute(by_hand, {"note": "again by hand", "id": order.id})
+        again.apply(Action.PAY, Actor(ActorKind.SYSTEM, "sandbox"), NOW)
+        await uow.orders.save(again, NOW)
+        await uow.commit()
+    async with database.uow() as uow:
+        last = await uow.orders.get(order.id)
+    assert last.status == OrderStatus.PAID and last.notes == "新的备注"
+    assert last.dispatch_note == "by hand"  # every column written: nothing to compare with
+
+
 async def test_nothing_is_written_without_commit(database):
     customer = await new_customer(database)
     async with database.uow() as uow:
