@@ -403,7 +403,7 @@ async def reset_pg(url: str) -> None:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--users", type=int, default=200)
-    p.add_argument("--rounds", type=int, default=3, help="interleaved rounds (median shown)")
+    p.add_argument("--rounds", type=int, default=5, help="interleaved rounds (median shown)")
     p.add_argument(
         "--think",
         type=float,

@@ -125,7 +125,10 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            await self.session.close()  # rolls back whatever was not committed
+            if self.session.in_transaction():
+                await self.session.close()  # rolls back whatever was not committed
+            else:  # committed, or never used: nothing to roll back, no driver call to await
+                self.session.sync_session.close()
         finally:
             self._leave_task()
         if isinstance(exc, OperationalError) and "locked" in str(exc):

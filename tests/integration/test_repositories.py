@@ -176,6 +176,30 @@ async def test_a_save_sets_only_the_columns_that_changed(database):
     assert last.dispatch_note == "by hand"  # every column written: nothing to compare with
 
 
+async def test_only_an_open_transaction_is_closed_through_the_driver(database, monkeypatch):
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    closed = []
+    real = AsyncSession.close
+
+    async def counted(self):
+        closed.append(self)
+        await real(self)
+
+    monkeypatch.setattr(AsyncSession, "close", counted)
+    customer = await new_customer(database)  # committed: nothing left to roll back
+    async with database.uow():  # never used
+        pass
+    assert closed == []
+    async with database.uow() as uow:  # read and not committed: rolled back
+        await uow.customers.get(customer.id)
+    async with database.uow() as uow:  # written and not committed: rolled back
+        ghost = await uow.customers.add(Customer(created_at=NOW, phone=random_refs.phone()))
+    assert len(closed) == 2
+    async with database.uow() as uow:
+        assert await uow.customers.get(ghost.id) is None
+
+
 async def test_nothing_is_written_without_commit(database):
     customer = await new_customer(database)
     async with database.uow() as uow:
