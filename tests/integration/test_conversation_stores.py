@@ -1,6 +1,7 @@
 """One contract for both conversation stores: the local one (SQLite file) and real Redis."""
 
 import asyncio
+import sqlite3
 import uuid
 
 import pytest
@@ -154,3 +155,56 @@ async def test_redis_counts_a_claimed_message_in_the_same_step_as_the_limiter_wo
         assert plain.status == "ok" and plain.count is None
     finally:
         await client.aclose()
+
+
+async def test_turns_finishing_together_share_one_local_transaction(tmp_path):
+    store = LocalConversationStore(tmp_path / "conv.db")
+    statements: list[str] = []
+    store._db.set_trace_callback(statements.append)
+
+    async def turn(user: str) -> None:
+        claim = await store.begin("wechat", user, "m1")
+        await store.commit("wechat", user, "m1", claim.token, f"state of {user}".encode())
+
+    await asyncio.gather(*(turn(f"u{i}") for i in range(20)))
+    assert statements.count("COMMIT") == 1
+    store.close()
+    again = LocalConversationStore(tmp_path / "conv.db")  # every state reached the file
+    assert [await again.get("wechat", f"u{i}") for i in range(20)] == [
+        f"state of u{i}".encode() for i in range(20)
+    ]
+    again.close()
+
+
+async def test_a_failed_local_write_fails_the_turn_and_keeps_the_stored_state(tmp_path):
+    store = LocalConversationStore(tmp_path / "conv.db")
+    claim = await store.begin("wechat", "u1", "m1")
+    await store.commit("wechat", "u1", "m1", claim.token, b"first")
+    store._db.execute(
+        "CREATE TRIGGER no_more BEFORE UPDATE ON conversations "
+        "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+    )
+    claim = await store.begin("wechat", "u1", "m2")
+    with pytest.raises(sqlite3.Error):
+        await store.commit("wechat", "u1", "m2", claim.token, b"second")
+    await store.abort("wechat", "u1", "m2", claim.token)
+    assert await store.get("wechat", "u1") == b"first"
+    assert (await store.begin("wechat", "u1", "m2")).status == "ok"  # to be retried
+    store.close()
+
+
+async def test_a_turn_cancelled_before_its_write_leaves_nothing_behind(tmp_path):
+    store = LocalConversationStore(tmp_path / "conv.db")
+    claim = await store.begin("wechat", "u1", "m1")
+    await store.commit("wechat", "u1", "m1", claim.token, b"first")
+    claim = await store.begin("wechat", "u1", "m2")
+    task = asyncio.ensure_future(store.commit("wechat", "u1", "m2", claim.token, b"second"))
+    await asyncio.sleep(0)  # queued, not yet written
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await asyncio.sleep(0)  # the group commit runs
+    store.close()
+    again = LocalConversationStore(tmp_path / "conv.db")
+    assert await again.get("wechat", "u1") == b"first"
+    again.close()
