@@ -20,11 +20,9 @@ import argparse
 import asyncio
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from aiohttp import web
@@ -45,15 +43,7 @@ def start(root: Path, port: int, workdir: Path, api: str, out: Path) -> subproce
     ]
     env = {**os.environ, "PYTHONPATH": str(root)}
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("the server did not start under valgrind")
+    return webhook.listening(proc, port, 300)
 
 
 def instructions(out: Path) -> int:

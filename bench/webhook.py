@@ -303,14 +303,20 @@ def start_server(kind: str, port: int, workdir: Path, tg_api: str, args) -> subp
     if args.redis:
         cmd += ["--redis", args.redis_url]
     proc = subprocess.Popen(cmd, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    for _ in range(300):
+    return listening(proc, port, 30)
+
+
+def listening(proc: subprocess.Popen, port: int, seconds: float) -> subprocess.Popen:
+    """``proc`` once it accepts connections on ``port`` (killed if not within ``seconds``)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return proc
         except OSError:
             time.sleep(0.1)
     proc.kill()
-    raise RuntimeError(f"{kind} server did not start")
+    raise RuntimeError(f"the server on port {port} did not start")
 
 
 async def main_async(args) -> None:
