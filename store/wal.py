@@ -4,7 +4,7 @@ In WAL mode a commit appends pages to the ``-wal`` file. By default, when that f
 1000 pages, the committing call copies them back into the database and syncs it: a few
 milliseconds in which the event loop (which runs SQLite inline, ``store.sqlite_inline``)
 answers nobody. The server's connections turn that off (``wal_autocheckpoint=0``) and
-``checkpoints`` runs a PASSIVE checkpoint from a worker thread every ``every_s`` instead:
+``Checkpointer`` runs a PASSIVE checkpoint from a thread of its own every 0.5 s instead:
 sqlite3 releases the GIL while it copies and syncs, and a PASSIVE checkpoint never waits for
 readers or writers. Durability is unchanged (a commit is in the WAL either way), and the last
 connection to close still checkpoints the whole file.
@@ -12,11 +12,12 @@ connection to close still checkpoints the whole file.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sqlite3
+import threading
 from contextlib import closing
 from pathlib import Path
+from types import TracebackType
 
 log = logging.getLogger(__name__)
 
@@ -24,21 +25,46 @@ CHECKPOINT_EVERY_S = 0.5
 """How often the worker thread copies the WAL back; the WAL holds about this long of writes."""
 
 NO_AUTOCHECKPOINT = "PRAGMA wal_autocheckpoint=0"
+PASSIVE = "PRAGMA wal_checkpoint(PASSIVE)"
 
 
 def checkpoint(path: str | Path) -> tuple[int, int, int]:
     """One PASSIVE checkpoint of ``path``: (busy, pages in the WAL, pages checkpointed)."""
     with closing(sqlite3.connect(path, timeout=0, isolation_level=None)) as conn:
-        busy, pages, done = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        busy, pages, done = conn.execute(PASSIVE).fetchone()
     return int(busy), int(pages), int(done)
 
 
-async def checkpoints(path: str | Path, every_s: float = CHECKPOINT_EVERY_S) -> None:
-    """Checkpoint ``path`` every ``every_s`` seconds until cancelled (a failed checkpoint is
-    logged and tried again: the WAL only grows meanwhile)."""
-    while True:
-        await asyncio.sleep(every_s)
-        try:
-            await asyncio.to_thread(checkpoint, path)
-        except sqlite3.Error as exc:
-            log.warning("WAL checkpoint of %s failed: %s", path, exc)
+class Checkpointer:
+    """``with Checkpointer(path):`` — a thread checkpoints ``path`` every ``every_s`` seconds
+    over one connection of its own (a new connection would read the whole schema again). A
+    failed checkpoint is logged and tried again: the WAL only grows meanwhile."""
+
+    def __init__(self, path: str | Path, every_s: float = CHECKPOINT_EVERY_S) -> None:
+        self.path = Path(path)
+        self.every_s = every_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, name=f"wal-checkpoint {self.path.name}", daemon=True
+        )
+
+    def __enter__(self) -> Checkpointer:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        with closing(sqlite3.connect(self.path, timeout=0, isolation_level=None)) as conn:
+            while not self._stop.wait(self.every_s):
+                try:
+                    conn.execute(PASSIVE).fetchone()
+                except sqlite3.Error as exc:
+                    log.warning("WAL checkpoint of %s failed: %s", self.path, exc)

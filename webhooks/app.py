@@ -6,11 +6,10 @@ start-up and closed at shutdown; routes find them on the app under typed keys.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
-from collections.abc import AsyncIterator, Callable, Coroutine
-from contextlib import asynccontextmanager, suppress
+from collections.abc import AsyncIterator, Callable
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -44,7 +43,7 @@ from store.db import create_engine, session_factory, sqlite_path
 from store.media import MediaStore
 from store.rate_limits import LocalRateLimiter, RedisRateLimiter
 from store.uow import Database
-from store.wal import checkpoints
+from store.wal import Checkpointer
 from webhooks import dashboard, finance, health, media, pay_sandbox, pay_wechat
 from webhooks.chat import Chat, Messenger
 from webhooks.keys import (
@@ -278,24 +277,11 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     app[ENGINE] = engine
     app[DATABASE] = Database(session_factory(engine), PiiCipher(settings.pii_key_bytes()))
     path = sqlite_path(settings.database_url)
-    async with _background(checkpoints(path) if path else None):
+    with Checkpointer(path) if path else nullcontext():
         try:
             yield
         finally:
             await engine.dispose()
-
-
-@asynccontextmanager
-async def _background(job: Coroutine[Any, Any, None] | None) -> AsyncIterator[None]:
-    """Run ``job`` (if any) while the block runs; cancel it after."""
-    task = asyncio.ensure_future(job) if job is not None else None
-    try:
-        yield
-    finally:
-        if task is not None:
-            task.cancel()
-            with suppress(asyncio.CancelledError):
-                await task
 
 
 async def _redis(app: web.Application) -> AsyncIterator[None]:
@@ -378,7 +364,7 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         prices=services.prices,
     )
     app[CHAT] = Chat(engine, app[METRICS], messenger)
-    async with _background(checkpoints(local.path) if local is not None else None):
+    with Checkpointer(local.path) if local is not None else nullcontext():
         try:
             yield
         finally:

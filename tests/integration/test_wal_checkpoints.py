@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from store.conversations_local import LocalConversationStore
 from store.db import create_engine, sqlite_path
-from store.wal import checkpoint, checkpoints
+from store.wal import Checkpointer, checkpoint
 
 
 def _wal_pages(path) -> int:
@@ -38,16 +38,15 @@ def test_commits_leave_the_wal_to_the_checkpointer(tmp_path):
 
 async def test_the_background_job_keeps_the_wal_checkpointed(tmp_path):
     store = LocalConversationStore(tmp_path / "conv.db", autocheckpoint=False)
-    job = asyncio.ensure_future(checkpoints(store.path, every_s=0.02))
     try:
-        for i in range(300):
-            await store.begin("wechat", f"u{i}", "m1")
-            await store.commit("wechat", f"u{i}", "m1", "", b"x" * 3000)
-        await asyncio.sleep(0.2)
-        # the states were copied into the database file by the job, not by the commits
-        assert store.path.stat().st_size > 300 * 3000
+        with Checkpointer(store.path, every_s=0.02):
+            for i in range(300):
+                await store.begin("wechat", f"u{i}", "m1")
+                await store.commit("wechat", f"u{i}", "m1", "", b"x" * 3000)
+            await asyncio.sleep(0.2)
+            # the states were copied into the database file by the thread, not by the commits
+            assert store.path.stat().st_size > 300 * 3000
     finally:
-        job.cancel()
         store.close()
 
 
