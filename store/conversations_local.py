@@ -16,7 +16,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from domain.ports import Claim
-from store.wal import NO_AUTOCHECKPOINT
+from store.wal import NO_AUTOCHECKPOINT, Checkpointer
 
 SEEN_MAX = 100_000
 
@@ -31,16 +31,19 @@ class LocalConversationStore:
         state_ttl_s: int = 7 * 86400,
         seen_ttl_s: int = 86400,
         processing_ttl_s: int = 60,
-        autocheckpoint: bool = True,
+        checkpoint_every_s: float | None = None,
     ) -> None:
-        """With ``autocheckpoint=False`` the caller runs ``store.wal.checkpoints(path)``."""
+        """With ``checkpoint_every_s`` the WAL is checkpointed by a thread of the store's own
+        (``store.wal.Checkpointer``) instead of inside a commit; ``close`` stops it."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        if not autocheckpoint:
+        self._checkpointer: Checkpointer | None = None
+        if checkpoint_every_s is not None:
             self._db.execute(NO_AUTOCHECKPOINT)
+            self._checkpointer = Checkpointer(path, checkpoint_every_s).start()
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS conversations (key TEXT PRIMARY KEY, "
             "state BLOB NOT NULL, expires_at REAL NOT NULL)"
@@ -57,6 +60,8 @@ class LocalConversationStore:
     def close(self) -> None:
         if self._pending:
             self._flush()
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         self._db.close()
 
     async def begin(

@@ -23,7 +23,7 @@ def is_sqlite(url: str) -> bool:
 
 def create_engine(url: str, *, echo: bool = False, autocheckpoint: bool = True) -> AsyncEngine:
     """An async engine for ``url``; SQLite connections get WAL and foreign keys, and with
-    ``autocheckpoint=False`` leave WAL checkpoints to ``store.wal.checkpoints``."""
+    ``autocheckpoint=False`` leave WAL checkpoints to a ``store.wal.Checkpointer``."""
     kwargs: dict[str, Any] = {"echo": echo}
     if is_sqlite(url):
         # one connection, called inline (store.sqlite_inline): SQLite has one writer anyway,

@@ -28,17 +28,11 @@ NO_AUTOCHECKPOINT = "PRAGMA wal_autocheckpoint=0"
 PASSIVE = "PRAGMA wal_checkpoint(PASSIVE)"
 
 
-def checkpoint(path: str | Path) -> tuple[int, int, int]:
-    """One PASSIVE checkpoint of ``path``: (busy, pages in the WAL, pages checkpointed)."""
-    with closing(sqlite3.connect(path, timeout=0, isolation_level=None)) as conn:
-        busy, pages, done = conn.execute(PASSIVE).fetchone()
-    return int(busy), int(pages), int(done)
-
-
 class Checkpointer:
-    """``with Checkpointer(path):`` — a thread checkpoints ``path`` every ``every_s`` seconds
-    over one connection of its own (a new connection would read the whole schema again). A
-    failed checkpoint is logged and tried again: the WAL only grows meanwhile."""
+    """``with Checkpointer(path):``, or ``start()`` then ``stop()``: a thread checkpoints
+    ``path`` every ``every_s`` seconds over one connection of its own (a new connection would
+    read the whole schema again). A failed checkpoint is logged and tried again: the WAL only
+    grows meanwhile."""
 
     def __init__(self, path: str | Path, every_s: float = CHECKPOINT_EVERY_S) -> None:
         self.path = Path(path)
@@ -48,9 +42,16 @@ class Checkpointer:
             target=self._run, name=f"wal-checkpoint {self.path.name}", daemon=True
         )
 
-    def __enter__(self) -> Checkpointer:
+    def start(self) -> Checkpointer:
         self._thread.start()
         return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def __enter__(self) -> Checkpointer:
+        return self.start()
 
     def __exit__(
         self,
@@ -58,8 +59,7 @@ class Checkpointer:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._stop.set()
-        self._thread.join()
+        self.stop()
 
     def _run(self) -> None:
         with closing(sqlite3.connect(self.path, timeout=0, isolation_level=None)) as conn:

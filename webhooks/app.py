@@ -43,7 +43,7 @@ from store.db import create_engine, session_factory, sqlite_path
 from store.media import MediaStore
 from store.rate_limits import LocalRateLimiter, RedisRateLimiter
 from store.uow import Database
-from store.wal import Checkpointer
+from store.wal import CHECKPOINT_EVERY_S, Checkpointer
 from webhooks import dashboard, finance, health, media, pay_sandbox, pay_wechat
 from webhooks.chat import Chat, Messenger
 from webhooks.keys import (
@@ -319,7 +319,7 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         app[WEB].outbox = WebOutbox(redis_client)
     else:
         store = local = LocalConversationStore(
-            settings.data_dir / "conversations.db", autocheckpoint=False
+            settings.data_dir / "conversations.db", checkpoint_every_s=CHECKPOINT_EVERY_S
         )
         limiter = LocalRateLimiter()
     app[CONVERSATIONS] = store
@@ -364,9 +364,8 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         prices=services.prices,
     )
     app[CHAT] = Chat(engine, app[METRICS], messenger)
-    with Checkpointer(local.path) if local is not None else nullcontext():
-        try:
-            yield
-        finally:
-            if local is not None:
-                local.close()
+    try:
+        yield
+    finally:
+        if local is not None:
+            local.close()

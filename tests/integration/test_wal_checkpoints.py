@@ -2,12 +2,18 @@
 
 import asyncio
 import sqlite3
+from contextlib import closing
 
 from sqlalchemy import text
 
 from store.conversations_local import LocalConversationStore
 from store.db import create_engine, sqlite_path
-from store.wal import Checkpointer, checkpoint
+
+
+def checkpoint(path) -> tuple[int, int, int]:
+    """One PASSIVE checkpoint: (busy, pages in the WAL, pages checkpointed)."""
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        return conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
 
 
 def _wal_pages(path) -> int:
@@ -37,15 +43,14 @@ def test_commits_leave_the_wal_to_the_checkpointer(tmp_path):
 
 
 async def test_the_background_job_keeps_the_wal_checkpointed(tmp_path):
-    store = LocalConversationStore(tmp_path / "conv.db", autocheckpoint=False)
+    store = LocalConversationStore(tmp_path / "conv.db", checkpoint_every_s=0.02)
     try:
-        with Checkpointer(store.path, every_s=0.02):
-            for i in range(300):
-                await store.begin("wechat", f"u{i}", "m1")
-                await store.commit("wechat", f"u{i}", "m1", "", b"x" * 3000)
-            await asyncio.sleep(0.2)
-            # the states were copied into the database file by the thread, not by the commits
-            assert store.path.stat().st_size > 300 * 3000
+        for i in range(300):
+            await store.begin("wechat", f"u{i}", "m1")
+            await store.commit("wechat", f"u{i}", "m1", "", b"x" * 3000)
+        await asyncio.sleep(0.2)
+        # the states were copied into the database file by the thread, not by the commits
+        assert store.path.stat().st_size > 300 * 3000
     finally:
         store.close()
 
