@@ -101,12 +101,13 @@ def messages(replies: list[Reply]) -> list[dict[str, Any]]:
         return joined
 
     def inline(own: str, rows: list[list[dict[str, Any]]]) -> None:
-        last = calls[-1] if calls else None
-        if last is not None and not pending and _inline_rows(last) is not None:
+        last = calls[-1] if calls and not pending else None
+        before = _inline_rows(last) if last is not None else None
+        if last is not None and before is not None:
             merged = f"{last['text']}\n\n{own}"
-            if len(merged) <= MAX_TEXT and len(_inline_rows(last) or []) + len(rows) <= MAX_ROWS:
+            if len(merged) <= MAX_TEXT and len(before) + len(rows) <= MAX_ROWS:
                 last["text"] = merged
-                last["reply_markup"] = {"inline_keyboard": [*(_inline_rows(last) or []), *rows]}
+                last["reply_markup"] = {"inline_keyboard": [*before, *rows]}
                 return
         markup = {"inline_keyboard": rows}
         calls.append({"method": "send_message", "text": text(own), "reply_markup": markup})

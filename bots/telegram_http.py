@@ -47,17 +47,7 @@ class AiohttpRequest(BaseRequest):
     async def post_json(self, url: str, body: bytes) -> tuple[int, bytes]:
         """POST a JSON body as it is, for calls whose answer only needs logging (raises
         ``TimedOut`` or ``NetworkError`` as ``do_request`` does)."""
-        if self._session is None:
-            raise RuntimeError("AiohttpRequest is not initialized")
-        try:
-            async with self._session.post(
-                url, data=body, headers=JSON_HEADERS, timeout=self._timeout
-            ) as resp:
-                return resp.status, await resp.read()
-        except TimeoutError as exc:
-            raise TimedOut from exc
-        except aiohttp.ClientError as exc:
-            raise NetworkError(f"aiohttp: {exc}") from exc
+        return await self._send("POST", url, self._timeout, data=body, headers=JSON_HEADERS)
 
     async def do_request(
         self,
@@ -69,10 +59,11 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
         pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        if self._session is None:
-            raise RuntimeError("AiohttpRequest is not initialized")
-        read = read_timeout if isinstance(read_timeout, int | float) else self._timeout_s
-        timeout = aiohttp.ClientTimeout(total=None, sock_connect=self._timeout_s, sock_read=read)
+        timeout = self._timeout
+        if isinstance(read_timeout, int | float) and read_timeout != self._timeout_s:
+            timeout = aiohttp.ClientTimeout(
+                total=None, sock_connect=self._timeout_s, sock_read=read_timeout
+            )
         kwargs: dict[str, Any] = {}
         if request_data is not None:
             files = request_data.multipart_data
@@ -85,9 +76,17 @@ class AiohttpRequest(BaseRequest):
                 kwargs["data"] = form
             else:
                 kwargs["data"] = request_data.json_payload
-                kwargs["headers"] = {"Content-Type": "application/json"}
+                kwargs["headers"] = JSON_HEADERS
+        return await self._send(method, url, timeout, **kwargs)
+
+    async def _send(
+        self, method: str, url: str, limits: aiohttp.ClientTimeout, **kwargs: Any
+    ) -> tuple[int, bytes]:
+        """(status, body), aiohttp's errors as PTB's ``TimedOut`` and ``NetworkError``."""
+        if self._session is None:
+            raise RuntimeError("AiohttpRequest is not initialized")
         try:
-            async with self._session.request(method, url, timeout=timeout, **kwargs) as resp:
+            async with self._session.request(method, url, timeout=limits, **kwargs) as resp:
                 return resp.status, await resp.read()
         except TimeoutError as exc:
             raise TimedOut from exc

@@ -38,11 +38,11 @@ class Metrics:
         self._children: dict[tuple[Any, ...], Any] = {}
         for channel in ("telegram", "wechat", "web"):
             for result in ("handled", "duplicate", "rejected"):
-                self.message(channel, result, count=0)
+                self._child(self.messages, channel, result)  # exported at 0 from the start
 
-    def message(self, channel: str, result: str, *, count: int = 1) -> None:
+    def message(self, channel: str, result: str) -> None:
         """Count an inbound webhook message."""
-        self._child(self.messages, channel, result).inc(count)
+        self._child(self.messages, channel, result).inc()
 
     def replied(self, channel: str, seconds: float) -> None:
         self._child(self.reply_seconds, channel).observe(seconds)
