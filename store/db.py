@@ -5,10 +5,9 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from store.sqlite_inline import inline_creator
 from store.wal import NO_AUTOCHECKPOINT
@@ -27,7 +26,7 @@ def create_engine(url: str, *, echo: bool = False, autocheckpoint: bool = True) 
     kwargs: dict[str, Any] = {"echo": echo}
     if is_sqlite(url):
         # one connection, called inline (store.sqlite_inline): SQLite has one writer anyway,
-        # and a queue in the pool is fairer and cheaper than writers retrying for the lock
+        # and taking turns (store.uow.Database) is fairer and cheaper than writers retrying
         path = make_url(url).database or ":memory:"
         kwargs.update(
             async_creator=inline_creator(path, SQLITE_BUSY_TIMEOUT_S),
@@ -64,13 +63,3 @@ def sqlite_path(url: str) -> str | None:
         return None
     path = make_url(url).database
     return path if path and path != ":memory:" else None
-
-
-def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
-
-
-async def ping(engine: AsyncEngine) -> None:
-    """Raise if the database does not answer."""
-    async with engine.connect() as conn:
-        await conn.execute(text("SELECT 1"))

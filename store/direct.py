@@ -24,12 +24,11 @@ from typing import Any
 from sqlalchemy import Executable
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from store.sqlite_inline import InlineConnection
 
-_HELD = "daojia.direct"  # session.info key: (transaction, DirectConnection | None)
+_HELD = "daojia.direct"  # session.info key: the DirectConnection under the session
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,11 +129,25 @@ def _row_type(columns: list[Any]) -> Callable[[Sequence[Any]], Any]:
 
 
 class DirectConnection:
-    """The session's SQLite connection, for plans."""
+    """The one SQLite connection of a ``Database``, for plans, and its transaction.
+
+    The statements run in the connection's transaction: ``sqlite3`` begins one before the first
+    write, and the unit of work commits or rolls it back (through the session when the session
+    has work of its own on the same connection)."""
 
     def __init__(self, inline: InlineConnection, dialect: Dialect) -> None:
         self._inline = inline
         self.dialect = dialect
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._inline.in_transaction
+
+    async def commit(self) -> None:
+        await self._run("COMMIT", (), lambda c: c.commit())
+
+    async def rollback(self) -> None:
+        await self._run("ROLLBACK", (), lambda c: c.rollback())
 
     async def fetch(self, plan: Plan, params: Mapping[str, Any]) -> list[Any]:
         values = plan.values(params)
@@ -160,36 +173,23 @@ class DirectConnection:
             raise DBAPIError.instance(sql, values, exc, sqlite3.Error) from exc  # type: ignore[misc]
 
 
-async def prepare(
-    session: AsyncSession, statement: Executable
-) -> tuple[DirectConnection, Plan] | None:
+def hold(session: AsyncSession, connection: DirectConnection) -> None:
+    """Let the plans run on ``connection``: the one the session is bound to."""
+    session.sync_session.info[_HELD] = connection
+
+
+def prepare(session: AsyncSession, statement: Executable) -> tuple[DirectConnection, Plan] | None:
     """The session's connection and the statement's plan, or None when the statement must go
     through the session (not SQLite, or a statement a plan cannot hold)."""
-    direct = await connection(session)
+    direct = connection(session)
     if direct is None:
         return None
     made = plan(statement, direct.dialect)
     return None if made is None else (direct, made)
 
 
-async def connection(session: AsyncSession) -> DirectConnection | None:
-    """The session's connection for plans, in its current transaction (begun if need be);
-    None when the database is not an inline SQLite connection."""
-    sync = session.sync_session
-    held = sync.info.get(_HELD)
-    transaction = sync.get_transaction()
-    if held is not None and transaction is not None and held[0] is transaction:
-        return held[1]  # type: ignore[no-any-return]
-    bind = session.bind
-    if bind is None or bind.dialect.name != "sqlite":
-        return None
-    driver = await session.run_sync(_driver_connection)  # begins; one greenlet hop
-    direct = (
-        DirectConnection(driver, bind.dialect) if isinstance(driver, InlineConnection) else None
-    )
-    sync.info[_HELD] = (sync.get_transaction(), direct)
-    return direct
-
-
-def _driver_connection(sync: Session) -> Any:
-    return sync.connection().connection.driver_connection
+def connection(session: AsyncSession) -> DirectConnection | None:
+    """The connection for plans of a session of a SQLite ``Database`` (``hold``); None
+    elsewhere."""
+    held: DirectConnection | None = session.sync_session.info.get(_HELD)
+    return held

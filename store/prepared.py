@@ -90,7 +90,7 @@ async def fetch(
     """The rows of a statement built once (module level or cached), read by column name or
     position; ``IN`` lists must be written as separate bound parameters."""
     await _flushed(session)
-    prepared = await direct.prepare(session, statement)
+    prepared = direct.prepare(session, statement)
     if prepared is not None:
         connection, plan = prepared
         return await connection.fetch(plan, params or {})  # type: ignore[return-value]
@@ -102,7 +102,8 @@ async def fetch(
 
 async def _flushed(session: AsyncSession) -> None:
     """Write the session's pending ORM changes, as the ORM does before its own statements."""
-    if session.sync_session.new or session.sync_session.dirty:
+    sync = session.sync_session
+    if sync.new or sync.deleted or (sync.identity_map and sync.dirty):
         await session.flush()
 
 
@@ -114,7 +115,7 @@ async def insert_one(session: AsyncSession, table: Table, values: Mapping[str, A
     """Insert one row; return its primary key."""
     await _flushed(session)
     statement = _insert(table, tuple(values))
-    prepared = await direct.prepare(session, statement)
+    prepared = direct.prepare(session, statement)
     if prepared is not None:
         connection, plan = prepared
         return int((await connection.execute(plan, _params(values))).lastrowid)
@@ -129,7 +130,7 @@ async def insert_many(
     if rows:
         await _flushed(session)
         statement = _insert(table, tuple(rows[0]))
-        prepared = await direct.prepare(session, statement)
+        prepared = direct.prepare(session, statement)
         if prepared is not None:
             connection, plan = prepared
             await connection.execute_many(plan, [_params(r) for r in rows])
@@ -148,7 +149,7 @@ async def update_where(
     params = _params(values)
     params.update({f"w_{key}": value for key, value in where.items()})
     statement = _update(table, tuple(values), tuple(where))
-    prepared = await direct.prepare(session, statement)
+    prepared = direct.prepare(session, statement)
     if prepared is not None:
         connection, plan = prepared
         changed = (await connection.execute(plan, params)).rowcount

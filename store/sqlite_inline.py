@@ -73,6 +73,11 @@ class InlineConnection(aiosqlite.Connection):
         single statement (with its fetch)."""
         return await self._execute(fn, self._connection)
 
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a transaction is open (False once closed, where aiosqlite's raises)."""
+        return self._connection is not None and self._connection.in_transaction
+
     def stop(self) -> None:
         self._running = False
         if self._connection is not None:

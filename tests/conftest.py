@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from store import migrate
 from store.crypto import PiiCipher, new_key
-from store.db import create_engine, session_factory
+from store.db import create_engine
 from store.uow import Database
 
 PG_URL = os.environ.get(
@@ -121,9 +121,9 @@ def pii_key() -> str:
 async def database(db_url, pii_key):
     from store.crypto import decode_key
 
-    engine = create_engine(db_url)
-    yield Database(session_factory(engine), PiiCipher(decode_key(pii_key)))
-    await engine.dispose()
+    db = Database(create_engine(db_url), PiiCipher(decode_key(pii_key)))
+    yield db
+    await db.dispose()
 
 
 @pytest.fixture

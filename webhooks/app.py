@@ -39,7 +39,7 @@ from scheduler.sweeps import build_scheduler
 from store.conversations_local import LocalConversationStore
 from store.conversations_redis import RedisConversationStore
 from store.crypto import PiiCipher
-from store.db import create_engine, session_factory, sqlite_path
+from store.db import create_engine, sqlite_path
 from store.media import MediaStore
 from store.rate_limits import LocalRateLimiter, RedisRateLimiter
 from store.uow import Database
@@ -53,7 +53,6 @@ from webhooks.keys import (
     CONVERSATIONS,
     DATABASE,
     DEMO,
-    ENGINE,
     LINKS,
     MEDIA,
     MESSENGER,
@@ -274,14 +273,13 @@ def _telegram(register_webhooks: bool) -> Callable[[web.Application], AsyncItera
 async def _database(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     engine = create_engine(settings.database_url, autocheckpoint=False)
-    app[ENGINE] = engine
-    app[DATABASE] = Database(session_factory(engine), PiiCipher(settings.pii_key_bytes()))
+    app[DATABASE] = Database(engine, PiiCipher(settings.pii_key_bytes()))
     path = sqlite_path(settings.database_url)
     with Checkpointer(path) if path else nullcontext():
         try:
             yield
         finally:
-            await engine.dispose()
+            await app[DATABASE].dispose()
 
 
 async def _redis(app: web.Application) -> AsyncIterator[None]:

@@ -172,7 +172,7 @@ def cmd_ledger_export(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
     from store.crypto import PiiCipher
-    from store.db import create_engine, session_factory
+    from store.db import create_engine
     from store.uow import Database
     from webhooks.finance import export_csv
 
@@ -184,17 +184,12 @@ def cmd_ledger_export(args: argparse.Namespace) -> int:
         raise Refused("dates as YYYY-MM-DD") from None
 
     async def run() -> str:
-        engine = create_engine(settings.database_url)
         key = settings.pii_key_bytes() if settings.pii_key else bytes(32)
+        db = Database(create_engine(settings.database_url), PiiCipher(key))
         try:
-            return await export_csv(
-                Database(session_factory(engine), PiiCipher(key)),
-                ZoneInfo(rules.timezone),
-                start,
-                end,
-            )
+            return await export_csv(db, ZoneInfo(rules.timezone), start, end)
         finally:
-            await engine.dispose()
+            await db.dispose()
 
     text = asyncio.run(run())
     if args.out:

@@ -73,7 +73,8 @@ async def build(db: Database, catalog: Catalog, rules: Rules, role: str, now: da
     sections = sections_for(role)
     figures: dict[str, Any] = {}
     charts: dict[str, Any] = {}
-    async with db.sessions() as session:
+    async with db.uow() as uow:
+        session = uow.session
         orders, quality = ReportsRepository(session), QualityReports(session)
         money = MoneyReports(session)
         if "board" in sections:

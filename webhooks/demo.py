@@ -9,7 +9,7 @@ from domain.catalog import Catalog
 from domain.people import Certificate, GeoPoint, ServiceArea, Worker, WorkerStatus
 from domain.rules import WorkerLevel
 from store.crypto import PiiCipher
-from store.db import create_engine, session_factory
+from store.db import create_engine
 from store.uow import Database
 from webhooks.settings import Settings
 
@@ -81,8 +81,7 @@ CERTIFICATES = {
 
 async def seed_demo(settings: Settings, catalog: Catalog) -> None:
     """Add the demo workers once (an existing database is left as it is)."""
-    engine = create_engine(settings.database_url)
-    db = Database(session_factory(engine), PiiCipher(settings.pii_key_bytes()))
+    db = Database(create_engine(settings.database_url), PiiCipher(settings.pii_key_bytes()))
     try:
         async with db.uow() as uow:
             if await uow.workers.with_status(list(WorkerStatus)):
@@ -117,4 +116,4 @@ async def seed_demo(settings: Settings, catalog: Catalog) -> None:
             await uow.commit()
             log.info("seeded %d demo workers", len(DEMO_WORKERS))
     finally:
-        await engine.dispose()
+        await db.dispose()

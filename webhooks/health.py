@@ -7,9 +7,8 @@ import logging
 
 from aiohttp import web
 
-from store.db import ping
 from webhooks import __version__
-from webhooks.keys import ENGINE, METRICS, REDIS
+from webhooks.keys import DATABASE, METRICS, REDIS
 from webhooks.metrics import CONTENT_TYPE
 
 log = logging.getLogger(__name__)
@@ -21,7 +20,7 @@ async def healthz(request: web.Request) -> web.Response:
     app = request.app
     body: dict[str, str] = {"version": __version__}
     try:
-        await asyncio.wait_for(ping(app[ENGINE]), PROBE_TIMEOUT_S)
+        await asyncio.wait_for(app[DATABASE].ping(), PROBE_TIMEOUT_S)
         body["database"] = "ok"
     except Exception as exc:  # any failure is reported, not raised
         log.warning("health: database: %s", exc)

@@ -7,7 +7,6 @@ from datetime import datetime
 
 import redis.asyncio as aioredis
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bots.telegram import TelegramBot
 from bots.web import WebChannel
@@ -27,7 +26,6 @@ SETTINGS = web.AppKey("settings", Settings)
 CATALOG = web.AppKey("catalog", Catalog)
 RULES = web.AppKey("rules", Rules)
 CLOCK = web.AppKey("clock", Callable[[], datetime])
-ENGINE = web.AppKey("engine", AsyncEngine)
 DATABASE = web.AppKey("database", Database)
 REDIS = web.AppKey("redis", aioredis.Redis)
 METRICS = web.AppKey("metrics", Metrics)

@@ -22,7 +22,7 @@ from tests.e2e.test_web_booking import sign_up
 from tests.e2e.test_wechat import wechat_app
 from tests.fakes.telegram import callback_update, message_update
 from tests.fakes.wechat import WeChatServer, text_xml
-from webhooks.keys import ENGINE
+from webhooks.keys import DATABASE
 
 LIMIT = 3
 LIMITED = replace(RULES, risk=replace(RULES.risk, messages_per_minute=LIMIT))
@@ -160,8 +160,8 @@ async def web(aiohttp_client, tmp_path, fresh_sqlite_url, pii_key):
 
 
 async def orders(user: WebUser) -> int:
-    async with user.client.server.app[ENGINE].connect() as conn:
-        return int((await conn.execute(text("SELECT count(*) FROM orders"))).scalar_one())
+    async with user.client.server.app[DATABASE].uow() as uow:
+        return int((await uow.session.exec(text("SELECT count(*) FROM orders"))).scalar_one())
 
 
 async def quote_big_order(user: WebUser) -> None:

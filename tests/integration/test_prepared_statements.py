@@ -115,7 +115,7 @@ async def test_a_statement_built_once_takes_its_parameters_each_time(database):
 async def test_on_sqlite_they_bypass_sqlalchemys_execution(database):
     """The point of store.direct: no SQLAlchemy cursor execution for a prepared statement."""
     executed: list[str] = []
-    engine = database.sessions.kw["bind"].sync_engine
+    engine = database.engine.sync_engine
     listener = lambda *args: executed.append(args[2])  # noqa: E731
     event.listen(engine, "before_cursor_execute", listener)
     try:
@@ -123,8 +123,38 @@ async def test_on_sqlite_they_bypass_sqlalchemys_execution(database):
             key = await insert_one(uow.session, OUTBOX, message(uuid4().hex))
             await update_where(uow.session, OUTBOX, {"attempts": 1}, id=key)
             assert (await select_one(uow.session, OUTBOX, id=key)).attempts == 1
-            assert await direct.connection(uow.session) is not None
+            assert direct.connection(uow.session) is not None
             await uow.commit()
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     assert executed == []
+
+
+@pytest.mark.parametrize("orm_first", [True, False])
+async def test_orm_writes_and_plans_commit_and_roll_back_together(database, orm_first):
+    """One transaction whichever goes first: on SQLite the session is bound to the connection
+    the plans run on, and the unit of work commits through the session once it has work."""
+    user = uuid4().hex
+
+    async def write(uow) -> None:
+        orm_row = OutboxRow(**message(user, event="orm"))
+        if orm_first:
+            uow.session.add(orm_row)
+            await uow.session.flush()
+            await insert_one(uow.session, OUTBOX, message(user, event="plan"))
+        else:
+            await insert_one(uow.session, OUTBOX, message(user, event="plan"))
+            uow.session.add(orm_row)  # flushed by the commit
+
+    async def events() -> list[str]:
+        async with database.uow() as uow:
+            rows = await select_rows(uow.session, OUTBOX, order_by=("id",), user_id=user)
+        return [r.event for r in rows]
+
+    async with database.uow() as uow:
+        await write(uow)
+    assert await events() == []
+    async with database.uow() as uow:
+        await write(uow)
+        await uow.commit()
+    assert sorted(await events()) == ["orm", "plan"]

@@ -21,7 +21,7 @@ from domain.ledger import Split
 from domain.lifecycle import OrderStatus
 from store import migrate
 from store.crypto import PiiCipher, decode_key
-from store.db import create_engine, session_factory
+from store.db import create_engine
 from store.money_reports_repo import MoneyReports
 from store.quality_reports_repo import QualityReports
 from store.reports_repo import ReportsRepository, Stuck, day_bounds
@@ -58,11 +58,11 @@ def pg_template():
 
 
 async def _seed(url: str, pii_key: str) -> Seeded:
-    engine = create_engine(url)
+    database = Database(create_engine(url), PiiCipher(decode_key(pii_key)))
     try:
-        return await seed(Database(session_factory(engine), PiiCipher(decode_key(pii_key))))
+        return await seed(database)
     finally:
-        await engine.dispose()
+        await database.dispose()
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
@@ -87,9 +87,9 @@ def seeded_db(request, sqlite_template, tmp_path_factory, pii_key):
 @pytest.fixture
 async def db(seeded_db, pii_key):
     url, seeded = seeded_db
-    engine = create_engine(url)
-    yield Database(session_factory(engine), PiiCipher(decode_key(pii_key))), seeded
-    await engine.dispose()
+    database = Database(create_engine(url), PiiCipher(decode_key(pii_key)))
+    yield database, seeded
+    await database.dispose()
 
 
 def local_day(at: datetime) -> date:
@@ -104,7 +104,8 @@ def booked(seeded: Seeded) -> dict[str, object]:
 async def test_the_board_counts_todays_orders_by_status_and_leaves_quotes_out(db):
     database, seeded = db
     start, end = day_bounds(TODAY, TODAY, TZ)
-    async with database.sessions() as session:
+    async with database.uow() as uow:
+        session = uow.session
         counts, listed = await ReportsRepository(session).board(start, end)
     today = [
         o
@@ -126,7 +127,8 @@ async def test_the_board_counts_todays_orders_by_status_and_leaves_quotes_out(db
 async def test_stuck_orders_are_the_unaccepted_past_the_offer_timeout_and_the_late(db):
     database, seeded = db
     orders = seeded.orders
-    async with database.sessions() as session:
+    async with database.uow() as uow:
+        session = uow.session
         reports = ReportsRepository(session)
         now = await reports.stuck(NOW, ACCEPT_WITHIN)
         # four minutes later the order paid at 10:58 has waited past the 5-minute timeout
@@ -146,7 +148,8 @@ async def test_stuck_orders_are_the_unaccepted_past_the_offer_timeout_and_the_la
 async def test_orders_and_gmv_per_business_day_use_the_business_timezone(db):
     database, seeded = db
     first = TODAY - timedelta(days=13)
-    async with database.sessions() as session:
+    async with database.uow() as uow:
+        session = uow.session
         days = await ReportsRepository(session).per_day(first, TODAY, TZ)
     expected_orders: Counter[date] = Counter()
     expected_gmv: Counter[date] = Counter()
@@ -166,7 +169,8 @@ async def test_orders_and_gmv_per_business_day_use_the_business_timezone(db):
 
 async def test_demand_is_counted_by_district_and_the_local_hour_the_service_starts(db):
     database, seeded = db
-    async with database.sessions() as session:
+    async with database.uow() as uow:
+        session = uow.session
         cells = await ReportsRepository(session).demand(TODAY - timedelta(days=13), TODAY, TZ)
     expected = Counter(
         (seeded.districts[key], order.start_at.astimezone(TZ).hour)
@@ -180,7 +184,8 @@ async def test_demand_is_counted_by_district_and_the_local_hour_the_service_star
 
 async def test_the_worker_table_counts_completed_jobs_complaints_and_earnings(db):
     database, seeded = db
-    async with database.sessions() as session:
+    async with database.uow() as uow:
+        session = uow.session
         workers = await QualityReports(session).workers()
         earned = await MoneyReports(session).worker_earnings(NOW - timedelta(days=30))
     by_name = {w.name: w for w in workers}
@@ -211,7 +216,8 @@ async def test_the_worker_table_counts_completed_jobs_complaints_and_earnings(db
 
 async def test_the_complaint_queue_holds_the_unresolved_and_flags_late_first_responses(db):
     database, seeded = db
-    async with database.sessions() as session:
+    async with database.uow() as uow:
+        session = uow.session
         reports = QualityReports(session)
         now = await reports.complaints(NOW, RESPOND_WITHIN)
         later = await reports.complaints(NOW + timedelta(minutes=20), RESPOND_WITHIN)
@@ -230,7 +236,8 @@ async def test_the_settlement_summary_adds_up_the_ledger_for_today_and_the_week(
     database, seeded = db
     day_start, day_end = day_bounds(TODAY, TODAY, TZ)
     week_start, _ = day_bounds(TODAY - timedelta(days=6), TODAY, TZ)
-    async with database.sessions() as session:
+    async with database.uow() as uow:
+        session = uow.session
         money = MoneyReports(session)
         today = await money.flows(day_start, day_end)
         week = await money.flows(week_start, day_end)

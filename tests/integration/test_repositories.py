@@ -176,26 +176,36 @@ async def test_a_save_sets_only_the_columns_that_changed(database):
     assert last.dispatch_note == "by hand"  # every column written: nothing to compare with
 
 
-async def test_only_an_open_transaction_is_closed_through_the_driver(database, monkeypatch):
+async def test_only_an_open_transaction_is_rolled_back_through_the_driver(database, monkeypatch):
+    """PostgreSQL rolls back through the session; SQLite's plans through the connection, where
+    a read outside a write leaves no transaction open (sqlite3 begins one at the first write)."""
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    closed = []
-    real = AsyncSession.close
+    from store.direct import DirectConnection
 
-    async def counted(self):
-        closed.append(self)
-        await real(self)
+    calls = []
+    real_close, real_rollback = AsyncSession.close, DirectConnection.rollback
 
-    monkeypatch.setattr(AsyncSession, "close", counted)
+    async def close(self):
+        calls.append("session")
+        await real_close(self)
+
+    async def rollback(self):
+        calls.append("connection")
+        await real_rollback(self)
+
+    monkeypatch.setattr(AsyncSession, "close", close)
+    monkeypatch.setattr(DirectConnection, "rollback", rollback)
     customer = await new_customer(database)  # committed: nothing left to roll back
     async with database.uow():  # never used
         pass
-    assert closed == []
-    async with database.uow() as uow:  # read and not committed: rolled back
+    assert calls == []
+    async with database.uow() as uow:  # read and not committed
         await uow.customers.get(customer.id)
     async with database.uow() as uow:  # written and not committed: rolled back
         ghost = await uow.customers.add(Customer(created_at=NOW, phone=random_refs.phone()))
-    assert len(closed) == 2
+    sqlite = database.engine.dialect.name == "sqlite"
+    assert calls == (["connection"] if sqlite else ["session", "session"])
     async with database.uow() as uow:
         assert await uow.customers.get(ghost.id) is None
 

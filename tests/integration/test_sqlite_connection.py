@@ -7,9 +7,10 @@ import time
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from store.crypto import PiiCipher
-from store.db import create_engine, session_factory
+from store.db import create_engine
 from store.uow import Database, NestedUnitOfWork
 
 
@@ -23,7 +24,7 @@ async def two_engines(fresh_sqlite_url):
 
 
 def database(engine) -> Database:
-    return Database(session_factory(engine), PiiCipher(bytes(32)))
+    return Database(engine, PiiCipher(bytes(32)))
 
 
 async def test_a_writer_waits_for_another_without_stopping_the_loop(two_engines):
@@ -108,7 +109,7 @@ async def test_a_unit_of_work_inside_another_in_the_same_task_is_refused(fresh_s
             await outer.prices.current()
         await asyncio.wait_for(waiting, 5)
     finally:
-        await engine.dispose()
+        await db.dispose()
 
 
 async def test_postgres_units_of_work_may_overlap(postgres_url):
@@ -119,4 +120,36 @@ async def test_postgres_units_of_work_may_overlap(postgres_url):
             await outer.prices.current()
             await inner.prices.current()
     finally:
-        await engine.dispose()
+        await db.dispose()
+
+
+async def test_a_unit_of_work_that_waits_too_long_for_its_turn_times_out(fresh_sqlite_url):
+    db = Database(create_engine(fresh_sqlite_url), PiiCipher(bytes(32)), turn_timeout_s=0.1)
+
+    async def other_task() -> None:
+        async with db.uow() as uow:
+            await uow.prices.current()
+
+    try:
+        async with db.uow() as outer:
+            await outer.prices.current()
+            with pytest.raises(PoolTimeout):
+                await asyncio.create_task(other_task())
+        await asyncio.wait_for(other_task(), 5)  # the turn was given back
+    finally:
+        await db.dispose()
+
+
+async def test_a_lost_connection_is_checked_out_again(fresh_sqlite_url):
+    db = database(create_engine(fresh_sqlite_url))
+    try:
+        async with db.uow() as uow:
+            await uow.prices.current()
+            connection = await uow.session.connection()
+            await connection.invalidate()
+        async with db.uow() as uow:
+            assert await uow.prices.current() == {}
+        await db.ping()
+    finally:
+        await db.dispose()
+    assert db.engine.pool.checkedout() == 0
