@@ -6,7 +6,6 @@ Run by the benchmark in its own process (pinned to one CPU), never by hand.
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import os
 import sys
@@ -44,8 +43,8 @@ def main() -> None:
     from store import migrate
     from store.catalog_file import load_catalog
     from store.crypto import new_key
-    from webhooks.accesslog import JsonAccessLogger
     from webhooks.app import create_app
+    from webhooks.cli import run_server
     from webhooks.settings import Settings
 
     args.dir.mkdir(parents=True, exist_ok=True)
@@ -76,11 +75,8 @@ def main() -> None:
     access.setLevel(logging.INFO)
     access.propagate = False
     access.addHandler(logging.FileHandler(args.dir / "access.log"))
-    gc.freeze()
     print("ready", file=sys.stderr, flush=True)
-    web.run_app(
-        app, host="127.0.0.1", port=args.port, print=None, access_log_class=JsonAccessLogger
-    )
+    run_server(app, "127.0.0.1", args.port)  # as `daojia serve` runs it
 
 
 if __name__ == "__main__":

@@ -87,23 +87,18 @@ async def price(
             raise DomainError(
                 f"优惠券 {b.coupon_code} 不可用 / coupon {b.coupon_code} cannot be used"
             )
-    result = quote(catalog, rules, request(chosen))
-    if b.coupon_code is None:  # pick the coupon that saves the most
-        for coupon in usable:
-            try:
-                candidate = quote(catalog, rules, request(coupon))
-            except DomainError:
-                continue
-            if candidate.total_cents < result.total_cents:
-                result, chosen = candidate, coupon
-    fits = []
+    fitting: list[tuple[Coupon, Quote]] = []  # each usable coupon this booking meets
     for coupon in usable:
         try:
-            quote(catalog, rules, request(coupon))
-            fits.append(coupon)
+            fitting.append((coupon, quote(catalog, rules, request(coupon))))
         except DomainError:
             continue
-    return Priced(customer, result, chosen, fits, customer.points)
+    result = quote(catalog, rules, request(chosen))
+    if b.coupon_code is None:  # pick the coupon that saves the most
+        for coupon, candidate in fitting:
+            if candidate.total_cents < result.total_cents:
+                result, chosen = candidate, coupon
+    return Priced(customer, result, chosen, [c for c, _ in fitting], customer.points)
 
 
 async def place(

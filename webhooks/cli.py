@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import logging
 import os
@@ -27,6 +28,11 @@ from webhooks.demo import seed_demo
 from webhooks.settings import Settings, settings_error
 
 log = logging.getLogger("daojia")
+GC_THRESHOLDS = (50_000, 20, 20)
+"""The garbage collector's generation thresholds while serving. Python's default (700, 10, 10)
+collects the young generation every 700 new objects, a few times per chat turn; the webhook
+benchmark's server spent about 7 % less CPU per message with these. Cyclic garbage (little:
+reference counting frees the rest at once) waits a little longer to be collected."""
 
 
 class Refused(Exception):
@@ -59,6 +65,16 @@ def demo_key(data_dir: Path) -> SecretStr:
     return SecretStr(key_file.read_text().strip())
 
 
+def run_server(app: web.Application, host: str, port: int) -> None:
+    """Serve ``app`` until interrupted, as ``serve`` and ``demo`` do: JSON access log lines,
+    and the objects made so far (modules, catalog, app) frozen out of the garbage collector's
+    way with ``GC_THRESHOLDS`` for what comes after."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+    web.run_app(app, host=host, port=port, print=None, access_log_class=JsonAccessLogger)
+
+
 def cmd_demo(_args: argparse.Namespace) -> int:
     settings = load_settings()
     if settings.pii_key is None:
@@ -72,9 +88,7 @@ def cmd_demo(_args: argparse.Namespace) -> int:
     log.info(
         "daojia %s demo on http://%s:%s/ (Ctrl-C stops)", __version__, settings.host, settings.port
     )
-    web.run_app(
-        app, host=settings.host, port=settings.port, print=None, access_log_class=JsonAccessLogger
-    )
+    run_server(app, settings.host, settings.port)
     return 0
 
 
@@ -93,9 +107,7 @@ def cmd_serve(_args: argparse.Namespace) -> int:
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     app = create_app(settings, catalog, rules, register_webhooks=True, scheduler=True)
     log.info("daojia %s serving on %s:%s", __version__, settings.host, settings.port)
-    web.run_app(
-        app, host=settings.host, port=settings.port, print=None, access_log_class=JsonAccessLogger
-    )
+    run_server(app, settings.host, settings.port)
     return 0
 
 

@@ -1,5 +1,6 @@
 """The application's operational surface and the ``daojia`` command, end to end."""
 
+import gc
 import os
 import socket
 import subprocess
@@ -10,6 +11,8 @@ import urllib.request
 import pytest
 
 from store.catalog_file import load_catalog
+from webhooks import cli
+from webhooks.accesslog import JsonAccessLogger
 from webhooks.app import create_app
 from webhooks.settings import Settings
 
@@ -129,6 +132,25 @@ def test_demo_serves_healthz_with_a_generated_key_and_migrated_database(tmp_path
         proc.terminate()
         proc.wait(timeout=10)
         proc.stdout.close()
+
+
+def test_the_server_runs_with_start_up_frozen_and_a_larger_young_generation(monkeypatch):
+    seen = []
+
+    def run_app(app, **kw) -> None:
+        seen.append((app, gc.get_threshold(), gc.get_freeze_count() > 0, kw))
+
+    monkeypatch.setattr(cli.web, "run_app", run_app)
+    before = gc.get_threshold()
+    app = object()
+    try:
+        cli.run_server(app, "127.0.0.1", 8123)
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+    kw = {"host": "127.0.0.1", "port": 8123, "print": None, "access_log_class": JsonAccessLogger}
+    assert seen == [(app, cli.GC_THRESHOLDS, True, kw)]
+    assert cli.GC_THRESHOLDS[0] > before[0]
 
 
 def test_serve_refuses_to_start_without_a_pii_key(tmp_path):
