@@ -11,6 +11,7 @@ import os
 import sys
 from pathlib import Path
 
+import uvloop
 from aiohttp import web
 
 BARE_REPLY = b"x" * 300
@@ -38,7 +39,15 @@ def main() -> None:
         app = web.Application()
         app.router.add_post("/wechat", bare)
         app.router.add_post("/telegram", bare)
-        web.run_app(app, host="127.0.0.1", port=args.port, print=None, access_log=None)
+        # on the same event loop as daojia's server (webhooks.cli.run_server)
+        web.run_app(
+            app,
+            host="127.0.0.1",
+            port=args.port,
+            print=None,
+            access_log=None,
+            loop=uvloop.new_event_loop(),
+        )
         return
     from store import migrate
     from store.catalog_file import load_catalog

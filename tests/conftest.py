@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import redis
+import uvloop
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -52,6 +53,11 @@ async def _drop_database(admin_url: str, name: str) -> None:
             await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         await engine.dispose()
+
+
+def pytest_asyncio_loop_factories(config, item):
+    """The tests run on the event loop daojia serves on (``webhooks.cli.run_server``)."""
+    return {"uvloop": uvloop.new_event_loop}
 
 
 @pytest.fixture(scope="session")

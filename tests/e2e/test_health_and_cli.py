@@ -1,5 +1,6 @@
 """The application's operational surface and the ``daojia`` command, end to end."""
 
+import asyncio
 import gc
 import os
 import socket
@@ -9,6 +10,7 @@ import time
 import urllib.request
 
 import pytest
+import uvloop
 
 from store.catalog_file import load_catalog
 from webhooks import cli
@@ -134,7 +136,7 @@ def test_demo_serves_healthz_with_a_generated_key_and_migrated_database(tmp_path
         proc.stdout.close()
 
 
-def test_the_server_runs_with_start_up_frozen_and_a_larger_young_generation(monkeypatch):
+def test_the_server_runs_on_uvloop_with_start_up_frozen_and_a_larger_young_generation(monkeypatch):
     seen = []
 
     def run_app(app, **kw) -> None:
@@ -149,8 +151,16 @@ def test_the_server_runs_with_start_up_frozen_and_a_larger_young_generation(monk
         gc.set_threshold(*before)
         gc.unfreeze()
     kw = {"host": "127.0.0.1", "port": 8123, "print": None, "access_log_class": JsonAccessLogger}
-    assert seen == [(app, cli.GC_THRESHOLDS, True, kw)]
+    [(served, thresholds, frozen, given)] = seen
+    loop = given.pop("loop")
+    loop.close()
+    assert (served, thresholds, frozen, given) == (app, cli.GC_THRESHOLDS, True, kw)
+    assert isinstance(loop, uvloop.Loop)
     assert cli.GC_THRESHOLDS[0] > before[0]
+
+
+async def test_the_tests_run_on_the_event_loop_the_server_runs_on():
+    assert isinstance(asyncio.get_running_loop(), uvloop.Loop)
 
 
 def test_serve_refuses_to_start_without_a_pii_key(tmp_path):
