@@ -2,6 +2,7 @@
 
 import asyncio
 import gc
+import logging
 import os
 import socket
 import subprocess
@@ -136,13 +137,18 @@ def test_demo_serves_healthz_with_a_generated_key_and_migrated_database(tmp_path
         proc.stdout.close()
 
 
-def test_the_server_runs_on_uvloop_with_start_up_frozen_and_a_larger_young_generation(monkeypatch):
+def test_the_server_runs_on_uvloop_with_start_up_frozen_and_a_larger_young_generation(
+    monkeypatch,
+):
     seen = []
 
     def run_app(app, **kw) -> None:
-        seen.append((app, gc.get_threshold(), gc.get_freeze_count() > 0, kw))
+        records = (logging._srcfile, logging.logThreads, logging.logProcesses)
+        seen.append((app, gc.get_threshold(), gc.get_freeze_count() > 0, records, kw))
 
     monkeypatch.setattr(cli.web, "run_app", run_app)
+    for name in ("_srcfile", "logThreads", "logProcesses", "logMultiprocessing"):
+        monkeypatch.setattr(logging, name, getattr(logging, name))  # put back afterwards
     before = gc.get_threshold()
     app = object()
     try:
@@ -151,12 +157,13 @@ def test_the_server_runs_on_uvloop_with_start_up_frozen_and_a_larger_young_gener
         gc.set_threshold(*before)
         gc.unfreeze()
     kw = {"host": "127.0.0.1", "port": 8123, "print": None, "access_log_class": JsonAccessLogger}
-    [(served, thresholds, frozen, given)] = seen
+    [(served, thresholds, frozen, records, given)] = seen
     loop = given.pop("loop")
     loop.close()
     assert (served, thresholds, frozen, given) == (app, cli.GC_THRESHOLDS, True, kw)
     assert isinstance(loop, uvloop.Loop)
     assert cli.GC_THRESHOLDS[0] > before[0]
+    assert records == (None, False, False)  # log records without caller, thread, process
 
 
 async def test_the_tests_run_on_the_event_loop_the_server_runs_on():
