@@ -100,10 +100,15 @@ async def fetch(
     return result.all()  # type: ignore[no-any-return]
 
 
+def pending_changes(session: AsyncSession) -> bool:
+    """Whether the session holds ORM changes not yet flushed."""
+    sync = session.sync_session
+    return bool(sync.new or sync.deleted or (sync.identity_map and sync.dirty))
+
+
 async def _flushed(session: AsyncSession) -> None:
     """Write the session's pending ORM changes, as the ORM does before its own statements."""
-    sync = session.sync_session
-    if sync.new or sync.deleted or (sync.identity_map and sync.dirty):
+    if pending_changes(session):
         await session.flush()
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
@@ -49,6 +50,7 @@ from store.people_repo import (
     IdentityRepository,
     WorkerRepository,
 )
+from store.prepared import pending_changes
 from store.sqlite_inline import InlineConnection
 from store.subscriptions_repo import SubscriptionRepository
 
@@ -114,12 +116,13 @@ class SqlUnitOfWork:
 
     def __init__(self, database: Database) -> None:
         self._database = database
+        self._turn: _Turn | None = None
         self._direct: direct.DirectConnection | None = None
         self._committed = False
-        self._task: asyncio.Task[Any] | None = None
 
     async def __aenter__(self) -> SqlUnitOfWork:
-        self._direct = await self._database.take_turn(self)
+        self._turn = await self._database.take_turn()
+        self._direct = self._turn.direct if self._turn is not None else None
         self.session = self._database.sessions()
         if self._direct is not None:
             direct.hold(self.session, self._direct)
@@ -142,7 +145,9 @@ class SqlUnitOfWork:
             if self._direct is not None and self._direct.in_transaction:
                 await self._direct.rollback()  # plans' writes that were not committed
         finally:
-            self._database.end_turn(self)
+            if self._turn is not None:
+                self._database.end_turn(self._turn)
+                self._turn = None
         if isinstance(exc, OperationalError) and "locked" in str(exc):
             # SQLite refused a second concurrent writer: the same answer as a lost update
             raise ConcurrentUpdate(0) from exc
@@ -181,10 +186,15 @@ class SqlUnitOfWork:
 
 def _session_has_work(session: AsyncSession) -> bool:
     """Whether the session began a transaction or holds ORM changes to flush."""
-    sync = session.sync_session
-    return bool(
-        sync.in_transaction() or sync.new or sync.deleted or (sync.identity_map and sync.dirty)
-    )
+    return session.in_transaction() or pending_changes(session)
+
+
+@dataclass(frozen=True, slots=True)
+class _Turn:
+    """A unit of work's time on a SQLite ``Database``'s connection."""
+
+    direct: direct.DirectConnection
+    task: asyncio.Task[Any] | None
 
 
 class NestedUnitOfWork(RuntimeError):
@@ -222,8 +232,8 @@ class Database:
         async with self.uow() as uow:
             await uow.session.exec(text("SELECT 1"))  # type: ignore[call-overload]
 
-    async def take_turn(self, uow: SqlUnitOfWork) -> direct.DirectConnection | None:
-        """Wait for the connection (SQLite); its ``DirectConnection``, or None elsewhere."""
+    async def take_turn(self) -> _Turn | None:
+        """Wait for the connection (SQLite; None elsewhere): ``end_turn`` gives it back."""
         if not self.single:
             return None
         task = asyncio.current_task()
@@ -234,7 +244,6 @@ class Database:
                     "a second one would wait for the first forever"
                 )
             self._open_in.add(task)
-            uow._task = task  # noqa: SLF001
         try:
             if self._turn.locked():
                 try:
@@ -247,23 +256,22 @@ class Database:
             else:
                 await self._turn.acquire()
         except BaseException:
-            self._leave(uow)
+            if task is not None:
+                self._open_in.discard(task)
             raise
         try:
-            return await self._connection()
+            return _Turn(await self._connection(), task)
         except BaseException:
-            self.end_turn(uow)
+            self._give_back(task)
             raise
 
-    def end_turn(self, uow: SqlUnitOfWork) -> None:
-        if self.single:
-            self._leave(uow)
-            self._turn.release()
+    def end_turn(self, turn: _Turn) -> None:
+        self._give_back(turn.task)
 
-    def _leave(self, uow: SqlUnitOfWork) -> None:
-        if uow._task is not None:  # noqa: SLF001
-            self._open_in.discard(uow._task)  # noqa: SLF001
-            uow._task = None  # noqa: SLF001
+    def _give_back(self, task: asyncio.Task[Any] | None) -> None:
+        if task is not None:
+            self._open_in.discard(task)
+        self._turn.release()
 
     async def _connection(self) -> direct.DirectConnection:
         """The held connection (during a turn), checked out again if it was lost."""
