@@ -153,3 +153,41 @@ async def test_a_lost_connection_is_checked_out_again(fresh_sqlite_url):
     finally:
         await db.dispose()
     assert db.engine.pool.checkedout() == 0
+
+
+async def test_dispose_waits_for_the_unit_of_work_on_the_connection(fresh_sqlite_url):
+    db = Database(create_engine(fresh_sqlite_url), PiiCipher(bytes(32)), turn_timeout_s=5)
+    inside, release = asyncio.Event(), asyncio.Event()
+
+    async def turn() -> None:
+        async with db.uow() as uow:
+            await uow.prices.current()
+            inside.set()
+            await release.wait()
+
+    running = asyncio.create_task(turn())
+    await inside.wait()
+    disposing = asyncio.create_task(db.dispose())
+    await asyncio.sleep(0.1)
+    assert not disposing.done()  # the connection is still in use
+    release.set()
+    await asyncio.wait_for(asyncio.gather(running, disposing), 5)
+    assert db.engine.pool.checkedout() == 0
+
+
+async def test_dispose_does_not_wait_forever_for_a_stuck_unit_of_work(fresh_sqlite_url):
+    db = Database(create_engine(fresh_sqlite_url), PiiCipher(bytes(32)), turn_timeout_s=0.1)
+    inside, release = asyncio.Event(), asyncio.Event()
+
+    async def stuck() -> None:
+        async with db.uow() as uow:
+            await uow.prices.current()
+            inside.set()
+            await release.wait()
+
+    running = asyncio.create_task(stuck())
+    await inside.wait()
+    await asyncio.wait_for(db.dispose(), 5)  # gives up waiting, closes the connection
+    assert db.engine.pool.checkedout() == 0
+    release.set()
+    await asyncio.wait_for(running, 5)  # the stuck one ends without a second release
