@@ -6,7 +6,8 @@ server's CPU time. A ``Plan`` keeps what those would work out each time (the SQL
 the parameters with their bind processors and defaults, the result processors and a row type),
 all taken from SQLAlchemy's own compiler and types, so values go in and come out as they would
 through the session. Errors are wrapped as SQLAlchemy wraps them (``IntegrityError``,
-``OperationalError``), and the statements run in the session's transaction.
+``OperationalError``), and the statements run in the transaction of the connection the
+session is bound to (``store.uow.Database`` holds it).
 
 Only SQLite (``store.sqlite_inline``) runs plans; elsewhere ``connection`` returns None and the
 caller goes through the session.

@@ -8,7 +8,8 @@ objects the repositories convert). They bypass the ORM session, so each flushes 
 pending changes first, and an UPDATE drops the session's copies of the table's rows (a later
 read in the same transaction loads them afresh).
 
-On SQLite the statements go straight to the session's connection (``store.sqlite_inline``):
+On SQLite the statements go straight to the connection the session is bound to
+(``store.sqlite_inline``):
 SQLAlchemy compiles each one once (``store.direct``), with its own type processors for the
 values and the columns, and the per-call work of its execution context (about a hundred Python
 calls a statement) is skipped. PostgreSQL runs them through SQLAlchemy as before.

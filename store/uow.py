@@ -117,16 +117,12 @@ class SqlUnitOfWork:
     def __init__(self, database: Database) -> None:
         self._database = database
         self._turn: _Turn | None = None
-        self._direct: direct.DirectConnection | None = None
-        self._committed = False
 
     async def __aenter__(self) -> SqlUnitOfWork:
         self._turn = await self._database.take_turn()
-        self._direct = self._turn.direct if self._turn is not None else None
-        self.session = self._database.sessions()
-        if self._direct is not None:
-            direct.hold(self.session, self._direct)
-        self._committed = False
+        self.session = self._database.session()
+        if self._turn is not None:
+            direct.hold(self.session, self._turn.direct)
         for name in _REPOSITORIES:  # a reused unit of work gets repositories on its new session
             self.__dict__.pop(name, None)
         return self
@@ -142,8 +138,8 @@ class SqlUnitOfWork:
                 await self.session.close()  # rolls back whatever was not committed
             else:  # committed, or never used: nothing to roll back, no driver call to await
                 self.session.sync_session.close()
-            if self._direct is not None and self._direct.in_transaction:
-                await self._direct.rollback()  # plans' writes that were not committed
+            if self._turn is not None and self._turn.direct.in_transaction:
+                await self._turn.direct.rollback()  # plans' writes that were not committed
         finally:
             if self._turn is not None:
                 self._database.end_turn(self._turn)
@@ -154,15 +150,14 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         try:
-            if self._direct is None or _session_has_work(self.session):
+            if self._turn is None or _session_has_work(self.session):
                 await self.session.commit()  # on SQLite this commits the plans' writes too
             else:
-                await self._direct.commit()
+                await self._turn.direct.commit()
         except OperationalError as exc:
             if "locked" in str(exc):
                 raise ConcurrentUpdate(0) from exc
             raise
-        self._committed = True
 
     def __getattr__(self, name: str) -> Any:
         """Repositories are made on first use: most units of work need two or three."""
@@ -215,10 +210,8 @@ class Database:
         self.engine = engine
         self.cipher = cipher
         self.turn_timeout_s = turn_timeout_s
-        self.single = engine.dialect.name == "sqlite"
-        self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
-            engine, class_=AsyncSession, expire_on_commit=False
-        )
+        self._single = engine.dialect.name == "sqlite"
+        self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
         self._turn = asyncio.Lock()
         self._open_in: set[asyncio.Task[Any]] = set()
         self._held: AsyncConnection | None = None
@@ -227,6 +220,10 @@ class Database:
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self)
 
+    def session(self) -> AsyncSession:
+        """A new session: on SQLite bound to the held connection (during a turn)."""
+        return self._sessions()
+
     async def ping(self) -> None:
         """Raise if the database does not answer."""
         async with self.uow() as uow:
@@ -234,7 +231,7 @@ class Database:
 
     async def take_turn(self) -> _Turn | None:
         """Wait for the connection (SQLite; None elsewhere): ``end_turn`` gives it back."""
-        if not self.single:
+        if not self._single:
             return None
         task = asyncio.current_task()
         if task is not None:
@@ -286,7 +283,7 @@ class Database:
         raw = await held.get_raw_connection()
         driver = raw.driver_connection
         assert isinstance(driver, InlineConnection), "SQLite engines connect inline (store.db)"
-        self.sessions = async_sessionmaker(held, class_=AsyncSession, expire_on_commit=False)
+        self._sessions = async_sessionmaker(held, class_=AsyncSession, expire_on_commit=False)
         self._direct = direct.DirectConnection(driver, self.engine.dialect)
         return self._direct
 

@@ -70,8 +70,7 @@ def run_server(app: web.Application, host: str, port: int) -> None:
     """Serve ``app`` until interrupted, as ``serve`` and ``demo`` do: on uvloop's event loop
     (libuv's, in C: about 6 % fewer instructions per chat message than asyncio's own, by
     ``bench/instructions.py``), with JSON access log lines, and the objects made so far
-    (modules, catalog, app) frozen out of the garbage collector's way with ``GC_THRESHOLDS``
-    for what comes after, and log records without the fields no format prints."""
+    (modules, catalog, app) frozen out of the garbage collector's way (``GC_THRESHOLDS``)."""
     # log records skip what no format here prints (the logging HOWTO's "Optimization"): the
     # caller's file and line, thread, process; an access log line is written per request
     logging._srcfile = None  # type: ignore[attr-defined]

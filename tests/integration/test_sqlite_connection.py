@@ -155,8 +155,8 @@ async def test_a_lost_connection_is_checked_out_again(fresh_sqlite_url):
     assert db.engine.pool.checkedout() == 0
 
 
-async def test_dispose_waits_for_the_unit_of_work_on_the_connection(fresh_sqlite_url):
-    db = Database(create_engine(fresh_sqlite_url), PiiCipher(bytes(32)), turn_timeout_s=5)
+async def holding(db: Database) -> tuple[asyncio.Task[None], asyncio.Event]:
+    """A task inside a unit of work that has used the connection, and the event ending it."""
     inside, release = asyncio.Event(), asyncio.Event()
 
     async def turn() -> None:
@@ -167,6 +167,12 @@ async def test_dispose_waits_for_the_unit_of_work_on_the_connection(fresh_sqlite
 
     running = asyncio.create_task(turn())
     await inside.wait()
+    return running, release
+
+
+async def test_dispose_waits_for_the_unit_of_work_on_the_connection(fresh_sqlite_url):
+    db = Database(create_engine(fresh_sqlite_url), PiiCipher(bytes(32)), turn_timeout_s=5)
+    running, release = await holding(db)
     disposing = asyncio.create_task(db.dispose())
     await asyncio.sleep(0.1)
     assert not disposing.done()  # the connection is still in use
@@ -177,16 +183,7 @@ async def test_dispose_waits_for_the_unit_of_work_on_the_connection(fresh_sqlite
 
 async def test_dispose_does_not_wait_forever_for_a_stuck_unit_of_work(fresh_sqlite_url):
     db = Database(create_engine(fresh_sqlite_url), PiiCipher(bytes(32)), turn_timeout_s=0.1)
-    inside, release = asyncio.Event(), asyncio.Event()
-
-    async def stuck() -> None:
-        async with db.uow() as uow:
-            await uow.prices.current()
-            inside.set()
-            await release.wait()
-
-    running = asyncio.create_task(stuck())
-    await inside.wait()
+    running, release = await holding(db)
     await asyncio.wait_for(db.dispose(), 5)  # gives up waiting, closes the connection
     assert db.engine.pool.checkedout() == 0
     release.set()
