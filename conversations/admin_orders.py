@@ -207,10 +207,16 @@ class OrderDesk:
             )
             await uow.commit()
         result = await self.s.money.execute_refunds(c.ExecuteRefunds(order.id))
-        left = result[0].data["pending"] if result and isinstance(result[0], Loaded) else 0
+        data = result[0].data if result and isinstance(result[0], Loaded) else {}
         return [
             Loaded(
                 "refund_requested",
-                {**after, "number": order.number, "repeat": False, "pending": left},
+                {
+                    **after,
+                    "number": order.number,
+                    "repeat": False,
+                    "pending": data.get("pending", 0),
+                    "queued": data.get("queued", False),
+                },
             )
         ]

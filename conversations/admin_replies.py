@@ -53,7 +53,14 @@ def refund_requested(conv: Conversation, d: dict[str, Any]) -> list[Reply]:
             )
         ]
     left = tr(conv, ",已原路退回。", "; it went back the way they paid.")
-    if d.get("pending"):
+    if d.get("queued"):
+        left = tr(
+            conv,
+            ",已提交支付渠道原路退回(完成后通知顾客;如需人工处理会通知财务)。",
+            "; sent to the provider to go back the way they paid (the customer is told when "
+            "it is done; finance is told if it needs a hand).",
+        )
+    elif d.get("pending"):
         left = tr(
             conv,
             ",支付渠道暂未完成,系统会自动重试(或需人工处理,会另行通知)。",

@@ -1,5 +1,12 @@
 """The runner: claims a message once, loads the person's conversation, routes the event through
 the flow tables, runs the commands, saves the new state. Channel-neutral.
+
+A turn's commands share one database transaction (``TurnJournal``), committed with a
+checkpoint of the new state when they wrote anything; then the state is saved in the
+conversation store. A turn whose process died after the first commit is finished by the next
+turn of that person (``Claim.recovering``): a retry of the same message is answered with what
+the first attempt answered, another message goes on from the checkpoint. The person's lock is
+a lease, renewed while the turn runs, so a dead process holds nobody up for long.
 """
 
 from __future__ import annotations
@@ -10,6 +17,8 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+
+import orjson
 
 from conversations import globals_ as words
 from conversations.admins import AdminDirectory, LivePrices
@@ -24,21 +33,24 @@ from conversations.events import (
     TextReceived,
 )
 from conversations.flow import Ctx, Flow, Outcome
-from conversations.replies import Reply, Say, last_question
+from conversations.replies import Reply, Say, dump_replies, last_question, load_replies
 from conversations.state import Conversation
 from domain.catalog import Catalog
 from domain.commands import Command, FindCustomer
 from domain.errors import DomainError
-from domain.ports import Claim, ConversationStore, RateLimiter
 from domain.risk import RateVerdict, rate_verdict, rate_window
 from domain.rules import Rules
+from domain.turns import Checkpoint, Claim, ConversationStore, RateLimiter, TurnJournal
 
 log = logging.getLogger(__name__)
 
 RunCommand = Callable[[Command], Awaitable[list[Result]]]
 MAX_CHAIN = 8
-BUSY_WAIT_S = 0.02
-BUSY_TRIES = 250  # about 5 s
+BUSY_FIRST_WAIT_S = 0.01
+BUSY_LONGEST_WAIT_S = 0.2
+BUSY_MARGIN_S = 2.0
+"""A busy person's message waits for the lock up to the store's lease and this margin: long
+enough for a dead process's lease to run out, so its retry is processed, not refused."""
 TOO_MANY = "消息太频繁,请稍后再试 / Too many messages, please wait a moment."
 
 
@@ -66,12 +78,14 @@ class Engine:
         public_url: str,
         admins: AdminDirectory | Mapping[tuple[str, str], str] | None = None,
         demo_admin_pane: bool = False,
+        turns: TurnJournal,
         limiter: RateLimiter | None = None,
         prices: LivePrices | None = None,
     ) -> None:
         self.flows = flows
         self.run = run
         self.store = store
+        self.turns = turns
         self.catalog = catalog
         self.rules = rules
         self.clock = clock
@@ -89,32 +103,94 @@ class Engine:
         message_id = event.message_id or f"t{event.at.timestamp()}"
         role = await self.admin_role(event)
         window = self._rate_window(event, role)
-        for _ in range(BUSY_TRIES):
+        claim = await self._claim(event, message_id, window)
+        if claim.status == "duplicate":
+            replies, lang = _load_answer(claim.replies)
+            return Handled("duplicate", replies, lang)
+        lease = _Lease(self.store, event.channel, event.user_id, claim.token)
+        try:
+            return await self._turn(event, message_id, role, window, claim)
+        finally:
+            lease.stop()
+
+    async def _claim(self, event: Inbound, message_id: str, window: int | None) -> Claim:
+        """Claim the message, waiting while another turn of the person's holds the lock (a
+        retry of a message in progress waits for its answer)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.store.lease_s + BUSY_MARGIN_S
+        wait = BUSY_FIRST_WAIT_S
+        while True:
             # a claimed message is counted against the rate limit (by the store when it can,
             # in the same step): a platform's retry of a message never counts twice
             claim = await self.store.begin(event.channel, event.user_id, message_id, window)
             if claim.status != "busy":
-                break
-            await asyncio.sleep(BUSY_WAIT_S)
-        else:
-            raise TimeoutError(f"conversation {event.channel}:{event.user_id} stayed locked")
-        if claim.status == "duplicate":
-            return Handled("duplicate")
+                return claim
+            if loop.time() >= deadline:
+                raise TimeoutError(f"conversation {event.channel}:{event.user_id} stayed locked")
+            await asyncio.sleep(wait)
+            wait = min(wait * 2, BUSY_LONGEST_WAIT_S)
+
+    async def _turn(
+        self, event: Inbound, message_id: str, role: str, window: int | None, claim: Claim
+    ) -> Handled:
         conv = Conversation.loads(claim.state)
+        committed = False
         try:
             verdict = await self._rate(event, window, claim.count)
             if verdict is not RateVerdict.ALLOW:
                 return await self._reject(event, message_id, claim, conv, verdict)
+            if claim.recovering or conv is None:
+                conv, answered = await self._resume(event, message_id, claim, conv)
+                if answered is not None:
+                    return answered
             if conv is None:
                 conv = await self._fresh(event, role)
-            replies = await self.process(conv, event, role)
-            await self.store.commit(
-                event.channel, event.user_id, message_id, claim.token, conv.dumps()
-            )
+            base = conv.version
+            conv.version = base + 1
+            async with self.turns.transaction() as txn:
+                replies = await self.process(conv, event, role)
+                state, answer = conv.dumps(), _dump_answer(replies, conv.lang)
+                checkpoint = Checkpoint(conv.version, message_id, state, answer, self.clock())
+                await txn.commit(event.channel, event.user_id, checkpoint, base)
+            committed = True
         except BaseException:
-            await self.store.abort(event.channel, event.user_id, message_id, claim.token)
+            if not committed:
+                await self.store.abort(event.channel, event.user_id, message_id, claim.token)
             raise
+        try:  # a failure here leaves the turn to be finished from its checkpoint
+            await self.store.commit(
+                event.channel, event.user_id, message_id, claim.token, state, answer
+            )
+        finally:
+            await txn.after_commit()
         return Handled("handled", replies, conv.lang)
+
+    async def _resume(
+        self, event: Inbound, message_id: str, claim: Claim, conv: Conversation | None
+    ) -> tuple[Conversation | None, Handled | None]:
+        """The conversation as the database last saw it, when that is newer than the store's
+        (a turn committed there and its process died before saving here, or the store lost
+        the state); and the answer, when that turn was this very message's."""
+        saved = await self.turns.checkpoint(event.channel, event.user_id)
+        if saved is None:
+            return conv, None
+        resumed = Conversation.loads(saved.state)
+        if resumed is None or (conv is not None and resumed.version <= conv.version):
+            return conv, None
+        log.info(
+            "%s:%s resumes from its checkpoint (version %d)",
+            event.channel,
+            event.user_id,
+            resumed.version,
+        )
+        if saved.message_id == message_id:  # done before: answer again, do not do it twice
+            await self.store.commit(
+                event.channel, event.user_id, message_id, claim.token, saved.state, saved.replies
+            )
+            replies, lang = _load_answer(saved.replies)
+            return resumed, Handled("handled", replies, lang)
+        await self.store.remember(event.channel, event.user_id, saved.message_id, saved.replies)
+        return resumed, None
 
     def _rate_window(self, event: Inbound, admin_role: str) -> int | None:
         """The rate window to count the message in, or None when it is not limited: admins
@@ -149,7 +225,7 @@ class Engine:
             await self.store.abort(event.channel, event.user_id, message_id, claim.token)
         else:
             await self.store.commit(
-                event.channel, event.user_id, message_id, claim.token, claim.state
+                event.channel, event.user_id, message_id, claim.token, claim.state, NO_ANSWER
             )
         if verdict is RateVerdict.DROP:
             return Handled("rejected")
@@ -237,6 +313,60 @@ class Engine:
                     ctx, conv, self._dispatch(ctx, conv, result), depth + 1
                 )
         return replies
+
+
+NO_ANSWER = orjson.dumps({"lang": "zh", "replies": []})
+
+
+def _dump_answer(replies: list[Reply], lang: str) -> bytes:
+    """A turn's answer as the conversation store and the checkpoint keep it."""
+    return orjson.dumps({"lang": lang, "replies": dump_replies(replies)})
+
+
+def _load_answer(raw: bytes | None) -> tuple[list[Reply], str]:
+    if not raw:
+        return [], "zh"
+    try:
+        data = orjson.loads(raw)
+        return load_replies(data["replies"]), str(data["lang"])
+    except (ValueError, KeyError, TypeError):
+        return [], "zh"
+
+
+class _Lease:
+    """Renews a turn's lock every third of the store's lease while the turn runs (most turns
+    end before the first renewal: then this costs one timer)."""
+
+    def __init__(self, store: ConversationStore, channel: str, user_id: str, token: str) -> None:
+        self._store, self._channel, self._user_id, self._token = store, channel, user_id, token
+        self._every = store.lease_s / 3
+        self._loop = asyncio.get_running_loop()
+        self._timer: asyncio.TimerHandle | None = self._loop.call_later(self._every, self._due)
+        self._task: asyncio.Task[None] | None = None
+
+    def _due(self) -> None:
+        self._timer = None
+        self._task = self._loop.create_task(self._renew())
+
+    async def _renew(self) -> None:
+        try:
+            held = await self._store.renew(self._channel, self._user_id, self._token)
+        except Exception:  # the store is unreachable: try again at the next tick
+            log.warning("renewing %s:%s's lock failed", self._channel, self._user_id)
+            held = True
+        if not held:
+            log.error("%s:%s's lock was lost during its turn", self._channel, self._user_id)
+            return
+        if self._task is not None:  # not stopped meanwhile
+            self._timer = self._loop.call_later(self._every, self._due)
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._task is not None:
+            task, self._task = self._task, None
+            task.cancel()
 
 
 _NUMBER = re.compile(r"^\s*(\d{1,2})\s*$")

@@ -114,7 +114,14 @@ class MoneyDesk:
         return [Loaded("checkout_ok", {"reference": cmd.reference})]
 
     async def execute_refunds(self, cmd: c.ExecuteRefunds) -> list[Result]:
-        """Ask each provider to refund its pending refunds; failures stay pending (retried)."""
+        """Ask each provider to refund its pending refunds; failures stay pending (retried).
+        Inside a chat turn this waits until the turn has committed the refunds it planned
+        (a provider must never pay out what a rolled-back turn planned): ``queued``."""
+        if self.s.after_commit(lambda: self._execute_refunds(cmd)):
+            return [Loaded("refunds", {"done": 0, "pending": 0, "queued": True})]
+        return await self._execute_refunds(cmd)
+
+    async def _execute_refunds(self, cmd: c.ExecuteRefunds) -> list[Result]:
         async with self.s.uow() as uow:
             pending = [
                 p

@@ -48,6 +48,7 @@ from domain.ports import MediaFetcher, MediaStore, PaymentGateway, UnitOfWork
 from domain.pricing import CouponKind, CouponTerms
 from domain.rules import Rules
 from domain.text import Text
+from domain.turns import AfterCommit
 
 log = logging.getLogger(__name__)
 
@@ -73,8 +74,11 @@ class Services:
         channel_gateways: Mapping[str, str] | None = None,
         ledger_url: Callable[[date, date], str] | None = None,
         dashboard_url: Callable[[str, str], str] | None = None,
+        after_commit: AfterCommit | None = None,
     ) -> None:
         self.uow = uow
+        self.after_commit: AfterCommit = after_commit or (lambda action: False)
+        """Queues work for after the current chat turn's commit (``TurnJournal``)."""
         self.catalog = catalog
         self.rules = rules
         self.clock = clock
@@ -175,9 +179,13 @@ class Services:
         return await self.postman.post(uow, notices) if notices else []
 
     async def flush(self, posted: Sequence[OutboxMessage]) -> None:
-        """Deliver what ``post`` wrote, now that it is committed; failures are retried by
-        the outbox sweep."""
-        await self.postman.flush(posted)
+        """Deliver what ``post`` wrote once it is committed — at once, or inside a chat turn
+        when the turn's transaction has committed; failures are retried by the outbox
+        sweep."""
+        if not posted:
+            return
+        if not self.after_commit(lambda: self.postman.flush(posted)):
+            await self.postman.flush(posted)
 
     async def drain_outbox(self, cmd: c.DrainOutbox) -> list[Result]:
         return [Loaded("swept", {"sent": await self.postman.drain()})]

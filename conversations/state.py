@@ -23,6 +23,8 @@ class Conversation:
     options: list[list[str]] = field(default_factory=list)
     numbered: bool = True
     history: list[list[str]] = field(default_factory=list)
+    version: int = 0
+    """Turns saved so far; the database's checkpoint is newer when its version is higher."""
 
     def offered(self) -> list[Option]:
         return [Option(key, label) for key, label in self.options]

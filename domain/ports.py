@@ -319,53 +319,6 @@ class UnitOfWork(Protocol):
     def collect_new_events(self) -> list[StatusChanged]: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """The outcome of ``ConversationStore.begin``: ``ok`` (with the saved state, if any),
-    ``duplicate`` (this message was already taken) or ``busy`` (another turn holds the lock)."""
-
-    status: str
-    state: bytes | None = None
-    token: str = ""
-    count: int | None = None
-    """The message's count in the sender's rate window, when ``begin`` was asked to count it
-    and could in the same step (else None: the caller counts with its ``RateLimiter``)."""
-
-
-class ConversationStore(Protocol):
-    """Keeps each person's conversation (opaque bytes), claims messages once, and serialises
-    each person's messages.
-
-    ``begin`` claims ``message_id`` (a retry of the same message gets ``duplicate``) and takes
-    the person's lock; given ``rate_window`` it may also count a claimed message against the
-    sender's rate limit (``Claim.count``). ``commit`` saves the new state, marks the message
-    done and releases the lock; ``abort`` releases the lock and the claim so a platform retry
-    is processed.
-    """
-
-    async def begin(
-        self, channel: str, user_id: str, message_id: str, rate_window: int | None = None
-    ) -> Claim: ...
-
-    async def commit(
-        self, channel: str, user_id: str, message_id: str, token: str, state: bytes
-    ) -> None: ...
-
-    async def abort(self, channel: str, user_id: str, message_id: str, token: str) -> None: ...
-
-    async def get(self, channel: str, user_id: str) -> bytes | None: ...
-
-
-class RateLimiter(Protocol):
-    """Counts each person's messages per fixed time window (``domain.risk.rate_window``),
-    shared by every process that serves them."""
-
-    async def hit(self, channel: str, user_id: str, window: int) -> int:
-        """Count one message from the person in ``window``; return how many they have sent
-        in it, this one included. Counts of earlier windows may be forgotten."""
-        ...
-
-
 class MediaStore(Protocol):
     """Where photos and documents are kept (a local folder by default)."""
 

@@ -4,7 +4,12 @@ small SQLite file so a restart resumes every conversation where it was.
 Each write is a plain ``sqlite3`` upsert in WAL mode, done inline (no thread hop); the turns
 that finish in the same pass of the event loop share one transaction (group commit: a
 transaction's locks and WAL commit cost more than its upserts), and each turn's reply waits
-until its state is written, so nothing is lost when the process stops.
+until its state is written, so nothing is lost when the process stops. States are sealed with
+the PII key (they hold what people typed: phones, addresses).
+
+A process that stops mid-turn takes its locks with it; what it may have committed to the
+database before it stopped is found by the first turn of each person after the restart, which
+is marked ``recovering`` (one checkpoint read per person per process).
 """
 
 from __future__ import annotations
@@ -15,22 +20,28 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
-from domain.ports import Claim
+from domain.turns import Claim
+from store.crypto import STATE_FIELD as STATE
+from store.crypto import PiiCipher
 from store.wal import NO_AUTOCHECKPOINT, Checkpointer
 
 SEEN_MAX = 100_000
+ANSWERS_MAX = 10_000
 
 
 class LocalConversationStore:
     """``ConversationStore`` for one process: asyncio locks, a bounded dedupe memory, SQLite."""
 
+    lease_s = 3600.0  # an in-process lock ends with its process: nothing to renew
+
     def __init__(
         self,
         path: Path,
+        cipher: PiiCipher,
         *,
         state_ttl_s: int = 7 * 86400,
         seen_ttl_s: int = 86400,
-        processing_ttl_s: int = 60,
+        answer_ttl_s: int = 600,
         checkpoint_every_s: float | None = None,
     ) -> None:
         """With ``checkpoint_every_s`` the WAL is checkpointed by a thread of the store's own
@@ -49,12 +60,17 @@ class LocalConversationStore:
             "state BLOB NOT NULL, expires_at REAL NOT NULL)"
         )
         self._db.execute("DELETE FROM conversations WHERE expires_at < ?", (time.time(),))
+        self._cipher = cipher
         self._states: dict[str, bytes] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._seen: OrderedDict[str, tuple[str, float]] = OrderedDict()
+        self._locks: dict[str, tuple[asyncio.Lock, list[int]]] = {}
+        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._answers: OrderedDict[str, tuple[bytes, float]] = OrderedDict()
+        self._known: OrderedDict[str, None] = OrderedDict()
+        """People whose conversation this process has claimed: their first claim after a
+        start is ``recovering``."""
         self.state_ttl_s = state_ttl_s
         self.seen_ttl_s = seen_ttl_s
-        self.processing_ttl_s = processing_ttl_s
+        self.answer_ttl_s = answer_ttl_s
         self._pending: dict[str, tuple[bytes, float, asyncio.Future[None]]] = {}
 
     def close(self) -> None:
@@ -67,31 +83,72 @@ class LocalConversationStore:
     async def begin(
         self, channel: str, user_id: str, message_id: str, rate_window: int | None = None
     ) -> Claim:
-        """Claim the message and take the lock (``rate_window`` is for stores that can count
-        in the same step; here the engine's in-memory limiter counts)."""
+        """Claim the message and take the lock, waiting for a turn of the same person in
+        progress (``rate_window`` is for stores that can count in the same step; here the
+        engine's in-memory limiter counts)."""
         key, seen_key = f"{channel}:{user_id}", f"{channel}:{user_id}:{message_id}"
         now = time.time()
-        seen = self._seen.get(seen_key)
-        if seen is not None and seen[1] > now:
-            return Claim("duplicate")
-        self._seen[seen_key] = ("processing", now + self.processing_ttl_s)
         self._prune(now)
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        await lock.acquire()
-        return Claim("ok", self._load(key), key)
+        if self._answered(seen_key, now):
+            return self._duplicate(seen_key, now)
+        lock, users = self._locks.setdefault(key, (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            await lock.acquire()
+        except BaseException:
+            self._unuse(key)
+            raise
+        if self._answered(seen_key, time.time()):  # the turn we waited for answered it
+            self._release(key)
+            return self._duplicate(seen_key, now)
+        recovering = key not in self._known
+        self._known[key] = None
+        self._known.move_to_end(key)
+        while len(self._known) > SEEN_MAX:
+            self._known.popitem(last=False)
+        return Claim("ok", self._load(key), key, recovering=recovering)
+
+    def _answered(self, seen_key: str, now: float) -> bool:
+        expires = self._seen.get(seen_key)
+        return expires is not None and expires > now
+
+    def _duplicate(self, seen_key: str, now: float) -> Claim:
+        answer = self._answers.get(seen_key)
+        replies = answer[0] if answer is not None and answer[1] > now else None
+        return Claim("duplicate", replies=replies)
+
+    async def renew(self, channel: str, user_id: str, token: str) -> bool:
+        return True
 
     async def commit(
-        self, channel: str, user_id: str, message_id: str, token: str, state: bytes
-    ) -> None:
+        self,
+        channel: str,
+        user_id: str,
+        message_id: str,
+        token: str,
+        state: bytes,
+        replies: bytes,
+    ) -> bool:
         key = f"{channel}:{user_id}"
         self._states[key] = state
         try:
-            await self._written(key, state)
+            await self._written(key, self._cipher.seal(STATE, state))
         except BaseException:
             self._states.pop(key, None)  # read back from the file: what is really stored
             raise
-        self._seen[f"{key}:{message_id}"] = ("done", time.time() + self.seen_ttl_s)
+        self._mark(f"{key}:{message_id}", replies)
         self._release(key)
+        return True
+
+    async def remember(self, channel: str, user_id: str, message_id: str, replies: bytes) -> None:
+        self._mark(f"{channel}:{user_id}:{message_id}", replies)
+
+    def _mark(self, seen_key: str, replies: bytes) -> None:
+        now = time.time()
+        self._seen[seen_key] = now + self.seen_ttl_s
+        self._seen.move_to_end(seen_key)
+        self._answers[seen_key] = (replies, now + self.answer_ttl_s)
+        self._answers.move_to_end(seen_key)
 
     async def _written(self, key: str, state: bytes) -> None:
         """Queue ``key``'s state for the next group commit and wait until it is written."""
@@ -128,9 +185,7 @@ class LocalConversationStore:
                 done.set_exception(error)
 
     async def abort(self, channel: str, user_id: str, message_id: str, token: str) -> None:
-        key = f"{channel}:{user_id}"
-        self._seen.pop(f"{key}:{message_id}", None)
-        self._release(key)
+        self._release(f"{channel}:{user_id}")
 
     async def get(self, channel: str, user_id: str) -> bytes | None:
         return self._load(f"{channel}:{user_id}")
@@ -141,20 +196,33 @@ class LocalConversationStore:
         row = self._db.execute(
             "SELECT state FROM conversations WHERE key = ? AND expires_at > ?", (key, time.time())
         ).fetchone()
-        return bytes(row[0]) if row else None
+        if not row:
+            return None
+        try:
+            return self._cipher.unseal(STATE, bytes(row[0]))
+        except ValueError:  # another key, or written before states were sealed: start afresh
+            return None
 
     def _release(self, key: str) -> None:
-        lock = self._locks.get(key)
-        if lock is not None and lock.locked():
-            lock.release()
-            if not lock._waiters:  # noqa: SLF001 - drop idle locks so the dict stays small
+        held = self._locks.get(key)
+        if held is not None and held[0].locked():
+            held[0].release()
+            self._unuse(key)
+
+    def _unuse(self, key: str) -> None:
+        """One user fewer of ``key``'s lock; an unused lock is dropped (the dict stays small)."""
+        held = self._locks.get(key)
+        if held is not None:
+            held[1][0] -= 1
+            if held[1][0] <= 0:
                 self._locks.pop(key, None)
 
     def _prune(self, now: float) -> None:
-        while len(self._seen) > SEEN_MAX:
+        for memory in (self._seen, self._answers):
+            limit = SEEN_MAX if memory is self._seen else ANSWERS_MAX
+            while len(memory) > limit:
+                memory.popitem(last=False)
+        while self._seen and next(iter(self._seen.values())) <= now:
             self._seen.popitem(last=False)
-        while self._seen:
-            oldest_key, (_, expires) = next(iter(self._seen.items()))
-            if expires > now:
-                break
-            self._seen.popitem(last=False)
+        while self._answers and next(iter(self._answers.values()))[1] <= now:
+            self._answers.popitem(last=False)

@@ -1,7 +1,12 @@
 """Conversation state, message dedupe and the per-person lock in Redis — one round trip to
 begin a turn and one to end it (Lua scripts), shared by every process.
 
-Keys: ``daojia:{channel}:{user_id}:conv`` (state), ``…:lock``, ``…:seen:{message_id}``.
+Keys (``daojia:{channel}:{user_id}:…``): ``conv`` the state, sealed with the PII key (it holds
+what the person typed: phone, address); ``lock`` the turn's token, a lease of ``lease_s`` that
+the engine renews while the turn runs, so a dead process's lock is free again within it;
+``turn`` the message of the turn in progress, left behind only by a turn that never ended
+(``Claim.recovering``); ``seen:{message_id}`` answered messages (a day); ``ans:{message_id}``
+the sealed answer, for a platform retry of a message whose answer was lost (ten minutes).
 """
 
 from __future__ import annotations
@@ -11,33 +16,41 @@ import secrets
 
 import redis.asyncio as aioredis
 
-from domain.ports import Claim
+from domain.turns import Claim
+from store.crypto import REPLIES_FIELD as REPLIES
+from store.crypto import STATE_FIELD as STATE
+from store.crypto import PiiCipher
 from store.rate_limits import KEEP_S, rate_key
 
 log = logging.getLogger(__name__)
 
 _BEGIN = """
-if redis.call('EXISTS', KEYS[3]) == 1 then return {'duplicate', false} end
+if redis.call('EXISTS', KEYS[4]) == 1 then return {'duplicate', redis.call('GET', KEYS[5])} end
 if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'busy', false} end
-redis.call('SET', KEYS[3], 'processing', 'EX', ARGV[3])
+local stale = redis.call('GET', KEYS[3])
+redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[4])
 local count = false
-if KEYS[4] then
-  count = redis.call('INCR', KEYS[4])
-  if count == 1 then redis.call('EXPIRE', KEYS[4], ARGV[4]) end
+if KEYS[6] then
+  count = redis.call('INCR', KEYS[6])
+  if count == 1 then redis.call('EXPIRE', KEYS[6], ARGV[5]) end
 end
-return {'ok', redis.call('GET', KEYS[1]), count}
+return {'ok', redis.call('GET', KEYS[1]), count, stale and 1 or 0}
 """
 _COMMIT = """
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
-redis.call('SET', KEYS[3], 'done', 'EX', ARGV[4])
-redis.call('DEL', KEYS[2])
+redis.call('SET', KEYS[4], '1', 'EX', ARGV[4])
+redis.call('SET', KEYS[5], ARGV[5], 'EX', ARGV[6])
+redis.call('DEL', KEYS[3], KEYS[2])
 return 1
 """
 _ABORT = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-redis.call('DEL', KEYS[2])
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1], KEYS[2]) end
 return 1
+"""
+_RENEW = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+return redis.call('PEXPIRE', KEYS[1], ARGV[2])
 """
 
 
@@ -46,38 +59,48 @@ class RedisConversationStore:
 
     Args:
         client: a ``redis.asyncio`` client (bytes responses).
+        cipher: seals states and answers (the PII key).
         state_ttl_s: how long an idle conversation is remembered.
-        seen_ttl_s: how long a processed message id is remembered (platform retry horizon).
-        lock_ttl_ms: the longest a turn may hold the person's lock.
-        processing_ttl_s: how long a claimed-but-unfinished message blocks its retries (a
-            crashed process's message is processed again after this).
+        seen_ttl_s: how long an answered message id is remembered (platform retry horizon).
+        answer_ttl_s: how long an answer is kept to answer a retry of its message again.
+        lease_s: how long a turn's lock lasts unless renewed (the longest a dead process
+            keeps a person waiting).
         rate_keep_s: how long a rate window's counter is kept (``store.rate_limits``).
     """
 
     def __init__(
         self,
         client: aioredis.Redis,
+        cipher: PiiCipher,
         *,
         state_ttl_s: int = 7 * 86400,
         seen_ttl_s: int = 86400,
-        lock_ttl_ms: int = 30_000,
-        processing_ttl_s: int = 60,
+        answer_ttl_s: int = 600,
+        lease_s: float = 8.0,
         rate_keep_s: int = KEEP_S,
     ) -> None:
         self._r = client
+        self._cipher = cipher
         self._begin = client.register_script(_BEGIN)
         self._commit = client.register_script(_COMMIT)
         self._abort = client.register_script(_ABORT)
+        self._renew = client.register_script(_RENEW)
         self.state_ttl_s = state_ttl_s
         self.seen_ttl_s = seen_ttl_s
-        self.lock_ttl_ms = lock_ttl_ms
-        self.processing_ttl_s = processing_ttl_s
+        self.answer_ttl_s = answer_ttl_s
+        self.lease_s = lease_s
         self.rate_keep_s = rate_keep_s
 
     @staticmethod
     def _keys(channel: str, user_id: str, message_id: str) -> list[str]:
         base = f"daojia:{channel}:{user_id}"
-        return [f"{base}:conv", f"{base}:lock", f"{base}:seen:{message_id}"]
+        return [
+            f"{base}:conv",
+            f"{base}:lock",
+            f"{base}:turn",
+            f"{base}:seen:{message_id}",
+            f"{base}:ans:{message_id}",
+        ]
 
     async def begin(
         self, channel: str, user_id: str, message_id: str, rate_window: int | None = None
@@ -87,33 +110,73 @@ class RedisConversationStore:
         so a turn's start is one round trip."""
         token = secrets.token_hex(8)
         keys = self._keys(channel, user_id, message_id)
-        args: list[str | int] = [token, self.lock_ttl_ms, self.processing_ttl_s]
+        args: list[str | int] = [
+            token,
+            int(self.lease_s * 1000),
+            message_id,
+            self.state_ttl_s,
+            self.rate_keep_s,
+        ]
         if rate_window is not None:
             keys.append(rate_key(channel, user_id, rate_window))
-            args.append(self.rate_keep_s)
-        status, raw, *counted = await self._begin(keys=keys, args=args)
+        status, raw, *rest = await self._begin(keys=keys, args=args)
         status = status.decode() if isinstance(status, bytes) else str(status)
+        if status == "duplicate":
+            return Claim(status, replies=self._open(REPLIES, raw))
         if status != "ok":
             return Claim(status)
-        count = int(counted[0]) if counted and counted[0] is not None else None
-        return Claim("ok", raw, token, count)
+        count = int(rest[0]) if rest and rest[0] is not None else None
+        stale = bool(rest[1]) if len(rest) > 1 else False
+        return Claim("ok", self._open(STATE, raw), token, count, recovering=stale)
+
+    async def renew(self, channel: str, user_id: str, token: str) -> bool:
+        lock = f"daojia:{channel}:{user_id}:lock"
+        return bool(await self._renew(keys=[lock], args=[token, int(self.lease_s * 1000)]))
 
     async def commit(
-        self, channel: str, user_id: str, message_id: str, token: str, state: bytes
-    ) -> None:
+        self,
+        channel: str,
+        user_id: str,
+        message_id: str,
+        token: str,
+        state: bytes,
+        replies: bytes,
+    ) -> bool:
         saved = await self._commit(
             keys=self._keys(channel, user_id, message_id),
-            args=[token, state, self.state_ttl_s, self.seen_ttl_s],
+            args=[
+                token,
+                self._cipher.seal(STATE, state),
+                self.state_ttl_s,
+                self.seen_ttl_s,
+                self._cipher.seal(REPLIES, replies),
+                self.answer_ttl_s,
+            ],
         )
         if not saved:
-            log.error(
-                "lock for %s:%s expired before the turn ended; state not saved", channel, user_id
-            )
+            log.error("lock of %s:%s lost before its turn ended; not saved", channel, user_id)
+        return bool(saved)
+
+    async def remember(self, channel: str, user_id: str, message_id: str, replies: bytes) -> None:
+        _, _, _, seen, answer = self._keys(channel, user_id, message_id)
+        async with self._r.pipeline(transaction=False) as pipe:
+            pipe.set(seen, b"1", ex=self.seen_ttl_s)
+            pipe.set(answer, self._cipher.seal(REPLIES, replies), ex=self.answer_ttl_s)
+            await pipe.execute()
 
     async def abort(self, channel: str, user_id: str, message_id: str, token: str) -> None:
-        _, lock, seen = self._keys(channel, user_id, message_id)
-        await self._abort(keys=[lock, seen], args=[token])
+        _, lock, turn, _, _ = self._keys(channel, user_id, message_id)
+        await self._abort(keys=[lock, turn], args=[token])
 
     async def get(self, channel: str, user_id: str) -> bytes | None:
         raw: bytes | None = await self._r.get(f"daojia:{channel}:{user_id}:conv")
-        return raw
+        return self._open(STATE, raw)
+
+    def _open(self, field: str, raw: bytes | None) -> bytes | None:
+        if not raw:
+            return None
+        try:
+            return self._cipher.unseal(field, raw)
+        except ValueError:  # another key, or written before states were sealed: start afresh
+            log.warning("a stored %s could not be unsealed; ignored", field)
+            return None

@@ -12,6 +12,9 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 _VERSION = b"\x01"
+STATE_FIELD = "conversation.state"
+REPLIES_FIELD = "conversation.replies"
+"""What ``PiiCipher.seal`` binds a conversation's state and a turn's answer to."""
 
 
 class PiiKeyError(ValueError):
@@ -64,3 +67,17 @@ class PiiCipher:
         if not value:
             return ""
         return hmac.new(self._mac_key, f"{field}\x00{value}".encode(), "sha256").hexdigest()
+
+    def seal(self, field: str, data: bytes) -> bytes:
+        """Ciphertext of ``data`` (bytes: a conversation's state, a turn's replies)."""
+        nonce = os.urandom(12)
+        return _VERSION + nonce + self._aead.encrypt(nonce, data, field.encode())
+
+    def unseal(self, field: str, blob: bytes) -> bytes:
+        """Plaintext of :meth:`seal`; raises ValueError when tampered with or foreign."""
+        if blob[:1] != _VERSION or len(blob) < 29:
+            raise ValueError(f"{field} is not sealed")
+        try:
+            return self._aead.decrypt(blob[1:13], blob[13:], field.encode())
+        except InvalidTag as exc:
+            raise ValueError(f"{field} cannot be decrypted with this key") from exc

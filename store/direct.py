@@ -144,6 +144,23 @@ class DirectConnection:
     def in_transaction(self) -> bool:
         return self._inline.in_transaction
 
+    async def savepoint(self, name: str) -> None:
+        """``SAVEPOINT name`` inside the transaction (opened first if need be: a SAVEPOINT
+        outside one opens a transaction that its RELEASE commits)."""
+        if not self.in_transaction:
+            await self._run("BEGIN", (), lambda c: c.execute("BEGIN"))
+        sql = f"SAVEPOINT {name}"
+        await self._run(sql, (), lambda c: c.execute(sql))
+
+    async def release(self, name: str) -> None:
+        sql = f"RELEASE SAVEPOINT {name}"
+        await self._run(sql, (), lambda c: c.execute(sql))
+
+    async def rollback_to(self, name: str) -> None:
+        sql = f"ROLLBACK TO SAVEPOINT {name}"
+        await self._run(sql, (), lambda c: c.execute(sql))
+        await self.release(name)
+
     async def commit(self) -> None:
         await self._run("COMMIT", (), lambda c: c.commit())
 

@@ -166,3 +166,15 @@ async def update_where(
     for row in [r for r in sync.identity_map.values() if getattr(r, "__table__", None) is table]:
         sync.expunge(row)
     return changed
+
+
+async def execute(session: AsyncSession, statement: Executable, params: Mapping[str, Any]) -> int:
+    """Run a DML statement built once (an upsert, say) with its bound ``params``; return the
+    rows it changed."""
+    await _flushed(session)
+    prepared = direct.prepare(session, statement)
+    if prepared is not None:
+        connection, plan = prepared
+        return int((await connection.execute(plan, params)).rowcount)
+    result = await session.exec(statement, params=params)  # type: ignore[call-overload]
+    return int(result.rowcount)

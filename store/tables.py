@@ -427,3 +427,17 @@ class SubscriptionRow(SQLModel, table=True):
     next_start_at: datetime = _when()
     created_at: datetime = _when()
     bundle_id: str | None = Field(default=None, max_length=60)
+
+
+class CheckpointRow(SQLModel, table=True):
+    """A person's conversation as the last turn that wrote to the database left it, committed
+    in that turn's transaction (``store.turns``): sealed state and answer."""
+
+    __tablename__ = "conversation_checkpoints"
+    channel: str = Field(primary_key=True, max_length=16)
+    user_id: str = Field(primary_key=True, max_length=128)
+    version: int = Field(sa_type=BigInteger)
+    message_id: str = Field(sa_column=Column(Text, nullable=False))
+    state_enc: bytes = _secret()
+    replies_enc: bytes = _secret()
+    saved_at: datetime = _when(index=True)

@@ -12,14 +12,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from contextvars import ContextVar
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSessionTransaction,
+    async_sessionmaker,
+)
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.orders import StatusChanged
@@ -117,14 +123,14 @@ class SqlUnitOfWork:
     def __init__(self, database: Database) -> None:
         self._database = database
         self._turn: _Turn | None = None
+        self._savepoints = 0
 
     async def __aenter__(self) -> SqlUnitOfWork:
         self._turn = await self._database.take_turn()
         self.session = self._database.session()
         if self._turn is not None:
             direct.hold(self.session, self._turn.direct)
-        for name in _REPOSITORIES:  # a reused unit of work gets repositories on its new session
-            self.__dict__.pop(name, None)
+        self.forget()  # a reused unit of work gets repositories on its new session
         return self
 
     async def __aexit__(
@@ -147,6 +153,34 @@ class SqlUnitOfWork:
         if isinstance(exc, OperationalError) and "locked" in str(exc):
             # SQLite refused a second concurrent writer: the same answer as a lost update
             raise ConcurrentUpdate(0) from exc
+
+    async def savepoint(self) -> Savepoint:
+        """A SAVEPOINT in this unit of work's transaction (after flushing pending changes),
+        to roll back to without losing what came before it."""
+        if self._turn is None:
+            return Savepoint(await self.session.begin_nested(), None, "")
+        # SQLite: on the held connection, where the plans' writes are too (SQLAlchemy's
+        # nested transaction would not let the session commit that connection afterwards)
+        if pending_changes(self.session):
+            await self.session.flush()
+        self._savepoints += 1
+        name = f"daojia_{self._savepoints}"
+        await self._turn.direct.savepoint(name)
+        return Savepoint(None, self, name)
+
+    async def rollback(self) -> None:
+        """Roll back everything so far and go on with a fresh transaction (and repositories
+        that remember nothing of what was rolled back)."""
+        if self.session.in_transaction():
+            await self.session.rollback()
+        if self._turn is not None and self._turn.direct.in_transaction:
+            await self._turn.direct.rollback()
+        self.forget()
+
+    def forget(self) -> None:
+        """Drop the repositories (and what they remember of rows read or written)."""
+        for name in _REPOSITORIES:
+            self.__dict__.pop(name, None)
 
     async def commit(self) -> None:
         try:
@@ -179,6 +213,35 @@ class SqlUnitOfWork:
         return events
 
 
+class Savepoint:
+    """A SAVEPOINT of ``SqlUnitOfWork.savepoint``: SQLAlchemy's nested transaction, or (on
+    SQLite's held connection) one of the unit of work's own."""
+
+    def __init__(
+        self, nested: AsyncSessionTransaction | None, uow: SqlUnitOfWork | None, name: str
+    ) -> None:
+        self._nested, self._uow, self._name = nested, uow, name
+        self.is_active = True
+
+    async def commit(self) -> None:
+        self.is_active = False
+        if self._nested is not None:
+            await self._nested.commit()
+        elif self._uow is not None and self._uow._turn is not None:
+            if pending_changes(self._uow.session):
+                await self._uow.session.flush()
+            await self._uow._turn.direct.release(self._name)
+
+    async def rollback(self) -> None:
+        self.is_active = False
+        if self._nested is not None:
+            await self._nested.rollback()
+        elif self._uow is not None and self._uow._turn is not None:
+            session = self._uow.session
+            await self._uow._turn.direct.rollback_to(self._name)
+            session.expunge_all()  # its objects may hold what was rolled back
+
+
 def _session_has_work(session: AsyncSession) -> bool:
     """Whether the session began a transaction or holds ORM changes to flush."""
     return session.in_transaction() or pending_changes(session)
@@ -190,6 +253,19 @@ class _Turn:
 
     direct: direct.DirectConnection
     task: asyncio.Task[Any] | None
+
+
+class TurnScope(Protocol):
+    """A chat turn's shared transaction (``store.turns``), as ``Database.uow`` sees it."""
+
+    def member(self) -> Any:
+        """A unit of work inside the turn's transaction, or None when the caller is not the
+        turn's own task (then it gets a unit of work of its own)."""
+        ...
+
+
+CURRENT_TURN: ContextVar[TurnScope | None] = ContextVar("daojia_turn", default=None)
+"""The turn whose transaction units of work opened in this context join (``store.turns``)."""
 
 
 class NestedUnitOfWork(RuntimeError):
@@ -217,7 +293,14 @@ class Database:
         self._held: AsyncConnection | None = None
         self._direct: direct.DirectConnection | None = None
 
-    def uow(self) -> SqlUnitOfWork:
+    def uow(self) -> Any:
+        """A unit of work: its own transaction, or — inside a chat turn's transaction
+        (``store.turns``), in the turn's task — a member of that one."""
+        turn = CURRENT_TURN.get()
+        if turn is not None:
+            member = turn.member()
+            if member is not None:
+                return member
         return SqlUnitOfWork(self)
 
     def session(self) -> AsyncSession:

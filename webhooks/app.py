@@ -42,6 +42,7 @@ from store.crypto import PiiCipher
 from store.db import create_engine, sqlite_path
 from store.media import MediaStore
 from store.rate_limits import LocalRateLimiter, RedisRateLimiter
+from store.turns import Turns
 from store.uow import Database
 from store.wal import CHECKPOINT_EVERY_S, Checkpointer
 from webhooks import dashboard, finance, health, media, pay_sandbox, pay_wechat
@@ -309,15 +310,17 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     redis_client = app.get(REDIS)
     local: LocalConversationStore | None = None
+    cipher = app[DATABASE].cipher
+    turns = Turns(app[DATABASE])
     if redis_client is not None:
         store: RedisConversationStore | LocalConversationStore = RedisConversationStore(
-            redis_client
+            redis_client, cipher
         )
         limiter: RedisRateLimiter | LocalRateLimiter = RedisRateLimiter(redis_client)
         app[WEB].outbox = WebOutbox(redis_client)
     else:
         store = local = LocalConversationStore(
-            settings.data_dir / "conversations.db", checkpoint_every_s=CHECKPOINT_EVERY_S
+            settings.data_dir / "conversations.db", cipher, checkpoint_every_s=CHECKPOINT_EVERY_S
         )
         limiter = LocalRateLimiter()
     app[CONVERSATIONS] = store
@@ -346,12 +349,14 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         channel_gateways=_channel_gateways(settings),
         ledger_url=lambda a, b: app[LINKS].url(finance.ledger_path(a, b), finance.LINK_TTL_S),
         dashboard_url=lambda admin, role: dashboard.dashboard_link(app[LINKS], admin, role),
+        after_commit=turns.after_commit,
     )
     app[SERVICES] = services
     engine = Engine(
         flows=CUSTOMER_FLOWS,
         run=services.run,
         store=store,
+        turns=turns,
         catalog=app[CATALOG],
         rules=app[RULES],
         clock=app[CLOCK],

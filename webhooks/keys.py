@@ -14,8 +14,8 @@ from bots.wechat import WeChatBot
 from bots.wechat_pay import WeChatPayGateway
 from conversations.service import Services
 from domain.catalog import Catalog
-from domain.ports import ConversationStore
 from domain.rules import Rules
+from domain.turns import ConversationStore
 from store.uow import Database
 from webhooks.chat import Chat, Messenger
 from webhooks.media import ChannelMedia, MediaLinks

@@ -208,7 +208,7 @@ async def test_cancel_and_refund_follow_the_rules_and_keep_the_ledger_balanced(
     await worker.say(f"/accept #{number}")
     finance = staff(client, fake_telegram, "finance")
     await finance.say(f"/refund #{number} 5")
-    assert f"#{number} 退款 ¥5.00,已原路退回" in finance.text()
+    assert f"#{number} 退款 ¥5.00,已提交支付渠道原路退回" in finance.text()
     assert "退款 ¥5.00 已原路退回" in fake_telegram.sent(630101)[-1]["text"]
     await finance.say(f"/refund #{number} 5")  # resent within minutes: taken for a mistake
     assert "确需再退请在末尾加 again" in finance.text()

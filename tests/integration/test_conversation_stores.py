@@ -10,6 +10,10 @@ import redis.asyncio as aioredis
 from conversations.state import Conversation
 from store.conversations_local import LocalConversationStore
 from store.conversations_redis import RedisConversationStore
+from store.crypto import PiiCipher, decode_key, new_key
+
+CIPHER = PiiCipher(decode_key(new_key()))
+ANSWER = b'{"lang":"zh","replies":[{"type":"say","text":"ok"}]}'
 
 
 @pytest.fixture(params=["local", "redis"])
@@ -19,7 +23,7 @@ async def make_store(request, tmp_path):
     if request.param == "local":
 
         def make():
-            store = LocalConversationStore(tmp_path / "conv.db")
+            store = LocalConversationStore(tmp_path / "conv.db", CIPHER)
             made.append(store)
             return store
 
@@ -33,7 +37,7 @@ async def make_store(request, tmp_path):
         def make():
             client = aioredis.from_url(url)
             clients.append(client)
-            return RedisConversationStore(client, lock_ttl_ms=2000, processing_ttl_s=1)
+            return RedisConversationStore(client, CIPHER, lease_s=2)
 
         yield make
         for client in clients:
@@ -49,13 +53,8 @@ async def test_a_committed_state_survives_a_restart(make_store):
     store = make_store()
     claim = await store.begin("web", uid, "m1")
     assert claim.status == "ok" and claim.state is None
-    await store.commit(
-        "web",
-        uid,
-        "m1",
-        claim.token,
-        Conversation(flow="booking", step="area", data={"b": {"qty": 3}}).dumps(),
-    )
+    state = Conversation(flow="booking", step="area", data={"b": {"qty": 3}}).dumps()
+    assert await store.commit("web", uid, "m1", claim.token, state, ANSWER)
     again = make_store()
     claim = await again.begin("web", uid, "m2")
     state = Conversation.loads(claim.state)
@@ -63,19 +62,39 @@ async def test_a_committed_state_survives_a_restart(make_store):
     await again.abort("web", uid, "m2", claim.token)
 
 
-async def test_a_message_is_claimed_once(make_store):
+async def test_an_answered_message_is_a_duplicate_that_carries_its_answer(make_store):
     uid = user()
     store = make_store()
     claim = await store.begin("wechat", uid, "m1")
-    await store.commit("wechat", uid, "m1", claim.token, Conversation().dumps())
-    assert (await store.begin("wechat", uid, "m1")).status == "duplicate"
+    await store.commit("wechat", uid, "m1", claim.token, Conversation().dumps(), ANSWER)
+    retry = await store.begin("wechat", uid, "m1")
+    assert retry.status == "duplicate" and retry.replies == ANSWER
 
 
-async def test_a_retry_during_processing_is_a_duplicate_and_an_aborted_one_is_retried(make_store):
+async def test_a_retry_while_the_first_attempt_runs_waits_for_its_answer(make_store):
+    uid = user()
+    store = make_store()
+    first = await store.begin("telegram", uid, "m1")
+
+    async def retry():
+        while True:  # the engine's loop: busy means "ask again shortly"
+            claim = await store.begin("telegram", uid, "m1")
+            if claim.status != "busy":
+                return claim
+            await asyncio.sleep(0.01)
+
+    waiting = asyncio.create_task(retry())
+    await asyncio.sleep(0.05)
+    assert not waiting.done()  # never answered as done while it is not
+    await store.commit("telegram", uid, "m1", first.token, Conversation().dumps(), ANSWER)
+    claim = await waiting
+    assert claim.status == "duplicate" and claim.replies == ANSWER
+
+
+async def test_an_aborted_message_is_processed_again(make_store):
     uid = user()
     store = make_store()
     claim = await store.begin("telegram", uid, "m1")
-    assert (await store.begin("telegram", uid, "m1")).status == "duplicate"
     await store.abort("telegram", uid, "m1", claim.token)
     retry = await store.begin("telegram", uid, "m1")
     assert retry.status == "ok"
@@ -93,14 +112,15 @@ async def test_one_turn_at_a_time_per_person(make_store):
             claim = await store.begin("web", uid, "b")
             if claim.status == "ok":
                 order.append("second")
-                await store.commit("web", uid, "b", claim.token, Conversation(step="2").dumps())
+                state = Conversation(step="2").dumps()
+                await store.commit("web", uid, "b", claim.token, state, ANSWER)
                 return
             await asyncio.sleep(0.01)
 
     task = asyncio.create_task(second())
     await asyncio.sleep(0.05)
     order.append("first")
-    await store.commit("web", uid, "a", first.token, Conversation(step="1").dumps())
+    await store.commit("web", uid, "a", first.token, Conversation(step="1").dumps(), ANSWER)
     await task
     assert order == ["first", "second"]
     assert Conversation.loads(await store.get("web", uid)).step == "2"
@@ -110,17 +130,42 @@ async def test_an_aborted_turn_leaves_the_state_as_it_was(make_store):
     uid = user()
     store = make_store()
     claim = await store.begin("web", uid, "a")
-    await store.commit("web", uid, "a", claim.token, Conversation(step="kept").dumps())
+    await store.commit("web", uid, "a", claim.token, Conversation(step="kept").dumps(), ANSWER)
     claim = await store.begin("web", uid, "b")
     assert Conversation.loads(claim.state).step == "kept"
     await store.abort("web", uid, "b", claim.token)
     assert Conversation.loads(await store.get("web", uid)).step == "kept"
 
 
+async def test_remember_marks_another_message_answered(make_store):
+    uid = user()
+    store = make_store()
+    await store.remember("telegram", uid, "lost", ANSWER)
+    claim = await store.begin("telegram", uid, "lost")
+    assert claim.status == "duplicate" and claim.replies == ANSWER
+
+
+async def test_no_phone_or_address_is_stored_in_clear(make_store, tmp_path, request):
+    uid = user()
+    store = make_store()
+    state = Conversation(data={"phone": "13912345678", "address": "静安区南京西路1000号"})
+    claim = await store.begin("telegram", uid, "m1")
+    answer = '{"lang":"zh","replies":[{"type":"say","text":"13912345678 静安区"}]}'.encode()
+    await store.commit("telegram", uid, "m1", claim.token, state.dumps(), answer)
+    if isinstance(store, RedisConversationStore):
+        raw = [await store._r.get(k) for k in await store._r.keys(f"daojia:telegram:{uid}:*")]
+    else:
+        store.close()
+        raw = [p.read_bytes() for p in tmp_path.glob("conv.db*")]
+    blob = b"".join(r for r in raw if r)
+    assert blob and b"13912345678" not in blob and "静安区".encode() not in blob
+    assert Conversation.loads(await make_store().get("telegram", uid)).data == state.data
+
+
 async def test_redis_claims_are_shared_between_processes(redis_url):
     uid = user()
-    a = RedisConversationStore(aioredis.from_url(redis_url))
-    b = RedisConversationStore(aioredis.from_url(redis_url))
+    a = RedisConversationStore(aioredis.from_url(redis_url), CIPHER)
+    b = RedisConversationStore(aioredis.from_url(redis_url), CIPHER)
     try:
         results = await asyncio.gather(
             *[s.begin("wechat", uid, "same") for s in (a, b, a, b, a, b)]
@@ -131,24 +176,63 @@ async def test_redis_claims_are_shared_between_processes(redis_url):
         await b._r.aclose()
 
 
+async def test_a_dead_turns_lock_is_a_lease_and_the_next_turn_knows_it_recovers(redis_url):
+    client = aioredis.from_url(redis_url)
+    try:
+        store = RedisConversationStore(client, CIPHER, lease_s=3)
+        uid = user()
+        lock = f"daojia:telegram:{uid}:lock"
+        dead = await store.begin("telegram", uid, "m1")
+        assert dead.status == "ok" and not dead.recovering
+        assert 0 < await client.pttl(lock) <= 3000  # a lease, never an open-ended lock
+        await client.pexpire(lock, 10)
+        assert await store.renew("telegram", uid, dead.token)  # renewing while it runs
+        assert await client.pttl(lock) > 2000
+        await client.delete(lock)  # the lease ran out: the process died mid-turn
+        retry = await store.begin("telegram", uid, "m1")  # its retry is processed
+        assert retry.status == "ok" and retry.recovering
+        assert not await store.renew("telegram", uid, dead.token)
+        saved = await store.commit("telegram", uid, "m1", dead.token, b"late", ANSWER)
+        assert saved is False  # the dead turn's late commit changes nothing
+        assert await store.commit("telegram", uid, "m1", retry.token, b"{}", ANSWER)
+        after = await store.begin("telegram", uid, "m2")
+        assert after.status == "ok" and not after.recovering and after.state == b"{}"
+    finally:
+        await client.aclose()
+
+
+async def test_the_local_store_recovers_each_person_once_after_a_start(tmp_path):
+    store = LocalConversationStore(tmp_path / "conv.db", CIPHER)
+    first = await store.begin("wechat", "u1", "m1")
+    assert first.recovering  # this process has not seen u1: the database may be ahead
+    await store.commit("wechat", "u1", "m1", first.token, b"{}", ANSWER)
+    second = await store.begin("wechat", "u1", "m2")
+    assert not second.recovering
+    await store.abort("wechat", "u1", "m2", second.token)
+    store.close()
+    again = LocalConversationStore(tmp_path / "conv.db", CIPHER)
+    assert (await again.begin("wechat", "u1", "m3")).recovering
+    again.close()
+
+
 async def test_redis_counts_a_claimed_message_in_the_same_step_as_the_limiter_would(redis_url):
     from store.rate_limits import RedisRateLimiter
 
     client = aioredis.from_url(redis_url)
     try:
-        store = RedisConversationStore(client, lock_ttl_ms=2000, processing_ttl_s=1)
+        store = RedisConversationStore(client, CIPHER, lease_s=2)
         limiter = RedisRateLimiter(client)
         uid, window = user(), 123
         first = await store.begin("wechat", uid, "m1", rate_window=window)
         assert first.status == "ok" and first.count == 1
-        await store.commit("wechat", uid, "m1", first.token, b"{}")
+        await store.commit("wechat", uid, "m1", first.token, b"{}", ANSWER)
         retry = await store.begin("wechat", uid, "m1", rate_window=window)
         assert retry.status == "duplicate" and retry.count is None  # a retry is not counted
         second = await store.begin("wechat", uid, "m2", rate_window=window)
         assert second.count == 2
         busy = await store.begin("wechat", uid, "m3", rate_window=window)
         assert busy.status == "busy"  # not counted either: it is claimed when it runs
-        await store.commit("wechat", uid, "m2", second.token, b"{}")
+        await store.commit("wechat", uid, "m2", second.token, b"{}", ANSWER)
         assert await limiter.hit("wechat", uid, window) == 3  # one counter for both
         assert 0 < await client.ttl(f"daojia:wechat:{uid}:rate:{window}") <= 120
         plain = await store.begin("wechat", uid, "m4")
@@ -158,18 +242,18 @@ async def test_redis_counts_a_claimed_message_in_the_same_step_as_the_limiter_wo
 
 
 async def test_turns_finishing_together_share_one_local_transaction(tmp_path):
-    store = LocalConversationStore(tmp_path / "conv.db")
+    store = LocalConversationStore(tmp_path / "conv.db", CIPHER)
     statements: list[str] = []
     store._db.set_trace_callback(statements.append)
 
     async def turn(user: str) -> None:
         claim = await store.begin("wechat", user, "m1")
-        await store.commit("wechat", user, "m1", claim.token, f"state of {user}".encode())
+        await store.commit("wechat", user, "m1", claim.token, f"state of {user}".encode(), b"")
 
     await asyncio.gather(*(turn(f"u{i}") for i in range(20)))
     assert statements.count("COMMIT") == 1
     store.close()
-    again = LocalConversationStore(tmp_path / "conv.db")  # every state reached the file
+    again = LocalConversationStore(tmp_path / "conv.db", CIPHER)  # every state reached the file
     assert [await again.get("wechat", f"u{i}") for i in range(20)] == [
         f"state of u{i}".encode() for i in range(20)
     ]
@@ -177,16 +261,16 @@ async def test_turns_finishing_together_share_one_local_transaction(tmp_path):
 
 
 async def test_a_failed_local_write_fails_the_turn_and_keeps_the_stored_state(tmp_path):
-    store = LocalConversationStore(tmp_path / "conv.db")
+    store = LocalConversationStore(tmp_path / "conv.db", CIPHER)
     claim = await store.begin("wechat", "u1", "m1")
-    await store.commit("wechat", "u1", "m1", claim.token, b"first")
+    await store.commit("wechat", "u1", "m1", claim.token, b"first", b"")
     store._db.execute(
         "CREATE TRIGGER no_more BEFORE UPDATE ON conversations "
         "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
     )
     claim = await store.begin("wechat", "u1", "m2")
     with pytest.raises(sqlite3.Error):
-        await store.commit("wechat", "u1", "m2", claim.token, b"second")
+        await store.commit("wechat", "u1", "m2", claim.token, b"second", b"")
     await store.abort("wechat", "u1", "m2", claim.token)
     assert await store.get("wechat", "u1") == b"first"
     assert (await store.begin("wechat", "u1", "m2")).status == "ok"  # to be retried
@@ -194,17 +278,17 @@ async def test_a_failed_local_write_fails_the_turn_and_keeps_the_stored_state(tm
 
 
 async def test_a_turn_cancelled_before_its_write_leaves_nothing_behind(tmp_path):
-    store = LocalConversationStore(tmp_path / "conv.db")
+    store = LocalConversationStore(tmp_path / "conv.db", CIPHER)
     claim = await store.begin("wechat", "u1", "m1")
-    await store.commit("wechat", "u1", "m1", claim.token, b"first")
+    await store.commit("wechat", "u1", "m1", claim.token, b"first", b"")
     claim = await store.begin("wechat", "u1", "m2")
-    task = asyncio.ensure_future(store.commit("wechat", "u1", "m2", claim.token, b"second"))
+    task = asyncio.ensure_future(store.commit("wechat", "u1", "m2", claim.token, b"second", b""))
     await asyncio.sleep(0)  # queued, not yet written
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
     await asyncio.sleep(0)  # the group commit runs
     store.close()
-    again = LocalConversationStore(tmp_path / "conv.db")
+    again = LocalConversationStore(tmp_path / "conv.db", CIPHER)
     assert await again.get("wechat", "u1") == b"first"
     again.close()

@@ -43,11 +43,14 @@ def test_commits_leave_the_wal_to_the_checkpointer(tmp_path):
 
 
 async def test_the_background_job_keeps_the_wal_checkpointed(tmp_path):
-    store = LocalConversationStore(tmp_path / "conv.db", checkpoint_every_s=0.02)
+    from store.crypto import PiiCipher, decode_key, new_key
+
+    cipher = PiiCipher(decode_key(new_key()))
+    store = LocalConversationStore(tmp_path / "conv.db", cipher, checkpoint_every_s=0.02)
     try:
         for i in range(300):
             await store.begin("wechat", f"u{i}", "m1")
-            await store.commit("wechat", f"u{i}", "m1", "", b"x" * 3000)
+            await store.commit("wechat", f"u{i}", "m1", "", b"x" * 3000, b"")
         await asyncio.sleep(0.2)
         # the states were copied into the database file by the thread, not by the commits
         assert store.path.stat().st_size > 300 * 3000

@@ -1,0 +1,138 @@
+"""What a chat turn needs from persistence; ``store`` implements these Protocols.
+
+A turn is one platform message from one person: it is claimed in the conversation store, runs
+its commands in one database transaction, and ends by committing that transaction together with
+a checkpoint of the person's new conversation state (when the turn wrote anything), then the
+state in the conversation store. A process that dies between the two commits leaves the
+database ahead of the conversation store; the next turn for that person finds it so
+(``Claim.recovering``) and goes on from the checkpoint, answering a retry of the same message
+with what the first attempt answered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """The outcome of ``ConversationStore.begin``: ``ok`` (with the saved state, if any),
+    ``duplicate`` (this message was already answered) or ``busy`` (a live turn holds the
+    person's lock)."""
+
+    status: str
+    state: bytes | None = None
+    token: str = ""
+    count: int | None = None
+    """The message's count in the sender's rate window, when ``begin`` was asked to count it
+    and could in the same step (else None: the caller counts with its ``RateLimiter``)."""
+    recovering: bool = False
+    """A turn for this person began and never ended (its process died, or the store lost its
+    memory): the database may hold a newer checkpoint than ``state``."""
+    replies: bytes | None = None
+    """For ``duplicate``: the answer the first attempt gave, while it is remembered."""
+
+
+class ConversationStore(Protocol):
+    """Keeps each person's conversation (opaque bytes, sealed at rest), claims messages once,
+    and serialises each person's messages under a leased lock.
+
+    ``begin`` takes the person's lock for ``lease_s`` seconds (``renew`` extends it while the
+    turn runs, so the lock of a process that died is free again within ``lease_s``) unless the
+    message was already answered (``duplicate``). Given ``rate_window`` it may also count a
+    claimed message against the sender's rate limit. ``commit`` saves the new state, marks the
+    message answered (keeping the answer a while) and releases the lock — only while the lock
+    is still this turn's (else it returns False and saves nothing); ``abort`` releases the lock
+    so that a platform retry is processed; ``remember`` marks another message answered.
+    """
+
+    lease_s: float
+
+    async def begin(
+        self, channel: str, user_id: str, message_id: str, rate_window: int | None = None
+    ) -> Claim: ...
+
+    async def renew(self, channel: str, user_id: str, token: str) -> bool: ...
+
+    async def commit(
+        self,
+        channel: str,
+        user_id: str,
+        message_id: str,
+        token: str,
+        state: bytes,
+        replies: bytes,
+    ) -> bool: ...
+
+    async def remember(
+        self, channel: str, user_id: str, message_id: str, replies: bytes
+    ) -> None: ...
+
+    async def abort(self, channel: str, user_id: str, message_id: str, token: str) -> None: ...
+
+    async def get(self, channel: str, user_id: str) -> bytes | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """A person's conversation as a turn that wrote to the database left it."""
+
+    version: int
+    message_id: str
+    state: bytes
+    replies: bytes
+    at: datetime
+
+
+class StaleTurn(Exception):
+    """The database holds a newer checkpoint than the state this turn began from: another
+    process went on with the conversation. The turn's writes are rolled back."""
+
+
+class TurnTransaction(Protocol):
+    """The database transaction the commands of one turn share."""
+
+    async def commit(
+        self, channel: str, user_id: str, checkpoint: Checkpoint, base_version: int
+    ) -> bool:
+        """Commit what the turn wrote together with ``checkpoint`` (only if the stored one is
+        not newer than ``base_version``: else ``StaleTurn``); False when nothing was written
+        (then no checkpoint is stored)."""
+        ...
+
+    async def after_commit(self) -> None:
+        """Run what the commands deferred until their writes were committed (deliveries,
+        refunds through providers); failures are logged, never raised."""
+        ...
+
+
+class TurnJournal(Protocol):
+    def transaction(self) -> AbstractAsyncContextManager[TurnTransaction]:
+        """A turn's transaction: units of work opened in it (same task) join it."""
+        ...
+
+    async def checkpoint(self, channel: str, user_id: str) -> Checkpoint | None: ...
+
+
+Deferred = Callable[[], Awaitable[object]]
+
+
+class AfterCommit(Protocol):
+    def __call__(self, action: Deferred) -> bool:
+        """Queue ``action`` to run once the current turn's transaction has committed; False
+        (and nothing queued) outside a turn: the caller runs it now."""
+        ...
+
+
+class RateLimiter(Protocol):
+    """Counts each person's messages per fixed time window (``domain.risk.rate_window``),
+    shared by every process that serves them."""
+
+    async def hit(self, channel: str, user_id: str, window: int) -> int:
+        """Count one message from the person in ``window``; return how many they have sent
+        in it, this one included. Counts of earlier windows may be forgotten."""
+        ...

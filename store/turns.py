@@ -1,0 +1,212 @@
+"""A chat turn's database transaction, and the conversation checkpoint committed with it.
+
+The commands of one turn (``conversations.engine``) each open units of work as they always
+have; inside ``Turns.transaction()`` those units of work (opened by the turn's own task) are
+*members* of one shared transaction instead. A member's ``commit()`` keeps its writes for the
+turn; a member that ends without committing rolls back its own writes only (to a SAVEPOINT
+taken when it began, if the turn had written before it; else the transaction so far, which
+held nothing to keep). The turn then commits everything at once, together with a checkpoint of
+the person's new conversation state (``conversation_checkpoints``), so a process that dies
+mid-turn leaves either all of the turn in the database or none of it.
+
+What must only happen after the writes are committed — delivering notices, asking a payment
+provider for a refund — is queued with ``after_commit`` and run by the engine once the turn has
+committed (the outbox and refund sweeps pick up whatever a crash interrupts).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import cache
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Insert, bindparam
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncSessionTransaction
+
+from domain.turns import Checkpoint, Deferred, StaleTurn
+from store.crypto import REPLIES_FIELD, STATE_FIELD, PiiCipher
+from store.orders_repo import ConcurrentUpdate
+from store.prepared import execute, select_one
+from store.tables import CheckpointRow
+from store.uow import CURRENT_TURN, Database, SqlUnitOfWork
+
+log = logging.getLogger(__name__)
+
+_TABLE = CheckpointRow.__table__  # type: ignore[attr-defined]
+_STATE, _REPLIES = STATE_FIELD, REPLIES_FIELD
+_COLUMNS = ("channel", "user_id", "version", "message_id", "state_enc", "replies_enc", "saved_at")
+
+
+@cache
+def _upsert(dialect_name: str) -> Insert:
+    """INSERT the checkpoint, or UPDATE the stored one unless it is newer than ``base``."""
+    dialect = sqlite if dialect_name == "sqlite" else postgresql
+    insert = dialect.insert(_TABLE).values({c: bindparam(c) for c in _COLUMNS})
+    return insert.on_conflict_do_update(
+        index_elements=["channel", "user_id"],
+        set_={c: insert.excluded[c] for c in _COLUMNS[2:]},
+        where=_TABLE.c.version <= bindparam("base"),
+    )
+
+
+class TurnTransaction:
+    """One turn's shared transaction (see the module docstring)."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._task = asyncio.current_task()
+        self._uow: SqlUnitOfWork | None = None
+        self._open = True
+        self.wrote = False
+        """Whether a member committed: the turn has writes to keep."""
+        self._deferred: list[Deferred] = []
+
+    def member(self) -> TurnMember | None:
+        if not self._open or asyncio.current_task() is not self._task:
+            return None  # another task (a spawned one) or after the turn: its own transaction
+        return TurnMember(self)
+
+    def defer(self, action: Deferred) -> bool:
+        if not self._open or asyncio.current_task() is not self._task:
+            return False
+        self._deferred.append(action)
+        return True
+
+    async def shared(self) -> SqlUnitOfWork:
+        if self._uow is None:
+            uow = SqlUnitOfWork(self._database)
+            await uow.__aenter__()
+            self._uow = uow
+        return self._uow
+
+    async def commit(
+        self, channel: str, user_id: str, checkpoint: Checkpoint, base_version: int
+    ) -> bool:
+        self._open = False  # nothing joins the transaction once it is being committed
+        if self._uow is None or not self.wrote:
+            return False
+        uow = self._uow
+        params = {
+            "channel": channel,
+            "user_id": user_id,
+            "version": checkpoint.version,
+            "message_id": checkpoint.message_id,
+            "state_enc": self._database.cipher.seal(_STATE, checkpoint.state),
+            "replies_enc": self._database.cipher.seal(_REPLIES, checkpoint.replies),
+            "saved_at": checkpoint.at,
+            "base": base_version,
+        }
+        statement = _upsert(self._database.engine.dialect.name)
+        if await execute(uow.session, statement, params) != 1:
+            raise StaleTurn(f"{channel} conversation moved on past version {base_version}")
+        await uow.commit()
+        return True
+
+    async def after_commit(self) -> None:
+        deferred, self._deferred = self._deferred, []
+        for action in deferred:
+            try:
+                await action()
+            except Exception:  # the sweeps retry what this did not finish
+                log.exception("an action after a turn's commit failed")
+
+    async def close(self, exc: BaseException | None) -> None:
+        self._open = False
+        if self._uow is not None:
+            uow, self._uow = self._uow, None
+            tb = exc.__traceback__ if exc is not None else None
+            await uow.__aexit__(type(exc) if exc is not None else None, exc, tb)
+
+
+class TurnMember:
+    """A unit of work inside a turn's transaction (``Database.uow`` during a turn)."""
+
+    def __init__(self, turn: TurnTransaction) -> None:
+        self._turn = turn
+        self._uow: SqlUnitOfWork | None = None
+        self._savepoint: AsyncSessionTransaction | None = None
+        self._committed = False
+
+    async def __aenter__(self) -> TurnMember:
+        self._uow = await self._turn.shared()
+        if self._turn.wrote:  # keep what the turn's earlier commands wrote
+            self._savepoint = await self._uow.savepoint()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        uow = self._uow
+        assert uow is not None
+        if not self._committed:
+            if self._savepoint is not None:
+                if self._savepoint.is_active:
+                    await self._savepoint.rollback()
+                uow.forget()
+            else:  # nothing of the turn's was written before this member began
+                await uow.rollback()
+        if isinstance(exc, OperationalError) and "locked" in str(exc):
+            raise ConcurrentUpdate(0) from exc
+
+    async def commit(self) -> None:
+        if self._savepoint is not None and self._savepoint.is_active:
+            await self._savepoint.commit()
+        self._committed = True
+        self._turn.wrote = True
+
+    def collect_new_events(self) -> list[Any]:
+        assert self._uow is not None
+        return self._uow.collect_new_events()
+
+    def __getattr__(self, name: str) -> Any:
+        uow = self.__dict__.get("_uow")
+        if uow is None:
+            raise AttributeError(name)
+        return getattr(uow, name)
+
+
+class Turns:
+    """``TurnJournal`` over a ``Database``: turn transactions and their checkpoints."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[TurnTransaction]:
+        turn = TurnTransaction(self._database)
+        reset = CURRENT_TURN.set(turn)
+        try:
+            yield turn
+        except BaseException as exc:
+            CURRENT_TURN.reset(reset)
+            await turn.close(exc)
+            raise
+        CURRENT_TURN.reset(reset)
+        await turn.close(None)
+
+    def after_commit(self, action: Deferred) -> bool:
+        turn = CURRENT_TURN.get()
+        return isinstance(turn, TurnTransaction) and turn.defer(action)
+
+    async def checkpoint(self, channel: str, user_id: str) -> Checkpoint | None:
+        async with self._database.uow() as uow:
+            row = await select_one(uow.session, _TABLE, channel=channel, user_id=user_id)
+        if row is None:
+            return None
+        cipher: PiiCipher = self._database.cipher
+        return Checkpoint(
+            row.version,
+            row.message_id,
+            cipher.unseal(_STATE, row.state_enc),
+            cipher.unseal(_REPLIES, row.replies_enc),
+            row.saved_at,
+        )
