@@ -366,6 +366,24 @@ class RateLimiter(Protocol):
         ...
 
 
+class NonceMemory(Protocol):
+    """Remembers signed webhook requests while their timestamps are fresh, shared by every
+    process that serves them (``bots.wechat_replay``)."""
+
+    async def admit(
+        self, channel: str, key: str, fingerprint: str, keep_s: int, now: datetime
+    ) -> bool:
+        """Remember request ``key`` (what its signature covers: timestamp, nonce, signature)
+        with the ``fingerprint`` of everything else in it, for ``keep_s`` seconds from ``now``.
+
+        Returns:
+            True when ``key`` is new, or was seen with the same fingerprint (the identical
+            request again: a platform retry); False when it was seen with another fingerprint
+            (a replay of the signature with other content).
+        """
+        ...
+
+
 class MediaStore(Protocol):
     """Where photos and documents are kept (a local folder by default)."""
 
