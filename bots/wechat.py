@@ -5,6 +5,8 @@ WeChat waits 5 s for the passive reply and then retries the same message: a turn
 within the budget answers passively; a slower one answers ``success`` at once and its replies
 follow as customer-service messages. Retries are recognised by MsgId (events: FromUserName +
 CreateTime + Event) through the conversation store's claim, across processes with Redis.
+Before that, ``bots.wechat_replay`` refuses stale timestamps and signatures lifted onto other
+content.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from wechatpy.utils import check_signature
 from bots.render import as_text
 from bots.wechat_api import WeChatApi, WeChatApiError
 from bots.wechat_menu import CLICK_COMMANDS
+from bots.wechat_replay import ReplayGuard
 from bots.wechat_xml import ParseError, parse_message
 from conversations.engine import Handled
 from conversations.events import (
@@ -120,6 +123,7 @@ class WeChatBot:
         self._token = token
         self._crypto = WeChatCrypto(token, aes_key, appid) if aes_key else None
         self.api = api  # set at start-up, when the HTTP session exists
+        self.replay: ReplayGuard | None = None  # set at start-up, when Redis is connected
         self._handle = handle
         self._rejected = rejected
         self._clock = clock
@@ -140,16 +144,26 @@ class WeChatBot:
             return False
         return True
 
-    async def verify(self, request: web.Request) -> web.Response:
-        if not self._signed(request):
+    def _refuse(self, refusal: web.HTTPClientError | None) -> None:
+        if refusal is not None:
             self._rejected("wechat")
-            raise web.HTTPForbidden(text="bad signature")
+            raise refusal
+
+    def _authentic(self, request: web.Request) -> ReplayGuard:
+        """Refuse a bad signature, then a timestamp outside the replay window."""
+        if not self._signed(request):
+            self._refuse(web.HTTPForbidden(text="bad signature"))
+        assert self.replay is not None
+        self._refuse(self.replay.stale(request))
+        return self.replay
+
+    async def verify(self, request: web.Request) -> web.Response:
+        replay = self._authentic(request)
+        self._refuse(await replay.replayed(request, b""))
         return web.Response(text=request.query.get("echostr", ""))
 
     async def receive(self, request: web.Request) -> web.Response:
-        if not self._signed(request):
-            self._rejected("wechat")
-            raise web.HTTPForbidden(text="bad signature")
+        replay = self._authentic(request)
         if request.content_length is not None and request.content_length > MAX_BODY:
             self._rejected("wechat")
             raise web.HTTPRequestEntityTooLarge(
@@ -160,6 +174,7 @@ class WeChatBot:
             self._rejected("wechat")
             raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=len(body))
         msg = self._parse(request, body)
+        self._refuse(await replay.replayed(request, body))
         event = to_event(msg, self._clock())
         if event is None:
             return web.Response(text=SUCCESS)

@@ -136,3 +136,21 @@ class RateLimiter(Protocol):
         """Count one message from the person in ``window``; return how many they have sent
         in it, this one included. Counts of earlier windows may be forgotten."""
         ...
+
+
+class NonceMemory(Protocol):
+    """Remembers signed webhook requests while their timestamps are fresh, shared by every
+    process that serves them (``bots.wechat_replay``)."""
+
+    async def admit(
+        self, channel: str, key: str, fingerprint: str, keep_s: int, now: datetime
+    ) -> bool:
+        """Remember request ``key`` (what its signature covers: timestamp, nonce, signature)
+        with the ``fingerprint`` of everything else in it, for ``keep_s`` seconds from ``now``.
+
+        Returns:
+            True when ``key`` is new, or was seen with the same fingerprint (the identical
+            request again: a platform retry); False when it was seen with another fingerprint
+            (a replay of the signature with other content).
+        """
+        ...

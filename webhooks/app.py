@@ -24,6 +24,7 @@ from bots.web import WebChannel, WebOutbox
 from bots.wechat import WeChatBot
 from bots.wechat_api import TokenCache, WeChatApi
 from bots.wechat_pay import WeChatPayGateway
+from bots.wechat_replay import ReplayGuard
 from conversations.admins import AdminDirectory
 from conversations.engine import Engine
 from conversations.events import Failed, Inbound
@@ -41,6 +42,7 @@ from store.conversations_redis import RedisConversationStore
 from store.crypto import PiiCipher
 from store.db import create_engine, sqlite_path
 from store.media import MediaStore
+from store.nonces import LocalNonceMemory, RedisNonceMemory
 from store.rate_limits import LocalRateLimiter, RedisRateLimiter
 from store.turns import Turns
 from store.uow import Database
@@ -219,6 +221,12 @@ async def _wechat(app: web.Application) -> AsyncIterator[None]:
             secret=settings.wechat_secret.get_secret_value(),
             session=session,
             tokens=TokenCache(settings.wechat_appid, app.get(REDIS)),
+        )
+        redis_client = app.get(REDIS)
+        bot.replay = ReplayGuard(
+            RedisNonceMemory(redis_client) if redis_client is not None else LocalNonceMemory(),
+            window_s=settings.wechat_replay_window_s,
+            clock=app[CLOCK],
         )
         app[MESSENGER].register("wechat", bot.send)
         try:

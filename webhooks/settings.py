@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     wechat_token: SecretStr | None = None
     wechat_aes_key: SecretStr | None = None
     wechat_api_base: str = "https://api.weixin.qq.com/cgi-bin/"
+    wechat_replay_window_s: int = Field(default=300, gt=0, le=86400)
+    """How far a WeChat request's timestamp may be from our clock, either way; its nonce is
+    remembered that long. At most a day: the message dedupe that answers a repeated request
+    ``success`` remembers message ids for a day."""
 
     telegram_token: SecretStr | None = None
     telegram_secret: SecretStr | None = None

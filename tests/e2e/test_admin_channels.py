@@ -6,6 +6,7 @@ from tests.e2e.helpers import Clock, WebUser, WeChatUser, make_settings
 from tests.e2e.test_wechat import wechat_app
 from tests.fakes.wechat import WeChatServer
 from webhooks.app import create_app
+from webhooks.keys import CLOCK
 
 
 async def test_on_wechat_the_same_words_work_without_a_slash(
@@ -13,7 +14,7 @@ async def test_on_wechat_the_same_words_work_without_a_slash(
 ):
     app = wechat_app(tmp_path, fresh_sqlite_url, pii_key, fake_wechat, admins="wechat:o-ops:ops")
     client = await aiohttp_client(app)
-    ops = WeChatUser(client, fake_wechat, "o-ops", WeChatServer())
+    ops = WeChatUser(client, fake_wechat, "o-ops", WeChatServer(clock=app[CLOCK]))
     assert "📊 近 7 天" in await ops.say("统计 week")
     assert "📊 今天" in await ops.say("/STATS")
     assert "价格(新订单)" in await ops.say("价格表")
@@ -22,7 +23,7 @@ async def test_on_wechat_the_same_words_work_without_a_slash(
     assert (
         "/reassign" in help_text and "/refund" not in help_text and "/broadcast" not in help_text
     )
-    stranger = WeChatUser(client, fake_wechat, "o-customer", WeChatServer())
+    stranger = WeChatUser(client, fake_wechat, "o-customer", WeChatServer(clock=app[CLOCK]))
     await stranger.say("/start")
     assert "📊" not in await stranger.say("统计") and "价格(新订单)" not in await stranger.say(
         "价格表"

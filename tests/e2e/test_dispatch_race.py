@@ -53,7 +53,7 @@ async def test_twenty_concurrent_accepts_across_two_processes_give_one_winner(
     offered = [o for o in openids if any(f"#{number}" in t for t in fake_wechat.texts(o))]
     assert len(offered) == 20
 
-    server = WeChatServer()
+    server = WeChatServer(clock=clock)
     requests = [
         (client_one if i % 2 else client_two, server.request(text_xml(openid, f"接单 #{number}")))
         for i, openid in enumerate(openids)

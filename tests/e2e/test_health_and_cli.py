@@ -191,6 +191,7 @@ def test_serve_refuses_an_unmigrated_database(tmp_path):
         ("DAOJIA_DATABASE_URL", "mysql://db/x", "DAOJIA_DATABASE_URL:"),
         ("DAOJIA_PII_KEY", "not-a-key", "DAOJIA_PII_KEY:"),
         ("DAOJIA_TELEGRAM_TOKEN", "123:abc", "DAOJIA_TELEGRAM_SECRET is required"),
+        ("DAOJIA_WECHAT_REPLAY_WINDOW_S", "0", "DAOJIA_WECHAT_REPLAY_WINDOW_S:"),
     ],
 )
 def test_a_wrong_setting_stops_the_program_with_one_line_naming_it(tmp_path, name, value, needle):

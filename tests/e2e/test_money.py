@@ -20,7 +20,7 @@ from tests.e2e.helpers import (
 from tests.e2e.test_job_rules import photo
 from tests.fakes.telegram import user
 from tests.fakes.wechat import MCH_ID, PAY_KEY, WeChatServer
-from webhooks.keys import DATABASE, SERVICES
+from webhooks.keys import CLOCK, DATABASE, SERVICES
 
 FINANCE = 920092
 _ids = itertools.count(9_000_000)
@@ -154,7 +154,7 @@ async def test_wechat_pay_notifications_credit_once_and_forgeries_nothing(
     shop, fake_wechat, fake_wechat_pay
 ):
     app, client = shop
-    wx = WeChatUser(client, fake_wechat, "o-payer", WeChatServer())
+    wx = WeChatUser(client, fake_wechat, "o-payer", WeChatServer(clock=app[CLOCK]))
     await book_range_hood(wx, "13800138000")
     assert "微信支付" in wx.last_text
     [(reference, sent)] = fake_wechat_pay.orders.items()
@@ -210,7 +210,7 @@ async def test_a_failed_provider_refund_stays_pending_and_is_retried(
 ):
     app, client = shop
     fake_wechat_pay.fail_refunds = 1
-    wx = WeChatUser(client, fake_wechat, "o-retry-pay", WeChatServer())
+    wx = WeChatUser(client, fake_wechat, "o-retry-pay", WeChatServer(clock=app[CLOCK]))
     await book_range_hood(wx, "13800138001")
     [reference] = fake_wechat_pay.orders
     await client.post("/pay/wechat/notify", data=fake_wechat_pay.notification(reference, 8000))
@@ -408,7 +408,7 @@ async def test_a_lost_wechat_pay_notification_is_found_by_asking(
     from domain.commands import ReconcilePayments
 
     app, client = shop
-    wx = WeChatUser(client, fake_wechat, "o-lost", WeChatServer())
+    wx = WeChatUser(client, fake_wechat, "o-lost", WeChatServer(clock=app[CLOCK]))
     await book_range_hood(wx, "13800138003")
     [reference] = fake_wechat_pay.orders
     await app[SERVICES].run(ReconcilePayments())  # too recent, and not paid

@@ -35,7 +35,7 @@ from tests.e2e.test_reminders import book, texts
 from tests.e2e.test_wechat import book_on_wechat
 from tests.fakes.wechat import WeChatServer
 from webhooks.app import create_app
-from webhooks.keys import DATABASE, SERVICES
+from webhooks.keys import CLOCK, DATABASE, SERVICES
 
 
 def tg_app(tmp_path, db_url, pii_key, fake_telegram, clock, catalog=CATALOG, **kw):
@@ -293,7 +293,9 @@ async def test_on_wechat_the_customer_pays_the_recurring_order_by_replying_its_w
         clock=clock,
         **on_wechat(fake_wechat),
     )
-    user = WeChatUser(await aiohttp_client(app), fake_wechat, "o-weekly", WeChatServer())
+    user = WeChatUser(
+        await aiohttp_client(app), fake_wechat, "o-weekly", WeChatServer(clock=app[CLOCK])
+    )
     await book_on_wechat(user)  # range hood cleaning, Saturday 5 Dec 10:00
     await user.say("菜单")
     await user.choose("我的订单")

@@ -24,7 +24,7 @@ from tests.e2e.helpers import (
 )
 from tests.e2e.test_job_rules import photo
 from tests.fakes.wechat import PNG, WeChatServer, image_xml, location_xml
-from webhooks.keys import SERVICES
+from webhooks.keys import CLOCK, SERVICES
 
 
 def app_for(tmp_path, db_url, pii_key, fake_telegram, fake_wechat, clock, **kw):
@@ -76,7 +76,7 @@ async def test_day_and_hour_reminders_reach_customer_and_worker_once_each(
     await seed_worker(app, channel="wechat", user_id="o-rem-1", center=HOME, name="李阿姨")
     customer = TelegramUser(client, fake_telegram, 771001)
     number = await book(customer, "明天 15:00")  # Tuesday 15:00, booked 30 hours ahead
-    worker = WeChatUser(client, fake_wechat, "o-rem-1", WeChatServer())
+    worker = WeChatUser(client, fake_wechat, "o-rem-1", WeChatServer(clock=app[CLOCK]))
     await worker.say(f"接单 #{number}")
     assert "接单成功" in worker.last_text
 
@@ -231,7 +231,7 @@ async def test_the_wechat_worker_sees_the_reminder_reply_words(
     fake_wechat.media.update({"D": (PNG, "image/png")})
     await seed_worker(app, channel="wechat", user_id="o-rem-2", center=HOME)
     number = await book(TelegramUser(client, fake_telegram, 771005), "今天 11:30")
-    worker = WeChatUser(client, fake_wechat, "o-rem-2", WeChatServer())
+    worker = WeChatUser(client, fake_wechat, "o-rem-2", WeChatServer(clock=app[CLOCK]))
     await worker.say(f"接单 #{number}")
     await sweep(app)  # 09:00, 2.5 h ahead: not yet
     assert not [t for t in fake_wechat.texts("o-rem-2") if "即将开始" in t]

@@ -58,13 +58,18 @@ async def test_a_restart_in_the_middle_of_a_booking_resumes_at_the_same_step(
 async def test_two_processes_sharing_redis_and_postgres_process_a_wechat_message_once(
     aiohttp_client, tmp_path, postgres_url, redis_url, pii_key, fake_wechat
 ):
+    clock = Clock()
     one = await aiohttp_client(
-        wechat_app(tmp_path / "a", postgres_url, pii_key, fake_wechat, redis_url=redis_url)
+        wechat_app(
+            tmp_path / "a", postgres_url, pii_key, fake_wechat, redis_url=redis_url, clock=clock
+        )
     )
     two = await aiohttp_client(
-        wechat_app(tmp_path / "b", postgres_url, pii_key, fake_wechat, redis_url=redis_url)
+        wechat_app(
+            tmp_path / "b", postgres_url, pii_key, fake_wechat, redis_url=redis_url, clock=clock
+        )
     )
-    server = WeChatServer()
+    server = WeChatServer(clock=clock)
     openid = f"o-{secrets.token_hex(6)}"
     xml = text_xml(openid, "/start")
     requests = [server.request(xml) for _ in range(6)]

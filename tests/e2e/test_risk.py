@@ -22,7 +22,7 @@ from tests.e2e.test_web_booking import sign_up
 from tests.e2e.test_wechat import wechat_app
 from tests.fakes.telegram import callback_update, message_update
 from tests.fakes.wechat import WeChatServer, text_xml
-from webhooks.keys import DATABASE
+from webhooks.keys import CLOCK, DATABASE
 
 LIMIT = 3
 LIMITED = replace(RULES, risk=replace(RULES.risk, messages_per_minute=LIMIT))
@@ -131,10 +131,10 @@ async def test_the_web_chat_is_limited_too_and_the_warning_arrives_by_poll(
 async def test_on_wechat_the_warning_is_a_customer_service_message(
     aiohttp_client, tmp_path, sqlite_url, pii_key, fake_wechat
 ):
-    client = await aiohttp_client(
-        wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat, rules=LIMITED)
-    )
-    user = WeChatUser(client, fake_wechat, f"o{secrets.token_hex(10)}", WeChatServer())
+    app = wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat, rules=LIMITED)
+    client = await aiohttp_client(app)
+    server = WeChatServer(clock=app[CLOCK])
+    user = WeChatUser(client, fake_wechat, f"o{secrets.token_hex(10)}", server)
     for _ in range(LIMIT):
         assert await user.say("你好")  # answered on the webhook (passive reply)
     sent = len(fake_wechat.texts(user.openid))

@@ -16,14 +16,15 @@ from tests.fakes.wechat import (
     location_xml,
     text_xml,
 )
+from webhooks.keys import CLOCK
 
 
-def wechat_app(tmp_path, db_url, pii_key, fake, aes=False, **kw):
+def wechat_app(tmp_path, db_url, pii_key, fake, aes=False, clock=None, **kw):
     return make_app(
         tmp_path,
         db_url,
         pii_key,
-        clock=Clock(),
+        clock=clock or Clock(),
         wechat_appid=APPID,
         wechat_secret=SECRET,
         wechat_token=TOKEN,
@@ -78,13 +79,16 @@ async def book_on_wechat(user: WeChatUser) -> None:
 async def test_a_full_booking_on_wechat(
     aiohttp_client, tmp_path, sqlite_url, pii_key, fake_wechat, aes
 ):
-    client = await aiohttp_client(wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat, aes))
-    await book_on_wechat(WeChatUser(client, fake_wechat, f"o-book-{aes}", WeChatServer(aes=aes)))
+    app = wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat, aes)
+    client = await aiohttp_client(app)
+    server = WeChatServer(aes=aes, clock=app[CLOCK])
+    await book_on_wechat(WeChatUser(client, fake_wechat, f"o-book-{aes}", server))
 
 
 async def test_server_verification(aiohttp_client, tmp_path, sqlite_url, pii_key, fake_wechat):
-    client = await aiohttp_client(wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat))
-    query = WeChatServer().query("1700000000", "42")
+    app = wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat)
+    client = await aiohttp_client(app)
+    query = WeChatServer(clock=app[CLOCK]).query()
     resp = await client.get("/wechat", params={**query, "echostr": "hello-123"})
     assert resp.status == 200 and await resp.text() == "hello-123"
     resp = await client.get("/wechat", params={**query, "signature": "0" * 40, "echostr": "x"})
@@ -94,8 +98,9 @@ async def test_server_verification(aiohttp_client, tmp_path, sqlite_url, pii_key
 async def test_the_same_message_three_times_is_processed_once(
     aiohttp_client, tmp_path, sqlite_url, pii_key, fake_wechat
 ):
-    client = await aiohttp_client(wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat))
-    server = WeChatServer()
+    app = wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat)
+    client = await aiohttp_client(app)
+    server = WeChatServer(clock=app[CLOCK])
     xml = text_xml("o-retry", "/start", msg_id=777000111)
     bodies = []
     for _ in range(3):
@@ -115,7 +120,7 @@ async def test_retries_while_the_first_is_still_running_get_success(
 ):
     app = wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat)
     client = await aiohttp_client(app)
-    server = WeChatServer()
+    server = WeChatServer(clock=app[CLOCK])
     slow_down(app, 0.3)
     xml = text_xml("o-concurrent", "/start", msg_id=777000222)
     responses = await asyncio.gather(
@@ -138,7 +143,7 @@ async def test_a_slow_turn_answers_success_then_customer_service_messages(
     client = await aiohttp_client(app)
     app[WECHAT].budget_s = 0.05
     slow_down(app, 0.2)
-    user = WeChatUser(client, fake_wechat, "o-slow", WeChatServer())
+    user = WeChatUser(client, fake_wechat, "o-slow", WeChatServer(clock=app[CLOCK]))
     assert await user.post_xml(text_xml("o-slow", "/start")) == "success"
     await app[WECHAT].drain()
     texts = fake_wechat.texts("o-slow")
@@ -171,8 +176,9 @@ async def test_a_slow_turn_answers_success_then_customer_service_messages(
 async def test_bad_requests_get_4xx_and_change_nothing(
     aiohttp_client, tmp_path, sqlite_url, pii_key, fake_wechat, name, body, status
 ):
-    client = await aiohttp_client(wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat))
-    query = WeChatServer().query("1700000000", "7")
+    app = wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat)
+    client = await aiohttp_client(app)
+    query = WeChatServer(clock=app[CLOCK]).query()
     resp = await client.post("/wechat", params=query, data=body)
     assert resp.status == status, name
     assert fake_wechat.calls == []
@@ -181,14 +187,15 @@ async def test_bad_requests_get_4xx_and_change_nothing(
 async def test_forged_signatures_are_refused(
     aiohttp_client, tmp_path, sqlite_url, pii_key, fake_wechat
 ):
-    client = await aiohttp_client(wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat, aes=True))
-    server = WeChatServer(aes=True)
+    app = wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat, aes=True)
+    client = await aiohttp_client(app)
+    server = WeChatServer(aes=True, clock=app[CLOCK])
     query, body = server.request(text_xml("o-forged", "/start"))
     forged = {**query, "signature": "f" * 40}
     assert (await client.post("/wechat", params=forged, data=body)).status == 403
     forged = {**query, "msg_signature": "f" * 40}
     assert (await client.post("/wechat", params=forged, data=body)).status == 403
-    plain_query, plain = WeChatServer().request(text_xml("o-forged", "/start"))
+    plain_query, plain = WeChatServer(clock=app[CLOCK]).request(text_xml("o-forged", "/start"))
     assert (await client.post("/wechat", params=plain_query, data=plain)).status == 403
     metrics = await (await client.get("/metrics")).text()
     assert 'daojia_messages_total{channel="wechat",result="rejected"} 3.0' in metrics
@@ -200,8 +207,9 @@ async def test_replies_containing_cdata_terminators_stay_valid_xml(
 ):
     import xml.etree.ElementTree as ET
 
-    client = await aiohttp_client(wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat))
-    user = WeChatUser(client, fake_wechat, "o-cdata", WeChatServer())
+    app = wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat)
+    client = await aiohttp_client(app)
+    user = WeChatUser(client, fake_wechat, "o-cdata", WeChatServer(clock=app[CLOCK]))
     await user.say("/start")
     await user.choose("中文")
     await user.say("13912345678")

@@ -20,6 +20,7 @@ from tests.fakes.wechat import (
     image_xml,
     location_xml,
 )
+from webhooks.keys import CLOCK
 
 ADMIN = 880088
 
@@ -54,7 +55,7 @@ async def test_register_on_wechat_approve_on_telegram_then_do_a_job_end_to_end(
             "A1": (PNG, "image/png"),
         }
     )
-    wx = WeChatUser(client, fake_wechat, "o-worker-li", WeChatServer())
+    wx = WeChatUser(client, fake_wechat, "o-worker-li", WeChatServer(clock=app[CLOCK]))
     await wx.say("注册师傅")
     assert "真实姓名" in wx.last_text
     await wx.say("李阿姨")
@@ -134,7 +135,7 @@ async def test_check_in_too_far_is_refused_with_the_distance(both, fake_telegram
     app, client = both
     await seed_worker(app, channel="wechat", user_id="o-far", center=HOME)
     number = await book_and_pay(TelegramUser(client, fake_telegram, 770078))
-    wx = WeChatUser(client, fake_wechat, "o-far", WeChatServer())
+    wx = WeChatUser(client, fake_wechat, "o-far", WeChatServer(clock=app[CLOCK]))
     await wx.say(f"接单 #{number}")
     await wx.say(f"打卡 #{number}")
     await wx.post_xml(location_xml("o-far", 31.2500, 121.4737, "别处"))
@@ -163,7 +164,7 @@ async def test_push_offers_expire_and_move_to_the_next_worker(
     assert any("已过期" in t for t in fake_wechat.texts("o-first"))
     offers_to_second = [t for t in fake_wechat.texts("o-second") if f"#{number}" in t]
     assert len(offers_to_second) == 1
-    wx = WeChatUser(client, fake_wechat, "o-first", WeChatServer())
+    wx = WeChatUser(client, fake_wechat, "o-first", WeChatServer(clock=app[CLOCK]))
     await wx.say(f"接单 #{number}")
     assert "已被其他师傅接走" in wx.last_text or "失效" in wx.last_text
     assert first
@@ -174,7 +175,7 @@ async def test_declining_offers_the_job_to_the_next_worker(both, fake_telegram, 
     await seed_worker(app, channel="wechat", user_id="o-d1", center=HOME, level="S")
     await seed_worker(app, channel="wechat", user_id="o-d2", center=HOME, level="C")
     number = await book_and_pay(TelegramUser(client, fake_telegram, 770080))
-    wx = WeChatUser(client, fake_wechat, "o-d1", WeChatServer())
+    wx = WeChatUser(client, fake_wechat, "o-d1", WeChatServer(clock=app[CLOCK]))
     await wx.say(f"拒单 #{number}")
     assert "已拒绝" in wx.last_text
     assert any(f"#{number}" in t for t in fake_wechat.texts("o-d2"))
@@ -199,8 +200,8 @@ async def test_workers_cannot_act_on_other_workers_jobs(both, fake_telegram, fak
         app, channel="wechat", user_id="o-other", center=(31.5, 121.9), radius_m=1000
     )
     number = await book_and_pay(TelegramUser(client, fake_telegram, 770082))
-    mine = WeChatUser(client, fake_wechat, "o-mine", WeChatServer())
-    other = WeChatUser(client, fake_wechat, "o-other", WeChatServer())
+    mine = WeChatUser(client, fake_wechat, "o-mine", WeChatServer(clock=app[CLOCK]))
+    other = WeChatUser(client, fake_wechat, "o-other", WeChatServer(clock=app[CLOCK]))
     await other.say(f"接单 #{number}")
     assert "已被其他师傅接走" in other.last_text
     await mine.say(f"接单 #{number}")

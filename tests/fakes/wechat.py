@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
+import secrets
 import time
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
@@ -126,22 +130,30 @@ def location_xml(openid: str, lat: float, lon: float, label: str) -> str:
 
 
 class WeChatServer:
-    """Signs (and in safe mode encrypts) messages the way WeChat's servers do."""
+    """Signs (and in safe mode encrypts) messages the way WeChat's servers do: stamped with
+    ``clock`` (give it the app's clock: the app refuses timestamps outside its replay window)
+    and a random nonce."""
 
-    def __init__(self, aes: bool = False) -> None:
+    def __init__(self, aes: bool = False, *, clock: Callable[[], datetime]) -> None:
         self.crypto = WeChatCrypto(TOKEN, AES_KEY, APPID) if aes else None
-        self._nonces = itertools.count(1000)
+        self.clock = clock
 
-    def query(self, timestamp: str, nonce: str) -> dict[str, str]:
-        import hashlib
+    def timestamp(self) -> str:
+        return str(int(self.clock().timestamp()))
 
+    def query(self, timestamp: str | None = None, nonce: str | None = None) -> dict[str, str]:
+        """A signed query string (now and a fresh nonce unless given)."""
+        timestamp = self.timestamp() if timestamp is None else timestamp
+        nonce = str(secrets.randbelow(10**10)) if nonce is None else nonce
         signature = hashlib.sha1("".join(sorted([TOKEN, timestamp, nonce])).encode()).hexdigest()
         check_signature(TOKEN, signature, timestamp, nonce)
         return {"signature": signature, "timestamp": timestamp, "nonce": nonce, "openid": "x"}
 
-    def request(self, xml: str) -> tuple[dict[str, str], bytes]:
-        timestamp, nonce = str(int(time.time())), str(next(self._nonces))
+    def request(
+        self, xml: str, timestamp: str | None = None, nonce: str | None = None
+    ) -> tuple[dict[str, str], bytes]:
         query = self.query(timestamp, nonce)
+        timestamp, nonce = query["timestamp"], query["nonce"]
         if self.crypto is None:
             return query, xml.encode()
         encrypted = self.crypto.encrypt_message(xml, nonce, timestamp)
