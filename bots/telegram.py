@@ -250,8 +250,10 @@ class TelegramBot:
         finally:
             if answering is not None:
                 await answering
-        if handled.status != "handled" or not handled.replies:
+        if handled.status == "rejected" or not handled.replies:
             return _json({})
+        # a duplicate carries the first attempt's answer: Telegram only sends an update
+        # again when it did not get our answer to it
         calls = [self._complete(c) for c in messages(handled.replies)]
         await self._send_calls(event.user_id, calls[:-1])
         # the last message rides on the webhook response: one Bot API round trip fewer

@@ -161,9 +161,20 @@ class Engine:
             await self.store.commit(
                 event.channel, event.user_id, message_id, claim.token, state, answer
             )
+        except BaseException:
+            await self._release(event, claim.token)
+            raise
         finally:
             await txn.after_commit()
         return Handled("handled", replies, conv.lang)
+
+    async def _release(self, event: Inbound, token: str) -> None:
+        """Best effort, after the state could not be saved: let the retry in (else it waits
+        out the lease), which recovers from the checkpoint."""
+        try:
+            await self.store.release(event.channel, event.user_id, token)
+        except Exception:
+            log.warning("%s:%s's lock stays until its lease ends", event.channel, event.user_id)
 
     async def _resume(
         self, event: Inbound, message_id: str, claim: Claim, conv: Conversation | None

@@ -47,7 +47,8 @@ class ConversationStore(Protocol):
     claimed message against the sender's rate limit. ``commit`` saves the new state, marks the
     message answered (keeping the answer a while) and releases the lock — only while the lock
     is still this turn's (else it returns False and saves nothing); ``abort`` releases the lock
-    so that a platform retry is processed; ``remember`` marks another message answered.
+    of a turn that changed nothing, so that a platform retry is processed; ``release`` that of
+    a turn whose state is only in the database; ``remember`` marks another message answered.
     """
 
     lease_s: float
@@ -73,6 +74,11 @@ class ConversationStore(Protocol):
     ) -> None: ...
 
     async def abort(self, channel: str, user_id: str, message_id: str, token: str) -> None: ...
+
+    async def release(self, channel: str, user_id: str, token: str) -> None:
+        """Free the lock of a turn that committed to the database but could not save its state
+        here: the next turn of the person recovers from the checkpoint."""
+        ...
 
     async def get(self, channel: str, user_id: str) -> bytes | None: ...
 

@@ -187,6 +187,11 @@ class LocalConversationStore:
     async def abort(self, channel: str, user_id: str, message_id: str, token: str) -> None:
         self._release(f"{channel}:{user_id}")
 
+    async def release(self, channel: str, user_id: str, token: str) -> None:
+        key = f"{channel}:{user_id}"
+        self._known.pop(key, None)  # its next turn recovers from the checkpoint
+        self._release(key)
+
     async def get(self, channel: str, user_id: str) -> bytes | None:
         return self._load(f"{channel}:{user_id}")
 

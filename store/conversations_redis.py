@@ -48,6 +48,10 @@ _ABORT = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1], KEYS[2]) end
 return 1
 """
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1
+"""
 _RENEW = """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 return redis.call('PEXPIRE', KEYS[1], ARGV[2])
@@ -85,6 +89,7 @@ class RedisConversationStore:
         self._commit = client.register_script(_COMMIT)
         self._abort = client.register_script(_ABORT)
         self._renew = client.register_script(_RENEW)
+        self._release = client.register_script(_RELEASE)
         self.state_ttl_s = state_ttl_s
         self.seen_ttl_s = seen_ttl_s
         self.answer_ttl_s = answer_ttl_s
@@ -167,6 +172,9 @@ class RedisConversationStore:
     async def abort(self, channel: str, user_id: str, message_id: str, token: str) -> None:
         _, lock, turn, _, _ = self._keys(channel, user_id, message_id)
         await self._abort(keys=[lock, turn], args=[token])
+
+    async def release(self, channel: str, user_id: str, token: str) -> None:
+        await self._release(keys=[f"daojia:{channel}:{user_id}:lock"], args=[token])
 
     async def get(self, channel: str, user_id: str) -> bytes | None:
         raw: bytes | None = await self._r.get(f"daojia:{channel}:{user_id}:conv")
