@@ -114,7 +114,8 @@ class Customer:
         return out
 
     def text(self) -> str:
-        return "\n".join([m.get("text", "") for m in self.last] + [b["text"] for b in self.options()])
+        texts = [m.get("text", "") for m in self.last] + [b["text"] for b in self.options()]
+        return "\n".join(texts)
 
     async def post(self, update: dict[str, Any]) -> None:
         """Deliver ``update`` as Telegram does: again and again until it is answered 200."""
@@ -132,14 +133,14 @@ class Customer:
                 ) as resp:
                     status = resp.status
                     body = await resp.json() if status == 200 else None
-            except (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError):
+            except (TimeoutError, aiohttp.ClientError, ConnectionError):
                 self.run.balancer.down(port)
                 status, body = 0, None
             if status == 200:
                 self.last = self.run.fake.sent(self.uid)[before:]
                 if body and body.get("method"):
                     self.last.append(body)
-                self.run.waits.append(time.monotonic() - first)
+                self.run.answered(time.monotonic() - first)
                 return
             if status >= 500 and self.run.back_at and time.monotonic() > self.run.back_at:
                 self.run.errors_after_back += 1
@@ -216,6 +217,13 @@ class Run:
     waits: list[float] = field(default_factory=list)
     errors_after_back: int = 0
     back_at: float = 0.0
+    strike_after: int = 0
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def answered(self, waited: float) -> None:
+        self.waits.append(waited)
+        if len(self.waits) >= self.strike_after:
+            self.ready.set()
 
 
 def free_port() -> int:
@@ -332,9 +340,8 @@ async def strike(
     args: argparse.Namespace,
 ) -> None:
     """Wait until the customers are well into their bookings, then strike."""
-    target = len(SCRIPT) * args.customers * args.strike_at
-    while len(run.waits) < target:
-        await asyncio.sleep(0.01)
+    run.strike_after = int(len(SCRIPT) * args.customers * args.strike_at)
+    await run.ready.wait()
     if fault == "kill":
         procs[0].send_signal(signal.SIGKILL)
         procs[0].wait()
@@ -379,7 +386,8 @@ async def count_orders(db_url: str, uids: list[int], outcome: Outcome) -> None:
         per.setdefault(uid, []).append(status)
     outcome.orders_duplicated = sum(len(s) > 1 for s in per.values())
     outcome.orphans = sum(s == "awaiting_payment" for v in per.values() for s in v)
-    outcome.paid = sum(any(s not in ("awaiting_payment", "quoted") for s in v) for v in per.values())
+    unpaid = ("awaiting_payment", "quoted")
+    outcome.paid = sum(any(s not in unpaid for s in v) for v in per.values())
 
 
 def redis_target(url: str) -> tuple[str, int]:

@@ -76,6 +76,7 @@ def main() -> None:
         telegram_rate_per_second=int(os.environ.get("BENCH_TELEGRAM_RATE", "1000")),
         telegram_api_base=f"{args.telegram_api}/bot",
         telegram_file_base=f"{args.telegram_api}/file/bot",
+        sandbox_payments=True,  # the simulated customers pay in the sandbox (a test mode)
     )
     catalog, rules = load_catalog()
     app = create_app(settings, catalog, rules)

@@ -1,9 +1,11 @@
-"""The local web chat: the demo's home page and a JSON API for the chat window.
+"""The web chat: the demo's home page (under ``serve`` only with ``DAOJIA_WEB_CHAT``) and a
+JSON API for the chat window.
 
 The browser holds a signed cookie naming its web user; messages go in with
 ``POST /web/api/send`` and replies come back in the response; messages sent outside a turn
 (a payment confirmed on the pay page, later a worker's arrival) wait in an outbox that the page
-polls with ``GET /web/api/poll``.
+polls with ``GET /web/api/poll``. New web users and messages are also counted per client
+address (``bots.web_address``), so dropping the cookie resets no limit.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from aiohttp import web
 from redis.exceptions import RedisError
 
 from bots.render import to_json
-from conversations.engine import Handled
+from bots.web_address import AddressLimits
+from conversations.engine import TOO_MANY, Handled
 from conversations.events import (
     ChoiceMade,
     CommandReceived,
@@ -33,8 +36,9 @@ from conversations.events import (
     PhotoReceived,
     TextReceived,
 )
-from conversations.replies import Reply
+from conversations.replies import Reply, Say
 from domain.errors import DeliveryFailed
+from domain.risk import RateVerdict
 
 COOKIE = "daojia_web"
 STATIC = Path(__file__).with_name("web_static")
@@ -80,12 +84,16 @@ class WebChannel:
         handle: Callable[[Inbound], Awaitable[Handled]],
         clock: Callable[[], datetime],
         outbox: WebOutbox,
+        rejected: Callable[[str], None] = lambda channel: None,
     ) -> None:
         self._secret = secret
         self._handle = handle
         self._clock = clock
+        self._rejected = rejected
         self.outbox = outbox
         self.keep_upload: Callable[[bytes], str] | None = None
+        self.limits: AddressLimits | None = None
+        """Per client address counts (set when the chat starts; None: not limited)."""
 
     def setup(self, app: web.Application) -> None:
         app.router.add_get("/", self.index)
@@ -107,6 +115,9 @@ class WebChannel:
     async def index(self, request: web.Request) -> web.Response:
         response = web.FileResponse(STATIC / "index.html")
         if self._user(request) is None:
+            wait = await self.limits.new_chat(request.remote) if self.limits else 0
+            if wait:
+                return _too_many_chats(request, wait)
             uid = secrets.token_hex(8)
             response.set_cookie(
                 COOKIE,
@@ -137,6 +148,8 @@ class WebChannel:
         event = self._event(f"{uid}-{body.get('role', 'customer')}", body)
         if event is None:
             raise web.HTTPBadRequest(text="unknown message")
+        if not await self._address_allows(request, event.user_id):
+            return web.json_response({"status": "rejected", "replies": []})
         handled = await self._handle(event)
         return web.json_response(
             {"status": handled.status, "replies": [to_json(r) for r in handled.replies]}
@@ -154,6 +167,8 @@ class WebChannel:
         upload, role = form.get("photo"), str(form.get("role", "customer"))
         if role not in ROLES or not hasattr(upload, "file"):
             raise web.HTTPBadRequest(text="expected a photo")
+        if not await self._address_allows(request, f"{uid}-{role}"):
+            return web.json_response({"status": "rejected", "replies": []})
         ref = self.keep_upload(upload.file.read())  # type: ignore[union-attr]
         event = PhotoReceived(
             channel="web",
@@ -167,6 +182,19 @@ class WebChannel:
         return web.json_response(
             {"status": handled.status, "replies": [to_json(r) for r in handled.replies]}
         )
+
+    async def _address_allows(self, request: web.Request, user_id: str) -> bool:
+        """Count the message against its client address; over the limit it is not processed
+        (``rejected``) and the first one of the minute gets the warning by poll."""
+        if self.limits is None:
+            return True
+        verdict = await self.limits.message(request.remote)
+        if verdict is RateVerdict.ALLOW:
+            return True
+        self._rejected("web")
+        if verdict is RateVerdict.WARN:
+            await self.push(user_id, [Say(TOO_MANY)])
+        return False
 
     def _event(self, user_id: str, body: Any) -> Inbound | None:
         if not isinstance(body, dict) or body.get("role", "customer") not in ROLES:
@@ -218,3 +246,13 @@ class WebChannel:
             await self.push(user_id, replies[skip:])
         except (RedisError, OSError) as exc:
             raise DeliveryFailed(repr(exc), sent=skip) from exc
+
+
+def _too_many_chats(request: web.Request, wait_s: int) -> web.Response:
+    """429 for a new web user over the client address's hourly limit (in the browser's
+    language)."""
+    if request.headers.get("Accept-Language", "").lower().startswith("en"):
+        text = "Too many new chats from your network this hour. Please try again later."
+    else:
+        text = "您所在网络本小时新开的对话太多,请稍后再试。"
+    return web.Response(status=429, text=text, headers={"Retry-After": str(wait_s)})

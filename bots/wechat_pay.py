@@ -7,8 +7,12 @@ wechatpy's client is synchronous (requests): every call runs in a worker thread.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import logging
+from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 from xml.parsers.expat import ExpatError
 
 from wechatpy.exceptions import InvalidSignatureException, WeChatPayException
@@ -33,6 +37,7 @@ class WeChatPayGateway:
         api_key: str,
         api_base: str,
         public_url: str,
+        page_secret: bytes,
         cert: tuple[str, str] | None = None,
     ) -> None:
         self.client = WeChatPay(
@@ -46,9 +51,12 @@ class WeChatPayGateway:
         self.client.API_BASE_URL = api_base if api_base.endswith("/") else api_base + "/"
         self.appid, self.mch_id = appid, mch_id
         self.public_url = public_url.rstrip("/")
+        self._page_secret = page_secret
 
     async def start(self, payment: Payment, order: Order, title: str, payer: str) -> Checkout:
-        """Create the WeChat Pay order; the customer pays on our page (JSAPI, or a QR code)."""
+        """Create the WeChat Pay order; the customer pays on our page: JSAPI for a follower of
+        the official account (``payer`` ``wechat:OPENID``), else Native, a QR code to scan
+        (the web chat)."""
         trade = "JSAPI" if payer.startswith("wechat:") else "NATIVE"
         try:
             result = await asyncio.to_thread(
@@ -58,7 +66,7 @@ class WeChatPayGateway:
                 total_fee=payment.amount_cents,
                 notify_url=f"{self.public_url}/pay/wechat/notify",
                 client_ip="127.0.0.1",
-                user_id=payer.removeprefix("wechat:") or None,
+                user_id=payer.removeprefix("wechat:") if trade == "JSAPI" else None,
                 out_trade_no=payment.reference,
                 product_id=str(order.number),
             )
@@ -69,11 +77,24 @@ class WeChatPayGateway:
             ) from None
         prepay = str(result.get("prepay_id", ""))
         code_url = str(result.get("code_url", ""))
+        query = {"prepay": prepay, "code": code_url}
+        query["sig"] = self._page_sig(payment.reference, prepay, code_url)
         return Checkout(
-            self.name,
-            url=f"{self.public_url}/pay/wechat/{payment.reference}"
-            f"?prepay={prepay}" + (f"&code={code_url}" if code_url else ""),
+            self.name, url=f"{self.public_url}/pay/wechat/{payment.reference}?{urlencode(query)}"
         )
+
+    def _page_sig(self, reference: str, prepay: str, code: str) -> str:
+        message = f"{reference}\n{prepay}\n{code}".encode()
+        return hmac.new(self._page_secret, message, hashlib.sha256).hexdigest()[:32]
+
+    def page_params(self, reference: str, query: Mapping[str, str]) -> tuple[str, str] | None:
+        """The (prepay id, Native code URL) of a pay page link that ``start`` made, or None
+        for a link it did not make (nobody can show a code of their own on our page)."""
+        prepay, code = query.get("prepay", ""), query.get("code", "")
+        expected = self._page_sig(reference, prepay, code)
+        if not hmac.compare_digest(query.get("sig", "").encode(), expected.encode()):
+            return None
+        return prepay, code
 
     def jsapi_params(self, prepay_id: str) -> dict[str, Any]:
         return dict(self.client.jsapi.get_jsapi_params(prepay_id))

@@ -1,5 +1,6 @@
 """Checkout: the itemised quote (priced by the service layer), coupon and points, confirm,
-then pay with the configured provider (the sandbox confirms in chat).
+then pay with the channel's provider (the sandbox, in the demo or a test mode, confirms in
+chat). Where no provider serves the channel, the customer is told so and nothing is placed.
 
 A quote above ``rules.risk.confirm_code_above_cents`` is confirmed by typing back a code the
 bot shows (DESIGN §4 Risk): a big order is never placed by one stray tap.
@@ -16,7 +17,7 @@ from conversations import booking_views as views
 from conversations.booking import booking
 from conversations.events import ChoiceMade, Loaded, TextReceived
 from conversations.flow import Ctx, Outcome, Transitions, flow_data, tr
-from conversations.replies import Say
+from conversations.replies import Reply, Say
 from conversations.state import Conversation
 from domain.commands import ConfirmSandboxPayment, PlaceOrder, PreviewQuote
 from domain.risk import CONFIRM_CODE_DIGITS, CONFIRM_CODE_TRIES, needs_confirm_code
@@ -59,7 +60,29 @@ def on_loaded(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
     if result.kind == "order_placed":
         b["order"] = result.data
         return Outcome(views.order_placed(conv, result.data), step=Step.PAY, reask=True)
+    if result.kind == "payment_unavailable":
+        conv.data.pop("b", None)
+        return Outcome(unavailable(conv), goto="menu")
     return Outcome()
+
+
+def unavailable(conv: Conversation, *, placed: bool = False) -> list[Reply]:
+    """No payment provider serves this channel: say so (and, at checkout, that no order was
+    placed; ``placed``: an order that exists stays unpaid)."""
+    if placed:
+        text = tr(
+            conv,
+            "本渠道暂未开通在线支付,请联系客服。",
+            "Online payment is not available here yet; please contact our customer service.",
+        )
+    else:
+        text = tr(
+            conv,
+            "本渠道暂未开通在线支付,订单没有提交。请联系客服预约。",
+            "Online payment is not available here yet, so the order was not placed. "
+            "Please contact our customer service to book.",
+        )
+    return [Say(text)]
 
 
 def on_quote_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
@@ -153,7 +176,7 @@ def on_coupon(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
 
 def on_pay(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     order = flow_data(conv, "b").get("order", {})
-    if event.key == "pay" and order.get("reference"):
+    if event.key == "pay" and order.get("reference") and order.get("provider") == "sandbox":
         return Outcome(commands=[ConfirmSandboxPayment(order["reference"], conv.customer_id)])
     if event.key == "later":
         conv.data.pop("b", None)
@@ -174,6 +197,9 @@ def on_pay(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
 
 
 def on_paid(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
+    if result.kind == "payment_unavailable":  # a sandbox button from before it was turned off
+        conv.data.pop("b", None)
+        return Outcome(unavailable(conv, placed=True), goto="menu")
     if result.kind != "paid":
         return Outcome()
     conv.data.pop("b", None)

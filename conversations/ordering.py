@@ -108,9 +108,11 @@ async def place(
     b: Booking,
     expected_total: int,
     now: datetime,
-    provider: str = "sandbox",
+    provider: str | None,
 ) -> tuple[Order, Payment | None]:
-    """Create the order (awaiting payment) and its pending payment; refuse a changed price."""
+    """Create the order (awaiting payment) and its pending payment with ``provider``; refuse
+    a changed price, and (``PaymentUnavailable``) an order to pay when there is no provider.
+    """
     priced = await price(uow, catalog, rules, b, now)
     q = priced.quote
     if q.total_cents != expected_total:
@@ -119,6 +121,9 @@ async def place(
         )
     if b.start_at <= now:
         raise DomainError("预约时间已过,请重新选择 / that time has passed, please pick another")
+    due = q.deposit_cents or q.total_cents
+    if due and provider is None:
+        raise payments.PaymentUnavailable()
     address_id = b.address_id
     if address_id is not None:
         found = await uow.addresses.get(address_id)
@@ -169,11 +174,11 @@ async def place(
     if q.points_used:
         priced.customer.points -= q.points_used
         await uow.customers.save(priced.customer)
-    due = q.deposit_cents or q.total_cents
     if due == 0:
         order.apply(Action.PAY, SYSTEM, now, "nothing to pay")
         await uow.orders.save(order, now)
         return order, None
+    assert provider is not None
     return order, await payments.pending_payment(uow, order, provider, now, fresh=True)
 
 

@@ -6,7 +6,7 @@ import re
 from enum import StrEnum
 from typing import Any
 
-from conversations import booking_views
+from conversations import booking_views, checkout
 from conversations.events import ChoiceMade, Loaded, TextReceived
 from conversations.flow import Ctx, Outcome, Transitions, flow_data, tr
 from conversations.replies import Ask, Option, Reply, Say
@@ -218,6 +218,9 @@ def on_loaded(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
     if result.kind == "payment_requested":
         o["payment"] = result.data
         return Outcome(step=Step.PAY, reask=True)
+    if result.kind == "payment_unavailable":
+        conv.data.pop("orders", None)
+        return Outcome(checkout.unavailable(conv, placed=True), goto="menu")
     if result.kind == "cancel_quote":
         d = result.data
         text = tr(
@@ -337,7 +340,7 @@ def on_cancel_confirm(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcom
 
 def on_pay(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     payment = _o(conv).get("payment", {})
-    if event.key == "pay" and payment.get("reference"):
+    if event.key == "pay" and payment.get("reference") and payment.get("provider") == "sandbox":
         return Outcome(commands=[ConfirmSandboxPayment(payment["reference"], conv.customer_id)])
     if event.key == "later":
         conv.data.pop("orders", None)

@@ -36,6 +36,16 @@ class SandboxGateway:
         return False, ""
 
 
+class PaymentUnavailable(DomainError):
+    """No payment provider serves the customer's channel: no order is placed, no payment is
+    asked for (the customer is told; see ``checkout.unavailable``)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "本渠道暂未开通在线支付,请联系客服 / online payment is not available here yet"
+        )
+
+
 class PaymentMismatch(DomainError):
     """A notification that does not match what we asked for (amount, provider)."""
 

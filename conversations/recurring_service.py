@@ -222,7 +222,13 @@ class RecurringDesk:
                 if reason is None:
                     gateway = self.s.gateway_for(sub.channel)
                     placed, payment = await ordering.place(
-                        uow, self.s.catalog, self.s.rules, booking, total, now, gateway.name
+                        uow,
+                        self.s.catalog,
+                        self.s.rules,
+                        booking,
+                        total,
+                        now,
+                        gateway.name if gateway else None,
                     )
                     due_now = payment.amount_cents if payment is not None else 0
                     notices = [self._made_notice(sub, placed, due_now)]
@@ -262,6 +268,8 @@ class RecurringDesk:
             return 0, SkipReason.UNAVAILABLE
         if await ordering.risk_hold(uow, self.s.rules, sub.customer_id, now):
             return 0, SkipReason.HELD
+        if priced.quote.total_cents and self.s.gateway_for(sub.channel) is None:
+            return 0, SkipReason.PAYMENT
         return priced.quote.total_cents, None
 
     def _local(self, at: datetime) -> str:

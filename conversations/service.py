@@ -21,7 +21,6 @@ from conversations.events import Failed, Loaded, Result
 from conversations.money_service import MoneyDesk
 from conversations.notices import Notice, to_admins, to_worker
 from conversations.outbox import Postman, Sender
-from conversations.payments import SandboxGateway
 from conversations.recurring_service import RecurringDesk
 from conversations.reminders import ReminderDesk
 from conversations.templating import NoticeTemplates
@@ -104,8 +103,9 @@ class Services:
         self.media_url = media_url or (lambda path: f"{self.public_url}/media/{path}")
         self.tz = ZoneInfo(rules.timezone)
         self.gateways: dict[str, PaymentGateway] = {g.name: g for g in gateways}
-        self.gateways.setdefault("sandbox", SandboxGateway(self.public_url))
+        """The payment providers that run (the sandbox only in the demo or a test mode)."""
         self.channel_gateways = dict(channel_gateways or {})
+        """Which provider each channel's customers pay with; a channel missing has none."""
         self.ledger_url = ledger_url or (lambda a, b: f"{self.public_url}/finance/ledger.csv")
         self.dashboard_url = dashboard_url
         self.desk = WorkerDesk(self)
@@ -148,9 +148,6 @@ class Services:
             return await self._handlers[type(command)](command)
         except DomainError as exc:
             return [Failed(str(exc))]
-
-    def pay_url(self, reference: str) -> str:
-        return f"{self.public_url}/pay/sandbox/{reference}"
 
     async def find_customer(self, cmd: c.FindCustomer) -> list[Result]:
         """Who is behind a chat account: customer and/or worker (one query when neither)."""
@@ -316,30 +313,34 @@ class Services:
     async def place(self, cmd: c.PlaceOrder) -> list[Result]:
         now = self.clock()
         gateway = self.gateway_for(cmd.booking.channel)
-        async with self.uow() as uow:
-            order, payment = await ordering.place(
-                uow,
-                self.catalog,
-                self.rules,
-                cmd.booking,
-                cmd.expected_total_cents,
-                now,
-                gateway.name,
-            )
-            accounts = await uow.identities.of_customer(order.customer_id) if payment else []
-            await uow.commit()
+        try:
+            async with self.uow() as uow:
+                order, payment = await ordering.place(
+                    uow,
+                    self.catalog,
+                    self.rules,
+                    cmd.booking,
+                    cmd.expected_total_cents,
+                    now,
+                    gateway.name if gateway else None,
+                )
+                accounts = await uow.identities.of_customer(order.customer_id) if payment else []
+                await uow.commit()
+        except payments.PaymentUnavailable:
+            return [Loaded("payment_unavailable", {})]
         if payment is None:
             no_worker = await self.desk.dispatch_paid(order.number)
             return [
                 Loaded("paid", {"number": order.number, "amount_cents": 0, "no_worker": no_worker})
             ]
+        assert gateway is not None
         return [Loaded("order_placed", await self._checkout(order, payment, gateway, accounts))]
 
-    def gateway_for(self, channel: str) -> PaymentGateway:
-        """Telegram Payments in Telegram, WeChat Pay in WeChat, when configured; else the
-        sandbox."""
-        name = self.channel_gateways.get(channel, "sandbox")
-        return self.gateways.get(name) or self.gateways["sandbox"]
+    def gateway_for(self, channel: str) -> PaymentGateway | None:
+        """The provider a channel's customers pay with (Telegram Payments in Telegram, WeChat
+        Pay in WeChat and the web chat, the sandbox where it runs), or None: nobody takes
+        money there, so no order is placed to be paid."""
+        return self.gateways.get(self.channel_gateways.get(channel, ""))
 
     async def _checkout(
         self,
@@ -379,12 +380,17 @@ class Services:
         async with self.uow() as uow:
             order = await self._own_order(uow, cmd.customer_id, cmd.number)
             gateway = self.gateway_for(order.channel)
+            if gateway is None:
+                return [Loaded("payment_unavailable", {"number": order.number})]
             payment = await payments.pending_payment(uow, order, gateway.name, self.clock())
             await uow.commit()
         return [Loaded("payment_requested", await self._checkout(order, payment, gateway))]
 
     async def confirm_sandbox(self, cmd: c.ConfirmSandboxPayment) -> list[Result]:
-        """The sandbox's "paid" button: the amount asked is the amount paid."""
+        """The sandbox's "paid" button: the amount asked is the amount paid. Refused unless
+        the sandbox runs (the demo, or ``DAOJIA_SANDBOX_PAYMENTS`` as a test mode)."""
+        if "sandbox" not in self.gateways:
+            return [Loaded("payment_unavailable", {"sandbox": True})]
         return await self.run(
             c.ConfirmPayment(
                 cmd.reference,

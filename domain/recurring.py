@@ -116,6 +116,8 @@ class SkipReason(StrEnum):
     """The address is gone."""
     CUSTOMER = "customer"
     """The customer is gone."""
+    PAYMENT = "payment"
+    """No payment provider serves the customer's channel (it may be configured later)."""
 
 
 ENDS_SUBSCRIPTION = frozenset({SkipReason.UNAVAILABLE, SkipReason.ADDRESS, SkipReason.CUSTOMER})

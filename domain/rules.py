@@ -233,6 +233,10 @@ class RiskRules:
     cancellation_window_hours: int = 24
     confirm_code_above_cents: int = 200_000
     messages_per_minute: int = 30
+    web_messages_per_address_per_minute: int = 60
+    """The web chat also counts messages per client address: a new cookie is no new limit."""
+    web_chats_per_address_per_hour: int = 10
+    """New web chat users (cookies) one client address may start in an hour."""
     broadcast_every_minutes: int = 60
     """An owner's broadcast to every customer goes out at most this often."""
 

@@ -397,6 +397,10 @@ class RiskSpec(_Strict):
     cancellation_window_hours: int = Field(default=_R.cancellation_window_hours, ge=1)
     confirm_code_above: Yuan = _R.confirm_code_above_cents
     messages_per_minute: int = Field(default=_R.messages_per_minute, ge=1)
+    web_messages_per_address_per_minute: int = Field(
+        default=_R.web_messages_per_address_per_minute, ge=1
+    )
+    web_chats_per_address_per_hour: int = Field(default=_R.web_chats_per_address_per_hour, ge=1)
     broadcast_every_minutes: int = Field(default=_R.broadcast_every_minutes, ge=1)
 
     def build(self) -> RiskRules:
@@ -405,6 +409,8 @@ class RiskSpec(_Strict):
             cancellation_window_hours=self.cancellation_window_hours,
             confirm_code_above_cents=self.confirm_code_above,
             messages_per_minute=self.messages_per_minute,
+            web_messages_per_address_per_minute=self.web_messages_per_address_per_minute,
+            web_chats_per_address_per_hour=self.web_chats_per_address_per_hour,
             broadcast_every_minutes=self.broadcast_every_minutes,
         )
 

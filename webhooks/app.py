@@ -18,23 +18,20 @@ import aiohttp
 import redis.asyncio as aioredis
 from aiohttp import web
 
-from bots.payments import TelegramGateway
 from bots.telegram import TelegramBot, build_application
 from bots.web import WebChannel, WebOutbox
+from bots.web_address import HOUR_KEEP_S, AddressLimits
 from bots.wechat import WeChatBot
 from bots.wechat_api import TokenCache, WeChatApi
-from bots.wechat_pay import WeChatPayGateway
 from bots.wechat_replay import ReplayGuard
 from conversations.admins import AdminDirectory
 from conversations.engine import Engine
 from conversations.events import Failed, Inbound
 from conversations.flows import CUSTOMER_FLOWS
-from conversations.payments import SandboxGateway
 from conversations.service import Services
 from conversations.templating import NoticeTemplates
 from domain.catalog import Catalog
 from domain.commands import CheckCheckout
-from domain.ports import PaymentGateway
 from domain.rules import Rules
 from scheduler.sweeps import build_scheduler
 from store.conversations_local import LocalConversationStore
@@ -47,7 +44,7 @@ from store.rate_limits import LocalRateLimiter, RedisRateLimiter
 from store.turns import Turns
 from store.uow import Database
 from store.wal import CHECKPOINT_EVERY_S, Checkpointer
-from webhooks import dashboard, finance, health, media, pay_sandbox, pay_wechat
+from webhooks import dashboard, finance, health, media, pay_sandbox, pay_wechat, payments
 from webhooks.chat import Chat, Messenger
 from webhooks.keys import (
     CATALOG,
@@ -60,6 +57,7 @@ from webhooks.keys import (
     MEDIA,
     MESSENGER,
     METRICS,
+    PAYMENTS,
     REDIS,
     RULES,
     SERVICES,
@@ -95,6 +93,8 @@ def create_app(
     """Build the application; nothing connects until it starts.
 
     ``register_webhooks`` (``daojia serve``) also tells Telegram where to deliver updates.
+    ``demo`` (``daojia demo``) turns on what only the demo has unless settings say otherwise:
+    the sandbox payment provider and the web chat (``Settings.sandbox_on``, ``web_chat_on``).
     """
     app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[error_middleware])
     app[SETTINGS] = settings
@@ -121,11 +121,17 @@ def create_app(
     app[MEDIA] = ChannelMedia(media_store, rules.execution.max_photo_bytes)
     app[LINKS] = links
     app.router.add_get("/media/{path:.+}", media.route(media_store, links))
-    app[WEB] = WebChannel(
-        secret=_secret(settings, "web-cookie"), handle=handle, clock=clock, outbox=WebOutbox()
-    )
-    app[WEB].keep_upload = app[MEDIA].keep_upload
-    app[WEB].setup(app)
+    sandbox, web_chat = settings.sandbox_on(demo), settings.web_chat_on(demo)
+    if web_chat:
+        app[WEB] = WebChannel(
+            secret=_secret(settings, "web-cookie"),
+            handle=handle,
+            clock=clock,
+            outbox=WebOutbox(),
+            rejected=_rejected(app),
+        )
+        app[WEB].keep_upload = app[MEDIA].keep_upload
+        app[WEB].setup(app)
     if settings.telegram_enabled:
         app[TELEGRAM] = _telegram_bot(app, settings, handle, clock)
         app[TELEGRAM].setup(app)
@@ -137,10 +143,14 @@ def create_app(
         app[MEDIA].register("wechat", app[WECHAT].download)
         app.cleanup_ctx.append(_wechat)
     if settings.wechat_pay_enabled:
-        app[WECHAT_PAY] = _wechat_pay(settings)
+        app[WECHAT_PAY] = payments.wechat_pay(settings, _secret(settings, "wechat-pay-page"))
         pay_wechat.setup(app, app[WECHAT_PAY])
+    app[PAYMENTS] = payments.payments(
+        settings, wechat=app.get(WECHAT_PAY), sandbox=sandbox, web_chat=web_chat, demo=demo
+    )
     health.setup(app)
-    pay_sandbox.setup(app)
+    if sandbox:
+        pay_sandbox.setup(app)
     finance.setup(app)
     dashboard.setup(app)
     return app
@@ -149,42 +159,6 @@ def create_app(
 def _secret(settings: Settings, purpose: str) -> bytes:
     """A key for one purpose, derived from the PII key (one secret to keep)."""
     return hashlib.sha256(f"daojia-{purpose}\x00".encode() + settings.pii_key_bytes()).digest()
-
-
-def _wechat_pay(settings: Settings) -> WeChatPayGateway:
-    assert settings.wechat_appid and settings.wechat_pay_mch_id and settings.wechat_pay_key
-    cert = (
-        (str(settings.wechat_pay_cert), str(settings.wechat_pay_cert_key))
-        if settings.wechat_pay_cert and settings.wechat_pay_cert_key
-        else None
-    )
-    return WeChatPayGateway(
-        appid=settings.wechat_appid,
-        mch_id=settings.wechat_pay_mch_id,
-        api_key=settings.wechat_pay_key.get_secret_value(),
-        api_base=settings.wechat_pay_api_base,
-        public_url=settings.public_url,
-        cert=cert,
-    )
-
-
-def _gateways(app: web.Application) -> list[PaymentGateway]:
-    gateways: list[PaymentGateway] = [SandboxGateway(app[SETTINGS].public_url)]
-    if app[SETTINGS].telegram_payment_token is not None:
-        gateways.append(TelegramGateway())
-    if WECHAT_PAY in app:
-        gateways.append(app[WECHAT_PAY])
-    return gateways
-
-
-def _channel_gateways(settings: Settings) -> dict[str, str]:
-    """Which provider a customer on each channel pays with (the sandbox otherwise)."""
-    out = {}
-    if settings.telegram_enabled and settings.telegram_payment_token is not None:
-        out["telegram"] = "telegram"
-    if settings.wechat_pay_enabled:
-        out["wechat"] = "wechat_pay"
-    return out
 
 
 def _rejected(app: web.Application) -> Callable[[str], None]:
@@ -325,7 +299,8 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
             redis_client, cipher
         )
         limiter: RedisRateLimiter | LocalRateLimiter = RedisRateLimiter(redis_client)
-        app[WEB].outbox = WebOutbox(redis_client)
+        if WEB in app:
+            app[WEB].outbox = WebOutbox(redis_client)
     else:
         store = local = LocalConversationStore(
             settings.data_dir / "conversations.db", cipher, checkpoint_every_s=CHECKPOINT_EVERY_S
@@ -333,7 +308,17 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         limiter = LocalRateLimiter()
     app[CONVERSATIONS] = store
     messenger = app[MESSENGER]
-    messenger.register("web", app[WEB].deliver)
+    if WEB in app:
+        app[WEB].limits = AddressLimits(
+            secret=_secret(settings, "web-address"),
+            minute=limiter,
+            hour=RedisRateLimiter(redis_client, keep_s=HOUR_KEEP_S)
+            if redis_client is not None
+            else LocalRateLimiter(),
+            risk=app[RULES].risk,
+            clock=app[CLOCK],
+        )
+        messenger.register("web", app[WEB].deliver)
     services = Services(
         uow=app[DATABASE].uow,
         catalog=app[CATALOG],
@@ -353,8 +338,8 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         media=app[MEDIA].store,
         fetch_media=app[MEDIA],
         media_url=app[LINKS].media_url,
-        gateways=_gateways(app),
-        channel_gateways=_channel_gateways(settings),
+        gateways=app[PAYMENTS].gateways,
+        channel_gateways=app[PAYMENTS].channels,
         ledger_url=lambda a, b: app[LINKS].url(finance.ledger_path(a, b), finance.LINK_TTL_S),
         dashboard_url=lambda admin, role: dashboard.dashboard_link(app[LINKS], admin, role),
         after_commit=turns.after_commit,

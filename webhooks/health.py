@@ -8,7 +8,7 @@ import logging
 from aiohttp import web
 
 from webhooks import __version__
-from webhooks.keys import DATABASE, METRICS, REDIS
+from webhooks.keys import DATABASE, METRICS, PAYMENTS, REDIS
 from webhooks.metrics import CONTENT_TYPE
 
 log = logging.getLogger(__name__)
@@ -16,9 +16,10 @@ PROBE_TIMEOUT_S = 2.0
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """200 when the database (and Redis, if configured) answer; 503 otherwise."""
+    """200 when the database (and Redis, if configured) answer; 503 otherwise. Also says
+    which payment providers run, and ``test_mode`` when the sandbox runs under ``serve``."""
     app = request.app
-    body: dict[str, str] = {"version": __version__}
+    body: dict[str, str | bool] = {"version": __version__}
     try:
         await asyncio.wait_for(app[DATABASE].ping(), PROBE_TIMEOUT_S)
         body["database"] = "ok"
@@ -36,6 +37,8 @@ async def healthz(request: web.Request) -> web.Response:
         body["redis"] = "not configured"
     healthy = body["database"] == "ok" and body["redis"] in ("ok", "not configured")
     body["status"] = "ok" if healthy else "degraded"
+    body["payments"] = app[PAYMENTS].describe()
+    body["test_mode"] = app[PAYMENTS].test_mode
     return web.json_response(body, status=200 if healthy else 503)
 
 

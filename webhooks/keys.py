@@ -20,6 +20,7 @@ from store.uow import Database
 from webhooks.chat import Chat, Messenger
 from webhooks.media import ChannelMedia, MediaLinks
 from webhooks.metrics import Metrics
+from webhooks.payments import Payments
 from webhooks.settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -40,3 +41,4 @@ DEMO = web.AppKey("demo", bool)
 MEDIA = web.AppKey("media", ChannelMedia)
 LINKS = web.AppKey("links", MediaLinks)
 WECHAT_PAY = web.AppKey("wechat_pay", WeChatPayGateway)
+PAYMENTS = web.AppKey("payments", Payments)

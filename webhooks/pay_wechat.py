@@ -1,13 +1,15 @@
 """WeChat Pay routes: ``POST /pay/wechat/notify`` (signature, merchant and amount checked;
 credited once) and ``GET /pay/wechat/{reference}`` (the JSAPI page opened in WeChat, or the
-Native code elsewhere)."""
+Native QR code elsewhere, e.g. for the web chat; only for links the gateway signed)."""
 
 from __future__ import annotations
 
 import json
 import logging
 
+import segno
 from aiohttp import web
+from markupsafe import Markup
 
 from bots.wechat_pay import WeChatPayGateway
 from conversations.events import Failed
@@ -63,11 +65,15 @@ def setup(app: web.Application, gateway: WeChatPayGateway) -> None:
         return web.Response(text=OK, content_type="application/xml")
 
     async def page(request: web.Request) -> web.Response:
-        prepay = request.query.get("prepay", "")
-        code = request.query.get("code", "")
+        reference = request.match_info["reference"]
+        found = gateway.page_params(reference, request.query)
+        if found is None:
+            raise web.HTTPNotFound(text="unknown payment link")
+        prepay, code = found
         params = json.dumps(gateway.jsapi_params(prepay)) if prepay and not code else ""
+        qr = segno.make(code, error="m").svg_inline(scale=6, title=code) if code else ""
         html = TEMPLATES.get_template("pay_wechat.html").render(
-            reference=request.match_info["reference"], params=params, code=code
+            reference=reference, params=params, code=code, qr=Markup(qr)
         )
         return web.Response(text=html, content_type="text/html")
 

@@ -80,11 +80,22 @@ class Settings(BaseSettings):
     wechat_templates: Path | None = None
     """YAML file: per notification event, the WeChat template id and its fields."""
 
+    sandbox_payments: bool | None = None
+    """The sandbox payment provider and its routes (no real money). Unset: on under
+    ``daojia demo``, off under ``daojia serve``; on under ``serve`` it is a test mode."""
+    web_chat: bool | None = None
+    """The web chat at ``/``. Unset: on under ``daojia demo``, off under ``daojia serve``."""
+
     @field_validator("wechat_templates")
     @classmethod
     def _wechat_templates(cls, value: Path | None) -> Path | None:
         wechat_templates(value)  # refuse a broken file at start, naming the variable
         return value
+
+    @field_validator("sandbox_payments", "web_chat", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("database_url")
     @classmethod
@@ -196,6 +207,15 @@ class Settings(BaseSettings):
     @property
     def telegram_enabled(self) -> bool:
         return self.telegram_token is not None
+
+    def sandbox_on(self, demo: bool) -> bool:
+        """Whether the sandbox provider runs: ``DAOJIA_SANDBOX_PAYMENTS``, else only in the
+        demo."""
+        return demo if self.sandbox_payments is None else self.sandbox_payments
+
+    def web_chat_on(self, demo: bool) -> bool:
+        """Whether the web chat is served: ``DAOJIA_WEB_CHAT``, else only in the demo."""
+        return demo if self.web_chat is None else self.web_chat
 
     def pii_key_bytes(self) -> bytes:
         if self.pii_key is None:

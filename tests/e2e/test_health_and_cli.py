@@ -37,7 +37,14 @@ async def test_healthz_reports_the_database_and_redis(aiohttp_client, db_url, pi
     resp = await client.get("/healthz")
     assert resp.status == 200
     body = await resp.json()
-    assert body == {"version": "0.1.0", "database": "ok", "redis": "ok", "status": "ok"}
+    assert body == {
+        "version": "0.1.0",
+        "database": "ok",
+        "redis": "ok",
+        "status": "ok",
+        "payments": "none",
+        "test_mode": False,
+    }
 
 
 async def test_healthz_says_when_redis_is_not_configured_or_down(

@@ -2,6 +2,7 @@
 provider, deposits and balances, settlement, withdrawals, the daily report, the ledger export."""
 
 import itertools
+import re
 from datetime import timedelta
 
 import pytest
@@ -160,8 +161,11 @@ async def test_wechat_pay_notifications_credit_once_and_forgeries_nothing(
     [(reference, sent)] = fake_wechat_pay.orders.items()
     assert sent["trade_type"] == "JSAPI" and sent["openid"] == "o-payer"
     assert sent["total_fee"] == "8000"  # ¥150 − ¥20 − ¥50
-    page = await client.get(f"/pay/wechat/{reference}?prepay=wx{reference}")
+    link = re.search(r"/pay/wechat/[^\s\"'<>]+", wx.last_text).group(0).replace("&amp;", "&")
+    page = await client.get(link)
     assert page.status == 200 and "getBrandWCPayRequest" in await page.text()
+    forged = await client.get(f"/pay/wechat/{reference}?prepay=wx{reference}&code=weixin://x")
+    assert forged.status == 404  # only links the gateway signed show a payment
 
     async def notify(body: bytes):
         resp = await client.post("/pay/wechat/notify", data=body)

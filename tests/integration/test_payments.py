@@ -1,7 +1,10 @@
-"""A payment notified many times at once, on SQLite and PostgreSQL: credited exactly once."""
+"""A payment notified many times at once, on SQLite and PostgreSQL: credited exactly once;
+and no order to pay is placed where no provider takes the money."""
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from conversations import payments
 from conversations.ordering import place
@@ -29,7 +32,7 @@ async def test_concurrent_notifications_credit_once(database):
         from conversations.ordering import price
 
         total = (await price(uow, CATALOG, RULES, booking, NOW)).quote.total_cents
-        order, payment = await place(uow, CATALOG, RULES, booking, total, NOW)
+        order, payment = await place(uow, CATALOG, RULES, booking, total, NOW, "sandbox")
         await uow.commit()
 
     async def notify() -> bool:
@@ -57,3 +60,25 @@ async def test_concurrent_notifications_credit_once(database):
     assert [e.amount_cents for e in entries if e.account == "cash:sandbox"] == [
         payment.amount_cents
     ]
+
+
+async def test_no_order_to_pay_is_placed_without_a_provider_and_nothing_is_written(database):
+    customer = await new_customer(database)
+    booking = Booking(
+        customer.id,
+        "telegram",
+        "zh",
+        (Selection("ac_cleaning", 1),),
+        NOW + timedelta(days=1),
+        address_text="上海市徐汇区漕溪北路88号",
+    )
+    async with database.uow() as uow:
+        from conversations.ordering import price
+
+        total = (await price(uow, CATALOG, RULES, booking, NOW)).quote.total_cents
+        assert total > 0
+        with pytest.raises(payments.PaymentUnavailable, match="online payment is not available"):
+            await place(uow, CATALOG, RULES, booking, total, NOW, None)
+    async with database.uow() as uow:
+        assert await uow.orders.for_customer(customer.id) == []
+        assert await uow.addresses.for_customer(customer.id) == []

@@ -1,0 +1,95 @@
+"""Which payment providers run, and which one each channel's customers pay with.
+
+Money comes only from real providers (Telegram Payments, WeChat Pay) unless the sandbox runs:
+always in ``daojia demo``, under ``daojia serve`` only with ``DAOJIA_SANDBOX_PAYMENTS`` (a test
+mode, logged at start and reported by ``/healthz``). A channel no provider serves takes no
+payment: its customers are told so at checkout, and no order is placed to be paid.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bots.payments import TelegramGateway
+from bots.wechat_pay import WeChatPayGateway
+from conversations.payments import SandboxGateway
+from domain.ports import PaymentGateway
+from webhooks.settings import CHANNELS, Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Payments:
+    gateways: tuple[PaymentGateway, ...]
+    channels: Mapping[str, str]
+    """Channel → the name of the provider its customers pay with."""
+    test_mode: bool
+    """The sandbox runs under ``serve`` (``DAOJIA_SANDBOX_PAYMENTS``): orders can be paid
+    without money."""
+    demo: bool
+
+    def describe(self) -> str:
+        """For ``/healthz``: the providers that run, the sandbox marked as what it is."""
+        mark = " (demo)" if self.demo else " (test mode)"
+        names = [g.name + (mark if g.name == "sandbox" else "") for g in self.gateways]
+        return ", ".join(names) or "none"
+
+
+def wechat_pay(settings: Settings, page_secret: bytes) -> WeChatPayGateway:
+    """The WeChat Pay gateway of the merchant settings (``settings.wechat_pay_enabled``);
+    ``page_secret`` signs its pay page links."""
+    assert settings.wechat_appid and settings.wechat_pay_mch_id and settings.wechat_pay_key
+    cert = (
+        (str(settings.wechat_pay_cert), str(settings.wechat_pay_cert_key))
+        if settings.wechat_pay_cert and settings.wechat_pay_cert_key
+        else None
+    )
+    return WeChatPayGateway(
+        appid=settings.wechat_appid,
+        mch_id=settings.wechat_pay_mch_id,
+        api_key=settings.wechat_pay_key.get_secret_value(),
+        api_base=settings.wechat_pay_api_base,
+        public_url=settings.public_url,
+        page_secret=page_secret,
+        cert=cert,
+    )
+
+
+def payments(
+    settings: Settings,
+    *,
+    wechat: WeChatPayGateway | None,
+    sandbox: bool,
+    web_chat: bool,
+    demo: bool,
+) -> Payments:
+    """The providers and each channel's: the channel's real provider when configured
+    (Telegram Payments in Telegram; WeChat Pay in WeChat, and as a Native QR code in the web
+    chat), else the sandbox where it runs; a channel left out has none."""
+    gateways: list[PaymentGateway] = []
+    channels: dict[str, str] = {}
+    if settings.telegram_payment_token is not None:
+        gateways.append(TelegramGateway())
+        if settings.telegram_enabled:
+            channels["telegram"] = "telegram"
+    if wechat is not None:
+        gateways.append(wechat)
+        channels["wechat"] = channels["web"] = "wechat_pay"
+    if sandbox:
+        gateways.append(SandboxGateway(settings.public_url))
+        for channel in CHANNELS:
+            channels.setdefault(channel, "sandbox")
+        if not demo:
+            log.warning(
+                "DAOJIA_SANDBOX_PAYMENTS is on: TEST MODE. The sandbox marks orders paid "
+                "without any money; never run it for real customers"
+            )
+    if web_chat and "web" not in channels:
+        log.warning(
+            "DAOJIA_WEB_CHAT is on but no payment provider serves it (WeChat Pay): web "
+            "customers are told online payment is not available"
+        )
+    return Payments(tuple(gateways), channels, test_mode=sandbox and not demo, demo=demo)
