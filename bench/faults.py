@@ -265,7 +265,7 @@ async def run_fault(fault: str, args: argparse.Namespace, workdir: Path) -> Outc
     db_name = f"daojia_faults_{secrets.token_hex(4)}"
     await admin_sql(args.pg_url, f'CREATE DATABASE "{db_name}"')
     db_url = make_url(args.pg_url).set(database=db_name).render_as_string(hide_password=False)
-    migrate.upgrade(db_url)
+    await asyncio.to_thread(migrate.upgrade, db_url)  # alembic runs its own event loop
     fake = FakeTelegram()
     await fake.start()
     proxy = RedisProxy(redis_target(args.redis_url))
@@ -298,6 +298,7 @@ async def run_fault(fault: str, args: argparse.Namespace, workdir: Path) -> Outc
         await asyncio.gather(*(healthy(p) for p in ports))
         async with aiohttp.ClientSession() as session:
             run = Run(args, fake, session, Balancer(ports), args.think)
+            run.strike_after = int(len(SCRIPT) * args.customers * args.strike_at)
             base = 10**9 + secrets.randbelow(10**8) * 10
             customers = [Customer(run, base + i) for i in range(args.customers)]
             booking = [asyncio.create_task(c.book()) for c in customers]
@@ -313,6 +314,10 @@ async def run_fault(fault: str, args: argparse.Namespace, workdir: Path) -> Outc
             outcome.notes.append(
                 "put back: steps before an order existed were lost with Redis and asked again"
             )
+    except BaseException:
+        for log in logs:  # what the servers said, for whoever reads the failure
+            print(f"--- {log.name}\n" + log.read_text(errors="replace")[-4000:], file=sys.stderr)
+        raise
     finally:
         for proc in procs:
             if proc.poll() is None:
@@ -340,7 +345,6 @@ async def strike(
     args: argparse.Namespace,
 ) -> None:
     """Wait until the customers are well into their bookings, then strike."""
-    run.strike_after = int(len(SCRIPT) * args.customers * args.strike_at)
     await run.ready.wait()
     if fault == "kill":
         procs[0].send_signal(signal.SIGKILL)

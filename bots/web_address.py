@@ -20,7 +20,7 @@ import ipaddress
 from collections.abc import Callable
 from datetime import datetime
 
-from domain.ports import RateLimiter
+from domain.turns import RateLimiter
 from domain.risk import RateVerdict, rate_verdict, rate_window
 from domain.rules import RiskRules
 
