@@ -80,7 +80,7 @@ class RedisConversationStore:
         state_ttl_s: int = 7 * 86400,
         seen_ttl_s: int = 86400,
         answer_ttl_s: int = 600,
-        lease_s: float = 8.0,
+        lease_s: float = 5.0,
         rate_keep_s: int = KEEP_S,
     ) -> None:
         self._r = client
