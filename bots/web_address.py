@@ -20,9 +20,9 @@ import ipaddress
 from collections.abc import Callable
 from datetime import datetime
 
-from domain.turns import RateLimiter
 from domain.risk import RateVerdict, rate_verdict, rate_window
 from domain.rules import RiskRules
+from domain.turns import RateLimiter
 
 HOUR_S = 3600
 HOUR_KEEP_S = HOUR_S + 120
