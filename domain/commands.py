@@ -218,6 +218,8 @@ class ListWorkers(Command):
 
 @dataclass(frozen=True)
 class ShowWorker(Command):
+    admin: str
+    role: str
     worker_id: int
 
 
@@ -417,6 +419,8 @@ class ListComplaints(Command):
 
 @dataclass(frozen=True)
 class ShowComplaint(Command):
+    admin: str
+    role: str
     complaint_id: int
 
 
