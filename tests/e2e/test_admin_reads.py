@@ -10,10 +10,10 @@ import random
 
 from sqlmodel import select
 
-from domain.aftersales import Complaint
+from domain.aftersales import Complaint, ComplaintStatus
 from domain.rules import ComplaintCategory
 from store.tables import AuditRow
-from tests.e2e.helpers import HOME, TelegramUser, book_and_pay, make_app, on_telegram, seed_worker
+from tests.e2e.helpers import TelegramUser, book_and_pay, make_app, on_telegram, seed_worker
 from webhooks.keys import DATABASE
 
 
@@ -46,8 +46,9 @@ async def test_reading_phones_addresses_and_complaints_is_audited_without_the_va
     def admin(role: str) -> TelegramUser:
         return TelegramUser(client, fake_telegram, staff[role])
 
-    worker = await seed_worker(app, channel="telegram", user_id=str(uid()), center=HOME)
-    number = await book_and_pay(TelegramUser(client, fake_telegram, uid()), address="8楼801")
+    far = (30.2 + random.random(), 114.0)  # a home and a worker of this test alone
+    worker = await seed_worker(app, channel="telegram", user_id=str(uid()), center=far)
+    number = await book_and_pay(TelegramUser(client, fake_telegram, uid()), home=far)
     await admin("ops").say(f"/assign #{number} {worker}")
     clock.advance(minutes=5)
 
@@ -89,8 +90,12 @@ async def test_reading_phones_addresses_and_complaints_is_audited_without_the_va
                 clock.now,
                 "请打 13800138000 联系我",
                 ["complaints/a.jpg"],
+                status=ComplaintStatus.RESOLVED,  # an open one would reach other tests' sweeps
+                resolved_at=clock.now,
+                resolution="rejected",
             )
         )
+        await uow.complaints.save(complaint)  # add() files it open
         await uow.commit()
     await support.say(f"/complaint {complaint.id}")
     assert "请打" in support.text()

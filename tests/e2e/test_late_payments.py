@@ -15,14 +15,12 @@ from domain.commands import ExecuteRefunds, ExpireUnpaid, ReconcilePayments
 from domain.lifecycle import Action, OrderStatus
 from domain.payments import PaymentStatus
 from tests.e2e.helpers import (
-    HOME,
     TelegramUser,
     WeChatUser,
     book_and_pay,
     make_app,
     on_telegram,
     on_wechat,
-    seed_worker,
 )
 from tests.e2e.test_money import (
     book_on_telegram,
@@ -178,8 +176,6 @@ async def test_a_telegram_payment_after_the_expiry_is_refunded_by_hand_and_never
     shop, fake_telegram, clock
 ):
     app, client, staff = shop
-    worker_chat = uid()
-    await seed_worker(app, channel="telegram", user_id=str(worker_chat), center=HOME)
     customer = uid()
     tg = TelegramUser(client, fake_telegram, customer)
     number, invoice = await book_on_telegram(tg)
@@ -194,10 +190,11 @@ async def test_a_telegram_payment_after_the_expiry_is_refunded_by_hand_and_never
     finance = TelegramUser(client, fake_telegram, staff)
     notes = [m["text"] for m in fake_telegram.sent(staff) if "需人工退款" in m["text"]]
     assert len(notes) == 1 and "¥50.00" in notes[0]
-    assert not fake_telegram.sent(worker_chat)  # no offer: the money was never the order's
     payment, order, lines = await money_of(app, invoice["payload"])
     assert payment.status == PaymentStatus.RETURNED and payment.provider_ref == "ch_late"
     assert order.status == OrderStatus.CANCELLED and order.paid_cents == 0
+    async with app[DATABASE].uow() as uow:
+        assert await uow.offers.for_order(order.id) == []  # never dispatched
     assert balance(lines, "cash:telegram") == 5000  # held until finance refunds it
 
     reference = notes[0].split("参考号 ")[1].split(")")[0]
