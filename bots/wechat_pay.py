@@ -134,6 +134,12 @@ class WeChatPayGateway:
         )
         return paid, str(result.get("transaction_id", ""))
 
+    async def verify(self, payment: Payment, provider_ref: str) -> bool:
+        """Ask WeChat Pay again (a signed notification is not enough to give money back):
+        paid, the amount asked, and the transaction notified when one was."""
+        paid, transaction = await self.query(payment)
+        return paid and (not provider_ref or transaction == provider_ref)
+
     async def refund(self, refund: Payment, original: Payment) -> RefundOutcome:
         try:
             result = await asyncio.to_thread(

@@ -120,7 +120,7 @@ def run(ctx: Ctx, conv: Conversation, action: dict[str, Any]) -> Outcome:
         return _usage(conv, name)
     worker_id = int(words[0])
     if name == "worker":
-        return Outcome(commands=[c.ShowWorker(worker_id)])
+        return Outcome(commands=[c.ShowWorker(by, role, worker_id)])
     reason = words[1] if len(words) > 1 else ""
     return Outcome(commands=[c.ReviewWorker(by, role, worker_id, name == "approve", reason)])
 

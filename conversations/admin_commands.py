@@ -194,7 +194,7 @@ def _after_sales(name: str, w: list[str], args: str, by: str, role: str) -> c.Co
         return None
     ident, rest = int(w[0]), args.strip()[len(w[0]) :].strip()
     if name == "complaint":
-        return c.ShowComplaint(ident)
+        return c.ShowComplaint(by, role, ident)
     if name == "reply":
         return c.ReplyComplaint(by, role, ident, rest) if rest else None
     if name == "checked":

@@ -15,6 +15,7 @@ from conversations.admins import authorize
 from conversations.events import Loaded, Result
 from domain import commands as c
 from domain.admin import SEES_ADDRESS, SEES_MONEY, SEES_PHONE
+from domain.audit import contact_read
 from domain.errors import DomainError
 from domain.orders import Order
 from domain.oversight import OrderBrief, TrailEntry
@@ -44,6 +45,7 @@ class AdminDesk:
             c.ListOrders: self.list_orders,
             c.ShowOrder: self.show_order,
             c.ShowAudit: self.audit,
+            c.ShowWorker: self.show_worker,
         }
 
     def _local(self, at: datetime, fmt: str = "%m-%d %H:%M") -> str:
@@ -149,7 +151,30 @@ class AdminDesk:
             paid = await uow.payments.for_order(order.id)
             photos = await uow.photos.for_order(order.id)
             complaints = await uow.complaints.for_order(order.id)
-        phone = address.phone if address and address.phone else customer.phone if customer else ""
+            phone = (
+                address.phone if address and address.phone else customer.phone if customer else ""
+            )
+            read = [
+                name
+                for name, shown, allowed in (
+                    ("phone", phone, SEES_PHONE),
+                    ("address", address.text if address else "", SEES_ADDRESS),
+                    ("worker_phone", worker.phone if worker else "", SEES_PHONE),
+                )
+                if shown and role in allowed
+            ]
+            if read:  # in full: who saw whose contact details is on the record
+                await uow.audit.append(
+                    contact_read(
+                        self.s.clock(),
+                        cmd.admin,
+                        role,
+                        "view_order",
+                        f"order:{order.number}",
+                        read,
+                    )
+                )
+                await uow.commit()
         where = ""
         if address is not None:
             where = (
@@ -222,6 +247,53 @@ class AdminDesk:
                 ],
             }
         return [Loaded("order_detail", data)]
+
+    async def show_worker(self, cmd: c.ShowWorker) -> list[Result]:
+        """``/worker ID``: the worker with their phone and documents (the read is audited)."""
+        async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, "worker", cmd.admin)
+            worker = await uow.workers.get(cmd.worker_id)
+            if worker is None:
+                raise DomainError(f"没有 ID 为 {cmd.worker_id} 的师傅 / no worker {cmd.worker_id}")
+            documents = [
+                {
+                    "kind": d.kind,
+                    "url": self.s.media_url(d.file_ref),
+                    "expires_on": d.expires_on.isoformat() if d.expires_on else "",
+                }
+                for d in worker.certificates
+                if d.file_ref
+            ]
+            read = ["phone"] * bool(worker.phone) + ["documents"] * bool(documents)
+            if read:
+                await uow.audit.append(
+                    contact_read(
+                        self.s.clock(),
+                        cmd.admin,
+                        role,
+                        "view_worker",
+                        f"worker:{worker.id}",
+                        read,
+                    )
+                )
+                await uow.commit()
+        return [
+            Loaded(
+                "worker",
+                {
+                    "id": worker.id,
+                    "name": worker.name,
+                    "phone": worker.phone,
+                    "status": worker.status.value,
+                    "skills": list(worker.skills),
+                    "districts": list(worker.area.districts),
+                    "radius_m": worker.area.radius_m,
+                    "level": worker.level.value,
+                    "note": worker.review_note,
+                    "documents": documents,
+                },
+            )
+        ]
 
     async def audit(self, cmd: c.ShowAudit) -> list[Result]:
         """The order's whole trail, oldest first: its status changes by anyone (the order's

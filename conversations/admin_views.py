@@ -31,6 +31,8 @@ WHAT_TEXT = {
     "refund_done": ("退款已记完成", "refund marked done"),
     "complain": ("投诉", "complaint"),
     "resolve": ("投诉处理", "complaint resolved"),
+    "view_order": ("查看联系方式", "contact details viewed"),
+    "view_complaint": ("查看投诉内容", "complaint viewed"),
 }
 View = Callable[[Conversation, dict[str, Any]], list[Reply]]
 STATUSES = {s.value for s in OrderStatus}
@@ -203,6 +205,8 @@ def order_detail(conv: Conversation, d: dict[str, Any]) -> list[Reply]:
 
 
 def _value(key: str, value: object) -> str:
+    if isinstance(value, list):  # e.g. the fields an admin was shown
+        return "/".join(str(v) for v in value)
     return format_yuan(value) if key in MONEY_KEYS and isinstance(value, int) else str(value)
 
 

@@ -22,7 +22,7 @@ from domain.aftersales import (
     Resolution,
     stars_text,
 )
-from domain.audit import AuditEntry
+from domain.audit import AuditEntry, contact_read
 from domain.errors import DomainError
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.offers import Offer, OfferMode, OfferStatus
@@ -193,14 +193,31 @@ class AfterSalesDesk:
         }
 
     async def show(self, cmd: c.ShowComplaint) -> list[Result]:
+        """``/complaint ID``: what the customer wrote and photographed (the read is audited,
+        on the order's trail)."""
         async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, "complaint", cmd.admin)
             complaint = await uow.complaints.get(cmd.complaint_id)
             if complaint is None:
                 raise DomainError(
                     f"没有投诉 #{cmd.complaint_id} / no complaint {cmd.complaint_id}"
                 )
             order = await uow.orders.get(complaint.order_id, full=False)
-        number = order.number if order else 0
+            number = order.number if order else 0
+            read = ["text"] * bool(complaint.text) + ["photos"] * bool(complaint.photos)
+            if read:
+                await uow.audit.append(
+                    contact_read(
+                        self.s.clock(),
+                        cmd.admin,
+                        role,
+                        "view_complaint",
+                        f"order:{number}",
+                        read,
+                        complaint=complaint.id,
+                    )
+                )
+                await uow.commit()
         return [Loaded("complaint", self._row(complaint, number, self.s.clock()))]
 
     async def book_rework(self, cmd: c.BookRework) -> list[Result]:

@@ -302,13 +302,15 @@ def coupon_question(conv: Conversation, coupons: list[dict[str, Any]]) -> list[R
 
 
 def order_placed(conv: Conversation, order: dict[str, Any]) -> list[Reply]:
+    due, by = format_yuan(order["due_now_cents"]), order.get("pay_by", "")
     return [
         Say(
             tr(
                 conv,
-                f"订单 #{order['number']} 已提交,应付 {format_yuan(order['due_now_cents'])}。",
-                f"Order #{order['number']} is placed — {format_yuan(order['due_now_cents'])} "
-                "to pay now.",
+                f"订单 #{order['number']} 已提交,应付 {due}"
+                + (f",请在 {by} 前支付(逾期自动取消)。" if by else "。"),
+                f"Order #{order['number']} is placed — {due} to pay now"
+                + (f", by {by} (unpaid, it is cancelled then)." if by else "."),
             )
         )
     ]

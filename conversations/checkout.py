@@ -180,14 +180,16 @@ def on_pay(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
         return Outcome(commands=[ConfirmSandboxPayment(order["reference"], conv.customer_id)])
     if event.key == "later":
         conv.data.pop("b", None)
-        number = order.get("number")
+        number, by = order.get("number"), order.get("pay_by", "")
         return Outcome(
             [
                 Say(
                     tr(
                         conv,
-                        f"订单 #{number} 已保留,可在「我的订单」中支付。",
-                        f"Order #{number} is kept — pay any time from 'My orders'.",
+                        f"订单 #{number} 已保留,可在「我的订单」中支付"
+                        + (f"(请在 {by} 前支付,逾期自动取消)。" if by else "。"),
+                        f"Order #{number} is kept — pay from 'My orders'"
+                        + (f" by {by} (unpaid, it is cancelled then)." if by else "."),
                     )
                 )
             ],

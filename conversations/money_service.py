@@ -45,20 +45,23 @@ class MoneyDesk:
 
     async def confirm(self, cmd: c.ConfirmPayment) -> list[Result]:
         now = self.s.clock()
-        async with self.s.uow() as uow:
-            order, payment, new = await payments.confirm(
-                uow,
-                reference=cmd.reference,
-                provider=cmd.provider,
-                provider_ref=cmd.provider_ref,
-                amount=cmd.amount_cents,
-                now=now,
-                customer_id=cmd.customer_id,
-            )
-            balance = payment.kind == PaymentKind.BALANCE
-            notices = [paid_notice(order, payment.amount_cents, balance)]
-            posted = await self.s.post(uow, notices) if new and cmd.notify_customer else []
-            await uow.commit()
+        try:
+            async with self.s.uow() as uow:
+                order, payment, new = await payments.confirm(
+                    uow,
+                    reference=cmd.reference,
+                    provider=cmd.provider,
+                    provider_ref=cmd.provider_ref,
+                    amount=cmd.amount_cents,
+                    now=now,
+                    customer_id=cmd.customer_id,
+                )
+                balance = payment.kind == PaymentKind.BALANCE
+                notices = [paid_notice(order, payment.amount_cents, balance)]
+                posted = await self.s.post(uow, notices) if new and cmd.notify_customer else []
+                await uow.commit()
+        except payments.Uncreditable as late:  # the order was cancelled: the money goes back
+            return await self.s.unpaid.return_late(cmd, late)
         await self.s.flush(posted)
         no_worker = False
         if new and not balance:
@@ -75,10 +78,16 @@ class MoneyDesk:
         return [Loaded("paid", data)]
 
     async def reconcile(self, cmd: c.ReconcilePayments) -> list[Result]:
-        """Payment requests older than 10 minutes: ask their provider; credit what was paid."""
+        """Payment requests older than 10 minutes, and those closed with their order within
+        ``rules.payments.late_check_hours``: ask their provider; credit what was paid (or,
+        for a cancelled order, give it back)."""
+        now = self.s.clock()
         async with self.s.uow() as uow:
-            stale = await uow.payments.stale_requests(self.s.clock() - timedelta(minutes=10))
-        credited = 0
+            stale = await uow.payments.stale_requests(
+                now - timedelta(minutes=10),
+                now - timedelta(hours=self.s.rules.payments.late_check_hours),
+            )
+        credited = returned = 0
         for payment in stale:
             gateway = self.s.gateways.get(payment.provider)
             if gateway is None:
@@ -93,10 +102,15 @@ class MoneyDesk:
                     provider_ref,
                     payment.amount_cents,
                     notify_customer=True,
+                    verified=True,
                 )
             )
-            credited += bool(result and isinstance(result[0], Loaded) and result[0].data["new"])
-        return [Loaded("swept", {"credited": credited})]
+            if result and isinstance(result[0], Loaded) and result[0].data["new"]:
+                if result[0].kind == "paid_late":
+                    returned += 1
+                else:
+                    credited += 1
+        return [Loaded("swept", {"credited": credited, "returned": returned})]
 
     async def check_checkout(self, cmd: c.CheckCheckout) -> list[Result]:
         async with self.s.uow() as uow:
@@ -123,11 +137,7 @@ class MoneyDesk:
 
     async def _execute_refunds(self, cmd: c.ExecuteRefunds) -> list[Result]:
         async with self.s.uow() as uow:
-            pending = [
-                p
-                for p in await uow.payments.pending_refunds()
-                if cmd.order_id is None or p.order_id == cmd.order_id
-            ]
+            pending = await uow.payments.pending_refunds(order_id=cmd.order_id)
             originals = {
                 p.id: await uow.payments.get(p.refund_of) if p.refund_of else None for p in pending
             }
@@ -186,7 +196,8 @@ class MoneyDesk:
             refund = await uow.payments.by_reference(cmd.reference)
             if refund is None or refund.kind != PaymentKind.REFUND:
                 raise DomainError(f"没有退款 {cmd.reference} / no refund {cmd.reference}")
-            order = await payments.refund_done(uow, refund, f"manual:{cmd.admin}", now)
+            # who marked it is in the audit log; the reference keeps provider_ref unique
+            order = await payments.refund_done(uow, refund, f"manual:{refund.reference}", now)
             if order is None:
                 raise DomainError("该退款已完成 / that refund is already done")
             await uow.audit.append(

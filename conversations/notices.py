@@ -36,6 +36,8 @@ EVENTS: dict[str, frozenset[str]] = {
         # money
         "order_paid": "number amount next",
         "refund_paid": "number amount",
+        "order_expired": "number item when coupon points recurring",
+        "late_payment_returned": "number amount",
         "refund_by_hand_admin": "amount reference note",
         "settled": "number earn",
         "withdrawal_to_approve_admin": "withdrawal_id worker_id amount",
@@ -61,7 +63,7 @@ EVENTS: dict[str, frozenset[str]] = {
         "reminder_hour": "number item when worker departed arrive",
         "reminder_hour_worker": "number item when where departed",
         "confirm_reminder": "number balance auto",
-        "recurring_order": "number item when weekday amount",
+        "recurring_order": "number item when weekday amount pay_by",
         "recurring_skipped": "item when weekday reason next stopped",
         # after-sales
         "complaint_received": "complaint_id number minutes",

@@ -17,7 +17,7 @@ from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.membership import level_for_spend
 from domain.offers import OfferStatus
 from domain.orders import SYSTEM, Actor, Order
-from domain.payments import Payment
+from domain.payments import Payment, pay_by
 from domain.people import Address, Customer, GeoPoint
 from domain.ports import UnitOfWork
 from domain.pricing import Quote, QuoteRequest, quote
@@ -206,10 +206,17 @@ def terms_for(order: Order, rules: Rules, now: datetime) -> CancellationTerms:
 
 
 async def cancel(
-    uow: UnitOfWork, order: Order, rules: Rules, now: datetime, expected_fee: int, actor: Actor
+    uow: UnitOfWork,
+    order: Order,
+    rules: Rules,
+    now: datetime,
+    expected_fee: int,
+    actor: Actor,
+    note: str = "",
 ) -> CancellationTerms:
     """Cancel under the policy: the fee becomes revenue, the rest is refunded (pending until
-    each provider confirms), the coupon and points come back when there is no fee."""
+    each provider confirms), the coupon and points come back when there is no fee, and open
+    payment requests are closed (money landing on them later goes back)."""
     terms = terms_for(order, rules, now)
     if terms.fee_cents != expected_fee:
         raise DomainError(
@@ -217,8 +224,9 @@ async def cancel(
         )
     assert order.id is not None
     await uow.orders.lock(order.id)
-    order.apply(Action.CANCEL, actor, now, terms.reason.en)
+    order.apply(Action.CANCEL, actor, now, note or terms.reason.en)
     await uow.offers.close_others(order.id, None, OfferStatus.WITHDRAWN, now)
+    await payments.close_requests(uow, order.id, now)
     if terms.fee_cents:
         await uow.ledger.post(fee_kept(order.id, order.number, terms.fee_cents, now))
     if terms.refund_cents:
@@ -235,6 +243,29 @@ async def cancel(
         await uow.customers.save(customer)
     await uow.orders.save(order, now)
     return terms
+
+
+UNPAID = Actor(ActorKind.SYSTEM, "unpaid")
+"""Who cancels an order not paid in time (not the customer: it is no risk-rule cancellation)."""
+
+
+async def expire_unpaid(
+    uow: UnitOfWork, rules: Rules, order_id: int, now: datetime
+) -> Order | None:
+    """Cancel the order if it is still awaiting payment past its pay-by time: the coupon and
+    points come back and its payment requests close. None when it is not (or no longer) due:
+    the order's lock, then its status read again and a versioned save, make one transaction
+    of several processes' act on it."""
+    await uow.orders.lock(order_id)
+    order = await uow.orders.get(order_id, full=False)
+    if order is None or order.status != OrderStatus.AWAITING_PAYMENT:
+        return None
+    deadline = pay_by(order, rules.payments)
+    if deadline > now:
+        return None
+    minutes = int((deadline - order.created_at).total_seconds()) // 60
+    await cancel(uow, order, rules, now, 0, UNPAID, f"not paid within {minutes} min")
+    return order
 
 
 def summary(order: Order, catalog: Catalog, rules: Rules) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from conversations.flow import Ctx, Outcome, Transitions, tr
 from conversations.replies import Reply, Say
 from conversations.state import Conversation
 from domain.commands import ConfirmPayment
+from domain.money import format_yuan
 
 NAME = "payment"
 
@@ -48,9 +49,22 @@ def _home(conv: Conversation) -> str:
 
 
 def on_paid(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
-    conv.data.pop("b", None)
     d = result.data
     replies: list[Reply]
+    if result.kind == "paid_late":  # the order was cancelled before the money came
+        amount = format_yuan(d["amount_cents"])
+        replies = [
+            Say(
+                tr(
+                    conv,
+                    f"订单 #{d['number']} 已取消,这笔 {amount} 不会用于该订单,将原路全额退回。",
+                    f"Order #{d['number']} was cancelled, so this {amount} will not be used: "
+                    "the whole amount goes back the way you paid.",
+                )
+            )
+        ]
+        return Outcome(replies, goto=_home(conv))
+    conv.data.pop("b", None)
     if d.get("balance"):
         replies = [
             Say(

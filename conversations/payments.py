@@ -8,14 +8,17 @@ import secrets
 from datetime import datetime
 
 from domain.errors import DomainError
-from domain.ledger import payment_received, refund_paid
+from domain.ledger import payment_received, prepaid_held, refund_paid
 from domain.lifecycle import Action, ActorKind, OrderStatus
+from domain.money import format_yuan
 from domain.orders import SYSTEM, Actor, Order
 from domain.payments import Payment, PaymentKind, PaymentStatus
 from domain.ports import Checkout, RefundOutcome, UnitOfWork
 
 log = logging.getLogger(__name__)
 BALANCE_STATUSES = (OrderStatus.ARRIVED, OrderStatus.IN_SERVICE, OrderStatus.FINISHED)
+CLOSED = (OrderStatus.CANCELLED, OrderStatus.REFUNDED)
+"""An order in these statuses takes no more money: a payment landing on it goes back."""
 
 
 class SandboxGateway:
@@ -35,6 +38,9 @@ class SandboxGateway:
     async def query(self, payment: Payment) -> tuple[bool, str]:
         return False, ""
 
+    async def verify(self, payment: Payment, provider_ref: str) -> bool:
+        return False  # the sandbox takes no money for an order that cannot be paid
+
 
 class PaymentUnavailable(DomainError):
     """No payment provider serves the customer's channel: no order is placed, no payment is
@@ -48,6 +54,21 @@ class PaymentUnavailable(DomainError):
 
 class PaymentMismatch(DomainError):
     """A notification that does not match what we asked for (amount, provider)."""
+
+
+class Uncreditable(DomainError):
+    """The provider says it took money for an order that takes no more (cancelled, or not
+    paid in time): nothing is credited; the money goes back (``return_late``)."""
+
+    def __init__(self, order: Order, payment: Payment) -> None:
+        super().__init__(
+            f"订单 #{order.number} 已取消,不能再支付 / order #{order.number} is cancelled "
+            "and can no longer be paid"
+        )
+        self.number, self.customer_id = order.number, order.customer_id
+        self.amount_cents = payment.amount_cents
+        self.returned = payment.status == PaymentStatus.RETURNED
+        """Already handled: an earlier notification of the same payment was returned."""
 
 
 def new_reference(prefix: str) -> str:
@@ -70,6 +91,11 @@ async def pending_payment(
     """The order's open payment request (created when there is none; ``fresh``: the order
     was created in this transaction, so it has none yet)."""
     kind, amount = due(order)
+    if order.status in CLOSED:
+        raise DomainError(
+            f"订单 #{order.number} 已取消,不能再支付 / order #{order.number} is cancelled "
+            "and can no longer be paid"
+        )
     if amount <= 0:
         raise DomainError(
             f"订单 #{order.number} 无需支付 / order #{order.number} has nothing to pay"
@@ -102,12 +128,16 @@ async def confirm(
     """Credit a payment once. Returns (order, payment, newly credited).
 
     Raises PaymentMismatch (nothing credited) when the provider or amount is not the one
-    requested (``amount=None``: the amount requested, for the sandbox); a repeated
-    notification returns ``newly credited = False``.
+    requested (``amount=None``: the amount requested, for the sandbox), Uncreditable when the
+    order was cancelled (the caller checks with the provider and returns the money); a
+    repeated notification returns ``newly credited = False``.
     """
     payment = await uow.payments.by_reference(reference)
     if payment is None or payment.kind == PaymentKind.REFUND:
         raise DomainError("找不到这笔支付 / unknown payment")
+    # the order's lock first: an expiry or a cancellation racing this notification has either
+    # committed (the order is read cancelled) or waits for this transaction
+    await uow.orders.lock(payment.order_id)
     order = await uow.orders.get(payment.order_id, full=False)
     assert order is not None and order.id is not None
     if customer_id is not None and order.customer_id != customer_id:
@@ -126,7 +156,8 @@ async def confirm(
         )
     if payment.status == PaymentStatus.SUCCEEDED:
         return order, payment, False
-    await uow.orders.lock(order.id)
+    if payment.status == PaymentStatus.RETURNED or order.status in CLOSED:
+        raise Uncreditable(order, payment)
     if payment.kind in (PaymentKind.FULL, PaymentKind.DEPOSIT):
         if order.status != OrderStatus.AWAITING_PAYMENT:
             raise DomainError(
@@ -201,29 +232,96 @@ async def refund_done(
     uow: UnitOfWork, refund: Payment, provider_ref: str, now: datetime
 ) -> Order | None:
     """Record a refund the provider carried out (once); the order moves to refunded when
-    its last pending refund completes."""
+    its last pending refund completes. The refund of a returned late payment
+    (``return_late``) changes nothing on the order: that money was never credited to it."""
     order = await uow.orders.get(refund.order_id, full=False)
     assert order is not None and order.id is not None
     await uow.orders.lock(order.id)
     if not await uow.payments.claim(refund.id or 0, PaymentStatus.SUCCEEDED, now, provider_ref):
         return None
-    settled = order.status == OrderStatus.SETTLED
-    await uow.ledger.post(
-        refund_paid(
-            refund.reference, refund.provider, refund.amount_cents, order.id, now, settled=settled
-        )
-    )
-    order.refunded_cents += refund.amount_cents
+    payments = await uow.payments.for_order(order.id)
+    returned = {p.id for p in payments if p.status == PaymentStatus.RETURNED}
     others = [
         p
-        for p in await uow.payments.for_order(order.id)
+        for p in payments
         if p.kind == PaymentKind.REFUND and p.status == PaymentStatus.PENDING and p.id != refund.id
     ]
+    held = prepaid_held(await uow.ledger.for_order(order.id))
+    await uow.ledger.post(
+        refund_paid(
+            refund.reference,
+            refund.provider,
+            refund.amount_cents,
+            order.id,
+            now,
+            held=held - sum(p.amount_cents for p in others),  # theirs stays held for them
+        )
+    )
+    if refund.refund_of in returned:
+        return order
+    order.refunded_cents += refund.amount_cents
+    waiting = [p for p in others if p.refund_of not in returned]
     done = order.status in (OrderStatus.FINISHED, OrderStatus.CONFIRMED, OrderStatus.SETTLED)
-    if not others and (
+    if not waiting and (
         order.status == OrderStatus.CANCELLED
         or (done and order.refunded_cents >= order.paid_cents)  # a complaint refunded in full
     ):
         order.apply(Action.REFUND, SYSTEM, now, f"refunded {order.refunded_cents}")
     await uow.orders.save(order, now)
     return order
+
+
+async def close_requests(uow: UnitOfWork, order_id: int, now: datetime) -> None:
+    """Close the order's open payment requests (it was cancelled): the reconciliation sweep
+    still asks their providers for a while, and money that lands on them goes back."""
+    for p in await uow.payments.for_order(order_id):
+        if p.kind != PaymentKind.REFUND and p.status == PaymentStatus.PENDING:
+            await uow.payments.claim(p.id or 0, PaymentStatus.EXPIRED, now, None)
+
+
+async def return_late(
+    uow: UnitOfWork, reference: str, provider_ref: str, now: datetime
+) -> tuple[Order, Payment] | None:
+    """Money the provider took for a cancelled order (checked with the provider first): book
+    it as received, never credit it to the order, and plan its refund in full through the
+    same provider. Once: None when this payment was already returned (or credited)."""
+    payment = await uow.payments.by_reference(reference)
+    if payment is None or payment.id is None or payment.kind == PaymentKind.REFUND:
+        raise DomainError("找不到这笔支付 / unknown payment")
+    await uow.orders.lock(payment.order_id)
+    order = await uow.orders.get(payment.order_id, full=False)
+    assert order is not None and order.id is not None
+    if order.status not in CLOSED:
+        raise DomainError(f"order #{order.number} is not cancelled")  # a bug: checked before
+    claimed = await uow.payments.claim(
+        payment.id,
+        PaymentStatus.RETURNED,
+        now,
+        provider_ref,
+        only_if=(PaymentStatus.PENDING, PaymentStatus.EXPIRED),
+    )
+    if not claimed:
+        return None
+    amount = payment.amount_cents
+    await uow.ledger.post(payment_received(reference, payment.provider, amount, order.id, now))
+    refund = await uow.payments.add(
+        Payment(
+            order.id,
+            payment.provider,
+            PaymentKind.REFUND,
+            amount,
+            now,
+            new_reference("RFD"),
+            refund_of=payment.id,
+            note="late payment",
+        )
+    )
+    order.note_event(
+        Action.RETURN_PAYMENT,
+        Actor(ActorKind.SYSTEM, payment.provider),
+        now,
+        format_yuan(amount),
+    )
+    await uow.orders.save(order, now)
+    log.info("payment %s landed on cancelled order %s: refunding it", reference, order.number)
+    return order, refund

@@ -20,6 +20,7 @@ from domain import commands as c
 from domain.errors import DomainError, QuoteError
 from domain.lifecycle import OrderStatus
 from domain.orders import Order
+from domain.payments import pay_by
 from domain.ports import UnitOfWork
 from domain.recurring import (
     ENDS_SUBSCRIPTION,
@@ -284,6 +285,7 @@ class RecurringDesk:
             when=self._local(order.start_at),
             weekday=order.start_at.astimezone(self.s.tz).weekday(),
             amount=due_now,
+            pay_by=self._local(pay_by(order, self.s.rules.payments)),
         )
 
     def _skip_notice(

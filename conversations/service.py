@@ -24,6 +24,7 @@ from conversations.outbox import Postman, Sender
 from conversations.recurring_service import RecurringDesk
 from conversations.reminders import ReminderDesk
 from conversations.templating import NoticeTemplates
+from conversations.unpaid_service import UnpaidDesk
 from conversations.worker_service import WorkerDesk
 from domain import commands as c
 from domain.aftersales import Rater, Resolution, check_can_complain, stars_text
@@ -41,7 +42,7 @@ from domain.lifecycle import (
 from domain.money import format_percent, format_yuan
 from domain.orders import Actor, Order, OrderEvent
 from domain.outbox import OutboxMessage
-from domain.payments import Payment
+from domain.payments import Payment, pay_by
 from domain.people import Channel, Customer, Identity
 from domain.ports import MediaFetcher, MediaStore, PaymentGateway, UnitOfWork
 from domain.pricing import CouponKind, CouponTerms
@@ -110,6 +111,7 @@ class Services:
         self.dashboard_url = dashboard_url
         self.desk = WorkerDesk(self)
         self.money = MoneyDesk(self)
+        self.unpaid = UnpaidDesk(self)
         self.aftersales = AfterSalesDesk(self)
         self.recurring = RecurringDesk(self)
         self.reminders = ReminderDesk(self)
@@ -134,6 +136,7 @@ class Services:
             c.DrainOutbox: self.drain_outbox,
             **self.desk.handlers(),
             **self.money.handlers(),
+            **self.unpaid.handlers(),
             **self.aftersales.handlers(),
             **self.recurring.handlers(),
             **self.reminders.handlers(),
@@ -364,7 +367,12 @@ class Services:
         )
         title = f"到家 #{order.number} {self.catalog.item(order.item_id).name.zh}"
         checkout = await gateway.start(payment, order, title, payer)
+        due_by = pay_by(order, self.rules.payments).astimezone(self.tz)
         return {
+            # an unpaid order is cancelled then (a balance has no such time)
+            "pay_by": f"{due_by:%m-%d %H:%M}"
+            if order.status == OrderStatus.AWAITING_PAYMENT
+            else "",
             "number": order.number,
             "total_cents": order.total_cents,
             "due_now_cents": payment.amount_cents,

@@ -46,7 +46,6 @@ class WorkerDesk:
             c.RequestTransfer: self.transfer,
             c.ConfirmOrder: self.confirm,
             c.ListWorkers: self.list_workers,
-            c.ShowWorker: self.show_worker,
             c.ReviewWorker: self.review,
             c.AssignOrder: self.assign,
             c.ExpireOffers: self.expire_offers,
@@ -340,37 +339,6 @@ class WorkerDesk:
                             "level": w.level.value,
                         }
                         for w in workers[:30]
-                    ],
-                },
-            )
-        ]
-
-    async def show_worker(self, cmd: c.ShowWorker) -> list[Result]:
-        async with self.s.uow() as uow:
-            worker = await uow.workers.get(cmd.worker_id)
-        if worker is None:
-            raise DomainError(f"没有 ID 为 {cmd.worker_id} 的师傅 / no worker {cmd.worker_id}")
-        return [
-            Loaded(
-                "worker",
-                {
-                    "id": worker.id,
-                    "name": worker.name,
-                    "phone": worker.phone,
-                    "status": worker.status.value,
-                    "skills": list(worker.skills),
-                    "districts": list(worker.area.districts),
-                    "radius_m": worker.area.radius_m,
-                    "level": worker.level.value,
-                    "note": worker.review_note,
-                    "documents": [
-                        {
-                            "kind": d.kind,
-                            "url": self.s.media_url(d.file_ref),
-                            "expires_on": d.expires_on.isoformat() if d.expires_on else "",
-                        }
-                        for d in worker.certificates
-                        if d.file_ref
                     ],
                 },
             )

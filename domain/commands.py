@@ -218,6 +218,8 @@ class ListWorkers(Command):
 
 @dataclass(frozen=True)
 class ShowWorker(Command):
+    admin: str
+    role: str
     worker_id: int
 
 
@@ -270,6 +272,9 @@ class ConfirmPayment(Command):
     """What the provider says was paid; None for the sandbox, which pays what was asked."""
     customer_id: int | None = None
     notify_customer: bool = False
+    verified: bool = False
+    """The caller just asked the provider (the reconciliation sweep): no need to ask again
+    before returning money that landed on a cancelled order."""
 
 
 @dataclass(frozen=True)
@@ -325,7 +330,13 @@ class ExportLedger(Command):
 
 @dataclass(frozen=True)
 class ReconcilePayments(Command):
-    """Scheduler: ask providers about payment requests whose notification never came."""
+    """Scheduler: ask providers about payment requests whose notification never came (and
+    about those of cancelled orders, whose money goes back)."""
+
+
+@dataclass(frozen=True)
+class ExpireUnpaid(Command):
+    """Scheduler sweep: cancel orders not paid within the rules' payment window."""
 
 
 @dataclass(frozen=True)
@@ -417,6 +428,8 @@ class ListComplaints(Command):
 
 @dataclass(frozen=True)
 class ShowComplaint(Command):
+    admin: str
+    role: str
     complaint_id: int
 
 

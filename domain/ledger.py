@@ -75,17 +75,29 @@ def payment_received(
 
 
 def refund_paid(
-    reference: str, provider: str, amount: int, order_id: int, at: datetime, settled: bool = False
+    reference: str, provider: str, amount: int, order_id: int, at: datetime, *, held: int
 ) -> list[LedgerEntry]:
-    """Money back to the customer; after settlement the platform bears it."""
-    source = PLATFORM_REVENUE if settled else CUSTOMER_PREPAID
+    """Money back to the customer. ``held`` is what ``customer_prepaid`` still holds for the
+    order and no other pending refund is waiting for: the refund takes that first, and the
+    rest comes out of ``platform_revenue`` (a cancellation fee or a settled order already
+    became revenue), so the order's prepaid balance never goes below zero."""
+    from_prepaid = max(0, min(amount, held))
     return journal(
         f"refund:{reference}",
         at,
-        [(source, amount), (cash(provider), -amount)],
+        [
+            (CUSTOMER_PREPAID, from_prepaid),
+            (PLATFORM_REVENUE, amount - from_prepaid),
+            (cash(provider), -amount),
+        ],
         order_id=order_id,
         memo="refund",
     )
+
+
+def prepaid_held(entries: Iterable[LedgerEntry]) -> int:
+    """What ``customer_prepaid`` holds for the customer in ``entries`` (one order's)."""
+    return -sum(e.amount_cents for e in entries if e.account == CUSTOMER_PREPAID)
 
 
 def fee_kept(order_id: int, number: int, fee: int, at: datetime) -> list[LedgerEntry]:

@@ -44,6 +44,8 @@ class Action(StrEnum):
     REFUND = "refund"
     COMPLAIN = "complain"
     RESOLVE = "resolve"
+    RETURN_PAYMENT = "return_payment"
+    """Not a move: money that landed after the order was cancelled goes back (timeline)."""
 
 
 class ActorKind(StrEnum):
@@ -118,6 +120,7 @@ ACTION_TEXT: dict[Action, Text] = {
     A.REFUND: Text("退款", "refund"),
     A.COMPLAIN: Text("投诉", "complain"),
     A.RESOLVE: Text("处理完结", "resolve"),
+    A.RETURN_PAYMENT: Text("逾期付款原路退回", "late payment refunded"),
 }
 
 

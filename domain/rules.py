@@ -228,6 +228,19 @@ class CreditRules:
 
 
 @dataclass(frozen=True)
+class PaymentRules:
+    unpaid_expire_minutes: int = 30
+    """An order not paid this long after it was placed is cancelled: its coupon and points
+    come back and its payment requests are closed."""
+    recurring_pay_before_hours: int = 24
+    """A recurring visit's order (made days ahead) may be paid until this long before the
+    visit — never less than ``unpaid_expire_minutes`` after it was made."""
+    late_check_hours: int = 24
+    """Payment requests of cancelled orders are still checked with their provider this long
+    after they were closed: money that lands on them is refunded."""
+
+
+@dataclass(frozen=True)
 class RiskRules:
     cancellations_to_hold: int = 3
     cancellation_window_hours: int = 24
@@ -258,3 +271,4 @@ class Rules:
     after_sales: AfterSalesRules = field(default_factory=AfterSalesRules)
     credit: CreditRules = field(default_factory=CreditRules)
     risk: RiskRules = field(default_factory=RiskRules)
+    payments: PaymentRules = field(default_factory=PaymentRules)

@@ -1,8 +1,9 @@
 """The scheduler: APScheduler runs idempotent sweeps over deadlines stored with the data.
 
 Every process runs the same sweeps; each due row is claimed by a conditional UPDATE (an offer
-leaves ``open`` once, an order leaves ``finished`` once), so several processes never act twice
-and a restart loses nothing (the deadlines are in the database, not in job stores).
+leaves ``open`` once, an order leaves ``finished`` or ``awaiting_payment`` once), so several
+processes never act twice and a restart loses nothing (the deadlines are in the database, not
+in job stores).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from domain.commands import (
     DrainOutbox,
     ExecuteRefunds,
     ExpireOffers,
+    ExpireUnpaid,
     GenerateRecurring,
     QuarterlyLevels,
     ReconcilePayments,
@@ -38,6 +40,7 @@ SWEEPS: list[tuple[Callable[[], Command], int]] = [
     (AutoConfirm, 60),
     (ExecuteRefunds, 600),
     (ReconcilePayments, 300),
+    (ExpireUnpaid, 60),
     (DailySettlement, 900),
     (SendReminders, 60),
     (GenerateRecurring, 600),

@@ -31,6 +31,7 @@ from domain.rules import (
     MemberLevel,
     MembershipRules,
     NotificationRules,
+    PaymentRules,
     PricingRules,
     RiskRules,
     Rules,
@@ -67,6 +68,7 @@ Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
 # Defaults come from domain.rules (already in fen / basis points: validators only run on input).
 _DEFAULT = Rules()
 _N, _A, _CR, _R = _DEFAULT.notifications, _DEFAULT.after_sales, _DEFAULT.credit, _DEFAULT.risk
+_PAY = _DEFAULT.payments
 _P, _C, _L, _S, _M, _B, _D, _E = (
     _DEFAULT.pricing,
     _DEFAULT.cancellation,
@@ -415,6 +417,19 @@ class RiskSpec(_Strict):
         )
 
 
+class PaymentSpec(_Strict):
+    unpaid_expire_minutes: int = Field(default=_PAY.unpaid_expire_minutes, ge=5)
+    recurring_pay_before_hours: int = Field(default=_PAY.recurring_pay_before_hours, ge=1)
+    late_check_hours: int = Field(default=_PAY.late_check_hours, ge=1)
+
+    def build(self) -> PaymentRules:
+        return PaymentRules(
+            unpaid_expire_minutes=self.unpaid_expire_minutes,
+            recurring_pay_before_hours=self.recurring_pay_before_hours,
+            late_check_hours=self.late_check_hours,
+        )
+
+
 class RulesSpec(_Strict):
     timezone: str = _DEFAULT.timezone
     pricing: PricingSpec = PricingSpec()
@@ -429,6 +444,7 @@ class RulesSpec(_Strict):
     after_sales: AfterSalesSpec = AfterSalesSpec()
     credit: CreditSpec = CreditSpec()
     risk: RiskSpec = RiskSpec()
+    payments: PaymentSpec = PaymentSpec()
 
     def build(self) -> Rules:
         return Rules(
@@ -445,6 +461,7 @@ class RulesSpec(_Strict):
             after_sales=self.after_sales.build(),
             credit=self.credit.build(),
             risk=self.risk.build(),
+            payments=self.payments.build(),
         )
 
 

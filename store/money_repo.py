@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, func, update
+from sqlalchemy import Row, and_, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -65,17 +65,34 @@ class PaymentRepository:
         )
 
     async def claim(
-        self, payment_id: int, to: PaymentStatus, at: datetime, provider_ref: str | None
+        self,
+        payment_id: int,
+        to: PaymentStatus,
+        at: datetime,
+        provider_ref: str | None,
+        *,
+        only_if: Sequence[PaymentStatus] = (PaymentStatus.PENDING,),
     ) -> bool:
-        """Move a pending payment to ``to`` exactly once (a second notification gets False)."""
-        changed = await update_where(
-            self._s,
-            PAYMENTS,
-            {"status": to.value, "completed_at": at, "provider_ref": provider_ref},
-            id=payment_id,
-            status=PaymentStatus.PENDING.value,
+        """Move a payment from ``only_if`` (pending) to ``to`` exactly once (a second
+        notification gets False)."""
+        if len(only_if) == 1:
+            changed = await update_where(
+                self._s,
+                PAYMENTS,
+                {"status": to.value, "completed_at": at, "provider_ref": provider_ref},
+                id=payment_id,
+                status=only_if[0].value,
+            )
+            return changed == 1
+        result = await self._s.exec(
+            update(PaymentRow)
+            .where(
+                col(PaymentRow.id) == payment_id,
+                col(PaymentRow.status).in_([s.value for s in only_if]),
+            )
+            .values(status=to.value, completed_at=at, provider_ref=provider_ref)
         )
-        return changed == 1
+        return result.rowcount == 1
 
     async def get(self, payment_id: int) -> Payment | None:
         row = await self._s.get(PaymentRow, payment_id)
@@ -91,30 +108,43 @@ class PaymentRepository:
         )
         return [_payment(r) for r in rows.all()]
 
-    async def stale_requests(self, before: datetime, limit: int = 100) -> list[Payment]:
-        """Payment requests still pending that were made before ``before``."""
+    async def stale_requests(
+        self, before: datetime, closed_since: datetime, limit: int = 100
+    ) -> list[Payment]:
+        """Payment requests still pending that were made before ``before``, and requests
+        closed with their order (expired) since ``closed_since``: the provider may still
+        take money for those."""
         rows = await self._s.exec(
             select(PaymentRow)
             .where(
                 PaymentRow.kind != PaymentKind.REFUND.value,
-                PaymentRow.status == PaymentStatus.PENDING.value,
-                col(PaymentRow.created_at) < before,
+                or_(
+                    and_(
+                        PaymentRow.status == PaymentStatus.PENDING.value,
+                        col(PaymentRow.created_at) < before,
+                    ),
+                    and_(
+                        PaymentRow.status == PaymentStatus.EXPIRED.value,
+                        col(PaymentRow.completed_at) >= closed_since,
+                    ),
+                ),
             )
             .order_by(col(PaymentRow.id))
             .limit(limit)
         )
         return [_payment(r) for r in rows.all()]
 
-    async def pending_refunds(self, limit: int = 100) -> list[Payment]:
-        rows = await self._s.exec(
-            select(PaymentRow)
-            .where(
-                PaymentRow.kind == PaymentKind.REFUND.value,
-                PaymentRow.status == PaymentStatus.PENDING.value,
-            )
-            .order_by(col(PaymentRow.id))
-            .limit(limit)
+    async def pending_refunds(
+        self, limit: int = 100, order_id: int | None = None
+    ) -> list[Payment]:
+        """Refunds not yet carried out, oldest first (only the order's, given one)."""
+        query = select(PaymentRow).where(
+            PaymentRow.kind == PaymentKind.REFUND.value,
+            PaymentRow.status == PaymentStatus.PENDING.value,
         )
+        if order_id is not None:
+            query = query.where(PaymentRow.order_id == order_id)
+        rows = await self._s.exec(query.order_by(col(PaymentRow.id)).limit(limit))
         return [_payment(r) for r in rows.all()]
 
 

@@ -326,6 +326,33 @@ class OrderRepository:
         )
         return [int(i) for i in rows.all() if i is not None]
 
+    async def due_unpaid(
+        self,
+        placed_before: datetime,
+        visit_before: datetime,
+        *,
+        after_id: int = 0,
+        limit: int = 100,
+    ) -> list[int]:
+        """Ids (from ``after_id``, in order: pages) of orders awaiting payment that may be past
+        their pay-by time (``domain.payments.pay_by`` decides): placed before
+        ``placed_before``, and for a recurring visit starting before ``visit_before`` too."""
+        rows = await self._s.exec(
+            select(OrderRow.id)
+            .where(
+                col(OrderRow.id) > after_id,
+                OrderRow.status == OrderStatus.AWAITING_PAYMENT.value,
+                col(OrderRow.created_at) <= placed_before,
+                or_(
+                    col(OrderRow.subscription_id).is_(None),
+                    col(OrderRow.start_at) <= visit_before,
+                ),
+            )
+            .order_by(col(OrderRow.id))
+            .limit(limit)
+        )
+        return [int(i) for i in rows.all() if i is not None]
+
     async def reminder_candidates(
         self,
         now: datetime,

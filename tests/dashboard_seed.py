@@ -223,7 +223,11 @@ async def _book(
             )
             out.payments.append((at, order.total_cents))
         elif action == Action.REFUND:
-            await uow.ledger.post(L.refund_paid(ref, "sandbox", order.paid_cents, order.id, at))
+            await uow.ledger.post(
+                L.refund_paid(
+                    ref, "sandbox", order.paid_cents, order.id, at, held=order.paid_cents
+                )
+            )
             out.refunds.append((at, order.paid_cents))
         else:
             assert order.worker_id is not None

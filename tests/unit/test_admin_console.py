@@ -43,7 +43,7 @@ EXAMPLES = [
         c.ExportLedger(BY, "{role}", "2026-11-01", "2026-11-30"),
     ),
     ("workers", None, "pending", c.ListWorkers("pending")),
-    ("worker", None, "7", c.ShowWorker(7)),
+    ("worker", None, "7", c.ShowWorker(BY, "{role}", 7)),
     ("approve", None, "7", c.ReviewWorker(BY, "{role}", 7, True, "")),
     ("reject", None, "7 blurred", c.ReviewWorker(BY, "{role}", 7, False, "blurred")),
     ("suspend", None, "7 late 3 times", c.SuspendWorker(BY, "{role}", 7, True, "late 3 times")),
@@ -54,7 +54,7 @@ EXAMPLES = [
     ("broadcast", None, "春节照常服务", c.Broadcast(BY, "{role}", "春节照常服务")),
     ("admin", None, "add telegram:7 ops", c.ManageAdmin(BY, "{role}", "add", "telegram:7", "ops")),
     ("complaints", None, "", c.ListComplaints()),
-    ("complaint", None, "3", c.ShowComplaint(3)),
+    ("complaint", None, "3", c.ShowComplaint(BY, "{role}", 3)),
     ("reply", None, "3 师傅明天回访", c.ReplyComplaint(BY, "{role}", 3, "师傅明天回访")),
     (
         "resolve",

@@ -104,6 +104,7 @@ def test_rules_in_the_file_override_the_defaults(demo_data):
     demo_data["rules"]["execution"]["checkin_radius_m"] = 500
     demo_data["rules"]["settlement"]["withdrawal_minimum"] = 10
     demo_data["rules"]["booking"]["slots"] = ["09:30"]
+    demo_data["rules"]["payments"]["unpaid_expire_minutes"] = 15
     _, rules = parse_catalog(demo_data)
     assert rules.pricing.night_surcharge_bp == 2500
     assert rules.cancellation.fee_bp == 1250
@@ -111,6 +112,9 @@ def test_rules_in_the_file_override_the_defaults(demo_data):
     assert rules.execution.checkin_radius_m == 500
     assert rules.settlement.withdrawal_min_cents == 1000
     assert [t.isoformat() for t in rules.booking.slots] == ["09:30:00"]
+    assert rules.payments.unpaid_expire_minutes == 15
+    demo_data["rules"]["payments"]["unpaid_expire_minutes"] = 1
+    assert refused(demo_data).path == "rules.payments.unpaid_expire_minutes"
 
 
 def test_a_file_that_is_not_yaml_is_refused(tmp_path):

@@ -44,3 +44,35 @@ def test_split_parts_always_sum_to_the_total(total, weights):
     assert sum(parts) == total
     assert all(isinstance(p, int) for p in parts)
     assert all(p == 0 for p, w in zip(parts, weights, strict=True) if w == 0)
+
+
+def test_an_order_waits_the_payment_window_and_a_recurring_visit_until_the_day_before():
+    from datetime import UTC, datetime, timedelta
+
+    from domain.orders import Actor, ActorKind, Order
+    from domain.payments import pay_by
+    from domain.pricing import Quote
+    from domain.rules import PaymentRules
+
+    placed = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+
+    def order(start_in: timedelta, subscription: int | None = None) -> Order:
+        return Order.from_quote(
+            number=240117,
+            customer_id=1,
+            selections=(),
+            quote=Quote((), 12_000, 0),
+            start_at=placed + start_in,
+            created_at=placed,
+            channel="telegram",
+            actor=Actor(ActorKind.CUSTOMER, "1"),
+            subscription_id=subscription,
+        )
+
+    rules = PaymentRules(unpaid_expire_minutes=30, recurring_pay_before_hours=24)
+    assert pay_by(order(timedelta(days=7)), rules) == placed + timedelta(minutes=30)
+    assert pay_by(order(timedelta(hours=2)), rules) == placed + timedelta(minutes=30)
+    # a recurring visit made a week ahead may be paid until the day before it...
+    assert pay_by(order(timedelta(days=7), 5), rules) == placed + timedelta(days=6)
+    # ...but never gets less than the window of an order placed by hand
+    assert pay_by(order(timedelta(hours=3), 5), rules) == placed + timedelta(minutes=30)

@@ -53,6 +53,15 @@ SAMPLES: dict[str, dict[str, object]] = {
     "cancelled_worker": {"number": 240117},
     "order_paid": {"number": 240117, "amount": 22_500, "next": "dispatching"},
     "refund_paid": {"number": 240117, "amount": 5_000},
+    "order_expired": {
+        "number": 240117,
+        "item": {"zh": "日常保洁", "en": "Regular cleaning"},
+        "when": "12-02 09:30",
+        "coupon": True,
+        "points": 500,
+        "recurring": False,
+    },
+    "late_payment_returned": {"number": 240117, "amount": 8_000},
     "refund_by_hand_admin": {"amount": 5_000, "reference": "R-1", "note": "provider down"},
     "settled": {"number": 240117, "earn": 12_750},
     "withdrawal_to_approve_admin": {"withdrawal_id": 3, "worker_id": 7, "amount": 150_000},
@@ -105,6 +114,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "when": "12-05 09:00",
         "weekday": 5,
         "amount": 12_000,
+        "pay_by": "12-04 09:00",
     },
     "recurring_skipped": {
         "item": {"zh": "日常保洁", "en": "Regular cleaning"},
