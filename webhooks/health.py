@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 
 from aiohttp import web
 
@@ -16,9 +17,10 @@ PROBE_TIMEOUT_S = 2.0
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """200 when the database (and Redis, if configured) answer; 503 otherwise."""
+    """200 when the database (and Redis, if configured) answer; 503 otherwise. ``pid`` names
+    the process that answered (``daojia serve --workers N`` runs several on one port)."""
     app = request.app
-    body: dict[str, str] = {"version": __version__}
+    body: dict[str, str | int] = {"version": __version__, "pid": os.getpid()}
     try:
         await asyncio.wait_for(app[DATABASE].ping(), PROBE_TIMEOUT_S)
         body["database"] = "ok"
