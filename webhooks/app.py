@@ -109,6 +109,7 @@ def create_app(
     app.cleanup_ctx.append(_chat)
     if scheduler:
         app.cleanup_ctx.append(_scheduler)
+    app.on_shutdown.append(_finish_turns)
 
     async def handle(event: Inbound):  # noqa: ANN202 - resolved at call time
         return await app[CHAT].handle(event)
@@ -251,6 +252,14 @@ def _telegram(register_webhooks: bool) -> Callable[[web.Application], AsyncItera
             await bot.stop()
 
     return ctx
+
+
+async def _finish_turns(app: web.Application) -> None:
+    """At shutdown (the listening sockets are closed by then), before any resource closes:
+    turns in flight finish within their grace time or are cancelled, which hands their
+    messages back to the platform's retry."""
+    if CHAT in app:
+        await app[CHAT].turns.finish()
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:

@@ -3,10 +3,13 @@ to a person outside a conversation turn."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
+
+from aiohttp import web
 
 from conversations.engine import Engine, Handled
 from conversations.events import Inbound
@@ -18,6 +21,73 @@ Deliver = Callable[[str, list[Reply], dict[str, Any] | None, int, str], Awaitabl
 """(user id, replies, WeChat template message or None, parts already sent, language)."""
 
 log = logging.getLogger(__name__)
+TURN_GRACE_S = 10.0
+"""How long a stopping process lets the chat turns in flight finish before cancelling them."""
+ABORT_WAIT_S = 5.0
+"""How long it then waits for the cancelled turns to hand their messages back."""
+
+
+class Turns:
+    """The chat turns running now, so that a stopping process can let them finish.
+
+    ``finish`` (at shutdown) refuses new turns, waits up to ``grace_s`` for those in flight
+    and cancels the rest. The engine aborts a cancelled turn: its message is released, not
+    marked done, so the platform's retry is processed by another process (or this one after a
+    restart) instead of being dropped as a duplicate.
+    """
+
+    def __init__(self, grace_s: float = TURN_GRACE_S, abort_wait_s: float = ABORT_WAIT_S) -> None:
+        self.grace_s = grace_s
+        self.abort_wait_s = abort_wait_s
+        self.stopping = asyncio.Event()
+        self._running: set[asyncio.Task[Any]] = set()
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def enter(self) -> asyncio.Task[Any]:
+        """Count the current task as a turn; refused (503: the platform retries, elsewhere)
+        once the process is stopping."""
+        if self.stopping.is_set():
+            raise web.HTTPServiceUnavailable(text="shutting down")
+        task = asyncio.current_task()
+        assert task is not None, "a turn runs in a task"
+        self._running.add(task)
+        self._idle.clear()
+        return task
+
+    def leave(self, task: asyncio.Task[Any]) -> None:
+        self._running.discard(task)
+        if not self._running:
+            self._idle.set()
+
+    async def finish(self) -> None:
+        """Refuse new turns; let those in flight finish within ``grace_s``, then cancel the
+        rest and wait (at most ``abort_wait_s``) for them to abort."""
+        self.stopping.set()
+        if not self._running:
+            return
+        log.info(
+            "stopping: waiting up to %.0f s for the turns in flight (%d)",
+            self.grace_s,
+            len(self._running),
+        )
+        if await _within(self._idle.wait(), self.grace_s):
+            log.info("stopping: the turns in flight finished")
+            return
+        log.warning("stopping: cancelling %d turns still running", len(self._running))
+        for task in self._running:
+            task.cancel()
+        if not await _within(self._idle.wait(), self.abort_wait_s):
+            log.error("stopping: %d cancelled turns did not end", len(self._running))
+
+
+async def _within(waiting: Awaitable[Any], seconds: float) -> bool:
+    """Whether ``waiting`` ended within ``seconds`` (it is cancelled otherwise)."""
+    task = asyncio.ensure_future(waiting)
+    done, _ = await asyncio.wait({task}, timeout=seconds)
+    if not done:
+        task.cancel()
+    return bool(done)
 
 
 class Chat:
@@ -27,10 +97,15 @@ class Chat:
         self.engine = engine
         self.metrics = metrics
         self.messenger = messenger
+        self.turns = Turns()
 
     async def handle(self, event: Inbound) -> Handled:
         started = time.perf_counter()
-        handled = await self.engine.handle(event)
+        turn = self.turns.enter()
+        try:
+            handled = await self.engine.handle(event)
+        finally:
+            self.turns.leave(turn)
         self.metrics.message(event.channel, handled.status)
         if handled.status == "rejected" and handled.replies:
             await self._warn(event, handled)

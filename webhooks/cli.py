@@ -8,7 +8,9 @@ import gc
 import json
 import logging
 import os
+import signal
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,11 +24,14 @@ from domain.rules import DispatchMode
 from store import migrate
 from store.catalog_file import json_schema, load_catalog
 from store.crypto import new_key
+from store.db import sqlite_path
 from webhooks import __version__
 from webhooks.accesslog import JsonAccessLogger
 from webhooks.app import create_app
+from webhooks.chat import TURN_GRACE_S
 from webhooks.demo import seed_demo
 from webhooks.settings import Settings, settings_error
+from webhooks.workers import Supervisor
 
 log = logging.getLogger("daojia")
 GC_THRESHOLDS = (50_000, 20, 20)
@@ -66,11 +71,26 @@ def demo_key(data_dir: Path) -> SecretStr:
     return SecretStr(key_file.read_text().strip())
 
 
-def run_server(app: web.Application, host: str, port: int) -> None:
-    """Serve ``app`` until interrupted, as ``serve`` and ``demo`` do: on uvloop's event loop
-    (libuv's, in C: about 6 % fewer instructions per chat message than asyncio's own, by
+def run_server(
+    app: web.Application,
+    host: str,
+    port: int,
+    *,
+    reuse_port: bool = False,
+    listening: Callable[[], None] | None = None,
+) -> None:
+    """Serve ``app`` until SIGTERM or SIGINT, as ``serve`` and ``demo`` do: on uvloop's event
+    loop (libuv's, in C: about 6 % fewer instructions per chat message than asyncio's own, by
     ``bench/instructions.py``), with JSON access log lines, and the objects made so far
-    (modules, catalog, app) frozen out of the garbage collector's way (``GC_THRESHOLDS``)."""
+    (modules, catalog, app) frozen out of the garbage collector's way (``GC_THRESHOLDS``).
+
+    The first signal stops gracefully: the listening socket closes, chat turns in flight get
+    ``TURN_GRACE_S`` to finish (``webhooks.chat.Turns``; later ones are cancelled and hand
+    their messages back), other requests as long, then the resources close. Further signals
+    are ignored, so that a signal sent to a worker and to its supervisor (``systemd`` signals
+    the whole group) does not cut the shutdown short. ``reuse_port`` lets several processes
+    listen on the same port (``--workers``); ``listening`` is called once the socket listens.
+    """
     # log records skip what no format here prints (the logging HOWTO's "Optimization"): the
     # caller's file and line, thread, process; an access log line is written per request
     logging._srcfile = None  # type: ignore[attr-defined]
@@ -78,14 +98,38 @@ def run_server(app: web.Application, host: str, port: int) -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
+    loop = uvloop.new_event_loop()
+    stop_on_signals(loop)
     web.run_app(
         app,
         host=host,
         port=port,
-        print=None,
+        # run_app calls ``print`` once its sites listen: the moment to tell a supervisor
+        print=(lambda *_: listening()) if listening is not None else None,
         access_log_class=JsonAccessLogger,
-        loop=uvloop.new_event_loop(),
+        loop=loop,
+        handle_signals=False,
+        shutdown_timeout=TURN_GRACE_S,
+        reuse_port=reuse_port or None,
     )
+
+
+def stop_on_signals(loop: asyncio.AbstractEventLoop) -> None:
+    """On the first SIGTERM or SIGINT, stop ``run_app`` gracefully; ignore the next ones
+    (two signals read in one pass of the loop are both handled in it, hence the flag)."""
+    stopping = False
+
+    def stop(signum: int) -> None:
+        nonlocal stopping
+        if stopping:
+            log.info("%s: already stopping", signal.Signals(signum).name)
+            return
+        stopping = True
+        log.info("%s: stopping", signal.Signals(signum).name)
+        raise web.GracefulExit()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop, sig)
 
 
 def cmd_demo(_args: argparse.Namespace) -> int:
@@ -105,12 +149,23 @@ def cmd_demo(_args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_serve(_args: argparse.Namespace) -> int:
+def cmd_serve(args: argparse.Namespace) -> int:
     settings = load_settings()
     if settings.pii_key is None:
         raise Refused(
             "DAOJIA_PII_KEY: required by serve to encrypt phones and addresses "
             "(daojia keygen prints a new key)"
+        )
+    workers = args.workers
+    if workers > 1 and sqlite_path(settings.database_url) is not None:
+        raise Refused(
+            f"--workers {workers} needs PostgreSQL (DAOJIA_DATABASE_URL): SQLite and "
+            "in-process conversation state serve one process"
+        )
+    if workers > 1 and settings.redis_url is None:
+        raise Refused(
+            f"--workers {workers} needs Redis (DAOJIA_REDIS_URL): without it conversation "
+            "state, dedupe and rate limits live in one process"
         )
     catalog, rules = _catalog(settings)
     if asyncio.run(migrate.pending(settings.database_url)):
@@ -118,10 +173,28 @@ def cmd_serve(_args: argparse.Namespace) -> int:
             "DAOJIA_DATABASE_URL: the database is not up to date; run `daojia db upgrade` first"
         )
     settings.media_dir.mkdir(parents=True, exist_ok=True)
+    if workers > 1:
+        log.info(
+            "daojia %s serving on %s:%s with %d workers",
+            __version__,
+            settings.host,
+            settings.port,
+            workers,
+        )
+        return Supervisor(serve_worker, (settings,), workers).run()
     app = create_app(settings, catalog, rules, register_webhooks=True, scheduler=True)
     log.info("daojia %s serving on %s:%s", __version__, settings.host, settings.port)
     run_server(app, settings.host, settings.port)
     return 0
+
+
+def serve_worker(settings: Settings, number: int, listening: Callable[[], None]) -> None:
+    """One of ``serve --workers N``'s processes (``webhooks.workers``): its own application
+    on the shared port. Worker 1 registers the Telegram webhook (once is enough)."""
+    configure_logging(f"[worker {number} pid {os.getpid()}] ")
+    catalog, rules = _catalog(settings)
+    app = create_app(settings, catalog, rules, register_webhooks=number == 1, scheduler=True)
+    run_server(app, settings.host, settings.port, reuse_port=True, listening=listening)
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -233,9 +306,15 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="daojia", description="Chat-first home services.")
     p.add_argument("--version", action="version", version=f"daojia {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("serve", help="run the production server from configuration").set_defaults(
-        func=cmd_serve
+    serve = sub.add_parser("serve", help="run the production server from configuration")
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="server processes on the port (PostgreSQL and Redis needed for more than 1)",
     )
+    serve.set_defaults(func=cmd_serve)
     sub.add_parser("demo", help="run a self-contained demo on 127.0.0.1:8080").set_defaults(
         func=cmd_demo
     )
@@ -265,14 +344,29 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return value
+
+
+def configure_logging(prefix: str = "") -> None:
+    """Log lines on stderr; ``prefix`` tells the processes of ``--workers`` apart."""
     logging.basicConfig(
         level=logging.INFO,
         stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        format=f"%(asctime)s %(levelname)s {prefix}%(name)s: %(message)s",
     )
     logging.getLogger("aiohttp.access").setLevel(logging.INFO)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    configure_logging()
     try:
         return int(args.func(args))
     except Refused as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 
 from aiohttp import web
 
@@ -17,9 +18,10 @@ PROBE_TIMEOUT_S = 2.0
 
 async def healthz(request: web.Request) -> web.Response:
     """200 when the database (and Redis, if configured) answer; 503 otherwise. Also says
-    which payment providers run, and ``test_mode`` when the sandbox runs under ``serve``."""
+    which payment providers run, ``test_mode`` when the sandbox runs under ``serve``, and
+    ``pid``, the process that answered (``daojia serve --workers N`` runs several)."""
     app = request.app
-    body: dict[str, str | bool] = {"version": __version__}
+    body: dict[str, str | bool | int] = {"version": __version__, "pid": os.getpid()}
     try:
         await asyncio.wait_for(app[DATABASE].ping(), PROBE_TIMEOUT_S)
         body["database"] = "ok"

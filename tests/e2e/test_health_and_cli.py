@@ -4,6 +4,7 @@ import asyncio
 import gc
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -12,11 +13,13 @@ import urllib.request
 
 import pytest
 import uvloop
+from aiohttp import web
 
 from store.catalog_file import load_catalog
 from webhooks import cli
 from webhooks.accesslog import JsonAccessLogger
 from webhooks.app import create_app
+from webhooks.chat import TURN_GRACE_S
 from webhooks.settings import Settings
 
 CATALOG, RULES = load_catalog()
@@ -39,6 +42,7 @@ async def test_healthz_reports_the_database_and_redis(aiohttp_client, db_url, pi
     body = await resp.json()
     assert body == {
         "version": "0.1.0",
+        "pid": os.getpid(),  # the process that answered: --workers runs several
         "database": "ok",
         "redis": "ok",
         "status": "ok",
@@ -154,6 +158,7 @@ def test_the_server_runs_on_uvloop_with_start_up_frozen_and_a_larger_young_gener
         seen.append((app, gc.get_threshold(), gc.get_freeze_count() > 0, records, kw))
 
     monkeypatch.setattr(cli.web, "run_app", run_app)
+    monkeypatch.setattr(cli, "stop_on_signals", lambda loop: None)  # tested below
     for name in ("_srcfile", "logThreads", "logProcesses", "logMultiprocessing"):
         monkeypatch.setattr(logging, name, getattr(logging, name))  # put back afterwards
     before = gc.get_threshold()
@@ -163,7 +168,15 @@ def test_the_server_runs_on_uvloop_with_start_up_frozen_and_a_larger_young_gener
     finally:
         gc.set_threshold(*before)
         gc.unfreeze()
-    kw = {"host": "127.0.0.1", "port": 8123, "print": None, "access_log_class": JsonAccessLogger}
+    kw = {
+        "host": "127.0.0.1",
+        "port": 8123,
+        "print": None,
+        "access_log_class": JsonAccessLogger,
+        "handle_signals": False,  # stop_on_signals
+        "shutdown_timeout": TURN_GRACE_S,
+        "reuse_port": None,
+    }
     [(served, thresholds, frozen, records, given)] = seen
     loop = given.pop("loop")
     loop.close()
@@ -171,6 +184,34 @@ def test_the_server_runs_on_uvloop_with_start_up_frozen_and_a_larger_young_gener
     assert isinstance(loop, uvloop.Loop)
     assert cli.GC_THRESHOLDS[0] > before[0]
     assert records == (None, False, False)  # log records without caller, thread, process
+
+
+def test_the_first_sigterm_stops_the_server_gracefully_and_later_signals_are_ignored():
+    loop = uvloop.new_event_loop()
+    cli.stop_on_signals(loop)
+    signals = []
+
+    async def serving() -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+        await asyncio.sleep(5)  # interrupted by GracefulExit
+        signals.append("not stopped")
+
+    async def stopping() -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), signal.SIGTERM)
+        for _ in range(10):  # a few passes of the loop: the signals are handled
+            await asyncio.sleep(0)
+        signals.append("shutdown went on")
+
+    try:
+        with pytest.raises(web.GracefulExit):
+            loop.run_until_complete(serving())
+        loop.run_until_complete(stopping())  # as run_app's clean-up would
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+        loop.close()
+    assert signals == ["shutdown went on"]
 
 
 async def test_the_tests_run_on_the_event_loop_the_server_runs_on():
