@@ -35,6 +35,7 @@ from conversations.events import (
 )
 from conversations.replies import Reply
 from domain.errors import DeliveryFailed
+from domain.privacy import loggable_traceback
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
@@ -211,12 +212,12 @@ class WeChatBot:
     def _follow_up(self, user_id: str) -> Callable[[asyncio.Task[Any]], None]:
         def done(task: asyncio.Task[Any]) -> None:
             self._tasks.discard(task)
-            if task.cancelled() or task.exception() is not None:
-                log.error(
-                    "slow wechat turn for %s failed: %r",
-                    user_id,
-                    None if task.cancelled() else task.exception(),
-                )
+            if task.cancelled():
+                log.error("slow wechat turn for %s was cancelled", user_id)
+                return
+            error = task.exception()
+            if error is not None:
+                log.error("slow wechat turn for %s failed\n%s", user_id, loggable_traceback(error))
                 return
             handled: Handled = task.result()
             if handled.status == "handled" and handled.replies:

@@ -1,4 +1,5 @@
-"""Request middleware: business errors become 4xx, never 5xx (platforms would retry)."""
+"""Request middleware: business errors become 4xx, never 5xx (platforms would retry); an
+unexpected error is a 500 whose log line carries no personal data."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import logging
 from aiohttp import web
 
 from domain.errors import DomainError
+from domain.privacy import loggable_traceback
 from webhooks.keys import METRICS
 
 log = logging.getLogger(__name__)
@@ -24,8 +26,10 @@ async def error_middleware(request: web.Request, handler: web.Handler) -> web.St
     except DomainError as exc:
         request.app[METRICS].http_request(name, 422)
         return web.json_response({"error": str(exc)}, status=422)
-    except Exception:
-        log.exception("unhandled error on %s %s", request.method, request.path)
+    except Exception as exc:  # its message may hold a row's values: logged redacted
+        log.error(
+            "unhandled error on %s %s\n%s", request.method, request.path, loggable_traceback(exc)
+        )
         request.app[METRICS].http_request(name, 500)
         return web.json_response({"error": "internal error"}, status=500)
     request.app[METRICS].http_request(name, response.status)
