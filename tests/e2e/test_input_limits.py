@@ -141,3 +141,23 @@ async def test_texts_over_their_limit_are_answered_with_the_limit_and_nothing_is
     assert "姓名最多 40 字" in applicant.text() and "真实姓名" in applicant.text()
     await applicant.say("王师傅")
     assert "手机" in applicant.text()
+
+
+async def test_a_rejection_reason_too_long_for_its_column_is_refused_before_the_database(
+    tg, fake_telegram
+):
+    """``workers.review_note`` is VARCHAR(200): a longer reason was a 500 on PostgreSQL."""
+    app, client, _ = tg
+    applicant = await seed_worker(app, channel="telegram", user_id="880501", center=HOME)
+    async with app[DATABASE].uow() as uow:
+        pending = await uow.workers.get(applicant)
+        pending.status = WorkerStatus.PENDING
+        await uow.workers.save(pending)
+        await uow.commit()
+    owner = TelegramUser(client, fake_telegram, OWNER)
+    await owner.say(f"/reject {applicant} " + "x" * 201)
+    assert "原因最多 200 字" in owner.text()
+    assert (await worker(app, applicant)).status == WorkerStatus.PENDING
+    await owner.say(f"/reject {applicant} " + "x" * 200)
+    rejected = await worker(app, applicant)
+    assert rejected.status == WorkerStatus.REJECTED and rejected.review_note == "x" * 200
