@@ -171,3 +171,19 @@ async def test_nul_bytes_and_lone_surrogates_in_the_web_chat_json_are_dropped(
     assert address is not None and address.text == "人民广场 12楼1203"
     assert customer is not None and customer.phone == phone
     assert await stored_unsafe_texts(app) == []
+
+
+async def test_a_nul_in_a_path_parameter_is_a_400_not_a_database_error(
+    aiohttp_client, tmp_path, db_url, pii_key
+):
+    client = await aiohttp_client(make_app(tmp_path, db_url, pii_key, clock=Clock()))
+    for method, path in (
+        ("GET", "/pay/sandbox/SBX%00abc"),
+        ("POST", "/pay/sandbox/SBX%00abc"),
+        ("GET", "/pay/sandbox/SBX%1Babc"),
+        ("GET", "/dashboard/open/owner/telegram:1%00?e=1&s=x"),
+        ("GET", "/media/orders%00/x.jpg"),
+    ):
+        resp = await client.request(method, path)
+        assert resp.status == 400, (method, path, resp.status)
+    assert (await client.get("/pay/sandbox/SBX-unknown")).status == 404  # as before
