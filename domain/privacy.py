@@ -58,18 +58,12 @@ def loggable_traceback(exc: BaseException) -> str:
     A database error's message can: asyncpg quotes a value it could not encode (``invalid
     input for query argument $1: '138…'``) and PostgreSQL's DETAIL lists a row (``Failing row
     contains (…)``) or a key. When the chain holds a database driver's error, every message in
-    it keeps only its first line, quoted parts blanked, plus the statement and
-    the identifiers the driver names (SQLSTATE, table, column, constraint). Frames are shown
-    by file, line and function, without reading the source.
+    it keeps only its first line, quoted parts blanked, plus the statement and the identifiers
+    the driver names (SQLSTATE, table, column, constraint). Frames are shown by file, line and
+    function, without reading the source.
     """
-    chain: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and all(current is not e for e in chain):
-        chain.append(current)
-        current = current.__cause__ or (
-            None if current.__suppress_context__ else current.__context__
-        )
-    database = any(type(e).__module__.startswith(_DATABASE) for e in chain)
+    chain = _chain(exc)
+    database = _from_database(chain)
     parts: list[str] = []
     for earlier, later in zip(reversed(chain), [*reversed(chain[:-1]), None], strict=True):
         parts.append("Traceback (most recent call last):\n")
@@ -92,9 +86,23 @@ def loggable_traceback(exc: BaseException) -> str:
 def error_line(exc: BaseException) -> str:
     """``Type: message`` of ``exc`` on one line, redacted as ``loggable_traceback`` does when
     it is a database error (for a log line or an error kept with a retried message)."""
-    chain = [exc, *(e for e in (exc.__cause__, exc.__context__) if e is not None)]
-    database = any(type(e).__module__.startswith(_DATABASE) for e in chain)
-    return _error_text(exc, database).splitlines()[0]
+    return _error_text(exc, _from_database(_chain(exc))).splitlines()[0]
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc``, then what caused it, as far back as Python would print."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and all(current is not e for e in chain):
+        chain.append(current)
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
+    return chain
+
+
+def _from_database(chain: list[BaseException]) -> bool:
+    return any(type(e).__module__.startswith(_DATABASE) for e in chain)
 
 
 def _error_text(exc: BaseException, database: bool) -> str:
