@@ -7,7 +7,7 @@ stays the Bot API client (``bots.telegram``); reading an update is this module's
 
 A field daojia reads that has the wrong type makes the whole update ``BadUpdate`` (the route
 answers 400); fields it does not read are not looked at, as Telegram adds new ones. Every text
-read is ``domain.text.clean``: a NUL or a lone surrogate (JSON ``\u0000``, ``\ud800``) never
+read is ``domain.text.clean``: a NUL or a lone surrogate (JSON ``\\u0000``, ``\\ud800``) never
 gets past this module, whichever field carried it.
 """
 
@@ -154,7 +154,7 @@ def _field(obj: dict[str, Any], name: str, kind: Any, default: Any = _REQUIRED) 
 
 
 def decode(body: bytes) -> Any:
-    """The JSON of an update. orjson refuses a lone surrogate escape (``\ud800``), which the
+    """The JSON of an update. orjson refuses a lone surrogate escape (``\\ud800``), which the
     JSON grammar allows: such a body is read by the standard parser instead (its NaN and
     Infinity refused), and ``_field`` drops the surrogate. Raises ValueError."""
     try:

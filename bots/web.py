@@ -176,7 +176,7 @@ class WebChannel:
 
     def _event(self, user_id: str, body: Any) -> Inbound | None:
         """The event a JSON message stands for, its texts ``domain.text.clean`` (JSON may
-        carry ``\u0000`` or a lone ``\ud800``), or None when it is not one."""
+        carry ``\\u0000`` or a lone ``\\ud800``), or None when it is not one."""
         if not isinstance(body, dict) or body.get("role", "customer") not in ROLES:
             return None
         base: dict[str, Any] = {

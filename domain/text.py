@@ -25,7 +25,7 @@ class Text:
         return self.en if lang == Lang.EN and self.en else self.zh
 
 
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff]")
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff]")
 """C0 control characters but the tab and the line feed, and surrogates: in a Python string a
 surrogate is always a lone half of a UTF-16 pair (a JSON ``\\ud800``), which no UTF-8 encoder,
 Redis or PostgreSQL accepts; PostgreSQL refuses NUL in any text."""
