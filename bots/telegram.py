@@ -27,7 +27,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, Application
 
 from bots.telegram_http import AiohttpRequest
-from bots.telegram_updates import Checkout, read_update
+from bots.telegram_updates import Checkout, decode, read_update
 from conversations.engine import Handled
 from conversations.events import Inbound
 from conversations.replies import Ask, AskContact, AskLocation, Invoice, Link, Photo, Reply, Say
@@ -233,7 +233,7 @@ class TelegramBot:
                 max_size=MAX_UPDATE_BYTES, actual_size=request.content_length or 0
             )
         try:
-            update = read_update(orjson.loads(await request.read()), self._clock())
+            update = read_update(decode(await request.read()), self._clock())
         except ValueError:  # malformed JSON or BadUpdate
             self._rejected("telegram")
             raise web.HTTPBadRequest(text="not a Telegram update") from None

@@ -6,14 +6,19 @@ webhook that was a tenth of the server's time per message, for three or four fie
 stays the Bot API client (``bots.telegram``); reading an update is this module's job.
 
 A field daojia reads that has the wrong type makes the whole update ``BadUpdate`` (the route
-answers 400); fields it does not read are not looked at, as Telegram adds new ones.
+answers 400); fields it does not read are not looked at, as Telegram adds new ones. Every text
+read is ``domain.text.clean``: a NUL or a lone surrogate (JSON ``\\u0000``, ``\\ud800``) never
+gets past this module, whichever field carried it.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+import orjson
 
 from conversations.events import (
     ChoiceMade,
@@ -25,6 +30,7 @@ from conversations.events import (
     PhotoReceived,
     TextReceived,
 )
+from domain.text import clean
 
 
 class BadUpdate(ValueError):
@@ -144,4 +150,18 @@ def _field(obj: dict[str, Any], name: str, kind: Any, default: Any = _REQUIRED) 
         return default
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise BadUpdate(f"{name} has the wrong type")
-    return value
+    return clean(value) if kind is str else value
+
+
+def decode(body: bytes) -> Any:
+    """The JSON of an update. orjson refuses a lone surrogate escape (``\\ud800``), which the
+    JSON grammar allows: such a body is read by the standard parser instead (its NaN and
+    Infinity refused), and ``_field`` drops the surrogate. Raises ValueError."""
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return json.loads(body, parse_constant=_no_constant)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")

@@ -39,10 +39,14 @@ from conversations.events import (
 from conversations.replies import Reply, Say
 from domain.errors import DeliveryFailed
 from domain.risk import RateVerdict
+from domain.text import clean
 
 COOKIE = "daojia_web"
 STATIC = Path(__file__).with_name("web_static")
 OUTBOX_MAX = 50
+MAX_TEXT = 2000
+"""The chat window's input takes 2000 characters, more than any typed field may keep
+(``domain.limits``): a longer text is cut here and then refused by its step all the same."""
 ROLES = ("customer", "worker", "admin")
 
 
@@ -145,6 +149,8 @@ class WebChannel:
             body = await request.json()
         except ValueError:
             raise web.HTTPBadRequest(text="body must be JSON") from None
+        if not isinstance(body, dict):
+            raise web.HTTPBadRequest(text="body must be a JSON object")
         event = self._event(f"{uid}-{body.get('role', 'customer')}", body)
         if event is None:
             raise web.HTTPBadRequest(text="unknown message")
@@ -174,7 +180,7 @@ class WebChannel:
             channel="web",
             user_id=f"{uid}-{role}",
             at=self._clock(),
-            message_id=str(form.get("id", "") or secrets.token_hex(8))[:64],
+            message_id=clean(str(form.get("id", "")))[:64] or secrets.token_hex(8),
             role=role,
             ref=ref,
         )
@@ -197,35 +203,36 @@ class WebChannel:
         return False
 
     def _event(self, user_id: str, body: Any) -> Inbound | None:
+        """The event a JSON message stands for, its texts ``domain.text.clean`` (JSON may
+        carry ``\\u0000`` or a lone ``\\ud800``), or None when it is not one."""
         if not isinstance(body, dict) or body.get("role", "customer") not in ROLES:
             return None
         base: dict[str, Any] = {
             "channel": "web",
             "user_id": user_id,
             "at": self._clock(),
-            "message_id": str(body.get("id", "") or secrets.token_hex(8))[:64],
-            "lang_hint": str(body.get("lang", ""))[:8],
+            "message_id": clean(str(body.get("id", "")))[:64] or secrets.token_hex(8),
+            "lang_hint": clean(str(body.get("lang", "")))[:8],
             "role": body.get("role", "customer"),
         }
         kind = body.get("type")
         try:
             if kind == "text":
-                text = str(body["text"])[:2000]
+                text = clean(str(body["text"]))[:MAX_TEXT]
                 if text.startswith("/") and len(text) > 1:
                     command, _, args = text[1:].partition(" ")
                     return CommandReceived(**base, command=command, args=args.strip())
                 return TextReceived(**base, text=text)
             if kind == "choice":
-                return ChoiceMade(**base, key=str(body["key"])[:64])
+                return ChoiceMade(**base, key=clean(str(body["key"]))[:64])
             if kind == "location":
                 lat, lon = float(body["lat"]), float(body["lon"])
                 if not (-90 <= lat <= 90 and -180 <= lon <= 180):
                     return None
-                return LocationShared(
-                    **base, lat=lat, lon=lon, label=str(body.get("label", ""))[:120]
-                )
+                label = clean(str(body.get("label", "")))[:120]
+                return LocationShared(**base, lat=lat, lon=lon, label=label)
             if kind == "contact":
-                return ContactShared(**base, phone=str(body["phone"])[:32])
+                return ContactShared(**base, phone=clean(str(body["phone"]))[:MAX_TEXT])
         except (KeyError, TypeError, ValueError):
             return None
         return None

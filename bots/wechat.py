@@ -38,39 +38,52 @@ from conversations.events import (
 )
 from conversations.replies import Reply
 from domain.errors import DeliveryFailed
+from domain.privacy import loggable_traceback
+from domain.text import clean
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
+MAX_OPENID = 64
+"""An openid is 28 characters; the sender's id is stored in 128-character columns."""
 PASSIVE_MAX_BYTES = 2000
 SUCCESS = "success"
 
 
 def to_event(msg: Any, at: datetime) -> Inbound | None:
-    """The neutral event for a parsed WeChat message, or None for what we do not act on."""
-    base: dict[str, Any] = {"channel": "wechat", "user_id": str(msg.source), "at": at}
+    """The neutral event for a parsed WeChat message, or None for what we do not act on.
+
+    Texts are ``domain.text.clean`` (XML admits no NUL, but a lone ``\r`` or a decrypted body's
+    oddities stay out all the same); raises ValueError for what WeChat never sends: no sender
+    or one longer than ``MAX_OPENID``, a MsgId, CreateTime or location that is not a number.
+    """
+    user_id = clean(str(msg.source or ""))
+    if not 0 < len(user_id) <= MAX_OPENID:
+        raise ValueError("FromUserName is not an openid")
+    base: dict[str, Any] = {"channel": "wechat", "user_id": user_id, "at": at}
     kind = getattr(msg, "type", "")
     if kind == "event":
-        event = str(getattr(msg, "event", ""))
-        base["message_id"] = f"e{msg.source}:{msg._data.get('CreateTime')}:{event}"
+        event = clean(str(getattr(msg, "event", "")))
+        base["message_id"] = f"e{user_id}:{int(msg._data.get('CreateTime'))}:{event}"
         if event in ("subscribe", "subscribe_scan", "scan"):
-            scene = str(getattr(msg, "scene_id", "") or "")
+            scene = clean(str(getattr(msg, "scene_id", "") or ""))
             return CommandReceived(**base, command="start", args=scene)
         if event == "click":
             command = CLICK_COMMANDS.get(str(msg.key))
             return CommandReceived(**base, command=command) if command else None
         return None
-    base["message_id"] = f"m{msg.id}"
+    base["message_id"] = f"m{int(msg.id)}"
     if kind == "text":
-        text = str(msg.content or "")
+        text = clean(str(msg.content or ""))
         if text.startswith("/") and len(text) > 1:
             command, _, args = text[1:].partition(" ")
             return CommandReceived(**base, command=command, args=args.strip())
         return TextReceived(**base, text=text)
     if kind == "location":
         lat, lon = msg.location
-        return LocationShared(**base, lat=float(lat), lon=float(lon), label=str(msg.label or ""))
+        label = clean(str(msg.label or ""))
+        return LocationShared(**base, lat=float(lat), lon=float(lon), label=label)
     if kind == "image":
-        return PhotoReceived(**base, ref=f"{msg.media_id}|{msg.image}")
+        return PhotoReceived(**base, ref=clean(f"{msg.media_id}|{msg.image}"))
     return None
 
 
@@ -175,7 +188,11 @@ class WeChatBot:
             raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=len(body))
         msg = self._parse(request, body)
         self._refuse(await replay.replayed(request, body))
-        event = to_event(msg, self._clock())
+        try:
+            event = to_event(msg, self._clock())
+        except (ValueError, TypeError):
+            self._rejected("wechat")
+            raise web.HTTPBadRequest(text="not a WeChat message") from None
         if event is None:
             return web.Response(text=SUCCESS)
         task = asyncio.ensure_future(self._handle(event))
@@ -226,12 +243,12 @@ class WeChatBot:
     def _follow_up(self, user_id: str) -> Callable[[asyncio.Task[Any]], None]:
         def done(task: asyncio.Task[Any]) -> None:
             self._tasks.discard(task)
-            if task.cancelled() or task.exception() is not None:
-                log.error(
-                    "slow wechat turn for %s failed: %r",
-                    user_id,
-                    None if task.cancelled() else task.exception(),
-                )
+            if task.cancelled():
+                log.error("slow wechat turn for %s was cancelled", user_id)
+                return
+            error = task.exception()
+            if error is not None:
+                log.error("slow wechat turn for %s failed\n%s", user_id, loggable_traceback(error))
                 return
             handled: Handled = task.result()
             if handled.status == "handled" and handled.replies:

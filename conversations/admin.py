@@ -15,8 +15,10 @@ from conversations.flow import Ctx, Outcome, Transitions, tr
 from conversations.replies import Link, Photo, Reply, Say
 from conversations.state import Conversation
 from domain import commands as c
+from domain import limits
 from domain.admin import COMMAND_ROLES, needed_roles
 from domain.errors import DomainError
+from domain.limits import TooLong, within
 
 NAME = "admin"
 
@@ -90,15 +92,22 @@ def refused(conv: Conversation, name: str) -> Outcome:
 
 
 def run(ctx: Ctx, conv: Conversation, action: dict[str, Any]) -> Outcome:
+    """The command's outcome; a malformed argument or one over its limit is answered."""
+    try:
+        return _run(ctx, conv, action)
+    except TooLong as exc:
+        return Outcome([Say(exc.limit.message().get(conv.lang))])
+    except DomainError as exc:
+        return Outcome([Say(str(exc))])
+
+
+def _run(ctx: Ctx, conv: Conversation, action: dict[str, Any]) -> Outcome:
     name, args = action["name"], str(action.get("args", ""))
     by, role = str(action.get("by", "")), ctx.admin_role
     if name == "admin" and not args.strip():
         return ask(ctx, conv)  # any admin's way into the console
     if name in USAGE:
-        try:
-            cmd = build(ctx, name, action.get("number"), args, by, str(action.get("request", "")))
-        except DomainError as exc:
-            return Outcome([Say(str(exc))])
+        cmd = build(ctx, name, action.get("number"), args, by, str(action.get("request", "")))
         if name in ("price", "prices"):  # anyone may look; only who may change may change
             name = "price" if isinstance(cmd, c.SetPrice) and cmd.amount_cents else "prices"
         if role not in ROLES.get(name, ()):
@@ -121,7 +130,7 @@ def run(ctx: Ctx, conv: Conversation, action: dict[str, Any]) -> Outcome:
     worker_id = int(words[0])
     if name == "worker":
         return Outcome(commands=[c.ShowWorker(by, role, worker_id)])
-    reason = words[1] if len(words) > 1 else ""
+    reason = within(limits.WORKER_REASON, words[1] if len(words) > 1 else "")
     return Outcome(commands=[c.ReviewWorker(by, role, worker_id, name == "approve", reason)])
 
 
@@ -133,7 +142,7 @@ def _money(name: str, args: str, by: str, role: str) -> c.Command | bool | None:
     if name in ("payout", "reject_withdrawal"):
         if not words or not words[0].isdigit():
             return False
-        reason = words[1] if len(words) > 1 else ""
+        reason = within(limits.WITHDRAWAL_REASON, words[1] if len(words) > 1 else "")
         return c.DecideWithdrawal(by, role, int(words[0]), name == "payout", reason)
     if name == "refunded":
         return c.MarkRefunded(by, role, words[0]) if words else False

@@ -14,12 +14,14 @@ from conversations.admins import authorize
 from conversations.events import Loaded, Result
 from conversations.notices import Notice, to_customer, to_worker
 from domain import commands as c
+from domain import limits
 from domain.admin import broadcast_next_at
 from domain.audit import AuditEntry
 from domain.catalog import Item
 from domain.coupons import Coupon
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
+from domain.limits import within
 from domain.oversight import PriceChange
 from domain.people import WorkerStatus
 from domain.pricing import CouponKind, CouponTerms
@@ -28,7 +30,6 @@ if TYPE_CHECKING:
     from conversations.service import Services
 
 LIVE = (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
-BROADCAST_MAX_CHARS = 500
 AUDIENCE_PAGE = 500
 
 
@@ -248,8 +249,9 @@ class BusinessDesk:
         every process."""
         now = self.s.clock()
         text = cmd.text.strip()
-        if not text or len(text) > BROADCAST_MAX_CHARS:
-            raise DomainError(f"内容 1–{BROADCAST_MAX_CHARS} 字 / 1–{BROADCAST_MAX_CHARS} chars")
+        if not text:
+            raise DomainError("请写群发内容 / write what to send")
+        within(limits.BROADCAST, text)  # the console said so already; a direct caller too
         every = self.s.rules.risk.broadcast_every_minutes
         async with self.s.uow() as uow:
             role = await authorize(self.s, uow, "broadcast", cmd.admin)

@@ -9,7 +9,9 @@ from datetime import date, timedelta
 
 from conversations.flow import Ctx
 from domain import commands as c
+from domain import limits
 from domain.lifecycle import STATUS_TEXT, OrderStatus
+from domain.limits import within
 from domain.money import MoneyError, parse_yuan
 
 S = OrderStatus
@@ -121,8 +123,9 @@ def amount(word: str) -> int | None:
 def build(
     ctx: Ctx, name: str, number: int | None, args: str, by: str, request: str
 ) -> c.Command | None:
-    """The command an admin asked for, or None when it is malformed (show ``USAGE[name]``).
-    The role is checked before (routing) and after (the service, from the database)."""
+    """The command an admin asked for, or None when it is malformed (show ``USAGE[name]``);
+    raises ``TooLong`` for a reason or text over its limit (``domain.limits``). The role is
+    checked before (routing) and after (the service, from the database)."""
     role = ctx.admin_role
     if number is not None and name not in ORDER_COMMANDS:  # a long worker or customer id
         args, number = f"{number} {args}", None
@@ -151,7 +154,7 @@ def build(
     if name in ("suspend", "unsuspend"):
         if not w or not w[0].isdigit():
             return None
-        reason = args.strip()[len(w[0]) :].strip()
+        reason = within(limits.WORKER_REASON, args.strip()[len(w[0]) :].strip())
         if name == "suspend" and not reason:
             return None
         return c.SuspendWorker(by, role, int(w[0]), name == "suspend", reason)
@@ -171,7 +174,8 @@ def build(
             days = int(w[2].rstrip("天d"))
         return c.IssueCoupon(by, role, w[0], cents, days)
     if name == "broadcast":
-        return c.Broadcast(by, role, args.strip()) if args.strip() else None
+        text = within(limits.BROADCAST, args.strip())
+        return c.Broadcast(by, role, text) if text else None
     if name == "admin":
         return _admin_command(w, by, role)
     return _after_sales(name, w, args, by, role)
@@ -196,9 +200,17 @@ def _after_sales(name: str, w: list[str], args: str, by: str, role: str) -> c.Co
     if name == "complaint":
         return c.ShowComplaint(by, role, ident)
     if name == "reply":
-        return c.ReplyComplaint(by, role, ident, rest) if rest else None
+        return (
+            c.ReplyComplaint(by, role, ident, within(limits.COMPLAINT_REPLY, rest))
+            if rest
+            else None
+        )
     if name == "checked":
-        return c.CloseSpotCheck(by, role, ident, rest) if rest else None
+        return (
+            c.CloseSpotCheck(by, role, ident, within(limits.SPOT_CHECK_RESULT, rest))
+            if rest
+            else None
+        )
     if name != "resolve" or len(w) < 2 or w[1].casefold() not in RESOLUTIONS:
         return None
     how = RESOLUTIONS[w[1].casefold()]
@@ -222,7 +234,7 @@ def _after_sales(name: str, w: list[str], args: str, by: str, role: str) -> c.Co
         )
     if how == "rejected" and not more:
         return None
-    return c.ResolveComplaint(by, role, ident, how, reason=more)
+    return c.ResolveComplaint(by, role, ident, how, reason=within(limits.RESOLUTION_REASON, more))
 
 
 def _order_command(
@@ -239,7 +251,7 @@ def _order_command(
     if name == "release":
         return c.ReleaseOrder(by, role, number)
     if name == "cancel":
-        return c.AdminCancelOrder(by, role, number, args.strip()[:200])
+        return c.AdminCancelOrder(by, role, number, within(limits.CANCEL_REASON, args.strip()))
     if name == "reassign":
         return c.ReassignOrder(by, role, number, int(w[0])) if w and w[0].isdigit() else None
     cents = amount(w[0]) if w else None
@@ -253,7 +265,7 @@ def _admin_command(w: list[str], by: str, role: str) -> c.Command | None:
     if verb in _LIST and len(w) == 1:
         return c.ManageAdmin(by, role, "list")
     if verb in _ADD and len(w) == 3:
-        return c.ManageAdmin(by, role, "add", w[1], w[2])
+        return c.ManageAdmin(by, role, "add", within(limits.ACCOUNT, w[1]), w[2])
     if verb in _REMOVE and len(w) == 2:
-        return c.ManageAdmin(by, role, "remove", w[1])
+        return c.ManageAdmin(by, role, "remove", within(limits.ACCOUNT, w[1]))
     return None

@@ -23,6 +23,7 @@ from domain.audit import AuditEntry
 from domain.catalog import Catalog
 from domain.errors import DomainError
 from domain.ports import UnitOfWork
+from domain.privacy import loggable_traceback
 
 if TYPE_CHECKING:
     from conversations.service import Services
@@ -60,8 +61,10 @@ class TtlCache:
             started = self.clock()
             try:
                 await load()
-            except Exception:  # the database is away: keep what we had, retry next time
-                log.warning("refresh failed; serving the cached value", exc_info=True)
+            except Exception as exc:  # the database is away: keep what we had, retry next time
+                log.warning(
+                    "refresh failed; serving the cached value\n%s", loggable_traceback(exc)
+                )
             self.loaded_at = started
 
 

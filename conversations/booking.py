@@ -12,10 +12,11 @@ from typing import Any
 
 from conversations import booking_views as views
 from conversations.events import ChoiceMade, Loaded, LocationShared, TextReceived
-from conversations.flow import Ctx, Outcome, Transitions, flow_data, tr
+from conversations.flow import Ctx, Outcome, Transitions, flow_data, too_long, tr
 from conversations.replies import Say
 from conversations.state import Conversation
 from conversations.when import parse_when
+from domain import limits
 from domain.catalog import Item
 from domain.commands import Booking, LoadAddresses
 from domain.errors import QuoteError
@@ -49,7 +50,6 @@ ORDER = [
     Step.ADDRESS,
     Step.NOTES,
 ]
-NOTES_MAX = 200
 
 
 def _b(conv: Conversation) -> dict[str, Any]:
@@ -381,7 +381,9 @@ def on_address_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcom
 
 def on_address_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     text = " ".join(event.text.split())
-    if not 6 <= len(text) <= 200:
+    if over := too_long(conv, limits.ADDRESS, text):
+        return over
+    if len(text) < 6:
         return Outcome(
             [
                 Say(
@@ -409,7 +411,9 @@ def on_location(ctx: Ctx, conv: Conversation, event: LocationShared) -> Outcome:
 
 def on_address_detail(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     b = _b(conv)
-    detail = " ".join(event.text.split())[:120]
+    detail = " ".join(event.text.split())
+    if over := too_long(conv, limits.ADDRESS_DETAIL, detail):
+        return over
     if len(detail) < 2:
         return Outcome(reask=True)
     place = b.get("loc_label") or tr(conv, "地图定位", "Map pin")
@@ -424,19 +428,8 @@ def on_notes(ctx: Ctx, conv: Conversation, event: TextReceived | ChoiceMade) -> 
             return Outcome(reask=True)
         b["notes"] = ""
     else:
-        if len(event.text) > NOTES_MAX:
-            return Outcome(
-                [
-                    Say(
-                        tr(
-                            conv,
-                            f"备注最多 {NOTES_MAX} 字。",
-                            f"Notes are limited to {NOTES_MAX} characters.",
-                        )
-                    )
-                ],
-                reask=True,
-            )
+        if over := too_long(conv, limits.NOTES, event.text.strip()):
+            return over
         b["notes"] = event.text.strip()
     return advance(ctx, conv)
 

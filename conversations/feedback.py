@@ -10,10 +10,11 @@ from typing import Any
 
 from conversations import booking_views
 from conversations.events import ChoiceMade, Loaded, PhotoReceived, TextReceived
-from conversations.flow import Ctx, Outcome, Transitions, flow_data, tr
+from conversations.flow import Ctx, Outcome, Transitions, flow_data, too_long, tr
 from conversations.replies import Ask, Option, Say
 from conversations.state import Conversation
 from conversations.when import parse_when
+from domain import limits
 from domain.aftersales import CUSTOMER_TAGS, DIMENSIONS
 from domain.commands import BookRework, FileComplaint, RateCustomer, RateOrder
 from domain.money import format_yuan
@@ -182,11 +183,13 @@ def on_category(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
 
 def on_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     text = event.text.strip()
+    if over := too_long(conv, limits.COMPLAINT, text):
+        return over
     if len(text) < 2:
         return Outcome(
             [Say(tr(conv, "请多写几个字。", "Please write a little more."))], reask=True
         )
-    _f(conv)["text"] = text[:1000]
+    _f(conv)["text"] = text
     return Outcome(step=Step.PHOTOS, reask=True)
 
 
@@ -253,7 +256,9 @@ def on_review(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) ->
     if isinstance(event, ChoiceMade) and event.key != "skip":
         return Outcome(reask=True)
     f = _f(conv)
-    text = event.text.strip()[:500] if isinstance(event, TextReceived) else ""
+    text = event.text.strip() if isinstance(event, TextReceived) else ""
+    if over := too_long(conv, limits.REVIEW, text):
+        return over
     assert conv.customer_id is not None
     return Outcome(
         commands=[
@@ -316,7 +321,9 @@ def on_customer_note(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextRecei
     if isinstance(event, ChoiceMade) and event.key != "skip":
         return Outcome(reask=True)
     f = _f(conv)
-    text = event.text.strip()[:500] if isinstance(event, TextReceived) else ""
+    text = event.text.strip() if isinstance(event, TextReceived) else ""
+    if over := too_long(conv, limits.REVIEW, text):
+        return over
     assert conv.worker_id is not None
     return Outcome(commands=[RateCustomer(conv.worker_id, int(f["number"]), f["stars"], text)])
 

@@ -17,10 +17,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from conversations.events import Event
-from conversations.replies import Reply
+from conversations.replies import Reply, Say
 from conversations.state import Conversation
 from domain.catalog import Catalog
 from domain.commands import Command
+from domain.limits import Limit
 from domain.rules import Rules
 
 
@@ -68,3 +69,11 @@ def flow_data(conv: Conversation, name: str) -> dict[str, Any]:
     part = conv.data.setdefault(name, {})
     assert isinstance(part, dict)
     return part
+
+
+def too_long(conv: Conversation, limit: Limit, text: str) -> Outcome | None:
+    """Over ``limit``: the limit in the person's language and the same question again (the
+    step stays, nothing is kept); else None."""
+    if limit.allows(text):
+        return None
+    return Outcome([Say(limit.message().get(conv.lang))], reask=True)

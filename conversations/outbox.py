@@ -16,6 +16,7 @@ from domain.errors import DeliveryFailed, DomainError
 from domain.outbox import OutboxMessage, OutboxStatus, after_failure
 from domain.people import Channel
 from domain.ports import UnitOfWork
+from domain.privacy import error_line, loggable_traceback
 from domain.rules import NotificationRules
 
 log = logging.getLogger(__name__)
@@ -198,8 +199,13 @@ class Postman:
         except DeliveryFailed as exc:
             self._failed(message, exc.reason, exc.sent, exc.permanent, exc.retry_after)
         except Exception as exc:  # a bug or an unexpected error: retried, and logged
-            log.exception("outbox message %s to %s failed", message.id, message.channel)
-            self._failed(message, repr(exc), message.progress, False, None)
+            log.error(
+                "outbox message %s to %s failed\n%s",
+                message.id,
+                message.channel,
+                loggable_traceback(exc),
+            )
+            self._failed(message, error_line(exc), message.progress, False, None)
         else:
             message.status, message.sent_at = OutboxStatus.SENT, self.clock()
             await self._save(message)

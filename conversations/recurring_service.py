@@ -22,6 +22,7 @@ from domain.lifecycle import OrderStatus
 from domain.orders import Order
 from domain.payments import pay_by
 from domain.ports import UnitOfWork
+from domain.privacy import loggable_traceback
 from domain.recurring import (
     ENDS_SUBSCRIPTION,
     SkipReason,
@@ -240,8 +241,13 @@ class RecurringDesk:
         except DomainError as exc:  # SQLite: another process holds the write lock
             log.warning("recurring booking %s, visit %s: %s", sub_id, expected, exc)
             return "failed"
-        except Exception:  # one broken subscription must not hold up the others
-            log.exception("recurring booking %s, visit %s failed", sub_id, expected)
+        except Exception as exc:  # one broken subscription must not hold up the others
+            log.error(
+                "recurring booking %s, visit %s failed\n%s",
+                sub_id,
+                expected,
+                loggable_traceback(exc),
+            )
             return "failed"
         await self.s.flush(posted)
         if placed is None:

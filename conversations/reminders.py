@@ -19,7 +19,7 @@ from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.orders import Order
 from domain.ports import UnitOfWork
-from domain.privacy import mask_address
+from domain.privacy import loggable_traceback, mask_address
 from domain.reminders import Reminder, due_reminder, lookahead
 
 if TYPE_CHECKING:
@@ -78,8 +78,13 @@ class ReminderDesk:
         except DomainError as exc:  # SQLite: another process holds the write lock
             log.info("reminder %s for order %s: %s", kind.value, order_id, exc)
             return False
-        except Exception:  # one broken order must not hold up everyone else's reminders
-            log.exception("reminder %s for order %s failed", kind.value, order_id)
+        except Exception as exc:  # one broken order must not hold up everyone else's reminders
+            log.error(
+                "reminder %s for order %s failed\n%s",
+                kind.value,
+                order_id,
+                loggable_traceback(exc),
+            )
             return False
         await self.s.flush(posted)
         return True

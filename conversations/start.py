@@ -7,9 +7,10 @@ import re
 from enum import StrEnum
 
 from conversations.events import ChoiceMade, ContactShared, Loaded, TextReceived
-from conversations.flow import Ctx, Outcome, Transitions, tr
+from conversations.flow import Ctx, Outcome, Transitions, too_long, tr
 from conversations.replies import Ask, AskContact, Option, Say
 from conversations.state import Conversation
+from domain import limits
 from domain.commands import RegisterCustomer
 from domain.money import format_yuan
 
@@ -73,6 +74,8 @@ def on_language(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
 
 
 def _register(conv: Conversation, event: ContactShared | TextReceived, raw: str) -> Outcome:
+    if over := too_long(conv, limits.PHONE, raw.strip()):
+        return over
     phone = normalise_phone(raw)
     if phone is None:
         return Outcome(

@@ -5,13 +5,13 @@ from __future__ import annotations
 from enum import StrEnum
 
 from conversations.events import Loaded, TextReceived
-from conversations.flow import Ctx, Outcome, Transitions, tr
+from conversations.flow import Ctx, Outcome, Transitions, too_long, tr
 from conversations.replies import Ask, Say
 from conversations.state import Conversation
+from domain import limits
 from domain.commands import ContactSupport
 
 NAME = "support"
-MAX_LEN = 1000
 
 
 class Step(StrEnum):
@@ -42,19 +42,10 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
 
 def on_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     text = event.text.strip()
-    if not text or len(text) > MAX_LEN:
-        return Outcome(
-            [
-                Say(
-                    tr(
-                        conv,
-                        f"请用 {MAX_LEN} 字以内描述。",
-                        f"Please keep it under {MAX_LEN} characters.",
-                    )
-                )
-            ],
-            reask=True,
-        )
+    if over := too_long(conv, limits.SUPPORT_MESSAGE, text):
+        return over
+    if not text:
+        return Outcome(reask=True)
     assert conv.customer_id is not None
     return Outcome(commands=[ContactSupport(conv.customer_id, event.channel, event.user_id, text)])
 

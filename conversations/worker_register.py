@@ -16,12 +16,13 @@ from conversations.events import (
     PhotoReceived,
     TextReceived,
 )
-from conversations.flow import Ctx, Outcome, Transitions, flow_data, tr
+from conversations.flow import Ctx, Outcome, Transitions, flow_data, too_long, tr
 from conversations.replies import Ask, AskContact, AskLocation, Option, Reply, Say
 from conversations.start import normalise_phone
 from conversations.state import Conversation
 from conversations.when import parse_when
 from domain import commands as c
+from domain import limits
 from domain.catalog import Catalog
 
 NAME = "worker_register"
@@ -197,16 +198,22 @@ def _summary(ctx: Ctx, conv: Conversation, r: dict[str, Any]) -> str:
 
 def on_name(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     name = " ".join(event.text.split())
-    if not 2 <= len(name) <= 40:
+    if over := too_long(conv, limits.WORKER_NAME, name):
+        return over
+    if len(name) < 2:
         return Outcome(
-            [Say(tr(conv, "请输入 2–40 个字的姓名。", "Please send 2–40 characters."))], reask=True
+            [Say(tr(conv, "请输入至少 2 个字的姓名。", "Please send at least 2 characters."))],
+            reask=True,
         )
     _r(conv)["name"] = name
     return Outcome(step=Step.PHONE, reask=True)
 
 
 def on_phone(ctx: Ctx, conv: Conversation, event: TextReceived | ContactShared) -> Outcome:
-    phone = normalise_phone(event.phone if isinstance(event, ContactShared) else event.text)
+    raw = event.phone if isinstance(event, ContactShared) else event.text
+    if over := too_long(conv, limits.PHONE, raw.strip()):
+        return over
+    phone = normalise_phone(raw)
     if phone is None:
         return Outcome(
             [Say(tr(conv, "手机号格式不对。", "That is not a phone number."))], reask=True
@@ -233,6 +240,8 @@ def on_area_location(ctx: Ctx, conv: Conversation, event: LocationShared) -> Out
 
 
 def on_area_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
+    if over := too_long(conv, limits.SERVICE_AREA, event.text.strip()):
+        return over
     districts = sorted(set(DISTRICT.findall(event.text)))
     if not districts:
         return Outcome(

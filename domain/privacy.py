@@ -1,8 +1,10 @@
-"""What a worker may see before accepting: masked address and phone."""
+"""What may be seen of a person's data: a masked address and phone for a worker before
+accepting, and none of it in a log line (a database error's message is redacted)."""
 
 from __future__ import annotations
 
 import re
+import traceback
 
 _DIGITS = re.compile(r"\d")
 
@@ -41,3 +43,80 @@ def district_of(text: str) -> str:
         if prefix in found:
             found = found.split(prefix)[-1]
     return found
+
+
+_DATABASE = ("sqlalchemy", "asyncpg", "aiosqlite", "sqlite3", "psycopg")
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+_NAMES = ("sqlstate", "table_name", "column_name", "constraint_name")
+"""What a PostgreSQL error names (asyncpg attributes): identifiers, never values."""
+
+
+def loggable_traceback(exc: BaseException) -> str:
+    """``exc`` and what caused it, as Python prints them, for a log line that must not carry a
+    phone, an address or a name.
+
+    A database error's message can: asyncpg quotes a value it could not encode (``invalid
+    input for query argument $1: '138…'``) and PostgreSQL's DETAIL lists a row (``Failing row
+    contains (…)``) or a key. When the chain holds a database driver's error, every message in
+    it keeps only its first line, quoted parts blanked, plus the statement and the identifiers
+    the driver names (SQLSTATE, table, column, constraint). Frames are shown by file, line and
+    function, without reading the source.
+    """
+    chain = _chain(exc)
+    database = _from_database(chain)
+    parts: list[str] = []
+    for earlier, later in zip(reversed(chain), [*reversed(chain[:-1]), None], strict=True):
+        parts.append("Traceback (most recent call last):\n")
+        parts += [
+            f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}\n'
+            for frame in traceback.StackSummary.extract(
+                traceback.walk_tb(earlier.__traceback__), lookup_lines=False
+            )
+        ]
+        parts.append(_error_text(earlier, database) + "\n")
+        if later is not None:
+            parts.append(
+                "\nThe above exception was the direct cause of the following exception:\n\n"
+                if later.__cause__ is earlier
+                else "\nDuring handling of the above exception, another exception occurred:\n\n"
+            )
+    return "".join(parts).rstrip("\n")
+
+
+def error_line(exc: BaseException) -> str:
+    """``Type: message`` of ``exc`` on one line, redacted as ``loggable_traceback`` does when
+    it is a database error (for a log line or an error kept with a retried message)."""
+    return _error_text(exc, _from_database(_chain(exc))).splitlines()[0]
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc``, then what caused it, as far back as Python would print."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and all(current is not e for e in chain):
+        chain.append(current)
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
+    return chain
+
+
+def _from_database(chain: list[BaseException]) -> bool:
+    return any(type(e).__module__.startswith(_DATABASE) for e in chain)
+
+
+def _error_text(exc: BaseException, database: bool) -> str:
+    name = f"{type(exc).__module__}.{type(exc).__qualname__}".removeprefix("builtins.")
+    try:
+        message = str(exc)
+    except Exception:  # a broken __str__ must not break the log line
+        message = "<unprintable>"
+    if not database:
+        return f"{name}: {message}" if message else name
+    lines = message.splitlines() or [""]
+    kept = [_QUOTED.sub("…", lines[0])]
+    kept += [line for line in lines[1:] if line.startswith("[SQL: ")]
+    named = [f"{n}={getattr(exc, n)}" for n in _NAMES if getattr(exc, n, None)]
+    if named:
+        kept[0] += f" [{', '.join(named)}]"
+    return f"{name}: " + "\n".join(kept)

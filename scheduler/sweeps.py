@@ -30,6 +30,7 @@ from domain.commands import (
     SampleSpotChecks,
     SendReminders,
 )
+from domain.privacy import loggable_traceback
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +60,8 @@ def build_scheduler(run: Callable[[Command], Awaitable[object]]) -> AsyncIOSched
         async def sweep(make: Callable[[], Command] = make) -> None:
             try:
                 await run(make())
-            except Exception:  # a failed sweep is retried next interval
-                log.exception("sweep %s failed", make.__name__)
+            except Exception as exc:  # a failed sweep is retried next interval
+                log.error("sweep %s failed\n%s", make.__name__, loggable_traceback(exc))
 
         scheduler.add_job(
             sweep,

@@ -22,8 +22,11 @@ def is_sqlite(url: str) -> bool:
 
 def create_engine(url: str, *, echo: bool = False, autocheckpoint: bool = True) -> AsyncEngine:
     """An async engine for ``url``; SQLite connections get WAL and foreign keys, and with
-    ``autocheckpoint=False`` leave WAL checkpoints to a ``store.wal.Checkpointer``."""
-    kwargs: dict[str, Any] = {"echo": echo}
+    ``autocheckpoint=False`` leave WAL checkpoints to a ``store.wal.Checkpointer``.
+
+    Its errors and its echo never show the statement's parameters (``hide_parameters``):
+    they hold names, complaint texts and keyed hashes of phones."""
+    kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if is_sqlite(url):
         # one connection, called inline (store.sqlite_inline): SQLite has one writer anyway,
         # and taking turns (store.uow.Database) is fairer and cheaper than writers retrying

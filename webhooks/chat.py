@@ -15,6 +15,7 @@ from conversations.engine import Engine, Handled
 from conversations.events import Inbound
 from conversations.replies import Reply
 from domain.errors import DeliveryFailed
+from domain.privacy import loggable_traceback
 from webhooks.metrics import Metrics
 
 Deliver = Callable[[str, list[Reply], dict[str, Any] | None, int, str], Awaitable[None]]
@@ -119,9 +120,12 @@ class Chat:
         not fail the webhook (the platform would only retry a message already done)."""
         try:
             await self.messenger.send(event.channel, event.user_id, handled.replies)
-        except Exception:
+        except Exception as exc:
             log.warning(
-                "rate-limit warning to %s:%s not sent", event.channel, event.user_id, exc_info=True
+                "rate-limit warning to %s:%s not sent\n%s",
+                event.channel,
+                event.user_id,
+                loggable_traceback(exc),
             )
 
     def rejected(self, channel: str) -> None:
