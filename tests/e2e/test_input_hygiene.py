@@ -26,7 +26,7 @@ from tests.e2e.helpers import (
 from tests.e2e.test_wechat import book_on_wechat, wechat_app
 from tests.fakes.telegram import callback_update, message_update
 from tests.fakes.wechat import WeChatServer, text_xml
-from webhooks.keys import DATABASE
+from webhooks.keys import CLOCK, DATABASE
 
 P = "\x00\ud800"
 """A NUL and a lone surrogate: posted as JSON they are the escapes ``\\u0000`` and ``\\ud800``."""
@@ -120,7 +120,9 @@ async def test_wechat_xml_with_a_nul_or_a_malformed_field_is_a_400_and_the_follo
 ):
     app = wechat_app(tmp_path, db_url, pii_key, fake_wechat, aes)
     client = await aiohttp_client(app)
-    user = WeChatUser(client, fake_wechat, f"o{random_refs.code()}", WeChatServer(aes=aes))
+    user = WeChatUser(
+        client, fake_wechat, f"o{random_refs.code()}", WeChatServer(aes=aes, clock=app[CLOCK])
+    )
     for xml in (
         text_xml(user.openid, "8楼\x00801"),  # a raw NUL: not well-formed XML
         text_xml(user.openid, "8楼&#0;801").replace("<![CDATA[8楼&#0;801]]>", "8楼&#0;801"),

@@ -17,7 +17,7 @@ from tests.e2e.helpers import seed_worker as seed
 from tests.e2e.test_wechat import book_on_wechat, wechat_app
 from tests.fakes import telegram as fake_bot
 from tests.fakes.wechat import WeChatServer
-from webhooks.keys import CHAT, DATABASE
+from webhooks.keys import CHAT, CLOCK, DATABASE
 
 LOGGERS = ("bots", "conversations", "domain", "store", "webhooks", "scheduler", "daojia")
 FIRST, LAST = "Xiaoming", "Zhuangsecret"
@@ -101,7 +101,9 @@ async def test_a_whole_wechat_booking_logs_no_phone_or_address(
     app = wechat_app(tmp_path, db_url, pii_key, fake_wechat, aes)
     client = await aiohttp_client(app)
     await book_on_wechat(
-        WeChatUser(client, fake_wechat, f"o{random_refs.code()}", WeChatServer(aes=aes))
+        WeChatUser(
+            client, fake_wechat, f"o{random_refs.code()}", WeChatServer(aes=aes, clock=app[CLOCK])
+        )
     )
     assert len(capture.records) > 10  # at least the requests
     # what book_on_wechat typed and shared: its phone, the pin's label, the flat
