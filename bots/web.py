@@ -40,6 +40,7 @@ from conversations.replies import Reply, Say
 from domain.errors import DeliveryFailed
 from domain.risk import RateVerdict
 from domain.text import clean
+from store.crypto import PiiCipher
 
 COOKIE = "daojia_web"
 STATIC = Path(__file__).with_name("web_static")
@@ -48,13 +49,18 @@ MAX_TEXT = 2000
 """The chat window's input takes 2000 characters, more than any typed field may keep
 (``domain.limits``): a longer text is cut here and then refused by its step all the same."""
 ROLES = ("customer", "worker", "admin")
+OUTBOX_FIELD = "web.outbox"
 
 
 class WebOutbox:
-    """Messages waiting for a web user's next poll (Redis list when configured)."""
+    """Messages waiting for a web user's next poll (a Redis list when configured, each item
+    sealed with the PII key: a notice may name an address)."""
 
-    def __init__(self, client: aioredis.Redis | None = None) -> None:
+    def __init__(
+        self, client: aioredis.Redis | None = None, cipher: PiiCipher | None = None
+    ) -> None:
         self._r = client
+        self._cipher = cipher
         self._mem: defaultdict[str, deque[str]] = defaultdict(lambda: deque(maxlen=OUTBOX_MAX))
 
     async def push(self, user_id: str, items: list[dict[str, Any]]) -> None:
@@ -63,8 +69,9 @@ class WebOutbox:
             self._mem[user_id].extend(data)
             return
         key = f"daojia:web:{user_id}:outbox"
+        sealed = [self._seal(d) for d in data]
         async with self._r.pipeline(transaction=True) as pipe:
-            pipe.rpush(key, *data).ltrim(key, -OUTBOX_MAX, -1).expire(key, 86400)
+            pipe.rpush(key, *sealed).ltrim(key, -OUTBOX_MAX, -1).expire(key, 86400)
             await pipe.execute()
 
     async def pop_all(self, user_id: str) -> list[dict[str, Any]]:
@@ -75,7 +82,19 @@ class WebOutbox:
         async with self._r.pipeline(transaction=True) as pipe:
             pipe.lrange(key, 0, -1).delete(key)
             raw, _ = await pipe.execute()
-        return [json.loads(x) for x in raw]
+        return [json.loads(x) for x in (self._unseal(r) for r in raw) if x is not None]
+
+    def _seal(self, item: str) -> bytes:
+        data = item.encode()
+        return self._cipher.seal(OUTBOX_FIELD, data) if self._cipher is not None else data
+
+    def _unseal(self, raw: bytes) -> bytes | None:
+        if self._cipher is None:
+            return raw
+        try:
+            return self._cipher.unseal(OUTBOX_FIELD, raw)
+        except ValueError:  # another key: the message is lost, not shown garbled
+            return None
 
 
 class WebChannel:

@@ -309,7 +309,7 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         )
         limiter: RedisRateLimiter | LocalRateLimiter = RedisRateLimiter(redis_client)
         if WEB in app:
-            app[WEB].outbox = WebOutbox(redis_client)
+            app[WEB].outbox = WebOutbox(redis_client, cipher)
     else:
         store = local = LocalConversationStore(
             settings.data_dir / "conversations.db", cipher, checkpoint_every_s=CHECKPOINT_EVERY_S
