@@ -40,7 +40,14 @@ from domain.commands import Command, FindCustomer
 from domain.errors import DomainError
 from domain.risk import RateVerdict, rate_verdict, rate_window
 from domain.rules import Rules
-from domain.turns import Checkpoint, Claim, ConversationStore, RateLimiter, TurnJournal
+from domain.turns import (
+    CONVERSATION_KEEP,
+    Checkpoint,
+    Claim,
+    ConversationStore,
+    RateLimiter,
+    TurnJournal,
+)
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +190,7 @@ class Engine:
         (a turn committed there and its process died before saving here, or the store lost
         the state); and the answer, when that turn was this very message's."""
         saved = await self.turns.checkpoint(event.channel, event.user_id)
-        if saved is None:
+        if saved is None or saved.at < self.clock() - CONVERSATION_KEEP:
             return conv, None
         resumed = Conversation.loads(saved.state)
         if resumed is None or (conv is not None and resumed.version <= conv.version):

@@ -8,6 +8,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,7 @@ from conversations.notices import Notice, to_admins, to_worker
 from conversations.outbox import Postman, Sender
 from conversations.recurring_service import RecurringDesk
 from conversations.reminders import ReminderDesk
+from conversations.retention import forget_conversations
 from conversations.templating import NoticeTemplates
 from conversations.unpaid_service import UnpaidDesk
 from conversations.worker_service import WorkerDesk
@@ -134,6 +136,7 @@ class Services:
             c.CancelOrder: self.cancel,
             c.ContactSupport: self.contact_support,
             c.DrainOutbox: self.drain_outbox,
+            c.ForgetConversations: partial(forget_conversations, uow=uow, clock=clock),
             **self.desk.handlers(),
             **self.money.handlers(),
             **self.unpaid.handlers(),

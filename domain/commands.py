@@ -614,6 +614,11 @@ class ManageAdmin(Command):
 
 
 @dataclass(frozen=True)
+class ForgetConversations(Command):
+    """Drop the conversation checkpoints idle longer than ``domain.turns.CONVERSATION_KEEP``."""
+
+
+@dataclass(frozen=True)
 class OpenDashboard(Command):
     """A signed, short-lived link to the web dashboard for this admin."""
 

@@ -24,6 +24,7 @@ from domain.payments import Payment, PaymentStatus
 from domain.people import Address, Channel, Customer, Identity, Worker, WorkerStatus
 from domain.recurring import Subscription
 from domain.reminders import Reminder
+from domain.turns import Checkpoints
 from domain.withdrawals import Withdrawal, WithdrawalStatus
 
 
@@ -325,6 +326,7 @@ class UnitOfWork(Protocol):
     prices: Prices
     throttles: Throttles
     admin_reports: AdminReports
+    checkpoints: Checkpoints
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

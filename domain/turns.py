@@ -14,8 +14,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
+
+CONVERSATION_KEEP = timedelta(days=7)
+"""How long an idle conversation is remembered (state, checkpoint): a person who comes back
+later starts afresh."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +96,20 @@ class Checkpoint:
     state: bytes
     replies: bytes
     at: datetime
+
+
+class Checkpoints(Protocol):
+    """The checkpoints table, inside a unit of work."""
+
+    async def get(self, channel: str, user_id: str) -> Checkpoint | None: ...
+
+    async def save(
+        self, channel: str, user_id: str, checkpoint: Checkpoint, base_version: int
+    ) -> bool:
+        """Store ``checkpoint`` unless the stored one is newer than ``base_version``."""
+        ...
+
+    async def forget_before(self, when: datetime) -> int: ...
 
 
 class StaleTurn(Exception):

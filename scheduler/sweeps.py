@@ -24,6 +24,7 @@ from domain.commands import (
     ExecuteRefunds,
     ExpireOffers,
     ExpireUnpaid,
+    ForgetConversations,
     GenerateRecurring,
     QuarterlyLevels,
     ReconcilePayments,
@@ -48,6 +49,7 @@ SWEEPS: list[tuple[Callable[[], Command], int]] = [
     (ComplaintSweep, 60),
     (SampleSpotChecks, 900),
     (QuarterlyLevels, 3600),
+    (ForgetConversations, 3600),
 ]
 """(command to run, every N seconds)."""
 

@@ -20,7 +20,7 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
-from domain.turns import Claim
+from domain.turns import CONVERSATION_KEEP, Claim
 from store.crypto import STATE_FIELD as STATE
 from store.crypto import PiiCipher
 from store.wal import NO_AUTOCHECKPOINT, Checkpointer
@@ -39,7 +39,7 @@ class LocalConversationStore:
         path: Path,
         cipher: PiiCipher,
         *,
-        state_ttl_s: int = 7 * 86400,
+        state_ttl_s: int = int(CONVERSATION_KEEP.total_seconds()),
         seen_ttl_s: int = 86400,
         answer_ttl_s: int = 600,
         checkpoint_every_s: float | None = None,

@@ -16,7 +16,7 @@ import secrets
 
 import redis.asyncio as aioredis
 
-from domain.turns import Claim
+from domain.turns import CONVERSATION_KEEP, Claim
 from store.crypto import REPLIES_FIELD as REPLIES
 from store.crypto import STATE_FIELD as STATE
 from store.crypto import PiiCipher
@@ -77,7 +77,7 @@ class RedisConversationStore:
         client: aioredis.Redis,
         cipher: PiiCipher,
         *,
-        state_ttl_s: int = 7 * 86400,
+        state_ttl_s: int = int(CONVERSATION_KEEP.total_seconds()),
         seen_ttl_s: int = 86400,
         answer_ttl_s: int = 600,
         lease_s: float = 5.0,

@@ -20,39 +20,17 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from functools import cache
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Insert, bindparam
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSessionTransaction
 
 from domain.turns import Checkpoint, Deferred, StaleTurn
-from store.crypto import REPLIES_FIELD, STATE_FIELD, PiiCipher
 from store.orders_repo import ConcurrentUpdate
-from store.prepared import execute, select_one
-from store.tables import CheckpointRow
 from store.uow import CURRENT_TURN, Database, SqlUnitOfWork
 
 log = logging.getLogger(__name__)
-
-_TABLE = CheckpointRow.__table__  # type: ignore[attr-defined]
-_STATE, _REPLIES = STATE_FIELD, REPLIES_FIELD
-_COLUMNS = ("channel", "user_id", "version", "message_id", "state_enc", "replies_enc", "saved_at")
-
-
-@cache
-def _upsert(dialect_name: str) -> Insert:
-    """INSERT the checkpoint, or UPDATE the stored one unless it is newer than ``base``."""
-    dialect = sqlite if dialect_name == "sqlite" else postgresql
-    insert = dialect.insert(_TABLE).values({c: bindparam(c) for c in _COLUMNS})
-    return insert.on_conflict_do_update(
-        index_elements=["channel", "user_id"],
-        set_={c: insert.excluded[c] for c in _COLUMNS[2:]},
-        where=_TABLE.c.version <= bindparam("base"),
-    )
 
 
 class TurnTransaction:
@@ -65,6 +43,7 @@ class TurnTransaction:
         self._open = True
         self.wrote = False
         """Whether a member committed: the turn has writes to keep."""
+        self.open_members = 0
         self._deferred: list[Deferred] = []
 
     def member(self) -> TurnMember | None:
@@ -92,18 +71,7 @@ class TurnTransaction:
         if self._uow is None or not self.wrote:
             return False
         uow = self._uow
-        params = {
-            "channel": channel,
-            "user_id": user_id,
-            "version": checkpoint.version,
-            "message_id": checkpoint.message_id,
-            "state_enc": self._database.cipher.seal(_STATE, checkpoint.state),
-            "replies_enc": self._database.cipher.seal(_REPLIES, checkpoint.replies),
-            "saved_at": checkpoint.at,
-            "base": base_version,
-        }
-        statement = _upsert(self._database.engine.dialect.name)
-        if await execute(uow.session, statement, params) != 1:
+        if not await uow.checkpoints.save(channel, user_id, checkpoint, base_version):
             raise StaleTurn(f"{channel} conversation moved on past version {base_version}")
         await uow.commit()
         return True
@@ -135,8 +103,10 @@ class TurnMember:
 
     async def __aenter__(self) -> TurnMember:
         self._uow = await self._turn.shared()
-        if self._turn.wrote:  # keep what the turn's earlier commands wrote
+        # keep what the turn's earlier commands wrote, or what an enclosing member is writing
+        if self._turn.wrote or self._turn.open_members:
             self._savepoint = await self._uow.savepoint()
+        self._turn.open_members += 1
         return self
 
     async def __aexit__(
@@ -147,6 +117,7 @@ class TurnMember:
     ) -> None:
         uow = self._uow
         assert uow is not None
+        self._turn.open_members -= 1
         if not self._committed:
             if self._savepoint is not None:
                 if self._savepoint.is_active:
@@ -199,14 +170,5 @@ class Turns:
 
     async def checkpoint(self, channel: str, user_id: str) -> Checkpoint | None:
         async with self._database.uow() as uow:
-            row = await select_one(uow.session, _TABLE, channel=channel, user_id=user_id)
-        if row is None:
-            return None
-        cipher: PiiCipher = self._database.cipher
-        return Checkpoint(
-            row.version,
-            row.message_id,
-            cipher.unseal(_STATE, row.state_enc),
-            cipher.unseal(_REPLIES, row.replies_enc),
-            row.saved_at,
-        )
+            checkpoint: Checkpoint | None = await uow.checkpoints.get(channel, user_id)
+        return checkpoint

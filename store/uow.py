@@ -39,6 +39,7 @@ from store.aftersales_repo import (
     SpotCheckRepository,
 )
 from store.audit_repo import AuditRepository
+from store.checkpoints_repo import CheckpointRepository
 from store.crypto import PiiCipher
 from store.dispatch_repo import OfferRepository, PhotoRepository
 from store.money_repo import (
@@ -88,6 +89,7 @@ _REPOSITORIES: dict[str, tuple[Any, bool]] = {
     "prices": (PriceRepository, False),
     "throttles": (ThrottleRepository, False),
     "admin_reports": (AdminReports, False),
+    "checkpoints": (CheckpointRepository, True),
 }
 
 
@@ -119,6 +121,7 @@ class SqlUnitOfWork:
     prices: PriceRepository
     throttles: ThrottleRepository
     admin_reports: AdminReports
+    checkpoints: CheckpointRepository
 
     def __init__(self, database: Database) -> None:
         self._database = database

@@ -165,6 +165,23 @@ async def test_a_conversation_whose_state_vanished_resumes_with_the_unpaid_order
     assert [(n, s) for n, s, _ in (await orders_of(app, user))[0]] == [(number, "dispatching")]
 
 
+async def test_a_conversation_idle_past_the_keeping_time_starts_afresh(
+    telegram, fake_telegram, request, clock
+):
+    from domain.commands import ForgetConversations
+    from webhooks.keys import SERVICES
+
+    app, client = telegram
+    user = TelegramUser(client, fake_telegram, secrets.randbelow(10**9) + 10**9)
+    await to_the_quote(user)
+    await user.choose("确认下单")
+    clock.advance(days=8)
+    await app[SERVICES].run(ForgetConversations())
+    await forget_conversations(app, request)  # its state expired there too
+    await user.say("你好")
+    assert "确认支付" not in user.text() and "预约服务" in user.text()  # the menu
+
+
 async def forget_conversations(app, request) -> None:
     store = app[CONVERSATIONS]
     if "redis" in request.node.callspec.params["setup"]:
