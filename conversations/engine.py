@@ -147,11 +147,9 @@ class Engine:
             if verdict is not RateVerdict.ALLOW:
                 return await self._reject(event, message_id, claim, conv, verdict)
             if claim.recovering or conv is None:
-                conv, answered = await self._resume(event, message_id, claim, conv)
+                conv, answered = await self._resume(event, message_id, claim, conv, role)
                 if answered is not None:
                     return answered
-            if conv is None:
-                conv = await self._fresh(event, role)
             base = conv.version
             conv.version = base + 1
             async with self.turns.transaction() as txn:
@@ -184,31 +182,48 @@ class Engine:
             log.warning("%s:%s's lock stays until its lease ends", event.channel, event.user_id)
 
     async def _resume(
-        self, event: Inbound, message_id: str, claim: Claim, conv: Conversation | None
-    ) -> tuple[Conversation | None, Handled | None]:
+        self,
+        event: Inbound,
+        message_id: str,
+        claim: Claim,
+        conv: Conversation | None,
+        role: str,
+    ) -> tuple[Conversation, Handled | None]:
         """The conversation as the database last saw it, when that is newer than the store's
         (a turn committed there and its process died before saving here, or the store lost
-        the state); and the answer, when that turn was this very message's."""
+        the state); and the answer, when that turn was this very message's. A conversation
+        that goes on from the store's state (or afresh) is never numbered behind the
+        database's, whose checkpoint it would otherwise be fenced off from."""
         saved = await self.turns.checkpoint(event.channel, event.user_id)
-        if saved is None or saved.at < self.clock() - CONVERSATION_KEEP:
-            return conv, None
+        if saved is None:
+            return conv or await self._fresh(event, role), None
         resumed = Conversation.loads(saved.state)
-        if resumed is None or (conv is not None and resumed.version <= conv.version):
-            return conv, None
-        log.info(
-            "%s:%s resumes from its checkpoint (version %d)",
-            event.channel,
-            event.user_id,
-            resumed.version,
-        )
-        if saved.message_id == message_id:  # done before: answer again, do not do it twice
-            await self.store.commit(
-                event.channel, event.user_id, message_id, claim.token, saved.state, saved.replies
+        recent = saved.at >= self.clock() - CONVERSATION_KEEP
+        if resumed is not None and recent and (conv is None or resumed.version > conv.version):
+            log.info(
+                "%s:%s resumes from its checkpoint (version %d)",
+                event.channel,
+                event.user_id,
+                resumed.version,
             )
-            replies, lang = _load_answer(saved.replies)
-            return resumed, Handled("handled", replies, lang)
-        await self.store.remember(event.channel, event.user_id, saved.message_id, saved.replies)
-        return resumed, None
+            if saved.message_id == message_id:  # done before: answer again, do not redo it
+                await self.store.commit(
+                    event.channel,
+                    event.user_id,
+                    message_id,
+                    claim.token,
+                    saved.state,
+                    saved.replies,
+                )
+                replies, lang = _load_answer(saved.replies)
+                return resumed, Handled("handled", replies, lang)
+            await self.store.remember(
+                event.channel, event.user_id, saved.message_id, saved.replies
+            )
+            return resumed, None
+        conv = conv or await self._fresh(event, role)
+        conv.version = max(conv.version, saved.version)
+        return conv, None
 
     def _rate_window(self, event: Inbound, admin_role: str) -> int | None:
         """The rate window to count the message in, or None when it is not limited: admins
@@ -238,8 +253,11 @@ class Engine:
         verdict: RateVerdict,
     ) -> Handled:
         """End a turn over the rate limit: nothing runs and the state is written back as it
-        was, which marks the message done (a retry is a duplicate) and frees the lock."""
-        if claim.state is None:  # nothing saved yet, so nothing to write back
+        was, which marks the message done (a retry is a duplicate) and frees the lock — or,
+        when the person's last turn never ended, the lock only (the next turn recovers)."""
+        if claim.recovering:
+            await self.store.release(event.channel, event.user_id, claim.token)
+        elif claim.state is None:  # nothing saved yet, so nothing to write back
             await self.store.abort(event.channel, event.user_id, message_id, claim.token)
         else:
             await self.store.commit(

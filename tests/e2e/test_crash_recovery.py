@@ -176,10 +176,26 @@ async def test_a_conversation_idle_past_the_keeping_time_starts_afresh(
     await to_the_quote(user)
     await user.choose("确认下单")
     clock.advance(days=8)
-    await app[SERVICES].run(ForgetConversations())
-    await forget_conversations(app, request)  # its state expired there too
-    await user.say("你好")
+    await forget_conversations(app, request)  # its state expired there
+    await user.say("你好")  # its checkpoint is still stored (the sweep has not run yet)
     assert "确认支付" not in user.text() and "预约服务" in user.text()  # the menu
+    await user.choose("预约服务")
+    await user.choose("保洁")
+    await user.choose("日常保洁")
+    await user.choose("选好了")
+    await user.choose("2")
+    await user.say("60")
+    await user.say("明天 15:00")
+    await user.say("浦东新区世纪大道100号 5楼")
+    await user.choose("跳过")
+    await user.choose("确认下单")  # a turn that writes, never fenced off by the old one
+    assert "确认支付" in user.text()
+    assert len((await orders_of(app, user))[0]) == 2
+    await app[SERVICES].run(ForgetConversations())
+    clock.advance(days=8)
+    await app[SERVICES].run(ForgetConversations())
+    async with app[DATABASE].uow() as uow:
+        assert await uow.checkpoints.get("telegram", str(user.uid)) is None
 
 
 async def forget_conversations(app, request) -> None:
