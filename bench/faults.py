@@ -157,13 +157,20 @@ class Customer:
                     (b["callback_data"] for b in self.options() if what in b["text"]), None
                 )
                 if data is None:
+                    self.off_track(what, what)
                     return False
                 update = callback_update(self.uid, data)
             await self.post(update)
             await asyncio.sleep(random.uniform(0, self.run.think))
             if expect not in self.text():
+                self.off_track(what, expect)
                 return False
         return True
+
+    def off_track(self, what: str, expect: str) -> None:
+        if self.run.args.verbose:
+            shown = self.text().replace("\n", " | ")[:300]
+            print(f"{self.uid}: after {what!r} no {expect!r} in: {shown}", file=sys.stderr)
 
 
 class RedisProxy:
@@ -451,6 +458,7 @@ def main() -> None:
     p.add_argument("--pg-url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/test")
     p.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
     p.add_argument("--json", action="store_true", help="print the outcomes as JSON")
+    p.add_argument("--verbose", action="store_true", help="say where each customer went off")
     args = p.parse_args()
     outcomes = asyncio.run(main_async(args))
     if args.json:

@@ -46,6 +46,7 @@ from domain.turns import (
     Claim,
     ConversationStore,
     RateLimiter,
+    StaleTurn,
     TurnJournal,
 )
 
@@ -158,12 +159,16 @@ class Engine:
                 checkpoint = Checkpoint(conv.version, message_id, state, answer, self.clock())
                 await txn.commit(event.channel, event.user_id, checkpoint, base)
             committed = True
-        except BaseException:
-            if not committed:
+        except BaseException as exc:
+            if committed:
+                raise
+            if claim.recovering or isinstance(exc, StaleTurn):
+                await self._release(event, claim.token)  # the database may be ahead
+            else:
                 await self.store.abort(event.channel, event.user_id, message_id, claim.token)
             raise
         try:  # a failure here leaves the turn to be finished from its checkpoint
-            await self.store.commit(
+            saved = await self.store.commit(
                 event.channel, event.user_id, message_id, claim.token, state, answer
             )
         except BaseException:
@@ -171,6 +176,8 @@ class Engine:
             raise
         finally:
             await txn.after_commit()
+        if not saved:  # the lock was lost (its lease ran out, or Redis lost its memory)
+            await self._release(event, claim.token)
         return Handled("handled", replies, conv.lang)
 
     async def _release(self, event: Inbound, token: str) -> None:

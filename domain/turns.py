@@ -80,8 +80,9 @@ class ConversationStore(Protocol):
     async def abort(self, channel: str, user_id: str, message_id: str, token: str) -> None: ...
 
     async def release(self, channel: str, user_id: str, token: str) -> None:
-        """Free the lock of a turn that committed to the database but could not save its state
-        here: the next turn of the person recovers from the checkpoint."""
+        """End a turn whose state here may be behind the database (it committed there but
+        could not save here, lost its lock, was fenced off, or failed while recovering): free
+        the lock if it is still the turn's, and make the person's next turn recover."""
         ...
 
     async def get(self, channel: str, user_id: str) -> bytes | None: ...

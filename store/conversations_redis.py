@@ -49,6 +49,7 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1], KEYS[2]
 return 1
 """
 _RELEASE = """
+redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 1
 """
@@ -174,7 +175,12 @@ class RedisConversationStore:
         await self._abort(keys=[lock, turn], args=[token])
 
     async def release(self, channel: str, user_id: str, token: str) -> None:
-        await self._release(keys=[f"daojia:{channel}:{user_id}:lock"], args=[token])
+        """Free the lock (if still ours) and leave the turn marker, so that the next turn
+        recovers from the checkpoint even when the marker was lost with Redis's memory."""
+        base = f"daojia:{channel}:{user_id}"
+        await self._release(
+            keys=[f"{base}:lock", f"{base}:turn"], args=[token, "released", self.state_ttl_s]
+        )
 
     async def get(self, channel: str, user_id: str) -> bytes | None:
         raw: bytes | None = await self._r.get(f"daojia:{channel}:{user_id}:conv")

@@ -131,6 +131,29 @@ async def test_after_a_lost_conversation_commit_a_new_message_goes_on_from_the_c
     assert "确认支付" in user.text()  # the unpaid order is still there to pay
 
 
+async def test_a_turn_that_lost_its_lock_before_saving_leaves_its_successor_to_recover(
+    telegram, fake_telegram, monkeypatch
+):
+    app, client = telegram
+    store = app[CONVERSATIONS]
+    user = TelegramUser(client, fake_telegram, secrets.randbelow(10**9) + 10**9)
+    await to_the_quote(user)
+    real = store.commit
+    calls = [0]
+
+    async def lost(*args, **kwargs):  # the lease ran out, or Redis forgot the lock
+        calls[0] += 1
+        return False if calls[0] == 1 else await real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "commit", lost)
+    await user.choose("确认下单")  # the order is committed; the state here is still the quote
+    assert "确认支付" in user.text()
+    await user.choose("确认支付")
+    assert "支付成功" in user.text()
+    placed, _ = await orders_of(app, user)
+    assert [(n, s) for n, s, _ in placed] == [(placed[0][0], "dispatching")]
+
+
 async def test_a_crash_before_the_database_commit_leaves_nothing_and_the_retry_does_it_once(
     telegram, fake_telegram, monkeypatch
 ):
