@@ -30,7 +30,6 @@ import os
 import random
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -42,6 +41,18 @@ import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from faults_rig import (  # noqa: E402
+    Balancer,
+    RedisProxy,
+    admin_sql,
+    free_port,
+    healthy,
+    redis_target,
+    serve,
+)
 
 from tests.fakes.telegram import FakeTelegram, callback_update, message_update  # noqa: E402
 
@@ -77,27 +88,6 @@ class Outcome:
     errors_after_back: int = 0
     recover_s: float = 0.0
     notes: list[str] = field(default_factory=list)
-
-
-class Balancer:
-    """Round robin over the processes that accept connections."""
-
-    def __init__(self, ports: list[int]) -> None:
-        self.ports = ports
-        self.down_until = dict.fromkeys(ports, 0.0)
-        self._next = 0
-
-    def pick(self) -> int:
-        now = time.monotonic()
-        for _ in self.ports:
-            port = self.ports[self._next % len(self.ports)]
-            self._next += 1
-            if self.down_until[port] <= now:
-                return port
-        return self.ports[self._next % len(self.ports)]
-
-    def down(self, port: int) -> None:
-        self.down_until[port] = time.monotonic() + 1.0
 
 
 class Customer:
@@ -173,47 +163,6 @@ class Customer:
             print(f"{self.uid}: after {what!r} no {expect!r} in: {shown}", file=sys.stderr)
 
 
-class RedisProxy:
-    """A TCP proxy to Redis that can cut every connection and refuse new ones for a while."""
-
-    def __init__(self, target: tuple[str, int]) -> None:
-        self.target = target
-        self.port = free_port()
-        self.refuse_until = 0.0
-        self.pipes: set[asyncio.StreamWriter] = set()
-        self.server: asyncio.AbstractServer | None = None
-
-    async def start(self) -> None:
-        self.server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        if time.monotonic() < self.refuse_until:
-            writer.close()
-            return
-        try:
-            up_reader, up_writer = await asyncio.open_connection(*self.target)
-        except OSError:
-            writer.close()
-            return
-        self.pipes |= {writer, up_writer}
-
-        async def pump(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
-            with contextlib.suppress(OSError, asyncio.CancelledError):
-                while data := await src.read(65536):
-                    dst.write(data)
-                    await dst.drain()
-            dst.close()
-
-        await asyncio.gather(pump(reader, up_writer), pump(up_reader, writer))
-        self.pipes -= {writer, up_writer}
-
-    def cut(self, seconds: float) -> None:
-        self.refuse_until = time.monotonic() + seconds
-        for pipe in list(self.pipes):
-            pipe.transport.abort()
-        self.pipes.clear()
-
-
 @dataclass
 class Run:
     args: argparse.Namespace
@@ -231,36 +180,6 @@ class Run:
         self.waits.append(waited)
         if len(self.waits) >= self.strike_after:
             self.ready.set()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def serve(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
-    daojia = Path(sys.executable).with_name("daojia")
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [str(daojia), "serve"],
-            env={**env, "DAOJIA_PORT": str(port)},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            cwd=log.parent,
-        )
-
-
-async def healthy(port: int, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    async with aiohttp.ClientSession() as session:
-        while time.monotonic() < deadline:
-            with contextlib.suppress(aiohttp.ClientError, OSError):
-                async with session.get(f"http://127.0.0.1:{port}/healthz") as resp:
-                    if resp.status == 200:
-                        return
-            await asyncio.sleep(0.1)
-    raise RuntimeError(f"daojia on port {port} did not become healthy")
 
 
 async def run_fault(fault: str, args: argparse.Namespace, workdir: Path) -> Outcome:
@@ -399,27 +318,6 @@ async def count_orders(db_url: str, uids: list[int], outcome: Outcome) -> None:
     outcome.orphans = sum(s == "awaiting_payment" for v in per.values() for s in v)
     unpaid = ("awaiting_payment", "quoted")
     outcome.paid = sum(any(s not in unpaid for s in v) for v in per.values())
-
-
-def redis_target(url: str) -> tuple[str, int]:
-    from redis.connection import parse_url
-
-    parts = parse_url(url)
-    return str(parts.get("host", "127.0.0.1")), int(parts.get("port", 6379))
-
-
-async def admin_sql(url: str, sql: str) -> None:
-    from sqlalchemy import text
-
-    from store.db import create_engine
-
-    engine = create_engine(url)
-    try:
-        async with engine.connect() as conn:
-            await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text(sql))
-    finally:
-        await engine.dispose()
 
 
 def table(outcomes: list[Outcome]) -> str:

@@ -18,8 +18,6 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import orjson
-
 from conversations import globals_ as words
 from conversations.admins import AdminDirectory, LivePrices
 from conversations.events import (
@@ -33,7 +31,8 @@ from conversations.events import (
     TextReceived,
 )
 from conversations.flow import Ctx, Flow, Outcome
-from conversations.replies import Reply, Say, dump_replies, last_question, load_replies
+from conversations.lease import Lease
+from conversations.replies import NO_ANSWER, Reply, Say, dump_answer, last_question, load_answer
 from conversations.state import Conversation
 from domain.catalog import Catalog
 from domain.commands import Command, FindCustomer
@@ -113,9 +112,9 @@ class Engine:
         window = self._rate_window(event, role)
         claim = await self._claim(event, message_id, window)
         if claim.status == "duplicate":
-            replies, lang = _load_answer(claim.replies)
+            replies, lang = load_answer(claim.replies)
             return Handled("duplicate", replies, lang)
-        lease = _Lease(self.store, event.channel, event.user_id, claim.token)
+        lease = Lease(self.store, event.channel, event.user_id, claim.token)
         try:
             return await self._turn(event, message_id, role, window, claim)
         finally:
@@ -155,7 +154,7 @@ class Engine:
             conv.version = base + 1
             async with self.turns.transaction() as txn:
                 replies = await self.process(conv, event, role)
-                state, answer = conv.dumps(), _dump_answer(replies, conv.lang)
+                state, answer = conv.dumps(), dump_answer(replies, conv.lang)
                 checkpoint = Checkpoint(conv.version, message_id, state, answer, self.clock())
                 await txn.commit(event.channel, event.user_id, checkpoint, base)
             committed = True
@@ -222,7 +221,7 @@ class Engine:
                     saved.state,
                     saved.replies,
                 )
-                replies, lang = _load_answer(saved.replies)
+                replies, lang = load_answer(saved.replies)
                 return resumed, Handled("handled", replies, lang)
             await self.store.remember(
                 event.channel, event.user_id, saved.message_id, saved.replies
@@ -356,60 +355,6 @@ class Engine:
                     ctx, conv, self._dispatch(ctx, conv, result), depth + 1
                 )
         return replies
-
-
-NO_ANSWER = orjson.dumps({"lang": "zh", "replies": []})
-
-
-def _dump_answer(replies: list[Reply], lang: str) -> bytes:
-    """A turn's answer as the conversation store and the checkpoint keep it."""
-    return orjson.dumps({"lang": lang, "replies": dump_replies(replies)})
-
-
-def _load_answer(raw: bytes | None) -> tuple[list[Reply], str]:
-    if not raw:
-        return [], "zh"
-    try:
-        data = orjson.loads(raw)
-        return load_replies(data["replies"]), str(data["lang"])
-    except (ValueError, KeyError, TypeError):
-        return [], "zh"
-
-
-class _Lease:
-    """Renews a turn's lock every third of the store's lease while the turn runs (most turns
-    end before the first renewal: then this costs one timer)."""
-
-    def __init__(self, store: ConversationStore, channel: str, user_id: str, token: str) -> None:
-        self._store, self._channel, self._user_id, self._token = store, channel, user_id, token
-        self._every = store.lease_s / 3
-        self._loop = asyncio.get_running_loop()
-        self._timer: asyncio.TimerHandle | None = self._loop.call_later(self._every, self._due)
-        self._task: asyncio.Task[None] | None = None
-
-    def _due(self) -> None:
-        self._timer = None
-        self._task = self._loop.create_task(self._renew())
-
-    async def _renew(self) -> None:
-        try:
-            held = await self._store.renew(self._channel, self._user_id, self._token)
-        except Exception:  # the store is unreachable: try again at the next tick
-            log.warning("renewing %s:%s's lock failed", self._channel, self._user_id)
-            held = True
-        if not held:
-            log.error("%s:%s's lock was lost during its turn", self._channel, self._user_id)
-            return
-        if self._task is not None:  # not stopped meanwhile
-            self._timer = self._loop.call_later(self._every, self._due)
-
-    def stop(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        if self._task is not None:
-            task, self._task = self._task, None
-            task.cancel()
 
 
 _NUMBER = re.compile(r"^\s*(\d{1,2})\s*$")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import orjson
+
 
 @dataclass(frozen=True, slots=True)
 class Option:
@@ -107,3 +109,21 @@ def load_replies(data: list[dict[str, object]]) -> list[Reply]:
             fields["prices"] = tuple((label, int(n)) for label, n in fields["prices"])  # type: ignore[attr-defined]
         replies.append(cls(**fields))
     return replies
+
+
+NO_ANSWER = orjson.dumps({"lang": "zh", "replies": []})
+
+
+def dump_answer(replies: list[Reply], lang: str) -> bytes:
+    """A turn's answer as the conversation store and the checkpoint keep it."""
+    return orjson.dumps({"lang": lang, "replies": dump_replies(replies)})
+
+
+def load_answer(raw: bytes | None) -> tuple[list[Reply], str]:
+    if not raw:
+        return [], "zh"
+    try:
+        data = orjson.loads(raw)
+        return load_replies(data["replies"]), str(data["lang"])
+    except (ValueError, KeyError, TypeError):
+        return [], "zh"
