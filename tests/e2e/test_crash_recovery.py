@@ -38,10 +38,11 @@ async def telegram(setup, aiohttp_client, tmp_path, pii_key, fake_telegram, cloc
     return app, client
 
 
-async def to_the_quote(user: TelegramUser) -> None:
-    await user.say("/start")
-    await user.choose("中文")
-    await user.say("13800138000")
+async def to_the_quote(user: TelegramUser, *, signed_up: bool = False) -> None:
+    if not signed_up:
+        await user.say("/start")
+        await user.choose("中文")
+        await user.say("13800138000")
     await user.choose("预约服务")
     await user.choose("保洁")
     await user.choose("日常保洁")
@@ -202,15 +203,7 @@ async def test_a_conversation_idle_past_the_keeping_time_starts_afresh(
     await forget_conversations(app, request)  # its state expired there
     await user.say("你好")  # its checkpoint is still stored (the sweep has not run yet)
     assert "确认支付" not in user.text() and "预约服务" in user.text()  # the menu
-    await user.choose("预约服务")
-    await user.choose("保洁")
-    await user.choose("日常保洁")
-    await user.choose("选好了")
-    await user.choose("2")
-    await user.say("60")
-    await user.say("明天 15:00")
-    await user.say("浦东新区世纪大道100号 5楼")
-    await user.choose("跳过")
+    await to_the_quote(user, signed_up=True)
     await user.choose("确认下单")  # a turn that writes, never fenced off by the old one
     assert "确认支付" in user.text()
     assert len((await orders_of(app, user))[0]) == 2
