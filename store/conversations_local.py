@@ -203,10 +203,7 @@ class LocalConversationStore:
         ).fetchone()
         if not row:
             return None
-        try:
-            return self._cipher.unseal(STATE, bytes(row[0]))
-        except ValueError:  # another key, or written before states were sealed: start afresh
-            return None
+        return self._cipher.unseal_state(bytes(row[0]))
 
     def _release(self, key: str) -> None:
         held = self._locks.get(key)

@@ -189,8 +189,13 @@ class RedisConversationStore:
     def _open(self, field: str, raw: bytes | None) -> bytes | None:
         if not raw:
             return None
-        try:
-            return self._cipher.unseal(field, raw)
-        except ValueError:  # another key, or written before states were sealed: start afresh
+        if field == STATE:
+            opened = self._cipher.unseal_state(raw)
+        else:
+            try:
+                opened = self._cipher.unseal(field, raw)
+            except ValueError:
+                opened = None
+        if opened is None:  # another key: start afresh
             log.warning("a stored %s could not be unsealed; ignored", field)
-            return None
+        return opened

@@ -73,6 +73,17 @@ class PiiCipher:
         nonce = os.urandom(12)
         return _VERSION + nonce + self._aead.encrypt(nonce, data, field.encode())
 
+    def unseal_state(self, blob: bytes) -> bytes | None:
+        """A conversation state as ``seal`` left it; one written before states were sealed
+        (plain JSON) is read as it is, and sealed again at its next save; None when it cannot
+        be read (another key)."""
+        if blob[:1] == b"{":
+            return blob
+        try:
+            return self.unseal(STATE_FIELD, blob)
+        except ValueError:
+            return None
+
     def unseal(self, field: str, blob: bytes) -> bytes:
         """Plaintext of :meth:`seal`; raises ValueError when tampered with or foreign."""
         if blob[:1] != _VERSION or len(blob) < 29:

@@ -292,3 +292,18 @@ async def test_a_turn_cancelled_before_its_write_leaves_nothing_behind(tmp_path)
     again = LocalConversationStore(tmp_path / "conv.db", CIPHER)
     assert await again.get("wechat", "u1") == b"first"
     again.close()
+
+
+async def test_a_state_saved_before_states_were_sealed_is_still_read(redis_url):
+    client = aioredis.from_url(redis_url)
+    try:
+        store, uid = RedisConversationStore(client, CIPHER), user()
+        await client.set(f"daojia:web:{uid}:conv", Conversation(step="legacy").dumps())
+        claim = await store.begin("web", uid, "m1")
+        assert Conversation.loads(claim.state).step == "legacy"
+        await store.commit("web", uid, "m1", claim.token, claim.state, ANSWER)
+        assert (await client.get(f"daojia:web:{uid}:conv"))[:1] != b"{"  # sealed from now on
+        other = RedisConversationStore(client, PiiCipher(decode_key(new_key())))
+        assert await other.get("web", uid) is None  # another key reads nothing, never garbage
+    finally:
+        await client.aclose()
