@@ -1,7 +1,8 @@
 """Messages to people outside their own conversation turn (a worker's offer, a customer's
 "your worker is on the way"): an event name and its data. They are rendered from the Jinja2
-templates in ``templates/notify/<channel>/<language>/<event>.j2`` in the recipient's language
-and written to the outbox with the change they report (see ``conversations.outbox``)."""
+templates in ``templates/notify/<language>/<event>.j2`` (a channel may override one) in the
+recipient's language and written to the outbox with the change they report (see
+``conversations.outbox``)."""
 
 from __future__ import annotations
 

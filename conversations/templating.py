@@ -1,4 +1,6 @@
-"""Notices rendered from Jinja2 templates: one per event × channel × language.
+"""Notices rendered from Jinja2 templates: one per event × language
+(``templates/notify/<zh-CN|en>/<event>.j2``), which a channel may override where its text must
+really differ (``templates/notify/<channel>/<zh-CN|en>/<event>.j2``; none does today).
 
 A template's output is the message text. At the top level it may also set ``buttons`` (a
 list of ``[key, label]``: Telegram shows them as buttons, WeChat as words to reply with) and
@@ -24,9 +26,9 @@ from conversations.replies import Ask, Option, Photo, Reply, Say
 from domain.money import format_percent, format_yuan
 
 LANGUAGES = {"zh": "zh-CN", "en": "en"}
-CHANNELS = ("telegram", "wechat")
-TEMPLATES_OF = {"telegram": "telegram", "wechat": "wechat", "web": "telegram"}
-"""Which channel's templates a channel uses."""
+CHANNELS = ("telegram", "wechat", "web")
+OVERRIDES_OF = {"telegram": "telegram", "wechat": "wechat", "web": "telegram"}
+"""Whose overrides a channel uses (the web chat shows what Telegram shows)."""
 
 
 @dataclass(frozen=True)
@@ -63,12 +65,16 @@ class NoticeTemplates:
     def _local(self, at: datetime, fmt: str = "%m-%d %H:%M") -> str:
         return at.astimezone(self.tz).strftime(fmt)
 
-    def path(self, event: str, channel: str, lang: str) -> str:
-        return f"{TEMPLATES_OF.get(channel, 'telegram')}/{LANGUAGES.get(lang, 'zh-CN')}/{event}.j2"
+    def paths(self, event: str, channel: str, lang: str) -> list[str]:
+        """Where the template is looked for: the channel's override, then the shared one."""
+        language = LANGUAGES.get(lang, "zh-CN")
+        overrides = OVERRIDES_OF.get(channel, "telegram")
+        return [f"{overrides}/{language}/{event}.j2", f"{language}/{event}.j2"]
 
     def render(self, notice: Notice, channel: str, lang: str) -> list[Reply]:
         data = {**notice.data, "lang": lang}
-        module = self.env.get_template(self.path(notice.event, channel, lang)).make_module(data)
+        template = self.env.select_template(self.paths(notice.event, channel, lang))
+        module = template.make_module(data)
         text = str(module).strip()
         buttons = tuple(Option(str(k), str(label)) for k, label in getattr(module, "buttons", ()))
         photos = [Photo(str(url)) for url in getattr(module, "photos", ())]
