@@ -14,11 +14,13 @@ from conversations.events import Failed, Loaded, TextReceived
 from conversations.flow import Ctx, Outcome, Transitions, tr
 from conversations.replies import Link, Photo, Reply, Say
 from conversations.state import Conversation
+from conversations.worker_register import skills_of
 from domain import commands as c
 from domain import limits
 from domain.admin import COMMAND_ROLES, needed_roles
 from domain.errors import DomainError
 from domain.limits import TooLong, within
+from domain.people import DOCUMENT_TEXT, WORKER_STATUS_TEXT, named
 
 NAME = "admin"
 
@@ -172,22 +174,30 @@ def on_loaded(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
         ]
         return Outcome([Say("\n".join(lines))])
     if result.kind == "worker":
+        status = named(WORKER_STATUS_TEXT, d["status"], conv.lang)
+        labels = skills_of(ctx.catalog)
+        skills = ("、" if conv.lang != "en" else ", ").join(
+            tr(conv, *labels.get(s, (s, s))) for s in d["skills"]
+        )
         replies: list[Reply] = [
             Say(
                 tr(
                     conv,
-                    f"师傅 {d['id']}:{d['name']} {d['phone']}\n状态:{d['status']} 等级:"
+                    f"师傅 {d['id']}:{d['name']} {d['phone']}\n状态:{status} 等级:"
                     f"{d['level']}\n"
-                    f"技能:{', '.join(d['skills'])}\n范围:{' '.join(d['districts']) or ''}"
+                    f"技能:{skills}\n范围:{' '.join(d['districts']) or ''}"
                     f"{d['radius_m'] // 1000} km\n{d['note']}",
-                    f"Worker {d['id']}: {d['name']} {d['phone']}\nStatus: {d['status']} level "
-                    f"{d['level']}\nSkills: {', '.join(d['skills'])}\nArea: "
+                    f"Worker {d['id']}: {d['name']} {d['phone']}\nStatus: {status} level "
+                    f"{d['level']}\nSkills: {skills}\nArea: "
                     f"{' '.join(d['districts'])} {d['radius_m'] // 1000} km\n{d['note']}",
                 )
             )
         ]
         replies += [
-            Photo(doc["url"], f"{doc['kind']} {doc['expires_on']}".strip())
+            Photo(
+                doc["url"],
+                f"{named(DOCUMENT_TEXT, doc['kind'], conv.lang)} {doc['expires_on']}".strip(),
+            )
             for doc in d["documents"]
         ]
         return Outcome(replies)
@@ -197,9 +207,10 @@ def on_loaded(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
                 Say(
                     tr(
                         conv,
-                        f"已处理:师傅 {d['worker_id']} → {d['status']},已通知本人。",
-                        f"Done: worker {d['worker_id']} is now {d['status']}; they have "
-                        "been told.",
+                        f"已处理:师傅 {d['worker_id']} → "
+                        f"{named(WORKER_STATUS_TEXT, d['status'], 'zh')},已通知本人。",
+                        f"Done: worker {d['worker_id']} is now "
+                        f"{named(WORKER_STATUS_TEXT, d['status'], 'en')}; they have been told.",
                     )
                 )
             ]

@@ -13,6 +13,7 @@ from conversations.notices import Notice, to_admins, to_customer, to_worker
 from conversations.settling import settle
 from domain.aftersales import (
     ESCALATION_ROLES,
+    RESOLUTION_TEXT,
     Complaint,
     ComplaintStatus,
     Rater,
@@ -38,6 +39,7 @@ from domain.payments import Payment, PaymentKind, PaymentStatus
 from domain.ports import UnitOfWork
 from domain.pricing import CouponKind, CouponTerms
 from domain.rules import ComplaintCategory, Rules
+from domain.text import Text
 
 RULE = "rule"
 """``resolved_by`` of a complaint the rule table resolved without a human."""
@@ -171,9 +173,10 @@ async def _open(uow: UnitOfWork, complaint_id: int) -> Complaint:
     if complaint is None:
         raise DomainError(f"没有投诉 #{complaint_id} / no complaint {complaint_id}")
     if not complaint.open:
+        done = RESOLUTION_TEXT.get(complaint.resolution or "", Text("已处理", "resolved"))
         raise DomainError(
-            f"投诉 #{complaint_id} 已处理({complaint.resolution})/ complaint {complaint_id} is "
-            f"already resolved ({complaint.resolution})"
+            f"投诉 #{complaint_id} 已处理({done.zh})/ complaint {complaint_id} is "
+            f"already resolved ({done.en})"
         )
     return complaint
 

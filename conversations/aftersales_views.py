@@ -9,6 +9,7 @@ from typing import Any
 from conversations.flow import tr
 from conversations.replies import Link, Photo, Reply, Say
 from conversations.state import Conversation
+from domain.aftersales import RESOLUTION_TEXT
 from domain.money import format_yuan
 
 CATEGORY = {
@@ -18,12 +19,7 @@ CATEGORY = {
     "attitude": ("态度", "attitude"),
     "other": ("其他", "other"),
 }
-RESOLUTION = {
-    "partial": ("部分退款", "partial refund"),
-    "full": ("全额退款", "full refund"),
-    "rework": ("返工", "rework"),
-    "rejected": ("驳回", "rejected"),
-}
+RESOLUTION = {key: (t.zh, t.en) for key, t in RESOLUTION_TEXT.items()}
 
 
 def _cat(conv: Conversation, key: str) -> str:

@@ -13,6 +13,7 @@ from conversations.state import Conversation
 from conversations.words import photo_kind
 from domain import commands as c
 from domain.money import MoneyError, format_yuan, parse_yuan
+from domain.people import WORKER_STATUS_TEXT, named
 
 NAME = "worker"
 
@@ -189,8 +190,9 @@ def _menu(conv: Conversation, d: dict[str, Any]) -> list[Reply]:
             Say(
                 tr(
                     conv,
-                    f"您的账号状态:{d['status']},请联系客服。",
-                    f"Your account is {d['status']}; please contact support.",
+                    f"您的账号状态:{named(WORKER_STATUS_TEXT, d['status'], 'zh')},请联系客服。",
+                    f"Your account is {named(WORKER_STATUS_TEXT, d['status'], 'en')}; please "
+                    "contact support.",
                 )
             )
         ]

@@ -24,6 +24,7 @@ from conversations.when import parse_when
 from domain import commands as c
 from domain import limits
 from domain.catalog import Catalog
+from domain.people import DOCUMENT_TEXT
 
 NAME = "worker_register"
 
@@ -43,12 +44,7 @@ class Step(StrEnum):
 
 FIRST = Step.NAME
 RADII_KM = (3, 5, 10, 20)
-CERT_TEXT = {
-    "maternity_nurse": ("母婴护理证", "maternity-nurse certificate"),
-    "electrician": ("电工证", "electrician licence"),
-    "childcare": ("育婴师证", "childcare certificate"),
-    "elderly_care": ("养老护理员证", "elderly-care certificate"),
-}
+CERT_TEXT = {kind: (t.zh, t.en) for kind, t in DOCUMENT_TEXT.items()}
 DISTRICT = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,10}(?:区|县|District)")
 
 

@@ -12,6 +12,7 @@ from domain.lifecycle import OrderStatus
 from domain.money import apply_rate
 from domain.orders import Order
 from domain.rules import AfterSalesRules, ComplaintCategory
+from domain.text import Text
 
 
 class ComplaintStatus(StrEnum):
@@ -24,6 +25,14 @@ class Resolution(StrEnum):
     PARTIAL = "partial"
     FULL = "full"
     REJECTED = "rejected"
+
+
+RESOLUTION_TEXT: dict[str, Text] = {
+    Resolution.PARTIAL: Text("部分退款", "partial refund"),
+    Resolution.FULL: Text("全额退款", "full refund"),
+    Resolution.REWORK: Text("返工", "rework"),
+    Resolution.REJECTED: Text("驳回", "rejected"),
+}
 
 
 DURING_SERVICE = frozenset({OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE})

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import NewType
 
 from domain.rules import WorkerLevel
+from domain.text import Text
 
 CustomerId = NewType("CustomerId", int)
 WorkerId = NewType("WorkerId", int)
@@ -24,6 +25,32 @@ class WorkerStatus(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     SUSPENDED = "suspended"
+
+
+WORKER_STATUS_TEXT: dict[str, Text] = {
+    WorkerStatus.PENDING: Text("待审核", "waiting for review"),
+    WorkerStatus.APPROVED: Text("已通过", "approved"),
+    WorkerStatus.REJECTED: Text("未通过", "not approved"),
+    WorkerStatus.SUSPENDED: Text("已暂停接单", "suspended"),
+}
+
+DOCUMENT_TEXT: dict[str, Text] = {
+    "id_card": Text("身份证", "ID card"),
+    "health": Text("健康证", "health certificate"),
+    "maternity_nurse": Text("母婴护理证", "maternity-nurse certificate"),
+    "electrician": Text("电工证", "electrician licence"),
+    "childcare": Text("育婴师证", "childcare certificate"),
+    "elderly_care": Text("养老护理员证", "elderly-care certificate"),
+}
+"""What a worker's documents are called (``Certificate.kind``; a catalog item's
+``certificate``)."""
+
+
+def named(table: dict[str, Text], key: str, lang: str) -> str:
+    """``key``'s name in ``lang``; a key missing from ``table`` (a catalog's own certificate,
+    say) is shown with its underscores as spaces rather than not at all."""
+    text = table.get(key)
+    return text.get(lang) if text is not None else key.replace("_", " ")
 
 
 @dataclass(frozen=True, slots=True)
