@@ -71,7 +71,9 @@ class WebOutbox:
         key = f"daojia:web:{user_id}:outbox"
         sealed = [self._seal(d) for d in data]
         async with self._r.pipeline(transaction=True) as pipe:
-            pipe.rpush(key, *sealed).ltrim(key, -OUTBOX_MAX, -1).expire(key, 86400)
+            pipe.rpush(key, *sealed)
+            pipe.ltrim(key, -OUTBOX_MAX, -1)
+            pipe.expire(key, 86400)
             await pipe.execute()
 
     async def pop_all(self, user_id: str) -> list[dict[str, Any]]:
@@ -80,7 +82,8 @@ class WebOutbox:
             return [json.loads(x) for x in queue or ()]
         key = f"daojia:web:{user_id}:outbox"
         async with self._r.pipeline(transaction=True) as pipe:
-            pipe.lrange(key, 0, -1).delete(key)
+            pipe.lrange(key, 0, -1)
+            pipe.delete(key)
             raw, _ = await pipe.execute()
         return [json.loads(x) for x in (self._unseal(r) for r in raw) if x is not None]
 
