@@ -59,7 +59,9 @@ class AdminRepository:
                 AdminRow.channel == grant.channel, AdminRow.user_id == grant.user_id
             )
         )
-        row = rows.first() or AdminRow(channel=grant.channel, user_id=grant.user_id, role="")
+        row = rows.first() or AdminRow(
+            channel=grant.channel, user_id=grant.user_id, role=grant.role, added_by=by, added_at=at
+        )
         row.role, row.added_by, row.added_at = grant.role, by, at
         self._s.add(row)
         await self._s.flush()
