@@ -138,7 +138,7 @@ class WebChannel:
             return uid
         return None
 
-    async def index(self, request: web.Request) -> web.Response:
+    async def index(self, request: web.Request) -> web.StreamResponse:
         response = web.FileResponse(STATIC / "index.html")
         if self._user(request) is None:
             wait = await self.limits.new_chat(request.remote) if self.limits else 0
@@ -152,7 +152,7 @@ class WebChannel:
                 samesite="Strict",
                 max_age=30 * 86400,
             )
-        return response  # type: ignore[return-value]
+        return response
 
     async def poll(self, request: web.Request) -> web.Response:
         uid = self._user(request)
@@ -193,11 +193,11 @@ class WebChannel:
         except ValueError:
             raise web.HTTPBadRequest(text="expected a multipart form") from None
         upload, role = form.get("photo"), str(form.get("role", "customer"))
-        if role not in ROLES or not hasattr(upload, "file"):
+        if role not in ROLES or not isinstance(upload, web.FileField):
             raise web.HTTPBadRequest(text="expected a photo")
         if not await self._address_allows(request, f"{uid}-{role}"):
             return web.json_response({"status": "rejected", "replies": []})
-        ref = self.keep_upload(upload.file.read())  # type: ignore[union-attr]
+        ref = self.keep_upload(upload.file.read())
         event = PhotoReceived(
             channel="web",
             user_id=f"{uid}-{role}",

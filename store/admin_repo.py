@@ -10,6 +10,7 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from domain.admin import AdminGrant
 from domain.lifecycle import OrderStatus
@@ -204,8 +205,8 @@ class AdminReports:
             new_customers=customers,
         )
 
-    async def _count(self, query: object) -> int:
-        result = await self._s.exec(query)  # type: ignore[call-overload]
+    async def _count(self, query: SelectOfScalar[int]) -> int:
+        result = await self._s.exec(query)
         return int(result.one())
 
     async def orders(

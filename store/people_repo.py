@@ -128,7 +128,8 @@ class WorkerRepository:
         self._fill(row, worker)
         self._s.add(row)
         await self._s.flush()
-        worker.id = WorkerId(row.id)  # type: ignore[arg-type]
+        assert row.id is not None  # flushed
+        worker.id = WorkerId(row.id)
         await self._save_certificates(worker)
         return worker
 
@@ -213,8 +214,9 @@ class WorkerRepository:
     def _domain(
         self, row: WorkerRow | Row[*tuple[Any, ...]], certs: Sequence[CertificateRow]
     ) -> Worker:
+        assert row.id is not None
         return Worker(
-            id=WorkerId(row.id),  # type: ignore[arg-type]
+            id=WorkerId(row.id),
             name=row.name,
             created_at=row.created_at,
             phone=self._c.decrypt("worker.phone", row.phone_enc),

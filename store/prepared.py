@@ -97,6 +97,8 @@ async def fetch(
     if prepared is not None:
         connection, plan = prepared
         return await connection.fetch(plan, params or {})
+    # sqlmodel types exec() for its own select() and for DML, not for any Executable; its rows
+    # (Row, or a 1-tuple here for a select of one column) are read the same way by position
     result = await session.exec(statement, params=params)  # type: ignore[call-overload]
     if isinstance(result, ScalarResult):  # sqlmodel's select of one column
         return [(value,) for value in result.all()]  # type: ignore[misc]
@@ -182,5 +184,6 @@ async def execute(session: AsyncSession, statement: Executable, params: Mapping[
     if prepared is not None:
         connection, plan = prepared
         return int((await connection.execute(plan, params)).rowcount)
+    # sqlmodel types exec() for its own select() and for DML, not for any Executable
     result = await session.exec(statement, params=params)  # type: ignore[call-overload]
     return int(result.rowcount)
