@@ -24,13 +24,23 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
-from telegram.ext import AIORateLimiter, Application
+from telegram.ext import AIORateLimiter, Application, ContextTypes, ExtBot
 
 from bots.telegram_http import AiohttpRequest
 from bots.telegram_updates import Checkout, decode, read_update
 from conversations.engine import Handled
 from conversations.events import Inbound
-from conversations.replies import Ask, AskContact, AskLocation, Invoice, Link, Photo, Reply, Say
+from conversations.replies import (
+    Ask,
+    AskContact,
+    AskLocation,
+    Invoice,
+    Link,
+    Option,
+    Photo,
+    Reply,
+    Say,
+)
 from domain.errors import DeliveryFailed
 from domain.media import BadPhoto
 
@@ -56,9 +66,16 @@ MAX_ROWS = 20
 """Inline keyboard rows merged into one message at most (Telegram allows 100 buttons)."""
 
 
+ClientApplication = Application[
+    ExtBot[int], ContextTypes.DEFAULT_TYPE, dict[Any, Any], dict[Any, Any], dict[Any, Any], None
+]
+"""What ``build_application`` builds: PTB's default context types (no handlers use them), an
+``AIORateLimiter`` (its per-call ``rate_limit_args`` is an int) and no job queue."""
+
+
 def build_application(
     token: str, api_base: str, file_base: str, rate_per_second: int = 30
-) -> Application:  # type: ignore[type-arg]
+) -> ClientApplication:
     """A PTB Application used only as a Bot API client, within Telegram's sending limits
     (``rate_per_second`` overall — Telegram allows 30 — and 20 a minute per group; a
     RetryAfter is waited out and retried)."""
@@ -77,7 +94,7 @@ def build_application(
     )
 
 
-def _keyboard(options: tuple[Any, ...]) -> list[list[dict[str, Any]]]:
+def _keyboard(options: tuple[Option, ...]) -> list[list[dict[str, Any]]]:
     """An inline keyboard's rows (Bot API JSON): three short labels a row, else one."""
     width = 3 if all(len(o.label) <= 6 for o in options) else 1
     return [
@@ -186,8 +203,8 @@ class TelegramBot:
     def __init__(
         self,
         *,
-        application: Application,
-        secret: str,  # type: ignore[type-arg]
+        application: ClientApplication,
+        secret: str,
         handle: Callable[[Inbound], Awaitable[Handled]],
         rejected: Callable[[str], None],
         clock: Callable[[], datetime],

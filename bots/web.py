@@ -71,7 +71,9 @@ class WebOutbox:
         key = f"daojia:web:{user_id}:outbox"
         sealed = [self._seal(d) for d in data]
         async with self._r.pipeline(transaction=True) as pipe:
-            pipe.rpush(key, *sealed).ltrim(key, -OUTBOX_MAX, -1).expire(key, 86400)
+            pipe.rpush(key, *sealed)
+            pipe.ltrim(key, -OUTBOX_MAX, -1)
+            pipe.expire(key, 86400)
             await pipe.execute()
 
     async def pop_all(self, user_id: str) -> list[dict[str, Any]]:
@@ -80,7 +82,8 @@ class WebOutbox:
             return [json.loads(x) for x in queue or ()]
         key = f"daojia:web:{user_id}:outbox"
         async with self._r.pipeline(transaction=True) as pipe:
-            pipe.lrange(key, 0, -1).delete(key)
+            pipe.lrange(key, 0, -1)
+            pipe.delete(key)
             raw, _ = await pipe.execute()
         return [json.loads(x) for x in (self._unseal(r) for r in raw) if x is not None]
 
@@ -135,7 +138,7 @@ class WebChannel:
             return uid
         return None
 
-    async def index(self, request: web.Request) -> web.Response:
+    async def index(self, request: web.Request) -> web.StreamResponse:
         response = web.FileResponse(STATIC / "index.html")
         if self._user(request) is None:
             wait = await self.limits.new_chat(request.remote) if self.limits else 0
@@ -149,7 +152,7 @@ class WebChannel:
                 samesite="Strict",
                 max_age=30 * 86400,
             )
-        return response  # type: ignore[return-value]
+        return response
 
     async def poll(self, request: web.Request) -> web.Response:
         uid = self._user(request)
@@ -190,11 +193,11 @@ class WebChannel:
         except ValueError:
             raise web.HTTPBadRequest(text="expected a multipart form") from None
         upload, role = form.get("photo"), str(form.get("role", "customer"))
-        if role not in ROLES or not hasattr(upload, "file"):
+        if role not in ROLES or not isinstance(upload, web.FileField):
             raise web.HTTPBadRequest(text="expected a photo")
         if not await self._address_allows(request, f"{uid}-{role}"):
             return web.json_response({"status": "rejected", "replies": []})
-        ref = self.keep_upload(upload.file.read())  # type: ignore[union-attr]
+        ref = self.keep_upload(upload.file.read())
         event = PhotoReceived(
             channel="web",
             user_id=f"{uid}-{role}",

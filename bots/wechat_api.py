@@ -41,7 +41,9 @@ class TokenCache:
                 return self._token[0]
             return None
         raw = await self._r.get(self._key)
-        return raw.decode() if raw else None
+        if isinstance(raw, bytes):  # the client does not decode responses
+            raw = raw.decode()
+        return raw or None
 
     async def put(self, token: str, ttl_s: int) -> None:
         if self._r is None:

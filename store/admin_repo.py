@@ -10,6 +10,7 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from domain.admin import AdminGrant
 from domain.lifecycle import OrderStatus
@@ -59,7 +60,9 @@ class AdminRepository:
                 AdminRow.channel == grant.channel, AdminRow.user_id == grant.user_id
             )
         )
-        row = rows.first() or AdminRow(channel=grant.channel, user_id=grant.user_id, role="")
+        row = rows.first() or AdminRow(
+            channel=grant.channel, user_id=grant.user_id, role=grant.role, added_by=by, added_at=at
+        )
         row.role, row.added_by, row.added_at = grant.role, by, at
         self._s.add(row)
         await self._s.flush()
@@ -202,8 +205,8 @@ class AdminReports:
             new_customers=customers,
         )
 
-    async def _count(self, query: object) -> int:
-        result = await self._s.exec(query)  # type: ignore[call-overload]
+    async def _count(self, query: SelectOfScalar[int]) -> int:
+        result = await self._s.exec(query)
         return int(result.one())
 
     async def orders(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Delete, Insert, bindparam, delete
+from sqlalchemy import Delete, Insert, Table, bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -15,15 +15,15 @@ from store.crypto import REPLIES_FIELD, STATE_FIELD, PiiCipher
 from store.prepared import execute, select_one
 from store.tables import CheckpointRow
 
-_TABLE = CheckpointRow.__table__  # type: ignore[attr-defined]
+_TABLE: Table = CheckpointRow.__table__  # type: ignore[attr-defined]  # SQLModel: undeclared
 _COLUMNS = ("channel", "user_id", "version", "message_id", "state_enc", "replies_enc", "saved_at")
 
 
 @cache
 def _upsert(dialect_name: str) -> Insert:
     """INSERT the checkpoint, or UPDATE the stored one unless it is newer than ``base``."""
-    dialect = sqlite if dialect_name == "sqlite" else postgresql
-    insert = dialect.insert(_TABLE).values({c: bindparam(c) for c in _COLUMNS})
+    make = sqlite.insert if dialect_name == "sqlite" else postgresql.insert
+    insert = make(_TABLE).values({c: bindparam(c) for c in _COLUMNS})
     return insert.on_conflict_do_update(
         index_elements=["channel", "user_id"],
         set_={c: insert.excluded[c] for c in _COLUMNS[2:]},

@@ -183,7 +183,8 @@ class RedisConversationStore:
         )
 
     async def get(self, channel: str, user_id: str) -> bytes | None:
-        raw: bytes | None = await self._r.get(f"daojia:{channel}:{user_id}:conv")
+        raw = await self._r.get(f"daojia:{channel}:{user_id}:conv")
+        assert not isinstance(raw, str)  # the client does not decode responses
         return self._open(STATE, raw)
 
     def _open(self, field: str, raw: bytes | None) -> bytes | None:

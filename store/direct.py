@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Executable
+from sqlalchemy import ClauseElement, Executable
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -86,6 +86,7 @@ def plan(statement: Executable, dialect: Dialect) -> Plan | None:
 
 
 def _compile(statement: Executable, dialect: Dialect) -> Plan | None:
+    assert isinstance(statement, ClauseElement)  # what is Executable is a ClauseElement too
     compiled: Any = statement.compile(dialect=dialect)
     if compiled.post_compile_params or compiled.literal_execute_params:
         return None
@@ -125,7 +126,8 @@ def _row_type(columns: list[Any]) -> Callable[[Sequence[Any]], Any]:
     names = [getattr(c, "key", None) or "" for c in columns]
     usable = all(n.isidentifier() and not keyword.iskeyword(n) and n[0] != "_" for n in names)
     if columns and usable and len(set(names)) == len(names):
-        return namedtuple("Row", names)._make  # type: ignore[misc]
+        # mypy types a namedtuple only from literal field names; these are known at run time
+        return namedtuple("Row", names)._make  # type: ignore[attr-defined, no-any-return]
     return tuple
 
 
@@ -188,7 +190,7 @@ class DirectConnection:
         try:
             return await self._inline.call(call)
         except sqlite3.Error as exc:
-            raise DBAPIError.instance(sql, values, exc, sqlite3.Error) from exc  # type: ignore[misc]
+            raise DBAPIError.instance(sql, values, exc, sqlite3.Error) from exc
 
 
 def hold(session: AsyncSession, connection: DirectConnection) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import Row, Table
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -12,6 +14,9 @@ from domain.media import JobPhoto
 from domain.offers import Offer, OfferMode, OfferStatus
 from store.prepared import select_rows
 from store.tables import OfferRow, PhotoRow
+
+# the Core table: SQLModel sets ``__table__`` on a table class but does not declare it
+OFFERS: Table = OfferRow.__table__  # type: ignore[attr-defined]
 
 
 class OfferRepository:
@@ -35,7 +40,7 @@ class OfferRepository:
         return offer
 
     async def for_order(self, order_id: int) -> list[Offer]:
-        rows = await select_rows(self._s, OfferRow.__table__, order_by=("id",), order_id=order_id)
+        rows = await select_rows(self._s, OFFERS, order_by=("id",), order_id=order_id)
         return [_offer(r) for r in rows]
 
     async def open_for_worker(self, worker_id: int) -> list[Offer]:
@@ -74,6 +79,7 @@ class OfferRepository:
         rows = (await self._s.exec(query)).all()
         closed = []
         for offer_id, worker_id in rows:
+            assert offer_id is not None  # a primary key
             if await self.answer(int(offer_id), status, at):
                 closed.append(int(worker_id))
         return closed
@@ -89,7 +95,7 @@ class OfferRepository:
         return [_offer(r) for r in rows.all()]
 
 
-def _offer(r: OfferRow) -> Offer:
+def _offer(r: OfferRow | Row[*tuple[Any, ...]]) -> Offer:
     return Offer(
         id=r.id,
         order_id=r.order_id,

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, func, or_, update
+from sqlalchemy import Row, Table, and_, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -25,7 +25,10 @@ from store.tables import (
     WithdrawalRow,
 )
 
-PAYMENTS = PaymentRow.__table__
+# Core tables: SQLModel sets ``__table__`` on a table class but does not declare it
+PAYMENTS: Table = PaymentRow.__table__  # type: ignore[attr-defined]
+LEDGER_ENTRIES: Table = LedgerEntryRow.__table__  # type: ignore[attr-defined]
+COUPONS: Table = CouponRow.__table__  # type: ignore[attr-defined]
 
 
 class PaymentRepository:
@@ -120,11 +123,11 @@ class PaymentRepository:
                 PaymentRow.kind != PaymentKind.REFUND.value,
                 or_(
                     and_(
-                        PaymentRow.status == PaymentStatus.PENDING.value,
+                        col(PaymentRow.status) == PaymentStatus.PENDING.value,
                         col(PaymentRow.created_at) < before,
                     ),
                     and_(
-                        PaymentRow.status == PaymentStatus.EXPIRED.value,
+                        col(PaymentRow.status) == PaymentStatus.EXPIRED.value,
                         col(PaymentRow.completed_at) >= closed_since,
                     ),
                 ),
@@ -148,7 +151,7 @@ class PaymentRepository:
         return [_payment(r) for r in rows.all()]
 
 
-def _payment(row: PaymentRow | Row[Any]) -> Payment:
+def _payment(row: PaymentRow | Row[*tuple[Any, ...]]) -> Payment:
     return Payment(
         id=row.id,
         order_id=row.order_id,
@@ -182,7 +185,7 @@ class LedgerRepository:
             }
             for e in entries
         ]
-        await insert_many(self._s, LedgerEntryRow.__table__, rows)
+        await insert_many(self._s, LEDGER_ENTRIES, rows)
 
     async def has_journal(self, key: str) -> bool:
         rows = await self._s.exec(select(LedgerEntryRow.id).where(LedgerEntryRow.journal == key))
@@ -330,14 +333,14 @@ class CouponRepository:
 
     async def add(self, coupon: Coupon) -> Coupon:
         coupon.id = await insert_one(
-            self._s, CouponRow.__table__, {"code": coupon.code, **self._values(coupon)}
+            self._s, COUPONS, {"code": coupon.code, **self._values(coupon)}
         )
         return coupon
 
     async def save(self, coupon: Coupon) -> None:
         """Write the coupon's state in one UPDATE (no read first)."""
         assert coupon.id is not None
-        await update_where(self._s, CouponRow.__table__, self._values(coupon), id=coupon.id)
+        await update_where(self._s, COUPONS, self._values(coupon), id=coupon.id)
 
     async def by_code(self, code: str) -> Coupon | None:
         rows = await self._s.exec(select(CouponRow).where(CouponRow.code == code))
@@ -346,7 +349,7 @@ class CouponRepository:
 
     async def for_customer(self, customer_id: int) -> list[Coupon]:
         rows = await select_rows(
-            self._s, CouponRow.__table__, order_by=("valid_until", "id"), customer_id=customer_id
+            self._s, COUPONS, order_by=("valid_until", "id"), customer_id=customer_id
         )
         return [_coupon(r) for r in rows]
 
@@ -368,7 +371,7 @@ class CouponRepository:
         }
 
 
-def _coupon(row: CouponRow | Row[Any]) -> Coupon:
+def _coupon(row: CouponRow | Row[*tuple[Any, ...]]) -> Coupon:
     terms = CouponTerms(
         code=row.code,
         kind=CouponKind(row.kind),

@@ -8,7 +8,19 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, bindparam, case, func, literal, or_, update
+from sqlalchemy import (
+    BindParameter,
+    Row,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    update,
+)
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -33,9 +45,10 @@ _REMINDER_COLUMNS = {
 }
 
 
-ORDERS = OrderRow.__table__
-QUOTE_LINES = QuoteLineRow.__table__
-ORDER_EVENTS = OrderEventRow.__table__
+# Core tables: SQLModel sets ``__table__`` on a table class but does not declare it
+ORDERS: Table = OrderRow.__table__  # type: ignore[attr-defined]
+QUOTE_LINES: Table = QuoteLineRow.__table__  # type: ignore[attr-defined]
+ORDER_EVENTS: Table = OrderEventRow.__table__  # type: ignore[attr-defined]
 
 
 # built once (every quote and every new order reads them); IN lists as separate parameters,
@@ -43,7 +56,7 @@ ORDER_EVENTS = OrderEventRow.__table__
 @lru_cache(maxsize=8)
 def _customer_stats(counted: int) -> Select[Any]:
     """The customer's stats statement for ``counted`` statuses (``counted_0`` ...)."""
-    statuses = [bindparam(f"counted_{i}") for i in range(counted)]
+    statuses: list[BindParameter[str]] = [bindparam(f"counted_{i}") for i in range(counted)]
     return select(
         func.coalesce(
             func.sum(case((col(OrderRow.status).in_(statuses), 1), else_=0)),
@@ -133,7 +146,7 @@ class OrderRepository:
         """A fresh random order number (6 digits, 7 once 6 get crowded)."""
         for attempt in range(20):
             digits = 6 if attempt < 10 else 7
-            number = secrets.randbelow(9 * 10 ** (digits - 1)) + 10 ** (digits - 1)
+            number: int = secrets.randbelow(9 * 10 ** (digits - 1)) + 10 ** (digits - 1)
             if await select_one(self._s, ORDERS, number=number) is None:
                 return number
         raise DomainError("no free order number")  # pragma: no cover - 9M numbers
@@ -224,6 +237,7 @@ class OrderRepository:
         Everything that changes an order and its offers takes the order first, so two
         transactions never wait on each other's rows in opposite order.
         """
+        assert self._s.bind is not None  # Database binds every session to its engine
         if self._s.bind.dialect.name == "sqlite":
             return  # one writer at a time already; the statement would only cost time
         await self._s.exec(select(OrderRow.id).where(OrderRow.id == order_id).with_for_update())
@@ -256,6 +270,7 @@ class OrderRepository:
         return [
             (int(w), start, int(minutes), OrderStatus(status))
             for w, start, minutes, status in rows.all()
+            if w is not None  # always: IN (...) matches no NULL
         ]
 
     async def previous_workers(self, customer_id: int) -> set[int]:
@@ -373,7 +388,7 @@ class OrderRepository:
             or_(col(OrderRow.reminded_day_at).is_(None), col(OrderRow.reminded_hour_at).is_(None)),
         )
         finished = (
-            OrderRow.status == OrderStatus.FINISHED.value,
+            col(OrderRow.status) == OrderStatus.FINISHED.value,
             col(OrderRow.confirm_reminded_at).is_(None),
             col(OrderRow.finished_at) <= now - confirm_after,
         )
@@ -399,7 +414,7 @@ class OrderRepository:
                 column.is_(None),
                 col(OrderRow.status).in_([s.value for s in CLAIM_STATUSES[reminder]]),
             )
-            .values({column.key: now})
+            .values({column: now})
         )
         return result.rowcount == 1
 
@@ -476,16 +491,16 @@ class OrderRepository:
         order.stored_events = len(order.timeline)
 
     async def _load(
-        self, row: OrderRow | Row[Any], full: bool = True, timeline: bool = True
+        self, row: OrderRow | Row[*tuple[Any, ...]], full: bool = True, timeline: bool = True
     ) -> Order:
         assert row.id is not None
-        lines: Any = []
-        events: Any = []
+        lines: Sequence[Row[*tuple[Any, ...]]] = []
+        events: Sequence[Row[*tuple[Any, ...]]] = []
         if full:
             lines = await select_rows(self._s, QUOTE_LINES, order_by=("seq",), order_id=row.id)
         if full and timeline:
             events = await select_rows(self._s, ORDER_EVENTS, order_by=("id",), order_id=row.id)
-        timeline = [
+        history = [
             OrderEvent(
                 OrderStatus(e.from_status) if e.from_status else None,
                 OrderStatus(e.to_status),
@@ -526,7 +541,7 @@ class OrderRepository:
             worker_id=row.worker_id,
             preferred_worker_id=row.preferred_worker_id,
             version=row.version,
-            timeline=timeline,
+            timeline=history,
             dispatch_mode=row.dispatch_mode,
             dispatch_round=row.dispatch_round,
             dispatch_note=row.dispatch_note,
@@ -547,7 +562,7 @@ class OrderRepository:
             reminded_hour_at=row.reminded_hour_at,
             confirm_reminded_at=row.confirm_reminded_at,
         )
-        order.stored_events = len(timeline)
+        order.stored_events = len(history)
         self.seen.append(order)
         self._stored[row.id] = self._plain(order)
         return order

@@ -50,9 +50,9 @@ class OutboxRepository:
             or_(col(OutboxRow.claimed_until).is_(None), col(OutboxRow.claimed_until) < now),
             # one person's messages go out in order: only the oldest pending one is due
             ~exists().where(
-                earlier.channel == OutboxRow.channel,
-                earlier.user_id == OutboxRow.user_id,
-                earlier.status == OutboxStatus.PENDING.value,
+                col(earlier.channel) == OutboxRow.channel,
+                col(earlier.user_id) == OutboxRow.user_id,
+                col(earlier.status) == OutboxStatus.PENDING.value,
                 col(earlier.id) < col(OutboxRow.id),
             ),
         )
@@ -85,7 +85,7 @@ class OutboxRepository:
         return {
             (channel, user)
             for channel, user, oldest in rows.all()
-            if (channel, user) in first and oldest < first[channel, user]
+            if (channel, user) in first and oldest is not None and oldest < first[channel, user]
         }
 
     async def save(self, message: OutboxMessage) -> None:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row
+from sqlalchemy import Row, Table
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -28,9 +28,11 @@ from store.crypto import PiiCipher
 from store.prepared import insert_one, select_one, select_rows, update_where
 from store.tables import AddressRow, CertificateRow, CustomerRow, IdentityRow, WorkerRow
 
-CUSTOMERS = CustomerRow.__table__
-IDENTITIES = IdentityRow.__table__
-ADDRESSES = AddressRow.__table__
+# Core tables: SQLModel sets ``__table__`` on a table class but does not declare it
+CUSTOMERS: Table = CustomerRow.__table__  # type: ignore[attr-defined]
+IDENTITIES: Table = IdentityRow.__table__  # type: ignore[attr-defined]
+ADDRESSES: Table = AddressRow.__table__  # type: ignore[attr-defined]
+WORKERS: Table = WorkerRow.__table__  # type: ignore[attr-defined]
 
 
 def point_to_text(point: GeoPoint | None) -> str:
@@ -101,11 +103,12 @@ class CustomerRepository:
             "phone_hash": self._c.lookup_hash("phone", c.phone),
         }
 
-    def _to_domain(self, row: CustomerRow | Row[Any]) -> Customer:
+    def _to_domain(self, row: CustomerRow | Row[*tuple[Any, ...]]) -> Customer:
+        assert row.id is not None
         return Customer(
             id=CustomerId(row.id),
             created_at=row.created_at,
-            name=row.name,  # type: ignore[arg-type]
+            name=row.name,
             phone=self._c.decrypt("customer.phone", row.phone_enc),
             lang=row.lang,
             points=row.points,
@@ -125,7 +128,8 @@ class WorkerRepository:
         self._fill(row, worker)
         self._s.add(row)
         await self._s.flush()
-        worker.id = WorkerId(row.id)  # type: ignore[arg-type]
+        assert row.id is not None  # flushed
+        worker.id = WorkerId(row.id)
         await self._save_certificates(worker)
         return worker
 
@@ -143,14 +147,14 @@ class WorkerRepository:
         """Approved workers who are online (dispatch candidates)."""
         rows = await select_rows(
             self._s,
-            WorkerRow.__table__,
+            WORKERS,
             order_by=("id",),
             status=WorkerStatus.APPROVED.value,
             online=True,
         )
         return await self._many(rows)
 
-    async def _many(self, rows: Sequence[WorkerRow | Row[Any]]) -> list[Worker]:
+    async def _many(self, rows: Sequence[WorkerRow | Row[*tuple[Any, ...]]]) -> list[Worker]:
         """Workers with their certificates, in two queries."""
         if not rows:
             return []
@@ -190,6 +194,7 @@ class WorkerRepository:
         row.radius_m, row.districts = w.area.radius_m, list(w.area.districts)
 
     async def _save_certificates(self, w: Worker) -> None:
+        assert w.id is not None  # saved before its certificates
         await self._s.exec(delete(CertificateRow).where(col(CertificateRow.worker_id) == w.id))
         for cert in w.certificates:
             self._s.add(
@@ -206,9 +211,12 @@ class WorkerRepository:
     async def _to_domain(self, row: WorkerRow) -> Worker:
         return (await self._many([row]))[0]
 
-    def _domain(self, row: WorkerRow | Row[Any], certs: Sequence[CertificateRow]) -> Worker:
+    def _domain(
+        self, row: WorkerRow | Row[*tuple[Any, ...]], certs: Sequence[CertificateRow]
+    ) -> Worker:
+        assert row.id is not None
         return Worker(
-            id=WorkerId(row.id),  # type: ignore[arg-type]
+            id=WorkerId(row.id),
             name=row.name,
             created_at=row.created_at,
             phone=self._c.decrypt("worker.phone", row.phone_enc),
@@ -319,7 +327,7 @@ class AddressRepository:
         rows = await select_rows(self._s, ADDRESSES, order_by=("-id",), customer_id=customer_id)
         return [self._to_domain(r) for r in rows]
 
-    def _to_domain(self, row: AddressRow | Row[Any]) -> Address:
+    def _to_domain(self, row: AddressRow | Row[*tuple[Any, ...]]) -> Address:
         return Address(
             id=row.id,
             customer_id=row.customer_id,

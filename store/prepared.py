@@ -71,7 +71,7 @@ async def select_rows(
     order_by: tuple[str, ...] = (),
     limit: int | None = None,
     **where: Any,
-) -> Sequence[Row[Any]]:
+) -> Sequence[Row[*tuple[Any, ...]]]:
     """``SELECT * FROM table WHERE column = value AND ... ORDER BY ... LIMIT ...``."""
     if None in where.values():
         raise ValueError("column = NULL matches nothing; write that query with IS NULL")
@@ -79,7 +79,9 @@ async def select_rows(
     return await fetch(session, statement, {f"w_{key}": value for key, value in where.items()})
 
 
-async def select_one(session: AsyncSession, table: Table, **where: Any) -> Row[Any] | None:
+async def select_one(
+    session: AsyncSession, table: Table, **where: Any
+) -> Row[*tuple[Any, ...]] | None:
     """The first row where every ``column = value``, or None."""
     rows = await select_rows(session, table, limit=1, **where)
     return rows[0] if rows else None
@@ -87,14 +89,16 @@ async def select_one(session: AsyncSession, table: Table, **where: Any) -> Row[A
 
 async def fetch(
     session: AsyncSession, statement: Executable, params: Mapping[str, Any] | None = None
-) -> Sequence[Row[Any]]:
+) -> Sequence[Row[*tuple[Any, ...]]]:
     """The rows of a statement built once (module level or cached), read by column name or
     position; ``IN`` lists must be written as separate bound parameters."""
     await _flushed(session)
     prepared = direct.prepare(session, statement)
     if prepared is not None:
         connection, plan = prepared
-        return await connection.fetch(plan, params or {})  # type: ignore[return-value]
+        return await connection.fetch(plan, params or {})
+    # sqlmodel types exec() for its own select() and for DML, not for any Executable; its rows
+    # (Row, or a 1-tuple here for a select of one column) are read the same way by position
     result = await session.exec(statement, params=params)  # type: ignore[call-overload]
     if isinstance(result, ScalarResult):  # sqlmodel's select of one column
         return [(value,) for value in result.all()]  # type: ignore[misc]
@@ -124,9 +128,13 @@ async def insert_one(session: AsyncSession, table: Table, values: Mapping[str, A
     prepared = direct.prepare(session, statement)
     if prepared is not None:
         connection, plan = prepared
-        return int((await connection.execute(plan, _params(values))).lastrowid)
-    result = await session.exec(statement, params=_params(values))  # type: ignore[call-overload]
-    return int(result.inserted_primary_key[0])
+        cursor = await connection.execute(plan, _params(values))
+        assert cursor.lastrowid is not None  # set by an INSERT
+        return int(cursor.lastrowid)
+    result = await session.exec(statement, params=_params(values))
+    key = result.inserted_primary_key
+    assert key is not None  # an INSERT of one row
+    return int(key[0])
 
 
 async def insert_many(
@@ -141,7 +149,7 @@ async def insert_many(
             connection, plan = prepared
             await connection.execute_many(plan, [_params(r) for r in rows])
             return
-        await session.exec(statement, params=[_params(r) for r in rows])  # type: ignore[call-overload]
+        await session.exec(statement, params=[_params(r) for r in rows])
 
 
 async def update_where(
@@ -160,7 +168,7 @@ async def update_where(
         connection, plan = prepared
         changed = (await connection.execute(plan, params)).rowcount
     else:
-        result = await session.exec(statement, params=params)  # type: ignore[call-overload]
+        result = await session.exec(statement, params=params)
         changed = int(result.rowcount)
     sync = session.sync_session
     for row in [r for r in sync.identity_map.values() if getattr(r, "__table__", None) is table]:
@@ -176,5 +184,6 @@ async def execute(session: AsyncSession, statement: Executable, params: Mapping[
     if prepared is not None:
         connection, plan = prepared
         return int((await connection.execute(plan, params)).rowcount)
+    # sqlmodel types exec() for its own select() and for DML, not for any Executable
     result = await session.exec(statement, params=params)  # type: ignore[call-overload]
     return int(result.rowcount)

@@ -18,7 +18,7 @@ import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Generator
 from functools import partial
-from typing import Any
+from typing import Any, Self
 
 import aiosqlite
 
@@ -39,10 +39,10 @@ class InlineConnection(aiosqlite.Connection):
         super().__init__(connector, iter_chunk_size=64)
         self.busy_timeout_s = busy_timeout_s
 
-    def __await__(self) -> Generator[Any, None, aiosqlite.Connection]:
+    def __await__(self) -> Generator[Any, None, Self]:
         return self._connect().__await__()
 
-    async def _connect(self) -> aiosqlite.Connection:
+    async def _connect(self) -> Self:
         if self._connection is None:
             self._connection = self._connector()
         return self
@@ -93,6 +93,6 @@ def inline_creator(path: str, busy_timeout_s: float) -> Callable[[], Awaitable[I
 
     async def create() -> InlineConnection:
         connector = partial(sqlite3.connect, path, timeout=0, check_same_thread=False)
-        return await InlineConnection(connector, busy_timeout_s)  # type: ignore[return-value]
+        return await InlineConnection(connector, busy_timeout_s)
 
     return create

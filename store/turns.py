@@ -24,11 +24,10 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.ext.asyncio import AsyncSessionTransaction
 
 from domain.turns import Checkpoint, Deferred, StaleTurn
 from store.orders_repo import ConcurrentUpdate
-from store.uow import CURRENT_TURN, Database, SqlUnitOfWork
+from store.uow import CURRENT_TURN, Database, Savepoint, SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +97,7 @@ class TurnMember:
     def __init__(self, turn: TurnTransaction) -> None:
         self._turn = turn
         self._uow: SqlUnitOfWork | None = None
-        self._savepoint: AsyncSessionTransaction | None = None
+        self._savepoint: Savepoint | None = None
         self._committed = False
 
     async def __aenter__(self) -> TurnMember:

@@ -313,7 +313,7 @@ class Database:
     async def ping(self) -> None:
         """Raise if the database does not answer."""
         async with self.uow() as uow:
-            await uow.session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+            await uow.session.exec(text("SELECT 1"))
 
     async def take_turn(self) -> _Turn | None:
         """Wait for the connection (SQLite; None elsewhere): ``end_turn`` gives it back."""

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import nullcontext
 from datetime import UTC, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiohttp
@@ -25,7 +24,7 @@ from bots.wechat import WeChatBot
 from bots.wechat_api import TokenCache, WeChatApi
 from bots.wechat_replay import ReplayGuard
 from conversations.admins import AdminDirectory
-from conversations.engine import Engine
+from conversations.engine import Engine, Handled
 from conversations.events import Failed, Inbound
 from conversations.flows import CUSTOMER_FLOWS
 from conversations.service import Services
@@ -111,7 +110,7 @@ def create_app(
         app.cleanup_ctx.append(_scheduler)
     app.on_shutdown.append(_finish_turns)
 
-    async def handle(event: Inbound):  # noqa: ANN202 - resolved at call time
+    async def handle(event: Inbound) -> Handled:  # app[CHAT] is resolved at call time
         return await app[CHAT].handle(event)
 
     app[DEMO] = demo
@@ -169,7 +168,7 @@ def _rejected(app: web.Application) -> Callable[[str], None]:
 def _wechat_bot(
     app: web.Application,
     settings: Settings,
-    handle: Callable[..., Any],
+    handle: Callable[[Inbound], Awaitable[Handled]],
     clock: Callable[[], datetime],
 ) -> WeChatBot:
     assert settings.wechat_appid and settings.wechat_token and settings.wechat_secret
@@ -213,7 +212,7 @@ async def _wechat(app: web.Application) -> AsyncIterator[None]:
 def _telegram_bot(
     app: web.Application,
     settings: Settings,
-    handle: Callable[..., Any],
+    handle: Callable[[Inbound], Awaitable[Handled]],
     clock: Callable[[], datetime],
 ) -> TelegramBot:
     assert settings.telegram_token is not None and settings.telegram_secret is not None

@@ -18,9 +18,10 @@ import uvloop
 from aiohttp import web
 from pydantic import SecretStr, ValidationError
 
+from domain.catalog import Catalog
 from domain.errors import CatalogError
 from domain.money import format_yuan
-from domain.rules import DispatchMode
+from domain.rules import DispatchMode, Rules
 from store import migrate
 from store.catalog_file import json_schema, load_catalog
 from store.crypto import new_key
@@ -52,7 +53,7 @@ def load_settings() -> Settings:
         raise Refused(settings_error(exc)) from None
 
 
-def _catalog(settings: Settings):  # noqa: ANN202 - tuple of catalog and rules
+def _catalog(settings: Settings) -> tuple[Catalog, Rules]:
     try:
         return load_catalog(settings.catalog)
     except CatalogError as exc:
@@ -93,7 +94,7 @@ def run_server(
     """
     # log records skip what no format here prints (the logging HOWTO's "Optimization"): the
     # caller's file and line, thread, process; an access log line is written per request
-    logging._srcfile = None  # type: ignore[attr-defined]
+    logging._srcfile = None
     logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     gc.collect()
     gc.freeze()

@@ -8,10 +8,11 @@ import hmac
 import mimetypes
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from domain.errors import DomainError
 from store.media import MediaStore
@@ -60,9 +61,9 @@ class ChannelMedia:
     def __init__(self, store: MediaStore, max_bytes: int) -> None:
         self.store = store
         self.max_bytes = max_bytes
-        self.fetchers: dict[str, Callable[[str], object]] = {}
+        self.fetchers: dict[str, Callable[[str], Awaitable[bytes]]] = {}
 
-    def register(self, channel: str, fetch: Callable[[str], object]) -> None:
+    def register(self, channel: str, fetch: Callable[[str], Awaitable[bytes]]) -> None:
         self.fetchers[channel] = fetch
 
     async def __call__(self, channel: str, ref: str) -> bytes:
@@ -71,9 +72,7 @@ class ChannelMedia:
         fetch = self.fetchers.get(channel)
         if fetch is None:
             raise DomainError(f"photos are not supported on {channel}")
-        data = await fetch(ref)  # type: ignore[misc]
-        assert isinstance(data, bytes | bytearray)
-        return bytes(data)
+        return await fetch(ref)
 
     def keep_upload(self, data: bytes) -> str:
         """A web upload, kept until the conversation uses it; returns its reference."""
@@ -98,7 +97,7 @@ class ChannelMedia:
         return data
 
 
-def route(store: MediaStore, links: MediaLinks) -> Callable[[web.Request], object]:
+def route(store: MediaStore, links: MediaLinks) -> Handler:
     async def serve(request: web.Request) -> web.StreamResponse:
         rel = request.match_info["path"]
         if not links.valid(f"media/{rel}", request.query.get("e", ""), request.query.get("s", "")):

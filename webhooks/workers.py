@@ -103,7 +103,7 @@ class Supervisor:
                 if slot.process is None and slot.restart_at <= now:
                     self._start(slot)
             waiting = [s.restart_at - now for s in self.slots if s.process is None]
-            handles: dict[Any, Slot] = {}
+            handles: dict[int | Connection, Slot] = {}  # a process sentinel or a pipe
             for slot in self.slots:
                 if slot.process is not None:
                     handles[slot.process.sentinel] = slot
