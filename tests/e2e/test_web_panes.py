@@ -71,7 +71,7 @@ async def test_a_worker_registers_in_the_web_pane_and_the_demo_admin_approves(
     assert (await client.get(path.split("?")[0])).status == 403  # unsigned
     assert (await client.get(path.replace("s=", "s=0"))).status == 403  # forged
     await admin.say(f"/approve {worker_id}")
-    assert "approved" in admin.text()
+    assert "已通过" in admin.text()
     pushed = await (await client.get("/web/api/poll?role=worker")).json()
     assert any("审核通过" in r["text"] for r in pushed["replies"])
     await worker.say("上线")
