@@ -39,7 +39,7 @@ ORDER_EVENTS = OrderEventRow.__table__
 
 
 # built once (every quote and every new order reads them); IN lists as separate parameters,
-# which a statement compiled once can take (store.direct)
+# which a statement compiled once can take (store.sqlite.direct)
 @lru_cache(maxsize=8)
 def _customer_stats(counted: int) -> Select[Any]:
     """The customer's stats statement for ``counted`` statuses (``counted_0`` ...)."""
