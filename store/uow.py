@@ -113,11 +113,13 @@ class SqlUnitOfWork:
 
     def __init__(self, database: Database) -> None:
         self._database = database
+        self._shared = database.shared
         self._turn: Turn | None = None
         self._savepoints = 0
 
     async def __aenter__(self) -> SqlUnitOfWork:
-        self._turn = await self._database.take_turn()
+        # SQLite: wait for the connection (store.sqlite.connection); end_turn gives it back
+        self._turn = None if self._shared is None else await self._shared.take_turn()
         self.session = self._database.session()
         if self._turn is not None:
             direct.hold(self.session, self._turn.direct)
@@ -138,8 +140,8 @@ class SqlUnitOfWork:
             if self._turn is not None and self._turn.direct.in_transaction:
                 await self._turn.direct.rollback()  # plans' writes that were not committed
         finally:
-            if self._turn is not None:
-                self._database.end_turn(self._turn)
+            if self._turn is not None and self._shared is not None:
+                self._shared.end_turn(self._turn)
                 self._turn = None
         if isinstance(exc, OperationalError) and "locked" in str(exc):
             # SQLite refused a second concurrent writer: the same answer as a lost update
@@ -267,9 +269,10 @@ class Database:
         self.cipher = cipher
         self.turn_timeout_s = turn_timeout_s
         self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
-        self._shared = (
+        self.shared = (
             SharedConnection(engine, turn_timeout_s) if engine.dialect.name == "sqlite" else None
         )
+        """SQLite: the one connection that units of work take turns on (None elsewhere)."""
 
     def uow(self) -> Any:
         """A unit of work: its own transaction, or — inside a chat turn's transaction
@@ -283,8 +286,9 @@ class Database:
 
     def session(self) -> AsyncSession:
         """A new session: on SQLite bound to the held connection (during a turn)."""
-        if self._shared is not None and self._shared.sessions is not None:
-            return self._shared.sessions()
+        shared = self.shared
+        if shared is not None and shared.sessions is not None:
+            return shared.sessions()
         return self._sessions()
 
     async def ping(self) -> None:
@@ -292,17 +296,9 @@ class Database:
         async with self.uow() as uow:
             await uow.session.exec(text("SELECT 1"))  # type: ignore[call-overload]
 
-    async def take_turn(self) -> Turn | None:
-        """Wait for the connection (SQLite; None elsewhere): ``end_turn`` gives it back."""
-        return None if self._shared is None else await self._shared.take_turn()
-
-    def end_turn(self, turn: Turn) -> None:
-        assert self._shared is not None
-        self._shared.end_turn(turn)
-
     async def dispose(self) -> None:
         """Give the held connection back, after the unit of work using it (waiting at most
         ``turn_timeout_s``), and dispose of the engine."""
-        if self._shared is not None:
-            await self._shared.close()
+        if self.shared is not None:
+            await self.shared.close()
         await self.engine.dispose()
