@@ -103,7 +103,7 @@ def _keyboard(options: tuple[Option, ...]) -> list[list[dict[str, Any]]]:
     ]
 
 
-def messages(replies: list[Reply]) -> list[dict[str, Any]]:
+def messages(replies: list[Reply]) -> list[dict[str, Any]]:  # noqa: C901 - a case per reply
     """Bot API calls for the replies, keyboards as Bot API JSON (the webhook answer sends them
     as they are; ``TelegramBot._call`` makes PTB objects of them), in as few messages as the
     keyboards allow: plain texts (and questions without options) are folded into the next

@@ -50,37 +50,47 @@ def _date_part(s: str, today: date) -> date | None:
             return today + timedelta(days=offset)
     if "day after tomorrow" in s:
         return today + timedelta(days=2)
-    m = _YMD.search(s)
-    if m:
-        year = int(m.group(1)) if m.group(1) else today.year
-        try:
-            found = date(year, int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            return None
-        if not m.group(1) and found < today:
-            found = found.replace(year=year + 1)
-        return found
-    m = _WEEKDAY.search(s)
-    if m:
-        target = _WEEKDAYS[m.group(1) or m.group(2)[:3]]
-        if "下周" in s or "next" in s:  # that day of next week (weeks start on Monday)
-            return today + timedelta(days=7 - today.weekday() + target)
-        return today + timedelta(days=(target - today.weekday()) % 7)
-    m = _DAY_ONLY.search(s)
-    if m:
-        try:
-            found = today.replace(day=int(m.group(1)))
-        except ValueError:
-            return None
-        if found < today:
-            month = today.month % 12 + 1
-            year = today.year + (today.month == 12)
-            try:
-                found = date(year, month, int(m.group(1)))
-            except ValueError:
-                return None
-        return found
+    for pattern, read in ((_YMD, _on_ymd), (_WEEKDAY, _on_weekday), (_DAY_ONLY, _on_day)):
+        m = pattern.search(s)
+        if m:  # the first kind of date found decides, even when it is impossible
+            return read(m, s, today)
     return None
+
+
+def _on_ymd(m: re.Match[str], s: str, today: date) -> date | None:
+    """A date ("2025-12-05", "12月5日"); one without a year is the next from today."""
+    year = int(m.group(1)) if m.group(1) else today.year
+    try:
+        found = date(year, int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+    if not m.group(1) and found < today:
+        found = found.replace(year=year + 1)
+    return found
+
+
+def _on_weekday(m: re.Match[str], s: str, today: date) -> date:
+    """A weekday ("周六", "sat"): the next one, today included; next week's ("下周六")."""
+    target = _WEEKDAYS[m.group(1) or m.group(2)[:3]]
+    if "下周" in s or "next" in s:  # that day of next week (weeks start on Monday)
+        return today + timedelta(days=7 - today.weekday() + target)
+    return today + timedelta(days=(target - today.weekday()) % 7)
+
+
+def _on_day(m: re.Match[str], s: str, today: date) -> date | None:
+    """A day of the month ("5号"): this month's, or next month's once it has passed."""
+    try:
+        found = today.replace(day=int(m.group(1)))
+    except ValueError:
+        return None
+    if found < today:
+        month = today.month % 12 + 1
+        year = today.year + (today.month == 12)
+        try:
+            found = date(year, month, int(m.group(1)))
+        except ValueError:
+            return None
+    return found
 
 
 def _time_part(s: str) -> time | None:

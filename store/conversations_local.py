@@ -23,7 +23,7 @@ from pathlib import Path
 from domain.turns import CONVERSATION_KEEP, Claim
 from store.crypto import STATE_FIELD as STATE
 from store.crypto import PiiCipher
-from store.wal import NO_AUTOCHECKPOINT, Checkpointer
+from store.sqlite.wal import NO_AUTOCHECKPOINT, Checkpointer
 
 SEEN_MAX = 100_000
 ANSWERS_MAX = 10_000
@@ -45,7 +45,7 @@ class LocalConversationStore:
         checkpoint_every_s: float | None = None,
     ) -> None:
         """With ``checkpoint_every_s`` the WAL is checkpointed by a thread of the store's own
-        (``store.wal.Checkpointer``) instead of inside a commit; ``close`` stops it."""
+        (``store.sqlite.wal.Checkpointer``) instead of inside a commit; ``close`` stops it."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)

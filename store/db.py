@@ -9,8 +9,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from store.sqlite_inline import inline_creator
-from store.wal import NO_AUTOCHECKPOINT
+from store.sqlite.inline import inline_creator
+from store.sqlite.wal import NO_AUTOCHECKPOINT
 
 SQLITE_BUSY_TIMEOUT_S = 30
 POOL_TIMEOUT_S = 60
@@ -22,14 +22,14 @@ def is_sqlite(url: str) -> bool:
 
 def create_engine(url: str, *, echo: bool = False, autocheckpoint: bool = True) -> AsyncEngine:
     """An async engine for ``url``; SQLite connections get WAL and foreign keys, and with
-    ``autocheckpoint=False`` leave WAL checkpoints to a ``store.wal.Checkpointer``.
+    ``autocheckpoint=False`` leave WAL checkpoints to a ``store.sqlite.wal.Checkpointer``.
 
     Its errors and its echo never show the statement's parameters (``hide_parameters``):
     they hold names, complaint texts and keyed hashes of phones."""
     kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if is_sqlite(url):
-        # one connection, called inline (store.sqlite_inline): SQLite has one writer anyway,
-        # and taking turns (store.uow.Database) is fairer and cheaper than writers retrying
+        # one connection, called inline (store.sqlite.inline): SQLite has one writer anyway,
+        # and taking turns (store.sqlite.connection) is fairer and cheaper than writers retrying
         path = make_url(url).database or ":memory:"
         kwargs.update(
             async_creator=inline_creator(path, SQLITE_BUSY_TIMEOUT_S),

@@ -52,7 +52,7 @@ ORDER_EVENTS: Table = OrderEventRow.__table__  # type: ignore[attr-defined]
 
 
 # built once (every quote and every new order reads them); IN lists as separate parameters,
-# which a statement compiled once can take (store.direct)
+# which a statement compiled once can take (store.sqlite.direct)
 @lru_cache(maxsize=8)
 def _customer_stats(counted: int) -> Select[Any]:
     """The customer's stats statement for ``counted`` statuses (``counted_0`` ...)."""

@@ -8,11 +8,13 @@ objects the repositories convert). They bypass the ORM session, so each flushes 
 pending changes first, and an UPDATE drops the session's copies of the table's rows (a later
 read in the same transaction loads them afresh).
 
-On SQLite the statements go straight to the connection the session is bound to
-(``store.sqlite_inline``):
-SQLAlchemy compiles each one once (``store.direct``), with its own type processors for the
-values and the columns, and the per-call work of its execution context (about a hundred Python
-calls a statement) is skipped. PostgreSQL runs them through SQLAlchemy as before.
+On SQLite the statements go straight to the connection the session is bound to: SQLAlchemy
+compiles each one once (``store.sqlite.direct``), with its own type processors for the values
+and the columns, and the per-call work of its execution context (about a hundred Python calls
+a statement) is skipped. PostgreSQL runs them through SQLAlchemy as before, and so would SQLite
+if ``direct.prepare`` answered None. That is why this module stays outside the ``store.sqlite``
+fence: it serves both dialects through SQLAlchemy's public API, and its one door into the fast
+path is ``direct.prepare``.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import ScalarResult
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from store import direct
+from store.sqlite import direct
 
 
 @lru_cache(maxsize=256)

@@ -1,35 +1,24 @@
 """The unit of work: one database transaction, rolled back unless ``commit()`` is called.
 
 On SQLite a ``Database`` keeps the engine's one connection checked out for as long as it is
-open, and units of work take turns on it (an ``asyncio.Lock``, where each used to check the
-connection out of the pool and back). Their sessions are bound to that connection, and the
-statements built once (``store.prepared``) run straight on it (``store.direct``): a unit of
-work that only runs those never begins a session transaction at all, and commits or rolls back
-the connection's own. That was about a tenth of the chat path's CPU time per message.
+open, and units of work take turns on it (``store.sqlite.connection``). Their sessions are
+bound to that connection, and the statements built once (``store.prepared``) run straight on
+it (``store.sqlite.direct``): a unit of work that only runs those never begins a session
+transaction at all, and commits or rolls back the connection's own.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from contextvars import ContextVar
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol
 
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.ext.asyncio import (
-    AsyncConnection,
-    AsyncEngine,
-    AsyncSessionTransaction,
-    async_sessionmaker,
-)
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSessionTransaction, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.orders import StatusChanged
-from store import direct
 from store.admin_repo import AdminReports, AdminRepository, PriceRepository, ThrottleRepository
 from store.aftersales_repo import (
     ComplaintRepository,
@@ -58,10 +47,9 @@ from store.people_repo import (
     WorkerRepository,
 )
 from store.prepared import pending_changes
-from store.sqlite_inline import InlineConnection
+from store.sqlite import direct
+from store.sqlite.connection import SharedConnection, Turn
 from store.subscriptions_repo import SubscriptionRepository
-
-log = logging.getLogger(__name__)
 
 _REPOSITORIES: dict[str, tuple[Any, bool]] = {
     # attribute: (repository class, takes the PII cipher)
@@ -125,11 +113,13 @@ class SqlUnitOfWork:
 
     def __init__(self, database: Database) -> None:
         self._database = database
-        self._turn: _Turn | None = None
+        self._shared = database.shared
+        self._turn: Turn | None = None
         self._savepoints = 0
 
     async def __aenter__(self) -> SqlUnitOfWork:
-        self._turn = await self._database.take_turn()
+        # SQLite: wait for the connection (store.sqlite.connection); end_turn gives it back
+        self._turn = None if self._shared is None else await self._shared.take_turn()
         self.session = self._database.session()
         if self._turn is not None:
             direct.hold(self.session, self._turn.direct)
@@ -150,8 +140,8 @@ class SqlUnitOfWork:
             if self._turn is not None and self._turn.direct.in_transaction:
                 await self._turn.direct.rollback()  # plans' writes that were not committed
         finally:
-            if self._turn is not None:
-                self._database.end_turn(self._turn)
+            if self._turn is not None and self._shared is not None:
+                self._shared.end_turn(self._turn)
                 self._turn = None
         if isinstance(exc, OperationalError) and "locked" in str(exc):
             # SQLite refused a second concurrent writer: the same answer as a lost update
@@ -250,14 +240,6 @@ def _session_has_work(session: AsyncSession) -> bool:
     return session.in_transaction() or pending_changes(session)
 
 
-@dataclass(frozen=True, slots=True)
-class _Turn:
-    """A unit of work's time on a SQLite ``Database``'s connection."""
-
-    direct: direct.DirectConnection
-    task: asyncio.Task[Any] | None
-
-
 class TurnScope(Protocol):
     """A chat turn's shared transaction (``store.turns``), as ``Database.uow`` sees it."""
 
@@ -271,30 +253,26 @@ CURRENT_TURN: ContextVar[TurnScope | None] = ContextVar("daojia_turn", default=N
 """The turn whose transaction units of work opened in this context join (``store.turns``)."""
 
 
-class NestedUnitOfWork(RuntimeError):
-    """A task opened a unit of work inside another one on a one-connection engine."""
-
-
 class Database:
     """Hands out units of work over one engine.
 
     On SQLite the engine's one connection (``store.db``) is kept checked out and the units of
-    work take turns on it, in order of arrival, for at most ``turn_timeout_s`` of waiting (then
-    SQLAlchemy's pool ``TimeoutError``). A task that opened a unit of work inside another would
-    wait for its own turn forever, so that raises ``NestedUnitOfWork`` at once instead.
-    ``dispose()`` gives the connection back and disposes of the engine.
+    work take turns on it (``store.sqlite.connection.SharedConnection``), in order of arrival,
+    for at most ``turn_timeout_s`` of waiting (then SQLAlchemy's pool ``TimeoutError``). A task
+    that opened a unit of work inside another would wait for its own turn forever, so that
+    raises ``NestedUnitOfWork`` at once instead. ``dispose()`` gives the connection back and
+    disposes of the engine.
     """
 
     def __init__(self, engine: AsyncEngine, cipher: PiiCipher, turn_timeout_s: float = 60) -> None:
         self.engine = engine
         self.cipher = cipher
         self.turn_timeout_s = turn_timeout_s
-        self._single = engine.dialect.name == "sqlite"
         self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
-        self._turn = asyncio.Lock()
-        self._open_in: set[asyncio.Task[Any]] = set()
-        self._held: AsyncConnection | None = None
-        self._direct: direct.DirectConnection | None = None
+        self.shared = (
+            SharedConnection(engine, turn_timeout_s) if engine.dialect.name == "sqlite" else None
+        )
+        """SQLite: the one connection that units of work take turns on (None elsewhere)."""
 
     def uow(self) -> Any:
         """A unit of work: its own transaction, or — inside a chat turn's transaction
@@ -308,6 +286,9 @@ class Database:
 
     def session(self) -> AsyncSession:
         """A new session: on SQLite bound to the held connection (during a turn)."""
+        shared = self.shared
+        if shared is not None and shared.sessions is not None:
+            return shared.sessions()
         return self._sessions()
 
     async def ping(self) -> None:
@@ -315,78 +296,9 @@ class Database:
         async with self.uow() as uow:
             await uow.session.exec(text("SELECT 1"))
 
-    async def take_turn(self) -> _Turn | None:
-        """Wait for the connection (SQLite; None elsewhere): ``end_turn`` gives it back."""
-        if not self._single:
-            return None
-        task = asyncio.current_task()
-        if task is not None:
-            if task in self._open_in:
-                raise NestedUnitOfWork(
-                    "a unit of work is already open in this task; on SQLite (one connection) "
-                    "a second one would wait for the first forever"
-                )
-            self._open_in.add(task)
-        try:
-            if self._turn.locked():
-                try:
-                    async with asyncio.timeout(self.turn_timeout_s):
-                        await self._turn.acquire()
-                except TimeoutError:
-                    raise PoolTimeout(
-                        f"no turn on the database connection within {self.turn_timeout_s} s"
-                    ) from None
-            else:
-                await self._turn.acquire()
-        except BaseException:
-            if task is not None:
-                self._open_in.discard(task)
-            raise
-        try:
-            return _Turn(await self._connection(), task)
-        except BaseException:
-            self._give_back(task)
-            raise
-
-    def end_turn(self, turn: _Turn) -> None:
-        self._give_back(turn.task)
-
-    def _give_back(self, task: asyncio.Task[Any] | None) -> None:
-        if task is not None:
-            self._open_in.discard(task)
-        self._turn.release()
-
-    async def _connection(self) -> direct.DirectConnection:
-        """The held connection (during a turn), checked out again if it was lost."""
-        held = self._held
-        if held is not None and not held.closed and not held.invalidated and self._direct:
-            if held.in_transaction():  # nothing outside a session should begin one; if it
-                await held.rollback()  # did, a session would join it and never commit
-            return self._direct
-        if held is not None:
-            await held.close()
-        held = self._held = await self.engine.connect()
-        raw = await held.get_raw_connection()
-        driver = raw.driver_connection
-        assert isinstance(driver, InlineConnection), "SQLite engines connect inline (store.db)"
-        self._sessions = async_sessionmaker(held, class_=AsyncSession, expire_on_commit=False)
-        self._direct = direct.DirectConnection(driver, self.engine.dialect)
-        return self._direct
-
     async def dispose(self) -> None:
         """Give the held connection back, after the unit of work using it (waiting at most
         ``turn_timeout_s``), and dispose of the engine."""
-        if self._held is not None:
-            turn = False
-            try:
-                async with asyncio.timeout(self.turn_timeout_s):
-                    turn = await self._turn.acquire()
-            except TimeoutError:
-                log.warning("closing the database connection under a unit of work")
-            try:
-                await self._held.close()
-                self._held = self._direct = None
-            finally:
-                if turn:
-                    self._turn.release()
+        if self.shared is not None:
+            await self.shared.close()
         await self.engine.dispose()

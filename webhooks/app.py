@@ -40,9 +40,9 @@ from store.db import create_engine, sqlite_path
 from store.media import MediaStore
 from store.nonces import LocalNonceMemory, RedisNonceMemory
 from store.rate_limits import LocalRateLimiter, RedisRateLimiter
+from store.sqlite.wal import CHECKPOINT_EVERY_S, Checkpointer
 from store.turns import Turns
 from store.uow import Database
-from store.wal import CHECKPOINT_EVERY_S, Checkpointer
 from webhooks import dashboard, finance, health, media, pay_sandbox, pay_wechat, payments
 from webhooks.chat import Chat, Messenger
 from webhooks.keys import (

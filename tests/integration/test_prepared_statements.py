@@ -1,5 +1,5 @@
 """Prepared statements (store.prepared) read and write what the ORM does, on SQLite straight on
-the connection (store.direct) and on PostgreSQL through SQLAlchemy, in the unit of work's
+the connection (store.sqlite.direct) and on PostgreSQL through SQLAlchemy, in the unit of work's
 transaction."""
 
 from datetime import UTC, datetime, timedelta
@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 
-from store import direct
 from store.prepared import fetch, insert_one, select_one, select_rows, update_where
+from store.sqlite import direct
 from store.tables import CouponRow, OutboxRow
 
 OUTBOX = OutboxRow.__table__
@@ -113,7 +113,8 @@ async def test_a_statement_built_once_takes_its_parameters_each_time(database):
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 async def test_on_sqlite_they_bypass_sqlalchemys_execution(database):
-    """The point of store.direct: no SQLAlchemy cursor execution for a prepared statement."""
+    """The point of store.sqlite.direct: no SQLAlchemy cursor execution for a prepared
+    statement."""
     executed: list[str] = []
     engine = database.engine.sync_engine
     listener = lambda *args: executed.append(args[2])  # noqa: E731

@@ -181,7 +181,7 @@ async def test_only_an_open_transaction_is_rolled_back_through_the_driver(databa
     a read outside a write leaves no transaction open (sqlite3 begins one at the first write)."""
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    from store.direct import DirectConnection
+    from store.sqlite.direct import DirectConnection
 
     calls = []
     real_close, real_rollback = AsyncSession.close, DirectConnection.rollback

@@ -11,7 +11,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from store.crypto import PiiCipher
 from store.db import create_engine
-from store.uow import Database, NestedUnitOfWork
+from store.sqlite.connection import NestedUnitOfWork
+from store.uow import Database
 
 
 @pytest.fixture

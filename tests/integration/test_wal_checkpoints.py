@@ -1,4 +1,5 @@
-"""WAL checkpoints from a worker thread (store.wal) instead of inside commits on the event loop."""
+"""WAL checkpoints from a worker thread (store.sqlite.wal) instead of inside commits on the
+event loop."""
 
 import asyncio
 import sqlite3

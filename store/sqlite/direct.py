@@ -7,9 +7,9 @@ the parameters with their bind processors and defaults, the result processors an
 all taken from SQLAlchemy's own compiler and types, so values go in and come out as they would
 through the session. Errors are wrapped as SQLAlchemy wraps them (``IntegrityError``,
 ``OperationalError``), and the statements run in the transaction of the connection the
-session is bound to (``store.uow.Database`` holds it).
+session is bound to (``store.sqlite.connection`` holds it).
 
-Only SQLite (``store.sqlite_inline``) runs plans; elsewhere ``connection`` returns None and the
+Only SQLite (``store.sqlite.inline``) runs plans; elsewhere ``connection`` returns None and the
 caller goes through the session.
 """
 
@@ -27,7 +27,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from store.sqlite_inline import InlineConnection
+from store.sqlite.inline import InlineConnection
 
 _HELD = "daojia.direct"  # session.info key: the DirectConnection under the session
 

@@ -2,7 +2,7 @@
 
 In WAL mode a commit appends pages to the ``-wal`` file. By default, when that file passes
 1000 pages, the committing call copies them back into the database and syncs it: a few
-milliseconds in which the event loop (which runs SQLite inline, ``store.sqlite_inline``)
+milliseconds in which the event loop (which runs SQLite inline, ``store.sqlite.inline``)
 answers nobody. The server's connections turn that off (``wal_autocheckpoint=0``) and
 ``Checkpointer`` runs a PASSIVE checkpoint from a thread of its own every 0.5 s instead:
 sqlite3 releases the GIL while it copies and syncs, and a PASSIVE checkpoint never waits for
