@@ -38,6 +38,9 @@ class Checkpointer:
         self.path = Path(path)
         self.every_s = every_s
         self._stop = threading.Event()
+        self.checkpointed = threading.Event()
+        """Set by the thread after each checkpoint it ran: a test clears it and waits for the
+        next one instead of sleeping."""
         self._thread = threading.Thread(
             target=self._run, name=f"wal-checkpoint {self.path.name}", daemon=True
         )
@@ -68,3 +71,5 @@ class Checkpointer:
                     conn.execute(PASSIVE).fetchone()
                 except sqlite3.Error as exc:
                     log.warning("WAL checkpoint of %s failed: %s", self.path, exc)
+                else:
+                    self.checkpointed.set()

@@ -16,7 +16,7 @@ from tests.fakes.wechat import (
     location_xml,
     text_xml,
 )
-from webhooks.keys import CLOCK
+from webhooks.keys import CHAT, CLOCK
 
 
 def wechat_app(tmp_path, db_url, pii_key, fake, aes=False, clock=None, **kw):
@@ -34,18 +34,41 @@ def wechat_app(tmp_path, db_url, pii_key, fake, aes=False, clock=None, **kw):
     )
 
 
-def slow_down(app, seconds: float) -> None:
-    """Make every command take ``seconds`` longer (a slow database, say)."""
-    from webhooks.keys import CHAT
+class Gate:
+    """Every command of the app's chat engine waits here until the test opens the gate: a turn
+    stays in flight as long as the test likes, instead of a sleep making it slow."""
 
-    engine = app[CHAT].engine
-    original = engine.run
+    def __init__(self, app) -> None:
+        self.reached = asyncio.Event()
+        self.opened = asyncio.Event()
+        engine = app[CHAT].engine
+        run = engine.run
 
-    async def slow(command):
-        await asyncio.sleep(seconds)
-        return await original(command)
+        async def gated(command):
+            self.reached.set()
+            await self.opened.wait()
+            return await run(command)
 
-    engine.run = slow
+        engine.run = gated
+
+
+def claims_asked(app, count: int) -> asyncio.Event:
+    """Set once the chat engine has asked its conversation store ``count`` times for a claim
+    (a retry of a message in progress waits in the store for the first attempt's answer)."""
+    store = app[CHAT].engine.store
+    begin = store.begin
+    asked = asyncio.Event()
+    calls = 0
+
+    async def counted(*args, **kw):
+        nonlocal calls
+        calls += 1
+        if calls >= count:
+            asked.set()
+        return await begin(*args, **kw)
+
+    store.begin = counted
+    return asked
 
 
 async def book_on_wechat(user: WeChatUser) -> None:
@@ -121,15 +144,18 @@ async def test_retries_while_the_first_is_still_running_get_success(
     app = wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat)
     client = await aiohttp_client(app)
     server = WeChatServer(clock=app[CLOCK])
-    slow_down(app, 0.3)
+    gate, asked = Gate(app), claims_asked(app, 3)
     xml = text_xml("o-concurrent", "/start", msg_id=777000222)
-    responses = await asyncio.gather(
+    posting = asyncio.gather(
         *[
             client.post("/wechat", params=q, data=b)
             for q, b in (server.request(xml) for _ in range(3))
         ]
     )
-    texts = [await r.text() for r in responses]
+    await asyncio.wait_for(gate.reached.wait(), 5)  # the first attempt's turn is running
+    await asyncio.wait_for(asked.wait(), 5)  # and both retries have come in meanwhile
+    gate.opened.set()
+    texts = [await r.text() for r in await asyncio.wait_for(posting, 10)]
     assert sum("欢迎" in t for t in texts) == 1
     assert texts.count("success") == 2
 
@@ -141,10 +167,14 @@ async def test_a_slow_turn_answers_success_then_customer_service_messages(
 
     app = wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat)
     client = await aiohttp_client(app)
-    app[WECHAT].budget_s = 0.05
-    slow_down(app, 0.2)
+    app[WECHAT].budget_s = 0  # the turn held at the gate outlasts any budget
+    gate = Gate(app)
     user = WeChatUser(client, fake_wechat, "o-slow", WeChatServer(clock=app[CLOCK]))
-    assert await user.post_xml(text_xml("o-slow", "/start")) == "success"
+    answer = await asyncio.wait_for(user.post_xml(text_xml("o-slow", "/start")), 5)
+    assert answer == "success"
+    await asyncio.wait_for(gate.reached.wait(), 5)  # answered while the turn runs
+    assert fake_wechat.texts("o-slow") == []
+    gate.opened.set()
     await app[WECHAT].drain()
     texts = fake_wechat.texts("o-slow")
     assert len(texts) == 1 and "欢迎" in texts[0]

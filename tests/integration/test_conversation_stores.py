@@ -71,23 +71,35 @@ async def test_an_answered_message_is_a_duplicate_that_carries_its_answer(make_s
     assert retry.status == "duplicate" and retry.replies == ANSWER
 
 
+async def claim_when_free(store, channel: str, uid: str, message_id: str, refused: asyncio.Event):
+    """The engine's loop: "busy" means ask again shortly (``refused`` is set when it was)."""
+    while True:
+        claim = await store.begin(channel, uid, message_id)
+        if claim.status != "busy":
+            return claim
+        refused.set()
+        await asyncio.sleep(0.01)
+
+
+async def held_off(store, refused: asyncio.Event) -> None:
+    """Until the store has held off a claim started just before: Redis answered "busy"; the
+    local store's ``begin`` waits for the lock (it awaits nothing before it)."""
+    if isinstance(store, LocalConversationStore):
+        await asyncio.sleep(0)
+    else:
+        await asyncio.wait_for(refused.wait(), 5)
+
+
 async def test_a_retry_while_the_first_attempt_runs_waits_for_its_answer(make_store):
     uid = user()
     store = make_store()
     first = await store.begin("telegram", uid, "m1")
-
-    async def retry():
-        while True:  # the engine's loop: busy means "ask again shortly"
-            claim = await store.begin("telegram", uid, "m1")
-            if claim.status != "busy":
-                return claim
-            await asyncio.sleep(0.01)
-
-    waiting = asyncio.create_task(retry())
-    await asyncio.sleep(0.05)
+    refused = asyncio.Event()
+    waiting = asyncio.create_task(claim_when_free(store, "telegram", uid, "m1", refused))
+    await held_off(store, refused)
     assert not waiting.done()  # never answered as done while it is not
     await store.commit("telegram", uid, "m1", first.token, Conversation().dumps(), ANSWER)
-    claim = await waiting
+    claim = await asyncio.wait_for(waiting, 5)
     assert claim.status == "duplicate" and claim.replies == ANSWER
 
 
@@ -106,22 +118,19 @@ async def test_one_turn_at_a_time_per_person(make_store):
     store = make_store()
     first = await store.begin("web", uid, "a")
     order = []
+    refused = asyncio.Event()
 
     async def second():
-        for _ in range(200):
-            claim = await store.begin("web", uid, "b")
-            if claim.status == "ok":
-                order.append("second")
-                state = Conversation(step="2").dumps()
-                await store.commit("web", uid, "b", claim.token, state, ANSWER)
-                return
-            await asyncio.sleep(0.01)
+        claim = await claim_when_free(store, "web", uid, "b", refused)
+        assert claim.status == "ok"
+        order.append("second")
+        await store.commit("web", uid, "b", claim.token, Conversation(step="2").dumps(), ANSWER)
 
     task = asyncio.create_task(second())
-    await asyncio.sleep(0.05)
+    await held_off(store, refused)
     order.append("first")
     await store.commit("web", uid, "a", first.token, Conversation(step="1").dumps(), ANSWER)
-    await task
+    await asyncio.wait_for(task, 5)
     assert order == ["first", "second"]
     assert Conversation.loads(await store.get("web", uid)).step == "2"
 

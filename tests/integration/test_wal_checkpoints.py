@@ -1,14 +1,16 @@
 """WAL checkpoints from a worker thread (store.sqlite.wal) instead of inside commits on the
 event loop."""
 
-import asyncio
 import sqlite3
 from contextlib import closing
 
 from sqlalchemy import text
 
 from store.conversations_local import LocalConversationStore
+from store.crypto import PiiCipher, decode_key, new_key
 from store.db import create_engine, sqlite_path
+
+CIPHER = PiiCipher(decode_key(new_key()))
 
 
 def checkpoint(path) -> tuple[int, int, int]:
@@ -43,16 +45,31 @@ def test_commits_leave_the_wal_to_the_checkpointer(tmp_path):
         assert other.execute("SELECT count(*) FROM t").fetchone() == (1500,)
 
 
-async def test_the_background_job_keeps_the_wal_checkpointed(tmp_path):
-    from store.crypto import PiiCipher, decode_key, new_key
+async def _write_states(store: LocalConversationStore, people: int) -> None:
+    for i in range(people):  # one commit each, as the chat path writes
+        await store.begin("wechat", f"u{i}", "m1")
+        await store.commit("wechat", f"u{i}", "m1", "", b"x" * 3000, b"")
 
-    cipher = PiiCipher(decode_key(new_key()))
-    store = LocalConversationStore(tmp_path / "conv.db", cipher, checkpoint_every_s=0.02)
+
+async def test_the_local_stores_commits_leave_the_wal_to_its_checkpointer(tmp_path):
+    store = LocalConversationStore(tmp_path / "conv.db", CIPHER, checkpoint_every_s=3600)
+    try:  # its thread waits an hour: what is in the database file was copied by the commits
+        await _write_states(store, 400)
+        assert _wal_pages(store.path) > 1000  # SQLite's own checkpoint would have run at 1000
+        assert store.path.stat().st_size < 100 * 4096  # nothing copied back: all in the WAL
+    finally:
+        store.close()
+
+
+async def test_the_local_stores_checkpointer_copies_the_states_into_the_database_file(tmp_path):
+    store = LocalConversationStore(tmp_path / "conv.db", CIPHER, checkpoint_every_s=0.01)
     try:
-        for i in range(300):
-            await store.begin("wechat", f"u{i}", "m1")
-            await store.commit("wechat", f"u{i}", "m1", "", b"x" * 3000, b"")
-        await asyncio.sleep(0.2)
+        await _write_states(store, 300)
+        checkpointer = store._checkpointer
+        assert checkpointer is not None
+        for _ in range(2):  # the second checkpoint began after the last commit
+            checkpointer.checkpointed.clear()
+            assert checkpointer.checkpointed.wait(5), "no checkpoint within 5 s"
         # the states were copied into the database file by the thread, not by the commits
         assert store.path.stat().st_size > 300 * 3000
     finally:
