@@ -18,8 +18,6 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from conversations import globals_ as words
-from conversations.admins import AdminDirectory, LivePrices
 from conversations.events import (
     ChoiceMade,
     Event,
@@ -30,9 +28,11 @@ from conversations.events import (
     Result,
     TextReceived,
 )
-from conversations.flow import Ctx, Flow, Outcome
+from conversations.flows import everywhere as words
+from conversations.flows.base import Ctx, Flow, Outcome
 from conversations.lease import Lease
 from conversations.replies import NO_ANSWER, Reply, Say, dump_answer, last_question, load_answer
+from conversations.services.staff import AdminDirectory, LivePrices
 from conversations.state import Conversation
 from domain.catalog import Catalog
 from domain.commands import Command, FindCustomer

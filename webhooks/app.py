@@ -23,12 +23,12 @@ from bots.web_address import HOUR_KEEP_S, AddressLimits
 from bots.wechat import WeChatBot
 from bots.wechat_api import TokenCache, WeChatApi
 from bots.wechat_replay import ReplayGuard
-from conversations.admins import AdminDirectory
 from conversations.engine import Engine, Handled
 from conversations.events import Failed, Inbound
-from conversations.flows import CUSTOMER_FLOWS
-from conversations.service import Services
-from conversations.templating import NoticeTemplates
+from conversations.flows.registry import CUSTOMER_FLOWS
+from conversations.services.bus import Services
+from conversations.services.notice_templates import NoticeTemplates
+from conversations.services.staff import AdminDirectory
 from domain.catalog import Catalog
 from domain.commands import CheckCheckout
 from domain.rules import Rules

@@ -12,7 +12,7 @@ from bots.telegram import TelegramBot
 from bots.web import WebChannel
 from bots.wechat import WeChatBot
 from bots.wechat_pay import WeChatPayGateway
-from conversations.service import Services
+from conversations.services.bus import Services
 from domain.catalog import Catalog
 from domain.rules import Rules
 from domain.turns import ConversationStore

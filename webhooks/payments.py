@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bots.payments import TelegramGateway
 from bots.wechat_pay import WeChatPayGateway
-from conversations.payments import SandboxGateway
+from conversations.services.payment_requests import SandboxGateway
 from domain.ports import PaymentGateway
 from webhooks.settings import CHANNELS, Settings
 

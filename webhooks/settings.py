@@ -25,8 +25,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from conversations.notices import EVENTS
-from conversations.templating import WeChatTemplate
+from conversations.services.notice_templates import WeChatTemplate
+from conversations.services.notices import EVENTS
 from store.crypto import PiiKeyError, decode_key
 
 ROLES = ("owner", "ops", "finance", "support")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.notices import to_worker
+from conversations.services.notices import to_worker
 from domain.commands import DrainOutbox
 from tests.e2e.helpers import (
     HOME,

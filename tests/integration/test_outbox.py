@@ -10,10 +10,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from conversations.notices import to_customer
-from conversations.outbox import Postman
 from conversations.replies import Reply
-from conversations.templating import NoticeTemplates
+from conversations.services.notice_templates import NoticeTemplates
+from conversations.services.notices import to_customer
+from conversations.services.postman import Postman
 from domain.errors import DeliveryFailed
 from domain.outbox import OutboxMessage
 from domain.people import Channel, Customer, Identity

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from conversations import payments
-from conversations.ordering import place
+from conversations.services import payment_requests
+from conversations.services.order_steps import place
 from domain.commands import Booking
 from domain.errors import DomainError
 from domain.pricing import Selection
@@ -29,7 +29,7 @@ async def test_concurrent_notifications_credit_once(database):
         address_text="上海市徐汇区漕溪北路88号",
     )
     async with database.uow() as uow:
-        from conversations.ordering import price
+        from conversations.services.order_steps import price
 
         total = (await price(uow, CATALOG, RULES, booking, NOW)).quote.total_cents
         order, payment = await place(uow, CATALOG, RULES, booking, total, NOW, "sandbox")
@@ -38,7 +38,7 @@ async def test_concurrent_notifications_credit_once(database):
     async def notify() -> bool:
         try:
             async with database.uow() as uow:
-                _, _, new = await payments.confirm(
+                _, _, new = await payment_requests.confirm(
                     uow,
                     reference=payment.reference,
                     provider="sandbox",
@@ -73,11 +73,13 @@ async def test_no_order_to_pay_is_placed_without_a_provider_and_nothing_is_writt
         address_text="上海市徐汇区漕溪北路88号",
     )
     async with database.uow() as uow:
-        from conversations.ordering import price
+        from conversations.services.order_steps import price
 
         total = (await price(uow, CATALOG, RULES, booking, NOW)).quote.total_cents
         assert total > 0
-        with pytest.raises(payments.PaymentUnavailable, match="online payment is not available"):
+        with pytest.raises(
+            payment_requests.PaymentUnavailable, match="online payment is not available"
+        ):
             await place(uow, CATALOG, RULES, booking, total, NOW, None)
     async with database.uow() as uow:
         assert await uow.orders.for_customer(customer.id) == []

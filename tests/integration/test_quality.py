@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conversations import quality
+from conversations.services import quality
 from domain.aftersales import Complaint, Rater, Rating, Resolution
 from domain.lifecycle import OrderStatus
 from domain.people import ServiceArea, Worker, WorkerStatus

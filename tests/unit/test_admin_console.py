@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from conversations import admin, globals_
-from conversations.admin_commands import build, parse_day
 from conversations.events import CommandReceived, TextReceived
-from conversations.flow import Ctx
-from conversations.flows import CUSTOMER_FLOWS
+from conversations.flows import admin_console, everywhere
+from conversations.flows.admin_commands import build, parse_day
+from conversations.flows.base import Ctx
+from conversations.flows.registry import CUSTOMER_FLOWS
+from conversations.flows.typed_commands import parse
 from conversations.replies import Say
 from conversations.state import Conversation
-from conversations.words import parse
 from domain import commands as c
 from domain.admin import COMMAND_ROLES, ROLES, commands_for, completion_bp, may, needed_roles
 from store.catalog_file import load_catalog
@@ -77,7 +77,7 @@ def ctx(role: str) -> Ctx:
 def run(role: str, name: str, number: int | None, args: str):
     conv = Conversation(flow="admin", step="console", role="admin", lang="en")
     action = {"name": name, "number": number, "args": args, "by": BY, "request": "req"}
-    return admin.run(ctx(role), conv, action)
+    return admin_console.run(ctx(role), conv, action)
 
 
 def test_the_examples_cover_every_admin_command():
@@ -118,9 +118,9 @@ def test_the_role_rules_of_the_design():
 
 @pytest.mark.parametrize("role", ROLES)
 def test_help_lists_only_what_the_role_may_do(role):
-    out = admin.ask(ctx(role), Conversation(role="admin", lang="en"))
+    out = admin_console.ask(ctx(role), Conversation(role="admin", lang="en"))
     text = out.replies[0].text
-    for name, usage in admin.HELP.items():
+    for name, usage in admin_console.HELP.items():
         if name in COMMAND_ROLES and name != "admin":
             assert (usage in text) == may(role, name), (role, name)
 
@@ -181,7 +181,7 @@ def test_completion_rate_counts_done_against_cancelled_orders_only():
 
 
 def _route(role: str, conv: Conversation, event):
-    return globals_.route(CUSTOMER_FLOWS, ctx(role), conv, event)
+    return everywhere.route(CUSTOMER_FLOWS, ctx(role), conv, event)
 
 
 BASE = {"channel": "telegram", "user_id": "5", "at": NOW, "message_id": "m1"}
@@ -219,7 +219,7 @@ def test_orders_and_cancel_keep_their_customer_meaning():
 
 def test_someone_no_longer_an_admin_is_shown_no_console():
     conv = Conversation(flow="admin", step="console", role="admin", customer_id=5)
-    out = admin.on_text(ctx(""), conv, TextReceived(**BASE, text="hello"))
+    out = admin_console.on_text(ctx(""), conv, TextReceived(**BASE, text="hello"))
     assert out.goto == "menu" and not out.replies and conv.role == "customer"
     stranger = Conversation(flow="admin", step="console", role="admin")
-    assert admin.ask(ctx(""), stranger).goto == "start"
+    assert admin_console.ask(ctx(""), stranger).goto == "start"

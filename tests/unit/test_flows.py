@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from conversations import booking, globals_, start
-from conversations.diagram import to_mermaid
 from conversations.events import ChoiceMade, ContactShared, Loaded, LocationShared, TextReceived
-from conversations.flow import Ctx
-from conversations.flows import CUSTOMER_FLOWS
+from conversations.flows import booking, everywhere, start
+from conversations.flows.base import Ctx
+from conversations.flows.diagram import to_mermaid
+from conversations.flows.registry import CUSTOMER_FLOWS
 from conversations.replies import Ask, AskContact, Say
 from conversations.state import Conversation
 from domain.commands import RegisterCustomer
@@ -34,8 +34,8 @@ def test_every_step_has_a_handler_and_the_diagram_in_docs_is_current(name):
     diagram = to_mermaid(flow)
     path = DOCS / f"{name}.mmd"
     assert path.exists() and path.read_text() == diagram, (
-        f'regenerate {path}: python -c "from conversations.diagram import to_mermaid; '
-        f"from conversations.flows import FLOWS as F; "
+        f'regenerate {path}: python -c "from conversations.flows.diagram import to_mermaid; '
+        f"from conversations.flows.registry import FLOWS as F; "
         f"print(to_mermaid(F['{name}']), end='')\" > {path}"
     )
 
@@ -107,13 +107,13 @@ def test_a_shared_location_asks_for_the_flat_number():
 def test_global_words_work_in_every_state():
     conv = booking_conv()
     conv.history = [["menu", "menu"], ["booking", "category"]]
-    out = globals_.route(CUSTOMER_FLOWS, CTX, conv, text("返回"))
+    out = everywhere.route(CUSTOMER_FLOWS, CTX, conv, text("返回"))
     assert out.reask and conv.step == "category"
-    out = globals_.route(CUSTOMER_FLOWS, CTX, conv, text("Cancel"))
+    out = everywhere.route(CUSTOMER_FLOWS, CTX, conv, text("Cancel"))
     assert out.goto == "menu" and "b" not in conv.data
-    assert globals_.route(CUSTOMER_FLOWS, CTX, conv, text("帮助")).reask
+    assert everywhere.route(CUSTOMER_FLOWS, CTX, conv, text("帮助")).reask
     stranger = Conversation(flow="menu", step="menu")
-    assert globals_.route(CUSTOMER_FLOWS, CTX, stranger, text("hi")).goto == "start"
+    assert everywhere.route(CUSTOMER_FLOWS, CTX, stranger, text("hi")).goto == "start"
 
 
 def test_the_start_flow_asks_for_a_phone_by_contact_button():

@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 import pytest
 
 from bots.web import MAX_TEXT
-from conversations import admin, booking, feedback, start, support, worker_register
-from conversations.admin_commands import build
 from conversations.events import TextReceived
-from conversations.flow import Ctx
+from conversations.flows import admin_console, after_sales, booking, start, support, worker_signup
+from conversations.flows.admin_commands import build
+from conversations.flows.base import Ctx
 from conversations.replies import Say
 from conversations.state import Conversation
 from domain import limits
@@ -89,13 +89,13 @@ STEPS = [
     (booking.on_address_text, "booking", "address", BOOKING, limits.ADDRESS),
     (booking.on_address_detail, "booking", "address_detail", BOOKING, limits.ADDRESS_DETAIL),
     (booking.on_notes, "booking", "notes", BOOKING, limits.NOTES),
-    (feedback.on_text, "feedback", "text", {"feedback": {"number": 240117}}, limits.COMPLAINT),
-    (feedback.on_review, "feedback", "review", {"feedback": {"number": 1}}, limits.REVIEW),
-    (feedback.on_customer_note, "feedback", "customer_note", {"feedback": {}}, limits.REVIEW),
+    (after_sales.on_text, "feedback", "text", {"feedback": {"number": 240117}}, limits.COMPLAINT),
+    (after_sales.on_review, "feedback", "review", {"feedback": {"number": 1}}, limits.REVIEW),
+    (after_sales.on_customer_note, "feedback", "customer_note", {"feedback": {}}, limits.REVIEW),
     (support.on_text, "support", "write", {}, limits.SUPPORT_MESSAGE),
-    (worker_register.on_name, "worker_register", "name", {}, limits.WORKER_NAME),
-    (worker_register.on_phone, "worker_register", "phone", {}, limits.PHONE),
-    (worker_register.on_area_text, "worker_register", "area", {}, limits.SERVICE_AREA),
+    (worker_signup.on_name, "worker_register", "name", {}, limits.WORKER_NAME),
+    (worker_signup.on_phone, "worker_register", "phone", {}, limits.PHONE),
+    (worker_signup.on_area_text, "worker_register", "area", {}, limits.SERVICE_AREA),
 ]
 
 
@@ -119,8 +119,8 @@ def test_a_text_over_its_limit_is_refused_with_the_limit_and_nothing_is_kept(
     [
         (booking.on_address_text, "booking", "address", BOOKING, limits.ADDRESS, "address_text"),
         (booking.on_notes, "booking", "notes", BOOKING, limits.NOTES, "notes"),
-        (feedback.on_text, "feedback", "text", {}, limits.COMPLAINT, "text"),
-        (worker_register.on_name, "worker_register", "name", {}, limits.WORKER_NAME, "name"),
+        (after_sales.on_text, "feedback", "text", {}, limits.COMPLAINT, "text"),
+        (worker_signup.on_name, "worker_register", "name", {}, limits.WORKER_NAME, "name"),
     ],
 )
 def test_a_text_of_exactly_the_limit_is_taken(handler, flow, step, data, limit, kept):
@@ -166,5 +166,5 @@ def test_the_admin_console_answers_a_text_over_its_limit_in_the_admins_language(
 ):
     conv = Conversation(flow="admin", step="console", lang=lang, role="admin")
     action = {"name": name, "number": None, "args": args.format("原" * (limit.chars + 1))}
-    out = admin.run(OWNER, conv, {**action, "by": "telegram:1", "request": "r"})
+    out = admin_console.run(OWNER, conv, {**action, "by": "telegram:1", "request": "r"})
     assert out.replies == [Say(limit.message().get(lang))] and not out.commands

@@ -10,9 +10,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.notices import EVENTS, Notice, to_admins, to_customer, to_worker
 from conversations.replies import Ask, Photo, Say
-from conversations.templating import CHANNELS, LANGUAGES, NoticeTemplates, WeChatTemplate
+from conversations.services.notice_templates import (
+    CHANNELS,
+    LANGUAGES,
+    NoticeTemplates,
+    WeChatTemplate,
+)
+from conversations.services.notices import EVENTS, Notice, to_admins, to_customer, to_worker
 
 TZ = ZoneInfo("Asia/Shanghai")
 AT = datetime(2026, 12, 1, 1, 30, tzinfo=UTC)

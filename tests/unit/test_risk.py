@@ -4,9 +4,9 @@ a big order's checkout asks for."""
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from conversations import checkout
 from conversations.events import ChoiceMade, TextReceived
-from conversations.flow import Ctx
+from conversations.flows import checkout
+from conversations.flows.base import Ctx
 from conversations.replies import Ask
 from conversations.state import Conversation
 from domain.commands import PlaceOrder, PreviewQuote

@@ -8,14 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations import recurring
 from conversations.events import ChoiceMade, Failed, TextReceived
-from conversations.flow import Ctx
-from conversations.notices import to_customer, to_worker
+from conversations.flows import recurring
+from conversations.flows.base import Ctx
+from conversations.flows.typed_commands import parse
 from conversations.replies import Ask, Say
+from conversations.services.notice_templates import NoticeTemplates
+from conversations.services.notices import to_customer, to_worker
 from conversations.state import Conversation
-from conversations.templating import NoticeTemplates
-from conversations.words import parse
 from domain.commands import DraftSubscription, StopSubscription, Subscribe
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
@@ -258,7 +258,7 @@ def test_a_recurring_order_comes_with_a_pay_button_and_a_skip_says_why():
 
 
 def test_the_scheduler_runs_the_reminder_and_recurring_sweeps_and_each_has_a_handler():
-    from conversations.service import Services
+    from conversations.services.bus import Services
     from domain.commands import GenerateRecurring, SendReminders
     from scheduler.sweeps import SWEEPS
 

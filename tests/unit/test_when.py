@@ -2,7 +2,7 @@ from datetime import date, time
 
 import pytest
 
-from conversations.when import parse_when
+from conversations.flows.dates import parse_when
 
 SUNDAY = date(2026, 11, 22)
 

@@ -1,0 +1,273 @@
+"""Reading what an admin typed into a command. Forgiving: any case, extra spaces, ``#`` or not
+before an order number, Chinese or English words, ``¥`` and ``元`` on amounts. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from conversations.flows.base import Ctx
+from domain import commands as c
+from domain import limits
+from domain.lifecycle import STATUS_TEXT, OrderStatus
+from domain.limits import within
+from domain.money import MoneyError, parse_yuan
+
+S = OrderStatus
+USAGE: dict[str, str] = {
+    "stats": "/stats [today|week|month]",
+    "orders": "/orders [状态 status|stuck] [日期 date]",
+    "order": "/order #订单号",
+    "audit": "/audit #订单号",
+    "reassign": "/reassign #订单号 师傅ID",
+    "cancel": "/cancel #订单号 [原因 reason]",
+    "refund": "/refund #订单号 金额(元)",
+    "suspend": "/suspend 师傅ID 原因",
+    "unsuspend": "/unsuspend 师傅ID",
+    "prices": "/price [项目 item]",
+    "price": "/price 项目 金额(元)",
+    "coupon": "/coupon issue 客户ID或手机号 金额(元) [天数]",
+    "broadcast": "/broadcast 内容",
+    "admin": "/admin list | add 渠道:用户ID 角色 | remove 渠道:用户ID",
+    "complaints": "/complaints",
+    "complaint": "/complaint 投诉ID",
+    "reply": "/reply 投诉ID 回复内容",
+    "resolve": "/resolve 投诉ID partial [金额] | full | rework [same|other] | reject 原因",
+    "release": "/release #订单号",
+    "levels": "/levels [师傅ID]",
+    "spotchecks": "/spotchecks",
+    "checked": "/checked 抽检ID 结果",
+    "dashboard": "/dashboard",
+}
+RESOLUTIONS = {
+    "partial": "partial",
+    "部分退款": "partial",
+    "full": "full",
+    "全额退款": "full",
+    "rework": "rework",
+    "返工": "rework",
+    "reject": "rejected",
+    "rejected": "rejected",
+    "驳回": "rejected",
+}
+PERIODS = {
+    "today": "today",
+    "今天": "today",
+    "今日": "today",
+    "day": "today",
+    "week": "week",
+    "本周": "week",
+    "7天": "week",
+    "month": "month",
+    "本月": "month",
+    "30天": "month",
+}
+STATUS_WORDS: dict[str, tuple[str, ...]] = {
+    **{s.value: (s.value,) for s in S},
+    **{STATUS_TEXT[s].zh: (s.value,) for s in S},
+    **{STATUS_TEXT[s].en.replace(" ", "_"): (s.value,) for s in S},
+    "waiting": (S.PAID.value, S.DISPATCHING.value),
+    "待接单": (S.PAID.value, S.DISPATCHING.value),
+    "live": (S.ACCEPTED.value, S.ON_THE_WAY.value, S.ARRIVED.value, S.IN_SERVICE.value),
+    "进行中": (S.ACCEPTED.value, S.ON_THE_WAY.value, S.ARRIVED.value, S.IN_SERVICE.value),
+    "done": (S.FINISHED.value, S.CONFIRMED.value, S.SETTLED.value),
+    "已完成": (S.FINISHED.value, S.CONFIRMED.value, S.SETTLED.value),
+    "unpaid": (S.AWAITING_PAYMENT.value,),
+    "未支付": (S.AWAITING_PAYMENT.value,),
+}
+STUCK = {"stuck", "卡单", "异常", "!"}
+RELATIVE_DAYS = {
+    "today": 0,
+    "今天": 0,
+    "今日": 0,
+    "yesterday": -1,
+    "昨天": -1,
+    "tomorrow": 1,
+    "明天": 1,
+    "后天": 2,
+}
+ORDER_COMMANDS = ("order", "audit", "cancel", "reassign", "refund", "release")
+_YMD = re.compile(r"^(?:(\d{4})[-/.年])?(\d{1,2})[-/.月](\d{1,2})[日号]?$")
+_ADD = {"add", "添加", "新增"}
+_REMOVE = {"remove", "rm", "del", "delete", "删除", "移除"}
+_LIST = {"list", "ls", "列表", "全部"}
+
+
+def words(args: str) -> list[str]:
+    return [w for w in re.split(r"[\s,，]+", args.strip()) if w]
+
+
+def parse_day(word: str, today: date) -> date | None:
+    """``today``/``昨天``/``2026-11-24``/``11-24``/``11月24日`` (this year) → the date."""
+    w = word.casefold()
+    if w in RELATIVE_DAYS:
+        return today + timedelta(days=RELATIVE_DAYS[w])
+    m = _YMD.match(w)
+    if m is None:
+        return None
+    try:
+        return date(int(m.group(1) or today.year), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def amount(word: str) -> int | None:
+    try:
+        fen = parse_yuan(word)
+    except MoneyError:
+        return None
+    return fen if fen > 0 else None
+
+
+def build(  # noqa: C901 - one branch per admin command, each a few lines
+    ctx: Ctx, name: str, number: int | None, args: str, by: str, request: str
+) -> c.Command | None:
+    """The command an admin asked for, or None when it is malformed (show ``USAGE[name]``);
+    raises ``TooLong`` for a reason or text over its limit (``domain.limits``). The role is
+    checked before (routing) and after (the service, from the database)."""
+    role = ctx.admin_role
+    if number is not None and name not in ORDER_COMMANDS:  # a long worker or customer id
+        args, number = f"{number} {args}", None
+    w = words(args)
+    today = ctx.now.astimezone(ctx.tz).date()
+    if name == "stats":
+        period = PERIODS.get(w[0].casefold(), "") if w else "today"
+        return c.ShowStats(by, role, period) if period else None
+    if name == "orders":
+        statuses: list[str] = []
+        day, stuck = "", False
+        for word in w:
+            low = word.casefold()
+            found = parse_day(word, today)
+            if low in STUCK:
+                stuck = True
+            elif low in STATUS_WORDS or word in STATUS_WORDS:
+                statuses += STATUS_WORDS.get(low) or STATUS_WORDS[word]
+            elif found is not None:
+                day = found.isoformat()
+            else:
+                return None
+        return c.ListOrders(by, role, tuple(dict.fromkeys(statuses)), day, stuck)
+    if name in ORDER_COMMANDS:
+        return _order_command(name, number, w, args, by, role, request)
+    if name in ("suspend", "unsuspend"):
+        if not w or not w[0].isdigit():
+            return None
+        reason = within(limits.WORKER_REASON, args.strip()[len(w[0]) :].strip())
+        if name == "suspend" and not reason:
+            return None
+        return c.SuspendWorker(by, role, int(w[0]), name == "suspend", reason)
+    if name in ("price", "prices"):
+        if len(w) > 1 and (cents := amount(w[-1])) is not None:
+            return c.SetPrice(by, role, " ".join(w[:-1]), cents)
+        return c.SetPrice(by, role, " ".join(w))
+    if name == "coupon":
+        if w and w[0].casefold() in ("issue", "发", "发放", "give"):
+            w = w[1:]
+        if len(w) not in (2, 3) or (cents := amount(w[1])) is None:
+            return None
+        days = ctx.rules.after_sales.compensation_coupon_days
+        if len(w) == 3:
+            if not w[2].rstrip("天d").isdigit():
+                return None
+            days = int(w[2].rstrip("天d"))
+        return c.IssueCoupon(by, role, w[0], cents, days)
+    if name == "broadcast":
+        text = within(limits.BROADCAST, args.strip())
+        return c.Broadcast(by, role, text) if text else None
+    if name == "admin":
+        return _admin_command(w, by, role)
+    return _after_sales(name, w, args, by, role)
+
+
+def _after_sales(  # noqa: C901 - one branch per after-sales command
+    name: str, w: list[str], args: str, by: str, role: str
+) -> c.Command | None:
+    """``/complaints``, ``/complaint ID``, ``/reply ID text``, ``/resolve ID how …``,
+    ``/levels [ID]``, ``/spotchecks``, ``/checked ID result``, ``/dashboard``."""
+    if name == "complaints":
+        return c.ListComplaints()
+    if name == "spotchecks":
+        return c.ListSpotChecks()
+    if name == "dashboard":
+        return c.OpenDashboard(by, role)
+    if name == "levels":
+        if w and not w[0].isdigit():
+            return None
+        return c.RecalculateLevels(by, role, int(w[0]) if w else None)
+    if not w or not w[0].isdigit():
+        return None
+    ident, rest = int(w[0]), args.strip()[len(w[0]) :].strip()
+    if name == "complaint":
+        return c.ShowComplaint(by, role, ident)
+    if name == "reply":
+        return (
+            c.ReplyComplaint(by, role, ident, within(limits.COMPLAINT_REPLY, rest))
+            if rest
+            else None
+        )
+    if name == "checked":
+        return (
+            c.CloseSpotCheck(by, role, ident, within(limits.SPOT_CHECK_RESULT, rest))
+            if rest
+            else None
+        )
+    if name != "resolve" or len(w) < 2 or w[1].casefold() not in RESOLUTIONS:
+        return None
+    how = RESOLUTIONS[w[1].casefold()]
+    more = rest[len(w[1]) :].strip()
+    if how == "partial":
+        if not more:
+            return c.ResolveComplaint(by, role, ident, how)
+        cents = amount(more)
+        return c.ResolveComplaint(by, role, ident, how, amount_cents=cents) if cents else None
+    if how == "rework":
+        worker = (more or "same").casefold()
+        worker = {"原师傅": "same", "换人": "other", "换师傅": "other"}.get(worker, worker)
+        return (
+            c.ResolveComplaint(by, role, ident, how, reason=worker)
+            if worker
+            in (
+                "same",
+                "other",
+            )
+            else None
+        )
+    if how == "rejected" and not more:
+        return None
+    return c.ResolveComplaint(by, role, ident, how, reason=within(limits.RESOLUTION_REASON, more))
+
+
+def _order_command(
+    name: str, number: int | None, w: list[str], args: str, by: str, role: str, request: str
+) -> c.Command | None:
+    """The commands about one order: ``number`` is what followed the command (``#240117``)
+    and ``w``/``args`` what came after it."""
+    if number is None:
+        return None
+    if name == "order":
+        return c.ShowOrder(by, role, number)
+    if name == "audit":
+        return c.ShowAudit(by, role, number)
+    if name == "release":
+        return c.ReleaseOrder(by, role, number)
+    if name == "cancel":
+        return c.AdminCancelOrder(by, role, number, within(limits.CANCEL_REASON, args.strip()))
+    if name == "reassign":
+        return c.ReassignOrder(by, role, number, int(w[0])) if w and w[0].isdigit() else None
+    cents = amount(w[0]) if w else None
+    if cents is None or len(w) > 2 or (len(w) == 2 and w[1].casefold() not in ("again", "再退")):
+        return None
+    return c.RefundOrder(by, role, number, cents, request, again=len(w) == 2)
+
+
+def _admin_command(w: list[str], by: str, role: str) -> c.Command | None:
+    verb = w[0].casefold() if w else ""
+    if verb in _LIST and len(w) == 1:
+        return c.ManageAdmin(by, role, "list")
+    if verb in _ADD and len(w) == 3:
+        return c.ManageAdmin(by, role, "add", within(limits.ACCOUNT, w[1]), w[2])
+    if verb in _REMOVE and len(w) == 2:
+        return c.ManageAdmin(by, role, "remove", within(limits.ACCOUNT, w[1]))
+    return None

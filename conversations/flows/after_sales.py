@@ -1,0 +1,409 @@
+"""After the visit, in chat: complain (type, words, photos), rate the service (four
+dimensions, tags, a few words), book a granted free rework, and — for workers — rate the
+customer. Entered from an order's buttons or typed words (``投诉 #240117``, ``评价 #240117``)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+from conversations.events import ChoiceMade, Loaded, PhotoReceived, TextReceived
+from conversations.flows import booking_views
+from conversations.flows.base import Ctx, Outcome, Transitions, flow_data, too_long, tr
+from conversations.flows.dates import parse_when
+from conversations.replies import Ask, Option, Say
+from conversations.state import Conversation
+from domain import limits
+from domain.aftersales import CUSTOMER_TAGS, DIMENSIONS
+from domain.commands import BookRework, FileComplaint, RateCustomer, RateOrder
+from domain.money import format_yuan
+
+NAME = "feedback"
+
+
+class Step(StrEnum):
+    CATEGORY = "category"
+    TEXT = "text"
+    PHOTOS = "photos"
+    SCORE = "score"
+    TAGS = "tags"
+    REVIEW = "review"
+    REWORK_DAY = "rework_day"
+    REWORK_TIME = "rework_time"
+    CUSTOMER_SCORE = "customer_score"
+    CUSTOMER_NOTE = "customer_note"
+
+
+FIRST = Step.CATEGORY
+FIRST_STEP = {
+    "complain": Step.CATEGORY,
+    "rate": Step.SCORE,
+    "rework": Step.REWORK_DAY,
+    "rate_customer": Step.CUSTOMER_SCORE,
+}
+CATEGORIES = (
+    ("late", "迟到", "Late"),
+    ("incomplete", "没做完 / 不干净", "Not finished / not clean"),
+    ("damage", "物品损坏", "Something damaged"),
+    ("attitude", "服务态度", "Attitude"),
+    ("other", "其他", "Other"),
+)
+DIMENSION_TEXT = {
+    "response": ("响应速度(准时、沟通)", "response (on time, in touch)"),
+    "skill": ("专业水平", "skill"),
+    "attitude": ("服务态度", "attitude"),
+    "care": ("爱护物品", "care of your belongings"),
+}
+MAX_PHOTOS = 6
+STARS = tuple(Option(f"s:{n}", str(n)) for n in range(1, 6))
+
+
+def _f(conv: Conversation) -> dict[str, Any]:
+    return flow_data(conv, NAME)
+
+
+def _home(conv: Conversation) -> str:
+    return "worker" if conv.role == "worker" else "menu"
+
+
+def enter(ctx: Ctx, conv: Conversation) -> Outcome:
+    f = _f(conv)
+    action, number = f.get("action"), f.get("number")
+    if action not in FIRST_STEP or number is None:
+        conv.data.pop(NAME, None)
+        return Outcome(
+            [
+                Say(
+                    tr(
+                        conv,
+                        "请带上订单号,例如「投诉 #240117」或「评价 #240117」。",
+                        "Add the order number, e.g. 'complain #240117' or 'rate #240117'.",
+                    )
+                )
+            ],
+            goto=_home(conv),
+        )
+    if action in ("complain", "rate", "rework") and conv.customer_id is None:
+        return Outcome(goto="start")
+    f.update(scores={}, tags=[], photos=[], dim=0)
+    return Outcome(step=FIRST_STEP[action], reask=True)
+
+
+def ask(ctx: Ctx, conv: Conversation) -> Outcome:
+    f, step = _f(conv), conv.step
+    number = f.get("number")
+    if step == Step.CATEGORY:
+        options = tuple(Option(f"cat:{k}", tr(conv, zh, en)) for k, zh, en in CATEGORIES)
+        text = tr(
+            conv, f"投诉订单 #{number}:遇到了什么问题?", f"Order #{number}: what went wrong?"
+        )
+        return Outcome([Ask(text, options)])
+    if step == Step.TEXT:
+        return Outcome(
+            [
+                Say(
+                    tr(
+                        conv,
+                        "请简单描述一下情况(哪里、什么时候、怎么了)。",
+                        "Please describe what happened (where, when, what).",
+                    )
+                )
+            ]
+        )
+    if step == Step.PHOTOS:
+        n = len(f["photos"])
+        text = tr(
+            conv,
+            f"有照片的话请发送(最多 {MAX_PHOTOS} 张,已收到 {n} 张),有照片的简单问题可以立即处理。",
+            f"Send photos if you have them (up to {MAX_PHOTOS}; {n} so far) — with a photo, "
+            "simple cases are settled at once.",
+        )
+        return Outcome(
+            [Ask(text, (Option("submit", tr(conv, "提交投诉", "Submit the complaint")),))]
+        )
+    if step == Step.SCORE:
+        zh, en = DIMENSION_TEXT[DIMENSIONS[f["dim"]]]
+        text = tr(
+            conv,
+            f"为订单 #{number} 打分({f['dim'] + 1}/4):{zh},1–5 星?",
+            f"Rate order #{number} ({f['dim'] + 1}/4): {en}, 1 to 5 stars?",
+        )
+        return Outcome([Ask(text, STARS, numbered=False)])
+    if step == Step.TAGS:
+        chosen = set(f["tags"])
+        options = tuple(
+            Option(f"t:{k}", ("✓ " if k in chosen else "") + tr(conv, zh, en))
+            for k, zh, en in CUSTOMER_TAGS
+        )
+        text = tr(conv, "选几个标签(可多选),然后点「完成」。", "Pick a few tags, then 'Done'.")
+        return Outcome([Ask(text, (*options, Option("done", tr(conv, "完成", "Done"))))])
+    if step == Step.REVIEW:
+        return Outcome(
+            [
+                Ask(
+                    tr(conv, "想说几句吗?(可跳过)", "Anything to add? (or skip)"),
+                    (Option("skip", tr(conv, "跳过", "Skip")),),
+                )
+            ]
+        )
+    if step == Step.REWORK_DAY:
+        return Outcome(
+            [
+                Say(tr(conv, f"预约订单 #{number} 的免费返工。", f"Free rework of #{number}.")),
+                booking_views.date_question(ctx, conv),
+            ]
+        )
+    if step == Step.REWORK_TIME:
+        day = datetime.fromisoformat(f["day"]).date()
+        return Outcome([booking_views.time_question(ctx, conv, day)])
+    if step == Step.CUSTOMER_SCORE:
+        text = tr(
+            conv,
+            f"为订单 #{number} 的客户打分(沟通、配合、环境),1–5 星?",
+            f"Rate the customer of #{number} (communication, cooperation), 1 to 5 stars?",
+        )
+        return Outcome([Ask(text, STARS, numbered=False)])
+    return Outcome(
+        [
+            Ask(
+                tr(conv, "补充说明?(可跳过)", "A note? (or skip)"),
+                (Option("skip", tr(conv, "跳过", "Skip")),),
+            )
+        ]
+    )
+
+
+def on_category(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
+    if not event.key.startswith("cat:"):
+        return Outcome(reask=True)
+    _f(conv)["category"] = event.key[4:]
+    return Outcome(step=Step.TEXT, reask=True)
+
+
+def on_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
+    text = event.text.strip()
+    if over := too_long(conv, limits.COMPLAINT, text):
+        return over
+    if len(text) < 2:
+        return Outcome(
+            [Say(tr(conv, "请多写几个字。", "Please write a little more."))], reask=True
+        )
+    _f(conv)["text"] = text
+    return Outcome(step=Step.PHOTOS, reask=True)
+
+
+def on_photo(ctx: Ctx, conv: Conversation, event: PhotoReceived) -> Outcome:
+    photos = _f(conv)["photos"]
+    if len(photos) >= MAX_PHOTOS:
+        return Outcome(
+            [Say(tr(conv, "照片已够了,请提交。", "That's enough photos — please submit."))],
+            reask=True,
+        )
+    photos.append(event.ref)
+    return Outcome(reask=True)
+
+
+def on_submit(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
+    if event.key != "submit":
+        return Outcome(reask=True)
+    f = _f(conv)
+    assert conv.customer_id is not None
+    return Outcome(
+        commands=[
+            FileComplaint(
+                conv.customer_id,
+                conv.channel,
+                int(f["number"]),
+                f["category"],
+                f["text"],
+                tuple(f["photos"]),
+            )
+        ]
+    )
+
+
+def _stars(event: ChoiceMade | TextReceived) -> int | None:
+    raw = event.key[2:] if isinstance(event, ChoiceMade) and event.key.startswith("s:") else ""
+    if isinstance(event, TextReceived):
+        raw = event.text.strip().rstrip("星⭐ ")
+    return int(raw) if raw.isdigit() and 1 <= int(raw) <= 5 else None
+
+
+def on_score(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> Outcome:
+    stars = _stars(event)
+    if stars is None:
+        return Outcome([Say(tr(conv, "请选 1–5 星。", "Pick 1 to 5 stars."))], reask=True)
+    f = _f(conv)
+    f["scores"][DIMENSIONS[f["dim"]]] = stars
+    f["dim"] += 1
+    if f["dim"] < len(DIMENSIONS):
+        return Outcome(reask=True)
+    return Outcome(step=Step.TAGS, reask=True)
+
+
+def on_tag(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
+    f = _f(conv)
+    if event.key == "done":
+        return Outcome(step=Step.REVIEW, reask=True)
+    if event.key.startswith("t:"):
+        tag = event.key[2:]
+        f["tags"] = [t for t in f["tags"] if t != tag] if tag in f["tags"] else [*f["tags"], tag]
+    return Outcome(reask=True)
+
+
+def on_review(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> Outcome:
+    if isinstance(event, ChoiceMade) and event.key != "skip":
+        return Outcome(reask=True)
+    f = _f(conv)
+    text = event.text.strip() if isinstance(event, TextReceived) else ""
+    if over := too_long(conv, limits.REVIEW, text):
+        return over
+    assert conv.customer_id is not None
+    return Outcome(
+        commands=[
+            RateOrder(
+                conv.customer_id,
+                int(f["number"]),
+                tuple(f["scores"].items()),
+                tuple(f["tags"]),
+                text,
+            )
+        ]
+    )
+
+
+def _book(ctx: Ctx, conv: Conversation, start: datetime) -> Outcome:
+    assert conv.customer_id is not None
+    return Outcome(commands=[BookRework(conv.customer_id, int(_f(conv)["number"]), start)])
+
+
+def on_rework_day(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> Outcome:
+    if isinstance(event, ChoiceMade):
+        if event.key == "asap":
+            return _book(
+                ctx, conv, ctx.now + timedelta(minutes=ctx.rules.booking.asap_lead_minutes)
+            )
+        if event.key.startswith("day:"):
+            _f(conv)["day"] = event.key[4:]
+            return Outcome(step=Step.REWORK_TIME, reask=True)
+        return Outcome(reask=True)
+    day, at = parse_when(event.text, ctx.now.astimezone(ctx.tz).date())
+    if day is None:
+        return Outcome([Say(tr(conv, "没看懂日期。", "I didn't get the date."))], reask=True)
+    if at is None:
+        _f(conv)["day"] = day.isoformat()
+        return Outcome(step=Step.REWORK_TIME, reask=True)
+    return _book(ctx, conv, datetime.combine(day, at, tzinfo=ctx.tz))
+
+
+def on_rework_time(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> Outcome:
+    day = datetime.fromisoformat(_f(conv)["day"]).date()
+    at: time | None = None
+    if isinstance(event, ChoiceMade) and event.key.startswith("at:"):
+        at = time.fromisoformat(event.key[3:])
+    elif isinstance(event, TextReceived):
+        _, at = parse_when(event.text, day)
+    if at is None:
+        return Outcome([Say(tr(conv, "请选择时间。", "Pick a time."))], reask=True)
+    return _book(ctx, conv, datetime.combine(day, at, tzinfo=ctx.tz))
+
+
+def on_customer_score(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> Outcome:
+    stars = _stars(event)
+    if stars is None:
+        return Outcome([Say(tr(conv, "请选 1–5 星。", "Pick 1 to 5 stars."))], reask=True)
+    _f(conv)["stars"] = stars
+    return Outcome(step=Step.CUSTOMER_NOTE, reask=True)
+
+
+def on_customer_note(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> Outcome:
+    if isinstance(event, ChoiceMade) and event.key != "skip":
+        return Outcome(reask=True)
+    f = _f(conv)
+    text = event.text.strip() if isinstance(event, TextReceived) else ""
+    if over := too_long(conv, limits.REVIEW, text):
+        return over
+    assert conv.worker_id is not None
+    return Outcome(commands=[RateCustomer(conv.worker_id, int(f["number"]), f["stars"], text)])
+
+
+def on_loaded(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
+    d = result.data
+    conv.data.pop(NAME, None)
+    if result.kind == "complaint_filed":
+        if d["resolved"]:
+            text = tr(
+                conv,
+                f"投诉 {d['complaint_id']} 已按规则处理:退款 "
+                f"{format_yuan(d['refund_cents'])},将原路退回。如仍有问题,请联系客服。",
+                f"Complaint {d['complaint_id']} was settled by our rules: a refund of "
+                f"{format_yuan(d['refund_cents'])} goes back the way you paid. Still unhappy? "
+                "Contact support.",
+            )
+        else:
+            text = tr(
+                conv,
+                f"投诉 {d['complaint_id']}(订单 #{d['number']})已提交,客服将在 "
+                f"{d['minutes']} 分钟内联系您。处理期间本单暂不结算。",
+                f"Complaint {d['complaint_id']} about #{d['number']} is in; support will answer "
+                f"within {d['minutes']} minutes. The order is not settled meanwhile.",
+            )
+        return Outcome([Say(text)], goto=_home(conv))
+    if result.kind == "rated":
+        text = tr(
+            conv,
+            f"感谢评价!订单 #{d['number']} 综合 {d['stars']} 星。",
+            f"Thank you! Order #{d['number']}: {d['stars']} stars overall.",
+        )
+        if d["review"]:
+            text += tr(
+                conv,
+                "很抱歉这次没让您满意,客服会跟进。",
+                " We're sorry it fell short — our team will follow up.",
+            )
+        return Outcome([Say(text)], goto=_home(conv))
+    if result.kind == "rework_booked":
+        return Outcome(
+            [
+                Say(
+                    tr(
+                        conv,
+                        f"已为您预约 #{d['original']} 的免费返工:新订单 #{d['number']},"
+                        f"{d['when']},无需付款,师傅接单后会通知您。",
+                        f"Your free rework of #{d['original']} is booked: order #{d['number']}, "
+                        f"{d['when']}, nothing to pay; we'll tell you when a worker accepts.",
+                    )
+                )
+            ],
+            goto=_home(conv),
+        )
+    if result.kind == "customer_rated":
+        return Outcome([Say(tr(conv, "已记录,谢谢!", "Noted, thank you!"))], goto=_home(conv))
+    return Outcome()
+
+
+TRANSITIONS: Transitions = {
+    (Step.CATEGORY, ChoiceMade): on_category,
+    (Step.TEXT, TextReceived): on_text,
+    (Step.PHOTOS, PhotoReceived): on_photo,
+    (Step.PHOTOS, ChoiceMade): on_submit,
+    (Step.PHOTOS, Loaded): on_loaded,
+    (Step.SCORE, ChoiceMade): on_score,
+    (Step.SCORE, TextReceived): on_score,
+    (Step.TAGS, ChoiceMade): on_tag,
+    (Step.REVIEW, ChoiceMade): on_review,
+    (Step.REVIEW, TextReceived): on_review,
+    (Step.REVIEW, Loaded): on_loaded,
+    (Step.REWORK_DAY, ChoiceMade): on_rework_day,
+    (Step.REWORK_DAY, TextReceived): on_rework_day,
+    (Step.REWORK_DAY, Loaded): on_loaded,
+    (Step.REWORK_TIME, ChoiceMade): on_rework_time,
+    (Step.REWORK_TIME, TextReceived): on_rework_time,
+    (Step.REWORK_TIME, Loaded): on_loaded,
+    (Step.CUSTOMER_SCORE, ChoiceMade): on_customer_score,
+    (Step.CUSTOMER_SCORE, TextReceived): on_customer_score,
+    (Step.CUSTOMER_NOTE, ChoiceMade): on_customer_note,
+    (Step.CUSTOMER_NOTE, TextReceived): on_customer_note,
+    (Step.CUSTOMER_NOTE, Loaded): on_loaded,
+}

@@ -1,0 +1,286 @@
+"""Words and commands understood in every state: cancel/取消, help/帮助, menu/菜单, back/返回,
+the slash commands, and the typed actions of workers, customers and admins (``words``).
+Anything else goes to the current flow's table."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from conversations.events import (
+    ChoiceMade,
+    CommandReceived,
+    Inbound,
+    PaymentReceived,
+    TextReceived,
+)
+from conversations.flows.base import Ctx, Flow, Outcome, tr
+from conversations.flows.typed_commands import Typed, parse
+from conversations.replies import Say
+from conversations.state import Conversation
+from domain.commands import SetLanguage
+
+CANCEL = {"cancel", "取消", "退出", "算了"}
+HELP = {"help", "帮助", "?", "？", "求助"}
+MENU = {"menu", "菜单", "主菜单", "首页", "main menu"}
+BACK = {"back", "返回", "上一步"}
+AS_CUSTOMER = {"customer", "顾客", "我要下单"}
+KEEP = ("referral",)
+FLOW_COMMANDS = {
+    "book": "booking",
+    "orders": "orders",
+    "support": "support",
+    "menu": "menu",
+    "reorder": "orders",
+    "recurring": "recurring",
+}
+SIGN_UP_FLOWS = ("start", "worker_register")
+CUSTOMERS_TOO = ("orders", "cancel")
+"""Admin commands that customers have too (their own orders; stop what they are doing)."""
+FEEDBACK = ("complain", "rate", "rework")
+"""Customer actions the feedback flow handles (workers: ``rate_customer``)."""
+
+
+def help_text(conv: Conversation) -> str:
+    if conv.role == "worker":
+        return tr(
+            conv,
+            "师傅指令:上线 / 下线 / 任务 / 收入;接单 #订单号、拒单 #订单号、出发 #订单号、"
+            "打卡 #订单号、拍照 #订单号 服务前|服务后、完工 #订单号、转单 #订单号。"
+            "发送「顾客」切换到下单。",
+            "Worker commands: online / offline / jobs / earnings; accept #N, decline #N, "
+            "onway #N, checkin #N, photo #N before|after, finish #N, transfer #N. "
+            "Send 'customer' to book as a customer.",
+        )
+    return tr(
+        conv,
+        "我可以帮您:预约保洁、保姆、月嫂、家电清洗维修、养老护理;查看和取消订单;再来一单;"
+        "每周定期预约;联系客服。\n随时可以发送:「菜单」回到主菜单,「返回」回到上一步,"
+        "「取消」放弃当前操作,「English」切换英文。",
+        "I can book cleaning, nannies, maternity nurses, appliance cleaning and repair and "
+        "elderly care; show and cancel your orders; reorder; repeat a booking every week; "
+        "and reach support.\nAt any time "
+        "send 'menu' for the main menu, 'back' for the previous step, 'cancel' to stop, "
+        "'中文' for Chinese.",
+    )
+
+
+def hint(conv: Conversation, event: Inbound) -> str:
+    if conv.options:
+        return tr(
+            conv,
+            "没太明白。请点选下面的选项(或回复序号),也可以发送「帮助」。",
+            "Sorry, I didn't get that. Pick one of the options below (or reply with its "
+            "number), or send 'help'.",
+        )
+    return tr(
+        conv,
+        "没太明白,请按提示回复,也可以发送「帮助」。",
+        "Sorry, I didn't get that — please answer as asked, or send 'help'.",
+    )
+
+
+def _clear(conv: Conversation) -> None:
+    conv.data = {k: v for k, v in conv.data.items() if k in KEEP}
+    conv.history = []
+
+
+def home(ctx: Ctx, conv: Conversation) -> str:
+    """The flow a person returns to: their role's menu (sign-up first for new customers)."""
+    if conv.role == "admin" and ctx.admin_role:
+        return "admin"
+    if conv.role == "worker":
+        return "worker"
+    return "menu" if conv.customer_id is not None else "start"
+
+
+def route(  # noqa: C901 - one branch per global word, in the order they win
+    flows: Mapping[str, Flow], ctx: Ctx, conv: Conversation, event: Inbound
+) -> Outcome | None:
+    """An outcome for a global word or command, or None to let the flow handle the event."""
+    if isinstance(event, PaymentReceived):
+        conv.data["payment"] = {
+            "reference": event.reference,
+            "provider": event.provider,
+            "provider_ref": event.provider_ref,
+            "amount_cents": event.amount_cents,
+        }
+        return Outcome(goto="payment")
+    typed = _typed(event)
+    if typed is not None and typed.group == "admin":
+        outcome = _admin(ctx, conv, typed, event)
+        if outcome is not None:
+            return outcome
+    elif typed is not None:
+        return _action(ctx, conv, typed, f"{event.channel}:{event.user_id}")
+    if isinstance(event, CommandReceived):
+        return _command(ctx, conv, event)
+    word = event.text.strip().casefold() if isinstance(event, TextReceived) else None
+    if word in ("english", "中文", "chinese"):
+        return switch_language(conv, "en" if word == "english" else "zh")
+    if word in AS_CUSTOMER:
+        _clear(conv)
+        conv.role = "customer"
+        return Outcome(goto=home(ctx, conv))
+    if conv.role == "customer" and conv.customer_id is None and conv.flow not in SIGN_UP_FLOWS:
+        return Outcome(goto="start")
+    if word is None:
+        return None
+    if word in CANCEL:
+        if conv.flow in SIGN_UP_FLOWS and conv.flow == home(ctx, conv):
+            return Outcome(
+                [Say(tr(conv, "请先完成注册。", "Please finish signing up first."))], reask=True
+            )
+        _clear(conv)
+        return Outcome([Say(tr(conv, "已取消。", "Cancelled."))], goto=home(ctx, conv))
+    if word in HELP:
+        if ctx.admin_role and conv.role == "admin":
+            return Outcome(goto="admin")  # the console lists what this admin's role may do
+        return Outcome([Say(help_text(conv))], reask=True)
+    if word in MENU:
+        if conv.flow == home(ctx, conv) == "start":
+            return Outcome(reask=True)
+        _clear(conv)
+        return Outcome(goto=home(ctx, conv))
+    if word in BACK:
+        if conv.history:
+            flow, step = conv.history.pop()
+            conv.flow, conv.step = flow, step
+            return Outcome(reask=True)
+        return Outcome(goto=home(ctx, conv)) if conv.flow != "start" else Outcome(reask=True)
+    return None
+
+
+def _typed(event: Inbound) -> Typed | None:
+    if isinstance(event, ChoiceMade) and event.key.startswith("act:"):
+        _, name, *rest = event.key.split(":")
+        number = int(rest[0]) if rest and rest[0].isdigit() else None
+        group = "customer" if name in ("confirm", "pay", *FEEDBACK) else "worker"
+        return Typed(group, name, rest[1] if len(rest) > 1 else "", number)
+    if isinstance(event, TextReceived):
+        return parse(event.text)
+    if isinstance(event, CommandReceived):
+        return parse(f"/{event.command} {event.args}".strip(), slash=True)
+    return None
+
+
+def _admin(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outcome | None:
+    """An admin command goes to the admin console; None leaves the event to the rest.
+
+    To anyone who is not an admin, admin commands do not exist: a slash command is unknown,
+    a word is ordinary text. ``/orders`` and ``/cancel`` are also customers' commands: staff who
+    are customers too get the customer's meaning while booking as one (and ``/cancel`` without
+    an order number always just stops what they were doing).
+    """
+    slash = isinstance(event, CommandReceived) or (
+        isinstance(event, TextReceived) and event.text.lstrip().startswith("/")
+    )
+    shared = typed.name in CUSTOMERS_TOO
+    if not ctx.admin_role:
+        return _unknown(conv, typed.name) if slash and not shared else None
+    if shared and (
+        (typed.name == "cancel" and typed.number is None)
+        or (conv.role != "admin" and conv.customer_id is not None)
+    ):
+        return None
+    conv.role = "admin"
+    sender = f"{event.channel}:{event.user_id}"
+    conv.data["admin"] = {
+        "name": typed.name,
+        "number": typed.number,
+        "args": typed.args,
+        "by": sender,
+        "request": f"{sender}:{event.message_id or event.at.isoformat()}",
+    }
+    return Outcome(goto="admin")
+
+
+def _action(ctx: Ctx, conv: Conversation, typed: Typed, sender: str) -> Outcome:
+    if typed.group == "customer":
+        if conv.customer_id is None:
+            return Outcome(goto="start")
+        if typed.name in FEEDBACK:
+            conv.data["feedback"] = {"action": typed.name, "number": typed.number}
+            return Outcome(goto="feedback")
+        conv.data["orders"] = {"action": typed.name, "number": typed.number}
+        return Outcome(goto="orders")
+    if typed.name == "register":
+        conv.role = "worker"
+        return Outcome(goto="worker_register")
+    if conv.worker_id is None:
+        return Outcome(
+            [
+                Say(
+                    tr(
+                        conv,
+                        "您还不是我们的师傅。发送「注册师傅」申请加入。",
+                        "You are not registered as a worker yet. Send 'register' to apply.",
+                    )
+                )
+            ],
+            reask=True,
+        )
+    conv.role = "worker"
+    if typed.name == "rate_customer":
+        conv.data["feedback"] = {"action": typed.name, "number": typed.number}
+        return Outcome(goto="feedback")
+    conv.data["action"] = {"name": typed.name, "number": typed.number, "args": typed.args}
+    return Outcome(goto="worker")
+
+
+def _unknown(conv: Conversation, name: str) -> Outcome:
+    return Outcome(
+        [
+            Say(
+                tr(
+                    conv,
+                    f"不认识的指令 /{name}。发送「帮助」查看我能做什么。",
+                    f"Unknown command /{name}. Send 'help' to see what I can do.",
+                )
+            )
+        ],
+        reask=True,
+    )
+
+
+def _command(  # noqa: C901 - one branch per slash command
+    ctx: Ctx, conv: Conversation, event: CommandReceived
+) -> Outcome:
+    name = event.command.lower()
+    if name == "start":
+        if event.args.startswith("ref_"):
+            conv.data["referral"] = event.args[4:40]
+        _clear(conv)
+        target = home(ctx, conv)
+        if target in ("menu", "worker") and conv.flow != "start":
+            return Outcome([Say(tr(conv, "欢迎回来!", "Welcome back!"))], goto=target)
+        return Outcome(goto=target)
+    if name in ("lang", "language"):
+        return switch_language(conv, "zh" if conv.lang == "en" else "en")
+    if name == "customer":
+        _clear(conv)
+        conv.role = "customer"
+        return Outcome(goto=home(ctx, conv))
+    if name == "help":
+        if ctx.admin_role and conv.role == "admin":
+            return Outcome(goto="admin")
+        return Outcome([Say(help_text(conv))], reask=True)
+    if name == "cancel":
+        _clear(conv)
+        return Outcome([Say(tr(conv, "已取消。", "Cancelled."))], goto=home(ctx, conv))
+    if name in FLOW_COMMANDS:
+        _clear(conv)
+        if name == "menu":
+            return Outcome(goto=home(ctx, conv))
+        conv.role = "customer"
+        if conv.customer_id is None:
+            return Outcome(goto="start")
+        if name == "reorder":
+            conv.data["orders"] = {"mode": "reorder"}
+        return Outcome(goto=FLOW_COMMANDS[name])
+    return _unknown(conv, name)
+
+
+def switch_language(conv: Conversation, lang: str) -> Outcome:
+    conv.lang = lang
+    commands = [SetLanguage(conv.customer_id, lang)] if conv.customer_id is not None else []
+    return Outcome([Say(tr(conv, "已切换为中文。", "Switched to English."))], commands, reask=True)

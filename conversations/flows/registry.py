@@ -1,0 +1,38 @@
+"""The flows by name (the engine's routing table)."""
+
+from __future__ import annotations
+
+from conversations.flows import (
+    admin_console,
+    after_sales,
+    booking,
+    checkout,
+    menu,
+    my_orders,
+    paid_in_chat,
+    recurring,
+    start,
+    support,
+    worker,
+    worker_signup,
+)
+from conversations.flows.base import Flow
+
+FLOWS: dict[str, Flow] = {
+    m.NAME: m
+    for m in (
+        start,
+        menu,
+        booking,
+        checkout,
+        my_orders,
+        support,
+        worker,
+        worker_signup,
+        admin_console,
+        paid_in_chat,
+        after_sales,
+        recurring,
+    )
+}
+CUSTOMER_FLOWS = FLOWS  # every flow: one engine serves customers, workers and admins

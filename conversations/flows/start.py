@@ -1,0 +1,149 @@
+"""First contact: language, phone number (shared contact or typed), sign-up with a welcome
+coupon, then on to what the person wanted."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from conversations.events import ChoiceMade, ContactShared, Loaded, TextReceived
+from conversations.flows.base import Ctx, Outcome, Transitions, too_long, tr
+from conversations.replies import Ask, AskContact, Option, Say
+from conversations.state import Conversation
+from domain import limits
+from domain.commands import RegisterCustomer
+from domain.money import format_yuan
+
+NAME = "start"
+
+
+class Step(StrEnum):
+    LANGUAGE = "language"
+    PHONE = "phone"
+    SIGNING_UP = "signing_up"
+
+
+FIRST = Step.LANGUAGE
+_CN_MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
+_INTL = re.compile(r"^\+[1-9]\d{7,14}$")
+
+
+def normalise_phone(text: str) -> str | None:
+    """A mainland mobile number (``13812345678``) or an international ``+…`` number."""
+    compact = re.sub(r"[\s\-()]", "", text)
+    m = _CN_MOBILE.match(compact)
+    if m:
+        return m.group(1)
+    return compact if _INTL.match(compact) else None
+
+
+def enter(ctx: Ctx, conv: Conversation) -> Outcome:
+    return Outcome([Say("您好,欢迎来到到家!/ Welcome to daojia!")], reask=True)
+
+
+def ask(ctx: Ctx, conv: Conversation) -> Outcome:
+    if conv.step == Step.LANGUAGE:
+        return Outcome(
+            [
+                Ask(
+                    "请选择语言 / Choose your language",
+                    (Option("zh", "中文"), Option("en", "English")),
+                )
+            ]
+        )
+    return Outcome(
+        [
+            AskContact(
+                tr(
+                    conv,
+                    "请分享您的手机号(点下方按钮),或直接输入 11 位手机号。"
+                    "师傅上门前会用它联系您。",
+                    "Please share your phone number (button below) or type it. "
+                    "The worker uses it to reach you before the visit.",
+                )
+            )
+        ]
+    )
+
+
+def on_language(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
+    if event.key not in ("zh", "en"):
+        return Outcome(reask=True)
+    conv.lang = event.key
+    return Outcome(step=Step.PHONE, reask=True)
+
+
+def _register(conv: Conversation, event: ContactShared | TextReceived, raw: str) -> Outcome:
+    if over := too_long(conv, limits.PHONE, raw.strip()):
+        return over
+    phone = normalise_phone(raw)
+    if phone is None:
+        return Outcome(
+            [
+                Say(
+                    tr(
+                        conv,
+                        "手机号格式不对,请输入 11 位手机号,例如 13812345678。",
+                        "That doesn't look like a phone number — e.g. 13812345678 or "
+                        "+447700900123.",
+                    )
+                )
+            ],
+            reask=True,
+        )
+    return Outcome(
+        step=Step.SIGNING_UP,
+        commands=[
+            RegisterCustomer(
+                event.channel,
+                event.user_id,
+                phone,
+                conv.lang,
+                event.name,
+                str(conv.data.get("referral", "")),
+            )
+        ],
+    )
+
+
+def on_contact(ctx: Ctx, conv: Conversation, event: ContactShared) -> Outcome:
+    return _register(conv, event, event.phone)
+
+
+def on_phone_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
+    return _register(conv, event, event.text)
+
+
+def on_registered(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
+    conv.customer_id = int(result.data["customer_id"])
+    conv.data.pop("referral", None)
+    replies = [Say(tr(conv, "注册成功!", "You're signed up!"))]
+    coupon = result.data.get("welcome_coupon")
+    if coupon:
+        amount, threshold = (
+            format_yuan(coupon["amount_cents"]),
+            format_yuan(coupon["threshold_cents"]),
+        )
+        replies.append(
+            Say(
+                tr(
+                    conv,
+                    f"送您一张新人券:满{threshold}减{amount},首单另减"
+                    f"{format_yuan(ctx.rules.pricing.first_order_discount_cents)}。",
+                    f"Here is a welcome coupon: {amount} off orders of {threshold} or "
+                    f"more, plus {format_yuan(ctx.rules.pricing.first_order_discount_cents)}"
+                    " off your first order.",
+                )
+            )
+        )
+    return Outcome(replies, goto="menu")
+
+
+TRANSITIONS: Transitions = {
+    (Step.LANGUAGE, ChoiceMade): on_language,
+    (Step.PHONE, ContactShared): on_contact,
+    (Step.PHONE, TextReceived): on_phone_text,
+    (Step.SIGNING_UP, Loaded): on_registered,
+    (Step.SIGNING_UP, ContactShared): on_contact,
+    (Step.SIGNING_UP, TextReceived): on_phone_text,
+}

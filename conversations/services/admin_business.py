@@ -1,0 +1,280 @@
+"""Service handlers of the admins' business commands: ``/suspend`` and ``/unsuspend`` workers,
+``/price`` (catalog prices for new orders), ``/coupon`` and ``/broadcast``.
+
+Every change is written to the audit log in its own transaction, with before and after.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from conversations.events import Loaded, Result
+from conversations.services.notices import Notice, to_customer, to_worker
+from conversations.services.staff import authorize
+from domain import commands as c
+from domain import limits
+from domain.admin import broadcast_next_at
+from domain.audit import AuditEntry
+from domain.catalog import Item
+from domain.coupons import Coupon
+from domain.errors import DomainError
+from domain.lifecycle import OrderStatus
+from domain.limits import within
+from domain.oversight import PriceChange
+from domain.people import WorkerStatus
+from domain.pricing import CouponKind, CouponTerms
+
+if TYPE_CHECKING:
+    from conversations.services.bus import Services
+
+LIVE = (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
+AUDIENCE_PAGE = 500
+
+
+class BusinessDesk:
+    def __init__(self, s: Services) -> None:
+        self.s = s
+
+    def handlers(self) -> dict[type[c.Command], Any]:
+        return {
+            c.SuspendWorker: self.suspend,
+            c.SetPrice: self.price,
+            c.IssueCoupon: self.coupon,
+            c.Broadcast: self.broadcast,
+        }
+
+    async def suspend(self, cmd: c.SuspendWorker) -> list[Result]:
+        now = self.s.clock()
+        name = "suspend" if cmd.suspend else "unsuspend"
+        async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, name, cmd.admin)
+            worker = await uow.workers.get(cmd.worker_id)
+            if worker is None:
+                raise DomainError(f"没有 ID 为 {cmd.worker_id} 的师傅 / no worker {cmd.worker_id}")
+            before = worker.status.value
+            notice: Notice
+            if cmd.suspend:
+                if not cmd.reason:
+                    raise DomainError("请写明原因:/suspend ID 原因 / give a reason")
+                if worker.status != WorkerStatus.APPROVED:
+                    raise DomainError(f"师傅 {worker.id} 状态为 {before} / worker is {before}")
+                worker.status, worker.online = WorkerStatus.SUSPENDED, False
+                worker.review_note = cmd.reason[:200]
+                notice = to_worker(cmd.worker_id, "worker_suspended", reason=cmd.reason)
+            else:
+                if worker.status != WorkerStatus.SUSPENDED:
+                    raise DomainError(f"师傅 {worker.id} 没有被暂停 / worker is {before}")
+                worker.status = WorkerStatus.APPROVED
+                notice = to_worker(cmd.worker_id, "worker_reinstated")
+            await uow.workers.save(worker)
+            await uow.audit.append(
+                AuditEntry(
+                    now,
+                    cmd.admin,
+                    name,
+                    f"worker:{cmd.worker_id}",
+                    role,
+                    {"status": before},
+                    {"status": worker.status.value, "reason": cmd.reason},
+                )
+            )
+            live = [o.number for o in await uow.orders.for_worker(cmd.worker_id, LIVE)]
+            posted = await self.s.post(uow, [notice])
+            await uow.commit()
+        await self.s.flush(posted)
+        return [
+            Loaded(
+                "suspended",
+                {"worker_id": cmd.worker_id, "status": worker.status.value, "live": live},
+            )
+        ]
+
+    def _find_item(self, text: str) -> Item:
+        """An item by id, by its Chinese or English name, or by the start of its id."""
+        want = text.strip().casefold().replace(" ", "")
+        items = list(self.s.catalog.items())
+        for item in items:
+            names = (item.id, item.name.zh, item.name.en)
+            if want in (n.casefold().replace(" ", "") for n in names):
+                return item
+        starts = [item for item in items if item.id.startswith(want)]
+        if len(starts) == 1:
+            return starts[0]
+        raise DomainError(
+            f"没有服务项目 {text};发送 /price 查看全部 / no service item {text}; send /price "
+            "for the list"
+        )
+
+    async def price(self, cmd: c.SetPrice) -> list[Result]:
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            role = await authorize(
+                self.s, uow, "price" if cmd.amount_cents is not None else "prices", cmd.admin
+            )
+            current = await uow.prices.current()
+            catalog = self.s.catalog.with_prices(current)
+            if not cmd.item:
+                return [
+                    Loaded(
+                        "prices",
+                        {
+                            "items": [
+                                {
+                                    "id": it.id,
+                                    "zh": it.name.zh,
+                                    "en": it.name.en,
+                                    "unit": it.unit.value,
+                                    "price": it.unit_price_cents,
+                                    "changed": it.id in current,
+                                }
+                                for it in catalog.items()
+                            ]
+                        },
+                    )
+                ]
+            item = catalog.item(self._find_item(cmd.item).id)
+            old = item.unit_price_cents
+            if cmd.amount_cents is not None:
+                if cmd.amount_cents <= 0:
+                    raise DomainError("价格须大于 0 / a price must be above zero")
+                if cmd.amount_cents == old:
+                    raise DomainError("价格没有变化 / that is already the price")
+                await uow.prices.change(
+                    PriceChange(item.id, old, cmd.amount_cents, cmd.admin, role, now)
+                )
+                await uow.audit.append(
+                    AuditEntry(
+                        now,
+                        cmd.admin,
+                        "price",
+                        f"item:{item.id}",
+                        role,
+                        {"unit_price": old},
+                        {"unit_price": cmd.amount_cents},
+                    )
+                )
+            history = await uow.prices.history(item.id)
+            await uow.commit()
+        if cmd.amount_cents is not None:
+            self.s.prices.changed()  # this process shows the new price at once
+        return [
+            Loaded(
+                "price",
+                {
+                    "id": item.id,
+                    "zh": item.name.zh,
+                    "en": item.name.en,
+                    "unit": item.unit.value,
+                    "price": cmd.amount_cents if cmd.amount_cents is not None else old,
+                    "catalog": self.s.catalog.item(item.id).unit_price_cents,
+                    "changed": cmd.amount_cents is not None,
+                    "history": [
+                        {
+                            "at": f"{h.at.astimezone(self.s.tz):%Y-%m-%d %H:%M}",
+                            "by": h.by,
+                            "old": h.old_cents,
+                            "new": h.new_cents,
+                        }
+                        for h in history
+                    ],
+                },
+            )
+        ]
+
+    async def coupon(self, cmd: c.IssueCoupon) -> list[Result]:
+        now = self.s.clock()
+        if cmd.amount_cents <= 0 or not 1 <= cmd.days <= 365:
+            raise DomainError("金额须大于 0,天数 1–365 / amount above zero, 1–365 days")
+        async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, "coupon", cmd.admin)
+            who = cmd.customer.strip().lstrip("#")
+            customer = (
+                await uow.customers.by_phone(who)
+                if len(who) >= 11
+                else await uow.customers.get(int(who))
+                if who.isdigit()
+                else None
+            )
+            if customer is None or customer.id is None:
+                raise DomainError(f"找不到客户 {cmd.customer} / no customer {cmd.customer}")
+            coupon = await uow.coupons.add(
+                Coupon(
+                    f"A{secrets.token_hex(5).upper()}",
+                    CouponTerms("admin", CouponKind.FIXED, amount_cents=cmd.amount_cents),
+                    now,
+                    now + timedelta(days=cmd.days),
+                    customer.id,
+                    f"admin:{cmd.admin}"[:60],
+                )
+            )
+            await uow.audit.append(
+                AuditEntry(
+                    now,
+                    cmd.admin,
+                    "coupon",
+                    f"customer:{customer.id}",
+                    role,
+                    {},
+                    {"code": coupon.code, "amount": cmd.amount_cents, "days": cmd.days},
+                )
+            )
+            notice = to_customer(
+                customer.id,
+                "coupon_issued",
+                amount=cmd.amount_cents,
+                code=coupon.code,
+                days=cmd.days,
+            )
+            posted = await self.s.post(uow, [notice])
+            await uow.commit()
+        await self.s.flush(posted)
+        return [
+            Loaded(
+                "coupon_issued",
+                {
+                    "customer_id": customer.id,
+                    "name": customer.name,
+                    "code": coupon.code,
+                    "amount": cmd.amount_cents,
+                    "until": f"{coupon.valid_until.astimezone(self.s.tz):%Y-%m-%d}",
+                },
+            )
+        ]
+
+    async def broadcast(self, cmd: c.Broadcast) -> list[Result]:
+        """To every customer's chat accounts, through the outbox (its sweep delivers them at
+        the platforms' pace); at most one per ``rules.risk.broadcast_every_minutes``, shared by
+        every process."""
+        now = self.s.clock()
+        text = cmd.text.strip()
+        if not text:
+            raise DomainError("请写群发内容 / write what to send")
+        within(limits.BROADCAST, text)  # the console said so already; a direct caller too
+        every = self.s.rules.risk.broadcast_every_minutes
+        async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, "broadcast", cmd.admin)
+            busy = await uow.throttles.claim("broadcast", now, broadcast_next_at(now, every))
+            if busy is not None:
+                at = f"{busy.astimezone(self.s.tz):%H:%M}"
+                raise DomainError(
+                    f"每 {every} 分钟最多群发一次,{at} 后可再发 / one broadcast every {every} "
+                    f"minutes; the next one can go after {at}"
+                )
+            notice = to_customer(0, "broadcast", text=text)
+            after, sent = 0, 0
+            while True:
+                last, accounts = await uow.admin_reports.audience(after, AUDIENCE_PAGE)
+                if last is None:
+                    break
+                sent += len(await self.s.postman.post_to(uow, notice, accounts))
+                after = last
+            await uow.audit.append(
+                AuditEntry(
+                    now, cmd.admin, "broadcast", "customers", role, {}, {"text": text, "to": sent}
+                )
+            )
+            await uow.commit()
+        next_at = f"{broadcast_next_at(now, every).astimezone(self.s.tz):%H:%M}"
+        return [Loaded("broadcast_queued", {"to": sent, "next_at": next_at})]

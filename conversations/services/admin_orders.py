@@ -1,0 +1,224 @@
+"""Service handlers of the admins' order actions: ``/reassign``, ``/cancel`` and ``/refund``.
+
+Each checks the admin's role again in its own transaction (``admins.authorize``) and writes
+what it changed to the audit log, with before and after, in that transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from conversations.events import Loaded, Result
+from conversations.services import dispatch, order_steps, payment_requests
+from conversations.services.notices import to_customer, to_worker
+from conversations.services.staff import authorize
+from domain import commands as c
+from domain.audit import AuditEntry
+from domain.errors import DomainError
+from domain.lifecycle import STATUS_TEXT, ActorKind, OrderStatus
+from domain.orders import Actor, Order
+from domain.people import WorkerStatus
+from domain.ports import UnitOfWork
+
+if TYPE_CHECKING:
+    from conversations.services.bus import Services
+
+REPEAT_WINDOW = timedelta(minutes=10)
+"""The same refund asked again this soon is taken for a resent message (say "again")."""
+
+
+class OrderDesk:
+    def __init__(self, s: Services) -> None:
+        self.s = s
+
+    def handlers(self) -> dict[type[c.Command], Any]:
+        return {
+            c.ReassignOrder: self.reassign,
+            c.AdminCancelOrder: self.cancel,
+            c.RefundOrder: self.refund,
+        }
+
+    async def _order(self, uow: UnitOfWork, number: int, full: bool = True) -> Order:
+        order = await uow.orders.by_number(number, full=full)
+        if order is None:
+            raise order_steps.NotFound(number)
+        return order
+
+    async def reassign(self, cmd: c.ReassignOrder) -> list[Result]:
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, "reassign", cmd.admin)
+            order = await self._order(uow, cmd.number)
+            worker = await uow.workers.get(cmd.worker_id)
+            if worker is None:
+                raise DomainError(f"没有 ID 为 {cmd.worker_id} 的师傅 / no worker {cmd.worker_id}")
+            if worker.status != WorkerStatus.APPROVED:
+                raise DomainError(
+                    f"师傅 {cmd.worker_id} 未通过审核或已暂停 / worker is not active"
+                )
+            previous = order.worker_id
+            if order.status != OrderStatus.ACCEPTED or previous is None:
+                raise DomainError(
+                    f"订单 #{order.number} {STATUS_TEXT[order.status].zh},只有已接单的订单可以"
+                    f"改派(未接单用 /assign)/ only an accepted order can be reassigned (order "
+                    f"#{order.number} is {STATUS_TEXT[order.status].en}; use /assign for one "
+                    "nobody has)"
+                )
+            if previous == worker.id:
+                raise DomainError(f"#{order.number} 已经是这位师傅 / already this worker's job")
+            notices = await dispatch.assign(uow, self.s.rules, order, worker, cmd.admin, now)
+            await uow.audit.append(
+                AuditEntry(
+                    now,
+                    cmd.admin,
+                    "reassign",
+                    f"order:{order.number}",
+                    role,
+                    {"worker_id": previous},
+                    {"worker_id": worker.id},
+                )
+            )
+            posted = await self.s.post(uow, notices)
+            await uow.commit()
+        await self.s.flush(posted)
+        return [
+            Loaded(
+                "reassigned",
+                {"number": order.number, "from": previous, "to": worker.id, "name": worker.name},
+            )
+        ]
+
+    async def cancel(self, cmd: c.AdminCancelOrder) -> list[Result]:
+        """Cancel under the cancellation policy (the same fee a customer would pay now); the
+        rest is refunded through each payment's provider."""
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, "cancel", cmd.admin)
+            order = await self._order(uow, cmd.number, full=False)
+            before = order.status.value
+            fee = order_steps.terms_for(order, self.s.rules, now).fee_cents
+            terms = await order_steps.cancel(
+                uow, order, self.s.rules, now, fee, Actor(ActorKind.ADMIN, cmd.admin)
+            )
+            await uow.audit.append(
+                AuditEntry(
+                    now,
+                    cmd.admin,
+                    "cancel",
+                    f"order:{order.number}",
+                    role,
+                    {"status": before},
+                    {
+                        "status": order.status.value,
+                        "fee": terms.fee_cents,
+                        "refund": terms.refund_cents,
+                        "reason": cmd.reason,
+                    },
+                )
+            )
+            notices = [
+                to_customer(
+                    order.customer_id,
+                    "cancelled_by_admin",
+                    number=order.number,
+                    reason=cmd.reason,
+                    refund=terms.refund_cents,
+                )
+            ]
+            if order.worker_id is not None:
+                notices.append(
+                    to_worker(order.worker_id, "cancelled_by_admin_worker", number=order.number)
+                )
+            posted = await self.s.post(uow, notices)
+            await uow.commit()
+        await self.s.flush(posted)
+        if terms.refund_cents:  # the customer was told the amount; providers do the rest
+            assert order.id is not None
+            await self.s.money.execute_refunds(c.ExecuteRefunds(order.id, notify_customer=False))
+        return [
+            Loaded(
+                "admin_cancelled",
+                {
+                    "number": order.number,
+                    "fee": terms.fee_cents,
+                    "refund": terms.refund_cents,
+                    "reason_zh": terms.reason.zh,
+                    "reason_en": terms.reason.en,
+                },
+            )
+        ]
+
+    async def refund(self, cmd: c.RefundOrder) -> list[Result]:
+        """Refund part or all of what was paid, through the providers it came from; the
+        ledger entries are written as each provider confirms. Running the same request again
+        (a crash before the reply, a resent message) refunds nothing more."""
+        now = self.s.clock()
+        if cmd.amount_cents <= 0:
+            raise DomainError("退款金额须大于 0 / the amount must be above zero")
+        async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, "refund", cmd.admin)
+            order = await self._order(uow, cmd.number, full=False)
+            assert order.id is not None
+            await uow.orders.lock(order.id)
+            earlier = [
+                a
+                for a in await uow.audit.for_target(f"order:{order.number}", limit=500)
+                if a.action == "refund"
+            ]
+            done = next((a for a in earlier if a.after.get("request") == cmd.request), None)
+            if done is not None:
+                return [
+                    Loaded(
+                        "refund_requested", {**done.after, "number": order.number, "repeat": True}
+                    )
+                ]
+            recent = next(
+                (
+                    a
+                    for a in earlier
+                    if a.after.get("amount") == cmd.amount_cents and now - a.at < REPEAT_WINDOW
+                ),
+                None,
+            )
+            if recent is not None and not cmd.again:
+                when = f"{recent.at.astimezone(self.s.tz):%H:%M}"
+                raise DomainError(
+                    f"{when} 已退过 #{order.number} 同样的金额;"
+                    f"确需再退请在末尾加 again / the same refund of #{order.number} was made at "
+                    f"{when}; to refund it again add 'again'"
+                )
+            planned = await payment_requests.plan_refunds(
+                uow, order, cmd.amount_cents, now, "admin"
+            )
+            after = {
+                "amount": cmd.amount_cents,
+                "request": cmd.request,
+                "references": [p.reference for p in planned],
+            }
+            await uow.audit.append(
+                AuditEntry(
+                    now,
+                    cmd.admin,
+                    "refund",
+                    f"order:{order.number}",
+                    role,
+                    {"paid": order.paid_cents, "refunded": order.refunded_cents},
+                    after,
+                )
+            )
+            await uow.commit()
+        result = await self.s.money.execute_refunds(c.ExecuteRefunds(order.id))
+        data = result[0].data if result and isinstance(result[0], Loaded) else {}
+        return [
+            Loaded(
+                "refund_requested",
+                {
+                    **after,
+                    "number": order.number,
+                    "repeat": False,
+                    "pending": data.get("pending", 0),
+                    "queued": data.get("queued", False),
+                },
+            )
+        ]

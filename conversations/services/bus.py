@@ -1,0 +1,619 @@
+"""The service layer: runs the commands conversations issue, each in one unit of work, and
+answers with result events. The only place conversations touch persistence (through ports).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import date, datetime, timedelta
+from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from conversations.events import Failed, Loaded, Result
+from conversations.services import order_steps, payment_requests
+from conversations.services.admin_business import BusinessDesk
+from conversations.services.admin_orders import OrderDesk
+from conversations.services.admin_reads import AdminDesk
+from conversations.services.after_sales import AfterSalesDesk
+from conversations.services.money import MoneyDesk
+from conversations.services.notice_templates import NoticeTemplates
+from conversations.services.notices import Notice, to_admins, to_worker
+from conversations.services.postman import Postman, Sender
+from conversations.services.recurring import RecurringDesk
+from conversations.services.reminders import ReminderDesk
+from conversations.services.retention import forget_conversations
+from conversations.services.staff import AdminDirectory, LivePrices, StaffDesk
+from conversations.services.unpaid import UnpaidDesk
+from conversations.services.workers import WorkerDesk
+from domain import commands as c
+from domain.aftersales import Rater, Resolution, check_can_complain, stars_text
+from domain.catalog import Catalog
+from domain.coupons import Coupon
+from domain.errors import DomainError
+from domain.lifecycle import (
+    ACTION_TEXT,
+    STATUS_TEXT,
+    Action,
+    ActorKind,
+    OrderStatus,
+    allowed_actions,
+)
+from domain.money import format_percent, format_yuan
+from domain.orders import Actor, Order, OrderEvent
+from domain.outbox import OutboxMessage
+from domain.payments import Payment, pay_by
+from domain.people import Channel, Customer, Identity
+from domain.ports import MediaFetcher, MediaStore, PaymentGateway, UnitOfWork
+from domain.pricing import CouponKind, CouponTerms
+from domain.rules import Rules
+from domain.text import Text
+from domain.turns import AfterCommit
+
+log = logging.getLogger(__name__)
+
+
+class Services:
+    """Executes commands; domain refusals become ``Failed`` results with a message to show."""
+
+    def __init__(
+        self,
+        *,
+        uow: Callable[[], UnitOfWork],
+        catalog: Catalog,
+        rules: Rules,
+        clock: Callable[[], datetime],
+        public_url: str,
+        sender: Sender,
+        templates: NoticeTemplates | None = None,
+        admins: Sequence[tuple[str, str, str]] | AdminDirectory = (),
+        media: MediaStore | None = None,
+        fetch_media: MediaFetcher | None = None,
+        media_url: Callable[[str], str] | None = None,
+        gateways: Sequence[PaymentGateway] = (),
+        channel_gateways: Mapping[str, str] | None = None,
+        ledger_url: Callable[[date, date], str] | None = None,
+        dashboard_url: Callable[[str, str], str] | None = None,
+        after_commit: AfterCommit | None = None,
+    ) -> None:
+        self.uow = uow
+        self.after_commit: AfterCommit = after_commit or (lambda action: False)
+        """Queues work for after the current chat turn's commit (``TurnJournal``)."""
+        self.catalog = catalog
+        self.rules = rules
+        self.clock = clock
+        self.public_url = public_url.rstrip("/")
+        self.admins = (
+            admins
+            if isinstance(admins, AdminDirectory)
+            else AdminDirectory(bootstrap=admins, uow=uow, clock=clock)
+        )
+        """DAOJIA_ADMINS and the admins added in chat (``/admin``), as every process sees them."""
+        self.prices = LivePrices(catalog=catalog, uow=uow, clock=clock)
+        """The catalog with admins' price changes, for showing prices (``/price``)."""
+        self.postman = Postman(
+            uow=uow,
+            templates=templates or NoticeTemplates(ZoneInfo(rules.timezone)),
+            sender=sender,
+            admins=self.admins,
+            clock=clock,
+            rules=rules.notifications,
+        )
+        self.media = media
+        self.fetch_media = fetch_media
+        self.media_url = media_url or (lambda path: f"{self.public_url}/media/{path}")
+        self.tz = ZoneInfo(rules.timezone)
+        self.gateways: dict[str, PaymentGateway] = {g.name: g for g in gateways}
+        """The payment providers that run (the sandbox only in the demo or a test mode)."""
+        self.channel_gateways = dict(channel_gateways or {})
+        """Which provider each channel's customers pay with; a channel missing has none."""
+        self.ledger_url = ledger_url or (lambda a, b: f"{self.public_url}/finance/ledger.csv")
+        self.dashboard_url = dashboard_url
+        self.desk = WorkerDesk(self)
+        self.money = MoneyDesk(self)
+        self.unpaid = UnpaidDesk(self)
+        self.aftersales = AfterSalesDesk(self)
+        self.recurring = RecurringDesk(self)
+        self.reminders = ReminderDesk(self)
+        self.admin_desk = AdminDesk(self)
+        self.order_desk = OrderDesk(self)
+        self.business = BusinessDesk(self)
+        self.staff = StaffDesk(self)
+        self._handlers: dict[type[c.Command], Callable[[Any], Awaitable[list[Result]]]] = {
+            c.FindCustomer: self.find_customer,
+            c.RegisterCustomer: self.register,
+            c.SetLanguage: self.set_language,
+            c.LoadAddresses: self.load_addresses,
+            c.PreviewQuote: self.preview,
+            c.PlaceOrder: self.place,
+            c.RequestPayment: self.request_payment,
+            c.ConfirmSandboxPayment: self.confirm_sandbox,
+            c.LoadOrders: self.load_orders,
+            c.LoadOrder: self.load_order,
+            c.QuoteCancellation: self.quote_cancellation,
+            c.CancelOrder: self.cancel,
+            c.ContactSupport: self.contact_support,
+            c.DrainOutbox: self.drain_outbox,
+            c.ForgetConversations: partial(forget_conversations, uow=uow, clock=clock),
+            **self.desk.handlers(),
+            **self.money.handlers(),
+            **self.unpaid.handlers(),
+            **self.aftersales.handlers(),
+            **self.recurring.handlers(),
+            **self.reminders.handlers(),
+            **self.admin_desk.handlers(),
+            **self.order_desk.handlers(),
+            **self.business.handlers(),
+            **self.staff.handlers(),
+        }
+
+    async def run(self, command: c.Command) -> list[Result]:
+        try:
+            return await self._handlers[type(command)](command)
+        except DomainError as exc:
+            return [Failed(str(exc))]
+
+    async def find_customer(self, cmd: c.FindCustomer) -> list[Result]:
+        """Who is behind a chat account: customer and/or worker (one query when neither)."""
+        async with self.uow() as uow:
+            identity = await uow.identities.get(Channel(cmd.channel), cmd.user_id)
+            if identity is None:
+                return []
+            customer = (
+                await uow.customers.get(identity.customer_id) if identity.customer_id else None
+            )
+            worker = await uow.workers.get(identity.worker_id) if identity.worker_id else None
+        lang = customer.lang if customer else worker.lang if worker else "zh"
+        return [
+            Loaded(
+                "customer",
+                {
+                    "customer_id": customer.id if customer else None,
+                    "worker_id": worker.id if worker else None,
+                    "lang": lang,
+                },
+            )
+        ]
+
+    async def post(self, uow: UnitOfWork, notices: Sequence[Notice]) -> list[OutboxMessage]:
+        """Write notices to the outbox inside ``uow`` (sent only if it commits)."""
+        return await self.postman.post(uow, notices) if notices else []
+
+    async def flush(self, posted: Sequence[OutboxMessage]) -> None:
+        """Deliver what ``post`` wrote once it is committed — at once, or inside a chat turn
+        when the turn's transaction has committed; failures are retried by the outbox
+        sweep."""
+        if not posted:
+            return
+        if not self.after_commit(lambda: self.postman.flush(posted)):
+            await self.postman.flush(posted)
+
+    async def drain_outbox(self, cmd: c.DrainOutbox) -> list[Result]:
+        return [Loaded("swept", {"sent": await self.postman.drain()})]
+
+    async def register(self, cmd: c.RegisterCustomer) -> list[Result]:
+        now = self.clock()
+        m = self.rules.membership
+        async with self.uow() as uow:
+            identity = await uow.identities.get(Channel(cmd.channel), cmd.user_id)
+            if identity is not None and identity.customer_id is not None:
+                return [Loaded("registered", {"customer_id": identity.customer_id})]
+            referrer = (
+                await uow.customers.by_referral_code(cmd.referral_code)
+                if cmd.referral_code
+                else None
+            )
+            customer = await uow.customers.add(
+                Customer(
+                    created_at=now,
+                    name=cmd.name[:100],
+                    phone=cmd.phone,
+                    lang=cmd.lang,
+                    referral_code=secrets.token_hex(4).upper(),
+                    referred_by=referrer.id if referrer else None,
+                )
+            )
+            assert customer.id is not None
+            account = Identity(
+                Channel(cmd.channel),
+                cmd.user_id,
+                customer.id,
+                identity.worker_id if identity else None,
+            )
+            if identity is None:
+                await uow.identities.add(account)
+            else:
+                await uow.identities.put(account)
+            coupon = await uow.coupons.add(
+                Coupon(
+                    f"W{secrets.token_hex(5).upper()}",
+                    CouponTerms(
+                        "welcome",
+                        CouponKind.FIXED,
+                        amount_cents=m.welcome_coupon_cents,
+                        threshold_cents=m.welcome_coupon_threshold_cents,
+                    ),
+                    now,
+                    now + timedelta(days=m.welcome_coupon_days),
+                    customer.id,
+                    "welcome",
+                )
+            )
+            await uow.commit()
+        return [
+            Loaded(
+                "registered",
+                {
+                    "customer_id": customer.id,
+                    "welcome_coupon": {
+                        "code": coupon.code,
+                        "amount_cents": m.welcome_coupon_cents,
+                        "threshold_cents": m.welcome_coupon_threshold_cents,
+                    },
+                },
+            )
+        ]
+
+    async def set_language(self, cmd: c.SetLanguage) -> list[Result]:
+        async with self.uow() as uow:
+            customer = await uow.customers.get(cmd.customer_id)
+            if customer is not None:
+                customer.lang = cmd.lang
+                await uow.customers.save(customer)
+                await uow.commit()
+        return []
+
+    async def load_addresses(self, cmd: c.LoadAddresses) -> list[Result]:
+        async with self.uow() as uow:
+            addresses = await uow.addresses.for_customer(cmd.customer_id)
+        return [
+            Loaded(
+                "addresses",
+                {"addresses": [{"id": a.id, "label": _short(a.text, 28)} for a in addresses]},
+            )
+        ]
+
+    async def preview(self, cmd: c.PreviewQuote) -> list[Result]:
+        async with self.uow() as uow:
+            priced = await order_steps.price(
+                uow, self.catalog, self.rules, cmd.booking, self.clock()
+            )
+        q = priced.quote
+        return [
+            Loaded(
+                "quote",
+                {
+                    "lines": [
+                        {
+                            "kind": x.kind.value,
+                            "label_zh": x.label.zh,
+                            "label_en": x.label.en,
+                            "amount_cents": x.amount_cents,
+                        }
+                        for x in q.lines
+                    ],
+                    "total_cents": q.total_cents,
+                    "deposit_cents": q.deposit_cents,
+                    "coupon_code": priced.coupon.code if priced.coupon else None,
+                    "coupons": [_coupon_view(x) for x in priced.usable],
+                    "points_available": priced.points_available,
+                    "use_points": cmd.booking.use_points,
+                    "summary_zh": self._summary(cmd.booking, "zh"),
+                    "summary_en": self._summary(cmd.booking, "en"),
+                },
+            )
+        ]
+
+    def _summary(self, b: c.Booking, lang: str) -> str:
+        local = b.start_at.astimezone(self.tz)
+        minutes = sum(
+            self.catalog.item(s.item_id).duration_minutes(s.quantity) for s in b.selections
+        )
+        h, m = divmod(minutes, 60)
+        if lang == "en":
+            took = f"{h} h" + (f" {m} min" if m else "")
+            return f"{'ASAP, about ' if b.asap else ''}{local:%a %d %b %H:%M}, about {took}"
+        took = f"{h} 小时" + (f" {m} 分钟" if m else "")
+        return f"{'尽快上门,约 ' if b.asap else ''}{local:%m月%d日 %H:%M},预计 {took}"
+
+    async def place(self, cmd: c.PlaceOrder) -> list[Result]:
+        now = self.clock()
+        gateway = self.gateway_for(cmd.booking.channel)
+        try:
+            async with self.uow() as uow:
+                order, payment = await order_steps.place(
+                    uow,
+                    self.catalog,
+                    self.rules,
+                    cmd.booking,
+                    cmd.expected_total_cents,
+                    now,
+                    gateway.name if gateway else None,
+                )
+                accounts = await uow.identities.of_customer(order.customer_id) if payment else []
+                await uow.commit()
+        except payment_requests.PaymentUnavailable:
+            return [Loaded("payment_unavailable", {})]
+        if payment is None:
+            no_worker = await self.desk.dispatch_paid(order.number)
+            return [
+                Loaded("paid", {"number": order.number, "amount_cents": 0, "no_worker": no_worker})
+            ]
+        assert gateway is not None
+        return [Loaded("order_placed", await self._checkout(order, payment, gateway, accounts))]
+
+    def gateway_for(self, channel: str) -> PaymentGateway | None:
+        """The provider a channel's customers pay with (Telegram Payments in Telegram, WeChat
+        Pay in WeChat and the web chat, the sandbox where it runs), or None: nobody takes
+        money there, so no order is placed to be paid."""
+        return self.gateways.get(self.channel_gateways.get(channel, ""))
+
+    async def _checkout(
+        self,
+        order: Order,
+        payment: Payment,
+        gateway: PaymentGateway,
+        accounts: Sequence[Identity] | None = None,
+    ) -> dict[str, Any]:
+        """Start the gateway's checkout; ``accounts``: the customer's chat accounts, when the
+        caller read them already (the payer is the one on the order's channel)."""
+        if accounts is None:
+            async with self.uow() as uow:
+                accounts = await uow.identities.of_customer(order.customer_id)
+        payer = next(
+            (
+                f"{a.channel.value}:{a.channel_user_id}"
+                for a in accounts
+                if a.channel.value == order.channel
+            ),
+            "",
+        )
+        title = f"到家 #{order.number} {self.catalog.item(order.item_id).name.zh}"
+        checkout = await gateway.start(payment, order, title, payer)
+        due_by = pay_by(order, self.rules.payments).astimezone(self.tz)
+        return {
+            # an unpaid order is cancelled then (a balance has no such time)
+            "pay_by": f"{due_by:%m-%d %H:%M}"
+            if order.status == OrderStatus.AWAITING_PAYMENT
+            else "",
+            "number": order.number,
+            "total_cents": order.total_cents,
+            "due_now_cents": payment.amount_cents,
+            "reference": payment.reference,
+            "kind": payment.kind.value,
+            "provider": checkout.provider,
+            "pay_url": checkout.url,
+            "invoice": [list(x) for x in checkout.invoice],
+            "title": title,
+        }
+
+    async def request_payment(self, cmd: c.RequestPayment) -> list[Result]:
+        async with self.uow() as uow:
+            order = await self._own_order(uow, cmd.customer_id, cmd.number)
+            gateway = self.gateway_for(order.channel)
+            if gateway is None:
+                return [Loaded("payment_unavailable", {"number": order.number})]
+            payment = await payment_requests.pending_payment(
+                uow, order, gateway.name, self.clock()
+            )
+            await uow.commit()
+        return [Loaded("payment_requested", await self._checkout(order, payment, gateway))]
+
+    async def confirm_sandbox(self, cmd: c.ConfirmSandboxPayment) -> list[Result]:
+        """The sandbox's "paid" button: the amount asked is the amount paid. Refused unless
+        the sandbox runs (the demo, or ``DAOJIA_SANDBOX_PAYMENTS`` as a test mode)."""
+        if "sandbox" not in self.gateways:
+            return [Loaded("payment_unavailable", {"sandbox": True})]
+        return await self.run(
+            c.ConfirmPayment(
+                cmd.reference,
+                "sandbox",
+                f"sandbox-{cmd.reference}",
+                None,
+                cmd.customer_id,
+                cmd.notify_customer,
+            )
+        )
+
+    async def load_orders(self, cmd: c.LoadOrders) -> list[Result]:
+        async with self.uow() as uow:
+            orders = await uow.orders.for_customer(cmd.customer_id, limit=8)
+        return [
+            Loaded(
+                "orders",
+                {"orders": [order_steps.summary(o, self.catalog, self.rules) for o in orders]},
+            )
+        ]
+
+    async def load_order(self, cmd: c.LoadOrder) -> list[Result]:
+        async with self.uow() as uow:
+            order = await self._own_order(uow, cmd.customer_id, cmd.number)
+            address = await uow.addresses.get(order.address_id) if order.address_id else None
+            assert order.id is not None
+            worker = await uow.workers.get(order.worker_id) if order.worker_id else None
+            complaints = await uow.complaints.for_order(order.id)
+            ratings = await uow.ratings.for_order(order.id)
+            rework = await uow.orders.rework_for(order.id)
+        data = self._detail(order, address.text if address else "")
+        mine = next((r for r in ratings if r.rater == Rater.CUSTOMER), None)
+        now = self.clock()
+        try:
+            check_can_complain(order, now, self.rules.after_sales)
+            can_complain = not any(c.open for c in complaints)
+        except DomainError:
+            can_complain = False
+        if can_complain:
+            data["actions"].insert(0, "complain")
+        if mine is None and order.status in (OrderStatus.CONFIRMED, OrderStatus.SETTLED):
+            data["actions"].insert(0, "rate")
+        if rework is None and any(c.resolution == Resolution.REWORK.value for c in complaints):
+            data["actions"].insert(0, "rework")
+        data.update(
+            worker={
+                "name": worker.name,
+                "stars": stars_text(worker.rating_x100),
+                "good_rate": format_percent(worker.good_rate_bp),
+            }
+            if worker
+            else None,
+            my_rating=stars_text(mine.overall_x100) if mine else "",
+            complaints=[
+                {"id": c.id, "open": c.open, "resolution": c.resolution} for c in complaints
+            ],
+        )
+        return [Loaded("order", data)]
+
+    def _detail(self, order: Order, address: str) -> dict[str, Any]:
+        data = order_steps.summary(order, self.catalog, self.rules)
+        customer_actions = allowed_actions(order.status, ActorKind.CUSTOMER)
+        actions = (
+            ["pay"]
+            if Action.REQUEST_PAYMENT in customer_actions
+            or (order.status.value == "awaiting_payment")
+            else []
+        )
+        if Action.CANCEL in customer_actions:
+            actions.append("cancel")
+        if Action.CONFIRM in customer_actions:
+            actions.append("confirm")
+        actions.append("reorder")
+        if order.status != OrderStatus.QUOTED and order.subscription_id is None:
+            actions.append("repeat")  # every week, like this one
+        data.update(
+            address=_short(address, 30),
+            lines=[
+                {"label_zh": x.label.zh, "label_en": x.label.en, "amount_cents": x.amount_cents}
+                for x in order.lines
+            ],
+            paid_cents=order.paid_cents,
+            refunded_cents=order.refunded_cents,
+            timeline=[
+                {
+                    "at_local": f"{e.at.astimezone(self.tz):%m-%d %H:%M}",
+                    "status_zh": _event_text(e).zh,
+                    "status_en": _event_text(e).en,
+                    "note": e.note if e.from_status == e.to_status else "",
+                }
+                for e in order.timeline
+            ],
+            actions=actions,
+            category_id=self.catalog.item(order.item_id).category_id,
+            selections=[
+                {
+                    "item_id": s.item_id,
+                    "quantity": s.quantity,
+                    "area_sqm": s.area_sqm,
+                    "option_ids": list(s.option_ids),
+                    "high_altitude": s.high_altitude,
+                }
+                for s in order.selections
+            ],
+            bundle_id=order.bundle_id,
+            address_id=order.address_id,
+            notes=order.notes,
+        )
+        return data
+
+    async def _own_order(
+        self, uow: UnitOfWork, customer_id: int, number: int, full: bool = True
+    ) -> Order:
+        order = await uow.orders.by_number(number, full=full)
+        if order is None or order.customer_id != customer_id:
+            raise order_steps.NotFound(number)
+        return order
+
+    async def quote_cancellation(self, cmd: c.QuoteCancellation) -> list[Result]:
+        async with self.uow() as uow:
+            order = await self._own_order(uow, cmd.customer_id, cmd.number, full=False)
+        terms = order_steps.terms_for(order, self.rules, self.clock())
+        return [
+            Loaded(
+                "cancel_quote",
+                {
+                    "number": order.number,
+                    "fee_cents": terms.fee_cents,
+                    "refund_cents": terms.refund_cents,
+                    "reason_zh": terms.reason.zh,
+                    "reason_en": terms.reason.en,
+                },
+            )
+        ]
+
+    async def cancel(self, cmd: c.CancelOrder) -> list[Result]:
+        async with self.uow() as uow:
+            order = await self._own_order(uow, cmd.customer_id, cmd.number, full=False)
+            terms = await order_steps.cancel(
+                uow,
+                order,
+                self.rules,
+                self.clock(),
+                cmd.expected_fee_cents,
+                Actor(ActorKind.CUSTOMER, str(cmd.customer_id)),
+            )
+            notices = (
+                [to_worker(order.worker_id, "cancelled_worker", number=order.number)]
+                if order.worker_id is not None
+                else []
+            )
+            posted = await self.post(uow, notices)
+            await uow.commit()
+        await self.flush(posted)
+        if terms.refund_cents:  # each provider refunds its part; failures are retried
+            await self.money.execute_refunds(c.ExecuteRefunds(order.id, notify_customer=False))
+        return [
+            Loaded(
+                "cancelled",
+                {
+                    "number": order.number,
+                    "fee_cents": terms.fee_cents,
+                    "refund_cents": terms.refund_cents,
+                },
+            )
+        ]
+
+    async def contact_support(self, cmd: c.ContactSupport) -> list[Result]:
+        notice = to_admins(
+            "support_message_admin",
+            "support",
+            customer_id=cmd.customer_id,
+            channel=cmd.channel,
+            text=cmd.text,
+        )
+        async with self.uow() as uow:
+            posted = await self.post(uow, [notice])
+            await uow.commit()
+        await self.flush(posted)
+        return [Loaded("support_sent")]
+
+
+def _event_text(e: OrderEvent) -> Text:
+    """A timeline line: the status reached, or what happened without a move (a complaint)."""
+    if e.from_status == e.to_status and e.action is not None:
+        return ACTION_TEXT[e.action]
+    return STATUS_TEXT[e.to_status]
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _coupon_view(coupon: Coupon) -> dict[str, str]:
+    t = coupon.terms
+    if t.kind == CouponKind.FIXED:
+        zh = (
+            f"满{format_yuan(t.threshold_cents)}减{format_yuan(t.amount_cents)}"
+            if t.threshold_cents
+            else f"立减{format_yuan(t.amount_cents)}"
+        )
+        en = f"{format_yuan(t.amount_cents)} off" + (
+            f" orders over {format_yuan(t.threshold_cents)}" if t.threshold_cents else ""
+        )
+    else:
+        zh, en = f"{format_percent(t.off_bp)} 折扣券", f"{format_percent(t.off_bp)} off"
+    return {
+        "code": coupon.code,
+        "label_zh": f"{zh}(至{coupon.valid_until:%m-%d})",
+        "label_en": f"{en} (until {coupon.valid_until:%d %b})",
+    }

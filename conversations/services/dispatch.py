@@ -1,0 +1,479 @@
+"""Finding a worker for a paid order: push (one offer at a time, with a deadline), grab (the
+top K at once, the first accept wins), manual assignment, transfer; accept and decline."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from conversations.services.notices import Notice, t, to_admins, to_customer, to_worker
+from domain.assignment import cost_matrix, optimal
+from domain.catalog import Catalog
+from domain.credit import effective_daily_cap
+from domain.dispatch import Busy, Candidate, Job, Scored, rank, score
+from domain.errors import DomainError
+from domain.lifecycle import Action, ActorKind, OrderStatus
+from domain.money import apply_rate
+from domain.offers import Offer, OfferMode, OfferStatus
+from domain.orders import SYSTEM, Actor, Order
+from domain.people import Address, Worker
+from domain.ports import UnitOfWork
+from domain.privacy import district_of, mask_address
+from domain.rules import DispatchMode, Rules
+from domain.settlement import service_value, worker_share
+from domain.text import Text
+
+ACTIVE_NOW = (OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
+
+
+class Taken(DomainError):
+    def __init__(self, number: int) -> None:
+        super().__init__(
+            f"订单 #{number} 已被其他师傅接走,下次早点哦 / order #{number} has "
+            "already been taken by another worker"
+        )
+
+
+def when_text(order: Order, tz: ZoneInfo) -> str:
+    return f"{order.start_at.astimezone(tz):%m-%d %H:%M}"
+
+
+async def job_for(
+    uow: UnitOfWork, catalog: Catalog, order: Order, excluded: frozenset[int] = frozenset()
+) -> tuple[Job, Address | None]:
+    item = catalog.item(order.item_id)
+    address = await uow.addresses.get(order.address_id) if order.address_id else None
+    previous = await uow.orders.previous_workers(order.customer_id)
+    district = (address.district or district_of(address.text)) if address else ""
+    job = Job(
+        order_id=order.id or 0,
+        skill=item.skill,
+        start_at=order.start_at,
+        end_at=order.end_at,
+        location=address.location if address else None,
+        district=district,
+        certificate=item.certificate,
+        preferred_worker_id=order.preferred_worker_id,
+        previous_worker_ids=frozenset(previous),
+        excluded=excluded,
+    )
+    return job, address
+
+
+async def candidates(
+    uow: UnitOfWork, job: Job, rules: Rules
+) -> dict[int, tuple[Candidate, Worker]]:
+    """Snapshots of every approved, online worker, with their bookings around the job's day."""
+    workers = await uow.workers.available()
+    ids = [w.id for w in workers if w.id is not None]
+    tz = ZoneInfo(rules.timezone)
+    day = job.start_at.astimezone(tz).date()
+    day_start = datetime.combine(day, datetime.min.time(), tzinfo=tz)
+    bookings = await uow.orders.worker_bookings(
+        ids, day_start - timedelta(days=1), day_start + timedelta(days=2)
+    )
+    busy: dict[int, list[Busy]] = {}
+    that_day: dict[int, int] = {}
+    active: dict[int, int] = {}
+    for worker_id, start, minutes, status in bookings:
+        busy.setdefault(worker_id, []).append(Busy(start, start + timedelta(minutes=minutes)))
+        if start.astimezone(tz).date() == day:
+            that_day[worker_id] = that_day.get(worker_id, 0) + 1
+        if status in ACTIVE_NOW:
+            active[worker_id] = active.get(worker_id, 0) + 1
+    out: dict[int, tuple[Candidate, Worker]] = {}
+    for w in workers:
+        assert w.id is not None
+        out[w.id] = (
+            Candidate(
+                id=w.id,
+                skills=frozenset(w.skills),
+                approved=True,
+                online=w.online,
+                location=w.area.center,
+                radius_m=w.area.radius_m,
+                districts=frozenset(w.area.districts),
+                certificates={c.kind: c.expires_on for c in w.certificates if c.verified},
+                daily_cap=effective_daily_cap(w.daily_cap, w.complaint_rate_bp, rules.credit),
+                jobs_that_day=that_day.get(w.id, 0),
+                busy=tuple(busy.get(w.id, ())),
+                active_now=active.get(w.id, 0),
+                rating_x100=w.rating_x100,
+                good_rate_bp=w.good_rate_bp,
+                level=w.level,
+            ),
+            w,
+        )
+    return out
+
+
+async def dispatch(
+    uow: UnitOfWork, catalog: Catalog, rules: Rules, order: Order, now: datetime
+) -> list[Notice]:
+    """Offer a paid (or still unassigned) order to the next best worker(s)."""
+    if order.hold_reason:  # a risk rule holds it: an admin releases it first
+        if order.status != OrderStatus.PAID:
+            return []
+        return [
+            to_customer(order.customer_id, "order_held", number=order.number),
+            to_admins("order_held_admin", number=order.number, reason=order.hold_reason),
+        ]
+    if order.status == OrderStatus.PAID:
+        order.apply(Action.DISPATCH, SYSTEM, now)
+        ahead = rules.dispatch.batch_ahead_hours
+        if ahead and order.start_at - now >= timedelta(hours=ahead):
+            order.dispatch_note = "batch"  # assigned with the others by the batch sweep
+            await uow.orders.save(order, now)
+            return []
+    if order.status != OrderStatus.DISPATCHING:
+        return []
+    assert order.id is not None
+    offered = await uow.offers.for_order(order.id)
+    if any(o.status == OfferStatus.OPEN for o in offered):
+        return []
+    job, address = await job_for(uow, catalog, order, frozenset(o.worker_id for o in offered))
+    pool = await candidates(uow, job, rules)
+    ranked = rank(job, [c for c, _ in pool.values()], rules.dispatch)
+    mode = (
+        DispatchMode(order.dispatch_mode)
+        if order.dispatch_mode in (DispatchMode.PUSH, DispatchMode.GRAB)
+        else rules.dispatch.mode
+    )
+    order.dispatch_mode = mode.value
+    limit = (
+        rules.dispatch.max_rounds
+        if mode == DispatchMode.GRAB
+        else (rules.dispatch.max_push_offers)
+    )
+    if not ranked or order.dispatch_round >= limit:
+        first_time = order.dispatch_note != "no_worker"
+        order.dispatch_note = "no_worker"
+        await uow.orders.save(order, now)
+        return no_worker_notices(order, rules) if first_time else []
+    picks = ranked[:1] if mode == DispatchMode.PUSH else ranked[: rules.dispatch.grab_top_k]
+    order.dispatch_round += 1
+    order.dispatch_note = ""
+    await uow.orders.save(order, now)
+    notices = []
+    for scored in picks:
+        _, worker = pool[scored.worker_id]
+        notices.append(
+            await make_offer(
+                uow, catalog, rules, order, worker, scored, address, OfferMode(mode.value), now
+            )
+        )
+    return notices
+
+
+async def batch(
+    uow: UnitOfWork, catalog: Catalog, rules: Rules, orders: list[Order], now: datetime
+) -> list[Notice]:
+    """Assign waiting scheduled orders together, minimising total travel (one job per worker
+    per batch); an order the optimum leaves out is dispatched on its own."""
+    tz = ZoneInfo(rules.timezone)
+    by_day: dict[object, list[Order]] = {}
+    for order in orders:
+        by_day.setdefault(order.start_at.astimezone(tz).date(), []).append(order)
+    notices: list[Notice] = []
+    for day_orders in by_day.values():
+        jobs, addresses = [], []
+        for order in day_orders:
+            assert order.id is not None
+            await uow.orders.lock(order.id)
+            job, address = await job_for(uow, catalog, order)
+            jobs.append(job)
+            addresses.append(address)
+        pool = await candidates(uow, jobs[0], rules)
+        workers = [c for c, _ in pool.values()]
+        chosen = optimal(cost_matrix(jobs, workers, rules.dispatch)) if workers else {}
+        for i, order in enumerate(day_orders):
+            order.dispatch_note = ""
+            if i not in chosen:
+                notices += await dispatch(uow, catalog, rules, order, now)
+                continue
+            candidate, worker = pool[workers[chosen[i]].id]
+            order.dispatch_round += 1
+            order.dispatch_mode = DispatchMode.PUSH.value
+            await uow.orders.save(order, now)
+            notices.append(
+                await make_offer(
+                    uow,
+                    catalog,
+                    rules,
+                    order,
+                    worker,
+                    score(jobs[i], candidate, rules.dispatch),
+                    addresses[i],
+                    OfferMode.PUSH,
+                    now,
+                )
+            )
+    return notices
+
+
+async def make_offer(
+    uow: UnitOfWork,
+    catalog: Catalog,
+    rules: Rules,
+    order: Order,
+    worker: Worker,
+    scored: Scored | None,
+    address: Address | None,
+    mode: OfferMode,
+    now: datetime,
+) -> Notice:
+    assert order.id is not None and worker.id is not None
+    earn = worker_share(
+        service_value(order.lines) if order.lines else order.total_cents,
+        worker.level,
+        rules.settlement,
+    )
+    timeout = timedelta(seconds=rules.dispatch.offer_timeout_s)
+    await uow.offers.add(
+        Offer(order.id, worker.id, mode, order.dispatch_round, earn, now, now + timeout)
+    )
+    return offer_notice(
+        order,
+        catalog.item(order.item_id).name,
+        worker.id,
+        earn,
+        scored.distance_m if scored else None,
+        address,
+        rules,
+        int(timeout.total_seconds()) // 60,
+        mode,
+    )
+
+
+def offer_notice(
+    order: Order,
+    item: Text,
+    worker_id: int,
+    earn: int,
+    distance: int | None,
+    address: Address | None,
+    rules: Rules,
+    minutes: int,
+    mode: OfferMode,
+) -> Notice:
+    tz = ZoneInfo(rules.timezone)
+    return to_worker(
+        worker_id,
+        "job_offered",
+        number=order.number,
+        item={"zh": item.zh, "en": item.en},
+        mode=mode.value,
+        when=when_text(order, tz),
+        where=mask_address(address.text, address.district) if address else "—",
+        km=f"{distance // 1000}.{distance % 1000 // 100} km" if distance is not None else "—",
+        earn=earn,
+        minutes=minutes,
+    )
+
+
+def no_worker_notices(order: Order, rules: Rules) -> list[Notice]:
+    return [
+        to_customer(order.customer_id, "no_worker", number=order.number),
+        to_admins("no_worker_admin", number=order.number),
+    ]
+
+
+async def accept(
+    uow: UnitOfWork, catalog: Catalog, rules: Rules, worker_id: int, number: int, now: datetime
+) -> tuple[Order, list[Notice]]:
+    """The worker takes the order: exactly one accept wins, across processes."""
+    order = await uow.orders.by_number(number, full=False)
+    if order is None or order.id is None:
+        raise DomainError(f"找不到订单 #{number} / no order #{number}")
+    offers = await uow.offers.for_order(order.id)
+    mine = next(
+        (o for o in offers if o.worker_id == worker_id and o.status == OfferStatus.OPEN), None
+    )
+    if mine is None:
+        if order.worker_id == worker_id and order.status == OrderStatus.ACCEPTED:
+            raise DomainError(f"订单 #{number} 已经是您的了 / order #{number} is already yours")
+        raise Taken(number)
+    transfer = mine.mode == OfferMode.TRANSFER
+    expected = OrderStatus.ACCEPTED if transfer else OrderStatus.DISPATCHING
+    if order.status != expected:
+        raise Taken(number)
+    job, address = await job_for(uow, catalog, order)
+    pool = await candidates(uow, job, rules)
+    me = pool.get(worker_id)
+    if me is None or rank(job, [me[0]], rules.dispatch) == []:
+        raise DomainError(
+            "您现在无法接这单(时间冲突或已下线)/ you cannot take this job now "
+            "(schedule conflict or offline)"
+        )
+    actor = Actor(ActorKind.WORKER, str(worker_id))
+    previous = order.worker_id
+    if transfer:
+        order.apply(Action.RELEASE, actor, now, f"transfer from worker {previous}")
+        order.transfer_from_worker_id = previous
+        order.transfer_compensation_cents = apply_rate(
+            order.total_cents, rules.dispatch.transfer_compensation_bp
+        )
+    order.worker_id = worker_id
+    order.accepted_at = now
+    order.apply(Action.ACCEPT, actor, now)
+    # The order row first: a concurrent accept waits here, then fails the version check
+    # without having locked any offer (locking offers first deadlocks under a race).
+    await uow.orders.save(order, now)
+    if not await uow.offers.answer(mine.id or 0, OfferStatus.ACCEPTED, now):
+        raise Taken(number)
+    losers = await uow.offers.close_others(order.id, mine.id, OfferStatus.LOST, now)
+    worker = me[1]
+    notices = [
+        accepted_customer_notice(order, worker),
+        *(to_worker(w, "job_lost", number=number) for w in losers),
+    ]
+    if transfer and previous is not None:
+        notices.append(
+            to_worker(
+                previous,
+                "transfer_compensated",
+                number=number,
+                amount=order.transfer_compensation_cents,
+            )
+        )
+    return order, notices
+
+
+def accepted_customer_notice(order: Order, worker: Worker) -> Notice:
+    rating = worker.rating_x100
+    return to_customer(
+        order.customer_id,
+        "order_accepted",
+        number=order.number,
+        worker=worker.name,
+        stars=f"{rating // 100}.{rating % 100 // 10}",
+    )
+
+
+async def decline(
+    uow: UnitOfWork, catalog: Catalog, rules: Rules, worker_id: int, number: int, now: datetime
+) -> list[Notice]:
+    order = await uow.orders.by_number(number)
+    if order is None or order.id is None:
+        raise DomainError(f"找不到订单 #{number} / no order #{number}")
+    await uow.orders.lock(order.id)
+    mine = next(
+        (
+            o
+            for o in await uow.offers.for_order(order.id)
+            if o.worker_id == worker_id and o.status == OfferStatus.OPEN
+        ),
+        None,
+    )
+    if mine is None or not await uow.offers.answer(mine.id or 0, OfferStatus.DECLINED, now):
+        raise DomainError(
+            f"订单 #{number} 的邀请已失效 / the offer for #{number} is no longer open"
+        )
+    if mine.mode == OfferMode.TRANSFER:
+        return await offer_transfer(uow, catalog, rules, order, now)
+    return await dispatch(uow, catalog, rules, order, now)
+
+
+async def expire(
+    uow: UnitOfWork, catalog: Catalog, rules: Rules, offer: Offer, now: datetime
+) -> list[Notice]:
+    """One expired offer: claim it (once, whichever process gets there) and move on."""
+    await uow.orders.lock(offer.order_id)
+    if not await uow.offers.answer(offer.id or 0, OfferStatus.EXPIRED, now):
+        return []
+    order = await uow.orders.get(offer.order_id)
+    assert order is not None
+    notices = [to_worker(offer.worker_id, "offer_expired", number=order.number)]
+    if offer.mode == OfferMode.TRANSFER:
+        return notices + await offer_transfer(uow, catalog, rules, order, now)
+    return notices + await dispatch(uow, catalog, rules, order, now)
+
+
+async def offer_transfer(
+    uow: UnitOfWork, catalog: Catalog, rules: Rules, order: Order, now: datetime
+) -> list[Notice]:
+    """Offer an accepted order to the best nearby idle worker (the current one is busy)."""
+    if order.status != OrderStatus.ACCEPTED or order.id is None:
+        raise DomainError(
+            f"订单 #{order.number} 现在不能转单 / order #{order.number} cannot be transferred now"
+        )
+    offered = await uow.offers.for_order(order.id)
+    tried = frozenset(o.worker_id for o in offered if o.mode == OfferMode.TRANSFER)
+    excluded = tried | {order.worker_id or 0}
+    job, address = await job_for(uow, catalog, order, excluded)
+    pool = await candidates(uow, job, rules)
+    idle = [c for c, _ in pool.values() if c.active_now == 0]
+    ranked = rank(job, idle, rules.dispatch)
+    if not ranked:
+        return [
+            to_worker(order.worker_id or 0, "transfer_unavailable", number=order.number),
+            *no_worker_notices(order, rules)[1:],
+        ]
+    best = ranked[0]
+    return [
+        await make_offer(
+            uow,
+            catalog,
+            rules,
+            order,
+            pool[best.worker_id][1],
+            best,
+            address,
+            OfferMode.TRANSFER,
+            now,
+        )
+    ]
+
+
+async def assign(
+    uow: UnitOfWork, rules: Rules, order: Order, worker: Worker, admin: str, now: datetime
+) -> list[Notice]:
+    """Manual dispatch by an admin (also reassignment of an accepted order)."""
+    assert order.id is not None and worker.id is not None
+    await uow.orders.lock(order.id)
+    if order.status == OrderStatus.PAID:
+        order.apply(Action.DISPATCH, Actor(ActorKind.ADMIN, admin), now)
+    actor = Actor(ActorKind.ADMIN, admin)
+    previous = order.worker_id if order.status == OrderStatus.ACCEPTED else None
+    if order.status == OrderStatus.ACCEPTED:
+        order.apply(Action.RELEASE, actor, now, "reassigned")
+    await uow.offers.close_others(order.id, None, OfferStatus.WITHDRAWN, now)
+    earn = worker_share(
+        service_value(order.lines) if order.lines else order.total_cents,
+        worker.level,
+        rules.settlement,
+    )
+    await uow.offers.add(
+        Offer(
+            order.id,
+            worker.id,
+            OfferMode.MANUAL,
+            order.dispatch_round,
+            earn,
+            now,
+            now,
+            OfferStatus.ACCEPTED,
+            now,
+        )
+    )
+    order.worker_id, order.accepted_at, order.dispatch_mode = worker.id, now, "manual"
+    order.apply(Action.ACCEPT, actor, now, f"assigned to worker {worker.id}")
+    await uow.orders.save(order, now)
+    number = order.number
+    notices = [
+        accepted_customer_notice(order, worker),
+        to_worker(worker.id, "job_assigned", number=number),
+    ]
+    if previous is not None and previous != worker.id:
+        notices.append(to_worker(previous, "job_reassigned", number=number))
+    return notices
+
+
+def contact_card(order: Order, address: Address | None, phone: str, lang: str) -> str:
+    """What the assigned worker sees: the full address and the customer's phone."""
+    where = address.text if address else "—"
+    return t(
+        lang,
+        f"#{order.number} 地址:{where}\n联系电话:{phone}",
+        f"#{order.number} Address: {where}\nPhone: {phone}",
+    )

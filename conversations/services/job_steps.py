@@ -1,0 +1,240 @@
+"""Doing the job: on the way, check-in (location + door photo), before/after photos, finish,
+the customer's confirmation (or the automatic one), lateness and its consequences."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from conversations.services.notices import Notice, to_admins, to_customer, to_worker
+from conversations.services.settlement import settle
+from domain.errors import DomainError
+from domain.execution import check_in_distance, eta_minutes, is_late, late_minutes
+from domain.geo import distance_m
+from domain.lifecycle import Action, ActorKind, OrderStatus
+from domain.media import JobPhoto, PhotoKind
+from domain.money import format_yuan
+from domain.orders import SYSTEM, Actor, Order
+from domain.people import GeoPoint, Worker, WorkerStatus
+from domain.ports import UnitOfWork
+from domain.rules import Rules
+
+
+class NotYours(DomainError):
+    def __init__(self, number: int) -> None:
+        super().__init__(f"订单 #{number} 不是您的任务 / order #{number} is not assigned to you")
+
+
+async def own_job(uow: UnitOfWork, worker_id: int, number: int) -> Order:
+    order = await uow.orders.by_number(number, full=False)
+    if order is None or order.worker_id != worker_id:
+        raise NotYours(number)
+    return order
+
+
+def stars(worker: Worker) -> str:
+    return f"{worker.rating_x100 // 100}.{worker.rating_x100 % 100 // 10}"
+
+
+async def depart(
+    uow: UnitOfWork, rules: Rules, worker: Worker, number: int, now: datetime
+) -> tuple[Order, list[Notice]]:
+    assert worker.id is not None
+    order = await own_job(uow, worker.id, number)
+    order.apply(Action.DEPART, Actor(ActorKind.WORKER, str(worker.id)), now)
+    address = await uow.addresses.get(order.address_id) if order.address_id else None
+    distance = (
+        distance_m(worker.area.center, address.location)
+        if worker.area.center and address and address.location
+        else None
+    )
+    order.departed_at, order.eta_minutes = now, eta_minutes(distance, rules.execution)
+    await uow.orders.save(order, now)
+    name, rating, eta = worker.name, stars(worker), order.eta_minutes
+    arrive = (
+        f"{(now + timedelta(minutes=eta)).astimezone(ZoneInfo(rules.timezone)):%H:%M}"
+        if eta
+        else ""
+    )
+
+    notice = to_customer(
+        order.customer_id,
+        "on_the_way",
+        number=order.number,
+        worker=name,
+        stars=rating,
+        eta=eta,
+        arrive=arrive,
+    )
+    return order, [notice]
+
+
+async def check_in(
+    uow: UnitOfWork, rules: Rules, worker_id: int, number: int, here: GeoPoint, now: datetime
+) -> tuple[Order, int | None]:
+    """Record the worker's location at the door (refused with the distance when too far)."""
+    order = await own_job(uow, worker_id, number)
+    actor = Actor(ActorKind.WORKER, str(worker_id))
+    if order.status == OrderStatus.ACCEPTED:
+        order.apply(Action.DEPART, actor, now, "checked in without setting off first")
+        order.departed_at = now
+    if order.status != OrderStatus.ON_THE_WAY:
+        raise DomainError(f"订单 #{number} 现在不能打卡 / you cannot check in to #{number} now")
+    address = await uow.addresses.get(order.address_id) if order.address_id else None
+    distance = check_in_distance(address.location if address else None, here, rules.execution)
+    order.checkin = here
+    await uow.orders.save(order, now)
+    return order, distance
+
+
+async def add_photo(
+    uow: UnitOfWork,
+    rules: Rules,
+    worker: Worker,
+    number: int,
+    kind: PhotoKind,
+    stored: tuple[str, str, int],
+    now: datetime,
+) -> tuple[Order, list[Notice]]:
+    """Keep a job photo; the door photo completes check-in, the first before photo starts."""
+    assert worker.id is not None
+    order = await own_job(uow, worker.id, number)
+    actor = Actor(ActorKind.WORKER, str(worker.id))
+    allowed = {
+        PhotoKind.DOOR: {OrderStatus.ON_THE_WAY},
+        PhotoKind.BEFORE: {OrderStatus.ARRIVED, OrderStatus.IN_SERVICE},
+        PhotoKind.AFTER: {OrderStatus.IN_SERVICE},
+    }[kind]
+    if order.status not in allowed or (kind == PhotoKind.DOOR and order.checkin is None):
+        raise DomainError(
+            f"现在不能上传这类照片(请先打卡)/ a {kind.value} photo is not "
+            f"possible for #{number} now"
+        )
+    assert order.id is not None
+    if len(await uow.photos.for_order(order.id, [kind.value])) >= rules.execution.photos_per_kind:
+        raise DomainError(
+            f"每类最多 {rules.execution.photos_per_kind} 张 / at most "
+            f"{rules.execution.photos_per_kind} photos of each kind"
+        )
+    path, content_type, size = stored
+    await uow.photos.add(
+        JobPhoto(order.id, kind.value, path, content_type, size, now), f"worker:{worker.id}"
+    )
+    notices: list[Notice] = []
+    if kind == PhotoKind.DOOR:
+        notices = await _arrive(uow, rules, order, worker, actor, now)
+    elif kind == PhotoKind.BEFORE and order.status == OrderStatus.ARRIVED:
+        order.apply(Action.START, actor, now)
+    await uow.orders.save(order, now)
+    return order, notices
+
+
+async def _arrive(
+    uow: UnitOfWork, rules: Rules, order: Order, worker: Worker, actor: Actor, now: datetime
+) -> list[Notice]:
+    assert worker.id is not None
+    order.apply(Action.ARRIVE, actor, now)
+    order.arrived_at = now
+    order.late_minutes = late_minutes(order.start_at, now)
+    number, name = order.number, worker.name
+    notices = [to_customer(order.customer_id, "arrived", number=number, worker=name)]
+    lr = rules.lateness
+    if not is_late(order.late_minutes, lr):
+        return notices
+    notices.append(
+        to_worker(
+            worker.id,
+            "late_deducted",
+            number=number,
+            late=order.late_minutes,
+            percent=lr.deduction_bp,
+        )
+    )
+    since = now - timedelta(days=lr.window_days)
+    # this arrival is not saved yet: count the earlier ones and add it
+    count = await uow.orders.late_arrivals(worker.id, since, lr.grace_minutes) + 1
+    if count >= lr.suspend_after and worker.status == WorkerStatus.APPROVED:
+        worker.status, worker.online = WorkerStatus.SUSPENDED, False
+        worker.review_note = f"{count} late arrivals in {lr.window_days} days"
+        await uow.workers.save(worker)
+        notices += [
+            to_worker(worker.id, "suspended_for_lateness", count=count, days=lr.window_days),
+            to_admins(
+                "suspended_for_lateness_admin",
+                worker=name,
+                worker_id=worker.id,
+                count=count,
+                days=lr.window_days,
+            ),
+        ]
+    return notices
+
+
+async def finish(
+    uow: UnitOfWork,
+    rules: Rules,
+    worker_id: int,
+    number: int,
+    media_url: Callable[[str], str],
+    now: datetime,
+) -> tuple[Order, list[Notice]]:
+    order = await own_job(uow, worker_id, number)
+    assert order.id is not None
+    if order.status != OrderStatus.IN_SERVICE:
+        raise DomainError(f"订单 #{number} 还未开始服务 / order #{number} is not in service")
+    after = await uow.photos.for_order(order.id, [PhotoKind.AFTER.value])
+    if not after:
+        raise DomainError(
+            "完工前请至少上传一张服务后照片 / upload at least one after photo before finishing"
+        )
+    order.apply(Action.FINISH, Actor(ActorKind.WORKER, str(worker_id)), now)
+    order.finished_at = now
+    order.auto_confirm_at = now + timedelta(hours=rules.settlement.auto_confirm_hours)
+    await uow.orders.save(order, now)
+    notice = to_customer(
+        order.customer_id,
+        "finished",
+        number=number,
+        photos=[media_url(p.path) for p in after][:3],
+        balance=order.total_cents - order.paid_cents,
+        hours=rules.settlement.auto_confirm_hours,
+    )
+    return order, [notice]
+
+
+async def confirm(
+    uow: UnitOfWork, rules: Rules, order: Order, actor: Actor, now: datetime
+) -> list[Notice]:
+    """The customer (or the clock) accepts the work; the money is settled at once."""
+    if order.paid_cents < order.total_cents:
+        raise DomainError(
+            f"请先支付尾款 {format_yuan(order.total_cents - order.paid_cents)} / "
+            "please pay the balance first"
+        )
+    order.apply(
+        Action.CONFIRM, actor, now, "auto-confirmed" if actor.kind == ActorKind.SYSTEM else ""
+    )
+    order.auto_confirm_at = None
+    await uow.orders.save(order, now)
+    notices = await settle(uow, rules, order, now)
+    if not notices and order.worker_id is not None:
+        notices.append(to_worker(order.worker_id, "confirmed_worker", number=order.number))
+    if actor.kind == ActorKind.SYSTEM:
+        notices.append(to_customer(order.customer_id, "auto_confirmed", number=order.number))
+    return notices
+
+
+async def auto_confirm(
+    uow: UnitOfWork, rules: Rules, order_id: int, now: datetime
+) -> list[Notice]:
+    order = await uow.orders.get(order_id, full=False)
+    if (
+        order is None
+        or order.status != OrderStatus.FINISHED
+        or (order.auto_confirm_at is None or order.auto_confirm_at > now)
+    ):
+        return []
+    if order.paid_cents < order.total_cents:
+        return []  # the balance is still due: nothing confirms itself
+    return await confirm(uow, rules, order, SYSTEM, now)

@@ -1,0 +1,330 @@
+"""Service handlers for money: payments from every provider, refunds, withdrawals, the daily
+settlement and the ledger export."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from conversations.events import Loaded, Result
+from conversations.services import payment_requests, settlement
+from conversations.services.notices import Notice, to_admins, to_customer
+from domain import commands as c
+from domain.audit import AuditEntry
+from domain.errors import DomainError
+from domain.money import format_yuan
+from domain.orders import Order
+from domain.payments import PaymentKind, PaymentStatus
+from domain.withdrawals import WithdrawalStatus
+
+if TYPE_CHECKING:
+    from conversations.services.bus import Services
+
+log = logging.getLogger(__name__)
+FINANCE = ("owner", "finance")
+
+
+class MoneyDesk:
+    def __init__(self, s: Services) -> None:
+        self.s = s
+
+    def handlers(self) -> dict[type[c.Command], Any]:
+        return {
+            c.ConfirmPayment: self.confirm,
+            c.CheckCheckout: self.check_checkout,
+            c.ExecuteRefunds: self.execute_refunds,
+            c.MarkRefunded: self.mark_refunded,
+            c.RequestWithdrawal: self.request_withdrawal,
+            c.ListWithdrawals: self.list_withdrawals,
+            c.DecideWithdrawal: self.decide_withdrawal,
+            c.ExportLedger: self.export_ledger,
+            c.ReconcilePayments: self.reconcile,
+            c.DailySettlement: self.daily_settlement,
+        }
+
+    async def confirm(self, cmd: c.ConfirmPayment) -> list[Result]:
+        now = self.s.clock()
+        try:
+            async with self.s.uow() as uow:
+                order, payment, new = await payment_requests.confirm(
+                    uow,
+                    reference=cmd.reference,
+                    provider=cmd.provider,
+                    provider_ref=cmd.provider_ref,
+                    amount=cmd.amount_cents,
+                    now=now,
+                    customer_id=cmd.customer_id,
+                )
+                balance = payment.kind == PaymentKind.BALANCE
+                notices = [paid_notice(order, payment.amount_cents, balance)]
+                posted = await self.s.post(uow, notices) if new and cmd.notify_customer else []
+                await uow.commit()
+        except (
+            payment_requests.Uncreditable
+        ) as late:  # the order was cancelled: the money goes back
+            return await self.s.unpaid.return_late(cmd, late)
+        await self.s.flush(posted)
+        no_worker = False
+        if new and not balance:
+            no_worker = await self.s.desk.dispatch_paid(order.number, cmd.notify_customer)
+        data = {
+            "number": order.number,
+            "amount_cents": payment.amount_cents,
+            "customer_id": order.customer_id,
+            "no_worker": no_worker,
+            "held": bool(order.hold_reason),
+            "new": new,
+            "balance": balance,
+        }
+        return [Loaded("paid", data)]
+
+    async def reconcile(self, cmd: c.ReconcilePayments) -> list[Result]:
+        """Payment requests older than 10 minutes, and those closed with their order within
+        ``rules.payments.late_check_hours``: ask their provider; credit what was paid (or,
+        for a cancelled order, give it back)."""
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            stale = await uow.payments.stale_requests(
+                now - timedelta(minutes=10),
+                now - timedelta(hours=self.s.rules.payments.late_check_hours),
+            )
+        credited = returned = 0
+        for payment in stale:
+            gateway = self.s.gateways.get(payment.provider)
+            if gateway is None:
+                continue
+            paid, provider_ref = await gateway.query(payment)
+            if not paid:
+                continue
+            result = await self.s.run(
+                c.ConfirmPayment(
+                    payment.reference,
+                    payment.provider,
+                    provider_ref,
+                    payment.amount_cents,
+                    notify_customer=True,
+                    verified=True,
+                )
+            )
+            if result and isinstance(result[0], Loaded) and result[0].data["new"]:
+                if result[0].kind == "paid_late":
+                    returned += 1
+                else:
+                    credited += 1
+        return [Loaded("swept", {"credited": credited, "returned": returned})]
+
+    async def check_checkout(self, cmd: c.CheckCheckout) -> list[Result]:
+        async with self.s.uow() as uow:
+            payment = await uow.payments.by_reference(cmd.reference)
+            order = await uow.orders.get(payment.order_id, full=False) if payment else None
+        if payment is None or order is None or payment.status != PaymentStatus.PENDING:
+            raise DomainError(
+                "这笔支付已失效,请在订单中重新发起 / this payment request is no longer valid"
+            )
+        kind, due = payment_requests.due(order)
+        if payment.amount_cents != cmd.amount_cents or due != payment.amount_cents:
+            raise DomainError(
+                "金额已变化,请重新发起支付 / the amount changed, please start the payment again"
+            )
+        return [Loaded("checkout_ok", {"reference": cmd.reference})]
+
+    async def execute_refunds(self, cmd: c.ExecuteRefunds) -> list[Result]:
+        """Ask each provider to refund its pending refunds; failures stay pending (retried).
+        Inside a chat turn this waits until the turn has committed the refunds it planned
+        (a provider must never pay out what a rolled-back turn planned): ``queued``."""
+        if self.s.after_commit(lambda: self._execute_refunds(cmd)):
+            return [Loaded("refunds", {"done": 0, "pending": 0, "queued": True})]
+        return await self._execute_refunds(cmd)
+
+    async def _execute_refunds(self, cmd: c.ExecuteRefunds) -> list[Result]:
+        async with self.s.uow() as uow:
+            pending = await uow.payments.pending_refunds(order_id=cmd.order_id)
+            originals = {
+                p.id: await uow.payments.get(p.refund_of) if p.refund_of else None for p in pending
+            }
+        done = 0
+        for refund in pending:
+            original = originals[refund.id]
+            gateway = self.s.gateways.get(refund.provider)
+            if gateway is None or original is None:
+                log.error("refund %s: no gateway %s", refund.reference, refund.provider)
+                continue
+            outcome = await gateway.refund(refund, original)
+            if not outcome.done:
+                if outcome.note and not refund.note.startswith("manual"):
+                    await self._needs_hand(refund.reference, refund.amount_cents, outcome.note)
+                continue
+            async with self.s.uow() as uow:
+                order = await payment_requests.refund_done(
+                    uow, refund, outcome.provider_ref, self.s.clock()
+                )
+                posted = (
+                    await self.s.post(
+                        uow,
+                        [refunded_notice(order.customer_id, order.number, refund.amount_cents)],
+                    )
+                    if order is not None and cmd.notify_customer
+                    else []
+                )
+                await uow.commit()
+            await self.s.flush(posted)
+            done += order is not None
+        return [Loaded("refunds", {"done": done, "pending": len(pending) - done})]
+
+    async def _needs_hand(self, reference: str, amount: int, note: str) -> None:
+        async with self.s.uow() as uow:
+            refund = await uow.payments.by_reference(reference)
+            if refund is None or refund.note.startswith("manual"):
+                return
+            refund.note = f"manual: {note}"[:200]
+            await uow.payments.save(refund)
+            notice = to_admins(
+                "refund_by_hand_admin",
+                *FINANCE,
+                amount=amount,
+                reference=reference,
+                note=note,
+            )
+            posted = await self.s.post(uow, [notice])
+            await uow.commit()
+        await self.s.flush(posted)
+
+    async def mark_refunded(self, cmd: c.MarkRefunded) -> list[Result]:
+        if cmd.role not in FINANCE:
+            raise DomainError("需要 owner 或 finance 角色 / needs the owner or finance role")
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            refund = await uow.payments.by_reference(cmd.reference)
+            if refund is None or refund.kind != PaymentKind.REFUND:
+                raise DomainError(f"没有退款 {cmd.reference} / no refund {cmd.reference}")
+            # who marked it is in the audit log; the reference keeps provider_ref unique
+            order = await payment_requests.refund_done(
+                uow, refund, f"manual:{refund.reference}", now
+            )
+            if order is None:
+                raise DomainError("该退款已完成 / that refund is already done")
+            await uow.audit.append(
+                AuditEntry(
+                    now,
+                    cmd.admin,
+                    "refund_done",
+                    f"order:{order.number}",
+                    cmd.role,
+                    {},
+                    {"reference": cmd.reference, "amount": refund.amount_cents},
+                )
+            )
+            posted = await self.s.post(
+                uow, [refunded_notice(order.customer_id, order.number, refund.amount_cents)]
+            )
+            await uow.commit()
+        await self.s.flush(posted)
+        return [Loaded("refund_marked", {"reference": cmd.reference})]
+
+    async def request_withdrawal(self, cmd: c.RequestWithdrawal) -> list[Result]:
+        async with self.s.uow() as uow:
+            w, notices = await settlement.request_withdrawal(
+                uow, self.s.rules, cmd.worker_id, cmd.amount_cents, self.s.clock()
+            )
+            posted = await self.s.post(uow, notices)
+            await uow.commit()
+        await self.s.flush(posted)
+        return [
+            Loaded(
+                "withdrawal",
+                {"id": w.id, "amount_cents": w.amount_cents, "status": w.status.value},
+            )
+        ]
+
+    async def list_withdrawals(self, cmd: c.ListWithdrawals) -> list[Result]:
+        async with self.s.uow() as uow:
+            waiting = await uow.withdrawals.with_status(
+                [WithdrawalStatus.REQUESTED, WithdrawalStatus.APPROVED]
+            )
+        return [
+            Loaded(
+                "withdrawals",
+                {
+                    "items": [
+                        {
+                            "id": w.id,
+                            "worker_id": w.worker_id,
+                            "amount": format_yuan(w.amount_cents),
+                            "status": w.status.value,
+                            "at": f"{w.requested_at.astimezone(self.s.tz):%m-%d %H:%M}",
+                        }
+                        for w in waiting
+                    ]
+                },
+            )
+        ]
+
+    async def decide_withdrawal(self, cmd: c.DecideWithdrawal) -> list[Result]:
+        if cmd.role not in FINANCE:
+            raise DomainError("需要 owner 或 finance 角色 / needs the owner or finance role")
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            w, notices = await settlement.decide_withdrawal(
+                uow, cmd.withdrawal_id, cmd.approve, cmd.admin, cmd.reason, now
+            )
+            await uow.audit.append(
+                AuditEntry(
+                    now,
+                    cmd.admin,
+                    "payout" if cmd.approve else "reject_withdrawal",
+                    f"withdrawal:{w.id}",
+                    cmd.role,
+                    {},
+                    {"status": w.status.value, "amount": w.amount_cents},
+                )
+            )
+            posted = await self.s.post(uow, notices)
+            await uow.commit()
+        await self.s.flush(posted)
+        return [Loaded("withdrawal_decided", {"id": w.id, "status": w.status.value})]
+
+    async def export_ledger(self, cmd: c.ExportLedger) -> list[Result]:
+        if cmd.role not in FINANCE:
+            raise DomainError("需要 owner 或 finance 角色 / needs the owner or finance role")
+        try:
+            start, end = date.fromisoformat(cmd.start), date.fromisoformat(cmd.end)
+        except ValueError:
+            raise DomainError("日期格式:YYYY-MM-DD / dates as YYYY-MM-DD") from None
+        if end < start:
+            raise DomainError("结束日期早于开始日期 / the end is before the start")
+        url = self.s.ledger_url(start, end)
+        return [Loaded("ledger_link", {"url": url, "start": cmd.start, "end": cmd.end})]
+
+    async def daily_settlement(self, cmd: c.DailySettlement) -> list[Result]:
+        """Once per business day (whichever process claims it): settle confirmed orders that
+        were missed, pay auto-approved withdrawals, report yesterday to finance."""
+        now = self.s.clock()
+        today = now.astimezone(self.s.tz).date()
+        async with self.s.uow() as uow:
+            if not await uow.settlement_runs.claim(today, now):
+                return [Loaded("swept", {"ran": False})]
+            paid, notices = await settlement.pay_approved(uow, now)
+            day = today - timedelta(days=1)
+            start = datetime.combine(day, time(), tzinfo=self.s.tz)
+            totals = await uow.ledger.totals(start, start + timedelta(days=1))
+            text = settlement.report(day.isoformat(), totals, paid)
+            await uow.settlement_runs.record(today, text)
+            posted = await self.s.post(uow, [*notices, settlement.report_notice(text)])
+            await uow.commit()
+        await self.s.flush(posted)
+        return [Loaded("swept", {"ran": True, "payouts": len(paid)})]
+
+
+def paid_notice(order: Order, amount: int, balance: bool) -> Notice:
+    return to_customer(
+        order.customer_id,
+        "order_paid",
+        number=order.number,
+        amount=amount,
+        next="" if balance else "dispatching",
+    )
+
+
+def refunded_notice(customer_id: int, number: int, amount: int) -> Notice:
+    return to_customer(customer_id, "refund_paid", number=number, amount=amount)

@@ -1,0 +1,120 @@
+"""Messages to people outside their own conversation turn (a worker's offer, a customer's
+"your worker is on the way"): an event name and its data. They are rendered from the Jinja2
+templates in ``templates/notify/<language>/<event>.j2`` (a channel may override one) in the
+recipient's language and written to the outbox with the change they report (see
+``conversations.services.postman``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+EVENTS: dict[str, frozenset[str]] = {
+    name: frozenset(fields.split())
+    for name, fields in {
+        # dispatch
+        "job_offered": "number item mode when where km earn minutes",
+        "job_lost": "number",
+        "offer_expired": "number",
+        "job_assigned": "number",
+        "job_reassigned": "number",
+        "transfer_compensated": "number amount",
+        "transfer_unavailable": "number",
+        "order_accepted": "number worker stars",
+        "no_worker": "number",
+        "no_worker_admin": "number",
+        # the visit
+        "on_the_way": "number worker stars eta arrive",
+        "arrived": "number worker",
+        "late_deducted": "number late percent",
+        "suspended_for_lateness": "count days",
+        "suspended_for_lateness_admin": "worker worker_id count days",
+        "finished": "number photos balance hours",
+        "confirmed_worker": "number",
+        "auto_confirmed": "number",
+        "cancelled_worker": "number",
+        # money
+        "order_paid": "number amount next",
+        "refund_paid": "number amount",
+        "order_expired": "number item when coupon points recurring",
+        "late_payment_returned": "number amount",
+        "refund_by_hand_admin": "amount reference note",
+        "settled": "number earn",
+        "withdrawal_to_approve_admin": "withdrawal_id worker_id amount",
+        "withdrawal_paid": "amount",
+        "withdrawal_refused": "amount reason",
+        "daily_report_admin": "report",
+        # workers
+        "worker_registered_admin": "worker worker_id skills",
+        "worker_approved": "",
+        "worker_rejected": "reason",
+        # support
+        "support_message_admin": "customer_id channel text",
+        # admin desk
+        "broadcast": "text",
+        "coupon_issued": "amount code days",
+        "cancelled_by_admin": "number reason refund",
+        "cancelled_by_admin_worker": "number",
+        "worker_suspended": "reason",
+        "worker_reinstated": "",
+        # reminders and recurring bookings
+        "reminder_day": "number item when weekday worker",
+        "reminder_day_worker": "number item when weekday where",
+        "reminder_hour": "number item when worker departed arrive",
+        "reminder_hour_worker": "number item when where departed",
+        "confirm_reminder": "number balance auto",
+        "recurring_order": "number item when weekday amount pay_by",
+        "recurring_skipped": "item when weekday reason next stopped",
+        # after-sales
+        "complaint_received": "complaint_id number minutes",
+        "complaint_opened_admin": "complaint_id number category text photos minutes",
+        "complaint_waiting_admin": "complaint_id number category text photos minutes",
+        "complaint_reply": "complaint_id number text",
+        "complaint_resolved": "complaint_id number resolution amount reason",
+        "complaint_resolved_worker": "complaint_id number resolution amount reason",
+        "complaint_auto_resolved_admin": "complaint_id number resolution amount reason",
+        "complaint_compensated": "complaint_id number amount code days",
+        "rating_review_admin": "number worker worker_id stars tags text",
+        "level_changed": "old new score suspended",
+        "levels_changed_admin": "count report",
+        "spot_checks_admin": "day orders",
+        "order_held": "number",
+        "order_held_admin": "number reason",
+    }.items()
+}
+"""Every event and the data its templates get (checked when a notice is made, and by the
+test that renders every template for every channel and language)."""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """``to`` is ``customer``, ``worker`` or ``admins`` (then ``roles`` says which)."""
+
+    to: str
+    id: int
+    event: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+    roles: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        expected = EVENTS.get(self.event)
+        if expected is None or set(self.data) != expected:
+            raise ValueError(f"notice {self.event!r} takes {sorted(expected or ())}")
+
+
+def to_customer(customer_id: int, event: str, **data: Any) -> Notice:
+    return Notice("customer", customer_id, event, data)
+
+
+def to_worker(worker_id: int, event: str, **data: Any) -> Notice:
+    return Notice("worker", worker_id, event, data)
+
+
+def to_admins(event: str, *roles: str, **data: Any) -> Notice:
+    """To every admin with one of ``roles`` (owner and ops by default); owners get all."""
+    return Notice("admins", 0, event, data, roles or ("owner", "ops"))
+
+
+def t(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh

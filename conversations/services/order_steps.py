@@ -1,0 +1,287 @@
+"""Pricing, placing, paying and cancelling orders for a customer, inside one unit of work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from conversations.services import payment_requests
+from domain.cancellation import CancellationTerms, cancellation_terms
+from domain.catalog import Catalog
+from domain.commands import Booking
+from domain.coupons import Coupon
+from domain.errors import DomainError
+from domain.ledger import fee_kept
+from domain.lifecycle import Action, ActorKind, OrderStatus
+from domain.membership import level_for_spend
+from domain.offers import OfferStatus
+from domain.orders import SYSTEM, Actor, Order
+from domain.payments import Payment, pay_by
+from domain.people import Address, Customer, GeoPoint
+from domain.ports import UnitOfWork
+from domain.pricing import Quote, QuoteRequest, quote
+from domain.rules import Rules
+
+PAID_STATUSES = [
+    s
+    for s in OrderStatus
+    if s
+    not in (
+        OrderStatus.QUOTED,
+        OrderStatus.AWAITING_PAYMENT,
+        OrderStatus.CANCELLED,
+        OrderStatus.REFUNDED,
+    )
+]
+
+
+class NotFound(DomainError):
+    def __init__(self, number: int) -> None:
+        super().__init__(f"找不到订单 #{number} / no order #{number}")
+
+
+@dataclass
+class Priced:
+    customer: Customer
+    quote: Quote
+    coupon: Coupon | None
+    usable: list[Coupon]
+    points_available: int
+
+
+async def price(
+    uow: UnitOfWork, catalog: Catalog, rules: Rules, b: Booking, now: datetime
+) -> Priced:
+    """The quote for a booking with everything the customer is entitled to, checked now.
+
+    Prices are the catalog's as admins last changed them (``/price``), read in this
+    transaction: every process prices a new order alike; placed orders keep their lines.
+    """
+    catalog = catalog.with_prices(await uow.prices.current())
+    customer = await uow.customers.get(b.customer_id)
+    if customer is None:
+        raise DomainError("unknown customer")
+    held = await uow.coupons.for_customer(b.customer_id)
+    usable = [c for c in held if c.used_order_id is None and c.valid_from <= now < c.valid_until]
+    since = now - timedelta(days=rules.membership.spend_window_days)
+    paid_before, spend = await uow.orders.customer_stats(b.customer_id, PAID_STATUSES, since)
+    level = level_for_spend(spend, rules.membership)
+
+    def request(coupon: Coupon | None) -> QuoteRequest:
+        return QuoteRequest(
+            selections=b.selections,
+            start_at=b.start_at,
+            bundle_id=b.bundle_id,
+            member_level=level,
+            coupon=coupon.terms if coupon else None,
+            # a recurring visit is never a first order, even before the first one is paid
+            first_order=paid_before == 0 and b.subscription_id is None,
+            points=customer.points if b.use_points else 0,
+        )
+
+    chosen: Coupon | None = None
+    if b.coupon_code:
+        chosen = next((c for c in usable if c.code == b.coupon_code), None)
+        if chosen is None:
+            raise DomainError(
+                f"优惠券 {b.coupon_code} 不可用 / coupon {b.coupon_code} cannot be used"
+            )
+    fitting: list[tuple[Coupon, Quote]] = []  # each usable coupon this booking meets
+    for coupon in usable:
+        try:
+            fitting.append((coupon, quote(catalog, rules, request(coupon))))
+        except DomainError:
+            continue
+    result = quote(catalog, rules, request(chosen))
+    if b.coupon_code is None:  # pick the coupon that saves the most
+        for coupon, candidate in fitting:
+            if candidate.total_cents < result.total_cents:
+                result, chosen = candidate, coupon
+    return Priced(customer, result, chosen, [c for c, _ in fitting], customer.points)
+
+
+async def place(
+    uow: UnitOfWork,
+    catalog: Catalog,
+    rules: Rules,
+    b: Booking,
+    expected_total: int,
+    now: datetime,
+    provider: str | None,
+) -> tuple[Order, Payment | None]:
+    """Create the order (awaiting payment) and its pending payment with ``provider``; refuse
+    a changed price, and (``PaymentUnavailable``) an order to pay when there is no provider.
+    """
+    priced = await price(uow, catalog, rules, b, now)
+    q = priced.quote
+    if q.total_cents != expected_total:
+        raise DomainError(
+            "价格有变化,请确认新的报价 / the price has changed, please check the new quote"
+        )
+    if b.start_at <= now:
+        raise DomainError("预约时间已过,请重新选择 / that time has passed, please pick another")
+    due = q.deposit_cents or q.total_cents
+    if due and provider is None:
+        raise payment_requests.PaymentUnavailable()
+    address_id = b.address_id
+    if address_id is not None:
+        found = await uow.addresses.get(address_id)
+        if found is None or found.customer_id != b.customer_id:
+            raise DomainError("地址不存在 / unknown address")
+    elif b.address_text:
+        address = await uow.addresses.add(
+            Address(
+                b.customer_id,
+                b.address_text,
+                priced.customer.name,
+                priced.customer.phone,
+                GeoPoint(*b.location) if b.location else None,
+            )
+        )
+        address_id = address.id
+    else:
+        raise DomainError("请提供服务地址 / an address is needed")
+    actor = (
+        Actor(ActorKind.SYSTEM, f"recurring:{b.subscription_id}")
+        if b.subscription_id is not None
+        else Actor(ActorKind.CUSTOMER, str(b.customer_id))
+    )
+    order = Order.from_quote(
+        number=await uow.orders.next_number(),
+        customer_id=b.customer_id,
+        selections=b.selections,
+        quote=q,
+        start_at=b.start_at,
+        created_at=now,
+        channel=b.channel,
+        actor=actor,
+        lang=b.lang,
+        address_id=address_id,
+        asap=b.asap,
+        notes=b.notes,
+        bundle_id=b.bundle_id,
+        subscription_id=b.subscription_id,
+    )
+    if b.subscription_id is None:
+        order.hold_reason = await risk_hold(uow, rules, b.customer_id, now)
+    order.apply(Action.REQUEST_PAYMENT, actor, now)
+    await uow.orders.add(order)
+    assert order.id is not None
+    if priced.coupon is not None:
+        priced.coupon.use(order.id, now)
+        await uow.coupons.save(priced.coupon)
+    if q.points_used:
+        priced.customer.points -= q.points_used
+        await uow.customers.save(priced.customer)
+    if due == 0:
+        order.apply(Action.PAY, SYSTEM, now, "nothing to pay")
+        await uow.orders.save(order, now)
+        return order, None
+    assert provider is not None
+    return order, await payment_requests.pending_payment(uow, order, provider, now, fresh=True)
+
+
+async def risk_hold(uow: UnitOfWork, rules: Rules, customer_id: int, now: datetime) -> str:
+    """Why a new order must wait for an admin (many cancellations lately), or ""."""
+    risk = rules.risk
+    hours = risk.cancellation_window_hours
+    cancelled = await uow.orders.cancellations_by_customer(
+        customer_id, now - timedelta(hours=hours)
+    )
+    if cancelled >= risk.cancellations_to_hold:
+        return f"{cancelled} cancellations in {hours} h"
+    return ""
+
+
+def terms_for(order: Order, rules: Rules, now: datetime) -> CancellationTerms:
+    return cancellation_terms(
+        status=order.status,
+        paid_cents=order.paid_cents - order.refunded_cents,  # an admin may have refunded some
+        deposit_cents=order.deposit_cents,
+        start_at=order.start_at,
+        now=now,
+        rules=rules.cancellation,
+    )
+
+
+async def cancel(
+    uow: UnitOfWork,
+    order: Order,
+    rules: Rules,
+    now: datetime,
+    expected_fee: int,
+    actor: Actor,
+    note: str = "",
+) -> CancellationTerms:
+    """Cancel under the policy: the fee becomes revenue, the rest is refunded (pending until
+    each provider confirms), the coupon and points come back when there is no fee, and open
+    payment requests are closed (money landing on them later goes back)."""
+    terms = terms_for(order, rules, now)
+    if terms.fee_cents != expected_fee:
+        raise DomainError(
+            "取消费用已变化,请重新确认 / the cancellation fee has changed, please confirm again"
+        )
+    assert order.id is not None
+    await uow.orders.lock(order.id)
+    order.apply(Action.CANCEL, actor, now, note or terms.reason.en)
+    await uow.offers.close_others(order.id, None, OfferStatus.WITHDRAWN, now)
+    await payment_requests.close_requests(uow, order.id, now)
+    if terms.fee_cents:
+        await uow.ledger.post(fee_kept(order.id, order.number, terms.fee_cents, now))
+    if terms.refund_cents:
+        await payment_requests.plan_refunds(uow, order, terms.refund_cents, now, "cancellation")
+    if order.coupon_code:
+        coupon = await uow.coupons.by_code(order.coupon_code)
+        if coupon is not None and coupon.used_order_id == order.id and terms.fee_cents == 0:
+            coupon.used_order_id, coupon.used_at = None, None
+            await uow.coupons.save(coupon)
+    if order.points_used and terms.fee_cents == 0:
+        customer = await uow.customers.get(order.customer_id)
+        assert customer is not None
+        customer.points += order.points_used
+        await uow.customers.save(customer)
+    await uow.orders.save(order, now)
+    return terms
+
+
+UNPAID = Actor(ActorKind.SYSTEM, "unpaid")
+"""Who cancels an order not paid in time (not the customer: it is no risk-rule cancellation)."""
+
+
+async def expire_unpaid(
+    uow: UnitOfWork, rules: Rules, order_id: int, now: datetime
+) -> Order | None:
+    """Cancel the order if it is still awaiting payment past its pay-by time: the coupon and
+    points come back and its payment requests close. None when it is not (or no longer) due:
+    the order's lock, then its status read again and a versioned save, make one transaction
+    of several processes' act on it."""
+    await uow.orders.lock(order_id)
+    order = await uow.orders.get(order_id, full=False)
+    if order is None or order.status != OrderStatus.AWAITING_PAYMENT:
+        return None
+    deadline = pay_by(order, rules.payments)
+    if deadline > now:
+        return None
+    minutes = int((deadline - order.created_at).total_seconds()) // 60
+    await cancel(uow, order, rules, now, 0, UNPAID, f"not paid within {minutes} min")
+    return order
+
+
+def summary(order: Order, catalog: Catalog, rules: Rules) -> dict[str, Any]:
+    from zoneinfo import ZoneInfo
+
+    from domain.lifecycle import STATUS_TEXT
+
+    item = catalog.item(order.item_id)
+    local = order.start_at.astimezone(ZoneInfo(rules.timezone))
+    return {
+        "number": order.number,
+        "item_zh": item.name.zh,
+        "item_en": item.name.en,
+        "start_local": f"{local:%m-%d %H:%M}",
+        "status": order.status.value,
+        "status_zh": STATUS_TEXT[order.status].zh,
+        "status_en": STATUS_TEXT[order.status].en,
+        "total_cents": order.total_cents,
+    }

@@ -1,0 +1,326 @@
+"""Recurring bookings: set one up from an order, list and stop them, and the scheduler sweep
+that makes each visit an order ``recurring_ahead_days`` before it.
+
+A visit is taken by moving the subscription's ``next_start_at`` on with a conditional UPDATE
+(``Subscriptions.advance``) in the transaction that places its order and writes the
+customer's notice: two processes never make the same visit, and a crash makes none (the
+deadline is still in the table for the next sweep).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from conversations.events import Loaded, Result
+from conversations.services import order_steps
+from conversations.services.notices import Notice, to_customer
+from domain import commands as c
+from domain.errors import DomainError, QuoteError
+from domain.lifecycle import OrderStatus
+from domain.orders import Order
+from domain.payments import pay_by
+from domain.ports import UnitOfWork
+from domain.privacy import loggable_traceback
+from domain.recurring import (
+    ENDS_SUBSCRIPTION,
+    SkipReason,
+    Subscription,
+    after_missed,
+    due_by,
+    first_visit,
+    format_at_time,
+    next_visit,
+    parse_at_time,
+    slot_problem,
+)
+
+if TYPE_CHECKING:
+    from conversations.services.bus import Services
+
+log = logging.getLogger(__name__)
+ROUNDS = 10
+"""Sweep rounds per run: a visit made may bring the following one into the window."""
+
+
+class RecurringDesk:
+    def __init__(self, s: Services) -> None:
+        self.s = s
+
+    def handlers(self) -> dict[type[c.Command], Any]:
+        return {
+            c.DraftSubscription: self.draft,
+            c.Subscribe: self.subscribe,
+            c.LoadSubscriptions: self.load,
+            c.StopSubscription: self.stop,
+            c.GenerateRecurring: self.generate,
+        }
+
+    # -- the customer's side -------------------------------------------------------------
+
+    async def _source(self, uow: UnitOfWork, customer_id: int, number: int) -> Order:
+        order = await uow.orders.by_number(number, full=False)
+        if order is None or order.customer_id != customer_id:
+            raise order_steps.NotFound(number)
+        if order.status == OrderStatus.QUOTED:
+            raise DomainError(
+                f"订单 #{number} 还未下单,不能设为定期 / order #{number} was never placed"
+            )
+        return order
+
+    def _plan(self, order: Order, weekday: int | None, at_time: str) -> tuple[int, time]:
+        local = order.start_at.astimezone(self.s.tz)
+        day = local.weekday() if weekday is None else weekday
+        if not 0 <= day <= 6:
+            raise DomainError("请选择周一到周日 / pick a day from Monday to Sunday")
+        at = parse_at_time(at_time) if at_time else time(local.hour, local.minute)
+        return day, at
+
+    def _booking(self, sub: Subscription, start_at: datetime) -> c.Booking:
+        return c.Booking(
+            customer_id=sub.customer_id,
+            channel=sub.channel,
+            lang=sub.lang,
+            selections=sub.selections,
+            start_at=start_at,
+            address_id=sub.address_id,
+            notes=sub.notes,
+            coupon_code="",  # coupons are the customer's to choose; none is spent unasked
+            bundle_id=sub.bundle_id,
+            subscription_id=sub.id or 0,
+        )
+
+    def _describe(self, sub: Subscription) -> dict[str, Any]:
+        item = self._item(sub.item_id)
+        return {
+            "id": sub.id,
+            "item_zh": item["zh"],
+            "item_en": item["en"],
+            "weekday": sub.weekday,
+            "at_time": format_at_time(sub.at_time),
+            "next_local": f"{sub.next_start_at.astimezone(self.s.tz):%m-%d %H:%M}",
+        }
+
+    async def _draft(
+        self, uow: UnitOfWork, cmd: c.DraftSubscription | c.Subscribe, now: datetime
+    ) -> tuple[Subscription, int]:
+        """The subscription the customer is asking for, and its price today (pricing it
+        checks it can be booked: the service is still sold, the options still exist)."""
+        order = await self._source(uow, cmd.customer_id, cmd.number)
+        weekday, at = self._plan(order, cmd.weekday, cmd.at_time)
+        rules = self.s.rules.booking
+        sub = Subscription(
+            customer_id=order.customer_id,
+            channel=order.channel,
+            lang=order.lang,
+            selections=order.selections,
+            weekday=weekday,
+            at_time=at,
+            next_start_at=first_visit(now, order.start_at, weekday, at, rules, self.s.tz),
+            created_at=now,
+            address_id=order.address_id,
+            notes=order.notes,
+            bundle_id=order.bundle_id,
+        )
+        priced = await order_steps.price(
+            uow, self.s.catalog, self.s.rules, self._booking(sub, sub.next_start_at), now
+        )
+        return sub, priced.quote.total_cents
+
+    def _draft_view(
+        self, number: int, sub: Subscription, price: int, now: datetime
+    ) -> dict[str, Any]:
+        made = sub.next_start_at - timedelta(days=self.s.rules.booking.recurring_ahead_days)
+        return {
+            **self._describe(sub),
+            "number": number,
+            "price_cents": price,
+            "first_local": f"{sub.next_start_at.astimezone(self.s.tz):%m-%d %H:%M}",
+            "made_local": "" if made <= now else f"{made.astimezone(self.s.tz):%m-%d}",
+            "ahead_days": self.s.rules.booking.recurring_ahead_days,
+        }
+
+    async def draft(self, cmd: c.DraftSubscription) -> list[Result]:
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            sub, price = await self._draft(uow, cmd, now)
+        return [Loaded("subscription_draft", self._draft_view(cmd.number, sub, price, now))]
+
+    async def subscribe(self, cmd: c.Subscribe) -> list[Result]:
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            sub, price = await self._draft(uow, cmd, now)
+            for other in await uow.subscriptions.for_customer(cmd.customer_id):
+                if (
+                    (other.weekday, other.at_time) == (sub.weekday, sub.at_time)
+                    and other.selections == sub.selections
+                    and other.address_id == sub.address_id
+                ):
+                    raise DomainError(
+                        "这个定期预约已经设置过了 / you already have this recurring booking"
+                    )
+            await uow.subscriptions.add(sub)
+            await uow.commit()
+        return [Loaded("subscribed", self._draft_view(cmd.number, sub, price, now))]
+
+    async def load(self, cmd: c.LoadSubscriptions) -> list[Result]:
+        async with self.s.uow() as uow:
+            subs = await uow.subscriptions.for_customer(cmd.customer_id)
+        return [Loaded("subscriptions", {"subscriptions": [self._describe(x) for x in subs]})]
+
+    async def stop(self, cmd: c.StopSubscription) -> list[Result]:
+        async with self.s.uow() as uow:
+            sub = await uow.subscriptions.get(cmd.subscription_id)
+            if (
+                sub is None
+                or sub.customer_id != cmd.customer_id
+                or not await uow.subscriptions.stop(cmd.subscription_id, cmd.customer_id)
+            ):
+                raise DomainError("没有这个定期预约 / no such recurring booking")
+            await uow.commit()
+        return [Loaded("subscription_stopped", self._describe(sub))]
+
+    # -- the sweep ------------------------------------------------------------------------
+
+    async def generate(self, cmd: c.GenerateRecurring) -> list[Result]:
+        """Make the orders of the visits coming up within ``recurring_ahead_days`` (never
+        beyond ``max_days_ahead``, the furthest anyone may book)."""
+        made = skipped = 0
+        for _ in range(ROUNDS):
+            now = self.s.clock()
+            rules = self.s.rules.booking
+            until = min(due_by(now, rules), now + timedelta(days=rules.max_days_ahead))
+            async with self.s.uow() as uow:
+                due = await uow.subscriptions.due(until)
+            progress = False
+            for sub_id, expected in due:
+                outcome = await self._visit(sub_id, expected, now)
+                made += outcome == "made"
+                skipped += outcome == "skipped"
+                progress = progress or outcome in ("made", "skipped")
+            if not progress:
+                break
+        return [Loaded("swept", {"made": made, "skipped": skipped})]
+
+    async def _visit(self, sub_id: int, expected: datetime, now: datetime) -> str:
+        """Take the visit at ``expected`` and make its order, or skip it and say why: in one
+        transaction with the claim, so it happens once or (on any failure) not at all."""
+        try:
+            async with self.s.uow() as uow:
+                sub = await uow.subscriptions.get(sub_id)
+                if sub is None or not sub.active or sub.next_start_at != expected:
+                    return "gone"
+                booking = self._booking(sub, expected)
+                total, reason = await self._check(uow, sub, booking, now)
+                if reason is None:
+                    following = next_visit(expected, sub.weekday, sub.at_time, self.s.tz)
+                else:
+                    following = after_missed(expected, now, sub, self.s.rules.booking, self.s.tz)
+                stop = reason in ENDS_SUBSCRIPTION
+                if not await uow.subscriptions.advance(sub_id, expected, following, stop=stop):
+                    return "taken"
+                placed: Order | None = None
+                if reason is None:
+                    gateway = self.s.gateway_for(sub.channel)
+                    placed, payment = await order_steps.place(
+                        uow,
+                        self.s.catalog,
+                        self.s.rules,
+                        booking,
+                        total,
+                        now,
+                        gateway.name if gateway else None,
+                    )
+                    due_now = payment.amount_cents if payment is not None else 0
+                    notices = [self._made_notice(sub, placed, due_now)]
+                else:
+                    notices = self._skip_notice(sub, expected, following, reason, stop)
+                posted = await self.s.post(uow, notices)
+                await uow.commit()
+        except DomainError as exc:  # SQLite: another process holds the write lock
+            log.warning("recurring booking %s, visit %s: %s", sub_id, expected, exc)
+            return "failed"
+        except Exception as exc:  # one broken subscription must not hold up the others
+            log.error(
+                "recurring booking %s, visit %s failed\n%s",
+                sub_id,
+                expected,
+                loggable_traceback(exc),
+            )
+            return "failed"
+        await self.s.flush(posted)
+        if placed is None:
+            log.info("recurring booking %s: visit %s skipped (%s)", sub_id, expected, reason)
+            return "skipped"
+        if placed.status != OrderStatus.AWAITING_PAYMENT:  # nothing to pay: find a worker
+            await self.s.desk.dispatch_paid(placed.number, tell_customer=True)
+        return "made"
+
+    async def _check(
+        self, uow: UnitOfWork, sub: Subscription, booking: c.Booking, now: datetime
+    ) -> tuple[int, SkipReason | None]:
+        """The visit's price now (today's catalog, the customer's member level, no coupon and
+        no first-order discount), or why it cannot become an order."""
+        if await uow.customers.get(sub.customer_id) is None:
+            return 0, SkipReason.CUSTOMER
+        if (late := slot_problem(booking.start_at, now, self.s.rules.booking)) is not None:
+            return 0, late
+        address = await uow.addresses.get(sub.address_id) if sub.address_id else None
+        if address is None or address.customer_id != sub.customer_id:
+            return 0, SkipReason.ADDRESS
+        try:
+            priced = await order_steps.price(uow, self.s.catalog, self.s.rules, booking, now)
+        except QuoteError:  # the service, an option or the bundle is gone
+            return 0, SkipReason.UNAVAILABLE
+        if await order_steps.risk_hold(uow, self.s.rules, sub.customer_id, now):
+            return 0, SkipReason.HELD
+        if priced.quote.total_cents and self.s.gateway_for(sub.channel) is None:
+            return 0, SkipReason.PAYMENT
+        return priced.quote.total_cents, None
+
+    def _local(self, at: datetime) -> str:
+        return f"{at.astimezone(self.s.tz):%m-%d %H:%M}"
+
+    def _made_notice(self, sub: Subscription, order: Order, due_now: int) -> Notice:
+        return to_customer(
+            sub.customer_id,
+            "recurring_order",
+            number=order.number,
+            item=self._item(order.item_id),
+            when=self._local(order.start_at),
+            weekday=order.start_at.astimezone(self.s.tz).weekday(),
+            amount=due_now,
+            pay_by=self._local(pay_by(order, self.s.rules.payments)),
+        )
+
+    def _skip_notice(
+        self,
+        sub: Subscription,
+        missed: datetime,
+        following: datetime,
+        reason: SkipReason,
+        stopped: bool,
+    ) -> list[Notice]:
+        if reason == SkipReason.CUSTOMER:
+            return []  # nobody to tell
+        return [
+            to_customer(
+                sub.customer_id,
+                "recurring_skipped",
+                item=self._item(sub.item_id),
+                when=self._local(missed),
+                weekday=missed.astimezone(self.s.tz).weekday(),
+                reason=reason.value,
+                next="" if stopped else self._local(following),
+                stopped=stopped,
+            )
+        ]
+
+    def _item(self, item_id: str) -> dict[str, str]:
+        """The service's name (its id when the catalog no longer has it)."""
+        try:
+            item = self.s.catalog.item(item_id)
+        except DomainError:
+            return {"zh": item_id, "en": item_id}
+        return {"zh": item.name.zh, "en": item.name.en}

@@ -1,0 +1,172 @@
+"""Service reminders (the day before and the hour before a visit, to the customer and the
+worker) and the customer's reminder to confirm a finished job, sent by a scheduler sweep.
+
+Each reminder is claimed by a conditional UPDATE of its ``reminded_*_at`` column, committed
+with its outbox messages: several processes sweeping at once send it once, and a crash before
+the commit leaves it to the next sweep.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from conversations.events import Loaded, Result
+from conversations.services.notices import Notice, to_customer, to_worker
+from domain import commands as c
+from domain.errors import DomainError
+from domain.lifecycle import OrderStatus
+from domain.orders import Order
+from domain.ports import UnitOfWork
+from domain.privacy import loggable_traceback, mask_address
+from domain.reminders import Reminder, due_reminder, lookahead
+
+if TYPE_CHECKING:
+    from conversations.services.bus import Services
+
+log = logging.getLogger(__name__)
+PAGE = 200
+
+
+class ReminderDesk:
+    def __init__(self, s: Services) -> None:
+        self.s = s
+
+    def handlers(self) -> dict[type[c.Command], Any]:
+        return {c.SendReminders: self.send_reminders}
+
+    async def send_reminders(self, cmd: c.SendReminders) -> list[Result]:
+        now = self.s.clock()
+        rules = self.s.rules.notifications
+        due: list[tuple[int, Reminder]] = []
+        after = 0
+        # every candidate, a page at a time; due_reminder has the last word (a booking made
+        # less than a day ahead is a candidate but gets no day-before reminder)
+        while True:
+            async with self.s.uow() as uow:
+                page = await uow.orders.reminder_candidates(
+                    now,
+                    lookahead(rules),
+                    timedelta(hours=rules.confirm_reminder_hours),
+                    after_id=after,
+                    limit=PAGE,
+                )
+            for order in page:
+                kind = due_reminder(order, now, rules)
+                if kind is not None and order.id is not None:
+                    due.append((order.id, kind))
+            if len(page) < PAGE:
+                break
+            after = max(o.id or 0 for o in page)
+        sent = 0
+        for order_id, kind in due:
+            sent += await self._remind(order_id, kind, now)
+        return [Loaded("swept", {"reminders": sent})]
+
+    async def _remind(self, order_id: int, kind: Reminder, now: datetime) -> bool:
+        try:
+            async with self.s.uow() as uow:
+                order = await uow.orders.get(order_id, full=False)
+                if order is None or due_reminder(order, now, self.s.rules.notifications) != kind:
+                    return False  # it moved on since the sweep looked
+                if not await uow.orders.claim_reminder(order_id, kind, now):
+                    return False  # another process sent it
+                notices = await self._notices(uow, order, kind)
+                posted = await self.s.post(uow, notices)
+                await uow.commit()
+        except DomainError as exc:  # SQLite: another process holds the write lock
+            log.info("reminder %s for order %s: %s", kind.value, order_id, exc)
+            return False
+        except Exception as exc:  # one broken order must not hold up everyone else's reminders
+            log.error(
+                "reminder %s for order %s failed\n%s",
+                kind.value,
+                order_id,
+                loggable_traceback(exc),
+            )
+            return False
+        await self.s.flush(posted)
+        return True
+
+    async def _notices(self, uow: UnitOfWork, order: Order, kind: Reminder) -> list[Notice]:
+        local = order.start_at.astimezone(self.s.tz)
+        if kind == Reminder.CONFIRM:
+            balance = order.total_cents - order.paid_cents
+            auto = (
+                f"{order.auto_confirm_at.astimezone(self.s.tz):%m-%d %H:%M}"
+                if order.auto_confirm_at is not None and balance <= 0
+                else ""
+            )
+            return [
+                to_customer(
+                    order.customer_id,
+                    "confirm_reminder",
+                    number=order.number,
+                    balance=max(0, balance),
+                    auto=auto,
+                )
+            ]
+        worker = await uow.workers.get(order.worker_id) if order.worker_id else None
+        address = await uow.addresses.get(order.address_id) if order.address_id else None
+        where = mask_address(address.text, address.district) if address else "—"
+        common = {
+            "number": order.number,
+            "item": self._item(order.item_id),
+            "when": f"{local:%m-%d %H:%M}",
+        }
+        name = worker.name if worker else ""
+        notices: list[Notice] = []
+        if kind == Reminder.DAY:
+            notices.append(
+                to_customer(
+                    order.customer_id,
+                    "reminder_day",
+                    **common,
+                    weekday=local.weekday(),
+                    worker=name,
+                )
+            )
+            if worker is not None and worker.id is not None:
+                notices.append(
+                    to_worker(
+                        worker.id,
+                        "reminder_day_worker",
+                        **common,
+                        weekday=local.weekday(),
+                        where=where,
+                    )
+                )
+            return notices
+        departed = order.status == OrderStatus.ON_THE_WAY
+        eta = (order.eta_minutes or 0) if departed else 0
+        arrive = (
+            f"{(order.departed_at + timedelta(minutes=eta)).astimezone(self.s.tz):%H:%M}"
+            if eta and order.departed_at is not None
+            else ""
+        )
+        notices.append(
+            to_customer(
+                order.customer_id,
+                "reminder_hour",
+                **common,
+                worker=name,
+                departed=departed,
+                arrive=arrive,
+            )
+        )
+        if worker is not None and worker.id is not None:
+            notices.append(
+                to_worker(
+                    worker.id, "reminder_hour_worker", **common, where=where, departed=departed
+                )
+            )
+        return notices
+
+    def _item(self, item_id: str) -> dict[str, str]:
+        """The service's name (its id when the catalog no longer has it)."""
+        try:
+            item = self.s.catalog.item(item_id)
+        except DomainError:
+            return {"zh": item_id, "en": item_id}
+        return {"zh": item.name.zh, "en": item.name.en}

@@ -1,0 +1,201 @@
+"""Settling confirmed orders (the split by level, lateness deduction, transfer compensation,
+platform-funded discounts), workers' withdrawals, and the daily settlement report."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from conversations.services.notices import Notice, to_admins, to_worker
+from domain.errors import DomainError
+from domain.execution import is_late
+from domain.ledger import (
+    PLATFORM_REVENUE,
+    SUBSIDY_EXPENSE,
+    settlement,
+    split,
+    withdrawal_held,
+    withdrawal_paid,
+    withdrawal_released,
+    worker_payable,
+)
+from domain.lifecycle import Action, OrderStatus
+from domain.money import format_yuan
+from domain.orders import SYSTEM, Order
+from domain.payments import PaymentKind, PaymentStatus
+from domain.ports import UnitOfWork
+from domain.rules import Rules
+from domain.settlement import PLATFORM_FUNDED, commission_bp
+from domain.withdrawals import Withdrawal, WithdrawalStatus, available, check_request
+
+
+async def settle(uow: UnitOfWork, rules: Rules, order: Order, now: datetime) -> list[Notice]:
+    """Split a confirmed order's money and mark it settled (once: the journal key)."""
+    if order.status != OrderStatus.CONFIRMED or order.worker_id is None or order.id is None:
+        return []
+    if await uow.ledger.has_journal(f"settle:{order.number}"):
+        return []
+    if await uow.complaints.open_for_order(order.id):
+        return []  # a complaint freezes the settlement until it is resolved
+    pending = sum(
+        p.amount_cents
+        for p in await uow.payments.for_order(order.id)
+        if p.kind == PaymentKind.REFUND and p.status == PaymentStatus.PENDING
+    )
+    paid = order.paid_cents - order.refunded_cents - pending
+    if order.paid_cents > 0 and paid <= 0:
+        return []  # refunded in full: nothing to share
+    if not order.lines:
+        full = await uow.orders.get(order.id)
+        assert full is not None
+        order.lines = full.lines
+    worker = await uow.workers.get(order.worker_id)
+    assert worker is not None
+    subsidy = -sum(line.amount_cents for line in order.lines if line.kind in PLATFORM_FUNDED)
+    late = is_late(order.late_minutes, rules.lateness)
+    share = split(
+        paid=paid,
+        subsidy=subsidy,
+        commission_bp=commission_bp(worker.level, rules.settlement),
+        late_deduction_bp=rules.lateness.deduction_bp if late else 0,
+        compensation=order.transfer_compensation_cents if order.transfer_from_worker_id else 0,
+    )
+    await uow.ledger.post(
+        settlement(
+            order.number, order.id, order.worker_id, share, now, order.transfer_from_worker_id
+        )
+    )
+    order.apply(Action.SETTLE, SYSTEM, now, f"worker {share.worker}, platform {share.platform}")
+    await uow.orders.save(order, now)
+    return [to_worker(order.worker_id, "settled", number=order.number, earn=share.worker)]
+
+
+async def withdrawable(uow: UnitOfWork, rules: Rules, worker_id: int, now: datetime) -> int:
+    """Owed to the worker, less what settlements credited too recently (T+N); money given
+    back by a refused withdrawal is available again at once."""
+    owed = -await uow.ledger.balance(worker_payable(worker_id))
+    since = now - timedelta(days=rules.settlement.withdraw_after_days)
+    recent = -await uow.ledger.balance(
+        worker_payable(worker_id), since=since, credits_only=True, journal_prefix="settle:"
+    )
+    frozen = 0  # older settlements of orders with a complaint open wait for its outcome
+    for complaint in await uow.complaints.open_for_worker(worker_id):
+        frozen -= sum(
+            e.amount_cents
+            for e in await uow.ledger.for_order(complaint.order_id)
+            if e.account == worker_payable(worker_id)
+            and e.journal.startswith("settle:")
+            and e.at < since
+        )
+    return max(available(owed, recent) - frozen, 0)
+
+
+async def request_withdrawal(
+    uow: UnitOfWork, rules: Rules, worker_id: int, amount: int, now: datetime
+) -> tuple[Withdrawal, list[Notice]]:
+    """Hold the amount; approved at once up to the threshold, otherwise finance decides."""
+    check_request(
+        amount,
+        await withdrawable(uow, rules, worker_id, now),
+        rules.settlement.withdrawal_min_cents,
+    )
+    auto = amount <= rules.settlement.withdrawal_approval_above_cents
+    w = await uow.withdrawals.add(
+        Withdrawal(
+            worker_id,
+            amount,
+            now,
+            WithdrawalStatus.APPROVED if auto else WithdrawalStatus.REQUESTED,
+            decided_by="auto" if auto else "",
+            decided_at=now if auto else None,
+        )
+    )
+    assert w.id is not None
+    await uow.ledger.post(withdrawal_held(w.id, worker_id, amount, now))
+    if auto:
+        await uow.withdrawals.decide(w, [WithdrawalStatus.APPROVED])
+        return w, []
+    return w, [
+        to_admins(
+            "withdrawal_to_approve_admin",
+            "owner",
+            "finance",
+            withdrawal_id=w.id,
+            worker_id=worker_id,
+            amount=amount,
+        )
+    ]
+
+
+async def decide_withdrawal(
+    uow: UnitOfWork, withdrawal_id: int, approve: bool, admin: str, reason: str, now: datetime
+) -> tuple[Withdrawal, list[Notice]]:
+    """Finance pays (approve) or refuses a withdrawal; refusing releases the held amount."""
+    w = await uow.withdrawals.get(withdrawal_id)
+    if w is None:
+        raise DomainError(f"没有提现申请 #{withdrawal_id} / no withdrawal {withdrawal_id}")
+    if w.status not in (WithdrawalStatus.REQUESTED, WithdrawalStatus.APPROVED):
+        raise DomainError(
+            f"提现 #{withdrawal_id} 已处理({w.status.value})/ withdrawal "
+            f"{withdrawal_id} is already {w.status.value}"
+        )
+    previous = w.status
+    w.decided_by, w.decided_at, w.note = admin, now, reason
+    if approve:
+        w.status, w.paid_at = WithdrawalStatus.PAID, now
+    else:
+        if not reason:
+            raise DomainError("请写明原因 / give a reason")
+        w.status = WithdrawalStatus.REJECTED
+    if not await uow.withdrawals.decide(w, [previous]):
+        raise DomainError(
+            f"提现 #{withdrawal_id} 刚被处理 / withdrawal {withdrawal_id} was just decided"
+        )
+    assert w.id is not None
+    if approve:
+        await uow.ledger.post(withdrawal_paid(w.id, w.amount_cents, now))
+    else:
+        await uow.ledger.post(withdrawal_released(w.id, w.worker_id, w.amount_cents, now))
+    return w, [
+        paid_notice(w)
+        if approve
+        else to_worker(w.worker_id, "withdrawal_refused", amount=w.amount_cents, reason=reason)
+    ]
+
+
+def paid_notice(w: Withdrawal) -> Notice:
+    return to_worker(w.worker_id, "withdrawal_paid", amount=w.amount_cents)
+
+
+async def pay_approved(uow: UnitOfWork, now: datetime) -> tuple[list[Withdrawal], list[Notice]]:
+    """The daily payout: every auto-approved withdrawal is paid and journaled."""
+    paid, notices = [], []
+    for w in await uow.withdrawals.with_status([WithdrawalStatus.APPROVED]):
+        w.status, w.paid_at = WithdrawalStatus.PAID, now
+        if await uow.withdrawals.decide(w, [WithdrawalStatus.APPROVED]):
+            assert w.id is not None
+            await uow.ledger.post(withdrawal_paid(w.id, w.amount_cents, now))
+            paid.append(w)
+            notices.append(paid_notice(w))
+    return paid, notices
+
+
+def report(day: str, totals: dict[str, int], payouts: list[Withdrawal]) -> str:
+    """The finance report of one business day, from the ledger's account totals."""
+    owed = -sum(v for k, v in totals.items() if k.startswith("worker_payable:") and v < 0)
+    cash_in = sum(
+        v for k, v in totals.items() if k.startswith("cash:") and k != "cash:payouts" and v > 0
+    )
+    lines = [
+        f"日结 Daily settlement {day}",
+        f"收款(净)cash in, net of refunds: {format_yuan(cash_in)}",
+        f"平台收入 platform revenue: {format_yuan(-totals.get(PLATFORM_REVENUE, 0))}",
+        f"补贴支出 subsidies: {format_yuan(totals.get(SUBSIDY_EXPENSE, 0))}",
+        f"师傅应付新增 owed to workers: {format_yuan(owed)}",
+        f"打款 payouts: {len(payouts)} 笔, {format_yuan(sum(w.amount_cents for w in payouts))}",
+    ]
+    lines += [f"  #{w.id} worker {w.worker_id} {format_yuan(w.amount_cents)}" for w in payouts]
+    return "\n".join(lines)
+
+
+def report_notice(text: str) -> Notice:
+    return to_admins("daily_report_admin", "owner", "finance", report=text)

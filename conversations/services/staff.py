@@ -1,0 +1,245 @@
+"""Who the admins are, as every process sees them: ``DAOJIA_ADMINS`` (the bootstrap, fixed at
+start) plus the admins owners add in chat (the ``admins`` table, ``/admin add|remove|list``).
+
+The chat engine asks for the sender's role on every message, so the table is read at most once
+per ``ttl_s`` per process and served from memory in between: an added or removed admin takes
+effect everywhere within ``ttl_s`` without a restart. Commands that change or reveal something
+check the role again in their own transaction (``role_in``), so a removed admin's last seconds
+of cache cannot run them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from conversations.events import Loaded, Result
+from domain import commands as c
+from domain.admin import AdminGrant, check, parse_account, parse_role
+from domain.audit import AuditEntry
+from domain.catalog import Catalog
+from domain.errors import DomainError
+from domain.ports import UnitOfWork
+from domain.privacy import loggable_traceback
+
+if TYPE_CHECKING:
+    from conversations.services.bus import Services
+
+log = logging.getLogger(__name__)
+
+Grant = tuple[str, str, str]
+"""(channel, user id, role)."""
+TTL_S = 5.0
+
+
+class TtlCache:
+    """One value refreshed by ``load`` when older than ``ttl`` (by the injected clock); one
+    refresh at a time; a failed refresh keeps serving the last value."""
+
+    def __init__(self, clock: Callable[[], datetime], ttl_s: float) -> None:
+        self.clock = clock
+        self.ttl = timedelta(seconds=ttl_s)
+        self.loaded_at: datetime | None = None
+        self._lock = asyncio.Lock()
+
+    def fresh(self) -> bool:
+        now = self.clock()
+        return self.loaded_at is not None and self.loaded_at <= now < self.loaded_at + self.ttl
+
+    def expire(self) -> None:
+        self.loaded_at = None
+
+    async def refresh(self, load: Callable[[], Awaitable[None]]) -> None:
+        if self.fresh():
+            return
+        async with self._lock:
+            if self.fresh():  # another task refreshed it while this one waited
+                return
+            started = self.clock()
+            try:
+                await load()
+            except Exception as exc:  # the database is away: keep what we had, retry next time
+                log.warning(
+                    "refresh failed; serving the cached value\n%s", loggable_traceback(exc)
+                )
+            self.loaded_at = started
+
+
+class AdminDirectory:
+    def __init__(
+        self,
+        *,
+        bootstrap: Sequence[Grant] | Mapping[tuple[str, str], str] = (),
+        uow: Callable[[], UnitOfWork] | None = None,
+        clock: Callable[[], datetime],
+        ttl_s: float = TTL_S,
+        demo_web_admin: bool = False,
+    ) -> None:
+        if isinstance(bootstrap, Mapping):
+            bootstrap = [(ch, uid, role) for (ch, uid), role in bootstrap.items()]
+        self.bootstrap: dict[tuple[str, str], str] = {(ch, uid): r for ch, uid, r in bootstrap}
+        self.uow = uow
+        self._cache = TtlCache(clock, ttl_s)
+        self._added: dict[tuple[str, str], str] = {}
+        self.demo_web_admin = demo_web_admin
+        """The demo: the web chat's admin pane plays the owner (no configuration needed)."""
+
+    def configured(self, channel: str, user_id: str) -> bool:
+        """True for an admin of ``DAOJIA_ADMINS`` (changed only by configuration)."""
+        return (channel, user_id) in self.bootstrap
+
+    async def role(self, channel: str, user_id: str) -> str:
+        """The account's admin role, or "" (cached; the hot path of every message)."""
+        fixed = self._fixed(channel, user_id)
+        if fixed:
+            return fixed
+        await self._refresh()
+        return self._added.get((channel, user_id), "")
+
+    async def grants_in(self, uow: UnitOfWork) -> list[Grant]:
+        """Every admin, reading a stale cache through the caller's transaction: a notice
+        written inside a unit of work must not wait for a second connection (under load,
+        every connection may be held by a turn waiting for one — a deadlock)."""
+        if self.uow is not None and not self._cache.fresh():
+            added = await uow.admins.all()
+            self._added = {(g.channel, g.user_id): g.role for g in added}
+            self._cache.loaded_at = self._cache.clock()
+        merged = {**self._added, **self.bootstrap}
+        return [(ch, uid, role) for (ch, uid), role in merged.items()]
+
+    async def role_in(self, uow: UnitOfWork, channel: str, user_id: str) -> str:
+        """The role as the database says now, inside ``uow`` (for commands)."""
+        fixed = self._fixed(channel, user_id)
+        if fixed:
+            return fixed
+        grant = await uow.admins.get(channel, user_id)
+        return grant.role if grant else ""
+
+    def changed(self) -> None:
+        """This process changed the table: read it again on the next lookup."""
+        self._cache.expire()
+
+    def _fixed(self, channel: str, user_id: str) -> str:
+        role = self.bootstrap.get((channel, user_id), "")
+        if not role and self.demo_web_admin and channel == "web" and user_id.endswith("-admin"):
+            return "owner"
+        return role
+
+    async def _refresh(self) -> None:
+        if self.uow is None:
+            return
+        await self._cache.refresh(self._load)
+
+    async def _load(self) -> None:
+        assert self.uow is not None
+        async with self.uow() as uow:
+            added = await uow.admins.all()
+        self._added = {(g.channel, g.user_id): g.role for g in added}
+
+
+class LivePrices:
+    """The catalog with the admins' price changes, for showing prices in chat (cached like
+    the admins). Quotes never use this: ``ordering.price`` reads the prices in its own
+    transaction, so an order is always priced as the database says."""
+
+    def __init__(
+        self,
+        *,
+        catalog: Catalog,
+        uow: Callable[[], UnitOfWork] | None = None,
+        clock: Callable[[], datetime],
+        ttl_s: float = TTL_S,
+    ) -> None:
+        self.base = catalog
+        self.uow = uow
+        self._cache = TtlCache(clock, ttl_s)
+        self._prices: dict[str, int] = {}
+        self._catalog = catalog
+
+    async def catalog(self) -> Catalog:
+        if self.uow is not None:
+            await self._cache.refresh(self._load)
+        return self._catalog
+
+    def changed(self) -> None:
+        self._cache.expire()
+
+    async def _load(self) -> None:
+        assert self.uow is not None
+        async with self.uow() as uow:
+            prices = await uow.prices.current()
+        if prices != self._prices:
+            self._prices, self._catalog = prices, self.base.with_prices(prices)
+
+
+async def authorize(s: Services, uow: UnitOfWork, command: str, admin: str) -> str:
+    """The admin's role as it is now; raises NotPermitted naming the roles that may."""
+    channel, _, user_id = admin.partition(":")
+    role = await s.admins.role_in(uow, channel, user_id)
+    check(role, command)
+    return role
+
+
+class StaffDesk:
+    """``/admin list|add|remove``: the owner's hand on the admins table."""
+
+    def __init__(self, s: Services) -> None:
+        self.s = s
+
+    def handlers(self) -> dict[type[c.Command], Any]:
+        return {c.ManageAdmin: self.manage_admin}
+
+    async def manage_admin(self, cmd: c.ManageAdmin) -> list[Result]:
+        now = self.s.clock()
+        directory = self.s.admins
+        async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, "admin", cmd.admin)
+            if cmd.action == "list":
+                added = await uow.admins.all()
+                fixed = [AdminGrant(ch, uid, r) for (ch, uid), r in directory.bootstrap.items()]
+                return [
+                    Loaded(
+                        "admins",
+                        {
+                            "fixed": [(g.key, g.role) for g in fixed],
+                            "added": [(g.key, g.role) for g in added],
+                        },
+                    )
+                ]
+            channel, user_id = parse_account(cmd.account)
+            key = f"{channel}:{user_id}"
+            if directory.configured(channel, user_id):
+                raise DomainError(
+                    f"{key} 配置在 DAOJIA_ADMINS 中,请在配置里修改 / {key} is set in "
+                    "DAOJIA_ADMINS; change it there"
+                )
+            existing = await uow.admins.get(channel, user_id)
+            before: dict[str, object] = {"role": existing.role if existing else ""}
+            if cmd.action == "add":
+                new_role = parse_role(cmd.new_role)
+                await uow.admins.put(AdminGrant(channel, user_id, new_role), cmd.admin, now)
+            else:
+                if key == cmd.admin:
+                    raise DomainError("不能移除自己 / you cannot remove yourself")
+                if not await uow.admins.remove(channel, user_id):
+                    raise DomainError(f"{key} 不是管理员 / {key} is not an admin")
+                new_role = ""
+            await uow.audit.append(
+                AuditEntry(
+                    now,
+                    cmd.admin,
+                    f"admin_{cmd.action}",
+                    f"admin:{key}",
+                    role,
+                    before,
+                    {"role": new_role},
+                )
+            )
+            await uow.commit()
+        directory.changed()  # this process sees it at once; the others within the cache TTL
+        return [
+            Loaded("admin_changed", {"account": key, "role": new_role, "before": before["role"]})
+        ]
