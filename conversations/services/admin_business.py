@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from conversations.events import Loaded, Result
+from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_customer, to_worker
 from conversations.services.staff import authorize
 from domain import commands as c
@@ -26,15 +27,12 @@ from domain.oversight import PriceChange
 from domain.people import WorkerStatus
 from domain.pricing import CouponKind, CouponTerms
 
-if TYPE_CHECKING:
-    from conversations.services.bus import Services
-
 LIVE = (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
 AUDIENCE_PAGE = 500
 
 
 class BusinessDesk:
-    def __init__(self, s: Services) -> None:
+    def __init__(self, s: Deps) -> None:
         self.s = s
 
     def handlers(self) -> dict[type[c.Command], Any]:

@@ -7,10 +7,11 @@ what it changed to the audit log, with before and after, in that transaction.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from conversations.events import Loaded, Result
 from conversations.services import dispatch, order_steps, payment_requests
+from conversations.services.deps import Deps
 from conversations.services.notices import to_customer, to_worker
 from conversations.services.staff import authorize
 from domain import commands as c
@@ -21,15 +22,12 @@ from domain.orders import Actor, Order
 from domain.people import WorkerStatus
 from domain.ports import UnitOfWork
 
-if TYPE_CHECKING:
-    from conversations.services.bus import Services
-
 REPEAT_WINDOW = timedelta(minutes=10)
 """The same refund asked again this soon is taken for a resent message (say "again")."""
 
 
 class OrderDesk:
-    def __init__(self, s: Services) -> None:
+    def __init__(self, s: Deps) -> None:
         self.s = s
 
     def handlers(self) -> dict[type[c.Command], Any]:
@@ -135,7 +133,7 @@ class OrderDesk:
         await self.s.flush(posted)
         if terms.refund_cents:  # the customer was told the amount; providers do the rest
             assert order.id is not None
-            await self.s.money.execute_refunds(c.ExecuteRefunds(order.id, notify_customer=False))
+            await self.s.execute_refunds(c.ExecuteRefunds(order.id, notify_customer=False))
         return [
             Loaded(
                 "admin_cancelled",
@@ -208,7 +206,7 @@ class OrderDesk:
                 )
             )
             await uow.commit()
-        result = await self.s.money.execute_refunds(c.ExecuteRefunds(order.id))
+        result = await self.s.execute_refunds(c.ExecuteRefunds(order.id))
         data = result[0].data if result and isinstance(result[0], Loaded) else {}
         return [
             Loaded(

@@ -8,10 +8,11 @@ cached role may be seconds old), and shows each role only what it may see.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from conversations.events import Loaded, Result
 from conversations.services import order_steps
+from conversations.services.deps import Deps
 from conversations.services.staff import authorize
 from domain import commands as c
 from domain.admin import SEES_ADDRESS, SEES_MONEY, SEES_PHONE
@@ -23,9 +24,6 @@ from domain.payments import PaymentKind, PaymentStatus
 from domain.ports import UnitOfWork
 from domain.privacy import mask_address, mask_phone
 
-if TYPE_CHECKING:
-    from conversations.services.bus import Services
-
 PERIOD_DAYS = {"today": 1, "week": 7, "month": 30}
 MONEY_KEYS = frozenset({"amount", "fee", "refund", "paid", "refunded", "unit_price"})
 
@@ -36,7 +34,7 @@ def _shown(values: dict[str, object], money: bool) -> dict[str, object]:
 
 
 class AdminDesk:
-    def __init__(self, s: Services) -> None:
+    def __init__(self, s: Deps) -> None:
         self.s = s
 
     def handlers(self) -> dict[type[c.Command], Any]:

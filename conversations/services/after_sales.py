@@ -6,10 +6,11 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from conversations.events import Loaded, Result
 from conversations.services import complaint_steps, dispatch, quality
+from conversations.services.deps import Deps
 from conversations.services.notices import Notice
 from conversations.services.staff import authorize
 from domain import commands as c
@@ -32,14 +33,11 @@ from domain.pricing import LineKind, Quote, QuoteLine
 from domain.rules import ComplaintCategory
 from domain.text import Text
 
-if TYPE_CHECKING:
-    from conversations.services.bus import Services
-
 log = logging.getLogger(__name__)
 
 
 class AfterSalesDesk:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Deps) -> None:
         self.s = services
 
     def handlers(self) -> dict[type[c.Command], Any]:
@@ -82,7 +80,7 @@ class AfterSalesDesk:
         now = self.s.clock()
         paths = []
         for ref in cmd.photo_refs[: self.s.rules.execution.photos_per_kind]:
-            data, _, ext = await self.s.desk.fetch(cmd.channel, ref)
+            data, _, ext = await self.s.fetch_photo(cmd.channel, ref)
             assert self.s.media is not None
             paths.append(self.s.media.save(f"complaints/{cmd.number}", data, ext, now))
         async with self.s.uow() as uow:
@@ -99,7 +97,7 @@ class AfterSalesDesk:
             posted = await self._commit(uow, filed.notices)
         await self.s.flush(posted)
         if filed.refunds:
-            await self.s.money.execute_refunds(
+            await self.s.execute_refunds(
                 c.ExecuteRefunds(filed.complaint.order_id, notify_customer=False)
             )
         complaint = filed.complaint
@@ -150,7 +148,7 @@ class AfterSalesDesk:
             posted = await self._commit(uow, notices)
         await self.s.flush(posted)
         if refunds:
-            await self.s.money.execute_refunds(
+            await self.s.execute_refunds(
                 c.ExecuteRefunds(complaint.order_id, notify_customer=True)
             )
         return [

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
 from functools import partial
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from conversations.events import Failed, Loaded, Result
 from conversations.services import order_steps, payment_requests
@@ -18,19 +17,17 @@ from conversations.services.admin_business import BusinessDesk
 from conversations.services.admin_orders import OrderDesk
 from conversations.services.admin_reads import AdminDesk
 from conversations.services.after_sales import AfterSalesDesk
+from conversations.services.deps import Deps
 from conversations.services.money import MoneyDesk
-from conversations.services.notice_templates import NoticeTemplates
-from conversations.services.notices import Notice, to_admins, to_worker
-from conversations.services.postman import Postman, Sender
+from conversations.services.notices import to_admins, to_worker
 from conversations.services.recurring import RecurringDesk
 from conversations.services.reminders import ReminderDesk
 from conversations.services.retention import forget_conversations
-from conversations.services.staff import AdminDirectory, LivePrices, StaffDesk
+from conversations.services.staff_desk import StaffDesk
 from conversations.services.unpaid import UnpaidDesk
 from conversations.services.workers import WorkerDesk
 from domain import commands as c
 from domain.aftersales import Rater, Resolution, check_can_complain, stars_text
-from domain.catalog import Catalog
 from domain.coupons import Coupon
 from domain.errors import DomainError
 from domain.lifecycle import (
@@ -43,74 +40,21 @@ from domain.lifecycle import (
 )
 from domain.money import format_percent, format_yuan
 from domain.orders import Actor, Order, OrderEvent
-from domain.outbox import OutboxMessage
 from domain.payments import Payment, pay_by
 from domain.people import Channel, Customer, Identity
-from domain.ports import MediaFetcher, MediaStore, PaymentGateway, UnitOfWork
+from domain.ports import PaymentGateway, UnitOfWork
 from domain.pricing import CouponKind, CouponTerms
-from domain.rules import Rules
 from domain.text import Text
-from domain.turns import AfterCommit
 
 log = logging.getLogger(__name__)
 
 
-class Services:
+class Services(Deps):
     """Executes commands; domain refusals become ``Failed`` results with a message to show."""
 
-    def __init__(
-        self,
-        *,
-        uow: Callable[[], UnitOfWork],
-        catalog: Catalog,
-        rules: Rules,
-        clock: Callable[[], datetime],
-        public_url: str,
-        sender: Sender,
-        templates: NoticeTemplates | None = None,
-        admins: Sequence[tuple[str, str, str]] | AdminDirectory = (),
-        media: MediaStore | None = None,
-        fetch_media: MediaFetcher | None = None,
-        media_url: Callable[[str], str] | None = None,
-        gateways: Sequence[PaymentGateway] = (),
-        channel_gateways: Mapping[str, str] | None = None,
-        ledger_url: Callable[[date, date], str] | None = None,
-        dashboard_url: Callable[[str, str], str] | None = None,
-        after_commit: AfterCommit | None = None,
-    ) -> None:
-        self.uow = uow
-        self.after_commit: AfterCommit = after_commit or (lambda action: False)
-        """Queues work for after the current chat turn's commit (``TurnJournal``)."""
-        self.catalog = catalog
-        self.rules = rules
-        self.clock = clock
-        self.public_url = public_url.rstrip("/")
-        self.admins = (
-            admins
-            if isinstance(admins, AdminDirectory)
-            else AdminDirectory(bootstrap=admins, uow=uow, clock=clock)
-        )
-        """DAOJIA_ADMINS and the admins added in chat (``/admin``), as every process sees them."""
-        self.prices = LivePrices(catalog=catalog, uow=uow, clock=clock)
-        """The catalog with admins' price changes, for showing prices (``/price``)."""
-        self.postman = Postman(
-            uow=uow,
-            templates=templates or NoticeTemplates(ZoneInfo(rules.timezone)),
-            sender=sender,
-            admins=self.admins,
-            clock=clock,
-            rules=rules.notifications,
-        )
-        self.media = media
-        self.fetch_media = fetch_media
-        self.media_url = media_url or (lambda path: f"{self.public_url}/media/{path}")
-        self.tz = ZoneInfo(rules.timezone)
-        self.gateways: dict[str, PaymentGateway] = {g.name: g for g in gateways}
-        """The payment providers that run (the sandbox only in the demo or a test mode)."""
-        self.channel_gateways = dict(channel_gateways or {})
-        """Which provider each channel's customers pay with; a channel missing has none."""
-        self.ledger_url = ledger_url or (lambda a, b: f"{self.public_url}/finance/ledger.csv")
-        self.dashboard_url = dashboard_url
+    def wire(self) -> None:
+        """The bootstrap: every desk on the shared ``Deps``, and the table of handlers."""
+        uow, clock = self.uow, self.clock
         self.desk = WorkerDesk(self)
         self.money = MoneyDesk(self)
         self.unpaid = UnpaidDesk(self)
@@ -155,6 +99,17 @@ class Services:
         except DomainError as exc:
             return [Failed(str(exc))]
 
+    async def dispatch_paid(self, number: int, tell_customer: bool = False) -> bool:
+        return await self.desk.dispatch_paid(number, tell_customer)
+
+    async def execute_refunds(self, cmd: c.ExecuteRefunds) -> list[Result]:
+        return await self.money.execute_refunds(cmd)
+
+    async def return_late(
+        self, cmd: c.ConfirmPayment, late: payment_requests.Uncreditable
+    ) -> list[Result]:
+        return await self.unpaid.return_late(cmd, late)
+
     async def find_customer(self, cmd: c.FindCustomer) -> list[Result]:
         """Who is behind a chat account: customer and/or worker (one query when neither)."""
         async with self.uow() as uow:
@@ -176,19 +131,6 @@ class Services:
                 },
             )
         ]
-
-    async def post(self, uow: UnitOfWork, notices: Sequence[Notice]) -> list[OutboxMessage]:
-        """Write notices to the outbox inside ``uow`` (sent only if it commits)."""
-        return await self.postman.post(uow, notices) if notices else []
-
-    async def flush(self, posted: Sequence[OutboxMessage]) -> None:
-        """Deliver what ``post`` wrote once it is committed — at once, or inside a chat turn
-        when the turn's transaction has committed; failures are retried by the outbox
-        sweep."""
-        if not posted:
-            return
-        if not self.after_commit(lambda: self.postman.flush(posted)):
-            await self.postman.flush(posted)
 
     async def drain_outbox(self, cmd: c.DrainOutbox) -> list[Result]:
         return [Loaded("swept", {"sent": await self.postman.drain()})]
@@ -343,12 +285,6 @@ class Services:
             ]
         assert gateway is not None
         return [Loaded("order_placed", await self._checkout(order, payment, gateway, accounts))]
-
-    def gateway_for(self, channel: str) -> PaymentGateway | None:
-        """The provider a channel's customers pay with (Telegram Payments in Telegram, WeChat
-        Pay in WeChat and the web chat, the sandbox where it runs), or None: nobody takes
-        money there, so no order is placed to be paid."""
-        return self.gateways.get(self.channel_gateways.get(channel, ""))
 
     async def _checkout(
         self,

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from conversations.events import Loaded, Result
 from conversations.services import payment_requests, settlement
+from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_admins, to_customer
 from domain import commands as c
 from domain.audit import AuditEntry
@@ -18,15 +19,12 @@ from domain.orders import Order
 from domain.payments import PaymentKind, PaymentStatus
 from domain.withdrawals import WithdrawalStatus
 
-if TYPE_CHECKING:
-    from conversations.services.bus import Services
-
 log = logging.getLogger(__name__)
 FINANCE = ("owner", "finance")
 
 
 class MoneyDesk:
-    def __init__(self, s: Services) -> None:
+    def __init__(self, s: Deps) -> None:
         self.s = s
 
     def handlers(self) -> dict[type[c.Command], Any]:
@@ -63,11 +61,11 @@ class MoneyDesk:
         except (
             payment_requests.Uncreditable
         ) as late:  # the order was cancelled: the money goes back
-            return await self.s.unpaid.return_late(cmd, late)
+            return await self.s.return_late(cmd, late)
         await self.s.flush(posted)
         no_worker = False
         if new and not balance:
-            no_worker = await self.s.desk.dispatch_paid(order.number, cmd.notify_customer)
+            no_worker = await self.s.dispatch_paid(order.number, cmd.notify_customer)
         data = {
             "number": order.number,
             "amount_cents": payment.amount_cents,

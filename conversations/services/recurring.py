@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from conversations.events import Loaded, Result
 from conversations.services import order_steps
+from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_customer
 from domain import commands as c
 from domain.errors import DomainError, QuoteError
@@ -36,16 +37,13 @@ from domain.recurring import (
     slot_problem,
 )
 
-if TYPE_CHECKING:
-    from conversations.services.bus import Services
-
 log = logging.getLogger(__name__)
 ROUNDS = 10
 """Sweep rounds per run: a visit made may bring the following one into the window."""
 
 
 class RecurringDesk:
-    def __init__(self, s: Services) -> None:
+    def __init__(self, s: Deps) -> None:
         self.s = s
 
     def handlers(self) -> dict[type[c.Command], Any]:
@@ -254,7 +252,7 @@ class RecurringDesk:
             log.info("recurring booking %s: visit %s skipped (%s)", sub_id, expected, reason)
             return "skipped"
         if placed.status != OrderStatus.AWAITING_PAYMENT:  # nothing to pay: find a worker
-            await self.s.desk.dispatch_paid(placed.number, tell_customer=True)
+            await self.s.dispatch_paid(placed.number, tell_customer=True)
         return "made"
 
     async def _check(

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from conversations.events import Loaded, Result
+from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_customer, to_worker
 from domain import commands as c
 from domain.errors import DomainError
@@ -22,15 +23,12 @@ from domain.ports import UnitOfWork
 from domain.privacy import loggable_traceback, mask_address
 from domain.reminders import Reminder, due_reminder, lookahead
 
-if TYPE_CHECKING:
-    from conversations.services.bus import Services
-
 log = logging.getLogger(__name__)
 PAGE = 200
 
 
 class ReminderDesk:
-    def __init__(self, s: Services) -> None:
+    def __init__(self, s: Deps) -> None:
         self.s = s
 
     def handlers(self) -> dict[type[c.Command], Any]:

@@ -16,25 +16,23 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from conversations.events import Loaded, Result
 from conversations.services import order_steps, payment_requests
+from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_customer
 from domain import commands as c
 from domain.errors import DomainError
 from domain.orders import Order
 from domain.payments import PaymentKind, PaymentStatus
 
-if TYPE_CHECKING:
-    from conversations.services.bus import Services
-
 log = logging.getLogger(__name__)
 PAGE = 100
 
 
 class UnpaidDesk:
-    def __init__(self, s: Services) -> None:
+    def __init__(self, s: Deps) -> None:
         self.s = s
 
     def handlers(self) -> dict[type[c.Command], Any]:
@@ -151,5 +149,5 @@ class UnpaidDesk:
             await uow.commit()
         await self.s.flush(posted)
         # the provider refunds it now (a failure stays pending and is retried by the sweep)
-        await self.s.money.execute_refunds(c.ExecuteRefunds(order.id, notify_customer=True))
+        await self.s.execute_refunds(c.ExecuteRefunds(order.id, notify_customer=True))
         return [Loaded("paid_late", {**data, "new": True})]

@@ -3,31 +3,29 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from conversations.events import Loaded, Result
 from conversations.services import dispatch, job_steps, settlement, staffing
+from conversations.services.deps import Deps
 from domain import commands as c
 from domain.errors import DomainError
 from domain.ledger import worker_payable
 from domain.lifecycle import STATUS_TEXT, ActorKind, OrderStatus
-from domain.media import PhotoKind, image_kind
+from domain.media import PhotoKind
 from domain.money import format_yuan
 from domain.orders import Actor
 from domain.people import GeoPoint, WorkerStatus
 from domain.privacy import mask_address
-
-if TYPE_CHECKING:
-    from conversations.services.bus import Services
 
 log = logging.getLogger(__name__)
 LIVE = (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
 
 
 class WorkerDesk:
-    """Handlers of worker, admin and system commands; shares the ``Services`` dependencies."""
+    """Handlers of worker, admin and system commands; shares the ``Deps`` dependencies."""
 
-    def __init__(self, s: Services) -> None:
+    def __init__(self, s: Deps) -> None:
         self.s = s
 
     def handlers(self) -> dict[type[c.Command], Any]:
@@ -53,22 +51,8 @@ class WorkerDesk:
             c.AutoConfirm: self.auto_confirm,
         }
 
-    async def fetch(self, channel: str, ref: str) -> tuple[bytes, str, str]:
-        try:
-            assert self.s.fetch_media is not None, "no media fetcher configured"
-            data = await self.s.fetch_media(channel, ref)
-        except DomainError:
-            raise
-        except Exception as exc:  # the platform could not give us the file
-            log.warning("media %s on %s: %s", ref, channel, exc)
-            raise DomainError(
-                "图片下载失败,请重新发送 / could not get the photo, please send it again"
-            ) from None
-        content_type, ext = image_kind(data, self.s.rules.execution.max_photo_bytes)
-        return data, content_type, ext
-
     async def store_document(self, cmd: c.StoreDocument) -> list[Result]:
-        data, content_type, ext = await self.fetch(cmd.channel, cmd.ref)
+        data, content_type, ext = await self.s.fetch_photo(cmd.channel, cmd.ref)
         assert self.s.media is not None
         path = self.s.media.save(cmd.folder, data, ext, self.s.clock())
         return [
@@ -258,7 +242,7 @@ class WorkerDesk:
 
     async def add_photo(self, cmd: c.AddJobPhoto) -> list[Result]:
         kind = PhotoKind(cmd.kind)
-        data, content_type, ext = await self.fetch(cmd.channel, cmd.ref)
+        data, content_type, ext = await self.s.fetch_photo(cmd.channel, cmd.ref)
         now = self.s.clock()
         async with self.s.uow() as uow:
             worker = await self._worker(uow, cmd.worker_id)

@@ -1,0 +1,75 @@
+"""``/admin list|add|remove``: the owner's hand on the admins table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conversations.events import Loaded, Result
+from conversations.services.deps import Deps
+from conversations.services.staff import authorize
+from domain import commands as c
+from domain.admin import AdminGrant, parse_account, parse_role
+from domain.audit import AuditEntry
+from domain.errors import DomainError
+
+
+class StaffDesk:
+    """``/admin list|add|remove``: the owner's hand on the admins table."""
+
+    def __init__(self, s: Deps) -> None:
+        self.s = s
+
+    def handlers(self) -> dict[type[c.Command], Any]:
+        return {c.ManageAdmin: self.manage_admin}
+
+    async def manage_admin(self, cmd: c.ManageAdmin) -> list[Result]:
+        now = self.s.clock()
+        directory = self.s.admins
+        async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, "admin", cmd.admin)
+            if cmd.action == "list":
+                added = await uow.admins.all()
+                fixed = [AdminGrant(ch, uid, r) for (ch, uid), r in directory.bootstrap.items()]
+                return [
+                    Loaded(
+                        "admins",
+                        {
+                            "fixed": [(g.key, g.role) for g in fixed],
+                            "added": [(g.key, g.role) for g in added],
+                        },
+                    )
+                ]
+            channel, user_id = parse_account(cmd.account)
+            key = f"{channel}:{user_id}"
+            if directory.configured(channel, user_id):
+                raise DomainError(
+                    f"{key} 配置在 DAOJIA_ADMINS 中,请在配置里修改 / {key} is set in "
+                    "DAOJIA_ADMINS; change it there"
+                )
+            existing = await uow.admins.get(channel, user_id)
+            before: dict[str, object] = {"role": existing.role if existing else ""}
+            if cmd.action == "add":
+                new_role = parse_role(cmd.new_role)
+                await uow.admins.put(AdminGrant(channel, user_id, new_role), cmd.admin, now)
+            else:
+                if key == cmd.admin:
+                    raise DomainError("不能移除自己 / you cannot remove yourself")
+                if not await uow.admins.remove(channel, user_id):
+                    raise DomainError(f"{key} 不是管理员 / {key} is not an admin")
+                new_role = ""
+            await uow.audit.append(
+                AuditEntry(
+                    now,
+                    cmd.admin,
+                    f"admin_{cmd.action}",
+                    f"admin:{key}",
+                    role,
+                    before,
+                    {"role": new_role},
+                )
+            )
+            await uow.commit()
+        directory.changed()  # this process sees it at once; the others within the cache TTL
+        return [
+            Loaded("admin_changed", {"account": key, "role": new_role, "before": before["role"]})
+        ]
