@@ -9,6 +9,10 @@ A field daojia reads that has the wrong type makes the whole update ``BadUpdate`
 answers 400); fields it does not read are not looked at, as Telegram adds new ones. Every text
 read is ``domain.text.clean``: a NUL or a lone surrogate (JSON ``\\u0000``, ``\\ud800``) never
 gets past this module, whichever field carried it.
+
+It reads what PTB reads: tests/unit/test_telegram_updates_vs_ptb.py compares it with
+``Update.de_json`` over recorded and generated updates. A text is a command when Telegram marks
+it as one (its first entity a ``bot_command`` at offset 0), as PTB's ``CommandHandler`` reads it.
 """
 
 from __future__ import annotations
@@ -95,9 +99,11 @@ def read_update(data: Any, at: datetime) -> Update:
 def _message_event(message: dict[str, Any], base: dict[str, Any]) -> Inbound | None:
     text = _field(message, "text", str, "")
     if text:
-        if text.startswith("/") and len(text) > 1:
-            command, _, args = text[1:].partition(" ")
-            return CommandReceived(**base, command=command.split("@")[0], args=args.strip())
+        length = _command_length(message)
+        if length:
+            words = text.split(None, 1)
+            args = words[1].strip() if len(words) > 1 else ""
+            return CommandReceived(**base, command=text[1:length].split("@")[0], args=args)
         return TextReceived(**base, text=text)
     contact = _field(message, "contact", dict, None)
     if contact is not None:
@@ -106,8 +112,8 @@ def _message_event(message: dict[str, Any], base: dict[str, Any]) -> Inbound | N
     if location is not None:
         return LocationShared(
             **base,
-            lat=float(_field(location, "latitude", (int, float))),
-            lon=float(_field(location, "longitude", (int, float))),
+            lat=_degrees(location, "latitude", 90),
+            lon=_degrees(location, "longitude", 180),
         )
     photo = _field(message, "photo", list, None)
     if photo:
@@ -127,6 +133,23 @@ def _message_event(message: dict[str, Any], base: dict[str, Any]) -> Inbound | N
     return None
 
 
+def _command_length(message: dict[str, Any]) -> int:
+    """The length of the command a text starts with, 0 if none. Telegram marks a command as an
+    entity (``/start``, ``/start@daojia_bot``; not ``/ hi``, ``/价格`` nor the ``-now`` of
+    ``/start-now``); it is a command when the first entity is one at offset 0, as PTB's
+    ``CommandHandler`` reads it, and its arguments are the words after the first."""
+    entities = _field(message, "entities", list, None)
+    if not entities:
+        return 0
+    first = entities[0]
+    if not isinstance(first, dict):
+        raise BadUpdate("entities are objects")
+    if _field(first, "type", str) != "bot_command" or _field(first, "offset", int) != 0:
+        return 0
+    length: int = _field(first, "length", int)
+    return length
+
+
 def _sender(parent: dict[str, Any]) -> dict[str, Any]:
     """user_id, lang_hint and name of the ``from`` user."""
     user = _field(parent, "from", dict)
@@ -135,8 +158,17 @@ def _sender(parent: dict[str, Any]) -> dict[str, Any]:
     return {
         "user_id": str(_field(user, "id", int)),
         "lang_hint": _field(user, "language_code", str, ""),
-        "name": f"{first} {last}" if last else first,
+        "name": f"{first} {last}" if first and last else first,  # no first name: no name
     }
+
+
+def _degrees(location: dict[str, Any], name: str, limit: int) -> float:
+    """A latitude or longitude: a number within ±``limit`` degrees. JSON allows ``1e999`` (read
+    as infinity) and integers too long for a float (``float`` raises OverflowError on them)."""
+    value = _field(location, name, (int, float))
+    if not -limit <= value <= limit:
+        raise BadUpdate(f"{name} is out of range")
+    return float(value)
 
 
 _REQUIRED = object()
@@ -156,11 +188,16 @@ def _field(obj: dict[str, Any], name: str, kind: Any, default: Any = _REQUIRED) 
 def decode(body: bytes) -> Any:
     """The JSON of an update. orjson refuses a lone surrogate escape (``\\ud800``), which the
     JSON grammar allows: such a body is read by the standard parser instead (its NaN and
-    Infinity refused), and ``_field`` drops the surrogate. Raises ValueError."""
+    Infinity refused), and ``_field`` drops the surrogate. Raises ValueError, also for arrays
+    nested too deep for either parser (orjson stops at 1024 levels, the standard parser at
+    Python's recursion limit)."""
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError:
-        return json.loads(body, parse_constant=_no_constant)
+        try:
+            return json.loads(body, parse_constant=_no_constant)
+        except RecursionError:
+            raise ValueError("JSON nested too deep") from None
 
 
 def _no_constant(name: str) -> Any:

@@ -64,6 +64,10 @@ TG_USER = {
 }
 
 
+COMMAND = {"type": "bot_command", "offset": 0, "length": 6}
+"""How Telegram marks the ``/start`` a text begins with."""
+
+
 def tg_message(**fields) -> bytes:
     update = {
         "update_id": 7,
@@ -84,6 +88,7 @@ def tg_message(**fields) -> bytes:
         {"text": poisoned("地址 8楼801")},
         {"text": poisoned("/reply 12 好的")},
         {"text": "/" + poisoned("start ref_AB12")},
+        {"text": "/start " + poisoned("ref_AB12"), "entities": [COMMAND]},
         {"contact": {"phone_number": poisoned("+8613812345678"), "first_name": POISON}},
         {"location": {"latitude": 31.2, "longitude": 121.4}, "caption": POISON},
         {"photo": [{"file_id": poisoned("file-1")}], "caption": poisoned("门口")},
@@ -96,7 +101,7 @@ def tg_message(**fields) -> bytes:
             }
         },
     ],
-    ids=["text", "command", "slash", "contact", "location", "photo", "payment"],
+    ids=["text", "command", "slash", "command entity", "contact", "location", "photo", "payment"],
 )
 def test_every_telegram_text_read_is_cleaned_json_escapes_included(fields):
     body = tg_message(**fields)

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bots.telegram_updates import BadUpdate, read_update
+from bots.telegram_updates import BadUpdate, decode, read_update
 from conversations.events import (
     ChoiceMade,
     CommandReceived,
@@ -37,10 +37,22 @@ def message(**fields) -> dict:
     [
         ({"text": "你好"}, TextReceived, {"text": "你好"}),
         (
-            {"text": "/start@daojia_bot ref 9"},
+            {
+                "text": "/start@daojia_bot ref 9",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 17}],
+            },
             CommandReceived,
             {"command": "start", "args": "ref 9"},
         ),
+        (
+            {
+                "text": "/reply 12\n好的  明天到 ",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+            },
+            CommandReceived,
+            {"command": "reply", "args": "12\n好的  明天到"},
+        ),
+        ({"text": "/start"}, TextReceived, {"text": "/start"}),  # Telegram marked no command
         (
             {"contact": {"phone_number": "+8613812345678"}},
             ContactShared,
@@ -135,6 +147,11 @@ def test_what_daojia_does_not_act_on_is_no_event():
         message(text="hi", chat=None),
         message(text="hi", **{"from": {"id": "42"}}),
         message(location={"latitude": "31", "longitude": 121}),
+        message(location={"latitude": 91, "longitude": 121}),
+        message(location={"latitude": 31, "longitude": 10**400}),  # float() overflows
+        message(location={"latitude": float("inf"), "longitude": 121}),  # JSON 1e999
+        message(text="/start", entities=[{"type": "bot_command", "offset": "0", "length": 6}]),
+        message(text="/start", entities=["bot_command"]),
         message(photo=["large"]),
         {"update_id": 1, "callback_query": {"from": USER, "data": "x"}},
         {"update_id": 1, "pre_checkout_query": {"id": "p", "currency": "CNY"}},
@@ -143,3 +160,8 @@ def test_what_daojia_does_not_act_on_is_no_event():
 def test_wrong_types_are_a_bad_update(data):
     with pytest.raises(BadUpdate):
         read_update(data, AT)
+
+
+def test_a_body_nested_too_deep_for_the_parsers_is_not_json():
+    with pytest.raises(ValueError):  # not a RecursionError, which the webhook would answer 500
+        decode(b'{"update_id": 1, "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
