@@ -38,9 +38,9 @@ from conversations.events import (
 )
 from conversations.replies import Reply, Say
 from domain.errors import DeliveryFailed
+from domain.privacy import Sealer
 from domain.risk import RateVerdict
 from domain.text import clean
-from store.crypto import PiiCipher
 
 COOKIE = "daojia_web"
 STATIC = Path(__file__).with_name("web_static")
@@ -56,9 +56,7 @@ class WebOutbox:
     """Messages waiting for a web user's next poll (a Redis list when configured, each item
     sealed with the PII key: a notice may name an address)."""
 
-    def __init__(
-        self, client: aioredis.Redis | None = None, cipher: PiiCipher | None = None
-    ) -> None:
+    def __init__(self, client: aioredis.Redis | None = None, cipher: Sealer | None = None) -> None:
         self._r = client
         self._cipher = cipher
         self._mem: defaultdict[str, deque[str]] = defaultdict(lambda: deque(maxlen=OUTBOX_MAX))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import traceback
+from typing import Protocol
 
 _DIGITS = re.compile(r"\d")
 
@@ -120,3 +121,14 @@ def _error_text(exc: BaseException, database: bool) -> str:
     if named:
         kept[0] += f" [{', '.join(named)}]"
     return f"{name}: " + "\n".join(kept)
+
+
+class Sealer(Protocol):
+    """Encrypts what holds personal data before it leaves the process (``store.crypto``'s
+    ``PiiCipher``, with the PII key)."""
+
+    def seal(self, field: str, data: bytes) -> bytes: ...
+
+    def unseal(self, field: str, blob: bytes) -> bytes:
+        """Raises ValueError when ``blob`` was sealed with another key, or not at all."""
+        ...
