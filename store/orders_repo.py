@@ -5,19 +5,12 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
-    BindParameter,
     Row,
-    Select,
-    Table,
     and_,
-    bindparam,
-    case,
     func,
-    literal,
     or_,
     update,
 )
@@ -25,78 +18,27 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.errors import DomainError
-from domain.lifecycle import Action, ActorKind, OrderStatus
-from domain.orders import Actor, Order, OrderEvent, OrderId, OrderNumber
-from domain.pricing import LineKind, QuoteLine, Selection
+from domain.lifecycle import OrderStatus
+from domain.orders import Order, OrderId
 from domain.reminders import CLAIM_STATUSES, UPCOMING, Reminder
-from domain.text import Text
 from store.crypto import PiiCipher
-from store.people_repo import point_from_text, point_to_text
+from store.order_queries import (
+    CANCELLATIONS,
+    LIVE,
+    ORDER_EVENTS,
+    ORDERS,
+    PREVIOUS_WORKERS,
+    QUOTE_LINES,
+    REMINDER_COLUMNS,
+    customer_stats,
+)
+from store.order_rows import (
+    order_from_row,
+    plain_columns,
+    sealed_columns,
+)
 from store.prepared import fetch, insert_many, insert_one, select_one, select_rows, update_where
-from store.tables import OrderEventRow, OrderRow, QuoteLineRow
-
-LIVE = (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
-
-
-_REMINDER_COLUMNS = {
-    Reminder.DAY: col(OrderRow.reminded_day_at),
-    Reminder.HOUR: col(OrderRow.reminded_hour_at),
-    Reminder.CONFIRM: col(OrderRow.confirm_reminded_at),
-}
-
-
-# Core tables: SQLModel sets ``__table__`` on a table class but does not declare it
-ORDERS: Table = OrderRow.__table__  # type: ignore[attr-defined]
-QUOTE_LINES: Table = QuoteLineRow.__table__  # type: ignore[attr-defined]
-ORDER_EVENTS: Table = OrderEventRow.__table__  # type: ignore[attr-defined]
-
-
-# built once (every quote and every new order reads them); IN lists as separate parameters,
-# which a statement compiled once can take (store.sqlite.direct)
-@lru_cache(maxsize=8)
-def _customer_stats(counted: int) -> Select[Any]:
-    """The customer's stats statement for ``counted`` statuses (``counted_0`` ...)."""
-    statuses: list[BindParameter[str]] = [bindparam(f"counted_{i}") for i in range(counted)]
-    return select(
-        func.coalesce(
-            func.sum(case((col(OrderRow.status).in_(statuses), 1), else_=0)),
-            0,
-        ),
-        func.coalesce(
-            func.sum(
-                case(
-                    (
-                        col(OrderRow.created_at) >= bindparam("since"),
-                        OrderRow.paid_cents - OrderRow.refunded_cents,
-                    ),
-                    else_=0,
-                )
-            ),
-            0,
-        ),
-    ).where(col(OrderRow.customer_id) == bindparam("customer"))
-
-
-_PREVIOUS_WORKERS = (
-    select(OrderRow.worker_id)
-    .distinct()
-    .where(
-        col(OrderRow.customer_id) == bindparam("customer"),
-        col(OrderRow.worker_id).is_not(None),
-        col(OrderRow.status).in_([literal("confirmed"), literal("settled")]),
-    )
-)
-_CANCELLATIONS = (
-    select(func.count())
-    .select_from(OrderEventRow)
-    .join(OrderRow, col(OrderRow.id) == col(OrderEventRow.order_id))
-    .where(
-        col(OrderRow.customer_id) == bindparam("customer"),
-        OrderEventRow.to_status == OrderStatus.CANCELLED.value,
-        OrderEventRow.actor_kind == ActorKind.CUSTOMER.value,
-        col(OrderEventRow.at) >= bindparam("since"),
-    )
-)
+from store.tables import OrderRow
 
 
 class ConcurrentUpdate(DomainError):
@@ -106,30 +48,6 @@ class ConcurrentUpdate(DomainError):
         super().__init__(
             f"订单 #{number} 刚被他人更新,请重试 / order #{number} changed, try again"
         )
-
-
-def selection_to_json(sel: Selection) -> dict[str, Any]:
-    return {
-        "item_id": sel.item_id,
-        "quantity": sel.quantity,
-        "area_sqm": sel.area_sqm,
-        "option_ids": list(sel.option_ids),
-        "high_altitude": sel.high_altitude,
-    }
-
-
-def selection_from_json(data: dict[str, Any]) -> Selection:
-    return Selection(
-        data["item_id"],
-        int(data["quantity"]),
-        data.get("area_sqm"),
-        tuple(data.get("option_ids", ())),
-        bool(data.get("high_altitude")),
-    )
-
-
-_SEALED = {"notes_enc": "order.notes", "checkin_enc": "order.checkin"}
-"""Encrypted order columns and their encryption contexts."""
 
 
 class OrderRepository:
@@ -159,7 +77,7 @@ class OrderRepository:
                 "number": order.number,
                 "customer_id": order.customer_id,
                 "updated_at": order.created_at,
-                **self._sealed(plain := self._plain(order)),
+                **self._seal(plain := plain_columns(order)),
             },
         )
         order.id = OrderId(order_id)
@@ -196,10 +114,10 @@ class OrderRepository:
         for an order it did not read): SQLite rewrites an index entry for every column in
         the SET list, and the orders table has nine indexes, most of a payment's WAL pages."""
         assert order.id is not None
-        plain = self._plain(order)
+        plain = plain_columns(order)
         stored = self._stored.get(order.id)
         changed = plain if stored is None else {k: v for k, v in plain.items() if stored[k] != v}
-        values = self._sealed(changed)
+        values = self._seal(changed)
         values.update(version=order.version + 1, updated_at=now)
         rows = await update_where(self._s, ORDERS, values, id=order.id, version=order.version)
         if rows != 1:
@@ -248,7 +166,7 @@ class OrderRepository:
         """(orders in ``counted`` statuses, paid minus refunded on orders since ``since``)."""
         params: dict[str, Any] = {"customer": customer_id, "since": since}
         params.update({f"counted_{i}": status.value for i, status in enumerate(counted)})
-        [(count, spend)] = await fetch(self._s, _customer_stats(len(counted)), params)
+        [(count, spend)] = await fetch(self._s, customer_stats(len(counted)), params)
         return int(count), int(spend)
 
     async def worker_bookings(
@@ -275,7 +193,7 @@ class OrderRepository:
 
     async def previous_workers(self, customer_id: int) -> set[int]:
         """Workers who completed a job for this customer."""
-        rows = await fetch(self._s, _PREVIOUS_WORKERS, {"customer": customer_id})
+        rows = await fetch(self._s, PREVIOUS_WORKERS, {"customer": customer_id})
         return {int(w) for (w,) in rows if w is not None}
 
     async def rework_for(self, order_id: int) -> int | None:
@@ -286,9 +204,7 @@ class OrderRepository:
 
     async def cancellations_by_customer(self, customer_id: int, since: datetime) -> int:
         """Orders this customer cancelled themselves since ``since``."""
-        [(count,)] = await fetch(
-            self._s, _CANCELLATIONS, {"customer": customer_id, "since": since}
-        )
+        [(count,)] = await fetch(self._s, CANCELLATIONS, {"customer": customer_id, "since": since})
         return int(count)
 
     async def late_arrivals(self, worker_id: int, since: datetime, grace_minutes: int) -> int:
@@ -406,7 +322,7 @@ class OrderRepository:
 
         Not a versioned ``save``: a reminder must not make a worker's concurrent "on my way"
         fail, and ``save`` never writes these columns, so neither undoes the other."""
-        column = _REMINDER_COLUMNS[reminder]
+        column = REMINDER_COLUMNS[reminder]
         result = await self._s.exec(
             update(OrderRow)
             .where(
@@ -417,56 +333,6 @@ class OrderRepository:
             .values({column: now})
         )
         return result.rowcount == 1
-
-    def _plain(self, order: Order) -> dict[str, Any]:
-        """The order's columns, the encrypted ones (``_SEALED``) still in plain text: a
-        ciphertext differs on every write, so changes are found on the plain values."""
-        return {
-            "address_id": order.address_id,
-            "worker_id": order.worker_id,
-            "preferred_worker_id": order.preferred_worker_id,
-            "item_id": order.item_id,
-            "selections": [selection_to_json(s) for s in order.selections],
-            "bundle_id": order.bundle_id,
-            "status": order.status.value,
-            "start_at": order.start_at,
-            "asap": order.asap,
-            "duration_minutes": order.duration_minutes,
-            "notes_enc": order.notes,
-            "channel": order.channel,
-            "lang": order.lang,
-            "total_cents": order.total_cents,
-            "deposit_cents": order.deposit_cents,
-            "paid_cents": order.paid_cents,
-            "refunded_cents": order.refunded_cents,
-            "coupon_code": order.coupon_code,
-            "points_used": order.points_used,
-            "created_at": order.created_at,
-            "dispatch_mode": order.dispatch_mode,
-            "dispatch_round": order.dispatch_round,
-            "dispatch_note": order.dispatch_note,
-            "accepted_at": order.accepted_at,
-            "departed_at": order.departed_at,
-            "arrived_at": order.arrived_at,
-            "finished_at": order.finished_at,
-            "auto_confirm_at": order.auto_confirm_at,
-            "late_minutes": order.late_minutes,
-            "eta_minutes": order.eta_minutes,
-            "checkin_enc": point_to_text(order.checkin),
-            "transfer_from_worker_id": order.transfer_from_worker_id,
-            "transfer_compensation_cents": order.transfer_compensation_cents,
-            "hold_reason": order.hold_reason,
-            "rework_of": order.rework_of,
-            "subscription_id": order.subscription_id,
-        }
-
-    def _sealed(self, plain: dict[str, Any]) -> dict[str, Any]:
-        """``plain`` with its encrypted columns encrypted."""
-        values = dict(plain)
-        for column, context in _SEALED.items():
-            if column in values:
-                values[column] = self._cipher.encrypt(context, values[column])
-        return values
 
     async def _append_events(self, order: Order) -> None:
         assert order.id is not None
@@ -500,69 +366,10 @@ class OrderRepository:
             lines = await select_rows(self._s, QUOTE_LINES, order_by=("seq",), order_id=row.id)
         if full and timeline:
             events = await select_rows(self._s, ORDER_EVENTS, order_by=("id",), order_id=row.id)
-        history = [
-            OrderEvent(
-                OrderStatus(e.from_status) if e.from_status else None,
-                OrderStatus(e.to_status),
-                Action(e.action) if e.action else None,
-                Actor(ActorKind(e.actor_kind), e.actor_id),
-                e.at,
-                e.note,
-            )
-            for e in events
-        ]
-        order = Order(
-            id=OrderId(row.id),
-            number=OrderNumber(row.number),
-            customer_id=row.customer_id,
-            selections=tuple(selection_from_json(s) for s in row.selections),
-            start_at=row.start_at,
-            lines=tuple(
-                QuoteLine(
-                    LineKind(q.kind), Text(q.label_zh, q.label_en), q.amount_cents, q.item_id
-                )
-                for q in lines
-            ),
-            total_cents=row.total_cents,
-            deposit_cents=row.deposit_cents,
-            created_at=row.created_at,
-            channel=row.channel,
-            lang=row.lang,
-            address_id=row.address_id,
-            asap=row.asap,
-            notes=self._cipher.decrypt("order.notes", row.notes_enc),
-            bundle_id=row.bundle_id,
-            coupon_code=row.coupon_code,
-            points_used=row.points_used,
-            duration_minutes=row.duration_minutes,
-            status=OrderStatus(row.status),
-            paid_cents=row.paid_cents,
-            refunded_cents=row.refunded_cents,
-            worker_id=row.worker_id,
-            preferred_worker_id=row.preferred_worker_id,
-            version=row.version,
-            timeline=history,
-            dispatch_mode=row.dispatch_mode,
-            dispatch_round=row.dispatch_round,
-            dispatch_note=row.dispatch_note,
-            accepted_at=row.accepted_at,
-            departed_at=row.departed_at,
-            arrived_at=row.arrived_at,
-            finished_at=row.finished_at,
-            auto_confirm_at=row.auto_confirm_at,
-            late_minutes=row.late_minutes,
-            eta_minutes=row.eta_minutes,
-            checkin=point_from_text(self._cipher.decrypt("order.checkin", row.checkin_enc)),
-            transfer_from_worker_id=row.transfer_from_worker_id,
-            transfer_compensation_cents=row.transfer_compensation_cents,
-            hold_reason=row.hold_reason,
-            rework_of=row.rework_of,
-            subscription_id=row.subscription_id,
-            reminded_day_at=row.reminded_day_at,
-            reminded_hour_at=row.reminded_hour_at,
-            confirm_reminded_at=row.confirm_reminded_at,
-        )
-        order.stored_events = len(history)
+        order = order_from_row(row, lines, events, self._cipher)
         self.seen.append(order)
-        self._stored[row.id] = self._plain(order)
+        self._stored[row.id] = plain_columns(order)
         return order
+
+    def _seal(self, plain: dict[str, Any]) -> dict[str, Any]:
+        return sealed_columns(plain, self._cipher)

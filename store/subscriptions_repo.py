@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.recurring import Subscription, format_at_time, parse_at_time
 from store.crypto import PiiCipher
-from store.orders_repo import selection_from_json, selection_to_json
+from store.order_rows import selection_from_json, selection_to_json
 from store.tables import SubscriptionRow
 
 

@@ -1,0 +1,84 @@
+"""The orders table's statements built once (every quote and every new order reads them)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import (
+    BindParameter,
+    Select,
+    Table,
+    bindparam,
+    case,
+    func,
+    literal,
+)
+from sqlmodel import col, select
+
+from domain.lifecycle import ActorKind, OrderStatus
+from domain.reminders import Reminder
+from store.tables import OrderEventRow, OrderRow, QuoteLineRow
+
+LIVE = (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
+
+
+REMINDER_COLUMNS = {
+    Reminder.DAY: col(OrderRow.reminded_day_at),
+    Reminder.HOUR: col(OrderRow.reminded_hour_at),
+    Reminder.CONFIRM: col(OrderRow.confirm_reminded_at),
+}
+
+
+# Core tables: SQLModel sets ``__table__`` on a table class but does not declare it
+ORDERS: Table = OrderRow.__table__  # type: ignore[attr-defined]
+QUOTE_LINES: Table = QuoteLineRow.__table__  # type: ignore[attr-defined]
+ORDER_EVENTS: Table = OrderEventRow.__table__  # type: ignore[attr-defined]
+
+
+# built once (every quote and every new order reads them); IN lists as separate parameters,
+# which a statement compiled once can take (store.sqlite.direct)
+@lru_cache(maxsize=8)
+def customer_stats(counted: int) -> Select[Any]:
+    """The customer's stats statement for ``counted`` statuses (``counted_0`` ...)."""
+    statuses: list[BindParameter[str]] = [bindparam(f"counted_{i}") for i in range(counted)]
+    return select(
+        func.coalesce(
+            func.sum(case((col(OrderRow.status).in_(statuses), 1), else_=0)),
+            0,
+        ),
+        func.coalesce(
+            func.sum(
+                case(
+                    (
+                        col(OrderRow.created_at) >= bindparam("since"),
+                        OrderRow.paid_cents - OrderRow.refunded_cents,
+                    ),
+                    else_=0,
+                )
+            ),
+            0,
+        ),
+    ).where(col(OrderRow.customer_id) == bindparam("customer"))
+
+
+PREVIOUS_WORKERS = (
+    select(OrderRow.worker_id)
+    .distinct()
+    .where(
+        col(OrderRow.customer_id) == bindparam("customer"),
+        col(OrderRow.worker_id).is_not(None),
+        col(OrderRow.status).in_([literal("confirmed"), literal("settled")]),
+    )
+)
+CANCELLATIONS = (
+    select(func.count())
+    .select_from(OrderEventRow)
+    .join(OrderRow, col(OrderRow.id) == col(OrderEventRow.order_id))
+    .where(
+        col(OrderRow.customer_id) == bindparam("customer"),
+        OrderEventRow.to_status == OrderStatus.CANCELLED.value,
+        OrderEventRow.actor_kind == ActorKind.CUSTOMER.value,
+        col(OrderEventRow.at) >= bindparam("since"),
+    )
+)
