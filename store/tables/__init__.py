@@ -1,0 +1,56 @@
+"""SQLModel tables (``*Row``). Repositories map them to domain objects; nothing else uses them.
+
+Money columns are BIGINT fen; times are UTC (``UtcDateTime``); personal data (phones,
+addresses, locations, contact names) is AES-GCM ciphertext in ``*_enc`` columns, with keyed
+hashes in ``*_hash`` where a lookup needs them.
+
+One module per area; every table is importable from here."""
+
+from store.tables.after_sales import ComplaintRow, RatingRow, SpotCheckRow
+from store.tables.money import (
+    CouponRow,
+    LedgerEntryRow,
+    PaymentRow,
+    SettlementRunRow,
+    WithdrawalRow,
+)
+from store.tables.operations import CheckpointRow, JobRunRow, OutboxRow
+from store.tables.orders import (
+    OfferRow,
+    OrderEventRow,
+    OrderRow,
+    PhotoRow,
+    QuoteLineRow,
+    SubscriptionRow,
+)
+from store.tables.people import AddressRow, CertificateRow, CustomerRow, IdentityRow, WorkerRow
+from store.tables.staff import AdminRow, AuditRow, PriceChangeRow, ThrottleRow
+
+__all__ = [
+    "CustomerRow",
+    "WorkerRow",
+    "CertificateRow",
+    "IdentityRow",
+    "AddressRow",
+    "OrderRow",
+    "QuoteLineRow",
+    "OrderEventRow",
+    "OfferRow",
+    "PhotoRow",
+    "SubscriptionRow",
+    "PaymentRow",
+    "LedgerEntryRow",
+    "CouponRow",
+    "WithdrawalRow",
+    "SettlementRunRow",
+    "AuditRow",
+    "AdminRow",
+    "PriceChangeRow",
+    "ThrottleRow",
+    "ComplaintRow",
+    "RatingRow",
+    "SpotCheckRow",
+    "OutboxRow",
+    "JobRunRow",
+    "CheckpointRow",
+]

@@ -1,0 +1,79 @@
+"""Customers, workers with their certificates, chat identities and addresses."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from store.tables.columns import json_field, sealed_field, time_field
+
+
+class CustomerRow(SQLModel, table=True):
+    __tablename__ = "customers"
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = time_field()
+    name: str = Field(default="", max_length=100)
+    phone_enc: bytes = sealed_field()
+    phone_hash: str = Field(default="", max_length=64, index=True)
+    lang: str = Field(default="zh", max_length=8)
+    points: int = Field(default=0)
+    referral_code: str = Field(default="", max_length=16, index=True)
+    referred_by: int | None = Field(default=None, foreign_key="customers.id")
+    rating_x100: int = Field(default=500)
+
+
+class WorkerRow(SQLModel, table=True):
+    __tablename__ = "workers"
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = time_field()
+    name: str = Field(max_length=100)
+    phone_enc: bytes = sealed_field()
+    phone_hash: str = Field(default="", max_length=64, index=True)
+    status: str = Field(default="pending", max_length=16, index=True)
+    online: bool = Field(default=False)
+    level: str = Field(default="B", max_length=2)
+    rating_x100: int = Field(default=500)
+    daily_cap: int = Field(default=4)
+    lang: str = Field(default="zh", max_length=8)
+    skills: list[str] = json_field(list)
+    good_rate_bp: int = Field(default=10_000)
+    review_note: str = Field(default="", max_length=200)
+    center_enc: bytes = sealed_field()
+    radius_m: int = Field(default=0)
+    districts: list[str] = json_field(list)
+    credit_score: int = Field(default=100)
+    complaint_rate_bp: int = Field(default=0)
+    level_reviewed_at: datetime | None = time_field(nullable=True)
+
+
+class CertificateRow(SQLModel, table=True):
+    __tablename__ = "worker_certificates"
+    id: int | None = Field(default=None, primary_key=True)
+    worker_id: int = Field(foreign_key="workers.id", index=True)
+    kind: str = Field(max_length=40)
+    file_ref: str = Field(default="", max_length=300)
+    expires_on: date | None = None
+    verified: bool = Field(default=False)
+
+
+class IdentityRow(SQLModel, table=True):
+    __tablename__ = "identities"
+    __table_args__ = (UniqueConstraint("channel", "channel_user_id", name="uq_identity"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    channel_user_id: str = Field(max_length=128)
+    customer_id: int | None = Field(default=None, foreign_key="customers.id", index=True)
+    worker_id: int | None = Field(default=None, foreign_key="workers.id", index=True)
+
+
+class AddressRow(SQLModel, table=True):
+    __tablename__ = "addresses"
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customers.id", index=True)
+    text_enc: bytes = sealed_field()
+    contact_name_enc: bytes = sealed_field()
+    phone_enc: bytes = sealed_field()
+    location_enc: bytes = sealed_field()
+    district: str = Field(default="", max_length=60)

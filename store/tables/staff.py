@@ -1,0 +1,59 @@
+"""Admins added in chat, the audit log, price changes and throttles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from store.tables.columns import json_field, money_field, time_field
+
+
+class AuditRow(SQLModel, table=True):
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = time_field(index=True)
+    actor: str = Field(max_length=160, index=True)
+    role: str = Field(default="", max_length=16)
+    action: str = Field(max_length=60)
+    target: str = Field(max_length=80, index=True)
+    before: dict[str, Any] = json_field(dict)
+    after: dict[str, Any] = json_field(dict)
+
+
+class AdminRow(SQLModel, table=True):
+    """An admin added in chat by an owner (``DAOJIA_ADMINS`` are the bootstrap, not here)."""
+
+    __tablename__ = "admins"
+    __table_args__ = (UniqueConstraint("channel", "user_id", name="uq_admin_account"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    user_id: str = Field(max_length=128)
+    role: str = Field(max_length=16)
+    added_by: str = Field(max_length=160)
+    added_at: datetime = time_field()
+
+
+class PriceChangeRow(SQLModel, table=True):
+    """Catalog unit prices changed by an admin (append-only): the latest row of an item is
+    its price for new orders."""
+
+    __tablename__ = "price_changes"
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: str = Field(max_length=60, index=True)
+    old_cents: int = money_field()
+    new_cents: int = money_field()
+    changed_by: str = Field(max_length=160)
+    role: str = Field(default="", max_length=16)
+    changed_at: datetime = time_field()
+
+
+class ThrottleRow(SQLModel, table=True):
+    """A shared rate limit: the named action may run again from ``next_at`` (claimed by a
+    conditional UPDATE, so two processes never both go)."""
+
+    __tablename__ = "throttles"
+    name: str = Field(primary_key=True, max_length=40)
+    next_at: datetime = time_field()
