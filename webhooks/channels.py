@@ -36,6 +36,10 @@ class Channels:
 
     def __init__(self, adapters: Sequence[type[Channel]], settings: Any, host: Host) -> None:
         self.adapters = tuple(adapters)
+        names = [adapter.name for adapter in self.adapters]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise ValueError(f"channels registered twice: {', '.join(twice)}")
         self._running: dict[str, Channel] = {}
         for adapter in self.adapters:
             channel = adapter.configure(settings, host)
@@ -50,22 +54,17 @@ class Channels:
     def __getitem__(self, name: str) -> Channel:
         return self._running[name]
 
-    def __contains__(self, name: object) -> bool:
-        return name in self._running
-
     def __iter__(self) -> Iterator[Channel]:
         return iter(self._running.values())
 
-    def names(self) -> tuple[str, ...]:
-        """Every registered channel's name, configured or not."""
-        return tuple(adapter.name for adapter in self.adapters)
-
     def notice_overrides(self) -> dict[str, str]:
-        """Channel → whose channel-specific notice templates it shows."""
+        """Every registered channel (configured or not) → whose channel-specific notice
+        templates it shows."""
         return {a.name: a.capabilities.notice_overrides for a in self.adapters}
 
     def payment_providers(self) -> dict[str, str | None]:
-        """Channel → the payment provider its customers pay with when that provider runs."""
+        """Every registered channel (configured or not: its old orders may still be paid) →
+        the payment provider its customers pay with when that provider runs."""
         return {a.name: a.capabilities.payments for a in self.adapters}
 
     def setup(self, app: web.Application) -> None:
