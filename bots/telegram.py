@@ -13,34 +13,22 @@ import hmac
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from aiohttp import web
-from telegram import (
-    BotCommand,
-    InlineKeyboardMarkup,
-    LabeledPrice,
-    ReplyKeyboardMarkup,
-)
+from pydantic import SecretStr
+from telegram import BotCommand, InlineKeyboardMarkup, ReplyKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, ExtBot
 
+from bots.channel import Capabilities, Channel, Host, Resources
 from bots.telegram_http import AiohttpRequest
+from bots.telegram_messages import messages, webhook_reply
 from bots.telegram_updates import Checkout, decode, read_update
 from conversations.engine import Handled
 from conversations.events import Inbound
-from conversations.replies import (
-    Ask,
-    AskContact,
-    AskLocation,
-    Invoice,
-    Link,
-    Option,
-    Photo,
-    Reply,
-    Say,
-)
+from conversations.replies import Reply
 from domain.errors import DeliveryFailed
 from domain.media import BadPhoto
 
@@ -60,10 +48,6 @@ COMMANDS = [
     ("cancel", "取消 / cancel"),
 ]
 ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query"]
-MAX_TEXT = 4096
-"""A message's text, in characters (Bot API)."""
-MAX_ROWS = 20
-"""Inline keyboard rows merged into one message at most (Telegram allows 100 buttons)."""
 
 
 ClientApplication = Application[
@@ -94,111 +78,35 @@ def build_application(
     )
 
 
-def _keyboard(options: tuple[Option, ...]) -> list[list[dict[str, Any]]]:
-    """An inline keyboard's rows (Bot API JSON): three short labels a row, else one."""
-    width = 3 if all(len(o.label) <= 6 for o in options) else 1
-    return [
-        [{"text": o.label, "callback_data": o.key} for o in options[i : i + width]]
-        for i in range(0, len(options), width)
-    ]
-
-
-def messages(replies: list[Reply]) -> list[dict[str, Any]]:  # noqa: C901 - a case per reply
-    """Bot API calls for the replies, keyboards as Bot API JSON (the webhook answer sends them
-    as they are; ``TelegramBot._call`` makes PTB objects of them), in as few messages as the
-    keyboards allow: plain texts (and questions without options) are folded into the next
-    message, and inline keyboards that follow each other (a link, then a question) share one
-    message. Fewer messages read better and stay further from Telegram's 30 a second."""
-    calls: list[dict[str, Any]] = []
-    pending: list[str] = []
-
-    def text(own: str) -> str:
-        joined = "\n\n".join([*pending, own]) if own else "\n\n".join(pending)
-        pending.clear()
-        return joined
-
-    def inline(own: str, rows: list[list[dict[str, Any]]]) -> None:
-        last = calls[-1] if calls and not pending else None
-        before = _inline_rows(last) if last is not None else None
-        if last is not None and before is not None:
-            merged = f"{last['text']}\n\n{own}"
-            if len(merged) <= MAX_TEXT and len(before) + len(rows) <= MAX_ROWS:
-                last["text"] = merged
-                last["reply_markup"] = {"inline_keyboard": [*before, *rows]}
-                return
-        markup = {"inline_keyboard": rows}
-        calls.append({"method": "send_message", "text": text(own), "reply_markup": markup})
-
-    for reply in replies:
-        match reply:
-            case Say(text=t) | Ask(text=t, options=()):
-                pending.append(t)
-            case Ask(text=t, options=options):
-                inline(t, _keyboard(options))
-            case Link(text=t, url=url, label=label):
-                inline(t, [[{"text": label, "url": url}]])
-            case AskLocation(text=t) | AskContact(text=t):
-                request = (
-                    "request_location" if isinstance(reply, AskLocation) else "request_contact"
-                )
-                markup = {
-                    "keyboard": [[{"text": t, request: True}]],
-                    "one_time_keyboard": True,
-                    "resize_keyboard": True,
-                }
-                calls.append({"method": "send_message", "text": text(t), "reply_markup": markup})
-            case Photo(url=url, caption=caption):
-                if pending:
-                    calls.append({"method": "send_message", "text": text("")})
-                calls.append({"method": "send_photo", "photo": url, "caption": caption})
-            case Invoice(title=title, description=description, payload=payload, prices=prices):
-                if pending:
-                    calls.append({"method": "send_message", "text": text("")})
-                calls.append(
-                    {
-                        "method": "send_invoice",
-                        "title": title[:32],
-                        "description": description[:255],
-                        "payload": payload,
-                        "prices": [LabeledPrice(label, fen) for label, fen in prices],
-                    }
-                )
-    if pending:
-        calls.append({"method": "send_message", "text": text("")})
-    return calls
-
-
-def _inline_rows(call: dict[str, Any]) -> list[list[dict[str, Any]]] | None:
-    """The inline keyboard's rows of a text message, or None."""
-    markup = call.get("reply_markup")
-    if call["method"] != "send_message" or not isinstance(markup, dict):
-        return None
-    rows = markup.get("inline_keyboard")
-    return rows if isinstance(rows, list) else None
-
-
-def webhook_reply(chat_id: int, call: dict[str, Any]) -> dict[str, Any]:
-    """A Bot API call as a webhook response body (Telegram executes it after our answer)."""
-    method = {"send_photo": "sendPhoto", "send_invoice": "sendInvoice"}.get(
-        call["method"], "sendMessage"
-    )
-    body: dict[str, Any] = {"method": method, "chat_id": chat_id}
-    for key, value in call.items():
-        if key == "method" or value is None:
-            continue
-        if isinstance(value, list):
-            value = [v.to_dict() if hasattr(v, "to_dict") else v for v in value]
-        body[key] = value.to_dict() if hasattr(value, "to_dict") else value
-    return body
-
-
 def _json(body: dict[str, Any]) -> web.Response:
     """A webhook answer (orjson: UTF-8, compact; a sixth of ``json.dumps``' time)."""
     return web.Response(body=orjson.dumps(body), content_type="application/json")
 
 
-class TelegramBot:
+class TelegramSettings(Protocol):
+    """What the Telegram channel reads of the settings (``DAOJIA_TELEGRAM_*``)."""
+
+    telegram_token: SecretStr | None
+    telegram_secret: SecretStr | None
+    telegram_api_base: str
+    telegram_file_base: str
+    telegram_payment_token: SecretStr | None
+    telegram_rate_per_second: int
+
+
+class TelegramBot(Channel):
     """The ``/telegram`` route and the sender the messenger uses for Telegram users."""
+
+    name = "telegram"
+    capabilities = Capabilities(
+        buttons=True,
+        location=True,
+        contact=True,
+        payments="telegram",  # Telegram Payments (bots.payments), with a provider token
+        template_messages=False,
+        passive_replies=True,
+        notice_overrides="telegram",
+    )
 
     def __init__(
         self,
@@ -211,6 +119,7 @@ class TelegramBot:
         payment_token: str = "",
         currency: str = "CNY",
         check_checkout: Callable[[str, int], Awaitable[str | None]] | None = None,
+        public_url: str | None = None,
     ) -> None:
         self.application = application
         self.payment_token = payment_token
@@ -220,15 +129,45 @@ class TelegramBot:
         self._handle = handle
         self._rejected = rejected
         self._clock = clock
+        self._public_url = public_url
+        """Where ``start`` tells Telegram to deliver updates (``daojia serve``), or None."""
         self.max_file_bytes = 8 * 1024 * 1024
 
-    async def start(self, *, public_url: str | None) -> None:
-        """Initialise the bot (getMe); with ``public_url`` also register webhook and menu."""
+    @classmethod
+    def configure(cls, settings: TelegramSettings, host: Host) -> TelegramBot | None:
+        """The bot of ``DAOJIA_TELEGRAM_TOKEN`` (off when unset)."""
+        if settings.telegram_token is None:
+            return None
+        assert settings.telegram_secret is not None  # the settings require it with a token
+        token = settings.telegram_payment_token
+        return cls(
+            application=build_application(
+                settings.telegram_token.get_secret_value(),
+                settings.telegram_api_base,
+                settings.telegram_file_base,
+                settings.telegram_rate_per_second,
+            ),
+            secret=settings.telegram_secret.get_secret_value(),
+            handle=host.handle,
+            rejected=host.rejected,
+            clock=host.clock,
+            payment_token=token.get_secret_value() if token else "",
+            currency=host.currency,
+            check_checkout=host.check_payment,
+            public_url=host.public_url if host.register_webhooks else None,
+        )
+
+    def setup(self, app: web.Application) -> None:
+        app.router.add_post("/telegram", self.webhook)
+
+    async def start(self, resources: Resources) -> None:
+        """Initialise the bot (getMe); under ``daojia serve`` also register webhook and
+        menu."""
         await self.application.initialize()
-        if public_url is not None:
+        if self._public_url is not None:
             bot = self.application.bot
             await bot.set_webhook(
-                f"{public_url.rstrip('/')}/telegram",
+                f"{self._public_url.rstrip('/')}/telegram",
                 secret_token=self._secret.decode(),
                 allowed_updates=ALLOWED_UPDATES,
             )
@@ -242,17 +181,17 @@ class TelegramBot:
     async def webhook(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, self._secret):
-            self._rejected("telegram")
+            self._rejected(self.name)
             raise web.HTTPForbidden(text="bad secret token")
         if (request.content_length or 0) > MAX_UPDATE_BYTES:
-            self._rejected("telegram")
+            self._rejected(self.name)
             raise web.HTTPRequestEntityTooLarge(
                 max_size=MAX_UPDATE_BYTES, actual_size=request.content_length or 0
             )
         try:
             update = read_update(decode(await request.read()), self._clock())
         except ValueError:  # malformed JSON or BadUpdate
-            self._rejected("telegram")
+            self._rejected(self.name)
             raise web.HTTPBadRequest(text="not a Telegram update") from None
         if update.checkout is not None:
             return _json(await self._pre_checkout(update.checkout))
@@ -321,11 +260,12 @@ class TelegramBot:
         self,
         user_id: str,
         replies: list[Reply],
-        template: dict[str, Any] | None = None,
+        *,
         skip: int = 0,
         lang: str = "zh",
+        extra: dict[str, Any] | None = None,
     ) -> None:
-        """Messenger entry: send replies outside a webhook turn, from part ``skip`` on;
+        """Send replies outside a webhook turn, from part ``skip`` on;
         raises ``DeliveryFailed`` (permanent when the person blocked the bot or the chat is
         gone, with ``retry_after`` when Telegram asked to slow down)."""
         calls = messages(replies)
@@ -370,6 +310,3 @@ class TelegramBot:
         if file.file_size and file.file_size > self.max_file_bytes:
             raise BadPhoto(f"图片太大 / the photo is too large ({file.file_size} bytes)")
         return bytes(await file.download_as_bytearray())
-
-    def setup(self, app: web.Application) -> None:
-        app.router.add_post("/telegram", self.webhook)

@@ -12,20 +12,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
+import logging
 import secrets
-from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-import redis.asyncio as aioredis
 from aiohttp import web
 from redis.exceptions import RedisError
 
+from bots.channel import Capabilities, Channel, Host, Resources
 from bots.render import to_json
-from bots.web_address import AddressLimits
+from bots.web_address import HOUR_KEEP_S, MINUTE_KEEP_S, AddressLimits
+from bots.web_outbox import WebOutbox
+from bots.web_uploads import Uploads
 from conversations.engine import TOO_MANY, Handled
 from conversations.events import (
     ChoiceMade,
@@ -38,68 +39,47 @@ from conversations.events import (
 )
 from conversations.replies import Reply, Say
 from domain.errors import DeliveryFailed
-from domain.privacy import Sealer
 from domain.risk import RateVerdict
+from domain.rules import RiskRules
 from domain.text import clean
 
+log = logging.getLogger(__name__)
 COOKIE = "daojia_web"
 STATIC = Path(__file__).with_name("web_static")
-OUTBOX_MAX = 50
 MAX_TEXT = 2000
 """The chat window's input takes 2000 characters, more than any typed field may keep
 (``domain.limits``): a longer text is cut here and then refused by its step all the same."""
 ROLES = ("customer", "worker", "admin")
-OUTBOX_FIELD = "web.outbox"
 
 
-class WebOutbox:
-    """Messages waiting for a web user's next poll (a Redis list when configured, each item
-    sealed with the PII key: a notice may name an address)."""
+class WebSettings(Protocol):
+    """What the web chat reads of the settings."""
 
-    def __init__(self, client: aioredis.Redis | None = None, cipher: Sealer | None = None) -> None:
-        self._r = client
-        self._cipher = cipher
-        self._mem: defaultdict[str, deque[str]] = defaultdict(lambda: deque(maxlen=OUTBOX_MAX))
+    media_dir: Path
 
-    async def push(self, user_id: str, items: list[dict[str, Any]]) -> None:
-        data = [json.dumps(i, ensure_ascii=False) for i in items]
-        if self._r is None:
-            self._mem[user_id].extend(data)
-            return
-        key = f"daojia:web:{user_id}:outbox"
-        sealed = [self._seal(d) for d in data]
-        async with self._r.pipeline(transaction=True) as pipe:
-            pipe.rpush(key, *sealed)
-            pipe.ltrim(key, -OUTBOX_MAX, -1)
-            pipe.expire(key, 86400)
-            await pipe.execute()
+    def web_chat_on(self, demo: bool) -> bool:
+        """``DAOJIA_WEB_CHAT``, else on only in the demo."""
+        ...
 
-    async def pop_all(self, user_id: str) -> list[dict[str, Any]]:
-        if self._r is None:
-            queue = self._mem.pop(user_id, None)
-            return [json.loads(x) for x in queue or ()]
-        key = f"daojia:web:{user_id}:outbox"
-        async with self._r.pipeline(transaction=True) as pipe:
-            pipe.lrange(key, 0, -1)
-            pipe.delete(key)
-            raw, _ = await pipe.execute()
-        return [json.loads(x) for x in (self._unseal(r) for r in raw) if x is not None]
+    def sandbox_on(self, demo: bool) -> bool: ...
 
-    def _seal(self, item: str) -> bytes:
-        data = item.encode()
-        return self._cipher.seal(OUTBOX_FIELD, data) if self._cipher is not None else data
-
-    def _unseal(self, raw: bytes) -> bytes | None:
-        if self._cipher is None:
-            return raw
-        try:
-            return self._cipher.unseal(OUTBOX_FIELD, raw)
-        except ValueError:  # another key: the message is lost, not shown garbled
-            return None
+    @property
+    def wechat_pay_enabled(self) -> bool: ...
 
 
-class WebChannel:
+class WebChannel(Channel):
     """Routes of the web chat; ``handle`` runs one inbound event through the engine."""
+
+    name = "web"
+    capabilities = Capabilities(
+        buttons=True,
+        location=True,
+        contact=True,
+        payments="wechat_pay",  # a Native QR code on the pay page (bots.wechat_pay)
+        template_messages=False,
+        passive_replies=True,  # a turn's replies come back in the JSON response
+        notice_overrides="telegram",  # the web chat shows what Telegram shows
+    )
 
     def __init__(
         self,
@@ -109,22 +89,62 @@ class WebChannel:
         clock: Callable[[], datetime],
         outbox: WebOutbox,
         rejected: Callable[[str], None] = lambda channel: None,
+        uploads: Uploads | None = None,
+        address_secret: bytes = b"",
+        risk: RiskRules | None = None,
     ) -> None:
         self._secret = secret
         self._handle = handle
         self._clock = clock
         self._rejected = rejected
         self.outbox = outbox
-        self.keep_upload: Callable[[bytes], str] | None = None
+        self.uploads = uploads
+        self._address_secret = address_secret
+        self._risk = risk
         self.limits: AddressLimits | None = None
-        """Per client address counts (set when the chat starts; None: not limited)."""
+        """Per client address counts (made at start with ``risk``; None: not limited)."""
+
+    @classmethod
+    def configure(cls, settings: WebSettings, host: Host) -> WebChannel | None:
+        """The web chat when ``DAOJIA_WEB_CHAT`` (or the demo) turns it on."""
+        if not settings.web_chat_on(host.demo):
+            return None
+        if not settings.wechat_pay_enabled and not settings.sandbox_on(host.demo):
+            log.warning(
+                "DAOJIA_WEB_CHAT is on but no payment provider serves it (WeChat Pay): web "
+                "customers are told online payment is not available"
+            )
+        return cls(
+            secret=host.secret("web-cookie"),
+            handle=host.handle,
+            clock=host.clock,
+            outbox=WebOutbox(),
+            rejected=host.rejected,
+            uploads=Uploads(settings.media_dir),
+            address_secret=host.secret("web-address"),
+            risk=host.risk,
+        )
 
     def setup(self, app: web.Application) -> None:
         app.router.add_get("/", self.index)
         app.router.add_get("/web/api/poll", self.poll)
-        app.router.add_post("/web/api/send", self.send)
+        app.router.add_post("/web/api/send", self.receive)
         app.router.add_post("/web/api/photo", self.photo)
         app.router.add_static("/static/", STATIC, append_version=True)
+
+    async def start(self, resources: Resources) -> None:
+        """The outbox and the per-address counters in Redis when configured (shared by every
+        process), else in this process."""
+        if resources.redis is not None:
+            self.outbox = WebOutbox(resources.redis, resources.sealer)
+        if self._risk is not None:
+            self.limits = AddressLimits(
+                secret=self._address_secret,
+                minute=resources.rate_limiter(MINUTE_KEEP_S),
+                hour=resources.rate_limiter(HOUR_KEEP_S),
+                risk=self._risk,
+                clock=self._clock,
+            )
 
     def _sign(self, uid: str) -> str:
         return hmac.new(self._secret, uid.encode(), hashlib.sha256).hexdigest()[:32]
@@ -161,7 +181,8 @@ class WebChannel:
             raise web.HTTPBadRequest(text="unknown role")
         return web.json_response({"replies": await self.outbox.pop_all(f"{uid}-{role}")})
 
-    async def send(self, request: web.Request) -> web.Response:
+    async def receive(self, request: web.Request) -> web.Response:
+        """``POST /web/api/send``: a message from the chat window, answered in the response."""
         uid = self._user(request)
         if uid is None:
             raise web.HTTPUnauthorized(text="reload the page")
@@ -184,7 +205,7 @@ class WebChannel:
     async def photo(self, request: web.Request) -> web.Response:
         """A photo from the browser (multipart field ``photo``), as a PhotoReceived event."""
         uid = self._user(request)
-        if uid is None or self.keep_upload is None:
+        if uid is None or self.uploads is None:
             raise web.HTTPUnauthorized(text="reload the page")
         try:
             form = await request.post()
@@ -195,9 +216,9 @@ class WebChannel:
             raise web.HTTPBadRequest(text="expected a photo")
         if not await self._address_allows(request, f"{uid}-{role}"):
             return web.json_response({"status": "rejected", "replies": []})
-        ref = self.keep_upload(upload.file.read())
+        ref = self.uploads.keep(upload.file.read())
         event = PhotoReceived(
-            channel="web",
+            channel=self.name,
             user_id=f"{uid}-{role}",
             at=self._clock(),
             message_id=clean(str(form.get("id", "")))[:64] or secrets.token_hex(8),
@@ -217,7 +238,7 @@ class WebChannel:
         verdict = await self.limits.message(request.remote)
         if verdict is RateVerdict.ALLOW:
             return True
-        self._rejected("web")
+        self._rejected(self.name)
         if verdict is RateVerdict.WARN:
             await self.push(user_id, [Say(TOO_MANY)])
         return False
@@ -228,7 +249,7 @@ class WebChannel:
         if not isinstance(body, dict) or body.get("role", "customer") not in ROLES:
             return None
         base: dict[str, Any] = {
-            "channel": "web",
+            "channel": self.name,
             "user_id": user_id,
             "at": self._clock(),
             "message_id": clean(str(body.get("id", "")))[:64] or secrets.token_hex(8),
@@ -260,19 +281,26 @@ class WebChannel:
     async def push(self, user_id: str, replies: list[Reply]) -> None:
         await self.outbox.push(user_id, [to_json(r) for r in replies])
 
-    async def deliver(
+    async def send(
         self,
         user_id: str,
         replies: list[Reply],
-        template: dict[str, Any] | None = None,
+        *,
         skip: int = 0,
         lang: str = "zh",
+        extra: dict[str, Any] | None = None,
     ) -> None:
-        """Messenger entry: queue replies for the page's next poll (one part per reply)."""
+        """Queue replies for the page's next poll (one part per reply)."""
         try:
             await self.push(user_id, replies[skip:])
         except (RedisError, OSError) as exc:
             raise DeliveryFailed(repr(exc), sent=skip) from exc
+
+    async def download(self, ref: str) -> bytes:
+        """A photo the browser uploaded (``POST /web/api/photo``)."""
+        if self.uploads is None:
+            return await super().download(ref)
+        return self.uploads.take(ref)
 
 
 def _too_many_chats(request: web.Request, wait_s: int) -> web.Response:

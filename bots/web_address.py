@@ -24,6 +24,8 @@ from domain.risk import RateVerdict, rate_verdict, rate_window
 from domain.rules import RiskRules
 from domain.turns import RateLimiter
 
+MINUTE_KEEP_S = 120
+"""How long a minute window's counter is kept in Redis (as each person's message counter)."""
 HOUR_S = 3600
 HOUR_KEEP_S = HOUR_S + 120
 """How long an hour window's counter is kept in Redis (the window, with room for clocks)."""

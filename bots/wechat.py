@@ -15,76 +15,36 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
+import aiohttp
 from aiohttp import web
+from pydantic import SecretStr
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
+from bots.channel import Capabilities, Channel, Host, Resources
 from bots.render import as_text
-from bots.wechat_api import WeChatApi, WeChatApiError
-from bots.wechat_menu import CLICK_COMMANDS
+from bots.wechat_api import TokenCache, WeChatApi, WeChatApiError
+from bots.wechat_events import CHANNEL, to_event
 from bots.wechat_replay import ReplayGuard
+from bots.wechat_templates import TemplateMessages, load_templates
 from bots.wechat_xml import ParseError, parse_message
 from conversations.engine import Handled
-from conversations.events import (
-    CommandReceived,
-    Inbound,
-    LocationShared,
-    PhotoReceived,
-    TextReceived,
-)
+from conversations.events import Inbound
 from conversations.replies import Reply
+from conversations.services.notices import Notice
 from domain.errors import DeliveryFailed
 from domain.privacy import loggable_traceback
-from domain.text import clean
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
-MAX_OPENID = 64
-"""An openid is 28 characters; the sender's id is stored in 128-character columns."""
 PASSIVE_MAX_BYTES = 2000
 SUCCESS = "success"
-
-
-def to_event(msg: Any, at: datetime) -> Inbound | None:
-    """The neutral event for a parsed WeChat message, or None for what we do not act on.
-
-    Texts are ``domain.text.clean`` (XML admits no NUL, but a lone ``\r`` or a decrypted body's
-    oddities stay out all the same); raises ValueError for what WeChat never sends: no sender
-    or one longer than ``MAX_OPENID``, a MsgId, CreateTime or location that is not a number.
-    """
-    user_id = clean(str(msg.source or ""))
-    if not 0 < len(user_id) <= MAX_OPENID:
-        raise ValueError("FromUserName is not an openid")
-    base: dict[str, Any] = {"channel": "wechat", "user_id": user_id, "at": at}
-    kind = getattr(msg, "type", "")
-    if kind == "event":
-        event = clean(str(getattr(msg, "event", "")))
-        base["message_id"] = f"e{user_id}:{int(msg._data.get('CreateTime'))}:{event}"
-        if event in ("subscribe", "subscribe_scan", "scan"):
-            scene = clean(str(getattr(msg, "scene_id", "") or ""))
-            return CommandReceived(**base, command="start", args=scene)
-        if event == "click":
-            command = CLICK_COMMANDS.get(str(msg.key))
-            return CommandReceived(**base, command=command) if command else None
-        return None
-    base["message_id"] = f"m{int(msg.id)}"
-    if kind == "text":
-        text = clean(str(msg.content or ""))
-        if text.startswith("/") and len(text) > 1:
-            command, _, args = text[1:].partition(" ")
-            return CommandReceived(**base, command=command, args=args.strip())
-        return TextReceived(**base, text=text)
-    if kind == "location":
-        lat, lon = msg.location
-        label = clean(str(msg.label or ""))
-        return LocationShared(**base, lat=float(lat), lon=float(lon), label=label)
-    if kind == "image":
-        return PhotoReceived(**base, ref=clean(f"{msg.media_id}|{msg.image}"))
-    return None
 
 
 GONE = {40003, 43004}
@@ -118,34 +78,109 @@ def _cdata_safe(text: str) -> str:
     return text.replace("]]>", "]]]]><![CDATA[>")
 
 
-class WeChatBot:
+class WeChatSettings(Protocol):
+    """What the WeChat channel reads of the settings (``DAOJIA_WECHAT_*``)."""
+
+    wechat_appid: str | None
+    wechat_secret: SecretStr | None
+    wechat_token: SecretStr | None
+    wechat_aes_key: SecretStr | None
+    wechat_api_base: str
+    wechat_replay_window_s: int
+    wechat_templates: Path | None
+
+
+class WeChatBot(Channel):
     """The ``/wechat`` routes and the customer-service sender for WeChat users."""
+
+    name = CHANNEL
+    capabilities = Capabilities(
+        buttons=False,  # numbered choices, answered by number or word (bots.render.as_text)
+        location=True,
+        contact=False,
+        payments="wechat_pay",  # JSAPI inside WeChat (bots.wechat_pay)
+        template_messages=True,
+        passive_replies=True,
+        notice_overrides="wechat",
+    )
 
     def __init__(
         self,
         *,
         token: str,
         appid: str,
+        secret: str,
         aes_key: str | None,
-        api: WeChatApi | None,
+        api_base: str,
+        replay_window_s: int,
         handle: Callable[[Inbound], Awaitable[Handled]],
         rejected: Callable[[str], None],
         clock: Callable[[], datetime],
         budget_s: float = 3.5,
+        templates: TemplateMessages | None = None,
     ) -> None:
         self._token = token
+        self._appid, self._secret, self._api_base = appid, secret, api_base
         self._crypto = WeChatCrypto(token, aes_key, appid) if aes_key else None
-        self.api = api  # set at start-up, when the HTTP session exists
-        self.replay: ReplayGuard | None = None  # set at start-up, when Redis is connected
+        self._replay_window_s = replay_window_s
+        self.api: WeChatApi | None = None  # made at start, when the HTTP session exists
+        self.replay: ReplayGuard | None = None  # made at start, when Redis is connected
         self._handle = handle
         self._rejected = rejected
         self._clock = clock
         self.budget_s = budget_s
+        self._templates = templates
+        self._session: aiohttp.ClientSession | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+
+    @classmethod
+    def configure(cls, settings: WeChatSettings, host: Host) -> WeChatBot | None:
+        """The official account of ``DAOJIA_WECHAT_APPID`` (off when unset)."""
+        if settings.wechat_appid is None:
+            return None
+        assert settings.wechat_token and settings.wechat_secret  # required with an appid
+        aes = settings.wechat_aes_key.get_secret_value() if settings.wechat_aes_key else None
+        return cls(
+            token=settings.wechat_token.get_secret_value(),
+            appid=settings.wechat_appid,
+            secret=settings.wechat_secret.get_secret_value(),
+            aes_key=aes,
+            api_base=settings.wechat_api_base,
+            replay_window_s=settings.wechat_replay_window_s,
+            handle=host.handle,
+            rejected=host.rejected,
+            clock=host.clock,
+            templates=TemplateMessages(
+                load_templates(settings.wechat_templates), ZoneInfo(host.timezone)
+            ),
+        )
 
     def setup(self, app: web.Application) -> None:
         app.router.add_get("/wechat", self.verify)
         app.router.add_post("/wechat", self.receive)
+
+    async def start(self, resources: Resources) -> None:
+        """The API client, on an HTTP session of its own, with the access token shared
+        through Redis when configured; the replay guard, its memory likewise."""
+        self._session = aiohttp.ClientSession()
+        self.api = WeChatApi(
+            base=self._api_base,
+            appid=self._appid,
+            secret=self._secret,
+            session=self._session,
+            tokens=TokenCache(self._appid, resources.redis),
+        )
+        self.replay = ReplayGuard(
+            resources.nonce_memory(), window_s=self._replay_window_s, clock=self._clock
+        )
+
+    async def stop(self) -> None:
+        """Wait for slow turns and follow-up sends, then close the HTTP session."""
+        try:
+            await self.drain()
+        finally:
+            if self._session is not None:
+                await self._session.close()
 
     def _signed(self, request: web.Request) -> bool:
         q = request.query
@@ -159,7 +194,7 @@ class WeChatBot:
 
     def _refuse(self, refusal: web.HTTPClientError | None) -> None:
         if refusal is not None:
-            self._rejected("wechat")
+            self._rejected(self.name)
             raise refusal
 
     def _authentic(self, request: web.Request) -> ReplayGuard:
@@ -178,20 +213,20 @@ class WeChatBot:
     async def receive(self, request: web.Request) -> web.Response:
         replay = self._authentic(request)
         if request.content_length is not None and request.content_length > MAX_BODY:
-            self._rejected("wechat")
+            self._rejected(self.name)
             raise web.HTTPRequestEntityTooLarge(
                 max_size=MAX_BODY, actual_size=request.content_length
             )
         body = await request.read()
         if len(body) > MAX_BODY:
-            self._rejected("wechat")
+            self._rejected(self.name)
             raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=len(body))
         msg = self._parse(request, body)
         self._refuse(await replay.replayed(request, body))
         try:
             event = to_event(msg, self._clock())
         except (ValueError, TypeError):
-            self._rejected("wechat")
+            self._rejected(self.name)
             raise web.HTTPBadRequest(text="not a WeChat message") from None
         if event is None:
             return web.Response(text=SUCCESS)
@@ -213,7 +248,7 @@ class WeChatBot:
         q = request.query
         upper = body.upper()
         if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
-            self._rejected("wechat")
+            self._rejected(self.name)
             raise web.HTTPBadRequest(text="DTDs are not accepted")
         try:
             if self._crypto is not None and q.get("encrypt_type") == "aes":
@@ -226,10 +261,10 @@ class WeChatBot:
                 xml = body.decode()
             return parse_message(xml)
         except (InvalidSignatureException, InvalidAppIdException):
-            self._rejected("wechat")
+            self._rejected(self.name)
             raise web.HTTPForbidden(text="bad message signature") from None
         except (ParseError, ValueError, KeyError, TypeError, UnicodeDecodeError):
-            self._rejected("wechat")
+            self._rejected(self.name)
             raise web.HTTPBadRequest(text="malformed XML") from None
 
     def _passive(self, request: web.Request, msg: Any, text: str) -> web.Response:
@@ -269,22 +304,28 @@ class WeChatBot:
             except (TimeoutError, WeChatApiError, OSError) as exc:
                 log.warning("wechat customer-service message to %s failed: %s", user_id, exc)
 
+    def prepare(self, notice: Notice, user_id: str, lang: str) -> dict[str, Any] | None:
+        """The template message configured for the notice's event (``DAOJIA_WECHAT_TEMPLATES``),
+        kept with the notice in the outbox, or None."""
+        return self._templates.render(notice, user_id, lang) if self._templates else None
+
     async def send(
         self,
         user_id: str,
         replies: list[Reply],
-        template: dict[str, Any] | None = None,
+        *,
         skip: int = 0,
         lang: str = "zh",
+        extra: dict[str, Any] | None = None,
     ) -> None:
-        """Messenger entry: the template message when there is one (it reaches followers
+        """The template message ``prepare`` made, when there is one (it reaches followers
         outside the 48-hour window), else — or when WeChat refuses the template for good —
         customer-service texts from part ``skip`` on. Raises ``DeliveryFailed``."""
         if self.api is None:
             raise DeliveryFailed("WeChat API client is not started", sent=skip)
-        if template is not None and skip == 0:
+        if extra is not None and skip == 0:
             try:
-                await self.api.send_template(template)
+                await self.api.send_template(extra)
                 return
             except WeChatApiError as exc:
                 if exc.errcode in GONE:

@@ -15,9 +15,21 @@ WorkerId = NewType("WorkerId", int)
 
 
 class Channel(StrEnum):
+    """A chat channel by name: the ones daojia ships, or any other a channel adapter brings
+    (``bots.channel``). Open: ``Channel("line")`` is a channel too, so a new channel needs no
+    member here."""
+
     TELEGRAM = "telegram"
     WECHAT = "wechat"
     WEB = "web"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Channel | None:
+        if not isinstance(value, str) or not value:
+            return None
+        channel = str.__new__(cls, value)
+        channel._name_, channel._value_ = value.upper(), value
+        return channel
 
 
 class WorkerStatus(StrEnum):

@@ -8,21 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import nullcontext
 from datetime import UTC, datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
-import aiohttp
 import redis.asyncio as aioredis
 from aiohttp import web
 
-from bots.telegram import TelegramBot, build_application
-from bots.web import WebChannel, WebOutbox
-from bots.web_address import HOUR_KEEP_S, AddressLimits
-from bots.wechat import WeChatBot
-from bots.wechat_api import TokenCache, WeChatApi
-from bots.wechat_replay import ReplayGuard
+from bots.channel import Channel, Host, Resources
 from conversations.engine import Engine, Handled
 from conversations.events import Failed, Inbound
 from conversations.flows.registry import CUSTOMER_FLOWS
@@ -44,9 +39,11 @@ from store.sqlite.wal import CHECKPOINT_EVERY_S, Checkpointer
 from store.turns import Turns
 from store.uow import Database
 from webhooks import dashboard, finance, health, media, pay_sandbox, pay_wechat, payments
+from webhooks.channels import ADAPTERS, Channels
 from webhooks.chat import Chat, Messenger
 from webhooks.keys import (
     CATALOG,
+    CHANNELS,
     CHAT,
     CLOCK,
     CONVERSATIONS,
@@ -61,15 +58,12 @@ from webhooks.keys import (
     RULES,
     SERVICES,
     SETTINGS,
-    TELEGRAM,
-    WEB,
-    WECHAT,
     WECHAT_PAY,
 )
 from webhooks.media import ChannelMedia, MediaLinks
 from webhooks.metrics import Metrics
 from webhooks.middleware import error_middleware
-from webhooks.settings import Settings, wechat_templates
+from webhooks.settings import Settings
 
 log = logging.getLogger(__name__)
 SUPPORT_ROLES = ("owner", "support")
@@ -88,65 +82,48 @@ def create_app(
     register_webhooks: bool = False,
     demo: bool = False,
     scheduler: bool = False,
+    adapters: Sequence[type[Channel]] = ADAPTERS,
 ) -> web.Application:
     """Build the application; nothing connects until it starts.
 
     ``register_webhooks`` (``daojia serve``) also tells Telegram where to deliver updates.
     ``demo`` (``daojia demo``) turns on what only the demo has unless settings say otherwise:
     the sandbox payment provider and the web chat (``Settings.sandbox_on``, ``web_chat_on``).
+    ``adapters``: the chat channels that may serve (``webhooks.channels.ADAPTERS``).
     """
     app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[error_middleware])
     app[SETTINGS] = settings
     app[CATALOG] = catalog
     app[RULES] = rules
     app[CLOCK] = clock
-    app[METRICS] = Metrics()
-    app[MESSENGER] = Messenger()
+    app[METRICS] = Metrics(adapter.name for adapter in adapters)
     app.cleanup_ctx.append(_database)
     if settings.redis_url:
         app.cleanup_ctx.append(_redis)
     app.cleanup_ctx.append(_chat)
+    app.cleanup_ctx.append(_channels)  # started before the sweeps send, stopped after them
     if scheduler:
         app.cleanup_ctx.append(_scheduler)
     app.on_shutdown.append(_finish_turns)
-
-    async def handle(event: Inbound) -> Handled:  # app[CHAT] is resolved at call time
-        return await app[CHAT].handle(event)
-
     app[DEMO] = demo
+    app[CHANNELS] = channels = Channels(
+        adapters, settings, _host(app, register_webhooks=register_webhooks, demo=demo)
+    )
+    app[MESSENGER] = Messenger(channels)
     media_store = MediaStore(settings.media_dir)
     links = MediaLinks(
         _secret(settings, "media-link"), settings.public_url, lambda: clock().timestamp()
     )
-    app[MEDIA] = ChannelMedia(media_store, rules.execution.max_photo_bytes)
+    app[MEDIA] = ChannelMedia(media_store, channels)
     app[LINKS] = links
     app.router.add_get("/media/{path:.+}", media.route(media_store, links))
-    sandbox, web_chat = settings.sandbox_on(demo), settings.web_chat_on(demo)
-    if web_chat:
-        app[WEB] = WebChannel(
-            secret=_secret(settings, "web-cookie"),
-            handle=handle,
-            clock=clock,
-            outbox=WebOutbox(),
-            rejected=_rejected(app),
-        )
-        app[WEB].keep_upload = app[MEDIA].keep_upload
-        app[WEB].setup(app)
-    if settings.telegram_enabled:
-        app[TELEGRAM] = _telegram_bot(app, settings, handle, clock)
-        app[TELEGRAM].setup(app)
-        app[MEDIA].register("telegram", app[TELEGRAM].download)
-        app.cleanup_ctx.append(_telegram(register_webhooks))
-    if settings.wechat_enabled:
-        app[WECHAT] = _wechat_bot(app, settings, handle, clock)
-        app[WECHAT].setup(app)
-        app[MEDIA].register("wechat", app[WECHAT].download)
-        app.cleanup_ctx.append(_wechat)
+    channels.setup(app)
+    sandbox = settings.sandbox_on(demo)
     if settings.wechat_pay_enabled:
         app[WECHAT_PAY] = payments.wechat_pay(settings, _secret(settings, "wechat-pay-page"))
         pay_wechat.setup(app, app[WECHAT_PAY])
     app[PAYMENTS] = payments.payments(
-        settings, wechat=app.get(WECHAT_PAY), sandbox=sandbox, web_chat=web_chat, demo=demo
+        settings, channels=channels, wechat=app.get(WECHAT_PAY), sandbox=sandbox, demo=demo
     )
     health.setup(app)
     if sandbox:
@@ -161,96 +138,56 @@ def _secret(settings: Settings, purpose: str) -> bytes:
     return hashlib.sha256(f"daojia-{purpose}\x00".encode() + settings.pii_key_bytes()).digest()
 
 
-def _rejected(app: web.Application) -> Callable[[str], None]:
-    return lambda channel: app[METRICS].messages.labels(channel, "rejected").inc()
+def _host(app: web.Application, *, register_webhooks: bool, demo: bool) -> Host:
+    """What the application lends each channel (``bots.channel.Host``)."""
 
+    async def handle(event: Inbound) -> Handled:  # app[CHAT] is resolved at call time
+        return await app[CHAT].handle(event)
 
-def _wechat_bot(
-    app: web.Application,
-    settings: Settings,
-    handle: Callable[[Inbound], Awaitable[Handled]],
-    clock: Callable[[], datetime],
-) -> WeChatBot:
-    assert settings.wechat_appid and settings.wechat_token and settings.wechat_secret
-    aes = settings.wechat_aes_key.get_secret_value() if settings.wechat_aes_key else None
-    return WeChatBot(
-        token=settings.wechat_token.get_secret_value(),
-        appid=settings.wechat_appid,
-        aes_key=aes,
-        api=None,
-        handle=handle,
-        rejected=_rejected(app),
-        clock=clock,
-    )
-
-
-async def _wechat(app: web.Application) -> AsyncIterator[None]:
-    settings = app[SETTINGS]
-    assert settings.wechat_appid and settings.wechat_secret
-    async with aiohttp.ClientSession() as session:
-        bot = app[WECHAT]
-        bot.api = WeChatApi(
-            base=settings.wechat_api_base,
-            appid=settings.wechat_appid,
-            secret=settings.wechat_secret.get_secret_value(),
-            session=session,
-            tokens=TokenCache(settings.wechat_appid, app.get(REDIS)),
-        )
-        redis_client = app.get(REDIS)
-        bot.replay = ReplayGuard(
-            RedisNonceMemory(redis_client) if redis_client is not None else LocalNonceMemory(),
-            window_s=settings.wechat_replay_window_s,
-            clock=app[CLOCK],
-        )
-        app[MESSENGER].register("wechat", bot.send)
-        try:
-            yield
-        finally:
-            await bot.drain()
-
-
-def _telegram_bot(
-    app: web.Application,
-    settings: Settings,
-    handle: Callable[[Inbound], Awaitable[Handled]],
-    clock: Callable[[], datetime],
-) -> TelegramBot:
-    assert settings.telegram_token is not None and settings.telegram_secret is not None
-    application = build_application(
-        settings.telegram_token.get_secret_value(),
-        settings.telegram_api_base,
-        settings.telegram_file_base,
-        settings.telegram_rate_per_second,
-    )
-
-    async def check_checkout(reference: str, amount: int) -> str | None:
+    async def check_payment(reference: str, amount: int) -> str | None:
         results = await app[SERVICES].run(CheckCheckout(reference, amount))
         return results[0].message if results and isinstance(results[0], Failed) else None
 
-    token = settings.telegram_payment_token
-    return TelegramBot(
-        application=application,
-        secret=settings.telegram_secret.get_secret_value(),
+    def rejected(channel: str) -> None:
+        app[METRICS].messages.labels(channel, "rejected").inc()
+
+    settings, rules = app[SETTINGS], app[RULES]
+    return Host(
         handle=handle,
-        rejected=_rejected(app),
-        clock=clock,
-        payment_token=token.get_secret_value() if token else "",
+        rejected=rejected,
+        check_payment=check_payment,
+        clock=app[CLOCK],
+        secret=partial(_secret, settings),
+        timezone=rules.timezone,
         currency=app[CATALOG].currency,
-        check_checkout=check_checkout,
+        risk=rules.risk,
+        public_url=settings.public_url,
+        demo=demo,
+        register_webhooks=register_webhooks,
     )
 
 
-def _telegram(register_webhooks: bool) -> Callable[[web.Application], AsyncIterator[None]]:
-    async def ctx(app: web.Application) -> AsyncIterator[None]:
-        bot = app[TELEGRAM]
-        await bot.start(public_url=app[SETTINGS].public_url if register_webhooks else None)
-        app[MESSENGER].register("telegram", bot.send)
-        try:
-            yield
-        finally:
-            await bot.stop()
+async def _channels(app: web.Application) -> AsyncIterator[None]:
+    """Start the chat channels with the shared resources; stop them at the end."""
+    client = app.get(REDIS)
 
-    return ctx
+    def rate_limiter(keep_s: int) -> RedisRateLimiter | LocalRateLimiter:
+        return LocalRateLimiter() if client is None else RedisRateLimiter(client, keep_s=keep_s)
+
+    def nonce_memory() -> RedisNonceMemory | LocalNonceMemory:
+        return LocalNonceMemory() if client is None else RedisNonceMemory(client)
+
+    resources = Resources(
+        redis=client,
+        sealer=app[DATABASE].cipher,
+        rate_limiter=rate_limiter,
+        nonce_memory=nonce_memory,
+    )
+    await app[CHANNELS].start(resources)
+    try:
+        yield
+    finally:
+        await app[CHANNELS].stop()
 
 
 async def _finish_turns(app: web.Application) -> None:
@@ -307,8 +244,6 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
             redis_client, cipher
         )
         limiter: RedisRateLimiter | LocalRateLimiter = RedisRateLimiter(redis_client)
-        if WEB in app:
-            app[WEB].outbox = WebOutbox(redis_client, cipher)
     else:
         store = local = LocalConversationStore(
             settings.data_dir / "conversations.db", cipher, checkpoint_every_s=CHECKPOINT_EVERY_S
@@ -316,17 +251,6 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         limiter = LocalRateLimiter()
     app[CONVERSATIONS] = store
     messenger = app[MESSENGER]
-    if WEB in app:
-        app[WEB].limits = AddressLimits(
-            secret=_secret(settings, "web-address"),
-            minute=limiter,
-            hour=RedisRateLimiter(redis_client, keep_s=HOUR_KEEP_S)
-            if redis_client is not None
-            else LocalRateLimiter(),
-            risk=app[RULES].risk,
-            clock=app[CLOCK],
-        )
-        messenger.register("web", app[WEB].deliver)
     services = Services(
         uow=app[DATABASE].uow,
         catalog=app[CATALOG],
@@ -334,9 +258,7 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         clock=app[CLOCK],
         public_url=settings.public_url,
         sender=messenger,
-        templates=NoticeTemplates(
-            ZoneInfo(app[RULES].timezone), wechat_templates(settings.wechat_templates)
-        ),
+        templates=NoticeTemplates(ZoneInfo(app[RULES].timezone), app[CHANNELS].notice_overrides()),
         admins=AdminDirectory(
             bootstrap=[(g.channel, g.user_id, g.role) for g in settings.admins],
             uow=app[DATABASE].uow,

@@ -1,12 +1,12 @@
 """Wiring of the chat path: the engine with metrics around it, and the messenger that sends
-to a person outside a conversation turn."""
+to a person outside a conversation turn through the channel serving them."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from typing import Any
 
 from aiohttp import web
@@ -14,12 +14,11 @@ from aiohttp import web
 from conversations.engine import Engine, Handled
 from conversations.events import Inbound
 from conversations.replies import Reply
+from conversations.services.notices import Notice
 from domain.errors import DeliveryFailed
 from domain.privacy import loggable_traceback
+from webhooks.channels import Channels
 from webhooks.metrics import Metrics
-
-Deliver = Callable[[str, list[Reply], dict[str, Any] | None, int, str], Awaitable[None]]
-"""(user id, replies, WeChat template message or None, parts already sent, language)."""
 
 log = logging.getLogger(__name__)
 TURN_GRACE_S = 10.0
@@ -133,25 +132,34 @@ class Chat:
 
 
 class Messenger:
-    """Sends replies to (channel, user id) through whichever bot serves that channel (the
-    outbox's ``Sender``); raises ``DeliveryFailed`` when the platform did not take them."""
+    """The outbox's ``Sender``: sends replies to (channel, user id) through the channel that
+    serves it (``webhooks.channels``); raises ``DeliveryFailed`` when the platform did not
+    take them."""
 
-    def __init__(self) -> None:
-        self._senders: dict[str, Deliver] = {}
+    def __init__(self, channels: Channels) -> None:
+        self.channels = channels
 
-    def register(self, channel: str, deliver: Deliver) -> None:
-        self._senders[channel] = deliver
+    def prepare(
+        self, channel: str, notice: Notice, user_id: str, lang: str
+    ) -> dict[str, Any] | None:
+        """What the channel keeps with a notice for its delivery (``Channel.prepare``): only
+        a channel that sends template messages keeps anything."""
+        serving = self.channels.get(channel)
+        if serving is None or not serving.capabilities.template_messages:
+            return None
+        return serving.prepare(notice, user_id, lang)
 
     async def send(
         self,
         channel: str,
         user_id: str,
         replies: list[Reply],
-        template: dict[str, Any] | None = None,
+        *,
+        extra: dict[str, Any] | None = None,
         skip: int = 0,
         lang: str = "zh",
     ) -> None:
-        deliver = self._senders.get(channel)
-        if deliver is None:  # the channel may be configured again: retried, not dropped
+        serving = self.channels.get(channel)
+        if serving is None:  # the channel may be configured again: retried, not dropped
             raise DeliveryFailed(f"channel {channel} is not configured", sent=skip)
-        await deliver(user_id, replies, template, skip, lang)
+        await serving.send(user_id, replies, skip=skip, lang=lang, extra=extra)

@@ -8,15 +8,13 @@ from datetime import datetime
 import redis.asyncio as aioredis
 from aiohttp import web
 
-from bots.telegram import TelegramBot
-from bots.web import WebChannel
-from bots.wechat import WeChatBot
 from bots.wechat_pay import WeChatPayGateway
 from conversations.services.bus import Services
 from domain.catalog import Catalog
 from domain.rules import Rules
 from domain.turns import ConversationStore
 from store.uow import Database
+from webhooks.channels import Channels
 from webhooks.chat import Chat, Messenger
 from webhooks.media import ChannelMedia, MediaLinks
 from webhooks.metrics import Metrics
@@ -34,9 +32,7 @@ CHAT = web.AppKey("chat", Chat)
 MESSENGER = web.AppKey("messenger", Messenger)
 SERVICES = web.AppKey("services", Services)
 CONVERSATIONS = web.AppKey("conversations", ConversationStore)
-WEB = web.AppKey("web", WebChannel)
-TELEGRAM = web.AppKey("telegram", TelegramBot)
-WECHAT = web.AppKey("wechat", WeChatBot)
+CHANNELS = web.AppKey("channels", Channels)
 DEMO = web.AppKey("demo", bool)
 MEDIA = web.AppKey("media", ChannelMedia)
 LINKS = web.AppKey("links", MediaLinks)

@@ -6,19 +6,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import mimetypes
-import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from bots.web_uploads import UPLOADS
 from domain.errors import DomainError
 from store.media import MediaStore
+from webhooks.channels import Channels
 
 LINK_TTL_S = 3 * 86400
-UPLOADS = "uploads"
 
 
 class MediaLinks:
@@ -56,45 +56,18 @@ class MediaLinks:
 
 
 class ChannelMedia:
-    """``MediaFetcher``: the bytes of a photo by its platform reference."""
+    """``MediaFetcher``: the bytes of a photo by its platform reference, from the channel it
+    was sent on (``Channel.download``)."""
 
-    def __init__(self, store: MediaStore, max_bytes: int) -> None:
+    def __init__(self, store: MediaStore, channels: Channels) -> None:
         self.store = store
-        self.max_bytes = max_bytes
-        self.fetchers: dict[str, Callable[[str], Awaitable[bytes]]] = {}
-
-    def register(self, channel: str, fetch: Callable[[str], Awaitable[bytes]]) -> None:
-        self.fetchers[channel] = fetch
+        self.channels = channels
 
     async def __call__(self, channel: str, ref: str) -> bytes:
-        if channel == "web":
-            return self._upload(ref)
-        fetch = self.fetchers.get(channel)
-        if fetch is None:
+        serving = self.channels.get(channel)
+        if serving is None:
             raise DomainError(f"photos are not supported on {channel}")
-        return await fetch(ref)
-
-    def keep_upload(self, data: bytes) -> str:
-        """A web upload, kept until the conversation uses it; returns its reference."""
-        token = secrets.token_hex(16)
-        target = self.store.root / UPLOADS / token
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        return f"upload:{token}"
-
-    def _upload(self, ref: str) -> bytes:
-        token = ref.removeprefix("upload:")
-        if not token.isalnum():
-            raise DomainError("unknown upload")
-        path = self.store.root / UPLOADS / token
-        try:
-            data = path.read_bytes()
-        except OSError:
-            raise DomainError(
-                "上传已失效,请重新发送 / the upload expired, send it again"
-            ) from None
-        path.unlink(missing_ok=True)
-        return data
+        return await serving.download(ref)
 
 
 def route(store: MediaStore, links: MediaLinks) -> Handler:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -13,7 +14,8 @@ CONTENT_TYPE = CONTENT_TYPE_LATEST
 class Metrics:
     """The counters and histograms daojia exports on ``GET /metrics``."""
 
-    def __init__(self) -> None:
+    def __init__(self, channels: Iterable[str] = ()) -> None:
+        """``channels``: whose message counts are exported at 0 from the start."""
         self.registry = CollectorRegistry()
         self.messages = Counter(
             "daojia_messages",
@@ -36,7 +38,7 @@ class Metrics:
         )
         # labelled children, looked up once: ``labels()`` takes a lock and builds a key
         self._children: dict[tuple[Any, ...], Any] = {}
-        for channel in ("telegram", "wechat", "web"):
+        for channel in channels:
             for result in ("handled", "duplicate", "rejected"):
                 self._child(self.messages, channel, result)  # exported at 0 from the start
 

@@ -16,7 +16,8 @@ from bots.payments import TelegramGateway
 from bots.wechat_pay import WeChatPayGateway
 from conversations.services.payment_requests import SandboxGateway
 from domain.ports import PaymentGateway
-from webhooks.settings import CHANNELS, Settings
+from webhooks.channels import Channels
+from webhooks.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -61,35 +62,31 @@ def wechat_pay(settings: Settings, page_secret: bytes) -> WeChatPayGateway:
 def payments(
     settings: Settings,
     *,
+    channels: Channels,
     wechat: WeChatPayGateway | None,
     sandbox: bool,
-    web_chat: bool,
     demo: bool,
 ) -> Payments:
-    """The providers and each channel's: the channel's real provider when configured
-    (Telegram Payments in Telegram; WeChat Pay in WeChat, and as a Native QR code in the web
-    chat), else the sandbox where it runs; a channel left out has none."""
+    """The providers and each channel's: the provider its capabilities name when that
+    provider runs (Telegram Payments in Telegram; WeChat Pay in WeChat, and as a Native QR
+    code in the web chat), else the sandbox where it runs; a channel left out has none."""
     gateways: list[PaymentGateway] = []
-    channels: dict[str, str] = {}
     if settings.telegram_payment_token is not None:
         gateways.append(TelegramGateway())
-        if settings.telegram_enabled:
-            channels["telegram"] = "telegram"
     if wechat is not None:
         gateways.append(wechat)
-        channels["wechat"] = channels["web"] = "wechat_pay"
     if sandbox:
         gateways.append(SandboxGateway(settings.public_url))
-        for channel in CHANNELS:
-            channels.setdefault(channel, "sandbox")
         if not demo:
             log.warning(
                 "DAOJIA_SANDBOX_PAYMENTS is on: TEST MODE. The sandbox marks orders paid "
                 "without any money; never run it for real customers"
             )
-    if web_chat and "web" not in channels:
-        log.warning(
-            "DAOJIA_WEB_CHAT is on but no payment provider serves it (WeChat Pay): web "
-            "customers are told online payment is not available"
-        )
-    return Payments(tuple(gateways), channels, test_mode=sandbox and not demo, demo=demo)
+    running = {g.name for g in gateways}
+    by_channel: dict[str, str] = {}
+    for channel, provider in channels.payment_providers().items():
+        if provider is not None and provider in running:
+            by_channel[channel] = provider
+        elif sandbox:
+            by_channel[channel] = "sandbox"
+    return Payments(tuple(gateways), by_channel, test_mode=sandbox and not demo, demo=demo)

@@ -10,13 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
-import yaml
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     SecretStr,
-    TypeAdapter,
     ValidationError,
     field_validator,
     model_validator,
@@ -25,12 +21,11 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from conversations.services.notice_templates import WeChatTemplate
-from conversations.services.notices import EVENTS
+from bots.wechat_templates import load_templates
 from store.crypto import PiiKeyError, decode_key
+from webhooks.channels import CHANNEL_NAMES
 
 ROLES = ("owner", "ops", "finance", "support")
-CHANNELS = ("telegram", "wechat", "web")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +84,7 @@ class Settings(BaseSettings):
     @field_validator("wechat_templates")
     @classmethod
     def _wechat_templates(cls, value: Path | None) -> Path | None:
-        wechat_templates(value)  # refuse a broken file at start, naming the variable
+        load_templates(value)  # refuse a broken file at start, naming the variable
         return value
 
     @field_validator("sandbox_payments", "web_chat", mode="before")
@@ -133,8 +128,9 @@ class Settings(BaseSettings):
             if len(fields) != 3 or not all(fields):
                 raise ValueError(f"{part.strip()!r} is not channel:user_id:role")
             channel, user_id, role = fields
-            if channel not in CHANNELS:
-                raise ValueError(f"unknown channel {channel!r} (use {', '.join(CHANNELS)})")
+            if channel not in CHANNEL_NAMES:
+                names = ", ".join(CHANNEL_NAMES)
+                raise ValueError(f"unknown channel {channel!r} (use {names})")
             if role not in ROLES:
                 raise ValueError(f"unknown role {role!r} (use {', '.join(ROLES)})")
             grants.append(AdminGrant(channel, user_id, role))
@@ -231,31 +227,3 @@ def settings_error(exc: ValidationError) -> str:
     if loc:
         return f"DAOJIA_{str(loc[0]).upper()}: {msg}"
     return msg
-
-
-class _TemplateSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    template_id: str = Field(min_length=1)
-    fields: dict[str, str] = Field(min_length=1)
-    url: str = ""
-
-
-def wechat_templates(path: Path | None) -> dict[str, WeChatTemplate]:
-    """The WeChat template messages of ``DAOJIA_WECHAT_TEMPLATES``: a YAML mapping of
-    notification event → ``template_id``, ``fields`` (field → Jinja2 text over the event's
-    data) and an optional ``url``. Unknown events and malformed entries stop the start."""
-    if path is None:
-        return {}
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        specs = TypeAdapter(dict[str, _TemplateSpec]).validate_python(raw)
-    except (OSError, yaml.YAMLError, ValidationError) as exc:
-        raise ValueError(f"DAOJIA_WECHAT_TEMPLATES {path}: {exc}") from exc
-    unknown = sorted(set(specs) - set(EVENTS))
-    if unknown:
-        raise ValueError(f"DAOJIA_WECHAT_TEMPLATES {path}: unknown events {unknown}")
-    return {
-        event: WeChatTemplate(spec.template_id, dict(spec.fields), spec.url)
-        for event, spec in specs.items()
-    }

@@ -32,12 +32,22 @@ class AdminRoster(Protocol):
 
 
 class Sender(Protocol):
+    """Delivers to a person on a channel (``webhooks.chat.Messenger``)."""
+
+    def prepare(
+        self, channel: str, notice: Notice, user_id: str, lang: str
+    ) -> dict[str, Any] | None:
+        """What the channel keeps with ``notice`` for its delivery (opaque here, kept with
+        the message and handed back to ``send`` as ``extra``), or None."""
+        ...
+
     async def send(
         self,
         channel: str,
         user_id: str,
         replies: list[Reply],
-        template: dict[str, Any] | None = None,
+        *,
+        extra: dict[str, Any] | None = None,
         skip: int = 0,
         lang: str = "zh",
     ) -> None:
@@ -92,17 +102,12 @@ class Postman:
             if (channel, lang) not in rendered:
                 replies = self.templates.render(notice, channel, lang)
                 rendered[channel, lang] = dump_replies(replies)
-            template = (
-                self.templates.template_message(notice, user_id, lang)
-                if channel == Channel.WECHAT.value
-                else None
-            )
             message = OutboxMessage(
                 channel=channel,
                 user_id=user_id,
                 event=notice.event,
                 replies=rendered[channel, lang],
-                template=template,
+                template=self.sender.prepare(channel, notice, user_id, lang),
                 created_at=now,
                 next_attempt_at=now,
                 lang=lang,
@@ -192,9 +197,9 @@ class Postman:
                 message.channel,
                 message.user_id,
                 load_replies(message.replies),
-                message.template,
-                message.progress,
-                message.lang,
+                extra=message.template,
+                skip=message.progress,
+                lang=message.lang,
             )
         except DeliveryFailed as exc:
             self._failed(message, exc.reason, exc.sent, exc.permanent, exc.retry_after)

@@ -163,11 +163,11 @@ async def test_retries_while_the_first_is_still_running_get_success(
 async def test_a_slow_turn_answers_success_then_customer_service_messages(
     aiohttp_client, tmp_path, sqlite_url, pii_key, fake_wechat
 ):
-    from webhooks.keys import WECHAT
+    from webhooks.keys import CHANNELS
 
     app = wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat)
     client = await aiohttp_client(app)
-    app[WECHAT].budget_s = 0  # the turn held at the gate outlasts any budget
+    app[CHANNELS]["wechat"].budget_s = 0  # the turn held at the gate outlasts any budget
     gate = Gate(app)
     user = WeChatUser(client, fake_wechat, "o-slow", WeChatServer(clock=app[CLOCK]))
     answer = await asyncio.wait_for(user.post_xml(text_xml("o-slow", "/start")), 5)
@@ -175,7 +175,7 @@ async def test_a_slow_turn_answers_success_then_customer_service_messages(
     await asyncio.wait_for(gate.reached.wait(), 5)  # answered while the turn runs
     assert fake_wechat.texts("o-slow") == []
     gate.opened.set()
-    await app[WECHAT].drain()
+    await app[CHANNELS]["wechat"].drain()
     texts = fake_wechat.texts("o-slow")
     assert len(texts) == 1 and "欢迎" in texts[0]
     assert fake_wechat.token_fetches == 1
@@ -286,11 +286,11 @@ async def test_menu_push_sends_the_menu_to_the_configured_api_base(fake_wechat, 
 async def test_an_expired_token_is_fetched_again_once(
     aiohttp_client, tmp_path, sqlite_url, pii_key, fake_wechat
 ):
-    from webhooks.keys import WECHAT
+    from webhooks.keys import CHANNELS
 
     app = wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat)
     await aiohttp_client(app)
-    api = app[WECHAT].api
+    api = app[CHANNELS]["wechat"].api
     await api.send_text("o-token", "one")
     fake_wechat.expire_next = 1
     await api.send_text("o-token", "two")

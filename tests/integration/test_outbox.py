@@ -44,12 +44,16 @@ class Platform:
         self.gone: set[str] = set()
         self.calls = 0
 
+    def prepare(self, channel: str, notice: Any, user_id: str, lang: str) -> None:
+        return None
+
     async def send(
         self,
         channel: str,
         user_id: str,
         replies: list[Reply],
-        template: dict[str, Any] | None = None,
+        *,
+        extra: dict[str, Any] | None = None,
         skip: int = 0,
         lang: str = "zh",
     ) -> None:

@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 import pytest
 
 from bots.telegram_updates import decode, read_update
-from bots.web import WebChannel, WebOutbox
-from bots.wechat import to_event
+from bots.web import WebChannel
+from bots.web_outbox import WebOutbox
+from bots.wechat_events import to_event
 from bots.wechat_xml import parse_message
 from conversations.events import Inbound
 from domain.text import clean

@@ -10,14 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bots.wechat_templates import TemplateMessages, WeChatTemplate, load_templates
 from conversations.replies import Ask, Photo, Say
-from conversations.services.notice_templates import (
-    CHANNELS,
-    LANGUAGES,
-    NoticeTemplates,
-    WeChatTemplate,
-)
+from conversations.services.notice_templates import LANGUAGES, NoticeTemplates
 from conversations.services.notices import EVENTS, Notice, to_admins, to_customer, to_worker
+from webhooks.channels import CHANNEL_NAMES
 
 TZ = ZoneInfo("Asia/Shanghai")
 AT = datetime(2026, 12, 1, 1, 30, tzinfo=UTC)
@@ -218,7 +215,7 @@ def test_a_channel_override_is_only_kept_where_its_text_really_differs():
 
 
 @pytest.mark.parametrize("event", sorted(EVENTS))
-@pytest.mark.parametrize("channel", CHANNELS)
+@pytest.mark.parametrize("channel", CHANNEL_NAMES)
 @pytest.mark.parametrize("lang", sorted(LANGUAGES))
 def test_every_template_renders(event, channel, lang):
     replies = TEMPLATES.render(Notice("customer", 1, event, SAMPLES[event]), channel, lang)
@@ -265,8 +262,7 @@ def test_finished_sends_the_photos_then_asks_to_pay_the_balance_or_confirm():
 
 
 def test_a_configured_wechat_template_message_is_filled_from_the_notice():
-    templates = NoticeTemplates(
-        TZ,
+    templates = TemplateMessages(
         {
             "order_paid": WeChatTemplate(
                 "TPL-PAID",
@@ -274,31 +270,30 @@ def test_a_configured_wechat_template_message_is_filled_from_the_notice():
                 "https://daojia.example/orders/{{ number }}",
             )
         },
+        TZ,
     )
     notice = to_customer(1, "order_paid", **SAMPLES["order_paid"])
-    message = templates.template_message(notice, "o-openid", "zh")
+    message = templates.render(notice, "o-openid", "zh")
     assert message == {
         "touser": "o-openid",
         "template_id": "TPL-PAID",
         "data": {"first": {"value": "订单 #240117 已支付"}, "amount1": {"value": "¥225.00"}},
         "url": "https://daojia.example/orders/240117",
     }
-    assert templates.template_message(to_admins("no_worker_admin", number=1), "x", "zh") is None
+    assert templates.render(to_admins("no_worker_admin", number=1), "x", "zh") is None
 
 
 def test_the_wechat_templates_file_is_checked_at_start(tmp_path):
-    from webhooks.settings import wechat_templates
-
     good = tmp_path / "ok.yaml"
     good.write_text(
         "settled:\n  template_id: T1\n  fields: {first: '{{ earn | yuan }}'}\n", encoding="utf-8"
     )
-    assert wechat_templates(good)["settled"].template_id == "T1"
+    assert load_templates(good)["settled"].template_id == "T1"
     unknown = tmp_path / "unknown.yaml"
     unknown.write_text("sent_flowers:\n  template_id: T\n  fields: {a: b}\n", encoding="utf-8")
     with pytest.raises(ValueError, match="sent_flowers"):
-        wechat_templates(unknown)
+        load_templates(unknown)
     malformed = tmp_path / "bad.yaml"
     malformed.write_text("settled:\n  fields: {a: b}\n", encoding="utf-8")
     with pytest.raises(ValueError, match="template_id"):
-        wechat_templates(malformed)
+        load_templates(malformed)

@@ -1,8 +1,8 @@
-"""bots.telegram.messages: a turn's replies in as few Bot API messages as keyboards allow."""
+"""bots.telegram_messages: a turn's replies in as few Bot API messages as keyboards allow."""
 
 from __future__ import annotations
 
-from bots.telegram import MAX_TEXT, messages
+from bots.telegram_messages import MAX_TEXT, messages
 from conversations.replies import Ask, AskContact, AskLocation, Link, Option, Photo, Say
 
 PAY = (Option("pay", "确认支付"), Option("later", "稍后支付"))

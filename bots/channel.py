@@ -1,0 +1,151 @@
+"""The channel interface: what a chat platform adapter is to the rest of daojia (errbot's
+``backends/base.py`` ``Backend``).
+
+A channel is one module in ``bots/`` with one class deriving from ``Channel``, and one line in
+the composition root's registry (``webhooks.channels.ADAPTERS``). Everything about the
+platform stays inside the adapter:
+
+- **made from settings**: ``configure(settings, host)`` reads the channel's own settings and
+  returns the adapter, or None when it is not configured (then it serves nothing);
+- **routes**: ``setup(app)`` adds its webhook routes; their handlers check the platform's
+  authentication, parse its payloads into neutral events (``conversations.events``) inside
+  the adapter, hand each to ``Host.handle`` and answer the platform in its own way (on the
+  webhook response, passively within a time budget, in a JSON reply);
+- **out**: ``send`` delivers neutral replies to a person outside their turn (the outbox's
+  notices); ``prepare`` may keep something of its own with a notice when it is written (WeChat
+  keeps its template message), handed back to ``send`` as ``extra``;
+- **media**: ``download(ref)`` returns the bytes of a photo a person sent on it;
+- **capabilities**: what the rest of the product reads instead of testing the channel name;
+- **lifecycle**: ``start(resources)`` once the shared resources are up, ``stop()`` at the end.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar, Self
+
+import redis.asyncio as aioredis
+from aiohttp import web
+
+from conversations.engine import Handled
+from conversations.events import Inbound
+from conversations.replies import Reply
+from conversations.services.notices import Notice
+from domain.errors import DomainError
+from domain.privacy import Sealer
+from domain.rules import RiskRules
+from domain.turns import NonceMemory, RateLimiter
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a channel can do, as the rest of the product asks it."""
+
+    buttons: bool
+    """Choices show as buttons the person presses (inline keyboards); else as numbered text
+    ("回复 1 …") the person answers by number or word."""
+    location: bool
+    """A person can share a location (check-in, an address on the map)."""
+    contact: bool
+    """A person can share their phone number with one tap."""
+    payments: str | None
+    """The payment provider (``PaymentGateway.name``) its customers pay with when that
+    provider runs; else the sandbox where it runs, else none (``webhooks.payments``)."""
+    template_messages: bool
+    """Notices may go as platform template messages, kept with the notice by ``prepare``."""
+    passive_replies: bool
+    """A turn's answer rides on the webhook response (no API call of its own)."""
+    notice_overrides: str
+    """Whose channel-specific notice templates it shows (``templates/notify/<this>/``)."""
+
+
+@dataclass(frozen=True)
+class Host:
+    """What the composition root lends every channel when it is made."""
+
+    handle: Callable[[Inbound], Awaitable[Handled]]
+    """Runs one neutral event through the chat (turn, metrics) and returns its answer."""
+    rejected: Callable[[str], None]
+    """Counts a refused webhook message of a channel (``daojia_messages_total``)."""
+    check_payment: Callable[[str, int], Awaitable[str | None]]
+    """Whether the payment request ``reference`` is still payable at this amount (fen):
+    None, or why not (a payment the chat itself collects, checked before it is charged)."""
+    clock: Callable[[], datetime]
+    secret: Callable[[str], bytes]
+    """A key for one purpose, derived from the PII key (one secret to keep)."""
+    timezone: str
+    """The business timezone, for times a channel renders itself."""
+    currency: str
+    risk: RiskRules
+    """The catalog's risk rules (the web chat's per-address limits)."""
+    public_url: str
+    demo: bool
+    """``daojia demo``: what only the demo has unless settings say otherwise."""
+    register_webhooks: bool
+    """``daojia serve``: tell the platform where to deliver (Telegram ``setWebhook``)."""
+
+
+@dataclass(frozen=True)
+class Resources:
+    """The shared resources a channel may use once the application has started them."""
+
+    redis: aioredis.Redis | None
+    """Redis when configured (then every process shares what a channel keeps there)."""
+    sealer: Sealer
+    rate_limiter: Callable[[int], RateLimiter]
+    """Counters per time window, kept the given seconds (shared through Redis if any)."""
+    nonce_memory: Callable[[], NonceMemory]
+    """Memory of signed requests (shared through Redis if any)."""
+
+
+class Channel(ABC):
+    """One chat platform. Subclasses set ``name`` and ``capabilities`` and implement
+    ``configure``, ``setup`` and ``send``; the other methods have defaults."""
+
+    name: ClassVar[str]
+    """The channel's name in identities, outbox rows, metrics and ``DAOJIA_ADMINS``."""
+    capabilities: ClassVar[Capabilities]
+
+    @classmethod
+    @abstractmethod
+    def configure(cls, settings: Any, host: Host) -> Self | None:
+        """The adapter made from ``settings`` (each adapter names the settings it reads with
+        a Protocol that ``webhooks.settings.Settings`` satisfies), or None when the channel
+        is not configured."""
+
+    @abstractmethod
+    def setup(self, app: web.Application) -> None:
+        """Add the channel's routes."""
+
+    async def start(self, resources: Resources) -> None:  # noqa: B027 - optional hook
+        """Connect (HTTP sessions, the platform's API); called once the resources are up and
+        before the server accepts requests or the outbox sends."""
+
+    async def stop(self) -> None:  # noqa: B027 - optional hook
+        """Finish what is in flight and close connections (in reverse order of start)."""
+
+    @abstractmethod
+    async def send(
+        self,
+        user_id: str,
+        replies: list[Reply],
+        *,
+        skip: int = 0,
+        lang: str = "zh",
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        """Deliver ``replies`` to ``user_id`` outside their turn, from part ``skip`` on (the
+        parts an earlier attempt sent are not sent again); ``extra`` is what ``prepare``
+        kept with the notice. Raises ``DeliveryFailed`` saying how many parts went out."""
+
+    def prepare(self, notice: Notice, user_id: str, lang: str) -> dict[str, Any] | None:
+        """What this channel keeps with ``notice`` for ``user_id`` when it is written to the
+        outbox (JSON-able, opaque to everyone else), or None."""
+        return None
+
+    async def download(self, ref: str) -> bytes:
+        """The bytes of a photo a person sent (``PhotoReceived.ref``)."""
+        raise DomainError(f"photos are not supported on {self.name}")
