@@ -7,6 +7,7 @@ settlement, withdrawals, reports; ``support`` reads orders and answers complaint
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -121,14 +122,16 @@ class AdminGrant:
         return f"{self.channel}:{self.user_id}"
 
 
-def parse_account(text: str) -> tuple[str, str]:
-    """``telegram:12345`` → (channel, user id); raises DomainError naming what is wrong."""
+def parse_account(text: str, channels: Collection[str] = ()) -> tuple[str, str]:
+    """``telegram:12345`` → (channel, user id) on one of ``channels`` (the registered ones;
+    by default those daojia ships); raises DomainError naming what is wrong."""
     channel, sep, user_id = text.strip().partition(":")
     channel = channel.casefold()
     if not sep or not user_id.strip():
         raise DomainError("写成 渠道:用户ID,如 telegram:12345 / write CHANNEL:USER_ID")
-    if channel not in {c.value for c in Channel}:
-        names = ", ".join(c.value for c in Channel)
+    known = tuple(channels) or tuple(c.value for c in Channel)
+    if channel not in known:
+        names = ", ".join(known)
         raise DomainError(f"未知渠道 {channel} / unknown channel {channel} (use {names})")
     return channel, user_id.strip()
 

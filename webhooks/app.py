@@ -273,6 +273,7 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         ledger_url=lambda a, b: app[LINKS].url(finance.ledger_path(a, b), finance.LINK_TTL_S),
         dashboard_url=lambda admin, role: dashboard.dashboard_link(app[LINKS], admin, role),
         after_commit=turns.after_commit,
+        channels=[a.name for a in app[CHANNELS].adapters],
     )
     app[SERVICES] = services
     engine = Engine(

@@ -51,6 +51,7 @@ class Deps:
         ledger_url: Callable[[date, date], str] | None = None,
         dashboard_url: Callable[[str, str], str] | None = None,
         after_commit: AfterCommit | None = None,
+        channels: Sequence[str] = (),
     ) -> None:
         self.uow = uow
         self.after_commit: AfterCommit = after_commit or (lambda action: False)
@@ -85,6 +86,8 @@ class Deps:
         """Which provider each channel's customers pay with; a channel missing has none."""
         self.ledger_url = ledger_url or (lambda a, b: f"{self.public_url}/finance/ledger.csv")
         self.dashboard_url = dashboard_url
+        self.channels = tuple(channels)
+        """The registered channels' names (an admin's account names one of them)."""
         self.wire()
 
     def wire(self) -> None:

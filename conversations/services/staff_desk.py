@@ -39,7 +39,7 @@ class StaffDesk:
                         },
                     )
                 ]
-            channel, user_id = parse_account(cmd.account)
+            channel, user_id = parse_account(cmd.account, self.s.channels)
             key = f"{channel}:{user_id}"
             if directory.configured(channel, user_id):
                 raise DomainError(

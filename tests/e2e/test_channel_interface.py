@@ -81,3 +81,23 @@ async def test_a_channel_registered_in_one_place_chats_and_gets_notices_through_
 
     metrics = await (await client.get("/metrics")).text()
     assert 'daojia_messages_total{channel="loop",result="handled"} 3.0' in metrics
+
+
+async def test_an_owner_adds_an_admin_of_a_registered_channel_in_chat(
+    aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram, clock
+):
+    owner = 7_000_002
+    settings = make_settings(
+        tmp_path,
+        fresh_sqlite_url,
+        pii_key,
+        **on_telegram(fake_telegram),
+        admins=f"telegram:{owner}:owner",
+    )
+    app = create_app(settings, CATALOG, RULES, clock=clock, adapters=(*ADAPTERS, LoopChannel))
+    client = await aiohttp_client(app)
+    boss = TelegramUser(client, fake_telegram, owner)
+    await boss.say("/admin add loop:night-shift support")
+    assert "loop:night-shift" in boss.text() and "未知渠道" not in boss.text()
+    await boss.say("/admin add line:someone support")  # not a registered channel
+    assert "未知渠道 line" in boss.text()
