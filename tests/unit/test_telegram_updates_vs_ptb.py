@@ -47,11 +47,22 @@ GENERATED = settings(
 )
 
 
-def both(update: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """daojia's reading of the update's body as the webhook reads it, and PTB's (from json)."""
+def both(update: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """daojia's reading of the update's body as the webhook reads it, and PTB's (from json;
+    None where PTB cannot read it, see ``theirs``)."""
     body = json.dumps(update).encode()  # a NUL as \\u0000, a lone surrogate as \\ud800
     ours = reading_of(read_update(decode(body), AT))
-    return ours, ptb_reading(ptb_update(json.loads(body)), AT)
+    return ours, ptb_reading_of(json.loads(body))
+
+
+def ptb_reading_of(update: dict[str, Any]) -> dict[str, Any] | None:
+    """PTB's reading, or None where PTB itself cannot read the text: its entity offsets count
+    UTF-16 units, and a lone surrogate (which Telegram never sends, and daojia drops) has no
+    UTF-16 encoding, so ``parse_entity`` raises."""
+    try:
+        return ptb_reading(ptb_update(update), AT)
+    except UnicodeEncodeError:
+        return None
 
 
 def test_the_recorded_updates_are_there():
@@ -65,7 +76,7 @@ def test_a_recorded_update_reads_as_ptb_reads_it(name):
     sample = RECORDED[name]
     expect = sample["expect"]
     ours, theirs = both(sample["update"])
-    assert ours == theirs
+    assert theirs is not None and ours == theirs
     kind = expect.get("event")
     if kind is None:
         assert ours["event"] is None
@@ -97,7 +108,7 @@ def test_what_ptb_refuses_daojia_reads_leniently():
 @given(tg.updates())
 def test_a_generated_update_reads_as_ptb_reads_it(update):
     ours, theirs = both(update)
-    assert ours == theirs
+    assert theirs is None or ours == theirs
     if not {"message", "callback_query", "pre_checkout_query"} & update.keys():
         assert ours == NOTHING  # edited messages, channel posts, the future: nothing to act on
 
@@ -158,7 +169,8 @@ def test_a_missing_field_is_refused_only_where_the_bot_api_requires_it(data):
         event("PTB refuses, daojia reads")
         return
     event("both read")
-    assert ours == ptb_reading(ptb_update(json.loads(body)), AT)
+    reading = ptb_reading_of(json.loads(body))
+    assert reading is None or ours == reading
 
 
 @GENERATED
@@ -187,4 +199,5 @@ def test_any_value_in_any_field_is_refused_only_where_the_bot_api_forbids_it(dat
         event("PTB refuses, daojia reads")
         return
     event("both read")
-    assert ours == ptb_reading(ptb_update(json.loads(body)), AT)
+    reading = ptb_reading_of(json.loads(body))
+    assert reading is None or ours == reading
