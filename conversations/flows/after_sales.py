@@ -9,15 +9,16 @@ from enum import StrEnum
 from typing import Any
 
 from conversations.events import ChoiceMade, Loaded, PhotoReceived, TextReceived
+from conversations.flows import after_sales_views as views
 from conversations.flows import booking_views
 from conversations.flows.base import Ctx, Outcome, Transitions, flow_data, too_long, tr
 from conversations.flows.dates import parse_when
 from conversations.replies import Ask, Option, Say
+from conversations.results.after_sales import ComplaintFiled, OrderRated, ReworkBooked
 from conversations.state import Conversation
 from domain import limits
 from domain.aftersales import CUSTOMER_TAGS, DIMENSIONS
 from domain.commands import BookRework, FileComplaint, RateCustomer, RateOrder
-from domain.money import format_yuan
 
 NAME = "feedback"
 
@@ -328,56 +329,23 @@ def on_customer_note(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextRecei
     return Outcome(commands=[RateCustomer(conv.worker_id, int(f["number"]), f["stars"], text)])
 
 
-def on_loaded(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
-    d = result.data
+def on_complaint_filed(ctx: Ctx, conv: Conversation, result: ComplaintFiled) -> Outcome:
     conv.data.pop(NAME, None)
-    if result.kind == "complaint_filed":
-        if d["resolved"]:
-            text = tr(
-                conv,
-                f"投诉 {d['complaint_id']} 已按规则处理:退款 "
-                f"{format_yuan(d['refund_cents'])},将原路退回。如仍有问题,请联系客服。",
-                f"Complaint {d['complaint_id']} was settled by our rules: a refund of "
-                f"{format_yuan(d['refund_cents'])} goes back the way you paid. Still unhappy? "
-                "Contact support.",
-            )
-        else:
-            text = tr(
-                conv,
-                f"投诉 {d['complaint_id']}(订单 #{d['number']})已提交,客服将在 "
-                f"{d['minutes']} 分钟内联系您。处理期间本单暂不结算。",
-                f"Complaint {d['complaint_id']} about #{d['number']} is in; support will answer "
-                f"within {d['minutes']} minutes. The order is not settled meanwhile.",
-            )
-        return Outcome([Say(text)], goto=_home(conv))
-    if result.kind == "rated":
-        text = tr(
-            conv,
-            f"感谢评价!订单 #{d['number']} 综合 {d['stars']} 星。",
-            f"Thank you! Order #{d['number']}: {d['stars']} stars overall.",
-        )
-        if d["review"]:
-            text += tr(
-                conv,
-                "很抱歉这次没让您满意,客服会跟进。",
-                " We're sorry it fell short — our team will follow up.",
-            )
-        return Outcome([Say(text)], goto=_home(conv))
-    if result.kind == "rework_booked":
-        return Outcome(
-            [
-                Say(
-                    tr(
-                        conv,
-                        f"已为您预约 #{d['original']} 的免费返工:新订单 #{d['number']},"
-                        f"{d['when']},无需付款,师傅接单后会通知您。",
-                        f"Your free rework of #{d['original']} is booked: order #{d['number']}, "
-                        f"{d['when']}, nothing to pay; we'll tell you when a worker accepts.",
-                    )
-                )
-            ],
-            goto=_home(conv),
-        )
+    return Outcome(views.complaint_filed(conv, result), goto=_home(conv))
+
+
+def on_rated(ctx: Ctx, conv: Conversation, result: OrderRated) -> Outcome:
+    conv.data.pop(NAME, None)
+    return Outcome(views.rated(conv, result), goto=_home(conv))
+
+
+def on_rework_booked(ctx: Ctx, conv: Conversation, result: ReworkBooked) -> Outcome:
+    conv.data.pop(NAME, None)
+    return Outcome(views.rework_booked(ctx, conv, result), goto=_home(conv))
+
+
+def on_loaded(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
+    conv.data.pop(NAME, None)
     if result.kind == "customer_rated":
         return Outcome([Say(tr(conv, "已记录,谢谢!", "Noted, thank you!"))], goto=_home(conv))
     return Outcome()
@@ -388,19 +356,19 @@ TRANSITIONS: Transitions = {
     (Step.TEXT, TextReceived): on_text,
     (Step.PHOTOS, PhotoReceived): on_photo,
     (Step.PHOTOS, ChoiceMade): on_submit,
-    (Step.PHOTOS, Loaded): on_loaded,
+    (Step.PHOTOS, ComplaintFiled): on_complaint_filed,
     (Step.SCORE, ChoiceMade): on_score,
     (Step.SCORE, TextReceived): on_score,
     (Step.TAGS, ChoiceMade): on_tag,
     (Step.REVIEW, ChoiceMade): on_review,
     (Step.REVIEW, TextReceived): on_review,
-    (Step.REVIEW, Loaded): on_loaded,
+    (Step.REVIEW, OrderRated): on_rated,
     (Step.REWORK_DAY, ChoiceMade): on_rework_day,
     (Step.REWORK_DAY, TextReceived): on_rework_day,
-    (Step.REWORK_DAY, Loaded): on_loaded,
+    (Step.REWORK_DAY, ReworkBooked): on_rework_booked,
     (Step.REWORK_TIME, ChoiceMade): on_rework_time,
     (Step.REWORK_TIME, TextReceived): on_rework_time,
-    (Step.REWORK_TIME, Loaded): on_loaded,
+    (Step.REWORK_TIME, ReworkBooked): on_rework_booked,
     (Step.CUSTOMER_SCORE, ChoiceMade): on_customer_score,
     (Step.CUSTOMER_SCORE, TextReceived): on_customer_score,
     (Step.CUSTOMER_NOTE, ChoiceMade): on_customer_note,

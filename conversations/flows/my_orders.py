@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from conversations.events import ChoiceMade, Loaded, TextReceived
-from conversations.flows import booking_views, checkout
-from conversations.flows.base import Ctx, Outcome, Transitions, flow_data, tr
-from conversations.replies import Ask, Option, Reply, Say
+from conversations.flows import booking_views, checkout, recurring
+from conversations.flows import my_orders_views as views
+from conversations.flows.base import Ctx, Outcome, Transitions, tr
+from conversations.flows.flow_state import keep, keeping, load, read, restart
+from conversations.replies import Ask, Option, Say
+from conversations.results.orders import (
+    CancellationQuoted,
+    OrderCancelled,
+    OrderConfirmed,
+    OrderShown,
+    OrdersListed,
+)
 from conversations.state import Conversation
 from domain.commands import (
     CancelOrder,
@@ -34,10 +44,26 @@ class Step(StrEnum):
 
 FIRST = Step.LIST
 _NUMBER = re.compile(r"^\s*#?\s*(\d{6,8})\s*$")
+REORDER = "reorder"
 
 
-def _o(conv: Conversation) -> dict[str, Any]:
-    return flow_data(conv, "orders")
+@dataclass(slots=True)
+class OrdersData:
+    """What the flow keeps between turns, in ``conv.data["orders"]``. Other flows enter it
+    with ``mode`` (``reorder``: the list picks an order to book again) or with ``action``
+    (``pay`` / ``confirm``) and ``number``."""
+
+    number: int | None = None
+    """The order on the screen (its detail, its cancellation, its payment)."""
+    mode: str = ""
+    action: str = ""
+    fee_cents: int | None = None
+    """The cancellation fee the customer was shown; the cancellation is refused if it moved."""
+    payment: dict[str, Any] = field(default_factory=dict)
+    """The payment request being paid, as the checkout shows it."""
+
+
+_keeping = keeping(NAME, OrdersData, FIRST)
 
 
 def _customer(conv: Conversation) -> int:
@@ -46,9 +72,11 @@ def _customer(conv: Conversation) -> int:
 
 
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
-    o = _o(conv)
-    action, number = o.pop("action", None), o.get("number")
-    if action is None:
+    given = read(OrdersData, conv.data.get(NAME, {})) or OrdersData()
+    action, number = given.action, given.number
+    o = OrdersData(mode=given.mode, number=number if action else None)  # nothing older stays
+    keep(conv, NAME, o)
+    if not action:
         return ask(ctx, conv)
     if number is None:
         return Outcome(
@@ -64,239 +92,107 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
             reask=True,
         )
     if action == "pay":
-        return Outcome(commands=[RequestPayment(_customer(conv), int(number))])
-    return Outcome(commands=[ConfirmOrder(_customer(conv), int(number))])
+        return Outcome(commands=[RequestPayment(_customer(conv), number)])
+    return Outcome(commands=[ConfirmOrder(_customer(conv), number)])
 
 
 def ask(ctx: Ctx, conv: Conversation) -> Outcome:
-    o = _o(conv)
+    o = load(conv, NAME, OrdersData)
+    if o is None or (o.number is None and conv.step in (Step.DETAIL, Step.CANCEL_CONFIRM)):
+        return restart(conv, NAME, OrdersData, FIRST)
     if conv.step == Step.LIST:
         return Outcome(commands=[LoadOrders(_customer(conv))])
     if conv.step == Step.PAY:
-        return Outcome(booking_views.pay_question(conv, o.get("payment", {})))
+        return Outcome(booking_views.pay_question(conv, o.payment))
+    assert o.number is not None
     if conv.step == Step.CANCEL_CONFIRM:
-        return Outcome(commands=[QuoteCancellation(_customer(conv), int(o["number"]))])
-    return Outcome(commands=[LoadOrder(_customer(conv), int(o["number"]))])
+        return Outcome(commands=[QuoteCancellation(_customer(conv), o.number)])
+    return Outcome(commands=[LoadOrder(_customer(conv), o.number)])
 
 
-def _list(conv: Conversation, orders: list[dict[str, Any]]) -> list[Reply]:
-    reorder = _o(conv).get("mode") == "reorder"
-    if not orders:
-        return [
+@_keeping
+def on_orders(ctx: Ctx, conv: Conversation, result: OrdersListed, o: OrdersData) -> Outcome:
+    return Outcome(views.order_list(ctx, conv, result.orders, o.mode == REORDER), step=Step.LIST)
+
+
+@_keeping
+def on_order(ctx: Ctx, conv: Conversation, result: OrderShown, o: OrdersData) -> Outcome:
+    o.number = result.order.number
+    if o.mode == REORDER:
+        conv.data["b"] = views.prefill(result.again)
+        return Outcome(goto="booking")
+    return Outcome(views.detail(ctx, conv, result), step=Step.DETAIL)
+
+
+@_keeping
+def on_cancel_quote(
+    ctx: Ctx, conv: Conversation, result: CancellationQuoted, o: OrdersData
+) -> Outcome:
+    o.fee_cents = result.fee_cents
+    return Outcome(views.cancel_question(conv, result), step=Step.CANCEL_CONFIRM)
+
+
+@_keeping
+def on_cancelled(ctx: Ctx, conv: Conversation, result: OrderCancelled, o: OrdersData) -> Outcome:
+    refund = format_yuan(result.refund_cents)
+    return Outcome(
+        [
+            Say(
+                tr(
+                    conv,
+                    f"订单 #{result.number} 已取消,退款 {refund} 将原路退回。",
+                    f"Order #{result.number} is cancelled; {refund} goes back the way you paid.",
+                )
+            )
+        ],
+        goto="menu",
+    )
+
+
+@_keeping
+def on_confirmed(ctx: Ctx, conv: Conversation, result: OrderConfirmed, o: OrdersData) -> Outcome:
+    number = result.number
+    rate = Option(f"act:rate:{number}", tr(conv, f"评价本次服务 #{number}", f"rate it #{number}"))
+    return Outcome(
+        [
             Ask(
-                tr(conv, "您还没有订单。", "You have no orders yet."),
-                (
-                    Option("book", tr(conv, "去预约", "Book now")),
-                    Option("menu", tr(conv, "主菜单", "Main menu")),
+                tr(
+                    conv,
+                    f"订单 #{number} 已确认完成,感谢您的信任!欢迎为师傅打分。",
+                    f"Order #{number} is confirmed — thank you! Would you rate the worker?",
                 ),
+                (rate,),
+                numbered=False,
             )
-        ]
-    lang = "en" if conv.lang == "en" else "zh"
-    options = tuple(
-        Option(
-            f"o:{x['number']}",
-            f"#{x['number']} {x['item_' + lang]} {x['start_local']} {x['status_' + lang]}",
-        )
-        for x in orders
+        ],
+        goto="menu",
     )
-    text = (
-        tr(conv, "选择要再来一单的订单:", "Which order would you like again?")
-        if reorder
-        else tr(
-            conv,
-            "您最近的订单(选择查看详情,或回复订单号):",
-            "Your recent orders (pick one, or send its number):",
-        )
-    )
-    return [Ask(text, (*options, Option("menu", tr(conv, "主菜单", "Main menu"))))]
 
 
-def _detail(conv: Conversation, d: dict[str, Any]) -> list[Reply]:
-    lang = "en" if conv.lang == "en" else "zh"
-    lines = [
-        f"#{d['number']} {d['item_' + lang]}",
-        tr(conv, f"状态:{d['status_zh']}", f"Status: {d['status_en']}"),
-        tr(conv, f"时间:{d['start_local']}", f"When: {d['start_local']}"),
-        tr(conv, f"地址:{d['address']}", f"Address: {d['address']}"),
-    ]
-    lines += [f"· {x['label_' + lang]}  {format_yuan(x['amount_cents'])}" for x in d["lines"]]
-    lines.append(
-        tr(
-            conv,
-            f"合计 {format_yuan(d['total_cents'])},已付 {format_yuan(d['paid_cents'])}",
-            f"Total {format_yuan(d['total_cents'])}, paid {format_yuan(d['paid_cents'])}",
-        )
-    )
-    left = d["total_cents"] - d["paid_cents"]
-    if left > 0 and d["status"] not in ("cancelled", "refunded", "quoted"):
-        lines.append(tr(conv, f"待付 {format_yuan(left)}", f"Still to pay {format_yuan(left)}"))
-    if d["refunded_cents"]:
-        lines.append(
-            tr(
-                conv,
-                f"已退款 {format_yuan(d['refunded_cents'])}",
-                f"Refunded {format_yuan(d['refunded_cents'])}",
-            )
-        )
-    if d.get("worker"):
-        w = d["worker"]
-        lines.append(
-            tr(
-                conv,
-                f"师傅:{w['name']}(评分 {w['stars']},好评率 {w['good_rate']})",
-                f"Worker: {w['name']} (rated {w['stars']}, {w['good_rate']} positive)",
-            )
-        )
-    if d.get("my_rating"):
-        lines.append(
-            tr(conv, f"您的评价:{d['my_rating']} 星", f"Your rating: {d['my_rating']} stars")
-        )
-    lines += [
-        tr(
-            conv,
-            f"投诉 {c['id']}:{'处理中' if c['open'] else '已处理 ' + c['resolution']}",
-            f"Complaint {c['id']}: {'open' if c['open'] else 'resolved, ' + c['resolution']}",
-        )
-        for c in d.get("complaints", [])
-    ]
-    lines.append(tr(conv, "进度:", "Timeline:"))
-    lines += [
-        f"  {e['at_local']} {e['status_' + lang]}" + (f" {e['note']}" if e.get("note") else "")
-        for e in d["timeline"]
-    ]
-    n = d["number"]
-    labels = {
-        f"act:complain:{n}": tr(conv, "投诉 / 售后", "Complain"),
-        f"act:rate:{n}": tr(conv, "评价", "Rate"),
-        f"act:rework:{n}": tr(conv, "预约返工", "Book the rework"),
-        "pay": tr(conv, "去支付", "Pay"),
-        "cancel": tr(conv, "取消订单", "Cancel order"),
-        "reorder": tr(conv, "再来一单", "Book again"),
-        "repeat": tr(conv, "每周重复", "Repeat weekly"),
-        f"act:confirm:{d['number']}": tr(
-            conv, f"确认完成 #{d['number']}", f"confirm #{d['number']}"
-        ),
-    }
-    keyed = ("confirm", "complain", "rate", "rework")
-    actions = [f"act:{a}:{n}" if a in keyed else a for a in d["actions"]]
-    options = [Option(a, labels[a]) for a in actions if a in labels]
-    options.append(Option("list", tr(conv, "返回列表", "Back to list")))
-    return [Ask("\n".join(lines), tuple(options))]
-
-
-def prefill(d: dict[str, Any]) -> dict[str, Any]:
-    """Booking data from an earlier order: same service, options, size, address."""
-    sel = d["selections"][0]
-    b: dict[str, Any] = {
-        "cat": d["category_id"],
-        "item": sel["item_id"],
-        "opts": list(sel["option_ids"]),
-        "alt": sel["high_altitude"],
-        "qty": sel["quantity"],
-        "notes": d.get("notes", ""),
-    }
-    if sel.get("area_sqm") is not None:
-        b["area"] = sel["area_sqm"]
-    if d.get("bundle_id"):
-        b = {"cat": "", "bundle": d["bundle_id"], "notes": d.get("notes", "")}
-    if d.get("address_id"):
-        b["address_id"] = d["address_id"]
-    return b
-
-
-def on_loaded(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
-    o = _o(conv)
-    if result.kind == "orders":
-        return Outcome(_list(conv, result.data["orders"]), step=Step.LIST)
-    if result.kind == "order":
-        o["number"] = result.data["number"]
-        if o.get("mode") == "reorder":
-            conv.data["b"] = prefill(result.data)
-            conv.data.pop("orders", None)
-            return Outcome(goto="booking")
-        return Outcome(_detail(conv, result.data), step=Step.DETAIL)
+@_keeping
+def on_payment(ctx: Ctx, conv: Conversation, result: Loaded, o: OrdersData) -> Outcome:
+    """The payment of an order: asked for (from its detail, or ``pay #N``), or made."""
     if result.kind == "payment_requested":
-        o["payment"] = result.data
+        o.payment = result.data
         return Outcome(step=Step.PAY, reask=True)
     if result.kind == "payment_unavailable":
-        conv.data.pop("orders", None)
         return Outcome(checkout.unavailable(conv, placed=True), goto="menu")
-    if result.kind == "cancel_quote":
-        d = result.data
-        text = tr(
-            conv,
-            f"取消订单 #{d['number']}:{d['reason_zh']}。将收取 "
-            f"{format_yuan(d['fee_cents'])},退款 {format_yuan(d['refund_cents'])}。确认取消吗?",
-            f"Cancel order #{d['number']}: {d['reason_en']}. Fee "
-            f"{format_yuan(d['fee_cents'])}, refund {format_yuan(d['refund_cents'])}. "
-            "Cancel it?",
-        )
-        o["fee"] = d["fee_cents"]
-        return Outcome(
-            [
-                Ask(
-                    text,
-                    (
-                        Option("yes", tr(conv, "确认取消", "Yes, cancel")),
-                        Option("no", tr(conv, "不取消", "No, keep it")),
-                    ),
-                )
-            ],
-            step=Step.CANCEL_CONFIRM,
-        )
-    if result.kind == "cancelled":
-        d = result.data
-        conv.data.pop("orders", None)
-        return Outcome(
-            [
-                Say(
-                    tr(
-                        conv,
-                        f"订单 #{d['number']} 已取消,退款 {format_yuan(d['refund_cents'])}"
-                        " 将原路退回。",
-                        f"Order #{d['number']} is cancelled; "
-                        f"{format_yuan(d['refund_cents'])} goes back the way you paid.",
-                    )
-                )
-            ],
-            goto="menu",
-        )
     if result.kind == "paid":
-        conv.data.pop("orders", None)
         return Outcome(booking_views.paid_message(conv, result.data), goto="menu")
-    if result.kind == "confirmed":
-        conv.data.pop("orders", None)
-        number = result.data["number"]
-        rate = Option(
-            f"act:rate:{number}", tr(conv, f"评价本次服务 #{number}", f"rate it #{number}")
-        )
-        return Outcome(
-            [
-                Ask(
-                    tr(
-                        conv,
-                        f"订单 #{number} 已确认完成,感谢您的信任!欢迎为师傅打分。",
-                        f"Order #{number} is confirmed — thank you! Would you rate the worker?",
-                    ),
-                    (rate,),
-                    numbered=False,
-                )
-            ],
-            goto="menu",
-        )
     return Outcome()
 
 
-def on_list_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
+@_keeping
+def on_list_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, o: OrdersData) -> Outcome:
     if event.key.startswith("o:"):
         return Outcome(commands=[LoadOrder(_customer(conv), int(event.key[2:]))])
     if event.key in ("book", "menu"):
-        conv.data.pop("orders", None)
         return Outcome(goto="booking" if event.key == "book" else "menu")
     return Outcome(reask=True)
 
 
-def on_list_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
+@_keeping
+def on_list_text(ctx: Ctx, conv: Conversation, event: TextReceived, o: OrdersData) -> Outcome:
     m = _NUMBER.match(event.text)
     if m is None:
         return Outcome(
@@ -306,29 +202,32 @@ def on_list_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     return Outcome(commands=[LoadOrder(_customer(conv), int(m.group(1)))])
 
 
-def on_detail_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
-    o = _o(conv)
-    number = int(o["number"])
+@_keeping
+def on_detail_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, o: OrdersData) -> Outcome:
+    if o.number is None:
+        return restart(conv, NAME, OrdersData, FIRST)
+    number = o.number
     if event.key == "pay":
         return Outcome(commands=[RequestPayment(_customer(conv), number)])
     if event.key == "cancel":
         return Outcome(commands=[QuoteCancellation(_customer(conv), number)])
     if event.key == "reorder":
-        o["mode"] = "reorder"
+        o.mode = REORDER
         return Outcome(commands=[LoadOrder(_customer(conv), number)])
     if event.key == "repeat":
-        conv.data.pop("orders", None)
-        conv.data["recurring"] = {"number": number}
+        keep(conv, recurring.NAME, recurring.RecurringData(number=number))
         return Outcome(goto="recurring")
     if event.key == "list":
         return Outcome(step=Step.LIST, reask=True)
     return Outcome(reask=True)
 
 
-def on_cancel_confirm(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
-    o = _o(conv)
+@_keeping
+def on_cancel_confirm(ctx: Ctx, conv: Conversation, event: ChoiceMade, o: OrdersData) -> Outcome:
     if event.key == "yes":
-        return Outcome(commands=[CancelOrder(_customer(conv), int(o["number"]), int(o["fee"]))])
+        if o.number is None or o.fee_cents is None:
+            return restart(conv, NAME, OrdersData, FIRST)
+        return Outcome(commands=[CancelOrder(_customer(conv), o.number, o.fee_cents)])
     if event.key == "no":
         return Outcome(
             [Say(tr(conv, "好的,订单保留。", "OK, the order stays."))],
@@ -338,24 +237,30 @@ def on_cancel_confirm(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcom
     return Outcome(reask=True)
 
 
-def on_pay(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
-    payment = _o(conv).get("payment", {})
+@_keeping
+def on_pay(ctx: Ctx, conv: Conversation, event: ChoiceMade, o: OrdersData) -> Outcome:
+    payment = o.payment
     if event.key == "pay" and payment.get("reference") and payment.get("provider") == "sandbox":
         return Outcome(commands=[ConfirmSandboxPayment(payment["reference"], conv.customer_id)])
     if event.key == "later":
-        conv.data.pop("orders", None)
         return Outcome(goto="menu")
     return Outcome(reask=True)
 
 
 TRANSITIONS: Transitions = {
-    (Step.LIST, Loaded): on_loaded,
+    (Step.LIST, OrdersListed): on_orders,
+    (Step.LIST, OrderShown): on_order,
+    (Step.LIST, OrderConfirmed): on_confirmed,
+    (Step.LIST, Loaded): on_payment,
     (Step.LIST, ChoiceMade): on_list_choice,
     (Step.LIST, TextReceived): on_list_text,
-    (Step.DETAIL, Loaded): on_loaded,
+    (Step.DETAIL, OrderShown): on_order,
+    (Step.DETAIL, CancellationQuoted): on_cancel_quote,
+    (Step.DETAIL, Loaded): on_payment,
     (Step.DETAIL, ChoiceMade): on_detail_choice,
-    (Step.CANCEL_CONFIRM, Loaded): on_loaded,
+    (Step.CANCEL_CONFIRM, CancellationQuoted): on_cancel_quote,
+    (Step.CANCEL_CONFIRM, OrderCancelled): on_cancelled,
     (Step.CANCEL_CONFIRM, ChoiceMade): on_cancel_confirm,
     (Step.PAY, ChoiceMade): on_pay,
-    (Step.PAY, Loaded): on_loaded,
+    (Step.PAY, Loaded): on_payment,
 }

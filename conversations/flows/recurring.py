@@ -4,17 +4,27 @@ days ahead, priced then, and the customer is sent a button to pay it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
-from conversations.events import ChoiceMade, Failed, Loaded, TextReceived
-from conversations.flows.base import Ctx, Outcome, Transitions, flow_data, tr
+from conversations.events import ChoiceMade, Failed, TextReceived
+from conversations.flows.base import Ctx, Outcome, Transitions, tr
 from conversations.flows.dates import parse_when
+from conversations.flows.flow_state import keep, keeping, load, read, restart
 from conversations.replies import Ask, Option, Reply, Say
+from conversations.results.recurring import (
+    Subscribed,
+    SubscriptionDrafted,
+    SubscriptionPlan,
+    SubscriptionRow,
+    SubscriptionsListed,
+    SubscriptionStopped,
+)
 from conversations.state import Conversation
 from domain.commands import DraftSubscription, LoadSubscriptions, StopSubscription, Subscribe
 from domain.money import format_yuan
-from domain.recurring import WEEKDAY_TEXT
+from domain.recurring import WEEKDAY_TEXT, format_at_time
+from domain.text import Text
 
 NAME = "recurring"
 
@@ -30,8 +40,32 @@ class Step(StrEnum):
 FIRST = Step.LIST
 
 
-def _r(conv: Conversation) -> dict[str, Any]:
-    return flow_data(conv, "recurring")
+@dataclass(slots=True)
+class Listed:
+    """A recurring booking the list showed (and that may be stopped from it)."""
+
+    id: int
+    item: Text
+    weekday: int
+    at_time: str
+
+
+@dataclass(slots=True)
+class RecurringData:
+    """What the flow keeps between turns, in ``conv.data["recurring"]``; "repeat weekly" on
+    an order enters it with ``number``."""
+
+    number: int | None = None
+    """The order to repeat."""
+    weekday: int | None = None
+    at_time: str = ""
+    """``HH:MM``; empty: the order's own time."""
+    subs: tuple[Listed, ...] = ()
+    stop: int | None = None
+    """The listed booking the customer asked to stop."""
+
+
+_keeping = keeping(NAME, RecurringData, FIRST)
 
 
 def _customer(conv: Conversation) -> int:
@@ -43,34 +77,41 @@ def _day(conv: Conversation, weekday: int) -> str:
     return WEEKDAY_TEXT[weekday].get(conv.lang)
 
 
-def _every(conv: Conversation, d: dict[str, Any]) -> str:
-    item = d["item_en"] if conv.lang == "en" else d["item_zh"]
+def _every(conv: Conversation, item: Text, weekday: int, at_time: str) -> str:
+    name = item.en if conv.lang == "en" else item.zh
     return tr(
         conv,
-        f"每{_day(conv, d['weekday'])} {d['at_time']} {item}",
-        f"every {_day(conv, d['weekday'])} at {d['at_time']}: {item}",
+        f"每{_day(conv, weekday)} {at_time} {name}",
+        f"every {_day(conv, weekday)} at {at_time}: {name}",
     )
 
 
-def _draft_command(conv: Conversation) -> DraftSubscription:
-    r = _r(conv)
-    return DraftSubscription(
-        _customer(conv), int(r["number"]), r.get("weekday"), str(r.get("at_time", ""))
-    )
+def _plan_every(conv: Conversation, plan: SubscriptionPlan) -> str:
+    return _every(conv, plan.item, plan.weekday, format_at_time(plan.at_time))
+
+
+def _draft_command(conv: Conversation, r: RecurringData) -> DraftSubscription:
+    assert r.number is not None
+    return DraftSubscription(_customer(conv), r.number, r.weekday, r.at_time)
 
 
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
-    if "number" in _r(conv):  # "repeat weekly" on an order
-        return Outcome(step=Step.CONFIRM, commands=[_draft_command(conv)])
+    given = read(RecurringData, conv.data.get(NAME, {})) or RecurringData()
+    r = RecurringData(number=given.number)  # nothing older stays
+    keep(conv, NAME, r)
+    if r.number is not None:  # "repeat weekly" on an order
+        return Outcome(step=Step.CONFIRM, commands=[_draft_command(conv, r)])
     return ask(ctx, conv)
 
 
 def ask(ctx: Ctx, conv: Conversation) -> Outcome:
-    r = _r(conv)
+    r = load(conv, NAME, RecurringData)
+    if r is None:
+        return restart(conv, NAME, RecurringData, FIRST)
     if conv.step == Step.CONFIRM:
-        if "number" not in r:
+        if r.number is None:
             return Outcome(step=Step.LIST, reask=True)
-        return Outcome(commands=[_draft_command(conv)])
+        return Outcome(commands=[_draft_command(conv, r)])
     if conv.step == Step.DAY:
         options = tuple(Option(f"wd:{i}", _day(conv, i)) for i in range(7))
         return Outcome([Ask(tr(conv, "每周哪一天?", "Which day of the week?"), options)])
@@ -90,17 +131,17 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
             ]
         )
     if conv.step == Step.STOP:
-        stop = r.get("stop")
-        if not stop:
+        stop = next((x for x in r.subs if x.id == r.stop), None)
+        if stop is None:
             return Outcome(step=Step.LIST, reask=True)
+        every = _every(conv, stop.item, stop.weekday, stop.at_time)
         return Outcome(
             [
                 Ask(
                     tr(
                         conv,
-                        f"停止「{_every(conv, stop)}」?已生成的订单不受影响,"
-                        "不需要的可在「我的订单」中取消。",
-                        f"Stop '{_every(conv, stop)}'? Orders already made stay; cancel any "
+                        f"停止「{every}」?已生成的订单不受影响,不需要的可在「我的订单」中取消。",
+                        f"Stop '{every}'? Orders already made stay; cancel any "
                         "you don't need in 'My orders'.",
                     ),
                     (
@@ -113,7 +154,7 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     return Outcome(commands=[LoadSubscriptions(_customer(conv))])
 
 
-def _list(conv: Conversation, subs: list[dict[str, Any]]) -> list[Reply]:
+def _list(ctx: Ctx, conv: Conversation, subs: tuple[SubscriptionRow, ...]) -> list[Reply]:
     menu = Option("menu", tr(conv, "主菜单", "Main menu"))
     if not subs:
         return [
@@ -128,21 +169,17 @@ def _list(conv: Conversation, subs: list[dict[str, Any]]) -> list[Reply]:
             )
         ]
     lines = [tr(conv, "您的定期预约:", "Your recurring bookings:")]
-    lines += [
-        tr(
-            conv,
-            f"· {_every(conv, s)}(下次 {s['next_local']})",
-            f"· {_every(conv, s)} (next {s['next_local']})",
-        )
-        for s in subs
-    ]
+    for s in subs:
+        every = _every(conv, s.item, s.weekday, format_at_time(s.at_time))
+        upcoming = f"{s.next_at.astimezone(ctx.tz):%m-%d %H:%M}"
+        lines.append(tr(conv, f"· {every}(下次 {upcoming})", f"· {every} (next {upcoming})"))
     options = tuple(
         Option(
-            f"stop:{s['id']}",
+            f"stop:{s.id}",
             tr(
                 conv,
-                f"停止 每{_day(conv, s['weekday'])} {s['at_time']}",
-                f"Stop {_day(conv, s['weekday'])} {s['at_time']}",
+                f"停止 每{_day(conv, s.weekday)} {format_at_time(s.at_time)}",
+                f"Stop {_day(conv, s.weekday)} {format_at_time(s.at_time)}",
             ),
         )
         for s in subs
@@ -150,15 +187,16 @@ def _list(conv: Conversation, subs: list[dict[str, Any]]) -> list[Reply]:
     return [Ask("\n".join(lines), (*options, menu))]
 
 
-def _confirm(conv: Conversation, d: dict[str, Any]) -> list[Reply]:
+def _confirm(ctx: Ctx, conv: Conversation, plan: SubscriptionPlan) -> list[Reply]:
+    every, first = _plan_every(conv, plan), f"{plan.first_at.astimezone(ctx.tz):%m-%d %H:%M}"
     text = tr(
         conv,
-        f"将订单 #{d['number']} 设为{_every(conv, d)}。\n"
-        f"第一次上门:{d['first_local']};每次服务前 {d['ahead_days']} 天生成订单并提醒您支付,"
-        f"按当时的价格计算(目前约 {format_yuan(d['price_cents'])}/次)。",
-        f"Repeat order #{d['number']} {_every(conv, d)}.\n"
-        f"First visit: {d['first_local']}. Each visit becomes an order {d['ahead_days']} days "
-        f"ahead, priced then (about {format_yuan(d['price_cents'])} a visit today), and we "
+        f"将订单 #{plan.number} 设为{every}。\n"
+        f"第一次上门:{first};每次服务前 {plan.ahead_days} 天生成订单并提醒您支付,"
+        f"按当时的价格计算(目前约 {format_yuan(plan.price_cents)}/次)。",
+        f"Repeat order #{plan.number} {every}.\n"
+        f"First visit: {first}. Each visit becomes an order {plan.ahead_days} days "
+        f"ahead, priced then (about {format_yuan(plan.price_cents)} a visit today), and we "
         "send you a button to pay it.",
     )
     return [
@@ -174,96 +212,101 @@ def _confirm(conv: Conversation, d: dict[str, Any]) -> list[Reply]:
     ]
 
 
-def on_loaded(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
-    r = _r(conv)
-    if result.kind == "subscriptions":
-        r["subs"] = {str(s["id"]): s for s in result.data["subscriptions"]}
-        return Outcome(_list(conv, result.data["subscriptions"]), step=Step.LIST)
-    if result.kind == "subscription_draft":
-        d = result.data
-        r.update(weekday=d["weekday"], at_time=d["at_time"])
-        return Outcome(_confirm(conv, d), step=Step.CONFIRM)
-    if result.kind == "subscribed":
-        d = result.data
-        conv.data.pop("recurring", None)
-        made = d["made_local"]
-        return Outcome(
-            [
-                Say(
-                    tr(
-                        conv,
-                        f"已设置:{_every(conv, d)}。第一次上门 {d['first_local']},订单"
-                        + (f"将于 {made} 生成" if made else "稍后生成")
-                        + ",届时提醒您支付。可在主菜单「定期预约」中查看或停止。",
-                        f"Done: {_every(conv, d)}. First visit {d['first_local']}; its order "
-                        + (f"is made on {made}" if made else "follows shortly")
-                        + " and we'll ask you to pay it. See or stop it under 'Recurring "
-                        "bookings' in the main menu.",
-                    )
-                )
-            ],
-            goto="menu",
-        )
-    if result.kind == "subscription_stopped":
-        r.pop("stop", None)
-        return Outcome(
-            [
-                Say(
-                    tr(
-                        conv,
-                        f"已停止「{_every(conv, result.data)}」。",
-                        f"Stopped '{_every(conv, result.data)}'.",
-                    )
-                )
-            ],
-            step=Step.LIST,
-            reask=True,
-        )
-    return Outcome()
+@_keeping
+def on_subscriptions(
+    ctx: Ctx, conv: Conversation, result: SubscriptionsListed, r: RecurringData
+) -> Outcome:
+    r.subs = tuple(
+        Listed(s.id, s.item, s.weekday, format_at_time(s.at_time)) for s in result.subscriptions
+    )
+    return Outcome(_list(ctx, conv, result.subscriptions), step=Step.LIST)
 
 
-def on_failed(ctx: Ctx, conv: Conversation, result: Failed) -> Outcome:
+@_keeping
+def on_draft(
+    ctx: Ctx, conv: Conversation, result: SubscriptionDrafted, r: RecurringData
+) -> Outcome:
+    r.weekday, r.at_time = result.plan.weekday, format_at_time(result.plan.at_time)
+    return Outcome(_confirm(ctx, conv, result.plan), step=Step.CONFIRM)
+
+
+@_keeping
+def on_subscribed(ctx: Ctx, conv: Conversation, result: Subscribed, r: RecurringData) -> Outcome:
+    plan = result.plan
+    every, first = _plan_every(conv, plan), f"{plan.first_at.astimezone(ctx.tz):%m-%d %H:%M}"
+    made = f"{plan.made_at.astimezone(ctx.tz):%m-%d}" if plan.made_at is not None else ""
+    return Outcome(
+        [
+            Say(
+                tr(
+                    conv,
+                    f"已设置:{every}。第一次上门 {first},订单"
+                    + (f"将于 {made} 生成" if made else "稍后生成")
+                    + ",届时提醒您支付。可在主菜单「定期预约」中查看或停止。",
+                    f"Done: {every}. First visit {first}; its order "
+                    + (f"is made on {made}" if made else "follows shortly")
+                    + " and we'll ask you to pay it. See or stop it under 'Recurring "
+                    "bookings' in the main menu.",
+                )
+            )
+        ],
+        goto="menu",
+    )
+
+
+@_keeping
+def on_stopped(
+    ctx: Ctx, conv: Conversation, result: SubscriptionStopped, r: RecurringData
+) -> Outcome:
+    r.stop = None
+    sub = result.subscription
+    every = _every(conv, sub.item, sub.weekday, format_at_time(sub.at_time))
+    return Outcome(
+        [Say(tr(conv, f"已停止「{every}」。", f"Stopped '{every}'."))],
+        step=Step.LIST,
+        reask=True,
+    )
+
+
+@_keeping
+def on_failed(ctx: Ctx, conv: Conversation, result: Failed, r: RecurringData) -> Outcome:
     """The order cannot be repeated (or already is): say why and go back to the menu —
     asking again would only ask the same question of the service again."""
-    conv.data.pop("recurring", None)
     return Outcome([Say(result.message)], goto="menu")
 
 
-def on_list_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
-    r = _r(conv)
-    if event.key.startswith("stop:") and event.key[5:] in r.get("subs", {}):
-        r["stop"] = r["subs"][event.key[5:]]
+@_keeping
+def on_list_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, r: RecurringData) -> Outcome:
+    listed = {f"stop:{x.id}": x.id for x in r.subs}
+    if event.key in listed:
+        r.stop = listed[event.key]
         return Outcome(step=Step.STOP, reask=True)
     if event.key in ("orders", "menu"):
-        conv.data.pop("recurring", None)
         return Outcome(goto=event.key)
     return Outcome(reask=True)
 
 
-def on_confirm(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
-    r = _r(conv)
-    if event.key == "confirm" and "weekday" in r:
-        return Outcome(
-            commands=[
-                Subscribe(_customer(conv), int(r["number"]), int(r["weekday"]), r["at_time"])
-            ]
-        )
+@_keeping
+def on_confirm(ctx: Ctx, conv: Conversation, event: ChoiceMade, r: RecurringData) -> Outcome:
+    if event.key == "confirm" and r.number is not None and r.weekday is not None:
+        return Outcome(commands=[Subscribe(_customer(conv), r.number, r.weekday, r.at_time)])
     if event.key == "day":
         return Outcome(step=Step.DAY, reask=True)
     if event.key == "time":
         return Outcome(step=Step.TIME, reask=True)
     if event.key == "menu":
-        conv.data.pop("recurring", None)
         return Outcome(goto="menu")
     return Outcome(reask=True)
 
 
-def on_day(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> Outcome:
-    r = _r(conv)
+@_keeping
+def on_day(
+    ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived, r: RecurringData
+) -> Outcome:
     if isinstance(event, ChoiceMade):
         if not event.key.startswith("wd:"):
             return Outcome(reask=True)
-        r["weekday"] = int(event.key[3:])
+        r.weekday = int(event.key[3:])
     else:
         day, _ = parse_when(event.text, ctx.now.astimezone(ctx.tz).date())
         if day is None:
@@ -271,16 +314,18 @@ def on_day(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> Ou
                 [Say(tr(conv, "请选择星期几,例如「周六」。", "Pick a day, e.g. 'Saturday'."))],
                 reask=True,
             )
-        r["weekday"] = day.weekday()
+        r.weekday = day.weekday()
     return Outcome(step=Step.CONFIRM, reask=True)
 
 
-def on_time(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> Outcome:
-    r = _r(conv)
+@_keeping
+def on_time(
+    ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived, r: RecurringData
+) -> Outcome:
     if isinstance(event, ChoiceMade):
         if not event.key.startswith("t:"):
             return Outcome(reask=True)
-        r["at_time"] = event.key[2:]
+        r.at_time = event.key[2:]
     else:
         _, at = parse_when(event.text, ctx.now.astimezone(ctx.tz).date())
         if at is None:
@@ -288,25 +333,25 @@ def on_time(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> O
                 [Say(tr(conv, "请回复时间,例如「9:30」。", "Send a time, e.g. '9:30'."))],
                 reask=True,
             )
-        r["at_time"] = f"{at:%H:%M}"
+        r.at_time = f"{at:%H:%M}"
     return Outcome(step=Step.CONFIRM, reask=True)
 
 
-def on_stop(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
-    r = _r(conv)
-    stop = r.get("stop")
-    if event.key == "yes" and stop:
-        return Outcome(commands=[StopSubscription(_customer(conv), int(stop["id"]))])
+@_keeping
+def on_stop(ctx: Ctx, conv: Conversation, event: ChoiceMade, r: RecurringData) -> Outcome:
+    if event.key == "yes" and r.stop is not None:
+        return Outcome(commands=[StopSubscription(_customer(conv), r.stop)])
     if event.key == "no":
-        r.pop("stop", None)
+        r.stop = None
         return Outcome(step=Step.LIST, reask=True)
     return Outcome(reask=True)
 
 
 TRANSITIONS: Transitions = {
-    (Step.LIST, Loaded): on_loaded,
+    (Step.LIST, SubscriptionsListed): on_subscriptions,
     (Step.LIST, ChoiceMade): on_list_choice,
-    (Step.CONFIRM, Loaded): on_loaded,
+    (Step.CONFIRM, SubscriptionDrafted): on_draft,
+    (Step.CONFIRM, Subscribed): on_subscribed,
     (Step.CONFIRM, ChoiceMade): on_confirm,
     (Step.CONFIRM, Failed): on_failed,
     (Step.DAY, ChoiceMade): on_day,
@@ -314,5 +359,5 @@ TRANSITIONS: Transitions = {
     (Step.TIME, ChoiceMade): on_time,
     (Step.TIME, TextReceived): on_time,
     (Step.STOP, ChoiceMade): on_stop,
-    (Step.STOP, Loaded): on_loaded,
+    (Step.STOP, SubscriptionStopped): on_stopped,
 }

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from conversations.events import Loaded, Result
+from conversations.results.after_sales import ComplaintFiled, OrderRated, ReworkBooked
 from conversations.services import complaint_steps, dispatch, quality
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice
@@ -21,7 +22,6 @@ from domain.aftersales import (
     Rater,
     Rating,
     Resolution,
-    stars_text,
 )
 from domain.audit import AuditEntry, contact_read
 from domain.errors import DomainError
@@ -102,15 +102,12 @@ class AfterSalesDesk:
             )
         complaint = filed.complaint
         return [
-            Loaded(
-                "complaint_filed",
-                {
-                    "complaint_id": complaint.id,
-                    "number": filed.number,
-                    "resolved": not complaint.open,
-                    "refund_cents": complaint.refund_cents,
-                    "minutes": self.s.rules.after_sales.first_response_minutes,
-                },
+            ComplaintFiled(
+                complaint.id or 0,
+                filed.number,
+                not complaint.open,
+                complaint.refund_cents,
+                self.s.rules.after_sales.first_response_minutes,
             )
         ]
 
@@ -260,16 +257,7 @@ class AfterSalesDesk:
             notices = await dispatch.dispatch(uow, self.s.catalog, self.s.rules, order, now)
             posted = await self._commit(uow, [n for n in notices if n.to != "customer"])
         await self.s.flush(posted)
-        return [
-            Loaded(
-                "rework_booked",
-                {
-                    "number": order.number,
-                    "original": original.number,
-                    "when": f"{order.start_at.astimezone(self.s.tz):%m-%d %H:%M}",
-                },
-            )
-        ]
+        return [ReworkBooked(order.number, original.number, order.start_at)]
 
     async def _rework_order(self, uow: Any, original: Order, start_at: Any, now: Any) -> Order:
         """A free copy of the job at a new time, already paid (nothing to pay)."""
@@ -319,12 +307,7 @@ class AfterSalesDesk:
             posted = await self._commit(uow, notices)
         await self.s.flush(posted)
         low = rating.overall_x100 < self.s.rules.after_sales.review_below_stars * 100
-        return [
-            Loaded(
-                "rated",
-                {"number": cmd.number, "stars": stars_text(rating.overall_x100), "review": low},
-            )
-        ]
+        return [OrderRated(cmd.number, rating.overall_x100, low)]
 
     async def rate_customer(self, cmd: c.RateCustomer) -> list[Result]:
         scores = {d: cmd.stars for d in DIMENSIONS}

@@ -12,14 +12,14 @@ from functools import partial
 from typing import Any
 
 from conversations.events import Failed, Loaded, Result
-from conversations.services import order_steps, payment_requests
+from conversations.services import customer_orders, order_steps, payment_requests
 from conversations.services.admin_business import BusinessDesk
 from conversations.services.admin_orders import OrderDesk
 from conversations.services.admin_reads import AdminDesk
 from conversations.services.after_sales import AfterSalesDesk
 from conversations.services.deps import Deps
 from conversations.services.money import MoneyDesk
-from conversations.services.notices import to_admins, to_worker
+from conversations.services.notices import to_admins
 from conversations.services.recurring import RecurringDesk
 from conversations.services.reminders import ReminderDesk
 from conversations.services.retention import forget_conversations
@@ -27,24 +27,15 @@ from conversations.services.staff_desk import StaffDesk
 from conversations.services.unpaid import UnpaidDesk
 from conversations.services.workers import WorkerDesk
 from domain import commands as c
-from domain.aftersales import Rater, Resolution, check_can_complain, stars_text
 from domain.coupons import Coupon
 from domain.errors import DomainError
-from domain.lifecycle import (
-    ACTION_TEXT,
-    STATUS_TEXT,
-    Action,
-    ActorKind,
-    OrderStatus,
-    allowed_actions,
-)
+from domain.lifecycle import OrderStatus
 from domain.money import format_percent, format_yuan
-from domain.orders import Actor, Order, OrderEvent
+from domain.orders import Order
 from domain.payments import Payment, pay_by
 from domain.people import Channel, Customer, Identity
 from domain.ports import PaymentGateway, UnitOfWork
 from domain.pricing import CouponKind, CouponTerms
-from domain.text import Text
 
 log = logging.getLogger(__name__)
 
@@ -354,103 +345,10 @@ class Services(Deps):
         )
 
     async def load_orders(self, cmd: c.LoadOrders) -> list[Result]:
-        async with self.uow() as uow:
-            orders = await uow.orders.for_customer(cmd.customer_id, limit=8)
-        return [
-            Loaded(
-                "orders",
-                {"orders": [order_steps.summary(o, self.catalog, self.rules) for o in orders]},
-            )
-        ]
+        return [await customer_orders.list_orders(self, cmd)]
 
     async def load_order(self, cmd: c.LoadOrder) -> list[Result]:
-        async with self.uow() as uow:
-            order = await self._own_order(uow, cmd.customer_id, cmd.number)
-            address = await uow.addresses.get(order.address_id) if order.address_id else None
-            assert order.id is not None
-            worker = await uow.workers.get(order.worker_id) if order.worker_id else None
-            complaints = await uow.complaints.for_order(order.id)
-            ratings = await uow.ratings.for_order(order.id)
-            rework = await uow.orders.rework_for(order.id)
-        data = self._detail(order, address.text if address else "")
-        mine = next((r for r in ratings if r.rater == Rater.CUSTOMER), None)
-        now = self.clock()
-        try:
-            check_can_complain(order, now, self.rules.after_sales)
-            can_complain = not any(c.open for c in complaints)
-        except DomainError:
-            can_complain = False
-        if can_complain:
-            data["actions"].insert(0, "complain")
-        if mine is None and order.status in (OrderStatus.CONFIRMED, OrderStatus.SETTLED):
-            data["actions"].insert(0, "rate")
-        if rework is None and any(c.resolution == Resolution.REWORK.value for c in complaints):
-            data["actions"].insert(0, "rework")
-        data.update(
-            worker={
-                "name": worker.name,
-                "stars": stars_text(worker.rating_x100),
-                "good_rate": format_percent(worker.good_rate_bp),
-            }
-            if worker
-            else None,
-            my_rating=stars_text(mine.overall_x100) if mine else "",
-            complaints=[
-                {"id": c.id, "open": c.open, "resolution": c.resolution} for c in complaints
-            ],
-        )
-        return [Loaded("order", data)]
-
-    def _detail(self, order: Order, address: str) -> dict[str, Any]:
-        data = order_steps.summary(order, self.catalog, self.rules)
-        customer_actions = allowed_actions(order.status, ActorKind.CUSTOMER)
-        actions = (
-            ["pay"]
-            if Action.REQUEST_PAYMENT in customer_actions
-            or (order.status.value == "awaiting_payment")
-            else []
-        )
-        if Action.CANCEL in customer_actions:
-            actions.append("cancel")
-        if Action.CONFIRM in customer_actions:
-            actions.append("confirm")
-        actions.append("reorder")
-        if order.status != OrderStatus.QUOTED and order.subscription_id is None:
-            actions.append("repeat")  # every week, like this one
-        data.update(
-            address=_short(address, 30),
-            lines=[
-                {"label_zh": x.label.zh, "label_en": x.label.en, "amount_cents": x.amount_cents}
-                for x in order.lines
-            ],
-            paid_cents=order.paid_cents,
-            refunded_cents=order.refunded_cents,
-            timeline=[
-                {
-                    "at_local": f"{e.at.astimezone(self.tz):%m-%d %H:%M}",
-                    "status_zh": _event_text(e).zh,
-                    "status_en": _event_text(e).en,
-                    "note": e.note if e.from_status == e.to_status else "",
-                }
-                for e in order.timeline
-            ],
-            actions=actions,
-            category_id=self.catalog.item(order.item_id).category_id,
-            selections=[
-                {
-                    "item_id": s.item_id,
-                    "quantity": s.quantity,
-                    "area_sqm": s.area_sqm,
-                    "option_ids": list(s.option_ids),
-                    "high_altitude": s.high_altitude,
-                }
-                for s in order.selections
-            ],
-            bundle_id=order.bundle_id,
-            address_id=order.address_id,
-            notes=order.notes,
-        )
-        return data
+        return [await customer_orders.show_order(self, cmd)]
 
     async def _own_order(
         self, uow: UnitOfWork, customer_id: int, number: int, full: bool = True
@@ -461,53 +359,10 @@ class Services(Deps):
         return order
 
     async def quote_cancellation(self, cmd: c.QuoteCancellation) -> list[Result]:
-        async with self.uow() as uow:
-            order = await self._own_order(uow, cmd.customer_id, cmd.number, full=False)
-        terms = order_steps.terms_for(order, self.rules, self.clock())
-        return [
-            Loaded(
-                "cancel_quote",
-                {
-                    "number": order.number,
-                    "fee_cents": terms.fee_cents,
-                    "refund_cents": terms.refund_cents,
-                    "reason_zh": terms.reason.zh,
-                    "reason_en": terms.reason.en,
-                },
-            )
-        ]
+        return [await customer_orders.quote_cancellation(self, cmd)]
 
     async def cancel(self, cmd: c.CancelOrder) -> list[Result]:
-        async with self.uow() as uow:
-            order = await self._own_order(uow, cmd.customer_id, cmd.number, full=False)
-            terms = await order_steps.cancel(
-                uow,
-                order,
-                self.rules,
-                self.clock(),
-                cmd.expected_fee_cents,
-                Actor(ActorKind.CUSTOMER, str(cmd.customer_id)),
-            )
-            notices = (
-                [to_worker(order.worker_id, "cancelled_worker", number=order.number)]
-                if order.worker_id is not None
-                else []
-            )
-            posted = await self.post(uow, notices)
-            await uow.commit()
-        await self.flush(posted)
-        if terms.refund_cents:  # each provider refunds its part; failures are retried
-            await self.money.execute_refunds(c.ExecuteRefunds(order.id, notify_customer=False))
-        return [
-            Loaded(
-                "cancelled",
-                {
-                    "number": order.number,
-                    "fee_cents": terms.fee_cents,
-                    "refund_cents": terms.refund_cents,
-                },
-            )
-        ]
+        return [await customer_orders.cancel(self, cmd)]
 
     async def contact_support(self, cmd: c.ContactSupport) -> list[Result]:
         notice = to_admins(
@@ -522,13 +377,6 @@ class Services(Deps):
             await uow.commit()
         await self.flush(posted)
         return [Loaded("support_sent")]
-
-
-def _event_text(e: OrderEvent) -> Text:
-    """A timeline line: the status reached, or what happened without a move (a complaint)."""
-    if e.from_status == e.to_status and e.action is not None:
-        return ACTION_TEXT[e.action]
-    return STATUS_TEXT[e.to_status]
 
 
 def _short(text: str, n: int) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from conversations.services import payment_requests
 from domain.cancellation import CancellationTerms, cancellation_terms
@@ -266,22 +265,3 @@ async def expire_unpaid(
     minutes = int((deadline - order.created_at).total_seconds()) // 60
     await cancel(uow, order, rules, now, 0, UNPAID, f"not paid within {minutes} min")
     return order
-
-
-def summary(order: Order, catalog: Catalog, rules: Rules) -> dict[str, Any]:
-    from zoneinfo import ZoneInfo
-
-    from domain.lifecycle import STATUS_TEXT
-
-    item = catalog.item(order.item_id)
-    local = order.start_at.astimezone(ZoneInfo(rules.timezone))
-    return {
-        "number": order.number,
-        "item_zh": item.name.zh,
-        "item_en": item.name.en,
-        "start_local": f"{local:%m-%d %H:%M}",
-        "status": order.status.value,
-        "status_zh": STATUS_TEXT[order.status].zh,
-        "status_en": STATUS_TEXT[order.status].en,
-        "total_cents": order.total_cents,
-    }

@@ -14,6 +14,14 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from conversations.events import Loaded, Result
+from conversations.results.recurring import (
+    Subscribed,
+    SubscriptionDrafted,
+    SubscriptionPlan,
+    SubscriptionRow,
+    SubscriptionsListed,
+    SubscriptionStopped,
+)
 from conversations.services import order_steps
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_customer
@@ -31,11 +39,11 @@ from domain.recurring import (
     after_missed,
     due_by,
     first_visit,
-    format_at_time,
     next_visit,
     parse_at_time,
     slot_problem,
 )
+from domain.text import Text
 
 log = logging.getLogger(__name__)
 ROUNDS = 10
@@ -89,16 +97,10 @@ class RecurringDesk:
             subscription_id=sub.id or 0,
         )
 
-    def _describe(self, sub: Subscription) -> dict[str, Any]:
-        item = self._item(sub.item_id)
-        return {
-            "id": sub.id,
-            "item_zh": item["zh"],
-            "item_en": item["en"],
-            "weekday": sub.weekday,
-            "at_time": format_at_time(sub.at_time),
-            "next_local": f"{sub.next_start_at.astimezone(self.s.tz):%m-%d %H:%M}",
-        }
+    def _row(self, sub: Subscription) -> SubscriptionRow:
+        return SubscriptionRow(
+            sub.id or 0, self._name(sub.item_id), sub.weekday, sub.at_time, sub.next_start_at
+        )
 
     async def _draft(
         self, uow: UnitOfWork, cmd: c.DraftSubscription | c.Subscribe, now: datetime
@@ -126,24 +128,27 @@ class RecurringDesk:
         )
         return sub, priced.quote.total_cents
 
-    def _draft_view(
+    def _plan_view(
         self, number: int, sub: Subscription, price: int, now: datetime
-    ) -> dict[str, Any]:
-        made = sub.next_start_at - timedelta(days=self.s.rules.booking.recurring_ahead_days)
-        return {
-            **self._describe(sub),
-            "number": number,
-            "price_cents": price,
-            "first_local": f"{sub.next_start_at.astimezone(self.s.tz):%m-%d %H:%M}",
-            "made_local": "" if made <= now else f"{made.astimezone(self.s.tz):%m-%d}",
-            "ahead_days": self.s.rules.booking.recurring_ahead_days,
-        }
+    ) -> SubscriptionPlan:
+        ahead = self.s.rules.booking.recurring_ahead_days
+        made = sub.next_start_at - timedelta(days=ahead)
+        return SubscriptionPlan(
+            number,
+            self._name(sub.item_id),
+            sub.weekday,
+            sub.at_time,
+            sub.next_start_at,
+            None if made <= now else made,
+            ahead,
+            price,
+        )
 
     async def draft(self, cmd: c.DraftSubscription) -> list[Result]:
         now = self.s.clock()
         async with self.s.uow() as uow:
             sub, price = await self._draft(uow, cmd, now)
-        return [Loaded("subscription_draft", self._draft_view(cmd.number, sub, price, now))]
+        return [SubscriptionDrafted(self._plan_view(cmd.number, sub, price, now))]
 
     async def subscribe(self, cmd: c.Subscribe) -> list[Result]:
         now = self.s.clock()
@@ -160,12 +165,12 @@ class RecurringDesk:
                     )
             await uow.subscriptions.add(sub)
             await uow.commit()
-        return [Loaded("subscribed", self._draft_view(cmd.number, sub, price, now))]
+        return [Subscribed(self._plan_view(cmd.number, sub, price, now))]
 
     async def load(self, cmd: c.LoadSubscriptions) -> list[Result]:
         async with self.s.uow() as uow:
             subs = await uow.subscriptions.for_customer(cmd.customer_id)
-        return [Loaded("subscriptions", {"subscriptions": [self._describe(x) for x in subs]})]
+        return [SubscriptionsListed(tuple(self._row(x) for x in subs))]
 
     async def stop(self, cmd: c.StopSubscription) -> list[Result]:
         async with self.s.uow() as uow:
@@ -177,7 +182,7 @@ class RecurringDesk:
             ):
                 raise DomainError("没有这个定期预约 / no such recurring booking")
             await uow.commit()
-        return [Loaded("subscription_stopped", self._describe(sub))]
+        return [SubscriptionStopped(self._row(sub))]
 
     # -- the sweep ------------------------------------------------------------------------
 
@@ -316,9 +321,13 @@ class RecurringDesk:
         ]
 
     def _item(self, item_id: str) -> dict[str, str]:
+        """The service's name for a notice."""
+        name = self._name(item_id)
+        return {"zh": name.zh, "en": name.en}
+
+    def _name(self, item_id: str) -> Text:
         """The service's name (its id when the catalog no longer has it)."""
         try:
-            item = self.s.catalog.item(item_id)
+            return self.s.catalog.item(item_id).name
         except DomainError:
-            return {"zh": item_id, "en": item_id}
-        return {"zh": item.name.zh, "en": item.name.en}
+            return Text(item_id, item_id)

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from conversations.events import Loaded, Result
+from conversations.results.orders import OrderConfirmed
 from conversations.services import dispatch, job_steps, settlement, staffing
 from conversations.services.deps import Deps
 from domain import commands as c
@@ -298,7 +299,7 @@ class WorkerDesk:
             posted = await self.s.post(uow, notices)
             await uow.commit()
         await self.s.flush(posted)
-        return [Loaded("confirmed", {"number": cmd.number})]
+        return [OrderConfirmed(cmd.number)]
 
     async def list_workers(self, cmd: c.ListWorkers) -> list[Result]:
         statuses = (

@@ -209,13 +209,11 @@ def test_a_refused_draft_is_explained_and_leads_back_to_the_menu():
 def test_stopping_asks_first_and_only_stops_a_listed_subscription():
     sub = {
         "id": 3,
-        "item_zh": "日常保洁",
-        "item_en": "Daily cleaning",
+        "item": {"zh": "日常保洁", "en": "Daily cleaning"},
         "weekday": 5,
         "at_time": "09:00",
-        "next_local": "11-28 09:00",
     }
-    c = conv(subs={"3": sub})
+    c = conv(subs=[sub])
     assert recurring.on_list_choice(CTX, c, ChoiceMade(**BASE, key="stop:4")).reask
     out = recurring.on_list_choice(CTX, c, ChoiceMade(**BASE, key="stop:3"))
     assert out.step == recurring.Step.STOP

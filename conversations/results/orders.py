@@ -1,0 +1,126 @@
+"""A customer's own orders: the list, one order in detail (its lines, timeline and what the
+customer may do with it), the cancellation fee asked first, the cancellation, the
+confirmation of a finished job."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from conversations.events import Result
+from domain.lifecycle import OrderStatus
+from domain.pricing import QuoteLine, Selection
+from domain.text import Text
+
+
+class CustomerAction(StrEnum):
+    """What the customer may do with an order, in the order its buttons are offered."""
+
+    REWORK = "rework"
+    RATE = "rate"
+    COMPLAIN = "complain"
+    PAY = "pay"
+    CANCEL = "cancel"
+    CONFIRM = "confirm"
+    REORDER = "reorder"
+    REPEAT = "repeat"
+    """Every week, like this one (a recurring booking)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRow:
+    """One order as a list shows it."""
+
+    number: int
+    item: Text
+    start_at: datetime
+    status: OrderStatus
+    total_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    at: datetime
+    what: Text
+    """The status reached, or what happened without a move (a complaint filed)."""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerSeen:
+    """The worker on the order, as the customer sees them."""
+
+    name: str
+    rating_x100: int
+    good_rate_bp: int
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintSeen:
+    id: int
+    open: bool
+    resolution: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Rebooking:
+    """What "book again" copies from the order: the service, its options, the address."""
+
+    category_id: str
+    selections: tuple[Selection, ...]
+    bundle_id: str | None = None
+    address_id: int | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OrdersListed(Result):
+    """The customer's most recent orders, newest first."""
+
+    orders: tuple[OrderRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OrderShown(Result):
+    """One of the customer's orders in detail."""
+
+    order: OrderRow
+    address: str
+    """Shortened for the screen."""
+    lines: tuple[QuoteLine, ...]
+    paid_cents: int
+    refunded_cents: int
+    timeline: tuple[TimelineEntry, ...]
+    actions: tuple[CustomerAction, ...]
+    again: Rebooking
+    worker: WorkerSeen | None = None
+    my_rating_x100: int | None = None
+    """The customer's own overall rating of the job, once they gave one."""
+    complaints: tuple[ComplaintSeen, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CancellationQuoted(Result):
+    """What cancelling the order now would cost, asked before it is done."""
+
+    number: int
+    fee_cents: int
+    refund_cents: int
+    reason: Text
+
+
+@dataclass(frozen=True, slots=True)
+class OrderCancelled(Result):
+    """The customer cancelled the order; the refund is on its way."""
+
+    number: int
+    fee_cents: int
+    refund_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrderConfirmed(Result):
+    """The customer confirmed the finished job."""
+
+    number: int

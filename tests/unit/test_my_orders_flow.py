@@ -1,0 +1,198 @@
+"""The "my orders" flow driven with the typed results of its commands, and its typed data:
+reset on entry, and a stored older shape starts the flow over instead of failing."""
+
+from datetime import UTC, datetime
+
+from conversations.events import ChoiceMade
+from conversations.flows import my_orders, recurring
+from conversations.flows.base import Ctx
+from conversations.replies import Ask, Say
+from conversations.results.orders import (
+    CancellationQuoted,
+    ComplaintSeen,
+    CustomerAction,
+    OrderCancelled,
+    OrderConfirmed,
+    OrderRow,
+    OrderShown,
+    OrdersListed,
+    Rebooking,
+    TimelineEntry,
+    WorkerSeen,
+)
+from conversations.state import Conversation
+from domain.commands import CancelOrder, ConfirmOrder, LoadOrder, LoadOrders, RequestPayment
+from domain.lifecycle import OrderStatus
+from domain.pricing import LineKind, QuoteLine, Selection
+from domain.text import Text
+from store.catalog_file import load_catalog
+
+CATALOG, RULES = load_catalog()
+NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 09:00 Monday in Shanghai
+CTX = Ctx(CATALOG, RULES, NOW, "https://daojia.example")
+BASE = {"channel": "telegram", "user_id": "1", "at": NOW}
+START = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 15:00 in Shanghai
+ROW = OrderRow(240117, Text("日常保洁", "Daily cleaning"), START, OrderStatus.CONFIRMED, 12_000)
+AGAIN = Rebooking("cleaning", (Selection("daily_cleaning", 3, 90, ("eco",)),), None, 7, "猫")
+
+
+def shown(**changes) -> OrderShown:
+    fields = {
+        "order": ROW,
+        "address": "人民广场 1号楼…",
+        "lines": (QuoteLine(LineKind.BASE, Text("日常保洁 3 小时", "3 h cleaning"), 12_000),),
+        "paid_cents": 12_000,
+        "refunded_cents": 500,
+        "timeline": (
+            TimelineEntry(NOW, Text("已支付", "paid")),
+            TimelineEntry(START, Text("投诉", "complaint"), "late"),
+        ),
+        "actions": (CustomerAction.RATE, CustomerAction.COMPLAIN, CustomerAction.REORDER),
+        "again": AGAIN,
+        "worker": WorkerSeen("王阿姨", 480, 9_650),
+        "my_rating_x100": None,
+        "complaints": (ComplaintSeen(4, False, "partial"),),
+    }
+    return OrderShown(**{**fields, **changes})
+
+
+def conv(step: str = "list", lang: str = "zh", **data) -> Conversation:
+    return Conversation(flow="orders", step=step, lang=lang, customer_id=5, data={"orders": data})
+
+
+def choice(key: str) -> ChoiceMade:
+    return ChoiceMade(**BASE, key=key)
+
+
+def test_the_list_shows_each_order_in_local_time_with_its_status_in_the_persons_language():
+    c = conv(lang="en")
+    out = my_orders.on_orders(CTX, c, OrdersListed((ROW,)))
+    [ask] = out.replies
+    assert isinstance(ask, Ask) and out.step == my_orders.Step.LIST
+    assert ask.options[0].key == "o:240117"
+    assert ask.options[0].label == "#240117 Daily cleaning 11-24 15:00 confirmed"
+    assert "Your recent orders" in ask.text
+    empty = my_orders.on_orders(CTX, conv(), OrdersListed(()))
+    assert [o.key for o in empty.replies[0].options] == ["book", "menu"]
+
+
+def test_the_detail_shows_money_worker_complaints_timeline_and_a_button_per_action():
+    c = conv()
+    out = my_orders.on_order(CTX, c, shown())
+    [ask] = out.replies
+    assert out.step == my_orders.Step.DETAIL and c.data["orders"]["number"] == 240117
+    for line in (
+        "状态:已确认",
+        "时间:11-24 15:00",
+        "· 日常保洁 3 小时  ¥120.00",
+        "合计 ¥120.00,已付 ¥120.00",
+        "已退款 ¥5.00",
+        "师傅:王阿姨(评分 4.8,好评率 96.5%)",
+        "投诉 4:已处理 partial",
+        "  11-23 09:00 已支付",
+        "  11-24 15:00 投诉 late",
+    ):
+        assert line in ask.text.split("\n"), line
+    assert "待付" not in ask.text
+    assert "您的评价" not in ask.text
+    assert [o.key for o in ask.options] == [
+        "act:rate:240117",
+        "act:complain:240117",
+        "reorder",
+        "list",
+    ]
+    mine = my_orders.on_order(CTX, conv(), shown(my_rating_x100=450)).replies[0]
+    assert "您的评价:4.5 星" in mine.text
+
+
+def test_what_is_left_to_pay_is_shown_unless_the_order_is_cancelled():
+    row = OrderRow(240117, ROW.item, START, OrderStatus.PAID, 12_000)
+    out = my_orders.on_order(
+        CTX, conv(), shown(order=row, paid_cents=10_000, actions=(CustomerAction.PAY,))
+    )
+    assert "待付 ¥20.00" in out.replies[0].text
+    assert out.replies[0].options[0].key == "pay"
+    row = OrderRow(240117, ROW.item, START, OrderStatus.CANCELLED, 12_000)
+    out = my_orders.on_order(CTX, conv(), shown(order=row, paid_cents=0))
+    assert "待付" not in out.replies[0].text
+
+
+def test_reorder_copies_the_order_into_a_new_booking_and_leaves_the_flow():
+    c = conv(mode="reorder")
+    out = my_orders.on_order(CTX, c, shown())
+    assert out.goto == "booking" and "orders" not in c.data
+    assert c.data["b"] == {
+        "cat": "cleaning",
+        "item": "daily_cleaning",
+        "opts": ["eco"],
+        "alt": False,
+        "qty": 3,
+        "notes": "猫",
+        "area": 90,
+        "address_id": 7,
+    }
+
+
+def test_cancelling_shows_the_fee_first_then_cancels_with_that_fee():
+    c = conv(step="detail", number=240117)
+    assert my_orders.on_detail_choice(CTX, c, choice("cancel")).commands
+    quote = CancellationQuoted(240117, 3_000, 7_000, Text("开始前 2 小时内", "within 2 h"))
+    out = my_orders.on_cancel_quote(CTX, c, quote)
+    assert out.step == my_orders.Step.CANCEL_CONFIRM
+    assert "将收取 ¥30.00,退款 ¥70.00" in out.replies[0].text
+    c.step = my_orders.Step.CANCEL_CONFIRM
+    out = my_orders.on_cancel_confirm(CTX, c, choice("yes"))
+    assert out.commands == [CancelOrder(5, 240117, 3_000)]
+    out = my_orders.on_cancelled(CTX, c, OrderCancelled(240117, 3_000, 7_000))
+    assert out.goto == "menu" and "orders" not in c.data
+    assert "退款 ¥70.00 将原路退回" in out.replies[0].text
+
+
+def test_a_confirmed_order_offers_to_rate_it():
+    c = conv()
+    out = my_orders.on_confirmed(CTX, c, OrderConfirmed(240117))
+    assert out.goto == "menu" and "orders" not in c.data
+    assert out.replies[0].options[0].key == "act:rate:240117"
+
+
+def test_entering_keeps_only_what_the_caller_asked_for():
+    stale = {"fee_cents": 100, "payment": {"reference": "old"}, "number": 1}
+    c = conv(mode="reorder", **stale)
+    assert my_orders.enter(CTX, c).commands == [LoadOrders(5)]
+    assert c.data["orders"] == {
+        "number": None,
+        "mode": "reorder",
+        "action": "",
+        "fee_cents": None,
+        "payment": {},
+    }
+    c = conv(action="pay", number=240117, fee_cents=100)
+    assert my_orders.enter(CTX, c).commands == [RequestPayment(5, 240117)]
+    assert c.data["orders"]["number"] == 240117 and c.data["orders"]["fee_cents"] is None
+    assert my_orders.enter(CTX, conv(action="confirm", number=240117)).commands == [
+        ConfirmOrder(5, 240117)
+    ]
+    said = my_orders.enter(CTX, conv(action="confirm", number=None))
+    assert isinstance(said.replies[0], Say) and said.reask
+
+
+def test_an_older_stored_shape_starts_the_flow_over_instead_of_failing():
+    # before the typed data, the fee was kept under "fee"
+    c = conv(step="cancel_confirm", number=240117, fee=3_000)
+    out = my_orders.on_cancel_confirm(CTX, c, choice("yes"))
+    assert out.step == my_orders.Step.LIST and out.reask and not out.commands
+    assert c.data["orders"]["number"] is None
+    c.step = my_orders.Step.LIST
+    assert my_orders.ask(CTX, c).commands == [LoadOrders(5)]
+    c = conv(step="detail", number="240117")  # a number kept as text
+    out = my_orders.ask(CTX, c)
+    assert out.step == my_orders.Step.LIST and out.reask
+
+
+def test_the_detail_reloads_its_order_and_repeat_weekly_hands_the_number_to_recurring():
+    c = conv(step="detail", number=240117)
+    assert my_orders.ask(CTX, c).commands == [LoadOrder(5, 240117)]
+    out = my_orders.on_detail_choice(CTX, c, choice("repeat"))
+    assert out.goto == "recurring" and "orders" not in c.data
+    assert c.data["recurring"]["number"] == 240117
+    assert recurring.enter(CTX, c).step == recurring.Step.CONFIRM
