@@ -7,9 +7,11 @@ from enum import StrEnum
 from typing import Any
 
 from conversations.events import ChoiceMade, Loaded, TextReceived
-from conversations.flows import booking_views, checkout
+from conversations.flows import booking, checkout, checkout_views
 from conversations.flows.base import Ctx, Outcome, Transitions, flow_data, tr
+from conversations.flows.booking_draft import Draft
 from conversations.replies import Ask, Option, Reply, Say
+from conversations.results.booking import OrderPaid, PaymentRequested, PaymentUnavailable
 from conversations.state import Conversation
 from domain.commands import (
     CancelOrder,
@@ -21,6 +23,7 @@ from domain.commands import (
     RequestPayment,
 )
 from domain.money import format_yuan
+from domain.pricing import Selection
 
 NAME = "orders"
 
@@ -73,7 +76,10 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     if conv.step == Step.LIST:
         return Outcome(commands=[LoadOrders(_customer(conv))])
     if conv.step == Step.PAY:
-        return Outcome(booking_views.pay_question(conv, o.get("payment", {})))
+        due = checkout.due_from_json(o.get("payment"))
+        if due is None:  # reached by "back" without a payment request
+            return Outcome(step=Step.LIST, reask=True)
+        return Outcome(checkout_views.pay_question(conv, due))
     if conv.step == Step.CANCEL_CONFIRM:
         return Outcome(commands=[QuoteCancellation(_customer(conv), int(o["number"]))])
     return Outcome(commands=[LoadOrder(_customer(conv), int(o["number"]))])
@@ -184,24 +190,19 @@ def _detail(conv: Conversation, d: dict[str, Any]) -> list[Reply]:
     return [Ask("\n".join(lines), tuple(options))]
 
 
-def prefill(d: dict[str, Any]) -> dict[str, Any]:
-    """Booking data from an earlier order: same service, options, size, address."""
+def prefill(d: dict[str, Any]) -> Draft:
+    """A booking like an earlier order: same service, options, size, address."""
     sel = d["selections"][0]
-    b: dict[str, Any] = {
-        "cat": d["category_id"],
-        "item": sel["item_id"],
-        "opts": list(sel["option_ids"]),
-        "alt": sel["high_altitude"],
-        "qty": sel["quantity"],
-        "notes": d.get("notes", ""),
-    }
-    if sel.get("area_sqm") is not None:
-        b["area"] = sel["area_sqm"]
-    if d.get("bundle_id"):
-        b = {"cat": "", "bundle": d["bundle_id"], "notes": d.get("notes", "")}
-    if d.get("address_id"):
-        b["address_id"] = d["address_id"]
-    return b
+    selection = Selection(
+        sel["item_id"],
+        sel["quantity"],
+        sel.get("area_sqm"),
+        tuple(sel["option_ids"]),
+        sel["high_altitude"],
+    )
+    return Draft.again(
+        d["category_id"], selection, d.get("bundle_id"), d.get("address_id"), d.get("notes", "")
+    )
 
 
 def on_loaded(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
@@ -211,16 +212,9 @@ def on_loaded(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
     if result.kind == "order":
         o["number"] = result.data["number"]
         if o.get("mode") == "reorder":
-            conv.data["b"] = prefill(result.data)
             conv.data.pop("orders", None)
-            return Outcome(goto="booking")
+            return booking.start_with(conv, prefill(result.data))
         return Outcome(_detail(conv, result.data), step=Step.DETAIL)
-    if result.kind == "payment_requested":
-        o["payment"] = result.data
-        return Outcome(step=Step.PAY, reask=True)
-    if result.kind == "payment_unavailable":
-        conv.data.pop("orders", None)
-        return Outcome(checkout.unavailable(conv, placed=True), goto="menu")
     if result.kind == "cancel_quote":
         d = result.data
         text = tr(
@@ -261,9 +255,6 @@ def on_loaded(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
             ],
             goto="menu",
         )
-    if result.kind == "paid":
-        conv.data.pop("orders", None)
-        return Outcome(booking_views.paid_message(conv, result.data), goto="menu")
     if result.kind == "confirmed":
         conv.data.pop("orders", None)
         number = result.data["number"]
@@ -285,6 +276,21 @@ def on_loaded(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
             goto="menu",
         )
     return Outcome()
+
+
+def on_payment_requested(ctx: Ctx, conv: Conversation, result: PaymentRequested) -> Outcome:
+    _o(conv)["payment"] = checkout.due_to_json(result.due)
+    return Outcome(step=Step.PAY, reask=True)
+
+
+def on_payment_unavailable(ctx: Ctx, conv: Conversation, result: PaymentUnavailable) -> Outcome:
+    conv.data.pop("orders", None)
+    return Outcome(checkout_views.unavailable(conv, placed=True), goto="menu")
+
+
+def on_paid(ctx: Ctx, conv: Conversation, result: OrderPaid) -> Outcome:
+    conv.data.pop("orders", None)
+    return Outcome(checkout_views.paid_message(conv, result), goto="menu")
 
 
 def on_list_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
@@ -339,9 +345,9 @@ def on_cancel_confirm(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcom
 
 
 def on_pay(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
-    payment = _o(conv).get("payment", {})
-    if event.key == "pay" and payment.get("reference") and payment.get("provider") == "sandbox":
-        return Outcome(commands=[ConfirmSandboxPayment(payment["reference"], conv.customer_id)])
+    due = checkout.due_from_json(_o(conv).get("payment"))
+    if event.key == "pay" and due is not None and due.reference and due.provider == "sandbox":
+        return Outcome(commands=[ConfirmSandboxPayment(due.reference, conv.customer_id)])
     if event.key == "later":
         conv.data.pop("orders", None)
         return Outcome(goto="menu")
@@ -350,12 +356,18 @@ def on_pay(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
 
 TRANSITIONS: Transitions = {
     (Step.LIST, Loaded): on_loaded,
+    (Step.LIST, PaymentRequested): on_payment_requested,
+    (Step.LIST, PaymentUnavailable): on_payment_unavailable,
     (Step.LIST, ChoiceMade): on_list_choice,
     (Step.LIST, TextReceived): on_list_text,
     (Step.DETAIL, Loaded): on_loaded,
+    (Step.DETAIL, PaymentRequested): on_payment_requested,
+    (Step.DETAIL, PaymentUnavailable): on_payment_unavailable,
     (Step.DETAIL, ChoiceMade): on_detail_choice,
     (Step.CANCEL_CONFIRM, Loaded): on_loaded,
     (Step.CANCEL_CONFIRM, ChoiceMade): on_cancel_confirm,
     (Step.PAY, ChoiceMade): on_pay,
     (Step.PAY, Loaded): on_loaded,
+    (Step.PAY, OrderPaid): on_paid,
+    (Step.PAY, PaymentUnavailable): on_payment_unavailable,
 }
