@@ -277,6 +277,7 @@ def on_pay(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
 
 
 def on_paid(ctx: Ctx, conv: Conversation, result: OrderPaid) -> Outcome:
+    """Paid in the sandbox, or placed with nothing to pay: on to the worker search."""
     finish(conv)
     return Outcome(views.paid_message(conv, result), goto="menu")
 
@@ -294,6 +295,7 @@ TRANSITIONS: Transitions = restarting_all(
         (Step.QUOTE, QuoteReady): on_quote,
         (Step.QUOTE, OrderPlaced): on_placed,
         (Step.QUOTE, PaymentUnavailable): on_unavailable,
+        (Step.QUOTE, OrderPaid): on_paid,  # nothing left to pay (coupon, points)
         (Step.QUOTE, ChoiceMade): on_quote_choice,
         (Step.CODE, TextReceived): on_code,
         (Step.CODE, ChoiceMade): on_code_choice,

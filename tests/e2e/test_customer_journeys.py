@@ -239,3 +239,25 @@ async def test_serve_registers_the_webhook_and_the_command_menu(
     assert {"command": "book", "description": "预约服务 / book a service"} in commands[0][
         "commands"
     ]
+
+
+async def test_an_order_with_nothing_left_to_pay_is_confirmed_at_once(tg_app, fake_telegram):
+    user = TelegramUser(tg_app, fake_telegram, 100011)
+    await user.say("/start")
+    await user.choose("中文")
+    await user.say("13800138011")
+    admin = TelegramUser(tg_app, fake_telegram, ADMIN_TG)
+    await admin.say("/coupon issue 13800138011 100 7")  # more than the order costs
+    await user.say("菜单")
+    await user.choose("预约服务")
+    await user.choose("保洁")
+    await user.choose("日常保洁")
+    await user.choose("选好了")
+    await user.choose("2")
+    await user.say("60")
+    await user.say("明天 15:00")
+    await user.say("浦东新区世纪大道100号 5楼")
+    await user.choose("跳过")
+    assert "合计:¥0.00" in user.text()
+    await user.choose("确认下单")
+    assert "支付成功 ¥0.00" in user.text() and "请选择您需要的服务" in user.text()
