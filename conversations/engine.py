@@ -23,7 +23,6 @@ from conversations.events import (
     Event,
     Failed,
     Inbound,
-    Loaded,
     PaymentReceived,
     Result,
     TextReceived,
@@ -32,6 +31,7 @@ from conversations.flows import everywhere as words
 from conversations.flows.base import Ctx, Flow, Outcome
 from conversations.lease import Lease
 from conversations.replies import NO_ANSWER, Reply, Say, dump_answer, last_question, load_answer
+from conversations.results.customers import AccountFound
 from conversations.services.staff import AdminDirectory, LivePrices
 from conversations.state import Conversation
 from domain.catalog import Catalog
@@ -278,10 +278,9 @@ class Engine:
     async def _fresh(self, event: Inbound, admin_role: str = "") -> Conversation:
         conv = Conversation(lang="en" if event.lang_hint.lower().startswith("en") else "zh")
         for result in await self.run(FindCustomer(event.channel, event.user_id)):
-            if isinstance(result, Loaded) and result.kind == "customer":
-                conv.customer_id = result.data["customer_id"]
-                conv.worker_id = result.data["worker_id"]
-                conv.lang = str(result.data["lang"])
+            if isinstance(result, AccountFound):
+                conv.customer_id, conv.worker_id = result.customer_id, result.worker_id
+                conv.lang = result.lang
         if event.role in ("worker", "admin"):
             conv.role = event.role
         elif conv.worker_id is not None and conv.customer_id is None:

@@ -7,11 +7,13 @@ from __future__ import annotations
 from aiohttp import web
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from conversations.events import Failed, Loaded
+from conversations.events import Failed
+from conversations.results.booking import OrderPaid, PaidTooLate
 from domain.commands import ConfirmSandboxPayment
 from domain.money import format_yuan
 from webhooks.keys import DATABASE, SERVICES
 
+UNAVAILABLE = "本渠道暂未开通在线支付 / online payment is not available here"
 TEMPLATES = Environment(loader=PackageLoader("webhooks"), autoescape=select_autoescape())
 
 
@@ -43,9 +45,10 @@ async def confirm(request: web.Request) -> web.Response:
     result = results[0] if results else Failed("unknown payment")
     if isinstance(result, Failed):
         return page(409, title="payment", error=result.message)
-    assert isinstance(result, Loaded)
-    number, amount = result.data["number"], result.data["amount_cents"]
-    return page(title=f"#{number}", number=number, amount=format_yuan(amount), paid_now=True)
+    if not isinstance(result, OrderPaid | PaidTooLate):  # the sandbox was turned off
+        return page(409, title="payment", error=UNAVAILABLE)
+    amount = format_yuan(result.amount_cents)
+    return page(title=f"#{result.number}", number=result.number, amount=amount, paid_now=True)
 
 
 def setup(app: web.Application) -> None:

@@ -1,4 +1,5 @@
-"""How the booking and checkout questions look (texts and options), in both languages."""
+"""How the booking questions look (texts and options), and what a wrong answer is told, in
+both languages."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from conversations.flows.base import Ctx, tr
-from conversations.replies import Ask, AskLocation, Invoice, Link, Option, Reply, Say
+from conversations.flows.booking_draft import Draft
+from conversations.replies import Ask, AskLocation, Option, Reply, Say
+from conversations.results.booking import SavedAddress
 from conversations.state import Conversation
 from domain.catalog import UNIT_TEXT, Consumables, Item, Unit
 from domain.money import format_yuan
@@ -44,9 +47,7 @@ def item_card(conv: Conversation, item: Item) -> str:
     return "\n".join(lines)
 
 
-def question(
-    ctx: Ctx, conv: Conversation, step: str, b: dict[str, Any], items: list[Item]
-) -> list[Reply]:
+def question(ctx: Ctx, conv: Conversation, step: str, d: Draft, items: list[Item]) -> list[Reply]:
     item = items[0] if items else None
     if step == "category":
         options = [Option(f"cat:{c.id}", _name(conv, c.name)) for c in ctx.catalog.categories]
@@ -56,7 +57,7 @@ def question(
         ]
         return [Ask(tr(conv, "请选择服务类别:", "Which kind of service?"), tuple(options))]
     if step == "item":
-        category = ctx.catalog.category(b["cat"])
+        category = ctx.catalog.category(d.category)
         return [
             Ask(
                 tr(
@@ -77,7 +78,7 @@ def question(
         ]
     assert item is not None
     if step == "options":
-        chosen = b.setdefault("pending_opts", list(b.get("opts", [])))
+        chosen = d.ticked or []
         options = [
             Option(
                 f"opt:{o.id}",
@@ -91,7 +92,7 @@ def question(
             options.append(
                 Option(
                     "alt",
-                    ("✓ " if b.get("alt") else "")
+                    ("✓ " if d.high_altitude else "")
                     + tr(conv, "高空作业(外窗等)", "High-altitude work")
                     + f" +{format_yuan(ctx.rules.pricing.high_altitude_cents)}",
                 )
@@ -150,15 +151,15 @@ def question(
     if step == "date":
         return [date_question(ctx, conv)]
     if step == "time":
-        return [time_question(ctx, conv, date.fromisoformat(b["day"]))]
+        assert d.day is not None
+        return [time_question(ctx, conv, d.day)]
     if step == "address_detail":
         return [
             Ask(
                 tr(
                     conv,
-                    f"已收到位置:{b.get('loc_label') or '(地图位置)'}。请补充楼栋门牌号:",
-                    f"Got the location: {b.get('loc_label') or '(map pin)'}. Building and "
-                    "flat number?",
+                    f"已收到位置:{d.place or '(地图位置)'}。请补充楼栋门牌号:",
+                    f"Got the location: {d.place or '(map pin)'}. Building and flat number?",
                 )
             )
         ]
@@ -216,8 +217,8 @@ def time_question(ctx: Ctx, conv: Conversation, day: date) -> Ask:
     return Ask(text, tuple(Option(f"at:{t:%H:%M}", f"{t:%H:%M}") for t in slots))
 
 
-def address_question(conv: Conversation, addresses: list[dict[str, Any]]) -> list[Reply]:
-    options = tuple(Option(f"addr:{a['id']}", a["label"]) for a in addresses[:5])
+def address_question(conv: Conversation, addresses: tuple[SavedAddress, ...]) -> list[Reply]:
+    options = tuple(Option(f"addr:{a.id}", a.label) for a in addresses[:5])
     if options:
         text = tr(
             conv,
@@ -237,164 +238,74 @@ def address_question(conv: Conversation, addresses: list[dict[str, Any]]) -> lis
     ]
 
 
-def quote_message(conv: Conversation, q: dict[str, Any]) -> list[Reply]:
-    label = "label_en" if conv.lang == "en" else "label_zh"
-    lines = [tr(conv, "费用明细:", "Your quote:")]
-    lines += [f"· {line[label]}  {format_yuan(line['amount_cents'])}" for line in q["lines"]]
-    lines.append(
+def map_pin(conv: Conversation) -> str:
+    """The place of a shared location that came without a label."""
+    return tr(conv, "地图定位", "Map pin")
+
+
+def not_a_number(conv: Conversation) -> Say:
+    return Say(tr(conv, "请输入一个整数。", "Please send a whole number."))
+
+
+def out_of_range(conv: Conversation, item: Item) -> Say:
+    low, high = item.min_quantity, item.max_quantity
+    return Say(
+        tr(conv, f"数量需在 {low}–{high} 之间。", f"That must be between {low} and {high}.")
+    )
+
+
+def not_an_area(conv: Conversation) -> Say:
+    return Say(
         tr(
             conv,
-            f"合计:{format_yuan(q['total_cents'])}",
-            f"Total: {format_yuan(q['total_cents'])}",
+            "请输入房屋面积(平方米),例如 90。",
+            "Please send the floor area in m², e.g. 90.",
         )
     )
-    if q["deposit_cents"]:
-        lines.append(
-            tr(
-                conv,
-                f"现付定金 {format_yuan(q['deposit_cents'])},完工后付尾款",
-                f"Deposit now {format_yuan(q['deposit_cents'])}, balance after the job",
-            )
+
+
+def too_soon(conv: Conversation) -> Say:
+    return Say(
+        tr(
+            conv,
+            "这个时间太早了,请选择至少 1 小时之后的时间。",
+            "That is too soon — please pick a time at least an hour from now.",
         )
-    lines.append(q["summary_" + ("en" if conv.lang == "en" else "zh")])
-    options = [Option("confirm", tr(conv, "确认下单", "Confirm order"))]
-    if q.get("coupons"):
-        options.append(Option("coupon", tr(conv, "选择优惠券", "Choose coupon")))
-    if q.get("points_available", 0) >= 100:
-        options.append(
-            Option(
-                "points",
-                tr(
-                    conv,
-                    "不用积分"
-                    if q.get("use_points")
-                    else f"用积分抵扣(有 {q['points_available']} 分)",
-                    "Don't use points"
-                    if q.get("use_points")
-                    else f"Use points ({q['points_available']})",
-                ),
-            )
+    )
+
+
+def too_far(ctx: Ctx, conv: Conversation) -> Say:
+    days = ctx.rules.booking.max_days_ahead
+    return Say(
+        tr(
+            conv,
+            f"最多可预约 {days} 天内。",
+            f"Bookings can be made up to {days} days ahead.",
         )
-    options.append(Option("time", tr(conv, "改时间", "Change time")))
-    return [Ask("\n".join(lines), tuple(options))]
+    )
 
 
-def code_question(conv: Conversation, q: dict[str, Any], code: str) -> list[Reply]:
-    """Ask for the confirmation code of a big order (the code is shown here, typed back)."""
-    total = format_yuan(q["total_cents"])
-    return [
-        Ask(
-            tr(
-                conv,
-                f"本单合计 {total},金额较大。为确认是您本人下单,请回复验证码:{code}",
-                f"This order comes to {total}. To confirm it, reply with the code: {code}",
-            ),
-            (Option("quote", tr(conv, "返回报价", "Back to the quote")),),
+def unreadable_date(conv: Conversation) -> Say:
+    return Say(
+        tr(
+            conv,
+            "没看懂日期,可以回复「明天」「12月5日」或「周六 10点」。",
+            "I couldn't read that date — try 'tomorrow', '12-05' or 'sat 10am'.",
         )
-    ]
+    )
 
 
-def coupon_question(conv: Conversation, coupons: list[dict[str, Any]]) -> list[Reply]:
-    label = "label_en" if conv.lang == "en" else "label_zh"
-    options = [Option(f"coupon:{c['code']}", c[label]) for c in coupons[:8]]
-    options.append(Option("none", tr(conv, "不使用优惠券", "No coupon")))
-    return [Ask(tr(conv, "选择优惠券:", "Choose a coupon:"), tuple(options))]
+def not_a_time(conv: Conversation) -> Say:
+    return Say(
+        tr(conv, "请回复时间,例如 9:30 或 下午3点。", "Please send a time, e.g. 9:30 or 3pm.")
+    )
 
 
-def order_placed(conv: Conversation, order: dict[str, Any]) -> list[Reply]:
-    due, by = format_yuan(order["due_now_cents"]), order.get("pay_by", "")
-    return [
-        Say(
-            tr(
-                conv,
-                f"订单 #{order['number']} 已提交,应付 {due}"
-                + (f",请在 {by} 前支付(逾期自动取消)。" if by else "。"),
-                f"Order #{order['number']} is placed — {due} to pay now"
-                + (f", by {by} (unpaid, it is cancelled then)." if by else "."),
-            )
+def address_too_short(conv: Conversation) -> Say:
+    return Say(
+        tr(
+            conv,
+            "地址太短了,请写到门牌号,例如「徐汇区漕溪北路88号12楼1203」。",
+            "Please send the full address down to the flat number.",
         )
-    ]
-
-
-def pay_question(conv: Conversation, order: dict[str, Any]) -> list[Reply]:
-    """How to pay, by provider: a Telegram invoice, the WeChat Pay page, or the sandbox."""
-    amount = format_yuan(order.get("due_now_cents", 0))
-    later = Option("later", tr(conv, "稍后支付", "Pay later"))
-    provider = order.get("provider", "sandbox")
-    if provider == "telegram":
-        return [
-            Invoice(
-                order.get("title", ""),
-                tr(conv, f"应付 {amount}", f"Due {amount}"),
-                order.get("reference", ""),
-                tuple((str(label), int(fen)) for label, fen in order.get("invoice", [])),
-            ),
-            Ask(
-                tr(conv, "点上方账单的「支付」按钮完成付款。", "Tap Pay on the invoice above."),
-                (later,),
-            ),
-        ]
-    if provider == "wechat_pay":
-        return [
-            Link(
-                tr(conv, f"请用微信支付 {amount}:", f"Pay {amount} with WeChat Pay:"),
-                order.get("pay_url", ""),
-                tr(conv, "微信支付", "WeChat Pay"),
-            ),
-            Ask(
-                tr(conv, "付款成功后我会通知您。", "I'll tell you when the payment arrives."),
-                (later,),
-            ),
-        ]
-    return [
-        Link(
-            tr(conv, "也可以在网页上支付:", "Or pay on the web:"),
-            order.get("pay_url", ""),
-            tr(conv, "打开支付页", "Open payment page"),
-        ),
-        Ask(
-            tr(
-                conv,
-                f"请支付 {amount}(演示环境,不会真实扣款)。",
-                f"Please pay {amount} (sandbox: no real money moves).",
-            ),
-            (Option("pay", tr(conv, f"确认支付 {amount}", f"Pay {amount}")), later),
-        ),
-    ]
-
-
-def paid_message(conv: Conversation, paid: dict[str, Any]) -> list[Reply]:
-    amount, number = format_yuan(paid["amount_cents"]), paid["number"]
-    if paid.get("held"):
-        return [
-            Say(
-                tr(
-                    conv,
-                    f"支付成功 {amount}!订单 #{number} 需客服审核后安排师傅,我们会尽快处理。",
-                    f"Paid {amount}! Our team reviews order #{number} before finding a worker "
-                    "— we'll be quick.",
-                )
-            )
-        ]
-    if paid.get("no_worker"):
-        return [
-            Say(
-                tr(
-                    conv,
-                    f"支付成功 {amount}!订单 #{number} 暂时没有合适的师傅,客服正在为您人工安排,"
-                    "请稍候。",
-                    f"Paid {amount}! No worker is free for order #{number} right now; our "
-                    "team is arranging one for you.",
-                )
-            )
-        ]
-    return [
-        Say(
-            tr(
-                conv,
-                f"支付成功 {amount}!订单 #{number} 正在为您安排师傅,接单后会通知您。",
-                f"Paid {amount}! We are finding a worker for order #{number} and will tell "
-                "you when one accepts.",
-            )
-        )
-    ]
+    )

@@ -2,6 +2,10 @@
 then pay with the channel's provider (the sandbox, in the demo or a test mode, confirms in
 chat). Where no provider serves the channel, the customer is told so and nothing is placed.
 
+What is being bought is the booking flow's draft, read (and given its coupon and points)
+through ``booking``'s accessors; checkout's own data (``State``: the quote shown, the code
+asked, the order placed) is reset whenever checkout is entered.
+
 A quote above ``rules.risk.confirm_code_above_cents`` is confirmed by typing back a code the
 bot shows (DESIGN §4 Risk): a big order is never placed by one stray tap.
 """
@@ -10,17 +14,28 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from conversations.events import ChoiceMade, Loaded, TextReceived
-from conversations.flows import booking_views as views
-from conversations.flows.base import Ctx, Outcome, Transitions, flow_data, tr
-from conversations.flows.booking import booking
-from conversations.replies import Reply, Say
+from conversations.events import ChoiceMade, TextReceived
+from conversations.flows import booking
+from conversations.flows import checkout_views as views
+from conversations.flows.base import Ctx, Outcome, Transitions
+from conversations.flows.flow_state import StaleState, restarting, restarting_all
+from conversations.results.booking import (
+    CouponChoice,
+    OrderPaid,
+    OrderPlaced,
+    PaymentDue,
+    PaymentUnavailable,
+    QuoteReady,
+)
 from conversations.state import Conversation
 from domain.commands import ConfirmSandboxPayment, PlaceOrder, PreviewQuote
 from domain.risk import CONFIRM_CODE_DIGITS, CONFIRM_CODE_TRIES, needs_confirm_code
+from domain.text import Text
 
 NAME = "checkout"
 
@@ -35,185 +50,258 @@ class Step(StrEnum):
 FIRST = Step.QUOTE
 
 
+@dataclass
+class State:
+    """Checkout's own data (``conv.data["checkout"]``)."""
+
+    total_cents: int | None = None
+    """The total of the quote shown (None: not priced yet)."""
+    coupons: tuple[CouponChoice, ...] = ()
+    """The coupons the quote offered."""
+    code: str = ""
+    """The confirmation code a big order asks for ("" when none is asked)."""
+    wrong_codes: int = 0
+    due: PaymentDue | None = None
+    """The order placed, waiting for its payment."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "total_cents": self.total_cents,
+            "coupons": [[c.code, c.label.zh, c.label.en] for c in self.coupons],
+            "code": self.code,
+            "wrong_codes": self.wrong_codes,
+            "due": due_to_json(self.due) if self.due is not None else None,
+        }
+
+    @classmethod
+    def from_json(cls, raw: object) -> State:
+        """The state stored by ``to_json``; ``StaleState`` when ``raw`` has another shape."""
+        if not isinstance(raw, dict):
+            raise StaleState(NAME)
+        try:
+            state = cls(
+                total_cents=_int_or_none(raw["total_cents"]),
+                coupons=tuple(CouponChoice(c, Text(zh, en)) for c, zh, en in raw["coupons"]),
+                code=str(raw["code"]),
+                wrong_codes=int(raw["wrong_codes"]),
+                due=due_from_json(raw["due"]) if raw["due"] is not None else None,
+            )
+        except (TypeError, ValueError, KeyError) as exc:
+            raise StaleState(NAME) from exc
+        if raw["due"] is not None and state.due is None:
+            raise StaleState(NAME)
+        return state
+
+
+def _int_or_none(value: object) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int):
+        raise TypeError(value)
+    return value
+
+
+def due_to_json(due: PaymentDue) -> dict[str, Any]:
+    """A payment request as plain JSON (checkout and my orders keep the one they show)."""
+    return {
+        "number": due.number,
+        "due_now_cents": due.due_now_cents,
+        "pay_by": due.pay_by.isoformat() if due.pay_by is not None else None,
+        "reference": due.reference,
+        "provider": due.provider,
+        "pay_url": due.pay_url,
+        "invoice": [[label, fen] for label, fen in due.invoice],
+        "title": due.title,
+    }
+
+
+def due_from_json(raw: object) -> PaymentDue | None:
+    """The payment request stored by ``due_to_json``; None when ``raw`` has another shape."""
+    if not isinstance(raw, dict):
+        return None
+    try:
+        pay_by = datetime.fromisoformat(raw["pay_by"]) if raw["pay_by"] else None
+        return PaymentDue(
+            number=int(raw["number"]),
+            due_now_cents=int(raw["due_now_cents"]),
+            pay_by=pay_by,
+            reference=str(raw["reference"]),
+            provider=str(raw["provider"]),
+            pay_url=str(raw["pay_url"]),
+            invoice=tuple((str(label), int(fen)) for label, fen in raw["invoice"]),
+            title=str(raw["title"]),
+        )
+    except (TypeError, ValueError, KeyError):
+        return None
+
+
+def state(conv: Conversation) -> State:
+    return State.from_json(conv.data.get(NAME))
+
+
+def keep(conv: Conversation, st: State) -> None:
+    conv.data[NAME] = st.to_json()
+
+
+def finish(conv: Conversation) -> None:
+    """The booking is over (paid, kept for later, or impossible): forget it."""
+    booking.forget(conv)
+    conv.data.pop(NAME, None)
+
+
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
+    keep(conv, State())
     return ask(ctx, conv)
 
 
+def restart(ctx: Ctx, conv: Conversation) -> Outcome:
+    """Checkout data this release cannot read (an older shape): quote afresh."""
+    keep(conv, State())
+    return Outcome(step=Step.QUOTE, reask=True)
+
+
+@restarting(NAME, restart)
 def ask(ctx: Ctx, conv: Conversation) -> Outcome:
-    b = flow_data(conv, "b")
+    st = state(conv)
     if conv.step == Step.QUOTE:
-        return Outcome(commands=[PreviewQuote(booking(ctx, conv))])
+        d = booking.draft(conv)
+        if not booking.ready(ctx, d):  # e.g. "back" here after "change time"
+            return booking.start_with(conv, d)
+        return Outcome(commands=[PreviewQuote(booking.booking(ctx, conv))])
     if conv.step == Step.CODE:
-        if "confirm" not in b or "quote" not in b:  # reached by "back" after it was used
+        if not st.code or st.total_cents is None:  # reached by "back" after it was used
             return Outcome(step=Step.QUOTE, reask=True)
-        return Outcome(views.code_question(conv, b["quote"], b["confirm"]["code"]))
+        return Outcome(views.code_question(conv, st.total_cents, st.code))
     if conv.step == Step.COUPON:
-        return Outcome(views.coupon_question(conv, b.get("quote", {}).get("coupons", [])))
-    return Outcome(views.pay_question(conv, b.get("order", {})))
+        return Outcome(views.coupon_question(conv, st.coupons))
+    if st.due is None:  # reached by "back" without an order
+        return Outcome(step=Step.QUOTE, reask=True)
+    return Outcome(views.pay_question(conv, st.due))
 
 
-def on_loaded(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
-    b = flow_data(conv, "b")
-    if result.kind == "quote":
-        b["quote"] = result.data
-        return Outcome(views.quote_message(conv, result.data))
-    if result.kind == "order_placed":
-        b["order"] = result.data
-        return Outcome(views.order_placed(conv, result.data), step=Step.PAY, reask=True)
-    if result.kind == "payment_unavailable":
-        conv.data.pop("b", None)
-        return Outcome(unavailable(conv), goto="menu")
-    return Outcome()
+def on_quote(ctx: Ctx, conv: Conversation, result: QuoteReady) -> Outcome:
+    st = state(conv)
+    st.total_cents, st.coupons = result.total_cents, result.coupons
+    keep(conv, st)
+    return Outcome(views.quote_message(conv, result))
 
 
-def unavailable(conv: Conversation, *, placed: bool = False) -> list[Reply]:
-    """No payment provider serves this channel: say so (and, at checkout, that no order was
-    placed; ``placed``: an order that exists stays unpaid)."""
-    if placed:
-        text = tr(
-            conv,
-            "本渠道暂未开通在线支付,请联系客服。",
-            "Online payment is not available here yet; please contact our customer service.",
-        )
-    else:
-        text = tr(
-            conv,
-            "本渠道暂未开通在线支付,订单没有提交。请联系客服预约。",
-            "Online payment is not available here yet, so the order was not placed. "
-            "Please contact our customer service to book.",
-        )
-    return [Say(text)]
+def on_placed(ctx: Ctx, conv: Conversation, result: OrderPlaced) -> Outcome:
+    st = state(conv)
+    st.due = result.due
+    keep(conv, st)
+    return Outcome(views.order_placed(conv, result.due, ctx.tz), step=Step.PAY, reask=True)
+
+
+def on_unavailable(ctx: Ctx, conv: Conversation, result: PaymentUnavailable) -> Outcome:
+    """No provider for the channel: the order was not placed."""
+    finish(conv)
+    return Outcome(views.unavailable(conv), goto="menu")
 
 
 def on_quote_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
-    b = flow_data(conv, "b")
-    if event.key == "confirm" and "quote" in b:
-        if needs_confirm_code(int(b["quote"]["total_cents"]), ctx.rules.risk):
-            code = f"{secrets.randbelow(10**CONFIRM_CODE_DIGITS):0{CONFIRM_CODE_DIGITS}d}"
-            b["confirm"] = {"code": code, "wrong": 0}
+    st = state(conv)
+    if event.key == "confirm" and st.total_cents is not None:
+        if needs_confirm_code(st.total_cents, ctx.rules.risk):
+            st.code = f"{secrets.randbelow(10**CONFIRM_CODE_DIGITS):0{CONFIRM_CODE_DIGITS}d}"
+            st.wrong_codes = 0
+            keep(conv, st)
             return Outcome(step=Step.CODE, reask=True)
-        return _place(ctx, conv, b)
+        return _place(ctx, conv, st, st.total_cents)
     if event.key == "coupon":
         return Outcome(step=Step.COUPON, reask=True)
     if event.key == "points":
-        b["points"] = not b.get("points")
+        d = booking.draft(conv)
+        d.use_points = not d.use_points
+        booking.keep(conv, d)
         return Outcome(reask=True)
     if event.key == "time":
-        for key in ("day", "start", "asap"):
-            b.pop(key, None)
-        return Outcome(goto="booking")
+        return booking.change_time(conv)
     return Outcome(reask=True)
 
 
-def _place(ctx: Ctx, conv: Conversation, b: dict[str, Any]) -> Outcome:
+def _place(ctx: Ctx, conv: Conversation, st: State, total_cents: int) -> Outcome:
     # from the quote step: the order (or the refusal, with a fresh quote) is answered there
-    b.pop("confirm", None)
-    return Outcome(
-        step=Step.QUOTE,
-        commands=[PlaceOrder(booking(ctx, conv), int(b["quote"]["total_cents"]))],
-    )
+    st.code, st.wrong_codes = "", 0
+    keep(conv, st)
+    return Outcome(step=Step.QUOTE, commands=[PlaceOrder(booking.booking(ctx, conv), total_cents)])
 
 
 def on_code(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
-    b = flow_data(conv, "b")
-    confirm = b.get("confirm")
-    if confirm is None or "quote" not in b:
+    st = state(conv)
+    if not st.code or st.total_cents is None:
         return Outcome(step=Step.QUOTE, reask=True)
     typed = "".join(unicodedata.normalize("NFKC", event.text).split())  # full-width digits too
-    if secrets.compare_digest(typed.encode(), str(confirm["code"]).encode()):
-        return _place(ctx, conv, b)
-    confirm["wrong"] = int(confirm["wrong"]) + 1
-    left = CONFIRM_CODE_TRIES - confirm["wrong"]
+    if secrets.compare_digest(typed.encode(), st.code.encode()):
+        return _place(ctx, conv, st, st.total_cents)
+    st.wrong_codes += 1
+    left = CONFIRM_CODE_TRIES - st.wrong_codes
     if left <= 0:
-        del b["confirm"]
-        return Outcome(
-            [
-                Say(
-                    tr(
-                        conv,
-                        f"验证码连续 {CONFIRM_CODE_TRIES} 次不对,订单没有提交。请重新确认报价。",
-                        f"The code was wrong {CONFIRM_CODE_TRIES} times, so the order was not "
-                        "placed. Please check the quote again.",
-                    )
-                )
-            ],
-            step=Step.QUOTE,
-            reask=True,
-        )
-    return Outcome(
-        [
-            Say(
-                tr(
-                    conv,
-                    f"验证码不对,订单没有提交。还可以再试 {left} 次。",
-                    f"That code is not right; the order was not placed. {left} "
-                    f"{'try' if left == 1 else 'tries'} left.",
-                )
-            )
-        ],
-        reask=True,
-    )
+        st.code, st.wrong_codes = "", 0
+        keep(conv, st)
+        return Outcome([views.wrong_code(conv, left)], step=Step.QUOTE, reask=True)
+    keep(conv, st)
+    return Outcome([views.wrong_code(conv, left)], reask=True)
 
 
 def on_code_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
-    b = flow_data(conv, "b")
     if event.key == "quote":
-        b.pop("confirm", None)
+        st = state(conv)
+        st.code, st.wrong_codes = "", 0
+        keep(conv, st)
         return Outcome(step=Step.QUOTE, reask=True)
     return Outcome(reask=True)  # e.g. the quote's old "Confirm" button: the code is needed
 
 
 def on_coupon(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
-    b = flow_data(conv, "b")
+    d = booking.draft(conv)
     if event.key == "none":
-        b["coupon"] = ""
+        d.coupon = ""
     elif event.key.startswith("coupon:"):
-        b["coupon"] = event.key[7:]
+        d.coupon = event.key[7:]
     else:
         return Outcome(reask=True)
+    booking.keep(conv, d)
     return Outcome(step=Step.QUOTE, reask=True)
 
 
 def on_pay(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
-    order = flow_data(conv, "b").get("order", {})
-    if event.key == "pay" and order.get("reference") and order.get("provider") == "sandbox":
-        return Outcome(commands=[ConfirmSandboxPayment(order["reference"], conv.customer_id)])
+    due = state(conv).due
+    if event.key == "pay" and due is not None and due.reference and due.provider == "sandbox":
+        return Outcome(commands=[ConfirmSandboxPayment(due.reference, conv.customer_id)])
     if event.key == "later":
-        conv.data.pop("b", None)
-        number, by = order.get("number"), order.get("pay_by", "")
-        return Outcome(
-            [
-                Say(
-                    tr(
-                        conv,
-                        f"订单 #{number} 已保留,可在「我的订单」中支付"
-                        + (f"(请在 {by} 前支付,逾期自动取消)。" if by else "。"),
-                        f"Order #{number} is kept — pay from 'My orders'"
-                        + (f" by {by} (unpaid, it is cancelled then)." if by else "."),
-                    )
-                )
-            ],
-            goto="menu",
-        )
+        finish(conv)
+        number, by = (due.number, views.pay_by(due, ctx.tz)) if due else (None, "")
+        return Outcome([views.kept_for_later(conv, number, by)], goto="menu")
     return Outcome(reask=True)
 
 
-def on_paid(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
-    if result.kind == "payment_unavailable":  # a sandbox button from before it was turned off
-        conv.data.pop("b", None)
-        return Outcome(unavailable(conv, placed=True), goto="menu")
-    if result.kind != "paid":
-        return Outcome()
-    conv.data.pop("b", None)
-    return Outcome(views.paid_message(conv, result.data), goto="menu")
+def on_paid(ctx: Ctx, conv: Conversation, result: OrderPaid) -> Outcome:
+    """Paid in the sandbox, or placed with nothing to pay: on to the worker search."""
+    finish(conv)
+    return Outcome(views.paid_message(conv, result), goto="menu")
 
 
-TRANSITIONS: Transitions = {
-    (Step.QUOTE, Loaded): on_loaded,
-    (Step.QUOTE, ChoiceMade): on_quote_choice,
-    (Step.CODE, TextReceived): on_code,
-    (Step.CODE, ChoiceMade): on_code_choice,
-    (Step.COUPON, ChoiceMade): on_coupon,
-    (Step.PAY, ChoiceMade): on_pay,
-    (Step.PAY, Loaded): on_paid,
-}
+def on_sandbox_gone(ctx: Ctx, conv: Conversation, result: PaymentUnavailable) -> Outcome:
+    """A sandbox button from before it was turned off: the order stays unpaid."""
+    finish(conv)
+    return Outcome(views.unavailable(conv, placed=True), goto="menu")
+
+
+TRANSITIONS: Transitions = restarting_all(
+    NAME,
+    restart,
+    {
+        (Step.QUOTE, QuoteReady): on_quote,
+        (Step.QUOTE, OrderPlaced): on_placed,
+        (Step.QUOTE, PaymentUnavailable): on_unavailable,
+        (Step.QUOTE, OrderPaid): on_paid,  # nothing left to pay (coupon, points)
+        (Step.QUOTE, ChoiceMade): on_quote_choice,
+        (Step.CODE, TextReceived): on_code,
+        (Step.CODE, ChoiceMade): on_code_choice,
+        (Step.COUPON, ChoiceMade): on_coupon,
+        (Step.PAY, ChoiceMade): on_pay,
+        (Step.PAY, OrderPaid): on_paid,
+        (Step.PAY, PaymentUnavailable): on_sandbox_gone,
+    },
+)

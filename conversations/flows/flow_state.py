@@ -6,23 +6,32 @@ and the flow starts over at its first step (``keeping``) rather than failing on 
 or reusing what no longer means the same. Supported field types: ``int``, ``str``, ``bool``,
 ``None`` in unions, nested dataclasses, ``tuple[X, ...]`` of those, and ``dict[str, Any]``
 (taken as it is).
+
+
+Two ways to use it: ``keeping`` wraps a handler that takes the data as an argument (my orders,
+recurring); a flow that reads its data itself (booking, checkout) raises ``StaleState`` and
+wraps its handlers with ``restarting``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import logging
 import types
 import typing
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from conversations.flows.base import Ctx, Outcome
+from conversations.flows.base import Ctx, Outcome, Transitions
 from conversations.state import Conversation
 
+log = logging.getLogger(__name__)
 D = TypeVar("D")
 E = TypeVar("E")
+P = ParamSpec("P")
+Restart = Callable[[Ctx, Conversation], Outcome]
 
 
 def read(cls: type[D], raw: object) -> D | None:
@@ -131,3 +140,44 @@ def _value(hint: Any, value: object) -> Any:  # noqa: C901 - one branch per supp
     if hint in (int, str, bool) and type(value) is hint:
         return value
     raise TypeError(f"{value!r} is not {hint}")
+
+
+class StaleState(Exception):
+    """The stored data of flow ``flow`` is missing or has another shape than this release
+    writes."""
+
+    def __init__(self, flow: str) -> None:
+        super().__init__(f"the stored data of flow {flow!r} does not parse")
+        self.flow = flow
+
+
+def restarting(
+    name: str, restart: Restart
+) -> Callable[
+    [Callable[Concatenate[Ctx, Conversation, P], Outcome]],
+    Callable[Concatenate[Ctx, Conversation, P], Outcome],
+]:
+    """Wrap a handler (or ``ask``) of flow ``name``: when a flow's stored data does not parse,
+    its own is started afresh by ``restart``; another flow's (checkout reading the booking)
+    is entered anew, which resets it."""
+
+    def wrap(
+        handler: Callable[Concatenate[Ctx, Conversation, P], Outcome],
+    ) -> Callable[Concatenate[Ctx, Conversation, P], Outcome]:
+        @functools.wraps(handler)
+        def run(ctx: Ctx, conv: Conversation, /, *args: P.args, **kwargs: P.kwargs) -> Outcome:
+            try:
+                return handler(ctx, conv, *args, **kwargs)
+            except StaleState as exc:
+                log.info("%s/%s: %s, starting it afresh", conv.flow, conv.step, exc)
+                return restart(ctx, conv) if exc.flow == name else Outcome(goto=exc.flow)
+
+        return run
+
+    return wrap
+
+
+def restarting_all(name: str, restart: Restart, transitions: Transitions) -> Transitions:
+    """``transitions`` with every handler wrapped by ``restarting``."""
+    guard = restarting(name, restart)
+    return {key: guard(handler) for key, handler in transitions.items()}

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from conversations.events import ChoiceMade, Loaded, TextReceived
-from conversations.flows import booking_views, checkout, recurring
+from conversations.events import ChoiceMade, TextReceived
+from conversations.flows import booking, checkout, checkout_views, recurring
 from conversations.flows import my_orders_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
 from conversations.flows.flow_state import keep, keeping, load, read, restart
 from conversations.replies import Ask, Option, Say
+from conversations.results.booking import OrderPaid, PaymentRequested, PaymentUnavailable
 from conversations.results.orders import (
     CancellationQuoted,
     OrderCancelled,
@@ -60,7 +61,7 @@ class OrdersData:
     fee_cents: int | None = None
     """The cancellation fee the customer was shown; the cancellation is refused if it moved."""
     payment: dict[str, Any] = field(default_factory=dict)
-    """The payment request being paid, as the checkout shows it."""
+    """The payment request being paid (``checkout.due_to_json`` of its ``PaymentDue``)."""
 
 
 _keeping = keeping(NAME, OrdersData, FIRST)
@@ -103,7 +104,10 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     if conv.step == Step.LIST:
         return Outcome(commands=[LoadOrders(_customer(conv))])
     if conv.step == Step.PAY:
-        return Outcome(booking_views.pay_question(conv, o.payment))
+        due = checkout.due_from_json(o.payment or None)
+        if due is None:  # reached by "back" without a payment request
+            return Outcome(step=Step.LIST, reask=True)
+        return Outcome(checkout_views.pay_question(conv, due))
     assert o.number is not None
     if conv.step == Step.CANCEL_CONFIRM:
         return Outcome(commands=[QuoteCancellation(_customer(conv), o.number)])
@@ -119,8 +123,7 @@ def on_orders(ctx: Ctx, conv: Conversation, result: OrdersListed, o: OrdersData)
 def on_order(ctx: Ctx, conv: Conversation, result: OrderShown, o: OrdersData) -> Outcome:
     o.number = result.order.number
     if o.mode == REORDER:
-        conv.data["b"] = views.prefill(result.again)
-        return Outcome(goto="booking")
+        return booking.start_with(conv, views.prefill(result.again))
     return Outcome(views.detail(ctx, conv, result), step=Step.DETAIL)
 
 
@@ -170,16 +173,24 @@ def on_confirmed(ctx: Ctx, conv: Conversation, result: OrderConfirmed, o: Orders
 
 
 @_keeping
-def on_payment(ctx: Ctx, conv: Conversation, result: Loaded, o: OrdersData) -> Outcome:
-    """The payment of an order: asked for (from its detail, or ``pay #N``), or made."""
-    if result.kind == "payment_requested":
-        o.payment = result.data
-        return Outcome(step=Step.PAY, reask=True)
-    if result.kind == "payment_unavailable":
-        return Outcome(checkout.unavailable(conv, placed=True), goto="menu")
-    if result.kind == "paid":
-        return Outcome(booking_views.paid_message(conv, result.data), goto="menu")
-    return Outcome()
+def on_payment_requested(
+    ctx: Ctx, conv: Conversation, result: PaymentRequested, o: OrdersData
+) -> Outcome:
+    """An order's payment asked for (from its detail, or ``pay #N``)."""
+    o.payment = checkout.due_to_json(result.due)
+    return Outcome(step=Step.PAY, reask=True)
+
+
+@_keeping
+def on_payment_unavailable(
+    ctx: Ctx, conv: Conversation, result: PaymentUnavailable, o: OrdersData
+) -> Outcome:
+    return Outcome(checkout_views.unavailable(conv, placed=True), goto="menu")
+
+
+@_keeping
+def on_paid(ctx: Ctx, conv: Conversation, result: OrderPaid, o: OrdersData) -> Outcome:
+    return Outcome(checkout_views.paid_message(conv, result), goto="menu")
 
 
 @_keeping
@@ -239,9 +250,9 @@ def on_cancel_confirm(ctx: Ctx, conv: Conversation, event: ChoiceMade, o: Orders
 
 @_keeping
 def on_pay(ctx: Ctx, conv: Conversation, event: ChoiceMade, o: OrdersData) -> Outcome:
-    payment = o.payment
-    if event.key == "pay" and payment.get("reference") and payment.get("provider") == "sandbox":
-        return Outcome(commands=[ConfirmSandboxPayment(payment["reference"], conv.customer_id)])
+    due = checkout.due_from_json(o.payment or None)
+    if event.key == "pay" and due is not None and due.reference and due.provider == "sandbox":
+        return Outcome(commands=[ConfirmSandboxPayment(due.reference, conv.customer_id)])
     if event.key == "later":
         return Outcome(goto="menu")
     return Outcome(reask=True)
@@ -251,16 +262,20 @@ TRANSITIONS: Transitions = {
     (Step.LIST, OrdersListed): on_orders,
     (Step.LIST, OrderShown): on_order,
     (Step.LIST, OrderConfirmed): on_confirmed,
-    (Step.LIST, Loaded): on_payment,
+    (Step.LIST, PaymentRequested): on_payment_requested,
+    (Step.LIST, PaymentUnavailable): on_payment_unavailable,
+    (Step.LIST, OrderPaid): on_paid,
     (Step.LIST, ChoiceMade): on_list_choice,
     (Step.LIST, TextReceived): on_list_text,
     (Step.DETAIL, OrderShown): on_order,
     (Step.DETAIL, CancellationQuoted): on_cancel_quote,
-    (Step.DETAIL, Loaded): on_payment,
+    (Step.DETAIL, PaymentRequested): on_payment_requested,
+    (Step.DETAIL, PaymentUnavailable): on_payment_unavailable,
     (Step.DETAIL, ChoiceMade): on_detail_choice,
     (Step.CANCEL_CONFIRM, CancellationQuoted): on_cancel_quote,
     (Step.CANCEL_CONFIRM, OrderCancelled): on_cancelled,
     (Step.CANCEL_CONFIRM, ChoiceMade): on_cancel_confirm,
     (Step.PAY, ChoiceMade): on_pay,
-    (Step.PAY, Loaded): on_payment,
+    (Step.PAY, OrderPaid): on_paid,
+    (Step.PAY, PaymentUnavailable): on_payment_unavailable,
 }

@@ -3,9 +3,8 @@ cancellation fee asked first, and what a reorder copies into a new booking."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from conversations.flows.base import Ctx, tr
+from conversations.flows.booking_draft import Draft
 from conversations.replies import Ask, Option, Reply
 from conversations.results.orders import (
     CancellationQuoted,
@@ -153,21 +152,8 @@ def cancel_question(conv: Conversation, q: CancellationQuoted) -> list[Reply]:
     ]
 
 
-def prefill(again: Rebooking) -> dict[str, Any]:
-    """Booking data from an earlier order: same service, options, size, address."""
-    sel = again.selections[0]
-    b: dict[str, Any] = {
-        "cat": again.category_id,
-        "item": sel.item_id,
-        "opts": list(sel.option_ids),
-        "alt": sel.high_altitude,
-        "qty": sel.quantity,
-        "notes": again.notes,
-    }
-    if sel.area_sqm is not None:
-        b["area"] = sel.area_sqm
-    if again.bundle_id:
-        b = {"cat": "", "bundle": again.bundle_id, "notes": again.notes}
-    if again.address_id:
-        b["address_id"] = again.address_id
-    return b
+def prefill(again: Rebooking) -> Draft:
+    """A booking like an earlier order: same service, options, size, address."""
+    return Draft.again(
+        again.category_id, again.selections[0], again.bundle_id, again.address_id, again.notes
+    )

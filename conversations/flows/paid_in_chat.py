@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from conversations.events import Loaded
-from conversations.flows import booking_views
+from conversations.flows import checkout, checkout_views
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
 from conversations.replies import Reply, Say
+from conversations.results.booking import OrderPaid, PaidTooLate
 from conversations.state import Conversation
 from domain.commands import ConfirmPayment
 from domain.money import format_yuan
@@ -48,38 +48,41 @@ def _home(conv: Conversation) -> str:
     return "menu" if conv.customer_id is not None else "start"
 
 
-def on_paid(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
-    d = result.data
+def on_paid(ctx: Ctx, conv: Conversation, result: OrderPaid) -> Outcome:
+    checkout.finish(conv)
     replies: list[Reply]
-    if result.kind == "paid_late":  # the order was cancelled before the money came
-        amount = format_yuan(d["amount_cents"])
+    if result.balance:
         replies = [
             Say(
                 tr(
                     conv,
-                    f"订单 #{d['number']} 已取消,这笔 {amount} 不会用于该订单,将原路全额退回。",
-                    f"Order #{d['number']} was cancelled, so this {amount} will not be used: "
-                    "the whole amount goes back the way you paid.",
-                )
-            )
-        ]
-        return Outcome(replies, goto=_home(conv))
-    conv.data.pop("b", None)
-    if d.get("balance"):
-        replies = [
-            Say(
-                tr(
-                    conv,
-                    f"尾款已付清,谢谢!请确认完成订单 #{d['number']}。",
-                    f"Balance paid, thank you! Please confirm order #{d['number']}.",
+                    f"尾款已付清,谢谢!请确认完成订单 #{result.number}。",
+                    f"Balance paid, thank you! Please confirm order #{result.number}.",
                 )
             )
         ]
     else:
-        replies = booking_views.paid_message(conv, d)
+        replies = checkout_views.paid_message(conv, result)
+    return Outcome(replies, goto=_home(conv))
+
+
+def on_paid_late(ctx: Ctx, conv: Conversation, result: PaidTooLate) -> Outcome:
+    """The order was cancelled before the money came."""
+    amount = format_yuan(result.amount_cents)
+    replies = [
+        Say(
+            tr(
+                conv,
+                f"订单 #{result.number} 已取消,这笔 {amount} 不会用于该订单,将原路全额退回。",
+                f"Order #{result.number} was cancelled, so this {amount} will not be used: "
+                "the whole amount goes back the way you paid.",
+            )
+        )
+    ]
     return Outcome(replies, goto=_home(conv))
 
 
 TRANSITIONS: Transitions = {
-    (Step.CREDIT, Loaded): on_paid,
+    (Step.CREDIT, OrderPaid): on_paid,
+    (Step.CREDIT, PaidTooLate): on_paid_late,
 }

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from conversations.events import ChoiceMade, ContactShared, Loaded, TextReceived
+from conversations.events import ChoiceMade, ContactShared, TextReceived
 from conversations.flows.base import Ctx, Outcome, Transitions, too_long, tr
 from conversations.replies import Ask, AskContact, Option, Say
+from conversations.results.customers import CustomerRegistered
 from conversations.state import Conversation
 from domain import limits
 from domain.commands import RegisterCustomer
@@ -114,16 +115,13 @@ def on_phone_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     return _register(conv, event, event.text)
 
 
-def on_registered(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
-    conv.customer_id = int(result.data["customer_id"])
+def on_registered(ctx: Ctx, conv: Conversation, result: CustomerRegistered) -> Outcome:
+    conv.customer_id = result.customer_id
     conv.data.pop("referral", None)
     replies = [Say(tr(conv, "注册成功!", "You're signed up!"))]
-    coupon = result.data.get("welcome_coupon")
+    coupon = result.welcome_coupon
     if coupon:
-        amount, threshold = (
-            format_yuan(coupon["amount_cents"]),
-            format_yuan(coupon["threshold_cents"]),
-        )
+        amount, threshold = format_yuan(coupon.amount_cents), format_yuan(coupon.threshold_cents)
         replies.append(
             Say(
                 tr(
@@ -143,7 +141,7 @@ TRANSITIONS: Transitions = {
     (Step.LANGUAGE, ChoiceMade): on_language,
     (Step.PHONE, ContactShared): on_contact,
     (Step.PHONE, TextReceived): on_phone_text,
-    (Step.SIGNING_UP, Loaded): on_registered,
+    (Step.SIGNING_UP, CustomerRegistered): on_registered,
     (Step.SIGNING_UP, ContactShared): on_contact,
     (Step.SIGNING_UP, TextReceived): on_phone_text,
 }

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from conversations.events import Loaded, TextReceived
+from conversations.events import TextReceived
 from conversations.flows.base import Ctx, Outcome, Transitions, too_long, tr
 from conversations.replies import Ask, Say
+from conversations.results.booking import SupportMessageSent
 from conversations.state import Conversation
 from domain import limits
 from domain.commands import ContactSupport
@@ -50,7 +51,7 @@ def on_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     return Outcome(commands=[ContactSupport(conv.customer_id, event.channel, event.user_id, text)])
 
 
-def on_sent(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
+def on_sent(ctx: Ctx, conv: Conversation, result: SupportMessageSent) -> Outcome:
     return Outcome(
         [
             Say(
@@ -67,5 +68,5 @@ def on_sent(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
 
 TRANSITIONS: Transitions = {
     (Step.WRITE, TextReceived): on_text,
-    (Step.WRITE, Loaded): on_sent,
+    (Step.WRITE, SupportMessageSent): on_sent,
 }

@@ -12,6 +12,20 @@ from functools import partial
 from typing import Any
 
 from conversations.events import Failed, Loaded, Result
+from conversations.results.booking import (
+    AddressesFound,
+    CouponChoice,
+    OrderPaid,
+    OrderPlaced,
+    PaymentDue,
+    PaymentRequested,
+    PaymentUnavailable,
+    QuoteLineView,
+    QuoteReady,
+    SavedAddress,
+    SupportMessageSent,
+)
+from conversations.results.customers import AccountFound, CustomerRegistered, WelcomeCoupon
 from conversations.services import customer_orders, order_steps, payment_requests
 from conversations.services.admin_business import BusinessDesk
 from conversations.services.admin_orders import OrderDesk
@@ -36,6 +50,7 @@ from domain.payments import Payment, pay_by
 from domain.people import Channel, Customer, Identity
 from domain.ports import PaymentGateway, UnitOfWork
 from domain.pricing import CouponKind, CouponTerms
+from domain.text import Text
 
 log = logging.getLogger(__name__)
 
@@ -113,14 +128,7 @@ class Services(Deps):
             worker = await uow.workers.get(identity.worker_id) if identity.worker_id else None
         lang = customer.lang if customer else worker.lang if worker else "zh"
         return [
-            Loaded(
-                "customer",
-                {
-                    "customer_id": customer.id if customer else None,
-                    "worker_id": worker.id if worker else None,
-                    "lang": lang,
-                },
-            )
+            AccountFound(customer.id if customer else None, worker.id if worker else None, lang)
         ]
 
     async def drain_outbox(self, cmd: c.DrainOutbox) -> list[Result]:
@@ -132,7 +140,7 @@ class Services(Deps):
         async with self.uow() as uow:
             identity = await uow.identities.get(Channel(cmd.channel), cmd.user_id)
             if identity is not None and identity.customer_id is not None:
-                return [Loaded("registered", {"customer_id": identity.customer_id})]
+                return [CustomerRegistered(identity.customer_id, None)]
             referrer = (
                 await uow.customers.by_referral_code(cmd.referral_code)
                 if cmd.referral_code
@@ -175,19 +183,10 @@ class Services(Deps):
                 )
             )
             await uow.commit()
-        return [
-            Loaded(
-                "registered",
-                {
-                    "customer_id": customer.id,
-                    "welcome_coupon": {
-                        "code": coupon.code,
-                        "amount_cents": m.welcome_coupon_cents,
-                        "threshold_cents": m.welcome_coupon_threshold_cents,
-                    },
-                },
-            )
-        ]
+        welcome = WelcomeCoupon(
+            coupon.code, m.welcome_coupon_cents, m.welcome_coupon_threshold_cents
+        )
+        return [CustomerRegistered(customer.id, welcome)]
 
     async def set_language(self, cmd: c.SetLanguage) -> list[Result]:
         async with self.uow() as uow:
@@ -202,9 +201,10 @@ class Services(Deps):
         async with self.uow() as uow:
             addresses = await uow.addresses.for_customer(cmd.customer_id)
         return [
-            Loaded(
-                "addresses",
-                {"addresses": [{"id": a.id, "label": _short(a.text, 28)} for a in addresses]},
+            AddressesFound(
+                tuple(
+                    SavedAddress(a.id, _short(a.text, 28)) for a in addresses if a.id is not None
+                )
             )
         ]
 
@@ -215,27 +215,15 @@ class Services(Deps):
             )
         q = priced.quote
         return [
-            Loaded(
-                "quote",
-                {
-                    "lines": [
-                        {
-                            "kind": x.kind.value,
-                            "label_zh": x.label.zh,
-                            "label_en": x.label.en,
-                            "amount_cents": x.amount_cents,
-                        }
-                        for x in q.lines
-                    ],
-                    "total_cents": q.total_cents,
-                    "deposit_cents": q.deposit_cents,
-                    "coupon_code": priced.coupon.code if priced.coupon else None,
-                    "coupons": [_coupon_view(x) for x in priced.usable],
-                    "points_available": priced.points_available,
-                    "use_points": cmd.booking.use_points,
-                    "summary_zh": self._summary(cmd.booking, "zh"),
-                    "summary_en": self._summary(cmd.booking, "en"),
-                },
+            QuoteReady(
+                lines=tuple(QuoteLineView(x.label, x.amount_cents) for x in q.lines),
+                total_cents=q.total_cents,
+                deposit_cents=q.deposit_cents,
+                coupon_code=priced.coupon.code if priced.coupon else None,
+                coupons=tuple(_coupon_view(x) for x in priced.usable),
+                points_available=priced.points_available,
+                use_points=cmd.booking.use_points,
+                summary=Text(self._summary(cmd.booking, "zh"), self._summary(cmd.booking, "en")),
             )
         ]
 
@@ -268,14 +256,13 @@ class Services(Deps):
                 accounts = await uow.identities.of_customer(order.customer_id) if payment else []
                 await uow.commit()
         except payment_requests.PaymentUnavailable:
-            return [Loaded("payment_unavailable", {})]
-        if payment is None:
+            return [PaymentUnavailable()]
+        if payment is None:  # nothing to pay (coupon, points): paid as placed
             no_worker = await self.desk.dispatch_paid(order.number)
-            return [
-                Loaded("paid", {"number": order.number, "amount_cents": 0, "no_worker": no_worker})
-            ]
+            held = bool(order.hold_reason)
+            return [OrderPaid(order.number, 0, no_worker, held, balance=False, new=True)]
         assert gateway is not None
-        return [Loaded("order_placed", await self._checkout(order, payment, gateway, accounts))]
+        return [OrderPlaced(await self._checkout(order, payment, gateway, accounts))]
 
     async def _checkout(
         self,
@@ -283,7 +270,7 @@ class Services(Deps):
         payment: Payment,
         gateway: PaymentGateway,
         accounts: Sequence[Identity] | None = None,
-    ) -> dict[str, Any]:
+    ) -> PaymentDue:
         """Start the gateway's checkout; ``accounts``: the customer's chat accounts, when the
         caller read them already (the payer is the one on the order's channel)."""
         if accounts is None:
@@ -299,40 +286,36 @@ class Services(Deps):
         )
         title = f"到家 #{order.number} {self.catalog.item(order.item_id).name.zh}"
         checkout = await gateway.start(payment, order, title, payer)
-        due_by = pay_by(order, self.rules.payments).astimezone(self.tz)
-        return {
+        awaiting = order.status == OrderStatus.AWAITING_PAYMENT
+        return PaymentDue(
+            number=order.number,
+            due_now_cents=payment.amount_cents,
             # an unpaid order is cancelled then (a balance has no such time)
-            "pay_by": f"{due_by:%m-%d %H:%M}"
-            if order.status == OrderStatus.AWAITING_PAYMENT
-            else "",
-            "number": order.number,
-            "total_cents": order.total_cents,
-            "due_now_cents": payment.amount_cents,
-            "reference": payment.reference,
-            "kind": payment.kind.value,
-            "provider": checkout.provider,
-            "pay_url": checkout.url,
-            "invoice": [list(x) for x in checkout.invoice],
-            "title": title,
-        }
+            pay_by=pay_by(order, self.rules.payments) if awaiting else None,
+            reference=payment.reference,
+            provider=checkout.provider,
+            pay_url=checkout.url,
+            invoice=tuple(checkout.invoice),
+            title=title,
+        )
 
     async def request_payment(self, cmd: c.RequestPayment) -> list[Result]:
         async with self.uow() as uow:
             order = await self._own_order(uow, cmd.customer_id, cmd.number)
             gateway = self.gateway_for(order.channel)
             if gateway is None:
-                return [Loaded("payment_unavailable", {"number": order.number})]
+                return [PaymentUnavailable()]
             payment = await payment_requests.pending_payment(
                 uow, order, gateway.name, self.clock()
             )
             await uow.commit()
-        return [Loaded("payment_requested", await self._checkout(order, payment, gateway))]
+        return [PaymentRequested(await self._checkout(order, payment, gateway))]
 
     async def confirm_sandbox(self, cmd: c.ConfirmSandboxPayment) -> list[Result]:
         """The sandbox's "paid" button: the amount asked is the amount paid. Refused unless
         the sandbox runs (the demo, or ``DAOJIA_SANDBOX_PAYMENTS`` as a test mode)."""
         if "sandbox" not in self.gateways:
-            return [Loaded("payment_unavailable", {"sandbox": True})]
+            return [PaymentUnavailable()]
         return await self.run(
             c.ConfirmPayment(
                 cmd.reference,
@@ -376,14 +359,14 @@ class Services(Deps):
             posted = await self.post(uow, [notice])
             await uow.commit()
         await self.flush(posted)
-        return [Loaded("support_sent")]
+        return [SupportMessageSent()]
 
 
 def _short(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _coupon_view(coupon: Coupon) -> dict[str, str]:
+def _coupon_view(coupon: Coupon) -> CouponChoice:
     t = coupon.terms
     if t.kind == CouponKind.FIXED:
         zh = (
@@ -396,8 +379,7 @@ def _coupon_view(coupon: Coupon) -> dict[str, str]:
         )
     else:
         zh, en = f"{format_percent(t.off_bp)} 折扣券", f"{format_percent(t.off_bp)} off"
-    return {
-        "code": coupon.code,
-        "label_zh": f"{zh}(至{coupon.valid_until:%m-%d})",
-        "label_en": f"{en} (until {coupon.valid_until:%d %b})",
-    }
+    return CouponChoice(
+        coupon.code,
+        Text(f"{zh}(至{coupon.valid_until:%m-%d})", f"{en} (until {coupon.valid_until:%d %b})"),
+    )

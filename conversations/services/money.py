@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from conversations.events import Loaded, Result
+from conversations.results.booking import CheckoutValid, OrderPaid, PaidTooLate
 from conversations.services import payment_requests, settlement
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_admins, to_customer
@@ -66,16 +67,8 @@ class MoneyDesk:
         no_worker = False
         if new and not balance:
             no_worker = await self.s.dispatch_paid(order.number, cmd.notify_customer)
-        data = {
-            "number": order.number,
-            "amount_cents": payment.amount_cents,
-            "customer_id": order.customer_id,
-            "no_worker": no_worker,
-            "held": bool(order.hold_reason),
-            "new": new,
-            "balance": balance,
-        }
-        return [Loaded("paid", data)]
+        held = bool(order.hold_reason)
+        return [OrderPaid(order.number, payment.amount_cents, no_worker, held, balance, new)]
 
     async def reconcile(self, cmd: c.ReconcilePayments) -> list[Result]:
         """Payment requests older than 10 minutes, and those closed with their order within
@@ -105,11 +98,11 @@ class MoneyDesk:
                     verified=True,
                 )
             )
-            if result and isinstance(result[0], Loaded) and result[0].data["new"]:
-                if result[0].kind == "paid_late":
-                    returned += 1
-                else:
-                    credited += 1
+            first = result[0] if result else None
+            if isinstance(first, PaidTooLate) and first.new:
+                returned += 1
+            elif isinstance(first, OrderPaid) and first.new:
+                credited += 1
         return [Loaded("swept", {"credited": credited, "returned": returned})]
 
     async def check_checkout(self, cmd: c.CheckCheckout) -> list[Result]:
@@ -125,7 +118,7 @@ class MoneyDesk:
             raise DomainError(
                 "金额已变化,请重新发起支付 / the amount changed, please start the payment again"
             )
-        return [Loaded("checkout_ok", {"reference": cmd.reference})]
+        return [CheckoutValid(cmd.reference)]
 
     async def execute_refunds(self, cmd: c.ExecuteRefunds) -> list[Result]:
         """Ask each provider to refund its pending refunds; failures stay pending (retried).

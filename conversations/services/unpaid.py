@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from conversations.events import Loaded, Result
+from conversations.results.booking import PaidTooLate
 from conversations.services import order_steps, payment_requests
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_customer
@@ -121,9 +122,8 @@ class UnpaidDesk:
         """Money for a cancelled order: checked with the provider (unless the caller just
         did), booked and refunded in full through the same provider, the customer told —
         once. Unconfirmed by the provider: refused as before, nothing booked."""
-        data = {"number": late.number, "amount_cents": late.amount_cents, "new": False}
         if late.returned:
-            return [Loaded("paid_late", data)]
+            return [PaidTooLate(late.number, late.amount_cents, new=False)]
         gateway = self.s.gateways.get(cmd.provider)
         async with self.s.uow() as uow:
             payment = await uow.payments.by_reference(cmd.reference)
@@ -137,7 +137,8 @@ class UnpaidDesk:
         async with self.s.uow() as uow:
             taken = await payment_requests.return_late(uow, cmd.reference, cmd.provider_ref, now)
             if taken is None:
-                return [Loaded("paid_late", data)]  # a concurrent notification returned it
+                # a concurrent notification returned it
+                return [PaidTooLate(late.number, late.amount_cents, new=False)]
             order, refund = taken
             notice = to_customer(
                 order.customer_id,
@@ -150,4 +151,4 @@ class UnpaidDesk:
         await self.s.flush(posted)
         # the provider refunds it now (a failure stays pending and is retried by the sweep)
         await self.s.execute_refunds(c.ExecuteRefunds(order.id, notify_customer=True))
-        return [Loaded("paid_late", {**data, "new": True})]
+        return [PaidTooLate(late.number, late.amount_cents, new=True)]

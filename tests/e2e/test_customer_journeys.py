@@ -92,6 +92,41 @@ async def test_reorder_asks_only_for_the_new_time(tg_app, fake_telegram, clock):
     assert "支付成功" in user.text()
 
 
+async def test_a_new_booking_after_going_back_from_a_reorder_starts_afresh(
+    tg_app, fake_telegram, clock
+):
+    # the bug report: after rejected dates in 再来一单, "返回" back to the menu, and a new
+    # booking skipped the date and reused the old address
+    user = await signed_up(tg_app, fake_telegram, 100005)
+    await book_daily_cleaning(user)
+    clock.advance(minutes=1)  # a new minute of the message rate limit
+    await user.choose("再来一单")  # the menu follows the payment
+    await user.choose("#")
+    assert "哪天" in user.text()
+    await user.say("今天 9:30")  # 30 minutes from now: too soon (the day stands)
+    assert "太早" in user.text()
+    await user.say("12月30日 10:00")  # more than 30 days ahead: refused
+    assert "最多可预约" in user.text() and "哪天" in user.text()
+    for _ in range(6):
+        if "预约服务" in user.text():
+            break
+        await user.say("返回")
+    clock.advance(minutes=1)
+    await user.choose("预约服务")
+    assert "请选择服务类别" in user.text()
+    await user.choose("保洁")
+    await user.choose("日常保洁")
+    await user.choose("选好了")
+    await user.choose("3")
+    await user.say("60")
+    assert "哪天" in user.text()
+    await user.say("后天 10:00")
+    assert "服务地址" in user.text()
+    await user.say("静安区南京西路1000号8楼")
+    await user.choose("跳过")
+    assert "日常保洁 3 小时" in user.text() and "确认下单" in user.text()
+
+
 async def test_support_messages_reach_the_support_admins(tg_app, fake_telegram):
     user = await signed_up(tg_app, fake_telegram, 100004)
     await user.choose("联系客服")
@@ -204,3 +239,25 @@ async def test_serve_registers_the_webhook_and_the_command_menu(
     assert {"command": "book", "description": "预约服务 / book a service"} in commands[0][
         "commands"
     ]
+
+
+async def test_an_order_with_nothing_left_to_pay_is_confirmed_at_once(tg_app, fake_telegram):
+    user = TelegramUser(tg_app, fake_telegram, 100011)
+    await user.say("/start")
+    await user.choose("中文")
+    await user.say("13800138011")
+    admin = TelegramUser(tg_app, fake_telegram, ADMIN_TG)
+    await admin.say("/coupon issue 13800138011 100 7")  # more than the order costs
+    await user.say("菜单")
+    await user.choose("预约服务")
+    await user.choose("保洁")
+    await user.choose("日常保洁")
+    await user.choose("选好了")
+    await user.choose("2")
+    await user.say("60")
+    await user.say("明天 15:00")
+    await user.say("浦东新区世纪大道100号 5楼")
+    await user.choose("跳过")
+    assert "合计:¥0.00" in user.text()
+    await user.choose("确认下单")
+    assert "支付成功 ¥0.00" in user.text() and "请选择您需要的服务" in user.text()

@@ -10,6 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from conversations.engine import TOO_MANY
+from conversations.results.booking import PaymentUnavailable
 from domain.commands import ConfirmSandboxPayment
 from domain.lifecycle import OrderStatus
 from store.crypto import new_key
@@ -123,7 +124,7 @@ async def test_an_order_from_a_test_mode_run_cannot_be_paid_in_the_sandbox_under
     assert "本渠道暂未开通在线支付,请联系客服" in customer.text()
     assert "支付成功" not in customer.text() and "确认支付" not in customer.text()
     [refused] = await app[SERVICES].run(ConfirmSandboxPayment(reference, notify_customer=True))
-    assert refused.kind == "payment_unavailable"
+    assert isinstance(refused, PaymentUnavailable)
     await customer.say("/orders")
     await customer.choose(f"#{number}")
     await customer.choose("去支付")

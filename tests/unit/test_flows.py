@@ -5,12 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from conversations.events import ChoiceMade, ContactShared, Loaded, LocationShared, TextReceived
+from conversations.events import ChoiceMade, ContactShared, LocationShared, TextReceived
 from conversations.flows import booking, everywhere, start
 from conversations.flows.base import Ctx
+from conversations.flows.booking_draft import Draft
 from conversations.flows.diagram import to_mermaid
 from conversations.flows.registry import CUSTOMER_FLOWS
 from conversations.replies import Ask, AskContact, Say
+from conversations.results.customers import CustomerRegistered
 from conversations.state import Conversation
 from domain.commands import RegisterCustomer
 from store.catalog_file import load_catalog
@@ -52,16 +54,14 @@ def test_a_shared_contact_registers_the_customer():
     conv = Conversation(flow="start", step="phone", lang="en", data={"referral": "AB12"})
     out = start.on_contact(CTX, conv, ContactShared(**BASE, phone="+8613912345678", name="Li"))
     assert out.commands == [RegisterCustomer("telegram", "1", "13912345678", "en", "Li", "AB12")]
-    out = start.on_registered(CTX, conv, Loaded("registered", {"customer_id": 9}))
+    out = start.on_registered(CTX, conv, CustomerRegistered(9, None))
     assert conv.customer_id == 9 and out.goto == "menu" and "referral" not in conv.data
 
 
-def booking_conv(**b) -> Conversation:
+def booking_conv(**chosen) -> Conversation:
+    d = Draft(category="cleaning", item="daily_cleaning", options=[], **chosen)
     return Conversation(
-        flow="booking",
-        step="quantity",
-        customer_id=1,
-        data={"b": {"cat": "cleaning", "item": "daily_cleaning", "opts": [], **b}},
+        flow="booking", step="quantity", customer_id=1, data={"booking": d.to_json()}
     )
 
 
@@ -70,38 +70,40 @@ def test_a_quantity_outside_the_item_range_is_asked_again():
     out = booking.on_quantity(CTX, conv, text("12"))
     assert out.reask and out.step is None and "2 and 8" not in out.replies[0].text
     assert "2–8" in out.replies[0].text
-    assert "qty" not in conv.data["b"]
+    assert booking.draft(conv).quantity is None
     out = booking.on_quantity(CTX, conv, text("3小时"))
-    assert conv.data["b"]["qty"] == 3 and out.step == "area"
+    assert booking.draft(conv).quantity == 3 and out.step == "area"
 
 
 def test_a_date_in_the_past_or_too_soon_is_refused():
-    conv = booking_conv(qty=3, area=90)
+    conv = booking_conv(quantity=3, area_sqm=90)
     conv.step = "date"
     out = booking.on_date(CTX, conv, text("昨天"))
     assert out.reask and "没看懂" in out.replies[0].text
     out = booking.on_date(CTX, conv, text("今天 9:30"))  # 30 minutes from now
     assert out.step == "time" and "太早" in out.replies[0].text
     out = booking.on_date(CTX, conv, text("明天 15:00"))
-    assert conv.data["b"]["start"] == "2026-11-24T15:00:00+08:00" and out.step == "address"
+    assert booking.draft(conv).start == datetime.fromisoformat("2026-11-24T15:00:00+08:00")
+    assert out.step == "address"
 
 
 def test_as_soon_as_possible_rounds_up_to_the_next_half_hour():
-    conv = booking_conv(qty=3, area=90)
+    conv = booking_conv(quantity=3, area_sqm=90)
     booking.on_date(CTX, conv, ChoiceMade(**BASE, key="asap"))
-    assert conv.data["b"]["start"] == "2026-11-23T10:30:00+08:00"
-    assert conv.data["b"]["asap"] is True
+    assert booking.draft(conv).start == datetime.fromisoformat("2026-11-23T10:30:00+08:00")
+    assert booking.draft(conv).asap is True
 
 
 def test_a_shared_location_asks_for_the_flat_number():
-    conv = booking_conv(qty=3, area=90, day="2026-11-24", start="2026-11-24T15:00:00+08:00")
+    start = datetime.fromisoformat("2026-11-24T15:00:00+08:00")
+    conv = booking_conv(quantity=3, area_sqm=90, day=start.date(), start=start)
     conv.step = "address"
     out = booking.on_location(
         CTX, conv, LocationShared(**BASE, lat=31.2, lon=121.4, label="人民广场")
     )
     assert out.step == "address_detail"
     booking.on_address_detail(CTX, conv, text("1号楼 502"))
-    assert conv.data["b"]["address_text"] == "人民广场 1号楼 502"
+    assert booking.draft(conv).address_text == "人民广场 1号楼 502"
 
 
 def test_global_words_work_in_every_state():
@@ -110,7 +112,7 @@ def test_global_words_work_in_every_state():
     out = everywhere.route(CUSTOMER_FLOWS, CTX, conv, text("返回"))
     assert out.reask and conv.step == "category"
     out = everywhere.route(CUSTOMER_FLOWS, CTX, conv, text("Cancel"))
-    assert out.goto == "menu" and "b" not in conv.data
+    assert out.goto == "menu" and "booking" not in conv.data
     assert everywhere.route(CUSTOMER_FLOWS, CTX, conv, text("帮助")).reask
     stranger = Conversation(flow="menu", step="menu")
     assert everywhere.route(CUSTOMER_FLOWS, CTX, stranger, text("hi")).goto == "start"
@@ -127,14 +129,18 @@ def test_the_start_flow_asks_for_a_phone_by_contact_button():
 
 def test_choosing_a_bundle_skips_to_what_the_bundle_still_needs():
     conv = Conversation(flow="booking", step="category", customer_id=1)
+    booking.enter(CTX, conv)
     out = booking.on_category(CTX, conv, ChoiceMade(**BASE, key="bundle:kitchen_refresh"))
-    assert conv.data["b"]["bundle"] == "kitchen_refresh"
+    assert booking.draft(conv).bundle == "kitchen_refresh"
     assert out.step == "area"  # daily cleaning in the bundle is priced by included area
     assert [s.item_id for s in _selections(conv)] == ["daily_cleaning", "range_hood_cleaning"]
 
 
 def _selections(conv):
-    conv.data["b"].update(area=90, start="2026-11-24T15:00:00+08:00", address_text="x" * 8)
+    d = booking.draft(conv)
+    d.area_sqm, d.address_text = 90, "x" * 8
+    d.start = datetime.fromisoformat("2026-11-24T15:00:00+08:00")
+    booking.keep(conv, d)
     return booking.booking(CTX, conv).selections
 
 

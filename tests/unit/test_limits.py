@@ -14,6 +14,7 @@ from conversations.events import TextReceived
 from conversations.flows import admin_console, after_sales, booking, start, support, worker_signup
 from conversations.flows.admin_commands import build
 from conversations.flows.base import Ctx
+from conversations.flows.booking_draft import Draft
 from conversations.replies import Say
 from conversations.state import Conversation
 from domain import limits
@@ -83,7 +84,11 @@ def conv_at(flow: str, step: str, lang: str, **data) -> Conversation:
     )
 
 
-BOOKING = {"b": {"cat": "cleaning", "item": "daily_cleaning", "opts": [], "loc_label": "徐汇区"}}
+BOOKING = {
+    "booking": Draft(
+        category="cleaning", item="daily_cleaning", options=[], place="徐汇区"
+    ).to_json()
+}
 STEPS = [
     (start.on_phone_text, "start", "phone", {}, limits.PHONE),
     (booking.on_address_text, "booking", "address", BOOKING, limits.ADDRESS),
@@ -127,7 +132,7 @@ def test_a_text_of_exactly_the_limit_is_taken(handler, flow, step, data, limit, 
     conv = conv_at(flow, step, "zh", **data)
     typed = "号" * limit.chars
     handler(CTX, conv, text(typed))
-    part = {"booking": "b", "worker_register": "r"}.get(flow, flow)
+    part = {"worker_register": "r"}.get(flow, flow)
     assert conv.data[part][kept] == typed
 
 

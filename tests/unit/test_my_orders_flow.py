@@ -4,8 +4,9 @@ reset on entry, and a stored older shape starts the flow over instead of failing
 from datetime import UTC, datetime
 
 from conversations.events import ChoiceMade
-from conversations.flows import my_orders, recurring
+from conversations.flows import booking, my_orders, recurring
 from conversations.flows.base import Ctx
+from conversations.flows.booking_draft import Draft
 from conversations.replies import Ask, Say
 from conversations.results.orders import (
     CancellationQuoted,
@@ -121,16 +122,14 @@ def test_reorder_copies_the_order_into_a_new_booking_and_leaves_the_flow():
     c = conv(mode="reorder")
     out = my_orders.on_order(CTX, c, shown())
     assert out.goto == "booking" and "orders" not in c.data
-    assert c.data["b"] == {
-        "cat": "cleaning",
-        "item": "daily_cleaning",
-        "opts": ["eco"],
-        "alt": False,
-        "qty": 3,
-        "notes": "猫",
-        "area": 90,
-        "address_id": 7,
-    }
+    seed = Draft.from_json(c.data[booking.SEED])  # the booking flow starts from it
+    assert (seed.category, seed.item, seed.options, seed.high_altitude) == (
+        "cleaning",
+        "daily_cleaning",
+        ["eco"],
+        False,
+    )
+    assert (seed.quantity, seed.area_sqm, seed.address_id, seed.notes) == (3, 90, 7, "猫")
 
 
 def test_cancelling_shows_the_fee_first_then_cancels_with_that_fee():

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from conversations.events import ChoiceMade, TextReceived
 from conversations.flows import checkout
 from conversations.flows.base import Ctx
+from conversations.flows.booking_draft import Draft
 from conversations.replies import Ask
 from conversations.state import Conversation
 from domain.commands import PlaceOrder, PreviewQuote
@@ -51,18 +52,26 @@ def test_a_code_is_needed_only_above_the_threshold():
 
 
 def at_quote(total_cents: int) -> Conversation:
-    b = {
-        "cat": "cleaning",
-        "item": "deep_cleaning",
-        "opts": [],
-        "qty": 300,
-        "day": "2026-11-24",
-        "start": "2026-11-24T10:00:00+08:00",
-        "address_text": "静安区南京西路1000号8楼",
-        "notes": "",
-        "quote": {"total_cents": total_cents, "deposit_cents": 0, "lines": []},
+    start = datetime.fromisoformat("2026-11-24T10:00:00+08:00")
+    draft = Draft(
+        category="cleaning",
+        item="deep_cleaning",
+        options=[],
+        quantity=300,
+        day=start.date(),
+        start=start,
+        address_text="静安区南京西路1000号8楼",
+        notes="",
+    )
+    data = {
+        "booking": draft.to_json(),
+        "checkout": checkout.State(total_cents=total_cents).to_json(),
     }
-    return Conversation(flow="checkout", step="quote", customer_id=7, data={"b": b})
+    return Conversation(flow="checkout", step="quote", customer_id=7, data=data)
+
+
+def code_asked(conv: Conversation) -> str:
+    return checkout.state(conv).code
 
 
 def choice(key: str) -> ChoiceMade:
@@ -77,7 +86,7 @@ def asked_code(conv: Conversation) -> str:
     out = checkout.on_quote_choice(CTX, conv, choice("confirm"))
     assert out.step == "code" and out.reask and out.commands == []
     conv.step = out.step
-    code = conv.data["b"]["confirm"]["code"]
+    code = code_asked(conv)
     assert len(code) == 6 and code.isdigit()
     [question] = checkout.ask(CTX, conv).replies
     assert isinstance(question, Ask) and code in question.text and "¥" in question.text
@@ -93,7 +102,7 @@ def placed(out) -> PlaceOrder:
 def test_an_order_at_the_threshold_is_placed_on_confirm_without_a_code():
     conv = at_quote(LIMIT)
     command = placed(checkout.on_quote_choice(CTX, conv, choice("confirm")))
-    assert command.expected_total_cents == LIMIT and "confirm" not in conv.data["b"]
+    assert command.expected_total_cents == LIMIT and code_asked(conv) == ""
 
 
 def test_a_bigger_order_is_placed_only_with_the_code_shown():
@@ -101,7 +110,7 @@ def test_a_bigger_order_is_placed_only_with_the_code_shown():
     code = asked_code(conv)
     command = placed(checkout.on_code(CTX, conv, text(f" {code} ")))
     assert command.expected_total_cents == LIMIT + 1
-    assert command.booking.customer_id == 7 and "confirm" not in conv.data["b"]
+    assert command.booking.customer_id == 7 and code_asked(conv) == ""
 
 
 def test_the_code_may_be_typed_with_full_width_digits():
@@ -127,7 +136,7 @@ def test_a_wrong_code_places_nothing_and_three_send_the_customer_back_to_the_quo
     out = checkout.on_code(CTX, conv, text(wrong))
     assert out.commands == [] and out.step == "quote" and out.reask
     assert "3 次不对" in out.replies[0].text
-    assert "confirm" not in conv.data["b"]
+    assert code_asked(conv) == ""
     conv.step = "quote"
     assert isinstance(checkout.ask(CTX, conv).commands[0], PreviewQuote)
     out = checkout.on_code(CTX, conv, text(code))  # the old code is void now
@@ -140,7 +149,7 @@ def test_the_old_confirm_button_does_not_skip_the_code_and_back_returns_to_the_q
     out = checkout.on_code_choice(CTX, conv, choice("confirm"))
     assert out.commands == [] and out.step is None and out.reask
     out = checkout.on_code_choice(CTX, conv, choice("quote"))
-    assert out.step == "quote" and out.reask and "confirm" not in conv.data["b"]
+    assert out.step == "quote" and out.reask and code_asked(conv) == ""
 
 
 def test_the_threshold_comes_from_the_rules():

@@ -1,0 +1,162 @@
+"""The booking being made: what the customer has chosen so far. The booking flow owns it
+(``conv.data["booking"]``, reset when the flow is entered); checkout reads it, and sets the
+coupon and points, through the booking module's accessors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from typing import Any
+
+from conversations.flows.flow_state import StaleState
+from domain.catalog import Catalog, Item
+from domain.commands import Booking
+from domain.pricing import Selection
+
+NAME = "booking"
+
+
+@dataclass
+class Draft:
+    """Answers so far; ``None`` where the question has not been answered yet."""
+
+    category: str = ""
+    """The catalog category ("" with a bundle)."""
+    item: str = ""
+    bundle: str = ""
+    options: list[str] | None = None
+    """The extras chosen."""
+    ticked: list[str] | None = None
+    """The extras ticked on the open extras question, until "Done"."""
+    high_altitude: bool = False
+    quantity: int | None = None
+    area_sqm: int | None = None
+    day: date | None = None
+    start: datetime | None = None
+    asap: bool = False
+    address_id: int | None = None
+    """A saved address; else ``address_text`` (and a shared ``location``)."""
+    address_text: str = ""
+    location: tuple[float, float] | None = None
+    place: str = ""
+    """The label of the shared location."""
+    notes: str | None = None
+    coupon: str | None = None
+    """None: the best coupon the customer holds; "": none."""
+    use_points: bool = False
+
+    @classmethod
+    def again(
+        cls,
+        category_id: str,
+        selection: Selection,
+        bundle_id: str | None,
+        address_id: int | None,
+        notes: str,
+    ) -> Draft:
+        """A draft of an earlier order (reorder): same service, extras, size, address and
+        notes; the date and time are asked anew."""
+        if bundle_id:
+            return cls(bundle=bundle_id, notes=notes, address_id=address_id)
+        return cls(
+            category=category_id,
+            item=selection.item_id,
+            options=list(selection.option_ids),
+            high_altitude=selection.high_altitude,
+            quantity=selection.quantity,
+            area_sqm=selection.area_sqm,
+            notes=notes,
+            address_id=address_id,
+        )
+
+    def forget_choices(self, *, item: bool) -> None:
+        """Another category (``item``: and so another item) or item was chosen: forget what
+        was chosen for the old one — extras, quantity, area."""
+        if item:
+            self.item, self.bundle = "", ""
+        self.options, self.ticked, self.high_altitude = None, None, False
+        self.quantity = self.area_sqm = None
+
+    def items(self, catalog: Catalog) -> list[Item]:
+        """The catalog items chosen so far (a bundle's, or the one item)."""
+        if self.bundle:
+            return [catalog.item(i) for i in catalog.bundle(self.bundle).item_ids]
+        return [catalog.item(self.item)] if self.item else []
+
+    def booking(self, catalog: Catalog, customer_id: int, channel: str, lang: str) -> Booking:
+        """The command payload for a draft with every question answered."""
+        assert self.start is not None
+        selections = tuple(
+            Selection(
+                it.id,
+                it.min_quantity if self.bundle else int(self.quantity or 0),
+                self.area_sqm if it.included_area_sqm is not None else None,
+                tuple(self.options or ()) if not self.bundle else (),
+                self.high_altitude and not self.bundle,
+            )
+            for it in self.items(catalog)
+        )
+        return Booking(
+            customer_id=customer_id,
+            channel=channel,
+            lang=lang,
+            selections=selections,
+            start_at=self.start,
+            asap=self.asap,
+            address_id=self.address_id,
+            address_text=self.address_text,
+            location=self.location,
+            notes=self.notes or "",
+            coupon_code=self.coupon,
+            use_points=self.use_points,
+            bundle_id=self.bundle or None,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON values, field by field."""
+        data = {name: getattr(self, name) for name in _FIELDS}
+        data["options"] = list(self.options) if self.options is not None else None
+        data["ticked"] = list(self.ticked) if self.ticked is not None else None
+        data["day"] = self.day.isoformat() if self.day else None
+        data["start"] = self.start.isoformat() if self.start else None
+        data["location"] = list(self.location) if self.location else None
+        return data
+
+    @classmethod
+    def from_json(cls, raw: object) -> Draft:
+        """The draft stored by ``to_json``; ``StaleState`` when ``raw`` has another shape."""
+        if not isinstance(raw, dict):
+            raise StaleState(NAME)
+        try:
+            draft = cls(**raw)
+            draft.day = date.fromisoformat(raw["day"]) if raw.get("day") else None
+            draft.start = datetime.fromisoformat(raw["start"]) if raw.get("start") else None
+            loc = raw.get("location")
+            draft.location = (float(loc[0]), float(loc[1])) if loc else None
+        except (TypeError, ValueError, KeyError, IndexError) as exc:
+            raise StaleState(NAME) from exc
+        if not all(isinstance(getattr(draft, name), kind) for name, kind in _TYPES.items()):
+            raise StaleState(NAME)
+        if draft.start is not None and draft.start.tzinfo is None:
+            raise StaleState(NAME)
+        return draft
+
+
+_TYPES: dict[str, type | tuple[type, ...]] = {
+    "category": str,
+    "item": str,
+    "bundle": str,
+    "options": (list, type(None)),
+    "ticked": (list, type(None)),
+    "high_altitude": bool,
+    "quantity": (int, type(None)),
+    "area_sqm": (int, type(None)),
+    "asap": bool,
+    "address_id": (int, type(None)),
+    "address_text": str,
+    "place": str,
+    "notes": (str, type(None)),
+    "coupon": (str, type(None)),
+    "use_points": bool,
+}
+_FIELDS = tuple(f.name for f in fields(Draft))

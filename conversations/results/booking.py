@@ -1,0 +1,129 @@
+"""What booking, checkout and payment commands found out: saved addresses, the priced quote,
+the order placed and how to pay it, the payment credited (or come too late), and the message
+handed to support."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from conversations.events import Result
+from domain.text import Text
+
+
+@dataclass(frozen=True, slots=True)
+class SavedAddress:
+    id: int
+    label: str
+    """The address shortened for a button."""
+
+
+@dataclass(frozen=True, slots=True)
+class AddressesFound(Result):
+    """The customer's saved addresses, most used first (may be none)."""
+
+    addresses: tuple[SavedAddress, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteLineView:
+    label: Text
+    amount_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class CouponChoice:
+    """A coupon the customer may apply to this quote."""
+
+    code: str
+    label: Text
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteReady(Result):
+    """The itemised price of what the customer chose (nothing placed yet)."""
+
+    lines: tuple[QuoteLineView, ...]
+    total_cents: int
+    deposit_cents: int
+    coupon_code: str | None
+    """The coupon the quote applied (the best the customer holds, unless they chose)."""
+    coupons: tuple[CouponChoice, ...]
+    points_available: int
+    use_points: bool
+    summary: Text
+    """When and for how long, e.g. "11月24日 15:00,预计 2 小时"."""
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentDue:
+    """One payment request of an order and how the channel's provider takes it."""
+
+    number: int
+    due_now_cents: int
+    pay_by: datetime | None
+    """When an unpaid order is cancelled (None for a balance, which has no such time)."""
+    reference: str
+    provider: str
+    """``sandbox``, ``telegram`` or ``wechat_pay``."""
+    pay_url: str
+    invoice: tuple[tuple[str, int], ...]
+    """Telegram invoice lines (label, fen); empty for page-based providers."""
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrderPlaced(Result):
+    """The order exists and waits for its payment."""
+
+    due: PaymentDue
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRequested(Result):
+    """A new (or the still open) payment request of an existing order."""
+
+    due: PaymentDue
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentUnavailable(Result):
+    """No payment provider serves the order's channel (at checkout: nothing was placed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderPaid(Result):
+    """A payment was credited to the order (``amount_cents`` 0: there was nothing to pay)."""
+
+    number: int
+    amount_cents: int
+    no_worker: bool
+    """Nobody could be offered the job: staff arrange one."""
+    held: bool
+    """The order waits for a risk review before dispatch."""
+    balance: bool
+    """It paid the balance after the job, not the deposit or the whole order."""
+    new: bool
+    """False when this payment had been credited before (a provider's repeated notice)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PaidTooLate(Result):
+    """Money came for an order cancelled meanwhile: it is given back in full, not credited."""
+
+    number: int
+    amount_cents: int
+    new: bool
+    """False when it had been handled before."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutValid(Result):
+    """A chat-collected payment may go ahead (Telegram's pre-checkout question)."""
+
+    reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class SupportMessageSent(Result):
+    """The customer's message reached the support staff."""
