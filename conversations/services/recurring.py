@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from conversations.events import Loaded, Result
+from conversations.results.sweeps import RecurringGenerated
 from conversations.services import order_steps
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_customer
@@ -199,7 +200,7 @@ class RecurringDesk:
                 progress = progress or outcome in ("made", "skipped")
             if not progress:
                 break
-        return [Loaded("swept", {"made": made, "skipped": skipped})]
+        return [RecurringGenerated(made, skipped)]
 
     async def _visit(self, sub_id: int, expected: datetime, now: datetime) -> str:
         """Take the visit at ``expected`` and make its order, or skip it and say why: in one
