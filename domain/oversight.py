@@ -7,7 +7,7 @@ conversation formats.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -71,13 +71,19 @@ class Flag:
 
 @dataclass(frozen=True, slots=True)
 class TrailEntry:
-    """One line of an order's trail: a status change, an admin action, a refund paid."""
+    """One line of an order's trail: a status change (``what`` the status reached,
+    ``moved_from`` the one before it, "" for the first), an order event that moved nothing
+    (``what`` its action), an admin action or a refund paid (``before``/``after``: the values
+    it changed, as the reader's role may see them)."""
 
     at: datetime
     actor: str
     what: str
-    detail: dict[str, object] = field(default_factory=dict)
     role: str = ""
+    moved_from: str = ""
+    note: str = ""
+    before: tuple[tuple[str, object], ...] = ()
+    after: tuple[tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

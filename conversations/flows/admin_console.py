@@ -1,26 +1,30 @@
 """The admin console in chat: every admin command (``HELP``), on every channel. ``/help`` (or
 ``/admin``) lists only what the asker's role may do (``domain.admin.COMMAND_ROLES``); a refused
-command says which role it needs. New commands are read by ``admin_commands`` and their results
-shown by ``admin_views``; the service checks the role again from the database."""
+command says which role it needs. New commands are read by ``admin_commands``; each result is
+shown by its screen (``SCREENS``: ``admin_views``, ``admin_replies``, ``admin_staff_views``,
+``admin_after_sales_views``); the service checks the role again from the database."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from typing import Any
 
-from conversations.events import Failed, Loaded, TextReceived
+from conversations.events import Failed, TextReceived
+from conversations.flows import (
+    admin_after_sales_views,
+    admin_replies,
+    admin_staff_views,
+    admin_views,
+)
 from conversations.flows.admin_commands import USAGE, build
-from conversations.flows.admin_views import VIEWS
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
-from conversations.flows.worker_signup import skills_of
-from conversations.replies import Link, Photo, Reply, Say
+from conversations.replies import Say
 from conversations.state import Conversation
 from domain import commands as c
 from domain import limits
 from domain.admin import COMMAND_ROLES, needed_roles
 from domain.errors import DomainError
 from domain.limits import TooLong, within
-from domain.people import DOCUMENT_TEXT, WORKER_STATUS_TEXT, named
 
 NAME = "admin"
 
@@ -158,125 +162,6 @@ def _usage(conv: Conversation, name: str) -> Outcome:
     return Outcome([Say(tr(conv, f"用法:{HELP[name]}", f"Usage: {HELP[name]}"))])
 
 
-def on_loaded(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
-    d = result.data
-    if result.kind in VIEWS:
-        return Outcome(VIEWS[result.kind](conv, d))
-    if result.kind == "workers":
-        if not d["workers"]:
-            return Outcome(
-                [Say(tr(conv, f"没有状态为 {d['status']} 的师傅。", f"No {d['status']} workers."))]
-            )
-        lines = [
-            f"{w['id']}. {w['name']} [{w['status']}{' online' if w['online'] else ''}] "
-            f"{w['level']} {', '.join(w['skills'])}"
-            for w in d["workers"]
-        ]
-        return Outcome([Say("\n".join(lines))])
-    if result.kind == "worker":
-        status = named(WORKER_STATUS_TEXT, d["status"], conv.lang)
-        labels = skills_of(ctx.catalog)
-        skills = ("、" if conv.lang != "en" else ", ").join(
-            tr(conv, *labels.get(s, (s, s))) for s in d["skills"]
-        )
-        replies: list[Reply] = [
-            Say(
-                tr(
-                    conv,
-                    f"师傅 {d['id']}:{d['name']} {d['phone']}\n状态:{status} 等级:"
-                    f"{d['level']}\n"
-                    f"技能:{skills}\n范围:{' '.join(d['districts']) or ''}"
-                    f"{d['radius_m'] // 1000} km\n{d['note']}",
-                    f"Worker {d['id']}: {d['name']} {d['phone']}\nStatus: {status} level "
-                    f"{d['level']}\nSkills: {skills}\nArea: "
-                    f"{' '.join(d['districts'])} {d['radius_m'] // 1000} km\n{d['note']}",
-                )
-            )
-        ]
-        replies += [
-            Photo(
-                doc["url"],
-                f"{named(DOCUMENT_TEXT, doc['kind'], conv.lang)} {doc['expires_on']}".strip(),
-            )
-            for doc in d["documents"]
-        ]
-        return Outcome(replies)
-    if result.kind == "reviewed":
-        return Outcome(
-            [
-                Say(
-                    tr(
-                        conv,
-                        f"已处理:师傅 {d['worker_id']} → "
-                        f"{named(WORKER_STATUS_TEXT, d['status'], 'zh')},已通知本人。",
-                        f"Done: worker {d['worker_id']} is now "
-                        f"{named(WORKER_STATUS_TEXT, d['status'], 'en')}; they have been told.",
-                    )
-                )
-            ]
-        )
-    if result.kind == "assigned":
-        return Outcome(
-            [
-                Say(
-                    tr(
-                        conv,
-                        f"已将 #{d['number']} 指派给师傅 {d['worker_id']}。",
-                        f"Assigned #{d['number']} to worker {d['worker_id']}.",
-                    )
-                )
-            ]
-        )
-    return Outcome(_money_reply(conv, result.kind, d))
-
-
-def _money_reply(conv: Conversation, kind: str, d: dict[str, Any]) -> list[Reply]:
-    if kind == "withdrawals":
-        if not d["items"]:
-            return [Say(tr(conv, "没有待处理的提现。", "No withdrawals waiting."))]
-        return [
-            Say(
-                "\n".join(
-                    f"{w['id']}. worker {w['worker_id']} {w['amount']} [{w['status']}] {w['at']}"
-                    for w in d["items"]
-                )
-            )
-        ]
-    if kind == "withdrawal_decided":
-        return [
-            Say(
-                tr(
-                    conv,
-                    f"提现 #{d['id']} → {d['status']},已通知师傅。",
-                    f"Withdrawal {d['id']} is now {d['status']}; the worker was told.",
-                )
-            )
-        ]
-    if kind == "refund_marked":
-        return [
-            Say(
-                tr(
-                    conv,
-                    f"退款 {d['reference']} 已记为完成。",
-                    f"Refund {d['reference']} recorded as done.",
-                )
-            )
-        ]
-    if kind == "ledger_link":
-        return [
-            Link(
-                tr(
-                    conv,
-                    f"账本 {d['start']}~{d['end']}(10 分钟内有效):",
-                    f"Ledger {d['start']} to {d['end']} (link valid 10 minutes):",
-                ),
-                d["url"],
-                "CSV",
-            )
-        ]
-    return []
-
-
 def on_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     return ask(ctx, conv)
 
@@ -285,8 +170,15 @@ def on_failed(ctx: Ctx, conv: Conversation, result: Failed) -> Outcome:
     return Outcome([Say(result.message)])  # the reason alone: no command list after it
 
 
+SCREENS = (
+    *admin_views.SCREENS,
+    *admin_replies.SCREENS,
+    *admin_staff_views.SCREENS,
+    *admin_after_sales_views.SCREENS,
+)
+"""Each result of an admin command, with the screen that shows it."""
 TRANSITIONS: Transitions = {
-    (Step.CONSOLE, Loaded): on_loaded,
     (Step.CONSOLE, TextReceived): on_text,
     (Step.CONSOLE, Failed): on_failed,
+    **{(Step.CONSOLE, kind): screen for kind, screen in SCREENS},
 }

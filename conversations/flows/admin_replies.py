@@ -2,190 +2,248 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from conversations.flows.base import tr
-from conversations.replies import Reply, Say
+from conversations.flows.admin_screens import Screen, local, shows
+from conversations.flows.base import Ctx, Outcome, tr
+from conversations.replies import Say
+from conversations.results.admin_money import (
+    CouponIssued,
+    PriceChanged,
+    PriceShown,
+    PricesListed,
+)
+from conversations.results.admin_orders import (
+    OrderAssigned,
+    OrderCancelledByAdmin,
+    OrderReassigned,
+    RefundAlreadyRequested,
+    RefundRequested,
+)
+from conversations.results.admin_people import (
+    AdminGranted,
+    AdminRemoved,
+    AdminsListed,
+    BroadcastQueued,
+    SuspensionChanged,
+)
 from conversations.state import Conversation
 from domain.money import format_yuan
 
 
-def reassigned(conv: Conversation, d: dict[str, Any]) -> list[Reply]:
-    return [
-        Say(
-            tr(
-                conv,
-                f"已将 #{d['number']} 从师傅 {d['from']} 改派给 {d['to']} {d['name']},"
-                "双方已通知。",
-                f"#{d['number']} moved from worker {d['from']} to {d['to']} {d['name']}; both "
-                "were told.",
-            )
-        )
-    ]
-
-
-def admin_cancelled(conv: Conversation, d: dict[str, Any]) -> list[Reply]:
-    return [
-        Say(
-            tr(
-                conv,
-                f"已取消 #{d['number']}:退款 {format_yuan(d['refund'])},收费 "
-                f"{format_yuan(d['fee'])}({d['reason_zh']})。客户已通知。",
-                f"Cancelled #{d['number']}: refund {format_yuan(d['refund'])}, fee "
-                f"{format_yuan(d['fee'])} ({d['reason_en']}). The customer was told.",
-            )
-        )
-    ]
-
-
-def refund_requested(conv: Conversation, d: dict[str, Any]) -> list[Reply]:
-    if d["repeat"]:
-        return [
+def assigned(ctx: Ctx, conv: Conversation, r: OrderAssigned) -> Outcome:
+    return Outcome(
+        [
             Say(
                 tr(
                     conv,
-                    f"这条退款指令已执行过:#{d['number']} 退 {format_yuan(d['amount'])},"
+                    f"已将 #{r.number} 指派给师傅 {r.worker_id}。",
+                    f"Assigned #{r.number} to worker {r.worker_id}.",
+                )
+            )
+        ]
+    )
+
+
+def reassigned(ctx: Ctx, conv: Conversation, r: OrderReassigned) -> Outcome:
+    return Outcome(
+        [
+            Say(
+                tr(
+                    conv,
+                    f"已将 #{r.number} 从师傅 {r.from_worker_id} 改派给 {r.to_worker_id} "
+                    f"{r.to_name},双方已通知。",
+                    f"#{r.number} moved from worker {r.from_worker_id} to {r.to_worker_id} "
+                    f"{r.to_name}; both were told.",
+                )
+            )
+        ]
+    )
+
+
+def admin_cancelled(ctx: Ctx, conv: Conversation, r: OrderCancelledByAdmin) -> Outcome:
+    refund, fee = format_yuan(r.refund_cents), format_yuan(r.fee_cents)
+    return Outcome(
+        [
+            Say(
+                tr(
+                    conv,
+                    f"已取消 #{r.number}:退款 {refund},收费 {fee}({r.reason.zh})。客户已通知。",
+                    f"Cancelled #{r.number}: refund {refund}, fee {fee} ({r.reason.en}). The "
+                    "customer was told.",
+                )
+            )
+        ]
+    )
+
+
+def refund_repeated(ctx: Ctx, conv: Conversation, r: RefundAlreadyRequested) -> Outcome:
+    return Outcome(
+        [
+            Say(
+                tr(
+                    conv,
+                    f"这条退款指令已执行过:#{r.number} 退 {format_yuan(r.amount_cents)},"
                     "不会重复退款。",
-                    f"Already done: {format_yuan(d['amount'])} back on #{d['number']}; "
+                    f"Already done: {format_yuan(r.amount_cents)} back on #{r.number}; "
                     "nothing more was refunded.",
                 )
             )
         ]
+    )
+
+
+def refund_requested(ctx: Ctx, conv: Conversation, r: RefundRequested) -> Outcome:
     left = tr(conv, ",已原路退回。", "; it went back the way they paid.")
-    if d.get("queued"):
+    if r.queued:
         left = tr(
             conv,
             ",已提交支付渠道原路退回(完成后通知顾客;如需人工处理会通知财务)。",
             "; sent to the provider to go back the way they paid (the customer is told when "
             "it is done; finance is told if it needs a hand).",
         )
-    elif d.get("pending"):
+    elif r.pending:
         left = tr(
             conv,
             ",支付渠道暂未完成,系统会自动重试(或需人工处理,会另行通知)。",
             "; the provider has not confirmed yet — it is retried automatically (finance is "
             "told if it needs a hand).",
         )
-    return [
-        Say(
-            tr(
-                conv,
-                f"#{d['number']} 退款 {format_yuan(d['amount'])}{left}",
-                f"Refund of {format_yuan(d['amount'])} on #{d['number']}{left}",
+    amount = format_yuan(r.amount_cents)
+    return Outcome(
+        [
+            Say(
+                tr(
+                    conv,
+                    f"#{r.number} 退款 {amount}{left}",
+                    f"Refund of {amount} on #{r.number}{left}",
+                )
             )
-        )
-    ]
+        ]
+    )
 
 
-def suspended(conv: Conversation, d: dict[str, Any]) -> list[Reply]:
+def suspended(ctx: Ctx, conv: Conversation, r: SuspensionChanged) -> Outcome:
     text = tr(
         conv,
-        f"师傅 {d['worker_id']} → {d['status']},已通知本人。",
-        f"Worker {d['worker_id']} is now {d['status']}; they have been told.",
+        f"师傅 {r.worker_id} → {r.status},已通知本人。",
+        f"Worker {r.worker_id} is now {r.status}; they have been told.",
     )
-    if d["live"]:
-        jobs = " ".join(f"#{n}" for n in d["live"])
+    if r.live:
+        jobs = " ".join(f"#{n}" for n in r.live)
         text += tr(
             conv,
             f"\n进行中的订单:{jobs}(可用 /reassign 改派)",
             f"\nJobs under way: {jobs} (use /reassign to move them)",
         )
-    return [Say(text)]
+    return Outcome([Say(text)])
 
 
-def prices(conv: Conversation, d: dict[str, Any]) -> list[Reply]:
+def prices(ctx: Ctx, conv: Conversation, r: PricesListed) -> Outcome:
     lines = [tr(conv, "价格(新订单):", "Prices (for new orders):")]
     lines += [
-        f"{i['id']} {tr(conv, i['zh'], i['en'])} {format_yuan(i['price'])}/{i['unit']}"
-        + (" *" if i["changed"] else "")
-        for i in d["items"]
+        f"{i.id} {tr(conv, i.name.zh, i.name.en)} {format_yuan(i.price_cents)}/{i.unit}"
+        + (" *" if i.changed else "")
+        for i in r.items
     ]
     lines.append(
         tr(conv, "* 已改价 · 改价:/price 项目 金额", "* changed · change: /price ITEM AMOUNT")
     )
-    return [Say("\n".join(lines))]
+    return Outcome([Say("\n".join(lines))])
 
 
-def price(conv: Conversation, d: dict[str, Any]) -> list[Reply]:
-    head = f"{d['id']} {tr(conv, d['zh'], d['en'])}: {format_yuan(d['price'])}/{d['unit']}"
-    if d["changed"]:
+def price(ctx: Ctx, conv: Conversation, r: PriceShown) -> Outcome:
+    """One item's price (``PriceChanged``: just changed, which the first line says)."""
+    head = f"{r.id} {tr(conv, r.name.zh, r.name.en)}: {format_yuan(r.price_cents)}/{r.unit}"
+    if isinstance(r, PriceChanged):
         head = tr(conv, f"已改价,新订单生效。{head}", f"Price changed for new orders. {head}")
     lines = [
         head,
         tr(
             conv,
-            f"目录原价 {format_yuan(d['catalog'])}",
-            f"Catalog file price {format_yuan(d['catalog'])}",
+            f"目录原价 {format_yuan(r.catalog_cents)}",
+            f"Catalog file price {format_yuan(r.catalog_cents)}",
         ),
     ]
     lines += [
-        f"{h['at']} {format_yuan(h['old'])} → {format_yuan(h['new'])} ({h['by']})"
-        for h in d["history"]
+        f"{local(ctx, h.at, '%Y-%m-%d %H:%M')} {format_yuan(h.old_cents)} → "
+        f"{format_yuan(h.new_cents)} ({h.by})"
+        for h in r.history
     ]
-    return [Say("\n".join(lines))]
+    return Outcome([Say("\n".join(lines))])
 
 
-def coupon_issued(conv: Conversation, d: dict[str, Any]) -> list[Reply]:
-    return [
-        Say(
-            tr(
-                conv,
-                f"已给客户 {d['customer_id']} {d['name']} 发 {format_yuan(d['amount'])} 优惠券 "
-                f"{d['code']},有效至 {d['until']},已通知客户。",
-                f"Gave customer {d['customer_id']} {d['name']} a {format_yuan(d['amount'])} "
-                f"coupon {d['code']}, valid until {d['until']}; they were told.",
+def coupon_issued(ctx: Ctx, conv: Conversation, r: CouponIssued) -> Outcome:
+    amount, until = format_yuan(r.amount_cents), local(ctx, r.valid_until, "%Y-%m-%d")
+    return Outcome(
+        [
+            Say(
+                tr(
+                    conv,
+                    f"已给客户 {r.customer_id} {r.name} 发 {amount} 优惠券 {r.code},有效至 "
+                    f"{until},已通知客户。",
+                    f"Gave customer {r.customer_id} {r.name} a {amount} coupon {r.code}, valid "
+                    f"until {until}; they were told.",
+                )
             )
-        )
-    ]
+        ]
+    )
 
 
-def broadcast_queued(conv: Conversation, d: dict[str, Any]) -> list[Reply]:
-    return [
-        Say(
-            tr(
-                conv,
-                f"群发已排队:{d['to']} 个账号,正在陆续发送。下次群发 {d['next_at']} 后。",
-                f"Broadcast queued for {d['to']} chat accounts; going out now. Next one "
-                f"after {d['next_at']}.",
+def broadcast_queued(ctx: Ctx, conv: Conversation, r: BroadcastQueued) -> Outcome:
+    next_at = local(ctx, r.next_at, "%H:%M")
+    return Outcome(
+        [
+            Say(
+                tr(
+                    conv,
+                    f"群发已排队:{r.to} 个账号,正在陆续发送。下次群发 {next_at} 后。",
+                    f"Broadcast queued for {r.to} chat accounts; going out now. Next one "
+                    f"after {next_at}.",
+                )
             )
-        )
-    ]
+        ]
+    )
 
 
-def admins(conv: Conversation, d: dict[str, Any]) -> list[Reply]:
+def admins(ctx: Ctx, conv: Conversation, r: AdminsListed) -> Outcome:
     lines = [tr(conv, "管理员(配置):", "Admins (configured):")]
-    lines += [f"{key} {role}" for key, role in d["fixed"]] or ["—"]
+    lines += [f"{a.account} {a.role}" for a in r.configured] or ["—"]
     lines.append(tr(conv, "管理员(聊天中添加):", "Admins (added in chat):"))
-    lines += [f"{key} {role}" for key, role in d["added"]] or ["—"]
-    return [Say("\n".join(lines))]
+    lines += [f"{a.account} {a.role}" for a in r.added] or ["—"]
+    return Outcome([Say("\n".join(lines))])
 
 
-def admin_changed(conv: Conversation, d: dict[str, Any]) -> list[Reply]:
-    if d["role"]:
-        text = tr(
-            conv,
-            f"{d['account']} 现在是 {d['role']} 管理员(几秒内各处生效)。",
-            f"{d['account']} is now a {d['role']} admin (everywhere within seconds).",
-        )
-    else:
-        text = tr(
-            conv,
-            f"已移除管理员 {d['account']}({d['before']})。",
-            f"Removed admin {d['account']} ({d['before']}).",
-        )
-    return [Say(text)]
+def admin_granted(ctx: Ctx, conv: Conversation, r: AdminGranted) -> Outcome:
+    text = tr(
+        conv,
+        f"{r.account} 现在是 {r.role} 管理员(几秒内各处生效)。",
+        f"{r.account} is now a {r.role} admin (everywhere within seconds).",
+    )
+    return Outcome([Say(text)])
 
 
-REPLIES: dict[str, Callable[[Conversation, dict[str, Any]], list[Reply]]] = {
-    "reassigned": reassigned,
-    "admin_cancelled": admin_cancelled,
-    "refund_requested": refund_requested,
-    "suspended": suspended,
-    "prices": prices,
-    "price": price,
-    "coupon_issued": coupon_issued,
-    "broadcast_queued": broadcast_queued,
-    "admins": admins,
-    "admin_changed": admin_changed,
-}
+def admin_removed(ctx: Ctx, conv: Conversation, r: AdminRemoved) -> Outcome:
+    text = tr(
+        conv,
+        f"已移除管理员 {r.account}({r.before})。",
+        f"Removed admin {r.account} ({r.before}).",
+    )
+    return Outcome([Say(text)])
+
+
+SCREENS: tuple[Screen, ...] = (
+    shows(OrderAssigned, assigned),
+    shows(OrderReassigned, reassigned),
+    shows(OrderCancelledByAdmin, admin_cancelled),
+    shows(RefundRequested, refund_requested),
+    shows(RefundAlreadyRequested, refund_repeated),
+    shows(SuspensionChanged, suspended),
+    shows(PricesListed, prices),
+    shows(PriceShown, price),
+    shows(PriceChanged, price),
+    shows(CouponIssued, coupon_issued),
+    shows(BroadcastQueued, broadcast_queued),
+    shows(AdminsListed, admins),
+    shows(AdminGranted, admin_granted),
+    shows(AdminRemoved, admin_removed),
+)
+"""The console's answers to admins' actions, by the result they show."""

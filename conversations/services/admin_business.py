@@ -10,7 +10,15 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from conversations.events import Loaded, Result
+from conversations.events import Result
+from conversations.results.admin_money import (
+    CouponIssued,
+    PriceChanged,
+    PriceLine,
+    PriceShown,
+    PricesListed,
+)
+from conversations.results.admin_people import BroadcastQueued, SuspensionChanged
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_customer, to_worker
 from conversations.services.staff import authorize
@@ -82,12 +90,7 @@ class BusinessDesk:
             posted = await self.s.post(uow, [notice])
             await uow.commit()
         await self.s.flush(posted)
-        return [
-            Loaded(
-                "suspended",
-                {"worker_id": cmd.worker_id, "status": worker.status.value, "live": live},
-            )
-        ]
+        return [SuspensionChanged(cmd.worker_id, worker.status, tuple(live))]
 
     def _find_item(self, text: str) -> Item:
         """An item by id, by its Chinese or English name, or by the start of its id."""
@@ -115,21 +118,17 @@ class BusinessDesk:
             catalog = self.s.catalog.with_prices(current)
             if not cmd.item:
                 return [
-                    Loaded(
-                        "prices",
-                        {
-                            "items": [
-                                {
-                                    "id": it.id,
-                                    "zh": it.name.zh,
-                                    "en": it.name.en,
-                                    "unit": it.unit.value,
-                                    "price": it.unit_price_cents,
-                                    "changed": it.id in current,
-                                }
-                                for it in catalog.items()
-                            ]
-                        },
+                    PricesListed(
+                        tuple(
+                            PriceLine(
+                                it.id,
+                                it.name,
+                                it.unit.value,
+                                it.unit_price_cents,
+                                it.id in current,
+                            )
+                            for it in catalog.items()
+                        )
                     )
                 ]
             item = catalog.item(self._find_item(cmd.item).id)
@@ -157,27 +156,15 @@ class BusinessDesk:
             await uow.commit()
         if cmd.amount_cents is not None:
             self.s.prices.changed()  # this process shows the new price at once
+        shown = PriceShown if cmd.amount_cents is None else PriceChanged
         return [
-            Loaded(
-                "price",
-                {
-                    "id": item.id,
-                    "zh": item.name.zh,
-                    "en": item.name.en,
-                    "unit": item.unit.value,
-                    "price": cmd.amount_cents if cmd.amount_cents is not None else old,
-                    "catalog": self.s.catalog.item(item.id).unit_price_cents,
-                    "changed": cmd.amount_cents is not None,
-                    "history": [
-                        {
-                            "at": f"{h.at.astimezone(self.s.tz):%Y-%m-%d %H:%M}",
-                            "by": h.by,
-                            "old": h.old_cents,
-                            "new": h.new_cents,
-                        }
-                        for h in history
-                    ],
-                },
+            shown(
+                item.id,
+                item.name,
+                item.unit.value,
+                cmd.amount_cents if cmd.amount_cents is not None else old,
+                self.s.catalog.item(item.id).unit_price_cents,
+                tuple(history),
             )
         ]
 
@@ -229,15 +216,8 @@ class BusinessDesk:
             await uow.commit()
         await self.s.flush(posted)
         return [
-            Loaded(
-                "coupon_issued",
-                {
-                    "customer_id": customer.id,
-                    "name": customer.name,
-                    "code": coupon.code,
-                    "amount": cmd.amount_cents,
-                    "until": f"{coupon.valid_until.astimezone(self.s.tz):%Y-%m-%d}",
-                },
+            CouponIssued(
+                customer.id, customer.name, coupon.code, cmd.amount_cents, coupon.valid_until
             )
         ]
 
@@ -274,5 +254,4 @@ class BusinessDesk:
                 )
             )
             await uow.commit()
-        next_at = f"{broadcast_next_at(now, every).astimezone(self.s.tz):%H:%M}"
-        return [Loaded("broadcast_queued", {"to": sent, "next_at": next_at})]
+        return [BroadcastQueued(sent, broadcast_next_at(now, every))]

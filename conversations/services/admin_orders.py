@@ -9,7 +9,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from conversations.events import Loaded, Result
+from conversations.events import Result
+from conversations.results.admin_orders import (
+    OrderCancelledByAdmin,
+    OrderReassigned,
+    RefundAlreadyRequested,
+    RefundRequested,
+)
+from conversations.results.sweeps import RefundsExecuted, RefundsQueued
 from conversations.services import dispatch, order_steps, payment_requests
 from conversations.services.deps import Deps
 from conversations.services.notices import to_customer, to_worker
@@ -80,12 +87,7 @@ class OrderDesk:
             posted = await self.s.post(uow, notices)
             await uow.commit()
         await self.s.flush(posted)
-        return [
-            Loaded(
-                "reassigned",
-                {"number": order.number, "from": previous, "to": worker.id, "name": worker.name},
-            )
-        ]
+        return [OrderReassigned(order.number, previous, worker.id or 0, worker.name)]
 
     async def cancel(self, cmd: c.AdminCancelOrder) -> list[Result]:
         """Cancel under the cancellation policy (the same fee a customer would pay now); the
@@ -135,16 +137,7 @@ class OrderDesk:
             assert order.id is not None
             await self.s.execute_refunds(c.ExecuteRefunds(order.id, notify_customer=False))
         return [
-            Loaded(
-                "admin_cancelled",
-                {
-                    "number": order.number,
-                    "fee": terms.fee_cents,
-                    "refund": terms.refund_cents,
-                    "reason_zh": terms.reason.zh,
-                    "reason_en": terms.reason.en,
-                },
-            )
+            OrderCancelledByAdmin(order.number, terms.fee_cents, terms.refund_cents, terms.reason)
         ]
 
     async def refund(self, cmd: c.RefundOrder) -> list[Result]:
@@ -166,10 +159,9 @@ class OrderDesk:
             ]
             done = next((a for a in earlier if a.after.get("request") == cmd.request), None)
             if done is not None:
+                amount = done.after.get("amount")
                 return [
-                    Loaded(
-                        "refund_requested", {**done.after, "number": order.number, "repeat": True}
-                    )
+                    RefundAlreadyRequested(order.number, amount if isinstance(amount, int) else 0)
                 ]
             recent = next(
                 (
@@ -206,17 +198,7 @@ class OrderDesk:
                 )
             )
             await uow.commit()
-        result = await self.s.execute_refunds(c.ExecuteRefunds(order.id))
-        data = result[0].data if result and isinstance(result[0], Loaded) else {}
-        return [
-            Loaded(
-                "refund_requested",
-                {
-                    **after,
-                    "number": order.number,
-                    "repeat": False,
-                    "pending": data.get("pending", 0),
-                    "queued": data.get("queued", False),
-                },
-            )
-        ]
+        sent = await self.s.execute_refunds(c.ExecuteRefunds(order.id))
+        queued = any(isinstance(r, RefundsQueued) for r in sent)
+        pending = sum(r.pending for r in sent if isinstance(r, RefundsExecuted))
+        return [RefundRequested(order.number, cmd.amount_cents, queued, pending)]

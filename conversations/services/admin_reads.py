@@ -10,7 +10,20 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from conversations.events import Loaded, Result
+from conversations.events import Result
+from conversations.results.admin_orders import (
+    ComplaintBrief,
+    Contact,
+    OrderInspected,
+    OrderLine,
+    OrderMoney,
+    OrdersListed,
+    PaymentLine,
+    StatsShown,
+    StatusReached,
+    TrailShown,
+)
+from conversations.results.admin_people import WorkerDocument, WorkerShown
 from conversations.services import order_steps
 from conversations.services.deps import Deps
 from conversations.services.staff import authorize
@@ -19,18 +32,19 @@ from domain.admin import SEES_ADDRESS, SEES_MONEY, SEES_PHONE
 from domain.audit import contact_read
 from domain.errors import DomainError
 from domain.orders import Order
-from domain.oversight import OrderBrief, TrailEntry
+from domain.oversight import Attention, OrderBrief, TrailEntry
 from domain.payments import PaymentKind, PaymentStatus
 from domain.ports import UnitOfWork
 from domain.privacy import mask_address, mask_phone
+from domain.text import Text
 
 PERIOD_DAYS = {"today": 1, "week": 7, "month": 30}
 MONEY_KEYS = frozenset({"amount", "fee", "refund", "paid", "refunded", "unit_price"})
 
 
-def _shown(values: dict[str, object], money: bool) -> dict[str, object]:
+def _shown(values: dict[str, object], money: bool) -> tuple[tuple[str, object], ...]:
     """An audit entry's values as a role may see them (support sees no amounts)."""
-    return dict(values) if money else {k: v for k, v in values.items() if k not in MONEY_KEYS}
+    return tuple((k, v) for k, v in values.items() if money or k not in MONEY_KEYS)
 
 
 class AdminDesk:
@@ -46,9 +60,6 @@ class AdminDesk:
             c.ShowWorker: self.show_worker,
         }
 
-    def _local(self, at: datetime, fmt: str = "%m-%d %H:%M") -> str:
-        return f"{at.astimezone(self.s.tz):{fmt}}"
-
     async def stats(self, cmd: c.ShowStats) -> list[Result]:
         now = self.s.clock()
         today = now.astimezone(self.s.tz).date()
@@ -58,16 +69,22 @@ class AdminDesk:
         async with self.s.uow() as uow:
             await authorize(self.s, uow, "stats", cmd.admin)
             st = await uow.admin_reports.stats(start, end)
-        figures = ("by_status", "booked", "gmv_cents", "completed", "cancelled", "complaints")
-        data: dict[str, Any] = {k: getattr(st, k) for k in (*figures, "new_customers")}
-        data.update(
-            period=cmd.period,
-            first=first.isoformat(),
-            last=today.isoformat(),
-            accepted=len(st.accept_seconds),
-            accept_s=st.average_accept_seconds,
-        )
-        return [Loaded("stats", data)]
+        return [
+            StatsShown(
+                period=cmd.period,
+                first=first,
+                last=today,
+                by_status=tuple(st.by_status.items()),
+                booked=st.booked,
+                gmv_cents=st.gmv_cents,
+                accepted=len(st.accept_seconds),
+                accept_seconds=st.average_accept_seconds,
+                completed=st.completed,
+                cancelled=st.cancelled,
+                complaints=st.complaints,
+                new_customers=st.new_customers,
+            )
+        ]
 
     async def list_orders(self, cmd: c.ListOrders) -> list[Result]:
         now = self.s.clock()
@@ -84,36 +101,32 @@ class AdminDesk:
             if not cmd.stuck_only:
                 start, end = self._window(cmd, now)
                 total, listed = await uow.admin_reports.orders(cmd.statuses, start, end)
-        why: dict[int, list[str]] = {}
+        why: dict[int, list[Attention]] = {}
         for f in flags:
-            why.setdefault(f.number, []).append(f.why.value)
+            why.setdefault(f.number, []).append(f.why)
+        default = not (cmd.day or cmd.statuses or cmd.stuck_only)
         return [
-            Loaded(
-                "order_list",
-                {
-                    "stuck_only": cmd.stuck_only,
-                    "statuses": list(cmd.statuses),
-                    "day": cmd.day or ("" if cmd.statuses or cmd.stuck_only else "today"),
-                    "total": total,
-                    "money": role in SEES_MONEY,
-                    "orders": [
-                        {
-                            "number": o.number,
-                            "status": o.status,
-                            "item": self._item(o.item_id),
-                            "when": self._local(o.start_at),
-                            "district": o.district,
-                            "worker": o.worker,
-                            "total_cents": o.total_cents,
-                            "flags": why.get(o.number, []),
-                        }
-                        for o in listed
-                    ],
-                    "flags": [
-                        {"number": f.number, "why": f.why.value, "since": self._local(f.since)}
-                        for f in flags
-                    ],
-                },
+            OrdersListed(
+                stuck_only=cmd.stuck_only,
+                statuses=tuple(cmd.statuses),
+                day=date.fromisoformat(cmd.day) if cmd.day else None,
+                today_by_default=default,
+                total=total,
+                money=role in SEES_MONEY,
+                orders=tuple(
+                    OrderLine(
+                        o.number,
+                        o.status,
+                        self._item(o.item_id),
+                        o.start_at,
+                        o.district,
+                        o.worker,
+                        o.total_cents,
+                        tuple(why.get(o.number, ())),
+                    )
+                    for o in listed
+                ),
+                flags=tuple(flags),
             )
         ]
 
@@ -125,12 +138,12 @@ class AdminDesk:
         start = datetime.combine(day, time(), tzinfo=self.s.tz)
         return start, start + timedelta(days=1)
 
-    def _item(self, item_id: str) -> dict[str, str]:
+    def _item(self, item_id: str) -> Text:
         try:
             item = self.s.catalog.item(item_id)
         except DomainError:  # an item since removed from the catalog file
-            return {"zh": item_id, "en": item_id}
-        return {"zh": item.name.zh, "en": item.name.en}
+            return Text(item_id, item_id)
+        return item.name
 
     async def _order(self, uow: UnitOfWork, number: int, full: bool = True) -> Order:
         order = await uow.orders.by_number(number, full=full)
@@ -188,63 +201,57 @@ class AdminDesk:
             for p in paid
             if p.kind == PaymentKind.REFUND and p.status == PaymentStatus.PENDING
         )
-        data: dict[str, Any] = {
-            "number": order.number,
-            "status": order.status.value,
-            "item": self._item(order.item_id),
-            "when": self._local(order.start_at),
-            "created": self._local(order.created_at),
-            "channel": order.channel,
-            "customer": {
-                "id": order.customer_id,
-                "name": customer.name if customer else "",
-                "phone": phone if role in SEES_PHONE else mask_phone(phone),
-            },
-            "address": where,
-            "worker": {
-                "id": worker.id,
-                "name": worker.name,
-                "phone": worker.phone if role in SEES_PHONE else mask_phone(worker.phone),
-            }
-            if worker
-            else None,
-            "late_minutes": order.late_minutes,
-            "note": order.dispatch_note,
-            "photos": kinds,
-            "complaints": [
-                {
-                    "id": x.id,
-                    "category": str(x.category),
-                    "status": str(x.status),
-                    "at": self._local(x.created_at),
-                }
-                for x in complaints
-            ],
-            "timeline": [
-                {"at": self._local(e.at), "status": e.to_status.value, "actor": str(e.actor)}
-                for e in order.timeline
-                if e.from_status != e.to_status
-            ],
-            "money": None,
-        }
-        if role in SEES_MONEY:
-            data["money"] = {
-                "total": order.total_cents,
-                "paid": order.paid_cents,
-                "refunded": order.refunded_cents,
-                "pending_refunds": pending,
-                "coupon": order.coupon_code or "",
-                "payments": [
-                    {
-                        "kind": p.kind.value,
-                        "provider": p.provider,
-                        "amount": p.amount_cents,
-                        "status": p.status.value,
-                    }
+        money = (
+            OrderMoney(
+                order.total_cents,
+                order.paid_cents,
+                order.refunded_cents,
+                pending,
+                order.coupon_code or "",
+                tuple(
+                    PaymentLine(p.kind.value, p.provider, p.amount_cents, p.status.value)
                     for p in paid
-                ],
-            }
-        return [Loaded("order_detail", data)]
+                ),
+            )
+            if role in SEES_MONEY
+            else None
+        )
+        return [
+            OrderInspected(
+                number=order.number,
+                status=order.status,
+                item=self._item(order.item_id),
+                start_at=order.start_at,
+                created_at=order.created_at,
+                channel=order.channel,
+                customer=Contact(
+                    order.customer_id,
+                    customer.name if customer else "",
+                    phone if role in SEES_PHONE else mask_phone(phone),
+                ),
+                address=where,
+                worker=Contact(
+                    worker.id or 0,
+                    worker.name,
+                    worker.phone if role in SEES_PHONE else mask_phone(worker.phone),
+                )
+                if worker
+                else None,
+                late_minutes=order.late_minutes,
+                note=order.dispatch_note,
+                photos=tuple(sorted(kinds.items())),
+                complaints=tuple(
+                    ComplaintBrief(x.id or 0, str(x.category), str(x.status), x.created_at)
+                    for x in complaints
+                ),
+                timeline=tuple(
+                    StatusReached(e.at, e.to_status, str(e.actor))
+                    for e in order.timeline
+                    if e.from_status != e.to_status
+                ),
+                money=money,
+            )
+        ]
 
     async def show_worker(self, cmd: c.ShowWorker) -> list[Result]:
         """``/worker ID``: the worker with their phone and documents (the read is audited)."""
@@ -253,15 +260,11 @@ class AdminDesk:
             worker = await uow.workers.get(cmd.worker_id)
             if worker is None:
                 raise DomainError(f"没有 ID 为 {cmd.worker_id} 的师傅 / no worker {cmd.worker_id}")
-            documents = [
-                {
-                    "kind": d.kind,
-                    "url": self.s.media_url(d.file_ref),
-                    "expires_on": d.expires_on.isoformat() if d.expires_on else "",
-                }
+            documents = tuple(
+                WorkerDocument(d.kind, self.s.media_url(d.file_ref), d.expires_on)
                 for d in worker.certificates
                 if d.file_ref
-            ]
+            )
             read = ["phone"] * bool(worker.phone) + ["documents"] * bool(documents)
             if read:
                 await uow.audit.append(
@@ -276,20 +279,17 @@ class AdminDesk:
                 )
                 await uow.commit()
         return [
-            Loaded(
-                "worker",
-                {
-                    "id": worker.id,
-                    "name": worker.name,
-                    "phone": worker.phone,
-                    "status": worker.status.value,
-                    "skills": list(worker.skills),
-                    "districts": list(worker.area.districts),
-                    "radius_m": worker.area.radius_m,
-                    "level": worker.level.value,
-                    "note": worker.review_note,
-                    "documents": documents,
-                },
+            WorkerShown(
+                id=worker.id or 0,
+                name=worker.name,
+                phone=worker.phone,
+                status=worker.status,
+                skills=tuple(worker.skills),
+                districts=tuple(worker.area.districts),
+                radius_m=worker.area.radius_m,
+                level=worker.level,
+                note=worker.review_note,
+                documents=documents,
             )
         ]
 
@@ -307,13 +307,12 @@ class AdminDesk:
             TrailEntry(
                 e.at,
                 str(e.actor),
-                e.to_status.value
-                if e.from_status != e.to_status
-                else (e.action.value if e.action else ""),
-                {"from": e.from_status.value if e.from_status else "", "note": e.note}
-                if e.from_status != e.to_status
-                else {"note": e.note},
+                e.to_status.value,
+                moved_from=e.from_status.value if e.from_status else "",
+                note=e.note,
             )
+            if e.from_status != e.to_status
+            else TrailEntry(e.at, str(e.actor), e.action.value if e.action else "", note=e.note)
             for e in order.timeline
         ]
         money = role in SEES_MONEY
@@ -322,8 +321,9 @@ class AdminDesk:
                 a.at,
                 a.actor,
                 a.action,
-                {"before": _shown(a.before, money), "after": _shown(a.after, money)},
                 a.role,
+                before=_shown(a.before, money),
+                after=_shown(a.after, money),
             )
             for a in actions
         ]
@@ -332,7 +332,7 @@ class AdminDesk:
                 p.completed_at,
                 f"system:{p.provider}",
                 "refund_paid",
-                {"after": _shown({"amount": p.amount_cents}, money)},
+                after=_shown({"amount": p.amount_cents}, money),
             )
             for p in paid
             if p.kind == PaymentKind.REFUND
@@ -340,22 +340,4 @@ class AdminDesk:
             and p.completed_at is not None
         ]
         trail.sort(key=lambda t: t.at)  # stable: a status change before the action noting it
-        return [
-            Loaded(
-                "audit",
-                {
-                    "number": order.number,
-                    "status": order.status.value,
-                    "entries": [
-                        {
-                            "at": self._local(t.at),
-                            "actor": t.actor,
-                            "role": t.role,
-                            "what": t.what,
-                            "detail": t.detail,
-                        }
-                        for t in trail
-                    ],
-                },
-            )
-        ]
+        return [TrailShown(order.number, order.status, tuple(trail))]

@@ -11,7 +11,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from conversations.events import Failed, Loaded, Result
+from conversations.events import Failed, Result
 from conversations.results.booking import (
     AddressesFound,
     CouponChoice,
@@ -26,12 +26,15 @@ from conversations.results.booking import (
     SupportMessageSent,
 )
 from conversations.results.customers import AccountFound, CustomerRegistered, WelcomeCoupon
+from conversations.results.sweeps import OutboxDrained
 from conversations.services import customer_orders, order_steps, payment_requests
+from conversations.services.admin_after_sales import AdminAfterSalesDesk
 from conversations.services.admin_business import BusinessDesk
 from conversations.services.admin_orders import OrderDesk
 from conversations.services.admin_reads import AdminDesk
 from conversations.services.after_sales import AfterSalesDesk
 from conversations.services.deps import Deps
+from conversations.services.dispatch_desk import DispatchDesk
 from conversations.services.money import MoneyDesk
 from conversations.services.notices import to_admins
 from conversations.services.recurring import RecurringDesk
@@ -62,9 +65,11 @@ class Services(Deps):
         """The bootstrap: every desk on the shared ``Deps``, and the table of handlers."""
         uow, clock = self.uow, self.clock
         self.desk = WorkerDesk(self)
+        self.dispatch_desk = DispatchDesk(self)
         self.money = MoneyDesk(self)
         self.unpaid = UnpaidDesk(self)
         self.aftersales = AfterSalesDesk(self)
+        self.admin_after_sales = AdminAfterSalesDesk(self)
         self.recurring = RecurringDesk(self)
         self.reminders = ReminderDesk(self)
         self.admin_desk = AdminDesk(self)
@@ -88,9 +93,11 @@ class Services(Deps):
             c.DrainOutbox: self.drain_outbox,
             c.ForgetConversations: partial(forget_conversations, uow=uow, clock=clock),
             **self.desk.handlers(),
+            **self.dispatch_desk.handlers(),
             **self.money.handlers(),
             **self.unpaid.handlers(),
             **self.aftersales.handlers(),
+            **self.admin_after_sales.handlers(),
             **self.recurring.handlers(),
             **self.reminders.handlers(),
             **self.admin_desk.handlers(),
@@ -132,7 +139,7 @@ class Services(Deps):
         ]
 
     async def drain_outbox(self, cmd: c.DrainOutbox) -> list[Result]:
-        return [Loaded("swept", {"sent": await self.postman.drain()})]
+        return [OutboxDrained(await self.postman.drain())]
 
     async def register(self, cmd: c.RegisterCustomer) -> list[Result]:
         now = self.clock()

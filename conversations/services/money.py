@@ -8,14 +8,27 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from conversations.events import Loaded, Result
+from conversations.results.admin_money import (
+    LedgerLinked,
+    RefundMarked,
+    WithdrawalDecided,
+    WithdrawalLine,
+    WithdrawalsListed,
+)
 from conversations.results.booking import CheckoutValid, OrderPaid, PaidTooLate
+from conversations.results.sweeps import (
+    DayAlreadySettled,
+    DaySettled,
+    PaymentsReconciled,
+    RefundsExecuted,
+    RefundsQueued,
+)
 from conversations.services import payment_requests, settlement
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_admins, to_customer
 from domain import commands as c
 from domain.audit import AuditEntry
 from domain.errors import DomainError
-from domain.money import format_yuan
 from domain.orders import Order
 from domain.payments import PaymentKind, PaymentStatus
 from domain.withdrawals import WithdrawalStatus
@@ -103,7 +116,7 @@ class MoneyDesk:
                 returned += 1
             elif isinstance(first, OrderPaid) and first.new:
                 credited += 1
-        return [Loaded("swept", {"credited": credited, "returned": returned})]
+        return [PaymentsReconciled(credited, returned)]
 
     async def check_checkout(self, cmd: c.CheckCheckout) -> list[Result]:
         async with self.s.uow() as uow:
@@ -125,7 +138,7 @@ class MoneyDesk:
         Inside a chat turn this waits until the turn has committed the refunds it planned
         (a provider must never pay out what a rolled-back turn planned): ``queued``."""
         if self.s.after_commit(lambda: self._execute_refunds(cmd)):
-            return [Loaded("refunds", {"done": 0, "pending": 0, "queued": True})]
+            return [RefundsQueued()]
         return await self._execute_refunds(cmd)
 
     async def _execute_refunds(self, cmd: c.ExecuteRefunds) -> list[Result]:
@@ -161,7 +174,7 @@ class MoneyDesk:
                 await uow.commit()
             await self.s.flush(posted)
             done += order is not None
-        return [Loaded("refunds", {"done": done, "pending": len(pending) - done})]
+        return [RefundsExecuted(done, len(pending) - done)]
 
     async def _needs_hand(self, reference: str, amount: int, note: str) -> None:
         async with self.s.uow() as uow:
@@ -211,7 +224,7 @@ class MoneyDesk:
             )
             await uow.commit()
         await self.s.flush(posted)
-        return [Loaded("refund_marked", {"reference": cmd.reference})]
+        return [RefundMarked(cmd.reference)]
 
     async def request_withdrawal(self, cmd: c.RequestWithdrawal) -> list[Result]:
         async with self.s.uow() as uow:
@@ -234,20 +247,13 @@ class MoneyDesk:
                 [WithdrawalStatus.REQUESTED, WithdrawalStatus.APPROVED]
             )
         return [
-            Loaded(
-                "withdrawals",
-                {
-                    "items": [
-                        {
-                            "id": w.id,
-                            "worker_id": w.worker_id,
-                            "amount": format_yuan(w.amount_cents),
-                            "status": w.status.value,
-                            "at": f"{w.requested_at.astimezone(self.s.tz):%m-%d %H:%M}",
-                        }
-                        for w in waiting
-                    ]
-                },
+            WithdrawalsListed(
+                tuple(
+                    WithdrawalLine(
+                        w.id or 0, w.worker_id, w.amount_cents, w.status, w.requested_at
+                    )
+                    for w in waiting
+                )
             )
         ]
 
@@ -273,7 +279,7 @@ class MoneyDesk:
             posted = await self.s.post(uow, notices)
             await uow.commit()
         await self.s.flush(posted)
-        return [Loaded("withdrawal_decided", {"id": w.id, "status": w.status.value})]
+        return [WithdrawalDecided(w.id or 0, w.status)]
 
     async def export_ledger(self, cmd: c.ExportLedger) -> list[Result]:
         if cmd.role not in FINANCE:
@@ -284,8 +290,7 @@ class MoneyDesk:
             raise DomainError("日期格式:YYYY-MM-DD / dates as YYYY-MM-DD") from None
         if end < start:
             raise DomainError("结束日期早于开始日期 / the end is before the start")
-        url = self.s.ledger_url(start, end)
-        return [Loaded("ledger_link", {"url": url, "start": cmd.start, "end": cmd.end})]
+        return [LedgerLinked(start, end, self.s.ledger_url(start, end))]
 
     async def daily_settlement(self, cmd: c.DailySettlement) -> list[Result]:
         """Once per business day (whichever process claims it): settle confirmed orders that
@@ -294,7 +299,7 @@ class MoneyDesk:
         today = now.astimezone(self.s.tz).date()
         async with self.s.uow() as uow:
             if not await uow.settlement_runs.claim(today, now):
-                return [Loaded("swept", {"ran": False})]
+                return [DayAlreadySettled()]
             paid, notices = await settlement.pay_approved(uow, now)
             day = today - timedelta(days=1)
             start = datetime.combine(day, time(), tzinfo=self.s.tz)
@@ -304,7 +309,7 @@ class MoneyDesk:
             posted = await self.s.post(uow, [*notices, settlement.report_notice(text)])
             await uow.commit()
         await self.s.flush(posted)
-        return [Loaded("swept", {"ran": True, "payouts": len(paid)})]
+        return [DaySettled(len(paid))]
 
 
 def paid_notice(order: Order, amount: int, balance: bool) -> Notice:

@@ -13,7 +13,7 @@ import logging
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from conversations.events import Loaded, Result
+from conversations.events import Result
 from conversations.results.recurring import (
     Subscribed,
     SubscriptionDrafted,
@@ -22,6 +22,7 @@ from conversations.results.recurring import (
     SubscriptionsListed,
     SubscriptionStopped,
 )
+from conversations.results.sweeps import RecurringGenerated
 from conversations.services import order_steps
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_customer
@@ -204,7 +205,7 @@ class RecurringDesk:
                 progress = progress or outcome in ("made", "skipped")
             if not progress:
                 break
-        return [Loaded("swept", {"made": made, "skipped": skipped})]
+        return [RecurringGenerated(made, skipped)]
 
     async def _visit(self, sub_id: int, expected: datetime, now: datetime) -> str:
         """Take the visit at ``expected`` and make its order, or skip it and say why: in one

@@ -12,7 +12,8 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from conversations.events import Loaded, Result
+from conversations.events import Result
+from conversations.results.sweeps import RemindersSent
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_customer, to_worker
 from domain import commands as c
@@ -60,7 +61,7 @@ class ReminderDesk:
         sent = 0
         for order_id, kind in due:
             sent += await self._remind(order_id, kind, now)
-        return [Loaded("swept", {"reminders": sent})]
+        return [RemindersSent(sent)]
 
     async def _remind(self, order_id: int, kind: Reminder, now: datetime) -> bool:
         try:

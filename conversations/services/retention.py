@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from conversations.events import Loaded, Result
+from conversations.events import Result
+from conversations.results.sweeps import ConversationsForgotten
 from domain import commands as c
 from domain.ports import UnitOfWork
 from domain.turns import CONVERSATION_KEEP
@@ -19,4 +20,4 @@ async def forget_conversations(
     async with uow() as u:
         forgotten = await u.checkpoints.forget_before(clock() - CONVERSATION_KEEP)
         await u.commit()
-    return [Loaded("forgotten", {"checkpoints": forgotten})]
+    return [ConversationsForgotten(forgotten)]

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.events import Loaded, Result
+from conversations.events import Result
+from conversations.results.admin_people import (
+    AdminGranted,
+    AdminLine,
+    AdminRemoved,
+    AdminsListed,
+)
 from conversations.services.deps import Deps
 from conversations.services.staff import authorize
 from domain import commands as c
@@ -31,12 +37,9 @@ class StaffDesk:
                 added = await uow.admins.all()
                 fixed = [AdminGrant(ch, uid, r) for (ch, uid), r in directory.bootstrap.items()]
                 return [
-                    Loaded(
-                        "admins",
-                        {
-                            "fixed": [(g.key, g.role) for g in fixed],
-                            "added": [(g.key, g.role) for g in added],
-                        },
+                    AdminsListed(
+                        tuple(AdminLine(g.key, g.role) for g in fixed),
+                        tuple(AdminLine(g.key, g.role) for g in added),
                     )
                 ]
             channel, user_id = parse_account(cmd.account, self.s.channels)
@@ -47,7 +50,7 @@ class StaffDesk:
                     "DAOJIA_ADMINS; change it there"
                 )
             existing = await uow.admins.get(channel, user_id)
-            before: dict[str, object] = {"role": existing.role if existing else ""}
+            had = existing.role if existing else ""
             if cmd.action == "add":
                 new_role = parse_role(cmd.new_role)
                 await uow.admins.put(AdminGrant(channel, user_id, new_role), cmd.admin, now)
@@ -64,12 +67,10 @@ class StaffDesk:
                     f"admin_{cmd.action}",
                     f"admin:{key}",
                     role,
-                    before,
+                    {"role": had},
                     {"role": new_role},
                 )
             )
             await uow.commit()
         directory.changed()  # this process sees it at once; the others within the cache TTL
-        return [
-            Loaded("admin_changed", {"account": key, "role": new_role, "before": before["role"]})
-        ]
+        return [AdminGranted(key, new_role) if cmd.action == "add" else AdminRemoved(key, had)]

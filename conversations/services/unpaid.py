@@ -18,8 +18,9 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from conversations.events import Loaded, Result
+from conversations.events import Result
 from conversations.results.booking import PaidTooLate
+from conversations.results.sweeps import UnpaidExpired
 from conversations.services import order_steps, payment_requests
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_customer
@@ -53,7 +54,7 @@ class UnpaidDesk:
             for order_id in due:
                 expired += await self._expire(order_id, now)
             if len(due) < PAGE:
-                return [Loaded("swept", {"expired": expired})]
+                return [UnpaidExpired(expired)]
             after = due[-1]
 
     async def _expire(self, order_id: int, now: datetime) -> bool:

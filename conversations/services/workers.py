@@ -1,4 +1,5 @@
-"""Service handlers for workers, admins' review and dispatch, and the scheduler's sweeps."""
+"""Service handlers for workers: sign-up, going online, their jobs and earnings, and dispatching
+a paid order (admins' review and assignment, and the dispatch sweeps: ``dispatch_desk``)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from domain.lifecycle import STATUS_TEXT, ActorKind, OrderStatus
 from domain.media import PhotoKind
 from domain.money import format_yuan
 from domain.orders import Actor
-from domain.people import GeoPoint, WorkerStatus
+from domain.people import GeoPoint
 from domain.privacy import mask_address
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ LIVE = (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, Order
 
 
 class WorkerDesk:
-    """Handlers of worker, admin and system commands; shares the ``Deps`` dependencies."""
+    """Handlers of the workers' commands; shares the ``Deps`` dependencies."""
 
     def __init__(self, s: Deps) -> None:
         self.s = s
@@ -44,12 +45,6 @@ class WorkerDesk:
             c.FinishJob: self.finish,
             c.RequestTransfer: self.transfer,
             c.ConfirmOrder: self.confirm,
-            c.ListWorkers: self.list_workers,
-            c.ReviewWorker: self.review,
-            c.AssignOrder: self.assign,
-            c.ExpireOffers: self.expire_offers,
-            c.BatchDispatch: self.batch_dispatch,
-            c.AutoConfirm: self.auto_confirm,
         }
 
     async def store_document(self, cmd: c.StoreDocument) -> list[Result]:
@@ -301,78 +296,6 @@ class WorkerDesk:
         await self.s.flush(posted)
         return [OrderConfirmed(cmd.number)]
 
-    async def list_workers(self, cmd: c.ListWorkers) -> list[Result]:
-        statuses = (
-            [WorkerStatus(cmd.status)]
-            if cmd.status in WorkerStatus.__members__.values()
-            else list(WorkerStatus)
-        )
-        async with self.s.uow() as uow:
-            workers = await uow.workers.with_status(statuses)
-        return [
-            Loaded(
-                "workers",
-                {
-                    "status": cmd.status,
-                    "workers": [
-                        {
-                            "id": w.id,
-                            "name": w.name,
-                            "status": w.status.value,
-                            "online": w.online,
-                            "skills": list(w.skills),
-                            "level": w.level.value,
-                        }
-                        for w in workers[:30]
-                    ],
-                },
-            )
-        ]
-
-    async def review(self, cmd: c.ReviewWorker) -> list[Result]:
-        async with self.s.uow() as uow:
-            worker, notices = await staffing.review(
-                uow,
-                worker_id=cmd.worker_id,
-                approve=cmd.approve,
-                reason=cmd.reason,
-                admin=cmd.admin,
-                role=cmd.role,
-                now=self.s.clock(),
-            )
-            posted = await self.s.post(uow, notices)
-            await uow.commit()
-        await self.s.flush(posted)
-        return [Loaded("reviewed", {"worker_id": worker.id, "status": worker.status.value})]
-
-    async def assign(self, cmd: c.AssignOrder) -> list[Result]:
-        now = self.s.clock()
-        async with self.s.uow() as uow:
-            order = await uow.orders.by_number(cmd.number)
-            worker = await uow.workers.get(cmd.worker_id)
-            if order is None or worker is None:
-                raise DomainError("订单或师傅不存在 / unknown order or worker")
-            if worker.status != WorkerStatus.APPROVED:
-                raise DomainError(f"师傅 {cmd.worker_id} 未通过审核 / worker is not approved")
-            notices = await dispatch.assign(uow, self.s.rules, order, worker, cmd.admin, now)
-            from domain.audit import AuditEntry
-
-            await uow.audit.append(
-                AuditEntry(
-                    now,
-                    cmd.admin,
-                    "assign",
-                    f"order:{order.number}",
-                    cmd.role,
-                    {},
-                    {"worker_id": worker.id},
-                )
-            )
-            posted = await self.s.post(uow, notices)
-            await uow.commit()
-        await self.s.flush(posted)
-        return [Loaded("assigned", {"number": cmd.number, "worker_id": cmd.worker_id})]
-
     async def dispatch_paid(self, number: int, tell_customer: bool = False) -> bool:
         """After a payment: look for a worker (its own transaction: the payment stands).
 
@@ -392,54 +315,3 @@ class WorkerDesk:
             await uow.commit()
         await self.s.flush(posted)
         return order.dispatch_note == "no_worker"
-
-    async def expire_offers(self, cmd: c.ExpireOffers) -> list[Result]:
-        now = self.s.clock()
-        async with self.s.uow() as uow:
-            due = await uow.offers.expired(now)
-        for offer in due:
-            try:
-                async with self.s.uow() as uow:
-                    notices = await dispatch.expire(uow, self.s.catalog, self.s.rules, offer, now)
-                    posted = await self.s.post(uow, notices)
-                    await uow.commit()
-            except DomainError as exc:  # another process got there first
-                log.info("offer %s: %s", offer.id, exc)
-                continue
-            await self.s.flush(posted)
-        return [Loaded("swept", {"offers": len(due)})]
-
-    async def batch_dispatch(self, cmd: c.BatchDispatch) -> list[Result]:
-        now = self.s.clock()
-        async with self.s.uow() as uow:
-            waiting = await uow.orders.waiting_batch()
-            orders = [
-                o
-                for i in waiting
-                if (o := await uow.orders.get(i)) is not None and o.dispatch_note == "batch"
-            ]
-            if not orders:
-                return [Loaded("swept", {"orders": 0})]
-            notices = await dispatch.batch(uow, self.s.catalog, self.s.rules, orders, now)
-            posted = await self.s.post(uow, notices)
-            await uow.commit()
-        await self.s.flush(posted)
-        return [Loaded("swept", {"orders": len(orders)})]
-
-    async def auto_confirm(self, cmd: c.AutoConfirm) -> list[Result]:
-        now = self.s.clock()
-        async with self.s.uow() as uow:
-            due = await uow.orders.due_auto_confirm(now)
-        done = 0
-        for order_id in due:
-            try:
-                async with self.s.uow() as uow:
-                    notices = await job_steps.auto_confirm(uow, self.s.rules, order_id, now)
-                    posted = await self.s.post(uow, notices)
-                    await uow.commit()
-            except DomainError as exc:
-                log.info("auto-confirm %s: %s", order_id, exc)
-                continue
-            done += bool(notices)
-            await self.s.flush(posted)
-        return [Loaded("swept", {"orders": done})]

@@ -10,6 +10,7 @@ import random
 
 import pytest
 
+from conversations.results.sweeps import PaymentsReconciled
 from domain import ledger as L
 from domain.commands import ExecuteRefunds, ExpireUnpaid, ReconcilePayments
 from domain.lifecycle import Action, OrderStatus
@@ -148,7 +149,7 @@ async def test_money_paid_to_a_cancelled_order_is_found_by_asking_and_given_back
     fake_wechat_pay.paid.add(reference)  # …pays on the page still open; the notification is lost
     clock.advance(minutes=11)
     [result] = await app[SERVICES].run(ReconcilePayments())
-    assert result.data["returned"] >= 1
+    assert isinstance(result, PaymentsReconciled) and result.returned >= 1
     await app[SERVICES].run(ReconcilePayments())
     assert [r["out_trade_no"] for r in fake_wechat_pay.refunds] == [reference]
     payment, order, lines = await money_of(app, reference)

@@ -1,0 +1,151 @@
+"""The admin console's screens about workers and money: the worker list and one worker with
+their documents, a review, withdrawals and their decisions, a refund done by hand, the ledger
+link."""
+
+from __future__ import annotations
+
+from conversations.flows.admin_screens import Screen, local, shows
+from conversations.flows.base import Ctx, Outcome, tr
+from conversations.flows.worker_signup import skills_of
+from conversations.replies import Link, Photo, Reply, Say
+from conversations.results.admin_money import (
+    LedgerLinked,
+    RefundMarked,
+    WithdrawalDecided,
+    WithdrawalsListed,
+)
+from conversations.results.admin_people import WorkerReviewed, WorkerShown, WorkersListed
+from conversations.state import Conversation
+from domain.money import format_yuan
+from domain.people import DOCUMENT_TEXT, WORKER_STATUS_TEXT, named
+
+
+def workers(ctx: Ctx, conv: Conversation, r: WorkersListed) -> Outcome:
+    if not r.workers:
+        return Outcome(
+            [Say(tr(conv, f"没有状态为 {r.status} 的师傅。", f"No {r.status} workers."))]
+        )
+    lines = [
+        f"{w.id}. {w.name} [{w.status}{' online' if w.online else ''}] "
+        f"{w.level} {', '.join(w.skills)}"
+        for w in r.workers
+    ]
+    return Outcome([Say("\n".join(lines))])
+
+
+def worker(ctx: Ctx, conv: Conversation, r: WorkerShown) -> Outcome:
+    status = named(WORKER_STATUS_TEXT, r.status, conv.lang)
+    labels = skills_of(ctx.catalog)
+    skills = ("、" if conv.lang != "en" else ", ").join(
+        tr(conv, *labels.get(s, (s, s))) for s in r.skills
+    )
+    replies: list[Reply] = [
+        Say(
+            tr(
+                conv,
+                f"师傅 {r.id}:{r.name} {r.phone}\n状态:{status} 等级:{r.level}\n"
+                f"技能:{skills}\n范围:{' '.join(r.districts) or ''}"
+                f"{r.radius_m // 1000} km\n{r.note}",
+                f"Worker {r.id}: {r.name} {r.phone}\nStatus: {status} level {r.level}\n"
+                f"Skills: {skills}\nArea: {' '.join(r.districts)} {r.radius_m // 1000} km\n"
+                f"{r.note}",
+            )
+        )
+    ]
+    replies += [
+        Photo(
+            doc.url,
+            f"{named(DOCUMENT_TEXT, doc.kind, conv.lang)} "
+            f"{doc.expires_on.isoformat() if doc.expires_on else ''}".strip(),
+        )
+        for doc in r.documents
+    ]
+    return Outcome(replies)
+
+
+def reviewed(ctx: Ctx, conv: Conversation, r: WorkerReviewed) -> Outcome:
+    return Outcome(
+        [
+            Say(
+                tr(
+                    conv,
+                    f"已处理:师傅 {r.worker_id} → "
+                    f"{named(WORKER_STATUS_TEXT, r.status, 'zh')},已通知本人。",
+                    f"Done: worker {r.worker_id} is now "
+                    f"{named(WORKER_STATUS_TEXT, r.status, 'en')}; they have been told.",
+                )
+            )
+        ]
+    )
+
+
+def withdrawals(ctx: Ctx, conv: Conversation, r: WithdrawalsListed) -> Outcome:
+    if not r.items:
+        return Outcome([Say(tr(conv, "没有待处理的提现。", "No withdrawals waiting."))])
+    return Outcome(
+        [
+            Say(
+                "\n".join(
+                    f"{w.id}. worker {w.worker_id} {format_yuan(w.amount_cents)} [{w.status}] "
+                    f"{local(ctx, w.requested_at)}"
+                    for w in r.items
+                )
+            )
+        ]
+    )
+
+
+def withdrawal_decided(ctx: Ctx, conv: Conversation, r: WithdrawalDecided) -> Outcome:
+    return Outcome(
+        [
+            Say(
+                tr(
+                    conv,
+                    f"提现 #{r.id} → {r.status},已通知师傅。",
+                    f"Withdrawal {r.id} is now {r.status}; the worker was told.",
+                )
+            )
+        ]
+    )
+
+
+def refund_marked(ctx: Ctx, conv: Conversation, r: RefundMarked) -> Outcome:
+    return Outcome(
+        [
+            Say(
+                tr(
+                    conv,
+                    f"退款 {r.reference} 已记为完成。",
+                    f"Refund {r.reference} recorded as done.",
+                )
+            )
+        ]
+    )
+
+
+def ledger_link(ctx: Ctx, conv: Conversation, r: LedgerLinked) -> Outcome:
+    return Outcome(
+        [
+            Link(
+                tr(
+                    conv,
+                    f"账本 {r.start}~{r.end}(10 分钟内有效):",
+                    f"Ledger {r.start} to {r.end} (link valid 10 minutes):",
+                ),
+                r.url,
+                "CSV",
+            )
+        ]
+    )
+
+
+SCREENS: tuple[Screen, ...] = (
+    shows(WorkersListed, workers),
+    shows(WorkerShown, worker),
+    shows(WorkerReviewed, reviewed),
+    shows(WithdrawalsListed, withdrawals),
+    shows(WithdrawalDecided, withdrawal_decided),
+    shows(RefundMarked, refund_marked),
+    shows(LedgerLinked, ledger_link),
+)
+"""The console's screens about workers and money, by the result they show."""

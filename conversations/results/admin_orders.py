@@ -1,0 +1,205 @@
+"""What the admins' order commands found or did: ``/stats``, ``/orders``, ``/order``,
+``/audit``, and ``/assign``, ``/reassign``, ``/cancel``, ``/refund``, ``/release``.
+
+Times are aware datetimes (the console shows them in the business time zone); amounts in fen.
+What a role may not see is left out by the service (``money`` is None for support, phones come
+masked), never by the screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from conversations.events import Result
+from domain.lifecycle import OrderStatus
+from domain.oversight import Attention, Flag, TrailEntry
+from domain.text import Text
+
+
+@dataclass(frozen=True, slots=True)
+class StatsShown(Result):
+    """``/stats``: orders created in the period (``first``..``last``, business days) and what
+    became of them."""
+
+    period: str
+    """``today``, ``week`` or ``month``."""
+    first: date
+    last: date
+    by_status: tuple[tuple[str, int], ...]
+    booked: int
+    gmv_cents: int
+    accepted: int
+    """Orders accepted in the period (the average below is over these)."""
+    accept_seconds: int | None
+    """Average seconds from payment to acceptance; None when nothing was accepted."""
+    completed: int
+    cancelled: int
+    complaints: int
+    new_customers: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    """One order of a list."""
+
+    number: int
+    status: str
+    item: Text
+    start_at: datetime
+    district: str
+    worker: str
+    total_cents: int
+    flags: tuple[Attention, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OrdersListed(Result):
+    """``/orders``: one page of the orders asked for, and every order needing attention."""
+
+    stuck_only: bool
+    statuses: tuple[str, ...]
+    day: date | None
+    """The day the orders start on; None: any day (a status was asked for)."""
+    today_by_default: bool
+    """Neither a day nor a status was asked: today's orders."""
+    total: int
+    money: bool
+    """The asker's role sees amounts."""
+    orders: tuple[OrderLine, ...]
+    flags: tuple[Flag, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A customer or worker on an order, the phone masked unless the role sees phones."""
+
+    id: int
+    name: str
+    phone: str
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentLine:
+    kind: str
+    provider: str
+    amount_cents: int
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrderMoney:
+    total_cents: int
+    paid_cents: int
+    refunded_cents: int
+    pending_refunds_cents: int
+    coupon: str
+    payments: tuple[PaymentLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintBrief:
+    id: int
+    category: str
+    status: str
+    filed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StatusReached:
+    """A step of the order's timeline: the status it reached, when, by whom."""
+
+    at: datetime
+    status: OrderStatus
+    actor: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrderInspected(Result):
+    """``/order #N``: everything about one order the asker's role may see."""
+
+    number: int
+    status: OrderStatus
+    item: Text
+    start_at: datetime
+    created_at: datetime
+    channel: str
+    customer: Contact
+    address: str
+    """In full, masked to the district, or "" (no address)."""
+    worker: Contact | None
+    late_minutes: int
+    note: str
+    photos: tuple[tuple[str, int], ...]
+    """(kind, how many), by kind."""
+    complaints: tuple[ComplaintBrief, ...]
+    timeline: tuple[StatusReached, ...]
+    money: OrderMoney | None
+    """None when the role sees no amounts."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrailShown(Result):
+    """``/audit #N``: the order's whole trail, oldest first (amounts left out for a role that
+    sees none)."""
+
+    number: int
+    status: OrderStatus
+    entries: tuple[TrailEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OrderAssigned(Result):
+    """``/assign``: a job nobody had, given to a worker."""
+
+    number: int
+    worker_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrderReassigned(Result):
+    """``/reassign``: an accepted job moved to another worker (both told)."""
+
+    number: int
+    from_worker_id: int
+    to_worker_id: int
+    to_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrderCancelledByAdmin(Result):
+    """``/cancel``: cancelled under the cancellation policy; the rest goes back."""
+
+    number: int
+    fee_cents: int
+    refund_cents: int
+    reason: Text
+    """Why that fee (the policy's words)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RefundRequested(Result):
+    """``/refund``: a refund planned and sent to the providers."""
+
+    number: int
+    amount_cents: int
+    queued: bool
+    """Sent once the chat turn commits (the customer is told when it is done)."""
+    pending: int
+    """Refunds a provider has not confirmed yet (retried)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RefundAlreadyRequested(Result):
+    """``/refund``: this very request was carried out before; nothing more was refunded."""
+
+    number: int
+    amount_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrderReleased(Result):
+    """``/release``: an order held by a risk rule let through (dispatched if paid)."""
+
+    number: int
+    status: OrderStatus

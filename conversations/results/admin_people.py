@@ -1,0 +1,124 @@
+"""What the admins' commands about people found or did: workers (``/workers``, ``/worker``,
+``/approve``/``/reject``, ``/suspend``/``/unsuspend``), the admins themselves (``/admin``),
+everyone at once (``/broadcast``) and the dashboard link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from conversations.events import Result
+from domain.people import WorkerStatus
+from domain.rules import WorkerLevel
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerLine:
+    id: int
+    name: str
+    status: WorkerStatus
+    online: bool
+    skills: tuple[str, ...]
+    level: WorkerLevel
+
+
+@dataclass(frozen=True, slots=True)
+class WorkersListed(Result):
+    """``/workers [status]``: the first workers with that status (every status when the word
+    is not one)."""
+
+    status: str
+    """The status asked for, as typed."""
+    workers: tuple[WorkerLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerDocument:
+    """A certificate's photo, by its media link."""
+
+    kind: str
+    url: str
+    expires_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerShown(Result):
+    """``/worker ID``: the worker with their phone and documents (the read is audited)."""
+
+    id: int
+    name: str
+    phone: str
+    status: WorkerStatus
+    skills: tuple[str, ...]
+    districts: tuple[str, ...]
+    radius_m: int
+    level: WorkerLevel
+    note: str
+    documents: tuple[WorkerDocument, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerReviewed(Result):
+    """``/approve`` or ``/reject``: the worker's new status (they were told)."""
+
+    worker_id: int
+    status: WorkerStatus
+
+
+@dataclass(frozen=True, slots=True)
+class SuspensionChanged(Result):
+    """``/suspend`` or ``/unsuspend``: the worker's new status (they were told), and the jobs
+    under way they still hold."""
+
+    worker_id: int
+    status: WorkerStatus
+    live: tuple[int, ...]
+    """Order numbers."""
+
+
+@dataclass(frozen=True, slots=True)
+class AdminLine:
+    account: str
+    """``channel:user_id``."""
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class AdminsListed(Result):
+    """``/admin list``: the admins of the configuration, and those added in chat."""
+
+    configured: tuple[AdminLine, ...]
+    added: tuple[AdminLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AdminGranted(Result):
+    """``/admin add``: the account now has this role."""
+
+    account: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class AdminRemoved(Result):
+    """``/admin remove``: the account is an admin no more."""
+
+    account: str
+    before: str
+    """The role it had."""
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastQueued(Result):
+    """``/broadcast``: queued for this many chat accounts; the next one may go at
+    ``next_at``."""
+
+    to: int
+    next_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardLinked(Result):
+    """``/dashboard``: a short-lived signed link to the web dashboard."""
+
+    url: str

@@ -1,0 +1,319 @@
+"""The staff side of after-sales: answering and deciding complaints (``/complaints``,
+``/complaint``, ``/reply``, ``/resolve``), worker levels (``/levels`` and the quarterly run),
+spot checks (the daily sample, ``/spotchecks``, ``/checked``), releasing a held order, the
+dashboard link, and the complaint deadline sweep — each in its own unit of work, messages
+through the outbox. (The customers' side: ``after_sales``.)"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from conversations.events import Result
+from conversations.results.admin_after_sales import (
+    ComplaintAnswered,
+    ComplaintLine,
+    ComplaintResolved,
+    ComplaintShown,
+    ComplaintsListed,
+    LevelMove,
+    LevelsRecalculated,
+    SpotCheckClosed,
+    SpotCheckLine,
+    SpotChecksListed,
+)
+from conversations.results.admin_orders import OrderReleased
+from conversations.results.admin_people import DashboardLinked
+from conversations.results.sweeps import (
+    ComplaintsChased,
+    QuarterAlreadyLevelled,
+    QuarterLevelled,
+    SpotChecksSampled,
+)
+from conversations.services import complaint_steps, dispatch, quality
+from conversations.services.deps import Deps
+from conversations.services.notices import Notice
+from conversations.services.staff import authorize
+from domain import commands as c
+from domain.aftersales import Complaint, ComplaintStatus, Resolution
+from domain.audit import AuditEntry, contact_read
+from domain.errors import DomainError
+from domain.lifecycle import OrderStatus
+from domain.outbox import OutboxMessage
+
+
+class AdminAfterSalesDesk:
+    def __init__(self, services: Deps) -> None:
+        self.s = services
+
+    def handlers(self) -> dict[type[c.Command], Any]:
+        return {
+            c.ReplyComplaint: self.reply,
+            c.ResolveComplaint: self.resolve,
+            c.ListComplaints: self.list_open,
+            c.ShowComplaint: self.show,
+            c.ComplaintSweep: self.sweep,
+            c.RecalculateLevels: self.levels_now,
+            c.QuarterlyLevels: self.quarterly_levels,
+            c.SampleSpotChecks: self.sample_spot_checks,
+            c.ListSpotChecks: self.list_spot_checks,
+            c.CloseSpotCheck: self.close_spot_check,
+            c.ReleaseOrder: self.release,
+            c.OpenDashboard: self.dashboard,
+        }
+
+    async def dashboard(self, cmd: c.OpenDashboard) -> list[Result]:
+        if self.s.dashboard_url is None:
+            raise DomainError("看板未启用 / the dashboard is not available")
+        async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, "dashboard", cmd.admin)
+        return [DashboardLinked(self.s.dashboard_url(cmd.admin, role))]
+
+    async def _commit(self, uow: Any, notices: list[Notice]) -> list[OutboxMessage]:
+        posted = await self.s.post(uow, notices)
+        await uow.commit()
+        return posted
+
+    async def reply(self, cmd: c.ReplyComplaint) -> list[Result]:
+        async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, "reply", cmd.admin)
+            complaint, notices = await complaint_steps.respond(
+                uow, cmd.complaint_id, cmd.admin, role, cmd.text, self.s.clock()
+            )
+            posted = await self._commit(uow, notices)
+        await self.s.flush(posted)
+        return [ComplaintAnswered(complaint.id or 0)]
+
+    async def resolve(self, cmd: c.ResolveComplaint) -> list[Result]:
+        async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, "resolve", cmd.admin)
+            try:
+                resolution = Resolution({"reject": "rejected"}.get(cmd.resolution, cmd.resolution))
+            except ValueError:
+                raise DomainError(
+                    "处理方式:rework / partial / full / reject — resolution: rework, partial, "
+                    "full or reject"
+                ) from None
+            complaint, number, refunds, notices = await complaint_steps.resolve(
+                uow,
+                self.s.rules,
+                complaint_id=cmd.complaint_id,
+                resolution=resolution,
+                admin=cmd.admin,
+                role=role,
+                amount=cmd.amount_cents,
+                reason=cmd.reason,
+                now=self.s.clock(),
+            )
+            posted = await self._commit(uow, notices)
+        await self.s.flush(posted)
+        if refunds:
+            await self.s.execute_refunds(
+                c.ExecuteRefunds(complaint.order_id, notify_customer=True)
+            )
+        return [
+            ComplaintResolved(
+                complaint.id or 0, number, complaint.resolution, complaint.refund_cents
+            )
+        ]
+
+    async def list_open(self, cmd: c.ListComplaints) -> list[Result]:
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            rows = []
+            for complaint in await uow.complaints.with_status(ComplaintStatus.OPEN):
+                order = await uow.orders.get(complaint.order_id, full=False)
+                waited = _minutes(complaint, now)
+                rows.append(
+                    ComplaintLine(
+                        complaint.id or 0,
+                        order.number if order else 0,
+                        complaint.category.value,
+                        waited,
+                        complaint.first_response_at is not None,
+                        complaint.first_response_at is None
+                        and waited >= self.s.rules.after_sales.first_response_minutes,
+                    )
+                )
+        return [ComplaintsListed(tuple(rows))]
+
+    async def show(self, cmd: c.ShowComplaint) -> list[Result]:
+        """``/complaint ID``: what the customer wrote and photographed (the read is audited,
+        on the order's trail)."""
+        async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, "complaint", cmd.admin)
+            complaint = await uow.complaints.get(cmd.complaint_id)
+            if complaint is None:
+                raise DomainError(
+                    f"没有投诉 #{cmd.complaint_id} / no complaint {cmd.complaint_id}"
+                )
+            order = await uow.orders.get(complaint.order_id, full=False)
+            number = order.number if order else 0
+            read = ["text"] * bool(complaint.text) + ["photos"] * bool(complaint.photos)
+            if read:
+                await uow.audit.append(
+                    contact_read(
+                        self.s.clock(),
+                        cmd.admin,
+                        role,
+                        "view_complaint",
+                        f"order:{number}",
+                        read,
+                        complaint=complaint.id,
+                    )
+                )
+                await uow.commit()
+        return [
+            ComplaintShown(
+                complaint.id or 0,
+                number,
+                complaint.category.value,
+                complaint.status,
+                _minutes(complaint, self.s.clock()),
+                complaint.text,
+                complaint.resolution,
+                complaint.refund_cents,
+                tuple(self.s.media_url(p) for p in complaint.photos),
+            )
+        ]
+
+    async def sweep(self, cmd: c.ComplaintSweep) -> list[Result]:
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            open_ = await uow.complaints.with_status(ComplaintStatus.OPEN, limit=500)
+        steps = 0
+        for complaint in open_:
+            async with self.s.uow() as uow:
+                notices = await complaint_steps.sla_step(uow, self.s.rules, complaint, now)
+                posted = await self._commit(uow, notices)
+            await self.s.flush(posted)
+            steps += len(notices)
+        return [ComplaintsChased(len(open_), steps)]
+
+    async def levels_now(self, cmd: c.RecalculateLevels) -> list[Result]:
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, "levels", cmd.admin)
+            ids = [cmd.worker_id] if cmd.worker_id is not None else []
+            if ids and await uow.workers.get(ids[0]) is None:
+                raise DomainError(f"没有 ID 为 {ids[0]} 的师傅 / no worker {ids[0]}")
+            changes, notices = await quality.recalculate_levels(uow, self.s.rules, now, ids)
+            await uow.audit.append(
+                AuditEntry(
+                    now,
+                    cmd.admin,
+                    "recalculate_levels",
+                    f"worker:{cmd.worker_id}" if cmd.worker_id else "workers",
+                    role,
+                    {},
+                    {"changed": [c.worker_id for c in changes]},
+                )
+            )
+            posted = await self._commit(uow, notices)
+        await self.s.flush(posted)
+        return [
+            LevelsRecalculated(
+                tuple(
+                    LevelMove(c.worker_id, c.name, c.old, c.new, c.score, c.suspended)
+                    for c in changes
+                )
+            )
+        ]
+
+    async def quarterly_levels(self, cmd: c.QuarterlyLevels) -> list[Result]:
+        now = self.s.clock()
+        period = quality.quarter(now.astimezone(self.s.tz).date())
+        async with self.s.uow() as uow:
+            if not await uow.job_runs.claim("levels", period, now):
+                return [QuarterAlreadyLevelled(period)]
+            changes, notices = await quality.recalculate_levels(uow, self.s.rules, now)
+            await uow.job_runs.record("levels", period, f"{len(changes)} changed")
+            posted = await self._commit(uow, notices)
+        await self.s.flush(posted)
+        return [QuarterLevelled(period, len(changes))]
+
+    async def sample_spot_checks(self, cmd: c.SampleSpotChecks) -> list[Result]:
+        now = self.s.clock()
+        yesterday = now.astimezone(self.s.tz).date() - timedelta(days=1)
+        async with self.s.uow() as uow:
+            numbers, notices = await quality.sample_spot_checks(uow, self.s.rules, yesterday, now)
+            posted = await self._commit(uow, notices)
+        await self.s.flush(posted)
+        return [SpotChecksSampled(tuple(numbers))]
+
+    async def list_spot_checks(self, cmd: c.ListSpotChecks) -> list[Result]:
+        async with self.s.uow() as uow:
+            rows = []
+            for check_id, order_id, at in await uow.spot_checks.open():
+                order = await uow.orders.get(order_id, full=False)
+                rows.append(
+                    SpotCheckLine(
+                        check_id,
+                        order.number if order else 0,
+                        order.worker_id if order else None,
+                        at,
+                    )
+                )
+        return [SpotChecksListed(tuple(rows))]
+
+    async def close_spot_check(self, cmd: c.CloseSpotCheck) -> list[Result]:
+        if not cmd.note.strip():
+            raise DomainError("请写抽检结果 / write what the check found")
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, "checked", cmd.admin)
+            if not await uow.spot_checks.close(cmd.check_id, cmd.note):
+                raise DomainError(
+                    f"没有待办抽检 {cmd.check_id} / no open spot check {cmd.check_id}"
+                )
+            await uow.audit.append(
+                AuditEntry(
+                    now,
+                    cmd.admin,
+                    "spot_check",
+                    f"spot_check:{cmd.check_id}",
+                    role,
+                    {},
+                    {"note": cmd.note},
+                )
+            )
+            await uow.commit()
+        return [SpotCheckClosed(cmd.check_id)]
+
+    async def release(self, cmd: c.ReleaseOrder) -> list[Result]:
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, "release", cmd.admin)
+            order = await uow.orders.by_number(cmd.number)
+            if order is None or order.id is None:
+                raise DomainError(f"找不到订单 #{cmd.number} / no order #{cmd.number}")
+            await uow.orders.lock(order.id)
+            if not order.hold_reason:
+                raise DomainError(
+                    f"订单 #{cmd.number} 没有被暂扣 / order #{cmd.number} is not held"
+                )
+            before: dict[str, object] = {"hold": order.hold_reason}
+            order.hold_reason = ""
+            await uow.orders.save(order, now)
+            await uow.audit.append(
+                AuditEntry(
+                    now,
+                    cmd.admin,
+                    "release_order",
+                    f"order:{order.number}",
+                    role,
+                    before,
+                    {"hold": ""},
+                )
+            )
+            notices: list[Notice] = []
+            if order.status == OrderStatus.PAID:
+                notices = await dispatch.dispatch(uow, self.s.catalog, self.s.rules, order, now)
+            posted = await self._commit(uow, notices)
+        await self.s.flush(posted)
+        return [OrderReleased(cmd.number, order.status)]
+
+
+def _minutes(complaint: Complaint, now: datetime) -> int:
+    """Minutes since the complaint was filed."""
+    return int((now - complaint.created_at).total_seconds()) // 60

@@ -1,0 +1,147 @@
+"""The office side of dispatch: admins list, approve or reject, and assign workers
+(``/workers``, ``/approve``, ``/reject``, ``/assign``); the scheduler expires offers, dispatches
+the batch and auto-confirms finished jobs — each in its own unit of work."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from conversations.events import Result
+from conversations.results.admin_orders import OrderAssigned
+from conversations.results.admin_people import WorkerLine, WorkerReviewed, WorkersListed
+from conversations.results.sweeps import BatchDispatched, OffersExpired, OrdersAutoConfirmed
+from conversations.services import dispatch, job_steps, staffing
+from conversations.services.deps import Deps
+from domain import commands as c
+from domain.audit import AuditEntry
+from domain.errors import DomainError
+from domain.people import WorkerStatus
+
+log = logging.getLogger(__name__)
+
+
+class DispatchDesk:
+    def __init__(self, s: Deps) -> None:
+        self.s = s
+
+    def handlers(self) -> dict[type[c.Command], Any]:
+        return {
+            c.ListWorkers: self.list_workers,
+            c.ReviewWorker: self.review,
+            c.AssignOrder: self.assign,
+            c.ExpireOffers: self.expire_offers,
+            c.BatchDispatch: self.batch_dispatch,
+            c.AutoConfirm: self.auto_confirm,
+        }
+
+    async def list_workers(self, cmd: c.ListWorkers) -> list[Result]:
+        statuses = (
+            [WorkerStatus(cmd.status)]
+            if cmd.status in WorkerStatus.__members__.values()
+            else list(WorkerStatus)
+        )
+        async with self.s.uow() as uow:
+            workers = await uow.workers.with_status(statuses)
+        return [
+            WorkersListed(
+                cmd.status,
+                tuple(
+                    WorkerLine(w.id or 0, w.name, w.status, w.online, tuple(w.skills), w.level)
+                    for w in workers[:30]
+                ),
+            )
+        ]
+
+    async def review(self, cmd: c.ReviewWorker) -> list[Result]:
+        async with self.s.uow() as uow:
+            worker, notices = await staffing.review(
+                uow,
+                worker_id=cmd.worker_id,
+                approve=cmd.approve,
+                reason=cmd.reason,
+                admin=cmd.admin,
+                role=cmd.role,
+                now=self.s.clock(),
+            )
+            posted = await self.s.post(uow, notices)
+            await uow.commit()
+        await self.s.flush(posted)
+        return [WorkerReviewed(worker.id or 0, worker.status)]
+
+    async def assign(self, cmd: c.AssignOrder) -> list[Result]:
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            order = await uow.orders.by_number(cmd.number)
+            worker = await uow.workers.get(cmd.worker_id)
+            if order is None or worker is None:
+                raise DomainError("订单或师傅不存在 / unknown order or worker")
+            if worker.status != WorkerStatus.APPROVED:
+                raise DomainError(f"师傅 {cmd.worker_id} 未通过审核 / worker is not approved")
+            notices = await dispatch.assign(uow, self.s.rules, order, worker, cmd.admin, now)
+            await uow.audit.append(
+                AuditEntry(
+                    now,
+                    cmd.admin,
+                    "assign",
+                    f"order:{order.number}",
+                    cmd.role,
+                    {},
+                    {"worker_id": worker.id},
+                )
+            )
+            posted = await self.s.post(uow, notices)
+            await uow.commit()
+        await self.s.flush(posted)
+        return [OrderAssigned(cmd.number, cmd.worker_id)]
+
+    async def expire_offers(self, cmd: c.ExpireOffers) -> list[Result]:
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            due = await uow.offers.expired(now)
+        for offer in due:
+            try:
+                async with self.s.uow() as uow:
+                    notices = await dispatch.expire(uow, self.s.catalog, self.s.rules, offer, now)
+                    posted = await self.s.post(uow, notices)
+                    await uow.commit()
+            except DomainError as exc:  # another process got there first
+                log.info("offer %s: %s", offer.id, exc)
+                continue
+            await self.s.flush(posted)
+        return [OffersExpired(len(due))]
+
+    async def batch_dispatch(self, cmd: c.BatchDispatch) -> list[Result]:
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            waiting = await uow.orders.waiting_batch()
+            orders = [
+                o
+                for i in waiting
+                if (o := await uow.orders.get(i)) is not None and o.dispatch_note == "batch"
+            ]
+            if not orders:
+                return [BatchDispatched(0)]
+            notices = await dispatch.batch(uow, self.s.catalog, self.s.rules, orders, now)
+            posted = await self.s.post(uow, notices)
+            await uow.commit()
+        await self.s.flush(posted)
+        return [BatchDispatched(len(orders))]
+
+    async def auto_confirm(self, cmd: c.AutoConfirm) -> list[Result]:
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            due = await uow.orders.due_auto_confirm(now)
+        done = 0
+        for order_id in due:
+            try:
+                async with self.s.uow() as uow:
+                    notices = await job_steps.auto_confirm(uow, self.s.rules, order_id, now)
+                    posted = await self.s.post(uow, notices)
+                    await uow.commit()
+            except DomainError as exc:
+                log.info("auto-confirm %s: %s", order_id, exc)
+                continue
+            done += bool(notices)
+            await self.s.flush(posted)
+        return [OrdersAutoConfirmed(done)]

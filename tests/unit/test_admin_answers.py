@@ -1,0 +1,216 @@
+"""The admin console's answers to actions, and its screens about workers, money and
+after-sales, driven with typed results as the engine drives them (the texts below were rendered
+by the dict screens they replace)."""
+
+from datetime import date
+
+import pytest
+
+from conversations.replies import Link, Photo, Say
+from conversations.results import admin_after_sales as ra
+from conversations.results import admin_money as rm
+from conversations.results import admin_orders as ro
+from conversations.results import admin_people as rp
+from domain.aftersales import ComplaintStatus
+from domain.lifecycle import OrderStatus
+from domain.oversight import PriceChange
+from domain.people import WorkerStatus
+from domain.rules import WorkerLevel
+from domain.text import Text
+from domain.withdrawals import WithdrawalStatus
+from tests.unit.test_admin_screens import EVENING, NOON, show, text
+
+
+@pytest.mark.parametrize(
+    ("result", "lang", "expected"),
+    [
+        (ro.OrderAssigned(240117, 7), "zh", "已将 #240117 指派给师傅 7。"),
+        (
+            ro.OrderReassigned(240117, 7, 8, "李师傅"),
+            "en",
+            "#240117 moved from worker 7 to 8 李师傅; both were told.",
+        ),
+        (
+            ro.OrderCancelledByAdmin(240117, 220, 1980, Text("10 小时内", "within 10 h")),
+            "zh",
+            "已取消 #240117:退款 ¥19.80,收费 ¥2.20(10 小时内)。客户已通知。",
+        ),
+        (ro.RefundRequested(240117, 500, False, 0), "zh", "#240117 退款 ¥5.00,已原路退回。"),
+        (
+            ro.RefundRequested(240117, 500, True, 0),
+            "zh",
+            "#240117 退款 ¥5.00,已提交支付渠道原路退回(完成后通知顾客;如需人工处理会通知财务)。",
+        ),
+        (
+            ro.RefundRequested(240117, 500, False, 1),
+            "en",
+            "Refund of ¥5.00 on #240117; the provider has not confirmed yet — it is retried "
+            "automatically (finance is told if it needs a hand).",
+        ),
+        (
+            ro.RefundAlreadyRequested(240117, 300),
+            "en",
+            "Already done: ¥3.00 back on #240117; nothing more was refunded.",
+        ),
+        (ro.OrderReleased(240117, OrderStatus.PAID), "zh", "订单 #240117 已放行,开始派单。"),
+        (rp.WorkersListed("pending", ()), "en", "No pending workers."),
+        (
+            rp.WorkersListed(
+                "all",
+                (
+                    rp.WorkerLine(
+                        7, "王", WorkerStatus.APPROVED, True, ("cleaning",), WorkerLevel.A
+                    ),
+                ),
+            ),
+            "zh",
+            "7. 王 [approved online] A cleaning",
+        ),
+        (
+            rp.WorkerReviewed(7, WorkerStatus.APPROVED),
+            "zh",
+            "已处理:师傅 7 → 已通过,已通知本人。",
+        ),
+        (
+            rp.SuspensionChanged(7, WorkerStatus.SUSPENDED, (240117,)),
+            "en",
+            "Worker 7 is now suspended; they have been told.\n"
+            "Jobs under way: #240117 (use /reassign to move them)",
+        ),
+        (
+            rp.AdminsListed((rp.AdminLine("telegram:1", "owner"),), ()),
+            "en",
+            "Admins (configured):\ntelegram:1 owner\nAdmins (added in chat):\n—",
+        ),
+        (
+            rp.AdminGranted("telegram:9", "ops"),
+            "zh",
+            "telegram:9 现在是 ops 管理员(几秒内各处生效)。",
+        ),
+        (rp.AdminRemoved("telegram:9", "ops"), "en", "Removed admin telegram:9 (ops)."),
+        (
+            rp.BroadcastQueued(12, NOON),
+            "zh",
+            "群发已排队:12 个账号,正在陆续发送。下次群发 11:30 后。",
+        ),
+        (
+            rm.WithdrawalsListed(
+                (rm.WithdrawalLine(3, 7, 12_345, WithdrawalStatus.REQUESTED, EVENING),)
+            ),
+            "en",
+            "3. worker 7 ¥123.45 [requested] 11-23 01:05",
+        ),
+        (rm.WithdrawalsListed(()), "zh", "没有待处理的提现。"),
+        (rm.WithdrawalDecided(3, WithdrawalStatus.PAID), "zh", "提现 #3 → paid,已通知师傅。"),
+        (rm.RefundMarked("RFD1"), "en", "Refund RFD1 recorded as done."),
+        (
+            rm.PricesListed((rm.PriceLine("daily", Text("日常", "Daily"), "hour", 4500, True),)),
+            "en",
+            "Prices (for new orders):\ndaily Daily ¥45.00/hour *\n"
+            "* changed · change: /price ITEM AMOUNT",
+        ),
+        (
+            rm.CouponIssued(5, "张三", "AXYZ", 3000, EVENING),
+            "en",
+            "Gave customer 5 张三 a ¥30.00 coupon AXYZ, valid until 2026-11-23; they were told.",
+        ),
+        (ra.ComplaintsListed(()), "zh", "没有待处理的投诉。"),
+        (
+            ra.ComplaintsListed(
+                (
+                    ra.ComplaintLine(3, 240117, "late", 45, False, True),
+                    ra.ComplaintLine(4, 240118, "damage", 5, True, False),
+                )
+            ),
+            "zh",
+            "待处理投诉 2 件:\n⏰ 3. #240117 迟到 45 分钟\n💬 4. #240118 物品损坏 5 分钟\n"
+            "查看:/complaint ID",
+        ),
+        (ra.ComplaintAnswered(3), "en", "Complaint 3 answered; the customer has it."),
+        (
+            ra.ComplaintResolved(3, 240117, "full", 8800),
+            "zh",
+            "投诉 3(订单 #240117)已处理:全额退款 ¥88.00。双方已通知。",
+        ),
+        (ra.LevelsRecalculated(()), "en", "Recalculated; no level changed."),
+        (
+            ra.LevelsRecalculated(
+                (ra.LevelMove(7, "王", WorkerLevel.A, WorkerLevel.C, 55, True),)
+            ),
+            "zh",
+            "等级变化 1 人:\n王(ID 7)A→C 55 已暂停",
+        ),
+        (
+            ra.SpotChecksListed((ra.SpotCheckLine(2, 240117, 7, EVENING),)),
+            "en",
+            "Spot checks to do:\n2. #240117 (11-23)\nWhen done: /checked ID result",
+        ),
+        (ra.SpotCheckClosed(2), "zh", "抽检 2 已记录。"),
+    ],
+)
+def test_each_answer_reads_as_before(result, lang, expected):
+    assert text(result, lang) == expected
+
+
+def test_a_changed_price_says_so_and_a_shown_one_does_not():
+    history = (PriceChange("daily", 4000, 4500, "telegram:1", "owner", EVENING),)
+    shown = rm.PriceShown("daily", Text("日常", "Daily"), "hour", 4500, 4000, history)
+    changed = rm.PriceChanged("daily", Text("日常", "Daily"), "hour", 4500, 4000, history)
+    rest = (
+        "daily 日常: ¥45.00/hour\n目录原价 ¥40.00\n2026-11-23 01:05 ¥40.00 → ¥45.00 (telegram:1)"
+    )
+    assert text(shown) == rest
+    assert text(changed) == f"已改价,新订单生效。{rest}"
+
+
+def test_a_worker_comes_with_their_documents_and_a_complaint_with_its_photos():
+    worker = rp.WorkerShown(
+        7,
+        "王",
+        "13900001111",
+        WorkerStatus.APPROVED,
+        ("cleaning",),
+        ("浦东",),
+        5500,
+        WorkerLevel.S,
+        "",
+        (
+            rp.WorkerDocument("id_card", "https://m/1.jpg", date(2030, 1, 2)),
+            rp.WorkerDocument("own_cert", "https://m/2.jpg", None),
+        ),
+    )
+    say, *photos = show(worker, "en")
+    assert say == Say(
+        "Worker 7: 王 13900001111\nStatus: approved level S\nSkills: Daily cleaning\n"
+        "Area: 浦东 5 km\n"
+    )
+    assert photos == [
+        Photo("https://m/1.jpg", "ID card 2030-01-02"),
+        Photo("https://m/2.jpg", "own cert"),
+    ]
+    complaint = ra.ComplaintShown(
+        3, 240117, "late", ComplaintStatus.OPEN, 45, "迟到一小时", "", 0, ("https://p/1.jpg",)
+    )
+    say, photo = show(complaint)
+    assert say == Say(
+        "投诉 3:订单 #240117\n类型:迟到\n状态:处理中\n已等待 45 分钟\n迟到一小时\n"
+        "回复:/reply 3 内容\n处理:/resolve 3 partial|full|rework|reject"
+    )
+    assert photo == Photo("https://p/1.jpg")
+    resolved = ra.ComplaintShown(
+        3, 240117, "late", ComplaintStatus.RESOLVED, 45, "", "partial", 1500, ()
+    )
+    assert text(resolved, "en") == (
+        "Complaint 3: order #240117\nType: late\nStatus: resolved: partial refund\n"
+        "Waiting 45 min\nRefund ¥15.00"
+    )
+
+
+def test_links_for_the_ledger_and_the_dashboard():
+    ledger = rm.LedgerLinked(date(2026, 11, 1), date(2026, 11, 30), "https://l/x.csv")
+    assert show(ledger, "en") == [
+        Link("Ledger 2026-11-01 to 2026-11-30 (link valid 10 minutes):", "https://l/x.csv", "CSV")
+    ]
+    assert show(rp.DashboardLinked("https://d/x")) == [
+        Link("数据看板(链接 10 分钟内有效):", "https://d/x", "打开看板")
+    ]

@@ -1,0 +1,207 @@
+"""The admin console's screens, driven with typed results as the engine drives them (by the
+result's exact type): every admin result has its screen, times are shown in the business time
+zone, and each screen reads as it did when results were dicts (the texts below were rendered by
+the dict screens they replace)."""
+
+import inspect
+from datetime import UTC, date, datetime
+
+from conversations.events import Result
+from conversations.flows import admin_console
+from conversations.flows.base import Ctx
+from conversations.replies import Say
+from conversations.results import admin_after_sales as ra
+from conversations.results import admin_money as rm
+from conversations.results import admin_orders as ro
+from conversations.results import admin_people as rp
+from conversations.state import Conversation
+from domain.lifecycle import OrderStatus
+from domain.oversight import Attention, Flag, TrailEntry
+from domain.text import Text
+from store.catalog_file import load_catalog
+
+CATALOG, RULES = load_catalog()
+NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+EVENING = datetime(2026, 11, 22, 17, 5, tzinfo=UTC)  # 01:05 on the 23rd in Shanghai
+NOON = datetime(2026, 11, 23, 3, 30, tzinfo=UTC)  # 11:30 in Shanghai
+CLEANING = Text("日常保洁", "Regular cleaning")
+
+
+def show(result: Result, lang: str = "zh", role: str = "owner"):
+    """What the console answers ``result`` with, looked up as the engine does."""
+    conv = Conversation(flow="admin", step="console", role="admin", lang=lang)
+    handler = admin_console.TRANSITIONS[(admin_console.Step.CONSOLE, type(result))]
+    out = handler(Ctx(CATALOG, RULES, NOW, "https://daojia.example", role), conv, result)
+    assert not out.commands and out.goto is None
+    return out.replies
+
+
+def text(result: Result, lang: str = "zh") -> str:
+    (reply,) = show(result, lang)
+    assert isinstance(reply, Say)
+    return reply.text
+
+
+def test_every_admin_result_has_a_screen_at_the_console():
+    results = {
+        kind
+        for module in (ro, rp, rm, ra)
+        for _, kind in inspect.getmembers(module, inspect.isclass)
+        if issubclass(kind, Result) and kind.__module__ == module.__name__
+    }
+    assert len(results) == 34
+    shown = {kind for step, kind in admin_console.TRANSITIONS if issubclass(kind, Result)}
+    assert results <= shown, results - shown
+
+
+LINES = (
+    ro.OrderLine(240117, "accepted", CLEANING, EVENING, "浦东", "王师傅", 8800, (Attention.LATE,)),
+    ro.OrderLine(240119, "paid", Text("gone_item", "gone_item"), NOON, "", "", 100, ()),
+)
+FLAGS = (Flag(240117, Attention.LATE, EVENING), Flag(240118, Attention.HELD, NOON))
+
+
+def listed(**kw) -> ro.OrdersListed:
+    values = dict(
+        stuck_only=False,
+        statuses=(),
+        day=None,
+        today_by_default=True,
+        total=5,
+        money=True,
+        orders=LINES,
+        flags=FLAGS,
+    )
+    return ro.OrdersListed(**{**values, **kw})
+
+
+def test_order_lists_show_times_in_the_business_time_zone_and_amounts_only_to_who_sees_them():
+    assert text(listed()) == (
+        "订单 今天:共 5 单\n"
+        "#240117 11-23 01:05 日常保洁 已接单 王师傅 ¥88.00 ⚠师傅迟到\n"
+        "#240119 11-23 11:30 gone_item 已支付 ¥1.00\n"
+        "……还有 3 单\n"
+        "⚠ 共 2 单需处理:/orders stuck"
+    )
+    assert text(
+        listed(statuses=("paid",), today_by_default=False, total=2, money=False), "en"
+    ) == (
+        "Orders paid: 2\n"
+        "#240117 11-23 01:05 Regular cleaning accepted 王师傅 ⚠worker late\n"
+        "#240119 11-23 11:30 gone_item paid\n"
+        "⚠ 2 orders need attention: /orders stuck"
+    )
+    dated = listed(day=date(2026, 11, 20), today_by_default=False, total=2, flags=())
+    assert text(dated, "en").startswith("Orders 2026-11-20: 2\n")
+    assert text(listed(stuck_only=True)) == (
+        "⚠ 需处理 2 单:\n#240117 师傅迟到 (11-23 01:05)\n#240118 风控待审 (11-23 11:30)"
+    )
+    assert text(listed(stuck_only=True, flags=()), "en") == "No stuck orders ✅"
+
+
+def test_stats_name_the_period_and_rank_statuses_by_count():
+    stats = ro.StatsShown(
+        "week",
+        date(2026, 11, 17),
+        date(2026, 11, 23),
+        (("paid", 3), ("confirmed", 5)),
+        8,
+        123_456,
+        4,
+        185,
+        5,
+        2,
+        1,
+        3,
+    )
+    assert text(stats, "en") == (
+        "📊 Last 7 days (2026-11-17 ~ 2026-11-23)\nOrders: 8\nconfirmed 5 · paid 3\n"
+        "Booked 8, GMV ¥1,234.56\nAverage time to accept 3:05 (min:s, 4 orders)\n"
+        "Completion 71.42% (5 done / 2 cancelled)\nComplaints 1 · New customers 3"
+    )
+
+
+INSPECTED = ro.OrderInspected(
+    number=240117,
+    status=OrderStatus.ACCEPTED,
+    item=CLEANING,
+    start_at=EVENING,
+    created_at=NOON,
+    channel="telegram",
+    customer=ro.Contact(5, "张三", "138****0000"),
+    address="浦东 **路",
+    worker=ro.Contact(7, "王师傅", "139****1111"),
+    late_minutes=12,
+    note="",
+    photos=(("after", 1), ("before", 2)),
+    complaints=(ro.ComplaintBrief(3, "late", "open", NOON),),
+    timeline=(ro.StatusReached(EVENING, OrderStatus.PAID, "customer:5"),),
+    money=ro.OrderMoney(8800, 8800, 500, 300, "", (ro.PaymentLine("full", "wechat", 8800, "ok"),)),
+)
+
+
+def test_one_order_in_full_and_without_money_or_worker():
+    assert text(INSPECTED) == (
+        "#240117 日常保洁 · 已接单\n上门 11-23 01:05 · 下单 11-23 11:30 · telegram\n"
+        "客户 5 张三 138****0000\n地址 浦东 **路\n师傅 7 王师傅 139****1111\n迟到 12 分钟\n"
+        "金额 ¥88.00 · 已付 ¥88.00 · 已退 ¥5.00 · 退款中 ¥3.00\n  full wechat ¥88.00 [ok]\n"
+        "照片 after 1 before 2\n投诉:\n  3. late [open] 11-23 11:30\n进度:\n"
+        "  11-23 01:05 已支付 (customer:5)\n完整记录:/audit #240117"
+    )
+    bare = ro.OrderInspected(
+        **{
+            **{f: getattr(INSPECTED, f) for f in INSPECTED.__dataclass_fields__},
+            "worker": None,
+            "money": None,
+            "address": "",
+            "late_minutes": 0,
+            "photos": (),
+            "complaints": (),
+        }
+    )
+    assert text(bare, "en") == (
+        "#240117 Regular cleaning · accepted\nVisit 11-23 01:05 · booked 11-23 11:30 · telegram\n"
+        "Customer 5 张三 138****0000\nWorker: none yet\nPhotos 0\nTimeline:\n"
+        "  11-23 01:05 paid (customer:5)\nFull trail: /audit #240117"
+    )
+
+
+def test_the_trail_shows_moves_actions_and_changed_values_but_no_machine_keys():
+    trail = ro.TrailShown(
+        240117,
+        OrderStatus.CANCELLED,
+        (
+            TrailEntry(EVENING, "customer:5", "paid", moved_from="awaiting_payment"),
+            TrailEntry(EVENING, "customer:5", "complain", note="迟到了"),
+            TrailEntry(
+                NOON,
+                "telegram:1",
+                "reassign",
+                "ops",
+                before=(("worker_id", 7),),
+                after=(("worker_id", 8),),
+            ),
+            TrailEntry(
+                NOON,
+                "telegram:1",
+                "refund",
+                "finance",
+                after=(("amount", 500), ("request", "telegram:1:m9"), ("references", ["R1"])),
+            ),
+            TrailEntry(
+                NOON,
+                "telegram:1",
+                "cancel",
+                "ops",
+                before=(("status", "accepted"),),
+                after=(("status", "cancelled"), ("fee", 100), ("reason", "")),
+            ),
+        ),
+    )
+    assert text(trail, "en") == (
+        "#240117 full trail:\n11-23 01:05 awaiting payment→paid — customer:5\n"
+        "11-23 01:05 complaint — customer:5 · 迟到了\n"
+        "11-23 11:30 reassigned — telegram:1 (ops) · worker_id=7→8\n"
+        "11-23 11:30 refund requested — telegram:1 (finance) · amount=¥5.00\n"
+        "11-23 11:30 cancelled by admin — telegram:1 (ops) · status=accepted→cancelled, fee=¥1.00"
+    )
