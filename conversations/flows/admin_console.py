@@ -12,7 +12,7 @@ from conversations.events import Failed, Loaded, TextReceived
 from conversations.flows.admin_commands import USAGE, build
 from conversations.flows.admin_views import VIEWS
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
-from conversations.flows.worker_signup import skills_of
+from conversations.flows.worker_signup_views import skills_of
 from conversations.replies import Link, Photo, Reply, Say
 from conversations.state import Conversation
 from domain import commands as c

@@ -13,6 +13,7 @@ from conversations.flows import booking_views
 from conversations.flows.base import Ctx, Outcome, Transitions, flow_data, too_long, tr
 from conversations.flows.dates import parse_when
 from conversations.replies import Ask, Option, Say
+from conversations.results.workers import CustomerRated
 from conversations.state import Conversation
 from domain import limits
 from domain.aftersales import CUSTOMER_TAGS, DIMENSIONS
@@ -378,9 +379,12 @@ def on_loaded(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
             ],
             goto=_home(conv),
         )
-    if result.kind == "customer_rated":
-        return Outcome([Say(tr(conv, "已记录,谢谢!", "Noted, thank you!"))], goto=_home(conv))
     return Outcome()
+
+
+def on_customer_rated(ctx: Ctx, conv: Conversation, result: CustomerRated) -> Outcome:
+    conv.data.pop(NAME, None)
+    return Outcome([Say(tr(conv, "已记录,谢谢!", "Noted, thank you!"))], goto=_home(conv))
 
 
 TRANSITIONS: Transitions = {
@@ -405,5 +409,5 @@ TRANSITIONS: Transitions = {
     (Step.CUSTOMER_SCORE, TextReceived): on_customer_score,
     (Step.CUSTOMER_NOTE, ChoiceMade): on_customer_note,
     (Step.CUSTOMER_NOTE, TextReceived): on_customer_note,
-    (Step.CUSTOMER_NOTE, Loaded): on_loaded,
+    (Step.CUSTOMER_NOTE, CustomerRated): on_customer_rated,
 }

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from conversations.events import Loaded, Result
+from conversations.results.workers import CustomerRated
 from conversations.services import complaint_steps, dispatch, quality
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice
@@ -336,7 +337,7 @@ class AfterSalesDesk:
             )
             posted = await self._commit(uow, notices)
         await self.s.flush(posted)
-        return [Loaded("customer_rated", {"number": cmd.number, "stars": cmd.stars})]
+        return [CustomerRated(cmd.number, cmd.stars)]
 
     async def sweep(self, cmd: c.ComplaintSweep) -> list[Result]:
         now = self.s.clock()

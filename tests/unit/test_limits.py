@@ -127,7 +127,7 @@ def test_a_text_of_exactly_the_limit_is_taken(handler, flow, step, data, limit, 
     conv = conv_at(flow, step, "zh", **data)
     typed = "号" * limit.chars
     handler(CTX, conv, text(typed))
-    part = {"booking": "b", "worker_register": "r"}.get(flow, flow)
+    part = {"booking": "b"}.get(flow, flow)
     assert conv.data[part][kept] == typed
 
 
