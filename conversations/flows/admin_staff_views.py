@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from conversations.flows.admin_screens import Screen, local, shows
 from conversations.flows.base import Ctx, Outcome, tr
-from conversations.flows.worker_signup import skills_of
+from conversations.flows.worker_signup_views import skills_of
 from conversations.replies import Link, Photo, Reply, Say
 from conversations.results.admin_money import (
     LedgerLinked,

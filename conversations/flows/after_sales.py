@@ -8,13 +8,14 @@ from datetime import datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from conversations.events import ChoiceMade, Loaded, PhotoReceived, TextReceived
+from conversations.events import ChoiceMade, PhotoReceived, TextReceived
 from conversations.flows import after_sales_views as views
 from conversations.flows import booking_views
 from conversations.flows.base import Ctx, Outcome, Transitions, flow_data, too_long, tr
 from conversations.flows.dates import parse_when
 from conversations.replies import Ask, Option, Say
 from conversations.results.after_sales import ComplaintFiled, OrderRated, ReworkBooked
+from conversations.results.workers import CustomerRated
 from conversations.state import Conversation
 from domain import limits
 from domain.aftersales import CUSTOMER_TAGS, DIMENSIONS
@@ -344,11 +345,9 @@ def on_rework_booked(ctx: Ctx, conv: Conversation, result: ReworkBooked) -> Outc
     return Outcome(views.rework_booked(ctx, conv, result), goto=_home(conv))
 
 
-def on_loaded(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
+def on_customer_rated(ctx: Ctx, conv: Conversation, result: CustomerRated) -> Outcome:
     conv.data.pop(NAME, None)
-    if result.kind == "customer_rated":
-        return Outcome([Say(tr(conv, "已记录,谢谢!", "Noted, thank you!"))], goto=_home(conv))
-    return Outcome()
+    return Outcome([Say(tr(conv, "已记录,谢谢!", "Noted, thank you!"))], goto=_home(conv))
 
 
 TRANSITIONS: Transitions = {
@@ -373,5 +372,5 @@ TRANSITIONS: Transitions = {
     (Step.CUSTOMER_SCORE, TextReceived): on_customer_score,
     (Step.CUSTOMER_NOTE, ChoiceMade): on_customer_note,
     (Step.CUSTOMER_NOTE, TextReceived): on_customer_note,
-    (Step.CUSTOMER_NOTE, Loaded): on_loaded,
+    (Step.CUSTOMER_NOTE, CustomerRated): on_customer_rated,
 }

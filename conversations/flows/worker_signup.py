@@ -4,27 +4,30 @@ its expiry), the certificates the chosen skills need; then review by an admin.""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection
+from dataclasses import replace
 from datetime import date
 from enum import StrEnum
-from typing import Any
 
 from conversations.events import (
     ChoiceMade,
     ContactShared,
-    Loaded,
     LocationShared,
     PhotoReceived,
     TextReceived,
 )
-from conversations.flows.base import Ctx, Outcome, Transitions, flow_data, too_long, tr
+from conversations.flows import worker_signup_views as views
+from conversations.flows.base import Ctx, Outcome, Transitions, too_long, tr
 from conversations.flows.dates import parse_when
 from conversations.flows.start import normalise_phone
-from conversations.replies import Ask, AskContact, AskLocation, Option, Reply, Say
+from conversations.flows.worker_signup_data import SignupData
+from conversations.flows.worker_signup_views import skills_of
+from conversations.replies import Reply, Say
+from conversations.results.workers import DocumentStored, WorkerRegistered
 from conversations.state import Conversation
 from domain import commands as c
 from domain import limits
 from domain.catalog import Catalog
-from domain.people import DOCUMENT_TEXT
 
 NAME = "worker_register"
 
@@ -43,31 +46,41 @@ class Step(StrEnum):
 
 
 FIRST = Step.NAME
-RADII_KM = (3, 5, 10, 20)
-CERT_TEXT = {kind: (t.zh, t.en) for kind, t in DOCUMENT_TEXT.items()}
 DISTRICT = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,10}(?:区|县|District)")
 
 
-def _r(conv: Conversation) -> dict[str, Any]:
-    return flow_data(conv, "r")
+def _load(conv: Conversation) -> SignupData | None:
+    """The sign-up's data; None when the stored state is not of its shape (an older version
+    saved it) or lacks what the step builds on, which starts the sign-up again."""
+    raw = conv.data.get(NAME)
+    if raw is None and conv.step == FIRST:
+        return SignupData()
+    r = SignupData.from_json(raw)
+    if r is None or (conv.step == Step.CERTS and not r.cert_queue):
+        return None
+    if conv.step == Step.CONFIRM and not (r.name and r.phone and r.skills):
+        return None
+    return r
 
 
-def skills_of(catalog: Catalog) -> dict[str, tuple[str, str]]:
-    """Each skill with a label made of the services it covers."""
-    out: dict[str, tuple[list[str], list[str]]] = {}
-    for item in catalog.items():
-        zh, en = out.setdefault(item.skill, ([], []))
-        zh.append(item.name.zh)
-        en.append(item.name.en)
-    return {s: ("、".join(zh[:2]), ", ".join(en[:2])) for s, (zh, en) in out.items()}
+def _keep(conv: Conversation, r: SignupData) -> None:
+    conv.data[NAME] = r.to_json()
 
 
-def needed_certificates(catalog: Catalog, skills: list[str]) -> list[str]:
-    return sorted({i.certificate for i in catalog.items() if i.skill in skills and i.certificate})
+def _restart() -> Outcome:
+    """The sign-up from its first question, its data reset (``enter``)."""
+    return Outcome(goto=NAME)
+
+
+def needed_certificates(catalog: Catalog, skills: Collection[str]) -> tuple[str, ...]:
+    """The certificates the services of ``skills`` ask for, in name order."""
+    found = {i.certificate for i in catalog.items() if i.skill in skills and i.certificate}
+    return tuple(sorted(found))
 
 
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
-    conv.data["r"] = {}
+    _keep(conv, SignupData())
+    conv.data.pop("r", None)  # the untyped data of states saved before SignupData
     return Outcome(
         [
             Say(
@@ -83,113 +96,25 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
     )
 
 
+QUESTIONS: dict[Step, Callable[[Ctx, Conversation, SignupData], list[Reply]]] = {
+    Step.NAME: views.name_question,
+    Step.PHONE: views.phone_question,
+    Step.SKILLS: views.skills_question,
+    Step.AREA: views.area_question,
+    Step.RADIUS: views.radius_question,
+    Step.ID_PHOTO: views.id_photo_question,
+    Step.HEALTH_PHOTO: views.health_photo_question,
+    Step.HEALTH_EXPIRY: views.health_expiry_question,
+    Step.CERTS: views.certificate_question,
+    Step.CONFIRM: views.confirm_question,
+}
+
+
 def ask(ctx: Ctx, conv: Conversation) -> Outcome:
-    r = _r(conv)
-    step = Step(conv.step)
-    replies: list[Reply]
-    if step == Step.NAME:
-        replies = [Ask(tr(conv, "请输入您的真实姓名:", "Your full name:"))]
-    elif step == Step.PHONE:
-        replies = [
-            AskContact(tr(conv, "请分享或输入您的手机号:", "Share or type your phone number:"))
-        ]
-    elif step == Step.SKILLS:
-        chosen = r.setdefault("skills", [])
-        labels = skills_of(ctx.catalog)
-        options = [
-            Option(f"skill:{s}", ("✓ " if s in chosen else "") + (en if conv.lang == "en" else zh))
-            for s, (zh, en) in sorted(labels.items())
-        ]
-        options.append(Option("done", tr(conv, "选好了", "Done")))
-        replies = [
-            Ask(
-                tr(
-                    conv,
-                    "您会哪些服务?可多选。",
-                    "Which services can you do? Pick all that apply.",
-                ),
-                tuple(options),
-            )
-        ]
-    elif step == Step.AREA:
-        replies = [
-            Ask(
-                tr(
-                    conv,
-                    "您在哪里接单?请发送常驻位置,或输入负责的区,例如「徐汇区 静安区」。",
-                    "Where do you work? Share your base location, or type your "
-                    "districts, e.g. '徐汇区 静安区'.",
-                )
-            ),
-            AskLocation(tr(conv, "发送常驻位置", "Share your base location")),
-        ]
-    elif step == Step.RADIUS:
-        replies = [
-            Ask(
-                tr(conv, "接单范围(离常驻位置多远)?", "How far from there will you go?"),
-                tuple(Option(f"km:{k}", f"{k} km") for k in RADII_KM),
-            )
-        ]
-    elif step == Step.ID_PHOTO:
-        replies = [Ask(tr(conv, "请发送身份证人像面照片:", "Send a photo of your ID card:"))]
-    elif step == Step.HEALTH_PHOTO:
-        replies = [Ask(tr(conv, "请发送健康证照片:", "Send a photo of your health certificate:"))]
-    elif step == Step.HEALTH_EXPIRY:
-        replies = [
-            Ask(
-                tr(
-                    conv,
-                    "健康证有效期至哪天?例如 2027-06-30",
-                    "When does the health certificate expire? e.g. 2027-06-30",
-                )
-            )
-        ]
-    elif step == Step.CERTS:
-        kind = r["cert_queue"][0]
-        zh, en = CERT_TEXT.get(kind, (kind, kind))
-        replies = [
-            Ask(
-                tr(
-                    conv,
-                    f"请发送{zh}照片(没有可跳过,相关服务将不会派给您):",
-                    f"Send a photo of your {en} (or skip: those jobs won't be offered to you):",
-                ),
-                (Option("skip", tr(conv, "跳过", "Skip")),),
-            )
-        ]
-    else:
-        replies = [
-            Ask(
-                _summary(ctx, conv, r),
-                (
-                    Option("submit", tr(conv, "提交审核", "Submit")),
-                    Option("restart", tr(conv, "重新填写", "Start over")),
-                ),
-            )
-        ]
-    return Outcome(replies)
-
-
-def _summary(ctx: Ctx, conv: Conversation, r: dict[str, Any]) -> str:
-    labels = skills_of(ctx.catalog)
-    skills = "、".join(labels[s][1 if conv.lang == "en" else 0] for s in r["skills"])
-    area = (
-        " ".join(r["districts"])
-        if r.get("districts")
-        else tr(
-            conv,
-            f"常驻位置周边 {r.get('radius_km')} 公里",
-            f"within {r.get('radius_km')} km of your base",
-        )
-    )
-    docs = len(r.get("docs", {}))
-    return tr(
-        conv,
-        f"请确认:\n姓名:{r['name']}\n电话:{r['phone']}\n技能:{skills}\n范围:{area}\n"
-        f"证件照片:{docs} 张",
-        f"Please check:\nName: {r['name']}\nPhone: {r['phone']}\nSkills: {skills}\n"
-        f"Area: {area}\nDocument photos: {docs}",
-    )
+    r = _load(conv)
+    if r is None:
+        return _restart()
+    return Outcome(QUESTIONS[Step(conv.step)](ctx, conv, r))
 
 
 def on_name(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
@@ -201,7 +126,9 @@ def on_name(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
             [Say(tr(conv, "请输入至少 2 个字的姓名。", "Please send at least 2 characters."))],
             reask=True,
         )
-    _r(conv)["name"] = name
+    if (r := _load(conv)) is None:
+        return _restart()
+    _keep(conv, replace(r, name=name))
     return Outcome(step=Step.PHONE, reask=True)
 
 
@@ -214,24 +141,29 @@ def on_phone(ctx: Ctx, conv: Conversation, event: TextReceived | ContactShared) 
         return Outcome(
             [Say(tr(conv, "手机号格式不对。", "That is not a phone number."))], reask=True
         )
-    _r(conv)["phone"] = phone
+    if (r := _load(conv)) is None:
+        return _restart()
+    _keep(conv, replace(r, phone=phone))
     return Outcome(step=Step.SKILLS, reask=True)
 
 
 def on_skill(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
-    chosen: list[str] = _r(conv).setdefault("skills", [])
+    if (r := _load(conv)) is None:
+        return _restart()
     if event.key == "done":
-        if not chosen:
+        if not r.skills:
             return Outcome([Say(tr(conv, "请至少选择一项。", "Pick at least one."))], reask=True)
         return Outcome(step=Step.AREA, reask=True)
     skill = event.key.removeprefix("skill:")
     if skill in skills_of(ctx.catalog):
-        chosen.remove(skill) if skill in chosen else chosen.append(skill)
+        _keep(conv, r.with_skill_toggled(skill))
     return Outcome(reask=True)
 
 
 def on_area_location(ctx: Ctx, conv: Conversation, event: LocationShared) -> Outcome:
-    _r(conv).update(center=[event.lat, event.lon], districts=[])
+    if (r := _load(conv)) is None:
+        return _restart()
+    _keep(conv, replace(r, center=(event.lat, event.lon), districts=()))
     return Outcome(step=Step.RADIUS, reask=True)
 
 
@@ -252,39 +184,60 @@ def on_area_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
             ],
             reask=True,
         )
-    _r(conv).update(districts=districts, center=None, radius_km=0)
+    if (r := _load(conv)) is None:
+        return _restart()
+    _keep(conv, replace(r, districts=tuple(districts), center=None, radius_km=0))
     return Outcome(step=Step.ID_PHOTO, reask=True)
 
 
 def on_radius(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     km = event.key.removeprefix("km:")
-    if not km.isdigit() or int(km) not in RADII_KM:
+    if not km.isdigit() or int(km) not in views.RADII_KM:
         return Outcome(reask=True)
-    _r(conv)["radius_km"] = int(km)
+    if (r := _load(conv)) is None:
+        return _restart()
+    _keep(conv, replace(r, radius_km=int(km)))
     return Outcome(step=Step.ID_PHOTO, reask=True)
 
 
 def on_photo(ctx: Ctx, conv: Conversation, event: PhotoReceived) -> Outcome:
+    if _load(conv) is None:
+        return _restart()  # before keeping a photo the sign-up would not use
     return Outcome(commands=[c.StoreDocument(event.channel, event.ref, "workers")])
 
 
-def on_document(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
-    r = _r(conv)
-    docs: dict[str, str] = r.setdefault("docs", {})
-    step = Step(conv.step)
-    if step == Step.ID_PHOTO:
-        docs["id_card"] = result.data["path"]
-        return Outcome(step=Step.HEALTH_PHOTO, reask=True)
-    if step == Step.HEALTH_PHOTO:
-        docs["health"] = result.data["path"]
-        return Outcome(step=Step.HEALTH_EXPIRY, reask=True)
-    docs[r["cert_queue"].pop(0)] = result.data["path"]
-    return _next_cert(ctx, conv)
+def _stored(conv: Conversation, kind: str, path: str) -> SignupData | None:
+    """The data with the document photo of ``kind`` kept (None: start again)."""
+    r = _load(conv)
+    if r is not None:
+        r = r.with_document(kind, path)
+        _keep(conv, r)
+    return r
 
 
-def _next_cert(ctx: Ctx, conv: Conversation) -> Outcome:
-    r = _r(conv)
-    if r.get("cert_queue"):
+def on_id_card(ctx: Ctx, conv: Conversation, result: DocumentStored) -> Outcome:
+    if _stored(conv, "id_card", result.path) is None:
+        return _restart()
+    return Outcome(step=Step.HEALTH_PHOTO, reask=True)
+
+
+def on_health_certificate(ctx: Ctx, conv: Conversation, result: DocumentStored) -> Outcome:
+    if _stored(conv, "health", result.path) is None:
+        return _restart()
+    return Outcome(step=Step.HEALTH_EXPIRY, reask=True)
+
+
+def on_certificate(ctx: Ctx, conv: Conversation, result: DocumentStored) -> Outcome:
+    if (r := _load(conv)) is None:
+        return _restart()
+    kind, *rest = r.cert_queue
+    _keep(conv, replace(r.with_document(kind, result.path), cert_queue=tuple(rest)))
+    return _next_cert(conv)
+
+
+def _next_cert(conv: Conversation) -> Outcome:
+    r = SignupData.from_json(conv.data.get(NAME))
+    if r is not None and r.cert_queue:
         return Outcome(step=Step.CERTS, reask=True)
     return Outcome(step=Step.CONFIRM, reask=True)
 
@@ -309,55 +262,55 @@ def on_expiry(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
             ],
             reask=True,
         )
-    r = _r(conv)
-    r["health_expiry"] = day.isoformat()
-    r["cert_queue"] = needed_certificates(ctx.catalog, r["skills"])
-    return _next_cert(ctx, conv)
+    if (r := _load(conv)) is None:
+        return _restart()
+    queue = needed_certificates(ctx.catalog, r.skills)
+    _keep(conv, replace(r, health_expiry=day, cert_queue=queue))
+    return _next_cert(conv)
 
 
 def on_cert_skip(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     if event.key != "skip":
         return Outcome(reask=True)
-    _r(conv)["cert_queue"].pop(0)
-    return _next_cert(ctx, conv)
+    if (r := _load(conv)) is None:
+        return _restart()
+    _keep(conv, replace(r, cert_queue=r.cert_queue[1:]))
+    return _next_cert(conv)
 
 
 def on_confirm(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
-    r = _r(conv)
     if event.key == "restart":
-        conv.data["r"] = {}
+        _keep(conv, SignupData())
         return Outcome(step=Step.NAME, reask=True)
     if event.key != "submit":
         return Outcome(reask=True)
-    docs: dict[str, str] = r.get("docs", {})
+    if (r := _load(conv)) is None:
+        return _restart()
+    expiry = r.health_expiry.isoformat() if r.health_expiry else ""
     documents = tuple(
-        (kind, path, r.get("health_expiry", "") if kind == "health" else "")
-        for kind, path in docs.items()
+        (kind, path, expiry if kind == "health" else "") for kind, path in r.documents
     )
-    center = r.get("center")
     return Outcome(
         commands=[
             c.RegisterWorker(
                 event.channel,
                 event.user_id,
-                r["name"],
-                r["phone"],
+                r.name,
+                r.phone,
                 conv.lang,
-                tuple(r["skills"]),
-                (center[0], center[1]) if center else None,
-                int(r.get("radius_km", 0)) * 1000,
-                tuple(r.get("districts", [])),
+                r.skills,
+                r.center,
+                r.radius_km * 1000,
+                r.districts,
                 documents,
             )
         ]
     )
 
 
-def on_registered(ctx: Ctx, conv: Conversation, result: Loaded) -> Outcome:
-    if result.kind != "worker_registered":
-        return Outcome()
-    conv.worker_id = int(result.data["worker_id"])
-    conv.data.pop("r", None)
+def on_registered(ctx: Ctx, conv: Conversation, result: WorkerRegistered) -> Outcome:
+    conv.worker_id = result.worker_id
+    conv.data.pop(NAME, None)
     return Outcome(
         [
             Say(
@@ -381,13 +334,13 @@ TRANSITIONS: Transitions = {
     (Step.AREA, TextReceived): on_area_text,
     (Step.RADIUS, ChoiceMade): on_radius,
     (Step.ID_PHOTO, PhotoReceived): on_photo,
-    (Step.ID_PHOTO, Loaded): on_document,
+    (Step.ID_PHOTO, DocumentStored): on_id_card,
     (Step.HEALTH_PHOTO, PhotoReceived): on_photo,
-    (Step.HEALTH_PHOTO, Loaded): on_document,
+    (Step.HEALTH_PHOTO, DocumentStored): on_health_certificate,
     (Step.HEALTH_EXPIRY, TextReceived): on_expiry,
     (Step.CERTS, PhotoReceived): on_photo,
-    (Step.CERTS, Loaded): on_document,
+    (Step.CERTS, DocumentStored): on_certificate,
     (Step.CERTS, ChoiceMade): on_cert_skip,
     (Step.CONFIRM, ChoiceMade): on_confirm,
-    (Step.CONFIRM, Loaded): on_registered,
+    (Step.CONFIRM, WorkerRegistered): on_registered,
 }

@@ -9,8 +9,9 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from conversations.events import Loaded, Result
+from conversations.events import Result
 from conversations.results.after_sales import ComplaintFiled, OrderRated, ReworkBooked
+from conversations.results.workers import CustomerRated
 from conversations.services import complaint_steps, dispatch
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice
@@ -193,4 +194,4 @@ class AfterSalesDesk:
             )
             posted = await self._commit(uow, notices)
         await self.s.flush(posted)
-        return [Loaded("customer_rated", {"number": cmd.number, "stars": cmd.stars})]
+        return [CustomerRated(cmd.number, cmd.stars)]

@@ -7,7 +7,7 @@ import logging
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from conversations.events import Loaded, Result
+from conversations.events import Result
 from conversations.results.admin_money import (
     LedgerLinked,
     RefundMarked,
@@ -23,6 +23,7 @@ from conversations.results.sweeps import (
     RefundsExecuted,
     RefundsQueued,
 )
+from conversations.results.workers import WithdrawalRequested
 from conversations.services import payment_requests, settlement
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_admins, to_customer
@@ -234,12 +235,8 @@ class MoneyDesk:
             posted = await self.s.post(uow, notices)
             await uow.commit()
         await self.s.flush(posted)
-        return [
-            Loaded(
-                "withdrawal",
-                {"id": w.id, "amount_cents": w.amount_cents, "status": w.status.value},
-            )
-        ]
+        assert w.id is not None
+        return [WithdrawalRequested(w.id, w.amount_cents, w.status)]
 
     async def list_withdrawals(self, cmd: c.ListWithdrawals) -> list[Result]:
         async with self.s.uow() as uow:

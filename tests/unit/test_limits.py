@@ -132,7 +132,7 @@ def test_a_text_of_exactly_the_limit_is_taken(handler, flow, step, data, limit, 
     conv = conv_at(flow, step, "zh", **data)
     typed = "号" * limit.chars
     handler(CTX, conv, text(typed))
-    part = {"worker_register": "r"}.get(flow, flow)
+    part = flow
     assert conv.data[part][kept] == typed
 
 

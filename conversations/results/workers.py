@@ -1,0 +1,162 @@
+"""What the service layer answers a worker: signing up, going online, the jobs screen, each
+step of a job (accept, decline, on the way, check-in, photos, finish, transfer), rating the
+customer, earnings and withdrawals.
+
+Orders are named by their number; amounts are fen; times are aware instants (the flow shows
+them in the business's time zone); names of services are bilingual ``Text``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from conversations.events import Result
+from domain.lifecycle import OrderStatus
+from domain.media import PhotoKind
+from domain.people import WorkerStatus
+from domain.text import Text
+from domain.withdrawals import WithdrawalStatus
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentStored(Result):
+    """A photo of an ID card or certificate, kept under ``path`` in the media store."""
+
+    path: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerRegistered(Result):
+    """A sign-up was submitted for review; the person is now this worker."""
+
+    worker_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class AvailabilityChanged(Result):
+    """The worker went online (new jobs are offered) or offline."""
+
+    online: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OfferView:
+    """A job offered to the worker, still to accept or decline."""
+
+    number: int
+    item: Text
+    start_at: datetime
+    where: str
+    """The address masked to its district and street: the worker has not taken the job."""
+    earn_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class LiveJobView:
+    """A job the worker has taken and not finished."""
+
+    number: int
+    item: Text
+    start_at: datetime
+    status: OrderStatus
+    address: str
+    phone: str
+    notes: str
+
+
+@dataclass(frozen=True, slots=True)
+class JobsShown(Result):
+    """The worker's screen: standing (None for an unknown worker), online, offers, live jobs."""
+
+    status: WorkerStatus | None
+    online: bool
+    offers: tuple[OfferView, ...]
+    live: tuple[LiveJobView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EarningsShown(Result):
+    """Jobs done, the balance owed to the worker and the part that may be withdrawn now."""
+
+    jobs: int
+    owed_cents: int
+    available_cents: int
+    after_days: int
+    """Days after settlement before earnings can be withdrawn (T+n)."""
+
+
+@dataclass(frozen=True, slots=True)
+class JobAccepted(Result):
+    """The worker took an offer: the job, with the full address and the phone to call."""
+
+    number: int
+    item: Text
+    start_at: datetime
+    address: str
+    phone: str
+    notes: str
+
+
+@dataclass(frozen=True, slots=True)
+class OfferDeclined(Result):
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerDeparted(Result):
+    """The customer was told the worker is on the way."""
+
+    number: int
+    eta_minutes: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerCheckedIn(Result):
+    """The worker's location at the door was taken; the door photo comes next."""
+
+    number: int
+    distance_m: int | None
+    """How far from the address, when the address has a location."""
+
+
+@dataclass(frozen=True, slots=True)
+class JobPhotoSaved(Result):
+    """A door, before or after photo was kept; ``status`` is the order's after it."""
+
+    number: int
+    kind: PhotoKind
+    status: OrderStatus
+
+
+@dataclass(frozen=True, slots=True)
+class JobFinished(Result):
+    """The worker finished; the customer is asked to confirm."""
+
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class TransferRequested(Result):
+    """The job is offered to idle workers nearby; the worker keeps it until one accepts."""
+
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRated(Result):
+    """The worker's rating of the customer of a job was kept."""
+
+    number: int
+    stars: int
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawalRequested(Result):
+    """A withdrawal was requested: approved at once (small amounts) or waiting for finance."""
+
+    withdrawal_id: int
+    amount_cents: int
+    status: WithdrawalStatus

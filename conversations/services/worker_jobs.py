@@ -1,0 +1,154 @@
+"""Service handlers for the steps of a worker's job: accept or decline an offer, on the way,
+check-in, photos, finish, transfer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conversations.events import Result
+from conversations.results.workers import (
+    JobAccepted,
+    JobFinished,
+    JobPhotoSaved,
+    OfferDeclined,
+    TransferRequested,
+    WorkerCheckedIn,
+    WorkerDeparted,
+)
+from conversations.services import dispatch, job_steps
+from conversations.services.deps import Deps
+from domain import commands as c
+from domain.errors import DomainError
+from domain.media import PhotoKind
+from domain.people import Address, Customer, GeoPoint, Worker
+from domain.ports import UnitOfWork
+
+
+def phone_to_call(address: Address | None, customer: Customer | None) -> str:
+    """The phone for the job: the address's contact, else the customer's own."""
+    if address is not None and address.phone:
+        return address.phone
+    return customer.phone if customer is not None else ""
+
+
+class JobDesk:
+    """Handlers of the commands a worker gives about one job; shares the ``Deps``."""
+
+    def __init__(self, s: Deps) -> None:
+        self.s = s
+
+    def handlers(self) -> dict[type[c.Command], Any]:
+        return {
+            c.AcceptOffer: self.accept,
+            c.DeclineOffer: self.decline,
+            c.Depart: self.depart,
+            c.CheckIn: self.check_in,
+            c.AddJobPhoto: self.add_photo,
+            c.FinishJob: self.finish,
+            c.RequestTransfer: self.transfer,
+        }
+
+    async def accept(self, cmd: c.AcceptOffer) -> list[Result]:
+        now = self.s.clock()
+        try:
+            async with self.s.uow() as uow:
+                order, notices = await dispatch.accept(
+                    uow, self.s.catalog, self.s.rules, cmd.worker_id, cmd.number, now
+                )
+                address = await uow.addresses.get(order.address_id) if order.address_id else None
+                customer = await uow.customers.get(order.customer_id)
+                posted = await self.s.post(uow, notices)
+                await uow.commit()
+        except DomainError as exc:
+            if "changed" in str(exc) or "被他人更新" in str(exc):
+                raise dispatch.Taken(cmd.number) from exc
+            raise
+        await self.s.flush(posted)
+        return [
+            JobAccepted(
+                order.number,
+                self.s.catalog.item(order.item_id).name,
+                order.start_at,
+                address.text if address else "—",
+                phone_to_call(address, customer),
+                order.notes,
+            )
+        ]
+
+    async def decline(self, cmd: c.DeclineOffer) -> list[Result]:
+        async with self.s.uow() as uow:
+            notices = await dispatch.decline(
+                uow, self.s.catalog, self.s.rules, cmd.worker_id, cmd.number, self.s.clock()
+            )
+            posted = await self.s.post(uow, notices)
+            await uow.commit()
+        await self.s.flush(posted)
+        return [OfferDeclined(cmd.number)]
+
+    async def _worker(self, uow: UnitOfWork, worker_id: int) -> Worker:
+        worker = await uow.workers.get(worker_id)
+        if worker is None:
+            raise DomainError("unknown worker")
+        return worker
+
+    async def depart(self, cmd: c.Depart) -> list[Result]:
+        async with self.s.uow() as uow:
+            worker = await self._worker(uow, cmd.worker_id)
+            order, notices = await job_steps.depart(
+                uow, self.s.rules, worker, cmd.number, self.s.clock()
+            )
+            posted = await self.s.post(uow, notices)
+            await uow.commit()
+        await self.s.flush(posted)
+        return [WorkerDeparted(order.number, order.eta_minutes)]
+
+    async def check_in(self, cmd: c.CheckIn) -> list[Result]:
+        async with self.s.uow() as uow:
+            order, distance = await job_steps.check_in(
+                uow,
+                self.s.rules,
+                cmd.worker_id,
+                cmd.number,
+                GeoPoint(cmd.lat, cmd.lon),
+                self.s.clock(),
+            )
+            await uow.commit()
+        return [WorkerCheckedIn(order.number, distance)]
+
+    async def add_photo(self, cmd: c.AddJobPhoto) -> list[Result]:
+        kind = PhotoKind(cmd.kind)
+        data, content_type, ext = await self.s.fetch_photo(cmd.channel, cmd.ref)
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            worker = await self._worker(uow, cmd.worker_id)
+            order = await job_steps.own_job(uow, cmd.worker_id, cmd.number)
+            assert self.s.media is not None
+            path = self.s.media.save(f"orders/{order.number}", data, ext, now)
+            order, notices = await job_steps.add_photo(
+                uow, self.s.rules, worker, cmd.number, kind, (path, content_type, len(data)), now
+            )
+            posted = await self.s.post(uow, notices)
+            await uow.commit()
+        await self.s.flush(posted)
+        return [JobPhotoSaved(order.number, kind, order.status)]
+
+    async def finish(self, cmd: c.FinishJob) -> list[Result]:
+        async with self.s.uow() as uow:
+            order, notices = await job_steps.finish(
+                uow, self.s.rules, cmd.worker_id, cmd.number, self.s.media_url, self.s.clock()
+            )
+            posted = await self.s.post(uow, notices)
+            await uow.commit()
+        await self.s.flush(posted)
+        return [JobFinished(order.number)]
+
+    async def transfer(self, cmd: c.RequestTransfer) -> list[Result]:
+        async with self.s.uow() as uow:
+            order = await job_steps.own_job(uow, cmd.worker_id, cmd.number)
+            notices = await dispatch.offer_transfer(
+                uow, self.s.catalog, self.s.rules, order, self.s.clock()
+            )
+            posted = await self.s.post(uow, notices)
+            await uow.commit()
+        await self.s.flush(posted)
+        return [TransferRequested(cmd.number)]

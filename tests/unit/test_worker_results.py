@@ -1,0 +1,280 @@
+"""The worker's side of the typed seam: the flows are driven with the result types of
+``conversations.results.workers`` through their state tables, and each flow's typed data
+starts afresh on entry and sends a state of an older shape back to the flow's first step."""
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+import pytest
+
+from conversations.events import ChoiceMade, LocationShared, PhotoReceived, TextReceived
+from conversations.flows import after_sales, worker, worker_signup
+from conversations.flows.base import Ctx
+from conversations.flows.worker import WorkerData
+from conversations.flows.worker_signup_data import SignupData
+from conversations.replies import Ask, AskLocation, Say
+from conversations.results.workers import (
+    AvailabilityChanged,
+    CustomerRated,
+    DocumentStored,
+    EarningsShown,
+    JobAccepted,
+    JobFinished,
+    JobPhotoSaved,
+    JobsShown,
+    LiveJobView,
+    OfferDeclined,
+    OfferView,
+    TransferRequested,
+    WithdrawalRequested,
+    WorkerCheckedIn,
+    WorkerDeparted,
+    WorkerRegistered,
+)
+from conversations.state import Conversation
+from domain import commands as c
+from domain.lifecycle import OrderStatus
+from domain.media import PhotoKind
+from domain.people import WorkerStatus
+from domain.text import Text
+from domain.withdrawals import WithdrawalStatus
+from store.catalog_file import load_catalog
+
+CATALOG, RULES = load_catalog()
+NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 09:00 Monday in Shanghai
+CTX = Ctx(CATALOG, RULES, NOW, "https://daojia.example")
+BASE = {"channel": "telegram", "user_id": "1", "at": NOW}
+AT_3PM = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 15:00 in Shanghai
+CLEANING = Text("日常保洁", "Daily cleaning")
+
+
+def worker_at(step: str, lang: str = "zh", **data) -> Conversation:
+    return Conversation(flow="worker", step=step, lang=lang, worker_id=9, role="worker", data=data)
+
+
+def drive(flow, conv: Conversation, result):
+    """What the engine does with a result: the handler of (step, result type)."""
+    return flow.TRANSITIONS[(flow.Step(conv.step), type(result))](CTX, conv, result)
+
+
+def said(out) -> str:
+    return "\n".join(r.text for r in out.replies)
+
+
+def test_the_jobs_screen_shows_offers_and_live_jobs_with_their_next_steps():
+    jobs = JobsShown(
+        WorkerStatus.APPROVED,
+        True,
+        (OfferView(240117, CLEANING, AT_3PM, "徐汇区 漕溪北路", 8_800),),
+        (
+            LiveJobView(
+                240118, CLEANING, AT_3PM, OrderStatus.ARRIVED, "漕溪北路 1号", "139", "有猫"
+            ),
+        ),
+    )
+    for step in ("menu", "action"):
+        out = drive(worker, worker_at(step, "en"), jobs)
+        ((ask,),) = (out.replies,)
+        assert out.step == "menu" and isinstance(ask, Ask)
+        assert "Offer: #240117 Daily cleaning 11-24 15:00 徐汇区 漕溪北路 earn ¥88.00" in ask.text
+        assert (
+            "#240118 Daily cleaning 11-24 15:00 worker arrived\n  漕溪北路 1号 139\n  有猫"
+            in ask.text
+        )
+        assert [o.key for o in ask.options] == [
+            "act:accept:240117",
+            "act:decline:240117",
+            "act:photo:240118:before",
+            "act:offline",
+            "act:earnings",
+        ]
+
+
+def test_a_worker_under_review_sees_no_jobs_and_a_suspended_one_is_told_so():
+    pending = drive(worker, worker_at("menu"), JobsShown(WorkerStatus.PENDING, False, (), ()))
+    assert said(pending) == "您的资料正在审核中,通过后会通知您。"
+    suspended = JobsShown(WorkerStatus.SUSPENDED, False, (), ())
+    assert "已暂停接单" in said(drive(worker, worker_at("menu"), suspended))
+    nothing = drive(worker, worker_at("menu", "en"), JobsShown(None, False, (), ()))
+    assert nothing.replies[0].text == "Offline ⏸\nNo jobs right now."
+
+
+@pytest.mark.parametrize(
+    ("result", "text"),
+    [
+        (AvailabilityChanged(True), "已上线,有新订单会第一时间推送给您。"),
+        (AvailabilityChanged(False), "已下线,不会再收到新订单。"),
+        (EarningsShown(3, 30_000, 12_050, 7), "已完成 3 单。余额 ¥300.00,其中可提现 ¥120.50"),
+        (WithdrawalRequested(5, 20_000, WithdrawalStatus.APPROVED), "¥200.00 已提交(已自动批准"),
+        (
+            WithdrawalRequested(6, 90_000, WithdrawalStatus.REQUESTED),
+            "¥900.00 已提交,等待财务审批",
+        ),
+        (OfferDeclined(240117), "已拒绝 #240117。"),
+        (WorkerDeparted(240117, 25), "已通知客户您已出发(#240117)"),
+        (TransferRequested(240117), "已为 #240117 寻找附近空闲师傅"),
+        (
+            JobAccepted(240117, CLEANING, AT_3PM, "漕溪北路 1号", "13900001111", ""),
+            "接单成功!#240117 日常保洁 11-24 15:00\n地址:漕溪北路 1号\n电话:13900001111",
+        ),
+    ],
+)
+def test_each_answer_to_a_job_command_is_said_then_the_menu_comes_again(result, text):
+    out = drive(worker, worker_at("action"), result)
+    assert text in said(out) and out.step == "menu" and out.reask and not out.commands
+
+
+def test_a_finished_job_offers_to_rate_the_customer():
+    out = drive(worker, worker_at("action", "en"), JobFinished(240117))
+    assert out.step == "menu" and not out.reask
+    assert [o.key for o in out.replies[0].options] == ["act:rate_customer:240117"]
+
+
+def test_check_in_takes_the_location_then_the_door_photo_of_the_job_in_the_flow_data():
+    conv = worker_at("menu", worker={"number": 5, "kind": None})
+    worker.enter(CTX, conv)
+    assert conv.data["worker"] == {"number": None, "kind": None}  # reset on entry
+    out = worker.run(CTX, conv, "checkin", 240117, "")
+    assert out.step == "checkin_location" and WorkerData.from_json(conv.data["worker"]) == (
+        WorkerData(240117)
+    )
+    conv.step = "checkin_location"
+    assert worker.ask(CTX, conv).replies == [
+        AskLocation("到达 #240117 门口后,请发送您的实时位置打卡。")
+    ]
+    out = worker.on_location(CTX, conv, LocationShared(**BASE, lat=31.2, lon=121.4))
+    assert out.commands == [c.CheckIn(9, 240117, 31.2, 121.4)]
+    out = drive(worker, conv, WorkerCheckedIn(240117, 40))
+    assert out.step == "checkin_photo" and out.reask
+    conv.step = "checkin_photo"
+    out = worker.on_door_photo(CTX, conv, PhotoReceived(**BASE, ref="D1"))
+    assert out.commands == [c.AddJobPhoto(9, 240117, "door", "telegram", "D1")]
+    out = drive(worker, conv, JobPhotoSaved(240117, PhotoKind.DOOR, OrderStatus.ARRIVED))
+    assert "已到达 #240117" in said(out) and out.step == "menu"
+
+
+def test_after_photos_are_taken_for_the_job_and_kind_kept_in_the_flow_data():
+    conv = worker_at("menu")
+    worker.enter(CTX, conv)
+    worker.run(CTX, conv, "photo", 240117, "after")
+    conv.step = "photos"
+    assert [o.key for o in worker.ask(CTX, conv).replies[0].options] == [
+        "done",
+        "act:finish:240117",
+    ]
+    out = worker.on_photo(CTX, conv, PhotoReceived(**BASE, ref="A1"))
+    assert out.commands == [c.AddJobPhoto(9, 240117, "after", "telegram", "A1")]
+    out = drive(worker, conv, JobPhotoSaved(240117, PhotoKind.AFTER, OrderStatus.IN_SERVICE))
+    assert out.replies == [Say("照片已保存。")] and out.step is None and out.reask
+
+
+@pytest.mark.parametrize(
+    "old",
+    [
+        {"w": {"number": 240117, "kind": "after"}},  # the untyped data before WorkerData
+        {"worker": {"number": "240117", "kind": "after"}},
+        {"worker": {"number": 240117, "kind": "sideways"}},
+        {"worker": {"number": None, "kind": None}},
+    ],
+)
+def test_a_job_step_whose_stored_data_is_not_the_flows_starts_the_flow_again(old):
+    photo = PhotoReceived(**BASE, ref="A1")
+    for step, handler, event in [
+        ("checkin_location", worker.on_location, LocationShared(**BASE, lat=31.2, lon=121.4)),
+        ("checkin_photo", worker.on_door_photo, photo),
+        ("photos", worker.on_photo, photo),
+    ]:
+        conv = worker_at(step, **old)
+        for out in (worker.ask(CTX, conv), handler(CTX, conv, event)):
+            assert out.goto == "worker" and not out.commands and not out.replies
+    conv = worker_at("photos", **old)
+    worker.enter(CTX, conv)  # where the engine's goto lands: the menu, the data reset
+    assert conv.data == {"worker": {"number": None, "kind": None}}
+
+
+def signup_at(step: str, r: SignupData | None = None) -> Conversation:
+    data = {"worker_register": r.to_json()} if r is not None else {}
+    return Conversation(flow="worker_register", step=step, data=data)
+
+
+def test_the_signup_keeps_each_document_it_is_sent_and_registers_with_them():
+    r = SignupData("李阿姨", "13911112222", ("nanny",), (31.2, 121.4), 5)
+    conv = signup_at("id_photo", r)
+    out = drive(worker_signup, conv, DocumentStored("workers/id.png", "image/png", 10))
+    assert out.step == "health_photo"
+    conv.step = "health_photo"
+    out = drive(worker_signup, conv, DocumentStored("workers/hc.png", "image/png", 10))
+    assert out.step == "health_expiry"
+    conv.step = "health_expiry"
+    out = worker_signup.on_expiry(CTX, conv, TextReceived(**BASE, text="2027-06-30"))
+    assert out.step == "certs"  # nannies need a childcare certificate
+    conv.step = "certs"
+    out = drive(worker_signup, conv, DocumentStored("workers/cc.png", "image/png", 10))
+    assert out.step == "confirm"
+    conv.step = "confirm"
+    kept = SignupData.from_json(conv.data["worker_register"])
+    assert kept is not None and kept.health_expiry == date(2027, 6, 30) and not kept.cert_queue
+    out = worker_signup.on_confirm(CTX, conv, ChoiceMade(**BASE, key="submit"))
+    ((register,),) = (out.commands,)
+    assert register.documents == (
+        ("id_card", "workers/id.png", ""),
+        ("health", "workers/hc.png", "2027-06-30"),
+        ("childcare", "workers/cc.png", ""),
+    )
+    assert (register.name, register.center, register.radius_m) == ("李阿姨", (31.2, 121.4), 5000)
+    out = drive(worker_signup, conv, WorkerRegistered(77))
+    assert conv.worker_id == 77 and out.goto == "worker" and "worker_register" not in conv.data
+
+
+def test_a_document_sent_again_for_a_step_replaces_the_first():
+    r = SignupData(documents=(("id_card", "a.png"), ("health", "b.png")))
+    assert r.with_document("id_card", "c.png").documents == (
+        ("id_card", "c.png"),
+        ("health", "b.png"),
+    )
+
+
+def test_the_signup_data_round_trips_through_json_and_nothing_else_passes_for_it():
+    r = SignupData("李", "139", ("cleaning",), (31.0, 121.0), 5, (), (("id_card", "a"),))
+    r = replace(r, health_expiry=date(2027, 1, 1), cert_queue=("childcare",))
+    assert SignupData.from_json(r.to_json()) == r
+    good = r.to_json()
+    for bad in (
+        {"name": "李"},  # a field missing
+        {**good, "docs": {}},  # a field of another shape
+        {**good, "skills": "cleaning"},
+        {**good, "center": [31.0]},
+        {**good, "radius_km": True},
+        {**good, "documents": [["id_card"]]},
+        {**good, "health_expiry": "soon"},
+        None,
+    ):
+        assert SignupData.from_json(bad) is None, bad
+
+
+def test_the_signup_starts_afresh_on_entry_and_again_from_a_state_of_an_older_shape():
+    conv = signup_at("confirm", SignupData("李阿姨", "139", ("cleaning",)))
+    worker_signup.enter(CTX, conv)
+    assert conv.data == {"worker_register": SignupData().to_json()}
+    old = Conversation(flow="worker_register", step="phone", data={"r": {"name": "李阿姨"}})
+    out = worker_signup.on_phone(CTX, old, TextReceived(**BASE, text="13911112222"))
+    assert out.goto == "worker_register" and "r" in old.data  # enter() drops it
+    assert worker_signup.ask(CTX, old).goto == "worker_register"
+    first = Conversation(flow="worker_register", step="name", data={"r": {}})
+    worker_signup.on_name(CTX, first, TextReceived(**BASE, text="李阿姨"))
+    assert first.data["worker_register"]["name"] == "李阿姨"  # nothing was lost at the start
+
+
+def test_a_confirmation_reached_after_starting_over_starts_again_rather_than_registering():
+    conv = signup_at("confirm", SignupData())  # "start over", then "back" to the summary
+    assert worker_signup.ask(CTX, conv).goto == "worker_register"
+    out = worker_signup.on_confirm(CTX, conv, ChoiceMade(**BASE, key="submit"))
+    assert out.goto == "worker_register" and not out.commands
+
+
+def test_rating_the_customer_ends_the_feedback_flow_with_thanks():
+    conv = Conversation(
+        flow="feedback", step="customer_note", worker_id=9, role="worker", data={"feedback": {}}
+    )
+    out = drive(after_sales, conv, CustomerRated(240117, 4))
+    assert said(out) == "已记录,谢谢!" and out.goto == "worker" and "feedback" not in conv.data
