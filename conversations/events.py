@@ -6,9 +6,8 @@ with ``Result`` events, which flow back through the same state tables.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,7 +75,8 @@ class PaymentReceived(Inbound):
 
 @dataclass(frozen=True)
 class Result:
-    """The answer of the service layer to a command."""
+    """The answer of the service layer to a command: one frozen dataclass per outcome, in
+    ``conversations.results`` (or ``Failed``)."""
 
 
 @dataclass(frozen=True)
@@ -84,14 +84,6 @@ class Failed(Result):
     """A command was refused; ``message`` is safe to show."""
 
     message: str
-
-
-@dataclass(frozen=True)
-class Loaded(Result):
-    """Data a command fetched, keyed by what it is (``orders``, ``booking``, …)."""
-
-    kind: str
-    data: dict[str, Any] = field(default_factory=dict)
 
 
 Event = Inbound | Result
