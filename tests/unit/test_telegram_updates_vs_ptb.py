@@ -125,8 +125,10 @@ def _paths(value: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str | int
 
 
 def _change(update: dict[str, Any], path: tuple[str | int, ...], value: Any) -> dict[str, Any]:
-    """A copy of ``update`` with the field at ``path`` set to ``value`` (or removed: ``...``)."""
-    changed = copy.deepcopy(update)
+    """A copy of ``update`` with the field at ``path`` set to ``value`` (or removed: ``...``).
+    Copied through JSON, as it travels: a venue's ``location`` and the message's are one object
+    in the strategy, and a deep copy would keep them one, changing both at once."""
+    changed = json.loads(json.dumps(update))
     parent: Any = changed
     for step in path[:-1]:
         parent = parent[step]
