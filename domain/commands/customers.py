@@ -1,0 +1,180 @@
+"""What a customer asks: sign-up, booking, paying, their orders, recurring bookings,
+complaints and ratings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.commands.base import Command
+from domain.pricing import Selection
+
+
+@dataclass(frozen=True)
+class RegisterCustomer(Command):
+    channel: str
+    user_id: str
+    phone: str
+    lang: str
+    name: str = ""
+    referral_code: str = ""
+
+
+@dataclass(frozen=True)
+class FindCustomer(Command):
+    channel: str
+    user_id: str
+
+
+@dataclass(frozen=True)
+class SetLanguage(Command):
+    customer_id: int
+    lang: str
+
+
+@dataclass(frozen=True)
+class LoadAddresses(Command):
+    customer_id: int
+
+
+@dataclass(frozen=True)
+class Booking:
+    """Everything the customer chose, as the service layer needs it to price and place."""
+
+    customer_id: int
+    channel: str
+    lang: str
+    selections: tuple[Selection, ...]
+    start_at: datetime
+    asap: bool = False
+    address_id: int | None = None
+    address_text: str = ""
+    location: tuple[float, float] | None = None
+    notes: str = ""
+    coupon_code: str | None = None
+    """None picks the best coupon the customer holds; "" uses none."""
+    use_points: bool = False
+    bundle_id: str | None = None
+    subscription_id: int | None = None
+    """Set when a recurring booking makes this visit's order (no first-order discount)."""
+
+
+@dataclass(frozen=True)
+class PreviewQuote(Command):
+    booking: Booking
+
+
+@dataclass(frozen=True)
+class PlaceOrder(Command):
+    booking: Booking
+    expected_total_cents: int
+
+
+@dataclass(frozen=True)
+class LoadOrders(Command):
+    customer_id: int
+
+
+@dataclass(frozen=True)
+class LoadOrder(Command):
+    customer_id: int
+    number: int
+
+
+@dataclass(frozen=True)
+class QuoteCancellation(Command):
+    customer_id: int
+    number: int
+
+
+@dataclass(frozen=True)
+class CancelOrder(Command):
+    customer_id: int
+    number: int
+    expected_fee_cents: int
+
+
+@dataclass(frozen=True)
+class RequestPayment(Command):
+    customer_id: int
+    number: int
+
+
+@dataclass(frozen=True)
+class ConfirmSandboxPayment(Command):
+    reference: str
+    customer_id: int | None = None
+    notify_customer: bool = False
+
+
+@dataclass(frozen=True)
+class ContactSupport(Command):
+    customer_id: int
+    channel: str
+    user_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ConfirmOrder(Command):
+    customer_id: int
+    number: int
+
+
+@dataclass(frozen=True)
+class DraftSubscription(Command):
+    """What repeating order ``number`` weekly would be: the day and time (the order's own
+    unless given), the first visit and today's price for it."""
+
+    customer_id: int
+    number: int
+    weekday: int | None = None
+    at_time: str = ""
+
+
+@dataclass(frozen=True)
+class Subscribe(Command):
+    """Repeat order ``number`` every ``weekday`` (0 Monday) at ``at_time`` ("HH:MM")."""
+
+    customer_id: int
+    number: int
+    weekday: int
+    at_time: str
+
+
+@dataclass(frozen=True)
+class LoadSubscriptions(Command):
+    customer_id: int
+
+
+@dataclass(frozen=True)
+class StopSubscription(Command):
+    customer_id: int
+    subscription_id: int
+
+
+@dataclass(frozen=True)
+class FileComplaint(Command):
+    customer_id: int
+    channel: str
+    number: int
+    category: str
+    text: str
+    photo_refs: tuple[str, ...] = ()
+    """The chat platform's references of the photos sent (fetched and kept on filing)."""
+
+
+@dataclass(frozen=True)
+class BookRework(Command):
+    customer_id: int
+    number: int
+    start_at: datetime
+
+
+@dataclass(frozen=True)
+class RateOrder(Command):
+    customer_id: int
+    number: int
+    scores: tuple[tuple[str, int], ...]
+    tags: tuple[str, ...] = ()
+    text: str = ""

@@ -1,0 +1,108 @@
+"""What a worker asks: sign-up, going online, jobs and their steps, earnings, withdrawals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.commands.base import Command
+
+
+@dataclass(frozen=True)
+class StoreDocument(Command):
+    """Download a photo someone sent (by platform reference), check it, keep it."""
+
+    channel: str
+    ref: str
+    folder: str
+
+
+@dataclass(frozen=True)
+class RegisterWorker(Command):
+    channel: str
+    user_id: str
+    name: str
+    phone: str
+    lang: str
+    skills: tuple[str, ...]
+    center: tuple[float, float] | None
+    radius_m: int
+    districts: tuple[str, ...]
+    documents: tuple[tuple[str, str, str], ...]
+    """(kind, stored path, expiry ISO date or "")."""
+
+
+@dataclass(frozen=True)
+class SetOnline(Command):
+    worker_id: int
+    online: bool
+
+
+@dataclass(frozen=True)
+class LoadJobs(Command):
+    worker_id: int
+
+
+@dataclass(frozen=True)
+class LoadEarnings(Command):
+    worker_id: int
+
+
+@dataclass(frozen=True)
+class AcceptOffer(Command):
+    worker_id: int
+    number: int
+
+
+@dataclass(frozen=True)
+class DeclineOffer(Command):
+    worker_id: int
+    number: int
+
+
+@dataclass(frozen=True)
+class Depart(Command):
+    worker_id: int
+    number: int
+
+
+@dataclass(frozen=True)
+class CheckIn(Command):
+    worker_id: int
+    number: int
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class AddJobPhoto(Command):
+    worker_id: int
+    number: int
+    kind: str
+    channel: str
+    ref: str
+
+
+@dataclass(frozen=True)
+class FinishJob(Command):
+    worker_id: int
+    number: int
+
+
+@dataclass(frozen=True)
+class RequestTransfer(Command):
+    worker_id: int
+    number: int
+
+
+@dataclass(frozen=True)
+class RateCustomer(Command):
+    worker_id: int
+    number: int
+    stars: int
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class RequestWithdrawal(Command):
+    worker_id: int
+    amount_cents: int
