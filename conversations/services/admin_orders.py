@@ -17,7 +17,7 @@ from conversations.results.admin_orders import (
     RefundRequested,
 )
 from conversations.results.sweeps import RefundsExecuted, RefundsQueued
-from conversations.services import dispatch, order_steps, payment_requests
+from conversations.services import offer_steps, order_steps, payment_requests
 from conversations.services.deps import Deps
 from conversations.services.notices import to_customer, to_worker
 from conversations.services.staff import authorize
@@ -72,7 +72,7 @@ class OrderDesk:
                 )
             if previous == worker.id:
                 raise DomainError(f"#{order.number} 已经是这位师傅 / already this worker's job")
-            notices = await dispatch.assign(uow, self.s.rules, order, worker, cmd.admin, now)
+            notices = await offer_steps.assign(uow, self.s.rules, order, worker, cmd.admin, now)
             await uow.audit.append(
                 AuditEntry(
                     now,

@@ -12,7 +12,7 @@ from typing import Any
 from conversations.events import Result
 from conversations.results.after_sales import ComplaintFiled, OrderRated, ReworkBooked
 from conversations.results.workers import CustomerRated
-from conversations.services import complaint_steps, dispatch
+from conversations.services import complaint_steps, dispatch, rating_steps
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice
 from domain import commands as c
@@ -176,7 +176,7 @@ class AfterSalesDesk:
         rating = Rating(0, Rater.CUSTOMER, 0, cmd.customer_id, scores, self.s.clock())
         rating = replace(rating, tags=list(cmd.tags), text=cmd.text.strip()[:500])
         async with self.s.uow() as uow:
-            notices = await complaint_steps.rate(
+            notices = await rating_steps.rate(
                 uow, self.s.rules, rating, cmd.number, self.s.clock()
             )
             posted = await self._commit(uow, notices)
@@ -189,7 +189,7 @@ class AfterSalesDesk:
         rating = Rating(0, Rater.WORKER, cmd.worker_id, 0, scores, self.s.clock())
         rating = replace(rating, text=cmd.text.strip()[:500])
         async with self.s.uow() as uow:
-            notices = await complaint_steps.rate(
+            notices = await rating_steps.rate(
                 uow, self.s.rules, rating, cmd.number, self.s.clock()
             )
             posted = await self._commit(uow, notices)

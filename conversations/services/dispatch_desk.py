@@ -11,7 +11,7 @@ from conversations.events import Result
 from conversations.results.admin_orders import OrderAssigned
 from conversations.results.admin_people import WorkerLine, WorkerReviewed, WorkersListed
 from conversations.results.sweeps import BatchDispatched, OffersExpired, OrdersAutoConfirmed
-from conversations.services import dispatch, job_steps, staffing
+from conversations.services import dispatch, job_steps, offer_steps, staffing
 from conversations.services.deps import Deps
 from domain import commands as c
 from domain.audit import AuditEntry
@@ -78,7 +78,7 @@ class DispatchDesk:
                 raise DomainError("订单或师傅不存在 / unknown order or worker")
             if worker.status != WorkerStatus.APPROVED:
                 raise DomainError(f"师傅 {cmd.worker_id} 未通过审核 / worker is not approved")
-            notices = await dispatch.assign(uow, self.s.rules, order, worker, cmd.admin, now)
+            notices = await offer_steps.assign(uow, self.s.rules, order, worker, cmd.admin, now)
             await uow.audit.append(
                 AuditEntry(
                     now,
@@ -102,7 +102,9 @@ class DispatchDesk:
         for offer in due:
             try:
                 async with self.s.uow() as uow:
-                    notices = await dispatch.expire(uow, self.s.catalog, self.s.rules, offer, now)
+                    notices = await offer_steps.expire(
+                        uow, self.s.catalog, self.s.rules, offer, now
+                    )
                     posted = await self.s.post(uow, notices)
                     await uow.commit()
             except DomainError as exc:  # another process got there first

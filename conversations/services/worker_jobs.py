@@ -15,7 +15,7 @@ from conversations.results.workers import (
     WorkerCheckedIn,
     WorkerDeparted,
 )
-from conversations.services import dispatch, job_steps
+from conversations.services import dispatch, job_steps, offer_steps
 from conversations.services.deps import Deps
 from domain import commands as c
 from domain.errors import DomainError
@@ -52,7 +52,7 @@ class JobDesk:
         now = self.s.clock()
         try:
             async with self.s.uow() as uow:
-                order, notices = await dispatch.accept(
+                order, notices = await offer_steps.accept(
                     uow, self.s.catalog, self.s.rules, cmd.worker_id, cmd.number, now
                 )
                 address = await uow.addresses.get(order.address_id) if order.address_id else None
@@ -77,7 +77,7 @@ class JobDesk:
 
     async def decline(self, cmd: c.DeclineOffer) -> list[Result]:
         async with self.s.uow() as uow:
-            notices = await dispatch.decline(
+            notices = await offer_steps.decline(
                 uow, self.s.catalog, self.s.rules, cmd.worker_id, cmd.number, self.s.clock()
             )
             posted = await self.s.post(uow, notices)
@@ -145,7 +145,7 @@ class JobDesk:
     async def transfer(self, cmd: c.RequestTransfer) -> list[Result]:
         async with self.s.uow() as uow:
             order = await job_steps.own_job(uow, cmd.worker_id, cmd.number)
-            notices = await dispatch.offer_transfer(
+            notices = await offer_steps.offer_transfer(
                 uow, self.s.catalog, self.s.rules, order, self.s.clock()
             )
             posted = await self.s.post(uow, notices)

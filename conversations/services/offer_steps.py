@@ -1,0 +1,228 @@
+"""A worker's answer to an offer (accept, decline, the deadline passing), a job handed to
+another worker, and an admin's assignment by hand: each inside the caller's unit of work."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from conversations.services.dispatch import (
+    Taken,
+    candidates,
+    dispatch,
+    job_for,
+    make_offer,
+    no_worker_notices,
+)
+from conversations.services.notices import Notice, t, to_customer, to_worker
+from domain.catalog import Catalog
+from domain.dispatch import rank
+from domain.errors import DomainError
+from domain.lifecycle import Action, ActorKind, OrderStatus
+from domain.money import apply_rate
+from domain.offers import Offer, OfferMode, OfferStatus
+from domain.orders import Actor, Order
+from domain.people import Address, Worker
+from domain.ports import UnitOfWork
+from domain.rules import Rules
+from domain.settlement import service_value, worker_share
+
+
+async def accept(
+    uow: UnitOfWork, catalog: Catalog, rules: Rules, worker_id: int, number: int, now: datetime
+) -> tuple[Order, list[Notice]]:
+    """The worker takes the order: exactly one accept wins, across processes."""
+    order = await uow.orders.by_number(number, full=False)
+    if order is None or order.id is None:
+        raise DomainError(f"找不到订单 #{number} / no order #{number}")
+    offers = await uow.offers.for_order(order.id)
+    mine = next(
+        (o for o in offers if o.worker_id == worker_id and o.status == OfferStatus.OPEN), None
+    )
+    if mine is None:
+        if order.worker_id == worker_id and order.status == OrderStatus.ACCEPTED:
+            raise DomainError(f"订单 #{number} 已经是您的了 / order #{number} is already yours")
+        raise Taken(number)
+    transfer = mine.mode == OfferMode.TRANSFER
+    expected = OrderStatus.ACCEPTED if transfer else OrderStatus.DISPATCHING
+    if order.status != expected:
+        raise Taken(number)
+    job, address = await job_for(uow, catalog, order)
+    pool = await candidates(uow, job, rules)
+    me = pool.get(worker_id)
+    if me is None or rank(job, [me[0]], rules.dispatch) == []:
+        raise DomainError(
+            "您现在无法接这单(时间冲突或已下线)/ you cannot take this job now "
+            "(schedule conflict or offline)"
+        )
+    actor = Actor(ActorKind.WORKER, str(worker_id))
+    previous = order.worker_id
+    if transfer:
+        order.apply(Action.RELEASE, actor, now, f"transfer from worker {previous}")
+        order.transfer_from_worker_id = previous
+        order.transfer_compensation_cents = apply_rate(
+            order.total_cents, rules.dispatch.transfer_compensation_bp
+        )
+    order.worker_id = worker_id
+    order.accepted_at = now
+    order.apply(Action.ACCEPT, actor, now)
+    # The order row first: a concurrent accept waits here, then fails the version check
+    # without having locked any offer (locking offers first deadlocks under a race).
+    await uow.orders.save(order, now)
+    if not await uow.offers.answer(mine.id or 0, OfferStatus.ACCEPTED, now):
+        raise Taken(number)
+    losers = await uow.offers.close_others(order.id, mine.id, OfferStatus.LOST, now)
+    worker = me[1]
+    notices = [
+        accepted_customer_notice(order, worker),
+        *(to_worker(w, "job_lost", number=number) for w in losers),
+    ]
+    if transfer and previous is not None:
+        notices.append(
+            to_worker(
+                previous,
+                "transfer_compensated",
+                number=number,
+                amount=order.transfer_compensation_cents,
+            )
+        )
+    return order, notices
+
+
+def accepted_customer_notice(order: Order, worker: Worker) -> Notice:
+    rating = worker.rating_x100
+    return to_customer(
+        order.customer_id,
+        "order_accepted",
+        number=order.number,
+        worker=worker.name,
+        stars=f"{rating // 100}.{rating % 100 // 10}",
+    )
+
+
+async def decline(
+    uow: UnitOfWork, catalog: Catalog, rules: Rules, worker_id: int, number: int, now: datetime
+) -> list[Notice]:
+    order = await uow.orders.by_number(number)
+    if order is None or order.id is None:
+        raise DomainError(f"找不到订单 #{number} / no order #{number}")
+    await uow.orders.lock(order.id)
+    mine = next(
+        (
+            o
+            for o in await uow.offers.for_order(order.id)
+            if o.worker_id == worker_id and o.status == OfferStatus.OPEN
+        ),
+        None,
+    )
+    if mine is None or not await uow.offers.answer(mine.id or 0, OfferStatus.DECLINED, now):
+        raise DomainError(
+            f"订单 #{number} 的邀请已失效 / the offer for #{number} is no longer open"
+        )
+    if mine.mode == OfferMode.TRANSFER:
+        return await offer_transfer(uow, catalog, rules, order, now)
+    return await dispatch(uow, catalog, rules, order, now)
+
+
+async def expire(
+    uow: UnitOfWork, catalog: Catalog, rules: Rules, offer: Offer, now: datetime
+) -> list[Notice]:
+    """One expired offer: claim it (once, whichever process gets there) and move on."""
+    await uow.orders.lock(offer.order_id)
+    if not await uow.offers.answer(offer.id or 0, OfferStatus.EXPIRED, now):
+        return []
+    order = await uow.orders.get(offer.order_id)
+    assert order is not None
+    notices = [to_worker(offer.worker_id, "offer_expired", number=order.number)]
+    if offer.mode == OfferMode.TRANSFER:
+        return notices + await offer_transfer(uow, catalog, rules, order, now)
+    return notices + await dispatch(uow, catalog, rules, order, now)
+
+
+async def offer_transfer(
+    uow: UnitOfWork, catalog: Catalog, rules: Rules, order: Order, now: datetime
+) -> list[Notice]:
+    """Offer an accepted order to the best nearby idle worker (the current one is busy)."""
+    if order.status != OrderStatus.ACCEPTED or order.id is None:
+        raise DomainError(
+            f"订单 #{order.number} 现在不能转单 / order #{order.number} cannot be transferred now"
+        )
+    offered = await uow.offers.for_order(order.id)
+    tried = frozenset(o.worker_id for o in offered if o.mode == OfferMode.TRANSFER)
+    excluded = tried | {order.worker_id or 0}
+    job, address = await job_for(uow, catalog, order, excluded)
+    pool = await candidates(uow, job, rules)
+    idle = [c for c, _ in pool.values() if c.active_now == 0]
+    ranked = rank(job, idle, rules.dispatch)
+    if not ranked:
+        return [
+            to_worker(order.worker_id or 0, "transfer_unavailable", number=order.number),
+            *no_worker_notices(order, rules)[1:],
+        ]
+    best = ranked[0]
+    return [
+        await make_offer(
+            uow,
+            catalog,
+            rules,
+            order,
+            pool[best.worker_id][1],
+            best,
+            address,
+            OfferMode.TRANSFER,
+            now,
+        )
+    ]
+
+
+async def assign(
+    uow: UnitOfWork, rules: Rules, order: Order, worker: Worker, admin: str, now: datetime
+) -> list[Notice]:
+    """Manual dispatch by an admin (also reassignment of an accepted order)."""
+    assert order.id is not None and worker.id is not None
+    await uow.orders.lock(order.id)
+    if order.status == OrderStatus.PAID:
+        order.apply(Action.DISPATCH, Actor(ActorKind.ADMIN, admin), now)
+    actor = Actor(ActorKind.ADMIN, admin)
+    previous = order.worker_id if order.status == OrderStatus.ACCEPTED else None
+    if order.status == OrderStatus.ACCEPTED:
+        order.apply(Action.RELEASE, actor, now, "reassigned")
+    await uow.offers.close_others(order.id, None, OfferStatus.WITHDRAWN, now)
+    earn = worker_share(
+        service_value(order.lines) if order.lines else order.total_cents,
+        worker.level,
+        rules.settlement,
+    )
+    await uow.offers.add(
+        Offer(
+            order.id,
+            worker.id,
+            OfferMode.MANUAL,
+            order.dispatch_round,
+            earn,
+            now,
+            now,
+            OfferStatus.ACCEPTED,
+            now,
+        )
+    )
+    order.worker_id, order.accepted_at, order.dispatch_mode = worker.id, now, "manual"
+    order.apply(Action.ACCEPT, actor, now, f"assigned to worker {worker.id}")
+    await uow.orders.save(order, now)
+    number = order.number
+    notices = [
+        accepted_customer_notice(order, worker),
+        to_worker(worker.id, "job_assigned", number=number),
+    ]
+    if previous is not None and previous != worker.id:
+        notices.append(to_worker(previous, "job_reassigned", number=number))
+    return notices
+
+
+def contact_card(order: Order, address: Address | None, phone: str, lang: str) -> str:
+    """What the assigned worker sees: the full address and the customer's phone."""
+    where = address.text if address else "—"
+    return t(
+        lang,
+        f"#{order.number} 地址:{where}\n联系电话:{phone}",
+        f"#{order.number} Address: {where}\nPhone: {phone}",
+    )

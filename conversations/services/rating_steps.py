@@ -1,0 +1,77 @@
+"""A customer's rating of a visit (and the worker's credit it feeds), inside the caller's unit
+of work."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from conversations.services.notices import Notice, to_admins
+from domain.aftersales import (
+    Rater,
+    Rating,
+    needs_review,
+    stars_text,
+)
+from domain.errors import DomainError
+from domain.lifecycle import OrderStatus
+from domain.ports import UnitOfWork
+from domain.rules import Rules
+
+
+async def rate(
+    uow: UnitOfWork, rules: Rules, rating: Rating, number: int, now: datetime
+) -> list[Notice]:
+    """Record one side's rating of a finished job and refresh the other side's average."""
+    order = await uow.orders.by_number(number, full=False)
+    if order is None or order.id is None or order.worker_id is None:
+        raise DomainError(f"找不到订单 #{number} / no order #{number}")
+    mine = (
+        order.customer_id == rating.customer_id
+        if rating.rater == Rater.CUSTOMER
+        else order.worker_id == rating.worker_id
+    )
+    if not mine:
+        raise DomainError(f"找不到订单 #{number} / no order #{number}")
+    ready = (
+        (OrderStatus.CONFIRMED, OrderStatus.SETTLED)
+        if rating.rater == Rater.CUSTOMER
+        else (OrderStatus.FINISHED, OrderStatus.CONFIRMED, OrderStatus.SETTLED)
+    )
+    if order.status not in ready:
+        raise DomainError(
+            f"订单 #{number} 完成后才能评价 / order #{number} can be rated once it is done"
+        )
+    rating.order_id, rating.worker_id, rating.customer_id = (
+        order.id,
+        order.worker_id,
+        order.customer_id,
+    )
+    if not await uow.ratings.add(rating):
+        raise DomainError(f"订单 #{number} 已评价过 / order #{number} is already rated")
+    if rating.rater == Rater.WORKER:
+        customer = await uow.customers.get(order.customer_id)
+        if customer is not None:
+            _, mean, _ = await uow.ratings.average(Rater.WORKER, customer_id=order.customer_id)
+            customer.rating_x100 = mean
+            await uow.customers.save(customer)
+        return []
+    worker = await uow.workers.get(order.worker_id)
+    assert worker is not None
+    count, mean, good = await uow.ratings.average(Rater.CUSTOMER, worker_id=order.worker_id)
+    worker.rating_x100, worker.good_rate_bp = mean, good * 10_000 // count
+    await uow.workers.save(worker)
+    if not needs_review(rating, rules.after_sales):
+        return []
+    return [
+        to_admins(
+            "rating_review_admin",
+            "ops",
+            "support",
+            number=number,
+            worker=worker.name,
+            worker_id=order.worker_id,
+            stars=stars_text(rating.overall_x100),
+            tags=", ".join(rating.tags),
+            text=rating.text,
+        )
+    ]
