@@ -12,8 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from conversations.events import Event
@@ -56,7 +55,31 @@ class Outcome:
 
 Handler = Callable[[Ctx, Conversation, Any], Outcome]
 Transitions = Mapping[tuple[StrEnum, type[Event]], Handler]
-Flow = ModuleType
+
+
+class Flow(Protocol):
+    """What the engine needs of a flow module — mypy checks every module registered
+    (``conversations.flows.registry``) against it."""
+
+    @property
+    def NAME(self) -> str: ...  # noqa: N802 - a module constant
+
+    @property
+    def FIRST(self) -> StrEnum: ...  # noqa: N802 - a module constant
+
+    @property
+    def Step(self) -> type[StrEnum]: ...  # noqa: N802 - the module's step enum
+
+    @property
+    def TRANSITIONS(self) -> Transitions: ...  # noqa: N802 - a module constant
+
+    def enter(self, ctx: Ctx, conv: Conversation) -> Outcome:
+        """Start the flow (reset its data): the first question, or a command to run first."""
+        ...
+
+    def ask(self, ctx: Ctx, conv: Conversation) -> Outcome:
+        """The question of the step the conversation is at."""
+        ...
 
 
 def tr(conv: Conversation, zh: str, en: str) -> str:

@@ -18,21 +18,19 @@ from conversations.flows import (
 )
 from conversations.flows.base import Flow
 
-FLOWS: dict[str, Flow] = {
-    m.NAME: m
-    for m in (
-        start,
-        menu,
-        booking,
-        checkout,
-        my_orders,
-        support,
-        worker,
-        worker_signup,
-        admin_console,
-        paid_in_chat,
-        after_sales,
-        recurring,
-    )
-}
+REGISTERED: tuple[Flow, ...] = (  # each module checked against the Flow protocol
+    start,
+    menu,
+    booking,
+    checkout,
+    my_orders,
+    support,
+    worker,
+    worker_signup,
+    admin_console,
+    paid_in_chat,
+    after_sales,
+    recurring,
+)
+FLOWS: dict[str, Flow] = {m.NAME: m for m in REGISTERED}
 CUSTOMER_FLOWS = FLOWS  # every flow: one engine serves customers, workers and admins
