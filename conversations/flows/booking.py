@@ -88,22 +88,21 @@ def change_time(conv: Conversation) -> Outcome:
 
 def _done(ctx: Ctx, step: Step, d: Draft) -> bool:
     """Whether ``step`` needs no question (answered already, or not relevant)."""
-    items = d.items(ctx.catalog)
-    item = items[0] if items else None
     if step == Step.CATEGORY:
         return bool(d.category or d.bundle)
     if step == Step.ITEM:
-        return bool(items)
+        return bool(d.bundle or d.item)
     if step == Step.OPTIONS:
-        return (
-            bool(d.bundle)
-            or d.options is not None
-            or (item is not None and not item.options and not item.high_altitude)
-        )
+        if d.bundle or d.options is not None:
+            return True
+        item = ctx.catalog.item(d.item) if d.item else None
+        return item is not None and not item.options and not item.high_altitude
     if step == Step.QUANTITY:
         return bool(d.bundle) or d.quantity is not None
     if step == Step.AREA:
-        return d.area_sqm is not None or all(i.included_area_sqm is None for i in items)
+        if d.area_sqm is not None:
+            return True
+        return all(i.included_area_sqm is None for i in d.items(ctx.catalog))
     if step == Step.DATE:
         return d.asap or d.day is not None
     if step == Step.TIME:

@@ -114,7 +114,7 @@ class Draft:
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON values, field by field."""
-        data = {name: getattr(self, name) for name in _FIELDS}
+        data = dict(vars(self))  # the fields (a dataclass without slots)
         data["options"] = list(self.options) if self.options is not None else None
         data["ticked"] = list(self.ticked) if self.ticked is not None else None
         data["day"] = self.day.isoformat() if self.day else None
@@ -135,8 +135,9 @@ class Draft:
             draft.location = (float(loc[0]), float(loc[1])) if loc else None
         except (TypeError, ValueError, KeyError, IndexError) as exc:
             raise StaleState(NAME) from exc
-        if not all(isinstance(getattr(draft, name), kind) for name, kind in _TYPES.items()):
-            raise StaleState(NAME)
+        for name, kind in _CHECKS:
+            if not isinstance(getattr(draft, name), kind):
+                raise StaleState(NAME)
         if draft.start is not None and draft.start.tzinfo is None:
             raise StaleState(NAME)
         return draft
@@ -160,3 +161,4 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "use_points": bool,
 }
 _FIELDS = tuple(f.name for f in fields(Draft))
+_CHECKS = tuple(_TYPES.items())
