@@ -4,15 +4,19 @@ customer. Entered from an order's buttons or typed words (``投诉 #240117``, ``
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Any
 
 from conversations.events import ChoiceMade, PhotoReceived, TextReceived
 from conversations.flows import after_sales_views as views
 from conversations.flows import booking_views
-from conversations.flows.base import Ctx, Outcome, Transitions, flow_data, too_long, tr
+from conversations.flows.after_sales_data import NAME as NAME
+from conversations.flows.after_sales_data import FeedbackData as FeedbackData
+from conversations.flows.after_sales_data import feedback, parse_day
+from conversations.flows.base import Ctx, Outcome, Transitions, too_long, tr
 from conversations.flows.dates import parse_when
+from conversations.flows.flow_state import StaleState, keep, load, restarting, restarting_all
 from conversations.replies import Ask, Option, Say
 from conversations.results.after_sales import ComplaintFiled, OrderRated, ReworkBooked
 from conversations.results.workers import CustomerRated
@@ -20,8 +24,6 @@ from conversations.state import Conversation
 from domain import limits
 from domain.aftersales import CUSTOMER_TAGS, DIMENSIONS
 from domain.commands import BookRework, FileComplaint, RateCustomer, RateOrder
-
-NAME = "feedback"
 
 
 class Step(StrEnum):
@@ -61,40 +63,53 @@ MAX_PHOTOS = 6
 STARS = tuple(Option(f"s:{n}", str(n)) for n in range(1, 6))
 
 
-def _f(conv: Conversation) -> dict[str, Any]:
-    return flow_data(conv, NAME)
+def seed(conv: Conversation, data: FeedbackData) -> None:
+    """What the flow starts with when entered next (``goto="feedback"``): ``data.action`` on
+    order ``data.number``; the rest is reset on entry."""
+    keep(conv, NAME, data)
 
 
 def _home(conv: Conversation) -> str:
     return "worker" if conv.role == "worker" else "menu"
 
 
+def _restart(ctx: Ctx, conv: Conversation) -> Outcome:
+    """Data of another shape: dropped, and the person told how to start again."""
+    conv.data.pop(NAME, None)
+    return _no_order(conv)
+
+
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
-    f = _f(conv)
-    action, number = f.get("action"), f.get("number")
-    if action not in FIRST_STEP or number is None:
+    given = load(conv, NAME, FeedbackData)
+    if given is None or given.action not in FIRST_STEP or given.number is None:
         conv.data.pop(NAME, None)
-        return Outcome(
-            [
-                Say(
-                    tr(
-                        conv,
-                        "请带上订单号,例如「投诉 #240117」或「评价 #240117」。",
-                        "Add the order number, e.g. 'complain #240117' or 'rate #240117'.",
-                    )
-                )
-            ],
-            goto=_home(conv),
-        )
-    if action in ("complain", "rate", "rework") and conv.customer_id is None:
+        return _no_order(conv)
+    if given.action in ("complain", "rate", "rework") and conv.customer_id is None:
         return Outcome(goto="start")
-    f.update(scores={}, tags=[], photos=[], dim=0)
-    return Outcome(step=FIRST_STEP[action], reask=True)
+    # nothing older stays
+    keep(conv, NAME, FeedbackData(action=given.action, number=given.number))
+    return Outcome(step=FIRST_STEP[given.action], reask=True)
 
 
+def _no_order(conv: Conversation) -> Outcome:
+    return Outcome(
+        [
+            Say(
+                tr(
+                    conv,
+                    "请带上订单号,例如「投诉 #240117」或「评价 #240117」。",
+                    "Add the order number, e.g. 'complain #240117' or 'rate #240117'.",
+                )
+            )
+        ],
+        goto=_home(conv),
+    )
+
+
+@restarting(NAME, _restart)
 def ask(ctx: Ctx, conv: Conversation) -> Outcome:
-    f, step = _f(conv), conv.step
-    number = f.get("number")
+    f, step = feedback(conv), conv.step
+    number = f.order
     if step == Step.CATEGORY:
         options = tuple(Option(f"cat:{k}", tr(conv, zh, en)) for k, zh, en in CATEGORIES)
         text = tr(
@@ -114,7 +129,7 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
             ]
         )
     if step == Step.PHOTOS:
-        n = len(f["photos"])
+        n = len(f.photos)
         text = tr(
             conv,
             f"有照片的话请发送(最多 {MAX_PHOTOS} 张,已收到 {n} 张),有照片的简单问题可以立即处理。",
@@ -125,15 +140,18 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
             [Ask(text, (Option("submit", tr(conv, "提交投诉", "Submit the complaint")),))]
         )
     if step == Step.SCORE:
-        zh, en = DIMENSION_TEXT[DIMENSIONS[f["dim"]]]
+        dim = len(f.scores)
+        if dim >= len(DIMENSIONS):  # every dimension has its stars
+            return Outcome(step=Step.TAGS, reask=True)
+        zh, en = DIMENSION_TEXT[DIMENSIONS[dim]]
         text = tr(
             conv,
-            f"为订单 #{number} 打分({f['dim'] + 1}/4):{zh},1–5 星?",
-            f"Rate order #{number} ({f['dim'] + 1}/4): {en}, 1 to 5 stars?",
+            f"为订单 #{number} 打分({dim + 1}/4):{zh},1–5 星?",
+            f"Rate order #{number} ({dim + 1}/4): {en}, 1 to 5 stars?",
         )
         return Outcome([Ask(text, STARS, numbered=False)])
     if step == Step.TAGS:
-        chosen = set(f["tags"])
+        chosen = set(f.tags)
         options = tuple(
             Option(f"t:{k}", ("✓ " if k in chosen else "") + tr(conv, zh, en))
             for k, zh, en in CUSTOMER_TAGS
@@ -157,7 +175,9 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
             ]
         )
     if step == Step.REWORK_TIME:
-        day = datetime.fromisoformat(f["day"]).date()
+        day = f.day_on
+        if day is None:  # reached by "back" before a day was chosen
+            return Outcome(step=Step.REWORK_DAY, reask=True)
         return Outcome([booking_views.time_question(ctx, conv, day)])
     if step == Step.CUSTOMER_SCORE:
         text = tr(
@@ -179,7 +199,7 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
 def on_category(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     if not event.key.startswith("cat:"):
         return Outcome(reask=True)
-    _f(conv)["category"] = event.key[4:]
+    keep(conv, NAME, replace(feedback(conv), category=event.key[4:]))
     return Outcome(step=Step.TEXT, reask=True)
 
 
@@ -191,36 +211,31 @@ def on_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
         return Outcome(
             [Say(tr(conv, "请多写几个字。", "Please write a little more."))], reask=True
         )
-    _f(conv)["text"] = text
+    keep(conv, NAME, replace(feedback(conv), text=text))
     return Outcome(step=Step.PHOTOS, reask=True)
 
 
 def on_photo(ctx: Ctx, conv: Conversation, event: PhotoReceived) -> Outcome:
-    photos = _f(conv)["photos"]
-    if len(photos) >= MAX_PHOTOS:
+    f = feedback(conv)
+    if len(f.photos) >= MAX_PHOTOS:
         return Outcome(
             [Say(tr(conv, "照片已够了,请提交。", "That's enough photos — please submit."))],
             reask=True,
         )
-    photos.append(event.ref)
+    keep(conv, NAME, replace(f, photos=(*f.photos, event.ref)))
     return Outcome(reask=True)
 
 
 def on_submit(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     if event.key != "submit":
         return Outcome(reask=True)
-    f = _f(conv)
+    f = feedback(conv)
+    if not f.category or not f.text:
+        raise StaleState(NAME)
     assert conv.customer_id is not None
     return Outcome(
         commands=[
-            FileComplaint(
-                conv.customer_id,
-                conv.channel,
-                int(f["number"]),
-                f["category"],
-                f["text"],
-                tuple(f["photos"]),
-            )
+            FileComplaint(conv.customer_id, conv.channel, f.order, f.category, f.text, f.photos)
         ]
     )
 
@@ -236,48 +251,43 @@ def on_score(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> 
     stars = _stars(event)
     if stars is None:
         return Outcome([Say(tr(conv, "请选 1–5 星。", "Pick 1 to 5 stars."))], reask=True)
-    f = _f(conv)
-    f["scores"][DIMENSIONS[f["dim"]]] = stars
-    f["dim"] += 1
-    if f["dim"] < len(DIMENSIONS):
+    f = feedback(conv)
+    scores = (*f.scores, stars)[: len(DIMENSIONS)]
+    keep(conv, NAME, replace(f, scores=scores))
+    if len(scores) < len(DIMENSIONS):
         return Outcome(reask=True)
     return Outcome(step=Step.TAGS, reask=True)
 
 
 def on_tag(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
-    f = _f(conv)
     if event.key == "done":
         return Outcome(step=Step.REVIEW, reask=True)
     if event.key.startswith("t:"):
-        tag = event.key[2:]
-        f["tags"] = [t for t in f["tags"] if t != tag] if tag in f["tags"] else [*f["tags"], tag]
+        keep(conv, NAME, feedback(conv).with_tag_toggled(event.key[2:]))
     return Outcome(reask=True)
 
 
 def on_review(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> Outcome:
     if isinstance(event, ChoiceMade) and event.key != "skip":
         return Outcome(reask=True)
-    f = _f(conv)
     text = event.text.strip() if isinstance(event, TextReceived) else ""
     if over := too_long(conv, limits.REVIEW, text):
         return over
+    f = feedback(conv)
+    if len(f.scores) != len(DIMENSIONS):
+        raise StaleState(NAME)
     assert conv.customer_id is not None
-    return Outcome(
-        commands=[
-            RateOrder(
-                conv.customer_id,
-                int(f["number"]),
-                tuple(f["scores"].items()),
-                tuple(f["tags"]),
-                text,
-            )
-        ]
-    )
+    scores = tuple(zip(DIMENSIONS, f.scores, strict=True))
+    return Outcome(commands=[RateOrder(conv.customer_id, f.order, scores, f.tags, text)])
 
 
 def _book(ctx: Ctx, conv: Conversation, start: datetime) -> Outcome:
     assert conv.customer_id is not None
-    return Outcome(commands=[BookRework(conv.customer_id, int(_f(conv)["number"]), start)])
+    return Outcome(commands=[BookRework(conv.customer_id, feedback(conv).order, start)])
+
+
+def _keep_day(conv: Conversation, day: date) -> None:
+    keep(conv, NAME, replace(feedback(conv), day=day.isoformat()))
 
 
 def on_rework_day(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> Outcome:
@@ -286,21 +296,24 @@ def on_rework_day(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived
             return _book(
                 ctx, conv, ctx.now + timedelta(minutes=ctx.rules.booking.asap_lead_minutes)
             )
-        if event.key.startswith("day:"):
-            _f(conv)["day"] = event.key[4:]
-            return Outcome(step=Step.REWORK_TIME, reask=True)
-        return Outcome(reask=True)
+        chosen = parse_day(event.key[4:]) if event.key.startswith("day:") else None
+        if chosen is None:
+            return Outcome(reask=True)
+        _keep_day(conv, chosen)
+        return Outcome(step=Step.REWORK_TIME, reask=True)
     day, at = parse_when(event.text, ctx.now.astimezone(ctx.tz).date())
     if day is None:
         return Outcome([Say(tr(conv, "没看懂日期。", "I didn't get the date."))], reask=True)
     if at is None:
-        _f(conv)["day"] = day.isoformat()
+        _keep_day(conv, day)
         return Outcome(step=Step.REWORK_TIME, reask=True)
     return _book(ctx, conv, datetime.combine(day, at, tzinfo=ctx.tz))
 
 
 def on_rework_time(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> Outcome:
-    day = datetime.fromisoformat(_f(conv)["day"]).date()
+    day = feedback(conv).day_on
+    if day is None:
+        return Outcome(step=Step.REWORK_DAY, reask=True)
     at: time | None = None
     if isinstance(event, ChoiceMade) and event.key.startswith("at:"):
         at = time.fromisoformat(event.key[3:])
@@ -315,19 +328,21 @@ def on_customer_score(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextRece
     stars = _stars(event)
     if stars is None:
         return Outcome([Say(tr(conv, "请选 1–5 星。", "Pick 1 to 5 stars."))], reask=True)
-    _f(conv)["stars"] = stars
+    keep(conv, NAME, replace(feedback(conv), stars=stars))
     return Outcome(step=Step.CUSTOMER_NOTE, reask=True)
 
 
 def on_customer_note(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> Outcome:
     if isinstance(event, ChoiceMade) and event.key != "skip":
         return Outcome(reask=True)
-    f = _f(conv)
     text = event.text.strip() if isinstance(event, TextReceived) else ""
     if over := too_long(conv, limits.REVIEW, text):
         return over
+    f = feedback(conv)
+    if f.stars is None:
+        raise StaleState(NAME)
     assert conv.worker_id is not None
-    return Outcome(commands=[RateCustomer(conv.worker_id, int(f["number"]), f["stars"], text)])
+    return Outcome(commands=[RateCustomer(conv.worker_id, f.order, f.stars, text)])
 
 
 def on_complaint_filed(ctx: Ctx, conv: Conversation, result: ComplaintFiled) -> Outcome:
@@ -350,27 +365,31 @@ def on_customer_rated(ctx: Ctx, conv: Conversation, result: CustomerRated) -> Ou
     return Outcome([Say(tr(conv, "已记录,谢谢!", "Noted, thank you!"))], goto=_home(conv))
 
 
-TRANSITIONS: Transitions = {
-    (Step.CATEGORY, ChoiceMade): on_category,
-    (Step.TEXT, TextReceived): on_text,
-    (Step.PHOTOS, PhotoReceived): on_photo,
-    (Step.PHOTOS, ChoiceMade): on_submit,
-    (Step.PHOTOS, ComplaintFiled): on_complaint_filed,
-    (Step.SCORE, ChoiceMade): on_score,
-    (Step.SCORE, TextReceived): on_score,
-    (Step.TAGS, ChoiceMade): on_tag,
-    (Step.REVIEW, ChoiceMade): on_review,
-    (Step.REVIEW, TextReceived): on_review,
-    (Step.REVIEW, OrderRated): on_rated,
-    (Step.REWORK_DAY, ChoiceMade): on_rework_day,
-    (Step.REWORK_DAY, TextReceived): on_rework_day,
-    (Step.REWORK_DAY, ReworkBooked): on_rework_booked,
-    (Step.REWORK_TIME, ChoiceMade): on_rework_time,
-    (Step.REWORK_TIME, TextReceived): on_rework_time,
-    (Step.REWORK_TIME, ReworkBooked): on_rework_booked,
-    (Step.CUSTOMER_SCORE, ChoiceMade): on_customer_score,
-    (Step.CUSTOMER_SCORE, TextReceived): on_customer_score,
-    (Step.CUSTOMER_NOTE, ChoiceMade): on_customer_note,
-    (Step.CUSTOMER_NOTE, TextReceived): on_customer_note,
-    (Step.CUSTOMER_NOTE, CustomerRated): on_customer_rated,
-}
+TRANSITIONS: Transitions = restarting_all(
+    NAME,
+    _restart,
+    {
+        (Step.CATEGORY, ChoiceMade): on_category,
+        (Step.TEXT, TextReceived): on_text,
+        (Step.PHOTOS, PhotoReceived): on_photo,
+        (Step.PHOTOS, ChoiceMade): on_submit,
+        (Step.PHOTOS, ComplaintFiled): on_complaint_filed,
+        (Step.SCORE, ChoiceMade): on_score,
+        (Step.SCORE, TextReceived): on_score,
+        (Step.TAGS, ChoiceMade): on_tag,
+        (Step.REVIEW, ChoiceMade): on_review,
+        (Step.REVIEW, TextReceived): on_review,
+        (Step.REVIEW, OrderRated): on_rated,
+        (Step.REWORK_DAY, ChoiceMade): on_rework_day,
+        (Step.REWORK_DAY, TextReceived): on_rework_day,
+        (Step.REWORK_DAY, ReworkBooked): on_rework_booked,
+        (Step.REWORK_TIME, ChoiceMade): on_rework_time,
+        (Step.REWORK_TIME, TextReceived): on_rework_time,
+        (Step.REWORK_TIME, ReworkBooked): on_rework_booked,
+        (Step.CUSTOMER_SCORE, ChoiceMade): on_customer_score,
+        (Step.CUSTOMER_SCORE, TextReceived): on_customer_score,
+        (Step.CUSTOMER_NOTE, ChoiceMade): on_customer_note,
+        (Step.CUSTOMER_NOTE, TextReceived): on_customer_note,
+        (Step.CUSTOMER_NOTE, CustomerRated): on_customer_rated,
+    },
+)

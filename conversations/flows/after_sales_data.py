@@ -1,0 +1,65 @@
+"""What the after-sales flow (complain, rate, rework, rate the customer) keeps between turns:
+its own data, in ``conv.data["feedback"]``, reset when the flow is entered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from conversations.flows.flow_state import StaleState, load
+from conversations.state import Conversation
+
+NAME = "feedback"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackData:
+    """Other flows enter the flow with the ``action`` (``complain``, ``rate``, ``rework``,
+    ``rate_customer``) on order ``number``; the rest is what the person answered."""
+
+    action: str = ""
+    number: int | None = None
+    category: str = ""
+    text: str = ""
+    photos: tuple[str, ...] = ()
+    scores: tuple[int, ...] = ()
+    """The stars given so far, one per ``domain.aftersales.DIMENSIONS``, in its order."""
+    tags: tuple[str, ...] = ()
+    day: str = ""
+    """The rework's day (ISO), chosen before its time."""
+    stars: int | None = None
+    """The worker's stars for the customer."""
+
+    @property
+    def order(self) -> int:
+        """The order the feedback is about; ``StaleState`` when there is none (the flow is
+        always entered with one)."""
+        if self.number is None:
+            raise StaleState(NAME)
+        return self.number
+
+    @property
+    def day_on(self) -> date | None:
+        return parse_day(self.day)
+
+    def with_tag_toggled(self, tag: str) -> FeedbackData:
+        if tag in self.tags:
+            return replace(self, tags=tuple(t for t in self.tags if t != tag))
+        return replace(self, tags=(*self.tags, tag))
+
+
+def parse_day(raw: str) -> date | None:
+    """``raw`` (an ISO date) as a date; None when it is empty or not one."""
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def feedback(conv: Conversation) -> FeedbackData:
+    """The flow's data (the defaults when there is none yet); ``StaleState`` when what is
+    stored has another shape."""
+    f = load(conv, NAME, FeedbackData)
+    if f is None:
+        raise StaleState(NAME)
+    return f
