@@ -6,8 +6,8 @@ shown by its screen (``SCREENS``: ``admin_views``, ``admin_replies``, ``admin_st
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from conversations.events import Failed, TextReceived
 from conversations.flows import (
@@ -18,6 +18,7 @@ from conversations.flows import (
 )
 from conversations.flows.admin_commands import USAGE, build
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
+from conversations.flows.flow_state import keep, read
 from conversations.replies import Say
 from conversations.state import Conversation
 from domain import commands as c
@@ -51,9 +52,29 @@ HELP = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class AdminCommand:
+    """An admin command as typed, in ``conv.data["admin"]`` until the console is entered (in
+    the same turn)."""
+
+    name: str
+    number: int | None = None
+    """The order number given with it."""
+    args: str = ""
+    by: str = ""
+    """Who sent it (``channel:user_id``)."""
+    request: str = ""
+    """The message it came in (``by:message id``): the same request is carried out once."""
+
+
+def seed(conv: Conversation, command: AdminCommand) -> None:
+    """The command the console runs when entered next (``goto="admin"``)."""
+    keep(conv, NAME, command)
+
+
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
-    action = conv.data.pop("admin", None)
-    if action is None:
+    action = read(AdminCommand, conv.data.pop(NAME, None))
+    if action is None:  # none (the console itself), or of another shape
         return ask(ctx, conv)
     return run(ctx, conv, action)
 
@@ -97,7 +118,7 @@ def refused(conv: Conversation, name: str) -> Outcome:
     )
 
 
-def run(ctx: Ctx, conv: Conversation, action: dict[str, Any]) -> Outcome:
+def run(ctx: Ctx, conv: Conversation, action: AdminCommand) -> Outcome:
     """The command's outcome; a malformed argument or one over its limit is answered."""
     try:
         return _run(ctx, conv, action)
@@ -107,13 +128,13 @@ def run(ctx: Ctx, conv: Conversation, action: dict[str, Any]) -> Outcome:
         return Outcome([Say(str(exc))])
 
 
-def _run(ctx: Ctx, conv: Conversation, action: dict[str, Any]) -> Outcome:
-    name, args = action["name"], str(action.get("args", ""))
-    by, role = str(action.get("by", "")), ctx.admin_role
+def _run(ctx: Ctx, conv: Conversation, action: AdminCommand) -> Outcome:
+    name, args, number = action.name, action.args, action.number
+    by, role = action.by, ctx.admin_role
     if name == "admin" and not args.strip():
         return ask(ctx, conv)  # any admin's way into the console
     if name in USAGE:
-        cmd = build(ctx, name, action.get("number"), args, by, str(action.get("request", "")))
+        cmd = build(ctx, name, number, args, by, action.request)
         if name in ("price", "prices"):  # anyone may look; only who may change may change
             name = "price" if isinstance(cmd, c.SetPrice) and cmd.amount_cents else "prices"
         if role not in ROLES.get(name, ()):
@@ -128,9 +149,9 @@ def _run(ctx: Ctx, conv: Conversation, action: dict[str, Any]) -> Outcome:
     if money is not None:
         return Outcome(commands=[money]) if isinstance(money, c.Command) else _usage(conv, name)
     if name == "assign":
-        if action.get("number") is None or not words or not words[0].isdigit():
+        if number is None or not words or not words[0].isdigit():
             return _usage(conv, name)
-        return Outcome(commands=[c.AssignOrder(by, role, int(action["number"]), int(words[0]))])
+        return Outcome(commands=[c.AssignOrder(by, role, number, int(words[0]))])
     if not words or not words[0].isdigit():
         return _usage(conv, name)
     worker_id = int(words[0])

@@ -4,6 +4,11 @@ A flow module has ``NAME``, ``class Step(StrEnum)``, ``FIRST``, ``TRANSITIONS`` 
 ``(Step, event type)`` to a handler), ``enter(ctx, conv)`` and ``ask(ctx, conv)``. Handlers are
 plain functions: they read the context, the conversation and the event, may update
 ``conv.data``, and return an ``Outcome``; they never do I/O — commands do.
+
+Each flow's part of ``conv.data`` is a dataclass it owns (``flow_state``), reset by ``enter``.
+A flow entered with something to start from (an order, an action, a payment) has a
+``seed(conv, data)`` taking its own dataclass (booking: ``start_with``): no flow writes another
+flow's keys.
 """
 
 from __future__ import annotations
@@ -85,13 +90,6 @@ class Flow(Protocol):
 def tr(conv: Conversation, zh: str, en: str) -> str:
     """The text in the conversation's language."""
     return en if conv.lang == "en" else zh
-
-
-def flow_data(conv: Conversation, name: str) -> dict[str, Any]:
-    """The flow's own part of ``conv.data`` (created on first use)."""
-    part = conv.data.setdefault(name, {})
-    assert isinstance(part, dict)
-    return part
 
 
 def too_long(conv: Conversation, limit: Limit, text: str) -> Outcome | None:

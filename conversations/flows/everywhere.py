@@ -13,6 +13,7 @@ from conversations.events import (
     PaymentReceived,
     TextReceived,
 )
+from conversations.flows import admin_console, after_sales, my_orders, paid_in_chat, start, worker
 from conversations.flows.base import Ctx, Flow, Outcome, tr
 from conversations.flows.typed_commands import Typed, parse
 from conversations.replies import Say
@@ -24,7 +25,8 @@ HELP = {"help", "帮助", "?", "？", "求助"}
 MENU = {"menu", "菜单", "主菜单", "首页", "main menu"}
 BACK = {"back", "返回", "上一步"}
 AS_CUSTOMER = {"customer", "顾客", "我要下单"}
-KEEP = ("referral",)
+KEEP = (start.NAME,)
+"""What "cancel", "menu" and ``/start`` leave in ``conv.data``: the sign-up's referral."""
 FLOW_COMMANDS = {
     "book": "booking",
     "orders": "orders",
@@ -98,12 +100,12 @@ def route(  # noqa: C901 - one branch per global word, in the order they win
 ) -> Outcome | None:
     """An outcome for a global word or command, or None to let the flow handle the event."""
     if isinstance(event, PaymentReceived):
-        conv.data["payment"] = {
-            "reference": event.reference,
-            "provider": event.provider,
-            "provider_ref": event.provider_ref,
-            "amount_cents": event.amount_cents,
-        }
+        paid_in_chat.seed(
+            conv,
+            paid_in_chat.PaymentData(
+                event.reference, event.provider, event.provider_ref, event.amount_cents
+            ),
+        )
         return Outcome(goto="payment")
     typed = _typed(event)
     if typed is not None and typed.group == "admin":
@@ -184,13 +186,10 @@ def _admin(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outcom
         return None
     conv.role = "admin"
     sender = f"{event.channel}:{event.user_id}"
-    conv.data["admin"] = {
-        "name": typed.name,
-        "number": typed.number,
-        "args": typed.args,
-        "by": sender,
-        "request": f"{sender}:{event.message_id or event.at.isoformat()}",
-    }
+    request = f"{sender}:{event.message_id or event.at.isoformat()}"
+    admin_console.seed(
+        conv, admin_console.AdminCommand(typed.name, typed.number, typed.args, sender, request)
+    )
     return Outcome(goto="admin")
 
 
@@ -199,9 +198,9 @@ def _action(ctx: Ctx, conv: Conversation, typed: Typed, sender: str) -> Outcome:
         if conv.customer_id is None:
             return Outcome(goto="start")
         if typed.name in FEEDBACK:
-            conv.data["feedback"] = {"action": typed.name, "number": typed.number}
+            after_sales.seed(conv, after_sales.FeedbackData(typed.name, typed.number))
             return Outcome(goto="feedback")
-        conv.data["orders"] = {"action": typed.name, "number": typed.number}
+        my_orders.seed(conv, my_orders.OrdersData(action=typed.name, number=typed.number))
         return Outcome(goto="orders")
     if typed.name == "register":
         conv.role = "worker"
@@ -221,9 +220,9 @@ def _action(ctx: Ctx, conv: Conversation, typed: Typed, sender: str) -> Outcome:
         )
     conv.role = "worker"
     if typed.name == "rate_customer":
-        conv.data["feedback"] = {"action": typed.name, "number": typed.number}
+        after_sales.seed(conv, after_sales.FeedbackData(typed.name, typed.number))
         return Outcome(goto="feedback")
-    conv.data["action"] = {"name": typed.name, "number": typed.number, "args": typed.args}
+    worker.seed(conv, worker.WorkerAction(typed.name, typed.number, typed.args))
     return Outcome(goto="worker")
 
 
@@ -248,7 +247,7 @@ def _command(  # noqa: C901 - one branch per slash command
     name = event.command.lower()
     if name == "start":
         if event.args.startswith("ref_"):
-            conv.data["referral"] = event.args[4:40]
+            start.seed(conv, start.StartData(referral=event.args[4:40]))
         _clear(conv)
         target = home(ctx, conv)
         if target in ("menu", "worker") and conv.flow != "start":
@@ -275,7 +274,7 @@ def _command(  # noqa: C901 - one branch per slash command
         if conv.customer_id is None:
             return Outcome(goto="start")
         if name == "reorder":
-            conv.data["orders"] = {"mode": "reorder"}
+            my_orders.seed(conv, my_orders.OrdersData(mode=my_orders.REORDER))
         return Outcome(goto=FLOW_COMMANDS[name])
     return _unknown(conv, name)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from conversations.events import ChoiceMade
+from conversations.flows import my_orders
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
 from conversations.replies import Ask, Option
 from conversations.state import Conversation
@@ -47,7 +48,7 @@ def on_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     if event.key == "orders":
         return Outcome(goto="orders")
     if event.key == "reorder":
-        conv.data["orders"] = {"mode": "reorder"}
+        my_orders.seed(conv, my_orders.OrdersData(mode=my_orders.REORDER))
         return Outcome(goto="orders")
     if event.key == "support":
         return Outcome(goto="support")

@@ -11,7 +11,7 @@ from conversations.events import ChoiceMade, TextReceived
 from conversations.flows import booking, checkout, checkout_views, recurring
 from conversations.flows import my_orders_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
-from conversations.flows.flow_state import keep, keeping, load, read, restart
+from conversations.flows.flow_state import keep, keeping, load, restart
 from conversations.replies import Ask, Option, Say
 from conversations.results.booking import OrderPaid, PaymentRequested, PaymentUnavailable
 from conversations.results.orders import (
@@ -51,8 +51,8 @@ REORDER = "reorder"
 @dataclass(slots=True)
 class OrdersData:
     """What the flow keeps between turns, in ``conv.data["orders"]``. Other flows enter it
-    with ``mode`` (``reorder``: the list picks an order to book again) or with ``action``
-    (``pay`` / ``confirm``) and ``number``."""
+    (``seed``) with ``mode`` (``reorder``: the list picks an order to book again) or with
+    ``action`` (``pay`` / ``confirm``) and ``number``."""
 
     number: int | None = None
     """The order on the screen (its detail, its cancellation, its payment)."""
@@ -67,13 +67,19 @@ class OrdersData:
 _keeping = keeping(NAME, OrdersData, FIRST)
 
 
+def seed(conv: Conversation, data: OrdersData) -> None:
+    """What the flow starts with when entered next (``goto="orders"``): ``data.mode``, or
+    ``data.action`` on ``data.number``; the rest is reset on entry."""
+    keep(conv, NAME, data)
+
+
 def _customer(conv: Conversation) -> int:
     assert conv.customer_id is not None
     return conv.customer_id
 
 
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
-    given = read(OrdersData, conv.data.get(NAME, {})) or OrdersData()
+    given = load(conv, NAME, OrdersData) or OrdersData()
     action, number = given.action, given.number
     o = OrdersData(mode=given.mode, number=number if action else None)  # nothing older stays
     keep(conv, NAME, o)
@@ -226,7 +232,7 @@ def on_detail_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, o: OrdersD
         o.mode = REORDER
         return Outcome(commands=[LoadOrder(_customer(conv), number)])
     if event.key == "repeat":
-        keep(conv, recurring.NAME, recurring.RecurringData(number=number))
+        recurring.seed(conv, recurring.RecurringData(number=number))
         return Outcome(goto="recurring")
     if event.key == "list":
         return Outcome(step=Step.LIST, reask=True)

@@ -3,10 +3,12 @@ whatever step the person was at."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from conversations.flows import checkout, checkout_views
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
+from conversations.flows.flow_state import keep, read
 from conversations.replies import Reply, Say
 from conversations.results.booking import OrderPaid, PaidTooLate
 from conversations.state import Conversation
@@ -23,18 +25,30 @@ class Step(StrEnum):
 FIRST = Step.CREDIT
 
 
+@dataclass(frozen=True, slots=True)
+class PaymentData:
+    """The payment the chat collected, in ``conv.data["payment"]`` until the flow is entered
+    (in the same turn): what ``PaymentReceived`` said."""
+
+    reference: str
+    provider: str
+    provider_ref: str
+    amount_cents: int
+
+
+def seed(conv: Conversation, data: PaymentData) -> None:
+    """The payment the flow credits when entered next (``goto="payment"``)."""
+    keep(conv, NAME, data)
+
+
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
-    p = conv.data.pop("payment", None)
-    if p is None:
+    p = read(PaymentData, conv.data.pop(NAME, None))
+    if p is None:  # none, or of another shape
         return Outcome(goto=_home(conv))
     return Outcome(
         commands=[
             ConfirmPayment(
-                p["reference"],
-                p["provider"],
-                p["provider_ref"],
-                int(p["amount_cents"]),
-                conv.customer_id,
+                p.reference, p.provider, p.provider_ref, p.amount_cents, conv.customer_id
             )
         ]
     )

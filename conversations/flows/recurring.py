@@ -10,7 +10,7 @@ from enum import StrEnum
 from conversations.events import ChoiceMade, Failed, TextReceived
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
 from conversations.flows.dates import parse_when
-from conversations.flows.flow_state import keep, keeping, load, read, restart
+from conversations.flows.flow_state import keep, keeping, load, restart
 from conversations.replies import Ask, Option, Reply, Say
 from conversations.results.recurring import (
     Subscribed,
@@ -68,6 +68,12 @@ class RecurringData:
 _keeping = keeping(NAME, RecurringData, FIRST)
 
 
+def seed(conv: Conversation, data: RecurringData) -> None:
+    """What the flow starts with when entered next (``goto="recurring"``): the order
+    ``data.number`` to repeat; the rest is reset on entry."""
+    keep(conv, NAME, data)
+
+
 def _customer(conv: Conversation) -> int:
     assert conv.customer_id is not None
     return conv.customer_id
@@ -96,7 +102,7 @@ def _draft_command(conv: Conversation, r: RecurringData) -> DraftSubscription:
 
 
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
-    given = read(RecurringData, conv.data.get(NAME, {})) or RecurringData()
+    given = load(conv, NAME, RecurringData) or RecurringData()
     r = RecurringData(number=given.number)  # nothing older stays
     keep(conv, NAME, r)
     if r.number is not None:  # "repeat weekly" on an order

@@ -4,10 +4,12 @@ coupon, then on to what the person wanted."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from enum import StrEnum
 
 from conversations.events import ChoiceMade, ContactShared, TextReceived
 from conversations.flows.base import Ctx, Outcome, Transitions, too_long, tr
+from conversations.flows.flow_state import keep, load
 from conversations.replies import Ask, AskContact, Option, Say
 from conversations.results.customers import CustomerRegistered
 from conversations.state import Conversation
@@ -27,6 +29,20 @@ class Step(StrEnum):
 FIRST = Step.LANGUAGE
 _CN_MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
 _INTL = re.compile(r"^\+[1-9]\d{7,14}$")
+
+
+@dataclass(frozen=True, slots=True)
+class StartData:
+    """What the sign-up keeps, in ``conv.data["start"]``: the invitation code of the link
+    that brought the person (``/start ref_…``), kept through "cancel" and "menu" until the
+    sign-up uses it."""
+
+    referral: str = ""
+
+
+def seed(conv: Conversation, data: StartData) -> None:
+    """What the sign-up starts with when entered (now or later): the referral code."""
+    keep(conv, NAME, data)
 
 
 def normalise_phone(text: str) -> str | None:
@@ -101,10 +117,16 @@ def _register(conv: Conversation, event: ContactShared | TextReceived, raw: str)
                 phone,
                 conv.lang,
                 event.name,
-                str(conv.data.get("referral", "")),
+                _referral(conv),
             )
         ],
     )
+
+
+def _referral(conv: Conversation) -> str:
+    """The invitation code kept for the sign-up ("" when none, or of another shape)."""
+    data = load(conv, NAME, StartData)
+    return data.referral if data is not None else ""
 
 
 def on_contact(ctx: Ctx, conv: Conversation, event: ContactShared) -> Outcome:
@@ -117,7 +139,7 @@ def on_phone_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
 
 def on_registered(ctx: Ctx, conv: Conversation, result: CustomerRegistered) -> Outcome:
     conv.customer_id = result.customer_id
-    conv.data.pop("referral", None)
+    conv.data.pop(NAME, None)
     replies = [Say(tr(conv, "注册成功!", "You're signed up!"))]
     coupon = result.welcome_coupon
     if coupon:

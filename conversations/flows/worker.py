@@ -10,6 +10,7 @@ from typing import Any
 from conversations.events import ChoiceMade, LocationShared, PhotoReceived, TextReceived
 from conversations.flows import worker_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
+from conversations.flows.flow_state import keep, read
 from conversations.flows.typed_commands import photo_kind
 from conversations.replies import Ask, Option, Say
 from conversations.results.workers import (
@@ -42,6 +43,8 @@ class Step(StrEnum):
 
 
 FIRST = Step.MENU
+ACTION = "worker_action"
+"""Where ``seed`` hands a typed action to ``enter``."""
 SIMPLE = {
     "accept": c.AcceptOffer,
     "decline": c.DeclineOffer,
@@ -71,6 +74,21 @@ class WorkerData:
         if not (number is None or type(number) is int) or kind not in (None, *PhotoKind):
             return None
         return cls(number, PhotoKind(kind) if kind is not None else None)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerAction:
+    """A worker's typed action (``接单 #240117``), in ``conv.data["worker_action"]`` until the
+    flow is entered (in the same turn), which carries it out."""
+
+    name: str
+    number: int | None = None
+    args: str = ""
+
+
+def seed(conv: Conversation, action: WorkerAction) -> None:
+    """The action the flow carries out when entered next (``goto="worker"``)."""
+    keep(conv, ACTION, action)
 
 
 def _keep(conv: Conversation, data: WorkerData) -> None:
@@ -107,10 +125,10 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
     conv.data.pop("w", None)  # the untyped data of states saved before WorkerData
     if conv.worker_id is None:  # the worker pane of someone not registered yet
         return Outcome(goto="worker_register")
-    action = conv.data.pop("action", None)
-    if action is None:
+    action = read(WorkerAction, conv.data.pop(ACTION, None))
+    if action is None:  # none (the menu), or of another shape
         return ask(ctx, conv)
-    return run(ctx, conv, action["name"], action.get("number"), action.get("args", ""))
+    return run(ctx, conv, action.name, action.number, action.args)
 
 
 def run(ctx: Ctx, conv: Conversation, name: str, number: int | None, args: str) -> Outcome:

@@ -76,7 +76,7 @@ def ctx(role: str) -> Ctx:
 
 def run(role: str, name: str, number: int | None, args: str):
     conv = Conversation(flow="admin", step="console", role="admin", lang="en")
-    action = {"name": name, "number": number, "args": args, "by": BY, "request": "req"}
+    action = admin_console.AdminCommand(name, number, args, BY, "req")
     return admin_console.run(ctx(role), conv, action)
 
 

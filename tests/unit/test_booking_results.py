@@ -79,10 +79,12 @@ def texts(replies) -> str:
 
 
 def test_sign_up_takes_the_customer_and_shows_the_welcome_coupon():
-    conv = Conversation(flow="start", step="signing_up", lang="en", data={"referral": "AB"})
+    conv = Conversation(
+        flow="start", step="signing_up", lang="en", data={"start": {"referral": "AB"}}
+    )
     welcome = WelcomeCoupon("WABC", amount_cents=2000, threshold_cents=10000)
     out = start.on_registered(CTX, conv, CustomerRegistered(42, welcome))
-    assert conv.customer_id == 42 and "referral" not in conv.data and out.goto == "menu"
+    assert conv.customer_id == 42 and "start" not in conv.data and out.goto == "menu"
     assert "¥20.00 off orders of ¥100.00" in texts(out.replies)
     again = start.on_registered(CTX, Conversation(), CustomerRegistered(42, None))
     assert [r.text for r in again.replies] == ["注册成功!"]

@@ -51,11 +51,13 @@ def test_phone_numbers_are_validated_and_normalised():
 
 
 def test_a_shared_contact_registers_the_customer():
-    conv = Conversation(flow="start", step="phone", lang="en", data={"referral": "AB12"})
+    conv = Conversation(
+        flow="start", step="phone", lang="en", data={"start": {"referral": "AB12"}}
+    )
     out = start.on_contact(CTX, conv, ContactShared(**BASE, phone="+8613912345678", name="Li"))
     assert out.commands == [RegisterCustomer("telegram", "1", "13912345678", "en", "Li", "AB12")]
     out = start.on_registered(CTX, conv, CustomerRegistered(9, None))
-    assert conv.customer_id == 9 and out.goto == "menu" and "referral" not in conv.data
+    assert conv.customer_id == 9 and out.goto == "menu" and "start" not in conv.data
 
 
 def booking_conv(**chosen) -> Conversation:

@@ -170,6 +170,8 @@ def test_the_admin_console_answers_a_text_over_its_limit_in_the_admins_language(
     name, args, limit, lang
 ):
     conv = Conversation(flow="admin", step="console", lang=lang, role="admin")
-    action = {"name": name, "number": None, "args": args.format("原" * (limit.chars + 1))}
-    out = admin_console.run(OWNER, conv, {**action, "by": "telegram:1", "request": "r"})
+    action = admin_console.AdminCommand(
+        name, None, args.format("原" * (limit.chars + 1)), "telegram:1", "r"
+    )
+    out = admin_console.run(OWNER, conv, action)
     assert out.replies == [Say(limit.message().get(lang))] and not out.commands
