@@ -35,8 +35,9 @@ from conversations.results.customers import AccountFound
 from conversations.services.staff import AdminDirectory, LivePrices
 from conversations.state import Conversation
 from domain.catalog import Catalog
-from domain.commands import Command, FindCustomer
+from domain.commands import Message
 from domain.errors import DomainError
+from domain.queries import FindCustomer
 from domain.risk import RateVerdict, rate_verdict, rate_window
 from domain.rules import Rules
 from domain.turns import (
@@ -51,7 +52,8 @@ from domain.turns import (
 
 log = logging.getLogger(__name__)
 
-RunCommand = Callable[[Command], Awaitable[list[Result]]]
+RunCommand = Callable[[Message], Awaitable[list[Result]]]
+"""Runs a command, or answers a query (``Services.run``)."""
 MAX_CHAIN = 8
 BUSY_FIRST_WAIT_S = 0.01
 BUSY_LONGEST_WAIT_S = 0.2

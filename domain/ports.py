@@ -299,8 +299,10 @@ class Outbox(Protocol):
     async def counts(self) -> dict[str, int]: ...
 
 
-class UnitOfWork(Protocol):
-    """One transaction: ``async with uow: …; await uow.commit()``; no commit, no change."""
+class Reads(Protocol):
+    """A unit of work as a view sees it (``conversations.services.views``): the
+    repositories, already inside the transaction, and no ``commit`` — mypy keeps views from
+    changing anything, and a unit of work that is not committed rolls back."""
 
     orders: Orders
     customers: Customers
@@ -327,6 +329,10 @@ class UnitOfWork(Protocol):
     throttles: Throttles
     admin_reports: AdminReports
     checkpoints: Checkpoints
+
+
+class UnitOfWork(Reads, Protocol):
+    """One transaction: ``async with uow: …; await uow.commit()``; no commit, no change."""
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

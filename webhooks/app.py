@@ -25,7 +25,7 @@ from conversations.services.bus import Services
 from conversations.services.notice_templates import NoticeTemplates
 from conversations.services.staff import AdminDirectory
 from domain.catalog import Catalog
-from domain.commands import CheckCheckout
+from domain.queries import CheckCheckout
 from domain.rules import Rules
 from scheduler.sweeps import build_scheduler
 from store.conversations_local import LocalConversationStore

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from conversations.flows.base import Ctx
 from domain import commands as c
 from domain import limits
+from domain import queries as q
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.limits import within
 from domain.money import MoneyError, parse_yuan
@@ -122,7 +123,7 @@ def amount(word: str) -> int | None:
 
 def build(  # noqa: C901 - one branch per admin command, each a few lines
     ctx: Ctx, name: str, number: int | None, args: str, by: str, request: str
-) -> c.Command | None:
+) -> c.Message | None:
     """The command an admin asked for, or None when it is malformed (show ``USAGE[name]``);
     raises ``TooLong`` for a reason or text over its limit (``domain.limits``). The role is
     checked before (routing) and after (the service, from the database)."""
@@ -133,7 +134,7 @@ def build(  # noqa: C901 - one branch per admin command, each a few lines
     today = ctx.now.astimezone(ctx.tz).date()
     if name == "stats":
         period = PERIODS.get(w[0].casefold(), "") if w else "today"
-        return c.ShowStats(by, role, period) if period else None
+        return q.ShowStats(by, role, period) if period else None
     if name == "orders":
         statuses: list[str] = []
         day, stuck = "", False
@@ -148,7 +149,7 @@ def build(  # noqa: C901 - one branch per admin command, each a few lines
                 day = found.isoformat()
             else:
                 return None
-        return c.ListOrders(by, role, tuple(dict.fromkeys(statuses)), day, stuck)
+        return q.ListOrders(by, role, tuple(dict.fromkeys(statuses)), day, stuck)
     if name in ORDER_COMMANDS:
         return _order_command(name, number, w, args, by, role, request)
     if name in ("suspend", "unsuspend"):
@@ -183,13 +184,13 @@ def build(  # noqa: C901 - one branch per admin command, each a few lines
 
 def _after_sales(  # noqa: C901 - one branch per after-sales command
     name: str, w: list[str], args: str, by: str, role: str
-) -> c.Command | None:
+) -> c.Message | None:
     """``/complaints``, ``/complaint ID``, ``/reply ID text``, ``/resolve ID how …``,
     ``/levels [ID]``, ``/spotchecks``, ``/checked ID result``, ``/dashboard``."""
     if name == "complaints":
-        return c.ListComplaints()
+        return q.ListComplaints()
     if name == "spotchecks":
-        return c.ListSpotChecks()
+        return q.ListSpotChecks()
     if name == "dashboard":
         return c.OpenDashboard(by, role)
     if name == "levels":
@@ -241,7 +242,7 @@ def _after_sales(  # noqa: C901 - one branch per after-sales command
 
 def _order_command(
     name: str, number: int | None, w: list[str], args: str, by: str, role: str, request: str
-) -> c.Command | None:
+) -> c.Message | None:
     """The commands about one order: ``number`` is what followed the command (``#240117``)
     and ``w``/``args`` what came after it."""
     if number is None:
@@ -249,7 +250,7 @@ def _order_command(
     if name == "order":
         return c.ShowOrder(by, role, number)
     if name == "audit":
-        return c.ShowAudit(by, role, number)
+        return q.ShowAudit(by, role, number)
     if name == "release":
         return c.ReleaseOrder(by, role, number)
     if name == "cancel":

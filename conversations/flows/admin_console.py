@@ -23,6 +23,7 @@ from conversations.replies import Say
 from conversations.state import Conversation
 from domain import commands as c
 from domain import limits
+from domain import queries as q
 from domain.admin import COMMAND_ROLES, needed_roles
 from domain.errors import DomainError
 from domain.limits import TooLong, within
@@ -144,10 +145,10 @@ def _run(ctx: Ctx, conv: Conversation, action: AdminCommand) -> Outcome:
         return refused(conv, name)
     words = args.split(maxsplit=1)
     if name == "workers":
-        return Outcome(commands=[c.ListWorkers(words[0] if words else "pending")])
+        return Outcome(commands=[q.ListWorkers(words[0] if words else "pending")])
     money = _money(name, args, by, role)
     if money is not None:
-        return Outcome(commands=[money]) if isinstance(money, c.Command) else _usage(conv, name)
+        return _usage(conv, name) if isinstance(money, bool) else Outcome(commands=[money])
     if name == "assign":
         if number is None or not words or not words[0].isdigit():
             return _usage(conv, name)
@@ -161,11 +162,11 @@ def _run(ctx: Ctx, conv: Conversation, action: AdminCommand) -> Outcome:
     return Outcome(commands=[c.ReviewWorker(by, role, worker_id, name == "approve", reason)])
 
 
-def _money(name: str, args: str, by: str, role: str) -> c.Command | bool | None:
+def _money(name: str, args: str, by: str, role: str) -> c.Message | bool | None:
     """The finance commands (None: not one; False: malformed)."""
     words = args.split(maxsplit=1)
     if name == "withdrawals":
-        return c.ListWithdrawals()
+        return q.ListWithdrawals()
     if name in ("payout", "reject_withdrawal"):
         if not words or not words[0].isdigit():
             return False

@@ -24,7 +24,7 @@ from conversations.events import Event
 from conversations.replies import Reply, Say
 from conversations.state import Conversation
 from domain.catalog import Catalog
-from domain.commands import Command
+from domain.commands import Message
 from domain.limits import Limit
 from domain.rules import Rules
 
@@ -45,14 +45,15 @@ class Ctx:
 
 @dataclass
 class Outcome:
-    """What a handler decided: replies to send, commands to run, where to go next.
+    """What a handler decided: replies to send, commands to run (or queries), where to go next.
 
     ``step`` moves within the flow (remembered for "back"); ``goto`` enters another flow;
     ``reask`` appends the question of the step the conversation ends up in.
     """
 
     replies: Sequence[Reply] = field(default_factory=list)
-    commands: Sequence[Command] = field(default_factory=list)
+    commands: Sequence[Message] = field(default_factory=list)
+    """Commands to run and queries to answer, in order (each one's results are routed back)."""
     step: str | None = None
     goto: str | None = None
     reask: bool = False

@@ -22,8 +22,9 @@ from conversations.replies import Reply, Say
 from conversations.results.booking import AddressesFound
 from conversations.state import Conversation
 from domain import limits
-from domain.commands import Booking, LoadAddresses
+from domain.commands import Booking
 from domain.errors import QuoteError
+from domain.queries import LoadAddresses
 
 SEED = "booking_seed"
 """Where ``start_with`` hands a draft to ``enter`` (taken in the same turn)."""

@@ -33,7 +33,8 @@ from conversations.results.booking import (
     QuoteReady,
 )
 from conversations.state import Conversation
-from domain.commands import ConfirmSandboxPayment, PlaceOrder, PreviewQuote
+from domain.commands import ConfirmSandboxPayment, PlaceOrder
+from domain.queries import PreviewQuote
 from domain.risk import CONFIRM_CODE_DIGITS, CONFIRM_CODE_TRIES, needs_confirm_code
 from domain.text import Text
 

@@ -22,16 +22,9 @@ from conversations.results.orders import (
     OrdersListed,
 )
 from conversations.state import Conversation
-from domain.commands import (
-    CancelOrder,
-    ConfirmOrder,
-    ConfirmSandboxPayment,
-    LoadOrder,
-    LoadOrders,
-    QuoteCancellation,
-    RequestPayment,
-)
+from domain.commands import CancelOrder, ConfirmOrder, ConfirmSandboxPayment, RequestPayment
 from domain.money import format_yuan
+from domain.queries import LoadOrder, LoadOrders, QuoteCancellation
 
 NAME = "orders"
 

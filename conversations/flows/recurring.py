@@ -21,8 +21,9 @@ from conversations.results.recurring import (
     SubscriptionStopped,
 )
 from conversations.state import Conversation
-from domain.commands import DraftSubscription, LoadSubscriptions, StopSubscription, Subscribe
+from domain.commands import StopSubscription, Subscribe
 from domain.money import format_yuan
+from domain.queries import DraftSubscription, LoadSubscriptions
 from domain.recurring import WEEKDAY_TEXT, format_at_time
 from domain.text import Text
 

@@ -28,6 +28,7 @@ from conversations.results.workers import (
 )
 from conversations.state import Conversation
 from domain import commands as c
+from domain import queries as q
 from domain.media import PhotoKind
 from domain.money import MoneyError, parse_yuan
 
@@ -137,7 +138,7 @@ def run(ctx: Ctx, conv: Conversation, name: str, number: int | None, args: str) 
     if name == "jobs":
         return Outcome(step=Step.MENU, reask=True)
     if name == "earnings":
-        return Outcome(commands=[c.LoadEarnings(_me(conv))], step=Step.ACTION)
+        return Outcome(commands=[q.LoadEarnings(_me(conv))], step=Step.ACTION)
     if name == "withdraw":
         try:
             amount = parse_yuan(args)
@@ -201,7 +202,7 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
         return Outcome(goto="worker_register")
     if conv.step == Step.PHOTOS:
         return _ask_job(conv)
-    return Outcome(commands=[c.LoadJobs(_me(conv))])
+    return Outcome(commands=[q.LoadJobs(_me(conv))])
 
 
 def _ask_job(conv: Conversation) -> Outcome:

@@ -12,15 +12,11 @@ from typing import Any
 from conversations.events import Result
 from conversations.results.admin_after_sales import (
     ComplaintAnswered,
-    ComplaintLine,
     ComplaintResolved,
     ComplaintShown,
-    ComplaintsListed,
     LevelMove,
     LevelsRecalculated,
     SpotCheckClosed,
-    SpotCheckLine,
-    SpotChecksListed,
 )
 from conversations.results.admin_orders import OrderReleased
 from conversations.results.admin_people import DashboardLinked
@@ -50,13 +46,11 @@ class AdminAfterSalesDesk:
         return {
             c.ReplyComplaint: self.reply,
             c.ResolveComplaint: self.resolve,
-            c.ListComplaints: self.list_open,
             c.ShowComplaint: self.show,
             c.ComplaintSweep: self.sweep,
             c.RecalculateLevels: self.levels_now,
             c.QuarterlyLevels: self.quarterly_levels,
             c.SampleSpotChecks: self.sample_spot_checks,
-            c.ListSpotChecks: self.list_spot_checks,
             c.CloseSpotCheck: self.close_spot_check,
             c.ReleaseOrder: self.release,
             c.OpenDashboard: self.dashboard,
@@ -116,26 +110,6 @@ class AdminAfterSalesDesk:
                 complaint.id or 0, number, complaint.resolution, complaint.refund_cents
             )
         ]
-
-    async def list_open(self, cmd: c.ListComplaints) -> list[Result]:
-        now = self.s.clock()
-        async with self.s.uow() as uow:
-            rows = []
-            for complaint in await uow.complaints.with_status(ComplaintStatus.OPEN):
-                order = await uow.orders.get(complaint.order_id, full=False)
-                waited = _minutes(complaint, now)
-                rows.append(
-                    ComplaintLine(
-                        complaint.id or 0,
-                        order.number if order else 0,
-                        complaint.category.value,
-                        waited,
-                        complaint.first_response_at is not None,
-                        complaint.first_response_at is None
-                        and waited >= self.s.rules.after_sales.first_response_minutes,
-                    )
-                )
-        return [ComplaintsListed(tuple(rows))]
 
     async def show(self, cmd: c.ShowComplaint) -> list[Result]:
         """``/complaint ID``: what the customer wrote and photographed (the read is audited,
@@ -240,21 +214,6 @@ class AdminAfterSalesDesk:
             posted = await self._commit(uow, notices)
         await self.s.flush(posted)
         return [SpotChecksSampled(tuple(numbers))]
-
-    async def list_spot_checks(self, cmd: c.ListSpotChecks) -> list[Result]:
-        async with self.s.uow() as uow:
-            rows = []
-            for check_id, order_id, at in await uow.spot_checks.open():
-                order = await uow.orders.get(order_id, full=False)
-                rows.append(
-                    SpotCheckLine(
-                        check_id,
-                        order.number if order else 0,
-                        order.worker_id if order else None,
-                        at,
-                    )
-                )
-        return [SpotChecksListed(tuple(rows))]
 
     async def close_spot_check(self, cmd: c.CloseSpotCheck) -> list[Result]:
         if not cmd.note.strip():

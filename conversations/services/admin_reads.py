@@ -1,5 +1,7 @@
-"""Service handlers of the admins' reading commands: ``/stats``, ``/orders``, ``/order`` and
-``/audit`` (the order commands that change something: ``admin_orders``).
+"""Service handlers of the admins' reads that are on the record: ``/order`` and ``/worker``
+show contact details and documents, and who saw them is appended to the audit log — a write,
+so these are commands, not views (the plain reads, ``/stats``, ``/orders``, ``/audit``:
+``views.admin``; the order commands that change something: ``admin_orders``).
 
 Each checks the admin's role again in its own transaction (``admins.authorize``: the chat's
 cached role may be seconds old), and shows each role only what it may see.
@@ -7,7 +9,6 @@ cached role may be seconds old), and shows each role only what it may see.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from conversations.events import Result
@@ -15,13 +16,9 @@ from conversations.results.admin_orders import (
     ComplaintBrief,
     Contact,
     OrderInspected,
-    OrderLine,
     OrderMoney,
-    OrdersListed,
     PaymentLine,
-    StatsShown,
     StatusReached,
-    TrailShown,
 )
 from conversations.results.admin_people import WorkerDocument, WorkerShown
 from conversations.services import order_steps
@@ -30,21 +27,30 @@ from conversations.services.staff import authorize
 from domain import commands as c
 from domain.admin import SEES_ADDRESS, SEES_MONEY, SEES_PHONE
 from domain.audit import contact_read
+from domain.catalog import Catalog
 from domain.errors import DomainError
 from domain.orders import Order
-from domain.oversight import Attention, OrderBrief, TrailEntry
 from domain.payments import PaymentKind, PaymentStatus
-from domain.ports import UnitOfWork
+from domain.ports import Reads
 from domain.privacy import mask_address, mask_phone
 from domain.text import Text
 
-PERIOD_DAYS = {"today": 1, "week": 7, "month": 30}
-MONEY_KEYS = frozenset({"amount", "fee", "refund", "paid", "refunded", "unit_price"})
+
+def item_name(catalog: Catalog, item_id: str) -> Text:
+    """The service's name (its id, for an item since removed from the catalog file)."""
+    try:
+        item = catalog.item(item_id)
+    except DomainError:
+        return Text(item_id, item_id)
+    return item.name
 
 
-def _shown(values: dict[str, object], money: bool) -> tuple[tuple[str, object], ...]:
-    """An audit entry's values as a role may see them (support sees no amounts)."""
-    return tuple((k, v) for k, v in values.items() if money or k not in MONEY_KEYS)
+async def by_number(uow: Reads, number: int, full: bool = True) -> Order:
+    """Order ``number`` (any customer's); NotFound when there is none."""
+    order = await uow.orders.by_number(number, full=full)
+    if order is None:
+        raise order_steps.NotFound(number)
+    return order
 
 
 class AdminDesk:
@@ -53,108 +59,14 @@ class AdminDesk:
 
     def handlers(self) -> dict[type[c.Command], Any]:
         return {
-            c.ShowStats: self.stats,
-            c.ListOrders: self.list_orders,
             c.ShowOrder: self.show_order,
-            c.ShowAudit: self.audit,
             c.ShowWorker: self.show_worker,
         }
-
-    async def stats(self, cmd: c.ShowStats) -> list[Result]:
-        now = self.s.clock()
-        today = now.astimezone(self.s.tz).date()
-        first = today - timedelta(days=PERIOD_DAYS[cmd.period] - 1)
-        start = datetime.combine(first, time(), tzinfo=self.s.tz)
-        end = datetime.combine(today + timedelta(days=1), time(), tzinfo=self.s.tz)
-        async with self.s.uow() as uow:
-            await authorize(self.s, uow, "stats", cmd.admin)
-            st = await uow.admin_reports.stats(start, end)
-        return [
-            StatsShown(
-                period=cmd.period,
-                first=first,
-                last=today,
-                by_status=tuple(st.by_status.items()),
-                booked=st.booked,
-                gmv_cents=st.gmv_cents,
-                accepted=len(st.accept_seconds),
-                accept_seconds=st.average_accept_seconds,
-                completed=st.completed,
-                cancelled=st.cancelled,
-                complaints=st.complaints,
-                new_customers=st.new_customers,
-            )
-        ]
-
-    async def list_orders(self, cmd: c.ListOrders) -> list[Result]:
-        now = self.s.clock()
-        rules = self.s.rules
-        listed: list[OrderBrief]
-        async with self.s.uow() as uow:
-            role = await authorize(self.s, uow, "orders", cmd.admin)
-            flags = await uow.admin_reports.flagged(
-                now,
-                timedelta(seconds=rules.dispatch.offer_timeout_s),
-                timedelta(minutes=rules.after_sales.first_response_minutes),
-            )
-            total, listed = 0, []
-            if not cmd.stuck_only:
-                start, end = self._window(cmd, now)
-                total, listed = await uow.admin_reports.orders(cmd.statuses, start, end)
-        why: dict[int, list[Attention]] = {}
-        for f in flags:
-            why.setdefault(f.number, []).append(f.why)
-        default = not (cmd.day or cmd.statuses or cmd.stuck_only)
-        return [
-            OrdersListed(
-                stuck_only=cmd.stuck_only,
-                statuses=tuple(cmd.statuses),
-                day=date.fromisoformat(cmd.day) if cmd.day else None,
-                today_by_default=default,
-                total=total,
-                money=role in SEES_MONEY,
-                orders=tuple(
-                    OrderLine(
-                        o.number,
-                        o.status,
-                        self._item(o.item_id),
-                        o.start_at,
-                        o.district,
-                        o.worker,
-                        o.total_cents,
-                        tuple(why.get(o.number, ())),
-                    )
-                    for o in listed
-                ),
-                flags=tuple(flags),
-            )
-        ]
-
-    def _window(self, cmd: c.ListOrders, now: datetime) -> tuple[datetime | None, datetime | None]:
-        """Orders starting on the day asked; today's when neither a day nor a status is."""
-        if not cmd.day and cmd.statuses:
-            return None, None
-        day = date.fromisoformat(cmd.day) if cmd.day else now.astimezone(self.s.tz).date()
-        start = datetime.combine(day, time(), tzinfo=self.s.tz)
-        return start, start + timedelta(days=1)
-
-    def _item(self, item_id: str) -> Text:
-        try:
-            item = self.s.catalog.item(item_id)
-        except DomainError:  # an item since removed from the catalog file
-            return Text(item_id, item_id)
-        return item.name
-
-    async def _order(self, uow: UnitOfWork, number: int, full: bool = True) -> Order:
-        order = await uow.orders.by_number(number, full=full)
-        if order is None:
-            raise order_steps.NotFound(number)
-        return order
 
     async def show_order(self, cmd: c.ShowOrder) -> list[Result]:
         async with self.s.uow() as uow:
             role = await authorize(self.s, uow, "order", cmd.admin)
-            order = await self._order(uow, cmd.number)
+            order = await by_number(uow, cmd.number)
             assert order.id is not None
             customer = await uow.customers.get(order.customer_id)
             address = await uow.addresses.get(order.address_id) if order.address_id else None
@@ -220,7 +132,7 @@ class AdminDesk:
             OrderInspected(
                 number=order.number,
                 status=order.status,
-                item=self._item(order.item_id),
+                item=item_name(self.s.catalog, order.item_id),
                 start_at=order.start_at,
                 created_at=order.created_at,
                 channel=order.channel,
@@ -292,52 +204,3 @@ class AdminDesk:
                 documents=documents,
             )
         ]
-
-    async def audit(self, cmd: c.ShowAudit) -> list[Result]:
-        """The order's whole trail, oldest first: its status changes by anyone (the order's
-        append-only timeline), the admins' actions on it (the audit log) and the refunds
-        providers carried out."""
-        async with self.s.uow() as uow:
-            role = await authorize(self.s, uow, "audit", cmd.admin)
-            order = await self._order(uow, cmd.number)
-            assert order.id is not None
-            actions = await uow.audit.for_target(f"order:{order.number}", limit=500)
-            paid = await uow.payments.for_order(order.id)
-        trail = [
-            TrailEntry(
-                e.at,
-                str(e.actor),
-                e.to_status.value,
-                moved_from=e.from_status.value if e.from_status else "",
-                note=e.note,
-            )
-            if e.from_status != e.to_status
-            else TrailEntry(e.at, str(e.actor), e.action.value if e.action else "", note=e.note)
-            for e in order.timeline
-        ]
-        money = role in SEES_MONEY
-        trail += [
-            TrailEntry(
-                a.at,
-                a.actor,
-                a.action,
-                a.role,
-                before=_shown(a.before, money),
-                after=_shown(a.after, money),
-            )
-            for a in actions
-        ]
-        trail += [
-            TrailEntry(
-                p.completed_at,
-                f"system:{p.provider}",
-                "refund_paid",
-                after=_shown({"amount": p.amount_cents}, money),
-            )
-            for p in paid
-            if p.kind == PaymentKind.REFUND
-            and p.status == PaymentStatus.SUCCEEDED
-            and p.completed_at is not None
-        ]
-        trail.sort(key=lambda t: t.at)  # stable: a status change before the action noting it
-        return [TrailShown(order.number, order.status, tuple(trail))]

@@ -1,5 +1,6 @@
-"""The service layer: runs the commands conversations issue, each in one unit of work, and
-answers with result events. The only place conversations touch persistence (through ports).
+"""The service layer: runs the commands conversations issue, each in one unit of work, answers
+their queries with views (``views``: read, never committed), and replies with result events.
+The only place conversations touch persistence (through ports).
 """
 
 from __future__ import annotations
@@ -13,21 +14,16 @@ from typing import Any
 
 from conversations.events import Failed, Result
 from conversations.results.booking import (
-    AddressesFound,
-    CouponChoice,
     OrderPaid,
     OrderPlaced,
     PaymentDue,
     PaymentRequested,
     PaymentUnavailable,
-    QuoteLineView,
-    QuoteReady,
-    SavedAddress,
     SupportMessageSent,
 )
-from conversations.results.customers import AccountFound, CustomerRegistered, WelcomeCoupon
+from conversations.results.customers import CustomerRegistered, WelcomeCoupon
 from conversations.results.sweeps import OutboxDrained
-from conversations.services import customer_orders, order_steps, payment_requests
+from conversations.services import customer_orders, order_steps, payment_requests, views
 from conversations.services.admin_after_sales import AdminAfterSalesDesk
 from conversations.services.admin_business import BusinessDesk
 from conversations.services.admin_orders import OrderDesk
@@ -47,22 +43,22 @@ from domain import commands as c
 from domain.coupons import Coupon
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
-from domain.money import format_percent, format_yuan
 from domain.orders import Order
 from domain.payments import Payment, pay_by
 from domain.people import Channel, Customer, Identity
 from domain.ports import PaymentGateway, UnitOfWork
 from domain.pricing import CouponKind, CouponTerms
-from domain.text import Text
 
 log = logging.getLogger(__name__)
 
 
 class Services(Deps):
-    """Executes commands; domain refusals become ``Failed`` results with a message to show."""
+    """Executes commands and answers queries; domain refusals become ``Failed`` results with a
+    message to show."""
 
     def wire(self) -> None:
-        """The bootstrap: every desk on the shared ``Deps``, and the table of handlers."""
+        """The bootstrap: every desk on the shared ``Deps``, the table of command handlers,
+        and (apart from it) the table of query views."""
         uow, clock = self.uow, self.clock
         self.desk = WorkerDesk(self)
         self.dispatch_desk = DispatchDesk(self)
@@ -76,18 +72,16 @@ class Services(Deps):
         self.order_desk = OrderDesk(self)
         self.business = BusinessDesk(self)
         self.staff = StaffDesk(self)
+        self._views = views.table(
+            catalog=self.catalog, rules=self.rules, clock=clock, tz=self.tz, admins=self.admins
+        )
+        """What people see: each query's view (``views``), apart from the commands'."""
         self._handlers: dict[type[c.Command], Callable[[Any], Awaitable[list[Result]]]] = {
-            c.FindCustomer: self.find_customer,
             c.RegisterCustomer: self.register,
             c.SetLanguage: self.set_language,
-            c.LoadAddresses: self.load_addresses,
-            c.PreviewQuote: self.preview,
             c.PlaceOrder: self.place,
             c.RequestPayment: self.request_payment,
             c.ConfirmSandboxPayment: self.confirm_sandbox,
-            c.LoadOrders: self.load_orders,
-            c.LoadOrder: self.load_order,
-            c.QuoteCancellation: self.quote_cancellation,
             c.CancelOrder: self.cancel,
             c.ContactSupport: self.contact_support,
             c.DrainOutbox: self.drain_outbox,
@@ -106,11 +100,25 @@ class Services(Deps):
             **self.staff.handlers(),
         }
 
-    async def run(self, command: c.Command) -> list[Result]:
+    async def run(self, message: c.Message) -> list[Result]:
+        """Run a command by its handler, or answer a query by its view (``read``)."""
+        if isinstance(message, c.Query):
+            return await self.read(message)
         try:
-            return await self._handlers[type(command)](command)
+            return await self._handlers[type(message)](message)
         except DomainError as exc:
             return [Failed(str(exc))]
+
+    async def read(self, query: c.Query) -> list[Result]:
+        """Answer a query: its view, in a unit of work that is never committed (inside a chat
+        turn, a member of the turn's transaction, as a command's would be)."""
+        view = self._views[type(query)]
+        try:
+            async with self.uow() as uow:
+                result = await view(uow, query)
+        except DomainError as exc:
+            return [Failed(str(exc))]
+        return [] if result is None else [result]
 
     async def dispatch_paid(self, number: int, tell_customer: bool = False) -> bool:
         return await self.desk.dispatch_paid(number, tell_customer)
@@ -122,21 +130,6 @@ class Services(Deps):
         self, cmd: c.ConfirmPayment, late: payment_requests.Uncreditable
     ) -> list[Result]:
         return await self.unpaid.return_late(cmd, late)
-
-    async def find_customer(self, cmd: c.FindCustomer) -> list[Result]:
-        """Who is behind a chat account: customer and/or worker (one query when neither)."""
-        async with self.uow() as uow:
-            identity = await uow.identities.get(Channel(cmd.channel), cmd.user_id)
-            if identity is None:
-                return []
-            customer = (
-                await uow.customers.get(identity.customer_id) if identity.customer_id else None
-            )
-            worker = await uow.workers.get(identity.worker_id) if identity.worker_id else None
-        lang = customer.lang if customer else worker.lang if worker else "zh"
-        return [
-            AccountFound(customer.id if customer else None, worker.id if worker else None, lang)
-        ]
 
     async def drain_outbox(self, cmd: c.DrainOutbox) -> list[Result]:
         return [OutboxDrained(await self.postman.drain())]
@@ -203,48 +196,6 @@ class Services(Deps):
                 await uow.customers.save(customer)
                 await uow.commit()
         return []
-
-    async def load_addresses(self, cmd: c.LoadAddresses) -> list[Result]:
-        async with self.uow() as uow:
-            addresses = await uow.addresses.for_customer(cmd.customer_id)
-        return [
-            AddressesFound(
-                tuple(
-                    SavedAddress(a.id, _short(a.text, 28)) for a in addresses if a.id is not None
-                )
-            )
-        ]
-
-    async def preview(self, cmd: c.PreviewQuote) -> list[Result]:
-        async with self.uow() as uow:
-            priced = await order_steps.price(
-                uow, self.catalog, self.rules, cmd.booking, self.clock()
-            )
-        q = priced.quote
-        return [
-            QuoteReady(
-                lines=tuple(QuoteLineView(x.label, x.amount_cents) for x in q.lines),
-                total_cents=q.total_cents,
-                deposit_cents=q.deposit_cents,
-                coupon_code=priced.coupon.code if priced.coupon else None,
-                coupons=tuple(_coupon_view(x) for x in priced.usable),
-                points_available=priced.points_available,
-                use_points=cmd.booking.use_points,
-                summary=Text(self._summary(cmd.booking, "zh"), self._summary(cmd.booking, "en")),
-            )
-        ]
-
-    def _summary(self, b: c.Booking, lang: str) -> str:
-        local = b.start_at.astimezone(self.tz)
-        minutes = sum(
-            self.catalog.item(s.item_id).duration_minutes(s.quantity) for s in b.selections
-        )
-        h, m = divmod(minutes, 60)
-        if lang == "en":
-            took = f"{h} h" + (f" {m} min" if m else "")
-            return f"{'ASAP, about ' if b.asap else ''}{local:%a %d %b %H:%M}, about {took}"
-        took = f"{h} 小时" + (f" {m} 分钟" if m else "")
-        return f"{'尽快上门,约 ' if b.asap else ''}{local:%m月%d日 %H:%M},预计 {took}"
 
     async def place(self, cmd: c.PlaceOrder) -> list[Result]:
         now = self.clock()
@@ -334,12 +285,6 @@ class Services(Deps):
             )
         )
 
-    async def load_orders(self, cmd: c.LoadOrders) -> list[Result]:
-        return [await customer_orders.list_orders(self, cmd)]
-
-    async def load_order(self, cmd: c.LoadOrder) -> list[Result]:
-        return [await customer_orders.show_order(self, cmd)]
-
     async def _own_order(
         self, uow: UnitOfWork, customer_id: int, number: int, full: bool = True
     ) -> Order:
@@ -347,9 +292,6 @@ class Services(Deps):
         if order is None or order.customer_id != customer_id:
             raise order_steps.NotFound(number)
         return order
-
-    async def quote_cancellation(self, cmd: c.QuoteCancellation) -> list[Result]:
-        return [await customer_orders.quote_cancellation(self, cmd)]
 
     async def cancel(self, cmd: c.CancelOrder) -> list[Result]:
         return [await customer_orders.cancel(self, cmd)]
@@ -367,26 +309,3 @@ class Services(Deps):
             await uow.commit()
         await self.flush(posted)
         return [SupportMessageSent()]
-
-
-def _short(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def _coupon_view(coupon: Coupon) -> CouponChoice:
-    t = coupon.terms
-    if t.kind == CouponKind.FIXED:
-        zh = (
-            f"满{format_yuan(t.threshold_cents)}减{format_yuan(t.amount_cents)}"
-            if t.threshold_cents
-            else f"立减{format_yuan(t.amount_cents)}"
-        )
-        en = f"{format_yuan(t.amount_cents)} off" + (
-            f" orders over {format_yuan(t.threshold_cents)}" if t.threshold_cents else ""
-        )
-    else:
-        zh, en = f"{format_percent(t.off_bp)} 折扣券", f"{format_percent(t.off_bp)} off"
-    return CouponChoice(
-        coupon.code,
-        Text(f"{zh}(至{coupon.valid_until:%m-%d})", f"{en} (until {coupon.valid_until:%d %b})"),
-    )

@@ -9,7 +9,7 @@ from typing import Any
 
 from conversations.events import Result
 from conversations.results.admin_orders import OrderAssigned
-from conversations.results.admin_people import WorkerLine, WorkerReviewed, WorkersListed
+from conversations.results.admin_people import WorkerReviewed
 from conversations.results.sweeps import BatchDispatched, OffersExpired, OrdersAutoConfirmed
 from conversations.services import dispatch, job_steps, offer_steps, staffing
 from conversations.services.deps import Deps
@@ -27,31 +27,12 @@ class DispatchDesk:
 
     def handlers(self) -> dict[type[c.Command], Any]:
         return {
-            c.ListWorkers: self.list_workers,
             c.ReviewWorker: self.review,
             c.AssignOrder: self.assign,
             c.ExpireOffers: self.expire_offers,
             c.BatchDispatch: self.batch_dispatch,
             c.AutoConfirm: self.auto_confirm,
         }
-
-    async def list_workers(self, cmd: c.ListWorkers) -> list[Result]:
-        statuses = (
-            [WorkerStatus(cmd.status)]
-            if cmd.status in WorkerStatus.__members__.values()
-            else list(WorkerStatus)
-        )
-        async with self.s.uow() as uow:
-            workers = await uow.workers.with_status(statuses)
-        return [
-            WorkersListed(
-                cmd.status,
-                tuple(
-                    WorkerLine(w.id or 0, w.name, w.status, w.online, tuple(w.skills), w.level)
-                    for w in workers[:30]
-                ),
-            )
-        ]
 
     async def review(self, cmd: c.ReviewWorker) -> list[Result]:
         async with self.s.uow() as uow:

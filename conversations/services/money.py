@@ -12,10 +12,8 @@ from conversations.results.admin_money import (
     LedgerLinked,
     RefundMarked,
     WithdrawalDecided,
-    WithdrawalLine,
-    WithdrawalsListed,
 )
-from conversations.results.booking import CheckoutValid, OrderPaid, PaidTooLate
+from conversations.results.booking import OrderPaid, PaidTooLate
 from conversations.results.sweeps import (
     DayAlreadySettled,
     DaySettled,
@@ -31,8 +29,7 @@ from domain import commands as c
 from domain.audit import AuditEntry
 from domain.errors import DomainError
 from domain.orders import Order
-from domain.payments import PaymentKind, PaymentStatus
-from domain.withdrawals import WithdrawalStatus
+from domain.payments import PaymentKind
 
 log = logging.getLogger(__name__)
 FINANCE = ("owner", "finance")
@@ -45,11 +42,9 @@ class MoneyDesk:
     def handlers(self) -> dict[type[c.Command], Any]:
         return {
             c.ConfirmPayment: self.confirm,
-            c.CheckCheckout: self.check_checkout,
             c.ExecuteRefunds: self.execute_refunds,
             c.MarkRefunded: self.mark_refunded,
             c.RequestWithdrawal: self.request_withdrawal,
-            c.ListWithdrawals: self.list_withdrawals,
             c.DecideWithdrawal: self.decide_withdrawal,
             c.ExportLedger: self.export_ledger,
             c.ReconcilePayments: self.reconcile,
@@ -118,21 +113,6 @@ class MoneyDesk:
             elif isinstance(first, OrderPaid) and first.new:
                 credited += 1
         return [PaymentsReconciled(credited, returned)]
-
-    async def check_checkout(self, cmd: c.CheckCheckout) -> list[Result]:
-        async with self.s.uow() as uow:
-            payment = await uow.payments.by_reference(cmd.reference)
-            order = await uow.orders.get(payment.order_id, full=False) if payment else None
-        if payment is None or order is None or payment.status != PaymentStatus.PENDING:
-            raise DomainError(
-                "这笔支付已失效,请在订单中重新发起 / this payment request is no longer valid"
-            )
-        kind, due = payment_requests.due(order)
-        if payment.amount_cents != cmd.amount_cents or due != payment.amount_cents:
-            raise DomainError(
-                "金额已变化,请重新发起支付 / the amount changed, please start the payment again"
-            )
-        return [CheckoutValid(cmd.reference)]
 
     async def execute_refunds(self, cmd: c.ExecuteRefunds) -> list[Result]:
         """Ask each provider to refund its pending refunds; failures stay pending (retried).
@@ -237,22 +217,6 @@ class MoneyDesk:
         await self.s.flush(posted)
         assert w.id is not None
         return [WithdrawalRequested(w.id, w.amount_cents, w.status)]
-
-    async def list_withdrawals(self, cmd: c.ListWithdrawals) -> list[Result]:
-        async with self.s.uow() as uow:
-            waiting = await uow.withdrawals.with_status(
-                [WithdrawalStatus.REQUESTED, WithdrawalStatus.APPROVED]
-            )
-        return [
-            WithdrawalsListed(
-                tuple(
-                    WithdrawalLine(
-                        w.id or 0, w.worker_id, w.amount_cents, w.status, w.requested_at
-                    )
-                    for w in waiting
-                )
-            )
-        ]
 
     async def decide_withdrawal(self, cmd: c.DecideWithdrawal) -> list[Result]:
         if cmd.role not in FINANCE:

@@ -18,7 +18,7 @@ from domain.offers import OfferStatus
 from domain.orders import SYSTEM, Actor, Order
 from domain.payments import Payment, pay_by
 from domain.people import Address, Customer, GeoPoint
-from domain.ports import UnitOfWork
+from domain.ports import Reads, UnitOfWork
 from domain.pricing import Quote, QuoteRequest, quote
 from domain.rules import Rules
 
@@ -49,9 +49,7 @@ class Priced:
     points_available: int
 
 
-async def price(
-    uow: UnitOfWork, catalog: Catalog, rules: Rules, b: Booking, now: datetime
-) -> Priced:
+async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: datetime) -> Priced:
     """The quote for a booking with everything the customer is entitled to, checked now.
 
     Prices are the catalog's as admins last changed them (``/price``), read in this

@@ -1,5 +1,6 @@
-"""Recurring bookings: set one up from an order, list and stop them, and the scheduler sweep
-that makes each visit an order ``recurring_ahead_days`` before it.
+"""Recurring bookings: set one up from an order (what it would be: ``subscription_plans``),
+stop one, and the scheduler sweep that makes each visit an order ``recurring_ahead_days``
+before it (the customer's list and drafts are views: ``views.customer``).
 
 A visit is taken by moving the subscription's ``next_start_at`` on with a conditional UPDATE
 (``Subscriptions.advance``) in the transaction that places its order and writes the
@@ -10,20 +11,18 @@ deadline is still in the table for the next sweep).
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from conversations.events import Result
 from conversations.results.recurring import (
     Subscribed,
-    SubscriptionDrafted,
-    SubscriptionPlan,
-    SubscriptionRow,
-    SubscriptionsListed,
     SubscriptionStopped,
 )
 from conversations.results.sweeps import RecurringGenerated
 from conversations.services import order_steps
+from conversations.services import subscription_plans as plans
+from conversations.services.admin_reads import item_name
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_customer
 from domain import commands as c
@@ -39,12 +38,9 @@ from domain.recurring import (
     Subscription,
     after_missed,
     due_by,
-    first_visit,
     next_visit,
-    parse_at_time,
     slot_problem,
 )
-from domain.text import Text
 
 log = logging.getLogger(__name__)
 ROUNDS = 10
@@ -57,104 +53,27 @@ class RecurringDesk:
 
     def handlers(self) -> dict[type[c.Command], Any]:
         return {
-            c.DraftSubscription: self.draft,
             c.Subscribe: self.subscribe,
-            c.LoadSubscriptions: self.load,
             c.StopSubscription: self.stop,
             c.GenerateRecurring: self.generate,
         }
 
     # -- the customer's side -------------------------------------------------------------
 
-    async def _source(self, uow: UnitOfWork, customer_id: int, number: int) -> Order:
-        order = await uow.orders.by_number(number, full=False)
-        if order is None or order.customer_id != customer_id:
-            raise order_steps.NotFound(number)
-        if order.status == OrderStatus.QUOTED:
-            raise DomainError(
-                f"订单 #{number} 还未下单,不能设为定期 / order #{number} was never placed"
-            )
-        return order
-
-    def _plan(self, order: Order, weekday: int | None, at_time: str) -> tuple[int, time]:
-        local = order.start_at.astimezone(self.s.tz)
-        day = local.weekday() if weekday is None else weekday
-        if not 0 <= day <= 6:
-            raise DomainError("请选择周一到周日 / pick a day from Monday to Sunday")
-        at = parse_at_time(at_time) if at_time else time(local.hour, local.minute)
-        return day, at
-
-    def _booking(self, sub: Subscription, start_at: datetime) -> c.Booking:
-        return c.Booking(
-            customer_id=sub.customer_id,
-            channel=sub.channel,
-            lang=sub.lang,
-            selections=sub.selections,
-            start_at=start_at,
-            address_id=sub.address_id,
-            notes=sub.notes,
-            coupon_code="",  # coupons are the customer's to choose; none is spent unasked
-            bundle_id=sub.bundle_id,
-            subscription_id=sub.id or 0,
-        )
-
-    def _row(self, sub: Subscription) -> SubscriptionRow:
-        return SubscriptionRow(
-            sub.id or 0, self._name(sub.item_id), sub.weekday, sub.at_time, sub.next_start_at
-        )
-
-    async def _draft(
-        self, uow: UnitOfWork, cmd: c.DraftSubscription | c.Subscribe, now: datetime
-    ) -> tuple[Subscription, int]:
-        """The subscription the customer is asking for, and its price today (pricing it
-        checks it can be booked: the service is still sold, the options still exist)."""
-        order = await self._source(uow, cmd.customer_id, cmd.number)
-        weekday, at = self._plan(order, cmd.weekday, cmd.at_time)
-        rules = self.s.rules.booking
-        sub = Subscription(
-            customer_id=order.customer_id,
-            channel=order.channel,
-            lang=order.lang,
-            selections=order.selections,
-            weekday=weekday,
-            at_time=at,
-            next_start_at=first_visit(now, order.start_at, weekday, at, rules, self.s.tz),
-            created_at=now,
-            address_id=order.address_id,
-            notes=order.notes,
-            bundle_id=order.bundle_id,
-        )
-        priced = await order_steps.price(
-            uow, self.s.catalog, self.s.rules, self._booking(sub, sub.next_start_at), now
-        )
-        return sub, priced.quote.total_cents
-
-    def _plan_view(
-        self, number: int, sub: Subscription, price: int, now: datetime
-    ) -> SubscriptionPlan:
-        ahead = self.s.rules.booking.recurring_ahead_days
-        made = sub.next_start_at - timedelta(days=ahead)
-        return SubscriptionPlan(
-            number,
-            self._name(sub.item_id),
-            sub.weekday,
-            sub.at_time,
-            sub.next_start_at,
-            None if made <= now else made,
-            ahead,
-            price,
-        )
-
-    async def draft(self, cmd: c.DraftSubscription) -> list[Result]:
-        now = self.s.clock()
-        async with self.s.uow() as uow:
-            sub, price = await self._draft(uow, cmd, now)
-        return [SubscriptionDrafted(self._plan_view(cmd.number, sub, price, now))]
-
     async def subscribe(self, cmd: c.Subscribe) -> list[Result]:
         now = self.s.clock()
         async with self.s.uow() as uow:
-            sub, price = await self._draft(uow, cmd, now)
+            sub, price = await plans.draft(
+                uow,
+                cmd.customer_id,
+                cmd.number,
+                cmd.weekday,
+                cmd.at_time,
+                now,
+                catalog=self.s.catalog,
+                rules=self.s.rules,
+                tz=self.s.tz,
+            )
             for other in await uow.subscriptions.for_customer(cmd.customer_id):
                 if (
                     (other.weekday, other.at_time) == (sub.weekday, sub.at_time)
@@ -166,12 +85,9 @@ class RecurringDesk:
                     )
             await uow.subscriptions.add(sub)
             await uow.commit()
-        return [Subscribed(self._plan_view(cmd.number, sub, price, now))]
-
-    async def load(self, cmd: c.LoadSubscriptions) -> list[Result]:
-        async with self.s.uow() as uow:
-            subs = await uow.subscriptions.for_customer(cmd.customer_id)
-        return [SubscriptionsListed(tuple(self._row(x) for x in subs))]
+        return [
+            Subscribed(plans.plan_view(cmd.number, sub, price, now, self.s.catalog, self.s.rules))
+        ]
 
     async def stop(self, cmd: c.StopSubscription) -> list[Result]:
         async with self.s.uow() as uow:
@@ -183,7 +99,7 @@ class RecurringDesk:
             ):
                 raise DomainError("没有这个定期预约 / no such recurring booking")
             await uow.commit()
-        return [SubscriptionStopped(self._row(sub))]
+        return [SubscriptionStopped(plans.row(sub, self.s.catalog))]
 
     # -- the sweep ------------------------------------------------------------------------
 
@@ -215,7 +131,7 @@ class RecurringDesk:
                 sub = await uow.subscriptions.get(sub_id)
                 if sub is None or not sub.active or sub.next_start_at != expected:
                     return "gone"
-                booking = self._booking(sub, expected)
+                booking = plans.booking(sub, expected)
                 total, reason = await self._check(uow, sub, booking, now)
                 if reason is None:
                     following = next_visit(expected, sub.weekday, sub.at_time, self.s.tz)
@@ -323,12 +239,5 @@ class RecurringDesk:
 
     def _item(self, item_id: str) -> dict[str, str]:
         """The service's name for a notice."""
-        name = self._name(item_id)
+        name = item_name(self.s.catalog, item_id)
         return {"zh": name.zh, "en": name.en}
-
-    def _name(self, item_id: str) -> Text:
-        """The service's name (its id when the catalog no longer has it)."""
-        try:
-            return self.s.catalog.item(item_id).name
-        except DomainError:
-            return Text(item_id, item_id)

@@ -22,7 +22,7 @@ from domain.lifecycle import Action, OrderStatus
 from domain.money import format_yuan
 from domain.orders import SYSTEM, Order
 from domain.payments import PaymentKind, PaymentStatus
-from domain.ports import UnitOfWork
+from domain.ports import Reads, UnitOfWork
 from domain.rules import Rules
 from domain.settlement import PLATFORM_FUNDED, commission_bp
 from domain.withdrawals import Withdrawal, WithdrawalStatus, available, check_request
@@ -69,7 +69,7 @@ async def settle(uow: UnitOfWork, rules: Rules, order: Order, now: datetime) -> 
     return [to_worker(order.worker_id, "settled", number=order.number, earn=share.worker)]
 
 
-async def withdrawable(uow: UnitOfWork, rules: Rules, worker_id: int, now: datetime) -> int:
+async def withdrawable(uow: Reads, rules: Rules, worker_id: int, now: datetime) -> int:
     """Owed to the worker, less what settlements credited too recently (T+N); money given
     back by a refused withdrawal is available again at once."""
     owed = -await uow.ledger.balance(worker_payable(worker_id))

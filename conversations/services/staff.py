@@ -18,7 +18,7 @@ from typing import Protocol
 
 from domain.admin import check
 from domain.catalog import Catalog
-from domain.ports import UnitOfWork
+from domain.ports import Reads, UnitOfWork
 from domain.privacy import loggable_traceback
 
 
@@ -110,7 +110,7 @@ class AdminDirectory:
         merged = {**self._added, **self.bootstrap}
         return [(ch, uid, role) for (ch, uid), role in merged.items()]
 
-    async def role_in(self, uow: UnitOfWork, channel: str, user_id: str) -> str:
+    async def role_in(self, uow: Reads, channel: str, user_id: str) -> str:
         """The role as the database says now, inside ``uow`` (for commands)."""
         fixed = self._fixed(channel, user_id)
         if fixed:
@@ -175,9 +175,14 @@ class LivePrices:
             self._prices, self._catalog = prices, self.base.with_prices(prices)
 
 
-async def authorize(s: Staffed, uow: UnitOfWork, command: str, admin: str) -> str:
+async def authorize(s: Staffed, uow: Reads, command: str, admin: str) -> str:
     """The admin's role as it is now; raises NotPermitted naming the roles that may."""
+    return await role_for(s.admins, uow, command, admin)
+
+
+async def role_for(admins: AdminDirectory, uow: Reads, command: str, admin: str) -> str:
+    """``authorize`` for a view, which names the directory rather than a desk's ``Deps``."""
     channel, _, user_id = admin.partition(":")
-    role = await s.admins.role_in(uow, channel, user_id)
+    role = await admins.role_in(uow, channel, user_id)
     check(role, command)
     return role

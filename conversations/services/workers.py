@@ -1,5 +1,6 @@
-"""Service handlers for workers: sign-up, going online, their jobs and earnings, and dispatching
-a paid order (admins' review and assignment, and the dispatch sweeps: ``dispatch_desk``)."""
+"""Service handlers for workers: sign-up, going online, confirming a job done, and dispatching
+a paid order (what a worker sees of their jobs and earnings: ``views.worker``; admins' review
+and assignment, and the dispatch sweeps: ``dispatch_desk``)."""
 
 from __future__ import annotations
 
@@ -11,25 +12,18 @@ from conversations.results.orders import OrderConfirmed
 from conversations.results.workers import (
     AvailabilityChanged,
     DocumentStored,
-    EarningsShown,
-    JobsShown,
-    LiveJobView,
-    OfferView,
     WorkerRegistered,
 )
-from conversations.services import dispatch, job_steps, settlement, staffing
+from conversations.services import dispatch, job_steps, staffing
 from conversations.services.deps import Deps
-from conversations.services.worker_jobs import JobDesk, phone_to_call
+from conversations.services.worker_jobs import JobDesk
 from domain import commands as c
 from domain.errors import DomainError
-from domain.ledger import worker_payable
-from domain.lifecycle import ActorKind, OrderStatus
+from domain.lifecycle import ActorKind
 from domain.orders import Actor
 from domain.people import GeoPoint
-from domain.privacy import mask_address
 
 log = logging.getLogger(__name__)
-LIVE = (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
 
 
 class WorkerDesk:
@@ -44,8 +38,6 @@ class WorkerDesk:
             c.StoreDocument: self.store_document,
             c.RegisterWorker: self.register,
             c.SetOnline: self.set_online,
-            c.LoadJobs: self.load_jobs,
-            c.LoadEarnings: self.load_earnings,
             c.ConfirmOrder: self.confirm,
             **self.jobs.handlers(),
         }
@@ -83,52 +75,6 @@ class WorkerDesk:
             worker = await staffing.set_online(uow, cmd.worker_id, cmd.online)
             await uow.commit()
         return [AvailabilityChanged(worker.online)]
-
-    async def load_jobs(self, cmd: c.LoadJobs) -> list[Result]:
-        async with self.s.uow() as uow:
-            worker = await uow.workers.get(cmd.worker_id)
-            offered = []
-            for o in await uow.offers.open_for_worker(cmd.worker_id):
-                order = await uow.orders.get(o.order_id, full=False)
-                if order is None:
-                    continue
-                address = await uow.addresses.get(order.address_id) if order.address_id else None
-                where = mask_address(address.text, address.district) if address else "—"
-                item = self.s.catalog.item(order.item_id).name
-                offered.append(OfferView(order.number, item, order.start_at, where, o.earn_cents))
-            live = []
-            for order in await uow.orders.for_worker(cmd.worker_id, LIVE):
-                address = await uow.addresses.get(order.address_id) if order.address_id else None
-                customer = await uow.customers.get(order.customer_id)
-                live.append(
-                    LiveJobView(
-                        order.number,
-                        self.s.catalog.item(order.item_id).name,
-                        order.start_at,
-                        order.status,
-                        address.text if address else "—",
-                        phone_to_call(address, customer),
-                        order.notes,
-                    )
-                )
-        return [
-            JobsShown(
-                worker.status if worker else None,
-                bool(worker and worker.online),
-                tuple(offered),
-                tuple(live),
-            )
-        ]
-
-    async def load_earnings(self, cmd: c.LoadEarnings) -> list[Result]:
-        async with self.s.uow() as uow:
-            done = await uow.orders.for_worker(
-                cmd.worker_id, [OrderStatus.CONFIRMED, OrderStatus.SETTLED], limit=500
-            )
-            owed = -await uow.ledger.balance(worker_payable(cmd.worker_id))
-            free = await settlement.withdrawable(uow, self.s.rules, cmd.worker_id, self.s.clock())
-        after_days = self.s.rules.settlement.withdraw_after_days
-        return [EarningsShown(len(done), owed, free, after_days)]
 
     async def confirm(self, cmd: c.ConfirmOrder) -> list[Result]:
         async with self.s.uow() as uow:

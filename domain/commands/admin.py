@@ -8,11 +8,6 @@ from domain.commands.base import Command
 
 
 @dataclass(frozen=True)
-class ListWorkers(Command):
-    status: str
-
-
-@dataclass(frozen=True)
 class ShowWorker(Command):
     admin: str
     role: str
@@ -41,11 +36,6 @@ class MarkRefunded(Command):
     admin: str
     role: str
     reference: str
-
-
-@dataclass(frozen=True)
-class ListWithdrawals(Command):
-    pass
 
 
 @dataclass(frozen=True)
@@ -87,11 +77,6 @@ class ResolveComplaint(Command):
 
 
 @dataclass(frozen=True)
-class ListComplaints(Command):
-    pass
-
-
-@dataclass(frozen=True)
 class ShowComplaint(Command):
     admin: str
     role: str
@@ -105,11 +90,6 @@ class RecalculateLevels(Command):
     admin: str
     role: str
     worker_id: int | None = None
-
-
-@dataclass(frozen=True)
-class ListSpotChecks(Command):
-    pass
 
 
 @dataclass(frozen=True)
@@ -133,32 +113,7 @@ class ReleaseOrder(Command):
 
 
 @dataclass(frozen=True)
-class ShowStats(Command):
-    admin: str
-    role: str
-    period: str
-    """today, week (the last 7 days) or month (the last 30 days)."""
-
-
-@dataclass(frozen=True)
-class ListOrders(Command):
-    admin: str
-    role: str
-    statuses: tuple[str, ...] = ()
-    day: str = ""
-    """An ISO date: orders starting that (business) day; "" for any day."""
-    stuck_only: bool = False
-
-
-@dataclass(frozen=True)
 class ShowOrder(Command):
-    admin: str
-    role: str
-    number: int
-
-
-@dataclass(frozen=True)
-class ShowAudit(Command):
     admin: str
     role: str
     number: int

@@ -21,20 +21,9 @@ class RegisterCustomer(Command):
 
 
 @dataclass(frozen=True)
-class FindCustomer(Command):
-    channel: str
-    user_id: str
-
-
-@dataclass(frozen=True)
 class SetLanguage(Command):
     customer_id: int
     lang: str
-
-
-@dataclass(frozen=True)
-class LoadAddresses(Command):
-    customer_id: int
 
 
 @dataclass(frozen=True)
@@ -60,31 +49,9 @@ class Booking:
 
 
 @dataclass(frozen=True)
-class PreviewQuote(Command):
-    booking: Booking
-
-
-@dataclass(frozen=True)
 class PlaceOrder(Command):
     booking: Booking
     expected_total_cents: int
-
-
-@dataclass(frozen=True)
-class LoadOrders(Command):
-    customer_id: int
-
-
-@dataclass(frozen=True)
-class LoadOrder(Command):
-    customer_id: int
-    number: int
-
-
-@dataclass(frozen=True)
-class QuoteCancellation(Command):
-    customer_id: int
-    number: int
 
 
 @dataclass(frozen=True)
@@ -122,17 +89,6 @@ class ConfirmOrder(Command):
 
 
 @dataclass(frozen=True)
-class DraftSubscription(Command):
-    """What repeating order ``number`` weekly would be: the day and time (the order's own
-    unless given), the first visit and today's price for it."""
-
-    customer_id: int
-    number: int
-    weekday: int | None = None
-    at_time: str = ""
-
-
-@dataclass(frozen=True)
 class Subscribe(Command):
     """Repeat order ``number`` every ``weekday`` (0 Monday) at ``at_time`` ("HH:MM")."""
 
@@ -140,11 +96,6 @@ class Subscribe(Command):
     number: int
     weekday: int
     at_time: str
-
-
-@dataclass(frozen=True)
-class LoadSubscriptions(Command):
-    customer_id: int
 
 
 @dataclass(frozen=True)

@@ -25,14 +25,6 @@ class ConfirmPayment(Command):
 
 
 @dataclass(frozen=True)
-class CheckCheckout(Command):
-    """Telegram's pre-checkout query: is this payment request still payable, at this amount?"""
-
-    reference: str
-    amount_cents: int
-
-
-@dataclass(frozen=True)
 class ExecuteRefunds(Command):
     """Send pending refunds to their providers (after a cancellation; a sweep retries)."""
 

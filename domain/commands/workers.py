@@ -38,16 +38,6 @@ class SetOnline(Command):
 
 
 @dataclass(frozen=True)
-class LoadJobs(Command):
-    worker_id: int
-
-
-@dataclass(frozen=True)
-class LoadEarnings(Command):
-    worker_id: int
-
-
-@dataclass(frozen=True)
 class AcceptOffer(Command):
     worker_id: int
     number: int

@@ -15,6 +15,7 @@ from conversations.flows.typed_commands import parse
 from conversations.replies import Say
 from conversations.state import Conversation
 from domain import commands as c
+from domain import queries as q
 from domain.admin import COMMAND_ROLES, ROLES, commands_for, completion_bp, may, needed_roles
 from store.catalog_file import load_catalog
 
@@ -24,15 +25,15 @@ BY = "telegram:42"
 
 # one well-formed use of every command: (name, order number, arguments, command it becomes)
 EXAMPLES = [
-    ("stats", None, "week", c.ShowStats(BY, "{role}", "week")),
+    ("stats", None, "week", q.ShowStats(BY, "{role}", "week")),
     ("orders", None, "waiting 11-24", None),
     ("order", 240117, "", c.ShowOrder(BY, "{role}", 240117)),
-    ("audit", 240117, "", c.ShowAudit(BY, "{role}", 240117)),
+    ("audit", 240117, "", q.ShowAudit(BY, "{role}", 240117)),
     ("assign", 240117, "7", c.AssignOrder(BY, "{role}", 240117, 7)),
     ("reassign", 240117, "7", c.ReassignOrder(BY, "{role}", 240117, 7)),
     ("cancel", 240117, "师傅生病", c.AdminCancelOrder(BY, "{role}", 240117, "师傅生病")),
     ("refund", 240117, "50", c.RefundOrder(BY, "{role}", 240117, 5_000, "req")),
-    ("withdrawals", None, "", c.ListWithdrawals()),
+    ("withdrawals", None, "", q.ListWithdrawals()),
     ("payout", None, "3", c.DecideWithdrawal(BY, "{role}", 3, True, "")),
     ("reject_withdrawal", None, "3 bank", c.DecideWithdrawal(BY, "{role}", 3, False, "bank")),
     ("refunded", None, "RFD1", c.MarkRefunded(BY, "{role}", "RFD1")),
@@ -42,7 +43,7 @@ EXAMPLES = [
         "2026-11-01 2026-11-30",
         c.ExportLedger(BY, "{role}", "2026-11-01", "2026-11-30"),
     ),
-    ("workers", None, "pending", c.ListWorkers("pending")),
+    ("workers", None, "pending", q.ListWorkers("pending")),
     ("worker", None, "7", c.ShowWorker(BY, "{role}", 7)),
     ("approve", None, "7", c.ReviewWorker(BY, "{role}", 7, True, "")),
     ("reject", None, "7 blurred", c.ReviewWorker(BY, "{role}", 7, False, "blurred")),
@@ -53,7 +54,7 @@ EXAMPLES = [
     ("price", None, "daily_cleaning 45", c.SetPrice(BY, "{role}", "daily_cleaning", 4_500)),
     ("broadcast", None, "春节照常服务", c.Broadcast(BY, "{role}", "春节照常服务")),
     ("admin", None, "add telegram:7 ops", c.ManageAdmin(BY, "{role}", "add", "telegram:7", "ops")),
-    ("complaints", None, "", c.ListComplaints()),
+    ("complaints", None, "", q.ListComplaints()),
     ("complaint", None, "3", c.ShowComplaint(BY, "{role}", 3)),
     ("reply", None, "3 师傅明天回访", c.ReplyComplaint(BY, "{role}", 3, "师傅明天回访")),
     (
@@ -64,7 +65,7 @@ EXAMPLES = [
     ),
     ("release", 240117, "", c.ReleaseOrder(BY, "{role}", 240117)),
     ("levels", None, "7", c.RecalculateLevels(BY, "{role}", 7)),
-    ("spotchecks", None, "", c.ListSpotChecks()),
+    ("spotchecks", None, "", q.ListSpotChecks()),
     ("checked", None, "2 合格", c.CloseSpotCheck(BY, "{role}", 2, "合格")),
     ("dashboard", None, "", c.OpenDashboard(BY, "{role}")),
 ]
@@ -131,12 +132,12 @@ def test_help_lists_only_what_the_role_may_do(role):
         ("/REFUND  #240117  ¥50元", c.RefundOrder(BY, "finance", 240117, 5_000, "req")),
         ("/refund 240117 12.5", c.RefundOrder(BY, "finance", 240117, 1_250, "req")),
         ("退款 #240117 50 again", c.RefundOrder(BY, "finance", 240117, 5_000, "req", True)),
-        ("/orders 卡单", c.ListOrders(BY, "finance", (), "", True)),
-        ("订单列表", c.ListOrders(BY, "finance", (), "", False)),
-        ("/orders 派单中 明天", c.ListOrders(BY, "finance", ("dispatching",), "2026-11-24")),
-        ("/orders Paid 2026-11-20", c.ListOrders(BY, "finance", ("paid",), "2026-11-20")),
-        ("统计 week", c.ShowStats(BY, "finance", "week")),
-        ("stats", c.ShowStats(BY, "finance", "today")),
+        ("/orders 卡单", q.ListOrders(BY, "finance", (), "", True)),
+        ("订单列表", q.ListOrders(BY, "finance", (), "", False)),
+        ("/orders 派单中 明天", q.ListOrders(BY, "finance", ("dispatching",), "2026-11-24")),
+        ("/orders Paid 2026-11-20", q.ListOrders(BY, "finance", ("paid",), "2026-11-20")),
+        ("统计 week", q.ShowStats(BY, "finance", "week")),
+        ("stats", q.ShowStats(BY, "finance", "today")),
         ("/coupon 13800138000 20", c.IssueCoupon(BY, "finance", "13800138000", 2_000, 30)),
         ("/price 日常保洁 45", c.SetPrice(BY, "finance", "日常保洁", 4_500)),
         ("/price Regular cleaning 45", c.SetPrice(BY, "finance", "Regular cleaning", 4_500)),

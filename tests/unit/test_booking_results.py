@@ -24,7 +24,8 @@ from conversations.results.booking import (
 )
 from conversations.results.customers import CustomerRegistered, WelcomeCoupon
 from conversations.state import Conversation
-from domain.commands import ConfirmSandboxPayment, PreviewQuote
+from domain.commands import ConfirmSandboxPayment
+from domain.queries import PreviewQuote
 from domain.text import Text
 from store.catalog_file import load_catalog
 

@@ -22,9 +22,10 @@ from conversations.results.orders import (
     WorkerSeen,
 )
 from conversations.state import Conversation
-from domain.commands import CancelOrder, ConfirmOrder, LoadOrder, LoadOrders, RequestPayment
+from domain.commands import CancelOrder, ConfirmOrder, RequestPayment
 from domain.lifecycle import OrderStatus
 from domain.pricing import LineKind, QuoteLine, Selection
+from domain.queries import LoadOrder, LoadOrders
 from domain.text import Text
 from store.catalog_file import load_catalog
 

@@ -17,7 +17,8 @@ from conversations.results.recurring import (
     SubscriptionStopped,
 )
 from conversations.state import Conversation
-from domain.commands import LoadSubscriptions, StopSubscription, Subscribe
+from domain.commands import StopSubscription, Subscribe
+from domain.queries import LoadSubscriptions
 from domain.text import Text
 from store.catalog_file import load_catalog
 

@@ -10,7 +10,8 @@ from conversations.flows.base import Ctx
 from conversations.flows.booking_draft import Draft
 from conversations.replies import Ask
 from conversations.state import Conversation
-from domain.commands import PlaceOrder, PreviewQuote
+from domain.commands import PlaceOrder
+from domain.queries import PreviewQuote
 from domain.risk import (
     RATE_WINDOW_S,
     RateVerdict,

@@ -16,11 +16,12 @@ from conversations.replies import Ask, Say
 from conversations.services.notice_templates import NoticeTemplates
 from conversations.services.notices import to_customer, to_worker
 from conversations.state import Conversation
-from domain.commands import DraftSubscription, StopSubscription, Subscribe
+from domain.commands import StopSubscription, Subscribe
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.orders import Order, OrderNumber
 from domain.pricing import Selection
+from domain.queries import DraftSubscription
 from domain.recurring import (
     SkipReason,
     Subscription,

@@ -1,0 +1,114 @@
+"""A recurring booking as the customer asks for it, before it exists: from which order, on
+which day and time, its first visit and today's price (shared by ``DraftSubscription``'s view
+and the ``Subscribe`` command, which must agree on it)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from conversations.results.recurring import SubscriptionPlan, SubscriptionRow
+from conversations.services import order_steps
+from conversations.services.admin_reads import item_name
+from domain.catalog import Catalog
+from domain.commands import Booking
+from domain.errors import DomainError
+from domain.lifecycle import OrderStatus
+from domain.orders import Order
+from domain.ports import Reads
+from domain.recurring import Subscription, first_visit, parse_at_time
+from domain.rules import Rules
+
+
+async def source(uow: Reads, customer_id: int, number: int) -> Order:
+    """The customer's placed order ``number``, which the subscription repeats."""
+    order = await uow.orders.by_number(number, full=False)
+    if order is None or order.customer_id != customer_id:
+        raise order_steps.NotFound(number)
+    if order.status == OrderStatus.QUOTED:
+        raise DomainError(
+            f"订单 #{number} 还未下单,不能设为定期 / order #{number} was never placed"
+        )
+    return order
+
+
+def plan(order: Order, weekday: int | None, at_time: str, tz: ZoneInfo) -> tuple[int, time]:
+    """The weekday and time asked, the order's own where not given."""
+    local = order.start_at.astimezone(tz)
+    day = local.weekday() if weekday is None else weekday
+    if not 0 <= day <= 6:
+        raise DomainError("请选择周一到周日 / pick a day from Monday to Sunday")
+    at = parse_at_time(at_time) if at_time else time(local.hour, local.minute)
+    return day, at
+
+
+def booking(sub: Subscription, start_at: datetime) -> Booking:
+    """The booking of one visit of ``sub``."""
+    return Booking(
+        customer_id=sub.customer_id,
+        channel=sub.channel,
+        lang=sub.lang,
+        selections=sub.selections,
+        start_at=start_at,
+        address_id=sub.address_id,
+        notes=sub.notes,
+        coupon_code="",  # coupons are the customer's to choose; none is spent unasked
+        bundle_id=sub.bundle_id,
+        subscription_id=sub.id or 0,
+    )
+
+
+def row(sub: Subscription, catalog: Catalog) -> SubscriptionRow:
+    return SubscriptionRow(
+        sub.id or 0, item_name(catalog, sub.item_id), sub.weekday, sub.at_time, sub.next_start_at
+    )
+
+
+async def draft(
+    uow: Reads,
+    customer_id: int,
+    number: int,
+    weekday: int | None,
+    at_time: str,
+    now: datetime,
+    *,
+    catalog: Catalog,
+    rules: Rules,
+    tz: ZoneInfo,
+) -> tuple[Subscription, int]:
+    """The subscription the customer is asking for, and its price today (pricing it
+    checks it can be booked: the service is still sold, the options still exist)."""
+    order = await source(uow, customer_id, number)
+    day, at = plan(order, weekday, at_time, tz)
+    sub = Subscription(
+        customer_id=order.customer_id,
+        channel=order.channel,
+        lang=order.lang,
+        selections=order.selections,
+        weekday=day,
+        at_time=at,
+        next_start_at=first_visit(now, order.start_at, day, at, rules.booking, tz),
+        created_at=now,
+        address_id=order.address_id,
+        notes=order.notes,
+        bundle_id=order.bundle_id,
+    )
+    priced = await order_steps.price(uow, catalog, rules, booking(sub, sub.next_start_at), now)
+    return sub, priced.quote.total_cents
+
+
+def plan_view(
+    number: int, sub: Subscription, price: int, now: datetime, catalog: Catalog, rules: Rules
+) -> SubscriptionPlan:
+    ahead = rules.booking.recurring_ahead_days
+    made = sub.next_start_at - timedelta(days=ahead)
+    return SubscriptionPlan(
+        number,
+        item_name(catalog, sub.item_id),
+        sub.weekday,
+        sub.at_time,
+        sub.next_start_at,
+        None if made <= now else made,
+        ahead,
+        price,
+    )

@@ -1,0 +1,66 @@
+"""Query functions: what people see (cosmicpython ``views.py``), by audience — ``customer``,
+``worker``, ``admin``.
+
+A view takes the unit of work to read in — typed ``Reads``: the repositories without
+``commit``, so mypy keeps a view from changing anything — and the query, and names every
+other dependency in its signature (no desk, no back-reference). ``table`` binds those
+dependencies once, in the bus's bootstrap (``Services.wire``); ``Services.read`` answers a
+query by opening one unit of work, running the view in it and never committing it. Inside a
+chat turn that unit of work is a member of the turn's transaction (``store.turns``), exactly as
+a command's is, so a turn reads what its earlier commands wrote, at no extra round trip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
+from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from conversations.events import Result
+from conversations.services.staff import AdminDirectory
+from conversations.services.views import admin, customer, worker
+from domain import queries as q
+from domain.catalog import Catalog
+from domain.commands import Query
+from domain.ports import Reads
+from domain.rules import Rules
+
+View = Callable[[Reads, Any], Awaitable[Result | None]]
+"""A bound view: (unit of work, query) -> its result (None: nothing to say)."""
+
+
+def table(
+    *,
+    catalog: Catalog,
+    rules: Rules,
+    clock: Callable[[], datetime],
+    tz: ZoneInfo,
+    admins: AdminDirectory,
+) -> Mapping[type[Query], View]:
+    """Every query's view, its dependencies bound."""
+    return {
+        q.FindCustomer: customer.account,
+        q.LoadAddresses: customer.addresses,
+        q.PreviewQuote: partial(customer.quote, catalog=catalog, rules=rules, tz=tz, clock=clock),
+        q.LoadOrders: partial(customer.orders, catalog=catalog),
+        q.LoadOrder: partial(customer.order, catalog=catalog, rules=rules, clock=clock),
+        q.QuoteCancellation: partial(customer.cancellation, rules=rules, clock=clock),
+        q.LoadSubscriptions: partial(customer.subscriptions, catalog=catalog),
+        q.DraftSubscription: partial(
+            customer.subscription_draft, catalog=catalog, rules=rules, tz=tz, clock=clock
+        ),
+        q.CheckCheckout: customer.checkout,
+        q.LoadJobs: partial(worker.jobs, catalog=catalog),
+        q.LoadEarnings: partial(worker.earnings, rules=rules, clock=clock),
+        q.ShowStats: partial(admin.stats, admins=admins, tz=tz, clock=clock),
+        q.ListOrders: partial(
+            admin.orders, admins=admins, catalog=catalog, rules=rules, tz=tz, clock=clock
+        ),
+        q.ShowAudit: partial(admin.audit, admins=admins),
+        q.ListWorkers: admin.workers,
+        q.ListWithdrawals: admin.withdrawals,
+        q.ListComplaints: partial(admin.complaints, rules=rules, clock=clock),
+        q.ListSpotChecks: admin.spot_checks,
+    }

@@ -1,0 +1,262 @@
+"""What an admin sees: ``/stats``, ``/orders``, ``/audit``, ``/workers``, ``/withdrawals``,
+``/complaints`` and ``/spotchecks``.
+
+Query functions (cosmicpython ``views.py``): see ``views.customer``. Those a role limits check
+the admin's role again inside their unit of work (``role_for``: the chat's cached role may be
+seconds old) and show each role only what it may see. The reads that reveal contact details,
+documents or a complaint's photos (``/order``, ``/worker``, ``/complaint``) record who saw
+them in the audit log, a write: they are commands (``admin_reads``, ``admin_after_sales``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from conversations.results.admin_after_sales import (
+    ComplaintLine,
+    ComplaintsListed,
+    SpotCheckLine,
+    SpotChecksListed,
+)
+from conversations.results.admin_money import WithdrawalLine, WithdrawalsListed
+from conversations.results.admin_orders import OrderLine, OrdersListed, StatsShown, TrailShown
+from conversations.results.admin_people import WorkerLine, WorkersListed
+from conversations.services.admin_reads import by_number, item_name
+from conversations.services.staff import AdminDirectory, role_for
+from domain.admin import SEES_MONEY
+from domain.aftersales import ComplaintStatus
+from domain.catalog import Catalog
+from domain.oversight import Attention, OrderBrief, TrailEntry
+from domain.payments import PaymentKind, PaymentStatus
+from domain.people import WorkerStatus
+from domain.ports import Reads
+from domain.queries import (
+    ListComplaints,
+    ListOrders,
+    ListSpotChecks,
+    ListWithdrawals,
+    ListWorkers,
+    ShowAudit,
+    ShowStats,
+)
+from domain.rules import Rules
+from domain.withdrawals import WithdrawalStatus
+
+PERIOD_DAYS = {"today": 1, "week": 7, "month": 30}
+MONEY_KEYS = frozenset({"amount", "fee", "refund", "paid", "refunded", "unit_price"})
+
+
+def shown(values: dict[str, object], money: bool) -> tuple[tuple[str, object], ...]:
+    """An audit entry's values as a role may see them (support sees no amounts)."""
+    return tuple((k, v) for k, v in values.items() if money or k not in MONEY_KEYS)
+
+
+async def stats(
+    uow: Reads,
+    q: ShowStats,
+    *,
+    admins: AdminDirectory,
+    clock: Callable[[], datetime],
+    tz: ZoneInfo,
+) -> StatsShown:
+    """Today's, the week's or the month's orders, money, speed and complaints."""
+    today = clock().astimezone(tz).date()
+    first = today - timedelta(days=PERIOD_DAYS[q.period] - 1)
+    start = datetime.combine(first, time(), tzinfo=tz)
+    end = datetime.combine(today + timedelta(days=1), time(), tzinfo=tz)
+    await role_for(admins, uow, "stats", q.admin)
+    st = await uow.admin_reports.stats(start, end)
+    return StatsShown(
+        period=q.period,
+        first=first,
+        last=today,
+        by_status=tuple(st.by_status.items()),
+        booked=st.booked,
+        gmv_cents=st.gmv_cents,
+        accepted=len(st.accept_seconds),
+        accept_seconds=st.average_accept_seconds,
+        completed=st.completed,
+        cancelled=st.cancelled,
+        complaints=st.complaints,
+        new_customers=st.new_customers,
+    )
+
+
+async def orders(
+    uow: Reads,
+    q: ListOrders,
+    *,
+    admins: AdminDirectory,
+    catalog: Catalog,
+    rules: Rules,
+    clock: Callable[[], datetime],
+    tz: ZoneInfo,
+) -> OrdersListed:
+    """Orders by day and status, the stuck ones flagged with why (or those alone)."""
+    now = clock()
+    listed: list[OrderBrief]
+    role = await role_for(admins, uow, "orders", q.admin)
+    flags = await uow.admin_reports.flagged(
+        now,
+        timedelta(seconds=rules.dispatch.offer_timeout_s),
+        timedelta(minutes=rules.after_sales.first_response_minutes),
+    )
+    total, listed = 0, []
+    if not q.stuck_only:
+        start, end = _window(q, now, tz)
+        total, listed = await uow.admin_reports.orders(q.statuses, start, end)
+    why: dict[int, list[Attention]] = {}
+    for f in flags:
+        why.setdefault(f.number, []).append(f.why)
+    default = not (q.day or q.statuses or q.stuck_only)
+    return OrdersListed(
+        stuck_only=q.stuck_only,
+        statuses=tuple(q.statuses),
+        day=date.fromisoformat(q.day) if q.day else None,
+        today_by_default=default,
+        total=total,
+        money=role in SEES_MONEY,
+        orders=tuple(
+            OrderLine(
+                o.number,
+                o.status,
+                item_name(catalog, o.item_id),
+                o.start_at,
+                o.district,
+                o.worker,
+                o.total_cents,
+                tuple(why.get(o.number, ())),
+            )
+            for o in listed
+        ),
+        flags=tuple(flags),
+    )
+
+
+def _window(q: ListOrders, now: datetime, tz: ZoneInfo) -> tuple[datetime | None, datetime | None]:
+    """Orders starting on the day asked; today's when neither a day nor a status is."""
+    if not q.day and q.statuses:
+        return None, None
+    day = date.fromisoformat(q.day) if q.day else now.astimezone(tz).date()
+    start = datetime.combine(day, time(), tzinfo=tz)
+    return start, start + timedelta(days=1)
+
+
+async def audit(uow: Reads, q: ShowAudit, *, admins: AdminDirectory) -> TrailShown:
+    """The order's whole trail, oldest first: its status changes by anyone (the order's
+    append-only timeline), the admins' actions on it (the audit log) and the refunds
+    providers carried out."""
+    role = await role_for(admins, uow, "audit", q.admin)
+    order = await by_number(uow, q.number)
+    assert order.id is not None
+    actions = await uow.audit.for_target(f"order:{order.number}", limit=500)
+    paid = await uow.payments.for_order(order.id)
+    trail = [
+        TrailEntry(
+            e.at,
+            str(e.actor),
+            e.to_status.value,
+            moved_from=e.from_status.value if e.from_status else "",
+            note=e.note,
+        )
+        if e.from_status != e.to_status
+        else TrailEntry(e.at, str(e.actor), e.action.value if e.action else "", note=e.note)
+        for e in order.timeline
+    ]
+    money = role in SEES_MONEY
+    trail += [
+        TrailEntry(
+            a.at,
+            a.actor,
+            a.action,
+            a.role,
+            before=shown(a.before, money),
+            after=shown(a.after, money),
+        )
+        for a in actions
+    ]
+    trail += [
+        TrailEntry(
+            p.completed_at,
+            f"system:{p.provider}",
+            "refund_paid",
+            after=shown({"amount": p.amount_cents}, money),
+        )
+        for p in paid
+        if p.kind == PaymentKind.REFUND
+        and p.status == PaymentStatus.SUCCEEDED
+        and p.completed_at is not None
+    ]
+    trail.sort(key=lambda t: t.at)  # stable: a status change before the action noting it
+    return TrailShown(order.number, order.status, tuple(trail))
+
+
+async def workers(uow: Reads, q: ListWorkers) -> WorkersListed:
+    """Workers with a status (every status when it names none), the first 30."""
+    statuses = (
+        [WorkerStatus(q.status)]
+        if q.status in WorkerStatus.__members__.values()
+        else list(WorkerStatus)
+    )
+    found = await uow.workers.with_status(statuses)
+    return WorkersListed(
+        q.status,
+        tuple(
+            WorkerLine(w.id or 0, w.name, w.status, w.online, tuple(w.skills), w.level)
+            for w in found[:30]
+        ),
+    )
+
+
+async def withdrawals(uow: Reads, q: ListWithdrawals) -> WithdrawalsListed:
+    """Withdrawals waiting for finance, or approved and waiting to be paid."""
+    waiting = await uow.withdrawals.with_status(
+        [WithdrawalStatus.REQUESTED, WithdrawalStatus.APPROVED]
+    )
+    return WithdrawalsListed(
+        tuple(
+            WithdrawalLine(w.id or 0, w.worker_id, w.amount_cents, w.status, w.requested_at)
+            for w in waiting
+        )
+    )
+
+
+async def complaints(
+    uow: Reads, q: ListComplaints, *, rules: Rules, clock: Callable[[], datetime]
+) -> ComplaintsListed:
+    """Open complaints, with how long each has waited and whether it is overdue."""
+    now = clock()
+    rows = []
+    for complaint in await uow.complaints.with_status(ComplaintStatus.OPEN):
+        order = await uow.orders.get(complaint.order_id, full=False)
+        waited = int((now - complaint.created_at).total_seconds()) // 60
+        rows.append(
+            ComplaintLine(
+                complaint.id or 0,
+                order.number if order else 0,
+                complaint.category.value,
+                waited,
+                complaint.first_response_at is not None,
+                complaint.first_response_at is None
+                and waited >= rules.after_sales.first_response_minutes,
+            )
+        )
+    return ComplaintsListed(tuple(rows))
+
+
+async def spot_checks(uow: Reads, q: ListSpotChecks) -> SpotChecksListed:
+    """Spot checks still to be done."""
+    rows = []
+    for check_id, order_id, at in await uow.spot_checks.open():
+        order = await uow.orders.get(order_id, full=False)
+        rows.append(
+            SpotCheckLine(
+                check_id,
+                order.number if order else 0,
+                order.worker_id if order else None,
+                at,
+            )
+        )
+    return SpotChecksListed(tuple(rows))

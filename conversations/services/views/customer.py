@@ -1,0 +1,317 @@
+"""What a customer sees: who they are, their saved addresses, a quote before booking, their
+orders (the list, one in detail, what cancelling would cost), their recurring bookings (and
+what one would be), and — as Telegram asks before taking their money — whether a checkout is
+still payable.
+
+Query functions (cosmicpython ``views.py``): each takes the unit of work it reads in (never
+committed) and the query, and names every other dependency in its signature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from conversations.results.booking import (
+    AddressesFound,
+    CheckoutValid,
+    CouponChoice,
+    QuoteLineView,
+    QuoteReady,
+    SavedAddress,
+)
+from conversations.results.customers import AccountFound
+from conversations.results.orders import (
+    CancellationQuoted,
+    ComplaintSeen,
+    CustomerAction,
+    OrderRow,
+    OrderShown,
+    OrdersListed,
+    Rebooking,
+    TimelineEntry,
+    WorkerSeen,
+)
+from conversations.results.recurring import SubscriptionDrafted, SubscriptionsListed
+from conversations.services import order_steps, payment_requests
+from conversations.services import subscription_plans as plans
+from conversations.services.customer_orders import own_order
+from domain.aftersales import Complaint, Rater, Resolution, check_can_complain
+from domain.catalog import Catalog
+from domain.commands import Booking
+from domain.coupons import Coupon
+from domain.errors import DomainError
+from domain.lifecycle import (
+    ACTION_TEXT,
+    STATUS_TEXT,
+    Action,
+    ActorKind,
+    OrderStatus,
+    allowed_actions,
+)
+from domain.money import format_percent, format_yuan
+from domain.orders import Order, OrderEvent
+from domain.payments import PaymentStatus
+from domain.people import Channel
+from domain.ports import Reads
+from domain.pricing import CouponKind
+from domain.queries import (
+    CheckCheckout,
+    DraftSubscription,
+    FindCustomer,
+    LoadAddresses,
+    LoadOrder,
+    LoadOrders,
+    LoadSubscriptions,
+    PreviewQuote,
+    QuoteCancellation,
+)
+from domain.rules import Rules
+from domain.text import Text
+
+LISTED = 8
+"""How many of the most recent orders the list shows."""
+
+
+async def account(uow: Reads, q: FindCustomer) -> AccountFound | None:
+    """Who is behind a chat account: customer and/or worker (one query when neither)."""
+    identity = await uow.identities.get(Channel(q.channel), q.user_id)
+    if identity is None:
+        return None
+    customer = await uow.customers.get(identity.customer_id) if identity.customer_id else None
+    worker = await uow.workers.get(identity.worker_id) if identity.worker_id else None
+    lang = customer.lang if customer else worker.lang if worker else "zh"
+    return AccountFound(customer.id if customer else None, worker.id if worker else None, lang)
+
+
+async def addresses(uow: Reads, q: LoadAddresses) -> AddressesFound:
+    found = await uow.addresses.for_customer(q.customer_id)
+    return AddressesFound(
+        tuple(SavedAddress(a.id, _short(a.text, 28)) for a in found if a.id is not None)
+    )
+
+
+async def quote(
+    uow: Reads,
+    q: PreviewQuote,
+    *,
+    catalog: Catalog,
+    rules: Rules,
+    clock: Callable[[], datetime],
+    tz: ZoneInfo,
+) -> QuoteReady:
+    """The itemised quote for the booking, with the coupons and points the customer holds."""
+    priced = await order_steps.price(uow, catalog, rules, q.booking, clock())
+    x = priced.quote
+    return QuoteReady(
+        lines=tuple(QuoteLineView(line.label, line.amount_cents) for line in x.lines),
+        total_cents=x.total_cents,
+        deposit_cents=x.deposit_cents,
+        coupon_code=priced.coupon.code if priced.coupon else None,
+        coupons=tuple(_coupon_view(c) for c in priced.usable),
+        points_available=priced.points_available,
+        use_points=q.booking.use_points,
+        summary=Text(
+            _summary(q.booking, catalog, tz, "zh"), _summary(q.booking, catalog, tz, "en")
+        ),
+    )
+
+
+def row(order: Order, catalog: Catalog) -> OrderRow:
+    return OrderRow(
+        order.number,
+        catalog.item(order.item_id).name,
+        order.start_at,
+        order.status,
+        order.total_cents,
+    )
+
+
+async def orders(uow: Reads, q: LoadOrders, *, catalog: Catalog) -> OrdersListed:
+    found = await uow.orders.for_customer(q.customer_id, limit=LISTED)
+    return OrdersListed(tuple(row(o, catalog) for o in found))
+
+
+async def order(
+    uow: Reads,
+    q: LoadOrder,
+    *,
+    catalog: Catalog,
+    rules: Rules,
+    clock: Callable[[], datetime],
+) -> OrderShown:
+    """One order in detail: its timeline, worker, money, and what the customer may do."""
+    o = await own_order(uow, q.customer_id, q.number)
+    address = await uow.addresses.get(o.address_id) if o.address_id else None
+    assert o.id is not None
+    worker = await uow.workers.get(o.worker_id) if o.worker_id else None
+    complaints = await uow.complaints.for_order(o.id)
+    ratings = await uow.ratings.for_order(o.id)
+    rework = await uow.orders.rework_for(o.id)
+    mine = next((r for r in ratings if r.rater == Rater.CUSTOMER), None)
+    after = _after_sales_actions(
+        o, complaints, clock(), rules, rated=mine is not None, reworked=rework is not None
+    )
+    return OrderShown(
+        row(o, catalog),
+        _short(address.text if address else "", 30),
+        o.lines,
+        o.paid_cents,
+        o.refunded_cents,
+        tuple(
+            TimelineEntry(e.at, _event_text(e), e.note if e.from_status == e.to_status else "")
+            for e in o.timeline
+        ),
+        (*after, *_order_actions(o)),
+        Rebooking(
+            catalog.item(o.item_id).category_id,
+            o.selections,
+            o.bundle_id,
+            o.address_id,
+            o.notes,
+        ),
+        WorkerSeen(worker.name, worker.rating_x100, worker.good_rate_bp) if worker else None,
+        mine.overall_x100 if mine else None,
+        tuple(ComplaintSeen(x.id or 0, x.open, x.resolution) for x in complaints),
+    )
+
+
+async def cancellation(
+    uow: Reads, q: QuoteCancellation, *, rules: Rules, clock: Callable[[], datetime]
+) -> CancellationQuoted:
+    """What cancelling the order would cost now (asked before ``CancelOrder``)."""
+    o = await own_order(uow, q.customer_id, q.number, full=False)
+    terms = order_steps.terms_for(o, rules, clock())
+    return CancellationQuoted(o.number, terms.fee_cents, terms.refund_cents, terms.reason)
+
+
+async def checkout(uow: Reads, q: CheckCheckout) -> CheckoutValid:
+    """Telegram's pre-checkout question: the request is still pending, at this amount."""
+    payment = await uow.payments.by_reference(q.reference)
+    o = await uow.orders.get(payment.order_id, full=False) if payment else None
+    if payment is None or o is None or payment.status != PaymentStatus.PENDING:
+        raise DomainError(
+            "这笔支付已失效,请在订单中重新发起 / this payment request is no longer valid"
+        )
+    kind, due = payment_requests.due(o)
+    if payment.amount_cents != q.amount_cents or due != payment.amount_cents:
+        raise DomainError(
+            "金额已变化,请重新发起支付 / the amount changed, please start the payment again"
+        )
+    return CheckoutValid(q.reference)
+
+
+def _order_actions(o: Order) -> list[CustomerAction]:
+    """What the order's status lets the customer do, and what any order offers."""
+    mine = allowed_actions(o.status, ActorKind.CUSTOMER)
+    actions = []
+    if Action.REQUEST_PAYMENT in mine or o.status == OrderStatus.AWAITING_PAYMENT:
+        actions.append(CustomerAction.PAY)
+    if Action.CANCEL in mine:
+        actions.append(CustomerAction.CANCEL)
+    if Action.CONFIRM in mine:
+        actions.append(CustomerAction.CONFIRM)
+    actions.append(CustomerAction.REORDER)
+    if o.status != OrderStatus.QUOTED and o.subscription_id is None:
+        actions.append(CustomerAction.REPEAT)
+    return actions
+
+
+def _after_sales_actions(
+    o: Order,
+    complaints: list[Complaint],
+    now: datetime,
+    rules: Rules,
+    *,
+    rated: bool,
+    reworked: bool,
+) -> list[CustomerAction]:
+    """Book a granted rework, rate a confirmed job, complain within the window (one open
+    complaint at a time) — first on the screen."""
+    actions = []
+    if not reworked and any(x.resolution == Resolution.REWORK.value for x in complaints):
+        actions.append(CustomerAction.REWORK)
+    if not rated and o.status in (OrderStatus.CONFIRMED, OrderStatus.SETTLED):
+        actions.append(CustomerAction.RATE)
+    try:
+        check_can_complain(o, now, rules.after_sales)
+        if not any(x.open for x in complaints):
+            actions.append(CustomerAction.COMPLAIN)
+    except DomainError:
+        pass
+    return actions
+
+
+def _event_text(e: OrderEvent) -> Text:
+    """A timeline line: the status reached, or what happened without a move (a complaint)."""
+    if e.from_status == e.to_status and e.action is not None:
+        return ACTION_TEXT[e.action]
+    return STATUS_TEXT[e.to_status]
+
+
+def _summary(b: Booking, catalog: Catalog, tz: ZoneInfo, lang: str) -> str:
+    local = b.start_at.astimezone(tz)
+    minutes = sum(catalog.item(s.item_id).duration_minutes(s.quantity) for s in b.selections)
+    h, m = divmod(minutes, 60)
+    if lang == "en":
+        took = f"{h} h" + (f" {m} min" if m else "")
+        return f"{'ASAP, about ' if b.asap else ''}{local:%a %d %b %H:%M}, about {took}"
+    took = f"{h} 小时" + (f" {m} 分钟" if m else "")
+    return f"{'尽快上门,约 ' if b.asap else ''}{local:%m月%d日 %H:%M},预计 {took}"
+
+
+def _coupon_view(coupon: Coupon) -> CouponChoice:
+    t = coupon.terms
+    if t.kind == CouponKind.FIXED:
+        zh = (
+            f"满{format_yuan(t.threshold_cents)}减{format_yuan(t.amount_cents)}"
+            if t.threshold_cents
+            else f"立减{format_yuan(t.amount_cents)}"
+        )
+        en = f"{format_yuan(t.amount_cents)} off" + (
+            f" orders over {format_yuan(t.threshold_cents)}" if t.threshold_cents else ""
+        )
+    else:
+        zh, en = f"{format_percent(t.off_bp)} 折扣券", f"{format_percent(t.off_bp)} off"
+    return CouponChoice(
+        coupon.code,
+        Text(f"{zh}(至{coupon.valid_until:%m-%d})", f"{en} (until {coupon.valid_until:%d %b})"),
+    )
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+async def subscriptions(
+    uow: Reads, q: LoadSubscriptions, *, catalog: Catalog
+) -> SubscriptionsListed:
+    """The customer's recurring bookings."""
+    subs = await uow.subscriptions.for_customer(q.customer_id)
+    return SubscriptionsListed(tuple(plans.row(x, catalog) for x in subs))
+
+
+async def subscription_draft(
+    uow: Reads,
+    q: DraftSubscription,
+    *,
+    catalog: Catalog,
+    rules: Rules,
+    clock: Callable[[], datetime],
+    tz: ZoneInfo,
+) -> SubscriptionDrafted:
+    """What repeating the order weekly would be, asked before ``Subscribe``."""
+    now = clock()
+    sub, price = await plans.draft(
+        uow,
+        q.customer_id,
+        q.number,
+        q.weekday,
+        q.at_time,
+        now,
+        catalog=catalog,
+        rules=rules,
+        tz=tz,
+    )
+    return SubscriptionDrafted(plans.plan_view(q.number, sub, price, now, catalog, rules))

@@ -1,0 +1,70 @@
+"""What a worker sees: their jobs (offers open to them, jobs under way) and their earnings.
+
+Query functions (cosmicpython ``views.py``): see ``views.customer``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from conversations.results.workers import EarningsShown, JobsShown, LiveJobView, OfferView
+from conversations.services import settlement
+from conversations.services.worker_jobs import phone_to_call
+from domain.catalog import Catalog
+from domain.ledger import worker_payable
+from domain.lifecycle import OrderStatus
+from domain.ports import Reads
+from domain.privacy import mask_address
+from domain.queries import LoadEarnings, LoadJobs
+from domain.rules import Rules
+
+LIVE = (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
+
+
+async def jobs(uow: Reads, q: LoadJobs, *, catalog: Catalog) -> JobsShown:
+    """Offers open to the worker (address masked) and their jobs under way (in full)."""
+    worker = await uow.workers.get(q.worker_id)
+    offered = []
+    for o in await uow.offers.open_for_worker(q.worker_id):
+        order = await uow.orders.get(o.order_id, full=False)
+        if order is None:
+            continue
+        address = await uow.addresses.get(order.address_id) if order.address_id else None
+        where = mask_address(address.text, address.district) if address else "—"
+        item = catalog.item(order.item_id).name
+        offered.append(OfferView(order.number, item, order.start_at, where, o.earn_cents))
+    live = []
+    for order in await uow.orders.for_worker(q.worker_id, LIVE):
+        address = await uow.addresses.get(order.address_id) if order.address_id else None
+        customer = await uow.customers.get(order.customer_id)
+        live.append(
+            LiveJobView(
+                order.number,
+                catalog.item(order.item_id).name,
+                order.start_at,
+                order.status,
+                address.text if address else "—",
+                phone_to_call(address, customer),
+                order.notes,
+            )
+        )
+    return JobsShown(
+        worker.status if worker else None,
+        bool(worker and worker.online),
+        tuple(offered),
+        tuple(live),
+    )
+
+
+async def earnings(
+    uow: Reads, q: LoadEarnings, *, rules: Rules, clock: Callable[[], datetime]
+) -> EarningsShown:
+    """Jobs done, what the worker is owed, and how much of it they may withdraw now."""
+    done = await uow.orders.for_worker(
+        q.worker_id, [OrderStatus.CONFIRMED, OrderStatus.SETTLED], limit=500
+    )
+    owed = -await uow.ledger.balance(worker_payable(q.worker_id))
+    free = await settlement.withdrawable(uow, rules, q.worker_id, clock())
+    after_days = rules.settlement.withdraw_after_days
+    return EarningsShown(len(done), owed, free, after_days)

@@ -1,0 +1,144 @@
+"""Queries: what a conversation (or an admin, or a payment platform) asks to *see*.
+
+A query changes nothing, so it is not a ``Command``: the service layer answers it with a view
+function (``conversations.services.views``) that reads inside a unit of work it never commits
+(cosmicpython's ``views.py``), not with a command handler. Flows issue queries the way they
+issue commands (``Outcome.commands`` holds either) and read the typed results the same way.
+
+Reads that leave a trace stay commands: an admin's ``/order``, ``/worker`` and ``/complaint``
+show contact details, documents or a complaint's photos, and who saw them is appended to the
+audit log and committed — a write, which a view never does. ``/ledger`` and ``/dashboard``
+issue signed links and read nothing, so they stay commands too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.commands.base import Query
+from domain.commands.customers import Booking
+
+# -- a customer -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FindCustomer(Query):
+    """Who is behind a chat account (customer and/or worker, and their language)."""
+
+    channel: str
+    user_id: str
+
+
+@dataclass(frozen=True)
+class LoadAddresses(Query):
+    customer_id: int
+
+
+@dataclass(frozen=True)
+class PreviewQuote(Query):
+    booking: Booking
+
+
+@dataclass(frozen=True)
+class LoadOrders(Query):
+    customer_id: int
+
+
+@dataclass(frozen=True)
+class LoadOrder(Query):
+    customer_id: int
+    number: int
+
+
+@dataclass(frozen=True)
+class QuoteCancellation(Query):
+    customer_id: int
+    number: int
+
+
+@dataclass(frozen=True)
+class DraftSubscription(Query):
+    """What repeating order ``number`` weekly would be: the day and time (the order's own
+    unless given), the first visit and today's price for it."""
+
+    customer_id: int
+    number: int
+    weekday: int | None = None
+    at_time: str = ""
+
+
+@dataclass(frozen=True)
+class LoadSubscriptions(Query):
+    customer_id: int
+
+
+# -- a worker ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadJobs(Query):
+    worker_id: int
+
+
+@dataclass(frozen=True)
+class LoadEarnings(Query):
+    worker_id: int
+
+
+# -- a payment platform -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckCheckout(Query):
+    """Telegram's pre-checkout query: is this payment request still payable, at this amount?"""
+
+    reference: str
+    amount_cents: int
+
+
+# -- an admin (those that check a role carry the admin, ``channel:user_id``, and the role) ----
+
+
+@dataclass(frozen=True)
+class ListWorkers(Query):
+    status: str
+
+
+@dataclass(frozen=True)
+class ListWithdrawals(Query):
+    pass
+
+
+@dataclass(frozen=True)
+class ListComplaints(Query):
+    pass
+
+
+@dataclass(frozen=True)
+class ListSpotChecks(Query):
+    pass
+
+
+@dataclass(frozen=True)
+class ShowStats(Query):
+    admin: str
+    role: str
+    period: str
+    """today, week (the last 7 days) or month (the last 30 days)."""
+
+
+@dataclass(frozen=True)
+class ListOrders(Query):
+    admin: str
+    role: str
+    statuses: tuple[str, ...] = ()
+    day: str = ""
+    """An ISO date: orders starting that (business) day; "" for any day."""
+    stuck_only: bool = False
+
+
+@dataclass(frozen=True)
+class ShowAudit(Query):
+    admin: str
+    role: str
+    number: int
