@@ -148,6 +148,12 @@ class Catalog:
         except KeyError:
             raise QuoteError(f"no service item {item_id!r}") from None
 
+    def name_of(self, item_id: str) -> Text:
+        """The item's name; its id for an item since removed from the catalog file (an order
+        or a subscription outlives its item)."""
+        item = self._items.get(item_id)
+        return item.name if item is not None else Text(item_id, item_id)
+
     def category(self, category_id: str) -> Category:
         for cat in self.categories:
             if cat.id == category_id:

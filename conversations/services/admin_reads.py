@@ -27,22 +27,11 @@ from conversations.services.staff import authorize
 from domain import commands as c
 from domain.admin import SEES_ADDRESS, SEES_MONEY, SEES_PHONE
 from domain.audit import contact_read
-from domain.catalog import Catalog
 from domain.errors import DomainError
 from domain.orders import Order
 from domain.payments import PaymentKind, PaymentStatus
 from domain.ports import Reads
 from domain.privacy import mask_address, mask_phone
-from domain.text import Text
-
-
-def item_name(catalog: Catalog, item_id: str) -> Text:
-    """The service's name (its id, for an item since removed from the catalog file)."""
-    try:
-        item = catalog.item(item_id)
-    except DomainError:
-        return Text(item_id, item_id)
-    return item.name
 
 
 async def by_number(uow: Reads, number: int, full: bool = True) -> Order:
@@ -132,7 +121,7 @@ class AdminDesk:
             OrderInspected(
                 number=order.number,
                 status=order.status,
-                item=item_name(self.s.catalog, order.item_id),
+                item=self.s.catalog.name_of(order.item_id),
                 start_at=order.start_at,
                 created_at=order.created_at,
                 channel=order.channel,

@@ -22,7 +22,6 @@ from conversations.results.recurring import (
 from conversations.results.sweeps import RecurringGenerated
 from conversations.services import order_steps
 from conversations.services import subscription_plans as plans
-from conversations.services.admin_reads import item_name
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_customer
 from domain import commands as c
@@ -239,5 +238,5 @@ class RecurringDesk:
 
     def _item(self, item_id: str) -> dict[str, str]:
         """The service's name for a notice."""
-        name = item_name(self.s.catalog, item_id)
+        name = self.s.catalog.name_of(item_id)
         return {"zh": name.zh, "en": name.en}

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 from conversations.results.recurring import SubscriptionPlan, SubscriptionRow
 from conversations.services import order_steps
-from conversations.services.admin_reads import item_name
 from domain.catalog import Catalog
 from domain.commands import Booking
 from domain.errors import DomainError
@@ -60,7 +59,7 @@ def booking(sub: Subscription, start_at: datetime) -> Booking:
 
 def row(sub: Subscription, catalog: Catalog) -> SubscriptionRow:
     return SubscriptionRow(
-        sub.id or 0, item_name(catalog, sub.item_id), sub.weekday, sub.at_time, sub.next_start_at
+        sub.id or 0, catalog.name_of(sub.item_id), sub.weekday, sub.at_time, sub.next_start_at
     )
 
 
@@ -104,7 +103,7 @@ def plan_view(
     made = sub.next_start_at - timedelta(days=ahead)
     return SubscriptionPlan(
         number,
-        item_name(catalog, sub.item_id),
+        catalog.name_of(sub.item_id),
         sub.weekday,
         sub.at_time,
         sub.next_start_at,

@@ -23,7 +23,7 @@ from conversations.results.admin_after_sales import (
 from conversations.results.admin_money import WithdrawalLine, WithdrawalsListed
 from conversations.results.admin_orders import OrderLine, OrdersListed, StatsShown, TrailShown
 from conversations.results.admin_people import WorkerLine, WorkersListed
-from conversations.services.admin_reads import by_number, item_name
+from conversations.services.admin_reads import by_number
 from conversations.services.staff import AdminDirectory, role_for
 from domain.admin import SEES_MONEY
 from domain.aftersales import ComplaintStatus
@@ -122,7 +122,7 @@ async def orders(
             OrderLine(
                 o.number,
                 o.status,
-                item_name(catalog, o.item_id),
+                catalog.name_of(o.item_id),
                 o.start_at,
                 o.district,
                 o.worker,
