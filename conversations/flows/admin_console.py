@@ -125,7 +125,7 @@ def run(ctx: Ctx, conv: Conversation, action: AdminCommand) -> Outcome:
     except TooLong as exc:
         return Outcome([Say(exc.limit.message().get(conv.lang))])
     except DomainError as exc:
-        return Outcome([Say(str(exc))])
+        return Outcome([Say(exc.text.get(conv.lang))])
 
 
 def _run(ctx: Ctx, conv: Conversation, action: AdminCommand) -> Outcome:
@@ -188,7 +188,9 @@ def on_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
 
 
 def on_failed(ctx: Ctx, conv: Conversation, result: Failed) -> Outcome:
-    return Outcome([Say(result.message)])  # the reason alone: no command list after it
+    return Outcome(
+        [Say(result.message.get(conv.lang))]
+    )  # the reason alone: no command list after it
 
 
 SCREENS = (

@@ -110,7 +110,7 @@ class Services(Deps):
         try:
             return await self._handlers[type(command)](command)
         except DomainError as exc:
-            return [Failed(str(exc))]
+            return [Failed(exc.text)]
 
     async def dispatch_paid(self, number: int, tell_customer: bool = False) -> bool:
         return await self.desk.dispatch_paid(number, tell_customer)

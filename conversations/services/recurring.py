@@ -72,7 +72,7 @@ class RecurringDesk:
             raise order_steps.NotFound(number)
         if order.status == OrderStatus.QUOTED:
             raise DomainError(
-                f"订单 #{number} 还未下单,不能设为定期 / order #{number} was never placed"
+                Text(f"订单 #{number} 还未下单,不能设为定期", f"Order #{number} was never placed")
             )
         return order
 
@@ -80,7 +80,7 @@ class RecurringDesk:
         local = order.start_at.astimezone(self.s.tz)
         day = local.weekday() if weekday is None else weekday
         if not 0 <= day <= 6:
-            raise DomainError("请选择周一到周日 / pick a day from Monday to Sunday")
+            raise DomainError(Text("请选择周一到周日", "Pick a day from Monday to Sunday"))
         at = parse_at_time(at_time) if at_time else time(local.hour, local.minute)
         return day, at
 
@@ -162,7 +162,7 @@ class RecurringDesk:
                     and other.address_id == sub.address_id
                 ):
                     raise DomainError(
-                        "这个定期预约已经设置过了 / you already have this recurring booking"
+                        Text("这个定期预约已经设置过了", "You already have this recurring booking")
                     )
             await uow.subscriptions.add(sub)
             await uow.commit()
@@ -181,7 +181,7 @@ class RecurringDesk:
                 or sub.customer_id != cmd.customer_id
                 or not await uow.subscriptions.stop(cmd.subscription_id, cmd.customer_id)
             ):
-                raise DomainError("没有这个定期预约 / no such recurring booking")
+                raise DomainError(Text("没有这个定期预约", "No such recurring booking"))
             await uow.commit()
         return [SubscriptionStopped(self._row(sub))]
 
