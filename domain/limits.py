@@ -21,7 +21,7 @@ class Limit:
 
     chars: int
     what: Text
-    """The field as a sentence starts with it: 地址 / The address."""
+    """The field as a sentence starts with it (地址, The address)."""
 
     def allows(self, text: str) -> bool:
         return len(text) <= self.chars
