@@ -93,7 +93,7 @@ class AdminAfterSalesDesk:
             except ValueError:
                 raise DomainError(
                     Text(
-                        "处理方式:rework / partial / full / reject",
+                        "处理方式:rework、partial、full 或 reject",
                         "Resolution: rework, partial, full or reject",
                     )
                 ) from None

@@ -8,6 +8,7 @@ import pytest
 from tests.e2e.helpers import (
     HOME,
     TelegramUser,
+    WebUser,
     WeChatUser,
     book_and_pay,
     make_app,
@@ -97,3 +98,18 @@ async def test_a_refused_admin_command_is_answered_in_the_admins_language_only(
     await admin.say("/assign #999999 1")
     assert "Unknown order or worker" in admin.text()
     assert only_english(admin.text()), admin.text()
+
+
+@pytest.mark.parametrize(("hint", "welcome"), [("en-GB", "Welcome"), ("zh-CN", "欢迎")])
+async def test_the_first_screen_is_in_the_browsers_language_with_both_languages_to_pick(
+    aiohttp_client, tmp_path, sqlite_url, pii_key, clock, hint, welcome
+):
+    client = await aiohttp_client(make_app(tmp_path, sqlite_url, pii_key, clock=clock))
+    user = WebUser(client)
+    await user.open()
+    await user.send(type="text", text="/start", lang=hint)
+    texts = "\n".join(r["text"] for r in user.last)
+    assert welcome in texts
+    assert (only_english if hint == "en-GB" else only_chinese)(texts), texts
+    options = [o["label"] for r in user.last for o in r.get("options", ())]
+    assert options == ["中文", "English"]  # each language named in itself

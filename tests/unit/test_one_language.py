@@ -18,11 +18,9 @@ PRODUCT = ("conversations", "bots", "webhooks", "scheduler", "domain", "store")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 SLASH = re.compile(r"\s?/ ")
 ENGLISH = re.compile(r"[A-Za-z]{2,} [A-Za-z]{2,}")
-EXEMPT = {
-    # a list of the words a staff member may type, not a sentence in two languages
-    ("conversations/services/admin_after_sales.py", "处理方式:rework / partial / full / reject"),
-}
-"""(file, text) a person may see that looks bilingual but is not; each one says why."""
+EXEMPT: set[tuple[str, str]] = set()
+"""(file, text) a person may see that looks bilingual but is not, each with a comment saying
+why (none so far)."""
 
 
 def bilingual(text: str) -> bool:
