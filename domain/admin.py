@@ -135,7 +135,9 @@ def parse_account(text: str, channels: Collection[str] = ()) -> tuple[str, str]:
     known = tuple(channels) or tuple(c.value for c in Channel)
     if channel not in known:
         names = ", ".join(known)
-        raise DomainError(Text(f"未知渠道 {channel}", f"Unknown channel {channel} (use {names})"))
+        raise DomainError(
+            Text(f"未知渠道 {channel}(可用:{names})", f"Unknown channel {channel} (use {names})")
+        )
     return channel, user_id.strip()
 
 
@@ -143,7 +145,10 @@ def parse_role(text: str) -> str:
     role = text.strip().casefold()
     if role not in ROLES:
         raise DomainError(
-            Text(f"未知角色 {role}", f"Unknown role {role} (use {', '.join(ROLES)})")
+            Text(
+                f"未知角色 {role}(可用:{', '.join(ROLES)})",
+                f"Unknown role {role} (use {', '.join(ROLES)})",
+            )
         )
     return role
 

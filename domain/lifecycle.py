@@ -155,7 +155,8 @@ def next_status(status: OrderStatus, action: Action, actor: ActorKind) -> OrderS
         who = ", ".join(sorted(a.value for a in actors))
         raise NotPermitted(
             Text(
-                f"{actor.value} 不能{ACTION_TEXT[action].zh}此订单",
+                f"{actor.value} 不能{ACTION_TEXT[action].zh}{STATUS_TEXT[status].zh}的订单"
+                f"(仅限:{who})",
                 f"A {actor.value} cannot {ACTION_TEXT[action].en} an order that is "
                 f"{STATUS_TEXT[status].en} (only: {who})",
             )

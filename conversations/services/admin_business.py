@@ -69,14 +69,21 @@ class BusinessDesk:
                     raise DomainError(Text("请写明原因:/suspend ID 原因", "Give a reason"))
                 if worker.status != WorkerStatus.APPROVED:
                     raise DomainError(
-                        Text(f"师傅 {worker.id} 状态为 {before}", f"Worker is {before}")
+                        Text(
+                            f"师傅 {worker.id} 状态为 {before}", f"Worker {worker.id} is {before}"
+                        )
                     )
                 worker.status, worker.online = WorkerStatus.SUSPENDED, False
                 worker.review_note = cmd.reason[:200]
                 notice = to_worker(cmd.worker_id, "worker_suspended", reason=cmd.reason)
             else:
                 if worker.status != WorkerStatus.SUSPENDED:
-                    raise DomainError(Text(f"师傅 {worker.id} 没有被暂停", f"Worker is {before}"))
+                    raise DomainError(
+                        Text(
+                            f"师傅 {worker.id} 没有被暂停(状态为 {before})",
+                            f"Worker {worker.id} is not suspended (it is {before})",
+                        )
+                    )
                 worker.status = WorkerStatus.APPROVED
                 notice = to_worker(cmd.worker_id, "worker_reinstated")
             await uow.workers.save(worker)

@@ -63,7 +63,10 @@ class OrderDesk:
                 )
             if worker.status != WorkerStatus.APPROVED:
                 raise DomainError(
-                    Text(f"师傅 {cmd.worker_id} 未通过审核或已暂停", "Worker is not active")
+                    Text(
+                        f"师傅 {cmd.worker_id} 未通过审核或已暂停",
+                        f"Worker {cmd.worker_id} is not approved or is suspended",
+                    )
                 )
             previous = order.worker_id
             if order.status != OrderStatus.ACCEPTED or previous is None:
@@ -78,7 +81,10 @@ class OrderDesk:
                 )
             if previous == worker.id:
                 raise DomainError(
-                    Text(f"#{order.number} 已经是这位师傅", "Already this worker's job")
+                    Text(
+                        f"#{order.number} 已经是这位师傅",
+                        f"#{order.number} is already this worker's job",
+                    )
                 )
             notices = await offer_steps.assign(uow, self.s.rules, order, worker, cmd.admin, now)
             await uow.audit.append(

@@ -79,7 +79,10 @@ class DispatchDesk:
                 raise DomainError(Text("订单或师傅不存在", "Unknown order or worker"))
             if worker.status != WorkerStatus.APPROVED:
                 raise DomainError(
-                    Text(f"师傅 {cmd.worker_id} 未通过审核", "Worker is not approved")
+                    Text(
+                        f"师傅 {cmd.worker_id} 未通过审核",
+                        f"Worker {cmd.worker_id} is not approved",
+                    )
                 )
             notices = await offer_steps.assign(uow, self.s.rules, order, worker, cmd.admin, now)
             await uow.audit.append(

@@ -114,8 +114,8 @@ async def add_photo(
     if order.status not in allowed or (kind == PhotoKind.DOOR and order.checkin is None):
         raise DomainError(
             Text(
-                "现在不能上传这类照片(请先打卡)",
-                f"A {kind.value} photo is not possible for #{number} now",
+                f"订单 #{number} 现在不能上传这类照片(请先打卡)",
+                f"This kind of photo cannot be added to #{number} now (check in first)",
             )
         )
     assert order.id is not None
@@ -225,7 +225,8 @@ async def confirm(
         raise DomainError(
             Text(
                 f"请先支付尾款 {format_yuan(order.total_cents - order.paid_cents)}",
-                "Please pay the balance first",
+                f"Please pay the balance of {format_yuan(order.total_cents - order.paid_cents)} "
+                "first",
             )
         )
     order.apply(
