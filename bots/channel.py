@@ -37,6 +37,7 @@ from conversations.services.notices import Notice
 from domain.errors import DomainError
 from domain.privacy import Sealer
 from domain.rules import RiskRules
+from domain.text import Text
 from domain.turns import NonceMemory, RateLimiter
 
 
@@ -148,4 +149,6 @@ class Channel(ABC):
 
     async def download(self, ref: str) -> bytes:
         """The bytes of a photo a person sent (``PhotoReceived.ref``)."""
-        raise DomainError(f"photos are not supported on {self.name}")
+        raise DomainError(
+            Text(f"{self.name} 暂不支持发送照片", f"Photos are not supported on {self.name}")
+        )

@@ -31,22 +31,25 @@ from conversations.events import Inbound
 from conversations.replies import Reply
 from domain.errors import DeliveryFailed
 from domain.media import BadPhoto
+from domain.text import Text
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_UPDATE_BYTES = 1024 * 1024
 COMMANDS = [
-    ("start", "开始 / start"),
-    ("book", "预约服务 / book a service"),
-    ("orders", "我的订单 / my orders"),
-    ("reorder", "再来一单 / book again"),
-    ("recurring", "定期预约 / recurring bookings"),
-    ("support", "联系客服 / contact support"),
-    ("menu", "主菜单 / main menu"),
-    ("help", "帮助 / help"),
-    ("lang", "中文/English"),
-    ("cancel", "取消 / cancel"),
+    ("start", Text("开始", "Start")),
+    ("book", Text("预约服务", "Book a service")),
+    ("orders", Text("我的订单", "My orders")),
+    ("reorder", Text("再来一单", "Book again")),
+    ("recurring", Text("定期预约", "Recurring bookings")),
+    ("support", Text("联系客服", "Contact support")),
+    ("menu", Text("主菜单", "Main menu")),
+    ("help", Text("帮助", "Help")),
+    ("lang", Text("切换语言", "Change language")),
+    ("cancel", Text("取消", "Cancel")),
 ]
+"""The command menu, one list per language: Chinese by default, English for clients set to
+English (Telegram picks the list by the person's ``language_code``)."""
 ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query"]
 
 
@@ -171,9 +174,9 @@ class TelegramBot(Channel):
                 secret_token=self._secret.decode(),
                 allowed_updates=ALLOWED_UPDATES,
             )
-            commands = [BotCommand(c, d) for c, d in COMMANDS]
-            await bot.set_my_commands(commands)
-            await bot.set_my_commands(commands, language_code="zh")
+            await bot.set_my_commands([BotCommand(c, d.zh) for c, d in COMMANDS])
+            english = [BotCommand(c, d.en) for c, d in COMMANDS]
+            await bot.set_my_commands(english, language_code="en")
 
     async def stop(self) -> None:
         await self.application.shutdown()
@@ -308,5 +311,10 @@ class TelegramBot(Channel):
         """The bytes of a file a user sent (a photo), refusing oversized files unread."""
         file = await self.application.bot.get_file(file_id)
         if file.file_size and file.file_size > self.max_file_bytes:
-            raise BadPhoto(f"图片太大 / the photo is too large ({file.file_size} bytes)")
+            raise BadPhoto(
+                Text(
+                    f"图片太大({file.file_size} 字节)",
+                    f"The photo is too large ({file.file_size} bytes)",
+                )
+            )
         return bytes(await file.download_as_bytearray())

@@ -195,7 +195,7 @@ class WebChannel(Channel):
         event = self._event(f"{uid}-{body.get('role', 'customer')}", body)
         if event is None:
             raise web.HTTPBadRequest(text="unknown message")
-        if not await self._address_allows(request, event.user_id):
+        if not await self._address_allows(request, event.user_id, event.lang_hint):
             return web.json_response({"status": "rejected", "replies": []})
         handled = await self._handle(event)
         return web.json_response(
@@ -214,7 +214,7 @@ class WebChannel(Channel):
         upload, role = form.get("photo"), str(form.get("role", "customer"))
         if role not in ROLES or not isinstance(upload, web.FileField):
             raise web.HTTPBadRequest(text="expected a photo")
-        if not await self._address_allows(request, f"{uid}-{role}"):
+        if not await self._address_allows(request, f"{uid}-{role}", str(form.get("lang", ""))):
             return web.json_response({"status": "rejected", "replies": []})
         ref = self.uploads.keep(upload.file.read())
         event = PhotoReceived(
@@ -230,9 +230,10 @@ class WebChannel(Channel):
             {"status": handled.status, "replies": [to_json(r) for r in handled.replies]}
         )
 
-    async def _address_allows(self, request: web.Request, user_id: str) -> bool:
+    async def _address_allows(self, request: web.Request, user_id: str, lang_hint: str) -> bool:
         """Count the message against its client address; over the limit it is not processed
-        (``rejected``) and the first one of the minute gets the warning by poll."""
+        (``rejected``) and the first one of the minute gets the warning by poll, in the
+        browser's language (``lang_hint``: the page sends ``navigator.language``)."""
         if self.limits is None:
             return True
         verdict = await self.limits.message(request.remote)
@@ -240,7 +241,8 @@ class WebChannel(Channel):
             return True
         self._rejected(self.name)
         if verdict is RateVerdict.WARN:
-            await self.push(user_id, [Say(TOO_MANY)])
+            lang = "en" if lang_hint.lower().startswith("en") else "zh"
+            await self.push(user_id, [Say(TOO_MANY.get(lang))])
         return False
 
     def _event(self, user_id: str, body: Any) -> Inbound | None:

@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 from domain.errors import DomainError
+from domain.text import Text
 
 UPLOADS = "uploads"
 """The media folder's subfolder for uploads; ``GET /media/…`` never serves it."""
@@ -33,7 +34,7 @@ class Uploads:
             data = path.read_bytes()
         except OSError:
             raise DomainError(
-                "上传已失效,请重新发送 / the upload expired, send it again"
+                Text("上传已失效,请重新发送", "The upload expired, send it again")
             ) from None
         path.unlink(missing_ok=True)
         return data

@@ -22,6 +22,7 @@ from domain.errors import DomainError
 from domain.orders import Order
 from domain.payments import Payment
 from domain.ports import Checkout, RefundOutcome
+from domain.text import Text
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ class WeChatPayGateway:
         except (WeChatPayException, OSError) as exc:
             log.warning("WeChat Pay order %s failed: %s", payment.reference, exc)
             raise DomainError(
-                "微信支付暂时不可用,请稍后再试 / WeChat Pay is unavailable, try again later"
+                Text("微信支付暂时不可用,请稍后再试", "WeChat Pay is unavailable, try again later")
             ) from None
         prepay = str(result.get("prepay_id", ""))
         code_url = str(result.get("code_url", ""))

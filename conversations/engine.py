@@ -40,6 +40,7 @@ from domain.errors import DomainError
 from domain.queries import FindCustomer
 from domain.risk import RateVerdict, rate_verdict, rate_window
 from domain.rules import Rules
+from domain.text import Text
 from domain.turns import (
     CONVERSATION_KEEP,
     Checkpoint,
@@ -60,7 +61,7 @@ BUSY_LONGEST_WAIT_S = 0.2
 BUSY_MARGIN_S = 2.0
 """A busy person's message waits for the lock up to the store's lease and this margin: long
 enough for a dead process's lease to run out, so its retry is processed, not refused."""
-TOO_MANY = "消息太频繁,请稍后再试 / Too many messages, please wait a moment."
+TOO_MANY = Text("消息太频繁,请稍后再试。", "Too many messages, please wait a moment.")
 
 
 @dataclass
@@ -275,7 +276,7 @@ class Engine:
             return Handled("rejected")
         log.info("%s:%s is over the message rate limit", event.channel, event.user_id)
         lang = conv.lang if conv is not None else "zh"
-        return Handled("rejected", [Say(TOO_MANY)], lang)
+        return Handled("rejected", [Say(TOO_MANY.get(lang))], lang)
 
     async def _fresh(self, event: Inbound, admin_role: str = "") -> Conversation:
         conv = Conversation(lang="en" if event.lang_hint.lower().startswith("en") else "zh")
@@ -322,9 +323,9 @@ class Engine:
                 outcome: Outcome = handler(ctx, conv, event)
                 return outcome
             except DomainError as exc:
-                return Outcome([Say(str(exc))], reask=True)
+                return Outcome([Say(exc.text.get(conv.lang))], reask=True)
         if isinstance(event, Failed):
-            return Outcome([Say(event.message)], reask=True)
+            return Outcome([Say(event.message.get(conv.lang))], reask=True)
         if isinstance(event, Result):
             log.warning("no handler for %s in %s/%s", type(event).__name__, conv.flow, conv.step)
             return Outcome()

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.text import Text
+
 
 @dataclass(frozen=True, kw_only=True)
 class Inbound:
@@ -81,9 +83,10 @@ class Result:
 
 @dataclass(frozen=True)
 class Failed(Result):
-    """A command was refused; ``message`` is safe to show."""
+    """A command was refused; ``message`` is safe to show, in the person's language
+    (``message.get(conv.lang)``)."""
 
-    message: str
+    message: Text
 
 
 Event = Inbound | Result

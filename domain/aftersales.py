@@ -75,13 +75,17 @@ def check_can_complain(order: Order, now: datetime, rules: AfterSalesRules) -> N
         if now <= order.finished_at + timedelta(hours=rules.complaint_window_hours):
             return
         raise DomainError(
-            f"订单 #{order.number} 完工已超过 {rules.complaint_window_hours} 小时,请联系客服 / "
-            f"order #{order.number} finished more than {rules.complaint_window_hours} h ago; "
-            "please contact support"
+            Text(
+                f"订单 #{order.number} 完工已超过 {rules.complaint_window_hours} 小时,请联系客服",
+                f"Order #{order.number} finished more than {rules.complaint_window_hours} h ago; "
+                "please contact support",
+            )
         )
     raise DomainError(
-        f"订单 #{order.number} 现在不能投诉(服务中或完工后才可以)/ order #{order.number} "
-        "can be complained about during or after the service"
+        Text(
+            f"订单 #{order.number} 现在不能投诉(服务中或完工后才可以)",
+            f"Order #{order.number} can be complained about during or after the service",
+        )
     )
 
 
@@ -156,12 +160,12 @@ class Rating:
 
     def __post_init__(self) -> None:
         if set(self.scores) != set(DIMENSIONS):
-            raise DomainError("评分项不完整 / every dimension needs a score")
+            raise DomainError(Text("评分项不完整", "Every dimension needs a score"))
         if any(not 1 <= s <= 5 for s in self.scores.values()):
-            raise DomainError("评分为 1–5 星 / scores are 1 to 5 stars")
+            raise DomainError(Text("评分为 1–5 星", "Scores are 1 to 5 stars"))
         known = {key for key, _, _ in CUSTOMER_TAGS}
         if any(tag not in known for tag in self.tags):
-            raise DomainError("未知标签 / unknown tag")
+            raise DomainError(Text("未知标签", "Unknown tag"))
 
     @property
     def overall_x100(self) -> int:

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from domain.text import Text
+
 
 class DomainError(Exception):
-    """A business rule refused the request. ``str(err)`` is safe to show to the person."""
+    """A business rule refused the request; ``text`` is safe to show to the person, in their
+    language (``err.text.get(lang)``). ``str(err)`` is the Chinese, for logs.
+
+    A plain ``str`` is for refusals only staff or a bug meet (English in both languages).
+    """
+
+    def __init__(self, text: Text | str) -> None:
+        self.text = text if isinstance(text, Text) else Text(text, text)
+        super().__init__(self.text.zh)
 
 
 class CatalogError(DomainError):

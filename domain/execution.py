@@ -8,6 +8,7 @@ from domain.errors import DomainError
 from domain.geo import distance_m
 from domain.people import GeoPoint
 from domain.rules import ExecutionRules, LatenessRules
+from domain.text import Text
 
 
 class TooFar(DomainError):
@@ -15,8 +16,10 @@ class TooFar(DomainError):
 
     def __init__(self, distance: int, radius: int) -> None:
         super().__init__(
-            f"您距离服务地址约 {_km(distance)},需在 {radius} 米内才能打卡 / you are about "
-            f"{_km(distance)} from the address; check in within {radius} m"
+            Text(
+                f"您距离服务地址约 {_km(distance)},需在 {radius} 米内才能打卡",
+                f"You are about {_km(distance)} from the address; check in within {radius} m",
+            )
         )
         self.distance = distance
 

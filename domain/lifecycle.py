@@ -144,16 +144,22 @@ def next_status(status: OrderStatus, action: Action, actor: ActorKind) -> OrderS
         options = ", ".join(ACTION_TEXT[a].en for a in possible) or "nothing"
         options_zh = "、".join(ACTION_TEXT[a].zh for a in possible) or "无"
         raise InvalidTransition(
-            f"订单{STATUS_TEXT[status].zh},不能{ACTION_TEXT[action].zh}(可以:{options_zh})/ "
-            f"An order that is {STATUS_TEXT[status].en} cannot {ACTION_TEXT[action].en} "
-            f"(possible: {options})"
+            Text(
+                f"订单{STATUS_TEXT[status].zh},不能{ACTION_TEXT[action].zh}(可以:{options_zh})",
+                f"An order that is {STATUS_TEXT[status].en} cannot {ACTION_TEXT[action].en} "
+                f"(possible: {options})",
+            )
         )
     target, actors = entry
     if actor not in actors:
         who = ", ".join(sorted(a.value for a in actors))
         raise NotPermitted(
-            f"{actor.value} 不能{ACTION_TEXT[action].zh}此订单 / a {actor.value} cannot "
-            f"{ACTION_TEXT[action].en} an order that is {STATUS_TEXT[status].en} (only: {who})"
+            Text(
+                f"{actor.value} 不能{ACTION_TEXT[action].zh}{STATUS_TEXT[status].zh}的订单"
+                f"(仅限:{who})",
+                f"A {actor.value} cannot {ACTION_TEXT[action].en} an order that is "
+                f"{STATUS_TEXT[status].en} (only: {who})",
+            )
         )
     return target
 

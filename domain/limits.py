@@ -21,13 +21,13 @@ class Limit:
 
     chars: int
     what: Text
-    """The field as a sentence starts with it: 地址 / The address."""
+    """The field as a sentence starts with it (地址, The address)."""
 
     def allows(self, text: str) -> bool:
         return len(text) <= self.chars
 
     def message(self) -> Text:
-        """The reply to a text over the limit: 地址最多 200 字 / at most 200 characters."""
+        """The reply to a text over the limit (地址最多 200 字, at most 200 characters)."""
         return Text(
             f"{self.what.zh}最多 {self.chars} 字,请改短一些再发送。",
             f"{self.what.en} can be at most {self.chars} characters — please shorten it "
@@ -39,8 +39,7 @@ class TooLong(DomainError):
     """A typed text is over its limit (the admin command reader raises it)."""
 
     def __init__(self, limit: Limit) -> None:
-        message = limit.message()
-        super().__init__(f"{message.zh} / {message.en}")
+        super().__init__(limit.message())
         self.limit = limit
 
 

@@ -65,7 +65,12 @@ def parse_at_time(text: str) -> time:
     """``"09:30"`` → ``time(9, 30)``; DomainError for anything else."""
     m = _HHMM.match(text.strip())
     if m is None:
-        raise DomainError(f"时间格式应为 HH:MM / a time must look like 09:30, not {text!r}")
+        raise DomainError(
+            Text(
+                f"时间格式应为 HH:MM(如 09:30),不是 {text!r}",
+                f"A time must look like 09:30, not {text!r}",
+            )
+        )
     return time(int(m.group(1)), int(m.group(2)))
 
 

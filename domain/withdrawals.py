@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from domain.errors import DomainError
 from domain.money import format_yuan
+from domain.text import Text
 
 
 class WithdrawalStatus(StrEnum):
@@ -34,12 +35,14 @@ def check_request(amount: int, available: int, minimum: int = 100) -> None:
     """Refuse an amount that is not positive, below the minimum, or above what is available."""
     if amount < minimum:
         raise DomainError(
-            f"最少提现 {format_yuan(minimum)} / the minimum is {format_yuan(minimum)}"
+            Text(f"最少提现 {format_yuan(minimum)}", f"The minimum is {format_yuan(minimum)}")
         )
     if amount > available:
         raise DomainError(
-            f"可提现余额为 {format_yuan(available)} / you can withdraw up to "
-            f"{format_yuan(available)}"
+            Text(
+                f"可提现余额为 {format_yuan(available)}",
+                f"You can withdraw up to {format_yuan(available)}",
+            )
         )
 
 

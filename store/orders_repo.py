@@ -21,6 +21,7 @@ from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.orders import Order, OrderId
 from domain.reminders import CLAIM_STATUSES, UPCOMING, Reminder
+from domain.text import Text
 from store.crypto import PiiCipher
 from store.order_queries import (
     CANCELLATIONS,
@@ -46,7 +47,7 @@ class ConcurrentUpdate(DomainError):
 
     def __init__(self, number: int) -> None:
         super().__init__(
-            f"订单 #{number} 刚被他人更新,请重试 / order #{number} changed, try again"
+            Text(f"订单 #{number} 刚被他人更新,请重试", f"Order #{number} changed, try again")
         )
 
 

@@ -146,7 +146,9 @@ def _host(app: web.Application, *, register_webhooks: bool, demo: bool) -> Host:
 
     async def check_payment(reference: str, amount: int) -> str | None:
         results = await app[SERVICES].run(CheckCheckout(reference, amount))
-        return results[0].message if results and isinstance(results[0], Failed) else None
+        if not results or not isinstance(results[0], Failed):
+            return None
+        return results[0].message.get(await pay_sandbox.payer_lang(app, reference))
 
     def rejected(channel: str) -> None:
         app[METRICS].messages.labels(channel, "rejected").inc()

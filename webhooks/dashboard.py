@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 LINK_TTL = 600
 SESSION_TTL = 1800
 COOKIE = "daojia_dashboard"
+LANG_COOKIE = "daojia_dashboard_lang"
+"""The page's language: the admin's chat language, from the link (``&lang=en``)."""
 STATIC = Path(__file__).with_name("static")
 STATIC_ROUTE = "dashboard-static"
 TEMPLATES = Environment(
@@ -94,8 +96,21 @@ def _page(
     def static(name: str) -> str:
         return str(router[STATIC_ROUTE].url_for(filename=name))
 
-    html = TEMPLATES.get_template(template).render(static=static, **context)
+    lang = _lang(request)
+
+    def t(zh: str, en: str) -> str:  # the page shows one language (#16)
+        return en if lang == "en" else zh
+
+    html = TEMPLATES.get_template(template).render(
+        static=static, t=t, html_lang="en" if lang == "en" else "zh-CN", **context
+    )
     return web.Response(status=status, text=html, content_type="text/html", headers=HEADERS)
+
+
+def _lang(request: web.Request) -> str:
+    """``en`` when the link or the session asked for English, else ``zh``."""
+    asked = request.query.get("lang") or request.cookies.get(LANG_COOKIE, "")
+    return "en" if asked == "en" else "zh"
 
 
 def _denied(request: web.Request, *, forget_session: bool = False) -> web.Response:
@@ -129,6 +144,9 @@ async def open_link(request: web.Request) -> web.Response:
         samesite="Lax",
         secure=request.app[SETTINGS].public_url.startswith("https://"),
     )
+    response.set_cookie(
+        LANG_COOKIE, _lang(request), max_age=SESSION_TTL, path="/dashboard", samesite="Lax"
+    )
     log.info("dashboard: opened by %s as %s", admin, role)
     return response
 
@@ -140,7 +158,7 @@ async def show(request: web.Request) -> web.Response:
         return _denied(request, forget_session=True)
     admin, role = who
     app = request.app
-    view = await build(app[DATABASE], app[CATALOG], app[RULES], role, app[CLOCK]())
+    view = await build(app[DATABASE], app[CATALOG], app[RULES], role, app[CLOCK](), _lang(request))
     return _page(request, "dashboard/page.html", admin=admin, view=view)
 
 

@@ -17,6 +17,7 @@ from domain.errors import QuoteError
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.money import format_percent, format_yuan
 from domain.rules import Rules
+from domain.text import Text
 from store.money_reports_repo import Earned, MoneyFlows, MoneyReports, Outstanding
 from store.quality_reports_repo import ComplaintLine, QualityReports, WorkerLine
 from store.reports_repo import (
@@ -46,7 +47,7 @@ EARNINGS_DAYS = 30
 WEEK_DAYS = 7
 BOARD_LIMIT = 200
 
-UNKNOWN_DISTRICT = "未填区域 unknown"
+UNKNOWN_DISTRICT = Text("未填区域", "No district")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +67,10 @@ def sections_for(role: str) -> tuple[str, ...]:
     return tuple(name for name, roles in SECTIONS.items() if role in roles)
 
 
-async def build(db: Database, catalog: Catalog, rules: Rules, role: str, now: datetime) -> View:
-    """Run the reports ``role`` may see (one read-only session) and format them."""
+async def build(
+    db: Database, catalog: Catalog, rules: Rules, role: str, now: datetime, lang: str = "zh"
+) -> View:
+    """Run the reports ``role`` may see (one read-only session) and format them in ``lang``."""
     tz = ZoneInfo(rules.timezone)
     today = now.astimezone(tz).date()
     sections = sections_for(role)
@@ -81,13 +84,13 @@ async def build(db: Database, catalog: Catalog, rules: Rules, role: str, now: da
             start, end = day_bounds(today, today, tz)
             counts, listed = await orders.board(start, end, BOARD_LIMIT)
             stuck = await orders.stuck(now, timedelta(seconds=rules.dispatch.offer_timeout_s))
-            figures["board"] = _board(catalog, tz, now, counts, listed, stuck, role)
+            figures["board"] = _board(catalog, tz, now, counts, listed, stuck, role, lang)
         if "trend" in sections:
             days = await orders.per_day(today - timedelta(days=TREND_DAYS - 1), today, tz)
             charts["trend"], figures["trend"] = _trend(days)
         if "heat" in sections:
             cells = await orders.demand(today - timedelta(days=HEAT_DAYS - 1), today, tz)
-            charts["heat"], figures["heat"] = _heat(cells)
+            charts["heat"], figures["heat"] = _heat(cells, lang)
         if "workers" in sections:
             workers = await quality.workers()
             earned = (
@@ -108,6 +111,7 @@ async def build(db: Database, catalog: Catalog, rules: Rules, role: str, now: da
                 await money.flows(day_start, day_end),
                 await money.flows(week_start, day_end),
                 await money.outstanding(),
+                lang,
             )
     return View(
         role,
@@ -119,10 +123,10 @@ async def build(db: Database, catalog: Catalog, rules: Rules, role: str, now: da
     )
 
 
-def item_name(catalog: Catalog, item_id: str) -> str:
-    """The service item's Chinese name (its id if the catalog no longer has it)."""
+def item_name(catalog: Catalog, item_id: str, lang: str = "zh") -> str:
+    """The service item's name in ``lang`` (its id if the catalog no longer has it)."""
     try:
-        return catalog.item(item_id).name.zh
+        return catalog.item(item_id).name.get(lang)
     except QuoteError:  # an item since removed from the catalog: its id still says what
         return item_id
 
@@ -145,13 +149,14 @@ def _board(
     listed: list[BoardOrder],
     stuck: list[StuckOrder],
     role: str,
+    lang: str,
 ) -> dict[str, Any]:
     flagged = {s.number for s in stuck}
     amounts = role in ORDER_AMOUNTS
     return {
         "total": sum(counts.values()),
         "tiles": [
-            {"status": s.value, "zh": STATUS_TEXT[s].zh, "en": STATUS_TEXT[s].en, "count": n}
+            {"status": s.value, "label": STATUS_TEXT[s].get(lang), "count": n}
             for s in OrderStatus
             if (n := counts.get(s, 0))
         ],
@@ -160,8 +165,8 @@ def _board(
                 "number": s.number,
                 "reason": s.reason.value,
                 "for": duration(now - s.since),
-                "status": STATUS_TEXT[s.status].zh,
-                "item": item_name(catalog, s.item_id),
+                "status": STATUS_TEXT[s.status].get(lang),
+                "item": item_name(catalog, s.item_id, lang),
                 "start": s.start_at.astimezone(tz).strftime("%m-%d %H:%M"),
                 "worker": s.worker,
                 "note": s.note,
@@ -172,9 +177,9 @@ def _board(
             {
                 "number": o.number,
                 "time": o.start_at.astimezone(tz).strftime("%H:%M"),
-                "item": item_name(catalog, o.item_id),
+                "item": item_name(catalog, o.item_id, lang),
                 "district": o.district or "—",
-                "status": STATUS_TEXT[o.status].zh,
+                "status": STATUS_TEXT[o.status].get(lang),
                 "worker": o.worker or "—",
                 "amount": format_yuan(o.total_cents) if amounts else None,
                 "stuck": o.number in flagged,
@@ -201,14 +206,14 @@ def _trend(days: list[DayTotal]) -> tuple[dict[str, Any], dict[str, Any]]:
     }
 
 
-def _heat(cells: list[HeatCell]) -> tuple[dict[str, Any], dict[str, Any]]:
+def _heat(cells: list[HeatCell], lang: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    unknown = UNKNOWN_DISTRICT.get(lang)
     named = [
-        {"district": c.district or UNKNOWN_DISTRICT, "hour": c.hour, "orders": c.orders}
-        for c in cells
+        {"district": c.district or unknown, "hour": c.hour, "orders": c.orders} for c in cells
     ]
     totals: dict[str, int] = {}
     for c in cells:
-        name = c.district or UNKNOWN_DISTRICT
+        name = c.district or unknown
         totals[name] = totals.get(name, 0) + c.orders
     districts = sorted(totals, key=lambda d: (-totals[d], d))
     return {"districts": districts, "cells": named}, {
@@ -266,26 +271,29 @@ def _complaints(queue: list[ComplaintLine], now: datetime, tz: ZoneInfo) -> dict
     }
 
 
-def _settlement(today: MoneyFlows, week: MoneyFlows, outstanding: Outstanding) -> dict[str, Any]:
-    lines = [
-        ("收款", "cash in", "cash_in"),
-        ("退款", "refunds", "refunds"),
-        ("平台收入", "platform revenue", "platform_revenue"),
-        ("补贴与补偿", "subsidies", "subsidies"),
-        ("师傅收入", "workers' earnings", "worker_earnings"),
-        ("提现已付", "withdrawals paid", "payouts"),
-    ]
+SETTLEMENT_LINES = (
+    (Text("收款", "Cash in"), "cash_in"),
+    (Text("退款", "Refunds"), "refunds"),
+    (Text("平台收入", "Platform revenue"), "platform_revenue"),
+    (Text("补贴与补偿", "Subsidies"), "subsidies"),
+    (Text("师傅收入", "Workers' earnings"), "worker_earnings"),
+    (Text("提现已付", "Withdrawals paid"), "payouts"),
+)
+
+
+def _settlement(
+    today: MoneyFlows, week: MoneyFlows, outstanding: Outstanding, lang: str
+) -> dict[str, Any]:
     return {
         "week_days": WEEK_DAYS,
         "rows": [
             {
-                "zh": zh,
-                "en": en,
+                "label": label.get(lang),
                 "key": key,
                 "today": format_yuan(getattr(today, key)),
                 "week": format_yuan(getattr(week, key)),
             }
-            for zh, en, key in lines
+            for label, key in SETTLEMENT_LINES
         ],
         "owed": format_yuan(outstanding.owed_to_workers),
         "awaiting": outstanding.awaiting_approval.count,

@@ -1,5 +1,6 @@
 """The sandbox payment page: ``GET /pay/sandbox/{reference}`` shows what is due,
 ``POST`` confirms it. No money moves, but everything after the confirmation is the real path.
+The page speaks the order's language (``Order.lang``).
 """
 
 from __future__ import annotations
@@ -11,15 +12,39 @@ from conversations.events import Failed
 from conversations.results.booking import OrderPaid, PaidTooLate
 from domain.commands import ConfirmSandboxPayment
 from domain.money import format_yuan
+from domain.text import Text
 from webhooks.keys import DATABASE, SERVICES
 
-UNAVAILABLE = "本渠道暂未开通在线支付 / online payment is not available here"
+UNAVAILABLE = Text("本渠道暂未开通在线支付", "Online payment is not available here")
+UNKNOWN = Text("找不到这笔支付", "Unknown payment")
+WORDS = {
+    "cannot_pay": Text("无法支付", "Cannot pay"),
+    "paid": Text("支付成功", "Paid"),
+    "order": Text("订单", "Order"),
+    "back": Text("可以回到聊天窗口。", "You can go back to the chat."),
+    "due": Text("应付", "Amount due"),
+    "sandbox": Text("沙箱支付:不会真实扣款。", "Sandbox: no real money moves."),
+    "done": Text("已支付", "Paid"),
+    "pay": Text("确认支付", "Pay"),
+}
 TEMPLATES = Environment(loader=PackageLoader("webhooks"), autoescape=select_autoescape())
 
 
-def page(status: int = 200, **context: object) -> web.Response:
-    html = TEMPLATES.get_template("pay_sandbox.html").render(**context)
+def page(lang: str, status: int = 200, **context: object) -> web.Response:
+    words = {key: text.get(lang) for key, text in WORDS.items()}
+    html_lang = "en" if lang == "en" else "zh-CN"
+    html = TEMPLATES.get_template("pay_sandbox.html").render(
+        w=words, html_lang=html_lang, **context
+    )
     return web.Response(status=status, text=html, content_type="text/html")
+
+
+async def payer_lang(app: web.Application, reference: str) -> str:
+    """The language of the order the payment ``reference`` is for (Chinese when unknown)."""
+    async with app[DATABASE].uow() as uow:
+        payment = await uow.payments.by_reference(reference)
+        order = await uow.orders.get(payment.order_id) if payment else None
+    return order.lang if order is not None else "zh"
 
 
 async def show(request: web.Request) -> web.Response:
@@ -30,6 +55,7 @@ async def show(request: web.Request) -> web.Response:
     if payment is None or order is None:
         raise web.HTTPNotFound(text="unknown payment")
     return page(
+        order.lang,
         title=f"#{order.number}",
         number=order.number,
         reference=reference,
@@ -42,13 +68,16 @@ async def confirm(request: web.Request) -> web.Response:
     reference = request.match_info["reference"]
     command = ConfirmSandboxPayment(reference, notify_customer=True)
     results = await request.app[SERVICES].run(command)
-    result = results[0] if results else Failed("unknown payment")
+    result = results[0] if results else Failed(UNKNOWN)
+    lang = await payer_lang(request.app, reference)
     if isinstance(result, Failed):
-        return page(409, title="payment", error=result.message)
+        return page(lang, 409, title="payment", error=result.message.get(lang))
     if not isinstance(result, OrderPaid | PaidTooLate):  # the sandbox was turned off
-        return page(409, title="payment", error=UNAVAILABLE)
+        return page(lang, 409, title="payment", error=UNAVAILABLE.get(lang))
     amount = format_yuan(result.amount_cents)
-    return page(title=f"#{result.number}", number=result.number, amount=amount, paid_now=True)
+    return page(
+        lang, title=f"#{result.number}", number=result.number, amount=amount, paid_now=True
+    )
 
 
 def setup(app: web.Application) -> None:

@@ -14,11 +14,22 @@ from markupsafe import Markup
 from bots.wechat_pay import WeChatPayGateway
 from conversations.events import Failed
 from domain.commands import ConfirmPayment
+from domain.text import Text
 from webhooks.keys import METRICS, SERVICES
-from webhooks.pay_sandbox import TEMPLATES
+from webhooks.pay_sandbox import TEMPLATES, payer_lang
 
 log = logging.getLogger(__name__)
 MAX_NOTIFY = 32 * 1024
+WORDS = {
+    "title": Text("微信支付", "WeChat Pay"),
+    "opening": Text("正在打开微信支付…", "Opening WeChat Pay…"),
+    "paid": Text("支付成功,可返回聊天", "Paid — you can go back to the chat"),
+    "not_paid": Text("未完成支付", "Payment not completed"),
+    "scan": Text("请用微信扫一扫支付:", "Scan with WeChat to pay:"),
+    "open_in_wechat": Text("请在微信中打开此页面。", "Open this page in WeChat."),
+    "reference": Text("参考号", "Reference"),
+}
+"""The payment page's words; it speaks the order's language (``Order.lang``)."""
 OK = (
     "<xml><return_code><![CDATA[SUCCESS]]></return_code>"
     "<return_msg><![CDATA[OK]]></return_msg></xml>"
@@ -59,7 +70,7 @@ def setup(app: web.Application, gateway: WeChatPayGateway) -> None:
         )
         if results and isinstance(results[0], Failed):
             log.warning(
-                "WeChat Pay notification %s not credited: %s", reference, results[0].message
+                "WeChat Pay notification %s not credited: %s", reference, results[0].message.en
             )
             return _fail("not credited")
         return web.Response(text=OK, content_type="application/xml")
@@ -72,8 +83,15 @@ def setup(app: web.Application, gateway: WeChatPayGateway) -> None:
         prepay, code = found
         params = json.dumps(gateway.jsapi_params(prepay)) if prepay and not code else ""
         qr = segno.make(code, error="m").svg_inline(scale=6, title=code) if code else ""
+        lang = await payer_lang(request.app, reference)
+        words = {key: text.get(lang) for key, text in WORDS.items()}
         html = TEMPLATES.get_template("pay_wechat.html").render(
-            reference=reference, params=params, code=code, qr=Markup(qr)
+            reference=reference,
+            params=params,
+            code=code,
+            qr=Markup(qr),
+            w=words,
+            html_lang="en" if lang == "en" else "zh-CN",
         )
         return web.Response(text=html, content_type="text/html")
 

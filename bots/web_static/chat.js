@@ -3,6 +3,17 @@
   const log = document.getElementById("log");
   const input = document.getElementById("input");
   let role = "customer";
+  // The page speaks the browser's language (the bot starts in it too: the "lang" hint):
+  // Chinese unless the browser asks for English; elements carry their English in data-en.
+  const EN = (navigator.language || "").toLowerCase().startsWith("en");
+  const L = (zh, en) => (EN ? en : zh);
+  document.documentElement.lang = EN ? "en" : "zh-CN";
+  if (EN) {
+    document.title = document.body.dataset.enTitle || document.title;
+    for (const el of document.querySelectorAll("[data-en]")) el.textContent = el.dataset.en;
+    for (const el of document.querySelectorAll("[data-en-placeholder]")) el.placeholder = el.dataset.enPlaceholder;
+  }
+  for (const el of document.querySelectorAll("[data-only]")) el.hidden = el.dataset.only !== (EN ? "en" : "zh");
   let seq = 0;
   const newId = () => `${Date.now().toString(36)}-${(seq++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
@@ -23,7 +34,7 @@
       const b = document.createElement("button");
       b.type = "button";
       b.className = "request";
-      b.textContent = reply.type === "contact_request" ? "📱 分享手机号 / Share phone" : `📍 ${reply.text}`;
+      b.textContent = reply.type === "contact_request" ? L("📱 分享手机号", "📱 Share phone") : `📍 ${reply.text}`;
       b.addEventListener("click", () => document.getElementById(
         reply.type === "contact_request" ? "share-contact" : "share-location").click());
       div.appendChild(b);
@@ -66,12 +77,12 @@
         method: "POST", headers: { "Content-Type": "application/json" },
         body: JSON.stringify(body), credentials: "same-origin",
       });
-      if (resp.status === 401) { bubble("note", "会话已过期,请刷新页面 / Session expired, reload the page"); return; }
-      if (!resp.ok) { bubble("note", `出错了 (${resp.status}) / Something went wrong`); return; }
+      if (resp.status === 401) { bubble("note", L("会话已过期,请刷新页面", "Session expired, reload the page")); return; }
+      if (!resp.ok) { bubble("note", L(`出错了 (${resp.status})`, `Something went wrong (${resp.status})`)); return; }
       const data = await resp.json();
       data.replies.forEach(render);
     } catch (err) {
-      bubble("note", "网络错误,请重试 / Network error, try again");
+      bubble("note", L("网络错误,请重试", "Network error, try again"));
     }
   }
 
@@ -102,7 +113,7 @@
     }
   });
   document.getElementById("share-contact").addEventListener("click", () => {
-    const phone = window.prompt("手机号 / Phone number");
+    const phone = window.prompt(L("手机号", "Phone number"));
     if (phone) send({ type: "contact", phone }, `📱 ${phone}`);
   });
 
@@ -114,14 +125,15 @@
     bubble("me", `📷 ${file.name}`);
     const form = new FormData();
     form.append("photo", file);
+    form.append("lang", navigator.language || "");
     form.append("role", role);
     form.append("id", newId());
     photoInput.value = "";
     try {
       const resp = await fetch("/web/api/photo", { method: "POST", body: form, credentials: "same-origin" });
-      if (!resp.ok) { bubble("note", `上传失败 (${resp.status}) / Upload failed`); return; }
+      if (!resp.ok) { bubble("note", L(`上传失败 (${resp.status})`, `Upload failed (${resp.status})`)); return; }
       (await resp.json()).replies.forEach(render);
-    } catch (err) { bubble("note", "网络错误 / Network error"); }
+    } catch (err) { bubble("note", L("网络错误", "Network error")); }
   });
 
   for (const tab of document.querySelectorAll(".roles button")) {

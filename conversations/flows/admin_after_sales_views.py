@@ -164,7 +164,7 @@ def dashboard(ctx: Ctx, conv: Conversation, r: DashboardLinked) -> Outcome:
                     "数据看板(链接 10 分钟内有效):",
                     "The dashboard (link valid 10 minutes): ",
                 ),
-                r.url,
+                r.url + ("&lang=en" if conv.lang == "en" else ""),  # the page in their language
                 tr(conv, "打开看板", "Open the dashboard"),
             )
         ]

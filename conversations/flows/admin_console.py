@@ -27,6 +27,7 @@ from domain import queries as q
 from domain.admin import COMMAND_ROLES, needed_roles
 from domain.errors import DomainError
 from domain.limits import TooLong, within
+from domain.text import Text
 
 NAME = "admin"
 
@@ -38,18 +39,20 @@ class Step(StrEnum):
 FIRST = Step.CONSOLE
 ROLES: dict[str, tuple[str, ...]] = {name: needed_roles(name) for name in COMMAND_ROLES}
 """Who may run each command (``/help`` lists them in this order)."""
-HELP = {
+HELP: dict[str, Text] = {
     **USAGE,
-    "workers": "/workers [pending|online|suspended]",
-    "worker": "/worker ID",
-    "approve": "/approve ID",
-    "reject": "/reject ID 原因/reason",
-    "assign": "/assign #订单号 师傅ID",
-    "withdrawals": "/withdrawals",
-    "payout": "/payout 提现ID",
-    "reject_withdrawal": "/reject_withdrawal 提现ID 原因",
-    "refunded": "/refunded 退款参考号",
-    "ledger": "/ledger 2026-11-01 2026-11-30",
+    "workers": Text("/workers [pending|online|suspended]", "/workers [pending|online|suspended]"),
+    "worker": Text("/worker ID", "/worker ID"),
+    "approve": Text("/approve ID", "/approve ID"),
+    "reject": Text("/reject ID 原因", "/reject ID reason"),
+    "assign": Text("/assign #订单号 师傅ID", "/assign #NUMBER WORKER_ID"),
+    "withdrawals": Text("/withdrawals", "/withdrawals"),
+    "payout": Text("/payout 提现ID", "/payout WITHDRAWAL_ID"),
+    "reject_withdrawal": Text(
+        "/reject_withdrawal 提现ID 原因", "/reject_withdrawal WITHDRAWAL_ID reason"
+    ),
+    "refunded": Text("/refunded 退款参考号", "/refunded REFUND_REFERENCE"),
+    "ledger": Text("/ledger 2026-11-01 2026-11-30", "/ledger 2026-11-01 2026-11-30"),
 }
 
 
@@ -84,7 +87,11 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     if not ctx.admin_role:  # no longer staff (removed by an owner): no console, no list
         conv.role = "customer"
         return Outcome(goto="menu" if conv.customer_id is not None else "start")
-    mine = [HELP[n] for n, roles in ROLES.items() if ctx.admin_role in roles and n in HELP]
+    mine = [
+        HELP[n].get(conv.lang)
+        for n, roles in ROLES.items()
+        if ctx.admin_role in roles and n in HELP
+    ]
     return Outcome(
         [
             Say(
@@ -126,7 +133,7 @@ def run(ctx: Ctx, conv: Conversation, action: AdminCommand) -> Outcome:
     except TooLong as exc:
         return Outcome([Say(exc.limit.message().get(conv.lang))])
     except DomainError as exc:
-        return Outcome([Say(str(exc))])
+        return Outcome([Say(exc.text.get(conv.lang))])
 
 
 def _run(ctx: Ctx, conv: Conversation, action: AdminCommand) -> Outcome:
@@ -181,7 +188,7 @@ def _money(name: str, args: str, by: str, role: str) -> c.Message | bool | None:
 
 
 def _usage(conv: Conversation, name: str) -> Outcome:
-    return Outcome([Say(tr(conv, f"用法:{HELP[name]}", f"Usage: {HELP[name]}"))])
+    return Outcome([Say(tr(conv, "用法:", "Usage: ") + HELP[name].get(conv.lang))])
 
 
 def on_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
@@ -189,7 +196,9 @@ def on_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
 
 
 def on_failed(ctx: Ctx, conv: Conversation, result: Failed) -> Outcome:
-    return Outcome([Say(result.message)])  # the reason alone: no command list after it
+    return Outcome(
+        [Say(result.message.get(conv.lang))]
+    )  # the reason alone: no command list after it
 
 
 SCREENS = (

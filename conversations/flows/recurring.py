@@ -279,7 +279,7 @@ def on_stopped(
 def on_failed(ctx: Ctx, conv: Conversation, result: Failed, r: RecurringData) -> Outcome:
     """The order cannot be repeated (or already is): say why and go back to the menu —
     asking again would only ask the same question of the service again."""
-    return Outcome([Say(result.message)], goto="menu")
+    return Outcome([Say(result.message.get(conv.lang))], goto="menu")
 
 
 @_keeping

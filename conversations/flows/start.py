@@ -55,15 +55,15 @@ def normalise_phone(text: str) -> str | None:
 
 
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
-    return Outcome([Say("您好,欢迎来到到家!/ Welcome to daojia!")], reask=True)
+    return Outcome([Say(tr(conv, "您好,欢迎来到到家!", "Welcome to daojia!"))], reask=True)
 
 
 def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     if conv.step == Step.LANGUAGE:
         return Outcome(
             [
-                Ask(
-                    "请选择语言 / Choose your language",
+                Ask(  # each option in its own language, whichever the question is in
+                    tr(conv, "请选择语言:", "Choose your language:"),
                     (Option("zh", "中文"), Option("en", "English")),
                 )
             ]

@@ -36,6 +36,7 @@ from domain.audit import AuditEntry, contact_read
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.outbox import OutboxMessage
+from domain.text import Text
 
 
 class AdminAfterSalesDesk:
@@ -58,7 +59,7 @@ class AdminAfterSalesDesk:
 
     async def dashboard(self, cmd: c.OpenDashboard) -> list[Result]:
         if self.s.dashboard_url is None:
-            raise DomainError("看板未启用 / the dashboard is not available")
+            raise DomainError(Text("看板未启用", "The dashboard is not available"))
         async with self.s.uow() as uow:
             role = await authorize(self.s, uow, "dashboard", cmd.admin)
         return [DashboardLinked(self.s.dashboard_url(cmd.admin, role))]
@@ -85,8 +86,10 @@ class AdminAfterSalesDesk:
                 resolution = Resolution({"reject": "rejected"}.get(cmd.resolution, cmd.resolution))
             except ValueError:
                 raise DomainError(
-                    "处理方式:rework / partial / full / reject — resolution: rework, partial, "
-                    "full or reject"
+                    Text(
+                        "处理方式:rework、partial、full 或 reject",
+                        "Resolution: rework, partial, full or reject",
+                    )
                 ) from None
             complaint, number, refunds, notices = await complaint_steps.resolve(
                 uow,
@@ -119,7 +122,7 @@ class AdminAfterSalesDesk:
             complaint = await uow.complaints.get(cmd.complaint_id)
             if complaint is None:
                 raise DomainError(
-                    f"没有投诉 #{cmd.complaint_id} / no complaint {cmd.complaint_id}"
+                    Text(f"没有投诉 #{cmd.complaint_id}", f"No complaint {cmd.complaint_id}")
                 )
             order = await uow.orders.get(complaint.order_id, full=False)
             number = order.number if order else 0
@@ -170,7 +173,7 @@ class AdminAfterSalesDesk:
             role = await authorize(self.s, uow, "levels", cmd.admin)
             ids = [cmd.worker_id] if cmd.worker_id is not None else []
             if ids and await uow.workers.get(ids[0]) is None:
-                raise DomainError(f"没有 ID 为 {ids[0]} 的师傅 / no worker {ids[0]}")
+                raise DomainError(Text(f"没有 ID 为 {ids[0]} 的师傅", f"No worker {ids[0]}"))
             changes, notices = await quality.recalculate_levels(uow, self.s.rules, now, ids)
             await uow.audit.append(
                 AuditEntry(
@@ -217,13 +220,13 @@ class AdminAfterSalesDesk:
 
     async def close_spot_check(self, cmd: c.CloseSpotCheck) -> list[Result]:
         if not cmd.note.strip():
-            raise DomainError("请写抽检结果 / write what the check found")
+            raise DomainError(Text("请写抽检结果", "Write what the check found"))
         now = self.s.clock()
         async with self.s.uow() as uow:
             role = await authorize(self.s, uow, "checked", cmd.admin)
             if not await uow.spot_checks.close(cmd.check_id, cmd.note):
                 raise DomainError(
-                    f"没有待办抽检 {cmd.check_id} / no open spot check {cmd.check_id}"
+                    Text(f"没有待办抽检 {cmd.check_id}", f"No open spot check {cmd.check_id}")
                 )
             await uow.audit.append(
                 AuditEntry(
@@ -245,11 +248,11 @@ class AdminAfterSalesDesk:
             role = await authorize(self.s, uow, "release", cmd.admin)
             order = await uow.orders.by_number(cmd.number)
             if order is None or order.id is None:
-                raise DomainError(f"找不到订单 #{cmd.number} / no order #{cmd.number}")
+                raise DomainError(Text(f"找不到订单 #{cmd.number}", f"No order #{cmd.number}"))
             await uow.orders.lock(order.id)
             if not order.hold_reason:
                 raise DomainError(
-                    f"订单 #{cmd.number} 没有被暂扣 / order #{cmd.number} is not held"
+                    Text(f"订单 #{cmd.number} 没有被暂扣", f"Order #{cmd.number} is not held")
                 )
             before: dict[str, object] = {"hold": order.hold_reason}
             order.hold_reason = ""

@@ -34,6 +34,7 @@ from domain.limits import within
 from domain.oversight import PriceChange
 from domain.people import WorkerStatus
 from domain.pricing import CouponKind, CouponTerms
+from domain.text import Text
 
 LIVE = (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
 AUDIENCE_PAGE = 500
@@ -58,20 +59,31 @@ class BusinessDesk:
             role = await authorize(self.s, uow, name, cmd.admin)
             worker = await uow.workers.get(cmd.worker_id)
             if worker is None:
-                raise DomainError(f"没有 ID 为 {cmd.worker_id} 的师傅 / no worker {cmd.worker_id}")
+                raise DomainError(
+                    Text(f"没有 ID 为 {cmd.worker_id} 的师傅", f"No worker {cmd.worker_id}")
+                )
             before = worker.status.value
             notice: Notice
             if cmd.suspend:
                 if not cmd.reason:
-                    raise DomainError("请写明原因:/suspend ID 原因 / give a reason")
+                    raise DomainError(Text("请写明原因:/suspend ID 原因", "Give a reason"))
                 if worker.status != WorkerStatus.APPROVED:
-                    raise DomainError(f"师傅 {worker.id} 状态为 {before} / worker is {before}")
+                    raise DomainError(
+                        Text(
+                            f"师傅 {worker.id} 状态为 {before}", f"Worker {worker.id} is {before}"
+                        )
+                    )
                 worker.status, worker.online = WorkerStatus.SUSPENDED, False
                 worker.review_note = cmd.reason[:200]
                 notice = to_worker(cmd.worker_id, "worker_suspended", reason=cmd.reason)
             else:
                 if worker.status != WorkerStatus.SUSPENDED:
-                    raise DomainError(f"师傅 {worker.id} 没有被暂停 / worker is {before}")
+                    raise DomainError(
+                        Text(
+                            f"师傅 {worker.id} 没有被暂停(状态为 {before})",
+                            f"Worker {worker.id} is not suspended (it is {before})",
+                        )
+                    )
                 worker.status = WorkerStatus.APPROVED
                 notice = to_worker(cmd.worker_id, "worker_reinstated")
             await uow.workers.save(worker)
@@ -104,8 +116,10 @@ class BusinessDesk:
         if len(starts) == 1:
             return starts[0]
         raise DomainError(
-            f"没有服务项目 {text};发送 /price 查看全部 / no service item {text}; send /price "
-            "for the list"
+            Text(
+                f"没有服务项目 {text};发送 /price 查看全部",
+                f"No service item {text}; send /price for the list",
+            )
         )
 
     async def price(self, cmd: c.SetPrice) -> list[Result]:
@@ -135,9 +149,9 @@ class BusinessDesk:
             old = item.unit_price_cents
             if cmd.amount_cents is not None:
                 if cmd.amount_cents <= 0:
-                    raise DomainError("价格须大于 0 / a price must be above zero")
+                    raise DomainError(Text("价格须大于 0", "A price must be above zero"))
                 if cmd.amount_cents == old:
-                    raise DomainError("价格没有变化 / that is already the price")
+                    raise DomainError(Text("价格没有变化", "That is already the price"))
                 await uow.prices.change(
                     PriceChange(item.id, old, cmd.amount_cents, cmd.admin, role, now)
                 )
@@ -171,7 +185,7 @@ class BusinessDesk:
     async def coupon(self, cmd: c.IssueCoupon) -> list[Result]:
         now = self.s.clock()
         if cmd.amount_cents <= 0 or not 1 <= cmd.days <= 365:
-            raise DomainError("金额须大于 0,天数 1–365 / amount above zero, 1–365 days")
+            raise DomainError(Text("金额须大于 0,天数 1–365", "Amount above zero, 1–365 days"))
         async with self.s.uow() as uow:
             role = await authorize(self.s, uow, "coupon", cmd.admin)
             who = cmd.customer.strip().lstrip("#")
@@ -183,7 +197,9 @@ class BusinessDesk:
                 else None
             )
             if customer is None or customer.id is None:
-                raise DomainError(f"找不到客户 {cmd.customer} / no customer {cmd.customer}")
+                raise DomainError(
+                    Text(f"找不到客户 {cmd.customer}", f"No customer {cmd.customer}")
+                )
             coupon = await uow.coupons.add(
                 Coupon(
                     f"A{secrets.token_hex(5).upper()}",
@@ -228,7 +244,7 @@ class BusinessDesk:
         now = self.s.clock()
         text = cmd.text.strip()
         if not text:
-            raise DomainError("请写群发内容 / write what to send")
+            raise DomainError(Text("请写群发内容", "Write what to send"))
         within(limits.BROADCAST, text)  # the console said so already; a direct caller too
         every = self.s.rules.risk.broadcast_every_minutes
         async with self.s.uow() as uow:
@@ -237,8 +253,10 @@ class BusinessDesk:
             if busy is not None:
                 at = f"{busy.astimezone(self.s.tz):%H:%M}"
                 raise DomainError(
-                    f"每 {every} 分钟最多群发一次,{at} 后可再发 / one broadcast every {every} "
-                    f"minutes; the next one can go after {at}"
+                    Text(
+                        f"每 {every} 分钟最多群发一次,{at} 后可再发",
+                        f"One broadcast every {every} minutes; the next one can go after {at}",
+                    )
                 )
             notice = to_customer(0, "broadcast", text=text)
             after, sent = 0, 0

@@ -28,6 +28,7 @@ from domain.lifecycle import STATUS_TEXT, ActorKind, OrderStatus
 from domain.orders import Actor, Order
 from domain.people import WorkerStatus
 from domain.ports import UnitOfWork
+from domain.text import Text
 
 REPEAT_WINDOW = timedelta(minutes=10)
 """The same refund asked again this soon is taken for a resent message (say "again")."""
@@ -57,21 +58,34 @@ class OrderDesk:
             order = await self._order(uow, cmd.number)
             worker = await uow.workers.get(cmd.worker_id)
             if worker is None:
-                raise DomainError(f"没有 ID 为 {cmd.worker_id} 的师傅 / no worker {cmd.worker_id}")
+                raise DomainError(
+                    Text(f"没有 ID 为 {cmd.worker_id} 的师傅", f"No worker {cmd.worker_id}")
+                )
             if worker.status != WorkerStatus.APPROVED:
                 raise DomainError(
-                    f"师傅 {cmd.worker_id} 未通过审核或已暂停 / worker is not active"
+                    Text(
+                        f"师傅 {cmd.worker_id} 未通过审核或已暂停",
+                        f"Worker {cmd.worker_id} is not approved or is suspended",
+                    )
                 )
             previous = order.worker_id
             if order.status != OrderStatus.ACCEPTED or previous is None:
                 raise DomainError(
-                    f"订单 #{order.number} {STATUS_TEXT[order.status].zh},只有已接单的订单可以"
-                    f"改派(未接单用 /assign)/ only an accepted order can be reassigned (order "
-                    f"#{order.number} is {STATUS_TEXT[order.status].en}; use /assign for one "
-                    "nobody has)"
+                    Text(
+                        f"订单 #{order.number} {STATUS_TEXT[order.status].zh},只有已接单的订单可以"
+                        "改派(未接单用 /assign)",
+                        "Only an accepted order can be reassigned (order "
+                        f"#{order.number} is {STATUS_TEXT[order.status].en}; use /assign for one "
+                        "nobody has)",
+                    )
                 )
             if previous == worker.id:
-                raise DomainError(f"#{order.number} 已经是这位师傅 / already this worker's job")
+                raise DomainError(
+                    Text(
+                        f"#{order.number} 已经是这位师傅",
+                        f"#{order.number} is already this worker's job",
+                    )
+                )
             notices = await offer_steps.assign(uow, self.s.rules, order, worker, cmd.admin, now)
             await uow.audit.append(
                 AuditEntry(
@@ -146,7 +160,7 @@ class OrderDesk:
         (a crash before the reply, a resent message) refunds nothing more."""
         now = self.s.clock()
         if cmd.amount_cents <= 0:
-            raise DomainError("退款金额须大于 0 / the amount must be above zero")
+            raise DomainError(Text("退款金额须大于 0", "The amount must be above zero"))
         async with self.s.uow() as uow:
             role = await authorize(self.s, uow, "refund", cmd.admin)
             order = await self._order(uow, cmd.number, full=False)
@@ -174,9 +188,11 @@ class OrderDesk:
             if recent is not None and not cmd.again:
                 when = f"{recent.at.astimezone(self.s.tz):%H:%M}"
                 raise DomainError(
-                    f"{when} 已退过 #{order.number} 同样的金额;"
-                    f"确需再退请在末尾加 again / the same refund of #{order.number} was made at "
-                    f"{when}; to refund it again add 'again'"
+                    Text(
+                        f"{when} 已退过 #{order.number} 同样的金额;确需再退请在末尾加 again",
+                        f"The same refund of #{order.number} was made at "
+                        f"{when}; to refund it again add 'again'",
+                    )
                 )
             planned = await payment_requests.plan_refunds(
                 uow, order, cmd.amount_cents, now, "admin"

@@ -55,7 +55,7 @@ class AfterSalesDesk:
         try:
             category = ComplaintCategory(cmd.category)
         except ValueError:
-            raise DomainError("未知的投诉类型 / unknown complaint type") from None
+            raise DomainError(Text("未知的投诉类型", "Unknown complaint type")) from None
         now = self.s.clock()
         paths = []
         for ref in cmd.photo_refs[: self.s.rules.execution.photos_per_kind]:
@@ -93,11 +93,11 @@ class AfterSalesDesk:
     async def book_rework(self, cmd: c.BookRework) -> list[Result]:
         now = self.s.clock()
         if cmd.start_at <= now + timedelta(minutes=self.s.rules.booking.min_lead_minutes):
-            raise DomainError("请选择稍晚一些的时间 / please pick a later time")
+            raise DomainError(Text("请选择稍晚一些的时间", "Please pick a later time"))
         async with self.s.uow() as uow:
             original = await uow.orders.by_number(cmd.number)
             if original is None or original.customer_id != cmd.customer_id:
-                raise DomainError(f"找不到订单 #{cmd.number} / no order #{cmd.number}")
+                raise DomainError(Text(f"找不到订单 #{cmd.number}", f"No order #{cmd.number}"))
             assert original.id is not None
             await uow.orders.lock(original.id)
             granted = [
@@ -107,11 +107,17 @@ class AfterSalesDesk:
             ]
             if not granted:
                 raise DomainError(
-                    f"订单 #{cmd.number} 没有返工安排 / order #{cmd.number} has no rework granted"
+                    Text(
+                        f"订单 #{cmd.number} 没有返工安排",
+                        f"Order #{cmd.number} has no rework granted",
+                    )
                 )
             if await uow.orders.rework_for(original.id) is not None:
                 raise DomainError(
-                    f"订单 #{cmd.number} 的返工已预约 / the rework of #{cmd.number} is booked"
+                    Text(
+                        f"订单 #{cmd.number} 的返工已预约",
+                        f"The rework of #{cmd.number} is booked",
+                    )
                 )
             order = await self._rework_order(uow, original, cmd.start_at, now)
             if granted[-1].note.strip() == "other" and original.worker_id is not None:

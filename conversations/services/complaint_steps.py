@@ -70,14 +70,16 @@ async def complain(
 ) -> Filed:
     order = await uow.orders.by_number(number)
     if order is None or order.customer_id != customer_id or order.id is None:
-        raise DomainError(f"找不到订单 #{number} / no order #{number}")
+        raise DomainError(Text(f"找不到订单 #{number}", f"No order #{number}"))
     await uow.orders.lock(order.id)
     check_can_complain(order, now, rules.after_sales)
     for earlier in await uow.complaints.for_order(order.id):
         if earlier.open:
             raise DomainError(
-                f"订单 #{number} 已有处理中的投诉 #{earlier.id} / order #{number} already has "
-                f"complaint #{earlier.id} open"
+                Text(
+                    f"订单 #{number} 已有处理中的投诉 #{earlier.id}",
+                    f"Order #{number} already has complaint #{earlier.id} open",
+                )
             )
     complaint = await uow.complaints.add(
         Complaint(
@@ -139,12 +141,12 @@ async def respond(
     """Support answers the customer (the first answer stops the escalation clock)."""
     complaint = await _open(uow, complaint_id)
     if not text.strip():
-        raise DomainError("请写回复内容 / write the answer")
+        raise DomainError(Text("请写回复内容", "Write the answer"))
     if complaint.first_response_at is None:
         complaint.first_response_at = now
     if not await uow.complaints.save(complaint, only_if_open=True):
         raise DomainError(
-            f"投诉 #{complaint_id} 刚被处理 / complaint {complaint_id} was just closed"
+            Text(f"投诉 #{complaint_id} 刚被处理", f"Complaint {complaint_id} was just closed")
         )
     order = await uow.orders.get(complaint.order_id, full=False)
     assert order is not None
@@ -167,12 +169,14 @@ async def respond(
 async def _open(uow: UnitOfWork, complaint_id: int) -> Complaint:
     complaint = await uow.complaints.get(complaint_id)
     if complaint is None:
-        raise DomainError(f"没有投诉 #{complaint_id} / no complaint {complaint_id}")
+        raise DomainError(Text(f"没有投诉 #{complaint_id}", f"No complaint {complaint_id}"))
     if not complaint.open:
         done = RESOLUTION_TEXT.get(complaint.resolution or "", Text("已处理", "resolved"))
         raise DomainError(
-            f"投诉 #{complaint_id} 已处理({done.zh})/ complaint {complaint_id} is "
-            f"already resolved ({done.en})"
+            Text(
+                f"投诉 #{complaint_id} 已处理({done.zh})",
+                f"Complaint {complaint_id} is already resolved ({done.en})",
+            )
         )
     return complaint
 
@@ -204,17 +208,21 @@ async def resolve(
         )
         if not 0 < amount <= left:
             raise DomainError(
-                f"退款金额应在 ¥0.01–{format_yuan(left)} 之间 / the refund must be between "
-                f"¥0.01 and {format_yuan(left)}"
+                Text(
+                    f"退款金额应在 ¥0.01–{format_yuan(left)} 之间",
+                    f"The refund must be between ¥0.01 and {format_yuan(left)}",
+                )
             )
     elif resolution == Resolution.FULL:
         if left <= 0:
-            raise DomainError("这笔订单没有可退的金额 / nothing left to refund on this order")
+            raise DomainError(
+                Text("这笔订单没有可退的金额", "Nothing left to refund on this order")
+            )
         amount = left
     else:
         amount = 0
     if resolution == Resolution.REJECTED and not reason.strip():
-        raise DomainError("驳回请写明原因 / give a reason to reject")
+        raise DomainError(Text("驳回请写明原因", "Give a reason to reject"))
     before: dict[str, object] = {"status": complaint.status.value}
     refunds, notices = await _resolve(
         uow, rules, complaint, order, resolution, amount, admin, reason, now
@@ -256,7 +264,7 @@ async def _resolve(
     complaint.first_response_at = complaint.first_response_at or now
     if not await uow.complaints.save(complaint, only_if_open=True):
         raise DomainError(
-            f"投诉 #{complaint.id} 刚被处理 / complaint {complaint.id} was just closed"
+            Text(f"投诉 #{complaint.id} 刚被处理", f"Complaint {complaint.id} was just closed")
         )
     refunds: list[Payment] = []
     if amount:

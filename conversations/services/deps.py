@@ -24,6 +24,7 @@ from domain.media import image_kind
 from domain.outbox import OutboxMessage
 from domain.ports import MediaFetcher, MediaStore, PaymentGateway, UnitOfWork
 from domain.rules import Rules
+from domain.text import Text
 from domain.turns import AfterCommit
 
 log = logging.getLogger(__name__)
@@ -123,7 +124,7 @@ class Deps:
         except Exception as exc:  # the platform could not give us the file
             log.warning("media %s on %s: %s", ref, channel, exc)
             raise DomainError(
-                "图片下载失败,请重新发送 / could not get the photo, please send it again"
+                Text("图片下载失败,请重新发送", "Could not get the photo, please send it again")
             ) from None
         content_type, ext = image_kind(data, self.rules.execution.max_photo_bytes)
         return data, content_type, ext

@@ -28,8 +28,10 @@ ACTIVE_NOW = (OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVIC
 class Taken(DomainError):
     def __init__(self, number: int) -> None:
         super().__init__(
-            f"订单 #{number} 已被其他师傅接走,下次早点哦 / order #{number} has "
-            "already been taken by another worker"
+            Text(
+                f"订单 #{number} 已被其他师傅接走,下次早点哦",
+                f"Order #{number} has already been taken by another worker",
+            )
         )
 
 

@@ -17,6 +17,7 @@ from domain import commands as c
 from domain.audit import AuditEntry
 from domain.errors import DomainError
 from domain.people import WorkerStatus
+from domain.text import Text
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +57,14 @@ class DispatchDesk:
             order = await uow.orders.by_number(cmd.number)
             worker = await uow.workers.get(cmd.worker_id)
             if order is None or worker is None:
-                raise DomainError("订单或师傅不存在 / unknown order or worker")
+                raise DomainError(Text("订单或师傅不存在", "Unknown order or worker"))
             if worker.status != WorkerStatus.APPROVED:
-                raise DomainError(f"师傅 {cmd.worker_id} 未通过审核 / worker is not approved")
+                raise DomainError(
+                    Text(
+                        f"师傅 {cmd.worker_id} 未通过审核",
+                        f"Worker {cmd.worker_id} is not approved",
+                    )
+                )
             notices = await offer_steps.assign(uow, self.s.rules, order, worker, cmd.admin, now)
             await uow.audit.append(
                 AuditEntry(

@@ -19,11 +19,14 @@ from domain.orders import SYSTEM, Actor, Order
 from domain.people import GeoPoint, Worker, WorkerStatus
 from domain.ports import UnitOfWork
 from domain.rules import Rules
+from domain.text import Text
 
 
 class NotYours(DomainError):
     def __init__(self, number: int) -> None:
-        super().__init__(f"订单 #{number} 不是您的任务 / order #{number} is not assigned to you")
+        super().__init__(
+            Text(f"订单 #{number} 不是您的任务", f"Order #{number} is not assigned to you")
+        )
 
 
 async def own_job(uow: UnitOfWork, worker_id: int, number: int) -> Order:
@@ -80,7 +83,9 @@ async def check_in(
         order.apply(Action.DEPART, actor, now, "checked in without setting off first")
         order.departed_at = now
     if order.status != OrderStatus.ON_THE_WAY:
-        raise DomainError(f"订单 #{number} 现在不能打卡 / you cannot check in to #{number} now")
+        raise DomainError(
+            Text(f"订单 #{number} 现在不能打卡", f"You cannot check in to #{number} now")
+        )
     address = await uow.addresses.get(order.address_id) if order.address_id else None
     distance = check_in_distance(address.location if address else None, here, rules.execution)
     order.checkin = here
@@ -108,14 +113,18 @@ async def add_photo(
     }[kind]
     if order.status not in allowed or (kind == PhotoKind.DOOR and order.checkin is None):
         raise DomainError(
-            f"现在不能上传这类照片(请先打卡)/ a {kind.value} photo is not "
-            f"possible for #{number} now"
+            Text(
+                f"订单 #{number} 现在不能上传这类照片(请先打卡)",
+                f"This kind of photo cannot be added to #{number} now (check in first)",
+            )
         )
     assert order.id is not None
     if len(await uow.photos.for_order(order.id, [kind.value])) >= rules.execution.photos_per_kind:
         raise DomainError(
-            f"每类最多 {rules.execution.photos_per_kind} 张 / at most "
-            f"{rules.execution.photos_per_kind} photos of each kind"
+            Text(
+                f"每类最多 {rules.execution.photos_per_kind} 张",
+                f"At most {rules.execution.photos_per_kind} photos of each kind",
+            )
         )
     path, content_type, size = stored
     await uow.photos.add(
@@ -182,11 +191,16 @@ async def finish(
     order = await own_job(uow, worker_id, number)
     assert order.id is not None
     if order.status != OrderStatus.IN_SERVICE:
-        raise DomainError(f"订单 #{number} 还未开始服务 / order #{number} is not in service")
+        raise DomainError(
+            Text(f"订单 #{number} 还未开始服务", f"Order #{number} is not in service")
+        )
     after = await uow.photos.for_order(order.id, [PhotoKind.AFTER.value])
     if not after:
         raise DomainError(
-            "完工前请至少上传一张服务后照片 / upload at least one after photo before finishing"
+            Text(
+                "完工前请至少上传一张服务后照片",
+                "Upload at least one after photo before finishing",
+            )
         )
     order.apply(Action.FINISH, Actor(ActorKind.WORKER, str(worker_id)), now)
     order.finished_at = now
@@ -209,8 +223,11 @@ async def confirm(
     """The customer (or the clock) accepts the work; the money is settled at once."""
     if order.paid_cents < order.total_cents:
         raise DomainError(
-            f"请先支付尾款 {format_yuan(order.total_cents - order.paid_cents)} / "
-            "please pay the balance first"
+            Text(
+                f"请先支付尾款 {format_yuan(order.total_cents - order.paid_cents)}",
+                f"Please pay the balance of {format_yuan(order.total_cents - order.paid_cents)} "
+                "first",
+            )
         )
     order.apply(
         Action.CONFIRM, actor, now, "auto-confirmed" if actor.kind == ActorKind.SYSTEM else ""

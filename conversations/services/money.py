@@ -30,6 +30,7 @@ from domain.audit import AuditEntry
 from domain.errors import DomainError
 from domain.orders import Order
 from domain.payments import PaymentKind
+from domain.text import Text
 
 log = logging.getLogger(__name__)
 FINANCE = ("owner", "finance")
@@ -177,18 +178,20 @@ class MoneyDesk:
 
     async def mark_refunded(self, cmd: c.MarkRefunded) -> list[Result]:
         if cmd.role not in FINANCE:
-            raise DomainError("需要 owner 或 finance 角色 / needs the owner or finance role")
+            raise DomainError(
+                Text("需要 owner 或 finance 角色", "Needs the owner or finance role")
+            )
         now = self.s.clock()
         async with self.s.uow() as uow:
             refund = await uow.payments.by_reference(cmd.reference)
             if refund is None or refund.kind != PaymentKind.REFUND:
-                raise DomainError(f"没有退款 {cmd.reference} / no refund {cmd.reference}")
+                raise DomainError(Text(f"没有退款 {cmd.reference}", f"No refund {cmd.reference}"))
             # who marked it is in the audit log; the reference keeps provider_ref unique
             order = await payment_requests.refund_done(
                 uow, refund, f"manual:{refund.reference}", now
             )
             if order is None:
-                raise DomainError("该退款已完成 / that refund is already done")
+                raise DomainError(Text("该退款已完成", "That refund is already done"))
             await uow.audit.append(
                 AuditEntry(
                     now,
@@ -220,7 +223,9 @@ class MoneyDesk:
 
     async def decide_withdrawal(self, cmd: c.DecideWithdrawal) -> list[Result]:
         if cmd.role not in FINANCE:
-            raise DomainError("需要 owner 或 finance 角色 / needs the owner or finance role")
+            raise DomainError(
+                Text("需要 owner 或 finance 角色", "Needs the owner or finance role")
+            )
         now = self.s.clock()
         async with self.s.uow() as uow:
             w, notices = await settlement.decide_withdrawal(
@@ -244,13 +249,15 @@ class MoneyDesk:
 
     async def export_ledger(self, cmd: c.ExportLedger) -> list[Result]:
         if cmd.role not in FINANCE:
-            raise DomainError("需要 owner 或 finance 角色 / needs the owner or finance role")
+            raise DomainError(
+                Text("需要 owner 或 finance 角色", "Needs the owner or finance role")
+            )
         try:
             start, end = date.fromisoformat(cmd.start), date.fromisoformat(cmd.end)
         except ValueError:
-            raise DomainError("日期格式:YYYY-MM-DD / dates as YYYY-MM-DD") from None
+            raise DomainError(Text("日期格式:YYYY-MM-DD", "Dates as YYYY-MM-DD")) from None
         if end < start:
-            raise DomainError("结束日期早于开始日期 / the end is before the start")
+            raise DomainError(Text("结束日期早于开始日期", "The end is before the start"))
         return [LedgerLinked(start, end, self.s.ledger_url(start, end))]
 
     async def daily_settlement(self, cmd: c.DailySettlement) -> list[Result]:

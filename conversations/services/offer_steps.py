@@ -25,6 +25,7 @@ from domain.people import Address, Worker
 from domain.ports import UnitOfWork
 from domain.rules import Rules
 from domain.settlement import service_value, worker_share
+from domain.text import Text
 
 
 async def accept(
@@ -33,14 +34,16 @@ async def accept(
     """The worker takes the order: exactly one accept wins, across processes."""
     order = await uow.orders.by_number(number, full=False)
     if order is None or order.id is None:
-        raise DomainError(f"找不到订单 #{number} / no order #{number}")
+        raise DomainError(Text(f"找不到订单 #{number}", f"No order #{number}"))
     offers = await uow.offers.for_order(order.id)
     mine = next(
         (o for o in offers if o.worker_id == worker_id and o.status == OfferStatus.OPEN), None
     )
     if mine is None:
         if order.worker_id == worker_id and order.status == OrderStatus.ACCEPTED:
-            raise DomainError(f"订单 #{number} 已经是您的了 / order #{number} is already yours")
+            raise DomainError(
+                Text(f"订单 #{number} 已经是您的了", f"Order #{number} is already yours")
+            )
         raise Taken(number)
     transfer = mine.mode == OfferMode.TRANSFER
     expected = OrderStatus.ACCEPTED if transfer else OrderStatus.DISPATCHING
@@ -51,8 +54,10 @@ async def accept(
     me = pool.get(worker_id)
     if me is None or rank(job, [me[0]], rules.dispatch) == []:
         raise DomainError(
-            "您现在无法接这单(时间冲突或已下线)/ you cannot take this job now "
-            "(schedule conflict or offline)"
+            Text(
+                "您现在无法接这单(时间冲突或已下线)",
+                "You cannot take this job now (schedule conflict or offline)",
+            )
         )
     actor = Actor(ActorKind.WORKER, str(worker_id))
     previous = order.worker_id
@@ -104,7 +109,7 @@ async def decline(
 ) -> list[Notice]:
     order = await uow.orders.by_number(number)
     if order is None or order.id is None:
-        raise DomainError(f"找不到订单 #{number} / no order #{number}")
+        raise DomainError(Text(f"找不到订单 #{number}", f"No order #{number}"))
     await uow.orders.lock(order.id)
     mine = next(
         (
@@ -116,7 +121,7 @@ async def decline(
     )
     if mine is None or not await uow.offers.answer(mine.id or 0, OfferStatus.DECLINED, now):
         raise DomainError(
-            f"订单 #{number} 的邀请已失效 / the offer for #{number} is no longer open"
+            Text(f"订单 #{number} 的邀请已失效", f"The offer for #{number} is no longer open")
         )
     if mine.mode == OfferMode.TRANSFER:
         return await offer_transfer(uow, catalog, rules, order, now)
@@ -144,7 +149,10 @@ async def offer_transfer(
     """Offer an accepted order to the best nearby idle worker (the current one is busy)."""
     if order.status != OrderStatus.ACCEPTED or order.id is None:
         raise DomainError(
-            f"订单 #{order.number} 现在不能转单 / order #{order.number} cannot be transferred now"
+            Text(
+                f"订单 #{order.number} 现在不能转单",
+                f"Order #{order.number} cannot be transferred now",
+            )
         )
     offered = await uow.offers.for_order(order.id)
     tried = frozenset(o.worker_id for o in offered if o.mode == OfferMode.TRANSFER)

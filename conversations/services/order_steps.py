@@ -21,6 +21,7 @@ from domain.people import Address, Customer, GeoPoint
 from domain.ports import Reads, UnitOfWork
 from domain.pricing import Quote, QuoteRequest, quote
 from domain.rules import Rules
+from domain.text import Text
 
 PAID_STATUSES = [
     s
@@ -37,7 +38,7 @@ PAID_STATUSES = [
 
 class NotFound(DomainError):
     def __init__(self, number: int) -> None:
-        super().__init__(f"找不到订单 #{number} / no order #{number}")
+        super().__init__(Text(f"找不到订单 #{number}", f"No order #{number}"))
 
 
 @dataclass
@@ -82,7 +83,7 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
         chosen = next((c for c in usable if c.code == b.coupon_code), None)
         if chosen is None:
             raise DomainError(
-                f"优惠券 {b.coupon_code} 不可用 / coupon {b.coupon_code} cannot be used"
+                Text(f"优惠券 {b.coupon_code} 不可用", f"Coupon {b.coupon_code} cannot be used")
             )
     fitting: list[tuple[Coupon, Quote]] = []  # each usable coupon this booking meets
     for coupon in usable:
@@ -114,10 +115,12 @@ async def place(
     q = priced.quote
     if q.total_cents != expected_total:
         raise DomainError(
-            "价格有变化,请确认新的报价 / the price has changed, please check the new quote"
+            Text("价格有变化,请确认新的报价", "The price has changed, please check the new quote")
         )
     if b.start_at <= now:
-        raise DomainError("预约时间已过,请重新选择 / that time has passed, please pick another")
+        raise DomainError(
+            Text("预约时间已过,请重新选择", "That time has passed, please pick another")
+        )
     due = q.deposit_cents or q.total_cents
     if due and provider is None:
         raise payment_requests.PaymentUnavailable()
@@ -125,7 +128,7 @@ async def place(
     if address_id is not None:
         found = await uow.addresses.get(address_id)
         if found is None or found.customer_id != b.customer_id:
-            raise DomainError("地址不存在 / unknown address")
+            raise DomainError(Text("地址不存在", "Unknown address"))
     elif b.address_text:
         address = await uow.addresses.add(
             Address(
@@ -138,7 +141,7 @@ async def place(
         )
         address_id = address.id
     else:
-        raise DomainError("请提供服务地址 / an address is needed")
+        raise DomainError(Text("请提供服务地址", "An address is needed"))
     actor = (
         Actor(ActorKind.SYSTEM, f"recurring:{b.subscription_id}")
         if b.subscription_id is not None
@@ -217,7 +220,10 @@ async def cancel(
     terms = terms_for(order, rules, now)
     if terms.fee_cents != expected_fee:
         raise DomainError(
-            "取消费用已变化,请重新确认 / the cancellation fee has changed, please confirm again"
+            Text(
+                "取消费用已变化,请重新确认",
+                "The cancellation fee has changed, please confirm again",
+            )
         )
     assert order.id is not None
     await uow.orders.lock(order.id)

@@ -14,6 +14,7 @@ from domain.money import format_yuan
 from domain.orders import SYSTEM, Actor, Order
 from domain.payments import Payment, PaymentKind, PaymentStatus
 from domain.ports import Checkout, RefundOutcome, UnitOfWork
+from domain.text import Text
 
 log = logging.getLogger(__name__)
 BALANCE_STATUSES = (OrderStatus.ARRIVED, OrderStatus.IN_SERVICE, OrderStatus.FINISHED)
@@ -48,7 +49,7 @@ class PaymentUnavailable(DomainError):
 
     def __init__(self) -> None:
         super().__init__(
-            "本渠道暂未开通在线支付,请联系客服 / online payment is not available here yet"
+            Text("本渠道暂未开通在线支付,请联系客服", "Online payment is not available here yet")
         )
 
 
@@ -62,8 +63,10 @@ class Uncreditable(DomainError):
 
     def __init__(self, order: Order, payment: Payment) -> None:
         super().__init__(
-            f"订单 #{order.number} 已取消,不能再支付 / order #{order.number} is cancelled "
-            "and can no longer be paid"
+            Text(
+                f"订单 #{order.number} 已取消,不能再支付",
+                f"Order #{order.number} is cancelled and can no longer be paid",
+            )
         )
         self.number, self.customer_id = order.number, order.customer_id
         self.amount_cents = payment.amount_cents
@@ -93,12 +96,14 @@ async def pending_payment(
     kind, amount = due(order)
     if order.status in CLOSED:
         raise DomainError(
-            f"订单 #{order.number} 已取消,不能再支付 / order #{order.number} is cancelled "
-            "and can no longer be paid"
+            Text(
+                f"订单 #{order.number} 已取消,不能再支付",
+                f"Order #{order.number} is cancelled and can no longer be paid",
+            )
         )
     if amount <= 0:
         raise DomainError(
-            f"订单 #{order.number} 无需支付 / order #{order.number} has nothing to pay"
+            Text(f"订单 #{order.number} 无需支付", f"Order #{order.number} has nothing to pay")
         )
     assert order.id is not None
     for payment in [] if fresh else await uow.payments.for_order(order.id):
@@ -134,14 +139,14 @@ async def confirm(
     """
     payment = await uow.payments.by_reference(reference)
     if payment is None or payment.kind == PaymentKind.REFUND:
-        raise DomainError("找不到这笔支付 / unknown payment")
+        raise DomainError(Text("找不到这笔支付", "Unknown payment"))
     # the order's lock first: an expiry or a cancellation racing this notification has either
     # committed (the order is read cancelled) or waits for this transaction
     await uow.orders.lock(payment.order_id)
     order = await uow.orders.get(payment.order_id, full=False)
     assert order is not None and order.id is not None
     if customer_id is not None and order.customer_id != customer_id:
-        raise DomainError("找不到这笔支付 / unknown payment")
+        raise DomainError(Text("找不到这笔支付", "Unknown payment"))
     if payment.provider != provider or amount not in (None, payment.amount_cents):
         log.warning(
             "payment %s: expected %s %d, notified %s %s — not credited",
@@ -152,7 +157,7 @@ async def confirm(
             amount,
         )
         raise PaymentMismatch(
-            "支付信息不符,未入账 / the payment does not match; nothing was credited"
+            Text("支付信息不符,未入账", "The payment does not match; nothing was credited")
         )
     if payment.status == PaymentStatus.SUCCEEDED:
         return order, payment, False
@@ -161,12 +166,15 @@ async def confirm(
     if payment.kind in (PaymentKind.FULL, PaymentKind.DEPOSIT):
         if order.status != OrderStatus.AWAITING_PAYMENT:
             raise DomainError(
-                f"订单 #{order.number} 已不能支付 / order #{order.number} can no longer be paid"
+                Text(
+                    f"订单 #{order.number} 已不能支付",
+                    f"Order #{order.number} can no longer be paid",
+                )
             )
         order.apply(Action.PAY, Actor(ActorKind.SYSTEM, provider), now)
     elif order.status not in BALANCE_STATUSES:
         raise DomainError(
-            f"订单 #{order.number} 现在不能付尾款 / no balance is due on #{order.number}"
+            Text(f"订单 #{order.number} 现在不能付尾款", f"No balance is due on #{order.number}")
         )
     if not await uow.payments.claim(payment.id or 0, PaymentStatus.SUCCEEDED, now, provider_ref):
         return order, payment, False  # a concurrent notification got there first
@@ -224,7 +232,7 @@ async def plan_refunds(
         if left == 0:
             break
     if left:
-        raise DomainError("退款金额超过已付金额 / the refund exceeds what was paid")
+        raise DomainError(Text("退款金额超过已付金额", "The refund exceeds what was paid"))
     return planned
 
 
@@ -287,7 +295,7 @@ async def return_late(
     same provider. Once: None when this payment was already returned (or credited)."""
     payment = await uow.payments.by_reference(reference)
     if payment is None or payment.id is None or payment.kind == PaymentKind.REFUND:
-        raise DomainError("找不到这笔支付 / unknown payment")
+        raise DomainError(Text("找不到这笔支付", "Unknown payment"))
     await uow.orders.lock(payment.order_id)
     order = await uow.orders.get(payment.order_id, full=False)
     assert order is not None and order.id is not None

@@ -16,6 +16,7 @@ from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.ports import UnitOfWork
 from domain.rules import Rules
+from domain.text import Text
 
 
 async def rate(
@@ -24,14 +25,14 @@ async def rate(
     """Record one side's rating of a finished job and refresh the other side's average."""
     order = await uow.orders.by_number(number, full=False)
     if order is None or order.id is None or order.worker_id is None:
-        raise DomainError(f"找不到订单 #{number} / no order #{number}")
+        raise DomainError(Text(f"找不到订单 #{number}", f"No order #{number}"))
     mine = (
         order.customer_id == rating.customer_id
         if rating.rater == Rater.CUSTOMER
         else order.worker_id == rating.worker_id
     )
     if not mine:
-        raise DomainError(f"找不到订单 #{number} / no order #{number}")
+        raise DomainError(Text(f"找不到订单 #{number}", f"No order #{number}"))
     ready = (
         (OrderStatus.CONFIRMED, OrderStatus.SETTLED)
         if rating.rater == Rater.CUSTOMER
@@ -39,7 +40,7 @@ async def rate(
     )
     if order.status not in ready:
         raise DomainError(
-            f"订单 #{number} 完成后才能评价 / order #{number} can be rated once it is done"
+            Text(f"订单 #{number} 完成后才能评价", f"Order #{number} can be rated once it is done")
         )
     rating.order_id, rating.worker_id, rating.customer_id = (
         order.id,
@@ -47,7 +48,7 @@ async def rate(
         order.customer_id,
     )
     if not await uow.ratings.add(rating):
-        raise DomainError(f"订单 #{number} 已评价过 / order #{number} is already rated")
+        raise DomainError(Text(f"订单 #{number} 已评价过", f"Order #{number} is already rated"))
     if rating.rater == Rater.WORKER:
         customer = await uow.customers.get(order.customer_id)
         if customer is not None:

@@ -40,6 +40,7 @@ from domain.recurring import (
     next_visit,
     slot_problem,
 )
+from domain.text import Text
 
 log = logging.getLogger(__name__)
 ROUNDS = 10
@@ -80,7 +81,7 @@ class RecurringDesk:
                     and other.address_id == sub.address_id
                 ):
                     raise DomainError(
-                        "这个定期预约已经设置过了 / you already have this recurring booking"
+                        Text("这个定期预约已经设置过了", "You already have this recurring booking")
                     )
             await uow.subscriptions.add(sub)
             await uow.commit()
@@ -96,7 +97,7 @@ class RecurringDesk:
                 or sub.customer_id != cmd.customer_id
                 or not await uow.subscriptions.stop(cmd.subscription_id, cmd.customer_id)
             ):
-                raise DomainError("没有这个定期预约 / no such recurring booking")
+                raise DomainError(Text("没有这个定期预约", "No such recurring booking"))
             await uow.commit()
         return [SubscriptionStopped(plans.row(sub, self.s.catalog))]
 

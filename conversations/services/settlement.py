@@ -25,6 +25,7 @@ from domain.payments import PaymentKind, PaymentStatus
 from domain.ports import Reads, UnitOfWork
 from domain.rules import Rules
 from domain.settlement import PLATFORM_FUNDED, commission_bp
+from domain.text import Text
 from domain.withdrawals import Withdrawal, WithdrawalStatus, available, check_request
 
 
@@ -132,11 +133,13 @@ async def decide_withdrawal(
     """Finance pays (approve) or refuses a withdrawal; refusing releases the held amount."""
     w = await uow.withdrawals.get(withdrawal_id)
     if w is None:
-        raise DomainError(f"没有提现申请 #{withdrawal_id} / no withdrawal {withdrawal_id}")
+        raise DomainError(Text(f"没有提现申请 #{withdrawal_id}", f"No withdrawal {withdrawal_id}"))
     if w.status not in (WithdrawalStatus.REQUESTED, WithdrawalStatus.APPROVED):
         raise DomainError(
-            f"提现 #{withdrawal_id} 已处理({w.status.value})/ withdrawal "
-            f"{withdrawal_id} is already {w.status.value}"
+            Text(
+                f"提现 #{withdrawal_id} 已处理({w.status.value})",
+                f"Withdrawal {withdrawal_id} is already {w.status.value}",
+            )
         )
     previous = w.status
     w.decided_by, w.decided_at, w.note = admin, now, reason
@@ -144,11 +147,11 @@ async def decide_withdrawal(
         w.status, w.paid_at = WithdrawalStatus.PAID, now
     else:
         if not reason:
-            raise DomainError("请写明原因 / give a reason")
+            raise DomainError(Text("请写明原因", "Give a reason"))
         w.status = WithdrawalStatus.REJECTED
     if not await uow.withdrawals.decide(w, [previous]):
         raise DomainError(
-            f"提现 #{withdrawal_id} 刚被处理 / withdrawal {withdrawal_id} was just decided"
+            Text(f"提现 #{withdrawal_id} 刚被处理", f"Withdrawal {withdrawal_id} was just decided")
         )
     assert w.id is not None
     if approve:

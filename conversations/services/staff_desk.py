@@ -17,6 +17,7 @@ from domain import commands as c
 from domain.admin import AdminGrant, parse_account, parse_role
 from domain.audit import AuditEntry
 from domain.errors import DomainError
+from domain.text import Text
 
 
 class StaffDesk:
@@ -46,8 +47,10 @@ class StaffDesk:
             key = f"{channel}:{user_id}"
             if directory.configured(channel, user_id):
                 raise DomainError(
-                    f"{key} 配置在 DAOJIA_ADMINS 中,请在配置里修改 / {key} is set in "
-                    "DAOJIA_ADMINS; change it there"
+                    Text(
+                        f"{key} 配置在 DAOJIA_ADMINS 中,请在配置里修改",
+                        f"{key} is set in DAOJIA_ADMINS; change it there",
+                    )
                 )
             existing = await uow.admins.get(channel, user_id)
             had = existing.role if existing else ""
@@ -56,9 +59,9 @@ class StaffDesk:
                 await uow.admins.put(AdminGrant(channel, user_id, new_role), cmd.admin, now)
             else:
                 if key == cmd.admin:
-                    raise DomainError("不能移除自己 / you cannot remove yourself")
+                    raise DomainError(Text("不能移除自己", "You cannot remove yourself"))
                 if not await uow.admins.remove(channel, user_id):
-                    raise DomainError(f"{key} 不是管理员 / {key} is not an admin")
+                    raise DomainError(Text(f"{key} 不是管理员", f"{key} is not an admin"))
                 new_role = ""
             await uow.audit.append(
                 AuditEntry(

@@ -60,7 +60,7 @@ class JobDesk:
                 posted = await self.s.post(uow, notices)
                 await uow.commit()
         except DomainError as exc:
-            if "changed" in str(exc) or "被他人更新" in str(exc):
+            if "被他人更新" in exc.text.zh:
                 raise dispatch.Taken(cmd.number) from exc
             raise
         await self.s.flush(posted)

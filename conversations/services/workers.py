@@ -22,6 +22,7 @@ from domain.errors import DomainError
 from domain.lifecycle import ActorKind
 from domain.orders import Actor
 from domain.people import GeoPoint
+from domain.text import Text
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ class WorkerDesk:
         async with self.s.uow() as uow:
             order = await uow.orders.by_number(cmd.number, full=False)
             if order is None or order.customer_id != cmd.customer_id:
-                raise DomainError(f"找不到订单 #{cmd.number} / no order #{cmd.number}")
+                raise DomainError(Text(f"找不到订单 #{cmd.number}", f"No order #{cmd.number}"))
             notices = await job_steps.confirm(
                 uow,
                 self.s.rules,

@@ -235,10 +235,10 @@ async def test_serve_registers_the_webhook_and_the_command_menu(
     assert calls["setWebhook"]["url"] == "https://daojia.example.com/telegram"
     assert calls["setWebhook"]["secret_token"] == "s3cret"
     commands = [c for m, c in fake_telegram.calls if m == "setMyCommands"]
-    assert len(commands) == 2
-    assert {"command": "book", "description": "预约服务 / book a service"} in commands[0][
-        "commands"
-    ]
+    assert len(commands) == 2  # Chinese by default, English for English clients
+    assert {"command": "book", "description": "预约服务"} in commands[0]["commands"]
+    assert commands[1]["language_code"] == "en"
+    assert {"command": "book", "description": "Book a service"} in commands[1]["commands"]
 
 
 async def test_an_order_with_nothing_left_to_pay_is_confirmed_at_once(tg_app, fake_telegram):

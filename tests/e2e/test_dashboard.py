@@ -112,8 +112,10 @@ async def test_an_expired_link_is_refused(dash, clock):
     path = link_path(app, "owner")
     clock.advance(seconds=LINK_TTL + 1)
     resp = await client.get(path)
-    assert resp.status == 403 and "expired" in await resp.text()
+    assert resp.status == 403 and "已过期" in await resp.text()
     assert COOKIE not in {c.key for c in client.session.cookie_jar}
+    english = await client.get(path + "&lang=en")  # the link of an admin chatting in English
+    assert english.status == 403 and "has expired" in await english.text()
 
 
 async def test_the_session_ends_after_its_time_on_the_server_clock(dash, clock):
@@ -324,3 +326,19 @@ async def test_the_owner_dashboard_in_a_browser_on_a_desktop_and_a_phone(
         print(f"screenshot: {shot.resolve()}")  # noqa: T201 - where to look (pytest -s / -rP)
         assert errors == []
         await context.close()
+
+
+async def test_the_dashboard_speaks_the_language_its_link_asked_for(dash):
+    app, client, _ = dash
+    chinese = await open_as(app, client, "owner")
+    assert "今日看板" in chinese and "Today's orders" not in chinese
+    client.session.cookie_jar.clear()
+    resp = await client.get(link_path(app, "owner") + "&lang=en")
+    assert resp.status == 200 and resp.url.path == "/dashboard"
+    english = await resp.text()
+    assert '<html lang="en">' in english
+    assert "Today&#39;s orders" in english and "Settlement" in english
+    headings = re.findall(r"<h[1-3][^>]*>(.*?)</h[1-3]>", english)
+    assert headings and not any(re.search(r"[\u4e00-\u9fff]", h) for h in headings), headings
+    again = await (await client.get("/dashboard")).text()  # the session keeps the language
+    assert "Settlement" in again and "结算" not in again

@@ -300,7 +300,7 @@ async def test_dropping_the_web_cookie_resets_neither_the_rate_limit_nor_the_new
     await alice.open()
     for _ in range(3):
         await alice.say("/start")
-        assert "Welcome" in alice.text()
+        assert "欢迎来到到家" in alice.text()  # a browser with no language hint: Chinese
     await alice.say("/start")  # her own limit
     assert alice.last == []
 
@@ -309,10 +309,10 @@ async def test_dropping_the_web_cookie_resets_neither_the_rate_limit_nor_the_new
     await again.open()
     assert await again.say("/start") == []  # the address's limit: 5 > 4 this minute
     polled = await (await client.get("/web/api/poll?role=customer")).json()
-    assert [r["text"] for r in polled["replies"]] == [TOO_MANY]
+    assert [r["text"] for r in polled["replies"]] == [TOO_MANY.zh]
     clock.advance(minutes=1)
     await again.say("/start")
-    assert "Welcome" in again.text()
+    assert "欢迎来到到家" in again.text()  # a browser with no language hint: Chinese
 
     client.session.cookie_jar.clear()  # a third web user from the address this hour
     refused = await client.get("/", headers={"Accept-Language": "en-GB,en"})
@@ -327,4 +327,4 @@ async def test_dropping_the_web_cookie_resets_neither_the_rate_limit_nor_the_new
     late = WebUser(client)
     await late.open()
     await late.say("/start")
-    assert "Welcome" in late.text()
+    assert "欢迎来到到家" in late.text()  # a browser with no language hint: Chinese

@@ -15,7 +15,7 @@ async def customer(aiohttp_client, tmp_path, sqlite_url, pii_key):
 
 async def sign_up(user: WebUser) -> None:
     await user.say("/start")
-    assert "Welcome" in user.text()
+    assert "欢迎来到到家" in user.text()  # a browser with no language hint: Chinese
     await user.choose("中文")
     assert "手机号" in user.text()
     await user.send(type="contact", phone="138 1234 5678")

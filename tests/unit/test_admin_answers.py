@@ -214,3 +214,10 @@ def test_links_for_the_ledger_and_the_dashboard():
     assert show(rp.DashboardLinked("https://d/x")) == [
         Link("数据看板(链接 10 分钟内有效):", "https://d/x", "打开看板")
     ]
+    assert show(rp.DashboardLinked("https://d/x?e=1&s=2"), "en") == [  # the page in English
+        Link(
+            "The dashboard (link valid 10 minutes): ",
+            "https://d/x?e=1&s=2&lang=en",
+            "Open the dashboard",
+        )
+    ]

@@ -45,7 +45,9 @@ def test_every_transition_outside_the_table_is_refused_with_what_is_possible(sta
         return
     with pytest.raises(InvalidTransition) as info:
         next_status(status, action, ActorKind.ADMIN)
-    assert "cannot" in str(info.value) and "possible" in str(info.value)
+    english, chinese = info.value.text.en, info.value.text.zh
+    assert "cannot" in english and "possible" in english
+    assert "不能" in chinese and "可以" in chinese and str(info.value) == chinese
 
 
 def test_the_order_records_a_timeline_of_every_transition():

@@ -3,6 +3,7 @@
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("chart-data").textContent);
+  var EN = document.documentElement.lang === "en";  // the page speaks one language (#16)
   var GREEN = "#07c160", BLUE = "#2f6fde", MUTED = "#6b7280";
   var HOURS = [0, 3, 6, 9, 12, 15, 18, 21];
   if (typeof Chart === "undefined") { return; }
@@ -22,7 +23,7 @@
       data: {
         labels: t.labels,
         datasets: [
-          { type: "bar", label: "订单 orders", data: t.orders, backgroundColor: GREEN, yAxisID: "orders", order: 2 },
+          { type: "bar", label: EN ? "Orders" : "订单", data: t.orders, backgroundColor: GREEN, yAxisID: "orders", order: 2 },
           { type: "line", label: "GMV", data: t.gmv_fen, borderColor: BLUE, backgroundColor: BLUE, yAxisID: "gmv", cubicInterpolationMode: "monotone", order: 1 }
         ]
       },
@@ -49,7 +50,7 @@
       type: "bubble",
       data: {
         datasets: [{
-          label: "订单 orders",
+          label: EN ? "Orders" : "订单",
           data: h.cells.map(function (c) {
             return { x: c.hour, y: c.district, r: 3 + radius * Math.sqrt(c.orders / max), orders: c.orders };
           }),
@@ -65,7 +66,7 @@
             // whole hours only (generated ticks would start at the -0.5 padding)
             afterBuildTicks: function (axis) { axis.ticks = HOURS.map(function (v) { return { value: v }; }); },
             ticks: { callback: function (v) { return v + ":00"; } },
-            title: { display: true, text: "开始时段 hour" }
+            title: { display: true, text: EN ? "Hour the service starts" : "开始时段" }
           },
           y: { type: "category", labels: h.districts, offset: true }
         },

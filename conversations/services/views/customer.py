@@ -192,12 +192,12 @@ async def checkout(uow: Reads, q: CheckCheckout) -> CheckoutValid:
     o = await uow.orders.get(payment.order_id, full=False) if payment else None
     if payment is None or o is None or payment.status != PaymentStatus.PENDING:
         raise DomainError(
-            "这笔支付已失效,请在订单中重新发起 / this payment request is no longer valid"
+            Text("这笔支付已失效,请在订单中重新发起", "This payment request is no longer valid")
         )
     kind, due = payment_requests.due(o)
     if payment.amount_cents != q.amount_cents or due != payment.amount_cents:
         raise DomainError(
-            "金额已变化,请重新发起支付 / the amount changed, please start the payment again"
+            Text("金额已变化,请重新发起支付", "The amount changed, please start the payment again")
         )
     return CheckoutValid(q.reference)
 
