@@ -37,7 +37,7 @@ from conversations.services.notices import Notice
 from domain.errors import DomainError
 from domain.privacy import Sealer
 from domain.rules import RiskRules
-from domain.text import Text
+from domain.text import N_
 from domain.turns import NonceMemory, RateLimiter
 
 
@@ -149,6 +149,4 @@ class Channel(ABC):
 
     async def download(self, ref: str) -> bytes:
         """The bytes of a photo a person sent (``PhotoReceived.ref``)."""
-        raise DomainError(
-            Text(f"{self.name} 暂不支持发送照片", f"Photos are not supported on {self.name}")
-        )
+        raise DomainError(N_("{name} 暂不支持发送照片", name=self.name))

@@ -31,22 +31,22 @@ from conversations.events import Inbound
 from conversations.replies import Reply
 from domain.errors import DeliveryFailed
 from domain.media import BadPhoto
-from domain.text import Text
+from domain.text import N_
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_UPDATE_BYTES = 1024 * 1024
 COMMANDS = [
-    ("start", Text("开始", "Start")),
-    ("book", Text("预约服务", "Book a service")),
-    ("orders", Text("我的订单", "My orders")),
-    ("reorder", Text("再来一单", "Book again")),
-    ("recurring", Text("定期预约", "Recurring bookings")),
-    ("support", Text("联系客服", "Contact support")),
-    ("menu", Text("主菜单", "Main menu")),
-    ("help", Text("帮助", "Help")),
-    ("lang", Text("切换语言", "Change language")),
-    ("cancel", Text("取消", "Cancel")),
+    ("start", N_("开始")),
+    ("book", N_("预约服务")),
+    ("orders", N_("我的订单")),
+    ("reorder", N_("再来一单")),
+    ("recurring", N_("定期预约")),
+    ("support", N_("联系客服")),
+    ("menu", N_("主菜单")),
+    ("help", N_("帮助")),
+    ("lang", N_("切换语言")),
+    ("cancel", N_("取消")),
 ]
 """The command menu, one list per language: Chinese by default, English for clients set to
 English (Telegram picks the list by the person's ``language_code``)."""
@@ -174,8 +174,8 @@ class TelegramBot(Channel):
                 secret_token=self._secret.decode(),
                 allowed_updates=ALLOWED_UPDATES,
             )
-            await bot.set_my_commands([BotCommand(c, d.zh) for c, d in COMMANDS])
-            english = [BotCommand(c, d.en) for c, d in COMMANDS]
+            await bot.set_my_commands([BotCommand(c, d.get("zh")) for c, d in COMMANDS])
+            english = [BotCommand(c, d.get("en")) for c, d in COMMANDS]
             await bot.set_my_commands(english, language_code="en")
 
     async def stop(self) -> None:
@@ -311,10 +311,5 @@ class TelegramBot(Channel):
         """The bytes of a file a user sent (a photo), refusing oversized files unread."""
         file = await self.application.bot.get_file(file_id)
         if file.file_size and file.file_size > self.max_file_bytes:
-            raise BadPhoto(
-                Text(
-                    f"图片太大({file.file_size} 字节)",
-                    f"The photo is too large ({file.file_size} bytes)",
-                )
-            )
+            raise BadPhoto(N_("图片太大({file_size} 字节)", file_size=file.file_size))
         return bytes(await file.download_as_bytearray())

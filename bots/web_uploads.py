@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 
 from domain.errors import DomainError
-from domain.text import Text
+from domain.text import N_
 
 UPLOADS = "uploads"
 """The media folder's subfolder for uploads; ``GET /media/…`` never serves it."""
@@ -33,8 +33,6 @@ class Uploads:
         try:
             data = path.read_bytes()
         except OSError:
-            raise DomainError(
-                Text("上传已失效,请重新发送", "The upload expired, send it again")
-            ) from None
+            raise DomainError(N_("上传已失效,请重新发送")) from None
         path.unlink(missing_ok=True)
         return data

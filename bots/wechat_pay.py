@@ -22,7 +22,7 @@ from domain.errors import DomainError
 from domain.orders import Order
 from domain.payments import Payment
 from domain.ports import Checkout, RefundOutcome
-from domain.text import Text
+from domain.text import N_
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +73,7 @@ class WeChatPayGateway:
             )
         except (WeChatPayException, OSError) as exc:
             log.warning("WeChat Pay order %s failed: %s", payment.reference, exc)
-            raise DomainError(
-                Text("微信支付暂时不可用,请稍后再试", "WeChat Pay is unavailable, try again later")
-            ) from None
+            raise DomainError(N_("微信支付暂时不可用,请稍后再试")) from None
         prepay = str(result.get("prepay_id", ""))
         code_url = str(result.get("code_url", ""))
         query = {"prepay": prepay, "code": code_url}

@@ -40,7 +40,7 @@ from domain.errors import DomainError
 from domain.queries import FindCustomer
 from domain.risk import RateVerdict, rate_verdict, rate_window
 from domain.rules import Rules
-from domain.text import Text
+from domain.text import N_
 from domain.turns import (
     CONVERSATION_KEEP,
     Checkpoint,
@@ -61,7 +61,7 @@ BUSY_LONGEST_WAIT_S = 0.2
 BUSY_MARGIN_S = 2.0
 """A busy person's message waits for the lock up to the store's lease and this margin: long
 enough for a dead process's lease to run out, so its retry is processed, not refused."""
-TOO_MANY = Text("消息太频繁,请稍后再试。", "Too many messages, please wait a moment.")
+TOO_MANY = N_("消息太频繁,请稍后再试。")
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.text import Text
+from domain.text import Phrase
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,7 +86,7 @@ class Failed(Result):
     """A command was refused; ``message`` is safe to show, in the person's language
     (``message.get(conv.lang)``)."""
 
-    message: Text
+    message: Phrase
 
 
 Event = Inbound | Result

@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from domain.errors import DomainError, NotPermitted
 from domain.people import Channel
-from domain.text import Text
+from domain.text import N_, Bilingual
 
 
 class AdminRole(StrEnum):
@@ -99,9 +99,10 @@ def check(role: str, command: str) -> None:
     if not may(role, command):
         roles = needed_roles(command)
         raise NotPermitted(
-            Text(
-                f"/{command} 需要 {' 或 '.join(roles)} 角色",
-                f"/{command} needs the {' or '.join(roles)} role",
+            N_(
+                "/{command} 需要 {roles} 角色",
+                command=command,
+                roles=Bilingual(" 或 ".join(roles), " or ".join(roles)),
             )
         )
 
@@ -131,25 +132,18 @@ def parse_account(text: str, channels: Collection[str] = ()) -> tuple[str, str]:
     channel, sep, user_id = text.strip().partition(":")
     channel = channel.casefold()
     if not sep or not user_id.strip():
-        raise DomainError(Text("写成 渠道:用户ID,如 telegram:12345", "Write CHANNEL:USER_ID"))
+        raise DomainError(N_("写成 渠道:用户ID,如 telegram:12345"))
     known = tuple(channels) or tuple(c.value for c in Channel)
     if channel not in known:
         names = ", ".join(known)
-        raise DomainError(
-            Text(f"未知渠道 {channel}(可用:{names})", f"Unknown channel {channel} (use {names})")
-        )
+        raise DomainError(N_("未知渠道 {channel}(可用:{names})", channel=channel, names=names))
     return channel, user_id.strip()
 
 
 def parse_role(text: str) -> str:
     role = text.strip().casefold()
     if role not in ROLES:
-        raise DomainError(
-            Text(
-                f"未知角色 {role}(可用:{', '.join(ROLES)})",
-                f"Unknown role {role} (use {', '.join(ROLES)})",
-            )
-        )
+        raise DomainError(N_("未知角色 {role}(可用:{ROLES})", role=role, ROLES=", ".join(ROLES)))
     return role
 
 

@@ -12,7 +12,7 @@ from domain.lifecycle import OrderStatus
 from domain.money import apply_rate
 from domain.orders import Order
 from domain.rules import AfterSalesRules, ComplaintCategory
-from domain.text import Text
+from domain.text import N_, Text
 
 
 class ComplaintStatus(StrEnum):
@@ -28,10 +28,10 @@ class Resolution(StrEnum):
 
 
 RESOLUTION_TEXT: dict[str, Text] = {
-    Resolution.PARTIAL: Text("部分退款", "partial refund"),
-    Resolution.FULL: Text("全额退款", "full refund"),
-    Resolution.REWORK: Text("返工", "rework"),
-    Resolution.REJECTED: Text("驳回", "rejected"),
+    Resolution.PARTIAL: N_("部分退款"),
+    Resolution.FULL: N_("全额退款"),
+    Resolution.REWORK: N_("返工"),
+    Resolution.REJECTED: N_("驳回"),
 }
 
 
@@ -75,18 +75,13 @@ def check_can_complain(order: Order, now: datetime, rules: AfterSalesRules) -> N
         if now <= order.finished_at + timedelta(hours=rules.complaint_window_hours):
             return
         raise DomainError(
-            Text(
-                f"订单 #{order.number} 完工已超过 {rules.complaint_window_hours} 小时,请联系客服",
-                f"Order #{order.number} finished more than {rules.complaint_window_hours} h ago; "
-                "please contact support",
+            N_(
+                "订单 #{number} 完工已超过 {complaint_window_hours} 小时,请联系客服",
+                number=order.number,
+                complaint_window_hours=rules.complaint_window_hours,
             )
         )
-    raise DomainError(
-        Text(
-            f"订单 #{order.number} 现在不能投诉(服务中或完工后才可以)",
-            f"Order #{order.number} can be complained about during or after the service",
-        )
-    )
+    raise DomainError(N_("订单 #{number} 现在不能投诉(服务中或完工后才可以)", number=order.number))
 
 
 def refundable(order: Order, pending_refunds: int) -> int:
@@ -133,15 +128,15 @@ class Rater(StrEnum):
 
 DIMENSIONS = ("response", "skill", "attitude", "care")
 
-CUSTOMER_TAGS: tuple[tuple[str, str, str], ...] = (
-    ("punctual", "准时守约", "on time"),
-    ("thorough", "打扫仔细", "thorough"),
-    ("friendly", "态度亲切", "friendly"),
-    ("careful", "爱护物品", "careful with belongings"),
-    ("late", "迟到", "late"),
-    ("sloppy", "不够仔细", "sloppy"),
-    ("rude", "态度不好", "rude"),
-    ("damage", "损坏物品", "damaged something"),
+CUSTOMER_TAGS: tuple[tuple[str, Text], ...] = (
+    ("punctual", N_("准时守约")),
+    ("thorough", N_("打扫仔细")),
+    ("friendly", N_("态度亲切")),
+    ("careful", N_("爱护物品")),
+    ("late", N_("迟到")),
+    ("sloppy", N_("不够仔细")),
+    ("rude", N_("态度不好")),
+    ("damage", N_("损坏物品")),
 )
 """(key, 中文, English) of the tags a customer may add to a rating."""
 
@@ -160,12 +155,12 @@ class Rating:
 
     def __post_init__(self) -> None:
         if set(self.scores) != set(DIMENSIONS):
-            raise DomainError(Text("评分项不完整", "Every dimension needs a score"))
+            raise DomainError(N_("评分项不完整"))
         if any(not 1 <= s <= 5 for s in self.scores.values()):
-            raise DomainError(Text("评分为 1–5 星", "Scores are 1 to 5 stars"))
-        known = {key for key, _, _ in CUSTOMER_TAGS}
+            raise DomainError(N_("评分为 1–5 星"))
+        known = {key for key, _ in CUSTOMER_TAGS}
         if any(tag not in known for tag in self.tags):
-            raise DomainError(Text("未知标签", "Unknown tag"))
+            raise DomainError(N_("未知标签"))
 
     @property
     def overall_x100(self) -> int:

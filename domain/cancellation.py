@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from domain.lifecycle import Action, ActorKind, OrderStatus, next_status
 from domain.money import apply_rate, format_yuan
 from domain.rules import CancellationRules
-from domain.text import Text
+from domain.text import N_, Text
 
 AFTER_ARRIVAL = frozenset({OrderStatus.ARRIVED})
 
@@ -38,32 +38,31 @@ def cancellation_terms(
     """
     next_status(status, Action.CANCEL, actor)
     if paid_cents <= 0:
-        return CancellationTerms(0, 0, Text("未支付,直接取消", "not paid, cancelled at no cost"))
+        return CancellationTerms(0, 0, N_("未支付,直接取消"))
     before = start_at - now
     if before >= timedelta(hours=rules.free_before_hours):
         fee = 0
-        reason = Text(
-            f"距开始 ≥ {rules.free_before_hours} 小时,全额退款",
-            f"{rules.free_before_hours} h or more before the start: full refund",
+        reason = N_(
+            "距开始 ≥ {free_before_hours} 小时,全额退款", free_before_hours=rules.free_before_hours
         )
     elif before >= timedelta(hours=rules.late_before_hours):
         fee = apply_rate(paid_cents, rules.fee_bp)
-        reason = Text(
-            f"距开始不足 {rules.free_before_hours} 小时,收取 {rules.fee_bp // 100}% 费用",
-            f"less than {rules.free_before_hours} h before the start: {rules.fee_bp // 100}% fee",
+        reason = N_(
+            "距开始不足 {free_before_hours} 小时,收取 {fee_bp}% 费用",
+            free_before_hours=rules.free_before_hours,
+            fee_bp=rules.fee_bp // 100,
         )
     else:
         fee = apply_rate(paid_cents, rules.late_fee_bp)
-        reason = Text(
-            f"距开始不足 {rules.late_before_hours} 小时,收取 {rules.late_fee_bp // 100}% 费用",
-            f"less than {rules.late_before_hours} h before the start: "
-            f"{rules.late_fee_bp // 100}% fee",
+        reason = N_(
+            "距开始不足 {late_before_hours} 小时,收取 {late_fee_bp}% 费用",
+            late_before_hours=rules.late_before_hours,
+            late_fee_bp=rules.late_fee_bp // 100,
         )
     if status in AFTER_ARRIVAL and rules.keep_deposit_after_arrival and deposit_cents > fee:
         fee = deposit_cents
-        reason = Text(
-            f"师傅已上门,定金 {format_yuan(deposit_cents)} 不退",
-            f"the worker has arrived: the deposit of {format_yuan(deposit_cents)} is not refunded",
+        reason = N_(
+            "师傅已上门,定金 {deposit_cents} 不退", deposit_cents=format_yuan(deposit_cents)
         )
     fee = min(fee, paid_cents)
     return CancellationTerms(fee, paid_cents - fee, reason)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from domain.errors import CatalogError, QuoteError
-from domain.text import Text
+from domain.text import N_, Bilingual
 
 
 class Unit(StrEnum):
@@ -22,10 +22,10 @@ class Unit(StrEnum):
 
 
 UNIT_TEXT = {
-    Unit.HOUR: Text("小时", "hour"),
-    Unit.VISIT: Text("次", "visit"),
-    Unit.SQM: Text("平方米", "m²"),
-    Unit.DAY: Text("天", "day"),
+    Unit.HOUR: N_("小时"),
+    Unit.VISIT: N_("次"),
+    Unit.SQM: N_("平方米"),
+    Unit.DAY: N_("天"),
 }
 
 
@@ -44,7 +44,7 @@ class Option:
     """An add-on the customer may pick (e.g. fridge inside cleaning)."""
 
     id: str
-    name: Text
+    name: Bilingual
     price_cents: int
     per_unit: bool = False
 
@@ -54,9 +54,9 @@ class Item:
     """A bookable service item."""
 
     id: str
-    name: Text
-    description: Text
-    acceptance: Text
+    name: Bilingual
+    description: Bilingual
+    acceptance: Bilingual
     unit: Unit
     unit_price_cents: int
     min_quantity: int
@@ -95,7 +95,7 @@ class Item:
 @dataclass(frozen=True, slots=True)
 class Category:
     id: str
-    name: Text
+    name: Bilingual
     items: tuple[Item, ...]
 
 
@@ -104,7 +104,7 @@ class Bundle:
     """A named combination of items sold at a discount (``price_bp`` of their price)."""
 
     id: str
-    name: Text
+    name: Bilingual
     item_ids: tuple[str, ...]
     price_bp: int
 
@@ -148,11 +148,11 @@ class Catalog:
         except KeyError:
             raise QuoteError(f"no service item {item_id!r}") from None
 
-    def name_of(self, item_id: str) -> Text:
+    def name_of(self, item_id: str) -> Bilingual:
         """The item's name; its id for an item since removed from the catalog file (an order
         or a subscription outlives its item)."""
         item = self._items.get(item_id)
-        return item.name if item is not None else Text(item_id, item_id)
+        return item.name if item is not None else Bilingual(item_id, item_id)
 
     def category(self, category_id: str) -> Category:
         for cat in self.categories:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.text import Text
+from domain.text import Bilingual, Phrase
 
 
 class DomainError(Exception):
@@ -12,9 +12,9 @@ class DomainError(Exception):
     A plain ``str`` is for refusals only staff or a bug meet (English in both languages).
     """
 
-    def __init__(self, text: Text | str) -> None:
-        self.text = text if isinstance(text, Text) else Text(text, text)
-        super().__init__(self.text.zh)
+    def __init__(self, text: Phrase | str) -> None:
+        self.text: Phrase = Bilingual(text, text) if isinstance(text, str) else text
+        super().__init__(self.text.get("zh"))
 
 
 class CatalogError(DomainError):

@@ -8,7 +8,7 @@ from domain.errors import DomainError
 from domain.geo import distance_m
 from domain.people import GeoPoint
 from domain.rules import ExecutionRules, LatenessRules
-from domain.text import Text
+from domain.text import N_
 
 
 class TooFar(DomainError):
@@ -16,9 +16,10 @@ class TooFar(DomainError):
 
     def __init__(self, distance: int, radius: int) -> None:
         super().__init__(
-            Text(
-                f"您距离服务地址约 {_km(distance)},需在 {radius} 米内才能打卡",
-                f"You are about {_km(distance)} from the address; check in within {radius} m",
+            N_(
+                "您距离服务地址约 {distance},需在 {radius} 米内才能打卡",
+                distance=_km(distance),
+                radius=radius,
             )
         )
         self.distance = distance

@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from domain.errors import InvalidTransition, NotPermitted
-from domain.text import Lang, Text
+from domain.text import N_, Bilingual, Lang, Text
 
 
 class OrderStatus(StrEnum):
@@ -89,38 +89,38 @@ TERMINAL = frozenset({S.SETTLED, S.REFUNDED})
 """Statuses an order never leaves, except a settled one refunded in full after a complaint."""
 
 STATUS_TEXT: dict[OrderStatus, Text] = {
-    S.QUOTED: Text("已报价", "quoted"),
-    S.AWAITING_PAYMENT: Text("待支付", "awaiting payment"),
-    S.PAID: Text("已支付", "paid"),
-    S.DISPATCHING: Text("派单中", "finding a worker"),
-    S.ACCEPTED: Text("已接单", "accepted"),
-    S.ON_THE_WAY: Text("师傅在路上", "worker on the way"),
-    S.ARRIVED: Text("师傅已到达", "worker arrived"),
-    S.IN_SERVICE: Text("服务中", "in service"),
-    S.FINISHED: Text("服务完成,待确认", "finished, awaiting confirmation"),
-    S.CONFIRMED: Text("已确认", "confirmed"),
-    S.SETTLED: Text("已结算", "settled"),
-    S.CANCELLED: Text("已取消", "cancelled"),
-    S.REFUNDED: Text("已退款", "refunded"),
+    S.QUOTED: N_("已报价"),
+    S.AWAITING_PAYMENT: N_("待支付"),
+    S.PAID: N_("已支付"),
+    S.DISPATCHING: N_("派单中"),
+    S.ACCEPTED: N_("已接单"),
+    S.ON_THE_WAY: N_("师傅在路上"),
+    S.ARRIVED: N_("师傅已到达"),
+    S.IN_SERVICE: N_("服务中"),
+    S.FINISHED: N_("服务完成,待确认"),
+    S.CONFIRMED: N_("已确认"),
+    S.SETTLED: N_("已结算"),
+    S.CANCELLED: N_("已取消"),
+    S.REFUNDED: N_("已退款"),
 }
 
 ACTION_TEXT: dict[Action, Text] = {
-    A.REQUEST_PAYMENT: Text("去支付", "go to payment"),
-    A.PAY: Text("支付", "pay"),
-    A.DISPATCH: Text("派单", "dispatch"),
-    A.ACCEPT: Text("接单", "accept"),
-    A.RELEASE: Text("改派", "release for reassignment"),
-    A.DEPART: Text("出发", "set off"),
-    A.ARRIVE: Text("到达", "arrive"),
-    A.START: Text("开始服务", "start service"),
-    A.FINISH: Text("完工", "finish"),
-    A.CONFIRM: Text("确认完成", "confirm"),
-    A.SETTLE: Text("结算", "settle"),
-    A.CANCEL: Text("取消", "cancel"),
-    A.REFUND: Text("退款", "refund"),
-    A.COMPLAIN: Text("投诉", "complain"),
-    A.RESOLVE: Text("处理完结", "resolve"),
-    A.RETURN_PAYMENT: Text("逾期付款原路退回", "late payment refunded"),
+    A.REQUEST_PAYMENT: N_("去支付"),
+    A.PAY: N_("支付"),
+    A.DISPATCH: N_("派单"),
+    A.ACCEPT: N_("接单"),
+    A.RELEASE: N_("转为改派"),
+    A.DEPART: N_("出发"),
+    A.ARRIVE: N_("到达"),
+    A.START: N_("开始服务"),
+    A.FINISH: N_("完工"),
+    A.CONFIRM: N_("确认完成"),
+    A.SETTLE: N_("结算"),
+    A.CANCEL: N_("取消"),
+    A.REFUND: N_("退款"),
+    A.COMPLAIN: N_("发起投诉"),
+    A.RESOLVE: N_("处理完结"),
+    A.RETURN_PAYMENT: N_("逾期付款原路退回"),
 }
 
 
@@ -141,24 +141,28 @@ def next_status(status: OrderStatus, action: Action, actor: ActorKind) -> OrderS
     entry = TRANSITIONS.get((status, action))
     if entry is None:
         possible = allowed_actions(status)
-        options = ", ".join(ACTION_TEXT[a].en for a in possible) or "nothing"
-        options_zh = "、".join(ACTION_TEXT[a].zh for a in possible) or "无"
+        options = Bilingual(
+            "、".join(ACTION_TEXT[a].get("zh") for a in possible) or "无",
+            ", ".join(ACTION_TEXT[a].get("en") for a in possible) or "nothing",
+        )
         raise InvalidTransition(
-            Text(
-                f"订单{STATUS_TEXT[status].zh},不能{ACTION_TEXT[action].zh}(可以:{options_zh})",
-                f"An order that is {STATUS_TEXT[status].en} cannot {ACTION_TEXT[action].en} "
-                f"(possible: {options})",
+            N_(
+                "订单{status},不能{action}(可以:{options})",
+                options=options,
+                status=STATUS_TEXT[status],
+                action=ACTION_TEXT[action],
             )
         )
     target, actors = entry
     if actor not in actors:
         who = ", ".join(sorted(a.value for a in actors))
         raise NotPermitted(
-            Text(
-                f"{actor.value} 不能{ACTION_TEXT[action].zh}{STATUS_TEXT[status].zh}的订单"
-                f"(仅限:{who})",
-                f"A {actor.value} cannot {ACTION_TEXT[action].en} an order that is "
-                f"{STATUS_TEXT[status].en} (only: {who})",
+            N_(
+                "{value} 不能{action}{status}的订单(仅限:{who})",
+                value=actor.value,
+                who=who,
+                action=ACTION_TEXT[action],
+                status=STATUS_TEXT[status],
             )
         )
     return target

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.errors import DomainError
-from domain.text import Text
+from domain.text import N_, Text
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -28,11 +28,7 @@ class Limit:
 
     def message(self) -> Text:
         """The reply to a text over the limit (地址最多 200 字, at most 200 characters)."""
-        return Text(
-            f"{self.what.zh}最多 {self.chars} 字,请改短一些再发送。",
-            f"{self.what.en} can be at most {self.chars} characters — please shorten it "
-            "and send it again.",
-        )
+        return N_("{what}最多 {chars} 字,请改短一些再发送。", chars=self.chars, what=self.what)
 
 
 class TooLong(DomainError):
@@ -51,24 +47,24 @@ def within(limit: Limit, text: str) -> str:
 
 
 # customers and workers
-PHONE = Limit(30, Text("电话号码", "A phone number"))
+PHONE = Limit(30, N_("电话号码"))
 """Encrypted (``*.phone_enc``); room for ``+86 (138) 1234-5678`` and the like."""
-WORKER_NAME = Limit(40, Text("姓名", "A name"))  # workers.name: 100
-SERVICE_AREA = Limit(200, Text("服务区域", "The service area"))  # workers.districts (JSON)
+WORKER_NAME = Limit(40, N_("姓名"))  # workers.name: 100
+SERVICE_AREA = Limit(200, N_("服务区域"))  # workers.districts (JSON)
 # booking
-ADDRESS = Limit(200, Text("地址", "The address"))  # addresses.text_enc (encrypted)
-ADDRESS_DETAIL = Limit(100, Text("门牌号", "The building and flat"))  # with the map pin's name
-NOTES = Limit(200, Text("备注", "Notes"))  # orders.notes_enc (encrypted)
+ADDRESS = Limit(200, N_("地址"))  # addresses.text_enc (encrypted)
+ADDRESS_DETAIL = Limit(100, N_("门牌号"))  # with the map pin's name
+NOTES = Limit(200, N_("备注"))  # orders.notes_enc (encrypted)
 # after-sales
-COMPLAINT = Limit(1000, Text("投诉内容", "The complaint"))  # complaints.text: 1000
-REVIEW = Limit(500, Text("评价", "A review"))  # ratings.text: 500
-SUPPORT_MESSAGE = Limit(1000, Text("留言", "A message to support"))  # the support notice
+COMPLAINT = Limit(1000, N_("投诉内容"))  # complaints.text: 1000
+REVIEW = Limit(500, N_("评价"))  # ratings.text: 500
+SUPPORT_MESSAGE = Limit(1000, N_("留言"))  # the support notice
 # admin command arguments
-WORKER_REASON = Limit(200, Text("原因", "The reason"))  # workers.review_note: 200
-WITHDRAWAL_REASON = Limit(200, Text("原因", "The reason"))  # withdrawals.note: 200
-CANCEL_REASON = Limit(200, Text("原因", "The reason"))  # the audit log and the notice
-COMPLAINT_REPLY = Limit(500, Text("回复", "The reply"))  # the notice to the customer
-RESOLUTION_REASON = Limit(300, Text("原因", "The reason"))  # complaints.note: 300
-SPOT_CHECK_RESULT = Limit(300, Text("抽检结果", "The result"))  # spot_checks.note: 300
-BROADCAST = Limit(500, Text("群发内容", "A broadcast"))  # one chat message to everyone
-ACCOUNT = Limit(128, Text("用户ID", "A user id"))  # admins.user_id: 128
+WORKER_REASON = Limit(200, N_("原因"))  # workers.review_note: 200
+WITHDRAWAL_REASON = Limit(200, N_("原因"))  # withdrawals.note: 200
+CANCEL_REASON = Limit(200, N_("原因"))  # the audit log and the notice
+COMPLAINT_REPLY = Limit(500, N_("回复"))  # the notice to the customer
+RESOLUTION_REASON = Limit(300, N_("原因"))  # complaints.note: 300
+SPOT_CHECK_RESULT = Limit(300, N_("抽检结果"))  # spot_checks.note: 300
+BROADCAST = Limit(500, N_("群发内容"))  # one chat message to everyone
+ACCOUNT = Limit(128, N_("用户ID"))  # admins.user_id: 128

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.errors import DomainError
-from domain.text import Text
+from domain.text import N_
 
 
 class PhotoKind(StrEnum):
@@ -46,8 +46,8 @@ def image_kind(data: bytes, max_bytes: int) -> tuple[str, str]:
     """(content type, extension) of an acceptable image; BadPhoto otherwise."""
     if len(data) > max_bytes:
         mb = max_bytes // (1024 * 1024)
-        raise BadPhoto(Text(f"图片太大(最多 {mb} MB)", f"The photo is too large (max {mb} MB)"))
+        raise BadPhoto(N_("图片太大(最多 {mb} MB)", mb=mb))
     for magic, content_type, ext in SIGNATURES:
         if data.startswith(magic) and (ext != "webp" or data[8:12] == b"WEBP"):
             return content_type, ext
-    raise BadPhoto(Text("请发送照片(JPG/PNG/WebP)", "Please send a photo (JPG, PNG or WebP)"))
+    raise BadPhoto(N_("请发送照片(JPG/PNG/WebP)"))

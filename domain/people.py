@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import NewType
 
 from domain.rules import WorkerLevel
-from domain.text import Text
+from domain.text import N_, Text
 
 CustomerId = NewType("CustomerId", int)
 WorkerId = NewType("WorkerId", int)
@@ -40,19 +40,19 @@ class WorkerStatus(StrEnum):
 
 
 WORKER_STATUS_TEXT: dict[str, Text] = {
-    WorkerStatus.PENDING: Text("待审核", "waiting for review"),
-    WorkerStatus.APPROVED: Text("已通过", "approved"),
-    WorkerStatus.REJECTED: Text("未通过", "not approved"),
-    WorkerStatus.SUSPENDED: Text("已暂停接单", "suspended"),
+    WorkerStatus.PENDING: N_("待审核"),
+    WorkerStatus.APPROVED: N_("已通过"),
+    WorkerStatus.REJECTED: N_("未通过"),
+    WorkerStatus.SUSPENDED: N_("已暂停接单"),
 }
 
 DOCUMENT_TEXT: dict[str, Text] = {
-    "id_card": Text("身份证", "ID card"),
-    "health": Text("健康证", "health certificate"),
-    "maternity_nurse": Text("母婴护理证", "maternity-nurse certificate"),
-    "electrician": Text("电工证", "electrician licence"),
-    "childcare": Text("育婴师证", "childcare certificate"),
-    "elderly_care": Text("养老护理员证", "elderly-care certificate"),
+    "id_card": N_("身份证"),
+    "health": N_("健康证"),
+    "maternity_nurse": N_("母婴护理证"),
+    "electrician": N_("电工证"),
+    "childcare": N_("育婴师证"),
+    "elderly_care": N_("养老护理员证"),
 }
 """What a worker's documents are called (``Certificate.kind``; a catalog item's
 ``certificate``)."""

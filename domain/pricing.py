@@ -25,7 +25,7 @@ from domain.catalog import UNIT_TEXT, Catalog, Item, PaymentMode, Unit
 from domain.errors import QuoteError
 from domain.money import FULL, apply_rate, format_percent, format_yuan
 from domain.rules import MemberLevel, PricingRules, Rules
-from domain.text import Text
+from domain.text import N_, Bilingual, Phrase, bilingual
 
 
 class LineKind(StrEnum):
@@ -52,7 +52,8 @@ class CouponKind(StrEnum):
 @dataclass(frozen=True, slots=True)
 class QuoteLine:
     kind: LineKind
-    label: Text
+    label: Bilingual
+    """Written out in both languages when priced: the order keeps it as it was quoted."""
     amount_cents: int
     item_id: str | None = None
 
@@ -138,11 +139,11 @@ class _Builder:
     def total(self) -> int:
         return sum(line.amount_cents for line in self.lines)
 
-    def add(self, kind: LineKind, label: Text, cents: int, item_id: str | None = None) -> None:
+    def add(self, kind: LineKind, label: Phrase, cents: int, item_id: str | None = None) -> None:
         if cents:
-            self.lines.append(QuoteLine(kind, label, cents, item_id))
+            self.lines.append(QuoteLine(kind, bilingual(label), cents, item_id))
 
-    def deduct(self, kind: LineKind, label: Text, cents: int) -> int:
+    def deduct(self, kind: LineKind, label: Phrase, cents: int) -> int:
         """Add a deduction capped at the running total; return what was deducted."""
         applied = min(cents, self.total)
         self.add(kind, label, -applied)
@@ -169,7 +170,7 @@ def quote(catalog: Catalog, rules: Rules, req: QuoteRequest) -> Quote:
         pct = format_percent(pr.night_surcharge_bp)
         b.add(
             LineKind.NIGHT,
-            Text(f"夜间服务 +{pct}", f"Night service +{pct}"),
+            N_("夜间服务 +{pct}", pct=pct),
             apply_rate(subtotal, pr.night_surcharge_bp),
         )
 
@@ -180,9 +181,7 @@ def quote(catalog: Catalog, rules: Rules, req: QuoteRequest) -> Quote:
             raise QuoteError(f"bundle {bundle.id} also needs {', '.join(sorted(missing))}")
         value = sum(values[i] for i in bundle.item_ids)
         off = value - apply_rate(value, bundle.price_bp)
-        b.deduct(
-            LineKind.BUNDLE, Text(f"套餐优惠:{bundle.name.zh}", f"Bundle: {bundle.name.en}"), off
-        )
+        b.deduct(LineKind.BUNDLE, N_("套餐优惠:{name}", name=bundle.name), off)
 
     visits_used = _prepaid(b, catalog, req)
     points_used = _free_hours(b, items, req, pr)
@@ -193,7 +192,7 @@ def quote(catalog: Catalog, rules: Rules, req: QuoteRequest) -> Quote:
         pct = format_percent(FULL - member_bp)
         b.deduct(
             LineKind.MEMBER,
-            Text(f"会员折扣 -{pct}", f"Member discount -{pct}"),
+            N_("会员折扣 -{pct}", pct=pct),
             running - apply_rate(running, member_bp),
         )
 
@@ -202,7 +201,7 @@ def quote(catalog: Catalog, rules: Rules, req: QuoteRequest) -> Quote:
         km = -(-beyond_m // 1000)
         b.add(
             LineKind.TRANSPORT,
-            Text(f"交通补贴 {km} 公里", f"Transport subsidy {km} km"),
+            N_("交通补贴 {km} 公里", km=km),
             km * pr.transport_cents_per_km,
         )
 
@@ -211,7 +210,7 @@ def quote(catalog: Catalog, rules: Rules, req: QuoteRequest) -> Quote:
     if req.first_order:
         b.deduct(
             LineKind.FIRST_ORDER,
-            Text("新客首单立减", "First order discount"),
+            N_("新客首单立减"),
             pr.first_order_discount_cents,
         )
     points_used += _points_cash(b, req.points - points_used, pr)
@@ -238,9 +237,12 @@ def _service_lines(b: _Builder, item: Item, sel: Selection, pr: PricingRules) ->
     unit, price = UNIT_TEXT[item.unit], format_yuan(item.unit_price_cents)
     b.add(
         LineKind.BASE,
-        Text(
-            f"{item.name.zh} {sel.quantity} {unit.zh} × {price}",
-            f"{item.name.en} {sel.quantity} {unit.en} × {price}",
+        N_(
+            "{name} {quantity} {unit} × {price}",
+            quantity=sel.quantity,
+            price=price,
+            name=item.name,
+            unit=unit,
         ),
         item.unit_price_cents * sel.quantity,
         item.id,
@@ -257,9 +259,10 @@ def _service_lines(b: _Builder, item: Item, sel: Selection, pr: PricingRules) ->
             blocks = -(-over // pr.over_area_block_sqm)
             b.add(
                 LineKind.OVER_AREA,
-                Text(
-                    f"超面积 {over}㎡(含 {item.included_area_sqm}㎡)",
-                    f"Over area {over} m² (includes {item.included_area_sqm} m²)",
+                N_(
+                    "超面积 {over}㎡(含 {included_area_sqm}㎡)",
+                    over=over,
+                    included_area_sqm=item.included_area_sqm,
                 ),
                 blocks * pr.over_area_block_cents,
                 item.id,
@@ -269,7 +272,7 @@ def _service_lines(b: _Builder, item: Item, sel: Selection, pr: PricingRules) ->
             raise QuoteError(f"{item.id} does not include high-altitude work")
         b.add(
             LineKind.HIGH_ALTITUDE,
-            Text("高空作业", "High-altitude work"),
+            N_("高空作业"),
             pr.high_altitude_cents,
             item.id,
         )
@@ -287,7 +290,7 @@ def _prepaid(b: _Builder, catalog: Catalog, req: QuoteRequest) -> int:
             item = catalog.item(sel.item_id)
             b.deduct(
                 LineKind.PREPAID,
-                Text("次卡抵扣 1 次", "Prepaid card: 1 visit"),
+                N_("次卡抵扣 1 次"),
                 item.unit_price_cents * sel.quantity,
             )
             return 1
@@ -308,7 +311,7 @@ def _free_hours(b: _Builder, items: list[Item], req: QuoteRequest, pr: PricingRu
     hours = min(req.free_hours, quantity)
     b.deduct(
         LineKind.FREE_HOURS,
-        Text(f"积分兑换 {hours} 小时", f"Points: {hours} free hour(s)"),
+        N_("积分兑换 {hours} 小时", hours=hours),
         item.unit_price_cents * hours,
     )
     return hours * pr.points_per_free_hour
@@ -323,17 +326,20 @@ def _coupon(b: _Builder, coupon: CouponTerms) -> None:
         )
     if coupon.kind == CouponKind.FIXED:
         off = coupon.amount_cents
-        label = (
-            f"满{coupon.threshold_cents // 100}减{coupon.amount_cents // 100}"
+        text = (
+            N_(
+                "优惠券 满{over}减{off}",
+                over=coupon.threshold_cents // 100,
+                off=coupon.amount_cents // 100,
+            )
             if coupon.threshold_cents
-            else f"立减{format_yuan(coupon.amount_cents)}"
+            else N_("优惠券 立减{off}", off=format_yuan(coupon.amount_cents))
         )
-        text = Text(f"优惠券 {label}", f"Coupon {coupon.code}")
     else:
         off = running - apply_rate(running, FULL - coupon.off_bp)
         if coupon.max_off_cents is not None:
             off = min(off, coupon.max_off_cents)
-        text = Text(f"优惠券 {format_percent(coupon.off_bp)} off", f"Coupon {coupon.code}")
+        text = N_("优惠券 {off} off", off=format_percent(coupon.off_bp))
     b.deduct(LineKind.COUPON, text, off)
 
 
@@ -345,7 +351,7 @@ def _points_cash(b: _Builder, points: int, pr: PricingRules) -> int:
         return 0
     b.deduct(
         LineKind.POINTS,
-        Text(f"积分抵扣 {yuan * pr.points_per_yuan} 分", f"{yuan * pr.points_per_yuan} points"),
+        N_("积分抵扣 {yuan} 分", yuan=yuan * pr.points_per_yuan),
         yuan * 100,
     )
     return yuan * pr.points_per_yuan

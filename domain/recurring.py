@@ -16,16 +16,16 @@ from zoneinfo import ZoneInfo
 from domain.errors import DomainError
 from domain.pricing import Selection
 from domain.rules import BookingRules
-from domain.text import Text
+from domain.text import N_
 
 WEEKDAY_TEXT = (
-    Text("周一", "Monday"),
-    Text("周二", "Tuesday"),
-    Text("周三", "Wednesday"),
-    Text("周四", "Thursday"),
-    Text("周五", "Friday"),
-    Text("周六", "Saturday"),
-    Text("周日", "Sunday"),
+    N_("周一"),
+    N_("周二"),
+    N_("周三"),
+    N_("周四"),
+    N_("周五"),
+    N_("周六"),
+    N_("周日"),
 )
 """Weekday names, Monday first (``datetime.weekday()`` numbering)."""
 
@@ -65,12 +65,7 @@ def parse_at_time(text: str) -> time:
     """``"09:30"`` → ``time(9, 30)``; DomainError for anything else."""
     m = _HHMM.match(text.strip())
     if m is None:
-        raise DomainError(
-            Text(
-                f"时间格式应为 HH:MM(如 09:30),不是 {text!r}",
-                f"A time must look like 09:30, not {text!r}",
-            )
-        )
+        raise DomainError(N_("时间格式应为 HH:MM(如 09:30),不是 {text!r}", text=text))
     return time(int(m.group(1)), int(m.group(2)))
 
 

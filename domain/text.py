@@ -1,11 +1,23 @@
-"""Bilingual text (zh-CN is the default language, English the second), and what a text from
-outside may contain once a bot has read it (``clean``)."""
+"""The texts daojia shows people, before they are in a language, and what a text from outside
+may contain once a bot has read it (``clean``).
+
+zh-CN is the source language: a message is written once, in Chinese, as its gettext msgid
+(``N_("订单 #{number} 已取消", number=7)``); the English is in the catalogs of
+``i18n/locale`` (Babel, ``pybabel extract/update/compile``). The domain never reads a
+catalog: ``Text.get(lang)`` asks the translator ``i18n`` installs when it is imported
+(``install``) — until then, and for a message a catalog lacks, the Chinese msgid is shown.
+
+``Bilingual`` is the other kind of phrase: one that arrives already in both languages — a
+catalog item's name from the operator's rules file, a quote line read back from the database.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeAlias
 
 
 class Lang(StrEnum):
@@ -13,9 +25,53 @@ class Lang(StrEnum):
     EN = "en"
 
 
+def _untranslated(lang: str, msgid: str) -> str:
+    return msgid
+
+
+_translate: Callable[[str, str], str] = _untranslated
+
+
+def install(translate: Callable[[str, str], str]) -> None:
+    """Where ``Text.get`` finds a msgid's translation (``i18n`` calls it on import)."""
+    global _translate
+    _translate = translate
+
+
+def translate(lang: str, msgid: str, params: Iterable[tuple[str, object]] = ()) -> str:
+    """``msgid`` in ``lang`` with ``params`` filled into its ``str.format`` fields; a
+    parameter that is itself a phrase (``Text``, ``Bilingual``) is put in ``lang`` too."""
+    text = _translate(lang, msgid)
+    if not params:
+        return text
+    return text.format_map(
+        {k: v.get(lang) if isinstance(v, Text | Bilingual) else v for k, v in params}
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Text:
-    """A phrase in Chinese and English."""
+    """A message: its msgid (the Chinese text, ``{name}`` fields) and the fields' values."""
+
+    msgid: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    def get(self, lang: Lang | str) -> str:
+        """The message in ``lang`` (the Chinese where the catalog has no translation)."""
+        return translate(lang, self.msgid, self.params)
+
+    def __str__(self) -> str:
+        return translate(Lang.ZH, self.msgid, self.params)
+
+
+def N_(msgid: str, /, **params: object) -> Text:  # noqa: N802 - gettext's name for "mark"
+    """A message to translate where the reader's language is known (extracted by Babel)."""
+    return Text(msgid, tuple(params.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class Bilingual:
+    """A phrase given in Chinese and English (operator data, stored labels)."""
 
     zh: str
     en: str
@@ -23,6 +79,20 @@ class Text:
     def get(self, lang: Lang | str) -> str:
         """The phrase in ``lang``, falling back to Chinese."""
         return self.en if lang == Lang.EN and self.en else self.zh
+
+    def __str__(self) -> str:
+        return self.zh
+
+
+Phrase: TypeAlias = Text | Bilingual
+"""Anything ``.get(lang)`` turns into a string for one reader."""
+
+
+def bilingual(phrase: Phrase) -> Bilingual:
+    """``phrase`` written out in both languages (to keep as data: a state, a stored row)."""
+    if isinstance(phrase, Bilingual):
+        return phrase
+    return Bilingual(phrase.get(Lang.ZH), phrase.get(Lang.EN))
 
 
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff]")

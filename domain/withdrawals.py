@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from domain.errors import DomainError
 from domain.money import format_yuan
-from domain.text import Text
+from domain.text import N_
 
 
 class WithdrawalStatus(StrEnum):
@@ -34,16 +34,9 @@ class Withdrawal:
 def check_request(amount: int, available: int, minimum: int = 100) -> None:
     """Refuse an amount that is not positive, below the minimum, or above what is available."""
     if amount < minimum:
-        raise DomainError(
-            Text(f"最少提现 {format_yuan(minimum)}", f"The minimum is {format_yuan(minimum)}")
-        )
+        raise DomainError(N_("最少提现 {minimum}", minimum=format_yuan(minimum)))
     if amount > available:
-        raise DomainError(
-            Text(
-                f"可提现余额为 {format_yuan(available)}",
-                f"You can withdraw up to {format_yuan(available)}",
-            )
-        )
+        raise DomainError(N_("可提现余额为 {available}", available=format_yuan(available)))
 
 
 def available(balance_owed: int, recent_credits: int) -> int:

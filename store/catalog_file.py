@@ -17,7 +17,7 @@ from pydantic import Field, ValidationError
 from domain.catalog import Bundle, Catalog, Category, Consumables, Item, Option, PaymentMode, Unit
 from domain.errors import CatalogError
 from domain.rules import Rules
-from domain.text import Text
+from domain.text import Bilingual
 from store.file_types import Percent, Slug, Strict, Yuan
 from store.rules_file import RulesSpec
 
@@ -28,8 +28,8 @@ class TextSpec(Strict):
     zh: str = Field(min_length=1, max_length=200)
     en: str = Field(min_length=1, max_length=200)
 
-    def build(self) -> Text:
-        return Text(self.zh, self.en)
+    def build(self) -> Bilingual:
+        return Bilingual(self.zh, self.en)
 
 
 class OptionSpec(Strict):

@@ -9,7 +9,7 @@ from typing import Any
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.orders import Actor, Order, OrderEvent, OrderId, OrderNumber
 from domain.pricing import LineKind, QuoteLine, Selection
-from domain.text import Text
+from domain.text import Bilingual
 from store.crypto import PiiCipher
 from store.people_repo import point_from_text, point_to_text
 
@@ -117,7 +117,9 @@ def order_from_row(
         selections=tuple(selection_from_json(s) for s in row.selections),
         start_at=row.start_at,
         lines=tuple(
-            QuoteLine(LineKind(q.kind), Text(q.label_zh, q.label_en), q.amount_cents, q.item_id)
+            QuoteLine(
+                LineKind(q.kind), Bilingual(q.label_zh, q.label_en), q.amount_cents, q.item_id
+            )
             for q in lines
         ),
         total_cents=row.total_cents,

@@ -21,7 +21,7 @@ from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.orders import Order, OrderId
 from domain.reminders import CLAIM_STATUSES, UPCOMING, Reminder
-from domain.text import Text
+from domain.text import N_
 from store.crypto import PiiCipher
 from store.order_queries import (
     CANCELLATIONS,
@@ -46,9 +46,7 @@ class ConcurrentUpdate(DomainError):
     """Someone else changed the order first; reload and try again."""
 
     def __init__(self, number: int) -> None:
-        super().__init__(
-            Text(f"订单 #{number} 刚被他人更新,请重试", f"Order #{number} changed, try again")
-        )
+        super().__init__(N_("订单 #{number} 刚被他人更新,请重试", number=number))
 
 
 class OrderRepository:

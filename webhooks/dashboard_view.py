@@ -17,7 +17,7 @@ from domain.errors import QuoteError
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.money import format_percent, format_yuan
 from domain.rules import Rules
-from domain.text import Text
+from domain.text import N_
 from store.money_reports_repo import Earned, MoneyFlows, MoneyReports, Outstanding
 from store.quality_reports_repo import ComplaintLine, QualityReports, WorkerLine
 from store.reports_repo import (
@@ -47,7 +47,7 @@ EARNINGS_DAYS = 30
 WEEK_DAYS = 7
 BOARD_LIMIT = 200
 
-UNKNOWN_DISTRICT = Text("未填区域", "No district")
+UNKNOWN_DISTRICT = N_("未填区域")
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,12 +272,12 @@ def _complaints(queue: list[ComplaintLine], now: datetime, tz: ZoneInfo) -> dict
 
 
 SETTLEMENT_LINES = (
-    (Text("收款", "Cash in"), "cash_in"),
-    (Text("退款", "Refunds"), "refunds"),
-    (Text("平台收入", "Platform revenue"), "platform_revenue"),
-    (Text("补贴与补偿", "Subsidies"), "subsidies"),
-    (Text("师傅收入", "Workers' earnings"), "worker_earnings"),
-    (Text("提现已付", "Withdrawals paid"), "payouts"),
+    (N_("收款"), "cash_in"),
+    (N_("退款"), "refunds"),
+    (N_("平台收入"), "platform_revenue"),
+    (N_("补贴与补偿"), "subsidies"),
+    (N_("师傅收入"), "worker_earnings"),
+    (N_("提现已付"), "payouts"),
 )
 
 

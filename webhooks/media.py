@@ -15,7 +15,7 @@ from aiohttp.typedefs import Handler
 
 from bots.web_uploads import UPLOADS
 from domain.errors import DomainError
-from domain.text import Text
+from domain.text import N_
 from store.media import MediaStore
 from webhooks.channels import Channels
 
@@ -67,9 +67,7 @@ class ChannelMedia:
     async def __call__(self, channel: str, ref: str) -> bytes:
         serving = self.channels.get(channel)
         if serving is None:
-            raise DomainError(
-                Text(f"{channel} 暂不支持发送照片", f"Photos are not supported on {channel}")
-            )
+            raise DomainError(N_("{channel} 暂不支持发送照片", channel=channel))
         return await serving.download(ref)
 
 

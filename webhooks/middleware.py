@@ -30,7 +30,9 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         raise
     except DomainError as exc:
         request.app[METRICS].http_request(name, 422)
-        return web.json_response({"error": exc.text.en, "error_zh": exc.text.zh}, status=422)
+        return web.json_response(
+            {"error": exc.text.get("en"), "error_zh": exc.text.get("zh")}, status=422
+        )
     except Exception as exc:  # its message may hold a row's values: logged redacted
         log.error(
             "unhandled error on %s %s\n%s", request.method, request.path, loggable_traceback(exc)

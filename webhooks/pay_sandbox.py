@@ -12,20 +12,20 @@ from conversations.events import Failed
 from conversations.results.booking import OrderPaid, PaidTooLate
 from domain.commands import ConfirmSandboxPayment
 from domain.money import format_yuan
-from domain.text import Text
+from domain.text import N_
 from webhooks.keys import DATABASE, SERVICES
 
-UNAVAILABLE = Text("本渠道暂未开通在线支付", "Online payment is not available here")
-UNKNOWN = Text("找不到这笔支付", "Unknown payment")
+UNAVAILABLE = N_("本渠道暂未开通在线支付")
+UNKNOWN = N_("找不到这笔支付")
 WORDS = {
-    "cannot_pay": Text("无法支付", "Cannot pay"),
-    "paid": Text("支付成功", "Paid"),
-    "order": Text("订单", "Order"),
-    "back": Text("可以回到聊天窗口。", "You can go back to the chat."),
-    "due": Text("应付", "Amount due"),
-    "sandbox": Text("沙箱支付:不会真实扣款。", "Sandbox: no real money moves."),
-    "done": Text("已支付", "Paid"),
-    "pay": Text("确认支付", "Pay"),
+    "cannot_pay": N_("无法支付"),
+    "paid": N_("支付成功"),
+    "order": N_("订单"),
+    "back": N_("可以回到聊天窗口。"),
+    "due": N_("应付"),
+    "sandbox": N_("沙箱支付:不会真实扣款。"),
+    "done": N_("已支付"),
+    "pay": N_("确认支付"),
 }
 TEMPLATES = Environment(loader=PackageLoader("webhooks"), autoescape=select_autoescape())
 

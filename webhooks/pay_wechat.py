@@ -14,20 +14,20 @@ from markupsafe import Markup
 from bots.wechat_pay import WeChatPayGateway
 from conversations.events import Failed
 from domain.commands import ConfirmPayment
-from domain.text import Text
+from domain.text import N_
 from webhooks.keys import METRICS, SERVICES
 from webhooks.pay_sandbox import TEMPLATES, payer_lang
 
 log = logging.getLogger(__name__)
 MAX_NOTIFY = 32 * 1024
 WORDS = {
-    "title": Text("微信支付", "WeChat Pay"),
-    "opening": Text("正在打开微信支付…", "Opening WeChat Pay…"),
-    "paid": Text("支付成功,可返回聊天", "Paid — you can go back to the chat"),
-    "not_paid": Text("未完成支付", "Payment not completed"),
-    "scan": Text("请用微信扫一扫支付:", "Scan with WeChat to pay:"),
-    "open_in_wechat": Text("请在微信中打开此页面。", "Open this page in WeChat."),
-    "reference": Text("参考号", "Reference"),
+    "title": N_("微信支付"),
+    "opening": N_("正在打开微信支付…"),
+    "paid": N_("支付成功,可返回聊天"),
+    "not_paid": N_("未完成支付"),
+    "scan": N_("请用微信扫一扫支付:"),
+    "open_in_wechat": N_("请在微信中打开此页面。"),
+    "reference": N_("参考号"),
 }
 """The payment page's words; it speaks the order's language (``Order.lang``)."""
 OK = (
@@ -70,7 +70,9 @@ def setup(app: web.Application, gateway: WeChatPayGateway) -> None:
         )
         if results and isinstance(results[0], Failed):
             log.warning(
-                "WeChat Pay notification %s not credited: %s", reference, results[0].message.en
+                "WeChat Pay notification %s not credited: %s",
+                reference,
+                results[0].message.get("en"),
             )
             return _fail("not credited")
         return web.Response(text=OK, content_type="application/xml")

@@ -20,63 +20,60 @@ from conversations.results.admin_people import DashboardLinked
 from conversations.state import Conversation
 from domain.aftersales import RESOLUTION_TEXT, ComplaintStatus
 from domain.money import format_yuan
+from domain.text import N_
 
 CATEGORY = {
-    "late": ("迟到", "late"),
-    "incomplete": ("服务不完整", "incomplete"),
-    "damage": ("物品损坏", "damage"),
-    "attitude": ("态度", "attitude"),
-    "other": ("其他", "other"),
+    "late": N_("迟到"),
+    "incomplete": N_("服务不完整"),
+    "damage": N_("物品损坏"),
+    "attitude": N_("态度"),
+    "other": N_("其他"),
 }
-RESOLUTION = {key: (t.zh, t.en) for key, t in RESOLUTION_TEXT.items()}
 
 
 def _cat(conv: Conversation, key: str) -> str:
-    zh, en = CATEGORY.get(key, (key, key))
-    return tr(conv, zh, en)
+    text = CATEGORY.get(key)
+    return text.get(conv.lang) if text else key
 
 
 def _how(conv: Conversation, resolution: str) -> str:
-    return tr(conv, *RESOLUTION.get(resolution, (resolution, resolution)))
+    text = RESOLUTION_TEXT.get(resolution)
+    return text.get(conv.lang) if text else resolution
 
 
 def complaints(ctx: Ctx, conv: Conversation, r: ComplaintsListed) -> Outcome:
     rows = r.complaints
     if not rows:
-        return Outcome([Say(tr(conv, "没有待处理的投诉。", "No open complaints."))])
-    lines = [tr(conv, f"待处理投诉 {len(rows)} 件:", f"{len(rows)} open complaint(s):")]
+        return Outcome([Say(tr(conv, "没有待处理的投诉。"))])
+    lines = [tr(conv, "待处理投诉 {rows} 件:", rows=len(rows))]
     for x in rows:
         flag = "⏰ " if x.overdue else ("💬 " if x.answered else "")
         lines.append(
             f"{flag}{x.id}. #{x.number} {_cat(conv, x.category)} "
-            + tr(conv, f"{x.minutes} 分钟", f"{x.minutes} min")
+            + tr(conv, "{minutes} 分钟", minutes=x.minutes)
         )
-    lines.append(tr(conv, "查看:/complaint ID", "Details: /complaint ID"))
+    lines.append(tr(conv, "查看:/complaint ID"))
     return Outcome([Say("\n".join(lines))])
 
 
 def complaint(ctx: Ctx, conv: Conversation, r: ComplaintShown) -> Outcome:
     is_open = r.status == ComplaintStatus.OPEN
-    state = (
-        tr(conv, "处理中", "open")
-        if is_open
-        else tr(conv, "已处理:", "resolved: ") + _how(conv, r.resolution)
-    )
+    state = tr(conv, "处理中") if is_open else tr(conv, "已处理:") + _how(conv, r.resolution)
     lines = [
-        tr(conv, f"投诉 {r.id}:订单 #{r.number}", f"Complaint {r.id}: order #{r.number}"),
-        tr(conv, f"类型:{_cat(conv, r.category)}", f"Type: {_cat(conv, r.category)}"),
-        tr(conv, f"状态:{state}", f"Status: {state}"),
-        tr(conv, f"已等待 {r.minutes} 分钟", f"Waiting {r.minutes} min"),
+        tr(conv, "投诉 {id}:订单 #{number}", id=r.id, number=r.number),
+        tr(conv, "类型:{category}", category=_cat(conv, r.category)),
+        tr(conv, "状态:{state}", state=state),
+        tr(conv, "已等待 {minutes} 分钟", minutes=r.minutes),
         r.text,
     ]
     if r.refund_cents:
-        lines.append(tr(conv, "退款 ", "Refund ") + format_yuan(r.refund_cents))
+        lines.append(tr(conv, "退款 ") + format_yuan(r.refund_cents))
     if is_open:
         lines.append(
             tr(
                 conv,
-                f"回复:/reply {r.id} 内容\n处理:/resolve {r.id} partial|full|rework|reject",
-                f"Answer: /reply {r.id} text\nDecide: /resolve {r.id} partial|full|rework|reject",
+                "回复:/reply {id} 内容\n处理:/resolve {id} partial|full|rework|reject",
+                id=r.id,
             )
         )
     return Outcome([Say("\n".join(x for x in lines if x)), *(Photo(url) for url in r.photos)])
@@ -84,15 +81,7 @@ def complaint(ctx: Ctx, conv: Conversation, r: ComplaintShown) -> Outcome:
 
 def answered(ctx: Ctx, conv: Conversation, r: ComplaintAnswered) -> Outcome:
     return Outcome(
-        [
-            Say(
-                tr(
-                    conv,
-                    f"已回复投诉 {r.complaint_id},客户已收到。",
-                    f"Complaint {r.complaint_id} answered; the customer has it.",
-                )
-            )
-        ]
+        [Say(tr(conv, "已回复投诉 {complaint_id},客户已收到。", complaint_id=r.complaint_id))]
     )
 
 
@@ -104,9 +93,11 @@ def resolved(ctx: Ctx, conv: Conversation, r: ComplaintResolved) -> Outcome:
             Say(
                 tr(
                     conv,
-                    f"投诉 {r.complaint_id}(订单 #{r.number})已处理:{how}{money}。双方已通知。",
-                    f"Complaint {r.complaint_id} (order #{r.number}) resolved: {how}{money}. "
-                    "Both sides have been told.",
+                    "投诉 {complaint_id}(订单 #{number})已处理:{how}{money}。双方已通知。",
+                    complaint_id=r.complaint_id,
+                    number=r.number,
+                    how=how,
+                    money=money,
                 )
             )
         ]
@@ -116,13 +107,11 @@ def resolved(ctx: Ctx, conv: Conversation, r: ComplaintResolved) -> Outcome:
 def levels(ctx: Ctx, conv: Conversation, r: LevelsRecalculated) -> Outcome:
     changes = r.changes
     if not changes:
-        return Outcome(
-            [Say(tr(conv, "已重新评定,没有等级变化。", "Recalculated; no level changed."))]
-        )
-    lines = [tr(conv, f"等级变化 {len(changes)} 人:", f"{len(changes)} level change(s):")]
+        return Outcome([Say(tr(conv, "已重新评定,没有等级变化。"))])
+    lines = [tr(conv, "等级变化 {changes} 人:", changes=len(changes))]
     lines += [
         f"{c.name}(ID {c.worker_id}){c.old}→{c.new} {c.score}"
-        + (tr(conv, " 已暂停", " suspended") if c.suspended else "")
+        + (tr(conv, " 已暂停") if c.suspended else "")
         for c in changes
     ]
     return Outcome([Say("\n".join(lines))])
@@ -130,42 +119,28 @@ def levels(ctx: Ctx, conv: Conversation, r: LevelsRecalculated) -> Outcome:
 
 def spot_checks(ctx: Ctx, conv: Conversation, r: SpotChecksListed) -> Outcome:
     if not r.checks:
-        return Outcome([Say(tr(conv, "没有待办抽检。", "No spot checks to do."))])
-    lines = [tr(conv, "待办抽检:", "Spot checks to do:")]
+        return Outcome([Say(tr(conv, "没有待办抽检。"))])
+    lines = [tr(conv, "待办抽检:")]
     lines += [f"{x.id}. #{x.number} ({local(ctx, x.opened_at, '%m-%d')})" for x in r.checks]
-    lines.append(tr(conv, "完成后:/checked ID 结果", "When done: /checked ID result"))
+    lines.append(tr(conv, "完成后:/checked ID 结果"))
     return Outcome([Say("\n".join(lines))])
 
 
 def spot_check_closed(ctx: Ctx, conv: Conversation, r: SpotCheckClosed) -> Outcome:
-    return Outcome([Say(tr(conv, f"抽检 {r.id} 已记录。", f"Spot check {r.id} recorded."))])
+    return Outcome([Say(tr(conv, "抽检 {id} 已记录。", id=r.id))])
 
 
 def released(ctx: Ctx, conv: Conversation, r: OrderReleased) -> Outcome:
-    return Outcome(
-        [
-            Say(
-                tr(
-                    conv,
-                    f"订单 #{r.number} 已放行,开始派单。",
-                    f"Order #{r.number} released; dispatching it.",
-                )
-            )
-        ]
-    )
+    return Outcome([Say(tr(conv, "订单 #{number} 已放行,开始派单。", number=r.number))])
 
 
 def dashboard(ctx: Ctx, conv: Conversation, r: DashboardLinked) -> Outcome:
     return Outcome(
         [
             Link(
-                tr(
-                    conv,
-                    "数据看板(链接 10 分钟内有效):",
-                    "The dashboard (link valid 10 minutes): ",
-                ),
+                tr(conv, "数据看板(链接 10 分钟内有效):"),
                 r.url + ("&lang=en" if conv.lang == "en" else ""),  # the page in their language
-                tr(conv, "打开看板", "Open the dashboard"),
+                tr(conv, "打开看板"),
             )
         ]
     )

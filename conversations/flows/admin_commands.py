@@ -14,42 +14,33 @@ from domain import queries as q
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.limits import within
 from domain.money import MoneyError, parse_yuan
-from domain.text import Text
+from domain.text import N_, Text
 
 S = OrderStatus
 USAGE: dict[str, Text] = {
-    "stats": Text("/stats [today|week|month]", "/stats [today|week|month]"),
-    "orders": Text("/orders [状态|stuck] [日期]", "/orders [status|stuck] [date]"),
-    "order": Text("/order #订单号", "/order #NUMBER"),
-    "audit": Text("/audit #订单号", "/audit #NUMBER"),
-    "reassign": Text("/reassign #订单号 师傅ID", "/reassign #NUMBER WORKER_ID"),
-    "cancel": Text("/cancel #订单号 [原因]", "/cancel #NUMBER [reason]"),
-    "refund": Text("/refund #订单号 金额(元)", "/refund #NUMBER AMOUNT (yuan)"),
-    "suspend": Text("/suspend 师傅ID 原因", "/suspend WORKER_ID reason"),
-    "unsuspend": Text("/unsuspend 师傅ID", "/unsuspend WORKER_ID"),
-    "prices": Text("/price [项目]", "/price [item]"),
-    "price": Text("/price 项目 金额(元)", "/price ITEM AMOUNT (yuan)"),
-    "coupon": Text(
-        "/coupon issue 客户ID或手机号 金额(元) [天数]",
-        "/coupon issue CUSTOMER_ID_OR_PHONE AMOUNT (yuan) [days]",
-    ),
-    "broadcast": Text("/broadcast 内容", "/broadcast TEXT"),
-    "admin": Text(
-        "/admin list | add 渠道:用户ID 角色 | remove 渠道:用户ID",
-        "/admin list | add CHANNEL:USER_ID ROLE | remove CHANNEL:USER_ID",
-    ),
-    "complaints": Text("/complaints", "/complaints"),
-    "complaint": Text("/complaint 投诉ID", "/complaint COMPLAINT_ID"),
-    "reply": Text("/reply 投诉ID 回复内容", "/reply COMPLAINT_ID ANSWER"),
-    "resolve": Text(
-        "/resolve 投诉ID partial [金额] | full | rework [same|other] | reject 原因",
-        "/resolve COMPLAINT_ID partial [amount] | full | rework [same|other] | reject reason",
-    ),
-    "release": Text("/release #订单号", "/release #NUMBER"),
-    "levels": Text("/levels [师傅ID]", "/levels [WORKER_ID]"),
-    "spotchecks": Text("/spotchecks", "/spotchecks"),
-    "checked": Text("/checked 抽检ID 结果", "/checked CHECK_ID result"),
-    "dashboard": Text("/dashboard", "/dashboard"),
+    "stats": N_("/stats [today|week|month]"),
+    "orders": N_("/orders [状态|stuck] [日期]"),
+    "order": N_("/order #订单号"),
+    "audit": N_("/audit #订单号"),
+    "reassign": N_("/reassign #订单号 师傅ID"),
+    "cancel": N_("/cancel #订单号 [原因]"),
+    "refund": N_("/refund #订单号 金额(元)"),
+    "suspend": N_("/suspend 师傅ID 原因"),
+    "unsuspend": N_("/unsuspend 师傅ID"),
+    "prices": N_("/price [项目]"),
+    "price": N_("/price 项目 金额(元)"),
+    "coupon": N_("/coupon issue 客户ID或手机号 金额(元) [天数]"),
+    "broadcast": N_("/broadcast 内容"),
+    "admin": N_("/admin list | add 渠道:用户ID 角色 | remove 渠道:用户ID"),
+    "complaints": N_("/complaints"),
+    "complaint": N_("/complaint 投诉ID"),
+    "reply": N_("/reply 投诉ID 回复内容"),
+    "resolve": N_("/resolve 投诉ID partial [金额] | full | rework [same|other] | reject 原因"),
+    "release": N_("/release #订单号"),
+    "levels": N_("/levels [师傅ID]"),
+    "spotchecks": N_("/spotchecks"),
+    "checked": N_("/checked 抽检ID 结果"),
+    "dashboard": N_("/dashboard"),
 }
 """How to write each command, in the admin's language (the Chinese keywords work too)."""
 RESOLUTIONS = {
@@ -77,8 +68,8 @@ PERIODS = {
 }
 STATUS_WORDS: dict[str, tuple[str, ...]] = {
     **{s.value: (s.value,) for s in S},
-    **{STATUS_TEXT[s].zh: (s.value,) for s in S},
-    **{STATUS_TEXT[s].en.replace(" ", "_"): (s.value,) for s in S},
+    **{STATUS_TEXT[s].get("zh"): (s.value,) for s in S},
+    **{STATUS_TEXT[s].get("en").replace(" ", "_"): (s.value,) for s in S},
     "waiting": (S.PAID.value, S.DISPATCHING.value),
     "待接单": (S.PAID.value, S.DISPATCHING.value),
     "live": (S.ACCEPTED.value, S.ON_THE_WAY.value, S.ARRIVED.value, S.IN_SERVICE.value),

@@ -27,7 +27,7 @@ from domain import queries as q
 from domain.admin import COMMAND_ROLES, needed_roles
 from domain.errors import DomainError
 from domain.limits import TooLong, within
-from domain.text import Text
+from domain.text import N_, Text
 
 NAME = "admin"
 
@@ -41,18 +41,16 @@ ROLES: dict[str, tuple[str, ...]] = {name: needed_roles(name) for name in COMMAN
 """Who may run each command (``/help`` lists them in this order)."""
 HELP: dict[str, Text] = {
     **USAGE,
-    "workers": Text("/workers [pending|online|suspended]", "/workers [pending|online|suspended]"),
-    "worker": Text("/worker ID", "/worker ID"),
-    "approve": Text("/approve ID", "/approve ID"),
-    "reject": Text("/reject ID 原因", "/reject ID reason"),
-    "assign": Text("/assign #订单号 师傅ID", "/assign #NUMBER WORKER_ID"),
-    "withdrawals": Text("/withdrawals", "/withdrawals"),
-    "payout": Text("/payout 提现ID", "/payout WITHDRAWAL_ID"),
-    "reject_withdrawal": Text(
-        "/reject_withdrawal 提现ID 原因", "/reject_withdrawal WITHDRAWAL_ID reason"
-    ),
-    "refunded": Text("/refunded 退款参考号", "/refunded REFUND_REFERENCE"),
-    "ledger": Text("/ledger 2026-11-01 2026-11-30", "/ledger 2026-11-01 2026-11-30"),
+    "workers": N_("/workers [pending|online|suspended]"),
+    "worker": N_("/worker ID"),
+    "approve": N_("/approve ID"),
+    "reject": N_("/reject ID 原因"),
+    "assign": N_("/assign #订单号 师傅ID"),
+    "withdrawals": N_("/withdrawals"),
+    "payout": N_("/payout 提现ID"),
+    "reject_withdrawal": N_("/reject_withdrawal 提现ID 原因"),
+    "refunded": N_("/refunded 退款参考号"),
+    "ledger": N_("/ledger 2026-11-01 2026-11-30"),
 }
 
 
@@ -95,17 +93,9 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     return Outcome(
         [
             Say(
-                tr(
-                    conv,
-                    f"管理员({ctx.admin_role})可用指令:\n",
-                    f"Admin ({ctx.admin_role}) commands:\n",
-                )
+                tr(conv, "管理员({admin_role})可用指令:\n", admin_role=ctx.admin_role)
                 + "\n".join(mine)
-                + tr(
-                    conv,
-                    "\n订单号可带或不带 #;发送「顾客」以顾客身份下单。",
-                    "\nOrder numbers with or without #; send 'customer' to book as a customer.",
-                )
+                + tr(conv, "\n订单号可带或不带 #;发送「顾客」以顾客身份下单。")
             )
         ]
     )
@@ -118,8 +108,9 @@ def refused(conv: Conversation, name: str) -> Outcome:
             Say(
                 tr(
                     conv,
-                    f"/{name} 需要 {' 或 '.join(roles)} 角色。",
-                    f"/{name} needs the {' or '.join(roles)} role.",
+                    "/{name} 需要 {roles} 角色。",
+                    name=name,
+                    roles=tr(conv, " 或 ").join(roles),
                 )
             )
         ]
@@ -188,7 +179,7 @@ def _money(name: str, args: str, by: str, role: str) -> c.Message | bool | None:
 
 
 def _usage(conv: Conversation, name: str) -> Outcome:
-    return Outcome([Say(tr(conv, "用法:", "Usage: ") + HELP[name].get(conv.lang))])
+    return Outcome([Say(tr(conv, "用法:") + HELP[name].get(conv.lang))])
 
 
 def on_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:

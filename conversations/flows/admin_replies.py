@@ -35,8 +35,9 @@ def assigned(ctx: Ctx, conv: Conversation, r: OrderAssigned) -> Outcome:
             Say(
                 tr(
                     conv,
-                    f"已将 #{r.number} 指派给师傅 {r.worker_id}。",
-                    f"Assigned #{r.number} to worker {r.worker_id}.",
+                    "已将 #{number} 指派给师傅 {worker_id}。",
+                    number=r.number,
+                    worker_id=r.worker_id,
                 )
             )
         ]
@@ -49,10 +50,12 @@ def reassigned(ctx: Ctx, conv: Conversation, r: OrderReassigned) -> Outcome:
             Say(
                 tr(
                     conv,
-                    f"已将 #{r.number} 从师傅 {r.from_worker_id} 改派给 {r.to_worker_id} "
-                    f"{r.to_name},双方已通知。",
-                    f"#{r.number} moved from worker {r.from_worker_id} to {r.to_worker_id} "
-                    f"{r.to_name}; both were told.",
+                    "已将 #{number} 从师傅 {from_worker_id} 改派给 {to_work"
+                    "er_id} {to_name},双方已通知。",
+                    number=r.number,
+                    from_worker_id=r.from_worker_id,
+                    to_worker_id=r.to_worker_id,
+                    to_name=r.to_name,
                 )
             )
         ]
@@ -66,9 +69,11 @@ def admin_cancelled(ctx: Ctx, conv: Conversation, r: OrderCancelledByAdmin) -> O
             Say(
                 tr(
                     conv,
-                    f"已取消 #{r.number}:退款 {refund},收费 {fee}({r.reason.zh})。客户已通知。",
-                    f"Cancelled #{r.number}: refund {refund}, fee {fee} ({r.reason.en}). The "
-                    "customer was told.",
+                    "已取消 #{number}:退款 {refund},收费 {fee}({reason})。客户已通知。",
+                    number=r.number,
+                    refund=refund,
+                    fee=fee,
+                    reason=r.reason,
                 )
             )
         ]
@@ -81,10 +86,9 @@ def refund_repeated(ctx: Ctx, conv: Conversation, r: RefundAlreadyRequested) -> 
             Say(
                 tr(
                     conv,
-                    f"这条退款指令已执行过:#{r.number} 退 {format_yuan(r.amount_cents)},"
-                    "不会重复退款。",
-                    f"Already done: {format_yuan(r.amount_cents)} back on #{r.number}; "
-                    "nothing more was refunded.",
+                    "这条退款指令已执行过:#{number} 退 {amount_cents},不会重复退款。",
+                    number=r.number,
+                    amount_cents=format_yuan(r.amount_cents),
                 )
             )
         ]
@@ -92,76 +96,46 @@ def refund_repeated(ctx: Ctx, conv: Conversation, r: RefundAlreadyRequested) -> 
 
 
 def refund_requested(ctx: Ctx, conv: Conversation, r: RefundRequested) -> Outcome:
-    left = tr(conv, ",已原路退回。", "; it went back the way they paid.")
+    left = tr(conv, ",已原路退回。")
     if r.queued:
-        left = tr(
-            conv,
-            ",已提交支付渠道原路退回(完成后通知顾客;如需人工处理会通知财务)。",
-            "; sent to the provider to go back the way they paid (the customer is told when "
-            "it is done; finance is told if it needs a hand).",
-        )
+        left = tr(conv, ",已提交支付渠道原路退回(完成后通知顾客;如需人工处理会通知财务)。")
     elif r.pending:
-        left = tr(
-            conv,
-            ",支付渠道暂未完成,系统会自动重试(或需人工处理,会另行通知)。",
-            "; the provider has not confirmed yet — it is retried automatically (finance is "
-            "told if it needs a hand).",
-        )
+        left = tr(conv, ",支付渠道暂未完成,系统会自动重试(或需人工处理,会另行通知)。")
     amount = format_yuan(r.amount_cents)
     return Outcome(
-        [
-            Say(
-                tr(
-                    conv,
-                    f"#{r.number} 退款 {amount}{left}",
-                    f"Refund of {amount} on #{r.number}{left}",
-                )
-            )
-        ]
+        [Say(tr(conv, "#{number} 退款 {amount}{left}", number=r.number, amount=amount, left=left))]
     )
 
 
 def suspended(ctx: Ctx, conv: Conversation, r: SuspensionChanged) -> Outcome:
     text = tr(
-        conv,
-        f"师傅 {r.worker_id} → {r.status},已通知本人。",
-        f"Worker {r.worker_id} is now {r.status}; they have been told.",
+        conv, "师傅 {worker_id} → {status},已通知本人。", worker_id=r.worker_id, status=r.status
     )
     if r.live:
         jobs = " ".join(f"#{n}" for n in r.live)
-        text += tr(
-            conv,
-            f"\n进行中的订单:{jobs}(可用 /reassign 改派)",
-            f"\nJobs under way: {jobs} (use /reassign to move them)",
-        )
+        text += tr(conv, "\n进行中的订单:{jobs}(可用 /reassign 改派)", jobs=jobs)
     return Outcome([Say(text)])
 
 
 def prices(ctx: Ctx, conv: Conversation, r: PricesListed) -> Outcome:
-    lines = [tr(conv, "价格(新订单):", "Prices (for new orders):")]
+    lines = [tr(conv, "价格(新订单):")]
     lines += [
-        f"{i.id} {tr(conv, i.name.zh, i.name.en)} {format_yuan(i.price_cents)}/{i.unit}"
+        f"{i.id} {i.name.get(conv.lang)} {format_yuan(i.price_cents)}/{i.unit}"
         + (" *" if i.changed else "")
         for i in r.items
     ]
-    lines.append(
-        tr(conv, "* 已改价 · 改价:/price 项目 金额", "* changed · change: /price ITEM AMOUNT")
-    )
+    lines.append(tr(conv, "* 已改价 · 改价:/price 项目 金额"))
     return Outcome([Say("\n".join(lines))])
 
 
 def price(ctx: Ctx, conv: Conversation, r: PriceShown) -> Outcome:
     """One item's price (``PriceChanged``: just changed, which the first line says)."""
-    head = f"{r.id} {tr(conv, r.name.zh, r.name.en)}: {format_yuan(r.price_cents)}/{r.unit}"
+    head = f"{r.id} {r.name.get(conv.lang)}: {format_yuan(r.price_cents)}/{r.unit}"
     if isinstance(r, PriceChanged):
-        head = tr(conv, f"已改价,新订单生效。{head}", f"Price changed for new orders. {head}")
+        head = tr(conv, "已改价,新订单生效。{head}", head=head)
     lines = [
         head,
-        tr(
-            conv,
-            f"目录原价 {format_yuan(r.catalog_cents)}",
-            f"Catalog file price {format_yuan(r.catalog_cents)}",
-        ),
+        tr(conv, "目录原价 {catalog_cents}", catalog_cents=format_yuan(r.catalog_cents)),
     ]
     lines += [
         f"{local(ctx, h.at, '%Y-%m-%d %H:%M')} {format_yuan(h.old_cents)} → "
@@ -178,10 +152,13 @@ def coupon_issued(ctx: Ctx, conv: Conversation, r: CouponIssued) -> Outcome:
             Say(
                 tr(
                     conv,
-                    f"已给客户 {r.customer_id} {r.name} 发 {amount} 优惠券 {r.code},有效至 "
-                    f"{until},已通知客户。",
-                    f"Gave customer {r.customer_id} {r.name} a {amount} coupon {r.code}, valid "
-                    f"until {until}; they were told.",
+                    "已给客户 {customer_id} {name} 发 {amount} 优惠券 {code"
+                    "},有效至 {until},已通知客户。",
+                    customer_id=r.customer_id,
+                    name=r.name,
+                    amount=amount,
+                    code=r.code,
+                    until=until,
                 )
             )
         ]
@@ -195,9 +172,9 @@ def broadcast_queued(ctx: Ctx, conv: Conversation, r: BroadcastQueued) -> Outcom
             Say(
                 tr(
                     conv,
-                    f"群发已排队:{r.to} 个账号,正在陆续发送。下次群发 {next_at} 后。",
-                    f"Broadcast queued for {r.to} chat accounts; going out now. Next one "
-                    f"after {next_at}.",
+                    "群发已排队:{to} 个账号,正在陆续发送。下次群发 {next_at} 后。",
+                    to=r.to,
+                    next_at=next_at,
                 )
             )
         ]
@@ -205,28 +182,22 @@ def broadcast_queued(ctx: Ctx, conv: Conversation, r: BroadcastQueued) -> Outcom
 
 
 def admins(ctx: Ctx, conv: Conversation, r: AdminsListed) -> Outcome:
-    lines = [tr(conv, "管理员(配置):", "Admins (configured):")]
+    lines = [tr(conv, "管理员(配置):")]
     lines += [f"{a.account} {a.role}" for a in r.configured] or ["—"]
-    lines.append(tr(conv, "管理员(聊天中添加):", "Admins (added in chat):"))
+    lines.append(tr(conv, "管理员(聊天中添加):"))
     lines += [f"{a.account} {a.role}" for a in r.added] or ["—"]
     return Outcome([Say("\n".join(lines))])
 
 
 def admin_granted(ctx: Ctx, conv: Conversation, r: AdminGranted) -> Outcome:
     text = tr(
-        conv,
-        f"{r.account} 现在是 {r.role} 管理员(几秒内各处生效)。",
-        f"{r.account} is now a {r.role} admin (everywhere within seconds).",
+        conv, "{account} 现在是 {role} 管理员(几秒内各处生效)。", account=r.account, role=r.role
     )
     return Outcome([Say(text)])
 
 
 def admin_removed(ctx: Ctx, conv: Conversation, r: AdminRemoved) -> Outcome:
-    text = tr(
-        conv,
-        f"已移除管理员 {r.account}({r.before})。",
-        f"Removed admin {r.account} ({r.before}).",
-    )
+    text = tr(conv, "已移除管理员 {account}({before})。", account=r.account, before=r.before)
     return Outcome([Say(text)])
 
 

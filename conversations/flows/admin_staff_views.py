@@ -22,9 +22,7 @@ from domain.people import DOCUMENT_TEXT, WORKER_STATUS_TEXT, named
 
 def workers(ctx: Ctx, conv: Conversation, r: WorkersListed) -> Outcome:
     if not r.workers:
-        return Outcome(
-            [Say(tr(conv, f"没有状态为 {r.status} 的师傅。", f"No {r.status} workers."))]
-        )
+        return Outcome([Say(tr(conv, "没有状态为 {status} 的师傅。", status=r.status))])
     lines = [
         f"{w.id}. {w.name} [{w.status}{' online' if w.online else ''}] "
         f"{w.level} {', '.join(w.skills)}"
@@ -37,18 +35,24 @@ def worker(ctx: Ctx, conv: Conversation, r: WorkerShown) -> Outcome:
     status = named(WORKER_STATUS_TEXT, r.status, conv.lang)
     labels = skills_of(ctx.catalog)
     skills = ("、" if conv.lang != "en" else ", ").join(
-        tr(conv, *labels.get(s, (s, s))) for s in r.skills
+        labels[s].get(conv.lang) if s in labels else s for s in r.skills
     )
     replies: list[Reply] = [
         Say(
             tr(
                 conv,
-                f"师傅 {r.id}:{r.name} {r.phone}\n状态:{status} 等级:{r.level}\n"
-                f"技能:{skills}\n范围:{' '.join(r.districts) or ''}"
-                f"{r.radius_m // 1000} km\n{r.note}",
-                f"Worker {r.id}: {r.name} {r.phone}\nStatus: {status} level {r.level}\n"
-                f"Skills: {skills}\nArea: {' '.join(r.districts)} {r.radius_m // 1000} km\n"
-                f"{r.note}",
+                "师傅 {id}:{name} {phone}\n状态:{status} 等级:"
+                "{level}\n技能:{skills}\n范围:{districts}{radius_m} km\n"
+                "{note}",
+                id=r.id,
+                name=r.name,
+                phone=r.phone,
+                status=status,
+                level=r.level,
+                skills=skills,
+                districts=" ".join(r.districts),
+                radius_m=r.radius_m // 1000,
+                note=r.note,
             )
         )
     ]
@@ -69,10 +73,9 @@ def reviewed(ctx: Ctx, conv: Conversation, r: WorkerReviewed) -> Outcome:
             Say(
                 tr(
                     conv,
-                    f"已处理:师傅 {r.worker_id} → "
-                    f"{named(WORKER_STATUS_TEXT, r.status, 'zh')},已通知本人。",
-                    f"Done: worker {r.worker_id} is now "
-                    f"{named(WORKER_STATUS_TEXT, r.status, 'en')}; they have been told.",
+                    "已处理:师傅 {worker_id} → {status},已通知本人。",
+                    worker_id=r.worker_id,
+                    status=named(WORKER_STATUS_TEXT, r.status, conv.lang),
                 )
             )
         ]
@@ -81,7 +84,7 @@ def reviewed(ctx: Ctx, conv: Conversation, r: WorkerReviewed) -> Outcome:
 
 def withdrawals(ctx: Ctx, conv: Conversation, r: WithdrawalsListed) -> Outcome:
     if not r.items:
-        return Outcome([Say(tr(conv, "没有待处理的提现。", "No withdrawals waiting."))])
+        return Outcome([Say(tr(conv, "没有待处理的提现。"))])
     return Outcome(
         [
             Say(
@@ -96,42 +99,18 @@ def withdrawals(ctx: Ctx, conv: Conversation, r: WithdrawalsListed) -> Outcome:
 
 
 def withdrawal_decided(ctx: Ctx, conv: Conversation, r: WithdrawalDecided) -> Outcome:
-    return Outcome(
-        [
-            Say(
-                tr(
-                    conv,
-                    f"提现 #{r.id} → {r.status},已通知师傅。",
-                    f"Withdrawal {r.id} is now {r.status}; the worker was told.",
-                )
-            )
-        ]
-    )
+    return Outcome([Say(tr(conv, "提现 #{id} → {status},已通知师傅。", id=r.id, status=r.status))])
 
 
 def refund_marked(ctx: Ctx, conv: Conversation, r: RefundMarked) -> Outcome:
-    return Outcome(
-        [
-            Say(
-                tr(
-                    conv,
-                    f"退款 {r.reference} 已记为完成。",
-                    f"Refund {r.reference} recorded as done.",
-                )
-            )
-        ]
-    )
+    return Outcome([Say(tr(conv, "退款 {reference} 已记为完成。", reference=r.reference))])
 
 
 def ledger_link(ctx: Ctx, conv: Conversation, r: LedgerLinked) -> Outcome:
     return Outcome(
         [
             Link(
-                tr(
-                    conv,
-                    f"账本 {r.start}~{r.end}(10 分钟内有效):",
-                    f"Ledger {r.start} to {r.end} (link valid 10 minutes):",
-                ),
+                tr(conv, "账本 {start}~{end}(10 分钟内有效):", start=r.start, end=r.end),
                 r.url,
                 "CSV",
             )

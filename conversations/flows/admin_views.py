@@ -17,27 +17,27 @@ from conversations.state import Conversation
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.money import format_percent, format_yuan
 from domain.oversight import TrailEntry
-from domain.text import Text
+from domain.text import N_, Phrase
 
 LIST_LIMIT = 30
 FLAG_TEXT = {
-    "unaccepted": ("超时未接单", "not accepted in time"),
-    "no_worker": ("无可派师傅", "no worker found"),
-    "held": ("风控待审", "held for review"),
-    "late": ("师傅迟到", "worker late"),
-    "complaint": ("投诉未回复", "complaint unanswered"),
+    "unaccepted": N_("超时未接单"),
+    "no_worker": N_("无可派师傅"),
+    "held": N_("风控待审"),
+    "late": N_("师傅迟到"),
+    "complaint": N_("投诉未回复"),
 }
 WHAT_TEXT = {
-    "reassign": ("改派", "reassigned"),
-    "assign": ("指派", "assigned"),
-    "cancel": ("管理员取消", "cancelled by admin"),
-    "refund": ("发起退款", "refund requested"),
-    "refund_paid": ("退款到账", "refund paid"),
-    "refund_done": ("退款已记完成", "refund marked done"),
-    "complain": ("投诉", "complaint"),
-    "resolve": ("投诉处理", "complaint resolved"),
-    "view_order": ("查看联系方式", "contact details viewed"),
-    "view_complaint": ("查看投诉内容", "complaint viewed"),
+    "reassign": N_("改派"),
+    "assign": N_("指派"),
+    "cancel": N_("管理员取消"),
+    "refund": N_("发起退款"),
+    "refund_paid": N_("退款到账"),
+    "refund_done": N_("退款已记完成"),
+    "complain": N_("投诉"),
+    "resolve": N_("投诉处理"),
+    "view_order": N_("查看联系方式"),
+    "view_complaint": N_("查看投诉内容"),
 }
 STATUSES = {s.value for s in OrderStatus}
 MONEY_KEYS = ("amount", "fee", "refund", "unit_price", "paid", "refunded")
@@ -50,22 +50,27 @@ def status(conv: Conversation, value: str) -> str:
         text = STATUS_TEXT[OrderStatus(value)]
     except ValueError:
         return value
-    return tr(conv, text.zh, text.en)
+    return text.get(conv.lang)
 
 
-def _name(conv: Conversation, name: Text) -> str:
-    return tr(conv, name.zh, name.en)
+def _name(conv: Conversation, name: Phrase) -> str:
+    return name.get(conv.lang)
+
+
+def _flag(conv: Conversation, flag: str) -> str:
+    text = FLAG_TEXT.get(flag)
+    return text.get(conv.lang) if text else flag
 
 
 def _flags(conv: Conversation, flags: tuple[str, ...]) -> str:
-    return "".join(f" ⚠{tr(conv, *FLAG_TEXT.get(f, (f, f)))}" for f in flags)
+    return "".join(f" ⚠{_flag(conv, f)}" for f in flags)
 
 
 def stats(ctx: Ctx, conv: Conversation, r: StatsShown) -> Outcome:
     period = {
-        "today": tr(conv, "今天", "Today"),
-        "week": tr(conv, "近 7 天", "Last 7 days"),
-        "month": tr(conv, "近 30 天", "Last 30 days"),
+        "today": tr(conv, "今天"),
+        "week": tr(conv, "近 7 天"),
+        "month": tr(conv, "近 30 天"),
     }[r.period]
     span = f"{r.last}" if r.first == r.last else f"{r.first} ~ {r.last}"
     by = " · ".join(f"{status(conv, s)} {n}" for s, n in sorted(r.by_status, key=lambda x: -x[1]))
@@ -76,27 +81,32 @@ def stats(ctx: Ctx, conv: Conversation, r: StatsShown) -> Outcome:
     wait_text = "—" if wait is None else f"{wait // 60}:{wait % 60:02d}"
     lines = [
         f"📊 {period} ({span})",
-        tr(conv, f"订单:{orders}", f"Orders: {orders}"),
-        by or tr(conv, "(无)", "(none)"),
+        tr(conv, "订单:{orders}", orders=orders),
+        by or tr(conv, "(无)"),
         tr(
             conv,
-            f"成交 {r.booked} 单,GMV {format_yuan(r.gmv_cents)}",
-            f"Booked {r.booked}, GMV {format_yuan(r.gmv_cents)}",
+            "成交 {booked} 单,GMV {gmv_cents}",
+            booked=r.booked,
+            gmv_cents=format_yuan(r.gmv_cents),
         ),
         tr(
             conv,
-            f"平均接单用时 {wait_text}(分:秒,{r.accepted} 单)",
-            f"Average time to accept {wait_text} (min:s, {r.accepted} orders)",
+            "平均接单用时 {wait_text}(分:秒,{accepted} 单)",
+            wait_text=wait_text,
+            accepted=r.accepted,
         ),
         tr(
             conv,
-            f"完成率 {rate}(完成 {r.completed} / 取消 {r.cancelled})",
-            f"Completion {rate} ({r.completed} done / {r.cancelled} cancelled)",
+            "完成率 {rate}(完成 {completed} / 取消 {cancelled})",
+            rate=rate,
+            completed=r.completed,
+            cancelled=r.cancelled,
         ),
         tr(
             conv,
-            f"投诉 {r.complaints} · 新客户 {r.new_customers}",
-            f"Complaints {r.complaints} · New customers {r.new_customers}",
+            "投诉 {complaints} · 新客户 {new_customers}",
+            complaints=r.complaints,
+            new_customers=r.new_customers,
         ),
     ]
     return Outcome([Say("\n".join(lines))])
@@ -106,23 +116,18 @@ def order_list(ctx: Ctx, conv: Conversation, r: OrdersListed) -> Outcome:
     flags = r.flags
     if r.stuck_only:
         if not flags:
-            return Outcome([Say(tr(conv, "没有卡住的订单 ✅", "No stuck orders ✅"))])
-        lines = [tr(conv, f"⚠ 需处理 {len(flags)} 单:", f"⚠ {len(flags)} need attention:")]
+            return Outcome([Say(tr(conv, "没有卡住的订单 ✅"))])
+        lines = [tr(conv, "⚠ 需处理 {flags} 单:", flags=len(flags))]
         lines += [
-            f"#{f.number} {tr(conv, *FLAG_TEXT[f.why])} ({local(ctx, f.since)})"
-            for f in flags[:LIST_LIMIT]
+            f"#{f.number} {_flag(conv, f.why)} ({local(ctx, f.since)})" for f in flags[:LIST_LIMIT]
         ]
         return Outcome([Say("\n".join(lines))])
     what = " ".join(status(conv, s) for s in r.statuses)
     day = (
-        tr(conv, "今天", "today")
-        if r.today_by_default
-        else r.day.isoformat()
-        if r.day is not None
-        else ""
+        tr(conv, "今天") if r.today_by_default else r.day.isoformat() if r.day is not None else ""
     )
-    head = " · ".join(x for x in (what, day) if x) or tr(conv, "全部", "all")
-    lines = [tr(conv, f"订单 {head}:共 {r.total} 单", f"Orders {head}: {r.total}")]
+    head = " · ".join(x for x in (what, day) if x) or tr(conv, "全部")
+    lines = [tr(conv, "订单 {head}:共 {total} 单", head=head, total=r.total)]
     for o in r.orders:
         money = f" {format_yuan(o.total_cents)}" if r.money else ""
         who = f" {o.worker}" if o.worker else ""
@@ -132,17 +137,11 @@ def order_list(ctx: Ctx, conv: Conversation, r: OrdersListed) -> Outcome:
         )
     if r.total > len(r.orders):
         more = r.total - len(r.orders)
-        lines.append(tr(conv, f"……还有 {more} 单", f"… and {more} more"))
+        lines.append(tr(conv, "……还有 {more} 单", more=more))
     if not r.orders:
-        lines.append(tr(conv, "(无)", "(none)"))
+        lines.append(tr(conv, "(无)"))
     if flags:
-        lines.append(
-            tr(
-                conv,
-                f"⚠ 共 {len(flags)} 单需处理:/orders stuck",
-                f"⚠ {len(flags)} orders need attention: /orders stuck",
-            )
-        )
+        lines.append(tr(conv, "⚠ 共 {flags} 单需处理:/orders stuck", flags=len(flags)))
     return Outcome([Say("\n".join(lines))])
 
 
@@ -153,28 +152,22 @@ def order_detail(ctx: Ctx, conv: Conversation, r: OrderInspected) -> Outcome:
         f"#{r.number} {_name(conv, r.item)} · {status(conv, r.status)}",
         tr(
             conv,
-            f"上门 {when} · 下单 {created} · {r.channel}",
-            f"Visit {when} · booked {created} · {r.channel}",
+            "上门 {when} · 下单 {created} · {channel}",
+            when=when,
+            created=created,
+            channel=r.channel,
         ),
-        tr(
-            conv,
-            f"客户 {c.id} {c.name} {c.phone}",
-            f"Customer {c.id} {c.name} {c.phone}",
-        ),
+        tr(conv, "客户 {id} {name} {phone}", id=c.id, name=c.name, phone=c.phone),
     ]
     if r.address:
-        lines.append(tr(conv, f"地址 {r.address}", f"Address {r.address}"))
+        lines.append(tr(conv, "地址 {address}", address=r.address))
     lines.append(
-        tr(
-            conv,
-            f"师傅 {w.id} {w.name} {w.phone}",
-            f"Worker {w.id} {w.name} {w.phone}",
-        )
+        tr(conv, "师傅 {id} {name} {phone}", id=w.id, name=w.name, phone=w.phone)
         if w
-        else tr(conv, "师傅:未指派", "Worker: none yet")
+        else tr(conv, "师傅:未指派")
     )
     if r.late_minutes:
-        lines.append(tr(conv, f"迟到 {r.late_minutes} 分钟", f"Late {r.late_minutes} min"))
+        lines.append(tr(conv, "迟到 {late_minutes} 分钟", late_minutes=r.late_minutes))
     m = r.money
     if m is not None:
         total, paid = format_yuan(m.total_cents), format_yuan(m.paid_cents)
@@ -182,11 +175,13 @@ def order_detail(ctx: Ctx, conv: Conversation, r: OrderInspected) -> Outcome:
         lines.append(
             tr(
                 conv,
-                f"金额 {total} · 已付 {paid} · 已退 {refunded}",
-                f"Total {total} · paid {paid} · refunded {refunded}",
+                "金额 {total} · 已付 {paid} · 已退 {refunded}",
+                total=total,
+                paid=paid,
+                refunded=refunded,
             )
             + (
-                tr(conv, f" · 退款中 {refunding}", f" · refunding {refunding}")
+                tr(conv, " · 退款中 {refunding}", refunding=refunding)
                 if m.pending_refunds_cents
                 else ""
             )
@@ -196,15 +191,15 @@ def order_detail(ctx: Ctx, conv: Conversation, r: OrderInspected) -> Outcome:
             for p in m.payments
         ]
     photos = " ".join(f"{k} {n}" for k, n in sorted(r.photos)) or "0"
-    lines.append(tr(conv, f"照片 {photos}", f"Photos {photos}"))
+    lines.append(tr(conv, "照片 {photos}", photos=photos))
     if r.complaints:
-        lines.append(tr(conv, "投诉:", "Complaints:"))
+        lines.append(tr(conv, "投诉:"))
         lines += [
             f"  {x.id}. {x.category} [{x.status}] {local(ctx, x.filed_at)}" for x in r.complaints
         ]
-    lines.append(tr(conv, "进度:", "Timeline:"))
+    lines.append(tr(conv, "进度:"))
     lines += [f"  {local(ctx, e.at)} {status(conv, e.status)} ({e.actor})" for e in r.timeline]
-    lines.append(tr(conv, f"完整记录:/audit #{r.number}", f"Full trail: /audit #{r.number}"))
+    lines.append(tr(conv, "完整记录:/audit #{number}", number=r.number))
     return Outcome([Say("\n".join(lines))])
 
 
@@ -234,7 +229,7 @@ def _detail(entry: TrailEntry) -> str:
 
 
 def audit(ctx: Ctx, conv: Conversation, r: TrailShown) -> Outcome:
-    lines = [tr(conv, f"#{r.number} 完整记录:", f"#{r.number} full trail:")]
+    lines = [tr(conv, "#{number} 完整记录:", number=r.number)]
     for e in r.entries:
         what = e.what
         if what in STATUSES:
@@ -242,7 +237,10 @@ def audit(ctx: Ctx, conv: Conversation, r: TrailShown) -> Outcome:
             text = f"{status(conv, before)}→{status(conv, what)}" if before else status(conv, what)
             note = f" · {e.note}" if e.note else ""
         else:
-            text, note = tr(conv, *WHAT_TEXT.get(what, (what, what))), _detail(e)
+            text, note = (
+                (WHAT_TEXT[what].get(conv.lang) if what in WHAT_TEXT else what),
+                _detail(e),
+            )
         who = e.actor + (f" ({e.role})" if e.role else "")
         lines.append(f"{local(ctx, e.at)} {text} — {who}{note}")
     return Outcome([Say("\n".join(lines))])

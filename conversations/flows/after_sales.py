@@ -24,6 +24,7 @@ from conversations.state import Conversation
 from domain import limits
 from domain.aftersales import CUSTOMER_TAGS, DIMENSIONS
 from domain.commands import BookRework, FileComplaint, RateCustomer, RateOrder
+from domain.text import N_
 
 
 class Step(StrEnum):
@@ -47,17 +48,17 @@ FIRST_STEP = {
     "rate_customer": Step.CUSTOMER_SCORE,
 }
 CATEGORIES = (
-    ("late", "迟到", "Late"),
-    ("incomplete", "没做完 / 不干净", "Not finished / not clean"),
-    ("damage", "物品损坏", "Something damaged"),
-    ("attitude", "服务态度", "Attitude"),
-    ("other", "其他", "Other"),
+    ("late", N_("迟到")),
+    ("incomplete", N_("没做完 / 不干净")),
+    ("damage", N_("物品损坏")),
+    ("attitude", N_("服务态度")),
+    ("other", N_("其他")),
 )
 DIMENSION_TEXT = {
-    "response": ("响应速度(准时、沟通)", "response (on time, in touch)"),
-    "skill": ("专业水平", "skill"),
-    "attitude": ("服务态度", "attitude"),
-    "care": ("爱护物品", "care of your belongings"),
+    "response": N_("响应速度(准时、沟通)"),
+    "skill": N_("专业水平"),
+    "attitude": N_("服务态度"),
+    "care": N_("爱护物品"),
 }
 MAX_PHOTOS = 6
 STARS = tuple(Option(f"s:{n}", str(n)) for n in range(1, 6))
@@ -93,15 +94,7 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
 
 def _no_order(conv: Conversation) -> Outcome:
     return Outcome(
-        [
-            Say(
-                tr(
-                    conv,
-                    "请带上订单号,例如「投诉 #240117」或「评价 #240117」。",
-                    "Add the order number, e.g. 'complain #240117' or 'rate #240117'.",
-                )
-            )
-        ],
+        [Say(tr(conv, "请带上订单号,例如「投诉 #240117」或「评价 #240117」。"))],
         goto=_home(conv),
     )
 
@@ -111,66 +104,53 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     f, step = feedback(conv), conv.step
     number = f.order
     if step == Step.CATEGORY:
-        options = tuple(Option(f"cat:{k}", tr(conv, zh, en)) for k, zh, en in CATEGORIES)
-        text = tr(
-            conv, f"投诉订单 #{number}:遇到了什么问题?", f"Order #{number}: what went wrong?"
-        )
+        options = tuple(Option(f"cat:{k}", text.get(conv.lang)) for k, text in CATEGORIES)
+        text = tr(conv, "投诉订单 #{number}:遇到了什么问题?", number=number)
         return Outcome([Ask(text, options)])
     if step == Step.TEXT:
-        return Outcome(
-            [
-                Say(
-                    tr(
-                        conv,
-                        "请简单描述一下情况(哪里、什么时候、怎么了)。",
-                        "Please describe what happened (where, when, what).",
-                    )
-                )
-            ]
-        )
+        return Outcome([Say(tr(conv, "请简单描述一下情况(哪里、什么时候、怎么了)。"))])
     if step == Step.PHOTOS:
         n = len(f.photos)
         text = tr(
             conv,
-            f"有照片的话请发送(最多 {MAX_PHOTOS} 张,已收到 {n} 张),有照片的简单问题可以立即处理。",
-            f"Send photos if you have them (up to {MAX_PHOTOS}; {n} so far) — with a photo, "
-            "simple cases are settled at once.",
+            "有照片的话请发送(最多 {MAX_PHOTOS} 张,已收到 {n} 张),有照片的简单问题可以立即处理。",
+            MAX_PHOTOS=MAX_PHOTOS,
+            n=n,
         )
-        return Outcome(
-            [Ask(text, (Option("submit", tr(conv, "提交投诉", "Submit the complaint")),))]
-        )
+        return Outcome([Ask(text, (Option("submit", tr(conv, "提交投诉")),))])
     if step == Step.SCORE:
         dim = len(f.scores)
         if dim >= len(DIMENSIONS):  # every dimension has its stars
             return Outcome(step=Step.TAGS, reask=True)
-        zh, en = DIMENSION_TEXT[DIMENSIONS[dim]]
         text = tr(
             conv,
-            f"为订单 #{number} 打分({dim + 1}/4):{zh},1–5 星?",
-            f"Rate order #{number} ({dim + 1}/4): {en}, 1 to 5 stars?",
+            "为订单 #{number} 打分({dim}/4):{what},1–5 星?",
+            number=number,
+            dim=dim + 1,
+            what=DIMENSION_TEXT[DIMENSIONS[dim]].get(conv.lang),
         )
         return Outcome([Ask(text, STARS, numbered=False)])
     if step == Step.TAGS:
         chosen = set(f.tags)
         options = tuple(
-            Option(f"t:{k}", ("✓ " if k in chosen else "") + tr(conv, zh, en))
-            for k, zh, en in CUSTOMER_TAGS
+            Option(f"t:{k}", ("✓ " if k in chosen else "") + text.get(conv.lang))
+            for k, text in CUSTOMER_TAGS
         )
-        text = tr(conv, "选几个标签(可多选),然后点「完成」。", "Pick a few tags, then 'Done'.")
-        return Outcome([Ask(text, (*options, Option("done", tr(conv, "完成", "Done"))))])
+        text = tr(conv, "选几个标签(可多选),然后点「完成」。")
+        return Outcome([Ask(text, (*options, Option("done", tr(conv, "完成"))))])
     if step == Step.REVIEW:
         return Outcome(
             [
                 Ask(
-                    tr(conv, "想说几句吗?(可跳过)", "Anything to add? (or skip)"),
-                    (Option("skip", tr(conv, "跳过", "Skip")),),
+                    tr(conv, "想说几句吗?(可跳过)"),
+                    (Option("skip", tr(conv, "跳过")),),
                 )
             ]
         )
     if step == Step.REWORK_DAY:
         return Outcome(
             [
-                Say(tr(conv, f"预约订单 #{number} 的免费返工。", f"Free rework of #{number}.")),
+                Say(tr(conv, "预约订单 #{number} 的免费返工。", number=number)),
                 booking_views.date_question(ctx, conv),
             ]
         )
@@ -180,17 +160,13 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
             return Outcome(step=Step.REWORK_DAY, reask=True)
         return Outcome([booking_views.time_question(ctx, conv, day)])
     if step == Step.CUSTOMER_SCORE:
-        text = tr(
-            conv,
-            f"为订单 #{number} 的客户打分(沟通、配合、环境),1–5 星?",
-            f"Rate the customer of #{number} (communication, cooperation), 1 to 5 stars?",
-        )
+        text = tr(conv, "为订单 #{number} 的客户打分(沟通、配合、环境),1–5 星?", number=number)
         return Outcome([Ask(text, STARS, numbered=False)])
     return Outcome(
         [
             Ask(
-                tr(conv, "补充说明?(可跳过)", "A note? (or skip)"),
-                (Option("skip", tr(conv, "跳过", "Skip")),),
+                tr(conv, "补充说明?(可跳过)"),
+                (Option("skip", tr(conv, "跳过")),),
             )
         ]
     )
@@ -208,9 +184,7 @@ def on_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     if over := too_long(conv, limits.COMPLAINT, text):
         return over
     if len(text) < 2:
-        return Outcome(
-            [Say(tr(conv, "请多写几个字。", "Please write a little more."))], reask=True
-        )
+        return Outcome([Say(tr(conv, "请多写几个字。"))], reask=True)
     keep(conv, NAME, replace(feedback(conv), text=text))
     return Outcome(step=Step.PHOTOS, reask=True)
 
@@ -219,7 +193,7 @@ def on_photo(ctx: Ctx, conv: Conversation, event: PhotoReceived) -> Outcome:
     f = feedback(conv)
     if len(f.photos) >= MAX_PHOTOS:
         return Outcome(
-            [Say(tr(conv, "照片已够了,请提交。", "That's enough photos — please submit."))],
+            [Say(tr(conv, "照片已够了,请提交。"))],
             reask=True,
         )
     keep(conv, NAME, replace(f, photos=(*f.photos, event.ref)))
@@ -250,7 +224,7 @@ def _stars(event: ChoiceMade | TextReceived) -> int | None:
 def on_score(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> Outcome:
     stars = _stars(event)
     if stars is None:
-        return Outcome([Say(tr(conv, "请选 1–5 星。", "Pick 1 to 5 stars."))], reask=True)
+        return Outcome([Say(tr(conv, "请选 1–5 星。"))], reask=True)
     f = feedback(conv)
     scores = (*f.scores, stars)[: len(DIMENSIONS)]
     keep(conv, NAME, replace(f, scores=scores))
@@ -303,7 +277,7 @@ def on_rework_day(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived
         return Outcome(step=Step.REWORK_TIME, reask=True)
     day, at = parse_when(event.text, ctx.now.astimezone(ctx.tz).date())
     if day is None:
-        return Outcome([Say(tr(conv, "没看懂日期。", "I didn't get the date."))], reask=True)
+        return Outcome([Say(tr(conv, "没看懂日期。"))], reask=True)
     if at is None:
         _keep_day(conv, day)
         return Outcome(step=Step.REWORK_TIME, reask=True)
@@ -320,14 +294,14 @@ def on_rework_time(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceive
     elif isinstance(event, TextReceived):
         _, at = parse_when(event.text, day)
     if at is None:
-        return Outcome([Say(tr(conv, "请选择时间。", "Pick a time."))], reask=True)
+        return Outcome([Say(tr(conv, "请选择时间。"))], reask=True)
     return _book(ctx, conv, datetime.combine(day, at, tzinfo=ctx.tz))
 
 
 def on_customer_score(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> Outcome:
     stars = _stars(event)
     if stars is None:
-        return Outcome([Say(tr(conv, "请选 1–5 星。", "Pick 1 to 5 stars."))], reask=True)
+        return Outcome([Say(tr(conv, "请选 1–5 星。"))], reask=True)
     keep(conv, NAME, replace(feedback(conv), stars=stars))
     return Outcome(step=Step.CUSTOMER_NOTE, reask=True)
 
@@ -362,7 +336,7 @@ def on_rework_booked(ctx: Ctx, conv: Conversation, result: ReworkBooked) -> Outc
 
 def on_customer_rated(ctx: Ctx, conv: Conversation, result: CustomerRated) -> Outcome:
     conv.data.pop(NAME, None)
-    return Outcome([Say(tr(conv, "已记录,谢谢!", "Noted, thank you!"))], goto=_home(conv))
+    return Outcome([Say(tr(conv, "已记录,谢谢!"))], goto=_home(conv))
 
 
 TRANSITIONS: Transitions = restarting_all(

@@ -27,6 +27,8 @@ from domain.catalog import Catalog
 from domain.commands import Message
 from domain.limits import Limit
 from domain.rules import Rules
+from domain.text import translate
+from i18n import gettext
 
 
 @dataclass(frozen=True)
@@ -88,9 +90,10 @@ class Flow(Protocol):
         ...
 
 
-def tr(conv: Conversation, zh: str, en: str) -> str:
-    """The text in the conversation's language."""
-    return en if conv.lang == "en" else zh
+def tr(conv: Conversation, msgid: str, /, **params: object) -> str:
+    """The message ``msgid`` (its Chinese; the catalogs of ``i18n`` hold the English) in the
+    conversation's language, with ``params`` filled into its ``{name}`` fields."""
+    return translate(conv.lang, msgid, params.items()) if params else gettext(conv.lang, msgid)
 
 
 def too_long(conv: Conversation, limit: Limit, text: str) -> Outcome | None:

@@ -13,16 +13,17 @@ from conversations.results.booking import SavedAddress
 from conversations.state import Conversation
 from domain.catalog import UNIT_TEXT, Consumables, Item, Unit
 from domain.money import format_yuan
+from domain.recurring import WEEKDAY_TEXT
+from domain.text import N_
 
-WEEKDAYS = (
-    ("周一", "Mon"),
-    ("周二", "Tue"),
-    ("周三", "Wed"),
-    ("周四", "Thu"),
-    ("周五", "Fri"),
-    ("周六", "Sat"),
-    ("周日", "Sun"),
+DAY_LABELS = (
+    N_("今天{date.month}月{date.day}日 {weekday}"),
+    N_("明天{date.month}月{date.day}日 {weekday}"),
+    N_("后天{date.month}月{date.day}日 {weekday}"),
 )
+"""A day offered for the visit, today and the next two by name (English: "Today Sat 05 Dec";
+``date`` formats the English, ``weekday`` is the Chinese name)."""
+LATER_DAY = N_("{date.month}月{date.day}日 {weekday}")
 
 
 def _name(conv: Conversation, text: Any) -> str:
@@ -32,18 +33,18 @@ def _name(conv: Conversation, text: Any) -> str:
 def item_card(conv: Conversation, item: Item) -> str:
     unit = UNIT_TEXT[item.unit].get(conv.lang)
     consumables = (
-        tr(conv, "含清洁用品", "supplies included")
+        tr(conv, "含清洁用品")
         if item.consumables == Consumables.INCLUDED
-        else tr(conv, "用品由客户提供(可加选师傅自带)", "you provide supplies")
+        else tr(conv, "用品由客户提供(可加选师傅自带)")
     )
     lines = [
         f"{_name(conv, item.name)} · {format_yuan(item.unit_price_cents)}/{unit}",
         _name(conv, item.description),
-        tr(conv, "验收标准:", "Acceptance: ") + _name(conv, item.acceptance),
+        tr(conv, "验收标准:") + _name(conv, item.acceptance),
         consumables,
     ]
     if item.certificate:
-        lines.append(tr(conv, "服务人员持证上岗", "Served by a certified worker"))
+        lines.append(tr(conv, "服务人员持证上岗"))
     return "\n".join(lines)
 
 
@@ -52,19 +53,15 @@ def question(ctx: Ctx, conv: Conversation, step: str, d: Draft, items: list[Item
     if step == "category":
         options = [Option(f"cat:{c.id}", _name(conv, c.name)) for c in ctx.catalog.categories]
         options += [
-            Option(f"bundle:{x.id}", tr(conv, "套餐:", "Bundle: ") + _name(conv, x.name))
+            Option(f"bundle:{x.id}", tr(conv, "套餐:") + _name(conv, x.name))
             for x in ctx.catalog.bundles
         ]
-        return [Ask(tr(conv, "请选择服务类别:", "Which kind of service?"), tuple(options))]
+        return [Ask(tr(conv, "请选择服务类别:"), tuple(options))]
     if step == "item":
         category = ctx.catalog.category(d.category)
         return [
             Ask(
-                tr(
-                    conv,
-                    f"{_name(conv, category.name)} — 请选择项目:",
-                    f"{_name(conv, category.name)} — choose a service:",
-                ),
+                tr(conv, "{name} — 请选择项目:", name=_name(conv, category.name)),
                 tuple(
                     Option(
                         f"item:{it.id}",
@@ -93,18 +90,14 @@ def question(ctx: Ctx, conv: Conversation, step: str, d: Draft, items: list[Item
                 Option(
                     "alt",
                     ("✓ " if d.high_altitude else "")
-                    + tr(conv, "高空作业(外窗等)", "High-altitude work")
+                    + tr(conv, "高空作业(外窗等)")
                     + f" +{format_yuan(ctx.rules.pricing.high_altitude_cents)}",
                 )
             )
-        options.append(Option("done", tr(conv, "选好了", "Done")))
+        options.append(Option("done", tr(conv, "选好了")))
         return [
             Ask(
-                tr(
-                    conv,
-                    "需要加选哪些服务?可多选,选好后点「选好了」。",
-                    "Any extras? Pick as many as you like, then 'Done'.",
-                ),
+                tr(conv, "需要加选哪些服务?可多选,选好后点「选好了」。"),
                 tuple(options),
             )
         ]
@@ -116,23 +109,28 @@ def question(ctx: Ctx, conv: Conversation, step: str, d: Draft, items: list[Item
         text = {
             Unit.HOUR: tr(
                 conv,
-                f"需要几小时?({item.min_quantity}–{item.max_quantity})",
-                f"How many hours? ({item.min_quantity}–{item.max_quantity})",
+                "需要几小时?({min_quantity}–{max_quantity})",
+                min_quantity=item.min_quantity,
+                max_quantity=item.max_quantity,
             ),
             Unit.SQM: tr(
                 conv,
-                f"房屋面积多少平方米?({item.min_quantity}–{item.max_quantity})",
-                f"Floor area in m²? ({item.min_quantity}–{item.max_quantity})",
+                "房屋面积多少平方米?({min_quantity}–{max_quantity})",
+                min_quantity=item.min_quantity,
+                max_quantity=item.max_quantity,
             ),
             Unit.DAY: tr(
                 conv,
-                f"需要多少天?({item.min_quantity}–{item.max_quantity})",
-                f"How many days? ({item.min_quantity}–{item.max_quantity})",
+                "需要多少天?({min_quantity}–{max_quantity})",
+                min_quantity=item.min_quantity,
+                max_quantity=item.max_quantity,
             ),
             Unit.VISIT: tr(
                 conv,
-                f"需要几{unit}/台?({item.min_quantity}–{item.max_quantity})",
-                f"How many? ({item.min_quantity}–{item.max_quantity})",
+                "需要几{unit}/台?({min_quantity}–{max_quantity})",
+                unit=unit,
+                min_quantity=item.min_quantity,
+                max_quantity=item.max_quantity,
             ),
         }[item.unit]
         return [Ask(text, tuple(Option(f"qty:{q}", str(q)) for q in picks), numbered=False)]
@@ -141,10 +139,12 @@ def question(ctx: Ctx, conv: Conversation, step: str, d: Draft, items: list[Item
             Ask(
                 tr(
                     conv,
-                    f"房屋面积大约多少平方米?(含 {item.included_area_sqm}㎡,超出部分每"
-                    f"{ctx.rules.pricing.over_area_block_sqm}㎡加"
-                    f"{format_yuan(ctx.rules.pricing.over_area_block_cents)})",
-                    f"Roughly how big is the home in m²? ({item.included_area_sqm} m² included)",
+                    "房屋面积大约多少平方米?(含 {included_area_sqm}㎡,"
+                    "超出部分每{over_area_block_sqm}㎡加{over_area_block_ce"
+                    "nts})",
+                    included_area_sqm=item.included_area_sqm,
+                    over_area_block_sqm=ctx.rules.pricing.over_area_block_sqm,
+                    over_area_block_cents=format_yuan(ctx.rules.pricing.over_area_block_cents),
                 )
             )
         ]
@@ -158,42 +158,33 @@ def question(ctx: Ctx, conv: Conversation, step: str, d: Draft, items: list[Item
             Ask(
                 tr(
                     conv,
-                    f"已收到位置:{d.place or '(地图位置)'}。请补充楼栋门牌号:",
-                    f"Got the location: {d.place or '(map pin)'}. Building and flat number?",
+                    "已收到位置:{place}。请补充楼栋门牌号:",
+                    place=d.place or tr(conv, "(地图位置)"),
                 )
             )
         ]
     return [
         Ask(
-            tr(
-                conv,
-                "有什么要告诉师傅的吗?(如门禁、宠物、重点区域)没有请点「跳过」。",
-                "Anything the worker should know (door code, pets, focus areas)? Or 'Skip'.",
-            ),
-            (Option("skip", tr(conv, "跳过", "Skip")),),
+            tr(conv, "有什么要告诉师傅的吗?(如门禁、宠物、重点区域)没有请点「跳过」。"),
+            (Option("skip", tr(conv, "跳过")),),
         )
     ]
 
 
 def date_question(ctx: Ctx, conv: Conversation) -> Ask:
     today = ctx.now.astimezone(ctx.tz).date()
-    options = [Option("asap", tr(conv, "尽快上门", "As soon as possible"))]
+    options = [Option("asap", tr(conv, "尽快上门"))]
     for offset in range(ctx.rules.booking.days_offered):
         day = today + timedelta(days=offset)
-        rel = {0: ("今天", "Today"), 1: ("明天", "Tomorrow"), 2: ("后天", "")}.get(offset)
-        zh, en = WEEKDAYS[day.weekday()]
         label = tr(
             conv,
-            f"{(rel or ('', ''))[0]}{day.month}月{day.day}日 {zh}",
-            f"{rel[1] + ' ' if rel and rel[1] else ''}{en} {day:%d %b}",
+            (DAY_LABELS[offset] if offset < len(DAY_LABELS) else LATER_DAY).msgid,
+            weekday=WEEKDAY_TEXT[day.weekday()].get(conv.lang),
+            date=day,
         )
         options.append(Option(f"day:{day.isoformat()}", label.strip()))
     return Ask(
-        tr(
-            conv,
-            "哪天上门?也可以直接回复,例如「12月5日 9:30」。",
-            "Which day? You can also type e.g. '12-05 9:30'.",
-        ),
+        tr(conv, "哪天上门?也可以直接回复,例如「12月5日 9:30」。"),
         tuple(options),
     )
 
@@ -203,109 +194,58 @@ def time_question(ctx: Ctx, conv: Conversation, day: date) -> Ask:
     slots = [
         t for t in ctx.rules.booking.slots if datetime.combine(day, t, tzinfo=ctx.tz) >= earliest
     ]
-    text = tr(
-        conv,
-        "几点开始?也可以直接回复时间,例如 9:30。",
-        "What time should we start? You can also type a time, e.g. 9:30.",
-    )
+    text = tr(conv, "几点开始?也可以直接回复时间,例如 9:30。")
     if not slots:
-        text = tr(
-            conv,
-            "这天的常用时段已过,请回复具体时间,或发送「返回」换一天。",
-            "The usual slots for that day have passed — type a time, or 'back' for another day.",
-        )
+        text = tr(conv, "这天的常用时段已过,请回复具体时间,或发送「返回」换一天。")
     return Ask(text, tuple(Option(f"at:{t:%H:%M}", f"{t:%H:%M}") for t in slots))
 
 
 def address_question(conv: Conversation, addresses: tuple[SavedAddress, ...]) -> list[Reply]:
     options = tuple(Option(f"addr:{a.id}", a.label) for a in addresses[:5])
     if options:
-        text = tr(
-            conv,
-            "服务地址?请选择常用地址,或直接输入新地址(写到门牌号),也可以发送位置。",
-            "Where? Pick a saved address, type a new one (down to the flat number), or "
-            "share your location.",
-        )
+        text = tr(conv, "服务地址?请选择常用地址,或直接输入新地址(写到门牌号),也可以发送位置。")
     else:
-        text = tr(
-            conv,
-            "服务地址?请直接输入(写到门牌号),或发送位置。",
-            "Where? Type the address (down to the flat number) or share your location.",
-        )
+        text = tr(conv, "服务地址?请直接输入(写到门牌号),或发送位置。")
     return [
         Ask(text, options),
-        AskLocation(tr(conv, "也可以直接发送位置", "Or share your location")),
+        AskLocation(tr(conv, "也可以直接发送位置")),
     ]
 
 
 def map_pin(conv: Conversation) -> str:
     """The place of a shared location that came without a label."""
-    return tr(conv, "地图定位", "Map pin")
+    return tr(conv, "地图定位")
 
 
 def not_a_number(conv: Conversation) -> Say:
-    return Say(tr(conv, "请输入一个整数。", "Please send a whole number."))
+    return Say(tr(conv, "请输入一个整数。"))
 
 
 def out_of_range(conv: Conversation, item: Item) -> Say:
     low, high = item.min_quantity, item.max_quantity
-    return Say(
-        tr(conv, f"数量需在 {low}–{high} 之间。", f"That must be between {low} and {high}.")
-    )
+    return Say(tr(conv, "数量需在 {low}–{high} 之间。", low=low, high=high))
 
 
 def not_an_area(conv: Conversation) -> Say:
-    return Say(
-        tr(
-            conv,
-            "请输入房屋面积(平方米),例如 90。",
-            "Please send the floor area in m², e.g. 90.",
-        )
-    )
+    return Say(tr(conv, "请输入房屋面积(平方米),例如 90。"))
 
 
 def too_soon(conv: Conversation) -> Say:
-    return Say(
-        tr(
-            conv,
-            "这个时间太早了,请选择至少 1 小时之后的时间。",
-            "That is too soon — please pick a time at least an hour from now.",
-        )
-    )
+    return Say(tr(conv, "这个时间太早了,请选择至少 1 小时之后的时间。"))
 
 
 def too_far(ctx: Ctx, conv: Conversation) -> Say:
     days = ctx.rules.booking.max_days_ahead
-    return Say(
-        tr(
-            conv,
-            f"最多可预约 {days} 天内。",
-            f"Bookings can be made up to {days} days ahead.",
-        )
-    )
+    return Say(tr(conv, "最多可预约 {days} 天内。", days=days))
 
 
 def unreadable_date(conv: Conversation) -> Say:
-    return Say(
-        tr(
-            conv,
-            "没看懂日期,可以回复「明天」「12月5日」或「周六 10点」。",
-            "I couldn't read that date — try 'tomorrow', '12-05' or 'sat 10am'.",
-        )
-    )
+    return Say(tr(conv, "没看懂日期,可以回复「明天」「12月5日」或「周六 10点」。"))
 
 
 def not_a_time(conv: Conversation) -> Say:
-    return Say(
-        tr(conv, "请回复时间,例如 9:30 或 下午3点。", "Please send a time, e.g. 9:30 or 3pm.")
-    )
+    return Say(tr(conv, "请回复时间,例如 9:30 或 下午3点。"))
 
 
 def address_too_short(conv: Conversation) -> Say:
-    return Say(
-        tr(
-            conv,
-            "地址太短了,请写到门牌号,例如「徐汇区漕溪北路88号12楼1203」。",
-            "Please send the full address down to the flat number.",
-        )
-    )
+    return Say(tr(conv, "地址太短了,请写到门牌号,例如「徐汇区漕溪北路88号12楼1203」。"))

@@ -36,7 +36,7 @@ from conversations.state import Conversation
 from domain.commands import ConfirmSandboxPayment, PlaceOrder
 from domain.queries import PreviewQuote
 from domain.risk import CONFIRM_CODE_DIGITS, CONFIRM_CODE_TRIES, needs_confirm_code
-from domain.text import Text
+from domain.text import Bilingual
 
 NAME = "checkout"
 
@@ -82,7 +82,7 @@ class State:
         try:
             state = cls(
                 total_cents=_int_or_none(raw["total_cents"]),
-                coupons=tuple(CouponChoice(c, Text(zh, en)) for c, zh, en in raw["coupons"]),
+                coupons=tuple(CouponChoice(c, Bilingual(zh, en)) for c, zh, en in raw["coupons"]),
                 code=str(raw["code"]),
                 wrong_codes=int(raw["wrong_codes"]),
                 due=due_from_json(raw["due"]) if raw["due"] is not None else None,

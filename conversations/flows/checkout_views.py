@@ -15,41 +15,33 @@ from domain.risk import CONFIRM_CODE_TRIES
 
 
 def quote_message(conv: Conversation, q: QuoteReady) -> list[Reply]:
-    lines = [tr(conv, "费用明细:", "Your quote:")]
+    lines = [tr(conv, "费用明细:")]
     lines += [
         f"· {line.label.get(conv.lang)}  {format_yuan(line.amount_cents)}" for line in q.lines
     ]
-    lines.append(
-        tr(
-            conv,
-            f"合计:{format_yuan(q.total_cents)}",
-            f"Total: {format_yuan(q.total_cents)}",
-        )
-    )
+    lines.append(tr(conv, "合计:{total_cents}", total_cents=format_yuan(q.total_cents)))
     if q.deposit_cents:
         lines.append(
             tr(
                 conv,
-                f"现付定金 {format_yuan(q.deposit_cents)},完工后付尾款",
-                f"Deposit now {format_yuan(q.deposit_cents)}, balance after the job",
+                "现付定金 {deposit_cents},完工后付尾款",
+                deposit_cents=format_yuan(q.deposit_cents),
             )
         )
     lines.append(q.summary.get(conv.lang))
-    options = [Option("confirm", tr(conv, "确认下单", "Confirm order"))]
+    options = [Option("confirm", tr(conv, "确认下单"))]
     if q.coupons:
-        options.append(Option("coupon", tr(conv, "选择优惠券", "Choose coupon")))
+        options.append(Option("coupon", tr(conv, "选择优惠券")))
     if q.points_available >= 100:
         options.append(
             Option(
                 "points",
-                tr(
-                    conv,
-                    "不用积分" if q.use_points else f"用积分抵扣(有 {q.points_available} 分)",
-                    "Don't use points" if q.use_points else f"Use points ({q.points_available})",
-                ),
+                tr(conv, "不用积分")
+                if q.use_points
+                else tr(conv, "用积分抵扣(有 {points} 分)", points=q.points_available),
             )
         )
-    options.append(Option("time", tr(conv, "改时间", "Change time")))
+    options.append(Option("time", tr(conv, "改时间")))
     return [Ask("\n".join(lines), tuple(options))]
 
 
@@ -60,18 +52,19 @@ def code_question(conv: Conversation, total_cents: int, code: str) -> list[Reply
         Ask(
             tr(
                 conv,
-                f"本单合计 {total},金额较大。为确认是您本人下单,请回复验证码:{code}",
-                f"This order comes to {total}. To confirm it, reply with the code: {code}",
+                "本单合计 {total},金额较大。为确认是您本人下单,请回复验证码:{code}",
+                total=total,
+                code=code,
             ),
-            (Option("quote", tr(conv, "返回报价", "Back to the quote")),),
+            (Option("quote", tr(conv, "返回报价")),),
         )
     ]
 
 
 def coupon_question(conv: Conversation, coupons: tuple[CouponChoice, ...]) -> list[Reply]:
     options = [Option(f"coupon:{c.code}", c.label.get(conv.lang)) for c in coupons[:8]]
-    options.append(Option("none", tr(conv, "不使用优惠券", "No coupon")))
-    return [Ask(tr(conv, "选择优惠券:", "Choose a coupon:"), tuple(options))]
+    options.append(Option("none", tr(conv, "不使用优惠券")))
+    return [Ask(tr(conv, "选择优惠券:"), tuple(options))]
 
 
 def pay_by(due: PaymentDue, tz: ZoneInfo) -> str:
@@ -85,10 +78,14 @@ def order_placed(conv: Conversation, due: PaymentDue, tz: ZoneInfo) -> list[Repl
         Say(
             tr(
                 conv,
-                f"订单 #{due.number} 已提交,应付 {amount}"
-                + (f",请在 {by} 前支付(逾期自动取消)。" if by else "。"),
-                f"Order #{due.number} is placed — {amount} to pay now"
-                + (f", by {by} (unpaid, it is cancelled then)." if by else "."),
+                "订单 #{number} 已提交,应付 {amount},请在 {by} 前支付(逾期自动取消)。",
+                number=due.number,
+                amount=amount,
+                by=by,
+            )
+            if by
+            else tr(
+                conv, "订单 #{number} 已提交,应付 {amount}。", number=due.number, amount=amount
             )
         )
     ]
@@ -97,42 +94,38 @@ def order_placed(conv: Conversation, due: PaymentDue, tz: ZoneInfo) -> list[Repl
 def pay_question(conv: Conversation, due: PaymentDue) -> list[Reply]:
     """How to pay, by provider: a Telegram invoice, the WeChat Pay page, or the sandbox."""
     amount = format_yuan(due.due_now_cents)
-    later = Option("later", tr(conv, "稍后支付", "Pay later"))
+    later = Option("later", tr(conv, "稍后支付"))
     if due.provider == "telegram":
         return [
             Invoice(
-                due.title, tr(conv, f"应付 {amount}", f"Due {amount}"), due.reference, due.invoice
+                due.title, tr(conv, "应付 {amount}", amount=amount), due.reference, due.invoice
             ),
             Ask(
-                tr(conv, "点上方账单的「支付」按钮完成付款。", "Tap Pay on the invoice above."),
+                tr(conv, "点上方账单的「支付」按钮完成付款。"),
                 (later,),
             ),
         ]
     if due.provider == "wechat_pay":
         return [
             Link(
-                tr(conv, f"请用微信支付 {amount}:", f"Pay {amount} with WeChat Pay:"),
+                tr(conv, "请用微信支付 {amount}:", amount=amount),
                 due.pay_url,
-                tr(conv, "微信支付", "WeChat Pay"),
+                tr(conv, "微信支付"),
             ),
             Ask(
-                tr(conv, "付款成功后我会通知您。", "I'll tell you when the payment arrives."),
+                tr(conv, "付款成功后我会通知您。"),
                 (later,),
             ),
         ]
     return [
         Link(
-            tr(conv, "也可以在网页上支付:", "Or pay on the web:"),
+            tr(conv, "也可以在网页上支付:"),
             due.pay_url,
-            tr(conv, "打开支付页", "Open payment page"),
+            tr(conv, "打开支付页"),
         ),
         Ask(
-            tr(
-                conv,
-                f"请支付 {amount}(演示环境,不会真实扣款)。",
-                f"Please pay {amount} (sandbox: no real money moves).",
-            ),
-            (Option("pay", tr(conv, f"确认支付 {amount}", f"Pay {amount}")), later),
+            tr(conv, "请支付 {amount}(演示环境,不会真实扣款)。", amount=amount),
+            (Option("pay", tr(conv, "确认支付 {amount}", amount=amount)), later),
         ),
     ]
 
@@ -144,9 +137,9 @@ def paid_message(conv: Conversation, paid: OrderPaid) -> list[Reply]:
             Say(
                 tr(
                     conv,
-                    f"支付成功 {amount}!订单 #{number} 需客服审核后安排师傅,我们会尽快处理。",
-                    f"Paid {amount}! Our team reviews order #{number} before finding a worker "
-                    "— we'll be quick.",
+                    "支付成功 {amount}!订单 #{number} 需客服审核后安排师傅,我们会尽快处理。",
+                    amount=amount,
+                    number=number,
                 )
             )
         ]
@@ -155,10 +148,10 @@ def paid_message(conv: Conversation, paid: OrderPaid) -> list[Reply]:
             Say(
                 tr(
                     conv,
-                    f"支付成功 {amount}!订单 #{number} 暂时没有合适的师傅,客服正在为您人工安排,"
-                    "请稍候。",
-                    f"Paid {amount}! No worker is free for order #{number} right now; our "
-                    "team is arranging one for you.",
+                    "支付成功 {amount}!订单 #{number} 暂时没有合适的师傅,"
+                    "客服正在为您人工安排,请稍候。",
+                    amount=amount,
+                    number=number,
                 )
             )
         ]
@@ -166,9 +159,9 @@ def paid_message(conv: Conversation, paid: OrderPaid) -> list[Reply]:
         Say(
             tr(
                 conv,
-                f"支付成功 {amount}!订单 #{number} 正在为您安排师傅,接单后会通知您。",
-                f"Paid {amount}! We are finding a worker for order #{number} and will tell "
-                "you when one accepts.",
+                "支付成功 {amount}!订单 #{number} 正在为您安排师傅,接单后会通知您。",
+                amount=amount,
+                number=number,
             )
         )
     ]
@@ -178,18 +171,9 @@ def unavailable(conv: Conversation, *, placed: bool = False) -> list[Reply]:
     """No payment provider serves this channel: say so (and, at checkout, that no order was
     placed; ``placed``: an order that exists stays unpaid)."""
     if placed:
-        text = tr(
-            conv,
-            "本渠道暂未开通在线支付,请联系客服。",
-            "Online payment is not available here yet; please contact our customer service.",
-        )
+        text = tr(conv, "本渠道暂未开通在线支付,请联系客服。")
     else:
-        text = tr(
-            conv,
-            "本渠道暂未开通在线支付,订单没有提交。请联系客服预约。",
-            "Online payment is not available here yet, so the order was not placed. "
-            "Please contact our customer service to book.",
-        )
+        text = tr(conv, "本渠道暂未开通在线支付,订单没有提交。请联系客服预约。")
     return [Say(text)]
 
 
@@ -198,11 +182,12 @@ def kept_for_later(conv: Conversation, number: int | None, by: str) -> Say:
     return Say(
         tr(
             conv,
-            f"订单 #{number} 已保留,可在「我的订单」中支付"
-            + (f"(请在 {by} 前支付,逾期自动取消)。" if by else "。"),
-            f"Order #{number} is kept — pay from 'My orders'"
-            + (f" by {by} (unpaid, it is cancelled then)." if by else "."),
+            "订单 #{number} 已保留,可在「我的订单」中支付(请在 {by} 前支付,逾期自动取消)。",
+            number=number,
+            by=by,
         )
+        if by
+        else tr(conv, "订单 #{number} 已保留,可在「我的订单」中支付。", number=number)
     )
 
 
@@ -211,16 +196,10 @@ def wrong_code(conv: Conversation, left: int) -> Say:
         return Say(
             tr(
                 conv,
-                f"验证码连续 {CONFIRM_CODE_TRIES} 次不对,订单没有提交。请重新确认报价。",
-                f"The code was wrong {CONFIRM_CODE_TRIES} times, so the order was not "
-                "placed. Please check the quote again.",
+                "验证码连续 {CONFIRM_CODE_TRIES} 次不对,订单没有提交。请重新确认报价。",
+                CONFIRM_CODE_TRIES=CONFIRM_CODE_TRIES,
             )
         )
-    return Say(
-        tr(
-            conv,
-            f"验证码不对,订单没有提交。还可以再试 {left} 次。",
-            f"That code is not right; the order was not placed. {left} "
-            f"{'try' if left == 1 else 'tries'} left.",
-        )
-    )
+    if left == 1:
+        return Say(tr(conv, "验证码不对,订单没有提交。还可以再试 1 次。"))
+    return Say(tr(conv, "验证码不对,订单没有提交。还可以再试 {left} 次。", left=left))

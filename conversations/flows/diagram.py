@@ -14,9 +14,11 @@ import ast
 import inspect
 import textwrap
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from conversations.flows.base import Flow
+from conversations.flows.registry import FLOWS
 
 UNKNOWN = "?"
 
@@ -80,3 +82,17 @@ def _target(flow: Flow, keywords: dict[str, ast.expr]) -> str:
     if isinstance(step, ast.Attribute) and step.attr in flow.Step.__members__:
         return str(flow.Step[step.attr].value)
     return UNKNOWN
+
+
+def main() -> None:
+    """``python -m conversations.flows.diagram``: write ``docs/flows/<flow>.mmd`` for every
+    customer-facing flow (the files tests/unit/test_flows.py compares with the code)."""
+    docs = Path.cwd() / "docs" / "flows"
+    for name, flow in sorted(FLOWS.items()):
+        path = docs / f"{name}.mmd"
+        if path.exists():
+            path.write_text(to_mermaid(flow))
+
+
+if __name__ == "__main__":
+    main()

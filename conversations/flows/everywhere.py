@@ -46,39 +46,25 @@ def help_text(conv: Conversation) -> str:
     if conv.role == "worker":
         return tr(
             conv,
-            "师傅指令:上线 / 下线 / 任务 / 收入;接单 #订单号、拒单 #订单号、出发 #订单号、"
-            "打卡 #订单号、拍照 #订单号 服务前|服务后、完工 #订单号、转单 #订单号。"
-            "发送「顾客」切换到下单。",
-            "Worker commands: online / offline / jobs / earnings; accept #N, decline #N, "
-            "onway #N, checkin #N, photo #N before|after, finish #N, transfer #N. "
-            "Send 'customer' to book as a customer.",
+            "师傅指令:上线 / 下线 / 任务 / 收入;"
+            "接单 #订单号、拒单 #订单号、出发 #订单号、打卡 #订单号"
+            "、拍照 #订单号 服务前|服务后、完工 #订单号、转单 #订单"
+            "号。发送「顾客」切换到下单。",
         )
     return tr(
         conv,
-        "我可以帮您:预约保洁、保姆、月嫂、家电清洗维修、养老护理;查看和取消订单;再来一单;"
-        "每周定期预约;联系客服。\n随时可以发送:「菜单」回到主菜单,「返回」回到上一步,"
-        "「取消」放弃当前操作,「English」切换英文。",
-        "I can book cleaning, nannies, maternity nurses, appliance cleaning and repair and "
-        "elderly care; show and cancel your orders; reorder; repeat a booking every week; "
-        "and reach support.\nAt any time "
-        "send 'menu' for the main menu, 'back' for the previous step, 'cancel' to stop, "
-        "'中文' for Chinese.",
+        "我可以帮您:预约保洁、保姆、月嫂、家电清洗维修、养老护理"
+        ";查看和取消订单;再来一单;每周定期预约;"
+        "联系客服。\n随时可以发送:「菜单」回到主菜单,"
+        "「返回」回到上一步,「取消」放弃当前操作,"
+        "「English」切换英文。",
     )
 
 
 def hint(conv: Conversation, event: Inbound) -> str:
     if conv.options:
-        return tr(
-            conv,
-            "没太明白。请点选下面的选项(或回复序号),也可以发送「帮助」。",
-            "Sorry, I didn't get that. Pick one of the options below (or reply with its "
-            "number), or send 'help'.",
-        )
-    return tr(
-        conv,
-        "没太明白,请按提示回复,也可以发送「帮助」。",
-        "Sorry, I didn't get that — please answer as asked, or send 'help'.",
-    )
+        return tr(conv, "没太明白。请点选下面的选项(或回复序号),也可以发送「帮助」。")
+    return tr(conv, "没太明白,请按提示回复,也可以发送「帮助」。")
 
 
 def _clear(conv: Conversation) -> None:
@@ -129,11 +115,9 @@ def route(  # noqa: C901 - one branch per global word, in the order they win
         return None
     if word in CANCEL:
         if conv.flow in SIGN_UP_FLOWS and conv.flow == home(ctx, conv):
-            return Outcome(
-                [Say(tr(conv, "请先完成注册。", "Please finish signing up first."))], reask=True
-            )
+            return Outcome([Say(tr(conv, "请先完成注册。"))], reask=True)
         _clear(conv)
-        return Outcome([Say(tr(conv, "已取消。", "Cancelled."))], goto=home(ctx, conv))
+        return Outcome([Say(tr(conv, "已取消。"))], goto=home(ctx, conv))
     if word in HELP:
         if ctx.admin_role and conv.role == "admin":
             return Outcome(goto="admin")  # the console lists what this admin's role may do
@@ -207,15 +191,7 @@ def _action(ctx: Ctx, conv: Conversation, typed: Typed, sender: str) -> Outcome:
         return Outcome(goto="worker_register")
     if conv.worker_id is None:
         return Outcome(
-            [
-                Say(
-                    tr(
-                        conv,
-                        "您还不是我们的师傅。发送「注册师傅」申请加入。",
-                        "You are not registered as a worker yet. Send 'register' to apply.",
-                    )
-                )
-            ],
+            [Say(tr(conv, "您还不是我们的师傅。发送「注册师傅」申请加入。"))],
             reask=True,
         )
     conv.role = "worker"
@@ -228,15 +204,7 @@ def _action(ctx: Ctx, conv: Conversation, typed: Typed, sender: str) -> Outcome:
 
 def _unknown(conv: Conversation, name: str) -> Outcome:
     return Outcome(
-        [
-            Say(
-                tr(
-                    conv,
-                    f"不认识的指令 /{name}。发送「帮助」查看我能做什么。",
-                    f"Unknown command /{name}. Send 'help' to see what I can do.",
-                )
-            )
-        ],
+        [Say(tr(conv, "不认识的指令 /{name}。发送「帮助」查看我能做什么。", name=name))],
         reask=True,
     )
 
@@ -251,7 +219,7 @@ def _command(  # noqa: C901 - one branch per slash command
         _clear(conv)
         target = home(ctx, conv)
         if target in ("menu", "worker") and conv.flow != "start":
-            return Outcome([Say(tr(conv, "欢迎回来!", "Welcome back!"))], goto=target)
+            return Outcome([Say(tr(conv, "欢迎回来!"))], goto=target)
         return Outcome(goto=target)
     if name in ("lang", "language"):
         return switch_language(conv, "zh" if conv.lang == "en" else "en")
@@ -265,7 +233,7 @@ def _command(  # noqa: C901 - one branch per slash command
         return Outcome([Say(help_text(conv))], reask=True)
     if name == "cancel":
         _clear(conv)
-        return Outcome([Say(tr(conv, "已取消。", "Cancelled."))], goto=home(ctx, conv))
+        return Outcome([Say(tr(conv, "已取消。"))], goto=home(ctx, conv))
     if name in FLOW_COMMANDS:
         _clear(conv)
         if name == "menu":
@@ -282,4 +250,4 @@ def _command(  # noqa: C901 - one branch per slash command
 def switch_language(conv: Conversation, lang: str) -> Outcome:
     conv.lang = lang
     commands = [SetLanguage(conv.customer_id, lang)] if conv.customer_id is not None else []
-    return Outcome([Say(tr(conv, "已切换为中文。", "Switched to English."))], commands, reask=True)
+    return Outcome([Say(tr(conv, "已切换为中文。"))], commands, reask=True)

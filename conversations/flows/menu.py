@@ -28,13 +28,13 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     return Outcome(
         [
             Ask(
-                tr(conv, "请选择您需要的服务:", "What would you like to do?"),
+                tr(conv, "请选择您需要的服务:"),
                 (
-                    Option("book", tr(conv, "预约服务", "Book a service")),
-                    Option("orders", tr(conv, "我的订单", "My orders")),
-                    Option("reorder", tr(conv, "再来一单", "Book again")),
-                    Option("support", tr(conv, "联系客服", "Contact support")),
-                    Option("recurring", tr(conv, "定期预约", "Recurring bookings")),
+                    Option("book", tr(conv, "预约服务")),
+                    Option("orders", tr(conv, "我的订单")),
+                    Option("reorder", tr(conv, "再来一单")),
+                    Option("support", tr(conv, "联系客服")),
+                    Option("recurring", tr(conv, "定期预约")),
                     Option("lang", "English" if conv.lang != "en" else "中文"),
                 ),
             )

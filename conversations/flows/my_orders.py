@@ -80,15 +80,7 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
         return ask(ctx, conv)
     if number is None:
         return Outcome(
-            [
-                Say(
-                    tr(
-                        conv,
-                        "请带上订单号,例如「确认完成 #240117」。",
-                        "Add the order number, e.g. 'confirm #240117'.",
-                    )
-                )
-            ],
+            [Say(tr(conv, "请带上订单号,例如「确认完成 #240117」。"))],
             reask=True,
         )
     if action == "pay":
@@ -142,8 +134,9 @@ def on_cancelled(ctx: Ctx, conv: Conversation, result: OrderCancelled, o: Orders
             Say(
                 tr(
                     conv,
-                    f"订单 #{result.number} 已取消,退款 {refund} 将原路退回。",
-                    f"Order #{result.number} is cancelled; {refund} goes back the way you paid.",
+                    "订单 #{number} 已取消,退款 {refund} 将原路退回。",
+                    number=result.number,
+                    refund=refund,
                 )
             )
         ],
@@ -154,15 +147,11 @@ def on_cancelled(ctx: Ctx, conv: Conversation, result: OrderCancelled, o: Orders
 @_keeping
 def on_confirmed(ctx: Ctx, conv: Conversation, result: OrderConfirmed, o: OrdersData) -> Outcome:
     number = result.number
-    rate = Option(f"act:rate:{number}", tr(conv, f"评价本次服务 #{number}", f"rate it #{number}"))
+    rate = Option(f"act:rate:{number}", tr(conv, "评价本次服务 #{number}", number=number))
     return Outcome(
         [
             Ask(
-                tr(
-                    conv,
-                    f"订单 #{number} 已确认完成,感谢您的信任!欢迎为师傅打分。",
-                    f"Order #{number} is confirmed — thank you! Would you rate the worker?",
-                ),
+                tr(conv, "订单 #{number} 已确认完成,感谢您的信任!欢迎为师傅打分。", number=number),
                 (rate,),
                 numbered=False,
             )
@@ -206,7 +195,7 @@ def on_list_text(ctx: Ctx, conv: Conversation, event: TextReceived, o: OrdersDat
     m = _NUMBER.match(event.text)
     if m is None:
         return Outcome(
-            [Say(tr(conv, "请选择订单,或回复 6 位订单号。", "Pick an order or send its number."))],
+            [Say(tr(conv, "请选择订单,或回复 6 位订单号。"))],
             reask=True,
         )
     return Outcome(commands=[LoadOrder(_customer(conv), int(m.group(1)))])
@@ -240,7 +229,7 @@ def on_cancel_confirm(ctx: Ctx, conv: Conversation, event: ChoiceMade, o: Orders
         return Outcome(commands=[CancelOrder(_customer(conv), o.number, o.fee_cents)])
     if event.key == "no":
         return Outcome(
-            [Say(tr(conv, "好的,订单保留。", "OK, the order stays."))],
+            [Say(tr(conv, "好的,订单保留。"))],
             step=Step.DETAIL,
             reask=True,
         )

@@ -14,10 +14,10 @@ from conversations.results.orders import (
     Rebooking,
 )
 from conversations.state import Conversation
-from domain.aftersales import stars_text
+from domain.aftersales import RESOLUTION_TEXT, stars_text
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.money import format_percent, format_yuan
-from domain.text import Text
+from domain.text import Phrase
 
 KEYED = (
     CustomerAction.CONFIRM,
@@ -29,8 +29,13 @@ KEYED = (
 UNPAYABLE = (OrderStatus.CANCELLED, OrderStatus.REFUNDED, OrderStatus.QUOTED)
 
 
-def _t(conv: Conversation, text: Text) -> str:
-    return text.en if conv.lang == "en" else text.zh
+def _how(conv: Conversation, resolution: str) -> str:
+    text = RESOLUTION_TEXT.get(resolution)
+    return text.get(conv.lang) if text else tr(conv, "已处理")
+
+
+def _t(conv: Conversation, text: Phrase) -> str:
+    return text.get(conv.lang)
 
 
 def order_list(
@@ -39,10 +44,10 @@ def order_list(
     if not orders:
         return [
             Ask(
-                tr(conv, "您还没有订单。", "You have no orders yet."),
+                tr(conv, "您还没有订单。"),
                 (
-                    Option("book", tr(conv, "去预约", "Book now")),
-                    Option("menu", tr(conv, "主菜单", "Main menu")),
+                    Option("book", tr(conv, "去预约")),
+                    Option("menu", tr(conv, "主菜单")),
                 ),
             )
         ]
@@ -55,15 +60,11 @@ def order_list(
         for x in orders
     )
     text = (
-        tr(conv, "选择要再来一单的订单:", "Which order would you like again?")
+        tr(conv, "选择要再来一单的订单:")
         if reorder
-        else tr(
-            conv,
-            "您最近的订单(选择查看详情,或回复订单号):",
-            "Your recent orders (pick one, or send its number):",
-        )
+        else tr(conv, "您最近的订单(选择查看详情,或回复订单号):")
     )
-    return [Ask(text, (*options, Option("menu", tr(conv, "主菜单", "Main menu"))))]
+    return [Ask(text, (*options, Option("menu", tr(conv, "主菜单"))))]
 
 
 def detail(ctx: Ctx, conv: Conversation, d: OrderShown) -> list[Reply]:
@@ -71,48 +72,48 @@ def detail(ctx: Ctx, conv: Conversation, d: OrderShown) -> list[Reply]:
     status = STATUS_TEXT[o.status]
     lines = [
         f"#{o.number} {_t(conv, o.item)}",
-        tr(conv, f"状态:{status.zh}", f"Status: {status.en}"),
-        tr(conv, f"时间:{when}", f"When: {when}"),
-        tr(conv, f"地址:{d.address}", f"Address: {d.address}"),
+        tr(conv, "状态:{status}", status=status),
+        tr(conv, "时间:{when}", when=when),
+        tr(conv, "地址:{address}", address=d.address),
     ]
     lines += [f"· {_t(conv, x.label)}  {format_yuan(x.amount_cents)}" for x in d.lines]
     total, paid = format_yuan(o.total_cents), format_yuan(d.paid_cents)
-    lines.append(tr(conv, f"合计 {total},已付 {paid}", f"Total {total}, paid {paid}"))
+    lines.append(tr(conv, "合计 {total},已付 {paid}", total=total, paid=paid))
     left = o.total_cents - d.paid_cents
     if left > 0 and o.status not in UNPAYABLE:
-        lines.append(tr(conv, f"待付 {format_yuan(left)}", f"Still to pay {format_yuan(left)}"))
+        lines.append(tr(conv, "待付 {left}", left=format_yuan(left)))
     if d.refunded_cents:
         back = format_yuan(d.refunded_cents)
-        lines.append(tr(conv, f"已退款 {back}", f"Refunded {back}"))
+        lines.append(tr(conv, "已退款 {back}", back=back))
     if d.worker is not None:
         w = d.worker
         stars, good = stars_text(w.rating_x100), format_percent(w.good_rate_bp)
         lines.append(
             tr(
                 conv,
-                f"师傅:{w.name}(评分 {stars},好评率 {good})",
-                f"Worker: {w.name} (rated {stars}, {good} positive)",
+                "师傅:{name}(评分 {stars},好评率 {good})",
+                name=w.name,
+                stars=stars,
+                good=good,
             )
         )
     if d.my_rating_x100 is not None:
         mine = stars_text(d.my_rating_x100)
-        lines.append(tr(conv, f"您的评价:{mine} 星", f"Your rating: {mine} stars"))
+        lines.append(tr(conv, "您的评价:{mine} 星", mine=mine))
     lines += [
-        tr(
-            conv,
-            f"投诉 {c.id}:{'处理中' if c.open else '已处理 ' + c.resolution}",
-            f"Complaint {c.id}: {'open' if c.open else 'resolved, ' + c.resolution}",
-        )
+        tr(conv, "投诉 {id}:处理中", id=c.id)
+        if c.open
+        else tr(conv, "投诉 {id}:已处理 {how}", id=c.id, how=_how(conv, c.resolution))
         for c in d.complaints
     ]
-    lines.append(tr(conv, "进度:", "Timeline:"))
+    lines.append(tr(conv, "进度:"))
     lines += [
         f"  {e.at.astimezone(ctx.tz):%m-%d %H:%M} {_t(conv, e.what)}"
         + (f" {e.note}" if e.note else "")
         for e in d.timeline
     ]
     options = [Option(_key(a, o.number), _label(conv, a, o.number)) for a in d.actions]
-    options.append(Option("list", tr(conv, "返回列表", "Back to list")))
+    options.append(Option("list", tr(conv, "返回列表")))
     return [Ask("\n".join(lines), tuple(options))]
 
 
@@ -121,32 +122,35 @@ def _key(action: CustomerAction, number: int) -> str:
 
 
 def _label(conv: Conversation, action: CustomerAction, number: int) -> str:
-    zh, en = {
-        CustomerAction.COMPLAIN: ("投诉 / 售后", "Complain"),
-        CustomerAction.RATE: ("评价", "Rate"),
-        CustomerAction.REWORK: ("预约返工", "Book the rework"),
-        CustomerAction.PAY: ("去支付", "Pay"),
-        CustomerAction.CANCEL: ("取消订单", "Cancel order"),
-        CustomerAction.REORDER: ("再来一单", "Book again"),
-        CustomerAction.REPEAT: ("每周重复", "Repeat weekly"),
-        CustomerAction.CONFIRM: (f"确认完成 #{number}", f"confirm #{number}"),
+    if action == CustomerAction.CONFIRM:
+        return tr(conv, "确认完成 #{number}", number=number)
+    return {
+        CustomerAction.COMPLAIN: tr(conv, "投诉 / 售后"),
+        CustomerAction.RATE: tr(conv, "评价"),
+        CustomerAction.REWORK: tr(conv, "预约返工"),
+        CustomerAction.PAY: tr(conv, "去支付"),
+        CustomerAction.CANCEL: tr(conv, "取消订单"),
+        CustomerAction.REORDER: tr(conv, "再来一单"),
+        CustomerAction.REPEAT: tr(conv, "每周重复"),
     }[action]
-    return tr(conv, zh, en)
 
 
 def cancel_question(conv: Conversation, q: CancellationQuoted) -> list[Reply]:
     fee, refund = format_yuan(q.fee_cents), format_yuan(q.refund_cents)
     text = tr(
         conv,
-        f"取消订单 #{q.number}:{q.reason.zh}。将收取 {fee},退款 {refund}。确认取消吗?",
-        f"Cancel order #{q.number}: {q.reason.en}. Fee {fee}, refund {refund}. Cancel it?",
+        "取消订单 #{number}:{reason}。将收取 {fee},退款 {refund}。确认取消吗?",
+        number=q.number,
+        fee=fee,
+        refund=refund,
+        reason=q.reason,
     )
     return [
         Ask(
             text,
             (
-                Option("yes", tr(conv, "确认取消", "Yes, cancel")),
-                Option("no", tr(conv, "不取消", "No, keep it")),
+                Option("yes", tr(conv, "确认取消")),
+                Option("no", tr(conv, "不取消")),
             ),
         )
     ]

@@ -67,13 +67,7 @@ def on_paid(ctx: Ctx, conv: Conversation, result: OrderPaid) -> Outcome:
     replies: list[Reply]
     if result.balance:
         replies = [
-            Say(
-                tr(
-                    conv,
-                    f"尾款已付清,谢谢!请确认完成订单 #{result.number}。",
-                    f"Balance paid, thank you! Please confirm order #{result.number}.",
-                )
-            )
+            Say(tr(conv, "尾款已付清,谢谢!请确认完成订单 #{number}。", number=result.number))
         ]
     else:
         replies = checkout_views.paid_message(conv, result)
@@ -87,9 +81,9 @@ def on_paid_late(ctx: Ctx, conv: Conversation, result: PaidTooLate) -> Outcome:
         Say(
             tr(
                 conv,
-                f"订单 #{result.number} 已取消,这笔 {amount} 不会用于该订单,将原路全额退回。",
-                f"Order #{result.number} was cancelled, so this {amount} will not be used: "
-                "the whole amount goes back the way you paid.",
+                "订单 #{number} 已取消,这笔 {amount} 不会用于该订单,将原路全额退回。",
+                number=result.number,
+                amount=amount,
             )
         )
     ]

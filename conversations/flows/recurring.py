@@ -25,7 +25,7 @@ from domain.commands import StopSubscription, Subscribe
 from domain.money import format_yuan
 from domain.queries import DraftSubscription, LoadSubscriptions
 from domain.recurring import WEEKDAY_TEXT, format_at_time
-from domain.text import Text
+from domain.text import Bilingual, Phrase
 
 NAME = "recurring"
 
@@ -46,7 +46,7 @@ class Listed:
     """A recurring booking the list showed (and that may be stopped from it)."""
 
     id: int
-    item: Text
+    item: Bilingual
     weekday: int
     at_time: str
 
@@ -84,12 +84,14 @@ def _day(conv: Conversation, weekday: int) -> str:
     return WEEKDAY_TEXT[weekday].get(conv.lang)
 
 
-def _every(conv: Conversation, item: Text, weekday: int, at_time: str) -> str:
-    name = item.en if conv.lang == "en" else item.zh
+def _every(conv: Conversation, item: Phrase, weekday: int, at_time: str) -> str:
+    name = item.get(conv.lang)
     return tr(
         conv,
-        f"每{_day(conv, weekday)} {at_time} {name}",
-        f"every {_day(conv, weekday)} at {at_time}: {name}",
+        "每{weekday} {at_time} {name}",
+        weekday=_day(conv, weekday),
+        at_time=at_time,
+        name=name,
     )
 
 
@@ -121,17 +123,13 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
         return Outcome(commands=[_draft_command(conv, r)])
     if conv.step == Step.DAY:
         options = tuple(Option(f"wd:{i}", _day(conv, i)) for i in range(7))
-        return Outcome([Ask(tr(conv, "每周哪一天?", "Which day of the week?"), options)])
+        return Outcome([Ask(tr(conv, "每周哪一天?"), options)])
     if conv.step == Step.TIME:
         slots = tuple(Option(f"t:{s:%H:%M}", f"{s:%H:%M}") for s in ctx.rules.booking.slots)
         return Outcome(
             [
                 Ask(
-                    tr(
-                        conv,
-                        "几点开始?选一个时间,或直接回复,例如「9:30」。",
-                        "What time? Pick one, or type it, e.g. '9:30'.",
-                    ),
+                    tr(conv, "几点开始?选一个时间,或直接回复,例如「9:30」。"),
                     slots,
                     numbered=False,
                 )
@@ -147,13 +145,12 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
                 Ask(
                     tr(
                         conv,
-                        f"停止「{every}」?已生成的订单不受影响,不需要的可在「我的订单」中取消。",
-                        f"Stop '{every}'? Orders already made stay; cancel any "
-                        "you don't need in 'My orders'.",
+                        "停止「{every}」?已生成的订单不受影响,不需要的可在「我的订单」中取消。",
+                        every=every,
                     ),
                     (
-                        Option("yes", tr(conv, "确认停止", "Yes, stop it")),
-                        Option("no", tr(conv, "不停止", "No, keep it")),
+                        Option("yes", tr(conv, "确认停止")),
+                        Option("no", tr(conv, "不停止")),
                     ),
                 )
             ]
@@ -162,31 +159,30 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
 
 
 def _list(ctx: Ctx, conv: Conversation, subs: tuple[SubscriptionRow, ...]) -> list[Reply]:
-    menu = Option("menu", tr(conv, "主菜单", "Main menu"))
+    menu = Option("menu", tr(conv, "主菜单"))
     if not subs:
         return [
             Ask(
                 tr(
                     conv,
                     "您还没有定期预约。打开「我的订单」中的一个订单,选择「每周重复」即可设置。",
-                    "You have no recurring bookings. Open an order in 'My orders' and choose "
-                    "'Repeat weekly'.",
                 ),
-                (Option("orders", tr(conv, "我的订单", "My orders")), menu),
+                (Option("orders", tr(conv, "我的订单")), menu),
             )
         ]
-    lines = [tr(conv, "您的定期预约:", "Your recurring bookings:")]
+    lines = [tr(conv, "您的定期预约:")]
     for s in subs:
         every = _every(conv, s.item, s.weekday, format_at_time(s.at_time))
         upcoming = f"{s.next_at.astimezone(ctx.tz):%m-%d %H:%M}"
-        lines.append(tr(conv, f"· {every}(下次 {upcoming})", f"· {every} (next {upcoming})"))
+        lines.append(tr(conv, "· {every}(下次 {upcoming})", every=every, upcoming=upcoming))
     options = tuple(
         Option(
             f"stop:{s.id}",
             tr(
                 conv,
-                f"停止 每{_day(conv, s.weekday)} {format_at_time(s.at_time)}",
-                f"Stop {_day(conv, s.weekday)} {format_at_time(s.at_time)}",
+                "停止 每{weekday} {at_time}",
+                weekday=_day(conv, s.weekday),
+                at_time=format_at_time(s.at_time),
             ),
         )
         for s in subs
@@ -198,22 +194,24 @@ def _confirm(ctx: Ctx, conv: Conversation, plan: SubscriptionPlan) -> list[Reply
     every, first = _plan_every(conv, plan), f"{plan.first_at.astimezone(ctx.tz):%m-%d %H:%M}"
     text = tr(
         conv,
-        f"将订单 #{plan.number} 设为{every}。\n"
-        f"第一次上门:{first};每次服务前 {plan.ahead_days} 天生成订单并提醒您支付,"
-        f"按当时的价格计算(目前约 {format_yuan(plan.price_cents)}/次)。",
-        f"Repeat order #{plan.number} {every}.\n"
-        f"First visit: {first}. Each visit becomes an order {plan.ahead_days} days "
-        f"ahead, priced then (about {format_yuan(plan.price_cents)} a visit today), and we "
-        "send you a button to pay it.",
+        "将订单 #{number} 设为{every}。\n"
+        "第一次上门:{first};每次服务前 {ahead_days} 天生成订单并"
+        "提醒您支付,按当时的价格计算(目前约 {price_cents}/次)"
+        "。",
+        number=plan.number,
+        every=every,
+        first=first,
+        ahead_days=plan.ahead_days,
+        price_cents=format_yuan(plan.price_cents),
     )
     return [
         Ask(
             text,
             (
-                Option("confirm", tr(conv, "确认设置", "Set it up")),
-                Option("day", tr(conv, "换一天", "Another day")),
-                Option("time", tr(conv, "换时间", "Another time")),
-                Option("menu", tr(conv, "算了", "Never mind")),
+                Option("confirm", tr(conv, "确认设置")),
+                Option("day", tr(conv, "换一天")),
+                Option("time", tr(conv, "换时间")),
+                Option("menu", tr(conv, "算了")),
             ),
         )
     ]
@@ -247,13 +245,19 @@ def on_subscribed(ctx: Ctx, conv: Conversation, result: Subscribed, r: Recurring
             Say(
                 tr(
                     conv,
-                    f"已设置:{every}。第一次上门 {first},订单"
-                    + (f"将于 {made} 生成" if made else "稍后生成")
-                    + ",届时提醒您支付。可在主菜单「定期预约」中查看或停止。",
-                    f"Done: {every}. First visit {first}; its order "
-                    + (f"is made on {made}" if made else "follows shortly")
-                    + " and we'll ask you to pay it. See or stop it under 'Recurring "
-                    "bookings' in the main menu.",
+                    "已设置:{every}。第一次上门 {first},订单将于 {made} 生成,"
+                    "届时提醒您支付。可在主菜单「定期预约」中查看或停止。",
+                    every=every,
+                    first=first,
+                    made=made,
+                )
+                if made
+                else tr(
+                    conv,
+                    "已设置:{every}。第一次上门 {first},订单稍后生成,"
+                    "届时提醒您支付。可在主菜单「定期预约」中查看或停止。",
+                    every=every,
+                    first=first,
                 )
             )
         ],
@@ -269,7 +273,7 @@ def on_stopped(
     sub = result.subscription
     every = _every(conv, sub.item, sub.weekday, format_at_time(sub.at_time))
     return Outcome(
-        [Say(tr(conv, f"已停止「{every}」。", f"Stopped '{every}'."))],
+        [Say(tr(conv, "已停止「{every}」。", every=every))],
         step=Step.LIST,
         reask=True,
     )
@@ -318,7 +322,7 @@ def on_day(
         day, _ = parse_when(event.text, ctx.now.astimezone(ctx.tz).date())
         if day is None:
             return Outcome(
-                [Say(tr(conv, "请选择星期几,例如「周六」。", "Pick a day, e.g. 'Saturday'."))],
+                [Say(tr(conv, "请选择星期几,例如「周六」。"))],
                 reask=True,
             )
         r.weekday = day.weekday()
@@ -337,7 +341,7 @@ def on_time(
         _, at = parse_when(event.text, ctx.now.astimezone(ctx.tz).date())
         if at is None:
             return Outcome(
-                [Say(tr(conv, "请回复时间,例如「9:30」。", "Send a time, e.g. '9:30'."))],
+                [Say(tr(conv, "请回复时间,例如「9:30」。"))],
                 reask=True,
             )
         r.at_time = f"{at:%H:%M}"

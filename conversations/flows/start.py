@@ -55,7 +55,7 @@ def normalise_phone(text: str) -> str | None:
 
 
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
-    return Outcome([Say(tr(conv, "您好,欢迎来到到家!", "Welcome to daojia!"))], reask=True)
+    return Outcome([Say(tr(conv, "您好,欢迎来到到家!"))], reask=True)
 
 
 def ask(ctx: Ctx, conv: Conversation) -> Outcome:
@@ -63,7 +63,7 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
         return Outcome(
             [
                 Ask(  # each option in its own language, whichever the question is in
-                    tr(conv, "请选择语言:", "Choose your language:"),
+                    tr(conv, "请选择语言:"),
                     (Option("zh", "中文"), Option("en", "English")),
                 )
             ]
@@ -75,8 +75,6 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
                     conv,
                     "请分享您的手机号(点下方按钮),或直接输入 11 位手机号。"
                     "师傅上门前会用它联系您。",
-                    "Please share your phone number (button below) or type it. "
-                    "The worker uses it to reach you before the visit.",
                 )
             )
         ]
@@ -96,16 +94,7 @@ def _register(conv: Conversation, event: ContactShared | TextReceived, raw: str)
     phone = normalise_phone(raw)
     if phone is None:
         return Outcome(
-            [
-                Say(
-                    tr(
-                        conv,
-                        "手机号格式不对,请输入 11 位手机号,例如 13812345678。",
-                        "That doesn't look like a phone number — e.g. 13812345678 or "
-                        "+447700900123.",
-                    )
-                )
-            ],
+            [Say(tr(conv, "手机号格式不对,请输入 11 位手机号,例如 13812345678。"))],
             reask=True,
         )
     return Outcome(
@@ -140,7 +129,7 @@ def on_phone_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
 def on_registered(ctx: Ctx, conv: Conversation, result: CustomerRegistered) -> Outcome:
     conv.customer_id = result.customer_id
     conv.data.pop(NAME, None)
-    replies = [Say(tr(conv, "注册成功!", "You're signed up!"))]
+    replies = [Say(tr(conv, "注册成功!"))]
     coupon = result.welcome_coupon
     if coupon:
         amount, threshold = format_yuan(coupon.amount_cents), format_yuan(coupon.threshold_cents)
@@ -148,11 +137,13 @@ def on_registered(ctx: Ctx, conv: Conversation, result: CustomerRegistered) -> O
             Say(
                 tr(
                     conv,
-                    f"送您一张新人券:满{threshold}减{amount},首单另减"
-                    f"{format_yuan(ctx.rules.pricing.first_order_discount_cents)}。",
-                    f"Here is a welcome coupon: {amount} off orders of {threshold} or "
-                    f"more, plus {format_yuan(ctx.rules.pricing.first_order_discount_cents)}"
-                    " off your first order.",
+                    "送您一张新人券:满{threshold}减{amount},"
+                    "首单另减{first_order_discount_cents}。",
+                    threshold=threshold,
+                    amount=amount,
+                    first_order_discount_cents=format_yuan(
+                        ctx.rules.pricing.first_order_discount_cents
+                    ),
                 )
             )
         )

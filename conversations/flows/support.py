@@ -28,16 +28,7 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
 
 def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     return Outcome(
-        [
-            Ask(
-                tr(
-                    conv,
-                    "请直接输入您的问题(可附订单号),客服会尽快回复您。发送「取消」返回。",
-                    "Tell us what's wrong (add the order number if there is one) and "
-                    "support will get back to you. Send 'cancel' to go back.",
-                )
-            )
-        ]
+        [Ask(tr(conv, "请直接输入您的问题(可附订单号),客服会尽快回复您。发送「取消」返回。"))]
     )
 
 
@@ -53,15 +44,7 @@ def on_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
 
 def on_sent(ctx: Ctx, conv: Conversation, result: SupportMessageSent) -> Outcome:
     return Outcome(
-        [
-            Say(
-                tr(
-                    conv,
-                    "已转给客服,我们会尽快在这里回复您。",
-                    "Sent to support — we'll answer you here soon.",
-                )
-            )
-        ],
+        [Say(tr(conv, "已转给客服,我们会尽快在这里回复您。"))],
         goto="menu",
     )
 

@@ -144,30 +144,14 @@ def run(ctx: Ctx, conv: Conversation, name: str, number: int | None, args: str) 
             amount = parse_yuan(args)
         except MoneyError:
             return Outcome(
-                [
-                    Say(
-                        tr(
-                            conv,
-                            "请写提现金额,例如「提现 200」。",
-                            "Say how much, e.g. 'withdraw 200'.",
-                        )
-                    )
-                ],
+                [Say(tr(conv, "请写提现金额,例如「提现 200」。"))],
                 step=Step.MENU,
                 reask=True,
             )
         return Outcome(commands=[c.RequestWithdrawal(_me(conv), amount)], step=Step.ACTION)
     if number is None:
         return Outcome(
-            [
-                Say(
-                    tr(
-                        conv,
-                        "请带上订单号,例如「接单 #240117」。",
-                        "Add the order number, e.g. 'accept #240117'.",
-                    )
-                )
-            ],
+            [Say(tr(conv, "请带上订单号,例如「接单 #240117」。"))],
             step=Step.MENU,
             reask=True,
         )
@@ -183,8 +167,8 @@ def run(ctx: Ctx, conv: Conversation, name: str, number: int | None, args: str) 
                 Say(
                     tr(
                         conv,
-                        f"请说明是服务前还是服务后,例如「拍照 #{number} 服务前」。",
-                        f"Say before or after, e.g. 'photo #{number} before'.",
+                        "请说明是服务前还是服务后,例如「拍照 #{number} 服务前」。",
+                        number=number,
                     )
                 )
             ],
@@ -228,16 +212,8 @@ def _said(text: str) -> Outcome:
 
 def on_availability(ctx: Ctx, conv: Conversation, result: AvailabilityChanged) -> Outcome:
     if result.online:
-        return _said(
-            tr(
-                conv,
-                "已上线,有新订单会第一时间推送给您。",
-                "You're online — new jobs will come to you.",
-            )
-        )
-    return _said(
-        tr(conv, "已下线,不会再收到新订单。", "You're offline — no new jobs will be offered.")
-    )
+        return _said(tr(conv, "已上线,有新订单会第一时间推送给您。"))
+    return _said(tr(conv, "已下线,不会再收到新订单。"))
 
 
 def on_earnings(ctx: Ctx, conv: Conversation, result: EarningsShown) -> Outcome:
@@ -254,7 +230,7 @@ def on_accepted(ctx: Ctx, conv: Conversation, result: JobAccepted) -> Outcome:
 
 def on_declined(ctx: Ctx, conv: Conversation, result: OfferDeclined) -> Outcome:
     n = result.number
-    return _said(tr(conv, f"已拒绝 #{n}。", f"Declined #{n}."))
+    return _said(tr(conv, "已拒绝 #{n}。", n=n))
 
 
 def on_departed(ctx: Ctx, conv: Conversation, result: WorkerDeparted) -> Outcome:
@@ -267,7 +243,7 @@ def on_transfer(ctx: Ctx, conv: Conversation, result: TransferRequested) -> Outc
 
 def on_finished(ctx: Ctx, conv: Conversation, result: JobFinished) -> Outcome:
     n = result.number
-    rate = Option(f"act:rate_customer:{n}", tr(conv, f"评价客户 #{n}", f"rate the customer #{n}"))
+    rate = Option(f"act:rate_customer:{n}", tr(conv, "评价客户 #{n}", n=n))
     return Outcome([Ask(views.finished_text(conv, n), (rate,), numbered=False)], step=Step.MENU)
 
 
@@ -278,7 +254,7 @@ def on_checked_in(ctx: Ctx, conv: Conversation, result: WorkerCheckedIn) -> Outc
 def on_photo_saved(ctx: Ctx, conv: Conversation, result: JobPhotoSaved) -> Outcome:
     if result.kind == PhotoKind.DOOR:
         return _said(views.arrived_text(conv, result.number))
-    return Outcome([Say(tr(conv, "照片已保存。", "Photo saved."))], reask=True)
+    return Outcome([Say(tr(conv, "照片已保存。"))], reask=True)
 
 
 def on_location(ctx: Ctx, conv: Conversation, event: LocationShared) -> Outcome:
@@ -314,30 +290,14 @@ def on_photos_done(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
 
 def on_menu_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     return Outcome(
-        [
-            Say(
-                tr(
-                    conv,
-                    "请点选下面的按钮,或发送指令(发送「帮助」查看)。",
-                    "Use the buttons below, or a command (send 'help' for the list).",
-                )
-            )
-        ],
+        [Say(tr(conv, "请点选下面的按钮,或发送指令(发送「帮助」查看)。"))],
         reask=True,
     )
 
 
 def on_stray_photo(ctx: Ctx, conv: Conversation, event: PhotoReceived) -> Outcome:
     return Outcome(
-        [
-            Say(
-                tr(
-                    conv,
-                    "要上传哪一单的照片?请先发送「拍照 #订单号 服务前」或「服务后」。",
-                    "Which job is this photo for? Send 'photo #N before' or 'after' first.",
-                )
-            )
-        ],
+        [Say(tr(conv, "要上传哪一单的照片?请先发送「拍照 #订单号 服务前」或「服务后」。"))],
         reask=True,
     )
 

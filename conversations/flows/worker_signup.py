@@ -82,16 +82,7 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
     _keep(conv, SignupData())
     conv.data.pop("r", None)  # the untyped data of states saved before SignupData
     return Outcome(
-        [
-            Say(
-                tr(
-                    conv,
-                    "欢迎加入到家!注册需要约 3 分钟,请准备好身份证和健康证照片。",
-                    "Welcome aboard! Signing up takes about 3 minutes; have photos of "
-                    "your ID card and health certificate ready.",
-                )
-            )
-        ],
+        [Say(tr(conv, "欢迎加入到家!注册需要约 3 分钟,请准备好身份证和健康证照片。"))],
         reask=True,
     )
 
@@ -123,7 +114,7 @@ def on_name(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
         return over
     if len(name) < 2:
         return Outcome(
-            [Say(tr(conv, "请输入至少 2 个字的姓名。", "Please send at least 2 characters."))],
+            [Say(tr(conv, "请输入至少 2 个字的姓名。"))],
             reask=True,
         )
     if (r := _load(conv)) is None:
@@ -138,9 +129,7 @@ def on_phone(ctx: Ctx, conv: Conversation, event: TextReceived | ContactShared) 
         return over
     phone = normalise_phone(raw)
     if phone is None:
-        return Outcome(
-            [Say(tr(conv, "手机号格式不对。", "That is not a phone number."))], reask=True
-        )
+        return Outcome([Say(tr(conv, "手机号格式不对。"))], reask=True)
     if (r := _load(conv)) is None:
         return _restart()
     _keep(conv, replace(r, phone=phone))
@@ -152,7 +141,7 @@ def on_skill(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
         return _restart()
     if event.key == "done":
         if not r.skills:
-            return Outcome([Say(tr(conv, "请至少选择一项。", "Pick at least one."))], reask=True)
+            return Outcome([Say(tr(conv, "请至少选择一项。"))], reask=True)
         return Outcome(step=Step.AREA, reask=True)
     skill = event.key.removeprefix("skill:")
     if skill in skills_of(ctx.catalog):
@@ -173,15 +162,7 @@ def on_area_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     districts = sorted(set(DISTRICT.findall(event.text)))
     if not districts:
         return Outcome(
-            [
-                Say(
-                    tr(
-                        conv,
-                        "没找到区名,请写成「徐汇区 静安区」,或发送位置。",
-                        "I found no district; write e.g. '徐汇区 静安区' or share a location.",
-                    )
-                )
-            ],
+            [Say(tr(conv, "没找到区名,请写成「徐汇区 静安区」,或发送位置。"))],
             reask=True,
         )
     if (r := _load(conv)) is None:
@@ -251,15 +232,7 @@ def on_expiry(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
         day = parse_when(text, today)[0]
     if day is None or day <= today:
         return Outcome(
-            [
-                Say(
-                    tr(
-                        conv,
-                        "请输入一个未来的日期,例如 2027-06-30。",
-                        "Send a future date, e.g. 2027-06-30.",
-                    )
-                )
-            ],
+            [Say(tr(conv, "请输入一个未来的日期,例如 2027-06-30。"))],
             reask=True,
         )
     if (r := _load(conv)) is None:
@@ -312,15 +285,7 @@ def on_registered(ctx: Ctx, conv: Conversation, result: WorkerRegistered) -> Out
     conv.worker_id = result.worker_id
     conv.data.pop(NAME, None)
     return Outcome(
-        [
-            Say(
-                tr(
-                    conv,
-                    "资料已提交,审核结果会第一时间通知您。",
-                    "Submitted! We'll tell you as soon as it's reviewed.",
-                )
-            )
-        ],
+        [Say(tr(conv, "资料已提交,审核结果会第一时间通知您。"))],
         goto="worker",
     )
 

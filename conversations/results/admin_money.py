@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from conversations.events import Result
 from domain.oversight import PriceChange
-from domain.text import Text
+from domain.text import Bilingual
 from domain.withdrawals import WithdrawalStatus
 
 
@@ -57,7 +57,7 @@ class LedgerLinked(Result):
 @dataclass(frozen=True, slots=True)
 class PriceLine:
     id: str
-    name: Text
+    name: Bilingual
     unit: str
     price_cents: int
     changed: bool
@@ -77,7 +77,7 @@ class PriceShown(Result):
     changes, newest last."""
 
     id: str
-    name: Text
+    name: Bilingual
     unit: str
     price_cents: int
     catalog_cents: int

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from conversations.events import Result
 from domain.lifecycle import OrderStatus
 from domain.oversight import Attention, Flag, TrailEntry
-from domain.text import Text
+from domain.text import Bilingual, Phrase
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +45,7 @@ class OrderLine:
 
     number: int
     status: str
-    item: Text
+    item: Bilingual
     start_at: datetime
     district: str
     worker: str
@@ -120,7 +120,7 @@ class OrderInspected(Result):
 
     number: int
     status: OrderStatus
-    item: Text
+    item: Bilingual
     start_at: datetime
     created_at: datetime
     channel: str
@@ -173,7 +173,7 @@ class OrderCancelledByAdmin(Result):
     number: int
     fee_cents: int
     refund_cents: int
-    reason: Text
+    reason: Phrase
     """Why that fee (the policy's words)."""
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from conversations.events import Result
-from domain.text import Text
+from domain.text import Bilingual, Phrase
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +27,7 @@ class AddressesFound(Result):
 
 @dataclass(frozen=True, slots=True)
 class QuoteLineView:
-    label: Text
+    label: Bilingual
     amount_cents: int
 
 
@@ -36,7 +36,7 @@ class CouponChoice:
     """A coupon the customer may apply to this quote."""
 
     code: str
-    label: Text
+    label: Bilingual
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,7 @@ class QuoteReady(Result):
     coupons: tuple[CouponChoice, ...]
     points_available: int
     use_points: bool
-    summary: Text
+    summary: Phrase
     """When and for how long, e.g. "11月24日 15:00,预计 2 小时"."""
 
 

@@ -11,7 +11,7 @@ from enum import StrEnum
 from conversations.events import Result
 from domain.lifecycle import OrderStatus
 from domain.pricing import QuoteLine, Selection
-from domain.text import Text
+from domain.text import Bilingual, Phrase
 
 
 class CustomerAction(StrEnum):
@@ -33,7 +33,7 @@ class OrderRow:
     """One order as a list shows it."""
 
     number: int
-    item: Text
+    item: Bilingual
     start_at: datetime
     status: OrderStatus
     total_cents: int
@@ -42,7 +42,7 @@ class OrderRow:
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
     at: datetime
-    what: Text
+    what: Phrase
     """The status reached, or what happened without a move (a complaint filed)."""
     note: str = ""
 
@@ -107,7 +107,7 @@ class CancellationQuoted(Result):
     number: int
     fee_cents: int
     refund_cents: int
-    reason: Text
+    reason: Phrase
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from conversations.events import Result
-from domain.text import Text
+from domain.text import Bilingual
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,7 +15,7 @@ class SubscriptionRow:
     """A recurring booking as the customer's list shows it."""
 
     id: int
-    item: Text
+    item: Bilingual
     weekday: int
     """Monday is 0."""
     at_time: time
@@ -30,7 +30,7 @@ class SubscriptionPlan:
 
     number: int
     """The order it repeats."""
-    item: Text
+    item: Bilingual
     weekday: int
     at_time: time
     first_at: datetime

@@ -15,7 +15,7 @@ from conversations.events import Result
 from domain.lifecycle import OrderStatus
 from domain.media import PhotoKind
 from domain.people import WorkerStatus
-from domain.text import Text
+from domain.text import Bilingual
 from domain.withdrawals import WithdrawalStatus
 
 
@@ -47,7 +47,7 @@ class OfferView:
     """A job offered to the worker, still to accept or decline."""
 
     number: int
-    item: Text
+    item: Bilingual
     start_at: datetime
     where: str
     """The address masked to its district and street: the worker has not taken the job."""
@@ -59,7 +59,7 @@ class LiveJobView:
     """A job the worker has taken and not finished."""
 
     number: int
-    item: Text
+    item: Bilingual
     start_at: datetime
     status: OrderStatus
     address: str
@@ -93,7 +93,7 @@ class JobAccepted(Result):
     """The worker took an offer: the job, with the full address and the phone to call."""
 
     number: int
-    item: Text
+    item: Bilingual
     start_at: datetime
     address: str
     phone: str

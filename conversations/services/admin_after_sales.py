@@ -36,7 +36,7 @@ from domain.audit import AuditEntry, contact_read
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.outbox import OutboxMessage
-from domain.text import Text
+from domain.text import N_
 
 
 class AdminAfterSalesDesk:
@@ -59,7 +59,7 @@ class AdminAfterSalesDesk:
 
     async def dashboard(self, cmd: c.OpenDashboard) -> list[Result]:
         if self.s.dashboard_url is None:
-            raise DomainError(Text("看板未启用", "The dashboard is not available"))
+            raise DomainError(N_("看板未启用"))
         async with self.s.uow() as uow:
             role = await authorize(self.s, uow, "dashboard", cmd.admin)
         return [DashboardLinked(self.s.dashboard_url(cmd.admin, role))]
@@ -85,12 +85,7 @@ class AdminAfterSalesDesk:
             try:
                 resolution = Resolution({"reject": "rejected"}.get(cmd.resolution, cmd.resolution))
             except ValueError:
-                raise DomainError(
-                    Text(
-                        "处理方式:rework、partial、full 或 reject",
-                        "Resolution: rework, partial, full or reject",
-                    )
-                ) from None
+                raise DomainError(N_("处理方式:rework、partial、full 或 reject")) from None
             complaint, number, refunds, notices = await complaint_steps.resolve(
                 uow,
                 self.s.rules,
@@ -121,9 +116,7 @@ class AdminAfterSalesDesk:
             role = await authorize(self.s, uow, "complaint", cmd.admin)
             complaint = await uow.complaints.get(cmd.complaint_id)
             if complaint is None:
-                raise DomainError(
-                    Text(f"没有投诉 #{cmd.complaint_id}", f"No complaint {cmd.complaint_id}")
-                )
+                raise DomainError(N_("没有投诉 #{complaint_id}", complaint_id=cmd.complaint_id))
             order = await uow.orders.get(complaint.order_id, full=False)
             number = order.number if order else 0
             read = ["text"] * bool(complaint.text) + ["photos"] * bool(complaint.photos)
@@ -173,7 +166,7 @@ class AdminAfterSalesDesk:
             role = await authorize(self.s, uow, "levels", cmd.admin)
             ids = [cmd.worker_id] if cmd.worker_id is not None else []
             if ids and await uow.workers.get(ids[0]) is None:
-                raise DomainError(Text(f"没有 ID 为 {ids[0]} 的师傅", f"No worker {ids[0]}"))
+                raise DomainError(N_("没有 ID 为 {ids} 的师傅", ids=ids[0]))
             changes, notices = await quality.recalculate_levels(uow, self.s.rules, now, ids)
             await uow.audit.append(
                 AuditEntry(
@@ -220,14 +213,12 @@ class AdminAfterSalesDesk:
 
     async def close_spot_check(self, cmd: c.CloseSpotCheck) -> list[Result]:
         if not cmd.note.strip():
-            raise DomainError(Text("请写抽检结果", "Write what the check found"))
+            raise DomainError(N_("请写抽检结果"))
         now = self.s.clock()
         async with self.s.uow() as uow:
             role = await authorize(self.s, uow, "checked", cmd.admin)
             if not await uow.spot_checks.close(cmd.check_id, cmd.note):
-                raise DomainError(
-                    Text(f"没有待办抽检 {cmd.check_id}", f"No open spot check {cmd.check_id}")
-                )
+                raise DomainError(N_("没有待办抽检 {check_id}", check_id=cmd.check_id))
             await uow.audit.append(
                 AuditEntry(
                     now,
@@ -248,12 +239,10 @@ class AdminAfterSalesDesk:
             role = await authorize(self.s, uow, "release", cmd.admin)
             order = await uow.orders.by_number(cmd.number)
             if order is None or order.id is None:
-                raise DomainError(Text(f"找不到订单 #{cmd.number}", f"No order #{cmd.number}"))
+                raise DomainError(N_("找不到订单 #{number}", number=cmd.number))
             await uow.orders.lock(order.id)
             if not order.hold_reason:
-                raise DomainError(
-                    Text(f"订单 #{cmd.number} 没有被暂扣", f"Order #{cmd.number} is not held")
-                )
+                raise DomainError(N_("订单 #{number} 没有被暂扣", number=cmd.number))
             before: dict[str, object] = {"hold": order.hold_reason}
             order.hold_reason = ""
             await uow.orders.save(order, now)

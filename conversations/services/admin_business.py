@@ -34,7 +34,7 @@ from domain.limits import within
 from domain.oversight import PriceChange
 from domain.people import WorkerStatus
 from domain.pricing import CouponKind, CouponTerms
-from domain.text import Text
+from domain.text import N_
 
 LIVE = (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
 AUDIENCE_PAGE = 500
@@ -59,30 +59,21 @@ class BusinessDesk:
             role = await authorize(self.s, uow, name, cmd.admin)
             worker = await uow.workers.get(cmd.worker_id)
             if worker is None:
-                raise DomainError(
-                    Text(f"没有 ID 为 {cmd.worker_id} 的师傅", f"No worker {cmd.worker_id}")
-                )
+                raise DomainError(N_("没有 ID 为 {worker_id} 的师傅", worker_id=cmd.worker_id))
             before = worker.status.value
             notice: Notice
             if cmd.suspend:
                 if not cmd.reason:
-                    raise DomainError(Text("请写明原因:/suspend ID 原因", "Give a reason"))
+                    raise DomainError(N_("请写明原因:/suspend ID 原因"))
                 if worker.status != WorkerStatus.APPROVED:
-                    raise DomainError(
-                        Text(
-                            f"师傅 {worker.id} 状态为 {before}", f"Worker {worker.id} is {before}"
-                        )
-                    )
+                    raise DomainError(N_("师傅 {id} 状态为 {before}", id=worker.id, before=before))
                 worker.status, worker.online = WorkerStatus.SUSPENDED, False
                 worker.review_note = cmd.reason[:200]
                 notice = to_worker(cmd.worker_id, "worker_suspended", reason=cmd.reason)
             else:
                 if worker.status != WorkerStatus.SUSPENDED:
                     raise DomainError(
-                        Text(
-                            f"师傅 {worker.id} 没有被暂停(状态为 {before})",
-                            f"Worker {worker.id} is not suspended (it is {before})",
-                        )
+                        N_("师傅 {id} 没有被暂停(状态为 {before})", id=worker.id, before=before)
                     )
                 worker.status = WorkerStatus.APPROVED
                 notice = to_worker(cmd.worker_id, "worker_reinstated")
@@ -115,12 +106,7 @@ class BusinessDesk:
         starts = [item for item in items if item.id.startswith(want)]
         if len(starts) == 1:
             return starts[0]
-        raise DomainError(
-            Text(
-                f"没有服务项目 {text};发送 /price 查看全部",
-                f"No service item {text}; send /price for the list",
-            )
-        )
+        raise DomainError(N_("没有服务项目 {text};发送 /price 查看全部", text=text))
 
     async def price(self, cmd: c.SetPrice) -> list[Result]:
         now = self.s.clock()
@@ -149,9 +135,9 @@ class BusinessDesk:
             old = item.unit_price_cents
             if cmd.amount_cents is not None:
                 if cmd.amount_cents <= 0:
-                    raise DomainError(Text("价格须大于 0", "A price must be above zero"))
+                    raise DomainError(N_("价格须大于 0"))
                 if cmd.amount_cents == old:
-                    raise DomainError(Text("价格没有变化", "That is already the price"))
+                    raise DomainError(N_("价格没有变化"))
                 await uow.prices.change(
                     PriceChange(item.id, old, cmd.amount_cents, cmd.admin, role, now)
                 )
@@ -185,7 +171,7 @@ class BusinessDesk:
     async def coupon(self, cmd: c.IssueCoupon) -> list[Result]:
         now = self.s.clock()
         if cmd.amount_cents <= 0 or not 1 <= cmd.days <= 365:
-            raise DomainError(Text("金额须大于 0,天数 1–365", "Amount above zero, 1–365 days"))
+            raise DomainError(N_("金额须大于 0,天数 1–365"))
         async with self.s.uow() as uow:
             role = await authorize(self.s, uow, "coupon", cmd.admin)
             who = cmd.customer.strip().lstrip("#")
@@ -197,9 +183,7 @@ class BusinessDesk:
                 else None
             )
             if customer is None or customer.id is None:
-                raise DomainError(
-                    Text(f"找不到客户 {cmd.customer}", f"No customer {cmd.customer}")
-                )
+                raise DomainError(N_("找不到客户 {customer}", customer=cmd.customer))
             coupon = await uow.coupons.add(
                 Coupon(
                     f"A{secrets.token_hex(5).upper()}",
@@ -244,7 +228,7 @@ class BusinessDesk:
         now = self.s.clock()
         text = cmd.text.strip()
         if not text:
-            raise DomainError(Text("请写群发内容", "Write what to send"))
+            raise DomainError(N_("请写群发内容"))
         within(limits.BROADCAST, text)  # the console said so already; a direct caller too
         every = self.s.rules.risk.broadcast_every_minutes
         async with self.s.uow() as uow:
@@ -253,10 +237,7 @@ class BusinessDesk:
             if busy is not None:
                 at = f"{busy.astimezone(self.s.tz):%H:%M}"
                 raise DomainError(
-                    Text(
-                        f"每 {every} 分钟最多群发一次,{at} 后可再发",
-                        f"One broadcast every {every} minutes; the next one can go after {at}",
-                    )
+                    N_("每 {every} 分钟最多群发一次,{at} 后可再发", every=every, at=at)
                 )
             notice = to_customer(0, "broadcast", text=text)
             after, sent = 0, 0

@@ -28,7 +28,7 @@ from domain.lifecycle import STATUS_TEXT, ActorKind, OrderStatus
 from domain.orders import Actor, Order
 from domain.people import WorkerStatus
 from domain.ports import UnitOfWork
-from domain.text import Text
+from domain.text import N_
 
 REPEAT_WINDOW = timedelta(minutes=10)
 """The same refund asked again this soon is taken for a resent message (say "again")."""
@@ -58,34 +58,22 @@ class OrderDesk:
             order = await self._order(uow, cmd.number)
             worker = await uow.workers.get(cmd.worker_id)
             if worker is None:
-                raise DomainError(
-                    Text(f"没有 ID 为 {cmd.worker_id} 的师傅", f"No worker {cmd.worker_id}")
-                )
+                raise DomainError(N_("没有 ID 为 {worker_id} 的师傅", worker_id=cmd.worker_id))
             if worker.status != WorkerStatus.APPROVED:
                 raise DomainError(
-                    Text(
-                        f"师傅 {cmd.worker_id} 未通过审核或已暂停",
-                        f"Worker {cmd.worker_id} is not approved or is suspended",
-                    )
+                    N_("师傅 {worker_id} 未通过审核或已暂停", worker_id=cmd.worker_id)
                 )
             previous = order.worker_id
             if order.status != OrderStatus.ACCEPTED or previous is None:
                 raise DomainError(
-                    Text(
-                        f"订单 #{order.number} {STATUS_TEXT[order.status].zh},只有已接单的订单可以"
-                        "改派(未接单用 /assign)",
-                        "Only an accepted order can be reassigned (order "
-                        f"#{order.number} is {STATUS_TEXT[order.status].en}; use /assign for one "
-                        "nobody has)",
+                    N_(
+                        "订单 #{number} {status},只有已接单的订单可以改派(未接单用 /assign)",
+                        number=order.number,
+                        status=STATUS_TEXT[order.status],
                     )
                 )
             if previous == worker.id:
-                raise DomainError(
-                    Text(
-                        f"#{order.number} 已经是这位师傅",
-                        f"#{order.number} is already this worker's job",
-                    )
-                )
+                raise DomainError(N_("#{number} 已经是这位师傅", number=order.number))
             notices = await offer_steps.assign(uow, self.s.rules, order, worker, cmd.admin, now)
             await uow.audit.append(
                 AuditEntry(
@@ -160,7 +148,7 @@ class OrderDesk:
         (a crash before the reply, a resent message) refunds nothing more."""
         now = self.s.clock()
         if cmd.amount_cents <= 0:
-            raise DomainError(Text("退款金额须大于 0", "The amount must be above zero"))
+            raise DomainError(N_("退款金额须大于 0"))
         async with self.s.uow() as uow:
             role = await authorize(self.s, uow, "refund", cmd.admin)
             order = await self._order(uow, cmd.number, full=False)
@@ -188,10 +176,10 @@ class OrderDesk:
             if recent is not None and not cmd.again:
                 when = f"{recent.at.astimezone(self.s.tz):%H:%M}"
                 raise DomainError(
-                    Text(
-                        f"{when} 已退过 #{order.number} 同样的金额;确需再退请在末尾加 again",
-                        f"The same refund of #{order.number} was made at "
-                        f"{when}; to refund it again add 'again'",
+                    N_(
+                        "{when} 已退过 #{number} 同样的金额;确需再退请在末尾加 again",
+                        when=when,
+                        number=order.number,
                     )
                 )
             planned = await payment_requests.plan_refunds(

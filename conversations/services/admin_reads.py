@@ -32,7 +32,7 @@ from domain.orders import Order
 from domain.payments import PaymentKind, PaymentStatus
 from domain.ports import Reads
 from domain.privacy import mask_address, mask_phone
-from domain.text import Text
+from domain.text import N_
 
 
 async def by_number(uow: Reads, number: int, full: bool = True) -> Order:
@@ -161,9 +161,7 @@ class AdminDesk:
             role = await authorize(self.s, uow, "worker", cmd.admin)
             worker = await uow.workers.get(cmd.worker_id)
             if worker is None:
-                raise DomainError(
-                    Text(f"没有 ID 为 {cmd.worker_id} 的师傅", f"No worker {cmd.worker_id}")
-                )
+                raise DomainError(N_("没有 ID 为 {worker_id} 的师傅", worker_id=cmd.worker_id))
             documents = tuple(
                 WorkerDocument(d.kind, self.s.media_url(d.file_ref), d.expires_on)
                 for d in worker.certificates

@@ -29,7 +29,7 @@ from domain.orders import SYSTEM, Actor, Order
 from domain.outbox import OutboxMessage
 from domain.pricing import LineKind, Quote, QuoteLine
 from domain.rules import ComplaintCategory
-from domain.text import Text
+from domain.text import N_, bilingual
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ class AfterSalesDesk:
         try:
             category = ComplaintCategory(cmd.category)
         except ValueError:
-            raise DomainError(Text("未知的投诉类型", "Unknown complaint type")) from None
+            raise DomainError(N_("未知的投诉类型")) from None
         now = self.s.clock()
         paths = []
         for ref in cmd.photo_refs[: self.s.rules.execution.photos_per_kind]:
@@ -93,11 +93,11 @@ class AfterSalesDesk:
     async def book_rework(self, cmd: c.BookRework) -> list[Result]:
         now = self.s.clock()
         if cmd.start_at <= now + timedelta(minutes=self.s.rules.booking.min_lead_minutes):
-            raise DomainError(Text("请选择稍晚一些的时间", "Please pick a later time"))
+            raise DomainError(N_("请选择稍晚一些的时间"))
         async with self.s.uow() as uow:
             original = await uow.orders.by_number(cmd.number)
             if original is None or original.customer_id != cmd.customer_id:
-                raise DomainError(Text(f"找不到订单 #{cmd.number}", f"No order #{cmd.number}"))
+                raise DomainError(N_("找不到订单 #{number}", number=cmd.number))
             assert original.id is not None
             await uow.orders.lock(original.id)
             granted = [
@@ -106,19 +106,9 @@ class AfterSalesDesk:
                 if x.resolution == Resolution.REWORK.value
             ]
             if not granted:
-                raise DomainError(
-                    Text(
-                        f"订单 #{cmd.number} 没有返工安排",
-                        f"Order #{cmd.number} has no rework granted",
-                    )
-                )
+                raise DomainError(N_("订单 #{number} 没有返工安排", number=cmd.number))
             if await uow.orders.rework_for(original.id) is not None:
-                raise DomainError(
-                    Text(
-                        f"订单 #{cmd.number} 的返工已预约",
-                        f"The rework of #{cmd.number} is booked",
-                    )
-                )
+                raise DomainError(N_("订单 #{number} 的返工已预约", number=cmd.number))
             order = await self._rework_order(uow, original, cmd.start_at, now)
             if granted[-1].note.strip() == "other" and original.worker_id is not None:
                 # the original worker must not get it: a declined offer keeps them out
@@ -147,7 +137,7 @@ class AfterSalesDesk:
             lines=(
                 QuoteLine(
                     LineKind.BASE,
-                    Text(f"免费返工(#{number})", f"Free rework (#{number})"),
+                    bilingual(N_("免费返工(#{number})", number=number)),
                     0,
                     original.item_id,
                 ),

@@ -35,7 +35,7 @@ from domain.payments import Payment, PaymentKind, PaymentStatus
 from domain.ports import UnitOfWork
 from domain.pricing import CouponKind, CouponTerms
 from domain.rules import ComplaintCategory, Rules
-from domain.text import Text
+from domain.text import N_
 
 RULE = "rule"
 """``resolved_by`` of a complaint the rule table resolved without a human."""
@@ -70,16 +70,13 @@ async def complain(
 ) -> Filed:
     order = await uow.orders.by_number(number)
     if order is None or order.customer_id != customer_id or order.id is None:
-        raise DomainError(Text(f"找不到订单 #{number}", f"No order #{number}"))
+        raise DomainError(N_("找不到订单 #{number}", number=number))
     await uow.orders.lock(order.id)
     check_can_complain(order, now, rules.after_sales)
     for earlier in await uow.complaints.for_order(order.id):
         if earlier.open:
             raise DomainError(
-                Text(
-                    f"订单 #{number} 已有处理中的投诉 #{earlier.id}",
-                    f"Order #{number} already has complaint #{earlier.id} open",
-                )
+                N_("订单 #{number} 已有处理中的投诉 #{id}", number=number, id=earlier.id)
             )
     complaint = await uow.complaints.add(
         Complaint(
@@ -141,13 +138,11 @@ async def respond(
     """Support answers the customer (the first answer stops the escalation clock)."""
     complaint = await _open(uow, complaint_id)
     if not text.strip():
-        raise DomainError(Text("请写回复内容", "Write the answer"))
+        raise DomainError(N_("请写回复内容"))
     if complaint.first_response_at is None:
         complaint.first_response_at = now
     if not await uow.complaints.save(complaint, only_if_open=True):
-        raise DomainError(
-            Text(f"投诉 #{complaint_id} 刚被处理", f"Complaint {complaint_id} was just closed")
-        )
+        raise DomainError(N_("投诉 #{complaint_id} 刚被处理", complaint_id=complaint_id))
     order = await uow.orders.get(complaint.order_id, full=False)
     assert order is not None
     await uow.audit.append(
@@ -169,14 +164,11 @@ async def respond(
 async def _open(uow: UnitOfWork, complaint_id: int) -> Complaint:
     complaint = await uow.complaints.get(complaint_id)
     if complaint is None:
-        raise DomainError(Text(f"没有投诉 #{complaint_id}", f"No complaint {complaint_id}"))
+        raise DomainError(N_("没有投诉 #{complaint_id}", complaint_id=complaint_id))
     if not complaint.open:
-        done = RESOLUTION_TEXT.get(complaint.resolution or "", Text("已处理", "resolved"))
+        done = RESOLUTION_TEXT.get(complaint.resolution or "", N_("已处理"))
         raise DomainError(
-            Text(
-                f"投诉 #{complaint_id} 已处理({done.zh})",
-                f"Complaint {complaint_id} is already resolved ({done.en})",
-            )
+            N_("投诉 #{complaint_id} 已处理({done})", complaint_id=complaint_id, done=done)
         )
     return complaint
 
@@ -207,22 +199,15 @@ async def resolve(
             else rule_refund(complaint.category, left, rules.after_sales)
         )
         if not 0 < amount <= left:
-            raise DomainError(
-                Text(
-                    f"退款金额应在 ¥0.01–{format_yuan(left)} 之间",
-                    f"The refund must be between ¥0.01 and {format_yuan(left)}",
-                )
-            )
+            raise DomainError(N_("退款金额应在 ¥0.01–{left} 之间", left=format_yuan(left)))
     elif resolution == Resolution.FULL:
         if left <= 0:
-            raise DomainError(
-                Text("这笔订单没有可退的金额", "Nothing left to refund on this order")
-            )
+            raise DomainError(N_("这笔订单没有可退的金额"))
         amount = left
     else:
         amount = 0
     if resolution == Resolution.REJECTED and not reason.strip():
-        raise DomainError(Text("驳回请写明原因", "Give a reason to reject"))
+        raise DomainError(N_("驳回请写明原因"))
     before: dict[str, object] = {"status": complaint.status.value}
     refunds, notices = await _resolve(
         uow, rules, complaint, order, resolution, amount, admin, reason, now
@@ -263,9 +248,7 @@ async def _resolve(
     complaint.refund_cents, complaint.note = amount, reason.strip()[:300]
     complaint.first_response_at = complaint.first_response_at or now
     if not await uow.complaints.save(complaint, only_if_open=True):
-        raise DomainError(
-            Text(f"投诉 #{complaint.id} 刚被处理", f"Complaint {complaint.id} was just closed")
-        )
+        raise DomainError(N_("投诉 #{id} 刚被处理", id=complaint.id))
     refunds: list[Payment] = []
     if amount:
         if order.status == OrderStatus.SETTLED and order.worker_id is not None:

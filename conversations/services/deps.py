@@ -24,7 +24,7 @@ from domain.media import image_kind
 from domain.outbox import OutboxMessage
 from domain.ports import MediaFetcher, MediaStore, PaymentGateway, UnitOfWork
 from domain.rules import Rules
-from domain.text import Text
+from domain.text import N_
 from domain.turns import AfterCommit
 
 log = logging.getLogger(__name__)
@@ -123,9 +123,7 @@ class Deps:
             raise
         except Exception as exc:  # the platform could not give us the file
             log.warning("media %s on %s: %s", ref, channel, exc)
-            raise DomainError(
-                Text("图片下载失败,请重新发送", "Could not get the photo, please send it again")
-            ) from None
+            raise DomainError(N_("图片下载失败,请重新发送")) from None
         content_type, ext = image_kind(data, self.rules.execution.max_photo_bytes)
         return data, content_type, ext
 

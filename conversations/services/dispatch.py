@@ -20,19 +20,14 @@ from domain.ports import UnitOfWork
 from domain.privacy import district_of, mask_address
 from domain.rules import DispatchMode, Rules
 from domain.settlement import service_value, worker_share
-from domain.text import Text
+from domain.text import N_, Bilingual
 
 ACTIVE_NOW = (OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
 
 
 class Taken(DomainError):
     def __init__(self, number: int) -> None:
-        super().__init__(
-            Text(
-                f"订单 #{number} 已被其他师傅接走,下次早点哦",
-                f"Order #{number} has already been taken by another worker",
-            )
-        )
+        super().__init__(N_("订单 #{number} 已被其他师傅接走,下次早点哦", number=number))
 
 
 def when_text(order: Order, tz: ZoneInfo) -> str:
@@ -248,7 +243,7 @@ async def make_offer(
 
 def offer_notice(
     order: Order,
-    item: Text,
+    item: Bilingual,
     worker_id: int,
     earn: int,
     distance: int | None,
@@ -262,7 +257,7 @@ def offer_notice(
         worker_id,
         "job_offered",
         number=order.number,
-        item={"zh": item.zh, "en": item.en},
+        item={"zh": item.get("zh"), "en": item.get("en")},
         mode=mode.value,
         when=when_text(order, tz),
         where=mask_address(address.text, address.district) if address else "—",

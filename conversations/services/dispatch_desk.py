@@ -17,7 +17,7 @@ from domain import commands as c
 from domain.audit import AuditEntry
 from domain.errors import DomainError
 from domain.people import WorkerStatus
-from domain.text import Text
+from domain.text import N_
 
 log = logging.getLogger(__name__)
 
@@ -57,14 +57,9 @@ class DispatchDesk:
             order = await uow.orders.by_number(cmd.number)
             worker = await uow.workers.get(cmd.worker_id)
             if order is None or worker is None:
-                raise DomainError(Text("订单或师傅不存在", "Unknown order or worker"))
+                raise DomainError(N_("订单或师傅不存在"))
             if worker.status != WorkerStatus.APPROVED:
-                raise DomainError(
-                    Text(
-                        f"师傅 {cmd.worker_id} 未通过审核",
-                        f"Worker {cmd.worker_id} is not approved",
-                    )
-                )
+                raise DomainError(N_("师傅 {worker_id} 未通过审核", worker_id=cmd.worker_id))
             notices = await offer_steps.assign(uow, self.s.rules, order, worker, cmd.admin, now)
             await uow.audit.append(
                 AuditEntry(

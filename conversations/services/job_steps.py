@@ -19,14 +19,12 @@ from domain.orders import SYSTEM, Actor, Order
 from domain.people import GeoPoint, Worker, WorkerStatus
 from domain.ports import UnitOfWork
 from domain.rules import Rules
-from domain.text import Text
+from domain.text import N_
 
 
 class NotYours(DomainError):
     def __init__(self, number: int) -> None:
-        super().__init__(
-            Text(f"订单 #{number} 不是您的任务", f"Order #{number} is not assigned to you")
-        )
+        super().__init__(N_("订单 #{number} 不是您的任务", number=number))
 
 
 async def own_job(uow: UnitOfWork, worker_id: int, number: int) -> Order:
@@ -83,9 +81,7 @@ async def check_in(
         order.apply(Action.DEPART, actor, now, "checked in without setting off first")
         order.departed_at = now
     if order.status != OrderStatus.ON_THE_WAY:
-        raise DomainError(
-            Text(f"订单 #{number} 现在不能打卡", f"You cannot check in to #{number} now")
-        )
+        raise DomainError(N_("订单 #{number} 现在不能打卡", number=number))
     address = await uow.addresses.get(order.address_id) if order.address_id else None
     distance = check_in_distance(address.location if address else None, here, rules.execution)
     order.checkin = here
@@ -112,19 +108,11 @@ async def add_photo(
         PhotoKind.AFTER: {OrderStatus.IN_SERVICE},
     }[kind]
     if order.status not in allowed or (kind == PhotoKind.DOOR and order.checkin is None):
-        raise DomainError(
-            Text(
-                f"订单 #{number} 现在不能上传这类照片(请先打卡)",
-                f"This kind of photo cannot be added to #{number} now (check in first)",
-            )
-        )
+        raise DomainError(N_("订单 #{number} 现在不能上传这类照片(请先打卡)", number=number))
     assert order.id is not None
     if len(await uow.photos.for_order(order.id, [kind.value])) >= rules.execution.photos_per_kind:
         raise DomainError(
-            Text(
-                f"每类最多 {rules.execution.photos_per_kind} 张",
-                f"At most {rules.execution.photos_per_kind} photos of each kind",
-            )
+            N_("每类最多 {photos_per_kind} 张", photos_per_kind=rules.execution.photos_per_kind)
         )
     path, content_type, size = stored
     await uow.photos.add(
@@ -191,17 +179,10 @@ async def finish(
     order = await own_job(uow, worker_id, number)
     assert order.id is not None
     if order.status != OrderStatus.IN_SERVICE:
-        raise DomainError(
-            Text(f"订单 #{number} 还未开始服务", f"Order #{number} is not in service")
-        )
+        raise DomainError(N_("订单 #{number} 还未开始服务", number=number))
     after = await uow.photos.for_order(order.id, [PhotoKind.AFTER.value])
     if not after:
-        raise DomainError(
-            Text(
-                "完工前请至少上传一张服务后照片",
-                "Upload at least one after photo before finishing",
-            )
-        )
+        raise DomainError(N_("完工前请至少上传一张服务后照片"))
     order.apply(Action.FINISH, Actor(ActorKind.WORKER, str(worker_id)), now)
     order.finished_at = now
     order.auto_confirm_at = now + timedelta(hours=rules.settlement.auto_confirm_hours)
@@ -223,10 +204,9 @@ async def confirm(
     """The customer (or the clock) accepts the work; the money is settled at once."""
     if order.paid_cents < order.total_cents:
         raise DomainError(
-            Text(
-                f"请先支付尾款 {format_yuan(order.total_cents - order.paid_cents)}",
-                f"Please pay the balance of {format_yuan(order.total_cents - order.paid_cents)} "
-                "first",
+            N_(
+                "请先支付尾款 {total_cents}",
+                total_cents=format_yuan(order.total_cents - order.paid_cents),
             )
         )
     order.apply(

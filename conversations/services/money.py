@@ -30,7 +30,7 @@ from domain.audit import AuditEntry
 from domain.errors import DomainError
 from domain.orders import Order
 from domain.payments import PaymentKind
-from domain.text import Text
+from domain.text import N_
 
 log = logging.getLogger(__name__)
 FINANCE = ("owner", "finance")
@@ -178,20 +178,18 @@ class MoneyDesk:
 
     async def mark_refunded(self, cmd: c.MarkRefunded) -> list[Result]:
         if cmd.role not in FINANCE:
-            raise DomainError(
-                Text("需要 owner 或 finance 角色", "Needs the owner or finance role")
-            )
+            raise DomainError(N_("需要 owner 或 finance 角色"))
         now = self.s.clock()
         async with self.s.uow() as uow:
             refund = await uow.payments.by_reference(cmd.reference)
             if refund is None or refund.kind != PaymentKind.REFUND:
-                raise DomainError(Text(f"没有退款 {cmd.reference}", f"No refund {cmd.reference}"))
+                raise DomainError(N_("没有退款 {reference}", reference=cmd.reference))
             # who marked it is in the audit log; the reference keeps provider_ref unique
             order = await payment_requests.refund_done(
                 uow, refund, f"manual:{refund.reference}", now
             )
             if order is None:
-                raise DomainError(Text("该退款已完成", "That refund is already done"))
+                raise DomainError(N_("该退款已完成"))
             await uow.audit.append(
                 AuditEntry(
                     now,
@@ -223,9 +221,7 @@ class MoneyDesk:
 
     async def decide_withdrawal(self, cmd: c.DecideWithdrawal) -> list[Result]:
         if cmd.role not in FINANCE:
-            raise DomainError(
-                Text("需要 owner 或 finance 角色", "Needs the owner or finance role")
-            )
+            raise DomainError(N_("需要 owner 或 finance 角色"))
         now = self.s.clock()
         async with self.s.uow() as uow:
             w, notices = await settlement.decide_withdrawal(
@@ -249,15 +245,13 @@ class MoneyDesk:
 
     async def export_ledger(self, cmd: c.ExportLedger) -> list[Result]:
         if cmd.role not in FINANCE:
-            raise DomainError(
-                Text("需要 owner 或 finance 角色", "Needs the owner or finance role")
-            )
+            raise DomainError(N_("需要 owner 或 finance 角色"))
         try:
             start, end = date.fromisoformat(cmd.start), date.fromisoformat(cmd.end)
         except ValueError:
-            raise DomainError(Text("日期格式:YYYY-MM-DD", "Dates as YYYY-MM-DD")) from None
+            raise DomainError(N_("日期格式:YYYY-MM-DD")) from None
         if end < start:
-            raise DomainError(Text("结束日期早于开始日期", "The end is before the start"))
+            raise DomainError(N_("结束日期早于开始日期"))
         return [LedgerLinked(start, end, self.s.ledger_url(start, end))]
 
     async def daily_settlement(self, cmd: c.DailySettlement) -> list[Result]:

@@ -10,6 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.text import translate
+from i18n import gettext
+
 EVENTS: dict[str, frozenset[str]] = {
     name: frozenset(fields.split())
     for name, fields in {
@@ -116,5 +119,6 @@ def to_admins(event: str, *roles: str, **data: Any) -> Notice:
     return Notice("admins", 0, event, data, roles or ("owner", "ops"))
 
 
-def t(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
+def t(lang: str, msgid: str, /, **params: object) -> str:
+    """The message ``msgid`` in ``lang`` (see ``conversations.flows.base.tr``)."""
+    return translate(lang, msgid, params.items()) if params else gettext(lang, msgid)

@@ -25,7 +25,7 @@ from domain.people import Address, Worker
 from domain.ports import UnitOfWork
 from domain.rules import Rules
 from domain.settlement import service_value, worker_share
-from domain.text import Text
+from domain.text import N_
 
 
 async def accept(
@@ -34,16 +34,14 @@ async def accept(
     """The worker takes the order: exactly one accept wins, across processes."""
     order = await uow.orders.by_number(number, full=False)
     if order is None or order.id is None:
-        raise DomainError(Text(f"找不到订单 #{number}", f"No order #{number}"))
+        raise DomainError(N_("找不到订单 #{number}", number=number))
     offers = await uow.offers.for_order(order.id)
     mine = next(
         (o for o in offers if o.worker_id == worker_id and o.status == OfferStatus.OPEN), None
     )
     if mine is None:
         if order.worker_id == worker_id and order.status == OrderStatus.ACCEPTED:
-            raise DomainError(
-                Text(f"订单 #{number} 已经是您的了", f"Order #{number} is already yours")
-            )
+            raise DomainError(N_("订单 #{number} 已经是您的了", number=number))
         raise Taken(number)
     transfer = mine.mode == OfferMode.TRANSFER
     expected = OrderStatus.ACCEPTED if transfer else OrderStatus.DISPATCHING
@@ -53,12 +51,7 @@ async def accept(
     pool = await candidates(uow, job, rules)
     me = pool.get(worker_id)
     if me is None or rank(job, [me[0]], rules.dispatch) == []:
-        raise DomainError(
-            Text(
-                "您现在无法接这单(时间冲突或已下线)",
-                "You cannot take this job now (schedule conflict or offline)",
-            )
-        )
+        raise DomainError(N_("您现在无法接这单(时间冲突或已下线)"))
     actor = Actor(ActorKind.WORKER, str(worker_id))
     previous = order.worker_id
     if transfer:
@@ -109,7 +102,7 @@ async def decline(
 ) -> list[Notice]:
     order = await uow.orders.by_number(number)
     if order is None or order.id is None:
-        raise DomainError(Text(f"找不到订单 #{number}", f"No order #{number}"))
+        raise DomainError(N_("找不到订单 #{number}", number=number))
     await uow.orders.lock(order.id)
     mine = next(
         (
@@ -120,9 +113,7 @@ async def decline(
         None,
     )
     if mine is None or not await uow.offers.answer(mine.id or 0, OfferStatus.DECLINED, now):
-        raise DomainError(
-            Text(f"订单 #{number} 的邀请已失效", f"The offer for #{number} is no longer open")
-        )
+        raise DomainError(N_("订单 #{number} 的邀请已失效", number=number))
     if mine.mode == OfferMode.TRANSFER:
         return await offer_transfer(uow, catalog, rules, order, now)
     return await dispatch(uow, catalog, rules, order, now)
@@ -148,12 +139,7 @@ async def offer_transfer(
 ) -> list[Notice]:
     """Offer an accepted order to the best nearby idle worker (the current one is busy)."""
     if order.status != OrderStatus.ACCEPTED or order.id is None:
-        raise DomainError(
-            Text(
-                f"订单 #{order.number} 现在不能转单",
-                f"Order #{order.number} cannot be transferred now",
-            )
-        )
+        raise DomainError(N_("订单 #{number} 现在不能转单", number=order.number))
     offered = await uow.offers.for_order(order.id)
     tried = frozenset(o.worker_id for o in offered if o.mode == OfferMode.TRANSFER)
     excluded = tried | {order.worker_id or 0}
@@ -231,6 +217,8 @@ def contact_card(order: Order, address: Address | None, phone: str, lang: str) -
     where = address.text if address else "—"
     return t(
         lang,
-        f"#{order.number} 地址:{where}\n联系电话:{phone}",
-        f"#{order.number} Address: {where}\nPhone: {phone}",
+        "#{number} 地址:{where}\n联系电话:{phone}",
+        number=order.number,
+        where=where,
+        phone=phone,
     )

@@ -21,7 +21,7 @@ from domain.people import Address, Customer, GeoPoint
 from domain.ports import Reads, UnitOfWork
 from domain.pricing import Quote, QuoteRequest, quote
 from domain.rules import Rules
-from domain.text import Text
+from domain.text import N_
 
 PAID_STATUSES = [
     s
@@ -38,7 +38,7 @@ PAID_STATUSES = [
 
 class NotFound(DomainError):
     def __init__(self, number: int) -> None:
-        super().__init__(Text(f"找不到订单 #{number}", f"No order #{number}"))
+        super().__init__(N_("找不到订单 #{number}", number=number))
 
 
 @dataclass
@@ -82,9 +82,7 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
     if b.coupon_code:
         chosen = next((c for c in usable if c.code == b.coupon_code), None)
         if chosen is None:
-            raise DomainError(
-                Text(f"优惠券 {b.coupon_code} 不可用", f"Coupon {b.coupon_code} cannot be used")
-            )
+            raise DomainError(N_("优惠券 {coupon_code} 不可用", coupon_code=b.coupon_code))
     fitting: list[tuple[Coupon, Quote]] = []  # each usable coupon this booking meets
     for coupon in usable:
         try:
@@ -114,13 +112,9 @@ async def place(
     priced = await price(uow, catalog, rules, b, now)
     q = priced.quote
     if q.total_cents != expected_total:
-        raise DomainError(
-            Text("价格有变化,请确认新的报价", "The price has changed, please check the new quote")
-        )
+        raise DomainError(N_("价格有变化,请确认新的报价"))
     if b.start_at <= now:
-        raise DomainError(
-            Text("预约时间已过,请重新选择", "That time has passed, please pick another")
-        )
+        raise DomainError(N_("预约时间已过,请重新选择"))
     due = q.deposit_cents or q.total_cents
     if due and provider is None:
         raise payment_requests.PaymentUnavailable()
@@ -128,7 +122,7 @@ async def place(
     if address_id is not None:
         found = await uow.addresses.get(address_id)
         if found is None or found.customer_id != b.customer_id:
-            raise DomainError(Text("地址不存在", "Unknown address"))
+            raise DomainError(N_("地址不存在"))
     elif b.address_text:
         address = await uow.addresses.add(
             Address(
@@ -141,7 +135,7 @@ async def place(
         )
         address_id = address.id
     else:
-        raise DomainError(Text("请提供服务地址", "An address is needed"))
+        raise DomainError(N_("请提供服务地址"))
     actor = (
         Actor(ActorKind.SYSTEM, f"recurring:{b.subscription_id}")
         if b.subscription_id is not None
@@ -219,15 +213,10 @@ async def cancel(
     payment requests are closed (money landing on them later goes back)."""
     terms = terms_for(order, rules, now)
     if terms.fee_cents != expected_fee:
-        raise DomainError(
-            Text(
-                "取消费用已变化,请重新确认",
-                "The cancellation fee has changed, please confirm again",
-            )
-        )
+        raise DomainError(N_("取消费用已变化,请重新确认"))
     assert order.id is not None
     await uow.orders.lock(order.id)
-    order.apply(Action.CANCEL, actor, now, note or terms.reason.en)
+    order.apply(Action.CANCEL, actor, now, note or terms.reason.get("en"))
     await uow.offers.close_others(order.id, None, OfferStatus.WITHDRAWN, now)
     await payment_requests.close_requests(uow, order.id, now)
     if terms.fee_cents:

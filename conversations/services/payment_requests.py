@@ -14,7 +14,7 @@ from domain.money import format_yuan
 from domain.orders import SYSTEM, Actor, Order
 from domain.payments import Payment, PaymentKind, PaymentStatus
 from domain.ports import Checkout, RefundOutcome, UnitOfWork
-from domain.text import Text
+from domain.text import N_
 
 log = logging.getLogger(__name__)
 BALANCE_STATUSES = (OrderStatus.ARRIVED, OrderStatus.IN_SERVICE, OrderStatus.FINISHED)
@@ -48,9 +48,7 @@ class PaymentUnavailable(DomainError):
     asked for (the customer is told; see ``checkout.unavailable``)."""
 
     def __init__(self) -> None:
-        super().__init__(
-            Text("本渠道暂未开通在线支付,请联系客服", "Online payment is not available here yet")
-        )
+        super().__init__(N_("本渠道暂未开通在线支付,请联系客服"))
 
 
 class PaymentMismatch(DomainError):
@@ -62,12 +60,7 @@ class Uncreditable(DomainError):
     paid in time): nothing is credited; the money goes back (``return_late``)."""
 
     def __init__(self, order: Order, payment: Payment) -> None:
-        super().__init__(
-            Text(
-                f"订单 #{order.number} 已取消,不能再支付",
-                f"Order #{order.number} is cancelled and can no longer be paid",
-            )
-        )
+        super().__init__(N_("订单 #{number} 已取消,不能再支付", number=order.number))
         self.number, self.customer_id = order.number, order.customer_id
         self.amount_cents = payment.amount_cents
         self.returned = payment.status == PaymentStatus.RETURNED
@@ -95,16 +88,9 @@ async def pending_payment(
     was created in this transaction, so it has none yet)."""
     kind, amount = due(order)
     if order.status in CLOSED:
-        raise DomainError(
-            Text(
-                f"订单 #{order.number} 已取消,不能再支付",
-                f"Order #{order.number} is cancelled and can no longer be paid",
-            )
-        )
+        raise DomainError(N_("订单 #{number} 已取消,不能再支付", number=order.number))
     if amount <= 0:
-        raise DomainError(
-            Text(f"订单 #{order.number} 无需支付", f"Order #{order.number} has nothing to pay")
-        )
+        raise DomainError(N_("订单 #{number} 无需支付", number=order.number))
     assert order.id is not None
     for payment in [] if fresh else await uow.payments.for_order(order.id):
         if (
@@ -139,14 +125,14 @@ async def confirm(
     """
     payment = await uow.payments.by_reference(reference)
     if payment is None or payment.kind == PaymentKind.REFUND:
-        raise DomainError(Text("找不到这笔支付", "Unknown payment"))
+        raise DomainError(N_("找不到这笔支付"))
     # the order's lock first: an expiry or a cancellation racing this notification has either
     # committed (the order is read cancelled) or waits for this transaction
     await uow.orders.lock(payment.order_id)
     order = await uow.orders.get(payment.order_id, full=False)
     assert order is not None and order.id is not None
     if customer_id is not None and order.customer_id != customer_id:
-        raise DomainError(Text("找不到这笔支付", "Unknown payment"))
+        raise DomainError(N_("找不到这笔支付"))
     if payment.provider != provider or amount not in (None, payment.amount_cents):
         log.warning(
             "payment %s: expected %s %d, notified %s %s — not credited",
@@ -156,26 +142,17 @@ async def confirm(
             provider,
             amount,
         )
-        raise PaymentMismatch(
-            Text("支付信息不符,未入账", "The payment does not match; nothing was credited")
-        )
+        raise PaymentMismatch(N_("支付信息不符,未入账"))
     if payment.status == PaymentStatus.SUCCEEDED:
         return order, payment, False
     if payment.status == PaymentStatus.RETURNED or order.status in CLOSED:
         raise Uncreditable(order, payment)
     if payment.kind in (PaymentKind.FULL, PaymentKind.DEPOSIT):
         if order.status != OrderStatus.AWAITING_PAYMENT:
-            raise DomainError(
-                Text(
-                    f"订单 #{order.number} 已不能支付",
-                    f"Order #{order.number} can no longer be paid",
-                )
-            )
+            raise DomainError(N_("订单 #{number} 已不能支付", number=order.number))
         order.apply(Action.PAY, Actor(ActorKind.SYSTEM, provider), now)
     elif order.status not in BALANCE_STATUSES:
-        raise DomainError(
-            Text(f"订单 #{order.number} 现在不能付尾款", f"No balance is due on #{order.number}")
-        )
+        raise DomainError(N_("订单 #{number} 现在不能付尾款", number=order.number))
     if not await uow.payments.claim(payment.id or 0, PaymentStatus.SUCCEEDED, now, provider_ref):
         return order, payment, False  # a concurrent notification got there first
     payment.status, payment.provider_ref, payment.completed_at = (
@@ -232,7 +209,7 @@ async def plan_refunds(
         if left == 0:
             break
     if left:
-        raise DomainError(Text("退款金额超过已付金额", "The refund exceeds what was paid"))
+        raise DomainError(N_("退款金额超过已付金额"))
     return planned
 
 
@@ -295,7 +272,7 @@ async def return_late(
     same provider. Once: None when this payment was already returned (or credited)."""
     payment = await uow.payments.by_reference(reference)
     if payment is None or payment.id is None or payment.kind == PaymentKind.REFUND:
-        raise DomainError(Text("找不到这笔支付", "Unknown payment"))
+        raise DomainError(N_("找不到这笔支付"))
     await uow.orders.lock(payment.order_id)
     order = await uow.orders.get(payment.order_id, full=False)
     assert order is not None and order.id is not None

@@ -16,7 +16,7 @@ from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.ports import UnitOfWork
 from domain.rules import Rules
-from domain.text import Text
+from domain.text import N_
 
 
 async def rate(
@@ -25,30 +25,28 @@ async def rate(
     """Record one side's rating of a finished job and refresh the other side's average."""
     order = await uow.orders.by_number(number, full=False)
     if order is None or order.id is None or order.worker_id is None:
-        raise DomainError(Text(f"找不到订单 #{number}", f"No order #{number}"))
+        raise DomainError(N_("找不到订单 #{number}", number=number))
     mine = (
         order.customer_id == rating.customer_id
         if rating.rater == Rater.CUSTOMER
         else order.worker_id == rating.worker_id
     )
     if not mine:
-        raise DomainError(Text(f"找不到订单 #{number}", f"No order #{number}"))
+        raise DomainError(N_("找不到订单 #{number}", number=number))
     ready = (
         (OrderStatus.CONFIRMED, OrderStatus.SETTLED)
         if rating.rater == Rater.CUSTOMER
         else (OrderStatus.FINISHED, OrderStatus.CONFIRMED, OrderStatus.SETTLED)
     )
     if order.status not in ready:
-        raise DomainError(
-            Text(f"订单 #{number} 完成后才能评价", f"Order #{number} can be rated once it is done")
-        )
+        raise DomainError(N_("订单 #{number} 完成后才能评价", number=number))
     rating.order_id, rating.worker_id, rating.customer_id = (
         order.id,
         order.worker_id,
         order.customer_id,
     )
     if not await uow.ratings.add(rating):
-        raise DomainError(Text(f"订单 #{number} 已评价过", f"Order #{number} is already rated"))
+        raise DomainError(N_("订单 #{number} 已评价过", number=number))
     if rating.rater == Rater.WORKER:
         customer = await uow.customers.get(order.customer_id)
         if customer is not None:

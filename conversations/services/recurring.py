@@ -40,7 +40,7 @@ from domain.recurring import (
     next_visit,
     slot_problem,
 )
-from domain.text import Text
+from domain.text import N_
 
 log = logging.getLogger(__name__)
 ROUNDS = 10
@@ -80,9 +80,7 @@ class RecurringDesk:
                     and other.selections == sub.selections
                     and other.address_id == sub.address_id
                 ):
-                    raise DomainError(
-                        Text("这个定期预约已经设置过了", "You already have this recurring booking")
-                    )
+                    raise DomainError(N_("这个定期预约已经设置过了"))
             await uow.subscriptions.add(sub)
             await uow.commit()
         return [
@@ -97,7 +95,7 @@ class RecurringDesk:
                 or sub.customer_id != cmd.customer_id
                 or not await uow.subscriptions.stop(cmd.subscription_id, cmd.customer_id)
             ):
-                raise DomainError(Text("没有这个定期预约", "No such recurring booking"))
+                raise DomainError(N_("没有这个定期预约"))
             await uow.commit()
         return [SubscriptionStopped(plans.row(sub, self.s.catalog))]
 

@@ -25,7 +25,7 @@ from domain.payments import PaymentKind, PaymentStatus
 from domain.ports import Reads, UnitOfWork
 from domain.rules import Rules
 from domain.settlement import PLATFORM_FUNDED, commission_bp
-from domain.text import Text
+from domain.text import N_
 from domain.withdrawals import Withdrawal, WithdrawalStatus, available, check_request
 
 
@@ -133,12 +133,13 @@ async def decide_withdrawal(
     """Finance pays (approve) or refuses a withdrawal; refusing releases the held amount."""
     w = await uow.withdrawals.get(withdrawal_id)
     if w is None:
-        raise DomainError(Text(f"没有提现申请 #{withdrawal_id}", f"No withdrawal {withdrawal_id}"))
+        raise DomainError(N_("没有提现申请 #{withdrawal_id}", withdrawal_id=withdrawal_id))
     if w.status not in (WithdrawalStatus.REQUESTED, WithdrawalStatus.APPROVED):
         raise DomainError(
-            Text(
-                f"提现 #{withdrawal_id} 已处理({w.status.value})",
-                f"Withdrawal {withdrawal_id} is already {w.status.value}",
+            N_(
+                "提现 #{withdrawal_id} 已处理({value})",
+                withdrawal_id=withdrawal_id,
+                value=w.status.value,
             )
         )
     previous = w.status
@@ -147,12 +148,10 @@ async def decide_withdrawal(
         w.status, w.paid_at = WithdrawalStatus.PAID, now
     else:
         if not reason:
-            raise DomainError(Text("请写明原因", "Give a reason"))
+            raise DomainError(N_("请写明原因"))
         w.status = WithdrawalStatus.REJECTED
     if not await uow.withdrawals.decide(w, [previous]):
-        raise DomainError(
-            Text(f"提现 #{withdrawal_id} 刚被处理", f"Withdrawal {withdrawal_id} was just decided")
-        )
+        raise DomainError(N_("提现 #{withdrawal_id} 刚被处理", withdrawal_id=withdrawal_id))
     assert w.id is not None
     if approve:
         await uow.ledger.post(withdrawal_paid(w.id, w.amount_cents, now))

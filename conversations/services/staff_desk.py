@@ -17,7 +17,7 @@ from domain import commands as c
 from domain.admin import AdminGrant, parse_account, parse_role
 from domain.audit import AuditEntry
 from domain.errors import DomainError
-from domain.text import Text
+from domain.text import N_
 
 
 class StaffDesk:
@@ -46,12 +46,7 @@ class StaffDesk:
             channel, user_id = parse_account(cmd.account, self.s.channels)
             key = f"{channel}:{user_id}"
             if directory.configured(channel, user_id):
-                raise DomainError(
-                    Text(
-                        f"{key} 配置在 DAOJIA_ADMINS 中,请在配置里修改",
-                        f"{key} is set in DAOJIA_ADMINS; change it there",
-                    )
-                )
+                raise DomainError(N_("{key} 配置在 DAOJIA_ADMINS 中,请在配置里修改", key=key))
             existing = await uow.admins.get(channel, user_id)
             had = existing.role if existing else ""
             if cmd.action == "add":
@@ -59,9 +54,9 @@ class StaffDesk:
                 await uow.admins.put(AdminGrant(channel, user_id, new_role), cmd.admin, now)
             else:
                 if key == cmd.admin:
-                    raise DomainError(Text("不能移除自己", "You cannot remove yourself"))
+                    raise DomainError(N_("不能移除自己"))
                 if not await uow.admins.remove(channel, user_id):
-                    raise DomainError(Text(f"{key} 不是管理员", f"{key} is not an admin"))
+                    raise DomainError(N_("{key} 不是管理员", key=key))
                 new_role = ""
             await uow.audit.append(
                 AuditEntry(

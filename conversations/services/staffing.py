@@ -18,7 +18,7 @@ from domain.people import (
     WorkerStatus,
 )
 from domain.ports import UnitOfWork
-from domain.text import Text
+from domain.text import N_
 
 
 async def register(
@@ -41,7 +41,7 @@ async def register(
     if identity is not None and identity.worker_id is not None:
         existing = await uow.workers.get(identity.worker_id)
         if existing is not None and existing.status != WorkerStatus.REJECTED:
-            raise DomainError(Text("您已经注册过了", "You are already registered"))
+            raise DomainError(N_("您已经注册过了"))
     certificates = tuple(
         Certificate(kind, path, date.fromisoformat(expires) if expires else None)
         for kind, path, expires in documents
@@ -84,16 +84,9 @@ async def set_online(uow: UnitOfWork, worker_id: int, online: bool) -> Worker:
     if online and worker.status != WorkerStatus.APPROVED:
         raise DomainError(
             {
-                WorkerStatus.PENDING: Text(
-                    "资料审核中,通过后才能上线", "Your registration is still under review"
-                ),
-                WorkerStatus.SUSPENDED: Text(
-                    "账号已暂停接单,请联系客服",
-                    "Your account is suspended; please contact support",
-                ),
-                WorkerStatus.REJECTED: Text(
-                    "注册未通过,请联系客服", "Your registration was not approved"
-                ),
+                WorkerStatus.PENDING: N_("资料审核中,通过后才能上线"),
+                WorkerStatus.SUSPENDED: N_("账号已暂停接单,请联系客服"),
+                WorkerStatus.REJECTED: N_("注册未通过,请联系客服"),
             }.get(worker.status, "not approved")
         )
     worker.online = online
@@ -114,14 +107,15 @@ async def review(
     """Approve (documents verified) or reject with a reason; written to the audit log."""
     worker = await uow.workers.get(worker_id)
     if worker is None:
-        raise DomainError(Text(f"没有 ID 为 {worker_id} 的师傅", f"No worker {worker_id}"))
+        raise DomainError(N_("没有 ID 为 {worker_id} 的师傅", worker_id=worker_id))
     before: dict[str, object] = {"status": worker.status.value}
     if approve:
         if worker.status not in (WorkerStatus.PENDING, WorkerStatus.SUSPENDED):
             raise DomainError(
-                Text(
-                    f"师傅 {worker_id} 状态为 {worker.status.value},无需审核",
-                    f"Worker {worker_id} is {worker.status.value}",
+                N_(
+                    "师傅 {worker_id} 状态为 {value},无需审核",
+                    worker_id=worker_id,
+                    value=worker.status.value,
                 )
             )
         worker.status = WorkerStatus.APPROVED
@@ -131,9 +125,7 @@ async def review(
         worker.review_note = reason
     else:
         if not reason:
-            raise DomainError(
-                Text("请写明拒绝原因:/reject ID 原因", "Give a reason: /reject ID reason")
-            )
+            raise DomainError(N_("请写明拒绝原因:/reject ID 原因"))
         worker.status, worker.online, worker.review_note = WorkerStatus.REJECTED, False, reason
     await uow.workers.save(worker)
     await uow.audit.append(

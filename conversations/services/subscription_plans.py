@@ -17,7 +17,7 @@ from domain.orders import Order
 from domain.ports import Reads
 from domain.recurring import Subscription, first_visit, parse_at_time
 from domain.rules import Rules
-from domain.text import Text
+from domain.text import N_
 
 
 async def source(uow: Reads, customer_id: int, number: int) -> Order:
@@ -26,9 +26,7 @@ async def source(uow: Reads, customer_id: int, number: int) -> Order:
     if order is None or order.customer_id != customer_id:
         raise order_steps.NotFound(number)
     if order.status == OrderStatus.QUOTED:
-        raise DomainError(
-            Text(f"订单 #{number} 还未下单,不能设为定期", f"Order #{number} was never placed")
-        )
+        raise DomainError(N_("订单 #{number} 还未下单,不能设为定期", number=number))
     return order
 
 
@@ -37,7 +35,7 @@ def plan(order: Order, weekday: int | None, at_time: str, tz: ZoneInfo) -> tuple
     local = order.start_at.astimezone(tz)
     day = local.weekday() if weekday is None else weekday
     if not 0 <= day <= 6:
-        raise DomainError(Text("请选择周一到周日", "Pick a day from Monday to Sunday"))
+        raise DomainError(N_("请选择周一到周日"))
     at = parse_at_time(at_time) if at_time else time(local.hour, local.minute)
     return day, at
 

@@ -60,7 +60,7 @@ class JobDesk:
                 posted = await self.s.post(uow, notices)
                 await uow.commit()
         except DomainError as exc:
-            if "被他人更新" in exc.text.zh:
+            if "被他人更新" in exc.text.get("zh"):
                 raise dispatch.Taken(cmd.number) from exc
             raise
         await self.s.flush(posted)

@@ -22,7 +22,7 @@ from domain.errors import DomainError
 from domain.lifecycle import ActorKind
 from domain.orders import Actor
 from domain.people import GeoPoint
-from domain.text import Text
+from domain.text import N_
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ class WorkerDesk:
         async with self.s.uow() as uow:
             order = await uow.orders.by_number(cmd.number, full=False)
             if order is None or order.customer_id != cmd.customer_id:
-                raise DomainError(Text(f"找不到订单 #{cmd.number}", f"No order #{cmd.number}"))
+                raise DomainError(N_("找不到订单 #{number}", number=cmd.number))
             notices = await job_steps.confirm(
                 uow,
                 self.s.rules,

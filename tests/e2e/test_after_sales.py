@@ -130,7 +130,7 @@ async def test_an_open_complaint_freezes_the_settlement_until_it_is_decided(
     refused = await app[SERVICES].run(
         ResolveComplaint(f"telegram:{SUPPORT}", "support", c.id, "reject", reason="x")
     )
-    assert "ops" in refused[0].message.zh  # support answers complaints; deciding needs ops
+    assert "ops" in refused[0].message.get("zh")  # support answers complaints; deciding needs ops
     await app[SERVICES].run(
         ResolveComplaint(f"telegram:{OPS}", "ops", c.id, "rejected", reason="录像显示态度正常")
     )

@@ -80,7 +80,7 @@ async def test_a_flood_gets_one_warning_is_not_processed_and_the_next_minute_wor
     assert "菜单" in user.text()
 
     await user.say("取消")  # 4: over the limit
-    assert [m["text"] for m in user.last] == [TOO_MANY.zh]
+    assert [m["text"] for m in user.last] == [TOO_MANY.get("zh")]
     for _ in range(5):
         await user.say("取消")
         assert user.last == []  # one warning a window, not one per message
@@ -101,7 +101,7 @@ async def test_admins_are_not_limited(tg, fake_telegram):
     admin = TelegramUser(tg, fake_telegram, ADMIN)
     for _ in range(LIMIT + 3):
         await admin.say("帮助")
-        assert admin.last and TOO_MANY.zh not in admin.text()
+        assert admin.last and TOO_MANY.get("zh") not in admin.text()
     body = await (await tg.get("/metrics")).text()
     assert metric(body, "telegram", "rejected") == 0
 
@@ -123,7 +123,7 @@ async def test_the_web_chat_is_limited_too_and_the_warning_arrives_by_poll(
         )
         assert await resp.json() == {"status": "rejected", "replies": []}
         polled = await (await client.get("/web/api/poll?role=customer")).json()
-        assert [r["text"] for r in polled["replies"]] == ([TOO_MANY.zh] if warned else [])
+        assert [r["text"] for r in polled["replies"]] == ([TOO_MANY.get("zh")] if warned else [])
     clock.advance(minutes=1)
     await user.say("/start")
     assert "欢迎来到到家" in user.text()  # a browser with no language hint: Chinese
@@ -143,7 +143,7 @@ async def test_on_wechat_the_warning_is_a_customer_service_message(
     for _ in range(2):  # a message and WeChat's retry of it: counted once, warned once
         assert await user.post_xml(retry) == "success"
     assert await user.say("你好") == ""
-    assert fake_wechat.texts(user.openid)[sent:] == [TOO_MANY.zh]
+    assert fake_wechat.texts(user.openid)[sent:] == [TOO_MANY.get("zh")]
     body = await (await client.get("/metrics")).text()
     assert metric(body, "wechat", "rejected") == 2 and metric(body, "wechat", "duplicate") == 1
 

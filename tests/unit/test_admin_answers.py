@@ -16,7 +16,7 @@ from domain.lifecycle import OrderStatus
 from domain.oversight import PriceChange
 from domain.people import WorkerStatus
 from domain.rules import WorkerLevel
-from domain.text import Text
+from domain.text import Bilingual
 from domain.withdrawals import WithdrawalStatus
 from tests.unit.test_admin_screens import EVENING, NOON, show, text
 
@@ -31,7 +31,7 @@ from tests.unit.test_admin_screens import EVENING, NOON, show, text
             "#240117 moved from worker 7 to 8 李师傅; both were told.",
         ),
         (
-            ro.OrderCancelledByAdmin(240117, 220, 1980, Text("10 小时内", "within 10 h")),
+            ro.OrderCancelledByAdmin(240117, 220, 1980, Bilingual("10 小时内", "within 10 h")),
             "zh",
             "已取消 #240117:退款 ¥19.80,收费 ¥2.20(10 小时内)。客户已通知。",
         ),
@@ -104,7 +104,9 @@ from tests.unit.test_admin_screens import EVENING, NOON, show, text
         (rm.WithdrawalDecided(3, WithdrawalStatus.PAID), "zh", "提现 #3 → paid,已通知师傅。"),
         (rm.RefundMarked("RFD1"), "en", "Refund RFD1 recorded as done."),
         (
-            rm.PricesListed((rm.PriceLine("daily", Text("日常", "Daily"), "hour", 4500, True),)),
+            rm.PricesListed(
+                (rm.PriceLine("daily", Bilingual("日常", "Daily"), "hour", 4500, True),)
+            ),
             "en",
             "Prices (for new orders):\ndaily Daily ¥45.00/hour *\n"
             "* changed · change: /price ITEM AMOUNT",
@@ -154,8 +156,8 @@ def test_each_answer_reads_as_before(result, lang, expected):
 
 def test_a_changed_price_says_so_and_a_shown_one_does_not():
     history = (PriceChange("daily", 4000, 4500, "telegram:1", "owner", EVENING),)
-    shown = rm.PriceShown("daily", Text("日常", "Daily"), "hour", 4500, 4000, history)
-    changed = rm.PriceChanged("daily", Text("日常", "Daily"), "hour", 4500, 4000, history)
+    shown = rm.PriceShown("daily", Bilingual("日常", "Daily"), "hour", 4500, 4000, history)
+    changed = rm.PriceChanged("daily", Bilingual("日常", "Daily"), "hour", 4500, 4000, history)
     rest = (
         "daily 日常: ¥45.00/hour\n目录原价 ¥40.00\n2026-11-23 01:05 ¥40.00 → ¥45.00 (telegram:1)"
     )
@@ -201,7 +203,7 @@ def test_a_worker_comes_with_their_documents_and_a_complaint_with_its_photos():
         3, 240117, "late", ComplaintStatus.RESOLVED, 45, "", "partial", 1500, ()
     )
     assert text(resolved, "en") == (
-        "Complaint 3: order #240117\nType: late\nStatus: resolved: partial refund\n"
+        "Complaint 3: order #240117\nType: Late\nStatus: resolved: partial refund\n"
         "Waiting 45 min\nRefund ¥15.00"
     )
 

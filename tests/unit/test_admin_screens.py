@@ -17,14 +17,14 @@ from conversations.results import admin_people as rp
 from conversations.state import Conversation
 from domain.lifecycle import OrderStatus
 from domain.oversight import Attention, Flag, TrailEntry
-from domain.text import Text
+from domain.text import Bilingual
 from store.catalog_file import load_catalog
 
 CATALOG, RULES = load_catalog()
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 EVENING = datetime(2026, 11, 22, 17, 5, tzinfo=UTC)  # 01:05 on the 23rd in Shanghai
 NOON = datetime(2026, 11, 23, 3, 30, tzinfo=UTC)  # 11:30 in Shanghai
-CLEANING = Text("日常保洁", "Regular cleaning")
+CLEANING = Bilingual("日常保洁", "Regular cleaning")
 
 
 def show(result: Result, lang: str = "zh", role: str = "owner"):
@@ -56,7 +56,7 @@ def test_every_admin_result_has_a_screen_at_the_console():
 
 LINES = (
     ro.OrderLine(240117, "accepted", CLEANING, EVENING, "浦东", "王师傅", 8800, (Attention.LATE,)),
-    ro.OrderLine(240119, "paid", Text("gone_item", "gone_item"), NOON, "", "", 100, ()),
+    ro.OrderLine(240119, "paid", Bilingual("gone_item", "gone_item"), NOON, "", "", 100, ()),
 )
 FLAGS = (Flag(240117, Attention.LATE, EVENING), Flag(240118, Attention.HELD, NOON))
 

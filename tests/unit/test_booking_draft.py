@@ -14,7 +14,7 @@ from conversations.flows.flow_state import StaleState
 from conversations.results.booking import CouponChoice, PaymentDue
 from conversations.state import Conversation
 from domain.pricing import Selection
-from domain.text import Text
+from domain.text import Bilingual
 from store.catalog_file import load_catalog
 
 CATALOG, RULES = load_catalog()
@@ -108,7 +108,9 @@ def test_a_draft_survives_the_conversation_store_field_for_field():
 
 def test_checkout_state_survives_the_conversation_store():
     due = PaymentDue(240117, 3000, START, "TG1", "telegram", "", (("定金", 3000),), "到家")
-    state = checkout.State(8000, (CouponChoice("W1", Text("券", "coupon")),), "123456", 1, due)
+    state = checkout.State(
+        8000, (CouponChoice("W1", Bilingual("券", "coupon")),), "123456", 1, due
+    )
     conv = conv_in("checkout", "code")
     checkout.keep(conv, state)
     loaded = Conversation.loads(conv.dumps())

@@ -26,7 +26,7 @@ from conversations.results.customers import CustomerRegistered, WelcomeCoupon
 from conversations.state import Conversation
 from domain.commands import ConfirmSandboxPayment
 from domain.queries import PreviewQuote
-from domain.text import Text
+from domain.text import Bilingual
 from store.catalog_file import load_catalog
 
 CATALOG, RULES = load_catalog()
@@ -46,14 +46,16 @@ READY = Draft(
     notes="",
 )
 QUOTE = QuoteReady(
-    lines=(QuoteLineView(Text("日常保洁 2 小时", "Daily cleaning 2 h"), 8000),),
+    lines=(QuoteLineView(Bilingual("日常保洁 2 小时", "Daily cleaning 2 h"), 8000),),
     total_cents=8000,
     deposit_cents=0,
     coupon_code=None,
-    coupons=(CouponChoice("W1", Text("满¥100.00减¥20.00", "¥20.00 off orders over ¥100.00")),),
+    coupons=(
+        CouponChoice("W1", Bilingual("满¥100.00减¥20.00", "¥20.00 off orders over ¥100.00")),
+    ),
     points_available=300,
     use_points=False,
-    summary=Text("11月24日 15:00,预计 2 小时", "Tue 24 Nov 15:00, about 2 h"),
+    summary=Bilingual("11月24日 15:00,预计 2 小时", "Tue 24 Nov 15:00, about 2 h"),
 )
 DUE = PaymentDue(
     number=240117,

@@ -7,13 +7,13 @@ from typing import Any
 import orjson
 
 from conversations.flows.flow_state import read
-from domain.text import Text
+from domain.text import Bilingual
 
 
 @dataclass(slots=True)
 class Part:
     id: int
-    name: Text
+    name: Bilingual
 
 
 @dataclass(slots=True)
@@ -26,7 +26,7 @@ class Data:
 
 
 def test_what_was_stored_reads_back_equal_through_json():
-    data = Data(240117, "reorder", True, (Part(3, Text("保洁", "cleaning")),), {"a": [1]})
+    data = Data(240117, "reorder", True, (Part(3, Bilingual("保洁", "cleaning")),), {"a": [1]})
     assert read(Data, orjson.loads(orjson.dumps(asdict(data)))) == data
     assert read(Data, {}) == Data()
 

@@ -70,8 +70,8 @@ def test_the_web_chat_cuts_texts_only_beyond_every_limit():
 
 def test_the_limit_message_names_the_field_and_the_number_in_each_language():
     message = limits.ADDRESS.message()
-    assert message.zh.startswith("地址最多 200 字")
-    assert "The address can be at most 200 characters" in message.en
+    assert message.get("zh").startswith("地址最多 200 字")
+    assert "The address can be at most 200 characters" in message.get("en")
 
 
 def text(value: str) -> TextReceived:

@@ -26,7 +26,7 @@ from domain.commands import CancelOrder, ConfirmOrder, RequestPayment
 from domain.lifecycle import OrderStatus
 from domain.pricing import LineKind, QuoteLine, Selection
 from domain.queries import LoadOrder, LoadOrders
-from domain.text import Text
+from domain.text import Bilingual
 from store.catalog_file import load_catalog
 
 CATALOG, RULES = load_catalog()
@@ -34,7 +34,9 @@ NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 09:00 Monday in Shanghai
 CTX = Ctx(CATALOG, RULES, NOW, "https://daojia.example")
 BASE = {"channel": "telegram", "user_id": "1", "at": NOW}
 START = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 15:00 in Shanghai
-ROW = OrderRow(240117, Text("日常保洁", "Daily cleaning"), START, OrderStatus.CONFIRMED, 12_000)
+ROW = OrderRow(
+    240117, Bilingual("日常保洁", "Daily cleaning"), START, OrderStatus.CONFIRMED, 12_000
+)
 AGAIN = Rebooking("cleaning", (Selection("daily_cleaning", 3, 90, ("eco",)),), None, 7, "猫")
 
 
@@ -42,12 +44,12 @@ def shown(**changes) -> OrderShown:
     fields = {
         "order": ROW,
         "address": "人民广场 1号楼…",
-        "lines": (QuoteLine(LineKind.BASE, Text("日常保洁 3 小时", "3 h cleaning"), 12_000),),
+        "lines": (QuoteLine(LineKind.BASE, Bilingual("日常保洁 3 小时", "3 h cleaning"), 12_000),),
         "paid_cents": 12_000,
         "refunded_cents": 500,
         "timeline": (
-            TimelineEntry(NOW, Text("已支付", "paid")),
-            TimelineEntry(START, Text("投诉", "complaint"), "late"),
+            TimelineEntry(NOW, Bilingual("已支付", "paid")),
+            TimelineEntry(START, Bilingual("投诉", "complaint"), "late"),
         ),
         "actions": (CustomerAction.RATE, CustomerAction.COMPLAIN, CustomerAction.REORDER),
         "again": AGAIN,
@@ -90,7 +92,7 @@ def test_the_detail_shows_money_worker_complaints_timeline_and_a_button_per_acti
         "合计 ¥120.00,已付 ¥120.00",
         "已退款 ¥5.00",
         "师傅:王阿姨(评分 4.8,好评率 96.5%)",
-        "投诉 4:已处理 partial",
+        "投诉 4:已处理 部分退款",
         "  11-23 09:00 已支付",
         "  11-24 15:00 投诉 late",
     ):
@@ -136,7 +138,7 @@ def test_reorder_copies_the_order_into_a_new_booking_and_leaves_the_flow():
 def test_cancelling_shows_the_fee_first_then_cancels_with_that_fee():
     c = conv(step="detail", number=240117)
     assert my_orders.on_detail_choice(CTX, c, choice("cancel")).commands
-    quote = CancellationQuoted(240117, 3_000, 7_000, Text("开始前 2 小时内", "within 2 h"))
+    quote = CancellationQuoted(240117, 3_000, 7_000, Bilingual("开始前 2 小时内", "within 2 h"))
     out = my_orders.on_cancel_quote(CTX, c, quote)
     assert out.step == my_orders.Step.CANCEL_CONFIRM
     assert "将收取 ¥30.00,退款 ¥70.00" in out.replies[0].text

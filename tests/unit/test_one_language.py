@@ -1,5 +1,5 @@
 """No product text is written as one "中文 / English" literal shown to both languages (#16):
-a phrase for people is a ``Text(zh, en)`` pair (or ``tr(conv, zh, en)``), and whoever reads it
+a phrase for people is a ``Bilingual(zh, en)`` pair (or ``tr(conv, zh, en)``), and whoever reads it
 gets their own language."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 from conversations.engine import TOO_MANY
 from conversations.events import Failed
 from domain.errors import DomainError
-from domain.text import Text
+from domain.text import Bilingual
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCT = ("conversations", "bots", "webhooks", "scheduler", "domain", "store")
@@ -95,12 +95,12 @@ def test_no_product_text_shows_chinese_and_english_split_by_a_slash():
 
 
 def test_a_refusal_carries_both_languages_and_each_reader_gets_one():
-    error = DomainError(Text("找不到订单 #7", "No order #7"))
+    error = DomainError(Bilingual("找不到订单 #7", "No order #7"))
     assert str(error) == "找不到订单 #7"  # logs read the Chinese
     failed = Failed(error.text)
     assert failed.message.get("zh") == "找不到订单 #7"
     assert failed.message.get("en") == "No order #7"
-    assert DomainError("a bug: checked before").text == Text(
+    assert DomainError("a bug: checked before").text == Bilingual(
         "a bug: checked before", "a bug: checked before"
     )
     assert not bilingual(TOO_MANY.get("zh")) and not bilingual(TOO_MANY.get("en"))

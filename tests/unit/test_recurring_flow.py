@@ -19,14 +19,14 @@ from conversations.results.recurring import (
 from conversations.state import Conversation
 from domain.commands import StopSubscription, Subscribe
 from domain.queries import LoadSubscriptions
-from domain.text import Text
+from domain.text import Bilingual
 from store.catalog_file import load_catalog
 
 CATALOG, RULES = load_catalog()
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 09:00 Monday in Shanghai
 CTX = Ctx(CATALOG, RULES, NOW, "https://daojia.example")
 BASE = {"channel": "telegram", "user_id": "1", "at": NOW}
-CLEANING = Text("日常保洁", "Daily cleaning")
+CLEANING = Bilingual("日常保洁", "Daily cleaning")
 ROW = SubscriptionRow(3, CLEANING, 5, time(9), datetime(2026, 11, 28, 1, 0, tzinfo=UTC))
 PLAN = SubscriptionPlan(
     240117,

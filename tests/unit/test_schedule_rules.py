@@ -33,7 +33,7 @@ from domain.recurring import (
 )
 from domain.reminders import Reminder, due_reminder
 from domain.rules import BookingRules, NotificationRules
-from domain.text import Text
+from domain.text import Bilingual
 from store.catalog_file import load_catalog
 from tests.unit.test_notice_templates import SAMPLES
 
@@ -203,7 +203,7 @@ def test_repeat_weekly_asks_for_the_draft_then_subscribes_with_the_chosen_day_an
 def test_a_refused_draft_is_explained_and_leads_back_to_the_menu():
     c = conv(number=240117)
     c.step = recurring.Step.CONFIRM
-    refusal = Text("找不到订单 #240117", "No order #240117")
+    refusal = Bilingual("找不到订单 #240117", "No order #240117")
     out = recurring.on_failed(CTX, c, Failed(refusal))
     assert out.goto == "menu" and isinstance(out.replies[0], Say)
     assert out.replies[0].text == refusal.get(c.lang)  # in the conversation's language only

@@ -36,7 +36,7 @@ from domain import commands as c
 from domain.lifecycle import OrderStatus
 from domain.media import PhotoKind
 from domain.people import WorkerStatus
-from domain.text import Text
+from domain.text import Bilingual
 from domain.withdrawals import WithdrawalStatus
 from store.catalog_file import load_catalog
 
@@ -45,7 +45,7 @@ NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 09:00 Monday in Shanghai
 CTX = Ctx(CATALOG, RULES, NOW, "https://daojia.example")
 BASE = {"channel": "telegram", "user_id": "1", "at": NOW}
 AT_3PM = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 15:00 in Shanghai
-CLEANING = Text("日常保洁", "Daily cleaning")
+CLEANING = Bilingual("日常保洁", "Daily cleaning")
 
 
 def worker_at(step: str, lang: str = "zh", **data) -> Conversation:

@@ -68,7 +68,7 @@ from domain.queries import (
     QuoteCancellation,
 )
 from domain.rules import Rules
-from domain.text import Text
+from domain.text import N_, Bilingual, Text, bilingual
 
 LISTED = 8
 """How many of the most recent orders the list shows."""
@@ -112,7 +112,7 @@ async def quote(
         coupons=tuple(_coupon_view(c) for c in priced.usable),
         points_available=priced.points_available,
         use_points=q.booking.use_points,
-        summary=Text(
+        summary=Bilingual(
             _summary(q.booking, catalog, tz, "zh"), _summary(q.booking, catalog, tz, "en")
         ),
     )
@@ -191,14 +191,10 @@ async def checkout(uow: Reads, q: CheckCheckout) -> CheckoutValid:
     payment = await uow.payments.by_reference(q.reference)
     o = await uow.orders.get(payment.order_id, full=False) if payment else None
     if payment is None or o is None or payment.status != PaymentStatus.PENDING:
-        raise DomainError(
-            Text("这笔支付已失效,请在订单中重新发起", "This payment request is no longer valid")
-        )
+        raise DomainError(N_("这笔支付已失效,请在订单中重新发起"))
     kind, due = payment_requests.due(o)
     if payment.amount_cents != q.amount_cents or due != payment.amount_cents:
-        raise DomainError(
-            Text("金额已变化,请重新发起支付", "The amount changed, please start the payment again")
-        )
+        raise DomainError(N_("金额已变化,请重新发起支付"))
     return CheckoutValid(q.reference)
 
 
@@ -263,21 +259,15 @@ def _summary(b: Booking, catalog: Catalog, tz: ZoneInfo, lang: str) -> str:
 
 def _coupon_view(coupon: Coupon) -> CouponChoice:
     t = coupon.terms
-    if t.kind == CouponKind.FIXED:
-        zh = (
-            f"满{format_yuan(t.threshold_cents)}减{format_yuan(t.amount_cents)}"
-            if t.threshold_cents
-            else f"立减{format_yuan(t.amount_cents)}"
-        )
-        en = f"{format_yuan(t.amount_cents)} off" + (
-            f" orders over {format_yuan(t.threshold_cents)}" if t.threshold_cents else ""
-        )
+    amount, over = format_yuan(t.amount_cents), format_yuan(t.threshold_cents)
+    if t.kind != CouponKind.FIXED:
+        what = N_("{off} 折扣券", off=format_percent(t.off_bp))
+    elif t.threshold_cents:
+        what = N_("满{over}减{amount}", over=over, amount=amount)
     else:
-        zh, en = f"{format_percent(t.off_bp)} 折扣券", f"{format_percent(t.off_bp)} off"
-    return CouponChoice(
-        coupon.code,
-        Text(f"{zh}(至{coupon.valid_until:%m-%d})", f"{en} (until {coupon.valid_until:%d %b})"),
-    )
+        what = N_("立减{amount}", amount=amount)
+    until = N_("{what}(至{until:%m-%d})", what=what, until=coupon.valid_until)
+    return CouponChoice(coupon.code, bilingual(until))
 
 
 def _short(text: str, n: int) -> str:

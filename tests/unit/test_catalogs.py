@@ -1,0 +1,90 @@
+"""The message catalogs (i18n/): every msgid the code writes has its English and its
+Chinese, the catalogs are those of the code as it is, the compiled ones those of the ``.po``
+files, and a translation fills the same fields its msgid does."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+import i18n
+from domain.text import N_, Bilingual, Lang, translate
+
+ROOT = Path(__file__).resolve().parents[2]
+FIELD = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z_0-9]*)")
+
+
+def catalog(locale: str):
+    with (i18n.LOCALE_DIR / locale / "LC_MESSAGES" / "daojia.po").open("rb") as f:
+        return read_po(f, locale=locale)
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory) -> set[str]:
+    """The msgids ``pybabel extract`` finds in the product's code now."""
+    pot = tmp_path_factory.mktemp("pot") / "daojia.pot"
+    pybabel = Path(sys.executable).parent / "pybabel"
+    subprocess.run(
+        [str(pybabel), "-q", "extract", "-F", "i18n/babel.cfg", "-k", "tr:2", "-k", "t:2",
+         "-k", "N_", "--no-location", "-o", str(pot),
+         "conversations", "bots", "webhooks", "scheduler", "domain", "store"],
+        cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    with pot.open("rb") as f:
+        return {m.id for m in read_po(f) if m.id}
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_every_msgid_of_the_code_has_its_translation(locale, extracted):
+    po = catalog(locale)
+    known = {m.id: m.string for m in po if m.id}
+    missing = sorted(extracted - set(known))
+    assert missing == [], f"not in {locale}: run `bash i18n/catalogs`"
+    untranslated = sorted(k for k in extracted if not known[k])
+    assert untranslated == [], f"no {locale} translation yet (i18n/locale/{locale})"
+    fuzzy = sorted(m.id for m in po if m.id and m.fuzzy)
+    assert fuzzy == [], "fuzzy translations are not shown: check them and drop the flag"
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_the_catalogs_hold_no_message_the_code_no_longer_writes(locale, extracted):
+    stale = sorted({m.id for m in catalog(locale) if m.id} - extracted)
+    assert stale == [], "run `bash i18n/catalogs` (it drops them)"
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_a_translation_fills_the_fields_its_msgid_has(locale):
+    for m in catalog(locale):
+        if m.id and m.string:
+            assert set(FIELD.findall(m.string)) <= set(FIELD.findall(m.id)), m.id
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_the_compiled_catalog_is_the_po_file(locale):
+    shipped = (i18n.LOCALE_DIR / locale / "LC_MESSAGES" / "daojia.mo").read_bytes()
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog(locale))
+    assert shipped == compiled.getvalue(), "run `bash i18n/catalogs` (pybabel compile)"
+
+
+def test_a_message_reads_in_each_language_with_its_fields_and_phrases():
+    cancelled = N_("订单 #{number} 已提交,应付 {amount}。", number=7, amount="¥1.00")
+    assert cancelled.get(Lang.ZH) == "订单 #7 已提交,应付 ¥1.00。"
+    assert cancelled.get(Lang.EN) != cancelled.get(Lang.ZH)
+    # a phrase given as a field is put in the reader's language too
+    name = Bilingual("日常保洁", "Daily cleaning")
+    line = translate("en", "套餐优惠:{name}", [("name", name)])
+    assert "Daily cleaning" in line and "日常" not in line
+    assert translate("zh", "套餐优惠:{name}", [("name", name)]) == "套餐优惠:日常保洁"
+
+
+def test_a_msgid_no_catalog_has_reads_as_its_chinese():
+    assert i18n.gettext("en", "没有这条消息") == "没有这条消息"
+    assert i18n.gettext("fr", "取消订单") == "取消订单"
