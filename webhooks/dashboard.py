@@ -18,6 +18,7 @@ from urllib.parse import quote, unquote
 from aiohttp import web
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from domain.text import translate
 from webhooks.dashboard_view import build
 from webhooks.keys import CATALOG, CLOCK, DATABASE, DEMO, LINKS, RULES, SERVICES, SETTINGS
 from webhooks.media import MediaLinks
@@ -98,11 +99,11 @@ def _page(
 
     lang = _lang(request)
 
-    def t(zh: str, en: str) -> str:  # the page shows one language (#16)
-        return en if lang == "en" else zh
+    def _(msgid: str, **fields: object) -> str:  # the page's one language (i18n catalogs)
+        return translate(lang, msgid, fields.items())
 
     html = TEMPLATES.get_template(template).render(
-        static=static, t=t, html_lang="en" if lang == "en" else "zh-CN", **context
+        static=static, _=_, html_lang="en" if lang == "en" else "zh-CN", **context
     )
     return web.Response(status=status, text=html, content_type="text/html", headers=HEADERS)
 
