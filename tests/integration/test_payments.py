@@ -80,7 +80,11 @@ async def test_no_order_to_pay_is_placed_without_a_provider_and_nothing_is_writt
         with pytest.raises(payment_requests.PaymentUnavailable) as refused:
             await place(uow, CATALOG, RULES, booking, total, NOW, None)
         assert refused.value.text.get("en").startswith("Online payment is not available")
-        assert str(refused.value) == refused.value.text.get("zh") == "本渠道暂未开通在线支付,请联系客服"
+        assert (
+            str(refused.value)
+            == refused.value.text.get("zh")
+            == "本渠道暂未开通在线支付,请联系客服"
+        )
     async with database.uow() as uow:
         assert await uow.orders.for_customer(customer.id) == []
         assert await uow.addresses.for_customer(customer.id) == []
