@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from typing import Any
 
 import orjson
@@ -31,7 +32,7 @@ class Conversation:
 
     def dumps(self) -> bytes:
         # shallow, field by field: dataclasses.asdict deep-copies and cost half of a turn
-        data = {name: getattr(self, name) for name in _FIELDS}
+        data = dict(zip(_FIELDS, _FIELD_VALUES(self), strict=True))
         return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
 
     @classmethod
@@ -46,3 +47,4 @@ class Conversation:
 
 
 _FIELDS = tuple(f.name for f in fields(Conversation))
+_FIELD_VALUES = attrgetter(*_FIELDS)

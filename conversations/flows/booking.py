@@ -55,6 +55,8 @@ ORDER = [
     Step.ADDRESS,
     Step.NOTES,
 ]
+_EARLIER = {step: ORDER[:i] for i, step in enumerate(ORDER)}
+"""The steps asked before each step of ``ORDER``."""
 
 
 def draft(conv: Conversation) -> Draft:
@@ -148,8 +150,9 @@ def restart(ctx: Ctx, conv: Conversation) -> Outcome:
 def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     d = draft(conv)
     step = Step(conv.step)
-    if step in ORDER and not all(_done(ctx, s, d) for s in ORDER[: ORDER.index(step)]):
-        return advance(ctx, d)  # reached by "back" after an earlier answer changed
+    for earlier in _EARLIER.get(step, ()):
+        if not _done(ctx, earlier, d):
+            return advance(ctx, d)  # reached by "back" after an earlier answer changed
     if step == Step.ADDRESS:
         return Outcome(commands=[LoadAddresses(_customer(conv))])
     if step == Step.OPTIONS and d.ticked is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date, datetime
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from conversations.flows.flow_state import StaleState
@@ -128,16 +129,17 @@ class Draft:
         if not isinstance(raw, dict):
             raise StaleState(NAME)
         try:
-            draft = cls(**raw)
+            # what ``to_json`` writes has every field: passed by position, as keywords the
+            # interpreter would match each key against the parameter names
+            draft = cls(*_ALL_FIELDS(raw)) if len(raw) == len(_FIELDS) else cls(**raw)
             draft.day = date.fromisoformat(raw["day"]) if raw.get("day") else None
             draft.start = datetime.fromisoformat(raw["start"]) if raw.get("start") else None
             loc = raw.get("location")
             draft.location = (float(loc[0]), float(loc[1])) if loc else None
         except (TypeError, ValueError, KeyError, IndexError) as exc:
             raise StaleState(NAME) from exc
-        for name, kind in _CHECKS:
-            if not isinstance(getattr(draft, name), kind):
-                raise StaleState(NAME)
+        if not all(map(isinstance, _CHECKED(draft), _KINDS)):  # field by field, in C
+            raise StaleState(NAME)
         if draft.start is not None and draft.start.tzinfo is None:
             raise StaleState(NAME)
         return draft
@@ -161,4 +163,6 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "use_points": bool,
 }
 _FIELDS = tuple(f.name for f in fields(Draft))
-_CHECKS = tuple(_TYPES.items())
+_ALL_FIELDS = itemgetter(*_FIELDS)
+_CHECKED = attrgetter(*_TYPES)
+_KINDS = tuple(_TYPES.values())

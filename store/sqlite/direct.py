@@ -19,7 +19,8 @@ import keyword
 import sqlite3
 from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import ClauseElement, Executable
@@ -48,17 +49,33 @@ class Plan:
     slots: tuple[_Slot, ...]
     results: tuple[Callable[[Any], Any] | None, ...]
     row: Callable[[Sequence[Any]], Any]
+    pick: Callable[[Mapping[str, Any]], tuple[Any, ...]]
+    """Every slot's value from the caller's parameters, in order (KeyError when one is not
+    there): one call into C rather than two lookups per slot."""
+    processed: tuple[tuple[int, Callable[[Any], Any]], ...]
+    """The slots (by position) that have a bind processor, with it."""
+    literals: dict[str, Any] = field(compare=False)
+    """The fallbacks that are a value given in the statement (a limit, a constant), by name."""
+    computed: tuple[_Slot, ...]
+    """The slots whose fallback is worked out per call (a column's default)."""
 
     def values(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
-        out = []
-        for slot in self.slots:
-            if slot.name in params:
-                value = params[slot.name]
-            elif slot.fallback is not None:
-                value = slot.fallback()
-            else:
-                raise KeyError(f"no value for parameter {slot.name!r}")
-            out.append(value if slot.process is None else slot.process(value))
+        given = {**self.literals, **params} if self.literals else params
+        if self.computed:
+            given = dict(given)
+            for slot in self.computed:
+                if slot.name not in params:
+                    assert slot.fallback is not None
+                    given[slot.name] = slot.fallback()
+        try:
+            picked = self.pick(given)
+        except KeyError as exc:
+            raise KeyError(f"no value for parameter {exc.args[0]!r}") from None
+        if not self.processed:
+            return picked
+        out = list(picked)
+        for i, process in self.processed:
+            out[i] = process(out[i])
         return tuple(out)
 
     def rows(self, raw: list[tuple[Any, ...]]) -> list[Any]:
@@ -93,6 +110,7 @@ def _compile(statement: Executable, dialect: Dialect) -> Plan | None:
     prefetch = {c.key: c.default for c in compiled.insert_prefetch}
     prefetch.update({c.key: c.onupdate for c in compiled.update_prefetch})
     slots = []
+    literals = {}
     for name in compiled.positiontup or ():
         bind = compiled.binds[name]
         fallback: Callable[[], Any] | None
@@ -105,10 +123,34 @@ def _compile(statement: Executable, dialect: Dialect) -> Plan | None:
         else:
             value = bind.value
             fallback = (lambda v=value: v) if value is not None else None
+            if value is not None:
+                literals[name] = value
         slots.append(_Slot(name, fallback, bind.type._cached_bind_processor(dialect)))
     columns = list(getattr(statement, "selected_columns", ()))
     results = tuple(c.type._cached_result_processor(dialect, None) for c in columns)
-    return Plan(statement, compiled.string, tuple(slots), results, _row_type(columns))
+    processed = tuple((i, s.process) for i, s in enumerate(slots) if s.process is not None)
+    return Plan(
+        statement,
+        compiled.string,
+        tuple(slots),
+        results,
+        _row_type(columns),
+        _picker(slots),
+        processed,
+        literals,
+        tuple(s for s in slots if s.fallback is not None and s.name not in literals),
+    )
+
+
+def _picker(slots: list[_Slot]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """The slots' values from a caller's parameters, as a tuple (``Plan.pick``)."""
+    if len(slots) > 1:
+        pick: Callable[[Mapping[str, Any]], tuple[Any, ...]] = itemgetter(*(s.name for s in slots))
+        return pick
+    if slots:
+        one = itemgetter(slots[0].name)
+        return lambda params: (one(params),)
+    return lambda params: ()
 
 
 def _default(default: Any) -> Callable[[], Any] | None:
