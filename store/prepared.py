@@ -119,8 +119,19 @@ async def _flushed(session: AsyncSession) -> None:
         await session.flush()
 
 
+class _BindNames(dict[str, str]):
+    """Column name -> the name of its bound parameter (``v_`` + name), made once per name."""
+
+    def __missing__(self, name: str) -> str:
+        bound = self[name] = f"v_{name}"
+        return bound
+
+
+_BIND_NAMES = _BindNames()
+
+
 def _params(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {f"v_{name}": value for name, value in values.items()}
+    return dict(zip(map(_BIND_NAMES.__getitem__, values), values.values(), strict=True))
 
 
 async def insert_one(session: AsyncSession, table: Table, values: Mapping[str, Any]) -> int:

@@ -172,8 +172,8 @@ class SqlUnitOfWork:
 
     def forget(self) -> None:
         """Drop the repositories (and what they remember of rows read or written)."""
-        for name in _REPOSITORIES:
-            self.__dict__.pop(name, None)
+        for name in self.__dict__.keys() & _REPOSITORIES.keys():  # the ones made
+            del self.__dict__[name]
 
     async def commit(self) -> None:
         try:

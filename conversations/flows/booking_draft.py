@@ -129,17 +129,24 @@ class Draft:
         if not isinstance(raw, dict):
             raise StaleState(NAME)
         try:
-            # what ``to_json`` writes has every field: passed by position, as keywords the
-            # interpreter would match each key against the parameter names
-            draft = cls(*_ALL_FIELDS(raw)) if len(raw) == len(_FIELDS) else cls(**raw)
+            if len(raw) == len(_FIELDS):
+                # what ``to_json`` writes, every field: the values' types checked as they are
+                # and passed by position (as keywords, each key would be matched against the
+                # parameter names)
+                values = _ALL_FIELDS(raw)
+                if not all(map(isinstance, values, _KINDS_BY_POSITION)):
+                    raise StaleState(NAME)
+                draft = cls(*values)
+            else:
+                draft = cls(**raw)
+                if not all(map(isinstance, _CHECKED(draft), _KINDS)):
+                    raise StaleState(NAME)
             draft.day = date.fromisoformat(raw["day"]) if raw.get("day") else None
             draft.start = datetime.fromisoformat(raw["start"]) if raw.get("start") else None
             loc = raw.get("location")
             draft.location = (float(loc[0]), float(loc[1])) if loc else None
         except (TypeError, ValueError, KeyError, IndexError) as exc:
             raise StaleState(NAME) from exc
-        if not all(map(isinstance, _CHECKED(draft), _KINDS)):  # field by field, in C
-            raise StaleState(NAME)
         if draft.start is not None and draft.start.tzinfo is None:
             raise StaleState(NAME)
         return draft
@@ -166,3 +173,5 @@ _FIELDS = tuple(f.name for f in fields(Draft))
 _ALL_FIELDS = itemgetter(*_FIELDS)
 _CHECKED = attrgetter(*_TYPES)
 _KINDS = tuple(_TYPES.values())
+_KINDS_BY_POSITION = tuple(_TYPES.get(name, object) for name in _FIELDS)
+"""Each field's type (``object``: the three converted from strings after the check)."""
