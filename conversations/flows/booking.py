@@ -8,6 +8,7 @@ and checkout's "change time" enter with a draft handed in (``start_with``): only
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
@@ -55,8 +56,6 @@ ORDER = [
     Step.ADDRESS,
     Step.NOTES,
 ]
-_EARLIER = {step: ORDER[:i] for i, step in enumerate(ORDER)}
-"""The steps asked before each step of ``ORDER``."""
 
 
 def draft(conv: Conversation) -> Draft:
@@ -89,43 +88,46 @@ def change_time(conv: Conversation) -> Outcome:
     return start_with(conv, d)
 
 
-def _done(ctx: Ctx, step: Step, d: Draft) -> bool:
-    """Whether ``step`` needs no question (answered already, or not relevant)."""
-    if step == Step.CATEGORY:
-        return bool(d.category or d.bundle)
-    if step == Step.ITEM:
-        return bool(d.bundle or d.item)
-    if step == Step.OPTIONS:
-        if d.bundle or d.options is not None:
-            return True
-        item = ctx.catalog.item(d.item) if d.item else None
-        return item is not None and not item.options and not item.high_altitude
-    if step == Step.QUANTITY:
-        return bool(d.bundle) or d.quantity is not None
-    if step == Step.AREA:
-        if d.area_sqm is not None:
-            return True
-        return all(i.included_area_sqm is None for i in d.items(ctx.catalog))
-    if step == Step.DATE:
-        return d.asap or d.day is not None
-    if step == Step.TIME:
-        return d.start is not None
-    if step == Step.ADDRESS:
-        return bool(d.address_id or d.address_text)
-    if step == Step.NOTES:
-        return d.notes is not None
-    return False
+def _options_done(ctx: Ctx, d: Draft) -> bool:
+    if d.bundle or d.options is not None:
+        return True
+    item = ctx.catalog.item(d.item) if d.item else None
+    return item is not None and not item.options and not item.high_altitude
+
+
+def _area_done(ctx: Ctx, d: Draft) -> bool:
+    if d.area_sqm is not None:
+        return True
+    return all(i.included_area_sqm is None for i in d.items(ctx.catalog))
+
+
+_DONE: dict[Step, Callable[[Ctx, Draft], bool]] = {
+    Step.CATEGORY: lambda ctx, d: bool(d.category or d.bundle),
+    Step.ITEM: lambda ctx, d: bool(d.bundle or d.item),
+    Step.OPTIONS: _options_done,
+    Step.QUANTITY: lambda ctx, d: bool(d.bundle) or d.quantity is not None,
+    Step.AREA: _area_done,
+    Step.DATE: lambda ctx, d: d.asap or d.day is not None,
+    Step.TIME: lambda ctx, d: d.start is not None,
+    Step.ADDRESS: lambda ctx, d: bool(d.address_id or d.address_text),
+    Step.NOTES: lambda ctx, d: d.notes is not None,
+}
+"""Whether each step of ``ORDER`` needs no question (answered already, or not relevant): a
+table, as a chain of comparisons looked up ``Step``'s members one by one on every call."""
+_CHECKS = [(step, _DONE[step]) for step in ORDER]
+_EARLIER = {step: [_DONE[s] for s in ORDER[:i]] for i, step in enumerate(ORDER)}
+"""The checks of the steps asked before each step of ``ORDER``."""
 
 
 def ready(ctx: Ctx, d: Draft) -> bool:
     """Every question answered: the draft can be priced and placed."""
-    return all(_done(ctx, step, d) for step in ORDER)
+    return all(done(ctx, d) for _, done in _CHECKS)
 
 
 def advance(ctx: Ctx, d: Draft, reply: list[Reply] | None = None) -> Outcome:
     """Go to the first step still needing an answer and ask it; all answered → checkout."""
-    for step in ORDER:
-        if not _done(ctx, step, d):
+    for step, done in _CHECKS:
+        if not done(ctx, d):
             return Outcome(list(reply or []), step=step, reask=True)
     return Outcome(list(reply or []), goto="checkout")
 
@@ -150,8 +152,8 @@ def restart(ctx: Ctx, conv: Conversation) -> Outcome:
 def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     d = draft(conv)
     step = Step(conv.step)
-    for earlier in _EARLIER.get(step, ()):
-        if not _done(ctx, earlier, d):
+    for done in _EARLIER.get(step, ()):
+        if not done(ctx, d):
             return advance(ctx, d)  # reached by "back" after an earlier answer changed
     if step == Step.ADDRESS:
         return Outcome(commands=[LoadAddresses(_customer(conv))])

@@ -2,6 +2,7 @@
 flow is entered, handed in only on purpose (reorder, change of time), read by checkout; and a
 stored state of an older shape restarts the flow instead of failing."""
 
+from dataclasses import fields
 from datetime import UTC, datetime
 
 import pytest
@@ -96,6 +97,12 @@ def test_another_item_forgets_the_extras_ticked_for_the_old_one():
     booking.on_item(CTX, conv, ChoiceMade(**BASE, key="item:daily_cleaning"))
     d = booking.draft(conv)
     assert d.item == "daily_cleaning" and d.ticked is None and d.quantity is None
+
+
+def test_a_stored_draft_names_every_field_in_order():
+    # from_json reads a draft of this release by position: to_json must write every field
+    assert list(Draft().to_json()) == [f.name for f in fields(Draft)]
+    assert list(EARLIER.to_json()) == [f.name for f in fields(Draft)]
 
 
 def test_a_draft_survives_the_conversation_store_field_for_field():
