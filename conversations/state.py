@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import orjson
@@ -41,6 +41,14 @@ class Conversation:
             return None
         try:
             data = orjson.loads(raw)
+            if type(data) is dict and len(data) == len(_FIELDS):
+                # what ``dumps`` wrote, every field: by position, as keywords each key would be
+                # matched against the parameter names; a key that is not a field is refused
+                # here as the keywords would be
+                try:
+                    return cls(*_FIELD_ITEMS(data))
+                except KeyError:
+                    return None
             return cls(**data)
         except (ValueError, TypeError):
             return None  # unreadable state starts afresh rather than stranding the user
@@ -48,3 +56,4 @@ class Conversation:
 
 _FIELDS = tuple(f.name for f in fields(Conversation))
 _FIELD_VALUES = attrgetter(*_FIELDS)
+_FIELD_ITEMS = itemgetter(*_FIELDS)
