@@ -5,6 +5,7 @@ stored state of an older shape restarts the flow instead of failing."""
 from dataclasses import fields
 from datetime import UTC, datetime
 
+import orjson
 import pytest
 
 from conversations.events import ChoiceMade, TextReceived
@@ -103,6 +104,12 @@ def test_a_stored_draft_names_every_field_in_order():
     # from_json reads a draft of this release by position: to_json must write every field
     assert list(Draft().to_json()) == [f.name for f in fields(Draft)]
     assert list(EARLIER.to_json()) == [f.name for f in fields(Draft)]
+
+
+def test_a_stored_conversation_names_every_field():
+    # Conversation.dumps writes its fields one by one, and loads reads them by name
+    stored = orjson.loads(Conversation(data={"x": 1}).dumps())
+    assert list(stored) == [f.name for f in fields(Conversation)]
 
 
 def test_a_draft_survives_the_conversation_store_field_for_field():
