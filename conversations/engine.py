@@ -17,6 +17,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from conversations.events import (
     ChoiceMade,
@@ -317,7 +318,7 @@ class Engine:
 
     def _dispatch(self, ctx: Ctx, conv: Conversation, event: Event) -> Outcome:
         flow = self.flows[conv.flow]
-        handler = flow.TRANSITIONS.get((flow.Step(conv.step), type(event)))
+        handler = flow.TRANSITIONS.get((_step(flow, conv.step), type(event)))
         if handler is not None:
             try:
                 outcome: Outcome = handler(ctx, conv, event)
@@ -385,3 +386,16 @@ def _match_choice(event: Inbound, conv: Conversation) -> Inbound:
         lang_hint=event.lang_hint,
         key=key,
     )
+
+
+_STEPS: dict[tuple[Flow, str], StrEnum] = {}
+
+
+def _step(flow: Flow, step: str) -> StrEnum:
+    """``flow.Step(step)``, made once per flow and step (an enum call runs three Python
+    frames); a step the flow does not have raises ValueError as the call does."""
+    try:
+        return _STEPS[flow, step]
+    except KeyError:
+        made = _STEPS[flow, step] = flow.Step(step)
+        return made
