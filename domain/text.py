@@ -44,9 +44,7 @@ def translate(lang: str, msgid: str, params: Iterable[tuple[str, object]] = ()) 
     text = _translate(lang, msgid)
     if not params:
         return text
-    return text.format_map(
-        {k: v.get(lang) if isinstance(v, Text | Bilingual) else v for k, v in params}
-    )
+    return text.format_map({k: v.get(lang) if isinstance(v, _PHRASES) else v for k, v in params})
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +83,10 @@ class Bilingual:
 
 
 Phrase: TypeAlias = Text | Bilingual
+_PHRASES = (
+    Text,
+    Bilingual,
+)  # made once: ``Text | Bilingual`` in a call makes a new union each time
 """Anything ``.get(lang)`` turns into a string for one reader."""
 
 

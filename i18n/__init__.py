@@ -35,9 +35,21 @@ CATALOGS: dict[str, NullTranslations] = {lang: _load(loc) for lang, loc in LOCAL
 _ZH = CATALOGS["zh"]
 
 
+_LOOKED_UP: dict[tuple[str, str], str] = {}
+"""What ``gettext`` found, by language and msgid: the catalogs are loaded once, and a lookup
+in one runs several Python lines (two dict probes and a fallback) on every text of a turn."""
+_MEMO_LIMIT = 20_000  # more than the catalogs hold; a msgid made at run time is not kept
+
+
 def gettext(lang: str, msgid: str) -> str:
     """``msgid`` in ``lang`` (the msgid itself where the catalog has none)."""
-    return CATALOGS.get(lang, _ZH).gettext(msgid)
+    try:
+        return _LOOKED_UP[lang, msgid]
+    except KeyError:
+        found: str = CATALOGS.get(lang, _ZH).gettext(msgid)
+        if len(_LOOKED_UP) < _MEMO_LIMIT:
+            _LOOKED_UP[lang, msgid] = found
+        return found
 
 
 text.install(gettext)
