@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import repeat
 from typing import TypeAlias
 
 
@@ -44,7 +45,10 @@ def translate(lang: str, msgid: str, params: Iterable[tuple[str, object]] = ()) 
     text = _translate(lang, msgid)
     if not params:
         return text
-    return text.format_map({k: v.get(lang) if isinstance(v, _PHRASES) else v for k, v in params})
+    fields = dict(params)
+    if any(map(isinstance, fields.values(), repeat(_PHRASES))):  # in C: mostly none is
+        fields = {k: v.get(lang) if isinstance(v, _PHRASES) else v for k, v in fields.items()}
+    return text.format_map(fields)
 
 
 @dataclass(frozen=True, slots=True)
