@@ -20,7 +20,7 @@ class TelegramGateway:
 
     async def start(self, payment: Payment, order: Order, title: str, payer: str) -> Checkout:
         if payment.kind == PaymentKind.FULL and order.lines:
-            lines = tuple((line.label.zh[:32], line.amount_cents) for line in order.lines)
+            lines = tuple((line.label.get("zh")[:32], line.amount_cents) for line in order.lines)
         else:
             label = {PaymentKind.DEPOSIT: "定金 deposit", PaymentKind.BALANCE: "尾款 balance"}
             lines = ((label.get(payment.kind, title)[:32], payment.amount_cents),)

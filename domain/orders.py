@@ -10,6 +10,7 @@ from domain.errors import DomainError
 from domain.lifecycle import Action, ActorKind, OrderStatus, next_status
 from domain.people import GeoPoint
 from domain.pricing import Quote, QuoteLine, Selection
+from domain.text import bilingual
 
 OrderId = NewType("OrderId", int)
 OrderNumber = NewType("OrderNumber", int)
@@ -130,7 +131,10 @@ class Order:
             customer_id=customer_id,
             selections=selections,
             start_at=start_at,
-            lines=quote.lines,
+            lines=tuple(
+                QuoteLine(x.kind, bilingual(x.label), x.amount_cents, x.item_id)
+                for x in quote.lines
+            ),
             total_cents=quote.total_cents,
             deposit_cents=quote.deposit_cents,
             created_at=created_at,

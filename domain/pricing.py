@@ -25,7 +25,7 @@ from domain.catalog import UNIT_TEXT, Catalog, Item, PaymentMode, Unit
 from domain.errors import QuoteError
 from domain.money import FULL, apply_rate, format_percent, format_yuan
 from domain.rules import MemberLevel, PricingRules, Rules
-from domain.text import N_, Bilingual, Phrase, bilingual
+from domain.text import N_, Phrase
 
 
 class LineKind(StrEnum):
@@ -52,8 +52,9 @@ class CouponKind(StrEnum):
 @dataclass(frozen=True, slots=True)
 class QuoteLine:
     kind: LineKind
-    label: Bilingual
-    """Written out in both languages when priced: the order keeps it as it was quoted."""
+    label: Phrase
+    """Written out in both languages when an order is made of the quote (``Order.create``):
+    the order keeps it as it was quoted; a preview shows it in the reader's language only."""
     amount_cents: int
     item_id: str | None = None
 
@@ -141,7 +142,7 @@ class _Builder:
 
     def add(self, kind: LineKind, label: Phrase, cents: int, item_id: str | None = None) -> None:
         if cents:
-            self.lines.append(QuoteLine(kind, bilingual(label), cents, item_id))
+            self.lines.append(QuoteLine(kind, label, cents, item_id))
 
     def deduct(self, kind: LineKind, label: Phrase, cents: int) -> int:
         """Add a deduction capped at the running total; return what was deducted."""

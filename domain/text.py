@@ -43,9 +43,12 @@ def translate(lang: str, msgid: str, params: Iterable[tuple[str, object]] = ()) 
     """``msgid`` in ``lang`` with ``params`` filled into its ``str.format`` fields; a
     parameter that is itself a phrase (``Text``, ``Bilingual``) is put in ``lang`` too."""
     text = _translate(lang, msgid)
-    if not params:
-        return text
-    fields = dict(params)
+    return fill(lang, text, dict(params)) if params else text
+
+
+def fill(lang: str, text: str, fields: dict[str, object]) -> str:
+    """``text`` (a translation) with ``fields`` filled in, a phrase among them in ``lang``;
+    ``fields`` itself is not changed."""
     if any(map(isinstance, fields.values(), repeat(_PHRASES))):  # in C: mostly none is
         fields = {k: v.get(lang) if isinstance(v, _PHRASES) else v for k, v in fields.items()}
     return text.format_map(fields)

@@ -89,8 +89,8 @@ class OrderRepository:
                     "order_id": order_id,
                     "seq": seq,
                     "kind": line.kind.value,
-                    "label_zh": line.label.zh,
-                    "label_en": line.label.en,
+                    "label_zh": line.label.get("zh"),
+                    "label_en": line.label.get("en"),
                     "amount_cents": line.amount_cents,
                     "item_id": line.item_id,
                 }

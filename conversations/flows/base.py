@@ -27,7 +27,7 @@ from domain.catalog import Catalog
 from domain.commands import Message
 from domain.limits import Limit
 from domain.rules import Rules
-from domain.text import translate
+from domain.text import fill
 from i18n import gettext
 
 
@@ -93,7 +93,8 @@ class Flow(Protocol):
 def tr(conv: Conversation, msgid: str, /, **params: object) -> str:
     """The message ``msgid`` (its Chinese; the catalogs of ``i18n`` hold the English) in the
     conversation's language, with ``params`` filled into its ``{name}`` fields."""
-    return translate(conv.lang, msgid, params.items()) if params else gettext(conv.lang, msgid)
+    text = gettext(conv.lang, msgid)
+    return fill(conv.lang, text, params) if params else text
 
 
 def too_long(conv: Conversation, limit: Limit, text: str) -> Outcome | None:

@@ -27,7 +27,7 @@ class AddressesFound(Result):
 
 @dataclass(frozen=True, slots=True)
 class QuoteLineView:
-    label: Bilingual
+    label: Phrase
     amount_cents: int
 
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.text import translate
+from domain.text import fill
 from i18n import gettext
 
 EVENTS: dict[str, frozenset[str]] = {
@@ -121,4 +121,5 @@ def to_admins(event: str, *roles: str, **data: Any) -> Notice:
 
 def t(lang: str, msgid: str, /, **params: object) -> str:
     """The message ``msgid`` in ``lang`` (see ``conversations.flows.base.tr``)."""
-    return translate(lang, msgid, params.items()) if params else gettext(lang, msgid)
+    text = gettext(lang, msgid)
+    return fill(lang, text, params) if params else text
