@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from enum import StrEnum
 from itertools import repeat
 from typing import TypeAlias
@@ -44,6 +45,11 @@ def translate(lang: str, msgid: str, params: Iterable[tuple[str, object]] = ()) 
     parameter that is itself a phrase (``Text``, ``Bilingual``) is put in ``lang`` too."""
     text = _translate(lang, msgid)
     return fill(lang, text, dict(params)) if params else text
+
+
+Field: TypeAlias = str | int | float | date | datetime | None
+"""What ``tr``/``t`` fill into a message: a phrase is put in the reader's language first
+(``STATUS_TEXT[s].get(conv.lang)``), so the chat path needs no check of each field."""
 
 
 def fill(lang: str, text: str, fields: dict[str, object]) -> str:

@@ -73,7 +73,7 @@ def admin_cancelled(ctx: Ctx, conv: Conversation, r: OrderCancelledByAdmin) -> O
                     number=r.number,
                     refund=refund,
                     fee=fee,
-                    reason=r.reason,
+                    reason=r.reason.get(conv.lang),
                 )
             )
         ]

@@ -27,7 +27,7 @@ from domain.catalog import Catalog
 from domain.commands import Message
 from domain.limits import Limit
 from domain.rules import Rules
-from domain.text import fill
+from domain.text import Field
 from i18n import gettext
 
 
@@ -90,11 +90,11 @@ class Flow(Protocol):
         ...
 
 
-def tr(conv: Conversation, msgid: str, /, **params: object) -> str:
+def tr(conv: Conversation, msgid: str, /, **params: Field) -> str:
     """The message ``msgid`` (its Chinese; the catalogs of ``i18n`` hold the English) in the
     conversation's language, with ``params`` filled into its ``{name}`` fields."""
     text = gettext(conv.lang, msgid)
-    return fill(conv.lang, text, params) if params else text
+    return text.format_map(params) if params else text
 
 
 def too_long(conv: Conversation, limit: Limit, text: str) -> Outcome | None:

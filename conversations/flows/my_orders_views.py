@@ -72,7 +72,7 @@ def detail(ctx: Ctx, conv: Conversation, d: OrderShown) -> list[Reply]:
     status = STATUS_TEXT[o.status]
     lines = [
         f"#{o.number} {_t(conv, o.item)}",
-        tr(conv, "状态:{status}", status=status),
+        tr(conv, "状态:{status}", status=status.get(conv.lang)),
         tr(conv, "时间:{when}", when=when),
         tr(conv, "地址:{address}", address=d.address),
     ]
@@ -143,7 +143,7 @@ def cancel_question(conv: Conversation, q: CancellationQuoted) -> list[Reply]:
         number=q.number,
         fee=fee,
         refund=refund,
-        reason=q.reason,
+        reason=q.reason.get(conv.lang),
     )
     return [
         Ask(

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.text import fill
+from domain.text import Field
 from i18n import gettext
 
 EVENTS: dict[str, frozenset[str]] = {
@@ -119,7 +119,7 @@ def to_admins(event: str, *roles: str, **data: Any) -> Notice:
     return Notice("admins", 0, event, data, roles or ("owner", "ops"))
 
 
-def t(lang: str, msgid: str, /, **params: object) -> str:
+def t(lang: str, msgid: str, /, **params: Field) -> str:
     """The message ``msgid`` in ``lang`` (see ``conversations.flows.base.tr``)."""
     text = gettext(lang, msgid)
-    return fill(lang, text, params) if params else text
+    return text.format_map(params) if params else text
