@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from babel.support import NullTranslations, Translations
+from babel.messages.mofile import read_mo
 
 from domain import text
 
@@ -27,29 +27,25 @@ LOCALES = {"zh": "zh_CN", "en": "en"}
 """A conversation's language (``domain.text.Lang``) → its catalog's locale."""
 
 
-def _load(locale: str) -> NullTranslations:
-    return Translations.load(str(LOCALE_DIR), [locale], DOMAIN)
+def _load(locale: str) -> dict[str, str]:
+    """The compiled catalog of ``locale`` as a plain table, msgid → its translation (Babel's
+    ``read_mo``): a chat turn looks up several texts, and a dict probe is all one costs."""
+    with (LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as f:
+        catalog = read_mo(f)
+    return {
+        m.id: m.string
+        for m in catalog
+        if isinstance(m.id, str) and m.id and isinstance(m.string, str) and m.string
+    }
 
 
-CATALOGS: dict[str, NullTranslations] = {lang: _load(loc) for lang, loc in LOCALES.items()}
-_ZH = CATALOGS["zh"]
-
-
-_LOOKED_UP: dict[tuple[str, str], str] = {}
-"""What ``gettext`` found, by language and msgid: the catalogs are loaded once, and a lookup
-in one runs several Python lines (two dict probes and a fallback) on every text of a turn."""
-_MEMO_LIMIT = 20_000  # more than the catalogs hold; a msgid made at run time is not kept
+TABLES: dict[str, dict[str, str]] = {lang: _load(loc) for lang, loc in LOCALES.items()}
+_ZH = TABLES["zh"]
 
 
 def gettext(lang: str, msgid: str) -> str:
     """``msgid`` in ``lang`` (the msgid itself where the catalog has none)."""
-    try:
-        return _LOOKED_UP[lang, msgid]
-    except KeyError:
-        found: str = CATALOGS.get(lang, _ZH).gettext(msgid)
-        if len(_LOOKED_UP) < _MEMO_LIMIT:
-            _LOOKED_UP[lang, msgid] = found
-        return found
+    return TABLES.get(lang, _ZH).get(msgid, msgid)
 
 
 text.install(gettext)
