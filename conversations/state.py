@@ -26,6 +26,9 @@ class Conversation:
     history: list[list[str]] = field(default_factory=list)
     version: int = 0
     """Turns saved so far; the database's checkpoint is newer when its version is higher."""
+    scratch: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """What a flow derived from ``data`` during this turn, to reuse within it (the booking
+    draft its handler kept, read again by its question); never stored."""
 
     def offered(self) -> list[Option]:
         return [Option(key, label) for key, label in self.options]
@@ -68,5 +71,5 @@ class Conversation:
             return None  # unreadable state starts afresh rather than stranding the user
 
 
-_FIELDS = tuple(f.name for f in fields(Conversation))
+_FIELDS = tuple(f.name for f in fields(Conversation) if f.name != "scratch")
 _FIELD_ITEMS = itemgetter(*_FIELDS)

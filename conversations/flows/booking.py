@@ -61,17 +61,26 @@ ORDER = [
 def draft(conv: Conversation) -> Draft:
     """The booking being made (checkout reads it here); ``StaleState`` when there is none
     this release can read."""
-    return Draft.from_json(conv.data.get(NAME))
+    raw = conv.data.get(NAME)
+    kept = conv.scratch.pop(NAME, None)
+    if kept is not None and kept[0] is raw:
+        # the draft this turn kept, unchanged since (its stored form is still the one
+        # ``keep`` wrote): taken once, so a draft changed and not kept is read again
+        d: Draft = kept[1]
+        return d
+    return Draft.from_json(raw)
 
 
 def keep(conv: Conversation, d: Draft) -> None:
-    """Store ``d`` as the booking being made."""
-    conv.data[NAME] = d.to_json()
+    """Store ``d`` as the booking being made (and hold it for the turn's next read)."""
+    raw = conv.data[NAME] = d.to_json()
+    conv.scratch[NAME] = (raw, d)
 
 
 def forget(conv: Conversation) -> None:
     """The booking is over (paid, kept for later, or impossible)."""
     conv.data.pop(NAME, None)
+    conv.scratch.pop(NAME, None)
     conv.data.pop(SEED, None)
 
 

@@ -109,7 +109,7 @@ def test_a_stored_draft_names_every_field_in_order():
 def test_a_stored_conversation_names_every_field():
     # Conversation.dumps writes its fields one by one, and loads reads them by name
     stored = orjson.loads(Conversation(data={"x": 1}).dumps())
-    assert list(stored) == [f.name for f in fields(Conversation)]
+    assert list(stored) == [f.name for f in fields(Conversation) if f.name != "scratch"]
 
 
 def test_a_draft_survives_the_conversation_store_field_for_field():
@@ -173,3 +173,20 @@ def test_a_booking_asked_out_of_order_goes_to_what_is_missing():
     conv = conv_in("booking", "time", booking=d.to_json())  # "back" to a time, no date
     out = booking.ask(CTX, conv)
     assert out.step == "date" and out.reask
+
+
+def test_the_draft_a_turn_kept_is_read_again_once_and_never_when_the_stored_one_changed():
+    conv = Conversation(flow="booking", step="item")
+    kept = Draft(category="cleaning", item="daily_cleaning")
+    booking.keep(conv, kept)
+    assert booking.draft(conv) is kept  # the turn's own, not parsed again
+    again = booking.draft(conv)  # taken once: a draft changed and not kept is read afresh
+    assert again is not kept and again == kept
+    again.item = "deep_cleaning"  # changed, not kept
+    assert booking.draft(conv).item == "daily_cleaning"
+    booking.keep(conv, again)
+    conv.data[booking.NAME] = Draft(category="repair").to_json()  # stored anew elsewhere
+    assert booking.draft(conv).category == "repair"
+    # what a turn keeps for itself is not stored
+    assert "scratch" not in orjson.loads(conv.dumps())
+    assert Conversation.loads(conv.dumps()).scratch == {}
