@@ -40,12 +40,14 @@ def _load(locale: str) -> dict[str, str]:
 
 
 TABLES: dict[str, dict[str, str]] = {lang: _load(loc) for lang, loc in LOCALES.items()}
-_ZH = TABLES["zh"]
+"""Each language's table; ``TABLES.get(lang, SOURCE).get(msgid, msgid)`` is ``gettext``
+written out where a turn translates many texts (``tr``, ``t``)."""
+SOURCE = TABLES["zh"]
 
 
 def gettext(lang: str, msgid: str) -> str:
     """``msgid`` in ``lang`` (the msgid itself where the catalog has none)."""
-    return TABLES.get(lang, _ZH).get(msgid, msgid)
+    return TABLES.get(lang, SOURCE).get(msgid, msgid)
 
 
 text.install(gettext)

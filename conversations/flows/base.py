@@ -28,7 +28,7 @@ from domain.commands import Message
 from domain.limits import Limit
 from domain.rules import Rules
 from domain.text import Field
-from i18n import gettext
+from i18n import SOURCE, TABLES
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ class Flow(Protocol):
 def tr(conv: Conversation, msgid: str, /, **params: Field) -> str:
     """The message ``msgid`` (its Chinese; the catalogs of ``i18n`` hold the English) in the
     conversation's language, with ``params`` filled into its ``{name}`` fields."""
-    text = gettext(conv.lang, msgid)
+    text = TABLES.get(conv.lang, SOURCE).get(msgid, msgid)  # gettext, inline
     return text.format_map(params) if params else text
 
 
