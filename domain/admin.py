@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from domain.errors import DomainError, NotPermitted
 from domain.people import Channel
-from domain.text import N_, Bilingual
+from domain.text import N_, Bilingual, Text
 
 
 class AdminRole(StrEnum):
@@ -25,6 +25,23 @@ class AdminRole(StrEnum):
 
 
 ROLES = tuple(r.value for r in AdminRole)
+ROLE_TEXT: dict[str, Text] = {
+    AdminRole.OWNER: N_("老板"),
+    AdminRole.OPS: N_("调度"),
+    AdminRole.FINANCE: N_("财务"),
+    AdminRole.SUPPORT: N_("客服"),
+}
+"""An admin role by name (the role's id is what commands and settings use)."""
+
+
+def role_names(roles: tuple[str, ...]) -> Bilingual:
+    """``roles`` by name, "老板 或 财务" / "owner or finance"."""
+    return Bilingual(
+        " 或 ".join(ROLE_TEXT[r].get("zh") for r in roles),
+        " or ".join(ROLE_TEXT[r].get("en") for r in roles),
+    )
+
+
 OW, OP, F, SU = AdminRole.OWNER, AdminRole.OPS, AdminRole.FINANCE, AdminRole.SUPPORT
 EVERYONE = frozenset(AdminRole)
 FINANCE_DESK = frozenset({OW, F})
@@ -102,7 +119,7 @@ def check(role: str, command: str) -> None:
             N_(
                 "/{command} 需要 {roles} 角色",
                 command=command,
-                roles=Bilingual(" 或 ".join(roles), " or ".join(roles)),
+                roles=role_names(roles),
             )
         )
 

@@ -55,6 +55,13 @@ class ActorKind(StrEnum):
     SYSTEM = "system"
 
 
+ACTOR_TEXT: dict[ActorKind, Text] = {
+    ActorKind.CUSTOMER: N_("客户"),
+    ActorKind.WORKER: N_("服务师傅"),
+    ActorKind.ADMIN: N_("管理员"),
+    ActorKind.SYSTEM: N_("系统"),
+}
+
 S, A = OrderStatus, Action
 C, W, AD, SY = ActorKind.CUSTOMER, ActorKind.WORKER, ActorKind.ADMIN, ActorKind.SYSTEM
 
@@ -155,11 +162,15 @@ def next_status(status: OrderStatus, action: Action, actor: ActorKind) -> OrderS
         )
     target, actors = entry
     if actor not in actors:
-        who = ", ".join(sorted(a.value for a in actors))
+        allowed = sorted(actors)
+        who = Bilingual(
+            "、".join(ACTOR_TEXT[a].get("zh") for a in allowed),
+            ", ".join(ACTOR_TEXT[a].get("en") for a in allowed),
+        )
         raise NotPermitted(
             N_(
-                "{value} 不能{action}{status}的订单(仅限:{who})",
-                value=actor.value,
+                "{actor} 不能{action}{status}的订单(仅限:{who})",
+                actor=ACTOR_TEXT[actor],
                 who=who,
                 action=ACTION_TEXT[action],
                 status=STATUS_TEXT[status],

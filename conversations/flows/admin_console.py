@@ -24,7 +24,7 @@ from conversations.state import Conversation
 from domain import commands as c
 from domain import limits
 from domain import queries as q
-from domain.admin import COMMAND_ROLES, needed_roles
+from domain.admin import COMMAND_ROLES, needed_roles, role_names
 from domain.errors import DomainError
 from domain.limits import TooLong, within
 from domain.text import N_, Text
@@ -110,7 +110,7 @@ def refused(conv: Conversation, name: str) -> Outcome:
                     conv,
                     "/{name} 需要 {roles} 角色。",
                     name=name,
-                    roles=tr(conv, " 或 ").join(roles),
+                    roles=role_names(roles).get(conv.lang),
                 )
             )
         ]

@@ -93,7 +93,7 @@ async def complain(
         Action.COMPLAIN,
         Actor(ActorKind.CUSTOMER, str(customer_id)),
         now,
-        f"#{complaint.id} {category.value}",
+        f"#{complaint.id}",
     )
     await uow.orders.save(order, now)
     amount = rule_refund(

@@ -18,7 +18,7 @@ async def test_on_wechat_the_same_words_work_without_a_slash(
     assert "📊 近 7 天" in await ops.say("统计 week")
     assert "📊 今天" in await ops.say("/STATS")
     assert "价格(新订单)" in await ops.say("价格表")
-    assert "/price 需要 owner 角色" in await ops.say("改价 日常保洁 45")
+    assert "/price 需要 老板 角色" in await ops.say("改价 日常保洁 45")
     help_text = await ops.say("帮助")
     assert (
         "/reassign" in help_text and "/refund" not in help_text and "/broadcast" not in help_text

@@ -130,7 +130,7 @@ async def test_an_open_complaint_freezes_the_settlement_until_it_is_decided(
     refused = await app[SERVICES].run(
         ResolveComplaint(f"telegram:{SUPPORT}", "support", c.id, "reject", reason="x")
     )
-    assert "ops" in refused[0].message.get("zh")  # support answers complaints; deciding needs ops
+    assert "调度" in refused[0].message.get("zh")  # support answers complaints; deciding needs ops
     await app[SERVICES].run(
         ResolveComplaint(f"telegram:{OPS}", "ops", c.id, "rejected", reason="录像显示态度正常")
     )
@@ -340,7 +340,7 @@ async def test_staff_answer_and_decide_a_complaint_in_chat(tg, fake_telegram, cl
     assert "已回复" in support.text()
     assert any("明天上午联系您补做" in t for t in texts(fake_telegram, 600109))
     await support.say(f"/resolve {complaint_id} partial")
-    assert "/resolve 需要 owner 或 ops 角色" in support.text()
+    assert "/resolve 需要 老板 或 调度 角色" in support.text()
     await ops.say(f"/resolve {complaint_id} partial 5")
     assert "部分退款 ¥5.00" in ops.text()
     assert (await order(app, number)).refunded_cents == 500

@@ -14,10 +14,11 @@ import pytest
 from conversations.flows import admin_after_sales_views, admin_views, after_sales, my_orders_views
 from conversations.services.views.customer import _coupon_view
 from conversations.state import Conversation
+from domain.admin import ROLE_TEXT, AdminRole
 from domain.aftersales import CUSTOMER_TAGS, DIMENSIONS, RESOLUTION_TEXT, Resolution
 from domain.catalog import UNIT_TEXT, Unit
 from domain.coupons import Coupon
-from domain.lifecycle import ACTION_TEXT, STATUS_TEXT, Action, OrderStatus
+from domain.lifecycle import ACTION_TEXT, ACTOR_TEXT, STATUS_TEXT, Action, ActorKind, OrderStatus
 from domain.oversight import Attention
 from domain.people import DOCUMENT_TEXT, WORKER_STATUS_TEXT, WorkerStatus
 from domain.pricing import CouponKind, CouponTerms
@@ -25,6 +26,7 @@ from domain.rules import ComplaintCategory
 from domain.text import Lang, Phrase
 
 LANGS = (Lang.ZH, Lang.EN)
+RAW_IDS = ("owner", "ops", "finance", "support", "customer", "worker", "system")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -50,6 +52,8 @@ def named(table: dict[str, Phrase] | dict[OrderStatus, Phrase], ids: list[str]) 
         (dict(CUSTOMER_TAGS), [key for key, _ in CUSTOMER_TAGS]),
         (dict(after_sales.CATEGORIES), [c.value for c in ComplaintCategory]),
         (DOCUMENT_TEXT, list(DOCUMENT_TEXT)),
+        (ROLE_TEXT, list(AdminRole)),
+        (ACTOR_TEXT, list(ActorKind)),
     ],
     ids=lambda x: "" if isinstance(x, list) else None,
 )
@@ -86,3 +90,21 @@ def test_a_coupon_is_shown_by_what_it_gives_never_by_its_code(kind):
     label = _coupon_view(coupon).label
     for lang in LANGS:
         assert "WELCOME" not in label.get(lang) and "8F3K2" not in label.get(lang)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_refusal_names_roles_and_people_not_their_ids(lang):
+    from domain.admin import check
+    from domain.errors import DomainError
+    from domain.lifecycle import next_status
+
+    with pytest.raises(DomainError) as refused:
+        check("support", "refund")
+    with pytest.raises(DomainError) as not_theirs:
+        next_status(OrderStatus.ACCEPTED, Action.RELEASE, ActorKind.CUSTOMER)
+    for error in (refused.value, not_theirs.value):
+        shown = error.text.get(lang)
+        if lang == Lang.ZH:  # English names are the same words as the ids
+            assert not any(raw in shown for raw in RAW_IDS), shown
+    assert "老板" in refused.value.text.get(Lang.ZH)
+    assert "客户" in not_theirs.value.text.get(Lang.ZH)

@@ -4,7 +4,7 @@ import pytest
 
 from domain.cancellation import cancellation_terms
 from domain.errors import InvalidTransition, NotPermitted
-from domain.lifecycle import TRANSITIONS, Action, ActorKind, OrderStatus, next_status
+from domain.lifecycle import ACTOR_TEXT, TRANSITIONS, Action, ActorKind, OrderStatus, next_status
 from domain.orders import Actor, Order
 from domain.pricing import Quote, Selection
 from domain.rules import CancellationRules
@@ -34,8 +34,11 @@ def test_every_legal_transition_is_allowed_for_its_actors_and_refused_for_others
         if actor in actors:
             assert next_status(status, action, actor) == target
         else:
-            with pytest.raises(NotPermitted, match=actor.value):
+            with pytest.raises(NotPermitted) as refused:
                 next_status(status, action, actor)
+            # the person refused is named, in each language, never by the id
+            assert refused.value.text.get("zh").startswith(ACTOR_TEXT[actor].get("zh"))
+            assert ACTOR_TEXT[actor].get("en") in refused.value.text.get("en")
 
 
 @pytest.mark.parametrize("status", list(OrderStatus))
