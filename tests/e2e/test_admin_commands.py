@@ -4,7 +4,7 @@ the full trail of an order, and the money commands (cancel, refund) with their l
 import pytest
 
 from conversations.results.admin_orders import RefundAlreadyRequested, RefundRequested
-from domain.admin import COMMAND_ROLES, ROLES, may, needed_roles
+from domain.admin import COMMAND_ROLES, ROLES, may, needed_roles, role_names
 from domain.commands import DrainOutbox, RefundOrder
 from domain.payments import PaymentKind
 from tests.e2e.helpers import (
@@ -40,7 +40,7 @@ def staff(client, fake, role: str) -> TelegramUser:
 
 
 def refusal(name: str) -> str:
-    return f"/{name} 需要 {' 或 '.join(needed_roles(name))} 角色"
+    return f"/{name} 需要 {role_names(needed_roles(name)).get('zh')} 角色"
 
 
 async def order_of(app, number: int):
