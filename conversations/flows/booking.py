@@ -17,7 +17,9 @@ from conversations.flows import booking_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions, too_long
 from conversations.flows.booking_draft import NAME as NAME
 from conversations.flows.booking_draft import Draft
-from conversations.flows.dates import parse_when
+from conversations.flows.booking_draft import draft as draft
+from conversations.flows.booking_draft import keep as keep
+from conversations.flows.dates import names_impossible_date, parse_when
 from conversations.flows.flow_state import StaleState, restarting, restarting_all
 from conversations.replies import Reply, Say
 from conversations.results.booking import AddressesFound
@@ -56,25 +58,6 @@ ORDER = [
     Step.ADDRESS,
     Step.NOTES,
 ]
-
-
-def draft(conv: Conversation) -> Draft:
-    """The booking being made (checkout reads it here); ``StaleState`` when there is none
-    this release can read."""
-    raw = conv.data.get(NAME)
-    kept = conv.scratch.pop(NAME, None)
-    if kept is not None and kept[0] is raw:
-        # the draft this turn kept, unchanged since (its stored form is still the one
-        # ``keep`` wrote): taken once, so a draft changed and not kept is read again
-        d: Draft = kept[1]
-        return d
-    return Draft.from_json(raw)
-
-
-def keep(conv: Conversation, d: Draft) -> None:
-    """Store ``d`` as the booking being made (and hold it for the turn's next read)."""
-    raw = conv.data[NAME] = d.to_json()
-    conv.scratch[NAME] = (raw, d)
 
 
 def forget(conv: Conversation) -> None:
@@ -270,7 +253,8 @@ def _set_start(ctx: Ctx, conv: Conversation, d: Draft, day: date, at: time) -> O
     start = datetime.combine(day, at, tzinfo=ctx.tz)
     if start < ctx.now + timedelta(minutes=ctx.rules.booking.min_lead_minutes):
         keep(conv, d)  # the day stands; the time is asked again
-        return Outcome([views.too_soon(conv)], step=Step.TIME, reask=True)
+        late = views.in_the_past(conv) if start <= ctx.now else views.too_soon(ctx, conv)
+        return Outcome([late], step=Step.TIME, reask=True)
     if start > ctx.now + timedelta(days=ctx.rules.booking.max_days_ahead):
         keep(conv, d)
         return Outcome([views.too_far(ctx, conv)], step=Step.DATE, reask=True)
@@ -297,10 +281,14 @@ def on_date(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> O
         at: time | None = None
     else:
         day, at = parse_when(event.text, today)
+        if day is None and names_impossible_date(event.text, today):
+            return Outcome([views.no_such_date(conv)], reask=True)
         if day is None and at is not None:
             day = today
-    if day is None or day < today:
-        return Outcome([views.unreadable_date(conv)], reask=True)
+    if day is not None and day < today:
+        return Outcome([views.in_the_past(conv)], reask=True)
+    if day is None:
+        return Outcome([views.unreadable_date(ctx, conv)], reask=True)
     d.day, d.asap, d.start = day, False, None
     if at is not None:
         return _set_start(ctx, conv, d, day, at)

@@ -10,6 +10,7 @@ from operator import attrgetter, itemgetter
 from typing import Any
 
 from conversations.flows.flow_state import StaleState
+from conversations.state import Conversation
 from domain.catalog import Catalog, Item
 from domain.commands import Booking
 from domain.pricing import Selection
@@ -190,3 +191,22 @@ _CHECKED = attrgetter(*_TYPES)
 _KINDS = tuple(_TYPES.values())
 _KINDS_BY_POSITION = tuple(_TYPES.get(name, object) for name in _FIELDS)
 """Each field's type (``object``: the three converted from strings after the check)."""
+
+
+def draft(conv: Conversation) -> Draft:
+    """The booking being made (checkout reads it here); ``StaleState`` when there is none
+    this release can read."""
+    raw = conv.data.get(NAME)
+    kept = conv.scratch.pop(NAME, None)
+    if kept is not None and kept[0] is raw:
+        # the draft this turn kept, unchanged since (its stored form is still the one
+        # ``keep`` wrote): taken once, so a draft changed and not kept is read again
+        d: Draft = kept[1]
+        return d
+    return Draft.from_json(raw)
+
+
+def keep(conv: Conversation, d: Draft) -> None:
+    """Store ``d`` as the booking being made (and hold it for the turn's next read)."""
+    raw = conv.data[NAME] = d.to_json()
+    conv.scratch[NAME] = (raw, d)

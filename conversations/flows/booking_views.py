@@ -173,6 +173,7 @@ def question(ctx: Ctx, conv: Conversation, step: str, d: Draft, items: list[Item
 
 def date_question(ctx: Ctx, conv: Conversation) -> Ask:
     today = ctx.now.astimezone(ctx.tz).date()
+    example = today + timedelta(days=2)  # a date the booking takes (the past is refused)
     options = [Option("asap", tr(conv, "尽快上门"))]
     for offset in range(ctx.rules.booking.days_offered):
         day = today + timedelta(days=offset)
@@ -184,7 +185,7 @@ def date_question(ctx: Ctx, conv: Conversation) -> Ask:
         )
         options.append(Option(f"day:{day.isoformat()}", label.strip()))
     return Ask(
-        tr(conv, "哪天上门?也可以直接回复,例如「12月5日 9:30」。"),
+        tr(conv, "哪天上门?也可以直接回复,例如「{day.month}月{day.day}日 9:30」。", day=example),
         tuple(options),
     )
 
@@ -230,8 +231,17 @@ def not_an_area(conv: Conversation) -> Say:
     return Say(tr(conv, "请输入房屋面积(平方米),例如 90。"))
 
 
-def too_soon(conv: Conversation) -> Say:
-    return Say(tr(conv, "这个时间太早了,请选择至少 1 小时之后的时间。"))
+def too_soon(ctx: Ctx, conv: Conversation) -> Say:
+    minutes = ctx.rules.booking.min_lead_minutes
+    return Say(tr(conv, "这个时间太早了,请选择至少 {minutes} 分钟之后的时间。", minutes=minutes))
+
+
+def in_the_past(conv: Conversation) -> Say:
+    return Say(tr(conv, "这个时间已经过去了,请选一个以后的时间。"))
+
+
+def no_such_date(conv: Conversation) -> Say:
+    return Say(tr(conv, "没有这一天(日期不存在),请换一天。"))
 
 
 def too_far(ctx: Ctx, conv: Conversation) -> Say:
@@ -239,8 +249,15 @@ def too_far(ctx: Ctx, conv: Conversation) -> Say:
     return Say(tr(conv, "最多可预约 {days} 天内。", days=days))
 
 
-def unreadable_date(conv: Conversation) -> Say:
-    return Say(tr(conv, "没看懂日期,可以回复「明天」「12月5日」或「周六 10点」。"))
+def unreadable_date(ctx: Ctx, conv: Conversation) -> Say:
+    day = ctx.now.astimezone(ctx.tz).date() + timedelta(days=2)
+    return Say(
+        tr(
+            conv,
+            "没看懂日期,可以回复「明天」「{day.month}月{day.day}日」或「周六 10点」。",
+            day=day,
+        )
+    )
 
 
 def not_a_time(conv: Conversation) -> Say:

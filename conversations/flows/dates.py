@@ -44,6 +44,19 @@ def parse_when(text: str, today: date) -> tuple[date | None, time | None]:
     return day, clock
 
 
+def names_impossible_date(text: str, today: date) -> bool:
+    """Whether ``text`` names a date that does not exist ("2月30日", "4-31", "31号" in a month
+    of 30 days): told as such, never read as no date at all."""
+    s = text.strip().lower()
+    if any(word in s for word in _RELATIVE) or "day after tomorrow" in s:
+        return False
+    for pattern, read in ((_YMD, _on_ymd), (_WEEKDAY, _on_weekday), (_DAY_ONLY, _on_day)):
+        m = pattern.search(s)
+        if m:
+            return read(m, s, today) is None
+    return False
+
+
 def _date_part(s: str, today: date) -> date | None:
     for word, offset in sorted(_RELATIVE.items(), key=lambda kv: -len(kv[0])):
         if word in s:

@@ -1,6 +1,6 @@
 """The conversation state tables: complete, documented, and their handlers pure."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -161,3 +161,29 @@ def test_a_conversation_survives_serialisation_field_for_field():
         history=[["worker", "menu"]],
     )
     assert Conversation.loads(conv.dumps()) == conv
+
+
+def test_an_impossible_or_past_date_is_told_as_such_and_nothing_is_booked():
+    conv = booking_conv(quantity=3, area_sqm=90)
+    conv.step = "date"
+    out = booking.on_date(CTX, conv, text("2月30日 9:00"))  # was booked as today 09:00
+    assert out.reask and "没有这一天" in out.replies[0].text
+    assert booking.draft(conv).day is None and booking.draft(conv).start is None
+    out = booking.on_date(CTX, conv, text("2025-11-01"))
+    assert out.reask and "已经过去" in out.replies[0].text
+    out = booking.on_date(CTX, conv, text("今天 8:00"))  # an hour ago
+    assert out.step == "time" and "已经过去" in out.replies[0].text
+    assert booking.draft(conv).start is None
+    out = booking.on_date(CTX, conv, text("今天 9:30"))
+    minutes = CTX.rules.booking.min_lead_minutes
+    assert f"至少 {minutes} 分钟" in out.replies[0].text  # the rule's number, not a fixed one
+
+
+def test_the_date_questions_example_is_a_date_the_booking_takes():
+    conv = booking_conv(quantity=3, area_sqm=90)
+    conv.step = "date"
+    ask = booking.ask(CTX, conv).replies[0]
+    in_two_days = CTX.now.astimezone(CTX.tz).date() + timedelta(days=2)
+    assert f"「{in_two_days.month}月{in_two_days.day}日 9:30」" in ask.text
+    conv.lang = "en"
+    assert f"'{in_two_days:%m-%d} 9:30'" in booking.ask(CTX, conv).replies[0].text

@@ -2,7 +2,7 @@ from datetime import date, time
 
 import pytest
 
-from conversations.flows.dates import parse_when
+from conversations.flows.dates import names_impossible_date, parse_when
 
 SUNDAY = date(2026, 11, 22)
 
@@ -32,3 +32,21 @@ def test_dates_and_times_people_type(text, day, at):
 @pytest.mark.parametrize("text", ["hello", "2月30日", "25:00", "30", ""])
 def test_nonsense_is_not_a_date(text):
     assert parse_when(text, SUNDAY) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "impossible"),
+    [
+        ("2月30日 9:00", True),
+        ("4-31", True),
+        ("31号", True),  # November (SUNDAY's month) has no 31st
+        ("30号", False),
+        ("2026-02-29", True),
+        ("12月5日", False),
+        ("明天 9点", False),
+        ("周六", False),
+        ("下午3点", False),
+    ],
+)
+def test_a_date_that_does_not_exist_is_known_as_one(text, impossible):
+    assert names_impossible_date(text, SUNDAY) is impossible
