@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.replies import Ask, AskContact, AskLocation, Invoice, Link, Photo, Reply, Say
+from domain.text import N_
 
 
 def to_json(reply: Reply) -> dict[str, Any]:
@@ -42,18 +43,18 @@ def as_text(reply: Reply, lang: str) -> str:
                 return text
             if not numbered:
                 joined = " / ".join(o.label for o in options)
-                hint = "可回复:" if lang != "en" else "Reply with: "
+                hint = N_("可回复:").get(lang)
                 return f"{text}\n{hint}{joined}"
             lines = [text]
             lines += [f"{i}. {o.label}" for i, o in enumerate(options, 1)]
-            lines.append("回复序号即可选择" if lang != "en" else "Reply with a number")
+            lines.append(N_("回复序号即可选择").get(lang))
             return "\n".join(lines)
         case Link(text=text, url=url, label=label):
             return f'{text}<a href="{url}">{label}</a>'
         case Photo(caption=caption, url=url):
             return caption or url
         case AskLocation(text=text):
-            how = "(点「+」→「位置」)" if lang != "en" else " (tap '+' → Location)"
+            how = N_("(点「+」→「位置」)").get(lang)
             return f"{text}{how}"
         case AskContact(text=text):
             return text

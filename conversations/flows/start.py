@@ -73,8 +73,7 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
             AskContact(
                 tr(
                     conv,
-                    "请分享您的手机号(点下方按钮),或直接输入 11 位手机号。"
-                    "师傅上门前会用它联系您。",
+                    "请分享或直接输入您的 11 位手机号,师傅上门前会用它联系您。",
                 )
             )
         ]

@@ -55,7 +55,7 @@ async def test_the_web_chat_books_and_pays_in_a_browser(
     await page.goto(str(server.make_url("/")))
     await page.get_by_text("请选择语言").wait_for()
     await click(page, "中文")
-    await page.get_by_text("请分享您的手机号").wait_for()
+    await page.get_by_text("请分享或直接输入您的 11 位手机号").wait_for()
     await page.fill("#input", "13812345678")
     await page.press("#input", "Enter")
     await page.get_by_text("注册成功").wait_for()

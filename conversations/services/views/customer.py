@@ -37,6 +37,7 @@ from conversations.results.recurring import SubscriptionDrafted, SubscriptionsLi
 from conversations.services import order_steps, payment_requests
 from conversations.services import subscription_plans as plans
 from conversations.services.customer_orders import own_order
+from conversations.services.notices import t
 from domain.aftersales import Complaint, Rater, Resolution, check_can_complain
 from domain.catalog import Catalog
 from domain.commands import Booking
@@ -250,19 +251,18 @@ def _summary(b: Booking, catalog: Catalog, tz: ZoneInfo, lang: str) -> str:
     local = b.start_at.astimezone(tz)
     minutes = sum(catalog.item(s.item_id).duration_minutes(s.quantity) for s in b.selections)
     h, m = divmod(minutes, 60)
-    if lang == "en":
-        took = f"{h} h" + (f" {m} min" if m else "")
-        return f"{'ASAP, about ' if b.asap else ''}{local:%a %d %b %H:%M}, about {took}"
-    took = f"{h} 小时" + (f" {m} 分钟" if m else "")
-    return f"{'尽快上门,约 ' if b.asap else ''}{local:%m月%d日 %H:%M},预计 {took}"
+    took = t(lang, "{h} 小时 {m} 分钟", h=h, m=m) if m else t(lang, "{h} 小时", h=h)
+    if b.asap:
+        return t(lang, "尽快上门,约 {when:%m月%d日 %H:%M},预计 {took}", when=local, took=took)
+    return t(lang, "{when:%m月%d日 %H:%M},预计 {took}", when=local, took=took)
 
 
 def _coupon_view(coupon: Coupon) -> CouponChoice:
-    t = coupon.terms
-    amount, over = format_yuan(t.amount_cents), format_yuan(t.threshold_cents)
-    if t.kind != CouponKind.FIXED:
-        what = N_("{off} 折扣券", off=format_percent(t.off_bp))
-    elif t.threshold_cents:
+    terms = coupon.terms
+    amount, over = format_yuan(terms.amount_cents), format_yuan(terms.threshold_cents)
+    if terms.kind != CouponKind.FIXED:
+        what = N_("{off} 折扣券", off=format_percent(terms.off_bp))
+    elif terms.threshold_cents:
         what = N_("满{over}减{amount}", over=over, amount=amount)
     else:
         what = N_("立减{amount}", amount=amount)
