@@ -204,13 +204,11 @@ def time_question(ctx: Ctx, conv: Conversation, day: date) -> Ask:
 def address_question(conv: Conversation, addresses: tuple[SavedAddress, ...]) -> list[Reply]:
     options = tuple(Option(f"addr:{a.id}", a.label) for a in addresses[:5])
     if options:
-        text = tr(conv, "服务地址?请选择常用地址,或直接输入新地址(写到门牌号),也可以发送位置。")
+        text = tr(conv, "服务地址?请选择常用地址,或直接输入新地址(写到门牌号)。")
     else:
-        text = tr(conv, "服务地址?请直接输入(写到门牌号),或发送位置。")
-    return [
-        Ask(text, options),
-        AskLocation(tr(conv, "也可以直接发送位置")),
-    ]
+        text = tr(conv, "服务地址?请直接输入(写到门牌号)。")
+    # the location is offered once, the channel's way (a button, or how to send one)
+    return [Ask(text, options), AskLocation(tr(conv, "或者发送位置"))]
 
 
 def map_pin(conv: Conversation) -> str:

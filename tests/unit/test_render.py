@@ -27,3 +27,15 @@ def test_the_phone_question_speaks_of_no_button():
         (question,) = start.ask(ctx, conv).replies
         text = as_text(question, lang)
         assert "按钮" not in text and "button" not in text.lower(), text
+
+
+def test_the_address_question_offers_the_location_once():
+    from bots.telegram_messages import messages
+    from conversations.flows.booking_views import address_question
+
+    for lang, word in (("zh", "位置"), ("en", "location")):
+        replies = address_question(Conversation(lang=lang), ())
+        [call] = messages(replies)  # Telegram: one message, the location as a button
+        assert call["text"].lower().count(word) == 1, call["text"]
+        wechat = "\n".join(as_text(r, lang) for r in replies)
+        assert wechat.lower().count(word) in (1, 2), wechat  # the hint says where to tap
