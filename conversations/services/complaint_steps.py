@@ -257,7 +257,7 @@ async def _resolve(
             uow, order, amount, now, note=f"complaint {complaint.id}"
         )
     actor = SYSTEM if by == RULE else Actor(ActorKind.ADMIN, by)
-    order.note_event(Action.RESOLVE, actor, now, f"#{complaint.id} {resolution.value}")
+    order.note_event(Action.RESOLVE, actor, now, f"#{complaint.id}")  # no id a person reads
     await uow.orders.save(order, now)
     notices: list[Notice] = []
     if not await uow.complaints.open_for_order(order.id):  # the settlement thaws
@@ -268,6 +268,7 @@ async def _resolve(
         "resolution": resolution.value,
         "amount": amount,
         "reason": complaint.note,
+        "by_rule": by == RULE,  # the rule table decided, or an agent did
     }
     notices.append(to_customer(complaint.customer_id, "complaint_resolved", **data))
     if complaint.worker_id is not None:

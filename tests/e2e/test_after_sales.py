@@ -344,6 +344,9 @@ async def test_staff_answer_and_decide_a_complaint_in_chat(tg, fake_telegram, cl
     await ops.say(f"/resolve {complaint_id} partial 5")
     assert "部分退款 ¥5.00" in ops.text()
     assert (await order(app, number)).refunded_cents == 500
+    told = [t for t in texts(fake_telegram, 600109) if "处理结果" in t]
+    # an agent decided the amount: the customer is not told "by the rules"
+    assert told and "经客服核定退款 ¥5.00" in told[-1] and "按规则" not in told[-1]
     clock.advance(hours=1)
     await app[SERVICES].run(ComplaintSweep())  # answered in time: nobody is chased
     assert not [t for t in texts(fake_telegram, OPS) if "无人回复" in t]

@@ -150,6 +150,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "resolution": "rework",
         "amount": 0,
         "reason": "",
+        "by_rule": False,
     },
     "complaint_resolved_worker": {
         "complaint_id": 3,
@@ -157,6 +158,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "resolution": "partial",
         "amount": 4_500,
         "reason": "",
+        "by_rule": False,
     },
     "complaint_auto_resolved_admin": {
         "complaint_id": 3,
@@ -164,6 +166,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "resolution": "partial",
         "amount": 4_500,
         "reason": "",
+        "by_rule": False,
     },
     "complaint_compensated": {
         "complaint_id": 3,
