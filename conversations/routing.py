@@ -1,0 +1,132 @@
+"""Routing one event through the flow tables: the phrases every flow understands first
+(``flows.everywhere``), then the handler of the conversation's (step, event type); each
+outcome moves the conversation (another flow, another step, the question again) and runs its
+commands, whose results are routed the same way. Pure but for the commands it runs; the
+engine (``conversations.engine``) wraps it in a turn: claim, lock, save.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from conversations.events import ChoiceMade, Event, Failed, Inbound, Result, TextReceived
+from conversations.flows import everywhere as words
+from conversations.flows.base import Ctx, Flow, Outcome
+from conversations.replies import Reply, Say, last_question
+from conversations.state import Conversation
+from domain.commands import Message
+from domain.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+RunCommand = Callable[[Message], Awaitable[list[Result]]]
+"""Runs a command, or answers a query (``Services.run``)."""
+MAX_CHAIN = 8
+"""Outcomes one event may lead to in a row before it is taken for a loop between flows."""
+
+
+@dataclass(frozen=True, slots=True)
+class Router:
+    flows: Mapping[str, Flow]
+    run: RunCommand
+
+    async def answer(self, ctx: Ctx, conv: Conversation, event: Inbound) -> list[Reply]:
+        """Route ``event`` for ``conv`` (updated in place, the options it now offers too);
+        return the replies."""
+        event = _match_choice(event, conv)
+        outcome = words.route(self.flows, ctx, conv, event)
+        if outcome is None:
+            outcome = self.dispatch(ctx, conv, event)
+        replies = await self._apply(ctx, conv, outcome, 0)
+        question = last_question(replies)
+        conv.options = [[o.key, o.label] for o in question.options] if question else []
+        conv.numbered = question.numbered if question else True
+        return replies
+
+    def dispatch(self, ctx: Ctx, conv: Conversation, event: Event) -> Outcome:
+        flow = self.flows[conv.flow]
+        handler = flow.TRANSITIONS.get((_step(flow, conv.step), type(event)))
+        if handler is not None:
+            try:
+                outcome: Outcome = handler(ctx, conv, event)
+                return outcome
+            except DomainError as exc:
+                return Outcome([Say(exc.text.get(conv.lang))], reask=True)
+        if isinstance(event, Failed):
+            return Outcome([Say(event.message.get(conv.lang))], reask=True)
+        if isinstance(event, Result):
+            log.warning("no handler for %s in %s/%s", type(event).__name__, conv.flow, conv.step)
+            return Outcome()
+        return Outcome([Say(words.hint(conv, event))], reask=True)
+
+    async def _apply(self, ctx: Ctx, conv: Conversation, out: Outcome, depth: int) -> list[Reply]:
+        if depth > MAX_CHAIN:
+            raise RuntimeError(f"flow loop in {conv.flow}/{conv.step}")
+        replies = list(out.replies)
+        if out.goto is not None:
+            flow = self.flows[out.goto]
+            if out.goto == "menu":
+                conv.history = []
+            else:
+                conv.history = [*conv.history[-9:], [conv.flow, conv.step]]
+            conv.flow, conv.step = out.goto, str(flow.FIRST)
+            replies += await self._apply(ctx, conv, flow.enter(ctx, conv), depth + 1)
+        elif out.step is not None:
+            if out.step != conv.step:
+                conv.history = [*conv.history[-9:], [conv.flow, conv.step]]
+            conv.step = out.step
+        if out.reask:
+            replies += await self._apply(
+                ctx, conv, self.flows[conv.flow].ask(ctx, conv), depth + 1
+            )
+        for command in out.commands:
+            for result in await self.run(command):
+                replies += await self._apply(
+                    ctx, conv, self.dispatch(ctx, conv, result), depth + 1
+                )
+        return replies
+
+
+_NUMBER = re.compile(r"^\s*(\d{1,2})\s*$")
+
+
+def _match_choice(event: Inbound, conv: Conversation) -> Inbound:
+    """Typed text that names an offered option ("2", or its label) becomes that choice."""
+    if not isinstance(event, TextReceived):
+        return event
+    options = conv.offered()
+    if not options:
+        return event
+    text = event.text.strip()
+    folded = text.casefold()
+    key = next((o.key for o in options if o.label.casefold() == folded), None)
+    m = _NUMBER.match(text)
+    if key is None and conv.numbered and m and 1 <= int(m.group(1)) <= len(options):
+        key = options[int(m.group(1)) - 1].key
+    if key is None:
+        return event
+    return ChoiceMade(
+        channel=event.channel,
+        user_id=event.user_id,
+        at=event.at,
+        message_id=event.message_id,
+        lang_hint=event.lang_hint,
+        key=key,
+    )
+
+
+_STEPS: dict[tuple[Flow, str], StrEnum] = {}
+
+
+def _step(flow: Flow, step: str) -> StrEnum:
+    """``flow.Step(step)``, made once per flow and step (an enum call runs three Python
+    frames); a step the flow does not have raises ValueError as the call does."""
+    try:
+        return _STEPS[flow, step]
+    except KeyError:
+        made = _STEPS[flow, step] = flow.Step(step)
+        return made
