@@ -58,13 +58,6 @@ DOCUMENT_TEXT: dict[str, Text] = {
 ``certificate``)."""
 
 
-def named(table: dict[str, Text], key: str, lang: str) -> str:
-    """``key``'s name in ``lang``; a key missing from ``table`` (a catalog's own certificate,
-    say) is shown with its underscores as spaces rather than not at all."""
-    text = table.get(key)
-    return text.get(lang) if text is not None else key.replace("_", " ")
-
-
 @dataclass(frozen=True, slots=True)
 class GeoPoint:
     lat: float

@@ -14,7 +14,7 @@ catalog item's name from the operator's rules file, a quote line read back from 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -101,6 +101,14 @@ _PHRASES = (
     Bilingual,
 )  # made once: ``Text | Bilingual`` in a call makes a new union each time
 """Anything ``.get(lang)`` turns into a string for one reader."""
+
+
+def named(table: Mapping[str, Phrase], key: str, lang: str) -> str:
+    """``key``'s name in ``lang`` from ``table`` (a status, a flag, a document kind…); a key
+    missing from it (a catalog's own certificate, say) is shown with its underscores as spaces
+    rather than not at all."""
+    text = table.get(key)
+    return text.get(lang) if text is not None else key.replace("_", " ")
 
 
 def bilingual(phrase: Phrase) -> Bilingual:

@@ -20,7 +20,7 @@ from conversations.results.admin_people import DashboardLinked
 from conversations.state import Conversation
 from domain.aftersales import RESOLUTION_TEXT, ComplaintStatus
 from domain.money import format_yuan
-from domain.text import N_
+from domain.text import N_, named
 
 CATEGORY = {
     "late": N_("迟到"),
@@ -32,13 +32,11 @@ CATEGORY = {
 
 
 def _cat(conv: Conversation, key: str) -> str:
-    text = CATEGORY.get(key)
-    return text.get(conv.lang) if text else key
+    return named(CATEGORY, key, conv.lang)
 
 
 def _how(conv: Conversation, resolution: str) -> str:
-    text = RESOLUTION_TEXT.get(resolution)
-    return text.get(conv.lang) if text else resolution
+    return named(RESOLUTION_TEXT, resolution, conv.lang)
 
 
 def complaints(ctx: Ctx, conv: Conversation, r: ComplaintsListed) -> Outcome:

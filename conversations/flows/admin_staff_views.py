@@ -17,7 +17,8 @@ from conversations.results.admin_money import (
 from conversations.results.admin_people import WorkerReviewed, WorkerShown, WorkersListed
 from conversations.state import Conversation
 from domain.money import format_yuan
-from domain.people import DOCUMENT_TEXT, WORKER_STATUS_TEXT, named
+from domain.people import DOCUMENT_TEXT, WORKER_STATUS_TEXT
+from domain.text import named
 
 
 def workers(ctx: Ctx, conv: Conversation, r: WorkersListed) -> Outcome:
@@ -35,7 +36,7 @@ def worker(ctx: Ctx, conv: Conversation, r: WorkerShown) -> Outcome:
     status = named(WORKER_STATUS_TEXT, r.status, conv.lang)
     labels = skills_of(ctx.catalog)
     skills = ("、" if conv.lang != "en" else ", ").join(
-        labels[s].get(conv.lang) if s in labels else s for s in r.skills
+        named(labels, s, conv.lang) for s in r.skills
     )
     replies: list[Reply] = [
         Say(

@@ -17,7 +17,7 @@ from conversations.state import Conversation
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.money import format_percent, format_yuan
 from domain.oversight import TrailEntry
-from domain.text import N_, Phrase
+from domain.text import N_, Phrase, named
 
 LIST_LIMIT = 30
 FLAG_TEXT = {
@@ -58,8 +58,7 @@ def _name(conv: Conversation, name: Phrase) -> str:
 
 
 def _flag(conv: Conversation, flag: str) -> str:
-    text = FLAG_TEXT.get(flag)
-    return text.get(conv.lang) if text else flag
+    return named(FLAG_TEXT, flag, conv.lang)
 
 
 def _flags(conv: Conversation, flags: tuple[str, ...]) -> str:
@@ -238,7 +237,7 @@ def audit(ctx: Ctx, conv: Conversation, r: TrailShown) -> Outcome:
             note = f" · {e.note}" if e.note else ""
         else:
             text, note = (
-                (WHAT_TEXT[what].get(conv.lang) if what in WHAT_TEXT else what),
+                named(WHAT_TEXT, what, conv.lang),
                 _detail(e),
             )
         who = e.actor + (f" ({e.role})" if e.role else "")

@@ -9,7 +9,7 @@ from conversations.replies import Ask, AskContact, AskLocation, Option, Reply
 from conversations.state import Conversation
 from domain.catalog import Catalog
 from domain.people import DOCUMENT_TEXT
-from domain.text import Bilingual
+from domain.text import Bilingual, named
 
 RADII_KM = (3, 5, 10, 20)
 
@@ -76,7 +76,7 @@ def health_expiry_question(ctx: Ctx, conv: Conversation, r: SignupData) -> list[
 
 def certificate_question(ctx: Ctx, conv: Conversation, r: SignupData) -> list[Reply]:
     kind = r.cert_queue[0]
-    document = DOCUMENT_TEXT[kind].get(conv.lang) if kind in DOCUMENT_TEXT else kind
+    document = named(DOCUMENT_TEXT, kind, conv.lang)
     return [
         Ask(
             tr(conv, "请发送{document}照片(没有可跳过,相关服务将不会派给您):", document=document),

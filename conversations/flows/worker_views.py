@@ -19,8 +19,8 @@ from conversations.state import Conversation
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.media import PhotoKind
 from domain.money import format_yuan
-from domain.people import WORKER_STATUS_TEXT, WorkerStatus, named
-from domain.text import Phrase
+from domain.people import WORKER_STATUS_TEXT, WorkerStatus
+from domain.text import Phrase, named
 from domain.withdrawals import WithdrawalStatus
 
 
