@@ -17,7 +17,7 @@ from conversations.state import Conversation
 from domain.aftersales import RESOLUTION_TEXT, stars_text
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.money import format_percent, format_yuan
-from domain.text import Phrase
+from domain.text import N_, Phrase
 
 KEYED = (
     CustomerAction.CONFIRM,
@@ -121,18 +121,22 @@ def _key(action: CustomerAction, number: int) -> str:
     return f"act:{action.value}:{number}" if action in KEYED else action.value
 
 
+ACTION_LABELS = {
+    CustomerAction.COMPLAIN: N_("投诉 / 售后"),
+    CustomerAction.RATE: N_("评价"),
+    CustomerAction.REWORK: N_("预约返工"),
+    CustomerAction.PAY: N_("去支付"),
+    CustomerAction.CANCEL: N_("取消订单"),
+    CustomerAction.REORDER: N_("再来一单"),
+    CustomerAction.REPEAT: N_("每周重复"),
+}
+"""A button of the order screen by its action (confirming names the order: ``_label``)."""
+
+
 def _label(conv: Conversation, action: CustomerAction, number: int) -> str:
     if action == CustomerAction.CONFIRM:
         return tr(conv, "确认完成 #{number}", number=number)
-    return {
-        CustomerAction.COMPLAIN: tr(conv, "投诉 / 售后"),
-        CustomerAction.RATE: tr(conv, "评价"),
-        CustomerAction.REWORK: tr(conv, "预约返工"),
-        CustomerAction.PAY: tr(conv, "去支付"),
-        CustomerAction.CANCEL: tr(conv, "取消订单"),
-        CustomerAction.REORDER: tr(conv, "再来一单"),
-        CustomerAction.REPEAT: tr(conv, "每周重复"),
-    }[action]
+    return ACTION_LABELS[action].get(conv.lang)
 
 
 def cancel_question(conv: Conversation, q: CancellationQuoted) -> list[Reply]:
