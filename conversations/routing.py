@@ -29,7 +29,7 @@ MAX_CHAIN = 8
 """Outcomes one event may lead to in a row before it is taken for a loop between flows."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # made each turn: plain attributes, no frozen __setattr__ detour
 class Router:
     flows: Mapping[str, Flow]
     run: RunCommand
