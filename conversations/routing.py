@@ -107,6 +107,10 @@ def _match_choice(event: Inbound, conv: Conversation) -> Inbound:
     m = _NUMBER.match(text)
     if key is None and conv.numbered and m and 1 <= int(m.group(1)) <= len(options):
         key = options[int(m.group(1)) - 1].key
+    if key is None and len(folded) >= 2 and not m:
+        # the name on one button, and on no other ("日常保洁" for "日常保洁 ¥40.00/小时")
+        found = [o.key for o in options if _names(folded, o.label)]
+        key = found[0] if len(found) == 1 else None
     if key is None:
         return event
     return ChoiceMade(
@@ -117,6 +121,21 @@ def _match_choice(event: Inbound, conv: Conversation) -> Inbound:
         lang_hint=event.lang_hint,
         key=key,
     )
+
+
+_PRICE = re.compile(r"\s*\+?¥.*$")
+
+
+def _names(typed: str, label: str) -> bool:
+    """Whether ``typed`` names the button ``label``: most of its name (the label without
+    a tick or a price), or the start of a name that has no figures ("冰箱" for "冰箱内部清洁
+    +¥30.00"; "明天" names none of "明天 08:00", "明天 10:00")."""
+    name = _PRICE.sub("", label.removeprefix("✓ ")).casefold()
+    if typed not in name:
+        return False
+    if 2 * len(typed) >= len(name):
+        return True
+    return name.startswith(typed) and not any(c.isdigit() for c in name)
 
 
 _STEPS: dict[tuple[Flow, str], StrEnum] = {}

@@ -75,65 +75,12 @@ def question(ctx: Ctx, conv: Conversation, step: str, d: Draft, items: list[Item
         ]
     assert item is not None
     if step == "options":
-        chosen = d.ticked or []
-        options = [
-            Option(
-                f"opt:{o.id}",
-                ("✓ " if o.id in chosen else "")
-                + _name(conv, o.name)
-                + f" +{format_yuan(o.price_cents)}",
-            )
-            for o in item.options
-        ]
-        if item.high_altitude:
-            options.append(
-                Option(
-                    "alt",
-                    ("✓ " if d.high_altitude else "")
-                    + tr(conv, "高空作业(外窗等)")
-                    + f" +{format_yuan(ctx.rules.pricing.high_altitude_cents)}",
-                )
-            )
-        options.append(Option("done", tr(conv, "选好了")))
-        return [
-            Ask(
-                tr(conv, "需要加选哪些服务?可多选,选好后点「选好了」。"),
-                tuple(options),
-            )
-        ]
+        return [_options_question(ctx, conv, d, item)]
     if step == "quantity":
-        unit = UNIT_TEXT[item.unit].get(conv.lang)
-        picks = [q for q in range(item.min_quantity, item.max_quantity + 1)][:4]
-        if item.unit in (Unit.SQM, Unit.DAY):
-            picks = [item.min_quantity]
-        text = {
-            Unit.HOUR: tr(
-                conv,
-                "需要几小时?({min_quantity}–{max_quantity})",
-                min_quantity=item.min_quantity,
-                max_quantity=item.max_quantity,
-            ),
-            Unit.SQM: tr(
-                conv,
-                "房屋面积多少平方米?({min_quantity}–{max_quantity})",
-                min_quantity=item.min_quantity,
-                max_quantity=item.max_quantity,
-            ),
-            Unit.DAY: tr(
-                conv,
-                "需要多少天?({min_quantity}–{max_quantity})",
-                min_quantity=item.min_quantity,
-                max_quantity=item.max_quantity,
-            ),
-            Unit.VISIT: tr(
-                conv,
-                "需要几{unit}/台?({min_quantity}–{max_quantity})",
-                unit=unit,
-                min_quantity=item.min_quantity,
-                max_quantity=item.max_quantity,
-            ),
-        }[item.unit]
-        return [Ask(text, tuple(Option(f"qty:{q}", str(q)) for q in picks), numbered=False)]
+        text = _quantity_text(conv, item)
+        picks = quantity_picks(item)
+        quantities = tuple(Option(f"qty:{q}", quantity_label(conv, item, q)) for q in picks)
+        return [Ask(text, quantities, numbered=False)]  # a typed number is the quantity
     if step == "area":
         return [
             Ask(
@@ -148,6 +95,8 @@ def question(ctx: Ctx, conv: Conversation, step: str, d: Draft, items: list[Item
                 )
             )
         ]
+    if step == "when":
+        return [when_question(ctx, conv)]
     if step == "date":
         return [date_question(ctx, conv)]
     if step == "time":
@@ -169,6 +118,115 @@ def question(ctx: Ctx, conv: Conversation, step: str, d: Draft, items: list[Item
             (Option("skip", tr(conv, "跳过")),),
         )
     ]
+
+
+def quantity_picks(item: Item) -> list[int]:
+    """The quantities offered as buttons (any other in range may be typed)."""
+    if item.unit in (Unit.SQM, Unit.DAY):
+        return [item.min_quantity]
+    return list(range(item.min_quantity, item.max_quantity + 1))[:3]
+
+
+def quantity_label(conv: Conversation, item: Item, quantity: int) -> str:
+    """ "3小时 ¥120.00": how many, and what the base price comes to."""
+    unit = UNIT_TEXT[item.unit].get(conv.lang)
+    amount = format_yuan(item.unit_price_cents * quantity)
+    if conv.lang == "en":
+        return f"{quantity} {unit} {amount}"
+    return f"{quantity}{unit} {amount}"
+
+
+def _quantity_text(conv: Conversation, item: Item) -> str:
+    low, high = item.min_quantity, item.max_quantity
+    if item.unit == Unit.HOUR:
+        return tr(conv, "需要几小时?({low}–{high},也可以直接回复数字)", low=low, high=high)
+    if item.unit == Unit.SQM:
+        return tr(conv, "房屋面积多少平方米?({low}–{high},例如回复 90)", low=low, high=high)
+    if item.unit == Unit.DAY:
+        return tr(conv, "需要多少天?({low}–{high},也可以直接回复数字)", low=low, high=high)
+    return tr(conv, "需要几台/几次?({low}–{high},也可以直接回复数字)", low=low, high=high)
+
+
+def _options_question(ctx: Ctx, conv: Conversation, d: Draft, item: Item) -> Ask:
+    """The extras to tick, and — where the quantity is picked from buttons — how many hours
+    on the same screen: tapping the quantity closes it."""
+    chosen = d.ticked or []
+    options = [
+        Option(
+            f"opt:{o.id}",
+            ("✓ " if o.id in chosen else "")
+            + _name(conv, o.name)
+            + f" +{format_yuan(o.price_cents)}",
+        )
+        for o in item.options
+    ]
+    if item.high_altitude:
+        options.append(
+            Option(
+                "alt",
+                ("✓ " if d.high_altitude else "")
+                + tr(conv, "高空作业(外窗等)")
+                + f" +{format_yuan(ctx.rules.pricing.high_altitude_cents)}",
+            )
+        )
+    if d.quantity is None and item.unit not in (Unit.SQM, Unit.DAY):
+        options += [
+            Option(f"qty:{q}", quantity_label(conv, item, q)) for q in quantity_picks(item)
+        ]
+        text = _quantity_text(conv, item) + "\n" + tr(conv, "需要加选的服务先点一下(可多选)。")
+        return Ask(text, tuple(options), numbered=False)  # a typed number is the quantity
+    options.append(Option("done", tr(conv, "选好了")))
+    return Ask(tr(conv, "需要加选哪些服务?可多选,选好后点「选好了」。"), tuple(options))
+
+
+SLOT_LABELS = (N_("今天 {at}"), N_("明天 {at}"), N_("后天 {at}"))
+LATER_SLOT = N_("{date.month}月{date.day}日 {weekday} {at}")
+
+
+def likely_slots(ctx: Ctx, count: int = 3) -> list[datetime]:
+    """The first ``count`` of the day's usual start times that can still be booked."""
+    earliest = ctx.now + timedelta(minutes=ctx.rules.booking.min_lead_minutes)
+    today = ctx.now.astimezone(ctx.tz).date()
+    found: list[datetime] = []
+    for offset in range(ctx.rules.booking.max_days_ahead):
+        day = today + timedelta(days=offset)
+        for t in ctx.rules.booking.slots:
+            at = datetime.combine(day, t, tzinfo=ctx.tz)
+            if at >= earliest:
+                found.append(at)
+                if len(found) == count:
+                    return found
+    return found
+
+
+def slot_label(ctx: Ctx, conv: Conversation, at: datetime) -> str:
+    offset = (at.date() - ctx.now.astimezone(ctx.tz).date()).days
+    phrase = SLOT_LABELS[offset] if offset < len(SLOT_LABELS) else LATER_SLOT
+    return tr(
+        conv,
+        phrase.msgid,
+        at=f"{at:%H:%M}",
+        date=at.date(),
+        weekday=WEEKDAY_TEXT[at.weekday()].get(conv.lang),
+    )
+
+
+def when_question(ctx: Ctx, conv: Conversation) -> Ask:
+    example = ctx.now.astimezone(ctx.tz).date() + timedelta(days=2)
+    options = [
+        Option(f"slot:{at.isoformat()}", slot_label(ctx, conv, at)) for at in likely_slots(ctx)
+    ]
+    options += [Option("asap", tr(conv, "尽快上门")), Option("other", tr(conv, "其他时间"))]
+    return Ask(
+        tr(
+            conv,
+            "什么时候上门?也可以直接回复,例如「{day.month}月{day.day}日 下午3点」"
+            "(可约 {days} 天内)。",
+            day=example,
+            days=ctx.rules.booking.max_days_ahead,
+        ),
+        tuple(options),
+    )
 
 
 def date_question(ctx: Ctx, conv: Conversation) -> Ask:
@@ -216,8 +274,9 @@ def map_pin(conv: Conversation) -> str:
     return tr(conv, "地图定位")
 
 
-def not_a_number(conv: Conversation) -> Say:
-    return Say(tr(conv, "请输入一个整数。"))
+def not_a_number(conv: Conversation, item: Item) -> Say:
+    low, high = item.min_quantity, item.max_quantity
+    return Say(tr(conv, "请回复 {low}–{high} 之间的数字,例如 {low}。", low=low, high=high))
 
 
 def out_of_range(conv: Conversation, item: Item) -> Say:

@@ -19,11 +19,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from conversations.events import ChoiceMade, TextReceived
+from conversations.events import ChoiceMade, ContactShared, TextReceived
 from conversations.flows import booking
 from conversations.flows import checkout_views as views
-from conversations.flows.base import Ctx, Outcome, Transitions
+from conversations.flows.base import Ctx, Outcome, Transitions, too_long
+from conversations.flows.booking_draft import MAX_AREA, MIN_AREA, read_area
 from conversations.flows.flow_state import StaleState, restarting, restarting_all
+from conversations.flows.phones import normalise_phone
 from conversations.results.booking import (
     CouponChoice,
     OrderPaid,
@@ -33,6 +35,7 @@ from conversations.results.booking import (
     QuoteReady,
 )
 from conversations.state import Conversation
+from domain import limits
 from domain.commands import ConfirmSandboxPayment, PlaceOrder
 from domain.queries import PreviewQuote
 from domain.risk import CONFIRM_CODE_DIGITS, CONFIRM_CODE_TRIES, needs_confirm_code
@@ -43,6 +46,10 @@ NAME = "checkout"
 
 class Step(StrEnum):
     QUOTE = "quote"
+    PHONE = "phone"
+    """The first checkout of an account without a phone number: asked before placing."""
+    AREA = "area"
+    NOTES = "notes"
     CODE = "code"
     COUPON = "coupon"
     PAY = "pay"
@@ -64,10 +71,16 @@ class State:
     wrong_codes: int = 0
     due: PaymentDue | None = None
     """The order placed, waiting for its payment."""
+    phone_needed: bool = False
+    """The quote said the account has no phone number yet."""
+    phone: str = ""
+    """The number given here, placed with the order."""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "total_cents": self.total_cents,
+            "phone_needed": self.phone_needed,
+            "phone": self.phone,
             "coupons": [[c.code, c.label.zh, c.label.en] for c in self.coupons],
             "code": self.code,
             "wrong_codes": self.wrong_codes,
@@ -86,6 +99,8 @@ class State:
                 code=str(raw["code"]),
                 wrong_codes=int(raw["wrong_codes"]),
                 due=due_from_json(raw["due"]) if raw["due"] is not None else None,
+                phone_needed=bool(raw["phone_needed"]),
+                phone=str(raw["phone"]),
             )
         except (TypeError, ValueError, KeyError) as exc:
             raise StaleState(NAME) from exc
@@ -175,6 +190,12 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
         return Outcome(views.code_question(conv, st.total_cents, st.code))
     if conv.step == Step.COUPON:
         return Outcome(views.coupon_question(conv, st.coupons))
+    if conv.step == Step.PHONE:
+        return Outcome(views.phone_question(conv))
+    if conv.step == Step.AREA:
+        return Outcome(views.area_question(ctx, conv))
+    if conv.step == Step.NOTES:
+        return Outcome(views.notes_question(conv))
     if st.due is None:  # reached by "back" without an order
         return Outcome(step=Step.QUOTE, reask=True)
     return Outcome(views.pay_question(conv, st.due))
@@ -183,8 +204,9 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
 def on_quote(ctx: Ctx, conv: Conversation, result: QuoteReady) -> Outcome:
     st = state(conv)
     st.total_cents, st.coupons = result.total_cents, result.coupons
+    st.phone_needed = result.phone_needed and not st.phone
     keep(conv, st)
-    return Outcome(views.quote_message(conv, result))
+    return Outcome(views.quote_message(conv, result, booking.draft(conv), st.phone_needed))
 
 
 def on_placed(ctx: Ctx, conv: Conversation, result: OrderPlaced) -> Outcome:
@@ -203,12 +225,11 @@ def on_unavailable(ctx: Ctx, conv: Conversation, result: PaymentUnavailable) -> 
 def on_quote_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     st = state(conv)
     if event.key == "confirm" and st.total_cents is not None:
-        if needs_confirm_code(st.total_cents, ctx.rules.risk):
-            st.code = f"{secrets.randbelow(10**CONFIRM_CODE_DIGITS):0{CONFIRM_CODE_DIGITS}d}"
-            st.wrong_codes = 0
-            keep(conv, st)
-            return Outcome(step=Step.CODE, reask=True)
-        return _place(ctx, conv, st, st.total_cents)
+        if st.phone_needed:
+            return Outcome(step=Step.PHONE, reask=True)
+        return _confirm(ctx, conv, st, st.total_cents)
+    if event.key in ("area", "notes"):
+        return Outcome(step=Step.AREA if event.key == "area" else Step.NOTES, reask=True)
     if event.key == "coupon":
         return Outcome(step=Step.COUPON, reask=True)
     if event.key == "points":
@@ -221,11 +242,78 @@ def on_quote_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     return Outcome(reask=True)
 
 
+def _confirm(ctx: Ctx, conv: Conversation, st: State, total_cents: int) -> Outcome:
+    """Confirmed: a big order asks for the code shown first (DESIGN §4 Risk)."""
+    if needs_confirm_code(total_cents, ctx.rules.risk):
+        st.code = f"{secrets.randbelow(10**CONFIRM_CODE_DIGITS):0{CONFIRM_CODE_DIGITS}d}"
+        st.wrong_codes = 0
+        keep(conv, st)
+        return Outcome(step=Step.CODE, reask=True)
+    return _place(ctx, conv, st, total_cents)
+
+
+def on_quote_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
+    """Typed at the quote: a phone number the quote asked for confirms the order; anything
+    else is a note for the worker (门禁、宠物…), added to the booking."""
+    st = state(conv)
+    phone = normalise_phone(event.text)
+    if phone is not None and st.total_cents is not None:
+        st.phone = phone
+        return _confirm(ctx, conv, st, st.total_cents)
+    return on_notes(ctx, conv, event)
+
+
+def on_contact(ctx: Ctx, conv: Conversation, event: ContactShared) -> Outcome:
+    st = state(conv)
+    phone = normalise_phone(event.phone)
+    if phone is None:
+        return Outcome([views.bad_phone(conv)], step=Step.PHONE, reask=True)
+    if st.total_cents is None:
+        return Outcome(step=Step.QUOTE, reask=True)
+    st.phone = phone
+    return _confirm(ctx, conv, st, st.total_cents)
+
+
+def on_phone_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
+    st = state(conv)
+    phone = normalise_phone(event.text)
+    if phone is None:
+        return Outcome([views.bad_phone(conv)], reask=True)
+    if st.total_cents is None:
+        return Outcome(step=Step.QUOTE, reask=True)
+    st.phone = phone
+    return _confirm(ctx, conv, st, st.total_cents)
+
+
+def on_notes(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
+    notes = " ".join(event.text.split())
+    if over := too_long(conv, limits.NOTES, notes):
+        return over
+    d = booking.draft(conv)
+    d.notes = notes
+    booking.keep(conv, d)
+    return Outcome([views.notes_kept(conv)], step=Step.QUOTE, reask=True)
+
+
+def on_area(ctx: Ctx, conv: Conversation, event: TextReceived | ChoiceMade) -> Outcome:
+    if isinstance(event, ChoiceMade) and event.key == "quote":
+        return Outcome(step=Step.QUOTE, reask=True)
+    raw = event.key.removeprefix("area:") if isinstance(event, ChoiceMade) else event.text
+    area = read_area(raw)
+    if area is None or not MIN_AREA <= area <= MAX_AREA:
+        return Outcome([views.not_an_area(conv)], reask=True)
+    d = booking.draft(conv)
+    d.area_sqm = area
+    booking.keep(conv, d)
+    return Outcome(step=Step.QUOTE, reask=True)
+
+
 def _place(ctx: Ctx, conv: Conversation, st: State, total_cents: int) -> Outcome:
     # from the quote step: the order (or the refusal, with a fresh quote) is answered there
     st.code, st.wrong_codes = "", 0
     keep(conv, st)
-    return Outcome(step=Step.QUOTE, commands=[PlaceOrder(booking.booking(ctx, conv), total_cents)])
+    order = PlaceOrder(booking.booking(ctx, conv), total_cents, st.phone)
+    return Outcome(step=Step.QUOTE, commands=[order])
 
 
 def on_code(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
@@ -298,6 +386,15 @@ TRANSITIONS: Transitions = restarting_all(
         (Step.QUOTE, PaymentUnavailable): on_unavailable,
         (Step.QUOTE, OrderPaid): on_paid,  # nothing left to pay (coupon, points)
         (Step.QUOTE, ChoiceMade): on_quote_choice,
+        (Step.QUOTE, TextReceived): on_quote_text,
+        (Step.QUOTE, ContactShared): on_contact,
+        (Step.PHONE, ContactShared): on_contact,
+        (Step.PHONE, TextReceived): on_phone_text,
+        (Step.PHONE, ChoiceMade): on_code_choice,
+        (Step.AREA, TextReceived): on_area,
+        (Step.AREA, ChoiceMade): on_area,
+        (Step.NOTES, TextReceived): on_notes,
+        (Step.NOTES, ChoiceMade): on_code_choice,
         (Step.CODE, TextReceived): on_code,
         (Step.CODE, ChoiceMade): on_code_choice,
         (Step.COUPON, ChoiceMade): on_coupon,

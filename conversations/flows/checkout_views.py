@@ -6,15 +6,18 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from conversations.flows.base import tr
-from conversations.replies import Ask, Invoice, Link, Option, Reply, Say
+from conversations.flows.base import Ctx, tr
+from conversations.flows.booking_draft import Draft
+from conversations.replies import Ask, AskContact, Invoice, Link, Option, Reply, Say
 from conversations.results.booking import CouponChoice, OrderPaid, PaymentDue, QuoteReady
 from conversations.state import Conversation
 from domain.money import format_yuan
 from domain.risk import CONFIRM_CODE_TRIES
 
 
-def quote_message(conv: Conversation, q: QuoteReady) -> list[Reply]:
+def quote_message(conv: Conversation, q: QuoteReady, d: Draft, phone_needed: bool) -> list[Reply]:
+    """The itemised quote; its buttons change what can be changed here (area, notes, time,
+    coupon, points). A first order asks the phone number with it: giving it confirms."""
     lines = [tr(conv, "费用明细:")]
     lines += [
         f"· {line.label.get(conv.lang)}  {format_yuan(line.amount_cents)}" for line in q.lines
@@ -29,6 +32,12 @@ def quote_message(conv: Conversation, q: QuoteReady) -> list[Reply]:
             )
         )
     lines.append(q.summary.get(conv.lang))
+    if d.area_sqm is not None and not d.bundle:
+        lines.append(tr(conv, "房屋面积:按 {area} ㎡ 计", area=d.area_sqm))
+    if d.notes:
+        lines.append(tr(conv, "备注:{notes}", notes=d.notes))
+    else:
+        lines.append(tr(conv, "有要告诉师傅的(门禁、宠物、重点区域)直接回复即可。"))
     options = [Option("confirm", tr(conv, "确认下单"))]
     if q.coupons:
         options.append(Option("coupon", tr(conv, "选择优惠券")))
@@ -42,7 +51,60 @@ def quote_message(conv: Conversation, q: QuoteReady) -> list[Reply]:
             )
         )
     options.append(Option("time", tr(conv, "改时间")))
-    return [Ask("\n".join(lines), tuple(options))]
+    if d.area_sqm is not None and not d.bundle:
+        options.append(Option("area", tr(conv, "改面积")))
+    replies: list[Reply] = [Ask("\n".join(lines), tuple(options))]
+    if phone_needed:
+        replies.append(AskContact(phone_prompt(conv)))
+    return replies
+
+
+def phone_prompt(conv: Conversation) -> str:
+    return tr(conv, "最后一步:留下手机号即确认下单(师傅上门前会用它联系您),分享或直接输入均可。")
+
+
+def phone_question(conv: Conversation) -> list[Reply]:
+    return [
+        AskContact(phone_prompt(conv)),
+        Ask(tr(conv, "不想现在留号码可以返回报价。"), (Option("quote", tr(conv, "返回报价")),)),
+    ]
+
+
+def bad_phone(conv: Conversation) -> Say:
+    return Say(tr(conv, "手机号格式不对,请输入 11 位手机号,例如 13812345678。"))
+
+
+AREAS = (60, 80, 100, 120, 150)
+
+
+def area_question(ctx: Ctx, conv: Conversation) -> list[Reply]:
+    options = [Option(f"area:{a}", f"{a} ㎡") for a in AREAS]
+    options.append(Option("quote", tr(conv, "返回报价")))
+    text = tr(
+        conv,
+        "房屋面积大约多少平方米?超出所含面积的部分每 {block} ㎡ 加 {fee}。"
+        "可直接回复数字,例如 90。",
+        block=ctx.rules.pricing.over_area_block_sqm,
+        fee=format_yuan(ctx.rules.pricing.over_area_block_cents),
+    )
+    return [Ask(text, tuple(options), numbered=False)]  # a typed number is the area
+
+
+def not_an_area(conv: Conversation) -> Say:
+    return Say(tr(conv, "请回复房屋面积(5–2000 平方米),例如 90。"))
+
+
+def notes_question(conv: Conversation) -> list[Reply]:
+    return [
+        Ask(
+            tr(conv, "请输入要告诉师傅的话(如门禁密码、宠物、重点区域):"),
+            (Option("quote", tr(conv, "返回报价")),),
+        )
+    ]
+
+
+def notes_kept(conv: Conversation) -> Say:
+    return Say(tr(conv, "已记下备注。"))
 
 
 def code_question(conv: Conversation, total_cents: int, code: str) -> list[Reply]:

@@ -99,18 +99,19 @@ def route(  # noqa: C901 - one branch per global word, in the order they win
         if outcome is not None:
             return outcome
     elif typed is not None:
-        return _action(ctx, conv, typed, f"{event.channel}:{event.user_id}")
+        return _action(ctx, conv, typed, event)
     if isinstance(event, CommandReceived):
         return _command(ctx, conv, event)
     word = event.text.strip().casefold() if isinstance(event, TextReceived) else None
     if word in ("english", "中文", "chinese"):
         return switch_language(conv, "en" if word == "english" else "zh")
     if word in AS_CUSTOMER:
-        _clear(conv)
-        conv.role = "customer"
-        return Outcome(goto=home(ctx, conv))
-    if conv.role == "customer" and conv.customer_id is None and conv.flow not in SIGN_UP_FLOWS:
-        return Outcome(goto="start")
+        return _as_customer(ctx, conv, event)
+    if conv.role == "customer" and conv.customer_id is None:
+        if conv.flow == start.NAME:
+            return None  # any message signs up
+        if conv.flow not in SIGN_UP_FLOWS:
+            return sign_up(conv, event)
     if word is None:
         return None
     if word in CANCEL:
@@ -134,6 +135,21 @@ def route(  # noqa: C901 - one branch per global word, in the order they win
             return Outcome(reask=True)
         return Outcome(goto=home(ctx, conv)) if conv.flow != "start" else Outcome(reask=True)
     return None
+
+
+def sign_up(conv: Conversation, event: Inbound, *, keep_words: bool = True) -> Outcome:
+    """To the sign-up, which makes the person a customer at once and then reads what they
+    wrote (``keep_words``) as a request."""
+    start.arriving(conv, event, keep_words=keep_words)
+    return Outcome(goto=start.NAME)
+
+
+def _as_customer(ctx: Ctx, conv: Conversation, event: Inbound) -> Outcome:
+    _clear(conv)
+    conv.role = "customer"
+    if conv.customer_id is None:
+        return sign_up(conv, event, keep_words=False)
+    return Outcome(goto=home(ctx, conv))
 
 
 def _typed(event: Inbound) -> Typed | None:
@@ -177,10 +193,10 @@ def _admin(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outcom
     return Outcome(goto="admin")
 
 
-def _action(ctx: Ctx, conv: Conversation, typed: Typed, sender: str) -> Outcome:
+def _action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outcome:
     if typed.group == "customer":
         if conv.customer_id is None:
-            return Outcome(goto="start")
+            return sign_up(conv, event, keep_words=False)
         if typed.name in FEEDBACK:
             after_sales.seed(conv, after_sales.FeedbackData(typed.name, typed.number))
             return Outcome(goto="feedback")
@@ -220,13 +236,13 @@ def _command(  # noqa: C901 - one branch per slash command
         target = home(ctx, conv)
         if target in ("menu", "worker") and conv.flow != "start":
             return Outcome([Say(tr(conv, "欢迎回来!"))], goto=target)
+        if target == start.NAME:
+            return sign_up(conv, event, keep_words=False)
         return Outcome(goto=target)
     if name in ("lang", "language"):
         return switch_language(conv, "zh" if conv.lang == "en" else "en")
     if name == "customer":
-        _clear(conv)
-        conv.role = "customer"
-        return Outcome(goto=home(ctx, conv))
+        return _as_customer(ctx, conv, event)
     if name == "help":
         if ctx.admin_role and conv.role == "admin":
             return Outcome(goto="admin")
@@ -240,7 +256,7 @@ def _command(  # noqa: C901 - one branch per slash command
             return Outcome(goto=home(ctx, conv))
         conv.role = "customer"
         if conv.customer_id is None:
-            return Outcome(goto="start")
+            return sign_up(conv, event, keep_words=False)
         if name == "reorder":
             my_orders.seed(conv, my_orders.OrdersData(mode=my_orders.REORDER))
         return Outcome(goto=FLOW_COMMANDS[name])

@@ -1,13 +1,16 @@
-"""The main menu."""
+"""The main menu. Words typed here are read as a request ("明天下午三点 日常保洁 3小时"):
+what they name fills a booking and only the rest is asked."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
-from conversations.events import ChoiceMade
-from conversations.flows import my_orders
+from conversations.events import ChoiceMade, TextReceived
+from conversations.flows import booking, my_orders
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
-from conversations.replies import Ask, Option
+from conversations.flows.flow_state import keep, load
+from conversations.replies import Ask, Option, Say
 from conversations.state import Conversation
 
 NAME = "menu"
@@ -20,7 +23,25 @@ class Step(StrEnum):
 FIRST = Step.MENU
 
 
+@dataclass(frozen=True, slots=True)
+class MenuData:
+    """What the menu is entered with: the first words a new customer wrote (read as a
+    request once the account exists)."""
+
+    said: str = ""
+
+
+def seed(conv: Conversation, data: MenuData) -> None:
+    keep(conv, NAME, data)
+
+
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
+    given = load(conv, NAME, MenuData)
+    conv.data.pop(NAME, None)
+    if given is not None and given.said:
+        outcome = booking.from_words(ctx, conv, given.said)
+        if outcome is not None:
+            return outcome
     return ask(ctx, conv)
 
 
@@ -28,7 +49,7 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     return Outcome(
         [
             Ask(
-                tr(conv, "请选择您需要的服务:"),
+                tr(conv, "请选择您需要的服务,或直接告诉我,例如「明天下午三点 日常保洁 3小时」:"),
                 (
                     Option("book", tr(conv, "预约服务")),
                     Option("orders", tr(conv, "我的订单")),
@@ -61,6 +82,19 @@ def on_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     return Outcome(reask=True)
 
 
+def on_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
+    """Typed words: a request when they name a service (or a time, an address…), else a hint
+    with what the menu offers."""
+    outcome = booking.from_words(ctx, conv, event.text)
+    if outcome is not None:
+        return outcome
+    return Outcome(
+        [Say(tr(conv, "没太明白。可以直接说要什么服务、什么时候,或点选下面的选项。"))],
+        reask=True,
+    )
+
+
 TRANSITIONS: Transitions = {
     (Step.MENU, ChoiceMade): on_choice,
+    (Step.MENU, TextReceived): on_text,
 }

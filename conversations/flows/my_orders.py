@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -11,6 +12,7 @@ from conversations.events import ChoiceMade, TextReceived
 from conversations.flows import booking, checkout, checkout_views, recurring
 from conversations.flows import my_orders_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
+from conversations.flows.booking_when import next_same_slot
 from conversations.flows.flow_state import keep, keeping, load, restart
 from conversations.replies import Ask, Option, Say
 from conversations.results.booking import OrderPaid, PaymentRequested, PaymentUnavailable
@@ -23,6 +25,7 @@ from conversations.results.orders import (
 )
 from conversations.state import Conversation
 from domain.commands import CancelOrder, ConfirmOrder, ConfirmSandboxPayment, RequestPayment
+from domain.lifecycle import OrderStatus
 from domain.money import format_yuan
 from domain.queries import LoadOrder, LoadOrders, QuoteCancellation
 
@@ -39,6 +42,7 @@ class Step(StrEnum):
 FIRST = Step.LIST
 _NUMBER = re.compile(r"^\s*#?\s*(\d{6,8})\s*$")
 REORDER = "reorder"
+_NOT_VISITS = frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED})
 
 
 @dataclass(slots=True)
@@ -55,6 +59,8 @@ class OrdersData:
     """The cancellation fee the customer was shown; the cancellation is refused if it moved."""
     payment: dict[str, Any] = field(default_factory=dict)
     """The payment request being paid (``checkout.due_to_json`` of its ``PaymentDue``)."""
+    again_at: str = ""
+    """A reorder's start ("same as last time": ISO), found from the list of orders."""
 
 
 _keeping = keeping(NAME, OrdersData, FIRST)
@@ -107,6 +113,13 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
 
 @_keeping
 def on_orders(ctx: Ctx, conv: Conversation, result: OrdersListed, o: OrdersData) -> Outcome:
+    if o.mode == REORDER and result.orders and o.number is None:
+        # "再来一单": the newest order again, at the next free start on its weekday and hour
+        newest = result.orders[0]
+        taken = frozenset(r.start_at for r in result.orders if r.status not in _NOT_VISITS)
+        o.number = newest.number
+        o.again_at = next_same_slot(ctx, newest.start_at, taken).isoformat()
+        return Outcome(commands=[LoadOrder(_customer(conv), newest.number)])
     return Outcome(views.order_list(ctx, conv, result.orders, o.mode == REORDER), step=Step.LIST)
 
 
@@ -114,7 +127,15 @@ def on_orders(ctx: Ctx, conv: Conversation, result: OrdersListed, o: OrdersData)
 def on_order(ctx: Ctx, conv: Conversation, result: OrderShown, o: OrdersData) -> Outcome:
     o.number = result.order.number
     if o.mode == REORDER:
-        return booking.start_with(conv, views.prefill(result.again))
+        d = views.prefill(result.again)
+        start = (
+            datetime.fromisoformat(o.again_at)
+            if o.again_at
+            else next_same_slot(ctx, result.order.start_at)
+        )
+        d.day, d.start = start.date(), start
+        said = views.same_as_last_time(conv, result.order.number)
+        return booking.start_with(conv, d, said)
     return Outcome(views.detail(ctx, conv, result), step=Step.DETAIL)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conversations.flows.base import Ctx, tr
 from conversations.flows.booking_draft import Draft
-from conversations.replies import Ask, Option, Reply
+from conversations.replies import Ask, Option, Reply, Say
 from conversations.results.orders import (
     CancellationQuoted,
     CustomerAction,
@@ -156,6 +156,19 @@ def cancel_question(conv: Conversation, q: CancellationQuoted) -> list[Reply]:
                 Option("yes", tr(conv, "确认取消")),
                 Option("no", tr(conv, "不取消")),
             ),
+        )
+    ]
+
+
+def same_as_last_time(conv: Conversation, number: int) -> list[Reply]:
+    return [
+        Say(
+            tr(
+                conv,
+                "按订单 #{number} 再来一单,时间同上次(可在报价中改时间);"
+                "要换别的订单,发送「我的订单」。",
+                number=number,
+            )
         )
     ]
 

@@ -1,16 +1,20 @@
-"""First contact: language, phone number (shared contact or typed), sign-up with a welcome
-coupon, then on to what the person wanted."""
+"""First contact: the person becomes a customer at once — no questions. The language comes
+from the platform (Telegram's ``language_code``, the browser's; 我的/menu has the switch), the
+phone number is asked at the first checkout (``checkout``), and what the person first wrote
+("明天下午三点 日常保洁…") is handed to the menu, which reads it as a request.
+"""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from conversations.events import ChoiceMade, ContactShared, TextReceived
+from conversations.events import ChoiceMade, ContactShared, Inbound, TextReceived
+from conversations.flows import menu
 from conversations.flows.base import Ctx, Outcome, Transitions, too_long, tr
 from conversations.flows.flow_state import keep, load
-from conversations.replies import Ask, AskContact, Option, Say
+from conversations.flows.phones import normalise_phone
+from conversations.replies import Say
 from conversations.results.customers import CustomerRegistered
 from conversations.state import Conversation
 from domain import limits
@@ -21,23 +25,28 @@ NAME = "start"
 
 
 class Step(StrEnum):
-    LANGUAGE = "language"
-    PHONE = "phone"
+    WELCOME = "welcome"
     SIGNING_UP = "signing_up"
+    PHONE = "phone"
+    """Where an earlier release asked the phone first: an answer there still signs up."""
+    LANGUAGE = "language"
+    """Where an earlier release asked the language first: any answer signs up."""
 
 
-FIRST = Step.LANGUAGE
-_CN_MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
-_INTL = re.compile(r"^\+[1-9]\d{7,14}$")
+FIRST = Step.WELCOME
 
 
 @dataclass(frozen=True, slots=True)
 class StartData:
     """What the sign-up keeps, in ``conv.data["start"]``: the invitation code of the link
     that brought the person (``/start ref_…``), kept through "cancel" and "menu" until the
-    sign-up uses it."""
+    sign-up uses it; who is signing up (the chat account and its display name) and what they
+    first wrote, handed in by whoever sent them here (``arriving``)."""
 
     referral: str = ""
+    user_id: str = ""
+    name: str = ""
+    said: str = ""
 
 
 def seed(conv: Conversation, data: StartData) -> None:
@@ -45,91 +54,62 @@ def seed(conv: Conversation, data: StartData) -> None:
     keep(conv, NAME, data)
 
 
-def normalise_phone(text: str) -> str | None:
-    """A mainland mobile number (``13812345678``) or an international ``+…`` number."""
-    compact = re.sub(r"[\s\-()]", "", text)
-    m = _CN_MOBILE.match(compact)
-    if m:
-        return m.group(1)
-    return compact if _INTL.match(compact) else None
+def arriving(conv: Conversation, event: Inbound, *, keep_words: bool = True) -> None:
+    """Hand the sign-up who is arriving and (``keep_words``) what they wrote; the referral
+    code is kept."""
+    given = load(conv, NAME, StartData) or StartData()
+    said = event.text if keep_words and isinstance(event, TextReceived) else ""
+    keep(conv, NAME, replace(given, user_id=event.user_id, name=event.name, said=said))
 
 
-def enter(ctx: Ctx, conv: Conversation) -> Outcome:
-    return Outcome([Say(tr(conv, "您好,欢迎来到到家!"))], reask=True)
+def _data(conv: Conversation) -> StartData:
+    return load(conv, NAME, StartData) or StartData()
 
 
-def ask(ctx: Ctx, conv: Conversation) -> Outcome:
-    if conv.step == Step.LANGUAGE:
-        return Outcome(
-            [
-                Ask(  # each option in its own language, whichever the question is in
-                    tr(conv, "请选择语言:"),
-                    (Option("zh", "中文"), Option("en", "English")),
-                )
-            ]
-        )
+def _sign_up(
+    conv: Conversation, channel: str, user_id: str, name: str, phone: str = ""
+) -> Outcome:
+    referral = _data(conv).referral
     return Outcome(
-        [
-            AskContact(
-                tr(
-                    conv,
-                    "请分享或直接输入您的 11 位手机号,师傅上门前会用它联系您。",
-                )
-            )
-        ]
+        step=Step.SIGNING_UP,
+        commands=[RegisterCustomer(channel, user_id, phone, conv.lang, name, referral)],
     )
 
 
-def on_language(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
-    if event.key not in ("zh", "en"):
-        return Outcome(reask=True)
-    conv.lang = event.key
-    return Outcome(step=Step.PHONE, reask=True)
+def enter(ctx: Ctx, conv: Conversation) -> Outcome:
+    data = _data(conv)
+    if data.user_id:
+        return _sign_up(conv, conv.channel, data.user_id, data.name)
+    return Outcome()  # the next message signs up (``on_anything``)
 
 
-def _register(conv: Conversation, event: ContactShared | TextReceived, raw: str) -> Outcome:
+def ask(ctx: Ctx, conv: Conversation) -> Outcome:
+    return Outcome()  # nothing is asked: the next message signs up
+
+
+def on_anything(ctx: Ctx, conv: Conversation, event: Inbound) -> Outcome:
+    """Any message before the account exists signs up (and is kept, to be read after)."""
+    arriving(conv, event)
+    return _sign_up(conv, event.channel, event.user_id, event.name)
+
+
+def on_phone(ctx: Ctx, conv: Conversation, event: ContactShared | TextReceived) -> Outcome:
+    """An answer to the phone question of an earlier release: signs up with the number."""
+    raw = event.phone if isinstance(event, ContactShared) else event.text
     if over := too_long(conv, limits.PHONE, raw.strip()):
         return over
     phone = normalise_phone(raw)
     if phone is None:
-        return Outcome(
-            [Say(tr(conv, "手机号格式不对,请输入 11 位手机号,例如 13812345678。"))],
-            reask=True,
-        )
-    return Outcome(
-        step=Step.SIGNING_UP,
-        commands=[
-            RegisterCustomer(
-                event.channel,
-                event.user_id,
-                phone,
-                conv.lang,
-                event.name,
-                _referral(conv),
-            )
-        ],
-    )
-
-
-def _referral(conv: Conversation) -> str:
-    """The invitation code kept for the sign-up ("" when none, or of another shape)."""
-    data = load(conv, NAME, StartData)
-    return data.referral if data is not None else ""
-
-
-def on_contact(ctx: Ctx, conv: Conversation, event: ContactShared) -> Outcome:
-    return _register(conv, event, event.phone)
-
-
-def on_phone_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
-    return _register(conv, event, event.text)
+        return on_anything(ctx, conv, event)
+    return _sign_up(conv, event.channel, event.user_id, event.name, phone)
 
 
 def on_registered(ctx: Ctx, conv: Conversation, result: CustomerRegistered) -> Outcome:
     conv.customer_id = result.customer_id
+    said = _data(conv).said
     conv.data.pop(NAME, None)
-    replies = [Say(tr(conv, "注册成功!"))]
     coupon = result.welcome_coupon
+    replies = [Say(tr(conv, "您好,欢迎来到到家!") if coupon else tr(conv, "欢迎回来!"))]
     if coupon:
         amount, threshold = format_yuan(coupon.amount_cents), format_yuan(coupon.threshold_cents)
         replies.append(
@@ -146,14 +126,20 @@ def on_registered(ctx: Ctx, conv: Conversation, result: CustomerRegistered) -> O
                 )
             )
         )
+    if said:
+        menu.seed(conv, menu.MenuData(said=said))
     return Outcome(replies, goto="menu")
 
 
 TRANSITIONS: Transitions = {
-    (Step.LANGUAGE, ChoiceMade): on_language,
-    (Step.PHONE, ContactShared): on_contact,
-    (Step.PHONE, TextReceived): on_phone_text,
+    (Step.WELCOME, TextReceived): on_anything,
+    (Step.WELCOME, ChoiceMade): on_anything,
+    (Step.WELCOME, ContactShared): on_phone,
+    (Step.LANGUAGE, ChoiceMade): on_anything,
+    (Step.LANGUAGE, TextReceived): on_anything,
+    (Step.PHONE, ContactShared): on_phone,
+    (Step.PHONE, TextReceived): on_phone,
     (Step.SIGNING_UP, CustomerRegistered): on_registered,
-    (Step.SIGNING_UP, ContactShared): on_contact,
-    (Step.SIGNING_UP, TextReceived): on_phone_text,
+    (Step.SIGNING_UP, TextReceived): on_anything,
+    (Step.SIGNING_UP, ContactShared): on_phone,
 }

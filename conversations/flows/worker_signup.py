@@ -19,7 +19,7 @@ from conversations.events import (
 from conversations.flows import worker_signup_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions, too_long, tr
 from conversations.flows.dates import parse_when
-from conversations.flows.start import normalise_phone
+from conversations.flows.phones import normalise_phone
 from conversations.flows.worker_signup_data import SignupData
 from conversations.flows.worker_signup_views import skills_of
 from conversations.replies import Reply, Say

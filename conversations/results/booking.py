@@ -53,6 +53,8 @@ class QuoteReady(Result):
     use_points: bool
     summary: Phrase
     """When and for how long, e.g. "11月24日 15:00,预计 2 小时"."""
+    phone_needed: bool = False
+    """The account has no phone number yet: it is asked before the order is placed."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -210,6 +210,7 @@ class Services(Deps):
                     cmd.expected_total_cents,
                     now,
                     gateway.name if gateway else None,
+                    phone=cmd.phone,
                 )
                 accounts = await uow.identities.of_customer(order.customer_id) if payment else []
                 await uow.commit()

@@ -97,6 +97,16 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
     return Priced(customer, result, chosen, [c for c, _ in fitting], customer.points)
 
 
+async def _reachable(uow: UnitOfWork, customer: Customer, phone: str, b: Booking) -> None:
+    """Keep the phone number given at this checkout; refuse an order no worker could call
+    about (a recurring visit's customer gave theirs with the first order)."""
+    if phone:
+        customer.phone = phone
+        await uow.customers.save(customer)
+    if not customer.phone and b.subscription_id is None:
+        raise DomainError(N_("请先留下手机号,师傅上门前会用它联系您"))
+
+
 async def place(
     uow: UnitOfWork,
     catalog: Catalog,
@@ -105,11 +115,16 @@ async def place(
     expected_total: int,
     now: datetime,
     provider: str | None,
+    *,
+    phone: str = "",
 ) -> tuple[Order, Payment | None]:
     """Create the order (awaiting payment) and its pending payment with ``provider``; refuse
     a changed price, and (``PaymentUnavailable``) an order to pay when there is no provider.
+    ``phone``, given at a first checkout, is kept on the account (and the new address); an
+    account without one is refused — the worker must be able to call before the visit.
     """
     priced = await price(uow, catalog, rules, b, now)
+    await _reachable(uow, priced.customer, phone, b)
     q = priced.quote
     if q.total_cents != expected_total:
         raise DomainError(N_("价格有变化,请确认新的报价"))

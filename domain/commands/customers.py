@@ -52,6 +52,9 @@ class Booking:
 class PlaceOrder(Command):
     booking: Booking
     expected_total_cents: int
+    phone: str = ""
+    """The customer's phone number, given at this (their first) checkout: kept on the
+    account before the order is placed."""
 
 
 @dataclass(frozen=True)

@@ -268,6 +268,22 @@ async def seed_worker(
     return int(worker.id)
 
 
+PHONE = "13800138000"
+
+
+async def confirm_order(customer: Any, phone: str = PHONE) -> None:
+    """Confirm the quote shown; a first order is then asked for the phone number, and
+    giving it places the order."""
+    await customer.choose("确认下单")
+    if _asks_phone(customer):
+        await customer.say(phone)
+
+
+def _asks_phone(customer: Any) -> bool:
+    text = customer.last_text if isinstance(customer, WeChatUser) else customer.text()
+    return "手机号" in text or "mobile number" in text
+
+
 async def book_and_pay(
     customer: TelegramUser, when: str = "明天 15:00", home=HOME, address: str = "8楼801"
 ) -> int:
@@ -286,18 +302,13 @@ async def book(
     """Sign up, book two hours of regular cleaning at ``when`` and confirm the quote; returns
     the order number (None when no order was placed)."""
     await customer.say("/start")
-    await customer.choose("中文")
-    await customer.say("13800138000")
     await customer.choose("预约服务")
     await customer.choose("保洁")
     await customer.choose("日常保洁")
-    await customer.choose("选好了")
-    await customer.choose("2")
-    await customer.say("60")
+    await customer.choose("2小时")
     await customer.say(when)
     await customer.share(location={"latitude": home[0], "longitude": home[1]})
     await customer.say(address)
-    await customer.choose("跳过")
-    await customer.choose("确认下单")
+    await confirm_order(customer)
     placed = re.search(r"#(\d{6,8})", customer.text())
     return int(placed.group(1)) if placed else None

@@ -12,7 +12,14 @@ from sqlalchemy.engine import make_url
 from domain.commands import DrainOutbox
 from store import migrate
 from tests.conftest import PG_URL, _create_database, _drop_database, unavailable
-from tests.e2e.helpers import Clock, TelegramUser, book_and_pay, make_app, on_telegram
+from tests.e2e.helpers import (
+    Clock,
+    TelegramUser,
+    book_and_pay,
+    confirm_order,
+    make_app,
+    on_telegram,
+)
 from webhooks.keys import DATABASE, SERVICES
 
 
@@ -73,8 +80,7 @@ async def book_again(customer: TelegramUser) -> int:
     await customer.say("60")
     await customer.say("明天 15:00")
     await customer.choose("8楼801")
-    await customer.choose("跳过")
-    await customer.choose("确认下单")
+    await confirm_order(customer)
     number = int(next(t for t in customer.text().split() if t.startswith("#"))[1:])
     await customer.choose("确认支付")
     return number
@@ -143,11 +149,9 @@ async def test_an_added_admin_works_in_another_instance_without_a_restart(two, f
 async def test_a_broadcast_reaches_every_customer_once_and_is_rate_limited(two, fake_telegram):
     (a, b), (ca, cb), clock, owner_id = two
     customers = [uid(), uid()]
-    for n, who in enumerate(customers):
+    for who in customers:
         customer = TelegramUser(cb, fake_telegram, who)
         await customer.say("/start")
-        await customer.choose("中文")
-        await customer.say(f"1380013000{n}")
     owner = TelegramUser(ca, fake_telegram, owner_id)
     await owner.say("/broadcast 春节期间照常服务")
     assert "群发已排队:2 个账号" in owner.text() and "10:00 后" in owner.text()

@@ -22,6 +22,7 @@ from tests.e2e.helpers import (
     HOME,
     TelegramUser,
     book_and_pay,
+    confirm_order,
     make_app,
     on_telegram,
     seed_worker,
@@ -226,13 +227,11 @@ async def test_a_low_rating_opens_a_review_and_updates_the_worker(tg, fake_teleg
     await customer.choose("5")
     await customer.choose("5")
     await customer.choose("完成")
-    await customer.choose("跳过")
     assert "已评价过" in customer.text()  # one rating per order
     # the worker rates the customer
     worker_chat = TelegramUser(client, fake_telegram, WORKER)
     await worker_chat.say(f"评价客户 #{number}")
     await worker_chat.choose("4")
-    await worker_chat.choose("跳过")
     assert "已记录" in worker_chat.text()
     async with app[DATABASE].uow() as uow:
         rated = await uow.customers.get((await uow.orders.by_number(number)).customer_id)
@@ -275,13 +274,10 @@ async def book_again(customer: TelegramUser, when: str) -> int:
     await customer.choose("预约服务")
     await customer.choose("保洁")
     await customer.choose("日常保洁")
-    await customer.choose("选好了")
-    await customer.choose("2")
-    await customer.say("60")
+    await customer.choose("2小时")
     await customer.say(when)
     await customer.choose("8楼801")  # the saved address
-    await customer.choose("跳过")
-    await customer.choose("确认下单")
+    await confirm_order(customer)
     number = int(next(t for t in customer.text().split() if t.startswith("#"))[1:])
     await customer.choose("确认支付")
     assert "支付成功" in customer.text()

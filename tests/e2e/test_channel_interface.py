@@ -62,7 +62,6 @@ async def test_a_channel_registered_in_one_place_chats_and_gets_notices_through_
 
     customer = LoopUser(client, "L-1")
     await customer.say("/start")
-    await customer.choose("中文")
     assert "注册成功" in await customer.say("13800138000")
     async with app[DATABASE].uow() as uow:
         me = await uow.customers.by_identity(Channel("loop"), "L-1")

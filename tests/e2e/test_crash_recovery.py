@@ -14,7 +14,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from domain.people import Channel
-from tests.e2e.helpers import TelegramUser, make_app, on_telegram
+from tests.e2e.helpers import TelegramUser, confirm_order, make_app, on_telegram
 from tests.fakes.telegram import callback_update, message_update
 from webhooks.keys import CONVERSATIONS, DATABASE
 
@@ -41,17 +41,12 @@ async def telegram(setup, aiohttp_client, tmp_path, pii_key, fake_telegram, cloc
 async def to_the_quote(user: TelegramUser, *, signed_up: bool = False) -> None:
     if not signed_up:
         await user.say("/start")
-        await user.choose("中文")
-        await user.say("13800138000")
     await user.choose("预约服务")
     await user.choose("保洁")
     await user.choose("日常保洁")
-    await user.choose("选好了")
-    await user.choose("2")
-    await user.say("60")
+    await user.choose("2小时")
     await user.say("明天 15:00")
     await user.say("浦东新区世纪大道100号 5楼")
-    await user.choose("跳过")
     assert "确认下单" in user.text()
 
 
@@ -147,7 +142,7 @@ async def test_a_turn_that_lost_its_lock_before_saving_leaves_its_successor_to_r
         return False if calls[0] == 1 else await real(*args, **kwargs)
 
     monkeypatch.setattr(store, "commit", lost)
-    await user.choose("确认下单")  # the order is committed; the state here is still the quote
+    await confirm_order(user)  # the order is committed; the state here is still the quote
     assert "确认支付" in user.text()
     await user.choose("确认支付")
     assert "支付成功" in user.text()
@@ -178,7 +173,7 @@ async def test_a_conversation_whose_state_vanished_resumes_with_the_unpaid_order
     app, client = telegram
     user = TelegramUser(client, fake_telegram, secrets.randbelow(10**9) + 10**9)
     await to_the_quote(user)
-    await user.choose("确认下单")
+    await confirm_order(user)
     ((number, status, _),) = (await orders_of(app, user))[0]
     assert status == "awaiting_payment"
     await forget_conversations(app, request)  # Redis restarted without persistence
@@ -198,13 +193,13 @@ async def test_a_conversation_idle_past_the_keeping_time_starts_afresh(
     app, client = telegram
     user = TelegramUser(client, fake_telegram, secrets.randbelow(10**9) + 10**9)
     await to_the_quote(user)
-    await user.choose("确认下单")
+    await confirm_order(user)
     clock.advance(days=8)
     await forget_conversations(app, request)  # its state expired there
     await user.say("你好")  # its checkpoint is still stored (the sweep has not run yet)
     assert "确认支付" not in user.text() and "预约服务" in user.text()  # the menu
     await to_the_quote(user, signed_up=True)
-    await user.choose("确认下单")  # a turn that writes, never fenced off by the old one
+    await confirm_order(user)  # a turn that writes, never fenced off by the old one
     assert "确认支付" in user.text()
     assert len((await orders_of(app, user))[0]) == 2
     await app[SERVICES].run(ForgetConversations())

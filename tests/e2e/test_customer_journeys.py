@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import pytest
 
-from tests.e2e.helpers import RULES, TelegramUser, WebUser, make_app, on_telegram
+from tests.e2e.helpers import RULES, TelegramUser, WebUser, confirm_order, make_app, on_telegram
 from tests.fakes.telegram import message_update
 
 ADMIN_TG = 900900
@@ -27,8 +27,6 @@ async def tg_app(aiohttp_client, tmp_path, sqlite_url, pii_key, fake_telegram, c
 async def signed_up(client, fake, uid: int) -> TelegramUser:
     user = TelegramUser(client, fake, uid)
     await user.say("/start")
-    await user.choose("中文")
-    await user.say("13800138000")
     return user
 
 
@@ -36,13 +34,10 @@ async def book_daily_cleaning(user: TelegramUser, when: str = "明天 15:00") ->
     await user.choose("预约服务")
     await user.choose("保洁")
     await user.choose("日常保洁")
-    await user.choose("选好了")
-    await user.choose("2")
-    await user.say("60")
+    await user.choose("2小时")
     await user.say(when)
     await user.say("浦东新区世纪大道100号 5楼")
-    await user.choose("跳过")
-    await user.choose("确认下单")
+    await confirm_order(user)
     number = next(t for t in user.text().split() if t.startswith("#"))
     await user.choose("确认支付")
     assert "支付成功" in user.text()
@@ -87,7 +82,7 @@ async def test_reorder_asks_only_for_the_new_time(tg_app, fake_telegram, clock):
     await user.choose("10:00")
     quote = user.text()
     assert "日常保洁 2 小时" in quote and "合计:¥80.00" in quote  # no first-order discount now
-    await user.choose("确认下单")
+    await confirm_order(user)
     await user.choose("确认支付")
     assert "支付成功" in user.text()
 
@@ -116,14 +111,11 @@ async def test_a_new_booking_after_going_back_from_a_reorder_starts_afresh(
     assert "请选择服务类别" in user.text()
     await user.choose("保洁")
     await user.choose("日常保洁")
-    await user.choose("选好了")
-    await user.choose("3")
-    await user.say("60")
+    await user.choose("3小时")
     assert "哪天" in user.text()
     await user.say("后天 10:00")
     assert "服务地址" in user.text()
     await user.say("静安区南京西路1000号8楼")
-    await user.choose("跳过")
     assert "日常保洁 3 小时" in user.text() and "确认下单" in user.text()
 
 
@@ -176,13 +168,12 @@ async def test_a_wrong_answer_at_every_step_is_asked_again(
     resp = await client.post("/web/api/send", json={"type": "location", "lat": 200, "lon": 0})
     assert resp.status == 400  # impossible coordinates are refused, nothing changes
     await wrong("x" * 300, "备注最多")
-    await user.choose("跳过")
     await wrong("便宜点", "费用明细")
     await user.choose("选择优惠券")
     await wrong("随便", "选择优惠券")
     await user.choose("不使用优惠券")
     assert "合计:¥750.00" in user.text()  # 100 m² × ¥8 − ¥50 first order, no coupon
-    await user.choose("确认下单")
+    await confirm_order(user)
     await wrong("付了", "请支付")
     await user.choose("稍后支付")
     assert "已保留" in user.text()
@@ -244,20 +235,15 @@ async def test_serve_registers_the_webhook_and_the_command_menu(
 async def test_an_order_with_nothing_left_to_pay_is_confirmed_at_once(tg_app, fake_telegram):
     user = TelegramUser(tg_app, fake_telegram, 100011)
     await user.say("/start")
-    await user.choose("中文")
-    await user.say("13800138011")
     admin = TelegramUser(tg_app, fake_telegram, ADMIN_TG)
     await admin.say("/coupon issue 13800138011 100 7")  # more than the order costs
     await user.say("菜单")
     await user.choose("预约服务")
     await user.choose("保洁")
     await user.choose("日常保洁")
-    await user.choose("选好了")
-    await user.choose("2")
-    await user.say("60")
+    await user.choose("2小时")
     await user.say("明天 15:00")
     await user.say("浦东新区世纪大道100号 5楼")
-    await user.choose("跳过")
     assert "合计:¥0.00" in user.text()
-    await user.choose("确认下单")
+    await confirm_order(user)
     assert "支付成功 ¥0.00" in user.text() and "请选择您需要的服务" in user.text()

@@ -20,6 +20,7 @@ from tests.e2e.helpers import (
     TelegramUser,
     WebUser,
     WeChatUser,
+    confirm_order,
     make_app,
     on_telegram,
 )
@@ -89,15 +90,14 @@ async def test_nul_bytes_and_lone_surrogates_in_telegram_texts_are_dropped_and_t
     await user.choose("预约服务")
     await user.choose("保洁")
     await user.choose("日常保洁")
-    await user.choose("选好了")
-    await user.choose("2")
+    await user.choose("2小时")
     await post_ok(user, message_update(uid, f"6{P}0"))
     await post_ok(user, message_update(uid, f"明天{P} 15:00"))
     await user.share(location={"latitude": HOME[0], "longitude": HOME[1]})
     await post_ok(user, message_update(uid, f"8楼{P}801{P}"))
     await post_ok(user, message_update(uid, f"请带{P}鞋套\r\n谢谢"))
     assert "费用明细" in user.text()
-    await user.choose("确认下单")
+    await confirm_order(user)
     number = int(re.search(r"#(\d{6,8})", user.text()).group(1))
     await user.choose("确认支付")
     assert "支付成功" in user.text()
@@ -162,7 +162,7 @@ async def test_nul_bytes_and_lone_surrogates_in_the_web_chat_json_are_dropped(
     await user.send(type="location", lat=HOME[0], lon=HOME[1], label=f"人民{P}广场")
     await user.say(f"{P}12楼{P}1203")
     await user.say(f"放{P}门口")
-    await user.choose("确认下单")
+    await confirm_order(user)
     number = int(re.search(r"#(\d{6,8})", user.text()).group(1))
     async with app[DATABASE].uow() as uow:
         order = await uow.orders.by_number(number)

@@ -11,7 +11,7 @@ from sqlmodel import select
 from domain import limits
 from domain.people import Channel, WorkerStatus
 from store.tables import OutboxRow
-from tests.e2e.helpers import HOME, TelegramUser, make_app, on_telegram, seed_worker
+from tests.e2e.helpers import HOME, TelegramUser, confirm_order, make_app, on_telegram, seed_worker
 from tests.e2e.test_after_sales import WORKER, complain, complaints, finished_job, order
 from tests.e2e.test_input_hygiene import P, stored_unsafe_texts
 from tests.fakes.telegram import message_update
@@ -85,14 +85,10 @@ async def test_texts_over_their_limit_are_answered_with_the_limit_and_nothing_is
     # a typed address and notes while booking
     booker = TelegramUser(client, fake_telegram, 880301)
     await booker.say("/start")
-    await booker.choose("中文")
-    await booker.say("13800138000")
     await booker.choose("预约服务")
     await booker.choose("保洁")
     await booker.choose("日常保洁")
-    await booker.choose("选好了")
-    await booker.choose("2")
-    await booker.say("60")
+    await booker.choose("2小时")
     await booker.say("明天 15:00")
     await booker.say("徐汇区漕溪北路" + "8" * 200)
     assert "地址最多 200 字" in booker.text() and "服务地址" in booker.text()
@@ -100,8 +96,7 @@ async def test_texts_over_their_limit_are_answered_with_the_limit_and_nothing_is
     assert "告诉师傅" in booker.text()
     await booker.say("备" * 201)
     assert "备注最多 200 字" in booker.text() and "告诉师傅" in booker.text()
-    await booker.choose("跳过")
-    await booker.choose("确认下单")
+    await confirm_order(booker)
     async with app[DATABASE].uow() as uow:
         customer = await uow.customers.by_identity(Channel.TELEGRAM, "880301")
         [placed] = await uow.orders.for_customer(customer.id)

@@ -13,6 +13,7 @@ from tests.e2e.helpers import (
     HOME,
     TelegramUser,
     WeChatUser,
+    confirm_order,
     make_app,
     on_telegram,
     on_wechat,
@@ -95,19 +96,14 @@ async def successful_payment(tg: TelegramUser, payload, amount, charge="ch_1"):
 
 async def book_on_telegram(tg: TelegramUser) -> tuple[int, dict]:
     await tg.say("/start")
-    await tg.choose("中文")
-    await tg.say("13800138000")
     await tg.choose("预约服务")
     await tg.choose("保洁")
     await tg.choose("日常保洁")
-    await tg.choose("选好了")
-    await tg.choose("3")
-    await tg.say("60")
+    await tg.choose("3小时")
     await tg.say("明天 15:00")
     await tg.share(location={"latitude": HOME[0], "longitude": HOME[1]})
     await tg.say("3楼")
-    await tg.choose("跳过")
-    await tg.choose("确认下单")
+    await confirm_order(tg)
     number = int(next(t for t in tg.text().split() if t.startswith("#"))[1:])
     return number, invoice_of(tg)
 
@@ -115,16 +111,13 @@ async def book_on_telegram(tg: TelegramUser) -> tuple[int, dict]:
 async def book_range_hood(wx: WeChatUser, phone: str) -> None:
     """A WeChat customer books one range-hood cleaning (¥150 − ¥20 − ¥50 = ¥80)."""
     await wx.say("/start")
-    await wx.choose("中文")
-    await wx.say(phone)
     await wx.choose("预约服务")
     await wx.choose("家电")
     await wx.choose("油烟机")
     await wx.say("1")
     await wx.say("明天 10:00")
     await wx.say("上海市徐汇区漕溪北路88号12楼1203")
-    await wx.choose("跳过")
-    await wx.choose("确认下单")
+    await confirm_order(wx)
 
 
 async def test_telegram_invoice_pre_checkout_and_successful_payment(shop, fake_telegram):
@@ -271,8 +264,6 @@ async def test_deposit_then_balance_then_settlement_split_and_withdrawal(
     )
     tg = TelegramUser(client, fake_telegram, 700003)
     await tg.say("/start")
-    await tg.choose("中文")
-    await tg.say("13800138002")
     await tg.choose("预约服务")
     await tg.choose("保洁")
     await tg.choose("深度保洁")
@@ -281,8 +272,7 @@ async def test_deposit_then_balance_then_settlement_split_and_withdrawal(
     await tg.say("明天 10:00")
     await tg.share(location={"latitude": HOME[0], "longitude": HOME[1]})
     await tg.say("5楼")
-    await tg.choose("跳过")
-    await tg.choose("确认下单")
+    await confirm_order(tg)
     invoice = invoice_of(tg)
     # 100 m² × ¥8 = ¥800, −¥20 welcome coupon, −¥50 first order = ¥730; deposit 30% = ¥219
     assert [p["amount"] for p in invoice["prices"]] == [21900]

@@ -12,7 +12,15 @@ from sqlalchemy import text
 
 from domain.commands import RegisterCustomer
 from tests import random_refs
-from tests.e2e.helpers import HOME, Clock, TelegramUser, WeChatUser, make_app, on_telegram
+from tests.e2e.helpers import (
+    HOME,
+    Clock,
+    TelegramUser,
+    WeChatUser,
+    confirm_order,
+    make_app,
+    on_telegram,
+)
 from tests.e2e.helpers import seed_worker as seed
 from tests.e2e.test_wechat import book_on_wechat, wechat_app
 from tests.fakes import telegram as fake_bot
@@ -70,19 +78,15 @@ async def test_a_whole_telegram_booking_logs_no_phone_address_or_name(
     uid, phone = int(random_refs.user_id()), random_refs.phone()
     user = TelegramUser(client, fake_telegram, uid)
     await user.say("/start")
-    await user.choose("中文")
-    await user.say(phone)
     await user.choose("预约服务")
     await user.choose("保洁")
     await user.choose("日常保洁")
-    await user.choose("选好了")
-    await user.choose("2")
-    await user.say("60")
+    await user.choose("2小时")
     await user.say("明天 15:00")
     await user.share(location={"latitude": HOME[0], "longitude": HOME[1]})
     await user.say(ADDRESS)
     await user.say(f"到了打 {phone}")
-    await user.choose("确认下单")
+    await confirm_order(user)
     number = int(re.search(r"#(\d{6,8})", user.text()).group(1))
     await user.choose("确认支付")
     assert "支付成功" in user.text()
@@ -138,7 +142,6 @@ async def test_a_database_error_with_a_phone_and_a_name_in_its_row_is_logged_wit
     uid, phone = int(random_refs.user_id()), random_refs.phone()
     user = TelegramUser(client, fake_telegram, uid)
     await user.say("/start")
-    await user.choose("中文")
     assert await user.post(fake_bot.message_update(uid, phone)) == 500
     [failure] = [r for r in capture.records if r.getMessage().startswith("unhandled error")]
     assert (

@@ -5,7 +5,15 @@ import secrets
 
 import redis.asyncio as aioredis
 
-from tests.e2e.helpers import HOME, TelegramUser, WebUser, make_app, on_telegram, seed_worker
+from tests.e2e.helpers import (
+    HOME,
+    TelegramUser,
+    WebUser,
+    confirm_order,
+    make_app,
+    on_telegram,
+    seed_worker,
+)
 
 
 async def values(url: str, *people: str) -> list[bytes]:
@@ -47,22 +55,17 @@ async def test_a_full_booking_leaves_no_phone_or_address_in_redis(
     customer = WebUser(client)
     await customer.open()
     await customer.say("/start")
-    await customer.choose("中文")
-    await customer.send(type="contact", phone=phone)
     await customer.choose("预约服务")
     await customer.choose("保洁")
     await customer.choose("日常保洁")
-    await customer.choose("选好了")
-    await customer.say("2")
-    await customer.say("60")
+    await customer.choose("2小时")
     await customer.say("明天 15:00")
     await customer.send(type="location", lat=HOME[0], lon=HOME[1], label="")
     await customer.say(f"{street}7号1203室")
     web_uid = next(c.value for c in client.session.cookie_jar if c.key == "daojia_web")
     people = (web_uid.split(".")[0], str(worker_uid))
     mid_booking = await values(redis_url, *people)  # the typed address is in the conversation now
-    await customer.choose("跳过")
-    await customer.choose("确认下单")
+    await confirm_order(customer)
     await customer.choose("确认支付")
     assert "支付成功" in customer.text()
     number = next(w for w in customer.text().split() if w.startswith("#")).strip("#!,。")

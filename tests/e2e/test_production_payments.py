@@ -21,6 +21,7 @@ from tests.e2e.helpers import (
     TelegramUser,
     WebUser,
     book,
+    confirm_order,
     make_settings,
     on_telegram,
     on_wechat,
@@ -60,8 +61,7 @@ async def book_range_hood(user: WebUser) -> None:
     await user.choose("明天")
     await user.choose("10:00")
     await user.say("上海市徐汇区漕溪北路88号12楼1203")
-    await user.choose("跳过")
-    await user.choose("确认下单")
+    await confirm_order(user)
 
 
 def pay_link(user: WebUser) -> str:
@@ -204,7 +204,6 @@ async def test_the_web_chat_without_a_provider_says_payment_is_unavailable_in_en
     await user.choose("Tomorrow")
     await user.choose("10:00")
     await user.say("上海市徐汇区漕溪北路88号12楼1203")
-    await user.choose("Skip")
     await user.choose("Confirm")
     text = user.text()
     assert "Online payment is not available here yet" in text, text

@@ -30,8 +30,6 @@ async def test_a_restart_in_the_middle_of_a_booking_resumes_at_the_same_step(
     client = await aiohttp_client(telegram_app(tmp_path, db_url, pii_key, fake_telegram, **extra))
     user = TelegramUser(client, fake_telegram, uid)
     await user.say("/start")
-    await user.choose("中文")
-    await user.say("13700001234")
     await user.choose("预约服务")
     await user.choose("保洁")
     await user.choose("深度保洁")
@@ -49,7 +47,6 @@ async def test_a_restart_in_the_middle_of_a_booking_resumes_at_the_same_step(
     await user.choose("明天")
     await user.choose("10:00")
     await user.say("静安区南京西路1000号8楼")
-    await user.choose("跳过")
     # 120 m² × ¥8 + high-altitude ¥50 = ¥1,010; coupon −¥20; first order −¥50 → ¥940
     assert "合计:¥940.00" in user.text()
     assert "定金 ¥282.00" in user.text()

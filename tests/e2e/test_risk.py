@@ -15,6 +15,7 @@ from tests.e2e.helpers import (
     TelegramUser,
     WebUser,
     WeChatUser,
+    confirm_order,
     make_app,
     on_telegram,
 )
@@ -63,8 +64,6 @@ async def test_a_flood_gets_one_warning_is_not_processed_and_the_next_minute_wor
 ):
     user = TelegramUser(tg, fake_telegram, secrets.randbelow(10**9) + 10**9)
     await user.say("/start")
-    await user.choose("中文")
-    await user.say("13800138000")
     clock.advance(minutes=1)  # a window of its own for the flood
 
     await user.choose("预约服务")  # 1
@@ -173,13 +172,12 @@ async def quote_big_order(user: WebUser) -> None:
     await user.say("300")
     await user.say("明天 10:00")
     await user.say("静安区南京西路1000号8楼")
-    await user.choose("跳过")
     # 300 m² × ¥8 = ¥2,400; welcome coupon −¥20; first order −¥50 → ¥2,330 (over ¥2,000)
     assert "合计:¥2,330.00" in user.text(), user.text()
 
 
 async def code_shown(user: WebUser) -> str:
-    await user.choose("确认下单")
+    await confirm_order(user)
     assert "已提交" not in user.text()
     m = re.search(r"验证码:(\d{6})", user.text())
     assert m and "¥2,330.00" in user.text(), user.text()

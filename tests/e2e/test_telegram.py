@@ -41,7 +41,6 @@ async def test_a_full_booking_from_first_message_to_paid_order(tg, fake_telegram
     await user.share(location={"latitude": 31.2304, "longitude": 121.4737})
     assert "Building" in user.text()
     await user.say("Block 5, flat 1702")
-    await user.choose("Skip")
     quote = user.text()
     # 2 × ¥120 + high-altitude ¥50 = ¥290; welcome coupon ¥20 off ¥100+; first order ¥50 off
     assert "Total: ¥220.00" in quote, quote
@@ -75,7 +74,6 @@ async def test_a_failed_button_acknowledgement_does_not_stop_the_turn(tg, fake_t
 async def test_wrong_answers_are_asked_again_with_a_hint(tg, fake_telegram):
     user = TelegramUser(tg, fake_telegram, 515151)
     await user.say("/start")
-    await user.choose("中文")
     await user.say("not a phone")
     assert "手机号格式不对" in user.text()
     await user.say("13800138000")

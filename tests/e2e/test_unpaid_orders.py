@@ -14,7 +14,15 @@ from domain.commands import ExpireUnpaid, GenerateRecurring
 from domain.lifecycle import ActorKind, OrderStatus
 from domain.payments import PaymentKind, PaymentStatus
 from domain.people import Channel
-from tests.e2e.helpers import HOME, Clock, TelegramUser, WeChatUser, make_app, on_telegram
+from tests.e2e.helpers import (
+    HOME,
+    Clock,
+    TelegramUser,
+    WeChatUser,
+    confirm_order,
+    make_app,
+    on_telegram,
+)
 from tests.e2e.test_money import book_range_hood
 from tests.e2e.test_recurring import at, orders_of, repeat_weekly
 from tests.e2e.test_reminders import book, texts
@@ -41,8 +49,6 @@ async def sweep(*apps) -> None:
 
 async def sign_up_with_points(app, customer: TelegramUser, points: int) -> None:
     await customer.say("/start")
-    await customer.choose("中文")
-    await customer.say("13800138000")
     async with app[DATABASE].uow() as uow:
         me = await uow.customers.by_identity(Channel.TELEGRAM, str(customer.uid))
         me.points = points
@@ -55,13 +61,10 @@ async def quote_three_hours(customer: TelegramUser) -> None:
     await customer.choose("预约服务")
     await customer.choose("保洁")
     await customer.choose("日常保洁")
-    await customer.choose("选好了")
-    await customer.choose("3")
-    await customer.say("60")
+    await customer.choose("3小时")
     await customer.say("明天 15:00")
     await customer.share(location={"latitude": HOME[0], "longitude": HOME[1]})
     await customer.say("8楼801")
-    await customer.choose("跳过")
 
 
 async def test_an_unpaid_order_expires_once_and_gives_back_its_coupon_points_and_slot(
@@ -76,7 +79,7 @@ async def test_an_unpaid_order_expires_once_and_gives_back_its_coupon_points_and
     await sign_up_with_points(one, customer, 1_000)
     await quote_three_hours(customer)
     await customer.choose("用积分抵扣")
-    await customer.choose("确认下单")
+    await confirm_order(customer)
     assert "请在 11-23 09:30 前支付(逾期自动取消)" in customer.text()
     number = int(re.search(r"#(\d{6,8})", customer.text()).group(1))
     await customer.choose("稍后支付")
@@ -122,7 +125,7 @@ async def test_an_unpaid_order_expires_once_and_gives_back_its_coupon_points_and
     # the same visit again: the coupon is back in the quote, and it is paid this time
     await customer.say("菜单")
     await quote_three_hours(customer)
-    await customer.choose("确认下单")
+    await confirm_order(customer)
     again = int(re.search(r"#(\d{6,8})", customer.text()).group(1))
     await customer.choose("确认支付")
     assert "支付成功" in customer.text()
@@ -202,8 +205,6 @@ async def test_a_deposit_order_expires_like_a_full_one_and_its_request_closes(
     uid = chat_id()
     customer = TelegramUser(await aiohttp_client(app), fake_telegram, uid)
     await customer.say("/start")
-    await customer.choose("中文")
-    await customer.say("13800138002")
     await customer.choose("预约服务")
     await customer.choose("保洁")
     await customer.choose("深度保洁")
@@ -212,8 +213,7 @@ async def test_a_deposit_order_expires_like_a_full_one_and_its_request_closes(
     await customer.say("明天 10:00")
     await customer.share(location={"latitude": HOME[0], "longitude": HOME[1]})
     await customer.say("5楼")
-    await customer.choose("跳过")
-    await customer.choose("确认下单")
+    await confirm_order(customer)
     number = int(re.search(r"#(\d{6,8})", customer.text()).group(1))
     clock.advance(minutes=31)
     await sweep(app)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.helpers import Clock, WebUser, make_app
+from tests.e2e.helpers import Clock, WebUser, confirm_order, make_app
 
 
 @pytest.fixture
@@ -42,13 +42,12 @@ async def test_book_pay_and_see_the_order(customer):
     assert "服务地址" in customer.text()
     await customer.say("上海市徐汇区漕溪北路88号12楼1203")
     assert "告诉师傅" in customer.text()
-    await customer.choose("跳过")
     quote = customer.text()
     assert "费用明细" in quote and "¥120.00" in quote and "超面积" in quote
     # 3 h ¥120 + fridge ¥30 + 2 over-area blocks ¥20 = ¥170; welcome coupon -¥20;
     # first order -¥50 → ¥100.00
     assert "合计:¥100.00" in quote, quote
-    await customer.choose("确认下单")
+    await confirm_order(customer)
     assert "已提交" in customer.text()
     links = [r for r in customer.last if r["type"] == "link"]
     assert links and "/pay/sandbox/SBX" in links[0]["url"]
@@ -76,8 +75,7 @@ async def test_the_sandbox_pay_page_confirms_once_and_tells_the_chat(customer):
     await customer.choose("明天")
     await customer.choose("10:00")
     await customer.say("上海市徐汇区漕溪北路88号12楼1203")
-    await customer.choose("跳过")
-    await customer.choose("确认下单")
+    await confirm_order(customer)
     url = next(r["url"] for r in customer.last if r["type"] == "link")
     path = url.split("8080", 1)[1]
     page = await customer.client.get(path)

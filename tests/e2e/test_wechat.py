@@ -5,7 +5,7 @@ import asyncio
 
 import pytest
 
-from tests.e2e.helpers import Clock, WeChatUser, make_app
+from tests.e2e.helpers import Clock, WeChatUser, confirm_order, make_app
 from tests.fakes.wechat import (
     AES_KEY,
     APPID,
@@ -87,9 +87,8 @@ async def book_on_wechat(user: WeChatUser) -> None:
     await user.post_xml(location_xml(user.openid, 31.19, 121.43, "徐汇区漕溪北路88号"))
     assert "门牌号" in user.last_text
     await user.say("12楼1203")
-    await user.choose("跳过")
     assert "合计:¥80.00" in user.last_text  # ¥150 − ¥20 coupon − ¥50 first order
-    await user.choose("确认下单")
+    await confirm_order(user)
     assert (
         "已提交" in user.last_text
         and '<a href="http://127.0.0.1:8080/pay/sandbox/' in user.last_text
@@ -241,8 +240,6 @@ async def test_replies_containing_cdata_terminators_stay_valid_xml(
     client = await aiohttp_client(app)
     user = WeChatUser(client, fake_wechat, "o-cdata", WeChatServer(clock=app[CLOCK]))
     await user.say("/start")
-    await user.choose("中文")
-    await user.say("13912345678")
     await user.choose("联系客服")
     raw = await user.post_xml(text_xml("o-cdata", "/nosuch]]><x>"))
     ET.fromstring(raw)

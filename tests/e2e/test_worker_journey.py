@@ -213,8 +213,6 @@ async def test_a_customer_cannot_use_worker_or_admin_commands(both, fake_telegra
     app, client = both
     customer = TelegramUser(client, fake_telegram, 770083)
     await customer.say("/start")
-    await customer.choose("中文")
-    await customer.say("13800138000")
     await customer.say("/approve 1")
     assert "不认识的指令" in customer.text() and "approve" not in customer.text().split("/")[0]
     await customer.say("接单 #123456")

@@ -52,13 +52,13 @@ def test_a_new_booking_starts_empty_whatever_an_earlier_one_left():
     assert booking.draft(conv) == Draft()
 
 
-def test_a_reorder_hands_in_the_earlier_order_and_only_the_date_is_asked():
+def test_a_reorder_hands_in_the_earlier_order_and_only_the_time_is_asked():
     earlier = Draft.again("cleaning", Selection("daily_cleaning", 3, 60), None, 5, "门禁 1203")
     conv = conv_in("orders", "detail")
     out = booking.start_with(conv, earlier)
     assert out.goto == "booking"
     conv.flow, conv.step = "booking", "category"
-    assert booking.enter(CTX, conv).step == "date"
+    assert booking.enter(CTX, conv).step == "when"
     d = booking.draft(conv)
     assert (d.item, d.quantity, d.area_sqm, d.address_id) == ("daily_cleaning", 3, 60, 5)
     assert booking.SEED not in conv.data  # taken by this entry, not by a later one
@@ -66,11 +66,12 @@ def test_a_reorder_hands_in_the_earlier_order_and_only_the_date_is_asked():
     assert booking.draft(conv) == Draft()
 
 
-def test_a_bundle_reorder_keeps_the_bundle_and_asks_its_area():
+def test_a_bundle_reorder_keeps_the_bundle_and_takes_its_typical_area():
     again = Draft.again("", Selection("daily_cleaning", 2), "kitchen_refresh", None, "")
     assert again == Draft(bundle="kitchen_refresh", notes="")
     conv = conv_in("booking", "category", booking_seed=again.to_json())
-    assert booking.enter(CTX, conv).step == "area"
+    assert booking.enter(CTX, conv).step == "when"
+    assert booking.draft(conv).area_sqm == 80  # daily cleaning's included area
 
 
 def test_change_time_at_checkout_keeps_the_rest_of_the_booking():
@@ -78,7 +79,7 @@ def test_change_time_at_checkout_keeps_the_rest_of_the_booking():
     out = checkout.on_quote_choice(CTX, conv, ChoiceMade(**BASE, key="time"))
     assert out.goto == "booking"
     conv.flow, conv.step = "booking", "category"
-    assert booking.enter(CTX, conv).step == "date"
+    assert booking.enter(CTX, conv).step == "when"
     d = booking.draft(conv)
     assert d.start is None and d.day is None and not d.asap
     assert (d.address_id, d.coupon, d.quantity) == (5, "W1", 2)
@@ -172,7 +173,7 @@ def test_a_booking_asked_out_of_order_goes_to_what_is_missing():
     d = Draft(category="cleaning", item="daily_cleaning", options=[], quantity=2, area_sqm=60)
     conv = conv_in("booking", "time", booking=d.to_json())  # "back" to a time, no date
     out = booking.ask(CTX, conv)
-    assert out.step == "date" and out.reask
+    assert out.step == "when" and out.reask
 
 
 def test_the_draft_a_turn_kept_is_read_again_once_and_never_when_the_stored_one_changed():

@@ -90,7 +90,7 @@ def test_sign_up_takes_the_customer_and_shows_the_welcome_coupon():
     assert conv.customer_id == 42 and "start" not in conv.data and out.goto == "menu"
     assert "¥20.00 off orders of ¥100.00" in texts(out.replies)
     again = start.on_registered(CTX, Conversation(), CustomerRegistered(42, None))
-    assert [r.text for r in again.replies] == ["注册成功!"]
+    assert [r.text for r in again.replies] == ["欢迎回来!"]
 
 
 def test_saved_addresses_are_offered_as_choices_with_the_location_button():
@@ -111,7 +111,7 @@ def test_the_quote_is_shown_line_by_line_and_remembered_for_confirm_and_coupons(
     assert "· Daily cleaning 2 h  ¥80.00" in quote.text and "Total: ¥80.00" in quote.text
     assert "Tue 24 Nov 15:00" in quote.text
     keys = [o.key for o in quote.options]
-    assert keys == ["confirm", "coupon", "points", "time"]
+    assert keys == ["confirm", "coupon", "points", "time", "area"]
     assert checkout.state(conv).total_cents == 8000
     conv.step = "coupon"
     [coupons] = checkout.ask(CTX, conv).replies

@@ -147,12 +147,12 @@ def test_the_referral_of_a_start_link_is_kept_through_cancel_until_the_sign_up()
     assert out.goto == "start"
     assert route(conv, CommandReceived(**BASE, command="menu")).goto == "start"  # clears
     conv.step = "phone"
-    out = start.on_phone_text(CTX, conv, TextReceived(**BASE, text="13912345678"))
+    out = start.on_phone(CTX, conv, TextReceived(**BASE, text="13912345678"))
     assert out.commands == [c.RegisterCustomer("telegram", "5", "13912345678", "en", "", "AB12")]
 
 
 @pytest.mark.parametrize("data", [{"referral": "AB12"}, {"start": "AB12"}, {"start": {"ref": 1}}])
 def test_a_referral_of_another_shape_signs_up_without_one(data):
     conv = Conversation(flow="start", step="phone", lang="en", data=data)
-    out = start.on_phone_text(CTX, conv, TextReceived(**BASE, text="13912345678"))
+    out = start.on_phone(CTX, conv, TextReceived(**BASE, text="13912345678"))
     assert out.commands == [c.RegisterCustomer("telegram", "5", "13912345678", "en", "", "")]

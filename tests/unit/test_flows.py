@@ -10,8 +10,8 @@ from conversations.flows import booking, everywhere, start
 from conversations.flows.base import Ctx
 from conversations.flows.booking_draft import Draft
 from conversations.flows.diagram import to_mermaid
+from conversations.flows.phones import normalise_phone
 from conversations.flows.registry import CUSTOMER_FLOWS
-from conversations.replies import Ask, AskContact, Say
 from conversations.results.customers import CustomerRegistered
 from conversations.state import Conversation
 from domain.commands import RegisterCustomer
@@ -43,21 +43,33 @@ def test_every_step_has_a_handler_and_the_diagram_in_docs_is_current(name):
 
 
 def test_phone_numbers_are_validated_and_normalised():
-    assert start.normalise_phone("138 1234 5678") == "13812345678"
-    assert start.normalise_phone("+86-139-0000-1111") == "13900001111"
-    assert start.normalise_phone("+44 7700 900123") == "+447700900123"
+    assert normalise_phone("138 1234 5678") == "13812345678"
+    assert normalise_phone("+86-139-0000-1111") == "13900001111"
+    assert normalise_phone("+44 7700 900123") == "+447700900123"
     for bad in ("12345", "23812345678", "phone", "+1"):
-        assert start.normalise_phone(bad) is None
+        assert normalise_phone(bad) is None
 
 
-def test_a_shared_contact_registers_the_customer():
+def test_a_contact_shared_where_an_earlier_release_asked_for_it_registers_with_it():
     conv = Conversation(
         flow="start", step="phone", lang="en", data={"start": {"referral": "AB12"}}
     )
-    out = start.on_contact(CTX, conv, ContactShared(**BASE, phone="+8613912345678", name="Li"))
+    out = start.on_phone(CTX, conv, ContactShared(**BASE, phone="+8613912345678", name="Li"))
     assert out.commands == [RegisterCustomer("telegram", "1", "13912345678", "en", "Li", "AB12")]
     out = start.on_registered(CTX, conv, CustomerRegistered(9, None))
     assert conv.customer_id == 9 and out.goto == "menu" and "start" not in conv.data
+
+
+def test_the_first_message_signs_up_at_once_and_is_read_after_as_a_request():
+    conv = Conversation(flow="menu", step="menu", lang="en", channel="telegram")
+    out = everywhere.route(CUSTOMER_FLOWS, CTX, conv, text("明天下午三点 日常保洁"))
+    assert out.goto == "start"
+    conv.flow, conv.step = "start", "welcome"
+    out = start.enter(CTX, conv)
+    assert out.commands == [RegisterCustomer("telegram", "1", "", "en", "", "")]
+    assert out.step == "signing_up" and not out.replies  # no language, no phone asked
+    out = start.on_registered(CTX, conv, CustomerRegistered(9, None))
+    assert out.goto == "menu" and conv.data["menu"] == {"said": "明天下午三点 日常保洁"}
 
 
 def booking_conv(**chosen) -> Conversation:
@@ -74,7 +86,8 @@ def test_a_quantity_outside_the_item_range_is_asked_again():
     assert "2–8" in out.replies[0].text
     assert booking.draft(conv).quantity is None
     out = booking.on_quantity(CTX, conv, text("3小时"))
-    assert booking.draft(conv).quantity == 3 and out.step == "area"
+    assert booking.draft(conv).quantity == 3 and out.step == "when"  # the area is defaulted
+    assert booking.draft(conv).area_sqm == 80  # the item's included area, changed on the quote
 
 
 def test_a_date_in_the_past_or_too_soon_is_refused():
@@ -83,7 +96,7 @@ def test_a_date_in_the_past_or_too_soon_is_refused():
     out = booking.on_date(CTX, conv, text("昨天"))
     assert out.reask and "没看懂" in out.replies[0].text
     out = booking.on_date(CTX, conv, text("今天 9:30"))  # 30 minutes from now
-    assert out.step == "time" and "太早" in out.replies[0].text
+    assert out.step == "when" and "太早" in out.replies[0].text
     out = booking.on_date(CTX, conv, text("明天 15:00"))
     assert booking.draft(conv).start == datetime.fromisoformat("2026-11-24T15:00:00+08:00")
     assert out.step == "address"
@@ -120,13 +133,14 @@ def test_global_words_work_in_every_state():
     assert everywhere.route(CUSTOMER_FLOWS, CTX, stranger, text("hi")).goto == "start"
 
 
-def test_the_start_flow_asks_for_a_phone_by_contact_button():
-    conv = Conversation(flow="start", step="phone")
-    [question] = start.ask(CTX, conv).replies
-    assert isinstance(question, AskContact)
-    [choice] = start.ask(CTX, Conversation(flow="start", step="language")).replies
-    assert isinstance(choice, Ask) and [o.key for o in choice.options] == ["zh", "en"]
-    assert isinstance(start.enter(CTX, conv).replies[0], Say)
+def test_the_start_flow_asks_nothing_and_any_answer_to_an_old_question_signs_up():
+    for step in ("phone", "language", "welcome"):
+        conv = Conversation(flow="start", step=step, channel="telegram")
+        assert not start.ask(CTX, conv).replies
+        out = everywhere.route(CUSTOMER_FLOWS, CTX, conv, text("中文"))
+        if out is None:  # not a global word: the flow's own table signs up
+            out = start.TRANSITIONS[(start.Step(step), TextReceived)](CTX, conv, text("中文"))
+        assert out.commands or out.reask
 
 
 def test_choosing_a_bundle_skips_to_what_the_bundle_still_needs():
@@ -134,7 +148,7 @@ def test_choosing_a_bundle_skips_to_what_the_bundle_still_needs():
     booking.enter(CTX, conv)
     out = booking.on_category(CTX, conv, ChoiceMade(**BASE, key="bundle:kitchen_refresh"))
     assert booking.draft(conv).bundle == "kitchen_refresh"
-    assert out.step == "area"  # daily cleaning in the bundle is priced by included area
+    assert out.step == "when"  # the area of daily cleaning in the bundle: its included one
     assert [s.item_id for s in _selections(conv)] == ["daily_cleaning", "range_hood_cleaning"]
 
 
@@ -172,7 +186,7 @@ def test_an_impossible_or_past_date_is_told_as_such_and_nothing_is_booked():
     out = booking.on_date(CTX, conv, text("2025-11-01"))
     assert out.reask and "已经过去" in out.replies[0].text
     out = booking.on_date(CTX, conv, text("今天 8:00"))  # an hour ago
-    assert out.step == "time" and "已经过去" in out.replies[0].text
+    assert out.step == "when" and "已经过去" in out.replies[0].text
     assert booking.draft(conv).start is None
     out = booking.on_date(CTX, conv, text("今天 9:30"))
     minutes = CTX.rules.booking.min_lead_minutes

@@ -11,7 +11,15 @@ import pytest
 
 from bots.web import MAX_TEXT
 from conversations.events import TextReceived
-from conversations.flows import admin_console, after_sales, booking, start, support, worker_signup
+from conversations.flows import (
+    admin_console,
+    after_sales,
+    booking,
+    checkout,
+    start,
+    support,
+    worker_signup,
+)
 from conversations.flows.admin_commands import build
 from conversations.flows.base import Ctx
 from conversations.flows.booking_draft import Draft
@@ -90,10 +98,11 @@ BOOKING = {
     ).to_json()
 }
 STEPS = [
-    (start.on_phone_text, "start", "phone", {}, limits.PHONE),
+    (start.on_phone, "start", "phone", {}, limits.PHONE),
     (booking.on_address_text, "booking", "address", BOOKING, limits.ADDRESS),
     (booking.on_address_detail, "booking", "address_detail", BOOKING, limits.ADDRESS_DETAIL),
     (booking.on_notes, "booking", "notes", BOOKING, limits.NOTES),
+    (checkout.on_notes, "checkout", "notes", BOOKING, limits.NOTES),
     (after_sales.on_text, "feedback", "text", {"feedback": {"number": 240117}}, limits.COMPLAINT),
     (after_sales.on_review, "feedback", "review", {"feedback": {"number": 1}}, limits.REVIEW),
     (after_sales.on_customer_note, "feedback", "customer_note", {"feedback": {}}, limits.REVIEW),

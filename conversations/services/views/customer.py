@@ -116,6 +116,7 @@ async def quote(
         summary=Bilingual(
             _summary(q.booking, catalog, tz, "zh"), _summary(q.booking, catalog, tz, "en")
         ),
+        phone_needed=not priced.customer.phone,
     )
 
 
