@@ -59,19 +59,14 @@ from tests.fakes.telegram import FakeTelegram, callback_update, message_update  
 SECRET = "faults-secret"
 SCRIPT: list[tuple[str, str, str]] = [
     # (how, what, what the answer must offer or say)
-    ("say", "/start", "中文"),
-    ("choose", "中文", "手机"),
-    ("say", "13800138000", "预约服务"),
+    ("say", "/start", "预约服务"),
     ("choose", "预约服务", "保洁"),
     ("choose", "保洁", "日常保洁"),
-    ("choose", "日常保洁", "选好了"),
-    ("choose", "选好了", "2"),
-    ("choose", "2", "面积"),
-    ("say", "60", "哪天"),
+    ("choose", "日常保洁", "2小时"),
+    ("choose", "2小时", "什么时候"),
     ("say", "明天 15:00", "地址"),
-    ("say", "浦东新区世纪大道100号 5楼", "跳过"),
-    ("choose", "跳过", "确认下单"),
-    ("choose", "确认下单", "确认支付"),
+    ("say", "浦东新区世纪大道100号 5楼", "确认下单"),
+    ("say", "13800138000", "确认支付"),  # the phone, at the first quote: places the order
     ("choose", "确认支付", "支付成功"),
 ]
 

@@ -88,7 +88,7 @@ async def main_async(args: argparse.Namespace) -> None:
     await runner.setup()
     port = webhook.free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
-    print(f"{args.users} users × 14 messages per route, server under callgrind")
+    print(f"{args.users} users × 9 messages per route, server under callgrind")
     print(f"{'route':9} {'M instr/msg':>11} {'booked':>6}  checkout")
     try:
         for route in ("wechat", "telegram"):

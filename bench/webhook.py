@@ -1,7 +1,7 @@
 """Benchmark: simulated customers walk the whole booking flow on WeChat and Telegram.
 
-Each user sends the 14 messages of a booking (follow, language, phone, menu, category, item,
-options, hours, area, date, address, notes, confirm, pay) one after another, waiting for each
+Each user sends the 9 messages of a first booking (follow, menu, category, item, hours,
+when, address, phone — which confirms —, pay) one after another, waiting for each
 reply; ``--users`` of them run at once. The server runs in its own process pinned to one CPU,
 this client (and the fake Telegram Bot API that receives the bot's sendMessage calls) on the
 other. The same client drives a bare aiohttp handler (the floor) in the same run, in
@@ -54,33 +54,23 @@ from webhook_rig import (  # noqa: E402 - the rig beside this script
 ROOT = Path(__file__).resolve().parents[1]
 TG_SECRET = "bench-secret"
 WECHAT_SCRIPT = [
-    "1",
-    "13812345678",
-    "1",
-    "1",
-    "1",
-    "4",
-    "3",
-    "100",
+    "1",  # 预约服务
+    "1",  # 保洁清洁
+    "1",  # 日常保洁
+    "3",  # hours (a typed number is the quantity there)
     "明天 下午3点",
     "上海市徐汇区漕溪北路88号12楼1203",
-    "1",
-    "1",
-    "1",
+    "13812345678",  # the phone, at the first quote: places the order
+    "1",  # 确认支付
 ]
 TELEGRAM_SCRIPT = [
-    ("choice", "zh"),
-    ("text", "13812345678"),
     ("choice", "book"),
     ("choice", "cat:cleaning"),
     ("choice", "item:daily_cleaning"),
-    ("choice", "done"),
     ("choice", "qty:3"),
-    ("text", "100"),
     ("text", "明天 下午3点"),
     ("text", "上海市徐汇区漕溪北路88号12楼1203"),
-    ("choice", "skip"),
-    ("choice", "confirm"),
+    ("text", "13812345678"),
     ("choice", "pay"),
 ]
 
@@ -239,7 +229,7 @@ async def main_async(args) -> None:
     setup = f"{'PostgreSQL' if args.pg else 'SQLite'} + {'Redis' if args.redis else 'local state'}"
     think = f"; each user waits {args.think} s between messages" if args.think else ""
     print(
-        f"\n{args.users} users × 14 messages per route; daojia on {setup}{think}; "
+        f"\n{args.users} users × 9 messages per route; daojia on {setup}{think}; "
         f"server pinned to CPU 0, client to CPU 1; median of {args.rounds} interleaved rounds"
     )
     print(

@@ -169,9 +169,13 @@ def _options_question(ctx: Ctx, conv: Conversation, d: Draft, item: Item) -> Ask
                 + f" +{format_yuan(ctx.rules.pricing.high_altitude_cents)}",
             )
         )
-    if d.quantity is None and item.unit not in (Unit.SQM, Unit.DAY):
+    if item.unit not in (Unit.SQM, Unit.DAY):
+        picks = quantity_picks(item)
+        if d.quantity is not None and d.quantity not in picks:
+            picks.append(d.quantity)  # a number typed earlier, reached again by "back"
         options += [
-            Option(f"qty:{q}", quantity_label(conv, item, q)) for q in quantity_picks(item)
+            Option(f"qty:{q}", ("✓ " if q == d.quantity else "") + quantity_label(conv, item, q))
+            for q in picks
         ]
         text = _quantity_text(conv, item) + "\n" + tr(conv, "需要加选的服务先点一下(可多选)。")
         return Ask(text, tuple(options), numbered=False)  # a typed number is the quantity

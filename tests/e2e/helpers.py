@@ -122,8 +122,12 @@ class WebUser:
 class TelegramUser:
     """A Telegram user talking to the bot through ``POST /telegram`` and the fake Bot API."""
 
-    def __init__(self, client, fake, uid: int, secret: str = "s3cret") -> None:
+    def __init__(
+        self, client, fake, uid: int, secret: str = "s3cret", lang: str = "zh-hans"
+    ) -> None:
         self.client, self.fake, self.uid, self.secret = client, fake, uid, secret
+        self.lang = lang
+        """The user's Telegram language (``language_code``)."""
         self.last: list[dict[str, Any]] = []
 
     async def post(self, update: dict[str, Any], secret: str | None = None) -> int:
@@ -148,13 +152,13 @@ class TelegramUser:
     async def say(self, text: str) -> list[dict[str, Any]]:
         from tests.fakes.telegram import message_update
 
-        assert await self.post(message_update(self.uid, text)) == 200
+        assert await self.post(message_update(self.uid, text, lang=self.lang)) == 200
         return self.last
 
     async def share(self, **extra: Any) -> list[dict[str, Any]]:
         from tests.fakes.telegram import message_update
 
-        assert await self.post(message_update(self.uid, **extra)) == 200
+        assert await self.post(message_update(self.uid, lang=self.lang, **extra)) == 200
         return self.last
 
     def options(self) -> list[dict[str, Any]]:
@@ -170,7 +174,8 @@ class TelegramUser:
 
         matches = [b for b in self.options() if label_part in b["text"] and "callback_data" in b]
         assert matches, f"no button {label_part!r} in {[b['text'] for b in self.options()]}"
-        assert await self.post(callback_update(self.uid, matches[0]["callback_data"])) == 200
+        data = matches[0]["callback_data"]
+        assert await self.post(callback_update(self.uid, data, self.lang)) == 200
         return self.last
 
     def text(self) -> str:

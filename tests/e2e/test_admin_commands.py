@@ -142,7 +142,7 @@ async def test_a_customer_sending_an_admin_command_is_refused_without_the_comman
     assert customer.last[0]["text"].startswith(
         "不认识的指令 /stats。发送「帮助」查看我能做什么。\n"
     )
-    assert customer.last[0]["text"].endswith("请选择您需要的服务:")  # and back to their menu
+    assert customer.last[0]["text"].endswith("3小时」:")  # and back to their menu
     await customer.say("统计 week")  # typed without a slash: just words, not a command
     assert "不认识的指令" not in customer.text()
     async with app[DATABASE].uow() as uow:

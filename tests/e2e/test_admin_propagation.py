@@ -75,9 +75,8 @@ async def two(aiohttp_client, tmp_path, shared, pii_key, fake_telegram):
 async def book_again(customer: TelegramUser) -> int:
     """A returning customer books 2 h of daily cleaning at their saved address and pays."""
     await customer.say("/book")
-    for label in ("保洁", "日常保洁", "选好了", "2"):
+    for label in ("保洁", "日常保洁", "2小时"):
         await customer.choose(label)
-    await customer.say("60")
     await customer.say("明天 15:00")
     await customer.choose("8楼801")
     await confirm_order(customer)

@@ -61,8 +61,13 @@ async def test_a_channel_registered_in_one_place_chats_and_gets_notices_through_
     assert app[PAYMENTS].channels["loop"] == "sandbox"  # no provider of its own: the sandbox
 
     customer = LoopUser(client, "L-1")
-    await customer.say("/start")
-    assert "注册成功" in await customer.say("13800138000")
+    assert "新人券" in await customer.say("/start")
+    async with app[DATABASE].uow() as uow:
+        me = await uow.customers.by_identity(Channel("loop"), "L-1")
+    assert me is not None and me.phone == ""  # given at the first checkout
+    await customer.say("明天下午三点 日常保洁 2小时 浦东新区世纪大道100号5楼")
+    assert "手机号" in await customer.say("1")  # "1. 确认下单"
+    assert "已提交" in await customer.say("13800138000")
     async with app[DATABASE].uow() as uow:
         me = await uow.customers.by_identity(Channel("loop"), "L-1")
     assert me is not None and me.phone == "13800138000"
@@ -79,7 +84,7 @@ async def test_a_channel_registered_in_one_place_chats_and_gets_notices_through_
     assert "¥25.00 优惠券" in notice
 
     metrics = await (await client.get("/metrics")).text()
-    assert 'daojia_messages_total{channel="loop",result="handled"} 3.0' in metrics
+    assert 'daojia_messages_total{channel="loop",result="handled"} 5.0' in metrics
 
 
 async def test_an_owner_adds_an_admin_of_a_registered_channel_in_chat(

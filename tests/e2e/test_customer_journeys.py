@@ -72,18 +72,17 @@ async def test_keeping_the_order_after_seeing_the_fee_changes_nothing(
     assert "订单保留" in user.text() and "派单中" in user.text()
 
 
-async def test_reorder_asks_only_for_the_new_time(tg_app, fake_telegram, clock):
+async def test_reorder_is_three_taps_at_the_next_free_start_on_the_same_weekday_and_hour(
+    tg_app, fake_telegram, clock
+):
     user = await signed_up(tg_app, fake_telegram, 100003)
-    await book_daily_cleaning(user)
-    await user.say("/reorder")
-    await user.choose("#")
-    assert "哪天" in user.text()
-    await user.choose("后天")
-    await user.choose("10:00")
+    await book_daily_cleaning(user)  # Tuesday 24 Nov 15:00
+    await user.say("/reorder")  # 1
     quote = user.text()
     assert "日常保洁 2 小时" in quote and "合计:¥80.00" in quote  # no first-order discount now
-    await confirm_order(user)
-    await user.choose("确认支付")
+    assert "12月01日 15:00" in quote  # next Tuesday: this Tuesday's visit is the first order's
+    await user.choose("确认下单")  # 2: the phone is known since the first order
+    await user.choose("确认支付")  # 3
     assert "支付成功" in user.text()
 
 
@@ -96,12 +95,12 @@ async def test_a_new_booking_after_going_back_from_a_reorder_starts_afresh(
     await book_daily_cleaning(user)
     clock.advance(minutes=1)  # a new minute of the message rate limit
     await user.choose("再来一单")  # the menu follows the payment
-    await user.choose("#")
-    assert "哪天" in user.text()
-    await user.say("今天 9:30")  # 30 minutes from now: too soon (the day stands)
+    await user.choose("改时间")
+    assert "什么时候上门" in user.text()
+    await user.say("今天 9:30")  # 30 minutes from now: too soon
     assert "太早" in user.text()
     await user.say("12月30日 10:00")  # more than 30 days ahead: refused
-    assert "最多可预约" in user.text() and "哪天" in user.text()
+    assert "最多可预约" in user.text() and "什么时候上门" in user.text()
     for _ in range(6):
         if "预约服务" in user.text():
             break
@@ -112,7 +111,7 @@ async def test_a_new_booking_after_going_back_from_a_reorder_starts_afresh(
     await user.choose("保洁")
     await user.choose("日常保洁")
     await user.choose("3小时")
-    assert "哪天" in user.text()
+    assert "什么时候上门" in user.text()
     await user.say("后天 10:00")
     assert "服务地址" in user.text()
     await user.say("静安区南京西路1000号8楼")
@@ -143,10 +142,6 @@ async def test_a_wrong_answer_at_every_step_is_asked_again(
         assert still in user.text(), (text, before, user.text())
 
     await user.say("/start")
-    await wrong("klingon", "请选择语言")
-    await user.choose("中文")
-    await wrong("12", "手机号格式不对")
-    await user.say("13800138000")
     await wrong("做饭", "请选择")
     await user.choose("预约服务")
     await wrong("🙂", "请选择服务类别")
@@ -158,8 +153,10 @@ async def test_a_wrong_answer_at_every_step_is_asked_again(
     await wrong("10", "面积多少")  # below the 40 m² minimum
     await wrong("很大", "面积多少")
     await user.say("100")
-    await wrong("下辈子", "哪天上门")
-    await wrong("2020-01-01", "哪天上门")
+    await wrong("下辈子", "什么时候上门")
+    await wrong("2020-01-01", "什么时候上门")
+    await user.choose("其他时间")
+    await wrong("🙂", "哪天上门")
     await user.choose("明天")
     await wrong("午饭后", "几点开始")
     await user.choose("10:00")
@@ -167,13 +164,14 @@ async def test_a_wrong_answer_at_every_step_is_asked_again(
     await user.say("浦东新区世纪大道100号 5楼")
     resp = await client.post("/web/api/send", json={"type": "location", "lat": 200, "lon": 0})
     assert resp.status == 400  # impossible coordinates are refused, nothing changes
-    await wrong("x" * 300, "备注最多")
-    await wrong("便宜点", "费用明细")
+    await wrong("x" * 300, "备注最多")  # typed at the quote: a note for the worker
     await user.choose("选择优惠券")
     await wrong("随便", "选择优惠券")
     await user.choose("不使用优惠券")
     assert "合计:¥750.00" in user.text()  # 100 m² × ¥8 − ¥50 first order, no coupon
-    await confirm_order(user)
+    await user.choose("确认下单")
+    await wrong("12", "手机号格式不对")
+    await user.say("13800138000")
     await wrong("付了", "请支付")
     await user.choose("稍后支付")
     assert "已保留" in user.text()
@@ -187,7 +185,6 @@ async def test_a_typed_choice_works_on_every_channel(
     await user.open()
     await user.say("/start")
     await user.say("English")  # the label, typed
-    await user.say("13800138000")
     await user.say("2")  # the second menu option by number: My orders
     assert "no orders yet" in user.text()
 
@@ -235,9 +232,11 @@ async def test_serve_registers_the_webhook_and_the_command_menu(
 async def test_an_order_with_nothing_left_to_pay_is_confirmed_at_once(tg_app, fake_telegram):
     user = TelegramUser(tg_app, fake_telegram, 100011)
     await user.say("/start")
+    await user.say("明天 15:00 日常保洁 2小时 浦东新区世纪大道100号 5楼")
+    await user.say("13800138011")  # the phone, at the first checkout: placed, to pay
+    await user.choose("稍后支付")
     admin = TelegramUser(tg_app, fake_telegram, ADMIN_TG)
     await admin.say("/coupon issue 13800138011 100 7")  # more than the order costs
-    await user.say("菜单")
     await user.choose("预约服务")
     await user.choose("保洁")
     await user.choose("日常保洁")
@@ -245,5 +244,5 @@ async def test_an_order_with_nothing_left_to_pay_is_confirmed_at_once(tg_app, fa
     await user.say("明天 15:00")
     await user.say("浦东新区世纪大道100号 5楼")
     assert "合计:¥0.00" in user.text()
-    await confirm_order(user)
+    await user.choose("确认下单")
     assert "支付成功 ¥0.00" in user.text() and "请选择您需要的服务" in user.text()

@@ -20,7 +20,6 @@ from tests.e2e.helpers import (
     TelegramUser,
     WebUser,
     WeChatUser,
-    confirm_order,
     make_app,
     on_telegram,
 )
@@ -78,26 +77,21 @@ async def test_nul_bytes_and_lone_surrogates_in_telegram_texts_are_dropped_and_t
     client = await aiohttp_client(app)
     uid = int(random_refs.user_id())
     user = TelegramUser(client, fake_telegram, uid)
-    await post_ok(user, message_update(uid, f"/start{P}"))
+    await post_ok(user, sender(message_update(uid, f"/start{P}"), f"Al{P}ice", f"Wa{P}ng"))
     assert "欢迎" in user.text()
-    await post_ok(user, callback_update(uid, f"z{P}h"))  # the 中文 button's data, poisoned
-    assert "手机号" in user.text()
+    await post_ok(user, callback_update(uid, f"bo{P}ok"))  # the menu button's data, poisoned
+    assert "请选择服务类别" in user.text()  # what is left of it: "book"
     await post_ok(user, message_update(uid, f"\x00{P}"))  # nothing left: no message at all
-    phone = random_refs.phone()
-    poisoned_phone = f"{phone[:3]}{P}{phone[3:]}"
-    await post_ok(user, sender(message_update(uid, poisoned_phone), f"Al{P}ice", f"Wa{P}ng"))
-    assert "注册成功" in user.text()
-    await user.choose("预约服务")
     await user.choose("保洁")
     await user.choose("日常保洁")
-    await user.choose("2小时")
-    await post_ok(user, message_update(uid, f"6{P}0"))
+    await post_ok(user, message_update(uid, f"2{P}"))
     await post_ok(user, message_update(uid, f"明天{P} 15:00"))
     await user.share(location={"latitude": HOME[0], "longitude": HOME[1]})
     await post_ok(user, message_update(uid, f"8楼{P}801{P}"))
-    await post_ok(user, message_update(uid, f"请带{P}鞋套\r\n谢谢"))
-    assert "费用明细" in user.text()
-    await confirm_order(user)
+    await post_ok(user, message_update(uid, f"请带{P}鞋套\r\n谢谢"))  # a note, at the quote
+    assert "费用明细" in user.text() and "请带鞋套" in user.text()
+    phone = random_refs.phone()
+    await post_ok(user, message_update(uid, f"{phone[:3]}{P}{phone[3:]}"))  # the phone: placed
     number = int(re.search(r"#(\d{6,8})", user.text()).group(1))
     await user.choose("确认支付")
     assert "支付成功" in user.text()
@@ -148,21 +142,20 @@ async def test_nul_bytes_and_lone_surrogates_in_the_web_chat_json_are_dropped(
     user = WebUser(await aiohttp_client(app))
     await user.open()
     await user.send(type="text", text=f"/start{P}", id=f"m{P}1", lang=f"z{P}h")
-    await user.send(type="choice", key=f"z{P}h")
-    assert "手机号" in user.text()
-    phone = random_refs.phone()
-    await user.send(type="contact", phone=f"{phone[:3]}{P}{phone[3:]}")
-    assert "注册成功" in user.text()
-    await user.choose("预约服务")
+    await user.send(type="choice", key=f"bo{P}ok")
+    assert "请选择服务类别" in user.text()  # what is left of it: "book"
     await user.choose("家电")
     await user.choose("油烟机")
     await user.say(f"1{P}")
+    await user.choose("其他时间")
     await user.choose("明天")
     await user.choose("10:00")
     await user.send(type="location", lat=HOME[0], lon=HOME[1], label=f"人民{P}广场")
     await user.say(f"{P}12楼{P}1203")
     await user.say(f"放{P}门口")
-    await confirm_order(user)
+    await user.choose("确认下单")
+    phone = random_refs.phone()
+    await user.send(type="contact", phone=f"{phone[:3]}{P}{phone[3:]}")
     number = int(re.search(r"#(\d{6,8})", user.text()).group(1))
     async with app[DATABASE].uow() as uow:
         order = await uow.orders.by_number(number)

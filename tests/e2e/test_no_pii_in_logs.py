@@ -85,8 +85,8 @@ async def test_a_whole_telegram_booking_logs_no_phone_address_or_name(
     await user.say("明天 15:00")
     await user.share(location={"latitude": HOME[0], "longitude": HOME[1]})
     await user.say(ADDRESS)
-    await user.say(f"到了打 {phone}")
-    await confirm_order(user)
+    await user.say(f"到了打 {phone}")  # a note for the worker, at the quote
+    await confirm_order(user, phone)
     number = int(re.search(r"#(\d{6,8})", user.text()).group(1))
     await user.choose("确认支付")
     assert "支付成功" in user.text()
@@ -134,15 +134,14 @@ async def test_a_database_error_with_a_phone_and_a_name_in_its_row_is_logged_wit
                         " points, referral_code, rating_x100)"
                         " VALUES (NULL, :name, :enc, :phone, 'zh', 0, '', 500)"
                     ),
-                    {"name": command.name, "enc": b"", "phone": command.phone},
+                    {"name": command.name, "enc": b"", "phone": phone},
                 )
         return await original(command)
 
-    engine.run = broken
     uid, phone = int(random_refs.user_id()), random_refs.phone()
+    engine.run = broken
     user = TelegramUser(client, fake_telegram, uid)
-    await user.say("/start")
-    assert await user.post(fake_bot.message_update(uid, phone)) == 500
+    assert await user.post(fake_bot.message_update(uid, "/start")) == 500  # signs up: fails
     [failure] = [r for r in capture.records if r.getMessage().startswith("unhandled error")]
     assert (
         "IntegrityError" in failure.getMessage()

@@ -115,7 +115,7 @@ async def test_the_web_chat_is_limited_too_and_the_warning_arrives_by_poll(
     await user.open()
     for _ in range(LIMIT):
         await user.say("/start")
-        assert "欢迎来到到家" in user.text()  # a browser with no language hint: Chinese
+        assert "欢迎" in user.text()  # a browser with no language hint: Chinese
     for warned in (True, False):
         resp = await client.post(
             "/web/api/send", json={"role": "customer", "type": "text", "text": "/start"}
@@ -125,7 +125,7 @@ async def test_the_web_chat_is_limited_too_and_the_warning_arrives_by_poll(
         assert [r["text"] for r in polled["replies"]] == ([TOO_MANY.get("zh")] if warned else [])
     clock.advance(minutes=1)
     await user.say("/start")
-    assert "欢迎来到到家" in user.text()  # a browser with no language hint: Chinese
+    assert "欢迎" in user.text()  # a browser with no language hint: Chinese
 
 
 async def test_on_wechat_the_warning_is_a_customer_service_message(

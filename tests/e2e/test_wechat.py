@@ -5,7 +5,7 @@ import asyncio
 
 import pytest
 
-from tests.e2e.helpers import Clock, WeChatUser, confirm_order, make_app
+from tests.e2e.helpers import Clock, WeChatUser, make_app
 from tests.fakes.wechat import (
     AES_KEY,
     APPID,
@@ -74,10 +74,7 @@ def claims_asked(app, count: int) -> asyncio.Event:
 async def book_on_wechat(user: WeChatUser) -> None:
     await user.post_xml(event_xml(user.openid, "subscribe"))
     assert "欢迎" in user.last_text and "回复序号" in user.last_text
-    await user.choose("中文")
-    assert "手机号" in user.last_text
-    await user.say("13912345678")
-    assert "注册成功" in user.last_text
+    assert "新人券" in user.last_text and "手机号" not in user.last_text  # asked at checkout
     await user.choose("预约服务")
     await user.choose("家电")
     await user.choose("油烟机")
@@ -88,7 +85,8 @@ async def book_on_wechat(user: WeChatUser) -> None:
     assert "门牌号" in user.last_text
     await user.say("12楼1203")
     assert "合计:¥80.00" in user.last_text  # ¥150 − ¥20 coupon − ¥50 first order
-    await confirm_order(user)
+    assert "手机号" in user.last_text and "按钮" not in user.last_text
+    await user.say("13912345678")  # the phone, typed at the quote: placed
     assert (
         "已提交" in user.last_text
         and '<a href="http://127.0.0.1:8080/pay/sandbox/' in user.last_text

@@ -126,13 +126,16 @@ def user(uid: int, lang: str = "zh-hans") -> dict[str, Any]:
     }
 
 
-def message_update(uid: int, text: str | None = None, **extra: Any) -> dict[str, Any]:
-    """An Update with a private message (text, or ``contact=``/``location=``/``photo=``)."""
+def message_update(
+    uid: int, text: str | None = None, *, lang: str = "zh-hans", **extra: Any
+) -> dict[str, Any]:
+    """An Update with a private message (text, or ``contact=``/``location=``/``photo=``)
+    from a user whose Telegram speaks ``lang``."""
     message: dict[str, Any] = {
         "message_id": next(_update_ids),
         "date": 1_700_000_000,
         "chat": {"id": uid, "type": "private"},
-        "from": user(uid),
+        "from": user(uid, lang),
     }
     if text is not None:
         message["text"] = text
@@ -144,12 +147,12 @@ def message_update(uid: int, text: str | None = None, **extra: Any) -> dict[str,
     return {"update_id": next(_update_ids), "message": message}
 
 
-def callback_update(uid: int, data: str) -> dict[str, Any]:
+def callback_update(uid: int, data: str, lang: str = "zh-hans") -> dict[str, Any]:
     return {
         "update_id": next(_update_ids),
         "callback_query": {
             "id": str(next(_update_ids)),
-            "from": user(uid),
+            "from": user(uid, lang),
             "chat_instance": "ci",
             "data": data,
             "message": {

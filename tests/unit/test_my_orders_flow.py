@@ -167,6 +167,7 @@ def test_entering_keeps_only_what_the_caller_asked_for():
         "action": "",
         "fee_cents": None,
         "payment": {},
+        "again_at": "",
     }
     c = conv(action="pay", number=240117, fee_cents=100)
     assert my_orders.enter(CTX, c).commands == [RequestPayment(5, 240117)]
