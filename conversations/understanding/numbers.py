@@ -34,7 +34,9 @@ _EN_WORDS = {
     "eleven": 11,
     "twelve": 12,
 }
-EN_NUM = rf"(?:\d{{1,5}}|{'|'.join(w for w in _EN_WORDS if len(w) > 2)})"
+EN_WORDS = "|".join(w for w in _EN_WORDS if len(w) > 2)
+"""One to twelve in words (regex alternation; "a"/"an" are left to callers)."""
+EN_NUM = rf"(?:\d{{1,5}}|\b(?:{EN_WORDS})\b)"
 """A numeral in English: digits or one to twelve in words ("a"/"an" are left to callers)."""
 
 UNITS = (
