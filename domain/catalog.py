@@ -6,6 +6,7 @@ checks what a schema cannot (unique ids, bundles naming real items).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -71,6 +72,8 @@ class Item:
     payment_mode: PaymentMode = PaymentMode.FULL
     deposit_bp: int = 0
     category_id: str = ""
+    aliases: tuple[str, ...] = ()
+    """Other words customers use for it ("打扫卫生", "maid"): typed text is matched to them."""
 
     def option(self, option_id: str) -> Option:
         """The option with this id, or a QuoteError naming it."""
@@ -97,6 +100,7 @@ class Category:
     id: str
     name: Bilingual
     items: tuple[Item, ...]
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,18 +125,22 @@ class Catalog:
     def __post_init__(self) -> None:
         items: dict[str, Item] = {}
         seen_categories: set[str] = set()
+        words = _Words()
         for ci, cat in enumerate(self.categories):
             if cat.id in seen_categories:
                 raise CatalogError(f"categories[{ci}].id", f"duplicate category id {cat.id!r}")
             seen_categories.add(cat.id)
             if not cat.items:
                 raise CatalogError(f"categories[{ci}].items", "a category needs at least one item")
+            words.add(f"categories[{ci}]", f"category {cat.id!r}", cat.name, cat.aliases)
             for ii, item in enumerate(cat.items):
                 path = f"categories[{ci}].items[{ii}]"
                 if item.id in items:
                     raise CatalogError(f"{path}.id", f"duplicate item id {item.id!r}")
                 _check_item(path, item)
+                words.add(path, f"item {item.id!r}", item.name, item.aliases)
                 items[item.id] = item
+        words.check()
         for bi, bundle in enumerate(self.bundles):
             for ref in bundle.item_ids:
                 if ref not in items:
@@ -203,6 +211,40 @@ class Catalog:
             for cat in self.categories
         )
         return Catalog(categories, self.bundles, self.currency)
+
+
+def alias_key(phrase: str) -> str:
+    """A name or alias as it is compared: "Deep  Clean" and "deep clean" are one phrase."""
+    return " ".join(unicodedata.normalize("NFKC", phrase).casefold().split())
+
+
+class _Words:
+    """Every name and alias, to refuse an alias that already names something else: typed
+    text matching it could then never tell the two apart."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, str] = {}
+        self._aliases: list[tuple[str, str, str]] = []
+
+    def add(self, path: str, owner: str, name: Bilingual, aliases: tuple[str, ...]) -> None:
+        for phrase in (name.zh, name.en):
+            self._names.setdefault(alias_key(phrase), owner)
+        for ai, alias in enumerate(aliases):
+            self._aliases.append((f"{path}.aliases[{ai}]", owner, alias))
+
+    def check(self) -> None:
+        owners = dict(self._names)
+        listed: set[tuple[str, str]] = set()
+        for path, owner, alias in self._aliases:
+            key = alias_key(alias)
+            if not key:
+                raise CatalogError(path, "an alias cannot be blank")
+            if (owner, key) in listed:
+                raise CatalogError(path, f"alias {alias!r} is listed twice")
+            listed.add((owner, key))
+            other = owners.setdefault(key, owner)
+            if other != owner:
+                raise CatalogError(path, f"alias {alias!r} already names {other}")
 
 
 def _check_item(path: str, item: Item) -> None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from pydantic import Field, ValidationError
+from pydantic import Field, StringConstraints, ValidationError
 
 from domain.catalog import Bundle, Catalog, Category, Consumables, Item, Option, PaymentMode, Unit
 from domain.errors import CatalogError
@@ -30,6 +30,10 @@ class TextSpec(Strict):
 
     def build(self) -> Bilingual:
         return Bilingual(self.zh, self.en)
+
+
+Alias = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+"""Another word customers type for an item or a category ("打扫卫生", "maid")."""
 
 
 class OptionSpec(Strict):
@@ -57,12 +61,14 @@ class ItemSpec(Strict):
     options: list[OptionSpec] = []
     payment: PaymentMode = PaymentMode.FULL
     deposit_percent: Percent = 0
+    aliases: list[Alias] = Field(default=[], max_length=60)
 
 
 class CategorySpec(Strict):
     id: Slug
     name: TextSpec
     items: list[ItemSpec]
+    aliases: list[Alias] = Field(default=[], max_length=60)
 
 
 class BundleSpec(Strict):
@@ -100,6 +106,7 @@ def _build_item(cat_id: str, spec: ItemSpec) -> Item:
         payment_mode=spec.payment,
         deposit_bp=spec.deposit_percent,
         category_id=cat_id,
+        aliases=tuple(spec.aliases),
     )
 
 
@@ -126,7 +133,12 @@ def parse_catalog(data: Any) -> tuple[Catalog, Rules]:
     except (KeyError, ValueError):
         raise CatalogError("rules.timezone", f"unknown timezone {spec.rules.timezone!r}") from None
     categories = tuple(
-        Category(c.id, c.name.build(), tuple(_build_item(c.id, it) for it in c.items))
+        Category(
+            c.id,
+            c.name.build(),
+            tuple(_build_item(c.id, it) for it in c.items),
+            tuple(c.aliases),
+        )
         for c in spec.categories
     )
     bundles = tuple(

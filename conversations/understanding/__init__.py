@@ -1,0 +1,11 @@
+"""Understanding what customers type instead of tapping a button — pure functions of text
+(and a catalog, and today's date), no I/O, no state:
+
+- ``numbers.read_number``: one number in an answer ("九十平", "两个小时");
+- ``when.read_when``: day, time, part of the day, asap ("后天下午三点", "周六上午");
+- ``items.matcher_for(catalog).match``: the item, bundle or category named, with near
+  misses ("日常保结", "家里空调要洗一下");
+- ``request.read_request``: every slot of a one-message request ("明天下午三点 90平 日常保洁
+  漕溪北路88号 1201");
+- ``samples``: phrasings with their expected readings, for the tests and the benchmark.
+"""
