@@ -12,7 +12,7 @@ from __future__ import annotations
 from conversations.events import ChoiceMade, LocationShared, TextReceived
 from conversations.flows import booking_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions, too_long
-from conversations.flows.booking_draft import MAX_AREA, MIN_AREA, Draft, read_area, read_number
+from conversations.flows.booking_draft import MAX_AREA, MIN_AREA, Draft, read_area
 from conversations.flows.booking_draft import NAME as NAME
 from conversations.flows.booking_draft import draft as draft
 from conversations.flows.booking_draft import keep as keep
@@ -26,10 +26,12 @@ from conversations.flows.booking_steps import ready as ready
 from conversations.flows.booking_steps import start_with as start_with
 from conversations.flows.booking_when import on_date, on_time, on_when
 from conversations.flows.booking_words import from_words as from_words
+from conversations.flows.booking_words import on_words
 from conversations.flows.flow_state import StaleState, restarting, restarting_all
 from conversations.replies import Say
 from conversations.results.booking import AddressesFound
 from conversations.state import Conversation
+from conversations.understanding.numbers import read_number
 from domain import limits
 from domain.commands import Booking
 from domain.errors import QuoteError
@@ -108,6 +110,8 @@ def on_option(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) ->
     d = draft(conv)
     item = d.items(ctx.catalog)[0]
     ticked = d.ticked if d.ticked is not None else []
+    if isinstance(event, TextReceived) and read_number(event.text) is None:
+        return on_words(ctx, conv, event)  # "明天下午三点": not a quantity, maybe more
     if isinstance(event, TextReceived) or event.key.startswith("qty:"):
         d.options, d.ticked = ticked, None
         outcome = on_quantity(ctx, conv, event, d)
@@ -215,7 +219,9 @@ TRANSITIONS: Transitions = restarting_all(
     restart,
     {
         (Step.CATEGORY, ChoiceMade): on_category,
+        (Step.CATEGORY, TextReceived): on_words,
         (Step.ITEM, ChoiceMade): on_item,
+        (Step.ITEM, TextReceived): on_words,
         (Step.OPTIONS, ChoiceMade): on_option,
         (Step.OPTIONS, TextReceived): on_option,
         (Step.QUANTITY, ChoiceMade): on_quantity,

@@ -4,7 +4,6 @@ coupon and points, through the booking module's accessors."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from operator import attrgetter, itemgetter
@@ -12,6 +11,7 @@ from typing import Any
 
 from conversations.flows.flow_state import StaleState
 from conversations.state import Conversation
+from conversations.understanding.numbers import read_number
 from domain.catalog import Catalog, Item
 from domain.commands import Booking
 from domain.pricing import Selection
@@ -19,20 +19,10 @@ from domain.pricing import Selection
 NAME = "booking"
 MIN_AREA, MAX_AREA = 5, 2000
 """The home sizes taken (m²)."""
-_NUMBER = re.compile(
-    r"^\s*(\d{1,5})\s*(?:小时|个|次|台|天|平方米|平米|平|㎡|m²|m2|h|hours?|days?|sqm)?\s*$",
-    re.IGNORECASE,
-)
-
-
-def read_number(text: str) -> int | None:
-    """One whole number typed as an answer ("3", "3小时", "90平")."""
-    m = _NUMBER.match(text)
-    return int(m.group(1)) if m else None
 
 
 def read_area(text: str) -> int | None:
-    """A home's size in m² typed as an answer."""
+    """A home's size in m² typed as an answer ("90", "九十平")."""
     return read_number(text)
 
 

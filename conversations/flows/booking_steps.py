@@ -118,5 +118,7 @@ def advance(ctx: Ctx, conv: Conversation, d: Draft, reply: list[Reply] | None = 
     keep(conv, d)
     for step, done in _CHECKS:
         if not done(ctx, d):
+            if step == Step.WHEN and d.day is not None:
+                step = Step.TIME  # the day was named ("周六 日常保洁"): its time is asked
             return Outcome(list(reply or []), step=step, reask=True)
     return Outcome(list(reply or []), goto="checkout")

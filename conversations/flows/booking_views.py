@@ -278,6 +278,12 @@ def map_pin(conv: Conversation) -> str:
     return tr(conv, "地图定位")
 
 
+def not_understood(conv: Conversation) -> Say:
+    return Say(
+        tr(conv, "没太明白。可以直接说要什么服务,例如「日常保洁 3小时」,或点选下面的选项。")
+    )
+
+
 def not_a_number(conv: Conversation, item: Item) -> Say:
     low, high = item.min_quantity, item.max_quantity
     return Say(tr(conv, "请回复 {low}–{high} 之间的数字,例如 {low}。", low=low, high=high))

@@ -11,28 +11,41 @@ from conversations.flows.base import Ctx, Outcome
 from conversations.flows.booking_draft import Draft, draft, keep
 from conversations.flows.booking_steps import Step, advance
 from conversations.flows.dates import names_impossible_date, parse_when
+from conversations.replies import Say
 from conversations.state import Conversation
+
+
+def refusal(ctx: Ctx, conv: Conversation, start: datetime) -> Say | None:
+    """Why ``start`` cannot be booked (past, too soon, too far ahead), or None."""
+    if start < ctx.now + timedelta(minutes=ctx.rules.booking.min_lead_minutes):
+        return views.in_the_past(conv) if start <= ctx.now else views.too_soon(ctx, conv)
+    if start > ctx.now + timedelta(days=ctx.rules.booking.max_days_ahead):
+        return views.too_far(ctx, conv)
+    return None
 
 
 def _set_start(ctx: Ctx, conv: Conversation, d: Draft, day: date, at: time) -> Outcome:
     start = datetime.combine(day, at, tzinfo=ctx.tz)
-    if start < ctx.now + timedelta(minutes=ctx.rules.booking.min_lead_minutes):
-        late = views.in_the_past(conv) if start <= ctx.now else views.too_soon(ctx, conv)
+    wrong = refusal(ctx, conv, start)
+    if wrong is not None:
         if day == ctx.now.astimezone(ctx.tz).date() and conv.step == Step.TIME:
             keep(conv, d)  # the day stands; the time is asked again
-            return Outcome([late], step=Step.TIME, reask=True)
-        return Outcome([late], step=Step.WHEN, reask=True)
-    if start > ctx.now + timedelta(days=ctx.rules.booking.max_days_ahead):
-        return Outcome([views.too_far(ctx, conv)], step=Step.WHEN, reask=True)
+            return Outcome([wrong], step=Step.TIME, reask=True)
+        return Outcome([wrong], step=Step.WHEN, reask=True)
     d.day, d.start, d.asap = day, start, False
     return advance(ctx, conv, d)
 
 
-def _asap(ctx: Ctx, conv: Conversation, d: Draft) -> Outcome:
+def asap_start(ctx: Ctx) -> datetime:
+    """ "As soon as possible": the lead time from now, up to the next half hour."""
     lead = ctx.rules.booking.asap_lead_minutes
     start = ctx.now.astimezone(ctx.tz) + timedelta(minutes=lead)
     start = start.replace(second=0, microsecond=0)
-    start += timedelta(minutes=(-start.minute) % 30)
+    return start + timedelta(minutes=(-start.minute) % 30)
+
+
+def _asap(ctx: Ctx, conv: Conversation, d: Draft) -> Outcome:
+    start = asap_start(ctx)
     d.asap, d.day, d.start = True, start.date(), start
     return advance(ctx, conv, d)
 
