@@ -156,9 +156,9 @@ def _dated(year: int | None, month: int, day: int, today: date) -> date | None:
 
 
 def _weekday(m: re.Match[str], s: str, today: date) -> Reading:
-    """A weekday ("周六", "sat"): the next one, today included; this week's ("这周六",
-    weeks start on Monday, even when it has passed — the caller says so); next week's
-    ("下周六", "next saturday"); the week after's ("下下周三")."""
+    """A weekday ("周六", "sat", "this saturday"): the next one, today included; this week's
+    ("这周六": weeks start on Monday — even when it has passed, which the caller says);
+    next week's ("下周六", "next saturday"); the week after's ("下下周三")."""
     target = _WEEKDAY_INDEX[(m.group(2) or m.group(4)).lower()]
     which = (m.group(1) or m.group(3) or "").lower().rstrip("个")
     monday = today - timedelta(days=today.weekday())

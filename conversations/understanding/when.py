@@ -78,9 +78,11 @@ class When:
         return self.day is not None or self.at is not None or self.asap or self.impossible
 
 
+# Only words that name a part of the day: "午饭后" (after lunch) and the like are too vague
+# to book, and asked again.
 _PARTS = re.compile(
-    r"(凌晨|半夜|深夜)|(清晨|早上|早晨|上午|一早)|(中午|午饭后|午休后)|(下午|午后)"
-    r"|(傍晚|晚上|夜里|夜间|晚间|晚饭后)"
+    r"(凌晨|半夜|深夜)|(清晨|早上|早晨|上午|一早)|(中午)|(下午|午后)"
+    r"|(傍晚|晚上|夜里|夜间|晚间)"
     r"|\b(?:(morning)|(noon|midday|lunchtime|lunch\s+time)|(afternoon)|(evening|night))\b",
     re.IGNORECASE,
 )
