@@ -38,6 +38,7 @@ class Router:
         """Route ``event`` for ``conv`` (updated in place, the options it now offers too);
         return the replies."""
         event = _match_choice(event, conv)
+        conv.scratch[SHOWN] = {(conv.flow, conv.step)}  # the question being answered
         outcome = words.route(self.flows, ctx, conv, event)
         if outcome is None:
             outcome = self.dispatch(ctx, conv, event)
@@ -67,22 +68,24 @@ class Router:
         if depth > MAX_CHAIN:
             raise RuntimeError(f"flow loop in {conv.flow}/{conv.step}")
         replies = list(out.replies)
+        shown: set[tuple[str, str]] = conv.scratch.setdefault(SHOWN, set())
         if out.goto is not None:
             flow = self.flows[out.goto]
             if out.goto == "menu":
                 conv.history = []
-            else:
+            elif (conv.flow, conv.step) in shown:
                 conv.history = [*conv.history[-9:], [conv.flow, conv.step]]
             conv.flow, conv.step = out.goto, str(flow.FIRST)
             replies += await self._apply(ctx, conv, flow.enter(ctx, conv), depth + 1)
         elif out.step is not None:
-            if out.step != conv.step:
+            if out.step != conv.step and (conv.flow, conv.step) in shown:
                 conv.history = [*conv.history[-9:], [conv.flow, conv.step]]
             conv.step = out.step
         if out.reask:
-            replies += await self._apply(
-                ctx, conv, self.flows[conv.flow].ask(ctx, conv), depth + 1
-            )
+            asked = self.flows[conv.flow].ask(ctx, conv)
+            if asked.step is None and asked.goto is None:
+                shown.add((conv.flow, conv.step))  # its question is on the screen
+            replies += await self._apply(ctx, conv, asked, depth + 1)
         for command in out.commands:
             for result in await self.run(command):
                 replies += await self._apply(
@@ -92,6 +95,9 @@ class Router:
 
 
 _NUMBER = re.compile(r"^\s*(\d{1,2})\s*$")
+SHOWN = "shown"
+"""``conv.scratch``: the steps whose question the person saw this turn — the only ones "back"
+returns to (a step passed through, its question never asked, is not one)."""
 
 
 def _match_choice(event: Inbound, conv: Conversation) -> Inbound:

@@ -286,7 +286,7 @@ def on_phone_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
 
 
 def on_notes(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
-    notes = " ".join(event.text.split())
+    notes = event.text.strip()
     if over := too_long(conv, limits.NOTES, notes):
         return over
     d = booking.draft(conv)

@@ -84,7 +84,7 @@ async def test_a_channel_registered_in_one_place_chats_and_gets_notices_through_
     assert "¥25.00 优惠券" in notice
 
     metrics = await (await client.get("/metrics")).text()
-    assert 'daojia_messages_total{channel="loop",result="handled"} 5.0' in metrics
+    assert 'daojia_messages_total{channel="loop",result="handled"} 4.0' in metrics
 
 
 async def test_an_owner_adds_an_admin_of_a_registered_channel_in_chat(

@@ -79,9 +79,9 @@ async def test_nul_bytes_and_lone_surrogates_in_telegram_texts_are_dropped_and_t
     user = TelegramUser(client, fake_telegram, uid)
     await post_ok(user, sender(message_update(uid, f"/start{P}"), f"Al{P}ice", f"Wa{P}ng"))
     assert "欢迎" in user.text()
+    await post_ok(user, message_update(uid, f"\x00{P}"))  # nothing left: no message at all
     await post_ok(user, callback_update(uid, f"bo{P}ok"))  # the menu button's data, poisoned
     assert "请选择服务类别" in user.text()  # what is left of it: "book"
-    await post_ok(user, message_update(uid, f"\x00{P}"))  # nothing left: no message at all
     await user.choose("保洁")
     await user.choose("日常保洁")
     await post_ok(user, message_update(uid, f"2{P}"))
