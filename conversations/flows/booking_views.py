@@ -321,8 +321,10 @@ def unreadable_date(ctx: Ctx, conv: Conversation) -> Say:
     return Say(
         tr(
             conv,
-            "没看懂日期,可以回复「明天」「{day.month}月{day.day}日」或「周六 10点」。",
+            "没看懂日期,可以回复「明天」「{day.month}月{day.day}日」或「周六 10点」"
+            "(可约 {days} 天内)。",
             day=day,
+            days=ctx.rules.booking.max_days_ahead,
         )
     )
 
