@@ -54,6 +54,9 @@ class Draft:
     coupon: str | None = None
     """None: the best coupon the customer holds; "": none."""
     use_points: bool = False
+    earlier_start: datetime | None = None
+    """The start the quote showed before "change time": back at the quote without a new
+    one ("back" from the time question), the booking is as it was."""
 
     @classmethod
     def again(
@@ -145,6 +148,7 @@ class Draft:
             "notes": self.notes,
             "coupon": self.coupon,
             "use_points": self.use_points,
+            "earlier_start": self.earlier_start.isoformat() if self.earlier_start else None,
         }
 
     @classmethod
@@ -167,11 +171,13 @@ class Draft:
                     raise StaleState(NAME)
             draft.day = date.fromisoformat(raw["day"]) if raw.get("day") else None
             draft.start = datetime.fromisoformat(raw["start"]) if raw.get("start") else None
+            earlier = raw.get("earlier_start")
+            draft.earlier_start = datetime.fromisoformat(earlier) if earlier else None
             loc = raw.get("location")
             draft.location = (float(loc[0]), float(loc[1])) if loc else None
         except (TypeError, ValueError, KeyError, IndexError) as exc:
             raise StaleState(NAME) from exc
-        if draft.start is not None and draft.start.tzinfo is None:
+        if any(t is not None and t.tzinfo is None for t in (draft.start, draft.earlier_start)):
             raise StaleState(NAME)
         return draft
 

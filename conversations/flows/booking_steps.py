@@ -60,6 +60,7 @@ def start_with(conv: Conversation, d: Draft, said: Sequence[Reply] = ()) -> Outc
 def change_time(conv: Conversation) -> Outcome:
     """Back to the date question, the rest of the booking kept (checkout's "change time")."""
     d = draft(conv)
+    d.earlier_start = d.start
     d.day, d.start, d.asap = None, None, False
     return start_with(conv, d)
 

@@ -181,7 +181,10 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     st = state(conv)
     if conv.step == Step.QUOTE:
         d = booking.draft(conv)
-        if not booking.ready(ctx, d):  # e.g. "back" here after "change time"
+        if d.start is None and d.earlier_start is not None:  # "back" after "change time"
+            d.start, d.day = d.earlier_start, d.earlier_start.astimezone(ctx.tz).date()
+            booking.keep(conv, d)
+        if not booking.ready(ctx, d):
             return booking.start_with(conv, d)
         return Outcome(commands=[PreviewQuote(booking.booking(ctx, conv))])
     if conv.step == Step.CODE:

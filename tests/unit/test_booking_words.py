@@ -157,3 +157,19 @@ def test_same_as_last_time_is_the_next_free_start_on_that_weekday_and_hour():
     assert next_same_slot(CTX, tuesday_3pm, taken).date() == date(2026, 12, 1)
     monday_9am = datetime.fromisoformat("2026-11-16T09:00:00+08:00")  # now is Monday 09:00
     assert next_same_slot(CTX, monday_9am).date() == date(2026, 11, 30)  # today's is past
+
+
+def test_back_from_the_time_question_after_change_time_is_the_quote_as_it_was():
+    start = datetime.fromisoformat("2026-11-24T15:00:00+08:00")
+    d = Draft(category="cleaning", item="daily_cleaning", options=[], quantity=2, area_sqm=80)
+    d.start, d.day, d.address_text = start, start.date(), "世纪大道100号"
+    conv = Conversation(flow="checkout", step="quote", customer_id=1)
+    booking.keep(conv, d)
+    checkout.keep(conv, checkout.State(total_cents=8000))
+    out = checkout.on_quote_choice(CTX, conv, ChoiceMade(**BASE, key="time"))
+    conv.flow, conv.step = "booking", "category"
+    assert booking.enter(CTX, conv).step == "when"
+    conv.flow, conv.step = "checkout", "quote"  # "返回"
+    out = checkout.ask(CTX, conv)
+    assert out.goto is None and out.commands  # the quote again, at the time it had
+    assert booking.draft(conv).start == start
