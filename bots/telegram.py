@@ -2,8 +2,9 @@
 
 ``POST /telegram`` checks the secret-token header, reads the update into a neutral event
 (``bots.telegram_updates``), runs it through the engine and sends the replies with the Bot API
-(inline keyboards for choices, reply keyboards for location and contact requests). Nothing here
-knows about booking.
+(inline keyboards for choices, reply keyboards for location and contact requests). A pressed
+button is acknowledged and its message's keyboard edited away at once, so an answered question
+cannot be answered again. Nothing here knows about booking.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ COMMANDS = [
 """The command menu, one list per language: Chinese by default, English for clients set to
 English (Telegram picks the list by the person's ``language_code``)."""
 ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query"]
+NO_KEYBOARD = InlineKeyboardMarkup(())
+"""What a pressed button's message is left with: an empty inline keyboard."""
 
 
 ClientApplication = Application[
@@ -199,8 +202,12 @@ class TelegramBot(Channel):
         if update.checkout is not None:
             return _json(await self._pre_checkout(update.checkout))
         answering = None
-        if update.callback_id is not None:  # stop the button's spinner while we work
-            answering = asyncio.ensure_future(self._answer_callback(update.callback_id))
+        if update.callback_id is not None:
+            # stop the button's spinner and take the used keyboard away while we work: two
+            # calls at once, so the turn waits for neither (the webhook answer carries a reply)
+            answering = asyncio.gather(
+                self._answer_callback(update.callback_id), self._clear_keyboard(update.tapped)
+            )
         try:
             event = update.event
             if event is None:
@@ -258,6 +265,20 @@ class TelegramBot(Channel):
             return
         if status != 200:
             log.info("answerCallbackQuery failed: %s %s", status, body[:200])
+
+    async def _clear_keyboard(self, tapped: tuple[int, int] | None) -> None:
+        """Take the inline keyboard off the message whose button was pressed, so a used
+        question cannot be answered again by a stale tap. A failure (a message too old to
+        edit, or already bare when Telegram resends the update) is only logged."""
+        if tapped is None:
+            return
+        chat_id, message_id = tapped
+        try:
+            await self.application.bot.edit_message_reply_markup(
+                chat_id=chat_id, message_id=message_id, reply_markup=NO_KEYBOARD
+            )
+        except TelegramError as exc:
+            log.info("editMessageReplyMarkup failed: %s", exc)
 
     async def send(
         self,

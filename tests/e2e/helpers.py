@@ -141,8 +141,7 @@ class TelegramUser:
             if body.get("method"):
                 assert body["method"] in ("sendMessage", "sendPhoto")
                 assert int(body["chat_id"]) == self.uid
-                self.fake.calls.append((body["method"], body))
-                self.last.append(body)
+                self.last.append(self.fake.record(body["method"], body))
         return resp.status
 
     async def say(self, text: str) -> list[dict[str, Any]]:
@@ -168,9 +167,18 @@ class TelegramUser:
     async def choose(self, label_part: str) -> list[dict[str, Any]]:
         from tests.fakes.telegram import callback_update
 
-        matches = [b for b in self.options() if label_part in b["text"] and "callback_data" in b]
+        matches = [
+            (msg["message_id"], b)
+            for msg in self.last
+            for row in (msg.get("reply_markup") or {}).get("inline_keyboard", [])
+            for b in row
+            if label_part in b["text"] and "callback_data" in b
+        ]
         assert matches, f"no button {label_part!r} in {[b['text'] for b in self.options()]}"
-        assert await self.post(callback_update(self.uid, matches[0]["callback_data"])) == 200
+        message_id, button = matches[0]
+        assert (
+            await self.post(callback_update(self.uid, button["callback_data"], message_id)) == 200
+        )
         return self.last
 
     def text(self) -> str:
