@@ -126,7 +126,6 @@ SAMPLES: dict[str, dict[str, object]] = {
         "next": "12-12 09:00",
         "stopped": False,
     },
-    "complaint_received": {"complaint_id": 3, "number": 240117, "minutes": 30},
     "complaint_opened_admin": {
         "complaint_id": 3,
         "number": 240117,
@@ -300,3 +299,14 @@ def test_the_wechat_templates_file_is_checked_at_start(tmp_path):
     malformed.write_text("settled:\n  fields: {a: b}\n", encoding="utf-8")
     with pytest.raises(ValueError, match="template_id"):
         load_templates(malformed)
+
+
+def test_a_templates_file_naming_an_event_no_longer_sent_still_loads(tmp_path, caplog):
+    older = tmp_path / "older.yaml"
+    older.write_text(
+        "complaint_received:\n  template_id: T0\n  fields: {first: x}\n"
+        "settled:\n  template_id: T1\n  fields: {first: y}\n",
+        encoding="utf-8",
+    )
+    assert set(load_templates(older)) == {"settled"}
+    assert "complaint_received is no longer sent" in caplog.text
