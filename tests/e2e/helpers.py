@@ -309,3 +309,24 @@ async def book(
     await customer.choose("确认下单")
     placed = re.search(r"#(\d{6,8})", customer.text())
     return int(placed.group(1)) if placed else None
+
+
+async def book_on_web(customer: WebUser, home=HOME) -> int:
+    """Sign up in the web chat, book two hours of regular cleaning tomorrow at 15:00 at
+    ``home`` and pay in the sandbox; returns the order number."""
+    await customer.say("/start")
+    await customer.choose("中文")
+    await customer.send(type="contact", phone="13812345678")
+    for option in ("预约服务", "保洁", "日常保洁", "选好了", "2"):
+        await customer.choose(option)
+    await customer.say("60")
+    await customer.say("明天 15:00")
+    await customer.send(type="location", lat=home[0], lon=home[1], label="人民广场")
+    await customer.say("8楼801")
+    await customer.choose("跳过")
+    await customer.choose("确认下单")
+    placed = re.search(r"#(\d{6,8})", customer.text())
+    assert placed is not None, customer.text()
+    await customer.choose("确认支付")
+    assert "支付成功" in customer.text()
+    return int(placed.group(1))

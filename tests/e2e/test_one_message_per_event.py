@@ -13,6 +13,7 @@ from tests.e2e.helpers import (
     TelegramUser,
     WebUser,
     book_and_pay,
+    book_on_web,
     make_settings,
     on_telegram,
     seed_worker,
@@ -110,19 +111,7 @@ async def test_in_the_web_chat_a_complaint_is_acknowledged_once_and_decided_once
     await seed_worker(app, channel="telegram", user_id=str(WORKER), center=HOME)
     customer = WebUser(client)
     await customer.open()
-    await customer.say("/start")
-    await customer.choose("中文")
-    await customer.send(type="contact", phone="13812345678")
-    for option in ("预约服务", "保洁", "日常保洁", "选好了", "2"):
-        await customer.choose(option)
-    await customer.say("60")
-    await customer.say("明天 15:00")
-    await customer.send(type="location", lat=HOME[0], lon=HOME[1], label="人民广场")
-    await customer.say("8楼801")
-    await customer.choose("跳过")
-    await customer.choose("确认下单")
-    await customer.choose("确认支付")
-    number = int(customer.text().split("#")[1][:6])
+    number = await book_on_web(customer)
     await finish(TelegramUser(client, fake_telegram, WORKER), fake_telegram, number, clock)
     await polled(client, "customer")  # what the visit told the customer so far
 

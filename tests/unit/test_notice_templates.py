@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bots.wechat_templates import TemplateMessages, WeChatTemplate, load_templates
-from conversations.replies import Ask, Photo, Say
+from conversations.replies import Ask, Link, Say
 from conversations.services.notice_templates import LANGUAGES, NoticeTemplates
 from conversations.services.notices import EVENTS, Notice, to_admins, to_customer, to_worker
 from webhooks.channels import CHANNEL_NAMES
@@ -253,14 +253,20 @@ def test_an_offer_has_accept_and_decline_buttons_and_shows_what_the_worker_earns
     assert "【抢单】#240117 日常保洁" in zh.text and zh.options[0].label == "接单 #240117"
 
 
-def test_finished_sends_the_photos_then_asks_to_pay_the_balance_or_confirm():
+def test_finished_asks_to_pay_the_balance_or_confirm_then_links_the_photos():
     data = dict(SAMPLES["finished"])
     replies = TEMPLATES.render(to_customer(1, "finished", **data), "telegram", "zh")
-    assert [type(r) for r in replies] == [Photo, Photo, Ask]
-    assert replies[-1].options[0].key == "act:confirm:240117"
+    assert [type(r) for r in replies] == [Ask, Link, Link]
+    assert replies[0].options[0].key == "act:confirm:240117"
+    assert [(r.text, r.url, r.label) for r in replies[1:]] == [
+        ("", "https://x.example/a.jpg", "查看照片 1"),
+        ("", "https://x.example/b.jpg", "查看照片 2"),
+    ]
     data["balance"] = 8_000
+    data["photos"] = data["photos"][:1]
     replies = TEMPLATES.render(to_customer(1, "finished", **data), "telegram", "en")
-    assert replies[-1].options[0].key == "act:pay:240117" and "¥80.00" in replies[-1].text
+    assert replies[0].options[0].key == "act:pay:240117" and "¥80.00" in replies[0].text
+    assert [r.label for r in replies[1:]] == ["View photo"]
 
 
 def test_a_configured_wechat_template_message_is_filled_from_the_notice():
