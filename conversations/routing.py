@@ -92,18 +92,22 @@ class Router:
 
 
 _NUMBER = re.compile(r"^\s*(\d{1,2})\s*$")
+TICK = "✓ "
+"""How a ticked option of a several-choice question starts ("✓ 准时守约"): its word typed
+without the tick (as one reads it) still names it."""
 
 
 def _match_choice(event: Inbound, conv: Conversation) -> Inbound:
-    """Typed text that names an offered option ("2", or its label) becomes that choice."""
+    """Typed text that names an offered option ("2", or its label, ticked or not) becomes
+    that choice."""
     if not isinstance(event, TextReceived):
         return event
     options = conv.offered()
     if not options:
         return event
     text = event.text.strip()
-    folded = text.casefold()
-    key = next((o.key for o in options if o.label.casefold() == folded), None)
+    folded = text.removeprefix(TICK).strip().casefold()
+    key = next((o.key for o in options if o.label.removeprefix(TICK).casefold() == folded), None)
     m = _NUMBER.match(text)
     if key is None and conv.numbered and m and 1 <= int(m.group(1)) <= len(options):
         key = options[int(m.group(1)) - 1].key
