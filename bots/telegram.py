@@ -54,6 +54,8 @@ English (Telegram picks the list by the person's ``language_code``)."""
 ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query"]
 NO_KEYBOARD = InlineKeyboardMarkup(())
 """What a pressed button's message is left with: an empty inline keyboard."""
+EDITS_DRAIN_S = 5.0
+"""How long stopping waits for keyboard edits under way."""
 
 
 ClientApplication = Application[
@@ -138,6 +140,8 @@ class TelegramBot(Channel):
         self._public_url = public_url
         """Where ``start`` tells Telegram to deliver updates (``daojia serve``), or None."""
         self.max_file_bytes = 8 * 1024 * 1024
+        self._edits: set[asyncio.Task[None]] = set()
+        """Keyboards being taken off pressed messages (see ``_clear_keyboard``)."""
 
     @classmethod
     def configure(cls, settings: TelegramSettings, host: Host) -> TelegramBot | None:
@@ -182,7 +186,18 @@ class TelegramBot(Channel):
             await bot.set_my_commands(english, language_code="en")
 
     async def stop(self) -> None:
-        await self.application.shutdown()
+        """Let the keyboard edits under way finish (a few seconds at most), then close."""
+        try:
+            await asyncio.wait_for(self.drain(), EDITS_DRAIN_S)
+        except TimeoutError:
+            log.warning("stopping with %d keyboard edits unsent", len(self._edits))
+        finally:
+            await self.application.shutdown()
+
+    async def drain(self) -> None:
+        """Wait for the keyboard edits under way (tests, graceful shutdown)."""
+        while self._edits:
+            await asyncio.gather(*list(self._edits), return_exceptions=True)
 
     async def webhook(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "").encode()
@@ -203,11 +218,14 @@ class TelegramBot(Channel):
             return _json(await self._pre_checkout(update.checkout))
         answering = None
         if update.callback_id is not None:
-            # stop the button's spinner and take the used keyboard away while we work: two
-            # calls at once, so the turn waits for neither (the webhook answer carries a reply)
-            answering = asyncio.gather(
-                self._answer_callback(update.callback_id), self._clear_keyboard(update.tapped)
-            )
+            # stop the button's spinner while we work, and take the used keyboard away: that
+            # edit goes through PTB's rate limiter (it names a chat), so it runs on its own and
+            # neither the turn nor its webhook answer (which carries a reply) waits for it
+            answering = asyncio.ensure_future(self._answer_callback(update.callback_id))
+            if update.tapped is not None:
+                edit = asyncio.ensure_future(self._clear_keyboard(*update.tapped))
+                self._edits.add(edit)
+                edit.add_done_callback(self._edits.discard)
         try:
             event = update.event
             if event is None:
@@ -266,13 +284,10 @@ class TelegramBot(Channel):
         if status != 200:
             log.info("answerCallbackQuery failed: %s %s", status, body[:200])
 
-    async def _clear_keyboard(self, tapped: tuple[int, int] | None) -> None:
+    async def _clear_keyboard(self, chat_id: int, message_id: int) -> None:
         """Take the inline keyboard off the message whose button was pressed, so a used
         question cannot be answered again by a stale tap. A failure (a message too old to
         edit, or already bare when Telegram resends the update) is only logged."""
-        if tapped is None:
-            return
-        chat_id, message_id = tapped
         try:
             await self.application.bot.edit_message_reply_markup(
                 chat_id=chat_id, message_id=message_id, reply_markup=NO_KEYBOARD

@@ -135,6 +135,7 @@ class TelegramUser:
             json=update,
             headers={"X-Telegram-Bot-Api-Secret-Token": self.secret if secret is None else secret},
         )
+        await self.settled()
         self.last = self.fake.sent(self.uid)[before:]
         if resp.status == 200:
             body = await resp.json()
@@ -143,6 +144,16 @@ class TelegramUser:
                 assert int(body["chat_id"]) == self.uid
                 self.last.append(self.fake.record(body["method"], body))
         return resp.status
+
+    async def settled(self) -> None:
+        """Wait for the Bot API calls the turn left running (a pressed keyboard's edit)."""
+        from webhooks.keys import CHANNELS
+
+        app = getattr(getattr(self.client, "server", None), "app", None)
+        channels = app.get(CHANNELS) if app is not None else None
+        bot = channels.get("telegram") if channels is not None else None
+        if bot is not None:
+            await bot.drain()
 
     async def say(self, text: str) -> list[dict[str, Any]]:
         from tests.fakes.telegram import message_update

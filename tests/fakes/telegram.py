@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from typing import Any
@@ -34,6 +35,8 @@ class FakeTelegram(LoopbackServer):
         self.app.router.add_post("/bot{token}/{method}", self.handle)
         self.app.router.add_get("/file/bot{token}/{path:.*}", self.file)
         self.files: dict[str, bytes] = {}
+        self.hold_edits: asyncio.Event | None = None
+        """When set to an event, ``editMessageReplyMarkup`` waits for it (a slow Telegram)."""
         self.messages: dict[int, dict[str, Any]] = {}
         """message id → ``chat_id`` and ``reply_markup`` of each message sent."""
 
@@ -75,6 +78,8 @@ class FakeTelegram(LoopbackServer):
                 {"ok": False, "error_code": 502, "description": "Bad Gateway"}, status=502
             )
         if method == "editMessageReplyMarkup":
+            if self.hold_edits is not None:
+                await self.hold_edits.wait()
             self.calls.append((method, params))
             return self._edit_markup(params)
         recorded = self.record(method, params)
