@@ -50,9 +50,9 @@ def as_text(reply: Reply, lang: str) -> str:
             lines.append(N_("回复序号即可选择").get(lang))
             return "\n".join(lines)
         case Link(text=text, url=url, label=label):
-            return f'{text}<a href="{url}">{label}</a>'
+            return f"{text}{_anchor(url, label)}"
         case Photo(caption=caption, url=url):
-            return caption or url
+            return _anchor(url, caption or N_("查看照片").get(lang))
         case AskLocation(text=text):
             how = N_("(点「+」→「位置」)").get(lang)
             return f"{text}{how}"
@@ -61,3 +61,10 @@ def as_text(reply: Reply, lang: str) -> str:
         case Invoice(title=title, description=description):
             return f"{title}: {description}"
     raise TypeError(f"unknown reply {reply!r}")
+
+
+def _anchor(url: str, label: str) -> str:
+    """A link in a WeChat text message (it shows ``<a href>`` as a tappable label), never the
+    bare URL. The URL goes in as it is (WeChat is not known to decode ``&amp;``, and a signed
+    link's query has ``&``), only a quote, which would end the attribute, is encoded."""
+    return f'<a href="{url.replace(chr(34), "%22")}">{label}</a>'

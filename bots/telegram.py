@@ -2,8 +2,9 @@
 
 ``POST /telegram`` checks the secret-token header, reads the update into a neutral event
 (``bots.telegram_updates``), runs it through the engine and sends the replies with the Bot API
-(inline keyboards for choices, reply keyboards for location and contact requests). Nothing here
-knows about booking.
+(inline keyboards for choices, reply keyboards for location and contact requests). A pressed
+button is acknowledged and its message's keyboard edited away at once, so an answered question
+cannot be answered again. Nothing here knows about booking.
 """
 
 from __future__ import annotations
@@ -51,6 +52,10 @@ COMMANDS = [
 """The command menu, one list per language: Chinese by default, English for clients set to
 English (Telegram picks the list by the person's ``language_code``)."""
 ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query"]
+NO_KEYBOARD = InlineKeyboardMarkup(())
+"""What a pressed button's message is left with: an empty inline keyboard."""
+EDITS_DRAIN_S = 5.0
+"""How long stopping waits for keyboard edits under way."""
 
 
 ClientApplication = Application[
@@ -135,6 +140,8 @@ class TelegramBot(Channel):
         self._public_url = public_url
         """Where ``start`` tells Telegram to deliver updates (``daojia serve``), or None."""
         self.max_file_bytes = 8 * 1024 * 1024
+        self._edits: set[asyncio.Task[None]] = set()
+        """Keyboards being taken off pressed messages (see ``_clear_keyboard``)."""
 
     @classmethod
     def configure(cls, settings: TelegramSettings, host: Host) -> TelegramBot | None:
@@ -179,7 +186,18 @@ class TelegramBot(Channel):
             await bot.set_my_commands(english, language_code="en")
 
     async def stop(self) -> None:
-        await self.application.shutdown()
+        """Let the keyboard edits under way finish (a few seconds at most), then close."""
+        try:
+            await asyncio.wait_for(self.drain(), EDITS_DRAIN_S)
+        except TimeoutError:
+            log.warning("stopping with %d keyboard edits unsent", len(self._edits))
+        finally:
+            await self.application.shutdown()
+
+    async def drain(self) -> None:
+        """Wait for the keyboard edits under way (tests, graceful shutdown)."""
+        while self._edits:
+            await asyncio.gather(*list(self._edits), return_exceptions=True)
 
     async def webhook(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "").encode()
@@ -199,8 +217,15 @@ class TelegramBot(Channel):
         if update.checkout is not None:
             return _json(await self._pre_checkout(update.checkout))
         answering = None
-        if update.callback_id is not None:  # stop the button's spinner while we work
+        if update.callback_id is not None:
+            # stop the button's spinner while we work, and take the used keyboard away: that
+            # edit goes through PTB's rate limiter (it names a chat), so it runs on its own and
+            # neither the turn nor its webhook answer (which carries a reply) waits for it
             answering = asyncio.ensure_future(self._answer_callback(update.callback_id))
+            if update.tapped is not None:
+                edit = asyncio.ensure_future(self._clear_keyboard(*update.tapped))
+                self._edits.add(edit)
+                edit.add_done_callback(self._edits.discard)
         try:
             event = update.event
             if event is None:
@@ -258,6 +283,17 @@ class TelegramBot(Channel):
             return
         if status != 200:
             log.info("answerCallbackQuery failed: %s %s", status, body[:200])
+
+    async def _clear_keyboard(self, chat_id: int, message_id: int) -> None:
+        """Take the inline keyboard off the message whose button was pressed, so a used
+        question cannot be answered again by a stale tap. A failure (a message too old to
+        edit, or already bare when Telegram resends the update) is only logged."""
+        try:
+            await self.application.bot.edit_message_reply_markup(
+                chat_id=chat_id, message_id=message_id, reply_markup=NO_KEYBOARD
+            )
+        except TelegramError as exc:
+            log.info("editMessageReplyMarkup failed: %s", exc)
 
     async def send(
         self,

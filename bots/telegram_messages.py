@@ -49,17 +49,21 @@ def messages(replies: list[Reply]) -> list[dict[str, Any]]:  # noqa: C901 - a ca
         pending.clear()
         return joined
 
-    def inline(own: str, rows: list[list[dict[str, Any]]]) -> None:
+    def inline(own: str, rows: list[list[dict[str, Any]]], bare: str = "") -> None:
+        """``own`` text with ``rows`` of buttons, on the message before when it has inline
+        buttons too; a link without a text of its own (a notice's photos) just adds its button
+        there, or is sent with ``bare`` as its text (Telegram sends no empty message)."""
         last = calls[-1] if calls and not pending else None
         before = _inline_rows(last) if last is not None else None
         if last is not None and before is not None:
-            merged = f"{last['text']}\n\n{own}"
+            merged = f"{last['text']}\n\n{own}" if own else last["text"]
             if len(merged) <= MAX_TEXT and len(before) + len(rows) <= MAX_ROWS:
                 last["text"] = merged
                 last["reply_markup"] = {"inline_keyboard": [*before, *rows]}
                 return
         markup = {"inline_keyboard": rows}
-        calls.append({"method": "send_message", "text": text(own), "reply_markup": markup})
+        joined = text(own) or bare
+        calls.append({"method": "send_message", "text": joined, "reply_markup": markup})
 
     for reply in replies:
         match reply:
@@ -68,7 +72,7 @@ def messages(replies: list[Reply]) -> list[dict[str, Any]]:  # noqa: C901 - a ca
             case Ask(text=t, options=options):
                 inline(t, _keyboard(options))
             case Link(text=t, url=url, label=label):
-                inline(t, [[{"text": label, "url": url}]])
+                inline(t, [[{"text": label, "url": url}]], bare=label)
             case AskLocation(text=t) | AskContact(text=t):
                 request = (
                     "request_location" if isinstance(reply, AskLocation) else "request_contact"

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 import orjson
 
@@ -56,6 +56,10 @@ class Update:
     event: Inbound | None  # None: nothing daojia acts on
     callback_id: str | None = None  # a button press to answer (stops its spinner)
     checkout: Checkout | None = None
+    tapped: tuple[int, int] | None = None
+    """(chat id, message id) of the message whose inline button was pressed: its keyboard is
+    taken away. None when the press does not say (an inline-mode message, or ids that are not
+    integers): nothing is edited then, and the update is read all the same."""
 
 
 def read_update(data: Any, at: datetime) -> Update:
@@ -71,11 +75,13 @@ def read_update(data: Any, at: datetime) -> Update:
     if query is not None:
         query_id = _field(query, "id", str)
         key = _field(query, "data", str, "")
+        tapped = _tapped(query)
         if not key:
-            return Update(None, callback_id=query_id)
+            return Update(None, callback_id=query_id, tapped=tapped)
         return Update(
             ChoiceMade(**base, **_sender(query), key=key),
             callback_id=query_id,
+            tapped=tapped,
         )
     checkout = _field(data, "pre_checkout_query", dict, None)
     if checkout is not None:
@@ -94,6 +100,23 @@ def read_update(data: Any, at: datetime) -> Update:
     if _field(_field(message, "chat", dict), "type", str) != "private":
         return Update(None)
     return Update(_message_event(message, {**base, **_sender(message)}))
+
+
+def _tapped(query: dict[str, Any]) -> tuple[int, int] | None:
+    """Where the pressed button hangs, read leniently: the edit that takes the keyboard away
+    is a courtesy, so a ``message`` of another shape only means nothing is edited."""
+    message = query.get("message")
+    if not isinstance(message, dict):
+        return None
+    chat, message_id = message.get("chat"), message.get("message_id")
+    chat_id = chat.get("id") if isinstance(chat, dict) else None
+    if _integer(chat_id) and _integer(message_id):
+        return chat_id, message_id
+    return None
+
+
+def _integer(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _message_event(message: dict[str, Any], base: dict[str, Any]) -> Inbound | None:

@@ -4,8 +4,10 @@ JSON API for the chat window.
 The browser holds a signed cookie naming its web user; messages go in with
 ``POST /web/api/send`` and replies come back in the response; messages sent outside a turn
 (a payment confirmed on the pay page, later a worker's arrival) wait in an outbox that the page
-polls with ``GET /web/api/poll``. New web users and messages are also counted per client
-address (``bots.web_address``), so dropping the cookie resets no limit.
+polls with ``GET /web/api/poll`` — one role's (``?role=``) or, as the page does, every pane's at
+once (``?roles=customer,worker,admin``), so a hidden pane gets its notices too. New web users
+and messages are also counted per client address (``bots.web_address``), so dropping the
+cookie resets no limit.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ MAX_TEXT = 2000
 """The chat window's input takes 2000 characters, more than any typed field may keep
 (``domain.limits``): a longer text is cut here and then refused by its step all the same."""
 ROLES = ("customer", "worker", "admin")
+STATIC_ROUTE = "web_static"
 
 
 class WebSettings(Protocol):
@@ -92,6 +95,7 @@ class WebChannel(Channel):
         uploads: Uploads | None = None,
         address_secret: bytes = b"",
         risk: RiskRules | None = None,
+        demo: bool = True,
     ) -> None:
         self._secret = secret
         self._handle = handle
@@ -103,6 +107,10 @@ class WebChannel(Channel):
         self._risk = risk
         self.limits: AddressLimits | None = None
         """Per client address counts (made at start with ``risk``; None: not limited)."""
+        self.demo = demo
+        """The page shows its guide to the demo's roles (under ``serve`` the admin pane is a
+        customer's, so there is nothing to guide)."""
+        self._page: bytes | None = None
 
     @classmethod
     def configure(cls, settings: WebSettings, host: Host) -> WebChannel | None:
@@ -123,6 +131,7 @@ class WebChannel(Channel):
             uploads=Uploads(settings.media_dir),
             address_secret=host.secret("web-address"),
             risk=host.risk,
+            demo=host.demo,
         )
 
     def setup(self, app: web.Application) -> None:
@@ -130,7 +139,7 @@ class WebChannel(Channel):
         app.router.add_get("/web/api/poll", self.poll)
         app.router.add_post("/web/api/send", self.receive)
         app.router.add_post("/web/api/photo", self.photo)
-        app.router.add_static("/static/", STATIC, append_version=True)
+        app.router.add_static("/static/", STATIC, name=STATIC_ROUTE, append_version=True)
 
     async def start(self, resources: Resources) -> None:
         """The outbox and the per-address counters in Redis when configured (shared by every
@@ -156,8 +165,26 @@ class WebChannel(Channel):
             return uid
         return None
 
+    def page(self, app: web.Application) -> bytes:
+        """The chat page: its script and style linked by versioned URLs (a browser never runs
+        an older script against a newer page), its demo guide on only in the demo."""
+        if self._page is None:
+            html = (STATIC / "index.html").read_text("utf-8")
+            static = app.router[STATIC_ROUTE]
+            for name in ("chat.js", "chat.css"):
+                html = html.replace(f'"/static/{name}"', f'"{static.url_for(filename=name)}"')
+            if not self.demo:
+                html = html.replace('data-demo="true"', 'data-demo="false"', 1)
+            self._page = html.encode()
+        return self._page
+
     async def index(self, request: web.Request) -> web.StreamResponse:
-        response = web.FileResponse(STATIC / "index.html")
+        response = web.Response(
+            body=self.page(request.app),
+            content_type="text/html",
+            charset="utf-8",
+            headers={"Cache-Control": "no-cache"},
+        )
         if self._user(request) is None:
             wait = await self.limits.new_chat(request.remote) if self.limits else 0
             if wait:
@@ -176,6 +203,12 @@ class WebChannel(Channel):
         uid = self._user(request)
         if uid is None:
             raise web.HTTPUnauthorized(text="reload the page")
+        if "roles" in request.query:  # every pane's at once: {"roles": {role: [...]}}
+            roles = list(dict.fromkeys(request.query["roles"].split(",")))
+            if any(role not in ROLES for role in roles):
+                raise web.HTTPBadRequest(text="unknown role")
+            waiting = {role: await self.outbox.pop_all(f"{uid}-{role}") for role in roles}
+            return web.json_response({"roles": waiting})
         role = request.query.get("role", "customer")
         if role not in ROLES:
             raise web.HTTPBadRequest(text="unknown role")

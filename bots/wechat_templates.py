@@ -10,6 +10,7 @@ it in place of the customer-service text, which stays the fallback.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +24,11 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from conversations.services.notices import EVENTS, Notice
 from domain.money import format_percent, format_yuan
+
+log = logging.getLogger(__name__)
+RETIRED = frozenset({"complaint_received"})
+"""Events no longer sent (a complaint is acknowledged in the turn that files it): a templates
+file written for an older version may still name them, so they are ignored, not refused."""
 
 
 @dataclass(frozen=True)
@@ -53,12 +59,15 @@ def load_templates(path: Path | None) -> dict[str, WeChatTemplate]:
         specs = TypeAdapter(dict[str, _TemplateSpec]).validate_python(raw)
     except (OSError, yaml.YAMLError, ValidationError) as exc:
         raise ValueError(f"DAOJIA_WECHAT_TEMPLATES {path}: {exc}") from exc
-    unknown = sorted(set(specs) - set(EVENTS))
+    unknown = sorted(set(specs) - set(EVENTS) - RETIRED)
     if unknown:
         raise ValueError(f"DAOJIA_WECHAT_TEMPLATES {path}: unknown events {unknown}")
+    for event in sorted(RETIRED & set(specs)):
+        log.warning("DAOJIA_WECHAT_TEMPLATES %s: %s is no longer sent, ignored", path, event)
     return {
         event: WeChatTemplate(spec.template_id, dict(spec.fields), spec.url)
         for event, spec in specs.items()
+        if event not in RETIRED
     }
 
 

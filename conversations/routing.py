@@ -98,18 +98,22 @@ _NUMBER = re.compile(r"^\s*(\d{1,2})\s*$")
 SHOWN = "shown"
 """``conv.scratch``: the steps whose question the person saw this turn — the only ones "back"
 returns to (a step passed through, its question never asked, is not one)."""
+TICK = "✓ "
+"""How a ticked option of a several-choice question starts ("✓ 准时守约"): its word typed
+without the tick (as one reads it) still names it."""
 
 
 def _match_choice(event: Inbound, conv: Conversation) -> Inbound:
-    """Typed text that names an offered option ("2", or its label) becomes that choice."""
+    """Typed text that names an offered option ("2", or its label, ticked or not) becomes
+    that choice."""
     if not isinstance(event, TextReceived):
         return event
     options = conv.offered()
     if not options:
         return event
     text = event.text.strip()
-    folded = text.casefold()
-    key = next((o.key for o in options if o.label.casefold() == folded), None)
+    folded = text.removeprefix(TICK).strip().casefold()
+    key = next((o.key for o in options if o.label.removeprefix(TICK).casefold() == folded), None)
     m = _NUMBER.match(text)
     if key is None and conv.numbered and m and 1 <= int(m.group(1)) <= len(options):
         key = options[int(m.group(1)) - 1].key
@@ -136,7 +140,7 @@ def _names(typed: str, label: str) -> bool:
     """Whether ``typed`` names the button ``label``: most of its name (the label without
     a tick or a price), or the start of a name that has no figures ("冰箱" for "冰箱内部清洁
     +¥30.00"; "明天" names none of "明天 08:00", "明天 10:00")."""
-    name = _PRICE.sub("", label.removeprefix("✓ ")).casefold()
+    name = _PRICE.sub("", label.removeprefix(TICK)).casefold()
     if typed not in name:
         return False
     if 2 * len(typed) >= len(name):

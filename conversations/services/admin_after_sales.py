@@ -100,8 +100,10 @@ class AdminAfterSalesDesk:
             posted = await self._commit(uow, notices)
         await self.s.flush(posted)
         if refunds:
+            # the decision's notice says the amount and that it goes back: a refund paid now
+            # is not told again (one the provider pays later, on the sweep's retry, is)
             await self.s.execute_refunds(
-                c.ExecuteRefunds(complaint.order_id, notify_customer=True)
+                c.ExecuteRefunds(complaint.order_id, notify_customer=False)
             )
         return [
             ComplaintResolved(

@@ -104,17 +104,8 @@ async def complain(
             uow, rules, complaint, order, Resolution.PARTIAL, amount, RULE, "", now
         )
         return Filed(complaint, number, refunds, notices)
-    notices = [
-        to_customer(
-            customer_id,
-            "complaint_received",
-            complaint_id=complaint.id,
-            number=number,
-            minutes=rules.after_sales.first_response_minutes,
-        ),
-        _admin_alert(complaint, number, ESCALATION_ROLES[0], minutes=0),
-    ]
-    return Filed(complaint, number, [], notices)
+    # the customer is answered in the turn that filed it (``ComplaintFiled``): no notice
+    return Filed(complaint, number, [], [_admin_alert(complaint, number, ESCALATION_ROLES[0], 0)])
 
 
 def _admin_alert(
@@ -270,7 +261,8 @@ async def _resolve(
         "reason": complaint.note,
         "by_rule": by == RULE,  # the rule table decided, or an agent did
     }
-    notices.append(to_customer(complaint.customer_id, "complaint_resolved", **data))
+    if by != RULE:  # the rule decides as the customer files: their turn's answer says it
+        notices.append(to_customer(complaint.customer_id, "complaint_resolved", **data))
     if complaint.worker_id is not None:
         notices.append(to_worker(complaint.worker_id, "complaint_resolved_worker", **data))
     if by == RULE:

@@ -4,8 +4,9 @@ really differ (``templates/notify/<channel>/<zh-CN|en>/<event>.j2``; none does t
 
 A template's output is the message text. At the top level it may also set ``buttons`` (a
 list of ``[key, label]``: Telegram shows them as buttons, WeChat as words to reply with) and
-``photos`` (image URLs sent after the text). Which channel's overrides a channel shows is
-its own choice (``overrides``; the web chat shows Telegram's).
+``photos`` (image URLs, shown after the text as links named "查看照片" / "View photo"). Which
+channel's overrides a channel shows is its own choice (``overrides``; the web chat shows
+Telegram's).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from conversations.replies import Ask, Option, Photo, Reply, Say
-from conversations.services.notices import Notice
+from conversations.replies import Ask, Link, Option, Reply, Say
+from conversations.services.notices import Notice, t
 from domain.money import format_percent, format_yuan
 
 LANGUAGES = {"zh": "zh-CN", "en": "en"}
@@ -53,6 +54,15 @@ class NoticeTemplates:
         module = template.make_module(data)
         text = str(module).strip()
         buttons = tuple(Option(str(k), str(label)) for k, label in getattr(module, "buttons", ()))
-        photos = [Photo(str(url)) for url in getattr(module, "photos", ())]
         head: Reply = Ask(text, buttons, numbered=False) if buttons else Say(text)
-        return [*photos, head] if photos else [head]
+        return [head, *photo_links([str(url) for url in getattr(module, "photos", ())], lang)]
+
+
+def photo_links(urls: list[str], lang: str) -> list[Reply]:
+    """A notice's photos as links named in the reader's language ("查看照片", "查看照片 2"),
+    after its text: never a bare signed URL (WeChat would show one as the message's first
+    line), and nothing a platform must fetch to deliver the notice (Telegram's sendPhoto by URL
+    fails for good when our media host is not reachable from Telegram's servers)."""
+    if len(urls) == 1:
+        return [Link("", urls[0], t(lang, "查看照片"))]
+    return [Link("", url, t(lang, "查看照片 {n}", n=n)) for n, url in enumerate(urls, 1)]

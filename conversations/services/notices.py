@@ -70,7 +70,6 @@ EVENTS: dict[str, frozenset[str]] = {
         "recurring_order": "number item when weekday amount pay_by",
         "recurring_skipped": "item when weekday reason next stopped",
         # after-sales
-        "complaint_received": "complaint_id number minutes",
         "complaint_opened_admin": "complaint_id number category text photos minutes",
         "complaint_waiting_admin": "complaint_id number category text photos minutes",
         "complaint_reply": "complaint_id number text",

@@ -38,3 +38,16 @@ async def fake_wechat():
     await fake.start()
     yield fake
     await fake.stop()
+
+
+@pytest.fixture
+async def browser():
+    """Debian's headless Chromium through Playwright (skipped where it is not installed)."""
+    from playwright.async_api import async_playwright
+
+    from tests.e2e.web_page import launch
+
+    async with async_playwright() as pw:
+        browser = await launch(pw)
+        yield browser
+        await browser.close()

@@ -139,15 +139,25 @@ class TelegramUser:
             json=update,
             headers={"X-Telegram-Bot-Api-Secret-Token": self.secret if secret is None else secret},
         )
+        await self.settled()
         self.last = self.fake.sent(self.uid)[before:]
         if resp.status == 200:
             body = await resp.json()
             if body.get("method"):
                 assert body["method"] in ("sendMessage", "sendPhoto")
                 assert int(body["chat_id"]) == self.uid
-                self.fake.calls.append((body["method"], body))
-                self.last.append(body)
+                self.last.append(self.fake.record(body["method"], body))
         return resp.status
+
+    async def settled(self) -> None:
+        """Wait for the Bot API calls the turn left running (a pressed keyboard's edit)."""
+        from webhooks.keys import CHANNELS
+
+        app = getattr(getattr(self.client, "server", None), "app", None)
+        channels = app.get(CHANNELS) if app is not None else None
+        bot = channels.get("telegram") if channels is not None else None
+        if bot is not None:
+            await bot.drain()
 
     async def say(self, text: str) -> list[dict[str, Any]]:
         from tests.fakes.telegram import message_update
@@ -172,10 +182,17 @@ class TelegramUser:
     async def choose(self, label_part: str) -> list[dict[str, Any]]:
         from tests.fakes.telegram import callback_update
 
-        matches = [b for b in self.options() if label_part in b["text"] and "callback_data" in b]
+        matches = [
+            (msg["message_id"], b)
+            for msg in self.last
+            for row in (msg.get("reply_markup") or {}).get("inline_keyboard", [])
+            for b in row
+            if label_part in b["text"] and "callback_data" in b
+        ]
         assert matches, f"no button {label_part!r} in {[b['text'] for b in self.options()]}"
-        data = matches[0]["callback_data"]
-        assert await self.post(callback_update(self.uid, data, self.lang)) == 200
+        message_id, button = matches[0]
+        update = callback_update(self.uid, button["callback_data"], message_id, self.lang)
+        assert await self.post(update) == 200
         return self.last
 
     def text(self) -> str:
@@ -317,3 +334,21 @@ async def book(
     await confirm_order(customer)
     placed = re.search(r"#(\d{6,8})", customer.text())
     return int(placed.group(1)) if placed else None
+
+
+async def book_on_web(customer: WebUser, home=HOME) -> int:
+    """Sign up in the web chat, book two hours of regular cleaning tomorrow at 15:00 at
+    ``home`` and pay in the sandbox; returns the order number."""
+    await customer.say("/start")
+    for option in ("预约服务", "保洁", "日常保洁", "2小时"):
+        await customer.choose(option)
+    await customer.say("明天 15:00")
+    await customer.send(type="location", lat=home[0], lon=home[1], label="人民广场")
+    await customer.say("8楼801")
+    await customer.choose("确认下单")
+    await customer.send(type="contact", phone="13812345678")
+    placed = re.search(r"#(\d{6,8})", customer.text())
+    assert placed is not None, customer.text()
+    await customer.choose("确认支付")
+    assert "支付成功" in customer.text()
+    return int(placed.group(1))

@@ -2,9 +2,11 @@
 
 import io
 
+from conversations.replies import Say
 from tests.e2e.helpers import Clock, WebUser, make_app
 from tests.fakes.wechat import PNG
 from webhooks.app import create_app
+from webhooks.keys import CHANNELS
 
 
 async def upload(user: WebUser, data: bytes = PNG):
@@ -87,3 +89,26 @@ async def test_outside_the_demo_the_web_admin_pane_is_a_customer(
     await admin.say("/start")
     await admin.say("/workers pending")
     assert "不认识的指令" in admin.text() or "Unknown command" in admin.text()
+
+
+async def test_one_poll_brings_every_panes_notices_and_each_once(
+    aiohttp_client, tmp_path, fresh_sqlite_url, pii_key
+):
+    app = make_app(tmp_path, fresh_sqlite_url, pii_key)
+    client = await aiohttp_client(app)
+    await WebUser(client).open()
+    uid = client.session.cookie_jar.filter_cookies(client.make_url("/"))["daojia_web"]
+    uid = uid.value.split(".")[0]
+    web = app[CHANNELS].get("web")
+    await web.send(f"{uid}-worker", [Say("新订单")])
+    await web.send(f"{uid}-admin", [Say("新投诉"), Say("待审核")])
+    resp = await client.get("/web/api/poll?roles=customer,worker,admin")
+    assert (await resp.json())["roles"] == {
+        "customer": [],
+        "worker": [{"type": "text", "text": "新订单"}],
+        "admin": [{"type": "text", "text": "新投诉"}, {"type": "text", "text": "待审核"}],
+    }
+    again = await (await client.get("/web/api/poll?roles=worker,admin")).json()
+    assert again == {"roles": {"worker": [], "admin": []}}
+    assert (await client.get("/web/api/poll?roles=worker,boss")).status == 400
+    assert (await client.get("/web/api/poll?role=worker")).status == 200  # one pane, as before

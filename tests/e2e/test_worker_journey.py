@@ -119,7 +119,14 @@ async def test_register_on_wechat_approve_on_telegram_then_do_a_job_end_to_end(
     assert "已完工" in wx.last_text
 
     sent = fake_telegram.sent(770077)
-    assert any(m.get("photo", "").count("/media/orders/") for m in sent)
+    links = [
+        b
+        for m in sent
+        for row in (m.get("reply_markup") or {}).get("inline_keyboard", [])
+        for b in row
+        if "url" in b
+    ]
+    assert any("/media/orders/" in b["url"] and b["text"] == "查看照片" for b in links)
     customer.last = sent[-1:]
     await customer.choose("确认完成")
     assert "已确认完成" in customer.text()

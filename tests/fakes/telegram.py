@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from typing import Any
@@ -11,6 +12,13 @@ from aiohttp import web
 from tests.fakes.server import LoopbackServer
 
 BOT_ID = 7000001
+SENDS = ("sendMessage", "sendPhoto", "sendInvoice")
+
+
+def _bad_request(description: str) -> web.Response:
+    return web.json_response(
+        {"ok": False, "error_code": 400, "description": description}, status=400
+    )
 
 
 class FakeTelegram(LoopbackServer):
@@ -27,6 +35,10 @@ class FakeTelegram(LoopbackServer):
         self.app.router.add_post("/bot{token}/{method}", self.handle)
         self.app.router.add_get("/file/bot{token}/{path:.*}", self.file)
         self.files: dict[str, bytes] = {}
+        self.hold_edits: asyncio.Event | None = None
+        """When set to an event, ``editMessageReplyMarkup`` waits for it (a slow Telegram)."""
+        self.messages: dict[int, dict[str, Any]] = {}
+        """message id → ``chat_id`` and ``reply_markup`` of each message sent."""
 
     @property
     def base_url(self) -> str:
@@ -41,8 +53,7 @@ class FakeTelegram(LoopbackServer):
         return [
             {"method": m, **p}
             for m, p in self.calls
-            if m in ("sendMessage", "sendPhoto", "sendInvoice")
-            and (chat_id is None or int(p["chat_id"]) == chat_id)
+            if m in SENDS and (chat_id is None or int(p["chat_id"]) == chat_id)
         ]
 
     async def handle(self, request: web.Request) -> web.Response:
@@ -54,19 +65,69 @@ class FakeTelegram(LoopbackServer):
         )
         params = {k: _maybe_json(v) for k, v in raw.items()}
         errors = self.fail_chat.get(int(params.get("chat_id") or 0))
-        if errors and method in ("sendMessage", "sendPhoto", "sendInvoice"):
+        if errors and method in SENDS:
             status, description = errors.pop(0)
             self.refused.append((method, params))
             return web.json_response(
                 {"ok": False, "error_code": status, "description": description}, status=status
             )
-        self.calls.append((method, params))
         if self.fail_next:
+            self.calls.append((method, params))
             self.fail_next -= 1
             return web.json_response(
                 {"ok": False, "error_code": 502, "description": "Bad Gateway"}, status=502
             )
-        return web.json_response({"ok": True, "result": self._result(method, params)})
+        if method == "editMessageReplyMarkup":
+            if self.hold_edits is not None:
+                await self.hold_edits.wait()
+            self.calls.append((method, params))
+            return self._edit_markup(params)
+        recorded = self.record(method, params)
+        return web.json_response({"ok": True, "result": self._result(method, recorded)})
+
+    def record(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Record a call as Telegram would take it, and return it as recorded: a message sent
+        (also one carried by a webhook answer, which the test hands over here) gets its
+        ``message_id``, recorded with its params, and its keyboard is kept for ``keyboard``."""
+        if method in SENDS:
+            params = {**params, "message_id": next(self._ids)}
+            self.messages[params["message_id"]] = {
+                "chat_id": int(params["chat_id"]),
+                "reply_markup": params.get("reply_markup"),
+            }
+        self.calls.append((method, params))
+        return params
+
+    def keyboard(self, message_id: int) -> list[list[dict[str, Any]]]:
+        """The inline keyboard a sent message shows now (``[]``: none)."""
+        markup = self.messages[message_id]["reply_markup"] or {}
+        return list(markup.get("inline_keyboard", []))
+
+    def _edit_markup(self, params: dict[str, Any]) -> web.Response:
+        """``editMessageReplyMarkup`` as Telegram answers it: the message edited, or 400 for
+        a message this bot did not send to that chat and for a markup it already has. No
+        markup, or one without buttons (PTB sends an empty ``InlineKeyboardMarkup`` as
+        ``{}``), leaves the message without a keyboard."""
+        kept = self.messages.get(int(params.get("message_id") or 0))
+        if kept is None or kept["chat_id"] != int(params.get("chat_id") or 0):
+            return _bad_request("Bad Request: message to edit not found")
+        markup = params.get("reply_markup") or {"inline_keyboard": []}
+        if (kept["reply_markup"] or {"inline_keyboard": []}) == markup:
+            return _bad_request(
+                "Bad Request: message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup of the message"
+            )
+        kept["reply_markup"] = markup
+        message = {
+            "message_id": int(params["message_id"]),
+            "date": 1_700_000_000,
+            "edit_date": 1_700_000_001,
+            "chat": {"id": kept["chat_id"], "type": "private"},
+            "text": "…",
+        }
+        if markup.get("inline_keyboard"):
+            message["reply_markup"] = markup
+        return web.json_response({"ok": True, "result": message})
 
     async def file(self, request: web.Request) -> web.Response:
         data = self.files.get(request.match_info["path"])
@@ -85,10 +146,10 @@ class FakeTelegram(LoopbackServer):
                 "can_read_all_group_messages": False,
                 "supports_inline_queries": False,
             }
-        if method in ("sendMessage", "sendPhoto", "sendInvoice"):
+        if method in SENDS:
             chat = int(params["chat_id"])
             return {
-                "message_id": next(self._ids),
+                "message_id": params["message_id"],
                 "date": 1_700_000_000,
                 "chat": {"id": chat, "type": "private"},
                 "text": params.get("text", ""),
@@ -147,7 +208,11 @@ def message_update(
     return {"update_id": next(_update_ids), "message": message}
 
 
-def callback_update(uid: int, data: str, lang: str = "zh-hans") -> dict[str, Any]:
+def callback_update(
+    uid: int, data: str, message_id: int = 1, lang: str = "zh-hans"
+) -> dict[str, Any]:
+    """A button press on message ``message_id`` (the one the button hangs under) by a user
+    whose Telegram speaks ``lang``."""
     return {
         "update_id": next(_update_ids),
         "callback_query": {
@@ -156,7 +221,7 @@ def callback_update(uid: int, data: str, lang: str = "zh-hans") -> dict[str, Any
             "chat_instance": "ci",
             "data": data,
             "message": {
-                "message_id": 1,
+                "message_id": message_id,
                 "date": 1_700_000_000,
                 "chat": {"id": uid, "type": "private"},
                 "text": "…",

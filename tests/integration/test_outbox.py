@@ -68,7 +68,9 @@ class Platform:
             if (user_id, part) in self.plan:
                 self.plan.discard((user_id, part))
                 raise DeliveryFailed("timed out", sent=part)
-            self.delivered.append((user_id, getattr(reply, "text", getattr(reply, "url", ""))))
+            self.delivered.append(
+                (user_id, getattr(reply, "url", "") or getattr(reply, "text", ""))
+            )
 
     def to(self, user_id: str) -> list[str]:
         return [text for uid, text in self.delivered if uid == user_id]
@@ -142,12 +144,12 @@ async def test_a_message_half_sent_resumes_after_the_part_that_arrived(database)
         )
         ids = await p.post(uow, [notice])
         await uow.commit()
-    platform.plan = {(user_id, 1)}  # the second photo times out
+    platform.plan = {(user_id, 2)}  # the second photo's link times out
     await p.flush(ids)
     await drain_until_quiet(p, clock)
     texts = platform.to(user_id)
-    assert texts[:2] == ["https://x.example/1.jpg", "https://x.example/2.jpg"]  # once each
-    assert "Order #9 is finished" in texts[2]
+    assert len(texts) == 3 and "Order #9 is finished" in texts[0]  # the text, once
+    assert texts[1:] == ["https://x.example/1.jpg", "https://x.example/2.jpg"]  # once each
 
 
 async def test_a_person_who_blocked_the_bot_does_not_hold_up_the_others(database):

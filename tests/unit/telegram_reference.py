@@ -4,6 +4,8 @@ through PTB's public API only.
 
 daojia's rules, as they apply to any parser's output:
 - a ``callback_query`` is a button press to answer (its ``id``); one with ``data`` is a choice;
+  its ``message``'s chat id and message id, when both are integers, name the keyboard to take
+  away;
 - a ``pre_checkout_query`` is handed over (id, currency, amount, payload);
 - a ``message`` from a person (``from``) in a private chat is, in this order: a text (a command
   if Telegram marks one, read as PTB's ``CommandHandler`` reads it), a contact, a location (a
@@ -24,13 +26,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from telegram import Chat, MessageEntity, Update, User
+from telegram import Chat, MaybeInaccessibleMessage, MessageEntity, Update, User
 
 from bots import telegram_updates
 from domain.text import clean
 
 Reading = dict[str, Any]
-NOTHING: Reading = {"event": None, "callback_id": None, "checkout": None}
+NOTHING: Reading = {"event": None, "callback_id": None, "checkout": None, "tapped": None}
 
 
 def reading_of(update: telegram_updates.Update) -> Reading:
@@ -46,6 +48,7 @@ def reading_of(update: telegram_updates.Update) -> Reading:
         "event": None if event is None else (type(event).__name__, fields),
         "callback_id": update.callback_id,
         "checkout": None if checkout is None else dataclasses.astuple(checkout),
+        "tapped": update.tapped,
     }
 
 
@@ -63,7 +66,12 @@ def ptb_reading(update: Update, at: datetime) -> Reading:
         event = None
         if key:
             event = ("ChoiceMade", {**base, **_sender(query.from_user), "key": key})
-        return {**NOTHING, "event": event, "callback_id": clean(query.id)}
+        return {
+            **NOTHING,
+            "event": event,
+            "callback_id": clean(query.id),
+            "tapped": _tapped(query.message),
+        }
     checkout = update.pre_checkout_query
     if checkout is not None:
         parts = (clean(checkout.id), clean(checkout.currency), checkout.total_amount)
@@ -103,6 +111,16 @@ def ptb_reading(update: Update, at: datetime) -> Reading:
     else:
         event = None
     return {**NOTHING, "event": event}
+
+
+def _tapped(message: MaybeInaccessibleMessage | None) -> tuple[int, int] | None:
+    """The pressed button's message, where its ids are integers (an inaccessible one too: PTB
+    reads a message dated 0 as one, and its ids are still the message's)."""
+    if message is None:
+        return None
+    chat_id, message_id = message.chat.id, message.message_id
+    whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (chat_id, message_id))
+    return (chat_id, message_id) if whole else None
 
 
 def _sender(user: User) -> dict[str, Any]:

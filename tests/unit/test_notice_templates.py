@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bots.wechat_templates import TemplateMessages, WeChatTemplate, load_templates
-from conversations.replies import Ask, Photo, Say
+from conversations.replies import Ask, Link, Say
 from conversations.services.notice_templates import LANGUAGES, NoticeTemplates
 from conversations.services.notices import EVENTS, Notice, to_admins, to_customer, to_worker
 from webhooks.channels import CHANNEL_NAMES
@@ -126,7 +126,6 @@ SAMPLES: dict[str, dict[str, object]] = {
         "next": "12-12 09:00",
         "stopped": False,
     },
-    "complaint_received": {"complaint_id": 3, "number": 240117, "minutes": 30},
     "complaint_opened_admin": {
         "complaint_id": 3,
         "number": 240117,
@@ -254,14 +253,20 @@ def test_an_offer_has_accept_and_decline_buttons_and_shows_what_the_worker_earns
     assert "【抢单】#240117 日常保洁" in zh.text and zh.options[0].label == "接单 #240117"
 
 
-def test_finished_sends_the_photos_then_asks_to_pay_the_balance_or_confirm():
+def test_finished_asks_to_pay_the_balance_or_confirm_then_links_the_photos():
     data = dict(SAMPLES["finished"])
     replies = TEMPLATES.render(to_customer(1, "finished", **data), "telegram", "zh")
-    assert [type(r) for r in replies] == [Photo, Photo, Ask]
-    assert replies[-1].options[0].key == "act:confirm:240117"
+    assert [type(r) for r in replies] == [Ask, Link, Link]
+    assert replies[0].options[0].key == "act:confirm:240117"
+    assert [(r.text, r.url, r.label) for r in replies[1:]] == [
+        ("", "https://x.example/a.jpg", "查看照片 1"),
+        ("", "https://x.example/b.jpg", "查看照片 2"),
+    ]
     data["balance"] = 8_000
+    data["photos"] = data["photos"][:1]
     replies = TEMPLATES.render(to_customer(1, "finished", **data), "telegram", "en")
-    assert replies[-1].options[0].key == "act:pay:240117" and "¥80.00" in replies[-1].text
+    assert replies[0].options[0].key == "act:pay:240117" and "¥80.00" in replies[0].text
+    assert [r.label for r in replies[1:]] == ["View photo"]
 
 
 def test_a_configured_wechat_template_message_is_filled_from_the_notice():
@@ -300,3 +305,14 @@ def test_the_wechat_templates_file_is_checked_at_start(tmp_path):
     malformed.write_text("settled:\n  fields: {a: b}\n", encoding="utf-8")
     with pytest.raises(ValueError, match="template_id"):
         load_templates(malformed)
+
+
+def test_a_templates_file_naming_an_event_no_longer_sent_still_loads(tmp_path, caplog):
+    older = tmp_path / "older.yaml"
+    older.write_text(
+        "complaint_received:\n  template_id: T0\n  fields: {first: x}\n"
+        "settled:\n  template_id: T1\n  fields: {first: y}\n",
+        encoding="utf-8",
+    )
+    assert set(load_templates(older)) == {"settled"}
+    assert "complaint_received is no longer sent" in caplog.text

@@ -36,3 +36,16 @@ def test_the_address_question_offers_the_location_once():
         assert call["text"].lower().count(word) == 1, call["text"]
         wechat = "\n".join(as_text(r, lang) for r in replies)
         assert wechat.lower().count(word) in (1, 2), wechat  # the hint says where to tap
+
+
+def test_photos_and_links_are_named_links_never_a_bare_url():
+    from conversations.replies import Link, Photo
+
+    url = "https://d.example/media/a.png?e=1&s=ff"
+    assert as_text(Photo(url), "zh") == f'<a href="{url}">查看照片</a>'
+    assert as_text(Photo(url), "en") == f'<a href="{url}">View photo</a>'
+    assert as_text(Photo(url, "身份证"), "zh") == f'<a href="{url}">身份证</a>'
+    assert as_text(Link("", url, "查看照片"), "zh") == f'<a href="{url}">查看照片</a>'
+    assert as_text(Photo('https://d.example/"x'), "zh").startswith(
+        '<a href="https://d.example/%22x"'
+    )

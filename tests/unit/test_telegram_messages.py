@@ -61,3 +61,17 @@ def test_a_photo_is_its_own_message_after_pending_text() -> None:
     calls = messages([Say("完工照片"), Photo("https://x/p.jpg", "厨房"), Say("请验收")])
     assert [c["method"] for c in calls] == ["send_message", "send_photo", "send_message"]
     assert calls[0]["text"] == "完工照片" and calls[2]["text"] == "请验收"
+
+
+def test_links_without_a_text_add_their_buttons_to_the_message_they_follow() -> None:
+    photos = [
+        Link("", "https://x/m/1.png", "查看照片 1"),
+        Link("", "https://x/m/2.png", "查看照片 2"),
+    ]
+    [call] = messages([Ask("已完工,请确认", (Option("ok", "确认完成"),)), *photos])
+    assert call["text"] == "已完工,请确认"
+    assert buttons(call) == ["确认完成", "查看照片 1", "查看照片 2"]
+    [call] = messages([Say("已完工"), photos[0]])
+    assert call["text"] == "已完工" and buttons(call) == ["查看照片 1"]
+    [call] = messages([photos[0]])  # alone: its label is the text (no empty message)
+    assert call["text"] == "查看照片 1"

@@ -103,6 +103,18 @@ def test_a_button_press_is_a_choice_to_answer():
     assert read_update(data, AT).event is None and read_update(data, AT).callback_id == "cq1"
 
 
+def test_a_button_press_names_the_message_whose_keyboard_goes_away():
+    pressed = {"message_id": 55, "date": 0, "chat": {"id": 42, "type": "private"}}
+    query = {"id": "cq2", "from": USER, "chat_instance": "c", "data": "pay", "message": pressed}
+    assert read_update({"update_id": 10, "callback_query": query}, AT).tapped == (42, 55)
+    # a courtesy, read leniently: another shape edits nothing and refuses nothing
+    for odd in ({**pressed, "message_id": "55"}, {**pressed, "chat": 42}, "text"):
+        update = read_update({"update_id": 11, "callback_query": {**query, "message": odd}}, AT)
+        assert update.tapped is None and isinstance(update.event, ChoiceMade)
+    inline = {k: v for k, v in query.items() if k != "message"} | {"inline_message_id": "im"}
+    assert read_update({"update_id": 12, "callback_query": inline}, AT).tapped is None
+
+
 def test_a_pre_checkout_query_is_handed_over():
     data = {
         "update_id": 9,
