@@ -51,17 +51,13 @@ async def finish(client, fake_telegram, number: int, clock) -> None:
 
 async def book_on_wechat(user: WeChatUser) -> int:
     await user.post_xml(event_xml(user.openid, "subscribe"))
-    await user.choose("中文")
-    await user.say("13912345678")
-    for option in ("预约服务", "保洁", "日常保洁", "选好了"):
+    for option in ("预约服务", "保洁", "日常保洁"):
         await user.choose(option)
-    await user.say("2")  # hours: a quick pick labelled 2
-    await user.say("60")
+    await user.say("2")  # hours: a typed number is the quantity there
     await user.say("明天 15:00")
     await user.post_xml(location_xml(user.openid, *HOME, "人民广场"))
     await user.say("8楼801")
-    await user.choose("跳过")
-    await user.choose("确认下单")
+    await user.say("13912345678")  # the phone, at the first quote: places the order
     number = int(re.search(r"#(\d{6,8})", user.last_text).group(1))
     await user.choose("确认支付")
     assert "支付成功" in user.last_text

@@ -23,10 +23,10 @@ def calls_since(fake, start: int) -> list[str]:
 async def test_a_pressed_button_takes_its_keyboard_away_in_the_same_round_trips(tg, fake_telegram):
     user = TelegramUser(tg, fake_telegram, 818181)
     await user.say("/start")
-    [question] = user.last
-    assert fake_telegram.keyboard(question["message_id"])  # 中文 / English
+    question = user.last[-1]
+    assert fake_telegram.keyboard(question["message_id"])  # the menu
     start = len(fake_telegram.calls)
-    await user.choose("中文")
+    await user.choose("预约服务")
     [(_, edit)] = [c for c in fake_telegram.calls[start:] if c[0] == "editMessageReplyMarkup"]
     assert int(edit["chat_id"]) == 818181
     assert int(edit["message_id"]) == question["message_id"]
@@ -37,7 +37,7 @@ async def test_a_pressed_button_takes_its_keyboard_away_in_the_same_round_trips(
     turn = calls_since(fake_telegram, start)
     assert sorted(turn[:2]) == ["answerCallbackQuery", "editMessageReplyMarkup"]
     assert turn[2:] == ["sendMessage"]
-    assert "手机号" in user.text()
+    assert "请选择服务类别" in user.text()
 
 
 async def test_every_answered_question_loses_its_buttons_and_the_new_one_keeps_them(
@@ -45,8 +45,6 @@ async def test_every_answered_question_loses_its_buttons_and_the_new_one_keeps_t
 ):
     user = TelegramUser(tg, fake_telegram, 828282)
     await user.say("/start")
-    await user.choose("中文")
-    await user.say("13812345678")
     menu = user.last[-1]
     await user.choose("预约服务")
     categories = user.last[-1]
@@ -60,7 +58,7 @@ async def test_a_stale_tap_or_a_resent_press_is_answered_though_the_edit_fails(t
     user = TelegramUser(tg, fake_telegram, 838383)
     await user.say("/start")
     question = user.last[-1]
-    press = callback_update(838383, "zh", question["message_id"])
+    press = callback_update(838383, "book", question["message_id"])
     assert await user.post(press) == 200
     answer = user.last
     # Telegram sends the update again (our answer did not reach it): the keyboard is already
@@ -68,7 +66,7 @@ async def test_a_stale_tap_or_a_resent_press_is_answered_though_the_edit_fails(t
     assert await user.post(press) == 200
     assert [m["text"] for m in user.last] == [m["text"] for m in answer]
     # a press on a message the bot cannot edit (too old, or unknown): answered all the same
-    assert await user.post(callback_update(838383, "zh", 999_999)) == 200
+    assert await user.post(callback_update(838383, "book", 999_999)) == 200
     assert user.last and user.last[-1]["method"] == "sendMessage"
     edits = [p for m, p in fake_telegram.calls if m == "editMessageReplyMarkup"]
     assert len(edits) == 3
@@ -84,12 +82,12 @@ async def test_the_webhook_answer_does_not_wait_for_the_keyboards_edit(tg, fake_
     fake_telegram.hold_edits = asyncio.Event()  # Telegram is slow to edit
     resp = await tg.post(
         "/telegram",
-        json=callback_update(848484, "zh", question["message_id"]),
+        json=callback_update(848484, "book", question["message_id"]),
         headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"},
     )
     assert resp.status == 200
     answer = await resp.json()
-    assert answer["method"] == "sendMessage" and "手机号" in answer["text"]
+    assert answer["method"] == "sendMessage" and "请选择服务类别" in answer["text"]
     assert fake_telegram.keyboard(question["message_id"])  # not edited yet
     fake_telegram.hold_edits.set()
     await user.settled()

@@ -95,30 +95,28 @@ async def test_an_answered_question_is_greyed_out_and_a_stale_tap_sends_nothing(
     server = await aiohttp_server(make_app(tmp_path, sqlite_url, pii_key, clock=Clock()))
     page = await browser.new_page(viewport={"width": 1100, "height": 860}, locale="zh-CN")
     await page.goto(str(server.make_url("/")))
-    await wait_for(page, "请选择语言")
-    language = await newest_options(page)
-    posted = await sends(page)
-    await click(page, "中文")
-    await wait_for(page, "手机号")
-    # the tapped question: greyed out, its buttons disabled
-    assert "spent" in (await language.get_attribute("class") or "")
-    assert all([await b.is_disabled() for b in await language.locator("button").all()])
-    await say(page, "13812345678")
-    await wait_for(page, "注册成功")
+    await wait_for(page, "新人券")
     menu = await newest_options(page)
+    posted = await sends(page)
     await click(page, "预约服务")
     await wait_for(page, "请选择服务类别")
+    # the tapped question: greyed out, its buttons disabled
+    assert "spent" in (await menu.get_attribute("class") or "")
+    assert all([await b.is_disabled() for b in await menu.locator("button").all()])
     categories = await newest_options(page)
-    assert await categories.locator("button:enabled").count() > 0
+    await click(page, "保洁")
+    await wait_for(page, "请选择项目")
+    items = await newest_options(page)
+    assert await items.locator("button:enabled").count() > 0
     # a later message answers the open question too: typed, it greys the buttons out
     await say(page, "菜单")
     await wait_for(page, "请选择您需要的服务")
-    assert await categories.locator("button:enabled").count() == 0
-    assert len(posted) == 4  # 中文, the phone, 预约服务, 菜单
+    assert await items.locator("button:enabled").count() == 0
+    assert len(posted) == 3  # 预约服务, 保洁, 菜单
     # a tap on an answered question's button (forced past its disabled state) sends nothing
-    for stale in (language, menu, categories):
+    for stale in (menu, categories, items):
         await stale.locator("button").first.dispatch_event("click")
         await stale.locator("button").first.click(force=True)
     await page.wait_for_timeout(300)
-    assert len(posted) == 4, posted
-    assert await page.locator(f"{PANE} .msg.me").count() == 4  # and echoes nothing
+    assert len(posted) == 3, posted
+    assert await page.locator(f"{PANE} .msg.me").count() == 3  # and echoes nothing

@@ -48,7 +48,7 @@ async def test_each_tab_keeps_its_history_and_gets_its_notices_while_hidden(
     await page.click("#tab-customer")
     assert await badge(page, "customer").is_hidden()
     customer = page.locator(PANE)
-    for earlier in ("请选择语言", "注册成功", "费用明细", "支付成功"):  # all still there
+    for earlier in ("新人券", "费用明细", "支付成功"):  # all still there
         assert await customer.get_by_text(earlier).count() >= 1, earlier
     notice = customer.locator(".msg.bot", has_text="周师傅").last
     assert "已接单" in await notice.inner_text()
@@ -87,5 +87,5 @@ async def test_the_demo_page_says_how_to_play_each_role_in_its_language(
     plain = await aiohttp_server(make_app(tmp_path, fresh_sqlite_url, pii_key, clock=Clock()))
     page = await browser.new_page(locale="zh-CN")
     await page.goto(str(plain.make_url("/")))
-    await page.locator(PANE).get_by_text("请选择语言").wait_for()
+    await page.locator(PANE).get_by_text("新人券").wait_for()
     assert await page.locator("#guide").is_hidden()
