@@ -8,6 +8,9 @@ from datetime import datetime
 from domain.errors import DomainError
 from domain.pricing import CouponTerms
 
+WELCOME = "welcome"
+"""The reason of the coupon every new account gets (``Coupon.reason``)."""
+
 
 @dataclass
 class Coupon:

@@ -73,6 +73,17 @@ class CustomerRepository:
         row = rows.first()
         return self._to_domain(row) if row else None
 
+    async def phone_held_by_another(self, phone: str, customer_id: int) -> bool:
+        rows = await self._s.exec(
+            select(CustomerRow.id)
+            .where(
+                CustomerRow.phone_hash == self._c.lookup_hash("phone", phone),
+                CustomerRow.id != customer_id,
+            )
+            .limit(1)
+        )
+        return rows.first() is not None
+
     async def by_identity(self, channel: Channel, channel_user_id: str) -> Customer | None:
         """The customer behind a chat account, in one query."""
         rows = await self._s.exec(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
+from dataclasses import replace
 from enum import StrEnum
 
 from conversations.events import ChoiceMade, ContactShared, TextReceived
@@ -38,7 +39,7 @@ from conversations.results.booking import (
 )
 from conversations.state import Conversation
 from domain import limits
-from domain.commands import ConfirmSandboxPayment, PlaceOrder
+from domain.commands import Booking, ConfirmSandboxPayment, PlaceOrder
 from domain.queries import PreviewQuote
 from domain.risk import CONFIRM_CODE_DIGITS, CONFIRM_CODE_TRIES, needs_confirm_code
 
@@ -84,7 +85,7 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
             booking.keep(conv, d)
         if not booking.ready(ctx, d):
             return booking.start_with(conv, d)
-        return Outcome(commands=[PreviewQuote(booking.booking(ctx, conv))])
+        return Outcome(commands=[PreviewQuote(_booking(ctx, conv, st))])
     if conv.step == Step.CODE:
         if not st.code or st.total_cents is None:  # reached by "back" after it was used
             return Outcome(step=Step.QUOTE, reask=True)
@@ -141,6 +142,13 @@ def on_quote_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     if event.key == "time":
         return booking.change_time(conv)
     return Outcome(reask=True)
+
+
+def _booking(ctx: Ctx, conv: Conversation, st: State) -> Booking:
+    """What is being bought, with the phone number given here (priced with it: a number
+    another account holds gets no new-customer offers)."""
+    b = booking.booking(ctx, conv)
+    return replace(b, phone=st.phone) if st.phone else b
 
 
 def _confirm(ctx: Ctx, conv: Conversation, st: State, total_cents: int) -> Outcome:
@@ -213,7 +221,7 @@ def _place(ctx: Ctx, conv: Conversation, st: State, total_cents: int) -> Outcome
     # from the quote step: the order (or the refusal, with a fresh quote) is answered there
     st.code, st.wrong_codes = "", 0
     keep(conv, st)
-    order = PlaceOrder(booking.booking(ctx, conv), total_cents, st.phone)
+    order = PlaceOrder(_booking(ctx, conv, st), total_cents, st.phone)
     return Outcome(step=Step.QUOTE, commands=[order])
 
 

@@ -32,6 +32,8 @@ def quote_message(conv: Conversation, q: QuoteReady, d: Draft, phone_needed: boo
             )
         )
     lines.append(q.summary.get(conv.lang))
+    if q.known_phone:
+        lines.append(tr(conv, "这个手机号已有账户,新客优惠(首单立减、新人券)不再适用。"))
     if d.area_sqm is not None and not d.bundle:
         lines.append(tr(conv, "房屋面积:按 {area} ㎡ 计", area=d.area_sqm))
     if d.notes:

@@ -55,6 +55,8 @@ class QuoteReady(Result):
     """When and for how long, e.g. "11月24日 15:00,预计 2 小时"."""
     phone_needed: bool = False
     """The account has no phone number yet: it is asked before the order is placed."""
+    known_phone: bool = False
+    """The phone number given is another account's: no new-customer offers in this quote."""
 
 
 @dataclass(frozen=True, slots=True)

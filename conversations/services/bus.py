@@ -40,7 +40,7 @@ from conversations.services.staff_desk import StaffDesk
 from conversations.services.unpaid import UnpaidDesk
 from conversations.services.workers import WorkerDesk
 from domain import commands as c
-from domain.coupons import Coupon
+from domain.coupons import WELCOME, Coupon
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.orders import Order
@@ -179,7 +179,7 @@ class Services(Deps):
                     now,
                     now + timedelta(days=m.welcome_coupon_days),
                     customer.id,
-                    "welcome",
+                    WELCOME,
                 )
             )
             await uow.commit()

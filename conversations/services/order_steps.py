@@ -9,7 +9,7 @@ from conversations.services import payment_requests
 from domain.cancellation import CancellationTerms, cancellation_terms
 from domain.catalog import Catalog
 from domain.commands import Booking
-from domain.coupons import Coupon
+from domain.coupons import WELCOME, Coupon
 from domain.errors import DomainError
 from domain.ledger import fee_kept
 from domain.lifecycle import Action, ActorKind, OrderStatus
@@ -48,6 +48,8 @@ class Priced:
     coupon: Coupon | None
     usable: list[Coupon]
     points_available: int
+    known_phone: bool = False
+    """The phone number is another account's: no new-customer offers."""
 
 
 async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: datetime) -> Priced:
@@ -65,6 +67,13 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
     since = now - timedelta(days=rules.membership.spend_window_days)
     paid_before, spend = await uow.orders.customer_stats(b.customer_id, PAID_STATUSES, since)
     level = level_for_spend(spend, rules.membership)
+    # the same person with another chat account: the new-customer offers were theirs once
+    phone = b.phone or customer.phone
+    known = paid_before == 0 and bool(phone)
+    if known:
+        known = await uow.customers.phone_held_by_another(phone, b.customer_id)
+    if known:
+        usable = [c for c in usable if c.reason != WELCOME]
 
     def request(coupon: Coupon | None) -> QuoteRequest:
         return QuoteRequest(
@@ -74,7 +83,7 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
             member_level=level,
             coupon=coupon.terms if coupon else None,
             # a recurring visit is never a first order, even before the first one is paid
-            first_order=paid_before == 0 and b.subscription_id is None,
+            first_order=paid_before == 0 and not known and b.subscription_id is None,
             points=customer.points if b.use_points else 0,
         )
 
@@ -94,7 +103,7 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
         for coupon, candidate in fitting:
             if candidate.total_cents < result.total_cents:
                 result, chosen = candidate, coupon
-    return Priced(customer, result, chosen, [c for c, _ in fitting], customer.points)
+    return Priced(customer, result, chosen, [c for c, _ in fitting], customer.points, known)
 
 
 async def _reachable(uow: UnitOfWork, customer: Customer, phone: str, b: Booking) -> None:

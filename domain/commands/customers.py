@@ -46,6 +46,9 @@ class Booking:
     bundle_id: str | None = None
     subscription_id: int | None = None
     """Set when a recurring booking makes this visit's order (no first-order discount)."""
+    phone: str = ""
+    """The phone number given at this checkout, not on the account yet: a number another
+    account holds is no new customer's (no first-order discount, no welcome coupon)."""
 
 
 @dataclass(frozen=True)

@@ -117,6 +117,7 @@ async def quote(
             _summary(q.booking, catalog, tz, "zh"), _summary(q.booking, catalog, tz, "en")
         ),
         phone_needed=not priced.customer.phone,
+        known_phone=priced.known_phone,
     )
 
 
