@@ -167,10 +167,11 @@ def on_addresses(ctx: Ctx, conv: Conversation, result: AddressesFound) -> Outcom
 
 
 def on_address_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
-    if not event.key.startswith("addr:"):
+    ref = event.key.removeprefix("addr:")
+    if ref == event.key or not ref.isdigit():
         return Outcome(reask=True)
     d = draft(conv)
-    d.address_id, d.address_text, d.location = int(event.key[5:]), "", None
+    d.address_id, d.address_text, d.location = int(ref), "", None
     return advance(ctx, conv, d)
 
 

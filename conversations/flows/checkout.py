@@ -221,6 +221,9 @@ def _place(ctx: Ctx, conv: Conversation, st: State, total_cents: int) -> Outcome
     # from the quote step: the order (or the refusal, with a fresh quote) is answered there
     st.code, st.wrong_codes = "", 0
     keep(conv, st)
+    d = booking.draft(conv)
+    if not booking.ready(ctx, d):  # an answer lost meanwhile (an older state): asked again
+        return booking.start_with(conv, d)
     order = PlaceOrder(_booking(ctx, conv, st), total_cents, st.phone)
     return Outcome(step=Step.QUOTE, commands=[order])
 
