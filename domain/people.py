@@ -32,6 +32,14 @@ class Channel(StrEnum):
         return channel
 
 
+CHANNEL_TEXT: dict[str, Text] = {
+    Channel.TELEGRAM: N_("Telegram"),
+    Channel.WECHAT: N_("微信"),
+    Channel.WEB: N_("网页聊天"),
+}
+"""Each shipped channel's name as people call it (another channel's is its id, spaced)."""
+
+
 class WorkerStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"

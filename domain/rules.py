@@ -252,6 +252,10 @@ class RiskRules:
     """New web chat users (cookies) one client address may start in an hour."""
     broadcast_every_minutes: int = 60
     """An owner's broadcast to every customer goes out at most this often."""
+    link_code_minutes: int = 10
+    """How long a code to join another chat account to one's account stays good."""
+    link_code_tries: int = 5
+    """Wrong codes before the request is void (a new one must be asked for)."""
 
 
 @dataclass(frozen=True)

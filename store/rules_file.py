@@ -316,6 +316,8 @@ class RiskSpec(Strict):
     )
     web_chats_per_address_per_hour: int = Field(default=_R.web_chats_per_address_per_hour, ge=1)
     broadcast_every_minutes: int = Field(default=_R.broadcast_every_minutes, ge=1)
+    link_code_minutes: int = Field(default=_R.link_code_minutes, ge=1, le=60)
+    link_code_tries: int = Field(default=_R.link_code_tries, ge=1, le=10)
 
     def build(self) -> RiskRules:
         return RiskRules(
@@ -326,6 +328,8 @@ class RiskSpec(Strict):
             web_messages_per_address_per_minute=self.web_messages_per_address_per_minute,
             web_chats_per_address_per_hour=self.web_chats_per_address_per_hour,
             broadcast_every_minutes=self.broadcast_every_minutes,
+            link_code_minutes=self.link_code_minutes,
+            link_code_tries=self.link_code_tries,
         )
 
 

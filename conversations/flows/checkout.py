@@ -19,7 +19,7 @@ from dataclasses import replace
 from enum import StrEnum
 
 from conversations.events import ChoiceMade, ContactShared, TextReceived
-from conversations.flows import booking
+from conversations.flows import booking, link
 from conversations.flows import checkout_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions, too_long
 from conversations.flows.booking_draft import MAX_AREA, MIN_AREA, read_area
@@ -130,6 +130,8 @@ def on_quote_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
         if st.phone_needed:
             return Outcome(step=Step.PHONE, reask=True)
         return _confirm(ctx, conv, st, st.total_cents)
+    if event.key == "link" and st.phone:  # the number is another account's: become it
+        return link.start(conv, event, st.phone)
     if event.key in ("area", "notes"):
         return Outcome(step=Step.AREA if event.key == "area" else Step.NOTES, reask=True)
     if event.key == "coupon":

@@ -53,6 +53,8 @@ def quote_message(conv: Conversation, q: QuoteReady, d: Draft, phone_needed: boo
             )
         )
     options.append(Option("time", tr(conv, "改时间")))
+    if q.known_phone:
+        options.append(Option("link", tr(conv, "用原账户下单(绑定)")))
     if d.area_sqm is not None and not d.bundle:
         options.append(Option("area", tr(conv, "改面积")))
     replies: list[Reply] = [Ask("\n".join(lines), tuple(options))]

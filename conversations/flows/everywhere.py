@@ -13,7 +13,15 @@ from conversations.events import (
     PaymentReceived,
     TextReceived,
 )
-from conversations.flows import admin_console, after_sales, my_orders, paid_in_chat, start, worker
+from conversations.flows import (
+    admin_console,
+    after_sales,
+    link,
+    my_orders,
+    paid_in_chat,
+    start,
+    worker,
+)
 from conversations.flows.base import Ctx, Flow, Outcome, tr
 from conversations.flows.typed_commands import Typed, parse
 from conversations.replies import Say
@@ -25,6 +33,7 @@ HELP = {"help", "帮助", "?", "？", "求助"}
 MENU = {"menu", "菜单", "主菜单", "首页", "main menu"}
 BACK = {"back", "返回", "上一步"}
 AS_CUSTOMER = {"customer", "顾客", "我要下单"}
+LINK = {"link", "绑定", "绑定账户", "绑定账号"}
 KEEP = (start.NAME,)
 """What "cancel", "menu" and ``/start`` leave in ``conv.data``: the sign-up's referral."""
 FLOW_COMMANDS = {
@@ -54,10 +63,10 @@ def help_text(conv: Conversation) -> str:
     return tr(
         conv,
         "我可以帮您:预约保洁、保姆、月嫂、家电清洗维修、养老护理"
-        ";查看和取消订单;再来一单;每周定期预约;"
-        "联系客服。\n随时可以发送:「菜单」回到主菜单,"
+        "(直接说就行,例如「明天下午三点 日常保洁 3小时」);查看和取消订单;再来一单;"
+        "每周定期预约;联系客服。\n随时可以发送:「菜单」回到主菜单,"
         "「返回」回到上一步,「取消」放弃当前操作,"
-        "「English」切换英文。",
+        "「绑定」把这里和您在别的渠道的账户合成一个,「English」切换英文。",
     )
 
 
@@ -107,6 +116,9 @@ def route(  # noqa: C901 - one branch per global word, in the order they win
         return switch_language(conv, "en" if word == "english" else "zh")
     if word in AS_CUSTOMER:
         return _as_customer(ctx, conv, event)
+    if word in LINK and conv.role == "customer" and conv.customer_id is not None:
+        _clear(conv)
+        return link.start(conv, event)
     if conv.role == "customer" and conv.customer_id is None:
         if conv.flow == start.NAME:
             return None  # any message signs up
@@ -243,6 +255,10 @@ def _command(  # noqa: C901 - one branch per slash command
         return switch_language(conv, "zh" if conv.lang == "en" else "en")
     if name == "customer":
         return _as_customer(ctx, conv, event)
+    if name == "link" and conv.customer_id is not None:
+        _clear(conv)
+        conv.role = "customer"
+        return link.start(conv, event)
     if name == "help":
         if ctx.admin_role and conv.role == "admin":
             return Outcome(goto="admin")

@@ -17,6 +17,21 @@ class AccountFound(Result):
 
 
 @dataclass(frozen=True, slots=True)
+class LinkRequested(Result):
+    """The code went to the chats of the account holding the phone (None: no other account
+    holds it — the asker is told the same either way)."""
+
+    customer_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountLinked(Result):
+    """This chat account is now the customer's."""
+
+    customer_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class WelcomeCoupon:
     code: str
     amount_cents: int

@@ -31,6 +31,7 @@ from conversations.services.admin_reads import AdminDesk
 from conversations.services.after_sales import AfterSalesDesk
 from conversations.services.deps import Deps
 from conversations.services.dispatch_desk import DispatchDesk
+from conversations.services.identity_links import LinkDesk
 from conversations.services.money import MoneyDesk
 from conversations.services.notices import to_admins
 from conversations.services.recurring import RecurringDesk
@@ -72,6 +73,7 @@ class Services(Deps):
         self.order_desk = OrderDesk(self)
         self.business = BusinessDesk(self)
         self.staff = StaffDesk(self)
+        self.links = LinkDesk(self)
         self._views = views.table(
             catalog=self.catalog, rules=self.rules, clock=clock, tz=self.tz, admins=self.admins
         )
@@ -87,6 +89,7 @@ class Services(Deps):
             c.DrainOutbox: self.drain_outbox,
             c.ForgetConversations: partial(forget_conversations, uow=uow, clock=clock),
             **self.desk.handlers(),
+            **self.links.handlers(),
             **self.dispatch_desk.handlers(),
             **self.money.handlers(),
             **self.unpaid.handlers(),

@@ -20,6 +20,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from conversations.replies import Ask, Link, Option, Reply, Say
 from conversations.services.notices import Notice, t
 from domain.money import format_percent, format_yuan
+from domain.people import CHANNEL_TEXT
+from domain.text import named
 
 LANGUAGES = {"zh": "zh-CN", "en": "en"}
 
@@ -37,7 +39,9 @@ class NoticeTemplates:
             autoescape=False,
             auto_reload=False,
         )
-        self.env.filters.update(yuan=format_yuan, percent=format_percent, local=self._local)
+        self.env.filters.update(
+            yuan=format_yuan, percent=format_percent, local=self._local, channel=_channel
+        )
 
     def _local(self, at: datetime, fmt: str = "%m-%d %H:%M") -> str:
         return at.astimezone(self.tz).strftime(fmt)
@@ -56,6 +60,11 @@ class NoticeTemplates:
         buttons = tuple(Option(str(k), str(label)) for k, label in getattr(module, "buttons", ()))
         head: Reply = Ask(text, buttons, numbered=False) if buttons else Say(text)
         return [head, *photo_links([str(url) for url in getattr(module, "photos", ())], lang)]
+
+
+def _channel(name: str, lang: str) -> str:
+    """A channel's name in ``lang`` ("微信", "WeChat"), never its id."""
+    return named(CHANNEL_TEXT, name, lang)
 
 
 def photo_links(urls: list[str], lang: str) -> list[Reply]:

@@ -57,6 +57,9 @@ EVENTS: dict[str, frozenset[str]] = {
         # admin desk
         "broadcast": "text",
         "coupon_issued": "amount code days",
+        # one person, several chat accounts
+        "link_code": "code channel minutes",
+        "account_linked": "channel",
         "cancelled_by_admin": "number reason refund",
         "cancelled_by_admin_worker": "number",
         "worker_suspended": "reason",

@@ -21,6 +21,27 @@ class RegisterCustomer(Command):
 
 
 @dataclass(frozen=True)
+class RequestLink(Command):
+    """A chat account asks to become the account that holds ``phone``: ``code`` (made by the
+    flow, kept there as a hash) goes to that account's own chats, never to the asker."""
+
+    channel: str
+    user_id: str
+    phone: str
+    code: str
+    minutes: int
+
+
+@dataclass(frozen=True)
+class LinkAccount(Command):
+    """The right code was typed: the chat account joins ``customer_id``."""
+
+    channel: str
+    user_id: str
+    customer_id: int
+
+
+@dataclass(frozen=True)
 class SetLanguage(Command):
     customer_id: int
     lang: str

@@ -1,0 +1,76 @@
+"""One person, several chat accounts (DESIGN §4b): a chat account joins the account that
+holds a phone number once the code sent to that account's own chats is typed back.
+
+The code is made by the asking chat's flow and kept there as a hash; this desk only sends it,
+to the holder's chats — never to the asker — and says the same to the asker whether or not
+anyone holds the number. The asker's own account (made at their first message) is left behind
+if it has no orders; one with orders is not merged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conversations.events import Result
+from conversations.results.customers import AccountLinked, LinkRequested
+from conversations.services.deps import Deps
+from conversations.services.notices import to_customer
+from domain import commands as c
+from domain.errors import DomainError
+from domain.people import Channel, Identity
+from domain.text import N_
+
+
+class LinkDesk:
+    def __init__(self, s: Deps) -> None:
+        self.s = s
+
+    def handlers(self) -> dict[type[c.Command], Any]:
+        return {c.RequestLink: self.request, c.LinkAccount: self.link}
+
+    async def request(self, cmd: c.RequestLink) -> list[Result]:
+        async with self.s.uow() as uow:
+            holder = await uow.customers.by_phone(cmd.phone) if cmd.phone else None
+            asker = await uow.identities.get(Channel(cmd.channel), cmd.user_id)
+            if (
+                holder is None
+                or holder.id is None
+                or (asker is not None and asker.customer_id == holder.id)
+            ):
+                return [LinkRequested(None)]
+            notice = to_customer(
+                holder.id, "link_code", code=cmd.code, channel=cmd.channel, minutes=cmd.minutes
+            )
+            posted = await self.s.post(uow, [notice])
+            await uow.commit()
+        await self.s.flush(posted)
+        return [LinkRequested(holder.id)]
+
+    async def link(self, cmd: c.LinkAccount) -> list[Result]:
+        async with self.s.uow() as uow:
+            holder = await uow.customers.get(cmd.customer_id)
+            if holder is None or holder.id is None:
+                raise DomainError(N_("绑定失败,请重新获取验证码"))
+            identity = await uow.identities.get(Channel(cmd.channel), cmd.user_id)
+            own = identity.customer_id if identity is not None else None
+            if (
+                own is not None
+                and own != holder.id
+                and await uow.orders.for_customer(own, limit=1)
+            ):
+                raise DomainError(N_("这个聊天账号已有订单,不能再绑定到另一个账户。"))
+            joined = Identity(
+                Channel(cmd.channel),
+                cmd.user_id,
+                holder.id,
+                identity.worker_id if identity is not None else None,
+            )
+            if identity is None:
+                await uow.identities.add(joined)
+            else:
+                await uow.identities.put(joined)
+            notice = to_customer(holder.id, "account_linked", channel=cmd.channel)
+            posted = await self.s.post(uow, [notice])
+            await uow.commit()
+        await self.s.flush(posted)
+        return [AccountLinked(holder.id)]
