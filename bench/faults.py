@@ -66,7 +66,7 @@ SCRIPT: list[tuple[str, str, str]] = [
     ("choose", "2小时", "什么时候"),
     ("say", "明天 15:00", "地址"),
     ("say", "浦东新区世纪大道100号 5楼", "确认下单"),
-    ("say", "13800138000", "确认支付"),  # the phone, at the first quote: places the order
+    ("say", "{phone}", "确认支付"),  # their own phone, at the first quote: places the order
     ("choose", "确认支付", "支付成功"),
 ]
 
@@ -136,7 +136,8 @@ class Customer:
         """Walk the booking; True when every step got the answer it needs."""
         for how, what, expect in SCRIPT:
             if how == "say":
-                update = message_update(self.uid, what)
+                # one number is one person's new-customer offers: each customer has their own
+                update = message_update(self.uid, what.format(phone=f"13{self.uid % 10**9:09d}"))
             else:
                 data = next(
                     (b["callback_data"] for b in self.options() if what in b["text"]), None

@@ -60,7 +60,6 @@ from tests.fakes.telegram import FakeTelegram  # noqa: E402
 from tests.fakes.wechat import FakeWeChat, WeChatServer, event_xml  # noqa: E402
 
 ADDRESS = "浦东新区世纪大道100号 5楼"
-PHONE = "13800138000"
 START = datetime.combine(TODAY, time(1), tzinfo=UTC)  # 09:00 in Shanghai, the samples' day
 
 
@@ -68,6 +67,8 @@ class Screen(Protocol):
     """What a player sees of a channel and the actions it has."""
 
     actions: int
+    phone: str
+    """The person's own number (one number is one person's new-customer offers)."""
 
     def text(self) -> str: ...
 
@@ -82,7 +83,7 @@ class Screen(Protocol):
 
 class TelegramScreen:
     def __init__(self, user: TelegramUser) -> None:
-        self.user, self.actions = user, 0
+        self.user, self.actions, self.phone = user, 0, user.phone
 
     def text(self) -> str:
         return "\n".join(m.get("text", "") for m in self.user.last)
@@ -105,7 +106,7 @@ class TelegramScreen:
 
 class WebScreen:
     def __init__(self, user: WebUser) -> None:
-        self.user, self.actions = user, 0
+        self.user, self.actions, self.phone = user, 0, user.phone
 
     def text(self) -> str:
         return "\n".join(r.get("text", "") for r in self.user.last)
@@ -129,7 +130,7 @@ class WeChatScreen:
     """Text only: choices are numbered lines; a choice is made by replying its number."""
 
     def __init__(self, user: WeChatUser) -> None:
-        self.user, self.actions = user, 0
+        self.user, self.actions, self.phone = user, 0, user.phone
 
     def text(self) -> str:
         return self.user.last_text
@@ -166,7 +167,7 @@ async def step(screen: Screen, hours: str = "2") -> bool:
     if "支付成功" in text:
         return True
     if "手机号" in text:  # the first quote: giving the number places the order
-        await screen.give_phone(PHONE)
+        await screen.give_phone(screen.phone)
     elif pay := _button(screen, "确认支付"):
         await screen.tap(pay)
     elif "费用明细" in text:

@@ -60,7 +60,7 @@ WECHAT_SCRIPT = [
     "3",  # hours (a typed number is the quantity there)
     "明天 下午3点",
     "上海市徐汇区漕溪北路88号12楼1203",
-    "13812345678",  # the phone, at the first quote: places the order
+    "{phone}",  # their own phone, at the first quote: places the order
     "1",  # 确认支付
 ]
 TELEGRAM_SCRIPT = [
@@ -70,7 +70,7 @@ TELEGRAM_SCRIPT = [
     ("choice", "qty:3"),
     ("text", "明天 下午3点"),
     ("text", "上海市徐汇区漕溪北路88号12楼1203"),
-    ("text", "13812345678"),
+    ("text", "{phone}"),
     ("choice", "pay"),
 ]
 
@@ -79,10 +79,11 @@ async def wechat_user(
     session: aiohttp.ClientSession, url: str, n: int, lat: list[float], bare: bool, think: float
 ) -> bool:
     openid = f"o{uuid.uuid4().hex[:20]}"
+    phone = own_phone()
     last = ""
     for text in [None, *WECHAT_SCRIPT]:
         await pause(think)
-        body = wechat_xml(openid, text)
+        body = wechat_xml(openid, text.format(phone=phone) if text else text)
         t0 = time.perf_counter()
         async with session.post(url, params=wechat_query(), data=body) as resp:
             last = await resp.text()
@@ -102,17 +103,22 @@ async def telegram_user(
 ) -> bool:
     uid = 10**9 + n + int(time.time()) % 10**6 * 1000
     headers = {"X-Telegram-Bot-Api-Secret-Token": TG_SECRET}
+    phone = own_phone()
     last = b""
     for kind, value in [("text", "/start"), *TELEGRAM_SCRIPT]:
         await pause(think)
         t0 = time.perf_counter()
-        async with session.post(
-            url, json=telegram_update(uid, kind, value), headers=headers
-        ) as resp:
+        update = telegram_update(uid, kind, value.format(phone=phone))
+        async with session.post(url, json=update, headers=headers) as resp:
             last = await resp.read()
             assert resp.status == 200, resp.status
         lat.append(time.perf_counter() - t0)
     return bare or "支付成功" in last.decode()
+
+
+def own_phone() -> str:
+    """A mobile number of this user's own: one number is one person's new-customer offers."""
+    return f"13{uuid.uuid4().int % 10**9:09d}"
 
 
 async def pause(think: float) -> None:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from store.catalog_file import load_catalog
+from tests import random_refs
 from tests.fakes.wechat import APPID, SECRET, TOKEN
 from webhooks.app import create_app
 from webhooks.settings import Settings
@@ -87,6 +88,9 @@ class WebUser:
     def __init__(self, client, role: str = "customer") -> None:
         self.client = client
         self.role = role
+        self.phone = random_refs.phone()
+        """The number this person gives at their first checkout (their own: one number is
+        one person's new-customer offers)."""
         self.last: list[dict[str, Any]] = []
 
     async def open(self) -> None:
@@ -127,6 +131,8 @@ class TelegramUser:
     ) -> None:
         self.client, self.fake, self.uid, self.secret = client, fake, uid, secret
         self.lang = lang
+        self.phone = random_refs.phone()
+        """The number this person gives at their first checkout (their own)."""
         """The user's Telegram language (``language_code``)."""
         self.last: list[dict[str, Any]] = []
 
@@ -205,6 +211,8 @@ class WeChatUser:
     """A WeChat follower: signed (optionally encrypted) XML in, passive reply or CS texts out."""
 
     def __init__(self, client, fake, openid: str, server) -> None:
+        self.phone = random_refs.phone()
+        """The number this person gives at their first checkout (their own)."""
         self.client, self.fake, self.openid, self.server = client, fake, openid, server
         self.last_text = ""
         self.status = 0
@@ -290,15 +298,12 @@ async def seed_worker(
     return int(worker.id)
 
 
-PHONE = "13800138000"
-
-
-async def confirm_order(customer: Any, phone: str = PHONE) -> None:
+async def confirm_order(customer: Any, phone: str | None = None) -> None:
     """Confirm the quote shown; a first order is then asked for the phone number, and
     giving it places the order."""
     await customer.choose("确认下单")
     if _asks_phone(customer):
-        await customer.say(phone)
+        await customer.say(phone or customer.phone)
 
 
 def _asks_phone(customer: Any) -> bool:
@@ -346,7 +351,7 @@ async def book_on_web(customer: WebUser, home=HOME) -> int:
     await customer.send(type="location", lat=home[0], lon=home[1], label="人民广场")
     await customer.say("8楼801")
     await customer.choose("确认下单")
-    await customer.send(type="contact", phone="13812345678")
+    await customer.send(type="contact", phone=customer.phone)
     placed = re.search(r"#(\d{6,8})", customer.text())
     assert placed is not None, customer.text()
     await customer.choose("确认支付")

@@ -244,7 +244,8 @@ async def test_reassign_suspend_and_coupons(tg, fake_telegram):
     app, client = tg
     first = await seed_worker(app, channel="telegram", user_id="640001", center=HOME)
     second = await seed_worker(app, channel="telegram", user_id="640002", center=HOME)
-    number = await book_and_pay(TelegramUser(client, fake_telegram, 640101))
+    customer = TelegramUser(client, fake_telegram, 640101)
+    number = await book_and_pay(customer)
     await TelegramUser(client, fake_telegram, 640001).say(f"/accept #{number}")
     ops = staff(client, fake_telegram, "ops")
     await ops.say(f"/reassign #{number} {first}")
@@ -260,7 +261,7 @@ async def test_reassign_suspend_and_coupons(tg, fake_telegram):
     assert "已恢复" in fake_telegram.sent(640001)[-1]["text"]
 
     support = staff(client, fake_telegram, "support")
-    await support.say("/coupon issue 13800138000 25 7")
+    await support.say(f"/coupon issue {customer.phone} 25 7")
     assert "¥25.00 优惠券" in support.text()
     assert "¥25.00 优惠券" in fake_telegram.sent(640101)[-1]["text"]
     await support.say("/coupon issue 99999 25")
@@ -269,7 +270,8 @@ async def test_reassign_suspend_and_coupons(tg, fake_telegram):
 
 async def test_stats_orders_and_one_order_as_each_role_sees_them(tg, fake_telegram, clock):
     app, client = tg
-    number = await book_and_pay(TelegramUser(client, fake_telegram, 650101))  # nobody to send
+    customer = TelegramUser(client, fake_telegram, 650101)
+    number = await book_and_pay(customer)  # nobody to send it to
     ops = staff(client, fake_telegram, "ops")
     await ops.say("/stats")
     assert "订单:1" in ops.text() and "成交 1 单,GMV ¥30.00" in ops.text()
@@ -289,11 +291,12 @@ async def test_stats_orders_and_one_order_as_each_role_sees_them(tg, fake_telegr
     assert f"#{number} 师傅迟到" in ops.text()
 
     await ops.say(f"/order #{number}")
-    assert "13800138000" in ops.text() and "8楼801" in ops.text() and "已付 ¥30.00" in ops.text()
+    phone = customer.phone
+    assert phone in ops.text() and "8楼801" in ops.text() and "已付 ¥30.00" in ops.text()
     finance = staff(client, fake_telegram, "finance")
     await finance.say(f"/order {number}")
-    assert "138****8000" in finance.text() and "13800138000" not in finance.text()
+    assert f"{phone[:3]}****{phone[-4:]}" in finance.text() and phone not in finance.text()
     assert "8楼801" not in finance.text() and "已付 ¥30.00" in finance.text()
     support = staff(client, fake_telegram, "support")
     await support.say(f"/order #{number}")
-    assert "13800138000" in support.text() and "¥" not in support.text()
+    assert phone in support.text() and "¥" not in support.text()

@@ -52,7 +52,7 @@ async def to_the_quote(user: TelegramUser, *, signed_up: bool = False) -> None:
 
 def placing(user: TelegramUser) -> dict:
     """The update that places the order at a first quote: the phone number, typed."""
-    return message_update(user.uid, "13800138000")
+    return message_update(user.uid, user.phone)
 
 
 def button(user: TelegramUser, label: str) -> dict:

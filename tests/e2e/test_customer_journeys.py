@@ -171,7 +171,7 @@ async def test_a_wrong_answer_at_every_step_is_asked_again(
     assert "合计:¥750.00" in user.text()  # 100 m² × ¥8 − ¥50 first order, no coupon
     await user.choose("确认下单")
     await wrong("12", "手机号格式不对")
-    await user.say("13800138000")
+    await user.say(user.phone)
     await wrong("付了", "请支付")
     await user.choose("稍后支付")
     assert "已保留" in user.text()
@@ -233,10 +233,10 @@ async def test_an_order_with_nothing_left_to_pay_is_confirmed_at_once(tg_app, fa
     user = TelegramUser(tg_app, fake_telegram, 100011)
     await user.say("/start")
     await user.say("明天 15:00 日常保洁 2小时 浦东新区世纪大道100号 5楼")
-    await user.say("13800138011")  # the phone, at the first checkout: placed, to pay
+    await user.say(user.phone)  # the phone, at the first checkout: placed, to pay
     await user.choose("稍后支付")
     admin = TelegramUser(tg_app, fake_telegram, ADMIN_TG)
-    await admin.say("/coupon issue 13800138011 100 7")  # more than the order costs
+    await admin.say(f"/coupon issue {user.phone} 100 7")  # more than the order costs
     await user.choose("预约服务")
     await user.choose("保洁")
     await user.choose("日常保洁")

@@ -91,7 +91,7 @@ async def test_a_wechat_pay_notification_for_an_expired_order_is_refunded_once(
     app, client, staff = shop
     openid = f"o-late-{uid()}"
     wx = WeChatUser(client, fake_wechat, openid, WeChatServer(clock=clock))
-    await book_range_hood(wx, "13800138020")
+    await book_range_hood(wx)
     [reference] = fake_wechat_pay.orders
     await expire(app, clock)
     _, order, _ = await money_of(app, reference)
@@ -138,7 +138,7 @@ async def test_money_paid_to_a_cancelled_order_is_found_by_asking_and_given_back
     app, client, staff = shop
     openid = f"o-lost-{uid()}"
     wx = WeChatUser(client, fake_wechat, openid, WeChatServer(clock=clock))
-    await book_range_hood(wx, "13800138021")
+    await book_range_hood(wx)
     [reference] = fake_wechat_pay.orders
     await wx.say("/orders")  # the customer cancels it before paying…
     await wx.choose("#")
@@ -163,7 +163,7 @@ async def test_a_closed_request_is_no_longer_asked_about_after_the_rules_hours(
 ):
     app, client, staff = shop
     wx = WeChatUser(client, fake_wechat, f"o-old-{uid()}", WeChatServer(clock=clock))
-    await book_range_hood(wx, "13800138022")
+    await book_range_hood(wx)
     [reference] = fake_wechat_pay.orders
     await expire(app, clock)
     clock.advance(hours=24, minutes=1)  # rules.payments.late_check_hours

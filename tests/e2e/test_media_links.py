@@ -57,7 +57,7 @@ async def book_on_wechat(user: WeChatUser) -> int:
     await user.say("明天 15:00")
     await user.post_xml(location_xml(user.openid, *HOME, "人民广场"))
     await user.say("8楼801")
-    await user.say("13912345678")  # the phone, at the first quote: places the order
+    await user.say(user.phone)  # the phone, at the first quote: places the order
     number = int(re.search(r"#(\d{6,8})", user.last_text).group(1))
     await user.choose("确认支付")
     assert "支付成功" in user.last_text

@@ -108,7 +108,7 @@ async def book_on_telegram(tg: TelegramUser) -> tuple[int, dict]:
     return number, invoice_of(tg)
 
 
-async def book_range_hood(wx: WeChatUser, phone: str) -> None:
+async def book_range_hood(wx: WeChatUser) -> None:
     """A WeChat customer books one range-hood cleaning (¥150 − ¥20 − ¥50 = ¥80)."""
     await wx.say("/start")
     await wx.choose("预约服务")
@@ -149,7 +149,7 @@ async def test_wechat_pay_notifications_credit_once_and_forgeries_nothing(
 ):
     app, client = shop
     wx = WeChatUser(client, fake_wechat, "o-payer", WeChatServer(clock=app[CLOCK]))
-    await book_range_hood(wx, "13800138000")
+    await book_range_hood(wx)
     assert "微信支付" in wx.last_text
     [(reference, sent)] = fake_wechat_pay.orders.items()
     assert sent["trade_type"] == "JSAPI" and sent["openid"] == "o-payer"
@@ -208,7 +208,7 @@ async def test_a_failed_provider_refund_stays_pending_and_is_retried(
     app, client = shop
     fake_wechat_pay.fail_refunds = 1
     wx = WeChatUser(client, fake_wechat, "o-retry-pay", WeChatServer(clock=app[CLOCK]))
-    await book_range_hood(wx, "13800138001")
+    await book_range_hood(wx)
     [reference] = fake_wechat_pay.orders
     await client.post("/pay/wechat/notify", data=fake_wechat_pay.notification(reference, 8000))
     clock.advance(hours=20)  # 10% fee now
@@ -403,7 +403,7 @@ async def test_a_lost_wechat_pay_notification_is_found_by_asking(
 
     app, client = shop
     wx = WeChatUser(client, fake_wechat, "o-lost", WeChatServer(clock=app[CLOCK]))
-    await book_range_hood(wx, "13800138003")
+    await book_range_hood(wx)
     [reference] = fake_wechat_pay.orders
     await app[SERVICES].run(ReconcilePayments())  # too recent, and not paid
     fake_wechat_pay.paid.add(reference)

@@ -4,6 +4,7 @@ instead, and an answered question's buttons are greyed out and send nothing."""
 
 import re
 
+from tests import random_refs
 from tests.e2e.helpers import Clock, make_app
 from tests.e2e.web_page import (
     LIVE,
@@ -81,7 +82,7 @@ async def test_the_web_chat_books_and_pays_in_a_browser(
     assert "合计:¥85.00" in quote
     await page.screenshot(path=str(artifacts / "web-chat-quote.png"))
     await step(page, "确认下单", "留下手机号即确认下单")
-    await say(page, "13812345678")
+    await say(page, random_refs.phone())
     await wait_for(page, "已提交")
     await step(page, "确认支付", "支付成功")
     await page.screenshot(path=str(artifacts / "web-chat-paid.png"))

@@ -86,7 +86,7 @@ async def book_on_wechat(user: WeChatUser) -> None:
     await user.say("12楼1203")
     assert "合计:¥80.00" in user.last_text  # ¥150 − ¥20 coupon − ¥50 first order
     assert "手机号" in user.last_text and "按钮" not in user.last_text
-    await user.say("13912345678")  # the phone, typed at the quote: placed
+    await user.say(user.phone)  # the phone, typed at the quote: placed
     assert (
         "已提交" in user.last_text
         and '<a href="http://127.0.0.1:8080/pay/sandbox/' in user.last_text

@@ -94,7 +94,7 @@ async def test_register_on_wechat_approve_on_telegram_then_do_a_job_end_to_end(
     assert f"接单 #{number}" in offer  # the WeChat rendering names the reply to send
     await wx.say(f"接单 #{number}")
     assert (
-        "接单成功" in wx.last_text and "8楼801" in wx.last_text and "13800138000" in wx.last_text
+        "接单成功" in wx.last_text and "8楼801" in wx.last_text and customer.phone in wx.last_text
     )
     assert "已接单" in fake_telegram.sent(770077)[-1]["text"]
 

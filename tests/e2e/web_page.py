@@ -7,6 +7,7 @@ import re
 import shutil
 from typing import Any
 
+from tests import random_refs
 from tests.conftest import unavailable
 
 CHROMIUM_ARGS = [
@@ -103,7 +104,7 @@ async def book_and_pay(page) -> None:
     await wait_for(page, "费用明细")
     await click(page, "确认下单")
     await wait_for(page, "留下手机号即确认下单")
-    await say(page, "13812345678")
+    await say(page, random_refs.phone())
     await wait_for(page, "已提交")
     await click(page, "确认支付")
     await wait_for(page, "支付成功")
