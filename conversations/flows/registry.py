@@ -7,6 +7,7 @@ from conversations.flows import (
     after_sales,
     booking,
     checkout,
+    me,
     menu,
     my_orders,
     paid_in_chat,
@@ -31,6 +32,7 @@ REGISTERED: tuple[Flow, ...] = (  # each module checked against the Flow protoco
     paid_in_chat,
     after_sales,
     recurring,
+    me,
 )
 FLOWS: dict[str, Flow] = {m.NAME: m for m in REGISTERED}
 CUSTOMER_FLOWS = FLOWS  # every flow: one engine serves customers, workers and admins

@@ -73,7 +73,12 @@ class Services(Deps):
         self.business = BusinessDesk(self)
         self.staff = StaffDesk(self)
         self._views = views.table(
-            catalog=self.catalog, rules=self.rules, clock=clock, tz=self.tz, admins=self.admins
+            catalog=self.catalog,
+            rules=self.rules,
+            clock=clock,
+            tz=self.tz,
+            admins=self.admins,
+            invite_link=self.invite_link,
         )
         """What people see: each query's view (``views``), apart from the commands'."""
         self._handlers: dict[type[c.Command], Callable[[Any], Awaitable[list[Result]]]] = {

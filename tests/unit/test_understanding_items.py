@@ -118,10 +118,14 @@ def test_a_match_can_be_narrowed_to_what_fits_and_is_left_alone_when_nothing_doe
 
 
 def test_the_matcher_is_built_once_per_catalog():
-    assert matcher_for(CATALOG) is MATCHER
+    # not ``is MATCHER``: the cache keeps the few catalogs used last, and the other test
+    # modules' catalogs (one each) may have pushed this one out since it was built
+    built = matcher_for(CATALOG)
+    assert matcher_for(CATALOG) is built
     repriced = CATALOG.with_price("daily_cleaning", 5000)
-    assert matcher_for(repriced) is not MATCHER
+    assert matcher_for(repriced) is not built
     assert matcher_for(repriced) is matcher_for(repriced)
+    assert matcher_for(CATALOG) is built
 
 
 def test_a_catalog_without_aliases_is_matched_by_its_names():
