@@ -49,6 +49,7 @@ def on_wechat(fake: Any) -> dict[str, str]:
         "wechat_secret": SECRET,
         "wechat_token": TOKEN,
         "wechat_api_base": fake.base_url,
+        "wechat_qr_base": fake.base_url,
     }
 
 
@@ -307,11 +308,15 @@ def _asks_phone(customer: Any) -> bool:
 
 
 async def book_and_pay(
-    customer: TelegramUser, when: str = "明天 15:00", home=HOME, address: str = "8楼801"
+    customer: TelegramUser,
+    when: str = "明天 15:00",
+    home=HOME,
+    address: str = "8楼801",
+    phone: str = PHONE,
 ) -> int:
     """Sign up, book two hours of regular cleaning at ``when`` and pay in the sandbox;
     returns the order number."""
-    number = await book(customer, when, home, address)
+    number = await book(customer, when, home, address, phone)
     assert number is not None, customer.text()
     await customer.choose("确认支付")
     assert "支付成功" in customer.text()
@@ -319,7 +324,11 @@ async def book_and_pay(
 
 
 async def book(
-    customer: TelegramUser, when: str = "明天 15:00", home=HOME, address: str = "8楼801"
+    customer: TelegramUser,
+    when: str = "明天 15:00",
+    home=HOME,
+    address: str = "8楼801",
+    phone: str = PHONE,
 ) -> int | None:
     """Sign up, book two hours of regular cleaning at ``when`` and confirm the quote; returns
     the order number (None when no order was placed)."""
@@ -331,7 +340,7 @@ async def book(
     await customer.say(when)
     await customer.share(location={"latitude": home[0], "longitude": home[1]})
     await customer.say(address)
-    await confirm_order(customer)
+    await confirm_order(customer, phone)
     placed = re.search(r"#(\d{6,8})", customer.text())
     return int(placed.group(1)) if placed else None
 

@@ -254,3 +254,30 @@ def test_every_screen_names_its_parts_in_the_persons_language():
             if lang == "en":
                 assert not CJK.search(shown_text), shown_text
             assert MemberLevel.SILVER.value not in shown_text
+
+
+def test_every_channels_menu_reaches_me_and_the_invitation():
+    from bots.telegram import COMMANDS
+    from bots.wechat_menu import CLICK_COMMANDS, MENU
+
+    commands = dict(COMMANDS)
+    assert commands["me"].get("zh").startswith("我的") and commands["me"].get("en")
+    assert commands["invite"].get("zh") == "邀请好友" and commands["invite"].get("en")
+    more = next(b for b in MENU["button"] if b["name"] == "更多")["sub_button"]
+    assert len(MENU["button"]) <= 3 and len(more) <= 5  # WeChat's limits
+    [mine] = [b for b in more if b["name"] == "我的"]
+    assert CLICK_COMMANDS[mine["key"]] == "me" and CLICK_COMMANDS["INVITE"] == "invite"
+    assert all(CLICK_COMMANDS[key] in me.COMMANDS for key in ("ME", "INVITE"))
+
+
+@pytest.mark.parametrize(
+    ("event", "key"), [("subscribe", "qrscene_ref_AB12CD34"), ("SCAN", "ref_AB12CD34")]
+)
+def test_a_follow_or_scan_through_an_invitation_qr_code_starts_with_its_scene(event, key):
+    from bots.wechat_events import to_event
+    from bots.wechat_xml import parse_message
+    from tests.fakes.wechat import event_xml
+
+    started = to_event(parse_message(event_xml("oFriend", event, key)), NOW)
+    assert isinstance(started, CommandReceived)
+    assert (started.command, started.args) == ("start", "ref_AB12CD34")
