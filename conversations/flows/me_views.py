@@ -26,6 +26,10 @@ class Section(StrEnum):
 
 
 SECTION_KEYS = frozenset(s.value for s in Section)
+OVERVIEW_COUPONS = 3
+"""Coupons listed on the whole screen; the coupons part lists up to ``LISTED_COUPONS`` (a
+WeChat text is at most 2,048 bytes)."""
+LISTED_COUPONS = 15
 
 
 def screen(ctx: Ctx, conv: Conversation, r: MembershipShown, section: Section) -> list[Reply]:
@@ -35,7 +39,7 @@ def screen(ctx: Ctx, conv: Conversation, r: MembershipShown, section: Section) -
         # POINTS HISTORY: the points slice answers a query of its own with the customer's
         # movements (earned, spent, reversed, expired); its lines go here, under the balance.
     elif section == Section.COUPONS:
-        replies = [Say(coupons(ctx, conv, r))]
+        replies = [Say(coupons(ctx, conv, r, LISTED_COUPONS))]
     elif section == Section.INVITE:
         replies = [Say(invite_terms(conv, r)), invitation(conv, r)]
     else:
@@ -43,7 +47,7 @@ def screen(ctx: Ctx, conv: Conversation, r: MembershipShown, section: Section) -
             tr(conv, "【我的】"),
             level(conv, r),
             points(conv, r),
-            coupons(ctx, conv, r),
+            coupons(ctx, conv, r, OVERVIEW_COUPONS),
             invite_terms(conv, r),
         ]
         replies = [Say("\n".join(overview)), invitation(conv, r)]
@@ -90,7 +94,8 @@ def points(conv: Conversation, r: MembershipShown) -> str:
     )
 
 
-def coupons(ctx: Ctx, conv: Conversation, r: MembershipShown) -> str:
+def coupons(ctx: Ctx, conv: Conversation, r: MembershipShown, listed: int) -> str:
+    """The coupons to use, the ``listed`` soonest to expire by name, terms and validity."""
     if not r.coupons:
         return tr(conv, "优惠券:暂无可用的优惠券。")
     lines = [
@@ -100,7 +105,12 @@ def coupons(ctx: Ctx, conv: Conversation, r: MembershipShown) -> str:
             count=len(r.coupons),
         )
     ]
-    lines += [coupon_line(ctx, conv, c) for c in r.coupons]
+    lines += [coupon_line(ctx, conv, c) for c in r.coupons[:listed]]
+    more = len(r.coupons) - listed
+    if more > 0 and listed == OVERVIEW_COUPONS:
+        lines.append(tr(conv, "……还有 {more} 张,发送「优惠券」查看。", more=more))
+    elif more > 0:
+        lines.append(tr(conv, "……另有 {more} 张有效期更长的优惠券。", more=more))
     return "\n".join(lines)
 
 

@@ -17,6 +17,16 @@ from domain.referrals import REFERRAL_REASON, reward_due
 from domain.rules import MembershipRules
 
 log = logging.getLogger(__name__)
+CODE_BYTES = 5
+"""A referral code is this many random bytes in hex (10 characters; the column keeps 16)."""
+
+
+async def new_code(uow: UnitOfWork) -> str:
+    """A referral code no customer has yet (an invitation must name one inviter)."""
+    while True:
+        code = secrets.token_hex(CODE_BYTES).upper()
+        if await uow.customers.by_referral_code(code) is None:
+            return code
 
 
 async def reward(

@@ -116,7 +116,7 @@ def ptb_reading(update: Update, at: datetime) -> Reading:
 def _tapped(message: MaybeInaccessibleMessage | None) -> tuple[int, int] | None:
     """The pressed button's message, where its ids are integers (an inaccessible one too: PTB
     reads a message dated 0 as one, and its ids are still the message's)."""
-    if message is None:
+    if message is None or message.chat is None:  # PTB reads a message without its chat
         return None
     chat_id, message_id = message.chat.id, message.message_id
     whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (chat_id, message_id))

@@ -281,3 +281,21 @@ def test_a_follow_or_scan_through_an_invitation_qr_code_starts_with_its_scene(ev
     started = to_event(parse_message(event_xml("oFriend", event, key)), NOW)
     assert isinstance(started, CommandReceived)
     assert (started.command, started.args) == ("start", "ref_AB12CD34")
+
+
+def test_many_coupons_are_listed_soonest_first_with_how_many_more():
+    many = tuple(
+        CouponHeld(
+            Bilingual("赠券", "Gift coupon"),
+            Bilingual("立减¥10.00", "¥10.00 off"),
+            NOW - timedelta(days=1),
+            NOW + timedelta(days=10 + i),
+        )
+        for i in range(20)
+    )
+    overview = texts(me.on_shown(CTX, conv(), shown(coupons=many)).replies)
+    assert overview.count("· 赠券") == 3 and "……还有 17 张,发送「优惠券」查看。" in overview
+    part = texts(me.on_shown(CTX, conv("coupons"), shown(coupons=many)).replies)
+    assert part.count("· 赠券") == 15 and "……另有 5 张有效期更长的优惠券。" in part
+    english = texts(me.on_shown(CTX, conv(lang="en"), shown(coupons=many)).replies)
+    assert "…and 17 more: send 'coupons' to see them." in english
