@@ -15,6 +15,8 @@ platform stays inside the adapter:
   notices); ``prepare`` may keep something of its own with a notice when it is written (WeChat
   keeps its template message), handed back to ``send`` as ``extra``;
 - **media**: ``download(ref)`` returns the bytes of a photo a person sent on it;
+- **invitations**: ``invite_link(scene)`` makes the link (or QR code) that starts a new
+  person's conversation with ``/start <scene>`` (a referral);
 - **capabilities**: what the rest of the product reads instead of testing the channel name;
 - **lifecycle**: ``start(resources)`` once the shared resources are up, ``stop()`` at the end.
 """
@@ -36,6 +38,7 @@ from conversations.replies import Reply
 from conversations.services.notices import Notice
 from domain.errors import DomainError
 from domain.privacy import Sealer
+from domain.referrals import InviteLink
 from domain.rules import RiskRules
 from domain.text import N_
 from domain.turns import NonceMemory, RateLimiter
@@ -150,3 +153,9 @@ class Channel(ABC):
     async def download(self, ref: str) -> bytes:
         """The bytes of a photo a person sent (``PhotoReceived.ref``)."""
         raise DomainError(N_("{name} 暂不支持发送照片", name=self.name))
+
+    async def invite_link(self, scene: str) -> InviteLink | None:
+        """The invitation that brings a new person here with ``scene`` (``ref_<code>``) as
+        their first ``/start`` argument — a link to share or a QR code to scan — or None
+        where the channel has none."""
+        return None

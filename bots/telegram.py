@@ -15,6 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any, Protocol
+from urllib.parse import quote
 
 import orjson
 from aiohttp import web
@@ -32,6 +33,7 @@ from conversations.events import Inbound
 from conversations.replies import Reply
 from domain.errors import DeliveryFailed
 from domain.media import BadPhoto
+from domain.referrals import InviteLink
 from domain.text import N_
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,8 @@ COMMANDS = [
     ("orders", N_("我的订单")),
     ("reorder", N_("再来一单")),
     ("recurring", N_("定期预约")),
+    ("me", N_("我的:等级、积分、优惠券")),
+    ("invite", N_("邀请好友")),
     ("support", N_("联系客服")),
     ("menu", N_("主菜单")),
     ("help", N_("帮助")),
@@ -342,6 +346,16 @@ class TelegramBot(Channel):
             await bot.send_invoice(int(user_id), **params)
         else:
             await bot.send_message(int(user_id), **params)
+
+    async def invite_link(self, scene: str) -> InviteLink | None:
+        """A deep link to the bot (``https://t.me/<username>?start=<scene>``): opening it
+        and pressing Start sends ``/start <scene>``. The username is the bot's own, from the
+        ``getMe`` that ``start`` made."""
+        try:
+            username = self.application.bot.username
+        except RuntimeError:  # not initialised: getMe has not answered
+            return None
+        return InviteLink(f"https://t.me/{username}?start={quote(scene, safe='')}")
 
     async def download(self, file_id: str) -> bytes:
         """The bytes of a file a user sent (a photo), refusing oversized files unread."""

@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import quote
 
 from aiohttp import web
 from redis.exceptions import RedisError
@@ -41,6 +42,7 @@ from conversations.events import (
 )
 from conversations.replies import Reply, Say
 from domain.errors import DeliveryFailed
+from domain.referrals import InviteLink
 from domain.risk import RateVerdict
 from domain.rules import RiskRules
 from domain.text import clean
@@ -96,6 +98,7 @@ class WebChannel(Channel):
         address_secret: bytes = b"",
         risk: RiskRules | None = None,
         demo: bool = True,
+        public_url: str = "http://127.0.0.1:8080",
     ) -> None:
         self._secret = secret
         self._handle = handle
@@ -111,6 +114,7 @@ class WebChannel(Channel):
         """The page shows its guide to the demo's roles (under ``serve`` the admin pane is a
         customer's, so there is nothing to guide)."""
         self._page: bytes | None = None
+        self._public_url = public_url.rstrip("/")
 
     @classmethod
     def configure(cls, settings: WebSettings, host: Host) -> WebChannel | None:
@@ -132,6 +136,7 @@ class WebChannel(Channel):
             address_secret=host.secret("web-address"),
             risk=host.risk,
             demo=host.demo,
+            public_url=host.public_url,
         )
 
     def setup(self, app: web.Application) -> None:
@@ -154,6 +159,11 @@ class WebChannel(Channel):
                 risk=self._risk,
                 clock=self._clock,
             )
+
+    async def invite_link(self, scene: str) -> InviteLink | None:
+        """The chat page with the scene: a browser new to it starts with ``/start <scene>``
+        (``web_static/chat.js``)."""
+        return InviteLink(f"{self._public_url}/?start={quote(scene, safe='')}")
 
     def _sign(self, uid: str) -> str:
         return hmac.new(self._secret, uid.encode(), hashlib.sha256).hexdigest()[:32]

@@ -31,6 +31,7 @@ from bots.channel import Capabilities, Channel, Host, Resources
 from bots.render import as_text
 from bots.wechat_api import TokenCache, WeChatApi, WeChatApiError
 from bots.wechat_events import CHANNEL, to_event
+from bots.wechat_qr import QrInvitations
 from bots.wechat_replay import ReplayGuard
 from bots.wechat_templates import TemplateMessages, load_templates
 from bots.wechat_xml import ParseError, parse_message
@@ -40,6 +41,7 @@ from conversations.replies import Reply
 from conversations.services.notices import Notice
 from domain.errors import DeliveryFailed
 from domain.privacy import loggable_traceback
+from domain.referrals import InviteLink
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
@@ -86,6 +88,7 @@ class WeChatSettings(Protocol):
     wechat_token: SecretStr | None
     wechat_aes_key: SecretStr | None
     wechat_api_base: str
+    wechat_qr_base: str
     wechat_replay_window_s: int
     wechat_templates: Path | None
 
@@ -118,6 +121,7 @@ class WeChatBot(Channel):
         clock: Callable[[], datetime],
         budget_s: float = 3.5,
         templates: TemplateMessages | None = None,
+        qr_base: str = "https://mp.weixin.qq.com/cgi-bin/",
     ) -> None:
         self._token = token
         self._appid, self._secret, self._api_base = appid, secret, api_base
@@ -125,6 +129,8 @@ class WeChatBot(Channel):
         self._replay_window_s = replay_window_s
         self.api: WeChatApi | None = None  # made at start, when the HTTP session exists
         self.replay: ReplayGuard | None = None  # made at start, when Redis is connected
+        self._qr_base = qr_base
+        self.invitations: QrInvitations | None = None  # made at start, with the API client
         self._handle = handle
         self._rejected = rejected
         self._clock = clock
@@ -153,6 +159,7 @@ class WeChatBot(Channel):
             templates=TemplateMessages(
                 load_templates(settings.wechat_templates), ZoneInfo(host.timezone)
             ),
+            qr_base=settings.wechat_qr_base,
         )
 
     def setup(self, app: web.Application) -> None:
@@ -173,6 +180,7 @@ class WeChatBot(Channel):
         self.replay = ReplayGuard(
             resources.nonce_memory(), window_s=self._replay_window_s, clock=self._clock
         )
+        self.invitations = QrInvitations(self.api, self._qr_base, resources.redis)
 
     async def stop(self) -> None:
         """Wait for slow turns and follow-up sends, then close the HTTP session."""
@@ -346,6 +354,13 @@ class WeChatBot(Channel):
                 ) from exc
             except (TimeoutError, OSError) as exc:
                 raise DeliveryFailed(repr(exc), sent=sent) from exc
+
+    async def invite_link(self, scene: str) -> InviteLink | None:
+        """A parametric QR code: following the account by scanning it sends ``subscribe``
+        with the scene, read as ``/start <scene>`` (``bots.wechat_events``)."""
+        if self.invitations is None:
+            return None
+        return InviteLink(await self.invitations.url(scene), qr=True)
 
     async def download(self, ref: str) -> bytes:
         """The bytes of a photo sent to the official account (``MediaId|PicUrl``)."""

@@ -151,6 +151,23 @@ class WeChatApi:
     async def create_menu(self, menu: dict[str, Any]) -> None:
         await self.call("menu/create", menu)
 
+    async def create_qrcode(self, scene: str, expire_seconds: int) -> str:
+        """A temporary parametric QR code (``qrcode/create``, ``QR_STR_SCENE``): following
+        the account through it sends ``subscribe`` with ``qrscene_<scene>``, a follower's scan
+        ``SCAN`` with ``<scene>``. Returns its ticket (``showqrcode?ticket=`` shows it)."""
+        data = await self.call(
+            "qrcode/create",
+            {
+                "expire_seconds": expire_seconds,
+                "action_name": "QR_STR_SCENE",
+                "action_info": {"scene": {"scene_str": scene}},
+            },
+        )
+        ticket = data.get("ticket")
+        if not isinstance(ticket, str) or not ticket:
+            raise WeChatApiError(-1, "qrcode/create answered no ticket")
+        return ticket
+
     async def download_media(self, media_id: str) -> bytes:
         token = await self.access_token()
         async with self._session.get(

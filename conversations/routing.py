@@ -117,8 +117,9 @@ def _match_choice(event: Inbound, conv: Conversation) -> Inbound:
     m = _NUMBER.match(text)
     if key is None and conv.numbered and m and 1 <= int(m.group(1)) <= len(options):
         key = options[int(m.group(1)) - 1].key
-    if key is None and len(folded) >= 2 and not m:
-        # the name on one button, and on no other ("日常保洁" for "日常保洁 ¥40.00/小时")
+    if key is None and len(folded) >= 2 and not m and folded not in words.ME_WORDS:
+        # the name on one button, and on no other ("日常保洁" for "日常保洁 ¥40.00/小时"); a
+        # word that opens 我的 everywhere ("我的") is not a part of "我的订单"
         found = [o.key for o in options if _names(folded, o.label)]
         key = found[0] if len(found) == 1 else None
     if key is None:

@@ -72,6 +72,16 @@ class LoadSubscriptions(Query):
     customer_id: int
 
 
+@dataclass(frozen=True)
+class LoadMembership(Query):
+    """What 我的 shows a customer: their level and how far the next one is, points, coupons
+    and (``invite``) the invitation of the channel they are on (``channel``)."""
+
+    customer_id: int
+    channel: str
+    invite: bool = False
+
+
 # -- a worker ---------------------------------------------------------------------------------
 
 

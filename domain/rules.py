@@ -106,6 +106,9 @@ class MembershipRules:
     welcome_coupon_threshold_cents: int = 10_000
     welcome_coupon_days: int = 30
     referral_coupon_cents: int = 5_000
+    """What the inviter and the invitee each get when the invitee's first order completes."""
+    referral_coupon_threshold_cents: int = 0
+    referral_coupon_days: int = 30
 
 
 @dataclass(frozen=True)

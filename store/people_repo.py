@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Table
+from sqlalchemy import Row, Table, func, update
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -73,17 +74,6 @@ class CustomerRepository:
         row = rows.first()
         return self._to_domain(row) if row else None
 
-    async def phone_held_by_another(self, phone: str, customer_id: int) -> bool:
-        rows = await self._s.exec(
-            select(CustomerRow.id)
-            .where(
-                CustomerRow.phone_hash == self._c.lookup_hash("phone", phone),
-                CustomerRow.id != customer_id,
-            )
-            .limit(1)
-        )
-        return rows.first() is not None
-
     async def by_identity(self, channel: Channel, channel_user_id: str) -> Customer | None:
         """The customer behind a chat account, in one query."""
         rows = await self._s.exec(
@@ -101,6 +91,37 @@ class CustomerRepository:
         rows = await self._s.exec(select(CustomerRow).where(CustomerRow.referral_code == code))
         row = rows.first()
         return self._to_domain(row) if row else None
+
+    async def others_with_phone(self, customer_id: int, phone: str) -> int:
+        """How many customers but ``customer_id`` have the phone number ``phone`` (by its
+        lookup hash: the numbers themselves are sealed)."""
+        if not phone:
+            return 0
+        rows = await self._s.exec(
+            select(func.count())
+            .select_from(CustomerRow)
+            .where(
+                CustomerRow.phone_hash == self._c.lookup_hash("phone", phone),
+                col(CustomerRow.id) != customer_id,
+            )
+        )
+        return int(rows.one())
+
+    async def claim_referral_reward(self, customer_id: int, now: datetime) -> bool:
+        """Mark the invited customer's referral rewarded, if it was not; True when this
+        transaction did (it gives the coupons and commits them with the mark). A conditional
+        update: a retried or concurrent completion finds it taken (PostgreSQL makes the
+        second wait for the first and then see its mark)."""
+        result = await self._s.exec(
+            update(CustomerRow)
+            .where(
+                col(CustomerRow.id) == customer_id,
+                col(CustomerRow.referred_by).is_not(None),
+                col(CustomerRow.referral_rewarded_at).is_(None),
+            )
+            .values(referral_rewarded_at=now)
+        )
+        return bool(result.rowcount == 1)
 
     def _values(self, c: Customer) -> dict[str, Any]:
         return {

@@ -139,6 +139,8 @@ class MembershipSpec(Strict):
     welcome_coupon_threshold: Yuan = _M.welcome_coupon_threshold_cents
     welcome_coupon_days: int = Field(default=_M.welcome_coupon_days, ge=1)
     referral_coupon: Yuan = _M.referral_coupon_cents
+    referral_coupon_threshold: Yuan = _M.referral_coupon_threshold_cents
+    referral_coupon_days: int = Field(default=_M.referral_coupon_days, ge=1)
 
     def build(self) -> MembershipRules:
         return MembershipRules(
@@ -149,6 +151,8 @@ class MembershipSpec(Strict):
             welcome_coupon_threshold_cents=self.welcome_coupon_threshold,
             welcome_coupon_days=self.welcome_coupon_days,
             referral_coupon_cents=self.referral_coupon,
+            referral_coupon_threshold_cents=self.referral_coupon_threshold,
+            referral_coupon_days=self.referral_coupon_days,
         )
 
 

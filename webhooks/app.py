@@ -276,6 +276,7 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         dashboard_url=lambda admin, role: dashboard.dashboard_link(app[LINKS], admin, role),
         after_commit=turns.after_commit,
         channels=[a.name for a in app[CHANNELS].adapters],
+        invite_link=app[CHANNELS].invite_link,
     )
     app[SERVICES] = services
     engine = Engine(

@@ -7,6 +7,7 @@ in ``ADAPTERS`` (plus its settings in ``webhooks.settings``, if it has any).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -16,6 +17,9 @@ from bots.channel import Channel, Host, Resources
 from bots.telegram import TelegramBot
 from bots.web import WebChannel
 from bots.wechat import WeChatBot
+from domain.referrals import InviteLink
+
+log = logging.getLogger(__name__)
 
 ADAPTERS: tuple[type[Channel], ...] = (WebChannel, TelegramBot, WeChatBot)
 """Every channel daojia can serve, in the order their routes are added."""
@@ -56,6 +60,19 @@ class Channels:
 
     def __iter__(self) -> Iterator[Channel]:
         return iter(self._running.values())
+
+    async def invite_link(self, channel: str, scene: str) -> InviteLink | None:
+        """The invitation ``channel`` makes for ``scene`` (a deep link, a QR code), or None
+        when it is not configured, has none, or its platform failed to make one (logged: the
+        screen says to try later)."""
+        serving = self.get(channel)
+        if serving is None:
+            return None
+        try:
+            return await serving.invite_link(scene)
+        except Exception as exc:  # the platform's API: its errors, timeouts, connections
+            log.warning("invitation on %s failed: %r", channel, exc)
+            return None
 
     def notice_overrides(self) -> dict[str, str]:
         """Every registered channel (configured or not) → whose channel-specific notice

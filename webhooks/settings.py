@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     wechat_token: SecretStr | None = None
     wechat_aes_key: SecretStr | None = None
     wechat_api_base: str = "https://api.weixin.qq.com/cgi-bin/"
+    wechat_qr_base: str = "https://mp.weixin.qq.com/cgi-bin/"
+    """Where WeChat shows a QR code by its ticket (``showqrcode?ticket=``): invitations."""
     wechat_replay_window_s: int = Field(default=300, gt=0, le=86400)
     """How far a WeChat request's timestamp may be from our clock, either way; its nonce is
     remembered that long. At most a day: the message dedupe that answers a repeated request
@@ -149,6 +151,7 @@ class Settings(BaseSettings):
     @field_validator(
         "public_url",
         "wechat_api_base",
+        "wechat_qr_base",
         "telegram_api_base",
         "telegram_file_base",
         "wechat_pay_api_base",

@@ -186,7 +186,10 @@
     pane.tab.removeAttribute("aria-label");
     if (!pane.started) {
       pane.started = true;
-      send(role, { type: "text", text: "/start" });
+      // an invitation (?start=ref_CODE) comes with the customer's first /start
+      const scene = role === "customer" ? new URLSearchParams(location.search).get("start") : null;
+      const start = scene && /^ref_[A-Za-z0-9_-]{1,40}$/.test(scene) ? `/start ${scene}` : "/start";
+      send(role, { type: "text", text: start });
     }
     reveal(role);
   }

@@ -17,16 +17,18 @@ from conversations.flows import (
     admin_console,
     after_sales,
     link,
+    me,
     my_orders,
     paid_in_chat,
     start,
     worker,
 )
 from conversations.flows.base import Ctx, Flow, Outcome, tr
+from conversations.flows.language import switch_language
 from conversations.flows.typed_commands import Typed, parse
 from conversations.replies import Say
 from conversations.state import Conversation
-from domain.commands import SetLanguage
+from domain.referrals import code_of as referral_code
 
 CANCEL = {"cancel", "取消", "退出", "算了"}
 HELP = {"help", "帮助", "?", "？", "求助"}
@@ -34,6 +36,8 @@ MENU = {"menu", "菜单", "主菜单", "首页", "main menu"}
 BACK = {"back", "返回", "上一步"}
 AS_CUSTOMER = {"customer", "顾客", "我要下单"}
 LINK = {"link", "绑定", "绑定账户", "绑定账号"}
+ME_WORDS = frozenset(me.WORDS)
+"""Whole messages that open a part of 我的 (``me.WORDS``)."""
 KEEP = (start.NAME,)
 """What "cancel", "menu" and ``/start`` leave in ``conv.data``: the sign-up's referral."""
 FLOW_COMMANDS = {
@@ -64,7 +68,9 @@ def help_text(conv: Conversation) -> str:
         conv,
         "我可以帮您:预约保洁、保姆、月嫂、家电清洗维修、养老护理"
         "(直接说就行,例如「明天下午三点 日常保洁 3小时」);查看和取消订单;再来一单;"
-        "每周定期预约;联系客服。\n随时可以发送:「菜单」回到主菜单,"
+        "每周定期预约;联系客服。\n「我的」查看会员等级、积分和优惠券,"
+        "「邀请」获取邀请好友的链接(好友完成首单,双方各得优惠券)。\n"
+        "随时可以发送:「菜单」回到主菜单,"
         "「返回」回到上一步,「取消」放弃当前操作,"
         "「绑定」把这里和您在别的渠道的账户合成一个,「English」切换英文。",
     )
@@ -146,7 +152,17 @@ def route(  # noqa: C901 - one branch per global word, in the order they win
             conv.flow, conv.step = flow, step
             return Outcome(reask=True)
         return Outcome(goto=home(ctx, conv)) if conv.flow != "start" else Outcome(reask=True)
+    section = me.WORDS.get(word)
+    if section is not None and conv.role == "customer":
+        return _me(conv, section)
     return None
+
+
+def _me(conv: Conversation, section: me.Section) -> Outcome:
+    """A part of 我的, as a detour: what the customer was doing stays, and "back" returns
+    to it."""
+    me.seed(conv, me.MeData(section.value))
+    return Outcome(goto=me.NAME)
 
 
 def sign_up(conv: Conversation, event: Inbound, *, keep_words: bool = True) -> Outcome:
@@ -242,8 +258,8 @@ def _command(  # noqa: C901 - one branch per slash command
 ) -> Outcome:
     name = event.command.lower()
     if name == "start":
-        if event.args.startswith("ref_"):
-            start.seed(conv, start.StartData(referral=event.args[4:40]))
+        if code := referral_code(event.args):
+            start.seed(conv, start.StartData(referral=code))
         _clear(conv)
         target = home(ctx, conv)
         if target in ("menu", "worker") and conv.flow != "start":
@@ -253,6 +269,11 @@ def _command(  # noqa: C901 - one branch per slash command
         return Outcome(goto=target)
     if name in ("lang", "language"):
         return switch_language(conv, "zh" if conv.lang == "en" else "en")
+    if name in me.COMMANDS:
+        conv.role = "customer"
+        if conv.customer_id is None:
+            return sign_up(conv, event, keep_words=False)
+        return _me(conv, me.COMMANDS[name])
     if name == "customer":
         return _as_customer(ctx, conv, event)
     if name == "link" and conv.customer_id is not None:
@@ -277,9 +298,3 @@ def _command(  # noqa: C901 - one branch per slash command
             my_orders.seed(conv, my_orders.OrdersData(mode=my_orders.REORDER))
         return Outcome(goto=FLOW_COMMANDS[name])
     return _unknown(conv, name)
-
-
-def switch_language(conv: Conversation, lang: str) -> Outcome:
-    conv.lang = lang
-    commands = [SetLanguage(conv.customer_id, lang)] if conv.customer_id is not None else []
-    return Outcome([Say(tr(conv, "已切换为中文。"))], commands, reask=True)

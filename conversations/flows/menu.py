@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from conversations.events import ChoiceMade, TextReceived
-from conversations.flows import booking, my_orders
+from conversations.flows import booking, language, my_orders
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
 from conversations.flows.flow_state import keep, load
 from conversations.replies import Ask, Option, Say
@@ -26,9 +26,12 @@ FIRST = Step.MENU
 @dataclass(frozen=True, slots=True)
 class MenuData:
     """What the menu is entered with: the first words a new customer wrote (read as a
-    request once the account exists)."""
+    request once the account exists), and whether it is their first screen (``welcome``):
+    that one also offers the other language, for whoever cannot read this one (later the
+    switch is in 我的, and the words "English" / "中文" work everywhere)."""
 
     said: str = ""
+    welcome: bool = False
 
 
 def seed(conv: Conversation, data: MenuData) -> None:
@@ -42,25 +45,26 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
         outcome = booking.from_words(ctx, conv, given.said)
         if outcome is not None:
             return outcome
-    return ask(ctx, conv)
+    return _menu(conv, welcome=given is not None and given.welcome)
 
 
 def ask(ctx: Ctx, conv: Conversation) -> Outcome:
-    return Outcome(
-        [
-            Ask(
-                tr(conv, "请选择您需要的服务,或直接告诉我,例如「明天下午三点 日常保洁 3小时」:"),
-                (
-                    Option("book", tr(conv, "预约服务")),
-                    Option("orders", tr(conv, "我的订单")),
-                    Option("reorder", tr(conv, "再来一单")),
-                    Option("support", tr(conv, "联系客服")),
-                    Option("recurring", tr(conv, "定期预约")),
-                    Option("lang", "English" if conv.lang != "en" else "中文"),
-                ),
-            )
-        ]
+    return _menu(conv)
+
+
+def _menu(conv: Conversation, *, welcome: bool = False) -> Outcome:
+    options: tuple[Option, ...] = (
+        Option("book", tr(conv, "预约服务")),
+        Option("orders", tr(conv, "我的订单")),
+        Option("reorder", tr(conv, "再来一单")),
+        Option("support", tr(conv, "联系客服")),
+        Option("recurring", tr(conv, "定期预约")),
+        Option("me", tr(conv, "我的")),
     )
+    if welcome:
+        options += (language.option(conv),)
+    text = tr(conv, "请选择您需要的服务,或直接告诉我,例如「明天下午三点 日常保洁 3小时」:")
+    return Outcome([Ask(text, options)])
 
 
 def on_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
@@ -75,10 +79,10 @@ def on_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
         return Outcome(goto="support")
     if event.key == "recurring":
         return Outcome(goto="recurring")
-    if event.key == "lang":
-        from conversations.flows.everywhere import switch_language
-
-        return switch_language(conv, "zh" if conv.lang == "en" else "en")
+    if event.key == "me":
+        return Outcome(goto="me")
+    if event.key == language.KEY:
+        return language.toggle(conv)
     return Outcome(reask=True)
 
 

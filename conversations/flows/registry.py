@@ -8,6 +8,7 @@ from conversations.flows import (
     booking,
     checkout,
     link,
+    me,
     menu,
     my_orders,
     paid_in_chat,
@@ -33,6 +34,7 @@ REGISTERED: tuple[Flow, ...] = (  # each module checked against the Flow protoco
     paid_in_chat,
     after_sales,
     recurring,
+    me,
 )
 FLOWS: dict[str, Flow] = {m.NAME: m for m in REGISTERED}
 CUSTOMER_FLOWS = FLOWS  # every flow: one engine serves customers, workers and admins

@@ -126,8 +126,7 @@ def on_registered(ctx: Ctx, conv: Conversation, result: CustomerRegistered) -> O
                 )
             )
         )
-    if said:
-        menu.seed(conv, menu.MenuData(said=said))
+    menu.seed(conv, menu.MenuData(said=said, welcome=coupon is not None))
     return Outcome(replies, goto="menu")
 
 

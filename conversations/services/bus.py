@@ -23,7 +23,13 @@ from conversations.results.booking import (
 )
 from conversations.results.customers import CustomerRegistered, WelcomeCoupon
 from conversations.results.sweeps import OutboxDrained
-from conversations.services import customer_orders, order_steps, payment_requests, views
+from conversations.services import (
+    customer_orders,
+    order_steps,
+    payment_requests,
+    referrals,
+    views,
+)
 from conversations.services.admin_after_sales import AdminAfterSalesDesk
 from conversations.services.admin_business import BusinessDesk
 from conversations.services.admin_orders import OrderDesk
@@ -75,7 +81,12 @@ class Services(Deps):
         self.staff = StaffDesk(self)
         self.links = LinkDesk(self)
         self._views = views.table(
-            catalog=self.catalog, rules=self.rules, clock=clock, tz=self.tz, admins=self.admins
+            catalog=self.catalog,
+            rules=self.rules,
+            clock=clock,
+            tz=self.tz,
+            admins=self.admins,
+            invite_link=self.invite_link,
         )
         """What people see: each query's view (``views``), apart from the commands'."""
         self._handlers: dict[type[c.Command], Callable[[Any], Awaitable[list[Result]]]] = {
@@ -155,7 +166,7 @@ class Services(Deps):
                     name=cmd.name[:100],
                     phone=cmd.phone,
                     lang=cmd.lang,
-                    referral_code=secrets.token_hex(4).upper(),
+                    referral_code=await referrals.new_code(uow),
                     referred_by=referrer.id if referrer else None,
                 )
             )

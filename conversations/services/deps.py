@@ -7,7 +7,7 @@ payment, run a command), which the bus wires to the desk that owns them. A desk 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,7 @@ from domain.errors import DomainError
 from domain.media import image_kind
 from domain.outbox import OutboxMessage
 from domain.ports import MediaFetcher, MediaStore, PaymentGateway, UnitOfWork
+from domain.referrals import InviteLink
 from domain.rules import Rules
 from domain.text import N_
 from domain.turns import AfterCommit
@@ -53,6 +54,7 @@ class Deps:
         dashboard_url: Callable[[str, str], str] | None = None,
         after_commit: AfterCommit | None = None,
         channels: Sequence[str] = (),
+        invite_link: Callable[[str, str], Awaitable[InviteLink | None]] | None = None,
     ) -> None:
         self.uow = uow
         self.after_commit: AfterCommit = after_commit or (lambda action: False)
@@ -89,6 +91,8 @@ class Deps:
         self.dashboard_url = dashboard_url
         self.channels = tuple(channels)
         """The registered channels' names (an admin's account names one of them)."""
+        self.invite_link = invite_link
+        """(channel, scene) → that channel's invitation (a deep link, a QR code), or None."""
         self.wire()
 
     def wire(self) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from conversations.services import referrals
 from conversations.services.notices import Notice, to_admins, to_customer, to_worker
 from conversations.services.settlement import settle
 from domain.errors import DomainError
@@ -219,6 +220,7 @@ async def confirm(
         notices.append(to_worker(order.worker_id, "confirmed_worker", number=order.number))
     if actor.kind == ActorKind.SYSTEM:
         notices.append(to_customer(order.customer_id, "auto_confirmed", number=order.number))
+    notices += await referrals.reward(uow, rules.membership, order, now)
     return notices
 
 

@@ -86,6 +86,9 @@ EVENTS: dict[str, frozenset[str]] = {
         "spot_checks_admin": "day orders",
         "order_held": "number",
         "order_held_admin": "number reason",
+        # referrals
+        "referral_inviter": "amount threshold days",
+        "referral_invitee": "amount threshold days",
     }.items()
 }
 """Every event and the data its templates get (checked when a notice is made, and by the

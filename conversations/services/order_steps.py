@@ -71,7 +71,7 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
     phone = b.phone or customer.phone
     known = paid_before == 0 and bool(phone)
     if known:
-        known = await uow.customers.phone_held_by_another(phone, b.customer_id)
+        known = await uow.customers.others_with_phone(b.customer_id, phone) > 0
     if known:
         usable = [c for c in usable if c.reason != WELCOME]
 

@@ -22,6 +22,9 @@ class CustomerRow(SQLModel, table=True):
     referral_code: str = Field(default="", max_length=16, index=True)
     referred_by: int | None = Field(default=None, foreign_key="customers.id")
     rating_x100: int = Field(default=500)
+    referral_rewarded_at: datetime | None = time_field(nullable=True)
+    """When this invited customer's first completed order gave the referral coupons (set
+    once, by a conditional update: ``CustomerRepository.claim_referral_reward``)."""
 
 
 class WorkerRow(SQLModel, table=True):

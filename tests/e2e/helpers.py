@@ -50,6 +50,7 @@ def on_wechat(fake: Any) -> dict[str, str]:
         "wechat_secret": SECRET,
         "wechat_token": TOKEN,
         "wechat_api_base": fake.base_url,
+        "wechat_qr_base": fake.base_url,
     }
 
 
@@ -304,19 +305,29 @@ async def confirm_order(customer: Any, phone: str | None = None) -> None:
     await customer.choose("确认下单")
     if _asks_phone(customer):
         await customer.say(phone or customer.phone)
+        if "价格有变化" in _text(customer):  # another account's number: quoted anew
+            await customer.choose("确认下单")
+
+
+def _text(customer: Any) -> str:
+    return str(customer.last_text if isinstance(customer, WeChatUser) else customer.text())
 
 
 def _asks_phone(customer: Any) -> bool:
-    text = customer.last_text if isinstance(customer, WeChatUser) else customer.text()
+    text = _text(customer)
     return "手机号" in text or "mobile number" in text
 
 
 async def book_and_pay(
-    customer: TelegramUser, when: str = "明天 15:00", home=HOME, address: str = "8楼801"
+    customer: TelegramUser,
+    when: str = "明天 15:00",
+    home=HOME,
+    address: str = "8楼801",
+    phone: str | None = None,
 ) -> int:
     """Sign up, book two hours of regular cleaning at ``when`` and pay in the sandbox;
     returns the order number."""
-    number = await book(customer, when, home, address)
+    number = await book(customer, when, home, address, phone)
     assert number is not None, customer.text()
     await customer.choose("确认支付")
     assert "支付成功" in customer.text()
@@ -324,7 +335,11 @@ async def book_and_pay(
 
 
 async def book(
-    customer: TelegramUser, when: str = "明天 15:00", home=HOME, address: str = "8楼801"
+    customer: TelegramUser,
+    when: str = "明天 15:00",
+    home=HOME,
+    address: str = "8楼801",
+    phone: str | None = None,
 ) -> int | None:
     """Sign up, book two hours of regular cleaning at ``when`` and confirm the quote; returns
     the order number (None when no order was placed)."""
@@ -336,7 +351,7 @@ async def book(
     await customer.say(when)
     await customer.share(location={"latitude": home[0], "longitude": home[1]})
     await customer.say(address)
-    await confirm_order(customer)
+    await confirm_order(customer, phone)
     placed = re.search(r"#(\d{6,8})", customer.text())
     return int(placed.group(1)) if placed else None
 

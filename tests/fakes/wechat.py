@@ -37,6 +37,9 @@ class FakeWeChat(LoopbackServer):
         self.app.router.add_post("/cgi-bin/stable_token", self.stable_token)
         self.app.router.add_post("/cgi-bin/{path:.*}", self.api)
         self.app.router.add_get("/cgi-bin/media/get", self.media_get)
+        self.app.router.add_get("/cgi-bin/showqrcode", self.show_qrcode)
+        self.qrcodes: dict[str, str] = {}
+        """Ticket → the scene string of each parametric QR code made (``qrcode/create``)."""
 
     @property
     def base_url(self) -> str:
@@ -80,9 +83,35 @@ class FakeWeChat(LoopbackServer):
             error = {"errcode": self.fail_path[path].pop(0), "errmsg": "refused by the fake"}
         else:
             self.calls.append(call)
+            if path == "qrcode/create":
+                return web.json_response(self._qrcode(call[1]))
             return web.json_response({"errcode": 0, "errmsg": "ok"})
         self.refused.append(call)
         return web.json_response(error)
+
+    def _qrcode(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A temporary QR code with a scene string, as WeChat answers ``qrcode/create``."""
+        assert body["action_name"] == "QR_STR_SCENE", body
+        assert 0 < body["expire_seconds"] <= 2_592_000, body
+        scene = body["action_info"]["scene"]["scene_str"]
+        assert 0 < len(scene) <= 64, scene
+        ticket = f"gQH47joAAAAAAAAAASxodHRwOi8v/{len(self.qrcodes) + 1}=="
+        self.qrcodes[ticket] = scene
+        return {"ticket": ticket, "expire_seconds": body["expire_seconds"], "url": scene}
+
+    def scenes(self) -> list[str]:
+        """The scene strings of the QR codes made, in order."""
+        return [
+            p["action_info"]["scene"]["scene_str"]
+            for path, p, _ in self.calls
+            if path == "qrcode/create"
+        ]
+
+    async def show_qrcode(self, request: web.Request) -> web.Response:
+        """The QR code's image by its ticket (WeChat's ``showqrcode``; a real one is a JPEG)."""
+        if request.query.get("ticket", "") not in self.qrcodes:
+            return web.Response(status=404)
+        return web.Response(body=PNG, content_type="image/png")
 
     async def media_get(self, request: web.Request) -> web.Response:
         found = self.media.get(request.query.get("media_id", ""))

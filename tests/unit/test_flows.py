@@ -69,7 +69,8 @@ def test_the_first_message_signs_up_at_once_and_is_read_after_as_a_request():
     assert out.commands == [RegisterCustomer("telegram", "1", "", "en", "", "")]
     assert out.step == "signing_up" and not out.replies  # no language, no phone asked
     out = start.on_registered(CTX, conv, CustomerRegistered(9, None))
-    assert out.goto == "menu" and conv.data["menu"] == {"said": "明天下午三点 日常保洁"}
+    assert out.goto == "menu"
+    assert conv.data["menu"] == {"said": "明天下午三点 日常保洁", "welcome": False}
 
 
 def booking_conv(**chosen) -> Conversation:

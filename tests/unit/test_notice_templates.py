@@ -189,6 +189,8 @@ SAMPLES: dict[str, dict[str, object]] = {
     "spot_checks_admin": {"day": "2026-11-30", "orders": "#240117 #240118"},
     "order_held": {"number": 240117},
     "order_held_admin": {"number": 240117, "reason": "3 cancellations in 24 h"},
+    "referral_inviter": {"amount": 5_000, "threshold": 0, "days": 30},
+    "referral_invitee": {"amount": 5_000, "threshold": 10_000, "days": 30},
 }
 
 TEMPLATES = NoticeTemplates(TZ)

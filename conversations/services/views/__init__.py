@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo
 
 from conversations.events import Result
 from conversations.services.staff import AdminDirectory
-from conversations.services.views import admin, customer, worker
+from conversations.services.views import admin, customer, membership, worker
+from conversations.services.views.membership import InviteLinks
 from domain import queries as q
 from domain.catalog import Catalog
 from domain.commands import Query
@@ -38,6 +39,7 @@ def table(
     clock: Callable[[], datetime],
     tz: ZoneInfo,
     admins: AdminDirectory,
+    invite_link: InviteLinks | None = None,
 ) -> Mapping[type[Query], View]:
     """Every query's view, its dependencies bound."""
     return {
@@ -52,6 +54,9 @@ def table(
             customer.subscription_draft, catalog=catalog, rules=rules, tz=tz, clock=clock
         ),
         q.CheckCheckout: customer.checkout,
+        q.LoadMembership: partial(
+            membership.membership, rules=rules, clock=clock, invite_link=invite_link
+        ),
         q.LoadJobs: partial(worker.jobs, catalog=catalog),
         q.LoadEarnings: partial(worker.earnings, rules=rules, clock=clock),
         q.ShowStats: partial(admin.stats, admins=admins, tz=tz, clock=clock),

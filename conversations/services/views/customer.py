@@ -41,7 +41,7 @@ from conversations.services.notices import t
 from domain.aftersales import Complaint, Rater, Resolution, check_can_complain
 from domain.catalog import Catalog
 from domain.commands import Booking
-from domain.coupons import Coupon
+from domain.coupons import Coupon, takes_off
 from domain.errors import DomainError
 from domain.lifecycle import (
     ACTION_TEXT,
@@ -51,12 +51,10 @@ from domain.lifecycle import (
     OrderStatus,
     allowed_actions,
 )
-from domain.money import format_percent, format_yuan
 from domain.orders import Order, OrderEvent
 from domain.payments import PaymentStatus
 from domain.people import Channel
 from domain.ports import Reads
-from domain.pricing import CouponKind
 from domain.queries import (
     CheckCheckout,
     DraftSubscription,
@@ -260,15 +258,7 @@ def _summary(b: Booking, catalog: Catalog, tz: ZoneInfo, lang: str) -> str:
 
 
 def _coupon_view(coupon: Coupon) -> CouponChoice:
-    terms = coupon.terms
-    amount, over = format_yuan(terms.amount_cents), format_yuan(terms.threshold_cents)
-    if terms.kind != CouponKind.FIXED:
-        what = N_("{off} 折扣券", off=format_percent(terms.off_bp))
-    elif terms.threshold_cents:
-        what = N_("满{over}减{amount}", over=over, amount=amount)
-    else:
-        what = N_("立减{amount}", amount=amount)
-    until = N_("{what}(至{until:%m-%d})", what=what, until=coupon.valid_until)
+    until = N_("{what}(至{until:%m-%d})", what=takes_off(coupon.terms), until=coupon.valid_until)
     return CouponChoice(coupon.code, bilingual(until))
 
 

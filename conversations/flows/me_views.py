@@ -1,0 +1,175 @@
+"""What 我的 (Me) shows: the whole screen (level, points, coupons, invitation) or one part of
+it, and the choices under it. Every id is named: a level by its name, a coupon by where it
+came from and what it takes off, never by its code."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from conversations.flows import language
+from conversations.flows.base import Ctx, tr
+from conversations.replies import Ask, Link, Option, Reply, Say
+from conversations.results.membership import CouponHeld, MembershipShown
+from conversations.state import Conversation
+from domain.member_levels import LEVEL_TEXT
+from domain.money import format_percent, format_yuan
+
+
+class Section(StrEnum):
+    """A part of 我的; its value is also the choice that opens it."""
+
+    ALL = "me"
+    POINTS = "points"
+    COUPONS = "coupons"
+    INVITE = "invite"
+
+
+SECTION_KEYS = frozenset(s.value for s in Section)
+OVERVIEW_COUPONS = 3
+"""Coupons listed on the whole screen; the coupons part lists up to ``LISTED_COUPONS`` (a
+WeChat text is at most 2,048 bytes)."""
+LISTED_COUPONS = 15
+
+
+def screen(ctx: Ctx, conv: Conversation, r: MembershipShown, section: Section) -> list[Reply]:
+    """The part ``section`` of 我的, its choices last."""
+    if section == Section.POINTS:
+        replies: list[Reply] = [Say(points(conv, r))]
+        # POINTS HISTORY: the points slice answers a query of its own with the customer's
+        # movements (earned, spent, reversed, expired); its lines go here, under the balance.
+    elif section == Section.COUPONS:
+        replies = [Say(coupons(ctx, conv, r, LISTED_COUPONS))]
+    elif section == Section.INVITE:
+        replies = [Say(invite_terms(conv, r)), invitation(conv, r)]
+    else:
+        overview = [
+            tr(conv, "【我的】"),
+            level(conv, r),
+            points(conv, r),
+            coupons(ctx, conv, r, OVERVIEW_COUPONS),
+            invite_terms(conv, r),
+        ]
+        replies = [Say("\n".join(overview)), invitation(conv, r)]
+    return [*replies, choices(conv, section)]
+
+
+def level(conv: Conversation, r: MembershipShown) -> str:
+    p = r.progress
+    name = LEVEL_TEXT[p.level].get(conv.lang)
+    head = (
+        tr(
+            conv,
+            "会员等级:{level}(每单享 {pct} 优惠)",
+            level=name,
+            pct=format_percent(r.discount_bp),
+        )
+        if r.discount_bp
+        else tr(conv, "会员等级:{level}", level=name)
+    )
+    spend, days = format_yuan(p.spend_cents), r.window_days
+    if p.next_level is None:
+        road = tr(conv, "近 {days} 天消费 {spend},已是最高等级。", days=days, spend=spend)
+    else:
+        road = tr(
+            conv,
+            "近 {days} 天消费 {spend},再消费 {missing} 即可升级为{next}(满 {minimum})。",
+            days=days,
+            spend=spend,
+            missing=format_yuan(p.missing_cents),
+            next=LEVEL_TEXT[p.next_level].get(conv.lang),
+            minimum=format_yuan(p.next_min_cents),
+        )
+    return f"{head}\n{road}"
+
+
+def points(conv: Conversation, r: MembershipShown) -> str:
+    worth = format_yuan(100)
+    return tr(
+        conv,
+        "积分:{points}({per} 积分抵 {worth},确认订单时可使用)",
+        points=r.points,
+        per=r.points_per_yuan,
+        worth=worth,
+    )
+
+
+def coupons(ctx: Ctx, conv: Conversation, r: MembershipShown, listed: int) -> str:
+    """The coupons to use, the ``listed`` soonest to expire by name, terms and validity."""
+    if not r.coupons:
+        return tr(conv, "优惠券:暂无可用的优惠券。")
+    lines = [
+        tr(
+            conv,
+            "优惠券 {count} 张(下单时自动选用最划算的一张):",
+            count=len(r.coupons),
+        )
+    ]
+    lines += [coupon_line(ctx, conv, c) for c in r.coupons[:listed]]
+    more = len(r.coupons) - listed
+    if more > 0 and listed == OVERVIEW_COUPONS:
+        lines.append(tr(conv, "……还有 {more} 张,发送「优惠券」查看。", more=more))
+    elif more > 0:
+        lines.append(tr(conv, "……另有 {more} 张有效期更长的优惠券。", more=more))
+    return "\n".join(lines)
+
+
+def coupon_line(ctx: Ctx, conv: Conversation, c: CouponHeld) -> str:
+    until = _day(ctx, c.valid_until)
+    if c.valid_from > ctx.now:
+        valid = tr(
+            conv, "{start} 起可用,有效期至 {until}", start=_day(ctx, c.valid_from), until=until
+        )
+    else:
+        valid = tr(conv, "有效期至 {until}", until=until)
+    name, what = c.name.get(conv.lang), c.takes_off.get(conv.lang)
+    return tr(conv, "· {name}:{what},{valid}", name=name, what=what, valid=valid)
+
+
+def _day(ctx: Ctx, at: datetime) -> str:
+    local, today = at.astimezone(ctx.tz), ctx.now.astimezone(ctx.tz)
+    return f"{local:%m-%d}" if local.year == today.year else f"{local:%Y-%m-%d}"
+
+
+def invite_terms(conv: Conversation, r: MembershipShown) -> str:
+    return tr(
+        conv,
+        "邀请好友:好友通过您的邀请注册并完成首单后,您和好友各得一张 {amount} 优惠券。",
+        amount=format_yuan(r.referral_reward_cents),
+    )
+
+
+def invitation(conv: Conversation, r: MembershipShown) -> Reply:
+    """The invitation to share: the QR code to show (WeChat), else the link to send."""
+    if r.invite is None:
+        return Say(tr(conv, "邀请链接暂时无法生成,请稍后再试。"))
+    if r.invite.qr:
+        return Link(
+            tr(conv, "请好友用微信扫描您的专属二维码,关注后即可注册:"),
+            r.invite.url,
+            tr(conv, "查看我的邀请二维码"),
+        )
+    return Say(tr(conv, "您的专属邀请链接(复制发给好友):\n{url}", url=r.invite.url))
+
+
+def choices(conv: Conversation, section: Section) -> Ask:
+    """What 我的 offers under ``section``: the other parts, the language, the main menu."""
+    named = {
+        Section.ALL: tr(conv, "我的"),
+        Section.POINTS: tr(conv, "积分"),
+        Section.COUPONS: tr(conv, "优惠券"),
+        Section.INVITE: tr(conv, "邀请好友"),
+    }
+    options = [Option(s.value, named[s]) for s in Section if s != section]
+    if section == Section.ALL:
+        options.append(language.option(conv))
+    options.append(Option("menu", tr(conv, "主菜单")))
+    return Ask(tr(conv, "还需要什么?"), tuple(options))
+
+
+def choose_again(conv: Conversation, section: Section) -> list[Reply]:
+    """An answer that is none of the choices: a hint and the choices (not the whole screen)."""
+    return [
+        Say(tr(conv, "没太明白。可以点选下面的选项,或直接说要什么服务。")),
+        choices(conv, section),
+    ]

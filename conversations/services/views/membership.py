@@ -1,0 +1,64 @@
+"""What 我的 (Me) shows a customer: their member level by trailing spend (counted as pricing
+counts it, so the level shown is the level priced) with the distance to the next, the points
+balance, the coupons still to use, and the invitation of the channel they are on.
+
+The points history is not here yet: the points slice answers its own query for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from conversations.results.membership import CouponHeld, MembershipShown
+from conversations.services.order_steps import PAID_STATUSES
+from domain.coupons import held, source, takes_off
+from domain.errors import DomainError
+from domain.member_levels import progress
+from domain.money import FULL
+from domain.ports import Reads
+from domain.queries import LoadMembership
+from domain.referrals import InviteLink, scene
+from domain.rules import Rules
+from domain.text import N_, bilingual
+
+InviteLinks = Callable[[str, str], Awaitable[InviteLink | None]]
+"""(channel, scene) → the channel's invitation for that scene, or None where it has none."""
+
+
+async def membership(
+    uow: Reads,
+    q: LoadMembership,
+    *,
+    rules: Rules,
+    clock: Callable[[], datetime],
+    invite_link: InviteLinks | None,
+) -> MembershipShown:
+    now = clock()
+    customer = await uow.customers.get(q.customer_id)
+    if customer is None:
+        raise DomainError(N_("找不到您的账户,请发送 /start 重新开始。"))
+    m = rules.membership
+    since = now - timedelta(days=m.spend_window_days)
+    _, spend = await uow.orders.customer_stats(q.customer_id, PAID_STATUSES, since)
+    standing = progress(spend, m)
+    coupons = tuple(
+        CouponHeld(
+            bilingual(source(c)), bilingual(takes_off(c.terms)), c.valid_from, c.valid_until
+        )
+        for c in held(await uow.coupons.for_customer(q.customer_id), now)
+    )
+    invite = None
+    if q.invite and invite_link is not None and customer.referral_code:
+        invite = await invite_link(q.channel, scene(customer.referral_code))
+    return MembershipShown(
+        progress=standing,
+        window_days=m.spend_window_days,
+        discount_bp=FULL - rules.pricing.member_price_bp.get(standing.level, FULL),
+        points=customer.points,
+        points_per_yuan=rules.pricing.points_per_yuan,
+        coupons=coupons,
+        invite=invite,
+        invite_asked=q.invite,
+        referral_reward_cents=m.referral_coupon_cents,
+    )

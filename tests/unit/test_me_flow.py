@@ -1,0 +1,301 @@
+"""我的 (Me) driven with the typed results of its query: the whole screen and each part, in
+one language, with levels and coupons named; how the menu, the commands and the words reach it
+from every state; and the language switch it now holds."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from conversations.events import ChoiceMade, CommandReceived, TextReceived
+from conversations.flows import everywhere, me, me_views, menu, start
+from conversations.flows.booking_draft import Draft
+from conversations.flows.registry import CUSTOMER_FLOWS
+from conversations.replies import Ask, Link, Option, Say
+from conversations.results.customers import CustomerRegistered, WelcomeCoupon
+from conversations.results.membership import CouponHeld, MembershipShown
+from conversations.routing import _match_choice
+from conversations.state import Conversation
+from domain.commands import SetLanguage
+from domain.member_levels import progress
+from domain.queries import LoadMembership
+from domain.referrals import InviteLink
+from domain.rules import MemberLevel
+from domain.text import Bilingual
+from tests.unit.test_flows import CTX, NOW, RULES  # one catalog: its word matcher is cached
+
+BASE = {"channel": "telegram", "user_id": "1", "at": NOW}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+CODE = "R8F3K2A9B1"
+LINK = InviteLink("https://t.me/daojia_bot?start=ref_AB12CD34")
+COUPONS = (
+    CouponHeld(
+        Bilingual("新人券", "Welcome coupon"),
+        Bilingual("满¥100.00减¥20.00", "¥20.00 off orders over ¥100.00"),
+        NOW - timedelta(days=1),
+        NOW + timedelta(days=29),
+    ),
+    CouponHeld(
+        Bilingual("邀请奖励券", "Referral coupon"),
+        Bilingual("立减¥50.00", "¥50.00 off"),
+        NOW + timedelta(days=2),
+        NOW + timedelta(days=60),
+    ),
+)
+
+
+def shown(spend: int = 230_000, **changes) -> MembershipShown:
+    fields = {
+        "progress": progress(spend, RULES.membership),
+        "window_days": 365,
+        "discount_bp": 500,
+        "points": 120,
+        "points_per_yuan": 100,
+        "coupons": COUPONS,
+        "invite": LINK,
+        "invite_asked": True,
+        "referral_reward_cents": 5_000,
+    }
+    return MembershipShown(**{**fields, **changes})
+
+
+def conv(section: str = "me", lang: str = "zh", **kw) -> Conversation:
+    fields = {"flow": "me", "step": "shown", "lang": lang, "customer_id": 5}
+    return Conversation(**{**fields, **kw}, channel="telegram", data={"me": {"section": section}})
+
+
+def texts(replies) -> str:
+    return "\n".join(r.text for r in replies)
+
+
+def labels(replies) -> list[str]:
+    return [o.label for r in replies if isinstance(r, Ask) for o in r.options]
+
+
+def keys(replies) -> list[str]:
+    return [o.key for r in replies if isinstance(r, Ask) for o in r.options]
+
+
+def test_entering_asks_for_the_membership_with_the_invitation_only_where_it_is_shown():
+    for section, invite in [("me", True), ("invite", True), ("points", False), ("coupons", False)]:
+        c = conv(section)
+        out = me.enter(CTX, c)
+        assert out.commands == [LoadMembership(5, "telegram", invite)]
+    c = conv("no-such-part")
+    assert me.enter(CTX, c).commands == [LoadMembership(5, "telegram", True)]
+    assert c.data["me"] == {"section": "me"}  # reset on entry
+
+
+def test_the_whole_screen_names_the_level_and_shows_the_way_to_the_next():
+    out = me.on_shown(CTX, conv(), shown())
+    screen = texts(out.replies)
+    assert "会员等级:白银会员(每单享 5% 优惠)" in screen
+    assert "近 365 天消费 ¥2,300.00,再消费 ¥2,700.00 即可升级为黄金会员(满 ¥5,000.00)" in screen
+    assert "积分:120(100 积分抵 ¥1.00" in screen
+    assert "silver" not in screen and "gold" not in screen
+    assert "优惠券 2 张" in screen
+    assert "· 新人券:满¥100.00减¥20.00,有效期至 12-22" in screen
+    assert "· 邀请奖励券:立减¥50.00,11-25 起可用,有效期至 2027-01-22" in screen
+    assert "各得一张 ¥50.00 优惠券" in screen
+    assert LINK.url in screen
+    assert CODE not in screen
+    assert keys(out.replies) == ["points", "coupons", "invite", "lang", "menu"]
+    assert labels(out.replies) == ["积分", "优惠券", "邀请好友", "English", "主菜单"]
+
+
+def test_at_the_top_level_there_is_no_next_one_and_a_regular_member_has_no_discount():
+    top = texts(me.on_shown(CTX, conv(), shown(spend=1_200_000, discount_bp=1_500)).replies)
+    assert "钻石会员(每单享 15% 优惠)" in top and "已是最高等级" in top
+    new = texts(me.on_shown(CTX, conv(), shown(spend=0, discount_bp=0, coupons=())).replies)
+    assert "会员等级:普通会员\n" in new and "优惠" not in new.split("\n")[1]
+    assert "再消费 ¥2,000.00 即可升级为白银会员" in new
+    assert "暂无可用的优惠券" in new
+
+
+def test_the_screen_in_english_has_no_chinese_but_the_other_languages_name():
+    out = me.on_shown(CTX, conv(lang="en"), shown())
+    screen = texts(out.replies)
+    assert not CJK.search(screen), screen
+    assert "Member level: Silver member (5% off every order)" in screen
+    assert "¥2,700.00 more makes you a Gold member" in screen
+    assert "Welcome coupon: ¥20.00 off orders over ¥100.00, valid until 12-22" in screen
+    assert labels(out.replies)[-2:] == ["中文", "Main menu"]
+
+
+def test_each_part_shows_itself_and_offers_the_others():
+    points = me.on_shown(CTX, conv("points"), shown(invite=None, invite_asked=False))
+    assert texts(points.replies).startswith("积分:120")
+    assert "优惠券" not in texts(points.replies).split("\n")[0]
+    assert keys(points.replies) == ["me", "coupons", "invite", "menu"]
+    coupons = me.on_shown(CTX, conv("coupons"), shown(invite=None, invite_asked=False))
+    assert "新人券" in texts(coupons.replies) and "积分" not in texts(coupons.replies)
+    invite = me.on_shown(CTX, conv("invite"), shown())
+    assert LINK.url in texts(invite.replies) and "积分" not in texts(invite.replies)
+    assert keys(invite.replies) == ["me", "points", "coupons", "menu"]
+
+
+def test_on_wechat_the_invitation_is_a_qr_code_to_show_and_a_failure_is_said():
+    qr = InviteLink("https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=T1", qr=True)
+    out = me.on_shown(CTX, conv("invite"), shown(invite=qr))
+    [link] = [r for r in out.replies if isinstance(r, Link)]
+    assert link.url == qr.url and link.label == "查看我的邀请二维码" and "扫描" in link.text
+    failed = me.on_shown(CTX, conv("invite"), shown(invite=None))
+    assert "邀请链接暂时无法生成" in texts(failed.replies)
+
+
+def test_choosing_a_part_loads_it_and_the_language_switch_speaks_the_other():
+    c = conv()
+    out = me.on_choice(CTX, c, ChoiceMade(**BASE, key="points"))
+    assert out.commands == [LoadMembership(5, "telegram", False)]
+    assert c.data["me"] == {"section": "points"}
+    out = me.on_choice(CTX, c, ChoiceMade(**BASE, key="lang"))
+    assert c.lang == "en" and out.reask and out.commands == [SetLanguage(5, "en")]
+    assert out.replies == [Say("Switched to English.")]
+    assert me.ask(CTX, c).commands == [LoadMembership(5, "telegram", False)]
+    out = me.on_choice(CTX, c, ChoiceMade(**BASE, key="menu"))
+    assert out.goto == "menu" and "me" not in c.data
+
+
+def test_typed_words_book_when_they_name_a_service_else_the_choices_come_again():
+    c = conv()
+    out = me.on_text(CTX, c, TextReceived(**BASE, text="明天下午三点 日常保洁"))
+    assert out.goto == "booking"
+    c = conv("coupons")
+    out = me.on_text(CTX, c, TextReceived(**BASE, text="嗯?"))
+    assert isinstance(out.replies[0], Say) and "没太明白" in out.replies[0].text
+    assert keys(out.replies) == ["me", "points", "invite", "menu"] and not out.commands
+
+
+@pytest.mark.parametrize(
+    ("typed", "section"),
+    [
+        ("我的", "me"),
+        ("Me", "me"),
+        ("会员等级", "me"),
+        ("积分", "points"),
+        ("我的积分", "points"),
+        ("points", "points"),
+        ("优惠券", "coupons"),
+        ("我的优惠券", "coupons"),
+        ("coupons", "coupons"),
+        ("邀请", "invite"),
+        ("邀请好友", "invite"),
+        ("invite", "invite"),
+    ],
+)
+def test_the_words_open_their_part_in_every_state_and_back_returns(typed, section):
+    d = Draft(category="cleaning", item="daily_cleaning", options=[])
+    c = Conversation(flow="booking", step="quantity", customer_id=5, data={"booking": d.to_json()})
+    out = everywhere.route(CUSTOMER_FLOWS, CTX, c, TextReceived(**BASE, text=typed))
+    assert out.goto == "me" and c.data["me"] == {"section": section}
+    assert "booking" in c.data  # a detour: what they were doing stays
+
+
+@pytest.mark.parametrize(
+    ("command", "section"),
+    [("me", "me"), ("points", "points"), ("coupons", "coupons"), ("invite", "invite")],
+)
+def test_the_commands_open_their_part_for_customers_and_staff_alike(command, section):
+    c = Conversation(flow="worker", step="idle", role="worker", customer_id=5, worker_id=2)
+    event = CommandReceived(**BASE, command=command)
+    out = everywhere.route(CUSTOMER_FLOWS, CTX, c, event)
+    assert out.goto == "me" and c.data["me"] == {"section": section}
+    assert c.role == "customer"
+    stranger = Conversation(flow="menu", step="menu")
+    assert everywhere.route(CUSTOMER_FLOWS, CTX, stranger, event).goto == "start"
+
+
+def test_a_worker_typing_the_words_is_not_taken_to_the_customers_screen():
+    c = Conversation(flow="worker", step="idle", role="worker", worker_id=2)
+    assert everywhere.route(CUSTOMER_FLOWS, CTX, c, TextReceived(**BASE, text="积分")) is None
+
+
+def test_typed_me_opens_me_rather_than_a_button_it_is_part_of():
+    c = Conversation(flow="recurring", step="list", customer_id=5)
+    c.options = [["orders", "我的订单"], ["menu", "主菜单"]]
+    assert isinstance(_match_choice(TextReceived(**BASE, text="我的"), c), TextReceived)
+    assert isinstance(_match_choice(TextReceived(**BASE, text="订单"), c), ChoiceMade)
+
+
+def test_the_menu_offers_me_and_only_the_first_screen_offers_the_other_language():
+    c = Conversation(flow="menu", step="menu", customer_id=5)
+    assert keys(menu.ask(CTX, c).replies) == [
+        "book",
+        "orders",
+        "reorder",
+        "support",
+        "recurring",
+        "me",
+    ]
+    assert menu.on_choice(CTX, c, ChoiceMade(**BASE, key="me")).goto == "me"
+    new = Conversation(flow="start", step="signing_up", channel="telegram")
+    out = start.on_registered(CTX, new, CustomerRegistered(9, WelcomeCoupon("W1", 2000, 10000)))
+    assert out.goto == "menu"
+    first = menu.enter(CTX, new)
+    assert first.replies[-1].options[-1] == Option("lang", "English")
+    assert "lang" not in keys(menu.ask(CTX, new).replies)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("zh", ("「我的」", "「邀请」")), ("en", ("'me'", "'invite'"))]
+)
+def test_help_names_me_and_invite(lang, words):
+    helped = everywhere.help_text(Conversation(lang=lang))
+    assert all(w in helped for w in words)
+
+
+def test_every_screen_names_its_parts_in_the_persons_language():
+    for section in me_views.Section:
+        for lang in ("zh", "en"):
+            out = me.on_shown(CTX, conv(section.value, lang=lang), shown())
+            shown_text = texts(out.replies) + " ".join(labels(out.replies)[:-2])
+            if lang == "en":
+                assert not CJK.search(shown_text), shown_text
+            assert MemberLevel.SILVER.value not in shown_text
+
+
+def test_every_channels_menu_reaches_me_and_the_invitation():
+    from bots.telegram import COMMANDS
+    from bots.wechat_menu import CLICK_COMMANDS, MENU
+
+    commands = dict(COMMANDS)
+    assert commands["me"].get("zh").startswith("我的") and commands["me"].get("en")
+    assert commands["invite"].get("zh") == "邀请好友" and commands["invite"].get("en")
+    more = next(b for b in MENU["button"] if b["name"] == "更多")["sub_button"]
+    assert len(MENU["button"]) <= 3 and len(more) <= 5  # WeChat's limits
+    [mine] = [b for b in more if b["name"] == "我的"]
+    assert CLICK_COMMANDS[mine["key"]] == "me" and CLICK_COMMANDS["INVITE"] == "invite"
+    assert all(CLICK_COMMANDS[key] in me.COMMANDS for key in ("ME", "INVITE"))
+
+
+@pytest.mark.parametrize(
+    ("event", "key"), [("subscribe", "qrscene_ref_AB12CD34"), ("SCAN", "ref_AB12CD34")]
+)
+def test_a_follow_or_scan_through_an_invitation_qr_code_starts_with_its_scene(event, key):
+    from bots.wechat_events import to_event
+    from bots.wechat_xml import parse_message
+    from tests.fakes.wechat import event_xml
+
+    started = to_event(parse_message(event_xml("oFriend", event, key)), NOW)
+    assert isinstance(started, CommandReceived)
+    assert (started.command, started.args) == ("start", "ref_AB12CD34")
+
+
+def test_many_coupons_are_listed_soonest_first_with_how_many_more():
+    many = tuple(
+        CouponHeld(
+            Bilingual("赠券", "Gift coupon"),
+            Bilingual("立减¥10.00", "¥10.00 off"),
+            NOW - timedelta(days=1),
+            NOW + timedelta(days=10 + i),
+        )
+        for i in range(20)
+    )
+    overview = texts(me.on_shown(CTX, conv(), shown(coupons=many)).replies)
+    assert overview.count("· 赠券") == 3 and "……还有 17 张,发送「优惠券」查看。" in overview
+    part = texts(me.on_shown(CTX, conv("coupons"), shown(coupons=many)).replies)
+    assert part.count("· 赠券") == 15 and "……另有 5 张有效期更长的优惠券。" in part
+    english = texts(me.on_shown(CTX, conv(lang="en"), shown(coupons=many)).replies)
+    assert "…and 17 more: send 'coupons' to see them." in english
