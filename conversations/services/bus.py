@@ -33,6 +33,7 @@ from conversations.services.deps import Deps
 from conversations.services.dispatch_desk import DispatchDesk
 from conversations.services.money import MoneyDesk
 from conversations.services.notices import to_admins
+from conversations.services.points_desk import PointsDesk
 from conversations.services.recurring import RecurringDesk
 from conversations.services.reminders import ReminderDesk
 from conversations.services.retention import forget_conversations
@@ -72,6 +73,7 @@ class Services(Deps):
         self.order_desk = OrderDesk(self)
         self.business = BusinessDesk(self)
         self.staff = StaffDesk(self)
+        self.points = PointsDesk(self)
         self._views = views.table(
             catalog=self.catalog, rules=self.rules, clock=clock, tz=self.tz, admins=self.admins
         )
@@ -98,6 +100,7 @@ class Services(Deps):
             **self.order_desk.handlers(),
             **self.business.handlers(),
             **self.staff.handlers(),
+            **self.points.handlers(),
         }
 
     async def run(self, message: c.Message) -> list[Result]:

@@ -52,6 +52,7 @@ from domain.commands.sweeps import (
     DailySettlement,
     DrainOutbox,
     ExpireOffers,
+    ExpirePoints,
     ExpireUnpaid,
     ForgetConversations,
     GenerateRecurring,
@@ -142,4 +143,5 @@ __all__ = [
     "QuarterlyLevels",
     "SampleSpotChecks",
     "ForgetConversations",
+    "ExpirePoints",
 ]
