@@ -279,3 +279,28 @@ async def test_a_customer_is_told_once_when_their_level_goes_up(
     await finish_and_confirm(client, fake_telegram, customer, again, clock)
     assert len(told(fake_telegram, customer, "升级为")) == 1  # still silver: nothing new
     assert any("会员折扣 -5%" in t for t in told(fake_telegram, customer, "合计"))
+
+
+async def test_a_review_with_a_photo_earns_more_once_and_keeps_the_photo(
+    shop, fake_telegram, clock
+):
+    from domain.commands import RateOrder
+    from tests.fakes.wechat import PNG
+
+    app, client = shop
+    customer = TelegramUser(client, fake_telegram, 630501)
+    number = await book_and_pay(customer)
+    await finish_and_confirm(client, fake_telegram, customer, number, clock)
+    me = await customer_id(app, customer)
+    fake_telegram.files["photos/review-1.jpg"] = PNG
+    scores = tuple((d, 5) for d in ("response", "skill", "attitude", "care"))
+    rate = RateOrder(me, number, scores, channel="telegram", photo_refs=("review-1",))
+    await app[SERVICES].run(rate)
+    await app[SERVICES].run(rate)  # once per order
+    assert (await history(app, me)).balance == 30 + 30
+    assert len(told(fake_telegram, customer, "感谢您评价订单")) == 1
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        [rating] = await uow.ratings.for_order(order.id)
+    assert [p.split("/")[0] for p in rating.photos] == ["reviews"]
+    await books_balance(app)
