@@ -151,6 +151,8 @@ class Rating:
     created_at: datetime
     tags: list[str] = field(default_factory=list)
     text: str = ""
+    photos: list[str] = field(default_factory=list)
+    """Kept paths of the photos sent with the review (a review with one earns more points)."""
     id: int | None = None
 
     def __post_init__(self) -> None:

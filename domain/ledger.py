@@ -3,8 +3,12 @@
 Sign convention: positive = debit, negative = credit. Accounts:
 ``cash:{provider}`` (money held at a payment provider), ``customer_prepaid`` (what customers
 paid for work not yet settled), ``platform_revenue``, ``subsidy_expense`` (coupons, first-order
-and points discounts the platform pays for), ``compensation_expense``, ``worker_payable:{id}``
-(what the platform owes a worker), ``withdrawals_pending`` and ``cash:payouts``.
+discounts and free hours beyond their points' worth, which the platform pays for),
+``compensation_expense``, ``worker_payable:{id}`` (what the platform owes a worker),
+``withdrawals_pending`` and ``cash:payouts``; and for points (``domain.points``):
+``points_liability`` (what the points customers hold are worth), ``points_applied`` (points
+spent on orders not yet settled) and ``points_expense`` (the cost of the points given, less
+those taken back, expired or forfeited).
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ SUBSIDY_EXPENSE = "subsidy_expense"
 COMPENSATION_EXPENSE = "compensation_expense"
 WITHDRAWALS_PENDING = "withdrawals_pending"
 PAYOUTS = "cash:payouts"
+POINTS_LIABILITY = "points_liability"
+POINTS_APPLIED = "points_applied"
+POINTS_EXPENSE = "points_expense"
 
 
 def worker_payable(worker_id: int | str) -> str:
@@ -121,6 +128,8 @@ class Split:
     deduction: int
     compensation: int
     platform: int
+    points: int = 0
+    """The part of ``subsidy`` that points spent on the order pay (from ``points_applied``)."""
 
     @property
     def value(self) -> int:
@@ -128,9 +137,16 @@ class Split:
 
 
 def split(
-    *, paid: int, subsidy: int, commission_bp: int, late_deduction_bp: int, compensation: int
+    *,
+    paid: int,
+    subsidy: int,
+    commission_bp: int,
+    late_deduction_bp: int,
+    compensation: int,
+    points: int = 0,
 ) -> Split:
-    """Share ``paid`` (net of refunds) plus the platform-funded ``subsidy``.
+    """Share ``paid`` (net of refunds) plus the platform-funded ``subsidy`` (of which
+    ``points`` is what the points spent on the order were worth).
 
     The worker earns the job's value less the commission, less a lateness deduction; the
     platform keeps the rest and pays any transfer compensation out of it.
@@ -139,7 +155,7 @@ def split(
     worker = value - apply_rate(value, commission_bp)
     deduction = apply_rate(worker, late_deduction_bp)
     platform = value - worker + deduction
-    return Split(paid, subsidy, worker - deduction, deduction, compensation, platform)
+    return Split(paid, subsidy, worker - deduction, deduction, compensation, platform, points)
 
 
 def settlement(
@@ -152,7 +168,8 @@ def settlement(
 ) -> list[LedgerEntry]:
     postings = [
         (CUSTOMER_PREPAID, s.paid),
-        (SUBSIDY_EXPENSE, s.subsidy),
+        (SUBSIDY_EXPENSE, s.subsidy - s.points),
+        (POINTS_APPLIED, s.points),
         (worker_payable(worker_id), -s.worker),
         (PLATFORM_REVENUE, -s.platform),
     ]
@@ -207,3 +224,73 @@ def withdrawal_paid(withdrawal_id: int, amount: int, at: datetime) -> list[Ledge
         [(WITHDRAWALS_PENDING, amount), (PAYOUTS, -amount)],
         memo="withdrawal paid",
     )
+
+
+def points_awarded(
+    key: str, value: int, at: datetime, *, order_id: int | None = None, memo: str = ""
+) -> list[LedgerEntry]:
+    """Points given to a customer: a cost now, owed until they are spent or lapse."""
+    return journal(
+        f"points:{key}",
+        at,
+        [(POINTS_EXPENSE, value), (POINTS_LIABILITY, -value)],
+        order_id=order_id,
+        memo=memo or "points awarded",
+    )
+
+
+def points_withdrawn(
+    key: str, value: int, at: datetime, *, order_id: int | None = None, memo: str = ""
+) -> list[LedgerEntry]:
+    """Points taken back (a refund) or expired: no longer owed, no longer a cost."""
+    return journal(
+        f"points:{key}",
+        at,
+        [(POINTS_LIABILITY, value), (POINTS_EXPENSE, -value)],
+        order_id=order_id,
+        memo=memo or "points withdrawn",
+    )
+
+
+def points_redeemed(key: str, value: int, order_id: int, at: datetime) -> list[LedgerEntry]:
+    """Points spent at checkout: no longer owed to the customer, held for the order until it
+    settles (the settlement pays the job's value with them) or is cancelled."""
+    return journal(
+        f"points:{key}",
+        at,
+        [(POINTS_LIABILITY, value), (POINTS_APPLIED, -value)],
+        order_id=order_id,
+        memo="points redeemed",
+    )
+
+
+def points_returned(
+    key: str, applied: int, value: int, order_id: int, at: datetime
+) -> list[LedgerEntry]:
+    """The points an order used, back to the customer (worth ``value`` to their balance):
+    what the order still held of them (``applied``) is released, and any difference — the
+    order had settled, or rounding — is a cost again."""
+    return journal(
+        f"points:{key}",
+        at,
+        [(POINTS_APPLIED, applied), (POINTS_LIABILITY, -value), (POINTS_EXPENSE, value - applied)],
+        order_id=order_id,
+        memo="points returned",
+    )
+
+
+def points_forfeited(key: str, applied: int, order_id: int, at: datetime) -> list[LedgerEntry]:
+    """The points of an order cancelled with a fee are kept: what it held of them is no
+    longer a cost."""
+    return journal(
+        f"points:{key}",
+        at,
+        [(POINTS_APPLIED, applied), (POINTS_EXPENSE, -applied)],
+        order_id=order_id,
+        memo="points forfeited",
+    )
+
+
+def points_applied(entries: Iterable[LedgerEntry]) -> int:
+    """What ``points_applied`` holds for the order in ``entries`` (one order's)."""
+    return -sum(e.amount_cents for e in entries if e.account == POINTS_APPLIED)

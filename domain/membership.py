@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
+from domain.lifecycle import OrderStatus
 from domain.rules import MemberLevel, MembershipRules
+
+PAID_STATUSES = [
+    s
+    for s in OrderStatus
+    if s
+    not in (
+        OrderStatus.QUOTED,
+        OrderStatus.AWAITING_PAYMENT,
+        OrderStatus.CANCELLED,
+        OrderStatus.REFUNDED,
+    )
+]
+"""Orders whose payment counts: toward the trailing spend, and as a customer's orders."""
 
 
 def level_for_spend(spend_cents: int, rules: MembershipRules) -> MemberLevel:

@@ -22,6 +22,7 @@ from domain.outbox import OutboxMessage
 from domain.oversight import Flag, OrderBrief, PeriodStats, PriceChange
 from domain.payments import Payment, PaymentStatus
 from domain.people import Address, Channel, Customer, Identity, Worker, WorkerStatus
+from domain.points import Membership
 from domain.recurring import Subscription
 from domain.reminders import Reminder
 from domain.turns import Checkpoints
@@ -331,6 +332,7 @@ class Reads(Protocol):
     throttles: Throttles
     admin_reports: AdminReports
     checkpoints: Checkpoints
+    membership: Membership
 
 
 class UnitOfWork(Reads, Protocol):

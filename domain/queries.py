@@ -82,6 +82,15 @@ class LoadMembership(Query):
     invite: bool = False
 
 
+@dataclass(frozen=True)
+class LoadPointsHistory(Query):
+    """A customer's points: the balance, what expires soonest, the latest ``limit``
+    movements (``conversations.services.views.points.history``)."""
+
+    customer_id: int
+    limit: int = 10
+
+
 # -- a worker ---------------------------------------------------------------------------------
 
 

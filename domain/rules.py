@@ -102,6 +102,13 @@ class MembershipRules:
         }
     )
     points_per_yuan_paid: int = 1
+    review_points: int = 10
+    """Points for rating an order (once per order)."""
+    review_photo_points: int = 30
+    """Points for rating an order with at least one photo (instead of ``review_points``)."""
+    points_expire_months: int = 12
+    """Points expire this many calendar months after they were earned (0: never); the
+    oldest are spent first, so what expires is what is left of them."""
     welcome_coupon_cents: int = 2_000
     welcome_coupon_threshold_cents: int = 10_000
     welcome_coupon_days: int = 30

@@ -8,8 +8,11 @@ from domain.money import FULL, apply_rate
 from domain.pricing import LineKind, QuoteLine
 from domain.rules import SettlementRules, WorkerLevel
 
-PLATFORM_FUNDED = frozenset({LineKind.COUPON, LineKind.FIRST_ORDER, LineKind.POINTS})
-"""Discounts the platform pays for: the worker's share is computed as if they were not there."""
+PLATFORM_FUNDED = frozenset(
+    {LineKind.COUPON, LineKind.FIRST_ORDER, LineKind.POINTS, LineKind.FREE_HOURS}
+)
+"""Discounts the platform pays for (points spent on the order among them, from the points
+liability): the worker's share is computed as if they were not there."""
 
 
 def service_value(lines: Iterable[QuoteLine]) -> int:

@@ -23,6 +23,7 @@ from domain.commands import (
     DrainOutbox,
     ExecuteRefunds,
     ExpireOffers,
+    ExpirePoints,
     ExpireUnpaid,
     ForgetConversations,
     GenerateRecurring,
@@ -50,6 +51,7 @@ SWEEPS: list[tuple[Callable[[], Command], int]] = [
     (SampleSpotChecks, 900),
     (QuarterlyLevels, 3600),
     (ForgetConversations, 3600),
+    (ExpirePoints, 3600),
 ]
 """(command to run, every N seconds)."""
 

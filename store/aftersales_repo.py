@@ -159,6 +159,7 @@ class RatingRepository:
             tags=list(rating.tags),
             text=rating.text[:500],
             created_at=rating.created_at,
+            photos=list(rating.photos),
             **rating.scores,
         )
         try:
@@ -203,6 +204,7 @@ def _rating(r: RatingRow) -> Rating:
         tags=list(r.tags),
         text=r.text,
         created_at=r.created_at,
+        photos=list(r.photos),
     )
 
 

@@ -53,11 +53,16 @@ class CustomerRepository:
         self._c = cipher
 
     async def add(self, customer: Customer) -> Customer:
-        values = {"created_at": customer.created_at, **self._values(customer)}
+        if customer.points:
+            raise ValueError("points come by points movements only (domain.points)")
+        values = {"created_at": customer.created_at, **self._values(customer), "points": 0}
         customer.id = CustomerId(await insert_one(self._s, CUSTOMERS, values))
         return customer
 
     async def save(self, customer: Customer) -> None:
+        """Write the customer's details; never the points balance, which only points
+        movements change (under the customer's lock: ``domain.points.Membership``), so a
+        customer read before one is saved after it without undoing it."""
         assert customer.id is not None
         await update_where(self._s, CUSTOMERS, self._values(customer), id=customer.id)
 
@@ -127,7 +132,6 @@ class CustomerRepository:
         return {
             "name": c.name,
             "lang": c.lang,
-            "points": c.points,
             "referral_code": c.referral_code,
             "referred_by": c.referred_by,
             "rating_x100": c.rating_x100,

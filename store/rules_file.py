@@ -135,6 +135,9 @@ class MembershipSpec(Strict):
     spend_window_days: int = Field(default=_M.spend_window_days, ge=1)
     level_min_spend: dict[MemberLevel, Yuan] = dict(_M.level_min_spend_cents)
     points_per_yuan_paid: int = Field(default=_M.points_per_yuan_paid, ge=0)
+    review_points: int = Field(default=_M.review_points, ge=0)
+    review_photo_points: int = Field(default=_M.review_photo_points, ge=0)
+    points_expire_months: int = Field(default=_M.points_expire_months, ge=0)
     welcome_coupon: Yuan = _M.welcome_coupon_cents
     welcome_coupon_threshold: Yuan = _M.welcome_coupon_threshold_cents
     welcome_coupon_days: int = Field(default=_M.welcome_coupon_days, ge=1)
@@ -147,6 +150,9 @@ class MembershipSpec(Strict):
             spend_window_days=self.spend_window_days,
             level_min_spend_cents=dict(self.level_min_spend),
             points_per_yuan_paid=self.points_per_yuan_paid,
+            review_points=self.review_points,
+            review_photo_points=self.review_photo_points,
+            points_expire_months=self.points_expire_months,
             welcome_coupon_cents=self.welcome_coupon,
             welcome_coupon_threshold_cents=self.welcome_coupon_threshold,
             welcome_coupon_days=self.welcome_coupon_days,

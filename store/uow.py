@@ -31,6 +31,7 @@ from store.audit_repo import AuditRepository
 from store.checkpoints_repo import CheckpointRepository
 from store.crypto import PiiCipher
 from store.dispatch_repo import OfferRepository, PhotoRepository
+from store.membership_repo import MembershipRepository
 from store.money_repo import (
     CouponRepository,
     LedgerRepository,
@@ -78,6 +79,7 @@ _REPOSITORIES: dict[str, tuple[Any, bool]] = {
     "throttles": (ThrottleRepository, False),
     "admin_reports": (AdminReports, False),
     "checkpoints": (CheckpointRepository, True),
+    "membership": (MembershipRepository, False),
 }
 
 
@@ -110,6 +112,7 @@ class SqlUnitOfWork:
     throttles: ThrottleRepository
     admin_reports: AdminReports
     checkpoints: CheckpointRepository
+    membership: MembershipRepository
 
     def __init__(self, database: Database) -> None:
         self._database = database

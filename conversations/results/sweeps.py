@@ -131,3 +131,11 @@ class ConversationsForgotten(Result):
     """``ForgetConversations``: the conversation checkpoints idle too long, dropped."""
 
     checkpoints: int
+
+
+@dataclass(frozen=True, slots=True)
+class PointsExpired(Result):
+    """``ExpirePoints``: the customers whose points expired, and how many points went."""
+
+    customers: int
+    points: int

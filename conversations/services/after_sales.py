@@ -169,8 +169,14 @@ class AfterSalesDesk:
 
     async def rate_order(self, cmd: c.RateOrder) -> list[Result]:
         scores = dict(cmd.scores)
-        rating = Rating(0, Rater.CUSTOMER, 0, cmd.customer_id, scores, self.s.clock())
-        rating = replace(rating, tags=list(cmd.tags), text=cmd.text.strip()[:500])
+        now = self.s.clock()
+        paths = []
+        for ref in cmd.photo_refs[: self.s.rules.execution.photos_per_kind]:
+            data, _, ext = await self.s.fetch_photo(cmd.channel, ref)
+            assert self.s.media is not None
+            paths.append(self.s.media.save(f"reviews/{cmd.number}", data, ext, now))
+        rating = Rating(0, Rater.CUSTOMER, 0, cmd.customer_id, scores, now)
+        rating = replace(rating, tags=list(cmd.tags), text=cmd.text.strip()[:500], photos=paths)
         async with self.s.uow() as uow:
             notices = await rating_steps.rate(
                 uow, self.s.rules, rating, cmd.number, self.s.clock()

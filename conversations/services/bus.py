@@ -40,6 +40,7 @@ from conversations.services.dispatch_desk import DispatchDesk
 from conversations.services.identity_links import LinkDesk
 from conversations.services.money import MoneyDesk
 from conversations.services.notices import to_admins
+from conversations.services.points_desk import PointsDesk
 from conversations.services.recurring import RecurringDesk
 from conversations.services.reminders import ReminderDesk
 from conversations.services.retention import forget_conversations
@@ -80,6 +81,7 @@ class Services(Deps):
         self.business = BusinessDesk(self)
         self.staff = StaffDesk(self)
         self.links = LinkDesk(self)
+        self.points = PointsDesk(self)
         self._views = views.table(
             catalog=self.catalog,
             rules=self.rules,
@@ -112,6 +114,7 @@ class Services(Deps):
             **self.order_desk.handlers(),
             **self.business.handlers(),
             **self.staff.handlers(),
+            **self.points.handlers(),
         }
 
     async def run(self, message: c.Message) -> list[Result]:

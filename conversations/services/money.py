@@ -143,7 +143,7 @@ class MoneyDesk:
                 continue
             async with self.s.uow() as uow:
                 order = await payment_requests.refund_done(
-                    uow, refund, outcome.provider_ref, self.s.clock()
+                    uow, refund, outcome.provider_ref, self.s.clock(), self.s.rules
                 )
                 posted = (
                     await self.s.post(
@@ -186,7 +186,7 @@ class MoneyDesk:
                 raise DomainError(N_("没有退款 {reference}", reference=cmd.reference))
             # who marked it is in the audit log; the reference keeps provider_ref unique
             order = await payment_requests.refund_done(
-                uow, refund, f"manual:{refund.reference}", now
+                uow, refund, f"manual:{refund.reference}", now, self.s.rules
             )
             if order is None:
                 raise DomainError(N_("该退款已完成"))

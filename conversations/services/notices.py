@@ -48,6 +48,10 @@ EVENTS: dict[str, frozenset[str]] = {
         "withdrawal_paid": "amount",
         "withdrawal_refused": "amount reason",
         "daily_report_admin": "report",
+        # membership
+        "points_credited": "number points balance reason months",
+        "points_expired": "points balance",
+        "member_level_up": "level price",
         # workers
         "worker_registered_admin": "worker worker_id skills",
         "worker_approved": "",

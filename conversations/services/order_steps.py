@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from conversations.services import payment_requests
+from conversations.services import payment_requests, points
 from domain.cancellation import CancellationTerms, cancellation_terms
 from domain.catalog import Catalog
 from domain.commands import Booking
@@ -13,7 +13,7 @@ from domain.coupons import WELCOME, Coupon
 from domain.errors import DomainError
 from domain.ledger import fee_kept
 from domain.lifecycle import Action, ActorKind, OrderStatus
-from domain.membership import level_for_spend
+from domain.membership import PAID_STATUSES, level_for_spend
 from domain.offers import OfferStatus
 from domain.orders import SYSTEM, Actor, Order
 from domain.payments import Payment, pay_by
@@ -22,18 +22,6 @@ from domain.ports import Reads, UnitOfWork
 from domain.pricing import Quote, QuoteRequest, quote
 from domain.rules import Rules
 from domain.text import N_
-
-PAID_STATUSES = [
-    s
-    for s in OrderStatus
-    if s
-    not in (
-        OrderStatus.QUOTED,
-        OrderStatus.AWAITING_PAYMENT,
-        OrderStatus.CANCELLED,
-        OrderStatus.REFUNDED,
-    )
-]
 
 
 class NotFound(DomainError):
@@ -189,9 +177,8 @@ async def place(
     if priced.coupon is not None:
         priced.coupon.use(order.id, now)
         await uow.coupons.save(priced.coupon)
-    if q.points_used:
-        priced.customer.points -= q.points_used
-        await uow.customers.save(priced.customer)
+    if q.points_used:  # spent once: a checkout elsewhere that spent them first refuses this
+        await points.redeem(uow, rules, order, now)
     if due == 0:
         order.apply(Action.PAY, SYSTEM, now, "nothing to pay")
         await uow.orders.save(order, now)
@@ -253,10 +240,9 @@ async def cancel(
             coupon.used_order_id, coupon.used_at = None, None
             await uow.coupons.save(coupon)
     if order.points_used and terms.fee_cents == 0:
-        customer = await uow.customers.get(order.customer_id)
-        assert customer is not None
-        customer.points += order.points_used
-        await uow.customers.save(customer)
+        await points.give_back(uow, rules, order, now)
+    elif order.points_used:
+        await points.forfeit(uow, order, now)
     await uow.orders.save(order, now)
     return terms
 

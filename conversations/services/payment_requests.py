@@ -7,6 +7,7 @@ import logging
 import secrets
 from datetime import datetime
 
+from conversations.services import points
 from domain.errors import DomainError
 from domain.ledger import payment_received, prepaid_held, refund_paid
 from domain.lifecycle import Action, ActorKind, OrderStatus
@@ -14,6 +15,7 @@ from domain.money import format_yuan
 from domain.orders import SYSTEM, Actor, Order
 from domain.payments import Payment, PaymentKind, PaymentStatus
 from domain.ports import Checkout, RefundOutcome, UnitOfWork
+from domain.rules import Rules
 from domain.text import N_
 
 log = logging.getLogger(__name__)
@@ -214,11 +216,13 @@ async def plan_refunds(
 
 
 async def refund_done(
-    uow: UnitOfWork, refund: Payment, provider_ref: str, now: datetime
+    uow: UnitOfWork, refund: Payment, provider_ref: str, now: datetime, rules: Rules
 ) -> Order | None:
     """Record a refund the provider carried out (once); the order moves to refunded when
     its last pending refund completes. The refund of a returned late payment
-    (``return_late``) changes nothing on the order: that money was never credited to it."""
+    (``return_late``) changes nothing on the order: that money was never credited to it.
+    A settled order's earned points come down with what is still paid; an order done and
+    refunded in full gives back the points it used."""
     order = await uow.orders.get(refund.order_id, full=False)
     assert order is not None and order.id is not None
     await uow.orders.lock(order.id)
@@ -246,11 +250,16 @@ async def refund_done(
         return order
     order.refunded_cents += refund.amount_cents
     waiting = [p for p in others if p.refund_of not in returned]
+    pending = sum(p.amount_cents for p in waiting)
+    if order.status == OrderStatus.SETTLED:  # its points come down with what is still paid
+        await points.claw_back(uow, rules, order, pending, refund.reference, now)
     done = order.status in (OrderStatus.FINISHED, OrderStatus.CONFIRMED, OrderStatus.SETTLED)
     if not waiting and (
         order.status == OrderStatus.CANCELLED
         or (done and order.refunded_cents >= order.paid_cents)  # a complaint refunded in full
     ):
+        if done:  # refunded in full: the points it used come back too
+            await points.give_back(uow, rules, order, now)
         order.apply(Action.REFUND, SYSTEM, now, f"refunded {order.refunded_cents}")
     await uow.orders.save(order, now)
     return order

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from conversations.services import points
 from conversations.services.notices import Notice, to_admins
 from domain.aftersales import (
     Rater,
@@ -22,7 +23,8 @@ from domain.text import N_
 async def rate(
     uow: UnitOfWork, rules: Rules, rating: Rating, number: int, now: datetime
 ) -> list[Notice]:
-    """Record one side's rating of a finished job and refresh the other side's average."""
+    """Record one side's rating of a finished job and refresh the other side's average; a
+    customer's review earns points (more with a photo), once per order."""
     order = await uow.orders.by_number(number, full=False)
     if order is None or order.id is None or order.worker_id is None:
         raise DomainError(N_("找不到订单 #{number}", number=number))
@@ -59,9 +61,11 @@ async def rate(
     count, mean, good = await uow.ratings.average(Rater.CUSTOMER, worker_id=order.worker_id)
     worker.rating_x100, worker.good_rate_bp = mean, good * 10_000 // count
     await uow.workers.save(worker)
+    notices = await points.credit_review(uow, rules, order, bool(rating.photos), now)
     if not needs_review(rating, rules.after_sales):
-        return []
+        return notices
     return [
+        *notices,
         to_admins(
             "rating_review_admin",
             "ops",
@@ -72,5 +76,5 @@ async def rate(
             stars=stars_text(rating.overall_x100),
             tags=", ".join(rating.tags),
             text=rating.text,
-        )
+        ),
     ]

@@ -1,16 +1,19 @@
 """Settling confirmed orders (the split by level, lateness deduction, transfer compensation,
-platform-funded discounts), workers' withdrawals, and the daily settlement report."""
+platform-funded discounts; the customer's points for what they paid, and their level),
+workers' withdrawals, and the daily settlement report."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from conversations.services import points
 from conversations.services.notices import Notice, to_admins, to_worker
 from domain.errors import DomainError
 from domain.execution import is_late
 from domain.ledger import (
     PLATFORM_REVENUE,
     SUBSIDY_EXPENSE,
+    points_applied,
     settlement,
     split,
     withdrawal_held,
@@ -59,6 +62,7 @@ async def settle(uow: UnitOfWork, rules: Rules, order: Order, now: datetime) -> 
         commission_bp=commission_bp(worker.level, rules.settlement),
         late_deduction_bp=rules.lateness.deduction_bp if late else 0,
         compensation=order.transfer_compensation_cents if order.transfer_from_worker_id else 0,
+        points=points_applied(await uow.ledger.for_order(order.id)),
     )
     await uow.ledger.post(
         settlement(
@@ -67,7 +71,11 @@ async def settle(uow: UnitOfWork, rules: Rules, order: Order, now: datetime) -> 
     )
     order.apply(Action.SETTLE, SYSTEM, now, f"worker {share.worker}, platform {share.platform}")
     await uow.orders.save(order, now)
-    return [to_worker(order.worker_id, "settled", number=order.number, earn=share.worker)]
+    return [
+        to_worker(order.worker_id, "settled", number=order.number, earn=share.worker),
+        *await points.credit_order(uow, rules, order, paid, now),
+        *await points.check_level(uow, rules, order.customer_id, now),
+    ]
 
 
 async def withdrawable(uow: Reads, rules: Rules, worker_id: int, now: datetime) -> int:

@@ -54,6 +54,7 @@ from domain.commands.sweeps import (
     DailySettlement,
     DrainOutbox,
     ExpireOffers,
+    ExpirePoints,
     ExpireUnpaid,
     ForgetConversations,
     GenerateRecurring,
@@ -146,4 +147,5 @@ __all__ = [
     "QuarterlyLevels",
     "SampleSpotChecks",
     "ForgetConversations",
+    "ExpirePoints",
 ]

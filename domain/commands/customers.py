@@ -156,3 +156,7 @@ class RateOrder(Command):
     scores: tuple[tuple[str, int], ...]
     tags: tuple[str, ...] = ()
     text: str = ""
+    channel: str = ""
+    photo_refs: tuple[str, ...] = ()
+    """Photos sent with the review (the chat platform's references on ``channel``): fetched
+    and kept; a review with one earns ``rules.membership.review_photo_points``."""

@@ -74,3 +74,8 @@ class SampleSpotChecks(Command):
 @dataclass(frozen=True)
 class ForgetConversations(Command):
     """Drop the conversation checkpoints idle longer than ``domain.turns.CONVERSATION_KEEP``."""
+
+
+@dataclass(frozen=True)
+class ExpirePoints(Command):
+    """Scheduler sweep: points past their expiry go (what is left of each earning)."""

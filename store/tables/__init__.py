@@ -7,6 +7,7 @@ hashes in ``*_hash`` where a lookup needs them.
 One module per area; every table is importable from here."""
 
 from store.tables.after_sales import ComplaintRow, RatingRow, SpotCheckRow
+from store.tables.membership import PointsMovementRow, PointsUseRow
 from store.tables.money import (
     CouponRow,
     LedgerEntryRow,
@@ -53,4 +54,6 @@ __all__ = [
     "OutboxRow",
     "JobRunRow",
     "CheckpointRow",
+    "PointsMovementRow",
+    "PointsUseRow",
 ]

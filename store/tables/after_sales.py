@@ -48,6 +48,7 @@ class RatingRow(SQLModel, table=True):
     tags: list[str] = json_field(list)
     text: str = Field(default="", max_length=500)
     created_at: datetime = time_field(index=True)
+    photos: list[str] = json_field(list)
 
 
 class SpotCheckRow(SQLModel, table=True):

@@ -19,6 +19,9 @@ class CustomerRow(SQLModel, table=True):
     phone_hash: str = Field(default="", max_length=64, index=True)
     lang: str = Field(default="zh", max_length=8)
     points: int = Field(default=0)
+    """The points balance (``points_movements`` hold how it came about)."""
+    member_level: str = Field(default="regular", max_length=10)
+    """The membership level the customer was last told of."""
     referral_code: str = Field(default="", max_length=16, index=True)
     referred_by: int | None = Field(default=None, foreign_key="customers.id")
     rating_x100: int = Field(default=500)

@@ -299,6 +299,18 @@ async def seed_worker(
     return int(worker.id)
 
 
+async def grant_points(app, customer_id: int, points: int, key: str = "") -> None:
+    """Give a customer points as the platform does (a lot, its journal), straight away."""
+    from conversations.services.points import award
+    from domain.points import PointsKind
+    from webhooks.keys import CLOCK, DATABASE
+
+    async with app[DATABASE].uow() as uow:
+        key = key or f"test:{customer_id}:{next(_ids)}"
+        await award(uow, RULES, customer_id, PointsKind.GRANTED, points, key, app[CLOCK]())
+        await uow.commit()
+
+
 async def confirm_order(customer: Any, phone: str | None = None) -> None:
     """Confirm the quote shown; a first order is then asked for the phone number, and
     giving it places the order."""

@@ -20,6 +20,7 @@ from tests.e2e.helpers import (
     TelegramUser,
     WeChatUser,
     confirm_order,
+    grant_points,
     make_app,
     on_telegram,
 )
@@ -51,9 +52,7 @@ async def sign_up_with_points(app, customer: TelegramUser, points: int) -> None:
     await customer.say("/start")
     async with app[DATABASE].uow() as uow:
         me = await uow.customers.by_identity(Channel.TELEGRAM, str(customer.uid))
-        me.points = points
-        await uow.customers.save(me)
-        await uow.commit()
+    await grant_points(app, me.id, points)
 
 
 async def quote_three_hours(customer: TelegramUser) -> None:
@@ -113,7 +112,10 @@ async def test_an_unpaid_order_expires_once_and_gives_back_its_coupon_points_and
     assert me.points == 1_000 and coupon.used_order_id is None
     assert request.status == PaymentStatus.EXPIRED
     assert cancelled == 0  # not the customer's cancellation: no risk hold counts it
-    assert ledger == []
+    # no money moved; the points went to the order and came back: every account nets to 0
+    assert {e.account for e in ledger} == {"points_liability", "points_applied"}
+    for account in ("points_liability", "points_applied"):
+        assert sum(e.amount_cents for e in ledger if e.account == account) == 0
 
     # the sandbox's page takes nothing for it any more
     resp = await client.post(f"/pay/sandbox/{request.reference}")

@@ -55,3 +55,31 @@ def test_the_after_sales_migration_keeps_existing_customers(tmp_path):
     )
     migrate.upgrade(url)
     assert asyncio.run(_rows(url, "SELECT name, rating_x100 FROM customers")) == [("A", 500)]
+
+
+def test_the_points_migration_keeps_the_points_customers_held_as_a_lot_owed_in_the_ledger(
+    tmp_path,
+):
+    url = f"sqlite+aiosqlite:///{tmp_path}/points.db"
+    migrate.upgrade(url, "0007")
+    asyncio.run(
+        _rows(
+            url,
+            "INSERT INTO customers (created_at, name, phone_enc, phone_hash, lang, points,"
+            " referral_code, rating_x100) VALUES ('2026-01-01 00:00:00', 'A', x'00', '', 'zh',"
+            " 120, 'R1', 500), ('2026-01-01 00:00:00', 'B', x'00', '', 'zh', 0, 'R2', 500)"
+            " RETURNING id",
+        )
+    )
+    migrate.upgrade(url)
+    assert asyncio.run(_rows(url, "SELECT name, points, member_level FROM customers")) == [
+        ("A", 120, "regular"),
+        ("B", 0, "regular"),
+    ]
+    assert asyncio.run(
+        _rows(url, "SELECT kind, points, balance, points_left, expires_at FROM points_movements")
+    ) == [("granted", 120, 120, 120, None)]
+    assert sorted(asyncio.run(_rows(url, "SELECT account, amount_cents FROM ledger_entries"))) == [
+        ("points_expense", 120),
+        ("points_liability", -120),
+    ]

@@ -75,7 +75,7 @@ async def new_order(database, customer: Customer) -> Order:
 
 
 async def test_customers_round_trip_and_are_found_by_phone(database):
-    customer = await new_customer(database, lang="en", points=120)
+    customer = await new_customer(database, lang="en")
     async with database.uow() as uow:
         again = await uow.customers.get(customer.id)
         by_phone = await uow.customers.by_phone(customer.phone)

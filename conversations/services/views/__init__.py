@@ -1,5 +1,5 @@
-"""Query functions: what people see (cosmicpython ``views.py``), by audience — ``customer``,
-``worker``, ``admin``.
+"""Query functions: what people see (cosmicpython ``views.py``), by audience — ``customer``
+(and their ``points``), ``worker``, ``admin``.
 
 A view takes the unit of work to read in — typed ``Reads``: the repositories without
 ``commit``, so mypy keeps a view from changing anything — and the query, and names every
@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from conversations.events import Result
 from conversations.services.staff import AdminDirectory
-from conversations.services.views import admin, customer, membership, worker
+from conversations.services.views import admin, customer, membership, points, worker
 from conversations.services.views.membership import InviteLinks
 from domain import queries as q
 from domain.catalog import Catalog
@@ -57,6 +57,7 @@ def table(
         q.LoadMembership: partial(
             membership.membership, rules=rules, clock=clock, invite_link=invite_link
         ),
+        q.LoadPointsHistory: points.history,
         q.LoadJobs: partial(worker.jobs, catalog=catalog),
         q.LoadEarnings: partial(worker.earnings, rules=rules, clock=clock),
         q.ShowStats: partial(admin.stats, admins=admins, tz=tz, clock=clock),

@@ -11,10 +11,10 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from conversations.results.membership import CouponHeld, MembershipShown
-from conversations.services.order_steps import PAID_STATUSES
 from domain.coupons import held, source, takes_off
 from domain.errors import DomainError
 from domain.member_levels import progress
+from domain.membership import PAID_STATUSES
 from domain.money import FULL
 from domain.ports import Reads
 from domain.queries import LoadMembership
