@@ -22,11 +22,15 @@ class MembershipRepository:
         self._s = session
 
     async def lock(self, customer_id: int) -> int:
-        """The balance, the customer's row locked (PostgreSQL; SQLite has one writer)."""
+        """The balance, the customer's row locked (PostgreSQL; SQLite has one writer).
+
+        ``FOR NO KEY UPDATE``, not ``FOR UPDATE``: a transaction that inserted a row naming
+        the customer (an order, a movement) holds a key-share lock on them, which ``FOR
+        UPDATE`` would wait for — two checkouts of one customer would deadlock."""
         query = select(CustomerRow.points).where(CustomerRow.id == customer_id)
         assert self._s.bind is not None  # Database binds every session to its engine
         if self._s.bind.dialect.name != "sqlite":
-            query = query.with_for_update()
+            query = query.with_for_update(key_share=True)
         balance = (await self._s.exec(query)).first()
         if balance is None:
             raise DomainError("unknown customer")
