@@ -12,7 +12,7 @@ from __future__ import annotations
 from conversations.events import ChoiceMade, LocationShared, TextReceived
 from conversations.flows import booking_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions, too_long
-from conversations.flows.booking_draft import MAX_AREA, MIN_AREA, Draft, read_area
+from conversations.flows.booking_draft import ADDRESS_MIN, MAX_AREA, MIN_AREA, Draft, read_area
 from conversations.flows.booking_draft import NAME as NAME
 from conversations.flows.booking_draft import draft as draft
 from conversations.flows.booking_draft import keep as keep
@@ -179,7 +179,7 @@ def on_address_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcom
     text = " ".join(event.text.split())
     if over := too_long(conv, limits.ADDRESS, text):
         return over
-    if len(text) < 6:
+    if len(text) < ADDRESS_MIN:
         return Outcome([views.address_too_short(conv)], reask=True)
     d = draft(conv)
     d.address_text, d.address_id = text, None

@@ -19,6 +19,8 @@ from domain.pricing import Selection
 NAME = "booking"
 MIN_AREA, MAX_AREA = 5, 2000
 """The home sizes taken (m²)."""
+ADDRESS_MIN = 6
+"""Characters an address needs at least: shorter is not one to send a worker to."""
 
 
 def read_area(text: str) -> int | None:

@@ -14,7 +14,7 @@ from datetime import datetime
 from conversations.events import TextReceived
 from conversations.flows import booking_views as views
 from conversations.flows.base import Ctx, Outcome
-from conversations.flows.booking_draft import MAX_AREA, MIN_AREA, Draft, draft
+from conversations.flows.booking_draft import ADDRESS_MIN, MAX_AREA, MIN_AREA, Draft, draft
 from conversations.flows.booking_steps import advance, start_with
 from conversations.flows.booking_when import asap_start, refusal
 from conversations.replies import Reply
@@ -24,9 +24,6 @@ from conversations.understanding.phrases import Kind
 from conversations.understanding.request import Request, Slot, read_request
 from domain.catalog import Catalog, Item, Unit
 from domain.errors import QuoteError
-
-_ADDRESS_MIN = 6
-"""As the address question's own check: shorter is not an address to send a worker to."""
 
 
 def from_words(ctx: Ctx, conv: Conversation, text: str) -> Outcome | None:
@@ -56,7 +53,7 @@ def fill(ctx: Ctx, conv: Conversation, d: Draft, r: Request) -> list[Reply]:
         d.asap, d.day = True, d.start.date()
     elif r.when.day is not None or r.when.at is not None:
         _when(ctx, conv, d, r, said)
-    if r.address and len(r.address) >= _ADDRESS_MIN:
+    if r.address and len(r.address) >= ADDRESS_MIN:
         d.address_text, d.address_id = r.address, None
     return said
 

@@ -127,25 +127,32 @@ async def credit_order(
     uow: UnitOfWork, rules: Rules, order: Order, paid: int, now: datetime
 ) -> list[Notice]:
     """Points for what the customer paid for a settling order (net of refunds so far)."""
-    assert order.id is not None
     points = points_for_payment(paid, rules.membership)
-    key = f"earn:{order.number}"
-    movement = await award(
-        uow, rules, order.customer_id, PointsKind.EARNED, points, key, now, order.id
-    )
-    return [credited(movement, rules, order.number)] if movement else []
+    return await _credit(uow, rules, order, PointsKind.EARNED, points, f"earn:{order.number}", now)
 
 
 async def credit_review(
     uow: UnitOfWork, rules: Rules, order: Order, with_photo: bool, now: datetime
 ) -> list[Notice]:
     """Points for rating an order (more with a photo), once per order."""
-    assert order.id is not None
     points = points_for_review(with_photo, rules.membership)
     key = f"review:{order.number}"
-    movement = await award(
-        uow, rules, order.customer_id, PointsKind.REVIEWED, points, key, now, order.id
-    )
+    return await _credit(uow, rules, order, PointsKind.REVIEWED, points, key, now)
+
+
+async def _credit(
+    uow: UnitOfWork,
+    rules: Rules,
+    order: Order,
+    kind: PointsKind,
+    points: int,
+    key: str,
+    now: datetime,
+) -> list[Notice]:
+    """``points`` of ``kind`` for ``order``'s customer, once per ``key``; the notice telling
+    them, when anything was credited."""
+    assert order.id is not None
+    movement = await award(uow, rules, order.customer_id, kind, points, key, now, order.id)
     return [credited(movement, rules, order.number)] if movement else []
 
 
