@@ -4,9 +4,9 @@ outside.)"""
 
 from __future__ import annotations
 
+from domain.gateways import Checkout, RefundOutcome
 from domain.orders import Order
 from domain.payments import Payment, PaymentKind
-from domain.ports import Checkout, RefundOutcome
 
 
 class TelegramGateway:

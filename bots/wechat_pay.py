@@ -19,9 +19,9 @@ from wechatpy.exceptions import InvalidSignatureException, WeChatPayException
 from wechatpy.pay import WeChatPay
 
 from domain.errors import DomainError
+from domain.gateways import Checkout, RefundOutcome
 from domain.orders import Order
 from domain.payments import Payment
-from domain.ports import Checkout, RefundOutcome
 from domain.text import N_
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from bots.payments import TelegramGateway
 from bots.wechat_pay import WeChatPayGateway
 from conversations.services.payment_requests import SandboxGateway
-from domain.ports import PaymentGateway
+from domain.gateways import PaymentGateway
 from webhooks.channels import Channels
 from webhooks.settings import Settings
 

@@ -50,11 +50,12 @@ from conversations.services.workers import WorkerDesk
 from domain import commands as c
 from domain.coupons import WELCOME, Coupon
 from domain.errors import DomainError
+from domain.gateways import PaymentGateway
 from domain.lifecycle import OrderStatus
 from domain.orders import Order
 from domain.payments import Payment, pay_by
 from domain.people import Channel, Customer, Identity
-from domain.ports import PaymentGateway, UnitOfWork
+from domain.ports import UnitOfWork
 from domain.pricing import CouponKind, CouponTerms
 
 log = logging.getLogger(__name__)

@@ -20,9 +20,10 @@ from conversations.services.staff import AdminDirectory, LivePrices
 from domain import commands as c
 from domain.catalog import Catalog
 from domain.errors import DomainError
+from domain.gateways import MediaFetcher, MediaStore, PaymentGateway
 from domain.media import image_kind
 from domain.outbox import OutboxMessage
-from domain.ports import MediaFetcher, MediaStore, PaymentGateway, UnitOfWork
+from domain.ports import UnitOfWork
 from domain.referrals import InviteLink
 from domain.rules import Rules
 from domain.text import N_

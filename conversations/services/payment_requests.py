@@ -9,12 +9,13 @@ from datetime import datetime
 
 from conversations.services import points
 from domain.errors import DomainError
+from domain.gateways import Checkout, RefundOutcome
 from domain.ledger import payment_received, prepaid_held, refund_paid
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.money import format_yuan
 from domain.orders import SYSTEM, Actor, Order
 from domain.payments import Payment, PaymentKind, PaymentStatus
-from domain.ports import Checkout, RefundOutcome, UnitOfWork
+from domain.ports import UnitOfWork
 from domain.rules import Rules
 from domain.text import N_
 
