@@ -50,10 +50,15 @@ SOURCE_TEXT: dict[str, Phrase] = {
 """What a coupon is called by where it came from (the start of ``Coupon.reason``)."""
 
 
+def source_key(reason: str) -> str:
+    """Where a coupon with ``reason`` came from: a key of ``SOURCE_TEXT``."""
+    head = reason.replace(":", " ").split(" ", 1)[0]
+    return head if head in SOURCE_TEXT else "admin"
+
+
 def source(coupon: Coupon) -> Phrase:
     """The coupon's name by where it came from ("新人券", "售后补偿券"); never its code."""
-    head = coupon.reason.replace(":", " ").split(" ", 1)[0]
-    return SOURCE_TEXT.get(head, SOURCE_TEXT["admin"])
+    return SOURCE_TEXT[source_key(coupon.reason)]
 
 
 def takes_off(terms: CouponTerms) -> Text:

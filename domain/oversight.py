@@ -36,6 +36,38 @@ class PeriodStats:
 
 
 @dataclass(frozen=True, slots=True)
+class LoyaltyStats:
+    """Whether customers come back and what keeping them costs, for a period (and the balances
+    still owed to them now)."""
+
+    buyers: int
+    """Customers with a booked order created in the period."""
+    returning: int
+    """Of ``buyers``, those with more than one booked order so far (a repeat purchase)."""
+    coupons_issued: dict[str, int]
+    """Coupons that became valid in the period, by where they came from (``coupons.source``)."""
+    coupons_used: dict[str, int]
+    points_earned: int
+    points_spent: int
+    """Points redeemed in the period, net of those given back."""
+    points_expired: int
+    points_held: int
+    """Points customers hold now."""
+    points_liability_cents: int
+    """What the points customers hold are worth now (the ledger's points liability)."""
+    prepaid_outstanding_cents: int
+    """Money paid for prepaid visits not yet used (the ledger's deferred revenue)."""
+    invited: int
+    """Customers who signed up in the period through someone's invitation."""
+    referrals_rewarded: int
+    """Invitations that paid off in the period: the invitee's first order completed."""
+
+    @property
+    def repeat_rate_bp(self) -> int | None:
+        return self.returning * 10_000 // self.buyers if self.buyers else None
+
+
+@dataclass(frozen=True, slots=True)
 class OrderBrief:
     """One line of an order list."""
 

@@ -18,7 +18,7 @@ from domain.media import JobPhoto
 from domain.offers import Offer, OfferStatus
 from domain.orders import Order, StatusChanged
 from domain.outbox import OutboxMessage
-from domain.oversight import Flag, OrderBrief, PeriodStats, PriceChange
+from domain.oversight import Flag, LoyaltyStats, OrderBrief, PeriodStats, PriceChange
 from domain.payments import Payment, PaymentStatus
 from domain.people import Address, Channel, Customer, Identity, Worker, WorkerStatus
 from domain.points import Membership
@@ -218,6 +218,7 @@ class Throttles(Protocol):
 
 class AdminReports(Protocol):
     async def stats(self, start: datetime, end: datetime) -> PeriodStats: ...
+    async def loyalty(self, start: datetime, end: datetime) -> LoyaltyStats: ...
     async def orders(
         self,
         statuses: Sequence[str],

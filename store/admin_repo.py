@@ -14,7 +14,8 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from domain.admin import AdminGrant
 from domain.lifecycle import OrderStatus
-from domain.oversight import Attention, Flag, OrderBrief, PeriodStats, PriceChange
+from domain.oversight import Attention, Flag, LoyaltyStats, OrderBrief, PeriodStats, PriceChange
+from store import loyalty_reports_repo
 from store.prepared import fetch
 from store.quality_reports_repo import QualityReports
 from store.reports_repo import BOOKED, ReportsRepository
@@ -204,6 +205,9 @@ class AdminReports:
             complaints=complaints,
             new_customers=customers,
         )
+
+    async def loyalty(self, start: datetime, end: datetime) -> LoyaltyStats:
+        return await loyalty_reports_repo.loyalty(self._s, start, end)
 
     async def _count(self, query: SelectOfScalar[int]) -> int:
         result = await self._s.exec(query)

@@ -13,11 +13,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.catalog import Catalog
+from domain.coupons import SOURCE_TEXT
 from domain.errors import QuoteError
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.money import format_percent, format_yuan
+from domain.oversight import LoyaltyStats
 from domain.rules import Rules
 from domain.text import N_
+from store.loyalty_reports_repo import loyalty
 from store.money_reports_repo import Earned, MoneyFlows, MoneyReports, Outstanding
 from store.quality_reports_repo import ComplaintLine, QualityReports, WorkerLine
 from store.reports_repo import (
@@ -37,6 +40,7 @@ SECTIONS: dict[str, frozenset[str]] = {
     "workers": frozenset({"owner", "ops", "finance"}),
     "complaints": frozenset({"owner", "ops", "support"}),
     "settlement": frozenset({"owner", "finance"}),
+    "loyalty": frozenset({"owner", "ops", "finance"}),
 }
 ORDER_AMOUNTS = frozenset({"owner", "ops"})
 WORKER_QUALITY = frozenset({"owner", "ops"})
@@ -45,6 +49,7 @@ TREND_DAYS = 14
 HEAT_DAYS = 14
 EARNINGS_DAYS = 30
 WEEK_DAYS = 7
+LOYALTY_DAYS = 30
 BOARD_LIMIT = 200
 
 UNKNOWN_DISTRICT = N_("未填区域")
@@ -113,6 +118,10 @@ async def build(
                 await money.outstanding(),
                 lang,
             )
+        if "loyalty" in sections:
+            first, _ = day_bounds(today - timedelta(days=LOYALTY_DAYS - 1), today, tz)
+            _, last = day_bounds(today, today, tz)
+            figures["loyalty"] = _loyalty(await loyalty(session, first, last), lang)
     return View(
         role,
         sections,
@@ -300,4 +309,37 @@ def _settlement(
         "awaiting_amount": format_yuan(outstanding.awaiting_approval.amount_cents),
         "approved": outstanding.approved_unpaid.count,
         "approved_amount": format_yuan(outstanding.approved_unpaid.amount_cents),
+    }
+
+
+def _loyalty(s: LoyaltyStats, lang: str) -> dict[str, Any]:
+    sources = sorted(
+        set(s.coupons_issued) | set(s.coupons_used),
+        key=lambda key: (-s.coupons_issued.get(key, 0), key),
+    )
+    rate = s.repeat_rate_bp
+    return {
+        "days": LOYALTY_DAYS,
+        "repeat_rate": "—" if rate is None else format_percent(rate),
+        "returning": s.returning,
+        "buyers": s.buyers,
+        "issued": sum(s.coupons_issued.values()),
+        "used": sum(s.coupons_used.values()),
+        "sources": [
+            {
+                "label": SOURCE_TEXT[key].get(lang),
+                "issued": s.coupons_issued.get(key, 0),
+                "used": s.coupons_used.get(key, 0),
+            }
+            for key in sources
+            if key in SOURCE_TEXT
+        ],
+        "points_earned": s.points_earned,
+        "points_spent": s.points_spent,
+        "points_expired": s.points_expired,
+        "points_held": s.points_held,
+        "points_liability": format_yuan(s.points_liability_cents),
+        "prepaid": format_yuan(s.prepaid_outstanding_cents),
+        "invited": s.invited,
+        "rewarded": s.referrals_rewarded,
     }

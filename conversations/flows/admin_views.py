@@ -4,6 +4,7 @@ actions did; ``admin_staff_views``: workers and money; ``admin_after_sales_views
 
 from __future__ import annotations
 
+from conversations.flows import loyalty_views
 from conversations.flows.admin_screens import Screen, local, shows
 from conversations.flows.base import Ctx, Outcome, tr
 from conversations.replies import Say
@@ -108,6 +109,8 @@ def stats(ctx: Ctx, conv: Conversation, r: StatsShown) -> Outcome:
             new_customers=r.new_customers,
         ),
     ]
+    if r.loyalty is not None:
+        lines += loyalty_views.lines(conv, r.loyalty)
     return Outcome([Say("\n".join(lines))])
 
 

@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from conversations.events import Result
 from domain.lifecycle import OrderStatus
-from domain.oversight import Attention, Flag, TrailEntry
+from domain.oversight import Attention, Flag, LoyaltyStats, TrailEntry
 from domain.text import Bilingual, Phrase
 
 
@@ -37,6 +37,8 @@ class StatsShown(Result):
     cancelled: int
     complaints: int
     new_customers: int
+    loyalty: LoyaltyStats | None = None
+    """Repeat purchases, coupons, points, prepaid money and invitations of the period."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ ADMINS = {
     "support": "telegram:9004",
 }
 SETTING = ",".join(f"{admin}:{role}" for role, admin in ADMINS.items())
-SECTIONS = ("board", "trend", "heat", "workers", "complaints", "settlement")
+SECTIONS = ("board", "trend", "heat", "workers", "complaints", "settlement", "loyalty")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -183,7 +183,7 @@ async def test_support_sees_orders_and_complaints_and_no_money(dash):
 async def test_finance_sees_the_money_and_the_settlement_summary(dash):
     app, client, seeded = dash
     html = await open_as(app, client, "finance")
-    assert shown(html) == {"trend", "workers", "settlement"}
+    assert shown(html) == {"trend", "workers", "settlement", "loyalty"}
     start = local(0, "00:00")
     cash_today = sum(a for at, a in seeded.payments if at >= start)
     assert f'<td class="num">{format_yuan(cash_today)}</td>' in figure_row(html, "cash_in")
@@ -202,10 +202,22 @@ def figure_row(html: str, key: str) -> str:
 async def test_ops_sees_orders_workers_complaints_and_gmv_but_not_settlement(dash):
     app, client, seeded = dash
     html = await open_as(app, client, "ops")
-    assert shown(html) == {"board", "trend", "heat", "workers", "complaints"}
+    assert shown(html) == {"board", "trend", "heat", "workers", "complaints", "loyalty"}
     _, gmv = expected_trend(seeded)
     assert figure(html, "trend-gmv") == format_yuan(sum(gmv))
     assert "投诉率" in html and "累计收入" not in html and "应付师傅" not in html
+
+
+async def test_the_loyalty_section_shows_repeat_buyers_and_what_customers_are_owed(dash):
+    app, client, seeded = dash
+    html = await open_as(app, client, "owner")
+    month = NOW - timedelta(days=30)
+    paid = [o for o in seeded.orders.values() if o.paid_cents and o.created_at >= month]
+    assert len(paid) > 1  # one seeded customer, who came back
+    assert figure(html, "repeat-rate") == "100%"
+    assert figure(html, "points-liability") == format_yuan(0)
+    assert figure(html, "prepaid-outstanding") == format_yuan(0)
+    assert figure(html, "referrals") == "0 / 0"
 
 
 async def test_the_chart_library_is_served_from_the_package(dash):

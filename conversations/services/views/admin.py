@@ -68,6 +68,7 @@ async def stats(
     end = datetime.combine(today + timedelta(days=1), time(), tzinfo=tz)
     await role_for(admins, uow, "stats", q.admin)
     st = await uow.admin_reports.stats(start, end)
+    loyalty = await uow.admin_reports.loyalty(start, end)
     return StatsShown(
         period=q.period,
         first=first,
@@ -81,6 +82,7 @@ async def stats(
         cancelled=st.cancelled,
         complaints=st.complaints,
         new_customers=st.new_customers,
+        loyalty=loyalty,
     )
 
 
