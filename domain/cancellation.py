@@ -11,6 +11,8 @@ from domain.rules import CancellationRules
 from domain.text import N_, Text
 
 AFTER_ARRIVAL = frozenset({OrderStatus.ARRIVED})
+NOT_TAKEN = frozenset({OrderStatus.PAID, OrderStatus.DISPATCHING})
+"""Paid, and no worker has taken the order yet."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,13 +34,16 @@ def cancellation_terms(
 ) -> CancellationTerms:
     """What cancelling now would cost. Raises if the order cannot be cancelled by ``actor``.
 
-    The fee is a share of what was paid: nothing ≥ ``free_before_hours`` before the start,
-    ``fee_bp`` down to ``late_before_hours``, ``late_fee_bp`` after that; once the worker has
-    arrived the deposit is kept in any case.
+    The fee is a share of what was paid: nothing while no worker has taken the order
+    (``free_until_accepted``) or ≥ ``free_before_hours`` before the start, ``fee_bp`` down to
+    ``late_before_hours``, ``late_fee_bp`` after that; once the worker has arrived the deposit
+    is kept in any case.
     """
     next_status(status, Action.CANCEL, actor)
     if paid_cents <= 0:
         return CancellationTerms(0, 0, N_("未支付,直接取消"))
+    if status in NOT_TAKEN and rules.free_until_accepted:
+        return CancellationTerms(0, paid_cents, N_("还没有师傅接单,全额退款"))
     before = start_at - now
     if before >= timedelta(hours=rules.free_before_hours):
         fee = 0

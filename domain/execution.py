@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from domain.errors import DomainError
 from domain.geo import distance_m
@@ -23,6 +24,31 @@ class TooFar(DomainError):
             )
         )
         self.distance = distance
+
+
+class TooEarly(DomainError):
+    """A job step refused before its time (the earliest moment is named)."""
+
+
+def check_not_early(
+    start_at: datetime,
+    now: datetime,
+    minutes_before: int,
+    tz: ZoneInfo,
+    *,
+    check_in: bool,
+) -> None:
+    """Raise TooEarly when ``now`` is more than ``minutes_before`` before ``start_at``: setting
+    off (``ExecutionRules.depart_before_minutes``) or checking in (``checkin_before_minutes``)
+    the day before would tell the customer their worker is on the way or at the door."""
+    earliest = start_at - timedelta(minutes=minutes_before)
+    if now >= earliest:
+        return
+    local, today = earliest.astimezone(tz), now.astimezone(tz).date()
+    when = f"{local:%H:%M}" if local.date() == today else f"{local:%m-%d %H:%M}"
+    if check_in:
+        raise TooEarly(N_("还没到打卡时间:最早 {when} 可以打卡", when=when))
+    raise TooEarly(N_("还没到出发时间:最早 {when} 可以出发", when=when))
 
 
 def _km(metres: int) -> str:

@@ -64,6 +64,8 @@ class CancellationRules:
     fee_bp: int = 1_000
     late_fee_bp: int = 3_000
     keep_deposit_after_arrival: bool = True
+    free_until_accepted: bool = True
+    """Nothing is kept while no worker has taken the order (paid, still being dispatched)."""
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,10 @@ class DispatchRules:
 @dataclass(frozen=True)
 class ExecutionRules:
     checkin_radius_m: int = 300
+    depart_before_minutes: int = 180
+    """A worker may set off at most this long before the booked start."""
+    checkin_before_minutes: int = 60
+    """A worker may check in (or send the door photo) at most this long before the start."""
     travel_speed_kmh: int = 20
     max_photo_bytes: int = 8 * 1024 * 1024
     photos_per_kind: int = 9

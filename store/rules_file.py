@@ -86,6 +86,7 @@ class CancellationSpec(Strict):
     fee_percent: Percent = _C.fee_bp
     late_fee_percent: Percent = _C.late_fee_bp
     keep_deposit_after_arrival: bool = _C.keep_deposit_after_arrival
+    free_until_accepted: bool = _C.free_until_accepted
 
     def build(self) -> CancellationRules:
         return CancellationRules(
@@ -94,6 +95,7 @@ class CancellationSpec(Strict):
             fee_bp=self.fee_percent,
             late_fee_bp=self.late_fee_percent,
             keep_deposit_after_arrival=self.keep_deposit_after_arrival,
+            free_until_accepted=self.free_until_accepted,
         )
 
 
@@ -229,6 +231,8 @@ class ExecutionSpec(Strict):
     travel_speed_kmh: int = Field(default=_E.travel_speed_kmh, ge=1)
     max_photo_mb: int = Field(default=_E.max_photo_bytes // (1024 * 1024), ge=1, le=20)
     photos_per_kind: int = Field(default=_E.photos_per_kind, ge=1)
+    depart_before_minutes: int = Field(default=_E.depart_before_minutes, ge=0)
+    checkin_before_minutes: int = Field(default=_E.checkin_before_minutes, ge=0)
 
     def build(self) -> ExecutionRules:
         return ExecutionRules(
@@ -236,6 +240,8 @@ class ExecutionSpec(Strict):
             travel_speed_kmh=self.travel_speed_kmh,
             max_photo_bytes=self.max_photo_mb * 1024 * 1024,
             photos_per_kind=self.photos_per_kind,
+            depart_before_minutes=self.depart_before_minutes,
+            checkin_before_minutes=self.checkin_before_minutes,
         )
 
 

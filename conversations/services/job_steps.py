@@ -11,7 +11,13 @@ from conversations.services import referrals
 from conversations.services.notices import Notice, to_admins, to_customer, to_worker
 from conversations.services.settlement import settle
 from domain.errors import DomainError
-from domain.execution import check_in_distance, eta_minutes, is_late, late_minutes
+from domain.execution import (
+    check_in_distance,
+    check_not_early,
+    eta_minutes,
+    is_late,
+    late_minutes,
+)
 from domain.geo import distance_m
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.media import JobPhoto, PhotoKind
@@ -44,6 +50,8 @@ async def depart(
 ) -> tuple[Order, list[Notice]]:
     assert worker.id is not None
     order = await own_job(uow, worker.id, number)
+    ex, tz = rules.execution, ZoneInfo(rules.timezone)
+    check_not_early(order.start_at, now, ex.depart_before_minutes, tz, check_in=False)
     order.apply(Action.DEPART, Actor(ActorKind.WORKER, str(worker.id)), now)
     address = await uow.addresses.get(order.address_id) if order.address_id else None
     distance = (
@@ -78,6 +86,9 @@ async def check_in(
     """Record the worker's location at the door (refused with the distance when too far)."""
     order = await own_job(uow, worker_id, number)
     actor = Actor(ActorKind.WORKER, str(worker_id))
+    ex, tz = rules.execution, ZoneInfo(rules.timezone)
+    if order.status in (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY):
+        check_not_early(order.start_at, now, ex.checkin_before_minutes, tz, check_in=True)
     if order.status == OrderStatus.ACCEPTED:
         order.apply(Action.DEPART, actor, now, "checked in without setting off first")
         order.departed_at = now

@@ -33,6 +33,39 @@ class Clock:
 HOME = (31.2304, 121.4737)  # the customers' home in the e2e tests (People's Square)
 
 
+async def taken_by_a_worker(app: Any, number: int, user_id: str) -> int:
+    """A worker of this test has taken the order (arranged in the store: what a cancellation
+    costs depends on it); their id."""
+    from domain.lifecycle import Action, ActorKind
+    from domain.orders import Actor
+    from webhooks.keys import CLOCK, DATABASE
+
+    worker_id = await seed_worker(app, channel="telegram", user_id=user_id, center=HOME)
+    now = app[CLOCK]()
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        assert order is not None, number
+        if order.status.value == "paid":
+            order.apply(Action.DISPATCH, Actor(ActorKind.SYSTEM, "test"), now)
+        order.worker_id, order.accepted_at = worker_id, now
+        order.apply(Action.ACCEPT, Actor(ActorKind.WORKER, str(worker_id)), now)
+        await uow.orders.save(order, now)
+        await uow.commit()
+    return worker_id
+
+
+async def near_the_start(app: Any, number: int, minutes_before: int = 30) -> None:
+    """Move the app's clock on to ``minutes_before`` the order's start (never back): a worker
+    may set off and check in only so long before it (``ExecutionRules``)."""
+    from webhooks.keys import CLOCK, DATABASE
+
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+    assert order is not None, number
+    clock = app[CLOCK]
+    clock.now = max(clock.now, order.start_at - timedelta(minutes=minutes_before))
+
+
 def on_telegram(fake: Any) -> dict[str, str]:
     """Settings that point the Telegram bot at a fake Bot API server."""
     return {

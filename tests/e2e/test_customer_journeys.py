@@ -5,8 +5,17 @@ from dataclasses import replace
 
 import pytest
 
-from tests.e2e.helpers import RULES, TelegramUser, WebUser, confirm_order, make_app, on_telegram
+from tests.e2e.helpers import (
+    RULES,
+    TelegramUser,
+    WebUser,
+    confirm_order,
+    make_app,
+    on_telegram,
+    taken_by_a_worker,
+)
 from tests.fakes.telegram import message_update
+from webhooks.keys import DATABASE
 
 ADMIN_TG = 900900
 
@@ -47,6 +56,7 @@ async def book_daily_cleaning(user: TelegramUser, when: str = "明天 15:00") ->
 async def test_cancel_shows_the_fee_first_and_refunds_the_rest(tg_app, fake_telegram, clock):
     user = await signed_up(tg_app, fake_telegram, 100001)
     number = await book_daily_cleaning(user, "明天 15:00")  # ¥80 − ¥50 first order = ¥30
+    await taken_by_a_worker(tg_app.app, int(number.lstrip("#")), "100901")
     clock.advance(hours=20)  # now 10 h before the start: 10% fee
     await user.say("/orders")
     await user.choose(number)
@@ -57,6 +67,29 @@ async def test_cancel_shows_the_fee_first_and_refunds_the_rest(tg_app, fake_tele
     assert "已取消" in user.text() and "¥27.00" in user.text()
     await user.say("/orders")
     assert "已退款" in user.text()
+
+
+async def test_an_order_nobody_took_cancels_for_free_and_gives_the_coupon_back(
+    tg_app, fake_telegram, clock
+):
+    user = await signed_up(tg_app, fake_telegram, 100012)
+    await book_daily_cleaning(user, "明天 10:00")  # the first order (the phone given)
+    admin = TelegramUser(tg_app, fake_telegram, ADMIN_TG)
+    await admin.say(f"/coupon issue {user.phone} 20 7")
+    number = await book_daily_cleaning(user, "明天 15:00")  # ¥80 − the ¥20 coupon
+    async with tg_app.app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(int(number.lstrip("#")))
+    assert order.coupon_code and order.paid_cents == 6_000
+    clock.advance(hours=29)  # an hour before the start, and still no worker
+    await user.say("/orders")
+    await user.choose(number)
+    await user.choose("取消订单")
+    assert "还没有师傅接单,全额退款" in user.text() and "收取 ¥0.00" in user.text()
+    await user.choose("确认取消")
+    assert "已取消" in user.text() and "¥60.00" in user.text()
+    async with tg_app.app[DATABASE].uow() as uow:
+        coupon = await uow.coupons.by_code(order.coupon_code)
+    assert coupon.used_order_id is None  # to use again
 
 
 async def test_keeping_the_order_after_seeing_the_fee_changes_nothing(

@@ -9,6 +9,7 @@ from tests.e2e.helpers import (
     TelegramUser,
     book_and_pay,
     make_app,
+    near_the_start,
     on_telegram,
     seed_worker,
 )
@@ -52,9 +53,9 @@ async def to_in_service(
     worker: TelegramUser, fake, number: int, clock: Clock, arrive_after_start_min: int = 0
 ) -> None:
     await worker.say(f"/accept #{number}")
-    await worker.say(f"/onway #{number}")
     clock.now = clock.now.replace(hour=7, minute=arrive_after_start_min)  # 15:xx Shanghai
     clock.advance(days=1)
+    await worker.say(f"/onway #{number}")
     await worker.say(f"/checkin #{number}")
     await worker.share(location={"latitude": HOME[0], "longitude": HOME[1]})
     await photo(worker, fake, f"door{number}")
@@ -133,6 +134,7 @@ async def test_photos_are_checked_for_type_and_size(tg, fake_telegram, clock):
     number = await book_and_pay(TelegramUser(client, fake_telegram, 600401))
     worker = TelegramUser(client, fake_telegram, 600005)
     await worker.say(f"/accept #{number}")
+    await near_the_start(app, number)
     await worker.say(f"/checkin #{number}")
     await worker.share(location={"latitude": HOME[0], "longitude": HOME[1]})
     await photo(worker, fake_telegram, "notanimage", b"%PDF-1.7 not a photo")
@@ -205,3 +207,36 @@ async def test_scheduled_orders_wait_and_are_assigned_together_with_least_travel
     east_offers = [m["text"] for m in fake_telegram.sent(610002) if "新订单" in m["text"]]
     assert len(west_offers) == len(east_offers) == 1
     assert f"#{numbers[west]}" in west_offers[0] and f"#{numbers[east]}" in east_offers[0]
+
+
+async def test_a_worker_cannot_set_off_or_check_in_long_before_the_start(tg, fake_telegram, clock):
+    app, client = tg
+    await seed_worker(app, channel="telegram", user_id="600006", center=HOME)
+    customer = TelegramUser(client, fake_telegram, 600501)
+    number = await book_and_pay(customer)  # tomorrow 15:00
+    worker = TelegramUser(client, fake_telegram, 600006)
+    await worker.say(f"/accept #{number}")
+    told = len(fake_telegram.sent(600501))
+    await worker.say(f"/onway #{number}")
+    assert "还没到出发时间:最早 11-24 12:00 可以出发" in worker.text()
+    await worker.say(f"/checkin #{number}")
+    await worker.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    assert "还没到打卡时间:最早 11-24 14:00 可以打卡" in worker.text()
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+    assert order.status.value == "accepted" and order.checkin is None
+    assert len(fake_telegram.sent(600501)) == told  # the customer was told nothing
+
+    await near_the_start(app, number, minutes_before=90)
+    await worker.say(f"/onway #{number}")
+    assert "已通知客户" in worker.text()
+    await worker.say(f"/checkin #{number}")
+    await worker.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    assert "还没到打卡时间:最早 14:00 可以打卡" in worker.text()  # the same day: the hour
+    await near_the_start(app, number, minutes_before=50)
+    await worker.say(f"/checkin #{number}")
+    await worker.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    assert "位置已确认" in worker.text()
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+    assert order.status.value == "on_the_way" and order.checkin is not None

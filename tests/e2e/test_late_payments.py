@@ -22,6 +22,7 @@ from tests.e2e.helpers import (
     make_app,
     on_telegram,
     on_wechat,
+    taken_by_a_worker,
 )
 from tests.e2e.test_money import (
     book_on_telegram,
@@ -216,6 +217,7 @@ async def test_refunding_part_of_a_kept_cancellation_fee_comes_out_of_revenue(
     tg = TelegramUser(client, fake_telegram, uid())
     number, invoice = await book_on_telegram(tg)  # ¥50, tomorrow 15:00
     await successful_payment(tg, invoice["payload"], 5000)
+    await taken_by_a_worker(app, number, str(uid()))
     clock.advance(hours=10)  # 20 h before the start: 10% kept
     await tg.say("/orders")
     await tg.choose(f"#{number}")
@@ -261,6 +263,7 @@ async def test_a_refund_of_the_fee_after_an_instant_refund_never_touches_prepaid
     customer = TelegramUser(client, fake_telegram, uid())
     finance = TelegramUser(client, fake_telegram, staff)
     number = await book_and_pay(customer)  # the sandbox: ¥30, refunds at once
+    await taken_by_a_worker(app, number, str(uid()))
     clock.advance(hours=23)  # 7 h before the start: 10% kept
     await customer.say("/orders")
     await customer.choose(f"#{number}")

@@ -18,6 +18,7 @@ from tests.e2e.helpers import (
     on_telegram,
     on_wechat,
     seed_worker,
+    taken_by_a_worker,
 )
 from tests.e2e.test_job_rules import photo
 from tests.fakes.telegram import user
@@ -211,6 +212,10 @@ async def test_a_failed_provider_refund_stays_pending_and_is_retried(
     await book_range_hood(wx)
     [reference] = fake_wechat_pay.orders
     await client.post("/pay/wechat/notify", data=fake_wechat_pay.notification(reference, 8000))
+    async with app[DATABASE].uow() as uow:
+        paid = await uow.payments.by_reference(reference)
+        booked = await uow.orders.get(paid.order_id)
+    await taken_by_a_worker(app, booked.number, "700201")
     clock.advance(hours=20)  # 10% fee now
     await wx.say("/orders")
     await wx.choose("#")

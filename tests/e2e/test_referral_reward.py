@@ -22,6 +22,7 @@ from tests.e2e.helpers import (
     book_and_pay,
     confirm_order,
     make_app,
+    near_the_start,
     on_telegram,
     on_wechat,
     seed_worker,
@@ -80,8 +81,8 @@ async def do_the_job(worker: TelegramUser, fake_telegram, clock, number: int) ->
     """The worker takes the offered job, goes, checks in, takes the photos and finishes."""
     await worker.say(f"/accept #{number}")
     assert "接单成功" in worker.text(), worker.text()
+    await near_the_start(worker.client.app, number)
     await worker.say(f"/onway #{number}")
-    clock.advance(hours=30)  # tomorrow 15:00
     await worker.say(f"/checkin #{number}")
     await worker.share(location={"latitude": HOME[0], "longitude": HOME[1]})
     await photo(worker, fake_telegram, f"door{number}")

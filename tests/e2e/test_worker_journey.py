@@ -9,6 +9,7 @@ from tests.e2e.helpers import (
     WeChatUser,
     book_and_pay,
     make_app,
+    near_the_start,
     on_telegram,
     on_wechat,
     seed_worker,
@@ -98,6 +99,7 @@ async def test_register_on_wechat_approve_on_telegram_then_do_a_job_end_to_end(
     )
     assert "已接单" in fake_telegram.sent(770077)[-1]["text"]
 
+    await near_the_start(app, number, minutes_before=45)
     await wx.say(f"出发 #{number}")
     assert "已通知客户" in wx.last_text
     assert "已出发" in fake_telegram.sent(770077)[-1]["text"]
@@ -144,6 +146,7 @@ async def test_check_in_too_far_is_refused_with_the_distance(both, fake_telegram
     number = await book_and_pay(TelegramUser(client, fake_telegram, 770078))
     wx = WeChatUser(client, fake_wechat, "o-far", WeChatServer(clock=app[CLOCK]))
     await wx.say(f"接单 #{number}")
+    await near_the_start(app, number)
     await wx.say(f"打卡 #{number}")
     await wx.post_xml(location_xml("o-far", 31.2500, 121.4737, "别处"))
     assert "需在 300 米内" in wx.last_text and "2.1 km" in wx.last_text

@@ -141,3 +141,29 @@ def test_unpaid_orders_cancel_for_free_and_finished_ones_cannot_be_cancelled():
             now=START,
             rules=RULES,
         )
+
+
+@pytest.mark.parametrize("status", [OrderStatus.PAID, OrderStatus.DISPATCHING])
+@pytest.mark.parametrize("hours_before", [30, 5, 1, -1])
+def test_an_order_no_worker_has_taken_cancels_for_free(status, hours_before):
+    terms = cancellation_terms(
+        status=status,
+        paid_cents=10000,
+        deposit_cents=0,
+        start_at=START,
+        now=START - timedelta(hours=hours_before),
+        rules=RULES,
+    )
+    assert (terms.fee_cents, terms.refund_cents) == (0, 10000)
+
+
+def test_the_free_cancellation_before_acceptance_is_a_rule():
+    terms = cancellation_terms(
+        status=OrderStatus.DISPATCHING,
+        paid_cents=10000,
+        deposit_cents=0,
+        start_at=START,
+        now=START - timedelta(hours=1),
+        rules=CancellationRules(free_until_accepted=False),
+    )
+    assert terms.fee_cents == 3000

@@ -1,0 +1,30 @@
+"""A worker sets off and checks in only so long before the booked start (``ExecutionRules``):
+the refusal names the earliest moment, by the hour on the same day, with the date otherwise."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from domain.execution import TooEarly, check_not_early
+
+TZ = ZoneInfo("Asia/Shanghai")
+START = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 15:00 in Shanghai
+
+
+@pytest.mark.parametrize("minutes_early", [180, 60, 0, -30])
+def test_on_time_or_later_is_allowed(minutes_early):
+    check_not_early(START, START - timedelta(minutes=minutes_early), 180, TZ, check_in=False)
+
+
+def test_setting_off_the_day_before_is_refused_with_the_date_and_hour():
+    with pytest.raises(TooEarly) as refused:
+        check_not_early(START, START - timedelta(hours=20), 180, TZ, check_in=False)
+    assert refused.value.text.get("zh") == "还没到出发时间:最早 11-24 12:00 可以出发"
+
+
+def test_checking_in_early_the_same_day_names_the_hour():
+    with pytest.raises(TooEarly) as refused:
+        check_not_early(START, START - timedelta(minutes=61), 60, TZ, check_in=True)
+    assert refused.value.text.get("en").startswith("Not yet time to check in")
+    assert "14:00" in refused.value.text.get("zh")
