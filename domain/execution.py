@@ -51,6 +51,13 @@ def check_not_early(
     raise TooEarly(N_("还没到出发时间:最早 {when} 可以出发", when=when))
 
 
+def visit_code_matches(expected: str, given: str) -> bool:
+    """Whether ``given`` (as typed: spaces and full-width digits allowed) is the code."""
+    typed = "".join(ch for ch in given if not ch.isspace())
+    digits = "".join(str(int(ch)) for ch in typed if ch.isdigit())
+    return len(digits) == len(typed) and bool(expected) and digits == expected
+
+
 def _km(metres: int) -> str:
     return f"{metres} m" if metres < 1000 else f"{metres // 1000}.{metres % 1000 // 100} km"
 

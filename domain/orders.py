@@ -89,6 +89,11 @@ class Order:
     late_minutes: int = 0
     eta_minutes: int | None = None
     checkin: GeoPoint | None = None
+    visit_code: str = ""
+    """The digits the customer tells the worker at the door (empty: none was asked)."""
+    visit_code_misses: int = 0
+    visit_code_ok_at: datetime | None = None
+    """When the worker entered the right code (check-in needs it when there is a code)."""
     transfer_from_worker_id: int | None = None
     transfer_compensation_cents: int = 0
     hold_reason: str = ""

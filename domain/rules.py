@@ -173,6 +173,11 @@ class ExecutionRules:
     """A worker may set off at most this long before the booked start."""
     checkin_before_minutes: int = 60
     """A worker may check in (or send the door photo) at most this long before the start."""
+    visit_code_digits: int = 4
+    """The customer's order shows a code of this many digits that the worker enters at
+    check-in (0: no code)."""
+    visit_code_alert_after: int = 3
+    """Wrong codes for one order before ops are alerted."""
     travel_speed_kmh: int = 20
     max_photo_bytes: int = 8 * 1024 * 1024
     photos_per_kind: int = 9

@@ -38,10 +38,6 @@ _SEALED = {"notes_enc": "order.notes", "checkin_enc": "order.checkin"}
 """Encrypted order columns and their encryption contexts."""
 
 
-_SEALED = {"notes_enc": "order.notes", "checkin_enc": "order.checkin"}
-"""Encrypted order columns and their encryption contexts."""
-
-
 def plain_columns(order: Order) -> dict[str, Any]:
     """The order's columns, the encrypted ones (``_SEALED``) still in plain text: a
     ciphertext differs on every write, so changes are found on the plain values."""
@@ -77,6 +73,9 @@ def plain_columns(order: Order) -> dict[str, Any]:
         "late_minutes": order.late_minutes,
         "eta_minutes": order.eta_minutes,
         "checkin_enc": point_to_text(order.checkin),
+        "visit_code": order.visit_code,
+        "visit_code_misses": order.visit_code_misses,
+        "visit_code_ok_at": order.visit_code_ok_at,
         "transfer_from_worker_id": order.transfer_from_worker_id,
         "transfer_compensation_cents": order.transfer_compensation_cents,
         "hold_reason": order.hold_reason,
@@ -152,6 +151,9 @@ def order_from_row(
         late_minutes=row.late_minutes,
         eta_minutes=row.eta_minutes,
         checkin=point_from_text(cipher.decrypt("order.checkin", row.checkin_enc)),
+        visit_code=row.visit_code,
+        visit_code_misses=row.visit_code_misses,
+        visit_code_ok_at=row.visit_code_ok_at,
         transfer_from_worker_id=row.transfer_from_worker_id,
         transfer_compensation_cents=row.transfer_compensation_cents,
         hold_reason=row.hold_reason,

@@ -233,6 +233,8 @@ class ExecutionSpec(Strict):
     photos_per_kind: int = Field(default=_E.photos_per_kind, ge=1)
     depart_before_minutes: int = Field(default=_E.depart_before_minutes, ge=0)
     checkin_before_minutes: int = Field(default=_E.checkin_before_minutes, ge=0)
+    visit_code_digits: int = Field(default=_E.visit_code_digits, ge=0, le=8)
+    visit_code_alert_after: int = Field(default=_E.visit_code_alert_after, ge=1)
 
     def build(self) -> ExecutionRules:
         return ExecutionRules(
@@ -242,6 +244,8 @@ class ExecutionSpec(Strict):
             photos_per_kind=self.photos_per_kind,
             depart_before_minutes=self.depart_before_minutes,
             checkin_before_minutes=self.checkin_before_minutes,
+            visit_code_digits=self.visit_code_digits,
+            visit_code_alert_after=self.visit_code_alert_after,
         )
 
 

@@ -85,6 +85,8 @@ def detail(ctx: Ctx, conv: Conversation, d: OrderShown) -> list[Reply]:
     if d.refunded_cents:
         back = format_yuan(d.refunded_cents)
         lines.append(tr(conv, "已退款 {back}", back=back))
+    if d.visit_code:
+        lines.append(tr(conv, "上门验证码:{code}(师傅到门口时告诉他)", code=d.visit_code))
     if d.worker is not None:
         w = d.worker
         stars, good = stars_text(w.rating_x100), format_percent(w.good_rate_bp)

@@ -22,6 +22,7 @@ from conversations.results.workers import (
     JobsShown,
     OfferDeclined,
     TransferRequested,
+    VisitCodeChecked,
     WithdrawalRequested,
     WorkerCheckedIn,
     WorkerDeparted,
@@ -39,6 +40,7 @@ class Step(StrEnum):
     MENU = "menu"
     ACTION = "action"
     CHECKIN_LOCATION = "checkin_location"
+    CHECKIN_CODE = "checkin_code"
     CHECKIN_PHOTO = "checkin_photo"
     PHOTOS = "photos"
 
@@ -180,7 +182,7 @@ def run(ctx: Ctx, conv: Conversation, name: str, number: int | None, args: str) 
 
 
 def ask(ctx: Ctx, conv: Conversation) -> Outcome:
-    if conv.step in (Step.CHECKIN_LOCATION, Step.CHECKIN_PHOTO):
+    if conv.step in (Step.CHECKIN_LOCATION, Step.CHECKIN_CODE, Step.CHECKIN_PHOTO):
         return _ask_job(conv)
     if conv.worker_id is None:
         return Outcome(goto="worker_register")
@@ -198,6 +200,8 @@ def _ask_job(conv: Conversation) -> Outcome:
         return _restart()
     if conv.step == Step.CHECKIN_LOCATION:
         return Outcome([views.checkin_question(conv, number)])
+    if conv.step == Step.CHECKIN_CODE:
+        return Outcome([views.visit_code_question(conv, number)])
     return Outcome([views.door_photo_question(conv, number)])
 
 
@@ -248,7 +252,26 @@ def on_finished(ctx: Ctx, conv: Conversation, result: JobFinished) -> Outcome:
 
 
 def on_checked_in(ctx: Ctx, conv: Conversation, result: WorkerCheckedIn) -> Outcome:
-    return Outcome(step=Step.CHECKIN_PHOTO, reask=True)
+    return Outcome(
+        step=Step.CHECKIN_CODE if result.code_needed else Step.CHECKIN_PHOTO, reask=True
+    )
+
+
+def on_code(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
+    number = _number(conv)
+    if number is None:
+        return _restart()
+    return Outcome(commands=[c.EnterVisitCode(_me(conv), number, event.text.strip()[:16])])
+
+
+def on_photo_before_code(ctx: Ctx, conv: Conversation, event: PhotoReceived) -> Outcome:
+    return Outcome([Say(tr(conv, "请先输入客户告诉您的上门验证码"))], reask=True)
+
+
+def on_code_checked(ctx: Ctx, conv: Conversation, result: VisitCodeChecked) -> Outcome:
+    if result.ok:
+        return Outcome([Say(tr(conv, "验证码正确。"))], step=Step.CHECKIN_PHOTO, reask=True)
+    return Outcome([Say(views.wrong_code_text(conv, result))], reask=True)
 
 
 def on_photo_saved(ctx: Ctx, conv: Conversation, result: JobPhotoSaved) -> Outcome:
@@ -317,6 +340,9 @@ TRANSITIONS: Transitions = {
     (Step.ACTION, JobFinished): on_finished,
     (Step.CHECKIN_LOCATION, LocationShared): on_location,
     (Step.CHECKIN_LOCATION, WorkerCheckedIn): on_checked_in,
+    (Step.CHECKIN_CODE, TextReceived): on_code,
+    (Step.CHECKIN_CODE, VisitCodeChecked): on_code_checked,
+    (Step.CHECKIN_CODE, PhotoReceived): on_photo_before_code,
     (Step.CHECKIN_PHOTO, PhotoReceived): on_door_photo,
     (Step.CHECKIN_PHOTO, JobPhotoSaved): on_photo_saved,
     (Step.PHOTOS, PhotoReceived): on_photo,

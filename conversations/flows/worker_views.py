@@ -13,6 +13,7 @@ from conversations.results.workers import (
     JobsShown,
     LiveJobView,
     OfferView,
+    VisitCodeChecked,
     WithdrawalRequested,
 )
 from conversations.state import Conversation
@@ -143,6 +144,24 @@ def withdrawal_text(conv: Conversation, w: WithdrawalRequested) -> str:
 
 def checkin_question(conv: Conversation, number: int) -> Reply:
     return AskLocation(tr(conv, "到达 #{number} 门口后,请发送您的实时位置打卡。", number=number))
+
+
+def visit_code_question(conv: Conversation, number: int) -> Reply:
+    return Ask(
+        tr(conv, "位置已确认。请向客户索取订单 #{number} 的上门验证码并发送给我。", number=number)
+    )
+
+
+def wrong_code_text(conv: Conversation, r: VisitCodeChecked) -> str:
+    if r.alerted:
+        return tr(conv, "验证码不对,已通知客服协助核实。请与客户核对后重新输入。")
+    if r.tries_left:
+        return tr(
+            conv,
+            "验证码不对,请与客户核对后重新输入(再错 {n} 次将通知客服)。",
+            n=r.tries_left,
+        )
+    return tr(conv, "验证码不对,请与客户核对后重新输入。")
 
 
 def door_photo_question(conv: Conversation, number: int) -> Reply:

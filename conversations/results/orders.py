@@ -98,6 +98,8 @@ class OrderShown(Result):
     my_rating_x100: int | None = None
     """The customer's own overall rating of the job, once they gave one."""
     complaints: tuple[ComplaintSeen, ...] = ()
+    visit_code: str = ""
+    """The code to tell the worker at the door, while one is still to come (else empty)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -120,6 +120,19 @@ class WorkerCheckedIn(Result):
     number: int
     distance_m: int | None
     """How far from the address, when the address has a location."""
+    code_needed: bool = False
+    """The order has a visit code the worker has not entered yet (it comes before the photo)."""
+
+
+@dataclass(frozen=True, slots=True)
+class VisitCodeChecked(Result):
+    """The worker's try at the order's visit code: right, or wrong with the tries before ops
+    are alerted (``alerted``: this try alerted them)."""
+
+    number: int
+    ok: bool
+    tries_left: int = 0
+    alerted: bool = False
 
 
 @dataclass(frozen=True, slots=True)

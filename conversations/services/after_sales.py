@@ -12,7 +12,7 @@ from typing import Any
 from conversations.events import Result
 from conversations.results.after_sales import ComplaintFiled, OrderRated, ReworkBooked
 from conversations.results.workers import CustomerRated
-from conversations.services import complaint_steps, dispatch, rating_steps
+from conversations.services import complaint_steps, dispatch, rating_steps, visit_codes
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice
 from domain import commands as c
@@ -162,6 +162,7 @@ class AfterSalesDesk:
             preferred_worker_id=original.worker_id,
             rework_of=original.id,
         )
+        order.visit_code = visit_codes.new_visit_code(self.s.rules)
         order.apply(Action.REQUEST_PAYMENT, actor, now)
         order.apply(Action.PAY, SYSTEM, now, "free rework")
         await uow.orders.add(order)

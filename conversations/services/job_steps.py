@@ -132,6 +132,8 @@ async def add_photo(
     )
     notices: list[Notice] = []
     if kind == PhotoKind.DOOR:
+        if order.visit_code and order.visit_code_ok_at is None:
+            raise DomainError(N_("请先输入客户告诉您的上门验证码"))
         notices = await _arrive(uow, rules, order, worker, actor, now)
     elif kind == PhotoKind.BEFORE and order.status == OrderStatus.ARRIVED:
         order.apply(Action.START, actor, now)

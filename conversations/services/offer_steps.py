@@ -94,6 +94,7 @@ def accepted_customer_notice(order: Order, worker: Worker) -> Notice:
         number=order.number,
         worker=worker.name,
         stars=f"{rating // 100}.{rating % 100 // 10}",
+        code=order.visit_code,
     )
 
 

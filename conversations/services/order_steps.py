@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from conversations.services import payment_requests, points
+from conversations.services import payment_requests, points, visit_codes
 from domain.cancellation import CancellationTerms, cancellation_terms
 from domain.catalog import Catalog
 from domain.commands import Booking
@@ -169,6 +169,7 @@ async def place(
         bundle_id=b.bundle_id,
         subscription_id=b.subscription_id,
     )
+    order.visit_code = visit_codes.new_visit_code(rules)
     if b.subscription_id is None:
         order.hold_reason = await risk_hold(uow, rules, b.customer_id, now)
     order.apply(Action.REQUEST_PAYMENT, actor, now)

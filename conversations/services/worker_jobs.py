@@ -12,10 +12,11 @@ from conversations.results.workers import (
     JobPhotoSaved,
     OfferDeclined,
     TransferRequested,
+    VisitCodeChecked,
     WorkerCheckedIn,
     WorkerDeparted,
 )
-from conversations.services import dispatch, job_steps, offer_steps
+from conversations.services import dispatch, job_steps, offer_steps, visit_codes
 from conversations.services.deps import Deps
 from domain import commands as c
 from domain.errors import DomainError
@@ -43,6 +44,7 @@ class JobDesk:
             c.DeclineOffer: self.decline,
             c.Depart: self.depart,
             c.CheckIn: self.check_in,
+            c.EnterVisitCode: self.enter_visit_code,
             c.AddJobPhoto: self.add_photo,
             c.FinishJob: self.finish,
             c.RequestTransfer: self.transfer,
@@ -113,7 +115,20 @@ class JobDesk:
                 self.s.clock(),
             )
             await uow.commit()
-        return [WorkerCheckedIn(order.number, distance)]
+        needed = bool(order.visit_code) and order.visit_code_ok_at is None
+        return [WorkerCheckedIn(order.number, distance, needed)]
+
+    async def enter_visit_code(self, cmd: c.EnterVisitCode) -> list[Result]:
+        rules = self.s.rules
+        async with self.s.uow() as uow:
+            order, ok, notices = await visit_codes.enter_visit_code(
+                uow, rules, cmd.worker_id, cmd.number, cmd.code, self.s.clock()
+            )
+            posted = await self.s.post(uow, notices)
+            await uow.commit()
+        await self.s.flush(posted)
+        left = max(0, rules.execution.visit_code_alert_after - order.visit_code_misses)
+        return [VisitCodeChecked(order.number, ok, left, bool(notices))]
 
     async def add_photo(self, cmd: c.AddJobPhoto) -> list[Result]:
         kind = PhotoKind(cmd.kind)

@@ -64,6 +64,15 @@ class CheckIn(Command):
 
 
 @dataclass(frozen=True)
+class EnterVisitCode(Command):
+    """The digits the customer told the worker at the door."""
+
+    worker_id: int
+    number: int
+    code: str
+
+
+@dataclass(frozen=True)
 class AddJobPhoto(Command):
     worker_id: int
     number: int

@@ -40,7 +40,10 @@ async def taken_by_a_worker(app: Any, number: int, user_id: str) -> int:
     from domain.orders import Actor
     from webhooks.keys import CLOCK, DATABASE
 
-    worker_id = await seed_worker(app, channel="telegram", user_id=user_id, center=HOME)
+    # offline: in a database other tests share, it is offered nobody else's order
+    worker_id = await seed_worker(
+        app, channel="telegram", user_id=user_id, center=HOME, online=False
+    )
     now = app[CLOCK]()
     async with app[DATABASE].uow() as uow:
         order = await uow.orders.by_number(number)
@@ -52,6 +55,16 @@ async def taken_by_a_worker(app: Any, number: int, user_id: str) -> int:
         await uow.orders.save(order, now)
         await uow.commit()
     return worker_id
+
+
+async def visit_code(app: Any, number: int) -> str:
+    """The digits the customer of order ``number`` tells the worker at the door."""
+    from webhooks.keys import DATABASE
+
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+    assert order is not None and order.visit_code, number
+    return order.visit_code
 
 
 async def near_the_start(app: Any, number: int, minutes_before: int = 30) -> None:

@@ -12,6 +12,7 @@ from tests.e2e.helpers import (
     near_the_start,
     on_telegram,
     seed_worker,
+    visit_code,
 )
 from tests.fakes.wechat import PNG
 from webhooks.keys import DATABASE, SERVICES
@@ -58,6 +59,7 @@ async def to_in_service(
     await worker.say(f"/onway #{number}")
     await worker.say(f"/checkin #{number}")
     await worker.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await worker.say(await visit_code(worker.client.app, number))
     await photo(worker, fake, f"door{number}")
     await worker.say(f"/photo #{number} before")
     await photo(worker, fake, f"before{number}")
@@ -137,6 +139,7 @@ async def test_photos_are_checked_for_type_and_size(tg, fake_telegram, clock):
     await near_the_start(app, number)
     await worker.say(f"/checkin #{number}")
     await worker.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await worker.say(await visit_code(app, number))
     await photo(worker, fake_telegram, "notanimage", b"%PDF-1.7 not a photo")
     assert "请发送照片" in worker.text()
     await photo(worker, fake_telegram, "huge", PNG + b"\x00" * (9 * 1024 * 1024))
@@ -240,3 +243,37 @@ async def test_a_worker_cannot_set_off_or_check_in_long_before_the_start(tg, fak
     async with app[DATABASE].uow() as uow:
         order = await uow.orders.by_number(number)
     assert order.status.value == "on_the_way" and order.checkin is not None
+
+
+async def test_three_wrong_visit_codes_alert_ops_once_and_the_right_one_still_opens_the_door(
+    tg, fake_telegram, clock
+):
+    app, client = tg
+    await seed_worker(app, channel="telegram", user_id="600007", center=HOME)
+    customer = TelegramUser(client, fake_telegram, 600601)
+    number = await book_and_pay(customer)
+    code = await visit_code(app, number)
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    assert f"上门验证码:{code}" in customer.text()
+    worker = TelegramUser(client, fake_telegram, 600007)
+    await worker.say(f"/accept #{number}")
+    assert code not in worker.text()  # the worker learns it only from the customer
+    await near_the_start(app, number)
+    await worker.say(f"/checkin #{number}")
+    await worker.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    wrong = "1111" if code != "1111" else "2222"
+    for _ in range(4):
+        await worker.say(wrong)
+    alerts = [m for m in fake_telegram.sent(990099) if "上门验证码" in m.get("text", "")]
+    assert len(alerts) == 1 and f"#{number}" in alerts[0]["text"] and "3 次" in alerts[0]["text"]
+    assert code not in alerts[0]["text"]
+    await worker.say(code)
+    assert "验证码正确" in worker.text()
+    await photo(worker, fake_telegram, f"door{number}")
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+    assert order.status.value == "arrived" and order.visit_code_misses == 4
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    assert "上门验证码" not in customer.text()  # used: no longer shown

@@ -19,6 +19,7 @@ from tests.e2e.helpers import (
     on_wechat,
     seed_worker,
     taken_by_a_worker,
+    visit_code,
 )
 from tests.e2e.test_job_rules import photo
 from tests.fakes.telegram import user
@@ -285,10 +286,11 @@ async def test_deposit_then_balance_then_settlement_split_and_withdrawal(
     await successful_payment(tg, invoice["payload"], 21900)
     worker = TelegramUser(client, fake_telegram, 700100)
     await worker.say(f"/accept #{number}")
-    await worker.say(f"/onway #{number}")
     clock.advance(days=1)
+    await worker.say(f"/onway #{number}")
     await worker.say(f"/checkin #{number}")
     await worker.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await worker.say(await visit_code(app, number))
     await photo(worker, fake_telegram, "door-d")
     await worker.say(f"/photo #{number} before")
     await photo(worker, fake_telegram, "before-d")

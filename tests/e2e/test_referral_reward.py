@@ -26,6 +26,7 @@ from tests.e2e.helpers import (
     on_telegram,
     on_wechat,
     seed_worker,
+    visit_code,
 )
 from tests.e2e.test_job_rules import photo
 from tests.fakes.wechat import WeChatServer, event_xml, location_xml
@@ -85,6 +86,7 @@ async def do_the_job(worker: TelegramUser, fake_telegram, clock, number: int) ->
     await worker.say(f"/onway #{number}")
     await worker.say(f"/checkin #{number}")
     await worker.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await worker.say(await visit_code(worker.client.app, number))
     await photo(worker, fake_telegram, f"door{number}")
     for kind in ("before", "after"):
         await worker.say(f"/photo #{number} {kind}")

@@ -21,6 +21,7 @@ from tests.e2e.helpers import (
     on_telegram,
     on_wechat,
     seed_worker,
+    visit_code,
 )
 from tests.e2e.test_job_rules import photo
 from tests.fakes.wechat import PNG, WeChatServer, image_xml, location_xml
@@ -153,10 +154,11 @@ async def test_an_unconfirmed_finished_job_gets_one_confirm_reminder(both, fake_
     worker = TelegramUser(client, fake_telegram, 771104)
     number = await book(customer, "明天 15:00")
     await worker.say(f"/accept #{number}")
-    await worker.say(f"/onway #{number}")
     clock.advance(hours=30)  # Tuesday 15:00
+    await worker.say(f"/onway #{number}")
     await worker.say(f"/checkin #{number}")
     await worker.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await worker.say(await visit_code(worker.client.app, number))
     await photo(worker, fake_telegram, f"door{number}")
     await worker.say(f"/photo #{number} before")
     await photo(worker, fake_telegram, f"before{number}")
@@ -241,5 +243,6 @@ async def test_the_wechat_worker_sees_the_reminder_reply_words(
     assert soon.endswith(f"可回复:出发 #{number}")
     await worker.say(f"打卡 #{number}")  # checking in without "on my way" still works
     await worker.post_xml(location_xml("o-rem-2", HOME[0], HOME[1], "门口"))
+    await worker.say(await visit_code(app, number))
     await worker.post_xml(image_xml("o-rem-2", "D"))
     assert "已到达" in worker.last_text

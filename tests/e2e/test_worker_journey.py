@@ -13,6 +13,7 @@ from tests.e2e.helpers import (
     on_telegram,
     on_wechat,
     seed_worker,
+    visit_code,
 )
 from tests.fakes.wechat import (
     AES_KEY,  # noqa: F401
@@ -97,7 +98,8 @@ async def test_register_on_wechat_approve_on_telegram_then_do_a_job_end_to_end(
     assert (
         "接单成功" in wx.last_text and "8楼801" in wx.last_text and customer.phone in wx.last_text
     )
-    assert "已接单" in fake_telegram.sent(770077)[-1]["text"]
+    accepted = fake_telegram.sent(770077)[-1]["text"]
+    assert "已接单" in accepted
 
     await near_the_start(app, number, minutes_before=45)
     await wx.say(f"出发 #{number}")
@@ -106,7 +108,15 @@ async def test_register_on_wechat_approve_on_telegram_then_do_a_job_end_to_end(
     await wx.say(f"打卡 #{number}")
     assert "发送您的实时位置" in wx.last_text
     await wx.post_xml(location_xml("o-worker-li", 31.2305, 121.4738, "门口"))
-    assert "门口照片" in wx.last_text
+    assert "上门验证码" in wx.last_text
+    code = await visit_code(app, number)
+    assert f"验证码 {code}" in accepted  # the customer was told it when the worker took the job
+    await wx.post_xml(image_xml("o-worker-li", "DOOR"))  # no photo before the code
+    assert "请先输入客户告诉您的上门验证码" in wx.last_text
+    await wx.say("0000" if code != "0000" else "1111")
+    assert "验证码不对" in wx.last_text and "再错 2 次将通知客服" in wx.last_text
+    await wx.say(" ".join(code))  # as read out, digit by digit
+    assert "验证码正确" in wx.last_text and "门口照片" in wx.last_text
     await wx.post_xml(image_xml("o-worker-li", "DOOR"))
     assert "已到达" in wx.last_text
     assert "已到达" in fake_telegram.sent(770077)[-1]["text"]

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+import i18n  # noqa: F401 - installs the translations Text.get reads
 from domain.execution import TooEarly, check_not_early
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -28,3 +29,22 @@ def test_checking_in_early_the_same_day_names_the_hour():
         check_not_early(START, START - timedelta(minutes=61), 60, TZ, check_in=True)
     assert refused.value.text.get("en").startswith("Not yet time to check in")
     assert "14:00" in refused.value.text.get("zh")
+
+
+@pytest.mark.parametrize(
+    ("given", "right"),
+    [
+        ("0427", True),
+        ("0 4 2 7", True),
+        ("０４２７", True),
+        ("427", False),
+        ("04270", False),
+        ("04a27", False),
+        ("", False),
+    ],
+)
+def test_the_visit_code_is_read_as_typed_or_read_out(given, right):
+    from domain.execution import visit_code_matches
+
+    assert visit_code_matches("0427", given) is right
+    assert visit_code_matches("", given) is False  # an order without a code matches nothing

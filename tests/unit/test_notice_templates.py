@@ -36,7 +36,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     "job_reassigned": {"number": 240117},
     "transfer_compensated": {"number": 240117, "amount": 1_500},
     "transfer_unavailable": {"number": 240117},
-    "order_accepted": {"number": 240117, "worker": "Li", "stars": "4.9"},
+    "order_accepted": {"number": 240117, "worker": "Li", "stars": "4.9", "code": "0427"},
     "no_worker": {"number": 240117},
     "no_worker_admin": {"number": 240117},
     "on_the_way": {"number": 240117, "worker": "Li", "stars": "4.9", "eta": 25, "arrive": "09:55"},
@@ -44,6 +44,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     "late_deducted": {"number": 240117, "late": 45, "percent": 2_000},
     "suspended_for_lateness": {"count": 3, "days": 30},
     "suspended_for_lateness_admin": {"worker": "Li", "worker_id": 7, "count": 3, "days": 30},
+    "visit_code_failed_admin": {"number": 240117, "worker_id": 7, "misses": 3},
     "finished": {
         "number": 240117,
         "photos": ["https://x.example/a.jpg", "https://x.example/b.jpg"],

@@ -175,7 +175,14 @@ async def order(
         WorkerSeen(worker.name, worker.rating_x100, worker.good_rate_bp) if worker else None,
         mine.overall_x100 if mine else None,
         tuple(ComplaintSeen(x.id or 0, x.open, x.resolution) for x in complaints),
+        o.visit_code if o.status in BEFORE_THE_DOOR and o.visit_code_ok_at is None else "",
     )
+
+
+BEFORE_THE_DOOR = frozenset(
+    {OrderStatus.PAID, OrderStatus.DISPATCHING, OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY}
+)
+"""Orders whose worker is still to reach the door: the customer's visit code is shown."""
 
 
 async def cancellation(
