@@ -16,6 +16,7 @@ from conversations.events import (
 from conversations.flows import (
     admin_console,
     after_sales,
+    invoice,
     link,
     me,
     my_orders,
@@ -155,6 +156,9 @@ def route(  # noqa: C901 - one branch per global word, in the order they win
     section = me.WORDS.get(word)
     if section is not None and conv.role == "customer":
         return _me(conv, section)
+    if word in invoice.WORDS and conv.role == "customer":
+        _clear(conv)
+        return Outcome(goto=invoice.NAME)
     return None
 
 
@@ -276,6 +280,12 @@ def _command(  # noqa: C901 - one branch per slash command
         return _me(conv, me.COMMANDS[name])
     if name == "customer":
         return _as_customer(ctx, conv, event)
+    if name == "invoice":
+        _clear(conv)
+        conv.role = "customer"
+        if conv.customer_id is None:
+            return sign_up(conv, event, keep_words=False)
+        return Outcome(goto=invoice.NAME)
     if name == "link" and conv.customer_id is not None:
         _clear(conv)
         conv.role = "customer"
