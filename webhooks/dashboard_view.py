@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 from domain.catalog import Catalog
 from domain.errors import QuoteError
+from domain.invoices import STATUS_TEXT as INVOICE_STATUS_TEXT
+from domain.invoices import InvoiceStatus
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.money import format_percent, format_yuan
 from domain.rules import Rules
@@ -113,6 +115,7 @@ async def build(
                 await money.outstanding(),
                 lang,
             )
+            figures["settlement"]["invoices"] = _invoices(await uow.invoices.counts(), lang)
     return View(
         role,
         sections,
@@ -279,6 +282,14 @@ SETTLEMENT_LINES = (
     (N_("师傅收入"), "worker_earnings"),
     (N_("提现已付"), "payouts"),
 )
+
+
+def _invoices(counts: dict[str, int], lang: str) -> list[dict[str, Any]]:
+    """Electronic invoice requests in each state (finance's queue: ``/invoices``)."""
+    return [
+        {"key": s.value, "label": INVOICE_STATUS_TEXT[s].get(lang), "count": counts.get(s, 0)}
+        for s in InvoiceStatus
+    ]
 
 
 def _settlement(

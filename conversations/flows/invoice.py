@@ -259,7 +259,7 @@ def on_confirm_text(ctx: Ctx, conv: Conversation, event: TextReceived, d: Invoic
 
 @_keeping
 def on_requested(ctx: Ctx, conv: Conversation, r: InvoicesRequested, d: InvoiceData) -> Outcome:
-    return Outcome(views.requested(conv, r.numbers), goto="menu")
+    return Outcome(views.requested(conv, r.numbers, r.emailed), goto="menu")
 
 
 @_keeping

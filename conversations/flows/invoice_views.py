@@ -110,16 +110,26 @@ def confirm(
         tr(conv, "订单:{numbers}", numbers=" ".join(f"#{n}" for n in numbers)),
         tr(conv, "金额:{amount}", amount=format_yuan(amount_cents)),
         tr(conv, "抬头类型:{kind}", kind=named(KIND_TEXT, kind, conv.lang)),
-        tr(conv, "抬头:{title}", title=title),
     ]
     if kind == TitleKind.COMPANY:
+        lines.append(tr(conv, "抬头:{title}", title=title))
         lines.append(tr(conv, "税号:{tax_id}", tax_id=tax_id))
     lines.append(tr(conv, "邮箱:{email}", email=email))
     options = (Option(YES, tr(conv, "确认开票")), _quit(conv))
     return [Ask("\n".join(lines), options)]
 
 
-def requested(conv: Conversation, numbers: tuple[int, ...]) -> list[Reply]:
+def requested(conv: Conversation, numbers: tuple[int, ...], emailed: bool) -> list[Reply]:
+    if not emailed:
+        return [
+            Say(
+                tr(
+                    conv,
+                    "已提交开票申请({count} 张),正在开具。开好后会把发票 PDF 链接发到这里。",
+                    count=len(numbers),
+                )
+            )
+        ]
     return [
         Say(
             tr(

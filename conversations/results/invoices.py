@@ -33,6 +33,8 @@ class InvoicesRequested(Result):
 
     numbers: tuple[int, ...]
     amount_cents: int
+    emailed: bool = True
+    """Whether the invoice will also be emailed (email is configured)."""
 
 
 @dataclass(frozen=True, slots=True)

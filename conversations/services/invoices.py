@@ -89,7 +89,7 @@ class InvoiceDesk:
                 )
                 total += amount
             await uow.commit()
-        return [InvoicesRequested(tuple(dict.fromkeys(cmd.numbers)), total)]
+        return [InvoicesRequested(tuple(dict.fromkeys(cmd.numbers)), total, self.s.mail)]
 
     async def issue(self, cmd: c.IssueInvoices) -> list[Result]:
         issued = failed = 0

@@ -33,7 +33,9 @@ from tests.e2e.test_wechat import book_on_wechat
 from tests.fakes.invoicing import KEY, FakeInvoiceProvider
 from tests.fakes.smtp import FakeSmtp
 from tests.fakes.wechat import WeChatServer
-from webhooks.keys import CLOCK, DATABASE, SERVICES
+from webhooks.dashboard_view import build
+from webhooks.keys import CATALOG, CLOCK, DATABASE, SERVICES
+from webhooks.keys import RULES as APP_RULES
 
 FINANCE = 650009
 TAX_ID = "91350100M000100Y43"
@@ -185,6 +187,9 @@ async def test_a_company_invoice_is_retried_until_issued_and_arrives_in_chat_and
     assert any("红字发票" in m.get("text", "") for m in fake_telegram.sent(FINANCE))
     await finance.say("/invoices issued")
     assert "需红冲" in finance.text()
+    view = await build(app[DATABASE], app[CATALOG], app[APP_RULES], "finance", clock(), "zh")
+    tiles = {i["key"]: (i["label"], i["count"]) for i in view.figures["settlement"]["invoices"]}
+    assert tiles["issued"] == ("已开票", 1) and tiles["failed"] == ("开票失败", 0)
 
 
 async def test_a_failed_invoice_is_shown_to_finance_and_retried(
