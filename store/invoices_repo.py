@@ -142,6 +142,7 @@ class InvoiceRepository:
             .values(
                 status=invoice.status.value,
                 attempts=invoice.attempts,
+                amount_cents=invoice.amount_cents,
                 next_attempt_at=invoice.next_attempt_at,
                 claimed_until=None,
                 invoice_no=invoice.invoice_no[:64],

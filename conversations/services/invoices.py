@@ -104,7 +104,7 @@ class InvoiceDesk:
                 await uow.commit()
             for invoice in batch:
                 assert provider is not None
-                outcome = await _ask(provider, invoice)
+                outcome = await self._still_owed(invoice) or await _ask(provider, invoice)
                 if await self._record(invoice, outcome):
                     issued += 1
                 else:
@@ -112,6 +112,18 @@ class InvoiceDesk:
             if len(batch) < BATCH:
                 break
         return [InvoicesIssued(issued, failed, await self._flag_refunded())]
+
+    async def _still_owed(self, invoice: InvoiceRequest) -> IssueOutcome | None:
+        """The amount as the order now stands (a refund since the request lowers it); an
+        order refunded in full is not invoiced (finance sees why)."""
+        async with self.s.uow() as uow:
+            order = await uow.orders.get(invoice.order_id, full=False)
+        amount = invoiceable_cents(order) if order is not None else 0
+        if amount > 0:
+            invoice.amount_cents = amount
+            return None
+        invoice.attempts = self.s.rules.payments.invoice_max_attempts - 1  # the last
+        return IssueOutcome(False, note="the order was refunded in full before it was invoiced")
 
     async def _record(self, invoice: InvoiceRequest, outcome: IssueOutcome) -> bool:
         now = self.s.clock()

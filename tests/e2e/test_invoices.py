@@ -8,6 +8,7 @@ an invoice held by a process that stopped is issued after its lease."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import replace
 from datetime import timedelta
@@ -17,7 +18,7 @@ from sqlalchemy import text
 
 from conversations.events import Failed
 from conversations.results.sweeps import InvoicesIssued
-from domain.commands import ExecuteRefunds, IssueInvoices, RequestInvoice
+from domain.commands import DrainOutbox, ExecuteRefunds, IssueInvoices, RequestInvoice
 from domain.invoices import InvoiceStatus
 from domain.people import Channel
 from tests.e2e.helpers import (
@@ -77,6 +78,10 @@ async def shop(
         mail_from="到家 <invoice@daojia.example>",
     )
     return app, await aiohttp_client(app)
+
+
+def issued_told(fake_telegram, uid: int) -> list[str]:
+    return [m["text"] for m in fake_telegram.sent(uid) if "电子发票已开具" in m.get("text", "")]
 
 
 async def sweep(app) -> InvoicesIssued:
@@ -274,3 +279,86 @@ async def test_on_wechat_the_sandbox_issues_with_a_pdf_and_a_held_invoice_waits_
     # the second time, last time's title and email are offered
     await user.say("发票")
     assert "没有可以开发票的订单" in user.last_text
+
+
+async def test_a_refund_before_issuing_lowers_the_amount_and_a_full_one_stops_the_invoice(
+    shop, fake_telegram, clock, provider, smtp
+):
+    app, client = shop
+    finance = TelegramUser(client, fake_telegram, FINANCE)
+    customer = TelegramUser(client, fake_telegram, 650301)
+    first = await book_and_pay(customer)
+    await ask_company_invoice(customer, first, "zhao@example.com")
+    await finance.say(f"/refund #{first} 10")
+    await app[SERVICES].run(ExecuteRefunds())
+    assert await sweep(app) == InvoicesIssued(1, 0, 0)
+    [body] = provider.requests
+    assert body["total_fen"] == 2_000 and body["items"][0]["amount_fen"] == 2_000
+    assert "¥20.00" in smtp.to("zhao@example.com")[0].get_content()
+
+    other = TelegramUser(client, fake_telegram, 650302)
+    second = await book_and_pay(other)
+    await ask_company_invoice(other, second, "qian@example.com")
+    await finance.say(f"/refund #{second} 30")
+    await app[SERVICES].run(ExecuteRefunds())
+    assert await sweep(app) == InvoicesIssued(0, 1, 0)
+    assert len(provider.requests) == 1  # never asked
+    row = await invoice_row(app, second)
+    assert row.status == "failed"
+    await finance.say("/invoices failed")
+    assert f"#{second}" in finance.text() and "refunded in full" in finance.text()
+
+
+async def test_an_email_the_mail_server_refused_is_sent_later_by_the_outbox(
+    shop, fake_telegram, clock, provider, smtp
+):
+    app, client = shop
+    customer = TelegramUser(client, fake_telegram, 650401)
+    number = await book_and_pay(customer)
+    await ask_company_invoice(customer, number, "sun@example.com")
+    smtp.down = True
+    assert await sweep(app) == InvoicesIssued(1, 0, 0)
+    assert any("电子发票已开具" in m.get("text", "") for m in fake_telegram.sent(customer.uid))
+    assert smtp.to("sun@example.com") == [] and smtp.sessions >= 1
+    smtp.down = False
+    clock.advance(minutes=5)
+    await app[SERVICES].run(DrainOutbox())
+    [mail] = smtp.to("sun@example.com")
+    assert f"#{number}" in mail["Subject"]
+    await app[SERVICES].run(DrainOutbox())
+    assert len(smtp.to("sun@example.com")) == 1  # once
+
+
+@pytest.mark.parametrize("own_db_url", ["postgres"], indirect=True)
+async def test_two_processes_sweeping_at_once_issue_each_invoice_once(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock, provider, smtp
+):
+    def process(name: str):
+        return make_app(
+            tmp_path / name,
+            own_db_url,
+            pii_key,
+            clock=clock,
+            **on_telegram(fake_telegram),
+            invoice_api_base=provider.base_url,
+            invoice_key=KEY,
+            smtp_url=smtp.url,
+            mail_from="invoice@daojia.example",
+        )
+
+    one, two = process("one"), process("two")
+    client = await aiohttp_client(one)
+    await aiohttp_client(two)
+    customers = [TelegramUser(client, fake_telegram, 650500 + i) for i in range(4)]
+    for i, customer in enumerate(customers):
+        number = await book_and_pay(customer)
+        await ask_company_invoice(customer, number, f"race{i}@example.com")
+    provider.delay_s = 0.05
+    done = await asyncio.gather(sweep(one), sweep(two), sweep(one), sweep(two))
+    assert sum(d.issued for d in done) == 4 and sum(d.failed for d in done) == 0
+    assert len(provider.requests) == 4 == len({r["request_id"] for r in provider.requests})
+    for i, customer in enumerate(customers):
+        told = [
+            m for m in fake_telegram.sent(customer.uid) if "电子发票已开具" in m.get("text", "")
+        ]
+        assert len(told) == 1 and len(smtp.to(f"race{i}@example.com")) == 1

@@ -4,6 +4,7 @@ PDF, and can be ``down`` (503) to show that requests are tried again later."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from aiohttp import web
@@ -17,6 +18,8 @@ class FakeInvoiceProvider(LoopbackServer):
     def __init__(self) -> None:
         super().__init__()
         self.down = False
+        self.delay_s = 0.0
+        """How long each answer takes (two sweeps at once overlap)."""
         self.requests: list[dict[str, Any]] = []
         self.issued: dict[str, dict[str, str]] = {}
         self.app.router.add_post("/v1/invoices", self._issue)
@@ -27,6 +30,7 @@ class FakeInvoiceProvider(LoopbackServer):
         return f"{self.root}/v1"
 
     async def _issue(self, request: web.Request) -> web.Response:
+        await asyncio.sleep(self.delay_s)
         if self.down:
             return web.json_response({"error": "maintenance"}, status=503)
         if request.headers.get("Authorization") != f"Bearer {KEY}":
