@@ -64,6 +64,7 @@ COMMAND_ROLES: dict[str, frozenset[AdminRole]] = {
     "reject_withdrawal": FINANCE_DESK,
     "refunded": FINANCE_DESK,
     "ledger": FINANCE_DESK,
+    "invoices": FINANCE_DESK,
     # workers
     "workers": frozenset({OW, OP, SU}),
     "worker": frozenset({OW, OP, SU}),

@@ -1,5 +1,6 @@
 """What the service layer needs from the outside world other than persistence: payment
-providers and where media is kept (``bots`` and ``store`` implement these Protocols)."""
+providers, where media is kept, the electronic invoice provider and the mail server (``bots``
+and ``store`` implement these Protocols)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from domain.invoices import InvoiceRequest
 from domain.orders import Order
 from domain.payments import Payment
 
@@ -59,3 +61,31 @@ class PaymentGateway(Protocol):
         provider can be asked; a provider that cannot be asked answers from its own
         authenticated message."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class IssueOutcome:
+    """What an invoicing provider answered: issued (its number and the PDF's address), or
+    not (``note`` says why; the request is tried again later)."""
+
+    done: bool
+    pdf_url: str = ""
+    number: str = ""
+    note: str = ""
+
+
+class InvoiceProvider(Protocol):
+    """An electronic invoice (发票) provider. ``issue`` may be called again for a request it
+    already issued (a process stopped before recording it): the request's id is the
+    idempotency key, and the provider answers with the invoice it made the first time."""
+
+    name: str
+
+    async def issue(self, invoice: InvoiceRequest) -> IssueOutcome: ...
+
+
+class Mailer(Protocol):
+    """Sends one plain-text email; raises ``DeliveryFailed`` when the server did not take it
+    (``permanent`` when trying again cannot help, e.g. the address was refused)."""
+
+    async def send(self, to: str, subject: str, body: str) -> None: ...

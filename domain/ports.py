@@ -12,6 +12,7 @@ from domain.aftersales import Complaint, ComplaintStatus, Rater, Rating
 from domain.audit import AuditEntry
 from domain.coupons import Coupon
 from domain.credit import WorkerRecord
+from domain.invoices import InvoiceRequest, InvoiceStatus, TitleDefaults
 from domain.ledger import LedgerEntry
 from domain.lifecycle import OrderStatus
 from domain.media import JobPhoto
@@ -302,6 +303,28 @@ class Outbox(Protocol):
     async def counts(self) -> dict[str, int]: ...
 
 
+class Invoices(Protocol):
+    async def add(self, invoice: InvoiceRequest) -> InvoiceRequest:
+        """Refused (``DomainError``) when the order has one already."""
+        ...
+
+    async def get(self, invoice_id: int) -> InvoiceRequest | None: ...
+    async def invoiced_orders(self, order_ids: Sequence[int]) -> set[int]: ...
+    async def last_title(self, customer_id: int) -> TitleDefaults: ...
+    async def claim(self, now: datetime, until: datetime, limit: int) -> list[InvoiceRequest]:
+        """Due requests (and those whose holder stopped), held as ``issuing`` until ``until``."""
+        ...
+
+    async def retry(self, invoice_id: int, now: datetime) -> InvoiceRequest | None: ...
+    async def save(self, invoice: InvoiceRequest) -> None: ...
+    async def with_status(
+        self, statuses: Sequence[InvoiceStatus], limit: int = 30
+    ) -> list[InvoiceRequest]: ...
+    async def refunded_after_issue(self, limit: int = 100) -> list[InvoiceRequest]: ...
+    async def flag_refunded(self, invoice_id: int, now: datetime) -> bool: ...
+    async def counts(self) -> dict[str, int]: ...
+
+
 class Reads(Protocol):
     """A unit of work as a view sees it (``conversations.services.views``): the
     repositories, already inside the transaction, and no ``commit`` — mypy keeps views from
@@ -333,6 +356,7 @@ class Reads(Protocol):
     admin_reports: AdminReports
     checkpoints: Checkpoints
     membership: Membership
+    invoices: Invoices
 
 
 class UnitOfWork(Reads, Protocol):

@@ -124,6 +124,22 @@ class ListWorkers(Query):
 
 
 @dataclass(frozen=True)
+class LoadInvoiceable(Query):
+    """A customer's paid orders not invoiced yet, and the title they gave last time."""
+
+    customer_id: int
+
+
+@dataclass(frozen=True)
+class ListInvoices(Query):
+    """``/invoices [状态]``: invoice requests in ``statuses`` (all when empty), newest first."""
+
+    admin: str
+    role: str
+    statuses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ListWithdrawals(Query):
     pass
 

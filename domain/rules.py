@@ -259,6 +259,14 @@ class PaymentRules:
     late_check_hours: int = 24
     """Payment requests of cancelled orders are still checked with their provider this long
     after they were closed: money that lands on them is refunded."""
+    invoice_max_attempts: int = 8
+    """An electronic invoice the provider refused or could not be reached for is tried again
+    (after ``invoice_retry_base_s`` × 2^attempt, capped) this many times, then finance sees it
+    failed (``/invoices``) and may try it again."""
+    invoice_retry_base_s: int = 60
+    invoice_retry_cap_s: int = 3600
+    invoice_lease_s: int = 120
+    """How long one process holds an invoice it is issuing; a crash frees it after that."""
 
 
 @dataclass(frozen=True)

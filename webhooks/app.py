@@ -38,7 +38,16 @@ from store.rate_limits import LocalRateLimiter, RedisRateLimiter
 from store.sqlite.wal import CHECKPOINT_EVERY_S, Checkpointer
 from store.turns import Turns
 from store.uow import Database
-from webhooks import dashboard, finance, health, media, pay_sandbox, pay_wechat, payments
+from webhooks import (
+    dashboard,
+    finance,
+    health,
+    invoicing,
+    media,
+    pay_sandbox,
+    pay_wechat,
+    payments,
+)
 from webhooks.channels import ADAPTERS, Channels
 from webhooks.chat import Chat, Messenger
 from webhooks.keys import (
@@ -49,6 +58,7 @@ from webhooks.keys import (
     CONVERSATIONS,
     DATABASE,
     DEMO,
+    INVOICING,
     LINKS,
     MEDIA,
     MESSENGER,
@@ -128,6 +138,17 @@ def create_app(
     health.setup(app)
     if sandbox:
         pay_sandbox.setup(app)
+    invoice_links = (
+        invoicing.SandboxLinks(_secret(settings, "invoice-sandbox"), settings.public_url)
+        if sandbox
+        else None
+    )
+    if invoice_links is not None:
+        invoicing.setup_sandbox(app, invoice_links)
+    app[INVOICING] = invoicing.provider(settings, invoice_links)
+    mailer = invoicing.mailer(settings)
+    if mailer is not None:
+        app[MESSENGER].mail = invoicing.MailDelivery(mailer, lambda: app[DATABASE].uow())
     finance.setup(app)
     dashboard.setup(app)
     return app
@@ -277,6 +298,8 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         after_commit=turns.after_commit,
         channels=[a.name for a in app[CHANNELS].adapters],
         invite_link=app[CHANNELS].invite_link,
+        invoicing=app.get(INVOICING),
+        mail=messenger.mail is not None,
     )
     app[SERVICES] = services
     engine = Engine(

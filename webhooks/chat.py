@@ -7,7 +7,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
@@ -131,6 +131,13 @@ class Chat:
         self.metrics.message(channel, "rejected")
 
 
+EMAIL = "email"
+
+
+class EmailSender(Protocol):
+    async def send(self, user_id: str, replies: list[Reply]) -> None: ...
+
+
 class Messenger:
     """The outbox's ``Sender``: sends replies to (channel, user id) through the channel that
     serves it (``webhooks.channels``); raises ``DeliveryFailed`` when the platform did not
@@ -138,6 +145,8 @@ class Messenger:
 
     def __init__(self, channels: Channels) -> None:
         self.channels = channels
+        self.mail: EmailSender | None = None
+        """The email delivery (``DAOJIA_SMTP_URL``), for the outbox's ``email`` messages."""
 
     def prepare(
         self, channel: str, notice: Notice, user_id: str, lang: str
@@ -159,6 +168,11 @@ class Messenger:
         skip: int = 0,
         lang: str = "zh",
     ) -> None:
+        if channel == EMAIL:
+            if self.mail is None:  # mail may be configured again: retried, not dropped
+                raise DeliveryFailed("email is not configured", sent=skip)
+            await self.mail.send(user_id, replies)
+            return
         serving = self.channels.get(channel)
         if serving is None:  # the channel may be configured again: retried, not dropped
             raise DeliveryFailed(f"channel {channel} is not configured", sent=skip)

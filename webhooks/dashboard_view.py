@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 from domain.catalog import Catalog
 from domain.coupons import SOURCE_TEXT
 from domain.errors import QuoteError
+from domain.invoices import STATUS_TEXT as INVOICE_STATUS_TEXT
+from domain.invoices import InvoiceStatus
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.money import format_percent, format_yuan
 from domain.oversight import LoyaltyStats
@@ -118,6 +120,7 @@ async def build(
                 await money.outstanding(),
                 lang,
             )
+            figures["settlement"]["invoices"] = _invoices(await uow.invoices.counts(), lang)
         if "loyalty" in sections:
             first, _ = day_bounds(today - timedelta(days=LOYALTY_DAYS - 1), today, tz)
             _, last = day_bounds(today, today, tz)
@@ -288,6 +291,14 @@ SETTLEMENT_LINES = (
     (N_("师傅收入"), "worker_earnings"),
     (N_("提现已付"), "payouts"),
 )
+
+
+def _invoices(counts: dict[str, int], lang: str) -> list[dict[str, Any]]:
+    """Electronic invoice requests in each state (finance's queue: ``/invoices``)."""
+    return [
+        {"key": s.value, "label": INVOICE_STATUS_TEXT[s].get(lang), "count": counts.get(s, 0)}
+        for s in InvoiceStatus
+    ]
 
 
 def _settlement(

@@ -11,6 +11,7 @@ from aiohttp import web
 from bots.wechat_pay import WeChatPayGateway
 from conversations.services.bus import Services
 from domain.catalog import Catalog
+from domain.gateways import InvoiceProvider
 from domain.rules import Rules
 from domain.turns import ConversationStore
 from store.uow import Database
@@ -38,3 +39,4 @@ MEDIA = web.AppKey("media", ChannelMedia)
 LINKS = web.AppKey("links", MediaLinks)
 WECHAT_PAY = web.AppKey("wechat_pay", WeChatPayGateway)
 PAYMENTS = web.AppKey("payments", Payments)
+INVOICING = web.AppKey[InvoiceProvider | None]("invoicing")

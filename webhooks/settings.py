@@ -21,6 +21,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bots.mail import parse_smtp_url
 from bots.wechat_templates import load_templates
 from store.crypto import PiiKeyError, decode_key
 from webhooks.channels import CHANNEL_NAMES
@@ -76,6 +77,14 @@ class Settings(BaseSettings):
     wechat_pay_cert_key: Path | None = None
     wechat_templates: Path | None = None
     """YAML file: per notification event, the WeChat template id and its fields."""
+
+    invoice_api_base: str | None = None
+    """The electronic invoice (发票) provider's API (``bots.invoicing``); unset: the sandbox
+    issues where it runs (the demo, the sandbox test mode), else requests wait."""
+    invoice_key: SecretStr | None = None
+    smtp_url: SecretStr | None = None
+    """``smtp[s]://user:password@host:port``: email (invoices) goes out; unset: chat only."""
+    mail_from: str | None = None
 
     sandbox_payments: bool | None = None
     """The sandbox payment provider and its routes (no real money). Unset: on under
@@ -162,6 +171,31 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL")
         return value
 
+    @field_validator("invoice_api_base")
+    @classmethod
+    def _invoice_api(cls, value: str | None) -> str | None:
+        if value and not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("must be an http(s) URL")
+        return value or None
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        try:
+            parse_smtp_url(value.get_secret_value())
+        except ValueError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from(cls, value: str | None) -> str | None:
+        if value and "@" not in value:
+            raise ValueError("must be an email address, e.g. 到家 <invoice@example.com>")
+        return value or None
+
     @field_validator("wechat_aes_key")
     @classmethod
     def _aes_key(cls, value: SecretStr | None) -> SecretStr | None:
@@ -184,6 +218,8 @@ class Settings(BaseSettings):
             "wechat_appid": ("wechat_appid", "wechat_secret", "wechat_token"),
             "telegram_token": ("telegram_token", "telegram_secret"),
             "wechat_pay_mch_id": ("wechat_pay_mch_id", "wechat_pay_key", "wechat_appid"),
+            "invoice_api_base": ("invoice_api_base", "invoice_key"),
+            "smtp_url": ("smtp_url", "mail_from"),
         }
         for trigger, needed in groups.items():
             if getattr(self, trigger) is None:

@@ -11,6 +11,8 @@ from conversations.flows.base import Ctx
 from domain import commands as c
 from domain import limits
 from domain import queries as q
+from domain.invoices import STATUS_TEXT as STATUS_TEXT_INVOICE
+from domain.invoices import InvoiceStatus
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.limits import within
 from domain.money import MoneyError, parse_yuan
@@ -263,6 +265,25 @@ def _order_command(
     if cents is None or len(w) > 2 or (len(w) == 2 and w[1].casefold() not in ("again", "再退")):
         return None
     return c.RefundOrder(by, role, number, cents, request, again=len(w) == 2)
+
+
+INVOICE_STATES = {
+    **{s.value: s.value for s in InvoiceStatus},
+    **{STATUS_TEXT_INVOICE[s].get("zh"): s.value for s in InvoiceStatus},
+}
+_RETRY = {"retry", "重试", "重开"}
+
+
+def invoice_command(args: str, by: str, role: str) -> c.Message | bool:
+    """``/invoices [状态…]`` lists; ``/invoices retry ID`` tries a failed one again (False:
+    malformed)."""
+    w = words(args)
+    if w and w[0].casefold() in _RETRY:
+        return c.RetryInvoice(by, role, int(w[1])) if len(w) == 2 and w[1].isdigit() else False
+    states = [INVOICE_STATES.get(x.casefold()) for x in w]
+    if any(s is None for s in states):
+        return False
+    return q.ListInvoices(by, role, tuple(dict.fromkeys(s for s in states if s)))
 
 
 def _admin_command(w: list[str], by: str, role: str) -> c.Command | None:

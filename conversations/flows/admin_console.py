@@ -16,7 +16,7 @@ from conversations.flows import (
     admin_staff_views,
     admin_views,
 )
-from conversations.flows.admin_commands import USAGE, build
+from conversations.flows.admin_commands import USAGE, build, invoice_command
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
 from conversations.flows.flow_state import keep, read
 from conversations.replies import Say
@@ -51,6 +51,7 @@ HELP: dict[str, Text] = {
     "reject_withdrawal": N_("/reject_withdrawal 提现ID 原因"),
     "refunded": N_("/refunded 退款参考号"),
     "ledger": N_("/ledger 2026-11-01 2026-11-30"),
+    "invoices": N_("/invoices [requested|issuing|issued|failed] | /invoices retry 发票ID"),
 }
 
 
@@ -175,6 +176,8 @@ def _money(name: str, args: str, by: str, role: str) -> c.Message | bool | None:
     if name == "ledger":
         parts = args.split()
         return c.ExportLedger(by, role, parts[0], parts[1]) if len(parts) == 2 else False
+    if name == "invoices":
+        return invoice_command(args, by, role)
     return None
 
 

@@ -15,7 +15,10 @@ from conversations.results.admin_money import (
     WithdrawalsListed,
 )
 from conversations.results.admin_people import WorkerReviewed, WorkerShown, WorkersListed
+from conversations.results.invoices import InvoiceRetried, InvoicesListed
 from conversations.state import Conversation
+from domain.invoices import KIND_TEXT
+from domain.invoices import STATUS_TEXT as INVOICE_STATUS_TEXT
 from domain.money import format_yuan
 from domain.people import DOCUMENT_TEXT, WORKER_STATUS_TEXT
 from domain.text import named
@@ -119,6 +122,41 @@ def ledger_link(ctx: Ctx, conv: Conversation, r: LedgerLinked) -> Outcome:
     )
 
 
+def invoices(ctx: Ctx, conv: Conversation, r: InvoicesListed) -> Outcome:
+    counts = " · ".join(
+        f"{named(INVOICE_STATUS_TEXT, status, conv.lang)} {n}" for status, n in r.counts
+    )
+    if not r.items:
+        return Outcome([Say(counts + "\n" + tr(conv, "没有这些状态的发票申请。"))])
+    lines = [counts]
+    for i in r.items:
+        line = tr(
+            conv,
+            "{id}. #{number} {amount} [{status}] {kind} {title} {created}",
+            id=i.id,
+            number=i.number,
+            amount=format_yuan(i.amount_cents),
+            status=named(INVOICE_STATUS_TEXT, i.status, conv.lang),
+            kind=named(KIND_TEXT, i.kind, conv.lang),
+            title=i.title,
+            created=local(ctx, i.created_at),
+        )
+        if i.invoice_no:
+            line += " " + tr(conv, "发票号 {no}", no=i.invoice_no)
+        if i.note:
+            line += " " + tr(conv, "(上次失败:{note})", note=i.note)
+        if i.refunded:
+            line += " " + tr(conv, "⚠ 开票后已退款,需红冲")
+        lines.append(line)
+    return Outcome([Say("\n".join(lines))])
+
+
+def invoice_retried(ctx: Ctx, conv: Conversation, r: InvoiceRetried) -> Outcome:
+    return Outcome(
+        [Say(tr(conv, "发票 {id}(订单 #{number})将重新开具。", id=r.id, number=r.number))]
+    )
+
+
 SCREENS: tuple[Screen, ...] = (
     shows(WorkersListed, workers),
     shows(WorkerShown, worker),
@@ -127,5 +165,7 @@ SCREENS: tuple[Screen, ...] = (
     shows(WithdrawalDecided, withdrawal_decided),
     shows(RefundMarked, refund_marked),
     shows(LedgerLinked, ledger_link),
+    shows(InvoicesListed, invoices),
+    shows(InvoiceRetried, invoice_retried),
 )
 """The console's screens about workers and money, by the result they show."""

@@ -16,6 +16,7 @@ from conversations.events import (
 from conversations.flows import (
     admin_console,
     after_sales,
+    invoice,
     link,
     me,
     my_orders,
@@ -69,7 +70,8 @@ def help_text(conv: Conversation) -> str:
         "我可以帮您:预约保洁、保姆、月嫂、家电清洗维修、养老护理"
         "(直接说就行,例如「明天下午三点 日常保洁 3小时」);查看和取消订单;再来一单;"
         "每周定期预约;联系客服。\n「我的」查看会员等级、积分和优惠券,"
-        "「邀请」获取邀请好友的链接(好友完成首单,双方各得优惠券)。\n"
+        "「邀请」获取邀请好友的链接(好友完成首单,双方各得优惠券),"
+        "「发票」为已支付的订单开电子发票。\n"
         "随时可以发送:「菜单」回到主菜单,"
         "「返回」回到上一步,「取消」放弃当前操作,"
         "「绑定」把这里和您在别的渠道的账户合成一个,「English」切换英文。",
@@ -155,6 +157,9 @@ def route(  # noqa: C901 - one branch per global word, in the order they win
     section = me.WORDS.get(word)
     if section is not None and conv.role == "customer":
         return _me(conv, section)
+    if word in invoice.WORDS and conv.role == "customer":
+        _clear(conv)
+        return Outcome(goto=invoice.NAME)
     return None
 
 
@@ -276,6 +281,12 @@ def _command(  # noqa: C901 - one branch per slash command
         return _me(conv, me.COMMANDS[name])
     if name == "customer":
         return _as_customer(ctx, conv, event)
+    if name == "invoice":
+        _clear(conv)
+        conv.role = "customer"
+        if conv.customer_id is None:
+            return sign_up(conv, event, keep_words=False)
+        return Outcome(goto=invoice.NAME)
     if name == "link" and conv.customer_id is not None:
         _clear(conv)
         conv.role = "customer"

@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from conversations.events import ChoiceMade, TextReceived
-from conversations.flows import booking, checkout, checkout_views, recurring
+from conversations.flows import booking, checkout, checkout_views, invoice, recurring
 from conversations.flows import my_orders_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
 from conversations.flows.booking_when import next_same_slot
@@ -237,6 +237,9 @@ def on_detail_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, o: OrdersD
     if event.key == "repeat":
         recurring.seed(conv, recurring.RecurringData(number=number))
         return Outcome(goto="recurring")
+    if event.key == "invoice":
+        invoice.seed(conv, invoice.InvoiceData(number=number))
+        return Outcome(goto=invoice.NAME)
     if event.key == "list":
         return Outcome(step=Step.LIST, reask=True)
     return Outcome(reask=True)

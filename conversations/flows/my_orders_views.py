@@ -115,6 +115,8 @@ def detail(ctx: Ctx, conv: Conversation, d: OrderShown) -> list[Reply]:
         for e in d.timeline
     ]
     options = [Option(_key(a, o.number), _label(conv, a, o.number)) for a in d.actions]
+    if d.paid_cents > d.refunded_cents:
+        options.append(Option("invoice", tr(conv, "开发票")))
     options.append(Option("list", tr(conv, "返回列表")))
     return [Ask("\n".join(lines), tuple(options))]
 

@@ -7,6 +7,7 @@ from conversations.flows import (
     after_sales,
     booking,
     checkout,
+    invoice,
     link,
     me,
     menu,
@@ -35,6 +36,7 @@ REGISTERED: tuple[Flow, ...] = (  # each module checked against the Flow protoco
     after_sales,
     recurring,
     me,
+    invoice,
 )
 FLOWS: dict[str, Flow] = {m.NAME: m for m in REGISTERED}
 CUSTOMER_FLOWS = FLOWS  # every flow: one engine serves customers, workers and admins

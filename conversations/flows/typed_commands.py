@@ -64,6 +64,7 @@ ADMIN = {
     "spotchecks": ("spotchecks", "抽检任务"),
     "checked": ("checked", "抽检完成"),
     "dashboard": ("dashboard", "看板", "仪表盘"),
+    "invoices": ("invoices", "发票列表"),
 }
 NEEDS_NUMBER = {
     "accept",
@@ -107,6 +108,7 @@ BARE_ADMIN = {
     "spotchecks",
     "levels",
     "dashboard",
+    "invoices",
 }
 """Admin words that are commands on their own, typed without a slash (WeChat)."""
 _NUMBER = re.compile(r"#?\s*(\d{6,8})(?!\d)")  # a phone number is not an order number

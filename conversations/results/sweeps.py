@@ -139,3 +139,13 @@ class PointsExpired(Result):
 
     customers: int
     points: int
+
+
+@dataclass(frozen=True, slots=True)
+class InvoicesIssued(Result):
+    """``IssueInvoices``: invoices issued, attempts that failed (tried again later or given
+    up), and issued invoices whose order was refunded since (finance told)."""
+
+    issued: int
+    failed: int
+    flagged: int

@@ -38,6 +38,7 @@ from conversations.services.after_sales import AfterSalesDesk
 from conversations.services.deps import Deps
 from conversations.services.dispatch_desk import DispatchDesk
 from conversations.services.identity_links import LinkDesk
+from conversations.services.invoices import InvoiceDesk
 from conversations.services.money import MoneyDesk
 from conversations.services.notices import to_admins
 from conversations.services.points_desk import PointsDesk
@@ -83,6 +84,7 @@ class Services(Deps):
         self.staff = StaffDesk(self)
         self.links = LinkDesk(self)
         self.points = PointsDesk(self)
+        self.invoices = InvoiceDesk(self)
         self._views = views.table(
             catalog=self.catalog,
             rules=self.rules,
@@ -116,6 +118,7 @@ class Services(Deps):
             **self.business.handlers(),
             **self.staff.handlers(),
             **self.points.handlers(),
+            **self.invoices.handlers(),
         }
 
     async def run(self, message: c.Message) -> list[Result]:

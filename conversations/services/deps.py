@@ -20,7 +20,7 @@ from conversations.services.staff import AdminDirectory, LivePrices
 from domain import commands as c
 from domain.catalog import Catalog
 from domain.errors import DomainError
-from domain.gateways import MediaFetcher, MediaStore, PaymentGateway
+from domain.gateways import InvoiceProvider, MediaFetcher, MediaStore, PaymentGateway
 from domain.media import image_kind
 from domain.outbox import OutboxMessage
 from domain.ports import UnitOfWork
@@ -56,6 +56,8 @@ class Deps:
         after_commit: AfterCommit | None = None,
         channels: Sequence[str] = (),
         invite_link: Callable[[str, str], Awaitable[InviteLink | None]] | None = None,
+        invoicing: InvoiceProvider | None = None,
+        mail: bool = False,
     ) -> None:
         self.uow = uow
         self.after_commit: AfterCommit = after_commit or (lambda action: False)
@@ -94,6 +96,11 @@ class Deps:
         """The registered channels' names (an admin's account names one of them)."""
         self.invite_link = invite_link
         """(channel, scene) → that channel's invitation (a deep link, a QR code), or None."""
+        self.invoicing = invoicing
+        """The electronic invoice provider (the sandbox where it runs), or None: requests
+        wait until one is configured."""
+        self.mail = mail
+        """Whether email goes out (``DAOJIA_SMTP_URL``): else invoices come in chat only."""
         self.wire()
 
     def wire(self) -> None:

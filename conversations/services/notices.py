@@ -53,6 +53,11 @@ EVENTS: dict[str, frozenset[str]] = {
         "points_credited": "number points balance reason months",
         "points_expired": "points balance",
         "member_level_up": "level price",
+        # electronic invoices
+        "invoice_issued": "number invoice_no amount url",
+        "invoice_email": "number invoice_no amount url",
+        "invoice_failed_admin": "id number note",
+        "invoice_refunded_admin": "id number invoice_no amount",
         # workers
         "worker_registered_admin": "worker worker_id skills",
         "worker_approved": "",

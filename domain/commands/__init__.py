@@ -46,6 +46,7 @@ from domain.commands.customers import (
     StopSubscription,
     Subscribe,
 )
+from domain.commands.invoices import IssueInvoices, RequestInvoice, RetryInvoice
 from domain.commands.money import ConfirmPayment, ExecuteRefunds
 from domain.commands.sweeps import (
     AutoConfirm,
@@ -80,6 +81,9 @@ from domain.commands.workers import (
 )
 
 __all__ = [
+    "RequestInvoice",
+    "IssueInvoices",
+    "RetryInvoice",
     "Command",
     "Query",
     "Message",

@@ -91,6 +91,7 @@ async def test_every_command_runs_for_the_roles_allowed_and_changes_nothing_othe
         "spotchecks": "/spotchecks",
         "checked": "/checked 99 合格",
         "dashboard": "/dashboard",
+        "invoices": "/invoices failed",
     }
     assert set(typed) == set(COMMAND_ROLES)
     for name, text in typed.items():

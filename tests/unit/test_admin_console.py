@@ -68,6 +68,8 @@ EXAMPLES = [
     ("spotchecks", None, "", q.ListSpotChecks()),
     ("checked", None, "2 合格", c.CloseSpotCheck(BY, "{role}", 2, "合格")),
     ("dashboard", None, "", c.OpenDashboard(BY, "{role}")),
+    ("invoices", None, "failed 待开票", q.ListInvoices(BY, "{role}", ("failed", "requested"))),
+    ("invoices", None, "retry 3", c.RetryInvoice(BY, "{role}", 3)),
 ]
 
 

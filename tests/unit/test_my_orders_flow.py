@@ -103,6 +103,7 @@ def test_the_detail_shows_money_worker_complaints_timeline_and_a_button_per_acti
         "act:rate:240117",
         "act:complain:240117",
         "reorder",
+        "invoice",
         "list",
     ]
     mine = my_orders.on_order(CTX, conv(), shown(my_rating_x100=450)).replies[0]

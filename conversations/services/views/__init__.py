@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from conversations.events import Result
 from conversations.services.staff import AdminDirectory
-from conversations.services.views import admin, customer, membership, points, worker
+from conversations.services.views import admin, customer, invoices, membership, points, worker
 from conversations.services.views.membership import InviteLinks
 from domain import queries as q
 from domain.catalog import Catalog
@@ -69,4 +69,6 @@ def table(
         q.ListWithdrawals: admin.withdrawals,
         q.ListComplaints: partial(admin.complaints, rules=rules, clock=clock),
         q.ListSpotChecks: admin.spot_checks,
+        q.LoadInvoiceable: partial(invoices.invoiceable, catalog=catalog),
+        q.ListInvoices: partial(invoices.invoices, admins=admins),
     }

@@ -1,0 +1,177 @@
+"""The invoice flow driven with its typed results: the orders offered, last time's title and
+email offered again, a wrong answer at any step answered with nothing changed, the seeded
+order of 我的订单, and the words and commands that reach it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from conversations.events import ChoiceMade, CommandReceived, Failed, TextReceived
+from conversations.flows import everywhere, invoice
+from conversations.flows.base import Outcome
+from conversations.flows.registry import CUSTOMER_FLOWS
+from conversations.replies import Ask
+from conversations.results.invoices import Invoiceable, InvoiceChoices, InvoicesRequested
+from conversations.state import Conversation
+from domain.commands import RequestInvoice
+from domain.invoices import TitleDefaults
+from domain.queries import LoadInvoiceable
+from domain.text import N_
+from tests.unit.test_flows import CTX, NOW
+
+BASE = {"channel": "telegram", "user_id": "1", "at": NOW}
+TAX_ID = "91350100M000100Y43"
+ORDERS = (
+    Invoiceable(240117, "日常保洁", "daily_cleaning", NOW - timedelta(days=2), 3_000),
+    Invoiceable(240118, "日常保洁", "daily_cleaning", NOW - timedelta(days=1), 12_000),
+)
+
+
+def conv(lang: str = "zh") -> Conversation:
+    return Conversation(flow="invoice", step="choose", customer_id=5, lang=lang)
+
+
+def run(c: Conversation, event) -> Outcome:
+    """One event through the flow as the engine would: the handler, then its step."""
+    handler = invoice.TRANSITIONS[(invoice.Step(c.step), type(event))]
+    out = handler(CTX, c, event)
+    if out.step is not None:
+        c.step = out.step
+    if out.reask:
+        asked = invoice.ask(CTX, c)
+        out = Outcome([*out.replies, *asked.replies], asked.commands or out.commands, out.step)
+    return out
+
+
+def text(out: Outcome) -> str:
+    parts = [r.text for r in out.replies]
+    parts += [o.label for r in out.replies if isinstance(r, Ask) for o in r.options]
+    return "\n".join(parts)
+
+
+def said(c: Conversation, typed: str) -> Outcome:
+    return run(c, TextReceived(**BASE, text=typed))
+
+
+def pressed(c: Conversation, key: str) -> Outcome:
+    return run(c, ChoiceMade(**BASE, key=key))
+
+
+def test_entering_loads_the_orders_and_lists_them_with_their_amounts():
+    c = conv()
+    assert invoice.enter(CTX, c).commands == [LoadInvoiceable(5)]
+    out = run(c, InvoiceChoices(ORDERS))
+    assert "#240117 日常保洁 ¥30.00" in text(out) and "全部 2 个订单(¥150.00)" in text(out)
+    assert c.step == "choose"
+
+
+def test_no_order_to_invoice_says_so_and_goes_back_to_the_menu():
+    c = conv()
+    invoice.enter(CTX, c)
+    out = run(c, InvoiceChoices(()))
+    assert "没有可以开发票的订单" in text(out) and out.goto == "menu"
+
+
+def test_a_company_invoice_wrong_answers_change_nothing_and_the_request_is_made():
+    c = conv()
+    invoice.enter(CTX, c)
+    run(c, InvoiceChoices(ORDERS))
+    out = said(c, "123456")  # not an order offered
+    assert "不能开发票" in text(out) and c.step == "choose"
+    pressed(c, "o:240118")
+    assert c.step == "kind"
+    out = said(c, "随便")
+    assert "请选择「个人」或「单位」" in text(out) and c.step == "kind"
+    said(c, "公司")
+    assert c.step == "title"
+    out = said(c, "x")
+    assert "2 到 100 个字" in text(out) and c.step == "title"
+    said(c, "上海到家科技有限公司")
+    out = said(c, TAX_ID[:-1] + "0")
+    assert "税号不对" in text(out) and c.step == "tax_id"
+    assert c.data["invoice"]["tax_id"] == ""
+    said(c, TAX_ID)
+    out = said(c, "not-an-email")
+    assert "邮箱地址格式不对" in text(out) and c.step == "email"
+    out = said(c, "a@example.com")
+    assert c.step == "confirm" and "¥120.00" in text(out) and TAX_ID in text(out)
+    out = said(c, "好的")
+    assert "确认开票" in text(out) and c.step == "confirm"
+    out = pressed(c, "yes")
+    assert out.commands == [
+        RequestInvoice(
+            5, (240118,), "company", "上海到家科技有限公司", TAX_ID, "a@example.com", "zh"
+        )
+    ]
+    out = run(c, InvoicesRequested((240118,), 12_000, emailed=False))
+    assert "正在开具" in text(out) and "邮箱" not in text(out) and out.goto == "menu"
+
+
+def test_last_time_s_title_and_email_are_offered_again():
+    c = conv()
+    invoice.enter(CTX, c)
+    last = TitleDefaults("company", "上海到家科技有限公司", TAX_ID, "a@example.com")
+    run(c, InvoiceChoices(ORDERS, last))
+    out = pressed(c, "all")
+    assert "和上次一样:上海到家科技有限公司" in text(out)
+    out = pressed(c, "same")
+    assert c.step == "email" and "发到 a@example.com" in text(out)
+    out = pressed(c, "email_same")
+    assert c.step == "confirm" and "¥150.00" in text(out) and TAX_ID in text(out)
+    assert pressed(c, "yes").commands[0].numbers == (240117, 240118)
+
+
+def test_a_refusal_is_said_and_quitting_changes_nothing():
+    c = conv()
+    invoice.enter(CTX, c)
+    run(c, InvoiceChoices(ORDERS))
+    pressed(c, "o:240117")
+    out = pressed(c, "personal")
+    assert c.step == "email"
+    said(c, "a@example.com")
+    out = run(c, Failed(N_("订单 #{number} 已经申请过发票。", number=240117)))
+    assert "已经申请过发票" in text(out) and out.goto == "menu"
+    c = conv()
+    invoice.enter(CTX, c)
+    run(c, InvoiceChoices(ORDERS))
+    out = pressed(c, "menu")
+    assert "没有开发票" in text(out) and out.goto == "menu" and out.commands == []
+
+
+def test_the_order_of_my_orders_is_chosen_at_once_or_said_not_to_be_invoiceable():
+    c = conv()
+    invoice.seed(c, invoice.InvoiceData(number=240117))
+    invoice.enter(CTX, c)
+    run(c, InvoiceChoices(ORDERS))
+    assert c.step == "kind" and list(c.data["invoice"]["numbers"]) == [240117]
+    c = conv()
+    invoice.seed(c, invoice.InvoiceData(number=999999))
+    invoice.enter(CTX, c)
+    out = run(c, InvoiceChoices(ORDERS))
+    assert "订单 #999999 不能开发票" in text(out) and c.step == "choose"
+
+
+def test_in_english_no_chinese_is_shown_but_the_names():
+    c = conv("en")
+    invoice.enter(CTX, c)
+    out = run(c, InvoiceChoices(ORDERS))
+    assert "Which order is the electronic invoice for?" in text(out)
+    assert "#240117 " in text(out) and "All 2 orders (¥150.00)" in text(out)
+    assert not [line for line in text(out).split("\n") if "日常" in line]
+
+
+@pytest.mark.parametrize("typed", ["发票", "开发票", "Invoice", "电子发票"])
+def test_the_words_start_the_flow_from_anywhere(typed):
+    c = Conversation(flow="me", step="shown", customer_id=5)
+    out = everywhere.route(CUSTOMER_FLOWS, CTX, c, TextReceived(**BASE, text=typed))
+    assert out is not None and out.goto == "invoice"
+
+
+def test_the_command_starts_the_flow_and_a_stranger_signs_up_first():
+    c = Conversation(flow="menu", step="menu", customer_id=5)
+    event = CommandReceived(**BASE, command="invoice")
+    assert everywhere.route(CUSTOMER_FLOWS, CTX, c, event).goto == "invoice"
+    stranger = Conversation(flow="menu", step="menu")
+    assert everywhere.route(CUSTOMER_FLOWS, CTX, stranger, event).goto == "start"
