@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from conversations.services import payment_requests, points
@@ -118,8 +118,12 @@ async def place(
     """Create the order (awaiting payment) and its pending payment with ``provider``; refuse
     a changed price, and (``PaymentUnavailable``) an order to pay when there is no provider.
     ``phone``, given at a first checkout, is kept on the account (and the new address); an
-    account without one is refused — the worker must be able to call before the visit.
+    account without one is refused — the worker must be able to call before the visit. It is
+    priced as the booking's own: a number another account holds takes the new-customer
+    offers away whichever of the two carries it.
     """
+    if phone and not b.phone:
+        b = replace(b, phone=phone)
     priced = await price(uow, catalog, rules, b, now)
     await _reachable(uow, priced.customer, phone, b)
     q = priced.quote
