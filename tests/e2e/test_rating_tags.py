@@ -65,6 +65,7 @@ async def test_in_telegram_each_tap_ticks_or_unticks_a_tag_and_asks_again(
     assert ticked([b["text"] for b in customer.options()]) == ["准时守约"]
     await customer.choose("完成")
     await customer.choose("跳过")
+    await customer.choose("不加照片")
     assert "感谢评价" in customer.text()
     assert await rated_tags(app, number) == ("punctual",)
 
@@ -89,5 +90,6 @@ async def test_in_wechat_a_tag_is_ticked_by_number_and_unticked_by_its_word(
     assert "2. 打扫仔细" in customer.last_text and "4. ✓ 爱护物品" in customer.last_text
     await customer.choose("完成")
     await customer.choose("跳过")
+    await customer.choose("不加照片")
     assert "感谢评价" in customer.last_text
     assert await rated_tags(app, number) == ("careful",)
