@@ -247,7 +247,8 @@ def on_review(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) ->
 
 
 def on_review_photo(ctx: Ctx, conv: Conversation, event: ChoiceMade | PhotoReceived) -> Outcome:
-    """A photo sent (one is enough: the review is submitted with it) or none wanted."""
+    """A photo sent (one is enough: the review is submitted with it, and at the words'
+    question without them) or none wanted."""
     if isinstance(event, ChoiceMade) and event.key != "skip":
         return Outcome(reask=True)
     f = feedback(conv)
@@ -358,6 +359,8 @@ TRANSITIONS: Transitions = restarting_all(
         (Step.TAGS, ChoiceMade): on_tag,
         (Step.REVIEW, ChoiceMade): on_review,
         (Step.REVIEW, TextReceived): on_review,
+        (Step.REVIEW, PhotoReceived): on_review_photo,  # a photo instead of words
+        (Step.REVIEW, OrderRated): on_rated,
         (Step.REVIEW_PHOTO, PhotoReceived): on_review_photo,
         (Step.REVIEW_PHOTO, ChoiceMade): on_review_photo,
         (Step.REVIEW_PHOTO, OrderRated): on_rated,
