@@ -1,6 +1,7 @@
 """An hour of cleaning for points at checkout, where the catalog allows it: offered on the
 quote to a customer who holds the points, beside the cash redemption; spent when the order is
-placed, through the points ledger, and given back with a cancellation."""
+placed, through the points ledger, and given back with a cancellation; with the cash
+redemption too, the hour is paid first and the settlement balances."""
 
 from __future__ import annotations
 
@@ -8,13 +9,21 @@ import re
 
 from domain.points import PointsKind
 from tests.e2e.helpers import TelegramUser, confirm_order, grant_points
-from tests.e2e.test_points import books_balance, customer_id, history, shop  # noqa: F401
+from tests.e2e.test_points import (  # noqa: F401 - shop is a fixture
+    books_balance,
+    customer_id,
+    finish_and_confirm,
+    history,
+    shop,
+)
 from tests.e2e.test_unpaid_orders import quote_three_hours
+from webhooks.keys import DATABASE
 
 
 async def test_an_hour_for_points_is_spent_on_the_order_and_given_back_with_its_cancellation(
     shop,  # noqa: F811 - the fixture
     fake_telegram,
+    clock,
 ):
     app, client = shop
     customer = TelegramUser(client, fake_telegram, 630701)
@@ -52,4 +61,24 @@ async def test_an_hour_for_points_is_spent_on_the_order_and_given_back_with_its_
         (PointsKind.RETURNED, 500),
         (PointsKind.REDEEMED, -500),
     ]
+    await books_balance(app)
+
+    clock.advance(minutes=10)  # past the per-person message rate limit
+    await customer.say("菜单")  # again, with the cash redemption too: the hour first
+    await quote_three_hours(customer)
+    await customer.choose("用 500 积分换 1 小时")
+    await customer.choose("用积分抵扣")
+    quoted = customer.text()
+    assert "积分兑换 1 小时  -¥40.00" in quoted and "积分抵扣 100 分  -¥1.00" in quoted
+    assert "合计:¥29.00" in quoted
+    await confirm_order(customer)
+    number = int(re.search(r"#(\d{6,8})", customer.text()).group(1))
+    await customer.choose("确认支付")
+    assert "支付成功 ¥29.00" in customer.text()
+    assert (await history(app, me)).balance == 50
+    await finish_and_confirm(client, fake_telegram, customer, number, clock)
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+    assert order.status.value == "settled" and order.points_used == 600
+    assert (await history(app, me)).balance == 50 + 29  # a point per yuan paid
     await books_balance(app)
