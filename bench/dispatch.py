@@ -25,13 +25,14 @@ from domain.assignment import cost_matrix, greedy, optimal, total  # noqa: E402
 from domain.dispatch import Candidate, Job, rank  # noqa: E402
 from domain.dispatch_index import DispatchIndex  # noqa: E402
 from domain.people import GeoPoint  # noqa: E402
-from domain.rules import DispatchRules, WorkerLevel  # noqa: E402
+from domain.rules import DispatchRules, MemberLevel, WorkerLevel  # noqa: E402
 
 SKILLS = [f"skill{i}" for i in range(8)]
 CENTRE = GeoPoint(31.23, 121.47)
 HALF_DEG_LAT, HALF_DEG_LON = 15 / 110.574, 15 / 95.3
 START = datetime(2026, 12, 1, 2, tzinfo=UTC)
 RULES = DispatchRules()
+LEVELS = [MemberLevel.REGULAR] * 7 + [MemberLevel.SILVER, MemberLevel.GOLD, MemberLevel.DIAMOND]
 
 
 def point(rng: random.Random) -> GeoPoint:
@@ -65,6 +66,7 @@ def job(rng: random.Random, i: int) -> Job:
         start_at=START,
         end_at=START + timedelta(hours=3),
         location=point(rng),
+        member_level=rng.choice(LEVELS),  # a member's job: priority, better-rated workers
     )
 
 

@@ -3,18 +3,28 @@
 Everything is a pure function of snapshots (``Job``, ``Candidate``) taken by the service
 layer; ``rank`` is the reference. ``dispatch_index`` gives the same answer fast for large
 worker pools, and ``assignment`` assigns batches of scheduled jobs.
+
+Member priority (DESIGN §4: a level comes "with discount and dispatch priority"): a job
+carries its customer's member level. Where orders compete for the same workers — a batch of
+scheduled orders — the higher level is served first: ``priority`` (``member_priority_points``,
+in score points) weighs against travel in the batch's cost (``assignment.cost_matrix``), and
+the orders the batch leaves to be dispatched one by one go highest first (``by_priority``).
+For a member's job each star of a worker's rating also counts
+``member_rating_points_per_star`` more (a factor of its own in the explanation), so the
+better-rated workers come first for them. Both are rules numbers; a regular's job scores as
+before, and the index's bounds stay exact (the extra is one more array term).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from domain.geo import distance_m
 from domain.people import GeoPoint
-from domain.rules import DispatchRules, WorkerLevel
+from domain.rules import DispatchRules, MemberLevel, WorkerLevel
 
 
 class Refusal(StrEnum):
@@ -51,6 +61,18 @@ class Job:
     preferred_worker_id: int | None = None
     previous_worker_ids: frozenset[int] = frozenset()
     excluded: frozenset[int] = frozenset()
+    member_level: MemberLevel = MemberLevel.REGULAR
+    """The customer's member level (as last settled): priority and better-rated workers."""
+
+
+def priority(job: Job, rules: DispatchRules) -> int:
+    """How far ahead of others ``job`` is served, in score points (0: a regular's)."""
+    return rules.member_priority_points.get(job.member_level, 0)
+
+
+def by_priority(jobs: Sequence[Job], rules: DispatchRules) -> list[int]:
+    """The indices of ``jobs``, the highest priority first (stable: else as given)."""
+    return sorted(range(len(jobs)), key=lambda i: -priority(jobs[i], rules))
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +149,11 @@ def score(job: Job, w: Candidate, rules: DispatchRules) -> Scored:
         if dist <= rules.near_km * 1000 and w.active_now == 0:
             factors.append(("near and idle", rules.near_idle_points))
     factors.append(("rating", w.rating_x100 * rules.points_per_rating_star // 100))
+    member = rules.member_rating_points_per_star.get(job.member_level, 0)
+    if member:
+        factors.append(
+            ("member " + job.member_level.value + ": rating", w.rating_x100 * member // 100)
+        )
     if w.jobs_that_day:
         factors.append(("load", -w.jobs_that_day * rules.points_per_active_job))
     factors.append(("level " + w.level.value, rules.level_points.get(w.level, 0)))

@@ -66,6 +66,7 @@ class DispatchIndex:
             ],
             dtype=np.int64,
         )
+        self.rating = np.array([w.rating_x100 for w in self.workers], dtype=np.int64)
         self.idle = np.array([w.active_now == 0 for w in self.workers], dtype=bool)
         self.halved = np.array(
             [w.good_rate_bp < rules.good_rate_floor_bp for w in self.workers], dtype=bool
@@ -105,6 +106,9 @@ class DispatchIndex:
             bonus = has & self.idle[rows] & (near <= self.rules.near_km * 1000)
             bound += np.where(bonus, self.rules.near_idle_points, 0) - penalty
         rows, bound = rows[in_area], bound[in_area]
+        member = self.rules.member_rating_points_per_star.get(job.member_level, 0)
+        if member:  # a member's job: each star of rating counts more (exact, as in ``score``)
+            bound += self.rating[rows] * member // 100
         if job.preferred_worker_id is not None or job.previous_worker_ids:
             ids = self.ids[rows]
             bound += np.where(

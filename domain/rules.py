@@ -164,6 +164,25 @@ class DispatchRules:
     transfer_compensation_bp: int = 1_000
     batch_ahead_hours: int = 0
     """Orders starting at least this far ahead wait for the batch assignment (0: never)."""
+    member_priority_points: dict[MemberLevel, int] = field(
+        default_factory=lambda: {
+            MemberLevel.REGULAR: 0,
+            MemberLevel.SILVER: 1_000,
+            MemberLevel.GOLD: 2_000,
+            MemberLevel.DIAMOND: 3_000,
+        }
+    )
+    """How far ahead a member's order is served when orders compete for the same workers, in
+    score points (``points_per_km`` to the km: 2,000 outweighs 20 km of travel)."""
+    member_rating_points_per_star: dict[MemberLevel, int] = field(
+        default_factory=lambda: {
+            MemberLevel.REGULAR: 0,
+            MemberLevel.SILVER: 100,
+            MemberLevel.GOLD: 200,
+            MemberLevel.DIAMOND: 300,
+        }
+    )
+    """Added to ``points_per_rating_star`` for a member's order: better-rated workers first."""
 
 
 @dataclass(frozen=True)

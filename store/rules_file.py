@@ -202,6 +202,8 @@ class DispatchSpec(Strict):
     points_per_active_job: int = _D.points_per_active_job
     transfer_compensation_percent: Percent = _D.transfer_compensation_bp
     batch_ahead_hours: int = Field(default=_D.batch_ahead_hours, ge=0)
+    member_priority_points: dict[MemberLevel, int] = dict(_D.member_priority_points)
+    member_rating_points_per_star: dict[MemberLevel, int] = dict(_D.member_rating_points_per_star)
 
     def build(self) -> DispatchRules:
         return DispatchRules(
@@ -223,6 +225,14 @@ class DispatchSpec(Strict):
             points_per_active_job=self.points_per_active_job,
             transfer_compensation_bp=self.transfer_compensation_percent,
             batch_ahead_hours=self.batch_ahead_hours,
+            member_priority_points={
+                **_D.member_priority_points,
+                **self.member_priority_points,
+            },
+            member_rating_points_per_star={
+                **_D.member_rating_points_per_star,
+                **self.member_rating_points_per_star,
+            },
         )
 
 

@@ -1,6 +1,7 @@
 """After the visit, in chat: complain (type, words, photos), rate the service (four
-dimensions, tags, a few words), book a granted free rework, and — for workers — rate the
-customer. Entered from an order's buttons or typed words (``投诉 #240117``, ``评价 #240117``)."""
+dimensions, tags, a few words, a photo: which earns more points), book a granted free rework,
+and — for workers — rate the customer. Entered from an order's buttons or typed words
+(``投诉 #240117``, ``评价 #240117``)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ class Step(StrEnum):
     SCORE = "score"
     TAGS = "tags"
     REVIEW = "review"
+    REVIEW_PHOTO = "review_photo"
     REWORK_DAY = "rework_day"
     REWORK_TIME = "rework_time"
     CUSTOMER_SCORE = "customer_score"
@@ -138,15 +140,8 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
         )
         text = tr(conv, "选几个标签(可多选),然后点「完成」。")
         return Outcome([Ask(text, (*options, Option("done", tr(conv, "完成"))))])
-    if step == Step.REVIEW:
-        return Outcome(
-            [
-                Ask(
-                    tr(conv, "想说几句吗?(可跳过)"),
-                    (Option("skip", tr(conv, "跳过")),),
-                )
-            ]
-        )
+    if step in (Step.REVIEW, Step.REVIEW_PHOTO):  # a few words, then a photo
+        return Outcome([views.review_question(ctx, conv, photo=step == Step.REVIEW_PHOTO)])
     if step == Step.REWORK_DAY:
         return Outcome(
             [
@@ -247,12 +242,23 @@ def on_review(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) ->
     text = event.text.strip() if isinstance(event, TextReceived) else ""
     if over := too_long(conv, limits.REVIEW, text):
         return over
+    keep(conv, NAME, replace(feedback(conv), text=text))
+    return Outcome(step=Step.REVIEW_PHOTO, reask=True)
+
+
+def on_review_photo(ctx: Ctx, conv: Conversation, event: ChoiceMade | PhotoReceived) -> Outcome:
+    """A photo sent (one is enough: the review is submitted with it, and at the words'
+    question without them) or none wanted."""
+    if isinstance(event, ChoiceMade) and event.key != "skip":
+        return Outcome(reask=True)
     f = feedback(conv)
     if len(f.scores) != len(DIMENSIONS):
         raise StaleState(NAME)
     assert conv.customer_id is not None
     scores = tuple(zip(DIMENSIONS, f.scores, strict=True))
-    return Outcome(commands=[RateOrder(conv.customer_id, f.order, scores, f.tags, text)])
+    photos = (event.ref,) if isinstance(event, PhotoReceived) else ()
+    rate = RateOrder(conv.customer_id, f.order, scores, f.tags, f.text, conv.channel, photos)
+    return Outcome(commands=[rate])
 
 
 def _book(ctx: Ctx, conv: Conversation, start: datetime) -> Outcome:
@@ -353,7 +359,11 @@ TRANSITIONS: Transitions = restarting_all(
         (Step.TAGS, ChoiceMade): on_tag,
         (Step.REVIEW, ChoiceMade): on_review,
         (Step.REVIEW, TextReceived): on_review,
+        (Step.REVIEW, PhotoReceived): on_review_photo,  # a photo instead of words
         (Step.REVIEW, OrderRated): on_rated,
+        (Step.REVIEW_PHOTO, PhotoReceived): on_review_photo,
+        (Step.REVIEW_PHOTO, ChoiceMade): on_review_photo,
+        (Step.REVIEW_PHOTO, OrderRated): on_rated,
         (Step.REWORK_DAY, ChoiceMade): on_rework_day,
         (Step.REWORK_DAY, TextReceived): on_rework_day,
         (Step.REWORK_DAY, ReworkBooked): on_rework_booked,

@@ -1,9 +1,10 @@
-"""What the customer is told once a complaint is filed, a job rated, a rework booked."""
+"""What the customer is told once a complaint is filed, a job rated, a rework booked; the
+offer of a photo with a review."""
 
 from __future__ import annotations
 
 from conversations.flows.base import Ctx, tr
-from conversations.replies import Reply, Say
+from conversations.replies import Ask, Option, Reply, Say
 from conversations.results.after_sales import ComplaintFiled, OrderRated, ReworkBooked
 from conversations.state import Conversation
 from domain.aftersales import stars_text
@@ -37,6 +38,24 @@ def complaint_filed(conv: Conversation, filed: ComplaintFiled) -> list[Reply]:
             )
         )
     ]
+
+
+def review_question(ctx: Ctx, conv: Conversation, *, photo: bool) -> Ask:
+    """After the stars: a few words, then (``photo``) a photo, which earns more points."""
+    if not photo:
+        return Ask(tr(conv, "想说几句吗?(可跳过)"), (Option("skip", tr(conv, "跳过")),))
+    m = ctx.rules.membership
+    extra = m.review_photo_points - m.review_points
+    text = (
+        tr(
+            conv,
+            "加一张照片吗?带照片的评价多得 {extra} 积分。请直接发送照片,或点「不加照片」。",
+            extra=extra,
+        )
+        if extra > 0
+        else tr(conv, "加一张照片吗?请直接发送照片,或点「不加照片」。")
+    )
+    return Ask(text, (Option("skip", tr(conv, "不加照片")),))
 
 
 def rated(conv: Conversation, rating: OrderRated) -> list[Reply]:

@@ -59,6 +59,8 @@ class Draft:
     earlier_start: datetime | None = None
     """The start the quote showed before "change time": back at the quote without a new
     one ("back" from the time question), the booking is as it was."""
+    free_hour: bool = False
+    """An hour paid with points (where the catalog allows it)."""
 
     @classmethod
     def again(
@@ -124,6 +126,7 @@ class Draft:
             notes=self.notes or "",
             coupon_code=self.coupon,
             use_points=self.use_points,
+            free_hours=1 if self.free_hour else 0,
             bundle_id=self.bundle or None,
         )
 
@@ -151,6 +154,7 @@ class Draft:
             "coupon": self.coupon,
             "use_points": self.use_points,
             "earlier_start": self.earlier_start.isoformat() if self.earlier_start else None,
+            "free_hour": self.free_hour,
         }
 
     @classmethod
@@ -200,6 +204,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "notes": (str, type(None)),
     "coupon": (str, type(None)),
     "use_points": bool,
+    "free_hour": bool,
 }
 _FIELDS = tuple(f.name for f in fields(Draft))
 _ALL_FIELDS = itemgetter(*_FIELDS)

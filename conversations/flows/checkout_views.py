@@ -52,6 +52,11 @@ def quote_message(conv: Conversation, q: QuoteReady, d: Draft, phone_needed: boo
                 else tr(conv, "用积分抵扣(有 {points} 分)", points=q.points_available),
             )
         )
+    if q.free_hours:
+        options.append(Option("free_hour", tr(conv, "不用积分换工时")))
+    elif q.free_hour_points:
+        text = tr(conv, "用 {points} 积分换 1 小时", points=q.free_hour_points)
+        options.append(Option("free_hour", text))
     options.append(Option("time", tr(conv, "改时间")))
     if q.known_phone:
         options.append(Option("link", tr(conv, "用原账户下单(绑定)")))

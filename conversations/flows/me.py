@@ -16,8 +16,9 @@ from conversations.flows.flow_state import keep, keeping, load, restart
 from conversations.flows.me_views import SECTION_KEYS
 from conversations.flows.me_views import Section as Section  # named by who enters
 from conversations.results.membership import MembershipShown
+from conversations.results.points import PointsHistory
 from conversations.state import Conversation
-from domain.queries import LoadMembership
+from domain.queries import LoadMembership, LoadPointsHistory
 
 NAME = "me"
 
@@ -79,7 +80,11 @@ def section_of(data: MeData) -> Section:
 
 
 def _load(conv: Conversation, section: Section) -> Outcome:
+    """The query the part needs: the points part reads the points history (balance and
+    movements) alone, the others the membership."""
     assert conv.customer_id is not None
+    if section == Section.POINTS:
+        return Outcome(commands=[LoadPointsHistory(conv.customer_id, views.LISTED_MOVEMENTS)])
     invite = section in (Section.ALL, Section.INVITE)
     return Outcome(commands=[LoadMembership(conv.customer_id, conv.channel, invite)])
 
@@ -101,6 +106,11 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
 @_keeping
 def on_shown(ctx: Ctx, conv: Conversation, result: MembershipShown, d: MeData) -> Outcome:
     return Outcome(views.screen(ctx, conv, result, section_of(d)))
+
+
+@_keeping
+def on_history(ctx: Ctx, conv: Conversation, result: PointsHistory, d: MeData) -> Outcome:
+    return Outcome(views.points_screen(ctx, conv, result))
 
 
 @_keeping
@@ -127,6 +137,7 @@ def on_text(ctx: Ctx, conv: Conversation, event: TextReceived, d: MeData) -> Out
 
 TRANSITIONS: Transitions = {
     (Step.SHOWN, MembershipShown): on_shown,
+    (Step.SHOWN, PointsHistory): on_history,
     (Step.SHOWN, ChoiceMade): on_choice,
     (Step.SHOWN, TextReceived): on_text,
 }

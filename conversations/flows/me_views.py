@@ -11,6 +11,7 @@ from conversations.flows import language
 from conversations.flows.base import Ctx, tr
 from conversations.replies import Ask, Link, Option, Reply, Say
 from conversations.results.membership import CouponHeld, MembershipShown
+from conversations.results.points import PointsHistory, PointsLine
 from conversations.state import Conversation
 from domain.member_levels import LEVEL_TEXT
 from domain.money import format_percent, format_yuan
@@ -30,16 +31,58 @@ OVERVIEW_COUPONS = 3
 """Coupons listed on the whole screen; the coupons part lists up to ``LISTED_COUPONS`` (a
 WeChat text is at most 2,048 bytes)."""
 LISTED_COUPONS = 15
+LISTED_MOVEMENTS = 12
+"""Points movements the points part lists, newest first (each line is under 80 bytes)."""
+
+
+def points_screen(ctx: Ctx, conv: Conversation, h: PointsHistory) -> list[Reply]:
+    """The points part of 我的: the balance, what expires soonest, the latest movements."""
+    lines = [balance(conv, h.balance, ctx.rules.pricing.points_per_yuan)]
+    if h.expiring and h.expiring_at is not None:
+        lines.append(
+            tr(
+                conv,
+                "其中 {points} 积分将于 {day} 过期。",
+                points=h.expiring,
+                day=_day(ctx, h.expiring_at),
+            )
+        )
+    if h.lines:
+        lines.append(tr(conv, "最近的积分记录:"))
+        lines += [movement(ctx, conv, m) for m in h.lines[:LISTED_MOVEMENTS]]
+    else:
+        lines.append(tr(conv, "暂无积分记录:下单付款、评价服务都能获得积分。"))
+    return [Say("\n".join(lines)), choices(conv, Section.POINTS)]
+
+
+def movement(ctx: Ctx, conv: Conversation, m: PointsLine) -> str:
+    """One movement: its day (business time), what it was by name, its order, the signed
+    points and the balance after it."""
+    what, day, signed = m.what.get(conv.lang), _day(ctx, m.at), f"{m.points:+d}"
+    if m.number is not None:
+        return tr(
+            conv,
+            "· {day} {what}(订单 #{number}) {points},余 {balance}",
+            day=day,
+            what=what,
+            number=m.number,
+            points=signed,
+            balance=m.balance,
+        )
+    return tr(
+        conv,
+        "· {day} {what} {points},余 {balance}",
+        day=day,
+        what=what,
+        points=signed,
+        balance=m.balance,
+    )
 
 
 def screen(ctx: Ctx, conv: Conversation, r: MembershipShown, section: Section) -> list[Reply]:
-    """The part ``section`` of 我的, its choices last."""
-    if section == Section.POINTS:
-        replies: list[Reply] = [Say(points(conv, r))]
-        # POINTS HISTORY: the points slice answers a query of its own with the customer's
-        # movements (earned, spent, reversed, expired); its lines go here, under the balance.
-    elif section == Section.COUPONS:
-        replies = [Say(coupons(ctx, conv, r, LISTED_COUPONS))]
+    """The part ``section`` of 我的 but the points (``points_screen``), its choices last."""
+    if section == Section.COUPONS:
+        replies: list[Reply] = [Say(coupons(ctx, conv, r, LISTED_COUPONS))]
     elif section == Section.INVITE:
         replies = [Say(invite_terms(conv, r)), invitation(conv, r)]
     else:
@@ -84,13 +127,16 @@ def level(conv: Conversation, r: MembershipShown) -> str:
 
 
 def points(conv: Conversation, r: MembershipShown) -> str:
-    worth = format_yuan(100)
+    return balance(conv, r.points, r.points_per_yuan)
+
+
+def balance(conv: Conversation, held: int, per_yuan: int) -> str:
     return tr(
         conv,
         "积分:{points}({per} 积分抵 {worth},确认订单时可使用)",
-        points=r.points,
-        per=r.points_per_yuan,
-        worth=worth,
+        points=held,
+        per=per_yuan,
+        worth=format_yuan(100),
     )
 
 

@@ -57,6 +57,11 @@ class QuoteReady(Result):
     """The account has no phone number yet: it is asked before the order is placed."""
     known_phone: bool = False
     """The phone number given is another account's: no new-customer offers in this quote."""
+    free_hour_points: int = 0
+    """What one hour of the booking's item costs in points, when the catalog allows it and
+    the customer holds them (0: not offered)."""
+    free_hours: int = 0
+    """Hours this quote pays with points."""
 
 
 @dataclass(frozen=True, slots=True)

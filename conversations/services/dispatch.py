@@ -10,7 +10,7 @@ from conversations.services.notices import Notice, to_admins, to_customer, to_wo
 from domain.assignment import cost_matrix, optimal
 from domain.catalog import Catalog
 from domain.credit import effective_daily_cap
-from domain.dispatch import Busy, Candidate, Job, Scored, rank, score
+from domain.dispatch import Busy, Candidate, Job, Scored, by_priority, rank, score
 from domain.errors import DomainError
 from domain.lifecycle import Action, OrderStatus
 from domain.offers import Offer, OfferMode, OfferStatus
@@ -40,6 +40,7 @@ async def job_for(
     item = catalog.item(order.item_id)
     address = await uow.addresses.get(order.address_id) if order.address_id else None
     previous = await uow.orders.previous_workers(order.customer_id)
+    level = await uow.membership.level(order.customer_id)  # as last settled: one key read
     district = (address.district or district_of(address.text)) if address else ""
     job = Job(
         order_id=order.id or 0,
@@ -52,6 +53,7 @@ async def job_for(
         preferred_worker_id=order.preferred_worker_id,
         previous_worker_ids=frozenset(previous),
         excluded=excluded,
+        member_level=level,
     )
     return job, address
 
@@ -104,9 +106,15 @@ async def candidates(
 
 
 async def dispatch(
-    uow: UnitOfWork, catalog: Catalog, rules: Rules, order: Order, now: datetime
+    uow: UnitOfWork,
+    catalog: Catalog,
+    rules: Rules,
+    order: Order,
+    now: datetime,
+    taken: frozenset[int] = frozenset(),
 ) -> list[Notice]:
-    """Offer a paid (or still unassigned) order to the next best worker(s)."""
+    """Offer a paid (or still unassigned) order to the next best worker(s) but ``taken``
+    (given an overlapping job of the same batch)."""
     if order.hold_reason:  # a risk rule holds it: an admin releases it first
         if order.status != OrderStatus.PAID:
             return []
@@ -127,7 +135,8 @@ async def dispatch(
     offered = await uow.offers.for_order(order.id)
     if any(o.status == OfferStatus.OPEN for o in offered):
         return []
-    job, address = await job_for(uow, catalog, order, frozenset(o.worker_id for o in offered))
+    excluded = frozenset(o.worker_id for o in offered) | taken
+    job, address = await job_for(uow, catalog, order, excluded)
     pool = await candidates(uow, job, rules)
     ranked = rank(job, [c for c, _ in pool.values()], rules.dispatch)
     mode = (
@@ -165,7 +174,9 @@ async def batch(
     uow: UnitOfWork, catalog: Catalog, rules: Rules, orders: list[Order], now: datetime
 ) -> list[Notice]:
     """Assign waiting scheduled orders together, minimising total travel (one job per worker
-    per batch); an order the optimum leaves out is dispatched on its own."""
+    per batch), members' orders first (``assignment``); an order the optimum leaves out is
+    dispatched on its own, the highest level first, to a worker the batch gave no
+    overlapping job."""
     tz = ZoneInfo(rules.timezone)
     by_day: dict[object, list[Order]] = {}
     for order in orders:
@@ -182,10 +193,12 @@ async def batch(
         pool = await candidates(uow, jobs[0], rules)
         workers = [c for c, _ in pool.values()]
         chosen = optimal(cost_matrix(jobs, workers, rules.dispatch)) if workers else {}
-        for i, order in enumerate(day_orders):
+        for i in by_priority(jobs, rules.dispatch):
+            order = day_orders[i]
             order.dispatch_note = ""
             if i not in chosen:
-                notices += await dispatch(uow, catalog, rules, order, now)
+                taken = _taken(jobs[i], jobs, chosen, workers, rules)
+                notices += await dispatch(uow, catalog, rules, order, now, taken)
                 continue
             candidate, worker = pool[workers[chosen[i]].id]
             order.dispatch_round += 1
@@ -205,6 +218,18 @@ async def batch(
                 )
             )
     return notices
+
+
+def _taken(
+    job: Job, jobs: list[Job], chosen: dict[int, int], workers: list[Candidate], rules: Rules
+) -> frozenset[int]:
+    """The workers the batch gave a job overlapping ``job`` (with the travel buffer)."""
+    buffer = timedelta(minutes=rules.dispatch.travel_buffer_minutes)
+    return frozenset(
+        workers[j].id
+        for i, j in chosen.items()
+        if job.start_at < jobs[i].end_at + buffer and jobs[i].start_at < job.end_at + buffer
+    )
 
 
 async def make_offer(

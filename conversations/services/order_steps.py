@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from conversations.services import payment_requests, points, visit_codes
 from domain.cancellation import CancellationTerms, cancellation_terms
-from domain.catalog import Catalog
+from domain.catalog import Catalog, Unit
 from domain.commands import Booking
 from domain.coupons import WELCOME, Coupon
 from domain.errors import DomainError
@@ -38,6 +38,29 @@ class Priced:
     points_available: int
     known_phone: bool = False
     """The phone number is another account's: no new-customer offers."""
+    free_hour_points: int = 0
+    """The points one free hour of the booking costs, when one can be had (0: not)."""
+    free_hours: int = 0
+    """The hours the quote pays with points."""
+
+
+def free_hour_points(catalog: Catalog, rules: Rules, b: Booking, held: int) -> int:
+    """What an hour of the booking costs in points where the catalog allows one — an hourly
+    item of ``pricing.free_hour_skills`` — and the customer holds them (else 0)."""
+    pr = rules.pricing
+    items = [catalog.item(s.item_id) for s in b.selections]
+    allowed = any(it.unit == Unit.HOUR and it.skill in pr.free_hour_skills for it in items)
+    return pr.points_per_free_hour if allowed and held >= pr.points_per_free_hour else 0
+
+
+def _points_asked(rules: Rules, b: Booking, held: int, offer: int) -> tuple[int, int]:
+    """(points the quote may spend, free hours): all the points held when they pay as cash,
+    else those of the free hours; no free hour where none is ``offer``ed or when the
+    customer holds too few now (spent elsewhere since: the new total says so, and placing at
+    the old one is refused)."""
+    needed = b.free_hours * rules.pricing.points_per_free_hour
+    hours = b.free_hours if offer and needed <= held else 0
+    return (held if b.use_points else hours * rules.pricing.points_per_free_hour), hours
 
 
 async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: datetime) -> Priced:
@@ -62,6 +85,8 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
         known = await uow.customers.others_with_phone(b.customer_id, phone) > 0
     if known:
         usable = [c for c in usable if c.reason != WELCOME]
+    offer = free_hour_points(catalog, rules, b, customer.points)
+    asked, free_hours = _points_asked(rules, b, customer.points, offer)
 
     def request(coupon: Coupon | None) -> QuoteRequest:
         return QuoteRequest(
@@ -72,7 +97,8 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
             coupon=coupon.terms if coupon else None,
             # a recurring visit is never a first order, even before the first one is paid
             first_order=paid_before == 0 and not known and b.subscription_id is None,
-            points=customer.points if b.use_points else 0,
+            points=asked,
+            free_hours=free_hours,
         )
 
     chosen: Coupon | None = None
@@ -91,7 +117,8 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
         for coupon, candidate in fitting:
             if candidate.total_cents < result.total_cents:
                 result, chosen = candidate, coupon
-    return Priced(customer, result, chosen, [c for c, _ in fitting], customer.points, known)
+    fits = [c for c, _ in fitting]
+    return Priced(customer, result, chosen, fits, customer.points, known, offer, free_hours)
 
 
 async def _reachable(uow: UnitOfWork, customer: Customer, phone: str, b: Booking) -> None:
@@ -118,8 +145,12 @@ async def place(
     """Create the order (awaiting payment) and its pending payment with ``provider``; refuse
     a changed price, and (``PaymentUnavailable``) an order to pay when there is no provider.
     ``phone``, given at a first checkout, is kept on the account (and the new address); an
-    account without one is refused — the worker must be able to call before the visit.
+    account without one is refused — the worker must be able to call before the visit. It is
+    priced as the booking's own: a number another account holds takes the new-customer
+    offers away whichever of the two carries it.
     """
+    if phone and not b.phone:
+        b = replace(b, phone=phone)
     priced = await price(uow, catalog, rules, b, now)
     await _reachable(uow, priced.customer, phone, b)
     q = priced.quote

@@ -64,6 +64,10 @@ class Booking:
     coupon_code: str | None = None
     """None picks the best coupon the customer holds; "" uses none."""
     use_points: bool = False
+    """Spend points as cash (whole yuan)."""
+    free_hours: int = 0
+    """Hours of an item the catalog allows (``pricing.free_hour_skills``) paid with points,
+    ``pricing.points_per_free_hour`` each."""
     bundle_id: str | None = None
     subscription_id: int | None = None
     """Set when a recurring booking makes this visit's order (no first-order discount)."""

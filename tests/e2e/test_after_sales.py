@@ -215,6 +215,7 @@ async def test_a_low_rating_opens_a_review_and_updates_the_worker(tg, fake_teleg
     await customer.choose("迟到")
     await customer.choose("完成")
     await customer.say("来晚了一个小时")
+    await customer.choose("不加照片")
     assert "2.5 星" in customer.text() and "客服会跟进" in customer.text()
     review = [t for t in texts(fake_telegram, OPS) if "低分评价" in t]
     assert len(review) == 1 and f"#{number}" in review[0] and "来晚了" in review[0]
@@ -228,6 +229,7 @@ async def test_a_low_rating_opens_a_review_and_updates_the_worker(tg, fake_teleg
     await customer.choose("5")
     await customer.choose("完成")
     await customer.choose("跳过")
+    await customer.choose("不加照片")
     assert "已评价过" in customer.text()  # one rating per order
     # the worker rates the customer
     worker_chat = TelegramUser(client, fake_telegram, WORKER)

@@ -60,6 +60,7 @@ async def test_nul_bytes_in_complaints_ratings_support_and_admin_commands_are_dr
         await customer.choose("5")
     await customer.choose("完成")
     assert await customer.post(message_update(880201, f"很{P}好")) == 200
+    await customer.choose("不加照片")
     await customer.say("/support")
     assert await customer.post(message_update(880201, f"请{P}回电")) == 200
     assert any("请回电" in m.get("text", "") for m in fake_telegram.sent(SUPPORT))

@@ -3,8 +3,12 @@ second chat account giving a phone number another account holds is quoted withou
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from conversations.events import Failed
+from conversations.results.booking import OrderPlaced
 from tests.e2e.helpers import (
     Clock,
     TelegramUser,
@@ -63,3 +67,45 @@ async def test_a_new_phone_keeps_the_offers(both, fake_telegram):
     await user.say(REQUEST)
     await user.say("13800138124")
     assert "已提交" in user.text() and "¥30.00" in user.text()
+
+
+async def test_a_phone_given_only_with_the_order_is_checked_too(both, fake_telegram):
+    """``PlaceOrder.phone`` without ``Booking.phone``: the number is another account's, so
+    the quote with the first-order discount is refused and the order costs the full price."""
+    from domain import commands as c
+    from domain.people import Channel
+    from domain.pricing import Selection
+    from domain.queries import PreviewQuote
+    from tests import random_refs
+    from webhooks.keys import DATABASE, SERVICES
+
+    app, client = both
+    phone = random_refs.phone()
+    first = TelegramUser(client, fake_telegram, 730003)
+    await first.say("/start")
+    await first.say(REQUEST)
+    await first.say(phone)
+    await first.choose("确认支付")
+    assert "支付成功 ¥30.00" in first.text()
+
+    second = TelegramUser(client, fake_telegram, 730004)
+    await second.say("/start")
+    async with app[DATABASE].uow() as uow:
+        me = await uow.customers.by_identity(Channel.TELEGRAM, str(second.uid))
+    b = c.Booking(
+        customer_id=me.id,
+        channel="telegram",
+        lang="zh",
+        selections=(Selection("daily_cleaning", 2),),
+        start_at=app[CLOCK]() + timedelta(days=2),
+        address_text="上海市浦东新区世纪大道 100 号 5 楼",
+    )
+    [quoted] = await app[SERVICES].run(PreviewQuote(b))
+    assert quoted.total_cents == 3_000  # no number known yet: a new customer
+    [refused] = await app[SERVICES].run(c.PlaceOrder(b, quoted.total_cents, phone=phone))
+    assert isinstance(refused, Failed) and "价格有变化" in refused.message.get("zh")
+    [placed] = await app[SERVICES].run(c.PlaceOrder(b, 8_000, phone=phone))
+    assert isinstance(placed, OrderPlaced) and placed.due.due_now_cents == 8_000
+    async with app[DATABASE].uow() as uow:
+        held = await uow.coupons.for_customer(me.id)
+    assert all(x.used_order_id is None for x in held)  # the welcome coupon was not used

@@ -135,6 +135,7 @@ async def test_a_settled_order_earns_a_point_per_yuan_a_review_more_and_a_refund
         await customer.choose("5")
     await customer.choose("完成")
     await customer.choose("跳过")
+    await customer.choose("不加照片")
     assert "感谢评价" in customer.text()
     assert any(
         "感谢您评价订单" in t and "获得 10 积分,现有 40 积分" in t
@@ -284,23 +285,30 @@ async def test_a_customer_is_told_once_when_their_level_goes_up(
 async def test_a_review_with_a_photo_earns_more_once_and_keeps_the_photo(
     shop, fake_telegram, clock
 ):
-    from domain.commands import RateOrder
-    from tests.fakes.wechat import PNG
-
     app, client = shop
     customer = TelegramUser(client, fake_telegram, 630501)
     number = await book_and_pay(customer)
     await finish_and_confirm(client, fake_telegram, customer, number, clock)
     me = await customer_id(app, customer)
-    fake_telegram.files["photos/review-1.jpg"] = PNG
-    scores = tuple((d, 5) for d in ("response", "skill", "attitude", "care"))
-    rate = RateOrder(me, number, scores, channel="telegram", photo_refs=("review-1",))
-    await app[SERVICES].run(rate)
-    await app[SERVICES].run(rate)  # once per order
-    assert (await history(app, me)).balance == 30 + 30
+    for _ in range(2):  # the second time: rated already, nothing more
+        await customer.say(f"评价 #{number}")
+        for _ in range(4):
+            await customer.choose("5")
+        await customer.choose("完成")
+        await customer.say("很干净,谢谢")
+        assert "带照片的评价多得 20 积分" in customer.text()
+        await photo(customer, fake_telegram, f"review{number}")
+    assert "已评价过" in customer.text()
+    shown = await history(app, me)
+    assert shown.balance == 30 + 30  # the order's, and a review with a photo: not both
+    assert [(x.kind, x.points) for x in shown.lines] == [
+        (PointsKind.REVIEWED, 30),
+        (PointsKind.EARNED, 30),
+    ]
     assert len(told(fake_telegram, customer, "感谢您评价订单")) == 1
     async with app[DATABASE].uow() as uow:
         order = await uow.orders.by_number(number)
         [rating] = await uow.ratings.for_order(order.id)
+    assert rating.text == "很干净,谢谢"
     assert [p.split("/")[0] for p in rating.photos] == ["reviews"]
     await books_balance(app)

@@ -1,13 +1,17 @@
 """The rating's tags are a several-choice question: each tap toggles a tag and the question
 comes again with ✓ on the chosen ones (as the booking's extras do); the tapped question loses
-its buttons. In Telegram by buttons, in WeChat by number or by the tag's word."""
+its buttons. In Telegram by buttons, in WeChat by number or by the tag's word; a photo sent
+in WeChat goes with the review and earns the photo's points."""
 
 from __future__ import annotations
 
 import pytest
 
+from domain.points import PointsKind
+from domain.queries import LoadPointsHistory
 from tests.e2e.helpers import (
     HOME,
+    RULES,
     TelegramUser,
     WeChatUser,
     book_and_pay,
@@ -17,8 +21,8 @@ from tests.e2e.helpers import (
     seed_worker,
 )
 from tests.e2e.test_media_links import WORKER, book_on_wechat, finish
-from tests.fakes.wechat import WeChatServer
-from webhooks.keys import CLOCK, DATABASE
+from tests.fakes.wechat import PNG, WeChatServer, image_xml
+from webhooks.keys import CLOCK, DATABASE, SERVICES
 
 
 @pytest.fixture
@@ -65,6 +69,7 @@ async def test_in_telegram_each_tap_ticks_or_unticks_a_tag_and_asks_again(
     assert ticked([b["text"] for b in customer.options()]) == ["准时守约"]
     await customer.choose("完成")
     await customer.choose("跳过")
+    await customer.choose("不加照片")
     assert "感谢评价" in customer.text()
     assert await rated_tags(app, number) == ("punctual",)
 
@@ -89,5 +94,15 @@ async def test_in_wechat_a_tag_is_ticked_by_number_and_unticked_by_its_word(
     assert "2. 打扫仔细" in customer.last_text and "4. ✓ 爱护物品" in customer.last_text
     await customer.choose("完成")
     await customer.choose("跳过")
+    assert "带照片的评价多得 20 积分" in customer.last_text
+    fake_wechat.media.update({"R1": (PNG, "image/png")})
+    await customer.post_xml(image_xml(customer.openid, "R1"))  # a photo with the review
     assert "感谢评价" in customer.last_text
     assert await rated_tags(app, number) == ("careful",)
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        [rating] = await uow.ratings.for_order(order.id)
+    assert len(rating.photos) == 1 and rating.photos[0].startswith("reviews/")
+    [shown] = await app[SERVICES].run(LoadPointsHistory(order.customer_id))
+    reviewed = [x.points for x in shown.lines if x.kind == PointsKind.REVIEWED]
+    assert reviewed == [RULES.membership.review_photo_points]

@@ -107,8 +107,22 @@ def test_a_rating_takes_one_score_per_dimension_in_order_then_tags_then_words():
     assert data(c).tags == ("b",)
     c.step = "review"
     out = after_sales.TRANSITIONS[("review", TextReceived)](CTX, c, text("很好"))
+    assert out.step == after_sales.Step.REVIEW_PHOTO and not out.commands
+    c.step = "review_photo"
+    [offer] = after_sales.ask(CTX, c).replies
+    assert "with a photo earns 20 more points" in offer.text
+    assert [o.label for o in offer.options] == ["No photo"]
     scores = tuple(zip(DIMENSIONS, (5, 4, 3, 2), strict=True))
-    assert out.commands == [RateOrder(5, 240117, scores, ("b",), "很好")]
+    on_photo = after_sales.TRANSITIONS[("review_photo", PhotoReceived)]
+    out = on_photo(CTX, c, PhotoReceived(**BASE, ref="p9"))
+    assert out.commands == [RateOrder(5, 240117, scores, ("b",), "很好", c.channel, ("p9",))]
+    out = after_sales.TRANSITIONS[("review_photo", ChoiceMade)](CTX, c, choice("skip"))
+    assert out.commands == [RateOrder(5, 240117, scores, ("b",), "很好", c.channel)]
+    c.step = "review"  # a photo sent instead of words: rated with it, no words
+    keep_text = after_sales.TRANSITIONS[("review", PhotoReceived)]
+    after_sales.seed(c, FeedbackData("rate", 240117, scores=(5, 4, 3, 2), tags=("b",)))
+    out = keep_text(CTX, c, PhotoReceived(**BASE, ref="p8"))
+    assert out.commands == [RateOrder(5, 240117, scores, ("b",), "", c.channel, ("p8",))]
 
 
 def test_a_rework_day_then_time_books_it_in_the_business_timezone():

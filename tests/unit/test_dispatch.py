@@ -9,10 +9,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.assignment import cost_matrix, greedy, optimal, total
-from domain.dispatch import Busy, Candidate, Job, Refusal, explain, rank, refusal, score
+from domain.dispatch import (
+    Busy,
+    Candidate,
+    Job,
+    Refusal,
+    by_priority,
+    explain,
+    rank,
+    refusal,
+    score,
+)
 from domain.dispatch_index import DispatchIndex
 from domain.people import GeoPoint
-from domain.rules import DispatchRules, WorkerLevel
+from domain.rules import DispatchRules, MemberLevel, WorkerLevel
 
 RULES = DispatchRules()
 START = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
@@ -165,6 +175,7 @@ def test_the_fast_index_gives_exactly_the_reference_ranking(seed, k):
             skill=rng.choice(["cleaning", "nanny", "repair"]),
             preferred_worker_id=rng.choice([None, rng.randint(1, 300)]),
             excluded=frozenset(rng.sample(range(1, 301), 5)),
+            member_level=rng.choice(list(MemberLevel)),
         )
         assert index.best(job, k) == rank(job, pool, RULES)[:k]
 
@@ -192,3 +203,26 @@ def test_optimal_assignment_never_travels_more_than_greedy():
     if len(best) == len(quick):
         assert total(cost, best) <= total(cost, quick)
     assert len(set(best.values())) == len(best)
+
+
+def test_a_members_job_prefers_the_better_rated_worker_with_its_own_factor():
+    near = worker(2, location=north(0.1), rating_x100=400)
+    rated = worker(3, location=north(2.5), rating_x100=500)
+    regular = rank(JOB, [near, rated], RULES)
+    gold = rank(replace(JOB, member_level=MemberLevel.GOLD), [near, rated], RULES)
+    assert regular[0].worker_id == 2 and gold[0].worker_id == 3
+    assert ("member gold: rating", 500 * 200 // 100) in gold[0].factors
+    assert not any(name.startswith("member") for name, _ in regular[0].factors)
+
+
+def test_a_batch_serves_the_members_job_when_jobs_compete_for_one_worker():
+    only = worker(1, location=HOME, radius_m=20_000)
+    regular = replace(JOB, order_id=1, location=HOME)  # right next to them, placed first
+    gold = replace(JOB, order_id=2, location=north(8), member_level=MemberLevel.GOLD)
+    jobs = [regular, gold]
+    assert optimal(cost_matrix(jobs, [only], RULES)) == {1: 0}
+    assert by_priority(jobs, RULES) == [1, 0]
+    two = [only, worker(2, location=north(8), radius_m=20_000)]  # enough: travel decides
+    assert optimal(cost_matrix(jobs, two, RULES)) == {0: 0, 1: 1}
+    plain = [regular, replace(gold, member_level=MemberLevel.REGULAR)]
+    assert optimal(cost_matrix(plain, [only], RULES)) == {0: 0}

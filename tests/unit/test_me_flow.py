@@ -12,15 +12,18 @@ import pytest
 from conversations.events import ChoiceMade, CommandReceived, TextReceived
 from conversations.flows import everywhere, me, me_views, menu, start
 from conversations.flows.booking_draft import Draft
+from conversations.flows.me_views import LISTED_MOVEMENTS
 from conversations.flows.registry import CUSTOMER_FLOWS
 from conversations.replies import Ask, Link, Option, Say
 from conversations.results.customers import CustomerRegistered, WelcomeCoupon
 from conversations.results.membership import CouponHeld, MembershipShown
+from conversations.results.points import PointsHistory, PointsLine
 from conversations.routing import _match_choice
 from conversations.state import Conversation
 from domain.commands import SetLanguage
 from domain.member_levels import progress
-from domain.queries import LoadMembership
+from domain.points import KIND_TEXT, PointsKind
+from domain.queries import LoadMembership, LoadPointsHistory
 from domain.referrals import InviteLink
 from domain.rules import MemberLevel
 from domain.text import Bilingual
@@ -61,6 +64,23 @@ def shown(spend: int = 230_000, **changes) -> MembershipShown:
     return MembershipShown(**{**fields, **changes})
 
 
+def history(count: int = 3) -> PointsHistory:
+    """120 points: ``count`` movements, newest first, one of each kind in turn."""
+    kinds = list(PointsKind)
+    lines = tuple(
+        PointsLine(
+            NOW - timedelta(days=40 * i),
+            kinds[i % len(kinds)],
+            KIND_TEXT[kinds[i % len(kinds)]],
+            (-1) ** i * 12_345,
+            120 + i,
+            None if kinds[i % len(kinds)] == PointsKind.EXPIRED else 10_000_000 + i,
+        )
+        for i in range(count)
+    )
+    return PointsHistory(120, 30, NOW + timedelta(days=300), lines)
+
+
 def conv(section: str = "me", lang: str = "zh", **kw) -> Conversation:
     fields = {"flow": "me", "step": "shown", "lang": lang, "customer_id": 5}
     return Conversation(**{**fields, **kw}, channel="telegram", data={"me": {"section": section}})
@@ -79,10 +99,11 @@ def keys(replies) -> list[str]:
 
 
 def test_entering_asks_for_the_membership_with_the_invitation_only_where_it_is_shown():
-    for section, invite in [("me", True), ("invite", True), ("points", False), ("coupons", False)]:
+    for section, invite in [("me", True), ("invite", True), ("coupons", False)]:
         c = conv(section)
         out = me.enter(CTX, c)
         assert out.commands == [LoadMembership(5, "telegram", invite)]
+    assert me.enter(CTX, conv("points")).commands == [LoadPointsHistory(5, LISTED_MOVEMENTS)]
     c = conv("no-such-part")
     assert me.enter(CTX, c).commands == [LoadMembership(5, "telegram", True)]
     assert c.data["me"] == {"section": "me"}  # reset on entry
@@ -125,7 +146,7 @@ def test_the_screen_in_english_has_no_chinese_but_the_other_languages_name():
 
 
 def test_each_part_shows_itself_and_offers_the_others():
-    points = me.on_shown(CTX, conv("points"), shown(invite=None, invite_asked=False))
+    points = me.on_history(CTX, conv("points"), history())
     assert texts(points.replies).startswith("积分:120")
     assert "优惠券" not in texts(points.replies).split("\n")[0]
     assert keys(points.replies) == ["me", "coupons", "invite", "menu"]
@@ -148,12 +169,12 @@ def test_on_wechat_the_invitation_is_a_qr_code_to_show_and_a_failure_is_said():
 def test_choosing_a_part_loads_it_and_the_language_switch_speaks_the_other():
     c = conv()
     out = me.on_choice(CTX, c, ChoiceMade(**BASE, key="points"))
-    assert out.commands == [LoadMembership(5, "telegram", False)]
+    assert out.commands == [LoadPointsHistory(5, LISTED_MOVEMENTS)]
     assert c.data["me"] == {"section": "points"}
     out = me.on_choice(CTX, c, ChoiceMade(**BASE, key="lang"))
     assert c.lang == "en" and out.reask and out.commands == [SetLanguage(5, "en")]
     assert out.replies == [Say("Switched to English.")]
-    assert me.ask(CTX, c).commands == [LoadMembership(5, "telegram", False)]
+    assert me.ask(CTX, c).commands == [LoadPointsHistory(5, LISTED_MOVEMENTS)]
     out = me.on_choice(CTX, c, ChoiceMade(**BASE, key="menu"))
     assert out.goto == "menu" and "me" not in c.data
 
@@ -249,7 +270,12 @@ def test_help_names_me_and_invite(lang, words):
 def test_every_screen_names_its_parts_in_the_persons_language():
     for section in me_views.Section:
         for lang in ("zh", "en"):
-            out = me.on_shown(CTX, conv(section.value, lang=lang), shown())
+            c = conv(section.value, lang=lang)
+            out = (
+                me.on_history(CTX, c, history())
+                if section == me_views.Section.POINTS
+                else me.on_shown(CTX, c, shown())
+            )
             shown_text = texts(out.replies) + " ".join(labels(out.replies)[:-2])
             if lang == "en":
                 assert not CJK.search(shown_text), shown_text
@@ -299,3 +325,22 @@ def test_many_coupons_are_listed_soonest_first_with_how_many_more():
     assert part.count("· 赠券") == 15 and "……另有 5 张有效期更长的优惠券。" in part
     english = texts(me.on_shown(CTX, conv(lang="en"), shown(coupons=many)).replies)
     assert "…and 17 more: send 'coupons' to see them." in english
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_points_part_lists_a_bounded_number_of_movements_by_name_newest_first(lang):
+    out = me.on_history(CTX, conv("points", lang=lang), history(40))
+    [say, _] = out.replies
+    lines = [x for x in say.text.splitlines() if x.startswith("· ")]
+    assert len(lines) == LISTED_MOVEMENTS
+    assert len(say.text.encode()) <= 2_048  # one WeChat text
+    assert all(kind.value not in say.text for kind in PointsKind)
+    if lang == "zh":
+        assert lines[0] == "· 11-23 消费获得(订单 #10000000) +12345,余 120"
+        assert lines[1] == "· 10-14 评价奖励(订单 #10000001) -12345,余 121"
+        assert "· 03-28 积分过期 +12345,余 126" in lines
+        assert lines[-1].startswith("· 2025-")
+        assert "其中 30 积分将于 2027-09-19 过期" in say.text
+    else:
+        assert not CJK.search(say.text), say.text
+        assert lines[0] == "· 11-23 Earned by an order (order #10000000) +12345, balance 120"

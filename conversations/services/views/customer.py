@@ -116,6 +116,8 @@ async def quote(
         ),
         phone_needed=not priced.customer.phone,
         known_phone=priced.known_phone,
+        free_hour_points=priced.free_hour_points,
+        free_hours=priced.free_hours,
     )
 
 

@@ -2,7 +2,7 @@
 counts it, so the level shown is the level priced) with the distance to the next, the points
 balance, the coupons still to use, and the invitation of the channel they are on.
 
-The points history is not here yet: the points slice answers its own query for it.
+The points part of 我的 reads the points history instead (``LoadPointsHistory``).
 """
 
 from __future__ import annotations
