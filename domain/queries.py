@@ -68,6 +68,16 @@ class DraftSubscription(Query):
 
 
 @dataclass(frozen=True)
+class CheckFeedback(Query):
+    """Whether the customer may complain about (``action`` "complain") or rate ("rate")
+    order ``number`` now — asked before the first question, not after the last."""
+
+    customer_id: int
+    number: int
+    action: str
+
+
+@dataclass(frozen=True)
 class LoadSubscriptions(Query):
     customer_id: int
 

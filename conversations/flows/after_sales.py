@@ -9,26 +9,32 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from conversations.events import ChoiceMade, PhotoReceived, TextReceived
+from conversations.events import ChoiceMade, Failed, PhotoReceived, TextReceived
 from conversations.flows import after_sales_views as views
 from conversations.flows import booking_views
+from conversations.flows.after_sales_data import CATEGORIES, DIMENSION_TEXT, feedback, parse_day
 from conversations.flows.after_sales_data import NAME as NAME
 from conversations.flows.after_sales_data import FeedbackData as FeedbackData
-from conversations.flows.after_sales_data import feedback, parse_day
 from conversations.flows.base import Ctx, Outcome, Transitions, too_long, tr
 from conversations.flows.dates import parse_when
 from conversations.flows.flow_state import StaleState, keep, load, restarting, restarting_all
 from conversations.replies import Ask, Option, Say
-from conversations.results.after_sales import ComplaintFiled, OrderRated, ReworkBooked
+from conversations.results.after_sales import (
+    ComplaintFiled,
+    FeedbackOpen,
+    OrderRated,
+    ReworkBooked,
+)
 from conversations.results.workers import CustomerRated
 from conversations.state import Conversation
 from domain import limits
 from domain.aftersales import CUSTOMER_TAGS, DIMENSIONS
 from domain.commands import BookRework, FileComplaint, RateCustomer, RateOrder
-from domain.text import N_
+from domain.queries import CheckFeedback
 
 
 class Step(StrEnum):
+    CHECKING = "checking"
     CATEGORY = "category"
     TEXT = "text"
     PHOTOS = "photos"
@@ -48,19 +54,6 @@ FIRST_STEP = {
     "rate": Step.SCORE,
     "rework": Step.REWORK_DAY,
     "rate_customer": Step.CUSTOMER_SCORE,
-}
-CATEGORIES = (
-    ("late", N_("迟到")),
-    ("incomplete", N_("没做完 / 不干净")),
-    ("damage", N_("物品损坏")),
-    ("attitude", N_("服务态度")),
-    ("other", N_("其他")),
-)
-DIMENSION_TEXT = {
-    "response": N_("响应速度(准时、沟通)"),
-    "skill": N_("专业水平"),
-    "attitude": N_("服务态度"),
-    "care": N_("爱护物品"),
 }
 MAX_PHOTOS = 6
 STARS = tuple(Option(f"s:{n}", str(n)) for n in range(1, 6))
@@ -91,18 +84,41 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
         return Outcome(goto="start")
     # nothing older stays
     keep(conv, NAME, FeedbackData(action=given.action, number=given.number))
+    if given.action in CHECKED:
+        return _check(conv, given.action, given.number)
     return Outcome(step=FIRST_STEP[given.action], reask=True)
 
 
+CHECKED = frozenset({"complain", "rate"})  # checked before the first question
+
+
+def _check(conv: Conversation, action: str, number: int) -> Outcome:
+    assert conv.customer_id is not None
+    return Outcome(step=Step.CHECKING, commands=[CheckFeedback(conv.customer_id, number, action)])
+
+
+def on_open(ctx: Ctx, conv: Conversation, result: FeedbackOpen) -> Outcome:
+    return Outcome(step=FIRST_STEP[feedback(conv).action], reask=True)
+
+
+def on_closed(ctx: Ctx, conv: Conversation, result: Failed) -> Outcome:
+    conv.data.pop(NAME, None)
+    return Outcome([Say(result.message.get(conv.lang))], goto=_home(conv))
+
+
 def _no_order(conv: Conversation) -> Outcome:
-    return Outcome(
-        [Say(tr(conv, "请带上订单号,例如「投诉 #240117」或「评价 #240117」。"))],
-        goto=_home(conv),
-    )
+    return Outcome([Say(views.no_order(conv))], goto=_home(conv))
 
 
 @restarting(NAME, _restart)
 def ask(ctx: Ctx, conv: Conversation) -> Outcome:
+    if conv.step == Step.CHECKING:  # asked again before the answer came (a restart)
+        f = feedback(conv)
+        return _check(conv, f.action, f.order)
+    return _question(ctx, conv)
+
+
+def _question(ctx: Ctx, conv: Conversation) -> Outcome:
     f, step = feedback(conv), conv.step
     number = f.order
     if step == Step.CATEGORY:
@@ -349,6 +365,8 @@ TRANSITIONS: Transitions = restarting_all(
     NAME,
     _restart,
     {
+        (Step.CHECKING, FeedbackOpen): on_open,
+        (Step.CHECKING, Failed): on_closed,
         (Step.CATEGORY, ChoiceMade): on_category,
         (Step.TEXT, TextReceived): on_text,
         (Step.PHOTOS, PhotoReceived): on_photo,

@@ -8,6 +8,7 @@ from datetime import date
 
 from conversations.flows.flow_state import StaleState, load
 from conversations.state import Conversation
+from domain.text import N_
 
 NAME = "feedback"
 
@@ -63,3 +64,18 @@ def feedback(conv: Conversation) -> FeedbackData:
     if f is None:
         raise StaleState(NAME)
     return f
+
+
+CATEGORIES = (  # a complaint's kinds, named
+    ("late", N_("迟到")),
+    ("incomplete", N_("没做完 / 不干净")),
+    ("damage", N_("物品损坏")),
+    ("attitude", N_("服务态度")),
+    ("other", N_("其他")),
+)
+DIMENSION_TEXT = {  # what a rating's stars are for, named
+    "response": N_("响应速度(准时、沟通)"),
+    "skill": N_("专业水平"),
+    "attitude": N_("服务态度"),
+    "care": N_("爱护物品"),
+}

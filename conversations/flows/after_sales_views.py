@@ -81,3 +81,7 @@ def rework_booked(ctx: Ctx, conv: Conversation, booked: ReworkBooked) -> list[Re
             )
         )
     ]
+
+
+def no_order(conv: Conversation) -> str:
+    return tr(conv, "请带上订单号,例如「投诉 #240117」或「评价 #240117」。")

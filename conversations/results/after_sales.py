@@ -10,6 +10,14 @@ from conversations.events import Result
 
 
 @dataclass(frozen=True, slots=True)
+class FeedbackOpen(Result):
+    """The customer may go on: complain about or rate order ``number`` (``action``)."""
+
+    number: int
+    action: str
+
+
+@dataclass(frozen=True, slots=True)
 class ComplaintFiled(Result):
     complaint_id: int
     number: int

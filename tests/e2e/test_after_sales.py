@@ -223,14 +223,8 @@ async def test_a_low_rating_opens_a_review_and_updates_the_worker(tg, fake_teleg
         worker = await uow.workers.get(1)
     assert worker.rating_x100 == 250 and worker.good_rate_bp == 0
     await customer.say(f"评价 #{number}")
-    await customer.choose("5")
-    await customer.choose("5")
-    await customer.choose("5")
-    await customer.choose("5")
-    await customer.choose("完成")
-    await customer.choose("跳过")
-    await customer.choose("不加照片")
-    assert "已评价过" in customer.text()  # one rating per order
+    assert "已评价过" in customer.text()  # one rating per order: said before any question
+    assert "1–5 星" not in customer.text()
     # the worker rates the customer
     worker_chat = TelegramUser(client, fake_telegram, WORKER)
     await worker_chat.say(f"评价客户 #{number}")
@@ -360,3 +354,20 @@ async def test_the_dashboard_command_sends_a_signed_link_that_opens(tg, fake_tel
     path = button["url"].split("://", 1)[1].split("/", 1)[1]
     opened = await client.get("/" + path, allow_redirects=False)
     assert opened.status in (302, 303) and "daojia_dashboard" in opened.cookies
+
+
+async def test_a_complaint_about_an_order_not_yet_served_is_refused_before_any_question(
+    tg, fake_telegram, clock
+):
+    app, client = tg
+    customer = TelegramUser(client, fake_telegram, 600131)
+    number = await book_and_pay(customer)
+    await customer.say(f"投诉 #{number}")
+    assert "现在不能投诉" in customer.text() and "遇到了什么问题" not in customer.text()
+    await customer.say(f"评价 #{number}")
+    assert "完成后才能评价" in customer.text() and "1–5 星" not in customer.text()
+    await customer.say(f"投诉 #{number + 100000}")  # not theirs, or no such order
+    assert "找不到订单" in customer.text() or "没有订单" in customer.text()
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        assert await uow.complaints.for_order(order.id) == []

@@ -7,15 +7,18 @@ from datetime import UTC, datetime
 
 import pytest
 
-from conversations.events import ChoiceMade, PhotoReceived, TextReceived
+from conversations.events import ChoiceMade, Failed, PhotoReceived, TextReceived
 from conversations.flows import after_sales
 from conversations.flows.after_sales import FeedbackData
 from conversations.flows.base import Ctx
 from conversations.flows.flow_state import read
 from conversations.replies import Say
+from conversations.results.after_sales import FeedbackOpen
 from conversations.state import Conversation
 from domain.aftersales import DIMENSIONS
 from domain.commands import BookRework, FileComplaint, RateCustomer, RateOrder
+from domain.queries import CheckFeedback
+from domain.text import N_
 from store.catalog_file import load_catalog
 
 CATALOG, RULES = load_catalog()
@@ -39,6 +42,13 @@ def entered(action: str, role: str = "customer") -> Conversation:
     after_sales.seed(c, FeedbackData(action, 240117))
     c.flow = "feedback"
     out = after_sales.enter(CTX, c)
+    if action in after_sales.CHECKED:  # the order is checked before the first question
+        assert out.step == after_sales.Step.CHECKING
+        assert out.commands == [CheckFeedback(5, 240117, action)]
+        c.step = out.step
+        out = after_sales.TRANSITIONS[("checking", FeedbackOpen)](
+            CTX, c, FeedbackOpen(240117, action)
+        )
     assert out.step == after_sales.FIRST_STEP[action] and out.reask
     c.step = out.step
     return c
@@ -64,8 +74,20 @@ def test_entering_keeps_only_the_action_and_the_order_of_what_was_stored():
     c = Conversation(flow="feedback", step="category", customer_id=5, lang="en")
     after_sales.seed(c, FeedbackData("complain", 240117, "late", "old words", ("p1",)))
     out = after_sales.enter(CTX, c)
-    assert out.step == after_sales.Step.CATEGORY
+    assert out.step == after_sales.Step.CHECKING
     assert data(c) == FeedbackData("complain", 240117)
+
+
+def test_an_order_that_cannot_take_the_feedback_is_refused_before_any_question():
+    c = Conversation(flow="feedback", step="checking", customer_id=5, lang="en")
+    after_sales.seed(c, FeedbackData("complain", 240117))
+    refused = Failed(N_("订单 #{number} 完成后才能评价", number=240117))
+    out = after_sales.TRANSITIONS[("checking", Failed)](CTX, c, refused)
+    assert out.goto == "menu" and "feedback" not in c.data
+    assert out.replies == [Say(refused.message.get("en"))]
+    c.data.clear()
+    after_sales.seed(c, FeedbackData("rate", 240117))
+    assert after_sales.ask(CTX, c).commands == [CheckFeedback(5, 240117, "rate")]  # a restart
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,7 @@ from conversations.flows.flow_state import read
 from conversations.flows.registry import CUSTOMER_FLOWS
 from conversations.state import Conversation
 from domain import commands as c
+from domain.queries import CheckFeedback
 from store.catalog_file import load_catalog
 
 CATALOG, RULES = load_catalog()
@@ -126,7 +127,8 @@ def test_a_customers_action_on_an_order_enters_the_flow_that_does_it():
     out = entered(conv, route(conv, ChoiceMade(**BASE, key="act:confirm:240117")))
     assert out.commands == [c.ConfirmOrder(7, 240117)]
     out = entered(conv, route(conv, TextReceived(**BASE, text="投诉 #240117")))
-    assert out.step == after_sales.Step.CATEGORY
+    assert out.step == after_sales.Step.CHECKING  # the order is checked first
+    assert out.commands == [CheckFeedback(7, 240117, "complain")]
     assert conv.data["feedback"] == asdict(after_sales.FeedbackData("complain", 240117))
 
 

@@ -11,7 +11,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from conversations.flows import admin_after_sales_views, admin_views, after_sales, my_orders_views
+from conversations.flows import (
+    admin_after_sales_views,
+    admin_views,
+    after_sales_data,
+    my_orders_views,
+)
 from conversations.services.views.customer import _coupon_view
 from conversations.state import Conversation
 from domain.admin import ROLE_TEXT, AdminRole
@@ -48,9 +53,9 @@ def named(table: dict[str, Phrase] | dict[OrderStatus, Phrase], ids: list[str]) 
         (UNIT_TEXT, list(Unit)),
         (admin_after_sales_views.CATEGORY, [c.value for c in ComplaintCategory]),
         (admin_views.FLAG_TEXT, [a.value for a in Attention]),
-        (after_sales.DIMENSION_TEXT, list(DIMENSIONS)),
+        (after_sales_data.DIMENSION_TEXT, list(DIMENSIONS)),
         (dict(CUSTOMER_TAGS), [key for key, _ in CUSTOMER_TAGS]),
-        (dict(after_sales.CATEGORIES), [c.value for c in ComplaintCategory]),
+        (dict(after_sales_data.CATEGORIES), [c.value for c in ComplaintCategory]),
         (DOCUMENT_TEXT, list(DOCUMENT_TEXT)),
         (ROLE_TEXT, list(AdminRole)),
         (ACTOR_TEXT, list(ActorKind)),

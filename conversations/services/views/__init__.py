@@ -20,7 +20,15 @@ from zoneinfo import ZoneInfo
 
 from conversations.events import Result
 from conversations.services.staff import AdminDirectory
-from conversations.services.views import admin, customer, invoices, membership, points, worker
+from conversations.services.views import (
+    admin,
+    customer,
+    feedback,
+    invoices,
+    membership,
+    points,
+    worker,
+)
 from conversations.services.views.membership import InviteLinks
 from domain import queries as q
 from domain.catalog import Catalog
@@ -54,6 +62,7 @@ def table(
             customer.subscription_draft, catalog=catalog, rules=rules, tz=tz, clock=clock
         ),
         q.CheckCheckout: customer.checkout,
+        q.CheckFeedback: partial(feedback.feedback_open, rules=rules, clock=clock),
         q.LoadMembership: partial(
             membership.membership, rules=rules, clock=clock, invite_link=invite_link
         ),

@@ -1,0 +1,43 @@
+"""Whether a customer may complain about or rate an order now, checked when they ask — so
+nobody answers four questions to be told at the end that the order cannot take a complaint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from conversations.results.after_sales import FeedbackOpen
+from conversations.services.customer_orders import own_order
+from domain.aftersales import Rater, check_can_complain
+from domain.errors import DomainError
+from domain.lifecycle import OrderStatus
+from domain.ports import Reads
+from domain.queries import CheckFeedback
+from domain.rules import Rules
+from domain.text import N_
+
+RATEABLE = frozenset({OrderStatus.CONFIRMED, OrderStatus.SETTLED})
+"""A customer rates a job once they confirmed it (or it was confirmed for them)."""
+
+
+async def feedback_open(
+    uow: Reads, q: CheckFeedback, *, rules: Rules, clock: Callable[[], datetime]
+) -> FeedbackOpen:
+    """``FeedbackOpen``, or DomainError saying why not (the same checks the filing and the
+    rating make again in their own transaction)."""
+    order = await own_order(uow, q.customer_id, q.number, full=False)
+    assert order.id is not None
+    if q.action == "complain":
+        check_can_complain(order, clock(), rules.after_sales)
+        for earlier in await uow.complaints.for_order(order.id):
+            if earlier.open:
+                raise DomainError(
+                    N_("订单 #{number} 已有处理中的投诉 #{id}", number=q.number, id=earlier.id)
+                )
+    elif q.action == "rate":
+        if order.status not in RATEABLE:
+            raise DomainError(N_("订单 #{number} 完成后才能评价", number=q.number))
+        rated = await uow.ratings.for_order(order.id)
+        if any(r.rater == Rater.CUSTOMER for r in rated):
+            raise DomainError(N_("订单 #{number} 已评价过", number=q.number))
+    return FeedbackOpen(q.number, q.action)
