@@ -10,6 +10,7 @@ from typing import Protocol, Self
 from domain.admin import AdminGrant
 from domain.aftersales import Complaint, ComplaintStatus, Rater, Rating
 from domain.audit import AuditEntry
+from domain.campaigns import Marketing
 from domain.coupons import Coupon
 from domain.credit import WorkerRecord
 from domain.ledger import LedgerEntry
@@ -332,6 +333,7 @@ class Reads(Protocol):
     admin_reports: AdminReports
     checkpoints: Checkpoints
     membership: Membership
+    marketing: Marketing
 
 
 class UnitOfWork(Reads, Protocol):

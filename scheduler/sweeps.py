@@ -30,6 +30,7 @@ from domain.commands import (
     QuarterlyLevels,
     ReconcilePayments,
     SampleSpotChecks,
+    SendCampaigns,
     SendReminders,
 )
 from domain.privacy import loggable_traceback
@@ -52,6 +53,7 @@ SWEEPS: list[tuple[Callable[[], Command], int]] = [
     (QuarterlyLevels, 3600),
     (ForgetConversations, 3600),
     (ExpirePoints, 3600),
+    (SendCampaigns, 30),
 ]
 """(command to run, every N seconds)."""
 

@@ -31,6 +31,7 @@ from store.audit_repo import AuditRepository
 from store.checkpoints_repo import CheckpointRepository
 from store.crypto import PiiCipher
 from store.dispatch_repo import OfferRepository, PhotoRepository
+from store.marketing_repo import MarketingRepository
 from store.membership_repo import MembershipRepository
 from store.money_repo import (
     CouponRepository,
@@ -80,6 +81,7 @@ _REPOSITORIES: dict[str, tuple[Any, bool]] = {
     "admin_reports": (AdminReports, False),
     "checkpoints": (CheckpointRepository, True),
     "membership": (MembershipRepository, False),
+    "marketing": (MarketingRepository, False),
 }
 
 
@@ -113,6 +115,7 @@ class SqlUnitOfWork:
     admin_reports: AdminReports
     checkpoints: CheckpointRepository
     membership: MembershipRepository
+    marketing: MarketingRepository
 
     def __init__(self, database: Database) -> None:
         self._database = database

@@ -64,6 +64,8 @@ ADMIN = {
     "spotchecks": ("spotchecks", "抽检任务"),
     "checked": ("checked", "抽检完成"),
     "dashboard": ("dashboard", "看板", "仪表盘"),
+    "campaign": ("campaign", "营销活动"),
+    "campaigns": ("campaigns", "活动列表"),
 }
 NEEDS_NUMBER = {
     "accept",
@@ -107,6 +109,7 @@ BARE_ADMIN = {
     "spotchecks",
     "levels",
     "dashboard",
+    "campaigns",
 }
 """Admin words that are commands on their own, typed without a slash (WeChat)."""
 _NUMBER = re.compile(r"#?\s*(\d{6,8})(?!\d)")  # a phone number is not an order number

@@ -46,6 +46,14 @@ from domain.commands.customers import (
     StopSubscription,
     Subscribe,
 )
+from domain.commands.marketing import (
+    ListCampaigns,
+    NoteInbound,
+    PreviewCampaign,
+    SendCampaigns,
+    SetMarketing,
+    StartCampaign,
+)
 from domain.commands.money import ConfirmPayment, ExecuteRefunds
 from domain.commands.sweeps import (
     AutoConfirm,
@@ -148,4 +156,10 @@ __all__ = [
     "SampleSpotChecks",
     "ForgetConversations",
     "ExpirePoints",
+    "PreviewCampaign",
+    "StartCampaign",
+    "ListCampaigns",
+    "SendCampaigns",
+    "SetMarketing",
+    "NoteInbound",
 ]

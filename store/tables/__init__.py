@@ -7,6 +7,7 @@ hashes in ``*_hash`` where a lookup needs them.
 One module per area; every table is importable from here."""
 
 from store.tables.after_sales import ComplaintRow, RatingRow, SpotCheckRow
+from store.tables.marketing import CampaignRecipientRow, CampaignRow
 from store.tables.membership import PointsMovementRow, PointsUseRow
 from store.tables.money import (
     CouponRow,
@@ -56,4 +57,6 @@ __all__ = [
     "CheckpointRow",
     "PointsMovementRow",
     "PointsUseRow",
+    "CampaignRow",
+    "CampaignRecipientRow",
 ]
