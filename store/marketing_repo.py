@@ -25,7 +25,9 @@ from domain.campaigns import (
     Tally,
 )
 from domain.lifecycle import OrderStatus
+from domain.privacy import district_of
 from domain.rules import MemberLevel
+from store.crypto import PiiCipher
 from store.tables import (
     AddressRow,
     CampaignRecipientRow,
@@ -39,8 +41,9 @@ from store.types import UtcDateTime
 
 
 class MarketingRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cipher: PiiCipher) -> None:
         self._s = session
+        self._c = cipher
 
     def _postgres(self) -> bool:
         assert self._s.bind is not None
@@ -171,14 +174,16 @@ class MarketingRepository:
         ).all():
             items.setdefault(int(c), set()).add(item)
         districts: dict[int, set[str]] = {}
-        for c, district in (
+        for c, district, text_enc in (
             await self._s.exec(
-                select(AddressRow.customer_id, AddressRow.district)
-                .distinct()
-                .where(col(AddressRow.customer_id).in_(ids))
+                select(AddressRow.customer_id, AddressRow.district, AddressRow.text_enc).where(
+                    col(AddressRow.customer_id).in_(ids)
+                )
             )
         ).all():
-            districts.setdefault(int(c), set()).add(district)
+            # the district as dispatch reads it: given, or named in the address
+            named = district or district_of(self._c.decrypt("address.text", text_enc))
+            districts.setdefault(int(c), set()).add(named)
         return [
             CustomerFacts(
                 customer_id=int(i),

@@ -81,7 +81,7 @@ _REPOSITORIES: dict[str, tuple[Any, bool]] = {
     "admin_reports": (AdminReports, False),
     "checkpoints": (CheckpointRepository, True),
     "membership": (MembershipRepository, False),
-    "marketing": (MarketingRepository, False),
+    "marketing": (MarketingRepository, True),
 }
 
 
