@@ -268,3 +268,27 @@ async def test_only_owner_and_ops_send_campaigns_and_customers_do_not_see_the_co
         conn = await uow.session.connection()
         actions = (await conn.execute(text("SELECT action, actor FROM audit_log"))).all()
     assert ("campaign_send", f"telegram:{OPS}") in [(a, w) for a, w in actions]
+
+
+async def test_unsubscribed_customers_get_no_broadcast_but_their_own_notices_still_come(
+    shop, fake_telegram
+):
+    app, client = shop
+    fan = TelegramUser(client, fake_telegram, 640601)
+    await fan.say("/start")
+    quiet = TelegramUser(client, fake_telegram, 640602)
+    await quiet.say("/start")
+    await quiet.say("unsubscribe")
+    owner = TelegramUser(client, fake_telegram, OWNER)
+    await owner.say("/broadcast 春节照常服务")
+    await app[SERVICES].run(DrainOutbox())
+
+    def texts(user: TelegramUser) -> list[str]:
+        return [m.get("text", "") for m in fake_telegram.sent(user.uid)]
+
+    assert any("春节照常服务" in t for t in texts(fan))
+    assert not any("春节照常服务" in t for t in texts(quiet))
+    quiet_id = await customer_id(app, "telegram", "640602")
+    await owner.say(f"/coupon issue {quiet_id} 20")  # a goodwill coupon is not marketing
+    await app[SERVICES].run(DrainOutbox())
+    assert any("¥20.00 优惠券" in t for t in texts(quiet))
