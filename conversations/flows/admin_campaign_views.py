@@ -79,7 +79,7 @@ def _line(ctx: Ctx, conv: Conversation, x: CampaignLine) -> str:
     return tr(
         conv,
         "#{id} {at} {status} · {who} · {terms}\n"
-        "  匹配 {matched},已发券 {coupons}(消息送达 {sent}、退订 {opted_out}、"
+        "  匹配 {matched},已发券 {coupons}(发消息 {sent}、退订 {opted_out}、"
         "无法送达 {unreachable}、待发 {pending}),已使用 {used}",
         id=x.id,
         at=local(ctx, x.created_at),

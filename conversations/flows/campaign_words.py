@@ -1,7 +1,7 @@
 """Reading ``/campaign`` as an admin typed it: conditions and coupon terms as ``key=value``
 (Chinese or English keys, ``=`` or ``:``), e.g. ``/campaign 等级=黄金 沉睡=30 区域=徐汇区
-买过=日常保洁 金额=20 门槛=100 天数=14``; ``/campaign send 12`` (确认 12) confirms a preview.
-Pure: no I/O."""
+买过=日常保洁 金额=20 门槛=100 天数=14``; ``/campaign 金额=20`` is for everyone;
+``/campaign send 12`` (确认 12) confirms a preview. Pure: no I/O."""
 
 from __future__ import annotations
 
@@ -102,8 +102,8 @@ def build(ctx: Ctx, name: str, args: str, by: str, role: str) -> c.Command | Non
     words = args.split()
     if len(words) == 2 and words[0].casefold() in CONFIRM and words[1].lstrip("#").isdigit():
         return c.StartCampaign(by, role, int(words[1].lstrip("#")))
-    given = pairs(args) if args.strip() else {}
-    if given is None:
+    given = pairs(args) if args.strip() else None
+    if given is None:  # nothing (the usage, not a campaign for everyone) or not key=value
         return None
     m = ctx.rules.membership
     level = level_of(given["level"]) if "level" in given else None

@@ -91,10 +91,13 @@ class CampaignDesk:
             until=now + timedelta(days=offer.days),
         )
 
+    def _has_template(self, notice: Notice) -> bool:
+        """Whether WeChat has a template message for campaigns (outside the window)."""
+        return self.s.postman.sender.prepare("wechat", notice, "", "zh") is not None
+
     def _routes(
-        self, accounts: Sequence[Account], now: datetime, notice: Notice
+        self, accounts: Sequence[Account], now: datetime, has_template: bool
     ) -> list[tuple[Account, Delivery]]:
-        has_template = self.s.postman.sender.prepare("wechat", notice, "", "zh") is not None
         return deliveries(
             accounts,
             now,
@@ -120,7 +123,7 @@ class CampaignDesk:
             raise DomainError(N_("金额须大于 0,门槛不能为负,有效期 1–365 天"))
         if offer.threshold_cents and offer.threshold_cents <= offer.amount_cents:
             raise DomainError(N_("门槛须高于券的金额"))
-        notice = self._notice(offer, now)
+        has_template = self._has_template(self._notice(offer, now))
         counts = Preview()
         async with self.s.uow() as uow:
             role = await authorize(self.s, uow, "campaign", cmd.admin)
@@ -130,7 +133,7 @@ class CampaignDesk:
                 audience = await uow.marketing.audience(found)
                 for customer_id in found:
                     _, opted, accounts = audience.get(customer_id, ("zh", False, []))
-                    counts.count(reach(opted, self._routes(accounts, now, notice)))
+                    counts.count(reach(opted, self._routes(accounts, now, has_template)))
             campaign = await uow.marketing.add(
                 Campaign(
                     now,
@@ -285,11 +288,12 @@ class CampaignDesk:
         """The batch's coupons, notices and outcomes, in ``uow``."""
         offer = campaign.offer
         notice = self._notice(offer, now)
+        has_template = self._has_template(notice)
         audience = await uow.marketing.audience([customer for _, customer in batch])
         given = 0
         for recipient_id, customer_id in batch:
             lang, opted, accounts = audience.get(customer_id, ("zh", False, []))
-            routes = [] if opted else self._routes(accounts, now, notice)
+            routes = [] if opted else self._routes(accounts, now, has_template)
             code = f"C{secrets.token_hex(5).upper()}"
             if not await uow.marketing.done(recipient_id, reach(opted, routes), code, now):
                 continue  # done by another process meanwhile

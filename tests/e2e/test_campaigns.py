@@ -153,11 +153,11 @@ async def test_a_campaign_is_previewed_confirmed_and_told_each_platforms_way_onc
     await owner.say("/campaigns")
     listed = owner.text()
     assert f"#{campaign}" in listed and "已发送" in listed
-    assert "已发券 4(消息送达 3、退订 1、无法送达 0、待发 0),已使用 0" in listed
+    assert "已发券 4(发消息 3、退订 1、无法送达 0、待发 0),已使用 0" in listed
 
     await quiet.say("/subscribe")
     assert "已恢复接收优惠和活动消息" in quiet.text()
-    _, again = await preview(owner, "")
+    _, again = await preview(owner, "金额=20")
     assert "消息可送达 4 位(已退订 0 位" in again
 
 
@@ -223,7 +223,7 @@ async def test_a_send_that_dies_part_way_is_finished_by_the_sweep_and_nobody_get
     await app[SERVICES].run(DrainOutbox())
     assert all(len(told(fake_telegram, u.uid)) == 1 for u in users)
     await owner.say("/campaigns")
-    assert "已发券 5(消息送达 5、退订 0、无法送达 0、待发 0)" in owner.text()
+    assert "已发券 5(发消息 5、退订 0、无法送达 0、待发 0)" in owner.text()
 
 
 async def test_a_blocked_telegram_account_is_unreachable_until_it_writes_again(
@@ -234,16 +234,16 @@ async def test_a_blocked_telegram_account_is_unreachable_until_it_writes_again(
     await gone.say("/start")
     fake_telegram.fail_chat[gone.uid] = [(403, "Forbidden: bot was blocked by the user")]
     owner = TelegramUser(client, fake_telegram, OWNER)
-    campaign, shown = await preview(owner, "")
+    campaign, shown = await preview(owner, "金额=20")
     assert "消息可送达 1 位" in shown
     await owner.say(f"/campaign send {campaign}")
     await app[SERVICES].run(DrainOutbox())
     assert told(fake_telegram, gone.uid) == []
-    _, shown = await preview(owner, "")
+    _, shown = await preview(owner, "金额=20")
     assert "消息可送达 0 位(已退订 0 位、无法送达 1 位" in shown
     clock.advance(minutes=11)  # a process notes a person's messages every 10 minutes at most
     await gone.say("/me")  # writing again: the bot is unblocked
-    _, shown = await preview(owner, "")
+    _, shown = await preview(owner, "金额=20")
     assert "消息可送达 1 位" in shown
 
 

@@ -165,7 +165,7 @@ def test_a_campaign_is_written_with_chinese_or_english_keys_and_defaults_from_th
     )
 
 
-@pytest.mark.parametrize("args", ["等级=青铜", "沉睡=很久", "金额=-5", "hello", "天数=x"])
+@pytest.mark.parametrize("args", ["", "等级=青铜", "沉睡=很久", "金额=-5", "hello", "天数=x"])
 def test_a_malformed_campaign_shows_the_usage(args):
     assert campaign_words.build(ctx(), "campaign", args, "a", "owner") is None
 
