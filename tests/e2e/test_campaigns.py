@@ -43,6 +43,7 @@ campaign_coupon:
 
 
 def shop_app(tmp_path, db_url, pii_key, fake_telegram, fake_wechat, clock, rules=RULES):
+    tmp_path.mkdir(parents=True, exist_ok=True)
     templates = tmp_path / "templates.yaml"
     templates.write_text(TEMPLATES, encoding="utf-8")
     return make_app(
@@ -292,3 +293,27 @@ async def test_unsubscribed_customers_get_no_broadcast_but_their_own_notices_sti
     await owner.say(f"/coupon issue {quiet_id} 20")  # a goodwill coupon is not marketing
     await app[SERVICES].run(DrainOutbox())
     assert any("¥20.00 优惠券" in t for t in texts(quiet))
+
+
+@pytest.mark.parametrize("own_db_url", ["postgres"], indirect=True)
+async def test_two_processes_sending_one_campaign_give_each_customer_one_coupon(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, fake_wechat, clock
+):
+    small = replace(RULES, membership=replace(RULES.membership, campaign_batch=2))
+    one = shop_app(tmp_path / "a", own_db_url, pii_key, fake_telegram, fake_wechat, clock, small)
+    two = shop_app(tmp_path / "b", own_db_url, pii_key, fake_telegram, fake_wechat, clock, small)
+    client = await aiohttp_client(one)
+    await aiohttp_client(two)
+    users = [TelegramUser(client, fake_telegram, 640701 + n) for n in range(7)]
+    for user in users:
+        await user.say("/start")
+    owner = TelegramUser(client, fake_telegram, OWNER)
+    campaign, _ = await preview(owner, "金额=15 门槛=0")
+    async with one[DATABASE].uow() as uow:  # confirmed, none sent yet: the sweeps send it
+        assert await uow.marketing.start(campaign, clock())
+        await uow.commit()
+
+    await asyncio.gather(*(app[SERVICES].run(SendCampaigns()) for app in (one, two) * 3))
+    assert sorted((await campaign_coupons(one, campaign)).values()) == [1] * 7
+    await asyncio.gather(one[SERVICES].run(DrainOutbox()), two[SERVICES].run(DrainOutbox()))
+    assert [len(told(fake_telegram, u.uid)) for u in users] == [1] * 7
