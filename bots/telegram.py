@@ -320,7 +320,9 @@ class TelegramBot(Channel):
                 wait = exc.retry_after
                 seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
                 raise DeliveryFailed(str(exc), sent=sent, retry_after=seconds) from exc
-            except (Forbidden, BadRequest) as exc:
+            except Forbidden as exc:  # blocked the bot: nothing reaches them until they write
+                raise DeliveryFailed(str(exc), sent=sent, gone=True) from exc
+            except BadRequest as exc:
                 raise DeliveryFailed(str(exc), sent=sent, permanent=True) from exc
             except TelegramError as exc:  # network, timeouts, Telegram's own trouble
                 raise DeliveryFailed(str(exc), sent=sent) from exc

@@ -337,9 +337,11 @@ class WeChatBot(Channel):
                 return
             except WeChatApiError as exc:
                 if exc.errcode in GONE:
-                    raise DeliveryFailed(str(exc), permanent=True) from exc
+                    raise DeliveryFailed(str(exc), gone=True) from exc
                 if exc.errcode not in TEMPLATE_REFUSED:
                     raise DeliveryFailed(str(exc)) from exc
+                if not replies:  # a template message only (a campaign outside the window)
+                    raise DeliveryFailed(str(exc), permanent=True) from exc
                 log.warning("template message to %s refused, sending text: %s", user_id, exc)
             except (TimeoutError, OSError) as exc:
                 raise DeliveryFailed(repr(exc)) from exc
@@ -350,7 +352,7 @@ class WeChatBot(Channel):
             except WeChatApiError as exc:
                 retry = WINDOW_CLOSED_RETRY_S if exc.errcode == WINDOW_CLOSED else None
                 raise DeliveryFailed(
-                    str(exc), sent=sent, permanent=exc.errcode in GONE, retry_after=retry
+                    str(exc), sent=sent, gone=exc.errcode in GONE, retry_after=retry
                 ) from exc
             except (TimeoutError, OSError) as exc:
                 raise DeliveryFailed(repr(exc), sent=sent) from exc

@@ -15,7 +15,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from conversations.events import (
     Inbound,
@@ -29,6 +29,7 @@ from conversations.routing import Router, RunCommand
 from conversations.services.staff import AdminDirectory, LivePrices
 from conversations.state import Conversation
 from domain.catalog import Catalog
+from domain.commands import NoteInbound
 from domain.queries import FindCustomer
 from domain.risk import RateVerdict, rate_verdict, rate_window
 from domain.rules import Rules
@@ -51,6 +52,9 @@ BUSY_MARGIN_S = 2.0
 """A busy person's message waits for the lock up to the store's lease and this margin: long
 enough for a dead process's lease to run out, so its retry is processed, not refused."""
 TOO_MANY = N_("消息太频繁,请稍后再试。")
+NOTE_EVERY = timedelta(minutes=10)
+"""A person's last message is noted (``NoteInbound``) at most this often by one process."""
+NOTED_MAX = 10_000
 
 
 @dataclass
@@ -97,6 +101,7 @@ class Engine:
         self.prices = prices
         self.demo_admin_pane = demo_admin_pane
         self.limiter = limiter
+        self._noted: dict[tuple[str, str], datetime] = {}
 
     async def handle(self, event: Inbound) -> Handled:
         message_id = event.message_id or f"t{event.at.timestamp()}"
@@ -146,6 +151,7 @@ class Engine:
             conv.version = base + 1
             async with self.turns.transaction() as txn:
                 replies = await self.process(conv, event, role)
+                await self._note(event)
                 state, answer = conv.dumps(), dump_answer(replies, conv.lang)
                 checkpoint = Checkpoint(conv.version, message_id, state, answer, self.clock())
                 await txn.commit(event.channel, event.user_id, checkpoint, base)
@@ -170,6 +176,20 @@ class Engine:
         if not saved:  # the lock was lost (its lease ran out, or Redis lost its memory)
             await self._release(event, claim.token)
         return Handled("handled", replies, conv.lang)
+
+    async def _note(self, event: Inbound) -> None:
+        """Note that the person wrote (WeChat's 48-hour window; an account the platform
+        called unreachable is reachable again), in the turn's transaction."""
+        if isinstance(event, PaymentReceived):
+            return
+        now, key = self.clock(), (event.channel, event.user_id)
+        last = self._noted.get(key)
+        if last is not None and now - last < NOTE_EVERY:
+            return
+        if len(self._noted) >= NOTED_MAX:
+            self._noted.clear()
+        await self.run(NoteInbound(event.channel, event.user_id, now))
+        self._noted[key] = now
 
     async def _release(self, event: Inbound, token: str) -> None:
         """Best effort, after the state could not be saved: let the retry in (else it waits

@@ -78,6 +78,9 @@ COMMAND_ROLES: dict[str, frozenset[AdminRole]] = {
     "prices": EVERYONE,
     "price": frozenset({OW}),
     "broadcast": frozenset({OW}),
+    # marketing: a coupon for a segment spends money, as a goodwill coupon does (ops)
+    "campaign": OPS_DESK,
+    "campaigns": frozenset({OW, OP, F}),
     "admin": frozenset({OW}),
     # after-sales: support answers, ops decides (a refund or a rework)
     "complaints": frozenset({OW, OP, SU}),

@@ -46,6 +46,7 @@ SOURCE_TEXT: dict[str, Phrase] = {
     "referral": N_("邀请奖励券"),
     "complaint": N_("售后补偿券"),
     "admin": N_("赠券"),
+    "campaign": N_("活动券"),
 }
 """What a coupon is called by where it came from (the start of ``Coupon.reason``)."""
 

@@ -50,9 +50,13 @@ class DeliveryFailed(Exception):
         sent: int = 0,
         permanent: bool = False,
         retry_after: float | None = None,
+        gone: bool = False,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.sent = sent
-        self.permanent = permanent
+        self.permanent = permanent or gone
         self.retry_after = retry_after
+        self.gone = gone
+        """Nothing reaches this account any more (blocked the bot, unfollowed): marketing
+        leaves it out until the person writes again."""

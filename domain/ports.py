@@ -10,6 +10,7 @@ from typing import Protocol, Self
 from domain.admin import AdminGrant
 from domain.aftersales import Complaint, ComplaintStatus, Rater, Rating
 from domain.audit import AuditEntry
+from domain.campaigns import Marketing
 from domain.coupons import Coupon
 from domain.credit import WorkerRecord
 from domain.invoices import InvoiceRequest, InvoiceStatus, TitleDefaults
@@ -357,6 +358,7 @@ class Reads(Protocol):
     checkpoints: Checkpoints
     membership: Membership
     invoices: Invoices
+    marketing: Marketing
 
 
 class UnitOfWork(Reads, Protocol):

@@ -118,6 +118,12 @@ class MembershipRules:
     """What the inviter and the invitee each get when the invitee's first order completes."""
     referral_coupon_threshold_cents: int = 0
     referral_coupon_days: int = 30
+    campaign_coupon_cents: int = 2_000
+    """A campaign's coupon when the admin names no amount (``/campaign``)."""
+    campaign_coupon_threshold_cents: int = 10_000
+    campaign_coupon_days: int = 14
+    campaign_batch: int = 200
+    """Customers a campaign enrols, or gives a coupon and a message, per transaction."""
 
 
 @dataclass(frozen=True)
@@ -216,6 +222,9 @@ class NotificationRules:
     reminder_hour_before_minutes: int = 60
     confirm_reminder_hours: int = 12
     """Hours after ``finished`` to remind an unconfirmed customer (before auto-confirm)."""
+    wechat_window_hours: int = 48
+    """WeChat takes customer-service messages only this long after the follower last wrote;
+    after it, only template messages (campaigns check it before writing to the outbox)."""
 
 
 @dataclass(frozen=True)

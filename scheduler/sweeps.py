@@ -31,6 +31,7 @@ from domain.commands import (
     QuarterlyLevels,
     ReconcilePayments,
     SampleSpotChecks,
+    SendCampaigns,
     SendReminders,
 )
 from domain.privacy import loggable_traceback
@@ -54,6 +55,7 @@ SWEEPS: list[tuple[Callable[[], Command], int]] = [
     (ForgetConversations, 3600),
     (ExpirePoints, 3600),
     (IssueInvoices, 60),
+    (SendCampaigns, 30),
 ]
 """(command to run, every N seconds)."""
 

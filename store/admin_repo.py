@@ -269,10 +269,11 @@ class AdminReports:
     ) -> tuple[int | None, list[tuple[str, str, str]]]:
         """A page of a broadcast's recipients: the next ``limit`` customers by id after
         ``after``, as (the last customer id of the page or None when there are no more, their
-        chat accounts as (channel, user id, language))."""
+        chat accounts as (channel, user id, language)). Customers who unsubscribed (退订) and
+        accounts the platform said are unreachable are left out."""
         customers = (
             await self._s.exec(
-                select(CustomerRow.id, CustomerRow.lang)
+                select(CustomerRow.id, CustomerRow.lang, CustomerRow.marketing_opt_out_at)
                 .where(col(CustomerRow.id) > after)
                 .order_by(col(CustomerRow.id))
                 .limit(limit)
@@ -280,13 +281,17 @@ class AdminReports:
         ).all()
         if not customers:
             return None, []
-        lang = {int(i): str(x) for i, x in customers if i is not None}
+        last = max(int(i) for i, _, _ in customers if i is not None)
+        lang = {int(i): str(x) for i, x, out in customers if i is not None and out is None}
         rows = await self._s.exec(
             select(IdentityRow.customer_id, IdentityRow.channel, IdentityRow.channel_user_id)
-            .where(col(IdentityRow.customer_id).in_(list(lang)))
+            .where(
+                col(IdentityRow.customer_id).in_(list(lang)),
+                col(IdentityRow.unreachable_at).is_(None),
+            )
             .order_by(col(IdentityRow.customer_id), col(IdentityRow.id))
         )
-        return max(lang), [
+        return last, [
             (ch, uid, lang.get(int(c or 0), "zh"))
             for c, ch, uid in rows.all()
             # a web chat pane speaks for one role only

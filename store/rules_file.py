@@ -146,6 +146,10 @@ class MembershipSpec(Strict):
     referral_coupon: Yuan = _M.referral_coupon_cents
     referral_coupon_threshold: Yuan = _M.referral_coupon_threshold_cents
     referral_coupon_days: int = Field(default=_M.referral_coupon_days, ge=1)
+    campaign_coupon: Yuan = _M.campaign_coupon_cents
+    campaign_coupon_threshold: Yuan = _M.campaign_coupon_threshold_cents
+    campaign_coupon_days: int = Field(default=_M.campaign_coupon_days, ge=1, le=365)
+    campaign_batch: int = Field(default=_M.campaign_batch, ge=1, le=2000)
 
     def build(self) -> MembershipRules:
         return MembershipRules(
@@ -161,6 +165,10 @@ class MembershipSpec(Strict):
             referral_coupon_cents=self.referral_coupon,
             referral_coupon_threshold_cents=self.referral_coupon_threshold,
             referral_coupon_days=self.referral_coupon_days,
+            campaign_coupon_cents=self.campaign_coupon,
+            campaign_coupon_threshold_cents=self.campaign_coupon_threshold,
+            campaign_coupon_days=self.campaign_coupon_days,
+            campaign_batch=self.campaign_batch,
         )
 
 
@@ -268,6 +276,7 @@ class NotificationSpec(Strict):
     reminder_day_before_hours: int = Field(default=_N.reminder_day_before_hours, ge=1)
     reminder_hour_before_minutes: int = Field(default=_N.reminder_hour_before_minutes, ge=5)
     confirm_reminder_hours: int = Field(default=_N.confirm_reminder_hours, ge=1)
+    wechat_window_hours: int = Field(default=_N.wechat_window_hours, ge=1, le=48)
 
     def build(self) -> NotificationRules:
         return NotificationRules(
@@ -279,6 +288,7 @@ class NotificationSpec(Strict):
             reminder_day_before_hours=self.reminder_day_before_hours,
             reminder_hour_before_minutes=self.reminder_hour_before_minutes,
             confirm_reminder_hours=self.confirm_reminder_hours,
+            wechat_window_hours=self.wechat_window_hours,
         )
 
 

@@ -32,6 +32,7 @@ from store.checkpoints_repo import CheckpointRepository
 from store.crypto import PiiCipher
 from store.dispatch_repo import OfferRepository, PhotoRepository
 from store.invoices_repo import InvoiceRepository
+from store.marketing_repo import MarketingRepository
 from store.membership_repo import MembershipRepository
 from store.money_repo import (
     CouponRepository,
@@ -82,6 +83,7 @@ _REPOSITORIES: dict[str, tuple[Any, bool]] = {
     "checkpoints": (CheckpointRepository, True),
     "membership": (MembershipRepository, False),
     "invoices": (InvoiceRepository, True),
+    "marketing": (MarketingRepository, True),
 }
 
 
@@ -116,6 +118,7 @@ class SqlUnitOfWork:
     checkpoints: CheckpointRepository
     membership: MembershipRepository
     invoices: InvoiceRepository
+    marketing: MarketingRepository
 
     def __init__(self, database: Database) -> None:
         self._database = database

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from conversations.flows import campaign_words
 from conversations.flows.base import Ctx
 from domain import commands as c
 from domain import limits
@@ -43,6 +44,11 @@ USAGE: dict[str, Text] = {
     "spotchecks": N_("/spotchecks"),
     "checked": N_("/checked 抽检ID 结果"),
     "dashboard": N_("/dashboard"),
+    "campaign": N_(
+        "/campaign [等级=黄金] [沉睡=30] [区域=徐汇区] [买过=日常保洁]"
+        " [金额=20] [门槛=100] [天数=14](先预览人数)| /campaign send 活动号(确认发送)"
+    ),
+    "campaigns": N_("/campaigns"),
 }
 """How to write each command, in the admin's language (the Chinese keywords work too)."""
 RESOLUTIONS = {
@@ -183,6 +189,8 @@ def build(  # noqa: C901 - one branch per admin command, each a few lines
         return c.Broadcast(by, role, text) if text else None
     if name == "admin":
         return _admin_command(w, by, role)
+    if name in ("campaign", "campaigns"):
+        return campaign_words.build(ctx, name, args, by, role)
     return _after_sales(name, w, args, by, role)
 
 

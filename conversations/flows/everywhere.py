@@ -20,6 +20,7 @@ from conversations.flows import (
     link,
     me,
     my_orders,
+    opt_out,
     paid_in_chat,
     start,
     worker,
@@ -124,6 +125,8 @@ def route(  # noqa: C901 - one branch per global word, in the order they win
         return switch_language(conv, "en" if word == "english" else "zh")
     if word in AS_CUSTOMER:
         return _as_customer(ctx, conv, event)
+    if word in opt_out.WORDS and conv.customer_id is not None:
+        return opt_out.answer(conv, opt_out.WORDS[word])
     if word in LINK and conv.role == "customer" and conv.customer_id is not None:
         _clear(conv)
         return link.start(conv, event)
@@ -287,6 +290,8 @@ def _command(  # noqa: C901 - one branch per slash command
         if conv.customer_id is None:
             return sign_up(conv, event, keep_words=False)
         return Outcome(goto=invoice.NAME)
+    if name in opt_out.COMMANDS:
+        return opt_out.answer(conv, opt_out.COMMANDS[name])
     if name == "link" and conv.customer_id is not None:
         _clear(conv)
         conv.role = "customer"

@@ -65,6 +65,8 @@ ADMIN = {
     "checked": ("checked", "抽检完成"),
     "dashboard": ("dashboard", "看板", "仪表盘"),
     "invoices": ("invoices", "发票列表"),
+    "campaign": ("campaign", "营销活动"),
+    "campaigns": ("campaigns", "活动列表"),
 }
 NEEDS_NUMBER = {
     "accept",
@@ -109,6 +111,7 @@ BARE_ADMIN = {
     "levels",
     "dashboard",
     "invoices",
+    "campaigns",
 }
 """Admin words that are commands on their own, typed without a slash (WeChat)."""
 _NUMBER = re.compile(r"#?\s*(\d{6,8})(?!\d)")  # a phone number is not an order number

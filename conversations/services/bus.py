@@ -35,6 +35,7 @@ from conversations.services.admin_business import BusinessDesk
 from conversations.services.admin_orders import OrderDesk
 from conversations.services.admin_reads import AdminDesk
 from conversations.services.after_sales import AfterSalesDesk
+from conversations.services.campaigns import CampaignDesk
 from conversations.services.deps import Deps
 from conversations.services.dispatch_desk import DispatchDesk
 from conversations.services.identity_links import LinkDesk
@@ -85,6 +86,7 @@ class Services(Deps):
         self.links = LinkDesk(self)
         self.points = PointsDesk(self)
         self.invoices = InvoiceDesk(self)
+        self.campaigns = CampaignDesk(self)
         self._views = views.table(
             catalog=self.catalog,
             rules=self.rules,
@@ -119,6 +121,7 @@ class Services(Deps):
             **self.staff.handlers(),
             **self.points.handlers(),
             **self.invoices.handlers(),
+            **self.campaigns.handlers(),
         }
 
     async def run(self, message: c.Message) -> list[Result]:

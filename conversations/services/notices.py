@@ -67,6 +67,7 @@ EVENTS: dict[str, frozenset[str]] = {
         # admin desk
         "broadcast": "text",
         "coupon_issued": "amount code days",
+        "campaign_coupon": "amount threshold days until",
         # one person, several chat accounts
         "link_code": "code channel minutes",
         "account_linked": "channel",

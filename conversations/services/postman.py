@@ -117,6 +117,38 @@ class Postman:
             posted.append(message)
         return posted
 
+    async def post_routes(
+        self,
+        uow: UnitOfWork,
+        notice: Notice,
+        routes: Sequence[tuple[str, str, str, bool]],
+    ) -> list[OutboxMessage]:
+        """Write ``notice`` for (channel, user id, language, as a template message only): a
+        campaign decides per account how it may go (WeChat's 48-hour window). A template
+        message has no text to fall back to; one the channel cannot make is not written."""
+        now = self.clock()
+        posted: list[OutboxMessage] = []
+        for channel, user_id, lang, template_only in routes:
+            template = self.sender.prepare(channel, notice, user_id, lang)
+            if template_only and template is None:
+                continue
+            replies = (
+                [] if template_only else dump_replies(self.templates.render(notice, channel, lang))
+            )
+            message = OutboxMessage(
+                channel=channel,
+                user_id=user_id,
+                event=notice.event,
+                replies=replies,
+                template=template if template_only else None,
+                created_at=now,
+                next_attempt_at=now,
+                lang=lang,
+            )
+            await uow.outbox.add(message)
+            posted.append(message)
+        return posted
+
     async def _recipients(self, uow: UnitOfWork, notice: Notice) -> list[tuple[str, str, str]]:
         if notice.to == "admins":
             admins = (
@@ -203,6 +235,8 @@ class Postman:
             )
         except DeliveryFailed as exc:
             self._failed(message, exc.reason, exc.sent, exc.permanent, exc.retry_after)
+            if exc.gone:
+                await self._gone(message)
         except Exception as exc:  # a bug or an unexpected error: retried, and logged
             log.error(
                 "outbox message %s to %s failed\n%s",
@@ -246,6 +280,13 @@ class Postman:
             message.attempts,
             reason,
         )
+
+    async def _gone(self, message: OutboxMessage) -> None:
+        """The platform said nothing reaches the account: campaigns leave it out until the
+        person writes again (order notices still try, and fail, as before)."""
+        async with self.uow() as uow:
+            await uow.marketing.unreachable(message.channel, message.user_id, self.clock())
+            await uow.commit()
 
     async def _save(self, message: OutboxMessage) -> None:
         async with self.uow() as uow:

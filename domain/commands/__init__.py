@@ -47,6 +47,14 @@ from domain.commands.customers import (
     Subscribe,
 )
 from domain.commands.invoices import IssueInvoices, RequestInvoice, RetryInvoice
+from domain.commands.marketing import (
+    ListCampaigns,
+    NoteInbound,
+    PreviewCampaign,
+    SendCampaigns,
+    SetMarketing,
+    StartCampaign,
+)
 from domain.commands.money import ConfirmPayment, ExecuteRefunds
 from domain.commands.sweeps import (
     AutoConfirm,
@@ -154,4 +162,10 @@ __all__ = [
     "SampleSpotChecks",
     "ForgetConversations",
     "ExpirePoints",
+    "PreviewCampaign",
+    "StartCampaign",
+    "ListCampaigns",
+    "SendCampaigns",
+    "SetMarketing",
+    "NoteInbound",
 ]

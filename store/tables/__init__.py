@@ -8,6 +8,7 @@ One module per area; every table is importable from here."""
 
 from store.tables.after_sales import ComplaintRow, RatingRow, SpotCheckRow
 from store.tables.invoices import InvoiceRow
+from store.tables.marketing import CampaignRecipientRow, CampaignRow
 from store.tables.membership import PointsMovementRow, PointsUseRow
 from store.tables.money import (
     CouponRow,
@@ -58,4 +59,6 @@ __all__ = [
     "PointsMovementRow",
     "PointsUseRow",
     "InvoiceRow",
+    "CampaignRow",
+    "CampaignRecipientRow",
 ]

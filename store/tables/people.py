@@ -28,6 +28,8 @@ class CustomerRow(SQLModel, table=True):
     referral_rewarded_at: datetime | None = time_field(nullable=True)
     """When this invited customer's first completed order gave the referral coupons (set
     once, by a conditional update: ``CustomerRepository.claim_referral_reward``)."""
+    marketing_opt_out_at: datetime | None = time_field(nullable=True)
+    """When the customer unsubscribed (退订) from marketing messages; None: they take them."""
 
 
 class WorkerRow(SQLModel, table=True):
@@ -72,6 +74,12 @@ class IdentityRow(SQLModel, table=True):
     channel_user_id: str = Field(max_length=128)
     customer_id: int | None = Field(default=None, foreign_key="customers.id", index=True)
     worker_id: int | None = Field(default=None, foreign_key="workers.id", index=True)
+    last_inbound_at: datetime | None = time_field(nullable=True)
+    """When the person last wrote on this account (kept to within minutes): WeChat takes
+    customer-service messages for 48 hours after it."""
+    unreachable_at: datetime | None = time_field(nullable=True)
+    """When the platform said nothing reaches this account (blocked the bot, unfollowed);
+    cleared when the person writes again."""
 
 
 class AddressRow(SQLModel, table=True):

@@ -92,6 +92,8 @@ async def test_every_command_runs_for_the_roles_allowed_and_changes_nothing_othe
         "checked": "/checked 99 合格",
         "dashboard": "/dashboard",
         "invoices": "/invoices failed",
+        "campaign": "/campaign 沉睡=30 金额=20",
+        "campaigns": "/campaigns",
     }
     assert set(typed) == set(COMMAND_ROLES)
     for name, text in typed.items():
@@ -117,6 +119,7 @@ async def test_every_command_runs_for_the_roles_allowed_and_changes_nothing_othe
     assert ("reassign" in actions) == may(role, "reassign")
     assert ("suspend" in actions) == may(role, "suspend")
     assert ("broadcast" in actions) == may(role, "broadcast")
+    assert ("campaign_preview" in actions) == may(role, "campaign")
 
 
 async def _audit_actions(app) -> list[str]:

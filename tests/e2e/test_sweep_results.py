@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conversations.results import sweeps as r
+from conversations.results.campaigns import CampaignsSent
 from domain import commands as c
 from scheduler.sweeps import SWEEPS
 from tests.e2e.helpers import HOME, make_app, on_telegram, seed_worker
@@ -29,6 +30,7 @@ EMPTY = {
     c.ForgetConversations: r.ConversationsForgotten(0),
     c.ExpirePoints: r.PointsExpired(0, 0),
     c.IssueInvoices: r.InvoicesIssued(0, 0, 0),
+    c.SendCampaigns: CampaignsSent(0, 0),
 }
 """Each sweep's answer on a shop with one worker and nothing else yet."""
 

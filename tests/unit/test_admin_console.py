@@ -17,6 +17,8 @@ from conversations.state import Conversation
 from domain import commands as c
 from domain import queries as q
 from domain.admin import COMMAND_ROLES, ROLES, commands_for, completion_bp, may, needed_roles
+from domain.campaigns import Offer, Segment
+from domain.rules import MemberLevel
 from store.catalog_file import load_catalog
 
 CATALOG, RULES = load_catalog()
@@ -70,6 +72,13 @@ EXAMPLES = [
     ("dashboard", None, "", c.OpenDashboard(BY, "{role}")),
     ("invoices", None, "failed 待开票", q.ListInvoices(BY, "{role}", ("failed", "requested"))),
     ("invoices", None, "retry 3", c.RetryInvoice(BY, "{role}", 3)),
+    (
+        "campaign",
+        None,
+        "等级=黄金 沉睡=30 金额=20",
+        c.PreviewCampaign(BY, "{role}", Segment(MemberLevel.GOLD, 30), Offer(2_000, 10_000, 14)),
+    ),
+    ("campaigns", None, "", c.ListCampaigns(BY, "{role}")),
 ]
 
 

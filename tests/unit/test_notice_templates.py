@@ -105,6 +105,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     "support_message_admin": {"customer_id": 5, "channel": "telegram", "text": "hello"},
     "broadcast": {"text": "春节期间正常服务 / open over the Spring Festival"},
     "coupon_issued": {"amount": 3_000, "code": "A1B2C3D4", "days": 30},
+    "campaign_coupon": {"amount": 2_000, "threshold": 10_000, "days": 14, "until": AT},
     "link_code": {"code": "12345678", "channel": "wechat", "minutes": 10},
     "account_linked": {"channel": "telegram"},
     "cancelled_by_admin": {"number": 240117, "reason": "师傅生病", "refund": 22_500},
