@@ -57,6 +57,9 @@ class QuoteReady(Result):
     """The account has no phone number yet: it is asked before the order is placed."""
     known_phone: bool = False
     """The phone number given is another account's: no new-customer offers in this quote."""
+    instead: tuple[str, str] | None = None
+    """(applied, left out), ``LineKind`` values: the rules do not stack the two offers and
+    the quote took the one that saves the customer more."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from conversations.services import payment_requests, points
+from conversations.services import payment_requests, points, promos
 from domain.cancellation import CancellationTerms, cancellation_terms
 from domain.catalog import Catalog
 from domain.commands import Booking
@@ -75,11 +75,7 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
             points=customer.points if b.use_points else 0,
         )
 
-    chosen: Coupon | None = None
-    if b.coupon_code:
-        chosen = next((c for c in usable if c.code == b.coupon_code), None)
-        if chosen is None:
-            raise DomainError(N_("优惠券 {coupon_code} 不可用", coupon_code=b.coupon_code))
+    chosen = await _chosen(uow, b, held, usable, now)
     fitting: list[tuple[Coupon, Quote]] = []  # each usable coupon this booking meets
     for coupon in usable:
         try:
@@ -87,11 +83,34 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
         except DomainError:
             continue
     result = quote(catalog, rules, request(chosen))
-    if b.coupon_code is None:  # pick the coupon that saves the most
-        for coupon, candidate in fitting:
-            if candidate.total_cents < result.total_cents:
-                result, chosen = candidate, coupon
+    if b.coupon_code is None:
+        result, chosen = _best(result, fitting)
+    if result.coupon_code is None:  # the rules took another offer instead of it
+        chosen = None
     return Priced(customer, result, chosen, [c for c, _ in fitting], customer.points, known)
+
+
+def _best(result: Quote, fitting: list[tuple[Coupon, Quote]]) -> tuple[Quote, Coupon | None]:
+    """The coupon that saves the most, if any beats ``result`` (priced without one); at the
+    same total, a quote that says a coupon gave way to another offer (the customer sees why
+    their coupon is not applied)."""
+    chosen: Coupon | None = None
+    for coupon, candidate in fitting:
+        if candidate.total_cents < result.total_cents or (
+            candidate.total_cents == result.total_cents and candidate.instead and not chosen
+        ):
+            result, chosen = candidate, coupon
+    return result, chosen
+
+
+async def _chosen(
+    uow: Reads, b: Booking, held: list[Coupon], usable: list[Coupon], now: datetime
+) -> Coupon | None:
+    """The coupon the customer chose: one they hold, or a promo code they typed."""
+    if not b.coupon_code:
+        return None
+    chosen = next((c for c in usable if c.code == b.coupon_code), None)
+    return chosen or await promos.typed(uow, b.coupon_code, b.customer_id, held, now)
 
 
 async def _reachable(uow: UnitOfWork, customer: Customer, phone: str, b: Booking) -> None:
@@ -130,6 +149,10 @@ async def place(
     due = q.deposit_cents or q.total_cents
     if due and provider is None:
         raise payment_requests.PaymentUnavailable()
+    coupon = priced.coupon
+    if coupon is not None and coupon.id is None:  # a promo code's next use: claimed now
+        coupon = await promos.claim(uow, coupon, now)
+        q = replace(q, coupon_code=coupon.code)
     address_id = b.address_id
     if address_id is not None:
         found = await uow.addresses.get(address_id)
@@ -174,9 +197,9 @@ async def place(
     order.apply(Action.REQUEST_PAYMENT, actor, now)
     await uow.orders.add(order)
     assert order.id is not None
-    if priced.coupon is not None:
-        priced.coupon.use(order.id, now)
-        await uow.coupons.save(priced.coupon)
+    if coupon is not None:
+        coupon.use(order.id, now)
+        await uow.coupons.save(coupon)
     if q.points_used:  # spent once: a checkout elsewhere that spent them first refuses this
         await points.redeem(uow, rules, order, now)
     if due == 0:

@@ -12,6 +12,7 @@ from store.tables.money import (
     CouponRow,
     LedgerEntryRow,
     PaymentRow,
+    PromoCodeRow,
     SettlementRunRow,
     WithdrawalRow,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "PaymentRow",
     "LedgerEntryRow",
     "CouponRow",
+    "PromoCodeRow",
     "WithdrawalRow",
     "SettlementRunRow",
     "AuditRow",

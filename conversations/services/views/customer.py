@@ -116,6 +116,7 @@ async def quote(
         ),
         phone_needed=not priced.customer.phone,
         known_phone=priced.known_phone,
+        instead=(x.instead[0].value, x.instead[1].value) if x.instead else None,
     )
 
 
