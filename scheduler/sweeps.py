@@ -27,6 +27,7 @@ from domain.commands import (
     ExpireUnpaid,
     ForgetConversations,
     GenerateRecurring,
+    GiveBirthdayCoupons,
     QuarterlyLevels,
     ReconcilePayments,
     SampleSpotChecks,
@@ -52,6 +53,7 @@ SWEEPS: list[tuple[Callable[[], Command], int]] = [
     (QuarterlyLevels, 3600),
     (ForgetConversations, 3600),
     (ExpirePoints, 3600),
+    (GiveBirthdayCoupons, 3600),
 ]
 """(command to run, every N seconds)."""
 

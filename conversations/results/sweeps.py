@@ -139,3 +139,17 @@ class PointsExpired(Result):
 
     customers: int
     points: int
+
+
+@dataclass(frozen=True, slots=True)
+class BirthdayCouponsGiven(Result):
+    """``GiveBirthdayCoupons``: the customers given their birthday coupon today."""
+
+    given: int
+
+
+@dataclass(frozen=True, slots=True)
+class BirthdaysAlreadyGiven(Result):
+    """``GiveBirthdayCoupons`` for a day another run (or process) already claimed."""
+
+    day: str

@@ -52,6 +52,7 @@ EVENTS: dict[str, frozenset[str]] = {
         "points_credited": "number points balance reason months",
         "points_expired": "points balance",
         "member_level_up": "level price",
+        "birthday_coupon": "amount threshold days",
         # workers
         "worker_registered_admin": "worker worker_id skills",
         "worker_approved": "",
