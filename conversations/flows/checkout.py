@@ -133,7 +133,7 @@ def on_quote_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
             return Outcome(step=Step.PHONE, reask=True)
         return _confirm(ctx, conv, st, st.total_cents)
     if event.key == "link" and st.phone:  # the number is another account's: become it
-        return link.start(conv, event, st.phone)
+        return link.start(conv, event, st.phone, then=NAME)
     if event.key in ("area", "notes"):
         return Outcome(step=Step.AREA if event.key == "area" else Step.NOTES, reask=True)
     if event.key == "coupon":

@@ -36,6 +36,13 @@ def quote_message(conv: Conversation, q: QuoteReady, d: Draft, phone_needed: boo
         lines.append(_instead(conv, *q.instead))
     if q.known_phone:
         lines.append(tr(conv, "这个手机号已有账户,新客优惠(首单立减、新人券)不再适用。"))
+        lines.append(
+            tr(
+                conv,
+                "是您的另一个账户?点「用原账户下单(绑定)」,验证码会发到那个账户的聊天里,"
+                "在这里回复即可合并;也可以直接确认下单。",
+            )
+        )
     if d.area_sqm is not None and not d.bundle:
         lines.append(tr(conv, "房屋面积:按 {area} ㎡ 计", area=d.area_sqm))
     if d.notes:

@@ -142,8 +142,7 @@ async def place(
     priced = await price(uow, catalog, rules, b, now)
     await _reachable(uow, priced.customer, phone, b)
     q = priced.quote
-    if q.total_cents != expected_total:
-        raise DomainError(N_("价格有变化,请确认新的报价"))
+    _same_price(priced, expected_total, phone)
     if b.start_at <= now:
         raise DomainError(N_("预约时间已过,请重新选择"))
     due = q.deposit_cents or q.total_cents
@@ -208,6 +207,16 @@ async def place(
         return order, None
     assert provider is not None
     return order, await payment_requests.pending_payment(uow, order, provider, now, fresh=True)
+
+
+def _same_price(priced: Priced, expected_total: int, phone: str) -> None:
+    """Refuse an order whose price changed since the customer saw it (and say why, when it
+    is the number just given: another account's, so no new-customer offers)."""
+    if priced.quote.total_cents == expected_total:
+        return
+    if priced.known_phone and phone:
+        raise DomainError(N_("这个手机号已有到家账户,新客优惠不再适用:价格有变化,请确认新的报价"))
+    raise DomainError(N_("价格有变化,请确认新的报价"))
 
 
 async def risk_hold(uow: UnitOfWork, rules: Rules, customer_id: int, now: datetime) -> str:

@@ -18,7 +18,7 @@ from conversations.results.customers import CustomerRegistered, WelcomeCoupon
 from conversations.results.membership import CouponHeld, MembershipShown
 from conversations.routing import _match_choice
 from conversations.state import Conversation
-from domain.commands import SetLanguage
+from domain.commands import SetBirthday, SetLanguage
 from domain.member_levels import progress
 from domain.queries import LoadMembership
 from domain.referrals import InviteLink
@@ -101,8 +101,8 @@ def test_the_whole_screen_names_the_level_and_shows_the_way_to_the_next():
     assert "各得一张 ¥50.00 优惠券" in screen
     assert LINK.url in screen
     assert CODE not in screen
-    assert keys(out.replies) == ["points", "coupons", "invite", "lang", "menu"]
-    assert labels(out.replies) == ["积分", "优惠券", "邀请好友", "English", "主菜单"]
+    assert keys(out.replies) == ["points", "coupons", "invite", "birthday", "lang", "menu"]
+    assert labels(out.replies) == ["积分", "优惠券", "邀请好友", "设置生日", "English", "主菜单"]
 
 
 def test_at_the_top_level_there_is_no_next_one_and_a_regular_member_has_no_discount():
@@ -165,7 +165,7 @@ def test_typed_words_book_when_they_name_a_service_else_the_choices_come_again()
     c = conv("coupons")
     out = me.on_text(CTX, c, TextReceived(**BASE, text="嗯?"))
     assert isinstance(out.replies[0], Say) and "没太明白" in out.replies[0].text
-    assert keys(out.replies) == ["me", "points", "invite", "menu"] and not out.commands
+    assert keys(out.replies) == ["me", "points", "invite", "birthday", "menu"] and not out.commands
 
 
 @pytest.mark.parametrize(
@@ -299,3 +299,17 @@ def test_many_coupons_are_listed_soonest_first_with_how_many_more():
     assert part.count("· 赠券") == 15 and "……另有 5 张有效期更长的优惠券。" in part
     english = texts(me.on_shown(CTX, conv(lang="en"), shown(coupons=many)).replies)
     assert "…and 17 more: send 'coupons' to see them." in english
+
+
+def test_the_birthday_is_asked_read_and_sent_as_a_month_and_a_day():
+    c = conv()
+    out = me.on_choice(CTX, c, ChoiceMade(**BASE, key="birthday"))
+    assert out.step == me.Step.BIRTHDAY
+    c.step = me.Step.BIRTHDAY
+    assert "请回复您的生日" in texts(me.ask(CTX, c).replies)
+    wrong = me.on_birthday(CTX, c, TextReceived(**BASE, text="下周"))
+    assert "没看懂" in texts(wrong.replies) and not wrong.commands
+    right = me.on_birthday(CTX, c, TextReceived(**BASE, text="Dec 25"))
+    assert right.commands == [SetBirthday(5, "12-25")]
+    back = me.on_birthday_choice(CTX, c, ChoiceMade(**BASE, key="back"))
+    assert back.step == me.Step.SHOWN and back.reask
