@@ -104,6 +104,17 @@ class CustomerRepository:
         )
         return [i for i in rows.all() if i is not None]
 
+    async def with_phone(self, phone: str) -> list[int]:
+        """The customers with the phone number ``phone`` (by its lookup hash)."""
+        if not phone:
+            return []
+        rows = await self._s.exec(
+            select(CustomerRow.id).where(
+                CustomerRow.phone_hash == self._c.lookup_hash("phone", phone)
+            )
+        )
+        return [i for i in rows.all() if i is not None]
+
     async def others_with_phone(self, customer_id: int, phone: str) -> int:
         """How many customers but ``customer_id`` have the phone number ``phone`` (by its
         lookup hash: the numbers themselves are sealed)."""

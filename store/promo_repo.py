@@ -4,6 +4,7 @@ and the customer's uses counted while it is held."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Row, Table, func, update
@@ -62,11 +63,12 @@ class PromoRepository:
         )
         return bool(result.rowcount)
 
-    async def uses(self, promo_id: int, customer_id: int) -> list[Coupon]:
-        """The coupons this customer got of the code (used or not)."""
+    async def uses(self, promo_id: int, customer_ids: Sequence[int]) -> list[Coupon]:
+        """The coupons these customers got of the code (used or not)."""
         rows = await self._s.exec(
             select(CouponRow).where(
-                col(CouponRow.promo_id) == promo_id, col(CouponRow.customer_id) == customer_id
+                col(CouponRow.promo_id) == promo_id,
+                col(CouponRow.customer_id).in_(list(customer_ids)),
             )
         )
         return [_coupon(r) for r in rows.all()]

@@ -75,7 +75,7 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
             points=customer.points if b.use_points else 0,
         )
 
-    chosen = await _chosen(uow, b, held, usable, now)
+    chosen = await _chosen(uow, b, b.phone or customer.phone, held, usable, now)
     fitting: list[tuple[Coupon, Quote]] = []  # each usable coupon this booking meets
     for coupon in usable:
         try:
@@ -104,13 +104,13 @@ def _best(result: Quote, fitting: list[tuple[Coupon, Quote]]) -> tuple[Quote, Co
 
 
 async def _chosen(
-    uow: Reads, b: Booking, held: list[Coupon], usable: list[Coupon], now: datetime
+    uow: Reads, b: Booking, phone: str, held: list[Coupon], usable: list[Coupon], now: datetime
 ) -> Coupon | None:
     """The coupon the customer chose: one they hold, or a promo code they typed."""
     if not b.coupon_code:
         return None
     chosen = next((c for c in usable if c.code == b.coupon_code), None)
-    return chosen or await promos.typed(uow, b.coupon_code, b.customer_id, held, now)
+    return chosen or await promos.typed(uow, b.coupon_code, b.customer_id, phone, held, now)
 
 
 async def _reachable(uow: UnitOfWork, customer: Customer, phone: str, b: Booking) -> None:
@@ -150,7 +150,7 @@ async def place(
         raise payment_requests.PaymentUnavailable()
     coupon = priced.coupon
     if coupon is not None and coupon.id is None:  # a promo code's next use: claimed now
-        coupon = await promos.claim(uow, coupon, now)
+        coupon = await promos.claim(uow, coupon, priced.customer.phone, now)
         q = replace(q, coupon_code=coupon.code)
     address_id = b.address_id
     if address_id is not None:

@@ -88,3 +88,29 @@ async def test_checkouts_of_many_customers_racing_never_pass_the_total(own_db_ur
 async def test_one_customers_racing_checkouts_never_pass_their_uses(own_db_url, pii_key):
     placed, promo, issued = await race(own_db_url, pii_key, 100, 2, customers=2, each=4)
     assert len(placed) == promo.issued == issued == 4  # two each
+
+
+async def test_a_second_account_with_the_same_phone_is_the_same_customer(own_db_url, pii_key):
+    clock = Clock()
+    database = Database(create_engine(own_db_url), PiiCipher(decode_key(pii_key)))
+    try:
+        s = services(database, clock)
+        code = await make_promo(database, clock, 100, 1)
+        phone = random_refs.phone()
+        placed = []
+        for _ in range(2):
+            async with database.uow() as uow:
+                who = await uow.customers.add(Customer(clock(), phone=phone))
+                await uow.commit()
+            assert who.id is not None
+            b = replace(booking(who.id, 2, False, clock), coupon_code=code)
+            [quote] = await s.run(PreviewQuote(b))
+            if isinstance(quote, Failed):
+                placed.append(quote.message.get("zh"))
+                continue
+            [result] = await s.run(c.PlaceOrder(b, quote.total_cents, phone=phone))
+            placed.append(result)
+        assert not isinstance(placed[0], (Failed, str))
+        assert placed[1] == f"优惠码 {code} 您已经用过了"
+    finally:
+        await database.dispose()
