@@ -127,8 +127,10 @@ class Promo:
         )
 
 
-def unknown_promo(code: str) -> DomainError:
-    return DomainError(N_("没有找到优惠码 {code},请检查后重新输入", code=code))
+def unknown_promo() -> DomainError:
+    """No such promo code (what was asked is not repeated: it may be a coupon's own code,
+    chosen in another account before the chats were linked)."""
+    return DomainError(N_("没有找到这个优惠码,请检查后重新输入"))
 
 
 def takes_off(terms: CouponTerms) -> Text:

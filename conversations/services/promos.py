@@ -31,7 +31,7 @@ async def typed(
     code = promo_code(typed_code)
     promo = await uow.promos.by_code(code) if code else None
     if promo is None or promo.id is None:
-        raise unknown_promo(code or typed_code.strip()[:20])
+        raise unknown_promo()
     uses = await uow.promos.uses(promo.id, await _person(uow, customer_id, phone))
     unused = [
         c
