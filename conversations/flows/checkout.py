@@ -133,6 +133,9 @@ def on_quote_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
             return Outcome(step=Step.PHONE, reask=True)
         return _confirm(ctx, conv, st, st.total_cents)
     if event.key == "link" and st.phone:  # the number is another account's: become it
+        d = booking.draft(conv)
+        d.coupon = None  # this account's coupon is not that one's: the best it holds
+        booking.keep(conv, d)
         return link.start(conv, event, st.phone, then=NAME)
     if event.key in ("area", "notes"):
         return Outcome(step=Step.AREA if event.key == "area" else Step.NOTES, reask=True)
