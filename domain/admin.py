@@ -74,6 +74,7 @@ COMMAND_ROLES: dict[str, frozenset[AdminRole]] = {
     "unsuspend": OPS_DESK,
     # customers: a goodwill coupon is how complaints get answered
     "coupon": frozenset({OW, OP, SU}),
+    "promo": frozenset({OW}),
     # the business itself
     "prices": EVERYONE,
     "price": frozenset({OW}),

@@ -1,9 +1,12 @@
-"""Coupons a customer holds: validity window, single use, owner."""
+"""Coupons a customer holds (validity window, single use, owner) and promo codes: a code
+anyone may type (e.g. "SPRING20"), each use of which becomes one of the typer's coupons, up to
+a total and a number per customer."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from domain.errors import DomainError
@@ -13,6 +16,10 @@ from domain.text import N_, Phrase, Text
 
 WELCOME = "welcome"
 """The reason of the coupon every new account gets (``Coupon.reason``)."""
+BIRTHDAY = "birthday"
+PROMO = "promo"
+PROMO_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{2,19}$")
+"""What a promo code looks like (typed in any case: ``promo_code`` upper-cases it)."""
 
 
 @dataclass
@@ -26,6 +33,8 @@ class Coupon:
     used_order_id: int | None = None
     used_at: datetime | None = None
     id: int | None = None
+    promo_id: int | None = None
+    """The promo code this coupon is one use of."""
 
     def check_usable(self, customer_id: int, now: datetime) -> None:
         """Raise DomainError unless ``customer_id`` may use this coupon at ``now``."""
@@ -45,10 +54,18 @@ SOURCE_TEXT: dict[str, Phrase] = {
     "welcome": N_("新人券"),
     "referral": N_("邀请奖励券"),
     "complaint": N_("售后补偿券"),
+    "birthday": N_("生日券"),
     "admin": N_("赠券"),
     "campaign": N_("活动券"),
+    "promo": N_("优惠码券"),
 }
 """What a coupon is called by where it came from (the start of ``Coupon.reason``)."""
+_ORDER = re.compile(r"\border:(\d+)")
+
+
+def compensation_reason(complaint_id: int, number: int) -> str:
+    """``Coupon.reason`` of a complaint's compensation coupon: the complaint and its order."""
+    return f"complaint:{complaint_id} order:{number}"
 
 
 def source_key(reason: str) -> str:
@@ -58,8 +75,70 @@ def source_key(reason: str) -> str:
 
 
 def source(coupon: Coupon) -> Phrase:
-    """The coupon's name by where it came from ("新人券", "售后补偿券"); never its code."""
+    """The coupon's name by where it came from ("新人券", "售后补偿券(订单 #123)", the promo
+    code its holder typed); never its own code."""
+    head = coupon.reason.replace(":", " ").split(" ", 1)[0]
+    if head == PROMO:
+        return N_("优惠码 {promo}", promo=coupon.reason.split(":", 1)[-1])
+    order = _ORDER.search(coupon.reason)
+    if head == "complaint" and order:
+        return N_("售后补偿券(订单 #{number})", number=int(order.group(1)))
     return SOURCE_TEXT[source_key(coupon.reason)]
+
+
+def promo_code(typed: str) -> str | None:
+    """``typed`` as a promo code ("spring20" → "SPRING20"), or None when it cannot be one."""
+    code = typed.strip().upper()
+    return code if PROMO_CODE.match(code) else None
+
+
+@dataclass
+class Promo:
+    """A shared code an admin made: each use gives the typer a coupon of ``terms``."""
+
+    code: str
+    terms: CouponTerms
+    valid_from: datetime
+    valid_until: datetime
+    total_limit: int
+    per_customer: int
+    created_by: str = ""
+    issued: int = 0
+    id: int | None = None
+
+    def reason(self) -> str:
+        return f"{PROMO}:{self.code}"
+
+    def check_open(self, uses: int, now: datetime) -> None:
+        """Raise DomainError (said to the customer) unless one more use by a customer who
+        used it ``uses`` times may be had at ``now``."""
+        if now < self.valid_from:
+            raise DomainError(N_("优惠码 {code} 还未开始使用", code=self.code))
+        if now >= self.valid_until:
+            raise DomainError(N_("优惠码 {code} 已过期", code=self.code))
+        if uses >= self.per_customer:
+            raise DomainError(N_("优惠码 {code} 您已经用过了", code=self.code))
+        if self.issued >= self.total_limit:
+            raise DomainError(N_("优惠码 {code} 已被领完", code=self.code))
+
+    def coupon_for(self, customer_id: int, uses: int) -> Coupon:
+        """The coupon of this customer's next use (the ``uses``+1-th), not stored yet."""
+        code = f"{self.code}-{customer_id}-{uses + 1}"[:40]
+        return Coupon(
+            code,
+            replace(self.terms, code=code),
+            self.valid_from,
+            self.valid_until,
+            customer_id,
+            self.reason(),
+            promo_id=self.id,
+        )
+
+
+def unknown_promo() -> DomainError:
+    """No such promo code (what was asked is not repeated: it may be a coupon's own code,
+    chosen in another account before the chats were linked)."""
+    return DomainError(N_("没有找到这个优惠码,请检查后重新输入"))
 
 
 def takes_off(terms: CouponTerms) -> Text:

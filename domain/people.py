@@ -84,6 +84,9 @@ class Customer:
     rating_x100: int = 500
     """How workers rate this customer (5.00 until someone does)."""
     id: CustomerId | None = None
+    birthday: str = ""
+    """Month and day ("03-08") the customer gave in 我的, or ""."""
+    birthday_set_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

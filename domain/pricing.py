@@ -11,12 +11,14 @@ Steps, in this fixed order (each percentage rounded half up to the fen, see ``mo
 6. transport subsidy: per started km beyond the free distance (never discounted)
 7. one coupon (threshold checked on the running total), 8. first-order discount,
 9. points as cash (whole yuan only).
-Every deduction is capped at the running total, so the total is never below zero.
+Every deduction is capped at the running total, so the total is never below zero. A coupon
+that the rules say does not stack with the first-order discount (or with points) is priced
+both ways and the lower total kept (``Quote.instead`` says which offer was left out).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -115,6 +117,8 @@ class Quote:
     duration_minutes: int = 0
     coupon_code: str | None = None
     extras: dict[str, int] = field(default_factory=dict)
+    instead: tuple[LineKind, LineKind] | None = None
+    """(applied, left out): two offers the rules do not stack, the better one applied."""
 
     @property
     def balance_cents(self) -> int:
@@ -152,7 +156,30 @@ class _Builder:
 
 
 def quote(catalog: Catalog, rules: Rules, req: QuoteRequest) -> Quote:
-    """Price a booking. Raises QuoteError when the request does not fit the catalog."""
+    """Price a booking. Raises QuoteError when the request does not fit the catalog (or the
+    coupon's threshold is not met). Offers that do not stack: the better one (ties: without
+    the coupon, which the customer keeps)."""
+    c = rules.coupons
+    if req.coupon is not None:
+        rival = (
+            LineKind.FIRST_ORDER
+            if req.first_order and not c.stacks_with_first_order
+            else LineKind.POINTS
+            if req.points and not c.stacks_with_points
+            else None
+        )
+        if rival is not None:
+            off = {"first_order": False} if rival == LineKind.FIRST_ORDER else {"points": 0}
+            with_coupon = _quote(catalog, rules, replace(req, **off))
+            without = _quote(catalog, rules, replace(req, coupon=None))
+            if with_coupon.total_cents < without.total_cents:
+                vied = rival == LineKind.FIRST_ORDER or without.points_used > 0
+                return replace(with_coupon, instead=(LineKind.COUPON, rival) if vied else None)
+            return replace(without, instead=(rival, LineKind.COUPON))
+    return _quote(catalog, rules, req)
+
+
+def _quote(catalog: Catalog, rules: Rules, req: QuoteRequest) -> Quote:
     if not req.selections:
         raise QuoteError("nothing to price")
     pr = rules.pricing

@@ -127,6 +127,29 @@ class MembershipRules:
 
 
 @dataclass(frozen=True)
+class CouponRules:
+    """One coupon per order; what it stacks with; shared promo codes; the birthday coupon."""
+
+    stacks_with_first_order: bool = False
+    """False: a coupon and the first-order discount are never both applied — the quote takes
+    whichever leaves the customer less to pay (and says so)."""
+    stacks_with_points: bool = True
+    """False: likewise for a coupon and points as cash."""
+    promo_per_customer: int = 1
+    """How many times one customer may use a promo code unless its admin said otherwise."""
+    promo_days: int = 30
+    """How long a new promo code is good for unless its admin said otherwise."""
+    birthday_coupon_cents: int = 2_000
+    birthday_coupon_threshold_cents: int = 5_000
+    birthday_coupon_days: int = 14
+    """How long a birthday coupon is good for, from the day it is given."""
+    birthday_days_before: int = 0
+    """The birthday coupon is given this many days before the birthday (0: on the day)."""
+    birthday_change_days: int = 365
+    """A birthday once given may be changed again only after this many days."""
+
+
+@dataclass(frozen=True)
 class BookingRules:
     slots: tuple[time, ...] = (time(8), time(10), time(13), time(15), time(18))
     min_lead_minutes: int = 60
@@ -325,6 +348,7 @@ class Rules:
     lateness: LatenessRules = field(default_factory=LatenessRules)
     settlement: SettlementRules = field(default_factory=SettlementRules)
     membership: MembershipRules = field(default_factory=MembershipRules)
+    coupons: CouponRules = field(default_factory=CouponRules)
     booking: BookingRules = field(default_factory=BookingRules)
     dispatch: DispatchRules = field(default_factory=DispatchRules)
     execution: ExecutionRules = field(default_factory=ExecutionRules)

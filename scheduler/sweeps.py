@@ -27,6 +27,7 @@ from domain.commands import (
     ExpireUnpaid,
     ForgetConversations,
     GenerateRecurring,
+    GiveBirthdayCoupons,
     IssueInvoices,
     QuarterlyLevels,
     ReconcilePayments,
@@ -56,6 +57,7 @@ SWEEPS: list[tuple[Callable[[], Command], int]] = [
     (ExpirePoints, 3600),
     (IssueInvoices, 60),
     (SendCampaigns, 30),
+    (GiveBirthdayCoupons, 3600),
 ]
 """(command to run, every N seconds)."""
 

@@ -368,6 +368,7 @@ class CouponRepository:
             "reason": c.reason,
             "used_order_id": c.used_order_id,
             "used_at": c.used_at,
+            "promo_id": c.promo_id,
         }
 
 
@@ -390,4 +391,5 @@ def _coupon(row: CouponRow | Row[*tuple[Any, ...]]) -> Coupon:
         reason=row.reason,
         used_order_id=row.used_order_id,
         used_at=row.used_at,
+        promo_id=row.promo_id,
     )

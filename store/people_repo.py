@@ -97,6 +97,24 @@ class CustomerRepository:
         row = rows.first()
         return self._to_domain(row) if row else None
 
+    async def born_on(self, month_days: Sequence[str]) -> list[int]:
+        """The customers whose birthday is one of ``month_days`` ("03-08")."""
+        rows = await self._s.exec(
+            select(CustomerRow.id).where(col(CustomerRow.birthday).in_(list(month_days)))
+        )
+        return [i for i in rows.all() if i is not None]
+
+    async def with_phone(self, phone: str) -> list[int]:
+        """The customers with the phone number ``phone`` (by its lookup hash)."""
+        if not phone:
+            return []
+        rows = await self._s.exec(
+            select(CustomerRow.id).where(
+                CustomerRow.phone_hash == self._c.lookup_hash("phone", phone)
+            )
+        )
+        return [i for i in rows.all() if i is not None]
+
     async def others_with_phone(self, customer_id: int, phone: str) -> int:
         """How many customers but ``customer_id`` have the phone number ``phone`` (by its
         lookup hash: the numbers themselves are sealed)."""
@@ -135,6 +153,8 @@ class CustomerRepository:
             "referral_code": c.referral_code,
             "referred_by": c.referred_by,
             "rating_x100": c.rating_x100,
+            "birthday": c.birthday,
+            "birthday_set_at": c.birthday_set_at,
             "phone_enc": self._c.encrypt("customer.phone", c.phone),
             "phone_hash": self._c.lookup_hash("phone", c.phone),
         }
@@ -151,6 +171,8 @@ class CustomerRepository:
             referral_code=row.referral_code,
             referred_by=row.referred_by,
             rating_x100=row.rating_x100,
+            birthday=row.birthday,
+            birthday_set_at=row.birthday_set_at,
         )
 
 

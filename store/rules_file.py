@@ -28,6 +28,7 @@ from domain.rules import (
     WorkerLevel,
 )
 from store.file_types import Percent, Slug, Strict, Yuan
+from store.rules_coupons import CouponSpec
 
 # Defaults come from domain.rules (already in fen / basis points: validators only run on input).
 _DEFAULT = Rules()
@@ -401,6 +402,7 @@ class RulesSpec(Strict):
     lateness: LatenessSpec = LatenessSpec()
     settlement: SettlementSpec = SettlementSpec()
     membership: MembershipSpec = MembershipSpec()
+    coupons: CouponSpec = CouponSpec()
     booking: BookingSpec = BookingSpec()
     dispatch: DispatchSpec = DispatchSpec()
     execution: ExecutionSpec = ExecutionSpec()
@@ -418,6 +420,7 @@ class RulesSpec(Strict):
             lateness=self.lateness.build(),
             settlement=self.settlement.build(),
             membership=self.membership.build(),
+            coupons=self.coupons.build(),
             booking=self.booking.build(),
             dispatch=self.dispatch.build(),
             execution=self.execution.build(),

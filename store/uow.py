@@ -50,6 +50,7 @@ from store.people_repo import (
     WorkerRepository,
 )
 from store.prepared import pending_changes
+from store.promo_repo import PromoRepository
 from store.sqlite import direct
 from store.sqlite.connection import SharedConnection, Turn
 from store.subscriptions_repo import SubscriptionRepository
@@ -64,6 +65,7 @@ _REPOSITORIES: dict[str, tuple[Any, bool]] = {
     "payments": (PaymentRepository, False),
     "ledger": (LedgerRepository, False),
     "coupons": (CouponRepository, False),
+    "promos": (PromoRepository, False),
     "audit": (AuditRepository, False),
     "offers": (OfferRepository, False),
     "photos": (PhotoRepository, False),
@@ -99,6 +101,7 @@ class SqlUnitOfWork:
     payments: PaymentRepository
     ledger: LedgerRepository
     coupons: CouponRepository
+    promos: PromoRepository
     audit: AuditRepository
     offers: OfferRepository
     photos: PhotoRepository

@@ -33,6 +33,7 @@ USAGE: dict[str, Text] = {
     "prices": N_("/price [项目]"),
     "price": N_("/price 项目 金额(元)"),
     "coupon": N_("/coupon issue 客户ID或手机号 金额(元) [天数]"),
+    "promo": N_("/promo 优惠码 金额(元) [满多少元] [天数] [总张数] [每人次数]"),
     "broadcast": N_("/broadcast 内容"),
     "admin": N_("/admin list | add 渠道:用户ID 角色 | remove 渠道:用户ID"),
     "complaints": N_("/complaints"),
@@ -184,6 +185,8 @@ def build(  # noqa: C901 - one branch per admin command, each a few lines
                 return None
             days = int(w[2].rstrip("天d"))
         return c.IssueCoupon(by, role, w[0], cents, days)
+    if name == "promo":
+        return _promo(ctx, w, by, role)
     if name == "broadcast":
         text = within(limits.BROADCAST, args.strip())
         return c.Broadcast(by, role, text) if text else None
@@ -192,6 +195,51 @@ def build(  # noqa: C901 - one branch per admin command, each a few lines
     if name in ("campaign", "campaigns"):
         return campaign_words.build(ctx, name, args, by, role)
     return _after_sales(name, w, args, by, role)
+
+
+PROMO_TOTAL = 1000
+"""How many uses a promo code has in all when its admin does not say."""
+
+
+def _promo(ctx: Ctx, w: list[str], by: str, role: str) -> c.Message | None:
+    """``/promo CODE AMOUNT [THRESHOLD] [DAYS] [TOTAL] [PER CUSTOMER]``: the optional numbers
+    in that order, or marked anywhere: 满100, 30天 / 30d, 500张, 每人2次 / x2."""
+    if len(w) < 2 or (cents := amount(w[1])) is None:
+        return None
+    marks = {
+        "threshold": r"满(\d+)",
+        "days": r"(\d+)(?:天|d)",
+        "total": r"(\d+)张",
+        "per": r"(?:每人(\d+)次?|x(\d+))",
+    }
+    found: dict[str, int] = {}
+    plain: list[int] = []
+    for word in w[2:]:
+        for key, pattern in marks.items():
+            m = re.fullmatch(pattern, word, re.IGNORECASE)
+            if m:
+                found[key] = int(next(g for g in m.groups() if g))
+                break
+        else:
+            if not word.isdigit():
+                return None
+            plain.append(int(word))
+    for key in ("threshold", "days", "total", "per"):
+        if plain and key not in found:
+            found[key] = plain.pop(0)
+    if plain:
+        return None
+    rules = ctx.rules.coupons
+    return c.CreatePromo(
+        by,
+        role,
+        w[0],
+        cents,
+        found.get("threshold", 0) * 100,
+        found.get("days", rules.promo_days),
+        found.get("total", PROMO_TOTAL),
+        found.get("per", rules.promo_per_customer),
+    )
 
 
 def _after_sales(  # noqa: C901 - one branch per after-sales command

@@ -10,6 +10,7 @@ from conversations.results.admin_money import (
     PriceChanged,
     PriceShown,
     PricesListed,
+    PromoCreated,
 )
 from conversations.results.admin_orders import (
     OrderAssigned,
@@ -145,6 +146,27 @@ def price(ctx: Ctx, conv: Conversation, r: PriceShown) -> Outcome:
     return Outcome([Say("\n".join(lines))])
 
 
+def promo_created(ctx: Ctx, conv: Conversation, r: PromoCreated) -> Outcome:
+    until = local(ctx, r.valid_until, "%Y-%m-%d")
+    off = format_yuan(r.amount_cents)
+    what = (
+        tr(conv, "满{over}减{off}", over=format_yuan(r.threshold_cents), off=off)
+        if r.threshold_cents
+        else tr(conv, "立减{off}", off=off)
+    )
+    text = tr(
+        conv,
+        "优惠码 {code} 已创建:{what},有效至 {until},共 {total} 张,每人限用 {per} 次。"
+        "客户在报价页点「优惠券」输入即可。",
+        code=r.code,
+        what=what,
+        until=until,
+        total=r.total,
+        per=r.per_customer,
+    )
+    return Outcome([Say(text)])
+
+
 def coupon_issued(ctx: Ctx, conv: Conversation, r: CouponIssued) -> Outcome:
     amount, until = format_yuan(r.amount_cents), local(ctx, r.valid_until, "%Y-%m-%d")
     return Outcome(
@@ -212,6 +234,7 @@ SCREENS: tuple[Screen, ...] = (
     shows(PriceShown, price),
     shows(PriceChanged, price),
     shows(CouponIssued, coupon_issued),
+    shows(PromoCreated, promo_created),
     shows(BroadcastQueued, broadcast_queued),
     shows(AdminsListed, admins),
     shows(AdminGranted, admin_granted),

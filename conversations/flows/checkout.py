@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import replace
 from enum import StrEnum
 
-from conversations.events import ChoiceMade, ContactShared, TextReceived
+from conversations.events import ChoiceMade, ContactShared, Failed, TextReceived
 from conversations.flows import booking, link
 from conversations.flows import checkout_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions, too_long
@@ -31,6 +31,7 @@ from conversations.flows.checkout_state import keep as keep
 from conversations.flows.checkout_state import state as state
 from conversations.flows.flow_state import restarting, restarting_all
 from conversations.flows.phones import normalise_phone
+from conversations.replies import Say
 from conversations.results.booking import (
     OrderPaid,
     OrderPlaced,
@@ -40,6 +41,7 @@ from conversations.results.booking import (
 from conversations.state import Conversation
 from domain import limits
 from domain.commands import Booking, ConfirmSandboxPayment, PlaceOrder
+from domain.coupons import promo_code
 from domain.queries import PreviewQuote
 from domain.risk import CONFIRM_CODE_DIGITS, CONFIRM_CODE_TRIES, needs_confirm_code
 
@@ -131,7 +133,10 @@ def on_quote_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
             return Outcome(step=Step.PHONE, reask=True)
         return _confirm(ctx, conv, st, st.total_cents)
     if event.key == "link" and st.phone:  # the number is another account's: become it
-        return link.start(conv, event, st.phone)
+        d = booking.draft(conv)
+        d.coupon = None  # this account's coupon is not that one's: the best it holds
+        booking.keep(conv, d)
+        return link.start(conv, event, st.phone, then=NAME)
     if event.key in ("area", "notes"):
         return Outcome(step=Step.AREA if event.key == "area" else Step.NOTES, reask=True)
     if event.key == "coupon":
@@ -265,10 +270,40 @@ def on_coupon(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
         d.coupon = ""
     elif event.key.startswith("coupon:"):
         d.coupon = event.key[7:]
-    else:
+    elif event.key != "quote":
         return Outcome(reask=True)
     booking.keep(conv, d)
     return Outcome(step=Step.QUOTE, reask=True)
+
+
+def on_promo(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
+    """A promo code typed: priced with it first — taken only when the quote comes back (a
+    wrong, expired or used-up code is answered and changes nothing)."""
+    code = promo_code(event.text)
+    if code is None:
+        return Outcome([views.bad_promo(conv)], reask=True)
+    st = state(conv)
+    st.promo = code
+    keep(conv, st)
+    b = replace(_booking(ctx, conv, st), coupon_code=code)
+    return Outcome(commands=[PreviewQuote(b)])
+
+
+def on_promo_quote(ctx: Ctx, conv: Conversation, result: QuoteReady) -> Outcome:
+    d = booking.draft(conv)
+    d.coupon = state(conv).promo
+    booking.keep(conv, d)
+    return Outcome(on_quote(ctx, conv, result).replies, step=Step.QUOTE)
+
+
+def on_refused(ctx: Ctx, conv: Conversation, event: Failed) -> Outcome:
+    """The quote or the order refused: a coupon chosen or a code typed that is no longer
+    good gives way to the best coupon held (the quote is asked again, with the reason)."""
+    d = booking.draft(conv)
+    if d.coupon:
+        d.coupon = None
+        booking.keep(conv, d)
+    return Outcome([Say(event.message.get(conv.lang))], reask=True)
 
 
 def on_pay(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
@@ -315,6 +350,9 @@ TRANSITIONS: Transitions = restarting_all(
         (Step.CODE, TextReceived): on_code,
         (Step.CODE, ChoiceMade): on_code_choice,
         (Step.COUPON, ChoiceMade): on_coupon,
+        (Step.COUPON, TextReceived): on_promo,
+        (Step.COUPON, QuoteReady): on_promo_quote,
+        (Step.QUOTE, Failed): on_refused,
         (Step.PAY, ChoiceMade): on_pay,
         (Step.PAY, OrderPaid): on_paid,
         (Step.PAY, PaymentUnavailable): on_sandbox_gone,

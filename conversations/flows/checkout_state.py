@@ -33,12 +33,15 @@ class State:
     """The quote said the account has no phone number yet."""
     phone: str = ""
     """The number given here, placed with the order."""
+    promo: str = ""
+    """The promo code typed last, taken once its quote comes back."""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "total_cents": self.total_cents,
             "phone_needed": self.phone_needed,
             "phone": self.phone,
+            "promo": self.promo,
             "coupons": [[c.code, c.label.zh, c.label.en] for c in self.coupons],
             "code": self.code,
             "wrong_codes": self.wrong_codes,
@@ -59,6 +62,7 @@ class State:
                 due=due_from_json(raw["due"]) if raw["due"] is not None else None,
                 phone_needed=bool(raw["phone_needed"]),
                 phone=str(raw["phone"]),
+                promo=str(raw.get("promo", "")),
             )
         except (TypeError, ValueError, KeyError) as exc:
             raise StaleState(NAME) from exc

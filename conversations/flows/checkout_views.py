@@ -15,6 +15,26 @@ from domain.money import format_yuan
 from domain.risk import CONFIRM_CODE_TRIES
 
 
+def _points_options(conv: Conversation, q: QuoteReady) -> list[Option]:
+    """Points as cash and points for a free hour, where the customer can use them."""
+    options = []
+    if q.points_available >= 100:
+        options.append(
+            Option(
+                "points",
+                tr(conv, "不用积分")
+                if q.use_points
+                else tr(conv, "用积分抵扣(有 {points} 分)", points=q.points_available),
+            )
+        )
+    if q.free_hours:
+        options.append(Option("free_hour", tr(conv, "不用积分换工时")))
+    elif q.free_hour_points:
+        text = tr(conv, "用 {points} 积分换 1 小时", points=q.free_hour_points)
+        options.append(Option("free_hour", text))
+    return options
+
+
 def quote_message(conv: Conversation, q: QuoteReady, d: Draft, phone_needed: bool) -> list[Reply]:
     """The itemised quote; its buttons change what can be changed here (area, notes, time,
     coupon, points). A first order asks the phone number with it: giving it confirms."""
@@ -32,8 +52,17 @@ def quote_message(conv: Conversation, q: QuoteReady, d: Draft, phone_needed: boo
             )
         )
     lines.append(q.summary.get(conv.lang))
+    if q.instead:
+        lines.append(_instead(conv, *q.instead))
     if q.known_phone:
         lines.append(tr(conv, "这个手机号已有账户,新客优惠(首单立减、新人券)不再适用。"))
+        lines.append(
+            tr(
+                conv,
+                "是您的另一个账户?点「用原账户下单(绑定)」,验证码会发到那个账户的聊天里,"
+                "在这里回复即可合并;也可以直接确认下单。",
+            )
+        )
     if d.area_sqm is not None and not d.bundle:
         lines.append(tr(conv, "房屋面积:按 {area} ㎡ 计", area=d.area_sqm))
     if d.notes:
@@ -43,20 +72,9 @@ def quote_message(conv: Conversation, q: QuoteReady, d: Draft, phone_needed: boo
     options = [Option("confirm", tr(conv, "确认下单"))]
     if q.coupons:
         options.append(Option("coupon", tr(conv, "选择优惠券")))
-    if q.points_available >= 100:
-        options.append(
-            Option(
-                "points",
-                tr(conv, "不用积分")
-                if q.use_points
-                else tr(conv, "用积分抵扣(有 {points} 分)", points=q.points_available),
-            )
-        )
-    if q.free_hours:
-        options.append(Option("free_hour", tr(conv, "不用积分换工时")))
-    elif q.free_hour_points:
-        text = tr(conv, "用 {points} 积分换 1 小时", points=q.free_hour_points)
-        options.append(Option("free_hour", text))
+    else:
+        options.append(Option("coupon", tr(conv, "输入优惠码")))
+    options += _points_options(conv, q)
     options.append(Option("time", tr(conv, "改时间")))
     if q.known_phone:
         options.append(Option("link", tr(conv, "用原账户下单(绑定)")))
@@ -66,6 +84,21 @@ def quote_message(conv: Conversation, q: QuoteReady, d: Draft, phone_needed: boo
     if phone_needed:
         replies.append(AskContact(phone_prompt(conv)))
     return replies
+
+
+def _instead(conv: Conversation, applied: str, left_out: str) -> str:
+    """Which of two offers that do not stack the quote took (the one that saves more)."""
+    offers = {
+        "coupon": tr(conv, "优惠券"),
+        "first_order": tr(conv, "新客首单立减"),
+        "points": tr(conv, "积分抵扣"),
+    }
+    return tr(
+        conv,
+        "{applied}与{left_out}不能同时使用,已为您选择更划算的{applied}。",
+        applied=offers.get(applied, applied),
+        left_out=offers.get(left_out, left_out),
+    )
 
 
 def phone_prompt(conv: Conversation) -> str:
@@ -133,9 +166,20 @@ def code_question(conv: Conversation, total_cents: int, code: str) -> list[Reply
 
 
 def coupon_question(conv: Conversation, coupons: tuple[CouponChoice, ...]) -> list[Reply]:
+    """The coupons held that fit this order, or a promo code typed here."""
     options = [Option(f"coupon:{c.code}", c.label.get(conv.lang)) for c in coupons[:8]]
     options.append(Option("none", tr(conv, "不使用优惠券")))
-    return [Ask(tr(conv, "选择优惠券:"), tuple(options))]
+    options.append(Option("quote", tr(conv, "返回报价")))
+    text = (
+        tr(conv, "选择优惠券,或直接回复优惠码(如 SPRING20):")
+        if coupons
+        else tr(conv, "请回复优惠码(如 SPRING20):")
+    )
+    return [Ask(text, tuple(options))]
+
+
+def bad_promo(conv: Conversation) -> Say:
+    return Say(tr(conv, "优惠码由字母和数字组成(3–20 位),例如 SPRING20,请重新输入。"))
 
 
 def pay_by(due: PaymentDue, tz: ZoneInfo) -> str:

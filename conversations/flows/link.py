@@ -48,11 +48,14 @@ class LinkData:
     holder: int = 0
     expires: str = ""
     wrong: int = 0
+    then: str = ""
+    """The flow to go back to once linked ("checkout": the order being placed), or ""."""
 
 
-def start(conv: Conversation, event: Inbound, phone: str = "") -> Outcome:
-    """Into the flow for the chat account ``event`` came from (with the number, if known)."""
-    keep(conv, NAME, LinkData(user_id=event.user_id, phone=phone))
+def start(conv: Conversation, event: Inbound, phone: str = "", then: str = "") -> Outcome:
+    """Into the flow for the chat account ``event`` came from (with the number, if known;
+    ``then``: the flow to go back to once linked)."""
+    keep(conv, NAME, LinkData(user_id=event.user_id, phone=phone, then=then))
     return Outcome(goto=NAME)
 
 
@@ -68,7 +71,7 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
     data = _data(conv)
     if data.phone:
         return _request(ctx, conv, replace(data, phone=""), data.phone)
-    keep(conv, NAME, LinkData(user_id=data.user_id))
+    keep(conv, NAME, LinkData(user_id=data.user_id, then=data.then))
     return ask(ctx, conv)
 
 
@@ -149,9 +152,11 @@ def _over(conv: Conversation, text: str) -> Outcome:
 
 def on_linked(ctx: Ctx, conv: Conversation, result: AccountLinked) -> Outcome:
     conv.customer_id = result.customer_id
-    return _over(
-        conv, tr(conv, "绑定成功!这里和您原来的聊天是同一个到家账户了:订单、优惠券、积分都一样。")
-    )
+    done = tr(conv, "绑定成功!这里和您原来的聊天是同一个到家账户了:订单、优惠券、积分都一样。")
+    if _data(conv).then == "checkout":  # back to the order, priced for that account
+        conv.data.pop(NAME, None)
+        return Outcome([Say(done)], goto="checkout")
+    return _over(conv, done)
 
 
 def on_refused(ctx: Ctx, conv: Conversation, result: Failed) -> Outcome:

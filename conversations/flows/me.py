@@ -8,16 +8,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from conversations.events import ChoiceMade, TextReceived
+from conversations.events import ChoiceMade, Failed, TextReceived
 from conversations.flows import booking, language
+from conversations.flows import me_birthday as birthday
 from conversations.flows import me_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions
 from conversations.flows.flow_state import keep, keeping, load, restart
 from conversations.flows.me_views import SECTION_KEYS
 from conversations.flows.me_views import Section as Section  # named by who enters
+from conversations.replies import Say
+from conversations.results.customers import BirthdaySet
 from conversations.results.membership import MembershipShown
 from conversations.results.points import PointsHistory
 from conversations.state import Conversation
+from domain.commands import SetBirthday
 from domain.queries import LoadMembership, LoadPointsHistory
 
 NAME = "me"
@@ -25,6 +29,8 @@ NAME = "me"
 
 class Step(StrEnum):
     SHOWN = "shown"
+    BIRTHDAY = "birthday"
+    """"设置生日": the month and day typed."""
 
 
 FIRST = Step.SHOWN
@@ -100,6 +106,8 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     data = load(conv, NAME, MeData)
     if data is None:
         return restart(conv, NAME, MeData, FIRST)
+    if conv.step == Step.BIRTHDAY:
+        return Outcome(birthday.question(ctx, conv))
     return _load(conv, section_of(data))
 
 
@@ -120,6 +128,8 @@ def on_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, d: MeData) -> Out
         return _load(conv, Section(event.key))
     if event.key == language.KEY:
         return language.toggle(conv)
+    if event.key == views.BIRTHDAY:
+        return Outcome(step=Step.BIRTHDAY, reask=True)
     if event.key == "menu":
         return Outcome(goto="menu")
     return Outcome(views.choose_again(conv, section_of(d)))
@@ -135,9 +145,35 @@ def on_text(ctx: Ctx, conv: Conversation, event: TextReceived, d: MeData) -> Out
     return Outcome(views.choose_again(conv, section_of(d)))
 
 
+def on_birthday(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
+    found = birthday.read_birthday(event.text)
+    if found is None or conv.customer_id is None:
+        return Outcome([birthday.not_a_birthday(conv)], reask=True)
+    return Outcome(commands=[SetBirthday(conv.customer_id, found)])
+
+
+def on_birthday_set(ctx: Ctx, conv: Conversation, result: BirthdaySet) -> Outcome:
+    return Outcome([birthday.kept(conv, result.month, result.day)], step=Step.SHOWN, reask=True)
+
+
+def on_birthday_refused(ctx: Ctx, conv: Conversation, result: Failed) -> Outcome:
+    return Outcome([Say(result.message.get(conv.lang))], step=Step.SHOWN, reask=True)
+
+
+def on_birthday_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
+    if event.key == "back":
+        return Outcome(step=Step.SHOWN, reask=True)
+    return Outcome(reask=True)
+
+
 TRANSITIONS: Transitions = {
     (Step.SHOWN, MembershipShown): on_shown,
     (Step.SHOWN, PointsHistory): on_history,
     (Step.SHOWN, ChoiceMade): on_choice,
     (Step.SHOWN, TextReceived): on_text,
+    (Step.BIRTHDAY, TextReceived): on_birthday,
+    (Step.BIRTHDAY, ChoiceMade): on_birthday_choice,
+    (Step.BIRTHDAY, BirthdaySet): on_birthday_set,
+    (Step.BIRTHDAY, Failed): on_birthday_refused,
+    (Step.BIRTHDAY, MembershipShown): on_shown,
 }

@@ -27,6 +27,8 @@ class Section(StrEnum):
 
 
 SECTION_KEYS = frozenset(s.value for s in Section)
+BIRTHDAY = "birthday"
+"""The choice that asks the customer's birthday."""
 OVERVIEW_COUPONS = 3
 """Coupons listed on the whole screen; the coupons part lists up to ``LISTED_COUPONS`` (a
 WeChat text is at most 2,048 bytes)."""
@@ -91,6 +93,7 @@ def screen(ctx: Ctx, conv: Conversation, r: MembershipShown, section: Section) -
             level(conv, r),
             points(conv, r),
             coupons(ctx, conv, r, OVERVIEW_COUPONS),
+            birthday(conv, r),
             invite_terms(conv, r),
         ]
         replies = [Say("\n".join(overview)), invitation(conv, r)]
@@ -177,6 +180,13 @@ def _day(ctx: Ctx, at: datetime) -> str:
     return f"{local:%m-%d}" if local.year == today.year else f"{local:%Y-%m-%d}"
 
 
+def birthday(conv: Conversation, r: MembershipShown) -> str:
+    if not r.birthday:
+        return tr(conv, "生日:未设置(设置后每年生日送您一张生日券)")
+    month, day = (int(x) for x in r.birthday.split("-"))
+    return tr(conv, "生日:{month}月{day}日", month=month, day=day)
+
+
 def invite_terms(conv: Conversation, r: MembershipShown) -> str:
     return tr(
         conv,
@@ -207,6 +217,8 @@ def choices(conv: Conversation, section: Section) -> Ask:
         Section.INVITE: tr(conv, "邀请好友"),
     }
     options = [Option(s.value, named[s]) for s in Section if s != section]
+    if section in (Section.ALL, Section.COUPONS):
+        options.append(Option(BIRTHDAY, tr(conv, "设置生日")))
     if section == Section.ALL:
         options.append(language.option(conv))
     options.append(Option("menu", tr(conv, "主菜单")))

@@ -53,6 +53,7 @@ ADMIN = {
     "price": ("price", "改价"),
     "prices": ("prices", "价格表"),
     "coupon": ("coupon", "发券"),
+    "promo": ("promo", "优惠码"),
     "broadcast": ("broadcast", "群发"),
     "admin": ("admin", "管理员"),
     "complaints": ("complaints", "投诉列表"),

@@ -90,6 +90,18 @@ class PriceChanged(PriceShown):
 
 
 @dataclass(frozen=True, slots=True)
+class PromoCreated(Result):
+    """``/promo``: a code customers may type at checkout."""
+
+    code: str
+    amount_cents: int
+    threshold_cents: int
+    valid_until: datetime
+    total: int
+    per_customer: int
+
+
+@dataclass(frozen=True, slots=True)
 class CouponIssued(Result):
     """``/coupon``: a coupon given to a customer (they were told)."""
 

@@ -62,6 +62,9 @@ class QuoteReady(Result):
     the customer holds them (0: not offered)."""
     free_hours: int = 0
     """Hours this quote pays with points."""
+    instead: tuple[str, str] | None = None
+    """(applied, left out), ``LineKind`` values: the rules do not stack the two offers and
+    the quote took the one that saves the customer more."""
 
 
 @dataclass(frozen=True, slots=True)

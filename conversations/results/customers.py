@@ -44,3 +44,11 @@ class CustomerRegistered(Result):
 
     customer_id: int
     welcome_coupon: WelcomeCoupon | None
+
+
+@dataclass(frozen=True, slots=True)
+class BirthdaySet(Result):
+    """``SetBirthday``: the birthday kept (the same one again changes nothing)."""
+
+    month: int
+    day: int

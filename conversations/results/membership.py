@@ -40,3 +40,5 @@ class MembershipShown(Result):
     invite_asked: bool
     referral_reward_cents: int
     """What inviter and invitee each get when the invitee's first order completes."""
+    birthday: str = ""
+    """The birthday given ("03-08"), or ""."""

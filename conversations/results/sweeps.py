@@ -149,3 +149,17 @@ class InvoicesIssued(Result):
     issued: int
     failed: int
     flagged: int
+
+
+@dataclass(frozen=True, slots=True)
+class BirthdayCouponsGiven(Result):
+    """``GiveBirthdayCoupons``: the customers given their birthday coupon today."""
+
+    given: int
+
+
+@dataclass(frozen=True, slots=True)
+class BirthdaysAlreadyGiven(Result):
+    """``GiveBirthdayCoupons`` for a day another run (or process) already claimed."""
+
+    day: str

@@ -17,6 +17,7 @@ from conversations.results.admin_money import (
     PriceLine,
     PriceShown,
     PricesListed,
+    PromoCreated,
 )
 from conversations.results.admin_people import BroadcastQueued, SuspensionChanged
 from conversations.services.deps import Deps
@@ -27,7 +28,7 @@ from domain import limits
 from domain.admin import broadcast_next_at
 from domain.audit import AuditEntry
 from domain.catalog import Item
-from domain.coupons import Coupon
+from domain.coupons import Coupon, Promo, promo_code
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.limits import within
@@ -49,6 +50,7 @@ class BusinessDesk:
             c.SuspendWorker: self.suspend,
             c.SetPrice: self.price,
             c.IssueCoupon: self.coupon,
+            c.CreatePromo: self.promo,
             c.Broadcast: self.broadcast,
         }
 
@@ -218,6 +220,59 @@ class BusinessDesk:
         return [
             CouponIssued(
                 customer.id, customer.name, coupon.code, cmd.amount_cents, coupon.valid_until
+            )
+        ]
+
+    async def promo(self, cmd: c.CreatePromo) -> list[Result]:
+        """A promo code: its terms, validity from now, total and per-customer uses."""
+        now = self.s.clock()
+        code = promo_code(cmd.code)
+        if code is None:
+            raise DomainError(N_("优惠码须为 3–20 位字母或数字,例如 SPRING20"))
+        if cmd.amount_cents <= 0 or not 1 <= cmd.days <= 365:
+            raise DomainError(N_("金额须大于 0,天数 1–365"))
+        if cmd.total < 1 or not 1 <= cmd.per_customer <= cmd.total:
+            raise DomainError(N_("总张数至少 1,每人次数在 1 到总张数之间"))
+        terms = CouponTerms(
+            code,
+            CouponKind.FIXED,
+            amount_cents=cmd.amount_cents,
+            threshold_cents=cmd.threshold_cents,
+        )
+        promo = Promo(
+            code,
+            terms,
+            now,
+            now + timedelta(days=cmd.days),
+            cmd.total,
+            cmd.per_customer,
+            cmd.admin,
+        )
+        async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, "promo", cmd.admin)
+            if await uow.promos.by_code(code) is not None:
+                raise DomainError(N_("优惠码 {code} 已存在", code=code))
+            await uow.promos.add(promo)
+            after = {
+                "code": code,
+                "amount": cmd.amount_cents,
+                "threshold": cmd.threshold_cents,
+                "days": cmd.days,
+                "total": cmd.total,
+                "per_customer": cmd.per_customer,
+            }
+            await uow.audit.append(
+                AuditEntry(now, cmd.admin, "promo", f"promo:{code}", role, {}, after)
+            )
+            await uow.commit()
+        return [
+            PromoCreated(
+                code,
+                cmd.amount_cents,
+                cmd.threshold_cents,
+                promo.valid_until,
+                cmd.total,
+                cmd.per_customer,
             )
         ]
 

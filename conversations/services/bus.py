@@ -35,6 +35,7 @@ from conversations.services.admin_business import BusinessDesk
 from conversations.services.admin_orders import OrderDesk
 from conversations.services.admin_reads import AdminDesk
 from conversations.services.after_sales import AfterSalesDesk
+from conversations.services.birthdays import BirthdayDesk
 from conversations.services.campaigns import CampaignDesk
 from conversations.services.deps import Deps
 from conversations.services.dispatch_desk import DispatchDesk
@@ -87,6 +88,7 @@ class Services(Deps):
         self.points = PointsDesk(self)
         self.invoices = InvoiceDesk(self)
         self.campaigns = CampaignDesk(self)
+        self.birthdays = BirthdayDesk(self)
         self._views = views.table(
             catalog=self.catalog,
             rules=self.rules,
@@ -122,6 +124,7 @@ class Services(Deps):
             **self.points.handlers(),
             **self.invoices.handlers(),
             **self.campaigns.handlers(),
+            **self.birthdays.handlers(),
         }
 
     async def run(self, message: c.Message) -> list[Result]:

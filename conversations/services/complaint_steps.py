@@ -25,7 +25,7 @@ from domain.aftersales import (
     rule_refund,
 )
 from domain.audit import AuditEntry
-from domain.coupons import Coupon
+from domain.coupons import Coupon, compensation_reason
 from domain.errors import DomainError
 from domain.ledger import complaint_clawback, worker_payable
 from domain.lifecycle import Action, ActorKind, OrderStatus
@@ -314,7 +314,7 @@ async def sla_step(
                 now,
                 now + timedelta(days=r.compensation_coupon_days),
                 customer_id=complaint.customer_id,
-                reason=f"complaint {complaint.id}",
+                reason=compensation_reason(complaint.id or 0, order.number),
             )
         )
         notices.append(

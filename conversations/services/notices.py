@@ -58,6 +58,7 @@ EVENTS: dict[str, frozenset[str]] = {
         "invoice_email": "number invoice_no amount url",
         "invoice_failed_admin": "id number note",
         "invoice_refunded_admin": "id number invoice_no amount",
+        "birthday_coupon": "amount threshold days",
         # workers
         "worker_registered_admin": "worker worker_id skills",
         "worker_approved": "",

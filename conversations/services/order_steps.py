@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from conversations.services import payment_requests, points, visit_codes
+from conversations.services import payment_requests, points, promos, visit_codes
 from domain.cancellation import CancellationTerms, cancellation_terms
 from domain.catalog import Catalog, Unit
 from domain.commands import Booking
@@ -101,11 +101,7 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
             free_hours=free_hours,
         )
 
-    chosen: Coupon | None = None
-    if b.coupon_code:
-        chosen = next((c for c in usable if c.code == b.coupon_code), None)
-        if chosen is None:
-            raise DomainError(N_("优惠券 {coupon_code} 不可用", coupon_code=b.coupon_code))
+    chosen = await _chosen(uow, b, b.phone or customer.phone, held, usable, now)
     fitting: list[tuple[Coupon, Quote]] = []  # each usable coupon this booking meets
     for coupon in usable:
         try:
@@ -113,12 +109,35 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
         except DomainError:
             continue
     result = quote(catalog, rules, request(chosen))
-    if b.coupon_code is None:  # pick the coupon that saves the most
-        for coupon, candidate in fitting:
-            if candidate.total_cents < result.total_cents:
-                result, chosen = candidate, coupon
+    if b.coupon_code is None:
+        result, chosen = _best(result, fitting)
+    if result.coupon_code is None:  # the rules took another offer instead of it
+        chosen = None
     fits = [c for c, _ in fitting]
     return Priced(customer, result, chosen, fits, customer.points, known, offer, free_hours)
+
+
+def _best(result: Quote, fitting: list[tuple[Coupon, Quote]]) -> tuple[Quote, Coupon | None]:
+    """The coupon that saves the most, if any beats ``result`` (priced without one); at the
+    same total, a quote that says a coupon gave way to another offer (the customer sees why
+    their coupon is not applied)."""
+    chosen: Coupon | None = None
+    for coupon, candidate in fitting:
+        if candidate.total_cents < result.total_cents or (
+            candidate.total_cents == result.total_cents and candidate.instead and not chosen
+        ):
+            result, chosen = candidate, coupon
+    return result, chosen
+
+
+async def _chosen(
+    uow: Reads, b: Booking, phone: str, held: list[Coupon], usable: list[Coupon], now: datetime
+) -> Coupon | None:
+    """The coupon the customer chose: one they hold, or a promo code they typed."""
+    if not b.coupon_code:
+        return None
+    chosen = next((c for c in usable if c.code == b.coupon_code), None)
+    return chosen or await promos.typed(uow, b.coupon_code, b.customer_id, phone, held, now)
 
 
 async def _reachable(uow: UnitOfWork, customer: Customer, phone: str, b: Booking) -> None:
@@ -154,13 +173,16 @@ async def place(
     priced = await price(uow, catalog, rules, b, now)
     await _reachable(uow, priced.customer, phone, b)
     q = priced.quote
-    if q.total_cents != expected_total:
-        raise DomainError(N_("价格有变化,请确认新的报价"))
+    _same_price(priced, expected_total, phone)
     if b.start_at <= now:
         raise DomainError(N_("预约时间已过,请重新选择"))
     due = q.deposit_cents or q.total_cents
     if due and provider is None:
         raise payment_requests.PaymentUnavailable()
+    coupon = priced.coupon
+    if coupon is not None and coupon.id is None:  # a promo code's next use: claimed now
+        coupon = await promos.claim(uow, coupon, priced.customer.phone, now)
+        q = replace(q, coupon_code=coupon.code)
     address_id = b.address_id
     if address_id is not None:
         found = await uow.addresses.get(address_id)
@@ -206,9 +228,9 @@ async def place(
     order.apply(Action.REQUEST_PAYMENT, actor, now)
     await uow.orders.add(order)
     assert order.id is not None
-    if priced.coupon is not None:
-        priced.coupon.use(order.id, now)
-        await uow.coupons.save(priced.coupon)
+    if coupon is not None:
+        coupon.use(order.id, now)
+        await uow.coupons.save(coupon)
     if q.points_used:  # spent once: a checkout elsewhere that spent them first refuses this
         await points.redeem(uow, rules, order, now)
     if due == 0:
@@ -217,6 +239,16 @@ async def place(
         return order, None
     assert provider is not None
     return order, await payment_requests.pending_payment(uow, order, provider, now, fresh=True)
+
+
+def _same_price(priced: Priced, expected_total: int, phone: str) -> None:
+    """Refuse an order whose price changed since the customer saw it (and say why, when it
+    is the number just given: another account's, so no new-customer offers)."""
+    if priced.quote.total_cents == expected_total:
+        return
+    if priced.known_phone and phone:
+        raise DomainError(N_("这个手机号已有到家账户,新客优惠不再适用:价格有变化,请确认新的报价"))
+    raise DomainError(N_("价格有变化,请确认新的报价"))
 
 
 async def risk_hold(uow: UnitOfWork, rules: Rules, customer_id: int, now: datetime) -> str:

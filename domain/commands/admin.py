@@ -177,6 +177,20 @@ class IssueCoupon(Command):
 
 
 @dataclass(frozen=True)
+class CreatePromo(Command):
+    """``/promo``: a code anyone may type at checkout, e.g. "SPRING20"."""
+
+    admin: str
+    role: str
+    code: str
+    amount_cents: int
+    threshold_cents: int
+    days: int
+    total: int
+    per_customer: int
+
+
+@dataclass(frozen=True)
 class Broadcast(Command):
     admin: str
     role: str

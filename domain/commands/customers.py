@@ -42,6 +42,13 @@ class LinkAccount(Command):
 
 
 @dataclass(frozen=True)
+class SetBirthday(Command):
+    customer_id: int
+    birthday: str
+    """Month and day, "03-08" (``domain.birthdays.month_day``)."""
+
+
+@dataclass(frozen=True)
 class SetLanguage(Command):
     customer_id: int
     lang: str

@@ -77,5 +77,10 @@ class ForgetConversations(Command):
 
 
 @dataclass(frozen=True)
+class GiveBirthdayCoupons(Command):
+    """Scheduler sweep: today's birthday coupons, once a day (claimed) and once a year each."""
+
+
+@dataclass(frozen=True)
 class ExpirePoints(Command):
     """Scheduler sweep: points past their expiry go (what is left of each earning)."""

@@ -14,6 +14,7 @@ from store.tables.money import (
     CouponRow,
     LedgerEntryRow,
     PaymentRow,
+    PromoCodeRow,
     SettlementRunRow,
     WithdrawalRow,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "PaymentRow",
     "LedgerEntryRow",
     "CouponRow",
+    "PromoCodeRow",
     "WithdrawalRow",
     "SettlementRunRow",
     "AuditRow",

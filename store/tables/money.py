@@ -53,6 +53,28 @@ class CouponRow(SQLModel, table=True):
     reason: str = Field(default="", max_length=60)
     used_order_id: int | None = Field(default=None, foreign_key="orders.id")
     used_at: datetime | None = time_field(nullable=True)
+    promo_id: int | None = Field(default=None, foreign_key="promo_codes.id", index=True)
+    """The promo code this coupon is one customer's use of."""
+
+
+class PromoCodeRow(SQLModel, table=True):
+    """A code anyone may type; ``issued`` counts the coupons made of it (one per use), raised
+    by a conditional UPDATE so that concurrent checkouts never pass ``total_limit``."""
+
+    __tablename__ = "promo_codes"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=20, unique=True)
+    kind: str = Field(max_length=10)
+    amount_cents: int = money_field()
+    off_bp: int = Field(default=0)
+    threshold_cents: int = money_field()
+    max_off_cents: int | None = Field(default=None, sa_type=BigInteger)
+    valid_from: datetime = time_field()
+    valid_until: datetime = time_field()
+    total_limit: int
+    per_customer: int
+    issued: int = Field(default=0)
+    created_by: str = Field(default="", max_length=160)
 
 
 class WithdrawalRow(SQLModel, table=True):

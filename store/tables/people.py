@@ -26,6 +26,9 @@ class CustomerRow(SQLModel, table=True):
     referred_by: int | None = Field(default=None, foreign_key="customers.id")
     rating_x100: int = Field(default=500)
     referral_rewarded_at: datetime | None = time_field(nullable=True)
+    birthday: str = Field(default="", max_length=5, index=True)
+    """Month and day, "03-08" ("" when not given)."""
+    birthday_set_at: datetime | None = time_field(nullable=True)
     """When this invited customer's first completed order gave the referral coupons (set
     once, by a conditional update: ``CustomerRepository.claim_referral_reward``)."""
     marketing_opt_out_at: datetime | None = time_field(nullable=True)

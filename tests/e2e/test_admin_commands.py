@@ -1,6 +1,8 @@
 """Admin commands end to end on Telegram: every command with every role, what a customer sees,
 the full trail of an order, and the money commands (cancel, refund) with their ledger."""
 
+import secrets
+
 import pytest
 
 from conversations.results.admin_orders import RefundAlreadyRequested, RefundRequested
@@ -74,6 +76,7 @@ async def test_every_command_runs_for_the_roles_allowed_and_changes_nothing_othe
         "payout": "/payout 99",
         "reject_withdrawal": "/reject_withdrawal 99 no",
         "coupon": "/coupon issue 1 20",
+        "promo": f"/promo T{secrets.token_hex(4).upper()} 20 满100 30天 50张",
         "price": "/price daily_cleaning 45",
         "broadcast": "/broadcast 春节照常服务",
         "admin": "/admin add telegram:777 support",
@@ -120,6 +123,7 @@ async def test_every_command_runs_for_the_roles_allowed_and_changes_nothing_othe
     assert ("suspend" in actions) == may(role, "suspend")
     assert ("broadcast" in actions) == may(role, "broadcast")
     assert ("campaign_preview" in actions) == may(role, "campaign")
+    assert ("promo" in actions) == may(role, "promo")
 
 
 async def _audit_actions(app) -> list[str]:

@@ -202,6 +202,8 @@ async def test_an_unanswered_complaint_escalates_and_then_earns_a_coupon_once(
     async with app[DATABASE].uow() as uow:
         held = await uow.coupons.for_customer(done.customer_id)
     assert [x.terms.amount_cents for x in held if x.reason.startswith("complaint")] == [2_000]
+    await customer.say("优惠券")  # 我的 names it by where it came from: this order
+    assert f"售后补偿券(订单 #{number})" in customer.text()
 
 
 async def test_a_low_rating_opens_a_review_and_updates_the_worker(tg, fake_telegram, clock):

@@ -7,6 +7,7 @@ import pytest
 
 from tests.e2e.helpers import (
     RULES,
+    STACKING,
     TelegramUser,
     WebUser,
     confirm_order,
@@ -164,7 +165,7 @@ async def test_a_wrong_answer_at_every_step_is_asked_again(
     aiohttp_client, tmp_path, sqlite_url, pii_key
 ):
     # 33 messages at a clock that stands still: more than a minute's rate limit allows
-    patient = replace(RULES, risk=replace(RULES.risk, messages_per_minute=100))
+    patient = replace(STACKING, risk=replace(RULES.risk, messages_per_minute=100))
     client = await aiohttp_client(make_app(tmp_path, sqlite_url, pii_key, rules=patient))
     user = WebUser(client)
     await user.open()

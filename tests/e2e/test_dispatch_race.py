@@ -8,6 +8,7 @@ from dataclasses import replace
 from domain.rules import DispatchMode
 from tests.e2e.helpers import (
     RULES,
+    STACKING,
     Clock,
     TelegramUser,
     WeChatUser,
@@ -19,7 +20,7 @@ from tests.e2e.helpers import (
 )
 from tests.fakes.wechat import WeChatServer, text_xml
 
-GRAB = replace(RULES, dispatch=replace(RULES.dispatch, mode=DispatchMode.GRAB, grab_top_k=20))
+GRAB = replace(STACKING, dispatch=replace(RULES.dispatch, mode=DispatchMode.GRAB, grab_top_k=20))
 
 
 async def test_twenty_concurrent_accepts_across_two_processes_give_one_winner(

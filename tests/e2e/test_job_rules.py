@@ -182,9 +182,9 @@ async def test_scheduled_orders_wait_and_are_assigned_together_with_least_travel
     from dataclasses import replace
 
     from domain.commands import BatchDispatch
-    from tests.e2e.helpers import RULES
+    from tests.e2e.helpers import RULES, STACKING
 
-    rules = replace(RULES, dispatch=replace(RULES.dispatch, batch_ahead_hours=12))
+    rules = replace(STACKING, dispatch=replace(RULES.dispatch, batch_ahead_hours=12))
     app = make_app(
         tmp_path,
         fresh_sqlite_url,

@@ -121,6 +121,48 @@ async def test_the_quote_of_a_known_number_offers_to_use_that_account(
     await wx.choose("用原账户下单")  # straight to the code: the number is known
     assert "请在这里回复验证码" in wx.last_text
     await wx.say(code_sent_to(fake_telegram, 740004))
-    assert "绑定成功" in wx.last_text
-    await wx.say("我的订单")
+    assert "绑定成功" in wx.last_text and "合计:¥80.00" in wx.last_text  # back at the quote
+    await wx.say("/orders")
     assert f"#{number}" in wx.last_text
+
+
+async def test_a_second_telegram_account_with_the_same_number_is_offered_the_link(
+    both, fake_telegram
+):
+    """Within one channel too: the code goes to the first account's chat, typed in the second
+    it joins them, and the order goes on, priced for the joined account."""
+    app, client, _ = both
+    number = await customer_with_an_order(client, fake_telegram, 740005)
+    second = TelegramUser(client, fake_telegram, 740006)
+    await second.say("/start")
+    await second.say(REQUEST)
+    assert "合计:¥30.00" in second.text()  # a new account: its number not known yet
+    await second.say(phone_of(740005))
+    assert "这个手机号已有到家账户" in second.text() and "合计:¥80.00" in second.text()
+    assert "用原账户下单" in second.text() and "验证码会发到那个账户的聊天里" in second.text()
+    await second.choose("用原账户下单")
+    assert "请在这里回复验证码" in second.text()
+    [notice] = [m["text"] for m in fake_telegram.sent(740005) if "验证码" in m.get("text", "")]
+    assert "Telegram" in notice
+    assert not [
+        m for m in fake_telegram.sent(740006) if re.search(r"\b\d{8}\b", m.get("text", ""))
+    ]
+    await second.say(re.search(r"\b(\d{8})\b", notice).group(1))
+    assert "绑定成功" in second.text() and "合计:¥80.00" in second.text()  # back at the quote
+    await second.choose("确认下单")  # the joined account has a phone: placed at once
+    assert "已提交" in second.text()
+    await second.say("/orders")
+    assert f"#{number}" in second.text()
+
+
+async def test_declining_the_link_goes_on_without_new_customer_offers(both, fake_telegram):
+    app, client, _ = both
+    await customer_with_an_order(client, fake_telegram, 740007)
+    second = TelegramUser(client, fake_telegram, 740008)
+    await second.say("/start")
+    await second.say(REQUEST)
+    await second.say(phone_of(740007))
+    assert "用原账户下单" in second.text()
+    await second.choose("确认下单")
+    assert "已提交" in second.text() and "¥80.00" in second.text()
+    assert not [m for m in fake_telegram.sent(740007) if "验证码" in m.get("text", "")]

@@ -54,7 +54,7 @@ async def test_the_same_phone_on_a_second_channel_gets_no_second_new_customer_of
     await second.say(REQUEST)
     assert "合计:¥30.00" in second.last_text  # a new account, its number not known yet
     await second.say(PHONE)  # the number is the Telegram account's: quoted again, no offers
-    assert "价格有变化" in second.last_text
+    assert "这个手机号已有到家账户" in second.last_text and "价格有变化" in second.last_text
     assert "合计:¥80.00" in second.last_text and "新客优惠" in second.last_text
     await second.choose("确认下单")  # the number is kept for this checkout: not asked again
     assert "已提交" in second.last_text and "¥80.00" in second.last_text

@@ -23,6 +23,7 @@ from domain.rules import MemberLevel
 from tests.e2e.helpers import (
     HOME,
     RULES,
+    STACKING,
     TelegramUser,
     book_and_pay,
     confirm_order,
@@ -264,7 +265,7 @@ async def test_a_customer_is_told_once_when_their_level_goes_up(
     aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
 ):
     low = {MemberLevel.SILVER: 2_000, MemberLevel.GOLD: 500_000, MemberLevel.DIAMOND: 900_000}
-    rules = replace(RULES, membership=replace(RULES.membership, level_min_spend_cents=low))
+    rules = replace(STACKING, membership=replace(RULES.membership, level_min_spend_cents=low))
     app = make_app(
         tmp_path, own_db_url, pii_key, clock=clock, rules=rules, **on_telegram(fake_telegram)
     )

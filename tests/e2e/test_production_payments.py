@@ -17,6 +17,7 @@ from store.crypto import new_key
 from tests.e2e.helpers import (
     CATALOG,
     RULES,
+    STACKING,
     Clock,
     TelegramUser,
     WebUser,
@@ -35,7 +36,7 @@ SERVE = {"sandbox_payments": None, "web_chat": None}
 """Settings as ``daojia serve`` has them when neither variable is set."""
 
 
-def serve_app(tmp_path, db_url, pii_key, clock=None, rules=RULES, demo=False, **kw):
+def serve_app(tmp_path, db_url, pii_key, clock=None, rules=STACKING, demo=False, **kw):
     settings = make_settings(tmp_path, db_url, pii_key, **{**SERVE, **kw})
     return create_app(settings, CATALOG, rules, clock=clock or Clock(), demo=demo)
 

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from conversations.engine import TOO_MANY
 from tests.e2e.helpers import (
     RULES,
+    STACKING,
     Clock,
     TelegramUser,
     WebUser,
@@ -26,7 +27,7 @@ from tests.fakes.wechat import WeChatServer, text_xml
 from webhooks.keys import CLOCK, DATABASE
 
 LIMIT = 3
-LIMITED = replace(RULES, risk=replace(RULES.risk, messages_per_minute=LIMIT))
+LIMITED = replace(STACKING, risk=replace(RULES.risk, messages_per_minute=LIMIT))
 ADMIN = secrets.randbelow(10**9) + 10**9  # random: Redis remembers message ids for a day
 
 

@@ -31,6 +31,7 @@ EMPTY = {
     c.ExpirePoints: r.PointsExpired(0, 0),
     c.IssueInvoices: r.InvoicesIssued(0, 0, 0),
     c.SendCampaigns: CampaignsSent(0, 0),
+    c.GiveBirthdayCoupons: r.BirthdayCouponsGiven(0),
 }
 """Each sweep's answer on a shop with one worker and nothing else yet."""
 

@@ -52,6 +52,12 @@ EXAMPLES = [
     ("suspend", None, "7 late 3 times", c.SuspendWorker(BY, "{role}", 7, True, "late 3 times")),
     ("unsuspend", None, "7", c.SuspendWorker(BY, "{role}", 7, False, "")),
     ("coupon", None, "issue 5 30 7", c.IssueCoupon(BY, "{role}", "5", 3_000, 7)),
+    (
+        "promo",
+        None,
+        "spring20 20 100",
+        c.CreatePromo(BY, "{role}", "spring20", 2_000, 10_000, 30, 1000, 1),
+    ),
     ("prices", None, "", c.SetPrice(BY, "{role}", "")),
     ("price", None, "daily_cleaning 45", c.SetPrice(BY, "{role}", "daily_cleaning", 4_500)),
     ("broadcast", None, "春节照常服务", c.Broadcast(BY, "{role}", "春节照常服务")),
@@ -150,6 +156,10 @@ def test_help_lists_only_what_the_role_may_do(role):
         ("统计 week", q.ShowStats(BY, "finance", "week")),
         ("stats", q.ShowStats(BY, "finance", "today")),
         ("/coupon 13800138000 20", c.IssueCoupon(BY, "finance", "13800138000", 2_000, 30)),
+        (
+            "/promo SPRING20 20 每人2次 满100 500张 7天",
+            c.CreatePromo(BY, "finance", "SPRING20", 2_000, 10_000, 7, 500, 2),
+        ),
         ("/price 日常保洁 45", c.SetPrice(BY, "finance", "日常保洁", 4_500)),
         ("/price Regular cleaning 45", c.SetPrice(BY, "finance", "Regular cleaning", 4_500)),
         ("/admin remove telegram:9", c.ManageAdmin(BY, "finance", "remove", "telegram:9")),
@@ -171,6 +181,9 @@ def test_commands_are_read_forgivingly(typed, expected):
         ("reassign", "someone"),
         ("suspend", "7"),  # a reason is needed
         ("coupon", "issue 5"),
+        ("promo", "SPRING20"),
+        ("promo", "SPRING20 20 soon"),
+        ("promo", "SPRING20 20 1 2 3 4 5"),
         ("broadcast", ""),
         ("admin", "promote telegram:7"),
     ],

@@ -188,3 +188,25 @@ def test_the_flow_tables_are_keyed_on_the_result_types():
     assert (booking.Step.ADDRESS, AddressesFound) in booking.TRANSITIONS
     assert (start.Step.SIGNING_UP, CustomerRegistered) in start.TRANSITIONS
     assert (paid_in_chat.Step.CREDIT, PaidTooLate) in paid_in_chat.TRANSITIONS
+
+
+def test_a_promo_code_typed_is_taken_only_when_its_quote_comes_back():
+    from dataclasses import replace
+
+    from conversations.events import Failed, TextReceived
+    from domain.text import N_
+
+    conv = at_checkout("coupon")
+    bad = checkout.on_promo(CTX, conv, TextReceived(**BASE, text="满减!"))
+    assert "优惠码由字母和数字组成" in texts(bad.replies) and not bad.commands
+    out = checkout.on_promo(CTX, conv, TextReceived(**BASE, text="spring20"))
+    [query] = out.commands
+    assert isinstance(query, PreviewQuote) and query.booking.coupon_code == "SPRING20"
+    assert booking.draft(conv).coupon is None  # nothing taken yet
+    shown = checkout.on_promo_quote(CTX, conv, replace(QUOTE, instead=("coupon", "first_order")))
+    assert shown.step == "quote" and booking.draft(conv).coupon == "SPRING20"
+    assert "优惠券与新客首单立减不能同时使用,已为您选择更划算的优惠券。" in texts(shown.replies)
+    conv.step = "quote"  # the code used up meanwhile: the best coupon held instead
+    refused = checkout.on_refused(CTX, conv, Failed(N_("优惠码 {code} 已被领完", code="X")))
+    assert "已被领完" in texts(refused.replies) and refused.reask
+    assert booking.draft(conv).coupon is None

@@ -20,7 +20,7 @@ from conversations.results.membership import CouponHeld, MembershipShown
 from conversations.results.points import PointsHistory, PointsLine
 from conversations.routing import _match_choice
 from conversations.state import Conversation
-from domain.commands import SetLanguage
+from domain.commands import SetBirthday, SetLanguage
 from domain.member_levels import progress
 from domain.points import KIND_TEXT, PointsKind
 from domain.queries import LoadMembership, LoadPointsHistory
@@ -122,8 +122,8 @@ def test_the_whole_screen_names_the_level_and_shows_the_way_to_the_next():
     assert "各得一张 ¥50.00 优惠券" in screen
     assert LINK.url in screen
     assert CODE not in screen
-    assert keys(out.replies) == ["points", "coupons", "invite", "lang", "menu"]
-    assert labels(out.replies) == ["积分", "优惠券", "邀请好友", "English", "主菜单"]
+    assert keys(out.replies) == ["points", "coupons", "invite", "birthday", "lang", "menu"]
+    assert labels(out.replies) == ["积分", "优惠券", "邀请好友", "设置生日", "English", "主菜单"]
 
 
 def test_at_the_top_level_there_is_no_next_one_and_a_regular_member_has_no_discount():
@@ -186,7 +186,7 @@ def test_typed_words_book_when_they_name_a_service_else_the_choices_come_again()
     c = conv("coupons")
     out = me.on_text(CTX, c, TextReceived(**BASE, text="嗯?"))
     assert isinstance(out.replies[0], Say) and "没太明白" in out.replies[0].text
-    assert keys(out.replies) == ["me", "points", "invite", "menu"] and not out.commands
+    assert keys(out.replies) == ["me", "points", "invite", "birthday", "menu"] and not out.commands
 
 
 @pytest.mark.parametrize(
@@ -344,3 +344,17 @@ def test_the_points_part_lists_a_bounded_number_of_movements_by_name_newest_firs
     else:
         assert not CJK.search(say.text), say.text
         assert lines[0] == "· 11-23 Earned by an order (order #10000000) +12345, balance 120"
+
+
+def test_the_birthday_is_asked_read_and_sent_as_a_month_and_a_day():
+    c = conv()
+    out = me.on_choice(CTX, c, ChoiceMade(**BASE, key="birthday"))
+    assert out.step == me.Step.BIRTHDAY
+    c.step = me.Step.BIRTHDAY
+    assert "请回复您的生日" in texts(me.ask(CTX, c).replies)
+    wrong = me.on_birthday(CTX, c, TextReceived(**BASE, text="下周"))
+    assert "没看懂" in texts(wrong.replies) and not wrong.commands
+    right = me.on_birthday(CTX, c, TextReceived(**BASE, text="Dec 25"))
+    assert right.commands == [SetBirthday(5, "12-25")]
+    back = me.on_birthday_choice(CTX, c, ChoiceMade(**BASE, key="back"))
+    assert back.step == me.Step.SHOWN and back.reask

@@ -99,6 +99,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "amount": 3_000,
     },
     "member_level_up": {"level": "gold", "price": 9_000},
+    "birthday_coupon": {"amount": 2_000, "threshold": 5_000, "days": 14},
     "worker_registered_admin": {"worker": "Li", "worker_id": 7, "skills": "cleaning"},
     "worker_approved": {},
     "worker_rejected": {"reason": "blurred ID photo"},

@@ -1,5 +1,6 @@
 """Every pricing rule with hand-checked numbers (demo catalog, default rules)."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -186,10 +187,37 @@ def test_prepaid_card_consumes_a_visit_instead_of_money():
 
 def test_total_is_never_below_zero():
     big = CouponTerms("BIG", CouponKind.FIXED, amount_cents=100_000)
-    q = price(Selection("daily_cleaning", 2), coupon=big, first_order=True, points=10_000)
+    q = price(Selection("daily_cleaning", 2), coupon=big, points=10_000)
     assert q.total_cents == 0
     assert amounts(q)[LineKind.COUPON] == -8000
-    assert LineKind.FIRST_ORDER not in amounts(q)
+    assert LineKind.POINTS not in amounts(q)
+
+
+def test_a_coupon_and_the_first_order_discount_do_not_stack_the_better_is_taken():
+    # ¥120 order: 满100减20 (→ ¥100) against the ¥50 first-order discount (→ ¥70)
+    q = price(Selection("daily_cleaning", 3), coupon=MAN100_JIAN20, first_order=True)
+    assert amounts(q)[LineKind.FIRST_ORDER] == -5000 and LineKind.COUPON not in amounts(q)
+    assert q.instead == (LineKind.FIRST_ORDER, LineKind.COUPON) and q.coupon_code is None
+    big = CouponTerms("BIG", CouponKind.FIXED, amount_cents=6000)
+    q = price(Selection("daily_cleaning", 3), coupon=big, first_order=True)
+    assert amounts(q)[LineKind.COUPON] == -6000 and LineKind.FIRST_ORDER not in amounts(q)
+    assert q.instead == (LineKind.COUPON, LineKind.FIRST_ORDER) and q.coupon_code == "BIG"
+    assert q.total_cents == 6000
+
+
+def test_stacking_follows_the_rule_flags():
+    flags = replace(RULES.coupons, stacks_with_first_order=True, stacks_with_points=False)
+    stacking = replace(RULES, coupons=flags)
+    req = QuoteRequest(
+        (Selection("daily_cleaning", 4),), DAY, coupon=MAN100_JIAN20, first_order=True
+    )
+    q = quote(CATALOG, stacking, req)  # ¥160 − ¥20 − ¥50
+    assert q.total_cents == 9000 and q.instead is None
+    q = quote(CATALOG, stacking, replace(req, first_order=False, points=3000))
+    assert q.total_cents == 13000 and q.instead == (LineKind.POINTS, LineKind.COUPON)
+    assert q.points_used == 3000 and q.coupon_code is None
+    q = quote(CATALOG, RULES, replace(req, first_order=False, points=3000))  # default: stacks
+    assert q.total_cents == 11000 and q.instead is None
 
 
 def test_quantity_and_options_are_checked_against_the_item():

@@ -118,6 +118,7 @@ async def quote(
         known_phone=priced.known_phone,
         free_hour_points=priced.free_hour_points,
         free_hours=priced.free_hours,
+        instead=(x.instead[0].value, x.instead[1].value) if x.instead else None,
     )
 
 

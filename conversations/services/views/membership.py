@@ -61,4 +61,5 @@ async def membership(
         invite=invite,
         invite_asked=q.invite,
         referral_reward_cents=m.referral_coupon_cents,
+        birthday=customer.birthday,
     )
