@@ -116,6 +116,8 @@ class MembershipRules:
     """What the inviter and the invitee each get when the invitee's first order completes."""
     referral_coupon_threshold_cents: int = 0
     referral_coupon_days: int = 30
+    card_expiry_notice_days: int = 7
+    """A prepaid card's holder is told this many days before it expires (0: only at expiry)."""
 
 
 @dataclass(frozen=True)

@@ -144,6 +144,7 @@ class MembershipSpec(Strict):
     referral_coupon: Yuan = _M.referral_coupon_cents
     referral_coupon_threshold: Yuan = _M.referral_coupon_threshold_cents
     referral_coupon_days: int = Field(default=_M.referral_coupon_days, ge=1)
+    card_expiry_notice_days: int = Field(default=_M.card_expiry_notice_days, ge=0, le=365)
 
     def build(self) -> MembershipRules:
         return MembershipRules(
@@ -159,6 +160,7 @@ class MembershipSpec(Strict):
             referral_coupon_cents=self.referral_coupon,
             referral_coupon_threshold_cents=self.referral_coupon_threshold,
             referral_coupon_days=self.referral_coupon_days,
+            card_expiry_notice_days=self.card_expiry_notice_days,
         )
 
 
