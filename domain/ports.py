@@ -10,6 +10,7 @@ from typing import Protocol, Self
 from domain.admin import AdminGrant
 from domain.aftersales import Complaint, ComplaintStatus, Rater, Rating
 from domain.audit import AuditEntry
+from domain.cards import Card
 from domain.coupons import Coupon
 from domain.credit import WorkerRecord
 from domain.ledger import LedgerEntry
@@ -127,6 +128,31 @@ class Payments(Protocol):
     async def get(self, payment_id: int) -> Payment | None: ...
     async def by_reference(self, reference: str) -> Payment | None: ...
     async def for_order(self, order_id: int) -> list[Payment]: ...
+    async def for_card(self, card_id: int) -> list[Payment]: ...
+
+
+class Cards(Protocol):
+    """Prepaid visit cards (``store.cards_repo``)."""
+
+    async def add(self, card: Card) -> Card: ...
+    async def get(self, card_id: int) -> Card | None: ...
+    async def lock(self, card_id: int) -> Card | None:
+        """The card read again with its row locked (PostgreSQL): one transaction at a time
+        takes, gives back, refunds or expires its visits."""
+        ...
+
+    async def save(self, card: Card) -> None: ...
+    async def for_customer(self, customer_id: int) -> list[Card]: ...
+    async def to_expire(self, now: datetime, limit: int = 100) -> list[int]: ...
+    async def to_remind(self, until: datetime, limit: int = 100) -> list[int]: ...
+    async def add_visit(self, card_id: int, order_id: int, value: int, at: datetime) -> None: ...
+    async def visit_of(self, order_id: int) -> tuple[int, int] | None:
+        """(card id, value) of the visit the order took and still holds."""
+        ...
+
+    async def return_visit(self, order_id: int, at: datetime) -> bool:
+        """Mark the order's visit returned; False when it was already (once)."""
+        ...
 
 
 class Ledger(Protocol):
@@ -332,6 +358,7 @@ class Reads(Protocol):
     admin_reports: AdminReports
     checkpoints: Checkpoints
     membership: Membership
+    cards: Cards
 
 
 class UnitOfWork(Reads, Protocol):

@@ -41,6 +41,7 @@ class PaymentRepository:
             PAYMENTS,
             {
                 "order_id": payment.order_id,
+                "card_id": payment.card_id,
                 "provider": payment.provider,
                 "kind": payment.kind.value,
                 "amount_cents": payment.amount_cents,
@@ -111,6 +112,12 @@ class PaymentRepository:
         )
         return [_payment(r) for r in rows.all()]
 
+    async def for_card(self, card_id: int) -> list[Payment]:
+        rows = await self._s.exec(
+            select(PaymentRow).where(PaymentRow.card_id == card_id).order_by(col(PaymentRow.id))
+        )
+        return [_payment(r) for r in rows.all()]
+
     async def stale_requests(
         self, before: datetime, closed_since: datetime, limit: int = 100
     ) -> list[Payment]:
@@ -155,6 +162,7 @@ def _payment(row: PaymentRow | Row[*tuple[Any, ...]]) -> Payment:
     return Payment(
         id=row.id,
         order_id=row.order_id,
+        card_id=row.card_id,
         provider=row.provider,
         kind=PaymentKind(row.kind),
         amount_cents=row.amount_cents,

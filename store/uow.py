@@ -28,6 +28,7 @@ from store.aftersales_repo import (
     SpotCheckRepository,
 )
 from store.audit_repo import AuditRepository
+from store.cards_repo import CardRepository
 from store.checkpoints_repo import CheckpointRepository
 from store.crypto import PiiCipher
 from store.dispatch_repo import OfferRepository, PhotoRepository
@@ -80,6 +81,7 @@ _REPOSITORIES: dict[str, tuple[Any, bool]] = {
     "admin_reports": (AdminReports, False),
     "checkpoints": (CheckpointRepository, True),
     "membership": (MembershipRepository, False),
+    "cards": (CardRepository, False),
 }
 
 
@@ -113,6 +115,7 @@ class SqlUnitOfWork:
     admin_reports: AdminReports
     checkpoints: CheckpointRepository
     membership: MembershipRepository
+    cards: CardRepository
 
     def __init__(self, database: Database) -> None:
         self._database = database

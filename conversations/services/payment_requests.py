@@ -127,8 +127,8 @@ async def confirm(
     repeated notification returns ``newly credited = False``.
     """
     payment = await uow.payments.by_reference(reference)
-    if payment is None or payment.kind == PaymentKind.REFUND:
-        raise DomainError(N_("找不到这笔支付"))
+    if payment is None or payment.kind == PaymentKind.REFUND or payment.order_id is None:
+        raise DomainError(N_("找不到这笔支付"))  # a card's payment: ``services.cards``
     # the order's lock first: an expiry or a cancellation racing this notification has either
     # committed (the order is read cancelled) or waits for this transaction
     await uow.orders.lock(payment.order_id)
@@ -224,6 +224,7 @@ async def refund_done(
     (``return_late``) changes nothing on the order: that money was never credited to it.
     A settled order's earned points come down with what is still paid; an order done and
     refunded in full gives back the points it used."""
+    assert refund.order_id is not None  # a card's refund is done by ``services.cards``
     order = await uow.orders.get(refund.order_id, full=False)
     assert order is not None and order.id is not None
     await uow.orders.lock(order.id)
@@ -281,7 +282,12 @@ async def return_late(
     it as received, never credit it to the order, and plan its refund in full through the
     same provider. Once: None when this payment was already returned (or credited)."""
     payment = await uow.payments.by_reference(reference)
-    if payment is None or payment.id is None or payment.kind == PaymentKind.REFUND:
+    if (
+        payment is None
+        or payment.id is None
+        or payment.kind == PaymentKind.REFUND
+        or payment.order_id is None
+    ):
         raise DomainError(N_("找不到这笔支付"))
     await uow.orders.lock(payment.order_id)
     order = await uow.orders.get(payment.order_id, full=False)
