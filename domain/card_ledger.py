@@ -62,6 +62,20 @@ def visit_returned(
     )
 
 
+def visit_lapsed(
+    card_id: int, order_id: int, number: int, applied: int, at: datetime
+) -> list[LedgerEntry]:
+    """An order's visit comes back to a card that ended since (expired or refunded): what
+    the order held of it is revenue, like the rest of that card's value."""
+    return journal(
+        f"card-back:{card_id}:{number}",
+        at,
+        [(CARD_APPLIED, applied), (PLATFORM_REVENUE, -applied)],
+        order_id=order_id,
+        memo=f"card {card_id} visit back on an ended card",
+    )
+
+
 def card_breakage(card_id: int, amount: int, at: datetime, why: str) -> list[LedgerEntry]:
     """Deferred value that no visit will use (expired, or the part of a refund kept)."""
     return journal(

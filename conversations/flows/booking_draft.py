@@ -56,6 +56,8 @@ class Draft:
     coupon: str | None = None
     """None: the best coupon the customer holds; "": none."""
     use_points: bool = False
+    use_card: bool = True
+    """Pay a visit with a prepaid card held for the item (the customer may say not to)."""
     earlier_start: datetime | None = None
     """The start the quote showed before "change time": back at the quote without a new
     one ("back" from the time question), the booking is as it was."""
@@ -124,6 +126,7 @@ class Draft:
             notes=self.notes or "",
             coupon_code=self.coupon,
             use_points=self.use_points,
+            use_card=self.use_card,
             bundle_id=self.bundle or None,
         )
 
@@ -150,6 +153,7 @@ class Draft:
             "notes": self.notes,
             "coupon": self.coupon,
             "use_points": self.use_points,
+            "use_card": self.use_card,
             "earlier_start": self.earlier_start.isoformat() if self.earlier_start else None,
         }
 
@@ -200,6 +204,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "notes": (str, type(None)),
     "coupon": (str, type(None)),
     "use_points": bool,
+    "use_card": bool,
 }
 _FIELDS = tuple(f.name for f in fields(Draft))
 _ALL_FIELDS = itemgetter(*_FIELDS)

@@ -136,9 +136,12 @@ def on_quote_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
         return Outcome(step=Step.AREA if event.key == "area" else Step.NOTES, reask=True)
     if event.key == "coupon":
         return Outcome(step=Step.COUPON, reask=True)
-    if event.key == "points":
+    if event.key in ("points", "card"):
         d = booking.draft(conv)
-        d.use_points = not d.use_points
+        if event.key == "points":
+            d.use_points = not d.use_points
+        else:
+            d.use_card = not d.use_card
         booking.keep(conv, d)
         return Outcome(reask=True)
     if event.key == "time":

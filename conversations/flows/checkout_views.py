@@ -32,6 +32,8 @@ def quote_message(conv: Conversation, q: QuoteReady, d: Draft, phone_needed: boo
             )
         )
     lines.append(q.summary.get(conv.lang))
+    if q.use_card and q.card is not None:
+        lines.append(tr(conv, "本单使用次卡「{card}」1 次。", card=q.card.get(conv.lang)))
     if q.known_phone:
         lines.append(tr(conv, "这个手机号已有账户,新客优惠(首单立减、新人券)不再适用。"))
     if d.area_sqm is not None and not d.bundle:
@@ -50,6 +52,15 @@ def quote_message(conv: Conversation, q: QuoteReady, d: Draft, phone_needed: boo
                 tr(conv, "不用积分")
                 if q.use_points
                 else tr(conv, "用积分抵扣(有 {points} 分)", points=q.points_available),
+            )
+        )
+    if q.card is not None:
+        options.append(
+            Option(
+                "card",
+                tr(conv, "本单不用次卡")
+                if q.use_card
+                else tr(conv, "用次卡抵扣({card})", card=q.card.get(conv.lang)),
             )
         )
     options.append(Option("time", tr(conv, "改时间")))

@@ -23,6 +23,7 @@ class Section(StrEnum):
     POINTS = "points"
     COUPONS = "coupons"
     INVITE = "invite"
+    CARDS = "cards"
 
 
 SECTION_KEYS = frozenset(s.value for s in Section)
@@ -159,6 +160,7 @@ def choices(conv: Conversation, section: Section) -> Ask:
         Section.POINTS: tr(conv, "积分"),
         Section.COUPONS: tr(conv, "优惠券"),
         Section.INVITE: tr(conv, "邀请好友"),
+        Section.CARDS: tr(conv, "次卡"),
     }
     options = [Option(s.value, named[s]) for s in Section if s != section]
     if section == Section.ALL:

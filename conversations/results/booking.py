@@ -57,6 +57,10 @@ class QuoteReady(Result):
     """The account has no phone number yet: it is asked before the order is placed."""
     known_phone: bool = False
     """The phone number given is another account's: no new-customer offers in this quote."""
+    card: Bilingual | None = None
+    """The prepaid card (its name) that pays a visit of this booking, or could."""
+    use_card: bool = False
+    """The quote uses a visit of ``card`` (the customer may say not to)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ from conversations.services.admin_business import BusinessDesk
 from conversations.services.admin_orders import OrderDesk
 from conversations.services.admin_reads import AdminDesk
 from conversations.services.after_sales import AfterSalesDesk
+from conversations.services.card_desk import CardDesk
 from conversations.services.deps import Deps
 from conversations.services.dispatch_desk import DispatchDesk
 from conversations.services.identity_links import LinkDesk
@@ -83,6 +84,7 @@ class Services(Deps):
         self.staff = StaffDesk(self)
         self.links = LinkDesk(self)
         self.points = PointsDesk(self)
+        self.cards = CardDesk(self)
         self._views = views.table(
             catalog=self.catalog,
             rules=self.rules,
@@ -116,6 +118,7 @@ class Services(Deps):
             **self.business.handlers(),
             **self.staff.handlers(),
             **self.points.handlers(),
+            **self.cards.handlers(),
         }
 
     async def run(self, message: c.Message) -> list[Result]:
@@ -143,6 +146,9 @@ class Services(Deps):
 
     async def execute_refunds(self, cmd: c.ExecuteRefunds) -> list[Result]:
         return await self.money.execute_refunds(cmd)
+
+    async def confirm_card(self, cmd: c.ConfirmPayment, payment: Payment) -> list[Result]:
+        return await self.cards.confirm(cmd, payment)
 
     async def return_late(
         self, cmd: c.ConfirmPayment, late: payment_requests.Uncreditable

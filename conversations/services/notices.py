@@ -52,6 +52,10 @@ EVENTS: dict[str, frozenset[str]] = {
         "points_credited": "number points balance reason months",
         "points_expired": "points balance",
         "member_level_up": "level price",
+        "card_active": "card_zh card_en visits until",
+        "card_expiring": "card_zh card_en visits until",
+        "card_expired": "card_zh card_en visits",
+        "card_refunded": "card_zh card_en amount",
         # workers
         "worker_registered_admin": "worker worker_id skills",
         "worker_approved": "",

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from conversations.services import payment_requests, points
+from conversations.services import card_visits, payment_requests, points
 from domain.cancellation import CancellationTerms, cancellation_terms
+from domain.cards import Card, pick
 from domain.catalog import Catalog
 from domain.commands import Booking
 from domain.coupons import WELCOME, Coupon
@@ -19,7 +20,7 @@ from domain.orders import SYSTEM, Actor, Order
 from domain.payments import Payment, pay_by
 from domain.people import Address, Customer, GeoPoint
 from domain.ports import Reads, UnitOfWork
-from domain.pricing import Quote, QuoteRequest, quote
+from domain.pricing import PrepaidCard, Quote, QuoteRequest, quote
 from domain.rules import Rules
 from domain.text import N_
 
@@ -38,6 +39,8 @@ class Priced:
     points_available: int
     known_phone: bool = False
     """The phone number is another account's: no new-customer offers."""
+    card: Card | None = None
+    """The prepaid card the quote uses a visit of (or could, had the customer not said no)."""
 
 
 async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: datetime) -> Priced:
@@ -63,6 +66,12 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
     if known:
         usable = [c for c in usable if c.reason != WELCOME]
 
+    items = tuple(s.item_id for s in b.selections)
+    card = pick(await uow.cards.for_customer(b.customer_id), items, now)
+    prepaid = (
+        PrepaidCard(card.id or 0, card.item_ids, card.visits_left) if card and b.use_card else None
+    )
+
     def request(coupon: Coupon | None) -> QuoteRequest:
         return QuoteRequest(
             selections=b.selections,
@@ -73,6 +82,7 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
             # a recurring visit is never a first order, even before the first one is paid
             first_order=paid_before == 0 and not known and b.subscription_id is None,
             points=customer.points if b.use_points else 0,
+            prepaid=prepaid,
         )
 
     chosen: Coupon | None = None
@@ -91,7 +101,8 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
         for coupon, candidate in fitting:
             if candidate.total_cents < result.total_cents:
                 result, chosen = candidate, coupon
-    return Priced(customer, result, chosen, [c for c, _ in fitting], customer.points, known)
+    usable_coupons = [c for c, _ in fitting]
+    return Priced(customer, result, chosen, usable_coupons, customer.points, known, card)
 
 
 async def _reachable(uow: UnitOfWork, customer: Customer, phone: str, b: Booking) -> None:
@@ -179,6 +190,10 @@ async def place(
         await uow.coupons.save(priced.coupon)
     if q.points_used:  # spent once: a checkout elsewhere that spent them first refuses this
         await points.redeem(uow, rules, order, now)
+    if q.visits_used and priced.card is not None and priced.card.id is not None:
+        # under the card's lock: a checkout elsewhere that took its last visit refuses this
+        item = next(s.item_id for s in b.selections if s.item_id in priced.card.item_ids)
+        await card_visits.take_visit(uow, priced.card.id, order, item, now)
     if due == 0:
         order.apply(Action.PAY, SYSTEM, now, "nothing to pay")
         await uow.orders.save(order, now)
@@ -239,6 +254,7 @@ async def cancel(
         if coupon is not None and coupon.used_order_id == order.id and terms.fee_cents == 0:
             coupon.used_order_id, coupon.used_at = None, None
             await uow.coupons.save(coupon)
+    await card_visits.give_back(uow, order, now)  # a visit comes back, fee or not
     if order.points_used and terms.fee_cents == 0:
         await points.give_back(uow, rules, order, now)
     elif order.points_used:

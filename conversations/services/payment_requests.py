@@ -7,7 +7,7 @@ import logging
 import secrets
 from datetime import datetime
 
-from conversations.services import points
+from conversations.services import card_visits, points
 from domain.errors import DomainError
 from domain.gateways import Checkout, RefundOutcome
 from domain.ledger import payment_received, prepaid_held, refund_paid
@@ -33,7 +33,9 @@ class SandboxGateway:
     def __init__(self, public_url: str) -> None:
         self.public_url = public_url.rstrip("/")
 
-    async def start(self, payment: Payment, order: Order, title: str, payer: str) -> Checkout:
+    async def start(
+        self, payment: Payment, order: Order | None, title: str, payer: str
+    ) -> Checkout:
         return Checkout(self.name, url=f"{self.public_url}/pay/sandbox/{payment.reference}")
 
     async def refund(self, refund: Payment, original: Payment) -> RefundOutcome:
@@ -260,8 +262,9 @@ async def refund_done(
         order.status == OrderStatus.CANCELLED
         or (done and order.refunded_cents >= order.paid_cents)  # a complaint refunded in full
     ):
-        if done:  # refunded in full: the points it used come back too
+        if done:  # refunded in full: the points and the card's visit it used come back too
             await points.give_back(uow, rules, order, now)
+            await card_visits.give_back(uow, order, now)
         order.apply(Action.REFUND, SYSTEM, now, f"refunded {order.refunded_cents}")
     await uow.orders.save(order, now)
     return order

@@ -28,6 +28,7 @@ from domain.commands.admin import (
     SuspendWorker,
 )
 from domain.commands.base import Command, Message, Query
+from domain.commands.cards import BuyCard, ExpireCards, RefundCard
 from domain.commands.customers import (
     Booking,
     BookRework,
@@ -79,6 +80,9 @@ from domain.commands.workers import (
 )
 
 __all__ = [
+    "BuyCard",
+    "ExpireCards",
+    "RefundCard",
     "Command",
     "Query",
     "Message",

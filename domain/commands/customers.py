@@ -64,6 +64,8 @@ class Booking:
     coupon_code: str | None = None
     """None picks the best coupon the customer holds; "" uses none."""
     use_points: bool = False
+    use_card: bool = True
+    """Pay one visit with a prepaid card the customer holds for the item, if any."""
     bundle_id: str | None = None
     subscription_id: int | None = None
     """Set when a recurring booking makes this visit's order (no first-order discount)."""

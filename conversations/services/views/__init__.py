@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from conversations.events import Result
 from conversations.services.staff import AdminDirectory
-from conversations.services.views import admin, customer, membership, points, worker
+from conversations.services.views import admin, cards, customer, membership, points, worker
 from conversations.services.views.membership import InviteLinks
 from domain import queries as q
 from domain.catalog import Catalog
@@ -58,6 +58,7 @@ def table(
             membership.membership, rules=rules, clock=clock, invite_link=invite_link
         ),
         q.LoadPointsHistory: points.history,
+        q.LoadCards: partial(cards.cards, catalog=catalog, clock=clock),
         q.LoadJobs: partial(worker.jobs, catalog=catalog),
         q.LoadEarnings: partial(worker.earnings, rules=rules, clock=clock),
         q.ShowStats: partial(admin.stats, admins=admins, tz=tz, clock=clock),

@@ -116,6 +116,8 @@ async def quote(
         ),
         phone_needed=not priced.customer.phone,
         known_phone=priced.known_phone,
+        card=priced.card.name if priced.card else None,
+        use_card=x.visits_used > 0,
     )
 
 
