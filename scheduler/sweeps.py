@@ -22,6 +22,7 @@ from domain.commands import (
     DailySettlement,
     DrainOutbox,
     ExecuteRefunds,
+    ExpireCards,
     ExpireOffers,
     ExpirePoints,
     ExpireUnpaid,
@@ -52,6 +53,7 @@ SWEEPS: list[tuple[Callable[[], Command], int]] = [
     (QuarterlyLevels, 3600),
     (ForgetConversations, 3600),
     (ExpirePoints, 3600),
+    (ExpireCards, 3600),
 ]
 """(command to run, every N seconds)."""
 

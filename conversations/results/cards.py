@@ -1,5 +1,5 @@
 """Results of prepaid visit cards (次卡): what 我的 shows, a purchase to pay, a card paid,
-refunded, the expiry sweep."""
+refunded (the expiry sweep's: ``sweeps.CardsExpired``)."""
 
 from __future__ import annotations
 
@@ -66,11 +66,3 @@ class CardRefunded(Result):
     card_id: int
     amount_cents: int
     """Going back to the customer (pending until the provider pays it)."""
-
-
-@dataclass(frozen=True, slots=True)
-class CardsExpired(Result):
-    """The card sweep: holders told of the coming expiry, cards expired."""
-
-    reminded: int
-    expired: int

@@ -139,3 +139,11 @@ class PointsExpired(Result):
 
     customers: int
     points: int
+
+
+@dataclass(frozen=True, slots=True)
+class CardsExpired(Result):
+    """``ExpireCards``: holders told of their card's coming expiry, cards expired."""
+
+    reminded: int
+    expired: int

@@ -9,7 +9,8 @@ from typing import Any
 
 from conversations.events import Result
 from conversations.results.booking import PaymentDue, PaymentUnavailable
-from conversations.results.cards import CardOrdered, CardPaid, CardRefunded, CardsExpired
+from conversations.results.cards import CardOrdered, CardPaid, CardRefunded
+from conversations.results.sweeps import CardsExpired
 from conversations.services import cards
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_customer

@@ -28,6 +28,7 @@ EMPTY = {
     c.QuarterlyLevels: r.QuarterLevelled("2026Q4", 0),
     c.ForgetConversations: r.ConversationsForgotten(0),
     c.ExpirePoints: r.PointsExpired(0, 0),
+    c.ExpireCards: r.CardsExpired(0, 0),
 }
 """Each sweep's answer on a shop with one worker and nothing else yet."""
 
