@@ -31,7 +31,8 @@ class CardStatus(StrEnum):
     EXPIRED = "expired"
     REFUNDED = "refunded"
     CANCELLED = "cancelled"
-    """Never paid (the request lapsed)."""
+    """Not paid in time (``payments.unpaid_expire_minutes``): the purchase lapsed; money that
+    still comes for it (a provider's late notice) activates it."""
 
 
 STATUS_TEXT = {
@@ -105,8 +106,9 @@ class Card:
         return self.paid_visits + self.free_visits
 
     def activate(self, now: datetime) -> None:
-        """Its payment was credited: all visits usable until the validity ends."""
-        if self.status != CardStatus.AWAITING_PAYMENT:
+        """Its payment was credited: all visits usable until the validity ends (a purchase
+        that lapsed unpaid too: the money came, the card is the customer's)."""
+        if self.status not in (CardStatus.AWAITING_PAYMENT, CardStatus.CANCELLED):
             raise DomainError(f"card {self.id} is {self.status}, not awaiting payment")
         self.status, self.paid_at = CardStatus.ACTIVE, now
         self.valid_until = now + timedelta(days=self.valid_days)

@@ -65,6 +65,18 @@ class CardRepository:
         )
         return [int(i or 0) for i in rows.all()]
 
+    async def to_lapse(self, before: datetime, limit: int = 100) -> list[int]:
+        rows = await self._s.exec(
+            select(PrepaidCardRow.id)
+            .where(
+                PrepaidCardRow.status == CardStatus.AWAITING_PAYMENT.value,
+                col(PrepaidCardRow.created_at) < before,
+            )
+            .order_by(col(PrepaidCardRow.id))
+            .limit(limit)
+        )
+        return [int(i or 0) for i in rows.all()]
+
     async def to_remind(self, until: datetime, limit: int = 100) -> list[int]:
         rows = await self._s.exec(
             select(PrepaidCardRow.id)

@@ -143,7 +143,9 @@ class PointsExpired(Result):
 
 @dataclass(frozen=True, slots=True)
 class CardsExpired(Result):
-    """``ExpireCards``: holders told of their card's coming expiry, cards expired."""
+    """``ExpireCards``: holders told of their card's coming expiry, cards expired, purchases
+    not paid in time lapsed."""
 
     reminded: int
     expired: int
+    lapsed: int = 0

@@ -114,17 +114,23 @@ class CardDesk:
     async def expire(self, cmd: c.ExpireCards) -> list[Result]:
         now = self.s.clock()
         days = self.s.rules.membership.card_expiry_notice_days
-        reminded = expired = 0
+        reminded = expired = lapsed = 0
+        unpaid = now - timedelta(minutes=self.s.rules.payments.unpaid_expire_minutes)
         async with self.s.uow() as uow:
             soon = (
                 await uow.cards.to_remind(now + timedelta(days=days), limit=BATCH) if days else []
             )
             due = await uow.cards.to_expire(now, limit=BATCH)
+            lapsing = await uow.cards.to_lapse(unpaid, limit=BATCH)
+        for card_id in lapsing:
+            async with self.s.uow() as uow:
+                lapsed += await cards.lapse(uow, card_id, now)
+                await uow.commit()
         for card_id in soon:
             reminded += await self._one(card_id, remind=True)
         for card_id in due:
             expired += await self._one(card_id, remind=False)
-        return [CardsExpired(reminded, expired)]
+        return [CardsExpired(reminded, expired, lapsed)]
 
     async def _one(self, card_id: int, *, remind: bool) -> bool:
         now = self.s.clock()

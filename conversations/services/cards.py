@@ -22,6 +22,10 @@ from domain.text import N_
 
 PREFIX = {"sandbox": "SBC", "telegram": "TGC", "wechat_pay": "WXC"}
 """Card payment references, by provider (order payments' are SBX, TGP, WXP)."""
+UNPAID = (CardStatus.AWAITING_PAYMENT, CardStatus.CANCELLED)
+OPEN = (PaymentStatus.PENDING, PaymentStatus.EXPIRED)
+"""A card's payment request still takes money (expired: its purchase lapsed, and a late
+payment activates the card)."""
 
 
 async def buy(
@@ -64,9 +68,12 @@ async def confirm(
         raise DomainError(N_("找不到这笔支付"))
     if payment.provider != provider or amount not in (None, payment.amount_cents):
         raise PaymentMismatch(N_("支付信息不符,未入账"))
-    if payment.status == PaymentStatus.SUCCEEDED or card.status != CardStatus.AWAITING_PAYMENT:
+    if payment.status == PaymentStatus.SUCCEEDED or card.status not in UNPAID:
         return card, False
-    if not await uow.payments.claim(payment.id, PaymentStatus.SUCCEEDED, now, provider_ref):
+    claimed = await uow.payments.claim(
+        payment.id, PaymentStatus.SUCCEEDED, now, provider_ref, only_if=OPEN
+    )
+    if not claimed:
         return card, False
     card.activate(now)
     await uow.cards.save(card)
@@ -150,3 +157,17 @@ async def remind(uow: UnitOfWork, card_id: int, now: datetime) -> Card | None:
     card.reminded_at = now
     await uow.cards.save(card)
     return card
+
+
+async def lapse(uow: UnitOfWork, card_id: int, now: datetime) -> bool:
+    """A purchase not paid in time lapses (once): its payment requests close (the
+    reconciliation sweep still asks their provider for a while)."""
+    card = await locked(uow, card_id)
+    if card.status != CardStatus.AWAITING_PAYMENT:
+        return False
+    card.status = CardStatus.CANCELLED
+    await uow.cards.save(card)
+    for p in await uow.payments.for_card(card_id):
+        if p.kind != PaymentKind.REFUND and p.status == PaymentStatus.PENDING:
+            await uow.payments.claim(p.id or 0, PaymentStatus.EXPIRED, now, None)
+    return True
