@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from conversations.events import ChoiceMade, TextReceived
 from conversations.flows import cards_views as views
-from conversations.flows import checkout_views
+from conversations.flows import checkout_views, me
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
 from conversations.flows.checkout_state import due_from_json, due_to_json
 from conversations.flows.flow_state import keep, keeping, load
@@ -80,8 +80,11 @@ def on_list_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, d: CardsData
     if event.key.startswith("buy:") and ctx.catalog.card(event.key[4:]) is not None:
         d.product_id = event.key[4:]
         return Outcome(step=Step.CONFIRM, reask=True)
-    if event.key in ("me", "menu"):
-        return Outcome(goto=event.key)
+    if event.key == "me":
+        me.seed(conv, me.MeData())
+        return Outcome(goto="me")
+    if event.key == "menu":
+        return Outcome(goto="menu")
     return _list(conv)
 
 

@@ -89,6 +89,7 @@ def section_of(data: MeData) -> Section:
 def _load(conv: Conversation, section: Section) -> Outcome:
     assert conv.customer_id is not None
     if section == Section.CARDS:  # a flow of its own: cards are bought there
+        conv.data.pop(NAME, None)  # 我的 entered next shows the whole screen
         return Outcome(goto="cards")
     invite = section in (Section.ALL, Section.INVITE)
     return Outcome(commands=[LoadMembership(conv.customer_id, conv.channel, invite)])

@@ -49,6 +49,7 @@ def screen(ctx: Ctx, conv: Conversation, r: MembershipShown, section: Section) -
             level(conv, r),
             points(conv, r),
             coupons(ctx, conv, r, OVERVIEW_COUPONS),
+            *cards(conv, r),
             invite_terms(conv, r),
         ]
         replies = [Say("\n".join(overview)), invitation(conv, r)]
@@ -130,6 +131,20 @@ def coupon_line(ctx: Ctx, conv: Conversation, c: CouponHeld) -> str:
 def _day(ctx: Ctx, at: datetime) -> str:
     local, today = at.astimezone(ctx.tz), ctx.now.astimezone(ctx.tz)
     return f"{local:%m-%d}" if local.year == today.year else f"{local:%Y-%m-%d}"
+
+
+def cards(conv: Conversation, r: MembershipShown) -> list[str]:
+    """A line for the prepaid cards usable now (none without)."""
+    if not r.card_visits:
+        return []
+    return [
+        tr(
+            conv,
+            "次卡:{count} 张可用,共剩 {visits} 次(发送「次卡」查看)",
+            count=len(r.card_visits),
+            visits=sum(r.card_visits),
+        )
+    ]
 
 
 def invite_terms(conv: Conversation, r: MembershipShown) -> str:

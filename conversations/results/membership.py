@@ -40,3 +40,5 @@ class MembershipShown(Result):
     invite_asked: bool
     referral_reward_cents: int
     """What inviter and invitee each get when the invitee's first order completes."""
+    card_visits: tuple[int, ...] = ()
+    """The visits left on each prepaid card the customer can use now (its own part: ``cards``)."""
