@@ -149,6 +149,10 @@ class Cards(Protocol):
         """Purchases still awaiting their payment, made before ``before``."""
         ...
 
+    async def move(self, from_customer: int, to_customer: int) -> None:
+        """A chat account left behind by linking: its cards become the joined account's."""
+        ...
+
     async def add_visit(self, card_id: int, order_id: int, value: int, at: datetime) -> None: ...
     async def visit_of(self, order_id: int) -> tuple[int, int] | None:
         """(card id, value) of the visit the order took and still holds."""

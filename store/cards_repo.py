@@ -91,6 +91,13 @@ class CardRepository:
         )
         return [int(i or 0) for i in rows.all()]
 
+    async def move(self, from_customer: int, to_customer: int) -> None:
+        await self._s.exec(
+            update(PrepaidCardRow)
+            .where(col(PrepaidCardRow.customer_id) == from_customer)
+            .values(customer_id=to_customer)
+        )
+
     async def add_visit(self, card_id: int, order_id: int, value: int, at: datetime) -> None:
         self._s.add(
             CardVisitRow(order_id=order_id, card_id=card_id, value_cents=value, used_at=at)

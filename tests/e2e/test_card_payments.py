@@ -16,6 +16,7 @@ from domain.commands import ExpireCards, ReconcilePayments
 from domain.people import Channel
 from tests.e2e.helpers import TelegramUser, WeChatUser, make_app, on_telegram, on_wechat
 from tests.e2e.test_cards import CARD, balances, cards_of
+from tests.e2e.test_linking import code_sent_to, phone_of
 from tests.e2e.test_money import pre_checkout, successful_payment
 from tests.fakes.wechat import MCH_ID, PAY_KEY, WeChatServer
 from webhooks.keys import CLOCK, DATABASE, SERVICES
@@ -157,3 +158,29 @@ async def test_an_unpaid_purchase_lapses_and_late_money_still_activates_it(
     assert card.status == CardStatus.ACTIVE and card.visits_left == 14
     assert card.valid_until == clock.now + timedelta(days=365)
     assert (await balances(app))[L.CARD_DEFERRED] == -90_000
+
+
+async def test_a_card_bought_in_a_chat_linked_later_comes_along(
+    shop, fake_telegram, fake_wechat, fake_wechat_pay
+):
+    app, client = shop
+    tg = TelegramUser(client, fake_telegram, 650301)
+    await tg.say("/start")
+    async with app[DATABASE].uow() as uow:  # the number given at a first checkout
+        holder = await uow.customers.by_identity(Channel.TELEGRAM, str(tg.uid))
+        holder.phone = phone_of(650301)
+        await uow.customers.save(holder)
+        await uow.commit()
+    wx = WeChatUser(client, fake_wechat, "o-card-link", WeChatServer(clock=app[CLOCK]))
+    await wx.say("/start")
+    await wx.say("次卡")
+    await wx.choose(f"购买 {CARD}")
+    await wx.choose("确认购买")
+    [reference] = fake_wechat_pay.orders
+    await client.post("/pay/wechat/notify", data=fake_wechat_pay.notification(reference, 90_000))
+    await wx.say("绑定")
+    await wx.say(phone_of(650301))
+    await wx.say(code_sent_to(fake_telegram, 650301))
+    assert "绑定成功" in wx.last_text
+    await tg.say("/cards")
+    assert "剩 14 次" in tg.text()  # the card bought in WeChat, now the account's
