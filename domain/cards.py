@@ -55,6 +55,8 @@ class CardProduct:
     free_visits: int
     price_cents: int
     valid_days: int
+    units_per_visit: int = 0
+    """Units of the item one visit pays (e.g. 2 hours of cleaning); 0: all of the booking's."""
 
     @property
     def visits(self) -> int:
@@ -82,6 +84,7 @@ class Card:
     paid_at: datetime | None = None
     valid_until: datetime | None = None
     reminded_at: datetime | None = None
+    units_per_visit: int = 0
     id: int | None = None
 
     @classmethod
@@ -99,6 +102,7 @@ class Card:
             product.valid_days,
             now,
             channel,
+            units_per_visit=product.units_per_visit,
         )
 
     @property

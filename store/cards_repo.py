@@ -136,6 +136,7 @@ def _values(c: Card) -> dict[str, Any]:
         "paid_at": c.paid_at,
         "valid_until": c.valid_until,
         "reminded_at": c.reminded_at,
+        "units_per_visit": c.units_per_visit,
     }
 
 
@@ -157,5 +158,6 @@ def _card(r: PrepaidCardRow) -> Card:
         paid_at=r.paid_at,
         valid_until=r.valid_until,
         reminded_at=r.reminded_at,
+        units_per_visit=r.units_per_visit,
         id=r.id,
     )

@@ -90,6 +90,7 @@ class CardSpec(Strict):
     free_visits: int = Field(default=0, ge=0, le=1000)
     price: Yuan
     valid_days: int = Field(ge=1, le=3650)
+    units_per_visit: int = Field(default=0, ge=0, le=1000)
 
     def build(self) -> CardProduct:
         return CardProduct(
@@ -100,6 +101,7 @@ class CardSpec(Strict):
             self.free_visits,
             self.price,
             self.valid_days,
+            self.units_per_visit,
         )
 
 

@@ -48,7 +48,7 @@ def sale_line(conv: Conversation, p: CardOnSale) -> str:
         if p.free_visits
         else tr(conv, "{paid} 次", paid=p.paid_visits)
     )
-    return tr(
+    line = tr(
         conv,
         "· {card}:{visits},{price},购买后 {days} 天内有效",
         card=p.name.get(conv.lang),
@@ -56,6 +56,9 @@ def sale_line(conv: Conversation, p: CardOnSale) -> str:
         price=format_yuan(p.price_cents),
         days=p.valid_days,
     )
+    if p.per_visit is None:
+        return line
+    return line + tr(conv, "(每次抵 {units})", units=p.per_visit.get(conv.lang))
 
 
 def screen(ctx: Ctx, conv: Conversation, r: CardsShown) -> list[Reply]:

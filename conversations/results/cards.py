@@ -21,6 +21,8 @@ class CardOnSale:
     free_visits: int
     price_cents: int
     valid_days: int
+    per_visit: Bilingual | None = None
+    """What one visit pays, e.g. "2 小时" (None: all of a booking's)."""
 
 
 @dataclass(frozen=True, slots=True)

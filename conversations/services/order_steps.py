@@ -69,7 +69,9 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
     items = tuple(s.item_id for s in b.selections)
     card = pick(await uow.cards.for_customer(b.customer_id), items, now)
     prepaid = (
-        PrepaidCard(card.id or 0, card.item_ids, card.visits_left) if card and b.use_card else None
+        PrepaidCard(card.id or 0, card.item_ids, card.visits_left, card.units_per_visit)
+        if card and b.use_card
+        else None
     )
 
     def request(coupon: Coupon | None) -> QuoteRequest:

@@ -32,6 +32,7 @@ class PrepaidCardRow(SQLModel, table=True):
     paid_at: datetime | None = time_field(nullable=True)
     valid_until: datetime | None = time_field(nullable=True)
     reminded_at: datetime | None = time_field(nullable=True)
+    units_per_visit: int = Field(default=0)
 
 
 class CardVisitRow(SQLModel, table=True):

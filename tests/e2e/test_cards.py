@@ -71,6 +71,7 @@ async def balances(app) -> dict[str, int]:
 async def buy_card(user) -> None:
     await user.say("/cards")
     assert "您还没有次卡" in user.text() and CARD in user.text()
+    assert "(每次抵 2 小时)" in user.text()
     await user.choose(f"购买 {CARD}")
     assert "¥900.00" in user.text()
     await user.choose("确认购买")

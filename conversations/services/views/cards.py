@@ -6,10 +6,11 @@ from collections.abc import Callable
 from datetime import datetime
 
 from conversations.results.cards import CardHeld, CardOnSale, CardsShown
-from domain.cards import CardStatus
-from domain.catalog import Catalog
+from domain.cards import CardProduct, CardStatus
+from domain.catalog import UNIT_TEXT, Catalog
 from domain.ports import Reads
 from domain.queries import LoadCards
+from domain.text import Bilingual
 
 SHOWN = (CardStatus.ACTIVE, CardStatus.EXPIRED, CardStatus.REFUNDED)
 
@@ -43,7 +44,18 @@ async def cards(
                 p.free_visits,
                 p.price_cents,
                 p.valid_days,
+                _per_visit(catalog, p),
             )
             for p in catalog.cards
         ),
+    )
+
+
+def _per_visit(catalog: Catalog, p: CardProduct) -> Bilingual | None:
+    """ "2 小时" / "2 hours": what one visit of the card pays (None: all of a booking's)."""
+    if not p.units_per_visit or not p.item_ids:
+        return None
+    unit = UNIT_TEXT[catalog.item(p.item_ids[0]).unit]
+    return Bilingual(
+        f"{p.units_per_visit} {unit.get('zh')}", f"{p.units_per_visit} {unit.get('en')}"
     )

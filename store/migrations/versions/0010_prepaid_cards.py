@@ -40,6 +40,7 @@ def upgrade() -> None:
     sa.Column('paid_at', store.types.UtcDateTime(timezone=True), nullable=True),
     sa.Column('valid_until', store.types.UtcDateTime(timezone=True), nullable=True),
     sa.Column('reminded_at', store.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('units_per_visit', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
