@@ -107,15 +107,13 @@ class PaymentRepository:
         return _payment(row) if row else None
 
     async def for_order(self, order_id: int) -> list[Payment]:
-        rows = await self._s.exec(
-            select(PaymentRow).where(PaymentRow.order_id == order_id).order_by(col(PaymentRow.id))
-        )
-        return [_payment(r) for r in rows.all()]
+        return await self._of(col(PaymentRow.order_id) == order_id)
 
     async def for_card(self, card_id: int) -> list[Payment]:
-        rows = await self._s.exec(
-            select(PaymentRow).where(PaymentRow.card_id == card_id).order_by(col(PaymentRow.id))
-        )
+        return await self._of(col(PaymentRow.card_id) == card_id)
+
+    async def _of(self, owner: Any) -> list[Payment]:
+        rows = await self._s.exec(select(PaymentRow).where(owner).order_by(col(PaymentRow.id)))
         return [_payment(r) for r in rows.all()]
 
     async def stale_requests(
