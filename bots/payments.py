@@ -18,8 +18,10 @@ class TelegramGateway:
 
     name = "telegram"
 
-    async def start(self, payment: Payment, order: Order, title: str, payer: str) -> Checkout:
-        if payment.kind == PaymentKind.FULL and order.lines:
+    async def start(
+        self, payment: Payment, order: Order | None, title: str, payer: str
+    ) -> Checkout:
+        if payment.kind == PaymentKind.FULL and order is not None and order.lines:
             lines = tuple((line.label.get("zh")[:32], line.amount_cents) for line in order.lines)
         else:
             label = {PaymentKind.DEPOSIT: "定金 deposit", PaymentKind.BALANCE: "尾款 balance"}

@@ -14,6 +14,7 @@ CLICK_COMMANDS = {
     "SUPPORT": "support",
     "ME": "me",
     "INVITE": "invite",
+    "CARDS": "cards",
     "LANG": "lang",
     "HELP": "help",
 }

@@ -54,7 +54,9 @@ class WeChatPayGateway:
         self.public_url = public_url.rstrip("/")
         self._page_secret = page_secret
 
-    async def start(self, payment: Payment, order: Order, title: str, payer: str) -> Checkout:
+    async def start(
+        self, payment: Payment, order: Order | None, title: str, payer: str
+    ) -> Checkout:
         """Create the WeChat Pay order; the customer pays on our page: JSAPI for a follower of
         the official account (``payer`` ``wechat:OPENID``), else Native, a QR code to scan
         (the web chat)."""
@@ -69,7 +71,7 @@ class WeChatPayGateway:
                 client_ip="127.0.0.1",
                 user_id=payer.removeprefix("wechat:") if trade == "JSAPI" else None,
                 out_trade_no=payment.reference,
-                product_id=str(order.number),
+                product_id=str(order.number) if order is not None else payment.reference,
             )
         except (WeChatPayException, OSError) as exc:
             log.warning("WeChat Pay order %s failed: %s", payment.reference, exc)

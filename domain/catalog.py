@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from domain.cards import CardProduct
 from domain.errors import CatalogError, QuoteError
 from domain.text import N_, Bilingual
 
@@ -120,6 +121,8 @@ class Catalog:
     categories: tuple[Category, ...]
     bundles: tuple[Bundle, ...] = ()
     currency: str = "CNY"
+    cards: tuple[CardProduct, ...] = ()
+    """Prepaid visit cards on sale (``domain.cards``)."""
     _items: dict[str, Item] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -147,6 +150,7 @@ class Catalog:
                     raise CatalogError(f"bundles[{bi}].items", f"unknown item {ref!r}")
             if len(set(bundle.item_ids)) < 2:
                 raise CatalogError(f"bundles[{bi}].items", "a bundle needs two different items")
+        _check_cards(self.cards, items)
         object.__setattr__(self, "_items", items)
 
     def item(self, item_id: str) -> Item:
@@ -167,6 +171,9 @@ class Catalog:
             if cat.id == category_id:
                 return cat
         raise QuoteError(f"no category {category_id!r}")
+
+    def card(self, product_id: str) -> CardProduct | None:
+        return next((c for c in self.cards if c.id == product_id), None)
 
     def bundle(self, bundle_id: str) -> Bundle:
         for bundle in self.bundles:
@@ -210,7 +217,7 @@ class Catalog:
             )
             for cat in self.categories
         )
-        return Catalog(categories, self.bundles, self.currency)
+        return Catalog(categories, self.bundles, self.currency, self.cards)
 
 
 def alias_key(phrase: str) -> str:
@@ -259,3 +266,16 @@ def _check_item(path: str, item: Item) -> None:
     option_ids = [opt.id for opt in item.options]
     if len(option_ids) != len(set(option_ids)):
         raise CatalogError(f"{path}.options", "duplicate option id")
+
+
+def _check_cards(cards: tuple[CardProduct, ...], items: dict[str, Item]) -> None:
+    seen: set[str] = set()
+    for i, card in enumerate(cards):
+        if card.id in seen:
+            raise CatalogError(f"cards[{i}].id", f"duplicate card id {card.id!r}")
+        seen.add(card.id)
+        for ref in card.item_ids:
+            if ref not in items:
+                raise CatalogError(f"cards[{i}].items", f"unknown item {ref!r}")
+        if card.paid_visits < 1:
+            raise CatalogError(f"cards[{i}].paid_visits", "a card needs at least one paid visit")

@@ -47,7 +47,11 @@ class PaymentGateway(Protocol):
 
     name: str
 
-    async def start(self, payment: Payment, order: Order, title: str, payer: str) -> Checkout: ...
+    async def start(
+        self, payment: Payment, order: Order | None, title: str, payer: str
+    ) -> Checkout:
+        """Start paying ``payment``: of ``order``, or (None) of a prepaid card."""
+        ...
 
     async def refund(self, refund: Payment, original: Payment) -> RefundOutcome: ...
 

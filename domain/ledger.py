@@ -8,7 +8,9 @@ discounts and free hours beyond their points' worth, which the platform pays for
 ``withdrawals_pending`` and ``cash:payouts``; and for points (``domain.points``):
 ``points_liability`` (what the points customers hold are worth), ``points_applied`` (points
 spent on orders not yet settled) and ``points_expense`` (the cost of the points given, less
-those taken back, expired or forfeited).
+those taken back, expired or forfeited); and for prepaid cards (``domain.cards``):
+``card_deferred`` (what customers paid for card visits not used yet) and ``card_applied``
+(the value of visits used on orders not yet settled).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ PAYOUTS = "cash:payouts"
 POINTS_LIABILITY = "points_liability"
 POINTS_APPLIED = "points_applied"
 POINTS_EXPENSE = "points_expense"
+CARD_DEFERRED = "card_deferred"
+CARD_APPLIED = "card_applied"
 
 
 def worker_payable(worker_id: int | str) -> str:
@@ -130,6 +134,9 @@ class Split:
     platform: int
     points: int = 0
     """The part of ``subsidy`` that points spent on the order pay (from ``points_applied``)."""
+    card: int = 0
+    """The value of the prepaid card's visit the order used (from ``card_applied``): it pays
+    the card's line, and the platform pays (or keeps) the difference."""
 
     @property
     def value(self) -> int:
@@ -144,6 +151,7 @@ def split(
     late_deduction_bp: int,
     compensation: int,
     points: int = 0,
+    card: int = 0,
 ) -> Split:
     """Share ``paid`` (net of refunds) plus the platform-funded ``subsidy`` (of which
     ``points`` is what the points spent on the order were worth).
@@ -155,7 +163,9 @@ def split(
     worker = value - apply_rate(value, commission_bp)
     deduction = apply_rate(worker, late_deduction_bp)
     platform = value - worker + deduction
-    return Split(paid, subsidy, worker - deduction, deduction, compensation, platform, points)
+    return Split(
+        paid, subsidy, worker - deduction, deduction, compensation, platform, points, card
+    )
 
 
 def settlement(
@@ -168,8 +178,9 @@ def settlement(
 ) -> list[LedgerEntry]:
     postings = [
         (CUSTOMER_PREPAID, s.paid),
-        (SUBSIDY_EXPENSE, s.subsidy - s.points),
+        (SUBSIDY_EXPENSE, s.subsidy - s.points - s.card),
         (POINTS_APPLIED, s.points),
+        (CARD_APPLIED, s.card),
         (worker_payable(worker_id), -s.worker),
         (PLATFORM_REVENUE, -s.platform),
     ]

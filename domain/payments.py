@@ -32,7 +32,10 @@ class PaymentStatus(StrEnum):
 
 @dataclass
 class Payment:
-    order_id: int
+    """A payment (or refund) of an order, or — ``order_id`` None, ``card_id`` set — of a
+    prepaid card's purchase (``domain.cards``)."""
+
+    order_id: int | None
     provider: str
     kind: PaymentKind
     amount_cents: int
@@ -44,6 +47,7 @@ class Payment:
     refund_of: int | None = None
     note: str = ""
     id: int | None = None
+    card_id: int | None = None
 
 
 def pay_by(order: Order, rules: PaymentRules) -> datetime:

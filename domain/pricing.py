@@ -6,7 +6,8 @@ Steps, in this fixed order (each percentage rounded half up to the fen, see ``mo
    beyond the included area; high-altitude work.                      → service subtotal S
 2. night service (start in the night window, business time): + S × night rate
 3. bundle: − (bundled items' service value − that value × bundle price rate)
-4. prepaid card (covers one item's base line) and free hours bought with points
+4. prepaid card (one visit: one item's base line, or up to the card's units per visit) and
+   free hours bought with points
 5. member discount on the running total
 6. transport subsidy: per started km beyond the free distance (never discounted)
 7. one coupon (threshold checked on the running total), 8. first-order discount,
@@ -91,6 +92,8 @@ class PrepaidCard:
     card_id: int
     item_ids: tuple[str, ...]
     visits_left: int
+    units_per_visit: int = 0
+    """Units of the item one visit pays (e.g. 2 hours); 0: the whole base line."""
 
 
 @dataclass(frozen=True)
@@ -316,11 +319,10 @@ def _prepaid(b: _Builder, catalog: Catalog, req: QuoteRequest) -> int:
             if card.visits_left < 1:
                 raise QuoteError("the prepaid card has no visits left")
             item = catalog.item(sel.item_id)
-            b.deduct(
-                LineKind.PREPAID,
-                N_("次卡抵扣 1 次"),
-                item.unit_price_cents * sel.quantity,
-            )
+            units = sel.quantity
+            if card.units_per_visit:
+                units = min(units, card.units_per_visit)
+            b.deduct(LineKind.PREPAID, N_("次卡抵扣 1 次"), item.unit_price_cents * units)
             return 1
     raise QuoteError("the prepaid card does not cover this service")
 

@@ -93,6 +93,13 @@ class LoadMembership(Query):
 
 
 @dataclass(frozen=True)
+class LoadCards(Query):
+    """What the 次卡 part of 我的 shows: the customer's cards and the cards on sale."""
+
+    customer_id: int
+
+
+@dataclass(frozen=True)
 class LoadPointsHistory(Query):
     """A customer's points: the balance, what expires soonest, the latest ``limit``
     movements (``conversations.services.views.points.history``)."""

@@ -124,6 +124,8 @@ class MembershipRules:
     campaign_coupon_days: int = 14
     campaign_batch: int = 200
     """Customers a campaign enrols, or gives a coupon and a message, per transaction."""
+    card_expiry_notice_days: int = 7
+    """A prepaid card's holder is told this many days before it expires (0: only at expiry)."""
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,11 @@ from domain.pricing import LineKind, QuoteLine
 from domain.rules import SettlementRules, WorkerLevel
 
 PLATFORM_FUNDED = frozenset(
-    {LineKind.COUPON, LineKind.FIRST_ORDER, LineKind.POINTS, LineKind.FREE_HOURS}
+    {LineKind.COUPON, LineKind.FIRST_ORDER, LineKind.POINTS, LineKind.FREE_HOURS, LineKind.PREPAID}
 )
 """Discounts the platform pays for (points spent on the order among them, from the points
-liability): the worker's share is computed as if they were not there."""
+liability; a prepaid card's visit, from its deferred revenue): the worker's share is
+computed as if they were not there."""
 
 
 def service_value(lines: Iterable[QuoteLine]) -> int:

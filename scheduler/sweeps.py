@@ -22,6 +22,7 @@ from domain.commands import (
     DailySettlement,
     DrainOutbox,
     ExecuteRefunds,
+    ExpireCards,
     ExpireOffers,
     ExpirePoints,
     ExpireUnpaid,
@@ -58,6 +59,7 @@ SWEEPS: list[tuple[Callable[[], Command], int]] = [
     (IssueInvoices, 60),
     (SendCampaigns, 30),
     (GiveBirthdayCoupons, 3600),
+    (ExpireCards, 3600),
 ]
 """(command to run, every N seconds)."""
 

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import Field, StringConstraints, ValidationError
 
+from domain.cards import CardProduct
 from domain.catalog import Bundle, Catalog, Category, Consumables, Item, Option, PaymentMode, Unit
 from domain.errors import CatalogError
 from domain.rules import Rules
@@ -78,11 +79,38 @@ class BundleSpec(Strict):
     price_percent: Percent
 
 
+class CardSpec(Strict):
+    """A prepaid visit card on sale: ``paid_visits`` (+ ``free_visits``) of its items for
+    ``price`` yuan, usable ``valid_days`` from payment."""
+
+    id: Slug
+    name: TextSpec
+    items: list[Slug] = Field(min_length=1)
+    paid_visits: int = Field(ge=1, le=1000)
+    free_visits: int = Field(default=0, ge=0, le=1000)
+    price: Yuan
+    valid_days: int = Field(ge=1, le=3650)
+    units_per_visit: int = Field(default=0, ge=0, le=1000)
+
+    def build(self) -> CardProduct:
+        return CardProduct(
+            self.id,
+            self.name.build(),
+            tuple(self.items),
+            self.paid_visits,
+            self.free_visits,
+            self.price,
+            self.valid_days,
+            self.units_per_visit,
+        )
+
+
 class CatalogSpec(Strict):
     version: int = Field(ge=1, le=1)
     currency: str = Field(default="CNY", pattern=r"^[A-Z]{3}$")
     categories: list[CategorySpec] = Field(min_length=1)
     bundles: list[BundleSpec] = []
+    cards: list[CardSpec] = []
     rules: RulesSpec = RulesSpec()
 
 
@@ -144,7 +172,8 @@ def parse_catalog(data: Any) -> tuple[Catalog, Rules]:
     bundles = tuple(
         Bundle(b.id, b.name.build(), tuple(b.items), b.price_percent) for b in spec.bundles
     )
-    return Catalog(categories, bundles, spec.currency), spec.rules.build()
+    cards = tuple(c.build() for c in spec.cards)
+    return Catalog(categories, bundles, spec.currency, cards), spec.rules.build()
 
 
 def load_catalog(path: Path | str | None = None) -> tuple[Catalog, Rules]:

@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.coupons import source_key
-from domain.ledger import POINTS_LIABILITY
+from domain.ledger import CARD_APPLIED, CARD_DEFERRED, POINTS_LIABILITY
 from domain.oversight import LoyaltyStats
 from domain.points import PointsKind
 from store.reports_repo import BOOKED
@@ -24,8 +24,9 @@ from store.tables import (
     PointsMovementRow,
 )
 
-DEFERRED: tuple[str, ...] = ()
-"""The ledger accounts holding money paid for visits not yet used (prepaid cards)."""
+DEFERRED = (CARD_DEFERRED, CARD_APPLIED)
+"""The ledger accounts holding money paid for prepaid card visits not yet served: visits
+not used yet, and those used on orders not settled yet."""
 
 
 async def loyalty(session: AsyncSession, start: datetime, end: datetime) -> LoyaltyStats:

@@ -11,12 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from domain.coupons import Coupon
 from domain.ledger import LedgerEntry
 from domain.payments import Payment, PaymentKind, PaymentStatus
-from domain.pricing import CouponKind, CouponTerms
 from domain.withdrawals import Withdrawal, WithdrawalStatus
-from store.prepared import insert_many, insert_one, select_one, select_rows, update_where
+from store.prepared import insert_many, insert_one, select_one, update_where
 from store.tables import (
     CouponRow,
     LedgerEntryRow,
@@ -41,6 +39,7 @@ class PaymentRepository:
             PAYMENTS,
             {
                 "order_id": payment.order_id,
+                "card_id": payment.card_id,
                 "provider": payment.provider,
                 "kind": payment.kind.value,
                 "amount_cents": payment.amount_cents,
@@ -106,9 +105,13 @@ class PaymentRepository:
         return _payment(row) if row else None
 
     async def for_order(self, order_id: int) -> list[Payment]:
-        rows = await self._s.exec(
-            select(PaymentRow).where(PaymentRow.order_id == order_id).order_by(col(PaymentRow.id))
-        )
+        return await self._of(col(PaymentRow.order_id) == order_id)
+
+    async def for_card(self, card_id: int) -> list[Payment]:
+        return await self._of(col(PaymentRow.card_id) == card_id)
+
+    async def _of(self, owner: Any) -> list[Payment]:
+        rows = await self._s.exec(select(PaymentRow).where(owner).order_by(col(PaymentRow.id)))
         return [_payment(r) for r in rows.all()]
 
     async def stale_requests(
@@ -155,6 +158,7 @@ def _payment(row: PaymentRow | Row[*tuple[Any, ...]]) -> Payment:
     return Payment(
         id=row.id,
         order_id=row.order_id,
+        card_id=row.card_id,
         provider=row.provider,
         kind=PaymentKind(row.kind),
         amount_cents=row.amount_cents,
@@ -325,71 +329,3 @@ class SettlementRuns:
         if row is not None:
             row.report = report
             await self._s.flush()
-
-
-class CouponRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._s = session
-
-    async def add(self, coupon: Coupon) -> Coupon:
-        coupon.id = await insert_one(
-            self._s, COUPONS, {"code": coupon.code, **self._values(coupon)}
-        )
-        return coupon
-
-    async def save(self, coupon: Coupon) -> None:
-        """Write the coupon's state in one UPDATE (no read first)."""
-        assert coupon.id is not None
-        await update_where(self._s, COUPONS, self._values(coupon), id=coupon.id)
-
-    async def by_code(self, code: str) -> Coupon | None:
-        rows = await self._s.exec(select(CouponRow).where(CouponRow.code == code))
-        row = rows.first()
-        return _coupon(row) if row else None
-
-    async def for_customer(self, customer_id: int) -> list[Coupon]:
-        rows = await select_rows(
-            self._s, COUPONS, order_by=("valid_until", "id"), customer_id=customer_id
-        )
-        return [_coupon(r) for r in rows]
-
-    @staticmethod
-    def _values(c: Coupon) -> dict[str, Any]:
-        t = c.terms
-        return {
-            "customer_id": c.customer_id,
-            "kind": t.kind.value,
-            "amount_cents": t.amount_cents,
-            "off_bp": t.off_bp,
-            "threshold_cents": t.threshold_cents,
-            "max_off_cents": t.max_off_cents,
-            "valid_from": c.valid_from,
-            "valid_until": c.valid_until,
-            "reason": c.reason,
-            "used_order_id": c.used_order_id,
-            "used_at": c.used_at,
-            "promo_id": c.promo_id,
-        }
-
-
-def _coupon(row: CouponRow | Row[*tuple[Any, ...]]) -> Coupon:
-    terms = CouponTerms(
-        code=row.code,
-        kind=CouponKind(row.kind),
-        amount_cents=row.amount_cents,
-        off_bp=row.off_bp,
-        threshold_cents=row.threshold_cents,
-        max_off_cents=row.max_off_cents,
-    )
-    return Coupon(
-        id=row.id,
-        code=row.code,
-        terms=terms,
-        valid_from=row.valid_from,
-        valid_until=row.valid_until,
-        customer_id=row.customer_id,
-        reason=row.reason,
-        used_order_id=row.used_order_id,
-        used_at=row.used_at,
-        promo_id=row.promo_id,
-    )

@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.coupons import Coupon, Promo
 from domain.pricing import CouponKind, CouponTerms
-from store.money_repo import _coupon
+from store.coupons_repo import coupon_from_row
 from store.prepared import insert_one, select_one
 from store.tables import CouponRow, PromoCodeRow
 
@@ -71,7 +71,7 @@ class PromoRepository:
                 col(CouponRow.customer_id).in_(list(customer_ids)),
             )
         )
-        return [_coupon(r) for r in rows.all()]
+        return [coupon_from_row(r) for r in rows.all()]
 
     async def issued(self, promo_id: int) -> int:
         rows = await self._s.exec(

@@ -151,6 +151,7 @@ class MembershipSpec(Strict):
     campaign_coupon_threshold: Yuan = _M.campaign_coupon_threshold_cents
     campaign_coupon_days: int = Field(default=_M.campaign_coupon_days, ge=1, le=365)
     campaign_batch: int = Field(default=_M.campaign_batch, ge=1, le=2000)
+    card_expiry_notice_days: int = Field(default=_M.card_expiry_notice_days, ge=0, le=365)
 
     def build(self) -> MembershipRules:
         return MembershipRules(
@@ -170,6 +171,7 @@ class MembershipSpec(Strict):
             campaign_coupon_threshold_cents=self.campaign_coupon_threshold,
             campaign_coupon_days=self.campaign_coupon_days,
             campaign_batch=self.campaign_batch,
+            card_expiry_notice_days=self.card_expiry_notice_days,
         )
 
 

@@ -28,14 +28,15 @@ from store.aftersales_repo import (
     SpotCheckRepository,
 )
 from store.audit_repo import AuditRepository
+from store.cards_repo import CardRepository
 from store.checkpoints_repo import CheckpointRepository
+from store.coupons_repo import CouponRepository
 from store.crypto import PiiCipher
 from store.dispatch_repo import OfferRepository, PhotoRepository
 from store.invoices_repo import InvoiceRepository
 from store.marketing_repo import MarketingRepository
 from store.membership_repo import MembershipRepository
 from store.money_repo import (
-    CouponRepository,
     LedgerRepository,
     PaymentRepository,
     SettlementRuns,
@@ -86,6 +87,7 @@ _REPOSITORIES: dict[str, tuple[Any, bool]] = {
     "membership": (MembershipRepository, False),
     "invoices": (InvoiceRepository, True),
     "marketing": (MarketingRepository, True),
+    "cards": (CardRepository, False),
 }
 
 
@@ -122,6 +124,7 @@ class SqlUnitOfWork:
     membership: MembershipRepository
     invoices: InvoiceRepository
     marketing: MarketingRepository
+    cards: CardRepository
 
     def __init__(self, database: Database) -> None:
         self._database = database

@@ -214,12 +214,17 @@ def cmd_catalog_check(args: argparse.Namespace) -> int:
     items = list(catalog.items())
     print(
         f"{args.file}: OK — {len(catalog.categories)} categories, {len(items)} items, "
-        f"{len(catalog.bundles)} bundles, timezone {rules.timezone}"
+        f"{len(catalog.bundles)} bundles, {len(catalog.cards)} cards, timezone {rules.timezone}"
     )
     for item in items:
         print(
             f"  {item.category_id}/{item.id}: {item.name.zh} / {item.name.en} "
             f"{format_yuan(item.unit_price_cents)} per {item.unit}"
+        )
+    for card in catalog.cards:
+        print(
+            f"  card {card.id}: {card.name.zh} {card.paid_visits}+{card.free_visits} visits of "
+            f"{', '.join(card.item_ids)} {format_yuan(card.price_cents)}, {card.valid_days} days"
         )
     return 0
 

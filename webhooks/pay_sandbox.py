@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from conversations.events import Failed
 from conversations.results.booking import OrderPaid, PaidTooLate
+from conversations.results.cards import CardPaid
 from domain.commands import ConfirmSandboxPayment
 from domain.money import format_yuan
 from domain.text import N_
@@ -21,6 +22,7 @@ WORDS = {
     "cannot_pay": N_("无法支付"),
     "paid": N_("支付成功"),
     "order": N_("订单"),
+    "card": N_("购买次卡"),
     "back": N_("可以回到聊天窗口。"),
     "due": N_("应付"),
     "sandbox": N_("沙箱支付:不会真实扣款。"),
@@ -40,10 +42,15 @@ def page(lang: str, status: int = 200, **context: object) -> web.Response:
 
 
 async def payer_lang(app: web.Application, reference: str) -> str:
-    """The language of the order the payment ``reference`` is for (Chinese when unknown)."""
+    """The language of the order the payment ``reference`` is for (a prepaid card's: its
+    buyer's; Chinese when unknown)."""
     async with app[DATABASE].uow() as uow:
         payment = await uow.payments.by_reference(reference)
-        order = await uow.orders.get(payment.order_id) if payment else None
+        if payment is not None and payment.card_id is not None:
+            card = await uow.cards.get(payment.card_id)
+            customer = await uow.customers.get(card.customer_id) if card else None
+            return customer.lang if customer is not None else "zh"
+        order = await uow.orders.get(payment.order_id) if payment and payment.order_id else None
     return order.lang if order is not None else "zh"
 
 
@@ -51,13 +58,23 @@ async def show(request: web.Request) -> web.Response:
     reference = request.match_info["reference"]
     async with request.app[DATABASE].uow() as uow:
         payment = await uow.payments.by_reference(reference)
-        order = await uow.orders.get(payment.order_id) if payment else None
-    if payment is None or order is None:
+        if payment is not None and payment.card_id is not None:
+            card = await uow.cards.get(payment.card_id)
+            owner = f"card:{card.name.zh}" if card else ""
+        else:
+            order = (
+                await uow.orders.get(payment.order_id) if payment and payment.order_id else None
+            )
+            owner = f"order:{order.number}" if order else ""
+    if payment is None or not owner:
         raise web.HTTPNotFound(text="unknown payment")
+    lang = await payer_lang(request.app, reference)
+    kind, name = owner.split(":", 1)
+    what = f"{WORDS[kind].get(lang)} " + (f"#{name}" if kind == "order" else name)
     return page(
-        order.lang,
-        title=f"#{order.number}",
-        number=order.number,
+        lang,
+        title=what,
+        what=what,
         reference=reference,
         amount=format_yuan(payment.amount_cents),
         done=payment.status.value == "succeeded",
@@ -72,12 +89,14 @@ async def confirm(request: web.Request) -> web.Response:
     lang = await payer_lang(request.app, reference)
     if isinstance(result, Failed):
         return page(lang, 409, title="payment", error=result.message.get(lang))
+    if isinstance(result, CardPaid):
+        what = f"{WORDS['card'].get(lang)} {result.name.get(lang)}"
+        amount = format_yuan(result.amount_cents)
+        return page(lang, title=what, what=what, amount=amount, paid_now=True)
     if not isinstance(result, OrderPaid | PaidTooLate):  # the sandbox was turned off
         return page(lang, 409, title="payment", error=UNAVAILABLE.get(lang))
-    amount = format_yuan(result.amount_cents)
-    return page(
-        lang, title=f"#{result.number}", number=result.number, amount=amount, paid_now=True
-    )
+    amount, what = format_yuan(result.amount_cents), f"{WORDS['order'].get(lang)} #{result.number}"
+    return page(lang, title=what, what=what, amount=amount, paid_now=True)
 
 
 def setup(app: web.Application) -> None:

@@ -51,6 +51,7 @@ HELP: dict[str, Text] = {
     "payout": N_("/payout 提现ID"),
     "reject_withdrawal": N_("/reject_withdrawal 提现ID 原因"),
     "refunded": N_("/refunded 退款参考号"),
+    "refund_card": N_("/refund_card 次卡编号 [原因]"),
     "ledger": N_("/ledger 2026-11-01 2026-11-30"),
     "invoices": N_("/invoices [requested|issuing|issued|failed] | /invoices retry 发票ID"),
 }
@@ -174,6 +175,11 @@ def _money(name: str, args: str, by: str, role: str) -> c.Message | bool | None:
         return c.DecideWithdrawal(by, role, int(words[0]), name == "payout", reason)
     if name == "refunded":
         return c.MarkRefunded(by, role, words[0]) if words else False
+    if name == "refund_card":
+        if not words or not words[0].isdigit():
+            return False
+        reason = within(limits.WITHDRAWAL_REASON, words[1] if len(words) > 1 else "")
+        return c.RefundCard(int(words[0]), by, role, reason)
     if name == "ledger":
         parts = args.split()
         return c.ExportLedger(by, role, parts[0], parts[1]) if len(parts) == 2 else False

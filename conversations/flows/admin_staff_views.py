@@ -15,6 +15,7 @@ from conversations.results.admin_money import (
     WithdrawalsListed,
 )
 from conversations.results.admin_people import WorkerReviewed, WorkerShown, WorkersListed
+from conversations.results.cards import CardRefunded
 from conversations.results.invoices import InvoiceRetried, InvoicesListed
 from conversations.state import Conversation
 from domain.invoices import KIND_TEXT
@@ -110,6 +111,21 @@ def refund_marked(ctx: Ctx, conv: Conversation, r: RefundMarked) -> Outcome:
     return Outcome([Say(tr(conv, "退款 {reference} 已记为完成。", reference=r.reference))])
 
 
+def card_refunded(ctx: Ctx, conv: Conversation, r: CardRefunded) -> Outcome:
+    return Outcome(
+        [
+            Say(
+                tr(
+                    conv,
+                    "次卡 #{id} 已退:退回 {amount}(未用的付费次数按比例),其余计入收入。",
+                    id=r.card_id,
+                    amount=format_yuan(r.amount_cents),
+                )
+            )
+        ]
+    )
+
+
 def ledger_link(ctx: Ctx, conv: Conversation, r: LedgerLinked) -> Outcome:
     return Outcome(
         [
@@ -164,6 +180,7 @@ SCREENS: tuple[Screen, ...] = (
     shows(WithdrawalsListed, withdrawals),
     shows(WithdrawalDecided, withdrawal_decided),
     shows(RefundMarked, refund_marked),
+    shows(CardRefunded, card_refunded),
     shows(LedgerLinked, ledger_link),
     shows(InvoicesListed, invoices),
     shows(InvoiceRetried, invoice_retried),

@@ -56,6 +56,8 @@ class Draft:
     coupon: str | None = None
     """None: the best coupon the customer holds; "": none."""
     use_points: bool = False
+    use_card: bool = True
+    """Pay a visit with a prepaid card held for the item (the customer may say not to)."""
     earlier_start: datetime | None = None
     """The start the quote showed before "change time": back at the quote without a new
     one ("back" from the time question), the booking is as it was."""
@@ -127,6 +129,7 @@ class Draft:
             coupon_code=self.coupon,
             use_points=self.use_points,
             free_hours=1 if self.free_hour else 0,
+            use_card=self.use_card,
             bundle_id=self.bundle or None,
         )
 
@@ -153,6 +156,7 @@ class Draft:
             "notes": self.notes,
             "coupon": self.coupon,
             "use_points": self.use_points,
+            "use_card": self.use_card,
             "earlier_start": self.earlier_start.isoformat() if self.earlier_start else None,
             "free_hour": self.free_hour,
         }
@@ -205,6 +209,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "coupon": (str, type(None)),
     "use_points": bool,
     "free_hour": bool,
+    "use_card": bool,
 }
 _FIELDS = tuple(f.name for f in fields(Draft))
 _ALL_FIELDS = itemgetter(*_FIELDS)

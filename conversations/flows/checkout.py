@@ -141,12 +141,15 @@ def on_quote_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
         return Outcome(step=Step.AREA if event.key == "area" else Step.NOTES, reask=True)
     if event.key == "coupon":
         return Outcome(step=Step.COUPON, reask=True)
-    if event.key in ("points", "free_hour"):
+    if event.key in ("points", "free_hour", "card"):
         d = booking.draft(conv)
         if event.key == "points":
             d.use_points = not d.use_points
         else:
-            d.free_hour = not d.free_hour
+            if event.key == "free_hour":
+                d.free_hour = not d.free_hour
+            else:
+                d.use_card = not d.use_card
         booking.keep(conv, d)
         return Outcome(reask=True)
     if event.key == "time":

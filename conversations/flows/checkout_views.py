@@ -54,6 +54,8 @@ def quote_message(conv: Conversation, q: QuoteReady, d: Draft, phone_needed: boo
     lines.append(q.summary.get(conv.lang))
     if q.instead:
         lines.append(_instead(conv, *q.instead))
+    if q.use_card and q.card is not None:
+        lines.append(tr(conv, "本单使用次卡「{card}」1 次。", card=q.card.get(conv.lang)))
     if q.known_phone:
         lines.append(tr(conv, "这个手机号已有账户,新客优惠(首单立减、新人券)不再适用。"))
         lines.append(
@@ -75,6 +77,15 @@ def quote_message(conv: Conversation, q: QuoteReady, d: Draft, phone_needed: boo
     else:
         options.append(Option("coupon", tr(conv, "输入优惠码")))
     options += _points_options(conv, q)
+    if q.card is not None:
+        options.append(
+            Option(
+                "card",
+                tr(conv, "本单不用次卡")
+                if q.use_card
+                else tr(conv, "用次卡抵扣({card})", card=q.card.get(conv.lang)),
+            )
+        )
     options.append(Option("time", tr(conv, "改时间")))
     if q.known_phone:
         options.append(Option("link", tr(conv, "用原账户下单(绑定)")))

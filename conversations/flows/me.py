@@ -1,7 +1,8 @@
 """我的 (Me): a customer's membership — level and the way to the next one, points, coupons,
-the invitation to share, and the language switch. Reached from the main menu, by ``/me``,
-``/points``, ``/coupons``, ``/invite`` and by the words (我的, 积分, 优惠券, 邀请…) in every
-state (``everywhere``), each opening its own part of the screen."""
+the invitation to share, prepaid cards (their own flow, ``cards``), and the language switch.
+Reached from the main menu, by ``/me``, ``/points``, ``/coupons``, ``/invite``, ``/cards``
+and by the words (我的, 积分, 优惠券, 邀请, 次卡…) in every state (``everywhere``), each
+opening its own part of the screen."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ COMMANDS: dict[str, Section] = {
     "points": Section.POINTS,
     "coupons": Section.COUPONS,
     "invite": Section.INVITE,
+    "cards": Section.CARDS,
 }
 """Slash commands (and their words without the slash, as WeChat users type them)."""
 WORDS: dict[str, Section] = {
@@ -59,6 +61,12 @@ WORDS: dict[str, Section] = {
     "邀请": Section.INVITE,
     "邀请好友": Section.INVITE,
     "invite friends": Section.INVITE,
+    "次卡": Section.CARDS,
+    "我的次卡": Section.CARDS,
+    "买次卡": Section.CARDS,
+    "购买次卡": Section.CARDS,
+    "my cards": Section.CARDS,
+    "prepaid cards": Section.CARDS,
 }
 """Whole messages (casefolded) that open a part of 我的 wherever the customer is."""
 
@@ -91,6 +99,9 @@ def _load(conv: Conversation, section: Section) -> Outcome:
     assert conv.customer_id is not None
     if section == Section.POINTS:
         return Outcome(commands=[LoadPointsHistory(conv.customer_id, views.LISTED_MOVEMENTS)])
+    if section == Section.CARDS:  # a flow of its own: cards are bought there
+        conv.data.pop(NAME, None)  # 我的 entered next shows the whole screen
+        return Outcome(goto="cards")
     invite = section in (Section.ALL, Section.INVITE)
     return Outcome(commands=[LoadMembership(conv.customer_id, conv.channel, invite)])
 

@@ -24,6 +24,7 @@ class Section(StrEnum):
     POINTS = "points"
     COUPONS = "coupons"
     INVITE = "invite"
+    CARDS = "cards"
 
 
 SECTION_KEYS = frozenset(s.value for s in Section)
@@ -94,6 +95,7 @@ def screen(ctx: Ctx, conv: Conversation, r: MembershipShown, section: Section) -
             points(conv, r),
             coupons(ctx, conv, r, OVERVIEW_COUPONS),
             birthday(conv, r),
+            *cards(conv, r),
             invite_terms(conv, r),
         ]
         replies = [Say("\n".join(overview)), invitation(conv, r)]
@@ -187,6 +189,20 @@ def birthday(conv: Conversation, r: MembershipShown) -> str:
     return tr(conv, "生日:{month}月{day}日", month=month, day=day)
 
 
+def cards(conv: Conversation, r: MembershipShown) -> list[str]:
+    """A line for the prepaid cards usable now (none without)."""
+    if not r.card_visits:
+        return []
+    return [
+        tr(
+            conv,
+            "次卡:{count} 张可用,共剩 {visits} 次(发送「次卡」查看)",
+            count=len(r.card_visits),
+            visits=sum(r.card_visits),
+        )
+    ]
+
+
 def invite_terms(conv: Conversation, r: MembershipShown) -> str:
     return tr(
         conv,
@@ -215,6 +231,7 @@ def choices(conv: Conversation, section: Section) -> Ask:
         Section.POINTS: tr(conv, "积分"),
         Section.COUPONS: tr(conv, "优惠券"),
         Section.INVITE: tr(conv, "邀请好友"),
+        Section.CARDS: tr(conv, "次卡"),
     }
     options = [Option(s.value, named[s]) for s in Section if s != section]
     if section in (Section.ALL, Section.COUPONS):

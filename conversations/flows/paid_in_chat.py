@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from conversations.flows import checkout, checkout_views
+from conversations.flows import cards_views, checkout, checkout_views
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
 from conversations.flows.flow_state import keep, read
 from conversations.replies import Reply, Say
 from conversations.results.booking import OrderPaid, PaidTooLate
+from conversations.results.cards import CardPaid
 from conversations.state import Conversation
 from domain.commands import ConfirmPayment
 from domain.money import format_yuan
@@ -90,7 +91,13 @@ def on_paid_late(ctx: Ctx, conv: Conversation, result: PaidTooLate) -> Outcome:
     return Outcome(replies, goto=_home(conv))
 
 
+def on_card_paid(ctx: Ctx, conv: Conversation, result: CardPaid) -> Outcome:
+    """A prepaid card's invoice paid: the card is active."""
+    return Outcome(cards_views.active_message(ctx, conv, result), goto=_home(conv))
+
+
 TRANSITIONS: Transitions = {
     (Step.CREDIT, OrderPaid): on_paid,
+    (Step.CREDIT, CardPaid): on_card_paid,
     (Step.CREDIT, PaidTooLate): on_paid_late,
 }

@@ -6,6 +6,7 @@ from conversations.flows import (
     admin_console,
     after_sales,
     booking,
+    cards,
     checkout,
     invoice,
     link,
@@ -37,6 +38,7 @@ REGISTERED: tuple[Flow, ...] = (  # each module checked against the Flow protoco
     recurring,
     me,
     invoice,
+    cards,
 )
 FLOWS: dict[str, Flow] = {m.NAME: m for m in REGISTERED}
 CUSTOMER_FLOWS = FLOWS  # every flow: one engine serves customers, workers and admins

@@ -40,6 +40,7 @@ ADMIN = {
     "payout": ("payout", "打款"),
     "reject_withdrawal": ("reject_withdrawal",),
     "refunded": ("refunded", "已退款"),
+    "refund_card": ("refund_card", "退次卡"),
     "ledger": ("ledger", "账本"),
     "stats": ("stats", "统计"),
     "orders": ("orders", "订单列表"),

@@ -65,6 +65,10 @@ class QuoteReady(Result):
     instead: tuple[str, str] | None = None
     """(applied, left out), ``LineKind`` values: the rules do not stack the two offers and
     the quote took the one that saves the customer more."""
+    card: Bilingual | None = None
+    """The prepaid card (its name) that pays a visit of this booking, or could."""
+    use_card: bool = False
+    """The quote uses a visit of ``card`` (the customer may say not to)."""
 
 
 @dataclass(frozen=True, slots=True)

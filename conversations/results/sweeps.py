@@ -163,3 +163,13 @@ class BirthdaysAlreadyGiven(Result):
     """``GiveBirthdayCoupons`` for a day another run (or process) already claimed."""
 
     day: str
+
+
+@dataclass(frozen=True, slots=True)
+class CardsExpired(Result):
+    """``ExpireCards``: holders told of their card's coming expiry, cards expired, purchases
+    not paid in time lapsed."""
+
+    reminded: int
+    expired: int
+    lapsed: int = 0

@@ -37,6 +37,7 @@ from conversations.services.admin_reads import AdminDesk
 from conversations.services.after_sales import AfterSalesDesk
 from conversations.services.birthdays import BirthdayDesk
 from conversations.services.campaigns import CampaignDesk
+from conversations.services.card_desk import CardDesk
 from conversations.services.deps import Deps
 from conversations.services.dispatch_desk import DispatchDesk
 from conversations.services.identity_links import LinkDesk
@@ -89,6 +90,7 @@ class Services(Deps):
         self.invoices = InvoiceDesk(self)
         self.campaigns = CampaignDesk(self)
         self.birthdays = BirthdayDesk(self)
+        self.cards = CardDesk(self)
         self._views = views.table(
             catalog=self.catalog,
             rules=self.rules,
@@ -125,6 +127,7 @@ class Services(Deps):
             **self.invoices.handlers(),
             **self.campaigns.handlers(),
             **self.birthdays.handlers(),
+            **self.cards.handlers(),
         }
 
     async def run(self, message: c.Message) -> list[Result]:
@@ -152,6 +155,9 @@ class Services(Deps):
 
     async def execute_refunds(self, cmd: c.ExecuteRefunds) -> list[Result]:
         return await self.money.execute_refunds(cmd)
+
+    async def confirm_card(self, cmd: c.ConfirmPayment, payment: Payment) -> list[Result]:
+        return await self.cards.confirm(cmd, payment)
 
     async def return_late(
         self, cmd: c.ConfirmPayment, late: payment_requests.Uncreditable

@@ -23,6 +23,7 @@ from domain.errors import DomainError
 from domain.gateways import InvoiceProvider, MediaFetcher, MediaStore, PaymentGateway
 from domain.media import image_kind
 from domain.outbox import OutboxMessage
+from domain.payments import Payment
 from domain.ports import UnitOfWork
 from domain.referrals import InviteLink
 from domain.rules import Rules
@@ -147,6 +148,10 @@ class Deps:
 
     async def dispatch_paid(self, number: int, tell_customer: bool = False) -> bool:
         """Find a worker for a paid order; True when nobody could be offered it."""
+        raise NotImplementedError
+
+    async def confirm_card(self, cmd: c.ConfirmPayment, payment: Payment) -> list[Result]:
+        """Credit a prepaid card's payment (``CardDesk``)."""
         raise NotImplementedError
 
     async def execute_refunds(self, cmd: c.ExecuteRefunds) -> list[Result]:

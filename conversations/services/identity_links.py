@@ -4,7 +4,8 @@ holds a phone number once the code sent to that account's own chats is typed bac
 The code is made by the asking chat's flow and kept there as a hash; this desk only sends it,
 to the holder's chats — never to the asker — and says the same to the asker whether or not
 anyone holds the number. The asker's own account (made at their first message) is left behind
-if it has no orders; one with orders is not merged.
+if it has no orders (its prepaid cards move to the account joined); one with orders is not
+merged.
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ class LinkDesk:
                 await uow.identities.add(joined)
             else:
                 await uow.identities.put(joined)
+            if own is not None and own != holder.id:  # its prepaid cards come along
+                await uow.cards.move(own, holder.id)
             notice = to_customer(holder.id, "account_linked", channel=cmd.channel)
             posted = await self.s.post(uow, [notice])
             await uow.commit()

@@ -22,14 +22,16 @@ from conversations.results.sweeps import (
     RefundsQueued,
 )
 from conversations.results.workers import WithdrawalRequested
-from conversations.services import payment_requests, settlement
+from conversations.services import cards, payment_requests, settlement
+from conversations.services.card_desk import refunded_notice as card_refunded
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_admins, to_customer
 from domain import commands as c
 from domain.audit import AuditEntry
 from domain.errors import DomainError
 from domain.orders import Order
-from domain.payments import PaymentKind
+from domain.payments import Payment, PaymentKind
+from domain.ports import UnitOfWork
 from domain.text import N_
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,10 @@ class MoneyDesk:
 
     async def confirm(self, cmd: c.ConfirmPayment) -> list[Result]:
         now = self.s.clock()
+        async with self.s.uow() as uow:
+            of_card = await uow.payments.by_reference(cmd.reference)
+        if of_card is not None and of_card.card_id is not None:
+            return await self.s.confirm_card(cmd, of_card)
         try:
             async with self.s.uow() as uow:
                 order, payment, new = await payment_requests.confirm(
@@ -142,21 +148,27 @@ class MoneyDesk:
                     await self._needs_hand(refund.reference, refund.amount_cents, outcome.note)
                 continue
             async with self.s.uow() as uow:
-                order = await payment_requests.refund_done(
-                    uow, refund, outcome.provider_ref, self.s.clock(), self.s.rules
-                )
-                posted = (
-                    await self.s.post(
-                        uow,
-                        [refunded_notice(order.customer_id, order.number, refund.amount_cents)],
-                    )
-                    if order is not None and cmd.notify_customer
-                    else []
-                )
+                what = await self._refund_done(uow, refund, outcome.provider_ref)
+                notices = [what[1]] if what is not None and cmd.notify_customer else []
+                posted = await self.s.post(uow, notices)
                 await uow.commit()
             await self.s.flush(posted)
-            done += order is not None
+            done += what is not None
         return [RefundsExecuted(done, len(pending) - done)]
+
+    async def _refund_done(
+        self, uow: UnitOfWork, refund: Payment, provider_ref: str
+    ) -> tuple[str, Notice] | None:
+        """Record a refund the provider made (an order's or a card's): what it was for, and
+        the customer's notice; None when it was recorded already."""
+        now, amount = self.s.clock(), refund.amount_cents
+        if refund.card_id is not None:
+            card = await cards.refund_done(uow, refund, provider_ref, now)
+            return None if card is None else (f"card:{card.id}", card_refunded(card, amount))
+        order = await payment_requests.refund_done(uow, refund, provider_ref, now, self.s.rules)
+        if order is None:
+            return None
+        return f"order:{order.number}", refunded_notice(order.customer_id, order.number, amount)
 
     async def _needs_hand(self, reference: str, amount: int, note: str) -> None:
         async with self.s.uow() as uow:
@@ -185,25 +197,21 @@ class MoneyDesk:
             if refund is None or refund.kind != PaymentKind.REFUND:
                 raise DomainError(N_("没有退款 {reference}", reference=cmd.reference))
             # who marked it is in the audit log; the reference keeps provider_ref unique
-            order = await payment_requests.refund_done(
-                uow, refund, f"manual:{refund.reference}", now, self.s.rules
-            )
-            if order is None:
+            what = await self._refund_done(uow, refund, f"manual:{refund.reference}")
+            if what is None:
                 raise DomainError(N_("该退款已完成"))
             await uow.audit.append(
                 AuditEntry(
                     now,
                     cmd.admin,
                     "refund_done",
-                    f"order:{order.number}",
+                    what[0],
                     cmd.role,
                     {},
                     {"reference": cmd.reference, "amount": refund.amount_cents},
                 )
             )
-            posted = await self.s.post(
-                uow, [refunded_notice(order.customer_id, order.number, refund.amount_cents)]
-            )
+            posted = await self.s.post(uow, [what[1]])
             await uow.commit()
         await self.s.flush(posted)
         return [RefundMarked(cmd.reference)]

@@ -59,6 +59,10 @@ EVENTS: dict[str, frozenset[str]] = {
         "invoice_failed_admin": "id number note",
         "invoice_refunded_admin": "id number invoice_no amount",
         "birthday_coupon": "amount threshold days",
+        "card_active": "card_zh card_en visits until",
+        "card_expiring": "card_zh card_en visits until",
+        "card_expired": "card_zh card_en visits",
+        "card_refunded": "card_zh card_en amount",
         # workers
         "worker_registered_admin": "worker worker_id skills",
         "worker_approved": "",

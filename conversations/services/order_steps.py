@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from conversations.services import payment_requests, points, promos, visit_codes
+from conversations.services import card_visits, payment_requests, points, promos, visit_codes
 from domain.cancellation import CancellationTerms, cancellation_terms
+from domain.cards import Card, pick
 from domain.catalog import Catalog, Unit
 from domain.commands import Booking
 from domain.coupons import WELCOME, Coupon
@@ -19,7 +20,7 @@ from domain.orders import SYSTEM, Actor, Order
 from domain.payments import Payment, pay_by
 from domain.people import Address, Customer, GeoPoint
 from domain.ports import Reads, UnitOfWork
-from domain.pricing import Quote, QuoteRequest, quote
+from domain.pricing import PrepaidCard, Quote, QuoteRequest, quote
 from domain.rules import Rules
 from domain.text import N_
 
@@ -42,6 +43,8 @@ class Priced:
     """The points one free hour of the booking costs, when one can be had (0: not)."""
     free_hours: int = 0
     """The hours the quote pays with points."""
+    card: Card | None = None
+    """The prepaid card the quote uses a visit of (or could, had the customer not said no)."""
 
 
 def free_hour_points(catalog: Catalog, rules: Rules, b: Booking, held: int) -> int:
@@ -88,6 +91,14 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
     offer = free_hour_points(catalog, rules, b, customer.points)
     asked, free_hours = _points_asked(rules, b, customer.points, offer)
 
+    items = tuple(s.item_id for s in b.selections)
+    card = pick(await uow.cards.for_customer(b.customer_id), items, now)
+    prepaid = (
+        PrepaidCard(card.id or 0, card.item_ids, card.visits_left, card.units_per_visit)
+        if card and b.use_card
+        else None
+    )
+
     def request(coupon: Coupon | None) -> QuoteRequest:
         return QuoteRequest(
             selections=b.selections,
@@ -99,6 +110,7 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
             first_order=paid_before == 0 and not known and b.subscription_id is None,
             points=asked,
             free_hours=free_hours,
+            prepaid=prepaid,
         )
 
     chosen = await _chosen(uow, b, b.phone or customer.phone, held, usable, now)
@@ -114,7 +126,17 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
     if result.coupon_code is None:  # the rules took another offer instead of it
         chosen = None
     fits = [c for c, _ in fitting]
-    return Priced(customer, result, chosen, fits, customer.points, known, offer, free_hours)
+    return Priced(
+        customer,
+        result,
+        chosen,
+        fits,
+        customer.points,
+        known,
+        free_hour_points=offer,
+        free_hours=free_hours,
+        card=card,
+    )
 
 
 def _best(result: Quote, fitting: list[tuple[Coupon, Quote]]) -> tuple[Quote, Coupon | None]:
@@ -150,6 +172,27 @@ async def _reachable(uow: UnitOfWork, customer: Customer, phone: str, b: Booking
         raise DomainError(N_("请先留下手机号,师傅上门前会用它联系您"))
 
 
+async def _address_id(uow: UnitOfWork, b: Booking, customer: Customer) -> int | None:
+    """The booking's saved address (the customer's own), or its typed one saved now."""
+    if b.address_id is not None:
+        found = await uow.addresses.get(b.address_id)
+        if found is None or found.customer_id != b.customer_id:
+            raise DomainError(N_("地址不存在"))
+        return b.address_id
+    if not b.address_text:
+        raise DomainError(N_("请提供服务地址"))
+    address = await uow.addresses.add(
+        Address(
+            b.customer_id,
+            b.address_text,
+            customer.name,
+            customer.phone,
+            GeoPoint(*b.location) if b.location else None,
+        )
+    )
+    return address.id
+
+
 async def place(
     uow: UnitOfWork,
     catalog: Catalog,
@@ -183,24 +226,7 @@ async def place(
     if coupon is not None and coupon.id is None:  # a promo code's next use: claimed now
         coupon = await promos.claim(uow, coupon, priced.customer.phone, now)
         q = replace(q, coupon_code=coupon.code)
-    address_id = b.address_id
-    if address_id is not None:
-        found = await uow.addresses.get(address_id)
-        if found is None or found.customer_id != b.customer_id:
-            raise DomainError(N_("地址不存在"))
-    elif b.address_text:
-        address = await uow.addresses.add(
-            Address(
-                b.customer_id,
-                b.address_text,
-                priced.customer.name,
-                priced.customer.phone,
-                GeoPoint(*b.location) if b.location else None,
-            )
-        )
-        address_id = address.id
-    else:
-        raise DomainError(N_("请提供服务地址"))
+    address_id = await _address_id(uow, b, priced.customer)
     actor = (
         Actor(ActorKind.SYSTEM, f"recurring:{b.subscription_id}")
         if b.subscription_id is not None
@@ -228,11 +254,14 @@ async def place(
     order.apply(Action.REQUEST_PAYMENT, actor, now)
     await uow.orders.add(order)
     assert order.id is not None
-    if coupon is not None:
-        coupon.use(order.id, now)
-        await uow.coupons.save(coupon)
+    if coupon is not None and not await uow.coupons.claim(coupon, order.id, now):
+        raise DomainError(N_("优惠券已被另一笔订单使用,请确认新的报价"))
     if q.points_used:  # spent once: a checkout elsewhere that spent them first refuses this
         await points.redeem(uow, rules, order, now)
+    if q.visits_used and priced.card is not None and priced.card.id is not None:
+        # under the card's lock: a checkout elsewhere that took its last visit refuses this
+        item = next(s.item_id for s in b.selections if s.item_id in priced.card.item_ids)
+        await card_visits.take_visit(uow, priced.card.id, order, item, now)
     if due == 0:
         order.apply(Action.PAY, SYSTEM, now, "nothing to pay")
         await uow.orders.save(order, now)
@@ -303,6 +332,7 @@ async def cancel(
         if coupon is not None and coupon.used_order_id == order.id and terms.fee_cents == 0:
             coupon.used_order_id, coupon.used_at = None, None
             await uow.coupons.save(coupon)
+    await card_visits.give_back(uow, order, now)  # a visit comes back, fee or not
     if order.points_used and terms.fee_cents == 0:
         await points.give_back(uow, rules, order, now)
     elif order.points_used:

@@ -7,7 +7,7 @@ import logging
 import secrets
 from datetime import datetime
 
-from conversations.services import points
+from conversations.services import card_visits, points
 from domain.errors import DomainError
 from domain.gateways import Checkout, RefundOutcome
 from domain.ledger import payment_received, prepaid_held, refund_paid
@@ -33,7 +33,9 @@ class SandboxGateway:
     def __init__(self, public_url: str) -> None:
         self.public_url = public_url.rstrip("/")
 
-    async def start(self, payment: Payment, order: Order, title: str, payer: str) -> Checkout:
+    async def start(
+        self, payment: Payment, order: Order | None, title: str, payer: str
+    ) -> Checkout:
         return Checkout(self.name, url=f"{self.public_url}/pay/sandbox/{payment.reference}")
 
     async def refund(self, refund: Payment, original: Payment) -> RefundOutcome:
@@ -127,8 +129,8 @@ async def confirm(
     repeated notification returns ``newly credited = False``.
     """
     payment = await uow.payments.by_reference(reference)
-    if payment is None or payment.kind == PaymentKind.REFUND:
-        raise DomainError(N_("找不到这笔支付"))
+    if payment is None or payment.kind == PaymentKind.REFUND or payment.order_id is None:
+        raise DomainError(N_("找不到这笔支付"))  # a card's payment: ``services.cards``
     # the order's lock first: an expiry or a cancellation racing this notification has either
     # committed (the order is read cancelled) or waits for this transaction
     await uow.orders.lock(payment.order_id)
@@ -224,6 +226,7 @@ async def refund_done(
     (``return_late``) changes nothing on the order: that money was never credited to it.
     A settled order's earned points come down with what is still paid; an order done and
     refunded in full gives back the points it used."""
+    assert refund.order_id is not None  # a card's refund is done by ``services.cards``
     order = await uow.orders.get(refund.order_id, full=False)
     assert order is not None and order.id is not None
     await uow.orders.lock(order.id)
@@ -259,8 +262,9 @@ async def refund_done(
         order.status == OrderStatus.CANCELLED
         or (done and order.refunded_cents >= order.paid_cents)  # a complaint refunded in full
     ):
-        if done:  # refunded in full: the points it used come back too
+        if done:  # refunded in full: the points and the card's visit it used come back too
             await points.give_back(uow, rules, order, now)
+            await card_visits.give_back(uow, order, now)
         order.apply(Action.REFUND, SYSTEM, now, f"refunded {order.refunded_cents}")
     await uow.orders.save(order, now)
     return order
@@ -281,7 +285,12 @@ async def return_late(
     it as received, never credit it to the order, and plan its refund in full through the
     same provider. Once: None when this payment was already returned (or credited)."""
     payment = await uow.payments.by_reference(reference)
-    if payment is None or payment.id is None or payment.kind == PaymentKind.REFUND:
+    if (
+        payment is None
+        or payment.id is None
+        or payment.kind == PaymentKind.REFUND
+        or payment.order_id is None
+    ):
         raise DomainError(N_("找不到这笔支付"))
     await uow.orders.lock(payment.order_id)
     order = await uow.orders.get(payment.order_id, full=False)

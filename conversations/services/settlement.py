@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from conversations.services import points
 from conversations.services.notices import Notice, to_admins, to_worker
+from domain.card_ledger import card_applied
 from domain.errors import DomainError
 from domain.execution import is_late
 from domain.ledger import (
@@ -56,13 +57,15 @@ async def settle(uow: UnitOfWork, rules: Rules, order: Order, now: datetime) -> 
     assert worker is not None
     subsidy = -sum(line.amount_cents for line in order.lines if line.kind in PLATFORM_FUNDED)
     late = is_late(order.late_minutes, rules.lateness)
+    entries = await uow.ledger.for_order(order.id)
     share = split(
         paid=paid,
         subsidy=subsidy,
         commission_bp=commission_bp(worker.level, rules.settlement),
         late_deduction_bp=rules.lateness.deduction_bp if late else 0,
         compensation=order.transfer_compensation_cents if order.transfer_from_worker_id else 0,
-        points=points_applied(await uow.ledger.for_order(order.id)),
+        points=points_applied(entries),
+        card=card_applied(entries),
     )
     await uow.ledger.post(
         settlement(

@@ -29,6 +29,7 @@ from domain.commands.admin import (
     SuspendWorker,
 )
 from domain.commands.base import Command, Message, Query
+from domain.commands.cards import BuyCard, ExpireCards, RefundCard
 from domain.commands.customers import (
     Booking,
     BookRework,
@@ -95,6 +96,9 @@ __all__ = [
     "RequestInvoice",
     "IssueInvoices",
     "RetryInvoice",
+    "BuyCard",
+    "ExpireCards",
+    "RefundCard",
     "Command",
     "Query",
     "Message",

@@ -75,6 +75,8 @@ class Booking:
     free_hours: int = 0
     """Hours of an item the catalog allows (``pricing.free_hour_skills``) paid with points,
     ``pricing.points_per_free_hour`` each."""
+    use_card: bool = True
+    """Pay one visit with a prepaid card the customer holds for the item, if any."""
     bundle_id: str | None = None
     subscription_id: int | None = None
     """Set when a recurring booking makes this visit's order (no first-order discount)."""

@@ -7,6 +7,7 @@ hashes in ``*_hash`` where a lookup needs them.
 One module per area; every table is importable from here."""
 
 from store.tables.after_sales import ComplaintRow, RatingRow, SpotCheckRow
+from store.tables.cards import CardVisitRow, PrepaidCardRow
 from store.tables.invoices import InvoiceRow
 from store.tables.marketing import CampaignRecipientRow, CampaignRow
 from store.tables.membership import PointsMovementRow, PointsUseRow
@@ -31,6 +32,8 @@ from store.tables.people import AddressRow, CertificateRow, CustomerRow, Identit
 from store.tables.staff import AdminRow, AuditRow, PriceChangeRow, ThrottleRow
 
 __all__ = [
+    "PrepaidCardRow",
+    "CardVisitRow",
     "CustomerRow",
     "WorkerRow",
     "CertificateRow",

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from store.tables.columns import money_field, time_field
 
 
 class PaymentRow(SQLModel, table=True):
+    """A payment of an order, or (``card_id``, no order) of a prepaid card's purchase."""
+
     __tablename__ = "payments"
-    __table_args__ = (UniqueConstraint("provider", "provider_ref", name="uq_payment_ref"),)
+    __table_args__ = (
+        UniqueConstraint("provider", "provider_ref", name="uq_payment_ref"),
+        CheckConstraint("(order_id IS NULL) <> (card_id IS NULL)", name="ck_payment_owner"),
+    )
     id: int | None = Field(default=None, primary_key=True)
-    order_id: int = Field(foreign_key="orders.id", index=True)
+    order_id: int | None = Field(default=None, foreign_key="orders.id", index=True)
+    card_id: int | None = Field(default=None, foreign_key="prepaid_cards.id", index=True)
     provider: str = Field(max_length=20)
     kind: str = Field(max_length=12)
     amount_cents: int = money_field()

@@ -44,7 +44,17 @@ def own_db_url(request):
     if request.param == "sqlite":
         yield request.getfixturevalue("fresh_sqlite_url")
         return
-    template = request.getfixturevalue("pg_template")
+    yield from _own_postgres(request.getfixturevalue("pg_template"))
+
+
+@pytest.fixture
+def own_postgres_url(pg_template):
+    """A PostgreSQL database of this test alone: no other test's workers are offered its
+    orders (a copy of the migrated template)."""
+    yield from _own_postgres(pg_template)
+
+
+def _own_postgres(template: str):
     name = f"{template}_{uuid.uuid4().hex[:6]}"
     asyncio.run(_run(PG_URL, f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)

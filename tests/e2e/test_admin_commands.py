@@ -73,6 +73,7 @@ async def test_every_command_runs_for_the_roles_allowed_and_changes_nothing_othe
         "reassign": f"/reassign #{number} {other}",
         "refund": f"/refund #{number} 5",
         "refunded": "/refunded RFD-NONE",
+        "refund_card": "/refund_card 99",
         "payout": "/payout 99",
         "reject_withdrawal": "/reject_withdrawal 99 no",
         "coupon": "/coupon issue 1 20",

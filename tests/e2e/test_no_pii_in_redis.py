@@ -37,11 +37,11 @@ async def values(url: str, *people: str) -> list[bytes]:
 
 
 async def test_a_full_booking_leaves_no_phone_or_address_in_redis(
-    aiohttp_client, tmp_path, postgres_url, redis_url, pii_key, fake_telegram, clock
+    aiohttp_client, tmp_path, own_postgres_url, redis_url, pii_key, fake_telegram, clock
 ):
     app = make_app(
         tmp_path,
-        postgres_url,
+        own_postgres_url,  # its own: no other test's worker is offered the order
         pii_key,
         clock=clock,
         redis_url=redis_url,

@@ -6,6 +6,7 @@ other tests' rows); balances owed now are compared before and after."""
 import secrets
 from datetime import UTC, datetime, timedelta
 
+from domain.card_ledger import card_paid
 from domain.coupons import Coupon
 from domain.ledger import points_awarded
 from domain.lifecycle import Action, ActorKind
@@ -72,6 +73,7 @@ async def test_loyalty_figures_count_repeat_buyers_coupons_points_and_invitation
             PointsMovement(twice.id, PointsKind.EARNED, 300, 300, at, f"t:{secrets.token_hex(6)}")
         )
         await uow.ledger.post(points_awarded(secrets.token_hex(6), 300, at))
+        await uow.ledger.post(card_paid(secrets.token_hex(6), "sandbox", 90_000, 1, at))
         assert await uow.customers.claim_referral_reward(invited.id, at)
         await uow.commit()
     async with database.uow() as uow:
@@ -83,6 +85,7 @@ async def test_loyalty_figures_count_repeat_buyers_coupons_points_and_invitation
     assert (s.points_earned, s.points_spent, s.points_expired) == (300, 0, 0)
     assert s.points_held - before_now.points_held == 300
     assert s.points_liability_cents - before_now.points_liability_cents == 300
+    assert s.prepaid_outstanding_cents - before_now.prepaid_outstanding_cents == 90_000
     assert (s.invited, s.referrals_rewarded) == (1, 1)
 
 

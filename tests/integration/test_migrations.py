@@ -83,3 +83,22 @@ def test_the_points_migration_keeps_the_points_customers_held_as_a_lot_owed_in_t
         ("points_expense", 120),
         ("points_liability", -120),
     ]
+
+
+def test_the_prepaid_cards_migration_goes_down_and_up_and_a_payment_has_one_owner(tmp_path):
+    from alembic import command
+
+    url = f"sqlite+aiosqlite:///{tmp_path}/cards.db"
+    migrate.upgrade(url)
+    command.downgrade(migrate.alembic_config(url), "0009")
+    assert (
+        asyncio.run(_rows(url, "SELECT name FROM sqlite_master WHERE name = 'card_visits'")) == []
+    )
+    migrate.upgrade(url)
+    insert = (
+        "INSERT INTO payments (provider, kind, amount_cents, status, reference, note,"
+        " created_at) VALUES ('sandbox', 'full', 100, 'pending', 'R1', '',"
+        " '2026-01-01 00:00:00')"
+    )
+    with pytest.raises(Exception, match="CHECK constraint failed"):  # neither order nor card
+        asyncio.run(_rows(url, insert + " RETURNING id"))

@@ -39,6 +39,7 @@ EXAMPLES = [
     ("payout", None, "3", c.DecideWithdrawal(BY, "{role}", 3, True, "")),
     ("reject_withdrawal", None, "3 bank", c.DecideWithdrawal(BY, "{role}", 3, False, "bank")),
     ("refunded", None, "RFD1", c.MarkRefunded(BY, "{role}", "RFD1")),
+    ("refund_card", None, "12 moved away", c.RefundCard(12, BY, "{role}", "moved away")),
     (
         "ledger",
         None,

@@ -122,8 +122,24 @@ def test_the_whole_screen_names_the_level_and_shows_the_way_to_the_next():
     assert "各得一张 ¥50.00 优惠券" in screen
     assert LINK.url in screen
     assert CODE not in screen
-    assert keys(out.replies) == ["points", "coupons", "invite", "birthday", "lang", "menu"]
-    assert labels(out.replies) == ["积分", "优惠券", "邀请好友", "设置生日", "English", "主菜单"]
+    assert keys(out.replies) == [
+        "points",
+        "coupons",
+        "invite",
+        "cards",
+        "birthday",
+        "lang",
+        "menu",
+    ]
+    assert labels(out.replies) == [
+        "积分",
+        "优惠券",
+        "邀请好友",
+        "次卡",
+        "设置生日",
+        "English",
+        "主菜单",
+    ]
 
 
 def test_at_the_top_level_there_is_no_next_one_and_a_regular_member_has_no_discount():
@@ -149,12 +165,12 @@ def test_each_part_shows_itself_and_offers_the_others():
     points = me.on_history(CTX, conv("points"), history())
     assert texts(points.replies).startswith("积分:120")
     assert "优惠券" not in texts(points.replies).split("\n")[0]
-    assert keys(points.replies) == ["me", "coupons", "invite", "menu"]
+    assert keys(points.replies) == ["me", "coupons", "invite", "cards", "menu"]
     coupons = me.on_shown(CTX, conv("coupons"), shown(invite=None, invite_asked=False))
     assert "新人券" in texts(coupons.replies) and "积分" not in texts(coupons.replies)
     invite = me.on_shown(CTX, conv("invite"), shown())
     assert LINK.url in texts(invite.replies) and "积分" not in texts(invite.replies)
-    assert keys(invite.replies) == ["me", "points", "coupons", "menu"]
+    assert keys(invite.replies) == ["me", "points", "coupons", "cards", "menu"]
 
 
 def test_on_wechat_the_invitation_is_a_qr_code_to_show_and_a_failure_is_said():
@@ -186,7 +202,10 @@ def test_typed_words_book_when_they_name_a_service_else_the_choices_come_again()
     c = conv("coupons")
     out = me.on_text(CTX, c, TextReceived(**BASE, text="嗯?"))
     assert isinstance(out.replies[0], Say) and "没太明白" in out.replies[0].text
-    assert keys(out.replies) == ["me", "points", "invite", "birthday", "menu"] and not out.commands
+    assert (
+        keys(out.replies) == ["me", "points", "invite", "cards", "birthday", "menu"]
+        and not out.commands
+    )
 
 
 @pytest.mark.parametrize(

@@ -185,6 +185,16 @@ def test_prepaid_card_consumes_a_visit_instead_of_money():
         price(Selection("ac_cleaning", 1), prepaid=PrepaidCard(7, ("ac_cleaning",), 0))
 
 
+def test_a_visit_pays_the_cards_units_and_the_rest_is_paid_as_usual():
+    card = PrepaidCard(7, ("daily_cleaning",), visits_left=14, units_per_visit=2)
+    q = price(Selection("daily_cleaning", 3), prepaid=card)
+    assert [(x.kind, x.amount_cents) for x in q.lines] == [
+        (LineKind.BASE, 12_000),
+        (LineKind.PREPAID, -8_000),  # two of the three hours
+    ]
+    assert q.total_cents == 4_000 and q.visits_used == 1
+
+
 def test_total_is_never_below_zero():
     big = CouponTerms("BIG", CouponKind.FIXED, amount_cents=100_000)
     q = price(Selection("daily_cleaning", 2), coupon=big, points=10_000)

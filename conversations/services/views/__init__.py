@@ -22,6 +22,7 @@ from conversations.events import Result
 from conversations.services.staff import AdminDirectory
 from conversations.services.views import (
     admin,
+    cards,
     customer,
     feedback,
     invoices,
@@ -67,6 +68,7 @@ def table(
             membership.membership, rules=rules, clock=clock, invite_link=invite_link
         ),
         q.LoadPointsHistory: points.history,
+        q.LoadCards: partial(cards.cards, catalog=catalog, clock=clock),
         q.LoadJobs: partial(worker.jobs, catalog=catalog),
         q.LoadEarnings: partial(worker.earnings, rules=rules, clock=clock),
         q.ShowStats: partial(admin.stats, admins=admins, tz=tz, clock=clock),

@@ -119,6 +119,8 @@ async def quote(
         free_hour_points=priced.free_hour_points,
         free_hours=priced.free_hours,
         instead=(x.instead[0].value, x.instead[1].value) if x.instead else None,
+        card=priced.card.name if priced.card else None,
+        use_card=x.visits_used > 0,
     )
 
 
@@ -200,7 +202,17 @@ async def cancellation(
 async def checkout(uow: Reads, q: CheckCheckout) -> CheckoutValid:
     """Telegram's pre-checkout question: the request is still pending, at this amount."""
     payment = await uow.payments.by_reference(q.reference)
-    o = await uow.orders.get(payment.order_id, full=False) if payment else None
+    if payment is not None and payment.card_id is not None:  # a prepaid card's purchase
+        if payment.status != PaymentStatus.PENDING:
+            raise DomainError(N_("这笔支付已失效,请在订单中重新发起"))
+        if payment.amount_cents != q.amount_cents:
+            raise DomainError(N_("金额已变化,请重新发起支付"))
+        return CheckoutValid(q.reference)
+    o = (
+        await uow.orders.get(payment.order_id, full=False)
+        if payment and payment.order_id
+        else None
+    )
     if payment is None or o is None or payment.status != PaymentStatus.PENDING:
         raise DomainError(N_("这笔支付已失效,请在订单中重新发起"))
     kind, due = payment_requests.due(o)

@@ -62,4 +62,9 @@ async def membership(
         invite_asked=q.invite,
         referral_reward_cents=m.referral_coupon_cents,
         birthday=customer.birthday,
+        card_visits=tuple(
+            c.visits_left
+            for c in await uow.cards.for_customer(q.customer_id)
+            if c.valid_until is not None and any(c.usable(i, now) for i in c.item_ids)
+        ),
     )
