@@ -54,6 +54,7 @@ COMMAND_ROLES: dict[str, frozenset[AdminRole]] = {
     "order": EVERYONE,
     "audit": EVERYONE,
     # dispatch and orders
+    "explain": OPS_DESK,
     "assign": OPS_DESK,
     "reassign": OPS_DESK,
     "cancel": OPS_DESK,

@@ -12,6 +12,7 @@ from enum import StrEnum
 from conversations.events import Failed, TextReceived
 from conversations.flows import (
     admin_after_sales_views,
+    admin_dispatch_views,
     admin_replies,
     admin_staff_views,
     admin_views,
@@ -197,6 +198,7 @@ SCREENS = (
     *admin_replies.SCREENS,
     *admin_staff_views.SCREENS,
     *admin_after_sales_views.SCREENS,
+    *admin_dispatch_views.SCREENS,
 )
 """Each result of an admin command, with the screen that shows it."""
 TRANSITIONS: Transitions = {

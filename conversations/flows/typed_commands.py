@@ -45,6 +45,7 @@ ADMIN = {
     "orders": ("orders", "订单列表"),
     "order": ("order", "订单详情"),
     "audit": ("audit", "订单日志"),
+    "explain": ("explain", "派单说明"),
     "reassign": ("reassign", "改派"),
     "cancel": ("cancel", "取消订单"),
     "refund": ("refund", "退款"),

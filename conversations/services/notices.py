@@ -26,7 +26,7 @@ EVENTS: dict[str, frozenset[str]] = {
         "transfer_unavailable": "number",
         "order_accepted": "number worker stars",
         "no_worker": "number",
-        "no_worker_admin": "number",
+        "no_worker_admin": "number reasons",
         # the visit
         "on_the_way": "number worker stars eta arrive",
         "arrived": "number worker",

@@ -29,6 +29,7 @@ EXAMPLES = [
     ("orders", None, "waiting 11-24", None),
     ("order", 240117, "", c.ShowOrder(BY, "{role}", 240117)),
     ("audit", 240117, "", q.ShowAudit(BY, "{role}", 240117)),
+    ("explain", 240117, "", q.ExplainOrder(BY, "{role}", 240117)),
     ("assign", 240117, "7", c.AssignOrder(BY, "{role}", 240117, 7)),
     ("reassign", 240117, "7", c.ReassignOrder(BY, "{role}", 240117, 7)),
     ("cancel", 240117, "师傅生病", c.AdminCancelOrder(BY, "{role}", 240117, "师傅生病")),

@@ -38,7 +38,10 @@ SAMPLES: dict[str, dict[str, object]] = {
     "transfer_unavailable": {"number": 240117},
     "order_accepted": {"number": 240117, "worker": "Li", "stars": "4.9"},
     "no_worker": {"number": 240117},
-    "no_worker_admin": {"number": 240117},
+    "no_worker_admin": {
+        "number": 240117,
+        "reasons": [{"zh": "不在线", "en": "offline", "n": 3}],
+    },
     "on_the_way": {"number": 240117, "worker": "Li", "stars": "4.9", "eta": 25, "arrive": "09:55"},
     "arrived": {"number": 240117, "worker": "Li"},
     "late_deducted": {"number": 240117, "late": 45, "percent": 2_000},
@@ -301,7 +304,7 @@ def test_a_configured_wechat_template_message_is_filled_from_the_notice():
         "data": {"first": {"value": "订单 #240117 已支付"}, "amount1": {"value": "¥225.00"}},
         "url": "https://daojia.example/orders/240117",
     }
-    assert templates.render(to_admins("no_worker_admin", number=1), "x", "zh") is None
+    assert templates.render(to_admins("no_worker_admin", number=1, reasons=[]), "x", "zh") is None
 
 
 def test_the_wechat_templates_file_is_checked_at_start(tmp_path):

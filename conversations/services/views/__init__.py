@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from conversations.events import Result
 from conversations.services.staff import AdminDirectory
-from conversations.services.views import admin, customer, membership, points, worker
+from conversations.services.views import admin, customer, dispatch, membership, points, worker
 from conversations.services.views.membership import InviteLinks
 from domain import queries as q
 from domain.catalog import Catalog
@@ -65,6 +65,9 @@ def table(
             admin.orders, admins=admins, catalog=catalog, rules=rules, tz=tz, clock=clock
         ),
         q.ShowAudit: partial(admin.audit, admins=admins),
+        q.ExplainOrder: partial(
+            dispatch.explain_order, admins=admins, catalog=catalog, rules=rules
+        ),
         q.ListWorkers: admin.workers,
         q.ListWithdrawals: admin.withdrawals,
         q.ListComplaints: partial(admin.complaints, rules=rules, clock=clock),
