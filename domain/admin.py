@@ -72,6 +72,9 @@ COMMAND_ROLES: dict[str, frozenset[AdminRole]] = {
     "reject": OPS_DESK,
     "suspend": OPS_DESK,
     "unsuspend": OPS_DESK,
+    "renewals": frozenset({OW, OP, SU}),
+    "approve_cert": OPS_DESK,
+    "reject_cert": OPS_DESK,
     # customers: a goodwill coupon is how complaints get answered
     "coupon": frozenset({OW, OP, SU}),
     # the business itself

@@ -157,6 +157,14 @@ class ListOrders(Query):
 
 
 @dataclass(frozen=True)
+class ListRenewals(Query):
+    """``/renewals``: the workers' documents waiting for an admin."""
+
+    admin: str
+    role: str
+
+
+@dataclass(frozen=True)
 class ExplainOrder(Query):
     """How dispatch sees order ``number`` now: who it would rank and why the others are out."""
 

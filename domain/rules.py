@@ -192,6 +192,8 @@ class NotificationRules:
     reminder_hour_before_minutes: int = 60
     confirm_reminder_hours: int = 12
     """Hours after ``finished`` to remind an unconfirmed customer (before auto-confirm)."""
+    certificate_reminder_days: tuple[int, ...] = (7, 30)
+    """A worker is reminded this many days before each of their documents expires."""
 
 
 @dataclass(frozen=True)

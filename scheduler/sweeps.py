@@ -29,6 +29,7 @@ from domain.commands import (
     GenerateRecurring,
     QuarterlyLevels,
     ReconcilePayments,
+    RemindExpiringCertificates,
     SampleSpotChecks,
     SendReminders,
 )
@@ -46,6 +47,7 @@ SWEEPS: list[tuple[Callable[[], Command], int]] = [
     (ExpireUnpaid, 60),
     (DailySettlement, 900),
     (SendReminders, 60),
+    (RemindExpiringCertificates, 3600),
     (GenerateRecurring, 600),
     (ComplaintSweep, 60),
     (SampleSpotChecks, 900),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from pydantic import Field
+from pydantic import Field, PositiveInt
 
 from domain.rules import (
     AfterSalesRules,
@@ -254,6 +254,9 @@ class NotificationSpec(Strict):
     reminder_day_before_hours: int = Field(default=_N.reminder_day_before_hours, ge=1)
     reminder_hour_before_minutes: int = Field(default=_N.reminder_hour_before_minutes, ge=5)
     confirm_reminder_hours: int = Field(default=_N.confirm_reminder_hours, ge=1)
+    certificate_reminder_days: list[PositiveInt] = Field(
+        default=list(_N.certificate_reminder_days), max_length=10
+    )
 
     def build(self) -> NotificationRules:
         return NotificationRules(
@@ -265,6 +268,7 @@ class NotificationSpec(Strict):
             reminder_day_before_hours=self.reminder_day_before_hours,
             reminder_hour_before_minutes=self.reminder_hour_before_minutes,
             confirm_reminder_hours=self.confirm_reminder_hours,
+            certificate_reminder_days=tuple(sorted(set(self.certificate_reminder_days))),
         )
 
 

@@ -239,6 +239,8 @@ def _action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outco
             reask=True,
         )
     conv.role = "worker"
+    if typed.name == "renew":
+        return Outcome(goto="renewal")
     if typed.name == "rate_customer":
         after_sales.seed(conv, after_sales.FeedbackData(typed.name, typed.number))
         return Outcome(goto="feedback")

@@ -35,6 +35,7 @@ from conversations.services.admin_business import BusinessDesk
 from conversations.services.admin_orders import OrderDesk
 from conversations.services.admin_reads import AdminDesk
 from conversations.services.after_sales import AfterSalesDesk
+from conversations.services.credentials import CredentialDesk
 from conversations.services.deps import Deps
 from conversations.services.dispatch_desk import DispatchDesk
 from conversations.services.identity_links import LinkDesk
@@ -83,6 +84,7 @@ class Services(Deps):
         self.staff = StaffDesk(self)
         self.links = LinkDesk(self)
         self.points = PointsDesk(self)
+        self.credentials = CredentialDesk(self)
         self._views = views.table(
             catalog=self.catalog,
             rules=self.rules,
@@ -116,6 +118,7 @@ class Services(Deps):
             **self.business.handlers(),
             **self.staff.handlers(),
             **self.points.handlers(),
+            **self.credentials.handlers(),
         }
 
     async def run(self, message: c.Message) -> list[Result]:

@@ -3,12 +3,13 @@ top K at once, the first accept wins), manual assignment, transfer; accept and d
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from conversations.services.notices import Notice, to_admins, to_customer, to_worker
 from domain.assignment import cost_matrix, optimal
 from domain.catalog import Catalog
+from domain.credentials import valid_documents
 from domain.credit import effective_daily_cap
 from domain.dispatch import (
     REFUSAL_TEXT,
@@ -103,7 +104,7 @@ async def candidates(
                 location=w.area.center,
                 radius_m=w.area.radius_m,
                 districts=frozenset(w.area.districts),
-                certificates=valid_documents(w),
+                certificates=valid_documents(w.certificates),
                 daily_cap=effective_daily_cap(w.daily_cap, w.complaint_rate_bp, rules.credit),
                 jobs_that_day=that_day.get(w.id, 0),
                 busy=tuple(busy.get(w.id, ())),
@@ -114,21 +115,6 @@ async def candidates(
             ),
             w,
         )
-    return out
-
-
-def valid_documents(w: Worker) -> dict[str, date | None]:
-    """Each verified document type and when it expires (the latest of its copies; None: never)
-    — a renewal waiting for approval is not verified yet, the copy it replaces still counts."""
-    out: dict[str, date | None] = {}
-    for c in w.certificates:
-        if not c.verified:
-            continue
-        if c.kind in out:
-            held = out[c.kind]
-            out[c.kind] = None if held is None or c.expires_on is None else max(held, c.expires_on)
-        else:
-            out[c.kind] = c.expires_on
     return out
 
 

@@ -28,6 +28,11 @@ from domain.commands.admin import (
     SuspendWorker,
 )
 from domain.commands.base import Command, Message, Query
+from domain.commands.credentials import (
+    RemindExpiringCertificates,
+    RenewCertificate,
+    ReviewCertificates,
+)
 from domain.commands.customers import (
     Booking,
     BookRework,
@@ -143,6 +148,9 @@ __all__ = [
     "DailySettlement",
     "GenerateRecurring",
     "SendReminders",
+    "RemindExpiringCertificates",
+    "RenewCertificate",
+    "ReviewCertificates",
     "ComplaintSweep",
     "QuarterlyLevels",
     "SampleSpotChecks",

@@ -38,6 +38,22 @@ SAMPLES: dict[str, dict[str, object]] = {
     "transfer_unavailable": {"number": 240117},
     "order_accepted": {"number": 240117, "worker": "Li", "stars": "4.9"},
     "no_worker": {"number": 240117},
+    "certificate_expiring": {
+        "document": {"zh": "健康证", "en": "health certificate"},
+        "expires": "2026-12-23",
+        "days": 30,
+    },
+    "certificate_renewal_admin": {
+        "worker": "Li",
+        "worker_id": 7,
+        "document": {"zh": "健康证", "en": "health certificate"},
+        "expires": "2027-12-31",
+    },
+    "certificate_approved": {"documents": [{"zh": "健康证", "en": "health certificate"}]},
+    "certificate_rejected": {
+        "documents": [{"zh": "健康证", "en": "health certificate"}],
+        "reason": "照片模糊",
+    },
     "no_worker_admin": {
         "number": 240117,
         "reasons": [{"zh": "不在线", "en": "offline", "n": 3}],

@@ -20,7 +20,15 @@ from zoneinfo import ZoneInfo
 
 from conversations.events import Result
 from conversations.services.staff import AdminDirectory
-from conversations.services.views import admin, customer, dispatch, membership, points, worker
+from conversations.services.views import (
+    admin,
+    credentials,
+    customer,
+    dispatch,
+    membership,
+    points,
+    worker,
+)
 from conversations.services.views.membership import InviteLinks
 from domain import queries as q
 from domain.catalog import Catalog
@@ -69,6 +77,7 @@ def table(
             dispatch.explain_order, admins=admins, catalog=catalog, rules=rules
         ),
         q.ListWorkers: admin.workers,
+        q.ListRenewals: partial(credentials.renewals, admins=admins),
         q.ListWithdrawals: admin.withdrawals,
         q.ListComplaints: partial(admin.complaints, rules=rules, clock=clock),
         q.ListSpotChecks: admin.spot_checks,
