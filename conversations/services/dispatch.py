@@ -160,8 +160,9 @@ async def dispatch(
         first_time = order.dispatch_note != "no_worker"
         order.dispatch_note = "no_worker"
         await uow.orders.save(order, now)
-        why = [(c.id, r) for c, _ in pool.values() if (r := refusal(job, c, rules.dispatch))]
-        return no_worker_notices(order, rules, why) if first_time else []
+        if not first_time:
+            return []
+        return no_worker_notices(order, rules, await refusals(uow, job, rules))
     picks = ranked[:1] if mode == DispatchMode.PUSH else ranked[: rules.dispatch.grab_top_k]
     order.dispatch_round += 1
     order.dispatch_note = ""
@@ -281,6 +282,13 @@ def offer_notice(
         earn=earn,
         minutes=minutes,
     )
+
+
+async def refusals(uow: Reads, job: Job, rules: Rules) -> list[tuple[int, Refusal]]:
+    """Why each approved or suspended worker, online or not, cannot take ``job``."""
+    workers = await uow.workers.with_status([WorkerStatus.APPROVED, WorkerStatus.SUSPENDED])
+    pool = await candidates(uow, job, rules, workers)
+    return [(c.id, r) for c, _ in pool.values() if (r := refusal(job, c, rules.dispatch))]
 
 
 TOP_REASONS = 3

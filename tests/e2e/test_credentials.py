@@ -99,6 +99,9 @@ async def test_a_renewal_uploaded_in_chat_is_approved_and_the_worker_offered_aga
     assert await offered(app, second) == set()  # not before it is approved
 
     ops = TelegramUser(client, fake_telegram, OPS)
+    await ops.say(f"/worker {lapsed}")
+    captions = [m.get("caption", "") for m in fake_telegram.sent(OPS)]
+    assert "健康证 2027-12-31(新证,待审核)" in captions, captions
     await ops.say("/renewals")
     assert f"师傅 {lapsed} 过期 · 健康证 · 新证至 2027-12-31 · 原证至 2020-01-01" in ops.text()
     await ops.say(f"/approve_cert {lapsed}")
