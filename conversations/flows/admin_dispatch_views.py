@@ -39,7 +39,12 @@ def scored(conv: Conversation, r: RankedWorker) -> str:
 
 
 def refused(conv: Conversation, r: RefusedWorker) -> str:
-    return f"× {who(conv, r.worker_id, r.name)}:{named(REFUSAL_TEXT, r.reason, conv.lang)}"
+    return tr(
+        conv,
+        "× {who}:{reason}",
+        who=who(conv, r.worker_id, r.name),
+        reason=named(REFUSAL_TEXT, r.reason, conv.lang),
+    )
 
 
 def verdict(conv: Conversation, r: DispatchExplained) -> str:

@@ -36,7 +36,7 @@ from webhooks.app import create_app
 from webhooks.keys import DATABASE, SERVICES
 
 pytestmark = pytest.mark.parametrize("own_db_url", ["postgres"], indirect=True)
-OPS = 720001
+OPS, OPS_EN = 720001, 720002
 VALID = (Certificate("health", "", date(2027, 12, 31), True),)
 EXPIRED = (Certificate("health", "", date(2020, 1, 1), True),)
 
@@ -63,9 +63,8 @@ CATALOG_HEALTH = needing_health(CATALOG)
 
 
 def app_with(tmp_path, url, pii_key, fake_telegram, clock, rules=RULES):
-    settings = make_settings(
-        tmp_path, url, pii_key, **on_telegram(fake_telegram), admins=f"telegram:{OPS}:ops"
-    )
+    admins = f"telegram:{OPS}:ops,telegram:{OPS_EN}:ops"
+    settings = make_settings(tmp_path, url, pii_key, **on_telegram(fake_telegram), admins=admins)
     return create_app(settings, CATALOG_HEALTH, rules, clock=clock)
 
 
@@ -156,6 +155,15 @@ async def test_explain_names_each_workers_reason_when_nobody_could_take_it(
         assert f"(师傅 {worker_id}):{reason}" in shown, (worker_id, reason, shown)
     assert len(shown.encode()) <= 2048
     for internal in ("certificate_expired", "daily_cap", "overlap", "skill", "health"):
+        assert internal not in shown
+
+    english = TelegramUser(client, fake_telegram, OPS_EN, lang="en")
+    await english.say(f"/explain #{number}")
+    shown = english.text()
+    assert "Certificates needed: health certificate" in shown, shown
+    assert f"(worker {busy}): clashes with a job already taken" in shown
+    assert "certificate expired or expiring before the job ends" in shown
+    for internal in ("certificate_expired", "daily_cap", "overlap", "not_approved"):
         assert internal not in shown
 
 
