@@ -13,7 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from domain.people import Certificate
+from domain.errors import DomainError
+from domain.people import DOCUMENT_TEXT, Certificate
+from domain.text import N_
 
 
 def valid_documents(certificates: Iterable[Certificate]) -> dict[str, date | None]:
@@ -29,6 +31,35 @@ def valid_documents(certificates: Iterable[Certificate]) -> dict[str, date | Non
         held = out[c.kind]
         out[c.kind] = None if held is None or c.expires_on is None else max(held, c.expires_on)
     return out
+
+
+def lacking(
+    needed: Iterable[str], certificates: Iterable[Certificate], last_day: date
+) -> str | None:
+    """The first document of ``needed`` the worker has no verified copy of, or whose copy
+    expires before ``last_day`` (None: they hold them all)."""
+    held = valid_documents(certificates)
+    for kind in needed:
+        if kind not in held:
+            return kind
+        expires = held[kind]
+        if expires is not None and expires < last_day:
+            return kind
+    return None
+
+
+class CredentialLacking(DomainError):
+    """An admin gives a job to a worker without a valid document it needs."""
+
+    def __init__(self, worker_id: int, kind: str) -> None:
+        document = DOCUMENT_TEXT.get(kind, kind.replace("_", " "))
+        super().__init__(
+            N_(
+                "师傅 {worker_id} 没有有效的{document}(缺失或已过期),不能接这单",
+                worker_id=worker_id,
+                document=document,
+            )
+        )
 
 
 def pending(certificates: Iterable[Certificate]) -> tuple[Certificate, ...]:

@@ -99,6 +99,8 @@ async def test_a_renewal_uploaded_in_chat_is_approved_and_the_worker_offered_aga
     assert await offered(app, second) == set()  # not before it is approved
 
     ops = TelegramUser(client, fake_telegram, OPS)
+    await ops.say(f"/assign #{first} {lapsed}")  # nor by hand
+    assert f"师傅 {lapsed} 没有有效的健康证(缺失或已过期),不能接这单" in ops.text()
     await ops.say(f"/worker {lapsed}")
     captions = [m.get("caption", "") for m in fake_telegram.sent(OPS)]
     assert "健康证 2027-12-31(新证,待审核)" in captions, captions
