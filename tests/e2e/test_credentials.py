@@ -37,7 +37,7 @@ async def test_reminders_go_out_30_and_7_days_before_expiry_once_each(
 ):
     app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock)
     other = app_with(tmp_path / "two", own_db_url, pii_key, fake_telegram, clock)
-    await aiohttp_client(app)
+    client = await aiohttp_client(app)
     await aiohttp_client(other)
     expires = TODAY + timedelta(days=30)
     await worker(app, 730101, "快到期", certificates=(Certificate("health", "", expires, True),))
@@ -54,6 +54,10 @@ async def test_reminders_go_out_30_and_7_days_before_expiry_once_each(
     [first] = reminders(fake_telegram, 730101)
     assert f"健康证将于 {expires.isoformat()} 到期(还有 30 天)" in first
     assert "更新证书" in first and reminders(fake_telegram, 730102) == []
+    me = TelegramUser(client, fake_telegram, 730101)
+    me.last = fake_telegram.sent(730101)[-1:]
+    await me.choose("更新证书")  # the reminder's button starts the renewal
+    assert "要更新哪种证书" in me.text()
 
     clock.advance(days=22)  # 8 days left: the 30-day reminder was sent
     assert await app[SERVICES].run(sweep) == [CertificateRemindersSent(0)]
