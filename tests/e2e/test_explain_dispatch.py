@@ -147,6 +147,9 @@ async def test_explain_names_each_workers_reason_when_nobody_could_take_it(
     assert f"/explain #{number}" in notice
 
     ops = TelegramUser(client, fake_telegram, OPS)
+    clock.advance(minutes=6)  # stuck: past the offer timeout
+    await ops.say("/orders stuck")
+    assert f"#{number} 无可派师傅" in ops.text() and f"→ /explain #{number}" in ops.text()
     await ops.say(f"/explain #{number}")
     shown = ops.text()
     assert f"#{number} 派单说明" in shown and "需要证书:健康证" in shown
