@@ -13,7 +13,7 @@ import pytest
 from conversations.results.sweeps import CertificateRemindersSent
 from domain.commands import RemindExpiringCertificates
 from domain.people import Certificate
-from tests.e2e.helpers import START, TelegramUser, book_and_pay
+from tests.e2e.helpers import TelegramUser, book_and_pay
 from tests.e2e.test_explain_dispatch import (
     EXPIRED,
     OPS,
@@ -25,7 +25,7 @@ from tests.e2e.test_job_rules import photo
 from webhooks.keys import DATABASE, SERVICES
 
 pytestmark = pytest.mark.parametrize("own_db_url", ["postgres"], indirect=True)
-TODAY = date(2026, 11, 23)  # the e2e clock's day in Shanghai
+TODAY = date(2026, 11, 23)  # the e2e clock's day in Shanghai (helpers.START)
 
 
 def reminders(fake, uid: int) -> list[str]:
@@ -142,4 +142,3 @@ async def test_a_pending_renewal_keeps_the_worker_on_jobs_while_the_old_copy_is_
     async with app[DATABASE].uow() as uow:
         held = (await uow.workers.get(me)).certificates
     assert held == (soon,)
-    assert START  # the clock starts on the day TODAY names
