@@ -54,6 +54,7 @@ COMMAND_ROLES: dict[str, frozenset[AdminRole]] = {
     "order": EVERYONE,
     "audit": EVERYONE,
     # dispatch and orders
+    "explain": OPS_DESK,
     "assign": OPS_DESK,
     "reassign": OPS_DESK,
     "cancel": OPS_DESK,
@@ -73,6 +74,9 @@ COMMAND_ROLES: dict[str, frozenset[AdminRole]] = {
     "reject": OPS_DESK,
     "suspend": OPS_DESK,
     "unsuspend": OPS_DESK,
+    "renewals": frozenset({OW, OP, SU}),
+    "approve_cert": OPS_DESK,
+    "reject_cert": OPS_DESK,
     # customers: a goodwill coupon is how complaints get answered
     "coupon": frozenset({OW, OP, SU}),
     "promo": frozenset({OW}),

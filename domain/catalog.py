@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from domain.cards import CardProduct
 from domain.errors import CatalogError, QuoteError
+from domain.people import DOCUMENT_TEXT
 from domain.text import N_, Bilingual
 
 
@@ -67,7 +68,9 @@ class Item:
     skill: str
     consumables: Consumables = Consumables.INCLUDED
     included_area_sqm: int | None = None
-    certificate: str | None = None
+    certificates: tuple[str, ...] = ()
+    """The document types a worker must hold, valid to the end of the job, to be offered it
+    (``Certificate.kind``: ``health``, ``maternity_nurse``…)."""
     high_altitude: bool = False
     options: tuple[Option, ...] = ()
     payment_mode: PaymentMode = PaymentMode.FULL
@@ -263,6 +266,14 @@ def _check_item(path: str, item: Item) -> None:
         )
     if item.payment_mode == PaymentMode.DEPOSIT and not 0 < item.deposit_bp < 10_000:
         raise CatalogError(f"{path}.deposit_percent", "a deposit must be between 0% and 100%")
+    for kind in item.certificates:
+        if kind not in DOCUMENT_TEXT:
+            known = ", ".join(DOCUMENT_TEXT)
+            raise CatalogError(
+                f"{path}.certificates", f"unknown certificate type {kind!r} (known: {known})"
+            )
+    if len(set(item.certificates)) != len(item.certificates):
+        raise CatalogError(f"{path}.certificates", "a certificate type is listed twice")
     option_ids = [opt.id for opt in item.options]
     if len(option_ids) != len(set(option_ids)):
         raise CatalogError(f"{path}.options", "duplicate option id")

@@ -25,20 +25,50 @@ from enum import StrEnum
 from domain.geo import distance_m
 from domain.people import GeoPoint
 from domain.rules import DispatchRules, MemberLevel, WorkerLevel
+from domain.text import N_, Text
 
 
 class Refusal(StrEnum):
-    """Why a worker is not eligible for a job (first failing rule)."""
+    """Why a worker is not eligible for a job (first failing rule, in this order)."""
 
-    EXCLUDED = "already declined or missed this job"
-    NOT_APPROVED = "not approved"
+    EXCLUDED = "excluded"
+    SUSPENDED = "suspended"
+    NOT_APPROVED = "not_approved"
     OFFLINE = "offline"
-    SKILL = "lacks the skill"
-    CERTIFICATE = "lacks the certificate"
-    CERTIFICATE_EXPIRED = "certificate expired"
-    AREA = "outside the service area"
-    DAILY_CAP = "daily job cap reached"
-    OVERLAP = "overlapping booking"
+    SKILL = "skill"
+    CERTIFICATE = "certificate"
+    CERTIFICATE_EXPIRED = "certificate_expired"
+    AREA = "area"
+    DAILY_CAP = "daily_cap"
+    OVERLAP = "overlap"
+
+
+REFUSAL_TEXT: dict[str, Text] = {
+    Refusal.EXCLUDED: N_("已拒绝或超时未接此单"),
+    Refusal.SUSPENDED: N_("已暂停接单"),
+    Refusal.NOT_APPROVED: N_("未通过审核"),
+    Refusal.OFFLINE: N_("不在线"),
+    Refusal.SKILL: N_("没有该服务技能"),
+    Refusal.CERTIFICATE: N_("缺少所需证书"),
+    Refusal.CERTIFICATE_EXPIRED: N_("证书已过期或服务期内到期"),
+    Refusal.AREA: N_("不在服务范围(太远)"),
+    Refusal.DAILY_CAP: N_("当天接单已满"),
+    Refusal.OVERLAP: N_("时间与已接订单冲突"),
+}
+"""Each refusal as an admin reads it."""
+
+FACTOR_TEXT: dict[str, Text] = {
+    "base": N_("基础分"),
+    "distance": N_("距离"),
+    "near_idle": N_("附近且空闲"),
+    "rating": N_("评分"),
+    "load": N_("当天已接单"),
+    "level": N_("等级"),
+    "preferred": N_("客户指定"),
+    "previous": N_("服务过该客户"),
+    "halved": N_("30 天好评率低于下限(减半)"),
+}
+"""Each part of a dispatch score as an admin reads it (``Scored.factors`` keys)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +87,8 @@ class Job:
     end_at: datetime
     location: GeoPoint | None = None
     district: str = ""
-    certificate: str | None = None
+    certificates: tuple[str, ...] = ()
+    """The document types the item needs (``Item.certificates``), each valid to the end."""
     preferred_worker_id: int | None = None
     previous_worker_ids: frozenset[int] = frozenset()
     excluded: frozenset[int] = frozenset()
@@ -82,6 +113,7 @@ class Candidate:
     id: int
     skills: frozenset[str]
     approved: bool = True
+    suspended: bool = False
     online: bool = True
     location: GeoPoint | None = None
     radius_m: int = 0
@@ -108,18 +140,16 @@ def refusal(job: Job, w: Candidate, rules: DispatchRules) -> Refusal | None:
     """The first rule ``w`` fails for ``job``, or None when eligible."""
     if w.id in job.excluded:
         return Refusal.EXCLUDED
+    if w.suspended:
+        return Refusal.SUSPENDED
     if not w.approved:
         return Refusal.NOT_APPROVED
     if not w.online:
         return Refusal.OFFLINE
     if job.skill not in w.skills:
         return Refusal.SKILL
-    if job.certificate is not None:
-        if job.certificate not in w.certificates:
-            return Refusal.CERTIFICATE
-        expires = w.certificates[job.certificate]
-        if expires is not None and expires < job.end_at.date():
-            return Refusal.CERTIFICATE_EXPIRED
+    if (missing := credential_refusal(job, w)) is not None:
+        return missing
     if not in_area(job, w):
         return Refusal.AREA
     if w.jobs_that_day >= w.daily_cap:
@@ -128,6 +158,17 @@ def refusal(job: Job, w: Candidate, rules: DispatchRules) -> Refusal | None:
     for b in w.busy:
         if job.start_at < b.end_at + buffer and b.start_at < job.end_at + buffer:
             return Refusal.OVERLAP
+    return None
+
+
+def credential_refusal(job: Job, w: Candidate) -> Refusal | None:
+    """A document the job needs that ``w`` lacks, or that expires before the job ends."""
+    for kind in job.certificates:
+        if kind not in w.certificates:
+            return Refusal.CERTIFICATE
+        expires = w.certificates[kind]
+        if expires is not None and expires < job.end_at.date():
+            return Refusal.CERTIFICATE_EXPIRED
     return None
 
 
@@ -147,7 +188,7 @@ def score(job: Job, w: Candidate, rules: DispatchRules) -> Scored:
     if dist is not None:
         factors.append(("distance", -(dist * rules.points_per_km // 1000)))
         if dist <= rules.near_km * 1000 and w.active_now == 0:
-            factors.append(("near and idle", rules.near_idle_points))
+            factors.append(("near_idle", rules.near_idle_points))
     factors.append(("rating", w.rating_x100 * rules.points_per_rating_star // 100))
     member = rules.member_rating_points_per_star.get(job.member_level, 0)
     if member:
@@ -156,15 +197,15 @@ def score(job: Job, w: Candidate, rules: DispatchRules) -> Scored:
         )
     if w.jobs_that_day:
         factors.append(("load", -w.jobs_that_day * rules.points_per_active_job))
-    factors.append(("level " + w.level.value, rules.level_points.get(w.level, 0)))
+    factors.append(("level", rules.level_points.get(w.level, 0)))
     if job.preferred_worker_id == w.id:
-        factors.append(("preferred by the customer", rules.preferred_points))
+        factors.append(("preferred", rules.preferred_points))
     elif w.id in job.previous_worker_ids:
-        factors.append(("served this customer before", rules.previous_points))
+        factors.append(("previous", rules.previous_points))
     total = sum(points for _, points in factors)
     if w.good_rate_bp < rules.good_rate_floor_bp:
         halved = total // 2
-        factors.append(("30-day good reviews under floor: halved", halved - total))
+        factors.append(("halved", halved - total))
         total = halved
     return Scored(w.id, total, dist, tuple(factors))
 
@@ -199,3 +240,13 @@ def explain(job: Job, workers: Iterable[Candidate], rules: DispatchRules) -> Exp
             refused.append((w.id, reason))
     ranked.sort(key=sort_key)
     return Explanation(ranked[0] if ranked else None, tuple(ranked), tuple(refused))
+
+
+def top_refusals(refused: Iterable[tuple[int, Refusal]]) -> list[tuple[Refusal, int]]:
+    """How many workers each rule excluded, most first; of as many, the later rule first (its
+    workers passed the earlier ones: the nearer miss)."""
+    counts: dict[Refusal, int] = {}
+    for _, reason in refused:
+        counts[reason] = counts.get(reason, 0) + 1
+    order = list(Refusal)
+    return sorted(counts.items(), key=lambda rc: (-rc[1], -order.index(rc[0])))

@@ -48,7 +48,10 @@ class DispatchIndex:
         self.ids = np.array([w.id for w in self.workers], dtype=np.int64)
         self.radius = np.array([w.radius_m for w in self.workers], dtype=np.int64)
         ok = np.array(
-            [w.approved and w.online and w.jobs_that_day < w.daily_cap for w in self.workers],
+            [
+                w.approved and not w.suspended and w.online and w.jobs_that_day < w.daily_cap
+                for w in self.workers
+            ],
             dtype=bool,
         )
         # per skill, the rows of workers who could ever take it (approved, online, under cap)

@@ -190,6 +190,23 @@ class ListOrders(Query):
 
 
 @dataclass(frozen=True)
+class ListRenewals(Query):
+    """``/renewals``: the workers' documents waiting for an admin."""
+
+    admin: str
+    role: str
+
+
+@dataclass(frozen=True)
+class ExplainOrder(Query):
+    """How dispatch sees order ``number`` now: who it would rank and why the others are out."""
+
+    admin: str
+    role: str
+    number: int
+
+
+@dataclass(frozen=True)
 class ShowAudit(Query):
     admin: str
     role: str

@@ -250,6 +250,8 @@ class NotificationRules:
     wechat_window_hours: int = 48
     """WeChat takes customer-service messages only this long after the follower last wrote;
     after it, only template messages (campaigns check it before writing to the outbox)."""
+    certificate_reminder_days: tuple[int, ...] = (7, 30)
+    """A worker is reminded this many days before each of their documents expires."""
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,9 @@ class ItemSpec(Strict):
     minutes_per_unit: int = Field(ge=1, le=24 * 60)
     skill: Slug
     certificate: Slug | None = None
+    """One document type the item needs (``certificates`` lists several)."""
+    certificates: list[Slug] = []
+    """The document types a worker must hold, valid, to be offered the item."""
     consumables: Consumables = Consumables.INCLUDED
     included_area_sqm: int | None = Field(default=None, ge=1)
     high_altitude: bool = False
@@ -128,7 +131,7 @@ def _build_item(cat_id: str, spec: ItemSpec) -> Item:
         skill=spec.skill,
         consumables=spec.consumables,
         included_area_sqm=spec.included_area_sqm,
-        certificate=spec.certificate,
+        certificates=(*([spec.certificate] if spec.certificate else []), *spec.certificates),
         high_altitude=spec.high_altitude,
         options=tuple(Option(o.id, o.name.build(), o.price, o.per_unit) for o in spec.options),
         payment_mode=spec.payment,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from pydantic import Field
+from pydantic import Field, PositiveInt
 
 from domain.rules import (
     AfterSalesRules,
@@ -280,6 +280,9 @@ class NotificationSpec(Strict):
     reminder_hour_before_minutes: int = Field(default=_N.reminder_hour_before_minutes, ge=5)
     confirm_reminder_hours: int = Field(default=_N.confirm_reminder_hours, ge=1)
     wechat_window_hours: int = Field(default=_N.wechat_window_hours, ge=1, le=48)
+    certificate_reminder_days: list[PositiveInt] = Field(
+        default=list(_N.certificate_reminder_days), max_length=10
+    )
 
     def build(self) -> NotificationRules:
         return NotificationRules(
@@ -292,6 +295,7 @@ class NotificationSpec(Strict):
             reminder_hour_before_minutes=self.reminder_hour_before_minutes,
             confirm_reminder_hours=self.confirm_reminder_hours,
             wechat_window_hours=self.wechat_window_hours,
+            certificate_reminder_days=tuple(sorted(set(self.certificate_reminder_days))),
         )
 
 

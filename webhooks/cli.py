@@ -220,6 +220,7 @@ def cmd_catalog_check(args: argparse.Namespace) -> int:
         print(
             f"  {item.category_id}/{item.id}: {item.name.zh} / {item.name.en} "
             f"{format_yuan(item.unit_price_cents)} per {item.unit}"
+            + (f", needs {', '.join(item.certificates)}" if item.certificates else "")
         )
     for card in catalog.cards:
         print(

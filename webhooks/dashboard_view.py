@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from domain.admin import may
 from domain.catalog import Catalog
 from domain.coupons import SOURCE_TEXT
 from domain.errors import QuoteError
@@ -153,6 +154,10 @@ def duration(delta: timedelta) -> str:
     return f"{hours}h{mins:02d}m" if hours else f"{mins}m"
 
 
+EXPLAINED = frozenset({"unaccepted", "no_worker"})
+"""Stuck for want of a worker: the board gives the chat command that says why (``/explain``)."""
+
+
 def _board(
     catalog: Catalog,
     tz: ZoneInfo,
@@ -182,6 +187,9 @@ def _board(
                 "start": s.start_at.astimezone(tz).strftime("%m-%d %H:%M"),
                 "worker": s.worker,
                 "note": s.note,
+                "explain": f"/explain #{s.number}"
+                if may(role, "explain") and s.reason.value in EXPLAINED
+                else "",
             }
             for s in stuck
         ],

@@ -25,6 +25,7 @@ USAGE: dict[str, Text] = {
     "orders": N_("/orders [状态|stuck] [日期]"),
     "order": N_("/order #订单号"),
     "audit": N_("/audit #订单号"),
+    "explain": N_("/explain #订单号"),
     "reassign": N_("/reassign #订单号 师傅ID"),
     "cancel": N_("/cancel #订单号 [原因]"),
     "refund": N_("/refund #订单号 金额(元)"),
@@ -99,7 +100,7 @@ RELATIVE_DAYS = {
     "明天": 1,
     "后天": 2,
 }
-ORDER_COMMANDS = ("order", "audit", "cancel", "reassign", "refund", "release")
+ORDER_COMMANDS = ("order", "audit", "explain", "cancel", "reassign", "refund", "release")
 _YMD = re.compile(r"^(?:(\d{4})[-/.年])?(\d{1,2})[-/.月](\d{1,2})[日号]?$")
 _ADD = {"add", "添加", "新增"}
 _REMOVE = {"remove", "rm", "del", "delete", "删除", "移除"}
@@ -311,6 +312,8 @@ def _order_command(
         return c.ShowOrder(by, role, number)
     if name == "audit":
         return q.ShowAudit(by, role, number)
+    if name == "explain":
+        return q.ExplainOrder(by, role, number)
     if name == "release":
         return c.ReleaseOrder(by, role, number)
     if name == "cancel":

@@ -13,6 +13,8 @@ from conversations.events import Failed, TextReceived
 from conversations.flows import (
     admin_after_sales_views,
     admin_campaign_views,
+    admin_credential_views,
+    admin_dispatch_views,
     admin_replies,
     admin_staff_views,
     admin_views,
@@ -46,6 +48,9 @@ HELP: dict[str, Text] = {
     "worker": N_("/worker ID"),
     "approve": N_("/approve ID"),
     "reject": N_("/reject ID 原因"),
+    "renewals": N_("/renewals"),
+    "approve_cert": N_("/approve_cert 师傅ID"),
+    "reject_cert": N_("/reject_cert 师傅ID 原因"),
     "assign": N_("/assign #订单号 师傅ID"),
     "withdrawals": N_("/withdrawals"),
     "payout": N_("/payout 提现ID"),
@@ -147,6 +152,8 @@ def _run(ctx: Ctx, conv: Conversation, action: AdminCommand) -> Outcome:
     words = args.split(maxsplit=1)
     if name == "workers":
         return Outcome(commands=[q.ListWorkers(words[0] if words else "pending")])
+    if name == "renewals":
+        return Outcome(commands=[q.ListRenewals(by, role)])
     money = _money(name, args, by, role)
     if money is not None:
         return _usage(conv, name) if isinstance(money, bool) else Outcome(commands=[money])
@@ -154,12 +161,25 @@ def _run(ctx: Ctx, conv: Conversation, action: AdminCommand) -> Outcome:
         if number is None or not words or not words[0].isdigit():
             return _usage(conv, name)
         return Outcome(commands=[c.AssignOrder(by, role, number, int(words[0]))])
+    return _worker_command(conv, name, words, by, role)
+
+
+def _worker_command(
+    conv: Conversation, name: str, words: list[str], by: str, role: str
+) -> Outcome:
+    """``/worker``, ``/approve``, ``/reject``, ``/approve_cert``, ``/reject_cert``: a worker's
+    id, then a reason for some."""
     if not words or not words[0].isdigit():
         return _usage(conv, name)
     worker_id = int(words[0])
     if name == "worker":
         return Outcome(commands=[c.ShowWorker(by, role, worker_id)])
     reason = within(limits.WORKER_REASON, words[1] if len(words) > 1 else "")
+    if name in ("approve_cert", "reject_cert"):
+        if name == "reject_cert" and not reason:
+            return _usage(conv, name)
+        approve = name == "approve_cert"
+        return Outcome(commands=[c.ReviewCertificates(by, role, worker_id, approve, reason)])
     return Outcome(commands=[c.ReviewWorker(by, role, worker_id, name == "approve", reason)])
 
 
@@ -208,6 +228,8 @@ SCREENS = (
     *admin_staff_views.SCREENS,
     *admin_after_sales_views.SCREENS,
     *admin_campaign_views.SCREENS,
+    *admin_dispatch_views.SCREENS,
+    *admin_credential_views.SCREENS,
 )
 """Each result of an admin command, with the screen that shows it."""
 TRANSITIONS: Transitions = {

@@ -65,7 +65,8 @@ def worker(ctx: Ctx, conv: Conversation, r: WorkerShown) -> Outcome:
         Photo(
             doc.url,
             f"{named(DOCUMENT_TEXT, doc.kind, conv.lang)} "
-            f"{doc.expires_on.isoformat() if doc.expires_on else ''}".strip(),
+            f"{doc.expires_on.isoformat() if doc.expires_on else ''}".strip()
+            + (tr(conv, "(新证,待审核)") if doc.waiting else ""),
         )
         for doc in r.documents
     ]

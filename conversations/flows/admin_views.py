@@ -15,12 +15,15 @@ from conversations.results.admin_orders import (
     TrailShown,
 )
 from conversations.state import Conversation
+from domain.admin import may
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.money import format_percent, format_yuan
 from domain.oversight import TrailEntry
 from domain.text import N_, Phrase, named
 
 LIST_LIMIT = 30
+UNDISPATCHED = frozenset({"unaccepted", "no_worker"})
+"""Stuck for want of a worker: ``/explain`` says why."""
 FLAG_TEXT = {
     "unaccepted": N_("超时未接单"),
     "no_worker": N_("无可派师傅"),
@@ -120,8 +123,11 @@ def order_list(ctx: Ctx, conv: Conversation, r: OrdersListed) -> Outcome:
         if not flags:
             return Outcome([Say(tr(conv, "没有卡住的订单 ✅"))])
         lines = [tr(conv, "⚠ 需处理 {flags} 单:", flags=len(flags))]
+        explains = may(ctx.admin_role, "explain")
         lines += [
-            f"#{f.number} {_flag(conv, f.why)} ({local(ctx, f.since)})" for f in flags[:LIST_LIMIT]
+            f"#{f.number} {_flag(conv, f.why)} ({local(ctx, f.since)})"
+            + (f" → /explain #{f.number}" if explains and f.why in UNDISPATCHED else "")
+            for f in flags[:LIST_LIMIT]
         ]
         return Outcome([Say("\n".join(lines))])
     what = " ".join(status(conv, s) for s in r.statuses)

@@ -43,7 +43,7 @@ def item_card(conv: Conversation, item: Item) -> str:
         tr(conv, "验收标准:") + _name(conv, item.acceptance),
         consumables,
     ]
-    if item.certificate:
+    if item.certificates:
         lines.append(tr(conv, "服务人员持证上岗"))
     return "\n".join(lines)
 

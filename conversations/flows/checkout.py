@@ -285,6 +285,9 @@ def on_promo(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     code = promo_code(event.text)
     if code is None:
         return Outcome([views.bad_promo(conv)], reask=True)
+    d = booking.draft(conv)
+    if not booking.ready(ctx, d):  # a booking not whole (an old state): its next question
+        return booking.start_with(conv, d)
     st = state(conv)
     st.promo = code
     keep(conv, st)

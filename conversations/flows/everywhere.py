@@ -64,7 +64,7 @@ def help_text(conv: Conversation) -> str:
             "师傅指令:上线 / 下线 / 任务 / 收入;"
             "接单 #订单号、拒单 #订单号、出发 #订单号、打卡 #订单号"
             "、拍照 #订单号 服务前|服务后、完工 #订单号、转单 #订单"
-            "号。发送「顾客」切换到下单。",
+            "号;更新证书。发送「顾客」切换到下单。",
         )
     return tr(
         conv,
@@ -248,6 +248,8 @@ def _action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outco
             reask=True,
         )
     conv.role = "worker"
+    if typed.name == "renew":
+        return Outcome(goto="renewal")
     if typed.name == "rate_customer":
         after_sales.seed(conv, after_sales.FeedbackData(typed.name, typed.number))
         return Outcome(goto="feedback")

@@ -15,6 +15,7 @@ from conversations.flows import (
     my_orders,
     paid_in_chat,
     recurring,
+    renewal,
     start,
     support,
     worker,
@@ -39,6 +40,7 @@ REGISTERED: tuple[Flow, ...] = (  # each module checked against the Flow protoco
     me,
     invoice,
     cards,
+    renewal,
 )
 FLOWS: dict[str, Flow] = {m.NAME: m for m in REGISTERED}
 CUSTOMER_FLOWS = FLOWS  # every flow: one engine serves customers, workers and admins

@@ -22,6 +22,7 @@ WORKER = {
     "transfer": ("transfer", "转单"),
     "withdraw": ("withdraw", "提现"),
     "rate_customer": ("rate_customer", "评价客户"),
+    "renew": ("renew", "更新证书", "上传证书"),
 }
 CUSTOMER = {
     "confirm": ("confirm", "确认完成"),
@@ -46,6 +47,10 @@ ADMIN = {
     "orders": ("orders", "订单列表"),
     "order": ("order", "订单详情"),
     "audit": ("audit", "订单日志"),
+    "explain": ("explain", "派单说明"),
+    "renewals": ("renewals", "待审证书"),
+    "approve_cert": ("approve_cert", "通过证书"),
+    "reject_cert": ("reject_cert", "驳回证书"),
     "reassign": ("reassign", "改派"),
     "cancel": ("cancel", "取消订单"),
     "refund": ("refund", "退款"),
@@ -114,6 +119,7 @@ BARE_ADMIN = {
     "dashboard",
     "invoices",
     "campaigns",
+    "renewals",
 }
 """Admin words that are commands on their own, typed without a slash (WeChat)."""
 _NUMBER = re.compile(r"#?\s*(\d{6,8})(?!\d)")  # a phone number is not an order number

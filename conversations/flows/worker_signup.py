@@ -73,9 +73,10 @@ def _restart() -> Outcome:
 
 
 def needed_certificates(catalog: Catalog, skills: Collection[str]) -> tuple[str, ...]:
-    """The certificates the services of ``skills`` ask for, in name order."""
-    found = {i.certificate for i in catalog.items() if i.skill in skills and i.certificate}
-    return tuple(sorted(found))
+    """The certificates the services of ``skills`` ask for, in name order (the health
+    certificate has its own question)."""
+    found = {k for i in catalog.items() if i.skill in skills for k in i.certificates}
+    return tuple(sorted(found - {"health", "id_card"}))
 
 
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:

@@ -39,6 +39,8 @@ class WorkerDocument:
     kind: str
     url: str
     expires_on: date | None
+    waiting: bool = False
+    """A renewal waiting for an admin (``/approve_cert``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,6 +89,13 @@ class RemindersSent(Result):
 
 
 @dataclass(frozen=True, slots=True)
+class CertificateRemindersSent(Result):
+    """``RemindExpiringCertificates``: the reminders sent (each claimed once)."""
+
+    reminders: int
+
+
+@dataclass(frozen=True, slots=True)
 class ComplaintsChased(Result):
     """``ComplaintSweep``: the open complaints looked at, and the reminders and escalations
     their deadlines caused."""

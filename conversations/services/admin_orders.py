@@ -23,6 +23,7 @@ from conversations.services.notices import to_customer, to_worker
 from conversations.services.staff import authorize
 from domain import commands as c
 from domain.audit import AuditEntry
+from domain.credentials import CredentialLacking, lacking
 from domain.errors import DomainError
 from domain.lifecycle import STATUS_TEXT, ActorKind, OrderStatus
 from domain.orders import Actor, Order
@@ -74,6 +75,9 @@ class OrderDesk:
                 )
             if previous == worker.id:
                 raise DomainError(N_("#{number} 已经是这位师傅", number=order.number))
+            needed = self.s.catalog.item(order.item_id).certificates
+            if kind := lacking(needed, worker.certificates, order.end_at.date()):
+                raise CredentialLacking(cmd.worker_id, kind)
             notices = await offer_steps.assign(uow, self.s.rules, order, worker, cmd.admin, now)
             await uow.audit.append(
                 AuditEntry(

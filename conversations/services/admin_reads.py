@@ -30,6 +30,7 @@ from domain.audit import contact_read
 from domain.errors import DomainError
 from domain.orders import Order
 from domain.payments import PaymentKind, PaymentStatus
+from domain.people import WorkerStatus
 from domain.ports import Reads
 from domain.privacy import mask_address, mask_phone
 from domain.text import N_
@@ -163,7 +164,12 @@ class AdminDesk:
             if worker is None:
                 raise DomainError(N_("没有 ID 为 {worker_id} 的师傅", worker_id=cmd.worker_id))
             documents = tuple(
-                WorkerDocument(d.kind, self.s.media_url(d.file_ref), d.expires_on)
+                WorkerDocument(
+                    d.kind,
+                    self.s.media_url(d.file_ref),
+                    d.expires_on,
+                    waiting=not d.verified and worker.status != WorkerStatus.PENDING,
+                )
                 for d in worker.certificates
                 if d.file_ref
             )

@@ -38,6 +38,7 @@ from conversations.services.after_sales import AfterSalesDesk
 from conversations.services.birthdays import BirthdayDesk
 from conversations.services.campaigns import CampaignDesk
 from conversations.services.card_desk import CardDesk
+from conversations.services.credentials import CredentialDesk
 from conversations.services.deps import Deps
 from conversations.services.dispatch_desk import DispatchDesk
 from conversations.services.identity_links import LinkDesk
@@ -91,6 +92,7 @@ class Services(Deps):
         self.campaigns = CampaignDesk(self)
         self.birthdays = BirthdayDesk(self)
         self.cards = CardDesk(self)
+        self.credentials = CredentialDesk(self)
         self._views = views.table(
             catalog=self.catalog,
             rules=self.rules,
@@ -128,6 +130,7 @@ class Services(Deps):
             **self.campaigns.handlers(),
             **self.birthdays.handlers(),
             **self.cards.handlers(),
+            **self.credentials.handlers(),
         }
 
     async def run(self, message: c.Message) -> list[Result]:

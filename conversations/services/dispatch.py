@@ -9,14 +9,27 @@ from zoneinfo import ZoneInfo
 from conversations.services.notices import Notice, to_admins, to_customer, to_worker
 from domain.assignment import cost_matrix, optimal
 from domain.catalog import Catalog
+from domain.credentials import valid_documents
 from domain.credit import effective_daily_cap
-from domain.dispatch import Busy, Candidate, Job, Scored, by_priority, rank, score
+from domain.dispatch import (
+    REFUSAL_TEXT,
+    Busy,
+    Candidate,
+    Job,
+    Refusal,
+    Scored,
+    by_priority,
+    rank,
+    refusal,
+    score,
+    top_refusals,
+)
 from domain.errors import DomainError
 from domain.lifecycle import Action, OrderStatus
 from domain.offers import Offer, OfferMode, OfferStatus
 from domain.orders import SYSTEM, Order
-from domain.people import Address, Worker
-from domain.ports import UnitOfWork
+from domain.people import Address, Worker, WorkerStatus
+from domain.ports import Reads, UnitOfWork
 from domain.privacy import district_of, mask_address
 from domain.rules import DispatchMode, Rules
 from domain.settlement import service_value, worker_share
@@ -35,7 +48,7 @@ def when_text(order: Order, tz: ZoneInfo) -> str:
 
 
 async def job_for(
-    uow: UnitOfWork, catalog: Catalog, order: Order, excluded: frozenset[int] = frozenset()
+    uow: Reads, catalog: Catalog, order: Order, excluded: frozenset[int] = frozenset()
 ) -> tuple[Job, Address | None]:
     item = catalog.item(order.item_id)
     address = await uow.addresses.get(order.address_id) if order.address_id else None
@@ -49,7 +62,7 @@ async def job_for(
         end_at=order.end_at,
         location=address.location if address else None,
         district=district,
-        certificate=item.certificate,
+        certificates=item.certificates,
         preferred_worker_id=order.preferred_worker_id,
         previous_worker_ids=frozenset(previous),
         excluded=excluded,
@@ -59,10 +72,12 @@ async def job_for(
 
 
 async def candidates(
-    uow: UnitOfWork, job: Job, rules: Rules
+    uow: Reads, job: Job, rules: Rules, workers: list[Worker] | None = None
 ) -> dict[int, tuple[Candidate, Worker]]:
-    """Snapshots of every approved, online worker, with their bookings around the job's day."""
-    workers = await uow.workers.available()
+    """Snapshots of every approved, online worker (or of ``workers``), with their bookings
+    around the job's day."""
+    if workers is None:
+        workers = await uow.workers.available()
     ids = [w.id for w in workers if w.id is not None]
     tz = ZoneInfo(rules.timezone)
     day = job.start_at.astimezone(tz).date()
@@ -86,12 +101,13 @@ async def candidates(
             Candidate(
                 id=w.id,
                 skills=frozenset(w.skills),
-                approved=True,
+                approved=w.status == WorkerStatus.APPROVED,
+                suspended=w.status == WorkerStatus.SUSPENDED,
                 online=w.online,
                 location=w.area.center,
                 radius_m=w.area.radius_m,
                 districts=frozenset(w.area.districts),
-                certificates={c.kind: c.expires_on for c in w.certificates if c.verified},
+                certificates=valid_documents(w.certificates),
                 daily_cap=effective_daily_cap(w.daily_cap, w.complaint_rate_bp, rules.credit),
                 jobs_that_day=that_day.get(w.id, 0),
                 busy=tuple(busy.get(w.id, ())),
@@ -154,7 +170,9 @@ async def dispatch(
         first_time = order.dispatch_note != "no_worker"
         order.dispatch_note = "no_worker"
         await uow.orders.save(order, now)
-        return no_worker_notices(order, rules) if first_time else []
+        if not first_time:
+            return []
+        return no_worker_notices(order, rules, await refusals(uow, job, rules))
     picks = ranked[:1] if mode == DispatchMode.PUSH else ranked[: rules.dispatch.grab_top_k]
     order.dispatch_round += 1
     order.dispatch_note = ""
@@ -292,8 +310,27 @@ def offer_notice(
     )
 
 
-def no_worker_notices(order: Order, rules: Rules) -> list[Notice]:
+async def refusals(uow: Reads, job: Job, rules: Rules) -> list[tuple[int, Refusal]]:
+    """Why each approved or suspended worker, online or not, cannot take ``job``."""
+    workers = await uow.workers.with_status([WorkerStatus.APPROVED, WorkerStatus.SUSPENDED])
+    pool = await candidates(uow, job, rules, workers)
+    return [(c.id, r) for c, _ in pool.values() if (r := refusal(job, c, rules.dispatch))]
+
+
+TOP_REASONS = 3
+"""How many reasons the admins' "no worker" notice names (``/explain`` tells the rest)."""
+
+
+def no_worker_notices(
+    order: Order, rules: Rules, refused: list[tuple[int, Refusal]] | None = None
+) -> list[Notice]:
+    """The customer is told nobody is free; the admins, with the rules that kept the online
+    workers out, most first."""
+    reasons = [
+        {"zh": REFUSAL_TEXT[r].get("zh"), "en": REFUSAL_TEXT[r].get("en"), "n": n}
+        for r, n in top_refusals(refused or [])[:TOP_REASONS]
+    ]
     return [
         to_customer(order.customer_id, "no_worker", number=order.number),
-        to_admins("no_worker_admin", number=order.number),
+        to_admins("no_worker_admin", number=order.number, reasons=reasons),
     ]

@@ -15,6 +15,7 @@ from conversations.services import dispatch, job_steps, offer_steps, staffing
 from conversations.services.deps import Deps
 from domain import commands as c
 from domain.audit import AuditEntry
+from domain.credentials import CredentialLacking, lacking
 from domain.errors import DomainError
 from domain.people import WorkerStatus
 from domain.text import N_
@@ -60,6 +61,9 @@ class DispatchDesk:
                 raise DomainError(N_("订单或师傅不存在"))
             if worker.status != WorkerStatus.APPROVED:
                 raise DomainError(N_("师傅 {worker_id} 未通过审核", worker_id=cmd.worker_id))
+            needed = self.s.catalog.item(order.item_id).certificates
+            if kind := lacking(needed, worker.certificates, order.end_at.date()):
+                raise CredentialLacking(cmd.worker_id, kind)
             notices = await offer_steps.assign(uow, self.s.rules, order, worker, cmd.admin, now)
             await uow.audit.append(
                 AuditEntry(

@@ -26,7 +26,12 @@ EVENTS: dict[str, frozenset[str]] = {
         "transfer_unavailable": "number",
         "order_accepted": "number worker stars code",
         "no_worker": "number",
-        "no_worker_admin": "number",
+        "no_worker_admin": "number reasons",
+        # workers' documents
+        "certificate_expiring": "document expires days",
+        "certificate_renewal_admin": "worker worker_id document expires",
+        "certificate_approved": "documents",
+        "certificate_rejected": "documents reason",
         # the visit
         "on_the_way": "number worker stars eta arrive",
         "arrived": "number worker",

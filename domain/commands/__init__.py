@@ -30,6 +30,11 @@ from domain.commands.admin import (
 )
 from domain.commands.base import Command, Message, Query
 from domain.commands.cards import BuyCard, ExpireCards, RefundCard
+from domain.commands.credentials import (
+    RemindExpiringCertificates,
+    RenewCertificate,
+    ReviewCertificates,
+)
 from domain.commands.customers import (
     Booking,
     BookRework,
@@ -166,6 +171,9 @@ __all__ = [
     "DailySettlement",
     "GenerateRecurring",
     "SendReminders",
+    "RemindExpiringCertificates",
+    "RenewCertificate",
+    "ReviewCertificates",
     "ComplaintSweep",
     "QuarterlyLevels",
     "SampleSpotChecks",

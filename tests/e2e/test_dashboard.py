@@ -178,6 +178,7 @@ async def test_support_sees_orders_and_complaints_and_no_money(dash):
     assert "¥" not in html and "GMV" not in html and "金额" not in html
     assert f"#{seeded.orders['t_unaccepted'].number}" in html
     assert f"#{seeded.orders['d3'].number}" in html  # the overdue complaint
+    assert "/explain" not in html  # support may not ask dispatch why
 
 
 async def test_finance_sees_the_money_and_the_settlement_summary(dash):
@@ -206,6 +207,9 @@ async def test_ops_sees_orders_workers_complaints_and_gmv_but_not_settlement(das
     _, gmv = expected_trend(seeded)
     assert figure(html, "trend-gmv") == format_yuan(sum(gmv))
     assert "投诉率" in html and "累计收入" not in html and "应付师傅" not in html
+    unaccepted = seeded.orders["t_unaccepted"].number
+    assert f"<code>/explain #{unaccepted}</code>" in html  # the stuck order: ask why in chat
+    assert f"/explain #{seeded.orders['t_late'].number}" not in html  # late: not dispatch's
 
 
 async def test_the_loyalty_section_shows_repeat_buyers_and_what_customers_are_owed(dash):

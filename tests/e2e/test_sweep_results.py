@@ -23,6 +23,7 @@ EMPTY = {
     c.ExpireUnpaid: r.UnpaidExpired(0),
     c.DailySettlement: r.DaySettled(0),
     c.SendReminders: r.RemindersSent(0),
+    c.RemindExpiringCertificates: r.CertificateRemindersSent(0),
     c.GenerateRecurring: r.RecurringGenerated(0, 0),
     c.ComplaintSweep: r.ComplaintsChased(0, 0),
     c.SampleSpotChecks: r.SpotChecksSampled(()),

@@ -46,7 +46,7 @@ def test_demo_catalog_covers_every_line_of_business_in_two_languages():
         assert item.unit_price_cents > 0
     assert catalog.item("daily_cleaning").unit_price_cents == 4000
     assert catalog.item("daily_cleaning").included_area_sqm == 80
-    assert catalog.item("maternity_nurse").certificate == "maternity_nurse"
+    assert catalog.item("maternity_nurse").certificates == ("health", "maternity_nurse")
     assert catalog.item("deep_cleaning").payment_mode == PaymentMode.DEPOSIT
     assert catalog.item("deep_cleaning").deposit_bp == 3000
     assert catalog.item("deep_cleaning").unit == Unit.SQM
@@ -80,6 +80,15 @@ def test_a_duplicate_item_id_is_named(demo_data):
     err = refused(data)
     assert err.path == "categories[1].items[0].id"
     assert "duplicate" in err.message
+
+
+def test_a_certificate_type_must_be_known_and_listed_once(demo_data):
+    demo_data["categories"][0]["items"][0]["certificates"] = ["health", "wizardry"]
+    err = refused(demo_data)
+    assert err.path == "categories[0].items[0].certificates"
+    assert "wizardry" in err.message
+    demo_data["categories"][0]["items"][0]["certificates"] = ["health", "health"]
+    assert "twice" in refused(demo_data).message
 
 
 def test_a_bundle_naming_an_unknown_item_is_refused(demo_data):

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from domain.assignment import cost_matrix, greedy, optimal, total
 from domain.dispatch import (
+    FACTOR_TEXT,
+    REFUSAL_TEXT,
     Busy,
     Candidate,
     Job,
@@ -19,6 +21,7 @@ from domain.dispatch import (
     rank,
     refusal,
     score,
+    top_refusals,
 )
 from domain.dispatch_index import DispatchIndex
 from domain.people import GeoPoint
@@ -50,6 +53,7 @@ def worker(id=1, **kw) -> Candidate:
     ("change", "reason"),
     [
         ({"approved": False}, Refusal.NOT_APPROVED),
+        ({"suspended": True}, Refusal.SUSPENDED),
         ({"online": False}, Refusal.OFFLINE),
         ({"skills": frozenset({"nanny"})}, Refusal.SKILL),
         ({"location": north(12)}, Refusal.AREA),
@@ -73,7 +77,7 @@ def test_the_travel_buffer_separates_bookings():
 
 
 def test_a_required_certificate_must_be_held_and_valid_on_the_day():
-    job = replace(JOB, certificate="maternity_nurse")
+    job = replace(JOB, certificates=("maternity_nurse",))
     assert refusal(job, worker(), RULES) == Refusal.CERTIFICATE
     valid = {"maternity_nurse": date(2027, 1, 1)}
     assert refusal(job, worker(certificates=valid), RULES) is None
@@ -124,7 +128,29 @@ def test_explanation_lists_scores_and_refusals():
     out = explain(JOB, [worker(1), worker(2, online=False), worker(3, location=north(30))], RULES)
     assert out.chosen is not None and out.chosen.worker_id == 1
     assert dict(out.refused) == {2: Refusal.OFFLINE, 3: Refusal.AREA}
-    assert ("near and idle", RULES.near_idle_points) in out.chosen.factors
+    assert ("near_idle", RULES.near_idle_points) in out.chosen.factors
+    assert {name for name, _ in out.chosen.factors} <= set(FACTOR_TEXT)
+
+
+def test_every_required_credential_is_checked_missing_before_expired():
+    job = replace(JOB, certificates=("health", "maternity_nurse"), end_at=START)
+    day = START.date()
+    valid = {"health": day, "maternity_nurse": day + timedelta(days=1)}
+    assert refusal(job, worker(certificates=valid), RULES) is None
+    lapsed = {"health": day - timedelta(days=1), "maternity_nurse": None}
+    assert refusal(job, worker(certificates=lapsed), RULES) == Refusal.CERTIFICATE_EXPIRED
+    only_health = {"health": None}
+    assert refusal(job, worker(certificates=only_health), RULES) == Refusal.CERTIFICATE
+    # an expired document keeps the worker out of the fast index and the batch too
+    pool = [worker(1, certificates=lapsed), worker(2, certificates=valid, location=north(5))]
+    assert [s.worker_id for s in DispatchIndex(pool, RULES).best(job, 5)] == [2]
+    assert optimal(cost_matrix([job], pool, RULES)) == {0: 1}
+
+
+def test_refusals_are_counted_most_first_and_each_has_words():
+    refused = [(1, Refusal.AREA), (2, Refusal.OFFLINE), (3, Refusal.AREA), (4, Refusal.SKILL)]
+    assert top_refusals(refused) == [(Refusal.AREA, 2), (Refusal.SKILL, 1), (Refusal.OFFLINE, 1)]
+    assert set(REFUSAL_TEXT) == set(Refusal)
 
 
 def random_pool(rng: random.Random, n: int) -> list[Candidate]:

@@ -38,7 +38,26 @@ SAMPLES: dict[str, dict[str, object]] = {
     "transfer_unavailable": {"number": 240117},
     "order_accepted": {"number": 240117, "worker": "Li", "stars": "4.9", "code": "0427"},
     "no_worker": {"number": 240117},
-    "no_worker_admin": {"number": 240117},
+    "certificate_expiring": {
+        "document": {"zh": "健康证", "en": "health certificate"},
+        "expires": "2026-12-23",
+        "days": 30,
+    },
+    "certificate_renewal_admin": {
+        "worker": "Li",
+        "worker_id": 7,
+        "document": {"zh": "健康证", "en": "health certificate"},
+        "expires": "2027-12-31",
+    },
+    "certificate_approved": {"documents": [{"zh": "健康证", "en": "health certificate"}]},
+    "certificate_rejected": {
+        "documents": [{"zh": "健康证", "en": "health certificate"}],
+        "reason": "照片模糊",
+    },
+    "no_worker_admin": {
+        "number": 240117,
+        "reasons": [{"zh": "不在线", "en": "offline", "n": 3}],
+    },
     "on_the_way": {"number": 240117, "worker": "Li", "stars": "4.9", "eta": 25, "arrive": "09:55"},
     "arrived": {"number": 240117, "worker": "Li"},
     "late_deducted": {"number": 240117, "late": 45, "percent": 2_000},
@@ -337,7 +356,7 @@ def test_a_configured_wechat_template_message_is_filled_from_the_notice():
         "data": {"first": {"value": "订单 #240117 已支付"}, "amount1": {"value": "¥225.00"}},
         "url": "https://daojia.example/orders/240117",
     }
-    assert templates.render(to_admins("no_worker_admin", number=1), "x", "zh") is None
+    assert templates.render(to_admins("no_worker_admin", number=1, reasons=[]), "x", "zh") is None
 
 
 def test_the_wechat_templates_file_is_checked_at_start(tmp_path):

@@ -23,7 +23,9 @@ from conversations.services.staff import AdminDirectory
 from conversations.services.views import (
     admin,
     cards,
+    credentials,
     customer,
+    dispatch,
     feedback,
     invoices,
     membership,
@@ -76,7 +78,11 @@ def table(
             admin.orders, admins=admins, catalog=catalog, rules=rules, tz=tz, clock=clock
         ),
         q.ShowAudit: partial(admin.audit, admins=admins),
+        q.ExplainOrder: partial(
+            dispatch.explain_order, admins=admins, catalog=catalog, rules=rules
+        ),
         q.ListWorkers: admin.workers,
+        q.ListRenewals: partial(credentials.renewals, admins=admins),
         q.ListWithdrawals: admin.withdrawals,
         q.ListComplaints: partial(admin.complaints, rules=rules, clock=clock),
         q.ListSpotChecks: admin.spot_checks,

@@ -1,0 +1,103 @@
+"""``/explain #order``: dispatch's reasoning for one order, recomputed now from the same
+snapshots and rules dispatch uses (``domain.dispatch.explain``). Every approved or suspended
+worker is considered, online or not, so each one's reason can be named."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from conversations.results.admin_dispatch import DispatchExplained, RankedWorker, RefusedWorker
+from conversations.services.admin_reads import by_number
+from conversations.services.dispatch import ACTIVE_NOW, candidates, job_for
+from conversations.services.staff import AdminDirectory, role_for
+from domain.catalog import Catalog
+from domain.dispatch import Candidate, Refusal, Scored, explain, top_refusals
+from domain.lifecycle import OrderStatus
+from domain.orders import Order
+from domain.people import WorkerStatus
+from domain.ports import Reads
+from domain.queries import ExplainOrder
+from domain.rules import Rules
+
+TOP = 5
+"""How many of the eligible workers are shown with their score's parts."""
+LISTED_REFUSALS = 10
+"""How many kept-out workers are named one by one (the rest are counted)."""
+NEAREST_MISS_FIRST = tuple(reversed(Refusal))
+"""The rules in reverse order: a worker kept out by a later rule passed the earlier ones (one
+without the skill, say, comes after one who is offline)."""
+
+
+async def explain_order(
+    uow: Reads,
+    q: ExplainOrder,
+    *,
+    admins: AdminDirectory,
+    catalog: Catalog,
+    rules: Rules,
+) -> DispatchExplained:
+    await role_for(admins, uow, "explain", q.admin)
+    order = await by_number(uow, q.number, full=False)
+    assert order.id is not None
+    offered = await uow.offers.for_order(order.id)
+    declined = frozenset(o.worker_id for o in offered if o.worker_id != order.worker_id)
+    job, _ = await job_for(uow, catalog, order, declined)
+    workers = await uow.workers.with_status([WorkerStatus.APPROVED, WorkerStatus.SUSPENDED])
+    pool = await candidates(uow, job, rules, workers)
+    if order.worker_id in pool:  # the order is in its worker's calendar: not a clash with itself
+        candidate, worker = pool[order.worker_id]
+        pool[order.worker_id] = (without(candidate, order), worker)
+    out = explain(job, [c for c, _ in pool.values()], rules.dispatch)
+    names = {i: w.name for i, (_, w) in pool.items()}
+    refused = dict(out.refused)
+    assigned: RankedWorker | RefusedWorker | None = None
+    if order.worker_id is not None:
+        mine = next((s for s in out.ranked if s.worker_id == order.worker_id), None)
+        assigned = (
+            ranked(mine, names)
+            if mine is not None
+            else RefusedWorker(
+                order.worker_id,
+                names.get(order.worker_id, ""),
+                refused.get(order.worker_id, Refusal.NOT_APPROVED).value,
+            )
+        )
+    near_misses = sorted(
+        out.refused,
+        key=lambda p: (NEAREST_MISS_FIRST.index(p[1]), p[0]),
+    )
+    return DispatchExplained(
+        number=order.number,
+        status=order.status,
+        item=catalog.name_of(order.item_id),
+        certificates=job.certificates,
+        assigned=assigned,
+        ranked=tuple(ranked(s, names) for s in out.ranked[:TOP]),
+        ranked_count=len(out.ranked),
+        refused=tuple(
+            RefusedWorker(i, names.get(i, ""), r.value) for i, r in near_misses[:LISTED_REFUSALS]
+        ),
+        refusal_counts=tuple((r.value, n) for r, n in top_refusals(out.refused)),
+    )
+
+
+def ranked(s: Scored, names: dict[int, str]) -> RankedWorker:
+    return RankedWorker(s.worker_id, names.get(s.worker_id, ""), s.score, s.distance_m, s.factors)
+
+
+def without(c: Candidate, order: Order) -> Candidate:
+    """``c`` as if it did not hold ``order`` (its booking, its count that day, its being busy
+    with it now)."""
+    busy = list(c.busy)
+    same = (b for b in busy if b.start_at == order.start_at and b.end_at == order.end_at)
+    own = next(same, None)
+    if own is None:
+        return c
+    busy.remove(own)
+    active = c.active_now - (1 if OrderStatus(order.status) in ACTIVE_NOW else 0)
+    return replace(
+        c,
+        busy=tuple(busy),
+        jobs_that_day=max(0, c.jobs_that_day - 1),
+        active_now=max(0, active),
+    )

@@ -1,0 +1,59 @@
+"""``/explain``'s message stays within a WeChat text (2,048 bytes) however many workers there
+are, keeping its head, and names every rule and score part in the admin's language."""
+
+from datetime import UTC, datetime
+
+from conversations.flows.admin_dispatch_views import LIMIT_BYTES, explained, fit
+from conversations.flows.base import Ctx
+from conversations.replies import Say
+from conversations.results.admin_dispatch import DispatchExplained, RankedWorker, RefusedWorker
+from conversations.state import Conversation
+from domain.dispatch import Refusal
+from domain.lifecycle import OrderStatus
+from domain.text import Bilingual
+from store.catalog_file import load_catalog
+
+CATALOG, RULES = load_catalog()
+NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+FACTORS = (("base", 10_000), ("distance", -550), ("near_idle", 2_000), ("rating", 1_000))
+
+
+def result(ranked: int, refused: int) -> DispatchExplained:
+    return DispatchExplained(
+        number=240117,
+        status=OrderStatus.DISPATCHING,
+        item=Bilingual("日常保洁", "Daily cleaning"),
+        certificates=("health",),
+        assigned=None,
+        ranked=tuple(
+            RankedWorker(i, "很长的名字" * 4, 12_000 - i, 1500, FACTORS) for i in range(ranked)
+        ),
+        ranked_count=ranked,
+        refused=tuple(
+            RefusedWorker(100 + i, "师傅" * 6, Refusal.AREA.value) for i in range(refused)
+        ),
+        refusal_counts=tuple((r.value, 1000) for r in Refusal),
+    )
+
+
+def text(lang: str, r: DispatchExplained) -> str:
+    conv = Conversation(flow="admin", step="console", role="admin", lang=lang)
+    [say] = explained(Ctx(CATALOG, RULES, NOW, "https://daojia.example", "ops"), conv, r).replies
+    assert isinstance(say, Say)
+    return say.text
+
+
+def test_a_long_explanation_is_cut_to_a_wechat_text_keeping_its_head():
+    for lang in ("zh", "en"):
+        shown = text(lang, result(5, 10))
+        assert len(shown.encode()) <= LIMIT_BYTES
+        assert shown.splitlines()[0].startswith("#240117")
+        assert shown.endswith("……(未全部列出)" if lang == "zh" else "… (not all listed)")
+        for internal in ("near_idle", "daily_cap", "certificate_expired", "not_approved"):
+            assert internal not in shown
+
+
+def test_a_short_one_is_whole():
+    shown = text("zh", result(1, 1))
+    assert "未全部列出" not in shown and "附近且空闲 +2000" in shown
+    assert fit([["a"], ["b"]], "…") == "a\nb"
