@@ -1,5 +1,5 @@
 """What the service layer needs from the outside world other than persistence: payment
-providers and where media is kept (``bots`` and ``store`` implement these Protocols)."""
+and payout providers and where media is kept (``bots`` and ``store`` implement these Protocols)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from typing import Protocol
 
 from domain.orders import Order
 from domain.payments import Payment
+from domain.payouts import PayoutAccount, TransferOutcome
+from domain.withdrawals import Withdrawal
 
 
 class MediaStore(Protocol):
@@ -59,3 +61,17 @@ class PaymentGateway(Protocol):
         provider can be asked; a provider that cannot be asked answers from its own
         authenticated message."""
         ...
+
+
+class PayoutGateway(Protocol):
+    """A payout provider: transfers a withdrawal to the worker's account, idempotent by the
+    withdrawal's id (a transfer sent twice for one withdrawal is paid once); ``query`` asks
+    how a transfer ended when its answer was lost, before it is ever sent again."""
+
+    name: str
+
+    async def transfer(
+        self, withdrawal: Withdrawal, account: PayoutAccount
+    ) -> TransferOutcome: ...
+
+    async def query(self, withdrawal: Withdrawal) -> TransferOutcome: ...

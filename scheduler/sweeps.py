@@ -30,6 +30,7 @@ from domain.commands import (
     QuarterlyLevels,
     ReconcilePayments,
     SampleSpotChecks,
+    SendPayouts,
     SendReminders,
 )
 from domain.privacy import loggable_traceback
@@ -45,6 +46,7 @@ SWEEPS: list[tuple[Callable[[], Command], int]] = [
     (ReconcilePayments, 300),
     (ExpireUnpaid, 60),
     (DailySettlement, 900),
+    (SendPayouts, 120),
     (SendReminders, 60),
     (GenerateRecurring, 600),
     (ComplaintSweep, 60),

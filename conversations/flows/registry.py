@@ -12,6 +12,7 @@ from conversations.flows import (
     menu,
     my_orders,
     paid_in_chat,
+    payout_account,
     recurring,
     start,
     support,
@@ -35,6 +36,7 @@ REGISTERED: tuple[Flow, ...] = (  # each module checked against the Flow protoco
     after_sales,
     recurring,
     me,
+    payout_account,
 )
 FLOWS: dict[str, Flow] = {m.NAME: m for m in REGISTERED}
 CUSTOMER_FLOWS = FLOWS  # every flow: one engine serves customers, workers and admins

@@ -40,6 +40,7 @@ from conversations.services.dispatch_desk import DispatchDesk
 from conversations.services.identity_links import LinkDesk
 from conversations.services.money import MoneyDesk
 from conversations.services.notices import to_admins
+from conversations.services.payouts import PayoutDesk
 from conversations.services.points_desk import PointsDesk
 from conversations.services.recurring import RecurringDesk
 from conversations.services.reminders import ReminderDesk
@@ -83,6 +84,7 @@ class Services(Deps):
         self.staff = StaffDesk(self)
         self.links = LinkDesk(self)
         self.points = PointsDesk(self)
+        self.payout_desk = PayoutDesk(self)
         self._views = views.table(
             catalog=self.catalog,
             rules=self.rules,
@@ -116,6 +118,7 @@ class Services(Deps):
             **self.business.handlers(),
             **self.staff.handlers(),
             **self.points.handlers(),
+            **self.payout_desk.handlers(),
         }
 
     async def run(self, message: c.Message) -> list[Result]:

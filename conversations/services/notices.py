@@ -47,6 +47,7 @@ EVENTS: dict[str, frozenset[str]] = {
         "withdrawal_to_approve_admin": "withdrawal_id worker_id amount",
         "withdrawal_paid": "amount",
         "withdrawal_refused": "amount reason",
+        "withdrawal_failed": "amount reason",
         "daily_report_admin": "report",
         # membership
         "points_credited": "number points balance reason months",

@@ -61,6 +61,7 @@ from domain.commands.sweeps import (
     QuarterlyLevels,
     ReconcilePayments,
     SampleSpotChecks,
+    SendPayouts,
     SendReminders,
 )
 from domain.commands.workers import (
@@ -74,6 +75,7 @@ from domain.commands.workers import (
     RegisterWorker,
     RequestTransfer,
     RequestWithdrawal,
+    SavePayoutAccount,
     SetOnline,
     StoreDocument,
 )
@@ -110,6 +112,7 @@ __all__ = [
     "RequestTransfer",
     "RateCustomer",
     "RequestWithdrawal",
+    "SavePayoutAccount",
     "ConfirmPayment",
     "ExecuteRefunds",
     "ShowWorker",
@@ -141,6 +144,7 @@ __all__ = [
     "ReconcilePayments",
     "ExpireUnpaid",
     "DailySettlement",
+    "SendPayouts",
     "GenerateRecurring",
     "SendReminders",
     "ComplaintSweep",

@@ -12,6 +12,7 @@ from store.tables.money import (
     CouponRow,
     LedgerEntryRow,
     PaymentRow,
+    PayoutAccountRow,
     SettlementRunRow,
     WithdrawalRow,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "LedgerEntryRow",
     "CouponRow",
     "WithdrawalRow",
+    "PayoutAccountRow",
     "SettlementRunRow",
     "AuditRow",
     "AdminRow",

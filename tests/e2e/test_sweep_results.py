@@ -21,6 +21,7 @@ EMPTY = {
     c.ReconcilePayments: r.PaymentsReconciled(0, 0),
     c.ExpireUnpaid: r.UnpaidExpired(0),
     c.DailySettlement: r.DaySettled(0),
+    c.SendPayouts: r.PayoutsSent(0, 0, 0),
     c.SendReminders: r.RemindersSent(0),
     c.GenerateRecurring: r.RecurringGenerated(0, 0),
     c.ComplaintSweep: r.ComplaintsChased(0, 0),

@@ -60,6 +60,7 @@ def table(
         q.LoadPointsHistory: points.history,
         q.LoadJobs: partial(worker.jobs, catalog=catalog),
         q.LoadEarnings: partial(worker.earnings, rules=rules, clock=clock),
+        q.LoadPayoutAccount: worker.payout_account,
         q.ShowStats: partial(admin.stats, admins=admins, tz=tz, clock=clock),
         q.ListOrders: partial(
             admin.orders, admins=admins, catalog=catalog, rules=rules, tz=tz, clock=clock
