@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import or_, update
+from sqlalchemy import exists, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -135,13 +135,17 @@ class PayoutClaims:
         self._s = session
 
     async def due(self, retry_before: datetime, limit: int = 50) -> list[Withdrawal]:
-        """Approved withdrawals, and those sent before ``retry_before`` whose answer is not
-        known yet (to ask about)."""
+        """Approved withdrawals of workers with a payout account (one approved before the
+        worker had one waits for it), and those sent before ``retry_before`` whose answer is
+        not known yet (to ask about)."""
         rows = await self._s.exec(
             select(WithdrawalRow)
             .where(
                 or_(
-                    col(WithdrawalRow.status) == WithdrawalStatus.APPROVED.value,
+                    (col(WithdrawalRow.status) == WithdrawalStatus.APPROVED.value)
+                    & exists().where(
+                        col(PayoutAccountRow.worker_id) == col(WithdrawalRow.worker_id)
+                    ),
                     (col(WithdrawalRow.status) == WithdrawalStatus.SENDING.value)
                     & (col(WithdrawalRow.sent_at) < retry_before),
                 )

@@ -19,6 +19,7 @@ from conversations.state import Conversation
 from domain.money import format_yuan
 from domain.people import DOCUMENT_TEXT, WORKER_STATUS_TEXT
 from domain.text import named
+from domain.withdrawals import WithdrawalStatus
 
 
 def workers(ctx: Ctx, conv: Conversation, r: WorkersListed) -> Outcome:
@@ -100,6 +101,19 @@ def withdrawals(ctx: Ctx, conv: Conversation, r: WithdrawalsListed) -> Outcome:
 
 
 def withdrawal_decided(ctx: Ctx, conv: Conversation, r: WithdrawalDecided) -> Outcome:
+    if r.status == WithdrawalStatus.APPROVED:
+        return Outcome(
+            [
+                Say(
+                    tr(
+                        conv,
+                        "提现 #{id} → {status},将自动打款到师傅的收款账户。",
+                        id=r.id,
+                        status=r.status,
+                    )
+                )
+            ]
+        )
     return Outcome([Say(tr(conv, "提现 #{id} → {status},已通知师傅。", id=r.id, status=r.status))])
 
 

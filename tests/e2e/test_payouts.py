@@ -12,6 +12,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
+from bots.payout_sandbox import SandboxPayouts
+from bots.wechat_transfer import WeChatTransferGateway
 from conversations.results.sweeps import PayoutsSent
 from domain import ledger as L
 from domain.commands import RequestWithdrawal, SendPayouts
@@ -27,8 +29,9 @@ from tests.e2e.helpers import (
     on_wechat,
     seed_worker,
 )
+from tests.e2e.test_production_payments import serve_app
 from tests.fakes.wechat import MCH_ID, PAY_KEY, WeChatServer
-from webhooks.keys import CLOCK, DATABASE, SERVICES
+from webhooks.keys import CLOCK, DATABASE, PAYMENTS, SERVICES
 
 FINANCE = 920093
 CARD = "6225880137005576"  # passes the Luhn check
@@ -314,3 +317,46 @@ async def test_two_processes_sweeping_at_once_pay_each_withdrawal_once(
     async with one[DATABASE].uow() as uow:
         assert await uow.ledger.balance(L.PAYOUTS) == -30_000
         assert await uow.ledger.balance(L.WITHDRAWALS_PENDING) == 0
+
+
+def test_who_pays_workers_out(tmp_path, fresh_sqlite_url, pii_key, fake_telegram):
+    """WeChat Pay transfers with the merchant settings; else the sandbox, only in the demo or
+    the test mode; else nobody (finance pays by hand)."""
+
+    class Base:
+        base_url = "http://127.0.0.1:9/"
+
+    def payouts(name: str, demo: bool = False, **kw):
+        app = serve_app(tmp_path / name, fresh_sqlite_url, pii_key, demo=demo, **kw)
+        return app[PAYMENTS].payouts
+
+    assert payouts("serve") is None
+    assert isinstance(payouts("test", sandbox_payments=True), SandboxPayouts)
+    assert isinstance(payouts("demo", demo=True), SandboxPayouts)
+    wechat = payouts(
+        "wechat",
+        **on_wechat(Base()),
+        wechat_pay_mch_id=MCH_ID,
+        wechat_pay_key=PAY_KEY,
+        wechat_pay_transfer_api_base="http://127.0.0.1:9/transfers/",
+    )
+    assert isinstance(wechat, WeChatTransferGateway)
+    assert wechat.client.API_BASE_URL == "http://127.0.0.1:9/transfers/"
+    assert wechat.client.mch_id == MCH_ID
+
+
+async def test_in_the_test_mode_the_sandbox_pays_a_card(
+    aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram, clock
+):
+    app = make_app(tmp_path, fresh_sqlite_url, pii_key, clock=clock, **on_telegram(fake_telegram))
+    client = await aiohttp_client(app)
+    worker_id = await seed_worker(app, channel="telegram", user_id="710003", center=HOME)
+    await earned(app, worker_id, 50_000)
+    worker = TelegramUser(client, fake_telegram, 710003)
+    await add_card(worker)
+    await worker.say("提现 100")
+    assert "正在打款到招商银行 尾号 5576" in worker.text()
+    assert await sweep(app) == PayoutsSent(1, 0, 0)
+    assert await sweep(app) == PayoutsSent(0, 0, 0)
+    assert "提现 ¥100.00 已打款" in fake_telegram.sent(710003)[-1]["text"]
+    assert await books(app, worker_id) == (40_000, 0, 10_000)
