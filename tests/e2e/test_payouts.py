@@ -29,6 +29,7 @@ from tests.e2e.helpers import (
     on_wechat,
     seed_worker,
 )
+from tests.e2e.test_no_pii_in_logs import capture, leaks  # noqa: F401 (a fixture)
 from tests.e2e.test_production_payments import serve_app
 from tests.fakes.wechat import MCH_ID, PAY_KEY, WeChatServer
 from webhooks.keys import CLOCK, DATABASE, PAYMENTS, SERVICES
@@ -360,3 +361,25 @@ async def test_in_the_test_mode_the_sandbox_pays_a_card(
     assert await sweep(app) == PayoutsSent(0, 0, 0)
     assert "提现 ¥100.00 已打款" in fake_telegram.sent(710003)[-1]["text"]
     assert await books(app, worker_id) == (40_000, 0, 10_000)
+
+
+async def test_the_card_number_and_the_holder_reach_no_log(
+    aiohttp_client,
+    tmp_path,
+    fresh_sqlite_url,
+    pii_key,
+    fake_telegram,
+    clock,
+    capture,  # noqa: F811 - the fixture
+):
+    app = make_app(tmp_path, fresh_sqlite_url, pii_key, clock=clock, **on_telegram(fake_telegram))
+    client = await aiohttp_client(app)
+    worker_id = await seed_worker(app, channel="telegram", user_id="710004", center=HOME)
+    await earned(app, worker_id, 50_000)
+    worker = TelegramUser(client, fake_telegram, 710004)
+    await add_card(worker, "Zhuangsecret", CARD_BAD)
+    await worker.say(CARD)
+    await worker.say("提现 100")
+    await sweep(app)
+    assert len(capture.records) > 20
+    assert leaks(capture, CARD, CARD_BAD, CARD[:12], "Zhuangsecret") == []
