@@ -58,6 +58,8 @@ def worker(ctx: Ctx, conv: Conversation, r: WorkerShown) -> Outcome:
             )
         )
     ]
+    if r.payout is not None:
+        replies.append(Say(tr(conv, "收款账户:{account}", account=r.payout.get(conv.lang))))
     replies += [
         Photo(
             doc.url,

@@ -34,7 +34,7 @@ from tests.e2e.test_production_payments import serve_app
 from tests.fakes.wechat import MCH_ID, PAY_KEY, WeChatServer
 from webhooks.keys import CLOCK, DATABASE, PAYMENTS, SERVICES
 
-FINANCE = 920093
+FINANCE, OPS = 920093, 920094
 CARD = "6225880137005576"  # passes the Luhn check
 CARD_BAD = "6225880137005577"
 
@@ -47,7 +47,7 @@ def settings(fake_telegram, fake_wechat, transfers) -> dict:
         "wechat_pay_key": PAY_KEY,
         "wechat_pay_api_base": transfers.base_url,
         "wechat_pay_transfer_api_base": transfers.base_url,
-        "admins": f"telegram:{FINANCE}:finance",
+        "admins": f"telegram:{FINANCE}:finance,telegram:{OPS}:ops",
     }
 
 
@@ -160,6 +160,9 @@ async def test_a_card_added_in_chat_is_paid_after_finance_approves_and_the_bank_
     await worker.say("收款账户")
     assert "收款账户:招商银行 尾号 5576" in worker.text()
     await worker.choose("不改了")
+    ops = TelegramUser(client, fake_telegram, OPS)
+    await ops.say(f"/worker {worker_id}")
+    assert "收款账户:招商银行 尾号 5576" in ops.text() and CARD not in ops.text()
 
     await worker.say("/withdraw 2000")  # above the ¥1,000 threshold
     assert "财务批准后打款到招商银行 尾号 5576" in worker.text()
