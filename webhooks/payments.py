@@ -57,6 +57,11 @@ def _cert(settings: Settings) -> tuple[str, str] | None:
 def wechat_transfers(settings: Settings) -> WeChatTransferGateway:
     """Worker payouts through WeChat Pay's transfer API (``settings.wechat_pay_enabled``)."""
     assert settings.wechat_appid and settings.wechat_pay_mch_id and settings.wechat_pay_key
+    if _cert(settings) is None:
+        log.warning(
+            "WeChat Pay without DAOJIA_WECHAT_PAY_CERT / _CERT_KEY: WeChat Pay refuses "
+            "transfers without the merchant certificate, so workers' withdrawals stay unpaid"
+        )
     return WeChatTransferGateway(
         appid=settings.wechat_appid,
         mch_id=settings.wechat_pay_mch_id,
