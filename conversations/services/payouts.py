@@ -6,7 +6,8 @@ before the provider is called); a transfer whose answer was lost stays ``sending
 asked about after ``rules.settlement.payout_query_after_minutes`` — sent again (with the same
 withdrawal id, which the provider pays once) only when the provider has no record of it.
 Paid: ``withdrawals_pending`` → ``cash:payouts`` and the worker told; refused for good: the
-money back on the worker's balance and the worker told why."""
+money back on the worker's balance, the worker told why and finance told (with the provider's
+words)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from conversations.events import Result
 from conversations.results.sweeps import PayoutsSent
 from conversations.results.workers import PayoutAccountSaved
 from conversations.services.deps import Deps
-from conversations.services.notices import Notice, to_worker
+from conversations.services.notices import Notice, to_admins, to_worker
 from conversations.services.settlement import paid_notice
 from domain import commands as c
 from domain.audit import AuditEntry
@@ -150,7 +151,17 @@ class PayoutDesk:
                 notices = [
                     to_worker(
                         w.worker_id, "withdrawal_failed", amount=w.amount_cents, reason=reason
-                    )
+                    ),
+                    to_admins(
+                        "withdrawal_failed_admin",
+                        "owner",
+                        "finance",
+                        withdrawal_id=w.id,
+                        worker_id=w.worker_id,
+                        amount=w.amount_cents,
+                        reason=reason,
+                        detail=outcome.detail,
+                    ),
                 ]
             posted = await self.s.post(uow, notices)
             await uow.commit()
