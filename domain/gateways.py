@@ -1,6 +1,6 @@
 """What the service layer needs from the outside world other than persistence: payment
-providers, where media is kept, the electronic invoice provider and the mail server (``bots``
-and ``store`` implement these Protocols)."""
+providers, payout providers, where media is kept, the electronic invoice provider and the
+mail server (``bots`` and ``store`` implement these Protocols)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from typing import Protocol
 from domain.invoices import InvoiceRequest
 from domain.orders import Order
 from domain.payments import Payment
+from domain.payouts import PayoutAccount, TransferOutcome
+from domain.withdrawals import Withdrawal
 
 
 class MediaStore(Protocol):
@@ -93,3 +95,17 @@ class Mailer(Protocol):
     (``permanent`` when trying again cannot help, e.g. the address was refused)."""
 
     async def send(self, to: str, subject: str, body: str) -> None: ...
+
+
+class PayoutGateway(Protocol):
+    """A payout provider: transfers a withdrawal to the worker's account, idempotent by the
+    withdrawal's id (a transfer sent twice for one withdrawal is paid once); ``query`` asks
+    how a transfer ended when its answer was lost, before it is ever sent again."""
+
+    name: str
+
+    async def transfer(
+        self, withdrawal: Withdrawal, account: PayoutAccount
+    ) -> TransferOutcome: ...
+
+    async def query(self, withdrawal: Withdrawal) -> TransferOutcome: ...

@@ -218,13 +218,15 @@ def withdrawal_held(
 
 
 def withdrawal_released(
-    withdrawal_id: int, worker_id: int, amount: int, at: datetime
+    withdrawal_id: int, worker_id: int, amount: int, at: datetime, memo: str = ""
 ) -> list[LedgerEntry]:
+    """The held amount back on the worker's balance: finance refused the withdrawal, or the
+    provider refused its transfer."""
     return journal(
         f"withdraw-undo:{withdrawal_id}",
         at,
         [(WITHDRAWALS_PENDING, amount), (worker_payable(worker_id), -amount)],
-        memo="withdrawal rejected",
+        memo=memo or "withdrawal rejected",
     )
 
 

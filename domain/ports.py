@@ -23,6 +23,7 @@ from domain.orders import Order, StatusChanged
 from domain.outbox import OutboxMessage
 from domain.oversight import Flag, LoyaltyStats, OrderBrief, PeriodStats, PriceChange
 from domain.payments import Payment, PaymentStatus
+from domain.payouts import PayoutAccount
 from domain.people import Address, Channel, Customer, Identity, Worker, WorkerStatus
 from domain.points import Membership
 from domain.recurring import Subscription
@@ -189,6 +190,20 @@ class Withdrawals(Protocol):
     async def with_status(
         self, statuses: Sequence[WithdrawalStatus], worker_id: int | None = None
     ) -> list[Withdrawal]: ...
+    async def paid_between(self, start: datetime, end: datetime) -> list[Withdrawal]: ...
+
+
+class PayoutAccounts(Protocol):
+    async def get(self, worker_id: int) -> PayoutAccount | None: ...
+    async def put(self, account: PayoutAccount, now: datetime) -> None: ...
+
+
+class PayoutClaims(Protocol):
+    async def due(self, retry_before: datetime, limit: int = 50) -> list[Withdrawal]: ...
+    async def claim(self, w: Withdrawal, kind: str, paid_to: str, now: datetime) -> bool: ...
+    async def finish(
+        self, w: Withdrawal, status: WithdrawalStatus, now: datetime, ref: str, note: str
+    ) -> bool: ...
 
 
 class SettlementRuns(Protocol):
@@ -392,6 +407,8 @@ class Reads(Protocol):
     offers: Offers
     photos: Photos
     withdrawals: Withdrawals
+    payout_accounts: PayoutAccounts
+    payout_claims: PayoutClaims
     settlement_runs: SettlementRuns
     outbox: Outbox
     complaints: Complaints

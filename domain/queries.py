@@ -121,6 +121,13 @@ class LoadEarnings(Query):
     worker_id: int
 
 
+@dataclass(frozen=True)
+class LoadPayoutAccount(Query):
+    """The worker's payout account, masked (and whether a WeChat wallet can be chosen)."""
+
+    worker_id: int
+
+
 # -- a payment platform -----------------------------------------------------------------------
 
 

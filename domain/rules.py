@@ -91,6 +91,9 @@ class SettlementRules:
     withdrawal_approval_above_cents: int = 100_000
     withdrawal_min_cents: int = 100
     auto_confirm_hours: int = 24
+    payout_query_after_minutes: int = 10
+    """A transfer whose answer was lost (or still processing) is asked about this long after
+    it was sent, and sent again only when the provider has no record of it."""
 
 
 @dataclass(frozen=True)

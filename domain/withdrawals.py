@@ -1,4 +1,8 @@
-"""Workers taking their money out: requests, approval above a threshold, payout."""
+"""Workers taking their money out: requests, approval above a threshold, payout.
+
+With a payout provider running, an approved withdrawal is claimed by the payout sweep
+(``SENDING``, once across processes), transferred, and ends ``PAID`` or ``FAILED`` (the money
+back on the balance); without one, finance pays by hand and approving marks it paid."""
 
 from __future__ import annotations
 
@@ -16,6 +20,10 @@ class WithdrawalStatus(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     PAID = "paid"
+    SENDING = "sending"
+    """Claimed by the payout sweep: the transfer is being made, or its answer was lost."""
+    FAILED = "failed"
+    """The provider refused the transfer for good; the money went back to the balance."""
 
 
 @dataclass
@@ -29,6 +37,14 @@ class Withdrawal:
     paid_at: datetime | None = None
     note: str = ""
     id: int | None = None
+    payout_kind: str = ""
+    """Where the transfer went (``PayoutKind``), set when the sweep claims it."""
+    paid_to: str = ""
+    """The account masked as the worker was shown it (``招商银行 尾号 1234``)."""
+    sent_at: datetime | None = None
+    """When the transfer was last sent, or asked about."""
+    payout_ref: str = ""
+    """The provider's reference of the transfer."""
 
 
 def check_request(amount: int, available: int, minimum: int = 100) -> None:

@@ -35,6 +35,7 @@ from domain.commands import (
     RemindExpiringCertificates,
     SampleSpotChecks,
     SendCampaigns,
+    SendPayouts,
     SendReminders,
 )
 from domain.privacy import loggable_traceback
@@ -50,6 +51,7 @@ SWEEPS: list[tuple[Callable[[], Command], int]] = [
     (ReconcilePayments, 300),
     (ExpireUnpaid, 60),
     (DailySettlement, 900),
+    (SendPayouts, 120),
     (SendReminders, 60),
     (RemindExpiringCertificates, 3600),
     (GenerateRecurring, 600),

@@ -1,4 +1,4 @@
-"""Payments and refunds, the ledger, withdrawals, settlement runs and coupons."""
+"""Payments and refunds, the ledger, settlement runs and coupons (withdrawals: payouts_repo)."""
 
 from __future__ import annotations
 
@@ -13,14 +13,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.ledger import LedgerEntry
 from domain.payments import Payment, PaymentKind, PaymentStatus
-from domain.withdrawals import Withdrawal, WithdrawalStatus
 from store.prepared import insert_many, insert_one, select_one, update_where
 from store.tables import (
     CouponRow,
     LedgerEntryRow,
     PaymentRow,
     SettlementRunRow,
-    WithdrawalRow,
 )
 
 # Core tables: SQLModel sets ``__table__`` on a table class but does not declare it
@@ -243,71 +241,6 @@ class LedgerRepository:
 
 def _entry(r: LedgerEntryRow) -> LedgerEntry:
     return LedgerEntry(r.journal, r.account, r.amount_cents, r.at, r.order_id, r.memo)
-
-
-class WithdrawalRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._s = session
-
-    async def add(self, w: Withdrawal) -> Withdrawal:
-        row = WithdrawalRow(
-            worker_id=w.worker_id,
-            amount_cents=w.amount_cents,
-            status=w.status.value,
-            requested_at=w.requested_at,
-            note=w.note,
-        )
-        self._s.add(row)
-        await self._s.flush()
-        w.id = row.id
-        return w
-
-    async def get(self, withdrawal_id: int) -> Withdrawal | None:
-        row = await self._s.get(WithdrawalRow, withdrawal_id)
-        return _withdrawal(row) if row else None
-
-    async def decide(self, w: Withdrawal, only_if: Sequence[WithdrawalStatus]) -> bool:
-        """Save a decision unless someone decided first (conditional update)."""
-        result = await self._s.exec(
-            update(WithdrawalRow)
-            .where(
-                col(WithdrawalRow.id) == w.id,
-                col(WithdrawalRow.status).in_([s.value for s in only_if]),
-            )
-            .values(
-                status=w.status.value,
-                decided_by=w.decided_by,
-                decided_at=w.decided_at,
-                paid_at=w.paid_at,
-                note=w.note,
-            )
-        )
-        return result.rowcount == 1
-
-    async def with_status(
-        self, statuses: Sequence[WithdrawalStatus], worker_id: int | None = None
-    ) -> list[Withdrawal]:
-        query = select(WithdrawalRow).where(
-            col(WithdrawalRow.status).in_([s.value for s in statuses])
-        )
-        if worker_id is not None:
-            query = query.where(WithdrawalRow.worker_id == worker_id)
-        rows = await self._s.exec(query.order_by(col(WithdrawalRow.id)))
-        return [_withdrawal(r) for r in rows.all()]
-
-
-def _withdrawal(r: WithdrawalRow) -> Withdrawal:
-    return Withdrawal(
-        id=r.id,
-        worker_id=r.worker_id,
-        amount_cents=r.amount_cents,
-        status=WithdrawalStatus(r.status),
-        requested_at=r.requested_at,
-        decided_by=r.decided_by,
-        decided_at=r.decided_at,
-        paid_at=r.paid_at,
-        note=r.note,
-    )
 
 
 class SettlementRuns:

@@ -122,6 +122,7 @@ class SettlementSpec(Strict):
     withdrawal_approval_above: Yuan = _S.withdrawal_approval_above_cents
     withdrawal_minimum: Yuan = _S.withdrawal_min_cents
     auto_confirm_hours: int = Field(default=_S.auto_confirm_hours, ge=1)
+    payout_query_after_minutes: int = Field(default=_S.payout_query_after_minutes, ge=1)
 
     def build(self) -> SettlementRules:
         return SettlementRules(
@@ -131,6 +132,7 @@ class SettlementSpec(Strict):
             withdrawal_approval_above_cents=self.withdrawal_approval_above,
             withdrawal_min_cents=self.withdrawal_minimum,
             auto_confirm_hours=self.auto_confirm_hours,
+            payout_query_after_minutes=self.payout_query_after_minutes,
         )
 
 

@@ -40,10 +40,10 @@ from store.money_repo import (
     LedgerRepository,
     PaymentRepository,
     SettlementRuns,
-    WithdrawalRepository,
 )
 from store.orders_repo import ConcurrentUpdate, OrderRepository
 from store.outbox_repo import OutboxRepository
+from store.payouts_repo import PayoutAccountRepository, PayoutClaims, WithdrawalRepository
 from store.people_repo import (
     AddressRepository,
     CustomerRepository,
@@ -71,6 +71,8 @@ _REPOSITORIES: dict[str, tuple[Any, bool]] = {
     "offers": (OfferRepository, False),
     "photos": (PhotoRepository, False),
     "withdrawals": (WithdrawalRepository, False),
+    "payout_accounts": (PayoutAccountRepository, True),
+    "payout_claims": (PayoutClaims, False),
     "settlement_runs": (SettlementRuns, False),
     "outbox": (OutboxRepository, False),
     "complaints": (ComplaintRepository, False),
@@ -108,6 +110,8 @@ class SqlUnitOfWork:
     offers: OfferRepository
     photos: PhotoRepository
     withdrawals: WithdrawalRepository
+    payout_accounts: PayoutAccountRepository
+    payout_claims: PayoutClaims
     settlement_runs: SettlementRuns
     outbox: OutboxRepository
     complaints: ComplaintRepository

@@ -293,6 +293,7 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         media_url=app[LINKS].media_url,
         gateways=app[PAYMENTS].gateways,
         channel_gateways=app[PAYMENTS].channels,
+        payouts=app[PAYMENTS].payouts,
         ledger_url=lambda a, b: app[LINKS].url(finance.ledger_path(a, b), finance.LINK_TTL_S),
         dashboard_url=lambda admin, role: dashboard.dashboard_link(app[LINKS], admin, role),
         after_commit=turns.after_commit,

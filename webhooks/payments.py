@@ -4,6 +4,10 @@ Money comes only from real providers (Telegram Payments, WeChat Pay) unless the 
 always in ``daojia demo``, under ``daojia serve`` only with ``DAOJIA_SANDBOX_PAYMENTS`` (a test
 mode, logged at start and reported by ``/healthz``). A channel no provider serves takes no
 payment: its customers are told so at checkout, and no order is placed to be paid.
+
+Workers' withdrawals are paid the same way: WeChat Pay transfers with the merchant settings
+(``DAOJIA_WECHAT_PAY_TRANSFER_API_BASE``), else the sandbox where it runs (no money moves),
+else by finance by hand.
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bots.payments import TelegramGateway
+from bots.payout_sandbox import SandboxPayouts
 from bots.wechat_pay import WeChatPayGateway
+from bots.wechat_transfer import WeChatTransferGateway
 from conversations.services.payment_requests import SandboxGateway
-from domain.gateways import PaymentGateway
+from domain.gateways import PaymentGateway, PayoutGateway
 from webhooks.channels import Channels
 from webhooks.settings import Settings
 
@@ -31,6 +37,9 @@ class Payments:
     """The sandbox runs under ``serve`` (``DAOJIA_SANDBOX_PAYMENTS``): orders can be paid
     without money."""
     demo: bool
+    payouts: PayoutGateway | None = None
+    """Who pays workers' withdrawals: WeChat Pay transfers with the merchant settings, else
+    the sandbox where it runs, else nobody (finance pays by hand)."""
 
     def describe(self) -> str:
         """For ``/healthz``: the providers that run, the sandbox marked as what it is."""
@@ -39,15 +48,34 @@ class Payments:
         return ", ".join(names) or "none"
 
 
+def _cert(settings: Settings) -> tuple[str, str] | None:
+    if settings.wechat_pay_cert and settings.wechat_pay_cert_key:
+        return str(settings.wechat_pay_cert), str(settings.wechat_pay_cert_key)
+    return None
+
+
+def wechat_transfers(settings: Settings) -> WeChatTransferGateway:
+    """Worker payouts through WeChat Pay's transfer API (``settings.wechat_pay_enabled``)."""
+    assert settings.wechat_appid and settings.wechat_pay_mch_id and settings.wechat_pay_key
+    if _cert(settings) is None:
+        log.warning(
+            "WeChat Pay without DAOJIA_WECHAT_PAY_CERT / _CERT_KEY: WeChat Pay refuses "
+            "transfers without the merchant certificate, so workers' withdrawals stay unpaid"
+        )
+    return WeChatTransferGateway(
+        appid=settings.wechat_appid,
+        mch_id=settings.wechat_pay_mch_id,
+        api_key=settings.wechat_pay_key.get_secret_value(),
+        api_base=settings.wechat_pay_transfer_api_base,
+        cert=_cert(settings),
+    )
+
+
 def wechat_pay(settings: Settings, page_secret: bytes) -> WeChatPayGateway:
     """The WeChat Pay gateway of the merchant settings (``settings.wechat_pay_enabled``);
     ``page_secret`` signs its pay page links."""
     assert settings.wechat_appid and settings.wechat_pay_mch_id and settings.wechat_pay_key
-    cert = (
-        (str(settings.wechat_pay_cert), str(settings.wechat_pay_cert_key))
-        if settings.wechat_pay_cert and settings.wechat_pay_cert_key
-        else None
-    )
+    cert = _cert(settings)
     return WeChatPayGateway(
         appid=settings.wechat_appid,
         mch_id=settings.wechat_pay_mch_id,
@@ -89,4 +117,11 @@ def payments(
             by_channel[channel] = provider
         elif sandbox:
             by_channel[channel] = "sandbox"
-    return Payments(tuple(gateways), by_channel, test_mode=sandbox and not demo, demo=demo)
+    payouts: PayoutGateway | None = None
+    if wechat is not None:
+        payouts = wechat_transfers(settings)
+    elif sandbox:
+        payouts = SandboxPayouts()
+    return Payments(
+        tuple(gateways), by_channel, test_mode=sandbox and not demo, demo=demo, payouts=payouts
+    )

@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     wechat_pay_api_base: str = "https://api.mch.weixin.qq.com/"
     wechat_pay_cert: Path | None = None
     wechat_pay_cert_key: Path | None = None
+    wechat_pay_transfer_api_base: str = "https://api.mch.weixin.qq.com/"
+    """WeChat Pay's transfer API (企业付款) for worker payouts, with the merchant above."""
     wechat_templates: Path | None = None
     """YAML file: per notification event, the WeChat template id and its fields."""
 
@@ -164,6 +166,7 @@ class Settings(BaseSettings):
         "telegram_api_base",
         "telegram_file_base",
         "wechat_pay_api_base",
+        "wechat_pay_transfer_api_base",
     )
     @classmethod
     def _http_url(cls, value: str) -> str:

@@ -23,6 +23,7 @@ from domain.invoices import STATUS_TEXT as INVOICE_STATUS_TEXT
 from domain.money import format_yuan
 from domain.people import DOCUMENT_TEXT, WORKER_STATUS_TEXT
 from domain.text import named
+from domain.withdrawals import WithdrawalStatus
 
 
 def workers(ctx: Ctx, conv: Conversation, r: WorkersListed) -> Outcome:
@@ -61,6 +62,8 @@ def worker(ctx: Ctx, conv: Conversation, r: WorkerShown) -> Outcome:
             )
         )
     ]
+    if r.payout is not None:
+        replies.append(Say(tr(conv, "收款账户:{account}", account=r.payout.get(conv.lang))))
     replies += [
         Photo(
             doc.url,
@@ -105,6 +108,19 @@ def withdrawals(ctx: Ctx, conv: Conversation, r: WithdrawalsListed) -> Outcome:
 
 
 def withdrawal_decided(ctx: Ctx, conv: Conversation, r: WithdrawalDecided) -> Outcome:
+    if r.status == WithdrawalStatus.APPROVED:
+        return Outcome(
+            [
+                Say(
+                    tr(
+                        conv,
+                        "提现 #{id} → {status},将自动打款到师傅的收款账户。",
+                        id=r.id,
+                        status=r.status,
+                    )
+                )
+            ]
+        )
     return Outcome([Say(tr(conv, "提现 #{id} → {status},已通知师傅。", id=r.id, status=r.status))])
 
 

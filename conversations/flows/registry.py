@@ -14,6 +14,7 @@ from conversations.flows import (
     menu,
     my_orders,
     paid_in_chat,
+    payout_account,
     recurring,
     renewal,
     start,
@@ -41,6 +42,7 @@ REGISTERED: tuple[Flow, ...] = (  # each module checked against the Flow protoco
     invoice,
     cards,
     renewal,
+    payout_account,
 )
 FLOWS: dict[str, Flow] = {m.NAME: m for m in REGISTERED}
 CUSTOMER_FLOWS = FLOWS  # every flow: one engine serves customers, workers and admins

@@ -141,6 +141,8 @@ def run(ctx: Ctx, conv: Conversation, name: str, number: int | None, args: str) 
         return Outcome(step=Step.MENU, reask=True)
     if name == "earnings":
         return Outcome(commands=[q.LoadEarnings(_me(conv))], step=Step.ACTION)
+    if name == "payout_account":
+        return Outcome(goto="payout")
     if name == "withdraw":
         try:
             amount = parse_yuan(args)

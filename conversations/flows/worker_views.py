@@ -69,6 +69,7 @@ def jobs_screen(ctx: Ctx, conv: Conversation, jobs: JobsShown) -> list[Reply]:
         )
     )
     options.append(Option("act:earnings", tr(conv, "收入")))
+    options.append(Option("act:payout_account", tr(conv, "收款账户")))
     return [Ask("\n".join(lines), tuple(options))]
 
 
@@ -137,6 +138,11 @@ def earnings_text(conv: Conversation, e: EarningsShown) -> str:
 
 def withdrawal_text(conv: Conversation, w: WithdrawalRequested) -> str:
     amount = format_yuan(w.amount_cents)
+    if w.to is not None:
+        to = w.to.get(conv.lang)
+        if w.status == WithdrawalStatus.APPROVED:
+            return tr(conv, "提现 {amount} 已批准,正在打款到{to}。", amount=amount, to=to)
+        return tr(conv, "提现申请 {amount} 已提交,财务批准后打款到{to}。", amount=amount, to=to)
     if w.status == WithdrawalStatus.APPROVED:
         return tr(conv, "提现申请 {amount} 已提交(已自动批准,将在日结时打款)。", amount=amount)
     return tr(conv, "提现申请 {amount} 已提交,等待财务审批。", amount=amount)

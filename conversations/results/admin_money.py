@@ -24,7 +24,7 @@ class WithdrawalLine:
 
 @dataclass(frozen=True, slots=True)
 class WithdrawalsListed(Result):
-    """``/withdrawals``: those requested or approved and not yet paid."""
+    """``/withdrawals``: those requested, approved and not yet paid, or being paid."""
 
     items: tuple[WithdrawalLine, ...]
 

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from conversations.events import Result
 from domain.people import WorkerStatus
 from domain.rules import WorkerLevel
+from domain.text import Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,8 @@ class WorkerShown(Result):
     level: WorkerLevel
     note: str
     documents: tuple[WorkerDocument, ...]
+    payout: Text | None = None
+    """Their payout account, masked (``招商银行 尾号 1234``); None: none yet."""
 
 
 @dataclass(frozen=True, slots=True)

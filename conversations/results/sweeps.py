@@ -69,6 +69,16 @@ class DaySettled(Result):
 
 
 @dataclass(frozen=True, slots=True)
+class PayoutsSent(Result):
+    """``SendPayouts``: transfers paid, refused (the money back on the balance), and those
+    still without an answer (asked about later)."""
+
+    paid: int
+    failed: int
+    unknown: int
+
+
+@dataclass(frozen=True, slots=True)
 class DayAlreadySettled(Result):
     """``DailySettlement``: today's run was claimed before (here or by another process)."""
 

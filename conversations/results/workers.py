@@ -15,7 +15,7 @@ from conversations.events import Result
 from domain.lifecycle import OrderStatus
 from domain.media import PhotoKind
 from domain.people import WorkerStatus
-from domain.text import Bilingual
+from domain.text import Bilingual, Text
 from domain.withdrawals import WithdrawalStatus
 
 
@@ -173,3 +173,22 @@ class WithdrawalRequested(Result):
     withdrawal_id: int
     amount_cents: int
     status: WithdrawalStatus
+    to: Text | None = None
+    """The payout account it will be transferred to, masked (a payout provider runs)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutAccountShown(Result):
+    """The worker's payout account, masked (``None``: none yet); whether they may choose
+    their WeChat wallet (they use WeChat here, or linked a WeChat account)."""
+
+    masked: Text | None
+    wechat_possible: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutAccountSaved(Result):
+    """The payout account was saved (``changed``: it replaced another), shown masked."""
+
+    masked: Text
+    changed: bool

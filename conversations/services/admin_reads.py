@@ -173,6 +173,7 @@ class AdminDesk:
                 for d in worker.certificates
                 if d.file_ref
             )
+            account = await uow.payout_accounts.get(cmd.worker_id)
             read = ["phone"] * bool(worker.phone) + ["documents"] * bool(documents)
             if read:
                 await uow.audit.append(
@@ -198,5 +199,6 @@ class AdminDesk:
                 level=worker.level,
                 note=worker.review_note,
                 documents=documents,
+                payout=account.masked() if account else None,
             )
         ]

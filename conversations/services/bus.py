@@ -45,6 +45,7 @@ from conversations.services.identity_links import LinkDesk
 from conversations.services.invoices import InvoiceDesk
 from conversations.services.money import MoneyDesk
 from conversations.services.notices import to_admins
+from conversations.services.payouts import PayoutDesk
 from conversations.services.points_desk import PointsDesk
 from conversations.services.recurring import RecurringDesk
 from conversations.services.reminders import ReminderDesk
@@ -93,6 +94,7 @@ class Services(Deps):
         self.birthdays = BirthdayDesk(self)
         self.cards = CardDesk(self)
         self.credentials = CredentialDesk(self)
+        self.payout_desk = PayoutDesk(self)
         self._views = views.table(
             catalog=self.catalog,
             rules=self.rules,
@@ -131,6 +133,7 @@ class Services(Deps):
             **self.birthdays.handlers(),
             **self.cards.handlers(),
             **self.credentials.handlers(),
+            **self.payout_desk.handlers(),
         }
 
     async def run(self, message: c.Message) -> list[Result]:

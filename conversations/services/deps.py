@@ -20,7 +20,13 @@ from conversations.services.staff import AdminDirectory, LivePrices
 from domain import commands as c
 from domain.catalog import Catalog
 from domain.errors import DomainError
-from domain.gateways import InvoiceProvider, MediaFetcher, MediaStore, PaymentGateway
+from domain.gateways import (
+    InvoiceProvider,
+    MediaFetcher,
+    MediaStore,
+    PaymentGateway,
+    PayoutGateway,
+)
 from domain.media import image_kind
 from domain.outbox import OutboxMessage
 from domain.payments import Payment
@@ -52,6 +58,7 @@ class Deps:
         media_url: Callable[[str], str] | None = None,
         gateways: Sequence[PaymentGateway] = (),
         channel_gateways: Mapping[str, str] | None = None,
+        payouts: PayoutGateway | None = None,
         ledger_url: Callable[[date, date], str] | None = None,
         dashboard_url: Callable[[str, str], str] | None = None,
         after_commit: AfterCommit | None = None,
@@ -91,6 +98,9 @@ class Deps:
         """The payment providers that run (the sandbox only in the demo or a test mode)."""
         self.channel_gateways = dict(channel_gateways or {})
         """Which provider each channel's customers pay with; a channel missing has none."""
+        self.payouts = payouts
+        """The payout provider (WeChat Pay transfers; the sandbox in the demo), or None:
+        finance pays withdrawals by hand and approving one marks it paid."""
         self.ledger_url = ledger_url or (lambda a, b: f"{self.public_url}/finance/ledger.csv")
         self.dashboard_url = dashboard_url
         self.channels = tuple(channels)

@@ -219,13 +219,20 @@ class MoneyDesk:
     async def request_withdrawal(self, cmd: c.RequestWithdrawal) -> list[Result]:
         async with self.s.uow() as uow:
             w, notices = await settlement.request_withdrawal(
-                uow, self.s.rules, cmd.worker_id, cmd.amount_cents, self.s.clock()
+                uow,
+                self.s.rules,
+                cmd.worker_id,
+                cmd.amount_cents,
+                self.s.clock(),
+                need_account=self.s.payouts is not None,
             )
+            account = await uow.payout_accounts.get(cmd.worker_id)
             posted = await self.s.post(uow, notices)
             await uow.commit()
         await self.s.flush(posted)
         assert w.id is not None
-        return [WithdrawalRequested(w.id, w.amount_cents, w.status)]
+        to = account.masked() if account and self.s.payouts else None
+        return [WithdrawalRequested(w.id, w.amount_cents, w.status, to)]
 
     async def decide_withdrawal(self, cmd: c.DecideWithdrawal) -> list[Result]:
         if cmd.role not in FINANCE:
@@ -233,7 +240,13 @@ class MoneyDesk:
         now = self.s.clock()
         async with self.s.uow() as uow:
             w, notices = await settlement.decide_withdrawal(
-                uow, cmd.withdrawal_id, cmd.approve, cmd.admin, cmd.reason, now
+                uow,
+                cmd.withdrawal_id,
+                cmd.approve,
+                cmd.admin,
+                cmd.reason,
+                now,
+                transfer=self.s.payouts is not None,
             )
             await uow.audit.append(
                 AuditEntry(
@@ -264,16 +277,23 @@ class MoneyDesk:
 
     async def daily_settlement(self, cmd: c.DailySettlement) -> list[Result]:
         """Once per business day (whichever process claims it): settle confirmed orders that
-        were missed, pay auto-approved withdrawals, report yesterday to finance."""
+        were missed, pay auto-approved withdrawals (by hand: no payout provider runs), report
+        yesterday to finance (with the withdrawals paid: by hand today, else yesterday's
+        transfers)."""
         now = self.s.clock()
         today = now.astimezone(self.s.tz).date()
         async with self.s.uow() as uow:
             if not await uow.settlement_runs.claim(today, now):
                 return [DayAlreadySettled()]
-            paid, notices = await settlement.pay_approved(uow, now)
             day = today - timedelta(days=1)
             start = datetime.combine(day, time(), tzinfo=self.s.tz)
-            totals = await uow.ledger.totals(start, start + timedelta(days=1))
+            end = start + timedelta(days=1)
+            notices: list[Notice] = []
+            if self.s.payouts:  # the payout sweep paid them: those of the day reported
+                paid = await uow.withdrawals.paid_between(start, end)
+            else:
+                paid, notices = await settlement.pay_approved(uow, now)
+            totals = await uow.ledger.totals(start, end)
             text = settlement.report(day.isoformat(), totals, paid)
             await uow.settlement_runs.record(today, text)
             posted = await self.s.post(uow, [*notices, settlement.report_notice(text)])

@@ -53,6 +53,8 @@ EVENTS: dict[str, frozenset[str]] = {
         "withdrawal_to_approve_admin": "withdrawal_id worker_id amount",
         "withdrawal_paid": "amount",
         "withdrawal_refused": "amount reason",
+        "withdrawal_failed": "amount reason",
+        "withdrawal_failed_admin": "withdrawal_id worker_id amount reason detail",
         "daily_report_admin": "report",
         # membership
         "points_credited": "number points balance reason months",

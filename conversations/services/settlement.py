@@ -102,9 +102,18 @@ async def withdrawable(uow: Reads, rules: Rules, worker_id: int, now: datetime) 
 
 
 async def request_withdrawal(
-    uow: UnitOfWork, rules: Rules, worker_id: int, amount: int, now: datetime
+    uow: UnitOfWork,
+    rules: Rules,
+    worker_id: int,
+    amount: int,
+    now: datetime,
+    *,
+    need_account: bool = False,
 ) -> tuple[Withdrawal, list[Notice]]:
-    """Hold the amount; approved at once up to the threshold, otherwise finance decides."""
+    """Hold the amount; approved at once up to the threshold, otherwise finance decides.
+    ``need_account``: a payout provider pays it, to the worker's payout account."""
+    if need_account and await uow.payout_accounts.get(worker_id) is None:
+        raise DomainError(N_("请先添加收款账户(发送「收款账户」),再申请提现。"))
     check_request(
         amount,
         await withdrawable(uow, rules, worker_id, now),
@@ -139,9 +148,18 @@ async def request_withdrawal(
 
 
 async def decide_withdrawal(
-    uow: UnitOfWork, withdrawal_id: int, approve: bool, admin: str, reason: str, now: datetime
+    uow: UnitOfWork,
+    withdrawal_id: int,
+    approve: bool,
+    admin: str,
+    reason: str,
+    now: datetime,
+    *,
+    transfer: bool = False,
 ) -> tuple[Withdrawal, list[Notice]]:
-    """Finance pays (approve) or refuses a withdrawal; refusing releases the held amount."""
+    """Finance pays (approve) or refuses a withdrawal; refusing releases the held amount.
+    ``transfer``: a payout provider runs — approving leaves the withdrawal to the payout
+    sweep (``conversations.services.payouts``), which pays it and tells the worker."""
     w = await uow.withdrawals.get(withdrawal_id)
     if w is None:
         raise DomainError(N_("没有提现申请 #{withdrawal_id}", withdrawal_id=withdrawal_id))
@@ -154,8 +172,12 @@ async def decide_withdrawal(
             )
         )
     previous = w.status
+    if approve and transfer and previous == WithdrawalStatus.APPROVED:
+        raise DomainError(N_("提现 #{withdrawal_id} 已批准,正在打款", withdrawal_id=withdrawal_id))
     w.decided_by, w.decided_at, w.note = admin, now, reason
-    if approve:
+    if approve and transfer:
+        w.status = WithdrawalStatus.APPROVED
+    elif approve:
         w.status, w.paid_at = WithdrawalStatus.PAID, now
     else:
         if not reason:
@@ -164,6 +186,8 @@ async def decide_withdrawal(
     if not await uow.withdrawals.decide(w, [previous]):
         raise DomainError(N_("提现 #{withdrawal_id} 刚被处理", withdrawal_id=withdrawal_id))
     assert w.id is not None
+    if approve and transfer:
+        return w, []
     if approve:
         await uow.ledger.post(withdrawal_paid(w.id, w.amount_cents, now))
     else:

@@ -79,6 +79,7 @@ from domain.commands.sweeps import (
     QuarterlyLevels,
     ReconcilePayments,
     SampleSpotChecks,
+    SendPayouts,
     SendReminders,
 )
 from domain.commands.workers import (
@@ -93,6 +94,7 @@ from domain.commands.workers import (
     RegisterWorker,
     RequestTransfer,
     RequestWithdrawal,
+    SavePayoutAccount,
     SetOnline,
     StoreDocument,
 )
@@ -137,6 +139,7 @@ __all__ = [
     "RequestTransfer",
     "RateCustomer",
     "RequestWithdrawal",
+    "SavePayoutAccount",
     "ConfirmPayment",
     "ExecuteRefunds",
     "ShowWorker",
@@ -169,6 +172,7 @@ __all__ = [
     "ReconcilePayments",
     "ExpireUnpaid",
     "DailySettlement",
+    "SendPayouts",
     "GenerateRecurring",
     "SendReminders",
     "RemindExpiringCertificates",

@@ -44,6 +44,12 @@ class DailySettlement(Command):
 
 
 @dataclass(frozen=True)
+class SendPayouts(Command):
+    """Scheduler sweep: transfer approved withdrawals through the payout provider; ask about
+    transfers whose answer was lost (each withdrawal claimed by one process at a time)."""
+
+
+@dataclass(frozen=True)
 class GenerateRecurring(Command):
     """Scheduler sweep: make the orders of recurring visits that are coming up."""
 

@@ -1,4 +1,5 @@
-"""What a worker asks: sign-up, going online, jobs and their steps, earnings, withdrawals."""
+"""What a worker asks: sign-up, going online, jobs and their steps, earnings, withdrawals,
+the payout account."""
 
 from __future__ import annotations
 
@@ -105,3 +106,19 @@ class RateCustomer(Command):
 class RequestWithdrawal(Command):
     worker_id: int
     amount_cents: int
+
+
+@dataclass(frozen=True)
+class SavePayoutAccount(Command):
+    """The worker's bank card (``kind`` bank: holder, bank key, number) or WeChat wallet
+    (``kind`` wechat: paid to the openid of a WeChat account that is this worker's;
+    ``openid`` is the one they are writing from, if they are in WeChat)."""
+
+    worker_id: int
+    kind: str
+    holder: str = ""
+    bank: str = ""
+    number: str = ""
+    openid: str = ""
+    actor: str = ""
+    """Who changed it (``channel:user``), for the audit log."""

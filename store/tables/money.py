@@ -1,4 +1,5 @@
-"""Payments, the double-entry ledger, coupons, withdrawals and settlement runs."""
+"""Payments, the double-entry ledger, coupons, withdrawals, workers' payout accounts and
+settlement runs."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, CheckConstraint, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from store.tables.columns import money_field, time_field
+from store.tables.columns import money_field, sealed_field, time_field
 
 
 class PaymentRow(SQLModel, table=True):
@@ -95,6 +96,23 @@ class WithdrawalRow(SQLModel, table=True):
     decided_at: datetime | None = time_field(nullable=True)
     paid_at: datetime | None = time_field(nullable=True)
     note: str = Field(default="", max_length=200)
+    payout_kind: str = Field(default="", max_length=10)
+    paid_to: str = Field(default="", max_length=60)
+    sent_at: datetime | None = time_field(nullable=True)
+    payout_ref: str = Field(default="", max_length=64)
+
+
+class PayoutAccountRow(SQLModel, table=True):
+    """Where a worker's withdrawals are paid (one per worker; changes are in the audit log).
+    The card number or openid and the holder's name are encrypted."""
+
+    __tablename__ = "payout_accounts"
+    worker_id: int = Field(foreign_key="workers.id", primary_key=True)
+    kind: str = Field(max_length=10)
+    bank: str = Field(default="", max_length=10)
+    number_enc: bytes = sealed_field()
+    holder_enc: bytes = sealed_field()
+    updated_at: datetime = time_field()
 
 
 class SettlementRunRow(SQLModel, table=True):

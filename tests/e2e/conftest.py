@@ -33,6 +33,16 @@ async def fake_wechat_pay():
 
 
 @pytest.fixture
+async def fake_wechat_transfers():
+    from tests.fakes.wechat_transfers import FakeWeChatTransfers
+
+    fake = FakeWeChatTransfers()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
 async def fake_wechat():
     fake = FakeWeChat()
     await fake.start()

@@ -1,5 +1,6 @@
 """Money end to end: Telegram invoices, WeChat Pay notifications, refunds through the
-provider, deposits and balances, settlement, withdrawals, the daily report, the ledger export."""
+provider, deposits and balances, settlement, withdrawals paid through the payout provider, the
+daily report, the ledger export."""
 
 import itertools
 import re
@@ -8,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from domain import ledger as L
-from domain.commands import DailySettlement, ExecuteRefunds
+from domain.commands import DailySettlement, ExecuteRefunds, SendPayouts
 from tests.e2e.helpers import (
     HOME,
     TelegramUser,
@@ -22,6 +23,7 @@ from tests.e2e.helpers import (
     visit_code,
 )
 from tests.e2e.test_job_rules import photo
+from tests.e2e.test_payouts import add_card
 from tests.fakes.telegram import user
 from tests.fakes.wechat import MCH_ID, PAY_KEY, WeChatServer
 from webhooks.keys import CLOCK, DATABASE, SERVICES
@@ -39,6 +41,7 @@ async def shop(
     fake_telegram,
     fake_wechat,
     fake_wechat_pay,
+    fake_wechat_transfers,
     clock,
 ):
     app = make_app(
@@ -52,6 +55,7 @@ async def shop(
         wechat_pay_mch_id=MCH_ID,
         wechat_pay_key=PAY_KEY,
         wechat_pay_api_base=fake_wechat_pay.base_url,
+        wechat_pay_transfer_api_base=fake_wechat_transfers.base_url,
         admins=f"telegram:{FINANCE}:finance",
     )
     return app, await aiohttp_client(app)
@@ -325,15 +329,20 @@ async def test_deposit_then_balance_then_settlement_split_and_withdrawal(
 
     await worker.say("/earnings")
     assert "余额 ¥704.00" in worker.text() and "可提现 ¥0.00" in worker.text()
+    await add_card(worker)
     await worker.say("/withdraw 100")
     assert "可提现余额为 ¥0.00" in worker.text()  # T+1
     clock.advance(days=1, hours=1)
     await worker.say("提现 200")
-    assert "已自动批准" in worker.text()
+    assert "已批准,正在打款到招商银行 尾号 5576" in worker.text()
     await worker.say("/withdraw 1100")
     assert "可提现余额为 ¥504.00" in worker.text()
     await worker.say("/withdraw 504")
-    assert "等待财务审批" not in worker.text()  # under the ¥1,000 threshold
+    assert "财务批准" not in worker.text()  # under the ¥1,000 threshold
+    await app[SERVICES].run(SendPayouts())  # the bank accepts both transfers
+    clock.advance(minutes=11)
+    await app[SERVICES].run(SendPayouts())  # and says they were paid
+    clock.advance(days=1)  # the next day's settlement reports them
     await app[SERVICES].run(DailySettlement())
     await app[SERVICES].run(DailySettlement())  # once per business day
     report = [m["text"] for m in fake_telegram.sent(FINANCE) if "日结" in m["text"]]
@@ -361,8 +370,9 @@ async def test_large_withdrawals_need_finance_and_a_refusal_gives_the_money_back
         )
         await uow.commit()
     worker = TelegramUser(client, fake_telegram, 700200)
+    await add_card(worker)
     await worker.say("/withdraw 2000")
-    assert "等待财务审批" in worker.text()
+    assert "财务批准后打款到招商银行 尾号 5576" in worker.text()
     finance = TelegramUser(client, fake_telegram, FINANCE)
     assert "/payout" in fake_telegram.sent(FINANCE)[-1]["text"]
     await finance.say("/withdrawals")
@@ -374,7 +384,13 @@ async def test_large_withdrawals_need_finance_and_a_refusal_gives_the_money_back
     await finance.say("/withdrawals")
     wid = finance.text().split(".")[0]
     await finance.say(f"/payout {wid}")
-    assert "paid" in finance.text()
+    assert "approved" in finance.text()
+    await finance.say(f"/payout {wid}")
+    assert "正在打款" in finance.text()
+    await app[SERVICES].run(SendPayouts())
+    clock.advance(minutes=11)
+    await app[SERVICES].run(SendPayouts())
+    assert "提现 ¥2,500.00 已打款" in fake_telegram.sent(700200)[-1]["text"]
     await finance.say(f"/payout {wid}")
     assert "已处理" in finance.text()
     async with app[DATABASE].uow() as uow:

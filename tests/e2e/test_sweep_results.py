@@ -22,6 +22,7 @@ EMPTY = {
     c.ReconcilePayments: r.PaymentsReconciled(0, 0),
     c.ExpireUnpaid: r.UnpaidExpired(0),
     c.DailySettlement: r.DaySettled(0),
+    c.SendPayouts: r.PayoutsSent(0, 0, 0),
     c.SendReminders: r.RemindersSent(0),
     c.RemindExpiringCertificates: r.CertificateRemindersSent(0),
     c.GenerateRecurring: r.RecurringGenerated(0, 0),

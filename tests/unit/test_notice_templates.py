@@ -89,6 +89,14 @@ SAMPLES: dict[str, dict[str, object]] = {
     "withdrawal_to_approve_admin": {"withdrawal_id": 3, "worker_id": 7, "amount": 150_000},
     "withdrawal_paid": {"amount": 150_000},
     "withdrawal_refused": {"amount": 150_000, "reason": "bank details"},
+    "withdrawal_failed": {"amount": 150_000, "reason": "name"},
+    "withdrawal_failed_admin": {
+        "withdrawal_id": 3,
+        "worker_id": 7,
+        "amount": 150_000,
+        "reason": "account",
+        "detail": "BANK_FAIL 账户已销户",
+    },
     "daily_report_admin": {"report": "日结 Daily settlement 2026-12-01"},
     "points_credited": {
         "number": 240117,

@@ -73,6 +73,7 @@ def table(
         q.LoadCards: partial(cards.cards, catalog=catalog, clock=clock),
         q.LoadJobs: partial(worker.jobs, catalog=catalog),
         q.LoadEarnings: partial(worker.earnings, rules=rules, clock=clock),
+        q.LoadPayoutAccount: worker.payout_account,
         q.ShowStats: partial(admin.stats, admins=admins, tz=tz, clock=clock),
         q.ListOrders: partial(
             admin.orders, admins=admins, catalog=catalog, rules=rules, tz=tz, clock=clock

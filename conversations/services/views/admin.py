@@ -213,9 +213,9 @@ async def workers(uow: Reads, q: ListWorkers) -> WorkersListed:
 
 
 async def withdrawals(uow: Reads, q: ListWithdrawals) -> WithdrawalsListed:
-    """Withdrawals waiting for finance, or approved and waiting to be paid."""
+    """Withdrawals waiting for finance, approved and waiting to be paid, or being paid."""
     waiting = await uow.withdrawals.with_status(
-        [WithdrawalStatus.REQUESTED, WithdrawalStatus.APPROVED]
+        [WithdrawalStatus.REQUESTED, WithdrawalStatus.APPROVED, WithdrawalStatus.SENDING]
     )
     return WithdrawalsListed(
         tuple(

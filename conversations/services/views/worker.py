@@ -1,4 +1,5 @@
-"""What a worker sees: their jobs (offers open to them, jobs under way) and their earnings.
+"""What a worker sees: their jobs (offers open to them, jobs under way), their earnings and
+their payout account (masked).
 
 Query functions (cosmicpython ``views.py``): see ``views.customer``.
 """
@@ -8,15 +9,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from conversations.results.workers import EarningsShown, JobsShown, LiveJobView, OfferView
+from conversations.results.workers import (
+    EarningsShown,
+    JobsShown,
+    LiveJobView,
+    OfferView,
+    PayoutAccountShown,
+)
 from conversations.services import settlement
 from conversations.services.worker_jobs import phone_to_call
 from domain.catalog import Catalog
 from domain.ledger import worker_payable
 from domain.lifecycle import OrderStatus
+from domain.people import Channel
 from domain.ports import Reads
 from domain.privacy import mask_address
-from domain.queries import LoadEarnings, LoadJobs
+from domain.queries import LoadEarnings, LoadJobs, LoadPayoutAccount
 from domain.rules import Rules
 
 LIVE = (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
@@ -68,3 +76,10 @@ async def earnings(
     free = await settlement.withdrawable(uow, rules, q.worker_id, clock())
     after_days = rules.settlement.withdraw_after_days
     return EarningsShown(len(done), owed, free, after_days)
+
+
+async def payout_account(uow: Reads, q: LoadPayoutAccount) -> PayoutAccountShown:
+    """The worker's payout account as they may see it: masked."""
+    account = await uow.payout_accounts.get(q.worker_id)
+    wechat = any(i.channel == Channel.WECHAT for i in await uow.identities.of_worker(q.worker_id))
+    return PayoutAccountShown(account.masked() if account else None, wechat)

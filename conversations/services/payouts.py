@@ -1,0 +1,216 @@
+"""Paying workers out: their payout account (added and changed in chat, audited), and the
+payout sweep that transfers approved withdrawals through the payout provider.
+
+Each withdrawal is claimed by one process (a conditional update to ``sending`` committed
+before the provider is called); a transfer whose answer was lost stays ``sending`` and is
+asked about after ``rules.settlement.payout_query_after_minutes`` — sent again (with the same
+withdrawal id, which the provider pays once) only when the provider has no record of it.
+Paid: ``withdrawals_pending`` → ``cash:payouts`` and the worker told; refused for good: the
+money back on the worker's balance, the worker told why and finance told (with the provider's
+words)."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from datetime import timedelta
+from typing import Any
+
+from conversations.events import Result
+from conversations.results.sweeps import PayoutsSent
+from conversations.results.workers import PayoutAccountSaved
+from conversations.services.deps import Deps
+from conversations.services.notices import Notice, to_admins, to_worker
+from conversations.services.settlement import paid_notice
+from domain import commands as c
+from domain.audit import AuditEntry
+from domain.errors import DomainError
+from domain.gateways import PayoutGateway
+from domain.ledger import withdrawal_paid, withdrawal_released
+from domain.payouts import (
+    BANKS,
+    FailReason,
+    PayoutAccount,
+    PayoutKind,
+    TransferOutcome,
+    TransferStatus,
+    card_number,
+    holder_name,
+)
+from domain.people import Channel
+from domain.ports import UnitOfWork
+from domain.text import N_
+from domain.withdrawals import Withdrawal, WithdrawalStatus
+
+log = logging.getLogger(__name__)
+
+
+class PayoutDesk:
+    def __init__(self, s: Deps) -> None:
+        self.s = s
+
+    def handlers(self) -> dict[type[c.Command], Any]:
+        return {c.SavePayoutAccount: self.save_account, c.SendPayouts: self.send}
+
+    # -- the account ------------------------------------------------------------------------
+
+    async def save_account(self, cmd: c.SavePayoutAccount) -> list[Result]:
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            account = await _account(uow, cmd)
+            if await uow.withdrawals.with_status([WithdrawalStatus.SENDING], cmd.worker_id):
+                raise DomainError(N_("有一笔提现正在打款,打款完成后再更换收款账户。"))
+            before = await uow.payout_accounts.get(cmd.worker_id)
+            await uow.payout_accounts.put(account, now)
+            await uow.audit.append(
+                AuditEntry(
+                    now,
+                    cmd.actor or f"worker:{cmd.worker_id}",
+                    "payout_account",
+                    f"worker:{cmd.worker_id}",
+                    "worker",
+                    {"account": str(before.masked())} if before else {},
+                    {"account": str(account.masked())},
+                )
+            )
+            await uow.commit()
+        return [PayoutAccountSaved(account.masked(), before is not None)]
+
+    # -- the sweep --------------------------------------------------------------------------
+
+    async def send(self, cmd: c.SendPayouts) -> list[Result]:
+        gateway = self.s.payouts
+        if gateway is None:
+            return [PayoutsSent(0, 0, 0)]
+        now = self.s.clock()
+        retry_before = now - timedelta(minutes=self.s.rules.settlement.payout_query_after_minutes)
+        async with self.s.uow() as uow:
+            due = await uow.payout_claims.due(retry_before)
+        counts = {TransferStatus.PAID: 0, TransferStatus.FAILED: 0, TransferStatus.UNKNOWN: 0}
+        for w in due:
+            status = await self._one(gateway, w)
+            if status is not None:
+                counts[status] += 1
+        return [
+            PayoutsSent(
+                counts[TransferStatus.PAID],
+                counts[TransferStatus.FAILED],
+                counts[TransferStatus.UNKNOWN],
+            )
+        ]
+
+    async def _one(self, gateway: PayoutGateway, w: Withdrawal) -> TransferStatus | None:
+        """Claim ``w``, transfer it (or ask about it), record how it ended; None when
+        another process has it, or its worker has no account yet."""
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            account = await uow.payout_accounts.get(w.worker_id)
+            if account is None and w.status == WithdrawalStatus.APPROVED:
+                return None  # paid once the worker adds an account
+            kind = account.kind.value if account else w.payout_kind
+            paid_to = str(account.masked()) if account else w.paid_to
+            if not await uow.payout_claims.claim(w, kind, paid_to, now):
+                return None
+            await uow.commit()
+        retry = w.status == WithdrawalStatus.SENDING
+        claimed = dataclasses.replace(
+            w,
+            status=WithdrawalStatus.SENDING,
+            sent_at=now,
+            payout_kind=w.payout_kind if retry else kind,
+            paid_to=w.paid_to if retry else paid_to,
+        )
+        outcome = await _transfer(gateway, claimed, account, retry)
+        if outcome.status in (TransferStatus.UNKNOWN, TransferStatus.ABSENT):
+            log.info("payout %s: no answer yet (%s)", w.id, outcome.detail)
+            return TransferStatus.UNKNOWN
+        await self._record(claimed, outcome)
+        return outcome.status
+
+    async def _record(self, w: Withdrawal, outcome: TransferOutcome) -> None:
+        now = self.s.clock()
+        assert w.id is not None
+        paid = outcome.status == TransferStatus.PAID
+        status = WithdrawalStatus.PAID if paid else WithdrawalStatus.FAILED
+        async with self.s.uow() as uow:
+            if not await uow.payout_claims.finish(
+                w, status, now, outcome.provider_ref, "" if paid else outcome.detail
+            ):
+                return  # recorded by another process meanwhile
+            notices: list[Notice]
+            if paid:
+                await uow.ledger.post(withdrawal_paid(w.id, w.amount_cents, now))
+                notices = [paid_notice(w)]
+            else:
+                await uow.ledger.post(
+                    withdrawal_released(
+                        w.id, w.worker_id, w.amount_cents, now, memo="payout refused"
+                    )
+                )
+                reason = (outcome.reason or FailReason.OTHER).value
+                notices = [
+                    to_worker(
+                        w.worker_id, "withdrawal_failed", amount=w.amount_cents, reason=reason
+                    ),
+                    to_admins(
+                        "withdrawal_failed_admin",
+                        "owner",
+                        "finance",
+                        withdrawal_id=w.id,
+                        worker_id=w.worker_id,
+                        amount=w.amount_cents,
+                        reason=reason,
+                        detail=outcome.detail,
+                    ),
+                ]
+            posted = await self.s.post(uow, notices)
+            await uow.commit()
+        await self.s.flush(posted)
+
+
+async def _transfer(
+    gateway: PayoutGateway, w: Withdrawal, account: PayoutAccount | None, retry: bool
+) -> TransferOutcome:
+    """Send the transfer; one sent before is asked about first and sent again only when the
+    provider has no record of it. A provider that raises is an answer lost."""
+    try:
+        if retry:
+            outcome = await gateway.query(w)
+            if outcome.status != TransferStatus.ABSENT or account is None:
+                return outcome
+            if account.kind.value != w.payout_kind:
+                return TransferOutcome(TransferStatus.FAILED, reason=FailReason.ACCOUNT)
+        assert account is not None
+        return await gateway.transfer(w, account)
+    except Exception as exc:  # an adapter's bug or the network: asked about next time
+        log.warning("payout %s: %s", w.id, type(exc).__name__)
+        return TransferOutcome(TransferStatus.UNKNOWN, detail=type(exc).__name__)
+
+
+async def _account(uow: UnitOfWork, cmd: c.SavePayoutAccount) -> PayoutAccount:
+    """The account the command describes, checked; a ``DomainError`` to show otherwise."""
+    if cmd.kind == PayoutKind.BANK:
+        if cmd.bank not in BANKS:
+            raise DomainError(N_("请选择开户银行。"))
+        return PayoutAccount(
+            cmd.worker_id,
+            PayoutKind.BANK,
+            card_number(cmd.number),
+            holder_name(cmd.holder),
+            cmd.bank,
+        )
+    if cmd.kind != PayoutKind.WECHAT:
+        raise DomainError(N_("请选择银行卡或微信零钱。"))
+    worker = await uow.workers.get(cmd.worker_id)
+    assert worker is not None
+    openids = [
+        i.channel_user_id
+        for i in await uow.identities.of_worker(cmd.worker_id)
+        if i.channel == Channel.WECHAT
+    ]
+    openid = cmd.openid if cmd.openid in openids else (openids[0] if openids else "")
+    if not openid:
+        raise DomainError(
+            N_("微信零钱只能打到您当师傅的微信账户:请在微信里添加;这里可以添加银行卡。")
+        )
+    return PayoutAccount(cmd.worker_id, PayoutKind.WECHAT, openid, worker.name)
