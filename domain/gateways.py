@@ -1,5 +1,6 @@
 """What the service layer needs from the outside world other than persistence: payment
-providers and where media is kept (``bots`` and ``store`` implement these Protocols)."""
+providers, where media is kept and where an address is (``bots`` and ``store`` implement
+these Protocols)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from domain.geo import Located
 from domain.orders import Order
 from domain.payments import Payment
 
@@ -58,4 +60,15 @@ class PaymentGateway(Protocol):
         before money that landed on a cancelled order is given back: asked again where the
         provider can be asked; a provider that cannot be asked answers from its own
         authenticated message."""
+        ...
+
+
+class Geocoder(Protocol):
+    """Finds where a typed address is (a map service, else the offline district table)."""
+
+    name: str
+
+    async def locate(self, text: str, city_hint: str) -> Located | None:
+        """The address's point, district and uncertainty, or None when it cannot be placed.
+        Never raises: a map service that fails is answered for by the offline table."""
         ...

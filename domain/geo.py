@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from math import asin, cos, radians, sin, sqrt
 
 from domain.people import GeoPoint
@@ -15,3 +16,17 @@ def distance_m(a: GeoPoint, b: GeoPoint) -> int:
     dlon = radians(b.lon - a.lon)
     h = sin(dlat / 2) ** 2 + cos(radians(a.lat)) * cos(radians(b.lat)) * sin(dlon / 2) ** 2
     return round(2 * EARTH_RADIUS_M * asin(min(1.0, sqrt(h))))
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """Where an address is, as a geocoder found it: a point, its district, the street where
+    known, and how far the real place may be from the point (metres: a few for a map pin or
+    a house number, a district's radius for a district named in the text)."""
+
+    point: GeoPoint
+    district: str = ""
+    street: str = ""
+    uncertainty_m: int = 0
+    source: str = ""
+    """Who located it: ``pin`` (the customer's map pin), ``amap``, ``tencent``, ``offline``."""

@@ -17,7 +17,9 @@ from zoneinfo import ZoneInfo
 import redis.asyncio as aioredis
 from aiohttp import web
 
+from bots import geocoding
 from bots.channel import Channel, Host, Resources
+from bots.geocode_cache import CachedGeocoder
 from conversations.engine import Engine, Handled
 from conversations.events import Failed, Inbound
 from conversations.flows.registry import CUSTOMER_FLOWS
@@ -253,6 +255,18 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         limiter = LocalRateLimiter()
     app[CONVERSATIONS] = store
     messenger = app[MESSENGER]
+    key = settings.geocoder_key
+    service = geocoding.build(
+        settings.geocoder, key.get_secret_value() if key else None, settings.geocoder_api_base
+    )
+    cached = (
+        CachedGeocoder(
+            service, secret=_secret(settings, "geocode-cache"), sealer=cipher, redis=redis_client
+        )
+        if service is not None
+        else None
+    )
+    geocoder = geocoding.WithFallback(cached)
     services = Services(
         uow=app[DATABASE].uow,
         catalog=app[CATALOG],
@@ -277,6 +291,8 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         after_commit=turns.after_commit,
         channels=[a.name for a in app[CHANNELS].adapters],
         invite_link=app[CHANNELS].invite_link,
+        geocoder=geocoder,
+        city=settings.geocoder_city,
     )
     app[SERVICES] = services
     engine = Engine(
@@ -297,5 +313,7 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        if service is not None:
+            await service.close()
         if local is not None:
             local.close()

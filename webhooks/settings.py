@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (
     Field,
@@ -77,6 +77,15 @@ class Settings(BaseSettings):
     wechat_templates: Path | None = None
     """YAML file: per notification event, the WeChat template id and its fields."""
 
+    geocoder: Literal["amap", "tencent", "offline"] = "offline"
+    """Where a typed address is looked up: a map web service (with ``geocoder_key``), or the
+    offline district table alone; the table answers whenever the service does not."""
+    geocoder_key: SecretStr | None = None
+    geocoder_api_base: str | None = None
+    """The map service's base URL (its own when unset)."""
+    geocoder_city: str = Field(default="上海", min_length=2, max_length=20)
+    """The city the service runs in, assumed when an address names none."""
+
     sandbox_payments: bool | None = None
     """The sandbox payment provider and its routes (no real money). Unset: on under
     ``daojia demo``, off under ``daojia serve``; on under ``serve`` it is a test mode."""
@@ -89,7 +98,7 @@ class Settings(BaseSettings):
         load_templates(value)  # refuse a broken file at start, naming the variable
         return value
 
-    @field_validator("sandbox_payments", "web_chat", mode="before")
+    @field_validator("sandbox_payments", "web_chat", "geocoder_api_base", mode="before")
     @classmethod
     def _unset_when_empty(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -155,9 +164,12 @@ class Settings(BaseSettings):
         "telegram_api_base",
         "telegram_file_base",
         "wechat_pay_api_base",
+        "geocoder_api_base",
     )
     @classmethod
-    def _http_url(cls, value: str) -> str:
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
         if not re.match(r"^https?://[^/\s]+", value):
             raise ValueError("must be an http(s) URL")
         return value
@@ -185,6 +197,10 @@ class Settings(BaseSettings):
             "telegram_token": ("telegram_token", "telegram_secret"),
             "wechat_pay_mch_id": ("wechat_pay_mch_id", "wechat_pay_key", "wechat_appid"),
         }
+        if self.geocoder != "offline" and self.geocoder_key is None:
+            raise ValueError(
+                f"DAOJIA_GEOCODER_KEY is required when DAOJIA_GEOCODER={self.geocoder}"
+            )
         for trigger, needed in groups.items():
             if getattr(self, trigger) is None:
                 continue

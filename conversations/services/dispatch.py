@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from conversations.services.notices import Notice, to_admins, to_customer, to_worker
+from domain import gazetteer
 from domain.assignment import cost_matrix, optimal
 from domain.catalog import Catalog
 from domain.credit import effective_daily_cap
@@ -17,7 +18,7 @@ from domain.offers import Offer, OfferMode, OfferStatus
 from domain.orders import SYSTEM, Order
 from domain.people import Address, Worker
 from domain.ports import UnitOfWork
-from domain.privacy import district_of, mask_address
+from domain.privacy import mask_address
 from domain.rules import DispatchMode, Rules
 from domain.settlement import service_value, worker_share
 from domain.text import N_, Bilingual
@@ -40,14 +41,14 @@ async def job_for(
     item = catalog.item(order.item_id)
     address = await uow.addresses.get(order.address_id) if order.address_id else None
     previous = await uow.orders.previous_workers(order.customer_id)
-    district = (address.district or district_of(address.text)) if address else ""
+    place = gazetteer.place_of(address) if address else None
     job = Job(
         order_id=order.id or 0,
         skill=item.skill,
         start_at=order.start_at,
         end_at=order.end_at,
-        location=address.location if address else None,
-        district=district,
+        location=place.point if place else None,
+        district=place.district if place else "",
         certificate=item.certificate,
         preferred_worker_id=order.preferred_worker_id,
         previous_worker_ids=frozenset(previous),

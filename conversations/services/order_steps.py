@@ -11,6 +11,7 @@ from domain.catalog import Catalog
 from domain.commands import Booking
 from domain.coupons import WELCOME, Coupon
 from domain.errors import DomainError
+from domain.geo import Located
 from domain.ledger import fee_kept
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.membership import PAID_STATUSES, level_for_spend
@@ -114,11 +115,13 @@ async def place(
     provider: str | None,
     *,
     phone: str = "",
+    located: Located | None = None,
 ) -> tuple[Order, Payment | None]:
     """Create the order (awaiting payment) and its pending payment with ``provider``; refuse
     a changed price, and (``PaymentUnavailable``) an order to pay when there is no provider.
     ``phone``, given at a first checkout, is kept on the account (and the new address); an
     account without one is refused — the worker must be able to call before the visit.
+    ``located``: where a new address is (geocoded before this transaction), kept with it.
     """
     priced = await price(uow, catalog, rules, b, now)
     await _reachable(uow, priced.customer, phone, b)
@@ -136,15 +139,7 @@ async def place(
         if found is None or found.customer_id != b.customer_id:
             raise DomainError(N_("地址不存在"))
     elif b.address_text:
-        address = await uow.addresses.add(
-            Address(
-                b.customer_id,
-                b.address_text,
-                priced.customer.name,
-                priced.customer.phone,
-                GeoPoint(*b.location) if b.location else None,
-            )
-        )
+        address = await uow.addresses.add(new_address(b, priced.customer, located))
         address_id = address.id
     else:
         raise DomainError(N_("请提供服务地址"))
@@ -185,6 +180,23 @@ async def place(
         return order, None
     assert provider is not None
     return order, await payment_requests.pending_payment(uow, order, provider, now, fresh=True)
+
+
+def new_address(b: Booking, customer: Customer, located: Located | None) -> Address:
+    """The booking's typed address with its point: the map pin as sent, else where the
+    geocoder put the text (``located``), else none."""
+    if located is None and b.location:
+        located = Located(GeoPoint(*b.location), source="pin")
+    return Address(
+        b.customer_id,
+        b.address_text,
+        customer.name,
+        customer.phone,
+        located.point if located else None,
+        located.district if located else "",
+        located.uncertainty_m if located else 0,
+        located.source if located else "",
+    )
 
 
 async def risk_hold(uow: UnitOfWork, rules: Rules, customer_id: int, now: datetime) -> str:
