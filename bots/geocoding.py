@@ -57,9 +57,12 @@ class _MapService:
 
     name = ""
 
-    def __init__(self, *, key: str, api_base: str | None = None) -> None:
+    def __init__(
+        self, *, key: str, api_base: str | None = None, timeout_s: float = TIMEOUT_S
+    ) -> None:
         self.key = key
         self.api_base = (api_base or API_BASES[self.name]).rstrip("/")
+        self.timeout_s = timeout_s
         self._session: aiohttp.ClientSession | None = None
 
     async def close(self) -> None:

@@ -4,6 +4,7 @@ the real services shape their JSON; ``down`` makes every request fail (HTTP 502)
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,9 @@ class FakeMaps(LoopbackServer):
         self.places: dict[str, Place] = {}
         """Known addresses: a request whose address contains the key is answered with it."""
         self.down = False
+        self.hang = False
+        """Hold every request until the test ends (a client's timeout gives up first)."""
+        self._released = asyncio.Event()
         self.calls: list[tuple[str, dict[str, str]]] = []
         self.app.router.add_get("/v3/geocode/geo", self.amap)
         self.app.router.add_get("/ws/geocoder/v1/", self.tencent)
@@ -37,14 +41,20 @@ class FakeMaps(LoopbackServer):
     def _find(self, address: str) -> Place | None:
         return next((p for text, p in self.places.items() if text in address), None)
 
-    def _refused(self, request: web.Request) -> web.Response | None:
+    async def stop(self) -> None:
+        self._released.set()
+        await super().stop()
+
+    async def _refused(self, request: web.Request) -> web.Response | None:
         self.calls.append((request.path, dict(request.query)))
+        if self.hang:
+            await self._released.wait()
         if self.down:
             return web.Response(status=502, text="bad gateway")
         return None
 
     async def amap(self, request: web.Request) -> web.Response:
-        if (refused := self._refused(request)) is not None:
+        if (refused := await self._refused(request)) is not None:
             return refused
         if request.query.get("key") != KEY:
             return web.json_response({"status": "0", "info": "INVALID_USER_KEY", "count": "0"})
@@ -65,7 +75,7 @@ class FakeMaps(LoopbackServer):
         )
 
     async def tencent(self, request: web.Request) -> web.Response:
-        if (refused := self._refused(request)) is not None:
+        if (refused := await self._refused(request)) is not None:
             return refused
         if request.query.get("key") != KEY:
             return web.json_response({"status": 311, "message": "key格式错误"})
