@@ -126,3 +126,19 @@ async def test_answers_are_asked_once_per_address_and_kept_sealed(
     finally:
         if client is not None:
             await client.aclose()
+
+
+def test_the_geocoder_settings_are_checked_at_start() -> None:
+    from pydantic import ValidationError
+
+    from webhooks.settings import Settings
+
+    assert Settings(_env_file=None).geocoder == "offline"
+    blank = Settings(_env_file=None, geocoder="tencent", geocoder_key="k", geocoder_api_base="")
+    assert blank.geocoder_api_base is None
+    with pytest.raises(ValidationError, match="DAOJIA_GEOCODER_KEY is required"):
+        Settings(_env_file=None, geocoder="amap")
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None, geocoder="google", geocoder_key="k")
+    with pytest.raises(ValidationError, match="http"):
+        Settings(_env_file=None, geocoder="amap", geocoder_key="k", geocoder_api_base="ftp://x")
