@@ -23,7 +23,8 @@ from domain.people import Address, GeoPoint
 OFFLINE = "offline"
 DEFAULT_CITY = "上海"
 _PROVINCE = re.compile(r"^(?:中国)?[\u4e00-\u9fff]{2,7}?(?:省|自治区)")
-_CITY = re.compile(r"^([\u4e00-\u9fff]{2,4}?)市")
+_CITY = re.compile(r"^((?:(?![区县镇乡路街])[\u4e00-\u9fff]){2,4}?)市")
+"""A city named first; not 嘉定区城市花园's 区城 (城市 is "city", not a city)."""
 _ROAD = re.compile(r"(?:(?![镇乡村区号弄])[\u4e00-\u9fff]){2,10}?(?:大道|公路|路|街)")
 _NOT_A_DISTRICT_AFTER = ("路", "街", "大道", "公路", "江", "大桥")
 """An alias followed by these names a road or a river (宝山路 is in 静安区; 黄浦江)."""
@@ -43,12 +44,11 @@ def locate(text: str, city_hint: str = DEFAULT_CITY) -> Located | None:
     rest = _PROVINCE.sub("", rest, count=1)
     city = _short_city(city_hint)
     if m := _CITY.match(rest):
-        city = m.group(1)
-        rest = rest[m.end() :]
+        city, rest = m.group(1), rest[m.end() :]
     elif rest.startswith(city):
         rest = rest[len(city) :]
     districts = CITIES.get(city)
-    if not districts:
+    if not districts:  # another city's (北京市…, 舟山市普陀区…): not placed in this one
         return None
     found = _district(rest, districts)
     if found is None:

@@ -24,6 +24,7 @@ from domain.people import Address, GeoPoint
         ("宝山区友谊路1号", "宝山区", "友谊路"),
         ("上海市黄浦区福州路１号", "黄浦区", "福州路"),  # full-width digits
         ("嘉定区安亭镇墨玉路", "嘉定区", "墨玉路"),
+        ("嘉定区城市花园3号", "嘉定区", ""),  # 城市 is no city
     ],
 )
 def test_addresses_with_a_district_are_read(text: str, district: str, street: str) -> None:
@@ -63,6 +64,8 @@ def test_short_names_typos_former_districts_and_places_are_read(text: str, distr
         "宝山路500号",  # a road named after a district, in another one (静安区)
         "北京市朝阳区建国路1号",  # another city: not placed in Shanghai
         "杭州市西湖区文三路",
+        "苏州市吴中区宝山路1号",
+        "舟山市普陀区东港街道",  # another city's district named like a Shanghai one
     ],
 )
 def test_texts_naming_no_known_district_are_not_placed(text: str) -> None:
