@@ -3,6 +3,7 @@ Redis with the operators' set-up — no Redis value holds a phone or an address 
 
 import secrets
 
+import pytest
 import redis.asyncio as aioredis
 
 from tests.e2e.helpers import (
@@ -36,12 +37,13 @@ async def values(url: str, *people: str) -> list[bytes]:
     return out
 
 
+@pytest.mark.parametrize("own_db_url", ["postgres"], indirect=True)  # its worker gets the job
 async def test_a_full_booking_leaves_no_phone_or_address_in_redis(
-    aiohttp_client, tmp_path, postgres_url, redis_url, pii_key, fake_telegram, clock
+    aiohttp_client, tmp_path, own_db_url, redis_url, pii_key, fake_telegram, clock
 ):
     app = make_app(
         tmp_path,
-        postgres_url,
+        own_db_url,
         pii_key,
         clock=clock,
         redis_url=redis_url,
