@@ -262,10 +262,18 @@ def offer_notice(
         mode=mode.value,
         when=when_text(order, tz),
         where=mask_address(address.text, address.district) if address else "—",
-        km=f"{distance // 1000}.{distance % 1000 // 100} km" if distance is not None else "—",
+        km=km_text(distance, address.uncertainty_m if address else 0),
         earn=earn,
         minutes=minutes,
     )
+
+
+def km_text(distance: int | None, uncertainty_m: int) -> str:
+    """``2.0 km``; ``3.6 km ±6 km`` when only the address's district is known (offline)."""
+    if distance is None:
+        return "—"
+    km = f"{distance // 1000}.{distance % 1000 // 100} km"
+    return f"{km} ±{-(-uncertainty_m // 1000)} km" if uncertainty_m >= 1000 else km
 
 
 def no_worker_notices(order: Order, rules: Rules) -> list[Notice]:

@@ -111,6 +111,7 @@ async def test_a_typed_address_is_geocoded_by_amap_and_offered_to_the_nearest_wo
     )
     number = await book_typed(client, app, fake_wechat, f"o-geo-c1-{RUN}")
     assert offered(fake_wechat, f"o-geo-near-{RUN}", number)
+    assert "(约 2.0 km)" in fake_wechat.texts(f"o-geo-near-{RUN}")[-1]
     assert not offered(fake_wechat, f"o-geo-east-{RUN}", number)
     assert not any("无可派" in t or "人工指派" in t for t in fake_wechat.texts())
     address = await stored_address(app, number)
@@ -191,6 +192,8 @@ async def test_with_the_map_service_down_the_district_table_still_dispatches(
         6000,
     )
     assert offered(fake_wechat, f"o-geo-radius-{RUN}", number)
+    offer = fake_wechat.texts(f"o-geo-radius-{RUN}")[-1]
+    assert "徐汇区" in offer and "±6 km" in offer  # the distance is to the district's point
     radius = WeChatUser(client, fake_wechat, f"o-geo-radius-{RUN}", WeChatServer(clock=app[CLOCK]))
     await radius.say(f"拒单 #{number}")
     assert offered(fake_wechat, f"o-geo-district-{RUN}", number)  # the district matches too
