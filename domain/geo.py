@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from math import asin, cos, radians, sin, sqrt
 
 from domain.people import GeoPoint
+from domain.text import N_, Text
 
 EARTH_RADIUS_M = 6_371_000
 
@@ -30,3 +31,20 @@ class Located:
     uncertainty_m: int = 0
     source: str = ""
     """Who located it: ``pin`` (the customer's map pin), ``amap``, ``tencent``, ``offline``."""
+
+
+LOCATED_BY_TEXT: dict[str, Text] = {
+    "pin": N_("地图位置"),
+    "amap": N_("高德地图"),
+    "tencent": N_("腾讯地图"),
+    "offline": N_("按区估算"),
+}
+"""Who located an address (``Located.source``), as ops read it in an order's detail."""
+
+
+def metres_text(metres: int) -> str:
+    """``50 m``, ``1.5 km``, ``6 km``."""
+    if metres < 1000:
+        return f"{metres} m"
+    whole, tenth = metres // 1000, metres % 1000 // 100
+    return f"{whole} km" if tenth == 0 else f"{whole}.{tenth} km"

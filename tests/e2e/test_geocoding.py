@@ -215,3 +215,6 @@ async def test_with_the_map_service_down_the_district_table_still_dispatches(
 
     html = await (await client.get(URL(dashboard_link(app[LINKS], OWNER, "owner")).path_qs)).text()
     assert "徐汇区" in html and "未填区域" not in html
+    owner = WeChatUser(client, fake_wechat, OWNER.split(":")[1], WeChatServer(clock=app[CLOCK]))
+    await owner.say(f"/order #{number}")
+    assert "区域 徐汇区 · 按区估算 · 误差约 6 km" in owner.last_text
