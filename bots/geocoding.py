@@ -72,7 +72,9 @@ class _MapService:
 
     async def _get(self, path: str, params: dict[str, str]) -> Any:
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=TIMEOUT_S))
+            self._session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=self.timeout_s)
+            )
         async with self._session.get(self.api_base + path, params=params) as response:
             response.raise_for_status()
             return await response.json(content_type=None)
