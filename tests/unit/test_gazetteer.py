@@ -116,3 +116,23 @@ def test_worker_districts_are_spelt_as_the_geocoder_spells_them() -> None:
     assert known_district("闸北区") == "静安区"
     assert known_district("徐汇区") == "徐汇区"
     assert known_district("朝阳区") == ""
+
+
+def test_the_check_in_radius_is_widened_by_the_addresss_uncertainty() -> None:
+    from domain.execution import TooFar, check_in_distance
+    from domain.rules import ExecutionRules
+
+    rules = ExecutionRules(checkin_radius_m=300)
+    door = GeoPoint(31.1935, 121.4370)
+    near = GeoPoint(31.1970, 121.4370)  # about 390 m
+    assert check_in_distance(door, door, rules) == 0
+    with pytest.raises(TooFar) as refused:
+        check_in_distance(door, near, rules)
+    assert refused.value.distance > 300
+    assert check_in_distance(door, near, rules, uncertainty_m=100) == refused.value.distance
+    district = locate("徐汇区某路")
+    assert district is not None
+    assert check_in_distance(district.point, door, rules, district.uncertainty_m) is not None
+    with pytest.raises(TooFar):
+        check_in_distance(district.point, GeoPoint(31.40, 121.44), rules, district.uncertainty_m)
+    assert check_in_distance(None, door, rules) is None  # no point at all: recorded as given
