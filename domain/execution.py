@@ -63,15 +63,18 @@ def _km(metres: int) -> str:
 
 
 def check_in_distance(
-    address: GeoPoint | None, here: GeoPoint, rules: ExecutionRules
+    address: GeoPoint | None, here: GeoPoint, rules: ExecutionRules, uncertainty_m: int = 0
 ) -> int | None:
-    """Metres between the worker and the address; TooFar beyond the radius. None when the
-    address has no coordinates (typed without a map pin): the location is recorded as given."""
+    """Metres between the worker and the address; TooFar beyond the check-in radius widened
+    by how far the address's point may be from the place (``Address.uncertainty_m``: 0 for a
+    map pin, a district's radius when only the district is known). None when the address
+    has no point at all: the location is recorded as given."""
     if address is None:
         return None
     distance = distance_m(address, here)
-    if distance > rules.checkin_radius_m:
-        raise TooFar(distance, rules.checkin_radius_m)
+    radius = rules.checkin_radius_m + max(0, uncertainty_m)
+    if distance > radius:
+        raise TooFar(distance, radius)
     return distance
 
 

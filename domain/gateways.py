@@ -1,6 +1,6 @@
 """What the service layer needs from the outside world other than persistence: payment
-providers, payout providers, where media is kept, the electronic invoice provider and the
-mail server (``bots`` and ``store`` implement these Protocols)."""
+providers, payout providers, where media is kept, the electronic invoice provider, the
+mail server and where an address is (``bots`` and ``store`` implement these Protocols)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from domain.geo import Located
 from domain.invoices import InvoiceRequest
 from domain.orders import Order
 from domain.payments import Payment
@@ -109,3 +110,14 @@ class PayoutGateway(Protocol):
     ) -> TransferOutcome: ...
 
     async def query(self, withdrawal: Withdrawal) -> TransferOutcome: ...
+
+
+class Geocoder(Protocol):
+    """Finds where a typed address is (a map service, else the offline district table)."""
+
+    name: str
+
+    async def locate(self, text: str, city_hint: str) -> Located | None:
+        """The address's point, district and uncertainty, or None when it cannot be placed.
+        Never raises: a map service that fails is answered for by the offline table."""
+        ...

@@ -138,6 +138,11 @@ class Address:
     phone: str = ""
     location: GeoPoint | None = None
     district: str = ""
+    uncertainty_m: int = 0
+    """How far the place may be from ``location``: 0 for a map pin, a district's radius
+    when only the district was known (``domain.geo.Located``)."""
+    located_by: str = ""
+    """``pin``, ``amap``, ``tencent``, ``offline``; "" when not located."""
     id: int | None = None
 
 

@@ -31,21 +31,6 @@ def mask_phone(phone: str) -> str:
     return phone[: len(phone) - len(digits)] + digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
-_DISTRICT = re.compile(r"([\u4e00-\u9fff]{1,4}(?:区|县))")
-
-
-def district_of(text: str) -> str:
-    """The district named in a Chinese address (``徐汇区``), or ""."""
-    m = _DISTRICT.search(text)
-    if not m:
-        return ""
-    found = m.group(1)
-    for prefix in ("市", "省"):
-        if prefix in found:
-            found = found.split(prefix)[-1]
-    return found
-
-
 _DATABASE = ("sqlalchemy", "asyncpg", "aiosqlite", "sqlite3", "psycopg")
 _QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _NAMES = ("sqlstate", "table_name", "column_name", "constraint_name")

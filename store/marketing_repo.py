@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from domain import gazetteer
 from domain.campaigns import (
     Account,
     Audience,
@@ -25,7 +26,6 @@ from domain.campaigns import (
     Tally,
 )
 from domain.lifecycle import OrderStatus
-from domain.privacy import district_of
 from domain.rules import MemberLevel
 from store.crypto import PiiCipher
 from store.tables import (
@@ -182,7 +182,7 @@ class MarketingRepository:
             )
         ).all():
             # the district as dispatch reads it: given, or named in the address
-            named = district or district_of(self._c.decrypt("address.text", text_enc))
+            named = district or _district(self._c.decrypt("address.text", text_enc))
             districts.setdefault(int(c), set()).add(named)
         return [
             CustomerFacts(
@@ -368,3 +368,9 @@ def _campaign(row: CampaignRow) -> Campaign:
         enrolled=row.enrolled,
         id=row.id,
     )
+
+
+def _district(text: str) -> str:
+    """The district a saved address's text names (read as dispatch reads it), or ""."""
+    found = gazetteer.locate(text)
+    return found.district if found else ""

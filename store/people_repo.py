@@ -373,6 +373,8 @@ class AddressRepository:
                     "address.location", point_to_text(address.location)
                 ),
                 "district": address.district,
+                "uncertainty_m": address.uncertainty_m,
+                "located_by": address.located_by,
             },
         )
         return address
@@ -394,4 +396,6 @@ class AddressRepository:
             phone=self._c.decrypt("address.phone", row.phone_enc),
             location=point_from_text(self._c.decrypt("address.location", row.location_enc)),
             district=row.district,
+            uncertainty_m=row.uncertainty_m,
+            located_by=row.located_by,
         )

@@ -17,7 +17,9 @@ from zoneinfo import ZoneInfo
 import redis.asyncio as aioredis
 from aiohttp import web
 
+from bots import geocoding
 from bots.channel import Channel, Host, Resources
+from bots.geocode_cache import CachedGeocoder
 from conversations.engine import Engine, Handled
 from conversations.events import Failed, Inbound
 from conversations.flows.registry import CUSTOMER_FLOWS
@@ -274,6 +276,18 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         limiter = LocalRateLimiter()
     app[CONVERSATIONS] = store
     messenger = app[MESSENGER]
+    key = settings.geocoder_key
+    service = geocoding.build(
+        settings.geocoder, key.get_secret_value() if key else None, settings.geocoder_api_base
+    )
+    cached = (
+        CachedGeocoder(
+            service, secret=_secret(settings, "geocode-cache"), sealer=cipher, redis=redis_client
+        )
+        if service is not None
+        else None
+    )
+    geocoder = geocoding.WithFallback(cached)
     services = Services(
         uow=app[DATABASE].uow,
         catalog=app[CATALOG],
@@ -301,6 +315,8 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         invite_link=app[CHANNELS].invite_link,
         invoicing=app.get(INVOICING),
         mail=messenger.mail is not None,
+        geocoder=geocoder,
+        city=settings.geocoder_city,
     )
     app[SERVICES] = services
     engine = Engine(
@@ -321,5 +337,7 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        if service is not None:
+            await service.close()
         if local is not None:
             local.close()

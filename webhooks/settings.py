@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (
     Field,
@@ -87,6 +87,14 @@ class Settings(BaseSettings):
     smtp_url: SecretStr | None = None
     """``smtp[s]://user:password@host:port``: email (invoices) goes out; unset: chat only."""
     mail_from: str | None = None
+    geocoder: Literal["amap", "tencent", "offline"] = "offline"
+    """Where a typed address is looked up: a map web service (with ``geocoder_key``), or the
+    offline district table alone; the table answers whenever the service does not."""
+    geocoder_key: SecretStr | None = None
+    geocoder_api_base: str | None = None
+    """The map service's base URL (its own when unset)."""
+    geocoder_city: str = Field(default="上海", min_length=2, max_length=20)
+    """The city the service runs in, assumed when an address names none."""
 
     sandbox_payments: bool | None = None
     """The sandbox payment provider and its routes (no real money). Unset: on under
@@ -100,7 +108,7 @@ class Settings(BaseSettings):
         load_templates(value)  # refuse a broken file at start, naming the variable
         return value
 
-    @field_validator("sandbox_payments", "web_chat", mode="before")
+    @field_validator("sandbox_payments", "web_chat", "geocoder_api_base", mode="before")
     @classmethod
     def _unset_when_empty(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -167,9 +175,12 @@ class Settings(BaseSettings):
         "telegram_file_base",
         "wechat_pay_api_base",
         "wechat_pay_transfer_api_base",
+        "geocoder_api_base",
     )
     @classmethod
-    def _http_url(cls, value: str) -> str:
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
         if not re.match(r"^https?://[^/\s]+", value):
             raise ValueError("must be an http(s) URL")
         return value
@@ -224,6 +235,10 @@ class Settings(BaseSettings):
             "invoice_api_base": ("invoice_api_base", "invoice_key"),
             "smtp_url": ("smtp_url", "mail_from"),
         }
+        if self.geocoder != "offline" and self.geocoder_key is None:
+            raise ValueError(
+                f"DAOJIA_GEOCODER_KEY is required when DAOJIA_GEOCODER={self.geocoder}"
+            )
         for trigger, needed in groups.items():
             if getattr(self, trigger) is None:
                 continue

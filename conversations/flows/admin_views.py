@@ -16,6 +16,7 @@ from conversations.results.admin_orders import (
 )
 from conversations.state import Conversation
 from domain.admin import may
+from domain.geo import LOCATED_BY_TEXT, metres_text
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.money import format_percent, format_yuan
 from domain.oversight import TrailEntry
@@ -169,6 +170,16 @@ def order_detail(ctx: Ctx, conv: Conversation, r: OrderInspected) -> Outcome:
     ]
     if r.address:
         lines.append(tr(conv, "地址 {address}", address=r.address))
+    if (at := r.located) is not None:
+        lines.append(
+            tr(
+                conv,
+                "区域 {district} · {how} · 误差约 {error}",
+                district=at.district or "—",
+                how=named(LOCATED_BY_TEXT, at.source, conv.lang),
+                error=metres_text(at.uncertainty_m),
+            )
+        )
     lines.append(
         tr(conv, "师傅 {id} {name} {phone}", id=w.id, name=w.name, phone=w.phone)
         if w

@@ -193,12 +193,15 @@ def cards(conv: Conversation, r: MembershipShown) -> list[str]:
     """A line for the prepaid cards usable now (none without)."""
     if not r.card_visits:
         return []
+    visits = sum(v for v, _ in r.card_visits)
+    balance = format_yuan(sum(c for _, c in r.card_visits))
     return [
         tr(
             conv,
-            "次卡:{count} 张可用,共剩 {visits} 次(发送「次卡」查看)",
+            "次卡:{count} 张可用,共剩 {visits} 次,余额 {balance}(发送「次卡」查看)",
             count=len(r.card_visits),
-            visits=sum(r.card_visits),
+            visits=visits,
+            balance=balance,
         )
     ]
 

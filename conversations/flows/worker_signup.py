@@ -28,6 +28,7 @@ from conversations.state import Conversation
 from domain import commands as c
 from domain import limits
 from domain.catalog import Catalog
+from domain.gazetteer import known_district
 
 NAME = "worker_register"
 
@@ -160,7 +161,8 @@ def on_area_location(ctx: Ctx, conv: Conversation, event: LocationShared) -> Out
 def on_area_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     if over := too_long(conv, limits.SERVICE_AREA, event.text.strip()):
         return over
-    districts = sorted(set(DISTRICT.findall(event.text)))
+    # as the geocoder names them: 闸北区 is 静安区 now, 黄埔区 a slip for 黄浦区
+    districts = sorted({known_district(d) or d for d in DISTRICT.findall(event.text)})
     if not districts:
         return Outcome(
             [Say(tr(conv, "没找到区名,请写成「徐汇区 静安区」,或发送位置。"))],

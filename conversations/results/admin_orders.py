@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from conversations.events import Result
+from domain.geo import Located
 from domain.lifecycle import OrderStatus
 from domain.oversight import Attention, Flag, LoyaltyStats, TrailEntry
 from domain.text import Bilingual, Phrase
@@ -138,6 +139,8 @@ class OrderInspected(Result):
     timeline: tuple[StatusReached, ...]
     money: OrderMoney | None
     """None when the role sees no amounts."""
+    located: Located | None = None
+    """Where the address is as dispatch sees it: district, who located it, how exactly."""
 
 
 @dataclass(frozen=True, slots=True)

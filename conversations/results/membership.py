@@ -42,5 +42,6 @@ class MembershipShown(Result):
     """What inviter and invitee each get when the invitee's first order completes."""
     birthday: str = ""
     """The birthday given ("03-08"), or ""."""
-    card_visits: tuple[int, ...] = ()
-    """The visits left on each prepaid card the customer can use now (its own part: ``cards``)."""
+    card_visits: tuple[tuple[int, int], ...] = ()
+    """Each prepaid card the customer can use now: (visits left, what they are worth — the
+    balance prepaid and not used yet); the cards' own part: ``cards``."""

@@ -25,6 +25,7 @@ from conversations.services import order_steps
 from conversations.services.deps import Deps
 from conversations.services.staff import authorize
 from domain import commands as c
+from domain import gazetteer
 from domain.admin import SEES_ADDRESS, SEES_MONEY, SEES_PHONE
 from domain.audit import contact_read
 from domain.errors import DomainError
@@ -133,6 +134,7 @@ class AdminDesk:
                     phone if role in SEES_PHONE else mask_phone(phone),
                 ),
                 address=where,
+                located=gazetteer.place_of(address, self.s.city) if address else None,
                 worker=Contact(
                     worker.id or 0,
                     worker.name,

@@ -237,6 +237,7 @@ class Services(Deps):
         return []
 
     async def place(self, cmd: c.PlaceOrder) -> list[Result]:
+        located = await self.locate(cmd.booking)  # outside the transaction: may ask a map
         now = self.clock()
         gateway = self.gateway_for(cmd.booking.channel)
         try:
@@ -250,6 +251,7 @@ class Services(Deps):
                     now,
                     gateway.name if gateway else None,
                     phone=cmd.phone,
+                    located=located,
                 )
                 accounts = await uow.identities.of_customer(order.customer_id) if payment else []
                 await uow.commit()

@@ -18,18 +18,22 @@ from conversations.services.notices import Notice
 from conversations.services.postman import Postman, Sender
 from conversations.services.staff import AdminDirectory, LivePrices
 from domain import commands as c
+from domain import gazetteer
 from domain.catalog import Catalog
 from domain.errors import DomainError
 from domain.gateways import (
+    Geocoder,
     InvoiceProvider,
     MediaFetcher,
     MediaStore,
     PaymentGateway,
     PayoutGateway,
 )
+from domain.geo import Located
 from domain.media import image_kind
 from domain.outbox import OutboxMessage
 from domain.payments import Payment
+from domain.people import GeoPoint
 from domain.ports import UnitOfWork
 from domain.referrals import InviteLink
 from domain.rules import Rules
@@ -66,6 +70,8 @@ class Deps:
         invite_link: Callable[[str, str], Awaitable[InviteLink | None]] | None = None,
         invoicing: InvoiceProvider | None = None,
         mail: bool = False,
+        geocoder: Geocoder | None = None,
+        city: str = gazetteer.DEFAULT_CITY,
     ) -> None:
         self.uow = uow
         self.after_commit: AfterCommit = after_commit or (lambda action: False)
@@ -112,6 +118,11 @@ class Deps:
         wait until one is configured."""
         self.mail = mail
         """Whether email goes out (``DAOJIA_SMTP_URL``): else invoices come in chat only."""
+        self.geocoder = geocoder
+        """Where a typed address is (a map service with the offline table behind it); None:
+        the offline table alone."""
+        self.city = city
+        """The city the service runs in, assumed when an address names none."""
         self.wire()
 
     def wire(self) -> None:
@@ -129,6 +140,21 @@ class Deps:
             return
         if not self.after_commit(lambda: self.postman.flush(posted)):
             await self.postman.flush(posted)
+
+    async def locate(self, b: c.Booking) -> Located | None:
+        """Where the booking's new address is, found before the order's transaction opens:
+        the map pin as sent (its district from the text or the pin), else the geocoder's
+        answer for the text (one map request at most, remembered), else None."""
+        if b.address_id is not None or not b.address_text:
+            return None
+        if b.location:
+            return gazetteer.at_pin(GeoPoint(*b.location), b.address_text, self.city)
+        if self.geocoder is not None:
+            try:
+                return await self.geocoder.locate(b.address_text, self.city)
+            except Exception as exc:  # the adapters answer offline on failure; in case not
+                log.warning("geocoding failed: %s", type(exc).__name__)
+        return gazetteer.locate(b.address_text, self.city)
 
     def gateway_for(self, channel: str) -> PaymentGateway | None:
         """The provider a channel's customers pay with (Telegram Payments in Telegram, WeChat

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from conversations.services.notices import Notice, to_admins, to_customer, to_worker
+from domain import gazetteer
 from domain.assignment import cost_matrix, optimal
 from domain.catalog import Catalog
 from domain.credentials import valid_documents
@@ -30,7 +31,7 @@ from domain.offers import Offer, OfferMode, OfferStatus
 from domain.orders import SYSTEM, Order
 from domain.people import Address, Worker, WorkerStatus
 from domain.ports import Reads, UnitOfWork
-from domain.privacy import district_of, mask_address
+from domain.privacy import mask_address
 from domain.rules import DispatchMode, Rules
 from domain.settlement import service_value, worker_share
 from domain.text import N_, Bilingual
@@ -54,14 +55,14 @@ async def job_for(
     address = await uow.addresses.get(order.address_id) if order.address_id else None
     previous = await uow.orders.previous_workers(order.customer_id)
     level = await uow.membership.level(order.customer_id)  # as last settled: one key read
-    district = (address.district or district_of(address.text)) if address else ""
+    place = gazetteer.place_of(address) if address else None
     job = Job(
         order_id=order.id or 0,
         skill=item.skill,
         start_at=order.start_at,
         end_at=order.end_at,
-        location=address.location if address else None,
-        district=district,
+        location=place.point if place else None,
+        district=place.district if place else "",
         certificates=item.certificates,
         preferred_worker_id=order.preferred_worker_id,
         previous_worker_ids=frozenset(previous),
@@ -304,10 +305,18 @@ def offer_notice(
         mode=mode.value,
         when=when_text(order, tz),
         where=mask_address(address.text, address.district) if address else "—",
-        km=f"{distance // 1000}.{distance % 1000 // 100} km" if distance is not None else "—",
+        km=km_text(distance, address.uncertainty_m if address else 0),
         earn=earn,
         minutes=minutes,
     )
+
+
+def km_text(distance: int | None, uncertainty_m: int) -> str:
+    """``2.0 km``; ``3.6 km ±6 km`` when only the address's district is known (offline)."""
+    if distance is None:
+        return "—"
+    km = f"{distance // 1000}.{distance % 1000 // 100} km"
+    return f"{km} ±{-(-uncertainty_m // 1000)} km" if uncertainty_m >= 1000 else km
 
 
 async def refusals(uow: Reads, job: Job, rules: Rules) -> list[tuple[int, Refusal]]:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from conversations.services import referrals
 from conversations.services.notices import Notice, to_admins, to_customer, to_worker
 from conversations.services.settlement import settle
+from domain import gazetteer
 from domain.errors import DomainError
 from domain.execution import (
     check_in_distance,
@@ -95,7 +96,10 @@ async def check_in(
     if order.status != OrderStatus.ON_THE_WAY:
         raise DomainError(N_("订单 #{number} 现在不能打卡", number=number))
     address = await uow.addresses.get(order.address_id) if order.address_id else None
-    distance = check_in_distance(address.location if address else None, here, rules.execution)
+    place = gazetteer.place_of(address) if address else None
+    distance = check_in_distance(
+        place.point if place else None, here, rules.execution, place.uncertainty_m if place else 0
+    )
     order.checkin = here
     await uow.orders.save(order, now)
     return order, distance

@@ -12,6 +12,7 @@ from domain.catalog import Catalog, Unit
 from domain.commands import Booking
 from domain.coupons import WELCOME, Coupon
 from domain.errors import DomainError
+from domain.geo import Located
 from domain.ledger import fee_kept
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.membership import PAID_STATUSES, level_for_spend
@@ -172,8 +173,11 @@ async def _reachable(uow: UnitOfWork, customer: Customer, phone: str, b: Booking
         raise DomainError(N_("请先留下手机号,师傅上门前会用它联系您"))
 
 
-async def _address_id(uow: UnitOfWork, b: Booking, customer: Customer) -> int | None:
-    """The booking's saved address (the customer's own), or its typed one saved now."""
+async def _address_id(
+    uow: UnitOfWork, b: Booking, customer: Customer, located: Located | None
+) -> int | None:
+    """The booking's saved address (the customer's own), or its typed one saved now with
+    where it is (``located``)."""
     if b.address_id is not None:
         found = await uow.addresses.get(b.address_id)
         if found is None or found.customer_id != b.customer_id:
@@ -181,15 +185,7 @@ async def _address_id(uow: UnitOfWork, b: Booking, customer: Customer) -> int | 
         return b.address_id
     if not b.address_text:
         raise DomainError(N_("请提供服务地址"))
-    address = await uow.addresses.add(
-        Address(
-            b.customer_id,
-            b.address_text,
-            customer.name,
-            customer.phone,
-            GeoPoint(*b.location) if b.location else None,
-        )
-    )
+    address = await uow.addresses.add(new_address(b, customer, located))
     return address.id
 
 
@@ -203,6 +199,7 @@ async def place(
     provider: str | None,
     *,
     phone: str = "",
+    located: Located | None = None,
 ) -> tuple[Order, Payment | None]:
     """Create the order (awaiting payment) and its pending payment with ``provider``; refuse
     a changed price, and (``PaymentUnavailable``) an order to pay when there is no provider.
@@ -210,6 +207,7 @@ async def place(
     account without one is refused — the worker must be able to call before the visit. It is
     priced as the booking's own: a number another account holds takes the new-customer
     offers away whichever of the two carries it.
+    ``located``: where a new address is (geocoded before this transaction), kept with it.
     """
     if phone and not b.phone:
         b = replace(b, phone=phone)
@@ -226,7 +224,7 @@ async def place(
     if coupon is not None and coupon.id is None:  # a promo code's next use: claimed now
         coupon = await promos.claim(uow, coupon, priced.customer.phone, now)
         q = replace(q, coupon_code=coupon.code)
-    address_id = await _address_id(uow, b, priced.customer)
+    address_id = await _address_id(uow, b, priced.customer, located)
     actor = (
         Actor(ActorKind.SYSTEM, f"recurring:{b.subscription_id}")
         if b.subscription_id is not None
@@ -278,6 +276,23 @@ def _same_price(priced: Priced, expected_total: int, phone: str) -> None:
     if priced.known_phone and phone:
         raise DomainError(N_("这个手机号已有到家账户,新客优惠不再适用:价格有变化,请确认新的报价"))
     raise DomainError(N_("价格有变化,请确认新的报价"))
+
+
+def new_address(b: Booking, customer: Customer, located: Located | None) -> Address:
+    """The booking's typed address with its point: the map pin as sent, else where the
+    geocoder put the text (``located``), else none."""
+    if located is None and b.location:
+        located = Located(GeoPoint(*b.location), source="pin")
+    return Address(
+        b.customer_id,
+        b.address_text,
+        customer.name,
+        customer.phone,
+        located.point if located else None,
+        located.district if located else "",
+        located.uncertainty_m if located else 0,
+        located.source if located else "",
+    )
 
 
 async def risk_hold(uow: UnitOfWork, rules: Rules, customer_id: int, now: datetime) -> str:

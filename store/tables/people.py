@@ -94,3 +94,5 @@ class AddressRow(SQLModel, table=True):
     phone_enc: bytes = sealed_field()
     location_enc: bytes = sealed_field()
     district: str = Field(default="", max_length=60)
+    uncertainty_m: int = Field(default=0)
+    located_by: str = Field(default="", max_length=16)

@@ -92,7 +92,7 @@ async def test_a_card_bought_on_telegram_pays_visits_comes_back_on_cancel_and_is
     await customer.say("我的次卡")
     assert f"#{card.id} {CARD}" in customer.text() and "剩 14 次" in customer.text()
     await customer.say("我的")
-    assert "次卡:1 张可用,共剩 14 次" in customer.text()
+    assert "次卡:1 张可用,共剩 14 次,余额 ¥900.00" in customer.text()  # what is prepaid
 
     await customer.say("菜单")
     await quote_three_hours(customer)

@@ -23,6 +23,7 @@ from domain.admin import ROLE_TEXT, AdminRole
 from domain.aftersales import CUSTOMER_TAGS, DIMENSIONS, RESOLUTION_TEXT, Resolution
 from domain.catalog import UNIT_TEXT, Unit
 from domain.coupons import Coupon
+from domain.geo import LOCATED_BY_TEXT
 from domain.lifecycle import ACTION_TEXT, ACTOR_TEXT, STATUS_TEXT, Action, ActorKind, OrderStatus
 from domain.oversight import Attention
 from domain.people import DOCUMENT_TEXT, WORKER_STATUS_TEXT, WorkerStatus
@@ -59,6 +60,7 @@ def named(table: dict[str, Phrase] | dict[OrderStatus, Phrase], ids: list[str]) 
         (DOCUMENT_TEXT, list(DOCUMENT_TEXT)),
         (ROLE_TEXT, list(AdminRole)),
         (ACTOR_TEXT, list(ActorKind)),
+        (LOCATED_BY_TEXT, ["pin", "amap", "tencent", "offline"]),
     ],
     ids=lambda x: "" if isinstance(x, list) else None,
 )

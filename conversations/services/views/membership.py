@@ -51,6 +51,11 @@ async def membership(
     invite = None
     if q.invite and invite_link is not None and customer.referral_code:
         invite = await invite_link(q.channel, scene(customer.referral_code))
+    usable = [
+        c
+        for c in await uow.cards.for_customer(q.customer_id)
+        if c.valid_until is not None and any(c.usable(i, now) for i in c.item_ids)
+    ]
     return MembershipShown(
         progress=standing,
         window_days=m.spend_window_days,
@@ -62,9 +67,5 @@ async def membership(
         invite_asked=q.invite,
         referral_reward_cents=m.referral_coupon_cents,
         birthday=customer.birthday,
-        card_visits=tuple(
-            c.visits_left
-            for c in await uow.cards.for_customer(q.customer_id)
-            if c.valid_until is not None and any(c.usable(i, now) for i in c.item_ids)
-        ),
+        card_visits=tuple((c.visits_left, c.deferred_cents) for c in usable),
     )

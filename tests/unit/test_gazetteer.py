@@ -1,0 +1,138 @@
+"""The offline geocoder reads the district (and the street) from Shanghai addresses as people
+type them, and places them at the district's point with its radius as the uncertainty."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.gazetteer import at_pin, district_at, known_district, locate, place_of
+from domain.gazetteer_data import SHANGHAI
+from domain.geo import distance_m
+from domain.people import Address, GeoPoint
+
+
+@pytest.mark.parametrize(
+    ("text", "district", "street"),
+    [
+        ("徐汇区漕溪北路100号5楼501", "徐汇区", "漕溪北路"),
+        ("上海市徐汇区漕溪北路100号5楼501", "徐汇区", "漕溪北路"),
+        ("上海徐汇区漕溪北路100号", "徐汇区", "漕溪北路"),
+        ("中国上海市 静安区 南京西路 1号", "静安区", "南京西路"),
+        ("上海市浦东新区世纪大道100号", "浦东新区", "世纪大道"),
+        ("浦东张江高科技园区碧波路690号", "浦东新区", "碧波路"),
+        ("闵行区莘庄镇莘建路88弄3号", "闵行区", "莘建路"),
+        ("宝山区友谊路1号", "宝山区", "友谊路"),
+        ("上海市黄浦区福州路１号", "黄浦区", "福州路"),  # full-width digits
+        ("嘉定区安亭镇墨玉路", "嘉定区", "墨玉路"),
+        ("嘉定区城市花园3号", "嘉定区", ""),  # 城市 is no city
+    ],
+)
+def test_addresses_with_a_district_are_read(text: str, district: str, street: str) -> None:
+    found = locate(text)
+    assert found is not None and (found.district, found.street) == (district, street)
+    assert found.source == "offline"
+
+
+@pytest.mark.parametrize(
+    ("text", "district"),
+    [
+        ("徐汇漕溪北路100号", "徐汇区"),  # without 区
+        ("上海市静安南京西路1号", "静安区"),
+        ("徐汇去漕溪北路100号", "徐汇区"),  # 去 typed for 区
+        ("闽行区七宝镇漕宝路", "闵行区"),  # 闽 for 闵
+        ("黄埔区淮海中路1号", "黄浦区"),  # 埔 for 浦
+        ("许汇区天钥桥路1号", "徐汇区"),
+        ("上海市闸北区共和新路100号", "静安区"),  # a former district
+        ("卢湾区打浦路", "黄浦区"),
+        ("南汇区惠南镇", "浦东新区"),
+        ("浦东区东方路1号", "浦东新区"),
+        ("漕溪北路100号5楼501", "徐汇区"),  # a road inside one district only
+        ("陆家嘴环路1000号", "浦东新区"),
+        ("五角场万达广场", "杨浦区"),
+    ],
+)
+def test_short_names_typos_former_districts_and_places_are_read(text: str, district: str) -> None:
+    found = locate(text)
+    assert found is not None and found.district == district
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "8楼801",
+        "幸福小区5号楼",
+        "宝山路500号",  # a road named after a district, in another one (静安区)
+        "北京市朝阳区建国路1号",  # another city: not placed in Shanghai
+        "杭州市西湖区文三路",
+        "苏州市吴中区宝山路1号",
+        "舟山市普陀区东港街道",  # another city's district named like a Shanghai one
+    ],
+)
+def test_texts_naming_no_known_district_are_not_placed(text: str) -> None:
+    assert locate(text) is None
+
+
+def test_the_point_is_the_districts_and_the_uncertainty_its_radius() -> None:
+    found = locate("徐汇区漕溪北路100号")
+    assert found is not None
+    assert found.uncertainty_m == 6000
+    assert distance_m(found.point, GeoPoint(31.1935, 121.4370)) < found.uncertainty_m
+
+
+def test_every_shanghai_district_is_known_and_found_at_its_own_point() -> None:
+    assert len(SHANGHAI) == 16
+    for d in SHANGHAI:
+        found = locate(f"上海市{d.name}某某路1号")
+        assert found is not None and found.district == d.name
+        assert district_at(GeoPoint(d.lat, d.lon)) == d.name
+        assert known_district(d.aliases[0]) == d.name
+
+
+def test_a_pin_keeps_its_point_and_takes_the_district_from_the_text_or_the_point() -> None:
+    pin = GeoPoint(31.19, 121.43)
+    named = at_pin(pin, "静安区南京西路 8楼")
+    assert (named.point, named.district, named.uncertainty_m, named.source) == (
+        pin,
+        "静安区",
+        0,
+        "pin",
+    )
+    assert at_pin(pin, "📍 位置 8楼801").district == "徐汇区"
+    assert at_pin(GeoPoint(39.9, 116.4), "8楼").district == ""  # Beijing: not in the table
+
+
+def test_an_address_saved_before_geocoding_is_read_from_its_text() -> None:
+    old = Address(1, "上海市长宁区天山路1号")
+    found = place_of(old)
+    assert found is not None and found.district == "长宁区" and found.uncertainty_m == 5500
+    geocoded_nowhere = Address(1, "幸福小区", located_by="offline")
+    assert place_of(geocoded_nowhere) is None
+    pinned = Address(1, "8楼", location=GeoPoint(31.2304, 121.4737), located_by="pin")
+    place = place_of(pinned)
+    assert place is not None and place.uncertainty_m == 0 and place.district == "黄浦区"
+
+
+def test_worker_districts_are_spelt_as_the_geocoder_spells_them() -> None:
+    assert known_district("闸北区") == "静安区"
+    assert known_district("徐汇区") == "徐汇区"
+    assert known_district("朝阳区") == ""
+
+
+def test_the_check_in_radius_is_widened_by_the_addresss_uncertainty() -> None:
+    from domain.execution import TooFar, check_in_distance
+    from domain.rules import ExecutionRules
+
+    rules = ExecutionRules(checkin_radius_m=300)
+    door = GeoPoint(31.1935, 121.4370)
+    near = GeoPoint(31.1970, 121.4370)  # about 390 m
+    assert check_in_distance(door, door, rules) == 0
+    with pytest.raises(TooFar) as refused:
+        check_in_distance(door, near, rules)
+    assert refused.value.distance > 300
+    assert check_in_distance(door, near, rules, uncertainty_m=100) == refused.value.distance
+    district = locate("徐汇区某路")
+    assert district is not None
+    assert check_in_distance(district.point, door, rules, district.uncertainty_m) is not None
+    with pytest.raises(TooFar):
+        check_in_distance(district.point, GeoPoint(31.40, 121.44), rules, district.uncertainty_m)
+    assert check_in_distance(None, door, rules) is None  # no point at all: recorded as given
