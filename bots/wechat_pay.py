@@ -27,6 +27,24 @@ from domain.text import N_
 log = logging.getLogger(__name__)
 
 
+def merchant_client(
+    appid: str, api_key: str, mch_id: str, api_base: str, cert: tuple[str, str] | None
+) -> WeChatPay:
+    """wechatpy's merchant client (it signs and checks every call) at ``api_base`` — a
+    configurable base, so tests talk to a fake; ``cert``: the merchant's certificate and key
+    files, which refunds and transfers need."""
+    client = WeChatPay(
+        appid=appid,
+        api_key=api_key,
+        mch_id=mch_id,
+        mch_cert=cert[0] if cert else None,
+        mch_key=cert[1] if cert else None,
+        timeout=10,
+    )
+    client.API_BASE_URL = api_base if api_base.endswith("/") else api_base + "/"
+    return client
+
+
 class WeChatPayGateway:
     name = "wechat_pay"
 
@@ -41,15 +59,7 @@ class WeChatPayGateway:
         page_secret: bytes,
         cert: tuple[str, str] | None = None,
     ) -> None:
-        self.client = WeChatPay(
-            appid=appid,
-            api_key=api_key,
-            mch_id=mch_id,
-            mch_cert=cert[0] if cert else None,
-            mch_key=cert[1] if cert else None,
-            timeout=10,
-        )
-        self.client.API_BASE_URL = api_base if api_base.endswith("/") else api_base + "/"
+        self.client = merchant_client(appid, api_key, mch_id, api_base, cert)
         self.appid, self.mch_id = appid, mch_id
         self.public_url = public_url.rstrip("/")
         self._page_secret = page_secret

@@ -20,8 +20,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from wechatpy.exceptions import WeChatPayException
-from wechatpy.pay import WeChatPay
 
+from bots.wechat_pay import merchant_client
 from domain.payouts import FailReason, PayoutAccount, PayoutKind, TransferOutcome, TransferStatus
 from domain.withdrawals import Withdrawal
 
@@ -63,15 +63,7 @@ class WeChatTransferGateway:
         cert: tuple[str, str] | None = None,
         title: str = "到家服务收入提现",
     ) -> None:
-        self.client = WeChatPay(
-            appid=appid,
-            api_key=api_key,
-            mch_id=mch_id,
-            mch_cert=cert[0] if cert else None,
-            mch_key=cert[1] if cert else None,
-            timeout=10,
-        )
-        self.client.API_BASE_URL = api_base if api_base.endswith("/") else api_base + "/"
+        self.client = merchant_client(appid, api_key, mch_id, api_base, cert)
         own = self.client.API_BASE_URL.startswith("https://api.mch.weixin.qq.com")
         self._fraud_base = FRAUD_BASE if own else self.client.API_BASE_URL
         self.title = title

@@ -9,7 +9,6 @@ visit once."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 from hypothesis import HealthCheck, example, given, settings
@@ -34,6 +33,7 @@ from tests.integration.test_points_properties import (
     Clock,
     book,
     booking,
+    checkouts_racing,
     finish,
     new_worker,
     refund,
@@ -206,15 +206,8 @@ async def test_checkouts_racing_in_two_processes_take_each_visit_once(
             [quote] = await first.run(PreviewQuote(b))
             assert isinstance(quote, QuoteReady) and quote.use_card
             quoted.append((b, quote.total_cents))
-        results = await asyncio.gather(
-            *[
-                (first if i % 2 else second).run(c.PlaceOrder(b, total))
-                for i, (b, total) in enumerate(quoted)
-            ],
-            return_exceptions=True,  # none is expected: a deadlock would be one
-        )
-        assert not [r for r in results if isinstance(r, BaseException)], results
-        placed = [r for [r] in results if not isinstance(r, Failed)]
+        results = await checkouts_racing(first, second, quoted)
+        placed = [r for r in results if not isinstance(r, Failed)]
         async with one.uow() as uow:
             after = await uow.cards.get(card_id)
         assert after is not None

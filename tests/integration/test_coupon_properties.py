@@ -7,7 +7,6 @@ processes (two ``Services`` on two connection pools) at once — use it once."""
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import secrets
 from dataclasses import replace
@@ -33,6 +32,7 @@ from tests import random_refs
 from tests.integration.test_points_properties import (
     Clock,
     booking,
+    checkouts_racing,
     finish,
     new_worker,
     services,
@@ -202,15 +202,8 @@ async def test_checkouts_racing_in_two_processes_use_one_coupon_once(own_db_url,
             [quote] = await first.run(PreviewQuote(b))
             assert isinstance(quote, QuoteReady) and quote.coupon_code == code
             quoted.append((b, quote.total_cents))
-        results = await asyncio.gather(
-            *[
-                (first if i % 2 else second).run(c.PlaceOrder(b, total))
-                for i, (b, total) in enumerate(quoted)
-            ],
-            return_exceptions=True,  # none is expected: a deadlock would be one
-        )
-        assert not [r for r in results if isinstance(r, BaseException)], results
-        placed = [r for [r] in results if not isinstance(r, Failed)]
+        results = await checkouts_racing(first, second, quoted)
+        placed = [r for r in results if not isinstance(r, Failed)]
         async with one.uow() as uow:
             mine = await uow.orders.for_customer(customer, limit=50)
         assert len(placed) >= 1  # the first checkout always gets it

@@ -148,6 +148,22 @@ async def refund(s: Services, database: Database, number: int, part_bp: int) -> 
     await s.run(c.ExecuteRefunds(order.id))
 
 
+async def checkouts_racing(
+    first: Services, second: Services, quoted: list[tuple[c.Booking, int]], phone: str = ""
+) -> list[object]:
+    """Place every quoted booking at once, alternately through two processes' services;
+    their results (one list each). A deadlock or an error would be an exception: none is."""
+    results = await asyncio.gather(
+        *[
+            (first if i % 2 else second).run(c.PlaceOrder(b, total, phone=phone))
+            for i, (b, total) in enumerate(quoted)
+        ],
+        return_exceptions=True,
+    )
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    return [r for [r] in results]
+
+
 async def check_books(database: Database) -> None:
     async with database.uow() as uow:
         conn = await uow.session.connection()
@@ -302,14 +318,7 @@ async def test_checkouts_racing_in_two_processes_spend_the_same_points_once(
             assert isinstance(quote, QuoteReady)
             quoted.append((b, quote.total_cents))
         phone = random_refs.phone()  # given at this first checkout, this customer's alone
-        results = await asyncio.gather(
-            *[
-                (first if i % 2 else second).run(c.PlaceOrder(b, total, phone=phone))
-                for i, (b, total) in enumerate(quoted)
-            ],
-            return_exceptions=True,  # none is expected: a deadlock would be one
-        )
-        assert not [r for r in results if isinstance(r, BaseException)], results
+        results = await checkouts_racing(first, second, quoted, phone)
         async with one.uow() as uow:
             me = await uow.customers.get(customer)
             spent = [
@@ -317,7 +326,7 @@ async def test_checkouts_racing_in_two_processes_spend_the_same_points_once(
                 for o in await uow.orders.for_customer(customer, limit=50)
                 if o.points_used
             ]
-        placed = [r for [r] in results if not isinstance(r, Failed)]
+        placed = [r for r in results if not isinstance(r, Failed)]
         assert len(placed) == len(spent) >= 1  # the first checkout always gets them
         assert sum(spent) <= held and me.points == held - sum(spent) >= 0
         assert len(placed) == 1  # each quote used every whole yuan of them: the rest fail
