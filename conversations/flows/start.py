@@ -104,6 +104,29 @@ def on_phone(ctx: Ctx, conv: Conversation, event: ContactShared | TextReceived) 
     return _sign_up(conv, event.channel, event.user_id, event.name, phone)
 
 
+def _welcome(ctx: Ctx, conv: Conversation, amount_cents: int, threshold_cents: int) -> str:
+    """The new customer's offers, as the rules combine them: the first-order discount on top
+    of the coupon, or — not stacking (``coupons.stacks_with_first_order``) — whichever saves
+    more, picked at the quote."""
+    amount, threshold = format_yuan(amount_cents), format_yuan(threshold_cents)
+    first = format_yuan(ctx.rules.pricing.first_order_discount_cents)
+    if ctx.rules.coupons.stacks_with_first_order:
+        return tr(
+            conv,
+            "送您一张新人券:满{threshold}减{amount},首单另减{first_order_discount_cents}。",
+            threshold=threshold,
+            amount=amount,
+            first_order_discount_cents=first,
+        )
+    return tr(
+        conv,
+        "送您一张新人券:满{threshold}减{amount};首单立减{first}。两者不同时使用,下单时自动选更划算的。",
+        threshold=threshold,
+        amount=amount,
+        first=first,
+    )
+
+
 def on_registered(ctx: Ctx, conv: Conversation, result: CustomerRegistered) -> Outcome:
     conv.customer_id = result.customer_id
     said = _data(conv).said
@@ -111,21 +134,7 @@ def on_registered(ctx: Ctx, conv: Conversation, result: CustomerRegistered) -> O
     coupon = result.welcome_coupon
     replies = [Say(tr(conv, "您好,欢迎来到到家!") if coupon else tr(conv, "欢迎回来!"))]
     if coupon:
-        amount, threshold = format_yuan(coupon.amount_cents), format_yuan(coupon.threshold_cents)
-        replies.append(
-            Say(
-                tr(
-                    conv,
-                    "送您一张新人券:满{threshold}减{amount},"
-                    "首单另减{first_order_discount_cents}。",
-                    threshold=threshold,
-                    amount=amount,
-                    first_order_discount_cents=format_yuan(
-                        ctx.rules.pricing.first_order_discount_cents
-                    ),
-                )
-            )
-        )
+        replies.append(Say(_welcome(ctx, conv, coupon.amount_cents, coupon.threshold_cents)))
     menu.seed(conv, menu.MenuData(said=said, welcome=coupon is not None))
     return Outcome(replies, goto="menu")
 

@@ -1,6 +1,7 @@
 """The typed results of booking, checkout, payment and sign-up, driven through the flows that
 read them: values in, replies and the next step out."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from conversations.events import ChoiceMade
@@ -89,8 +90,13 @@ def test_sign_up_takes_the_customer_and_shows_the_welcome_coupon():
     out = start.on_registered(CTX, conv, CustomerRegistered(42, welcome))
     assert conv.customer_id == 42 and "start" not in conv.data and out.goto == "menu"
     assert "¥20.00 off orders of ¥100.00" in texts(out.replies)
+    assert "not combined" in texts(out.replies)  # the rules: coupon or first-order discount
     again = start.on_registered(CTX, Conversation(), CustomerRegistered(42, None))
     assert [r.text for r in again.replies] == ["欢迎回来!"]
+    stacking = replace(RULES, coupons=replace(RULES.coupons, stacks_with_first_order=True))
+    ctx = Ctx(CATALOG, stacking, NOW, "https://daojia.example")
+    both = start.on_registered(ctx, Conversation(), CustomerRegistered(43, welcome))
+    assert "首单另减¥50.00" in texts(both.replies)
 
 
 def test_saved_addresses_are_offered_as_choices_with_the_location_button():
