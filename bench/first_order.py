@@ -25,7 +25,7 @@ import asyncio
 import re
 import sys
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any, Protocol
@@ -205,6 +205,9 @@ class Rig:
     telegram: FakeTelegram
     wechat: FakeWeChat
     app: Any
+    browsers: list[TestClient] = field(default_factory=list)
+    """A web chat user's own client (its own cookies) on the one server: their sessions are
+    closed at the end, the server with ``client``."""
 
 
 async def rig(workdir: Path) -> Rig:
@@ -258,6 +261,7 @@ async def _new_customer(r: Rig, channel: str, n: int) -> Screen:
         await user.post_xml(event_xml(user.openid, "subscribe"))
     else:
         web = WebUser(TestClient(r.client.server))
+        r.browsers.append(web.client)
         await web.client.start_server()
         await web.open()
         screen = WebScreen(web)
@@ -309,6 +313,8 @@ async def main_async() -> None:
             orders = await first_orders(r)
             played = await requests_played(r)
         finally:
+            for browser in r.browsers:
+                await browser.session.close()
             await r.client.close()
             await r.telegram.stop()
             await r.wechat.stop()
