@@ -8,32 +8,25 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, Table, func, update
-from sqlmodel import col, delete, select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.people import (
     Address,
-    Certificate,
     Channel,
     Customer,
     CustomerId,
     GeoPoint,
     Identity,
-    ServiceArea,
-    Worker,
-    WorkerId,
-    WorkerStatus,
 )
-from domain.rules import WorkerLevel
 from store.crypto import PiiCipher
 from store.prepared import insert_one, select_one, select_rows, update_where
-from store.tables import AddressRow, CertificateRow, CustomerRow, IdentityRow, WorkerRow
+from store.tables import AddressRow, CustomerRow, IdentityRow
 
 # Core tables: SQLModel sets ``__table__`` on a table class but does not declare it
 CUSTOMERS: Table = CustomerRow.__table__  # type: ignore[attr-defined]
 IDENTITIES: Table = IdentityRow.__table__  # type: ignore[attr-defined]
 ADDRESSES: Table = AddressRow.__table__  # type: ignore[attr-defined]
-WORKERS: Table = WorkerRow.__table__  # type: ignore[attr-defined]
 
 
 def point_to_text(point: GeoPoint | None) -> str:
@@ -173,131 +166,6 @@ class CustomerRepository:
             rating_x100=row.rating_x100,
             birthday=row.birthday,
             birthday_set_at=row.birthday_set_at,
-        )
-
-
-class WorkerRepository:
-    def __init__(self, session: AsyncSession, cipher: PiiCipher) -> None:
-        self._s = session
-        self._c = cipher
-
-    async def add(self, worker: Worker) -> Worker:
-        row = WorkerRow(created_at=worker.created_at, name=worker.name)
-        self._fill(row, worker)
-        self._s.add(row)
-        await self._s.flush()
-        assert row.id is not None  # flushed
-        worker.id = WorkerId(row.id)
-        await self._save_certificates(worker)
-        return worker
-
-    async def save(self, worker: Worker) -> None:
-        row = await self._s.get(WorkerRow, worker.id)
-        assert row is not None
-        self._fill(row, worker)
-        await self._save_certificates(worker)
-
-    async def get(self, worker_id: int) -> Worker | None:
-        row = await self._s.get(WorkerRow, worker_id)
-        return await self._to_domain(row) if row else None
-
-    async def available(self) -> list[Worker]:
-        """Approved workers who are online (dispatch candidates)."""
-        rows = await select_rows(
-            self._s,
-            WORKERS,
-            order_by=("id",),
-            status=WorkerStatus.APPROVED.value,
-            online=True,
-        )
-        return await self._many(rows)
-
-    async def _many(self, rows: Sequence[WorkerRow | Row[*tuple[Any, ...]]]) -> list[Worker]:
-        """Workers with their certificates, in two queries."""
-        if not rows:
-            return []
-        certs = await self._s.exec(
-            select(CertificateRow)
-            .where(col(CertificateRow.worker_id).in_([r.id for r in rows]))
-            .order_by(col(CertificateRow.id))
-        )
-        by_worker: dict[int, list[CertificateRow]] = {}
-        for c in certs.all():
-            by_worker.setdefault(c.worker_id, []).append(c)
-        return [self._domain(r, by_worker.get(r.id or 0, [])) for r in rows]
-
-    async def with_status(self, statuses: Sequence[WorkerStatus]) -> list[Worker]:
-        rows = await self._s.exec(
-            select(WorkerRow)
-            .where(col(WorkerRow.status).in_([s.value for s in statuses]))
-            .order_by(col(WorkerRow.id))
-        )
-        return await self._many(rows.all())
-
-    def _fill(self, row: WorkerRow, w: Worker) -> None:
-        row.name, row.status, row.online = w.name, w.status.value, w.online
-        row.level, row.rating_x100, row.daily_cap, row.lang = (
-            w.level.value,
-            w.rating_x100,
-            w.daily_cap,
-            w.lang,
-        )
-        row.skills = list(w.skills)
-        row.good_rate_bp, row.review_note = w.good_rate_bp, w.review_note
-        row.credit_score, row.complaint_rate_bp = w.credit_score, w.complaint_rate_bp
-        row.level_reviewed_at = w.level_reviewed_at
-        row.phone_enc = self._c.encrypt("worker.phone", w.phone)
-        row.phone_hash = self._c.lookup_hash("phone", w.phone)
-        row.center_enc = self._c.encrypt("worker.center", point_to_text(w.area.center))
-        row.radius_m, row.districts = w.area.radius_m, list(w.area.districts)
-
-    async def _save_certificates(self, w: Worker) -> None:
-        assert w.id is not None  # saved before its certificates
-        await self._s.exec(delete(CertificateRow).where(col(CertificateRow.worker_id) == w.id))
-        for cert in w.certificates:
-            self._s.add(
-                CertificateRow(
-                    worker_id=w.id,
-                    kind=cert.kind,
-                    file_ref=cert.file_ref,
-                    expires_on=cert.expires_on,
-                    verified=cert.verified,
-                )
-            )
-        await self._s.flush()
-
-    async def _to_domain(self, row: WorkerRow) -> Worker:
-        return (await self._many([row]))[0]
-
-    def _domain(
-        self, row: WorkerRow | Row[*tuple[Any, ...]], certs: Sequence[CertificateRow]
-    ) -> Worker:
-        assert row.id is not None
-        return Worker(
-            id=WorkerId(row.id),
-            name=row.name,
-            created_at=row.created_at,
-            phone=self._c.decrypt("worker.phone", row.phone_enc),
-            skills=tuple(row.skills),
-            certificates=tuple(
-                Certificate(c.kind, c.file_ref, c.expires_on, c.verified) for c in certs
-            ),
-            area=ServiceArea(
-                point_from_text(self._c.decrypt("worker.center", row.center_enc)),
-                row.radius_m,
-                tuple(row.districts),
-            ),
-            status=WorkerStatus(row.status),
-            online=row.online,
-            level=WorkerLevel(row.level),
-            rating_x100=row.rating_x100,
-            good_rate_bp=row.good_rate_bp,
-            review_note=row.review_note,
-            daily_cap=row.daily_cap,
-            lang=row.lang,
-            credit_score=row.credit_score,
-            complaint_rate_bp=row.complaint_rate_bp,
-            level_reviewed_at=row.level_reviewed_at,
         )
 
 

@@ -48,13 +48,13 @@ from store.people_repo import (
     AddressRepository,
     CustomerRepository,
     IdentityRepository,
-    WorkerRepository,
 )
 from store.prepared import pending_changes
 from store.promo_repo import PromoRepository
 from store.sqlite import direct
 from store.sqlite.connection import SharedConnection, Turn
 from store.subscriptions_repo import SubscriptionRepository
+from store.workers_repo import WorkerRepository
 
 _REPOSITORIES: dict[str, tuple[Any, bool]] = {
     # attribute: (repository class, takes the PII cipher)

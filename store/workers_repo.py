@@ -1,0 +1,193 @@
+"""Workers as the workers table holds them: the row (phone and area centre sealed with the PII
+key) and their certificates, written as what changed since they were read."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Row, Table
+from sqlmodel import col, delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from domain.people import (
+    Certificate,
+    ServiceArea,
+    Worker,
+    WorkerId,
+    WorkerStatus,
+)
+from domain.rules import WorkerLevel
+from store.crypto import PiiCipher
+from store.people_repo import point_from_text, point_to_text
+from store.prepared import select_rows
+from store.tables import CertificateRow, WorkerRow
+
+# a Core table: SQLModel sets ``__table__`` on a table class but does not declare it
+WORKERS: Table = WorkerRow.__table__  # type: ignore[attr-defined]
+
+
+class WorkerRepository:
+    def __init__(self, session: AsyncSession, cipher: PiiCipher) -> None:
+        self._s = session
+        self._c = cipher
+        self._loaded: dict[int, dict[Certificate, list[int]]] = {}
+        """Each worker's certificates as this unit of work read them, with their row ids:
+        ``save`` writes only what changed since (see ``_save_certificates``)."""
+
+    async def add(self, worker: Worker) -> Worker:
+        row = WorkerRow(created_at=worker.created_at, name=worker.name)
+        self._fill(row, worker)
+        self._s.add(row)
+        await self._s.flush()
+        assert row.id is not None  # flushed
+        worker.id = WorkerId(row.id)
+        await self._save_certificates(worker)
+        return worker
+
+    async def save(self, worker: Worker) -> None:
+        row = await self._s.get(WorkerRow, worker.id)
+        assert row is not None
+        self._fill(row, worker)
+        await self._save_certificates(worker)
+
+    async def get(self, worker_id: int) -> Worker | None:
+        row = await self._s.get(WorkerRow, worker_id)
+        return await self._to_domain(row) if row else None
+
+    async def available(self) -> list[Worker]:
+        """Approved workers who are online (dispatch candidates)."""
+        rows = await select_rows(
+            self._s,
+            WORKERS,
+            order_by=("id",),
+            status=WorkerStatus.APPROVED.value,
+            online=True,
+        )
+        return await self._many(rows)
+
+    async def _many(self, rows: Sequence[WorkerRow | Row[*tuple[Any, ...]]]) -> list[Worker]:
+        """Workers with their certificates, in two queries."""
+        if not rows:
+            return []
+        certs = await self._s.exec(
+            select(CertificateRow)
+            .where(col(CertificateRow.worker_id).in_([r.id for r in rows]))
+            .order_by(col(CertificateRow.id))
+        )
+        by_worker: dict[int, list[CertificateRow]] = {}
+        for c in certs.all():
+            by_worker.setdefault(c.worker_id, []).append(c)
+        for r in rows:
+            self._loaded[r.id or 0] = _by_certificate(by_worker.get(r.id or 0, []))
+        return [self._domain(r, by_worker.get(r.id or 0, [])) for r in rows]
+
+    async def with_status(self, statuses: Sequence[WorkerStatus]) -> list[Worker]:
+        rows = await self._s.exec(
+            select(WorkerRow)
+            .where(col(WorkerRow.status).in_([s.value for s in statuses]))
+            .order_by(col(WorkerRow.id))
+        )
+        return await self._many(rows.all())
+
+    def _fill(self, row: WorkerRow, w: Worker) -> None:
+        row.name, row.status, row.online = w.name, w.status.value, w.online
+        row.level, row.rating_x100, row.daily_cap, row.lang = (
+            w.level.value,
+            w.rating_x100,
+            w.daily_cap,
+            w.lang,
+        )
+        row.skills = list(w.skills)
+        row.good_rate_bp, row.review_note = w.good_rate_bp, w.review_note
+        row.credit_score, row.complaint_rate_bp = w.credit_score, w.complaint_rate_bp
+        row.level_reviewed_at = w.level_reviewed_at
+        row.phone_enc = self._c.encrypt("worker.phone", w.phone)
+        row.phone_hash = self._c.lookup_hash("phone", w.phone)
+        row.center_enc = self._c.encrypt("worker.center", point_to_text(w.area.center))
+        row.radius_m, row.districts = w.area.radius_m, list(w.area.districts)
+
+    async def _save_certificates(self, w: Worker) -> None:
+        """Write what changed in the worker's certificates since this unit of work read them:
+        the rows of those gone deleted by id, the new ones added. A certificate another
+        transaction added meanwhile (a renewal while the worker went online) is not this
+        one's to remove: rewriting them all would lose it."""
+        assert w.id is not None  # saved before its certificates
+        if w.id not in self._loaded:  # not read in this unit of work: as they are now
+            held = await self._s.exec(
+                select(CertificateRow).where(col(CertificateRow.worker_id) == w.id)
+            )
+            self._loaded[w.id] = _by_certificate(held.all())
+        left = {cert: list(ids) for cert, ids in self._loaded[w.id].items()}
+        kept: dict[Certificate, list[int]] = {}
+        added: list[Certificate] = []
+        for cert in w.certificates:
+            if left.get(cert):
+                kept.setdefault(cert, []).append(left[cert].pop())
+            else:
+                added.append(cert)
+        gone = [row_id for ids in left.values() for row_id in ids]
+        if gone:
+            await self._s.exec(delete(CertificateRow).where(col(CertificateRow.id).in_(gone)))
+        rows = [
+            CertificateRow(
+                worker_id=w.id,
+                kind=c.kind,
+                file_ref=c.file_ref,
+                expires_on=c.expires_on,
+                verified=c.verified,
+            )
+            for c in added
+        ]
+        self._s.add_all(rows)
+        if gone or rows:
+            await self._s.flush()
+        for cert, row in zip(added, rows, strict=True):
+            assert row.id is not None  # flushed
+            kept.setdefault(cert, []).append(row.id)
+        self._loaded[w.id] = kept
+
+    async def _to_domain(self, row: WorkerRow) -> Worker:
+        return (await self._many([row]))[0]
+
+    def _domain(
+        self, row: WorkerRow | Row[*tuple[Any, ...]], certs: Sequence[CertificateRow]
+    ) -> Worker:
+        assert row.id is not None
+        return Worker(
+            id=WorkerId(row.id),
+            name=row.name,
+            created_at=row.created_at,
+            phone=self._c.decrypt("worker.phone", row.phone_enc),
+            skills=tuple(row.skills),
+            certificates=tuple(_certificate(c) for c in certs),
+            area=ServiceArea(
+                point_from_text(self._c.decrypt("worker.center", row.center_enc)),
+                row.radius_m,
+                tuple(row.districts),
+            ),
+            status=WorkerStatus(row.status),
+            online=row.online,
+            level=WorkerLevel(row.level),
+            rating_x100=row.rating_x100,
+            good_rate_bp=row.good_rate_bp,
+            review_note=row.review_note,
+            daily_cap=row.daily_cap,
+            lang=row.lang,
+            credit_score=row.credit_score,
+            complaint_rate_bp=row.complaint_rate_bp,
+            level_reviewed_at=row.level_reviewed_at,
+        )
+
+
+def _certificate(row: CertificateRow) -> Certificate:
+    return Certificate(row.kind, row.file_ref, row.expires_on, row.verified)
+
+
+def _by_certificate(rows: Sequence[CertificateRow]) -> dict[Certificate, list[int]]:
+    """The rows' ids by the certificate each holds (a worker may hold one twice)."""
+    out: dict[Certificate, list[int]] = {}
+    for row in rows:
+        assert row.id is not None
+        out.setdefault(_certificate(row), []).append(row.id)
+    return out
