@@ -1,0 +1,122 @@
+"""Round trips per chat turn on the operators' set-up (PostgreSQL + Redis), counted from the
+outside — SQLAlchemy's engine events and the Redis client's commands — so a regression fails:
+a turn that only moves the conversation makes no database round trip and two Redis round
+trips (the turn's begin and commit scripts); a turn that changes state (the quote, placing the
+order) runs in one PostgreSQL transaction. Two turns are still over (issue 21): signing up
+and paying, each several transactions — strict xfails that flag their fix."""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from typing import Any
+
+import pytest
+from redis.asyncio.client import Pipeline
+from sqlalchemy import event
+
+from tests.e2e.helpers import TelegramUser, make_app, on_telegram
+from webhooks.keys import DATABASE, REDIS
+
+MOVES = [("choose", "预约服务"), ("choose", "保洁"), ("choose", "日常保洁"), ("choose", "2小时")]
+
+
+class RoundTrips:
+    """What one webhook request cost: SQL statements, transactions begun, Redis round trips
+    (a command, a script, or a whole pipeline)."""
+
+    def __init__(self, app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.seen: Counter[str] = Counter()
+        engine = app[DATABASE].engine.sync_engine
+        event.listen(engine, "before_cursor_execute", lambda *a, **k: self._hit("sql"))
+        event.listen(engine, "begin", lambda *a, **k: self._hit("transactions"))
+        client = app[REDIS]
+        command = client.execute_command
+
+        async def counted(*args: Any, **kwargs: Any) -> Any:
+            self._hit("redis")
+            return await command(*args, **kwargs)
+
+        monkeypatch.setattr(client, "execute_command", counted)
+        execute = Pipeline.execute
+
+        async def pipelined(pipe: Pipeline, *args: Any, **kwargs: Any) -> Any:
+            self._hit("redis")
+            return await execute(pipe, *args, **kwargs)
+
+        monkeypatch.setattr(Pipeline, "execute", pipelined)
+
+    def _hit(self, what: str) -> None:
+        self.seen[what] += 1
+
+    async def of(self, step: Any) -> dict[str, int]:
+        self.seen.clear()
+        await step
+        return {k: self.seen[k] for k in ("sql", "transactions", "redis")}
+
+
+@pytest.fixture
+async def counted(
+    aiohttp_client,
+    tmp_path,
+    own_postgres_url,
+    redis_url,
+    pii_key,
+    fake_telegram,
+    clock,
+    monkeypatch,
+):
+    app = make_app(
+        tmp_path,
+        own_postgres_url,
+        pii_key,
+        clock=clock,
+        redis_url=redis_url,
+        **on_telegram(fake_telegram),
+    )
+    client = await aiohttp_client(app)
+    user = TelegramUser(client, fake_telegram, 990_000_000 + secrets.randbelow(10**6))
+    return user, RoundTrips(app, monkeypatch)
+
+
+async def test_moving_through_the_booking_makes_no_database_round_trip(counted):
+    user, trips = counted
+    await user.say("/start")
+    for kind, what in MOVES:
+        cost = await trips.of(getattr(user, kind)(what))
+        assert cost == {"sql": 0, "transactions": 0, "redis": 2}, (what, cost)
+
+
+async def test_the_quote_and_placing_the_order_each_run_in_one_transaction(counted):
+    user, trips = counted
+    await user.say("/start")
+    for kind, what in MOVES:
+        await getattr(user, kind)(what)
+    await user.say("明天 15:00")
+    quote = await trips.of(user.say("浦东新区世纪大道100号 5楼"))
+    assert "合计" in user.text()
+    assert quote["transactions"] == 1 and quote["redis"] == 2, quote
+    placed = await trips.of(user.say(user.phone))  # the phone at the first quote places it
+    assert "已提交" in user.text()
+    assert placed["transactions"] == 1 and placed["redis"] == 2, placed
+
+
+@pytest.mark.xfail(strict=True, reason="issue 21: signing up is still several transactions")
+async def test_signing_up_runs_in_one_transaction(counted):
+    user, trips = counted
+    cost = await trips.of(user.say("/start"))
+    assert cost["transactions"] <= 1 and cost["redis"] <= 2, cost
+
+
+@pytest.mark.xfail(strict=True, reason="issue 21: paying and dispatching are two transactions")
+async def test_paying_runs_in_one_transaction(counted):
+    user, trips = counted
+    await user.say("/start")
+    for kind, what in MOVES:
+        await getattr(user, kind)(what)
+    await user.say("明天 15:00")
+    await user.say("浦东新区世纪大道100号 5楼")
+    await user.say(user.phone)
+    cost = await trips.of(user.choose("确认支付"))
+    assert "支付成功" in user.text()
+    assert cost["transactions"] <= 1 and cost["redis"] <= 2, cost
