@@ -22,6 +22,7 @@ from conversations.flows import (
     my_orders,
     opt_out,
     paid_in_chat,
+    sos,
     start,
     worker,
 )
@@ -122,6 +123,8 @@ def route(  # noqa: C901 - one branch per global word, in the order they win
     if isinstance(event, CommandReceived):
         return _command(ctx, conv, event)
     word = event.text.strip().casefold() if isinstance(event, TextReceived) else None
+    if word in sos.WORDS:  # first: whoever it is, whatever they were doing
+        return sos.answer(conv, event)
     if word in ("english", "中文", "chinese"):
         return switch_language(conv, "en" if word == "english" else "zh")
     if word in AS_CUSTOMER:
@@ -295,6 +298,8 @@ def _command(  # noqa: C901 - one branch per slash command
         return Outcome(goto=invoice.NAME)
     if name in opt_out.COMMANDS:
         return opt_out.answer(conv, opt_out.COMMANDS[name])
+    if name in sos.COMMANDS:
+        return sos.answer(conv, event)
     if name == "link" and conv.customer_id is not None:
         _clear(conv)
         conv.role = "customer"

@@ -50,6 +50,7 @@ from conversations.services.points_desk import PointsDesk
 from conversations.services.recurring import RecurringDesk
 from conversations.services.reminders import ReminderDesk
 from conversations.services.retention import forget_conversations
+from conversations.services.sos import SosDesk
 from conversations.services.staff_desk import StaffDesk
 from conversations.services.unpaid import UnpaidDesk
 from conversations.services.workers import WorkerDesk
@@ -95,6 +96,7 @@ class Services(Deps):
         self.cards = CardDesk(self)
         self.credentials = CredentialDesk(self)
         self.payout_desk = PayoutDesk(self)
+        self.sos = SosDesk(self)
         self._views = views.table(
             catalog=self.catalog,
             rules=self.rules,
@@ -134,6 +136,7 @@ class Services(Deps):
             **self.cards.handlers(),
             **self.credentials.handlers(),
             **self.payout_desk.handlers(),
+            **self.sos.handlers(),
         }
 
     async def run(self, message: c.Message) -> list[Result]:

@@ -76,6 +76,8 @@ EVENTS: dict[str, frozenset[str]] = {
         "worker_rejected": "reason",
         # support
         "support_message_admin": "customer_id channel text",
+        "sos_admin": "who channel number address where customer customer_phone worker "
+        "worker_phone",
         # admin desk
         "broadcast": "text",
         "coupon_issued": "amount code days",

@@ -123,6 +123,17 @@ class ContactSupport(Command):
 
 
 @dataclass(frozen=True)
+class RaiseSos(Command):
+    """An emergency raised in chat (紧急 / SOS) by a customer or a worker: ops are alerted at
+    once with the person's order, where it is and both people's numbers."""
+
+    channel: str
+    user_id: str
+    customer_id: int | None = None
+    worker_id: int | None = None
+
+
+@dataclass(frozen=True)
 class ConfirmOrder(Command):
     customer_id: int
     number: int

@@ -64,6 +64,17 @@ SAMPLES: dict[str, dict[str, object]] = {
     "suspended_for_lateness": {"count": 3, "days": 30},
     "suspended_for_lateness_admin": {"worker": "Li", "worker_id": 7, "count": 3, "days": 30},
     "visit_code_failed_admin": {"number": 240117, "worker_id": 7, "misses": 3},
+    "sos_admin": {
+        "who": "customer",
+        "channel": "wechat",
+        "number": 240117,
+        "address": "上海市徐汇区漕溪北路 88 号 1201",
+        "where": "31.18800,121.43700",
+        "customer": "王女士",
+        "customer_phone": "13800138000",
+        "worker": "李师傅",
+        "worker_phone": "13900139000",
+    },
     "finished": {
         "number": 240117,
         "photos": ["https://x.example/a.jpg", "https://x.example/b.jpg"],

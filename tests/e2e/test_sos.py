@@ -1,0 +1,92 @@
+"""紧急 / SOS from any state: ops are told at once with the order, its full address, where
+the worker checked in and both people's numbers; the person is told help is coming (and to
+call 110/120); it is in the audit log. With no order under way ops still get who and how."""
+
+from __future__ import annotations
+
+import random
+
+from sqlmodel import select
+
+from store.tables import AuditRow
+from tests.e2e.helpers import (
+    TelegramUser,
+    book_and_pay,
+    make_app,
+    on_telegram,
+    taken_by_a_worker,
+)
+from webhooks.keys import DATABASE
+
+
+def uid() -> int:
+    return 7 * 10**9 + random.randrange(10**9)
+
+
+async def test_an_emergency_in_the_middle_of_booking_alerts_ops_with_the_order_and_both_numbers(
+    aiohttp_client, tmp_path, db_url, pii_key, fake_telegram, clock
+):
+    ops, owner, support = uid(), uid(), uid()
+    app = make_app(
+        tmp_path,
+        db_url,
+        pii_key,
+        clock=clock,
+        **on_telegram(fake_telegram),
+        admins=f"telegram:{ops}:ops,telegram:{owner}:owner,telegram:{support}:support",
+    )
+    client = await aiohttp_client(app)
+    customer = TelegramUser(client, fake_telegram, uid())
+    number = await book_and_pay(customer)
+    worker_uid = str(uid())
+    await taken_by_a_worker(app, number, worker_uid)
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        worker = await uow.workers.get(order.worker_id)
+
+    await customer.choose("预约服务")  # in the middle of something else
+    await customer.say("紧急")
+    assert "已紧急通知平台值班人员" in customer.text() and "110" in customer.text()
+    for admin in (ops, owner):
+        [alert] = [m["text"] for m in fake_telegram.sent(admin) if "紧急求助" in m["text"]]
+        assert f"#{number}" in alert and "8楼801" in alert  # the full address
+        assert customer.phone in alert and worker.phone in alert
+    assert not [m for m in fake_telegram.sent(support) if "紧急求助" in m.get("text", "")]
+    async with app[DATABASE].uow() as uow:
+        rows = await uow.session.exec(select(AuditRow).where(AuditRow.action == "sos"))
+        [logged] = [r for r in rows.all() if r.target == f"order:{number}"]
+    assert logged.actor == f"telegram:{customer.uid}"
+
+    await customer.say("/start")  # the booking goes on as before the alarm
+    assert "请选择您需要的服务" in customer.text() or "欢迎" in customer.text()
+
+
+async def test_a_worker_or_someone_without_an_order_raises_it_too(
+    aiohttp_client, tmp_path, db_url, pii_key, fake_telegram, clock
+):
+    ops = uid()
+    app = make_app(
+        tmp_path,
+        db_url,
+        pii_key,
+        clock=clock,
+        **on_telegram(fake_telegram),
+        admins=f"telegram:{ops}:ops",
+    )
+    client = await aiohttp_client(app)
+    customer = TelegramUser(client, fake_telegram, uid())
+    number = await book_and_pay(customer)
+    worker_uid = uid()
+    await taken_by_a_worker(app, number, str(worker_uid))
+    worker = TelegramUser(client, fake_telegram, worker_uid)
+    await worker.say("SOS")
+    assert "已紧急通知平台值班人员" in worker.text()
+    [alert] = [m["text"] for m in fake_telegram.sent(ops) if "紧急求助" in m["text"]]
+    assert "师傅刚在聊天里" in alert and f"#{number}" in alert and customer.phone in alert
+
+    stranger = TelegramUser(client, fake_telegram, uid())
+    await stranger.say("/start")
+    await stranger.say("/sos")
+    assert "110" in stranger.text()
+    alerts = [m["text"] for m in fake_telegram.sent(ops) if "紧急求助" in m["text"]]
+    assert len(alerts) == 2 and "没有进行中的订单" in alerts[-1]
