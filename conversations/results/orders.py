@@ -113,6 +113,17 @@ class CancellationQuoted(Result):
 
 
 @dataclass(frozen=True, slots=True)
+class OrderRescheduled(Result):
+    """The order moved to ``start_at``; ``worker_kept``: its worker still has it (else it is
+    being dispatched again)."""
+
+    number: int
+    start_at: datetime
+    fee_cents: int
+    worker_kept: bool
+
+
+@dataclass(frozen=True, slots=True)
 class OrderCancelled(Result):
     """The customer cancelled the order; the refund is on its way."""
 

@@ -5,6 +5,7 @@ One module per who asks; every command is importable from here
 
 from domain.commands.admin import (
     AdminCancelOrder,
+    AdminReschedule,
     AssignOrder,
     Broadcast,
     CloseSpotCheck,
@@ -157,6 +158,7 @@ __all__ = [
     "ShowOrder",
     "ReassignOrder",
     "AdminCancelOrder",
+    "AdminReschedule",
     "RefundOrder",
     "SuspendWorker",
     "SetPrice",
