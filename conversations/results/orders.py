@@ -21,6 +21,7 @@ class CustomerAction(StrEnum):
     RATE = "rate"
     COMPLAIN = "complain"
     PAY = "pay"
+    RESCHEDULE = "reschedule"
     CANCEL = "cancel"
     CONFIRM = "confirm"
     REORDER = "reorder"
@@ -109,6 +110,16 @@ class CancellationQuoted(Result):
     number: int
     fee_cents: int
     refund_cents: int
+    reason: Phrase
+
+
+@dataclass(frozen=True, slots=True)
+class RescheduleQuoted(Result):
+    """What moving the order to ``start_at`` would cost now, asked before it is done."""
+
+    number: int
+    start_at: datetime
+    fee_cents: int
     reason: Phrase
 
 

@@ -15,12 +15,14 @@ from zoneinfo import ZoneInfo
 from conversations.events import Result
 from conversations.results.orders import OrderRescheduled
 from conversations.services import order_steps
+from conversations.services.customer_orders import own_order
 from conversations.services.deps import Deps
 from conversations.services.dispatch import dispatch
 from conversations.services.notices import Notice, to_customer, to_worker
 from conversations.services.staff import authorize
 from domain import commands as c
 from domain.audit import AuditEntry
+from domain.errors import DomainError
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.offers import OfferStatus
 from domain.orders import Actor, Order
@@ -28,6 +30,9 @@ from domain.ports import UnitOfWork
 from domain.pricing import is_night
 from domain.reschedule import RescheduleTerms, reschedule_terms
 from domain.rules import Rules
+from domain.text import N_
+
+FEE_NOT_ONLINE = N_("距开始时间较近,改约需收取改约费,暂不能在线改约;请联系客服或取消后重新预约")
 
 
 def terms_for(
@@ -69,7 +74,14 @@ async def worker_free(
 
 
 async def move(
-    s: Deps, uow: UnitOfWork, order: Order, new_start: datetime, actor: Actor, fee: int
+    s: Deps,
+    uow: UnitOfWork,
+    order: Order,
+    new_start: datetime,
+    actor: Actor,
+    fee: int,
+    *,
+    tell_customer: bool = True,
 ) -> tuple[list[Notice], bool]:
     """Move the (locked) order; the notices to send and whether its worker kept it."""
     now = s.clock()
@@ -81,9 +93,11 @@ async def move(
     order.start_at = new_start
     order.note_event(Action.RESCHEDULE, actor, now, f"{old.isoformat()} -> {new_start}")
     assert order.id is not None
-    notices = [
-        to_customer(order.customer_id, "rescheduled", number=order.number, when=when, fee=fee)
-    ]
+    notices = (
+        [to_customer(order.customer_id, "rescheduled", number=order.number, when=when, fee=fee)]
+        if tell_customer
+        else []
+    )
     if worker_id is not None and kept:
         notices.append(
             to_worker(worker_id, "rescheduled_worker", number=order.number, when=when, was=was)
@@ -108,7 +122,34 @@ class RescheduleDesk:
         self.s = s
 
     def handlers(self) -> dict[type[c.Command], Any]:
-        return {c.AdminReschedule: self.admin}
+        return {c.AdminReschedule: self.admin, c.RescheduleOrder: self.customer}
+
+    async def customer(self, cmd: c.RescheduleOrder) -> list[Result]:
+        """The customer moves their order at the fee they were shown. Only a free move is
+        done in chat: one with a fee is refused (taking the fee is not built yet)."""
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            order = await own_order(uow, cmd.customer_id, cmd.number, full=False)
+            assert order.id is not None
+            await uow.orders.lock(order.id)
+            terms = terms_for(order, cmd.new_start, self.s.rules, now, ActorKind.CUSTOMER)
+            if terms.fee_cents != cmd.expected_fee_cents:
+                raise DomainError(N_("改约费用已变化,请重新确认"))
+            if terms.fee_cents:
+                raise DomainError(FEE_NOT_ONLINE)
+            notices, kept = await move(
+                self.s,
+                uow,
+                order,
+                cmd.new_start,
+                Actor(ActorKind.CUSTOMER, str(cmd.customer_id)),
+                0,
+                tell_customer=False,
+            )
+            posted = await self.s.post(uow, notices)
+            await uow.commit()
+        await self.s.flush(posted)
+        return [OrderRescheduled(order.number, cmd.new_start, 0, kept)]
 
     async def admin(self, cmd: c.AdminReschedule) -> list[Result]:
         """An admin moves the order for free; audited with the old and new time."""

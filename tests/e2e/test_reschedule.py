@@ -114,3 +114,34 @@ async def test_no_move_once_the_worker_set_off(tg, fake_telegram):
     await ops.say(f"/reschedule #{number} 后天 15:00")
     assert "这个订单现在不能改约时间" in ops.text()
     assert (await order_of(app, number)).start_at == order.start_at
+
+
+async def test_the_customer_moves_their_order_for_free_and_is_shown_a_fee_inside_the_notice(
+    tg, fake_telegram, clock
+):
+    app, client = tg
+    worker = await seed_worker(app, channel="telegram", user_id="663001", center=HOME)
+    customer = TelegramUser(client, fake_telegram, 663101)
+    number = await book_and_pay(customer, when="明天 15:00")  # 30 h ahead: free to move
+    await TelegramUser(client, fake_telegram, 663001).say(f"/accept #{number}")
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    await customer.choose("改约时间")
+    assert "改到什么时间" in customer.text()
+    await customer.say("后天下午三点")
+    assert "改约到 11-25 15:00" in customer.text() and "免费改约" in customer.text()
+    await customer.choose("确认改约")
+    assert f"订单 #{number} 已改约到 11-25 15:00,原师傅会按新时间上门" in customer.text()
+    assert "从 11-24 15:00 改到 11-25 15:00,仍由您服务" in last(fake_telegram, 663001)
+    order = await order_of(app, number)
+    assert order.worker_id == worker and order.start_at.day == 25
+    async with app[DATABASE].uow() as uow:
+        assert not [e for e in await uow.ledger.for_order(order.id) if e.memo != "payment"]
+
+    clock.advance(hours=40)  # now 14 h before the new start: a fee applies
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    await customer.choose("改约时间")
+    await customer.say("后天 10:00")
+    assert "改约费 ¥3.00" in customer.text()
+    assert (await order_of(app, number)).start_at == order.start_at
