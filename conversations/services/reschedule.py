@@ -91,7 +91,7 @@ async def move(
     worker_id = order.worker_id if order.status == OrderStatus.ACCEPTED else None
     kept = worker_id is not None and await worker_free(uow, s.rules, order, worker_id, new_start)
     order.start_at = new_start
-    order.note_event(Action.RESCHEDULE, actor, now, f"{old.isoformat()} -> {new_start}")
+    order.note_event(Action.RESCHEDULE, actor, now, f"{was} → {when}")
     assert order.id is not None
     notices = (
         [to_customer(order.customer_id, "rescheduled", number=order.number, when=when, fee=fee)]

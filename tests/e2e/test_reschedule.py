@@ -141,6 +141,7 @@ async def test_the_customer_moves_their_order_for_free_and_is_shown_a_fee_inside
     clock.advance(hours=40)  # now 14 h before the new start: a fee applies
     await customer.say("/orders")
     await customer.choose(f"#{number}")
+    assert "改约时间 11-24 15:00 → 11-25 15:00" in customer.text()  # the timeline
     await customer.choose("改约时间")
     await customer.say("后天 10:00")
     assert "改约费 ¥3.00" in customer.text()
