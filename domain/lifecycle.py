@@ -46,6 +46,8 @@ class Action(StrEnum):
     RESOLVE = "resolve"
     RETURN_PAYMENT = "return_payment"
     """Not a move: money that landed after the order was cancelled goes back (timeline)."""
+    RESCHEDULE = "reschedule"
+    """Not a move: the visit's time changed (timeline)."""
 
 
 class ActorKind(StrEnum):
@@ -128,6 +130,7 @@ ACTION_TEXT: dict[Action, Text] = {
     A.COMPLAIN: N_("发起投诉"),
     A.RESOLVE: N_("处理完结"),
     A.RETURN_PAYMENT: N_("逾期付款原路退回"),
+    A.RESCHEDULE: N_("改约时间"),
 }
 
 

@@ -14,6 +14,7 @@ issue signed links and read nothing, so they stay commands too.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from domain.commands.base import Query
 from domain.commands.customers import Booking
@@ -54,6 +55,13 @@ class LoadOrder(Query):
 class QuoteCancellation(Query):
     customer_id: int
     number: int
+
+
+@dataclass(frozen=True)
+class QuoteReschedule(Query):
+    customer_id: int
+    number: int
+    new_start: datetime
 
 
 @dataclass(frozen=True)

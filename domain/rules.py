@@ -69,6 +69,15 @@ class CancellationRules:
 
 
 @dataclass(frozen=True)
+class RescheduleRules:
+    """Moving a placed order to another time: free at least ``free_before_hours`` before the
+    start, then ``fee_bp`` of what was paid; never once the worker has set off."""
+
+    free_before_hours: int = 24
+    fee_bp: int = 1_000
+
+
+@dataclass(frozen=True)
 class LatenessRules:
     grace_minutes: int = 30
     deduction_bp: int = 2_000
@@ -352,6 +361,7 @@ class Rules:
     timezone: str = "Asia/Shanghai"
     pricing: PricingRules = field(default_factory=PricingRules)
     cancellation: CancellationRules = field(default_factory=CancellationRules)
+    reschedule: RescheduleRules = field(default_factory=RescheduleRules)
     lateness: LatenessRules = field(default_factory=LatenessRules)
     settlement: SettlementRules = field(default_factory=SettlementRules)
     membership: MembershipRules = field(default_factory=MembershipRules)

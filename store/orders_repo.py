@@ -333,6 +333,14 @@ class OrderRepository:
         )
         return result.rowcount == 1
 
+    async def reset_reminders(self, order_id: int) -> None:
+        """The visit moved: its day-before and hour-before reminders go out again."""
+        await self._s.exec(
+            update(OrderRow)
+            .where(col(OrderRow.id) == order_id)
+            .values(reminded_day_at=None, reminded_hour_at=None)
+        )
+
     async def _append_events(self, order: Order) -> None:
         assert order.id is not None
         new = order.timeline[order.stored_events :]

@@ -22,6 +22,7 @@ from domain.rules import (
     NotificationRules,
     PaymentRules,
     PricingRules,
+    RescheduleRules,
     RiskRules,
     Rules,
     SettlementRules,
@@ -33,7 +34,7 @@ from store.rules_coupons import CouponSpec
 # Defaults come from domain.rules (already in fen / basis points: validators only run on input).
 _DEFAULT = Rules()
 _N, _A, _CR, _R = _DEFAULT.notifications, _DEFAULT.after_sales, _DEFAULT.credit, _DEFAULT.risk
-_PAY = _DEFAULT.payments
+_PAY, _RS = _DEFAULT.payments, _DEFAULT.reschedule
 _P, _C, _L, _S, _M, _B, _D, _E = (
     _DEFAULT.pricing,
     _DEFAULT.cancellation,
@@ -403,10 +404,19 @@ class PaymentSpec(Strict):
         )
 
 
+class RescheduleSpec(Strict):
+    free_before_hours: int = Field(default=_RS.free_before_hours, ge=0)
+    fee_percent: Percent = _RS.fee_bp
+
+    def build(self) -> RescheduleRules:
+        return RescheduleRules(free_before_hours=self.free_before_hours, fee_bp=self.fee_percent)
+
+
 class RulesSpec(Strict):
     timezone: str = _DEFAULT.timezone
     pricing: PricingSpec = PricingSpec()
     cancellation: CancellationSpec = CancellationSpec()
+    reschedule: RescheduleSpec = RescheduleSpec()
     lateness: LatenessSpec = LatenessSpec()
     settlement: SettlementSpec = SettlementSpec()
     membership: MembershipSpec = MembershipSpec()
@@ -425,6 +435,7 @@ class RulesSpec(Strict):
             timezone=self.timezone,
             pricing=self.pricing.build(),
             cancellation=self.cancellation.build(),
+            reschedule=self.reschedule.build(),
             lateness=self.lateness.build(),
             settlement=self.settlement.build(),
             membership=self.membership.build(),

@@ -5,10 +5,11 @@ before an order number, Chinese or English words, ``¥`` and ``元`` on amounts.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from conversations.flows import campaign_words
 from conversations.flows.base import Ctx
+from conversations.flows.dates import parse_when
 from domain import commands as c
 from domain import limits
 from domain import queries as q
@@ -28,6 +29,7 @@ USAGE: dict[str, Text] = {
     "explain": N_("/explain #订单号"),
     "reassign": N_("/reassign #订单号 师傅ID"),
     "cancel": N_("/cancel #订单号 [原因]"),
+    "reschedule": N_("/reschedule #订单号 新时间(如 明天 15:00)"),
     "refund": N_("/refund #订单号 金额(元)"),
     "suspend": N_("/suspend 师傅ID 原因"),
     "unsuspend": N_("/unsuspend 师傅ID"),
@@ -100,7 +102,16 @@ RELATIVE_DAYS = {
     "明天": 1,
     "后天": 2,
 }
-ORDER_COMMANDS = ("order", "audit", "explain", "cancel", "reassign", "refund", "release")
+ORDER_COMMANDS = (
+    "order",
+    "audit",
+    "explain",
+    "cancel",
+    "reassign",
+    "refund",
+    "release",
+    "reschedule",
+)
 _YMD = re.compile(r"^(?:(\d{4})[-/.年])?(\d{1,2})[-/.月](\d{1,2})[日号]?$")
 _ADD = {"add", "添加", "新增"}
 _REMOVE = {"remove", "rm", "del", "delete", "删除", "移除"}
@@ -162,6 +173,8 @@ def build(  # noqa: C901 - one branch per admin command, each a few lines
             else:
                 return None
         return q.ListOrders(by, role, tuple(dict.fromkeys(statuses)), day, stuck)
+    if name == "reschedule":
+        return _reschedule(ctx, number, args, by, role)
     if name in ORDER_COMMANDS:
         return _order_command(name, number, w, args, by, role, request)
     if name in ("suspend", "unsuspend"):
@@ -299,6 +312,14 @@ def _after_sales(  # noqa: C901 - one branch per after-sales command
     if how == "rejected" and not more:
         return None
     return c.ResolveComplaint(by, role, ident, how, reason=within(limits.RESOLUTION_REASON, more))
+
+
+def _reschedule(ctx: Ctx, number: int | None, args: str, by: str, role: str) -> c.Message | None:
+    """``/reschedule #N 明天 15:00``: a day and a time (business-local) are both needed."""
+    day, at = parse_when(args, ctx.now.astimezone(ctx.tz).date())
+    if number is None or day is None or at is None:
+        return None
+    return c.AdminReschedule(by, role, number, datetime.combine(day, at, tzinfo=ctx.tz))
 
 
 def _order_command(

@@ -26,6 +26,7 @@ from conversations.results.admin_people import (
     BroadcastQueued,
     SuspensionChanged,
 )
+from conversations.results.orders import OrderRescheduled
 from conversations.state import Conversation
 from domain.money import format_yuan
 
@@ -61,6 +62,26 @@ def reassigned(ctx: Ctx, conv: Conversation, r: OrderReassigned) -> Outcome:
             )
         ]
     )
+
+
+def rescheduled(ctx: Ctx, conv: Conversation, r: OrderRescheduled) -> Outcome:
+    when = local(ctx, r.start_at)
+    text = (
+        tr(
+            conv,
+            "已将 #{number} 改约到 {when},原师傅继续服务,双方已通知。",
+            number=r.number,
+            when=when,
+        )
+        if r.worker_kept
+        else tr(
+            conv,
+            "已将 #{number} 改约到 {when},正在重新派单,客户已通知。",
+            number=r.number,
+            when=when,
+        )
+    )
+    return Outcome([Say(text)])
 
 
 def admin_cancelled(ctx: Ctx, conv: Conversation, r: OrderCancelledByAdmin) -> Outcome:
@@ -226,6 +247,7 @@ def admin_removed(ctx: Ctx, conv: Conversation, r: AdminRemoved) -> Outcome:
 SCREENS: tuple[Screen, ...] = (
     shows(OrderAssigned, assigned),
     shows(OrderReassigned, reassigned),
+    shows(OrderRescheduled, rescheduled),
     shows(OrderCancelledByAdmin, admin_cancelled),
     shows(RefundRequested, refund_requested),
     shows(RefundAlreadyRequested, refund_repeated),

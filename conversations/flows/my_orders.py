@@ -1,4 +1,5 @@
-"""My orders: list, detail with the status timeline, pay, cancel (fee shown first), reorder."""
+"""My orders: list, detail with the status timeline, pay, move to another time (terms shown
+first), cancel (fee shown first), reorder."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from conversations.events import ChoiceMade, TextReceived
 from conversations.flows import booking, checkout, checkout_views, invoice, recurring
 from conversations.flows import my_orders_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
-from conversations.flows.booking_when import next_same_slot
+from conversations.flows.booking_when import next_same_slot, refusal
+from conversations.flows.dates import parse_when
 from conversations.flows.flow_state import keep, keeping, load, restart
 from conversations.replies import Ask, Option, Say
 from conversations.results.booking import OrderPaid, PaymentRequested, PaymentUnavailable
@@ -20,14 +22,22 @@ from conversations.results.orders import (
     CancellationQuoted,
     OrderCancelled,
     OrderConfirmed,
+    OrderRescheduled,
     OrderShown,
     OrdersListed,
+    RescheduleQuoted,
 )
 from conversations.state import Conversation
-from domain.commands import CancelOrder, ConfirmOrder, ConfirmSandboxPayment, RequestPayment
+from domain.commands import (
+    CancelOrder,
+    ConfirmOrder,
+    ConfirmSandboxPayment,
+    RequestPayment,
+    RescheduleOrder,
+)
 from domain.lifecycle import OrderStatus
 from domain.money import format_yuan
-from domain.queries import LoadOrder, LoadOrders, QuoteCancellation
+from domain.queries import LoadOrder, LoadOrders, QuoteCancellation, QuoteReschedule
 
 NAME = "orders"
 
@@ -36,6 +46,8 @@ class Step(StrEnum):
     LIST = "list"
     DETAIL = "detail"
     CANCEL_CONFIRM = "cancel_confirm"
+    RESCHEDULE_WHEN = "reschedule_when"
+    RESCHEDULE_CONFIRM = "reschedule_confirm"
     PAY = "pay"
 
 
@@ -60,6 +72,8 @@ class OrdersData:
     payment: dict[str, Any] = field(default_factory=dict)
     """The payment request being paid (``checkout.due_to_json`` of its ``PaymentDue``)."""
     again_at: str = ""
+    new_start: str = ""
+    """The time the order is being moved to (ISO), with its fee in ``fee_cents``."""
     """A reorder's start ("same as last time": ISO), found from the list of orders."""
 
 
@@ -96,7 +110,7 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
 
 def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     o = load(conv, NAME, OrdersData)
-    if o is None or (o.number is None and conv.step in (Step.DETAIL, Step.CANCEL_CONFIRM)):
+    if o is None or (o.number is None and conv.step not in (Step.LIST, Step.PAY)):
         return restart(conv, NAME, OrdersData, FIRST)
     if conv.step == Step.LIST:
         return Outcome(commands=[LoadOrders(_customer(conv))])
@@ -108,6 +122,13 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     assert o.number is not None
     if conv.step == Step.CANCEL_CONFIRM:
         return Outcome(commands=[QuoteCancellation(_customer(conv), o.number)])
+    if conv.step == Step.RESCHEDULE_WHEN or (
+        conv.step == Step.RESCHEDULE_CONFIRM and not o.new_start
+    ):
+        return Outcome(views.reschedule_when(conv, o.number), step=Step.RESCHEDULE_WHEN)
+    if conv.step == Step.RESCHEDULE_CONFIRM:
+        start = datetime.fromisoformat(o.new_start)
+        return Outcome(commands=[QuoteReschedule(_customer(conv), o.number, start)])
     return Outcome(commands=[LoadOrder(_customer(conv), o.number)])
 
 
@@ -231,6 +252,9 @@ def on_detail_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, o: OrdersD
         return Outcome(commands=[RequestPayment(_customer(conv), number)])
     if event.key == "cancel":
         return Outcome(commands=[QuoteCancellation(_customer(conv), number)])
+    if event.key == "reschedule":
+        o.new_start = ""
+        return Outcome(views.reschedule_when(conv, number), step=Step.RESCHEDULE_WHEN)
     if event.key == "reorder":
         o.mode = REORDER
         return Outcome(commands=[LoadOrder(_customer(conv), number)])
@@ -261,6 +285,53 @@ def on_cancel_confirm(ctx: Ctx, conv: Conversation, event: ChoiceMade, o: Orders
 
 
 @_keeping
+def on_new_time(ctx: Ctx, conv: Conversation, event: TextReceived, o: OrdersData) -> Outcome:
+    """A typed new time ("明天下午三点"): a day and a time, bookable (as a booking's)."""
+    if o.number is None:
+        return restart(conv, NAME, OrdersData, FIRST)
+    day, at = parse_when(event.text, ctx.now.astimezone(ctx.tz).date())
+    if day is None or at is None:
+        return Outcome([Say(tr(conv, "请输入日期和时间,例如「明天下午三点」。"))], reask=True)
+    start = datetime.combine(day, at, tzinfo=ctx.tz)
+    wrong = refusal(ctx, conv, start)
+    if wrong is not None:
+        return Outcome([wrong], reask=True)
+    return Outcome(commands=[QuoteReschedule(_customer(conv), o.number, start)])
+
+
+@_keeping
+def on_reschedule_quote(
+    ctx: Ctx, conv: Conversation, result: RescheduleQuoted, o: OrdersData
+) -> Outcome:
+    if result.fee_cents:
+        return Outcome(views.reschedule_fee(conv, result), step=Step.DETAIL, reask=True)
+    o.new_start, o.fee_cents = result.start_at.isoformat(), result.fee_cents
+    return Outcome(views.reschedule_question(ctx, conv, result), step=Step.RESCHEDULE_CONFIRM)
+
+
+@_keeping
+def on_reschedule_choice(
+    ctx: Ctx, conv: Conversation, event: ChoiceMade, o: OrdersData
+) -> Outcome:
+    if event.key == "yes" and conv.step == Step.RESCHEDULE_CONFIRM:
+        if o.number is None or o.fee_cents is None or not o.new_start:
+            return restart(conv, NAME, OrdersData, FIRST)
+        start = datetime.fromisoformat(o.new_start)
+        return Outcome(commands=[RescheduleOrder(_customer(conv), o.number, start, o.fee_cents)])
+    if event.key == "no":
+        o.new_start = ""
+        return Outcome([Say(tr(conv, "好的,时间不变。"))], step=Step.DETAIL, reask=True)
+    return Outcome(reask=True)
+
+
+@_keeping
+def on_rescheduled(
+    ctx: Ctx, conv: Conversation, result: OrderRescheduled, o: OrdersData
+) -> Outcome:
+    return Outcome(views.rescheduled(ctx, conv, result), goto="menu")
+
+
+@_keeping
 def on_pay(ctx: Ctx, conv: Conversation, event: ChoiceMade, o: OrdersData) -> Outcome:
     due = checkout.due_from_json(o.payment or None)
     if event.key == "pay" and due is not None and due.reference and due.provider == "sandbox":
@@ -287,6 +358,12 @@ TRANSITIONS: Transitions = {
     (Step.CANCEL_CONFIRM, CancellationQuoted): on_cancel_quote,
     (Step.CANCEL_CONFIRM, OrderCancelled): on_cancelled,
     (Step.CANCEL_CONFIRM, ChoiceMade): on_cancel_confirm,
+    (Step.RESCHEDULE_WHEN, TextReceived): on_new_time,
+    (Step.RESCHEDULE_WHEN, ChoiceMade): on_reschedule_choice,
+    (Step.RESCHEDULE_WHEN, RescheduleQuoted): on_reschedule_quote,
+    (Step.RESCHEDULE_CONFIRM, RescheduleQuoted): on_reschedule_quote,
+    (Step.RESCHEDULE_CONFIRM, ChoiceMade): on_reschedule_choice,
+    (Step.RESCHEDULE_CONFIRM, OrderRescheduled): on_rescheduled,
     (Step.PAY, ChoiceMade): on_pay,
     (Step.PAY, OrderPaid): on_paid,
     (Step.PAY, PaymentUnavailable): on_payment_unavailable,

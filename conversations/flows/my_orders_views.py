@@ -1,5 +1,6 @@
 """What "my orders" shows: the list, one order in detail with its timeline and buttons, the
-cancellation fee asked first, and what a reorder copies into a new booking."""
+cancellation fee (or a new time's terms) asked first, and what a reorder copies into a new
+booking."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from conversations.replies import Ask, Option, Reply, Say
 from conversations.results.orders import (
     CancellationQuoted,
     CustomerAction,
+    OrderRescheduled,
     OrderRow,
     OrderShown,
     Rebooking,
+    RescheduleQuoted,
 )
 from conversations.state import Conversation
 from domain.aftersales import RESOLUTION_TEXT, stars_text
@@ -130,6 +133,7 @@ ACTION_LABELS = {
     CustomerAction.RATE: N_("评价"),
     CustomerAction.REWORK: N_("预约返工"),
     CustomerAction.PAY: N_("去支付"),
+    CustomerAction.RESCHEDULE: N_("改约时间"),
     CustomerAction.CANCEL: N_("取消订单"),
     CustomerAction.REORDER: N_("再来一单"),
     CustomerAction.REPEAT: N_("每周重复"),
@@ -182,3 +186,53 @@ def prefill(again: Rebooking) -> Draft:
     return Draft.again(
         again.category_id, again.selections[0], again.bundle_id, again.address_id, again.notes
     )
+
+
+def reschedule_when(conv: Conversation, number: int) -> list[Reply]:
+    text = tr(
+        conv, "订单 #{number} 改到什么时间?请输入日期和时间,例如「明天下午三点」。", number=number
+    )
+    return [Ask(text, (Option("no", tr(conv, "不改了")),))]
+
+
+def reschedule_question(ctx: Ctx, conv: Conversation, q: RescheduleQuoted) -> list[Reply]:
+    when = f"{q.start_at.astimezone(ctx.tz):%m-%d %H:%M}"
+    text = tr(
+        conv,
+        "将订单 #{number} 改约到 {when}:{reason}。确认改约吗?",
+        number=q.number,
+        when=when,
+        reason=q.reason.get(conv.lang),
+    )
+    return [Ask(text, (Option("yes", tr(conv, "确认改约")), Option("no", tr(conv, "不改了"))))]
+
+
+def reschedule_fee(conv: Conversation, q: RescheduleQuoted) -> list[Reply]:
+    text = tr(
+        conv,
+        "改约到这个时间需收取改约费 {fee}({reason})。在线改约目前只支持免费改约,"
+        "请联系客服或取消后重新预约。",
+        fee=format_yuan(q.fee_cents),
+        reason=q.reason.get(conv.lang),
+    )
+    return [Say(text)]
+
+
+def rescheduled(ctx: Ctx, conv: Conversation, r: OrderRescheduled) -> list[Reply]:
+    when = f"{r.start_at.astimezone(ctx.tz):%m-%d %H:%M}"
+    text = (
+        tr(
+            conv,
+            "订单 #{number} 已改约到 {when},原师傅会按新时间上门。",
+            number=r.number,
+            when=when,
+        )
+        if r.worker_kept
+        else tr(
+            conv,
+            "订单 #{number} 已改约到 {when},我们正在为新时间安排师傅。",
+            number=r.number,
+            when=when,
+        )
+    )
+    return [Say(text)]

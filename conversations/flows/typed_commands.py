@@ -54,6 +54,7 @@ ADMIN = {
     "reject_cert": ("reject_cert", "驳回证书"),
     "reassign": ("reassign", "改派"),
     "cancel": ("cancel", "取消订单"),
+    "reschedule": ("reschedule", "改期"),
     "refund": ("refund", "退款"),
     "suspend": ("suspend", "暂停接单"),
     "unsuspend": ("unsuspend", "恢复接单"),

@@ -21,6 +21,7 @@ class CustomerAction(StrEnum):
     RATE = "rate"
     COMPLAIN = "complain"
     PAY = "pay"
+    RESCHEDULE = "reschedule"
     CANCEL = "cancel"
     CONFIRM = "confirm"
     REORDER = "reorder"
@@ -110,6 +111,27 @@ class CancellationQuoted(Result):
     fee_cents: int
     refund_cents: int
     reason: Phrase
+
+
+@dataclass(frozen=True, slots=True)
+class RescheduleQuoted(Result):
+    """What moving the order to ``start_at`` would cost now, asked before it is done."""
+
+    number: int
+    start_at: datetime
+    fee_cents: int
+    reason: Phrase
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRescheduled(Result):
+    """The order moved to ``start_at``; ``worker_kept``: its worker still has it (else it is
+    being dispatched again)."""
+
+    number: int
+    start_at: datetime
+    fee_cents: int
+    worker_kept: bool
 
 
 @dataclass(frozen=True, slots=True)

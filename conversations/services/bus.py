@@ -49,6 +49,7 @@ from conversations.services.payouts import PayoutDesk
 from conversations.services.points_desk import PointsDesk
 from conversations.services.recurring import RecurringDesk
 from conversations.services.reminders import ReminderDesk
+from conversations.services.reschedule import RescheduleDesk
 from conversations.services.retention import forget_conversations
 from conversations.services.sos import SosDesk
 from conversations.services.staff_desk import StaffDesk
@@ -86,6 +87,7 @@ class Services(Deps):
         self.reminders = ReminderDesk(self)
         self.admin_desk = AdminDesk(self)
         self.order_desk = OrderDesk(self)
+        self.reschedule_desk = RescheduleDesk(self)
         self.business = BusinessDesk(self)
         self.staff = StaffDesk(self)
         self.links = LinkDesk(self)
@@ -127,6 +129,7 @@ class Services(Deps):
             **self.reminders.handlers(),
             **self.admin_desk.handlers(),
             **self.order_desk.handlers(),
+            **self.reschedule_desk.handlers(),
             **self.business.handlers(),
             **self.staff.handlers(),
             **self.points.handlers(),

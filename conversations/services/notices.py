@@ -87,6 +87,9 @@ EVENTS: dict[str, frozenset[str]] = {
         "account_linked": "channel",
         "cancelled_by_admin": "number reason refund",
         "cancelled_by_admin_worker": "number",
+        "rescheduled": "number when fee",
+        "rescheduled_worker": "number when was",
+        "rescheduled_released": "number when was",
         "worker_suspended": "reason",
         "worker_reinstated": "",
         # reminders and recurring bookings

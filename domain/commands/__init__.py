@@ -5,6 +5,7 @@ One module per who asks; every command is importable from here
 
 from domain.commands.admin import (
     AdminCancelOrder,
+    AdminReschedule,
     AssignOrder,
     Broadcast,
     CloseSpotCheck,
@@ -50,6 +51,7 @@ from domain.commands.customers import (
     RegisterCustomer,
     RequestLink,
     RequestPayment,
+    RescheduleOrder,
     SetBirthday,
     SetLanguage,
     StopSubscription,
@@ -118,6 +120,7 @@ __all__ = [
     "Booking",
     "PlaceOrder",
     "CancelOrder",
+    "RescheduleOrder",
     "RequestPayment",
     "ConfirmSandboxPayment",
     "ContactSupport",
@@ -159,6 +162,7 @@ __all__ = [
     "ShowOrder",
     "ReassignOrder",
     "AdminCancelOrder",
+    "AdminReschedule",
     "RefundOrder",
     "SuspendWorker",
     "SetPrice",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from domain.commands.base import Command
 
@@ -125,6 +126,16 @@ class ReassignOrder(Command):
     role: str
     number: int
     worker_id: int
+
+
+@dataclass(frozen=True)
+class AdminReschedule(Command):
+    """An admin moves an order to another time (no fee; audited)."""
+
+    admin: str
+    role: str
+    number: int
+    new_start: datetime
 
 
 @dataclass(frozen=True)

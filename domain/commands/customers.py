@@ -102,6 +102,16 @@ class CancelOrder(Command):
 
 
 @dataclass(frozen=True)
+class RescheduleOrder(Command):
+    """The customer moves their order to ``new_start`` at the fee they were shown."""
+
+    customer_id: int
+    number: int
+    new_start: datetime
+    expected_fee_cents: int
+
+
+@dataclass(frozen=True)
 class RequestPayment(Command):
     customer_id: int
     number: int

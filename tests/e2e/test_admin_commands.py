@@ -89,6 +89,7 @@ async def test_every_command_runs_for_the_roles_allowed_and_changes_nothing_othe
         "renewals": "/renewals",
         "approve_cert": f"/approve_cert {worker}",
         "reject_cert": f"/reject_cert {worker} 照片模糊",
+        "reschedule": f"/reschedule #{number} 后天 15:00",
         "cancel": f"/cancel #{number} 客户来电取消",
         "complaints": "/complaints",
         "complaint": "/complaint 99",
@@ -126,6 +127,7 @@ async def test_every_command_runs_for_the_roles_allowed_and_changes_nothing_othe
     assert ("assign" in actions) == may(role, "assign")
     assert ("reassign" in actions) == may(role, "reassign")
     assert ("suspend" in actions) == may(role, "suspend")
+    assert ("reschedule" in actions) == may(role, "reschedule")
     assert ("broadcast" in actions) == may(role, "broadcast")
     assert ("campaign_preview" in actions) == may(role, "campaign")
     assert ("promo" in actions) == may(role, "promo")

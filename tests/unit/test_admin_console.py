@@ -35,6 +35,12 @@ EXAMPLES = [
     ("assign", 240117, "7", c.AssignOrder(BY, "{role}", 240117, 7)),
     ("reassign", 240117, "7", c.ReassignOrder(BY, "{role}", 240117, 7)),
     ("cancel", 240117, "师傅生病", c.AdminCancelOrder(BY, "{role}", 240117, "师傅生病")),
+    (
+        "reschedule",
+        240117,
+        "明天 15:00",
+        c.AdminReschedule(BY, "{role}", 240117, datetime(2026, 11, 24, 7, 0, tzinfo=UTC)),
+    ),
     ("refund", 240117, "50", c.RefundOrder(BY, "{role}", 240117, 5_000, "req")),
     ("withdrawals", None, "", q.ListWithdrawals()),
     ("payout", None, "3", c.DecideWithdrawal(BY, "{role}", 3, True, "")),

@@ -3,7 +3,7 @@ reset on entry, and a stored older shape starts the flow over instead of failing
 
 from datetime import UTC, datetime
 
-from conversations.events import ChoiceMade
+from conversations.events import ChoiceMade, TextReceived
 from conversations.flows import booking, my_orders, recurring
 from conversations.flows.base import Ctx
 from conversations.flows.booking_draft import Draft
@@ -14,18 +14,20 @@ from conversations.results.orders import (
     CustomerAction,
     OrderCancelled,
     OrderConfirmed,
+    OrderRescheduled,
     OrderRow,
     OrderShown,
     OrdersListed,
     Rebooking,
+    RescheduleQuoted,
     TimelineEntry,
     WorkerSeen,
 )
 from conversations.state import Conversation
-from domain.commands import CancelOrder, ConfirmOrder, RequestPayment
+from domain.commands import CancelOrder, ConfirmOrder, RequestPayment, RescheduleOrder
 from domain.lifecycle import OrderStatus
 from domain.pricing import LineKind, QuoteLine, Selection
-from domain.queries import LoadOrder, LoadOrders
+from domain.queries import LoadOrder, LoadOrders, QuoteReschedule
 from domain.text import Bilingual
 from store.catalog_file import load_catalog
 
@@ -169,6 +171,7 @@ def test_entering_keeps_only_what_the_caller_asked_for():
         "fee_cents": None,
         "payment": {},
         "again_at": "",
+        "new_start": "",
     }
     c = conv(action="pay", number=240117, fee_cents=100)
     assert my_orders.enter(CTX, c).commands == [RequestPayment(5, 240117)]
@@ -200,3 +203,33 @@ def test_the_detail_reloads_its_order_and_repeat_weekly_hands_the_number_to_recu
     assert out.goto == "recurring" and "orders" not in c.data
     assert c.data["recurring"]["number"] == 240117
     assert recurring.enter(CTX, c).step == recurring.Step.CONFIRM
+
+
+def test_moving_an_order_asks_the_time_shows_the_terms_then_moves_it():
+    c = conv(step="detail", number=240117)
+    out = my_orders.on_detail_choice(CTX, c, choice("reschedule"))
+    assert out.step == my_orders.Step.RESCHEDULE_WHEN and "改到什么时间" in out.replies[0].text
+    c.step = my_orders.Step.RESCHEDULE_WHEN
+    text = TextReceived(**BASE, text="后天下午三点")
+    later = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
+    assert my_orders.on_new_time(CTX, c, text).commands == [QuoteReschedule(5, 240117, later)]
+    past = my_orders.on_new_time(CTX, c, TextReceived(**BASE, text="今天早上8点"))
+    assert past.reask and not past.commands
+    vague = my_orders.on_new_time(CTX, c, TextReceived(**BASE, text="后天"))
+    assert vague.reask and "日期和时间" in vague.replies[0].text
+    free = RescheduleQuoted(240117, later, 0, Bilingual("免费", "free"))
+    out = my_orders.on_reschedule_quote(CTX, c, free)
+    assert out.step == my_orders.Step.RESCHEDULE_CONFIRM and "11-25 15:00" in out.replies[0].text
+    c.step = my_orders.Step.RESCHEDULE_CONFIRM
+    out = my_orders.on_reschedule_choice(CTX, c, choice("yes"))
+    assert out.commands == [RescheduleOrder(5, 240117, later, 0)]
+    out = my_orders.on_rescheduled(CTX, c, OrderRescheduled(240117, later, 0, True))
+    assert out.goto == "menu" and "已改约到 11-25 15:00" in out.replies[0].text
+
+
+def test_a_move_with_a_fee_shows_it_and_keeps_the_time():
+    c = conv(step="reschedule_when", number=240117)
+    later = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
+    fee = RescheduleQuoted(240117, later, 2_000, Bilingual("不足 24 小时", "within 24 h"))
+    out = my_orders.on_reschedule_quote(CTX, c, fee)
+    assert out.step == my_orders.Step.DETAIL and "改约费 ¥20.00" in out.replies[0].text

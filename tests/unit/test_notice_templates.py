@@ -163,6 +163,9 @@ SAMPLES: dict[str, dict[str, object]] = {
     "account_linked": {"channel": "telegram"},
     "cancelled_by_admin": {"number": 240117, "reason": "师傅生病", "refund": 22_500},
     "cancelled_by_admin_worker": {"number": 240117},
+    "rescheduled": {"number": 240117, "when": "11-25 10:00", "fee": 2_000},
+    "rescheduled_worker": {"number": 240117, "when": "11-25 10:00", "was": "11-24 15:00"},
+    "rescheduled_released": {"number": 240117, "when": "11-25 10:00", "was": "11-24 15:00"},
     "worker_suspended": {"reason": "3 late arrivals"},
     "worker_reinstated": {},
     "reminder_day": {

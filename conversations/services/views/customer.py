@@ -30,11 +30,13 @@ from conversations.results.orders import (
     OrderShown,
     OrdersListed,
     Rebooking,
+    RescheduleQuoted,
     TimelineEntry,
     WorkerSeen,
 )
 from conversations.results.recurring import SubscriptionDrafted, SubscriptionsListed
 from conversations.services import order_steps, payment_requests
+from conversations.services import reschedule as moving
 from conversations.services import subscription_plans as plans
 from conversations.services.customer_orders import own_order
 from conversations.services.notices import t
@@ -65,7 +67,9 @@ from domain.queries import (
     LoadSubscriptions,
     PreviewQuote,
     QuoteCancellation,
+    QuoteReschedule,
 )
+from domain.reschedule import MOVABLE
 from domain.rules import Rules
 from domain.text import N_, Bilingual, Text, bilingual
 
@@ -199,6 +203,16 @@ async def cancellation(
     return CancellationQuoted(o.number, terms.fee_cents, terms.refund_cents, terms.reason)
 
 
+async def reschedule(
+    uow: Reads, q: QuoteReschedule, *, rules: Rules, clock: Callable[[], datetime]
+) -> RescheduleQuoted:
+    """What moving the order to the new time would cost now (asked before ``RescheduleOrder``);
+    raises when it may not move."""
+    o = await own_order(uow, q.customer_id, q.number, full=False)
+    terms = moving.terms_for(o, q.new_start, rules, clock(), ActorKind.CUSTOMER)
+    return RescheduleQuoted(o.number, q.new_start, terms.fee_cents, terms.reason)
+
+
 async def checkout(uow: Reads, q: CheckCheckout) -> CheckoutValid:
     """Telegram's pre-checkout question: the request is still pending, at this amount."""
     payment = await uow.payments.by_reference(q.reference)
@@ -227,6 +241,8 @@ def _order_actions(o: Order) -> list[CustomerAction]:
     actions = []
     if Action.REQUEST_PAYMENT in mine or o.status == OrderStatus.AWAITING_PAYMENT:
         actions.append(CustomerAction.PAY)
+    if o.status in MOVABLE:
+        actions.append(CustomerAction.RESCHEDULE)
     if Action.CANCEL in mine:
         actions.append(CustomerAction.CANCEL)
     if Action.CONFIRM in mine:

@@ -1,0 +1,148 @@
+"""Rescheduling a placed order end to end on Telegram and PostgreSQL: an admin's
+``/reschedule`` (free, audited), the worker keeping the job when free at the new time or
+losing it to a re-dispatch when busy, and the refusal once the worker set off."""
+
+from datetime import timedelta
+
+import pytest
+
+from domain.lifecycle import Action, ActorKind, OrderStatus
+from domain.orders import Actor
+from tests.e2e.helpers import (
+    HOME,
+    TelegramUser,
+    book_and_pay,
+    make_app,
+    near_the_start,
+    on_telegram,
+    seed_worker,
+)
+from webhooks.keys import CLOCK, DATABASE
+
+OPS, SUPPORT = 991002, 991004
+ADMINS = f"telegram:{OPS}:ops,telegram:{SUPPORT}:support"
+
+
+@pytest.fixture
+async def tg(aiohttp_client, tmp_path, own_postgres_url, pii_key, fake_telegram, clock):
+    app = make_app(
+        tmp_path,
+        own_postgres_url,
+        pii_key,
+        clock=clock,
+        **on_telegram(fake_telegram),
+        admins=ADMINS,
+    )
+    return app, await aiohttp_client(app)
+
+
+async def order_of(app, number: int):
+    async with app[DATABASE].uow() as uow:
+        return await uow.orders.by_number(number)
+
+
+def last(fake, chat: int) -> str:
+    return fake.sent(chat)[-1]["text"]
+
+
+async def test_an_admin_moves_an_order_and_its_worker_keeps_it(tg, fake_telegram):
+    app, client = tg
+    worker = await seed_worker(app, channel="telegram", user_id="660001", center=HOME)
+    customer = TelegramUser(client, fake_telegram, 660101)
+    number = await book_and_pay(customer, when="明天 15:00")
+    await TelegramUser(client, fake_telegram, 660001).say(f"/accept #{number}")
+    before = await order_of(app, number)
+    assert before.worker_id == worker and before.status == OrderStatus.ACCEPTED
+
+    support = TelegramUser(client, fake_telegram, SUPPORT)
+    await support.say(f"/reschedule #{number} 后天 10:00")
+    assert f"已将 #{number} 改约到 11-25 10:00,原师傅继续服务" in support.text()
+    assert f"订单 #{number} 已改约到 11-25 10:00。" in last(fake_telegram, 660101)
+    assert "改约费" not in last(fake_telegram, 660101)  # an admin's move is free
+    assert "从 11-24 15:00 改到 11-25 10:00,仍由您服务" in last(fake_telegram, 660001)
+    after = await order_of(app, number)
+    assert after.start_at == before.start_at + timedelta(hours=19)
+    assert after.worker_id == worker and after.status == OrderStatus.ACCEPTED
+    assert any(e.action == Action.RESCHEDULE for e in after.timeline)
+    async with app[DATABASE].uow() as uow:
+        assert not [e for e in await uow.ledger.for_order(after.id) if e.memo != "payment"]
+    await support.say(f"/audit #{number}")
+    assert "reschedule" in support.text()
+
+    await support.say(f"/reschedule #{number} 后天 10:00")  # the same slot
+    assert "新时间和原来的一样" in support.text()
+    await support.say(f"/reschedule #{number} 后天")  # no time
+    assert "/reschedule #订单号" in support.text()
+
+
+async def test_a_busy_worker_loses_the_moved_order_to_another(tg, fake_telegram):
+    app, client = tg
+    ops = TelegramUser(client, fake_telegram, OPS)
+    first = await book_and_pay(TelegramUser(client, fake_telegram, 661101), when="明天 15:00")
+    second = await book_and_pay(TelegramUser(client, fake_telegram, 661102), when="后天 10:00")
+    busy = await seed_worker(app, channel="telegram", user_id="661001", center=HOME, online=False)
+    for number in (first, second):
+        await ops.say(f"/assign #{number} {busy}")
+        assert f"已将 #{number} 指派给师傅 {busy}" in ops.text()
+    other = await seed_worker(app, channel="telegram", user_id="661002", center=HOME)
+
+    await ops.say(f"/reschedule #{first} 后天 10:30")
+    assert f"已将 #{first} 改约到 11-25 10:30,正在重新派单" in ops.text()
+    assert "与您的其他任务冲突" in last(fake_telegram, 661001)
+    assert f"#{first}" in last(fake_telegram, 661002)  # offered to the free worker
+    moved = await order_of(app, first)
+    assert moved.status == OrderStatus.DISPATCHING and moved.worker_id is None
+    await TelegramUser(client, fake_telegram, 661002).say(f"/accept #{first}")
+    assert (await order_of(app, first)).worker_id == other
+    assert (await order_of(app, second)).worker_id == busy
+
+
+async def test_no_move_once_the_worker_set_off(tg, fake_telegram):
+    app, client = tg
+    worker = await seed_worker(app, channel="telegram", user_id="662001", center=HOME)
+    number = await book_and_pay(TelegramUser(client, fake_telegram, 662101), when="明天 15:00")
+    await TelegramUser(client, fake_telegram, 662001).say(f"/accept #{number}")
+    await near_the_start(app, number, minutes_before=60)
+    now = app[CLOCK]()
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        order.apply(Action.DEPART, Actor(ActorKind.WORKER, str(worker)), now)
+        order.departed_at = now
+        await uow.orders.save(order, now)
+        await uow.commit()
+    ops = TelegramUser(client, fake_telegram, OPS)
+    await ops.say(f"/reschedule #{number} 后天 15:00")
+    assert "这个订单现在不能改约时间" in ops.text()
+    assert (await order_of(app, number)).start_at == order.start_at
+
+
+async def test_the_customer_moves_their_order_for_free_and_is_shown_a_fee_inside_the_notice(
+    tg, fake_telegram, clock
+):
+    app, client = tg
+    worker = await seed_worker(app, channel="telegram", user_id="663001", center=HOME)
+    customer = TelegramUser(client, fake_telegram, 663101)
+    number = await book_and_pay(customer, when="明天 15:00")  # 30 h ahead: free to move
+    await TelegramUser(client, fake_telegram, 663001).say(f"/accept #{number}")
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    await customer.choose("改约时间")
+    assert "改到什么时间" in customer.text()
+    await customer.say("后天下午三点")
+    assert "改约到 11-25 15:00" in customer.text() and "免费改约" in customer.text()
+    await customer.choose("确认改约")
+    assert f"订单 #{number} 已改约到 11-25 15:00,原师傅会按新时间上门" in customer.text()
+    assert "从 11-24 15:00 改到 11-25 15:00,仍由您服务" in last(fake_telegram, 663001)
+    order = await order_of(app, number)
+    assert order.worker_id == worker and order.start_at.day == 25
+    async with app[DATABASE].uow() as uow:
+        assert not [e for e in await uow.ledger.for_order(order.id) if e.memo != "payment"]
+
+    clock.advance(hours=40)  # now 14 h before the new start: a fee applies
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    assert "改约时间 11-24 15:00 → 11-25 15:00" in customer.text()  # the timeline
+    await customer.choose("改约时间")
+    await customer.say("后天 10:00")
+    assert "改约费 ¥3.00" in customer.text()
+    assert (await order_of(app, number)).start_at == order.start_at
