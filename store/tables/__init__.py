@@ -30,9 +30,12 @@ from store.tables.orders import (
     SubscriptionRow,
 )
 from store.tables.people import AddressRow, CertificateRow, CustomerRow, IdentityRow, WorkerRow
+from store.tables.support import SupportTicketRow, TicketMessageRow
 from store.tables.staff import AdminRow, AuditRow, PriceChangeRow, ThrottleRow
 
 __all__ = [
+    "SupportTicketRow",
+    "TicketMessageRow",
     "PrepaidCardRow",
     "CardVisitRow",
     "CustomerRow",
