@@ -30,8 +30,8 @@ from store.tables.orders import (
     SubscriptionRow,
 )
 from store.tables.people import AddressRow, CertificateRow, CustomerRow, IdentityRow, WorkerRow
-from store.tables.support import SupportTicketRow, TicketMessageRow
 from store.tables.staff import AdminRow, AuditRow, PriceChangeRow, ThrottleRow
+from store.tables.support import SupportTicketRow, TicketMessageRow
 
 __all__ = [
     "SupportTicketRow",
