@@ -19,7 +19,6 @@ from conversations.results.booking import (
     PaymentDue,
     PaymentRequested,
     PaymentUnavailable,
-    SupportMessageSent,
 )
 from conversations.results.customers import CustomerRegistered, WelcomeCoupon
 from conversations.results.sweeps import OutboxDrained
@@ -44,13 +43,13 @@ from conversations.services.dispatch_desk import DispatchDesk
 from conversations.services.identity_links import LinkDesk
 from conversations.services.invoices import InvoiceDesk
 from conversations.services.money import MoneyDesk
-from conversations.services.notices import to_admins
 from conversations.services.payouts import PayoutDesk
 from conversations.services.points_desk import PointsDesk
 from conversations.services.recurring import RecurringDesk
 from conversations.services.reminders import ReminderDesk
 from conversations.services.retention import forget_conversations
 from conversations.services.staff_desk import StaffDesk
+from conversations.services.support_desk import SupportDesk
 from conversations.services.unpaid import UnpaidDesk
 from conversations.services.workers import WorkerDesk
 from domain import commands as c
@@ -95,6 +94,7 @@ class Services(Deps):
         self.cards = CardDesk(self)
         self.credentials = CredentialDesk(self)
         self.payout_desk = PayoutDesk(self)
+        self.support = SupportDesk(self)
         self._views = views.table(
             catalog=self.catalog,
             rules=self.rules,
@@ -111,7 +111,6 @@ class Services(Deps):
             c.RequestPayment: self.request_payment,
             c.ConfirmSandboxPayment: self.confirm_sandbox,
             c.CancelOrder: self.cancel,
-            c.ContactSupport: self.contact_support,
             c.DrainOutbox: self.drain_outbox,
             c.ForgetConversations: partial(forget_conversations, uow=uow, clock=clock),
             **self.desk.handlers(),
@@ -134,6 +133,7 @@ class Services(Deps):
             **self.cards.handlers(),
             **self.credentials.handlers(),
             **self.payout_desk.handlers(),
+            **self.support.handlers(),
         }
 
     async def run(self, message: c.Message) -> list[Result]:
@@ -337,17 +337,3 @@ class Services(Deps):
 
     async def cancel(self, cmd: c.CancelOrder) -> list[Result]:
         return [await customer_orders.cancel(self, cmd)]
-
-    async def contact_support(self, cmd: c.ContactSupport) -> list[Result]:
-        notice = to_admins(
-            "support_message_admin",
-            "support",
-            customer_id=cmd.customer_id,
-            channel=cmd.channel,
-            text=cmd.text,
-        )
-        async with self.uow() as uow:
-            posted = await self.post(uow, [notice])
-            await uow.commit()
-        await self.flush(posted)
-        return [SupportMessageSent()]

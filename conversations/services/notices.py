@@ -75,7 +75,10 @@ EVENTS: dict[str, frozenset[str]] = {
         "worker_approved": "",
         "worker_rejected": "reason",
         # support
-        "support_message_admin": "customer_id channel text",
+        "support_message_admin": "ticket customer_id channel text photos opened",
+        "ticket_waiting_admin": "ticket customer_id minutes",
+        "ticket_reply": "ticket text",
+        "ticket_closed": "ticket id",
         # admin desk
         "broadcast": "text",
         "coupon_issued": "amount code days",

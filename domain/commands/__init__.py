@@ -64,6 +64,15 @@ from domain.commands.marketing import (
     StartCampaign,
 )
 from domain.commands.money import ConfirmPayment, ExecuteRefunds
+from domain.commands.support import (
+    CloseTicket,
+    EndTicket,
+    ListTickets,
+    RateTicket,
+    ReplyTicket,
+    TakeTicket,
+    TicketSweep,
+)
 from domain.commands.sweeps import (
     AutoConfirm,
     BatchDispatch,
@@ -120,6 +129,13 @@ __all__ = [
     "RequestPayment",
     "ConfirmSandboxPayment",
     "ContactSupport",
+    "CloseTicket",
+    "EndTicket",
+    "ListTickets",
+    "RateTicket",
+    "ReplyTicket",
+    "TakeTicket",
+    "TicketSweep",
     "ConfirmOrder",
     "Subscribe",
     "StopSubscription",
