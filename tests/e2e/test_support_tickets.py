@@ -17,7 +17,7 @@ from tests.e2e.helpers import (
     on_telegram,
     on_wechat,
 )
-from tests.fakes.wechat import WeChatServer
+from tests.fakes.wechat import PNG, WeChatServer, image_xml
 from webhooks.keys import CLOCK, DATABASE, SERVICES
 
 SUPPORT_TG = 930001
@@ -74,6 +74,11 @@ async def test_a_wechat_customer_and_support_on_telegram_talk_both_ways_then_rat
     assert "已转给客服(T1)" in customer.last_text
     assert "好的,谢谢" in fake_telegram.sent(SUPPORT_TG)[-1]["text"]
 
+    fake_wechat.media.update({"S1": (PNG, "image/png")})
+    await customer.post_xml(image_xml(customer.openid, "S1"))  # a photo goes to it too
+    assert "已转给客服(T1)" in customer.last_text
+    assert "/media/" in str(fake_telegram.sent(SUPPORT_TG)[-1])
+
     await support.say("/close T1")
     assert "已关闭工单 T1" in support.text()
     assert any("客服评分 5" in t for t in fake_wechat.texts("o-ticket-1"))
@@ -86,7 +91,9 @@ async def test_a_wechat_customer_and_support_on_telegram_talk_both_ways_then_rat
         "师傅把花瓶打碎了",
         "很抱歉,我们今天联系师傅核实",
         "好的,谢谢",
+        "",
     ]
+    assert ticket.messages[-1].photo.startswith("tickets/")
     async with app[DATABASE].uow() as uow:  # the text is encrypted at rest
         from store.tables import TicketMessageRow
 
@@ -155,3 +162,24 @@ async def test_a_customer_cannot_reach_someone_else_s_ticket_nor_list_tickets(
     assert "不认识的指令" in stranger.text() and "T1" not in stranger.text()
     ticket = await ticket_of(app, 1)
     assert ticket is not None and [m.text for m in ticket.messages] == ["我的订单有问题"]
+
+
+async def test_a_telegram_customer_rates_with_the_closing_notice_s_button(
+    both, fake_telegram, fake_wechat
+):
+    from tests.fakes.telegram import callback_update
+
+    app, client, _ = both
+    customer = TelegramUser(client, fake_telegram, 930201)
+    await customer.say("/start")
+    await customer.say("/support")
+    await customer.say("空调还是不制冷")
+    assert "T1" in customer.text()
+    support = TelegramUser(client, fake_telegram, SUPPORT_TG)
+    await support.say("/close T1")
+    closing = fake_telegram.sent(930201)[-1]
+    buttons = [b for row in closing["reply_markup"]["inline_keyboard"] for b in row]
+    [five] = [b for b in buttons if b["text"].endswith("5")]
+    await customer.post(callback_update(930201, five["callback_data"], closing["message_id"]))
+    assert "谢谢您的评分" in customer.text()
+    assert (await ticket_of(app, 1)).rating == 5  # type: ignore[union-attr]
