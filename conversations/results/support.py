@@ -1,5 +1,5 @@
 """What the support tickets' commands did: the customer's end and rating, support's queue,
-take, reply and close, and the SLA sweep."""
+take, reply and close. (The SLA sweep's: ``sweeps.TicketsChased``.)"""
 
 from __future__ import annotations
 
@@ -49,11 +49,3 @@ class TicketHandled(Result):
 
     ticket: int
     action: str
-
-
-@dataclass(frozen=True, slots=True)
-class TicketsChased(Result):
-    """``TicketSweep``: unanswered tickets looked at, alerts sent."""
-
-    tickets: int
-    alerts: int

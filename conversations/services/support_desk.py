@@ -14,9 +14,9 @@ from conversations.results.support import (
     TicketHandled,
     TicketLine,
     TicketRated,
-    TicketsChased,
     TicketsListed,
 )
+from conversations.results.sweeps import TicketsChased
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_admins, to_customer
 from conversations.services.staff import authorize
