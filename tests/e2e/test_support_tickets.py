@@ -183,3 +183,35 @@ async def test_a_telegram_customer_rates_with_the_closing_notice_s_button(
     await customer.post(callback_update(930201, five["callback_data"], closing["message_id"]))
     assert "谢谢您的评分" in customer.text()
     assert (await ticket_of(app, 1)).rating == 5  # type: ignore[union-attr]
+
+
+async def test_two_instances_alert_each_sla_step_once(
+    aiohttp_client, tmp_path, own_postgres_url, redis_url, pii_key, fake_telegram, fake_wechat
+):
+    import asyncio
+
+    clock = Clock()
+
+    def app(name):
+        return make_app(
+            tmp_path / name,
+            own_postgres_url,
+            pii_key,
+            clock=clock,
+            redis_url=redis_url,
+            **on_telegram(fake_telegram),
+            **on_wechat(fake_wechat),
+            admins=f"telegram:{SUPPORT_TG}:support",
+        )
+
+    one, two = app("one"), app("two")
+    client = await aiohttp_client(one)
+    await aiohttp_client(two)
+    customer = await wechat_customer(one, client, fake_wechat, "o-ticket-6")
+    await customer.choose("联系客服")
+    await customer.say("在吗")
+    before = len(fake_telegram.sent(SUPPORT_TG))
+    clock.advance(minutes=16)
+    for _ in range(2):
+        await asyncio.gather(one[SERVICES].run(TicketSweep()), two[SERVICES].run(TicketSweep()))
+    assert len(fake_telegram.sent(SUPPORT_TG)) == before + 1
