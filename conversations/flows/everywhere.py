@@ -56,7 +56,7 @@ CUSTOMERS_TOO = ("orders", "cancel")
 """Admin commands that customers have too (their own orders; stop what they are doing)."""
 FEEDBACK = ("complain", "rate", "rework")
 """Customer actions the feedback flow handles (workers: ``rate_customer``)."""
-SUPPORT = ("end_support", "rate_support")
+SUPPORT = ("chat_support", "end_support", "rate_support")
 """Customer actions on a support ticket (the ticket's buttons and words)."""
 
 
@@ -264,8 +264,8 @@ def _action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outco
 
 def _support(conv: Conversation, typed: Typed) -> Outcome:
     """ "结束咨询" ends the open ticket; "客服评分 5" (or its button) rates a closed one."""
-    if typed.name == "end_support":
-        support.seed(conv, support.SupportAction("end"))
+    if typed.name in ("chat_support", "end_support"):
+        support.seed(conv, support.SupportAction(typed.name.removesuffix("_support")))
     else:
         stars = int(typed.args) if typed.args.isdigit() else 0
         support.seed(conv, support.SupportAction("rate", typed.number, stars))

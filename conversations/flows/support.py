@@ -34,7 +34,8 @@ FIRST = Step.WRITE
 
 @dataclass(frozen=True, slots=True)
 class SupportAction:
-    """A button or word from outside the flow: ``end`` the open ticket, or ``rate`` one."""
+    """A button or word from outside the flow: ``chat`` on the open ticket, ``end`` it, or
+    ``rate`` one."""
 
     action: str
     ticket: int | None = None
@@ -51,6 +52,11 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
         return ask(ctx, conv)
     if action.action == "end":
         return Outcome(commands=[EndTicket(conv.customer_id)], step=Step.CHAT)
+    if action.action == "chat":  # back to the ticket from elsewhere ("回复客服")
+        return Outcome(
+            [Say(tr(conv, "请直接输入您要回复客服的内容;发送「结束咨询」结束。"))],
+            step=Step.CHAT,
+        )
     if 1 <= action.stars <= 5:
         return Outcome(
             commands=[RateTicket(conv.customer_id, action.ticket, action.stars)], step=Step.RATE

@@ -31,7 +31,8 @@ CUSTOMER = {
     "complain": ("complain", "投诉"),
     "rate": ("rate", "评价"),
     "rework": ("rework", "预约返工", "返工"),
-    "end_support": ("end_support", "结束咨询"),
+    "chat_support": ("chat_support", "回复客服", "reply to support"),
+    "end_support": ("end_support", "结束咨询", "end support"),
     "rate_support": ("rate_support", "客服评分", "rate support"),
 }
 ADMIN = {

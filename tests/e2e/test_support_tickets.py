@@ -73,6 +73,10 @@ async def test_a_wechat_customer_and_support_on_telegram_talk_both_ways_then_rat
     await customer.say("好的,谢谢")  # the next message goes to the ticket, not the booking
     assert "已转给客服(T1)" in customer.last_text
     assert "好的,谢谢" in fake_telegram.sent(SUPPORT_TG)[-1]["text"]
+    await customer.say("菜单")  # having left it, "回复客服" (the reply's button) returns to it
+    assert "回复客服" in await customer.say("回复客服")
+    await customer.say("明天下午三点可以吗")
+    assert "已转给客服(T1)" in customer.last_text
 
     fake_wechat.media.update({"S1": (PNG, "image/png")})
     await customer.post_xml(image_xml(customer.openid, "S1"))  # a photo goes to it too
@@ -91,6 +95,7 @@ async def test_a_wechat_customer_and_support_on_telegram_talk_both_ways_then_rat
         "师傅把花瓶打碎了",
         "很抱歉,我们今天联系师傅核实",
         "好的,谢谢",
+        "明天下午三点可以吗",
         "",
     ]
     assert ticket.messages[-1].photo.startswith("tickets/")
