@@ -79,6 +79,7 @@ EVENTS: dict[str, frozenset[str]] = {
         "ticket_waiting_admin": "ticket customer_id minutes",
         "ticket_reply": "ticket text",
         "ticket_closed": "ticket id",
+        "ticket_ended_admin": "ticket customer_id",
         # admin desk
         "broadcast": "text",
         "coupon_issued": "amount code days",

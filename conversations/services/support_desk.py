@@ -88,7 +88,13 @@ class SupportDesk:
                 raise DomainError(N_("您没有进行中的咨询。"))
             support.close(ticket, "customer", self.s.clock())
             await uow.tickets.save(ticket)
-            await uow.commit()
+            notice = to_admins(
+                "ticket_ended_admin",
+                *SUPPORT_ROLES,
+                ticket=ticket.ref,
+                customer_id=ticket.customer_id,
+            )
+            await self._done(uow, [notice])
         return [TicketEnded(ticket.id or 0)]
 
     async def rate(self, cmd: c.RateTicket) -> list[Result]:

@@ -5,6 +5,8 @@ messages go to the ticket; an unanswered ticket re-alerts support once per SLA s
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 from sqlmodel import select
 
@@ -113,6 +115,7 @@ async def test_the_customer_ends_it_and_rates_with_one_tap(both, fake_telegram, 
     await customer.say("发票开错了")
     answer = await customer.say("结束咨询")
     assert "已结束" in answer and "5 分" in answer
+    assert "已结束咨询" in fake_telegram.sent(SUPPORT_TG)[-1]["text"]
     assert "谢谢您的评分" in await customer.say("5 分")
     ticket = await ticket_of(app, 1)
     assert ticket is not None and ticket.rating == 5 and ticket.closed_by == "customer"
@@ -212,7 +215,8 @@ async def test_two_instances_alert_each_sla_step_once(
     one, two = app("one"), app("two")
     client = await aiohttp_client(one)
     await aiohttp_client(two)
-    customer = await wechat_customer(one, client, fake_wechat, "o-ticket-6")
+    # Redis is shared by every run: an openid of this run's own
+    customer = await wechat_customer(one, client, fake_wechat, f"o-ticket-{secrets.token_hex(4)}")
     await customer.choose("联系客服")
     await customer.say("在吗")
     before = len(fake_telegram.sent(SUPPORT_TG))

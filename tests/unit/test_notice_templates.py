@@ -155,6 +155,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     "ticket_waiting_admin": {"ticket": "T12", "customer_id": 5, "minutes": 16},
     "ticket_reply": {"ticket": "T12", "text": "明天上午给您回电"},
     "ticket_closed": {"ticket": "T12", "id": 12},
+    "ticket_ended_admin": {"ticket": "T12", "customer_id": 5},
     "broadcast": {"text": "春节期间正常服务 / open over the Spring Festival"},
     "coupon_issued": {"amount": 3_000, "code": "A1B2C3D4", "days": 30},
     "campaign_coupon": {"amount": 2_000, "threshold": 10_000, "days": 14, "until": AT},
