@@ -93,6 +93,10 @@ COMMAND_ROLES: dict[str, frozenset[AdminRole]] = {
     "complaints": frozenset({OW, OP, SU}),
     "complaint": frozenset({OW, OP, SU}),
     "reply": frozenset({OW, OP, SU}),
+    # support tickets ("联系客服"): the queue, taking one, closing it (``/reply T12 …``)
+    "tickets": frozenset({OW, OP, SU}),
+    "take": frozenset({OW, OP, SU}),
+    "close": frozenset({OW, OP, SU}),
     "resolve": OPS_DESK,
     "release": OPS_DESK,
     "levels": OPS_DESK,

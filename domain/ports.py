@@ -28,6 +28,7 @@ from domain.people import Address, Channel, Customer, Identity, Worker, WorkerSt
 from domain.points import Membership
 from domain.recurring import Subscription
 from domain.reminders import Reminder
+from domain.support import Ticket, TicketMessage
 from domain.turns import Checkpoints
 from domain.withdrawals import Withdrawal, WithdrawalStatus
 
@@ -390,6 +391,21 @@ class Invoices(Protocol):
     async def counts(self) -> dict[str, int]: ...
 
 
+class Tickets(Protocol):
+    """Support tickets (``domain.support``); message text encrypted at rest."""
+
+    async def add(self, ticket: Ticket) -> Ticket: ...
+    async def get(self, ticket_id: int, *, lock: bool = False) -> Ticket | None: ...
+    async def open_for(self, customer_id: int) -> Ticket | None: ...
+    async def last_closed_for(self, customer_id: int) -> Ticket | None: ...
+    async def open_tickets(self, limit: int = 200) -> list[Ticket]: ...
+    async def add_message(self, ticket_id: int, message: TicketMessage) -> None: ...
+    async def save(self, ticket: Ticket) -> None: ...
+    async def claim_alert(self, ticket: Ticket, level: int) -> bool:
+        """Move an unanswered ticket to SLA step ``level`` once across processes."""
+        ...
+
+
 class Reads(Protocol):
     """A unit of work as a view sees it (``conversations.services.views``): the
     repositories, already inside the transaction, and no ``commit`` — mypy keeps views from
@@ -427,6 +443,7 @@ class Reads(Protocol):
     invoices: Invoices
     marketing: Marketing
     cards: Cards
+    tickets: Tickets
 
 
 class UnitOfWork(Reads, Protocol):

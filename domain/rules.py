@@ -292,6 +292,10 @@ class AfterSalesRules:
     (only when the partial refund is at most ``auto_resolve_max_cents``)."""
     auto_resolve_max_cents: int = 10_000
     review_below_stars: int = 4
+    ticket_first_response_minutes: int = 15
+    """A support ticket unanswered this long re-alerts support, once per this many minutes."""
+    ticket_alerts: int = 3
+    """At most this many re-alerts for one unanswered ticket."""
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from domain.commands import (
     SendCampaigns,
     SendPayouts,
     SendReminders,
+    TicketSweep,
 )
 from domain.privacy import loggable_traceback
 
@@ -56,6 +57,7 @@ SWEEPS: list[tuple[Callable[[], Command], int]] = [
     (RemindExpiringCertificates, 3600),
     (GenerateRecurring, 600),
     (ComplaintSweep, 60),
+    (TicketSweep, 60),
     (SampleSpotChecks, 900),
     (QuarterlyLevels, 3600),
     (ForgetConversations, 3600),

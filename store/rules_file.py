@@ -312,6 +312,8 @@ class AfterSalesSpec(Strict):
     auto_resolve: list[ComplaintCategory] = sorted(_A.auto_resolve)
     auto_resolve_max: Yuan = _A.auto_resolve_max_cents
     review_below_stars: int = Field(default=_A.review_below_stars, ge=1, le=5)
+    ticket_first_response_minutes: int = Field(default=_A.ticket_first_response_minutes, ge=1)
+    ticket_alerts: int = Field(default=_A.ticket_alerts, ge=1)
 
     def build(self) -> AfterSalesRules:
         return AfterSalesRules(
@@ -324,6 +326,8 @@ class AfterSalesSpec(Strict):
             auto_resolve=frozenset(self.auto_resolve),
             auto_resolve_max_cents=self.auto_resolve_max,
             review_below_stars=self.review_below_stars,
+            ticket_first_response_minutes=self.ticket_first_response_minutes,
+            ticket_alerts=self.ticket_alerts,
         )
 
 

@@ -55,6 +55,7 @@ from store.sqlite import direct
 from store.sqlite.connection import SharedConnection, Turn
 from store.subscriptions_repo import SubscriptionRepository
 from store.workers_repo import WorkerRepository
+from store.support_repo import TicketRepository
 
 _REPOSITORIES: dict[str, tuple[Any, bool]] = {
     # attribute: (repository class, takes the PII cipher)
@@ -90,6 +91,7 @@ _REPOSITORIES: dict[str, tuple[Any, bool]] = {
     "invoices": (InvoiceRepository, True),
     "marketing": (MarketingRepository, True),
     "cards": (CardRepository, False),
+    "tickets": (TicketRepository, True),
 }
 
 
@@ -129,6 +131,7 @@ class SqlUnitOfWork:
     invoices: InvoiceRepository
     marketing: MarketingRepository
     cards: CardRepository
+    tickets: TicketRepository
 
     def __init__(self, database: Database) -> None:
         self._database = database

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from conversations.flows import campaign_words
+from conversations.flows import campaign_words, ticket_words
 from conversations.flows.base import Ctx
 from conversations.flows.dates import parse_when
 from domain import commands as c
@@ -41,7 +41,10 @@ USAGE: dict[str, Text] = {
     "admin": N_("/admin list | add 渠道:用户ID 角色 | remove 渠道:用户ID"),
     "complaints": N_("/complaints"),
     "complaint": N_("/complaint 投诉ID"),
-    "reply": N_("/reply 投诉ID 回复内容"),
+    "reply": N_("/reply 投诉ID|T工单号 回复内容"),
+    "tickets": N_("/tickets"),
+    "take": N_("/take T工单号"),
+    "close": N_("/close T工单号"),
     "resolve": N_("/resolve 投诉ID partial [金额] | full | rework [same|other] | reject 原因"),
     "release": N_("/release #订单号"),
     "levels": N_("/levels [师傅ID]"),
@@ -208,6 +211,8 @@ def build(  # noqa: C901 - one branch per admin command, each a few lines
         return _admin_command(w, by, role)
     if name in ("campaign", "campaigns"):
         return campaign_words.build(ctx, name, args, by, role)
+    if ticket_words.wanted(name, w):
+        return ticket_words.build(name, w, args, by, role)
     return _after_sales(name, w, args, by, role)
 
 

@@ -17,6 +17,7 @@ from conversations.flows import (
     admin_dispatch_views,
     admin_replies,
     admin_staff_views,
+    admin_ticket_views,
     admin_views,
 )
 from conversations.flows.admin_commands import USAGE, build, invoice_command
@@ -230,6 +231,7 @@ SCREENS = (
     *admin_campaign_views.SCREENS,
     *admin_dispatch_views.SCREENS,
     *admin_credential_views.SCREENS,
+    *admin_ticket_views.SCREENS,
 )
 """Each result of an admin command, with the screen that shows it."""
 TRANSITIONS: Transitions = {

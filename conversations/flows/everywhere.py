@@ -24,6 +24,7 @@ from conversations.flows import (
     paid_in_chat,
     sos,
     start,
+    support,
     worker,
 )
 from conversations.flows.base import Ctx, Flow, Outcome, tr
@@ -56,6 +57,8 @@ CUSTOMERS_TOO = ("orders", "cancel")
 """Admin commands that customers have too (their own orders; stop what they are doing)."""
 FEEDBACK = ("complain", "rate", "rework")
 """Customer actions the feedback flow handles (workers: ``rate_customer``)."""
+SUPPORT = ("chat_support", "end_support", "rate_support")
+"""Customer actions on a support ticket (the ticket's buttons and words)."""
 
 
 def help_text(conv: Conversation) -> str:
@@ -196,7 +199,7 @@ def _typed(event: Inbound) -> Typed | None:
     if isinstance(event, ChoiceMade) and event.key.startswith("act:"):
         _, name, *rest = event.key.split(":")
         number = int(rest[0]) if rest and rest[0].isdigit() else None
-        group = "customer" if name in ("confirm", "pay", *FEEDBACK) else "worker"
+        group = "customer" if name in ("confirm", "pay", *FEEDBACK, *SUPPORT) else "worker"
         return Typed(group, name, rest[1] if len(rest) > 1 else "", number)
     if isinstance(event, TextReceived):
         return parse(event.text)
@@ -237,6 +240,8 @@ def _action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outco
     if typed.group == "customer":
         if conv.customer_id is None:
             return sign_up(conv, event, keep_words=False)
+        if typed.name in SUPPORT:
+            return _support(conv, typed)
         if typed.name in FEEDBACK:
             after_sales.seed(conv, after_sales.FeedbackData(typed.name, typed.number))
             return Outcome(goto="feedback")
@@ -258,6 +263,16 @@ def _action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outco
         return Outcome(goto="feedback")
     worker.seed(conv, worker.WorkerAction(typed.name, typed.number, typed.args))
     return Outcome(goto="worker")
+
+
+def _support(conv: Conversation, typed: Typed) -> Outcome:
+    """ "结束咨询" ends the open ticket; "客服评分 5" (or its button) rates a closed one."""
+    if typed.name in ("chat_support", "end_support"):
+        support.seed(conv, support.SupportAction(typed.name.removesuffix("_support")))
+    else:
+        stars = int(typed.args) if typed.args.isdigit() else 0
+        support.seed(conv, support.SupportAction("rate", typed.number, stars))
+    return Outcome(goto=support.NAME)
 
 
 def _unknown(conv: Conversation, name: str) -> Outcome:

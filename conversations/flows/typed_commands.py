@@ -31,6 +31,9 @@ CUSTOMER = {
     "complain": ("complain", "投诉"),
     "rate": ("rate", "评价"),
     "rework": ("rework", "预约返工", "返工"),
+    "chat_support": ("chat_support", "回复客服", "reply to support"),
+    "end_support": ("end_support", "结束咨询", "end support"),
+    "rate_support": ("rate_support", "客服评分", "rate support"),
 }
 ADMIN = {
     "workers": ("workers", "师傅列表"),
@@ -66,7 +69,10 @@ ADMIN = {
     "admin": ("admin", "管理员"),
     "complaints": ("complaints", "投诉列表"),
     "complaint": ("complaint", "投诉详情"),
-    "reply": ("reply", "回复投诉"),
+    "reply": ("reply", "回复投诉", "回复工单"),
+    "tickets": ("tickets", "工单列表"),
+    "take": ("take", "接工单"),
+    "close": ("close", "关闭工单"),
     "resolve": ("resolve", "处理投诉"),
     "release": ("release", "放行"),
     "levels": ("levels", "师傅评级"),
@@ -122,6 +128,7 @@ BARE_ADMIN = {
     "invoices",
     "campaigns",
     "renewals",
+    "tickets",
 }
 """Admin words that are commands on their own, typed without a slash (WeChat)."""
 _NUMBER = re.compile(r"#?\s*(\d{6,8})(?!\d)")  # a phone number is not an order number
@@ -157,7 +164,7 @@ def parse(text: str, slash: bool = False) -> Typed | None:
             and group != "admin"
             and args
             and m is None
-            and name not in ("photo", "withdraw")
+            and name not in ("photo", "withdraw", "rate_support")
         ):
             return None
         if not slash and group == "admin" and not args and name not in BARE_ADMIN:

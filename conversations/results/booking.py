@@ -142,4 +142,8 @@ class CheckoutValid(Result):
 
 @dataclass(frozen=True, slots=True)
 class SupportMessageSent(Result):
-    """The customer's message reached the support staff."""
+    """The customer's message reached the support staff, on ticket ``ticket`` (``opened``:
+    this message opened it)."""
+
+    ticket: int = 0
+    opened: bool = True

@@ -106,6 +106,14 @@ class CertificateRemindersSent(Result):
 
 
 @dataclass(frozen=True, slots=True)
+class TicketsChased(Result):
+    """``TicketSweep``: the open support tickets looked at, and the SLA alerts sent."""
+
+    tickets: int
+    alerts: int
+
+
+@dataclass(frozen=True, slots=True)
 class ComplaintsChased(Result):
     """``ComplaintSweep``: the open complaints looked at, and the reminders and escalations
     their deadlines caused."""

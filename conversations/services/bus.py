@@ -19,7 +19,6 @@ from conversations.results.booking import (
     PaymentDue,
     PaymentRequested,
     PaymentUnavailable,
-    SupportMessageSent,
 )
 from conversations.results.customers import CustomerRegistered, WelcomeCoupon
 from conversations.results.sweeps import OutboxDrained
@@ -44,7 +43,6 @@ from conversations.services.dispatch_desk import DispatchDesk
 from conversations.services.identity_links import LinkDesk
 from conversations.services.invoices import InvoiceDesk
 from conversations.services.money import MoneyDesk
-from conversations.services.notices import to_admins
 from conversations.services.payouts import PayoutDesk
 from conversations.services.points_desk import PointsDesk
 from conversations.services.recurring import RecurringDesk
@@ -53,6 +51,7 @@ from conversations.services.reschedule import RescheduleDesk
 from conversations.services.retention import forget_conversations
 from conversations.services.sos import SosDesk
 from conversations.services.staff_desk import StaffDesk
+from conversations.services.support_desk import SupportDesk
 from conversations.services.unpaid import UnpaidDesk
 from conversations.services.workers import WorkerDesk
 from domain import commands as c
@@ -99,6 +98,7 @@ class Services(Deps):
         self.credentials = CredentialDesk(self)
         self.payout_desk = PayoutDesk(self)
         self.sos = SosDesk(self)
+        self.support = SupportDesk(self)
         self._views = views.table(
             catalog=self.catalog,
             rules=self.rules,
@@ -115,7 +115,6 @@ class Services(Deps):
             c.RequestPayment: self.request_payment,
             c.ConfirmSandboxPayment: self.confirm_sandbox,
             c.CancelOrder: self.cancel,
-            c.ContactSupport: self.contact_support,
             c.DrainOutbox: self.drain_outbox,
             c.ForgetConversations: partial(forget_conversations, uow=uow, clock=clock),
             **self.desk.handlers(),
@@ -140,6 +139,7 @@ class Services(Deps):
             **self.credentials.handlers(),
             **self.payout_desk.handlers(),
             **self.sos.handlers(),
+            **self.support.handlers(),
         }
 
     async def run(self, message: c.Message) -> list[Result]:
@@ -343,17 +343,3 @@ class Services(Deps):
 
     async def cancel(self, cmd: c.CancelOrder) -> list[Result]:
         return [await customer_orders.cancel(self, cmd)]
-
-    async def contact_support(self, cmd: c.ContactSupport) -> list[Result]:
-        notice = to_admins(
-            "support_message_admin",
-            "support",
-            customer_id=cmd.customer_id,
-            channel=cmd.channel,
-            text=cmd.text,
-        )
-        async with self.uow() as uow:
-            posted = await self.post(uow, [notice])
-            await uow.commit()
-        await self.flush(posted)
-        return [SupportMessageSent()]

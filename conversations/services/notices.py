@@ -75,7 +75,11 @@ EVENTS: dict[str, frozenset[str]] = {
         "worker_approved": "",
         "worker_rejected": "reason",
         # support
-        "support_message_admin": "customer_id channel text",
+        "support_message_admin": "ticket customer_id channel text photos opened",
+        "ticket_waiting_admin": "ticket customer_id minutes",
+        "ticket_reply": "ticket text",
+        "ticket_closed": "ticket id",
+        "ticket_ended_admin": "ticket customer_id",
         "sos_admin": "who channel number address where customer customer_phone worker "
         "worker_phone",
         # admin desk

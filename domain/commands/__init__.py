@@ -67,6 +67,15 @@ from domain.commands.marketing import (
     StartCampaign,
 )
 from domain.commands.money import ConfirmPayment, ExecuteRefunds
+from domain.commands.support import (
+    CloseTicket,
+    EndTicket,
+    ListTickets,
+    RateTicket,
+    ReplyTicket,
+    TakeTicket,
+    TicketSweep,
+)
 from domain.commands.sweeps import (
     AutoConfirm,
     BatchDispatch,
@@ -125,6 +134,13 @@ __all__ = [
     "ConfirmSandboxPayment",
     "ContactSupport",
     "RaiseSos",
+    "CloseTicket",
+    "EndTicket",
+    "ListTickets",
+    "RateTicket",
+    "ReplyTicket",
+    "TakeTicket",
+    "TicketSweep",
     "ConfirmOrder",
     "Subscribe",
     "StopSubscription",

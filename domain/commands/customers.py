@@ -126,10 +126,14 @@ class ConfirmSandboxPayment(Command):
 
 @dataclass(frozen=True)
 class ContactSupport(Command):
+    """The customer writes to support: opens a ticket, or adds to their open one."""
+
     customer_id: int
     channel: str
     user_id: str
     text: str
+    photo_ref: str = ""
+    """A photo instead of text (the platform's reference)."""
 
 
 @dataclass(frozen=True)

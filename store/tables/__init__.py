@@ -31,8 +31,11 @@ from store.tables.orders import (
 )
 from store.tables.people import AddressRow, CertificateRow, CustomerRow, IdentityRow, WorkerRow
 from store.tables.staff import AdminRow, AuditRow, PriceChangeRow, ThrottleRow
+from store.tables.support import SupportTicketRow, TicketMessageRow
 
 __all__ = [
+    "SupportTicketRow",
+    "TicketMessageRow",
     "PrepaidCardRow",
     "CardVisitRow",
     "CustomerRow",

@@ -27,6 +27,7 @@ EMPTY = {
     c.RemindExpiringCertificates: r.CertificateRemindersSent(0),
     c.GenerateRecurring: r.RecurringGenerated(0, 0),
     c.ComplaintSweep: r.ComplaintsChased(0, 0),
+    c.TicketSweep: r.TicketsChased(0, 0),
     c.SampleSpotChecks: r.SpotChecksSampled(()),
     c.QuarterlyLevels: r.QuarterLevelled("2026Q4", 0),
     c.ForgetConversations: r.ConversationsForgotten(0),

@@ -181,11 +181,13 @@ def test_a_telegram_payment_is_credited_or_said_to_go_back():
     assert "¥80.00" in texts(late.replies)
 
 
-def test_a_message_to_support_ends_at_the_menu():
+def test_a_message_to_support_opens_a_ticket_and_stays_in_its_chat():
     conv = Conversation(flow="support", step="write", customer_id=7, lang="en")
-    out = support.on_sent(CTX, conv, SupportMessageSent())
-    assert out.goto == "menu" and isinstance(out.replies[0], Say)
-    assert "Sent to support" in out.replies[0].text
+    out = support.on_sent(CTX, conv, SupportMessageSent(12, opened=True))
+    assert out.step == "chat" and isinstance(out.replies[0], Say)
+    assert "Passed to support (ticket T12)" in out.replies[0].text
+    more = support.on_sent(CTX, conv, SupportMessageSent(12, opened=False))
+    assert more.step == "chat" and "T12" in more.replies[0].text
 
 
 def test_the_flow_tables_are_keyed_on_the_result_types():

@@ -1,0 +1,49 @@
+"""The admin console's support tickets: the queue (open first, oldest first, with how long
+each customer has waited) and what a take, reply or close did."""
+
+from __future__ import annotations
+
+from conversations.flows.admin_screens import Screen, shows
+from conversations.flows.base import Ctx, Outcome, tr
+from conversations.replies import Say
+from conversations.results.support import TicketHandled, TicketsListed
+from conversations.state import Conversation
+from domain.people import CHANNEL_TEXT
+from domain.support import STATUS_TEXT, ref
+from domain.text import named
+
+
+def tickets(ctx: Ctx, conv: Conversation, r: TicketsListed) -> Outcome:
+    if not r.tickets:
+        return Outcome([Say(tr(conv, "没有待处理的工单。"))])
+    lines = [tr(conv, "客服工单 {rows} 件(未接的在前,最早的在前):", rows=len(r.tickets))]
+    for x in r.tickets:
+        waited = (
+            tr(conv, "已等 {minutes} 分钟", minutes=x.waiting) if x.waiting else tr(conv, "已回复")
+        )
+        who = f" · {x.taken_by}" if x.taken_by else ""
+        lines.append(
+            f"{ref(x.ticket)} {named(STATUS_TEXT, x.status, conv.lang)}{who} · "
+            + tr(conv, "客户 {customer_id}", customer_id=x.customer_id)
+            + f"({named(CHANNEL_TEXT, x.channel, conv.lang)}) · {waited}"
+        )
+    lines.append(tr(conv, "接单:/take T工单号 · 回复:/reply T工单号 内容 · 关闭:/close T工单号"))
+    return Outcome([Say("\n".join(lines))])
+
+
+def handled(ctx: Ctx, conv: Conversation, r: TicketHandled) -> Outcome:
+    t = ref(r.ticket)
+    if r.action == "take":
+        text = tr(conv, "已接下工单 {ticket}。回复:/reply {ticket} 内容", ticket=t)
+    elif r.action == "reply":
+        text = tr(conv, "已回复工单 {ticket},客户会在原渠道收到。", ticket=t)
+    else:
+        text = tr(conv, "已关闭工单 {ticket},已请客户评分。", ticket=t)
+    return Outcome([Say(text)])
+
+
+SCREENS: tuple[Screen, ...] = (
+    shows(TicketsListed, tickets),
+    shows(TicketHandled, handled),
+)
+"""The console's support ticket screens, by the result they show."""
