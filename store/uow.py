@@ -54,8 +54,8 @@ from store.promo_repo import PromoRepository
 from store.sqlite import direct
 from store.sqlite.connection import SharedConnection, Turn
 from store.subscriptions_repo import SubscriptionRepository
-from store.workers_repo import WorkerRepository
 from store.support_repo import TicketRepository
+from store.workers_repo import WorkerRepository
 
 _REPOSITORIES: dict[str, tuple[Any, bool]] = {
     # attribute: (repository class, takes the PII cipher)
