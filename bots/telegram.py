@@ -31,6 +31,7 @@ from bots.telegram_updates import Checkout, decode, read_update
 from conversations.engine import Handled
 from conversations.events import Inbound
 from conversations.replies import Reply
+from conversations.services.notices import QUIET, Notice
 from domain.errors import DeliveryFailed
 from domain.media import BadPhoto
 from domain.referrals import InviteLink
@@ -301,6 +302,10 @@ class TelegramBot(Channel):
         except TelegramError as exc:
             log.info("editMessageReplyMarkup failed: %s", exc)
 
+    def prepare(self, notice: Notice, user_id: str, lang: str) -> dict[str, Any] | None:
+        """A quiet notice (``notices.QUIET``) is sent without a sound."""
+        return {"quiet": True} if notice.event in QUIET else None
+
     async def send(
         self,
         user_id: str,
@@ -310,10 +315,12 @@ class TelegramBot(Channel):
         lang: str = "zh",
         extra: dict[str, Any] | None = None,
     ) -> None:
-        """Send replies outside a webhook turn, from part ``skip`` on;
-        raises ``DeliveryFailed`` (permanent when the person blocked the bot or the chat is
-        gone, with ``retry_after`` when Telegram asked to slow down)."""
+        """Send replies outside a webhook turn, from part ``skip`` on (without a sound when
+        ``prepare`` said so); raises ``DeliveryFailed`` (permanent when the person blocked the
+        bot or the chat is gone, with ``retry_after`` when Telegram asked to slow down)."""
         calls = messages(replies)
+        if extra and extra.get("quiet"):
+            calls = [{**call, "disable_notification": True} for call in calls]
         for sent, call in enumerate(calls[skip:], skip):
             try:
                 await self._call(user_id, call)

@@ -78,6 +78,8 @@ class Item:
     category_id: str = ""
     aliases: tuple[str, ...] = ()
     """Other words customers use for it ("打扫卫生", "maid"): typed text is matched to them."""
+    stages: tuple[Bilingual, ...] = ()
+    """The parts of the job in order; the worker marks the one under way (``Order.stage``)."""
 
     def option(self, option_id: str) -> Option:
         """The option with this id, or a QuoteError naming it."""

@@ -93,6 +93,8 @@ class Order:
     """The digits the customer tells the worker at the door (empty: none was asked)."""
     visit_code_misses: int = 0
     visit_code_ok_at: datetime | None = None
+    stage: int = 0
+    """The part of the job under way (1-based, ``Item.stages``); 0: none marked yet."""
     """When the worker entered the right code (check-in needs it when there is a code)."""
     transfer_from_worker_id: int | None = None
     transfer_compensation_cents: int = 0

@@ -66,6 +66,8 @@ class ItemSpec(Strict):
     payment: PaymentMode = PaymentMode.FULL
     deposit_percent: Percent = 0
     aliases: list[Alias] = Field(default=[], max_length=60)
+    stages: list[TextSpec] = Field(default=[], max_length=8)
+    """The parts of the job in order (厨房 → 卫生间 → 客厅): the worker taps the one under way."""
 
 
 class CategorySpec(Strict):
@@ -138,6 +140,7 @@ def _build_item(cat_id: str, spec: ItemSpec) -> Item:
         deposit_bp=spec.deposit_percent,
         category_id=cat_id,
         aliases=tuple(spec.aliases),
+        stages=tuple(s.build() for s in spec.stages),
     )
 
 

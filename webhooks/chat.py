@@ -151,12 +151,10 @@ class Messenger:
     def prepare(
         self, channel: str, notice: Notice, user_id: str, lang: str
     ) -> dict[str, Any] | None:
-        """What the channel keeps with a notice for its delivery (``Channel.prepare``): only
-        a channel that sends template messages keeps anything."""
+        """What the channel keeps with a notice for its delivery (``Channel.prepare``): a
+        WeChat template message, Telegram's "send it quietly"; most keep nothing."""
         serving = self.channels.get(channel)
-        if serving is None or not serving.capabilities.template_messages:
-            return None
-        return serving.prepare(notice, user_id, lang)
+        return serving.prepare(notice, user_id, lang) if serving is not None else None
 
     async def send(
         self,

@@ -88,6 +88,10 @@ def detail(ctx: Ctx, conv: Conversation, d: OrderShown) -> list[Reply]:
     if d.refunded_cents:
         back = format_yuan(d.refunded_cents)
         lines.append(tr(conv, "已退款 {back}", back=back))
+    if d.stage is not None:
+        part, at, parts = d.stage
+        stage = part.get(conv.lang)
+        lines.append(tr(conv, "进度:{stage}({at}/{parts})", stage=stage, at=at, parts=parts))
     if d.visit_code:
         lines.append(tr(conv, "上门验证码:{code}(师傅到门口时告诉他)", code=d.visit_code))
     if d.worker is not None:

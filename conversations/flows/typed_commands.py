@@ -24,6 +24,7 @@ WORKER = {
     "payout_account": ("payout_account", "收款账户", "银行卡"),
     "rate_customer": ("rate_customer", "评价客户"),
     "renew": ("renew", "更新证书", "上传证书"),
+    "stage": ("stage", "进度"),
 }
 CUSTOMER = {
     "confirm": ("confirm", "确认完成"),

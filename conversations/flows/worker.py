@@ -21,6 +21,7 @@ from conversations.results.workers import (
     JobPhotoSaved,
     JobsShown,
     OfferDeclined,
+    StageMarked,
     TransferRequested,
     VisitCodeChecked,
     WithdrawalRequested,
@@ -161,6 +162,9 @@ def run(ctx: Ctx, conv: Conversation, name: str, number: int | None, args: str) 
         )
     if name in SIMPLE:
         return Outcome(commands=[SIMPLE[name](_me(conv), number)], step=Step.ACTION)
+    if name == "stage":
+        stage = int(args) if args.isdigit() else 0
+        return Outcome(commands=[c.MarkStage(_me(conv), number, stage)], step=Step.ACTION)
     if name == "checkin":
         _keep(conv, WorkerData(number))
         return Outcome(step=Step.CHECKIN_LOCATION, reask=True)
@@ -241,6 +245,11 @@ def on_declined(ctx: Ctx, conv: Conversation, result: OfferDeclined) -> Outcome:
 
 def on_departed(ctx: Ctx, conv: Conversation, result: WorkerDeparted) -> Outcome:
     return _said(views.departed_text(conv, result.number))
+
+
+def on_stage(ctx: Ctx, conv: Conversation, result: StageMarked) -> Outcome:
+    stage = result.stage.get(conv.lang)
+    return _said(tr(conv, "已告诉客户:正在进行「{stage}」。", stage=stage))
 
 
 def on_transfer(ctx: Ctx, conv: Conversation, result: TransferRequested) -> Outcome:
@@ -340,6 +349,7 @@ TRANSITIONS: Transitions = {
     (Step.ACTION, WorkerDeparted): on_departed,
     (Step.ACTION, TransferRequested): on_transfer,
     (Step.ACTION, JobFinished): on_finished,
+    (Step.ACTION, StageMarked): on_stage,
     (Step.CHECKIN_LOCATION, LocationShared): on_location,
     (Step.CHECKIN_LOCATION, WorkerCheckedIn): on_checked_in,
     (Step.CHECKIN_CODE, TextReceived): on_code,

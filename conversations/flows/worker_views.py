@@ -60,6 +60,7 @@ def jobs_screen(ctx: Ctx, conv: Conversation, jobs: JobsShown) -> list[Reply]:
     for job in jobs.live:
         lines.append(_live_line(ctx, conv, job))
         options += next_steps(conv, job.status, job.number)
+        options += stage_steps(conv, job)
     if not jobs.offers and not jobs.live:
         lines.append(tr(conv, "暂时没有任务。"))
     options.append(
@@ -109,6 +110,15 @@ def next_steps(conv: Conversation, status: OrderStatus, n: int) -> list[Option]:
         ],
     }
     return [Option(f"act:{key}", label) for key, label in steps.get(status, [])]
+
+
+def stage_steps(conv: Conversation, job: LiveJobView) -> list[Option]:
+    """During the job: the next part of it to mark as under way (the item's stages)."""
+    if job.status != OrderStatus.IN_SERVICE or job.stage >= len(job.stages):
+        return []
+    nxt = job.stage + 1
+    name = _name(conv, job.stages[nxt - 1])
+    return [Option(f"act:stage:{job.number}:{nxt}", tr(conv, "进行中:{stage}", stage=name))]
 
 
 def accepted_text(ctx: Ctx, conv: Conversation, job: JobAccepted) -> str:

@@ -101,6 +101,8 @@ class OrderShown(Result):
     complaints: tuple[ComplaintSeen, ...] = ()
     visit_code: str = ""
     """The code to tell the worker at the door, while one is still to come (else empty)."""
+    stage: tuple[Bilingual, int, int] | None = None
+    """During the job: the part under way, its place and how many parts there are."""
 
 
 @dataclass(frozen=True, slots=True)

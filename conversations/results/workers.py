@@ -65,6 +65,9 @@ class LiveJobView:
     address: str
     phone: str
     notes: str
+    stages: tuple[Bilingual, ...] = ()
+    """The parts of the job (``Item.stages``); ``stage``: the one under way (1-based, 0)."""
+    stage: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +125,14 @@ class WorkerCheckedIn(Result):
     """How far from the address, when the address has a location."""
     code_needed: bool = False
     """The order has a visit code the worker has not entered yet (it comes before the photo)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StageMarked(Result):
+    """The customer was told which part of the job is under way (quietly)."""
+
+    number: int
+    stage: Bilingual
 
 
 @dataclass(frozen=True, slots=True)

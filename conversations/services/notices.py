@@ -35,6 +35,7 @@ EVENTS: dict[str, frozenset[str]] = {
         # the visit
         "on_the_way": "number worker stars eta arrive",
         "arrived": "number worker",
+        "job_stage": "number stage_zh stage_en n total",
         "visit_code_failed_admin": "number worker_id misses",
         "late_deducted": "number late percent",
         "suspended_for_lateness": "count days",
@@ -141,6 +142,11 @@ class Notice:
         expected = EVENTS.get(self.event)
         if expected is None or set(self.data) != expected:
             raise ValueError(f"notice {self.event!r} takes {sorted(expected or ())}")
+
+
+QUIET = frozenset({"job_stage"})
+"""Events told without a sound where the channel can (Telegram's ``disable_notification``):
+news, not a call to act."""
 
 
 def to_customer(customer_id: int, event: str, **data: Any) -> Notice:

@@ -11,12 +11,13 @@ from conversations.results.workers import (
     JobFinished,
     JobPhotoSaved,
     OfferDeclined,
+    StageMarked,
     TransferRequested,
     VisitCodeChecked,
     WorkerCheckedIn,
     WorkerDeparted,
 )
-from conversations.services import dispatch, job_steps, offer_steps, visit_codes
+from conversations.services import dispatch, job_stages, job_steps, offer_steps, visit_codes
 from conversations.services.deps import Deps
 from domain import commands as c
 from domain.errors import DomainError
@@ -45,6 +46,7 @@ class JobDesk:
             c.Depart: self.depart,
             c.CheckIn: self.check_in,
             c.EnterVisitCode: self.enter_visit_code,
+            c.MarkStage: self.mark_stage,
             c.AddJobPhoto: self.add_photo,
             c.FinishJob: self.finish,
             c.RequestTransfer: self.transfer,
@@ -117,6 +119,17 @@ class JobDesk:
             await uow.commit()
         needed = bool(order.visit_code) and order.visit_code_ok_at is None
         return [WorkerCheckedIn(order.number, distance, needed)]
+
+    async def mark_stage(self, cmd: c.MarkStage) -> list[Result]:
+        async with self.s.uow() as uow:
+            order, notices = await job_stages.mark_stage(
+                uow, self.s.catalog, cmd.worker_id, cmd.number, cmd.stage, self.s.clock()
+            )
+            posted = await self.s.post(uow, notices)
+            await uow.commit()
+        await self.s.flush(posted)
+        name = self.s.catalog.item(order.item_id).stages[cmd.stage - 1]
+        return [StageMarked(order.number, name)]
 
     async def enter_visit_code(self, cmd: c.EnterVisitCode) -> list[Result]:
         rules = self.s.rules

@@ -65,6 +65,15 @@ class CheckIn(Command):
 
 
 @dataclass(frozen=True)
+class MarkStage(Command):
+    """The part of the job now under way (1-based, the item's ``stages``)."""
+
+    worker_id: int
+    number: int
+    stage: int
+
+
+@dataclass(frozen=True)
 class EnterVisitCode(Command):
     """The digits the customer told the worker at the door."""
 

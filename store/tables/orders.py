@@ -57,6 +57,7 @@ class OrderRow(SQLModel, table=True):
     visit_code: str = Field(default="", max_length=8)
     visit_code_misses: int = Field(default=0)
     visit_code_ok_at: datetime | None = time_field(nullable=True)
+    stage: int = Field(default=0)
     transfer_from_worker_id: int | None = Field(default=None, foreign_key="workers.id")
     transfer_compensation_cents: int = money_field()
     reminded_day_at: datetime | None = time_field(nullable=True)

@@ -277,3 +277,29 @@ async def test_three_wrong_visit_codes_alert_ops_once_and_the_right_one_still_op
     await customer.say("/orders")
     await customer.choose(f"#{number}")
     assert "上门验证码" not in customer.text()  # used: no longer shown
+
+
+async def test_the_worker_marks_the_part_of_the_job_under_way_and_the_customer_sees_it(
+    tg, fake_telegram, clock
+):
+    app, client = tg
+    await seed_worker(app, channel="telegram", user_id="600008", center=HOME)
+    customer = TelegramUser(client, fake_telegram, 600701)
+    number = await book_and_pay(customer)  # daily cleaning: kitchen, bathroom, living, bedrooms
+    worker = TelegramUser(client, fake_telegram, 600008)
+    await worker.say(f"/accept #{number}")
+    await worker.say(f"进度 #{number} 1")
+    assert "开始服务后才能更新进度" in worker.text()  # not before the job started
+    await to_in_service(worker, fake_telegram, number, clock)
+    told = len(fake_telegram.sent(600701))
+    await worker.say("任务")
+    await worker.choose("进行中:厨房")
+    assert "已告诉客户:正在进行「厨房」" in worker.text()
+    [news] = fake_telegram.sent(600701)[told:]
+    assert "进度:师傅正在清洁厨房(1/4)" in news["text"] and news["disable_notification"]
+    await worker.choose("进行中:卫生间")  # the next part is the one offered now
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    assert "进度:卫生间(2/4)" in customer.text()
+    await worker.say(f"进度 #{number} 9")
+    assert "没有这一步" in worker.text()

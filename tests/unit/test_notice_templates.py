@@ -64,6 +64,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     "suspended_for_lateness": {"count": 3, "days": 30},
     "suspended_for_lateness_admin": {"worker": "Li", "worker_id": 7, "count": 3, "days": 30},
     "visit_code_failed_admin": {"number": 240117, "worker_id": 7, "misses": 3},
+    "job_stage": {"number": 240117, "stage_zh": "厨房", "stage_en": "Kitchen", "n": 1, "total": 4},
     "sos_admin": {
         "who": "customer",
         "channel": "wechat",

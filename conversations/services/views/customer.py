@@ -185,7 +185,15 @@ async def order(
         mine.overall_x100 if mine else None,
         tuple(ComplaintSeen(x.id or 0, x.open, x.resolution) for x in complaints),
         o.visit_code if o.status in BEFORE_THE_DOOR and o.visit_code_ok_at is None else "",
+        _stage(o, catalog),
     )
+
+
+def _stage(o: Order, catalog: Catalog) -> tuple[Bilingual, int, int] | None:
+    stages = catalog.item(o.item_id).stages
+    if o.status != OrderStatus.IN_SERVICE or not 1 <= o.stage <= len(stages):
+        return None
+    return stages[o.stage - 1], o.stage, len(stages)
 
 
 BEFORE_THE_DOOR = frozenset(

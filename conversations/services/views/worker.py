@@ -55,6 +55,8 @@ async def jobs(uow: Reads, q: LoadJobs, *, catalog: Catalog) -> JobsShown:
                 address.text if address else "—",
                 phone_to_call(address, customer),
                 order.notes,
+                catalog.item(order.item_id).stages,
+                order.stage,
             )
         )
     return JobsShown(
