@@ -101,6 +101,8 @@ class OrderShown(Result):
     complaints: tuple[ComplaintSeen, ...] = ()
     visit_code: str = ""
     """The code to tell the worker at the door, while one is still to come (else empty)."""
+    policy_no: str = ""
+    """The order's insurance policy number, once the insurer issued it (else empty)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from conversations.results.workers import WithdrawalRequested
 from conversations.services import cards, payment_requests, settlement
 from conversations.services.card_desk import refunded_notice as card_refunded
 from conversations.services.deps import Deps
+from conversations.services.insurance import request_policy
 from conversations.services.notices import Notice, to_admins, to_customer
 from domain import commands as c
 from domain.audit import AuditEntry
@@ -72,6 +73,8 @@ class MoneyDesk:
                     customer_id=cmd.customer_id,
                 )
                 balance = payment.kind == PaymentKind.BALANCE
+                if new and not balance:
+                    await request_policy(uow, order, self.s.catalog, self.s.rules.payments, now)
                 notices = [paid_notice(order, payment.amount_cents, balance)]
                 posted = await self.s.post(uow, notices) if new and cmd.notify_customer else []
                 await uow.commit()
