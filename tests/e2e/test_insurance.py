@@ -2,7 +2,8 @@
 fake insurer on loopback (only what the insurer needs is sent) and its number shows in the
 order's detail; an insurer that is down is asked again later, and ops are told once when
 every attempt failed; a cancelled order's policy is voided; without an insurer configured the
-sandbox issues at once; two processes sweeping at once issue each policy once."""
+sandbox issues at once; two processes sweeping at once issue each policy once. Ops see the
+number in ``/order #N``."""
 
 from __future__ import annotations
 
@@ -94,6 +95,9 @@ async def test_a_paid_order_gets_a_policy_shown_in_its_detail(shop, fake_telegra
     assert row.status == "issued" and row.policy_no.startswith("PICC")
     text_ = await detail(customer, number)
     assert f"保单号 {row.policy_no}" in text_ and "issued" not in text_
+    ops = TelegramUser(client, fake_telegram, OPS)
+    await ops.say(f"/order #{number}")
+    assert f"保单号 {row.policy_no}" in ops.text()
     assert await sweep(app) == PoliciesSwept(0, 0, 0)  # once
 
 
