@@ -7,7 +7,7 @@ policies of orders cancelled or refunded since."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from conversations.events import Result
@@ -15,38 +15,15 @@ from conversations.results.sweeps import PoliciesSwept
 from conversations.services.deps import Deps
 from conversations.services.notices import to_admins
 from domain import commands as c
-from domain.catalog import Catalog
 from domain.gateways import InsurerGateway, PolicyOutcome
 from domain.insurance import Policy, PolicyStatus, after_failure, after_void_failure
-from domain.orders import Order
 from domain.outbox import OutboxMessage
 from domain.ports import UnitOfWork
 from domain.privacy import error_line
-from domain.rules import PaymentRules
 
 log = logging.getLogger(__name__)
 BATCH = 20
 ROUNDS = 10
-
-
-async def request_policy(
-    uow: UnitOfWork, order: Order, catalog: Catalog, rules: PaymentRules, now: datetime
-) -> None:
-    """The order was just paid: its policy is requested (once per order), in the same
-    transaction."""
-    assert order.id is not None
-    await uow.policies.request(
-        Policy(
-            order_id=order.id,
-            number=order.number,
-            item=catalog.item(order.item_id).name.zh,
-            starts_at=order.start_at,
-            ends_at=order.end_at,
-            insured_cents=rules.insured_amount_cents,
-            created_at=now,
-            next_attempt_at=now,
-        )
-    )
 
 
 class InsuranceDesk:

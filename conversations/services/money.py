@@ -25,8 +25,8 @@ from conversations.results.workers import WithdrawalRequested
 from conversations.services import cards, payment_requests, settlement
 from conversations.services.card_desk import refunded_notice as card_refunded
 from conversations.services.deps import Deps
-from conversations.services.insurance import request_policy
 from conversations.services.notices import Notice, to_admins, to_customer
+from conversations.services.policy_requests import request_policy
 from domain import commands as c
 from domain.audit import AuditEntry
 from domain.errors import DomainError

@@ -1,13 +1,15 @@
 """Insurance end to end on PostgreSQL: a Telegram customer's paid order gets a policy from a
 fake insurer on loopback (only what the insurer needs is sent) and its number shows in the
 order's detail; an insurer that is down is asked again later, and ops are told once when
-every attempt failed; a cancelled order's policy is voided; without an insurer configured the
+every attempt failed; a cancelled order's policy is voided; an order a prepaid card's visit
+pays in full is insured too; without an insurer configured the
 sandbox issues at once; two processes sweeping at once issue each policy once. Ops see the
 number in ``/order #N``."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import replace
 
 import pytest
@@ -15,7 +17,16 @@ from sqlalchemy import text
 
 from conversations.results.sweeps import PoliciesSwept
 from domain.commands import IssuePolicies
-from tests.e2e.helpers import RULES, TelegramUser, book_and_pay, make_app, on_telegram
+from tests.e2e.helpers import (
+    RULES,
+    TelegramUser,
+    book_and_pay,
+    confirm_order,
+    make_app,
+    on_telegram,
+)
+from tests.e2e.test_cards import buy_card
+from tests.e2e.test_unpaid_orders import quote_three_hours
 from tests.fakes.insurer import KEY, FakeInsurer
 from webhooks.keys import DATABASE, SERVICES
 
@@ -181,6 +192,21 @@ async def test_without_an_insurer_configured_the_sandbox_issues(
     row = await policy_row(app, number)
     assert row.policy_no == f"SANDBOX-{row.id:08d}"
     assert f"保单号 SANDBOX-{row.id:08d}" in await detail(customer, number)
+
+
+async def test_an_order_a_card_visit_pays_in_full_is_insured_too(shop, fake_telegram, insurer):
+    app, client = shop
+    customer = TelegramUser(client, fake_telegram, 660451)
+    await customer.say("/start")
+    await buy_card(customer)
+    await customer.say("菜单")
+    await quote_three_hours(customer)
+    assert "本单使用次卡" in customer.text() and "合计:¥0.00" in customer.text()
+    await confirm_order(customer)
+    number = int(re.search(r"#(\d{6,8})", customer.text()).group(1))
+    assert await sweep(app) == PoliciesSwept(1, 0, 0)
+    assert (await policy_row(app, number)).status == "issued"
+    assert insurer.requests[0]["order"] == str(number)
 
 
 async def test_two_processes_sweeping_at_once_issue_each_policy_once(
