@@ -166,6 +166,32 @@ async def test_a_cancelled_order_has_its_policy_voided(shop, fake_telegram, insu
     assert await sweep(app) == PoliciesSwept(0, 0, 0)  # once
 
 
+async def test_a_void_the_insurer_keeps_refusing_is_asked_again_then_ops_are_told_once(
+    shop, fake_telegram, clock, insurer
+):
+    app, client = shop
+    customer = TelegramUser(client, fake_telegram, 660321)
+    number = await book_and_pay(customer)
+    assert await sweep(app) == PoliciesSwept(1, 0, 0)
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    await customer.choose("取消订单")
+    await customer.choose("确认取消")
+    insurer.down = True
+    for _ in range(3):  # the rules here: 3 attempts
+        assert await sweep(app) == PoliciesSwept(0, 0, 0)
+        clock.advance(hours=2)
+    assert (await policy_row(app, number)).status == "void_failed"
+    assert await sweep(app) == PoliciesSwept(0, 0, 0)
+    told = [
+        m["text"]
+        for m in fake_telegram.sent(OPS)
+        if f"订单 #{number}" in m.get("text", "") and "退保多次失败" in m.get("text", "")
+    ]
+    assert len(told) == 1
+    assert insurer.voided == []
+
+
 async def test_an_order_cancelled_before_its_policy_was_issued_is_not_insured(
     shop, fake_telegram, insurer
 ):
