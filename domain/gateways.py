@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Protocol
 
 from domain.geo import Located
+from domain.insurance import Policy
 from domain.invoices import InvoiceRequest
 from domain.orders import Order
 from domain.payments import Payment
@@ -89,6 +90,28 @@ class InvoiceProvider(Protocol):
     name: str
 
     async def issue(self, invoice: InvoiceRequest) -> IssueOutcome: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyOutcome:
+    """What an insurer answered: done (the policy's number when issuing), or not (``note``
+    says why; it is asked again later)."""
+
+    done: bool
+    policy_no: str = ""
+    note: str = ""
+
+
+class InsurerGateway(Protocol):
+    """An insurer issuing an accident / liability policy per paid order. Idempotent by our
+    policy id: asked again for a policy it already issued (a process stopped before recording
+    it), it answers with the policy it made the first time; voiding twice voids once."""
+
+    name: str
+
+    async def issue(self, policy: Policy) -> PolicyOutcome: ...
+
+    async def void(self, policy: Policy) -> PolicyOutcome: ...
 
 
 class Mailer(Protocol):

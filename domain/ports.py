@@ -14,6 +14,7 @@ from domain.campaigns import Marketing
 from domain.cards import Card
 from domain.coupons import Coupon, Promo
 from domain.credit import WorkerRecord
+from domain.insurance import Policy
 from domain.invoices import InvoiceRequest, InvoiceStatus, TitleDefaults
 from domain.ledger import LedgerEntry
 from domain.lifecycle import OrderStatus
@@ -391,6 +392,29 @@ class Invoices(Protocol):
     async def counts(self) -> dict[str, int]: ...
 
 
+class Policies(Protocol):
+    """Insurance policies (``domain.insurance``), one per order, claimed with a lease."""
+
+    async def request(self, policy: Policy) -> bool:
+        """Store a new request; False (nothing stored) when the order has one already."""
+        ...
+
+    async def by_order(self, order_id: int) -> Policy | None: ...
+    async def claim_issue(self, now: datetime, until: datetime, limit: int) -> list[Policy]:
+        """Due requests (and those whose holder stopped), held as ``issuing``."""
+        ...
+
+    async def claim_void(self, now: datetime, until: datetime, limit: int) -> list[Policy]:
+        """Issued policies of cancelled or refunded orders, held as ``voiding``."""
+        ...
+
+    async def drop_unissued(self, now: datetime) -> int:
+        """Requests (or failed ones) of cancelled or refunded orders: voided, nothing to ask."""
+        ...
+
+    async def save(self, policy: Policy) -> None: ...
+
+
 class Tickets(Protocol):
     """Support tickets (``domain.support``); message text encrypted at rest."""
 
@@ -441,6 +465,7 @@ class Reads(Protocol):
     checkpoints: Checkpoints
     membership: Membership
     invoices: Invoices
+    policies: Policies
     marketing: Marketing
     cards: Cards
     tickets: Tickets

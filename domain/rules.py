@@ -338,6 +338,15 @@ class PaymentRules:
     invoice_retry_cap_s: int = 3600
     invoice_lease_s: int = 120
     """How long one process holds an invoice it is issuing; a crash frees it after that."""
+    insurance_max_attempts: int = 6
+    """A policy the insurer refused or could not be reached for is asked again (after
+    ``insurance_retry_base_s`` × 2^attempt, capped) this many times, then ops are told once."""
+    insurance_retry_base_s: int = 60
+    insurance_retry_cap_s: int = 3600
+    insurance_lease_s: int = 120
+    """How long one process holds a policy it is issuing or voiding."""
+    insured_amount_cents: int = 50_000_000
+    """The sum each order's accident / liability policy insures (fen)."""
 
 
 @dataclass(frozen=True)

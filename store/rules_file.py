@@ -395,6 +395,11 @@ class PaymentSpec(Strict):
     invoice_retry_base_seconds: int = Field(default=_PAY.invoice_retry_base_s, ge=1)
     invoice_retry_cap_seconds: int = Field(default=_PAY.invoice_retry_cap_s, ge=1)
     invoice_lease_seconds: int = Field(default=_PAY.invoice_lease_s, ge=10)
+    insurance_max_attempts: int = Field(default=_PAY.insurance_max_attempts, ge=1)
+    insurance_retry_base_seconds: int = Field(default=_PAY.insurance_retry_base_s, ge=1)
+    insurance_retry_cap_seconds: int = Field(default=_PAY.insurance_retry_cap_s, ge=1)
+    insurance_lease_seconds: int = Field(default=_PAY.insurance_lease_s, ge=10)
+    insured_amount: Yuan = _PAY.insured_amount_cents
 
     def build(self) -> PaymentRules:
         return PaymentRules(
@@ -405,6 +410,11 @@ class PaymentSpec(Strict):
             invoice_retry_base_s=self.invoice_retry_base_seconds,
             invoice_retry_cap_s=self.invoice_retry_cap_seconds,
             invoice_lease_s=self.invoice_lease_seconds,
+            insurance_max_attempts=self.insurance_max_attempts,
+            insurance_retry_base_s=self.insurance_retry_base_seconds,
+            insurance_retry_cap_s=self.insurance_retry_cap_seconds,
+            insurance_lease_s=self.insurance_lease_seconds,
+            insured_amount_cents=self.insured_amount,
         )
 
 

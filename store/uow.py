@@ -49,6 +49,7 @@ from store.people_repo import (
     CustomerRepository,
     IdentityRepository,
 )
+from store.policies_repo import PolicyRepository
 from store.prepared import pending_changes
 from store.promo_repo import PromoRepository
 from store.sqlite import direct
@@ -89,6 +90,7 @@ _REPOSITORIES: dict[str, tuple[Any, bool]] = {
     "checkpoints": (CheckpointRepository, True),
     "membership": (MembershipRepository, False),
     "invoices": (InvoiceRepository, True),
+    "policies": (PolicyRepository, False),
     "marketing": (MarketingRepository, True),
     "cards": (CardRepository, False),
     "tickets": (TicketRepository, True),
@@ -129,6 +131,7 @@ class SqlUnitOfWork:
     checkpoints: CheckpointRepository
     membership: MembershipRepository
     invoices: InvoiceRepository
+    policies: PolicyRepository
     marketing: MarketingRepository
     cards: CardRepository
     tickets: TicketRepository

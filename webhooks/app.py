@@ -20,6 +20,7 @@ from aiohttp import web
 from bots import geocoding
 from bots.channel import Channel, Host, Resources
 from bots.geocode_cache import CachedGeocoder
+from bots.insurer import HttpInsurer, SandboxInsurer
 from conversations.engine import Engine, Handled
 from conversations.events import Failed, Inbound
 from conversations.flows.registry import CUSTOMER_FLOWS
@@ -27,6 +28,7 @@ from conversations.services.bus import Services
 from conversations.services.notice_templates import NoticeTemplates
 from conversations.services.staff import AdminDirectory
 from domain.catalog import Catalog
+from domain.gateways import InsurerGateway
 from domain.queries import CheckCheckout
 from domain.rules import Rules
 from scheduler.sweeps import build_scheduler
@@ -60,6 +62,7 @@ from webhooks.keys import (
     CONVERSATIONS,
     DATABASE,
     DEMO,
+    INSURER,
     INVOICING,
     LINKS,
     MEDIA,
@@ -148,12 +151,21 @@ def create_app(
     if invoice_links is not None:
         invoicing.setup_sandbox(app, invoice_links)
     app[INVOICING] = invoicing.provider(settings, invoice_links)
+    app[INSURER] = _insurer(settings, sandbox)
     mailer = invoicing.mailer(settings)
     if mailer is not None:
         app[MESSENGER].mail = invoicing.MailDelivery(mailer, lambda: app[DATABASE].uow())
     finance.setup(app)
     dashboard.setup(app)
     return app
+
+
+def _insurer(settings: Settings, sandbox: bool) -> InsurerGateway | None:
+    """The insurer of ``DAOJIA_INSURER_API_BASE``, else the sandbox where it runs, else none
+    (no policies are issued)."""
+    if settings.insurer_api_base and settings.insurer_key is not None:
+        return HttpInsurer(settings.insurer_api_base, settings.insurer_key.get_secret_value())
+    return SandboxInsurer() if sandbox else None
 
 
 def _secret(settings: Settings, purpose: str) -> bytes:
@@ -314,6 +326,7 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         channels=[a.name for a in app[CHANNELS].adapters],
         invite_link=app[CHANNELS].invite_link,
         invoicing=app.get(INVOICING),
+        insurer=app.get(INSURER),
         mail=messenger.mail is not None,
         geocoder=geocoder,
         city=settings.geocoder_city,

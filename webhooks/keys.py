@@ -11,7 +11,7 @@ from aiohttp import web
 from bots.wechat_pay import WeChatPayGateway
 from conversations.services.bus import Services
 from domain.catalog import Catalog
-from domain.gateways import InvoiceProvider
+from domain.gateways import InsurerGateway, InvoiceProvider
 from domain.rules import Rules
 from domain.turns import ConversationStore
 from store.uow import Database
@@ -40,3 +40,4 @@ LINKS = web.AppKey("links", MediaLinks)
 WECHAT_PAY = web.AppKey("wechat_pay", WeChatPayGateway)
 PAYMENTS = web.AppKey("payments", Payments)
 INVOICING = web.AppKey[InvoiceProvider | None]("invoicing")
+INSURER = web.AppKey[InsurerGateway | None]("insurer")

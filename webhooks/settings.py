@@ -84,6 +84,10 @@ class Settings(BaseSettings):
     """The electronic invoice (发票) provider's API (``bots.invoicing``); unset: the sandbox
     issues where it runs (the demo, the sandbox test mode), else requests wait."""
     invoice_key: SecretStr | None = None
+    insurer_api_base: str | None = None
+    """The insurer issuing a policy per paid order (``bots.insurer``); unset: the sandbox
+    issues where it runs (the demo, the sandbox test mode), else no policies."""
+    insurer_key: SecretStr | None = None
     smtp_url: SecretStr | None = None
     """``smtp[s]://user:password@host:port``: email (invoices) goes out; unset: chat only."""
     mail_from: str | None = None
@@ -185,7 +189,7 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL")
         return value
 
-    @field_validator("invoice_api_base")
+    @field_validator("invoice_api_base", "insurer_api_base")
     @classmethod
     def _invoice_api(cls, value: str | None) -> str | None:
         if value and not re.match(r"^https?://[^/\s]+", value):
@@ -233,6 +237,7 @@ class Settings(BaseSettings):
             "telegram_token": ("telegram_token", "telegram_secret"),
             "wechat_pay_mch_id": ("wechat_pay_mch_id", "wechat_pay_key", "wechat_appid"),
             "invoice_api_base": ("invoice_api_base", "invoice_key"),
+            "insurer_api_base": ("insurer_api_base", "insurer_key"),
             "smtp_url": ("smtp_url", "mail_from"),
         }
         if self.geocoder != "offline" and self.geocoder_key is None:

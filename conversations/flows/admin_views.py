@@ -211,6 +211,8 @@ def order_detail(ctx: Ctx, conv: Conversation, r: OrderInspected) -> Outcome:
         ]
     photos = " ".join(f"{k} {n}" for k, n in sorted(r.photos)) or "0"
     lines.append(tr(conv, "照片 {photos}", photos=photos))
+    if r.policy_no:
+        lines.append(tr(conv, "保单号 {policy_no}", policy_no=r.policy_no))
     if r.complaints:
         lines.append(tr(conv, "投诉:"))
         lines += [

@@ -141,6 +141,8 @@ class OrderInspected(Result):
     """None when the role sees no amounts."""
     located: Located | None = None
     """Where the address is as dispatch sees it: district, who located it, how exactly."""
+    policy_no: str = ""
+    """The order's insurance policy number, once issued (else empty)."""
 
 
 @dataclass(frozen=True, slots=True)

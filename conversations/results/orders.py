@@ -103,6 +103,8 @@ class OrderShown(Result):
     """The code to tell the worker at the door, while one is still to come (else empty)."""
     stage: tuple[Bilingual, int, int] | None = None
     """During the job: the part under way, its place and how many parts there are."""
+    policy_no: str = ""
+    """The order's insurance policy number, once the insurer issued it (else empty)."""
 
 
 @dataclass(frozen=True, slots=True)

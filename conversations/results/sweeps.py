@@ -177,6 +177,16 @@ class InvoicesIssued(Result):
 
 
 @dataclass(frozen=True, slots=True)
+class PoliciesSwept(Result):
+    """``IssuePolicies``: policies issued, issuing attempts that failed (asked again later or
+    given up), and policies voided (of cancelled or refunded orders)."""
+
+    issued: int
+    failed: int
+    voided: int
+
+
+@dataclass(frozen=True, slots=True)
 class BirthdayCouponsGiven(Result):
     """``GiveBirthdayCoupons``: the customers given their birthday coupon today."""
 

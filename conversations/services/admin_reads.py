@@ -29,6 +29,7 @@ from domain import gazetteer
 from domain.admin import SEES_ADDRESS, SEES_MONEY, SEES_PHONE
 from domain.audit import contact_read
 from domain.errors import DomainError
+from domain.insurance import PolicyStatus
 from domain.orders import Order
 from domain.payments import PaymentKind, PaymentStatus
 from domain.people import WorkerStatus
@@ -66,6 +67,7 @@ class AdminDesk:
             paid = await uow.payments.for_order(order.id)
             photos = await uow.photos.for_order(order.id)
             complaints = await uow.complaints.for_order(order.id)
+            policy = await uow.policies.by_order(order.id)
             phone = (
                 address.phone if address and address.phone else customer.phone if customer else ""
             )
@@ -135,6 +137,9 @@ class AdminDesk:
                 ),
                 address=where,
                 located=gazetteer.place_of(address, self.s.city) if address else None,
+                policy_no=policy.policy_no
+                if policy is not None and policy.status == PolicyStatus.ISSUED
+                else "",
                 worker=Contact(
                     worker.id or 0,
                     worker.name,

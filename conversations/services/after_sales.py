@@ -15,6 +15,7 @@ from conversations.results.workers import CustomerRated
 from conversations.services import complaint_steps, dispatch, rating_steps, visit_codes
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice
+from conversations.services.policy_requests import request_policy
 from domain import commands as c
 from domain.aftersales import (
     DIMENSIONS,
@@ -166,6 +167,7 @@ class AfterSalesDesk:
         order.apply(Action.REQUEST_PAYMENT, actor, now)
         order.apply(Action.PAY, SYSTEM, now, "free rework")
         await uow.orders.add(order)
+        await request_policy(uow, order, self.s.catalog, self.s.rules.payments, now)
         return order
 
     async def rate_order(self, cmd: c.RateOrder) -> list[Result]:

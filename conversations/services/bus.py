@@ -41,6 +41,7 @@ from conversations.services.credentials import CredentialDesk
 from conversations.services.deps import Deps
 from conversations.services.dispatch_desk import DispatchDesk
 from conversations.services.identity_links import LinkDesk
+from conversations.services.insurance import InsuranceDesk
 from conversations.services.invoices import InvoiceDesk
 from conversations.services.money import MoneyDesk
 from conversations.services.payouts import PayoutDesk
@@ -92,6 +93,7 @@ class Services(Deps):
         self.links = LinkDesk(self)
         self.points = PointsDesk(self)
         self.invoices = InvoiceDesk(self)
+        self.insurance = InsuranceDesk(self)
         self.campaigns = CampaignDesk(self)
         self.birthdays = BirthdayDesk(self)
         self.cards = CardDesk(self)
@@ -133,6 +135,7 @@ class Services(Deps):
             **self.staff.handlers(),
             **self.points.handlers(),
             **self.invoices.handlers(),
+            **self.insurance.handlers(),
             **self.campaigns.handlers(),
             **self.birthdays.handlers(),
             **self.cards.handlers(),

@@ -23,6 +23,7 @@ from domain.catalog import Catalog
 from domain.errors import DomainError
 from domain.gateways import (
     Geocoder,
+    InsurerGateway,
     InvoiceProvider,
     MediaFetcher,
     MediaStore,
@@ -70,6 +71,7 @@ class Deps:
         invite_link: Callable[[str, str], Awaitable[InviteLink | None]] | None = None,
         invoicing: InvoiceProvider | None = None,
         mail: bool = False,
+        insurer: InsurerGateway | None = None,
         geocoder: Geocoder | None = None,
         city: str = gazetteer.DEFAULT_CITY,
     ) -> None:
@@ -118,6 +120,9 @@ class Deps:
         wait until one is configured."""
         self.mail = mail
         """Whether email goes out (``DAOJIA_SMTP_URL``): else invoices come in chat only."""
+        self.insurer = insurer
+        """The insurer issuing a policy per paid order (the sandbox where it runs), or None:
+        requested policies wait until one is configured."""
         self.geocoder = geocoder
         """Where a typed address is (a map service with the offline table behind it); None:
         the offline table alone."""

@@ -26,6 +26,7 @@ from conversations.services import cards, payment_requests, settlement
 from conversations.services.card_desk import refunded_notice as card_refunded
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_admins, to_customer
+from conversations.services.policy_requests import request_policy
 from domain import commands as c
 from domain.audit import AuditEntry
 from domain.errors import DomainError
@@ -72,6 +73,8 @@ class MoneyDesk:
                     customer_id=cmd.customer_id,
                 )
                 balance = payment.kind == PaymentKind.BALANCE
+                if new and not balance:
+                    await request_policy(uow, order, self.s.catalog, self.s.rules.payments, now)
                 notices = [paid_notice(order, payment.amount_cents, balance)]
                 posted = await self.s.post(uow, notices) if new and cmd.notify_customer else []
                 await uow.commit()

@@ -66,6 +66,8 @@ EVENTS: dict[str, frozenset[str]] = {
         "invoice_email": "number invoice_no amount url",
         "invoice_failed_admin": "id number note",
         "invoice_refunded_admin": "id number invoice_no amount",
+        # insurance
+        "insurance_failed_admin": "number voiding note",
         "birthday_coupon": "amount threshold days",
         "card_active": "card_zh card_en visits until",
         "card_expiring": "card_zh card_en visits until",

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from conversations.services import card_visits, payment_requests, points, promos, visit_codes
+from conversations.services.policy_requests import request_policy
 from domain.cancellation import CancellationTerms, cancellation_terms
 from domain.cards import Card, pick
 from domain.catalog import Catalog, Unit
@@ -263,6 +264,7 @@ async def place(
     if due == 0:
         order.apply(Action.PAY, SYSTEM, now, "nothing to pay")
         await uow.orders.save(order, now)
+        await request_policy(uow, order, catalog, rules.payments, now)
         return order, None
     assert provider is not None
     return order, await payment_requests.pending_payment(uow, order, provider, now, fresh=True)

@@ -57,6 +57,7 @@ from domain.commands.customers import (
     StopSubscription,
     Subscribe,
 )
+from domain.commands.insurance import IssuePolicies
 from domain.commands.invoices import IssueInvoices, RequestInvoice, RetryInvoice
 from domain.commands.marketing import (
     ListCampaigns,
@@ -115,6 +116,7 @@ from domain.commands.workers import (
 __all__ = [
     "RequestInvoice",
     "IssueInvoices",
+    "IssuePolicies",
     "RetryInvoice",
     "BuyCard",
     "ExpireCards",

@@ -30,6 +30,7 @@ from store.tables.orders import (
     SubscriptionRow,
 )
 from store.tables.people import AddressRow, CertificateRow, CustomerRow, IdentityRow, WorkerRow
+from store.tables.policies import PolicyRow
 from store.tables.staff import AdminRow, AuditRow, PriceChangeRow, ThrottleRow
 from store.tables.support import SupportTicketRow, TicketMessageRow
 
@@ -69,6 +70,7 @@ __all__ = [
     "PointsMovementRow",
     "PointsUseRow",
     "InvoiceRow",
+    "PolicyRow",
     "CampaignRow",
     "CampaignRecipientRow",
 ]

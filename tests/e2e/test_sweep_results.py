@@ -33,6 +33,7 @@ EMPTY = {
     c.ForgetConversations: r.ConversationsForgotten(0),
     c.ExpirePoints: r.PointsExpired(0, 0),
     c.IssueInvoices: r.InvoicesIssued(0, 0, 0),
+    c.IssuePolicies: r.PoliciesSwept(0, 0, 0),
     c.SendCampaigns: CampaignsSent(0, 0),
     c.GiveBirthdayCoupons: r.BirthdayCouponsGiven(0),
     c.ExpireCards: r.CardsExpired(0, 0),

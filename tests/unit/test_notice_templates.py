@@ -131,6 +131,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "url": "https://x.example/invoices/1.pdf",
     },
     "invoice_failed_admin": {"id": 3, "number": 240117, "note": "provider 503"},
+    "insurance_failed_admin": {"number": 240117, "voiding": False, "note": "insurer 503"},
     "invoice_refunded_admin": {
         "id": 3,
         "number": 240117,

@@ -45,6 +45,7 @@ from domain.catalog import Catalog
 from domain.commands import Booking
 from domain.coupons import Coupon, takes_off
 from domain.errors import DomainError
+from domain.insurance import PolicyStatus
 from domain.lifecycle import (
     ACTION_TEXT,
     STATUS_TEXT,
@@ -160,6 +161,7 @@ async def order(
     ratings = await uow.ratings.for_order(o.id)
     rework = await uow.orders.rework_for(o.id)
     mine = next((r for r in ratings if r.rater == Rater.CUSTOMER), None)
+    policy = await uow.policies.by_order(o.id)
     after = _after_sales_actions(
         o, complaints, clock(), rules, rated=mine is not None, reworked=rework is not None
     )
@@ -186,6 +188,7 @@ async def order(
         tuple(ComplaintSeen(x.id or 0, x.open, x.resolution) for x in complaints),
         o.visit_code if o.status in BEFORE_THE_DOOR and o.visit_code_ok_at is None else "",
         _stage(o, catalog),
+        policy.policy_no if policy is not None and policy.status == PolicyStatus.ISSUED else "",
     )
 
 
