@@ -103,7 +103,16 @@ def priority(job: Job, rules: DispatchRules) -> int:
 
 def by_priority(jobs: Sequence[Job], rules: DispatchRules) -> list[int]:
     """The indices of ``jobs``, the highest priority first (stable: else as given)."""
-    return sorted(range(len(jobs)), key=lambda i: -priority(jobs[i], rules))
+    return members_first([job.member_level for job in jobs], rules)
+
+
+def members_first(levels: Sequence[MemberLevel], rules: DispatchRules) -> list[int]:
+    """The indices of orders whose customers hold ``levels``, the highest level's priority
+    first (stable: else as given) — whatever is dispatched together, a batch or the orders
+    whose offers expired at once."""
+    return sorted(
+        range(len(levels)), key=lambda i: -rules.member_priority_points.get(levels[i], 0)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,11 @@ from conversations.services.deps import Deps
 from domain import commands as c
 from domain.audit import AuditEntry
 from domain.credentials import CredentialLacking, lacking
+from domain.dispatch import members_first
 from domain.errors import DomainError
 from domain.people import WorkerStatus
+from domain.ports import UnitOfWork
+from domain.rules import MemberLevel
 from domain.text import N_
 
 log = logging.getLogger(__name__)
@@ -85,6 +88,9 @@ class DispatchDesk:
         now = self.s.clock()
         async with self.s.uow() as uow:
             due = await uow.offers.expired(now)
+            if len(due) > 1:  # offered again members first: the free workers may be few
+                levels = [await self._level(uow, o.order_id) for o in due]
+                due = [due[i] for i in members_first(levels, self.s.rules.dispatch)]
         for offer in due:
             try:
                 async with self.s.uow() as uow:
@@ -98,6 +104,11 @@ class DispatchDesk:
                 continue
             await self.s.flush(posted)
         return [OffersExpired(len(due))]
+
+    @staticmethod
+    async def _level(uow: UnitOfWork, order_id: int) -> MemberLevel:
+        order = await uow.orders.get(order_id, full=False)
+        return await uow.membership.level(order.customer_id) if order else MemberLevel.REGULAR
 
     async def batch_dispatch(self, cmd: c.BatchDispatch) -> list[Result]:
         now = self.s.clock()

@@ -18,6 +18,7 @@ from domain.dispatch import (
     Refusal,
     by_priority,
     explain,
+    members_first,
     rank,
     refusal,
     score,
@@ -252,3 +253,17 @@ def test_a_batch_serves_the_members_job_when_jobs_compete_for_one_worker():
     assert optimal(cost_matrix(jobs, two, RULES)) == {0: 0, 1: 1}
     plain = [regular, replace(gold, member_level=MemberLevel.REGULAR)]
     assert optimal(cost_matrix(plain, [only], RULES)) == {0: 0}
+
+
+def test_orders_offered_again_together_go_to_members_first_and_otherwise_keep_their_order():
+    levels = [
+        MemberLevel.REGULAR,
+        MemberLevel.GOLD,
+        MemberLevel.REGULAR,
+        MemberLevel.DIAMOND,
+        MemberLevel.SILVER,
+        MemberLevel.GOLD,
+    ]
+    assert members_first(levels, RULES) == [3, 1, 5, 4, 0, 2]
+    flat = replace(RULES, member_priority_points={})
+    assert members_first(levels, flat) == list(range(6))  # no priority: as they came
