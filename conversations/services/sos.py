@@ -60,8 +60,8 @@ async def _order_of(uow: UnitOfWork, cmd: c.RaiseSos) -> Order | None:
     if cmd.worker_id is not None:
         mine = await uow.orders.for_worker(cmd.worker_id, UNDER_WAY, limit=20)
     elif cmd.customer_id is not None:
-        mine = [o for o in await uow.orders.for_customer(cmd.customer_id, limit=20)]
-        mine = [o for o in mine if o.status in UNDER_WAY]
+        recent = await uow.orders.for_customer(cmd.customer_id, limit=20)
+        mine = [o for o in recent if o.status in UNDER_WAY]
     else:
         return None
     return min(mine, key=lambda o: (UNDER_WAY.index(o.status), o.start_at), default=None)
