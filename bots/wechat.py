@@ -28,11 +28,11 @@ from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
 from bots.channel import Capabilities, Channel, Host, Resources
-from bots.render import as_text
 from bots.wechat_api import TokenCache, WeChatApi, WeChatApiError
 from bots.wechat_events import CHANNEL, to_event
 from bots.wechat_qr import QrInvitations
 from bots.wechat_replay import ReplayGuard
+from bots.wechat_send import deliver, render_texts
 from bots.wechat_templates import TemplateMessages, load_templates
 from bots.wechat_xml import ParseError, parse_message
 from conversations.engine import Handled
@@ -45,35 +45,7 @@ from domain.referrals import InviteLink
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
-PASSIVE_MAX_BYTES = 2000
 SUCCESS = "success"
-
-
-GONE = {40003, 43004}
-"""Invalid openid, unsubscribed: no message will ever reach them."""
-TEMPLATE_REFUSED = {40037, 43101, 47003, 41028, 41029, 41030}
-"""Bad template id or data, or the user refuses template messages: fall back to text."""
-WINDOW_CLOSED = 45015
-"""No message from the user in 48 hours: customer-service messages wait until they write."""
-WINDOW_CLOSED_RETRY_S = 1800
-
-
-def render_texts(replies: list[Reply], lang: str) -> list[str]:
-    """The replies as WeChat texts of at most ``PASSIVE_MAX_BYTES`` each."""
-    chunks: list[str] = []
-    current = ""
-    for reply in replies:
-        text = as_text(reply, lang)
-        candidate = f"{current}\n\n{text}" if current else text
-        if len(candidate.encode()) <= PASSIVE_MAX_BYTES:
-            current = candidate
-            continue
-        if current:
-            chunks.append(current)
-        current = text
-    if current:
-        chunks.append(current)
-    return chunks
 
 
 def _cdata_safe(text: str) -> str:
@@ -326,36 +298,10 @@ class WeChatBot(Channel):
         lang: str = "zh",
         extra: dict[str, Any] | None = None,
     ) -> None:
-        """The template message ``prepare`` made, when there is one (it reaches followers
-        outside the 48-hour window), else — or when WeChat refuses the template for good —
-        customer-service texts from part ``skip`` on. Raises ``DeliveryFailed``."""
+        """Customer-service texts or a template message (``bots.wechat_send.deliver``)."""
         if self.api is None:
             raise DeliveryFailed("WeChat API client is not started", sent=skip)
-        if extra is not None and skip == 0:
-            try:
-                await self.api.send_template(extra)
-                return
-            except WeChatApiError as exc:
-                if exc.errcode in GONE:
-                    raise DeliveryFailed(str(exc), gone=True) from exc
-                if exc.errcode not in TEMPLATE_REFUSED:
-                    raise DeliveryFailed(str(exc)) from exc
-                if not replies:  # a template message only (a campaign outside the window)
-                    raise DeliveryFailed(str(exc), permanent=True) from exc
-                log.warning("template message to %s refused, sending text: %s", user_id, exc)
-            except (TimeoutError, OSError) as exc:
-                raise DeliveryFailed(repr(exc)) from exc
-        texts = render_texts(replies, lang)
-        for sent, text in enumerate(texts[skip:], skip):
-            try:
-                await self.api.send_text(user_id, text)
-            except WeChatApiError as exc:
-                retry = WINDOW_CLOSED_RETRY_S if exc.errcode == WINDOW_CLOSED else None
-                raise DeliveryFailed(
-                    str(exc), sent=sent, gone=exc.errcode in GONE, retry_after=retry
-                ) from exc
-            except (TimeoutError, OSError) as exc:
-                raise DeliveryFailed(repr(exc), sent=sent) from exc
+        await deliver(self.api, user_id, replies, skip=skip, lang=lang, extra=extra)
 
     async def invite_link(self, scene: str) -> InviteLink | None:
         """A parametric QR code: following the account by scanning it sends ``subscribe``

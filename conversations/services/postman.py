@@ -125,7 +125,9 @@ class Postman:
     ) -> list[OutboxMessage]:
         """Write ``notice`` for (channel, user id, language, as a template message only): a
         campaign decides per account how it may go (WeChat's 48-hour window). A template
-        message has no text to fall back to; one the channel cannot make is not written."""
+        message has no text to fall back to; one the channel cannot make is not written. A
+        text keeps the template the channel can make as its ``window_fallback``: the window
+        may close before the text goes out (an outage, a retry), and then the template goes."""
         now = self.clock()
         posted: list[OutboxMessage] = []
         for channel, user_id, lang, template_only in routes:
@@ -140,7 +142,13 @@ class Postman:
                 user_id=user_id,
                 event=notice.event,
                 replies=replies,
-                template=template if template_only else None,
+                template=(
+                    template
+                    if template_only
+                    else None
+                    if template is None
+                    else {"window_fallback": template}
+                ),
                 created_at=now,
                 next_attempt_at=now,
                 lang=lang,

@@ -162,6 +162,29 @@ async def test_a_campaign_is_previewed_confirmed_and_told_each_platforms_way_onc
     assert "消息可送达 4 位(已退订 0 位" in again
 
 
+async def test_a_text_whose_window_closed_before_it_went_goes_as_the_template(
+    shop, fake_telegram, fake_wechat
+):
+    app, client = shop
+    wechat = WeChatServer(clock=app[CLOCK])
+    late = WeChatUser(client, fake_wechat, "o-camp-late", wechat)
+    await late.post_xml(event_xml(late.openid, "subscribe"))
+    owner = TelegramUser(client, fake_telegram, OWNER)
+    campaign, shown = await preview(owner, "金额=15 门槛=0")
+    assert "消息可送达 1 位" in shown  # inside the window: planned as a text
+    # WeChat says the window closed (the customer's last message was earlier than we knew)
+    fake_wechat.fail_path["message/custom/send"] = [45015]
+    await owner.say(f"/campaign send {campaign}")
+    await app[SERVICES].run(DrainOutbox())
+    assert [t for t in fake_wechat.texts(late.openid) if "送您一张活动券" in t] == []
+    [template] = fake_wechat.templates(late.openid)
+    assert template["template_id"] == "TPL-CAMPAIGN"
+    assert template["data"]["keyword1"] == {"value": "¥15.00"}
+    assert "window_fallback" not in template
+    await app[SERVICES].run(DrainOutbox())  # delivered: nothing goes twice
+    assert len(fake_wechat.templates(late.openid)) == 1
+
+
 async def test_segments_count_by_district_item_and_dormancy(shop, fake_telegram, clock):
     app, client = shop
     buyer = TelegramUser(client, fake_telegram, 640201)
