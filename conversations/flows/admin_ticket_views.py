@@ -52,14 +52,17 @@ def relay_chat(ctx: Ctx, conv: Conversation, r: RelayShown) -> Outcome:
     lines = [tr(conv, "订单 #{number} 顾客与师傅的聊天记录(已记入操作日志):", number=r.number)]
     links: list[Reply] = []
     for x in r.lines:
-        who = tr(conv, "师傅") if x.sender == "worker" else tr(conv, "顾客")
         parts = [x.text] if x.text else []
         if x.photo_url:
             links.append(Link("", x.photo_url, tr(conv, "查看照片 {n}", n=len(links) + 1)))
             parts.append(tr(conv, "[照片 {n}]", n=len(links)))
         if x.where:
             parts.append(tr(conv, "[位置] {where}", where=x.where))
-        lines.append(f"{local(ctx, x.at)} {who}:" + " ".join(parts))
+        said, at = " ".join(parts), local(ctx, x.at)
+        if x.sender == "worker":
+            lines.append(tr(conv, "{at} 师傅:{said}", at=at, said=said))
+        else:
+            lines.append(tr(conv, "{at} 顾客:{said}", at=at, said=said))
     return Outcome([Say("\n".join(lines)), *links])
 
 

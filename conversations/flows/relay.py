@@ -128,30 +128,35 @@ def on_location(ctx: Ctx, conv: Conversation, event: LocationShared) -> Outcome:
     return _send(conv, _number(conv), event.channel, event.user_id, where=where)
 
 
-def _other(conv: Conversation, side: str) -> str:
-    return tr(conv, "顾客") if side == "worker" else tr(conv, "师傅")
-
-
 def on_opened(ctx: Ctx, conv: Conversation, r: RelayOpened) -> Outcome:
     keep(conv, NAME, RelayData(r.number))
-    text = tr(
-        conv,
-        "已接通订单 #{number} 的{other}。请直接输入要发送的内容,也可以发照片或位置;"
-        "平台会转发,双方都看不到对方的号码。发送「结束」离开。",
-        number=r.number,
-        other=_other(conv, r.side),
-    )
+    if r.side == "worker":
+        text = tr(
+            conv,
+            "已接通订单 #{number} 的顾客。请直接输入要发送的内容,也可以发照片或位置;"
+            "平台会转发,双方都看不到对方的号码。发送「结束」离开。",
+            number=r.number,
+        )
+    else:
+        text = tr(
+            conv,
+            "已接通订单 #{number} 的师傅。请直接输入要发送的内容,也可以发照片或位置;"
+            "平台会转发,双方都看不到对方的号码。发送「结束」离开。",
+            number=r.number,
+        )
     return Outcome([Say(text)], step=Step.CHAT)
 
 
 def on_sent(ctx: Ctx, conv: Conversation, r: RelaySent) -> Outcome:
     keep(conv, NAME, RelayData(r.number))
-    text = tr(
-        conv,
-        "已转发给{other}(#{number})。继续输入可接着发送,发送「结束」离开。",
-        other=_other(conv, r.side),
-        number=r.number,
-    )
+    if r.side == "worker":
+        text = tr(
+            conv, "已转发给顾客(#{number})。继续输入可接着发送,发送「结束」离开。", number=r.number
+        )
+    else:
+        text = tr(
+            conv, "已转发给师傅(#{number})。继续输入可接着发送,发送「结束」离开。", number=r.number
+        )
     return Outcome([Say(text)], step=Step.CHAT)
 
 
