@@ -198,3 +198,45 @@ async def test_the_worker_sees_the_customer_s_phone_masked_and_the_way_to_the_re
         re.match(rf"#{number} 顾客:我家狗很凶", t)
         for t in relayed_to_worker(fake_telegram, worker_uid, number)
     )
+
+
+async def test_in_the_web_chat_the_customer_and_worker_panes_talk_through_the_relay(
+    aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, clock
+):
+    from domain.lifecycle import Action, ActorKind
+    from domain.orders import Actor
+    from tests.e2e.helpers import WebUser, book_on_web
+
+    app = make_app(tmp_path, fresh_sqlite_url, pii_key, clock=clock)
+    client = await aiohttp_client(app)
+    customer = WebUser(client)
+    await customer.open()
+    number = await book_on_web(customer)
+    cookie = client.session.cookie_jar.filter_cookies(client.make_url("/"))["daojia_web"]
+    browser = cookie.value.split(".")[0]
+    worker_id = await seed_worker(
+        app, channel="web", user_id=f"{browser}-worker", center=HOME, online=False
+    )
+    async with app[DATABASE].uow() as uow:  # the worker of this pane has the order
+        order = await uow.orders.by_number(number)
+        if order.status.value == "paid":
+            order.apply(Action.DISPATCH, Actor(ActorKind.SYSTEM, "test"), clock())
+        order.worker_id, order.accepted_at = worker_id, clock()
+        order.apply(Action.ACCEPT, Actor(ActorKind.WORKER, str(worker_id)), clock())
+        await uow.orders.save(order, clock())
+        await uow.commit()
+
+    await customer.say(f"联系师傅 #{number}")
+    assert f"已接通订单 #{number} 的师傅" in customer.text()
+    await customer.say("门铃坏了,到了请敲门")
+    pushed = await (await client.get("/web/api/poll?role=worker")).json()
+    texts = [r.get("text", "") for r in pushed["replies"]]
+    assert any(t.startswith(f"#{number} 顾客:门铃坏了,到了请敲门") for t in texts), texts
+
+    worker = WebUser(client, role="worker")
+    await worker.say(f"#{number} 好的,我会敲门")
+    assert f"已转发给顾客(#{number})" in worker.text()
+    pushed = await (await client.get("/web/api/poll?role=customer")).json()
+    texts = [r.get("text", "") for r in pushed["replies"]]
+    assert any(t.startswith(f"#{number} 师傅:好的,我会敲门") for t in texts), texts
+    assert customer.phone not in str(texts) and customer.phone not in worker.text()
