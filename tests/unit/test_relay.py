@@ -88,3 +88,23 @@ def test_the_words_that_open_the_relay_or_send_through_it() -> None:
     assert parse("联系师傅 你好") is None  # free text stays free text
     assert relay_flow.prefixed("#240117 我到楼下了") == relay_flow.RelayData(240117, "我到楼下了")
     assert relay_flow.prefixed("#2401 hi") is None and relay_flow.prefixed("#240117") is None
+
+
+def test_the_close_window_is_a_catalog_rule_read_from_the_file() -> None:
+    import copy
+    from importlib import resources
+
+    import yaml
+
+    from domain.errors import CatalogError
+    from store.catalog_file import load_catalog, parse_catalog
+
+    _, rules = load_catalog()
+    assert rules.execution.relay_open_hours_after_end == 24
+    data = yaml.safe_load(resources.files("store").joinpath("demo_catalog.yaml").read_text())
+    changed = copy.deepcopy(data)
+    changed["rules"]["execution"]["relay_open_hours_after_end"] = 48
+    assert parse_catalog(changed)[1].execution.relay_open_hours_after_end == 48
+    changed["rules"]["execution"]["relay_open_hours_after_end"] = -1
+    with pytest.raises(CatalogError, match="relay_open_hours_after_end"):
+        parse_catalog(changed)
