@@ -97,6 +97,8 @@ COMMAND_ROLES: dict[str, frozenset[AdminRole]] = {
     "tickets": frozenset({OW, OP, SU}),
     "take": frozenset({OW, OP, SU}),
     "close": frozenset({OW, OP, SU}),
+    # reading an order's relay chat (customer ↔ worker) for a complaint; audited
+    "relay": frozenset({OW, OP, SU}),
     "resolve": OPS_DESK,
     "release": OPS_DESK,
     "levels": OPS_DESK,

@@ -35,6 +35,7 @@ from domain.oversight import Flag, LoyaltyStats, OrderBrief, PeriodStats, PriceC
 from domain.people import Address, Channel, Customer, Identity, Worker, WorkerStatus
 from domain.points import Membership
 from domain.recurring import Subscription
+from domain.relay import RelayMessage
 from domain.reminders import Reminder
 from domain.support import Ticket, TicketMessage
 from domain.turns import Checkpoints
@@ -273,6 +274,15 @@ class Tickets(Protocol):
         ...
 
 
+class RelayMessages(Protocol):
+    """The masked relay chat's messages (``domain.relay``); text and location encrypted."""
+
+    async def add(self, message: RelayMessage) -> RelayMessage: ...
+    async def for_order(self, order_id: int, limit: int = 200) -> list[RelayMessage]:
+        """The order's messages, oldest first (the last ``limit``)."""
+        ...
+
+
 class Reads(Protocol):
     """A unit of work as a view sees it (``conversations.services.views``): the
     repositories, already inside the transaction, and no ``commit`` — mypy keeps views from
@@ -312,6 +322,7 @@ class Reads(Protocol):
     marketing: Marketing
     cards: Cards
     tickets: Tickets
+    relay: RelayMessages
 
 
 class UnitOfWork(Reads, Protocol):

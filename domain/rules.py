@@ -240,6 +240,9 @@ class ExecutionRules:
     check-in (0: no code)."""
     visit_code_alert_after: int = 3
     """Wrong codes for one order before ops are alerted."""
+    relay_open_hours_after_end: int = 24
+    """Customer and worker may still message each other through the bot this long after the
+    order ends (finished, confirmed, cancelled or refunded)."""
     travel_speed_kmh: int = 20
     max_photo_bytes: int = 8 * 1024 * 1024
     photos_per_kind: int = 9

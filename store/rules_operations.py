@@ -105,6 +105,7 @@ class ExecutionSpec(Strict):
     checkin_before_minutes: int = Field(default=_E.checkin_before_minutes, ge=0)
     visit_code_digits: int = Field(default=_E.visit_code_digits, ge=0, le=8)
     visit_code_alert_after: int = Field(default=_E.visit_code_alert_after, ge=1)
+    relay_open_hours_after_end: int = Field(default=_E.relay_open_hours_after_end, ge=0)
 
     def build(self) -> ExecutionRules:
         return ExecutionRules(
@@ -116,6 +117,7 @@ class ExecutionSpec(Strict):
             checkin_before_minutes=self.checkin_before_minutes,
             visit_code_digits=self.visit_code_digits,
             visit_code_alert_after=self.visit_code_alert_after,
+            relay_open_hours_after_end=self.relay_open_hours_after_end,
         )
 
 

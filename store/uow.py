@@ -52,6 +52,7 @@ from store.people_repo import (
 from store.policies_repo import PolicyRepository
 from store.prepared import pending_changes
 from store.promo_repo import PromoRepository
+from store.relay_repo import RelayRepository
 from store.sqlite import direct
 from store.sqlite.connection import SharedConnection, Turn
 from store.subscriptions_repo import SubscriptionRepository
@@ -94,6 +95,7 @@ _REPOSITORIES: dict[str, tuple[Any, bool]] = {
     "marketing": (MarketingRepository, True),
     "cards": (CardRepository, False),
     "tickets": (TicketRepository, True),
+    "relay": (RelayRepository, True),
 }
 
 
@@ -135,6 +137,7 @@ class SqlUnitOfWork:
     marketing: MarketingRepository
     cards: CardRepository
     tickets: TicketRepository
+    relay: RelayRepository
 
     def __init__(self, database: Database) -> None:
         self._database = database

@@ -26,6 +26,7 @@ USAGE: dict[str, Text] = {
     "orders": N_("/orders [状态|stuck] [日期]"),
     "order": N_("/order #订单号"),
     "audit": N_("/audit #订单号"),
+    "relay": N_("/relay #订单号(顾客与师傅的聊天记录)"),
     "explain": N_("/explain #订单号"),
     "reassign": N_("/reassign #订单号 师傅ID"),
     "cancel": N_("/cancel #订单号 [原因]"),
@@ -108,6 +109,7 @@ RELATIVE_DAYS = {
 ORDER_COMMANDS = (
     "order",
     "audit",
+    "relay",
     "explain",
     "cancel",
     "reassign",
@@ -338,6 +340,8 @@ def _order_command(
         return c.ShowOrder(by, role, number)
     if name == "audit":
         return q.ShowAudit(by, role, number)
+    if name == "relay":
+        return c.ShowRelay(by, role, number)
     if name == "explain":
         return q.ExplainOrder(by, role, number)
     if name == "release":

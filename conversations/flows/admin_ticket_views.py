@@ -1,11 +1,13 @@
 """The admin console's support tickets: the queue (open first, oldest first, with how long
-each customer has waited) and what a take, reply or close did."""
+each customer has waited) and what a take, reply or close did; and an order's relay chat
+between its customer and worker (``/relay #N``), read for a complaint."""
 
 from __future__ import annotations
 
-from conversations.flows.admin_screens import Screen, shows
+from conversations.flows.admin_screens import Screen, local, shows
 from conversations.flows.base import Ctx, Outcome, tr
-from conversations.replies import Say
+from conversations.replies import Link, Reply, Say
+from conversations.results.relay import RelayShown
 from conversations.results.support import TicketHandled, TicketsListed
 from conversations.state import Conversation
 from domain.people import CHANNEL_TEXT
@@ -42,8 +44,31 @@ def handled(ctx: Ctx, conv: Conversation, r: TicketHandled) -> Outcome:
     return Outcome([Say(text)])
 
 
+def relay_chat(ctx: Ctx, conv: Conversation, r: RelayShown) -> Outcome:
+    if not r.lines:
+        return Outcome(
+            [Say(tr(conv, "订单 #{number} 没有顾客与师傅的聊天记录。", number=r.number))]
+        )
+    lines = [tr(conv, "订单 #{number} 顾客与师傅的聊天记录(已记入操作日志):", number=r.number)]
+    links: list[Reply] = []
+    for x in r.lines:
+        parts = [x.text] if x.text else []
+        if x.photo_url:
+            links.append(Link("", x.photo_url, tr(conv, "查看照片 {n}", n=len(links) + 1)))
+            parts.append(tr(conv, "[照片 {n}]", n=len(links)))
+        if x.where:
+            parts.append(tr(conv, "[位置] {where}", where=x.where))
+        said, at = " ".join(parts), local(ctx, x.at)
+        if x.sender == "worker":
+            lines.append(tr(conv, "{at} 师傅:{said}", at=at, said=said))
+        else:
+            lines.append(tr(conv, "{at} 顾客:{said}", at=at, said=said))
+    return Outcome([Say("\n".join(lines)), *links])
+
+
 SCREENS: tuple[Screen, ...] = (
     shows(TicketsListed, tickets),
+    shows(RelayShown, relay_chat),
     shows(TicketHandled, handled),
 )
 """The console's support ticket screens, by the result they show."""

@@ -22,6 +22,7 @@ from conversations.flows import (
     my_orders,
     opt_out,
     paid_in_chat,
+    relay,
     sos,
     start,
     support,
@@ -59,6 +60,8 @@ FEEDBACK = ("complain", "rate", "rework")
 """Customer actions the feedback flow handles (workers: ``rate_customer``)."""
 SUPPORT = ("chat_support", "end_support", "rate_support")
 """Customer actions on a support ticket (the ticket's buttons and words)."""
+RELAY = {"contact_worker": "customer", "contact_customer": "worker"}
+"""The relay chat's way in on each side ("联系师傅" / "联系顾客", and their buttons)."""
 
 
 def help_text(conv: Conversation) -> str:
@@ -145,6 +148,10 @@ def route(  # noqa: C901 - one branch per global word, in the order they win
             return sign_up(conv, event)
     if word is None:
         return None
+    first = relay.prefixed(event.text) if isinstance(event, TextReceived) else None
+    if first is not None and conv.role in RELAY.values():
+        relay.seed(conv, first)  # "#240117 我到楼下了": to the other side of that order
+        return Outcome(goto=relay.NAME)
     if word in CANCEL:
         if conv.flow in SIGN_UP_FLOWS and conv.flow == home(ctx, conv):
             return Outcome([Say(tr(conv, "请先完成注册。"))], reask=True)
@@ -200,7 +207,8 @@ def _typed(event: Inbound) -> Typed | None:
     if isinstance(event, ChoiceMade) and event.key.startswith("act:"):
         _, name, *rest = event.key.split(":")
         number = int(rest[0]) if rest and rest[0].isdigit() else None
-        group = "customer" if name in ("confirm", "pay", *FEEDBACK, *SUPPORT) else "worker"
+        customers = ("confirm", "pay", "contact_worker", *FEEDBACK, *SUPPORT)
+        group = "customer" if name in customers else "worker"
         return Typed(group, name, rest[1] if len(rest) > 1 else "", number)
     if isinstance(event, TextReceived):
         return parse(event.text)
@@ -243,6 +251,8 @@ def _action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outco
             return sign_up(conv, event, keep_words=False)
         if typed.name in SUPPORT:
             return _support(conv, typed)
+        if typed.name in RELAY:
+            return _relay(conv, typed)
         if typed.name in FEEDBACK:
             after_sales.seed(conv, after_sales.FeedbackData(typed.name, typed.number))
             return Outcome(goto="feedback")
@@ -257,6 +267,8 @@ def _action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outco
             reask=True,
         )
     conv.role = "worker"
+    if typed.name in RELAY:
+        return _relay(conv, typed)
     if typed.name == "renew":
         return Outcome(goto="renewal")
     if typed.name == "rate_customer":
@@ -274,6 +286,15 @@ def _support(conv: Conversation, typed: Typed) -> Outcome:
         stars = int(typed.args) if typed.args.isdigit() else 0
         support.seed(conv, support.SupportAction("rate", typed.number, stars))
     return Outcome(goto=support.NAME)
+
+
+def _relay(conv: Conversation, typed: Typed) -> Outcome:
+    """ "联系师傅 #240117" (or "联系顾客 …"): the relay chat on that order, its text after
+    the number sent at once."""
+    conv.role = RELAY[typed.name]
+    text = typed.args if typed.number is not None else ""
+    relay.seed(conv, relay.RelayData(typed.number, text))
+    return Outcome(goto=relay.NAME)
 
 
 def _unknown(conv: Conversation, name: str) -> Outcome:

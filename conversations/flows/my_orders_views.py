@@ -4,6 +4,8 @@ booking."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from conversations.flows.base import Ctx, tr
 from conversations.flows.booking_draft import Draft
 from conversations.replies import Ask, Option, Reply, Say
@@ -17,6 +19,7 @@ from conversations.results.orders import (
     RescheduleQuoted,
 )
 from conversations.state import Conversation
+from domain import relay
 from domain.aftersales import RESOLUTION_TEXT, stars_text
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.money import format_percent, format_yuan
@@ -124,10 +127,23 @@ def detail(ctx: Ctx, conv: Conversation, d: OrderShown) -> list[Reply]:
         for e in d.timeline
     ]
     options = [Option(_key(a, o.number), _label(conv, a, o.number)) for a in d.actions]
+    if _relay_open(ctx, d):
+        options.append(Option(f"act:contact_worker:{o.number}", tr(conv, "联系师傅")))
     if d.paid_cents > d.refunded_cents:
         options.append(Option("invoice", tr(conv, "开发票")))
     options.append(Option("list", tr(conv, "返回列表")))
     return [Ask("\n".join(lines), tuple(options))]
+
+
+def _relay_open(ctx: Ctx, d: OrderShown) -> bool:
+    """Whether "联系师傅" is offered: a worker took the order and it has not ended, or ended
+    (its last step) within the rules' hours; the relay itself checks again."""
+    if d.worker is None:
+        return False
+    if d.order.status in relay.LIVE:
+        return True
+    hours = timedelta(hours=ctx.rules.execution.relay_open_hours_after_end)
+    return bool(d.timeline) and ctx.now <= d.timeline[-1].at + hours
 
 
 def _key(action: CustomerAction, number: int) -> str:

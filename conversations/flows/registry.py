@@ -16,6 +16,7 @@ from conversations.flows import (
     paid_in_chat,
     payout_account,
     recurring,
+    relay,
     renewal,
     start,
     support,
@@ -43,6 +44,7 @@ REGISTERED: tuple[Flow, ...] = (  # each module checked against the Flow protoco
     cards,
     renewal,
     payout_account,
+    relay,
 )
 FLOWS: dict[str, Flow] = {m.NAME: m for m in REGISTERED}
 CUSTOMER_FLOWS = FLOWS  # every flow: one engine serves customers, workers and admins

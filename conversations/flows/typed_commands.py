@@ -25,6 +25,13 @@ WORKER = {
     "rate_customer": ("rate_customer", "评价客户"),
     "renew": ("renew", "更新证书", "上传证书"),
     "stage": ("stage", "进度"),
+    "contact_customer": (
+        "contact_customer",
+        "联系顾客",
+        "回复顾客",
+        "contact customer",
+        "reply to customer",
+    ),
 }
 CUSTOMER = {
     "confirm": ("confirm", "确认完成"),
@@ -35,6 +42,13 @@ CUSTOMER = {
     "chat_support": ("chat_support", "回复客服", "reply to support"),
     "end_support": ("end_support", "结束咨询", "end support"),
     "rate_support": ("rate_support", "客服评分", "rate support"),
+    "contact_worker": (
+        "contact_worker",
+        "联系师傅",
+        "回复师傅",
+        "contact worker",
+        "reply to worker",
+    ),
 }
 ADMIN = {
     "workers": ("workers", "师傅列表"),
@@ -83,6 +97,7 @@ ADMIN = {
     "invoices": ("invoices", "发票列表"),
     "campaign": ("campaign", "营销活动"),
     "campaigns": ("campaigns", "活动列表"),
+    "relay": ("relay", "聊天记录"),
 }
 NEEDS_NUMBER = {
     "accept",

@@ -61,6 +61,8 @@ def jobs_screen(ctx: Ctx, conv: Conversation, jobs: JobsShown) -> list[Reply]:
         lines.append(_live_line(ctx, conv, job))
         options += next_steps(conv, job.status, job.number)
         options += stage_steps(conv, job)
+        n = job.number
+        options.append(Option(f"act:contact_customer:{n}", tr(conv, "联系顾客 #{n}", n=n)))
     if not jobs.offers and not jobs.live:
         lines.append(tr(conv, "暂时没有任务。"))
     options.append(
@@ -125,10 +127,12 @@ def accepted_text(ctx: Ctx, conv: Conversation, job: JobAccepted) -> str:
     head = f"#{job.number} {_name(conv, job.item)} {_when(ctx, job.start_at)}"
     text = tr(
         conv,
-        "接单成功!{head}\n地址:{address}\n电话:{phone}",
+        "接单成功!{head}\n地址:{address}\n电话:{phone}(已隐藏)\n"
+        "联系顾客请发送「联系顾客 #{number}」,消息由平台转发,双方都看不到对方号码。",
         head=head,
         address=job.address,
         phone=job.phone,
+        number=job.number,
     )
     return text + (tr(conv, "\n备注:{notes}", notes=job.notes) if job.notes else "")
 

@@ -47,6 +47,7 @@ from conversations.services.money import MoneyDesk
 from conversations.services.payouts import PayoutDesk
 from conversations.services.points_desk import PointsDesk
 from conversations.services.recurring import RecurringDesk
+from conversations.services.relay_desk import RelayDesk
 from conversations.services.reminders import ReminderDesk
 from conversations.services.reschedule import RescheduleDesk
 from conversations.services.retention import forget_conversations
@@ -101,6 +102,7 @@ class Services(Deps):
         self.payout_desk = PayoutDesk(self)
         self.sos = SosDesk(self)
         self.support = SupportDesk(self)
+        self.relay_desk = RelayDesk(self)
         self._views = views.table(
             catalog=self.catalog,
             rules=self.rules,
@@ -143,6 +145,7 @@ class Services(Deps):
             **self.payout_desk.handlers(),
             **self.sos.handlers(),
             **self.support.handlers(),
+            **self.relay_desk.handlers(),
         }
 
     async def run(self, message: c.Message) -> list[Result]:

@@ -83,6 +83,8 @@ EVENTS: dict[str, frozenset[str]] = {
         "ticket_reply": "ticket text",
         "ticket_closed": "ticket id",
         "ticket_ended_admin": "ticket customer_id",
+        # the masked relay chat between an order's customer and worker
+        "relay_message": "number sender text photos where",
         "sos_admin": "who channel number address where customer customer_phone worker "
         "worker_phone",
         # admin desk

@@ -24,13 +24,16 @@ from domain.errors import DomainError
 from domain.media import PhotoKind
 from domain.people import Address, Customer, GeoPoint, Worker
 from domain.ports import UnitOfWork
+from domain.privacy import mask_phone
 
 
 def phone_to_call(address: Address | None, customer: Customer | None) -> str:
-    """The phone for the job: the address's contact, else the customer's own."""
+    """The phone for the job as the worker sees it, masked (``138****5678``): the address's
+    contact, else the customer's own. Workers reach customers through the relay chat
+    ("联系顾客"), never by their number (DESIGN §4b)."""
     if address is not None and address.phone:
-        return address.phone
-    return customer.phone if customer is not None else ""
+        return mask_phone(address.phone)
+    return mask_phone(customer.phone) if customer is not None and customer.phone else ""
 
 
 class JobDesk:

@@ -68,6 +68,7 @@ from domain.commands.marketing import (
     StartCampaign,
 )
 from domain.commands.money import ConfirmPayment, ExecuteRefunds
+from domain.commands.relay import OpenRelay, SendRelay, ShowRelay
 from domain.commands.support import (
     CloseTicket,
     EndTicket,
@@ -137,6 +138,9 @@ __all__ = [
     "ConfirmSandboxPayment",
     "ContactSupport",
     "RaiseSos",
+    "OpenRelay",
+    "SendRelay",
+    "ShowRelay",
     "CloseTicket",
     "EndTicket",
     "ListTickets",

@@ -31,10 +31,12 @@ from store.tables.orders import (
 )
 from store.tables.people import AddressRow, CertificateRow, CustomerRow, IdentityRow, WorkerRow
 from store.tables.policies import PolicyRow
+from store.tables.relay import RelayMessageRow
 from store.tables.staff import AdminRow, AuditRow, PriceChangeRow, ThrottleRow
 from store.tables.support import SupportTicketRow, TicketMessageRow
 
 __all__ = [
+    "RelayMessageRow",
     "SupportTicketRow",
     "TicketMessageRow",
     "PrepaidCardRow",

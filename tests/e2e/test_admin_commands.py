@@ -64,6 +64,7 @@ async def test_every_command_runs_for_the_roles_allowed_and_changes_nothing_othe
         "orders": "/orders",
         "order": f"/order #{number}",
         "audit": f"/audit #{number}",
+        "relay": f"/relay #{number}",
         "explain": f"/explain #{number}",
         "workers": "/workers",
         "worker": f"/worker {worker}",
@@ -134,6 +135,7 @@ async def test_every_command_runs_for_the_roles_allowed_and_changes_nothing_othe
     assert ("broadcast" in actions) == may(role, "broadcast")
     assert ("campaign_preview" in actions) == may(role, "campaign")
     assert ("promo" in actions) == may(role, "promo")
+    assert ("relay_read" in actions) == may(role, "relay")
 
 
 async def _audit_actions(app) -> list[str]:

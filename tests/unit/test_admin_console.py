@@ -31,6 +31,7 @@ EXAMPLES = [
     ("orders", None, "waiting 11-24", None),
     ("order", 240117, "", c.ShowOrder(BY, "{role}", 240117)),
     ("audit", 240117, "", q.ShowAudit(BY, "{role}", 240117)),
+    ("relay", 240117, "", c.ShowRelay(BY, "{role}", 240117)),
     ("explain", 240117, "", q.ExplainOrder(BY, "{role}", 240117)),
     ("assign", 240117, "7", c.AssignOrder(BY, "{role}", 240117, 7)),
     ("reassign", 240117, "7", c.ReassignOrder(BY, "{role}", 240117, 7)),

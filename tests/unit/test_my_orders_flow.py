@@ -105,6 +105,7 @@ def test_the_detail_shows_money_worker_complaints_timeline_and_a_button_per_acti
         "act:rate:240117",
         "act:complain:240117",
         "reorder",
+        "act:contact_worker:240117",  # confirmed within the relay's hours after it ended
         "invoice",
         "list",
     ]

@@ -167,6 +167,13 @@ SAMPLES: dict[str, dict[str, object]] = {
     },
     "ticket_waiting_admin": {"ticket": "T12", "customer_id": 5, "minutes": 16},
     "ticket_reply": {"ticket": "T12", "text": "明天上午给您回电"},
+    "relay_message": {
+        "number": 240117,
+        "sender": "worker",
+        "text": "我到小区门口了",
+        "photos": ["https://example.test/media/relay/a.jpg"],
+        "where": "31.18800,121.43700 小区东门",
+    },
     "ticket_closed": {"ticket": "T12", "id": 12},
     "ticket_ended_admin": {"ticket": "T12", "customer_id": 5},
     "broadcast": {"text": "春节期间正常服务 / open over the Spring Festival"},

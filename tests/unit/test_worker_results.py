@@ -85,6 +85,7 @@ def test_the_jobs_screen_shows_offers_and_live_jobs_with_their_next_steps():
             "act:accept:240117",
             "act:decline:240117",
             "act:photo:240118:before",
+            "act:contact_customer:240118",
             "act:offline",
             "act:earnings",
             "act:payout_account",
@@ -115,8 +116,8 @@ def test_a_worker_under_review_sees_no_jobs_and_a_suspended_one_is_told_so():
         (WorkerDeparted(240117, 25), "已通知客户您已出发(#240117)"),
         (TransferRequested(240117), "已为 #240117 寻找附近空闲师傅"),
         (
-            JobAccepted(240117, CLEANING, AT_3PM, "漕溪北路 1号", "13900001111", ""),
-            "接单成功!#240117 日常保洁 11-24 15:00\n地址:漕溪北路 1号\n电话:13900001111",
+            JobAccepted(240117, CLEANING, AT_3PM, "漕溪北路 1号", "139****1111", ""),
+            "接单成功!#240117 日常保洁 11-24 15:00\n地址:漕溪北路 1号\n电话:139****1111(已隐藏)",
         ),
     ],
 )

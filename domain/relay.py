@@ -1,0 +1,115 @@
+"""Masked relay chat: after a worker accepts an order, the customer and the worker write to
+each other through the bot about it (text, photos, a location), each in their own channel,
+every message tagged with the order number. Neither sees the other's phone or account: the
+text is passed as typed but for phone numbers, which are masked. The relay stays open a
+configured time after the order ends (``ExecutionRules.relay_open_hours_after_end``).
+Pure: times are given."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from domain.errors import DomainError
+from domain.lifecycle import OrderStatus
+from domain.orders import Order
+from domain.privacy import mask_phone
+from domain.text import N_
+
+
+class Side(StrEnum):
+    CUSTOMER = "customer"
+    WORKER = "worker"
+
+    @property
+    def other(self) -> Side:
+        return Side.WORKER if self is Side.CUSTOMER else Side.CUSTOMER
+
+
+@dataclass(frozen=True)
+class RelayMessage:
+    """One message as relayed (its text already masked)."""
+
+    order_id: int
+    at: datetime
+    sender: Side
+    text: str = ""
+    photo: str = ""
+    """A photo's media key, or ""."""
+    lat: float | None = None
+    lon: float | None = None
+    label: str = ""
+    """A shared location's name (as the platform gave it), if any."""
+    id: int | None = None
+
+
+LIVE = frozenset(
+    {
+        OrderStatus.ACCEPTED,
+        OrderStatus.ON_THE_WAY,
+        OrderStatus.ARRIVED,
+        OrderStatus.IN_SERVICE,
+    }
+)
+ENDED = frozenset(
+    {
+        OrderStatus.FINISHED,
+        OrderStatus.CONFIRMED,
+        OrderStatus.SETTLED,
+        OrderStatus.CANCELLED,
+        OrderStatus.REFUNDED,
+    }
+)
+
+
+def ended_at(order: Order) -> datetime | None:
+    """When the order ended: the worker finished it, or it was cancelled or refunded (the
+    first of these in its timeline); None while it is not over."""
+    if order.status not in ENDED:
+        return None
+    stops = [e.at for e in order.timeline if e.to_status in ENDED]
+    if order.finished_at is not None:
+        stops.append(order.finished_at)
+    return min(stops, default=None)
+
+
+def side_of(order: Order, customer_id: int | None, worker_id: int | None) -> Side:
+    """Which side of ``order`` the person is on; DomainError when neither."""
+    if worker_id is not None and order.worker_id == worker_id:
+        return Side.WORKER
+    if customer_id is not None and order.customer_id == customer_id:
+        return Side.CUSTOMER
+    raise DomainError(N_("没有找到订单 #{number}。", number=order.number))
+
+
+def check_open(order: Order, now: datetime, hours_after_end: int) -> None:
+    """Raise DomainError unless the order's relay is open at ``now``: a worker has accepted
+    it and it ended no more than ``hours_after_end`` ago."""
+    if order.worker_id is None or order.accepted_at is None:
+        raise DomainError(N_("订单 #{number} 还没有师傅接单,暂时不能联系。", number=order.number))
+    if order.status in LIVE:
+        return
+    end = ended_at(order)
+    if end is None or now > end + timedelta(hours=hours_after_end):
+        raise DomainError(
+            N_(
+                "订单 #{number} 已结束超过 {hours} 小时,不能再通过平台联系。"
+                "如有问题请发送「联系客服」。",
+                number=order.number,
+                hours=hours_after_end,
+            )
+        )
+
+
+_PHONE = re.compile(
+    r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)"  # a mobile
+    r"|(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)"  # a landline with its area code
+)
+"""A mainland mobile (``13812345678``, ``+86 138-1234-5678``) or a landline (``021-12345678``)."""
+
+
+def mask_phones(text: str) -> str:
+    """``text`` with every phone number in it masked (``138****5678``)."""
+    return _PHONE.sub(lambda m: mask_phone(re.sub(r"[\s-]", "", m.group(0))), text)
