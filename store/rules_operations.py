@@ -105,6 +105,8 @@ class ExecutionSpec(Strict):
     checkin_before_minutes: int = Field(default=_E.checkin_before_minutes, ge=0)
     visit_code_digits: int = Field(default=_E.visit_code_digits, ge=0, le=8)
     visit_code_alert_after: int = Field(default=_E.visit_code_alert_after, ge=1)
+    surcharge_answer_minutes: int = Field(default=_E.surcharge_answer_minutes, ge=1, le=1440)
+    surcharge_max: Yuan = _E.surcharge_max_cents
 
     def build(self) -> ExecutionRules:
         return ExecutionRules(
@@ -116,6 +118,8 @@ class ExecutionSpec(Strict):
             checkin_before_minutes=self.checkin_before_minutes,
             visit_code_digits=self.visit_code_digits,
             visit_code_alert_after=self.visit_code_alert_after,
+            surcharge_answer_minutes=self.surcharge_answer_minutes,
+            surcharge_max_cents=self.surcharge_max,
         )
 
 

@@ -56,6 +56,7 @@ from store.sqlite import direct
 from store.sqlite.connection import SharedConnection, Turn
 from store.subscriptions_repo import SubscriptionRepository
 from store.support_repo import TicketRepository
+from store.surcharges_repo import SurchargeRepository
 from store.workers_repo import WorkerRepository
 
 _REPOSITORIES: dict[str, tuple[Any, bool]] = {
@@ -94,6 +95,7 @@ _REPOSITORIES: dict[str, tuple[Any, bool]] = {
     "marketing": (MarketingRepository, True),
     "cards": (CardRepository, False),
     "tickets": (TicketRepository, True),
+    "surcharges": (SurchargeRepository, False),
 }
 
 
@@ -135,6 +137,7 @@ class SqlUnitOfWork:
     marketing: MarketingRepository
     cards: CardRepository
     tickets: TicketRepository
+    surcharges: SurchargeRepository
 
     def __init__(self, database: Database) -> None:
         self._database = database

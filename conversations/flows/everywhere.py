@@ -26,6 +26,7 @@ from conversations.flows import (
     start,
     support,
     worker,
+    worker_surcharge,
 )
 from conversations.flows.base import Ctx, Flow, Outcome, tr
 from conversations.flows.language import switch_language
@@ -58,6 +59,8 @@ CUSTOMERS_TOO = ("orders", "cancel")
 FEEDBACK = ("complain", "rate", "rework")
 """Customer actions the feedback flow handles (workers: ``rate_customer``)."""
 SUPPORT = ("chat_support", "end_support", "rate_support")
+EXTRA = ("surcharge_yes", "surcharge_no")
+"""The customer's answers to an on-site extra (``my_orders``)."""
 """Customer actions on a support ticket (the ticket's buttons and words)."""
 
 
@@ -200,7 +203,7 @@ def _typed(event: Inbound) -> Typed | None:
     if isinstance(event, ChoiceMade) and event.key.startswith("act:"):
         _, name, *rest = event.key.split(":")
         number = int(rest[0]) if rest and rest[0].isdigit() else None
-        group = "customer" if name in ("confirm", "pay", *FEEDBACK, *SUPPORT) else "worker"
+        group = "customer" if name in ("confirm", "pay", *FEEDBACK, *SUPPORT, *EXTRA) else "worker"
         return Typed(group, name, rest[1] if len(rest) > 1 else "", number)
     if isinstance(event, TextReceived):
         return parse(event.text)
@@ -259,6 +262,9 @@ def _action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outco
     conv.role = "worker"
     if typed.name == "renew":
         return Outcome(goto="renewal")
+    if typed.name == "surcharge":
+        worker_surcharge.seed(conv, worker_surcharge.SurchargeData(typed.number))
+        return Outcome(goto=worker_surcharge.NAME)
     if typed.name == "rate_customer":
         after_sales.seed(conv, after_sales.FeedbackData(typed.name, typed.number))
         return Outcome(goto="feedback")

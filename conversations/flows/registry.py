@@ -21,6 +21,7 @@ from conversations.flows import (
     support,
     worker,
     worker_signup,
+    worker_surcharge,
 )
 from conversations.flows.base import Flow
 
@@ -43,6 +44,7 @@ REGISTERED: tuple[Flow, ...] = (  # each module checked against the Flow protoco
     cards,
     renewal,
     payout_account,
+    worker_surcharge,
 )
 FLOWS: dict[str, Flow] = {m.NAME: m for m in REGISTERED}
 CUSTOMER_FLOWS = FLOWS  # every flow: one engine serves customers, workers and admins

@@ -25,6 +25,7 @@ WORKER = {
     "rate_customer": ("rate_customer", "评价客户"),
     "renew": ("renew", "更新证书", "上传证书"),
     "stage": ("stage", "进度"),
+    "surcharge": ("surcharge", "extra", "加价", "申请加价", "现场加价"),
 }
 CUSTOMER = {
     "confirm": ("confirm", "确认完成"),
@@ -35,6 +36,8 @@ CUSTOMER = {
     "chat_support": ("chat_support", "回复客服", "reply to support"),
     "end_support": ("end_support", "结束咨询", "end support"),
     "rate_support": ("rate_support", "客服评分", "rate support"),
+    "surcharge_yes": ("surcharge_yes", "approve extra", "同意加价"),
+    "surcharge_no": ("surcharge_no", "decline extra", "拒绝加价"),
 }
 ADMIN = {
     "workers": ("workers", "师傅列表"),
@@ -99,6 +102,9 @@ NEEDS_NUMBER = {
     "rate",
     "rework",
     "rate_customer",
+    "surcharge",
+    "surcharge_yes",
+    "surcharge_no",
 }
 _WORDS = sorted(
     (

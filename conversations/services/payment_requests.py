@@ -16,6 +16,7 @@ from domain.money import format_yuan
 from domain.orders import SYSTEM, Actor, Order
 from domain.payments import Payment, PaymentKind, PaymentStatus
 from domain.ports import UnitOfWork
+from domain.reschedule import MOVABLE
 from domain.rules import Rules
 from domain.text import N_
 
@@ -97,10 +98,11 @@ async def pending_payment(
     if amount <= 0:
         raise DomainError(N_("订单 #{number} 无需支付", number=order.number))
     assert order.id is not None
+    due_extra = kind == PaymentKind.BALANCE  # an approved extra's request pays the balance too
     for payment in [] if fresh else await uow.payments.for_order(order.id):
         if (
             payment.status == PaymentStatus.PENDING
-            and payment.kind == kind
+            and (payment.kind == kind or (payment.kind == PaymentKind.SURCHARGE and due_extra))
             and payment.amount_cents == amount
             and payment.provider == provider
         ):
@@ -156,6 +158,9 @@ async def confirm(
         if order.status != OrderStatus.AWAITING_PAYMENT:
             raise DomainError(N_("订单 #{number} 已不能支付", number=order.number))
         order.apply(Action.PAY, Actor(ActorKind.SYSTEM, provider), now)
+    elif payment.kind == PaymentKind.RESCHEDULE_FEE:
+        if order.status not in MOVABLE:
+            raise DomainError(N_("订单 #{number} 已不能改约", number=order.number))
     elif order.status not in BALANCE_STATUSES:
         raise DomainError(N_("订单 #{number} 现在不能付尾款", number=order.number))
     if not await uow.payments.claim(payment.id or 0, PaymentStatus.SUCCEEDED, now, provider_ref):
@@ -270,10 +275,15 @@ async def refund_done(
     return order
 
 
-async def close_requests(uow: UnitOfWork, order_id: int, now: datetime) -> None:
-    """Close the order's open payment requests (it was cancelled): the reconciliation sweep
-    still asks their providers for a while, and money that lands on them goes back."""
+async def close_requests(
+    uow: UnitOfWork, order_id: int, now: datetime, kinds: tuple[PaymentKind, ...] = ()
+) -> None:
+    """Close the order's open payment requests (it was cancelled; or only those of
+    ``kinds``): the reconciliation sweep still asks their providers for a while, and money
+    that lands on them goes back."""
     for p in await uow.payments.for_order(order_id):
+        if kinds and p.kind not in kinds:
+            continue
         if p.kind != PaymentKind.REFUND and p.status == PaymentStatus.PENDING:
             await uow.payments.claim(p.id or 0, PaymentStatus.EXPIRED, now, None)
 

@@ -41,12 +41,18 @@ async def settle(uow: UnitOfWork, rules: Rules, order: Order, now: datetime) -> 
         return []
     if await uow.complaints.open_for_order(order.id):
         return []  # a complaint freezes the settlement until it is resolved
+    payments = await uow.payments.for_order(order.id)
     pending = sum(
         p.amount_cents
-        for p in await uow.payments.for_order(order.id)
+        for p in payments
         if p.kind == PaymentKind.REFUND and p.status == PaymentStatus.PENDING
     )
-    paid = order.paid_cents - order.refunded_cents - pending
+    fees = sum(  # reschedule fees became revenue when they were paid
+        p.amount_cents
+        for p in payments
+        if p.kind == PaymentKind.RESCHEDULE_FEE and p.status == PaymentStatus.SUCCEEDED
+    )
+    paid = order.paid_cents - order.refunded_cents - pending - fees
     if order.paid_cents > 0 and paid <= 0:
         return []  # refunded in full: nothing to share
     if not order.lines:

@@ -33,8 +33,10 @@ from store.tables.people import AddressRow, CertificateRow, CustomerRow, Identit
 from store.tables.policies import PolicyRow
 from store.tables.staff import AdminRow, AuditRow, PriceChangeRow, ThrottleRow
 from store.tables.support import SupportTicketRow, TicketMessageRow
+from store.tables.surcharges import SurchargeRow
 
 __all__ = [
+    "SurchargeRow",
     "SupportTicketRow",
     "TicketMessageRow",
     "PrepaidCardRow",

@@ -55,7 +55,7 @@ from domain.lifecycle import (
     allowed_actions,
 )
 from domain.orders import Order, OrderEvent
-from domain.payments import PaymentStatus
+from domain.payments import PaymentKind, PaymentStatus
 from domain.people import Channel
 from domain.ports import Reads
 from domain.queries import (
@@ -241,6 +241,10 @@ async def checkout(uow: Reads, q: CheckCheckout) -> CheckoutValid:
     if payment is None or o is None or payment.status != PaymentStatus.PENDING:
         raise DomainError(N_("这笔支付已失效,请在订单中重新发起"))
     kind, due = payment_requests.due(o)
+    if payment.kind == PaymentKind.RESCHEDULE_FEE or (  # not part of the order's price
+        payment.kind == PaymentKind.SURCHARGE and due >= payment.amount_cents  # a part of it
+    ):
+        due = payment.amount_cents
     if payment.amount_cents != q.amount_cents or due != payment.amount_cents:
         raise DomainError(N_("金额已变化,请重新发起支付"))
     return CheckoutValid(q.reference)
