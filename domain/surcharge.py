@@ -19,7 +19,7 @@ from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.pricing import LineKind, QuoteLine
 from domain.rules import ExecutionRules, PricingRules
-from domain.text import N_
+from domain.text import N_, Bilingual
 
 DURING_THE_JOB = frozenset({OrderStatus.ARRIVED, OrderStatus.IN_SERVICE})
 """After check-in, before finishing: when a worker may ask for more."""
@@ -33,6 +33,14 @@ class SurchargeStatus(StrEnum):
     APPROVED = "approved"
     DECLINED = "declined"
     LAPSED = "lapsed"
+
+
+SURCHARGE_STATUS_TEXT = {
+    SurchargeStatus.REQUESTED: N_("待客户答复"),
+    SurchargeStatus.APPROVED: N_("客户已同意"),
+    SurchargeStatus.DECLINED: N_("客户已拒绝"),
+    SurchargeStatus.LAPSED: N_("已过期"),
+}
 
 
 class ExtraKind(StrEnum):
@@ -77,6 +85,14 @@ class Surcharge:
     @property
     def amount_cents(self) -> int:
         return sum(line.amount_cents for line in self.lines)
+
+    @property
+    def what(self) -> Bilingual:
+        """The lines' labels, in both languages."""
+        return Bilingual(
+            "; ".join(line.label.get("zh") for line in self.lines),
+            "; ".join(line.label.get("en") for line in self.lines),
+        )
 
 
 def price(item: Item, extras: tuple[Extra, ...], pricing: PricingRules) -> tuple[QuoteLine, ...]:

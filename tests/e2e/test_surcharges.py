@@ -96,6 +96,9 @@ async def test_an_approved_extra_is_paid_and_the_worker_earns_on_it(tg, fake_tel
     assert any(e.action and e.action.value == "surcharge" for e in order.timeline)
     [extra] = [p for p in payments if p.kind == PaymentKind.SURCHARGE]
     assert extra.status == PaymentStatus.SUCCEEDED and extra.amount_cents == 4000
+    owner = TelegramUser(client, fake_telegram, OWNER)
+    await owner.say(f"/order #{number}")
+    assert "现场加价 ¥40.00 [客户已同意] 现场加价:日常保洁 +1 小时" in owner.text()
 
     await worker.say(f"/photo #{number} after")
     await photo(worker, fake_telegram, f"after{number}")
@@ -187,3 +190,48 @@ async def test_a_full_refund_after_an_approved_extra_returns_both_payments(
     assert order.refunded_cents == order.paid_cents and order.status.value == "refunded"
     assert sum(e.amount_cents for e in ledger) == 0
     assert sum(e.amount_cents for e in ledger if e.account == L.CUSTOMER_PREPAID) == 0
+
+
+@pytest.fixture
+async def tg_pay(aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram, clock):
+    app = make_app(
+        tmp_path,
+        fresh_sqlite_url,
+        pii_key,
+        clock=clock,
+        **on_telegram(fake_telegram),
+        telegram_payment_token="PROVIDER:TEST",
+    )
+    return app, await aiohttp_client(app)
+
+
+async def test_an_extra_is_paid_with_a_telegram_invoice_like_the_order(
+    tg_pay, fake_telegram, clock
+):
+    from tests.e2e.test_money import book_on_telegram, invoice_of, pre_checkout, successful_payment
+
+    app, client = tg_pay
+    await seed_worker(app, channel="telegram", user_id="674001", center=HOME)
+    customer = TelegramUser(client, fake_telegram, 674101)
+    number, invoice = await book_on_telegram(customer)
+    await successful_payment(
+        customer, invoice["payload"], sum(p["amount"] for p in invoice["prices"])
+    )
+    worker = TelegramUser(client, fake_telegram, 674001)
+    await to_in_service(worker, fake_telegram, number, clock)
+    await ask_one_more_hour(worker, fake_telegram, number)
+    notice_to(fake_telegram, 674101, customer, "师傅现场申请加价")
+    await customer.choose("同意加价")
+    extra = invoice_of(customer)
+    assert extra["prices"] == [{"label": "现场加价 extra", "amount": 4000}]
+    answer = await pre_checkout(client, 674101, extra["payload"], 4000)
+    assert answer.get("ok") is True, answer
+    await successful_payment(customer, extra["payload"], 4000, charge="ch_extra")
+    assert "现场加价 ¥40.00" in customer.text() and "已支付" in customer.text()
+    await successful_payment(customer, extra["payload"], 4000, charge="ch_extra")  # again
+    order, ledger, payments = await order_and_ledger(app, number)
+    [paid] = [p for p in payments if p.kind == PaymentKind.SURCHARGE]
+    assert paid.provider == "telegram" and paid.status == PaymentStatus.SUCCEEDED
+    assert order.paid_cents == order.total_cents
+    assert sum(e.amount_cents for e in ledger if e.account == "cash:telegram") == order.paid_cents
+    assert sum(e.amount_cents for e in ledger) == 0
