@@ -137,6 +137,8 @@ async def test_the_customer_moves_their_order_for_free_and_is_shown_a_fee_inside
     assert order.worker_id == worker and order.start_at.day == 25
     async with app[DATABASE].uow() as uow:
         assert not [e for e in await uow.ledger.for_order(order.id) if e.memo != "payment"]
+        kinds = [p.kind.value for p in await uow.payments.for_order(order.id)]
+    assert kinds == ["full"]  # a free move asks for no payment
 
     clock.advance(hours=40)  # now 14 h before the new start: a fee applies
     await customer.say("/orders")
