@@ -15,7 +15,7 @@ from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.money import format_yuan
 from domain.orders import SYSTEM, Actor, Order
 from domain.payments import Payment, PaymentKind, PaymentStatus
-from domain.ports import UnitOfWork
+from domain.ports import Reads, UnitOfWork
 from domain.reschedule import MOVABLE
 from domain.rules import Rules
 from domain.text import N_
@@ -181,7 +181,7 @@ async def plan_refunds(
     uow: UnitOfWork, order: Order, amount: int, now: datetime, note: str = ""
 ) -> list[Payment]:
     """Pending refunds totalling ``amount``, each against a payment it came from (newest
-    first), so every refund goes back through its own provider."""
+    first, reschedule fees last), so every refund goes back through its own provider."""
     assert order.id is not None
     payments = await uow.payments.for_order(order.id)
     refunded: dict[int, int] = {}
@@ -195,7 +195,8 @@ async def plan_refunds(
             for p in payments
             if p.kind != PaymentKind.REFUND and p.status == PaymentStatus.SUCCEEDED
         ),
-        key=lambda p: -(p.id or 0),
+        # reschedule fees last: revenue already, given back only by a refund of everything
+        key=lambda p: (p.kind == PaymentKind.RESCHEDULE_FEE, -(p.id or 0)),
     ):
         room = p.amount_cents - refunded.get(p.id or 0, 0)
         take = min(room, left)
@@ -273,6 +274,16 @@ async def refund_done(
         order.apply(Action.REFUND, SYSTEM, now, f"refunded {order.refunded_cents}")
     await uow.orders.save(order, now)
     return order
+
+
+async def fees_kept(uow: Reads, order_id: int) -> int:
+    """The reschedule fees paid for the order: revenue when they were paid, so neither the
+    cancellation policy nor the settlement shares them."""
+    return sum(
+        p.amount_cents
+        for p in await uow.payments.for_order(order_id)
+        if p.kind == PaymentKind.RESCHEDULE_FEE and p.status == PaymentStatus.SUCCEEDED
+    )
 
 
 async def close_requests(

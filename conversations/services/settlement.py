@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from conversations.services import points
+from conversations.services import payment_requests, points
 from conversations.services.notices import Notice, to_admins, to_worker
 from domain.card_ledger import card_applied
 from domain.errors import DomainError
@@ -47,11 +47,7 @@ async def settle(uow: UnitOfWork, rules: Rules, order: Order, now: datetime) -> 
         for p in payments
         if p.kind == PaymentKind.REFUND and p.status == PaymentStatus.PENDING
     )
-    fees = sum(  # reschedule fees became revenue when they were paid
-        p.amount_cents
-        for p in payments
-        if p.kind == PaymentKind.RESCHEDULE_FEE and p.status == PaymentStatus.SUCCEEDED
-    )
+    fees = await payment_requests.fees_kept(uow, order.id)  # revenue when they were paid
     paid = order.paid_cents - order.refunded_cents - pending - fees
     if order.paid_cents > 0 and paid <= 0:
         return []  # refunded in full: nothing to share

@@ -211,3 +211,46 @@ async def test_a_late_move_waits_for_its_fee_then_the_fee_is_revenue_and_refunda
     assert refunded.refunded_cents == refunded.paid_cents
     assert sum(e.amount_cents for e in ledger) == 0
     assert sum(e.amount_cents for e in ledger if e.account == L.CUSTOMER_PREPAID) == 0
+
+
+async def test_a_paid_reschedule_fee_is_kept_when_the_order_is_cancelled_later(
+    tg, fake_telegram, clock
+):
+    from domain import ledger as L
+    from domain.commands import ExecuteRefunds
+    from domain.payments import PaymentKind, PaymentStatus
+    from webhooks.keys import SERVICES
+
+    app, client = tg
+    await seed_worker(app, channel="telegram", user_id="665001", center=HOME)
+    customer = TelegramUser(client, fake_telegram, 665101)
+    number = await book_and_pay(customer, when="明天 15:00")
+    await TelegramUser(client, fake_telegram, 665001).say(f"/accept #{number}")
+    paid = (await order_of(app, number)).paid_cents
+    clock.advance(hours=10)
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    await customer.choose("改约时间")
+    await customer.say("后天 18:00")  # 2 days away: cancelling then is free
+    await customer.choose("确认并支付")
+    await customer.choose("确认支付")
+    assert "已支付改约费" in customer.text()
+
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    await customer.choose("取消订单")
+    assert f"退款 ¥{paid / 100:.2f}" in customer.text()  # the fee is not refunded
+    await customer.choose("确认取消")
+    await app[SERVICES].run(ExecuteRefunds())
+    order = await order_of(app, number)
+    async with app[DATABASE].uow() as uow:
+        payments = await uow.payments.for_order(order.id)
+        ledger = await uow.ledger.for_order(order.id)
+    refunds = [p for p in payments if p.kind == PaymentKind.REFUND]
+    assert [r.amount_cents for r in refunds] == [paid]
+    assert all(r.status == PaymentStatus.SUCCEEDED for r in refunds)
+    fee = next(p.amount_cents for p in payments if p.kind == PaymentKind.RESCHEDULE_FEE)
+    assert order.status.value == "refunded" and order.paid_cents == paid + fee
+    assert -sum(e.amount_cents for e in ledger if e.account == L.PLATFORM_REVENUE) == fee
+    assert sum(e.amount_cents for e in ledger if e.account == L.CUSTOMER_PREPAID) == 0
+    assert sum(e.amount_cents for e in ledger) == 0

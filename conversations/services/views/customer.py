@@ -210,7 +210,9 @@ async def cancellation(
 ) -> CancellationQuoted:
     """What cancelling the order would cost now (asked before ``CancelOrder``)."""
     o = await own_order(uow, q.customer_id, q.number, full=False)
-    terms = order_steps.terms_for(o, rules, clock())
+    assert o.id is not None
+    kept = await payment_requests.fees_kept(uow, o.id)
+    terms = order_steps.terms_for(o, rules, clock(), kept)
     return CancellationQuoted(o.number, terms.fee_cents, terms.refund_cents, terms.reason)
 
 
