@@ -235,3 +235,50 @@ async def test_an_extra_is_paid_with_a_telegram_invoice_like_the_order(
     assert order.paid_cents == order.total_cents
     assert sum(e.amount_cents for e in ledger if e.account == "cash:telegram") == order.paid_cents
     assert sum(e.amount_cents for e in ledger) == 0
+
+
+async def test_a_wechat_customer_answers_by_words_and_pays_in_the_sandbox(
+    aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram, fake_wechat, clock
+):
+    import re
+
+    from tests.e2e.helpers import WeChatUser, on_wechat
+    from tests.fakes.wechat import WeChatServer, event_xml, location_xml
+    from webhooks.keys import CLOCK
+
+    app = make_app(
+        tmp_path,
+        fresh_sqlite_url,
+        pii_key,
+        clock=clock,
+        **on_telegram(fake_telegram),
+        **on_wechat(fake_wechat),
+    )
+    client = await aiohttp_client(app)
+    await seed_worker(app, channel="telegram", user_id="675001", center=HOME)
+    wx = WeChatUser(client, fake_wechat, "o-extra-675", WeChatServer(clock=app[CLOCK]))
+    await wx.post_xml(event_xml(wx.openid, "subscribe"))
+    await wx.choose("预约服务")
+    await wx.choose("保洁")
+    await wx.choose("日常保洁")
+    await wx.say("2")
+    await wx.say("明天 15:00")
+    await wx.post_xml(location_xml(wx.openid, HOME[0], HOME[1], "徐汇区漕溪北路88号"))
+    await wx.say("8楼801")
+    await wx.say(wx.phone)
+    number = int(re.search(r"#(\d{6,8})", wx.last_text).group(1))
+    await wx.choose("确认支付")
+    assert "支付成功" in wx.last_text
+    worker = TelegramUser(client, fake_telegram, 675001)
+    await to_in_service(worker, fake_telegram, number, clock)
+    await ask_one_more_hour(worker, fake_telegram, number)
+
+    notice = next(t for t in reversed(fake_wechat.texts(wx.openid)) if "申请加价" in t)
+    assert "同意加价 #" in notice and "拒绝加价 #" in notice and "查看照片" in notice
+    await wx.say(f"同意加价 #{number}")
+    assert "请支付这笔费用" in wx.last_text and "1. 确认支付 ¥40.00" in wx.last_text
+    await wx.choose("确认支付 ¥40.00")
+    assert "现场加价 ¥40.00" in wx.last_text
+    order, ledger, _ = await order_and_ledger(app, number)
+    assert order.paid_cents == order.total_cents
+    assert sum(e.amount_cents for e in ledger) == 0
