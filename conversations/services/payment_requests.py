@@ -163,7 +163,13 @@ async def confirm(
             raise DomainError(N_("订单 #{number} 已不能改约", number=order.number))
     elif order.status not in BALANCE_STATUSES:
         raise DomainError(N_("订单 #{number} 现在不能付尾款", number=order.number))
-    if not await uow.payments.claim(payment.id or 0, PaymentStatus.SUCCEEDED, now, provider_ref):
+    # a reschedule fee asked for again is closed, yet money may still come for it: credited,
+    # then given back (``reschedule.fee_paid``)
+    open_ = (PaymentStatus.PENDING, PaymentStatus.EXPIRED)
+    only_if = open_ if payment.kind == PaymentKind.RESCHEDULE_FEE else open_[:1]
+    if not await uow.payments.claim(
+        payment.id or 0, PaymentStatus.SUCCEEDED, now, provider_ref, only_if=only_if
+    ):
         return order, payment, False  # a concurrent notification got there first
     payment.status, payment.provider_ref, payment.completed_at = (
         PaymentStatus.SUCCEEDED,
@@ -279,11 +285,20 @@ async def refund_done(
 async def fees_kept(uow: Reads, order_id: int) -> int:
     """The reschedule fees paid for the order: revenue when they were paid, so neither the
     cancellation policy nor the settlement shares them."""
-    return sum(
-        p.amount_cents
-        for p in await uow.payments.for_order(order_id)
+    payments = await uow.payments.for_order(order_id)
+    fees = {
+        p.id: p.amount_cents
+        for p in payments
         if p.kind == PaymentKind.RESCHEDULE_FEE and p.status == PaymentStatus.SUCCEEDED
+    }
+    back = sum(  # a fee given back (refused move, full refund) is no longer kept
+        p.amount_cents
+        for p in payments
+        if p.kind == PaymentKind.REFUND
+        and p.refund_of in fees
+        and p.status != PaymentStatus.FAILED
     )
+    return max(0, sum(fees.values()) - back)
 
 
 async def close_requests(

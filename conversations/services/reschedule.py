@@ -133,12 +133,29 @@ async def fee_paid(
     now = s.clock()
     assert order.id is not None
     new_start = datetime.fromisoformat(payment.note.removeprefix(NOTE))
+    later = [
+        p
+        for p in await uow.payments.for_order(order.id)
+        if p.kind == PaymentKind.RESCHEDULE_FEE and (p.id or 0) > (payment.id or 0)
+    ]
     try:
         terms_for(order, new_start, s.rules, now, ActorKind.CUSTOMER)
-    except DomainError as refused:
+        refused = "a newer request" if later else ""  # the customer asked again since
+    except DomainError as exc:
+        refused = exc.text.get("en")
+    if refused:
         log.info("order %s: reschedule fee paid, move refused: %s", order.number, refused)
-        await payment_requests.plan_refunds(
-            uow, order, payment.amount_cents, now, "reschedule refused"
+        await uow.payments.add(  # back through the provider it came from
+            Payment(
+                order.id,
+                payment.provider,
+                PaymentKind.REFUND,
+                payment.amount_cents,
+                now,
+                payment_requests.new_reference("RFD"),
+                refund_of=payment.id,
+                note="reschedule refused",
+            )
         )
         return []
     fee = payment.amount_cents
