@@ -120,7 +120,8 @@ async def test_a_declined_extra_charges_nothing(tg, fake_telegram, clock):
     app, client = tg
     _, worker, customer, number = await at_work(app, client, fake_telegram, clock, 671001, 671101)
     before, _, _ = await order_and_ledger(app, number)
-    await worker.say(f"加价 #{number}")
+    await worker.say("任务")
+    await worker.choose(f"申请加价 #{number}")  # the job's button
     await photo(worker, fake_telegram, f"grease{number}")  # the photo may come first
     await worker.choose("其他")
     await worker.say("80 厨房重油污")
