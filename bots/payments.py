@@ -24,7 +24,12 @@ class TelegramGateway:
         if payment.kind == PaymentKind.FULL and order is not None and order.lines:
             lines = tuple((line.label.get("zh")[:32], line.amount_cents) for line in order.lines)
         else:
-            label = {PaymentKind.DEPOSIT: "定金 deposit", PaymentKind.BALANCE: "尾款 balance"}
+            label = {
+                PaymentKind.DEPOSIT: "定金 deposit",
+                PaymentKind.BALANCE: "尾款 balance",
+                PaymentKind.SURCHARGE: "现场加价 extra",
+                PaymentKind.RESCHEDULE_FEE: "改约费 reschedule fee",
+            }
             lines = ((label.get(payment.kind, title)[:32], payment.amount_cents),)
         return Checkout(self.name, invoice=lines)
 

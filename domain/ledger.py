@@ -122,6 +122,19 @@ def fee_kept(order_id: int, number: int, fee: int, at: datetime) -> list[LedgerE
     )
 
 
+def reschedule_fee_kept(
+    reference: str, order_id: int, fee: int, at: datetime
+) -> list[LedgerEntry]:
+    """A reschedule fee the customer paid: revenue at once, as a cancellation fee is."""
+    return journal(
+        f"resched:{reference}",
+        at,
+        [(CUSTOMER_PREPAID, fee), (PLATFORM_REVENUE, -fee)],
+        order_id=order_id,
+        memo="reschedule fee",
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Split:
     """How a confirmed order's money is shared (all fen)."""

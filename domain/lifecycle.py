@@ -48,6 +48,8 @@ class Action(StrEnum):
     """Not a move: money that landed after the order was cancelled goes back (timeline)."""
     RESCHEDULE = "reschedule"
     """Not a move: the visit's time changed (timeline)."""
+    SURCHARGE = "surcharge"
+    """Not a move: the customer approved an on-site extra (timeline)."""
 
 
 class ActorKind(StrEnum):
@@ -131,6 +133,7 @@ ACTION_TEXT: dict[Action, Text] = {
     A.RESOLVE: N_("处理完结"),
     A.RETURN_PAYMENT: N_("逾期付款原路退回"),
     A.RESCHEDULE: N_("改约时间"),
+    A.SURCHARGE: N_("同意现场加价"),
 }
 
 

@@ -14,6 +14,8 @@ class PhotoKind(StrEnum):
     DOOR = "door"
     BEFORE = "before"
     AFTER = "after"
+    SURCHARGE = "surcharge"
+    """Why the worker asks for an on-site extra (``domain.surcharge``)."""
 
 
 @dataclass(frozen=True, slots=True)

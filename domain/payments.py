@@ -15,6 +15,10 @@ class PaymentKind(StrEnum):
     FULL = "full"
     DEPOSIT = "deposit"
     BALANCE = "balance"
+    SURCHARGE = "surcharge"
+    """An on-site extra the customer approved (``domain.surcharge``)."""
+    RESCHEDULE_FEE = "resched_fee"
+    """The fee for moving the order late (``domain.reschedule``): revenue once paid."""
     REFUND = "refund"
 
 

@@ -34,10 +34,12 @@ from domain.outbox import OutboxMessage
 from domain.oversight import Flag, LoyaltyStats, OrderBrief, PeriodStats, PriceChange
 from domain.people import Address, Channel, Customer, Identity, Worker, WorkerStatus
 from domain.points import Membership
+from domain.pricing import QuoteLine
 from domain.recurring import Subscription
 from domain.relay import RelayMessage
 from domain.reminders import Reminder
 from domain.support import Ticket, TicketMessage
+from domain.surcharge import Surcharge, SurchargeStatus
 from domain.turns import Checkpoints
 
 
@@ -143,6 +145,23 @@ class Offers(Protocol):
 class Photos(Protocol):
     async def add(self, photo: JobPhoto, uploaded_by: str) -> None: ...
     async def for_order(self, order_id: int, kinds: Sequence[str] = ()) -> list[JobPhoto]: ...
+
+
+class Surcharges(Protocol):
+    """On-site extra charges (``domain.surcharge``); a request is answered once."""
+
+    async def add(self, s: Surcharge) -> Surcharge: ...
+    async def add_lines(self, order: Order, lines: Sequence[QuoteLine]) -> None:
+        """Append the approved request's lines to the order's quote lines."""
+        ...
+
+    async def open_for_order(self, order_id: int) -> Surcharge | None: ...
+    async def for_order(self, order_id: int) -> list[Surcharge]: ...
+    async def get(self, surcharge_id: int) -> Surcharge | None: ...
+    async def due(self, now: datetime, limit: int) -> list[int]: ...
+    async def answer(
+        self, s: Surcharge, status: SurchargeStatus, now: datetime, reference: str = ""
+    ) -> bool: ...
 
 
 class Audit(Protocol):
@@ -323,6 +342,7 @@ class Reads(Protocol):
     cards: Cards
     tickets: Tickets
     relay: RelayMessages
+    surcharges: Surcharges
 
 
 class UnitOfWork(Reads, Protocol):

@@ -45,6 +45,8 @@ class LineKind(StrEnum):
     COUPON = "coupon"
     FIRST_ORDER = "first_order"
     POINTS = "points"
+    SURCHARGE = "surcharge"
+    """Added on site with the customer's approval (``domain.surcharge``)."""
 
 
 class CouponKind(StrEnum):

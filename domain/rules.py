@@ -246,6 +246,10 @@ class ExecutionRules:
     travel_speed_kmh: int = 20
     max_photo_bytes: int = 8 * 1024 * 1024
     photos_per_kind: int = 9
+    surcharge_answer_minutes: int = 15
+    """An on-site extra the customer has not answered in this long lapses."""
+    surcharge_max_cents: int = 100_000
+    """The most one on-site extra request may ask for."""
 
 
 @dataclass(frozen=True)

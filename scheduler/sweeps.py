@@ -25,6 +25,7 @@ from domain.commands import (
     ExpireCards,
     ExpireOffers,
     ExpirePoints,
+    ExpireSurcharges,
     ExpireUnpaid,
     ForgetConversations,
     GenerateRecurring,
@@ -68,6 +69,7 @@ SWEEPS: list[tuple[Callable[[], Command], int]] = [
     (SendCampaigns, 30),
     (GiveBirthdayCoupons, 3600),
     (ExpireCards, 3600),
+    (ExpireSurcharges, 60),
 ]
 """(command to run, every N seconds)."""
 

@@ -106,6 +106,8 @@ class ExecutionSpec(Strict):
     visit_code_digits: int = Field(default=_E.visit_code_digits, ge=0, le=8)
     visit_code_alert_after: int = Field(default=_E.visit_code_alert_after, ge=1)
     relay_open_hours_after_end: int = Field(default=_E.relay_open_hours_after_end, ge=0)
+    surcharge_answer_minutes: int = Field(default=_E.surcharge_answer_minutes, ge=1, le=1440)
+    surcharge_max: Yuan = _E.surcharge_max_cents
 
     def build(self) -> ExecutionRules:
         return ExecutionRules(
@@ -118,6 +120,8 @@ class ExecutionSpec(Strict):
             visit_code_digits=self.visit_code_digits,
             visit_code_alert_after=self.visit_code_alert_after,
             relay_open_hours_after_end=self.relay_open_hours_after_end,
+            surcharge_answer_minutes=self.surcharge_answer_minutes,
+            surcharge_max_cents=self.surcharge_max,
         )
 
 

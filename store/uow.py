@@ -57,6 +57,7 @@ from store.sqlite import direct
 from store.sqlite.connection import SharedConnection, Turn
 from store.subscriptions_repo import SubscriptionRepository
 from store.support_repo import TicketRepository
+from store.surcharges_repo import SurchargeRepository
 from store.workers_repo import WorkerRepository
 
 _REPOSITORIES: dict[str, tuple[Any, bool]] = {
@@ -96,6 +97,7 @@ _REPOSITORIES: dict[str, tuple[Any, bool]] = {
     "cards": (CardRepository, False),
     "tickets": (TicketRepository, True),
     "relay": (RelayRepository, True),
+    "surcharges": (SurchargeRepository, False),
 }
 
 
@@ -138,6 +140,7 @@ class SqlUnitOfWork:
     cards: CardRepository
     tickets: TicketRepository
     relay: RelayRepository
+    surcharges: SurchargeRepository
 
     def __init__(self, database: Database) -> None:
         self._database = database

@@ -20,6 +20,7 @@ from domain.geo import LOCATED_BY_TEXT, metres_text
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.money import format_percent, format_yuan
 from domain.oversight import TrailEntry
+from domain.surcharge import SURCHARGE_STATUS_TEXT
 from domain.text import N_, Phrase, named
 
 LIST_LIMIT = 30
@@ -213,6 +214,16 @@ def order_detail(ctx: Ctx, conv: Conversation, r: OrderInspected) -> Outcome:
     lines.append(tr(conv, "照片 {photos}", photos=photos))
     if r.policy_no:
         lines.append(tr(conv, "保单号 {policy_no}", policy_no=r.policy_no))
+    lines += [
+        tr(
+            conv,
+            "现场加价 {amount} [{status}] {what}",
+            amount=format_yuan(amount),
+            status=SURCHARGE_STATUS_TEXT[state].get(conv.lang),
+            what=what.get(conv.lang),
+        )
+        for state, amount, what in r.surcharges
+    ]
     if r.complaints:
         lines.append(tr(conv, "投诉:"))
         lines += [

@@ -258,6 +258,28 @@ def pay_question(conv: Conversation, due: PaymentDue) -> list[Reply]:
 
 def paid_message(conv: Conversation, paid: OrderPaid) -> list[Reply]:
     amount, number = format_yuan(paid.amount_cents), paid.number
+    if paid.extra == "surcharge":
+        return [
+            Say(
+                tr(
+                    conv,
+                    "已支付订单 #{number} 的现场加价 {amount},师傅会按新内容服务。",
+                    number=number,
+                    amount=amount,
+                )
+            )
+        ]
+    if paid.extra == "reschedule":
+        return [
+            Say(
+                tr(
+                    conv,
+                    "已支付改约费 {amount},订单 #{number} 已改约(详情见「我的订单」)。",
+                    number=number,
+                    amount=amount,
+                )
+            )
+        ]
     if paid.held:
         return [
             Say(

@@ -27,6 +27,7 @@ from conversations.flows import (
     start,
     support,
     worker,
+    worker_surcharge,
 )
 from conversations.flows.base import Ctx, Flow, Outcome, tr
 from conversations.flows.language import switch_language
@@ -59,6 +60,8 @@ CUSTOMERS_TOO = ("orders", "cancel")
 FEEDBACK = ("complain", "rate", "rework")
 """Customer actions the feedback flow handles (workers: ``rate_customer``)."""
 SUPPORT = ("chat_support", "end_support", "rate_support")
+EXTRA = ("surcharge_yes", "surcharge_no")
+"""The customer's answers to an on-site extra (``my_orders``)."""
 """Customer actions on a support ticket (the ticket's buttons and words)."""
 RELAY = {"contact_worker": "customer", "contact_customer": "worker"}
 """The relay chat's way in on each side ("联系师傅" / "联系顾客", and their buttons)."""
@@ -70,7 +73,7 @@ def help_text(conv: Conversation) -> str:
             conv,
             "师傅指令:上线 / 下线 / 任务 / 收入 / 提现 金额 / 收款账户;"
             "接单 #订单号、拒单 #订单号、出发 #订单号、打卡 #订单号"
-            "、拍照 #订单号 服务前|服务后、完工 #订单号、转单 #订单"
+            "、拍照 #订单号 服务前|服务后、加价 #订单号、完工 #订单号、转单 #订单"
             "号;更新证书。发送「顾客」切换到下单。遇到危险发送「紧急」。",
         )
     return tr(
@@ -207,7 +210,7 @@ def _typed(event: Inbound) -> Typed | None:
     if isinstance(event, ChoiceMade) and event.key.startswith("act:"):
         _, name, *rest = event.key.split(":")
         number = int(rest[0]) if rest and rest[0].isdigit() else None
-        customers = ("confirm", "pay", "contact_worker", *FEEDBACK, *SUPPORT)
+        customers = ("confirm", "pay", "contact_worker", *FEEDBACK, *SUPPORT, *EXTRA)
         group = "customer" if name in customers else "worker"
         return Typed(group, name, rest[1] if len(rest) > 1 else "", number)
     if isinstance(event, TextReceived):
@@ -271,6 +274,9 @@ def _action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outco
         return _relay(conv, typed)
     if typed.name == "renew":
         return Outcome(goto="renewal")
+    if typed.name == "surcharge":
+        worker_surcharge.seed(conv, worker_surcharge.SurchargeData(typed.number))
+        return Outcome(goto=worker_surcharge.NAME)
     if typed.name == "rate_customer":
         after_sales.seed(conv, after_sales.FeedbackData(typed.name, typed.number))
         return Outcome(goto="feedback")

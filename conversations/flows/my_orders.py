@@ -27,8 +27,14 @@ from conversations.results.orders import (
     OrdersListed,
     RescheduleQuoted,
 )
+from conversations.results.surcharges import (
+    RescheduleFeeDue,
+    SurchargeApproved,
+    SurchargeDeclined,
+)
 from conversations.state import Conversation
 from domain.commands import (
+    AnswerSurcharge,
     CancelOrder,
     ConfirmOrder,
     ConfirmSandboxPayment,
@@ -105,6 +111,9 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
         )
     if action == "pay":
         return Outcome(commands=[RequestPayment(_customer(conv), number)])
+    if action in ("surcharge_yes", "surcharge_no"):
+        approve = action == "surcharge_yes"
+        return Outcome(commands=[AnswerSurcharge(_customer(conv), number, approve)])
     return Outcome(commands=[ConfirmOrder(_customer(conv), number)])
 
 
@@ -212,6 +221,31 @@ def on_payment_requested(
 
 
 @_keeping
+def on_surcharge_approved(
+    ctx: Ctx, conv: Conversation, result: SurchargeApproved, o: OrdersData
+) -> Outcome:
+    """The customer approved an on-site extra: it is paid like the order was."""
+    o.number, o.payment = result.number, checkout.due_to_json(result.due)
+    return Outcome(views.surcharge_approved(conv, result), step=Step.PAY, reask=True)
+
+
+@_keeping
+def on_surcharge_declined(
+    ctx: Ctx, conv: Conversation, result: SurchargeDeclined, o: OrdersData
+) -> Outcome:
+    return Outcome(views.surcharge_declined(conv, result.number), goto="menu")
+
+
+@_keeping
+def on_reschedule_fee_due(
+    ctx: Ctx, conv: Conversation, result: RescheduleFeeDue, o: OrdersData
+) -> Outcome:
+    """A move with a fee: the order moves once the fee is paid."""
+    o.payment, o.new_start = checkout.due_to_json(result.due), ""
+    return Outcome(views.reschedule_fee_due(ctx, conv, result), step=Step.PAY, reask=True)
+
+
+@_keeping
 def on_payment_unavailable(
     ctx: Ctx, conv: Conversation, result: PaymentUnavailable, o: OrdersData
 ) -> Outcome:
@@ -303,8 +337,6 @@ def on_new_time(ctx: Ctx, conv: Conversation, event: TextReceived, o: OrdersData
 def on_reschedule_quote(
     ctx: Ctx, conv: Conversation, result: RescheduleQuoted, o: OrdersData
 ) -> Outcome:
-    if result.fee_cents:
-        return Outcome(views.reschedule_fee(conv, result), step=Step.DETAIL, reask=True)
     o.new_start, o.fee_cents = result.start_at.isoformat(), result.fee_cents
     return Outcome(views.reschedule_question(ctx, conv, result), step=Step.RESCHEDULE_CONFIRM)
 
@@ -349,6 +381,8 @@ TRANSITIONS: Transitions = {
     (Step.LIST, PaymentUnavailable): on_payment_unavailable,
     (Step.LIST, OrderPaid): on_paid,
     (Step.LIST, ChoiceMade): on_list_choice,
+    (Step.LIST, SurchargeApproved): on_surcharge_approved,
+    (Step.LIST, SurchargeDeclined): on_surcharge_declined,
     (Step.LIST, TextReceived): on_list_text,
     (Step.DETAIL, OrderShown): on_order,
     (Step.DETAIL, CancellationQuoted): on_cancel_quote,
@@ -364,6 +398,8 @@ TRANSITIONS: Transitions = {
     (Step.RESCHEDULE_CONFIRM, RescheduleQuoted): on_reschedule_quote,
     (Step.RESCHEDULE_CONFIRM, ChoiceMade): on_reschedule_choice,
     (Step.RESCHEDULE_CONFIRM, OrderRescheduled): on_rescheduled,
+    (Step.RESCHEDULE_CONFIRM, RescheduleFeeDue): on_reschedule_fee_due,
+    (Step.RESCHEDULE_CONFIRM, PaymentUnavailable): on_payment_unavailable,
     (Step.PAY, ChoiceMade): on_pay,
     (Step.PAY, OrderPaid): on_paid,
     (Step.PAY, PaymentUnavailable): on_payment_unavailable,

@@ -18,6 +18,7 @@ from conversations.results.orders import (
     Rebooking,
     RescheduleQuoted,
 )
+from conversations.results.surcharges import RescheduleFeeDue, SurchargeApproved
 from conversations.state import Conversation
 from domain import relay
 from domain.aftersales import RESOLUTION_TEXT, stars_text
@@ -226,17 +227,38 @@ def reschedule_question(ctx: Ctx, conv: Conversation, q: RescheduleQuoted) -> li
         when=when,
         reason=q.reason.get(conv.lang),
     )
+    if q.fee_cents:
+        fee = format_yuan(q.fee_cents)
+        text += "\n" + tr(conv, "需支付改约费 {fee},支付后才改约。", fee=fee)
+        yes = Option("yes", tr(conv, "确认并支付 {fee}", fee=fee))
+        return [Ask(text, (yes, Option("no", tr(conv, "不改了"))))]
     return [Ask(text, (Option("yes", tr(conv, "确认改约")), Option("no", tr(conv, "不改了"))))]
 
 
-def reschedule_fee(conv: Conversation, q: RescheduleQuoted) -> list[Reply]:
+def reschedule_fee_due(ctx: Ctx, conv: Conversation, r: RescheduleFeeDue) -> list[Reply]:
+    when = f"{r.start_at.astimezone(ctx.tz):%m-%d %H:%M}"
     text = tr(
         conv,
-        "改约到这个时间需收取改约费 {fee}({reason})。在线改约目前只支持免费改约,"
-        "请联系客服或取消后重新预约。",
-        fee=format_yuan(q.fee_cents),
-        reason=q.reason.get(conv.lang),
+        "请支付改约费 {fee},支付成功后订单 #{number} 改约到 {when};不支付则时间不变。",
+        fee=format_yuan(r.fee_cents),
+        number=r.number,
+        when=when,
     )
+    return [Say(text)]
+
+
+def surcharge_approved(conv: Conversation, r: SurchargeApproved) -> list[Reply]:
+    text = tr(
+        conv,
+        "已同意订单 #{number} 的现场加价 {amount},请支付这笔费用。",
+        number=r.number,
+        amount=format_yuan(r.amount_cents),
+    )
+    return [Say(text)]
+
+
+def surcharge_declined(conv: Conversation, number: int) -> list[Reply]:
+    text = tr(conv, "已拒绝订单 #{number} 的加价,师傅会按原价继续服务。", number=number)
     return [Say(text)]
 
 

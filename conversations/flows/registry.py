@@ -22,6 +22,7 @@ from conversations.flows import (
     support,
     worker,
     worker_signup,
+    worker_surcharge,
 )
 from conversations.flows.base import Flow
 
@@ -45,6 +46,7 @@ REGISTERED: tuple[Flow, ...] = (  # each module checked against the Flow protoco
     renewal,
     payout_account,
     relay,
+    worker_surcharge,
 )
 FLOWS: dict[str, Flow] = {m.NAME: m for m in REGISTERED}
 CUSTOMER_FLOWS = FLOWS  # every flow: one engine serves customers, workers and admins

@@ -32,6 +32,7 @@ WORKER = {
         "contact customer",
         "reply to customer",
     ),
+    "surcharge": ("surcharge", "extra", "加价", "申请加价", "现场加价"),
 }
 CUSTOMER = {
     "confirm": ("confirm", "确认完成"),
@@ -49,6 +50,8 @@ CUSTOMER = {
         "contact worker",
         "reply to worker",
     ),
+    "surcharge_yes": ("surcharge_yes", "approve extra", "同意加价"),
+    "surcharge_no": ("surcharge_no", "decline extra", "拒绝加价"),
 }
 ADMIN = {
     "workers": ("workers", "师傅列表"),
@@ -114,6 +117,9 @@ NEEDS_NUMBER = {
     "rate",
     "rework",
     "rate_customer",
+    "surcharge",
+    "surcharge_yes",
+    "surcharge_no",
 }
 _WORDS = sorted(
     (

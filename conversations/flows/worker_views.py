@@ -109,6 +109,7 @@ def next_steps(conv: Conversation, status: OrderStatus, n: int) -> list[Option]:
         OrderStatus.IN_SERVICE: [
             (f"photo:{n}:after", tr(conv, "服务后照片 #{n}", n=n)),
             (f"finish:{n}", tr(conv, "完工 #{n}", n=n)),
+            (f"surcharge:{n}", tr(conv, "申请加价 #{n}", n=n)),
         ],
     }
     return [Option(f"act:{key}", label) for key, label in steps.get(status, [])]

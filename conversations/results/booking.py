@@ -121,6 +121,9 @@ class OrderPaid(Result):
     """It paid the balance after the job, not the deposit or the whole order."""
     new: bool
     """False when this payment had been credited before (a provider's repeated notice)."""
+    extra: str = ""
+    """``surcharge`` (an approved on-site extra) or ``reschedule`` (a late move's fee, the
+    order moved), "" for the order's own payment."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,6 +68,8 @@ class LiveJobView:
     stages: tuple[Bilingual, ...] = ()
     """The parts of the job (``Item.stages``); ``stage``: the one under way (1-based, 0)."""
     stage: int = 0
+    item_id: str = ""
+    """The catalog item (what an on-site extra may add to)."""
 
 
 @dataclass(frozen=True, slots=True)

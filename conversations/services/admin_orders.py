@@ -103,7 +103,9 @@ class OrderDesk:
             role = await authorize(self.s, uow, "cancel", cmd.admin)
             order = await self._order(uow, cmd.number, full=False)
             before = order.status.value
-            fee = order_steps.terms_for(order, self.s.rules, now).fee_cents
+            assert order.id is not None
+            kept = await payment_requests.fees_kept(uow, order.id)
+            fee = order_steps.terms_for(order, self.s.rules, now, kept).fee_cents
             terms = await order_steps.cancel(
                 uow, order, self.s.rules, now, fee, Actor(ActorKind.ADMIN, cmd.admin)
             )

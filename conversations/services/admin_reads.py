@@ -140,6 +140,12 @@ class AdminDesk:
                 policy_no=policy.policy_no
                 if policy is not None and policy.status == PolicyStatus.ISSUED
                 else "",
+                surcharges=tuple(
+                    (x.status, x.amount_cents, x.what)
+                    for x in await uow.surcharges.for_order(order.id)
+                )
+                if role in SEES_MONEY
+                else (),
                 worker=Contact(
                     worker.id or 0,
                     worker.name,

@@ -54,6 +54,7 @@ from conversations.services.retention import forget_conversations
 from conversations.services.sos import SosDesk
 from conversations.services.staff_desk import StaffDesk
 from conversations.services.support_desk import SupportDesk
+from conversations.services.surcharges import SurchargeDesk
 from conversations.services.unpaid import UnpaidDesk
 from conversations.services.workers import WorkerDesk
 from domain import commands as c
@@ -62,7 +63,7 @@ from domain.errors import DomainError
 from domain.gateways import PaymentGateway
 from domain.lifecycle import OrderStatus
 from domain.orders import Order
-from domain.payments import Payment, pay_by
+from domain.payments import Payment, PaymentKind, pay_by
 from domain.people import Channel, Customer, Identity
 from domain.ports import UnitOfWork
 from domain.pricing import CouponKind, CouponTerms
@@ -101,6 +102,7 @@ class Services(Deps):
         self.credentials = CredentialDesk(self)
         self.payout_desk = PayoutDesk(self)
         self.sos = SosDesk(self)
+        self.surcharges = SurchargeDesk(self)
         self.support = SupportDesk(self)
         self.relay_desk = RelayDesk(self)
         self._views = views.table(
@@ -144,6 +146,7 @@ class Services(Deps):
             **self.credentials.handlers(),
             **self.payout_desk.handlers(),
             **self.sos.handlers(),
+            **self.surcharges.handlers(),
             **self.support.handlers(),
             **self.relay_desk.handlers(),
         }
@@ -297,6 +300,9 @@ class Services(Deps):
             "",
         )
         title = f"到家 #{order.number} {self.catalog.item(order.item_id).name.zh}"
+        title += {PaymentKind.SURCHARGE: " 现场加价", PaymentKind.RESCHEDULE_FEE: " 改约费"}.get(
+            payment.kind, ""
+        )
         checkout = await gateway.start(payment, order, title, payer)
         awaiting = order.status == OrderStatus.AWAITING_PAYMENT
         return PaymentDue(
@@ -310,6 +316,11 @@ class Services(Deps):
             invoice=tuple(checkout.invoice),
             title=title,
         )
+
+    async def checkout(
+        self, order: Order, payment: Payment, gateway: PaymentGateway
+    ) -> PaymentDue:
+        return await self._checkout(order, payment, gateway)
 
     async def request_payment(self, cmd: c.RequestPayment) -> list[Result]:
         async with self.uow() as uow:

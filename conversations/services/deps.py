@@ -12,6 +12,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from conversations.events import Result
+from conversations.results.booking import PaymentDue
 from conversations.services import payment_requests
 from conversations.services.notice_templates import NoticeTemplates
 from conversations.services.notices import Notice
@@ -32,6 +33,7 @@ from domain.gateways import (
 )
 from domain.geo import Located
 from domain.media import image_kind
+from domain.orders import Order
 from domain.outbox import OutboxMessage
 from domain.payments import Payment
 from domain.people import GeoPoint
@@ -185,6 +187,12 @@ class Deps:
 
     async def run(self, command: c.Command) -> list[Result]:
         """Run another command, as the bus does."""
+        raise NotImplementedError
+
+    async def checkout(
+        self, order: Order, payment: Payment, gateway: PaymentGateway
+    ) -> PaymentDue:
+        """How the customer pays ``payment`` of ``order`` with ``gateway`` (its checkout)."""
         raise NotImplementedError
 
     async def dispatch_paid(self, number: int, tell_customer: bool = False) -> bool:

@@ -122,6 +122,7 @@ async def add_photo(
         PhotoKind.DOOR: {OrderStatus.ON_THE_WAY},
         PhotoKind.BEFORE: {OrderStatus.ARRIVED, OrderStatus.IN_SERVICE},
         PhotoKind.AFTER: {OrderStatus.IN_SERVICE},
+        PhotoKind.SURCHARGE: {OrderStatus.ARRIVED, OrderStatus.IN_SERVICE},
     }[kind]
     if order.status not in allowed or (kind == PhotoKind.DOOR and order.checkin is None):
         raise DomainError(N_("订单 #{number} 现在不能上传这类照片(请先打卡)", number=number))

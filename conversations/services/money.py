@@ -22,10 +22,10 @@ from conversations.results.sweeps import (
     RefundsQueued,
 )
 from conversations.results.workers import WithdrawalRequested
-from conversations.services import cards, payment_requests, settlement
+from conversations.services import cards, payment_requests, reschedule, settlement
 from conversations.services.card_desk import refunded_notice as card_refunded
 from conversations.services.deps import Deps
-from conversations.services.notices import Notice, to_admins, to_customer
+from conversations.services.notices import Notice, to_admins, to_customer, to_worker
 from conversations.services.policy_requests import request_policy
 from domain import commands as c
 from domain.audit import AuditEntry
@@ -37,6 +37,8 @@ from domain.text import N_
 
 log = logging.getLogger(__name__)
 FINANCE = ("owner", "finance")
+EXTRA = {PaymentKind.SURCHARGE: "surcharge", PaymentKind.RESCHEDULE_FEE: "reschedule"}
+"""Payments beyond the order's own, by what ``OrderPaid.extra`` calls them."""
 
 
 class MoneyDesk:
@@ -72,22 +74,49 @@ class MoneyDesk:
                     now=now,
                     customer_id=cmd.customer_id,
                 )
-                balance = payment.kind == PaymentKind.BALANCE
+                extra = EXTRA.get(payment.kind, "")
+                balance = payment.kind == PaymentKind.BALANCE or bool(extra)
                 if new and not balance:
                     await request_policy(uow, order, self.s.catalog, self.s.rules.payments, now)
                 notices = [paid_notice(order, payment.amount_cents, balance)]
-                posted = await self.s.post(uow, notices) if new and cmd.notify_customer else []
+                if not cmd.notify_customer:
+                    notices = []
+                if new and extra:
+                    notices += await self._extra_paid(uow, order, payment, cmd.notify_customer)
+                posted = await self.s.post(uow, notices) if new else []
                 await uow.commit()
         except (
             payment_requests.Uncreditable
         ) as late:  # the order was cancelled: the money goes back
             return await self.s.return_late(cmd, late)
         await self.s.flush(posted)
+        if new and payment.kind == PaymentKind.RESCHEDULE_FEE:  # a fee that went back
+            await self.s.execute_refunds(c.ExecuteRefunds(order_id=order.id))
         no_worker = False
         if new and not balance:
             no_worker = await self.s.dispatch_paid(order.number, cmd.notify_customer)
         held = bool(order.hold_reason)
-        return [OrderPaid(order.number, payment.amount_cents, no_worker, held, balance, new)]
+        return [
+            OrderPaid(order.number, payment.amount_cents, no_worker, held, balance, new, extra)
+        ]
+
+    async def _extra_paid(
+        self, uow: UnitOfWork, order: Order, payment: Payment, tell_customer: bool
+    ) -> list[Notice]:
+        """A surcharge paid: its worker is told. A reschedule fee paid: the fee is revenue
+        and the order moves (or, when it no longer may, the fee goes back)."""
+        if payment.kind == PaymentKind.RESCHEDULE_FEE:
+            return await reschedule.fee_paid(self.s, uow, order, payment, tell_customer)
+        if order.worker_id is None:
+            return []
+        return [
+            to_worker(
+                order.worker_id,
+                "surcharge_paid_worker",
+                number=order.number,
+                amount=payment.amount_cents,
+            )
+        ]
 
     async def reconcile(self, cmd: c.ReconcilePayments) -> list[Result]:
         """Payment requests older than 10 minutes, and those closed with their order within

@@ -309,10 +309,13 @@ async def risk_hold(uow: UnitOfWork, rules: Rules, customer_id: int, now: dateti
     return ""
 
 
-def terms_for(order: Order, rules: Rules, now: datetime) -> CancellationTerms:
+def terms_for(order: Order, rules: Rules, now: datetime, kept: int = 0) -> CancellationTerms:
+    """``kept``: reschedule fees paid (``payment_requests.fees_kept``), revenue already: the
+    policy applies to the rest."""
     return cancellation_terms(
         status=order.status,
-        paid_cents=order.paid_cents - order.refunded_cents,  # an admin may have refunded some
+        # an admin may have refunded some
+        paid_cents=max(0, order.paid_cents - order.refunded_cents - kept),
         deposit_cents=order.deposit_cents,
         start_at=order.start_at,
         now=now,
@@ -332,7 +335,8 @@ async def cancel(
     """Cancel under the policy: the fee becomes revenue, the rest is refunded (pending until
     each provider confirms), the coupon and points come back when there is no fee, and open
     payment requests are closed (money landing on them later goes back)."""
-    terms = terms_for(order, rules, now)
+    assert order.id is not None
+    terms = terms_for(order, rules, now, await payment_requests.fees_kept(uow, order.id))
     if terms.fee_cents != expected_fee:
         raise DomainError(N_("取消费用已变化,请重新确认"))
     assert order.id is not None

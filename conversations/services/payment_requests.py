@@ -15,7 +15,8 @@ from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.money import format_yuan
 from domain.orders import SYSTEM, Actor, Order
 from domain.payments import Payment, PaymentKind, PaymentStatus
-from domain.ports import UnitOfWork
+from domain.ports import Reads, UnitOfWork
+from domain.reschedule import MOVABLE
 from domain.rules import Rules
 from domain.text import N_
 
@@ -97,10 +98,11 @@ async def pending_payment(
     if amount <= 0:
         raise DomainError(N_("订单 #{number} 无需支付", number=order.number))
     assert order.id is not None
+    due_extra = kind == PaymentKind.BALANCE  # an approved extra's request pays the balance too
     for payment in [] if fresh else await uow.payments.for_order(order.id):
         if (
             payment.status == PaymentStatus.PENDING
-            and payment.kind == kind
+            and (payment.kind == kind or (payment.kind == PaymentKind.SURCHARGE and due_extra))
             and payment.amount_cents == amount
             and payment.provider == provider
         ):
@@ -156,9 +158,18 @@ async def confirm(
         if order.status != OrderStatus.AWAITING_PAYMENT:
             raise DomainError(N_("订单 #{number} 已不能支付", number=order.number))
         order.apply(Action.PAY, Actor(ActorKind.SYSTEM, provider), now)
+    elif payment.kind == PaymentKind.RESCHEDULE_FEE:
+        if order.status not in MOVABLE:
+            raise DomainError(N_("订单 #{number} 已不能改约", number=order.number))
     elif order.status not in BALANCE_STATUSES:
         raise DomainError(N_("订单 #{number} 现在不能付尾款", number=order.number))
-    if not await uow.payments.claim(payment.id or 0, PaymentStatus.SUCCEEDED, now, provider_ref):
+    # a reschedule fee asked for again is closed, yet money may still come for it: credited,
+    # then given back (``reschedule.fee_paid``)
+    open_ = (PaymentStatus.PENDING, PaymentStatus.EXPIRED)
+    only_if = open_ if payment.kind == PaymentKind.RESCHEDULE_FEE else open_[:1]
+    if not await uow.payments.claim(
+        payment.id or 0, PaymentStatus.SUCCEEDED, now, provider_ref, only_if=only_if
+    ):
         return order, payment, False  # a concurrent notification got there first
     payment.status, payment.provider_ref, payment.completed_at = (
         PaymentStatus.SUCCEEDED,
@@ -176,7 +187,7 @@ async def plan_refunds(
     uow: UnitOfWork, order: Order, amount: int, now: datetime, note: str = ""
 ) -> list[Payment]:
     """Pending refunds totalling ``amount``, each against a payment it came from (newest
-    first), so every refund goes back through its own provider."""
+    first, reschedule fees last), so every refund goes back through its own provider."""
     assert order.id is not None
     payments = await uow.payments.for_order(order.id)
     refunded: dict[int, int] = {}
@@ -190,7 +201,8 @@ async def plan_refunds(
             for p in payments
             if p.kind != PaymentKind.REFUND and p.status == PaymentStatus.SUCCEEDED
         ),
-        key=lambda p: -(p.id or 0),
+        # reschedule fees last: revenue already, given back only by a refund of everything
+        key=lambda p: (p.kind == PaymentKind.RESCHEDULE_FEE, -(p.id or 0)),
     ):
         room = p.amount_cents - refunded.get(p.id or 0, 0)
         take = min(room, left)
@@ -270,10 +282,34 @@ async def refund_done(
     return order
 
 
-async def close_requests(uow: UnitOfWork, order_id: int, now: datetime) -> None:
-    """Close the order's open payment requests (it was cancelled): the reconciliation sweep
-    still asks their providers for a while, and money that lands on them goes back."""
+async def fees_kept(uow: Reads, order_id: int) -> int:
+    """The reschedule fees paid for the order: revenue when they were paid, so neither the
+    cancellation policy nor the settlement shares them."""
+    payments = await uow.payments.for_order(order_id)
+    fees = {
+        p.id: p.amount_cents
+        for p in payments
+        if p.kind == PaymentKind.RESCHEDULE_FEE and p.status == PaymentStatus.SUCCEEDED
+    }
+    back = sum(  # a fee given back (refused move, full refund) is no longer kept
+        p.amount_cents
+        for p in payments
+        if p.kind == PaymentKind.REFUND
+        and p.refund_of in fees
+        and p.status != PaymentStatus.FAILED
+    )
+    return max(0, sum(fees.values()) - back)
+
+
+async def close_requests(
+    uow: UnitOfWork, order_id: int, now: datetime, kinds: tuple[PaymentKind, ...] = ()
+) -> None:
+    """Close the order's open payment requests (it was cancelled; or only those of
+    ``kinds``): the reconciliation sweep still asks their providers for a while, and money
+    that lands on them goes back."""
     for p in await uow.payments.for_order(order_id):
+        if kinds and p.kind not in kinds:
+            continue
         if p.kind != PaymentKind.REFUND and p.status == PaymentStatus.PENDING:
             await uow.payments.claim(p.id or 0, PaymentStatus.EXPIRED, now, None)
 

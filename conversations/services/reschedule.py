@@ -8,13 +8,16 @@ again. The day-before and hour-before reminders go out again for the new time.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from conversations.events import Result
+from conversations.results.booking import PaymentUnavailable
 from conversations.results.orders import OrderRescheduled
-from conversations.services import order_steps
+from conversations.results.surcharges import RescheduleFeeDue
+from conversations.services import order_steps, payment_requests
 from conversations.services.customer_orders import own_order
 from conversations.services.deps import Deps
 from conversations.services.dispatch import dispatch
@@ -23,16 +26,20 @@ from conversations.services.staff import authorize
 from domain import commands as c
 from domain.audit import AuditEntry
 from domain.errors import DomainError
+from domain.ledger import reschedule_fee_kept
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.offers import OfferStatus
 from domain.orders import Actor, Order
+from domain.payments import Payment, PaymentKind
 from domain.ports import UnitOfWork
 from domain.pricing import is_night
 from domain.reschedule import RescheduleTerms, reschedule_terms
 from domain.rules import Rules
 from domain.text import N_
 
-FEE_NOT_ONLINE = N_("距开始时间较近,改约需收取改约费,暂不能在线改约;请联系客服或取消后重新预约")
+log = logging.getLogger(__name__)
+NOTE = "reschedule:"
+"""A reschedule fee's payment note: the new start (ISO) follows."""
 
 
 def terms_for(
@@ -117,6 +124,54 @@ async def move(
     return notices, kept
 
 
+async def fee_paid(
+    s: Deps, uow: UnitOfWork, order: Order, payment: Payment, tell_customer: bool
+) -> list[Notice]:
+    """The reschedule fee of ``payment`` was credited to the (locked) order: the fee is
+    revenue and the order moves to the time it was paid for — unless it may no longer move
+    (the worker set off, the time passed): then the fee goes back through its provider."""
+    now = s.clock()
+    assert order.id is not None
+    new_start = datetime.fromisoformat(payment.note.removeprefix(NOTE))
+    later = [
+        p
+        for p in await uow.payments.for_order(order.id)
+        if p.kind == PaymentKind.RESCHEDULE_FEE and (p.id or 0) > (payment.id or 0)
+    ]
+    try:
+        terms_for(order, new_start, s.rules, now, ActorKind.CUSTOMER)
+        refused = "a newer request" if later else ""  # the customer asked again since
+    except DomainError as exc:
+        refused = exc.text.get("en")
+    if refused:
+        log.info("order %s: reschedule fee paid, move refused: %s", order.number, refused)
+        await uow.payments.add(  # back through the provider it came from
+            Payment(
+                order.id,
+                payment.provider,
+                PaymentKind.REFUND,
+                payment.amount_cents,
+                now,
+                payment_requests.new_reference("RFD"),
+                refund_of=payment.id,
+                note="reschedule refused",
+            )
+        )
+        return []
+    fee = payment.amount_cents
+    await uow.ledger.post(reschedule_fee_kept(payment.reference, order.id, fee, now))
+    notices, _ = await move(
+        s,
+        uow,
+        order,
+        new_start,
+        Actor(ActorKind.CUSTOMER, str(order.customer_id)),
+        fee,
+        tell_customer=tell_customer,
+    )
+    return notices
+
+
 class RescheduleDesk:
     def __init__(self, s: Deps) -> None:
         self.s = s
@@ -125,8 +180,9 @@ class RescheduleDesk:
         return {c.AdminReschedule: self.admin, c.RescheduleOrder: self.customer}
 
     async def customer(self, cmd: c.RescheduleOrder) -> list[Result]:
-        """The customer moves their order at the fee they were shown. Only a free move is
-        done in chat: one with a fee is refused (taking the fee is not built yet)."""
+        """The customer moves their order at the fee they were shown: a free move is done at
+        once; a move with a fee asks for the fee through the channel's provider, and the
+        order moves when it is paid (``fee_paid``)."""
         now = self.s.clock()
         async with self.s.uow() as uow:
             order = await own_order(uow, cmd.customer_id, cmd.number, full=False)
@@ -136,7 +192,27 @@ class RescheduleDesk:
             if terms.fee_cents != cmd.expected_fee_cents:
                 raise DomainError(N_("改约费用已变化,请重新确认"))
             if terms.fee_cents:
-                raise DomainError(FEE_NOT_ONLINE)
+                gateway = self.s.gateway_for(order.channel)
+                if gateway is None:
+                    return [PaymentUnavailable()]
+                # an earlier fee request (another time) is closed: one move at a time
+                await payment_requests.close_requests(
+                    uow, order.id, now, kinds=(PaymentKind.RESCHEDULE_FEE,)
+                )
+                payment = await uow.payments.add(
+                    Payment(
+                        order.id,
+                        gateway.name,
+                        PaymentKind.RESCHEDULE_FEE,
+                        terms.fee_cents,
+                        now,
+                        payment_requests.new_reference("RSF"),
+                        note=f"{NOTE}{cmd.new_start.isoformat()}",
+                    )
+                )
+                await uow.commit()
+                due = await self.s.checkout(order, payment, gateway)
+                return [RescheduleFeeDue(order.number, cmd.new_start, terms.fee_cents, due)]
             notices, kept = await move(
                 self.s,
                 uow,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from conversations.services import points
+from conversations.services import payment_requests, points
 from conversations.services.notices import Notice, to_admins, to_worker
 from domain.card_ledger import card_applied
 from domain.errors import DomainError
@@ -41,12 +41,14 @@ async def settle(uow: UnitOfWork, rules: Rules, order: Order, now: datetime) -> 
         return []
     if await uow.complaints.open_for_order(order.id):
         return []  # a complaint freezes the settlement until it is resolved
+    payments = await uow.payments.for_order(order.id)
     pending = sum(
         p.amount_cents
-        for p in await uow.payments.for_order(order.id)
+        for p in payments
         if p.kind == PaymentKind.REFUND and p.status == PaymentStatus.PENDING
     )
-    paid = order.paid_cents - order.refunded_cents - pending
+    fees = await payment_requests.fees_kept(uow, order.id)  # revenue when they were paid
+    paid = order.paid_cents - order.refunded_cents - pending - fees
     if order.paid_cents > 0 and paid <= 0:
         return []  # refunded in full: nothing to share
     if not order.lines:

@@ -78,6 +78,7 @@ from domain.commands.support import (
     TakeTicket,
     TicketSweep,
 )
+from domain.commands.surcharges import AnswerSurcharge, ExpireSurcharges, RequestSurcharge
 from domain.commands.sweeps import (
     AutoConfirm,
     BatchDispatch,
@@ -115,6 +116,9 @@ from domain.commands.workers import (
 )
 
 __all__ = [
+    "AnswerSurcharge",
+    "ExpireSurcharges",
+    "RequestSurcharge",
     "RequestInvoice",
     "IssueInvoices",
     "IssuePolicies",

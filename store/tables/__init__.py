@@ -34,9 +34,11 @@ from store.tables.policies import PolicyRow
 from store.tables.relay import RelayMessageRow
 from store.tables.staff import AdminRow, AuditRow, PriceChangeRow, ThrottleRow
 from store.tables.support import SupportTicketRow, TicketMessageRow
+from store.tables.surcharges import SurchargeRow
 
 __all__ = [
     "RelayMessageRow",
+    "SurchargeRow",
     "SupportTicketRow",
     "TicketMessageRow",
     "PrepaidCardRow",

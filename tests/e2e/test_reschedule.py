@@ -19,8 +19,8 @@ from tests.e2e.helpers import (
 )
 from webhooks.keys import CLOCK, DATABASE
 
-OPS, SUPPORT = 991002, 991004
-ADMINS = f"telegram:{OPS}:ops,telegram:{SUPPORT}:support"
+OPS, SUPPORT, FINANCE = 991002, 991004, 991003
+ADMINS = f"telegram:{OPS}:ops,telegram:{SUPPORT}:support,telegram:{FINANCE}:finance"
 
 
 @pytest.fixture
@@ -137,6 +137,8 @@ async def test_the_customer_moves_their_order_for_free_and_is_shown_a_fee_inside
     assert order.worker_id == worker and order.start_at.day == 25
     async with app[DATABASE].uow() as uow:
         assert not [e for e in await uow.ledger.for_order(order.id) if e.memo != "payment"]
+        kinds = [p.kind.value for p in await uow.payments.for_order(order.id)]
+    assert kinds == ["full"]  # a free move asks for no payment
 
     clock.advance(hours=40)  # now 14 h before the new start: a fee applies
     await customer.say("/orders")
@@ -146,3 +148,120 @@ async def test_the_customer_moves_their_order_for_free_and_is_shown_a_fee_inside
     await customer.say("后天 10:00")
     assert "改约费 ¥3.00" in customer.text()
     assert (await order_of(app, number)).start_at == order.start_at
+
+
+async def test_a_late_move_waits_for_its_fee_then_the_fee_is_revenue_and_refundable(
+    tg, fake_telegram, clock
+):
+    from domain import ledger as L
+    from domain.commands import ConfirmSandboxPayment, ExecuteRefunds
+    from domain.payments import PaymentKind, PaymentStatus
+    from webhooks.keys import SERVICES
+
+    app, client = tg
+    worker = await seed_worker(app, channel="telegram", user_id="664001", center=HOME)
+    customer = TelegramUser(client, fake_telegram, 664101)
+    number = await book_and_pay(customer, when="明天 15:00")
+    await TelegramUser(client, fake_telegram, 664001).say(f"/accept #{number}")
+    order = await order_of(app, number)
+    clock.advance(hours=10)  # 20 h before the start: moving costs 10% of what was paid
+    fee = order.paid_cents // 10
+
+    async def ask_to_move() -> None:
+        await customer.say("/orders")
+        await customer.choose(f"#{number}")
+        await customer.choose("改约时间")
+        await customer.say("后天 10:00")
+        assert "需支付改约费" in customer.text()
+        await customer.choose("确认并支付")
+        assert "支付成功后订单" in customer.text() and "11-25 10:00" in customer.text()
+
+    await ask_to_move()
+    await customer.choose("稍后支付")  # not paid: not moved
+    assert (await order_of(app, number)).start_at == order.start_at
+
+    await ask_to_move()  # asked again: the first request is closed, this one is paid
+    await customer.choose("确认支付")
+    assert "已支付改约费" in customer.text()
+    moved = await order_of(app, number)
+    assert moved.start_at.day == 25 and moved.worker_id == worker
+    assert "从 11-24 15:00 改到 11-25 10:00,仍由您服务" in last(fake_telegram, 664001)
+    async with app[DATABASE].uow() as uow:
+        payments = await uow.payments.for_order(moved.id)
+        ledger = await uow.ledger.for_order(moved.id)
+    fees = [p for p in payments if p.kind == PaymentKind.RESCHEDULE_FEE]
+    assert sorted(p.status for p in fees) == [PaymentStatus.EXPIRED, PaymentStatus.SUCCEEDED]
+    assert all(p.amount_cents == fee for p in fees)
+    assert moved.paid_cents == order.paid_cents + fee
+    assert -sum(e.amount_cents for e in ledger if e.account == L.PLATFORM_REVENUE) == fee
+    assert sum(e.amount_cents for e in ledger) == 0
+
+    # the closed first request paid anyway (an old page): credited, then given back at once
+    stale = next(p for p in fees if p.status == PaymentStatus.EXPIRED)
+    await app[SERVICES].run(ConfirmSandboxPayment(stale.reference))
+    moved = await order_of(app, number)
+    assert moved.start_at.day == 25 and moved.refunded_cents == fee
+    async with app[DATABASE].uow() as uow:
+        payments = await uow.payments.for_order(moved.id)
+        ledger = await uow.ledger.for_order(moved.id)
+    [back] = [p for p in payments if p.refund_of == stale.id]
+    assert back.status == PaymentStatus.SUCCEEDED and back.amount_cents == fee
+    assert -sum(e.amount_cents for e in ledger if e.account == L.PLATFORM_REVENUE) == fee
+    assert sum(e.amount_cents for e in ledger) == 0
+
+    finance = TelegramUser(client, fake_telegram, FINANCE)  # refunded in full later
+    left = moved.paid_cents - moved.refunded_cents
+    await finance.say(f"/refund #{number} {left / 100:.2f}")
+    await app[SERVICES].run(ExecuteRefunds())
+    refunded = await order_of(app, number)
+    async with app[DATABASE].uow() as uow:
+        payments = await uow.payments.for_order(refunded.id)
+        ledger = await uow.ledger.for_order(refunded.id)
+    back = {p.refund_of for p in payments if p.kind == PaymentKind.REFUND}
+    assert back == {p.id for p in payments if p.kind != PaymentKind.REFUND}
+    assert refunded.refunded_cents == refunded.paid_cents
+    assert sum(e.amount_cents for e in ledger) == 0
+    assert sum(e.amount_cents for e in ledger if e.account == L.CUSTOMER_PREPAID) == 0
+
+
+async def test_a_paid_reschedule_fee_is_kept_when_the_order_is_cancelled_later(
+    tg, fake_telegram, clock
+):
+    from domain import ledger as L
+    from domain.commands import ExecuteRefunds
+    from domain.payments import PaymentKind, PaymentStatus
+    from webhooks.keys import SERVICES
+
+    app, client = tg
+    await seed_worker(app, channel="telegram", user_id="665001", center=HOME)
+    customer = TelegramUser(client, fake_telegram, 665101)
+    number = await book_and_pay(customer, when="明天 15:00")
+    await TelegramUser(client, fake_telegram, 665001).say(f"/accept #{number}")
+    paid = (await order_of(app, number)).paid_cents
+    clock.advance(hours=10)
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    await customer.choose("改约时间")
+    await customer.say("后天 18:00")  # 2 days away: cancelling then is free
+    await customer.choose("确认并支付")
+    await customer.choose("确认支付")
+    assert "已支付改约费" in customer.text()
+
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    await customer.choose("取消订单")
+    assert f"退款 ¥{paid / 100:.2f}" in customer.text()  # the fee is not refunded
+    await customer.choose("确认取消")
+    await app[SERVICES].run(ExecuteRefunds())
+    order = await order_of(app, number)
+    async with app[DATABASE].uow() as uow:
+        payments = await uow.payments.for_order(order.id)
+        ledger = await uow.ledger.for_order(order.id)
+    refunds = [p for p in payments if p.kind == PaymentKind.REFUND]
+    assert [r.amount_cents for r in refunds] == [paid]
+    assert all(r.status == PaymentStatus.SUCCEEDED for r in refunds)
+    fee = next(p.amount_cents for p in payments if p.kind == PaymentKind.RESCHEDULE_FEE)
+    assert order.status.value == "refunded" and order.paid_cents == paid + fee
+    assert -sum(e.amount_cents for e in ledger if e.account == L.PLATFORM_REVENUE) == fee
+    assert sum(e.amount_cents for e in ledger if e.account == L.CUSTOMER_PREPAID) == 0
+    assert sum(e.amount_cents for e in ledger) == 0

@@ -228,9 +228,14 @@ def test_moving_an_order_asks_the_time_shows_the_terms_then_moves_it():
     assert out.goto == "menu" and "已改约到 11-25 15:00" in out.replies[0].text
 
 
-def test_a_move_with_a_fee_shows_it_and_keeps_the_time():
+def test_a_move_with_a_fee_shows_it_and_asks_for_it_first():
     c = conv(step="reschedule_when", number=240117)
     later = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
     fee = RescheduleQuoted(240117, later, 2_000, Bilingual("不足 24 小时", "within 24 h"))
     out = my_orders.on_reschedule_quote(CTX, c, fee)
-    assert out.step == my_orders.Step.DETAIL and "改约费 ¥20.00" in out.replies[0].text
+    assert out.step == my_orders.Step.RESCHEDULE_CONFIRM
+    assert "改约费 ¥20.00" in out.replies[0].text
+    assert [o.label for o in out.replies[0].options][0] == "确认并支付 ¥20.00"
+    c.step = my_orders.Step.RESCHEDULE_CONFIRM
+    out = my_orders.on_reschedule_choice(CTX, c, choice("yes"))
+    assert out.commands == [RescheduleOrder(5, 240117, later, 2_000)]

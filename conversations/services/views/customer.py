@@ -55,7 +55,7 @@ from domain.lifecycle import (
     allowed_actions,
 )
 from domain.orders import Order, OrderEvent
-from domain.payments import PaymentStatus
+from domain.payments import PaymentKind, PaymentStatus
 from domain.people import Channel
 from domain.ports import Reads
 from domain.queries import (
@@ -210,7 +210,9 @@ async def cancellation(
 ) -> CancellationQuoted:
     """What cancelling the order would cost now (asked before ``CancelOrder``)."""
     o = await own_order(uow, q.customer_id, q.number, full=False)
-    terms = order_steps.terms_for(o, rules, clock())
+    assert o.id is not None
+    kept = await payment_requests.fees_kept(uow, o.id)
+    terms = order_steps.terms_for(o, rules, clock(), kept)
     return CancellationQuoted(o.number, terms.fee_cents, terms.refund_cents, terms.reason)
 
 
@@ -241,6 +243,10 @@ async def checkout(uow: Reads, q: CheckCheckout) -> CheckoutValid:
     if payment is None or o is None or payment.status != PaymentStatus.PENDING:
         raise DomainError(N_("这笔支付已失效,请在订单中重新发起"))
     kind, due = payment_requests.due(o)
+    if payment.kind == PaymentKind.RESCHEDULE_FEE or (  # not part of the order's price
+        payment.kind == PaymentKind.SURCHARGE and due >= payment.amount_cents  # a part of it
+    ):
+        due = payment.amount_cents
     if payment.amount_cents != q.amount_cents or due != payment.amount_cents:
         raise DomainError(N_("金额已变化,请重新发起支付"))
     return CheckoutValid(q.reference)

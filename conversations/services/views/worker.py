@@ -57,6 +57,7 @@ async def jobs(uow: Reads, q: LoadJobs, *, catalog: Catalog) -> JobsShown:
                 order.notes,
                 catalog.item(order.item_id).stages,
                 order.stage,
+                order.item_id,
             )
         )
     return JobsShown(

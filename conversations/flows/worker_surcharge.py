@@ -1,0 +1,291 @@
+"""The worker asks for an on-site extra (``加价 #N``): what (more units of the booked item,
+one of its options, high-altitude work, or an amount with a reason), photos that show why,
+then the request goes to the customer (``domain.surcharge``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from conversations.events import ChoiceMade, PhotoReceived, TextReceived
+from conversations.flows.base import Ctx, Outcome, Transitions, tr
+from conversations.flows.flow_state import keep, keeping, load
+from conversations.replies import Ask, Option, Reply, Say
+from conversations.results.surcharges import SurchargeRequested
+from conversations.results.workers import JobPhotoSaved, JobsShown
+from conversations.state import Conversation
+from domain import commands as c
+from domain import queries as q
+from domain.catalog import UNIT_TEXT, Item
+from domain.media import PhotoKind
+from domain.money import MoneyError, format_yuan, parse_yuan
+from domain.surcharge import DURING_THE_JOB, MAX_REASON, Extra, ExtraKind
+
+NAME = "surcharge"
+
+
+class Step(StrEnum):
+    WHAT = "what"
+    QUANTITY = "quantity"
+    AMOUNT = "amount"
+    PHOTOS = "photos"
+
+
+FIRST = Step.WHAT
+_AMOUNT = re.compile(r"^\s*[¥¥]?\s*(\d+(?:\.\d{1,2})?)\s*元?\s*[,,::]?\s*(\S.*)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One extra as the worker chose it (``ExtraKind`` by value)."""
+
+    kind: str
+    ref: str = ""
+    quantity: int = 1
+    amount_cents: int = 0
+    reason: str = ""
+
+
+@dataclass(slots=True)
+class SurchargeData:
+    """The job (``number``, its catalog item) and the extras chosen so far; ``pending``: the
+    choice waiting for its quantity."""
+
+    number: int | None = None
+    item_id: str = ""
+    lines: tuple[Line, ...] = field(default_factory=tuple)
+    pending: str = ""
+
+
+_keeping = keeping(NAME, SurchargeData, FIRST)
+
+
+def seed(conv: Conversation, data: SurchargeData) -> None:
+    """The job the flow asks about when entered next (``goto="surcharge"``)."""
+    keep(conv, NAME, data)
+
+
+def _me(conv: Conversation) -> int:
+    assert conv.worker_id is not None
+    return conv.worker_id
+
+
+def _back(conv: Conversation, text: str) -> Outcome:
+    return Outcome([Say(text)], goto="worker")
+
+
+def enter(ctx: Ctx, conv: Conversation) -> Outcome:
+    given = load(conv, NAME, SurchargeData) or SurchargeData()
+    keep(conv, NAME, SurchargeData(given.number))
+    if conv.worker_id is None:
+        return Outcome(goto="worker_register")
+    if given.number is None:
+        return _back(conv, tr(conv, "请带上订单号,例如「加价 #240117」。"))
+    return Outcome(commands=[q.LoadJobs(_me(conv))])
+
+
+def ask(ctx: Ctx, conv: Conversation) -> Outcome:
+    d = load(conv, NAME, SurchargeData)
+    if d is None or d.number is None:
+        return Outcome(goto="worker")
+    if not d.item_id:
+        return Outcome(commands=[q.LoadJobs(_me(conv))])
+    item = ctx.catalog.item(d.item_id)
+    if conv.step == Step.QUANTITY:
+        options = tuple(Option(f"q:{n}", str(n)) for n in (1, 2, 3))
+        return Outcome([Ask(tr(conv, "加多少?请选择或输入数量。"), options)])
+    if conv.step == Step.AMOUNT:
+        text = tr(conv, "请输入金额和原因,例如「80 厨房重油污」。")
+        return Outcome([Ask(text, (Option("cancel", tr(conv, "不加了")),))])
+    if conv.step == Step.PHOTOS:
+        return Outcome(_photos_question(ctx, conv, d))
+    return Outcome(_what_question(ctx, conv, d.number, item))
+
+
+def _what_question(ctx: Ctx, conv: Conversation, number: int, item: Item) -> list[Reply]:
+    unit = UNIT_TEXT[item.unit].get(conv.lang)
+    price = format_yuan(item.unit_price_cents)
+    options = [Option("units", tr(conv, "加{unit}({price}/{unit})", unit=unit, price=price))]
+    options += [
+        Option(f"opt:{o.id}", f"{o.name.get(conv.lang)} {format_yuan(o.price_cents)}")
+        for o in item.options
+    ]
+    if item.high_altitude:
+        altitude = format_yuan(ctx.rules.pricing.high_altitude_cents)
+        options.append(Option("altitude", tr(conv, "高空作业 {price}", price=altitude)))
+    options += [
+        Option("amount", tr(conv, "其他:填写金额和原因")),
+        Option("cancel", tr(conv, "不加了")),
+    ]
+    text = tr(conv, "订单 #{number} 现场加价:要加什么?(客户同意并支付后才收费)", number=number)
+    return [Ask(text, tuple(options))]
+
+
+def _photos_question(ctx: Ctx, conv: Conversation, d: SurchargeData) -> list[Reply]:
+    item = ctx.catalog.item(d.item_id)
+    chosen = [_describe(ctx, conv, item, line) for line in d.lines]
+    text = tr(
+        conv,
+        "已选:{chosen}\n请拍照说明需要加价的原因(至少一张),发完点「提交申请」。",
+        chosen=";".join(chosen),
+    )
+    options = (
+        Option("submit", tr(conv, "提交申请")),
+        Option("more", tr(conv, "再加一项")),
+        Option("cancel", tr(conv, "不加了")),
+    )
+    return [Ask(text, options)]
+
+
+def _describe(ctx: Ctx, conv: Conversation, item: Item, line: Line) -> str:
+    if line.kind == ExtraKind.UNITS:
+        unit = UNIT_TEXT[item.unit].get(conv.lang)
+        return f"{item.name.get(conv.lang)} +{line.quantity} {unit}"
+    if line.kind == ExtraKind.OPTION:
+        option = next((o for o in item.options if o.id == line.ref), None)
+        name = option.name.get(conv.lang) if option else line.ref
+        return f"{name} × {line.quantity}"
+    if line.kind == ExtraKind.ALTITUDE:
+        return tr(conv, "高空作业")
+    return f"{line.reason} {format_yuan(line.amount_cents)}"
+
+
+@_keeping
+def on_jobs(ctx: Ctx, conv: Conversation, result: JobsShown, d: SurchargeData) -> Outcome:
+    job = next((j for j in result.live if j.number == d.number), None)
+    if job is None or job.status not in DURING_THE_JOB or not job.item_id:
+        return _back(conv, tr(conv, "只能在打卡之后、完工之前申请加价"))
+    d.item_id = job.item_id
+    return Outcome(step=Step.WHAT, reask=True)
+
+
+def _add(d: SurchargeData, line: Line) -> Outcome:
+    d.lines, d.pending = (*d.lines, line), ""
+    return Outcome(step=Step.PHOTOS, reask=True)
+
+
+@_keeping
+def on_what(ctx: Ctx, conv: Conversation, event: ChoiceMade, d: SurchargeData) -> Outcome:
+    key = event.key
+    if key == "cancel":
+        return _back(conv, tr(conv, "已取消加价申请。"))
+    if key == "amount":
+        return Outcome(step=Step.AMOUNT, reask=True)
+    if key == "altitude":
+        return _add(d, Line(ExtraKind.ALTITUDE.value))
+    if key == "units":
+        d.pending = key
+        return Outcome(step=Step.QUANTITY, reask=True)
+    if key.startswith("opt:") and d.item_id:
+        option = next((o for o in ctx.catalog.item(d.item_id).options if o.id == key[4:]), None)
+        if option is None:
+            return Outcome(reask=True)
+        if option.per_unit:
+            d.pending = key
+            return Outcome(step=Step.QUANTITY, reask=True)
+        return _add(d, Line(ExtraKind.OPTION.value, option.id))
+    return Outcome(reask=True)
+
+
+def _quantity(d: SurchargeData, n: int) -> Outcome:
+    if d.pending == "units":
+        return _add(d, Line(ExtraKind.UNITS.value, quantity=n))
+    if d.pending.startswith("opt:"):
+        return _add(d, Line(ExtraKind.OPTION.value, d.pending[4:], quantity=n))
+    return Outcome(step=Step.WHAT, reask=True)
+
+
+@_keeping
+def on_quantity_text(
+    ctx: Ctx, conv: Conversation, event: TextReceived, d: SurchargeData
+) -> Outcome:
+    text = event.text.strip()
+    if not text.isdigit() or not 1 <= int(text) <= 99:
+        return Outcome([Say(tr(conv, "请输入 1–99 的数量。"))], reask=True)
+    return _quantity(d, int(text))
+
+
+@_keeping
+def on_quantity(ctx: Ctx, conv: Conversation, event: ChoiceMade, d: SurchargeData) -> Outcome:
+    if event.key.startswith("q:") and event.key[2:].isdigit():
+        return _quantity(d, int(event.key[2:]))
+    return Outcome(reask=True)
+
+
+@_keeping
+def on_amount(ctx: Ctx, conv: Conversation, event: TextReceived, d: SurchargeData) -> Outcome:
+    m = _AMOUNT.match(event.text)
+    try:
+        amount = parse_yuan(m.group(1)) if m else 0
+    except MoneyError:
+        amount = 0
+    if m is None or amount <= 0:
+        return Outcome([Say(tr(conv, "请写金额和原因,例如「80 厨房重油污」"))], reask=True)
+    reason = m.group(2).strip()[:MAX_REASON]
+    return _add(d, Line(ExtraKind.AMOUNT.value, amount_cents=amount, reason=reason))
+
+
+@_keeping
+def on_amount_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, d: SurchargeData) -> Outcome:
+    if event.key == "cancel":
+        return _back(conv, tr(conv, "已取消加价申请。"))
+    return Outcome(reask=True)
+
+
+@_keeping
+def on_photo(ctx: Ctx, conv: Conversation, event: PhotoReceived, d: SurchargeData) -> Outcome:
+    assert d.number is not None
+    kind = PhotoKind.SURCHARGE.value
+    return Outcome(commands=[c.AddJobPhoto(_me(conv), d.number, kind, event.channel, event.ref)])
+
+
+def on_photo_saved(ctx: Ctx, conv: Conversation, result: JobPhotoSaved) -> Outcome:
+    return Outcome([Say(tr(conv, "照片已保存。"))], reask=True)
+
+
+@_keeping
+def on_photos_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, d: SurchargeData) -> Outcome:
+    if event.key == "cancel":
+        return _back(conv, tr(conv, "已取消加价申请。"))
+    if event.key == "more":
+        return Outcome(step=Step.WHAT, reask=True)
+    if event.key == "submit" and d.number is not None and d.lines:
+        extras = tuple(
+            Extra(ExtraKind(x.kind), x.quantity, x.ref, x.amount_cents, x.reason) for x in d.lines
+        )
+        return Outcome(commands=[c.RequestSurcharge(_me(conv), d.number, extras)])
+    return Outcome(reask=True)
+
+
+def on_requested(ctx: Ctx, conv: Conversation, result: SurchargeRequested) -> Outcome:
+    when = f"{result.answer_by.astimezone(ctx.tz):%H:%M}"
+    text = tr(
+        conv,
+        "加价 {amount} 已发给客户确认(请在 {when} 前等客户答复);客户同意并支付后再做加价内容。",
+        amount=format_yuan(result.amount_cents),
+        when=when,
+    )
+    return _back(conv, text)
+
+
+def on_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
+    return Outcome(reask=True)
+
+
+TRANSITIONS: Transitions = {
+    (Step.WHAT, JobsShown): on_jobs,
+    (Step.WHAT, ChoiceMade): on_what,
+    (Step.WHAT, TextReceived): on_text,
+    (Step.WHAT, PhotoReceived): on_photo,
+    (Step.WHAT, JobPhotoSaved): on_photo_saved,
+    (Step.QUANTITY, TextReceived): on_quantity_text,
+    (Step.QUANTITY, ChoiceMade): on_quantity,
+    (Step.AMOUNT, TextReceived): on_amount,
+    (Step.AMOUNT, ChoiceMade): on_amount_choice,
+    (Step.PHOTOS, PhotoReceived): on_photo,
+    (Step.PHOTOS, JobPhotoSaved): on_photo_saved,
+    (Step.PHOTOS, ChoiceMade): on_photos_choice,
+    (Step.PHOTOS, TextReceived): on_text,
+    (Step.PHOTOS, SurchargeRequested): on_requested,
+}

@@ -1,0 +1,190 @@
+"""On-site extra charges as commands (``domain.surcharge``): the worker asks (with photos),
+the customer approves — the lines join the order and the extra is paid through the channel's
+provider, as the order was — or declines, and the sweep lapses what nobody answered. A
+request leaves ``requested`` once (a conditional update), under the order's lock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conversations.events import Result
+from conversations.results.booking import PaymentUnavailable
+from conversations.results.surcharges import (
+    SurchargeApproved,
+    SurchargeDeclined,
+    SurchargeRequested,
+    SurchargesLapsed,
+)
+from conversations.services.customer_orders import own_order
+from conversations.services.deps import Deps
+from conversations.services.job_steps import own_job
+from conversations.services.notices import Notice, to_customer, to_worker
+from conversations.services.payment_requests import new_reference
+from domain import commands as c
+from domain.errors import DomainError
+from domain.lifecycle import Action, ActorKind
+from domain.media import PhotoKind
+from domain.money import format_yuan
+from domain.orders import Actor
+from domain.payments import Payment, PaymentKind
+from domain.surcharge import (
+    ANSWERABLE,
+    Surcharge,
+    SurchargeStatus,
+    answer_by,
+    check_request,
+    price,
+)
+from domain.text import N_
+
+PREFIX = {"sandbox": "SBS", "telegram": "TGS", "wechat_pay": "WXS"}
+"""Surcharge payment references, by provider."""
+BATCH = 100
+
+
+def _lines_text(s: Surcharge, lang: str) -> str:
+    return "\n".join(
+        f"· {line.label.get(lang)} {format_yuan(line.amount_cents)}" for line in s.lines
+    )
+
+
+class SurchargeDesk:
+    def __init__(self, s: Deps) -> None:
+        self.s = s
+
+    def handlers(self) -> dict[type[c.Command], Any]:
+        return {
+            c.RequestSurcharge: self.request,
+            c.AnswerSurcharge: self.answer,
+            c.ExpireSurcharges: self.expire,
+        }
+
+    async def request(self, cmd: c.RequestSurcharge) -> list[Result]:
+        """The worker's request goes to the customer with its lines and photos (the
+        surcharge photos sent since the order's last request)."""
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            order = await own_job(uow, cmd.worker_id, cmd.number)
+            assert order.id is not None
+            await uow.orders.lock(order.id)
+            lines = price(self.s.catalog.item(order.item_id), cmd.extras, self.s.rules.pricing)
+            earlier = await uow.surcharges.for_order(order.id)
+            if any(x.status == SurchargeStatus.REQUESTED for x in earlier):
+                raise DomainError(N_("上一个加价申请还在等客户答复"))
+            since = max((x.requested_at for x in earlier), default=None)
+            photos = [
+                p
+                for p in await uow.photos.for_order(order.id, [PhotoKind.SURCHARGE.value])
+                if since is None or p.created_at > since
+            ]
+            check_request(order.status, lines, len(photos), self.s.rules.execution)
+            s = await uow.surcharges.add(
+                Surcharge(
+                    order.id,
+                    order.number,
+                    cmd.worker_id,
+                    lines,
+                    now,
+                    answer_by(now, self.s.rules.execution),
+                    tuple(p.path for p in photos),
+                )
+            )
+            notice = to_customer(
+                order.customer_id,
+                "surcharge_requested",
+                number=order.number,
+                amount=s.amount_cents,
+                items_zh=_lines_text(s, "zh"),
+                items_en=_lines_text(s, "en"),
+                minutes=self.s.rules.execution.surcharge_answer_minutes,
+                photos=[self.s.media_url(p) for p in s.photos][:3],
+            )
+            posted = await self.s.post(uow, [notice])
+            await uow.commit()
+        await self.s.flush(posted)
+        return [SurchargeRequested(order.number, s.amount_cents, s.answer_by)]
+
+    async def answer(self, cmd: c.AnswerSurcharge) -> list[Result]:
+        """Approve (the lines join the order, its total rises, the extra's payment is asked
+        for) or decline (the worker goes on at the original price)."""
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            order = await own_order(uow, cmd.customer_id, cmd.number, full=False)
+            assert order.id is not None
+            await uow.orders.lock(order.id)
+            s = await uow.surcharges.open_for_order(order.id)
+            if s is None or order.status not in ANSWERABLE:
+                raise DomainError(
+                    N_("订单 #{number} 没有等待您答复的加价申请", number=order.number)
+                )
+            gateway = self.s.gateway_for(order.channel) if cmd.approve else None
+            if cmd.approve and gateway is None:
+                return [PaymentUnavailable()]
+            amount = s.amount_cents
+            if not cmd.approve:
+                if not await uow.surcharges.answer(s, SurchargeStatus.DECLINED, now):
+                    raise DomainError(N_("这个加价申请已处理"))
+                notice = to_worker(
+                    s.worker_id, "surcharge_declined_worker", number=order.number, amount=amount
+                )
+                posted = await self.s.post(uow, [notice])
+                await uow.commit()
+                await self.s.flush(posted)
+                return [SurchargeDeclined(order.number)]
+            assert gateway is not None
+            payment = await uow.payments.add(
+                Payment(
+                    order.id,
+                    gateway.name,
+                    PaymentKind.SURCHARGE,
+                    amount,
+                    now,
+                    new_reference(PREFIX.get(gateway.name, "SUR")),
+                    note=f"surcharge:{s.id}",
+                )
+            )
+            if not await uow.surcharges.answer(
+                s, SurchargeStatus.APPROVED, now, payment.reference
+            ):
+                raise DomainError(N_("这个加价申请已处理"))
+            await uow.surcharges.add_lines(order, s.lines)
+            order.total_cents += amount
+            order.note_event(
+                Action.SURCHARGE,
+                Actor(ActorKind.CUSTOMER, str(cmd.customer_id)),
+                now,
+                format_yuan(amount),
+            )
+            await uow.orders.save(order, now)
+            notice = to_worker(
+                s.worker_id, "surcharge_approved_worker", number=order.number, amount=amount
+            )
+            posted = await self.s.post(uow, [notice])
+            await uow.commit()
+        await self.s.flush(posted)
+        due = await self.s.checkout(order, payment, gateway)
+        return [SurchargeApproved(order.number, amount, due)]
+
+    async def expire(self, cmd: c.ExpireSurcharges) -> list[Result]:
+        """Requests past their answer time lapse, once whichever process gets there first;
+        both sides are told and nothing is charged."""
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            due = await uow.surcharges.due(now, BATCH)
+        lapsed = 0
+        for surcharge_id in due:
+            async with self.s.uow() as uow:
+                s = await uow.surcharges.get(surcharge_id)
+                if s is None or not await uow.surcharges.answer(s, SurchargeStatus.LAPSED, now):
+                    continue
+                order = await uow.orders.get(s.order_id, full=False)
+                assert order is not None
+                notices: list[Notice] = [
+                    to_worker(s.worker_id, "surcharge_lapsed_worker", number=s.number),
+                    to_customer(order.customer_id, "surcharge_lapsed", number=s.number),
+                ]
+                posted = await self.s.post(uow, notices)
+                await uow.commit()
+            await self.s.flush(posted)
+            lapsed += 1
+        return [SurchargesLapsed(lapsed)]

@@ -1,0 +1,155 @@
+"""On-site extra charges (DESIGN §4b): during the job the worker asks for more — extra units of
+the booked item, an option of it, high-altitude work, or an amount with a reason — with
+photos; the customer approves or declines in chat, and nothing is charged without approval.
+
+An approved request's lines join the order's quote (``LineKind.SURCHARGE``) and its total;
+the customer pays the extra through the channel's provider; the settlement splits what was
+actually paid, so the worker's share includes the extra. A request unanswered for
+``execution.surcharge_answer_minutes`` lapses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from domain.catalog import UNIT_TEXT, Item
+from domain.errors import DomainError
+from domain.lifecycle import OrderStatus
+from domain.pricing import LineKind, QuoteLine
+from domain.rules import ExecutionRules, PricingRules
+from domain.text import N_, Bilingual
+
+DURING_THE_JOB = frozenset({OrderStatus.ARRIVED, OrderStatus.IN_SERVICE})
+"""After check-in, before finishing: when a worker may ask for more."""
+ANSWERABLE = frozenset({OrderStatus.ARRIVED, OrderStatus.IN_SERVICE, OrderStatus.FINISHED})
+"""When the customer's answer still counts (the worker may have finished meanwhile)."""
+MAX_REASON = 60
+
+
+class SurchargeStatus(StrEnum):
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    LAPSED = "lapsed"
+
+
+SURCHARGE_STATUS_TEXT = {
+    SurchargeStatus.REQUESTED: N_("待客户答复"),
+    SurchargeStatus.APPROVED: N_("客户已同意"),
+    SurchargeStatus.DECLINED: N_("客户已拒绝"),
+    SurchargeStatus.LAPSED: N_("已过期"),
+}
+
+
+class ExtraKind(StrEnum):
+    UNITS = "units"
+    """More of the booked item (one more hour)."""
+    OPTION = "option"
+    """One of the item's options (fridge inside)."""
+    ALTITUDE = "altitude"
+    """High-altitude work (outside windows), where the item allows it."""
+    AMOUNT = "amount"
+    """An amount with the worker's reason (heavy grease)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Extra:
+    """One thing the worker asks for: ``ref`` names the option; ``quantity`` the units;
+    ``amount_cents`` and ``reason`` an amount's."""
+
+    kind: ExtraKind
+    quantity: int = 1
+    ref: str = ""
+    amount_cents: int = 0
+    reason: str = ""
+
+
+@dataclass
+class Surcharge:
+    order_id: int
+    number: int
+    worker_id: int
+    lines: tuple[QuoteLine, ...]
+    requested_at: datetime
+    answer_by: datetime
+    photos: tuple[str, ...] = ()
+    """Media paths of the photos that show why."""
+    status: SurchargeStatus = SurchargeStatus.REQUESTED
+    answered_at: datetime | None = None
+    payment_reference: str = ""
+    id: int | None = None
+    extras: tuple[Extra, ...] = field(default_factory=tuple)
+
+    @property
+    def amount_cents(self) -> int:
+        return sum(line.amount_cents for line in self.lines)
+
+    @property
+    def what(self) -> Bilingual:
+        """The lines' labels, in both languages."""
+        return Bilingual(
+            "; ".join(line.label.get("zh") for line in self.lines),
+            "; ".join(line.label.get("en") for line in self.lines),
+        )
+
+
+def price(item: Item, extras: tuple[Extra, ...], pricing: PricingRules) -> tuple[QuoteLine, ...]:
+    """The quote lines of the extras, at the catalog's prices (no discount applies to them).
+
+    Raises DomainError for an extra the item does not have, a quantity under one, or nothing
+    asked for."""
+    if not extras:
+        raise DomainError(N_("请至少选择一项加价内容"))
+    lines = []
+    for x in extras:
+        if x.quantity < 1 or x.quantity > item.max_quantity:
+            raise DomainError(N_("数量不对"))
+        if x.kind == ExtraKind.UNITS:
+            label = N_(
+                "现场加价:{item} +{quantity} {unit}",
+                item=item.name,
+                quantity=x.quantity,
+                unit=UNIT_TEXT[item.unit],
+            )
+            amount = item.unit_price_cents * x.quantity
+        elif x.kind == ExtraKind.OPTION:
+            option = next((o for o in item.options if o.id == x.ref), None)
+            if option is None:
+                raise DomainError(N_("没有这个服务选项"))
+            quantity = x.quantity if option.per_unit else 1
+            label = N_("现场加价:{option} × {quantity}", option=option.name, quantity=quantity)
+            amount = option.price_cents * quantity
+        elif x.kind == ExtraKind.ALTITUDE:
+            if not item.high_altitude:
+                raise DomainError(N_("这项服务没有高空作业"))
+            label, amount = N_("现场加价:高空作业"), pricing.high_altitude_cents
+        else:
+            if x.amount_cents <= 0 or not x.reason.strip():
+                raise DomainError(N_("请写金额和原因,例如「80 厨房重油污」"))
+            label = N_("现场加价:{reason}", reason=x.reason.strip()[:MAX_REASON])
+            amount = x.amount_cents
+        lines.append(QuoteLine(LineKind.SURCHARGE, label, amount, item.id))
+    return tuple(lines)
+
+
+def check_request(
+    status: OrderStatus, lines: tuple[QuoteLine, ...], photos: int, rules: ExecutionRules
+) -> None:
+    """Refuse a request outside the job, without a photo, or above the rules' ceiling."""
+    if status not in DURING_THE_JOB:
+        raise DomainError(N_("只能在打卡之后、完工之前申请加价"))
+    if photos < 1:
+        raise DomainError(N_("请先拍照说明需要加价的原因(至少一张)"))
+    if sum(line.amount_cents for line in lines) > rules.surcharge_max_cents:
+        raise DomainError(
+            N_(
+                "单次加价最多 {most} 元,更多请联系客服",
+                most=rules.surcharge_max_cents // 100,
+            )
+        )
+
+
+def answer_by(now: datetime, rules: ExecutionRules) -> datetime:
+    return now + timedelta(minutes=rules.surcharge_answer_minutes)

@@ -1,0 +1,77 @@
+"""Pricing and checking an on-site extra (``domain.surcharge``): catalog prices, nothing the
+item lacks, only during the job, with a photo, under the rules' ceiling."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from domain.errors import DomainError
+from domain.lifecycle import OrderStatus
+from domain.pricing import LineKind
+from domain.surcharge import Extra, ExtraKind, answer_by, check_request, price
+from store.catalog_file import load_catalog
+
+CATALOG, RULES = load_catalog()
+DAILY = CATALOG.item("daily_cleaning")
+
+
+def test_more_units_and_options_are_priced_from_the_catalog():
+    lines = price(
+        DAILY,
+        (
+            Extra(ExtraKind.UNITS, 2),
+            Extra(ExtraKind.OPTION, ref="fridge"),
+            Extra(ExtraKind.OPTION, 3, ref="ironing"),  # per hour
+            Extra(ExtraKind.AMOUNT, amount_cents=8000, reason=" 厨房重油污 "),
+        ),
+        RULES.pricing,
+    )
+    assert [line.amount_cents for line in lines] == [8000, 3000, 3000, 8000]
+    assert {line.kind for line in lines} == {LineKind.SURCHARGE}
+    assert lines[0].label.get("zh") == "现场加价:日常保洁 +2 小时"
+    assert lines[2].label.get("zh") == "现场加价:衣物熨烫(每小时) × 3"
+    assert lines[3].label.get("zh") == "现场加价:厨房重油污"
+    fixed = price(DAILY, (Extra(ExtraKind.OPTION, 5, ref="fridge"),), RULES.pricing)
+    assert fixed[0].amount_cents == 3000  # not per unit: once
+
+
+def test_high_altitude_only_where_the_item_allows_it():
+    windows = next(i for c in CATALOG.categories for i in c.items if i.high_altitude)
+    [line] = price(windows, (Extra(ExtraKind.ALTITUDE),), RULES.pricing)
+    assert line.amount_cents == RULES.pricing.high_altitude_cents
+    with pytest.raises(DomainError, match="没有高空作业"):
+        price(DAILY, (Extra(ExtraKind.ALTITUDE),), RULES.pricing)
+
+
+@pytest.mark.parametrize(
+    "extras",
+    [
+        (),
+        (Extra(ExtraKind.OPTION, ref="nope"),),
+        (Extra(ExtraKind.UNITS, 0),),
+        (Extra(ExtraKind.AMOUNT, amount_cents=0, reason="x"),),
+        (Extra(ExtraKind.AMOUNT, amount_cents=100, reason="  "),),
+    ],
+)
+def test_nothing_wrong_is_priced(extras):
+    with pytest.raises(DomainError):
+        price(DAILY, extras, RULES.pricing)
+
+
+def test_a_request_needs_the_job_under_way_a_photo_and_to_stay_under_the_ceiling():
+    lines = price(DAILY, (Extra(ExtraKind.UNITS, 1),), RULES.pricing)
+    ex = RULES.execution
+    check_request(OrderStatus.IN_SERVICE, lines, 1, ex)
+    check_request(OrderStatus.ARRIVED, lines, 2, ex)
+    for status in (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.FINISHED):
+        with pytest.raises(DomainError, match="打卡之后"):
+            check_request(status, lines, 1, ex)
+    with pytest.raises(DomainError, match="至少一张"):
+        check_request(OrderStatus.IN_SERVICE, lines, 0, ex)
+    with pytest.raises(DomainError, match="最多"):
+        check_request(OrderStatus.IN_SERVICE, lines, 1, replace(ex, surcharge_max_cents=3999))
+    now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
+    assert answer_by(now, ex) == now + timedelta(minutes=ex.surcharge_answer_minutes)
