@@ -74,6 +74,7 @@ from domain.commands.support import (
     ListTickets,
     RateTicket,
     ReplyTicket,
+    ShowTicket,
     TakeTicket,
     TicketSweep,
 )
@@ -142,6 +143,7 @@ __all__ = [
     "ListTickets",
     "RateTicket",
     "ReplyTicket",
+    "ShowTicket",
     "TakeTicket",
     "TicketSweep",
     "ConfirmOrder",
