@@ -412,7 +412,7 @@ async def book(
     await customer.choose("日常保洁")
     await customer.choose("2小时")
     await customer.say(when)
-    await customer.share(location={"latitude": home[0], "longitude": home[1]})
+    await customer.share(location=telegram_gps(home))
     await customer.say(address)
     await confirm_order(customer, phone)
     placed = re.search(r"#(\d{6,8})", customer.text())
@@ -435,3 +435,13 @@ async def book_on_web(customer: WebUser, home=HOME) -> int:
     await customer.choose("确认支付")
     assert "支付成功" in customer.text()
     return int(placed.group(1))
+
+
+def telegram_gps(point: tuple[float, float]) -> dict[str, float]:
+    """Telegram's location (WGS-84, a phone's GPS) of a place whose map point is ``point``
+    (GCJ-02, as WeChat, the web chat and the map services give it)."""
+    from domain.geo import gcj02_to_wgs84
+    from domain.people import GeoPoint
+
+    gps = gcj02_to_wgs84(GeoPoint(*point))
+    return {"latitude": gps.lat, "longitude": gps.lon}
