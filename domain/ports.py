@@ -13,6 +13,7 @@ from domain.aftersales import Complaint, ComplaintStatus, Rater, Rating
 from domain.audit import AuditEntry
 from domain.campaigns import Marketing
 from domain.credit import WorkerRecord
+from domain.emergency import EmergencyContact, Holder
 from domain.lifecycle import OrderStatus
 from domain.media import JobPhoto
 from domain.money_ports import (
@@ -145,7 +146,10 @@ class Photos(Protocol):
 
 
 class Audit(Protocol):
-    async def append(self, entry: AuditEntry) -> None: ...
+    async def append(self, entry: AuditEntry) -> int:
+        """Write ``entry``; its id in the log."""
+        ...
+
     async def for_target(self, target: str, limit: int = 100) -> list[AuditEntry]: ...
 
 
@@ -273,6 +277,15 @@ class Tickets(Protocol):
         ...
 
 
+class EmergencyContacts(Protocol):
+    """Customers' and workers' emergency contacts (``domain.emergency``), encrypted at rest."""
+
+    async def get(self, holder: Holder, holder_id: int) -> EmergencyContact | None: ...
+    async def save(
+        self, holder: Holder, holder_id: int, contact: EmergencyContact, now: datetime
+    ) -> None: ...
+
+
 class Reads(Protocol):
     """A unit of work as a view sees it (``conversations.services.views``): the
     repositories, already inside the transaction, and no ``commit`` — mypy keeps views from
@@ -312,6 +325,7 @@ class Reads(Protocol):
     marketing: Marketing
     cards: Cards
     tickets: Tickets
+    emergency_contacts: EmergencyContacts
 
 
 class UnitOfWork(Reads, Protocol):

@@ -33,6 +33,7 @@ from store.checkpoints_repo import CheckpointRepository
 from store.coupons_repo import CouponRepository
 from store.crypto import PiiCipher
 from store.dispatch_repo import OfferRepository, PhotoRepository
+from store.emergency_repo import EmergencyContactRepository
 from store.invoices_repo import InvoiceRepository
 from store.marketing_repo import MarketingRepository
 from store.membership_repo import MembershipRepository
@@ -94,6 +95,7 @@ _REPOSITORIES: dict[str, tuple[Any, bool]] = {
     "marketing": (MarketingRepository, True),
     "cards": (CardRepository, False),
     "tickets": (TicketRepository, True),
+    "emergency_contacts": (EmergencyContactRepository, True),
 }
 
 
@@ -135,6 +137,7 @@ class SqlUnitOfWork:
     marketing: MarketingRepository
     cards: CardRepository
     tickets: TicketRepository
+    emergency_contacts: EmergencyContactRepository
 
     def __init__(self, database: Database) -> None:
         self._database = database

@@ -30,6 +30,8 @@ class Section(StrEnum):
 SECTION_KEYS = frozenset(s.value for s in Section)
 BIRTHDAY = "birthday"
 """The choice that asks the customer's birthday."""
+EMERGENCY = "emergency"
+"""The choice that opens the emergency contact (``emergency_contact``)."""
 OVERVIEW_COUPONS = 3
 """Coupons listed on the whole screen; the coupons part lists up to ``LISTED_COUPONS`` (a
 WeChat text is at most 2,048 bytes)."""
@@ -240,6 +242,7 @@ def choices(conv: Conversation, section: Section) -> Ask:
     if section in (Section.ALL, Section.COUPONS):
         options.append(Option(BIRTHDAY, tr(conv, "设置生日")))
     if section == Section.ALL:
+        options.append(Option(EMERGENCY, tr(conv, "紧急联系人")))
         options.append(language.option(conv))
     options.append(Option("menu", tr(conv, "主菜单")))
     return Ask(tr(conv, "还需要什么?"), tuple(options))

@@ -8,6 +8,7 @@ from conversations.flows import (
     booking,
     cards,
     checkout,
+    emergency_contact,
     invoice,
     link,
     me,
@@ -43,6 +44,7 @@ REGISTERED: tuple[Flow, ...] = (  # each module checked against the Flow protoco
     cards,
     renewal,
     payout_account,
+    emergency_contact,
 )
 FLOWS: dict[str, Flow] = {m.NAME: m for m in REGISTERED}
 CUSTOMER_FLOWS = FLOWS  # every flow: one engine serves customers, workers and admins

@@ -84,7 +84,8 @@ EVENTS: dict[str, frozenset[str]] = {
         "ticket_closed": "ticket id",
         "ticket_ended_admin": "ticket customer_id",
         "sos_admin": "who channel number address where customer customer_phone worker "
-        "worker_phone",
+        "worker_phone contact contact_relation contact_phone",
+        "sos_contact": "name number",
         # admin desk
         "broadcast": "text",
         "coupon_issued": "amount code days",

@@ -8,6 +8,7 @@ One module per area; every table is importable from here."""
 
 from store.tables.after_sales import ComplaintRow, RatingRow, SpotCheckRow
 from store.tables.cards import CardVisitRow, PrepaidCardRow
+from store.tables.emergency import EmergencyContactRow
 from store.tables.invoices import InvoiceRow
 from store.tables.marketing import CampaignRecipientRow, CampaignRow
 from store.tables.membership import PointsMovementRow, PointsUseRow
@@ -35,6 +36,7 @@ from store.tables.staff import AdminRow, AuditRow, PriceChangeRow, ThrottleRow
 from store.tables.support import SupportTicketRow, TicketMessageRow
 
 __all__ = [
+    "EmergencyContactRow",
     "SupportTicketRow",
     "TicketMessageRow",
     "PrepaidCardRow",
