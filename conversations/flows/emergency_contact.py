@@ -36,16 +36,20 @@ _SPLIT = re.compile(r"[\s,,、;;/:：]+")
 
 
 def read_contact(text: str) -> tuple[str, str, str] | None:
-    """(name, phone, relation) from "王芳 13812345678 母亲" (any order, spaces optional
-    around the number), or None without a phone or a name."""
+    """(name, phone, relation) from "王芳 13812345678 母亲": the name before the number, the
+    relation after it (or both after it: "13812345678 王芳 母亲"); spaces optional around the
+    number. None without a phone or a name."""
     m = _PHONE.search(text)
     phone = normalise_phone(m.group()) if m else None
     if m is None or phone is None:
         return None
-    words = [w for w in _SPLIT.split(text[: m.start()] + " " + text[m.end() :]) if w]
-    if not words:
+    before = [w for w in _SPLIT.split(text[: m.start()]) if w]
+    after = [w for w in _SPLIT.split(text[m.end() :]) if w]
+    if not before:  # "13812345678 王芳 母亲": the name first after the number
+        before, after = after[:1], after[1:]
+    if not before:
         return None
-    return words[0], phone, " ".join(words[1:])
+    return " ".join(before), phone, " ".join(after)
 
 
 def holder(conv: Conversation) -> tuple[Holder, int] | None:
