@@ -97,6 +97,7 @@ def screen(ctx: Ctx, conv: Conversation, r: MembershipShown, section: Section) -
             points(conv, r),
             coupons(ctx, conv, r, OVERVIEW_COUPONS),
             birthday(conv, r),
+            emergency(conv, r),
             *cards(conv, r),
             invite_terms(conv, r),
         ]
@@ -189,6 +190,17 @@ def birthday(conv: Conversation, r: MembershipShown) -> str:
         return tr(conv, "生日:未设置(设置后每年生日送您一张生日券)")
     month, day = (int(x) for x in r.birthday.split("-"))
     return tr(conv, "生日:{month}月{day}日", month=month, day=day)
+
+
+def emergency(conv: Conversation, r: MembershipShown) -> str:
+    if r.emergency is None:
+        return tr(conv, "紧急联系人:未设置(紧急求助时短信通知 TA)")
+    name, relation, phone = r.emergency
+    if relation:
+        return tr(
+            conv, "紧急联系人:{name}({relation}){phone}", name=name, relation=relation, phone=phone
+        )
+    return tr(conv, "紧急联系人:{name} {phone}", name=name, phone=phone)
 
 
 def cards(conv: Conversation, r: MembershipShown) -> list[str]:

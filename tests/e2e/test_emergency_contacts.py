@@ -60,6 +60,7 @@ async def test_a_customer_s_contact_set_in_me_is_told_by_sms_and_shown_to_ops(
     await taken_by_a_worker(app, number, str(uid()))
 
     await customer.say("/me")
+    assert "紧急联系人:未设置" in customer.text()
     await customer.choose("紧急联系人")
     assert "还没有设置紧急联系人" in customer.text()
     contact_phone = random_refs.phone()
@@ -67,6 +68,7 @@ async def test_a_customer_s_contact_set_in_me_is_told_by_sms_and_shown_to_ops(
     masked = f"{contact_phone[:3]}****{contact_phone[-4:]}"
     assert "已保存紧急联系人:王芳(母亲)" in customer.text() and masked in customer.text()
     assert contact_phone not in customer.text()
+    assert f"紧急联系人:王芳(母亲){masked}" in customer.text()  # back in 我的
     await customer.say("紧急联系人")  # the word, anywhere: shown masked
     assert masked in customer.text() and contact_phone not in customer.text()
     async with app[DATABASE].uow() as uow:
