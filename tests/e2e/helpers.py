@@ -419,14 +419,16 @@ async def book(
     return int(placed.group(1)) if placed else None
 
 
-async def book_on_web(customer: WebUser, home=HOME) -> int:
+async def book_on_web(customer: WebUser, home=HOME, datum: str | None = None) -> int:
     """Sign up in the web chat, book two hours of regular cleaning tomorrow at 15:00 at
-    ``home`` and pay in the sandbox; returns the order number."""
+    ``home`` (typed, GCJ-02; ``datum="wgs84"``: the browser's own position) and pay in the
+    sandbox; returns the order number."""
     await customer.say("/start")
     for option in ("预约服务", "保洁", "日常保洁", "2小时"):
         await customer.choose(option)
     await customer.say("明天 15:00")
-    await customer.send(type="location", lat=home[0], lon=home[1], label="人民广场")
+    where = {"datum": datum} if datum else {}
+    await customer.send(type="location", lat=home[0], lon=home[1], label="人民广场", **where)
     await customer.say("8楼801")
     await customer.choose("确认下单")
     await customer.send(type="contact", phone=customer.phone)

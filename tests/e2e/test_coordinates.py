@@ -11,7 +11,16 @@ import pytest
 
 from domain.geo import distance_m, gcj02_to_wgs84
 from domain.people import GeoPoint
-from tests.e2e.helpers import TelegramUser, make_app, near_the_start, on_telegram, on_wechat
+from tests.e2e.helpers import (
+    HOME,
+    TelegramUser,
+    WebUser,
+    book_on_web,
+    make_app,
+    near_the_start,
+    on_telegram,
+    on_wechat,
+)
 from tests.e2e.helpers import seed_worker as seed
 from tests.e2e.test_geocoding import DOOR, book_typed, stored_address
 from tests.fakes.maps import KEY, FakeMaps, Place
@@ -65,3 +74,20 @@ async def test_a_telegram_worker_at_the_door_of_a_map_geocoded_address_checks_in
         order = await uow.orders.by_number(number)
     assert order.checkin is not None
     assert distance_m(order.checkin, GeoPoint(*DOOR)) < 5  # kept as GCJ-02
+
+
+async def test_the_web_chat_s_browser_position_is_converted_and_a_typed_one_is_not(
+    aiohttp_client, tmp_path, own_db_url, pii_key, clock
+):
+    app = make_app(tmp_path, own_db_url, pii_key, clock=clock)
+    gps = gcj02_to_wgs84(GeoPoint(*HOME))  # what the browser at HOME reports
+    client = await aiohttp_client(app)
+    numbers = []
+    for at, datum in (((gps.lat, gps.lon), "wgs84"), (HOME, None)):
+        client.session.cookie_jar.clear()  # a browser of its own
+        customer = WebUser(client)
+        await customer.open()
+        numbers.append(await book_on_web(customer, at, datum=datum))
+    for number in numbers:
+        address = await stored_address(app, number)
+        assert distance_m(address.location, GeoPoint(*HOME)) < 2
