@@ -139,8 +139,10 @@ class EmailSender(Protocol):
     async def send(self, user_id: str, replies: list[Reply]) -> None: ...
 
 
-SmsSender = EmailSender
-"""The SMS delivery (``webhooks.sms.SmsDelivery``) takes the same (recipient, replies)."""
+class SmsSender(Protocol):
+    """``webhooks.sms.SmsDelivery``: ``user_id`` names the SOS and the person, not a number."""
+
+    async def send(self, user_id: str, replies: list[Reply]) -> None: ...
 
 
 class Messenger:

@@ -22,6 +22,7 @@ from domain.emergency import EmergencyContact, Holder, check_contact, sms_recipi
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.orders import Order
+from domain.outbox import OutboxMessage
 from domain.ports import UnitOfWork
 from domain.text import N_
 
@@ -73,8 +74,7 @@ class SosDesk:
         async with self.s.uow() as uow:
             order = await _order_of(uow, cmd)
             facts = await _facts(uow, cmd, order)
-            holder = _holder(cmd)
-            contact = await uow.emergency_contacts.get(*holder) if holder else None
+            holder, contact = await _contact_of(uow, cmd)
             facts |= _contact_facts(contact)
             sos_id = await uow.audit.append(
                 AuditEntry(
@@ -96,7 +96,7 @@ class SosDesk:
 
     async def _tell_contact(
         self, uow: UnitOfWork, sos_id: int, holder: tuple[Holder, int], facts: dict[str, Any]
-    ) -> list[Any]:
+    ) -> list[OutboxMessage]:
         kind, holder_id = holder
         person = await (uow.workers if kind == Holder.WORKER else uow.customers).get(holder_id)
         data = {"name": person.name if person else "", "number": facts["number"]}
@@ -106,13 +106,18 @@ class SosDesk:
         return await self.s.postman.post_to(uow, notice, to, lease=True)
 
 
-def _holder(cmd: c.RaiseSos) -> tuple[Holder, int] | None:
-    """Whose emergency contact is told: the worker's when a worker raised it."""
-    if cmd.worker_id is not None:
-        return Holder.WORKER, cmd.worker_id
-    if cmd.customer_id is not None:
-        return Holder.CUSTOMER, cmd.customer_id
-    return None
+async def _contact_of(
+    uow: UnitOfWork, cmd: c.RaiseSos
+) -> tuple[tuple[Holder, int] | None, EmergencyContact | None]:
+    """Whose emergency contact is told, and it: the worker's when a worker raised it, else
+    (or when a worker who is also a customer gave one as a customer only) the customer's."""
+    holders = [(Holder.WORKER, cmd.worker_id), (Holder.CUSTOMER, cmd.customer_id)]
+    for kind, holder_id in holders:
+        if holder_id is not None:
+            contact = await uow.emergency_contacts.get(kind, holder_id)
+            if contact is not None:
+                return (kind, holder_id), contact
+    return None, None
 
 
 def _contact_facts(contact: EmergencyContact | None) -> dict[str, Any]:
