@@ -34,6 +34,8 @@ from conversations.events import (
     PhotoReceived,
     TextReceived,
 )
+from domain.geo import wgs84_to_gcj02
+from domain.people import GeoPoint
 from domain.text import clean
 
 
@@ -133,11 +135,10 @@ def _message_event(message: dict[str, Any], base: dict[str, Any]) -> Inbound | N
         return ContactShared(**base, phone=_field(contact, "phone_number", str))
     location = _field(message, "location", dict, None)
     if location is not None:
-        return LocationShared(
-            **base,
-            lat=_degrees(location, "latitude", 90),
-            lon=_degrees(location, "longitude", 180),
-        )
+        # Telegram's points are WGS-84 (GPS); ours are GCJ-02, the Chinese maps' system
+        gps = GeoPoint(_degrees(location, "latitude", 90), _degrees(location, "longitude", 180))
+        point = wgs84_to_gcj02(gps)
+        return LocationShared(**base, lat=point.lat, lon=point.lon)
     photo = _field(message, "photo", list, None)
     if photo:
         largest = photo[-1]

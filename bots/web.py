@@ -42,6 +42,8 @@ from conversations.events import (
 )
 from conversations.replies import Reply, Say
 from domain.errors import DeliveryFailed
+from domain.geo import wgs84_to_gcj02
+from domain.people import GeoPoint
 from domain.referrals import InviteLink
 from domain.risk import RateVerdict
 from domain.rules import RiskRules
@@ -316,6 +318,10 @@ class WebChannel(Channel):
                 if not (-90 <= lat <= 90 and -180 <= lon <= 180):
                     return None
                 label = clean(str(body.get("label", "")))[:120]
+                if body.get("datum") == "wgs84":  # the browser's own position (GPS)
+                    point = wgs84_to_gcj02(GeoPoint(lat, lon))
+                    lat, lon = point.lat, point.lon
+                # else typed, as WeChat's location picker gives it: GCJ-02 already
                 return LocationShared(**base, lat=lat, lon=lon, label=label)
             if kind == "contact":
                 return ContactShared(**base, phone=clean(str(body["phone"]))[:MAX_TEXT])

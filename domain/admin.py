@@ -93,8 +93,9 @@ COMMAND_ROLES: dict[str, frozenset[AdminRole]] = {
     "complaints": frozenset({OW, OP, SU}),
     "complaint": frozenset({OW, OP, SU}),
     "reply": frozenset({OW, OP, SU}),
-    # support tickets ("联系客服"): the queue, taking one, closing it (``/reply T12 …``)
+    # support tickets ("联系客服"): the queue, reading, taking, closing one (``/reply T12 …``)
     "tickets": frozenset({OW, OP, SU}),
+    "ticket": frozenset({OW, OP, SU}),
     "take": frozenset({OW, OP, SU}),
     "close": frozenset({OW, OP, SU}),
     # reading an order's relay chat (customer ↔ worker) for a complaint; audited

@@ -114,6 +114,17 @@ class InsurerGateway(Protocol):
     async def void(self, policy: Policy) -> PolicyOutcome: ...
 
 
+class SmsGateway(Protocol):
+    """An SMS provider: sends one text to a phone, idempotent by ``key`` (sent again with a
+    key it has seen — an answer lost on the way — it sends nothing more); raises
+    ``DeliveryFailed`` when it did not take it (``permanent`` when trying again cannot help,
+    e.g. the number was refused)."""
+
+    name: str
+
+    async def send(self, phone: str, text: str, key: str) -> None: ...
+
+
 class Mailer(Protocol):
     """Sends one plain-text email; raises ``DeliveryFailed`` when the server did not take it
     (``permanent`` when trying again cannot help, e.g. the address was refused)."""

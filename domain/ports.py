@@ -13,6 +13,7 @@ from domain.aftersales import Complaint, ComplaintStatus, Rater, Rating
 from domain.audit import AuditEntry
 from domain.campaigns import Marketing
 from domain.credit import WorkerRecord
+from domain.emergency import EmergencyContact, Holder
 from domain.lifecycle import OrderStatus
 from domain.media import JobPhoto
 from domain.money_ports import (
@@ -165,7 +166,10 @@ class Surcharges(Protocol):
 
 
 class Audit(Protocol):
-    async def append(self, entry: AuditEntry) -> None: ...
+    async def append(self, entry: AuditEntry) -> int:
+        """Write ``entry``; its id in the log."""
+        ...
+
     async def for_target(self, target: str, limit: int = 100) -> list[AuditEntry]: ...
 
 
@@ -300,6 +304,13 @@ class RelayMessages(Protocol):
     async def for_order(self, order_id: int, limit: int = 200) -> list[RelayMessage]:
         """The order's messages, oldest first (the last ``limit``)."""
         ...
+class EmergencyContacts(Protocol):
+    """Customers' and workers' emergency contacts (``domain.emergency``), encrypted at rest."""
+
+    async def get(self, holder: Holder, holder_id: int) -> EmergencyContact | None: ...
+    async def save(
+        self, holder: Holder, holder_id: int, contact: EmergencyContact, now: datetime
+    ) -> None: ...
 
 
 class Reads(Protocol):
@@ -343,6 +354,7 @@ class Reads(Protocol):
     tickets: Tickets
     relay: RelayMessages
     surcharges: Surcharges
+    emergency_contacts: EmergencyContacts
 
 
 class UnitOfWork(Reads, Protocol):

@@ -136,6 +136,14 @@ class LoadPayoutAccount(Query):
     worker_id: int
 
 
+@dataclass(frozen=True)
+class LoadEmergencyContact(Query):
+    """A customer's or a worker's emergency contact, masked."""
+
+    holder: str
+    holder_id: int
+
+
 # -- a payment platform -----------------------------------------------------------------------
 
 

@@ -13,19 +13,21 @@ class AuditRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
-    async def append(self, entry: AuditEntry) -> None:
-        self._s.add(
-            AuditRow(
-                at=entry.at,
-                actor=entry.actor,
-                role=entry.role,
-                action=entry.action,
-                target=entry.target,
-                before=dict(entry.before),
-                after=dict(entry.after),
-            )
+    async def append(self, entry: AuditEntry) -> int:
+        """Write ``entry``; its id in the log."""
+        row = AuditRow(
+            at=entry.at,
+            actor=entry.actor,
+            role=entry.role,
+            action=entry.action,
+            target=entry.target,
+            before=dict(entry.before),
+            after=dict(entry.after),
         )
+        self._s.add(row)
         await self._s.flush()
+        assert row.id is not None
+        return row.id
 
     async def for_target(self, target: str, limit: int = 100) -> list[AuditEntry]:
         rows = await self._s.exec(

@@ -33,6 +33,7 @@ from store.checkpoints_repo import CheckpointRepository
 from store.coupons_repo import CouponRepository
 from store.crypto import PiiCipher
 from store.dispatch_repo import OfferRepository, PhotoRepository
+from store.emergency_repo import EmergencyContactRepository
 from store.invoices_repo import InvoiceRepository
 from store.marketing_repo import MarketingRepository
 from store.membership_repo import MembershipRepository
@@ -98,6 +99,7 @@ _REPOSITORIES: dict[str, tuple[Any, bool]] = {
     "tickets": (TicketRepository, True),
     "relay": (RelayRepository, True),
     "surcharges": (SurchargeRepository, False),
+    "emergency_contacts": (EmergencyContactRepository, True),
 }
 
 
@@ -141,6 +143,7 @@ class SqlUnitOfWork:
     tickets: TicketRepository
     relay: RelayRepository
     surcharges: SurchargeRepository
+    emergency_contacts: EmergencyContactRepository
 
     def __init__(self, database: Database) -> None:
         self._database = database

@@ -51,6 +51,7 @@ from webhooks import (
     pay_sandbox,
     pay_wechat,
     payments,
+    sms,
 )
 from webhooks.channels import ADAPTERS, Channels
 from webhooks.chat import Chat, Messenger
@@ -155,6 +156,9 @@ def create_app(
     mailer = invoicing.mailer(settings)
     if mailer is not None:
         app[MESSENGER].mail = invoicing.MailDelivery(mailer, lambda: app[DATABASE].uow())
+    texts = sms.provider(settings, demo)
+    if texts is not None:
+        app[MESSENGER].sms = sms.SmsDelivery(texts, lambda: app[DATABASE].uow())
     finance.setup(app)
     dashboard.setup(app)
     return app

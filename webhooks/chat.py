@@ -132,9 +132,16 @@ class Chat:
 
 
 EMAIL = "email"
+SMS = "sms"
 
 
 class EmailSender(Protocol):
+    async def send(self, user_id: str, replies: list[Reply]) -> None: ...
+
+
+class SmsSender(Protocol):
+    """``webhooks.sms.SmsDelivery``: ``user_id`` names the SOS and the person, not a number."""
+
     async def send(self, user_id: str, replies: list[Reply]) -> None: ...
 
 
@@ -147,6 +154,9 @@ class Messenger:
         self.channels = channels
         self.mail: EmailSender | None = None
         """The email delivery (``DAOJIA_SMTP_URL``), for the outbox's ``email`` messages."""
+        self.sms: SmsSender | None = None
+        """The SMS delivery (``DAOJIA_SMS_API_BASE``; the sandbox in the demo), for the
+        outbox's ``sms`` messages (an SOS told to an emergency contact)."""
 
     def prepare(
         self, channel: str, notice: Notice, user_id: str, lang: str
@@ -170,6 +180,11 @@ class Messenger:
             if self.mail is None:  # mail may be configured again: retried, not dropped
                 raise DeliveryFailed("email is not configured", sent=skip)
             await self.mail.send(user_id, replies)
+            return
+        if channel == SMS:
+            if self.sms is None:  # SMS may be configured again: retried, not dropped
+                raise DeliveryFailed("SMS is not configured", sent=skip)
+            await self.sms.send(user_id, replies)
             return
         serving = self.channels.get(channel)
         if serving is None:  # the channel may be configured again: retried, not dropped

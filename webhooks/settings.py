@@ -88,6 +88,10 @@ class Settings(BaseSettings):
     """The insurer issuing a policy per paid order (``bots.insurer``); unset: the sandbox
     issues where it runs (the demo, the sandbox test mode), else no policies."""
     insurer_key: SecretStr | None = None
+    sms_api_base: str | None = None
+    """The SMS provider telling emergency contacts of an SOS (``bots.sms``); unset: the
+    sandbox under ``demo`` (it logs, without the number), else no SMS."""
+    sms_key: SecretStr | None = None
     smtp_url: SecretStr | None = None
     """``smtp[s]://user:password@host:port``: email (invoices) goes out; unset: chat only."""
     mail_from: str | None = None
@@ -189,7 +193,7 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL")
         return value
 
-    @field_validator("invoice_api_base", "insurer_api_base")
+    @field_validator("invoice_api_base", "insurer_api_base", "sms_api_base")
     @classmethod
     def _invoice_api(cls, value: str | None) -> str | None:
         if value and not re.match(r"^https?://[^/\s]+", value):
@@ -238,6 +242,7 @@ class Settings(BaseSettings):
             "wechat_pay_mch_id": ("wechat_pay_mch_id", "wechat_pay_key", "wechat_appid"),
             "invoice_api_base": ("invoice_api_base", "invoice_key"),
             "insurer_api_base": ("insurer_api_base", "insurer_key"),
+            "sms_api_base": ("sms_api_base", "sms_key"),
             "smtp_url": ("smtp_url", "mail_from"),
         }
         if self.geocoder != "offline" and self.geocoder_key is None:

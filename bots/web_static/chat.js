@@ -205,12 +205,26 @@
   const dialog = document.getElementById("location-dialog");
   document.getElementById("share-location").addEventListener("click", () => dialog.showModal());
   document.getElementById("location-cancel").addEventListener("click", () => dialog.close());
+  // typed coordinates are GCJ-02 (as WeChat's location picker gives them); the browser's
+  // own position is WGS-84 (GPS), and says so: the server moves it onto the same map
+  let datum = "gcj02";
+  for (const id of ["lat", "lon"]) {
+    document.getElementById(id).addEventListener("input", () => { datum = "gcj02"; });
+  }
+  document.getElementById("location-here").addEventListener("click", () => {
+    if (!navigator.geolocation) return;
+    navigator.geolocation.getCurrentPosition((pos) => {
+      document.getElementById("lat").value = pos.coords.latitude.toFixed(6);
+      document.getElementById("lon").value = pos.coords.longitude.toFixed(6);
+      datum = "wgs84";
+    });
+  });
   document.getElementById("location-form").addEventListener("submit", () => {
     const lat = parseFloat(document.getElementById("lat").value);
     const lon = parseFloat(document.getElementById("lon").value);
     const label = document.getElementById("place").value;
     if (Number.isFinite(lat) && Number.isFinite(lon)) {
-      send(active, { type: "location", lat, lon, label }, `📍 ${label || `${lat}, ${lon}`}`);
+      send(active, { type: "location", lat, lon, label, datum }, `📍 ${label || `${lat}, ${lon}`}`);
     }
   });
   document.getElementById("share-contact").addEventListener("click", () => {

@@ -44,6 +44,7 @@ USAGE: dict[str, Text] = {
     "complaint": N_("/complaint 投诉ID"),
     "reply": N_("/reply 投诉ID|T工单号 回复内容"),
     "tickets": N_("/tickets"),
+    "ticket": N_("/ticket T工单号"),
     "take": N_("/take T工单号"),
     "close": N_("/close T工单号"),
     "resolve": N_("/resolve 投诉ID partial [金额] | full | rework [same|other] | reject 原因"),

@@ -1,6 +1,7 @@
 """The admin console's support tickets: the queue (open first, oldest first, with how long
-each customer has waited) and what a take, reply or close did; and an order's relay chat
-between its customer and worker (``/relay #N``), read for a complaint."""
+each customer has waited), one ticket's whole conversation, and what a take, reply or close
+did; and an order's relay chat between its customer and worker (``/relay #N``), read for a
+complaint."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from conversations.flows.admin_screens import Screen, local, shows
 from conversations.flows.base import Ctx, Outcome, tr
 from conversations.replies import Link, Reply, Say
 from conversations.results.relay import RelayShown
-from conversations.results.support import TicketHandled, TicketsListed
+from conversations.results.support import TicketHandled, TicketShown, TicketsListed
 from conversations.state import Conversation
 from domain.people import CHANNEL_TEXT
-from domain.support import STATUS_TEXT, ref
+from domain.support import STATUS_TEXT, TicketStatus, ref
 from domain.text import named
 
 
@@ -30,6 +31,33 @@ def tickets(ctx: Ctx, conv: Conversation, r: TicketsListed) -> Outcome:
             + f"({named(CHANNEL_TEXT, x.channel, conv.lang)}) · {waited}"
         )
     lines.append(tr(conv, "接单:/take T工单号 · 回复:/reply T工单号 内容 · 关闭:/close T工单号"))
+    return Outcome([Say("\n".join(lines))])
+
+
+def ticket(ctx: Ctx, conv: Conversation, r: TicketShown) -> Outcome:
+    t = ref(r.ticket)
+    who = f" · {r.taken_by}" if r.taken_by else ""
+    lines = [
+        tr(conv, "工单 {ticket}", ticket=t) + f" · {named(STATUS_TEXT, r.status, conv.lang)}{who}",
+        tr(conv, "客户 {customer_id}", customer_id=r.customer_id)
+        + f"({named(CHANNEL_TEXT, r.channel, conv.lang)}) · "
+        + tr(conv, "{at} 开启", at=local(ctx, r.opened_at)),
+    ]
+    if r.rating is not None:
+        lines.append(tr(conv, "客户评分:{stars} 分", stars=r.rating))
+    lines.append("")
+    for e in r.entries:
+        if e.from_customer:
+            head = tr(conv, "{at} 客户:", at=local(ctx, e.at))
+        else:
+            head = tr(conv, "{at} 客服 {admin}:", at=local(ctx, e.at), admin=e.by)
+        body = [e.text] if e.text else []
+        if e.photo_url:
+            body.append(tr(conv, "[图片] {url}", url=e.photo_url))
+        lines.append(f"{head}{' '.join(body)}")
+    if r.status != TicketStatus.CLOSED:
+        lines.append("")
+        lines.append(tr(conv, "回复:/reply {ticket} 内容 · 关闭:/close {ticket}", ticket=t))
     return Outcome([Say("\n".join(lines))])
 
 
@@ -69,6 +97,7 @@ def relay_chat(ctx: Ctx, conv: Conversation, r: RelayShown) -> Outcome:
 SCREENS: tuple[Screen, ...] = (
     shows(TicketsListed, tickets),
     shows(RelayShown, relay_chat),
+    shows(TicketShown, ticket),
     shows(TicketHandled, handled),
 )
 """The console's support ticket screens, by the result they show."""

@@ -16,6 +16,7 @@ from conversations.events import (
 from conversations.flows import (
     admin_console,
     after_sales,
+    emergency_contact,
     invoice,
     link,
     me,
@@ -135,6 +136,8 @@ def route(  # noqa: C901 - one branch per global word, in the order they win
     word = event.text.strip().casefold() if isinstance(event, TextReceived) else None
     if word in sos.WORDS:  # first: whoever it is, whatever they were doing
         return sos.answer(conv, event)
+    if word in emergency_contact.WORDS and (conv.customer_id or conv.worker_id):
+        return Outcome(goto=emergency_contact.NAME)
     if word in ("english", "中文", "chinese"):
         return switch_language(conv, "en" if word == "english" else "zh")
     if word in AS_CUSTOMER:

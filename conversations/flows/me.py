@@ -141,6 +141,8 @@ def on_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, d: MeData) -> Out
         return language.toggle(conv)
     if event.key == views.BIRTHDAY:
         return Outcome(step=Step.BIRTHDAY, reask=True)
+    if event.key == views.EMERGENCY:
+        return Outcome(goto="emergency")
     if event.key == "menu":
         return Outcome(goto="menu")
     return Outcome(views.choose_again(conv, section_of(d)))

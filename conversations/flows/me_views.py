@@ -30,6 +30,8 @@ class Section(StrEnum):
 SECTION_KEYS = frozenset(s.value for s in Section)
 BIRTHDAY = "birthday"
 """The choice that asks the customer's birthday."""
+EMERGENCY = "emergency"
+"""The choice that opens the emergency contact (``emergency_contact``)."""
 OVERVIEW_COUPONS = 3
 """Coupons listed on the whole screen; the coupons part lists up to ``LISTED_COUPONS`` (a
 WeChat text is at most 2,048 bytes)."""
@@ -95,6 +97,7 @@ def screen(ctx: Ctx, conv: Conversation, r: MembershipShown, section: Section) -
             points(conv, r),
             coupons(ctx, conv, r, OVERVIEW_COUPONS),
             birthday(conv, r),
+            emergency(conv, r),
             *cards(conv, r),
             invite_terms(conv, r),
         ]
@@ -189,6 +192,17 @@ def birthday(conv: Conversation, r: MembershipShown) -> str:
     return tr(conv, "生日:{month}月{day}日", month=month, day=day)
 
 
+def emergency(conv: Conversation, r: MembershipShown) -> str:
+    if r.emergency is None:
+        return tr(conv, "紧急联系人:未设置(紧急求助时短信通知 TA)")
+    name, relation, phone = r.emergency
+    if relation:
+        return tr(
+            conv, "紧急联系人:{name}({relation}){phone}", name=name, relation=relation, phone=phone
+        )
+    return tr(conv, "紧急联系人:{name} {phone}", name=name, phone=phone)
+
+
 def cards(conv: Conversation, r: MembershipShown) -> list[str]:
     """A line for the prepaid cards usable now (none without)."""
     if not r.card_visits:
@@ -240,6 +254,7 @@ def choices(conv: Conversation, section: Section) -> Ask:
     if section in (Section.ALL, Section.COUPONS):
         options.append(Option(BIRTHDAY, tr(conv, "设置生日")))
     if section == Section.ALL:
+        options.append(Option(EMERGENCY, tr(conv, "紧急联系人")))
         options.append(language.option(conv))
     options.append(Option("menu", tr(conv, "主菜单")))
     return Ask(tr(conv, "还需要什么?"), tuple(options))

@@ -8,6 +8,7 @@ from conversations.flows import (
     booking,
     cards,
     checkout,
+    emergency_contact,
     invoice,
     link,
     me,
@@ -47,6 +48,7 @@ REGISTERED: tuple[Flow, ...] = (  # each module checked against the Flow protoco
     payout_account,
     relay,
     worker_surcharge,
+    emergency_contact,
 )
 FLOWS: dict[str, Flow] = {m.NAME: m for m in REGISTERED}
 CUSTOMER_FLOWS = FLOWS  # every flow: one engine serves customers, workers and admins

@@ -1,4 +1,4 @@
-"""The support tickets' admin commands as typed: ``/tickets``, ``/take T12``,
+"""The support tickets' admin commands as typed: ``/tickets``, ``/ticket T12``, ``/take T12``,
 ``/reply T12 text`` (a plain number is a complaint's), ``/close T12``. Pure."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from domain import limits
 from domain.limits import within
 from domain.support import parse_ref
 
-NAMES = ("tickets", "take", "close")
+NAMES = ("tickets", "ticket", "take", "close")
 
 
 def wanted(name: str, w: list[str]) -> bool:
@@ -22,6 +22,8 @@ def build(name: str, w: list[str], args: str, by: str, role: str) -> c.Message |
     ticket = parse_ref(w[0]) if w else None
     if ticket is None:
         return None
+    if name == "ticket":
+        return c.ShowTicket(by, role, ticket)
     if name == "take":
         return c.TakeTicket(by, role, ticket)
     if name == "close":

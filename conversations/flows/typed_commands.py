@@ -89,6 +89,7 @@ ADMIN = {
     "complaint": ("complaint", "投诉详情"),
     "reply": ("reply", "回复投诉", "回复工单"),
     "tickets": ("tickets", "工单列表"),
+    "ticket": ("ticket", "查看工单", "工单详情"),
     "take": ("take", "接工单"),
     "close": ("close", "关闭工单"),
     "resolve": ("resolve", "处理投诉"),

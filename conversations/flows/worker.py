@@ -135,6 +135,10 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
     return run(ctx, conv, action.name, action.number, action.args)
 
 
+FLOWS_OF = {"payout_account": "payout", "emergency_contact": "emergency"}
+"""Actions that are flows of their own (the worker's payout account, emergency contact)."""
+
+
 def run(ctx: Ctx, conv: Conversation, name: str, number: int | None, args: str) -> Outcome:
     if name in ("online", "offline"):
         return Outcome(commands=[c.SetOnline(_me(conv), name == "online")], step=Step.ACTION)
@@ -142,8 +146,8 @@ def run(ctx: Ctx, conv: Conversation, name: str, number: int | None, args: str) 
         return Outcome(step=Step.MENU, reask=True)
     if name == "earnings":
         return Outcome(commands=[q.LoadEarnings(_me(conv))], step=Step.ACTION)
-    if name == "payout_account":
-        return Outcome(goto="payout")
+    if name in FLOWS_OF:
+        return Outcome(goto=FLOWS_OF[name])
     if name == "withdraw":
         try:
             amount = parse_yuan(args)

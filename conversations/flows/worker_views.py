@@ -73,6 +73,7 @@ def jobs_screen(ctx: Ctx, conv: Conversation, jobs: JobsShown) -> list[Reply]:
     )
     options.append(Option("act:earnings", tr(conv, "收入")))
     options.append(Option("act:payout_account", tr(conv, "收款账户")))
+    options.append(Option("act:emergency_contact", tr(conv, "紧急联系人")))
     return [Ask("\n".join(lines), tuple(options))]
 
 

@@ -42,6 +42,8 @@ class MembershipShown(Result):
     """What inviter and invitee each get when the invitee's first order completes."""
     birthday: str = ""
     """The birthday given ("03-08"), or ""."""
+    emergency: tuple[str, str, str] | None = None
+    """The emergency contact: (name, relation, phone masked), or None."""
     card_visits: tuple[tuple[int, int], ...] = ()
     """Each prepaid card the customer can use now: (visits left, what they are worth — the
     balance prepaid and not used yet); the cards' own part: ``cards``."""

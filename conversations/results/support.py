@@ -1,9 +1,10 @@
 """What the support tickets' commands did: the customer's end and rating, support's queue,
-take, reply and close. (The SLA sweep's: ``sweeps.TicketsChased``.)"""
+the reading of one, take, reply and close. (The SLA sweep's: ``sweeps.TicketsChased``.)"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from conversations.events import Result
 
@@ -49,3 +50,29 @@ class TicketHandled(Result):
 
     ticket: int
     action: str
+
+
+@dataclass(frozen=True, slots=True)
+class TicketEntry:
+    """One message of a ticket: the customer's, or support's with who answered."""
+
+    at: datetime
+    from_customer: bool
+    by: str
+    """The admin (``channel:user_id``) who answered; "" for the customer's."""
+    text: str
+    photo_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class TicketShown(Result):
+    """``/ticket T12``: the whole conversation, oldest first."""
+
+    ticket: int
+    customer_id: int
+    channel: str
+    status: str
+    taken_by: str
+    opened_at: datetime
+    rating: int | None
+    entries: tuple[TicketEntry, ...]

@@ -1,21 +1,30 @@
 """An emergency raised in chat (紧急 / SOS): ops (owner and ops admins) are told at once —
 who raised it, their number, the order they are on with its full address, where the worker
-last was, and the other person's number — and it is written to the audit log. Phones and the
-address are shown in full here on purpose: it is the one message whose reader must be able to
-call and go there now."""
+last was, the other person's number and the emergency contact the person gave in 我的 — and
+it is written to the audit log. Phones and the address are shown in full here on purpose: it
+is the one message whose reader must be able to call and go there now.
+
+The emergency contact is told too, by SMS through the outbox (channel ``sms``, addressed by
+the SOS and the person, never by the number: an outage delays it, never loses it, and the
+provider sends it once per SOS, ``domain.emergency.sms_key``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from conversations.events import Result
+from conversations.results.emergency import EmergencyContactSaved
 from conversations.services.deps import Deps
-from conversations.services.notices import to_admins
+from conversations.services.notices import Notice, to_admins
 from domain import commands as c
 from domain.audit import AuditEntry
+from domain.emergency import EmergencyContact, Holder, check_contact, sms_recipient
+from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.orders import Order
+from domain.outbox import OutboxMessage
 from domain.ports import UnitOfWork
+from domain.text import N_
 
 UNDER_WAY = (
     OrderStatus.IN_SERVICE,
@@ -24,6 +33,8 @@ UNDER_WAY = (
     OrderStatus.ACCEPTED,
 )
 """Orders an emergency is about, most likely first (the visit going on)."""
+SMS = "sms"
+"""The outbox's channel for text messages (``webhooks.sms``)."""
 
 
 class SosDesk:
@@ -31,14 +42,41 @@ class SosDesk:
         self.s = s
 
     def handlers(self) -> dict[type[c.Command], Any]:
-        return {c.RaiseSos: self.raise_sos}
+        return {c.RaiseSos: self.raise_sos, c.SetEmergencyContact: self.set_contact}
+
+    async def set_contact(self, cmd: c.SetEmergencyContact) -> list[Result]:
+        """Keep the contact (encrypted); the audit log says it was set, never what it is."""
+        holder = Holder(cmd.holder)
+        contact = EmergencyContact(cmd.name, cmd.phone, cmd.relation)
+        async with self.s.uow() as uow:
+            people = uow.workers if holder == Holder.WORKER else uow.customers
+            person = await people.get(cmd.holder_id)
+            if person is None:
+                raise DomainError(N_("找不到您的账户,请发送 /start 重新开始。"))
+            check_contact(contact, person.phone)
+            await uow.emergency_contacts.save(holder, cmd.holder_id, contact, self.s.clock())
+            await uow.audit.append(
+                AuditEntry(
+                    self.s.clock(),
+                    cmd.actor,
+                    "emergency_contact",
+                    f"{holder.value}:{cmd.holder_id}",
+                    holder.value,
+                    {},
+                    {"fields": ["name", "phone", "relation"]},
+                )
+            )
+            await uow.commit()
+        return [EmergencyContactSaved(contact.name, contact.masked_phone, contact.relation)]
 
     async def raise_sos(self, cmd: c.RaiseSos) -> list[Result]:
         now = self.s.clock()
         async with self.s.uow() as uow:
             order = await _order_of(uow, cmd)
             facts = await _facts(uow, cmd, order)
-            await uow.audit.append(
+            holder, contact = await _contact_of(uow, cmd)
+            facts |= _contact_facts(contact)
+            sos_id = await uow.audit.append(
                 AuditEntry(
                     now,
                     f"{cmd.channel}:{cmd.user_id}",
@@ -46,13 +84,48 @@ class SosDesk:
                     f"order:{order.number}" if order else f"{cmd.channel}:{cmd.user_id}",
                     "worker" if cmd.worker_id is not None else "customer",
                     {},
-                    {"order": order.number if order else None},
+                    {"order": order.number if order else None, "contact_told": bool(contact)},
                 )
             )
             posted = await self.s.post(uow, [to_admins("sos_admin", **facts)])
+            if holder and contact:
+                posted += await self._tell_contact(uow, sos_id, holder, facts)
             await uow.commit()
         await self.s.flush(posted)
         return []
+
+    async def _tell_contact(
+        self, uow: UnitOfWork, sos_id: int, holder: tuple[Holder, int], facts: dict[str, Any]
+    ) -> list[OutboxMessage]:
+        kind, holder_id = holder
+        person = await (uow.workers if kind == Holder.WORKER else uow.customers).get(holder_id)
+        data = {"name": person.name if person else "", "number": facts["number"]}
+        notice = Notice(kind.value, holder_id, "sos_contact", data)
+        lang = person.lang if person else "zh"
+        to = [(SMS, sms_recipient(sos_id, kind, holder_id), lang)]
+        return await self.s.postman.post_to(uow, notice, to, lease=True)
+
+
+async def _contact_of(
+    uow: UnitOfWork, cmd: c.RaiseSos
+) -> tuple[tuple[Holder, int] | None, EmergencyContact | None]:
+    """Whose emergency contact is told, and it: the worker's when a worker raised it, else
+    (or when a worker who is also a customer gave one as a customer only) the customer's."""
+    holders = [(Holder.WORKER, cmd.worker_id), (Holder.CUSTOMER, cmd.customer_id)]
+    for kind, holder_id in holders:
+        if holder_id is not None:
+            contact = await uow.emergency_contacts.get(kind, holder_id)
+            if contact is not None:
+                return (kind, holder_id), contact
+    return None, None
+
+
+def _contact_facts(contact: EmergencyContact | None) -> dict[str, Any]:
+    return {
+        "contact": contact.name if contact else "",
+        "contact_relation": contact.relation if contact else "",
+        "contact_phone": contact.phone if contact else "",
+    }
 
 
 async def _order_of(uow: UnitOfWork, cmd: c.RaiseSos) -> Order | None:

@@ -11,9 +11,11 @@ from conversations.events import Result
 from conversations.results.booking import SupportMessageSent
 from conversations.results.support import (
     TicketEnded,
+    TicketEntry,
     TicketHandled,
     TicketLine,
     TicketRated,
+    TicketShown,
     TicketsListed,
 )
 from conversations.results.sweeps import TicketsChased
@@ -22,6 +24,7 @@ from conversations.services.notices import Notice, to_admins, to_customer
 from conversations.services.staff import authorize
 from domain import commands as c
 from domain import support
+from domain.audit import contact_read
 from domain.errors import DomainError
 from domain.ports import UnitOfWork
 from domain.support import Ticket
@@ -41,6 +44,7 @@ class SupportDesk:
             c.EndTicket: self.end,
             c.RateTicket: self.rate,
             c.ListTickets: self.queue,
+            c.ShowTicket: self.show,
             c.TakeTicket: self.take,
             c.ReplyTicket: self.reply,
             c.CloseTicket: self.close,
@@ -137,6 +141,42 @@ class SupportDesk:
         if ticket is None:
             raise DomainError(N_("没有工单 {ref}", ref=support.ref(ticket_id)))
         return ticket
+
+    async def show(self, cmd: c.ShowTicket) -> list[Result]:
+        """``/ticket T12``: what the customer wrote and support answered, oldest first (the
+        read is audited: which ticket, never what it says)."""
+        async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, "ticket", cmd.admin)
+            ticket = await uow.tickets.get(cmd.ticket_id)
+            if ticket is None:
+                raise DomainError(N_("没有工单 {ref}", ref=support.ref(cmd.ticket_id)))
+            entry = contact_read(
+                self.s.clock(), cmd.admin, role, "view_ticket", f"ticket:{ticket.ref}", ["text"]
+            )
+            await uow.audit.append(entry)
+            await uow.commit()
+        entries = tuple(
+            TicketEntry(
+                m.at,
+                m.sender == support.Sender.CUSTOMER,
+                m.by,
+                m.text,
+                self.s.media_url(m.photo) if m.photo else "",
+            )
+            for m in ticket.messages
+        )
+        return [
+            TicketShown(
+                cmd.ticket_id,
+                ticket.customer_id,
+                ticket.channel,
+                ticket.status.value,
+                ticket.taken_by,
+                ticket.created_at,
+                ticket.rating,
+                entries,
+            )
+        ]
 
     async def take(self, cmd: c.TakeTicket) -> list[Result]:
         async with self.s.uow() as uow:

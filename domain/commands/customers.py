@@ -148,6 +148,20 @@ class RaiseSos(Command):
 
 
 @dataclass(frozen=True)
+class SetEmergencyContact(Command):
+    """A customer or a worker names the person told by SMS when they raise an SOS."""
+
+    holder: str
+    """``customer`` or ``worker`` (``domain.emergency.Holder``)."""
+    holder_id: int
+    name: str
+    phone: str
+    relation: str
+    actor: str
+    """``channel:user_id`` of who set it (the audit log's actor)."""
+
+
+@dataclass(frozen=True)
 class ConfirmOrder(Command):
     customer_id: int
     number: int

@@ -1,5 +1,6 @@
-"""Support tickets: the customer writes, ends and rates; support lists, takes, replies and
-closes (``/tickets``, ``/take T12``, ``/reply T12 …``, ``/close T12``); the SLA sweep."""
+"""Support tickets: the customer writes, ends and rates; support lists, reads, takes, replies
+and closes (``/tickets``, ``/ticket T12``, ``/take T12``, ``/reply T12 …``, ``/close T12``);
+the SLA sweep."""
 
 from __future__ import annotations
 
@@ -28,6 +29,15 @@ class RateTicket(Command):
 class ListTickets(Command):
     admin: str
     role: str
+
+
+@dataclass(frozen=True)
+class ShowTicket(Command):
+    """``/ticket T12``: the whole conversation of a ticket (the read is audited)."""
+
+    admin: str
+    role: str
+    ticket_id: int
 
 
 @dataclass(frozen=True)

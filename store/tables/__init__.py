@@ -8,6 +8,7 @@ One module per area; every table is importable from here."""
 
 from store.tables.after_sales import ComplaintRow, RatingRow, SpotCheckRow
 from store.tables.cards import CardVisitRow, PrepaidCardRow
+from store.tables.emergency import EmergencyContactRow
 from store.tables.invoices import InvoiceRow
 from store.tables.marketing import CampaignRecipientRow, CampaignRow
 from store.tables.membership import PointsMovementRow, PointsUseRow
@@ -39,6 +40,7 @@ from store.tables.surcharges import SurchargeRow
 __all__ = [
     "RelayMessageRow",
     "SurchargeRow",
+    "EmergencyContactRow",
     "SupportTicketRow",
     "TicketMessageRow",
     "PrepaidCardRow",

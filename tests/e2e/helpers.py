@@ -412,21 +412,23 @@ async def book(
     await customer.choose("日常保洁")
     await customer.choose("2小时")
     await customer.say(when)
-    await customer.share(location={"latitude": home[0], "longitude": home[1]})
+    await customer.share(location=telegram_gps(home))
     await customer.say(address)
     await confirm_order(customer, phone)
     placed = re.search(r"#(\d{6,8})", customer.text())
     return int(placed.group(1)) if placed else None
 
 
-async def book_on_web(customer: WebUser, home=HOME) -> int:
+async def book_on_web(customer: WebUser, home=HOME, datum: str | None = None) -> int:
     """Sign up in the web chat, book two hours of regular cleaning tomorrow at 15:00 at
-    ``home`` and pay in the sandbox; returns the order number."""
+    ``home`` (typed, GCJ-02; ``datum="wgs84"``: the browser's own position) and pay in the
+    sandbox; returns the order number."""
     await customer.say("/start")
     for option in ("预约服务", "保洁", "日常保洁", "2小时"):
         await customer.choose(option)
     await customer.say("明天 15:00")
-    await customer.send(type="location", lat=home[0], lon=home[1], label="人民广场")
+    where = {"datum": datum} if datum else {}
+    await customer.send(type="location", lat=home[0], lon=home[1], label="人民广场", **where)
     await customer.say("8楼801")
     await customer.choose("确认下单")
     await customer.send(type="contact", phone=customer.phone)
@@ -435,3 +437,13 @@ async def book_on_web(customer: WebUser, home=HOME) -> int:
     await customer.choose("确认支付")
     assert "支付成功" in customer.text()
     return int(placed.group(1))
+
+
+def telegram_gps(point: tuple[float, float]) -> dict[str, float]:
+    """Telegram's location (WGS-84, a phone's GPS) of a place whose map point is ``point``
+    (GCJ-02, as WeChat, the web chat and the map services give it)."""
+    from domain.geo import gcj02_to_wgs84
+    from domain.people import GeoPoint
+
+    gps = gcj02_to_wgs84(GeoPoint(*point))
+    return {"latitude": gps.lat, "longitude": gps.lon}

@@ -22,6 +22,7 @@ from tests.e2e.helpers import (
     WeChatUser,
     make_app,
     on_telegram,
+    telegram_gps,
 )
 from tests.e2e.test_wechat import book_on_wechat, wechat_app
 from tests.fakes.telegram import callback_update, message_update
@@ -86,7 +87,7 @@ async def test_nul_bytes_and_lone_surrogates_in_telegram_texts_are_dropped_and_t
     await user.choose("日常保洁")
     await post_ok(user, message_update(uid, f"2{P}"))
     await post_ok(user, message_update(uid, f"明天{P} 15:00"))
-    await user.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await user.share(location=telegram_gps(HOME))
     await post_ok(user, message_update(uid, f"8楼{P}801{P}"))
     await post_ok(user, message_update(uid, f"请带{P}鞋套\r\n谢谢"))  # a note, at the quote
     assert "费用明细" in user.text() and "请带鞋套" in user.text()

@@ -12,6 +12,7 @@ from tests.e2e.helpers import (
     near_the_start,
     on_telegram,
     seed_worker,
+    telegram_gps,
     visit_code,
 )
 from tests.fakes.wechat import PNG
@@ -58,7 +59,7 @@ async def to_in_service(
     clock.advance(days=1)
     await worker.say(f"/onway #{number}")
     await worker.say(f"/checkin #{number}")
-    await worker.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await worker.share(location=telegram_gps(HOME))
     await worker.say(await visit_code(worker.client.app, number))
     await photo(worker, fake, f"door{number}")
     await worker.say(f"/photo #{number} before")
@@ -138,7 +139,7 @@ async def test_photos_are_checked_for_type_and_size(tg, fake_telegram, clock):
     await worker.say(f"/accept #{number}")
     await near_the_start(app, number)
     await worker.say(f"/checkin #{number}")
-    await worker.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await worker.share(location=telegram_gps(HOME))
     await worker.say(await visit_code(app, number))
     await photo(worker, fake_telegram, "notanimage", b"%PDF-1.7 not a photo")
     assert "请发送照片" in worker.text()
@@ -223,7 +224,7 @@ async def test_a_worker_cannot_set_off_or_check_in_long_before_the_start(tg, fak
     await worker.say(f"/onway #{number}")
     assert "还没到出发时间:最早 11-24 12:00 可以出发" in worker.text()
     await worker.say(f"/checkin #{number}")
-    await worker.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await worker.share(location=telegram_gps(HOME))
     assert "还没到打卡时间:最早 11-24 14:00 可以打卡" in worker.text()
     async with app[DATABASE].uow() as uow:
         order = await uow.orders.by_number(number)
@@ -234,11 +235,11 @@ async def test_a_worker_cannot_set_off_or_check_in_long_before_the_start(tg, fak
     await worker.say(f"/onway #{number}")
     assert "已通知客户" in worker.text()
     await worker.say(f"/checkin #{number}")
-    await worker.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await worker.share(location=telegram_gps(HOME))
     assert "还没到打卡时间:最早 14:00 可以打卡" in worker.text()  # the same day: the hour
     await near_the_start(app, number, minutes_before=50)
     await worker.say(f"/checkin #{number}")
-    await worker.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await worker.share(location=telegram_gps(HOME))
     assert "位置已确认" in worker.text()
     async with app[DATABASE].uow() as uow:
         order = await uow.orders.by_number(number)
@@ -261,7 +262,7 @@ async def test_three_wrong_visit_codes_alert_ops_once_and_the_right_one_still_op
     assert code not in worker.text()  # the worker learns it only from the customer
     await near_the_start(app, number)
     await worker.say(f"/checkin #{number}")
-    await worker.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await worker.share(location=telegram_gps(HOME))
     wrong = "1111" if code != "1111" else "2222"
     for _ in range(4):
         await worker.say(wrong)

@@ -95,6 +95,7 @@ async def test_me_on_telegram_names_the_level_coupons_and_gives_the_deep_link(ch
         "邀请好友",
         "次卡",
         "设置生日",
+        "紧急联系人",
         "English",
         "主菜单",
     ]
@@ -192,7 +193,16 @@ async def test_me_and_invite_in_the_web_chat_and_a_friend_opening_the_link(chat)
     await user.send(type="choice", key=mine)
     assert "会员等级:普通会员" in user.text() and "新人券" in user.text()
     labels = [o["label"] for r in user.last if r["type"] == "ask" for o in r["options"]]
-    assert labels == ["积分", "优惠券", "邀请好友", "次卡", "设置生日", "English", "主菜单"]
+    assert labels == [
+        "积分",
+        "优惠券",
+        "邀请好友",
+        "次卡",
+        "设置生日",
+        "紧急联系人",
+        "English",
+        "主菜单",
+    ]
     await user.say("/invite")
     [link] = re.findall(r"http://127\.0\.0\.1:8080/\?start=(ref_[0-9A-F]+)", user.text())
     inviter = link.removeprefix("ref_")

@@ -20,6 +20,7 @@ from tests.e2e.helpers import (
     on_wechat,
     seed_worker,
     taken_by_a_worker,
+    telegram_gps,
     visit_code,
 )
 from tests.e2e.test_job_rules import photo
@@ -107,7 +108,7 @@ async def book_on_telegram(tg: TelegramUser) -> tuple[int, dict]:
     await tg.choose("日常保洁")
     await tg.choose("3小时")
     await tg.say("明天 15:00")
-    await tg.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await tg.share(location=telegram_gps(HOME))
     await tg.say("3楼")
     await confirm_order(tg)
     number = int(next(t for t in tg.text().split() if t.startswith("#"))[1:])
@@ -280,7 +281,7 @@ async def test_deposit_then_balance_then_settlement_split_and_withdrawal(
     await tg.choose("选好了")
     await tg.say("100")
     await tg.say("明天 10:00")
-    await tg.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await tg.share(location=telegram_gps(HOME))
     await tg.say("5楼")
     await confirm_order(tg)
     invoice = invoice_of(tg)
@@ -293,7 +294,7 @@ async def test_deposit_then_balance_then_settlement_split_and_withdrawal(
     clock.advance(days=1)
     await worker.say(f"/onway #{number}")
     await worker.say(f"/checkin #{number}")
-    await worker.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await worker.share(location=telegram_gps(HOME))
     await worker.say(await visit_code(app, number))
     await photo(worker, fake_telegram, "door-d")
     await worker.say(f"/photo #{number} before")

@@ -20,6 +20,7 @@ from tests.e2e.helpers import (
     confirm_order,
     make_app,
     on_telegram,
+    telegram_gps,
 )
 from tests.e2e.helpers import seed_worker as seed
 from tests.e2e.test_wechat import book_on_wechat, wechat_app
@@ -83,7 +84,7 @@ async def test_a_whole_telegram_booking_logs_no_phone_address_or_name(
     await user.choose("日常保洁")
     await user.choose("2小时")
     await user.say("明天 15:00")
-    await user.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await user.share(location=telegram_gps(HOME))
     await user.say(ADDRESS)
     await user.say(f"到了打 {phone}")  # a note for the worker, at the quote
     await confirm_order(user, phone)

@@ -26,6 +26,7 @@ from tests.e2e.helpers import (
     on_telegram,
     on_wechat,
     seed_worker,
+    telegram_gps,
     visit_code,
 )
 from tests.e2e.test_job_rules import photo
@@ -85,7 +86,7 @@ async def do_the_job(worker: TelegramUser, fake_telegram, clock, number: int) ->
     await near_the_start(worker.client.app, number)
     await worker.say(f"/onway #{number}")
     await worker.say(f"/checkin #{number}")
-    await worker.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await worker.share(location=telegram_gps(HOME))
     await worker.say(await visit_code(worker.client.app, number))
     await photo(worker, fake_telegram, f"door{number}")
     for kind in ("before", "after"):

@@ -23,6 +23,7 @@ from tests.e2e.helpers import (
     on_wechat,
     seed_worker,
     taken_by_a_worker,
+    telegram_gps,
 )
 from tests.e2e.test_job_rules import photo
 from tests.e2e.test_media_links import book_on_wechat
@@ -85,7 +86,7 @@ async def test_a_wechat_customer_and_a_telegram_worker_talk_through_the_bot_mask
     assert f"已转发给顾客(#{number})" in worker.text()
     await photo(worker, fake_telegram, f"relay{number}")
     assert f"已转发给顾客(#{number})" in worker.text()
-    await worker.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await worker.share(location=telegram_gps(HOME))  # the GPS position of HOME
     assert f"已转发给顾客(#{number})" in worker.text()
     to_customer = [t for t in fake_wechat.texts(openid) if t.startswith(f"#{number} 师傅")]
     assert len(to_customer) == 3

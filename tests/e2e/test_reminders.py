@@ -21,6 +21,7 @@ from tests.e2e.helpers import (
     on_telegram,
     on_wechat,
     seed_worker,
+    telegram_gps,
     visit_code,
 )
 from tests.e2e.test_job_rules import photo
@@ -157,7 +158,7 @@ async def test_an_unconfirmed_finished_job_gets_one_confirm_reminder(both, fake_
     clock.advance(hours=30)  # Tuesday 15:00
     await worker.say(f"/onway #{number}")
     await worker.say(f"/checkin #{number}")
-    await worker.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await worker.share(location=telegram_gps(HOME))
     await worker.say(await visit_code(worker.client.app, number))
     await photo(worker, fake_telegram, f"door{number}")
     await worker.say(f"/photo #{number} before")

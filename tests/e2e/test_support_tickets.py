@@ -224,3 +224,52 @@ async def test_two_instances_alert_each_sla_step_once(
     for _ in range(2):
         await asyncio.gather(one[SERVICES].run(TicketSweep()), two[SERVICES].run(TicketSweep()))
     assert len(fake_telegram.sent(SUPPORT_TG)) == before + 1
+
+
+async def test_support_reads_a_ticket_s_whole_conversation_audited_and_finance_may_not(
+    aiohttp_client, tmp_path, own_postgres_url, pii_key, fake_telegram, fake_wechat
+):
+    from store.tables import AuditRow
+
+    clock = Clock()
+    finance_tg = 930301
+    app = make_app(
+        tmp_path,
+        own_postgres_url,
+        pii_key,
+        clock=clock,
+        **on_telegram(fake_telegram),
+        **on_wechat(fake_wechat),
+        admins=f"telegram:{SUPPORT_TG}:support,telegram:{finance_tg}:finance",
+    )
+    client = await aiohttp_client(app)
+    customer = await wechat_customer(app, client, fake_wechat, "o-ticket-6")
+    await customer.choose("联系客服")
+    await customer.say("洗衣机洗完还有异味")
+    support = TelegramUser(client, fake_telegram, SUPPORT_TG)
+    clock.advance(minutes=5)
+    await support.say("/reply T1 请问是哪一天的订单?")
+    clock.advance(minutes=2)
+    await customer.say("昨天下午的")
+
+    await support.say("/ticket T1")
+    shown = support.text()
+    lines = shown.splitlines()
+    assert "工单 T1" in lines[0] and "处理中" in lines[0]
+    said = [line for line in lines if "洗衣机" in line or "哪一天" in line or "昨天下午" in line]
+    assert len(said) == 3 and "客户" in said[0] and "洗衣机洗完还有异味" in said[0]
+    assert f"客服 telegram:{SUPPORT_TG}" in said[1] and "请问是哪一天的订单?" in said[1]
+    assert "客户" in said[2] and "昨天下午的" in said[2]
+    times = [line.split()[1] for line in said]  # "12-06 10:00 客户:…"
+    assert times == sorted(times) and times[0] != times[1]
+    assert "/reply T1" in shown
+
+    await support.say("查看工单 T9")
+    assert "没有工单 T9" in support.text()
+    finance = TelegramUser(client, fake_telegram, finance_tg)
+    await finance.say("/ticket T1")
+    assert "/ticket 需要" in finance.text() and "洗衣机" not in finance.text()
+    async with app[DATABASE].uow() as uow:
+        rows = await uow.session.exec(select(AuditRow).where(AuditRow.action == "view_ticket"))
+        [read] = rows.all()
+    assert read.actor == f"telegram:{SUPPORT_TG}" and read.target == "ticket:T1"

@@ -23,6 +23,7 @@ from tests.e2e.helpers import (
     grant_points,
     make_app,
     on_telegram,
+    telegram_gps,
 )
 from tests.e2e.test_money import book_range_hood
 from tests.e2e.test_recurring import at, orders_of, repeat_weekly
@@ -62,7 +63,7 @@ async def quote_three_hours(customer: TelegramUser) -> None:
     await customer.choose("日常保洁")
     await customer.choose("3小时")
     await customer.say("明天 15:00")
-    await customer.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await customer.share(location=telegram_gps(HOME))
     await customer.say("8楼801")
 
 
@@ -213,7 +214,7 @@ async def test_a_deposit_order_expires_like_a_full_one_and_its_request_closes(
     await customer.choose("选好了")
     await customer.say("100")
     await customer.say("明天 10:00")
-    await customer.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await customer.share(location=telegram_gps(HOME))
     await customer.say("5楼")
     await confirm_order(customer)
     number = int(re.search(r"#(\d{6,8})", customer.text()).group(1))

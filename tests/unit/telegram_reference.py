@@ -29,6 +29,8 @@ from typing import Any
 from telegram import Chat, MaybeInaccessibleMessage, MessageEntity, Update, User
 
 from bots import telegram_updates
+from domain.geo import wgs84_to_gcj02
+from domain.people import GeoPoint
 from domain.text import clean
 
 Reading = dict[str, Any]
@@ -92,7 +94,9 @@ def ptb_reading(update: Update, at: datetime) -> Reading:
         event = ("ContactShared", {**base, "phone": clean(message.contact.phone_number)})
     elif message.location is not None:
         where = message.location
-        degrees = {"lat": float(where.latitude), "lon": float(where.longitude), "label": ""}
+        # Telegram's WGS-84, kept as GCJ-02 like every point (``domain.geo``)
+        point = wgs84_to_gcj02(GeoPoint(float(where.latitude), float(where.longitude)))
+        degrees = {"lat": point.lat, "lon": point.lon, "label": ""}
         event = ("LocationShared", {**base, **degrees})
     elif message.photo:
         event = ("PhotoReceived", {**base, "ref": clean(message.photo[-1].file_id)})

@@ -79,6 +79,7 @@ EXAMPLES = [
     ("reply", None, "3 师傅明天回访", c.ReplyComplaint(BY, "{role}", 3, "师傅明天回访")),
     ("reply", None, "T12 明天回电", c.ReplyTicket(BY, "{role}", 12, "明天回电")),
     ("tickets", None, "", c.ListTickets(BY, "{role}")),
+    ("ticket", None, "T12", c.ShowTicket(BY, "{role}", 12)),
     ("take", None, "t12", c.TakeTicket(BY, "{role}", 12)),
     ("close", None, "T12", c.CloseTicket(BY, "{role}", 12)),
     (

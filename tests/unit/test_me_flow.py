@@ -128,6 +128,7 @@ def test_the_whole_screen_names_the_level_and_shows_the_way_to_the_next():
         "invite",
         "cards",
         "birthday",
+        "emergency",
         "lang",
         "menu",
     ]
@@ -137,6 +138,7 @@ def test_the_whole_screen_names_the_level_and_shows_the_way_to_the_next():
         "邀请好友",
         "次卡",
         "设置生日",
+        "紧急联系人",
         "English",
         "主菜单",
     ]

@@ -88,7 +88,11 @@ SAMPLES: dict[str, dict[str, object]] = {
         "customer_phone": "13800138000",
         "worker": "李师傅",
         "worker_phone": "13900139000",
+        "contact": "王先生",
+        "contact_relation": "配偶",
+        "contact_phone": "13700137000",
     },
+    "sos_contact": {"name": "王女士", "number": 240117},
     "finished": {
         "number": 240117,
         "photos": ["https://x.example/a.jpg", "https://x.example/b.jpg"],

@@ -58,7 +58,7 @@ def message(**fields) -> dict:
             ContactShared,
             {"phone": "+8613812345678"},
         ),
-        ({"location": {"latitude": 31.2, "longitude": 121}}, LocationShared, {"lon": 121.0}),
+        ({"location": {"latitude": 51.5, "longitude": -1}}, LocationShared, {"lon": -1.0}),
         ({"photo": [{"file_id": "small"}, {"file_id": "large"}]}, PhotoReceived, {"ref": "large"}),
         (
             {
@@ -177,3 +177,11 @@ def test_wrong_types_are_a_bad_update(data):
 def test_a_body_nested_too_deep_for_the_parsers_is_not_json():
     with pytest.raises(ValueError):  # not a RecursionError, which the webhook would answer 500
         decode(b'{"update_id": 1, "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+
+
+def test_a_location_in_china_comes_as_gcj02_like_the_chinese_maps_and_wechat():
+    """Telegram sends WGS-84 (GPS); the published Tiananmen pair (wandergis/coordtransform)."""
+    update = read_update(message(location={"latitude": 39.915, "longitude": 116.404}), AT)
+    event = update.event
+    assert isinstance(event, LocationShared)
+    assert (event.lat, event.lon) == pytest.approx((39.91640428150164, 116.41024449916938))

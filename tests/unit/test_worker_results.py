@@ -89,6 +89,7 @@ def test_the_jobs_screen_shows_offers_and_live_jobs_with_their_next_steps():
             "act:offline",
             "act:earnings",
             "act:payout_account",
+            "act:emergency_contact",
         ]
 
 

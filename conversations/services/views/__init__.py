@@ -26,6 +26,7 @@ from conversations.services.views import (
     credentials,
     customer,
     dispatch,
+    emergency,
     feedback,
     invoices,
     membership,
@@ -75,6 +76,7 @@ def table(
         q.LoadJobs: partial(worker.jobs, catalog=catalog),
         q.LoadEarnings: partial(worker.earnings, rules=rules, clock=clock),
         q.LoadPayoutAccount: worker.payout_account,
+        q.LoadEmergencyContact: emergency.emergency_contact,
         q.ShowStats: partial(admin.stats, admins=admins, tz=tz, clock=clock),
         q.ListOrders: partial(
             admin.orders, admins=admins, catalog=catalog, rules=rules, tz=tz, clock=clock

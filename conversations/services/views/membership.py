@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from conversations.results.membership import CouponHeld, MembershipShown
 from domain.coupons import held, source, takes_off
+from domain.emergency import EmergencyContact, Holder
 from domain.errors import DomainError
 from domain.member_levels import progress
 from domain.membership import PAID_STATUSES
@@ -67,5 +68,11 @@ async def membership(
         invite_asked=q.invite,
         referral_reward_cents=m.referral_coupon_cents,
         birthday=customer.birthday,
+        emergency=_emergency(await uow.emergency_contacts.get(Holder.CUSTOMER, q.customer_id)),
         card_visits=tuple((c.visits_left, c.deferred_cents) for c in usable),
     )
+
+
+def _emergency(contact: EmergencyContact | None) -> tuple[str, str, str] | None:
+    """The emergency contact as 我的 shows it: (name, relation, masked phone)."""
+    return (contact.name, contact.relation, contact.masked_phone) if contact else None
