@@ -33,6 +33,7 @@ from domain.commands import (
     IssuePolicies,
     QuarterlyLevels,
     ReconcilePayments,
+    ReleaseDeposits,
     RemindExpiringCertificates,
     SampleSpotChecks,
     SendCampaigns,
@@ -68,6 +69,7 @@ SWEEPS: list[tuple[Callable[[], Command], int]] = [
     (SendCampaigns, 30),
     (GiveBirthdayCoupons, 3600),
     (ExpireCards, 3600),
+    (ReleaseDeposits, 3600),
 ]
 """(command to run, every N seconds)."""
 

@@ -55,6 +55,7 @@ from conversations.services.staff_desk import StaffDesk
 from conversations.services.support_desk import SupportDesk
 from conversations.services.unpaid import UnpaidDesk
 from conversations.services.workers import WorkerDesk
+from conversations.services.workforce import WorkforceDesk
 from domain import commands as c
 from domain.coupons import WELCOME, Coupon
 from domain.errors import DomainError
@@ -88,6 +89,7 @@ class Services(Deps):
         self.admin_desk = AdminDesk(self)
         self.order_desk = OrderDesk(self)
         self.reschedule_desk = RescheduleDesk(self)
+        self.workforce = WorkforceDesk(self)
         self.business = BusinessDesk(self)
         self.staff = StaffDesk(self)
         self.links = LinkDesk(self)
@@ -131,6 +133,7 @@ class Services(Deps):
             **self.admin_desk.handlers(),
             **self.order_desk.handlers(),
             **self.reschedule_desk.handlers(),
+            **self.workforce.handlers(),
             **self.business.handlers(),
             **self.staff.handlers(),
             **self.points.handlers(),

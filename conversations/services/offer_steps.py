@@ -169,6 +169,32 @@ async def offer_transfer(
     ]
 
 
+async def offer_transfer_to(
+    uow: UnitOfWork, catalog: Catalog, rules: Rules, order: Order, worker_id: int, now: datetime
+) -> Notice:
+    """Offer an accepted order to one named worker (an admin's ``/transfer #N WORKER_ID``):
+    they must be free for it by the dispatch rules, as anyone offered a job is."""
+    if order.status != OrderStatus.ACCEPTED or order.id is None:
+        raise DomainError(N_("订单 #{number} 现在不能转单", number=order.number))
+    if worker_id == order.worker_id:
+        raise DomainError(N_("#{number} 已经是这位师傅", number=order.number))
+    job, address = await job_for(uow, catalog, order, frozenset({order.worker_id or 0}))
+    pool = await candidates(uow, job, rules)
+    me = pool.get(worker_id)
+    ranked = rank(job, [me[0]], rules.dispatch) if me is not None else []
+    if me is None or not ranked:
+        raise DomainError(
+            N_(
+                "师傅 {worker_id} 现在不能接 #{number}(未上线、时间冲突、不在服务范围或缺少资质)",
+                worker_id=worker_id,
+                number=order.number,
+            )
+        )
+    return await make_offer(
+        uow, catalog, rules, order, me[1], ranked[0], address, OfferMode.TRANSFER, now
+    )
+
+
 async def assign(
     uow: UnitOfWork, rules: Rules, order: Order, worker: Worker, admin: str, now: datetime
 ) -> list[Notice]:

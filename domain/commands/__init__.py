@@ -112,6 +112,7 @@ from domain.commands.workers import (
     SetOnline,
     StoreDocument,
 )
+from domain.commands.workforce import MarkWorkerLeft, ReleaseDeposits, TransferOrder
 
 __all__ = [
     "RequestInvoice",
@@ -216,4 +217,7 @@ __all__ = [
     "SetMarketing",
     "NoteInbound",
     "GiveBirthdayCoupons",
+    "TransferOrder",
+    "MarkWorkerLeft",
+    "ReleaseDeposits",
 ]
