@@ -25,6 +25,7 @@ EVENTS: dict[str, frozenset[str]] = {
         "transfer_compensated": "number amount",
         "transfer_unavailable": "number",
         "transfer_by_admin": "number",
+        "transfer_unavailable_admin": "number worker_id",
         "overlap_transfer": "number other amount",
         "order_accepted": "number worker stars code",
         "no_worker": "number",

@@ -11,9 +11,8 @@ from conversations.services.dispatch import (
     dispatch,
     job_for,
     make_offer,
-    no_worker_notices,
 )
-from conversations.services.notices import Notice, t, to_customer, to_worker
+from conversations.services.notices import Notice, t, to_admins, to_customer, to_worker
 from domain.catalog import Catalog
 from domain.dispatch import rank
 from domain.errors import DomainError
@@ -151,7 +150,11 @@ async def offer_transfer(
     if not ranked:
         return [
             to_worker(order.worker_id or 0, "transfer_unavailable", number=order.number),
-            *no_worker_notices(order, rules)[1:],
+            to_admins(
+                "transfer_unavailable_admin",
+                number=order.number,
+                worker_id=order.worker_id or 0,
+            ),
         ]
     best = ranked[0]
     return [
