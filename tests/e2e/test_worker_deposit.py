@@ -150,6 +150,9 @@ async def test_the_deposit_comes_back_after_leaving_once_no_complaint_is_open(
         assert (await uow.workers.get(worker_id)).status == WorkerStatus.LEFT
     await ops.say(f"/leave {worker_id}")
     assert "已离职" in ops.text()
+    worker = TelegramUser(client, fake_telegram, WORKER)
+    await worker.say("上线")
+    assert "您已离职" in worker.text()
 
     clock.advance(days=29)
     await app[SERVICES].run(ReleaseDeposits())
