@@ -10,27 +10,11 @@ from dataclasses import dataclass, field
 from datetime import time
 from enum import StrEnum
 
-
-class MemberLevel(StrEnum):
-    REGULAR = "regular"
-    SILVER = "silver"
-    GOLD = "gold"
-    DIAMOND = "diamond"
-
-
-class ComplaintCategory(StrEnum):
-    LATE = "late"
-    INCOMPLETE = "incomplete"
-    DAMAGE = "damage"
-    ATTITUDE = "attitude"
-    OTHER = "other"
-
-
-class WorkerLevel(StrEnum):
-    S = "S"
-    A = "A"
-    B = "B"
-    C = "C"
+# re-exported: the rules are keyed by them, and every module reads them from here
+from domain.deposit_rules import DepositRules as DepositRules
+from domain.rule_keys import ComplaintCategory as ComplaintCategory
+from domain.rule_keys import MemberLevel as MemberLevel
+from domain.rule_keys import WorkerLevel as WorkerLevel
 
 
 @dataclass(frozen=True)
@@ -83,31 +67,6 @@ class LatenessRules:
     deduction_bp: int = 2_000
     suspend_after: int = 3
     window_days: int = 30
-
-
-@dataclass(frozen=True)
-class DepositRules:
-    """The worker deposit (保证金): held from settlements up to the level's amount, raised
-    for a high complaint rate, charged for penalties, released after leaving."""
-
-    amount_cents: dict[WorkerLevel, int] = field(
-        default_factory=lambda: {
-            WorkerLevel.S: 50_000,
-            WorkerLevel.A: 80_000,
-            WorkerLevel.B: 100_000,
-            WorkerLevel.C: 150_000,
-        }
-    )
-    hold_bp: int = 2_000
-    """The share of each settlement withheld until the deposit reaches its amount."""
-    complaint_rate_above_bp: int = 500
-    """A worker whose complaint rate is over this holds a raised deposit ..."""
-    raised_bp: int = 15_000
-    """... of this share of their level's amount."""
-    covers: frozenset[ComplaintCategory] = frozenset({ComplaintCategory.DAMAGE})
-    """Complaints whose refund the deposit pays beyond the worker's share of the order."""
-    release_after_days: int = 30
-    """A worker who left gets the deposit back this long after, with no complaint open."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Results of the admins' transfers, a worker leaving, and the deposit sweep."""
+"""Results of the admins' transfers and of a worker leaving."""
 
 from __future__ import annotations
 
@@ -27,10 +27,3 @@ class WorkerLeft(Result):
     name: str
     deposit_cents: int
     release_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class DepositsReleased(Result):
-    """``ReleaseDeposits``: how many deposits were paid back."""
-
-    released: int

@@ -10,7 +10,8 @@ from datetime import timedelta
 from typing import Any
 
 from conversations.events import Result
-from conversations.results.workforce import DepositsReleased, TransferStarted, WorkerLeft
+from conversations.results.sweeps import DepositsReleased
+from conversations.results.workforce import TransferStarted, WorkerLeft
 from conversations.services import deposits, offer_steps, order_steps
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_worker
