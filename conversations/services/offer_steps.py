@@ -115,6 +115,8 @@ async def decline(
     if mine is None or not await uow.offers.answer(mine.id or 0, OfferStatus.DECLINED, now):
         raise DomainError(N_("订单 #{number} 的邀请已失效", number=number))
     if mine.mode == OfferMode.TRANSFER:
+        if order.status != OrderStatus.ACCEPTED:
+            return []  # the first worker set off meanwhile: nothing to hand over
         return await offer_transfer(uow, catalog, rules, order, now)
     return await dispatch(uow, catalog, rules, order, now)
 
@@ -130,6 +132,8 @@ async def expire(
     assert order is not None
     notices = [to_worker(offer.worker_id, "offer_expired", number=order.number)]
     if offer.mode == OfferMode.TRANSFER:
+        if order.status != OrderStatus.ACCEPTED:
+            return notices  # the first worker set off meanwhile: nothing to hand over
         return notices + await offer_transfer(uow, catalog, rules, order, now)
     return notices + await dispatch(uow, catalog, rules, order, now)
 

@@ -83,6 +83,8 @@ async def move(
     )
     await uow.orders.save(order, now)
     await uow.orders.reset_reminders(order.id)
+    if order.status == OrderStatus.ACCEPTED:  # transfer offers were for the old time
+        await uow.offers.close_others(order.id, None, OfferStatus.WITHDRAWN, now)
     handed = await overlaps.hand_over(uow, s.catalog, s.rules, order, now)
     if worker_id is not None and not handed:
         notices.append(

@@ -6,9 +6,19 @@ offered on too."""
 
 import pytest
 
+from conversations.results.sweeps import OffersExpired
+from domain.commands import ExpireOffers
 from domain.lifecycle import OrderStatus
-from tests.e2e.helpers import HOME, TelegramUser, book_and_pay, make_app, on_telegram, seed_worker
-from webhooks.keys import DATABASE
+from tests.e2e.helpers import (
+    HOME,
+    TelegramUser,
+    book_and_pay,
+    make_app,
+    near_the_start,
+    on_telegram,
+    seed_worker,
+)
+from webhooks.keys import DATABASE, SERVICES
 
 OPS, SUPPORT = 994002, 994004
 ADMINS = f"telegram:{OPS}:ops,telegram:{SUPPORT}:support"
@@ -115,3 +125,34 @@ async def test_a_customers_move_onto_another_job_of_the_worker_is_offered_on(tg,
     assert f"与您的订单 #{second} 冲突" in last(fake_telegram, 666001)
     assert f"#{first}" in last(fake_telegram, 666002)
     assert (await order_of(app, first)).worker_id == busy
+
+
+async def test_a_transfer_offer_ends_when_the_job_moves_back_or_the_first_worker_sets_off(
+    tg, fake_telegram, clock
+):
+    app, client = tg
+    ops = TelegramUser(client, fake_telegram, OPS)
+    first = await book_and_pay(TelegramUser(client, fake_telegram, 667101), when="明天 15:00")
+    second = await book_and_pay(TelegramUser(client, fake_telegram, 667102), when="后天 10:00")
+    busy = await seed_worker(app, channel="telegram", user_id="667001", center=HOME, online=False)
+    for number in (first, second):
+        await ops.say(f"/assign #{number} {busy}")
+    idle = TelegramUser(client, fake_telegram, 667002)
+    await seed_worker(app, channel="telegram", user_id="667002", center=HOME)
+
+    await ops.say(f"/reschedule #{first} 后天 10:30")  # onto #second: offered on
+    assert f"#{first}" in last(fake_telegram, 667002)
+    await ops.say(f"/reschedule #{first} 明天 15:00")  # back: the offer is withdrawn
+    assert "原师傅继续服务" in ops.text()
+    await idle.say(f"/accept #{first}")
+    assert (await order_of(app, first)).worker_id == busy
+
+    await ops.say(f"/transfer #{second}")
+    assert f"已将 #{second} 转单给师傅" in ops.text()
+    await near_the_start(app, second, minutes_before=60)
+    await TelegramUser(client, fake_telegram, 667001).say(f"/onway #{second}")
+    assert (await order_of(app, second)).status == OrderStatus.ON_THE_WAY
+    clock.advance(minutes=10)  # the transfer offer runs out after the worker set off
+    [expired] = await app[SERVICES].run(ExpireOffers())
+    assert expired == OffersExpired(1)
+    assert (await order_of(app, second)).worker_id == busy
