@@ -96,6 +96,18 @@ async def test_settlements_fill_the_deposit_up_to_the_levels_amount_and_earnings
     await customer.say(f"确认完成 #{third}")
     assert (await balances(app, worker_id))[1] == goal  # full: nothing more held
 
+    # a complaint rate over the rule's (as /levels found it) raises the amount by half
+    async with app[DATABASE].uow() as uow:
+        w = await uow.workers.get(worker_id)
+        w.complaint_rate_bp = app[RULES].settlement.deposit.complaint_rate_above_bp + 1
+        await uow.workers.save(w)
+        await uow.commit()
+    await worker.say("/earnings")
+    assert "保证金:已存 ¥1,000.00 / 应存 ¥1,500.00" in worker.text()
+    customer, fourth = await finished_job(app, client, fake_telegram, clock, 600204)
+    await customer.say(f"确认完成 #{fourth}")
+    assert goal < (await balances(app, worker_id))[1] <= goal * 3 // 2
+
 
 async def test_a_damage_refund_after_settlement_takes_the_rest_from_the_deposit(
     tg, fake_telegram, clock
