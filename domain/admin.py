@@ -57,6 +57,7 @@ COMMAND_ROLES: dict[str, frozenset[AdminRole]] = {
     "explain": OPS_DESK,
     "assign": OPS_DESK,
     "reassign": OPS_DESK,
+    "transfer": OPS_DESK,
     "cancel": OPS_DESK,
     "reschedule": frozenset({OW, OP, SU}),
     # money
@@ -75,6 +76,7 @@ COMMAND_ROLES: dict[str, frozenset[AdminRole]] = {
     "reject": OPS_DESK,
     "suspend": OPS_DESK,
     "unsuspend": OPS_DESK,
+    "leave": OPS_DESK,
     "renewals": frozenset({OW, OP, SU}),
     "approve_cert": OPS_DESK,
     "reject_cert": OPS_DESK,

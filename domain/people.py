@@ -45,6 +45,9 @@ class WorkerStatus(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     SUSPENDED = "suspended"
+    LEFT = "left"
+    """No longer works with the platform (an admin's ``/leave``): the deposit is paid back
+    after the rules' waiting period."""
 
 
 WORKER_STATUS_TEXT: dict[str, Text] = {
@@ -52,6 +55,7 @@ WORKER_STATUS_TEXT: dict[str, Text] = {
     WorkerStatus.APPROVED: N_("已通过"),
     WorkerStatus.REJECTED: N_("未通过"),
     WorkerStatus.SUSPENDED: N_("已暂停接单"),
+    WorkerStatus.LEFT: N_("已离职"),
 }
 
 DOCUMENT_TEXT: dict[str, Text] = {
@@ -127,6 +131,7 @@ class Worker:
     credit_score: int = 100
     complaint_rate_bp: int = 0
     level_reviewed_at: datetime | None = None
+    left_at: datetime | None = None
     id: WorkerId | None = None
 
 

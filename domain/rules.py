@@ -10,27 +10,11 @@ from dataclasses import dataclass, field
 from datetime import time
 from enum import StrEnum
 
-
-class MemberLevel(StrEnum):
-    REGULAR = "regular"
-    SILVER = "silver"
-    GOLD = "gold"
-    DIAMOND = "diamond"
-
-
-class ComplaintCategory(StrEnum):
-    LATE = "late"
-    INCOMPLETE = "incomplete"
-    DAMAGE = "damage"
-    ATTITUDE = "attitude"
-    OTHER = "other"
-
-
-class WorkerLevel(StrEnum):
-    S = "S"
-    A = "A"
-    B = "B"
-    C = "C"
+# re-exported: the rules are keyed by them, and every module reads them from here
+from domain.deposit_rules import DepositRules as DepositRules
+from domain.rule_keys import ComplaintCategory as ComplaintCategory
+from domain.rule_keys import MemberLevel as MemberLevel
+from domain.rule_keys import WorkerLevel as WorkerLevel
 
 
 @dataclass(frozen=True)
@@ -103,6 +87,7 @@ class SettlementRules:
     payout_query_after_minutes: int = 10
     """A transfer whose answer was lost (or still processing) is asked about this long after
     it was sent, and sent again only when the provider has no record of it."""
+    deposit: DepositRules = field(default_factory=DepositRules)
 
 
 @dataclass(frozen=True)

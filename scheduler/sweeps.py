@@ -34,6 +34,7 @@ from domain.commands import (
     IssuePolicies,
     QuarterlyLevels,
     ReconcilePayments,
+    ReleaseDeposits,
     RemindExpiringCertificates,
     SampleSpotChecks,
     SendCampaigns,
@@ -70,6 +71,7 @@ SWEEPS: list[tuple[Callable[[], Command], int]] = [
     (GiveBirthdayCoupons, 3600),
     (ExpireCards, 3600),
     (ExpireSurcharges, 60),
+    (ReleaseDeposits, 3600),
 ]
 """(command to run, every N seconds)."""
 

@@ -12,6 +12,8 @@ from pydantic import Field
 from domain.rules import (
     BookingRules,
     CancellationRules,
+    ComplaintCategory,
+    DepositRules,
     MemberLevel,
     MembershipRules,
     PaymentRules,
@@ -99,6 +101,28 @@ class CancellationSpec(Strict):
         )
 
 
+_DEP = _S.deposit
+
+
+class DepositSpec(Strict):
+    amount: dict[WorkerLevel, Yuan] = dict(_DEP.amount_cents)
+    hold_percent: Percent = _DEP.hold_bp
+    complaint_rate_above_percent: Percent = _DEP.complaint_rate_above_bp
+    raised_percent: int = Field(default=_DEP.raised_bp // 100, ge=100)
+    covers: list[ComplaintCategory] = sorted(_DEP.covers)
+    release_after_days: int = Field(default=_DEP.release_after_days, ge=0)
+
+    def build(self) -> DepositRules:
+        return DepositRules(
+            amount_cents=dict(self.amount),
+            hold_bp=self.hold_percent,
+            complaint_rate_above_bp=self.complaint_rate_above_percent,
+            raised_bp=self.raised_percent * 100,
+            covers=frozenset(self.covers),
+            release_after_days=self.release_after_days,
+        )
+
+
 class SettlementSpec(Strict):
     commission_percent: dict[WorkerLevel, Percent] = dict(_S.commission_bp)
     default_commission_percent: Percent = _S.default_commission_bp
@@ -107,6 +131,7 @@ class SettlementSpec(Strict):
     withdrawal_minimum: Yuan = _S.withdrawal_min_cents
     auto_confirm_hours: int = Field(default=_S.auto_confirm_hours, ge=1)
     payout_query_after_minutes: int = Field(default=_S.payout_query_after_minutes, ge=1)
+    deposit: DepositSpec = DepositSpec()
 
     def build(self) -> SettlementRules:
         return SettlementRules(
@@ -117,6 +142,7 @@ class SettlementSpec(Strict):
             withdrawal_min_cents=self.withdrawal_minimum,
             auto_confirm_hours=self.auto_confirm_hours,
             payout_query_after_minutes=self.payout_query_after_minutes,
+            deposit=self.deposit.build(),
         )
 
 

@@ -4,10 +4,11 @@ key) and their certificates, written as what changed since they were read."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, Table
-from sqlmodel import col, delete, select
+from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.people import (
@@ -90,6 +91,31 @@ class WorkerRepository:
         )
         return await self._many(rows.all())
 
+    async def deposits_due(self, left_before: datetime) -> list[Worker]:
+        """Workers who left before ``left_before`` and whose deposit was not released yet."""
+        rows = await self._s.exec(
+            select(WorkerRow)
+            .where(
+                col(WorkerRow.status) == WorkerStatus.LEFT.value,
+                col(WorkerRow.left_at) <= left_before,
+                col(WorkerRow.deposit_released_at).is_(None),
+            )
+            .order_by(col(WorkerRow.id))
+        )
+        return await self._many(rows.all())
+
+    async def claim_deposit_release(self, worker_id: int, at: datetime) -> bool:
+        """Mark the deposit released, once across processes (a conditional update)."""
+        result = await self._s.exec(
+            update(WorkerRow)
+            .where(
+                col(WorkerRow.id) == worker_id,
+                col(WorkerRow.deposit_released_at).is_(None),
+            )
+            .values(deposit_released_at=at)
+        )
+        return bool(result.rowcount)
+
     def _fill(self, row: WorkerRow, w: Worker) -> None:
         row.name, row.status, row.online = w.name, w.status.value, w.online
         row.level, row.rating_x100, row.daily_cap, row.lang = (
@@ -101,7 +127,7 @@ class WorkerRepository:
         row.skills = list(w.skills)
         row.good_rate_bp, row.review_note = w.good_rate_bp, w.review_note
         row.credit_score, row.complaint_rate_bp = w.credit_score, w.complaint_rate_bp
-        row.level_reviewed_at = w.level_reviewed_at
+        row.level_reviewed_at, row.left_at = w.level_reviewed_at, w.left_at
         row.phone_enc = self._c.encrypt("worker.phone", w.phone)
         row.phone_hash = self._c.lookup_hash("phone", w.phone)
         row.center_enc = self._c.encrypt("worker.center", point_to_text(w.area.center))
@@ -177,6 +203,7 @@ class WorkerRepository:
             credit_score=row.credit_score,
             complaint_rate_bp=row.complaint_rate_bp,
             level_reviewed_at=row.level_reviewed_at,
+            left_at=row.left_at,
         )
 
 

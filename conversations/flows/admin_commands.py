@@ -29,11 +29,13 @@ USAGE: dict[str, Text] = {
     "relay": N_("/relay #订单号(顾客与师傅的聊天记录)"),
     "explain": N_("/explain #订单号"),
     "reassign": N_("/reassign #订单号 师傅ID"),
+    "transfer": N_("/transfer #订单号 [师傅ID](转给附近空闲师傅或指定师傅,原师傅获补偿)"),
     "cancel": N_("/cancel #订单号 [原因]"),
     "reschedule": N_("/reschedule #订单号 新时间(如 明天 15:00)"),
     "refund": N_("/refund #订单号 金额(元)"),
     "suspend": N_("/suspend 师傅ID 原因"),
     "unsuspend": N_("/unsuspend 师傅ID"),
+    "leave": N_("/leave 师傅ID [原因](离职,保证金到期退还)"),
     "prices": N_("/price [项目]"),
     "price": N_("/price 项目 金额(元)"),
     "coupon": N_("/coupon issue 客户ID或手机号 金额(元) [天数]"),
@@ -114,6 +116,7 @@ ORDER_COMMANDS = (
     "explain",
     "cancel",
     "reassign",
+    "transfer",
     "refund",
     "release",
     "reschedule",
@@ -183,6 +186,11 @@ def build(  # noqa: C901 - one branch per admin command, each a few lines
         return _reschedule(ctx, number, args, by, role)
     if name in ORDER_COMMANDS:
         return _order_command(name, number, w, args, by, role, request)
+    if name == "leave":
+        if not w or not w[0].isdigit():
+            return None
+        reason = within(limits.WORKER_REASON, args.strip()[len(w[0]) :].strip())
+        return c.MarkWorkerLeft(by, role, int(w[0]), reason)
     if name in ("suspend", "unsuspend"):
         if not w or not w[0].isdigit():
             return None
@@ -351,6 +359,10 @@ def _order_command(
         return c.AdminCancelOrder(by, role, number, within(limits.CANCEL_REASON, args.strip()))
     if name == "reassign":
         return c.ReassignOrder(by, role, number, int(w[0])) if w and w[0].isdigit() else None
+    if name == "transfer":
+        if len(w) > 1 or (w and not w[0].isdigit()):
+            return None
+        return c.TransferOrder(by, role, number, int(w[0]) if w else None)
     cents = amount(w[0]) if w else None
     if cents is None or len(w) > 2 or (len(w) == 2 and w[1].casefold() not in ("again", "再退")):
         return None

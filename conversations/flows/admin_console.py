@@ -19,6 +19,7 @@ from conversations.flows import (
     admin_staff_views,
     admin_ticket_views,
     admin_views,
+    admin_workforce_views,
 )
 from conversations.flows.admin_commands import USAGE, build, invoice_command
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
@@ -232,6 +233,7 @@ SCREENS = (
     *admin_dispatch_views.SCREENS,
     *admin_credential_views.SCREENS,
     *admin_ticket_views.SCREENS,
+    *admin_workforce_views.SCREENS,
 )
 """Each result of an admin command, with the screen that shows it."""
 TRANSITIONS: Transitions = {

@@ -66,6 +66,20 @@ def reassigned(ctx: Ctx, conv: Conversation, r: OrderReassigned) -> Outcome:
 
 def rescheduled(ctx: Ctx, conv: Conversation, r: OrderRescheduled) -> Outcome:
     when = local(ctx, r.start_at)
+    if r.clash:
+        return Outcome(
+            [
+                Say(
+                    tr(
+                        conv,
+                        "已将 #{number} 改约到 {when};新时间与原师傅的其他订单冲突,"
+                        "正在转给附近空闲师傅(接单前仍由原师傅负责)。",
+                        number=r.number,
+                        when=when,
+                    )
+                )
+            ]
+        )
     text = (
         tr(
             conv,

@@ -35,6 +35,8 @@ FLAG_TEXT = {
 }
 WHAT_TEXT = {
     "reassign": N_("改派"),
+    "transfer": N_("转单"),
+    "leave": N_("离职"),
     "assign": N_("指派"),
     "cancel": N_("管理员取消"),
     "refund": N_("发起退款"),

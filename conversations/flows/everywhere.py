@@ -125,6 +125,14 @@ def route(  # noqa: C901 - one branch per global word, in the order they win
         )
         return Outcome(goto="payment")
     typed = _typed(event)
+    if (
+        typed is not None
+        and typed.name == "transfer"
+        and ctx.admin_role
+        and conv.worker_id is None
+        and not isinstance(event, ChoiceMade)
+    ):  # staff who are not workers: ``/transfer #N`` is the admin's transfer
+        typed = Typed("admin", typed.name, typed.args, typed.number)
     if typed is not None and typed.group == "admin":
         outcome = _admin(ctx, conv, typed, event)
         if outcome is not None:

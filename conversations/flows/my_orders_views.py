@@ -271,7 +271,7 @@ def rescheduled(ctx: Ctx, conv: Conversation, r: OrderRescheduled) -> list[Reply
             number=r.number,
             when=when,
         )
-        if r.worker_kept
+        if r.worker_kept and not r.clash
         else tr(
             conv,
             "订单 #{number} 已改约到 {when},我们正在为新时间安排师傅。",

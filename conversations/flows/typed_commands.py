@@ -79,6 +79,7 @@ ADMIN = {
     "refund": ("refund", "退款"),
     "suspend": ("suspend", "暂停接单"),
     "unsuspend": ("unsuspend", "恢复接单"),
+    "leave": ("leave", "离职"),
     "price": ("price", "改价"),
     "prices": ("prices", "价格表"),
     "coupon": ("coupon", "发券"),

@@ -149,6 +149,21 @@ def earnings_text(conv: Conversation, e: EarningsShown) -> str:
         owed=owed,
         free=free,
         after_days=e.after_days,
+    ) + deposit_text(conv, e)
+
+
+def deposit_text(conv: Conversation, e: EarningsShown) -> str:
+    """The deposit line of the earnings screen (none when nothing is held or due)."""
+    if not e.deposit_cents and not e.deposit_target_cents:
+        return ""
+    held, target = format_yuan(e.deposit_cents), format_yuan(e.deposit_target_cents)
+    if e.deposit_cents >= e.deposit_target_cents:
+        return tr(conv, "\n保证金:已存 {held}(应存 {target},已存足)。", held=held, target=target)
+    return tr(
+        conv,
+        "\n保证金:已存 {held} / 应存 {target},每笔结算暂扣一部分直至存足;离职后无投诉即退还。",
+        held=held,
+        target=target,
     )
 
 

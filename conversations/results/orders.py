@@ -130,12 +130,14 @@ class RescheduleQuoted(Result):
 @dataclass(frozen=True, slots=True)
 class OrderRescheduled(Result):
     """The order moved to ``start_at``; ``worker_kept``: its worker still has it (else it is
-    being dispatched again)."""
+    being dispatched again); ``clash``: the new time overlaps another job of the worker, so
+    the order is being offered to another worker."""
 
     number: int
     start_at: datetime
     fee_cents: int
     worker_kept: bool
+    clash: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -208,3 +208,10 @@ class CardsExpired(Result):
     reminded: int
     expired: int
     lapsed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DepositsReleased(Result):
+    """``ReleaseDeposits``: the deposits paid back to workers who left in good standing."""
+
+    released: int

@@ -91,6 +91,10 @@ class EarningsShown(Result):
     available_cents: int
     after_days: int
     """Days after settlement before earnings can be withdrawn (T+n)."""
+    deposit_cents: int = 0
+    """The deposit (保证金) held for the worker, not part of the balance."""
+    deposit_target_cents: int = 0
+    """What the deposit should reach (the level's amount, raised for many complaints)."""
 
 
 @dataclass(frozen=True, slots=True)

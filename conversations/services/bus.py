@@ -57,6 +57,7 @@ from conversations.services.support_desk import SupportDesk
 from conversations.services.surcharges import SurchargeDesk
 from conversations.services.unpaid import UnpaidDesk
 from conversations.services.workers import WorkerDesk
+from conversations.services.workforce import WorkforceDesk
 from domain import commands as c
 from domain.coupons import WELCOME, Coupon
 from domain.errors import DomainError
@@ -90,6 +91,7 @@ class Services(Deps):
         self.admin_desk = AdminDesk(self)
         self.order_desk = OrderDesk(self)
         self.reschedule_desk = RescheduleDesk(self)
+        self.workforce = WorkforceDesk(self)
         self.business = BusinessDesk(self)
         self.staff = StaffDesk(self)
         self.links = LinkDesk(self)
@@ -135,6 +137,7 @@ class Services(Deps):
             **self.admin_desk.handlers(),
             **self.order_desk.handlers(),
             **self.reschedule_desk.handlers(),
+            **self.workforce.handlers(),
             **self.business.handlers(),
             **self.staff.handlers(),
             **self.points.handlers(),

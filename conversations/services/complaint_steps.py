@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from conversations.services import payment_requests
+from conversations.services import deposits, payment_requests
 from conversations.services.notices import Notice, to_admins, to_customer, to_worker
 from conversations.services.settlement import settle
 from domain.aftersales import (
@@ -241,16 +241,16 @@ async def _resolve(
     if not await uow.complaints.save(complaint, only_if_open=True):
         raise DomainError(N_("投诉 #{id} 刚被处理", id=complaint.id))
     refunds: list[Payment] = []
+    notices: list[Notice] = []
     if amount:
         if order.status == OrderStatus.SETTLED and order.worker_id is not None:
-            await _claw_back(uow, order, complaint.id, amount, now)
+            notices += await _claw_back(uow, rules, order, complaint, amount, now)
         refunds = await payment_requests.plan_refunds(
             uow, order, amount, now, note=f"complaint {complaint.id}"
         )
     actor = SYSTEM if by == RULE else Actor(ActorKind.ADMIN, by)
     order.note_event(Action.RESOLVE, actor, now, f"#{complaint.id}")  # no id a person reads
     await uow.orders.save(order, now)
-    notices: list[Notice] = []
     if not await uow.complaints.open_for_order(order.id):  # the settlement thaws
         notices += await settle(uow, rules, order, now)
     data = {
@@ -271,22 +271,25 @@ async def _resolve(
 
 
 async def _claw_back(
-    uow: UnitOfWork, order: Order, complaint_id: int, amount: int, now: datetime
-) -> None:
+    uow: UnitOfWork, rules: Rules, order: Order, complaint: Complaint, amount: int, now: datetime
+) -> list[Notice]:
     """After settlement, the worker gives back their share of a refund (the platform bears
-    the rest): the settlement journal says what each side got."""
-    assert order.id is not None and order.worker_id is not None
+    the rest, or the worker's deposit as the rules say): the settlement journal says what
+    each side got."""
+    assert order.id is not None and order.worker_id is not None and complaint.id is not None
     account = worker_payable(order.worker_id)
     entries = await uow.ledger.for_order(order.id)
     settled = [e for e in entries if e.journal == f"settle:{order.number}"]
     earned = -sum(e.amount_cents for e in settled if e.account == account)
     paid = sum(e.amount_cents for e in settled if e.account == "customer_prepaid")
     taken = sum(e.amount_cents for e in entries if e.journal.startswith("clawback:"))
-    share = min(amount * earned // paid if paid > 0 else 0, earned - taken)
+    share = max(min(amount * earned // paid if paid > 0 else 0, earned - taken), 0)
+    notices = await deposits.charge(uow, rules, order, complaint, share, amount, now)
     if share > 0:
         await uow.ledger.post(
-            complaint_clawback(complaint_id, order.id, order.worker_id, share, now)
+            complaint_clawback(complaint.id, order.id, order.worker_id, share, now)
         )
+    return notices
 
 
 async def sla_step(

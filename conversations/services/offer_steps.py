@@ -11,9 +11,8 @@ from conversations.services.dispatch import (
     dispatch,
     job_for,
     make_offer,
-    no_worker_notices,
 )
-from conversations.services.notices import Notice, t, to_customer, to_worker
+from conversations.services.notices import Notice, t, to_admins, to_customer, to_worker
 from domain.catalog import Catalog
 from domain.dispatch import rank
 from domain.errors import DomainError
@@ -117,6 +116,8 @@ async def decline(
     if mine is None or not await uow.offers.answer(mine.id or 0, OfferStatus.DECLINED, now):
         raise DomainError(N_("订单 #{number} 的邀请已失效", number=number))
     if mine.mode == OfferMode.TRANSFER:
+        if order.status != OrderStatus.ACCEPTED:
+            return []  # the first worker set off meanwhile: nothing to hand over
         return await offer_transfer(uow, catalog, rules, order, now)
     return await dispatch(uow, catalog, rules, order, now)
 
@@ -132,6 +133,8 @@ async def expire(
     assert order is not None
     notices = [to_worker(offer.worker_id, "offer_expired", number=order.number)]
     if offer.mode == OfferMode.TRANSFER:
+        if order.status != OrderStatus.ACCEPTED:
+            return notices  # the first worker set off meanwhile: nothing to hand over
         return notices + await offer_transfer(uow, catalog, rules, order, now)
     return notices + await dispatch(uow, catalog, rules, order, now)
 
@@ -152,7 +155,11 @@ async def offer_transfer(
     if not ranked:
         return [
             to_worker(order.worker_id or 0, "transfer_unavailable", number=order.number),
-            *no_worker_notices(order, rules)[1:],
+            to_admins(
+                "transfer_unavailable_admin",
+                number=order.number,
+                worker_id=order.worker_id or 0,
+            ),
         ]
     best = ranked[0]
     return [
@@ -168,6 +175,32 @@ async def offer_transfer(
             now,
         )
     ]
+
+
+async def offer_transfer_to(
+    uow: UnitOfWork, catalog: Catalog, rules: Rules, order: Order, worker_id: int, now: datetime
+) -> Notice:
+    """Offer an accepted order to one named worker (an admin's ``/transfer #N WORKER_ID``):
+    they must be free for it by the dispatch rules, as anyone offered a job is."""
+    if order.status != OrderStatus.ACCEPTED or order.id is None:
+        raise DomainError(N_("订单 #{number} 现在不能转单", number=order.number))
+    if worker_id == order.worker_id:
+        raise DomainError(N_("#{number} 已经是这位师傅", number=order.number))
+    job, address = await job_for(uow, catalog, order, frozenset({order.worker_id or 0}))
+    pool = await candidates(uow, job, rules)
+    me = pool.get(worker_id)
+    ranked = rank(job, [me[0]], rules.dispatch) if me is not None else []
+    if me is None or not ranked:
+        raise DomainError(
+            N_(
+                "师傅 {worker_id} 现在不能接 #{number}(未上线、时间冲突、不在服务范围或缺少资质)",
+                worker_id=worker_id,
+                number=order.number,
+            )
+        )
+    return await make_offer(
+        uow, catalog, rules, order, me[1], ranked[0], address, OfferMode.TRANSFER, now
+    )
 
 
 async def assign(

@@ -1,15 +1,16 @@
 """Moving a placed order to another time (``/reschedule`` and the customer's 改约时间).
 
 The new time is checked by ``domain.reschedule`` (free, or the rules' fee, or refused); the
-assigned worker keeps the order when nothing of theirs overlaps the new time (the dispatch
-overlap rule with its travel buffer), otherwise it is released from them and dispatched
-again. The day-before and hour-before reminders go out again for the new time.
+assigned worker keeps the order; when something of theirs overlaps the new time (the
+dispatch overlap rule with its travel buffer) it is offered to a nearby idle worker, who
+takes it over with the transfer compensation for the first (``overlaps``). The
+day-before and hour-before reminders go out again for the new time.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,7 +18,7 @@ from conversations.events import Result
 from conversations.results.booking import PaymentUnavailable
 from conversations.results.orders import OrderRescheduled
 from conversations.results.surcharges import RescheduleFeeDue
-from conversations.services import order_steps, payment_requests
+from conversations.services import order_steps, overlaps, payment_requests
 from conversations.services.customer_orders import own_order
 from conversations.services.deps import Deps
 from conversations.services.dispatch import dispatch
@@ -61,25 +62,6 @@ def terms_for(
     )
 
 
-async def worker_free(
-    uow: UnitOfWork, rules: Rules, order: Order, worker_id: int, new_start: datetime
-) -> bool:
-    """Whether nothing else of the worker's overlaps the order moved to ``new_start``."""
-    bookings = await uow.orders.worker_bookings(
-        [worker_id], new_start - timedelta(days=1), new_start + timedelta(days=1)
-    )
-    own = (worker_id, order.start_at, order.duration_minutes)
-    others = [b for b in bookings if (b[0], b[1], b[2]) != own]
-    if len(others) < len(bookings) - 1:  # another job at the very same time
-        return False
-    buffer = timedelta(minutes=rules.dispatch.travel_buffer_minutes)
-    new_end = new_start + timedelta(minutes=order.duration_minutes)
-    return not any(
-        new_start < start + timedelta(minutes=minutes) + buffer and start < new_end + buffer
-        for _, start, minutes, _ in others
-    )
-
-
 async def move(
     s: Deps,
     uow: UnitOfWork,
@@ -90,13 +72,14 @@ async def move(
     *,
     tell_customer: bool = True,
 ) -> tuple[list[Notice], bool]:
-    """Move the (locked) order; the notices to send and whether its worker kept it."""
+    """Move the (locked) order; the notices to send and whether it clashes now with
+    another job of its worker (then it is offered to a nearby idle worker:
+    ``conversations.services.overlaps``)."""
     now = s.clock()
     old = order.start_at
     when = new_start.astimezone(s.tz).strftime("%m-%d %H:%M")
     was = old.astimezone(s.tz).strftime("%m-%d %H:%M")
     worker_id = order.worker_id if order.status == OrderStatus.ACCEPTED else None
-    kept = worker_id is not None and await worker_free(uow, s.rules, order, worker_id, new_start)
     order.start_at = new_start
     order.note_event(Action.RESCHEDULE, actor, now, f"{was} → {when}")
     assert order.id is not None
@@ -105,23 +88,21 @@ async def move(
         if tell_customer
         else []
     )
-    if worker_id is not None and kept:
+    await uow.orders.save(order, now)
+    await uow.orders.reset_reminders(order.id)
+    if order.status == OrderStatus.ACCEPTED:  # transfer offers were for the old time
+        await uow.offers.close_others(order.id, None, OfferStatus.WITHDRAWN, now)
+    handed = await overlaps.hand_over(uow, s.catalog, s.rules, order, now)
+    if worker_id is not None and not handed:
         notices.append(
             to_worker(worker_id, "rescheduled_worker", number=order.number, when=when, was=was)
         )
-    elif worker_id is not None:
-        order.apply(Action.RELEASE, Actor(ActorKind.SYSTEM, "reschedule"), now, "rescheduled")
-        order.worker_id, order.accepted_at = None, None
-        notices.append(
-            to_worker(worker_id, "rescheduled_released", number=order.number, when=when, was=was)
-        )
-    await uow.orders.save(order, now)
-    await uow.orders.reset_reminders(order.id)
+    notices += handed
     if order.status == OrderStatus.DISPATCHING:
         # open offers were for the old time; offer it again for the new one
         await uow.offers.close_others(order.id, None, OfferStatus.WITHDRAWN, now)
         notices += await dispatch(uow, s.catalog, s.rules, order, now)
-    return notices, kept
+    return notices, bool(handed)
 
 
 async def fee_paid(
@@ -213,7 +194,7 @@ class RescheduleDesk:
                 await uow.commit()
                 due = await self.s.checkout(order, payment, gateway)
                 return [RescheduleFeeDue(order.number, cmd.new_start, terms.fee_cents, due)]
-            notices, kept = await move(
+            notices, clash = await move(
                 self.s,
                 uow,
                 order,
@@ -222,10 +203,11 @@ class RescheduleDesk:
                 0,
                 tell_customer=False,
             )
+            kept = order.worker_id is not None
             posted = await self.s.post(uow, notices)
             await uow.commit()
         await self.s.flush(posted)
-        return [OrderRescheduled(order.number, cmd.new_start, 0, kept)]
+        return [OrderRescheduled(order.number, cmd.new_start, 0, kept, clash)]
 
     async def admin(self, cmd: c.AdminReschedule) -> list[Result]:
         """An admin moves the order for free; audited with the old and new time."""
@@ -238,9 +220,10 @@ class RescheduleDesk:
             await uow.orders.lock(order.id)
             old = order.start_at
             terms_for(order, cmd.new_start, self.s.rules, now, ActorKind.ADMIN)
-            notices, kept = await move(
+            notices, clash = await move(
                 self.s, uow, order, cmd.new_start, Actor(ActorKind.ADMIN, cmd.admin), 0
             )
+            kept = order.worker_id is not None
             await uow.audit.append(
                 AuditEntry(
                     now,
@@ -249,10 +232,10 @@ class RescheduleDesk:
                     f"order:{order.number}",
                     role,
                     {"start_at": old.isoformat()},
-                    {"start_at": cmd.new_start.isoformat(), "worker_kept": kept},
+                    {"start_at": cmd.new_start.isoformat(), "worker_kept": kept, "clash": clash},
                 )
             )
             posted = await self.s.post(uow, notices)
             await uow.commit()
         await self.s.flush(posted)
-        return [OrderRescheduled(order.number, cmd.new_start, 0, kept)]
+        return [OrderRescheduled(order.number, cmd.new_start, 0, kept, clash)]

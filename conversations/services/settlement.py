@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from conversations.services import payment_requests, points
+from conversations.services import deposits, payment_requests, points
 from conversations.services.notices import Notice, to_admins, to_worker
 from domain.card_ledger import card_applied
 from domain.errors import DomainError
@@ -78,19 +78,21 @@ async def settle(uow: UnitOfWork, rules: Rules, order: Order, now: datetime) -> 
     await uow.orders.save(order, now)
     return [
         to_worker(order.worker_id, "settled", number=order.number, earn=share.worker),
+        *await deposits.hold(uow, rules, order, worker, share.worker, now),
         *await points.credit_order(uow, rules, order, paid, now),
         *await points.check_level(uow, rules, order.customer_id, now),
     ]
 
 
 async def withdrawable(uow: Reads, rules: Rules, worker_id: int, now: datetime) -> int:
-    """Owed to the worker, less what settlements credited too recently (T+N); money given
-    back by a refused withdrawal is available again at once."""
+    """Owed to the worker, less what settlements credited too recently (T+N) and did not
+    withhold for the deposit; money given back by a refused withdrawal is available again
+    at once."""
     owed = -await uow.ledger.balance(worker_payable(worker_id))
     since = now - timedelta(days=rules.settlement.withdraw_after_days)
     recent = -await uow.ledger.balance(
         worker_payable(worker_id), since=since, credits_only=True, journal_prefix="settle:"
-    )
+    ) - await deposits.recently_held(uow, worker_id, since)
     frozen = 0  # older settlements of orders with a complaint open wait for its outcome
     for complaint in await uow.complaints.open_for_worker(worker_id):
         frozen -= sum(

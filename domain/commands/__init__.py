@@ -116,6 +116,7 @@ from domain.commands.workers import (
     SetOnline,
     StoreDocument,
 )
+from domain.commands.workforce import MarkWorkerLeft, ReleaseDeposits, TransferOrder
 
 __all__ = [
     "AnswerSurcharge",
@@ -228,4 +229,7 @@ __all__ = [
     "SetMarketing",
     "NoteInbound",
     "GiveBirthdayCoupons",
+    "TransferOrder",
+    "MarkWorkerLeft",
+    "ReleaseDeposits",
 ]

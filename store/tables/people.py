@@ -57,6 +57,10 @@ class WorkerRow(SQLModel, table=True):
     credit_score: int = Field(default=100)
     complaint_rate_bp: int = Field(default=0)
     level_reviewed_at: datetime | None = time_field(nullable=True)
+    left_at: datetime | None = time_field(nullable=True)
+    """When the worker left (``/leave``); their deposit is released some days after."""
+    deposit_released_at: datetime | None = time_field(nullable=True)
+    """When the deposit was paid back (set once, by a conditional update)."""
 
 
 class CertificateRow(SQLModel, table=True):

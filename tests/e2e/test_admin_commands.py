@@ -73,6 +73,7 @@ async def test_every_command_runs_for_the_roles_allowed_and_changes_nothing_othe
         "ledger": "/ledger 2026-11-01 2026-11-30",
         "assign": f"/assign #{number} {worker}",
         "reassign": f"/reassign #{number} {other}",
+        "transfer": f"/transfer #{number}",
         "refund": f"/refund #{number} 5",
         "refunded": "/refunded RFD-NONE",
         "refund_card": "/refund_card 99",
@@ -85,6 +86,7 @@ async def test_every_command_runs_for_the_roles_allowed_and_changes_nothing_othe
         "admin": "/admin add telegram:777 support",
         "suspend": f"/suspend {other} 投诉多",
         "unsuspend": f"/unsuspend {other}",
+        "leave": "/leave 99 搬家",
         "approve": f"/approve {other}",
         "reject": "/reject 99 资料不全",
         "renewals": "/renewals",
@@ -96,6 +98,7 @@ async def test_every_command_runs_for_the_roles_allowed_and_changes_nothing_othe
         "complaint": "/complaint 99",
         "reply": "/reply 99 我们马上处理",
         "tickets": "/tickets",
+        "ticket": "/ticket T99",
         "take": "/take T99",
         "close": "/close T99",
         "resolve": "/resolve 99 reject 不成立",
@@ -130,6 +133,7 @@ async def test_every_command_runs_for_the_roles_allowed_and_changes_nothing_othe
     actions = {a for a in await _audit_actions(app)}
     assert ("assign" in actions) == may(role, "assign")
     assert ("reassign" in actions) == may(role, "reassign")
+    assert ("transfer" in actions) == may(role, "transfer")
     assert ("suspend" in actions) == may(role, "suspend")
     assert ("reschedule" in actions) == may(role, "reschedule")
     assert ("broadcast" in actions) == may(role, "broadcast")

@@ -10,6 +10,7 @@ import pytest
 
 from domain import ledger as L
 from domain.commands import DailySettlement, ExecuteRefunds, SendPayouts
+from domain.deposits import worker_deposit
 from tests.e2e.helpers import (
     HOME,
     TelegramUser,
@@ -322,6 +323,9 @@ async def test_deposit_then_balance_then_settlement_split_and_withdrawal(
     assert order.status.value == "settled"
     assert sum(e.amount_cents for e in lines) == 0
     owed = -sum(e.amount_cents for e in lines if e.account == L.worker_payable(worker_id))
+    held = -sum(e.amount_cents for e in lines if e.account == worker_deposit(worker_id))
+    assert held == 14080  # 20% of what the job earned goes to the deposit (A: ¥800 in all)
+    owed += held
     platform = -sum(e.amount_cents for e in lines if e.account == L.PLATFORM_REVENUE)
     subsidy = sum(e.amount_cents for e in lines if e.account == L.SUBSIDY_EXPENSE)
     # value ¥800 (¥730 paid + ¥70 of coupon and first-order subsidy); level A keeps 88%: ¥704
@@ -329,7 +333,8 @@ async def test_deposit_then_balance_then_settlement_split_and_withdrawal(
     assert owed + platform - subsidy == order.paid_cents - order.refunded_cents
 
     await worker.say("/earnings")
-    assert "余额 ¥704.00" in worker.text() and "可提现 ¥0.00" in worker.text()
+    assert "余额 ¥563.20" in worker.text() and "可提现 ¥0.00" in worker.text()
+    assert "保证金:已存 ¥140.80 / 应存 ¥800.00" in worker.text()
     await add_card(worker)
     await worker.say("/withdraw 100")
     assert "可提现余额为 ¥0.00" in worker.text()  # T+1
@@ -337,8 +342,8 @@ async def test_deposit_then_balance_then_settlement_split_and_withdrawal(
     await worker.say("提现 200")
     assert "已批准,正在打款到招商银行 尾号 5576" in worker.text()
     await worker.say("/withdraw 1100")
-    assert "可提现余额为 ¥504.00" in worker.text()
-    await worker.say("/withdraw 504")
+    assert "可提现余额为 ¥363.20" in worker.text()
+    await worker.say("/withdraw 363.20")
     assert "财务批准" not in worker.text()  # under the ¥1,000 threshold
     await app[SERVICES].run(SendPayouts())  # the bank accepts both transfers
     clock.advance(minutes=11)
@@ -347,11 +352,12 @@ async def test_deposit_then_balance_then_settlement_split_and_withdrawal(
     await app[SERVICES].run(DailySettlement())
     await app[SERVICES].run(DailySettlement())  # once per business day
     report = [m["text"] for m in fake_telegram.sent(FINANCE) if "日结" in m["text"]]
-    assert len(report) == 1 and "2 笔, ¥704.00" in report[0]
+    assert len(report) == 1 and "2 笔, ¥563.20" in report[0]
     assert sum("已打款" in m["text"] for m in fake_telegram.sent(700100)) == 2
     async with app[DATABASE].uow() as uow:
         assert await uow.ledger.balance(L.worker_payable(worker_id)) == 0
-        assert await uow.ledger.balance(L.PAYOUTS) == -70400
+        assert await uow.ledger.balance(L.PAYOUTS) == -56320
+        assert await uow.ledger.balance(worker_deposit(worker_id)) == -14080
 
 
 async def test_large_withdrawals_need_finance_and_a_refusal_gives_the_money_back(

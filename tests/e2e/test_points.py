@@ -16,6 +16,7 @@ import pytest
 from conversations.results.points import PointsHistory
 from domain import ledger as L
 from domain.commands import ExecuteRefunds, ExpirePoints
+from domain.deposits import worker_deposit
 from domain.people import Channel
 from domain.points import PointsKind
 from domain.queries import LoadPointsHistory
@@ -215,7 +216,9 @@ async def test_points_spent_at_checkout_come_back_with_a_cancellation_and_pay_th
     assert net(L.POINTS_APPLIED) == 0  # the settlement paid the job's value with them
     assert net(L.SUBSIDY_EXPENSE) == 7_000  # coupon and first order; the points were paid for
     # the worker earns 85% of the whole ¥120 (level B), points and all
-    assert -net(L.worker_payable(order.worker_id)) == 10_200
+    # earned (20% of it held as the worker's deposit, domain.deposits)
+    earned = -net(L.worker_payable(order.worker_id)) - net(worker_deposit(order.worker_id))
+    assert earned == 10_200 and -net(worker_deposit(order.worker_id)) == 2_040
     shown = await history(app, me)
     assert shown.balance == 50 + 40  # what was left, and a point per yuan paid
     await books_balance(app)

@@ -1,6 +1,7 @@
 """Rescheduling a placed order end to end on Telegram and PostgreSQL: an admin's
-``/reschedule`` (free, audited), the worker keeping the job when free at the new time or
-losing it to a re-dispatch when busy, and the refusal once the worker set off."""
+``/reschedule`` (free, audited), the worker keeping the job when free at the new time, the
+job offered to an idle worker (10% to the first) when the new time overlaps another of
+theirs, and the refusal once the worker set off."""
 
 from datetime import timedelta
 
@@ -75,7 +76,11 @@ async def test_an_admin_moves_an_order_and_its_worker_keeps_it(tg, fake_telegram
     assert "/reschedule #订单号" in support.text()
 
 
-async def test_a_busy_worker_loses_the_moved_order_to_another(tg, fake_telegram):
+async def test_a_move_onto_another_job_of_the_worker_is_offered_to_an_idle_worker(
+    tg, fake_telegram
+):
+    """DESIGN §4: an overlap found after acceptance is offered to a nearby idle worker; the
+    first worker keeps the job until then and earns the rule's 10% when it is taken."""
     app, client = tg
     ops = TelegramUser(client, fake_telegram, OPS)
     first = await book_and_pay(TelegramUser(client, fake_telegram, 661101), when="明天 15:00")
@@ -87,14 +92,34 @@ async def test_a_busy_worker_loses_the_moved_order_to_another(tg, fake_telegram)
     other = await seed_worker(app, channel="telegram", user_id="661002", center=HOME)
 
     await ops.say(f"/reschedule #{first} 后天 10:30")
-    assert f"已将 #{first} 改约到 11-25 10:30,正在重新派单" in ops.text()
-    assert "与您的其他任务冲突" in last(fake_telegram, 661001)
+    assert f"已将 #{first} 改约到 11-25 10:30;新时间与原师傅的其他订单冲突" in ops.text()
+    assert f"与您的订单 #{second} 冲突" in last(fake_telegram, 661001)
     assert f"#{first}" in last(fake_telegram, 661002)  # offered to the free worker
     moved = await order_of(app, first)
-    assert moved.status == OrderStatus.DISPATCHING and moved.worker_id is None
+    assert moved.status == OrderStatus.ACCEPTED and moved.worker_id == busy  # until taken
     await TelegramUser(client, fake_telegram, 661002).say(f"/accept #{first}")
-    assert (await order_of(app, first)).worker_id == other
+    taken = await order_of(app, first)
+    assert taken.worker_id == other and taken.transfer_from_worker_id == busy
+    assert taken.transfer_compensation_cents == taken.total_cents // 10
+    assert "补偿" in last(fake_telegram, 661001)
     assert (await order_of(app, second)).worker_id == busy
+
+
+async def test_a_move_onto_another_job_with_nobody_free_tells_ops(tg, fake_telegram):
+    app, client = tg
+    ops = TelegramUser(client, fake_telegram, OPS)
+    first = await book_and_pay(TelegramUser(client, fake_telegram, 662101), when="明天 15:00")
+    second = await book_and_pay(TelegramUser(client, fake_telegram, 662102), when="后天 10:00")
+    busy = await seed_worker(app, channel="telegram", user_id="662001", center=HOME, online=False)
+    for number in (first, second):
+        await ops.say(f"/assign #{number} {busy}")
+    await ops.say(f"/reschedule #{first} 后天 10:30")
+    assert "冲突" in ops.text()
+    [alert] = [m["text"] for m in fake_telegram.sent(OPS) if "需要转单" in m["text"]]
+    assert f"订单 #{first} 需要转单" in alert and f"/reassign #{first}" in alert
+    assert "附近暂无空闲师傅" in last(fake_telegram, 662001)
+    moved = await order_of(app, first)
+    assert moved.status == OrderStatus.ACCEPTED and moved.worker_id == busy
 
 
 async def test_no_move_once_the_worker_set_off(tg, fake_telegram):

@@ -35,6 +35,9 @@ EXAMPLES = [
     ("explain", 240117, "", q.ExplainOrder(BY, "{role}", 240117)),
     ("assign", 240117, "7", c.AssignOrder(BY, "{role}", 240117, 7)),
     ("reassign", 240117, "7", c.ReassignOrder(BY, "{role}", 240117, 7)),
+    ("transfer", 240117, "", c.TransferOrder(BY, "{role}", 240117)),
+    ("transfer", 240117, "7", c.TransferOrder(BY, "{role}", 240117, 7)),
+    ("leave", None, "7 moved away", c.MarkWorkerLeft(BY, "{role}", 7, "moved away")),
     ("cancel", 240117, "师傅生病", c.AdminCancelOrder(BY, "{role}", 240117, "师傅生病")),
     (
         "reschedule",
@@ -229,7 +232,10 @@ def _route(role: str, conv: Conversation, event):
 BASE = {"channel": "telegram", "user_id": "5", "at": NOW, "message_id": "m1"}
 
 
-@pytest.mark.parametrize("command", sorted(set(COMMAND_ROLES) - {"orders", "cancel"}))
+@pytest.mark.parametrize(
+    "command",
+    sorted(set(COMMAND_ROLES) - {"orders", "cancel", "transfer"}),  # /transfer: a worker's too
+)
 def test_to_a_customer_admin_commands_do_not_exist(command):
     conv = Conversation(flow="menu", step="menu", customer_id=5, lang="en")
     out = _route("", conv, CommandReceived(**BASE, command=command, args="#240117 50"))

@@ -36,6 +36,13 @@ SAMPLES: dict[str, dict[str, object]] = {
     "job_reassigned": {"number": 240117},
     "transfer_compensated": {"number": 240117, "amount": 1_500},
     "transfer_unavailable": {"number": 240117},
+    "transfer_by_admin": {"number": 240117},
+    "transfer_unavailable_admin": {"number": 240117, "worker_id": 7},
+    "overlap_transfer": {"number": 240117, "other": 240118, "amount": 1_500},
+    "deposit_held": {"number": 240117, "amount": 2_550, "held": 40_000, "target": 100_000},
+    "deposit_charged": {"number": 240117, "amount": 5_000, "held": 35_000},
+    "deposit_released": {"amount": 100_000},
+    "worker_left": {"amount": 100_000, "days": 30},
     "order_accepted": {"number": 240117, "worker": "Li", "stars": "4.9", "code": "0427"},
     "no_worker": {"number": 240117},
     "certificate_expiring": {

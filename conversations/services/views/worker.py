@@ -16,7 +16,7 @@ from conversations.results.workers import (
     OfferView,
     PayoutAccountShown,
 )
-from conversations.services import settlement
+from conversations.services import deposits, settlement
 from conversations.services.worker_jobs import phone_to_call
 from domain.catalog import Catalog
 from domain.ledger import worker_payable
@@ -78,7 +78,16 @@ async def earnings(
     owed = -await uow.ledger.balance(worker_payable(q.worker_id))
     free = await settlement.withdrawable(uow, rules, q.worker_id, clock())
     after_days = rules.settlement.withdraw_after_days
-    return EarningsShown(len(done), owed, free, after_days)
+    worker = await uow.workers.get(q.worker_id)
+    deposit = await deposits.standing(uow, rules, worker) if worker else None
+    return EarningsShown(
+        len(done),
+        owed,
+        free,
+        after_days,
+        deposit.held if deposit else 0,
+        deposit.target if deposit else 0,
+    )
 
 
 async def payout_account(uow: Reads, q: LoadPayoutAccount) -> PayoutAccountShown:
