@@ -7,6 +7,7 @@ import pytest
 
 from domain import ledger as L
 from domain.commands import ExecuteRefunds, ExpireSurcharges
+from domain.deposits import worker_deposit
 from domain.money import FULL, apply_rate
 from domain.payments import PaymentKind, PaymentStatus
 from tests.e2e.helpers import (
@@ -109,7 +110,11 @@ async def test_an_approved_extra_is_paid_and_the_worker_earns_on_it(tg, fake_tel
     assert sum(e.amount_cents for e in ledger) == 0
     prepaid = sum(e.amount_cents for e in ledger if e.account == L.CUSTOMER_PREPAID)
     assert prepaid == 0
-    owed = -sum(e.amount_cents for e in ledger if e.account == L.worker_payable(worker_id))
+    owed = -sum(
+        e.amount_cents
+        for e in ledger
+        if e.account in (L.worker_payable(worker_id), worker_deposit(worker_id))
+    )  # the worker's share: what they are owed and what the deposit holds of it
     subsidy = sum(e.amount_cents for e in ledger if e.account == L.SUBSIDY_EXPENSE)
     value = order.paid_cents + subsidy
     assert owed == value - apply_rate(value, 1_500)  # level B: 15% commission

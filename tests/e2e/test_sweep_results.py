@@ -7,6 +7,7 @@ import pytest
 
 from conversations.results import sweeps as r
 from conversations.results.campaigns import CampaignsSent
+from conversations.results.surcharges import SurchargesLapsed
 from domain import commands as c
 from scheduler.sweeps import SWEEPS
 from tests.e2e.helpers import HOME, make_app, on_telegram, seed_worker
@@ -38,6 +39,7 @@ EMPTY = {
     c.GiveBirthdayCoupons: r.BirthdayCouponsGiven(0),
     c.ExpireCards: r.CardsExpired(0, 0),
     c.ReleaseDeposits: r.DepositsReleased(0),
+    c.ExpireSurcharges: SurchargesLapsed(0),
 }
 """Each sweep's answer on a shop with one worker and nothing else yet."""
 
