@@ -136,27 +136,30 @@ def optimal(cost: Ints | Floats) -> dict[int, int]:
 def greedy(cost: Ints | Floats) -> dict[int, int]:
     """Repeatedly take the cheapest remaining pair (of equal costs, the first in row order).
 
-    Each job's workers sorted once; a heap holds each waiting job's cheapest worker not known
-    to be taken, so a pair is popped in the order a scan of all pairs sorted would meet it."""
-    if not cost.size:
-        return {}
-    order = np.argsort(cost, axis=1, kind="stable")
-    nxt = [0] * cost.shape[0]
-    heap = [(int(cost[r, order[r, 0]]), r, int(order[r, 0])) for r in range(cost.shape[0])]
+    Each job's eligible workers sorted once; a heap holds each waiting job's cheapest worker
+    not known to be taken, so pairs are taken in the order a scan of all pairs sorted would
+    take them (``tests/unit/test_dispatch_index.py`` compares the two)."""
+    choices: list[list[int]] = []
+    heap: list[tuple[int, int, int]] = []
+    for r in range(cost.shape[0]):
+        cols = np.flatnonzero(cost[r] < INELIGIBLE)
+        ranked = cols[np.argsort(cost[r, cols], kind="stable")].tolist()
+        choices.append(ranked)
+        if ranked:
+            heap.append((int(cost[r, ranked[0]]), r, ranked[0]))
     heapq.heapify(heap)
+    nxt = [0] * cost.shape[0]
     taken: set[int] = set()
     out: dict[int, int] = {}
     while heap:
-        c, r, w = heapq.heappop(heap)
-        if c >= INELIGIBLE:
-            break
+        _, r, w = heapq.heappop(heap)
         if w not in taken:
             out[r] = w
             taken.add(w)
             continue
         nxt[r] += 1
-        if nxt[r] < cost.shape[1]:
-            w = int(order[r, nxt[r]])
+        if nxt[r] < len(choices[r]):
+            w = choices[r][nxt[r]]
             heapq.heappush(heap, (int(cost[r, w]), r, w))
     return out
 
