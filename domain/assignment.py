@@ -36,7 +36,8 @@ from domain.people import GeoPoint
 from domain.rules import DispatchRules
 
 INELIGIBLE = 10**9
-CHUNK = 16  # jobs at a time: 16 × 5,000 pairs of float64 stay in the cache
+TWO_R = 2.0 * EARTH_RADIUS_M
+CHUNK = 32  # jobs at a time: 32 × 5,000 pairs of float64 stay in the cache
 Bools = npt.NDArray[np.bool_]
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -65,7 +66,6 @@ def cost_matrix(jobs: Sequence[Job], workers: Sequence[Candidate], rules: Dispat
     cols = w.cols  # only the workers who could take something
     if not jobs or not cols.size:
         return cost
-    every = cols.size == len(workers)
     behind = np.array(_behind(jobs, rules), float)[:, None]
     skills = _Groups([job.skill for job in jobs], w.skilled)
     districts = _Groups([job.district for job in jobs], w.serving)
@@ -76,37 +76,21 @@ def cost_matrix(jobs: Sequence[Job], workers: Sequence[Candidate], rules: Dispat
     lat, lon = _halves(places, job_side=True)
     w_lat, w_lon = _halves([c.location or GeoPoint(0.0, 0.0) for c in w.pool], job_side=False)
     radius = w.radius
-    two_r = 2 * EARTH_RADIUS_M
-    x, y, p = (np.empty((CHUNK, cols.size)) for _ in range(3))  # reused: no page faults
+    # a squared chord beyond which no pair is within the radius (a millimetre to spare)
+    reach = np.where(radius > 0, (TWO_R * np.sin((radius + 0.501) / TWO_R)) ** 2, -1.0)
+    x, y = np.empty((CHUNK, cols.size)), np.empty((CHUNK, cols.size))  # reused
     for lo in range(0, len(jobs), CHUNK):
         hi = min(lo + CHUNK, len(jobs))
-        h, m, d = x[: hi - lo], y[: hi - lo], p[: hi - lo]
-        # (2R)²·haversine: (2R·sin(Δφ/2))² + (2R·sqrt(cos φ cos φ')·sin(Δλ/2))²
+        h, m = x[: hi - lo], y[: hi - lo]
+        # the squared chord (2R)²·haversine: (2R·sin(Δφ/2))² + (2R·sqrt(cos φ cos φ')·sin(Δλ/2))²
         np.matmul(lat[lo:hi], w_lat, out=h)
         h *= h
         np.matmul(lon[lo:hi], w_lon, out=m)
         m *= m
         h += m
-        # 2R·asin(s) = 2R·s(1 + s²/6 + 3s⁴/40 + …), s = sqrt(h)/2R: exact in float64 for
-        # s ≤ 0.004 (51 km); further pairs go through the library's arcsin
-        np.multiply(h, 3 / 40 / two_r**4, out=d)
-        d += 1 / 6 / two_r**2
-        d *= h
-        d += 1.0
-        np.sqrt(h, out=h)
-        d *= h
-        if h.max() > 0.004 * two_r:
-            far = h > 0.004 * two_r
-            d[far] = np.arcsin(np.minimum(h[far] / two_r, 1.0)) * two_r
-        np.rint(d, out=m)
-        np.subtract(d, m, out=h)
-        np.abs(h, out=h)
-        if h.max() > 0.5 - 1e-6:  # float error could round either way: exactly, then
-            for r, c in zip(*np.nonzero(h > 0.5 - 1e-6), strict=True):
-                a, b = jobs[lo + r].location, w.pool[c].location
-                if a is not None and b is not None:
-                    m[r, c] = distance_m(a, b)
-        allowed = districts.matrix(lo, hi) | (m <= radius)
+        district = districts.matrix(lo, hi)
+        allowed = h <= reach
+        allowed |= district
         allowed &= skills.matrix(lo, hi)
         allowed &= papers.matrix(lo, hi)
         allowed &= free.matrix(lo, hi)
@@ -116,14 +100,16 @@ def cost_matrix(jobs: Sequence[Job], workers: Sequence[Candidate], rules: Dispat
             for wid in jobs[r].excluded:
                 if (c := w.at.get(wid)) is not None:
                     allowed[r - lo, c] = False
-        # allowed ? metres + behind : INELIGIBLE, without branches (whole numbers: exact)
-        m += behind[lo:hi] - INELIGIBLE
-        m *= allowed
-        m += INELIGIBLE
-        if every:
-            cost[lo:hi] = m
-        else:
-            cost[lo:hi, cols] = m
+        at = np.flatnonzero(allowed)  # the few pairs left: their metres, exactly
+        row, col = np.divmod(at, cols.size)
+        metres = _metres(h.ravel()[at])
+        for i in np.flatnonzero(metres < 0).tolist():  # unsure of the rounding
+            a, b = jobs[lo + row[i]].location, w.pool[col[i]].location
+            assert a is not None and b is not None  # placed: both
+            metres[i] = distance_m(a, b)
+        keep = (metres <= radius[col]) | district.ravel()[at]
+        row, col = row[keep] + lo, cols[col[keep]]
+        cost.ravel()[row * len(workers) + col] = metres[keep] + behind[row, 0]
     return cost
 
 
@@ -207,6 +193,25 @@ def _halves(points: Sequence[GeoPoint], job_side: bool) -> tuple[Floats, Floats]
     )
 
 
+def _metres(chord2: Floats) -> Floats:
+    """``distance_m`` from squared chords, -1 where float error could round either way.
+
+    ``2R·asin(s) = 2R·s(1 + s²/6 + 3s⁴/40 + …)`` with ``s = chord / 2R``: exact in float64
+    for s ≤ 0.004 (51 km); further pairs go through the library's ``arcsin``."""
+    x = np.sqrt(chord2)
+    d = chord2 * (3 / 40 / TWO_R**4)
+    d += 1 / 6 / TWO_R**2
+    d *= chord2
+    d += 1.0
+    d *= x
+    if x.size and x.max() > 0.004 * TWO_R:
+        far = x > 0.004 * TWO_R
+        d[far] = np.arcsin(np.minimum(x[far] / TWO_R, 1.0)) * TWO_R
+    metres = np.rint(d)
+    metres[np.abs(d - metres) > 0.5 - 1e-6] = -1.0
+    return metres
+
+
 class _Workers:
     """The workers who could take some job (approved, not suspended, online, under their
     daily cap, with a place): ``cols``, their columns, and what the rules need of them."""
@@ -236,17 +241,17 @@ class _Workers:
         self.owners = np.array(owners, np.int64)
         self.starts, self.ends = np.array(starts, float), np.array(ends, float)
         self._expiry: dict[str, Ints] = {}
-
-    def _all(self, test: Callable[[Candidate], bool]) -> Bools:
-        return np.fromiter((test(w) for w in self.pool), bool, len(self.pool))
+        # workers share a few sets of skills and of districts: a code per distinct set
+        self._skill_sets: dict[frozenset[str], int] = {}
+        self._skill_code = _codes([w.skills for w in self.pool], self._skill_sets)
+        self._district_sets: dict[frozenset[str], int] = {}
+        self._district_code = _codes([w.districts for w in self.pool], self._district_sets)
 
     def skilled(self, skill: str) -> Bools:
-        return self._all(lambda w: skill in w.skills)
+        return _having(skill, self._skill_sets, self._skill_code)
 
     def serving(self, district: str) -> Bools:
-        if not district:
-            return np.zeros(len(self.pool), bool)
-        return self._all(lambda w: district in w.districts)
+        return _having(district, self._district_sets, self._district_code)
 
     def credentials(self, key: tuple[tuple[str, ...], date]) -> Bools:
         """Holding every document, valid to the job's last day (``credential_refusal``)."""
@@ -268,6 +273,17 @@ class _Workers:
         ok = np.ones(len(self.pool), bool)
         ok[self.owners[clash]] = False
         return ok
+
+
+def _codes(sets: list[frozenset[str]], seen: dict[frozenset[str], int]) -> Ints:
+    return np.array([seen.setdefault(one, len(seen)) for one in sets], np.int64)
+
+
+def _having(name: str, seen: dict[frozenset[str], int], codes: Ints) -> Bools:
+    """Which workers' sets (``codes`` into ``seen``) hold ``name`` ("" none)."""
+    table = np.array([bool(name) and name in one for one in seen], bool)
+    out: Bools = table[codes] if table.size else np.zeros(codes.size, bool)
+    return out
 
 
 def _expiry(w: Candidate, kind: str) -> int:
