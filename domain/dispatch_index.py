@@ -46,6 +46,7 @@ CHORD2 = 2.0 * EARTH_RADIUS_M**2  # the squared chord is CHORD2 · (1 - cos θ)
 X, Y, Z, ONE, RADIUS, IDLE, FACTOR, ROW = range(8)
 LEVELS = list(MemberLevel)
 STATIC = {level: 8 + i for i, level in enumerate(LEVELS)}
+EXPIRY = STATIC[LEVELS[-1]] + 1  # in the grids of the holders of documents only
 
 
 class _Skill:
@@ -218,12 +219,10 @@ class DispatchIndex:
                 blk = np.concatenate(parts, axis=1) if len(parts) > 1 else parts[0]
                 d = np.sqrt(q @ blk[X : ONE + 1])  # never shorter than the distance - slack
                 area = d <= blk[RADIUS]
-                if member is not None or job.certificates:
-                    rows = blk[ROW].astype(np.int64)
-                    if member is not None:
-                        area |= member[rows]
-                    if job.certificates:
-                        area &= self._credentials(job, rows)
+                if member is not None:
+                    area |= member[blk[ROW].astype(np.int64)]
+                if job.certificates:  # the documents' first expiry: valid to the job's end
+                    area &= blk[EXPIRY] >= job.end_at.date().toordinal()
                 bound = blk[level] - d * per_m
                 bound += (d <= near + SLACK_M) * blk[IDLE]
                 bound *= blk[FACTOR]
@@ -254,8 +253,9 @@ class DispatchIndex:
         return kth > max(top, top // 2)
 
     def _grid_for(self, job: Job) -> _Skill | None:
-        """The skill's grid; for a job needing documents, of the workers holding them all
-        (made at the first such job: a rare document makes a sparse grid, searched wide)."""
+        """The skill's grid; for a job needing documents, of the workers holding them all,
+        with the day the first of them expires (made at the first such job: a rare document
+        makes a sparse grid, searched wide)."""
         grid = self._skills.get(job.skill)
         if grid is None or not job.certificates:
             return grid
@@ -266,10 +266,11 @@ class DispatchIndex:
             for kind in key[1]:
                 held &= kind in self._expiry and self._expiry[kind][rows] != NEVER
             rows = rows[held]
+            first = np.min([self._expiry[kind][rows] for kind in key[1]], axis=0)
             self._holding[key] = (
                 _Skill(
                     grid.keys[held],
-                    np.ascontiguousarray(grid.block[:, held]),
+                    np.ascontiguousarray(np.vstack([grid.block[:, held], first])),
                     {level: int(self._statics[level][rows].max()) for level in LEVELS},
                 )
                 if rows.size
