@@ -33,6 +33,7 @@ from domain.people import GeoPoint
 from domain.rules import DispatchRules, MemberLevel
 
 CELL_M = 1_000
+WHOLE = 1_024  # a grid of at most so many workers is scanned whole
 SLACK_M = 3.0  # the float error, the 1 m² below, and the rounding to whole metres
 M_PER_DEG = EARTH_RADIUS_M * np.pi / 180
 NEVER = -1  # a credential not held: no day is on or before its expiry
@@ -65,8 +66,11 @@ class _Skill:
 
 
 class DispatchIndex:
-    def __init__(self, workers: Sequence[Candidate], rules: DispatchRules) -> None:
+    def __init__(
+        self, workers: Sequence[Candidate], rules: DispatchRules, whole: int = WHOLE
+    ) -> None:
         self.workers = list(workers)
+        self._whole = whole
         self.rules = rules
         self._row = {w.id: i for i, w in enumerate(self.workers)}
         located = [w.location for w in self.workers if w.location is not None]
@@ -202,13 +206,15 @@ class DispatchIndex:
     def _square(
         self, job: Job, at: GeoPoint, grid: _Skill, found: list[Scored], seen: set[int], k: int
     ) -> None:
-        """The grid's workers, in squares of cells around ``at`` until none outside can win."""
+        """The grid's workers, in squares of cells around ``at`` until none outside can win
+        (a small grid at once: a sparse one would be widened several times)."""
         qy, qx = self._cell(at.lat, at.lon)
         p, lam = radians(at.lat), radians(at.lon)
         q = np.array([cos(p) * cos(lam), cos(p) * sin(lam), sin(p), 1.0])
-        member = self._member.get(job.district) if job.district else None
-        near, per_m = self.rules.near_km * 1000, self.rules.points_per_km / 1000
-        level = STATIC[job.member_level]
+        if grid.keys.size <= self._whole:
+            self._scan(job, grid.block, q, found, seen, k)
+            return
+        per_m = self.rules.points_per_km / 1000
         n = self._reach
         while True:
             starts = self._rows_of(n) + ((qy << 32) + qx - n)
@@ -217,16 +223,7 @@ class DispatchIndex:
             parts = [grid.block[:, a:b] for a, b in zip(lo, hi, strict=True) if b > a]
             if parts:
                 blk = np.concatenate(parts, axis=1) if len(parts) > 1 else parts[0]
-                d = np.sqrt(q @ blk[X : ONE + 1])  # never shorter than the distance - slack
-                area = d <= blk[RADIUS]
-                if member is not None:
-                    area |= member[blk[ROW].astype(np.int64)]
-                if job.certificates:  # the documents' first expiry: valid to the job's end
-                    area &= blk[EXPIRY] >= job.end_at.date().toordinal()
-                bound = blk[level] - d * per_m
-                bound += (d <= near + SLACK_M) * blk[IDLE]
-                bound *= blk[FACTOR]
-                self._exact(job, blk[ROW], np.where(area, bound, -np.inf), found, seen, k)
+                self._scan(job, blk, q, found, seen, k)
             if grid.covered(qy - n, qy + n, qx - n, qx + n):
                 return
             if len(found) < k or per_m <= 0:
@@ -243,6 +240,22 @@ class DispatchIndex:
                 or grid.covered(qy - n, qy + n, qx - n, qx + n)
             ):
                 n += 1
+
+    def _scan(
+        self, job: Job, blk: Floats, q: Floats, found: list[Scored], seen: set[int], k: int
+    ) -> None:
+        """Bound the scores of the workers of ``blk`` (columns of a grid's block) for the job
+        at unit vector ``q``, then apply the rules best bound first."""
+        d = np.sqrt(q @ blk[X : ONE + 1])  # never shorter than the distance - slack
+        area = d <= blk[RADIUS]
+        if job.district and (member := self._member.get(job.district)) is not None:
+            area |= member[blk[ROW].astype(np.int64)]
+        if job.certificates:  # the documents' first expiry: valid to the job's end
+            area &= blk[EXPIRY] >= job.end_at.date().toordinal()
+        bound = blk[STATIC[job.member_level]] - d * (self.rules.points_per_km / 1000)
+        bound += (d <= self.rules.near_km * 1000 + SLACK_M) * blk[IDLE]
+        bound *= blk[FACTOR]
+        self._exact(job, blk[ROW], np.where(area, bound, -np.inf), found, seen, k)
 
     def _beaten(self, n: int, lat: float, most: int, kth: int) -> bool:
         """Whether no worker outside the square of ``n`` cells can score ``kth`` or more:

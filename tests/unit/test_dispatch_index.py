@@ -96,10 +96,12 @@ def random_job(rng: random.Random, i: int, n: int) -> Job:
 def test_the_index_chooses_exactly_as_the_rules_one_worker_at_a_time(seed, k, n):
     rng = random.Random(seed)
     pool = [random_worker(rng, i) for i in range(n)]
-    index = DispatchIndex(pool, RULES)
+    whole, squares = DispatchIndex(pool, RULES), DispatchIndex(pool, RULES, whole=0)
     for i in range(8):
         job = random_job(rng, i, n)
-        assert index.best(job, k) == rank(job, pool, RULES)[:k]
+        reference = rank(job, pool, RULES)[:k]
+        assert whole.best(job, k) == reference  # small pools: every worker of the skill at once
+        assert squares.best(job, k) == reference  # large ones: squares of cells around the job
 
 
 @settings(max_examples=30, deadline=None)
