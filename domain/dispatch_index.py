@@ -3,17 +3,17 @@
 Built once from candidate snapshots (rebuild when workers change). Per skill, the workers who
 could ever take a job (approved, not suspended, online, under their daily cap, with a radius or
 districts) sit in a grid of ~1 km cells, sorted by cell, with their unit vectors and the parts
-of the score that do not depend on the job as columns of one array. A query takes the square
-of cells reaching just past ``near_km`` (a few row slices), bounds every score there from
-above in a handful of numpy operations (a chord is never longer than its arc, so
-``2R·sqrt((1-cos)/2)`` never exceeds the distance; credentials compared as day numbers), and
-applies the exact rules of ``domain.dispatch`` best-bound-first until nothing left can beat
-the k-th found. Workers outside the square are at least the square's half-width away, which
-bounds their score too; when that bound is not beaten the square doubles. A worker's bookings
-are sorted once (starts, with the running maximum of their ends), so "busy then?" is one
-bisection whatever their number or length (a placement of 26 days is one interval). The
-preferred and previous workers, and workers serving the job's district without a centre, are
-checked directly. ``tests/unit/test_dispatch.py`` compares with ``rank`` on random pools.
+of the score that do not depend on the job as rows of one array. A query takes the square of
+cells reaching just past ``near_km`` (a few slices), bounds every score there from above in a
+dozen numpy operations (a chord is never longer than its arc; documents compared as day
+numbers), and applies the exact rules of ``domain.dispatch`` best bound first until nothing
+left can beat the k-th found. Workers outside the square are at least its half-width away,
+which bounds their scores too; when that bound is not beaten the square widens to where it
+would be. A small grid (or that of the holders of a rare document) is scanned whole. A
+worker's bookings are sorted once (starts, with the running maximum of their ends), so "busy
+then?" is one bisection whatever their number or length (a placement of 26 days is one
+interval). The preferred and previous workers, and workers serving the job's district without
+a centre, are checked directly. ``tests/unit/test_dispatch_index.py`` compares with ``rank``.
 """
 
 from __future__ import annotations
