@@ -87,6 +87,8 @@ class Failed(Result):
     (``message.get(conv.lang)``)."""
 
     message: Phrase
+    retry: bool = False
+    """The person may try again where they are (``DomainError.retry``: a bad photo)."""
 
 
 Event = Inbound | Result

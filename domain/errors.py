@@ -12,6 +12,10 @@ class DomainError(Exception):
     A plain ``str`` is for refusals only staff or a bug meet (English in both languages).
     """
 
+    retry = False
+    """The person may simply try again where they are (a photo that could not be used):
+    a conversation keeps its step rather than leave it."""
+
     def __init__(self, text: Phrase | str) -> None:
         self.text: Phrase = Bilingual(text, text) if isinstance(text, str) else text
         super().__init__(self.text.get("zh"))

@@ -41,7 +41,10 @@ SIGNATURES = (
 
 
 class BadPhoto(DomainError):
-    """The upload is not an image we accept, or is too big."""
+    """The upload is not an image we accept, is too big, or could not be fetched: send
+    another."""
+
+    retry = True
 
 
 def image_kind(data: bytes, max_bytes: int) -> tuple[str, str]:

@@ -161,6 +161,8 @@ def on_sent(ctx: Ctx, conv: Conversation, r: RelaySent) -> Outcome:
 
 
 def on_failed(ctx: Ctx, conv: Conversation, result: Failed) -> Outcome:
+    if result.retry:  # a photo that could not be used: still in the chat
+        return Outcome([Say(result.message.get(conv.lang))], step=Step.CHAT)
     conv.data.pop(NAME, None)
     return Outcome([Say(result.message.get(conv.lang))], goto=_home(conv))
 

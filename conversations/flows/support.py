@@ -136,6 +136,8 @@ def on_rated(ctx: Ctx, conv: Conversation, result: TicketRated) -> Outcome:
 
 
 def on_failed(ctx: Ctx, conv: Conversation, result: Failed) -> Outcome:
+    if result.retry:  # a photo that could not be used: still writing to support
+        return Outcome([Say(result.message.get(conv.lang))])
     return Outcome([Say(result.message.get(conv.lang))], goto="menu")
 
 

@@ -161,7 +161,7 @@ class Services(Deps):
         try:
             return await self._handlers[type(message)](message)
         except DomainError as exc:
-            return [Failed(exc.text)]
+            return [Failed(exc.text, exc.retry)]
 
     async def read(self, query: c.Query) -> list[Result]:
         """Answer a query: its view, in a unit of work that is never committed (inside a chat
@@ -171,7 +171,7 @@ class Services(Deps):
             async with self.uow() as uow:
                 result = await view(uow, query)
         except DomainError as exc:
-            return [Failed(exc.text)]
+            return [Failed(exc.text, exc.retry)]
         return [] if result is None else [result]
 
     async def dispatch_paid(self, number: int, tell_customer: bool = False) -> bool:

@@ -32,7 +32,7 @@ from domain.gateways import (
     PayoutGateway,
 )
 from domain.geo import Located
-from domain.media import image_kind
+from domain.media import BadPhoto, image_kind
 from domain.orders import Order
 from domain.outbox import OutboxMessage
 from domain.payments import Payment
@@ -179,7 +179,7 @@ class Deps:
             raise
         except Exception as exc:  # the platform could not give us the file
             log.warning("media %s on %s: %s", ref, channel, exc)
-            raise DomainError(N_("图片下载失败,请重新发送")) from None
+            raise BadPhoto(N_("图片下载失败,请重新发送")) from None
         content_type, ext = image_kind(data, self.rules.execution.max_photo_bytes)
         return data, content_type, ext
 

@@ -98,6 +98,9 @@ async def test_a_wechat_customer_and_a_telegram_worker_talk_through_the_bot_mask
     # the customer, in the relay still, sends a location and a photo back
     await customer.post_xml(location_xml(openid, 31.2310, 121.4740, "小区东门"))
     assert f"已转发给师傅(#{number})" in customer.last_text
+    fake_wechat.media.update({"R0": (b"%PDF-1.4 not a photo", "application/pdf")})
+    await customer.post_xml(image_xml(openid, "R0"))  # refused, and still in the relay
+    assert "请发送照片(JPG/PNG/WebP)" in customer.last_text
     fake_wechat.media.update({"R1": (PNG, "image/png")})
     await customer.post_xml(image_xml(openid, "R1"))
     assert f"已转发给师傅(#{number})" in customer.last_text
