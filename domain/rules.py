@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import time
 from enum import StrEnum
 
+from domain.placements import PlacementRules
+
 
 class MemberLevel(StrEnum):
     REGULAR = "regular"
@@ -387,3 +389,4 @@ class Rules:
     credit: CreditRules = field(default_factory=CreditRules)
     risk: RiskRules = field(default_factory=RiskRules)
     payments: PaymentRules = field(default_factory=PaymentRules)
+    placements: PlacementRules = field(default_factory=PlacementRules)

@@ -49,6 +49,7 @@ from store.people_repo import (
     CustomerRepository,
     IdentityRepository,
 )
+from store.placements_repo import PlacementRepository
 from store.policies_repo import PolicyRepository
 from store.prepared import pending_changes
 from store.promo_repo import PromoRepository
@@ -94,6 +95,7 @@ _REPOSITORIES: dict[str, tuple[Any, bool]] = {
     "marketing": (MarketingRepository, True),
     "cards": (CardRepository, False),
     "tickets": (TicketRepository, True),
+    "placements": (PlacementRepository, False),
 }
 
 
@@ -135,6 +137,7 @@ class SqlUnitOfWork:
     marketing: MarketingRepository
     cards: CardRepository
     tickets: TicketRepository
+    placements: PlacementRepository
 
     def __init__(self, database: Database) -> None:
         self._database = database

@@ -59,7 +59,10 @@ async def worker_free(
 ) -> bool:
     """Whether nothing else of the worker's overlaps the order moved to ``new_start``."""
     bookings = await uow.orders.worker_bookings(
-        [worker_id], new_start - timedelta(days=1), new_start + timedelta(days=1)
+        [worker_id],
+        new_start - timedelta(days=1),
+        new_start + timedelta(days=1, minutes=order.duration_minutes),
+        reach_back=timedelta(days=rules.placements.max_contract_days),
     )
     own = (worker_id, order.start_at, order.duration_minutes)
     others = [b for b in bookings if (b[0], b[1], b[2]) != own]

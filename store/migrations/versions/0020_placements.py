@@ -1,0 +1,53 @@
+"""long placements: one contract (its period: start, end, days, live-in, daily hours, days of
+the week) per placement order
+
+Revision ID: 0020
+Revises: 0019
+Create Date: 2026-12-06 10:20:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel.sql.sqltypes
+from alembic import op
+
+import store.types
+
+revision: str = '0020'
+down_revision: str | None = '0019'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table('placements',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('customer_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('start_at', store.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('end_at', store.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('first_day', sa.Date(), nullable=False),
+    sa.Column('last_day', sa.Date(), nullable=False),
+    sa.Column('days', sa.Integer(), nullable=False),
+    sa.Column('live_in', sa.Boolean(), nullable=False),
+    sa.Column('daily_hours', sa.Integer(), nullable=False),
+    sa.Column('weekdays', sqlmodel.sql.sqltypes.AutoString(length=7), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('replacements_used', sa.Integer(), nullable=False),
+    sa.Column('created_at', store.types.UtcDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], ),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('order_id')
+    )
+    with op.batch_alter_table('placements', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_placements_customer_id'), ['customer_id'], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('placements', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_placements_customer_id'))
+
+    op.drop_table('placements')

@@ -1,0 +1,128 @@
+"""Long placements end to end on PostgreSQL: a Telegram customer books a 26-day maternity
+nurse (月嫂); the quote shows the contract period; once a worker holds it, the whole period
+blocks their calendar — every day of it, with the travel buffer — and a one-day job in the
+middle is never offered to them, by push, grab or batch, and ``/explain`` names the clash."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from domain.commands import BatchDispatch
+from domain.dispatch import Job, Refusal, refusal
+from domain.people import GeoPoint
+from domain.rules import DispatchMode
+from tests.e2e.helpers import (
+    CATALOG,
+    HOME,
+    RULES,
+    TelegramUser,
+    book_and_pay,
+    confirm_order,
+    make_settings,
+    on_telegram,
+)
+from tests.e2e.test_explain_dispatch import offered, take, worker
+from webhooks.app import create_app
+from webhooks.keys import DATABASE, SERVICES
+
+pytestmark = pytest.mark.parametrize("own_db_url", ["postgres"], indirect=True)
+OPS = 730001
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def app_with(tmp_path, url, pii_key, fake_telegram, clock, rules=RULES):
+    settings = make_settings(
+        tmp_path, url, pii_key, **on_telegram(fake_telegram), admins=f"telegram:{OPS}:ops"
+    )
+    return create_app(settings, CATALOG, rules, clock=clock)
+
+
+async def book_maternity_nurse(customer: TelegramUser, when: str = "明天 9:00") -> int:
+    """Book a 26-day maternity nurse at ``when`` and pay the deposit; the order number."""
+    await customer.say("/start")
+    await customer.choose("预约服务")
+    await customer.choose("月嫂母婴")
+    await customer.choose("月嫂(26 天)")
+    await customer.choose("26天")
+    await customer.say(when)
+    await customer.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await customer.say("8楼801")
+    quote = customer.text()
+    assert "合同期 11月24日 09:00 至 12月20日 09:00,共 26 天(住家,每天 24 小时)" in quote, quote
+    await confirm_order(customer)
+    code = re.search(r"请回复验证码:(\d{6})", customer.text())
+    assert code is not None, customer.text()  # over the rules' ¥2,000: typed back
+    await customer.say(code.group(1))
+    number = int(re.search(r"#(\d{6,8})", customer.text()).group(1))
+    await customer.choose("确认支付")
+    assert "支付成功" in customer.text()
+    return number
+
+
+async def test_a_26_day_placement_blocks_its_worker_for_every_day_of_it(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    from conversations.services.dispatch import candidates
+
+    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock)
+    client = await aiohttp_client(app)
+    nurse = await worker(app, 730101, "月嫂", skills=("cleaning", "maternity"), online=False)
+    number = await book_maternity_nurse(TelegramUser(client, fake_telegram, 730201))
+    await take(app, number, nurse)
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        placement = await uow.placements.for_order(order.id)
+    assert order.end_at - order.start_at == timedelta(days=26)  # not 10.8 days
+    assert placement is not None and placement.days == 26 and placement.live_in
+
+    async def clash(at: datetime, hours: int = 2) -> Refusal | None:
+        job = Job(0, "cleaning", at, at + timedelta(hours=hours), GeoPoint(*HOME))
+        async with app[DATABASE].uow() as uow:
+            (me, _) = (await candidates(uow, job, RULES, [await uow.workers.get(nurse)]))[nurse]
+        return refusal(job, replace(me, online=True), RULES.dispatch)
+
+    first = order.start_at.astimezone(TZ).date()
+    for day in range(26):  # 03:00, 15:00 and 23:00 of every day of the contract
+        for hour in (3, 15, 23):
+            at = datetime.combine(first + timedelta(days=day), datetime.min.time(), TZ)
+            at += timedelta(hours=hour)
+            if at < order.start_at - timedelta(hours=2):
+                continue
+            assert await clash(at) == Refusal.OVERLAP, (day, hour)
+    buffer = timedelta(minutes=RULES.dispatch.travel_buffer_minutes)
+    assert await clash(order.end_at + buffer + timedelta(minutes=1)) is None
+    assert await clash(order.start_at - buffer - timedelta(hours=2, minutes=1)) is None
+
+
+@pytest.mark.parametrize("mode", ["push", "grab", "batch"])
+async def test_a_one_day_job_inside_a_placement_is_never_offered_to_its_worker(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock, mode
+):
+    dispatch = RULES.dispatch
+    if mode == "grab":
+        dispatch = replace(dispatch, mode=DispatchMode.GRAB, grab_top_k=5)
+    if mode == "batch":
+        dispatch = replace(dispatch, batch_ahead_hours=12)
+    rules = replace(RULES, dispatch=dispatch)
+    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock, rules)
+    client = await aiohttp_client(app)
+    nurse = await worker(app, 730301, "月嫂", skills=("cleaning", "maternity"))  # the nearest
+    other = await worker(app, 730302, "保洁", center=(HOME[0] + 0.03, HOME[1]))
+    number = await book_maternity_nurse(TelegramUser(client, fake_telegram, 730401))
+    await take(app, number, nurse)
+    clock.advance(days=6)  # day 6 of the 26: the nurse is at the family's home
+    one_day = await book_and_pay(TelegramUser(client, fake_telegram, 730402))
+    if mode == "batch":
+        assert await offered(app, one_day) == set()
+        await app[SERVICES].run(BatchDispatch())
+    assert await offered(app, one_day) == {other}
+    assert not any(f"#{one_day}" in m.get("text", "") for m in fake_telegram.sent(730301))
+
+    ops = TelegramUser(client, fake_telegram, OPS)
+    await ops.say(f"/explain #{one_day}")
+    assert f"月嫂(师傅 {nurse}):时间与已接订单冲突" in ops.text(), ops.text()

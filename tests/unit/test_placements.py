@@ -1,0 +1,100 @@
+"""Long placements' contract periods (``domain.placements``) and how dispatch sees them."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from domain.dispatch import Busy, Candidate, Job, Refusal, refusal
+from domain.errors import CatalogError, QuoteError
+from domain.people import GeoPoint
+from domain.placements import PlacementRules, PlacementTerms, contract_days, contract_period
+from domain.rules import DispatchRules
+from store.catalog_file import load_catalog, parse_catalog
+
+TZ = ZoneInfo("Asia/Shanghai")
+START = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)  # Tuesday 09:00 in Shanghai
+HOME = GeoPoint(31.23, 121.47)
+
+
+def test_a_live_in_period_of_26_days_runs_26_whole_days():
+    period = contract_period(PlacementTerms(), START, 26, TZ)
+    assert period.end_at - period.start_at == timedelta(days=26)
+    assert (period.first_day, period.last_day) == (date(2026, 12, 1), date(2026, 12, 26))
+    assert period.minutes == 26 * 24 * 60
+
+
+def test_a_weekday_placement_counts_only_its_working_days():
+    terms = PlacementTerms(live_in=False, daily_hours=8, weekdays=(0, 1, 2, 3, 4))
+    period = contract_period(terms, START, 10, TZ)  # Tue 1 Dec … the 10th working day
+    assert period.last_day == date(2026, 12, 14)  # Monday, two weekends later
+    assert period.end_at.astimezone(TZ) == datetime(2026, 12, 14, 17, 0, tzinfo=TZ)
+
+
+def test_a_month_is_the_rules_days_per_month():
+    assert contract_days("month", 2, PlacementRules(days_per_month=26)) == 52
+    assert contract_days("day", 30, PlacementRules()) == 30
+
+
+def test_a_period_needs_a_day_and_a_timezone():
+    with pytest.raises(QuoteError):
+        contract_period(PlacementTerms(), START, 0, TZ)
+    with pytest.raises(QuoteError):
+        contract_period(PlacementTerms(), START.replace(tzinfo=None), 5, TZ)
+
+
+@pytest.mark.parametrize("day", range(26))
+def test_every_day_of_a_placement_clashes_with_a_one_day_job(day):
+    period = contract_period(PlacementTerms(), START, 26, TZ)
+    worker = Candidate(
+        1, frozenset({"cleaning"}), location=HOME, radius_m=5000, busy=(Busy(*_span(period)),)
+    )
+    at = START + timedelta(days=day, hours=5)
+    job = Job(9, "cleaning", at, at + timedelta(hours=2), HOME)
+    assert refusal(job, worker, DispatchRules()) == Refusal.OVERLAP
+    after = period.end_at + timedelta(minutes=DispatchRules().travel_buffer_minutes + 1)
+    later = Job(9, "cleaning", after, after + timedelta(hours=2), HOME)
+    assert refusal(later, worker, DispatchRules()) is None
+
+
+def _span(period):
+    return period.start_at, period.end_at
+
+
+def test_the_demo_catalogs_live_in_items_are_placements_priced_by_the_day():
+    catalog, rules = load_catalog()
+    nurse = catalog.item("maternity_nurse")
+    assert nurse.placement is not None and nurse.placement.live_in
+    period = nurse.period(26, START, rules.placements, TZ)
+    assert period is not None and period.days == 26
+    assert catalog.item("daily_cleaning").period(2, START, rules.placements, TZ) is None
+
+
+def test_a_month_priced_item_must_be_a_placement():
+    data = _catalog_with(unit="month")
+    with pytest.raises(CatalogError) as err:
+        parse_catalog(data)
+    assert "placement" in str(err.value)
+    data["categories"][0]["items"][0]["placement"] = {"live_in": False, "weekdays": [1, 8]}
+    with pytest.raises(CatalogError) as err:
+        parse_catalog(data)
+    assert "weekdays" in str(err.value)
+
+
+def _catalog_with(**item):
+    base = {
+        "id": "nanny_month",
+        "name": {"zh": "包月保姆", "en": "Monthly nanny"},
+        "description": {"zh": "住家", "en": "Live-in"},
+        "acceptance": {"zh": "按约", "en": "As agreed"},
+        "unit": "day",
+        "unit_price": 6000,
+        "min_quantity": 1,
+        "max_quantity": 12,
+        "minutes_per_unit": 600,
+        "skill": "nanny",
+    }
+    category = {"id": "home", "name": {"zh": "家政", "en": "Home"}, "items": [base | item]}
+    return {"version": 1, "categories": [category]}
