@@ -32,6 +32,12 @@ class PlacementRules:
     """How many days one month of a month-priced placement is (the trade's 26)."""
     max_contract_days: int = 400
     """The longest contract period: how far back dispatch looks for one still running."""
+    billing_days: int = 26
+    """One billing period is this many working days of the contract (26: monthly)."""
+    bill_in_advance: bool = True
+    """A period is due at its start (else at its end, in arrears)."""
+    due_reminder_days: int = 3
+    """The customer is asked to pay a period this many days before it is due."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from domain.commands import (
     GiveBirthdayCoupons,
     IssueInvoices,
     IssuePolicies,
+    PlacementSweep,
     QuarterlyLevels,
     ReconcilePayments,
     RemindExpiringCertificates,
@@ -68,6 +69,7 @@ SWEEPS: list[tuple[Callable[[], Command], int]] = [
     (SendCampaigns, 30),
     (GiveBirthdayCoupons, 3600),
     (ExpireCards, 3600),
+    (PlacementSweep, 600),
 ]
 """(command to run, every N seconds)."""
 

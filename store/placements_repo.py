@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from datetime import datetime
+
+from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from domain.placement_billing import BillingPeriod
 from domain.placements import ContractPeriod, Placement, PlacementStatus
-from store.tables import PlacementRow
+from store.tables import PlacementPeriodRow, PlacementRow
+
+OPEN = (PlacementStatus.ACTIVE.value,)
 
 
 class PlacementRepository:
@@ -40,6 +45,93 @@ class PlacementRepository:
         rows = await self._s.exec(select(PlacementRow).where(PlacementRow.order_id == order_id))
         row = rows.first()
         return None if row is None else _placement(row)
+
+    async def get(self, placement_id: int) -> Placement | None:
+        row = await self._s.get(PlacementRow, placement_id)
+        return None if row is None else _placement(row)
+
+    async def add_periods(self, placement_id: int, periods: list[BillingPeriod]) -> None:
+        for p in periods:
+            self._s.add(
+                PlacementPeriodRow(
+                    placement_id=placement_id,
+                    seq=p.seq,
+                    first_day=p.first_day,
+                    last_day=p.last_day,
+                    days=p.days,
+                    amount_cents=p.amount_cents,
+                    starts_at=p.starts_at,
+                    ends_at=p.ends_at,
+                    due_at=p.due_at,
+                )
+            )
+        await self._s.flush()
+
+    async def periods(self, placement_id: int) -> list[BillingPeriod]:
+        rows = await self._s.exec(
+            select(PlacementPeriodRow)
+            .where(PlacementPeriodRow.placement_id == placement_id)
+            .order_by(col(PlacementPeriodRow.seq))
+        )
+        return [_period(r) for r in rows.all()]
+
+    async def to_remind(self, due_before: datetime, limit: int) -> list[tuple[int, int]]:
+        """(placement, seq) of active placements' periods due before ``due_before`` whose
+        customer was not asked yet."""
+        rows = await self._s.exec(
+            select(PlacementPeriodRow.placement_id, PlacementPeriodRow.seq)
+            .join(PlacementRow, col(PlacementRow.id) == col(PlacementPeriodRow.placement_id))
+            .where(
+                col(PlacementPeriodRow.reminded_at).is_(None),
+                col(PlacementPeriodRow.due_at) <= due_before,
+                col(PlacementRow.status).in_(OPEN),
+            )
+            .order_by(col(PlacementPeriodRow.due_at))
+            .limit(limit)
+        )
+        return [(int(p), int(q)) for p, q in rows.all()]
+
+    async def to_settle(self, ended_by: datetime, limit: int) -> list[tuple[int, int]]:
+        """(placement, seq) of periods over by ``ended_by`` and not settled yet."""
+        rows = await self._s.exec(
+            select(PlacementPeriodRow.placement_id, PlacementPeriodRow.seq)
+            .where(
+                col(PlacementPeriodRow.settled_at).is_(None),
+                col(PlacementPeriodRow.ends_at) <= ended_by,
+            )
+            .order_by(col(PlacementPeriodRow.ends_at))
+            .limit(limit)
+        )
+        return [(int(p), int(q)) for p, q in rows.all()]
+
+    async def claim(self, placement_id: int, seq: int, what: str, at: datetime) -> bool:
+        """Mark a period ``reminded`` or ``settled`` once: False when it already was (by
+        another process too)."""
+        name = {"reminded": "reminded_at", "settled": "settled_at"}[what]
+        column = getattr(PlacementPeriodRow, name)
+        result = await self._s.exec(
+            update(PlacementPeriodRow)
+            .where(
+                col(PlacementPeriodRow.placement_id) == placement_id,
+                col(PlacementPeriodRow.seq) == seq,
+                col(column).is_(None),
+            )
+            .values({name: at})
+        )
+        return result.rowcount == 1
+
+
+def _period(r: PlacementPeriodRow) -> BillingPeriod:
+    return BillingPeriod(
+        seq=r.seq,
+        first_day=r.first_day,
+        last_day=r.last_day,
+        days=r.days,
+        amount_cents=r.amount_cents,
+        starts_at=r.starts_at,
+        ends_at=r.ends_at,
+        due_at=r.due_at,
+    )
 
 
 def _placement(r: PlacementRow) -> Placement:

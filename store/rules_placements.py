@@ -14,9 +14,15 @@ _P = PlacementRules()
 class PlacementSpec(Strict):
     days_per_month: int = Field(default=_P.days_per_month, ge=1, le=31)
     max_contract_days: int = Field(default=_P.max_contract_days, ge=1, le=3660)
+    billing_days: int = Field(default=_P.billing_days, ge=1, le=366)
+    bill_in_advance: bool = _P.bill_in_advance
+    due_reminder_days: int = Field(default=_P.due_reminder_days, ge=0, le=60)
 
     def build(self) -> PlacementRules:
         return PlacementRules(
             days_per_month=self.days_per_month,
             max_contract_days=self.max_contract_days,
+            billing_days=self.billing_days,
+            bill_in_advance=self.bill_in_advance,
+            due_reminder_days=self.due_reminder_days,
         )

@@ -208,3 +208,11 @@ class CardsExpired(Result):
     reminded: int
     expired: int
     lapsed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PlacementsSwept(Result):
+    """``PlacementSweep``: periods the customer was asked to pay, periods settled."""
+
+    asked: int
+    settled: int

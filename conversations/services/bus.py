@@ -45,6 +45,7 @@ from conversations.services.insurance import InsuranceDesk
 from conversations.services.invoices import InvoiceDesk
 from conversations.services.money import MoneyDesk
 from conversations.services.payouts import PayoutDesk
+from conversations.services.placements import PlacementDesk
 from conversations.services.points_desk import PointsDesk
 from conversations.services.recurring import RecurringDesk
 from conversations.services.reminders import ReminderDesk
@@ -101,6 +102,7 @@ class Services(Deps):
         self.payout_desk = PayoutDesk(self)
         self.sos = SosDesk(self)
         self.support = SupportDesk(self)
+        self.placement_desk = PlacementDesk(self)
         self._views = views.table(
             catalog=self.catalog,
             rules=self.rules,
@@ -143,6 +145,7 @@ class Services(Deps):
             **self.payout_desk.handlers(),
             **self.sos.handlers(),
             **self.support.handlers(),
+            **self.placement_desk.handlers(),
         }
 
     async def run(self, message: c.Message) -> list[Result]:

@@ -73,6 +73,9 @@ EVENTS: dict[str, frozenset[str]] = {
         "card_expiring": "card_zh card_en visits until",
         "card_expired": "card_zh card_en visits",
         "card_refunded": "card_zh card_en amount",
+        # long placements
+        "placement_period_due": "number seq count amount first last due",
+        "placement_period_settled": "number seq earn",
         # workers
         "worker_registered_admin": "worker worker_id skills",
         "worker_approved": "",

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from conversations.services import card_visits, payment_requests, points, promos, visit_codes
+from conversations.services import (
+    card_visits,
+    payment_requests,
+    placements,
+    points,
+    promos,
+    visit_codes,
+)
 from conversations.services.policy_requests import request_policy
 from domain.cancellation import CancellationTerms, cancellation_terms
 from domain.cards import Card, pick
@@ -22,7 +28,6 @@ from domain.offers import OfferStatus
 from domain.orders import SYSTEM, Actor, Order
 from domain.payments import Payment, pay_by
 from domain.people import Address, Customer, GeoPoint
-from domain.placements import Placement
 from domain.ports import Reads, UnitOfWork
 from domain.pricing import PrepaidCard, Quote, QuoteRequest, quote
 from domain.rules import Rules
@@ -255,7 +260,7 @@ async def place(
     order.apply(Action.REQUEST_PAYMENT, actor, now)
     await uow.orders.add(order)
     assert order.id is not None
-    await _keep_placement(uow, catalog, rules, order, now)
+    await placements.keep(uow, catalog, rules, order, now)
     if coupon is not None and not await uow.coupons.claim(coupon, order.id, now):
         raise DomainError(N_("优惠券已被另一笔订单使用,请确认新的报价"))
     if q.points_used:  # spent once: a checkout elsewhere that spent them first refuses this
@@ -271,18 +276,6 @@ async def place(
         return order, None
     assert provider is not None
     return order, await payment_requests.pending_payment(uow, order, provider, now, fresh=True)
-
-
-async def _keep_placement(
-    uow: UnitOfWork, catalog: Catalog, rules: Rules, order: Order, now: datetime
-) -> None:
-    """A placement order's contract period, kept with it (``domain.placements``)."""
-    sel = order.selections[0]
-    period = catalog.item(sel.item_id).period(
-        sel.quantity, order.start_at, rules.placements, ZoneInfo(rules.timezone)
-    )
-    if period is not None and order.id is not None:
-        await uow.placements.add(Placement(order.id, order.customer_id, sel.item_id, period, now))
 
 
 def _same_price(priced: Priced, expected_total: int, phone: str) -> None:

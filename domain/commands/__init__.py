@@ -68,6 +68,7 @@ from domain.commands.marketing import (
     StartCampaign,
 )
 from domain.commands.money import ConfirmPayment, ExecuteRefunds
+from domain.commands.placements import PlacementSweep
 from domain.commands.support import (
     CloseTicket,
     EndTicket,
@@ -202,6 +203,7 @@ __all__ = [
     "GenerateRecurring",
     "SendReminders",
     "RemindExpiringCertificates",
+    "PlacementSweep",
     "RenewCertificate",
     "ReviewCertificates",
     "ComplaintSweep",

@@ -30,13 +30,14 @@ from store.tables.orders import (
     SubscriptionRow,
 )
 from store.tables.people import AddressRow, CertificateRow, CustomerRow, IdentityRow, WorkerRow
-from store.tables.placements import PlacementRow
+from store.tables.placements import PlacementPeriodRow, PlacementRow
 from store.tables.policies import PolicyRow
 from store.tables.staff import AdminRow, AuditRow, PriceChangeRow, ThrottleRow
 from store.tables.support import SupportTicketRow, TicketMessageRow
 
 __all__ = [
     "PlacementRow",
+    "PlacementPeriodRow",
     "SupportTicketRow",
     "TicketMessageRow",
     "PrepaidCardRow",

@@ -1,12 +1,14 @@
-"""Long placements (``domain.placements``): one contract per placement order."""
+"""Long placements (``domain.placements``): one contract per placement order, and its
+billing periods (``domain.placement_billing``)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from store.tables.columns import time_field
+from store.tables.columns import money_field, time_field
 
 
 class PlacementRow(SQLModel, table=True):
@@ -27,3 +29,27 @@ class PlacementRow(SQLModel, table=True):
     status: str = Field(max_length=12)
     replacements_used: int = Field(default=0)
     created_at: datetime = time_field()
+
+
+class PlacementPeriodRow(SQLModel, table=True):
+    """One billing period of a placement: its amount, when it is due, and when the customer
+    was asked to pay it and when it was settled (each claimed once)."""
+
+    __tablename__ = "placement_periods"
+    __table_args__ = (
+        UniqueConstraint("placement_id", "seq"),
+        Index("ix_placement_periods_due", "reminded_at", "due_at"),
+        Index("ix_placement_periods_end", "settled_at", "ends_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    placement_id: int = Field(foreign_key="placements.id")
+    seq: int = Field()
+    first_day: date = Field()
+    last_day: date = Field()
+    days: int = Field()
+    amount_cents: int = money_field()
+    starts_at: datetime = time_field()
+    ends_at: datetime = time_field()
+    due_at: datetime = time_field()
+    reminded_at: datetime | None = time_field(nullable=True)
+    settled_at: datetime | None = time_field(nullable=True)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.commands import BatchDispatch
+from domain.commands import BatchDispatch, PlacementSweep
 from domain.dispatch import Job, Refusal, refusal
 from domain.people import GeoPoint
 from domain.rules import DispatchMode
@@ -126,3 +126,111 @@ async def test_a_one_day_job_inside_a_placement_is_never_offered_to_its_worker(
     ops = TelegramUser(client, fake_telegram, OPS)
     await ops.say(f"/explain #{one_day}")
     assert f"月嫂(师傅 {nurse}):时间与已接订单冲突" in ops.text(), ops.text()
+
+
+async def at_work(app, number: int, worker_id: int) -> None:
+    """The worker of order ``number`` set off, arrived and started (arranged in the store)."""
+    from domain.lifecycle import Action, ActorKind
+    from domain.orders import Actor
+    from webhooks.keys import CLOCK
+
+    actor = Actor(ActorKind.WORKER, str(worker_id))
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        for action in (Action.DEPART, Action.ARRIVE, Action.START):
+            order.apply(action, actor, app[CLOCK]())
+        await uow.orders.save(order, app[CLOCK]())
+        await uow.commit()
+
+
+async def test_each_period_is_asked_for_paid_through_the_provider_and_settled_once(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    from domain.ledger import worker_payable
+    from domain.placement_billing import period_share
+    from domain.settlement import commission_bp
+
+    placements = replace(RULES.placements, billing_days=13, due_reminder_days=3)
+    rules = replace(RULES, placements=placements)
+    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock, rules)
+    client = await aiohttp_client(app)
+    nurse = await worker(app, 730501, "月嫂", skills=("maternity",), online=False)
+    customer = TelegramUser(client, fake_telegram, 730601)
+    number = await book_maternity_nurse(customer)
+    await take(app, number, nurse)
+    await at_work(app, number, nurse)
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        placement = await uow.placements.for_order(order.id)
+        periods = await uow.placements.periods(placement.id)
+        level = (await uow.workers.get(nurse)).level
+    assert [p.days for p in periods] == [13, 13]
+    assert sum(p.amount_cents for p in periods) == order.total_cents
+    deposit = order.paid_cents
+    shares = [
+        period_share(p.amount_cents, commission_bp(level, RULES.settlement)) for p in periods
+    ]
+
+    async def sweep():
+        (result,) = await app[SERVICES].run(PlacementSweep())
+        return result.asked, result.settled
+
+    async def pay(amount: int) -> None:
+        await customer.say(f"支付 #{number}")
+        assert f"{amount // 100:,}.{amount % 100:02d}" in customer.text(), customer.text()
+        await customer.choose("确认支付")
+        assert "支付成功" in customer.text(), customer.text()
+
+    clock.now = order.start_at + timedelta(hours=1)
+    assert await sweep() == (1, 0)
+    asked = fake_telegram.sent(730601)[-1]
+    first = periods[0].amount_cents - deposit
+    assert f"订单 #{number} 第 1/2 期服务费" in asked["text"], asked
+    assert f"应付 ¥{first // 100:,}.{first % 100:02d}" in asked["text"], asked
+    assert any("支付 #" in b["text"] for r in asked["reply_markup"]["inline_keyboard"] for b in r)
+    assert await sweep() == (0, 0)  # asked once
+    await pay(first)
+
+    clock.now = periods[1].due_at - timedelta(days=3) + timedelta(minutes=1)
+    assert await sweep() == (1, 0)
+    assert "第 2/2 期" in fake_telegram.sent(730601)[-1]["text"]
+    clock.now = periods[0].ends_at + timedelta(minutes=1)
+    assert await sweep() == (0, 1)  # period 1 over and paid: settled
+    async with app[DATABASE].uow() as uow:
+        assert -await uow.ledger.balance(worker_payable(nurse)) == shares[0]
+    assert "第 1 期已结算" in fake_telegram.sent(730501)[-1]["text"]
+
+    clock.now = periods[1].ends_at + timedelta(minutes=1)
+    assert await sweep() == (0, 0)  # period 2 not paid: not settled
+    await pay(periods[1].amount_cents)
+    assert await sweep() == (0, 1)
+    assert await sweep() == (0, 0)
+
+    # the order finishes and settles the rest: no period is paid twice, the ledger balances
+    from conversations.services.settlement import settle
+    from domain.lifecycle import Action, ActorKind
+    from domain.orders import Actor
+
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        order.apply(Action.FINISH, Actor(ActorKind.WORKER, str(nurse)), clock.now)
+        order.apply(Action.CONFIRM, Actor(ActorKind.CUSTOMER, "c"), clock.now)
+        await uow.orders.save(order, clock.now)
+        await settle(uow, rules, order, clock.now)
+        await uow.commit()
+    from domain.ledger import split
+    from domain.settlement import PLATFORM_FUNDED
+
+    discounts = -sum(x.amount_cents for x in order.lines if x.kind in PLATFORM_FUNDED)
+    rest = split(
+        paid=0,
+        subsidy=discounts,
+        commission_bp=commission_bp(level, RULES.settlement),
+        late_deduction_bp=0,
+        compensation=0,
+    )  # the platform-funded discounts (the first order's) are shared at the end
+    async with app[DATABASE].uow() as uow:
+        assert -await uow.ledger.balance(worker_payable(nurse)) == sum(shares) + rest.worker
+        entries = await uow.ledger.for_order(order.id)
+        assert sum(e.amount_cents for e in entries) == 0
+        assert (await uow.orders.by_number(number)).status.value == "settled"

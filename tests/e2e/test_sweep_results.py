@@ -37,6 +37,7 @@ EMPTY = {
     c.SendCampaigns: CampaignsSent(0, 0),
     c.GiveBirthdayCoupons: r.BirthdayCouponsGiven(0),
     c.ExpireCards: r.CardsExpired(0, 0),
+    c.PlacementSweep: r.PlacementsSwept(0, 0),
 }
 """Each sweep's answer on a shop with one worker and nothing else yet."""
 

@@ -10,6 +10,12 @@ import pytest
 from domain.dispatch import Busy, Candidate, Job, Refusal, refusal
 from domain.errors import CatalogError, QuoteError
 from domain.people import GeoPoint
+from domain.placement_billing import (
+    amount_due,
+    billing_periods,
+    period_settlement,
+    settled_by_periods,
+)
 from domain.placements import PlacementRules, PlacementTerms, contract_days, contract_period
 from domain.rules import DispatchRules
 from store.catalog_file import load_catalog, parse_catalog
@@ -98,3 +104,38 @@ def _catalog_with(**item):
     }
     category = {"id": "home", "name": {"zh": "家政", "en": "Home"}, "items": [base | item]}
     return {"version": 1, "categories": [category]}
+
+
+def test_billing_periods_split_the_price_exactly_by_their_days():
+    period = contract_period(PlacementTerms(), START, 60, TZ)
+    periods = billing_periods(period, 1_560_001, PlacementRules(billing_days=26), TZ)
+    assert [p.days for p in periods] == [26, 26, 8]
+    assert sum(p.amount_cents for p in periods) == 1_560_001
+    assert periods[0].starts_at == START and periods[-1].ends_at == period.end_at
+    assert periods[1].starts_at == START + timedelta(days=26) == periods[0].ends_at
+    assert [p.due_at for p in periods] == [p.starts_at for p in periods]
+
+
+def test_in_arrears_a_period_is_due_at_its_end():
+    period = contract_period(PlacementTerms(), START, 52, TZ)
+    rules = PlacementRules(billing_days=26, bill_in_advance=False)
+    assert [p.due_at for p in billing_periods(period, 100, rules, TZ)] == [
+        START + timedelta(days=26),
+        period.end_at,
+    ]
+
+
+def test_the_deposit_counts_towards_the_first_periods():
+    period = contract_period(PlacementTerms(), START, 78, TZ)
+    periods = billing_periods(period, 2_340_000, PlacementRules(billing_days=26), TZ)
+    assert amount_due(periods, 1, 468_000) == 780_000 - 468_000
+    assert amount_due(periods, 2, 780_000) == 780_000
+    assert amount_due(periods, 2, 2_000_000) == 0  # paid ahead
+
+
+def test_a_period_settlement_balances_and_pays_each_share():
+    at = START
+    entries = period_settlement(240117, 7, 2, 780_000, [(3, 400_000), (4, 263_000)], at)
+    assert sum(e.amount_cents for e in entries) == 0
+    assert {e.journal for e in entries} == {"settle:240117:p2"}
+    assert settled_by_periods(240117, entries) == 780_000

@@ -1,5 +1,5 @@
 """long placements: one contract (its period: start, end, days, live-in, daily hours, days of
-the week) per placement order
+the week) per placement order, and its billing periods (amount, due, asked, settled)
 
 Revision ID: 0020
 Revises: 0019
@@ -45,8 +45,34 @@ def upgrade() -> None:
     with op.batch_alter_table('placements', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_placements_customer_id'), ['customer_id'], unique=False)
 
+    op.create_table('placement_periods',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('placement_id', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('first_day', sa.Date(), nullable=False),
+    sa.Column('last_day', sa.Date(), nullable=False),
+    sa.Column('days', sa.Integer(), nullable=False),
+    sa.Column('amount_cents', sa.BigInteger(), nullable=False),
+    sa.Column('starts_at', store.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', store.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('due_at', store.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('reminded_at', store.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('settled_at', store.types.UtcDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['placement_id'], ['placements.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('placement_id', 'seq')
+    )
+    with op.batch_alter_table('placement_periods', schema=None) as batch_op:
+        batch_op.create_index('ix_placement_periods_due', ['reminded_at', 'due_at'], unique=False)
+        batch_op.create_index('ix_placement_periods_end', ['settled_at', 'ends_at'], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('placement_periods', schema=None) as batch_op:
+        batch_op.drop_index('ix_placement_periods_end')
+        batch_op.drop_index('ix_placement_periods_due')
+
+    op.drop_table('placement_periods')
     with op.batch_alter_table('placements', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_placements_customer_id'))
 

@@ -1,0 +1,166 @@
+"""Long placements as services (``domain.placements``, ``domain.placement_billing``): the
+contract kept with its order, and the sweep over billing periods — the customer asked to pay
+each period before it is due (a payment request through their channel's provider, paid with
+"支付 #N" or its button like any balance), and each period over and paid settled in the
+ledger (the worker's share by their level's commission; split by the days each worker
+served when one took over)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from conversations.events import Result
+from conversations.results.sweeps import PlacementsSwept
+from conversations.services import payment_requests
+from conversations.services.deps import Deps
+from conversations.services.notices import Notice, to_customer, to_worker
+from domain import commands as c
+from domain.catalog import Catalog
+from domain.errors import DomainError
+from domain.orders import Order
+from domain.payments import Payment, PaymentKind
+from domain.placement_billing import (
+    amount_due,
+    billing_periods,
+    owed_through,
+    period_settlement,
+    period_share,
+)
+from domain.placements import Placement
+from domain.ports import UnitOfWork
+from domain.rules import Rules
+from domain.settlement import commission_bp
+
+log = logging.getLogger(__name__)
+BATCH = 100
+
+
+async def keep(
+    uow: UnitOfWork, catalog: Catalog, rules: Rules, order: Order, now: datetime
+) -> None:
+    """A placement order's contract period and billing periods, kept with it."""
+    sel = order.selections[0]
+    tz = ZoneInfo(rules.timezone)
+    period = catalog.item(sel.item_id).period(sel.quantity, order.start_at, rules.placements, tz)
+    if period is None or order.id is None:
+        return
+    placement = await uow.placements.add(
+        Placement(order.id, order.customer_id, sel.item_id, period, now)
+    )
+    assert placement.id is not None
+    periods = billing_periods(period, order.total_cents, rules.placements, tz)
+    await uow.placements.add_periods(placement.id, periods)
+
+
+class PlacementDesk:
+    def __init__(self, services: Deps) -> None:
+        self.s = services
+
+    def handlers(self) -> dict[type[c.Command], Any]:
+        return {c.PlacementSweep: self.sweep}
+
+    async def sweep(self, cmd: c.PlacementSweep) -> list[Result]:
+        now = self.s.clock()
+        ahead = timedelta(days=self.s.rules.placements.due_reminder_days)
+        async with self.s.uow() as uow:
+            due = await uow.placements.to_remind(now + ahead, BATCH)
+            ended = await uow.placements.to_settle(now, BATCH)
+        asked = settled = 0
+        for placement_id, seq in due:
+            asked += await self._one(placement_id, seq, self._ask)
+        for placement_id, seq in ended:
+            settled += await self._one(placement_id, seq, self._settle)
+        return [PlacementsSwept(asked, settled)]
+
+    async def _one(self, placement_id: int, seq: int, step: Any) -> bool:
+        try:
+            async with self.s.uow() as uow:
+                placement = await uow.placements.get(placement_id)
+                assert placement is not None
+                await uow.orders.lock(placement.order_id)
+                order = await uow.orders.get(placement.order_id, full=False)
+                assert order is not None
+                notices: list[Notice] | None = await step(uow, placement, order, seq)
+                if notices is None:
+                    return False
+                posted = await self.s.post(uow, notices)
+                await uow.commit()
+        except DomainError as exc:  # SQLite: another process holds the write lock
+            log.info("placement %s period %s: %s", placement_id, seq, exc)
+            return False
+        await self.s.flush(posted)
+        return True
+
+    async def _ask(
+        self, uow: UnitOfWork, placement: Placement, order: Order, seq: int
+    ) -> list[Notice] | None:
+        """Ask the customer to pay period ``seq`` (once), when something is still owed."""
+        if order.status not in payment_requests.BALANCE_STATUSES:
+            return None  # not started (or over): asked once the worker is there
+        periods = await uow.placements.periods(placement.id or 0)
+        amount = amount_due(periods, seq, order.paid_cents)
+        gateway = self.s.gateway_for(order.channel)
+        if not await uow.placements.claim(placement.id or 0, seq, "reminded", self.s.clock()):
+            return None
+        if amount <= 0 or gateway is None:
+            return []  # paid ahead (or nobody takes money there: an admin follows it up)
+        assert order.id is not None
+        await uow.payments.add(
+            Payment(
+                order.id,
+                gateway.name,
+                PaymentKind.BALANCE,
+                amount,
+                self.s.clock(),
+                payment_requests.new_reference("PLC"),
+            )
+        )
+        period = periods[seq - 1]
+        return [
+            to_customer(
+                order.customer_id,
+                "placement_period_due",
+                number=order.number,
+                seq=seq,
+                count=len(periods),
+                amount=amount,
+                first=period.first_day.isoformat(),
+                last=period.last_day.isoformat(),
+                due=period.due_at,
+            )
+        ]
+
+    async def _settle(
+        self, uow: UnitOfWork, placement: Placement, order: Order, seq: int
+    ) -> list[Notice] | None:
+        """Settle period ``seq`` once it is paid: its worker's share, the platform the rest."""
+        periods = await uow.placements.periods(placement.id or 0)
+        paid = order.paid_cents - order.refunded_cents
+        if order.worker_id is None or paid < owed_through(periods, seq):
+            return None  # not paid (or nobody works it) yet: tried again next sweep
+        if await uow.ledger.has_journal(f"settle:{order.number}"):
+            await uow.placements.claim(placement.id or 0, seq, "settled", self.s.clock())
+            return []  # the order settled as a whole already
+        worker = await uow.workers.get(order.worker_id)
+        assert worker is not None and order.id is not None
+        amount = periods[seq - 1].amount_cents
+        share = period_share(amount, commission_bp(worker.level, self.s.rules.settlement))
+        if not await uow.placements.claim(placement.id or 0, seq, "settled", self.s.clock()):
+            return None
+        await uow.ledger.post(
+            period_settlement(
+                order.number, order.id, seq, amount, [(order.worker_id, share)], self.s.clock()
+            )
+        )
+        return [
+            to_worker(
+                order.worker_id,
+                "placement_period_settled",
+                number=order.number,
+                seq=seq,
+                earn=share,
+            )
+        ]
