@@ -57,6 +57,7 @@ COMMAND_ROLES: dict[str, frozenset[AdminRole]] = {
     "explain": OPS_DESK,
     "assign": OPS_DESK,
     "reassign": OPS_DESK,
+    "handover": OPS_DESK,
     "cancel": OPS_DESK,
     "reschedule": frozenset({OW, OP, SU}),
     # money

@@ -6,7 +6,7 @@ at its start (``bill_in_advance``) or at its end; what the customer paid at book
 deposit) counts towards the first periods, so a period's request is what is owed by then
 less what was paid. When a period is over and paid it is settled: the worker's share by
 their level's commission, the platform the rest. A replacement worker taking over within a
-period splits its share by the working days each served (``handover_shares``).
+period splits its share by the working days each served (``worker_days``, ``shares_by_days``).
 """
 
 from __future__ import annotations
@@ -87,20 +87,32 @@ def period_share(amount_cents: int, commission_bp: int) -> int:
     return apply_rate(amount_cents, FULL - commission_bp)
 
 
-def handover_shares(share_cents: int, days_before: int, days_after: int) -> tuple[int, int]:
-    """A period's worker share split between the worker who handed over (``days_before``
-    worked) and the one who took over (``days_after``): exact to the fen."""
-    if days_before + days_after == 0:
-        return 0, share_cents
-    before, after = split(share_cents, [days_before, days_after])
-    return before, after
+def worker_days(
+    bp: BillingPeriod,
+    period: ContractPeriod,
+    first_worker: int,
+    handovers: list[tuple[date, int]],
+) -> list[tuple[int, int]]:
+    """Who worked how many of billing period ``bp``'s working days: ``first_worker`` from
+    the contract's start, then each (hand-over date, new worker) from that date on."""
+    days: dict[int, int] = {}
+    for day in working_days(period):
+        if bp.first_day <= day <= bp.last_day:
+            holder = first_worker
+            for on, worker in sorted(handovers):
+                if on <= day:
+                    holder = worker
+            days[holder] = days.get(holder, 0) + 1
+    return list(days.items())
 
 
-def days_before(bp: BillingPeriod, period: ContractPeriod, handover_on: date) -> int:
-    """The working days of billing period ``bp`` before ``handover_on``."""
-    return sum(
-        1 for d in working_days(period) if bp.first_day <= d <= bp.last_day and d < handover_on
-    )
+def shares_by_days(share_cents: int, days: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A period's worker share split between the workers by the days each worked, exact to
+    the fen (the parts sum to ``share_cents``)."""
+    if not days or sum(n for _, n in days) == 0:
+        return []
+    parts = split(share_cents, [n for _, n in days])
+    return [(worker, part) for (worker, _), part in zip(days, parts, strict=True)]
 
 
 def period_settlement(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from domain.placement_billing import BillingPeriod
@@ -18,3 +18,19 @@ class Placements(Protocol):
     async def to_remind(self, due_before: datetime, limit: int) -> list[tuple[int, int]]: ...
     async def to_settle(self, ended_by: datetime, limit: int) -> list[tuple[int, int]]: ...
     async def claim(self, placement_id: int, seq: int, what: str, at: datetime) -> bool: ...
+    async def ask_replacement(
+        self, placement_id: int, from_worker: int, reason: str, asked_by: str, at: datetime
+    ) -> int: ...
+    async def open_replacement(self, placement_id: int) -> int | None: ...
+    async def hand_over(
+        self,
+        placement_id: int,
+        from_worker: int,
+        to_worker: int,
+        on: date,
+        at: datetime,
+        *,
+        asked_by: str,
+    ) -> bool: ...
+    async def handovers(self, placement_id: int) -> list[tuple[date, int, int]]: ...
+    async def count_replacement(self, placement_id: int) -> None: ...

@@ -38,6 +38,8 @@ class PlacementRules:
     """A period is due at its start (else at its end, in arrears)."""
     due_reminder_days: int = 3
     """The customer is asked to pay a period this many days before it is due."""
+    free_replacements: int = 2
+    """How many times a customer may ask for another worker per contract, free."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.placement_billing import BillingPeriod
 from domain.placements import ContractPeriod, Placement, PlacementStatus
-from store.tables import PlacementPeriodRow, PlacementRow
+from store.tables import PlacementHandoverRow, PlacementPeriodRow, PlacementRow
 
 OPEN = (PlacementStatus.ACTIVE.value,)
 
@@ -119,6 +119,83 @@ class PlacementRepository:
             .values({name: at})
         )
         return result.rowcount == 1
+
+    async def ask_replacement(
+        self, placement_id: int, from_worker: int, reason: str, asked_by: str, at: datetime
+    ) -> int:
+        """A replacement asked for (the one still open, if there is one: its id)."""
+        open_id = await self.open_replacement(placement_id)
+        if open_id is not None:
+            return open_id
+        row = PlacementHandoverRow(
+            placement_id=placement_id,
+            from_worker_id=from_worker,
+            reason=reason[:200],
+            asked_by=asked_by,
+            asked_at=at,
+        )
+        self._s.add(row)
+        await self._s.flush()
+        assert row.id is not None
+        return row.id
+
+    async def open_replacement(self, placement_id: int) -> int | None:
+        rows = await self._s.exec(
+            select(PlacementHandoverRow.id).where(
+                PlacementHandoverRow.placement_id == placement_id,
+                col(PlacementHandoverRow.done_at).is_(None),
+            )
+        )
+        found = rows.first()
+        return None if found is None else int(found)
+
+    async def hand_over(
+        self,
+        placement_id: int,
+        from_worker: int,
+        to_worker: int,
+        on: date,
+        at: datetime,
+        *,
+        asked_by: str,
+    ) -> bool:
+        """Record the hand-over (closing the open request; else as an admin's own); True
+        when it answered a customer's request (it counts as one of their replacements)."""
+        open_id = await self.open_replacement(placement_id)
+        row = await self._s.get(PlacementHandoverRow, open_id) if open_id is not None else None
+        if row is None:
+            row = PlacementHandoverRow(
+                placement_id=placement_id,
+                from_worker_id=from_worker,
+                asked_by=asked_by,
+                asked_at=at,
+            )
+            self._s.add(row)
+        row.to_worker_id, row.handover_on, row.done_at = to_worker, on, at
+        await self._s.flush()
+        return row.asked_by == "customer"
+
+    async def handovers(self, placement_id: int) -> list[tuple[date, int, int]]:
+        """(date, from, to) of every hand-over done, in order."""
+        rows = await self._s.exec(
+            select(PlacementHandoverRow)
+            .where(
+                PlacementHandoverRow.placement_id == placement_id,
+                col(PlacementHandoverRow.done_at).is_not(None),
+            )
+            .order_by(col(PlacementHandoverRow.id))
+        )
+        return [
+            (r.handover_on, r.from_worker_id, r.to_worker_id)
+            for r in rows.all()
+            if r.handover_on is not None and r.to_worker_id is not None
+        ]
+
+    async def count_replacement(self, placement_id: int) -> None:
+        row = await self._s.get(PlacementRow, placement_id)
+        assert row is not None
+        row.replacements_used += 1
+        await self._s.flush()
 
 
 def _period(r: PlacementPeriodRow) -> BillingPeriod:

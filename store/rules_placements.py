@@ -17,6 +17,7 @@ class PlacementSpec(Strict):
     billing_days: int = Field(default=_P.billing_days, ge=1, le=366)
     bill_in_advance: bool = _P.bill_in_advance
     due_reminder_days: int = Field(default=_P.due_reminder_days, ge=0, le=60)
+    free_replacements: int = Field(default=_P.free_replacements, ge=0, le=20)
 
     def build(self) -> PlacementRules:
         return PlacementRules(
@@ -25,4 +26,5 @@ class PlacementSpec(Strict):
             billing_days=self.billing_days,
             bill_in_advance=self.bill_in_advance,
             due_reminder_days=self.due_reminder_days,
+            free_replacements=self.free_replacements,
         )

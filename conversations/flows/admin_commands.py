@@ -28,6 +28,7 @@ USAGE: dict[str, Text] = {
     "audit": N_("/audit #订单号"),
     "explain": N_("/explain #订单号"),
     "reassign": N_("/reassign #订单号 师傅ID"),
+    "handover": N_("/handover #订单号 师傅ID [交接日期,如 2026-12-01]"),
     "cancel": N_("/cancel #订单号 [原因]"),
     "reschedule": N_("/reschedule #订单号 新时间(如 明天 15:00)"),
     "refund": N_("/refund #订单号 金额(元)"),
@@ -111,6 +112,7 @@ ORDER_COMMANDS = (
     "explain",
     "cancel",
     "reassign",
+    "handover",
     "refund",
     "release",
     "reschedule",
@@ -346,6 +348,10 @@ def _order_command(
         return c.AdminCancelOrder(by, role, number, within(limits.CANCEL_REASON, args.strip()))
     if name == "reassign":
         return c.ReassignOrder(by, role, number, int(w[0])) if w and w[0].isdigit() else None
+    if name == "handover":
+        if not w or not w[0].isdigit() or len(w) > 2:
+            return None
+        return c.HandOverPlacement(by, role, number, int(w[0]), w[1] if len(w) == 2 else "")
     cents = amount(w[0]) if w else None
     if cents is None or len(w) > 2 or (len(w) == 2 and w[1].casefold() not in ("again", "再退")):
         return None

@@ -15,6 +15,7 @@ from conversations.flows import (
     admin_campaign_views,
     admin_credential_views,
     admin_dispatch_views,
+    admin_placement_views,
     admin_replies,
     admin_staff_views,
     admin_ticket_views,
@@ -232,6 +233,7 @@ SCREENS = (
     *admin_dispatch_views.SCREENS,
     *admin_credential_views.SCREENS,
     *admin_ticket_views.SCREENS,
+    *admin_placement_views.SCREENS,
 )
 """Each result of an admin command, with the screen that shows it."""
 TRANSITIONS: Transitions = {

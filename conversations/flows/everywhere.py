@@ -32,6 +32,9 @@ from conversations.flows.language import switch_language
 from conversations.flows.typed_commands import Typed, parse
 from conversations.replies import Say
 from conversations.state import Conversation
+from domain import limits
+from domain.commands import RequestReplacement
+from domain.limits import within
 from domain.referrals import code_of as referral_code
 
 CANCEL = {"cancel", "取消", "退出", "算了"}
@@ -243,6 +246,8 @@ def _action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outco
             return sign_up(conv, event, keep_words=False)
         if typed.name in SUPPORT:
             return _support(conv, typed)
+        if typed.name == "replace":
+            return _replace(conv, typed)
         if typed.name in FEEDBACK:
             after_sales.seed(conv, after_sales.FeedbackData(typed.name, typed.number))
             return Outcome(goto="feedback")
@@ -264,6 +269,16 @@ def _action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outco
         return Outcome(goto="feedback")
     worker.seed(conv, worker.WorkerAction(typed.name, typed.number, typed.args))
     return Outcome(goto="worker")
+
+
+def _replace(conv: Conversation, typed: Typed) -> Outcome:
+    """ "更换师傅 #N 原因": another worker for a placement (the answer comes as a notice)."""
+    if typed.number is None or not typed.args.strip():
+        said = tr(conv, "请带上订单号和原因,例如「更换师傅 #240117 不会做月子餐」。")
+        return Outcome([Say(said)], reask=True)
+    assert conv.customer_id is not None
+    reason = within(limits.CANCEL_REASON, typed.args.strip())
+    return Outcome(commands=[RequestReplacement(conv.customer_id, typed.number, reason)])
 
 
 def _support(conv: Conversation, typed: Typed) -> Outcome:

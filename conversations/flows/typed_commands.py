@@ -35,6 +35,7 @@ CUSTOMER = {
     "chat_support": ("chat_support", "回复客服", "reply to support"),
     "end_support": ("end_support", "结束咨询", "end support"),
     "rate_support": ("rate_support", "客服评分", "rate support"),
+    "replace": ("replace", "更换师傅", "换阿姨", "换师傅"),
 }
 ADMIN = {
     "workers": ("workers", "师傅列表"),
@@ -57,6 +58,7 @@ ADMIN = {
     "approve_cert": ("approve_cert", "通过证书"),
     "reject_cert": ("reject_cert", "驳回证书"),
     "reassign": ("reassign", "改派"),
+    "handover": ("handover", "交接"),
     "cancel": ("cancel", "取消订单"),
     "reschedule": ("reschedule", "改期"),
     "refund": ("refund", "退款"),

@@ -45,6 +45,7 @@ from conversations.services.insurance import InsuranceDesk
 from conversations.services.invoices import InvoiceDesk
 from conversations.services.money import MoneyDesk
 from conversations.services.payouts import PayoutDesk
+from conversations.services.placement_replacements import ReplacementDesk
 from conversations.services.placements import PlacementDesk
 from conversations.services.points_desk import PointsDesk
 from conversations.services.recurring import RecurringDesk
@@ -103,6 +104,7 @@ class Services(Deps):
         self.sos = SosDesk(self)
         self.support = SupportDesk(self)
         self.placement_desk = PlacementDesk(self)
+        self.replacements = ReplacementDesk(self)
         self._views = views.table(
             catalog=self.catalog,
             rules=self.rules,
@@ -146,6 +148,7 @@ class Services(Deps):
             **self.sos.handlers(),
             **self.support.handlers(),
             **self.placement_desk.handlers(),
+            **self.replacements.handlers(),
         }
 
     async def run(self, message: c.Message) -> list[Result]:

@@ -76,6 +76,11 @@ EVENTS: dict[str, frozenset[str]] = {
         # long placements
         "placement_period_due": "number seq count amount first last due",
         "placement_period_settled": "number seq earn",
+        "placement_replacement_asked": "number free_left",
+        "placement_replacement_admin": "number worker_id reason candidates",
+        "placement_handover": "number worker on",
+        "placement_handover_new": "number on",
+        "placement_handover_old": "number on",
         # workers
         "worker_registered_admin": "worker worker_id skills",
         "worker_approved": "",

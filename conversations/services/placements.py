@@ -2,8 +2,8 @@
 contract kept with its order, and the sweep over billing periods — the customer asked to pay
 each period before it is due (a payment request through their channel's provider, paid with
 "支付 #N" or its button like any balance), and each period over and paid settled in the
-ledger (the worker's share by their level's commission; split by the days each worker
-served when one took over)."""
+ledger (the worker's share by the level's commission of the worker who began the period;
+split exactly by the days each worker served when one took over)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ from domain.placement_billing import (
     owed_through,
     period_settlement,
     period_share,
+    shares_by_days,
+    worker_days,
 )
 from domain.placements import Placement
 from domain.ports import UnitOfWork
@@ -144,23 +146,23 @@ class PlacementDesk:
         if await uow.ledger.has_journal(f"settle:{order.number}"):
             await uow.placements.claim(placement.id or 0, seq, "settled", self.s.clock())
             return []  # the order settled as a whole already
-        worker = await uow.workers.get(order.worker_id)
+        bp = periods[seq - 1]
+        handovers = await uow.placements.handovers(placement.id or 0)
+        first = handovers[0][1] if handovers else order.worker_id
+        days = worker_days(bp, placement.period, first, [(on, to) for on, _, to in handovers])
+        worker = await uow.workers.get(days[0][0])  # who began the period: its commission
         assert worker is not None and order.id is not None
-        amount = periods[seq - 1].amount_cents
-        share = period_share(amount, commission_bp(worker.level, self.s.rules.settlement))
+        share = period_share(bp.amount_cents, commission_bp(worker.level, self.s.rules.settlement))
+        shares = shares_by_days(share, days)
         if not await uow.placements.claim(placement.id or 0, seq, "settled", self.s.clock()):
             return None
         await uow.ledger.post(
-            period_settlement(
-                order.number, order.id, seq, amount, [(order.worker_id, share)], self.s.clock()
-            )
+            period_settlement(order.number, order.id, seq, bp.amount_cents, shares, self.s.clock())
         )
         return [
             to_worker(
-                order.worker_id,
-                "placement_period_settled",
-                number=order.number,
-                seq=seq,
-                earn=share,
+                worker_id, "placement_period_settled", number=order.number, seq=seq, earn=earn
             )
+            for worker_id, earn in shares
+            if earn
         ]

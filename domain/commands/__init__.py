@@ -68,7 +68,7 @@ from domain.commands.marketing import (
     StartCampaign,
 )
 from domain.commands.money import ConfirmPayment, ExecuteRefunds
-from domain.commands.placements import PlacementSweep
+from domain.commands.placements import HandOverPlacement, PlacementSweep, RequestReplacement
 from domain.commands.support import (
     CloseTicket,
     EndTicket,
@@ -204,6 +204,8 @@ __all__ = [
     "SendReminders",
     "RemindExpiringCertificates",
     "PlacementSweep",
+    "RequestReplacement",
+    "HandOverPlacement",
     "RenewCertificate",
     "ReviewCertificates",
     "ComplaintSweep",

@@ -12,3 +12,25 @@ class PlacementSweep(Command):
     """Scheduler sweep: customers asked to pay each period ``due_reminder_days`` before it is
     due (a payment request through their channel's provider), and each period over and paid
     settled (the worker's share by commission) — each once, across processes."""
+
+
+@dataclass(frozen=True)
+class RequestReplacement(Command):
+    """The customer asks for another worker on their placement, with a reason (free up to
+    ``PlacementRules.free_replacements`` per contract); ops are told, with candidates."""
+
+    customer_id: int
+    number: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class HandOverPlacement(Command):
+    """Ops give a placement to another worker from ``on`` (a date; "" today): the period
+    under way is paid to both by the days each worked."""
+
+    admin: str
+    role: str
+    number: int
+    worker_id: int
+    on: str = ""

@@ -30,7 +30,7 @@ from store.tables.orders import (
     SubscriptionRow,
 )
 from store.tables.people import AddressRow, CertificateRow, CustomerRow, IdentityRow, WorkerRow
-from store.tables.placements import PlacementPeriodRow, PlacementRow
+from store.tables.placements import PlacementHandoverRow, PlacementPeriodRow, PlacementRow
 from store.tables.policies import PolicyRow
 from store.tables.staff import AdminRow, AuditRow, PriceChangeRow, ThrottleRow
 from store.tables.support import SupportTicketRow, TicketMessageRow
@@ -38,6 +38,7 @@ from store.tables.support import SupportTicketRow, TicketMessageRow
 __all__ = [
     "PlacementRow",
     "PlacementPeriodRow",
+    "PlacementHandoverRow",
     "SupportTicketRow",
     "TicketMessageRow",
     "PrepaidCardRow",

@@ -53,3 +53,19 @@ class PlacementPeriodRow(SQLModel, table=True):
     due_at: datetime = time_field()
     reminded_at: datetime | None = time_field(nullable=True)
     settled_at: datetime | None = time_field(nullable=True)
+
+
+class PlacementHandoverRow(SQLModel, table=True):
+    """A replacement: asked for (by the customer, with a reason, or by an admin), then done
+    when another worker takes over on ``handover_on``."""
+
+    __tablename__ = "placement_handovers"
+    id: int | None = Field(default=None, primary_key=True)
+    placement_id: int = Field(foreign_key="placements.id", index=True)
+    from_worker_id: int = Field()
+    to_worker_id: int | None = Field(default=None)
+    reason: str = Field(default="", max_length=200)
+    asked_by: str = Field(max_length=12)
+    asked_at: datetime = time_field()
+    handover_on: date | None = Field(default=None)
+    done_at: datetime | None = time_field(nullable=True)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from conversations.results.sweeps import PlacementsSwept
 from domain.commands import BatchDispatch, PlacementSweep
 from domain.dispatch import Job, Refusal, refusal
 from domain.people import GeoPoint
@@ -234,3 +235,67 @@ async def test_each_period_is_asked_for_paid_through_the_provider_and_settled_on
         entries = await uow.ledger.for_order(order.id)
         assert sum(e.amount_cents for e in entries) == 0
         assert (await uow.orders.by_number(number)).status.value == "settled"
+
+
+async def test_a_replacement_mid_period_splits_its_pay_between_the_two_workers_exactly(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    from datetime import date
+
+    from domain.ledger import worker_payable
+    from domain.people import Certificate
+    from domain.placement_billing import period_share
+    from domain.settlement import commission_bp
+
+    rules = replace(RULES, placements=replace(RULES.placements, free_replacements=1))
+    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock, rules)
+    client = await aiohttp_client(app)
+    papers = (
+        Certificate("health", "", date(2027, 12, 31), True),
+        Certificate("maternity_nurse", "", date(2027, 12, 31), True),
+    )
+    first = await worker(app, 730701, "张姐", skills=("maternity",), certificates=papers)
+    second = await worker(
+        app, 730702, "王姐", skills=("maternity",), certificates=papers, center=(31.25, 121.47)
+    )
+    customer = TelegramUser(client, fake_telegram, 730801)
+    number = await book_maternity_nurse(customer)
+    await take(app, number, first)
+    await at_work(app, number, first)
+
+    clock.advance(days=8)  # a week in, the family asks for someone else
+    await customer.say(f"更换师傅 #{number} 不会做月子餐")
+    told = fake_telegram.sent(730801)[-1]["text"]
+    assert f"已收到订单 #{number} 更换师傅的申请" in told and "还可免费更换 0 次" in told
+    alert = fake_telegram.sent(OPS)[-1]["text"]
+    assert f"订单 #{number} 客户申请更换师傅 {first},原因:不会做月子餐" in alert, alert
+    assert f"王姐({second})" in alert and f"/handover #{number}" in alert
+
+    ops = TelegramUser(client, fake_telegram, OPS)
+    await ops.say(f"/handover #{number} {second} 2026-12-03")
+    assert f"#{number} 从 2026-12-03 起由师傅 {second} 王姐 接手" in ops.text(), ops.text()
+    assert "新师傅 王姐 从 2026-12-03 起接手" in fake_telegram.sent(730801)[-1]["text"]
+    assert f"您已接手长期订单 #{number}" in fake_telegram.sent(730702)[-1]["text"]
+    await customer.say(f"更换师傅 #{number} 还是不合适")  # the one free replacement is used
+    assert "免费更换次数已用完" in customer.text(), customer.text()
+
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        assert order.worker_id == second
+        placement = await uow.placements.for_order(order.id)
+        (period,) = await uow.placements.periods(placement.id)
+        level = (await uow.workers.get(first)).level
+    assert await app[SERVICES].run(PlacementSweep()) == [PlacementsSwept(1, 0)]
+    await customer.say(f"支付 #{number}")
+    await customer.choose("确认支付")
+    clock.now = period.ends_at + timedelta(minutes=1)
+    assert await app[SERVICES].run(PlacementSweep()) == [PlacementsSwept(0, 1)]
+
+    share = period_share(period.amount_cents, commission_bp(level, RULES.settlement))
+    async with app[DATABASE].uow() as uow:
+        one = -await uow.ledger.balance(worker_payable(first))
+        two = -await uow.ledger.balance(worker_payable(second))
+    assert one + two == share  # to the fen
+    assert abs(one * 26 - share * 9) <= 13  # 9 of the 26 days (Nov 24 … Dec 2), to the fen
+    assert "第 1 期已结算" in fake_telegram.sent(730701)[-1]["text"]
+    assert "第 1 期已结算" in fake_telegram.sent(730702)[-1]["text"]

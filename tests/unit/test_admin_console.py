@@ -34,6 +34,12 @@ EXAMPLES = [
     ("explain", 240117, "", q.ExplainOrder(BY, "{role}", 240117)),
     ("assign", 240117, "7", c.AssignOrder(BY, "{role}", 240117, 7)),
     ("reassign", 240117, "7", c.ReassignOrder(BY, "{role}", 240117, 7)),
+    (
+        "handover",
+        240117,
+        "8 2026-12-03",
+        c.HandOverPlacement(BY, "{role}", 240117, 8, "2026-12-03"),
+    ),
     ("cancel", 240117, "师傅生病", c.AdminCancelOrder(BY, "{role}", 240117, "师傅生病")),
     (
         "reschedule",

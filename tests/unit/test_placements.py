@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.dispatch import Busy, Candidate, Job, Refusal, refusal
 from domain.errors import CatalogError, QuoteError
@@ -15,6 +17,8 @@ from domain.placement_billing import (
     billing_periods,
     period_settlement,
     settled_by_periods,
+    shares_by_days,
+    worker_days,
 )
 from domain.placements import PlacementRules, PlacementTerms, contract_days, contract_period
 from domain.rules import DispatchRules
@@ -139,3 +143,20 @@ def test_a_period_settlement_balances_and_pays_each_share():
     assert sum(e.amount_cents for e in entries) == 0
     assert {e.journal for e in entries} == {"settle:240117:p2"}
     assert settled_by_periods(240117, entries) == 780_000
+
+
+@given(
+    share=st.integers(min_value=0, max_value=10**9),
+    days=st.integers(min_value=1, max_value=60),
+    handover=st.integers(min_value=0, max_value=70),
+)
+def test_a_handover_splits_a_periods_share_exactly_by_the_days_each_worked(share, days, handover):
+    period = contract_period(PlacementTerms(), START, days, TZ)
+    (bp,) = billing_periods(period, 100_000, PlacementRules(billing_days=days), TZ)
+    on = period.first_day + timedelta(days=handover)
+    worked = worker_days(bp, period, 1, [(on, 2)])
+    assert sum(n for _, n in worked) == days
+    shares = shares_by_days(share, worked)
+    assert sum(part for _, part in shares) == share
+    by = dict(worked)
+    assert by.get(1, 0) == min(handover, days)

@@ -1,5 +1,6 @@
 """long placements: one contract (its period: start, end, days, live-in, daily hours, days of
-the week) per placement order, and its billing periods (amount, due, asked, settled)
+the week) per placement order, its billing periods (amount, due, asked, settled) and its replacements
+(asked with a reason, handed over on a date)
 
 Revision ID: 0020
 Revises: 0019
@@ -66,8 +67,28 @@ def upgrade() -> None:
         batch_op.create_index('ix_placement_periods_due', ['reminded_at', 'due_at'], unique=False)
         batch_op.create_index('ix_placement_periods_end', ['settled_at', 'ends_at'], unique=False)
 
+    op.create_table('placement_handovers',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('placement_id', sa.Integer(), nullable=False),
+    sa.Column('from_worker_id', sa.Integer(), nullable=False),
+    sa.Column('to_worker_id', sa.Integer(), nullable=True),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('asked_by', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('asked_at', store.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('handover_on', sa.Date(), nullable=True),
+    sa.Column('done_at', store.types.UtcDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['placement_id'], ['placements.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('placement_handovers', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_placement_handovers_placement_id'), ['placement_id'], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('placement_handovers', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_placement_handovers_placement_id'))
+
+    op.drop_table('placement_handovers')
     with op.batch_alter_table('placement_periods', schema=None) as batch_op:
         batch_op.drop_index('ix_placement_periods_end')
         batch_op.drop_index('ix_placement_periods_due')

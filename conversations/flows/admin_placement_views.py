@@ -1,0 +1,26 @@
+"""The admin console's answers about long placements (``/handover``)."""
+
+from __future__ import annotations
+
+from conversations.flows.admin_screens import Screen, shows
+from conversations.flows.base import Ctx, Outcome, tr
+from conversations.replies import Say
+from conversations.results.placements import PlacementHandedOver
+from conversations.state import Conversation
+
+
+def handed_over(ctx: Ctx, conv: Conversation, r: PlacementHandedOver) -> Outcome:
+    said = tr(
+        conv,
+        "#{number} 从 {on} 起由师傅 {to_worker_id} {to_name} 接手(原师傅 {from_worker_id}),"
+        "本期服务费按天数分给两位师傅;客户和双方已通知。",
+        number=r.number,
+        on=r.on.isoformat(),
+        to_worker_id=r.to_worker_id,
+        to_name=r.to_name,
+        from_worker_id=r.from_worker_id,
+    )
+    return Outcome([Say(said)])
+
+
+SCREENS: tuple[Screen, ...] = (shows(PlacementHandedOver, handed_over),)
