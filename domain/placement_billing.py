@@ -146,3 +146,29 @@ def settled_by_periods(number: int, entries: list[LedgerEntry]) -> int:
         for e in entries
         if e.journal.startswith(prefix) and e.account == CUSTOMER_PREPAID
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Termination:
+    """What ending a contract early on ``end_on`` comes to (fen)."""
+
+    end_on: date
+    used_days: int
+    used_cents: int
+    fee_cents: int
+    refund_cents: int
+
+
+def termination(
+    period: ContractPeriod, total_cents: int, paid_cents: int, end_on: date, fee_days: int
+) -> Termination:
+    """The contract ends at the start of ``end_on``: the working days before it are used
+    (each worth its exact share of the price), the notice fee is ``fee_days`` days' worth of
+    what is unused, and whatever the customer paid beyond both comes back."""
+    days = working_days(period)
+    worth = split(total_cents, [1] * len(days)) if total_cents else [0] * len(days)
+    used = [w for d, w in zip(days, worth, strict=True) if d < end_on]
+    unused = worth[len(used) :]
+    fee = sum(unused[:fee_days])
+    refund = max(0, paid_cents - sum(used) - fee)
+    return Termination(end_on, len(used), sum(used), fee, refund)

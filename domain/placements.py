@@ -40,6 +40,10 @@ class PlacementRules:
     """The customer is asked to pay a period this many days before it is due."""
     free_replacements: int = 2
     """How many times a customer may ask for another worker per contract, free."""
+    notice_fee_days: int = 3
+    """Ending a contract early costs this many days of its price (at most what is unused)."""
+    renewal_reminder_days: int = 7
+    """The customer is offered a one-tap renewal this many days before the contract ends."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -191,6 +191,37 @@ class PlacementRepository:
             if r.handover_on is not None and r.to_worker_id is not None
         ]
 
+    async def set_status(self, placement_id: int, status: PlacementStatus) -> None:
+        row = await self._s.get(PlacementRow, placement_id)
+        assert row is not None
+        row.status = status.value
+        await self._s.flush()
+
+    async def to_offer_renewal(self, ending_before: datetime, limit: int) -> list[int]:
+        """Active placements ending before ``ending_before`` not offered a renewal yet."""
+        rows = await self._s.exec(
+            select(PlacementRow.id)
+            .where(
+                col(PlacementRow.status).in_(OPEN),
+                col(PlacementRow.renewal_offered_at).is_(None),
+                col(PlacementRow.end_at) <= ending_before,
+            )
+            .order_by(col(PlacementRow.end_at))
+            .limit(limit)
+        )
+        return [int(i) for i in rows.all() if i is not None]
+
+    async def claim_renewal(self, placement_id: int, at: datetime) -> bool:
+        result = await self._s.exec(
+            update(PlacementRow)
+            .where(
+                col(PlacementRow.id) == placement_id,
+                col(PlacementRow.renewal_offered_at).is_(None),
+            )
+            .values(renewal_offered_at=at)
+        )
+        return result.rowcount == 1
+
     async def count_replacement(self, placement_id: int) -> None:
         row = await self._s.get(PlacementRow, placement_id)
         assert row is not None

@@ -18,6 +18,8 @@ class PlacementSpec(Strict):
     bill_in_advance: bool = _P.bill_in_advance
     due_reminder_days: int = Field(default=_P.due_reminder_days, ge=0, le=60)
     free_replacements: int = Field(default=_P.free_replacements, ge=0, le=20)
+    notice_fee_days: int = Field(default=_P.notice_fee_days, ge=0, le=60)
+    renewal_reminder_days: int = Field(default=_P.renewal_reminder_days, ge=0, le=60)
 
     def build(self) -> PlacementRules:
         return PlacementRules(
@@ -27,4 +29,6 @@ class PlacementSpec(Strict):
             bill_in_advance=self.bill_in_advance,
             due_reminder_days=self.due_reminder_days,
             free_replacements=self.free_replacements,
+            notice_fee_days=self.notice_fee_days,
+            renewal_reminder_days=self.renewal_reminder_days,
         )

@@ -29,6 +29,7 @@ USAGE: dict[str, Text] = {
     "explain": N_("/explain #订单号"),
     "reassign": N_("/reassign #订单号 师傅ID"),
     "handover": N_("/handover #订单号 师傅ID [交接日期,如 2026-12-01]"),
+    "terminate": N_("/terminate #订单号 [终止日期,如 2026-12-01]"),
     "cancel": N_("/cancel #订单号 [原因]"),
     "reschedule": N_("/reschedule #订单号 新时间(如 明天 15:00)"),
     "refund": N_("/refund #订单号 金额(元)"),
@@ -113,6 +114,7 @@ ORDER_COMMANDS = (
     "cancel",
     "reassign",
     "handover",
+    "terminate",
     "refund",
     "release",
     "reschedule",
@@ -348,6 +350,8 @@ def _order_command(
         return c.AdminCancelOrder(by, role, number, within(limits.CANCEL_REASON, args.strip()))
     if name == "reassign":
         return c.ReassignOrder(by, role, number, int(w[0])) if w and w[0].isdigit() else None
+    if name == "terminate":
+        return c.TerminatePlacement(by, role, number, w[0] if w else "") if len(w) < 2 else None
     if name == "handover":
         if not w or not w[0].isdigit() or len(w) > 2:
             return None

@@ -1,12 +1,13 @@
-"""The admin console's answers about long placements (``/handover``)."""
+"""The admin console's answers about long placements (``/handover``, ``/terminate``)."""
 
 from __future__ import annotations
 
 from conversations.flows.admin_screens import Screen, shows
 from conversations.flows.base import Ctx, Outcome, tr
 from conversations.replies import Say
-from conversations.results.placements import PlacementHandedOver
+from conversations.results.placements import PlacementHandedOver, PlacementTerminated
 from conversations.state import Conversation
+from domain.money import format_yuan
 
 
 def handed_over(ctx: Ctx, conv: Conversation, r: PlacementHandedOver) -> Outcome:
@@ -23,4 +24,21 @@ def handed_over(ctx: Ctx, conv: Conversation, r: PlacementHandedOver) -> Outcome
     return Outcome([Say(said)])
 
 
-SCREENS: tuple[Screen, ...] = (shows(PlacementHandedOver, handed_over),)
+def terminated(ctx: Ctx, conv: Conversation, r: PlacementTerminated) -> Outcome:
+    said = tr(
+        conv,
+        "#{number} 的合同于 {on} 提前终止:已服务 {days} 天,提前终止费 {fee},退还客户 {refund}"
+        "(原路退回);已服务的部分已结算,客户和师傅已通知。",
+        number=r.number,
+        on=r.on.isoformat(),
+        days=r.used_days,
+        fee=format_yuan(r.fee_cents),
+        refund=format_yuan(r.refund_cents),
+    )
+    return Outcome([Say(said)])
+
+
+SCREENS: tuple[Screen, ...] = (
+    shows(PlacementHandedOver, handed_over),
+    shows(PlacementTerminated, terminated),
+)

@@ -33,7 +33,7 @@ from conversations.flows.typed_commands import Typed, parse
 from conversations.replies import Say
 from conversations.state import Conversation
 from domain import limits
-from domain.commands import RequestReplacement
+from domain.commands import RenewPlacement, RequestReplacement
 from domain.limits import within
 from domain.referrals import code_of as referral_code
 
@@ -203,7 +203,8 @@ def _typed(event: Inbound) -> Typed | None:
     if isinstance(event, ChoiceMade) and event.key.startswith("act:"):
         _, name, *rest = event.key.split(":")
         number = int(rest[0]) if rest and rest[0].isdigit() else None
-        group = "customer" if name in ("confirm", "pay", *FEEDBACK, *SUPPORT) else "worker"
+        mine = ("confirm", "pay", "renew_placement", *FEEDBACK, *SUPPORT)
+        group = "customer" if name in mine else "worker"
         return Typed(group, name, rest[1] if len(rest) > 1 else "", number)
     if isinstance(event, TextReceived):
         return parse(event.text)
@@ -248,6 +249,8 @@ def _action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outco
             return _support(conv, typed)
         if typed.name == "replace":
             return _replace(conv, typed)
+        if typed.name == "renew_placement" and typed.number is not None:
+            return Outcome(commands=[RenewPlacement(conv.customer_id, typed.number)])
         if typed.name in FEEDBACK:
             after_sales.seed(conv, after_sales.FeedbackData(typed.name, typed.number))
             return Outcome(goto="feedback")

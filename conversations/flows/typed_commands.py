@@ -36,6 +36,7 @@ CUSTOMER = {
     "end_support": ("end_support", "结束咨询", "end support"),
     "rate_support": ("rate_support", "客服评分", "rate support"),
     "replace": ("replace", "更换师傅", "换阿姨", "换师傅"),
+    "renew_placement": ("renew_placement", "续约", "续签"),
 }
 ADMIN = {
     "workers": ("workers", "师傅列表"),
@@ -59,6 +60,7 @@ ADMIN = {
     "reject_cert": ("reject_cert", "驳回证书"),
     "reassign": ("reassign", "改派"),
     "handover": ("handover", "交接"),
+    "terminate": ("terminate", "终止合同"),
     "cancel": ("cancel", "取消订单"),
     "reschedule": ("reschedule", "改期"),
     "refund": ("refund", "退款"),

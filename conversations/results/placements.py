@@ -17,3 +17,14 @@ class PlacementHandedOver(Result):
     to_worker_id: int
     to_name: str
     on: date
+
+
+@dataclass(frozen=True, slots=True)
+class PlacementTerminated(Result):
+    """``/terminate``: the contract ended on ``on``; ``refund_cents`` goes back."""
+
+    number: int
+    on: date
+    used_days: int
+    fee_cents: int
+    refund_cents: int

@@ -212,7 +212,9 @@ class CardsExpired(Result):
 
 @dataclass(frozen=True, slots=True)
 class PlacementsSwept(Result):
-    """``PlacementSweep``: periods the customer was asked to pay, periods settled."""
+    """``PlacementSweep``: periods the customer was asked to pay, periods settled, contracts
+    offered a renewal."""
 
     asked: int
     settled: int
+    offered: int = 0

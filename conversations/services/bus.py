@@ -45,6 +45,7 @@ from conversations.services.insurance import InsuranceDesk
 from conversations.services.invoices import InvoiceDesk
 from conversations.services.money import MoneyDesk
 from conversations.services.payouts import PayoutDesk
+from conversations.services.placement_endings import EndingDesk
 from conversations.services.placement_replacements import ReplacementDesk
 from conversations.services.placements import PlacementDesk
 from conversations.services.points_desk import PointsDesk
@@ -105,6 +106,7 @@ class Services(Deps):
         self.support = SupportDesk(self)
         self.placement_desk = PlacementDesk(self)
         self.replacements = ReplacementDesk(self)
+        self.endings = EndingDesk(self)
         self._views = views.table(
             catalog=self.catalog,
             rules=self.rules,
@@ -149,6 +151,7 @@ class Services(Deps):
             **self.support.handlers(),
             **self.placement_desk.handlers(),
             **self.replacements.handlers(),
+            **self.endings.handlers(),
         }
 
     async def run(self, message: c.Message) -> list[Result]:

@@ -81,6 +81,10 @@ EVENTS: dict[str, frozenset[str]] = {
         "placement_handover": "number worker on",
         "placement_handover_new": "number on",
         "placement_handover_old": "number on",
+        "placement_terminated": "number on days fee refund",
+        "placement_ended_worker": "number on",
+        "placement_ending": "number end days",
+        "placement_renewed": "number new start amount",
         # workers
         "worker_registered_admin": "worker worker_id skills",
         "worker_approved": "",

@@ -51,7 +51,7 @@ class ReplacementDesk:
             order = await uow.orders.by_number(cmd.number, full=False)
             if order is None or order.customer_id != cmd.customer_id:
                 raise DomainError(N_("找不到订单 #{number}", number=cmd.number))
-            placement = await _placement(uow, order)
+            placement = await placement_of(uow, order)
             if order.worker_id is None or order.status not in WORKING:
                 raise DomainError(N_("订单 #{number} 现在没有在服务的师傅", number=order.number))
             free = self.s.rules.placements.free_replacements - placement.replacements_used
@@ -88,14 +88,14 @@ class ReplacementDesk:
 
     async def hand_over(self, cmd: c.HandOverPlacement) -> list[Result]:
         now = self.s.clock()
-        on = _day(cmd.on, now.astimezone(self.s.tz).date())
+        on = day_of(cmd.on, now.astimezone(self.s.tz).date())
         async with self.s.uow() as uow:
             role = await authorize(self.s, uow, "handover", cmd.admin)
             order = await uow.orders.by_number(cmd.number, full=False)
             if order is None:
                 raise DomainError(N_("找不到订单 #{number}", number=cmd.number))
             await uow.orders.lock(order.id or 0)
-            placement = await _placement(uow, order)
+            placement = await placement_of(uow, order)
             previous = order.worker_id
             if previous is None or order.status not in WORKING:
                 raise DomainError(N_("订单 #{number} 现在没有在服务的师傅", number=order.number))
@@ -154,7 +154,7 @@ class ReplacementDesk:
             )
 
 
-def _day(text: str, today: date) -> date:
+def day_of(text: str, today: date) -> date:
     """``""`` today, ``明天``/``tomorrow``, or ``2026-12-01``."""
     word = text.strip().casefold()
     if word in ("", "today", "今天"):
@@ -167,9 +167,10 @@ def _day(text: str, today: date) -> date:
         raise DomainError(N_("交接日期请写成 2026-12-01 这样(或「今天」「明天」)")) from None
 
 
-async def _placement(uow: UnitOfWork, order: Order) -> Placement:
+async def placement_of(uow: UnitOfWork, order: Order, *, active: bool = True) -> Placement:
+    """The order's contract (``active``: still running); else a DomainError."""
     placement = await uow.placements.for_order(order.id or 0)
-    if placement is None or placement.status != PlacementStatus.ACTIVE:
+    if placement is None or (active and placement.status != PlacementStatus.ACTIVE):
         raise DomainError(N_("订单 #{number} 不是长期合同,不能更换师傅", number=order.number))
     return placement
 

@@ -70,12 +70,17 @@ class PlacementDesk:
         async with self.s.uow() as uow:
             due = await uow.placements.to_remind(now + ahead, BATCH)
             ended = await uow.placements.to_settle(now, BATCH)
-        asked = settled = 0
+            ending = await uow.placements.to_offer_renewal(
+                now + timedelta(days=self.s.rules.placements.renewal_reminder_days), BATCH
+            )
+        asked = settled = offered = 0
         for placement_id, seq in due:
             asked += await self._one(placement_id, seq, self._ask)
         for placement_id, seq in ended:
             settled += await self._one(placement_id, seq, self._settle)
-        return [PlacementsSwept(asked, settled)]
+        for placement_id in ending:
+            offered += await self._one(placement_id, 0, self._offer_renewal)
+        return [PlacementsSwept(asked, settled, offered)]
 
     async def _one(self, placement_id: int, seq: int, step: Any) -> bool:
         try:
@@ -95,6 +100,24 @@ class PlacementDesk:
             return False
         await self.s.flush(posted)
         return True
+
+    async def _offer_renewal(
+        self, uow: UnitOfWork, placement: Placement, order: Order, seq: int
+    ) -> list[Notice] | None:
+        """Offer a one-tap renewal before the contract ends (once; ``seq`` unused)."""
+        if not await uow.placements.claim_renewal(placement.id or 0, self.s.clock()):
+            return None
+        if order.status not in payment_requests.BALANCE_STATUSES:
+            return []  # not under way (cancelled, ended): nothing to renew
+        return [
+            to_customer(
+                order.customer_id,
+                "placement_ending",
+                number=order.number,
+                end=placement.period.end_at,
+                days=placement.days,
+            )
+        ]
 
     async def _ask(
         self, uow: UnitOfWork, placement: Placement, order: Order, seq: int

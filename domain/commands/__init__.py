@@ -68,7 +68,13 @@ from domain.commands.marketing import (
     StartCampaign,
 )
 from domain.commands.money import ConfirmPayment, ExecuteRefunds
-from domain.commands.placements import HandOverPlacement, PlacementSweep, RequestReplacement
+from domain.commands.placements import (
+    HandOverPlacement,
+    PlacementSweep,
+    RenewPlacement,
+    RequestReplacement,
+    TerminatePlacement,
+)
 from domain.commands.support import (
     CloseTicket,
     EndTicket,
@@ -206,6 +212,8 @@ __all__ = [
     "PlacementSweep",
     "RequestReplacement",
     "HandOverPlacement",
+    "TerminatePlacement",
+    "RenewPlacement",
     "RenewCertificate",
     "ReviewCertificates",
     "ComplaintSweep",

@@ -34,3 +34,23 @@ class HandOverPlacement(Command):
     number: int
     worker_id: int
     on: str = ""
+
+
+@dataclass(frozen=True)
+class TerminatePlacement(Command):
+    """Ops end a placement early from ``on`` (a date; "" today): the unused days are
+    refunded less the rules' notice fee, the used ones settled."""
+
+    admin: str
+    role: str
+    number: int
+    on: str = ""
+
+
+@dataclass(frozen=True)
+class RenewPlacement(Command):
+    """The customer renews a placement in one tap: the same service, days and home from the
+    day it ends, the same worker asked for; paid like any order."""
+
+    customer_id: int
+    number: int

@@ -29,6 +29,8 @@ class PlacementRow(SQLModel, table=True):
     status: str = Field(max_length=12)
     replacements_used: int = Field(default=0)
     created_at: datetime = time_field()
+    renewal_offered_at: datetime | None = time_field(nullable=True)
+    """When the customer was offered a renewal (once, ``renewal_reminder_days`` before)."""
 
 
 class PlacementPeriodRow(SQLModel, table=True):

@@ -299,3 +299,97 @@ async def test_a_replacement_mid_period_splits_its_pay_between_the_two_workers_e
     assert abs(one * 26 - share * 9) <= 13  # 9 of the 26 days (Nov 24 … Dec 2), to the fen
     assert "第 1 期已结算" in fake_telegram.sent(730701)[-1]["text"]
     assert "第 1 期已结算" in fake_telegram.sent(730702)[-1]["text"]
+
+
+async def test_ending_early_refunds_the_unused_days_less_the_notice_fee_and_frees_the_worker(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    from conversations.services.dispatch import candidates
+    from domain.payments import PaymentKind
+    from domain.placement_billing import termination
+    from domain.placements import PlacementStatus
+
+    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock)
+    client = await aiohttp_client(app)
+    nurse = await worker(app, 730901, "月嫂", skills=("maternity", "cleaning"), online=False)
+    customer = TelegramUser(client, fake_telegram, 731001)
+    number = await book_maternity_nurse(customer)
+    await take(app, number, nurse)
+    await at_work(app, number, nurse)
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+    clock.now = order.start_at + timedelta(hours=1)
+    await app[SERVICES].run(PlacementSweep())
+    await customer.say(f"支付 #{number}")
+    await customer.choose("确认支付")  # the whole contract paid (one period, in advance)
+
+    clock.advance(days=10)  # Dec 4: ten days served (Nov 24 … Dec 3)
+    ops = TelegramUser(client, fake_telegram, OPS)
+    await ops.say(f"/terminate #{number}")
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        placement = await uow.placements.for_order(order.id)
+        refunds = [
+            p for p in await uow.payments.for_order(order.id) if p.kind == PaymentKind.REFUND
+        ]
+        entries = await uow.ledger.for_order(order.id)
+    ends = termination(placement.period, order.total_cents, order.total_cents, ends_on(10), 3)
+    assert ends.used_days == 10 and ends.fee_cents > 0
+    assert sum(p.amount_cents for p in refunds) == ends.refund_cents > 0
+    assert f"#{number} 的合同于 2026-12-04 提前终止:已服务 10 天" in ops.text(), ops.text()
+    told = "\n".join(m.get("text", "") for m in fake_telegram.sent(731001)[-2:])
+    assert f"订单 #{number} 的合同于 2026-12-04 提前终止:已服务 10 天" in told, told
+    assert "已原路退回" in told
+    assert placement.status == PlacementStatus.TERMINATED
+    assert order.status.value == "settled"
+    assert sum(e.amount_cents for e in entries) == 0
+
+    # the rest of the contract no longer blocks the nurse
+    at = clock.now + timedelta(days=3)
+    job = Job(0, "cleaning", at, at + timedelta(hours=2), GeoPoint(*HOME))
+    async with app[DATABASE].uow() as uow:
+        (me, _) = (await candidates(uow, job, RULES, [await uow.workers.get(nurse)]))[nurse]
+    assert refusal(job, replace(me, online=True), RULES.dispatch) is None
+
+
+def ends_on(day: int):
+    from datetime import date
+
+    return date(2026, 11, 24) + timedelta(days=day)
+
+
+async def test_a_contract_about_to_end_is_renewed_in_one_tap_with_the_same_worker_asked(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock)
+    client = await aiohttp_client(app)
+    nurse = await worker(app, 731101, "月嫂", skills=("maternity",), online=False)
+    customer = TelegramUser(client, fake_telegram, 731201)
+    number = await book_maternity_nurse(customer)
+    await take(app, number, nurse)
+    await at_work(app, number, nurse)
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+    clock.now = order.end_at - timedelta(days=7, minutes=-1)
+    (swept,) = await app[SERVICES].run(PlacementSweep())
+    assert swept.offered == 1
+    offer = fake_telegram.sent(731201)[-1]
+    assert f"订单 #{number} 的合同将于 12-20 09:00 到期" in offer["text"], offer
+    buttons = [b for row in offer["reply_markup"]["inline_keyboard"] for b in row]
+    assert [b["text"] for b in buttons] == [f"续约 #{number}"]
+    (again,) = await app[SERVICES].run(PlacementSweep())
+    assert again.offered == 0  # offered once
+
+    customer.last = [offer]
+    await customer.choose("续约")  # the one tap
+    renewed = fake_telegram.sent(731201)[-1]["text"]
+    new = int(re.search(r"新订单 #(\d+)", renewed).group(1))
+    assert "12-20 09:00 起,优先安排原师傅" in renewed, renewed
+    async with app[DATABASE].uow() as uow:
+        second = await uow.orders.by_number(new)
+        contract = await uow.placements.for_order(second.id)
+    assert second.start_at == order.end_at and second.preferred_worker_id == nurse
+    assert contract is not None and contract.days == 26
+    await customer.say(f"支付 #{new}")
+    await customer.choose("确认支付")
+    assert "支付成功" in customer.text()

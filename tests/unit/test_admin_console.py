@@ -40,6 +40,7 @@ EXAMPLES = [
         "8 2026-12-03",
         c.HandOverPlacement(BY, "{role}", 240117, 8, "2026-12-03"),
     ),
+    ("terminate", 240117, "", c.TerminatePlacement(BY, "{role}", 240117, "")),
     ("cancel", 240117, "师傅生病", c.AdminCancelOrder(BY, "{role}", 240117, "师傅生病")),
     (
         "reschedule",

@@ -18,6 +18,7 @@ from domain.placement_billing import (
     period_settlement,
     settled_by_periods,
     shares_by_days,
+    termination,
     worker_days,
 )
 from domain.placements import PlacementRules, PlacementTerms, contract_days, contract_period
@@ -160,3 +161,14 @@ def test_a_handover_splits_a_periods_share_exactly_by_the_days_each_worked(share
     assert sum(part for _, part in shares) == share
     by = dict(worked)
     assert by.get(1, 0) == min(handover, days)
+
+
+def test_ending_early_refunds_the_unused_days_less_the_notice_fee():
+    period = contract_period(PlacementTerms(), START, 26, TZ)
+    ends = termination(period, 2_600_000, 2_600_000, date(2026, 12, 11), fee_days=3)
+    assert (ends.used_days, ends.used_cents, ends.fee_cents) == (10, 1_000_000, 300_000)
+    assert ends.refund_cents == 1_300_000
+    short = termination(period, 2_600_000, 520_000, date(2026, 12, 11), fee_days=3)
+    assert short.refund_cents == 0  # paid less than used: nothing back
+    last = termination(period, 2_600_000, 2_600_000, date(2026, 12, 26), fee_days=3)
+    assert (last.fee_cents, last.refund_cents) == (100_000, 0)  # the fee is at most what is left
