@@ -44,6 +44,8 @@ class PlacementRules:
     """Ending a contract early costs this many days of its price (at most what is unused)."""
     renewal_reminder_days: int = 7
     """The customer is offered a one-tap renewal this many days before the contract ends."""
+    interview_minutes: int = 60
+    """How long an interview (面试) with the worker before the contract starts takes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +136,8 @@ class Placement:
     created_at: datetime
     status: PlacementStatus = PlacementStatus.ACTIVE
     replacements_used: int = 0
+    interview_at: datetime | None = None
+    """When the customer meets the worker before the contract starts (面试), if arranged."""
     id: int | None = None
 
     @property

@@ -191,6 +191,12 @@ class PlacementRepository:
             if r.handover_on is not None and r.to_worker_id is not None
         ]
 
+    async def set_interview(self, placement_id: int, at: datetime) -> None:
+        row = await self._s.get(PlacementRow, placement_id)
+        assert row is not None
+        row.interview_at = at
+        await self._s.flush()
+
     async def set_status(self, placement_id: int, status: PlacementStatus) -> None:
         row = await self._s.get(PlacementRow, placement_id)
         assert row is not None
@@ -261,5 +267,6 @@ def _placement(r: PlacementRow) -> Placement:
         created_at=r.created_at,
         status=PlacementStatus(r.status),
         replacements_used=r.replacements_used,
+        interview_at=r.interview_at,
         id=r.id,
     )

@@ -20,6 +20,7 @@ class PlacementSpec(Strict):
     free_replacements: int = Field(default=_P.free_replacements, ge=0, le=20)
     notice_fee_days: int = Field(default=_P.notice_fee_days, ge=0, le=60)
     renewal_reminder_days: int = Field(default=_P.renewal_reminder_days, ge=0, le=60)
+    interview_minutes: int = Field(default=_P.interview_minutes, ge=10, le=480)
 
     def build(self) -> PlacementRules:
         return PlacementRules(
@@ -31,4 +32,5 @@ class PlacementSpec(Strict):
             free_replacements=self.free_replacements,
             notice_fee_days=self.notice_fee_days,
             renewal_reminder_days=self.renewal_reminder_days,
+            interview_minutes=self.interview_minutes,
         )

@@ -5,6 +5,7 @@ Anything else goes to the current flow's table."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from conversations.events import (
     ChoiceMade,
@@ -28,12 +29,13 @@ from conversations.flows import (
     worker,
 )
 from conversations.flows.base import Ctx, Flow, Outcome, tr
+from conversations.flows.dates import parse_when
 from conversations.flows.language import switch_language
 from conversations.flows.typed_commands import Typed, parse
 from conversations.replies import Say
 from conversations.state import Conversation
 from domain import limits
-from domain.commands import RenewPlacement, RequestReplacement
+from domain.commands import ArrangeInterview, RenewPlacement, RequestReplacement
 from domain.limits import within
 from domain.referrals import code_of as referral_code
 
@@ -249,6 +251,8 @@ def _action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outco
             return _support(conv, typed)
         if typed.name == "replace":
             return _replace(conv, typed)
+        if typed.name == "interview":
+            return _interview(ctx, conv, typed)
         if typed.name == "renew_placement" and typed.number is not None:
             return Outcome(commands=[RenewPlacement(conv.customer_id, typed.number)])
         if typed.name in FEEDBACK:
@@ -282,6 +286,17 @@ def _replace(conv: Conversation, typed: Typed) -> Outcome:
     assert conv.customer_id is not None
     reason = within(limits.CANCEL_REASON, typed.args.strip())
     return Outcome(commands=[RequestReplacement(conv.customer_id, typed.number, reason)])
+
+
+def _interview(ctx: Ctx, conv: Conversation, typed: Typed) -> Outcome:
+    """ "面试 #N 明天 15:00": meet a placement's worker before it starts (a notice answers)."""
+    day, at = parse_when(typed.args, ctx.now.astimezone(ctx.tz).date())
+    if typed.number is None or day is None or at is None:
+        said = tr(conv, "请带上订单号和时间,例如「面试 #240117 明天 15:00」。")
+        return Outcome([Say(said)], reask=True)
+    assert conv.customer_id is not None
+    when = datetime.combine(day, at, tzinfo=ctx.tz)
+    return Outcome(commands=[ArrangeInterview(conv.customer_id, typed.number, when)])
 
 
 def _support(conv: Conversation, typed: Typed) -> Outcome:

@@ -37,6 +37,7 @@ CUSTOMER = {
     "rate_support": ("rate_support", "客服评分", "rate support"),
     "replace": ("replace", "更换师傅", "换阿姨", "换师傅"),
     "renew_placement": ("renew_placement", "续约", "续签"),
+    "interview": ("interview", "面试", "约面试"),
 }
 ADMIN = {
     "workers": ("workers", "师傅列表"),

@@ -46,6 +46,7 @@ from conversations.services.invoices import InvoiceDesk
 from conversations.services.money import MoneyDesk
 from conversations.services.payouts import PayoutDesk
 from conversations.services.placement_endings import EndingDesk
+from conversations.services.placement_interviews import InterviewDesk
 from conversations.services.placement_replacements import ReplacementDesk
 from conversations.services.placements import PlacementDesk
 from conversations.services.points_desk import PointsDesk
@@ -107,6 +108,7 @@ class Services(Deps):
         self.placement_desk = PlacementDesk(self)
         self.replacements = ReplacementDesk(self)
         self.endings = EndingDesk(self)
+        self.interviews = InterviewDesk(self)
         self._views = views.table(
             catalog=self.catalog,
             rules=self.rules,
@@ -152,6 +154,7 @@ class Services(Deps):
             **self.placement_desk.handlers(),
             **self.replacements.handlers(),
             **self.endings.handlers(),
+            **self.interviews.handlers(),
         }
 
     async def run(self, message: c.Message) -> list[Result]:

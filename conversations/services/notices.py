@@ -85,6 +85,8 @@ EVENTS: dict[str, frozenset[str]] = {
         "placement_ended_worker": "number on",
         "placement_ending": "number end days",
         "placement_renewed": "number new start amount",
+        "placement_interview": "number at",
+        "placement_interview_worker": "number at",
         # workers
         "worker_registered_admin": "worker worker_id skills",
         "worker_approved": "",

@@ -69,6 +69,7 @@ from domain.commands.marketing import (
 )
 from domain.commands.money import ConfirmPayment, ExecuteRefunds
 from domain.commands.placements import (
+    ArrangeInterview,
     HandOverPlacement,
     PlacementSweep,
     RenewPlacement,
@@ -214,6 +215,7 @@ __all__ = [
     "HandOverPlacement",
     "TerminatePlacement",
     "RenewPlacement",
+    "ArrangeInterview",
     "RenewCertificate",
     "ReviewCertificates",
     "ComplaintSweep",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from domain.commands.base import Command
 
@@ -54,3 +55,13 @@ class RenewPlacement(Command):
 
     customer_id: int
     number: int
+
+
+@dataclass(frozen=True)
+class ArrangeInterview(Command):
+    """The customer meets the placement's worker at ``at``, before the contract starts (面试);
+    not happy, they ask for a replacement before day 1."""
+
+    customer_id: int
+    number: int
+    at: datetime

@@ -30,6 +30,7 @@ class PlacementRow(SQLModel, table=True):
     replacements_used: int = Field(default=0)
     created_at: datetime = time_field()
     renewal_offered_at: datetime | None = time_field(nullable=True)
+    interview_at: datetime | None = time_field(nullable=True)
     """When the customer was offered a renewal (once, ``renewal_reminder_days`` before)."""
 
 

@@ -43,7 +43,12 @@ def app_with(tmp_path, url, pii_key, fake_telegram, clock, rules=RULES):
     return create_app(settings, CATALOG, rules, clock=clock)
 
 
-async def book_maternity_nurse(customer: TelegramUser, when: str = "明天 9:00") -> int:
+PERIOD = "合同期 11月24日 09:00 至 12月20日 09:00,共 26 天(住家,每天 24 小时)"
+
+
+async def book_maternity_nurse(
+    customer: TelegramUser, when: str = "明天 9:00", period: str = PERIOD
+) -> int:
     """Book a 26-day maternity nurse at ``when`` and pay the deposit; the order number."""
     await customer.say("/start")
     await customer.choose("预约服务")
@@ -54,7 +59,7 @@ async def book_maternity_nurse(customer: TelegramUser, when: str = "明天 9:00"
     await customer.share(location={"latitude": HOME[0], "longitude": HOME[1]})
     await customer.say("8楼801")
     quote = customer.text()
-    assert "合同期 11月24日 09:00 至 12月20日 09:00,共 26 天(住家,每天 24 小时)" in quote, quote
+    assert period in quote, quote
     await confirm_order(customer)
     code = re.search(r"请回复验证码:(\d{6})", customer.text())
     assert code is not None, customer.text()  # over the rules' ¥2,000: typed back
@@ -393,3 +398,30 @@ async def test_a_contract_about_to_end_is_renewed_in_one_tap_with_the_same_worke
     await customer.say(f"支付 #{new}")
     await customer.choose("确认支付")
     assert "支付成功" in customer.text()
+
+
+async def test_an_interview_before_the_start_then_a_replacement_before_day_one(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock)
+    client = await aiohttp_client(app)
+    nurse = await worker(app, 731301, "月嫂", skills=("maternity",), online=False)
+    customer = TelegramUser(client, fake_telegram, 731401)
+    number = await book_maternity_nurse(
+        customer, "后天 9:00", "合同期 11月25日 09:00 至 12月21日 09:00"
+    )
+    await take(app, number, nurse)
+
+    await customer.say(f"面试 #{number} 后天 10:00")  # after the start: refused
+    assert "面试时间要在现在之后、合同开始之前" in customer.text(), customer.text()
+    await customer.say(f"面试 #{number} 明天 15:00")
+    told = fake_telegram.sent(731401)[-1]["text"]
+    assert f"已为订单 #{number} 约好面试:11-24 15:00" in told, told
+    assert "11-24 15:00 上门面试" in fake_telegram.sent(731301)[-1]["text"]
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        placement = await uow.placements.for_order(order.id)
+    assert placement.interview_at.astimezone(TZ).hour == 15
+
+    await customer.say(f"更换师傅 #{number} 面试后觉得不合适")  # before day 1: allowed
+    assert "更换师傅的申请" in fake_telegram.sent(731401)[-1]["text"]

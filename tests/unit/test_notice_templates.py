@@ -182,6 +182,8 @@ SAMPLES: dict[str, dict[str, object]] = {
     "placement_ended_worker": {"number": 240117, "on": "2026-12-01"},
     "placement_ending": {"number": 240117, "end": AT, "days": 26},
     "placement_renewed": {"number": 240117, "new": 240200, "start": AT, "amount": 234_000},
+    "placement_interview": {"number": 240117, "at": AT},
+    "placement_interview_worker": {"number": 240117, "at": AT},
     "member_level_up": {"level": "gold", "price": 9_000},
     "birthday_coupon": {"amount": 2_000, "threshold": 5_000, "days": 14},
     "worker_registered_admin": {"worker": "Li", "worker_id": 7, "skills": "cleaning"},

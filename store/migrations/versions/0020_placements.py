@@ -39,6 +39,7 @@ def upgrade() -> None:
     sa.Column('replacements_used', sa.Integer(), nullable=False),
     sa.Column('created_at', store.types.UtcDateTime(timezone=True), nullable=False),
     sa.Column('renewal_offered_at', store.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('interview_at', store.types.UtcDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], ),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], ),
     sa.PrimaryKeyConstraint('id'),
