@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.results.sweeps import PlacementsSwept
 from domain.commands import BatchDispatch, PlacementSweep
 from domain.dispatch import Job, Refusal, refusal
 from domain.people import GeoPoint
@@ -60,6 +59,7 @@ async def book_maternity_nurse(
     await customer.say("8楼801")
     quote = customer.text()
     assert period in quote, quote
+    assert re.search(r"余款按合同期分 \d 期支付,每期到期前提醒", quote), quote
     await confirm_order(customer)
     code = re.search(r"请回复验证码:(\d{6})", customer.text())
     assert code is not None, customer.text()  # over the rules' ¥2,000: typed back
@@ -84,6 +84,10 @@ async def test_a_26_day_placement_blocks_its_worker_for_every_day_of_it(
         order = await uow.orders.by_number(number)
         placement = await uow.placements.for_order(order.id)
     assert order.end_at - order.start_at == timedelta(days=26)  # not 10.8 days
+    customer = TelegramUser(client, fake_telegram, 730201)
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    assert PERIOD in customer.text(), customer.text()  # the order's detail shows the contract
     assert placement is not None and placement.days == 26 and placement.live_in
 
     async def clash(at: datetime, hours: int = 2) -> Refusal | None:
@@ -290,11 +294,13 @@ async def test_a_replacement_mid_period_splits_its_pay_between_the_two_workers_e
         placement = await uow.placements.for_order(order.id)
         (period,) = await uow.placements.periods(placement.id)
         level = (await uow.workers.get(first)).level
-    assert await app[SERVICES].run(PlacementSweep()) == [PlacementsSwept(1, 0)]
+    (swept,) = await app[SERVICES].run(PlacementSweep())
+    assert (swept.asked, swept.settled) == (1, 0)
     await customer.say(f"支付 #{number}")
     await customer.choose("确认支付")
     clock.now = period.ends_at + timedelta(minutes=1)
-    assert await app[SERVICES].run(PlacementSweep()) == [PlacementsSwept(0, 1)]
+    (swept,) = await app[SERVICES].run(PlacementSweep())
+    assert (swept.asked, swept.settled) == (0, 1)
 
     share = period_share(period.amount_cents, commission_bp(level, RULES.settlement))
     async with app[DATABASE].uow() as uow:

@@ -40,6 +40,7 @@ from conversations.services import reschedule as moving
 from conversations.services import subscription_plans as plans
 from conversations.services.customer_orders import own_order
 from conversations.services.notices import t
+from conversations.services.views import placements as placement_views
 from domain.aftersales import Complaint, Rater, Resolution, check_can_complain
 from domain.catalog import Catalog
 from domain.commands import Booking
@@ -57,7 +58,6 @@ from domain.lifecycle import (
 from domain.orders import Order, OrderEvent
 from domain.payments import PaymentStatus
 from domain.people import Channel
-from domain.placements import ContractPeriod
 from domain.ports import Reads
 from domain.queries import (
     CheckCheckout,
@@ -71,7 +71,6 @@ from domain.queries import (
     QuoteCancellation,
     QuoteReschedule,
 )
-from domain.recurring import WEEKDAY_TEXT
 from domain.reschedule import MOVABLE
 from domain.rules import Rules
 from domain.text import N_, Bilingual, Text, bilingual
@@ -122,6 +121,7 @@ async def quote(
             _summary(q.booking, catalog, rules, tz, "zh"),
             _summary(q.booking, catalog, rules, tz, "en"),
         ),
+        periods=placement_views.periods(q.booking, catalog, rules, tz, x.total_cents),
         phone_needed=not priced.customer.phone,
         known_phone=priced.known_phone,
         free_hour_points=priced.free_hour_points,
@@ -192,6 +192,7 @@ async def order(
         o.visit_code if o.status in BEFORE_THE_DOOR and o.visit_code_ok_at is None else "",
         _stage(o, catalog),
         policy.policy_no if policy is not None and policy.status == PolicyStatus.ISSUED else "",
+        await placement_views.contract(uow, o, rules),
     )
 
 
@@ -304,33 +305,13 @@ def _summary(b: Booking, catalog: Catalog, rules: Rules, tz: ZoneInfo, lang: str
     first = b.selections[0]
     period = catalog.item(first.item_id).period(first.quantity, b.start_at, rules.placements, tz)
     if period is not None:
-        return placement_text(period, tz, lang)
+        return placement_views.placement_text(period, tz, lang)
     minutes = sum(catalog.item(s.item_id).duration_minutes(s.quantity) for s in b.selections)
     h, m = divmod(minutes, 60)
     took = t(lang, "{h} 小时 {m} 分钟", h=h, m=m) if m else t(lang, "{h} 小时", h=h)
     if b.asap:
         return t(lang, "尽快上门,约 {when:%m月%d日 %H:%M},预计 {took}", when=local, took=took)
     return t(lang, "{when:%m月%d日 %H:%M},预计 {took}", when=local, took=took)
-
-
-def placement_text(period: ContractPeriod, tz: ZoneInfo, lang: str) -> str:
-    """A contract period as the quote and the order show it."""
-    end = period.end_at.astimezone(tz)
-    start = period.start_at.astimezone(tz)
-    if period.live_in:
-        how = t(lang, "住家,每天 24 小时")
-    else:
-        names = [WEEKDAY_TEXT[d].get(lang) for d in period.weekdays]
-        days = "、".join(names)
-        how = t(lang, "不住家,{days} 每天 {hours} 小时", days=days, hours=period.daily_hours)
-    return t(
-        lang,
-        "合同期 {start:%m月%d日 %H:%M} 至 {end:%m月%d日 %H:%M},共 {days} 天({how})",
-        start=start,
-        end=end,
-        days=period.days,
-        how=how,
-    )
 
 
 def _coupon_view(coupon: Coupon) -> CouponChoice:
