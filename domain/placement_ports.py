@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from domain.placement_billing import BillingPeriod
-from domain.placements import Placement, PlacementStatus
+from domain.placements import ContractPeriod, Placement, PlacementStatus
 
 
 class Placements(Protocol):
@@ -38,3 +38,6 @@ class Placements(Protocol):
     async def to_offer_renewal(self, ending_before: datetime, limit: int) -> list[int]: ...
     async def claim_renewal(self, placement_id: int, at: datetime) -> bool: ...
     async def set_interview(self, placement_id: int, at: datetime) -> None: ...
+    async def move(
+        self, placement_id: int, period: ContractPeriod, periods: list[BillingPeriod]
+    ) -> None: ...

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlmodel import col, select, update
+from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.placement_billing import BillingPeriod
@@ -190,6 +190,19 @@ class PlacementRepository:
             for r in rows.all()
             if r.handover_on is not None and r.to_worker_id is not None
         ]
+
+    async def move(
+        self, placement_id: int, period: ContractPeriod, periods: list[BillingPeriod]
+    ) -> None:
+        """A placement rescheduled before it started: its new period and billing periods."""
+        row = await self._s.get(PlacementRow, placement_id)
+        assert row is not None
+        row.start_at, row.end_at = period.start_at, period.end_at
+        row.first_day, row.last_day = period.first_day, period.last_day
+        await self._s.exec(
+            delete(PlacementPeriodRow).where(col(PlacementPeriodRow.placement_id) == placement_id)
+        )
+        await self.add_periods(placement_id, periods)
 
     async def set_interview(self, placement_id: int, at: datetime) -> None:
         row = await self._s.get(PlacementRow, placement_id)

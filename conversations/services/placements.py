@@ -57,6 +57,22 @@ async def keep(
     await uow.placements.add_periods(placement.id, periods)
 
 
+async def move(uow: UnitOfWork, catalog: Catalog, rules: Rules, order: Order) -> None:
+    """A placement order moved before it started (``/reschedule``): its contract period and
+    billing periods follow the new start, and so does the order's duration."""
+    placement = await uow.placements.for_order(order.id or 0)
+    if placement is None or placement.id is None:
+        return
+    sel = order.selections[0]
+    tz = ZoneInfo(rules.timezone)
+    period = catalog.item(sel.item_id).period(sel.quantity, order.start_at, rules.placements, tz)
+    if period is None:
+        return
+    periods = billing_periods(period, order.total_cents, rules.placements, tz)
+    await uow.placements.move(placement.id, period, periods)
+    order.duration_minutes = period.minutes
+
+
 class PlacementDesk:
     def __init__(self, services: Deps) -> None:
         self.s = services

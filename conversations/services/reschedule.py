@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from conversations.events import Result
 from conversations.results.orders import OrderRescheduled
-from conversations.services import order_steps
+from conversations.services import order_steps, placements
 from conversations.services.customer_orders import own_order
 from conversations.services.deps import Deps
 from conversations.services.dispatch import dispatch
@@ -94,6 +94,7 @@ async def move(
     worker_id = order.worker_id if order.status == OrderStatus.ACCEPTED else None
     kept = worker_id is not None and await worker_free(uow, s.rules, order, worker_id, new_start)
     order.start_at = new_start
+    await placements.move(uow, s.catalog, s.rules, order)  # a placement's contract follows
     order.note_event(Action.RESCHEDULE, actor, now, f"{was} → {when}")
     assert order.id is not None
     notices = (

@@ -420,7 +420,7 @@ async def test_an_interview_before_the_start_then_a_replacement_before_day_one(
 
     await customer.say(f"面试 #{number} 后天 10:00")  # after the start: refused
     assert "面试时间要在现在之后、合同开始之前" in customer.text(), customer.text()
-    await customer.say(f"面试 #{number} 明天 15:00")
+    await customer.say(f"/interview #{number} 明天 15:00")  # or 面试 #N 明天 15:00
     told = fake_telegram.sent(731401)[-1]["text"]
     assert f"已为订单 #{number} 约好面试:11-24 15:00" in told, told
     assert "11-24 15:00 上门面试" in fake_telegram.sent(731301)[-1]["text"]
@@ -431,3 +431,21 @@ async def test_an_interview_before_the_start_then_a_replacement_before_day_one(
 
     await customer.say(f"更换师傅 #{number} 面试后觉得不合适")  # before day 1: allowed
     assert "更换师傅的申请" in fake_telegram.sent(731401)[-1]["text"]
+
+
+async def test_a_placement_moved_before_it_starts_takes_its_contract_along(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock)
+    client = await aiohttp_client(app)
+    number = await book_maternity_nurse(TelegramUser(client, fake_telegram, 731501))
+    ops = TelegramUser(client, fake_telegram, OPS)
+    await ops.say(f"/reschedule #{number} 后天 10:00")
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        placement = await uow.placements.for_order(order.id)
+        periods = await uow.placements.periods(placement.id)
+    assert order.start_at.astimezone(TZ) == datetime(2026, 11, 25, 10, 0, tzinfo=TZ), ops.text()
+    assert placement.period.start_at == order.start_at == periods[0].starts_at
+    assert placement.period.end_at == order.end_at == order.start_at + timedelta(days=26)
+    assert sum(p.amount_cents for p in periods) == order.total_cents
