@@ -36,7 +36,7 @@ CUSTOMER = {
     "end_support": ("end_support", "结束咨询", "end support"),
     "rate_support": ("rate_support", "客服评分", "rate support"),
     "replace": ("replace", "更换师傅", "换阿姨", "换师傅"),
-    "renew_placement": ("renew_placement", "续约", "续签"),
+    "renew_placement": ("renew_placement", "续约", "续签", "renew contract"),
     "interview": ("interview", "面试", "约面试"),
 }
 ADMIN = {

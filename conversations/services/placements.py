@@ -33,6 +33,7 @@ from domain.placement_billing import (
 )
 from domain.placements import Placement
 from domain.ports import UnitOfWork
+from domain.privacy import loggable_traceback
 from domain.rules import Rules
 from domain.settlement import commission_bp
 
@@ -113,6 +114,11 @@ class PlacementDesk:
                 await uow.commit()
         except DomainError as exc:  # SQLite: another process holds the write lock
             log.info("placement %s period %s: %s", placement_id, seq, exc)
+            return False
+        except Exception as exc:  # one broken contract must not hold up everyone else's
+            log.error(
+                "placement %s period %s failed\n%s", placement_id, seq, loggable_traceback(exc)
+            )
             return False
         await self.s.flush(posted)
         return True
