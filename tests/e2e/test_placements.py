@@ -1,4 +1,4 @@
-"""Long placements end to end on PostgreSQL: a Telegram customer books a 26-day maternity
+"""Long placements end to end, on SQLite and PostgreSQL: a Telegram customer books a 26-day maternity
 nurse (月嫂); the quote shows the contract period; once a worker holds it, the whole period
 blocks their calendar — every day of it, with the travel buffer — and a one-day job in the
 middle is never offered to them, by push, grab or batch, and ``/explain`` names the clash."""
@@ -30,7 +30,7 @@ from tests.e2e.test_explain_dispatch import offered, take, worker
 from webhooks.app import create_app
 from webhooks.keys import DATABASE, SERVICES
 
-pytestmark = pytest.mark.parametrize("own_db_url", ["postgres"], indirect=True)
+# every test runs on SQLite and on PostgreSQL (``own_db_url``): a database of its own each
 OPS = 730001
 TZ = ZoneInfo("Asia/Shanghai")
 
