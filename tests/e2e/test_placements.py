@@ -1,7 +1,9 @@
-"""Long placements end to end, on SQLite and PostgreSQL: a Telegram customer books a 26-day maternity
-nurse (月嫂); the quote shows the contract period; once a worker holds it, the whole period
-blocks their calendar — every day of it, with the travel buffer — and a one-day job in the
-middle is never offered to them, by push, grab or batch, and ``/explain`` names the clash."""
+"""Long placements end to end, on SQLite and PostgreSQL: a Telegram customer books a 26-day
+maternity nurse (月嫂); the quote shows the contract period; once a worker holds it, the whole
+period blocks their calendar — every day of it, with the travel buffer — and a one-day job in
+the middle is never offered to them, by push, grab or batch, and ``/explain`` names the clash.
+Then each period asked for, paid and settled; a replacement splitting a period's pay; ending
+early with the refund; a one-tap renewal; an interview before the start; a move before it."""
 
 from __future__ import annotations
 
