@@ -6,6 +6,7 @@ renewal offer, ``rules.placements.renewal_reminder_days`` before the end, is in
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from conversations.events import Result
@@ -113,12 +114,14 @@ class EndingDesk:
             if placement.status == PlacementStatus.TERMINATED:
                 raise DomainError(N_("订单 #{number} 的合同已终止,不能续约", number=order.number))
             gateway = self.s.gateway_for(order.channel)
+            buffer = timedelta(minutes=self.s.rules.dispatch.travel_buffer_minutes)
             booking = c.Booking(
                 customer_id=order.customer_id,
                 channel=order.channel,
                 lang=order.lang,
                 selections=order.selections,
-                start_at=max(order.end_at, now),
+                # after the travel buffer: the worker finishing this contract may take it
+                start_at=max(order.end_at + buffer, now),
                 address_id=order.address_id,
                 coupon_code="",
                 use_card=False,

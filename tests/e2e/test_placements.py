@@ -374,9 +374,19 @@ def ends_on(day: int):
 async def test_a_contract_about_to_end_is_renewed_in_one_tap_with_the_same_worker_asked(
     aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
 ):
+    from datetime import date
+
+    from domain.people import Certificate
+
     app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock)
     client = await aiohttp_client(app)
-    nurse = await worker(app, 731101, "月嫂", skills=("maternity",), online=False)
+    papers = (
+        Certificate("health", "", date(2027, 12, 31), True),
+        Certificate("maternity_nurse", "", date(2027, 12, 31), True),
+    )
+    nurse = await worker(
+        app, 731101, "月嫂", skills=("maternity",), certificates=papers, online=False
+    )
     customer = TelegramUser(client, fake_telegram, 731201)
     number = await book_maternity_nurse(customer)
     await take(app, number, nurse)
@@ -397,15 +407,22 @@ async def test_a_contract_about_to_end_is_renewed_in_one_tap_with_the_same_worke
     await customer.choose("续约")  # the one tap
     renewed = fake_telegram.sent(731201)[-1]["text"]
     new = int(re.search(r"新订单 #(\d+)", renewed).group(1))
-    assert "12-20 09:00 起,优先安排原师傅" in renewed, renewed
+    assert "12-20 09:30 起,优先安排原师傅" in renewed, renewed  # after the travel buffer
     async with app[DATABASE].uow() as uow:
         second = await uow.orders.by_number(new)
         contract = await uow.placements.for_order(second.id)
-    assert second.start_at == order.end_at and second.preferred_worker_id == nurse
+    buffer = timedelta(minutes=RULES.dispatch.travel_buffer_minutes)
+    assert second.start_at == order.end_at + buffer and second.preferred_worker_id == nurse
     assert contract is not None and contract.days == 26
+    async with app[DATABASE].uow() as uow:  # the nurse takes jobs again (online)
+        me = await uow.workers.get(nurse)
+        me.online = True
+        await uow.workers.save(me)
+        await uow.commit()
     await customer.say(f"支付 #{new}")
     await customer.choose("确认支付")
     assert "支付成功" in customer.text()
+    assert await offered(app, new) == {nurse}  # the same worker, first
 
 
 async def test_an_interview_before_the_start_then_a_replacement_before_day_one(
