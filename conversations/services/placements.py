@@ -20,6 +20,7 @@ from conversations.services.notices import Notice, to_customer, to_worker
 from domain import commands as c
 from domain.catalog import Catalog
 from domain.errors import DomainError
+from domain.lifecycle import OrderStatus
 from domain.orders import Order
 from domain.payments import Payment, PaymentKind
 from domain.placement_billing import (
@@ -39,6 +40,8 @@ from domain.settlement import commission_bp
 
 log = logging.getLogger(__name__)
 BATCH = 100
+OVER = (*payment_requests.CLOSED, OrderStatus.CONFIRMED, OrderStatus.SETTLED)
+"""A placement order in these statuses takes no more period requests."""
 
 
 async def keep(
@@ -121,7 +124,7 @@ class PlacementDesk:
             )
             return False
         await self.s.flush(posted)
-        return True
+        return bool(notices)  # a claim that tells nobody (cancelled, paid ahead) is no news
 
     async def _offer_renewal(
         self, uow: UnitOfWork, placement: Placement, order: Order, seq: int
@@ -145,8 +148,11 @@ class PlacementDesk:
         self, uow: UnitOfWork, placement: Placement, order: Order, seq: int
     ) -> list[Notice] | None:
         """Ask the customer to pay period ``seq`` (once), when something is still owed."""
+        if order.status in OVER:  # cancelled or done with: never asked (nor looked at again)
+            await uow.placements.claim(placement.id or 0, seq, "reminded", self.s.clock())
+            return []
         if order.status not in payment_requests.BALANCE_STATUSES:
-            return None  # not started (or over): asked once the worker is there
+            return None  # not started yet: asked once the worker is there
         periods = await uow.placements.periods(placement.id or 0)
         amount = amount_due(periods, seq, order.paid_cents)
         gateway = self.s.gateway_for(order.channel)
@@ -184,6 +190,9 @@ class PlacementDesk:
         self, uow: UnitOfWork, placement: Placement, order: Order, seq: int
     ) -> list[Notice] | None:
         """Settle period ``seq`` once it is paid: its worker's share, the platform the rest."""
+        if order.status in payment_requests.CLOSED:  # cancelled: nothing to settle, ever
+            await uow.placements.claim(placement.id or 0, seq, "settled", self.s.clock())
+            return []
         periods = await uow.placements.periods(placement.id or 0)
         paid = order.paid_cents - order.refunded_cents
         if order.worker_id is None or paid < owed_through(periods, seq):

@@ -468,3 +468,22 @@ async def test_a_placement_moved_before_it_starts_takes_its_contract_along(
     assert placement.period.start_at == order.start_at == periods[0].starts_at
     assert placement.period.end_at == order.end_at == order.start_at + timedelta(days=26)
     assert sum(p.amount_cents for p in periods) == order.total_cents
+
+
+async def test_a_cancelled_placement_is_never_asked_for_again(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock)
+    client = await aiohttp_client(app)
+    number = await book_maternity_nurse(TelegramUser(client, fake_telegram, 731601))
+    ops = TelegramUser(client, fake_telegram, OPS)
+    await ops.say(f"/cancel #{number} 客户来电取消")
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+    assert order.status.value in ("cancelled", "refunded"), ops.text()
+    clock.now = order.end_at + timedelta(days=1)
+    (swept,) = await app[SERVICES].run(PlacementSweep())
+    assert (swept.asked, swept.settled, swept.offered) == (0, 0, 0)
+    async with app[DATABASE].uow() as uow:  # claimed: the sweep does not look at it again
+        assert await uow.placements.to_remind(clock.now, 100) == []
+        assert await uow.placements.to_settle(clock.now, 100) == []
