@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import func, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from domain.lifecycle import OrderStatus
 from domain.placement_billing import BillingPeriod
 from domain.placements import ContractPeriod, Placement, PlacementStatus
-from store.tables import PlacementHandoverRow, PlacementPeriodRow, PlacementRow
+from store.tables import OrderRow, PlacementHandoverRow, PlacementPeriodRow, PlacementRow
 
 OPEN = (PlacementStatus.ACTIVE.value,)
+CLOSED = (OrderStatus.CANCELLED.value, OrderStatus.REFUNDED.value)
 
 
 class PlacementRepository:
@@ -92,12 +96,29 @@ class PlacementRepository:
         return [(int(p), int(q)) for p, q in rows.all()]
 
     async def to_settle(self, ended_by: datetime, limit: int) -> list[tuple[int, int]]:
-        """(placement, seq) of periods over by ``ended_by`` and not settled yet."""
+        """(placement, seq) of periods over by ``ended_by`` and not settled yet, whose order
+        is paid for them (or was cancelled): a period still unpaid waits without keeping the
+        others out of the batch."""
+        earlier = aliased(PlacementPeriodRow)
+        owed = (
+            select(func.sum(earlier.amount_cents))
+            .where(
+                earlier.placement_id == PlacementPeriodRow.placement_id,
+                earlier.seq <= PlacementPeriodRow.seq,
+            )
+            .scalar_subquery()
+        )
         rows = await self._s.exec(
             select(PlacementPeriodRow.placement_id, PlacementPeriodRow.seq)
+            .join(PlacementRow, col(PlacementRow.id) == col(PlacementPeriodRow.placement_id))
+            .join(OrderRow, col(OrderRow.id) == col(PlacementRow.order_id))
             .where(
                 col(PlacementPeriodRow.settled_at).is_(None),
                 col(PlacementPeriodRow.ends_at) <= ended_by,
+                or_(
+                    col(OrderRow.paid_cents) - col(OrderRow.refunded_cents) >= owed,
+                    col(OrderRow.status).in_(CLOSED),
+                ),
             )
             .order_by(col(PlacementPeriodRow.ends_at))
             .limit(limit)
