@@ -213,6 +213,10 @@ def order_detail(ctx: Ctx, conv: Conversation, r: OrderInspected) -> Outcome:
     lines.append(tr(conv, "照片 {photos}", photos=photos))
     if r.policy_no:
         lines.append(tr(conv, "保单号 {policy_no}", policy_no=r.policy_no))
+    if r.contract is not None:
+        lines.append(r.contract.get(conv.lang))
+        if r.replacements:
+            lines.append(tr(conv, "已应客户要求更换师傅 {n} 次", n=r.replacements))
     if r.complaints:
         lines.append(tr(conv, "投诉:"))
         lines += [

@@ -143,6 +143,10 @@ class OrderInspected(Result):
     """Where the address is as dispatch sees it: district, who located it, how exactly."""
     policy_no: str = ""
     """The order's insurance policy number, once issued (else empty)."""
+    contract: Bilingual | None = None
+    """A long placement's contract period (else None)."""
+    replacements: int = 0
+    """How many times the placement's customer had its worker replaced."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -289,6 +289,8 @@ async def test_a_replacement_mid_period_splits_its_pay_between_the_two_workers_e
     assert f"您已接手长期订单 #{number}" in fake_telegram.sent(730702)[-1]["text"]
     await customer.say(f"/replace #{number} 还是不合适")  # the one free replacement is used
     assert "免费更换次数已用完" in customer.text(), customer.text()
+    await ops.say(f"/order #{number}")
+    assert PERIOD in ops.text() and "已应客户要求更换师傅 1 次" in ops.text(), ops.text()
 
     async with app[DATABASE].uow() as uow:
         order = await uow.orders.by_number(number)
