@@ -5,7 +5,6 @@ Anything else goes to the current flow's table."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 
 from conversations.events import (
     ChoiceMade,
@@ -23,20 +22,17 @@ from conversations.flows import (
     my_orders,
     opt_out,
     paid_in_chat,
+    placement_words,
     sos,
     start,
     support,
     worker,
 )
 from conversations.flows.base import Ctx, Flow, Outcome, tr
-from conversations.flows.dates import parse_when
 from conversations.flows.language import switch_language
 from conversations.flows.typed_commands import Typed, parse
 from conversations.replies import Say
 from conversations.state import Conversation
-from domain import limits
-from domain.commands import ArrangeInterview, RenewPlacement, RequestReplacement
-from domain.limits import within
 from domain.referrals import code_of as referral_code
 
 CANCEL = {"cancel", "取消", "退出", "算了"}
@@ -78,7 +74,7 @@ def help_text(conv: Conversation) -> str:
     placements = tr(
         conv,
         "长期住家服务(月嫂、住家保姆等):「面试 #订单号 时间」开始前约见师傅,"
-        "「更换师傅 #订单号 原因」申请换人,「续约 #订单号」续签。",
+        "「更换师傅 #订单号 原因」申请换人,「终止合同 #订单号」提前终止,「续约 #订单号」续签。",
     )
     return (
         placements
@@ -258,12 +254,8 @@ def _action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outco
             return sign_up(conv, event, keep_words=False)
         if typed.name in SUPPORT:
             return _support(conv, typed)
-        if typed.name == "replace":
-            return _replace(conv, typed)
-        if typed.name == "interview":
-            return _interview(ctx, conv, typed)
-        if typed.name == "renew_placement" and typed.number is not None:
-            return Outcome(commands=[RenewPlacement(conv.customer_id, typed.number)])
+        if typed.name in placement_words.NAMES:
+            return placement_words.answer(ctx, conv, typed)
         if typed.name in FEEDBACK:
             after_sales.seed(conv, after_sales.FeedbackData(typed.name, typed.number))
             return Outcome(goto="feedback")
@@ -285,27 +277,6 @@ def _action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outco
         return Outcome(goto="feedback")
     worker.seed(conv, worker.WorkerAction(typed.name, typed.number, typed.args))
     return Outcome(goto="worker")
-
-
-def _replace(conv: Conversation, typed: Typed) -> Outcome:
-    """ "更换师傅 #N 原因": another worker for a placement (the answer comes as a notice)."""
-    if typed.number is None or not typed.args.strip():
-        said = tr(conv, "请带上订单号和原因,例如「更换师傅 #240117 不会做月子餐」。")
-        return Outcome([Say(said)], reask=True)
-    assert conv.customer_id is not None
-    reason = within(limits.CANCEL_REASON, typed.args.strip())
-    return Outcome(commands=[RequestReplacement(conv.customer_id, typed.number, reason)])
-
-
-def _interview(ctx: Ctx, conv: Conversation, typed: Typed) -> Outcome:
-    """ "面试 #N 明天 15:00": meet a placement's worker before it starts (a notice answers)."""
-    day, at = parse_when(typed.args, ctx.now.astimezone(ctx.tz).date())
-    if typed.number is None or day is None or at is None:
-        said = tr(conv, "请带上订单号和时间,例如「面试 #240117 明天 15:00」。")
-        return Outcome([Say(said)], reask=True)
-    assert conv.customer_id is not None
-    when = datetime.combine(day, at, tzinfo=ctx.tz)
-    return Outcome(commands=[ArrangeInterview(conv.customer_id, typed.number, when)])
 
 
 def _support(conv: Conversation, typed: Typed) -> Outcome:

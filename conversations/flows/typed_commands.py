@@ -38,6 +38,7 @@ CUSTOMER = {
     "replace": ("replace", "更换师傅", "换阿姨", "换师傅"),
     "renew_placement": ("renew_placement", "续约", "续签", "renew contract"),
     "interview": ("interview", "面试", "约面试"),
+    "end_contract": ("end_contract", "终止合同", "解约", "end contract"),
 }
 ADMIN = {
     "workers": ("workers", "师傅列表"),
@@ -61,7 +62,7 @@ ADMIN = {
     "reject_cert": ("reject_cert", "驳回证书"),
     "reassign": ("reassign", "改派"),
     "handover": ("handover", "交接"),
-    "terminate": ("terminate", "终止合同"),
+    "terminate": ("terminate", "提前终止"),
     "cancel": ("cancel", "取消订单"),
     "reschedule": ("reschedule", "改期"),
     "refund": ("refund", "退款"),

@@ -86,6 +86,8 @@ EVENTS: dict[str, frozenset[str]] = {
         "placement_ending": "number end days",
         "placement_renewed": "number new start amount",
         "placement_interview": "number at",
+        "placement_end_asked": "number on days fee refund",
+        "placement_end_asked_admin": "number on days fee refund",
         "placement_interview_worker": "number at",
         # workers
         "worker_registered_admin": "worker worker_id skills",

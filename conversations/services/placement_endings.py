@@ -13,7 +13,7 @@ from conversations.events import Result
 from conversations.results.placements import PlacementTerminated
 from conversations.services import order_steps, payment_requests
 from conversations.services.deps import Deps
-from conversations.services.notices import to_customer, to_worker
+from conversations.services.notices import to_admins, to_customer, to_worker
 from conversations.services.placement_replacements import day_of, placement_of
 from conversations.services.settlement import settle
 from conversations.services.staff import authorize
@@ -32,7 +32,45 @@ class EndingDesk:
         self.s = services
 
     def handlers(self) -> dict[type[c.Command], Any]:
-        return {c.TerminatePlacement: self.terminate, c.RenewPlacement: self.renew}
+        return {
+            c.TerminatePlacement: self.terminate,
+            c.RenewPlacement: self.renew,
+            c.RequestTermination: self.request,
+        }
+
+    async def request(self, cmd: c.RequestTermination) -> list[Result]:
+        """What ending tomorrow would come to, told to the customer; ops asked to do it."""
+        now = self.s.clock()
+        on = now.astimezone(self.s.tz).date() + timedelta(days=1)
+        async with self.s.uow() as uow:
+            order = await uow.orders.by_number(cmd.number, full=False)
+            if order is None or order.customer_id != cmd.customer_id:
+                raise DomainError(N_("找不到订单 #{number}", number=cmd.number))
+            placement = await placement_of(uow, order)
+            period = placement.period
+            if order.status != OrderStatus.IN_SERVICE or not on <= period.last_day:
+                raise DomainError(
+                    N_("订单 #{number} 现在不能提前终止,请联系客服", number=order.number)
+                )
+            paid = order.paid_cents - order.refunded_cents
+            ends = termination(
+                period, order.total_cents, paid, on, self.s.rules.placements.notice_fee_days
+            )
+            fields = {
+                "number": order.number,
+                "on": on.isoformat(),
+                "days": ends.used_days,
+                "fee": ends.fee_cents,
+                "refund": ends.refund_cents,
+            }
+            notices = [
+                to_customer(order.customer_id, "placement_end_asked", **fields),
+                to_admins("placement_end_asked_admin", **fields),
+            ]
+            posted = await self.s.post(uow, notices)
+            await uow.commit()
+        await self.s.flush(posted)
+        return []
 
     async def terminate(self, cmd: c.TerminatePlacement) -> list[Result]:
         now = self.s.clock()

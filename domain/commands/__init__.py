@@ -74,6 +74,7 @@ from domain.commands.placements import (
     PlacementSweep,
     RenewPlacement,
     RequestReplacement,
+    RequestTermination,
     TerminatePlacement,
 )
 from domain.commands.support import (
@@ -216,6 +217,7 @@ __all__ = [
     "TerminatePlacement",
     "RenewPlacement",
     "ArrangeInterview",
+    "RequestTermination",
     "RenewCertificate",
     "ReviewCertificates",
     "ComplaintSweep",

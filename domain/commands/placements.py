@@ -65,3 +65,12 @@ class ArrangeInterview(Command):
     customer_id: int
     number: int
     at: datetime
+
+
+@dataclass(frozen=True)
+class RequestTermination(Command):
+    """The customer asks to end their placement early: told what it comes to if it ends
+    tomorrow (the rules' refund and notice fee), and ops are asked to ``/terminate`` it."""
+
+    customer_id: int
+    number: int

@@ -338,7 +338,13 @@ async def test_ending_early_refunds_the_unused_days_less_the_notice_fee_and_free
     await customer.say(f"支付 #{number}")
     await customer.choose("确认支付")  # the whole contract paid (one period, in advance)
 
-    clock.advance(days=10)  # Dec 4: ten days served (Nov 24 … Dec 3)
+    clock.advance(days=9)  # Dec 3: the customer asks; ending tomorrow is quoted by the rules
+    await customer.say(f"终止合同 #{number}")
+    asked = fake_telegram.sent(731001)[-1]["text"]
+    assert f"已收到订单 #{number} 提前终止的申请" in asked, asked
+    assert "若从 2026-12-04 起终止:已服务 10 天" in asked
+    assert f"/terminate #{number} 2026-12-04" in fake_telegram.sent(OPS)[-1]["text"]
+    clock.advance(days=1)  # Dec 4: ten days served (Nov 24 … Dec 3)
     ops = TelegramUser(client, fake_telegram, OPS)
     await ops.say(f"/terminate #{number}")
     async with app[DATABASE].uow() as uow:
