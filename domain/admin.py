@@ -58,6 +58,8 @@ COMMAND_ROLES: dict[str, frozenset[AdminRole]] = {
     "assign": OPS_DESK,
     "reassign": OPS_DESK,
     "transfer": OPS_DESK,
+    "handover": OPS_DESK,
+    "terminate": OPS_DESK,
     "cancel": OPS_DESK,
     "reschedule": frozenset({OW, OP, SU}),
     # money

@@ -9,11 +9,20 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from domain.cards import CardProduct
 from domain.errors import CatalogError, QuoteError
 from domain.people import DOCUMENT_TEXT
+from domain.placements import (
+    ContractPeriod,
+    PlacementRules,
+    PlacementTerms,
+    contract_days,
+    contract_period,
+)
 from domain.text import N_, Bilingual
 
 
@@ -22,6 +31,8 @@ class Unit(StrEnum):
     VISIT = "visit"
     SQM = "sqm"
     DAY = "day"
+    MONTH = "month"
+    """A month of a placement (``PlacementRules.days_per_month`` days)."""
 
 
 UNIT_TEXT = {
@@ -29,6 +40,7 @@ UNIT_TEXT = {
     Unit.VISIT: N_("次"),
     Unit.SQM: N_("平方米"),
     Unit.DAY: N_("天"),
+    Unit.MONTH: N_("个月"),
 }
 
 
@@ -80,6 +92,9 @@ class Item:
     """Other words customers use for it ("打扫卫生", "maid"): typed text is matched to them."""
     stages: tuple[Bilingual, ...] = ()
     """The parts of the job in order; the worker marks the one under way (``Order.stage``)."""
+    placement: PlacementTerms | None = None
+    """A long placement (days or months, ``domain.placements``): its contract period blocks
+    the worker's calendar from start to end."""
 
     def option(self, option_id: str) -> Option:
         """The option with this id, or a QuoteError naming it."""
@@ -97,8 +112,17 @@ class Item:
             )
 
     def duration_minutes(self, quantity: int) -> int:
-        """Estimated time on site for ``quantity`` units."""
+        """Estimated time on site for ``quantity`` units (a placement: ``period``)."""
         return self.minutes_per_unit * quantity
+
+    def period(
+        self, quantity: int, start_at: datetime, rules: PlacementRules, tz: ZoneInfo
+    ) -> ContractPeriod | None:
+        """The contract period of ``quantity`` units from ``start_at`` (None: no placement)."""
+        if self.placement is None:
+            return None
+        days = contract_days(self.unit.value, quantity, rules)
+        return contract_period(self.placement, start_at, days, tz)
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +300,10 @@ def _check_item(path: str, item: Item) -> None:
             )
     if len(set(item.certificates)) != len(item.certificates):
         raise CatalogError(f"{path}.certificates", "a certificate type is listed twice")
+    if item.placement is None and item.unit == Unit.MONTH:
+        raise CatalogError(f"{path}.placement", "an item priced by the month is a placement")
+    if item.placement is not None and item.unit not in (Unit.DAY, Unit.MONTH):
+        raise CatalogError(f"{path}.unit", "a placement is priced by the day or the month")
     option_ids = [opt.id for opt in item.options]
     if len(option_ids) != len(set(option_ids)):
         raise CatalogError(f"{path}.options", "duplicate option id")

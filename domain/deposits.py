@@ -62,11 +62,12 @@ def charge(owed: int, share: int, beyond: int, held: int) -> Charge:
 
 
 def held_journal(
-    number: int, order_id: int, worker_id: int, amount: int, at: datetime
+    ref: int | str, order_id: int, worker_id: int, amount: int, at: datetime
 ) -> list[LedgerEntry]:
-    """Part of a settlement withheld into the deposit."""
+    """Part of a settlement withheld into the deposit (``ref``: the order's number, or a
+    placement period's ``number:pK:worker``)."""
     return journal(
-        f"{HOLD}{number}",
+        f"{HOLD}{ref}",
         at,
         [(worker_payable(worker_id), amount), (worker_deposit(worker_id), -amount)],
         order_id=order_id,

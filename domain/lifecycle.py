@@ -78,7 +78,7 @@ TRANSITIONS: dict[tuple[OrderStatus, Action], tuple[OrderStatus, frozenset[Actor
     (S.ACCEPTED, A.DEPART): (S.ON_THE_WAY, frozenset({W})),
     (S.ON_THE_WAY, A.ARRIVE): (S.ARRIVED, frozenset({W})),
     (S.ARRIVED, A.START): (S.IN_SERVICE, frozenset({W})),
-    (S.IN_SERVICE, A.FINISH): (S.FINISHED, frozenset({W})),
+    (S.IN_SERVICE, A.FINISH): (S.FINISHED, frozenset({W, AD})),  # AD: a placement ended early
     (S.FINISHED, A.CONFIRM): (S.CONFIRMED, frozenset({C, SY, AD})),
     (S.CONFIRMED, A.SETTLE): (S.SETTLED, frozenset({SY})),
     (S.QUOTED, A.CANCEL): (S.CANCELLED, frozenset({C, AD, SY})),

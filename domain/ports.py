@@ -34,6 +34,7 @@ from domain.orders import Order, StatusChanged
 from domain.outbox import OutboxMessage
 from domain.oversight import Flag, LoyaltyStats, OrderBrief, PeriodStats, PriceChange
 from domain.people import Address, Channel, Customer, Identity, Worker, WorkerStatus
+from domain.placement_ports import Placements
 from domain.points import Membership
 from domain.pricing import QuoteLine
 from domain.recurring import Subscription
@@ -58,7 +59,11 @@ class Orders(Protocol):
         self, customer_id: int, counted: Sequence[OrderStatus], since: datetime
     ) -> tuple[int, int]: ...
     async def worker_bookings(
-        self, worker_ids: Sequence[int], since: datetime, until: datetime
+        self,
+        worker_ids: Sequence[int],
+        since: datetime,
+        until: datetime,
+        reach_back: timedelta = ...,
     ) -> list[tuple[int, datetime, int, OrderStatus]]: ...
     async def previous_workers(self, customer_id: int) -> set[int]: ...
     async def cancellations_by_customer(self, customer_id: int, since: datetime) -> int: ...
@@ -359,6 +364,7 @@ class Reads(Protocol):
     relay: RelayMessages
     surcharges: Surcharges
     emergency_contacts: EmergencyContacts
+    placements: Placements
 
 
 class UnitOfWork(Reads, Protocol):

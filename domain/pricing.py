@@ -192,14 +192,17 @@ def _quote(catalog: Catalog, rules: Rules, req: QuoteRequest) -> Quote:
     values: dict[str, int] = {}
     items: list[Item] = []
     minutes = 0
+    tz = ZoneInfo(rules.timezone)
     for sel in req.selections:
         item = catalog.item(sel.item_id)
         items.append(item)
         values[item.id] = _service_lines(b, item, sel, pr)
-        minutes += item.duration_minutes(sel.quantity)
+        period = item.period(sel.quantity, req.start_at, rules.placements, tz)
+        # a placement takes the worker for its whole period, every day of it
+        minutes += period.minutes if period else item.duration_minutes(sel.quantity)
     subtotal = b.total
 
-    if is_night(req.start_at, pr, ZoneInfo(rules.timezone)):
+    if is_night(req.start_at, pr, tz):
         pct = format_percent(pr.night_surcharge_bp)
         b.add(
             LineKind.NIGHT,

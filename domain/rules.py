@@ -12,6 +12,7 @@ from enum import StrEnum
 
 # re-exported: the rules are keyed by them, and every module reads them from here
 from domain.deposit_rules import DepositRules as DepositRules
+from domain.placements import PlacementRules
 from domain.rule_keys import ComplaintCategory as ComplaintCategory
 from domain.rule_keys import MemberLevel as MemberLevel
 from domain.rule_keys import WorkerLevel as WorkerLevel
@@ -379,3 +380,4 @@ class Rules:
     credit: CreditRules = field(default_factory=CreditRules)
     risk: RiskRules = field(default_factory=RiskRules)
     payments: PaymentRules = field(default_factory=PaymentRules)
+    placements: PlacementRules = field(default_factory=PlacementRules)

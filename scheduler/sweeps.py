@@ -32,6 +32,7 @@ from domain.commands import (
     GiveBirthdayCoupons,
     IssueInvoices,
     IssuePolicies,
+    PlacementSweep,
     QuarterlyLevels,
     ReconcilePayments,
     ReleaseDeposits,
@@ -72,6 +73,7 @@ SWEEPS: list[tuple[Callable[[], Command], int]] = [
     (ExpireCards, 3600),
     (ExpireSurcharges, 60),
     (ReleaseDeposits, 3600),
+    (PlacementSweep, 600),
 ]
 """(command to run, every N seconds)."""
 

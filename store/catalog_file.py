@@ -17,6 +17,7 @@ from pydantic import Field, StringConstraints, ValidationError
 from domain.cards import CardProduct
 from domain.catalog import Bundle, Catalog, Category, Consumables, Item, Option, PaymentMode, Unit
 from domain.errors import CatalogError
+from domain.placements import PlacementTerms
 from domain.rules import Rules
 from domain.text import Bilingual
 from store.file_types import Percent, Slug, Strict, Yuan
@@ -68,6 +69,23 @@ class ItemSpec(Strict):
     aliases: list[Alias] = Field(default=[], max_length=60)
     stages: list[TextSpec] = Field(default=[], max_length=8)
     """The parts of the job in order (厨房 → 卫生间 → 客厅): the worker taps the one under way."""
+    placement: PlacementTermsSpec | None = None
+    """A long placement (priced by the day or month): its contract period's days."""
+
+
+class PlacementTermsSpec(Strict):
+    """A long placement's days: ``live_in`` (around the clock) or ``daily_hours`` on
+    ``weekdays`` (1 Monday … 7 Sunday)."""
+
+    live_in: bool = True
+    daily_hours: int = Field(default=24, ge=1, le=24)
+    weekdays: list[Annotated[int, Field(ge=1, le=7)]] = Field(
+        default=[1, 2, 3, 4, 5, 6, 7], min_length=1, max_length=7
+    )
+
+    def build(self) -> PlacementTerms:
+        days = tuple(sorted({d - 1 for d in self.weekdays}))
+        return PlacementTerms(self.live_in, 24 if self.live_in else self.daily_hours, days)
 
 
 class CategorySpec(Strict):
@@ -141,6 +159,7 @@ def _build_item(cat_id: str, spec: ItemSpec) -> Item:
         category_id=cat_id,
         aliases=tuple(spec.aliases),
         stages=tuple(s.build() for s in spec.stages),
+        placement=spec.placement.build() if spec.placement else None,
     )
 
 

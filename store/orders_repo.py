@@ -169,9 +169,15 @@ class OrderRepository:
         return int(count), int(spend)
 
     async def worker_bookings(
-        self, worker_ids: Sequence[int], since: datetime, until: datetime
+        self,
+        worker_ids: Sequence[int],
+        since: datetime,
+        until: datetime,
+        reach_back: timedelta = timedelta(0),
     ) -> list[tuple[int, datetime, int, OrderStatus]]:
-        """(worker, start, minutes, status) of the workers' live jobs starting in the window."""
+        """(worker, start, minutes, status) of the workers' live jobs that overlap the window:
+        starting in it, or up to ``reach_back`` before it and still running at its start (a
+        long placement started weeks ago)."""
         if not worker_ids:
             return []
         rows = await self._s.exec(
@@ -180,7 +186,7 @@ class OrderRepository:
             ).where(
                 col(OrderRow.worker_id).in_(list(worker_ids)),
                 col(OrderRow.status).in_([s.value for s in LIVE]),
-                col(OrderRow.start_at) >= since,
+                col(OrderRow.start_at) >= since - reach_back,
                 col(OrderRow.start_at) < until,
             )
         )
@@ -188,6 +194,7 @@ class OrderRepository:
             (int(w), start, int(minutes), OrderStatus(status))
             for w, start, minutes, status in rows.all()
             if w is not None  # always: IN (...) matches no NULL
+            and (start >= since or start + timedelta(minutes=int(minutes)) > since)
         ]
 
     async def previous_workers(self, customer_id: int) -> set[int]:

@@ -34,6 +34,7 @@ from store.rules_operations import (
     NotificationSpec,
     RiskSpec,
 )
+from store.rules_placements import PlacementSpec
 
 # Defaults come from domain.rules (already in fen / basis points: validators only run on input).
 _DEFAULT = Rules()
@@ -254,6 +255,7 @@ class RulesSpec(Strict):
     settlement: SettlementSpec = SettlementSpec()
     membership: MembershipSpec = MembershipSpec()
     coupons: CouponSpec = CouponSpec()
+    placements: PlacementSpec = PlacementSpec()
     booking: BookingSpec = BookingSpec()
     dispatch: DispatchSpec = DispatchSpec()
     execution: ExecutionSpec = ExecutionSpec()
@@ -273,6 +275,7 @@ class RulesSpec(Strict):
             settlement=self.settlement.build(),
             membership=self.membership.build(),
             coupons=self.coupons.build(),
+            placements=self.placements.build(),
             booking=self.booking.build(),
             dispatch=self.dispatch.build(),
             execution=self.execution.build(),

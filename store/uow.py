@@ -50,6 +50,7 @@ from store.people_repo import (
     CustomerRepository,
     IdentityRepository,
 )
+from store.placements_repo import PlacementRepository
 from store.policies_repo import PolicyRepository
 from store.prepared import pending_changes
 from store.promo_repo import PromoRepository
@@ -100,6 +101,7 @@ _REPOSITORIES: dict[str, tuple[Any, bool]] = {
     "relay": (RelayRepository, True),
     "surcharges": (SurchargeRepository, False),
     "emergency_contacts": (EmergencyContactRepository, True),
+    "placements": (PlacementRepository, False),
 }
 
 
@@ -144,6 +146,7 @@ class SqlUnitOfWork:
     relay: RelayRepository
     surcharges: SurchargeRepository
     emergency_contacts: EmergencyContactRepository
+    placements: PlacementRepository
 
     def __init__(self, database: Database) -> None:
         self._database = database

@@ -5,6 +5,7 @@ before an order number, Chinese or English words, ``¥`` and ``元`` on amounts.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from conversations.flows import campaign_words, ticket_words
@@ -18,50 +19,8 @@ from domain.invoices import InvoiceStatus
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.limits import within
 from domain.money import MoneyError, parse_yuan
-from domain.text import N_, Text
 
 S = OrderStatus
-USAGE: dict[str, Text] = {
-    "stats": N_("/stats [today|week|month]"),
-    "orders": N_("/orders [状态|stuck] [日期]"),
-    "order": N_("/order #订单号"),
-    "audit": N_("/audit #订单号"),
-    "relay": N_("/relay #订单号(顾客与师傅的聊天记录)"),
-    "explain": N_("/explain #订单号"),
-    "reassign": N_("/reassign #订单号 师傅ID"),
-    "transfer": N_("/transfer #订单号 [师傅ID](转给附近空闲师傅或指定师傅,原师傅获补偿)"),
-    "cancel": N_("/cancel #订单号 [原因]"),
-    "reschedule": N_("/reschedule #订单号 新时间(如 明天 15:00)"),
-    "refund": N_("/refund #订单号 金额(元)"),
-    "suspend": N_("/suspend 师傅ID 原因"),
-    "unsuspend": N_("/unsuspend 师傅ID"),
-    "leave": N_("/leave 师傅ID [原因](离职,保证金到期退还)"),
-    "prices": N_("/price [项目]"),
-    "price": N_("/price 项目 金额(元)"),
-    "coupon": N_("/coupon issue 客户ID或手机号 金额(元) [天数]"),
-    "promo": N_("/promo 优惠码 金额(元) [满多少元] [天数] [总张数] [每人次数]"),
-    "broadcast": N_("/broadcast 内容"),
-    "admin": N_("/admin list | add 渠道:用户ID 角色 | remove 渠道:用户ID"),
-    "complaints": N_("/complaints"),
-    "complaint": N_("/complaint 投诉ID"),
-    "reply": N_("/reply 投诉ID|T工单号 回复内容"),
-    "tickets": N_("/tickets"),
-    "ticket": N_("/ticket T工单号"),
-    "take": N_("/take T工单号"),
-    "close": N_("/close T工单号"),
-    "resolve": N_("/resolve 投诉ID partial [金额] | full | rework [same|other] | reject 原因"),
-    "release": N_("/release #订单号"),
-    "levels": N_("/levels [师傅ID]"),
-    "spotchecks": N_("/spotchecks"),
-    "checked": N_("/checked 抽检ID 结果"),
-    "dashboard": N_("/dashboard"),
-    "campaign": N_(
-        "/campaign [等级=黄金] [沉睡=30] [区域=徐汇区] [买过=日常保洁]"
-        " [金额=20] [门槛=100] [天数=14](先预览人数)| /campaign send 活动号(确认发送)"
-    ),
-    "campaigns": N_("/campaigns"),
-}
-"""How to write each command, in the admin's language (the Chinese keywords work too)."""
 RESOLUTIONS = {
     "partial": "partial",
     "部分退款": "partial",
@@ -117,6 +76,8 @@ ORDER_COMMANDS = (
     "cancel",
     "reassign",
     "transfer",
+    "handover",
+    "terminate",
     "refund",
     "release",
     "reschedule",
@@ -338,6 +299,29 @@ def _reschedule(ctx: Ctx, number: int | None, args: str, by: str, role: str) -> 
     return c.AdminReschedule(by, role, number, datetime.combine(day, at, tzinfo=ctx.tz))
 
 
+_ABOUT_ORDER: dict[str, Callable[[str, str, int], c.Message]] = {
+    "order": c.ShowOrder,
+    "audit": q.ShowAudit,
+    "relay": c.ShowRelay,
+    "explain": q.ExplainOrder,
+    "release": c.ReleaseOrder,
+}
+"""The commands that take the order's number only."""
+
+
+def _to_worker(name: str, number: int, w: list[str], by: str, role: str) -> c.Message | None:
+    """The commands that give an accepted order to a worker (named, or for some found)."""
+    if name == "reassign":
+        return c.ReassignOrder(by, role, number, int(w[0])) if w and w[0].isdigit() else None
+    if name == "transfer":
+        if len(w) > 1 or (w and not w[0].isdigit()):
+            return None
+        return c.TransferOrder(by, role, number, int(w[0]) if w else None)
+    if not w or not w[0].isdigit() or len(w) > 2:  # handover
+        return None
+    return c.HandOverPlacement(by, role, number, int(w[0]), w[1] if len(w) == 2 else "")
+
+
 def _order_command(
     name: str, number: int | None, w: list[str], args: str, by: str, role: str, request: str
 ) -> c.Message | None:
@@ -345,24 +329,14 @@ def _order_command(
     and ``w``/``args`` what came after it."""
     if number is None:
         return None
-    if name == "order":
-        return c.ShowOrder(by, role, number)
-    if name == "audit":
-        return q.ShowAudit(by, role, number)
-    if name == "relay":
-        return c.ShowRelay(by, role, number)
-    if name == "explain":
-        return q.ExplainOrder(by, role, number)
-    if name == "release":
-        return c.ReleaseOrder(by, role, number)
+    if name in _ABOUT_ORDER:
+        return _ABOUT_ORDER[name](by, role, number)
     if name == "cancel":
         return c.AdminCancelOrder(by, role, number, within(limits.CANCEL_REASON, args.strip()))
-    if name == "reassign":
-        return c.ReassignOrder(by, role, number, int(w[0])) if w and w[0].isdigit() else None
-    if name == "transfer":
-        if len(w) > 1 or (w and not w[0].isdigit()):
-            return None
-        return c.TransferOrder(by, role, number, int(w[0]) if w else None)
+    if name == "terminate":
+        return c.TerminatePlacement(by, role, number, w[0] if w else "") if len(w) < 2 else None
+    if name in ("reassign", "transfer", "handover"):
+        return _to_worker(name, number, w, by, role)
     cents = amount(w[0]) if w else None
     if cents is None or len(w) > 2 or (len(w) == 2 and w[1].casefold() not in ("again", "再退")):
         return None

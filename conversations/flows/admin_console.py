@@ -15,13 +15,15 @@ from conversations.flows import (
     admin_campaign_views,
     admin_credential_views,
     admin_dispatch_views,
+    admin_placement_views,
     admin_replies,
     admin_staff_views,
     admin_ticket_views,
     admin_views,
     admin_workforce_views,
 )
-from conversations.flows.admin_commands import USAGE, build, invoice_command
+from conversations.flows.admin_commands import build, invoice_command
+from conversations.flows.admin_usage import USAGE
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
 from conversations.flows.flow_state import keep, read
 from conversations.replies import Say
@@ -234,6 +236,7 @@ SCREENS = (
     *admin_credential_views.SCREENS,
     *admin_ticket_views.SCREENS,
     *admin_workforce_views.SCREENS,
+    *admin_placement_views.SCREENS,
 )
 """Each result of an admin command, with the screen that shows it."""
 TRANSITIONS: Transitions = {

@@ -226,6 +226,10 @@ def order_detail(ctx: Ctx, conv: Conversation, r: OrderInspected) -> Outcome:
         )
         for state, amount, what in r.surcharges
     ]
+    if r.contract is not None:
+        lines.append(r.contract.get(conv.lang))
+        if r.replacements:
+            lines.append(tr(conv, "已应客户要求更换师傅 {n} 次", n=r.replacements))
     if r.complaints:
         lines.append(tr(conv, "投诉:"))
         lines += [

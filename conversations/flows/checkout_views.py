@@ -44,13 +44,7 @@ def quote_message(conv: Conversation, q: QuoteReady, d: Draft, phone_needed: boo
     ]
     lines.append(tr(conv, "合计:{total_cents}", total_cents=format_yuan(q.total_cents)))
     if q.deposit_cents:
-        lines.append(
-            tr(
-                conv,
-                "现付定金 {deposit_cents},完工后付尾款",
-                deposit_cents=format_yuan(q.deposit_cents),
-            )
-        )
+        lines.append(_deposit(conv, q))
     lines.append(q.summary.get(conv.lang))
     if q.instead:
         lines.append(_instead(conv, *q.instead))
@@ -95,6 +89,19 @@ def quote_message(conv: Conversation, q: QuoteReady, d: Draft, phone_needed: boo
     if phone_needed:
         replies.append(AskContact(phone_prompt(conv)))
     return replies
+
+
+def _deposit(conv: Conversation, q: QuoteReady) -> str:
+    """What is paid now and when the rest is (a placement: period by period)."""
+    deposit = format_yuan(q.deposit_cents)
+    if q.periods:
+        return tr(
+            conv,
+            "现付定金 {deposit_cents},余款按合同期分 {periods} 期支付,每期到期前提醒",
+            deposit_cents=deposit,
+            periods=q.periods,
+        )
+    return tr(conv, "现付定金 {deposit_cents},完工后付尾款", deposit_cents=deposit)
 
 
 def _instead(conv: Conversation, applied: str, left_out: str) -> str:

@@ -23,6 +23,7 @@ from conversations.flows import (
     my_orders,
     opt_out,
     paid_in_chat,
+    placement_words,
     relay,
     sos,
     start,
@@ -77,18 +78,27 @@ def help_text(conv: Conversation) -> str:
             "、拍照 #订单号 服务前|服务后、加价 #订单号、完工 #订单号、转单 #订单"
             "号;更新证书。发送「顾客」切换到下单。遇到危险发送「紧急」。",
         )
-    return tr(
+    placements = tr(
         conv,
-        "我可以帮您:预约保洁、保姆、月嫂、家电清洗维修、养老护理"
-        "(直接说就行,例如「明天下午三点 日常保洁 3小时」);查看和取消订单;再来一单;"
-        "每周定期预约;联系客服。\n「我的」查看会员等级、积分和优惠券,"
-        "「邀请」获取邀请好友的链接(好友完成首单,双方各得优惠券),"
-        "「发票」为已支付的订单开电子发票。\n"
-        "「次卡」查看和购买次卡(下单时自动抵扣);「退订」不再接收优惠消息。\n"
-        "遇到紧急情况发送「紧急」,平台值班人员会马上联系您。\n"
-        "随时可以发送:「菜单」回到主菜单,"
-        "「返回」回到上一步,「取消」放弃当前操作,"
-        "「绑定」把这里和您在别的渠道的账户合成一个,「English」切换英文。",
+        "长期住家服务(月嫂、住家保姆等):「面试 #订单号 时间」开始前约见师傅,"
+        "「更换师傅 #订单号 原因」申请换人,「终止合同 #订单号」提前终止,「续约 #订单号」续签。",
+    )
+    return (
+        placements
+        + "\n"
+        + tr(
+            conv,
+            "我可以帮您:预约保洁、保姆、月嫂、家电清洗维修、养老护理"
+            "(直接说就行,例如「明天下午三点 日常保洁 3小时」);查看和取消订单;再来一单;"
+            "每周定期预约;联系客服。\n「我的」查看会员等级、积分和优惠券,"
+            "「邀请」获取邀请好友的链接(好友完成首单,双方各得优惠券),"
+            "「发票」为已支付的订单开电子发票。\n"
+            "「次卡」查看和购买次卡(下单时自动抵扣);「退订」不再接收优惠消息。\n"
+            "遇到紧急情况发送「紧急」,平台值班人员会马上联系您。\n"
+            "随时可以发送:「菜单」回到主菜单,"
+            "「返回」回到上一步,「取消」放弃当前操作,"
+            "「绑定」把这里和您在别的渠道的账户合成一个,「English」切换英文。",
+        )
     )
 
 
@@ -221,8 +231,8 @@ def _typed(event: Inbound) -> Typed | None:
     if isinstance(event, ChoiceMade) and event.key.startswith("act:"):
         _, name, *rest = event.key.split(":")
         number = int(rest[0]) if rest and rest[0].isdigit() else None
-        customers = ("confirm", "pay", "contact_worker", *FEEDBACK, *SUPPORT, *EXTRA)
-        group = "customer" if name in customers else "worker"
+        mine = ("confirm", "pay", "contact_worker", "renew_placement", *FEEDBACK, *SUPPORT, *EXTRA)
+        group = "customer" if name in mine else "worker"
         return Typed(group, name, rest[1] if len(rest) > 1 else "", number)
     if isinstance(event, TextReceived):
         return parse(event.text)
@@ -259,19 +269,25 @@ def _admin(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outcom
     return Outcome(goto="admin")
 
 
+def _customer_action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outcome:
+    if conv.customer_id is None:
+        return sign_up(conv, event, keep_words=False)
+    if typed.name in SUPPORT:
+        return _support(conv, typed)
+    if typed.name in RELAY:
+        return _relay(conv, typed)
+    if typed.name in placement_words.NAMES:
+        return placement_words.answer(ctx, conv, typed)
+    if typed.name in FEEDBACK:
+        after_sales.seed(conv, after_sales.FeedbackData(typed.name, typed.number))
+        return Outcome(goto="feedback")
+    my_orders.seed(conv, my_orders.OrdersData(action=typed.name, number=typed.number))
+    return Outcome(goto="orders")
+
+
 def _action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outcome:
     if typed.group == "customer":
-        if conv.customer_id is None:
-            return sign_up(conv, event, keep_words=False)
-        if typed.name in SUPPORT:
-            return _support(conv, typed)
-        if typed.name in RELAY:
-            return _relay(conv, typed)
-        if typed.name in FEEDBACK:
-            after_sales.seed(conv, after_sales.FeedbackData(typed.name, typed.number))
-            return Outcome(goto="feedback")
-        my_orders.seed(conv, my_orders.OrdersData(action=typed.name, number=typed.number))
-        return Outcome(goto="orders")
+        return _customer_action(ctx, conv, typed, event)
     if typed.name == "register":
         conv.role = "worker"
         return Outcome(goto="worker_register")

@@ -98,6 +98,8 @@ def detail(ctx: Ctx, conv: Conversation, d: OrderShown) -> list[Reply]:
         lines.append(tr(conv, "进度:{stage}({at}/{parts})", stage=stage, at=at, parts=parts))
     if d.visit_code:
         lines.append(tr(conv, "上门验证码:{code}(师傅到门口时告诉他)", code=d.visit_code))
+    if d.contract is not None:
+        lines.append(d.contract.get(conv.lang))
     if d.policy_no:
         lines.append(tr(conv, "保单号 {policy_no}(本次服务的意外/责任险)", policy_no=d.policy_no))
     if d.worker is not None:

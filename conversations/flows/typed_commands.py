@@ -52,6 +52,10 @@ CUSTOMER = {
     ),
     "surcharge_yes": ("surcharge_yes", "approve extra", "同意加价"),
     "surcharge_no": ("surcharge_no", "decline extra", "拒绝加价"),
+    "replace": ("replace", "更换师傅", "换阿姨", "换师傅"),
+    "renew_placement": ("renew_placement", "续约", "续签", "renew contract"),
+    "interview": ("interview", "面试", "约面试"),
+    "end_contract": ("end_contract", "终止合同", "解约", "end contract"),
 }
 ADMIN = {
     "workers": ("workers", "师傅列表"),
@@ -74,6 +78,8 @@ ADMIN = {
     "approve_cert": ("approve_cert", "通过证书"),
     "reject_cert": ("reject_cert", "驳回证书"),
     "reassign": ("reassign", "改派"),
+    "handover": ("handover", "交接"),
+    "terminate": ("terminate", "提前终止"),
     "cancel": ("cancel", "取消订单"),
     "reschedule": ("reschedule", "改期"),
     "refund": ("refund", "退款"),

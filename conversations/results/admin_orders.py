@@ -147,6 +147,10 @@ class OrderInspected(Result):
     surcharges: tuple[tuple[SurchargeStatus, int, Bilingual], ...] = ()
     """The on-site extras asked for: (status, amount, what), oldest first; empty for a role
     that sees no amounts."""
+    contract: Bilingual | None = None
+    """A long placement's contract period (else None)."""
+    replacements: int = 0
+    """How many times the placement's customer had its worker replaced."""
 
 
 @dataclass(frozen=True, slots=True)

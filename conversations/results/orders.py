@@ -105,6 +105,8 @@ class OrderShown(Result):
     """During the job: the part under way, its place and how many parts there are."""
     policy_no: str = ""
     """The order's insurance policy number, once the insurer issued it (else empty)."""
+    contract: Bilingual | None = None
+    """A long placement's contract period, as the quote showed it (else None)."""
 
 
 @dataclass(frozen=True, slots=True)

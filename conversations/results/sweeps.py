@@ -215,3 +215,13 @@ class DepositsReleased(Result):
     """``ReleaseDeposits``: the deposits paid back to workers who left in good standing."""
 
     released: int
+
+
+@dataclass(frozen=True, slots=True)
+class PlacementsSwept(Result):
+    """``PlacementSweep``: periods the customer was asked to pay, periods settled, contracts
+    offered a renewal."""
+
+    asked: int
+    settled: int
+    offered: int = 0

@@ -24,6 +24,7 @@ from conversations.results.admin_people import WorkerDocument, WorkerShown
 from conversations.services import order_steps
 from conversations.services.deps import Deps
 from conversations.services.staff import authorize
+from conversations.services.views import placements as placement_views
 from domain import commands as c
 from domain import gazetteer
 from domain.admin import SEES_ADDRESS, SEES_MONEY, SEES_PHONE
@@ -68,6 +69,7 @@ class AdminDesk:
             photos = await uow.photos.for_order(order.id)
             complaints = await uow.complaints.for_order(order.id)
             policy = await uow.policies.by_order(order.id)
+            placement = await uow.placements.for_order(order.id)
             phone = (
                 address.phone if address and address.phone else customer.phone if customer else ""
             )
@@ -146,6 +148,8 @@ class AdminDesk:
                 )
                 if role in SEES_MONEY
                 else (),
+                contract=await placement_views.contract(uow, order, self.s.rules),
+                replacements=placement.replacements_used if placement else 0,
                 worker=Contact(
                     worker.id or 0,
                     worker.name,

@@ -45,6 +45,10 @@ from conversations.services.insurance import InsuranceDesk
 from conversations.services.invoices import InvoiceDesk
 from conversations.services.money import MoneyDesk
 from conversations.services.payouts import PayoutDesk
+from conversations.services.placement_endings import EndingDesk
+from conversations.services.placement_interviews import InterviewDesk
+from conversations.services.placement_replacements import ReplacementDesk
+from conversations.services.placements import PlacementDesk
 from conversations.services.points_desk import PointsDesk
 from conversations.services.recurring import RecurringDesk
 from conversations.services.relay_desk import RelayDesk
@@ -107,6 +111,10 @@ class Services(Deps):
         self.surcharges = SurchargeDesk(self)
         self.support = SupportDesk(self)
         self.relay_desk = RelayDesk(self)
+        self.placement_desk = PlacementDesk(self)
+        self.replacements = ReplacementDesk(self)
+        self.endings = EndingDesk(self)
+        self.interviews = InterviewDesk(self)
         self._views = views.table(
             catalog=self.catalog,
             rules=self.rules,
@@ -152,6 +160,10 @@ class Services(Deps):
             **self.surcharges.handlers(),
             **self.support.handlers(),
             **self.relay_desk.handlers(),
+            **self.placement_desk.handlers(),
+            **self.replacements.handlers(),
+            **self.endings.handlers(),
+            **self.interviews.handlers(),
         }
 
     async def run(self, message: c.Message) -> list[Result]:

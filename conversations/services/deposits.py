@@ -45,16 +45,26 @@ async def recently_held(uow: Reads, worker_id: int, since: datetime) -> int:
 
 
 async def hold(
-    uow: UnitOfWork, rules: Rules, order: Order, worker: Worker, earned: int, now: datetime
+    uow: UnitOfWork,
+    rules: Rules,
+    order: Order,
+    worker: Worker,
+    earned: int,
+    now: datetime,
+    ref: str = "",
 ) -> list[Notice]:
-    """Withhold part of what a settlement earned the worker, until the target is reached."""
+    """Withhold part of what a settlement earned the worker, until the target is reached
+    (``ref``: the settlement's own key when an order settles in parts — a placement's
+    periods)."""
     if worker.status == WorkerStatus.LEFT or worker.id is None or order.id is None:
         return []
     s = await standing(uow, rules, worker)
     amount = deposits.to_hold(earned, s.held, s.target, rules.settlement.deposit)
     if not amount:
         return []
-    await uow.ledger.post(deposits.held_journal(order.number, order.id, worker.id, amount, now))
+    await uow.ledger.post(
+        deposits.held_journal(ref or order.number, order.id, worker.id, amount, now)
+    )
     return [
         to_worker(
             worker.id,

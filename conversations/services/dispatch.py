@@ -73,18 +73,28 @@ async def job_for(
 
 
 async def candidates(
-    uow: Reads, job: Job, rules: Rules, workers: list[Worker] | None = None
+    uow: Reads,
+    job: Job,
+    rules: Rules,
+    workers: list[Worker] | None = None,
+    *,
+    until: datetime | None = None,
 ) -> dict[int, tuple[Candidate, Worker]]:
     """Snapshots of every approved, online worker (or of ``workers``), with their bookings
-    around the job's day."""
+    from the day before the job's to its end (or ``until``, the latest end of a batch) —
+    a long placement that started weeks before still running among them."""
     if workers is None:
         workers = await uow.workers.available()
     ids = [w.id for w in workers if w.id is not None]
     tz = ZoneInfo(rules.timezone)
     day = job.start_at.astimezone(tz).date()
     day_start = datetime.combine(day, datetime.min.time(), tzinfo=tz)
+    buffer = timedelta(minutes=rules.dispatch.travel_buffer_minutes)
     bookings = await uow.orders.worker_bookings(
-        ids, day_start - timedelta(days=1), day_start + timedelta(days=2)
+        ids,
+        day_start - timedelta(days=1),
+        max(day_start + timedelta(days=2), (until or job.end_at) + buffer),
+        reach_back=timedelta(days=rules.placements.max_contract_days),
     )
     busy: dict[int, list[Busy]] = {}
     that_day: dict[int, int] = {}
@@ -209,7 +219,7 @@ async def batch(
             job, address = await job_for(uow, catalog, order)
             jobs.append(job)
             addresses.append(address)
-        pool = await candidates(uow, jobs[0], rules)
+        pool = await candidates(uow, jobs[0], rules, until=max(j.end_at for j in jobs))
         workers = [c for c, _ in pool.values()]
         chosen = optimal(cost_matrix(jobs, workers, rules.dispatch)) if workers else {}
         for i in by_priority(jobs, rules.dispatch):

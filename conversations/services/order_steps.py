@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from conversations.services import card_visits, payment_requests, points, promos, visit_codes
+from conversations.services import (
+    card_visits,
+    payment_requests,
+    placements,
+    points,
+    promos,
+    visit_codes,
+)
 from conversations.services.policy_requests import request_policy
 from domain.cancellation import CancellationTerms, cancellation_terms
 from domain.cards import Card, pick
@@ -253,6 +260,7 @@ async def place(
     order.apply(Action.REQUEST_PAYMENT, actor, now)
     await uow.orders.add(order)
     assert order.id is not None
+    await placements.keep(uow, catalog, rules, order, now)
     if coupon is not None and not await uow.coupons.claim(coupon, order.id, now):
         raise DomainError(N_("优惠券已被另一笔订单使用,请确认新的报价"))
     if q.points_used:  # spent once: a checkout elsewhere that spent them first refuses this

@@ -103,7 +103,11 @@ async def pending_payment(
         if (
             payment.status == PaymentStatus.PENDING
             and (payment.kind == kind or (payment.kind == PaymentKind.SURCHARGE and due_extra))
-            and payment.amount_cents == amount
+            and (
+                payment.amount_cents == amount
+                # a placement's period asked for (``services.placements``): part of the balance
+                or (kind == PaymentKind.BALANCE and 0 < payment.amount_cents < amount)
+            )
             and payment.provider == provider
         ):
             return payment

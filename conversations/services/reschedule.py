@@ -18,7 +18,7 @@ from conversations.events import Result
 from conversations.results.booking import PaymentUnavailable
 from conversations.results.orders import OrderRescheduled
 from conversations.results.surcharges import RescheduleFeeDue
-from conversations.services import order_steps, overlaps, payment_requests
+from conversations.services import order_steps, overlaps, payment_requests, placements
 from conversations.services.customer_orders import own_order
 from conversations.services.deps import Deps
 from conversations.services.dispatch import dispatch
@@ -81,6 +81,7 @@ async def move(
     was = old.astimezone(s.tz).strftime("%m-%d %H:%M")
     worker_id = order.worker_id if order.status == OrderStatus.ACCEPTED else None
     order.start_at = new_start
+    await placements.move(uow, s.catalog, s.rules, order)  # a placement's contract follows
     order.note_event(Action.RESCHEDULE, actor, now, f"{was} → {when}")
     assert order.id is not None
     notices = (

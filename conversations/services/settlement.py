@@ -26,6 +26,7 @@ from domain.lifecycle import Action, OrderStatus
 from domain.money import format_yuan
 from domain.orders import SYSTEM, Order
 from domain.payments import PaymentKind, PaymentStatus
+from domain.placement_billing import settled_by_periods
 from domain.ports import Reads, UnitOfWork
 from domain.rules import Rules
 from domain.settlement import PLATFORM_FUNDED, commission_bp
@@ -60,6 +61,7 @@ async def settle(uow: UnitOfWork, rules: Rules, order: Order, now: datetime) -> 
     subsidy = -sum(line.amount_cents for line in order.lines if line.kind in PLATFORM_FUNDED)
     late = is_late(order.late_minutes, rules.lateness)
     entries = await uow.ledger.for_order(order.id)
+    paid -= settled_by_periods(order.number, entries)  # a placement's periods, settled before
     share = split(
         paid=paid,
         subsidy=subsidy,

@@ -69,6 +69,15 @@ from domain.commands.marketing import (
     StartCampaign,
 )
 from domain.commands.money import ConfirmPayment, ExecuteRefunds
+from domain.commands.placements import (
+    ArrangeInterview,
+    HandOverPlacement,
+    PlacementSweep,
+    RenewPlacement,
+    RequestReplacement,
+    RequestTermination,
+    TerminatePlacement,
+)
 from domain.commands.relay import OpenRelay, SendRelay, ShowRelay
 from domain.commands.support import (
     CloseTicket,
@@ -215,6 +224,13 @@ __all__ = [
     "GenerateRecurring",
     "SendReminders",
     "RemindExpiringCertificates",
+    "PlacementSweep",
+    "RequestReplacement",
+    "HandOverPlacement",
+    "TerminatePlacement",
+    "RenewPlacement",
+    "ArrangeInterview",
+    "RequestTermination",
     "RenewCertificate",
     "ReviewCertificates",
     "ComplaintSweep",

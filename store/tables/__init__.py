@@ -31,6 +31,7 @@ from store.tables.orders import (
     SubscriptionRow,
 )
 from store.tables.people import AddressRow, CertificateRow, CustomerRow, IdentityRow, WorkerRow
+from store.tables.placements import PlacementHandoverRow, PlacementPeriodRow, PlacementRow
 from store.tables.policies import PolicyRow
 from store.tables.relay import RelayMessageRow
 from store.tables.staff import AdminRow, AuditRow, PriceChangeRow, ThrottleRow
@@ -41,6 +42,9 @@ __all__ = [
     "RelayMessageRow",
     "SurchargeRow",
     "EmergencyContactRow",
+    "PlacementRow",
+    "PlacementPeriodRow",
+    "PlacementHandoverRow",
     "SupportTicketRow",
     "TicketMessageRow",
     "PrepaidCardRow",

@@ -74,6 +74,8 @@ async def test_every_command_runs_for_the_roles_allowed_and_changes_nothing_othe
         "assign": f"/assign #{number} {worker}",
         "reassign": f"/reassign #{number} {other}",
         "transfer": f"/transfer #{number}",
+        "handover": f"/handover #{number} {other}",
+        "terminate": f"/terminate #{number}",
         "refund": f"/refund #{number} 5",
         "refunded": "/refunded RFD-NONE",
         "refund_card": "/refund_card 99",

@@ -40,6 +40,7 @@ EMPTY = {
     c.ExpireCards: r.CardsExpired(0, 0),
     c.ReleaseDeposits: r.DepositsReleased(0),
     c.ExpireSurcharges: SurchargesLapsed(0),
+    c.PlacementSweep: r.PlacementsSwept(0, 0),
 }
 """Each sweep's answer on a shop with one worker and nothing else yet."""
 

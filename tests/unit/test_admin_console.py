@@ -38,6 +38,13 @@ EXAMPLES = [
     ("transfer", 240117, "", c.TransferOrder(BY, "{role}", 240117)),
     ("transfer", 240117, "7", c.TransferOrder(BY, "{role}", 240117, 7)),
     ("leave", None, "7 moved away", c.MarkWorkerLeft(BY, "{role}", 7, "moved away")),
+    (
+        "handover",
+        240117,
+        "8 2026-12-03",
+        c.HandOverPlacement(BY, "{role}", 240117, 8, "2026-12-03"),
+    ),
+    ("terminate", 240117, "", c.TerminatePlacement(BY, "{role}", 240117, "")),
     ("cancel", 240117, "师傅生病", c.AdminCancelOrder(BY, "{role}", 240117, "师傅生病")),
     (
         "reschedule",

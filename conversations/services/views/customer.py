@@ -40,6 +40,7 @@ from conversations.services import reschedule as moving
 from conversations.services import subscription_plans as plans
 from conversations.services.customer_orders import own_order
 from conversations.services.notices import t
+from conversations.services.views import placements as placement_views
 from domain.aftersales import Complaint, Rater, Resolution, check_can_complain
 from domain.catalog import Catalog
 from domain.commands import Booking
@@ -117,8 +118,10 @@ async def quote(
         points_available=priced.points_available,
         use_points=q.booking.use_points,
         summary=Bilingual(
-            _summary(q.booking, catalog, tz, "zh"), _summary(q.booking, catalog, tz, "en")
+            _summary(q.booking, catalog, rules, tz, "zh"),
+            _summary(q.booking, catalog, rules, tz, "en"),
         ),
+        periods=placement_views.periods(q.booking, catalog, rules, tz, x.total_cents),
         phone_needed=not priced.customer.phone,
         known_phone=priced.known_phone,
         free_hour_points=priced.free_hour_points,
@@ -189,6 +192,7 @@ async def order(
         o.visit_code if o.status in BEFORE_THE_DOOR and o.visit_code_ok_at is None else "",
         _stage(o, catalog),
         policy.policy_no if policy is not None and policy.status == PolicyStatus.ISSUED else "",
+        await placement_views.contract(uow, o, rules),
     )
 
 
@@ -302,8 +306,12 @@ def _event_text(e: OrderEvent) -> Text:
     return STATUS_TEXT[e.to_status]
 
 
-def _summary(b: Booking, catalog: Catalog, tz: ZoneInfo, lang: str) -> str:
+def _summary(b: Booking, catalog: Catalog, rules: Rules, tz: ZoneInfo, lang: str) -> str:
     local = b.start_at.astimezone(tz)
+    first = b.selections[0]
+    period = catalog.item(first.item_id).period(first.quantity, b.start_at, rules.placements, tz)
+    if period is not None:
+        return placement_views.placement_text(period, tz, lang)
     minutes = sum(catalog.item(s.item_id).duration_minutes(s.quantity) for s in b.selections)
     h, m = divmod(minutes, 60)
     took = t(lang, "{h} 小时 {m} 分钟", h=h, m=m) if m else t(lang, "{h} 小时", h=h)

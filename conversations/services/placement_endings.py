@@ -1,0 +1,193 @@
+"""How a long placement ends: early, by ops (``/terminate``: the unused days refunded less the
+rules' notice fee, the used ones settled), or renewed in one tap by the customer (the same
+service, days and home from the day it ends, the same worker asked for). The sweep's
+renewal offer, ``rules.placements.renewal_reminder_days`` before the end, is in
+``services.placements``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from conversations.events import Result
+from conversations.results.placements import PlacementTerminated
+from conversations.services import order_steps, payment_requests
+from conversations.services.deps import Deps
+from conversations.services.notices import to_admins, to_customer, to_worker
+from conversations.services.placement_replacements import day_of, placement_of
+from conversations.services.settlement import settle
+from conversations.services.staff import authorize
+from domain import commands as c
+from domain.audit import AuditEntry
+from domain.errors import DomainError
+from domain.lifecycle import Action, ActorKind, OrderStatus
+from domain.orders import Actor
+from domain.placement_billing import termination
+from domain.placements import PlacementStatus
+from domain.text import N_
+
+
+class EndingDesk:
+    def __init__(self, services: Deps) -> None:
+        self.s = services
+
+    def handlers(self) -> dict[type[c.Command], Any]:
+        return {
+            c.TerminatePlacement: self.terminate,
+            c.RenewPlacement: self.renew,
+            c.RequestTermination: self.request,
+        }
+
+    async def request(self, cmd: c.RequestTermination) -> list[Result]:
+        """What ending tomorrow would come to, told to the customer; ops asked to do it."""
+        now = self.s.clock()
+        on = now.astimezone(self.s.tz).date() + timedelta(days=1)
+        async with self.s.uow() as uow:
+            order = await uow.orders.by_number(cmd.number, full=False)
+            if order is None or order.customer_id != cmd.customer_id:
+                raise DomainError(N_("找不到订单 #{number}", number=cmd.number))
+            placement = await placement_of(uow, order)
+            period = placement.period
+            if order.status != OrderStatus.IN_SERVICE or not on <= period.last_day:
+                raise DomainError(
+                    N_("订单 #{number} 现在不能提前终止,请联系客服", number=order.number)
+                )
+            paid = order.paid_cents - order.refunded_cents
+            ends = termination(
+                period, order.total_cents, paid, on, self.s.rules.placements.notice_fee_days
+            )
+            fields = {
+                "number": order.number,
+                "on": on.isoformat(),
+                "days": ends.used_days,
+                "fee": ends.fee_cents,
+                "refund": ends.refund_cents,
+            }
+            notices = [
+                to_customer(order.customer_id, "placement_end_asked", **fields),
+                to_admins("placement_end_asked_admin", **fields),
+            ]
+            posted = await self.s.post(uow, notices)
+            await uow.commit()
+        await self.s.flush(posted)
+        return []
+
+    async def terminate(self, cmd: c.TerminatePlacement) -> list[Result]:
+        now = self.s.clock()
+        on = day_of(cmd.on, now.astimezone(self.s.tz).date())
+        async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, "terminate", cmd.admin)
+            order = await uow.orders.by_number(cmd.number)
+            if order is None or order.id is None:
+                raise DomainError(N_("找不到订单 #{number}", number=cmd.number))
+            await uow.orders.lock(order.id)
+            placement = await placement_of(uow, order)
+            period = placement.period
+            if order.status != OrderStatus.IN_SERVICE or order.worker_id is None:
+                raise DomainError(
+                    N_("订单 #{number} 还没开始服务:请用 /cancel 取消", number=order.number)
+                )
+            if not period.first_day < on <= period.last_day:
+                raise DomainError(N_("终止日期要在合同期内(第二天起)"))
+            paid = order.paid_cents - order.refunded_cents
+            ends = termination(
+                period, order.total_cents, paid, on, self.s.rules.placements.notice_fee_days
+            )
+            actor = Actor(ActorKind.ADMIN, cmd.admin)
+            if ends.refund_cents:
+                await payment_requests.plan_refunds(uow, order, ends.refund_cents, now, "ended")
+            await uow.placements.set_status(placement.id or 0, PlacementStatus.TERMINATED)
+            order.apply(Action.FINISH, actor, now, f"contract ended early on {on}")
+            order.apply(Action.CONFIRM, actor, now)
+            await uow.orders.save(order, now)
+            notices = await settle(uow, self.s.rules, order, now)
+            await uow.audit.append(
+                AuditEntry(
+                    now,
+                    cmd.admin,
+                    "terminate",
+                    f"order:{order.number}",
+                    role,
+                    {"paid": paid},
+                    {"on": on.isoformat(), "refund": ends.refund_cents, "fee": ends.fee_cents},
+                )
+            )
+            notices += [
+                to_customer(
+                    order.customer_id,
+                    "placement_terminated",
+                    number=order.number,
+                    on=on.isoformat(),
+                    days=ends.used_days,
+                    fee=ends.fee_cents,
+                    refund=ends.refund_cents,
+                ),
+                to_worker(
+                    order.worker_id,
+                    "placement_ended_worker",
+                    number=order.number,
+                    on=on.isoformat(),
+                ),
+            ]
+            posted = await self.s.post(uow, notices)
+            await uow.commit()
+        await self.s.flush(posted)
+        if ends.refund_cents:
+            await self.s.execute_refunds(c.ExecuteRefunds(order.id))
+        return [
+            PlacementTerminated(
+                order.number, on, ends.used_days, ends.fee_cents, ends.refund_cents
+            )
+        ]
+
+    async def renew(self, cmd: c.RenewPlacement) -> list[Result]:
+        """The same contract again from its end: placed and asked to be paid (a notice with
+        the pay button), the current worker asked for."""
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            order = await uow.orders.by_number(cmd.number)
+            if order is None or order.customer_id != cmd.customer_id:
+                raise DomainError(N_("找不到订单 #{number}", number=cmd.number))
+            placement = await placement_of(uow, order, active=False)
+            if placement.status == PlacementStatus.TERMINATED:
+                raise DomainError(N_("订单 #{number} 的合同已终止,不能续约", number=order.number))
+            gateway = self.s.gateway_for(order.channel)
+            buffer = timedelta(minutes=self.s.rules.dispatch.travel_buffer_minutes)
+            booking = c.Booking(
+                customer_id=order.customer_id,
+                channel=order.channel,
+                lang=order.lang,
+                selections=order.selections,
+                # after the travel buffer: the worker finishing this contract may take it
+                start_at=max(order.end_at + buffer, now),
+                address_id=order.address_id,
+                coupon_code="",
+                use_card=False,
+            )
+            priced = await order_steps.price(uow, self.s.catalog, self.s.rules, booking, now)
+            renewed, payment = await order_steps.place(
+                uow,
+                self.s.catalog,
+                self.s.rules,
+                booking,
+                priced.quote.total_cents,
+                now,
+                gateway.name if gateway else None,
+            )
+            renewed.preferred_worker_id = order.worker_id
+            await uow.orders.save(renewed, now)
+            due = payment.amount_cents if payment else 0
+            notice = to_customer(
+                order.customer_id,
+                "placement_renewed",
+                number=order.number,
+                new=renewed.number,
+                start=renewed.start_at,
+                amount=due,
+            )
+            posted = await self.s.post(uow, [notice])
+            await uow.commit()
+        await self.s.flush(posted)
+        if payment is None:
+            await self.s.dispatch_paid(renewed.number)
+        return []

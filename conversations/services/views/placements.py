@@ -1,0 +1,55 @@
+"""What customers see of long placements: the contract period as the quote and the order show
+it, and how many periods its price is paid in."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from conversations.services.notices import t
+from domain.catalog import Catalog
+from domain.commands import Booking
+from domain.orders import Order
+from domain.placement_billing import billing_periods
+from domain.placements import ContractPeriod
+from domain.ports import Reads
+from domain.recurring import WEEKDAY_TEXT
+from domain.rules import Rules
+from domain.text import Bilingual
+
+
+async def contract(uow: Reads, o: Order, rules: Rules) -> Bilingual | None:
+    """The placement's contract period in both languages (None: not a placement)."""
+    placement = await uow.placements.for_order(o.id or 0)
+    if placement is None:
+        return None
+    tz = ZoneInfo(rules.timezone)
+    return Bilingual(
+        placement_text(placement.period, tz, "zh"), placement_text(placement.period, tz, "en")
+    )
+
+
+def periods(b: Booking, catalog: Catalog, rules: Rules, tz: ZoneInfo, total: int) -> int:
+    """How many billing periods a placement's price is paid in (0: not a placement)."""
+    first = b.selections[0]
+    period = catalog.item(first.item_id).period(first.quantity, b.start_at, rules.placements, tz)
+    return len(billing_periods(period, total, rules.placements, tz)) if period else 0
+
+
+def placement_text(period: ContractPeriod, tz: ZoneInfo, lang: str) -> str:
+    """A contract period as the quote and the order show it."""
+    end = period.end_at.astimezone(tz)
+    start = period.start_at.astimezone(tz)
+    if period.live_in:
+        how = t(lang, "住家,每天 24 小时")
+    else:
+        names = [WEEKDAY_TEXT[d].get(lang) for d in period.weekdays]
+        days = "、".join(names)
+        how = t(lang, "不住家,{days} 每天 {hours} 小时", days=days, hours=period.daily_hours)
+    return t(
+        lang,
+        "合同期 {start:%m月%d日 %H:%M} 至 {end:%m月%d日 %H:%M},共 {days} 天({how})",
+        start=start,
+        end=end,
+        days=period.days,
+        how=how,
+    )

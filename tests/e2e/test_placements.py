@@ -1,0 +1,506 @@
+"""Long placements end to end, on SQLite and PostgreSQL: a Telegram customer books a 26-day
+maternity nurse (月嫂); the quote shows the contract period; once a worker holds it, the whole
+period blocks their calendar — every day of it, with the travel buffer — and a one-day job in
+the middle is never offered to them, by push, grab or batch, and ``/explain`` names the clash.
+Then each period asked for, paid and settled; a replacement splitting a period's pay; ending
+early with the refund; a one-tap renewal; an interview before the start; a move before it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from domain.commands import BatchDispatch, PlacementSweep
+from domain.dispatch import Job, Refusal, refusal
+from domain.people import GeoPoint
+from domain.rules import DispatchMode
+from tests.e2e.helpers import (
+    CATALOG,
+    HOME,
+    RULES,
+    TelegramUser,
+    book_and_pay,
+    confirm_order,
+    make_settings,
+    on_telegram,
+)
+from tests.e2e.test_explain_dispatch import offered, take, worker
+from webhooks.app import create_app
+from webhooks.keys import DATABASE, SERVICES
+
+# every test runs on SQLite and on PostgreSQL (``own_db_url``): a database of its own each
+OPS = 730001
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def app_with(tmp_path, url, pii_key, fake_telegram, clock, rules=RULES):
+    settings = make_settings(
+        tmp_path, url, pii_key, **on_telegram(fake_telegram), admins=f"telegram:{OPS}:ops"
+    )
+    return create_app(settings, CATALOG, rules, clock=clock)
+
+
+PERIOD = "合同期 11月24日 09:00 至 12月20日 09:00,共 26 天(住家,每天 24 小时)"
+
+
+async def book_maternity_nurse(
+    customer: TelegramUser, when: str = "明天 9:00", period: str = PERIOD
+) -> int:
+    """Book a 26-day maternity nurse at ``when`` and pay the deposit; the order number."""
+    await customer.say("/start")
+    await customer.choose("预约服务")
+    await customer.choose("月嫂母婴")
+    await customer.choose("月嫂(26 天)")
+    await customer.choose("26天")
+    await customer.say(when)
+    await customer.share(location={"latitude": HOME[0], "longitude": HOME[1]})
+    await customer.say("8楼801")
+    quote = customer.text()
+    assert period in quote, quote
+    assert re.search(r"余款按合同期分 \d 期支付,每期到期前提醒", quote), quote
+    await confirm_order(customer)
+    code = re.search(r"请回复验证码:(\d{6})", customer.text())
+    assert code is not None, customer.text()  # over the rules' ¥2,000: typed back
+    await customer.say(code.group(1))
+    number = int(re.search(r"#(\d{6,8})", customer.text()).group(1))
+    await customer.choose("确认支付")
+    assert "支付成功" in customer.text()
+    return number
+
+
+async def test_a_26_day_placement_blocks_its_worker_for_every_day_of_it(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    from conversations.services.dispatch import candidates
+
+    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock)
+    client = await aiohttp_client(app)
+    nurse = await worker(app, 730101, "月嫂", skills=("cleaning", "maternity"), online=False)
+    number = await book_maternity_nurse(TelegramUser(client, fake_telegram, 730201))
+    await take(app, number, nurse)
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        placement = await uow.placements.for_order(order.id)
+    assert order.end_at - order.start_at == timedelta(days=26)  # not 10.8 days
+    customer = TelegramUser(client, fake_telegram, 730201)
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    assert PERIOD in customer.text(), customer.text()  # the order's detail shows the contract
+    assert placement is not None and placement.days == 26 and placement.live_in
+
+    async def clash(at: datetime, hours: int = 2) -> Refusal | None:
+        job = Job(0, "cleaning", at, at + timedelta(hours=hours), GeoPoint(*HOME))
+        async with app[DATABASE].uow() as uow:
+            (me, _) = (await candidates(uow, job, RULES, [await uow.workers.get(nurse)]))[nurse]
+        return refusal(job, replace(me, online=True), RULES.dispatch)
+
+    first = order.start_at.astimezone(TZ).date()
+    for day in range(26):  # 03:00, 15:00 and 23:00 of every day of the contract
+        for hour in (3, 15, 23):
+            at = datetime.combine(first + timedelta(days=day), datetime.min.time(), TZ)
+            at += timedelta(hours=hour)
+            if at < order.start_at - timedelta(hours=2):
+                continue
+            assert await clash(at) == Refusal.OVERLAP, (day, hour)
+    buffer = timedelta(minutes=RULES.dispatch.travel_buffer_minutes)
+    assert await clash(order.end_at + buffer + timedelta(minutes=1)) is None
+    assert await clash(order.start_at - buffer - timedelta(hours=2, minutes=1)) is None
+
+
+@pytest.mark.parametrize("mode", ["push", "grab", "batch"])
+async def test_a_one_day_job_inside_a_placement_is_never_offered_to_its_worker(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock, mode
+):
+    dispatch = RULES.dispatch
+    if mode == "grab":
+        dispatch = replace(dispatch, mode=DispatchMode.GRAB, grab_top_k=5)
+    if mode == "batch":
+        dispatch = replace(dispatch, batch_ahead_hours=12)
+    rules = replace(RULES, dispatch=dispatch)
+    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock, rules)
+    client = await aiohttp_client(app)
+    nurse = await worker(app, 730301, "月嫂", skills=("cleaning", "maternity"))  # the nearest
+    other = await worker(app, 730302, "保洁", center=(HOME[0] + 0.03, HOME[1]))
+    number = await book_maternity_nurse(TelegramUser(client, fake_telegram, 730401))
+    await take(app, number, nurse)
+    clock.advance(days=6)  # day 6 of the 26: the nurse is at the family's home
+    one_day = await book_and_pay(TelegramUser(client, fake_telegram, 730402))
+    if mode == "batch":
+        assert await offered(app, one_day) == set()
+        await app[SERVICES].run(BatchDispatch())
+    assert await offered(app, one_day) == {other}
+    assert not any(f"#{one_day}" in m.get("text", "") for m in fake_telegram.sent(730301))
+
+    ops = TelegramUser(client, fake_telegram, OPS)
+    await ops.say(f"/explain #{one_day}")
+    assert f"月嫂(师傅 {nurse}):时间与已接订单冲突" in ops.text(), ops.text()
+
+
+async def at_work(app, number: int, worker_id: int) -> None:
+    """The worker of order ``number`` set off, arrived and started (arranged in the store)."""
+    from domain.lifecycle import Action, ActorKind
+    from domain.orders import Actor
+    from webhooks.keys import CLOCK
+
+    actor = Actor(ActorKind.WORKER, str(worker_id))
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        for action in (Action.DEPART, Action.ARRIVE, Action.START):
+            order.apply(action, actor, app[CLOCK]())
+        await uow.orders.save(order, app[CLOCK]())
+        await uow.commit()
+
+
+async def test_each_period_is_asked_for_paid_through_the_provider_and_settled_once(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    from domain.deposits import worker_deposit
+    from domain.ledger import worker_payable
+    from domain.placement_billing import period_share
+    from domain.settlement import commission_bp
+
+    placements = replace(RULES.placements, billing_days=13, due_reminder_days=3)
+    rules = replace(RULES, placements=placements)
+    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock, rules)
+    client = await aiohttp_client(app)
+    nurse = await worker(app, 730501, "月嫂", skills=("maternity",), online=False)
+    customer = TelegramUser(client, fake_telegram, 730601)
+    number = await book_maternity_nurse(customer)
+    await take(app, number, nurse)
+    await at_work(app, number, nurse)
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        placement = await uow.placements.for_order(order.id)
+        periods = await uow.placements.periods(placement.id)
+        level = (await uow.workers.get(nurse)).level
+    assert [p.days for p in periods] == [13, 13]
+    assert sum(p.amount_cents for p in periods) == order.total_cents
+    deposit = order.paid_cents
+    shares = [
+        period_share(p.amount_cents, commission_bp(level, RULES.settlement)) for p in periods
+    ]
+
+    async def sweep():
+        (result,) = await app[SERVICES].run(PlacementSweep())
+        return result.asked, result.settled
+
+    async def pay(amount: int) -> None:
+        await customer.say(f"支付 #{number}")
+        assert f"{amount // 100:,}.{amount % 100:02d}" in customer.text(), customer.text()
+        await customer.choose("确认支付")
+        assert "支付成功" in customer.text(), customer.text()
+
+    clock.now = order.start_at + timedelta(hours=1)
+    assert await sweep() == (1, 0)
+    asked = fake_telegram.sent(730601)[-1]
+    first = periods[0].amount_cents - deposit
+    assert f"订单 #{number} 第 1/2 期服务费" in asked["text"], asked
+    assert f"应付 ¥{first // 100:,}.{first % 100:02d}" in asked["text"], asked
+    assert any("支付 #" in b["text"] for r in asked["reply_markup"]["inline_keyboard"] for b in r)
+    assert await sweep() == (0, 0)  # asked once
+    await pay(first)
+
+    clock.now = periods[1].due_at - timedelta(days=3) + timedelta(minutes=1)
+    assert await sweep() == (1, 0)
+    assert "第 2/2 期" in fake_telegram.sent(730601)[-1]["text"]
+    clock.now = periods[0].ends_at + timedelta(minutes=1)
+    assert await sweep() == (0, 1)  # period 1 over and paid: settled
+    async with app[DATABASE].uow() as uow:
+        held = -await uow.ledger.balance(worker_deposit(nurse))
+        assert -await uow.ledger.balance(worker_payable(nurse)) + held == shares[0]
+    assert 0 < held < shares[0]  # the deposit holds its part of the period's pay
+    assert any("第 1 期已结算" in m["text"] for m in fake_telegram.sent(730501)[-2:])
+
+    clock.now = periods[1].ends_at + timedelta(minutes=1)
+    assert await sweep() == (0, 0)  # period 2 not paid: not settled
+    await pay(periods[1].amount_cents)
+    assert await sweep() == (0, 1)
+    assert await sweep() == (0, 0)
+
+    # the order finishes and settles the rest: no period is paid twice, the ledger balances
+    from conversations.services.settlement import settle
+    from domain.lifecycle import Action, ActorKind
+    from domain.orders import Actor
+
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        order.apply(Action.FINISH, Actor(ActorKind.WORKER, str(nurse)), clock.now)
+        order.apply(Action.CONFIRM, Actor(ActorKind.CUSTOMER, "c"), clock.now)
+        await uow.orders.save(order, clock.now)
+        await settle(uow, rules, order, clock.now)
+        await uow.commit()
+    from domain.ledger import split
+    from domain.settlement import PLATFORM_FUNDED
+
+    discounts = -sum(x.amount_cents for x in order.lines if x.kind in PLATFORM_FUNDED)
+    rest = split(
+        paid=0,
+        subsidy=discounts,
+        commission_bp=commission_bp(level, RULES.settlement),
+        late_deduction_bp=0,
+        compensation=0,
+    )  # the platform-funded discounts (the first order's) are shared at the end
+    async with app[DATABASE].uow() as uow:
+        owed = -await uow.ledger.balance(worker_payable(nurse))
+        held = -await uow.ledger.balance(worker_deposit(nurse))
+        assert owed + held == sum(shares) + rest.worker
+        entries = await uow.ledger.for_order(order.id)
+        assert sum(e.amount_cents for e in entries) == 0
+        assert (await uow.orders.by_number(number)).status.value == "settled"
+
+
+async def test_a_replacement_mid_period_splits_its_pay_between_the_two_workers_exactly(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    from datetime import date
+
+    from domain.deposits import worker_deposit
+    from domain.ledger import worker_payable
+    from domain.people import Certificate
+    from domain.placement_billing import period_share
+    from domain.settlement import commission_bp
+
+    rules = replace(RULES, placements=replace(RULES.placements, free_replacements=1))
+    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock, rules)
+    client = await aiohttp_client(app)
+    papers = (
+        Certificate("health", "", date(2027, 12, 31), True),
+        Certificate("maternity_nurse", "", date(2027, 12, 31), True),
+    )
+    first = await worker(app, 730701, "张姐", skills=("maternity",), certificates=papers)
+    second = await worker(
+        app, 730702, "王姐", skills=("maternity",), certificates=papers, center=(31.25, 121.47)
+    )
+    customer = TelegramUser(client, fake_telegram, 730801)
+    number = await book_maternity_nurse(customer)
+    await take(app, number, first)
+    await at_work(app, number, first)
+
+    clock.advance(days=8)  # a week in, the family asks for someone else
+    await customer.say(f"更换师傅 #{number} 不会做月子餐")
+    told = fake_telegram.sent(730801)[-1]["text"]
+    assert f"已收到订单 #{number} 更换师傅的申请" in told and "还可免费更换 0 次" in told
+    alert = fake_telegram.sent(OPS)[-1]["text"]
+    assert f"订单 #{number} 客户申请更换师傅 {first},原因:不会做月子餐" in alert, alert
+    assert f"王姐({second})" in alert and f"/handover #{number}" in alert
+
+    ops = TelegramUser(client, fake_telegram, OPS)
+    await ops.say(f"/handover #{number} {second} 2026-12-03")
+    assert f"#{number} 从 2026-12-03 起由师傅 {second} 王姐 接手" in ops.text(), ops.text()
+    assert "新师傅 王姐 从 2026-12-03 起接手" in fake_telegram.sent(730801)[-1]["text"]
+    assert f"您已接手长期订单 #{number}" in fake_telegram.sent(730702)[-1]["text"]
+    await customer.say(f"/replace #{number} 还是不合适")  # the one free replacement is used
+    assert "免费更换次数已用完" in customer.text(), customer.text()
+    await ops.say(f"/order #{number}")
+    assert PERIOD in ops.text() and "已应客户要求更换师傅 1 次" in ops.text(), ops.text()
+
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        assert order.worker_id == second
+        placement = await uow.placements.for_order(order.id)
+        (period,) = await uow.placements.periods(placement.id)
+        level = (await uow.workers.get(first)).level
+    (swept,) = await app[SERVICES].run(PlacementSweep())
+    assert (swept.asked, swept.settled) == (1, 0)
+    await customer.say(f"支付 #{number}")
+    await customer.choose("确认支付")
+    clock.now = period.ends_at + timedelta(minutes=1)
+    (swept,) = await app[SERVICES].run(PlacementSweep())
+    assert (swept.asked, swept.settled) == (0, 1)
+
+    share = period_share(period.amount_cents, commission_bp(level, RULES.settlement))
+    async with app[DATABASE].uow() as uow:  # what each earned: owed, and held as deposit
+        one, two = [
+            -await uow.ledger.balance(worker_payable(w))
+            - await uow.ledger.balance(worker_deposit(w))
+            for w in (first, second)
+        ]
+    assert one + two == share  # to the fen
+    assert abs(one * 26 - share * 9) <= 13  # 9 of the 26 days (Nov 24 … Dec 2), to the fen
+    assert any("第 1 期已结算" in m["text"] for m in fake_telegram.sent(730701)[-2:])
+    assert any("第 1 期已结算" in m["text"] for m in fake_telegram.sent(730702)[-2:])
+
+
+async def test_ending_early_refunds_the_unused_days_less_the_notice_fee_and_frees_the_worker(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    from conversations.services.dispatch import candidates
+    from domain.payments import PaymentKind
+    from domain.placement_billing import termination
+    from domain.placements import PlacementStatus
+
+    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock)
+    client = await aiohttp_client(app)
+    nurse = await worker(app, 730901, "月嫂", skills=("maternity", "cleaning"), online=False)
+    customer = TelegramUser(client, fake_telegram, 731001)
+    number = await book_maternity_nurse(customer)
+    await take(app, number, nurse)
+    await at_work(app, number, nurse)
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+    clock.now = order.start_at + timedelta(hours=1)
+    await app[SERVICES].run(PlacementSweep())
+    await customer.say(f"支付 #{number}")
+    await customer.choose("确认支付")  # the whole contract paid (one period, in advance)
+
+    clock.advance(days=9)  # Dec 3: the customer asks; ending tomorrow is quoted by the rules
+    await customer.say(f"终止合同 #{number}")
+    asked = fake_telegram.sent(731001)[-1]["text"]
+    assert f"已收到订单 #{number} 提前终止的申请" in asked, asked
+    assert "若从 2026-12-04 起终止:已服务 10 天" in asked
+    assert f"/terminate #{number} 2026-12-04" in fake_telegram.sent(OPS)[-1]["text"]
+    clock.advance(days=1)  # Dec 4: ten days served (Nov 24 … Dec 3)
+    ops = TelegramUser(client, fake_telegram, OPS)
+    await ops.say(f"/terminate #{number}")
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        placement = await uow.placements.for_order(order.id)
+        refunds = [
+            p for p in await uow.payments.for_order(order.id) if p.kind == PaymentKind.REFUND
+        ]
+        entries = await uow.ledger.for_order(order.id)
+    ends = termination(placement.period, order.total_cents, order.total_cents, ends_on(10), 3)
+    assert ends.used_days == 10 and ends.fee_cents > 0
+    assert sum(p.amount_cents for p in refunds) == ends.refund_cents > 0
+    assert f"#{number} 的合同于 2026-12-04 提前终止:已服务 10 天" in ops.text(), ops.text()
+    told = "\n".join(m.get("text", "") for m in fake_telegram.sent(731001)[-2:])
+    assert f"订单 #{number} 的合同于 2026-12-04 提前终止:已服务 10 天" in told, told
+    assert "已原路退回" in told
+    assert placement.status == PlacementStatus.TERMINATED
+    assert order.status.value == "settled"
+    assert sum(e.amount_cents for e in entries) == 0
+
+    # the rest of the contract no longer blocks the nurse
+    at = clock.now + timedelta(days=3)
+    job = Job(0, "cleaning", at, at + timedelta(hours=2), GeoPoint(*HOME))
+    async with app[DATABASE].uow() as uow:
+        (me, _) = (await candidates(uow, job, RULES, [await uow.workers.get(nurse)]))[nurse]
+    assert refusal(job, replace(me, online=True), RULES.dispatch) is None
+
+
+def ends_on(day: int):
+    from datetime import date
+
+    return date(2026, 11, 24) + timedelta(days=day)
+
+
+async def test_a_contract_about_to_end_is_renewed_in_one_tap_with_the_same_worker_asked(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    from datetime import date
+
+    from domain.people import Certificate
+
+    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock)
+    client = await aiohttp_client(app)
+    papers = (
+        Certificate("health", "", date(2027, 12, 31), True),
+        Certificate("maternity_nurse", "", date(2027, 12, 31), True),
+    )
+    nurse = await worker(
+        app, 731101, "月嫂", skills=("maternity",), certificates=papers, online=False
+    )
+    customer = TelegramUser(client, fake_telegram, 731201)
+    number = await book_maternity_nurse(customer)
+    await take(app, number, nurse)
+    await at_work(app, number, nurse)
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+    clock.now = order.end_at - timedelta(days=7, minutes=-1)
+    (swept,) = await app[SERVICES].run(PlacementSweep())
+    assert swept.offered == 1
+    offer = fake_telegram.sent(731201)[-1]
+    assert f"订单 #{number} 的合同将于 12-20 09:00 到期" in offer["text"], offer
+    buttons = [b for row in offer["reply_markup"]["inline_keyboard"] for b in row]
+    assert [b["text"] for b in buttons] == [f"续约 #{number}"]
+    (again,) = await app[SERVICES].run(PlacementSweep())
+    assert again.offered == 0  # offered once
+
+    customer.last = [offer]
+    await customer.choose("续约")  # the one tap
+    renewed = fake_telegram.sent(731201)[-1]["text"]
+    new = int(re.search(r"新订单 #(\d+)", renewed).group(1))
+    assert "12-20 09:30 起,优先安排原师傅" in renewed, renewed  # after the travel buffer
+    async with app[DATABASE].uow() as uow:
+        second = await uow.orders.by_number(new)
+        contract = await uow.placements.for_order(second.id)
+    buffer = timedelta(minutes=RULES.dispatch.travel_buffer_minutes)
+    assert second.start_at == order.end_at + buffer and second.preferred_worker_id == nurse
+    assert contract is not None and contract.days == 26
+    async with app[DATABASE].uow() as uow:  # the nurse takes jobs again (online)
+        me = await uow.workers.get(nurse)
+        me.online = True
+        await uow.workers.save(me)
+        await uow.commit()
+    await customer.say(f"支付 #{new}")
+    await customer.choose("确认支付")
+    assert "支付成功" in customer.text()
+    assert await offered(app, new) == {nurse}  # the same worker, first
+
+
+async def test_an_interview_before_the_start_then_a_replacement_before_day_one(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock)
+    client = await aiohttp_client(app)
+    nurse = await worker(app, 731301, "月嫂", skills=("maternity",), online=False)
+    customer = TelegramUser(client, fake_telegram, 731401)
+    number = await book_maternity_nurse(
+        customer, "后天 9:00", "合同期 11月25日 09:00 至 12月21日 09:00"
+    )
+    await take(app, number, nurse)
+
+    await customer.say(f"面试 #{number} 后天 10:00")  # after the start: refused
+    assert "面试时间要在现在之后、合同开始之前" in customer.text(), customer.text()
+    await customer.say(f"/interview #{number} 明天 15:00")  # or 面试 #N 明天 15:00
+    told = fake_telegram.sent(731401)[-1]["text"]
+    assert f"已为订单 #{number} 约好面试:11-24 15:00" in told, told
+    assert "11-24 15:00 上门面试" in fake_telegram.sent(731301)[-1]["text"]
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        placement = await uow.placements.for_order(order.id)
+    assert placement.interview_at.astimezone(TZ).hour == 15
+
+    await customer.say(f"更换师傅 #{number} 面试后觉得不合适")  # before day 1: allowed
+    assert "更换师傅的申请" in fake_telegram.sent(731401)[-1]["text"]
+
+
+async def test_a_placement_moved_before_it_starts_takes_its_contract_along(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock)
+    client = await aiohttp_client(app)
+    number = await book_maternity_nurse(TelegramUser(client, fake_telegram, 731501))
+    ops = TelegramUser(client, fake_telegram, OPS)
+    await ops.say(f"/reschedule #{number} 后天 10:00")
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        placement = await uow.placements.for_order(order.id)
+        periods = await uow.placements.periods(placement.id)
+    assert order.start_at.astimezone(TZ) == datetime(2026, 11, 25, 10, 0, tzinfo=TZ), ops.text()
+    assert placement.period.start_at == order.start_at == periods[0].starts_at
+    assert placement.period.end_at == order.end_at == order.start_at + timedelta(days=26)
+    assert sum(p.amount_cents for p in periods) == order.total_cents
+
+
+async def test_a_cancelled_placement_is_never_asked_for_again(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock)
+    client = await aiohttp_client(app)
+    number = await book_maternity_nurse(TelegramUser(client, fake_telegram, 731601))
+    ops = TelegramUser(client, fake_telegram, OPS)
+    await ops.say(f"/cancel #{number} 客户来电取消")
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+    assert order.status.value in ("cancelled", "refunded"), ops.text()
+    clock.now = order.end_at + timedelta(days=1)
+    (swept,) = await app[SERVICES].run(PlacementSweep())
+    assert (swept.asked, swept.settled, swept.offered) == (0, 0, 0)
+    async with app[DATABASE].uow() as uow:  # claimed: the sweep does not look at it again
+        assert await uow.placements.to_remind(clock.now, 100) == []
+        assert await uow.placements.to_settle(clock.now, 100) == []
