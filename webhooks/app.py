@@ -302,6 +302,7 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
     geocoder = geocoding.WithFallback(cached)
     services = Services(
         uow=app[DATABASE].uow,
+        reads=app[DATABASE].reads,
         catalog=app[CATALOG],
         rules=app[RULES],
         clock=app[CLOCK],
@@ -310,7 +311,7 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         templates=NoticeTemplates(ZoneInfo(app[RULES].timezone), app[CHANNELS].notice_overrides()),
         admins=AdminDirectory(
             bootstrap=[(g.channel, g.user_id, g.role) for g in settings.admins],
-            uow=app[DATABASE].uow,
+            uow=app[DATABASE].reads,
             clock=app[CLOCK],
             demo_web_admin=app[DEMO],
         ),
