@@ -88,6 +88,7 @@ def main() -> None:
     p.add_argument("--redis", default="")
     p.add_argument("--cpu", type=int, default=-1)
     p.add_argument("--messages-per-minute", type=int, default=0, help="the rate limit's rule")
+    p.add_argument("--workers", type=int, default=0, help="as `daojia serve --workers N`")
     p.add_argument("--profile", type=Path, help="write cProfile stats here on SIGTERM")
     args = p.parse_args()
     if args.cpu >= 0:
@@ -148,7 +149,16 @@ def main() -> None:
         telegram_api_base=f"{args.telegram_api}/bot",
         telegram_file_base=f"{args.telegram_api}/file/bot",
         sandbox_payments=True,  # the simulated customers pay in the sandbox (a test mode)
+        host="127.0.0.1",
+        port=args.port,
     )
+    if args.workers:  # N processes on one port, as `daojia serve --workers N` runs them
+        from webhooks.workers import Supervisor
+
+        print("ready", file=sys.stderr, flush=True)
+        raise SystemExit(
+            Supervisor(serve_worker, (settings, args.messages_per_minute), args.workers).run()
+        )
     catalog, rules = load_catalog()
     if args.messages_per_minute:  # the one-step benchmark's users answer many times a minute
         risk = dataclasses.replace(rules.risk, messages_per_minute=args.messages_per_minute)
@@ -161,6 +171,26 @@ def main() -> None:
     access.addHandler(logging.FileHandler(args.dir / "access.log"))
     print("ready", file=sys.stderr, flush=True)
     run_server(app, "127.0.0.1", args.port)  # as `daojia serve` runs it
+
+
+def serve_worker(settings: object, per_minute: int, number: int, listening: object) -> None:
+    """One of ``--workers``' processes: the app as the single-process server above makes it
+    (no sweeps: the benchmark measures the chat path), on the shared port."""
+    from store.catalog_file import load_catalog
+    from webhooks.app import create_app
+    from webhooks.cli import run_server
+
+    catalog, rules = load_catalog()
+    if per_minute:
+        risk = dataclasses.replace(rules.risk, messages_per_minute=per_minute)
+        rules = dataclasses.replace(rules, risk=risk)
+    app = create_app(settings, catalog, rules)  # type: ignore[arg-type]
+    access = logging.getLogger("aiohttp.access")  # as the single process logs it
+    access.setLevel(logging.INFO)
+    access.propagate = False
+    data_dir = settings.data_dir  # type: ignore[attr-defined]
+    access.addHandler(logging.FileHandler(data_dir.parent / f"access-{number}.log"))
+    run_server(app, "127.0.0.1", settings.port, reuse_port=True, listening=listening)  # type: ignore[attr-defined, arg-type]
 
 
 if __name__ == "__main__":
