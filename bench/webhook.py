@@ -205,7 +205,8 @@ def start_server(kind: str, port: int, workdir: Path, tg_api: str, args) -> subp
         cmd += ["--db", args.pg_url]
     if args.redis:
         cmd += ["--redis", args.redis_url]
-    proc = subprocess.Popen(cmd, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    root = Path(args.root).resolve() if args.root and kind == "daojia" else ROOT
+    proc = subprocess.Popen(cmd, env={**os.environ, "PYTHONPATH": str(root)})
     return listening(proc, port, 30)
 
 
@@ -414,6 +415,7 @@ def main() -> None:
     p.add_argument("--redis", action="store_true", help="use Redis (--redis-url)")
     p.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
     p.add_argument("--workers", type=int, default=0, help="daojia serve --workers N (needs --pg)")
+    p.add_argument("--root", help="run daojia from this checkout (e.g. before a change)")
     p.add_argument(
         "--conversations",
         type=int,

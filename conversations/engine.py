@@ -146,7 +146,10 @@ class Engine:
         committed = False
         try:
             async with self.turns.transaction() as txn:
+                # the cached reads first, before the turn holds a connection: a turn that
+                # waited for another's refresh while holding one could leave that one none
                 role = known if known is not None else await self.admin_role(event)
+                catalog = await self.prices.catalog() if self.prices is not None else None
                 verdict = await self._rate(event, None if role else window, claim.count)
                 if verdict is not RateVerdict.ALLOW:
                     return await self._reject(event, message_id, claim, conv, verdict)
@@ -156,7 +159,7 @@ class Engine:
                         return answered
                 base = conv.version
                 conv.version = base + 1
-                replies = await self.process(conv, event, role)
+                replies = await self.process(conv, event, role, catalog)
                 await self._note(event)
                 state, answer = conv.dumps(), dump_answer(replies, conv.lang)
                 checkpoint = Checkpoint(conv.version, message_id, state, answer, self.clock())
@@ -324,9 +327,13 @@ class Engine:
             return "owner"  # the demo's admin pane: a newcomer plays the owner
         return role
 
-    async def process(self, conv: Conversation, event: Inbound, admin_role: str) -> list[Reply]:
-        """Route ``event`` for ``conv`` (updated in place); return the replies."""
-        catalog = await self.prices.catalog() if self.prices is not None else self.catalog
+    async def process(
+        self, conv: Conversation, event: Inbound, admin_role: str, catalog: Catalog | None = None
+    ) -> list[Reply]:
+        """Route ``event`` for ``conv`` (updated in place); return the replies. ``catalog``:
+        the one with the admins' prices, read at the turn's start."""
+        if catalog is None:
+            catalog = await self.prices.catalog() if self.prices is not None else self.catalog
         ctx = Ctx(catalog, self.rules, self.clock(), self.public_url, admin_role)
         conv.channel = event.channel
         # ``self.run`` is read per turn: it is the engine's one seam to the services
