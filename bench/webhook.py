@@ -47,8 +47,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from webhook_rig import (  # noqa: E402 - the rig beside this script
     WECHAT_API,
     FakeBotApi,
+    children,
     free_port,
+    rss_mb,
     telegram_update,
+    verify,
     wechat_query,
     wechat_xml,
 )
@@ -139,22 +142,6 @@ def cpu_seconds(pid: int) -> float:
         fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
         total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
-
-
-def children(pid: int) -> list[int]:
-    """The child processes of ``pid`` (a ``--workers`` supervisor's workers)."""
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(x) for x in (task / "children").read_text().split()]
-    return found
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process, MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 async def drive(
@@ -321,39 +308,6 @@ def report(args, runs: dict[tuple[str, str], list[dict]], checks: list[dict], fa
         f"fake Bot API: {fake.sent} sendMessage calls (the rest rode on webhook responses); "
         f"fake WeChat API: {WECHAT_API.sent} customer-service messages (slow turns)"
     )
-
-
-async def verify(url: str, expected: int) -> dict[str, int]:
-    """What the round left in the database: every booking placed once and paid."""
-    from sqlalchemy import text
-
-    from store.db import create_engine
-
-    engine = create_engine(url)
-    async with engine.connect() as conn:
-        orders = await conn.scalar(text("SELECT count(*) FROM orders"))
-        paid = await conn.scalar(
-            text("SELECT count(DISTINCT order_id) FROM payments WHERE status = 'succeeded'")
-        )
-        unpaid = await conn.scalar(
-            text("SELECT count(*) FROM orders WHERE status = 'awaiting_payment'")
-        )
-        duplicated = await conn.scalar(
-            text(
-                "SELECT count(*) FROM (SELECT customer_id FROM orders GROUP BY customer_id "
-                "HAVING count(*) > 1) AS d"
-            )
-        )
-        customers = await conn.scalar(text("SELECT count(*) FROM customers"))
-    await engine.dispose()
-    return {
-        "expected": expected,
-        "orders": orders or 0,
-        "paid": paid or 0,
-        "unpaid": unpaid or 0,
-        "duplicated": duplicated or 0,
-        "customers": customers or 0,
-    }
 
 
 async def conversations_rss(args, tg_api: str) -> list[float]:
