@@ -335,7 +335,13 @@ async def conversations_rss(args, tg_api: str) -> list[float]:
                                 assert resp.status == 200, resp.status
 
                 await asyncio.gather(*(person() for _ in range(args.users)))
-            pids = children(proc.pid) if args.workers else [proc.pid]
+            pids = [proc.pid]
+            if args.workers:  # the workers, not multiprocessing's resource tracker
+                pids = [
+                    pid
+                    for pid in children(proc.pid)
+                    if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+                ]
             return [rss_mb(pid) for pid in pids]
         finally:
             proc.terminate()
