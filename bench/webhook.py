@@ -54,6 +54,7 @@ from webhook_rig import (  # noqa: E402 - the rig beside this script
     verify,
     wechat_query,
     wechat_xml,
+    workers_of,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -335,13 +336,7 @@ async def conversations_rss(args, tg_api: str) -> list[float]:
                                 assert resp.status == 200, resp.status
 
                 await asyncio.gather(*(person() for _ in range(args.users)))
-            pids = [proc.pid]
-            if args.workers:  # the workers, not multiprocessing's resource tracker
-                pids = [
-                    pid
-                    for pid in children(proc.pid)
-                    if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
-                ]
+            pids = workers_of(proc.pid) if args.workers else [proc.pid]
             return [rss_mb(pid) for pid in pids]
         finally:
             proc.terminate()

@@ -150,6 +150,15 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def workers_of(pid: int) -> list[int]:
+    """A ``--workers`` supervisor's workers (not multiprocessing's resource tracker)."""
+    return [
+        child
+        for child in children(pid)
+        if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()
+    ]
+
+
 def rss_mb(pid: int) -> float:
     """Resident memory of a process, MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
