@@ -125,10 +125,20 @@ async def drive(
 
 
 async def reset_pg(url: str) -> None:
+    """Create the benchmark's database, or empty it (the server migrates it)."""
     from sqlalchemy import text
+    from sqlalchemy.engine import make_url
 
     from store.db import create_engine
 
+    name = make_url(url).database
+    admin = create_engine(make_url(url).set(database="postgres").render_as_string(False))
+    async with admin.connect() as conn:
+        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        query = text("SELECT 1 FROM pg_database WHERE datname = :n")
+        if not await conn.scalar(query, {"n": name}):
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    await admin.dispose()
     engine = create_engine(url)
     async with engine.begin() as conn:
         await conn.execute(text("DROP SCHEMA public CASCADE"))
