@@ -1,16 +1,22 @@
-"""A server for bench/webhook.py: ``daojia`` (WeChat plaintext + Telegram) or a bare handler.
+"""A server for the benchmarks (bench/webhook.py, bench/one_step.py): ``daojia`` (WeChat
+plaintext + Telegram), a bare handler, or the one-step benchmark's hand-written booking step
+(``dict``: the state in a dict; ``redis``: one GET and one SET of the state in Redis).
 
-Run by the benchmark in its own process (pinned to one CPU), never by hand.
+Run by a benchmark in its own process (pinned to one CPU), never by hand.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import dataclasses
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
+import orjson
 import uvloop
 from aiohttp import web
 
@@ -22,23 +28,89 @@ async def bare(request: web.Request) -> web.Response:
     return web.Response(body=BARE_REPLY, content_type="application/xml")
 
 
+def step_app(redis_url: str) -> web.Application:
+    """The hand-written booking step: read the person's state, take the answer to the area
+    question, move the state on, answer with the next question (and its buttons) on the
+    webhook response — state in a dict, or (``redis_url``) one GET and one SET in Redis."""
+    states: dict[int, bytes] = {}
+    app = web.Application()
+    client = None
+    if redis_url:
+        import redis.asyncio as aioredis
+
+        client = aioredis.Redis.from_url(redis_url)
+
+    async def step(request: web.Request) -> web.Response:
+        message = orjson.loads(await request.read())["message"]
+        uid = message["from"]["id"]
+        key = f"bench:{uid}:conv"
+        raw = await client.get(key) if client is not None else states.get(uid)
+        state = orjson.loads(raw) if raw else {"step": "area", "data": {}}
+        text = message["text"].strip()
+        if not text.isdigit():
+            return web.json_response(
+                {"method": "sendMessage", "chat_id": uid, "text": "请输入房屋面积(平方米)"}
+            )
+        state["data"]["area_sqm"] = int(text)
+        state["step"] = "when"
+        raw = orjson.dumps(state)
+        if client is not None:
+            await client.set(key, raw, ex=7 * 86400)
+        else:
+            states[uid] = raw
+        keyboard = [
+            [{"text": f"明天 {hour}", "callback_data": f"slot:2026-12-07T{hour}:00+08:00"}]
+            for hour in ("08:00", "10:00", "13:00")
+        ]
+        keyboard += [
+            [{"text": "尽快上门", "callback_data": "asap"}],
+            [{"text": "其他时间", "callback_data": "other"}],
+        ]
+        reply = {
+            "method": "sendMessage",
+            "chat_id": uid,
+            "text": "什么时候上门?也可以直接回复,例如「12月8日 下午3点」(可约 30 天内)。",
+            "reply_markup": {"inline_keyboard": keyboard},
+        }
+        return web.Response(body=orjson.dumps(reply), content_type="application/json")
+
+    app.router.add_post("/telegram", step)
+    return app
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
-    p.add_argument("--kind", choices=["daojia", "bare"], required=True)
+    p.add_argument("--kind", choices=["daojia", "bare", "dict", "redis"], required=True)
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--dir", type=Path, required=True)
     p.add_argument("--telegram-api", default="")
     p.add_argument("--db", default="")
     p.add_argument("--redis", default="")
     p.add_argument("--cpu", type=int, default=-1)
+    p.add_argument("--messages-per-minute", type=int, default=0, help="the rate limit's rule")
+    p.add_argument("--workers", type=int, default=0, help="as `daojia serve --workers N`")
+    p.add_argument("--profile", type=Path, help="write cProfile stats here on SIGTERM")
     args = p.parse_args()
     if args.cpu >= 0:
         os.sched_setaffinity(0, {args.cpu})
     logging.basicConfig(level=logging.WARNING)
-    if args.kind == "bare":
-        app = web.Application()
-        app.router.add_post("/wechat", bare)
-        app.router.add_post("/telegram", bare)
+    if args.profile:  # SIGUSR2 starts profiling, SIGUSR1 writes the profile and exits
+        profiler = cProfile.Profile()
+
+        def dump(*_: object) -> None:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
+            os._exit(0)
+
+        signal.signal(signal.SIGUSR2, lambda *_: profiler.enable())
+        signal.signal(signal.SIGUSR1, dump)  # the servers below take SIGTERM for themselves
+    if args.kind in ("bare", "dict", "redis"):
+        if args.kind == "bare":
+            app = web.Application()
+            app.router.add_post("/wechat", bare)
+            app.router.add_post("/telegram", bare)
+        else:
+            app = step_app(args.redis if args.kind == "redis" else "")
         # on the same event loop as daojia's server (webhooks.cli.run_server)
         web.run_app(
             app,
@@ -77,8 +149,20 @@ def main() -> None:
         telegram_api_base=f"{args.telegram_api}/bot",
         telegram_file_base=f"{args.telegram_api}/file/bot",
         sandbox_payments=True,  # the simulated customers pay in the sandbox (a test mode)
+        host="127.0.0.1",
+        port=args.port,
     )
+    if args.workers:  # N processes on one port, as `daojia serve --workers N` runs them
+        from webhooks.workers import Supervisor
+
+        print("ready", file=sys.stderr, flush=True)
+        raise SystemExit(
+            Supervisor(serve_worker, (settings, args.messages_per_minute), args.workers).run()
+        )
     catalog, rules = load_catalog()
+    if args.messages_per_minute:  # the one-step benchmark's users answer many times a minute
+        risk = dataclasses.replace(rules.risk, messages_per_minute=args.messages_per_minute)
+        rules = dataclasses.replace(rules, risk=risk)
     app = create_app(settings, catalog, rules)
     # the access log as `daojia serve` writes it (JSON lines), to a file here
     access = logging.getLogger("aiohttp.access")
@@ -87,6 +171,26 @@ def main() -> None:
     access.addHandler(logging.FileHandler(args.dir / "access.log"))
     print("ready", file=sys.stderr, flush=True)
     run_server(app, "127.0.0.1", args.port)  # as `daojia serve` runs it
+
+
+def serve_worker(settings: object, per_minute: int, number: int, listening: object) -> None:
+    """One of ``--workers``' processes: the app as the single-process server above makes it
+    (no sweeps: the benchmark measures the chat path), on the shared port."""
+    from store.catalog_file import load_catalog
+    from webhooks.app import create_app
+    from webhooks.cli import run_server
+
+    catalog, rules = load_catalog()
+    if per_minute:
+        risk = dataclasses.replace(rules.risk, messages_per_minute=per_minute)
+        rules = dataclasses.replace(rules, risk=risk)
+    app = create_app(settings, catalog, rules)  # type: ignore[arg-type]
+    access = logging.getLogger("aiohttp.access")  # as the single process logs it
+    access.setLevel(logging.INFO)
+    access.propagate = False
+    data_dir = settings.data_dir  # type: ignore[attr-defined]
+    access.addHandler(logging.FileHandler(data_dir.parent / f"access-{number}.log"))
+    run_server(app, "127.0.0.1", settings.port, reuse_port=True, listening=listening)  # type: ignore[attr-defined, arg-type]
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ interleaved rounds (this VM's speed drifts by up to 2× between minutes); median
     python bench/webhook.py --users 200            # demo set-up: SQLite + local state
     python bench/webhook.py --users 200 --pg --redis   # PostgreSQL + Redis
     python bench/webhook.py --users 200 --think 2  # people who take ~2 s to answer
+    python bench/webhook.py --pg --redis --workers 2   # `daojia serve --workers 2` (unpinned)
+    python bench/webhook.py --pg --redis --conversations 10000 --rounds 0   # RSS afterwards
 
 Prints messages/s, p50/p99 reply latency and the server's CPU time per message (user + system,
 from /proc: steadier than throughput on a VM whose speed drifts) per route, and the ratios to
@@ -45,10 +47,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from webhook_rig import (  # noqa: E402 - the rig beside this script
     WECHAT_API,
     FakeBotApi,
+    children,
     free_port,
+    rss_mb,
     telegram_update,
+    verify,
     wechat_query,
     wechat_xml,
+    workers_of,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -130,9 +136,13 @@ async def pause(think: float) -> None:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU time of a process and its children (``--workers``) so far (Linux
+    /proc)."""
+    total = 0.0
+    for one in (pid, *children(pid)):
+        fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 async def drive(
@@ -175,13 +185,16 @@ def start_server(kind: str, port: int, workdir: Path, tg_api: str, args) -> subp
         "--telegram-api",
         tg_api,
         "--cpu",
-        "0",
+        "-1" if args.workers else "0",
     ]
+    if args.workers and kind == "daojia":
+        cmd += ["--workers", str(args.workers)]
     if args.pg:
         cmd += ["--db", args.pg_url]
     if args.redis:
         cmd += ["--redis", args.redis_url]
-    proc = subprocess.Popen(cmd, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    root = Path(args.root).resolve() if args.root and kind == "daojia" else ROOT
+    proc = subprocess.Popen(cmd, env={**os.environ, "PYTHONPATH": str(root)})
     return listening(proc, port, 30)
 
 
@@ -199,7 +212,8 @@ def listening(proc: subprocess.Popen, port: int, seconds: float) -> subprocess.P
 
 
 async def main_async(args) -> None:
-    os.sched_setaffinity(0, {1})
+    if not args.workers:  # --workers: the server's processes and this client share the CPUs
+        os.sched_setaffinity(0, {1})
     fake = FakeBotApi()
     fake_app = web.Application()
     fake_app.router.add_post("/bot{token}/{method}", fake.handle)
@@ -210,6 +224,7 @@ async def main_async(args) -> None:
     await web.TCPSite(runner, "127.0.0.1", tg_port).start()
     tg_api = f"http://127.0.0.1:{tg_port}"
     runs: dict[tuple[str, str], list[dict]] = {}
+    checks: list[dict[str, int]] = []
     for _ in range(args.rounds):  # interleaved: the VM's speed drifts between minutes
         for kind in ("bare", "daojia"):
             with tempfile.TemporaryDirectory() as tmp:
@@ -228,15 +243,32 @@ async def main_async(args) -> None:
                             proc.pid,
                         )
                         runs.setdefault((kind, route), []).append(result)
+                    if kind == "daojia" and args.pg:
+                        checks.append(await verify(args.pg_url, 2 * (args.users + 1)))
                 finally:
                     proc.terminate()
                     proc.wait(timeout=10)
+    if args.conversations:
+        rss = await conversations_rss(args, tg_api)
     await runner.cleanup()
+    if args.conversations:
+        print(
+            f"\nRSS after {args.conversations} conversations (/start, then 预约服务, on "
+            f"Telegram): {', '.join(f'{mb:.0f} MB' for mb in rss)} per process"
+        )
+    if args.rounds:
+        report(args, runs, checks, fake)
+
+
+def report(args, runs: dict[tuple[str, str], list[dict]], checks: list[dict], fake) -> None:
     setup = f"{'PostgreSQL' if args.pg else 'SQLite'} + {'Redis' if args.redis else 'local state'}"
+    if args.workers:
+        setup += f", daojia serve --workers {args.workers} (unpinned, client too)"
     think = f"; each user waits {args.think} s between messages" if args.think else ""
     print(
-        f"\n{args.users} users × 9 messages per route; daojia on {setup}{think}; "
-        f"server pinned to CPU 0, client to CPU 1; median of {args.rounds} interleaved rounds"
+        f"\n{args.users} users × 9 messages per route; daojia on {setup}{think}"
+        + ("" if args.workers else "; server pinned to CPU 0, client to CPU 1")
+        + f"; median of {args.rounds} interleaved rounds"
     )
     print(
         f"{'handler':8} {'route':9} {'msgs':>6} {'msgs/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
@@ -267,10 +299,48 @@ async def main_async(args) -> None:
             f"(per round: {' '.join(f'{x:.0%}' for x in ratios)}); server CPU per message: "
             f"bare = {statistics.median(cpu):.0%} of daojia's"
         )
+    for c in checks:
+        print(
+            f"verified in the database: {c['customers']} customers, {c['orders']} orders, "
+            f"{c['paid']} paid (of {c['expected']} bookings), {c['duplicated']} customers "
+            f"with more than one order, {c['unpaid']} left awaiting payment"
+        )
     print(
         f"fake Bot API: {fake.sent} sendMessage calls (the rest rode on webhook responses); "
         f"fake WeChat API: {WECHAT_API.sent} customer-service messages (slow turns)"
     )
+
+
+async def conversations_rss(args, tg_api: str) -> list[float]:
+    """Start daojia afresh, hold ``--conversations`` conversations (each a new customer who
+    opens the menu and starts a booking), then read each server process's RSS."""
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.pg:
+            await reset_pg(args.pg_url)
+        port = free_port()
+        proc = await asyncio.to_thread(start_server, "daojia", port, Path(tmp), tg_api, args)
+        try:
+            url = f"http://127.0.0.1:{port}/telegram"
+            headers = {"X-Telegram-Bot-Api-Secret-Token": TG_SECRET}
+            base = 3 * 10**9 + int(time.time()) % 10**6 * 10**3
+            left = iter(range(args.conversations))
+            connector = aiohttp.TCPConnector(limit=0)
+            async with aiohttp.ClientSession(connector=connector) as session:
+
+                async def person() -> None:
+                    for n in left:
+                        for kind, value in (("text", "/start"), ("choice", "book")):
+                            update = telegram_update(base + n, kind, value)
+                            async with session.post(url, json=update, headers=headers) as resp:
+                                await resp.read()
+                                assert resp.status == 200, resp.status
+
+                await asyncio.gather(*(person() for _ in range(args.users)))
+            pids = workers_of(proc.pid) if args.workers else [proc.pid]
+            return [rss_mb(pid) for pid in pids]
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
 
 
 async def reset_pg(url: str) -> None:
@@ -299,6 +369,14 @@ def main() -> None:
     p.add_argument("--pg-url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/daojia_bench")
     p.add_argument("--redis", action="store_true", help="use Redis (--redis-url)")
     p.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
+    p.add_argument("--workers", type=int, default=0, help="daojia serve --workers N (needs --pg)")
+    p.add_argument("--root", help="run daojia from this checkout (e.g. before a change)")
+    p.add_argument(
+        "--conversations",
+        type=int,
+        default=0,
+        help="then hold this many conversations on a fresh server and report its RSS",
+    )
     args = p.parse_args()
     sys.path.insert(0, str(ROOT))
     asyncio.run(main_async(args))

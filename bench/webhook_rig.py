@@ -1,5 +1,7 @@
 """The webhook benchmark's rig: the fake WeChat API and Telegram Bot API the servers talk to,
-and the signed WeChat requests and Telegram updates the simulated users send."""
+the signed WeChat requests and Telegram updates the simulated users send, and what the
+benchmark reads afterwards (the server's processes and memory, the bookings in the
+database)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import itertools
 import socket
 import time
 import uuid
+from pathlib import Path
 
 from aiohttp import web
 
@@ -137,3 +140,61 @@ def telegram_update(uid: int, kind: str, value: str) -> dict:
     if value.startswith("/"):
         message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(value)}]
     return {"update_id": next(_update), "message": message}
+
+
+def children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (a ``--workers`` supervisor's workers)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(x) for x in (task / "children").read_text().split()]
+    return found
+
+
+def workers_of(pid: int) -> list[int]:
+    """A ``--workers`` supervisor's workers (not multiprocessing's resource tracker)."""
+    return [
+        child
+        for child in children(pid)
+        if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()
+    ]
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def verify(url: str, expected: int) -> dict[str, int]:
+    """What the round left in the database: every booking placed once and paid."""
+    from sqlalchemy import text
+
+    from store.db import create_engine
+
+    engine = create_engine(url)
+    async with engine.connect() as conn:
+        orders = await conn.scalar(text("SELECT count(*) FROM orders"))
+        paid = await conn.scalar(
+            text("SELECT count(DISTINCT order_id) FROM payments WHERE status = 'succeeded'")
+        )
+        unpaid = await conn.scalar(
+            text("SELECT count(*) FROM orders WHERE status = 'awaiting_payment'")
+        )
+        duplicated = await conn.scalar(
+            text(
+                "SELECT count(*) FROM (SELECT customer_id FROM orders GROUP BY customer_id "
+                "HAVING count(*) > 1) AS d"
+            )
+        )
+        customers = await conn.scalar(text("SELECT count(*) FROM customers"))
+    await engine.dispose()
+    return {
+        "expected": expected,
+        "orders": orders or 0,
+        "paid": paid or 0,
+        "unpaid": unpaid or 0,
+        "duplicated": duplicated or 0,
+        "customers": customers or 0,
+    }

@@ -105,15 +105,17 @@ class Engine:
 
     async def handle(self, event: Inbound) -> Handled:
         message_id = event.message_id or f"t{event.at.timestamp()}"
-        role = await self.admin_role(event)
-        window = self._rate_window(event, role)
+        # the admin role from memory; when it must be read, that is done in the turn's
+        # transaction (no transaction of its own), and the message is counted meanwhile
+        known = self._known_role(event)
+        window = self._rate_window(event, known or "")
         claim = await self._claim(event, message_id, window)
         if claim.status == "duplicate":
             replies, lang = load_answer(claim.replies)
             return Handled("duplicate", replies, lang)
         lease = Lease(self.store, event.channel, event.user_id, claim.token)
         try:
-            return await self._turn(event, message_id, role, window, claim)
+            return await self._turn(event, message_id, known, window, claim)
         finally:
             lease.stop()
 
@@ -135,22 +137,29 @@ class Engine:
             wait = min(wait * 2, BUSY_LONGEST_WAIT_S)
 
     async def _turn(
-        self, event: Inbound, message_id: str, role: str, window: int | None, claim: Claim
+        self, event: Inbound, message_id: str, known: str | None, window: int | None, claim: Claim
     ) -> Handled:
+        """The turn in one database transaction: what it reads (the admin role and the
+        prices when their caches are stale, the checkpoint, the account) and what it
+        writes, committed with the checkpoint of the new state."""
         conv = Conversation.loads(claim.state)
         committed = False
         try:
-            verdict = await self._rate(event, window, claim.count)
-            if verdict is not RateVerdict.ALLOW:
-                return await self._reject(event, message_id, claim, conv, verdict)
-            if claim.recovering or conv is None:
-                conv, answered = await self._resume(event, message_id, claim, conv, role)
-                if answered is not None:
-                    return answered
-            base = conv.version
-            conv.version = base + 1
             async with self.turns.transaction() as txn:
-                replies = await self.process(conv, event, role)
+                # the cached reads first, before the turn holds a connection: a turn that
+                # waited for another's refresh while holding one could leave that one none
+                role = known if known is not None else await self.admin_role(event)
+                catalog = await self.prices.catalog() if self.prices is not None else None
+                verdict = await self._rate(event, None if role else window, claim.count)
+                if verdict is not RateVerdict.ALLOW:
+                    return await self._reject(event, message_id, claim, conv, verdict)
+                if claim.recovering or conv is None:
+                    conv, answered = await self._resume(event, message_id, claim, conv, role)
+                    if answered is not None:
+                        return answered
+                base = conv.version
+                conv.version = base + 1
+                replies = await self.process(conv, event, role, catalog)
                 await self._note(event)
                 state, answer = conv.dumps(), dump_answer(replies, conv.lang)
                 checkpoint = Checkpoint(conv.version, message_id, state, answer, self.clock())
@@ -303,15 +312,28 @@ class Engine:
         conv.step = str(self.flows[conv.flow].FIRST)
         return conv
 
+    def _known_role(self, event: Inbound) -> str | None:
+        """``admin_role`` from memory, or None when it takes a read."""
+        role = self.admins.known(event.channel, event.user_id)
+        if role is None:
+            return None
+        if not role and self.demo_admin_pane and event.channel == "web" and event.role == "admin":
+            return "owner"
+        return role
+
     async def admin_role(self, event: Inbound) -> str:
         role = await self.admins.role(event.channel, event.user_id)
         if not role and self.demo_admin_pane and event.channel == "web" and event.role == "admin":
             return "owner"  # the demo's admin pane: a newcomer plays the owner
         return role
 
-    async def process(self, conv: Conversation, event: Inbound, admin_role: str) -> list[Reply]:
-        """Route ``event`` for ``conv`` (updated in place); return the replies."""
-        catalog = await self.prices.catalog() if self.prices is not None else self.catalog
+    async def process(
+        self, conv: Conversation, event: Inbound, admin_role: str, catalog: Catalog | None = None
+    ) -> list[Reply]:
+        """Route ``event`` for ``conv`` (updated in place); return the replies. ``catalog``:
+        the one with the admins' prices, read at the turn's start."""
+        if catalog is None:
+            catalog = await self.prices.catalog() if self.prices is not None else self.catalog
         ctx = Ctx(catalog, self.rules, self.clock(), self.public_url, admin_role)
         conv.channel = event.channel
         # ``self.run`` is read per turn: it is the engine's one seam to the services

@@ -24,23 +24,27 @@ from store.rate_limits import KEEP_S, rate_key
 
 log = logging.getLogger(__name__)
 
+# The store's durations are written into the scripts' text (one script per set of them), so
+# that a turn sends only its keys and values: every argument costs client-side CPU to encode.
 _BEGIN = """
-if redis.call('EXISTS', KEYS[4]) == 1 then return {'duplicate', redis.call('GET', KEYS[5])} end
-if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'busy', false} end
+if redis.call('EXISTS', KEYS[4]) == 1 then return {{'duplicate', redis.call('GET', KEYS[5])}} end
+if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', {lease_ms}) then
+  return {{'busy', false}}
+end
 local stale = redis.call('GET', KEYS[3])
-redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[4])
+redis.call('SET', KEYS[3], ARGV[2], 'EX', {state_ttl_s})
 local count = false
 if KEYS[6] then
   count = redis.call('INCR', KEYS[6])
-  if count == 1 then redis.call('EXPIRE', KEYS[6], ARGV[5]) end
+  if count == 1 then redis.call('EXPIRE', KEYS[6], {rate_keep_s}) end
 end
-return {'ok', redis.call('GET', KEYS[1]), count, stale and 1 or 0}
+return {{'ok', redis.call('GET', KEYS[1]), count, stale and 1 or 0}}
 """
 _COMMIT = """
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
-redis.call('SET', KEYS[4], '1', 'EX', ARGV[4])
-redis.call('SET', KEYS[5], ARGV[5], 'EX', ARGV[6])
+redis.call('SET', KEYS[1], ARGV[2], 'EX', {state_ttl_s})
+redis.call('SET', KEYS[4], '1', 'EX', {seen_ttl_s})
+redis.call('SET', KEYS[5], ARGV[3], 'EX', {answer_ttl_s})
 redis.call('DEL', KEYS[3], KEYS[2])
 return 1
 """
@@ -86,8 +90,15 @@ class RedisConversationStore:
     ) -> None:
         self._r = client
         self._cipher = cipher
-        self._begin = client.register_script(_BEGIN)
-        self._commit = client.register_script(_COMMIT)
+        durations = {
+            "lease_ms": int(lease_s * 1000),
+            "state_ttl_s": int(state_ttl_s),
+            "rate_keep_s": int(rate_keep_s),
+            "seen_ttl_s": int(seen_ttl_s),
+            "answer_ttl_s": int(answer_ttl_s),
+        }
+        self._begin = client.register_script(_BEGIN.format(**durations))
+        self._commit = client.register_script(_COMMIT.format(**durations))
         self._abort = client.register_script(_ABORT)
         self._renew = client.register_script(_RENEW)
         self._release = client.register_script(_RELEASE)
@@ -116,13 +127,7 @@ class RedisConversationStore:
         so a turn's start is one round trip."""
         token = secrets.token_hex(8)
         keys = self._keys(channel, user_id, message_id)
-        args: list[str | int] = [
-            token,
-            int(self.lease_s * 1000),
-            message_id,
-            self.state_ttl_s,
-            self.rate_keep_s,
-        ]
+        args = [token, message_id]
         if rate_window is not None:
             keys.append(rate_key(channel, user_id, rate_window))
         status, raw, *rest = await self._begin(keys=keys, args=args)
@@ -150,14 +155,7 @@ class RedisConversationStore:
     ) -> bool:
         saved = await self._commit(
             keys=self._keys(channel, user_id, message_id),
-            args=[
-                token,
-                self._cipher.seal(STATE, state),
-                self.state_ttl_s,
-                self.seen_ttl_s,
-                self._cipher.seal(REPLIES, replies),
-                self.answer_ttl_s,
-            ],
+            args=[token, self._cipher.seal(STATE, state), self._cipher.seal(REPLIES, replies)],
         )
         if not saved:
             log.error("lock of %s:%s lost before its turn ended; not saved", channel, user_id)

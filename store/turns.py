@@ -45,10 +45,10 @@ class TurnTransaction:
         self.open_members = 0
         self._deferred: list[Deferred] = []
 
-    def member(self) -> TurnMember | None:
+    def member(self, reads: bool = False) -> TurnMember | None:
         if not self._open or asyncio.current_task() is not self._task:
             return None  # another task (a spawned one) or after the turn: its own transaction
-        return TurnMember(self)
+        return TurnMember(self, reads)
 
     def defer(self, action: Deferred) -> bool:
         if not self._open or asyncio.current_task() is not self._task:
@@ -92,10 +92,17 @@ class TurnTransaction:
 
 
 class TurnMember:
-    """A unit of work inside a turn's transaction (``Database.uow`` during a turn)."""
+    """A unit of work inside a turn's transaction (``Database.uow`` during a turn).
 
-    def __init__(self, turn: TurnTransaction) -> None:
+    A reading member (``Database.reads``: views, the caches of admins and prices, the
+    checkpoint) has nothing of its own to roll back, so it takes no SAVEPOINT and, when it
+    ends without an error, leaves the transaction open for the turn's writes: a turn that
+    reads before it writes is still one transaction.
+    """
+
+    def __init__(self, turn: TurnTransaction, reads: bool = False) -> None:
         self._turn = turn
+        self._reads = reads
         self._uow: SqlUnitOfWork | None = None
         self._savepoint: Savepoint | None = None
         self._committed = False
@@ -103,7 +110,7 @@ class TurnMember:
     async def __aenter__(self) -> TurnMember:
         self._uow = await self._turn.shared()
         # keep what the turn's earlier commands wrote, or what an enclosing member is writing
-        if self._turn.wrote or self._turn.open_members:
+        if not self._reads and (self._turn.wrote or self._turn.open_members):
             self._savepoint = await self._uow.savepoint()
         self._turn.open_members += 1
         return self
@@ -117,7 +124,12 @@ class TurnMember:
         uow = self._uow
         assert uow is not None
         self._turn.open_members -= 1
-        if not self._committed:
+        if self._reads and not self._committed:
+            if exc is not None and not self._turn.wrote:
+                await uow.rollback()  # a failed statement may have ended the transaction
+            elif not self._turn.open_members:
+                uow.forget()  # what it read is not the next command's to trust
+        elif not self._committed:
             if self._savepoint is not None:
                 if self._savepoint.is_active:
                     await self._savepoint.rollback()
@@ -168,6 +180,7 @@ class Turns:
         return isinstance(turn, TurnTransaction) and turn.defer(action)
 
     async def checkpoint(self, channel: str, user_id: str) -> Checkpoint | None:
-        async with self._database.uow() as uow:
+        """The person's checkpoint (inside a turn, read in the turn's transaction)."""
+        async with self._database.reads() as uow:
             checkpoint: Checkpoint | None = await uow.checkpoints.get(channel, user_id)
         return checkpoint

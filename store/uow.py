@@ -280,9 +280,10 @@ def _session_has_work(session: AsyncSession) -> bool:
 class TurnScope(Protocol):
     """A chat turn's shared transaction (``store.turns``), as ``Database.uow`` sees it."""
 
-    def member(self) -> Any:
+    def member(self, reads: bool = False) -> Any:
         """A unit of work inside the turn's transaction, or None when the caller is not the
-        turn's own task (then it gets a unit of work of its own)."""
+        turn's own task (then it gets a unit of work of its own); ``reads``: one that only
+        reads (``Database.reads``)."""
         ...
 
 
@@ -317,6 +318,17 @@ class Database:
         turn = CURRENT_TURN.get()
         if turn is not None:
             member = turn.member()
+            if member is not None:
+                return member
+        return SqlUnitOfWork(self)
+
+    def reads(self) -> Any:
+        """A unit of work that only reads (never committed): inside a chat turn's transaction
+        it joins it without a SAVEPOINT and leaves it open for the turn's writes, so reads
+        before the first write cost no transaction of their own (``store.turns``)."""
+        turn = CURRENT_TURN.get()
+        if turn is not None:
+            member = turn.member(reads=True)
             if member is not None:
                 return member
         return SqlUnitOfWork(self)

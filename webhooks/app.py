@@ -253,8 +253,12 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 
 async def _redis(app: web.Application) -> AsyncIterator[None]:
     # a blocking pool: a burst waits for a free connection instead of failing
-    pool = aioredis.BlockingConnectionPool.from_url(
-        app[SETTINGS].redis_url or "", max_connections=256, timeout=10, health_check_interval=30
+    # a plain pool: the blocking one's wait for a free connection (a condition and a timeout
+    # around every command) cost a tenth of a Redis round trip's client CPU, and a process
+    # never has this many commands in flight (a turn holds a connection only while waiting
+    # for its answer)
+    pool = aioredis.ConnectionPool.from_url(
+        app[SETTINGS].redis_url or "", max_connections=1024, health_check_interval=30
     )
     client = aioredis.Redis(connection_pool=pool)
     app[REDIS] = client
@@ -306,6 +310,7 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
     geocoder = geocoding.WithFallback(cached)
     services = Services(
         uow=app[DATABASE].uow,
+        reads=app[DATABASE].reads,
         catalog=app[CATALOG],
         rules=app[RULES],
         clock=app[CLOCK],
@@ -314,7 +319,7 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         templates=NoticeTemplates(ZoneInfo(app[RULES].timezone), app[CHANNELS].notice_overrides()),
         admins=AdminDirectory(
             bootstrap=[(g.channel, g.user_id, g.role) for g in settings.admins],
-            uow=app[DATABASE].uow,
+            uow=app[DATABASE].reads,
             clock=app[CLOCK],
             demo_web_admin=app[DEMO],
         ),

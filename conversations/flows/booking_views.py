@@ -215,7 +215,26 @@ def slot_label(ctx: Ctx, conv: Conversation, at: datetime) -> str:
     )
 
 
+_WHEN_ASKED: dict[tuple[object, ...], Ask] = {}
+"""``when_question``'s answers by what they depend on (a minute's worth of turns ask the same
+question: its slots and labels cost a tenth of a booking step's CPU)."""
+
+
 def when_question(ctx: Ctx, conv: Conversation) -> Ask:
+    """The when question: the next likely slots, the ASAP and "other time" choices."""
+    local = ctx.now.astimezone(ctx.tz)
+    # slots start on whole minutes, so the question is the same until the next minute
+    minute, into_it = local.replace(second=0, microsecond=0), local.second or local.microsecond
+    key = (conv.lang, minute, bool(into_it), ctx.tz, ctx.rules.booking)
+    asked = _WHEN_ASKED.get(key)
+    if asked is None:
+        if len(_WHEN_ASKED) > 64:
+            _WHEN_ASKED.clear()
+        asked = _WHEN_ASKED[key] = _when_question(ctx, conv)
+    return asked
+
+
+def _when_question(ctx: Ctx, conv: Conversation) -> Ask:
     example = ctx.now.astimezone(ctx.tz).date() + timedelta(days=2)
     options = [
         Option(f"slot:{at.isoformat()}", slot_label(ctx, conv, at)) for at in likely_slots(ctx)

@@ -180,7 +180,7 @@ class Services(Deps):
         turn, a member of the turn's transaction, as a command's would be)."""
         view = self._views[type(query)]
         try:
-            async with self.uow() as uow:
+            async with self.reads() as uow:
                 result = await view(uow, query)
         except DomainError as exc:
             return [Failed(exc.text, exc.retry)]

@@ -53,6 +53,7 @@ class Deps:
         self,
         *,
         uow: Callable[[], UnitOfWork],
+        reads: Callable[[], UnitOfWork] | None = None,
         catalog: Catalog,
         rules: Rules,
         clock: Callable[[], datetime],
@@ -78,6 +79,9 @@ class Deps:
         city: str = gazetteer.DEFAULT_CITY,
     ) -> None:
         self.uow = uow
+        self.reads = reads or uow
+        """A unit of work that only reads (never committed; inside a chat turn it leaves the
+        turn's transaction open for its writes)."""
         self.after_commit: AfterCommit = after_commit or (lambda action: False)
         """Queues work for after the current chat turn's commit (``TurnJournal``)."""
         self.catalog = catalog
@@ -87,10 +91,10 @@ class Deps:
         self.admins = (
             admins
             if isinstance(admins, AdminDirectory)
-            else AdminDirectory(bootstrap=admins, uow=uow, clock=clock)
+            else AdminDirectory(bootstrap=admins, uow=self.reads, clock=clock)
         )
         """DAOJIA_ADMINS and the admins added in chat (``/admin``), as every process sees them."""
-        self.prices = LivePrices(catalog=catalog, uow=uow, clock=clock)
+        self.prices = LivePrices(catalog=catalog, uow=self.reads, clock=clock)
         """The catalog with admins' price changes, for showing prices (``/price``)."""
         self.postman = Postman(
             uow=uow,

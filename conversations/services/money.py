@@ -22,7 +22,7 @@ from conversations.results.sweeps import (
     RefundsQueued,
 )
 from conversations.results.workers import WithdrawalRequested
-from conversations.services import cards, payment_requests, reschedule, settlement
+from conversations.services import cards, dispatch, payment_requests, reschedule, settlement
 from conversations.services.card_desk import refunded_notice as card_refunded
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_admins, to_customer, to_worker
@@ -59,7 +59,7 @@ class MoneyDesk:
 
     async def confirm(self, cmd: c.ConfirmPayment) -> list[Result]:
         now = self.s.clock()
-        async with self.s.uow() as uow:
+        async with self.s.reads() as uow:
             of_card = await uow.payments.by_reference(cmd.reference)
         if of_card is not None and of_card.card_id is not None:
             return await self.s.confirm_card(cmd, of_card)
@@ -76,11 +76,14 @@ class MoneyDesk:
                 )
                 extra = EXTRA.get(payment.kind, "")
                 balance = payment.kind == PaymentKind.BALANCE or bool(extra)
-                if new and not balance:
-                    await request_policy(uow, order, self.s.catalog, self.s.rules.payments, now)
                 notices = [paid_notice(order, payment.amount_cents, balance)]
                 if not cmd.notify_customer:
                     notices = []
+                no_worker = False
+                if new and not balance:
+                    await request_policy(uow, order, self.s.catalog, self.s.rules.payments, now)
+                    no_worker, offered = await self._dispatch(uow, order, now, cmd)
+                    notices += offered
                 if new and extra:
                     notices += await self._extra_paid(uow, order, payment, cmd.notify_customer)
                 posted = await self.s.post(uow, notices) if new else []
@@ -92,9 +95,6 @@ class MoneyDesk:
         await self.s.flush(posted)
         if new and payment.kind == PaymentKind.RESCHEDULE_FEE:  # a fee that went back
             await self.s.execute_refunds(c.ExecuteRefunds(order_id=order.id))
-        no_worker = False
-        if new and not balance:
-            no_worker = await self.s.dispatch_paid(order.number, cmd.notify_customer)
         held = bool(order.hold_reason)
         return [
             OrderPaid(order.number, payment.amount_cents, no_worker, held, balance, new, extra)
@@ -116,6 +116,22 @@ class MoneyDesk:
                 number=order.number,
                 amount=payment.amount_cents,
             )
+        ]
+
+    async def _dispatch(
+        self, uow: UnitOfWork, paid: Order, now: datetime, cmd: c.ConfirmPayment
+    ) -> tuple[bool, list[Notice]]:
+        """Offer the paid order in the payment's own transaction: a process that dies after
+        crediting it cannot leave it paid and never offered (the provider's retry finds it
+        credited), and the offers' notices share the payment's outbox commit. Returns
+        whether nobody could be offered it, and the notices (the customer's only when the
+        conversation does not answer them)."""
+        order = await uow.orders.by_number(paid.number, timeline=False)
+        assert order is not None
+        notices = await dispatch.dispatch(uow, self.s.catalog, self.s.rules, order, now)
+        tell = cmd.notify_customer
+        return order.dispatch_note == "no_worker", [
+            n for n in notices if tell or n.to != "customer"
         ]
 
     async def reconcile(self, cmd: c.ReconcilePayments) -> list[Result]:

@@ -99,6 +99,14 @@ class AdminDirectory:
         await self._refresh()
         return self._added.get((channel, user_id), "")
 
+    def known(self, channel: str, user_id: str) -> str | None:
+        """The role without reading the database: None when the cache must be refreshed
+        first (``role`` does, in the caller's transaction when it is a chat turn's)."""
+        fixed = self._fixed(channel, user_id)
+        if fixed or self.uow is None:
+            return fixed
+        return self._added.get((channel, user_id), "") if self._cache.fresh() else None
+
     async def grants_in(self, uow: UnitOfWork) -> list[Grant]:
         """Every admin, reading a stale cache through the caller's transaction: a notice
         written inside a unit of work must not wait for a second connection (under load,

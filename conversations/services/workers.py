@@ -95,7 +95,8 @@ class WorkerDesk:
         return [OrderConfirmed(cmd.number)]
 
     async def dispatch_paid(self, number: int, tell_customer: bool = False) -> bool:
-        """After a payment: look for a worker (its own transaction: the payment stands).
+        """Look for a worker for a paid order, in a transaction of its own (a payment that
+        ``MoneyDesk.confirm`` credits is offered in the payment's transaction instead).
 
         When the customer paid in chat the conversation answers them, so their notices are
         left out unless ``tell_customer``; returns True when nobody could be offered the job.

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from conversations.engine import TOO_MANY
 from conversations.results.booking import PaymentUnavailable
+from conversations.services import money
 from domain.commands import ConfirmSandboxPayment
 from domain.lifecycle import OrderStatus
 from store.crypto import new_key
@@ -269,6 +270,41 @@ async def test_the_web_chat_under_serve_pays_with_wechat_pay_native_and_only_the
     assert any(f"#{order.number}" in r.get("text", "") for r in polled["replies"])
     health = await (await client.get("/healthz")).json()
     assert health["payments"] == "wechat_pay" and health["test_mode"] is False
+
+
+async def test_a_payment_and_its_offer_to_a_worker_are_one_transaction_retried_whole(
+    web_shop, fake_wechat_pay, monkeypatch
+):
+    """A notification outside any chat turn credits the payment and offers the order in
+    one transaction: when the offer fails (a crash, say) the payment is not credited either,
+    and the provider's retry credits it once and offers it — never paid and left unoffered."""
+    app, client = web_shop
+    user = WebUser(client)
+    await user.open()
+    await sign_up(user)
+    await book_range_hood(user)
+    [(reference, _)] = fake_wechat_pay.orders.items()
+    offer = money.dispatch.dispatch
+
+    async def crash(*args, **kwargs):
+        raise RuntimeError("the process died while offering the order")
+
+    monkeypatch.setattr(money.dispatch, "dispatch", crash)
+    failed = await client.post(
+        "/pay/wechat/notify", data=fake_wechat_pay.notification(reference, 8000)
+    )
+    assert failed.status != 200 or "SUCCESS" not in await failed.text()
+    [order] = await orders_in(app)
+    assert order.status == OrderStatus.AWAITING_PAYMENT and order.paid_cents == 0
+
+    monkeypatch.setattr(money.dispatch, "dispatch", offer)
+    for _ in range(2):  # the provider's retry, and a duplicate of it
+        retried = await client.post(
+            "/pay/wechat/notify", data=fake_wechat_pay.notification(reference, 8000)
+        )
+        assert retried.status == 200 and "SUCCESS" in await retried.text()
+    [order] = await orders_in(app)
+    assert order.paid_cents == 8000 and order.status == OrderStatus.DISPATCHING
 
 
 @pytest.fixture(params=["local", "redis"])

@@ -1,9 +1,9 @@
 """Round trips per chat turn on the operators' set-up (PostgreSQL + Redis), counted from the
 outside — SQLAlchemy's engine events and the Redis client's commands — so a regression fails:
 a turn that only moves the conversation makes no database round trip and two Redis round
-trips (the turn's begin and commit scripts); a turn that changes state (the quote, placing the
-order) runs in one PostgreSQL transaction. Two turns are still over (issue 21): signing up
-and paying, each several transactions — strict xfails that flag their fix."""
+trips (the turn's begin and commit scripts); a turn that changes state (signing up, the quote,
+placing the order, paying with the offer to a worker) runs in one PostgreSQL transaction,
+reads included — with cold caches of admins and prices too."""
 
 from __future__ import annotations
 
@@ -101,14 +101,12 @@ async def test_the_quote_and_placing_the_order_each_run_in_one_transaction(count
     assert placed["transactions"] == 1 and placed["redis"] == 2, placed
 
 
-@pytest.mark.xfail(strict=True, reason="issue 21: signing up is still several transactions")
 async def test_signing_up_runs_in_one_transaction(counted):
     user, trips = counted
     cost = await trips.of(user.say("/start"))
     assert cost["transactions"] <= 1 and cost["redis"] <= 2, cost
 
 
-@pytest.mark.xfail(strict=True, reason="issue 21: paying and dispatching are two transactions")
 async def test_paying_runs_in_one_transaction(counted):
     user, trips = counted
     await user.say("/start")
