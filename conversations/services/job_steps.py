@@ -199,6 +199,17 @@ async def finish(
     assert order.id is not None
     if order.status != OrderStatus.IN_SERVICE:
         raise DomainError(N_("订单 #{number} 还未开始服务", number=number))
+    placement = await uow.placements.for_order(order.id)
+    if placement is not None and now < placement.period.end_at - timedelta(days=1):
+        # a contract is finished on its last day; ended earlier only by ops (/terminate)
+        raise DomainError(
+            N_(
+                "长期订单 #{number} 的合同到 {day} 结束,最后一天才能完工。"
+                "客户要提前结束合同,请让客户发送「终止合同 #{number}」。",
+                number=number,
+                day=placement.period.last_day.isoformat(),
+            )
+        )
     after = await uow.photos.for_order(order.id, [PhotoKind.AFTER.value])
     if not after:
         raise DomainError(N_("完工前请至少上传一张服务后照片"))

@@ -504,3 +504,27 @@ async def test_a_cancelled_placement_is_never_asked_for_again(
     async with app[DATABASE].uow() as uow:  # claimed: the sweep does not look at it again
         assert await uow.placements.to_remind(clock.now, 100) == []
         assert await uow.placements.to_settle(clock.now, 100) == []
+
+
+async def test_a_worker_cannot_finish_a_placement_before_its_last_day(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock)
+    client = await aiohttp_client(app)
+    nurse = await worker(app, 731501, "月嫂", skills=("maternity",), online=False)
+    number = await book_maternity_nurse(TelegramUser(client, fake_telegram, 731601))
+    await take(app, number, nurse)
+    await at_work(app, number, nurse)
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        placement = await uow.placements.for_order(order.id)
+    clock.now = order.start_at + timedelta(days=1)  # day 2 of 26
+    me = TelegramUser(client, fake_telegram, 731501)
+    await me.say(f"/finish #{number}")
+    last = placement.period.last_day.isoformat()
+    assert f"长期订单 #{number} 的合同到 {last} 结束,最后一天才能完工" in me.text()
+    async with app[DATABASE].uow() as uow:
+        assert (await uow.orders.by_number(number)).status.value == "in_service"
+    clock.now = placement.period.end_at - timedelta(hours=2)  # the last day: it may finish
+    await me.say(f"/finish #{number}")
+    assert "合同到" not in me.text() and "服务后照片" in me.text()
