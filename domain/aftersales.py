@@ -27,6 +27,10 @@ class Resolution(StrEnum):
     REJECTED = "rejected"
 
 
+COMPLAINT_STATUS_TEXT: dict[str, Text] = {
+    ComplaintStatus.OPEN: N_("处理中"),
+    ComplaintStatus.RESOLVED: N_("已处理"),
+}
 RESOLUTION_TEXT: dict[str, Text] = {
     Resolution.PARTIAL: N_("部分退款"),
     Resolution.FULL: N_("全额退款"),

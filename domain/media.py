@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.errors import DomainError
-from domain.text import N_
+from domain.text import N_, Text
 
 
 class PhotoKind(StrEnum):
@@ -16,6 +16,15 @@ class PhotoKind(StrEnum):
     AFTER = "after"
     SURCHARGE = "surcharge"
     """Why the worker asks for an on-site extra (``domain.surcharge``)."""
+
+
+PHOTO_KIND_TEXT: dict[str, Text] = {
+    PhotoKind.DOOR: N_("门口"),
+    PhotoKind.BEFORE: N_("服务前"),
+    PhotoKind.AFTER: N_("服务后"),
+    PhotoKind.SURCHARGE: N_("加价"),
+}
+"""How the kinds of a job's photos read in staff screens."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from domain.orders import Order
 from domain.rules import PaymentRules
+from domain.text import N_, Text
 
 
 class PaymentKind(StrEnum):
@@ -32,6 +33,29 @@ class PaymentStatus(StrEnum):
     RETURNED = "returned"
     """The provider took the money after the order was cancelled: it was never credited to
     the order and a refund of the whole amount was made against it."""
+
+
+KIND_TEXT: dict[str, Text] = {
+    PaymentKind.FULL: N_("全款"),
+    PaymentKind.DEPOSIT: N_("定金"),
+    PaymentKind.BALANCE: N_("尾款"),
+    PaymentKind.SURCHARGE: N_("现场加价"),
+    PaymentKind.RESCHEDULE_FEE: N_("改约费"),
+    PaymentKind.REFUND: N_("退款"),
+}
+PAYMENT_STATUS_TEXT: dict[str, Text] = {
+    PaymentStatus.PENDING: N_("待支付"),
+    PaymentStatus.SUCCEEDED: N_("成功"),
+    PaymentStatus.FAILED: N_("失败"),
+    PaymentStatus.EXPIRED: N_("已关闭"),
+    PaymentStatus.RETURNED: N_("已退回"),
+}
+PROVIDER_TEXT: dict[str, Text] = {
+    "sandbox": N_("演示支付"),
+    "telegram": N_("Telegram 支付"),
+    "wechat_pay": N_("微信支付"),
+}
+"""How a payment's kind, status and provider read in staff screens."""
 
 
 @dataclass

@@ -5,21 +5,27 @@ actions did; ``admin_staff_views``: workers and money; ``admin_after_sales_views
 from __future__ import annotations
 
 from conversations.flows import loyalty_views
+from conversations.flows.admin_after_sales_views import CATEGORY
 from conversations.flows.admin_screens import Screen, local, shows
 from conversations.flows.base import Ctx, Outcome, tr
 from conversations.replies import Say
 from conversations.results.admin_orders import (
     OrderInspected,
     OrdersListed,
+    PaymentLine,
     StatsShown,
     TrailShown,
 )
 from conversations.state import Conversation
 from domain.admin import may
+from domain.aftersales import COMPLAINT_STATUS_TEXT
 from domain.geo import LOCATED_BY_TEXT, metres_text
 from domain.lifecycle import STATUS_TEXT, OrderStatus
+from domain.media import PHOTO_KIND_TEXT
 from domain.money import format_percent, format_yuan
 from domain.oversight import TrailEntry
+from domain.payments import KIND_TEXT, PAYMENT_STATUS_TEXT, PROVIDER_TEXT
+from domain.people import CHANNEL_TEXT
 from domain.surcharge import SURCHARGE_STATUS_TEXT
 from domain.text import N_, Phrase, named
 
@@ -167,7 +173,7 @@ def order_detail(ctx: Ctx, conv: Conversation, r: OrderInspected) -> Outcome:
             "上门 {when} · 下单 {created} · {channel}",
             when=when,
             created=created,
-            channel=r.channel,
+            channel=named(CHANNEL_TEXT, r.channel, conv.lang),
         ),
         tr(conv, "客户 {id} {name} {phone}", id=c.id, name=c.name, phone=c.phone),
     ]
@@ -208,11 +214,9 @@ def order_detail(ctx: Ctx, conv: Conversation, r: OrderInspected) -> Outcome:
                 else ""
             )
         )
-        lines += [
-            f"  {p.kind} {p.provider} {format_yuan(p.amount_cents)} [{p.status}]"
-            for p in m.payments
-        ]
-    photos = " ".join(f"{k} {n}" for k, n in sorted(r.photos)) or "0"
+        lines += [_payment(conv, p) for p in m.payments]
+    photos = " ".join(f"{named(PHOTO_KIND_TEXT, k, conv.lang)} {n}" for k, n in sorted(r.photos))
+    photos = photos or "0"
     lines.append(tr(conv, "照片 {photos}", photos=photos))
     if r.policy_no:
         lines.append(tr(conv, "保单号 {policy_no}", policy_no=r.policy_no))
@@ -233,12 +237,24 @@ def order_detail(ctx: Ctx, conv: Conversation, r: OrderInspected) -> Outcome:
     if r.complaints:
         lines.append(tr(conv, "投诉:"))
         lines += [
-            f"  {x.id}. {x.category} [{x.status}] {local(ctx, x.filed_at)}" for x in r.complaints
+            f"  {x.id}. {named(CATEGORY, x.category, conv.lang)}"
+            f" [{named(COMPLAINT_STATUS_TEXT, x.status, conv.lang)}] {local(ctx, x.filed_at)}"
+            for x in r.complaints
         ]
     lines.append(tr(conv, "进度:"))
     lines += [f"  {local(ctx, e.at)} {status(conv, e.status)} ({e.actor})" for e in r.timeline]
     lines.append(tr(conv, "完整记录:/audit #{number}", number=r.number))
     return Outcome([Say("\n".join(lines))])
+
+
+def _payment(conv: Conversation, p: PaymentLine) -> str:
+    """One payment of an order: kind, provider, amount and status, named."""
+    kind, provider = (
+        named(KIND_TEXT, p.kind, conv.lang),
+        named(PROVIDER_TEXT, p.provider, conv.lang),
+    )
+    state = named(PAYMENT_STATUS_TEXT, p.status, conv.lang)
+    return f"  {kind} {provider} {format_yuan(p.amount_cents)} [{state}]"
 
 
 def _value(key: str, value: object) -> str:

@@ -136,16 +136,18 @@ INSPECTED = ro.OrderInspected(
     photos=(("after", 1), ("before", 2)),
     complaints=(ro.ComplaintBrief(3, "late", "open", NOON),),
     timeline=(ro.StatusReached(EVENING, OrderStatus.PAID, "customer:5"),),
-    money=ro.OrderMoney(8800, 8800, 500, 300, "", (ro.PaymentLine("full", "wechat", 8800, "ok"),)),
+    money=ro.OrderMoney(
+        8800, 8800, 500, 300, "", (ro.PaymentLine("full", "wechat_pay", 8800, "succeeded"),)
+    ),
 )
 
 
 def test_one_order_in_full_and_without_money_or_worker():
     assert text(INSPECTED) == (
-        "#240117 日常保洁 · 已接单\n上门 11-23 01:05 · 下单 11-23 11:30 · telegram\n"
+        "#240117 日常保洁 · 已接单\n上门 11-23 01:05 · 下单 11-23 11:30 · Telegram\n"
         "客户 5 张三 138****0000\n地址 浦东 **路\n师傅 7 王师傅 139****1111\n迟到 12 分钟\n"
-        "金额 ¥88.00 · 已付 ¥88.00 · 已退 ¥5.00 · 退款中 ¥3.00\n  full wechat ¥88.00 [ok]\n"
-        "照片 after 1 before 2\n投诉:\n  3. late [open] 11-23 11:30\n进度:\n"
+        "金额 ¥88.00 · 已付 ¥88.00 · 已退 ¥5.00 · 退款中 ¥3.00\n  全款 微信支付 ¥88.00 [成功]\n"
+        "照片 服务后 1 服务前 2\n投诉:\n  3. 迟到 [处理中] 11-23 11:30\n进度:\n"
         "  11-23 01:05 已支付 (customer:5)\n完整记录:/audit #240117"
     )
     bare = ro.OrderInspected(
@@ -160,7 +162,7 @@ def test_one_order_in_full_and_without_money_or_worker():
         }
     )
     assert text(bare, "en") == (
-        "#240117 Regular cleaning · accepted\nVisit 11-23 01:05 · booked 11-23 11:30 · telegram\n"
+        "#240117 Regular cleaning · accepted\nVisit 11-23 01:05 · booked 11-23 11:30 · Telegram\n"
         "Customer 5 张三 138****0000\nWorker: none yet\nPhotos 0\nTimeline:\n"
         "  11-23 01:05 paid (customer:5)\nFull trail: /audit #240117"
     )
