@@ -10,6 +10,7 @@ and the kernel's share are not in it. ``--root`` (repeatable) compares checkouts
 
     python bench/instructions.py                      # this checkout
     python bench/instructions.py --root /tmp/old --root .
+    python bench/instructions.py --pg --redis         # PostgreSQL + Redis (database daojia_bench)
 
 About a minute per route and checkout (valgrind runs the server ~50× slower).
 """
@@ -31,7 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import webhook  # noqa: E402 - the webhook benchmark's users and fake platform APIs
 
 
-def start(root: Path, port: int, workdir: Path, api: str, out: Path) -> subprocess.Popen[bytes]:
+def start(
+    root: Path, port: int, workdir: Path, api: str, out: Path, stores: list[str]
+) -> subprocess.Popen[bytes]:
     cmd = [
         "valgrind",
         "--tool=callgrind",
@@ -40,6 +43,7 @@ def start(root: Path, port: int, workdir: Path, api: str, out: Path) -> subproce
         sys.executable,
         str(root / "bench" / "serve_for_bench.py"),
         *("--kind", "daojia", "--port", str(port), "--dir", str(workdir), "--telegram-api", api),
+        *stores,
     ]
     env = {**os.environ, "PYTHONPATH": str(root)}
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -63,10 +67,18 @@ async def counting(pid: int, state: str) -> None:
     await asyncio.to_thread(subprocess.run, cmd, check=True, capture_output=True)
 
 
-async def measure(root: Path, route: str, users: int, api: str) -> tuple[float, int]:
+async def measure(
+    root: Path, route: str, users: int, api: str, args: argparse.Namespace
+) -> tuple[float, int]:
+    stores: list[str] = []
+    if args.pg:
+        await webhook.reset_pg(args.pg_url)  # a fresh schema: serve_for_bench migrates it
+        stores += ["--db", args.pg_url]
+    if args.redis:
+        stores += ["--redis", args.redis_url]
     with tempfile.TemporaryDirectory() as tmp:
         port, out = webhook.free_port(), Path(tmp) / "callgrind.out"
-        proc = await asyncio.to_thread(start, root, port, Path(tmp), api, out)
+        proc = await asyncio.to_thread(start, root, port, Path(tmp), api, out, stores)
         try:
             url = f"http://127.0.0.1:{port}/{route}"
             await webhook.drive(route, url, 3, False)  # warm-up, not counted
@@ -88,12 +100,15 @@ async def main_async(args: argparse.Namespace) -> None:
     await runner.setup()
     port = webhook.free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
-    print(f"{args.users} users × 9 messages per route, server under callgrind")
+    where = "PostgreSQL" if args.pg else "SQLite"
+    where += " + Redis" if args.redis else " + local state"
+    print(f"{args.users} users × 9 messages per route, server under callgrind, {where}")
     print(f"{'route':9} {'M instr/msg':>11} {'booked':>6}  checkout")
     try:
         for route in ("wechat", "telegram"):
             for root in args.root:
-                per_msg, ok = await measure(root, route, args.users, f"http://127.0.0.1:{port}")
+                api = f"http://127.0.0.1:{port}"
+                per_msg, ok = await measure(root, route, args.users, api, args)
                 print(f"{route:9} {per_msg / 1e6:11.3f} {ok:6d}  {root}")
     finally:
         await runner.cleanup()
@@ -103,6 +118,10 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--users", type=int, default=10)
     p.add_argument("--root", action="append", help="a checkout to measure (repeatable)")
+    p.add_argument("--pg", action="store_true", help="use PostgreSQL (--pg-url)")
+    p.add_argument("--pg-url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/daojia_bench")
+    p.add_argument("--redis", action="store_true", help="use Redis (--redis-url)")
+    p.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
     args = p.parse_args()
     args.root = [Path(r).resolve() for r in args.root or [webhook.ROOT]]
     if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
