@@ -32,6 +32,7 @@ from conversations.flows import (
     worker_surcharge,
 )
 from conversations.flows.base import Ctx, Flow, Outcome, tr
+from conversations.flows.help_text import help_text as help_text
 from conversations.flows.language import switch_language
 from conversations.flows.typed_commands import Typed, parse
 from conversations.replies import Say
@@ -67,39 +68,6 @@ EXTRA = ("surcharge_yes", "surcharge_no")
 """Customer actions on a support ticket (the ticket's buttons and words)."""
 RELAY = {"contact_worker": "customer", "contact_customer": "worker"}
 """The relay chat's way in on each side ("联系师傅" / "联系顾客", and their buttons)."""
-
-
-def help_text(conv: Conversation) -> str:
-    if conv.role == "worker":
-        return tr(
-            conv,
-            "师傅指令:上线 / 下线 / 任务 / 收入 / 提现 金额 / 收款账户;"
-            "接单 #订单号、拒单 #订单号、出发 #订单号、打卡 #订单号"
-            "、拍照 #订单号 服务前|服务后、加价 #订单号、完工 #订单号、转单 #订单"
-            "号;更新证书。发送「顾客」切换到下单。遇到危险发送「紧急」。",
-        )
-    placements = tr(
-        conv,
-        "长期住家服务(月嫂、住家保姆等):「面试 #订单号 时间」开始前约见师傅,"
-        "「更换师傅 #订单号 原因」申请换人,「终止合同 #订单号」提前终止,「续约 #订单号」续签。",
-    )
-    return (
-        placements
-        + "\n"
-        + tr(
-            conv,
-            "我可以帮您:预约保洁、保姆、月嫂、家电清洗维修、养老护理"
-            "(直接说就行,例如「明天下午三点 日常保洁 3小时」);查看和取消订单;再来一单;"
-            "每周定期预约;联系客服。\n「我的」查看会员等级、积分和优惠券,"
-            "「邀请」获取邀请好友的链接(好友完成首单,双方各得优惠券),"
-            "「发票」为已支付的订单开电子发票。\n"
-            "「次卡」查看和购买次卡(下单时自动抵扣);「退订」不再接收优惠消息。\n"
-            "遇到紧急情况发送「紧急」,平台值班人员会马上联系您。\n"
-            "随时可以发送:「菜单」回到主菜单,"
-            "「返回」回到上一步,「取消」放弃当前操作,"
-            "「绑定」把这里和您在别的渠道的账户合成一个,「English」切换英文。",
-        )
-    )
 
 
 def hint(conv: Conversation, event: Inbound) -> str:
