@@ -1,0 +1,82 @@
+"""Moving a placed order to another time from my orders (改约时间): the new time typed, its
+terms shown (free, or a fee paid first), the move confirmed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from conversations.events import ChoiceMade, TextReceived
+from conversations.flows import checkout
+from conversations.flows import my_orders_views as views
+from conversations.flows.base import Ctx, Outcome, tr
+from conversations.flows.booking_when import refusal
+from conversations.flows.dates import parse_when
+from conversations.flows.flow_state import restart
+from conversations.flows.my_orders_state import (
+    FIRST,
+    NAME,
+    OrdersData,
+    Step,
+    customer_of,
+    keeping_orders,
+)
+from conversations.replies import Say
+from conversations.results.orders import OrderRescheduled, RescheduleQuoted
+from conversations.results.surcharges import RescheduleFeeDue
+from conversations.state import Conversation
+from domain.commands import RescheduleOrder
+from domain.queries import QuoteReschedule
+
+
+@keeping_orders
+def on_reschedule_fee_due(
+    ctx: Ctx, conv: Conversation, result: RescheduleFeeDue, o: OrdersData
+) -> Outcome:
+    """A move with a fee: the order moves once the fee is paid."""
+    o.payment, o.new_start = checkout.due_to_json(result.due), ""
+    return Outcome(views.reschedule_fee_due(ctx, conv, result), step=Step.PAY, reask=True)
+
+
+@keeping_orders
+def on_new_time(ctx: Ctx, conv: Conversation, event: TextReceived, o: OrdersData) -> Outcome:
+    """A typed new time ("明天下午三点"): a day and a time, bookable (as a booking's)."""
+    if o.number is None:
+        return restart(conv, NAME, OrdersData, FIRST)
+    day, at = parse_when(event.text, ctx.now.astimezone(ctx.tz).date())
+    if day is None or at is None:
+        return Outcome([Say(tr(conv, "请输入日期和时间,例如「明天下午三点」。"))], reask=True)
+    start = datetime.combine(day, at, tzinfo=ctx.tz)
+    wrong = refusal(ctx, conv, start)
+    if wrong is not None:
+        return Outcome([wrong], reask=True)
+    return Outcome(commands=[QuoteReschedule(customer_of(conv), o.number, start)])
+
+
+@keeping_orders
+def on_reschedule_quote(
+    ctx: Ctx, conv: Conversation, result: RescheduleQuoted, o: OrdersData
+) -> Outcome:
+    o.new_start, o.fee_cents = result.start_at.isoformat(), result.fee_cents
+    return Outcome(views.reschedule_question(ctx, conv, result), step=Step.RESCHEDULE_CONFIRM)
+
+
+@keeping_orders
+def on_reschedule_choice(
+    ctx: Ctx, conv: Conversation, event: ChoiceMade, o: OrdersData
+) -> Outcome:
+    if event.key == "yes" and conv.step == Step.RESCHEDULE_CONFIRM:
+        if o.number is None or o.fee_cents is None or not o.new_start:
+            return restart(conv, NAME, OrdersData, FIRST)
+        start = datetime.fromisoformat(o.new_start)
+        return Outcome(commands=[RescheduleOrder(customer_of(conv), o.number, start, o.fee_cents)])
+    if event.key == "no":
+        o.new_start = ""
+        return Outcome([Say(tr(conv, "好的,时间不变。"))], step=Step.DETAIL, reask=True)
+    return Outcome(reask=True)
+
+
+@keeping_orders
+def on_rescheduled(
+    ctx: Ctx, conv: Conversation, result: OrderRescheduled, o: OrdersData
+) -> Outcome:
+    return Outcome(views.rescheduled(ctx, conv, result), goto="menu")

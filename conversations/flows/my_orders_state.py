@@ -1,0 +1,60 @@
+"""What the my-orders flow keeps between turns, and its steps (shared by its modules:
+``my_orders`` and ``my_orders_reschedule``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from conversations.flows.flow_state import keep, keeping
+from conversations.state import Conversation
+
+NAME = "orders"
+
+
+class Step(StrEnum):
+    LIST = "list"
+    DETAIL = "detail"
+    CANCEL_CONFIRM = "cancel_confirm"
+    RESCHEDULE_WHEN = "reschedule_when"
+    RESCHEDULE_CONFIRM = "reschedule_confirm"
+    PAY = "pay"
+
+
+FIRST = Step.LIST
+REORDER = "reorder"
+
+
+@dataclass(slots=True)
+class OrdersData:
+    """What the flow keeps between turns, in ``conv.data["orders"]``. Other flows enter it
+    (``seed``) with ``mode`` (``reorder``: the list picks an order to book again) or with
+    ``action`` (``pay`` / ``confirm``) and ``number``."""
+
+    number: int | None = None
+    """The order on the screen (its detail, its cancellation, its payment)."""
+    mode: str = ""
+    action: str = ""
+    fee_cents: int | None = None
+    """The cancellation fee the customer was shown; the cancellation is refused if it moved."""
+    payment: dict[str, Any] = field(default_factory=dict)
+    """The payment request being paid (``checkout.due_to_json`` of its ``PaymentDue``)."""
+    again_at: str = ""
+    """A reorder's start ("same as last time": ISO), found from the list of orders."""
+    new_start: str = ""
+    """The time the order is being moved to (ISO), with its fee in ``fee_cents``."""
+
+
+keeping_orders = keeping(NAME, OrdersData, FIRST)
+
+
+def seed(conv: Conversation, data: OrdersData) -> None:
+    """What the flow starts with when entered next (``goto="orders"``): ``data.mode``, or
+    ``data.action`` on ``data.number``; the rest is reset on entry."""
+    keep(conv, NAME, data)
+
+
+def customer_of(conv: Conversation) -> int:
+    assert conv.customer_id is not None
+    return conv.customer_id
