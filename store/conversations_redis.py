@@ -1,5 +1,6 @@
 """Conversation state, message dedupe and the per-person lock in Redis — one round trip to
-begin a turn and one to end it (Lua scripts), shared by every process.
+begin a turn and one to end it (Lua scripts; those of turns running at the same moment go
+out together, `store.redis_batch`), shared by every process.
 
 Keys (``daojia:{channel}:{user_id}:…``): ``conv`` the state, sealed with the PII key (it holds
 what the person typed: phone, address); ``lock`` the turn's token, a lease of ``lease_s`` that
@@ -21,6 +22,7 @@ from store.crypto import REPLIES_FIELD as REPLIES
 from store.crypto import STATE_FIELD as STATE
 from store.crypto import PiiCipher
 from store.rate_limits import KEEP_S, rate_key
+from store.redis_batch import ScriptBatch
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +91,7 @@ class RedisConversationStore:
         rate_keep_s: int = KEEP_S,
     ) -> None:
         self._r = client
+        self._batch = ScriptBatch(client)  # a turn's begin and commit: batched under load
         self._cipher = cipher
         durations = {
             "lease_ms": int(lease_s * 1000),
@@ -130,7 +133,7 @@ class RedisConversationStore:
         args = [token, message_id]
         if rate_window is not None:
             keys.append(rate_key(channel, user_id, rate_window))
-        status, raw, *rest = await self._begin(keys=keys, args=args)
+        status, raw, *rest = await self._batch.run(self._begin, keys, args)
         status = status.decode() if isinstance(status, bytes) else str(status)
         if status == "duplicate":
             return Claim(status, replies=self._open(REPLIES, raw))
@@ -153,9 +156,10 @@ class RedisConversationStore:
         state: bytes,
         replies: bytes,
     ) -> bool:
-        saved = await self._commit(
-            keys=self._keys(channel, user_id, message_id),
-            args=[token, self._cipher.seal(STATE, state), self._cipher.seal(REPLIES, replies)],
+        saved = await self._batch.run(
+            self._commit,
+            self._keys(channel, user_id, message_id),
+            [token, self._cipher.seal(STATE, state), self._cipher.seal(REPLIES, replies)],
         )
         if not saved:
             log.error("lock of %s:%s lost before its turn ended; not saved", channel, user_id)
