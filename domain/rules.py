@@ -193,6 +193,10 @@ class DispatchRules:
     transfer_compensation_bp: int = 1_000
     batch_ahead_hours: int = 0
     """Orders starting at least this far ahead wait for the batch assignment (0: never)."""
+    index_from_workers: int = 2_000
+    """From so many workers online, dispatch reads only those its index ranks first."""
+    index_refresh_seconds: int = 60
+    """How old the index's snapshot of the approved workers may get before a rebuild."""
     member_priority_points: dict[MemberLevel, int] = field(
         default_factory=lambda: {
             MemberLevel.REGULAR: 0,

@@ -62,6 +62,8 @@ class DispatchSpec(Strict):
     points_per_active_job: int = _D.points_per_active_job
     transfer_compensation_percent: Percent = _D.transfer_compensation_bp
     batch_ahead_hours: int = Field(default=_D.batch_ahead_hours, ge=0)
+    index_from_workers: int = Field(default=_D.index_from_workers, ge=1)
+    index_refresh_seconds: int = Field(default=_D.index_refresh_seconds, ge=5, le=86_400)
     member_priority_points: dict[MemberLevel, int] = dict(_D.member_priority_points)
     member_rating_points_per_star: dict[MemberLevel, int] = dict(_D.member_rating_points_per_star)
 
@@ -85,6 +87,8 @@ class DispatchSpec(Strict):
             points_per_active_job=self.points_per_active_job,
             transfer_compensation_bp=self.transfer_compensation_percent,
             batch_ahead_hours=self.batch_ahead_hours,
+            index_from_workers=self.index_from_workers,
+            index_refresh_seconds=self.index_refresh_seconds,
             member_priority_points={
                 **_D.member_priority_points,
                 **self.member_priority_points,

@@ -56,8 +56,20 @@ class WorkerRepository:
         row = await self._s.get(WorkerRow, worker_id)
         return await self._to_domain(row) if row else None
 
-    async def available(self) -> list[Worker]:
-        """Approved workers who are online (dispatch candidates)."""
+    async def available(self, among: Sequence[int] | None = None) -> list[Worker]:
+        """Approved workers who are online (dispatch candidates); of ``among`` only, when
+        given (the ones an index ranked first)."""
+        if among is not None:
+            found = await self._s.exec(
+                select(WorkerRow)
+                .where(
+                    col(WorkerRow.id).in_(list(among)),
+                    col(WorkerRow.status) == WorkerStatus.APPROVED.value,
+                    col(WorkerRow.online).is_(True),
+                )
+                .order_by(col(WorkerRow.id))
+            )
+            return await self._many(found.all())
         rows = await select_rows(
             self._s,
             WORKERS,

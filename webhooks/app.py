@@ -359,6 +359,7 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        await services.worker_index.close()  # a dispatch index rebuild under way
         if service is not None:
             await service.close()
         if local is not None:

@@ -261,7 +261,9 @@ class AdminAfterSalesDesk:
             )
             notices: list[Notice] = []
             if order.status == OrderStatus.PAID:
-                notices = await dispatch.dispatch(uow, self.s.catalog, self.s.rules, order, now)
+                notices = await dispatch.dispatch(
+                    uow, self.s.catalog, self.s.rules, order, now, index=self.s.worker_index
+                )
             posted = await self._commit(uow, notices)
         await self.s.flush(posted)
         return [OrderReleased(cmd.number, order.status)]

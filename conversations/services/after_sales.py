@@ -126,7 +126,9 @@ class AfterSalesDesk:
                         now,
                     )
                 )
-            notices = await dispatch.dispatch(uow, self.s.catalog, self.s.rules, order, now)
+            notices = await dispatch.dispatch(
+                uow, self.s.catalog, self.s.rules, order, now, index=self.s.worker_index
+            )
             posted = await self._commit(uow, [n for n in notices if n.to != "customer"])
         await self.s.flush(posted)
         return [ReworkBooked(order.number, original.number, order.start_at)]

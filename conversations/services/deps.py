@@ -18,6 +18,7 @@ from conversations.services.notice_templates import NoticeTemplates
 from conversations.services.notices import Notice
 from conversations.services.postman import Postman, Sender
 from conversations.services.staff import AdminDirectory, LivePrices
+from conversations.services.worker_index import WorkerIndex
 from domain import commands as c
 from domain import gazetteer
 from domain.catalog import Catalog
@@ -96,6 +97,8 @@ class Deps:
         """DAOJIA_ADMINS and the admins added in chat (``/admin``), as every process sees them."""
         self.prices = LivePrices(catalog=catalog, uow=self.reads, clock=clock)
         """The catalog with admins' price changes, for showing prices (``/price``)."""
+        self.worker_index = WorkerIndex(reads=self.reads, rules=rules, clock=clock)
+        """This process's index of a large pool of workers, for dispatch (built when seen)."""
         self.postman = Postman(
             uow=uow,
             templates=templates or NoticeTemplates(ZoneInfo(rules.timezone)),

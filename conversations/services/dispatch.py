@@ -6,15 +6,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from conversations.services.dispatch_pool import candidates, pool_for
 from conversations.services.notices import Notice, to_admins, to_customer, to_worker
+from conversations.services.worker_index import WorkerIndex
 from domain import gazetteer
 from domain.assignment import cost_matrix, optimal
 from domain.catalog import Catalog
-from domain.credentials import valid_documents
-from domain.credit import effective_daily_cap
 from domain.dispatch import (
     REFUSAL_TEXT,
-    Busy,
     Candidate,
     Job,
     Refusal,
@@ -35,8 +34,6 @@ from domain.privacy import mask_address
 from domain.rules import DispatchMode, Rules
 from domain.settlement import service_value, worker_share
 from domain.text import N_, Bilingual
-
-ACTIVE_NOW = (OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
 
 
 class Taken(DomainError):
@@ -72,66 +69,6 @@ async def job_for(
     return job, address
 
 
-async def candidates(
-    uow: Reads,
-    job: Job,
-    rules: Rules,
-    workers: list[Worker] | None = None,
-    *,
-    until: datetime | None = None,
-) -> dict[int, tuple[Candidate, Worker]]:
-    """Snapshots of every approved, online worker (or of ``workers``), with their bookings
-    from the day before the job's to its end (or ``until``, the latest end of a batch) —
-    a long placement that started weeks before still running among them."""
-    if workers is None:
-        workers = await uow.workers.available()
-    ids = [w.id for w in workers if w.id is not None]
-    tz = ZoneInfo(rules.timezone)
-    day = job.start_at.astimezone(tz).date()
-    day_start = datetime.combine(day, datetime.min.time(), tzinfo=tz)
-    buffer = timedelta(minutes=rules.dispatch.travel_buffer_minutes)
-    bookings = await uow.orders.worker_bookings(
-        ids,
-        day_start - timedelta(days=1),
-        max(day_start + timedelta(days=2), (until or job.end_at) + buffer),
-        reach_back=timedelta(days=rules.placements.max_contract_days),
-    )
-    busy: dict[int, list[Busy]] = {}
-    that_day: dict[int, int] = {}
-    active: dict[int, int] = {}
-    for worker_id, start, minutes, status in bookings:
-        busy.setdefault(worker_id, []).append(Busy(start, start + timedelta(minutes=minutes)))
-        if start.astimezone(tz).date() == day:
-            that_day[worker_id] = that_day.get(worker_id, 0) + 1
-        if status in ACTIVE_NOW:
-            active[worker_id] = active.get(worker_id, 0) + 1
-    out: dict[int, tuple[Candidate, Worker]] = {}
-    for w in workers:
-        assert w.id is not None
-        out[w.id] = (
-            Candidate(
-                id=w.id,
-                skills=frozenset(w.skills),
-                approved=w.status == WorkerStatus.APPROVED,
-                suspended=w.status == WorkerStatus.SUSPENDED,
-                online=w.online,
-                location=w.area.center,
-                radius_m=w.area.radius_m,
-                districts=frozenset(w.area.districts),
-                certificates=valid_documents(w.certificates),
-                daily_cap=effective_daily_cap(w.daily_cap, w.complaint_rate_bp, rules.credit),
-                jobs_that_day=that_day.get(w.id, 0),
-                busy=tuple(busy.get(w.id, ())),
-                active_now=active.get(w.id, 0),
-                rating_x100=w.rating_x100,
-                good_rate_bp=w.good_rate_bp,
-                level=w.level,
-            ),
-            w,
-        )
-    return out
-
-
 async def dispatch(
     uow: UnitOfWork,
     catalog: Catalog,
@@ -139,9 +76,11 @@ async def dispatch(
     order: Order,
     now: datetime,
     taken: frozenset[int] = frozenset(),
+    index: WorkerIndex | None = None,
 ) -> list[Notice]:
     """Offer a paid (or still unassigned) order to the next best worker(s) but ``taken``
-    (given an overlapping job of the same batch)."""
+    (given an overlapping job of the same batch); with the process's ``index`` of a large
+    pool, reading only the workers who could be the best (``dispatch_pool.pool_for``)."""
     if order.hold_reason:  # a risk rule holds it: an admin releases it first
         if order.status != OrderStatus.PAID:
             return []
@@ -164,14 +103,15 @@ async def dispatch(
         return []
     excluded = frozenset(o.worker_id for o in offered) | taken
     job, address = await job_for(uow, catalog, order, excluded)
-    pool = await candidates(uow, job, rules)
-    ranked = rank(job, [c for c, _ in pool.values()], rules.dispatch)
     mode = (
         DispatchMode(order.dispatch_mode)
         if order.dispatch_mode in (DispatchMode.PUSH, DispatchMode.GRAB)
         else rules.dispatch.mode
     )
     order.dispatch_mode = mode.value
+    need = 1 if mode == DispatchMode.PUSH else rules.dispatch.grab_top_k
+    pool = await pool_for(uow, job, rules, need, index)
+    ranked = rank(job, [c for c, _ in pool.values()], rules.dispatch)
     limit = (
         rules.dispatch.max_rounds
         if mode == DispatchMode.GRAB
@@ -184,7 +124,7 @@ async def dispatch(
         if not first_time:
             return []
         return no_worker_notices(order, rules, await refusals(uow, job, rules))
-    picks = ranked[:1] if mode == DispatchMode.PUSH else ranked[: rules.dispatch.grab_top_k]
+    picks = ranked[:need]
     order.dispatch_round += 1
     order.dispatch_note = ""
     await uow.orders.save(order, now)

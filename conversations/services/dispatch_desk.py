@@ -95,7 +95,7 @@ class DispatchDesk:
             try:
                 async with self.s.uow() as uow:
                     notices = await offer_steps.expire(
-                        uow, self.s.catalog, self.s.rules, offer, now
+                        uow, self.s.catalog, self.s.rules, offer, now, self.s.worker_index
                     )
                     posted = await self.s.post(uow, notices)
                     await uow.commit()

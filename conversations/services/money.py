@@ -128,7 +128,9 @@ class MoneyDesk:
         conversation does not answer them)."""
         order = await uow.orders.by_number(paid.number, timeline=False)
         assert order is not None
-        notices = await dispatch.dispatch(uow, self.s.catalog, self.s.rules, order, now)
+        notices = await dispatch.dispatch(
+            uow, self.s.catalog, self.s.rules, order, now, index=self.s.worker_index
+        )
         tell = cmd.notify_customer
         return order.dispatch_note == "no_worker", [
             n for n in notices if tell or n.to != "customer"

@@ -7,12 +7,13 @@ from datetime import datetime
 
 from conversations.services.dispatch import (
     Taken,
-    candidates,
     dispatch,
     job_for,
     make_offer,
 )
+from conversations.services.dispatch_pool import candidates
 from conversations.services.notices import Notice, t, to_admins, to_customer, to_worker
+from conversations.services.worker_index import WorkerIndex
 from domain.catalog import Catalog
 from domain.dispatch import rank
 from domain.errors import DomainError
@@ -48,7 +49,8 @@ async def accept(
     if order.status != expected:
         raise Taken(number)
     job, address = await job_for(uow, catalog, order)
-    pool = await candidates(uow, job, rules)
+    # this worker alone, if still approved and online (not the whole pool)
+    pool = await candidates(uow, job, rules, await uow.workers.available(among=[worker_id]))
     me = pool.get(worker_id)
     if me is None or rank(job, [me[0]], rules.dispatch) == []:
         raise DomainError(N_("您现在无法接这单(时间冲突或已下线)"))
@@ -99,7 +101,13 @@ def accepted_customer_notice(order: Order, worker: Worker) -> Notice:
 
 
 async def decline(
-    uow: UnitOfWork, catalog: Catalog, rules: Rules, worker_id: int, number: int, now: datetime
+    uow: UnitOfWork,
+    catalog: Catalog,
+    rules: Rules,
+    worker_id: int,
+    number: int,
+    now: datetime,
+    index: WorkerIndex | None = None,
 ) -> list[Notice]:
     order = await uow.orders.by_number(number)
     if order is None or order.id is None:
@@ -119,11 +127,16 @@ async def decline(
         if order.status != OrderStatus.ACCEPTED:
             return []  # the first worker set off meanwhile: nothing to hand over
         return await offer_transfer(uow, catalog, rules, order, now)
-    return await dispatch(uow, catalog, rules, order, now)
+    return await dispatch(uow, catalog, rules, order, now, index=index)
 
 
 async def expire(
-    uow: UnitOfWork, catalog: Catalog, rules: Rules, offer: Offer, now: datetime
+    uow: UnitOfWork,
+    catalog: Catalog,
+    rules: Rules,
+    offer: Offer,
+    now: datetime,
+    index: WorkerIndex | None = None,
 ) -> list[Notice]:
     """One expired offer: claim it (once, whichever process gets there) and move on."""
     await uow.orders.lock(offer.order_id)
@@ -136,7 +149,7 @@ async def expire(
         if order.status != OrderStatus.ACCEPTED:
             return notices  # the first worker set off meanwhile: nothing to hand over
         return notices + await offer_transfer(uow, catalog, rules, order, now)
-    return notices + await dispatch(uow, catalog, rules, order, now)
+    return notices + await dispatch(uow, catalog, rules, order, now, index=index)
 
 
 async def offer_transfer(
@@ -187,7 +200,8 @@ async def offer_transfer_to(
     if worker_id == order.worker_id:
         raise DomainError(N_("#{number} 已经是这位师傅", number=order.number))
     job, address = await job_for(uow, catalog, order, frozenset({order.worker_id or 0}))
-    pool = await candidates(uow, job, rules)
+    # this worker alone, if still approved and online (not the whole pool)
+    pool = await candidates(uow, job, rules, await uow.workers.available(among=[worker_id]))
     me = pool.get(worker_id)
     ranked = rank(job, [me[0]], rules.dispatch) if me is not None else []
     if me is None or not ranked:

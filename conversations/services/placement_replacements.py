@@ -13,7 +13,8 @@ from typing import Any
 from conversations.events import Result
 from conversations.results.placements import PlacementHandedOver
 from conversations.services.deps import Deps
-from conversations.services.dispatch import candidates, job_for
+from conversations.services.dispatch import job_for
+from conversations.services.dispatch_pool import candidates
 from conversations.services.notices import Notice, to_admins, to_customer, to_worker
 from conversations.services.staff import authorize
 from domain import commands as c

@@ -102,7 +102,7 @@ async def move(
     if order.status == OrderStatus.DISPATCHING:
         # open offers were for the old time; offer it again for the new one
         await uow.offers.close_others(order.id, None, OfferStatus.WITHDRAWN, now)
-        notices += await dispatch(uow, s.catalog, s.rules, order, now)
+        notices += await dispatch(uow, s.catalog, s.rules, order, now, index=s.worker_index)
     return notices, bool(handed)
 
 

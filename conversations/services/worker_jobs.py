@@ -85,7 +85,13 @@ class JobDesk:
     async def decline(self, cmd: c.DeclineOffer) -> list[Result]:
         async with self.s.uow() as uow:
             notices = await offer_steps.decline(
-                uow, self.s.catalog, self.s.rules, cmd.worker_id, cmd.number, self.s.clock()
+                uow,
+                self.s.catalog,
+                self.s.rules,
+                cmd.worker_id,
+                cmd.number,
+                self.s.clock(),
+                self.s.worker_index,
             )
             posted = await self.s.post(uow, notices)
             await uow.commit()

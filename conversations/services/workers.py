@@ -106,7 +106,7 @@ class WorkerDesk:
             if order is None:
                 return False
             notices = await dispatch.dispatch(
-                uow, self.s.catalog, self.s.rules, order, self.s.clock()
+                uow, self.s.catalog, self.s.rules, order, self.s.clock(), index=self.s.worker_index
             )
             posted = await self.s.post(
                 uow, [n for n in notices if tell_customer or n.to != "customer"]

@@ -75,7 +75,7 @@ async def book_maternity_nurse(
 async def test_a_26_day_placement_blocks_its_worker_for_every_day_of_it(
     aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
 ):
-    from conversations.services.dispatch import candidates
+    from conversations.services.dispatch_pool import candidates
 
     app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock)
     client = await aiohttp_client(app)
@@ -328,7 +328,7 @@ async def test_a_replacement_mid_period_splits_its_pay_between_the_two_workers_e
 async def test_ending_early_refunds_the_unused_days_less_the_notice_fee_and_frees_the_worker(
     aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
 ):
-    from conversations.services.dispatch import candidates
+    from conversations.services.dispatch_pool import candidates
     from domain.payments import PaymentKind
     from domain.placement_billing import termination
     from domain.placements import PlacementStatus

@@ -8,7 +8,8 @@ from dataclasses import replace
 
 from conversations.results.admin_dispatch import DispatchExplained, RankedWorker, RefusedWorker
 from conversations.services.admin_reads import by_number
-from conversations.services.dispatch import ACTIVE_NOW, candidates, job_for
+from conversations.services.dispatch import job_for
+from conversations.services.dispatch_pool import ACTIVE_NOW, candidates
 from conversations.services.staff import AdminDirectory, role_for
 from domain.catalog import Catalog
 from domain.dispatch import Candidate, Refusal, Scored, explain, top_refusals
