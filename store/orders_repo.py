@@ -38,7 +38,15 @@ from store.order_rows import (
     plain_columns,
     sealed_columns,
 )
-from store.prepared import fetch, insert_many, insert_one, select_one, select_rows, update_where
+from store.prepared import (
+    fetch,
+    in_chunks,
+    insert_many,
+    insert_one,
+    select_one,
+    select_rows,
+    update_where,
+)
 from store.tables import OrderRow
 
 
@@ -47,6 +55,9 @@ class ConcurrentUpdate(DomainError):
 
     def __init__(self, number: int) -> None:
         super().__init__(N_("订单 #{number} 刚被他人更新,请重试", number=number))
+
+
+BOOKED = select(OrderRow.worker_id, OrderRow.start_at, OrderRow.duration_minutes, OrderRow.status)
 
 
 class OrderRepository:
@@ -178,24 +189,23 @@ class OrderRepository:
         """(worker, start, minutes, status) of the workers' live jobs that overlap the window:
         starting in it, or up to ``reach_back`` before it and still running at its start (a
         long placement started weeks ago)."""
-        if not worker_ids:
-            return []
-        rows = await self._s.exec(
-            select(
-                OrderRow.worker_id, OrderRow.start_at, OrderRow.duration_minutes, OrderRow.status
-            ).where(
-                col(OrderRow.worker_id).in_(list(worker_ids)),
-                col(OrderRow.status).in_([s.value for s in LIVE]),
-                col(OrderRow.start_at) >= since - reach_back,
-                col(OrderRow.start_at) < until,
+        found: list[tuple[int, datetime, int, OrderStatus]] = []
+        for ids in in_chunks(worker_ids):
+            rows = await self._s.exec(
+                BOOKED.where(
+                    col(OrderRow.worker_id).in_(ids),
+                    col(OrderRow.status).in_([s.value for s in LIVE]),
+                    col(OrderRow.start_at) >= since - reach_back,
+                    col(OrderRow.start_at) < until,
+                )
             )
-        )
-        return [
-            (int(w), start, int(minutes), OrderStatus(status))
-            for w, start, minutes, status in rows.all()
-            if w is not None  # always: IN (...) matches no NULL
-            and (start >= since or start + timedelta(minutes=int(minutes)) > since)
-        ]
+            found += [
+                (int(w), start, int(minutes), OrderStatus(status))
+                for w, start, minutes, status in rows.all()
+                if w is not None  # always: IN (...) matches no NULL
+                and (start >= since or start + timedelta(minutes=int(minutes)) > since)
+            ]
+        return found
 
     async def previous_workers(self, customer_id: int) -> set[int]:
         """Workers who completed a job for this customer."""

@@ -206,3 +206,14 @@ async def _core(
     PostgreSQL). The session's pending changes are flushed by the callers first."""
     connection = await session.connection()
     return await connection.execute(statement, params)
+
+
+IN_LIST_MAX = 10_000
+"""Ids bound in one ``IN (...)`` at most: PostgreSQL's protocol takes 32,767 parameters."""
+
+
+def in_chunks(ids: Sequence[Any], size: int | None = None) -> list[list[Any]]:
+    """``ids`` in lists of at most ``size`` (``IN_LIST_MAX``; none for none), one ``IN``
+    query each."""
+    items, size = list(ids), size or IN_LIST_MAX
+    return [items[i : i + size] for i in range(0, len(items), size)]

@@ -21,7 +21,7 @@ from domain.people import (
 from domain.rules import WorkerLevel
 from store.crypto import PiiCipher
 from store.people_repo import point_from_text, point_to_text
-from store.prepared import select_rows
+from store.prepared import in_chunks, select_rows
 from store.tables import CertificateRow, WorkerRow
 
 # a Core table: SQLModel sets ``__table__`` on a table class but does not declare it
@@ -80,17 +80,18 @@ class WorkerRepository:
         return await self._many(rows)
 
     async def _many(self, rows: Sequence[WorkerRow | Row[*tuple[Any, ...]]]) -> list[Worker]:
-        """Workers with their certificates, in two queries."""
+        """Workers with their certificates, in two queries (more for very many workers)."""
         if not rows:
             return []
-        certs = await self._s.exec(
-            select(CertificateRow)
-            .where(col(CertificateRow.worker_id).in_([r.id for r in rows]))
-            .order_by(col(CertificateRow.id))
-        )
         by_worker: dict[int, list[CertificateRow]] = {}
-        for c in certs.all():
-            by_worker.setdefault(c.worker_id, []).append(c)
+        for ids in in_chunks([r.id for r in rows]):
+            certs = await self._s.exec(
+                select(CertificateRow)
+                .where(col(CertificateRow.worker_id).in_(ids))
+                .order_by(col(CertificateRow.id))
+            )
+            for c in certs.all():
+                by_worker.setdefault(c.worker_id, []).append(c)
         for r in rows:
             self._loaded[r.id or 0] = _by_certificate(by_worker.get(r.id or 0, []))
         return [self._domain(r, by_worker.get(r.id or 0, [])) for r in rows]

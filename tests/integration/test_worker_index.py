@@ -11,7 +11,7 @@ from sqlalchemy import text
 from conversations.services.dispatch_pool import candidates, pool_for
 from conversations.services.worker_index import WorkerIndex
 from domain.dispatch import Job, rank
-from domain.people import GeoPoint, ServiceArea, Worker, WorkerStatus
+from domain.people import Certificate, GeoPoint, ServiceArea, Worker, WorkerStatus
 from domain.rules import MemberLevel, WorkerLevel
 from store.catalog_file import load_catalog
 from tests import random_refs
@@ -164,3 +164,34 @@ async def test_a_small_pool_has_no_index_and_a_large_one_is_built_when_seen(data
     await index.settled()
     assert index.current() is not None and index.workers >= 5
     await index.close()
+
+
+async def test_very_many_workers_are_read_in_chunks(database, monkeypatch):
+    """PostgreSQL binds at most 32,767 parameters: a city's workers (and their bookings) are
+    read in several ``IN`` lists — shown here with lists of three."""
+    monkeypatch.setattr("store.prepared.IN_LIST_MAX", 3)
+    rng = random.Random(5)
+    made = await seed(database, rng, 10, online=1.0)
+    approved = {w.id for w in made if w.status == WorkerStatus.APPROVED}
+    async with database.uow() as uow:
+        for w in made:
+            w.certificates = (Certificate("health", "", None, True),)
+            await uow.workers.save(w)
+        await uow.commit()
+    orders = [await new_order(database, await new_customer(database)) for _ in range(7)]
+    async with database.uow() as uow:
+        for order, w in zip(orders, made, strict=False):
+            await uow.session.exec(
+                text("UPDATE orders SET worker_id = :w, status = :s WHERE id = :o"),
+                params={"w": w.id, "s": "accepted", "o": order.id},
+            )
+        await uow.commit()
+    async with database.reads() as uow:
+        available = await uow.workers.available()
+        booked = await uow.orders.worker_bookings(
+            [w.id for w in made], NOW, NOW + timedelta(days=7)
+        )
+    mine = [w for w in available if w.id in {m.id for m in made}]  # the database is shared
+    assert {w.id for w in mine} == approved
+    assert all(len(w.certificates) == 1 for w in mine)
+    assert sorted(b[0] for b in booked) == sorted(w.id for w in made[:7])
