@@ -96,6 +96,19 @@ class WorkerRepository:
             self._loaded[r.id or 0] = _by_certificate(by_worker.get(r.id or 0, []))
         return [self._domain(r, by_worker.get(r.id or 0, [])) for r in rows]
 
+    async def approved_after(self, after: int, limit: int) -> list[Worker]:
+        """A page of the approved workers, by id: the first ``limit`` after ``after``."""
+        rows = await self._s.exec(
+            select(WorkerRow)
+            .where(
+                col(WorkerRow.status) == WorkerStatus.APPROVED.value,
+                col(WorkerRow.id) > after,
+            )
+            .order_by(col(WorkerRow.id))
+            .limit(limit)
+        )
+        return await self._many(rows.all())
+
     async def with_status(self, statuses: Sequence[WorkerStatus]) -> list[Worker]:
         rows = await self._s.exec(
             select(WorkerRow)

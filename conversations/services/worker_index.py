@@ -26,11 +26,13 @@ from domain.credentials import valid_documents
 from domain.credit import effective_daily_cap
 from domain.dispatch import Candidate
 from domain.dispatch_index import DispatchIndex
-from domain.people import Worker, WorkerStatus
+from domain.people import Worker
 from domain.ports import UnitOfWork
 from domain.rules import Rules
 
 log = logging.getLogger(__name__)
+SNAPSHOT_PAGE = 1_000
+"""Approved workers read per unit of work while the snapshot is taken."""
 
 
 def optimistic(worker: Worker, rules: Rules) -> Candidate:
@@ -87,12 +89,18 @@ class WorkerIndex:
     async def refresh(self) -> None:
         """Build the index now from a fresh snapshot (or drop it: too few approved)."""
         at = self._clock()
-        async with self._reads() as uow:
-            workers = await uow.workers.with_status([WorkerStatus.APPROVED])
-        if len(workers) < self._rules.dispatch.index_from_workers:
+        snapshot: list[Candidate] = []
+        while True:  # in pages, each its own unit of work: chat turns go on in between
+            async with self._reads() as uow:
+                after = snapshot[-1].id if snapshot else 0
+                page = await uow.workers.approved_after(after, SNAPSHOT_PAGE)
+            snapshot += [optimistic(w, self._rules) for w in page]
+            if len(page) < SNAPSHOT_PAGE:
+                break
+            await asyncio.sleep(0)
+        if len(snapshot) < self._rules.dispatch.index_from_workers:
             self._index, self._built_at, self.workers = None, at, 0
             return
-        snapshot = [optimistic(w, self._rules) for w in workers]
         # numpy does most of the building and lets the event loop run meanwhile
         index = await asyncio.to_thread(DispatchIndex, snapshot, self._rules.dispatch)
         self._index, self._built_at, self.workers = index, at, len(snapshot)
