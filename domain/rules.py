@@ -195,7 +195,7 @@ class DispatchRules:
     """Orders starting at least this far ahead wait for the batch assignment (0: never)."""
     index_from_workers: int = 2_000
     """From so many workers online, dispatch reads only those its index ranks first."""
-    index_refresh_seconds: int = 60
+    index_refresh_seconds: int = 300
     """How old the index's snapshot of the approved workers may get before a rebuild."""
     member_priority_points: dict[MemberLevel, int] = field(
         default_factory=lambda: {
