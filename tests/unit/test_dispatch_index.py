@@ -113,6 +113,30 @@ def test_the_index_chooses_exactly_as_the_rules_one_worker_at_a_time(seed, k, n)
         assert squares.best(job, k) == reference  # large ones: squares of cells around the job
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10**6))
+def test_few_workers_within_a_few_cells_of_the_job_are_all_seen(seed):
+    """A sparse pool around the job: the best is often at the edge of the first square of
+    cells, or just outside it (a square one cell too narrow fails here)."""
+    rng = random.Random(seed)
+    pool = [
+        Candidate(
+            i + 1,
+            frozenset({"nanny"}),
+            location=near(rng, 0.05),
+            radius_m=20_000,
+            rating_x100=rng.randint(300, 500),
+            active_now=rng.randint(0, 1),
+            level=rng.choice(list(WorkerLevel)),
+        )
+        for i in range(rng.randint(2, 30))
+    ]
+    index = DispatchIndex(pool, RULES, whole=0)
+    for i in range(5):
+        job = Job(i, "nanny", START, START + timedelta(hours=3), location=near(rng, 0.03))
+        assert index.best(job, 3) == rank(job, pool, RULES)[:3]
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.integers(0, 10**6), st.integers(1, 40), st.integers(1, 120))
 def test_the_vectorised_cost_matrix_is_the_reference_one(seed, jobs_n, workers_n):
