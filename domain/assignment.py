@@ -67,37 +67,16 @@ def cost_matrix(jobs: Sequence[Job], workers: Sequence[Candidate], rules: Dispat
     return cost
 
 
-class Workspace:
-    """Memory for the cost matrix kept from one batch to the next: a dispatcher that runs
-    every few minutes in one process then writes into pages it already has instead of
-    faulting in tens of MB afresh (not shared between threads)."""
-
-    def __init__(self) -> None:
-        self._buffer: Floats = np.empty(0)
-
-    def matrix(self, rows: int, cols: int) -> Floats:
-        if self._buffer.size < rows * cols:
-            self._buffer = np.empty(rows * cols)
-        out: Floats = self._buffer[: rows * cols].reshape(rows, cols)
-        return out
-
-
 def costs(
-    jobs: Sequence[Job],
-    workers: Sequence[Candidate],
-    rules: DispatchRules,
-    workspace: Workspace | None = None,
+    jobs: Sequence[Job], workers: Sequence[Candidate], rules: DispatchRules
 ) -> tuple[Floats, Ints]:
     """``cost_matrix``'s columns of the workers who could take some job at all (approved, not
     suspended, online, under their daily cap, placed), and those workers' indices: the other
     columns are ``INELIGIBLE`` throughout and change no assignment. Each chunk of rows is
-    filled while in the cache (first touch included); in ``workspace``'s memory if given."""
+    filled while in the cache (no ``np.full`` pass over the whole matrix first)."""
     w = _Workers(workers)
     cols = w.cols  # only the workers who could take something
-    if workspace is None:
-        cost = np.empty((len(jobs), cols.size))
-    else:
-        cost = workspace.matrix(len(jobs), cols.size)
+    cost = np.empty((len(jobs), cols.size))
     if not jobs or not cols.size:
         cost.fill(INELIGIBLE)
         return cost, cols
@@ -150,14 +129,11 @@ def costs(
 
 
 def assign(
-    jobs: Sequence[Job],
-    workers: Sequence[Candidate],
-    rules: DispatchRules,
-    workspace: Workspace | None = None,
+    jobs: Sequence[Job], workers: Sequence[Candidate], rules: DispatchRules
 ) -> dict[int, int]:
     """job index → worker index minimising the total cost: ``optimal(cost_matrix(...))``'s
     total, solved over the columns of ``costs`` only."""
-    cost, cols = costs(jobs, workers, rules, workspace)
+    cost, cols = costs(jobs, workers, rules)
     return {r: int(cols[c]) for r, c in optimal(cost).items()}
 
 

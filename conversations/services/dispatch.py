@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from conversations.services.notices import Notice, to_admins, to_customer, to_worker
 from domain import gazetteer
-from domain.assignment import Workspace, assign
+from domain.assignment import assign
 from domain.catalog import Catalog
 from domain.credentials import valid_documents
 from domain.credit import effective_daily_cap
@@ -200,17 +200,12 @@ async def dispatch(
 
 
 async def batch(
-    uow: UnitOfWork,
-    catalog: Catalog,
-    rules: Rules,
-    orders: list[Order],
-    now: datetime,
-    workspace: Workspace | None = None,
+    uow: UnitOfWork, catalog: Catalog, rules: Rules, orders: list[Order], now: datetime
 ) -> list[Notice]:
     """Assign waiting scheduled orders together, minimising total travel (one job per worker
     per batch), members' orders first (``assignment``); an order the optimum leaves out is
     dispatched on its own, the highest level first, to a worker the batch gave no
-    overlapping job. ``workspace``: the cost matrix's memory, kept by a long-lived caller."""
+    overlapping job."""
     tz = ZoneInfo(rules.timezone)
     by_day: dict[object, list[Order]] = {}
     for order in orders:
@@ -226,7 +221,7 @@ async def batch(
             addresses.append(address)
         pool = await candidates(uow, jobs[0], rules, until=max(j.end_at for j in jobs))
         workers = [c for c, _ in pool.values()]
-        chosen = assign(jobs, workers, rules.dispatch, workspace) if workers else {}
+        chosen = assign(jobs, workers, rules.dispatch) if workers else {}
         for i in by_priority(jobs, rules.dispatch):
             order = day_orders[i]
             order.dispatch_note = ""

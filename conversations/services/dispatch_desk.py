@@ -14,7 +14,6 @@ from conversations.results.sweeps import BatchDispatched, OffersExpired, OrdersA
 from conversations.services import dispatch, job_steps, offer_steps, staffing
 from conversations.services.deps import Deps
 from domain import commands as c
-from domain.assignment import Workspace
 from domain.audit import AuditEntry
 from domain.credentials import CredentialLacking, lacking
 from domain.dispatch import members_first
@@ -30,7 +29,6 @@ log = logging.getLogger(__name__)
 class DispatchDesk:
     def __init__(self, s: Deps) -> None:
         self.s = s
-        self._workspace = Workspace()  # the batch's cost matrix memory, from batch to batch
 
     def handlers(self) -> dict[type[c.Command], Any]:
         return {
@@ -123,9 +121,7 @@ class DispatchDesk:
             ]
             if not orders:
                 return [BatchDispatched(0)]
-            notices = await dispatch.batch(
-                uow, self.s.catalog, self.s.rules, orders, now, self._workspace
-            )
+            notices = await dispatch.batch(uow, self.s.catalog, self.s.rules, orders, now)
             posted = await self.s.post(uow, notices)
             await uow.commit()
         await self.s.flush(posted)

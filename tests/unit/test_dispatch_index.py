@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from domain.assignment import (
     INELIGIBLE,
-    Workspace,
     assign,
     cost_matrix,
     greedy,
@@ -146,19 +145,14 @@ def test_the_vectorised_cost_matrix_is_the_reference_one(seed, jobs_n, workers_n
     assert (cost_matrix(jobs, pool, RULES) == reference_cost_matrix(jobs, pool, RULES)).all()
 
 
-WORKSPACE = Workspace()  # reused by every example, whatever its shape, as by a dispatcher
-
-
 @settings(max_examples=40, deadline=None)
-@given(st.integers(0, 10**6), st.integers(1, 40), st.integers(1, 60), st.booleans())
-def test_the_batch_over_the_available_workers_is_as_optimal_as_over_all(
-    seed, jobs_n, workers_n, reuse
-):
+@given(st.integers(0, 10**6), st.integers(1, 40), st.integers(1, 60))
+def test_the_batch_over_the_available_workers_is_as_optimal_as_over_all(seed, jobs_n, workers_n):
     rng = random.Random(seed)
     pool = [random_worker(rng, i) for i in range(workers_n)]
     jobs = [random_job(rng, i, workers_n) for i in range(jobs_n)]
     reference = reference_cost_matrix(jobs, pool, RULES)
-    chosen = assign(jobs, pool, RULES, WORKSPACE if reuse else None)
+    chosen = assign(jobs, pool, RULES)
     assert len(set(chosen.values())) == len(chosen)  # one job per worker
     assert all(reference[r, c] < INELIGIBLE for r, c in chosen.items())
     best = optimal(reference)
