@@ -60,12 +60,26 @@ def reference_cost_matrix(
 def cost_matrix(jobs: Sequence[Job], workers: Sequence[Candidate], rules: DispatchRules) -> Floats:
     """Metres from each worker to each job, plus the job's priority below the highest (in
     metres); ``INELIGIBLE`` where the rules forbid the pair (or either has no place). Whole
-    numbers in float64, what ``linear_sum_assignment`` solves in (no copy there)."""
+    numbers in float64. ``costs``' matrix with a column for every worker."""
     cost = np.full((len(jobs), len(workers)), float(INELIGIBLE))
+    part, cols = costs(jobs, workers, rules)
+    cost[:, cols] = part
+    return cost
+
+
+def costs(
+    jobs: Sequence[Job], workers: Sequence[Candidate], rules: DispatchRules
+) -> tuple[Floats, Ints]:
+    """``cost_matrix``'s columns of the workers who could take some job at all (approved, not
+    suspended, online, under their daily cap, placed), and those workers' indices: the other
+    columns are ``INELIGIBLE`` throughout and change no assignment. Each chunk of rows is
+    filled while in the cache (no ``np.full`` pass over the whole matrix first)."""
     w = _Workers(workers)
     cols = w.cols  # only the workers who could take something
+    cost = np.empty((len(jobs), cols.size))
     if not jobs or not cols.size:
-        return cost
+        cost.fill(INELIGIBLE)
+        return cost, cols
     behind = np.array(_behind(jobs, rules), float)[:, None]
     skills = _Groups([job.skill for job in jobs], w.skilled)
     districts = _Groups([job.district for job in jobs], w.serving)
@@ -108,9 +122,19 @@ def cost_matrix(jobs: Sequence[Job], workers: Sequence[Candidate], rules: Dispat
             assert a is not None and b is not None  # placed: both
             metres[i] = distance_m(a, b)
         keep = (metres <= radius[col]) | district.ravel()[at]
-        row, col = row[keep] + lo, cols[col[keep]]
-        cost.ravel()[row * len(workers) + col] = metres[keep] + behind[row, 0]
-    return cost
+        block = cost[lo:hi]
+        block.fill(INELIGIBLE)
+        block.ravel()[row[keep] * cols.size + col[keep]] = metres[keep] + behind[lo + row[keep], 0]
+    return cost, cols
+
+
+def assign(
+    jobs: Sequence[Job], workers: Sequence[Candidate], rules: DispatchRules
+) -> dict[int, int]:
+    """job index → worker index minimising the total cost: ``optimal(cost_matrix(...))``'s
+    total, solved over the columns of ``costs`` only."""
+    cost, cols = costs(jobs, workers, rules)
+    return {r: int(cols[c]) for r, c in optimal(cost).items()}
 
 
 def optimal(cost: Ints | Floats) -> dict[int, int]:

@@ -217,10 +217,13 @@ class DispatchIndex:
         per_m = self.rules.points_per_km / 1000
         n = self._reach
         while True:
-            starts = self._rows_of(n) + ((qy << 32) + qx - n)
-            lo = np.searchsorted(grid.keys, starts).tolist()
-            hi = np.searchsorted(grid.keys, starts + (2 * n + 1)).tolist()
-            parts = [grid.block[:, a:b] for a, b in zip(lo, hi, strict=True) if b > a]
+            edges = grid.keys.searchsorted(self._edges_of(n) + ((qy << 32) + qx)).tolist()
+            rows = 2 * n + 1
+            parts = [
+                grid.block[:, a:b]
+                for a, b in zip(edges[:rows], edges[rows:], strict=True)
+                if b > a
+            ]
             if parts:
                 blk = np.concatenate(parts, axis=1) if len(parts) > 1 else parts[0]
                 self._scan(job, blk, q, found, seen, k)
@@ -291,11 +294,13 @@ class DispatchIndex:
             )
         return self._holding[key]
 
-    def _rows_of(self, n: int) -> Ints:
-        """The keys' offsets of the first cells of the rows of a square of ``2n + 1`` cells."""
-        if (rows := self._offsets.get(n)) is None:
-            rows = self._offsets[n] = np.arange(-n, n + 1, dtype=np.int64) << 32
-        return rows
+    def _edges_of(self, n: int) -> Ints:
+        """The keys' offsets from the centre cell's of where the rows of a square of
+        ``2n + 1`` cells start, then of where they end (one past): one ``searchsorted``."""
+        if (edges := self._offsets.get(n)) is None:
+            rows = np.arange(-n, n + 1, dtype=np.int64) << 32
+            edges = self._offsets[n] = np.concatenate([rows - n, rows + (n + 1)])
+        return edges
 
     def _flat(self, job: Job, rows: Ints) -> Floats:
         """The exact score but for the preferred/previous bonus (no distance to the job)."""
@@ -333,7 +338,7 @@ class DispatchIndex:
                 return
             bound[pos] = -np.inf
             self._check(job, int(rows[pos]), found, seen)
-        ahead = np.flatnonzero(bound >= found[k - 1].score).tolist()
+        ahead = (bound >= found[k - 1].score).nonzero()[0].tolist()
         for pos in sorted(ahead, key=lambda i: -bound[i]):
             if bound[pos] < found[k - 1].score:
                 return

@@ -10,7 +10,7 @@ from conversations.services.dispatch_pool import candidates, pool_for
 from conversations.services.notices import Notice, to_admins, to_customer, to_worker
 from conversations.services.worker_index import WorkerIndex
 from domain import gazetteer
-from domain.assignment import cost_matrix, optimal
+from domain.assignment import assign
 from domain.catalog import Catalog
 from domain.dispatch import (
     REFUSAL_TEXT,
@@ -161,7 +161,7 @@ async def batch(
             addresses.append(address)
         pool = await candidates(uow, jobs[0], rules, until=max(j.end_at for j in jobs))
         workers = [c for c, _ in pool.values()]
-        chosen = optimal(cost_matrix(jobs, workers, rules.dispatch)) if workers else {}
+        chosen = assign(jobs, workers, rules.dispatch) if workers else {}
         for i in by_priority(jobs, rules.dispatch):
             order = day_orders[i]
             order.dispatch_note = ""

@@ -10,7 +10,15 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.assignment import INELIGIBLE, cost_matrix, greedy, optimal, reference_cost_matrix
+from domain.assignment import (
+    INELIGIBLE,
+    assign,
+    cost_matrix,
+    greedy,
+    optimal,
+    reference_cost_matrix,
+    total,
+)
 from domain.dispatch import Busy, Candidate, Job, Refusal, rank, refusal
 from domain.dispatch_index import DispatchIndex
 from domain.people import GeoPoint
@@ -104,6 +112,30 @@ def test_the_index_chooses_exactly_as_the_rules_one_worker_at_a_time(seed, k, n)
         assert squares.best(job, k) == reference  # large ones: squares of cells around the job
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10**6))
+def test_few_workers_within_a_few_cells_of_the_job_are_all_seen(seed):
+    """A sparse pool around the job: the best is often at the edge of the first square of
+    cells, or just outside it (a square one cell too narrow fails here)."""
+    rng = random.Random(seed)
+    pool = [
+        Candidate(
+            i + 1,
+            frozenset({"nanny"}),
+            location=near(rng, 0.05),
+            radius_m=20_000,
+            rating_x100=rng.randint(300, 500),
+            active_now=rng.randint(0, 1),
+            level=rng.choice(list(WorkerLevel)),
+        )
+        for i in range(rng.randint(2, 30))
+    ]
+    index = DispatchIndex(pool, RULES, whole=0)
+    for i in range(5):
+        job = Job(i, "nanny", START, START + timedelta(hours=3), location=near(rng, 0.03))
+        assert index.best(job, 3) == rank(job, pool, RULES)[:3]
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.integers(0, 10**6), st.integers(1, 40), st.integers(1, 120))
 def test_the_vectorised_cost_matrix_is_the_reference_one(seed, jobs_n, workers_n):
@@ -111,6 +143,20 @@ def test_the_vectorised_cost_matrix_is_the_reference_one(seed, jobs_n, workers_n
     pool = [random_worker(rng, i) for i in range(workers_n)]
     jobs = [random_job(rng, i, workers_n) for i in range(jobs_n)]
     assert (cost_matrix(jobs, pool, RULES) == reference_cost_matrix(jobs, pool, RULES)).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10**6), st.integers(1, 40), st.integers(1, 60))
+def test_the_batch_over_the_available_workers_is_as_optimal_as_over_all(seed, jobs_n, workers_n):
+    rng = random.Random(seed)
+    pool = [random_worker(rng, i) for i in range(workers_n)]
+    jobs = [random_job(rng, i, workers_n) for i in range(jobs_n)]
+    reference = reference_cost_matrix(jobs, pool, RULES)
+    chosen = assign(jobs, pool, RULES)
+    assert len(set(chosen.values())) == len(chosen)  # one job per worker
+    assert all(reference[r, c] < INELIGIBLE for r, c in chosen.items())
+    best = optimal(reference)
+    assert (len(chosen), total(reference, chosen)) == (len(best), total(reference, best))
 
 
 def test_a_long_placement_keeps_a_worker_out_of_any_job_inside_it():
