@@ -15,6 +15,7 @@ import logging
 import os
 import signal
 import sys
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -181,25 +182,29 @@ def main() -> None:
 
 def count_sql(path: Path) -> Callable[[web.Application], AsyncIterator[None]]:
     """Count the statements and transactions the app sends its database (SQLAlchemy's engine
-    events, as tests/e2e/test_round_trips.py counts them); write them to ``path`` at exit."""
+    events, as tests/e2e/test_round_trips.py counts them); write them to ``path`` at exit (a
+    JSON line of the two counts, then one of the statements by their text)."""
     from sqlalchemy import event
 
     from webhooks.keys import DATABASE
 
     async def counting(app: web.Application) -> AsyncIterator[None]:
         seen = {"sql": 0, "transactions": 0}
+        statements: Counter[str] = Counter()  # by their text, for a look at what was sent
 
-        def hit(what: str) -> Callable[..., None]:
-            def count(*_: object, **__: object) -> None:
-                seen[what] += 1
+        def sql(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+            seen["sql"] += 1
+            statements[" ".join(statement.split())[:160]] += 1
 
-            return count
+        def begun(*_: object) -> None:
+            seen["transactions"] += 1
 
         engine = app[DATABASE].engine.sync_engine
-        event.listen(engine, "before_cursor_execute", hit("sql"))
-        event.listen(engine, "begin", hit("transactions"))
+        event.listen(engine, "before_cursor_execute", sql)
+        event.listen(engine, "begin", begun)
         yield
-        await asyncio.to_thread(path.write_bytes, orjson.dumps(seen))
+        dump = orjson.dumps(seen) + b"\n" + orjson.dumps(dict(statements.most_common()))
+        await asyncio.to_thread(path.write_bytes, dump)
 
     return counting
 

@@ -287,7 +287,8 @@ async def one_round(
         for n in range(len(servers)):  # written by each server as it stopped
             counted = Path(tmp) / str(n) / "sql.json"
             if counted.exists():
-                for key, value in json.loads(counted.read_text()).items():
+                counts = counted.read_text().splitlines()[0]  # then the statements' texts
+                for key, value in json.loads(counts).items():
                     check[key] = check.get(key, 0) + value
         return check
 
