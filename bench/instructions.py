@@ -80,10 +80,10 @@ async def measure(
         port, out = webhook.free_port(), Path(tmp) / "callgrind.out"
         proc = await asyncio.to_thread(start, root, port, Path(tmp), api, out, stores)
         try:
-            url = f"http://127.0.0.1:{port}/{route}"
-            await webhook.drive(route, url, 3, False)  # warm-up, not counted
+            urls = [f"http://127.0.0.1:{port}/{route}"]
+            await webhook.drive(route, urls, 3, False, 0, [])  # warm-up, not counted
             await counting(proc.pid, "on")
-            result = await webhook.drive(route, url, users, False)
+            result = await webhook.drive(route, urls, users, False, 0, [])
             await counting(proc.pid, "off")
         finally:
             proc.terminate()

@@ -8,12 +8,15 @@ Run by a benchmark in its own process (pinned to one CPU), never by hand.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import cProfile
 import dataclasses
 import logging
 import os
 import signal
 import sys
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import orjson
@@ -90,6 +93,7 @@ def main() -> None:
     p.add_argument("--messages-per-minute", type=int, default=0, help="the rate limit's rule")
     p.add_argument("--workers", type=int, default=0, help="as `daojia serve --workers N`")
     p.add_argument("--profile", type=Path, help="write cProfile stats here on SIGTERM")
+    p.add_argument("--count-sql", type=Path, help="write the SQL statements sent here at exit")
     args = p.parse_args()
     if args.cpu >= 0:
         os.sched_setaffinity(0, {args.cpu})
@@ -135,7 +139,8 @@ def main() -> None:
         _env_file=None,
         database_url=db,
         redis_url=args.redis or None,
-        pii_key=new_key(),
+        # the servers of one run share a database, and so its key (bench/webhook.py --ports)
+        pii_key=os.environ.get("BENCH_PII_KEY") or new_key(),
         data_dir=args.dir / "data",
         media_dir=args.dir / "media",
         wechat_appid="wxbench",
@@ -164,6 +169,8 @@ def main() -> None:
         risk = dataclasses.replace(rules.risk, messages_per_minute=args.messages_per_minute)
         rules = dataclasses.replace(rules, risk=risk)
     app = create_app(settings, catalog, rules)
+    if args.count_sql:
+        app.cleanup_ctx.append(count_sql(args.count_sql))
     # the access log as `daojia serve` writes it (JSON lines), to a file here
     access = logging.getLogger("aiohttp.access")
     access.setLevel(logging.INFO)
@@ -171,6 +178,35 @@ def main() -> None:
     access.addHandler(logging.FileHandler(args.dir / "access.log"))
     print("ready", file=sys.stderr, flush=True)
     run_server(app, "127.0.0.1", args.port)  # as `daojia serve` runs it
+
+
+def count_sql(path: Path) -> Callable[[web.Application], AsyncIterator[None]]:
+    """Count the statements and transactions the app sends its database (SQLAlchemy's engine
+    events, as tests/e2e/test_round_trips.py counts them); write them to ``path`` at exit (a
+    JSON line of the two counts, then one of the statements by their text)."""
+    from sqlalchemy import event
+
+    from webhooks.keys import DATABASE
+
+    async def counting(app: web.Application) -> AsyncIterator[None]:
+        seen = {"sql": 0, "transactions": 0}
+        statements: Counter[str] = Counter()  # by their text, for a look at what was sent
+
+        def sql(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+            seen["sql"] += 1
+            statements[" ".join(statement.split())[:160]] += 1
+
+        def begun(*_: object) -> None:
+            seen["transactions"] += 1
+
+        engine = app[DATABASE].engine.sync_engine
+        event.listen(engine, "before_cursor_execute", sql)
+        event.listen(engine, "begin", begun)
+        yield
+        dump = orjson.dumps(seen) + b"\n" + orjson.dumps(dict(statements.most_common()))
+        await asyncio.to_thread(path.write_bytes, dump)
+
+    return counting
 
 
 def serve_worker(settings: object, per_minute: int, number: int, listening: object) -> None:

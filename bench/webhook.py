@@ -11,6 +11,7 @@ interleaved rounds (this VM's speed drifts by up to 2× between minutes); median
     python bench/webhook.py --users 200 --pg --redis   # PostgreSQL + Redis
     python bench/webhook.py --users 200 --think 2  # people who take ~2 s to answer
     python bench/webhook.py --pg --redis --workers 2   # `daojia serve --workers 2` (unpinned)
+    python bench/webhook.py --pg --redis --ports 2     # two servers, each its own port (unpinned)
     python bench/webhook.py --pg --redis --conversations 10000 --rounds 0   # RSS afterwards
 
 Prints messages/s, p50/p99 reply latency and the server's CPU time per message (user + system,
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import socket
@@ -44,6 +46,7 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from webhook_report import pinned, report  # noqa: E402 - beside this script
 from webhook_rig import (  # noqa: E402 - the rig beside this script
     WECHAT_API,
     FakeBotApi,
@@ -146,20 +149,23 @@ def cpu_seconds(pid: int) -> float:
 
 
 async def drive(
-    route: str, url: str, users: int, bare: bool, think: float = 0, pid: int | None = None
+    route: str, urls: list[str], users: int, bare: bool, think: float, pids: list[int]
 ) -> dict:
+    """``users`` walk the flow at once, split evenly between the servers at ``urls`` (one
+    each warms up first); the CPU is that of the processes ``pids``."""
     lat: list[float] = []
     walker = wechat_user if route == "wechat" else telegram_user
     connector = aiohttp.TCPConnector(limit=0, force_close=False)
     async with aiohttp.ClientSession(connector=connector) as session:
-        await walker(session, url, 0, [], bare, 0)  # warm-up
-        cpu0 = cpu_seconds(pid) if pid else 0.0
+        for n, url in enumerate(urls):  # a warm-up, by users of their own
+            await walker(session, url, users + 1 + n, [], bare, 0)
+        cpu0 = sum(map(cpu_seconds, pids))
         t0 = time.perf_counter()
         done = await asyncio.gather(
-            *[walker(session, url, i + 1, lat, bare, think) for i in range(users)]
+            *[walker(session, urls[i % len(urls)], i + 1, lat, bare, think) for i in range(users)]
         )
         wall = time.perf_counter() - t0
-        cpu = cpu_seconds(pid) - cpu0 if pid else 0.0
+        cpu = sum(map(cpu_seconds, pids)) - cpu0
     lat.sort()
     return {
         "msgs": len(lat),
@@ -185,16 +191,19 @@ def start_server(kind: str, port: int, workdir: Path, tg_api: str, args) -> subp
         "--telegram-api",
         tg_api,
         "--cpu",
-        "-1" if args.workers else "0",
+        "-1" if args.workers or args.ports > 1 else "0",
     ]
     if args.workers and kind == "daojia":
         cmd += ["--workers", str(args.workers)]
+    if kind == "daojia" and not args.workers:
+        cmd += ["--count-sql", str(workdir / "sql.json")]
     if args.pg:
         cmd += ["--db", args.pg_url]
     if args.redis:
         cmd += ["--redis", args.redis_url]
     root = Path(args.root).resolve() if args.root and kind == "daojia" else ROOT
-    proc = subprocess.Popen(cmd, env={**os.environ, "PYTHONPATH": str(root)})
+    env = {**os.environ, "PYTHONPATH": str(root), "BENCH_PII_KEY": args.pii_key}
+    proc = subprocess.Popen(cmd, env=env)
     return listening(proc, port, 30)
 
 
@@ -212,7 +221,7 @@ def listening(proc: subprocess.Popen, port: int, seconds: float) -> subprocess.P
 
 
 async def main_async(args) -> None:
-    if not args.workers:  # --workers: the server's processes and this client share the CPUs
+    if pinned(args):  # else the servers' processes and this client share the CPUs
         os.sched_setaffinity(0, {1})
     fake = FakeBotApi()
     fake_app = web.Application()
@@ -227,27 +236,9 @@ async def main_async(args) -> None:
     checks: list[dict[str, int]] = []
     for _ in range(args.rounds):  # interleaved: the VM's speed drifts between minutes
         for kind in ("bare", "daojia"):
-            with tempfile.TemporaryDirectory() as tmp:
-                if args.pg:
-                    await reset_pg(args.pg_url)
-                port = free_port()
-                proc = await asyncio.to_thread(start_server, kind, port, Path(tmp), tg_api, args)
-                try:
-                    for route in ("wechat", "telegram"):
-                        result = await drive(
-                            route,
-                            f"http://127.0.0.1:{port}/{route}",
-                            args.users,
-                            kind == "bare",
-                            args.think,
-                            proc.pid,
-                        )
-                        runs.setdefault((kind, route), []).append(result)
-                    if kind == "daojia" and args.pg:
-                        checks.append(await verify(args.pg_url, 2 * (args.users + 1)))
-                finally:
-                    proc.terminate()
-                    proc.wait(timeout=10)
+            check = await one_round(kind, args, tg_api, runs)
+            if check is not None:
+                checks.append(check)
     if args.conversations:
         rss = await conversations_rss(args, tg_api)
     await runner.cleanup()
@@ -260,55 +251,47 @@ async def main_async(args) -> None:
         report(args, runs, checks, fake)
 
 
-def report(args, runs: dict[tuple[str, str], list[dict]], checks: list[dict], fake) -> None:
-    setup = f"{'PostgreSQL' if args.pg else 'SQLite'} + {'Redis' if args.redis else 'local state'}"
-    if args.workers:
-        setup += f", daojia serve --workers {args.workers} (unpinned, client too)"
-    think = f"; each user waits {args.think} s between messages" if args.think else ""
-    print(
-        f"\n{args.users} users × 9 messages per route; daojia on {setup}{think}"
-        + ("" if args.workers else "; server pinned to CPU 0, client to CPU 1")
-        + f"; median of {args.rounds} interleaved rounds"
-    )
-    print(
-        f"{'handler':8} {'route':9} {'msgs':>6} {'msgs/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'booked':>6} {'CPU ms/msg':>10}  msgs/s per round"
-    )
-    by: dict[tuple[str, str], dict] = {}
-    for (kind, route), results in runs.items():
-        r = by[(kind, route)] = {
-            key: statistics.median(x[key] for x in results) for key in results[0]
-        }
-        rates = " ".join(f"{x['rate']:.0f}" for x in results)
-        print(
-            f"{kind:8} {route:9} {r['msgs']:6.0f} {r['rate']:8.0f} {r['p50']:8.1f} "
-            f"{r['p99']:8.1f} {r['ok']:6.0f} {r['cpu_ms']:10.3f}  {rates}"
-        )
-    for route in ("wechat", "telegram"):
-        ratios = [
-            d["rate"] / b["rate"]
-            for d, b in zip(runs[("daojia", route)], runs[("bare", route)], strict=True)
-        ]
-        cpu = [
-            b["cpu_ms"] / d["cpu_ms"]
-            for d, b in zip(runs[("daojia", route)], runs[("bare", route)], strict=True)
-            if d["cpu_ms"]
-        ]
-        print(
-            f"{route}: daojia throughput = {statistics.median(ratios):.0%} of the bare handler "
-            f"(per round: {' '.join(f'{x:.0%}' for x in ratios)}); server CPU per message: "
-            f"bare = {statistics.median(cpu):.0%} of daojia's"
-        )
-    for c in checks:
-        print(
-            f"verified in the database: {c['customers']} customers, {c['orders']} orders, "
-            f"{c['paid']} paid (of {c['expected']} bookings), {c['duplicated']} customers "
-            f"with more than one order, {c['unpaid']} left awaiting payment"
-        )
-    print(
-        f"fake Bot API: {fake.sent} sendMessage calls (the rest rode on webhook responses); "
-        f"fake WeChat API: {WECHAT_API.sent} customer-service messages (slow turns)"
-    )
+async def one_round(
+    kind: str, args, tg_api: str, runs: dict[tuple[str, str], list[dict]]
+) -> dict[str, int] | None:
+    """Both routes against fresh servers of ``kind`` (``--ports`` of them for daojia); what
+    the database holds afterwards (with ``--pg``), with the SQL the servers sent."""
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.pg:
+            await reset_pg(args.pg_url)
+        servers: list[tuple[subprocess.Popen, int]] = []
+        try:
+            # one after another: each migrates the shared database before it listens
+            for n in range(args.ports if kind == "daojia" else 1):
+                port, workdir = free_port(), Path(tmp) / str(n)
+                proc = await asyncio.to_thread(start_server, kind, port, workdir, tg_api, args)
+                servers.append((proc, port))
+            for route in ("wechat", "telegram"):
+                result = await drive(
+                    route,
+                    [f"http://127.0.0.1:{port}/{route}" for _, port in servers],
+                    args.users,
+                    kind == "bare",
+                    args.think,
+                    [proc.pid for proc, _ in servers],
+                )
+                runs.setdefault((kind, route), []).append(result)
+        finally:
+            for proc, _ in servers:
+                proc.terminate()
+            for proc, _ in servers:
+                proc.wait(timeout=30)
+        if kind != "daojia" or not args.pg:
+            return None
+        bookings = 2 * (args.users + len(servers))  # with the warm-ups
+        check = await verify(args.pg_url, bookings)
+        for n in range(len(servers)):  # written by each server as it stopped
+            counted = Path(tmp) / str(n) / "sql.json"
+            if counted.exists():
+                counts = counted.read_text().splitlines()[0]  # then the statements' texts
+                for key, value in json.loads(counts).items():
+                    check[key] = check.get(key, 0) + value
+        return check
 
 
 async def conversations_rss(args, tg_api: str) -> list[float]:
@@ -370,6 +353,13 @@ def main() -> None:
     p.add_argument("--redis", action="store_true", help="use Redis (--redis-url)")
     p.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
     p.add_argument("--workers", type=int, default=0, help="daojia serve --workers N (needs --pg)")
+    p.add_argument(
+        "--ports",
+        type=int,
+        default=1,
+        help="N independent daojia processes, each on its own port, the users split between "
+        "them (needs --pg and --redis)",
+    )
     p.add_argument("--root", help="run daojia from this checkout (e.g. before a change)")
     p.add_argument(
         "--conversations",
@@ -378,7 +368,12 @@ def main() -> None:
         help="then hold this many conversations on a fresh server and report its RSS",
     )
     args = p.parse_args()
+    if args.ports > 1 and not (args.pg and args.redis):
+        p.error("--ports: the processes share PostgreSQL and Redis: add --pg --redis")
     sys.path.insert(0, str(ROOT))
+    from store.crypto import new_key
+
+    args.pii_key = new_key()  # one for the servers sharing the database (--ports)
     asyncio.run(main_async(args))
 
 

@@ -5,6 +5,13 @@ WeChat waits 5 s for the passive reply and then retries the same message: a turn
 within the budget answers passively; a slower one answers ``success`` at once and its replies
 follow as customer-service messages. Retries are recognised by MsgId (events: FromUserName +
 CreateTime + Event) through the conversation store's claim, across processes with Redis.
+
+WeChat never sends a message again once it was answered ``success``, so such a message is
+this process's to finish: a person's messages are taken in the order they came (one waits for
+the one before it, instead of for the person's lock, where it could give up while a slow turn
+ran on), a turn that fails is tried again as a retry would be (``ATTEMPTS``: the claim makes
+that safe, a turn committed once is answered, not run twice), and a message still not done is
+answered with ``NOT_DONE``, so nobody's step — paying for a placed order — is lost in silence.
 Before that, ``bots.wechat_replay`` refuses stale timestamps and signatures lifted onto other
 content.
 """
@@ -42,10 +49,17 @@ from conversations.services.notices import Notice
 from domain.errors import DeliveryFailed
 from domain.privacy import loggable_traceback
 from domain.referrals import InviteLink
+from domain.text import N_
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
 SUCCESS = "success"
+ATTEMPTS = 4
+"""How often a message is tried before ``NOT_DONE``: once, and as often again as WeChat retries
+one (3 times) when it does not get an answer."""
+RETRY_PAUSE_S = 1.0
+"""The pause before a message is tried again, longer by as much each time."""
+NOT_DONE = N_("抱歉,系统繁忙,您刚才的消息没有处理成功,请再发一次。")
 
 
 def _cdata_safe(text: str) -> str:
@@ -92,6 +106,7 @@ class WeChatBot(Channel):
         rejected: Callable[[str], None],
         clock: Callable[[], datetime],
         budget_s: float = 3.5,
+        retry_pause_s: float = RETRY_PAUSE_S,
         templates: TemplateMessages | None = None,
         qr_base: str = "https://mp.weixin.qq.com/cgi-bin/",
     ) -> None:
@@ -107,6 +122,8 @@ class WeChatBot(Channel):
         self._rejected = rejected
         self._clock = clock
         self.budget_s = budget_s
+        self.retry_pause_s = retry_pause_s
+        self._latest: dict[str, asyncio.Task[Handled]] = {}  # each person's last message
         self._templates = templates
         self._session: aiohttp.ClientSession | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -210,7 +227,7 @@ class WeChatBot(Channel):
             raise web.HTTPBadRequest(text="not a WeChat message") from None
         if event is None:
             return web.Response(text=SUCCESS)
-        task = asyncio.ensure_future(self._handle(event))
+        task = self._in_order(event)
         done, _ = await asyncio.wait({task}, timeout=self.budget_s)
         if not done:
             self._tasks.add(task)
@@ -223,6 +240,39 @@ class WeChatBot(Channel):
         if rest:
             self._spawn(self._send_texts(event.user_id, rest))
         return self._passive(request, msg, first)
+
+    def _in_order(self, event: Inbound) -> asyncio.Task[Handled]:
+        """The turn of ``event``, begun once the person's message before it is done."""
+        before = self._latest.get(event.user_id)
+        task = asyncio.ensure_future(self._turn(before, event))
+        self._latest[event.user_id] = task
+
+        def forget(done: asyncio.Task[Handled]) -> None:
+            if self._latest.get(event.user_id) is done:
+                del self._latest[event.user_id]
+
+        task.add_done_callback(forget)
+        return task
+
+    async def _turn(self, before: asyncio.Task[Handled] | None, event: Inbound) -> Handled:
+        if before is not None:
+            await asyncio.wait({before})  # its outcome is its own request's
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return await self._handle(event)
+            except (web.HTTPServiceUnavailable, asyncio.CancelledError):
+                raise  # stopping: not tried again here
+            except Exception as exc:
+                if attempt == ATTEMPTS:
+                    raise
+                log.warning(
+                    "wechat turn for %s failed (attempt %d), trying again: %s",
+                    event.user_id,
+                    attempt,
+                    type(exc).__name__,
+                )
+            await asyncio.sleep(self.retry_pause_s * attempt)
+        raise AssertionError("unreachable")
 
     def _parse(self, request: web.Request, body: bytes) -> Any:
         q = request.query
@@ -262,8 +312,9 @@ class WeChatBot(Channel):
                 log.error("slow wechat turn for %s was cancelled", user_id)
                 return
             error = task.exception()
-            if error is not None:
+            if error is not None:  # answered ``success``: WeChat will not send it again
                 log.error("slow wechat turn for %s failed\n%s", user_id, loggable_traceback(error))
+                self._spawn(self._send_texts(user_id, [NOT_DONE.get("zh")]))
                 return
             handled: Handled = task.result()
             if handled.status == "handled" and handled.replies:

@@ -73,6 +73,7 @@ class MoneyDesk:
                     amount=cmd.amount_cents,
                     now=now,
                     customer_id=cmd.customer_id,
+                    read=of_card,  # read just now: no second SELECT
                 )
                 extra = EXTRA.get(payment.kind, "")
                 balance = payment.kind == PaymentKind.BALANCE or bool(extra)

@@ -126,15 +126,18 @@ async def confirm(
     amount: int | None,
     now: datetime,
     customer_id: int | None = None,
+    read: Payment | None = None,
 ) -> tuple[Order, Payment, bool]:
     """Credit a payment once. Returns (order, payment, newly credited).
 
     Raises PaymentMismatch (nothing credited) when the provider or amount is not the one
     requested (``amount=None``: the amount requested, for the sandbox), Uncreditable when the
     order was cancelled (the caller checks with the provider and returns the money); a
-    repeated notification returns ``newly credited = False``.
+    repeated notification returns ``newly credited = False``. ``read``: the payment of
+    ``reference`` as the caller just read it, not read again (either read comes before the
+    order's lock; the claim below is what credits it once).
     """
-    payment = await uow.payments.by_reference(reference)
+    payment = read if read is not None else await uow.payments.by_reference(reference)
     if payment is None or payment.kind == PaymentKind.REFUND or payment.order_id is None:
         raise DomainError(N_("找不到这笔支付"))  # a card's payment: ``services.cards``
     # the order's lock first: an expiry or a cancellation racing this notification has either

@@ -52,26 +52,36 @@ class Gate:
         engine.run = gated
 
 
-def claims_asked(app, count: int) -> asyncio.Event:
-    """Set once the chat engine has asked its conversation store ``count`` times for a claim
-    (a retry of a message in progress waits in the store for the first attempt's answer)."""
-    store = app[CHAT].engine.store
-    begin = store.begin
-    asked = asyncio.Event()
+def requests_in(app, count: int) -> asyncio.Event:
+    """Set once the WeChat bot has taken in ``count`` signed messages (checked against
+    replays: the step before the turn; a retry of a message in progress then waits, behind
+    the first attempt, for its answer)."""
+    from webhooks.keys import CHANNELS
+
+    replay = app[CHANNELS]["wechat"].replay
+    replayed = replay.replayed
+    seen = asyncio.Event()
     calls = 0
 
     async def counted(*args, **kw):
         nonlocal calls
         calls += 1
         if calls >= count:
-            asked.set()
-        return await begin(*args, **kw)
+            seen.set()
+        return await replayed(*args, **kw)
 
-    store.begin = counted
-    return asked
+    replay.replayed = counted
+    return seen
 
 
 async def book_on_wechat(user: WeChatUser) -> None:
+    await place_on_wechat(user)
+    await user.choose("确认支付")
+    assert "支付成功" in user.last_text
+
+
+async def place_on_wechat(user: WeChatUser) -> None:
+    """A first booking up to its order placed, awaiting payment."""
     await user.post_xml(event_xml(user.openid, "subscribe"))
     assert "欢迎" in user.last_text and "回复序号" in user.last_text
     assert "新人券" in user.last_text and "手机号" not in user.last_text  # asked at checkout
@@ -91,8 +101,6 @@ async def book_on_wechat(user: WeChatUser) -> None:
         "已提交" in user.last_text
         and '<a href="http://127.0.0.1:8080/pay/sandbox/' in user.last_text
     )
-    await user.choose("确认支付")
-    assert "支付成功" in user.last_text
 
 
 @pytest.mark.parametrize("aes", [False, True], ids=["plaintext", "aes"])
@@ -141,7 +149,7 @@ async def test_retries_while_the_first_is_still_running_get_success(
     app = wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat)
     client = await aiohttp_client(app)
     server = WeChatServer(clock=app[CLOCK])
-    gate, asked = Gate(app), claims_asked(app, 3)
+    gate, asked = Gate(app), requests_in(app, 3)
     xml = text_xml("o-concurrent", "/start", msg_id=777000222)
     posting = asyncio.gather(
         *[
@@ -176,6 +184,99 @@ async def test_a_slow_turn_answers_success_then_customer_service_messages(
     texts = fake_wechat.texts("o-slow")
     assert len(texts) == 1 and "欢迎" in texts[0]
     assert fake_wechat.token_fetches == 1
+
+
+def failing(app, times: int) -> list[str]:
+    """The chat engine's first ``times`` turns fail as a turn does that waited out another's
+    lock (``stayed locked``); the list names what each call did."""
+    engine = app[CHAT].engine
+    handle = engine.handle
+    calls: list[str] = []
+
+    async def flaky(event):
+        if len(calls) < times:
+            calls.append("failed")
+            raise TimeoutError(f"conversation wechat:{event.user_id} stayed locked")
+        calls.append("ran")
+        return await handle(event)
+
+    engine.handle = flaky
+    return calls
+
+
+async def test_paying_after_the_reply_came_too_late_is_not_lost(
+    aiohttp_client, tmp_path, db_url, pii_key, fake_wechat
+):
+    """Under load the pay message waited past the person's lock for the slow turn before it
+    and failed after WeChat had been answered ``success`` (it never sends it again): the
+    placed order stayed unpaid in silence. It is tried again, and the payment goes through."""
+    from webhooks.keys import CHANNELS
+
+    app = wechat_app(tmp_path, db_url, pii_key, fake_wechat)
+    client = await aiohttp_client(app)
+    user = WeChatUser(client, fake_wechat, "o-late-pay", WeChatServer(clock=app[CLOCK]))
+    await place_on_wechat(user)
+    bot = app[CHANNELS]["wechat"]
+    bot.budget_s, bot.retry_pause_s = 0, 0  # the pay turn outlasts the passive reply's budget
+    calls = failing(app, 1)
+    await user.choose("确认支付")
+    assert user.last_text == ""  # answered ``success``
+    await bot.drain()
+    assert calls == ["failed", "ran"]
+    texts = fake_wechat.texts("o-late-pay")
+    assert len(texts) == 1 and "支付成功" in texts[0]
+
+
+async def test_a_message_that_cannot_be_done_is_answered_so(
+    aiohttp_client, tmp_path, sqlite_url, pii_key, fake_wechat
+):
+    from bots.wechat import ATTEMPTS
+    from webhooks.keys import CHANNELS
+
+    app = wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat)
+    client = await aiohttp_client(app)
+    bot = app[CHANNELS]["wechat"]
+    bot.budget_s, bot.retry_pause_s = 0, 0
+    calls = failing(app, ATTEMPTS)
+    user = WeChatUser(client, fake_wechat, "o-not-done", WeChatServer(clock=app[CLOCK]))
+    assert await user.post_xml(text_xml("o-not-done", "/start")) == "success"
+    await bot.drain()
+    assert calls == ["failed"] * ATTEMPTS
+    assert fake_wechat.texts("o-not-done") == [
+        "抱歉,系统繁忙,您刚才的消息没有处理成功,请再发一次。"
+    ]
+
+
+async def test_a_persons_messages_are_taken_in_order(
+    aiohttp_client, tmp_path, sqlite_url, pii_key, fake_wechat
+):
+    """The next message waits for the one before it in the process, not for the person's
+    lock (where it could give up while a slow turn runs on)."""
+    from webhooks.keys import CHANNELS
+
+    app = wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat)
+    client = await aiohttp_client(app)
+    bot = app[CHANNELS]["wechat"]
+    bot.budget_s = 0
+    gate = Gate(app)
+    user = WeChatUser(client, fake_wechat, "o-order", WeChatServer(clock=app[CLOCK]))
+    claims = app[CHAT].engine.store
+    begin, asked = claims.begin, []
+
+    async def counted(*args, **kw):
+        asked.append(args[2])  # the message id
+        return await begin(*args, **kw)
+
+    claims.begin = counted
+    assert await user.post_xml(text_xml("o-order", "/start", msg_id=1)) == "success"
+    await asyncio.wait_for(gate.reached.wait(), 5)
+    assert await user.post_xml(text_xml("o-order", "1", msg_id=2)) == "success"
+    assert asked == ["m1"]  # the second has not asked for the lock while the first runs
+    gate.opened.set()
+    await bot.drain()
+    assert asked == ["m1", "m2"]
+    texts = fake_wechat.texts("o-order")
+    assert len(texts) == 2 and "欢迎" in texts[0] and "欢迎" not in texts[1]
 
 
 @pytest.mark.parametrize(

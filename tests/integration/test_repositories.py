@@ -382,3 +382,26 @@ async def test_a_write_is_seen_by_later_reads_in_the_same_unit_of_work(database)
         held.name = "改过的名字"
         await uow.customers.save(held)  # an ORM change in the session
         assert (await uow.customers.get(customer.id)).name == "改过的名字"
+
+
+async def test_an_order_has_one_policy_requested(database):
+    from domain.insurance import Policy, PolicyStatus
+
+    order = await new_order(database, await new_customer(database))
+
+    def policy() -> Policy:
+        return Policy(
+            order.id, order.number, "日常保洁", order.start_at, order.end_at, 1_000_000, NOW, NOW
+        )
+
+    first, again = policy(), policy()
+    async with database.uow() as uow:
+        assert await uow.policies.request(first)
+        assert not await uow.policies.request(again)  # the same order: kept once
+        await uow.commit()
+    assert first.id is not None and again.id is None
+    async with database.uow() as uow:
+        kept = await uow.policies.by_order(order.id)
+    assert kept is not None and kept.id == first.id and kept.status is PolicyStatus.REQUESTED
+    assert (kept.item, kept.insured_cents) == ("日常保洁", 1_000_000)
+    assert kept.starts_at == order.start_at
