@@ -57,9 +57,9 @@ class OrderRepository:
         self._cipher = cipher
         self.seen: list[Order] = []
         self._stored: dict[int, dict[str, Any]] = {}
+        """Each order's columns as this unit of work read or wrote them (plain values)."""
         self._drawn: set[int] = set()
         """Numbers handed out by ``next_number``: ``add`` draws again when one is taken."""
-        """Each order's columns as this unit of work read or wrote them (plain values)."""
 
     async def next_number(self) -> int:
         """A random order number (6 digits) for a new order; ``add`` makes sure it is free,

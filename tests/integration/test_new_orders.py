@@ -1,6 +1,7 @@
 """A new order's number and rows (``store.new_orders``: one statement on PostgreSQL), on
 SQLite and PostgreSQL."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +11,9 @@ from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.orders import Actor, Order
 from domain.people import Customer
 from domain.pricing import QuoteRequest, Selection, quote
+from store import orders_repo
 from store.catalog_file import load_catalog
+from store.new_orders import draw_number
 from tests import random_refs
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
@@ -76,6 +79,35 @@ async def test_a_drawn_number_another_order_took_is_drawn_again_in_its_events_to
         stored = await uow.orders.by_number(second.number)
         assert stored is not None and stored.id == second.id != first.id
         assert stored.lines == second.lines and len(stored.timeline) == 2
+
+
+async def test_a_number_drawn_by_two_checkouts_at_once_places_both_orders(database, monkeypatch):
+    """The second INSERT waits for the first's transaction (PostgreSQL) or its turn (SQLite),
+    finds the number taken and draws again; a SELECT first would have let both through to a
+    duplicate key error."""
+    customer_id = await a_customer(database)
+    number = draw_number(0)
+    monkeypatch.setattr(
+        orders_repo, "draw_number", lambda attempt: number if attempt == 0 else draw_number(1)
+    )
+    first_added = asyncio.Event()
+
+    async def checkout(first: bool) -> Order:
+        if not first:
+            await first_added.wait()
+        async with database.uow() as uow:
+            order = await uow.orders.add(an_order(await uow.orders.next_number(), customer_id))
+            if first:
+                first_added.set()  # not committed yet: the other checkout goes on now
+            await uow.commit()
+        return order
+
+    one, other = await asyncio.gather(checkout(True), checkout(False))
+    assert one.number == number and other.number != number
+    async with database.uow() as uow:
+        for order in (one, other):
+            stored = await uow.orders.by_number(order.number)
+            assert stored is not None and stored.id == order.id
 
 
 async def test_a_number_the_caller_chose_that_is_taken_fails_as_a_duplicate(database):
