@@ -125,3 +125,11 @@ def test_a_stored_order_keeps_its_number():
     order.id = 7  # type: ignore[assignment]
     with pytest.raises(Exception, match="keeps its number"):
         order.renumber(654_321)
+
+
+async def test_a_new_order_whose_unit_of_work_is_not_committed_is_not_kept(database):
+    customer_id = await a_customer(database)
+    async with database.uow() as uow:
+        order = await uow.orders.add(an_order(await uow.orders.next_number(), customer_id))
+    async with database.uow() as uow:
+        assert await uow.orders.by_number(order.number) is None
