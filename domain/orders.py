@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import NewType
 
@@ -153,6 +153,16 @@ class Order:
         )
         order.timeline.append(OrderEvent(None, OrderStatus.QUOTED, None, actor, created_at))
         return order
+
+    def renumber(self, number: int) -> None:
+        """Give a new order, not yet stored, another number (another order took this one
+        first), in the events it has raised too."""
+        if self.id is not None:
+            raise DomainError("a stored order keeps its number")
+        old, self.number = self.number, OrderNumber(number)
+        self.events = [
+            replace(e, order_number=number) if e.order_number == old else e for e in self.events
+        ]
 
     @property
     def label(self) -> str:

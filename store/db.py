@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from store.sqlite.inline import inline_creator
@@ -38,12 +39,43 @@ def create_engine(url: str, *, echo: bool = False, autocheckpoint: bool = True) 
             pool_timeout=POOL_TIMEOUT_S,
         )
     else:
-        kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+        kwargs.update(pool_size=10, max_overflow=10)
     engine = create_async_engine(url, **kwargs)
     if is_sqlite(url):
         pragmas = _SQLITE_PRAGMAS if autocheckpoint else (*_SQLITE_PRAGMAS, NO_AUTOCHECKPOINT)
         event.listen(engine.sync_engine, "connect", partial(_sqlite_pragmas, pragmas))
+    else:
+        event.listen(engine.sync_engine, "connect", _fresh)
+        event.listen(engine.sync_engine, "checkout", _ping)
     return engine
+
+
+_FRESH = "daojia.fresh"  # connection record info: connected, not checked out since
+
+
+def _fresh(_dbapi_conn: Any, record: Any) -> None:
+    record.info[_FRESH] = True
+
+
+def _ping(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+    """Check a pooled PostgreSQL connection on checkout, as ``pool_pre_ping`` would, in one
+    round trip: SQLAlchemy's pre-ping on asyncpg is BEGIN, an empty prepared query and
+    ROLLBACK (the transaction keeps PgBouncer's transaction mode on one server connection for
+    the prepared query), three round trips on every unit of work; a simple-protocol query
+    needs no transaction. A connection that fails it is dropped with the rest of the pool
+    (the server restarted, say) and the checkout goes on with a new one
+    (``InvalidatePoolError``); a new connection is not pinged. ``run_async`` is how
+    SQLAlchemy lets a pool event await the driver."""
+    if record.info.pop(_FRESH, False):
+        return
+    try:
+        dbapi_conn.run_async(_select_one)
+    except Exception as exc:  # closed by the server, network gone: any failure means unusable
+        raise InvalidatePoolError(f"ping failed: {exc!r}") from exc
+
+
+async def _select_one(driver_conn: Any) -> None:
+    await driver_conn.execute("SELECT 1")  # no arguments: the simple query protocol
 
 
 _SQLITE_PRAGMAS = (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,6 +22,7 @@ from domain.orders import Order, OrderId
 from domain.reminders import CLAIM_STATUSES, UPCOMING, Reminder
 from domain.text import N_
 from store.crypto import PiiCipher
+from store.new_orders import draw_number, event_rows, insert_order
 from store.order_queries import (
     CANCELLATIONS,
     LIVE,
@@ -38,15 +38,7 @@ from store.order_rows import (
     plain_columns,
     sealed_columns,
 )
-from store.prepared import (
-    fetch,
-    in_chunks,
-    insert_many,
-    insert_one,
-    select_one,
-    select_rows,
-    update_where,
-)
+from store.prepared import fetch, in_chunks, insert_many, select_one, select_rows, update_where
 from store.tables import OrderRow
 
 
@@ -69,47 +61,53 @@ class OrderRepository:
         self.seen: list[Order] = []
         self._stored: dict[int, dict[str, Any]] = {}
         """Each order's columns as this unit of work read or wrote them (plain values)."""
+        self._drawn: set[int] = set()
+        """Numbers handed out by ``next_number``: ``add`` draws again when one is taken."""
 
     async def next_number(self) -> int:
-        """A fresh random order number (6 digits, 7 once 6 get crowded)."""
-        for attempt in range(20):
-            digits = 6 if attempt < 10 else 7
-            number: int = secrets.randbelow(9 * 10 ** (digits - 1)) + 10 ** (digits - 1)
-            if await select_one(self._s, ORDERS, number=number) is None:
-                return number
-        raise DomainError("no free order number")  # pragma: no cover - 9M numbers
+        """A random order number (6 digits) for a new order; ``add`` makes sure it is free,
+        drawing another when an order already has it (no query here)."""
+        number = draw_number(0)
+        self._drawn.add(number)
+        return number
 
     async def add(self, order: Order) -> Order:
-        order_id = await insert_one(
-            self._s,
-            ORDERS,
+        """Insert the order with its quote lines and timeline (one statement on PostgreSQL:
+        ``store.new_orders``). A number from ``next_number`` that another order holds is
+        drawn again (``Order.renumber``; 7 digits once 6 get crowded); any other number
+        taken fails as a duplicate."""
+        plain = plain_columns(order)
+        values = {
+            "number": order.number,
+            "customer_id": order.customer_id,
+            "updated_at": order.created_at,
+            "version": order.version,
+            **self._seal(plain),
+        }
+        lines = [  # the lines' ids are never needed
             {
-                "number": order.number,
-                "customer_id": order.customer_id,
-                "updated_at": order.created_at,
-                **self._seal(plain := plain_columns(order)),
-            },
-        )
+                "seq": seq,
+                "kind": line.kind.value,
+                "label_zh": line.label.get("zh"),
+                "label_en": line.label.get("en"),
+                "amount_cents": line.amount_cents,
+                "item_id": line.item_id,
+            }
+            for seq, line in enumerate(order.lines)
+        ]
+        events = event_rows(order.timeline)
+        drawn = order.number in self._drawn
+        for attempt in range(1, 21):
+            order_id = await insert_order(self._s, values, lines, events, if_free=drawn)
+            if order_id is not None:
+                break
+            order.renumber(draw_number(attempt))
+            values["number"] = order.number
+        else:
+            raise DomainError("no free order number")  # pragma: no cover - 9M numbers
         order.id = OrderId(order_id)
         self._stored[order_id] = plain
-        await insert_many(  # the lines' ids are never needed
-            self._s,
-            QUOTE_LINES,
-            [
-                {
-                    "order_id": order_id,
-                    "seq": seq,
-                    "kind": line.kind.value,
-                    "label_zh": line.label.get("zh"),
-                    "label_en": line.label.get("en"),
-                    "amount_cents": line.amount_cents,
-                    "item_id": line.item_id,
-                }
-                for seq, line in enumerate(order.lines)
-            ],
-        )
-        order.stored_events = 0
-        await self._append_events(order)
+        order.stored_events = len(order.timeline)
         self.seen.append(order)
         return order
 
@@ -360,24 +358,8 @@ class OrderRepository:
 
     async def _append_events(self, order: Order) -> None:
         assert order.id is not None
-        new = order.timeline[order.stored_events :]
-        await insert_many(
-            self._s,
-            ORDER_EVENTS,
-            [
-                {
-                    "order_id": order.id,
-                    "from_status": ev.from_status,
-                    "to_status": ev.to_status,
-                    "action": ev.action,
-                    "actor_kind": ev.actor.kind.value,
-                    "actor_id": ev.actor.id,
-                    "at": ev.at,
-                    "note": ev.note,
-                }
-                for ev in new
-            ],
-        )
+        new = event_rows(order.timeline[order.stored_events :])
+        await insert_many(self._s, ORDER_EVENTS, [{"order_id": order.id, **e} for e in new])
         order.stored_events = len(order.timeline)
 
     async def _load(

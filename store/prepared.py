@@ -36,6 +36,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import CursorResult
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from store.sqlite import direct
@@ -204,8 +205,28 @@ async def _core(
     begins it as the session would): Core's execution, without the ORM's around it (its
     compile state, events and result wrapping: a third of a statement's client CPU on
     PostgreSQL). The session's pending changes are flushed by the callers first."""
+    return await (await _connection(session)).execute(statement, params)
+
+
+_CONNECTION = "daojia.connection"
+"""session.info key: (the session's transactions, their connection) — asked of the session
+once per transaction rather than once per statement (each ask is a greenlet and the
+session's state machine)."""
+
+
+async def _connection(session: AsyncSession) -> AsyncConnection:
+    """The session's connection, begun as ``session.connection()`` begins it. Asked again
+    when the session's transaction or SAVEPOINT changed since: a SAVEPOINT of
+    ``begin_nested`` is only emitted when the session is asked for its connection."""
+    sync = session.sync_session
+    now = (sync.get_transaction(), sync.get_nested_transaction())
+    held = sync.info.get(_CONNECTION)
+    if held is not None and now[0] is not None and held[0] == now:
+        connection: AsyncConnection = held[1]
+        return connection
     connection = await session.connection()
-    return await connection.execute(statement, params)
+    sync.info[_CONNECTION] = ((sync.get_transaction(), sync.get_nested_transaction()), connection)
+    return connection
 
 
 IN_LIST_MAX = 10_000

@@ -1,0 +1,135 @@
+"""A new order's number and rows (``store.new_orders``: one statement on PostgreSQL), on
+SQLite and PostgreSQL."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from domain.lifecycle import Action, ActorKind, OrderStatus
+from domain.orders import Actor, Order
+from domain.people import Customer
+from domain.pricing import QuoteRequest, Selection, quote
+from store import orders_repo
+from store.catalog_file import load_catalog
+from store.new_orders import draw_number
+from tests import random_refs
+
+NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+CATALOG, RULES = load_catalog()
+SELECTIONS = (Selection("daily_cleaning", 3, option_ids=("supplies",)),)
+
+
+def an_order(number: int, customer_id: int) -> Order:
+    q = quote(CATALOG, RULES, QuoteRequest(SELECTIONS, NOW + timedelta(days=2)))
+    actor = Actor(ActorKind.CUSTOMER, str(customer_id))
+    order = Order.from_quote(
+        number=number,
+        customer_id=customer_id,
+        selections=SELECTIONS,
+        quote=q,
+        start_at=NOW + timedelta(days=2),
+        created_at=NOW,
+        channel="telegram",
+        actor=actor,
+        notes="门禁 1234",
+    )
+    order.apply(Action.REQUEST_PAYMENT, actor, NOW)
+    return order
+
+
+async def a_customer(database) -> int:
+    async with database.uow() as uow:
+        customer = await uow.customers.add(Customer(created_at=NOW, phone=random_refs.phone()))
+        await uow.commit()
+    assert customer.id is not None
+    return customer.id
+
+
+async def test_a_new_order_is_stored_with_its_lines_timeline_and_first_version(database):
+    customer_id = await a_customer(database)
+    async with database.uow() as uow:
+        order = await uow.orders.add(an_order(await uow.orders.next_number(), customer_id))
+        await uow.commit()
+    async with database.uow() as uow:
+        again = await uow.orders.by_number(order.number)
+        assert again is not None and again.id == order.id
+        assert again.lines == order.lines and len(again.lines) >= 2
+        assert again.timeline == order.timeline and len(again.timeline) == 2
+        assert again.version == 0 and again.notes == "门禁 1234"
+        again.apply(Action.CANCEL, Actor(ActorKind.CUSTOMER, str(customer_id)), NOW)
+        await uow.orders.save(again, NOW)  # the version written is the one save expects
+        await uow.commit()
+    assert again.status == OrderStatus.CANCELLED and again.version == 1
+
+
+async def test_a_drawn_number_another_order_took_is_drawn_again_in_its_events_too(database):
+    customer_id = await a_customer(database)
+    async with database.uow() as uow:
+        number = await uow.orders.next_number()
+        first = await uow.orders.add(an_order(number, customer_id))
+        second = an_order(number, customer_id)  # as if another checkout drew it first
+        await uow.orders.add(second)
+        await uow.commit()
+    assert first.number == number and second.number != number
+    assert 100_000 <= second.number < 10_000_000
+    assert [e.order_number for e in second.events] == [second.number]
+    async with database.uow() as uow:
+        stored = await uow.orders.by_number(second.number)
+        assert stored is not None and stored.id == second.id != first.id
+        assert stored.lines == second.lines and len(stored.timeline) == 2
+
+
+async def test_a_number_drawn_by_two_checkouts_at_once_places_both_orders(database, monkeypatch):
+    """The second INSERT waits for the first's transaction (PostgreSQL) or its turn (SQLite),
+    finds the number taken and draws again; a SELECT first would have let both through to a
+    duplicate key error."""
+    customer_id = await a_customer(database)
+    number = draw_number(0)
+    monkeypatch.setattr(
+        orders_repo, "draw_number", lambda attempt: number if attempt == 0 else draw_number(1)
+    )
+    first_added = asyncio.Event()
+
+    async def checkout(first: bool) -> Order:
+        if not first:
+            await first_added.wait()
+        async with database.uow() as uow:
+            order = await uow.orders.add(an_order(await uow.orders.next_number(), customer_id))
+            if first:
+                first_added.set()  # not committed yet: the other checkout goes on now
+            await uow.commit()
+        return order
+
+    one, other = await asyncio.gather(checkout(True), checkout(False))
+    assert one.number == number and other.number != number
+    async with database.uow() as uow:
+        for order in (one, other):
+            stored = await uow.orders.by_number(order.number)
+            assert stored is not None and stored.id == order.id
+
+
+async def test_a_number_the_caller_chose_that_is_taken_fails_as_a_duplicate(database):
+    customer_id = await a_customer(database)
+    async with database.uow() as uow:
+        first = await uow.orders.add(an_order(await uow.orders.next_number(), customer_id))
+        await uow.commit()
+    with pytest.raises(IntegrityError):
+        async with database.uow() as uow:
+            await uow.orders.add(an_order(first.number, customer_id))
+
+
+def test_a_stored_order_keeps_its_number():
+    order = an_order(123_456, 1)
+    order.id = 7  # type: ignore[assignment]
+    with pytest.raises(Exception, match="keeps its number"):
+        order.renumber(654_321)
+
+
+async def test_a_new_order_whose_unit_of_work_is_not_committed_is_not_kept(database):
+    customer_id = await a_customer(database)
+    async with database.uow() as uow:
+        order = await uow.orders.add(an_order(await uow.orders.next_number(), customer_id))
+    async with database.uow() as uow:
+        assert await uow.orders.by_number(order.number) is None
