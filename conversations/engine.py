@@ -115,7 +115,7 @@ class Engine:
             return Handled("duplicate", replies, lang)
         lease = Lease(self.store, event.channel, event.user_id, claim.token)
         try:
-            return await self._turn(event, message_id, known, window, claim)
+            return await self._turn(event, message_id, known, window, claim, lease)
         finally:
             lease.stop()
 
@@ -137,7 +137,13 @@ class Engine:
             wait = min(wait * 2, BUSY_LONGEST_WAIT_S)
 
     async def _turn(
-        self, event: Inbound, message_id: str, known: str | None, window: int | None, claim: Claim
+        self,
+        event: Inbound,
+        message_id: str,
+        known: str | None,
+        window: int | None,
+        claim: Claim,
+        lease: Lease,
     ) -> Handled:
         """The turn in one database transaction: what it reads (the admin role and the
         prices when their caches are stale, the checkpoint, the account) and what it
@@ -173,6 +179,7 @@ class Engine:
             else:
                 await self.store.abort(event.channel, event.user_id, message_id, claim.token)
             raise
+        lease.stop()  # committed: from here the store's commit settles the lock
         try:  # a failure here leaves the turn to be finished from its checkpoint
             saved = await self.store.commit(
                 event.channel, event.user_id, message_id, claim.token, state, answer

@@ -9,6 +9,7 @@ import logging
 from domain.turns import ConversationStore
 
 log = logging.getLogger(__name__)
+_RENEWING: set[asyncio.Task[None]] = set()
 
 
 class Lease:
@@ -20,28 +21,32 @@ class Lease:
         self._every = store.lease_s / 3
         self._loop = asyncio.get_running_loop()
         self._timer: asyncio.TimerHandle | None = self._loop.call_later(self._every, self._due)
-        self._task: asyncio.Task[None] | None = None
+        self._stopped = False
 
     def _due(self) -> None:
         self._timer = None
-        self._task = self._loop.create_task(self._renew())
+        task = self._loop.create_task(self._renew())
+        _RENEWING.add(task)  # a reference until it ends (the loop keeps only a weak one)
+        task.add_done_callback(_RENEWING.discard)
 
     async def _renew(self) -> None:
         try:
             held = await self._store.renew(self._channel, self._user_id, self._token)
         except Exception:  # the store is unreachable: try again at the next tick
-            log.warning("renewing %s:%s's lock failed", self._channel, self._user_id)
             held = True
+            if not self._stopped:
+                log.warning("renewing %s:%s's lock failed", self._channel, self._user_id)
+        if self._stopped:  # the turn ended meanwhile (its commit frees the lock)
+            return
         if not held:
             log.error("%s:%s's lock was lost during its turn", self._channel, self._user_id)
             return
-        if self._task is not None:  # not stopped meanwhile
-            self._timer = self._loop.call_later(self._every, self._due)
+        self._timer = self._loop.call_later(self._every, self._due)
 
     def stop(self) -> None:
+        """No more renewals. One under way ends on its own: cancelling it would cut its Redis
+        connection, and what it finds no longer matters (the turn commits, or has)."""
+        self._stopped = True
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        if self._task is not None:
-            task, self._task = self._task, None
-            task.cancel()
