@@ -34,13 +34,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import uvloop
-from sqlalchemy import event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import event
 
 ROOT = Path(__file__).resolve().parents[1]
 if __name__ == "__main__":  # --root: the code of another checkout (before a change)
     at = sys.argv.index("--root") + 1 if "--root" in sys.argv else 0
     sys.path.insert(0, str(Path(sys.argv[at]).resolve() if at else ROOT))
+
+from pg_rig import fresh_database  # noqa: E402 - beside this script
 
 from conversations.services import payment_requests  # noqa: E402
 from domain.lifecycle import Action, ActorKind  # noqa: E402
@@ -48,33 +49,12 @@ from domain.orders import Actor, Order  # noqa: E402
 from domain.outbox import OutboxMessage  # noqa: E402
 from domain.people import Customer  # noqa: E402
 from domain.pricing import QuoteRequest, Selection, quote  # noqa: E402
-from store import migrate  # noqa: E402
 from store.catalog_file import load_catalog  # noqa: E402
 from store.crypto import PiiCipher, new_key  # noqa: E402
 from store.db import create_engine  # noqa: E402
 from store.uow import Database  # noqa: E402
 
 SELECTIONS = (Selection("daily_cleaning", 3, option_ids=("supplies",)),)
-
-
-async def fresh_database(url: str) -> None:
-    """Create the benchmark's database (or empty it) and migrate it."""
-    name = make_url(url).database
-    admin = create_engine(make_url(url).set(database="postgres").render_as_string(False))
-    async with admin.connect() as conn:
-        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        exists = await conn.scalar(
-            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
-        )
-        if not exists:
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    await admin.dispose()
-    engine = create_engine(url)
-    async with engine.begin() as conn:
-        await conn.execute(text("DROP SCHEMA public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
-    await asyncio.to_thread(migrate.upgrade, url)
 
 
 async def customers(db: Database, count: int, now: datetime) -> list[int]:

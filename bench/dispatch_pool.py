@@ -18,7 +18,6 @@ memory before and after the index is built.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import cProfile
 import dataclasses
 import gc
@@ -32,17 +31,17 @@ from pathlib import Path
 
 import uvloop
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from pg_rig import fresh_database  # noqa: E402 - beside this script
 
 from conversations.services.dispatch_pool import candidates, pool_for  # noqa: E402
 from conversations.services.worker_index import WorkerIndex  # noqa: E402
 from domain.dispatch import Job, rank  # noqa: E402
 from domain.people import GeoPoint, ServiceArea, Worker, WorkerStatus  # noqa: E402
 from domain.rules import WorkerLevel  # noqa: E402
-from store import migrate  # noqa: E402
 from store.catalog_file import load_catalog  # noqa: E402
 from store.crypto import PiiCipher  # noqa: E402
 from store.db import create_engine  # noqa: E402
@@ -76,23 +75,6 @@ def worker(rng: random.Random, i: int) -> Worker:
     )
 
 
-async def fresh(url: str) -> None:
-    name = make_url(url).database
-    admin = create_engine(make_url(url).set(database="postgres").render_as_string(False))
-    async with admin.connect() as conn:
-        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        query = text("SELECT 1 FROM pg_database WHERE datname = :n")
-        if not await conn.scalar(query, {"n": name}):
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    await admin.dispose()
-    engine = create_engine(url)
-    async with engine.begin() as conn:
-        await conn.execute(text("DROP SCHEMA public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
-    await asyncio.to_thread(migrate.upgrade, url)
-
-
 def rss_mb() -> float:
     with open(f"/proc/{os.getpid()}/status") as status:
         for line in status:
@@ -115,7 +97,7 @@ async def main_async(args) -> None:
     database = Database(create_engine(args.pg_url), PiiCipher(BENCH_KEY))
     if not args.reuse or await approved(database) != args.workers:
         await database.dispose()
-        await fresh(args.pg_url)
+        await fresh_database(args.pg_url)
         database = Database(create_engine(args.pg_url), PiiCipher(BENCH_KEY))
         t0 = time.perf_counter()
         for start in range(0, args.workers, 2_000):

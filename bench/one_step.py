@@ -43,6 +43,7 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from pg_rig import fresh_database  # noqa: E402 - beside this script
 from webhook import cpu_seconds, listening  # noqa: E402 - the benchmark beside this script
 from webhook_rig import FakeBotApi, free_port, telegram_update  # noqa: E402
 
@@ -124,28 +125,6 @@ async def drive(
     }
 
 
-async def reset_pg(url: str) -> None:
-    """Create the benchmark's database, or empty it (the server migrates it)."""
-    from sqlalchemy import text
-    from sqlalchemy.engine import make_url
-
-    from store.db import create_engine
-
-    name = make_url(url).database
-    admin = create_engine(make_url(url).set(database="postgres").render_as_string(False))
-    async with admin.connect() as conn:
-        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        query = text("SELECT 1 FROM pg_database WHERE datname = :n")
-        if not await conn.scalar(query, {"n": name}):
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    await admin.dispose()
-    engine = create_engine(url)
-    async with engine.begin() as conn:
-        await conn.execute(text("DROP SCHEMA public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
-
-
 async def main_async(args) -> None:
     os.sched_setaffinity(0, {1})
     fake = FakeBotApi()
@@ -155,7 +134,7 @@ async def main_async(args) -> None:
     await runner.setup()
     tg_port = free_port()
     await web.TCPSite(runner, "127.0.0.1", tg_port).start()
-    await reset_pg(args.pg_url)
+    await fresh_database(args.pg_url, migrated=False)  # the server migrates it
     r = aioredis.Redis.from_url(args.redis_url)
     empty = not await r.dbsize()  # then emptied at the end (the turns' dedupe keys)
     kinds = ["dict", "redis", "daojia"] + (["before"] if args.before else [])
