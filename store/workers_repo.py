@@ -109,12 +109,14 @@ class WorkerRepository:
         )
         return await self._many(rows.all())
 
-    async def with_status(self, statuses: Sequence[WorkerStatus]) -> list[Worker]:
-        rows = await self._s.exec(
-            select(WorkerRow)
-            .where(col(WorkerRow.status).in_([s.value for s in statuses]))
-            .order_by(col(WorkerRow.id))
-        )
+    async def with_status(
+        self, statuses: Sequence[WorkerStatus], among: Sequence[int] | None = None
+    ) -> list[Worker]:
+        """Workers in ``statuses`` (of ``among`` only, when given), by id."""
+        query = select(WorkerRow).where(col(WorkerRow.status).in_([s.value for s in statuses]))
+        if among is not None:
+            query = query.where(col(WorkerRow.id).in_(list(among)))
+        rows = await self._s.exec(query.order_by(col(WorkerRow.id)))
         return await self._many(rows.all())
 
     async def deposits_due(self, left_before: datetime) -> list[Worker]:

@@ -3,6 +3,7 @@ top K at once, the first accept wins), manual assignment, transfer; accept and d
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -123,7 +124,7 @@ async def dispatch(
         await uow.orders.save(order, now)
         if not first_time:
             return []
-        return no_worker_notices(order, rules, await refusals(uow, job, rules))
+        return no_worker_notices(order, rules, await refusals(uow, job, rules, index))
     picks = ranked[:need]
     order.dispatch_round += 1
     order.dispatch_note = ""
@@ -269,13 +270,26 @@ def km_text(distance: int | None, uncertainty_m: int) -> str:
     return f"{km} ±{-(-uncertainty_m // 1000)} km" if uncertainty_m >= 1000 else km
 
 
-async def refusals(uow: Reads, job: Job, rules: Rules) -> list[tuple[int, Refusal]]:
-    """Why each approved or suspended worker, online or not, cannot take ``job``."""
-    workers = await uow.workers.with_status([WorkerStatus.APPROVED, WorkerStatus.SUSPENDED])
+async def refusals(
+    uow: Reads, job: Job, rules: Rules, index: WorkerIndex | None = None
+) -> list[tuple[int, Refusal]]:
+    """Why each approved or suspended worker, online or not, cannot take ``job`` — with the
+    index of a large pool, each of the ``REFUSALS_READ`` who could have taken it at best (a
+    city's far-away workers say nothing an admin can act on, and reading them takes seconds)."""
+    statuses = [WorkerStatus.APPROVED, WorkerStatus.SUSPENDED]
+    built = index.current() if index is not None else None
+    among = None
+    if built is not None:  # those declined or timed out count too (as excluded)
+        near = built.best(replace(job, excluded=frozenset()), REFUSALS_READ)
+        among = [s.worker_id for s in near]
+    workers = await uow.workers.with_status(statuses, among=among)
     pool = await candidates(uow, job, rules, workers)
     return [(c.id, r) for c, _ in pool.values() if (r := refusal(job, c, rules.dispatch))]
 
 
+REFUSALS_READ = 200
+"""With a large pool's index, how many of the workers it ranks first the "no worker" notice
+counts the reasons of."""
 TOP_REASONS = 3
 """How many reasons the admins' "no worker" notice names (``/explain`` tells the rest)."""
 

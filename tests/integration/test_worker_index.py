@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 
+from conversations.services.dispatch import refusals
 from conversations.services.dispatch_pool import candidates, pool_for
 from conversations.services.worker_index import WorkerIndex
-from domain.dispatch import Job, rank
+from domain.dispatch import Job, Refusal, rank
 from domain.people import Certificate, GeoPoint, ServiceArea, Worker, WorkerStatus
 from domain.rules import MemberLevel, WorkerLevel
 from store.catalog_file import load_catalog
@@ -199,3 +200,28 @@ async def test_very_many_workers_are_read_in_chunks(database, monkeypatch):
     assert {w.id for w in mine} == approved
     assert all(len(w.certificates) == 1 for w in mine)
     assert sorted(b[0] for b in booked) == sorted(w.id for w in made[:7])
+
+
+async def test_a_large_pools_no_worker_reasons_are_those_of_the_workers_who_could_have(database):
+    """Nobody online: the admins' reasons are counted among the workers the index ranks first
+    (each as reading everyone gives it), not among a city's workers without the skill."""
+    rng = random.Random(13)
+    made = await seed(database, rng, 40, online=0.0)
+    index = WorkerIndex(reads=database.reads, rules=RULES, clock=lambda: NOW)
+    await index.refresh()
+    j = Job(
+        order_id=1,
+        skill="nanny",
+        start_at=NOW + timedelta(days=3),
+        end_at=NOW + timedelta(days=3, hours=3),
+        location=GeoPoint(31.2, 121.45),
+        excluded=frozenset({made[0].id}),
+    )
+    async with database.reads() as uow:
+        everyone = dict(await refusals(uow, j, RULES))
+        near = await refusals(uow, j, RULES, index)
+    assert near and len(near) < len(everyone)
+    assert all(everyone[w] == reason for w, reason in near)
+    assert Refusal.SKILL in everyone.values()
+    assert Refusal.SKILL not in {reason for _, reason in near}
+    assert Refusal.OFFLINE in {reason for _, reason in near}
