@@ -90,6 +90,9 @@ class Host:
     """``daojia demo``: what only the demo has unless settings say otherwise."""
     register_webhooks: bool
     """``daojia serve``: tell the platform where to deliver (Telegram ``setWebhook``)."""
+    language: Callable[[str, str], Awaitable[str]] | None = None
+    """(channel, user id) → the language the person chats in ("zh" when unknown): for what a
+    channel says on its own, outside a turn."""
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,7 @@ class WeChatBot(Channel):
         clock: Callable[[], datetime],
         budget_s: float = 3.5,
         retry_pause_s: float = RETRY_PAUSE_S,
+        language: Callable[[str, str], Awaitable[str]] | None = None,
         templates: TemplateMessages | None = None,
         qr_base: str = "https://mp.weixin.qq.com/cgi-bin/",
     ) -> None:
@@ -123,6 +124,7 @@ class WeChatBot(Channel):
         self._clock = clock
         self.budget_s = budget_s
         self.retry_pause_s = retry_pause_s
+        self._language = language
         self._latest: dict[str, asyncio.Task[Handled]] = {}  # each person's last message
         self._templates = templates
         self._session: aiohttp.ClientSession | None = None
@@ -145,6 +147,7 @@ class WeChatBot(Channel):
             handle=host.handle,
             rejected=host.rejected,
             clock=host.clock,
+            language=host.language,
             templates=TemplateMessages(
                 load_templates(settings.wechat_templates), ZoneInfo(host.timezone)
             ),
@@ -314,13 +317,18 @@ class WeChatBot(Channel):
             error = task.exception()
             if error is not None:  # answered ``success``: WeChat will not send it again
                 log.error("slow wechat turn for %s failed\n%s", user_id, loggable_traceback(error))
-                self._spawn(self._send_texts(user_id, [NOT_DONE.get("zh")]))
+                self._spawn(self._not_done(user_id))
                 return
             handled: Handled = task.result()
             if handled.status == "handled" and handled.replies:
                 self._spawn(self._send_texts(user_id, render_texts(handled.replies, handled.lang)))
 
         return done
+
+    async def _not_done(self, user_id: str) -> None:
+        """Ask the person to send it again, in the language they chat in."""
+        lang = await self._language(CHANNEL, user_id) if self._language is not None else "zh"
+        await self._send_texts(user_id, [NOT_DONE.get(lang)])
 
     def _spawn(self, coro: Awaitable[None]) -> None:
         task = asyncio.ensure_future(coro)

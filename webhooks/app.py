@@ -27,6 +27,7 @@ from conversations.flows.registry import CUSTOMER_FLOWS
 from conversations.services.bus import Services
 from conversations.services.notice_templates import NoticeTemplates
 from conversations.services.staff import AdminDirectory
+from conversations.state import Conversation
 from domain.catalog import Catalog
 from domain.gateways import InsurerGateway
 from domain.queries import CheckCheckout
@@ -192,6 +193,15 @@ def _host(app: web.Application, *, register_webhooks: bool, demo: bool) -> Host:
     def rejected(channel: str) -> None:
         app[METRICS].messages.labels(channel, "rejected").inc()
 
+    async def language(channel: str, user_id: str) -> str:
+        """The language of the person's conversation; Chinese when there is none or the
+        store cannot say."""
+        try:
+            conv = Conversation.loads(await app[CONVERSATIONS].get(channel, user_id))
+        except Exception:
+            return "zh"
+        return conv.lang if conv is not None else "zh"
+
     settings, rules = app[SETTINGS], app[RULES]
     return Host(
         handle=handle,
@@ -205,6 +215,7 @@ def _host(app: web.Application, *, register_webhooks: bool, demo: bool) -> Host:
         public_url=settings.public_url,
         demo=demo,
         register_webhooks=register_webhooks,
+        language=language,
     )
 
 

@@ -392,3 +392,25 @@ async def test_an_expired_token_is_fetched_again_once(
     await api.send_text("o-token", "two")
     assert fake_wechat.token_fetches == 2
     assert fake_wechat.texts("o-token") == ["one", "two"]
+
+
+async def test_the_send_again_reply_speaks_the_persons_language(
+    aiohttp_client, tmp_path, sqlite_url, pii_key, fake_wechat
+):
+    from bots.wechat import ATTEMPTS
+    from webhooks.keys import CHANNELS
+
+    app = wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat)
+    client = await aiohttp_client(app)
+    user = WeChatUser(client, fake_wechat, "o-not-done-en", WeChatServer(clock=app[CLOCK]))
+    await user.say("/start")
+    await user.choose("English")
+    bot = app[CHANNELS]["wechat"]
+    bot.budget_s, bot.retry_pause_s = 0, 0
+    calls = failing(app, ATTEMPTS)
+    assert await user.post_xml(text_xml("o-not-done-en", "Book a service")) == "success"
+    await bot.drain()
+    assert calls == ["failed"] * ATTEMPTS
+    assert fake_wechat.texts("o-not-done-en")[-1] == (
+        "Sorry, we were too busy to handle your last message. Please send it again."
+    )
