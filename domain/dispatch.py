@@ -22,9 +22,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from domain.credentials import valid_documents
+from domain.credit import effective_daily_cap
 from domain.geo import distance_m
-from domain.people import GeoPoint
-from domain.rules import DispatchRules, MemberLevel, WorkerLevel
+from domain.people import GeoPoint, Worker, WorkerStatus
+from domain.rules import CreditRules, DispatchRules, MemberLevel, WorkerLevel
 from domain.text import N_, Text
 
 
@@ -135,6 +137,37 @@ class Candidate:
     rating_x100: int = 500
     good_rate_bp: int = 10_000
     level: WorkerLevel = WorkerLevel.B
+
+
+def candidate_of(
+    worker: Worker,
+    credit: CreditRules,
+    *,
+    jobs_that_day: int = 0,
+    busy: tuple[Busy, ...] = (),
+    active_now: int = 0,
+) -> Candidate:
+    """``worker`` as dispatch sees them, with what their bookings say (none given: free all
+    day and idle)."""
+    assert worker.id is not None
+    return Candidate(
+        id=worker.id,
+        skills=frozenset(worker.skills),
+        approved=worker.status == WorkerStatus.APPROVED,
+        suspended=worker.status == WorkerStatus.SUSPENDED,
+        online=worker.online,
+        location=worker.area.center,
+        radius_m=worker.area.radius_m,
+        districts=frozenset(worker.area.districts),
+        certificates=valid_documents(worker.certificates),
+        daily_cap=effective_daily_cap(worker.daily_cap, worker.complaint_rate_bp, credit),
+        jobs_that_day=jobs_that_day,
+        busy=busy,
+        active_now=active_now,
+        rating_x100=worker.rating_x100,
+        good_rate_bp=worker.good_rate_bp,
+        level=worker.level,
+    )
 
 
 @dataclass(frozen=True, slots=True)

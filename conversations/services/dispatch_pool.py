@@ -7,11 +7,9 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from conversations.services.worker_index import WorkerIndex
-from domain.credentials import valid_documents
-from domain.credit import effective_daily_cap
-from domain.dispatch import Busy, Candidate, Job, rank
+from domain.dispatch import Busy, Candidate, Job, candidate_of, rank
 from domain.lifecycle import OrderStatus
-from domain.people import Worker, WorkerStatus
+from domain.people import Worker
 from domain.ports import Reads
 from domain.rules import Rules
 
@@ -87,25 +85,12 @@ async def candidates(
     out: dict[int, tuple[Candidate, Worker]] = {}
     for w in workers:
         assert w.id is not None
-        out[w.id] = (
-            Candidate(
-                id=w.id,
-                skills=frozenset(w.skills),
-                approved=w.status == WorkerStatus.APPROVED,
-                suspended=w.status == WorkerStatus.SUSPENDED,
-                online=w.online,
-                location=w.area.center,
-                radius_m=w.area.radius_m,
-                districts=frozenset(w.area.districts),
-                certificates=valid_documents(w.certificates),
-                daily_cap=effective_daily_cap(w.daily_cap, w.complaint_rate_bp, rules.credit),
-                jobs_that_day=that_day.get(w.id, 0),
-                busy=tuple(busy.get(w.id, ())),
-                active_now=active.get(w.id, 0),
-                rating_x100=w.rating_x100,
-                good_rate_bp=w.good_rate_bp,
-                level=w.level,
-            ),
+        snapshot = candidate_of(
             w,
+            rules.credit,
+            jobs_that_day=that_day.get(w.id, 0),
+            busy=tuple(busy.get(w.id, ())),
+            active_now=active.get(w.id, 0),
         )
+        out[w.id] = (snapshot, w)
     return out

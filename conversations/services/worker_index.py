@@ -20,11 +20,10 @@ import asyncio
 import contextvars
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from domain.credentials import valid_documents
-from domain.credit import effective_daily_cap
-from domain.dispatch import Candidate
+from domain.dispatch import Candidate, candidate_of
 from domain.dispatch_index import DispatchIndex
 from domain.people import Worker
 from domain.ports import UnitOfWork
@@ -36,20 +35,8 @@ SNAPSHOT_PAGE = 1_000
 
 
 def optimistic(worker: Worker, rules: Rules) -> Candidate:
-    """``worker`` as dispatch would see them at best: online, free all day, idle."""
-    assert worker.id is not None
-    return Candidate(
-        id=worker.id,
-        skills=frozenset(worker.skills),
-        location=worker.area.center,
-        radius_m=worker.area.radius_m,
-        districts=frozenset(worker.area.districts),
-        certificates=valid_documents(worker.certificates),
-        daily_cap=effective_daily_cap(worker.daily_cap, worker.complaint_rate_bp, rules.credit),
-        rating_x100=worker.rating_x100,
-        good_rate_bp=worker.good_rate_bp,
-        level=worker.level,
-    )
+    """``worker`` (approved) as dispatch would see them at best: online, free all day, idle."""
+    return replace(candidate_of(worker, rules.credit), online=True)
 
 
 class WorkerIndex:
