@@ -38,6 +38,20 @@ class Clock:
 HOME = (31.2304, 121.4737)  # the customers' home in the e2e tests (People's Square)
 
 
+async def order_of(app: Any, number: int) -> Any:
+    """The order numbered ``number`` as the store holds it now."""
+    from webhooks.keys import DATABASE
+
+    async with app[DATABASE].uow() as uow:
+        return await uow.orders.by_number(number)
+
+
+def last(fake: Any, chat: int) -> str:
+    """The text of the last message the fake platform got for ``chat``."""
+    text: str = fake.sent(chat)[-1]["text"]
+    return text
+
+
 async def taken_by_a_worker(app: Any, number: int, user_id: str) -> int:
     """A worker of this test has taken the order (arranged in the store: what a cancellation
     costs depends on it); their id."""

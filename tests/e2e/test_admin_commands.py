@@ -15,6 +15,7 @@ from tests.e2e.helpers import (
     book_and_pay,
     make_app,
     on_telegram,
+    order_of,
     seed_worker,
 )
 from tests.e2e.test_job_rules import photo, to_in_service
@@ -43,11 +44,6 @@ def staff(client, fake, role: str) -> TelegramUser:
 
 def refusal(name: str) -> str:
     return f"/{name} 需要 {role_names(needed_roles(name)).get('zh')} 角色"
-
-
-async def order_of(app, number: int):
-    async with app[DATABASE].uow() as uow:
-        return await uow.orders.by_number(number)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -13,9 +13,11 @@ from tests.e2e.helpers import (
     HOME,
     TelegramUser,
     book_and_pay,
+    last,
     make_app,
     near_the_start,
     on_telegram,
+    order_of,
     seed_worker,
 )
 from webhooks.keys import DATABASE, SERVICES
@@ -35,15 +37,6 @@ async def tg(aiohttp_client, tmp_path, own_postgres_url, pii_key, fake_telegram,
         admins=ADMINS,
     )
     return app, await aiohttp_client(app)
-
-
-async def order_of(app, number: int):
-    async with app[DATABASE].uow() as uow:
-        return await uow.orders.by_number(number)
-
-
-def last(fake, chat: int) -> str:
-    return fake.sent(chat)[-1]["text"]
 
 
 async def audited(app, number: int) -> list:
