@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pg_rig import fresh_database  # noqa: E402 - beside this script
+from webhook_rig import rss_mb  # noqa: E402 - beside this script
 
 from conversations.services.dispatch_pool import candidates, pool_for  # noqa: E402
 from conversations.services.worker_index import WorkerIndex  # noqa: E402
@@ -75,14 +76,6 @@ def worker(rng: random.Random, i: int) -> Worker:
     )
 
 
-def rss_mb() -> float:
-    with open(f"/proc/{os.getpid()}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
@@ -107,13 +100,13 @@ async def main_async(args) -> None:
                 await uow.commit()
         print(f"seeded {args.workers:,} workers in {time.perf_counter() - t0:.0f} s", flush=True)
     gc.collect()
-    before = rss_mb()
+    before = rss_mb(os.getpid())
     index = WorkerIndex(reads=database.reads, rules=rules, clock=lambda: NOW)
     t0 = time.perf_counter()
     await index.refresh()
     built = time.perf_counter() - t0
     gc.collect()
-    after = rss_mb()
+    after = rss_mb(os.getpid())
     jobs = []
     for i in range(args.orders):
         start = NOW + timedelta(days=1, hours=rng.randint(0, 10))

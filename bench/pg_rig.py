@@ -8,13 +8,14 @@ import asyncio
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from store import migrate
-from store.db import create_engine
-
 
 async def fresh_database(url: str, *, migrated: bool = True) -> None:
     """Create the database of ``url`` (or empty it: its public schema dropped), then migrate
-    it when ``migrated``."""
+    it when ``migrated``. The store is imported here, once the bench has put the checkout it
+    runs (``--root``) on the path."""
+    from store import migrate
+    from store.db import create_engine
+
     name = make_url(url).database
     admin = create_engine(make_url(url).set(database="postgres").render_as_string(False))
     async with admin.connect() as conn:

@@ -46,6 +46,7 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from pg_rig import fresh_database  # noqa: E402 - beside this script
 from webhook_report import pinned, report  # noqa: E402 - beside this script
 from webhook_rig import (  # noqa: E402 - the rig beside this script
     WECHAT_API,
@@ -258,7 +259,7 @@ async def one_round(
     the database holds afterwards (with ``--pg``), with the SQL the servers sent."""
     with tempfile.TemporaryDirectory() as tmp:
         if args.pg:
-            await reset_pg(args.pg_url)
+            await fresh_database(args.pg_url, migrated=False)  # the server migrates it
         servers: list[tuple[subprocess.Popen, int]] = []
         try:
             # one after another: each migrates the shared database before it listens
@@ -299,7 +300,7 @@ async def conversations_rss(args, tg_api: str) -> list[float]:
     opens the menu and starts a booking), then read each server process's RSS."""
     with tempfile.TemporaryDirectory() as tmp:
         if args.pg:
-            await reset_pg(args.pg_url)
+            await fresh_database(args.pg_url, migrated=False)  # the server migrates it
         port = free_port()
         proc = await asyncio.to_thread(start_server, "daojia", port, Path(tmp), tg_api, args)
         try:
@@ -324,18 +325,6 @@ async def conversations_rss(args, tg_api: str) -> list[float]:
         finally:
             proc.terminate()
             proc.wait(timeout=30)
-
-
-async def reset_pg(url: str) -> None:
-    from sqlalchemy import text
-
-    from store.db import create_engine
-
-    engine = create_engine(url)
-    async with engine.begin() as conn:
-        await conn.execute(text("DROP SCHEMA public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
 
 
 def main() -> None:
