@@ -98,6 +98,22 @@ async def near_the_start(app: Any, number: int, minutes_before: int = 30) -> Non
     clock.now = max(clock.now, order.start_at - timedelta(minutes=minutes_before))
 
 
+DISPATCH_MODES = ["push", "grab", "batch"]
+"""The ways an order finds its worker: one at a time, the top five at once, the batch."""
+
+
+def rules_for_mode(mode: str) -> Any:
+    """The catalog's rules dispatching by ``mode`` (one of ``DISPATCH_MODES``)."""
+    from domain.rules import DispatchMode
+
+    dispatch = RULES.dispatch
+    if mode == "grab":
+        dispatch = replace(dispatch, mode=DispatchMode.GRAB, grab_top_k=5)
+    if mode == "batch":
+        dispatch = replace(dispatch, batch_ahead_hours=12)
+    return replace(RULES, dispatch=dispatch)
+
+
 def on_telegram(fake: Any) -> dict[str, str]:
     """Settings that point the Telegram bot at a fake Bot API server."""
     return {

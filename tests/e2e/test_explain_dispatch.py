@@ -21,9 +21,9 @@ from domain.people import (
     Worker,
     WorkerStatus,
 )
-from domain.rules import DispatchMode
 from tests.e2e.helpers import (
     CATALOG,
+    DISPATCH_MODES,
     HOME,
     RULES,
     START,
@@ -31,6 +31,7 @@ from tests.e2e.helpers import (
     book_and_pay,
     make_settings,
     on_telegram,
+    rules_for_mode,
 )
 from webhooks.app import create_app
 from webhooks.keys import DATABASE, SERVICES
@@ -191,17 +192,11 @@ async def test_explain_shows_the_winners_score_parts(
     assert "找不到" in ops.text()
 
 
-@pytest.mark.parametrize("mode", ["push", "grab", "batch"])
+@pytest.mark.parametrize("mode", DISPATCH_MODES)
 async def test_an_expired_credential_is_never_offered(
     aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock, mode
 ):
-    dispatch = RULES.dispatch
-    if mode == "grab":
-        dispatch = replace(dispatch, mode=DispatchMode.GRAB, grab_top_k=5)
-    if mode == "batch":
-        dispatch = replace(dispatch, batch_ahead_hours=12)
-    rules = replace(RULES, dispatch=dispatch)
-    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock, rules)
+    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock, rules_for_mode(mode))
     client = await aiohttp_client(app)
     lapsed = await worker(app, 720501, "过期", certificates=EXPIRED)  # the nearest
     valid = await worker(app, 720502, "有效", center=(HOME[0] + 0.03, HOME[1]))

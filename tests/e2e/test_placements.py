@@ -17,9 +17,9 @@ import pytest
 from domain.commands import BatchDispatch, PlacementSweep
 from domain.dispatch import Job, Refusal, refusal
 from domain.people import GeoPoint
-from domain.rules import DispatchMode
 from tests.e2e.helpers import (
     CATALOG,
+    DISPATCH_MODES,
     HOME,
     RULES,
     TelegramUser,
@@ -27,6 +27,7 @@ from tests.e2e.helpers import (
     confirm_order,
     make_settings,
     on_telegram,
+    rules_for_mode,
 )
 from tests.e2e.test_explain_dispatch import offered, take, worker
 from webhooks.app import create_app
@@ -111,17 +112,11 @@ async def test_a_26_day_placement_blocks_its_worker_for_every_day_of_it(
     assert await clash(order.start_at - buffer - timedelta(hours=2, minutes=1)) is None
 
 
-@pytest.mark.parametrize("mode", ["push", "grab", "batch"])
+@pytest.mark.parametrize("mode", DISPATCH_MODES)
 async def test_a_one_day_job_inside_a_placement_is_never_offered_to_its_worker(
     aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock, mode
 ):
-    dispatch = RULES.dispatch
-    if mode == "grab":
-        dispatch = replace(dispatch, mode=DispatchMode.GRAB, grab_top_k=5)
-    if mode == "batch":
-        dispatch = replace(dispatch, batch_ahead_hours=12)
-    rules = replace(RULES, dispatch=dispatch)
-    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock, rules)
+    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock, rules_for_mode(mode))
     client = await aiohttp_client(app)
     nurse = await worker(app, 730301, "月嫂", skills=("cleaning", "maternity"))  # the nearest
     other = await worker(app, 730302, "保洁", center=(HOME[0] + 0.03, HOME[1]))
