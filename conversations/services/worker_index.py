@@ -110,7 +110,10 @@ class WorkerIndex:
         try:
             await self.refresh()
         except Exception:
-            log.exception("dispatch index not rebuilt; dispatch reads every worker meanwhile")
+            log.exception(
+                "dispatch index not rebuilt; dispatch goes on with the one before, or reads "
+                "every worker when none was built"
+            )
             self._built_at = self._clock()  # tried: again after the refresh interval
         finally:
             self._building = None
