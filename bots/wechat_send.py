@@ -21,6 +21,9 @@ TEMPLATE_REFUSED = {40037, 43101, 47003, 41028, 41029, 41030}
 WINDOW_CLOSED = 45015
 """No message from the user in 48 hours: customer-service messages wait until they write."""
 WINDOW_CLOSED_RETRY_S = 1800
+LEGACY_FALLBACK = "window_fallback"
+"""What ``Postman.post_routes`` named a text's ``fallback`` before: operators' outboxes may
+still hold rows written so."""
 
 
 def render_texts(replies: list[Reply], lang: str) -> list[str]:
@@ -53,8 +56,10 @@ async def deliver(
     """The template message ``prepare`` made, when there is one (it reaches followers
     outside the 48-hour window), else — or when WeChat refuses the template for good —
     customer-service texts from part ``skip`` on; a text whose window closed goes as its
-    ``window_fallback`` template (``Postman.post_routes``). Raises ``DeliveryFailed``."""
-    fallback = extra.get("window_fallback") if extra is not None else None
+    ``fallback`` template (``Postman.post_routes``). Raises ``DeliveryFailed``."""
+    fallback = None
+    if extra is not None:
+        fallback = extra.get("fallback", extra.get(LEGACY_FALLBACK))
     if fallback is not None:
         extra = None
     if extra is not None and skip == 0 and await _template_first(api, user_id, extra, replies):

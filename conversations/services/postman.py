@@ -126,8 +126,9 @@ class Postman:
         """Write ``notice`` for (channel, user id, language, as a template message only): a
         campaign decides per account how it may go (WeChat's 48-hour window). A template
         message has no text to fall back to; one the channel cannot make is not written. A
-        text keeps the template the channel can make as its ``window_fallback``: the window
-        may close before the text goes out (an outage, a retry), and then the template goes."""
+        text keeps what the channel prepares as its ``fallback``: by the time the text goes
+        out (an outage, a retry) the channel may no longer take it (WeChat's window closed),
+        and then it sends the fallback instead."""
         now = self.clock()
         posted: list[OutboxMessage] = []
         for channel, user_id, lang, template_only in routes:
@@ -147,7 +148,7 @@ class Postman:
                     if template_only
                     else None
                     if template is None
-                    else {"window_fallback": template}
+                    else {"fallback": template}
                 ),
                 created_at=now,
                 next_attempt_at=now,

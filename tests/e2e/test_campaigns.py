@@ -180,7 +180,7 @@ async def test_a_text_whose_window_closed_before_it_went_goes_as_the_template(
     [template] = fake_wechat.templates(late.openid)
     assert template["template_id"] == "TPL-CAMPAIGN"
     assert template["data"]["keyword1"] == {"value": "¥15.00"}
-    assert "window_fallback" not in template
+    assert "fallback" not in template and "window_fallback" not in template
     await app[SERVICES].run(DrainOutbox())  # delivered: nothing goes twice
     assert len(fake_wechat.templates(late.openid)) == 1
 

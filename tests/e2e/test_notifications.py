@@ -1,6 +1,7 @@
 """Notifications through the outbox against the fake platforms: a Telegram outage delays an
 offer and it arrives once; a blocked bot is given up; WeChat template messages with the
-customer-service fallback; the 48-hour window waits."""
+customer-service fallback; the 48-hour window waits; a campaign-style text (``post_routes``)
+whose window closed goes as its fallback template, also from rows queued under the old key."""
 
 from __future__ import annotations
 
@@ -142,3 +143,33 @@ async def test_outside_the_48_hour_window_a_text_waits_for_the_person(wx, fake_w
     clock.advance(minutes=25)
     await wx[SERVICES].run(DrainOutbox())
     assert fake_wechat.texts("o-w3") == ["订单 #8 已被其他师傅接走。"]
+
+
+async def test_a_closed_window_sends_the_fallback_also_of_rows_queued_under_the_old_key(
+    wx, fake_wechat
+):
+    fresh = await seed_worker(wx, channel="wechat", user_id="o-w4")
+    queued = await seed_worker(wx, channel="wechat", user_id="o-w5")
+    postman = wx[SERVICES].postman
+    async with wx[DATABASE].uow() as uow:
+        [new] = await postman.post_routes(
+            uow, to_worker(fresh, "worker_approved"), [("wechat", "o-w4", "zh", False)]
+        )
+        [old] = await postman.post_routes(
+            uow, to_worker(queued, "worker_approved"), [("wechat", "o-w5", "zh", False)]
+        )
+        assert new.replies and new.template == {"fallback": new.template["fallback"]}
+        old.template = {"window_fallback": old.template["fallback"]}  # as written before
+        await uow.outbox.save(old)
+        await uow.commit()
+    fake_wechat.fail_path["message/custom/send"] = [45015, 45015]  # both windows closed
+    await wx[SERVICES].run(DrainOutbox())
+    for openid in ("o-w4", "o-w5"):
+        assert fake_wechat.texts(openid) == []
+        [message] = fake_wechat.templates(openid)
+        assert message["template_id"] == "TPL-APPROVED"
+        assert message["data"]["first"] == {"value": "审核通过"}
+        assert "fallback" not in message and "window_fallback" not in message
+    assert len(fake_wechat.refused) == 2  # one closed window each, then the template went
+    await wx[SERVICES].run(DrainOutbox())  # delivered: nothing goes twice
+    assert len(fake_wechat.templates()) == 2 and await outbox(wx) == {"sent": 2}
