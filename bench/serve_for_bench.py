@@ -188,6 +188,11 @@ def count_sql(path: Path) -> Callable[[web.Application], AsyncIterator[None]]:
 
     from webhooks.keys import DATABASE
 
+    try:  # a checkout before store.pg_direct (--root) counts SQLAlchemy's events alone
+        from store.pg_direct import observe
+    except ImportError:
+        observe = None
+
     async def counting(app: web.Application) -> AsyncIterator[None]:
         seen = {"sql": 0, "transactions": 0}
         statements: Counter[str] = Counter()  # by their text, for a look at what was sent
@@ -202,6 +207,9 @@ def count_sql(path: Path) -> Callable[[web.Application], AsyncIterator[None]]:
         engine = app[DATABASE].engine.sync_engine
         event.listen(engine, "before_cursor_execute", sql)
         event.listen(engine, "begin", begun)
+        # what store.pg_direct runs on asyncpg's connection, past SQLAlchemy's events
+        if observe is not None:
+            observe(app[DATABASE].engine, lambda statement: sql(None, None, statement))
         yield
         dump = orjson.dumps(seen) + b"\n" + orjson.dumps(dict(statements.most_common()))
         await asyncio.to_thread(path.write_bytes, dump)

@@ -8,13 +8,12 @@ objects the repositories convert). They bypass the ORM session, so each flushes 
 pending changes first, and an UPDATE drops the session's copies of the table's rows (a later
 read in the same transaction loads them afresh).
 
-On SQLite the statements go straight to the connection the session is bound to: SQLAlchemy
-compiles each one once (``store.sqlite.direct``), with its own type processors for the values
-and the columns, and the per-call work of its execution context (about a hundred Python calls
-a statement) is skipped. PostgreSQL runs them through SQLAlchemy as before, and so would SQLite
-if ``direct.prepare`` answered None. That is why this module stays outside the ``store.sqlite``
-fence: it serves both dialects through SQLAlchemy's public API, and its one door into the fast
-path is ``direct.prepare``.
+Each statement is compiled once into a plan (``store.plans``) and run straight on the
+driver's connection, in the session's transaction: on SQLite through ``store.sqlite.direct``
+(the demo's fast path, which leans on library internals and stays behind its fence), on
+PostgreSQL through ``store.pg_direct`` (public APIs of SQLAlchemy and asyncpg). Where neither
+can — a statement with an expanding ``IN``, the first statement of a PostgreSQL transaction,
+which SQLAlchemy begins — it runs through SQLAlchemy's Core on the session's connection.
 """
 
 from __future__ import annotations
@@ -39,12 +38,20 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from store import plans
+from store.pg_direct import PgConnection, connection_of
 from store.sqlite import direct
 
 
 @lru_cache(maxsize=256)
 def _insert(table: Table, names: tuple[str, ...]) -> Insert:
     return insert(table).values({name: bindparam(f"v_{name}") for name in names})
+
+
+@lru_cache(maxsize=256)
+def _insert_returning(table: Table, names: tuple[str, ...]) -> Insert:
+    """``_insert`` returning the new row's primary key (PostgreSQL's plans)."""
+    return _insert(table, names).returning(*table.primary_key.columns)
 
 
 @lru_cache(maxsize=256)
@@ -100,6 +107,9 @@ async def fetch(
     if prepared is not None:
         connection, plan = prepared
         return await connection.fetch(plan, params or {})
+    pg = await _pg(session, statement)
+    if pg is not None:
+        return await pg[0].fetch(pg[1], params or {})
     result = await _core(session, statement, params)
     return result.all()
 
@@ -141,6 +151,9 @@ async def insert_one(session: AsyncSession, table: Table, values: Mapping[str, A
         cursor = await connection.execute(plan, _params(values))
         assert cursor.lastrowid is not None  # set by an INSERT
         return int(cursor.lastrowid)
+    pg = await _pg(session, _insert_returning(table, tuple(values)))
+    if pg is not None:
+        return int((await pg[0].fetch(pg[1], _params(values)))[0][0])
     result = await _core(session, statement, _params(values))
     key = result.inserted_primary_key
     assert key is not None  # an INSERT of one row
@@ -158,6 +171,10 @@ async def insert_many(
         if prepared is not None:
             connection, plan = prepared
             await connection.execute_many(plan, [_params(r) for r in rows])
+            return
+        pg = await _pg(session, statement)
+        if pg is not None:
+            await pg[0].execute_many(pg[1], [_params(r) for r in rows])
             return
         await _core(session, statement, [_params(r) for r in rows])
 
@@ -177,6 +194,8 @@ async def update_where(
     if prepared is not None:
         connection, plan = prepared
         changed = (await connection.execute(plan, params)).rowcount
+    elif (pg := await _pg(session, statement)) is not None:
+        changed = await pg[0].execute(pg[1], params)
     else:
         changed = int((await _core(session, statement, params)).rowcount)
     sync = session.sync_session
@@ -193,6 +212,9 @@ async def execute(session: AsyncSession, statement: Executable, params: Mapping[
     if prepared is not None:
         connection, plan = prepared
         return int((await connection.execute(plan, params)).rowcount)
+    pg = await _pg(session, statement)
+    if pg is not None:
+        return await pg[0].execute(pg[1], params)
     return int((await _core(session, statement, params)).rowcount)
 
 
@@ -209,24 +231,44 @@ async def _core(
 
 
 _CONNECTION = "daojia.connection"
-"""session.info key: (the session's transactions, their connection) — asked of the session
-once per transaction rather than once per statement (each ask is a greenlet and the
-session's state machine)."""
+"""session.info key: (the session's transactions, their connection, asyncpg's connection under
+it or None) — asked of the session once per transaction rather than once per statement (each
+ask is a greenlet and the session's state machine)."""
 
 
 async def _connection(session: AsyncSession) -> AsyncConnection:
     """The session's connection, begun as ``session.connection()`` begins it. Asked again
     when the session's transaction or SAVEPOINT changed since: a SAVEPOINT of
     ``begin_nested`` is only emitted when the session is asked for its connection."""
+    return (await _held(session))[1]
+
+
+async def _held(session: AsyncSession) -> tuple[Any, AsyncConnection, PgConnection | None]:
     sync = session.sync_session
     now = (sync.get_transaction(), sync.get_nested_transaction())
     held = sync.info.get(_CONNECTION)
     if held is not None and now[0] is not None and held[0] == now:
-        connection: AsyncConnection = held[1]
-        return connection
+        return held  # type: ignore[no-any-return]
     connection = await session.connection()
-    sync.info[_CONNECTION] = ((sync.get_transaction(), sync.get_nested_transaction()), connection)
-    return connection
+    made = (
+        (sync.get_transaction(), sync.get_nested_transaction()),
+        connection,
+        await connection_of(connection),
+    )
+    sync.info[_CONNECTION] = made
+    return made
+
+
+async def _pg(
+    session: AsyncSession, statement: Executable
+) -> tuple[PgConnection, plans.Plan] | None:
+    """asyncpg's connection and the statement's plan, when the statement can run there: on
+    PostgreSQL, once SQLAlchemy began the transaction (``store.pg_direct``)."""
+    _, connection, pg = await _held(session)
+    if pg is None or not pg.ready:
+        return None
+    plan = plans.plan(statement, connection.dialect)
+    return None if plan is None else (pg, plan)
 
 
 IN_LIST_MAX = 10_000

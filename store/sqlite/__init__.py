@@ -9,9 +9,9 @@ benchmark, ``bench/webhook.py``, at the commit that brought each in):
   of a worker thread and back (a statement in WAL mode takes tens of microseconds, less than
   the hand-off); a busy database is waited for without blocking the loop. The server answered
   1.7 times the messages.
-- ``direct``: statements compiled once (from ``store.prepared``) run straight on the sqlite3
-  connection with SQLAlchemy's own SQL, type processors and error classes, but without its
-  per-call execution context: CPU per WeChat message 0.93 -> 0.60 ms.
+- ``direct``: statements compiled once (``store.plans``, from ``store.prepared``) run straight
+  on the sqlite3 connection with SQLAlchemy's own SQL, type processors and error classes, but
+  without its per-call execution context: CPU per WeChat message 0.93 -> 0.60 ms.
 - ``connection``: the engine's one connection kept checked out, units of work taking turns on
   it instead of checking it out of the pool each time: CPU per message 0.55 -> 0.45 ms
   (WeChat), 0.64 -> 0.52 ms (Telegram).
@@ -21,7 +21,8 @@ benchmark, ``bench/webhook.py``, at the commit that brought each in):
 
 What it depends on. PostgreSQL never enters here: ``store.db`` gives only SQLite engines the
 inline connection (a pool of one), ``store.uow.Database`` takes turns only on SQLite, and
-``direct.prepare`` answers None elsewhere, so ``store.prepared`` goes through the session.
+``direct.prepare`` answers None elsewhere, so ``store.prepared`` goes on to PostgreSQL's plans
+(``store.pg_direct``) or the session.
 ``store.prepared`` itself stays outside: it builds table-level statements once for both
 dialects with SQLAlchemy's public API, and ``direct.prepare`` is its one door in here. The
 package leans on library internals, each listed below; ``pyproject.toml`` bounds those
@@ -41,12 +42,9 @@ SQLAlchemy's aiosqlite adapter, on that connection:
     reads ``_connection`` and ``_conn``; it would put an isolation-level change on ``_tx``,
     a queue no thread reads here, so daojia never sets an isolation level on SQLite.
 SQLAlchemy (``direct``):
-    ``TypeEngine._cached_bind_processor(dialect)`` and
-    ``TypeEngine._cached_result_processor(dialect, coltype)``; the compiled statement's
-    ``positiontup``, ``binds``, ``string``, ``post_compile_params``,
-    ``literal_execute_params``, ``insert_prefetch`` and ``update_prefetch``; a
-    ``BindParameter``'s ``callable`` and ``value``; a column default's ``is_scalar``,
-    ``is_callable`` and ``arg`` (a callable ``arg`` takes the execution context);
     ``DBAPIError.instance(statement, params, orig, dbapi_base_err)`` to wrap sqlite3's errors.
+    The plans it runs (``store.plans``) are made with SQLAlchemy's documented API, as
+    PostgreSQL's (``store.pg_direct``) are; ``tests/unit/test_library_internals.py`` checks
+    the compiler attributes they rest on all the same.
 ``connection`` and ``wal`` use public APIs only (``wal`` speaks sqlite3 alone).
 """

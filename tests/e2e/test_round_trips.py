@@ -15,6 +15,7 @@ import pytest
 from redis.asyncio.client import Pipeline
 from sqlalchemy import event
 
+from store.pg_direct import observe
 from tests.e2e.helpers import TelegramUser, make_app, on_telegram
 from webhooks.keys import DATABASE, REDIS
 
@@ -29,6 +30,8 @@ class RoundTrips:
         self.seen: Counter[str] = Counter()
         engine = app[DATABASE].engine.sync_engine
         event.listen(engine, "before_cursor_execute", lambda *a, **k: self._hit("sql"))
+        # the statements store.pg_direct runs on asyncpg's connection, past SQLAlchemy's events
+        observe(app[DATABASE].engine, lambda sql: self._hit("sql"))  # gone with the app's engine
         event.listen(engine, "begin", lambda *a, **k: self._hit("transactions"))
         client = app[REDIS]
         command = client.execute_command

@@ -28,7 +28,7 @@ from wechatpy.events import EVENT_TYPES
 from wechatpy.messages import MESSAGE_TYPES
 from wechatpy.pay import WeChatPay
 
-from store.sqlite import direct
+from store import plans
 from store.sqlite.inline import InlineConnection
 
 
@@ -83,13 +83,6 @@ UPDATE = update(TABLE).where(TABLE.c.id == bindparam("w_id")).values(at=bindpara
 AT = datetime(2024, 1, 2, 3, 4, 5)  # noqa: DTZ001 - SQLAlchemy's naive DateTime type
 
 
-def _processors() -> None:
-    bind = DateTime()._cached_bind_processor(DIALECT)
-    result = DateTime()._cached_result_processor(DIALECT, None)
-    assert bind is not None and result is not None
-    assert result(bind(AT)) == AT
-
-
 def _compiled(*names: str) -> Callable[[], None]:
     def check() -> None:
         compiled = INSERT.compile(dialect=DIALECT)
@@ -117,7 +110,7 @@ def _column_defaults() -> None:
 
 
 def _plan_uses_them() -> None:
-    plan = direct.plan(INSERT, DIALECT)
+    plan = plans.plan(INSERT, DIALECT)
     assert plan is not None
     assert plan.values({"v_at": AT}) == ("2024-01-02 03:04:05.000000", 5, 7)
 
@@ -178,14 +171,8 @@ INTERNALS = [
     ),
     Internal(
         "sqlalchemy",
-        "TypeEngine._cached_bind/result_processor",
-        "store/sqlite/direct.py",
-        _processors,
-    ),
-    Internal(
-        "sqlalchemy",
-        "SQLCompiler attributes",
-        "store/sqlite/direct.py",
+        "SQLCompiler attributes (documented; what plans rest on)",
+        "store/plans.py",
         _compiled(
             "positiontup",
             "binds",
@@ -196,18 +183,14 @@ INTERNALS = [
             "update_prefetch",
         ),
     ),
-    Internal(
-        "sqlalchemy", "BindParameter.callable/value", "store/sqlite/direct.py", _bind_parameter
-    ),
+    Internal("sqlalchemy", "BindParameter.callable/value", "store/plans.py", _bind_parameter),
     Internal(
         "sqlalchemy",
         "ColumnDefault.is_scalar/is_callable/arg",
-        "store/sqlite/direct.py",
+        "store/plans.py",
         _column_defaults,
     ),
-    Internal(
-        "sqlalchemy", "a plan from all of the above", "store/sqlite/direct.py", _plan_uses_them
-    ),
+    Internal("sqlalchemy", "a plan from all of the above", "store/plans.py", _plan_uses_them),
     Internal("sqlalchemy", "DBAPIError.instance", "store/sqlite/direct.py", _wrap_error),
     Internal("wechatpy", "BaseMessage._data", "bots/wechat.py", _wechat_raw_fields),
     Internal("wechatpy", "MESSAGE_TYPES, EVENT_TYPES", "bots/wechat_xml.py", _wechat_registries),

@@ -1,0 +1,145 @@
+"""PostgreSQL's plans (store.pg_direct): once SQLAlchemy began a unit of work's transaction, the
+prepared statements (store.prepared) run on asyncpg's connection inside it — read and written
+as the ORM does, rolled back with it (and with a SAVEPOINT), their errors SQLAlchemy's, and
+every one of them seen by ``observe``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from uuid import uuid4
+
+import pytest
+from sqlalchemy import bindparam, event, select
+from sqlalchemy.exc import IntegrityError
+
+from store.pg_direct import observe
+from store.prepared import execute, fetch, insert_many, insert_one, select_rows, update_where
+from store.tables import OutboxRow
+from tests.integration.test_prepared_statements import AT, COUPONS, OUTBOX, message
+
+pytestmark = pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+
+
+class Seen:
+    """The statements SQLAlchemy executed (its engine events) and those run on asyncpg's
+    connection past them (``observe``)."""
+
+    def __init__(self, database) -> None:
+        self.sqlalchemy: list[str] = []
+        self.direct: list[str] = []
+        self._engine = database.engine.sync_engine
+        self._stop = observe(database.engine, self.direct.append)
+        event.listen(self._engine, "before_cursor_execute", self._sqlalchemy)
+
+    def _sqlalchemy(self, _conn, _cursor, statement, *_args) -> None:
+        self.sqlalchemy.append(statement)
+
+    def close(self) -> None:
+        self._stop()
+        event.remove(self._engine, "before_cursor_execute", self._sqlalchemy)
+
+
+@pytest.fixture
+def seen(database):
+    watching = Seen(database)
+    yield watching
+    watching.close()
+
+
+async def test_after_the_first_statement_they_run_on_asyncpg(database, seen):
+    user = uuid4().hex
+    async with database.uow() as uow:
+        first = await insert_one(uow.session, OUTBOX, message(user))  # SQLAlchemy begins
+        second = await insert_one(uow.session, OUTBOX, message(user, template={"id": "T1"}))
+        changed = await update_where(uow.session, OUTBOX, {"attempts": 2}, user_id=user)
+        rows = await select_rows(uow.session, OUTBOX, order_by=("id",), user_id=user)
+        await uow.commit()
+    assert second > first and changed == 2 and [r.id for r in rows] == [first, second]
+    assert [s.split()[0] for s in seen.sqlalchemy] == ["INSERT"]
+    assert [s.split()[0] for s in seen.direct] == ["INSERT", "UPDATE", "SELECT"]
+
+
+async def test_rows_read_on_asyncpg_are_the_orms(database):
+    user = uuid4().hex
+    async with database.uow() as uow:
+        key = await insert_one(
+            uow.session, OUTBOX, message(user, template={"id": "T1"}, sent_at=AT)
+        )
+        await uow.commit()
+    async with database.uow() as uow:
+        await fetch(uow.session, select(OUTBOX.c.id).where(OUTBOX.c.id == key))  # begins
+        (row,) = await select_rows(uow.session, OUTBOX, user_id=user)
+        orm = await uow.session.get(OutboxRow, key)
+    assert orm is not None
+    for name in [column.key for column in OUTBOX.columns]:
+        assert getattr(row, name) == getattr(orm, name), name
+    assert row.replies == [{"say": "已支付 ✓", "n": 1}] and row.template == {"id": "T1"}
+    assert row.sent_at == AT and row.created_at.tzinfo is not None and row.lang == "zh"
+
+
+async def test_they_roll_back_with_the_unit_of_work_and_its_savepoint(database, seen):
+    user = uuid4().hex
+    async with database.uow() as uow:
+        await insert_one(uow.session, OUTBOX, message(user, event="kept"))
+        savepoint = await uow.savepoint()
+        await insert_many(
+            uow.session, OUTBOX, [message(user, event="undone"), message(user, event="undone")]
+        )
+        await update_where(uow.session, OUTBOX, {"attempts": 9}, user_id=user)
+        await savepoint.rollback()
+        await insert_one(uow.session, OUTBOX, message(user, event="after"))
+        await uow.commit()
+    assert any(s.startswith("INSERT") for s in seen.direct)  # the undone rows went past SQLAlchemy
+    async with database.uow() as uow:
+        rows = await select_rows(uow.session, OUTBOX, order_by=("id",), user_id=user)
+    assert [(r.event, r.attempts) for r in rows] == [("kept", 0), ("after", 0)]
+    async with database.uow() as uow:  # not committed: nothing of it stays
+        await insert_one(uow.session, OUTBOX, message(user, event="dropped"))
+        await insert_one(uow.session, OUTBOX, message(user, event="dropped"))
+    async with database.uow() as uow:
+        rows = await select_rows(uow.session, OUTBOX, order_by=("id",), user_id=user)
+    assert [r.event for r in rows] == ["kept", "after"]
+
+
+async def test_a_broken_constraint_is_sqlalchemys_integrity_error_without_values(database, seen):
+    code = uuid4().hex[:12]
+    coupon = {
+        "code": code,
+        "kind": "fixed",
+        "amount_cents": 500,
+        "threshold_cents": 0,
+        "valid_from": AT,
+        "valid_until": AT + timedelta(days=7),
+    }
+    async with database.uow() as uow:
+        await insert_one(uow.session, COUPONS, coupon)
+        await uow.commit()
+    async with database.uow() as uow:
+        await select_rows(uow.session, COUPONS, code=code)  # SQLAlchemy begins
+        with pytest.raises(IntegrityError) as caught:
+            await insert_one(uow.session, COUPONS, coupon)
+    assert seen.direct[-1].startswith("INSERT INTO coupons")
+    assert code not in str(caught.value)  # parameters are never shown
+    async with database.uow() as uow:
+        rows = await select_rows(uow.session, COUPONS, code=code)
+    assert len(rows) == 1
+
+
+async def test_a_statement_built_once_counts_the_rows_it_changed(database, seen):
+    user = uuid4().hex
+    statement = (
+        OUTBOX.update()
+        .where(OUTBOX.c.user_id == bindparam("user"))
+        .values(attempts=OUTBOX.c.attempts + 1)
+    )
+    async with database.uow() as uow:
+        await insert_many(uow.session, OUTBOX, [message(user), message(user)])  # begins
+        assert await execute(uow.session, statement, {"user": user}) == 2
+        assert await execute(uow.session, statement, {"user": uuid4().hex}) == 0
+        rows = await fetch(
+            uow.session,
+            select(OUTBOX.c.attempts).where(OUTBOX.c.user_id == bindparam("user")),
+            {"user": user},
+        )
+    assert [r.attempts for r in rows] == [1, 1]
+    assert [s.split()[0] for s in seen.direct] == ["UPDATE", "UPDATE", "SELECT"]
