@@ -30,6 +30,7 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import webhook  # noqa: E402 - the webhook benchmark's users and fake platform APIs
+from pg_rig import fresh_database  # noqa: E402 - beside this script
 
 
 def start(
@@ -72,7 +73,7 @@ async def measure(
 ) -> tuple[float, int]:
     stores: list[str] = []
     if args.pg:
-        await webhook.reset_pg(args.pg_url)  # a fresh schema: serve_for_bench migrates it
+        await fresh_database(args.pg_url, migrated=False)  # serve_for_bench migrates it
         stores += ["--db", args.pg_url]
     if args.redis:
         stores += ["--redis", args.redis_url]
