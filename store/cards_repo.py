@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Table, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.cards import Card, CardStatus
 from domain.text import Bilingual
+from store.prepared import select_rows
 from store.tables import CardVisitRow, PrepaidCardRow
+
+CARDS: Table = PrepaidCardRow.__table__  # type: ignore[attr-defined]  # SQLModel: undeclared
 
 
 class CardRepository:
@@ -46,12 +49,9 @@ class CardRepository:
         )
 
     async def for_customer(self, customer_id: int) -> list[Card]:
-        rows = await self._s.exec(
-            select(PrepaidCardRow)
-            .where(PrepaidCardRow.customer_id == customer_id)
-            .order_by(col(PrepaidCardRow.id))
-        )
-        return [_card(r) for r in rows.all()]
+        """A customer's cards, oldest first (read on every quote: a prepared statement)."""
+        rows = await select_rows(self._s, CARDS, order_by=("id",), customer_id=customer_id)
+        return [_card(r) for r in rows]
 
     async def to_expire(self, now: datetime, limit: int = 100) -> list[int]:
         rows = await self._s.exec(
@@ -140,7 +140,8 @@ def _values(c: Card) -> dict[str, Any]:
     }
 
 
-def _card(r: PrepaidCardRow) -> Card:
+def _card(r: Any) -> Card:
+    """A card from its row (an ORM row or a prepared statement's, read by column name)."""
     return Card(
         customer_id=r.customer_id,
         product_id=r.product_id,
