@@ -87,17 +87,32 @@ class Plan:
 
 
 _PLANS: dict[tuple[int, str], Plan | None] = {}
+PLANS_MAX = 2048
+"""Plans kept at most: callers pass statements built once (module level, or an ``lru_cache``
+of shapes), so this is never reached unless a caller builds one per call — then the plans
+are dropped and made again rather than kept without end."""
 
 
 def plan(statement: Executable, dialect: Dialect) -> Plan | None:
     """The statement compiled for ``dialect``, once; None when it needs per-call compiling
-    (an expanding ``IN``) or a default this module cannot compute."""
+    (an expanding ``IN``) or a default this module cannot compute. A plan holds its
+    statement, so the statement's id (the key) is not reused while the plan is kept; a
+    statement without a plan is kept with it for the same reason."""
     key = (id(statement), dialect.name)
     try:
         return _PLANS[key]
     except KeyError:
+        if len(_PLANS) >= PLANS_MAX:
+            _PLANS.clear()
+            _KEPT.clear()
         made = _PLANS[key] = _compile(statement, dialect)
+        if made is None:
+            _KEPT.append(statement)
         return made
+
+
+_KEPT: list[Executable] = []
+"""The statements that have no plan (None in ``_PLANS``), kept alive like the plans' own."""
 
 
 def _compile(statement: Executable, dialect: Dialect) -> Plan | None:
