@@ -9,10 +9,14 @@ on the driver's connection that SQLAlchemy checked out for the session — publi
 ``AsyncConnection.get_raw_connection().driver_connection`` and asyncpg's ``fetch``,
 ``execute``, ``executemany`` (its prepared-statement cache) and ``is_in_transaction``.
 
-Transactions stay SQLAlchemy's. Its asyncpg adapter sends BEGIN with the first statement of
-a transaction, so a plan runs here only once the driver reports a transaction open; the
-first statement of a unit of work goes through SQLAlchemy, which begins it (and a SAVEPOINT
-of ``begin_nested``). Commit and rollback are the session's.
+Transactions stay SQLAlchemy's. Its asyncpg adapter sends BEGIN with the first statement it
+runs, so a write or a locking read runs here only once the driver reports that transaction
+open; before it, such a statement goes through SQLAlchemy, which begins it (as it emits the
+SAVEPOINT of ``begin_nested``). A plain SELECT runs here at any time: outside a transaction
+it sees what it would have seen inside one at READ COMMITTED (PostgreSQL's default, which
+daojia keeps), each statement its own snapshot. So a unit of work that only reads sends no
+BEGIN, and its end no COMMIT or ROLLBACK: the adapter ends only a transaction it began.
+Commit and rollback are the session's.
 
 Errors are SQLAlchemy's classes (``IntegrityError`` for a broken constraint, and so on), the
 statement's parameters never shown. SQLAlchemy's engine events do not see these statements:
@@ -54,10 +58,13 @@ class PgConnection:
         self.driver = driver
         self._observers = _OBSERVERS.setdefault(engine, [])
 
-    @property
-    def ready(self) -> bool:
-        """Whether SQLAlchemy's transaction is open on the connection (plans may run)."""
-        return bool(self.driver.is_in_transaction())
+    def takes(self, plan: Plan) -> bool:
+        """Whether ``plan`` may run here now: inside SQLAlchemy's transaction once it is open;
+        before that, a plain SELECT only (it runs on its own, as it would have inside a READ
+        COMMITTED transaction) — a write or a locking read goes through SQLAlchemy, which
+        begins the transaction first. A unit of work that only reads never sends BEGIN, and
+        its end sends neither COMMIT nor ROLLBACK (SQLAlchemy's adapter has none to end)."""
+        return plan.reads_only or bool(self.driver.is_in_transaction())
 
     async def fetch(self, plan: Plan, params: Mapping[str, Any]) -> list[Any]:
         values = plan.values(params)

@@ -20,13 +20,14 @@ goes through SQLAlchemy.
 from __future__ import annotations
 
 import keyword
+import re
 from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import ClauseElement, Executable
+from sqlalchemy import ClauseElement, Executable, Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeEngine
 
@@ -56,6 +57,9 @@ class Plan:
     """The fallbacks that are a value given in the statement (a limit, a constant), by name."""
     computed: tuple[_Slot, ...]
     """The slots whose fallback is worked out per call (a column's default)."""
+    reads_only: bool = False
+    """A plain SELECT: it writes nothing and takes no row lock (no ``FOR UPDATE``/``SHARE``),
+    so it means the same outside a transaction as inside one at READ COMMITTED."""
 
     def values(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
         given = {**self.literals, **params} if self.literals else params
@@ -153,7 +157,16 @@ def _compile(statement: Executable, dialect: Dialect) -> Plan | None:
         processed,
         literals,
         tuple(s for s in slots if s.fallback is not None and s.name not in literals),
+        isinstance(statement, Select) and _plain_select(compiled.string),
     )
+
+
+_LOCKING = re.compile(r"\sFOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b")
+
+
+def _plain_select(sql: str) -> bool:
+    """SQL that starts with SELECT (not WITH: a data-modifying CTE writes) and locks no row."""
+    return sql.lstrip().upper().startswith("SELECT") and _LOCKING.search(sql) is None
 
 
 def _picker(slots: list[_Slot]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:

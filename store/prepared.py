@@ -12,8 +12,9 @@ Each statement is compiled once into a plan (``store.plans``) and run straight o
 driver's connection, in the session's transaction: on SQLite through ``store.sqlite.direct``
 (the demo's fast path, which leans on library internals and stays behind its fence), on
 PostgreSQL through ``store.pg_direct`` (public APIs of SQLAlchemy and asyncpg). Where neither
-can — a statement with an expanding ``IN``, the first statement of a PostgreSQL transaction,
-which SQLAlchemy begins — it runs through SQLAlchemy's Core on the session's connection.
+can — a statement with an expanding ``IN``, a write or locking read before SQLAlchemy began
+the PostgreSQL transaction (it then begins it) — it runs through SQLAlchemy's Core on the
+session's connection.
 """
 
 from __future__ import annotations
@@ -262,13 +263,14 @@ async def _held(session: AsyncSession) -> tuple[Any, AsyncConnection, PgConnecti
 async def _pg(
     session: AsyncSession, statement: Executable
 ) -> tuple[PgConnection, plans.Plan] | None:
-    """asyncpg's connection and the statement's plan, when the statement can run there: on
-    PostgreSQL, once SQLAlchemy began the transaction (``store.pg_direct``)."""
+    """asyncpg's connection and the statement's plan, when the statement can run there now
+    (``store.pg_direct``: on PostgreSQL, plain SELECTs at any time, the rest once SQLAlchemy
+    began the transaction)."""
     _, connection, pg = await _held(session)
-    if pg is None or not pg.ready:
+    if pg is None:
         return None
     plan = plans.plan(statement, connection.dialect)
-    return None if plan is None else (pg, plan)
+    return (pg, plan) if plan is not None and pg.takes(plan) else None
 
 
 IN_LIST_MAX = 10_000

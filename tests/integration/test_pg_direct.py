@@ -1,10 +1,12 @@
-"""PostgreSQL's plans (store.pg_direct): once SQLAlchemy began a unit of work's transaction, the
-prepared statements (store.prepared) run on asyncpg's connection inside it — read and written
-as the ORM does, rolled back with it (and with a SAVEPOINT), their errors SQLAlchemy's, and
-every one of them seen by ``observe``."""
+"""PostgreSQL's plans (store.pg_direct): the prepared statements (store.prepared) run on asyncpg's
+connection — plain SELECTs at any time, writes and locking reads inside the transaction
+SQLAlchemy began — read and written as the ORM does, rolled back with the unit of work (and
+with a SAVEPOINT), their errors SQLAlchemy's, every one of them seen by ``observe``; a unit
+of work that only reads sends no BEGIN, COMMIT or ROLLBACK."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from uuid import uuid4
 
@@ -57,6 +59,76 @@ async def test_after_the_first_statement_they_run_on_asyncpg(database, seen):
     assert second > first and changed == 2 and [r.id for r in rows] == [first, second]
     assert [s.split()[0] for s in seen.sqlalchemy] == ["INSERT"]
     assert [s.split()[0] for s in seen.direct] == ["INSERT", "UPDATE", "SELECT"]
+
+
+@pytest.fixture
+def sent(database):
+    """What asyncpg sent with the simple query protocol (BEGIN, COMMIT, ROLLBACK, the pool's
+    ping), from the connections the engine opens from now on (asyncpg's query loggers)."""
+    queries: list[str] = []
+
+    def connected(dbapi_connection, _record) -> None:
+        dbapi_connection.driver_connection.add_query_logger(lambda q: queries.append(q.query))
+
+    event.listen(database.engine.sync_engine, "connect", connected)
+    yield queries
+    event.remove(database.engine.sync_engine, "connect", connected)
+
+
+async def transaction_control(queries: list[str]) -> list[str]:
+    """BEGIN, COMMIT and ROLLBACK among ``queries`` (asyncpg calls its loggers with
+    ``call_soon``: one pass of the event loop first)."""
+    await asyncio.sleep(0)
+    words = [q.split()[0].rstrip(";").upper() for q in queries if q.strip()]
+    return [w for w in words if w in ("BEGIN", "COMMIT", "ROLLBACK")]
+
+
+async def test_a_unit_of_work_that_only_reads_sends_no_begin(database, seen, sent):
+    user = uuid4().hex
+    async with database.uow() as uow:
+        await insert_one(uow.session, OUTBOX, message(user))
+        await uow.commit()
+    assert await transaction_control(sent) == ["BEGIN", "COMMIT"]
+    sent.clear()
+    async with database.uow() as uow:
+        rows = await select_rows(uow.session, OUTBOX, user_id=user)
+        again = await fetch(uow.session, select(OUTBOX.c.id).where(OUTBOX.c.user_id == user))
+        await uow.commit()
+    async with database.uow() as uow:  # left without a commit: nothing to roll back either
+        await select_rows(uow.session, OUTBOX, user_id=user)
+    assert [r.id for r in rows] == [r.id for r in again] and len(rows) == 1
+    assert await transaction_control(sent) == []
+    assert [s.split()[0] for s in seen.direct[-3:]] == ["SELECT", "SELECT", "SELECT"]
+
+
+async def test_reads_then_a_write_begin_before_the_write(database, seen, sent):
+    user = uuid4().hex
+    async with database.uow() as uow:
+        assert await select_rows(uow.session, OUTBOX, user_id=user) == []  # on its own
+        sent.clear()
+        await insert_one(uow.session, OUTBOX, message(user))  # SQLAlchemy: BEGIN, INSERT
+        assert await transaction_control(sent) == ["BEGIN"]
+        await insert_one(uow.session, OUTBOX, message(user))  # inside it, on asyncpg
+        assert len(await select_rows(uow.session, OUTBOX, user_id=user)) == 2
+    assert await transaction_control(sent) == ["BEGIN", "ROLLBACK"]
+    async with database.uow() as uow:
+        assert await select_rows(uow.session, OUTBOX, user_id=user) == []  # rolled back
+
+
+async def test_a_locking_read_runs_inside_the_transaction(database, seen, sent):
+    user = uuid4().hex
+    async with database.uow() as uow:
+        await insert_one(uow.session, OUTBOX, message(user))
+        await uow.commit()
+    locking = select(OUTBOX.c.id).where(OUTBOX.c.user_id == bindparam("u")).with_for_update()
+    await transaction_control(sent)  # the COMMIT above reaches the logger first
+    seen.sqlalchemy.clear()
+    sent.clear()
+    async with database.uow() as uow:
+        rows = await fetch(uow.session, locking, {"u": user})
+        assert await transaction_control(sent) == ["BEGIN"]  # the lock is held until the end
+        await uow.commit()
+    assert len(rows) == 1 and "FOR UPDATE" in seen.sqlalchemy[-1]
 
 
 async def test_rows_read_on_asyncpg_are_the_orms(database):
@@ -115,7 +187,7 @@ async def test_a_broken_constraint_is_sqlalchemys_integrity_error_without_values
         await insert_one(uow.session, COUPONS, coupon)
         await uow.commit()
     async with database.uow() as uow:
-        await select_rows(uow.session, COUPONS, code=code)  # SQLAlchemy begins
+        await insert_one(uow.session, OUTBOX, message(uuid4().hex))  # SQLAlchemy begins
         with pytest.raises(IntegrityError) as caught:
             await insert_one(uow.session, COUPONS, coupon)
     assert seen.direct[-1].startswith("INSERT INTO coupons")
