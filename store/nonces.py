@@ -11,6 +11,8 @@ from datetime import datetime
 
 import redis.asyncio as aioredis
 
+from store.redis_batch import ScriptBatch
+
 # one round trip: the first request under a key stores its fingerprint; a later one is let
 # through only with the same fingerprint (the identical request again)
 _ADMIT = """
@@ -28,12 +30,14 @@ class RedisNonceMemory:
 
     def __init__(self, client: aioredis.Redis) -> None:
         self._admit = client.register_script(_ADMIT)
+        # the checks of the requests that arrive in one pass of the event loop: one pipeline
+        self._batch = ScriptBatch(client)
 
     async def admit(
         self, channel: str, key: str, fingerprint: str, keep_s: int, now: datetime
     ) -> bool:
-        found = await self._admit(
-            keys=[f"daojia:{channel}:nonce:{key}"], args=[fingerprint, max(1, keep_s)]
+        found = await self._batch.run(
+            self._admit, [f"daojia:{channel}:nonce:{key}"], [fingerprint, max(1, keep_s)]
         )
         return bool(found)
 

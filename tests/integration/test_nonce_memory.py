@@ -95,3 +95,32 @@ async def test_the_local_memory_is_bounded_and_lets_the_oldest_go_first():
     assert len(memory) == 3
     assert await memory.admit("wechat", keys[0], "body-b", 300, NOW)  # forgotten
     assert not await memory.admit("wechat", keys[3], "body-b", 300, NOW)
+
+
+async def test_redis_checks_arriving_together_share_one_round_trip(redis_url, monkeypatch):
+    """The checks of requests that arrive in one pass of the event loop go as one pipeline
+    (``store.redis_batch``), each still answered on its own."""
+    from redis.asyncio.client import Pipeline
+
+    sent: list[int] = []
+    execute = Pipeline.execute
+
+    async def counted(pipe: Pipeline, *args, **kwargs):
+        sent.append(len(pipe.command_stack))
+        return await execute(pipe, *args, **kwargs)
+
+    monkeypatch.setattr(Pipeline, "execute", counted)
+    client = aioredis.from_url(redis_url)
+    try:
+        memory = RedisNonceMemory(client)
+        taken = key()
+        assert await memory.admit("wechat", taken, "body-a", 300, NOW)  # alone: a plain call
+        assert sent == []
+        admitted = await asyncio.gather(
+            *[memory.admit("wechat", key(), "body", 300, NOW) for _ in range(20)],
+            memory.admit("wechat", taken, "body-b", 300, NOW),
+        )
+    finally:
+        await client.aclose()
+    assert admitted == [True] * 20 + [False]
+    assert sent == [21]
