@@ -86,19 +86,24 @@ TELEGRAM_SCRIPT = [
 
 
 async def wechat_user(
-    session: aiohttp.ClientSession, url: str, n: int, lat: list[float], bare: bool, think: float
+    session: aiohttp.ClientSession,
+    url: str,
+    n: int,
+    lat: list[tuple[int, float]],
+    bare: bool,
+    think: float,
 ) -> bool:
     openid = f"o{uuid.uuid4().hex[:20]}"
     phone = own_phone()
     last = ""
-    for text in [None, *WECHAT_SCRIPT]:
+    for step, text in enumerate([None, *WECHAT_SCRIPT]):
         await pause(think)
         body = wechat_xml(openid, text.format(phone=phone) if text else text)
         t0 = time.perf_counter()
         async with session.post(url, params=wechat_query(), data=body) as resp:
             last = await resp.text()
             assert resp.status == 200, (resp.status, last[:200])
-        lat.append(time.perf_counter() - t0)
+        lat.append((step, time.perf_counter() - t0))
     if bare or "支付成功" in last:
         return True
     for _ in range(100):  # a slow turn answered "success" and follows up by the CS API
@@ -109,20 +114,25 @@ async def wechat_user(
 
 
 async def telegram_user(
-    session: aiohttp.ClientSession, url: str, n: int, lat: list[float], bare: bool, think: float
+    session: aiohttp.ClientSession,
+    url: str,
+    n: int,
+    lat: list[tuple[int, float]],
+    bare: bool,
+    think: float,
 ) -> bool:
     uid = 10**9 + n + int(time.time()) % 10**6 * 1000
     headers = {"X-Telegram-Bot-Api-Secret-Token": TG_SECRET}
     phone = own_phone()
     last = b""
-    for kind, value in [("text", "/start"), *TELEGRAM_SCRIPT]:
+    for step, (kind, value) in enumerate([("text", "/start"), *TELEGRAM_SCRIPT]):
         await pause(think)
         t0 = time.perf_counter()
         update = telegram_update(uid, kind, value.format(phone=phone))
         async with session.post(url, json=update, headers=headers) as resp:
             last = await resp.read()
             assert resp.status == 200, resp.status
-        lat.append(time.perf_counter() - t0)
+        lat.append((step, time.perf_counter() - t0))
     return bare or "支付成功" in last.decode()
 
 
@@ -150,11 +160,18 @@ def cpu_seconds(pid: int) -> float:
 
 
 async def drive(
-    route: str, urls: list[str], users: int, bare: bool, think: float, pids: list[int]
+    route: str,
+    urls: list[str],
+    users: int,
+    bare: bool,
+    think: float,
+    pids: list[int],
+    steps: dict[int, list[float]] | None = None,
 ) -> dict:
     """``users`` walk the flow at once, split evenly between the servers at ``urls`` (one
-    each warms up first); the CPU is that of the processes ``pids``."""
-    lat: list[float] = []
+    each warms up first); the CPU is that of the processes ``pids``. Each message's time is
+    added to ``steps`` under its place in the flow (0: the first message)."""
+    timed: list[tuple[int, float]] = []
     walker = wechat_user if route == "wechat" else telegram_user
     connector = aiohttp.TCPConnector(limit=0, force_close=False)
     async with aiohttp.ClientSession(connector=connector) as session:
@@ -162,12 +179,15 @@ async def drive(
             await walker(session, url, users + 1 + n, [], bare, 0)
         cpu0 = sum(map(cpu_seconds, pids))
         t0 = time.perf_counter()
-        done = await asyncio.gather(
-            *[walker(session, urls[i % len(urls)], i + 1, lat, bare, think) for i in range(users)]
-        )
+        walks = [
+            walker(session, urls[i % len(urls)], i + 1, timed, bare, think) for i in range(users)
+        ]
+        done = await asyncio.gather(*walks)
         wall = time.perf_counter() - t0
         cpu = sum(map(cpu_seconds, pids)) - cpu0
-    lat.sort()
+    for step, seconds in timed if steps is not None else ():
+        steps.setdefault(step, []).append(seconds)
+    lat = sorted(seconds for _, seconds in timed)
     return {
         "msgs": len(lat),
         "rate": len(lat) / wall,
@@ -275,6 +295,7 @@ async def one_round(
                     kind == "bare",
                     args.think,
                     [proc.pid for proc, _ in servers],
+                    args.step_times.setdefault((kind, route), {}),
                 )
                 runs.setdefault((kind, route), []).append(result)
         finally:
@@ -351,6 +372,11 @@ def main() -> None:
     )
     p.add_argument("--root", help="run daojia from this checkout (e.g. before a change)")
     p.add_argument(
+        "--steps",
+        action="store_true",
+        help="also print daojia's p50 and p99 per message of the flow (all rounds together)",
+    )
+    p.add_argument(
         "--conversations",
         type=int,
         default=0,
@@ -363,6 +389,7 @@ def main() -> None:
     from store.crypto import new_key
 
     args.pii_key = new_key()  # one for the servers sharing the database (--ports)
+    args.step_times = {}  # (handler, route) -> message's place in the flow -> seconds
     asyncio.run(main_async(args))
 
 

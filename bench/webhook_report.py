@@ -69,3 +69,26 @@ def report(args, runs: dict[tuple[str, str], list[dict]], checks: list[dict], fa
         f"fake Bot API: {fake.sent} sendMessage calls (the rest rode on webhook responses); "
         f"fake WeChat API: {WECHAT_API.sent} customer-service messages (slow turns)"
     )
+    if args.steps:
+        steps(args.step_times)
+
+
+STEP_NAMES = ["first message", "book", "category", "item", "hours", "when", "address", "phone"]
+STEP_NAMES += ["pay"]
+
+
+def steps(step_times: dict[tuple[str, str], dict[int, list[float]]]) -> None:
+    """daojia's p50 / p99 (ms) per message of the flow, every round's messages together: the
+    steps that write to the database wait longest under load."""
+    print("\ndaojia per message of the flow, p50 / p99 ms (all rounds):")
+    print(f"{'message':14} " + " ".join(f"{route:>16}" for route in ("wechat", "telegram")))
+    for i, name in enumerate(STEP_NAMES):
+        cells = []
+        for route in ("wechat", "telegram"):
+            times = sorted(step_times.get(("daojia", route), {}).get(i, []))
+            if not times:
+                cells.append(f"{'-':>16}")
+                continue
+            p50, p99 = times[len(times) // 2] * 1000, times[int(len(times) * 0.99)] * 1000
+            cells.append(f"{p50:7.0f} / {p99:6.0f}")
+        print(f"{name:14} " + " ".join(cells))
