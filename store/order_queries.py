@@ -82,3 +82,5 @@ CANCELLATIONS = (
         col(OrderEventRow.at) >= bindparam("since"),
     )
 )
+ORDER_LOCKED = ORDERS.select().where(ORDERS.c.id == bindparam("id")).with_for_update()
+"""An order with its row lock (``FOR UPDATE``; SQLite, one writer at a time, has no clause)."""

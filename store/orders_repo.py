@@ -27,6 +27,7 @@ from store.order_queries import (
     CANCELLATIONS,
     LIVE,
     ORDER_EVENTS,
+    ORDER_LOCKED,
     ORDERS,
     PREVIOUS_WORKERS,
     QUOTE_LINES,
@@ -134,10 +135,15 @@ class OrderRepository:
         self._stored[order.id] = plain
         await self._append_events(order)
 
-    async def get(self, order_id: int, *, full: bool = True) -> Order | None:
+    async def get(self, order_id: int, *, full: bool = True, lock: bool = False) -> Order | None:
         """The order; ``full=False`` skips its quote lines and past timeline (one query) for
-        callers that only change status and money — new timeline events are still saved."""
-        row = await select_one(self._s, ORDERS, id=order_id)
+        callers that only change status and money — new timeline events are still saved.
+        ``lock``: read with the order's row lock (``lock``), in the same statement."""
+        if lock:
+            rows = await fetch(self._s, ORDER_LOCKED, {"id": order_id})
+            row = rows[0] if rows else None
+        else:
+            row = await select_one(self._s, ORDERS, id=order_id)
         return await self._load(row, full) if row else None
 
     async def by_number(

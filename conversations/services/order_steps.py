@@ -379,10 +379,9 @@ async def expire_unpaid(
 ) -> Order | None:
     """Cancel the order if it is still awaiting payment past its pay-by time: the coupon and
     points come back and its payment requests close. None when it is not (or no longer) due:
-    the order's lock, then its status read again and a versioned save, make one transaction
+    the order read under its lock (one statement) and a versioned save make one transaction
     of several processes' act on it."""
-    await uow.orders.lock(order_id)
-    order = await uow.orders.get(order_id, full=False)
+    order = await uow.orders.get(order_id, full=False, lock=True)
     if order is None or order.status != OrderStatus.AWAITING_PAYMENT:
         return None
     deadline = pay_by(order, rules.payments)
