@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.orders import Order, OrderId
+from domain.pricing import QuoteLine
 from domain.reminders import CLAIM_STATUSES, UPCOMING, Reminder
 from domain.text import N_
 from store.crypto import PiiCipher
@@ -35,6 +36,7 @@ from store.order_queries import (
     customer_stats,
 )
 from store.order_rows import (
+    lines_from_rows,
     order_from_row,
     plain_columns,
     sealed_columns,
@@ -145,6 +147,11 @@ class OrderRepository:
         else:
             row = await select_one(self._s, ORDERS, id=order_id)
         return await self._load(row, full) if row else None
+
+    async def quote_lines(self, order_id: int) -> tuple[QuoteLine, ...]:
+        """The order's quote lines (for an order read without them, ``full=False``)."""
+        rows = await select_rows(self._s, QUOTE_LINES, order_by=("seq",), order_id=order_id)
+        return lines_from_rows(rows)
 
     async def by_number(
         self, number: int, *, full: bool = True, timeline: bool = True

@@ -81,7 +81,9 @@ async def dispatch(
 ) -> list[Notice]:
     """Offer a paid (or still unassigned) order to the next best worker(s) but ``taken``
     (given an overlapping job of the same batch); with the process's ``index`` of a large
-    pool, reading only the workers who could be the best (``dispatch_pool.pool_for``)."""
+    pool, reading only the workers who could be the best (``dispatch_pool.pool_for``).
+    ``order`` may be one read without its quote lines (``full=False``): they are read when
+    it is offered (the worker's earnings come from them)."""
     if order.hold_reason:  # a risk rule holds it: an admin releases it first
         if order.status != OrderStatus.PAID:
             return []
@@ -126,6 +128,8 @@ async def dispatch(
             return []
         return no_worker_notices(order, rules, await refusals(uow, job, rules, index))
     picks = ranked[:need]
+    if not order.lines:
+        order.lines = await uow.orders.quote_lines(order.id)
     order.dispatch_round += 1
     order.dispatch_note = ""
     await uow.orders.save(order, now)
