@@ -41,7 +41,8 @@ from store.order_rows import (
     plain_columns,
     sealed_columns,
 )
-from store.prepared import fetch, in_chunks, insert_many, select_one, select_rows, update_where
+from store.order_saves import save_order
+from store.prepared import fetch, in_chunks, select_one, select_rows
 from store.tables import OrderRow
 
 
@@ -117,8 +118,9 @@ class OrderRepository:
     async def save(self, order: Order, now: datetime) -> None:
         """Write the order's changes; raises ConcurrentUpdate if it changed since it was read.
 
-        One prepared table-level UPDATE: the ORM's version of it rebuilt the statement and
-        matched every value against the session's objects, most of a save's cost. The
+        One prepared table-level UPDATE (with the new timeline events' INSERT: one statement
+        on PostgreSQL, ``store.order_saves``): the ORM's version of it rebuilt the statement
+        and matched every value against the session's objects, most of a save's cost. The
         session's copy of the row is dropped instead, so a later read loads it fresh.
 
         Only the columns that differ from what this unit of work read are set (all of them
@@ -130,12 +132,12 @@ class OrderRepository:
         changed = plain if stored is None else {k: v for k, v in plain.items() if stored[k] != v}
         values = self._seal(changed)
         values.update(version=order.version + 1, updated_at=now)
-        rows = await update_where(self._s, ORDERS, values, id=order.id, version=order.version)
-        if rows != 1:
+        events = event_rows(order.timeline[order.stored_events :])
+        if await save_order(self._s, values, order.id, order.version, events) != 1:
             raise ConcurrentUpdate(order.number)
         order.version += 1
         self._stored[order.id] = plain
-        await self._append_events(order)
+        order.stored_events = len(order.timeline)
 
     async def get(self, order_id: int, *, full: bool = True, lock: bool = False) -> Order | None:
         """The order; ``full=False`` skips its quote lines and past timeline (one query) for
@@ -176,8 +178,7 @@ class OrderRepository:
         Everything that changes an order and its offers takes the order first, so two
         transactions never wait on each other's rows in opposite order.
         """
-        assert self._s.bind is not None  # Database binds every session to its engine
-        if self._s.bind.dialect.name == "sqlite":
+        if self._dialect() == "sqlite":
             return  # one writer at a time already; the statement would only cost time
         await self._s.exec(select(OrderRow.id).where(OrderRow.id == order_id).with_for_update())
 
@@ -369,12 +370,6 @@ class OrderRepository:
             .values(reminded_day_at=None, reminded_hour_at=None)
         )
 
-    async def _append_events(self, order: Order) -> None:
-        assert order.id is not None
-        new = event_rows(order.timeline[order.stored_events :])
-        await insert_many(self._s, ORDER_EVENTS, [{"order_id": order.id, **e} for e in new])
-        order.stored_events = len(order.timeline)
-
     async def _load(
         self, row: OrderRow | Row[*tuple[Any, ...]], full: bool = True, timeline: bool = True
     ) -> Order:
@@ -389,6 +384,10 @@ class OrderRepository:
         self.seen.append(order)
         self._stored[row.id] = plain_columns(order)
         return order
+
+    def _dialect(self) -> str:
+        assert self._s.bind is not None  # Database binds every session to its engine
+        return self._s.bind.dialect.name
 
     def _seal(self, plain: dict[str, Any]) -> dict[str, Any]:
         return sealed_columns(plain, self._cipher)

@@ -1,5 +1,6 @@
-"""A new order's number and rows (``store.new_orders``: one statement on PostgreSQL), on
-SQLite and PostgreSQL."""
+"""A new order's number and rows (``store.new_orders``: one statement on PostgreSQL), and a
+saved order's changes with its new timeline events (``store.order_saves``), on SQLite and
+PostgreSQL."""
 
 import asyncio
 from datetime import UTC, datetime, timedelta
@@ -14,6 +15,7 @@ from domain.pricing import QuoteRequest, Selection, quote
 from store import orders_repo
 from store.catalog_file import load_catalog
 from store.new_orders import draw_number
+from store.orders_repo import ConcurrentUpdate
 from tests import random_refs
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
@@ -133,3 +135,33 @@ async def test_a_new_order_whose_unit_of_work_is_not_committed_is_not_kept(datab
         order = await uow.orders.add(an_order(await uow.orders.next_number(), customer_id))
     async with database.uow() as uow:
         assert await uow.orders.by_number(order.number) is None
+
+
+async def test_a_save_writes_the_orders_changes_with_its_new_events_or_neither(database):
+    customer_id = await a_customer(database)
+    customer = Actor(ActorKind.CUSTOMER, str(customer_id))
+    async with database.uow() as uow:
+        order = await uow.orders.add(an_order(await uow.orders.next_number(), customer_id))
+        await uow.commit()
+    async with database.uow() as uow:
+        stale = await uow.orders.by_number(order.number)
+    async with database.uow() as uow:
+        paid = await uow.orders.by_number(order.number)
+        paid.apply(Action.PAY, Actor(ActorKind.SYSTEM, "sandbox"), NOW)
+        paid.apply(Action.DISPATCH, Actor(ActorKind.SYSTEM, "daojia"), NOW)
+        await uow.orders.save(paid, NOW)  # two events with the UPDATE
+        await uow.commit()
+    async with database.uow() as uow:
+        stale.apply(Action.CANCEL, customer, NOW)
+        with pytest.raises(ConcurrentUpdate):  # read before the payment: nothing of it kept
+            await uow.orders.save(stale, NOW)
+        await uow.commit()
+    async with database.uow() as uow:
+        stored = await uow.orders.by_number(order.number)
+    assert stored.status == OrderStatus.DISPATCHING and stored.version == 1
+    assert [e.to_status for e in stored.timeline] == [
+        OrderStatus.QUOTED,
+        OrderStatus.AWAITING_PAYMENT,
+        OrderStatus.PAID,
+        OrderStatus.DISPATCHING,
+    ]
