@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Row, Table, func, update
+from sqlalchemy import Insert, Row, Table, bindparam, func, insert, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.schema import ColumnDefault
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -20,7 +23,7 @@ from domain.people import (
     Identity,
 )
 from store.crypto import PiiCipher
-from store.prepared import insert_one, select_one, select_rows, update_where
+from store.prepared import fetch, insert_one, select_one, select_rows, update_where
 from store.tables import AddressRow, CustomerRow, IdentityRow
 
 # Core tables: SQLModel sets ``__table__`` on a table class but does not declare it
@@ -40,6 +43,27 @@ def point_from_text(text: str) -> GeoPoint | None:
     return GeoPoint(float(lat), float(lon))
 
 
+_CUSTOMER_DEFAULTS = {
+    column.name: column.default.arg
+    for column in CUSTOMERS.columns
+    if isinstance(column.default, ColumnDefault) and column.default.is_scalar
+}
+"""The customers columns' defaults, which SQLAlchemy fills in for an INSERT … VALUES only."""
+
+
+@lru_cache(maxsize=4)
+def _insert_if_code_free(names: tuple[str, ...]) -> Insert:
+    """``INSERT INTO customers (names) SELECT … WHERE NOT EXISTS (a customer with the
+    referral code) RETURNING id``."""
+    taken = select(CUSTOMERS.c.id).where(CUSTOMERS.c.referral_code == bindparam("v_referral_code"))
+    row = sa_select(*(bindparam(f"v_{name}", type_=CUSTOMERS.c[name].type) for name in names))
+    return (
+        insert(CUSTOMERS)
+        .from_select(list(names), row.where(~taken.exists()))
+        .returning(CUSTOMERS.c.id)
+    )
+
+
 class CustomerRepository:
     def __init__(self, session: AsyncSession, cipher: PiiCipher) -> None:
         self._s = session
@@ -51,6 +75,21 @@ class CustomerRepository:
         values = {"created_at": customer.created_at, **self._values(customer), "points": 0}
         customer.id = CustomerId(await insert_one(self._s, CUSTOMERS, values))
         return customer
+
+    async def add_if_code_free(self, customer: Customer) -> bool:
+        """``add`` the customer unless another one holds its referral code, in one statement
+        (``INSERT … SELECT … WHERE NOT EXISTS``, as racy as a read then an INSERT); False,
+        inserting nothing, when one does."""
+        if customer.points:
+            raise ValueError("points come by points movements only (domain.points)")
+        values = {"created_at": customer.created_at, **self._values(customer), "points": 0}
+        values = {**_CUSTOMER_DEFAULTS, **values}  # an INSERT … SELECT fills in no default
+        statement = _insert_if_code_free(tuple(values))
+        added = await fetch(self._s, statement, {f"v_{k}": v for k, v in values.items()})
+        if not added:
+            return False
+        customer.id = CustomerId(added[0][0])
+        return True
 
     async def save(self, customer: Customer) -> None:
         """Write the customer's details; never the points balance, which only points
