@@ -34,6 +34,7 @@ from store.order_queries import (
     QUOTE_LINES,
     REMINDER_COLUMNS,
     customer_stats,
+    stats_params,
 )
 from store.order_rows import (
     lines_from_rows,
@@ -186,8 +187,7 @@ class OrderRepository:
         self, customer_id: int, counted: Sequence[OrderStatus], since: datetime
     ) -> tuple[int, int]:
         """(orders in ``counted`` statuses, paid minus refunded on orders since ``since``)."""
-        params: dict[str, Any] = {"customer": customer_id, "since": since}
-        params.update({f"counted_{i}": status.value for i, status in enumerate(counted)})
+        params = stats_params(customer_id, counted, since)
         [(count, spend)] = await fetch(self._s, customer_stats(len(counted)), params)
         return int(count), int(spend)
 

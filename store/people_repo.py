@@ -14,6 +14,7 @@ from sqlalchemy.schema import ColumnDefault
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from domain.lifecycle import OrderStatus
 from domain.people import (
     Address,
     Channel,
@@ -23,6 +24,7 @@ from domain.people import (
     Identity,
 )
 from store.crypto import PiiCipher
+from store.order_queries import customer_with_stats, stats_params
 from store.prepared import fetch, insert_one, select_one, select_rows, update_where
 from store.tables import AddressRow, CustomerRow, IdentityRow
 
@@ -101,6 +103,18 @@ class CustomerRepository:
     async def get(self, customer_id: int) -> Customer | None:
         row = await select_one(self._s, CUSTOMERS, id=customer_id)
         return self._to_domain(row) if row else None
+
+    async def with_order_stats(
+        self, customer_id: int, counted: Sequence[OrderStatus], since: datetime
+    ) -> tuple[Customer, int, int] | None:
+        """The customer with ``OrderRepository.customer_stats`` (orders in ``counted``
+        statuses, paid minus refunded since ``since``), in one query."""
+        statement = customer_with_stats(len(counted))
+        rows = await fetch(self._s, statement, stats_params(customer_id, counted, since))
+        if not rows:
+            return None
+        row = rows[0]
+        return self._to_domain(row), int(row.orders_counted), int(row.spend)
 
     async def by_phone(self, phone: str) -> Customer | None:
         rows = await self._s.exec(

@@ -1,6 +1,6 @@
 """A new order's number and rows (``store.new_orders``: one statement on PostgreSQL), and a
-saved order's changes with its new timeline events (``store.order_saves``), on SQLite and
-PostgreSQL."""
+saved order's changes with its new timeline events (``store.order_saves``), and a customer
+read with their order stats, on SQLite and PostgreSQL."""
 
 import asyncio
 from datetime import UTC, datetime, timedelta
@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from domain.lifecycle import Action, ActorKind, OrderStatus
+from domain.membership import PAID_STATUSES
 from domain.orders import Actor, Order
 from domain.people import Customer
 from domain.pricing import QuoteRequest, Selection, quote
@@ -165,3 +166,24 @@ async def test_a_save_writes_the_orders_changes_with_its_new_events_or_neither(d
         OrderStatus.PAID,
         OrderStatus.DISPATCHING,
     ]
+
+
+async def test_a_customer_is_read_with_the_same_order_stats_as_the_orders_give(database):
+    customer_id = await a_customer(database)
+    since = NOW - timedelta(days=365)
+    async with database.uow() as uow:
+        alone = await uow.customers.with_order_stats(customer_id, PAID_STATUSES, since)
+        assert alone == (await uow.customers.get(customer_id), 0, 0)
+        unpaid = await uow.orders.add(an_order(await uow.orders.next_number(), customer_id))
+        paid = await uow.orders.add(an_order(await uow.orders.next_number(), customer_id))
+        paid.apply(Action.PAY, Actor(ActorKind.SYSTEM, "sandbox"), NOW)
+        paid.paid_cents = paid.total_cents
+        await uow.orders.save(paid, NOW)
+        await uow.commit()
+    assert unpaid.status == OrderStatus.AWAITING_PAYMENT
+    async with database.uow() as uow:
+        found = await uow.customers.with_order_stats(customer_id, PAID_STATUSES, since)
+        stats = await uow.orders.customer_stats(customer_id, PAID_STATUSES, since)
+        customer = await uow.customers.get(customer_id)
+        assert await uow.customers.with_order_stats(-1, PAID_STATUSES, since) is None
+    assert found == (customer, *stats) and stats == (1, paid.total_cents)
