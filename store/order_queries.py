@@ -11,6 +11,7 @@ from sqlalchemy import (
     BindParameter,
     Select,
     Table,
+    and_,
     bindparam,
     case,
     func,
@@ -89,14 +90,22 @@ def stats_params(
 
 
 PREVIOUS_WORKERS = (
-    select(OrderRow.worker_id)
+    core_select(CUSTOMERS.c.member_level, ORDERS.c.worker_id)
     .distinct()
-    .where(
-        col(OrderRow.customer_id) == bindparam("customer"),
-        col(OrderRow.worker_id).is_not(None),
-        col(OrderRow.status).in_([literal("confirmed"), literal("settled")]),
+    .select_from(
+        CUSTOMERS.outerjoin(
+            ORDERS,
+            and_(
+                ORDERS.c.customer_id == CUSTOMERS.c.id,
+                ORDERS.c.worker_id.is_not(None),
+                ORDERS.c.status.in_([literal("confirmed"), literal("settled")]),
+            ),
+        )
     )
+    .where(CUSTOMERS.c.id == bindparam("customer"))
 )
+"""The customer's member level with each worker who completed a job for them (NULL: none),
+for a dispatch: one query where it made two."""
 CANCELLATIONS = (
     select(func.count())
     .select_from(OrderEventRow)

@@ -51,8 +51,8 @@ async def job_for(
 ) -> tuple[Job, Address | None]:
     item = catalog.item(order.item_id)
     address = await uow.addresses.get(order.address_id) if order.address_id else None
-    previous = await uow.orders.previous_workers(order.customer_id)
-    level = await uow.membership.level(order.customer_id)  # as last settled: one key read
+    # the member level as last settled, read with them
+    previous, level = await uow.orders.previous_workers(order.customer_id)
     place = gazetteer.place_of(address) if address else None
     job = Job(
         order_id=order.id or 0,

@@ -1,6 +1,6 @@
 """A new order's number and rows (``store.new_orders``: one statement on PostgreSQL), and a
-saved order's changes with its new timeline events (``store.order_saves``), and a customer
-read with their order stats, on SQLite and PostgreSQL."""
+saved order's changes with its new timeline events (``store.order_saves``), a customer read
+with their order stats, and what a dispatch reads of the customer, on SQLite and PostgreSQL."""
 
 import asyncio
 from datetime import UTC, datetime, timedelta
@@ -11,8 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.membership import PAID_STATUSES
 from domain.orders import Actor, Order
-from domain.people import Customer
+from domain.people import Customer, Worker
 from domain.pricing import QuoteRequest, Selection, quote
+from domain.rule_keys import MemberLevel
 from store import orders_repo
 from store.catalog_file import load_catalog
 from store.new_orders import draw_number
@@ -187,3 +188,22 @@ async def test_a_customer_is_read_with_the_same_order_stats_as_the_orders_give(d
         customer = await uow.customers.get(customer_id)
         assert await uow.customers.with_order_stats(-1, PAID_STATUSES, since) is None
     assert found == (customer, *stats) and stats == (1, paid.total_cents)
+
+
+async def test_a_dispatch_reads_the_customers_previous_workers_with_their_level(database):
+    customer_id = await a_customer(database)
+    async with database.uow() as uow:
+        assert await uow.orders.previous_workers(customer_id) == (set(), MemberLevel.REGULAR)
+        assert await uow.orders.previous_workers(-1) == (set(), MemberLevel.REGULAR)
+        worker = await uow.workers.add(
+            Worker(name="师傅", phone=random_refs.phone(), created_at=NOW)
+        )
+        for status in (OrderStatus.CONFIRMED, OrderStatus.ACCEPTED):
+            order = an_order(await uow.orders.next_number(), customer_id)
+            order.worker_id, order.status = worker.id, status
+            await uow.orders.add(order)
+        await uow.membership.set_level(customer_id, MemberLevel.GOLD)
+        await uow.commit()
+    async with database.uow() as uow:  # an accepted job is no completed one
+        assert await uow.orders.previous_workers(customer_id) == ({worker.id}, MemberLevel.GOLD)
+        assert await uow.membership.level(customer_id) == MemberLevel.GOLD
