@@ -174,8 +174,14 @@ async def confirm(
     # then given back (``reschedule.fee_paid``)
     open_ = (PaymentStatus.PENDING, PaymentStatus.EXPIRED)
     only_if = open_ if payment.kind == PaymentKind.RESCHEDULE_FEE else open_[:1]
+    amount = payment.amount_cents
     if not await uow.payments.claim(
-        payment.id or 0, PaymentStatus.SUCCEEDED, now, provider_ref, only_if=only_if
+        payment.id or 0,
+        PaymentStatus.SUCCEEDED,
+        now,
+        provider_ref,
+        only_if=only_if,
+        post=payment_received(reference, provider, amount, order.id, now),  # once claimed
     ):
         return order, payment, False  # a concurrent notification got there first
     payment.status, payment.provider_ref, payment.completed_at = (
@@ -183,9 +189,7 @@ async def confirm(
         provider_ref,
         now,
     )
-    amount = payment.amount_cents
     order.paid_cents += amount
-    await uow.ledger.post(payment_received(reference, provider, amount, order.id, now))
     await uow.orders.save(order, now)
     return order, payment, True
 
