@@ -166,7 +166,8 @@ class Engine:
                 base = conv.version
                 conv.version = base + 1
                 replies = await self.process(conv, event, role, catalog)
-                await self._note(event)
+                async with txn.unguarded():  # a failed note fails the turn: no SAVEPOINT
+                    await self._note(event)
                 state, answer = conv.dumps(), dump_answer(replies, conv.lang)
                 checkpoint = Checkpoint(conv.version, message_id, state, answer, self.clock())
                 await txn.commit(event.channel, event.user_id, checkpoint, base)

@@ -30,6 +30,7 @@ class Payments(Protocol):
         provider_ref: str | None,
         *,
         only_if: Sequence[PaymentStatus] = (PaymentStatus.PENDING,),
+        post: Iterable[LedgerEntry] = (),
     ) -> bool: ...
     async def pending_refunds(
         self, limit: int = 100, order_id: int | None = None

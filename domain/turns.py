@@ -134,6 +134,12 @@ class TurnTransaction(Protocol):
         refunds through providers); failures are logged, never raised."""
         ...
 
+    def unguarded(self) -> AbstractAsyncContextManager[None]:
+        """Commands run inside write without a SAVEPOINT of their own: one that fails fails
+        the whole turn (it commits nothing) — for the turn's last writes, whose failure the
+        turn does not survive anyway."""
+        ...
+
 
 class TurnJournal(Protocol):
     def transaction(self) -> AbstractAsyncContextManager[TurnTransaction]:

@@ -13,7 +13,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.ledger import LedgerEntry
 from domain.payments import Payment, PaymentKind, PaymentStatus
-from store.prepared import insert_many, insert_one, select_one, update_where
+from store.payment_claims import LEDGER_ENTRIES, PAYMENTS, claim_and_post
+from store.prepared import insert_many, insert_one, select_one
 from store.tables import (
     CouponRow,
     LedgerEntryRow,
@@ -22,9 +23,22 @@ from store.tables import (
 )
 
 # Core tables: SQLModel sets ``__table__`` on a table class but does not declare it
-PAYMENTS: Table = PaymentRow.__table__  # type: ignore[attr-defined]
-LEDGER_ENTRIES: Table = LedgerEntryRow.__table__  # type: ignore[attr-defined]
 COUPONS: Table = CouponRow.__table__  # type: ignore[attr-defined]
+
+
+def ledger_rows(entries: Iterable[LedgerEntry]) -> list[dict[str, Any]]:
+    """The ledger_entries columns of a journal's entries."""
+    return [
+        {
+            "journal": e.journal,
+            "account": e.account,
+            "amount_cents": e.amount_cents,
+            "order_id": e.order_id,
+            "at": e.at,
+            "memo": e.memo,
+        }
+        for e in entries
+    ]
 
 
 class PaymentRepository:
@@ -72,27 +86,15 @@ class PaymentRepository:
         provider_ref: str | None,
         *,
         only_if: Sequence[PaymentStatus] = (PaymentStatus.PENDING,),
+        post: Iterable[LedgerEntry] = (),
     ) -> bool:
         """Move a payment from ``only_if`` (pending) to ``to`` exactly once (a second
-        notification gets False)."""
-        if len(only_if) == 1:
-            changed = await update_where(
-                self._s,
-                PAYMENTS,
-                {"status": to.value, "completed_at": at, "provider_ref": provider_ref},
-                id=payment_id,
-                status=only_if[0].value,
-            )
-            return changed == 1
-        result = await self._s.exec(
-            update(PaymentRow)
-            .where(
-                col(PaymentRow.id) == payment_id,
-                col(PaymentRow.status).in_([s.value for s in only_if]),
-            )
-            .values(status=to.value, completed_at=at, provider_ref=provider_ref)
-        )
-        return result.rowcount == 1
+        notification gets False) and, when this moved it, post the journal ``post`` (in the
+        same statement on PostgreSQL: ``store.payment_claims``)."""
+        values = {"status": to.value, "completed_at": at, "provider_ref": provider_ref}
+        statuses = [s.value for s in only_if]
+        entries = ledger_rows(post)
+        return await claim_and_post(self._s, payment_id, values, statuses, entries) == 1
 
     async def get(self, payment_id: int) -> Payment | None:
         row = await self._s.get(PaymentRow, payment_id)
@@ -176,18 +178,7 @@ class LedgerRepository:
 
     async def post(self, entries: Iterable[LedgerEntry]) -> None:
         """Append a balanced journal (build it with ``domain.ledger``) in one INSERT."""
-        rows = [
-            {
-                "journal": e.journal,
-                "account": e.account,
-                "amount_cents": e.amount_cents,
-                "order_id": e.order_id,
-                "at": e.at,
-                "memo": e.memo,
-            }
-            for e in entries
-        ]
-        await insert_many(self._s, LEDGER_ENTRIES, rows)
+        await insert_many(self._s, LEDGER_ENTRIES, ledger_rows(entries))
 
     async def has_journal(self, key: str) -> bool:
         rows = await self._s.exec(select(LedgerEntryRow.id).where(LedgerEntryRow.journal == key))

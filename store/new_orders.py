@@ -97,7 +97,7 @@ def _statement(
         (ORDERS, names),
         *zip((QUOTE_LINES, ORDER_EVENTS), (line_names, event_names), strict=True),
     ):
-        _all_defaults_named(table, named)
+        all_defaults_named(table, named)
     new = pg_insert(ORDERS).values({name: bindparam(f"v_{name}") for name in names})
     if if_free:
         new = new.on_conflict_do_nothing(index_elements=["number"])
@@ -107,11 +107,13 @@ def _statement(
         _CHILDREN, (line_names, event_names), (lines, events), strict=True
     ):
         if count:
-            statement = statement.add_cte(_children(table, prefix, columns, count, order.c.id))
+            statement = statement.add_cte(
+                insert_children(table, prefix, columns, count, order.c.id)
+            )
     return statement
 
 
-def _all_defaults_named(table: Table, names: tuple[str, ...]) -> None:
+def all_defaults_named(table: Table, names: tuple[str, ...]) -> None:
     """Refuse a shape that leaves out a column with a default: SQLAlchemy fills in a column's
     default for a plain INSERT, not for one inside a ``WITH``."""
     left_out = [c.name for c in table.columns if c.default is not None and c.name not in names]
@@ -119,7 +121,7 @@ def _all_defaults_named(table: Table, names: tuple[str, ...]) -> None:
         raise ValueError(f"{table.name}: name {', '.join(left_out)} (defaults are not filled in)")
 
 
-def _children(
+def insert_children(
     table: Table, prefix: str, columns: tuple[str, ...], count: int, order_id: Any
 ) -> Any:
     rows = [

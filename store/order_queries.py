@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -9,16 +11,19 @@ from sqlalchemy import (
     BindParameter,
     Select,
     Table,
+    and_,
     bindparam,
     case,
     func,
     literal,
+    true,
 )
+from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from domain.lifecycle import ActorKind, OrderStatus
 from domain.reminders import Reminder
-from store.tables import OrderEventRow, OrderRow, QuoteLineRow
+from store.tables import CustomerRow, OrderEventRow, OrderRow, QuoteLineRow
 
 LIVE = (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
 
@@ -33,6 +38,7 @@ REMINDER_COLUMNS = {
 # Core tables: SQLModel sets ``__table__`` on a table class but does not declare it
 ORDERS: Table = OrderRow.__table__  # type: ignore[attr-defined]
 QUOTE_LINES: Table = QuoteLineRow.__table__  # type: ignore[attr-defined]
+CUSTOMERS: Table = CustomerRow.__table__  # type: ignore[attr-defined]
 ORDER_EVENTS: Table = OrderEventRow.__table__  # type: ignore[attr-defined]
 
 
@@ -46,7 +52,7 @@ def customer_stats(counted: int) -> Select[Any]:
         func.coalesce(
             func.sum(case((col(OrderRow.status).in_(statuses), 1), else_=0)),
             0,
-        ),
+        ).label("orders_counted"),
         func.coalesce(
             func.sum(
                 case(
@@ -58,19 +64,48 @@ def customer_stats(counted: int) -> Select[Any]:
                 )
             ),
             0,
-        ),
+        ).label("spend"),
     ).where(col(OrderRow.customer_id) == bindparam("customer"))
 
 
-PREVIOUS_WORKERS = (
-    select(OrderRow.worker_id)
-    .distinct()
-    .where(
-        col(OrderRow.customer_id) == bindparam("customer"),
-        col(OrderRow.worker_id).is_not(None),
-        col(OrderRow.status).in_([literal("confirmed"), literal("settled")]),
+@lru_cache(maxsize=8)
+def customer_with_stats(counted: int) -> Select[Any]:
+    """The customer's row with their ``customer_stats`` (``orders_counted``, ``spend``), in
+    one statement: a quote reads both."""
+    stats = customer_stats(counted).subquery("stats")  # one row: joined to the customer's
+    return (
+        core_select(CUSTOMERS, stats.c.orders_counted, stats.c.spend)
+        .select_from(CUSTOMERS.join(stats, true()))
+        .where(CUSTOMERS.c.id == bindparam("customer"))
     )
+
+
+def stats_params(
+    customer_id: int, counted: Sequence[OrderStatus], since: datetime
+) -> dict[str, Any]:
+    """The bound values of ``customer_stats`` (and ``customer_with_stats``)."""
+    params: dict[str, Any] = {"customer": customer_id, "since": since}
+    params.update({f"counted_{i}": status.value for i, status in enumerate(counted)})
+    return params
+
+
+PREVIOUS_WORKERS = (
+    core_select(CUSTOMERS.c.member_level, ORDERS.c.worker_id)
+    .distinct()
+    .select_from(
+        CUSTOMERS.outerjoin(
+            ORDERS,
+            and_(
+                ORDERS.c.customer_id == CUSTOMERS.c.id,
+                ORDERS.c.worker_id.is_not(None),
+                ORDERS.c.status.in_([literal("confirmed"), literal("settled")]),
+            ),
+        )
+    )
+    .where(CUSTOMERS.c.id == bindparam("customer"))
 )
+"""The customer's member level with each worker who completed a job for them (NULL: none),
+for a dispatch: one query where it made two."""
 CANCELLATIONS = (
     select(func.count())
     .select_from(OrderEventRow)
@@ -82,3 +117,5 @@ CANCELLATIONS = (
         col(OrderEventRow.at) >= bindparam("since"),
     )
 )
+ORDER_LOCKED = ORDERS.select().where(ORDERS.c.id == bindparam("id")).with_for_update()
+"""An order with its row lock (``FOR UPDATE``; SQLite, one writer at a time, has no clause)."""

@@ -94,6 +94,14 @@ def sealed_columns(plain: dict[str, Any], cipher: PiiCipher) -> dict[str, Any]:
     return values
 
 
+def lines_from_rows(rows: Sequence[Any]) -> tuple[QuoteLine, ...]:
+    """The quote lines of an order's ``quote_lines`` rows (in ``seq`` order)."""
+    return tuple(
+        QuoteLine(LineKind(q.kind), Bilingual(q.label_zh, q.label_en), q.amount_cents, q.item_id)
+        for q in rows
+    )
+
+
 def order_from_row(
     row: Any, lines: Sequence[Any], events: Sequence[Any], cipher: PiiCipher
 ) -> Order:
@@ -116,12 +124,7 @@ def order_from_row(
         customer_id=row.customer_id,
         selections=tuple(selection_from_json(s) for s in row.selections),
         start_at=row.start_at,
-        lines=tuple(
-            QuoteLine(
-                LineKind(q.kind), Bilingual(q.label_zh, q.label_en), q.amount_cents, q.item_id
-            )
-            for q in lines
-        ),
+        lines=lines_from_rows(lines),
         total_cents=row.total_cents,
         deposit_cents=row.deposit_cents,
         created_at=row.created_at,

@@ -19,7 +19,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.orders import Order, OrderId
+from domain.pricing import QuoteLine
 from domain.reminders import CLAIM_STATUSES, UPCOMING, Reminder
+from domain.rule_keys import MemberLevel
 from domain.text import N_
 from store.crypto import PiiCipher
 from store.new_orders import draw_number, event_rows, insert_order
@@ -27,18 +29,22 @@ from store.order_queries import (
     CANCELLATIONS,
     LIVE,
     ORDER_EVENTS,
+    ORDER_LOCKED,
     ORDERS,
     PREVIOUS_WORKERS,
     QUOTE_LINES,
     REMINDER_COLUMNS,
     customer_stats,
+    stats_params,
 )
 from store.order_rows import (
+    lines_from_rows,
     order_from_row,
     plain_columns,
     sealed_columns,
 )
-from store.prepared import fetch, in_chunks, insert_many, select_one, select_rows, update_where
+from store.order_saves import save_order
+from store.prepared import fetch, in_chunks, select_one, select_rows
 from store.tables import OrderRow
 
 
@@ -114,8 +120,9 @@ class OrderRepository:
     async def save(self, order: Order, now: datetime) -> None:
         """Write the order's changes; raises ConcurrentUpdate if it changed since it was read.
 
-        One prepared table-level UPDATE: the ORM's version of it rebuilt the statement and
-        matched every value against the session's objects, most of a save's cost. The
+        One prepared table-level UPDATE (with the new timeline events' INSERT: one statement
+        on PostgreSQL, ``store.order_saves``): the ORM's version of it rebuilt the statement
+        and matched every value against the session's objects, most of a save's cost. The
         session's copy of the row is dropped instead, so a later read loads it fresh.
 
         Only the columns that differ from what this unit of work read are set (all of them
@@ -127,18 +134,28 @@ class OrderRepository:
         changed = plain if stored is None else {k: v for k, v in plain.items() if stored[k] != v}
         values = self._seal(changed)
         values.update(version=order.version + 1, updated_at=now)
-        rows = await update_where(self._s, ORDERS, values, id=order.id, version=order.version)
-        if rows != 1:
+        events = event_rows(order.timeline[order.stored_events :])
+        if await save_order(self._s, values, order.id, order.version, events) != 1:
             raise ConcurrentUpdate(order.number)
         order.version += 1
         self._stored[order.id] = plain
-        await self._append_events(order)
+        order.stored_events = len(order.timeline)
 
-    async def get(self, order_id: int, *, full: bool = True) -> Order | None:
+    async def get(self, order_id: int, *, full: bool = True, lock: bool = False) -> Order | None:
         """The order; ``full=False`` skips its quote lines and past timeline (one query) for
-        callers that only change status and money — new timeline events are still saved."""
-        row = await select_one(self._s, ORDERS, id=order_id)
+        callers that only change status and money — new timeline events are still saved.
+        ``lock``: read with the order's row lock (``lock``), in the same statement."""
+        if lock:
+            rows = await fetch(self._s, ORDER_LOCKED, {"id": order_id})
+            row = rows[0] if rows else None
+        else:
+            row = await select_one(self._s, ORDERS, id=order_id)
         return await self._load(row, full) if row else None
+
+    async def quote_lines(self, order_id: int) -> tuple[QuoteLine, ...]:
+        """The order's quote lines (for an order read without them, ``full=False``)."""
+        rows = await select_rows(self._s, QUOTE_LINES, order_by=("seq",), order_id=order_id)
+        return lines_from_rows(rows)
 
     async def by_number(
         self, number: int, *, full: bool = True, timeline: bool = True
@@ -163,8 +180,7 @@ class OrderRepository:
         Everything that changes an order and its offers takes the order first, so two
         transactions never wait on each other's rows in opposite order.
         """
-        assert self._s.bind is not None  # Database binds every session to its engine
-        if self._s.bind.dialect.name == "sqlite":
+        if self._dialect() == "sqlite":
             return  # one writer at a time already; the statement would only cost time
         await self._s.exec(select(OrderRow.id).where(OrderRow.id == order_id).with_for_update())
 
@@ -172,8 +188,7 @@ class OrderRepository:
         self, customer_id: int, counted: Sequence[OrderStatus], since: datetime
     ) -> tuple[int, int]:
         """(orders in ``counted`` statuses, paid minus refunded on orders since ``since``)."""
-        params: dict[str, Any] = {"customer": customer_id, "since": since}
-        params.update({f"counted_{i}": status.value for i, status in enumerate(counted)})
+        params = stats_params(customer_id, counted, since)
         [(count, spend)] = await fetch(self._s, customer_stats(len(counted)), params)
         return int(count), int(spend)
 
@@ -205,10 +220,12 @@ class OrderRepository:
             ]
         return found
 
-    async def previous_workers(self, customer_id: int) -> set[int]:
-        """Workers who completed a job for this customer."""
+    async def previous_workers(self, customer_id: int) -> tuple[set[int], MemberLevel]:
+        """Workers who completed a job for this customer, and the customer's member level as
+        last settled (``MembershipRepository.level``), in one query."""
         rows = await fetch(self._s, PREVIOUS_WORKERS, {"customer": customer_id})
-        return {int(w) for (w,) in rows if w is not None}
+        level = next((MemberLevel(lv) for lv, _ in rows if lv), MemberLevel.REGULAR)
+        return {int(w) for _, w in rows if w is not None}, level
 
     async def rework_for(self, order_id: int) -> int | None:
         """The number of the free rework booked for an order, if any."""
@@ -356,12 +373,6 @@ class OrderRepository:
             .values(reminded_day_at=None, reminded_hour_at=None)
         )
 
-    async def _append_events(self, order: Order) -> None:
-        assert order.id is not None
-        new = event_rows(order.timeline[order.stored_events :])
-        await insert_many(self._s, ORDER_EVENTS, [{"order_id": order.id, **e} for e in new])
-        order.stored_events = len(order.timeline)
-
     async def _load(
         self, row: OrderRow | Row[*tuple[Any, ...]], full: bool = True, timeline: bool = True
     ) -> Order:
@@ -376,6 +387,10 @@ class OrderRepository:
         self.seen.append(order)
         self._stored[row.id] = plain_columns(order)
         return order
+
+    def _dialect(self) -> str:
+        assert self._s.bind is not None  # Database binds every session to its engine
+        return self._s.bind.dialect.name
 
     def _seal(self, plain: dict[str, Any]) -> dict[str, Any]:
         return sealed_columns(plain, self._cipher)

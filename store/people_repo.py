@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Row, Table, func, update
+from sqlalchemy import Insert, Row, Table, bindparam, func, insert, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.schema import ColumnDefault
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from domain.lifecycle import OrderStatus
 from domain.people import (
     Address,
     Channel,
@@ -20,7 +24,8 @@ from domain.people import (
     Identity,
 )
 from store.crypto import PiiCipher
-from store.prepared import insert_one, select_one, select_rows, update_where
+from store.order_queries import customer_with_stats, stats_params
+from store.prepared import fetch, insert_one, select_one, select_rows, update_where
 from store.tables import AddressRow, CustomerRow, IdentityRow
 
 # Core tables: SQLModel sets ``__table__`` on a table class but does not declare it
@@ -40,6 +45,27 @@ def point_from_text(text: str) -> GeoPoint | None:
     return GeoPoint(float(lat), float(lon))
 
 
+_CUSTOMER_DEFAULTS = {
+    column.name: column.default.arg
+    for column in CUSTOMERS.columns
+    if isinstance(column.default, ColumnDefault) and column.default.is_scalar
+}
+"""The customers columns' defaults, which SQLAlchemy fills in for an INSERT … VALUES only."""
+
+
+@lru_cache(maxsize=4)
+def _insert_if_code_free(names: tuple[str, ...]) -> Insert:
+    """``INSERT INTO customers (names) SELECT … WHERE NOT EXISTS (a customer with the
+    referral code) RETURNING id``."""
+    taken = select(CUSTOMERS.c.id).where(CUSTOMERS.c.referral_code == bindparam("v_referral_code"))
+    row = sa_select(*(bindparam(f"v_{name}", type_=CUSTOMERS.c[name].type) for name in names))
+    return (
+        insert(CUSTOMERS)
+        .from_select(list(names), row.where(~taken.exists()))
+        .returning(CUSTOMERS.c.id)
+    )
+
+
 class CustomerRepository:
     def __init__(self, session: AsyncSession, cipher: PiiCipher) -> None:
         self._s = session
@@ -52,6 +78,21 @@ class CustomerRepository:
         customer.id = CustomerId(await insert_one(self._s, CUSTOMERS, values))
         return customer
 
+    async def add_if_code_free(self, customer: Customer) -> bool:
+        """``add`` the customer unless another one holds its referral code, in one statement
+        (``INSERT … SELECT … WHERE NOT EXISTS``, as racy as a read then an INSERT); False,
+        inserting nothing, when one does."""
+        if customer.points:
+            raise ValueError("points come by points movements only (domain.points)")
+        values = {"created_at": customer.created_at, **self._values(customer), "points": 0}
+        values = {**_CUSTOMER_DEFAULTS, **values}  # an INSERT … SELECT fills in no default
+        statement = _insert_if_code_free(tuple(values))
+        added = await fetch(self._s, statement, {f"v_{k}": v for k, v in values.items()})
+        if not added:
+            return False
+        customer.id = CustomerId(added[0][0])
+        return True
+
     async def save(self, customer: Customer) -> None:
         """Write the customer's details; never the points balance, which only points
         movements change (under the customer's lock: ``domain.points.Membership``), so a
@@ -62,6 +103,18 @@ class CustomerRepository:
     async def get(self, customer_id: int) -> Customer | None:
         row = await select_one(self._s, CUSTOMERS, id=customer_id)
         return self._to_domain(row) if row else None
+
+    async def with_order_stats(
+        self, customer_id: int, counted: Sequence[OrderStatus], since: datetime
+    ) -> tuple[Customer, int, int] | None:
+        """The customer with ``OrderRepository.customer_stats`` (orders in ``counted``
+        statuses, paid minus refunded since ``since``), in one query."""
+        statement = customer_with_stats(len(counted))
+        rows = await fetch(self._s, statement, stats_params(customer_id, counted, since))
+        if not rows:
+            return None
+        row = rows[0]
+        return self._to_domain(row), int(row.orders_counted), int(row.spend)
 
     async def by_phone(self, phone: str) -> Customer | None:
         rows = await self._s.exec(

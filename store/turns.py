@@ -32,6 +32,11 @@ from store.uow import CURRENT_TURN, Database, Savepoint, SqlUnitOfWork
 log = logging.getLogger(__name__)
 
 
+class TurnBroken(Exception):
+    """A member that took no SAVEPOINT (``TurnTransaction.unguarded``) failed after the turn
+    had written: its writes went with the rollback, so the turn commits nothing."""
+
+
 class TurnTransaction:
     """One turn's shared transaction (see the module docstring)."""
 
@@ -44,11 +49,28 @@ class TurnTransaction:
         """Whether a member committed: the turn has writes to keep."""
         self.open_members = 0
         self._deferred: list[Deferred] = []
+        self.guarded = True
+        """Whether a writing member that joins after the turn's writes takes a SAVEPOINT
+        (``unguarded``)."""
+        self.broken = False
+        """A member with no SAVEPOINT failed after the turn had written: the transaction was
+        rolled back whole, and the turn must not commit."""
 
     def member(self, reads: bool = False) -> TurnMember | None:
         if not self._open or asyncio.current_task() is not self._task:
             return None  # another task (a spawned one) or after the turn: its own transaction
         return TurnMember(self, reads)
+
+    @asynccontextmanager
+    async def unguarded(self) -> AsyncIterator[None]:
+        """Members opened inside join without a SAVEPOINT (and its RELEASE): one of them that
+        fails rolls the whole turn back, and the turn then refuses to commit (``TurnBroken``)
+        — for the turn's last writes, whose failure fails the turn anyway."""
+        self.guarded = False
+        try:
+            yield
+        finally:
+            self.guarded = True
 
     def defer(self, action: Deferred) -> bool:
         if not self._open or asyncio.current_task() is not self._task:
@@ -67,6 +89,8 @@ class TurnTransaction:
         self, channel: str, user_id: str, checkpoint: Checkpoint, base_version: int
     ) -> bool:
         self._open = False  # nothing joins the transaction once it is being committed
+        if self.broken:
+            raise TurnBroken(f"{channel} turn rolled back by a failed unguarded member")
         if self._uow is None or not self.wrote:
             return False
         uow = self._uow
@@ -110,7 +134,8 @@ class TurnMember:
     async def __aenter__(self) -> TurnMember:
         self._uow = await self._turn.shared()
         # keep what the turn's earlier commands wrote, or what an enclosing member is writing
-        if not self._reads and (self._turn.wrote or self._turn.open_members):
+        turn = self._turn
+        if not self._reads and turn.guarded and (turn.wrote or turn.open_members):
             self._savepoint = await self._uow.savepoint()
         self._turn.open_members += 1
         return self
@@ -134,7 +159,8 @@ class TurnMember:
                 if self._savepoint.is_active:
                     await self._savepoint.rollback()
                 uow.forget()
-            else:  # nothing of the turn's was written before this member began
+            else:  # nothing of the turn's was written before this member began, or unguarded
+                self._turn.broken = self._turn.broken or self._turn.wrote
                 await uow.rollback()
         if isinstance(exc, OperationalError) and "locked" in str(exc):
             raise ConcurrentUpdate(0) from exc

@@ -215,15 +215,15 @@ class Services(Deps):
                 if cmd.referral_code
                 else None
             )
-            customer = await uow.customers.add(
+            customer = await referrals.add_customer(
+                uow,
                 Customer(
                     created_at=now,
                     name=cmd.name[:100],
                     phone=cmd.phone,
                     lang=cmd.lang,
-                    referral_code=await referrals.new_code(uow),
                     referred_by=referrer.id if referrer else None,
-                )
+                ),
             )
             assert customer.id is not None
             account = Identity(

@@ -51,8 +51,8 @@ async def job_for(
 ) -> tuple[Job, Address | None]:
     item = catalog.item(order.item_id)
     address = await uow.addresses.get(order.address_id) if order.address_id else None
-    previous = await uow.orders.previous_workers(order.customer_id)
-    level = await uow.membership.level(order.customer_id)  # as last settled: one key read
+    # the member level as last settled, read with them
+    previous, level = await uow.orders.previous_workers(order.customer_id)
     place = gazetteer.place_of(address) if address else None
     job = Job(
         order_id=order.id or 0,
@@ -81,7 +81,9 @@ async def dispatch(
 ) -> list[Notice]:
     """Offer a paid (or still unassigned) order to the next best worker(s) but ``taken``
     (given an overlapping job of the same batch); with the process's ``index`` of a large
-    pool, reading only the workers who could be the best (``dispatch_pool.pool_for``)."""
+    pool, reading only the workers who could be the best (``dispatch_pool.pool_for``).
+    ``order`` may be one read without its quote lines (``full=False``): they are read when
+    it is offered (the worker's earnings come from them)."""
     if order.hold_reason:  # a risk rule holds it: an admin releases it first
         if order.status != OrderStatus.PAID:
             return []
@@ -126,6 +128,8 @@ async def dispatch(
             return []
         return no_worker_notices(order, rules, await refusals(uow, job, rules, index))
     picks = ranked[:need]
+    if not order.lines:
+        order.lines = await uow.orders.quote_lines(order.id)
     order.dispatch_round += 1
     order.dispatch_note = ""
     await uow.orders.save(order, now)

@@ -126,14 +126,13 @@ class MoneyDesk:
         crediting it cannot leave it paid and never offered (the provider's retry finds it
         credited), and the offers' notices share the payment's outbox commit. Returns
         whether nobody could be offered it, and the notices (the customer's only when the
-        conversation does not answer them)."""
-        order = await uow.orders.by_number(paid.number, timeline=False)
-        assert order is not None
+        conversation does not answer them). ``paid``: the order as credited, read under its
+        lock in this transaction (not read again)."""
         notices = await dispatch.dispatch(
-            uow, self.s.catalog, self.s.rules, order, now, index=self.s.worker_index
+            uow, self.s.catalog, self.s.rules, paid, now, index=self.s.worker_index
         )
         tell = cmd.notify_customer
-        return order.dispatch_note == "no_worker", [
+        return paid.dispatch_note == "no_worker", [
             n for n in notices if tell or n.to != "customer"
         ]
 

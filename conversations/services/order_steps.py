@@ -82,13 +82,13 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
     transaction: every process prices a new order alike; placed orders keep their lines.
     """
     catalog = catalog.with_prices(await uow.prices.current())
-    customer = await uow.customers.get(b.customer_id)
-    if customer is None:
+    since = now - timedelta(days=rules.membership.spend_window_days)
+    found = await uow.customers.with_order_stats(b.customer_id, PAID_STATUSES, since)
+    if found is None:
         raise DomainError("unknown customer")
+    customer, paid_before, spend = found
     held = await uow.coupons.for_customer(b.customer_id)
     usable = [c for c in held if c.used_order_id is None and c.valid_from <= now < c.valid_until]
-    since = now - timedelta(days=rules.membership.spend_window_days)
-    paid_before, spend = await uow.orders.customer_stats(b.customer_id, PAID_STATUSES, since)
     level = level_for_spend(spend, rules.membership)
     # the same person with another chat account: the new-customer offers were theirs once
     phone = b.phone or customer.phone
@@ -379,10 +379,9 @@ async def expire_unpaid(
 ) -> Order | None:
     """Cancel the order if it is still awaiting payment past its pay-by time: the coupon and
     points come back and its payment requests close. None when it is not (or no longer) due:
-    the order's lock, then its status read again and a versioned save, make one transaction
+    the order read under its lock (one statement) and a versioned save make one transaction
     of several processes' act on it."""
-    await uow.orders.lock(order_id)
-    order = await uow.orders.get(order_id, full=False)
+    order = await uow.orders.get(order_id, full=False, lock=True)
     if order is None or order.status != OrderStatus.AWAITING_PAYMENT:
         return None
     deadline = pay_by(order, rules.payments)

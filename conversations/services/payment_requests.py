@@ -140,10 +140,10 @@ async def confirm(
     payment = read if read is not None else await uow.payments.by_reference(reference)
     if payment is None or payment.kind == PaymentKind.REFUND or payment.order_id is None:
         raise DomainError(N_("找不到这笔支付"))  # a card's payment: ``services.cards``
-    # the order's lock first: an expiry or a cancellation racing this notification has either
-    # committed (the order is read cancelled) or waits for this transaction
-    await uow.orders.lock(payment.order_id)
-    order = await uow.orders.get(payment.order_id, full=False)
+    # the order read under its lock first: an expiry or a cancellation racing this
+    # notification has either committed (the order is read cancelled) or waits for this
+    # transaction
+    order = await uow.orders.get(payment.order_id, full=False, lock=True)
     assert order is not None and order.id is not None
     if customer_id is not None and order.customer_id != customer_id:
         raise DomainError(N_("找不到这笔支付"))
@@ -174,8 +174,14 @@ async def confirm(
     # then given back (``reschedule.fee_paid``)
     open_ = (PaymentStatus.PENDING, PaymentStatus.EXPIRED)
     only_if = open_ if payment.kind == PaymentKind.RESCHEDULE_FEE else open_[:1]
+    amount = payment.amount_cents
     if not await uow.payments.claim(
-        payment.id or 0, PaymentStatus.SUCCEEDED, now, provider_ref, only_if=only_if
+        payment.id or 0,
+        PaymentStatus.SUCCEEDED,
+        now,
+        provider_ref,
+        only_if=only_if,
+        post=payment_received(reference, provider, amount, order.id, now),  # once claimed
     ):
         return order, payment, False  # a concurrent notification got there first
     payment.status, payment.provider_ref, payment.completed_at = (
@@ -183,9 +189,7 @@ async def confirm(
         provider_ref,
         now,
     )
-    amount = payment.amount_cents
     order.paid_cents += amount
-    await uow.ledger.post(payment_received(reference, provider, amount, order.id, now))
     await uow.orders.save(order, now)
     return order, payment, True
 
@@ -335,8 +339,7 @@ async def return_late(
         or payment.order_id is None
     ):
         raise DomainError(N_("找不到这笔支付"))
-    await uow.orders.lock(payment.order_id)
-    order = await uow.orders.get(payment.order_id, full=False)
+    order = await uow.orders.get(payment.order_id, full=False, lock=True)
     assert order is not None and order.id is not None
     if order.status not in CLOSED:
         raise DomainError(f"order #{order.number} is not cancelled")  # a bug: checked before

@@ -107,8 +107,7 @@ class PlacementDesk:
             async with self.s.uow() as uow:
                 placement = await uow.placements.get(placement_id)
                 assert placement is not None
-                await uow.orders.lock(placement.order_id)
-                order = await uow.orders.get(placement.order_id, full=False)
+                order = await uow.orders.get(placement.order_id, full=False, lock=True)
                 assert order is not None
                 notices: list[Notice] | None = await step(uow, placement, order, seq)
                 if notices is None:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from conversations.services.notices import Notice, to_customer
 from domain.coupons import Coupon
 from domain.orders import Order
+from domain.people import Customer
 from domain.ports import UnitOfWork
 from domain.pricing import CouponKind, CouponTerms
 from domain.referrals import REFERRAL_REASON, reward_due
@@ -21,12 +22,13 @@ CODE_BYTES = 5
 """A referral code is this many random bytes in hex (10 characters; the column keeps 16)."""
 
 
-async def new_code(uow: UnitOfWork) -> str:
-    """A referral code no customer has yet (an invitation must name one inviter)."""
+async def add_customer(uow: UnitOfWork, customer: Customer) -> Customer:
+    """Add a new customer with a referral code no customer has yet (an invitation must name
+    one inviter): one statement, drawn again when the code is taken."""
     while True:
-        code = secrets.token_hex(CODE_BYTES).upper()
-        if await uow.customers.by_referral_code(code) is None:
-            return code
+        customer.referral_code = secrets.token_hex(CODE_BYTES).upper()
+        if await uow.customers.add_if_code_free(customer):
+            return customer
 
 
 async def reward(

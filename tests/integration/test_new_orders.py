@@ -1,5 +1,6 @@
-"""A new order's number and rows (``store.new_orders``: one statement on PostgreSQL), on
-SQLite and PostgreSQL."""
+"""A new order's number and rows (``store.new_orders``: one statement on PostgreSQL), and a
+saved order's changes with its new timeline events (``store.order_saves``), a customer read
+with their order stats, and what a dispatch reads of the customer, on SQLite and PostgreSQL."""
 
 import asyncio
 from datetime import UTC, datetime, timedelta
@@ -8,12 +9,15 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from domain.lifecycle import Action, ActorKind, OrderStatus
+from domain.membership import PAID_STATUSES
 from domain.orders import Actor, Order
-from domain.people import Customer
+from domain.people import Customer, Worker
 from domain.pricing import QuoteRequest, Selection, quote
+from domain.rule_keys import MemberLevel
 from store import orders_repo
 from store.catalog_file import load_catalog
 from store.new_orders import draw_number
+from store.orders_repo import ConcurrentUpdate
 from tests import random_refs
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
@@ -133,3 +137,73 @@ async def test_a_new_order_whose_unit_of_work_is_not_committed_is_not_kept(datab
         order = await uow.orders.add(an_order(await uow.orders.next_number(), customer_id))
     async with database.uow() as uow:
         assert await uow.orders.by_number(order.number) is None
+
+
+async def test_a_save_writes_the_orders_changes_with_its_new_events_or_neither(database):
+    customer_id = await a_customer(database)
+    customer = Actor(ActorKind.CUSTOMER, str(customer_id))
+    async with database.uow() as uow:
+        order = await uow.orders.add(an_order(await uow.orders.next_number(), customer_id))
+        await uow.commit()
+    async with database.uow() as uow:
+        stale = await uow.orders.by_number(order.number)
+    async with database.uow() as uow:
+        paid = await uow.orders.by_number(order.number)
+        paid.apply(Action.PAY, Actor(ActorKind.SYSTEM, "sandbox"), NOW)
+        paid.apply(Action.DISPATCH, Actor(ActorKind.SYSTEM, "daojia"), NOW)
+        await uow.orders.save(paid, NOW)  # two events with the UPDATE
+        await uow.commit()
+    async with database.uow() as uow:
+        stale.apply(Action.CANCEL, customer, NOW)
+        with pytest.raises(ConcurrentUpdate):  # read before the payment: nothing of it kept
+            await uow.orders.save(stale, NOW)
+        await uow.commit()
+    async with database.uow() as uow:
+        stored = await uow.orders.by_number(order.number)
+    assert stored.status == OrderStatus.DISPATCHING and stored.version == 1
+    assert [e.to_status for e in stored.timeline] == [
+        OrderStatus.QUOTED,
+        OrderStatus.AWAITING_PAYMENT,
+        OrderStatus.PAID,
+        OrderStatus.DISPATCHING,
+    ]
+
+
+async def test_a_customer_is_read_with_the_same_order_stats_as_the_orders_give(database):
+    customer_id = await a_customer(database)
+    since = NOW - timedelta(days=365)
+    async with database.uow() as uow:
+        alone = await uow.customers.with_order_stats(customer_id, PAID_STATUSES, since)
+        assert alone == (await uow.customers.get(customer_id), 0, 0)
+        unpaid = await uow.orders.add(an_order(await uow.orders.next_number(), customer_id))
+        paid = await uow.orders.add(an_order(await uow.orders.next_number(), customer_id))
+        paid.apply(Action.PAY, Actor(ActorKind.SYSTEM, "sandbox"), NOW)
+        paid.paid_cents = paid.total_cents
+        await uow.orders.save(paid, NOW)
+        await uow.commit()
+    assert unpaid.status == OrderStatus.AWAITING_PAYMENT
+    async with database.uow() as uow:
+        found = await uow.customers.with_order_stats(customer_id, PAID_STATUSES, since)
+        stats = await uow.orders.customer_stats(customer_id, PAID_STATUSES, since)
+        customer = await uow.customers.get(customer_id)
+        assert await uow.customers.with_order_stats(-1, PAID_STATUSES, since) is None
+    assert found == (customer, *stats) and stats == (1, paid.total_cents)
+
+
+async def test_a_dispatch_reads_the_customers_previous_workers_with_their_level(database):
+    customer_id = await a_customer(database)
+    async with database.uow() as uow:
+        assert await uow.orders.previous_workers(customer_id) == (set(), MemberLevel.REGULAR)
+        assert await uow.orders.previous_workers(-1) == (set(), MemberLevel.REGULAR)
+        worker = await uow.workers.add(
+            Worker(name="师傅", phone=random_refs.phone(), created_at=NOW)
+        )
+        for status in (OrderStatus.CONFIRMED, OrderStatus.ACCEPTED):
+            order = an_order(await uow.orders.next_number(), customer_id)
+            order.worker_id, order.status = worker.id, status
+            await uow.orders.add(order)
+        await uow.membership.set_level(customer_id, MemberLevel.GOLD)
+        await uow.commit()
+    async with database.uow() as uow:  # an accepted job is no completed one
+        assert await uow.orders.previous_workers(customer_id) == ({worker.id}, MemberLevel.GOLD)
+        assert await uow.membership.level(customer_id) == MemberLevel.GOLD

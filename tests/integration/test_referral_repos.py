@@ -1,6 +1,6 @@
-"""The referral's persistence on SQLite and PostgreSQL: the other customers who have a phone
-number (found by its hash), and the once-only mark of a rewarded referral, under concurrency
-too."""
+"""The referral's persistence on SQLite and PostgreSQL: a new customer's own referral code,
+the other customers who have a phone number (found by its hash), and the once-only mark of a
+rewarded referral, under concurrency too."""
 
 from __future__ import annotations
 
@@ -18,6 +18,24 @@ async def add(database, **kw) -> Customer:
         customer = await uow.customers.add(Customer(created_at=NOW, **kw))
         await uow.commit()
     return customer
+
+
+async def test_a_customer_is_added_only_with_a_referral_code_nobody_holds(database):
+    code = random_refs.code()
+    holder = await add(database, phone=random_refs.phone(), referral_code=code)
+    phone = random_refs.phone()
+    async with database.uow() as uow:
+        taken = Customer(created_at=NOW, name="新客", phone=phone, referral_code=code)
+        assert not await uow.customers.add_if_code_free(taken)
+        assert taken.id is None and await uow.customers.by_phone(phone) is None
+        fresh = Customer(created_at=NOW, name="新客", phone=phone, referral_code=code + "X")
+        assert await uow.customers.add_if_code_free(fresh)
+        await uow.commit()
+    async with database.uow() as uow:
+        stored = await uow.customers.get(fresh.id)
+        assert (await uow.customers.by_referral_code(code)).id == holder.id
+    assert stored == fresh  # every column as add() writes it, the defaults too
+    assert stored.points == 0 and stored.rating_x100 == 500
 
 
 async def test_the_other_customers_with_a_phone_are_counted_but_not_the_customer(database):

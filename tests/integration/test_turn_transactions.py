@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from domain.people import Customer
 from domain.turns import Checkpoint, StaleTurn
-from store.turns import Turns
+from store.turns import TurnBroken, Turns
 
 AT = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
 
@@ -88,6 +88,30 @@ async def test_a_failing_first_member_leaves_the_rest_of_the_turn_to_go_on(datab
         await add_customer(database, kept)
         await txn.commit(channel, user, checkpoint(1), 0)
     assert await names(database, lost, kept) == {kept}
+
+
+async def test_an_unguarded_member_writes_for_the_turn_and_its_failure_fails_the_turn(database):
+    turns, (channel, user) = Turns(database), person()
+    kept, noted = f"kept-{secrets.token_hex(4)}", f"noted-{secrets.token_hex(4)}"
+    async with turns.transaction() as txn:
+        await add_customer(database, kept)
+        async with txn.unguarded():  # no SAVEPOINT of its own
+            await add_customer(database, noted)
+        await txn.commit(channel, user, checkpoint(1), 0)
+    assert await names(database, kept, noted) == {kept, noted}
+    earlier, lost = f"earlier-{secrets.token_hex(4)}", f"lost-{secrets.token_hex(4)}"
+    with pytest.raises(TurnBroken):
+        async with turns.transaction() as txn:
+            await add_customer(database, earlier)
+            async with txn.unguarded():
+                with pytest.raises(ValueError):
+                    async with database.uow() as uow:
+                        await uow.customers.add(Customer(created_at=AT, name=lost))
+                        raise ValueError("a command refused half-way")
+            await add_customer(database, f"after-{secrets.token_hex(4)}")
+            await txn.commit(channel, user, checkpoint(2), 1)
+    assert await names(database, earlier, lost) == set()  # nothing of the turn is kept
+    assert (await turns.checkpoint(channel, user)).version == 1
 
 
 async def test_a_turn_that_wrote_nothing_stores_no_checkpoint(database):

@@ -36,12 +36,12 @@ async def membership(
     invite_link: InviteLinks | None,
 ) -> MembershipShown:
     now = clock()
-    customer = await uow.customers.get(q.customer_id)
-    if customer is None:
-        raise DomainError(N_("找不到您的账户,请发送 /start 重新开始。"))
     m = rules.membership
     since = now - timedelta(days=m.spend_window_days)
-    _, spend = await uow.orders.customer_stats(q.customer_id, PAID_STATUSES, since)
+    found = await uow.customers.with_order_stats(q.customer_id, PAID_STATUSES, since)
+    if found is None:
+        raise DomainError(N_("找不到您的账户,请发送 /start 重新开始。"))
+    customer, _, spend = found
     standing = progress(spend, m)
     coupons = tuple(
         CouponHeld(
