@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, or_, type_coerce, update
+from sqlalchemy import bindparam, case, func, null, or_, type_coerce, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -28,6 +28,7 @@ from domain.campaigns import (
 from domain.lifecycle import OrderStatus
 from domain.rules import MemberLevel
 from store.crypto import PiiCipher
+from store.prepared import execute
 from store.tables import (
     AddressRow,
     CampaignRecipientRow,
@@ -38,6 +39,21 @@ from store.tables import (
     OrderRow,
 )
 from store.types import UtcDateTime
+
+_IDENTITIES = IdentityRow.__table__  # type: ignore[attr-defined]  # SQLModel: undeclared
+_NOTE_INBOUND = (  # a prepared statement: every turn that notes a message runs it
+    update(_IDENTITIES)
+    .where(
+        _IDENTITIES.c.channel == bindparam("w_channel"),
+        _IDENTITIES.c.channel_user_id == bindparam("w_user"),
+        or_(
+            _IDENTITIES.c.last_inbound_at.is_(None),
+            _IDENTITIES.c.last_inbound_at < bindparam("w_stale"),
+            _IDENTITIES.c.unreachable_at.is_not(None),
+        ),
+    )
+    .values(last_inbound_at=bindparam("v_at"), unreachable_at=null())
+)
 
 
 class MarketingRepository:
@@ -302,20 +318,11 @@ class MarketingRepository:
     ) -> None:
         """The person wrote on this account at ``at``: kept when the last note is older than
         ``every`` (or the account was taken for unreachable, which it no longer is)."""
-        last = col(IdentityRow.last_inbound_at)
-        await self._s.exec(
-            update(IdentityRow)
-            .where(
-                col(IdentityRow.channel) == channel,
-                col(IdentityRow.channel_user_id) == user_id,
-                or_(
-                    last.is_(None),
-                    last < at - every,
-                    col(IdentityRow.unreachable_at).is_not(None),
-                ),
-            )
-            .values(last_inbound_at=at, unreachable_at=None)
-        )
+        params = {"w_channel": channel, "w_user": user_id, "v_at": at, "w_stale": at - every}
+        await execute(self._s, _NOTE_INBOUND, params)
+        sync = self._s.sync_session  # the session's copies may hold the times before
+        for row in [r for r in sync.identity_map.values() if isinstance(r, IdentityRow)]:
+            sync.expunge(row)
 
     async def unreachable(self, channel: str, user_id: str, at: datetime) -> None:
         """The platform said nothing reaches this account (until the person writes again)."""

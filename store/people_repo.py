@@ -32,6 +32,14 @@ from store.tables import AddressRow, CustomerRow, IdentityRow
 CUSTOMERS: Table = CustomerRow.__table__  # type: ignore[attr-defined]
 IDENTITIES: Table = IdentityRow.__table__  # type: ignore[attr-defined]
 ADDRESSES: Table = AddressRow.__table__  # type: ignore[attr-defined]
+_OTHERS_WITH_PHONE = (
+    sa_select(func.count())
+    .select_from(CUSTOMERS)
+    .where(
+        CUSTOMERS.c.phone_hash == bindparam("phone_hash"),
+        CUSTOMERS.c.id != bindparam("customer_id"),
+    )
+)
 
 
 def point_to_text(point: GeoPoint | None) -> str:
@@ -166,15 +174,9 @@ class CustomerRepository:
         lookup hash: the numbers themselves are sealed)."""
         if not phone:
             return 0
-        rows = await self._s.exec(
-            select(func.count())
-            .select_from(CustomerRow)
-            .where(
-                CustomerRow.phone_hash == self._c.lookup_hash("phone", phone),
-                col(CustomerRow.id) != customer_id,
-            )
-        )
-        return int(rows.one())
+        params = {"phone_hash": self._c.lookup_hash("phone", phone), "customer_id": customer_id}
+        [(count,)] = await fetch(self._s, _OTHERS_WITH_PHONE, params)
+        return int(count)
 
     async def claim_referral_reward(self, customer_id: int, now: datetime) -> bool:
         """Mark the invited customer's referral rewarded, if it was not; True when this
