@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+import i18n  # noqa: F401 - installs the catalogs' translator, as the app's import of it does
 from domain.coupons import Coupon, held, source, takes_off
 from domain.member_levels import LEVEL_TEXT, progress
 from domain.people import Customer
