@@ -161,6 +161,12 @@ def make_app(tmp_path, db_url, pii_key, clock=None, rules=None, **kw):
     )
 
 
+async def telegram_app(aiohttp_client, tmp_path, db_url, pii_key, fake_telegram, clock=None, **kw):
+    """A daojia app on the fake Bot API (``make_app``'s arguments) and a test client for it."""
+    app = make_app(tmp_path, db_url, pii_key, clock=clock, **on_telegram(fake_telegram), **kw)
+    return app, await aiohttp_client(app)
+
+
 _ids = itertools.count(1)
 
 

@@ -13,10 +13,9 @@ from tests.e2e.helpers import (
     HOME,
     TelegramUser,
     book_and_pay,
-    make_app,
-    on_telegram,
     order_of,
     seed_worker,
+    telegram_app,
 )
 from tests.e2e.test_job_rules import photo, to_in_service
 from webhooks.keys import DATABASE, SERVICES
@@ -27,15 +26,16 @@ ADMINS = ",".join(f"telegram:{uid}:{role}" for role, uid in STAFF.items())
 
 @pytest.fixture
 async def tg(aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram, clock):
-    app = make_app(
+    app, client = await telegram_app(
+        aiohttp_client,
         tmp_path,
         fresh_sqlite_url,
         pii_key,
+        fake_telegram,
         clock=clock,
-        **on_telegram(fake_telegram),
         admins=ADMINS,
     )
-    return app, await aiohttp_client(app)
+    return app, client
 
 
 def staff(client, fake, role: str) -> TelegramUser:

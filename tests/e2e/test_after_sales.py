@@ -23,9 +23,8 @@ from tests.e2e.helpers import (
     TelegramUser,
     book_and_pay,
     confirm_order,
-    make_app,
-    on_telegram,
     seed_worker,
+    telegram_app,
 )
 from tests.e2e.test_job_rules import photo, to_in_service
 from tests.fakes.telegram import callback_update
@@ -37,15 +36,15 @@ WORKER = 600001
 
 @pytest.fixture
 async def tg(aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram, clock):
-    app = make_app(
+    app, client = await telegram_app(
+        aiohttp_client,
         tmp_path,
         fresh_sqlite_url,
         pii_key,
+        fake_telegram,
         clock=clock,
-        **on_telegram(fake_telegram),
         admins=f"telegram:{OWNER}:owner,telegram:{OPS}:ops,telegram:{SUPPORT}:support",
     )
-    client = await aiohttp_client(app)
     await seed_worker(app, channel="telegram", user_id=str(WORKER), center=HOME)
     return app, client
 

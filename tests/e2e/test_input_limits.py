@@ -11,7 +11,13 @@ from sqlmodel import select
 from domain import limits
 from domain.people import Channel, WorkerStatus
 from store.tables import OutboxRow
-from tests.e2e.helpers import HOME, TelegramUser, confirm_order, make_app, on_telegram, seed_worker
+from tests.e2e.helpers import (
+    HOME,
+    TelegramUser,
+    confirm_order,
+    seed_worker,
+    telegram_app,
+)
 from tests.e2e.test_after_sales import WORKER, complain, complaints, finished_job, order
 from tests.e2e.test_input_hygiene import P, stored_unsafe_texts
 from tests.fakes.telegram import message_update
@@ -22,15 +28,15 @@ OWNER, SUPPORT = 880001, 880002
 
 @pytest.fixture
 async def tg(aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock):
-    app = make_app(
+    app, client = await telegram_app(
+        aiohttp_client,
         tmp_path,
         own_db_url,
         pii_key,
+        fake_telegram,
         clock=clock,
-        **on_telegram(fake_telegram),
         admins=f"telegram:{OWNER}:owner,telegram:{SUPPORT}:support",
     )
-    client = await aiohttp_client(app)
     worker_id = await seed_worker(app, channel="telegram", user_id=str(WORKER), center=HOME)
     return app, client, worker_id
 

@@ -14,23 +14,19 @@ from tests.e2e.helpers import (
     TelegramUser,
     book_and_pay,
     make_app,
-    on_telegram,
     on_wechat,
     seed_worker,
+    telegram_app,
 )
 from webhooks.keys import DATABASE, SERVICES
 
 
 @pytest.fixture
 async def tg(aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram, clock):
-    app = make_app(
-        tmp_path,
-        fresh_sqlite_url,
-        pii_key,
-        clock=clock,
-        **on_telegram(fake_telegram),
+    app, client = await telegram_app(
+        aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram, clock=clock
     )
-    return app, await aiohttp_client(app)
+    return app, client
 
 
 def offers(fake, chat: int) -> list[str]:

@@ -14,11 +14,10 @@ from tests.e2e.helpers import (
     TelegramUser,
     book_and_pay,
     last,
-    make_app,
     near_the_start,
-    on_telegram,
     order_of,
     seed_worker,
+    telegram_app,
 )
 from webhooks.keys import CLOCK, DATABASE
 
@@ -28,15 +27,16 @@ ADMINS = f"telegram:{OPS}:ops,telegram:{SUPPORT}:support,telegram:{FINANCE}:fina
 
 @pytest.fixture
 async def tg(aiohttp_client, tmp_path, own_postgres_url, pii_key, fake_telegram, clock):
-    app = make_app(
+    app, client = await telegram_app(
+        aiohttp_client,
         tmp_path,
         own_postgres_url,
         pii_key,
+        fake_telegram,
         clock=clock,
-        **on_telegram(fake_telegram),
         admins=ADMINS,
     )
-    return app, await aiohttp_client(app)
+    return app, client
 
 
 async def test_an_admin_moves_an_order_and_its_worker_keeps_it(tg, fake_telegram):

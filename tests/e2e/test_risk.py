@@ -18,7 +18,7 @@ from tests.e2e.helpers import (
     WeChatUser,
     confirm_order,
     make_app,
-    on_telegram,
+    telegram_app,
 )
 from tests.e2e.test_web_booking import sign_up
 from tests.e2e.test_wechat import wechat_app
@@ -47,17 +47,18 @@ def state(request):
 
 @pytest.fixture
 async def tg(aiohttp_client, tmp_path, sqlite_url, pii_key, fake_telegram, clock, state):
-    app = make_app(
+    app, client = await telegram_app(
+        aiohttp_client,
         tmp_path,
         sqlite_url,
         pii_key,
+        fake_telegram,
         clock=clock,
         rules=LIMITED,
-        **on_telegram(fake_telegram),
         admins=f"telegram:{ADMIN}:owner",
         **state,
     )
-    return await aiohttp_client(app)
+    return client
 
 
 async def test_a_flood_gets_one_warning_is_not_processed_and_the_next_minute_works(

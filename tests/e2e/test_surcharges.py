@@ -17,6 +17,7 @@ from tests.e2e.helpers import (
     make_app,
     on_telegram,
     seed_worker,
+    telegram_app,
 )
 from tests.e2e.test_job_rules import photo, to_in_service
 from webhooks.keys import DATABASE, SERVICES
@@ -26,15 +27,16 @@ OWNER = 993001
 
 @pytest.fixture
 async def tg(aiohttp_client, tmp_path, own_postgres_url, pii_key, fake_telegram, clock):
-    app = make_app(
+    app, client = await telegram_app(
+        aiohttp_client,
         tmp_path,
         own_postgres_url,
         pii_key,
+        fake_telegram,
         clock=clock,
-        **on_telegram(fake_telegram),
         admins=f"telegram:{OWNER}:owner",
     )
-    return app, await aiohttp_client(app)
+    return app, client
 
 
 async def at_work(app, client, fake, clock, worker_uid: int, customer_uid: int):

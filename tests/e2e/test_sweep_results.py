@@ -10,7 +10,7 @@ from conversations.results.campaigns import CampaignsSent
 from conversations.results.surcharges import SurchargesLapsed
 from domain import commands as c
 from scheduler.sweeps import SWEEPS
-from tests.e2e.helpers import HOME, make_app, on_telegram, seed_worker
+from tests.e2e.helpers import HOME, seed_worker, telegram_app
 from tests.e2e.test_after_sales import WORKER, finished_job
 from webhooks.keys import SERVICES
 
@@ -47,8 +47,9 @@ EMPTY = {
 
 @pytest.fixture
 async def tg(aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram, clock):
-    app = make_app(tmp_path, fresh_sqlite_url, pii_key, clock=clock, **on_telegram(fake_telegram))
-    client = await aiohttp_client(app)
+    app, client = await telegram_app(
+        aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram, clock=clock
+    )
     await seed_worker(app, channel="telegram", user_id=str(WORKER), center=HOME)
     return app, client
 

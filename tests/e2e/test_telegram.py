@@ -2,20 +2,16 @@
 
 import pytest
 
-from tests.e2e.helpers import Clock, TelegramUser, make_app, on_telegram
+from tests.e2e.helpers import Clock, TelegramUser, telegram_app
 from tests.fakes.telegram import message_update
 
 
 @pytest.fixture
 async def tg(aiohttp_client, tmp_path, sqlite_url, pii_key, fake_telegram):
-    app = make_app(
-        tmp_path,
-        sqlite_url,
-        pii_key,
-        clock=Clock(),
-        **on_telegram(fake_telegram),
+    app, client = await telegram_app(
+        aiohttp_client, tmp_path, sqlite_url, pii_key, fake_telegram, clock=Clock()
     )
-    return await aiohttp_client(app)
+    return client
 
 
 async def test_a_full_booking_from_first_message_to_paid_order(tg, fake_telegram):

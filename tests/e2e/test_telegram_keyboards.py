@@ -6,14 +6,16 @@ import asyncio
 
 import pytest
 
-from tests.e2e.helpers import Clock, TelegramUser, make_app, on_telegram
+from tests.e2e.helpers import Clock, TelegramUser, telegram_app
 from tests.fakes.telegram import callback_update
 
 
 @pytest.fixture
 async def tg(aiohttp_client, tmp_path, sqlite_url, pii_key, fake_telegram):
-    app = make_app(tmp_path, sqlite_url, pii_key, clock=Clock(), **on_telegram(fake_telegram))
-    return await aiohttp_client(app)
+    _, client = await telegram_app(
+        aiohttp_client, tmp_path, sqlite_url, pii_key, fake_telegram, clock=Clock()
+    )
+    return client
 
 
 def calls_since(fake, start: int) -> list[str]:

@@ -12,7 +12,7 @@ from domain.deposits import target, worker_deposit
 from domain.ledger import journal, worker_payable
 from domain.people import WorkerStatus
 from domain.rules import WorkerLevel
-from tests.e2e.helpers import HOME, TelegramUser, make_app, on_telegram, seed_worker
+from tests.e2e.helpers import HOME, TelegramUser, seed_worker, telegram_app
 from tests.e2e.test_after_sales import complain, complaints, finished_job, order
 from webhooks.keys import CLOCK, DATABASE, RULES, SERVICES
 
@@ -22,15 +22,15 @@ WORKER = 600001  # the worker ``finished_job`` sends
 
 @pytest.fixture
 async def tg(aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram, clock):
-    app = make_app(
+    app, client = await telegram_app(
+        aiohttp_client,
         tmp_path,
         fresh_sqlite_url,
         pii_key,
+        fake_telegram,
         clock=clock,
-        **on_telegram(fake_telegram),
         admins=f"telegram:{OPS}:ops",
     )
-    client = await aiohttp_client(app)
     worker_id = await seed_worker(app, channel="telegram", user_id=str(WORKER), center=HOME)
     return app, client, worker_id
 
