@@ -85,13 +85,12 @@ TELEGRAM_SCRIPT = [
 ]
 
 
+Timed = list[tuple[int, float]]
+"""Each message's place in the flow (0: the first) and the seconds its answer took."""
+
+
 async def wechat_user(
-    session: aiohttp.ClientSession,
-    url: str,
-    n: int,
-    lat: list[tuple[int, float]],
-    bare: bool,
-    think: float,
+    session: aiohttp.ClientSession, url: str, n: int, lat: Timed, bare: bool, think: float
 ) -> bool:
     openid = f"o{uuid.uuid4().hex[:20]}"
     phone = own_phone()
@@ -114,12 +113,7 @@ async def wechat_user(
 
 
 async def telegram_user(
-    session: aiohttp.ClientSession,
-    url: str,
-    n: int,
-    lat: list[tuple[int, float]],
-    bare: bool,
-    think: float,
+    session: aiohttp.ClientSession, url: str, n: int, lat: Timed, bare: bool, think: float
 ) -> bool:
     uid = 10**9 + n + int(time.time()) % 10**6 * 1000
     headers = {"X-Telegram-Bot-Api-Secret-Token": TG_SECRET}

@@ -21,7 +21,9 @@ CATALOG, RULES = load_catalog()
 NOW = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
 
 
-async def test_concurrent_notifications_credit_once(database):
+async def placed(database):
+    """A new customer's order for tomorrow, placed and awaiting its sandbox payment: (the
+    order, its payment, the quote's total)."""
     customer = await new_customer(database)
     booking = Booking(
         customer.id,
@@ -37,6 +39,11 @@ async def test_concurrent_notifications_credit_once(database):
         total = (await price(uow, CATALOG, RULES, booking, NOW)).quote.total_cents
         order, payment = await place(uow, CATALOG, RULES, booking, total, NOW, "sandbox")
         await uow.commit()
+    return order, payment, total
+
+
+async def test_concurrent_notifications_credit_once(database):
+    order, payment, _ = await placed(database)
 
     async def notify() -> bool:
         try:
@@ -66,21 +73,7 @@ async def test_concurrent_notifications_credit_once(database):
 
 
 async def test_a_claim_posts_its_journal_only_when_it_moves_the_payment(database):
-    customer = await new_customer(database)
-    booking = Booking(
-        customer.id,
-        "web",
-        "zh",
-        (Selection("ac_cleaning", 1),),
-        NOW + timedelta(days=1),
-        address_text="上海市徐汇区漕溪北路88号",
-    )
-    async with database.uow() as uow:
-        from conversations.services.order_steps import price
-
-        total = (await price(uow, CATALOG, RULES, booking, NOW)).quote.total_cents
-        order, payment = await place(uow, CATALOG, RULES, booking, total, NOW, "sandbox")
-        await uow.commit()
+    order, payment, total = await placed(database)
     journal = payment_received(payment.reference, "sandbox", total, order.id, NOW)
     open_ = (PaymentStatus.PENDING, PaymentStatus.EXPIRED)  # as a reschedule fee's claim
     ref = f"tx-{payment.reference}"

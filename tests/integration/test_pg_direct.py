@@ -7,7 +7,6 @@ of work that only reads sends no BEGIN, COMMIT or ROLLBACK."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 from uuid import uuid4
 
 import pytest
@@ -17,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from store.pg_direct import observe
 from store.prepared import execute, fetch, insert_many, insert_one, select_rows, update_where
 from store.tables import OutboxRow
-from tests.integration.test_prepared_statements import AT, COUPONS, OUTBOX, message
+from tests.integration.test_prepared_statements import AT, COUPONS, OUTBOX, a_coupon, message
 
 pytestmark = pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
 
@@ -174,18 +173,8 @@ async def test_they_roll_back_with_the_unit_of_work_and_its_savepoint(database, 
 
 
 async def test_a_broken_constraint_is_sqlalchemys_integrity_error_without_values(database, seen):
-    code = uuid4().hex[:12]
-    coupon = {
-        "code": code,
-        "kind": "fixed",
-        "amount_cents": 500,
-        "threshold_cents": 0,
-        "valid_from": AT,
-        "valid_until": AT + timedelta(days=7),
-    }
-    async with database.uow() as uow:
-        await insert_one(uow.session, COUPONS, coupon)
-        await uow.commit()
+    coupon = await a_coupon(database)
+    code = coupon["code"]
     async with database.uow() as uow:
         await insert_one(uow.session, OUTBOX, message(uuid4().hex))  # SQLAlchemy begins
         with pytest.raises(IntegrityError) as caught:

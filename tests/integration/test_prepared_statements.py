@@ -81,10 +81,10 @@ async def test_updates_count_rows_and_uncommitted_work_is_rolled_back(database):
         assert (await select_one(uow.session, OUTBOX, id=key)).attempts == 3
 
 
-async def test_a_broken_constraint_is_sqlalchemys_integrity_error(database):
-    code = uuid4().hex[:12]
+async def a_coupon(database) -> dict:
+    """A coupon's row, written (its code is unique: writing it again breaks the constraint)."""
     coupon = {
-        "code": code,
+        "code": uuid4().hex[:12],
         "kind": "fixed",
         "amount_cents": 500,
         "threshold_cents": 0,
@@ -94,6 +94,11 @@ async def test_a_broken_constraint_is_sqlalchemys_integrity_error(database):
     async with database.uow() as uow:
         await insert_one(uow.session, COUPONS, coupon)
         await uow.commit()
+    return coupon
+
+
+async def test_a_broken_constraint_is_sqlalchemys_integrity_error(database):
+    coupon = await a_coupon(database)
     async with database.uow() as uow:
         with pytest.raises(IntegrityError):
             await insert_one(uow.session, COUPONS, coupon)
