@@ -63,9 +63,9 @@ CUSTOMERS_TOO = ("orders", "cancel")
 FEEDBACK = ("complain", "rate", "rework")
 """Customer actions the feedback flow handles (workers: ``rate_customer``)."""
 SUPPORT = ("chat_support", "end_support", "rate_support")
-EXTRA = ("surcharge_yes", "surcharge_no")
-"""The customer's answers to an on-site extra (``my_orders``)."""
 """Customer actions on a support ticket (the ticket's buttons and words)."""
+EXTRA = ("surcharge_yes", "surcharge_no")
+"""The customer's answers to an on-site extra (``my_orders``; a request's buttons name it)."""
 RELAY = {"contact_worker": "customer", "contact_customer": "worker"}
 """The relay chat's way in on each side ("联系师傅" / "联系顾客", and their buttons)."""
 
@@ -249,7 +249,10 @@ def _customer_action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound)
     if typed.name in FEEDBACK:
         after_sales.seed(conv, after_sales.FeedbackData(typed.name, typed.number))
         return Outcome(goto="feedback")
-    my_orders.seed(conv, my_orders.OrdersData(action=typed.name, number=typed.number))
+    extra = int(typed.args) if typed.name in EXTRA and typed.args.isdigit() else None
+    my_orders.seed(
+        conv, my_orders.OrdersData(action=typed.name, number=typed.number, surcharge=extra)
+    )
     return Outcome(goto="orders")
 
 

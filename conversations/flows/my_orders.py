@@ -76,7 +76,8 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
         return Outcome(commands=[RequestPayment(customer_of(conv), number)])
     if action in ("surcharge_yes", "surcharge_no"):
         approve = action == "surcharge_yes"
-        return Outcome(commands=[AnswerSurcharge(customer_of(conv), number, approve)])
+        answer = AnswerSurcharge(customer_of(conv), number, approve, given.surcharge)
+        return Outcome(commands=[answer])
     return Outcome(commands=[ConfirmOrder(customer_of(conv), number)])
 
 

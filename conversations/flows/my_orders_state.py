@@ -44,6 +44,8 @@ class OrdersData:
     """A reorder's start ("same as last time": ISO), found from the list of orders."""
     new_start: str = ""
     """The time the order is being moved to (ISO), with its fee in ``fee_cents``."""
+    surcharge: int | None = None
+    """The on-site extra a request's button answers (``action``: surcharge_yes / _no)."""
 
 
 keeping_orders = keeping(NAME, OrdersData, FIRST)

@@ -39,7 +39,7 @@ EVENTS: dict[str, frozenset[str]] = {
         "on_the_way": "number worker stars eta arrive",
         "arrived": "number worker",
         "job_stage": "number stage_zh stage_en n total",
-        "surcharge_requested": "number amount items_zh items_en minutes photos",
+        "surcharge_requested": "number sid amount items_zh items_en minutes photos",
         "surcharge_approved_worker": "number amount",
         "surcharge_declined_worker": "number amount",
         "surcharge_paid_worker": "number amount",

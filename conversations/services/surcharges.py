@@ -93,6 +93,7 @@ class SurchargeDesk:
                 order.customer_id,
                 "surcharge_requested",
                 number=order.number,
+                sid=s.id,
                 amount=s.amount_cents,
                 items_zh=_lines_text(s, "zh"),
                 items_en=_lines_text(s, "en"),
@@ -116,6 +117,17 @@ class SurchargeDesk:
             if s is None or order.status not in ANSWERABLE:
                 raise DomainError(
                     N_("订单 #{number} 没有等待您答复的加价申请", number=order.number)
+                )
+            if cmd.surcharge_id is not None and cmd.surcharge_id != s.id:
+                raise DomainError(
+                    N_(
+                        "这个按钮属于订单 #{number} 之前的加价申请,请按师傅最新的申请答复",
+                        number=order.number,
+                    )
+                )
+            if now > s.answer_by:  # lapsed: the sweep tells both sides
+                raise DomainError(
+                    N_("订单 #{number} 的加价申请已过答复时间,服务按原价继续", number=order.number)
                 )
             gateway = self.s.gateway_for(order.channel) if cmd.approve else None
             if cmd.approve and gateway is None:

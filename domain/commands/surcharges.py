@@ -21,11 +21,14 @@ class RequestSurcharge(Command):
 
 @dataclass(frozen=True)
 class AnswerSurcharge(Command):
-    """The customer approves (then pays) or declines the order's waiting request."""
+    """The customer approves (then pays) or declines the order's waiting request — the one
+    ``surcharge_id`` names when the answer came from a request's own button (an older
+    request's button must not answer a newer one)."""
 
     customer_id: int
     number: int
     approve: bool
+    surcharge_id: int | None = None
 
 
 @dataclass(frozen=True)

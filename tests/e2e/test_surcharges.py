@@ -172,6 +172,48 @@ async def test_an_unanswered_extra_lapses(tg, fake_telegram, clock):
     assert not [p for p in payments if p.kind == PaymentKind.SURCHARGE]
 
 
+async def test_an_older_requests_button_does_not_answer_a_newer_one(tg, fake_telegram, clock):
+    """Each request's buttons name it: pressing a declined ¥40 request's 同意 after the worker
+    asked for ¥80 answers nothing; the newer request's own buttons still work."""
+    app, client = tg
+    _, worker, customer, number = await at_work(app, client, fake_telegram, clock, 673001, 673101)
+    await ask_one_more_hour(worker, fake_telegram, number)
+    notice_to(fake_telegram, 673101, customer, "师傅现场申请加价")
+    first = customer.last
+    await customer.choose("拒绝加价")
+    assert "师傅会按原价继续服务" in customer.text()
+    clock.advance(minutes=1)  # a new request needs a photo taken after the last one
+    await worker.say(f"加价 #{number}")
+    await worker.choose("其他")
+    await worker.say("80 厨房重油污")
+    await photo(worker, fake_telegram, f"grease{number}")
+    await worker.choose("提交申请")
+    assert "已发给客户确认" in worker.text()
+
+    customer.last = first  # the first request's notice, its buttons
+    await customer.choose("同意加价")
+    assert "之前的加价申请" in customer.text()
+    order, _, payments = await order_and_ledger(app, number)
+    assert not [p for p in payments if p.kind == PaymentKind.SURCHARGE]
+    assert not [line for line in order.lines if line.kind.value == "surcharge"]
+    notice_to(fake_telegram, 673101, customer, "厨房重油污")
+    await customer.choose("同意加价")
+    assert f"已同意订单 #{number} 的现场加价 ¥80.00" in customer.text()
+
+
+async def test_an_answer_after_the_time_given_changes_nothing(tg, fake_telegram, clock):
+    app, client = tg
+    _, worker, customer, number = await at_work(app, client, fake_telegram, clock, 674001, 674101)
+    await ask_one_more_hour(worker, fake_telegram, number)
+    notice_to(fake_telegram, 674101, customer, "师傅现场申请加价")
+    clock.advance(minutes=16)  # past the 15 minutes, before the sweep ran
+    await customer.choose("同意加价")
+    assert "已过答复时间" in customer.text()
+    _, _, payments = await order_and_ledger(app, number)
+    assert not [p for p in payments if p.kind == PaymentKind.SURCHARGE]
+    assert (await app[SERVICES].run(ExpireSurcharges()))[0].lapsed == 1  # the sweep's, once
+
+
 async def test_a_full_refund_after_an_approved_extra_returns_both_payments(
     tg, fake_telegram, clock
 ):

@@ -24,7 +24,13 @@ from conversations.results.orders import (
     WorkerSeen,
 )
 from conversations.state import Conversation
-from domain.commands import CancelOrder, ConfirmOrder, RequestPayment, RescheduleOrder
+from domain.commands import (
+    AnswerSurcharge,
+    CancelOrder,
+    ConfirmOrder,
+    RequestPayment,
+    RescheduleOrder,
+)
 from domain.lifecycle import OrderStatus
 from domain.pricing import LineKind, QuoteLine, Selection
 from domain.queries import LoadOrder, LoadOrders, QuoteReschedule
@@ -173,6 +179,7 @@ def test_entering_keeps_only_what_the_caller_asked_for():
         "payment": {},
         "again_at": "",
         "new_start": "",
+        "surcharge": None,
     }
     c = conv(action="pay", number=240117, fee_cents=100)
     assert my_orders.enter(CTX, c).commands == [RequestPayment(5, 240117)]
@@ -180,6 +187,9 @@ def test_entering_keeps_only_what_the_caller_asked_for():
     assert my_orders.enter(CTX, conv(action="confirm", number=240117)).commands == [
         ConfirmOrder(5, 240117)
     ]
+    assert my_orders.enter(
+        CTX, conv(action="surcharge_yes", number=240117, surcharge=31)
+    ).commands == [AnswerSurcharge(5, 240117, True, 31)]
     said = my_orders.enter(CTX, conv(action="confirm", number=None))
     assert isinstance(said.replies[0], Say) and said.reask
 

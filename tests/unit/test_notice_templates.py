@@ -74,6 +74,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     "job_stage": {"number": 240117, "stage_zh": "厨房", "stage_en": "Kitchen", "n": 1, "total": 4},
     "surcharge_requested": {
         "number": 240117,
+        "sid": 31,
         "amount": 4_000,
         "items_zh": "· 现场加价:日常保洁 +1 小时 ¥40.00",
         "items_en": "· Extra: Daily cleaning +1 hour ¥40.00",
