@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from conversations.events import (
+    Failed,
     Inbound,
     PaymentReceived,
 )
@@ -167,11 +168,13 @@ class Engine:
                 conv.version = base + 1
                 replies = await self.process(conv, event, role, catalog)
                 async with txn.unguarded():  # a failed note fails the turn: no SAVEPOINT
-                    await self._note(event)
+                    noted = await self._note(event)
                 state, answer = conv.dumps(), dump_answer(replies, conv.lang)
                 checkpoint = Checkpoint(conv.version, message_id, state, answer, self.clock())
                 await txn.commit(event.channel, event.user_id, checkpoint, base)
             committed = True
+            if noted is not None:  # kept: the next ones within NOTE_EVERY need not write it
+                self._noted[noted[0]] = noted[1]
         except BaseException as exc:
             if committed:
                 raise
@@ -194,19 +197,21 @@ class Engine:
             await self._release(event, claim.token)
         return Handled("handled", replies, conv.lang)
 
-    async def _note(self, event: Inbound) -> None:
+    async def _note(self, event: Inbound) -> tuple[tuple[str, str], datetime] | None:
         """Note that the person wrote (WeChat's 48-hour window; an account the platform
-        called unreachable is reachable again), in the turn's transaction."""
+        called unreachable is reachable again), in the turn's transaction; what to remember
+        once the turn committed (None: nothing was noted). A note that failed, or a turn that
+        did not commit, is not remembered, so the person's next message notes it again."""
         if isinstance(event, PaymentReceived):
-            return
+            return None
         now, key = self.clock(), (event.channel, event.user_id)
         last = self._noted.get(key)
         if last is not None and now - last < NOTE_EVERY:
-            return
+            return None
         if len(self._noted) >= NOTED_MAX:
             self._noted.clear()
-        await self.run(NoteInbound(event.channel, event.user_id, now))
-        self._noted[key] = now
+        results = await self.run(NoteInbound(event.channel, event.user_id, now))
+        return None if any(isinstance(r, Failed) for r in results) else (key, now)
 
     async def _release(self, event: Inbound, token: str) -> None:
         """Best effort, after the state could not be saved: let the retry in (else it waits

@@ -135,9 +135,9 @@ class TurnTransaction(Protocol):
         ...
 
     def unguarded(self) -> AbstractAsyncContextManager[None]:
-        """Commands run inside write without a SAVEPOINT of their own: one that fails fails
-        the whole turn (it commits nothing) — for the turn's last writes, whose failure the
-        turn does not survive anyway."""
+        """Commands run inside this write without a SAVEPOINT of their own: one that fails
+        fails the whole turn (it commits nothing) — for the turn's last writes, whose failure
+        the turn does not survive anyway. Each must commit its unit of work or raise."""
         ...
 
 

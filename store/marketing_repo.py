@@ -28,6 +28,7 @@ from domain.campaigns import (
 from domain.lifecycle import OrderStatus
 from domain.rules import MemberLevel
 from store.crypto import PiiCipher
+from store.people_repo import IDENTITIES as _IDENTITIES
 from store.prepared import execute
 from store.tables import (
     AddressRow,
@@ -40,7 +41,6 @@ from store.tables import (
 )
 from store.types import UtcDateTime
 
-_IDENTITIES = IdentityRow.__table__  # type: ignore[attr-defined]  # SQLModel: undeclared
 _NOTE_INBOUND = (  # a prepared statement: every turn that notes a message runs it
     update(_IDENTITIES)
     .where(

@@ -65,7 +65,8 @@ class TurnTransaction:
     async def unguarded(self) -> AsyncIterator[None]:
         """Members opened inside join without a SAVEPOINT (and its RELEASE): one of them that
         fails rolls the whole turn back, and the turn then refuses to commit (``TurnBroken``)
-        — for the turn's last writes, whose failure fails the turn anyway."""
+        — for the turn's last writes, whose failure fails the turn anyway. A member here must
+        commit or raise: one that ends without committing also rolls the turn back."""
         self.guarded = False
         try:
             yield
