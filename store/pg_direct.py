@@ -26,7 +26,7 @@ the benchmarks).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -52,11 +52,24 @@ def observe(engine: AsyncEngine, observer: Observer) -> Callable[[], None]:
 class PgConnection:
     """asyncpg's connection under one SQLAlchemy connection, running plans."""
 
-    __slots__ = ("driver", "_observers")
+    __slots__ = ("driver", "connection", "early_reads", "_observers")
 
-    def __init__(self, driver: asyncpg.Connection, engine: Engine) -> None:
+    def __init__(self, driver: asyncpg.Connection, connection: AsyncConnection) -> None:
         self.driver = driver
-        self._observers = _OBSERVERS.setdefault(engine, [])
+        self.connection = connection
+        options = (
+            connection.sync_connection.get_execution_options()
+            if connection.sync_connection
+            else {}
+        )
+        self.early_reads = (
+            "isolation_level" not in options
+            and (connection.default_isolation_level or "").upper() == "READ COMMITTED"
+        )
+        """Whether a plain SELECT may run before the transaction: only at READ COMMITTED,
+        where each statement takes its own snapshot anyway (a stricter level's snapshot or
+        serializable checks begin with the transaction)."""
+        self._observers = _OBSERVERS.setdefault(connection.sync_engine, [])
 
     def takes(self, plan: Plan) -> bool:
         """Whether ``plan`` may run here now: inside SQLAlchemy's transaction once it is open;
@@ -64,40 +77,40 @@ class PgConnection:
         COMMITTED transaction) — a write or a locking read goes through SQLAlchemy, which
         begins the transaction first. A unit of work that only reads never sends BEGIN, and
         its end sends neither COMMIT nor ROLLBACK (SQLAlchemy's adapter has none to end)."""
-        return plan.reads_only or bool(self.driver.is_in_transaction())
+        if self.driver.is_in_transaction():
+            return True
+        return plan.reads_only and self.early_reads
 
     async def fetch(self, plan: Plan, params: Mapping[str, Any]) -> list[Any]:
         values = plan.values(params)
-        self._seen(plan.sql)
-        try:
-            raw = await self.driver.fetch(plan.sql, *values)
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-            raise _wrapped(plan.sql, exc) from exc
+        raw = await self._run(plan.sql, self.driver.fetch(plan.sql, *values))
         return plan.rows(raw)
 
     async def execute(self, plan: Plan, params: Mapping[str, Any]) -> int:
         """Run an UPDATE or DELETE (or an INSERT without RETURNING); the rows it changed."""
         values = plan.values(params)
-        self._seen(plan.sql)
-        try:
-            status: str = await self.driver.execute(plan.sql, *values)
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-            raise _wrapped(plan.sql, exc) from exc
+        status: str = await self._run(plan.sql, self.driver.execute(plan.sql, *values))
         count = status.rpartition(" ")[2]  # "UPDATE 3", "INSERT 0 1"
         return int(count) if count.isdigit() else 0
 
     async def execute_many(self, plan: Plan, rows: Sequence[Mapping[str, Any]]) -> None:
         """One statement for many rows, sent together (asyncpg pipelines them)."""
         values = [plan.values(r) for r in rows]
-        self._seen(plan.sql)
-        try:
-            await self.driver.executemany(plan.sql, values)
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-            raise _wrapped(plan.sql, exc) from exc
+        await self._run(plan.sql, self.driver.executemany(plan.sql, values))
 
-    def _seen(self, sql: str) -> None:
+    async def _run(self, sql: str, call: Awaitable[Any]) -> Any:
+        """``call``'s answer; a failure raised as SQLAlchemy's error. A connection that is
+        gone (the server restarted, the socket was cut) is invalidated, as SQLAlchemy does
+        when its own statement finds it so: the pool replaces that one connection."""
         for observer in self._observers:
             observer(sql)
+        try:
+            return await call
+        except _FAILURES as exc:
+            lost = self.driver.is_closed()
+            if lost:
+                await self.connection.invalidate(exc)
+            raise _wrapped(sql, exc, lost) from exc
 
 
 async def connection_of(connection: AsyncConnection) -> PgConnection | None:
@@ -108,9 +121,10 @@ async def connection_of(connection: AsyncConnection) -> PgConnection | None:
     driver = raw.driver_connection
     if not isinstance(driver, asyncpg.Connection):
         return None
-    return PgConnection(driver, connection.sync_engine)
+    return PgConnection(driver, connection)
 
 
+_FAILURES = (asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError, OSError)
 _TRANSLATED: tuple[tuple[type[BaseException], type[sa_exc.DBAPIError]], ...] = (
     (asyncpg.IntegrityConstraintViolationError, sa_exc.IntegrityError),
     (asyncpg.SyntaxOrAccessError, sa_exc.ProgrammingError),
@@ -118,6 +132,7 @@ _TRANSLATED: tuple[tuple[type[BaseException], type[sa_exc.DBAPIError]], ...] = (
     (asyncpg.PostgresConnectionError, sa_exc.OperationalError),
     (asyncpg.exceptions.DataError, sa_exc.DataError),
     (asyncpg.InterfaceError, sa_exc.InterfaceError),
+    (asyncpg.InternalClientError, sa_exc.InternalError),  # a schema changed under a statement
     (OSError, sa_exc.OperationalError),
 )
 
@@ -134,7 +149,10 @@ class DriverError(Exception):
         self.__cause__ = error
 
 
-def _wrapped(sql: str, exc: BaseException) -> sa_exc.DBAPIError:
-    """asyncpg's error as SQLAlchemy raises it for the same failure, without parameters."""
+def _wrapped(sql: str, exc: BaseException, lost: bool) -> sa_exc.DBAPIError:
+    """asyncpg's error as SQLAlchemy raises it for the same failure, without parameters
+    (``lost``: the connection was invalidated)."""
     kind = next((ours for theirs, ours in _TRANSLATED if isinstance(exc, theirs)), None)
-    return (kind or sa_exc.DatabaseError)(sql, None, DriverError(exc), hide_parameters=True)
+    return (kind or sa_exc.DatabaseError)(
+        sql, None, DriverError(exc), hide_parameters=True, connection_invalidated=lost
+    )

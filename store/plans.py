@@ -90,7 +90,7 @@ class Plan:
         ]
 
 
-_PLANS: dict[tuple[int, str], Plan | None] = {}
+_PLANS: dict[tuple[int, str, str], Plan | None] = {}
 PLANS_MAX = 2048
 """Plans kept at most: callers pass statements built once (module level, or an ``lru_cache``
 of shapes), so this is never reached unless a caller builds one per call — then the plans
@@ -102,7 +102,7 @@ def plan(statement: Executable, dialect: Dialect) -> Plan | None:
     (an expanding ``IN``) or a default this module cannot compute. A plan holds its
     statement, so the statement's id (the key) is not reused while the plan is kept; a
     statement without a plan is kept with it for the same reason."""
-    key = (id(statement), dialect.name)
+    key = (id(statement), dialect.name, dialect.driver)
     try:
         return _PLANS[key]
     except KeyError:
@@ -139,13 +139,17 @@ def _compile(statement: Executable, dialect: Dialect) -> Plan | None:
             fallback = bind.callable
         else:
             value = bind.value
-            fallback = (lambda v=value: v) if value is not None else None
-            if value is not None:
+            given = value is not None or not bind.required  # ``.values(col=None)``: NULL
+            fallback = (lambda v=value: v) if given else None
+            if given:
                 literals[name] = value
         slots.append(_Slot(name, fallback, _bind_processor(bind.type, dialect)))
     # a SELECT's columns, or what an INSERT/UPDATE … RETURNING returns
     columns = list(getattr(statement, "exported_columns", ()))
-    results = tuple(_result_processor(c.type, dialect) for c in columns)
+    try:
+        results = tuple(_result_processor(c.type, dialect) for c in columns)
+    except TypeError:  # a type whose processing needs the driver's column type (Numeric)
+        return None
     processed = tuple((i, s.process) for i, s in enumerate(slots) if s.process is not None)
     return Plan(
         statement,

@@ -204,3 +204,55 @@ async def test_a_statement_built_once_counts_the_rows_it_changed(database, seen)
         )
     assert [r.attempts for r in rows] == [1, 1]
     assert [s.split()[0] for s in seen.direct] == ["UPDATE", "UPDATE", "SELECT"]
+
+
+async def test_a_connection_the_server_dropped_is_invalidated_alone(database, db_url):
+    """A statement on asyncpg's connection finds its backend gone: SQLAlchemy's error, and the
+    connection invalidated then and there — not given back to the pool, where the next
+    checkout's ping would find it dead and drop every pooled connection with it."""
+    from sqlalchemy import func
+    from sqlalchemy.exc import DBAPIError
+
+    from store.db import create_engine
+
+    backend = select(func.pg_backend_pid().label("pid"))
+    admin = create_engine(db_url)
+    invalidated: list[BaseException | None] = []
+    event.listen(
+        database.engine.sync_engine, "invalidate", lambda _c, _r, exc: invalidated.append(exc)
+    )
+    with pytest.raises(DBAPIError) as caught:
+        async with database.uow() as uow:  # reads only: no transaction for a rollback to end
+            [(pid,)] = await fetch(uow.session, backend)
+            async with admin.connect() as conn:
+                await conn.scalar(select(func.pg_terminate_backend(pid, 5000)))
+            await fetch(uow.session, backend)
+    await admin.dispose()
+    assert caught.value.connection_invalidated
+    assert len(invalidated) == 1  # then and there, by the failed statement's error
+    async with database.uow() as uow:
+        [(again,)] = await fetch(uow.session, backend)
+    assert again != pid
+
+
+async def test_at_a_stricter_isolation_level_reads_wait_for_the_transaction(db_url, pii_key):
+    """Reads before BEGIN mean the same only at READ COMMITTED: at REPEATABLE READ the
+    transaction's snapshot must hold them, so they go through SQLAlchemy, which begins it."""
+    from store.crypto import PiiCipher, decode_key
+    from store.db import create_engine
+    from store.uow import Database
+
+    engine = create_engine(db_url).execution_options(isolation_level="REPEATABLE READ")
+    strict = Database(engine, PiiCipher(decode_key(pii_key)))
+    queries: list[str] = []
+
+    def connected(dbapi_connection, _record) -> None:
+        dbapi_connection.driver_connection.add_query_logger(lambda q: queries.append(q.query))
+
+    event.listen(engine.sync_engine, "connect", connected)
+    try:
+        async with strict.uow() as uow:
+            assert await select_rows(uow.session, OUTBOX, user_id=uuid4().hex) == []
+        assert await transaction_control(queries) == ["BEGIN", "ROLLBACK"]
+    finally:
+        await strict.dispose()

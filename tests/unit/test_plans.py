@@ -47,3 +47,18 @@ def test_bind_values_go_through_the_dialects_processing(value):
     statement = TABLE.update().where(TABLE.c.id == bindparam("w_id")).values(name=bindparam("v"))
     plan = plans.plan(statement, DIALECT)
     assert plan is not None and plan.values({"w_id": 2, "v": value}) == (value, 2)
+
+
+def test_a_column_whose_result_needs_the_drivers_type_gets_no_plan():
+    """asyncpg's Numeric processing needs the column's type code: such a statement goes
+    through SQLAlchemy (no plan) instead of failing."""
+    from sqlalchemy import Numeric, cast
+
+    halves = select(cast(TABLE.c.id, Numeric(10, 2)).label("half"))
+    assert plans.plan(halves, DIALECT) is None
+
+
+def test_a_null_written_in_the_statement_is_sent_as_null():
+    statement = TABLE.update().where(TABLE.c.id == bindparam("w_id")).values(name=None)
+    plan = plans.plan(statement, DIALECT)
+    assert plan is not None and plan.values({"w_id": 3}) == (None, 3)
