@@ -299,6 +299,10 @@ class Outbox(Protocol):
 
     async def counts(self) -> dict[str, int]: ...
 
+    async def forget_before(self, when: datetime) -> int:
+        """Drop the sent and dead messages written before ``when``; return how many."""
+        ...
+
 
 class Tickets(Protocol):
     """Support tickets (``domain.support``); message text encrypted at rest."""

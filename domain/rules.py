@@ -261,6 +261,9 @@ class NotificationRules:
     after it, only template messages (campaigns check it before writing to the outbox)."""
     certificate_reminder_days: tuple[int, ...] = (7, 30)
     """A worker is reminded this many days before each of their documents expires."""
+    keep_days: int = 30
+    """Sent and dead messages are dropped from the outbox this many days after they were
+    written (``ForgetConversations``): they hold what was said to people."""
 
 
 @dataclass(frozen=True)

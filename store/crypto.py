@@ -15,6 +15,9 @@ _VERSION = b"\x01"
 STATE_FIELD = "conversation.state"
 REPLIES_FIELD = "conversation.replies"
 """What ``PiiCipher.seal`` binds a conversation's state and a turn's answer to."""
+OUTBOX_REPLIES_FIELD = "outbox.replies"
+OUTBOX_TEMPLATE_FIELD = "outbox.template"
+"""What it binds a waiting message's replies and template message to."""
 
 
 class PiiKeyError(ValueError):

@@ -1,28 +1,41 @@
 """The outbox table: messages written with the change they report, claimed with a lease by
 whichever process drains first (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has one
 writer at a time), so each is sent by one process; a person's messages are due one at a time,
-oldest first, so they arrive in order even across retries."""
+oldest first, so they arrive in order even across retries.
+
+A message's replies and template message are sealed with the PII key (``replies_enc``,
+``template_enc``): an SOS to ops carries phones and an address, a relayed message its text. Rows
+queued before they were sealed keep theirs in the plain ``replies`` and ``template``, and are
+read from there."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Table, exists, func, or_, update
+import orjson
+from sqlalchemy import Delete, Table, bindparam, delete, exists, func, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.outbox import OutboxMessage, OutboxStatus
-from store.prepared import insert_one
+from store.crypto import OUTBOX_REPLIES_FIELD, OUTBOX_TEMPLATE_FIELD, PiiCipher
+from store.prepared import execute, insert_one
 from store.tables import OutboxRow
 
 OUTBOX: Table = OutboxRow.__table__  # type: ignore[attr-defined]
+_FORGET: Delete = delete(OUTBOX).where(
+    OUTBOX.c.status != OutboxStatus.PENDING.value,  # sent or dead
+    OUTBOX.c.created_at < bindparam("before"),
+)
 
 
 class OutboxRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cipher: PiiCipher) -> None:
         self._s = session
+        self._cipher = cipher
 
     async def add(self, message: OutboxMessage) -> int:
         """One prepared INSERT … RETURNING id (an ORM object and its flush cost more than
@@ -35,8 +48,12 @@ class OutboxRepository:
                 "user_id": message.user_id,
                 "lang": message.lang,
                 "event": message.event,
-                "replies": message.replies,
-                "template": message.template,
+                "replies": [],
+                "replies_enc": self._cipher.seal(
+                    OUTBOX_REPLIES_FIELD, orjson.dumps(message.replies)
+                ),
+                "template": None,
+                "template_enc": self._seal_template(message.template),
                 "status": message.status.value,
                 "next_attempt_at": message.next_attempt_at,
                 "created_at": message.created_at,
@@ -76,7 +93,7 @@ class OutboxRepository:
             .execution_options(synchronize_session=False)
         )
         rows = sorted(result.scalars().all(), key=lambda r: r.id or 0)
-        return [_message(r) for r in rows]
+        return [self._message(r) for r in rows]
 
     async def waiting_before(self, messages: Sequence[OutboxMessage]) -> set[tuple[str, str]]:
         """The recipients of ``messages`` who have an older message still pending."""
@@ -108,7 +125,8 @@ class OutboxRepository:
                 next_attempt_at=message.next_attempt_at,
                 sent_at=message.sent_at,
                 last_error=message.last_error,
-                template=message.template,
+                template=None,
+                template_enc=self._seal_template(message.template),
                 claimed_until=None,
             )
             .execution_options(synchronize_session=False)
@@ -120,21 +138,37 @@ class OutboxRepository:
         )
         return {status: n for status, n in rows.all()}
 
+    async def forget_before(self, when: datetime) -> int:
+        """Drop the sent and dead messages written before ``when``; pending ones stay."""
+        return await execute(self._s, _FORGET, {"before": when})
 
-def _message(r: OutboxRow) -> OutboxMessage:
-    return OutboxMessage(
-        id=r.id,
-        channel=r.channel,
-        user_id=r.user_id,
-        lang=r.lang,
-        event=r.event,
-        replies=list(r.replies),
-        template=dict(r.template) if r.template else None,
-        created_at=r.created_at,
-        next_attempt_at=r.next_attempt_at,
-        status=OutboxStatus(r.status),
-        attempts=r.attempts,
-        progress=r.progress,
-        sent_at=r.sent_at,
-        last_error=r.last_error,
-    )
+    def _seal_template(self, template: dict[str, Any] | None) -> bytes:
+        if template is None:
+            return b""
+        return self._cipher.seal(OUTBOX_TEMPLATE_FIELD, orjson.dumps(template))
+
+    def _message(self, r: OutboxRow) -> OutboxMessage:
+        if r.replies_enc:
+            replies = orjson.loads(self._cipher.unseal(OUTBOX_REPLIES_FIELD, r.replies_enc))
+        else:  # queued before replies were sealed
+            replies = list(r.replies)
+        if r.template_enc:
+            template = orjson.loads(self._cipher.unseal(OUTBOX_TEMPLATE_FIELD, r.template_enc))
+        else:
+            template = dict(r.template) if r.template else None
+        return OutboxMessage(
+            id=r.id,
+            channel=r.channel,
+            user_id=r.user_id,
+            lang=r.lang,
+            event=r.event,
+            replies=replies,
+            template=template,
+            created_at=r.created_at,
+            next_attempt_at=r.next_attempt_at,
+            status=OutboxStatus(r.status),
+            attempts=r.attempts,
+            progress=r.progress,
+            sent_at=r.sent_at,
+            last_error=r.last_error,
+        )

@@ -142,6 +142,7 @@ class NotificationSpec(Strict):
     certificate_reminder_days: list[PositiveInt] = Field(
         default=list(_N.certificate_reminder_days), max_length=10
     )
+    keep_days: int = Field(default=_N.keep_days, ge=1)
 
     def build(self) -> NotificationRules:
         return NotificationRules(
@@ -155,6 +156,7 @@ class NotificationSpec(Strict):
             confirm_reminder_hours=self.confirm_reminder_hours,
             wechat_window_hours=self.wechat_window_hours,
             certificate_reminder_days=tuple(sorted(set(self.certificate_reminder_days))),
+            keep_days=self.keep_days,
         )
 
 

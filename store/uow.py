@@ -80,7 +80,7 @@ _REPOSITORIES: dict[str, tuple[Any, bool]] = {
     "payout_accounts": (PayoutAccountRepository, True),
     "payout_claims": (PayoutClaims, False),
     "settlement_runs": (SettlementRuns, False),
-    "outbox": (OutboxRepository, False),
+    "outbox": (OutboxRepository, True),
     "complaints": (ComplaintRepository, False),
     "ratings": (RatingRepository, False),
     "spot_checks": (SpotCheckRepository, False),

@@ -153,9 +153,11 @@ class UnpaidExpired(Result):
 
 @dataclass(frozen=True, slots=True)
 class ConversationsForgotten(Result):
-    """``ForgetConversations``: the conversation checkpoints idle too long, dropped."""
+    """``ForgetConversations``: the conversation checkpoints idle too long, and the outbox's
+    sent and dead messages kept long enough, dropped."""
 
     checkpoints: int
+    messages: int = 0
 
 
 @dataclass(frozen=True, slots=True)

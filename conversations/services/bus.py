@@ -132,7 +132,12 @@ class Services(Deps):
             c.ConfirmSandboxPayment: self.confirm_sandbox,
             c.CancelOrder: self.cancel,
             c.DrainOutbox: self.drain_outbox,
-            c.ForgetConversations: partial(forget_conversations, uow=uow, clock=clock),
+            c.ForgetConversations: partial(
+                forget_conversations,
+                uow=uow,
+                clock=clock,
+                keep_messages=timedelta(days=self.rules.notifications.keep_days),
+            ),
             **self.desk.handlers(),
             **self.links.handlers(),
             **self.dispatch_desk.handlers(),

@@ -1,11 +1,12 @@
 """How long the product remembers a conversation: checkpoints idle longer than
 ``domain.turns.CONVERSATION_KEEP`` are dropped by a sweep (their states in Redis or the local
-store expire by themselves after the same time)."""
+store expire by themselves after the same time), and so are the outbox's sent and dead
+messages older than ``NotificationRules.keep_days``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from conversations.events import Result
 from conversations.results.sweeps import ConversationsForgotten
@@ -15,9 +16,15 @@ from domain.turns import CONVERSATION_KEEP
 
 
 async def forget_conversations(
-    cmd: c.ForgetConversations, *, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime]
+    cmd: c.ForgetConversations,
+    *,
+    uow: Callable[[], UnitOfWork],
+    clock: Callable[[], datetime],
+    keep_messages: timedelta,
 ) -> list[Result]:
+    now = clock()
     async with uow() as u:
-        forgotten = await u.checkpoints.forget_before(clock() - CONVERSATION_KEEP)
+        forgotten = await u.checkpoints.forget_before(now - CONVERSATION_KEEP)
+        messages = await u.outbox.forget_before(now - keep_messages)
         await u.commit()
-    return [ConversationsForgotten(forgotten)]
+    return [ConversationsForgotten(forgotten, messages)]

@@ -25,7 +25,15 @@ class OutboxRow(SQLModel, table=True):
     lang: str = Field(default="zh", max_length=8)
     event: str = Field(max_length=40)
     replies: list[dict[str, Any]] = json_field(list)
+    """Plain only in rows queued before revision 0025 (``[]`` since: see ``replies_enc``)."""
     template: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    """Plain only in rows queued before revision 0025 (NULL since: see ``template_enc``)."""
+    replies_enc: bytes = sealed_field()
+    """The rendered replies, sealed with the PII key: they carry phones and addresses (an SOS
+    to ops, a relayed message)."""
+    template_enc: bytes = sealed_field()
+    """The channel's template message (WeChat's fields come from the notice), sealed; empty
+    when there is none."""
     status: str = Field(default="pending", max_length=10)
     attempts: int = Field(default=0)
     progress: int = Field(default=0)  # replies already delivered (a retry resumes there)

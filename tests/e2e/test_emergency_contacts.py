@@ -10,6 +10,7 @@ import json
 import random
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import select
 
 from domain.commands import DrainOutbox
@@ -84,6 +85,11 @@ async def test_a_customer_s_contact_set_in_me_is_told_by_sms_and_shown_to_ops(
     assert message["to"] == contact_phone and "紧急求助" in message["text"]
     assert f"#{number}" in message["text"] and customer.phone not in message["text"]
     assert key.startswith("daojia-sos-") and key.endswith("-customer-" + key.split("-")[-1])
+    async with app[DATABASE].uow() as uow:  # the alert's phones are sealed in the outbox
+        conn = await uow.session.connection()
+        outbox = (await conn.execute(text("SELECT * FROM outbox"))).all()
+    kept = repr([[bytes(v) if isinstance(v, memoryview) else v for v in r] for r in outbox])
+    assert outbox and contact_phone not in kept and customer.phone not in kept
     async with app[DATABASE].uow() as uow:
         logged = (await uow.session.exec(select(AuditRow).where(AuditRow.action == "sos"))).all()
         set_by = await uow.session.exec(

@@ -23,6 +23,8 @@ class FakeSms(LoopbackServer):
         super().__init__()
         self.fail = 0
         self.lose_answer = 0
+        self.invalid: set[str] = set()
+        """Numbers refused with 422, the number named in the error (as providers do)."""
         self.requests: list[dict[str, Any]] = []
         """Every request that came, signed or not: its headers and body."""
         self.sent: dict[str, dict[str, Any]] = {}
@@ -45,6 +47,8 @@ class FakeSms(LoopbackServer):
         key = request.headers.get("Idempotency-Key", "")
         if not key or key != data.get("key"):
             return web.json_response({"error": "no idempotency key"}, status=400)
+        if data["to"] in self.invalid:
+            return web.json_response({"error": f"invalid number {data['to']}"}, status=422)
         if key in self.sent:
             return web.json_response({"status": "duplicate"})
         self.sent[key] = {"to": data["to"], "text": data["text"]}

@@ -44,6 +44,14 @@ async def test_a_wrong_key_or_an_outage_is_retried_and_nothing_is_sent(sms):
     assert not down.value.permanent and not sms.sent
 
 
+async def test_a_refused_number_is_not_retried_and_its_error_names_it_masked(sms):
+    sms.invalid = {"13812345678"}
+    with pytest.raises(DeliveryFailed) as refused:
+        await HttpSms(sms.root, KEY).send("13812345678", "x", "k3")
+    assert refused.value.permanent and not sms.sent
+    assert refused.value.reason == "sms provider 422: invalid number 138****5678"
+
+
 async def test_nobody_listening_is_an_outage():
     with pytest.raises(DeliveryFailed) as down:
         await HttpSms("http://127.0.0.1:9", KEY, timeout_s=2).send("13812345678", "x", "k")
