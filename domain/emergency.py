@@ -44,22 +44,34 @@ def check_contact(contact: EmergencyContact, own_phone: str) -> None:
         raise DomainError(N_("紧急联系人不能是您自己的号码,请填写家人或朋友的手机号。"))
 
 
-def sms_key(sos_id: int, holder: Holder, holder_id: int) -> str:
-    """The SMS's idempotency key: one SMS per SOS and contact, however often it is retried."""
-    return f"daojia-sos-{sos_id}-{holder.value}-{holder_id}"
+def sms_key(sos_id: int, holder: Holder, holder_id: int, token: str = "") -> str:
+    """The SMS's idempotency key: one SMS per SOS and contact, however often it is retried.
+    ``token`` (drawn per SOS) keeps it unique beyond this database: a restored or fresh
+    database, or a staging copy on the same provider account, numbers its SOS again, and the
+    provider would take a repeated key for a message already sent."""
+    key = f"daojia-sos-{sos_id}-{holder.value}-{holder_id}"
+    return f"{key}-{token}" if token else key
 
 
-def sms_recipient(sos_id: int, holder: Holder, holder_id: int) -> str:
+def sms_recipient(sos_id: int, holder: Holder, holder_id: int, token: str = "") -> str:
     """How the outbox names the SMS (never the number: that is read, decrypted, when it is
-    sent): ``sos:12:customer:34``."""
-    return f"sos:{sos_id}:{holder.value}:{holder_id}"
+    sent): ``sos:12:customer:34`` and the SOS's token (``sms_key``)."""
+    name = f"sos:{sos_id}:{holder.value}:{holder_id}"
+    return f"{name}:{token}" if token else name
 
 
-def read_recipient(user_id: str) -> tuple[int, Holder, int] | None:
-    """``sms_recipient`` read back, or None."""
+def read_recipient(user_id: str) -> tuple[int, Holder, int, str] | None:
+    """``sms_recipient`` read back (a row queued without a token reads with ""), or None."""
     parts = user_id.split(":")
-    if len(parts) != 4 or parts[0] != "sos" or not parts[1].isdigit() or not parts[3].isdigit():
+    if len(parts) not in (4, 5) or parts[0] != "sos":
         return None
+    if not parts[1].isdigit() or not parts[3].isdigit():
+        return None
+    try:
+        holder = Holder(parts[2])
+    except ValueError:
+        return None
+    return int(parts[1]), holder, int(parts[3]), parts[4] if len(parts) == 5 else ""
     try:
         return int(parts[1]), Holder(parts[2]), int(parts[3])
     except ValueError:

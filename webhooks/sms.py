@@ -34,10 +34,10 @@ class SmsDelivery:
         found = read_recipient(user_id)
         if found is None:
             raise DeliveryFailed("no SMS recipient", permanent=True)
-        sos_id, holder, holder_id = found
+        sos_id, holder, holder_id, token = found
         async with self.uow() as uow:
             contact = await uow.emergency_contacts.get(holder, holder_id)
         if contact is None or not contact.phone:
             raise DeliveryFailed("the emergency contact is gone", permanent=True)
         text = "\n".join(r.text for r in replies if isinstance(r, Say | Ask)).strip()
-        await self.gateway.send(contact.phone, text, sms_key(sos_id, holder, holder_id))
+        await self.gateway.send(contact.phone, text, sms_key(sos_id, holder, holder_id, token))

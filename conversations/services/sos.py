@@ -10,6 +10,7 @@ provider sends it once per SOS, ``domain.emergency.sms_key``)."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from conversations.events import Result
@@ -102,7 +103,8 @@ class SosDesk:
         data = {"name": person.name if person else "", "number": facts["number"]}
         notice = Notice(kind.value, holder_id, "sos_contact", data)
         lang = person.lang if person else "zh"
-        to = [(SMS, sms_recipient(sos_id, kind, holder_id), lang)]
+        token = secrets.token_hex(6)  # the SMS's key, unique beyond this database
+        to = [(SMS, sms_recipient(sos_id, kind, holder_id, token), lang)]
         return await self.s.postman.post_to(uow, notice, to, lease=True)
 
 

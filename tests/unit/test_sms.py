@@ -68,7 +68,11 @@ async def test_the_sandbox_logs_without_the_number(caplog):
 
 
 def test_the_outbox_names_the_sos_and_the_person_never_the_number():
-    to = sms_recipient(12, Holder.WORKER, 34)
-    assert to == "sos:12:worker:34" and read_recipient(to) == (12, Holder.WORKER, 34)
+    to = sms_recipient(12, Holder.WORKER, 34, "a1b2c3")
+    assert to == "sos:12:worker:34:a1b2c3"
+    assert read_recipient(to) == (12, Holder.WORKER, 34, "a1b2c3")
+    assert sms_key(12, Holder.WORKER, 34, "a1b2c3") == "daojia-sos-12-worker-34-a1b2c3"
+    # a row queued before the token: read as it was, its key as it was
+    assert read_recipient("sos:12:worker:34") == (12, Holder.WORKER, 34, "")
     assert sms_key(12, Holder.WORKER, 34) == "daojia-sos-12-worker-34"
     assert read_recipient("sos:12:boss:34") is None and read_recipient("13812345678") is None
