@@ -18,6 +18,7 @@ from domain.catalog import UNIT_TEXT, Item
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.pricing import LineKind, QuoteLine
+from domain.relay import mask_phones
 from domain.rules import ExecutionRules, PricingRules
 from domain.text import N_, Bilingual
 
@@ -128,7 +129,8 @@ def price(item: Item, extras: tuple[Extra, ...], pricing: PricingRules) -> tuple
         else:
             if x.amount_cents <= 0 or not x.reason.strip():
                 raise DomainError(N_("请写金额和原因,例如「80 厨房重油污」"))
-            label = N_("现场加价:{reason}", reason=x.reason.strip()[:MAX_REASON])
+            reason = mask_phones(x.reason.strip()[:MAX_REASON])  # shown to the customer
+            label = N_("现场加价:{reason}", reason=reason)
             amount = x.amount_cents
         lines.append(QuoteLine(LineKind.SURCHARGE, label, amount, item.id))
     return tuple(lines)

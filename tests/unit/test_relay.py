@@ -74,6 +74,9 @@ def test_each_person_is_on_their_own_side_and_strangers_on_none() -> None:
         ("+86 138-1234-5678 也行", "+861******5678 也行"),
         ("座机 021-64381234", "座机 021****1234"),
         ("订单 240117,100 平,15:00 到", "订单 240117,100 平,15:00 到"),
+        ("全角 １３８１２３４５６７８，谢谢", "全角 138****5678，谢谢"),  # punctuation kept
+        ("点开 138.1234.5678", "点开 138****5678"),
+        ("单价 12.5 元", "单价 12.5 元"),
     ],
 )
 def test_phone_numbers_are_masked_and_other_numbers_kept(typed: str, shown: str) -> None:

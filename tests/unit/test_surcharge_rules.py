@@ -38,6 +38,14 @@ def test_more_units_and_options_are_priced_from_the_catalog():
     assert fixed[0].amount_cents == 3000  # not per unit: once
 
 
+def test_a_phone_number_in_the_workers_reason_is_masked_for_the_customer():
+    reason = "厨房重油污 加我 13812345678"
+    [line] = price(
+        DAILY, (Extra(ExtraKind.AMOUNT, amount_cents=8000, reason=reason),), RULES.pricing
+    )
+    assert line.label.get("zh") == "现场加价:厨房重油污 加我 138****5678"
+
+
 def test_high_altitude_only_where_the_item_allows_it():
     windows = next(i for c in CATALOG.categories for i in c.items if i.high_altitude)
     [line] = price(windows, (Extra(ExtraKind.ALTITUDE),), RULES.pricing)
