@@ -365,6 +365,8 @@ class RiskRules:
     """How long a code to join another chat account to one's account stays good."""
     link_code_tries: int = 5
     """Wrong codes before the request is void (a new one must be asked for)."""
+    sos_sms_every_minutes: int = 30
+    """A person's emergency contact is texted at most this often: a repeated SOS alerts ops."""
 
 
 @dataclass(frozen=True)

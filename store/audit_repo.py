@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -35,6 +37,19 @@ class AuditRepository:
             .where(AuditRow.target == target)
             .order_by(col(AuditRow.id))
             .limit(limit)
+        )
+        return [
+            AuditEntry(r.at, r.actor, r.action, r.target, r.role, r.before, r.after)
+            for r in rows.all()
+        ]
+
+    async def of_actor(self, actor: str, action: str, since: datetime) -> list[AuditEntry]:
+        """``actor``'s ``action`` entries at ``since`` or later, newest first (at most 100)."""
+        rows = await self._s.exec(
+            select(AuditRow)
+            .where(AuditRow.actor == actor, AuditRow.action == action, col(AuditRow.at) >= since)
+            .order_by(col(AuditRow.id).desc())
+            .limit(100)
         )
         return [
             AuditEntry(r.at, r.actor, r.action, r.target, r.role, r.before, r.after)

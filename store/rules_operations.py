@@ -230,6 +230,7 @@ class RiskSpec(Strict):
     broadcast_every_minutes: int = Field(default=_R.broadcast_every_minutes, ge=1)
     link_code_minutes: int = Field(default=_R.link_code_minutes, ge=1, le=60)
     link_code_tries: int = Field(default=_R.link_code_tries, ge=1, le=10)
+    sos_sms_every_minutes: int = Field(default=_R.sos_sms_every_minutes, ge=1, le=1440)
 
     def build(self) -> RiskRules:
         return RiskRules(
@@ -242,4 +243,5 @@ class RiskSpec(Strict):
             broadcast_every_minutes=self.broadcast_every_minutes,
             link_code_minutes=self.link_code_minutes,
             link_code_tries=self.link_code_tries,
+            sos_sms_every_minutes=self.sos_sms_every_minutes,
         )

@@ -11,6 +11,7 @@ provider sends it once per SOS, ``domain.emergency.sms_key``)."""
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
 from conversations.events import Result
@@ -76,20 +77,23 @@ class SosDesk:
             order = await _order_of(uow, cmd)
             facts = await _facts(uow, cmd, order)
             holder, contact = await _contact_of(uow, cmd)
-            facts |= _contact_facts(contact)
+            actor = f"{cmd.channel}:{cmd.user_id}"
+            every = self.s.rules.risk.sos_sms_every_minutes
+            texting = bool(holder and contact) and not await _texted_lately(uow, actor, now, every)
+            facts |= _contact_facts(contact) | {"contact_texted": texting}
             sos_id = await uow.audit.append(
                 AuditEntry(
                     now,
-                    f"{cmd.channel}:{cmd.user_id}",
+                    actor,
                     "sos",
-                    f"order:{order.number}" if order else f"{cmd.channel}:{cmd.user_id}",
+                    f"order:{order.number}" if order else actor,
                     "worker" if cmd.worker_id is not None else "customer",
                     {},
-                    {"order": order.number if order else None, "contact_told": bool(contact)},
+                    {"order": order.number if order else None, "contact_told": texting},
                 )
             )
             posted = await self.s.post(uow, [to_admins("sos_admin", **facts)])
-            if holder and contact:
+            if holder and texting:
                 posted += await self._tell_contact(uow, sos_id, holder, facts)
             await uow.commit()
         await self.s.flush(posted)
@@ -120,6 +124,14 @@ async def _contact_of(
             if contact is not None:
                 return (kind, holder_id), contact
     return None, None
+
+
+async def _texted_lately(uow: UnitOfWork, actor: str, now: datetime, minutes: int) -> bool:
+    """Whether this person's contact was texted within ``risk.sos_sms_every_minutes``: a
+    repeated SOS (panic, or someone pumping SMS at the operator's cost) alerts ops again
+    without a new SMS."""
+    recent = await uow.audit.of_actor(actor, "sos", now - timedelta(minutes=minutes))
+    return any(entry.after.get("contact_told") for entry in recent)
 
 
 def _contact_facts(contact: EmergencyContact | None) -> dict[str, Any]:

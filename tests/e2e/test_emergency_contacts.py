@@ -167,3 +167,27 @@ async def test_without_a_contact_only_ops_are_told(
     await customer.say("/sos")
     [alert] = alerts(fake_telegram, ops)
     assert "紧急联系人" not in alert and not sms.requests
+
+
+async def test_a_repeated_sos_alerts_ops_each_time_and_texts_the_contact_once_a_while(
+    aiohttp_client, tmp_path, db_url, pii_key, fake_telegram, clock, sms
+):
+    """``risk.sos_sms_every_minutes`` (30): a person who sends SOS again and again (panic, or
+    pumping SMS at the operator's cost) has ops alerted every time, their contact texted once
+    in that time."""
+    ops = uid()
+    app = sms_app(tmp_path, db_url, pii_key, clock, fake_telegram, sms, ops)
+    client = await aiohttp_client(app)
+    customer = TelegramUser(client, fake_telegram, uid())
+    await customer.say("/start")
+    await customer.say("紧急联系人")
+    await customer.say(f"李强{random_refs.phone()}朋友")
+    for _ in range(3):
+        await customer.say("SOS")
+        clock.advance(minutes=5)
+    assert len(alerts(fake_telegram, ops)) == 3 and len(sms.sent) == 1
+    assert "这次未再发" in alerts(fake_telegram, ops)[-1]
+    clock.advance(minutes=30)
+    await customer.say("SOS")
+    assert len(alerts(fake_telegram, ops)) == 4 and len(sms.sent) == 2
+    assert "已发短信通知" in alerts(fake_telegram, ops)[-1]

@@ -99,6 +99,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "contact": "王先生",
         "contact_relation": "配偶",
         "contact_phone": "13700137000",
+        "contact_texted": True,
     },
     "sos_contact": {"name": "王女士", "number": 240117},
     "finished": {
