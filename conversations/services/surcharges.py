@@ -179,7 +179,7 @@ class SurchargeDesk:
 
     async def expire(self, cmd: c.ExpireSurcharges) -> list[Result]:
         """Requests past their answer time lapse, once whichever process gets there first;
-        both sides are told and nothing is charged."""
+        both sides are told (while the job is still under way) and nothing is charged."""
         now = self.s.clock()
         async with self.s.uow() as uow:
             due = await uow.surcharges.due(now, BATCH)
@@ -191,10 +191,15 @@ class SurchargeDesk:
                     continue
                 order = await uow.orders.get(s.order_id, full=False)
                 assert order is not None
-                notices: list[Notice] = [
-                    to_worker(s.worker_id, "surcharge_lapsed_worker", number=s.number),
-                    to_customer(order.customer_id, "surcharge_lapsed", number=s.number),
-                ]
+                # an order no longer under way (cancelled, refunded) has no price to go on at
+                notices: list[Notice] = (
+                    [
+                        to_worker(s.worker_id, "surcharge_lapsed_worker", number=s.number),
+                        to_customer(order.customer_id, "surcharge_lapsed", number=s.number),
+                    ]
+                    if order.status in ANSWERABLE
+                    else []
+                )
                 posted = await self.s.post(uow, notices)
                 await uow.commit()
             await self.s.flush(posted)

@@ -19,7 +19,7 @@ from tests.e2e.helpers import (
     seed_worker,
     telegram_app,
 )
-from tests.e2e.test_job_rules import photo, to_in_service
+from tests.e2e.test_job_rules import photo, telegram_gps, to_in_service, visit_code
 from webhooks.keys import DATABASE, SERVICES
 
 OWNER = 993001
@@ -60,6 +60,18 @@ async def ask_one_more_hour(worker: TelegramUser, fake, number: int) -> None:
     assert "照片已保存" in worker.text()
     await worker.choose("提交申请")
     assert "加价 ¥40.00 已发给客户确认" in worker.text()
+
+
+async def arrived(worker: TelegramUser, fake, number: int, clock) -> None:
+    """The worker accepted, came and checked in (visit code, door photo): not started yet."""
+    await worker.say(f"/accept #{number}")
+    clock.now = clock.now.replace(hour=7)  # 15:00 Shanghai
+    clock.advance(days=1)
+    await worker.say(f"/onway #{number}")
+    await worker.say(f"/checkin #{number}")
+    await worker.share(location=telegram_gps(HOME))
+    await worker.say(await visit_code(worker.client.app, number))
+    await photo(worker, fake, f"door{number}")
 
 
 def notice_to(fake, uid: int, customer: TelegramUser, words: str) -> None:
@@ -212,6 +224,28 @@ async def test_an_answer_after_the_time_given_changes_nothing(tg, fake_telegram,
     _, _, payments = await order_and_ledger(app, number)
     assert not [p for p in payments if p.kind == PaymentKind.SURCHARGE]
     assert (await app[SERVICES].run(ExpireSurcharges()))[0].lapsed == 1  # the sweep's, once
+
+
+async def test_a_request_open_when_the_order_is_cancelled_lapses_unannounced(
+    tg, fake_telegram, clock
+):
+    app, client = tg
+    await seed_worker(app, channel="telegram", user_id="675001", center=HOME)
+    customer = TelegramUser(client, fake_telegram, 675101)
+    number = await book_and_pay(customer)
+    worker = TelegramUser(client, fake_telegram, 675001)
+    await arrived(worker, fake_telegram, number, clock)
+    assert (await order_and_ledger(app, number))[0].status.value == "arrived"
+    await ask_one_more_hour(worker, fake_telegram, number)
+    owner = TelegramUser(client, fake_telegram, OWNER)
+    await owner.say(f"/cancel #{number} 顾客临时有事")
+    await app[SERVICES].run(ExecuteRefunds())
+    assert (await order_and_ledger(app, number))[0].status.value in ("cancelled", "refunded")
+    told = len(fake_telegram.sent(675101)), len(fake_telegram.sent(675001))
+    clock.advance(minutes=16)
+    assert (await app[SERVICES].run(ExpireSurcharges()))[0].lapsed == 1
+    # no "服务按原价继续" for a cancelled order, to either side
+    assert (len(fake_telegram.sent(675101)), len(fake_telegram.sent(675001))) == told
 
 
 async def test_a_full_refund_after_an_approved_extra_returns_both_payments(
