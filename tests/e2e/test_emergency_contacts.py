@@ -102,18 +102,23 @@ async def test_a_customer_s_contact_set_in_me_is_told_by_sms_and_shown_to_ops(
     assert contact_phone not in json.dumps(entry.after, ensure_ascii=False)
 
 
-async def test_with_the_sms_provider_down_the_sms_waits_in_the_outbox_and_goes_once(
-    aiohttp_client, tmp_path, db_url, pii_key, fake_telegram, clock, sms
-):
-    ops = uid()
-    app = sms_app(tmp_path, db_url, pii_key, clock, fake_telegram, sms, ops)
-    client = await aiohttp_client(app)
+async def with_a_contact(client, fake_telegram) -> tuple[TelegramUser, str]:
+    """A new customer who set an emergency contact (李强, a friend): them and its number."""
     customer = TelegramUser(client, fake_telegram, uid())
     await customer.say("/start")
     await customer.say("紧急联系人")
     contact_phone = random_refs.phone()
     await customer.say(f"李强{contact_phone}朋友")  # no spaces
     assert "已保存紧急联系人:李强(朋友)" in customer.text()
+    return customer, contact_phone
+
+
+async def test_with_the_sms_provider_down_the_sms_waits_in_the_outbox_and_goes_once(
+    aiohttp_client, tmp_path, db_url, pii_key, fake_telegram, clock, sms
+):
+    ops = uid()
+    app = sms_app(tmp_path, db_url, pii_key, clock, fake_telegram, sms, ops)
+    customer, contact_phone = await with_a_contact(await aiohttp_client(app), fake_telegram)
 
     sms.fail = 3
     await customer.say("SOS")
@@ -177,11 +182,7 @@ async def test_a_repeated_sos_alerts_ops_each_time_and_texts_the_contact_once_a_
     in that time."""
     ops = uid()
     app = sms_app(tmp_path, db_url, pii_key, clock, fake_telegram, sms, ops)
-    client = await aiohttp_client(app)
-    customer = TelegramUser(client, fake_telegram, uid())
-    await customer.say("/start")
-    await customer.say("紧急联系人")
-    await customer.say(f"李强{random_refs.phone()}朋友")
+    customer, _ = await with_a_contact(await aiohttp_client(app), fake_telegram)
     for _ in range(3):
         await customer.say("SOS")
         clock.advance(minutes=5)

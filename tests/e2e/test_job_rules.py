@@ -51,9 +51,10 @@ async def photo(user: TelegramUser, fake, file_id: str, data: bytes = PNG) -> No
     )
 
 
-async def to_in_service(
+async def arrived(
     worker: TelegramUser, fake, number: int, clock: Clock, arrive_after_start_min: int = 0
 ) -> None:
+    """The worker accepted, came and checked in (location, visit code, door photo)."""
     await worker.say(f"/accept #{number}")
     clock.now = clock.now.replace(hour=7, minute=arrive_after_start_min)  # 15:xx Shanghai
     clock.advance(days=1)
@@ -62,6 +63,12 @@ async def to_in_service(
     await worker.share(location=telegram_gps(HOME))
     await worker.say(await visit_code(worker.client.app, number))
     await photo(worker, fake, f"door{number}")
+
+
+async def to_in_service(
+    worker: TelegramUser, fake, number: int, clock: Clock, arrive_after_start_min: int = 0
+) -> None:
+    await arrived(worker, fake, number, clock, arrive_after_start_min)
     await worker.say(f"/photo #{number} before")
     await photo(worker, fake, f"before{number}")
 

@@ -19,7 +19,7 @@ from tests.e2e.helpers import (
     seed_worker,
     telegram_app,
 )
-from tests.e2e.test_job_rules import photo, telegram_gps, to_in_service, visit_code
+from tests.e2e.test_job_rules import arrived, photo, to_in_service
 from webhooks.keys import DATABASE, SERVICES
 
 OWNER = 993001
@@ -60,18 +60,6 @@ async def ask_one_more_hour(worker: TelegramUser, fake, number: int) -> None:
     assert "照片已保存" in worker.text()
     await worker.choose("提交申请")
     assert "加价 ¥40.00 已发给客户确认" in worker.text()
-
-
-async def arrived(worker: TelegramUser, fake, number: int, clock) -> None:
-    """The worker accepted, came and checked in (visit code, door photo): not started yet."""
-    await worker.say(f"/accept #{number}")
-    clock.now = clock.now.replace(hour=7)  # 15:00 Shanghai
-    clock.advance(days=1)
-    await worker.say(f"/onway #{number}")
-    await worker.say(f"/checkin #{number}")
-    await worker.share(location=telegram_gps(HOME))
-    await worker.say(await visit_code(worker.client.app, number))
-    await photo(worker, fake, f"door{number}")
 
 
 def notice_to(fake, uid: int, customer: TelegramUser, words: str) -> None:
