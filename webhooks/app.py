@@ -348,6 +348,7 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         invoicing=app.get(INVOICING),
         insurer=app.get(INSURER),
         mail=messenger.mail is not None,
+        sms=messenger.sms is not None,
         geocoder=geocoder,
         city=settings.geocoder_city,
     )

@@ -75,6 +75,7 @@ class Deps:
         invite_link: Callable[[str, str], Awaitable[InviteLink | None]] | None = None,
         invoicing: InvoiceProvider | None = None,
         mail: bool = False,
+        sms: bool = False,
         insurer: InsurerGateway | None = None,
         geocoder: Geocoder | None = None,
         city: str = gazetteer.DEFAULT_CITY,
@@ -129,6 +130,9 @@ class Deps:
         wait until one is configured."""
         self.mail = mail
         """Whether email goes out (``DAOJIA_SMTP_URL``): else invoices come in chat only."""
+        self.sms = sms
+        """Whether SMS goes out (``DAOJIA_SMS_API_BASE``, the sandbox under demo): else an
+        SOS's emergency contact is not texted (ops are told so)."""
         self.insurer = insurer
         """The insurer issuing a policy per paid order (the sandbox where it runs), or None:
         requested policies wait until one is configured."""

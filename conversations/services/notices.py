@@ -115,7 +115,7 @@ EVENTS: dict[str, frozenset[str]] = {
         # the masked relay chat between an order's customer and worker
         "relay_message": "number sender text photos where",
         "sos_admin": "who channel number address where customer customer_phone worker "
-        "worker_phone contact contact_relation contact_phone contact_texted",
+        "worker_phone contact contact_relation contact_phone contact_texted sms",
         "sos_contact": "name number",
         # admin desk
         "broadcast": "text",

@@ -79,8 +79,12 @@ class SosDesk:
             holder, contact = await _contact_of(uow, cmd)
             actor = f"{cmd.channel}:{cmd.user_id}"
             every = self.s.rules.risk.sos_sms_every_minutes
-            texting = bool(holder and contact) and not await _texted_lately(uow, actor, now, every)
-            facts |= _contact_facts(contact) | {"contact_texted": texting}
+            texting = (
+                bool(holder and contact)
+                and self.s.sms  # no provider: the SMS would only wait in the outbox
+                and not await _texted_lately(uow, actor, now, every)
+            )
+            facts |= _contact_facts(contact) | {"contact_texted": texting, "sms": self.s.sms}
             sos_id = await uow.audit.append(
                 AuditEntry(
                     now,

@@ -192,3 +192,35 @@ async def test_a_repeated_sos_alerts_ops_each_time_and_texts_the_contact_once_a_
     await customer.say("SOS")
     assert len(alerts(fake_telegram, ops)) == 4 and len(sms.sent) == 2
     assert "已发短信通知" in alerts(fake_telegram, ops)[-1]
+
+
+async def test_without_an_sms_provider_ops_are_told_the_contact_was_not_texted(
+    aiohttp_client, tmp_path, db_url, pii_key, fake_telegram, clock
+):
+    """``serve`` without ``DAOJIA_SMS_API_BASE``: nothing would send the SMS, so none is
+    queued, the audit log says the contact was not told, and ops are told to call them."""
+    ops = uid()
+    admins = f"telegram:{ops}:ops"
+    app = make_app(
+        tmp_path, db_url, pii_key, clock=clock, **on_telegram(fake_telegram), admins=admins
+    )
+    customer, contact_phone = await with_a_contact(await aiohttp_client(app), fake_telegram)
+
+    async def texts() -> int:
+        async with app[DATABASE].uow() as uow:
+            conn = await uow.session.connection()
+            return len(
+                (await conn.execute(text("SELECT id FROM outbox WHERE channel = 'sms'"))).all()
+            )
+
+    before = await texts()
+    await customer.say("SOS")
+    [alert] = alerts(fake_telegram, ops)
+    assert contact_phone in alert and "未配置短信服务" in alert
+    assert await texts() == before
+    async with app[DATABASE].uow() as uow:
+        mine = select(AuditRow).where(
+            AuditRow.action == "sos", AuditRow.actor == f"telegram:{customer.uid}"
+        )
+        logged = (await uow.session.exec(mine)).all()
+    assert [r.after["contact_told"] for r in logged] == [False]

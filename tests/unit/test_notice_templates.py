@@ -100,6 +100,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "contact_relation": "配偶",
         "contact_phone": "13700137000",
         "contact_texted": True,
+        "sms": True,
     },
     "sos_contact": {"name": "王女士", "number": 240117},
     "finished": {
