@@ -29,7 +29,7 @@ from domain.lifecycle import OrderStatus
 from domain.rules import MemberLevel
 from store.crypto import PiiCipher
 from store.people_repo import IDENTITIES as _IDENTITIES
-from store.prepared import execute
+from store.prepared import execute, forget_rows
 from store.tables import (
     AddressRow,
     CampaignRecipientRow,
@@ -320,9 +320,7 @@ class MarketingRepository:
         ``every`` (or the account was taken for unreachable, which it no longer is)."""
         params = {"w_channel": channel, "w_user": user_id, "v_at": at, "w_stale": at - every}
         await execute(self._s, _NOTE_INBOUND, params)
-        sync = self._s.sync_session  # the session's copies may hold the times before
-        for row in [r for r in sync.identity_map.values() if isinstance(r, IdentityRow)]:
-            sync.expunge(row)
+        forget_rows(self._s, _IDENTITIES)  # the session's copies may hold the times before
 
     async def unreachable(self, channel: str, user_id: str, at: datetime) -> None:
         """The platform said nothing reaches this account (until the person writes again)."""

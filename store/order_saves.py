@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from store.new_orders import all_defaults_named, insert_children
 from store.order_queries import ORDER_EVENTS, ORDERS
-from store.prepared import fetch, insert_many, update_where
+from store.prepared import fetch, forget_rows, insert_many, update_where
 
 
 async def save_order(
@@ -46,9 +46,7 @@ async def save_order(
         params.update({f"e{i}_{name}": value for name, value in event.items()})
     statement = _statement(tuple(values), tuple(events[0]), len(events))
     [(changed,)] = await fetch(session, statement, params)
-    sync = session.sync_session
-    for row in [r for r in sync.identity_map.values() if getattr(r, "__table__", None) is ORDERS]:
-        sync.expunge(row)
+    forget_rows(session, ORDERS)
     return int(changed)
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import Select, Table, bindparam, func, insert, select, union_all
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from store.new_orders import all_defaults_named
-from store.prepared import execute, fetch, insert_many
+from store.prepared import execute, fetch, forget_rows, insert_many
 from store.tables import LedgerEntryRow, PaymentRow
 
 # Core tables: SQLModel sets ``__table__`` on a table class but does not declare it
@@ -49,11 +49,7 @@ async def claim_and_post(
             params.update({f"e{i}_{name}": value for name, value in entry.items()})
         statement = _statement(tuple(values), len(only_if), tuple(entries[0]), len(entries))
         [(changed,)] = await fetch(session, statement, params)
-    sync = session.sync_session
-    for row in [
-        r for r in sync.identity_map.values() if getattr(r, "__table__", None) is PAYMENTS
-    ]:
-        sync.expunge(row)
+    forget_rows(session, PAYMENTS)
     return int(changed)
 
 

@@ -199,10 +199,16 @@ async def update_where(
         changed = await pg[0].execute(pg[1], params)
     else:
         changed = int((await _core(session, statement, params)).rowcount)
+    forget_rows(session, table)
+    return changed
+
+
+def forget_rows(session: AsyncSession, table: Table) -> None:
+    """Drop the session's ORM copies of ``table``'s rows: a statement run past the ORM may
+    have changed them, and a stale copy would be returned by later ORM reads."""
     sync = session.sync_session
     for row in [r for r in sync.identity_map.values() if getattr(r, "__table__", None) is table]:
         sync.expunge(row)
-    return changed
 
 
 async def execute(session: AsyncSession, statement: Executable, params: Mapping[str, Any]) -> int:
