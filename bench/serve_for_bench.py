@@ -195,11 +195,13 @@ def count_sql(path: Path) -> Callable[[web.Application], AsyncIterator[None]]:
 
     async def counting(app: web.Application) -> AsyncIterator[None]:
         seen = {"sql": 0, "transactions": 0}
-        statements: Counter[str] = Counter()  # by their text, for a look at what was sent
+        # by their text, for a look at what was sent (shortened when written: the same
+        # statement is the same string, whose hash Python keeps, so counting costs little)
+        statements: Counter[str] = Counter()
 
         def sql(_conn: object, _cursor: object, statement: str, *_: object) -> None:
             seen["sql"] += 1
-            statements[" ".join(statement.split())[:160]] += 1
+            statements[statement] += 1
 
         def begun(*_: object) -> None:
             seen["transactions"] += 1
@@ -211,7 +213,10 @@ def count_sql(path: Path) -> Callable[[web.Application], AsyncIterator[None]]:
         if observe is not None:
             observe(app[DATABASE].engine, lambda statement: sql(None, None, statement))
         yield
-        dump = orjson.dumps(seen) + b"\n" + orjson.dumps(dict(statements.most_common()))
+        short: Counter[str] = Counter()
+        for statement, n in statements.items():
+            short[" ".join(statement.split())[:160]] += n
+        dump = orjson.dumps(seen) + b"\n" + orjson.dumps(dict(short.most_common()))
         await asyncio.to_thread(path.write_bytes, dump)
 
     return counting

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from functools import partial
 from typing import Any
 
@@ -15,18 +16,27 @@ from store.sqlite.wal import NO_AUTOCHECKPOINT
 
 SQLITE_BUSY_TIMEOUT_S = 30
 POOL_TIMEOUT_S = 60
+PING_IDLE_S = 0.5
+"""A pooled PostgreSQL connection given back less than this long ago is not pinged on
+checkout (HikariCP's ``aliveBypassWindowMs``, 500 ms): under load every unit of work would
+otherwise pay a round trip for a connection that just answered. One the server dropped within
+the window fails its first statement instead; that error drops the pool's connections (the
+turn fails, the platform's retry gets a new one)."""
 
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, *, echo: bool = False, autocheckpoint: bool = True) -> AsyncEngine:
+def create_engine(
+    url: str, *, echo: bool = False, autocheckpoint: bool = True, ping_idle_s: float = PING_IDLE_S
+) -> AsyncEngine:
     """An async engine for ``url``; SQLite connections get WAL and foreign keys, and with
     ``autocheckpoint=False`` leave WAL checkpoints to a ``store.sqlite.wal.Checkpointer``.
 
     Its errors and its echo never show the statement's parameters (``hide_parameters``):
-    they hold names, complaint texts and keyed hashes of phones."""
+    they hold names, complaint texts and keyed hashes of phones. A PostgreSQL connection is
+    pinged on checkout when it has been idle ``ping_idle_s`` or longer (``PING_IDLE_S``)."""
     kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if is_sqlite(url):
         # one connection, called inline (store.sqlite.inline): SQLite has one writer anyway,
@@ -46,28 +56,38 @@ def create_engine(url: str, *, echo: bool = False, autocheckpoint: bool = True) 
         event.listen(engine.sync_engine, "connect", partial(_sqlite_pragmas, pragmas))
     else:
         event.listen(engine.sync_engine, "connect", _fresh)
-        event.listen(engine.sync_engine, "checkout", _ping)
+        event.listen(engine.sync_engine, "checkin", _returned)
+        event.listen(engine.sync_engine, "checkout", partial(_ping, ping_idle_s))
     return engine
 
 
 _FRESH = "daojia.fresh"  # connection record info: connected, not checked out since
+_RETURNED = "daojia.returned"  # connection record info: when it was last checked in
 
 
 def _fresh(_dbapi_conn: Any, record: Any) -> None:
     record.info[_FRESH] = True
 
 
-def _ping(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+def _returned(_dbapi_conn: Any, record: Any) -> None:
+    if record is not None:  # None: the connection was invalidated and is gone
+        record.info[_RETURNED] = time.monotonic()
+
+
+def _ping(idle_s: float, dbapi_conn: Any, record: Any, _proxy: Any) -> None:
     """Check a pooled PostgreSQL connection on checkout, as ``pool_pre_ping`` would, in one
     round trip: SQLAlchemy's pre-ping on asyncpg is BEGIN, an empty prepared query and
     ROLLBACK (the transaction keeps PgBouncer's transaction mode on one server connection for
     the prepared query), three round trips on every unit of work; a simple-protocol query
     needs no transaction. A connection that fails it is dropped with the rest of the pool
     (the server restarted, say) and the checkout goes on with a new one
-    (``InvalidatePoolError``); a new connection is not pinged. ``run_async`` is how
+    (``InvalidatePoolError``); a new connection is not pinged, nor one given back within
+    ``idle_s``. ``run_async`` is how
     SQLAlchemy lets a pool event await the driver."""
     if record.info.pop(_FRESH, False):
         return
+    if time.monotonic() - record.info.get(_RETURNED, float("-inf")) < idle_s:
+        return  # it answered a moment ago (``PING_IDLE_S``)
     try:
         dbapi_conn.run_async(_select_one)
     except Exception as exc:  # closed by the server, network gone: any failure means unusable

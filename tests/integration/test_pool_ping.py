@@ -1,27 +1,51 @@
 """PostgreSQL connections are checked on checkout (``store.db``): a pooled connection that
-answers is reused, one the server dropped is replaced before a unit of work gets it."""
+answers is reused, one the server dropped is replaced before a unit of work gets it — unless
+it was given back within ``ping_idle_s`` (it answered a moment ago): then its first statement
+fails, and the next checkout gets a new connection."""
 
+import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from store.db import create_engine
 
 
-async def test_a_connection_the_server_dropped_is_replaced_before_it_is_used(postgres_url):
-    engine = create_engine(postgres_url)
+async def _pid(engine) -> int:
+    async with engine.connect() as conn:
+        return await conn.scalar(text("SELECT pg_backend_pid()"))
+
+
+async def _drop(postgres_url: str, pid: int) -> None:
     admin = create_engine(postgres_url)
     try:
-        async with engine.connect() as conn:
-            first = await conn.scalar(text("SELECT pg_backend_pid()"))
-        async with engine.connect() as conn:  # the check passed: the same connection
-            assert await conn.scalar(text("SELECT pg_backend_pid()")) == first
         async with admin.connect() as conn:  # waits (5 s at most) until it has gone
-            dropped = await conn.scalar(
-                text("SELECT pg_terminate_backend(:p, 5000)"), {"p": first}
-            )
+            dropped = await conn.scalar(text("SELECT pg_terminate_backend(:p, 5000)"), {"p": pid})
         assert dropped
-        async with engine.connect() as conn:
-            again = await conn.scalar(text("SELECT pg_backend_pid()"))
+    finally:
+        await admin.dispose()
+
+
+async def test_a_connection_the_server_dropped_is_replaced_before_it_is_used(postgres_url):
+    engine = create_engine(postgres_url, ping_idle_s=0.0)  # every checkout pings
+    try:
+        first = await _pid(engine)
+        assert await _pid(engine) == first  # the check passed: the same connection
+        await _drop(postgres_url, first)
+        again = await _pid(engine)
         assert again is not None and again != first
     finally:
         await engine.dispose()
-        await admin.dispose()
+
+
+async def test_a_connection_given_back_within_the_window_is_not_pinged(postgres_url):
+    engine = create_engine(postgres_url, ping_idle_s=3600.0)
+    try:
+        first = await _pid(engine)
+        await _drop(postgres_url, first)
+        with pytest.raises(DBAPIError) as failed:  # handed out unchecked: it fails once
+            await _pid(engine)
+        assert failed.value.connection_invalidated
+        again = await _pid(engine)  # a new one: the dead one was dropped from the pool
+        assert again is not None and again != first
+    finally:
+        await engine.dispose()
