@@ -9,8 +9,10 @@ import pytest
 
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.orders import Actor
+from domain.settlement import service_value, worker_share
 from tests.e2e.helpers import (
     HOME,
+    STACKING,
     TelegramUser,
     book_and_pay,
     last,
@@ -283,3 +285,25 @@ async def test_a_paid_reschedule_fee_is_kept_when_the_order_is_cancelled_later(
     assert -sum(e.amount_cents for e in ledger if e.account == L.PLATFORM_REVENUE) == fee
     assert sum(e.amount_cents for e in ledger if e.account == L.CUSTOMER_PREPAID) == 0
     assert sum(e.amount_cents for e in ledger) == 0
+
+
+async def test_an_order_moved_while_nobody_had_taken_it_is_offered_at_the_share_of_its_lines(
+    tg, fake_telegram
+):
+    """A move re-offers a dispatching order (its lock read has no quote lines): the worker's
+    earnings come from the service lines, not from the first order's discounted total."""
+    app, client = tg
+    number = await book_and_pay(TelegramUser(client, fake_telegram, 663101), when="明天 15:00")
+    assert (await order_of(app, number)).status == OrderStatus.DISPATCHING  # nobody yet
+    worker_id = await seed_worker(app, channel="telegram", user_id="663001", center=HOME)
+    support = TelegramUser(client, fake_telegram, SUPPORT)
+    await support.say(f"/reschedule #{number} 后天 10:00")
+    assert f"#{number}" in last(fake_telegram, 663001)  # offered at the new time
+    order = await order_of(app, number)
+    async with app[DATABASE].uow() as uow:
+        [offer] = await uow.offers.for_order(order.id)
+        worker = await uow.workers.get(worker_id)
+    value = service_value(order.lines)
+    assert value > order.total_cents  # the first order's discount is the platform's
+    assert offer.worker_id == worker_id
+    assert offer.earn_cents == worker_share(value, worker.level, STACKING.settlement)
