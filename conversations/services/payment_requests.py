@@ -250,9 +250,8 @@ async def refund_done(
     A settled order's earned points come down with what is still paid; an order done and
     refunded in full gives back the points it used."""
     assert refund.order_id is not None  # a card's refund is done by ``services.cards``
-    order = await uow.orders.get(refund.order_id, full=False)
+    order = await uow.orders.get(refund.order_id, full=False, lock=True)  # read as locked
     assert order is not None and order.id is not None
-    await uow.orders.lock(order.id)
     if not await uow.payments.claim(refund.id or 0, PaymentStatus.SUCCEEDED, now, provider_ref):
         return None
     payments = await uow.payments.for_order(order.id)
