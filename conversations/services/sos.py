@@ -74,9 +74,9 @@ class SosDesk:
     async def raise_sos(self, cmd: c.RaiseSos) -> list[Result]:
         now = self.s.clock()
         async with self.s.uow() as uow:
-            order = await _order_of(uow, cmd)
-            facts = await _facts(uow, cmd, order)
-            holder, contact = await _contact_of(uow, cmd)
+            order, side = await _order_of(uow, cmd)
+            facts = await _facts(uow, cmd, order, side)
+            holder, contact = await _contact_of(uow, cmd, side)
             actor = f"{cmd.channel}:{cmd.user_id}"
             every = self.s.rules.risk.sos_sms_every_minutes
             texting = (
@@ -91,7 +91,7 @@ class SosDesk:
                     actor,
                     "sos",
                     f"order:{order.number}" if order else actor,
-                    "worker" if cmd.worker_id is not None else "customer",
+                    side.value,
                     {},
                     {"order": order.number if order else None, "contact_told": texting},
                 )
@@ -117,11 +117,14 @@ class SosDesk:
 
 
 async def _contact_of(
-    uow: UnitOfWork, cmd: c.RaiseSos
+    uow: UnitOfWork, cmd: c.RaiseSos, side: Holder
 ) -> tuple[tuple[Holder, int] | None, EmergencyContact | None]:
-    """Whose emergency contact is told, and it: the worker's when a worker raised it, else
-    (or when a worker who is also a customer gave one as a customer only) the customer's."""
+    """Whose emergency contact is told, and it: the one given on the ``side`` the person is
+    on (a worker's for a worker at a job), else (a worker who is also a customer gave one on
+    the other side only) the other one."""
     holders = [(Holder.WORKER, cmd.worker_id), (Holder.CUSTOMER, cmd.customer_id)]
+    if side == Holder.CUSTOMER:
+        holders.reverse()
     for kind, holder_id in holders:
         if holder_id is not None:
             contact = await uow.emergency_contacts.get(kind, holder_id)
@@ -146,29 +149,38 @@ def _contact_facts(contact: EmergencyContact | None) -> dict[str, Any]:
     }
 
 
-async def _order_of(uow: UnitOfWork, cmd: c.RaiseSos) -> Order | None:
-    """The order the person is on: the visit going on, else the next one taken."""
+async def _order_of(uow: UnitOfWork, cmd: c.RaiseSos) -> tuple[Order | None, Holder]:
+    """The order the person is on — the visit going on, else the next one taken — and on
+    which side: a worker who is also a customer may be at a job, or at home with a visit of
+    their own going on. Without an order, a worker is taken to raise it as a worker."""
+    mine: list[tuple[Order, Holder]] = []
     if cmd.worker_id is not None:
-        mine = await uow.orders.for_worker(cmd.worker_id, UNDER_WAY, limit=20)
-    elif cmd.customer_id is not None:
+        jobs = await uow.orders.for_worker(cmd.worker_id, UNDER_WAY, limit=20)
+        mine += [(o, Holder.WORKER) for o in jobs]
+    if cmd.customer_id is not None:
         recent = await uow.orders.for_customer(cmd.customer_id, limit=20)
-        mine = [o for o in recent if o.status in UNDER_WAY]
-    else:
-        return None
-    return min(mine, key=lambda o: (UNDER_WAY.index(o.status), o.start_at), default=None)
+        mine += [(o, Holder.CUSTOMER) for o in recent if o.status in UNDER_WAY]
+    if not mine:
+        return None, Holder.WORKER if cmd.worker_id is not None else Holder.CUSTOMER
+    return min(
+        mine, key=lambda x: (UNDER_WAY.index(x[0].status), x[0].start_at, x[1] != Holder.WORKER)
+    )
 
 
-async def _facts(uow: UnitOfWork, cmd: c.RaiseSos, order: Order | None) -> dict[str, Any]:
-    customer = await uow.customers.get(cmd.customer_id) if cmd.customer_id else None
-    worker = await uow.workers.get(cmd.worker_id) if cmd.worker_id else None
-    if order is not None:
-        customer = customer or await uow.customers.get(order.customer_id)
-        if worker is None and order.worker_id is not None:
-            worker = await uow.workers.get(order.worker_id)
+async def _facts(
+    uow: UnitOfWork, cmd: c.RaiseSos, order: Order | None, side: Holder
+) -> dict[str, Any]:
+    """Both people of the order (the one who raised it on their ``side``), or the person."""
+    own_customer = cmd.customer_id if side == Holder.CUSTOMER or order is None else None
+    own_worker = cmd.worker_id if side == Holder.WORKER or order is None else None
+    customer_id = own_customer or (order.customer_id if order is not None else None)
+    worker_id = own_worker or (order.worker_id if order is not None else None)
+    customer = await uow.customers.get(customer_id) if customer_id else None
+    worker = await uow.workers.get(worker_id) if worker_id else None
     address = await uow.addresses.get(order.address_id) if order and order.address_id else None
     where = order.checkin if order and order.checkin else address.location if address else None
     return {
-        "who": "worker" if cmd.worker_id is not None else "customer",
+        "who": side.value,
         "channel": cmd.channel,
         "number": order.number if order else 0,
         "address": address.text if address else "",

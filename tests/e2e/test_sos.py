@@ -8,15 +8,17 @@ import random
 
 from sqlmodel import select
 
+from domain.commands import RaiseSos
 from store.tables import AuditRow
 from tests.e2e.helpers import (
     TelegramUser,
     book_and_pay,
     make_app,
     on_telegram,
+    seed_worker,
     taken_by_a_worker,
 )
-from webhooks.keys import DATABASE
+from webhooks.keys import DATABASE, SERVICES
 
 
 def uid() -> int:
@@ -90,3 +92,36 @@ async def test_a_worker_or_someone_without_an_order_raises_it_too(
     assert "110" in stranger.text()
     alerts = [m["text"] for m in fake_telegram.sent(ops) if "紧急求助" in m["text"]]
     assert len(alerts) == 2 and "没有进行中的订单" in alerts[-1]
+
+
+async def test_a_worker_at_home_with_a_visit_of_their_own_raises_it_as_its_customer(
+    aiohttp_client, tmp_path, db_url, pii_key, fake_telegram, clock
+):
+    """A worker who is also a customer, with no job of theirs under way but a visit at home
+    going on: ops get that order, with the worker who came and their number."""
+    ops = uid()
+    app = make_app(
+        tmp_path,
+        db_url,
+        pii_key,
+        clock=clock,
+        **on_telegram(fake_telegram),
+        admins=f"telegram:{ops}:ops",
+    )
+    client = await aiohttp_client(app)
+    customer = TelegramUser(client, fake_telegram, uid())
+    number = await book_and_pay(customer)
+    await taken_by_a_worker(app, number, str(uid()))
+    own_worker = await seed_worker(app, channel="telegram", user_id=str(uid()), online=False)
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        came = await uow.workers.get(order.worker_id)
+    raised = RaiseSos("telegram", str(customer.uid), order.customer_id, own_worker)
+    await app[SERVICES].run(raised)
+    [alert] = [m["text"] for m in fake_telegram.sent(ops) if "紧急求助" in m["text"]]
+    assert f"#{number}" in alert and "8楼801" in alert and came.phone in alert
+    assert "没有进行中的订单" not in alert and "师傅刚在聊天里" not in alert
+    async with app[DATABASE].uow() as uow:
+        rows = await uow.session.exec(select(AuditRow).where(AuditRow.action == "sos"))
+        [logged] = [r for r in rows.all() if r.target == f"order:{number}"]
+    assert logged.role == "customer"
