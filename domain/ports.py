@@ -33,6 +33,7 @@ from domain.offers import Offer, OfferStatus
 from domain.orders import Order, StatusChanged
 from domain.outbox import OutboxMessage
 from domain.oversight import Flag, LoyaltyStats, OrderBrief, PeriodStats, PriceChange
+from domain.payments import Payment
 from domain.people_ports import Addresses, Customers, Identities, Workers
 from domain.placement_ports import Placements
 from domain.points import Membership
@@ -48,7 +49,7 @@ from domain.turns import Checkpoints
 
 class Orders(Protocol):
     async def next_number(self) -> int: ...
-    async def add(self, order: Order) -> Order: ...
+    async def add(self, order: Order, payment: Payment | None = None) -> Order: ...
     async def save(self, order: Order, now: datetime) -> None: ...
     async def get(
         self, order_id: int, *, full: bool = True, lock: bool = False
