@@ -24,14 +24,14 @@ class CouponRepository:
 
     async def add(self, coupon: Coupon) -> Coupon:
         coupon.id = await insert_one(
-            self._s, COUPONS, {"code": coupon.code, **self._values(coupon)}
+            self._s, COUPONS, {"code": coupon.code, **coupon_values(coupon)}
         )
         return coupon
 
     async def save(self, coupon: Coupon) -> None:
         """Write the coupon's state in one UPDATE (no read first)."""
         assert coupon.id is not None
-        await update_where(self._s, COUPONS, self._values(coupon), id=coupon.id)
+        await update_where(self._s, COUPONS, coupon_values(coupon), id=coupon.id)
 
     async def claim(self, coupon: Coupon, order_id: int, now: datetime) -> bool:
         """Mark ``coupon`` used by ``order_id`` if no order holds it, in one conditional
@@ -59,23 +59,24 @@ class CouponRepository:
         )
         return [coupon_from_row(r) for r in rows]
 
-    @staticmethod
-    def _values(c: Coupon) -> dict[str, Any]:
-        t = c.terms
-        return {
-            "customer_id": c.customer_id,
-            "kind": t.kind.value,
-            "amount_cents": t.amount_cents,
-            "off_bp": t.off_bp,
-            "threshold_cents": t.threshold_cents,
-            "max_off_cents": t.max_off_cents,
-            "valid_from": c.valid_from,
-            "valid_until": c.valid_until,
-            "reason": c.reason,
-            "used_order_id": c.used_order_id,
-            "used_at": c.used_at,
-            "promo_id": c.promo_id,
-        }
+
+def coupon_values(c: Coupon) -> dict[str, Any]:
+    """The coupon's columns but ``code``, which never changes."""
+    t = c.terms
+    return {
+        "customer_id": c.customer_id,
+        "kind": t.kind.value,
+        "amount_cents": t.amount_cents,
+        "off_bp": t.off_bp,
+        "threshold_cents": t.threshold_cents,
+        "max_off_cents": t.max_off_cents,
+        "valid_from": c.valid_from,
+        "valid_until": c.valid_until,
+        "reason": c.reason,
+        "used_order_id": c.used_order_id,
+        "used_at": c.used_at,
+        "promo_id": c.promo_id,
+    }
 
 
 def coupon_from_row(row: CouponRow | Row[*tuple[Any, ...]]) -> Coupon:

@@ -28,6 +28,7 @@ from domain.campaigns import (
 from domain.lifecycle import OrderStatus
 from domain.rules import MemberLevel
 from store.crypto import PiiCipher
+from store.new_customers import forget_noted, noted
 from store.people_repo import IDENTITIES as _IDENTITIES
 from store.prepared import execute, forget_rows
 from store.tables import (
@@ -318,12 +319,15 @@ class MarketingRepository:
     ) -> None:
         """The person wrote on this account at ``at``: kept when the last note is older than
         ``every`` (or the account was taken for unreachable, which it no longer is)."""
+        if noted(self._s, channel, user_id, at, every):  # its INSERT in this transaction did
+            return
         params = {"w_channel": channel, "w_user": user_id, "v_at": at, "w_stale": at - every}
         await execute(self._s, _NOTE_INBOUND, params)
         forget_rows(self._s, _IDENTITIES)  # the session's copies may hold the times before
 
     async def unreachable(self, channel: str, user_id: str, at: datetime) -> None:
         """The platform said nothing reaches this account (until the person writes again)."""
+        forget_noted(self._s, channel, user_id)
         await self._s.exec(
             update(IdentityRow)
             .where(

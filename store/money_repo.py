@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.ledger import LedgerEntry
 from domain.payments import Payment, PaymentKind, PaymentStatus
+from store.new_orders import payment_values
 from store.payment_claims import LEDGER_ENTRIES, PAYMENTS, claim_and_post
 from store.prepared import insert_many, insert_one, select_one
 from store.tables import (
@@ -46,24 +47,7 @@ class PaymentRepository:
         self._s = session
 
     async def add(self, payment: Payment) -> Payment:
-        payment.id = await insert_one(
-            self._s,
-            PAYMENTS,
-            {
-                "order_id": payment.order_id,
-                "card_id": payment.card_id,
-                "provider": payment.provider,
-                "kind": payment.kind.value,
-                "amount_cents": payment.amount_cents,
-                "status": payment.status.value,
-                "reference": payment.reference,
-                "provider_ref": payment.provider_ref,
-                "created_at": payment.created_at,
-                "completed_at": payment.completed_at,
-                "refund_of": payment.refund_of,
-                "note": payment.note,
-            },
-        )
+        payment.id = await insert_one(self._s, PAYMENTS, payment_values(payment))
         return payment
 
     async def save(self, payment: Payment) -> None:

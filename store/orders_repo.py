@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.orders import Order, OrderId
+from domain.payments import Payment
 from domain.pricing import QuoteLine
 from domain.reminders import CLAIM_STATUSES, UPCOMING, Reminder
 from domain.rule_keys import MemberLevel
@@ -77,11 +78,11 @@ class OrderRepository:
         self._drawn.add(number)
         return number
 
-    async def add(self, order: Order) -> Order:
-        """Insert the order with its quote lines and timeline (one statement on PostgreSQL:
-        ``store.new_orders``). A number from ``next_number`` that another order holds is
-        drawn again (``Order.renumber``; 7 digits once 6 get crowded); any other number
-        taken fails as a duplicate."""
+    async def add(self, order: Order, payment: Payment | None = None) -> Order:
+        """Insert the order with its quote lines, timeline and first ``payment`` request (one
+        statement on PostgreSQL: ``store.new_orders``). A number from ``next_number`` that
+        another order holds is drawn again (``Order.renumber``; 7 digits once 6 get crowded);
+        any other number taken fails as a duplicate."""
         plain = plain_columns(order)
         values = {
             "number": order.number,
@@ -104,7 +105,7 @@ class OrderRepository:
         events = event_rows(order.timeline)
         drawn = order.number in self._drawn
         for attempt in range(1, 21):
-            order_id = await insert_order(self._s, values, lines, events, if_free=drawn)
+            order_id = await insert_order(self._s, values, lines, events, payment, if_free=drawn)
             if order_id is not None:
                 break
             order.renumber(draw_number(attempt))

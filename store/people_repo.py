@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Insert, Row, Table, bindparam, func, insert, update
+from sqlalchemy import Row, Table, bindparam, func, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.schema import ColumnDefault
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from domain.coupons import Coupon
 from domain.lifecycle import OrderStatus
 from domain.people import (
     Address,
@@ -23,7 +22,9 @@ from domain.people import (
     GeoPoint,
     Identity,
 )
+from store.coupons_repo import coupon_values
 from store.crypto import PiiCipher
+from store.new_customers import CUSTOMER_DEFAULTS, insert_customer, insert_new_customer
 from store.order_queries import customer_with_stats, stats_params
 from store.prepared import fetch, insert_one, select_one, select_rows, update_where
 from store.tables import AddressRow, CustomerRow, IdentityRow
@@ -53,27 +54,6 @@ def point_from_text(text: str) -> GeoPoint | None:
     return GeoPoint(float(lat), float(lon))
 
 
-_CUSTOMER_DEFAULTS = {
-    column.name: column.default.arg
-    for column in CUSTOMERS.columns
-    if isinstance(column.default, ColumnDefault) and column.default.is_scalar
-}
-"""The customers columns' defaults, which SQLAlchemy fills in for an INSERT … VALUES only."""
-
-
-@lru_cache(maxsize=4)
-def _insert_if_code_free(names: tuple[str, ...]) -> Insert:
-    """``INSERT INTO customers (names) SELECT … WHERE NOT EXISTS (a customer with the
-    referral code) RETURNING id``."""
-    taken = select(CUSTOMERS.c.id).where(CUSTOMERS.c.referral_code == bindparam("v_referral_code"))
-    row = sa_select(*(bindparam(f"v_{name}", type_=CUSTOMERS.c[name].type) for name in names))
-    return (
-        insert(CUSTOMERS)
-        .from_select(list(names), row.where(~taken.exists()))
-        .returning(CUSTOMERS.c.id)
-    )
-
-
 class CustomerRepository:
     def __init__(self, session: AsyncSession, cipher: PiiCipher) -> None:
         self._s = session
@@ -93,12 +73,38 @@ class CustomerRepository:
         if customer.points:
             raise ValueError("points come by points movements only (domain.points)")
         values = {"created_at": customer.created_at, **self._values(customer), "points": 0}
-        values = {**_CUSTOMER_DEFAULTS, **values}  # an INSERT … SELECT fills in no default
-        statement = _insert_if_code_free(tuple(values))
+        values = {**CUSTOMER_DEFAULTS, **values}  # an INSERT … SELECT fills in no default
+        statement = insert_customer(tuple(values))
         added = await fetch(self._s, statement, {f"v_{k}": v for k, v in values.items()})
         if not added:
             return False
         customer.id = CustomerId(added[0][0])
+        return True
+
+    async def sign_up(
+        self, customer: Customer, account: Identity, noted_at: datetime, coupon: Coupon
+    ) -> bool:
+        """``add_if_code_free`` the customer with their new chat ``account`` (noted as written
+        on at ``noted_at``) and their ``coupon``, reading nothing first (``store.new_customers``:
+        one statement on PostgreSQL); False, adding nothing, when the chat account is recorded
+        already or another customer holds the referral code."""
+        if customer.points:
+            raise ValueError("points come by points movements only (domain.points)")
+        values = {"created_at": customer.created_at, **self._values(customer), "points": 0}
+        chat = {
+            "channel": account.channel.value,
+            "channel_user_id": account.channel_user_id,
+            "worker_id": account.worker_id,
+            "last_inbound_at": noted_at,
+            "unreachable_at": None,
+        }
+        held = {"code": coupon.code, **coupon_values(coupon)}
+        del held["customer_id"]  # the new customer's
+        ids = await insert_new_customer(self._s, values, chat, held)
+        if ids is None:
+            return False
+        customer.id = CustomerId(ids[0])
+        coupon.customer_id, coupon.id = customer.id, ids[1]
         return True
 
     async def save(self, customer: Customer) -> None:

@@ -6,7 +6,6 @@ The only place conversations touch persistence (through ports).
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from functools import partial
@@ -20,13 +19,12 @@ from conversations.results.booking import (
     PaymentRequested,
     PaymentUnavailable,
 )
-from conversations.results.customers import CustomerRegistered, WelcomeCoupon
 from conversations.results.sweeps import OutboxDrained
 from conversations.services import (
     customer_orders,
     order_steps,
     payment_requests,
-    referrals,
+    sign_ups,
     views,
 )
 from conversations.services.admin_after_sales import AdminAfterSalesDesk
@@ -63,15 +61,13 @@ from conversations.services.unpaid import UnpaidDesk
 from conversations.services.workers import WorkerDesk
 from conversations.services.workforce import WorkforceDesk
 from domain import commands as c
-from domain.coupons import WELCOME, Coupon
 from domain.errors import DomainError
 from domain.gateways import PaymentGateway
 from domain.lifecycle import OrderStatus
 from domain.orders import Order
 from domain.payments import Payment, PaymentKind, pay_by
-from domain.people import Channel, Customer, Identity
+from domain.people import Identity
 from domain.ports import UnitOfWork
-from domain.pricing import CouponKind, CouponTerms
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +121,7 @@ class Services(Deps):
         )
         """What people see: each query's view (``views``), apart from the commands'."""
         self._handlers: dict[type[c.Command], Callable[[Any], Awaitable[list[Result]]]] = {
-            c.RegisterCustomer: self.register,
+            c.RegisterCustomer: partial(sign_ups.register, self),
             c.SetLanguage: self.set_language,
             c.PlaceOrder: self.place,
             c.RequestPayment: self.request_payment,
@@ -207,60 +203,6 @@ class Services(Deps):
 
     async def drain_outbox(self, cmd: c.DrainOutbox) -> list[Result]:
         return [OutboxDrained(await self.postman.drain())]
-
-    async def register(self, cmd: c.RegisterCustomer) -> list[Result]:
-        now = self.clock()
-        m = self.rules.membership
-        async with self.uow() as uow:
-            identity = await uow.identities.get(Channel(cmd.channel), cmd.user_id)
-            if identity is not None and identity.customer_id is not None:
-                return [CustomerRegistered(identity.customer_id, None)]
-            referrer = (
-                await uow.customers.by_referral_code(cmd.referral_code)
-                if cmd.referral_code
-                else None
-            )
-            customer = await referrals.add_customer(
-                uow,
-                Customer(
-                    created_at=now,
-                    name=cmd.name[:100],
-                    phone=cmd.phone,
-                    lang=cmd.lang,
-                    referred_by=referrer.id if referrer else None,
-                ),
-            )
-            assert customer.id is not None
-            account = Identity(
-                Channel(cmd.channel),
-                cmd.user_id,
-                customer.id,
-                identity.worker_id if identity else None,
-            )
-            if identity is None:
-                await uow.identities.add(account)
-            else:
-                await uow.identities.put(account)
-            coupon = await uow.coupons.add(
-                Coupon(
-                    f"W{secrets.token_hex(5).upper()}",
-                    CouponTerms(
-                        "welcome",
-                        CouponKind.FIXED,
-                        amount_cents=m.welcome_coupon_cents,
-                        threshold_cents=m.welcome_coupon_threshold_cents,
-                    ),
-                    now,
-                    now + timedelta(days=m.welcome_coupon_days),
-                    customer.id,
-                    WELCOME,
-                )
-            )
-            await uow.commit()
-        welcome = WelcomeCoupon(
-            coupon.code, m.welcome_coupon_cents, m.welcome_coupon_threshold_cents
-        )
-        return [CustomerRegistered(customer.id, welcome)]
 
     async def set_language(self, cmd: c.SetLanguage) -> list[Result]:
         async with self.uow() as uow:

@@ -258,7 +258,9 @@ async def place(
     if b.subscription_id is None:
         order.hold_reason = await risk_hold(uow, rules, b.customer_id, now)
     order.apply(Action.REQUEST_PAYMENT, actor, now)
-    await uow.orders.add(order)
+    # its payment request goes in with it (one statement on PostgreSQL)
+    payment = payment_requests.new_request(order, provider, now) if due and provider else None
+    await uow.orders.add(order, payment)
     assert order.id is not None
     await placements.keep(uow, catalog, rules, order, now)
     if coupon is not None and not await uow.coupons.claim(coupon, order.id, now):
@@ -274,8 +276,7 @@ async def place(
         await uow.orders.save(order, now)
         await request_policy(uow, order, catalog, rules.payments, now)
         return order, None
-    assert provider is not None
-    return order, await payment_requests.pending_payment(uow, order, provider, now, fresh=True)
+    return order, payment
 
 
 def _same_price(priced: Priced, expected_total: int, phone: str) -> None:

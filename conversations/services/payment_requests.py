@@ -92,11 +92,8 @@ async def pending_payment(
 ) -> Payment:
     """The order's open payment request (created when there is none; ``fresh``: the order
     was created in this transaction, so it has none yet)."""
-    kind, amount = due(order)
-    if order.status in CLOSED:
-        raise DomainError(N_("订单 #{number} 已取消,不能再支付", number=order.number))
-    if amount <= 0:
-        raise DomainError(N_("订单 #{number} 无需支付", number=order.number))
+    request = new_request(order, provider, now)
+    kind, amount = request.kind, request.amount_cents
     assert order.id is not None
     due_extra = kind == PaymentKind.BALANCE  # an approved extra's request pays the balance too
     for payment in [] if fresh else await uow.payments.for_order(order.id):
@@ -111,10 +108,19 @@ async def pending_payment(
             and payment.provider == provider
         ):
             return payment
+    return await uow.payments.add(request)
+
+
+def new_request(order: Order, provider: str, now: datetime) -> Payment:
+    """A new request for what the order is due now (``due``), not added yet: an order placed
+    now is added with it (``Orders.add``), its ``order_id`` set then."""
+    kind, amount = due(order)
+    if order.status in CLOSED:
+        raise DomainError(N_("订单 #{number} 已取消,不能再支付", number=order.number))
+    if amount <= 0:
+        raise DomainError(N_("订单 #{number} 无需支付", number=order.number))
     prefix = {"sandbox": "SBX", "telegram": "TGP", "wechat_pay": "WXP"}.get(provider, "PAY")
-    return await uow.payments.add(
-        Payment(order.id, provider, kind, amount, now, new_reference(prefix))
-    )
+    return Payment(order.id, provider, kind, amount, now, new_reference(prefix))
 
 
 async def confirm(

@@ -22,11 +22,16 @@ CODE_BYTES = 5
 """A referral code is this many random bytes in hex (10 characters; the column keeps 16)."""
 
 
+def new_code() -> str:
+    """A referral code, drawn at random: the customers' INSERT refuses one that is taken."""
+    return secrets.token_hex(CODE_BYTES).upper()
+
+
 async def add_customer(uow: UnitOfWork, customer: Customer) -> Customer:
     """Add a new customer with a referral code no customer has yet (an invitation must name
     one inviter): one statement, drawn again when the code is taken."""
     while True:
-        customer.referral_code = secrets.token_hex(CODE_BYTES).upper()
+        customer.referral_code = new_code()
         if await uow.customers.add_if_code_free(customer):
             return customer
 

@@ -8,9 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.exc import IntegrityError
 
+from conversations.services import payment_requests
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.membership import PAID_STATUSES
 from domain.orders import Actor, Order
+from domain.payments import PaymentStatus
 from domain.people import Customer, Worker
 from domain.pricing import QuoteRequest, Selection, quote
 from domain.rule_keys import MemberLevel
@@ -19,6 +21,7 @@ from store.catalog_file import load_catalog
 from store.new_orders import draw_number
 from store.orders_repo import ConcurrentUpdate
 from tests import random_refs
+from tests.integration.test_new_customers import Statements
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 CATALOG, RULES = load_catalog()
@@ -83,6 +86,30 @@ async def test_a_drawn_number_another_order_took_is_drawn_again_in_its_events_to
         stored = await uow.orders.by_number(second.number)
         assert stored is not None and stored.id == second.id != first.id
         assert stored.lines == second.lines and len(stored.timeline) == 2
+
+
+async def test_a_new_order_is_added_with_its_payment_request_in_the_same_statement(database):
+    customer_id = await a_customer(database)
+    seen = Statements(database)
+    async with database.uow() as uow:
+        number = await uow.orders.next_number()
+        await uow.orders.add(an_order(number, customer_id))  # taken: drawn again, paid too
+        order = an_order(number, customer_id)
+        _, amount = payment_requests.due(order)
+        payment = payment_requests.new_request(order, "sandbox", NOW)
+        before = seen.count
+        await uow.orders.add(order, payment)
+        added = seen.count - before
+        await uow.commit()
+    seen.close()
+    if database.engine.dialect.name == "postgresql":
+        assert added == 2  # the number taken, then the order with all its rows
+    assert order.number != number and payment.order_id == order.id is not None
+    async with database.uow() as uow:
+        stored = await uow.payments.by_reference(payment.reference)
+        assert stored == payment and stored.id is not None
+        assert (stored.amount_cents, stored.status) == (amount, PaymentStatus.PENDING)
+        assert await uow.payments.for_order(order.id) == [payment]
 
 
 async def test_a_number_drawn_by_two_checkouts_at_once_places_both_orders(database, monkeypatch):
