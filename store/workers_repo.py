@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, Table
-from sqlalchemy import select as sa_select
 from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -22,18 +21,11 @@ from domain.people import (
 from domain.rules import WorkerLevel
 from store.crypto import PiiCipher
 from store.people_repo import point_from_text, point_to_text
-from store.prepared import fetch, in_chunks, select_rows
+from store.prepared import in_chunks, select_rows
 from store.tables import CertificateRow, WorkerRow
 
 # a Core table: SQLModel sets ``__table__`` on a table class but does not declare it
 WORKERS: Table = WorkerRow.__table__  # type: ignore[attr-defined]
-
-
-_APPROVED_OR_SUSPENDED = (
-    sa_select(WORKERS)
-    .where(WORKERS.c.status.in_([WorkerStatus.APPROVED.value, WorkerStatus.SUSPENDED.value]))
-    .order_by(WORKERS.c.id)
-)
 
 
 class WorkerRepository:
@@ -86,11 +78,6 @@ class WorkerRepository:
             online=True,
         )
         return await self._many(rows)
-
-    async def approved_or_suspended(self) -> list[Worker]:
-        """Every approved or suspended worker, online or not, by id (``with_status`` as a
-        statement built once: every dispatch of a small pool reads it)."""
-        return await self._many(await fetch(self._s, _APPROVED_OR_SUSPENDED))
 
     async def _many(self, rows: Sequence[WorkerRow | Row[*tuple[Any, ...]]]) -> list[Worker]:
         """Workers with their certificates, in two queries (more for very many workers)."""

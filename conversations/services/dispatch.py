@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from conversations.services.dispatch_pool import Pool, candidates, pool_and_rest
+from conversations.services.dispatch_pool import candidates, pool_for
 from conversations.services.notices import Notice, to_admins, to_customer, to_worker
 from conversations.services.worker_index import WorkerIndex
 from domain import gazetteer
@@ -20,7 +20,6 @@ from domain.dispatch import (
     Refusal,
     Scored,
     by_priority,
-    candidate_of,
     rank,
     refusal,
     score,
@@ -114,7 +113,7 @@ async def dispatch(
     )
     order.dispatch_mode = mode.value
     need = 1 if mode == DispatchMode.PUSH else rules.dispatch.grab_top_k
-    pool, rest = await pool_and_rest(uow, job, rules, need, index)
+    pool = await pool_for(uow, job, rules, need, index)
     ranked = rank(job, [c for c, _ in pool.values()], rules.dispatch)
     limit = (
         rules.dispatch.max_rounds
@@ -127,8 +126,7 @@ async def dispatch(
         await uow.orders.save(order, now)
         if not first_time:
             return []
-        read = (pool, rest) if rest is not None else None
-        return no_worker_notices(order, rules, await refusals(uow, job, rules, index, read))
+        return no_worker_notices(order, rules, await refusals(uow, job, rules, index))
     picks = ranked[:need]
     if not order.lines:
         order.lines = await uow.orders.quote_lines(order.id)
@@ -277,22 +275,11 @@ def km_text(distance: int | None, uncertainty_m: int) -> str:
 
 
 async def refusals(
-    uow: Reads,
-    job: Job,
-    rules: Rules,
-    index: WorkerIndex | None = None,
-    read: tuple[Pool, list[Worker]] | None = None,
+    uow: Reads, job: Job, rules: Rules, index: WorkerIndex | None = None
 ) -> list[tuple[int, Refusal]]:
     """Why each approved or suspended worker, online or not, cannot take ``job`` — with the
     index of a large pool, each of the ``REFUSALS_READ`` who could have taken it at best (a
-    city's far-away workers say nothing an admin can act on, and reading them takes seconds).
-    ``read``: every worker online for ``job`` and the rest (``pool_and_rest``), read by the
-    dispatch: nothing is read again."""
-    if read is not None:
-        pool, rest = read
-        # offline or suspended, the rest are refused before their bookings would count
-        snapshots = [c for c, _ in pool.values()] + [candidate_of(w, rules.credit) for w in rest]
-        return [(c.id, r) for c in snapshots if (r := refusal(job, c, rules.dispatch))]
+    city's far-away workers say nothing an admin can act on, and reading them takes seconds)."""
     statuses = [WorkerStatus.APPROVED, WorkerStatus.SUSPENDED]
     built = index.current() if index is not None else None
     among = None

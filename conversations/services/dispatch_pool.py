@@ -9,13 +9,11 @@ from zoneinfo import ZoneInfo
 from conversations.services.worker_index import WorkerIndex
 from domain.dispatch import Busy, Candidate, Job, candidate_of, rank
 from domain.lifecycle import OrderStatus
-from domain.people import Worker, WorkerStatus
+from domain.people import Worker
 from domain.ports import Reads
 from domain.rules import Rules
 
 ACTIVE_NOW = (OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
-Pool = dict[int, tuple[Candidate, Worker]]
-"""Workers by id, each with their snapshot for a job (``candidates``)."""
 FIRST_READ = 16
 """How many of the index's best a dispatch reads first (four times as many each time after)."""
 
@@ -27,44 +25,27 @@ async def pool_for(
     need: int,
     index: WorkerIndex | None = None,
     first: int = FIRST_READ,
-) -> Pool:
+) -> dict[int, tuple[Candidate, Worker]]:
     """Workers among whom ``rank`` finds the ``need`` best for ``job`` exactly as among all
     online: all of them, or with a built ``index`` the first it ranks (read afresh, in this
     unit of work), until the ``need``-th best read scores above the index's bound of every
     worker not read (the index's score of a worker is never below the fresh one)."""
-    return (await pool_and_rest(uow, job, rules, need, index, first))[0]
-
-
-async def pool_and_rest(
-    uow: Reads,
-    job: Job,
-    rules: Rules,
-    need: int,
-    index: WorkerIndex | None = None,
-    first: int = FIRST_READ,
-) -> tuple[Pool, list[Worker] | None]:
-    """``pool_for``'s pool and, when that is every worker online (no index built), the other
-    approved or suspended workers — offline, suspended — read in the same statement: when
-    nobody in the pool is free, the "no worker" notice's reasons need them and nothing else
-    (``dispatch.refusals``). With an index, None: the notice reads the ones it ranks first."""
     built = index.current() if index is not None else None
     if built is None:
-        everyone = await uow.workers.approved_or_suspended()
-        free = [w for w in everyone if w.status == WorkerStatus.APPROVED and w.online]
-        pool = await candidates(uow, job, rules, free)  # as ``available()`` reads them
+        pool = await candidates(uow, job, rules)
         if index is not None:
             index.saw(len(pool))
-        return pool, [w for w in everyone if w.id not in pool]
+        return pool
     k = max(first, need)
     while True:
         bounds = built.best(job, k + 1)
         ids = [s.worker_id for s in bounds[:k]]
         pool = await candidates(uow, job, rules, await uow.workers.available(among=ids))
         if len(bounds) <= k:  # nobody else could take it
-            return pool, None
+            return pool
         ranked = rank(job, [c for c, _ in pool.values()], rules.dispatch)
         if len(ranked) >= need and ranked[need - 1].score > bounds[k].score:
-            return pool, None
+            return pool
         k *= 4
 
 

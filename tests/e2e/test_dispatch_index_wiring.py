@@ -30,18 +30,13 @@ async def test_orders_are_offered_through_the_index_with_fresh_workers(
     aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock, monkeypatch
 ):
     reads: list[object] = []  # what each dispatch read: None for every worker online
-    available, everyone = WorkerRepository.available, WorkerRepository.approved_or_suspended
+    available = WorkerRepository.available
 
     async def spied(repo, among=None):
         reads.append(None if among is None else sorted(among))
         return await available(repo, among)
 
-    async def all_read(repo):  # those offline or suspended too
-        reads.append(None)
-        return await everyone(repo)
-
     monkeypatch.setattr(WorkerRepository, "available", spied)
-    monkeypatch.setattr(WorkerRepository, "approved_or_suspended", all_read)
     rules = replace(RULES, dispatch=replace(RULES.dispatch, index_from_workers=3))
     app = make_app(
         tmp_path, own_db_url, pii_key, clock=clock, rules=rules, **on_telegram(fake_telegram)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import text
 
 from conversations.services.dispatch import refusals
-from conversations.services.dispatch_pool import candidates, pool_and_rest, pool_for
+from conversations.services.dispatch_pool import candidates, pool_for
 from conversations.services.worker_index import WorkerIndex
 from domain.dispatch import Job, Refusal, rank
 from domain.people import Certificate, GeoPoint, ServiceArea, Worker, WorkerStatus
@@ -225,24 +225,3 @@ async def test_a_large_pools_no_worker_reasons_are_those_of_the_workers_who_coul
     assert Refusal.SKILL in everyone.values()
     assert Refusal.SKILL not in {reason for _, reason in near}
     assert Refusal.OFFLINE in {reason for _, reason in near}
-
-
-async def test_a_small_pools_no_worker_reasons_come_from_the_dispatchs_own_read(database):
-    """Without an index the dispatch reads every approved or suspended worker once: those
-    online make the pool (as ``available`` gives them), and should nobody be free the rest
-    give the admins' reasons as a read of their own would — with their bookings or not."""
-    rng = random.Random(17)
-    made = await seed(database, rng, 30, online=0.6)
-    ids = [w.id for w in made]
-    for i in range(8):
-        j = job(rng, i, ids)
-        async with database.reads() as uow:
-            pool, rest = await pool_and_rest(uow, j, RULES, 1)
-            both = await uow.workers.with_status([WorkerStatus.APPROVED, WorkerStatus.SUSPENDED])
-            assert await uow.workers.approved_or_suspended() == both
-            assert pool.keys() == (await candidates(uow, j, RULES)).keys()
-            assert rest is not None and not pool.keys() & {w.id for w in rest}
-            assert all(w.status == WorkerStatus.SUSPENDED or not w.online for w in rest)
-            fresh = sorted(await refusals(uow, j, RULES))
-            assert sorted(await refusals(uow, j, RULES, read=(pool, rest))) == fresh
-    assert any(reason == Refusal.OFFLINE for _, reason in fresh)
