@@ -347,7 +347,8 @@ class Engine:
         the one with the admins' prices, read at the turn's start."""
         if catalog is None:
             catalog = await self.prices.catalog() if self.prices is not None else self.catalog
-        ctx = Ctx(catalog, self.rules, self.clock(), self.public_url, admin_role)
+        account = f"{event.channel}:{event.user_id}"
+        ctx = Ctx(catalog, self.rules, self.clock(), self.public_url, admin_role, account)
         conv.channel = event.channel
         # ``self.run`` is read per turn: it is the engine's one seam to the services
         return await Router(self.flows, self.run).answer(ctx, conv, event)

@@ -39,6 +39,8 @@ class Ctx:
     public_url: str
     admin_role: str = ""
     """The sender's admin role (owner, ops, finance, support), or "" for everyone else."""
+    account: str = ""
+    """The sender's chat account, ``channel:user id`` (who pays for what they order)."""
 
     @property
     def tz(self) -> ZoneInfo:

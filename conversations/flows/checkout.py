@@ -237,7 +237,7 @@ def _place(ctx: Ctx, conv: Conversation, st: State, total_cents: int) -> Outcome
     d = booking.draft(conv)
     if not booking.ready(ctx, d):  # an answer lost meanwhile (an older state): asked again
         return booking.start_with(conv, d)
-    order = PlaceOrder(_booking(ctx, conv, st), total_cents, st.phone)
+    order = PlaceOrder(_booking(ctx, conv, st), total_cents, st.phone, payer=ctx.account)
     return Outcome(step=Step.QUOTE, commands=[order])
 
 

@@ -230,7 +230,9 @@ class Services(Deps):
                     phone=cmd.phone,
                     located=located,
                 )
-                accounts = await uow.identities.of_customer(order.customer_id) if payment else []
+                # the payer: the account placing it, else (none given) read with the order
+                known = cmd.payer or not payment
+                accounts = None if known else await uow.identities.of_customer(order.customer_id)
                 await uow.commit()
         except payment_requests.PaymentUnavailable:
             return [PaymentUnavailable()]
@@ -239,7 +241,8 @@ class Services(Deps):
             held = bool(order.hold_reason)
             return [OrderPaid(order.number, 0, no_worker, held, balance=False, new=True)]
         assert gateway is not None
-        return [OrderPlaced(await self._checkout(order, payment, gateway, accounts))]
+        due = await self._checkout(order, payment, gateway, accounts, cmd.payer)
+        return [OrderPlaced(due)]
 
     async def _checkout(
         self,
@@ -247,20 +250,23 @@ class Services(Deps):
         payment: Payment,
         gateway: PaymentGateway,
         accounts: Sequence[Identity] | None = None,
+        payer: str = "",
     ) -> PaymentDue:
-        """Start the gateway's checkout; ``accounts``: the customer's chat accounts, when the
-        caller read them already (the payer is the one on the order's channel)."""
-        if accounts is None:
-            async with self.uow() as uow:
-                accounts = await uow.identities.of_customer(order.customer_id)
-        payer = next(
-            (
-                f"{a.channel.value}:{a.channel_user_id}"
-                for a in accounts
-                if a.channel.value == order.channel
-            ),
-            "",
-        )
+        """Start the gateway's checkout for ``payer`` (a chat account, ``channel:user id``);
+        without one, the customer's account on the order's channel (``accounts``: the
+        customer's chat accounts, when the caller read them already)."""
+        if not payer:
+            if accounts is None:
+                async with self.uow() as uow:
+                    accounts = await uow.identities.of_customer(order.customer_id)
+            payer = next(
+                (
+                    f"{a.channel.value}:{a.channel_user_id}"
+                    for a in accounts
+                    if a.channel.value == order.channel
+                ),
+                "",
+            )
         title = f"到家 #{order.number} {self.catalog.item(order.item_id).name.zh}"
         title += {PaymentKind.SURCHARGE: " 现场加价", PaymentKind.RESCHEDULE_FEE: " 改约费"}.get(
             payment.kind, ""

@@ -92,6 +92,9 @@ class PlaceOrder(Command):
     phone: str = ""
     """The customer's phone number, given at this (their first) checkout: kept on the
     account before the order is placed."""
+    payer: str = ""
+    """The chat account placing it, ``channel:user id``: the one the provider charges (WeChat
+    Pay inside WeChat); "" reads the customer's account on the order's channel."""
 
 
 @dataclass(frozen=True)
