@@ -91,6 +91,8 @@ async def dispatch(
             to_customer(order.customer_id, "order_held", number=order.number),
             to_admins("order_held_admin", number=order.number, reason=order.hold_reason),
         ]
+    # a paid order was never dispatching, and offers are made for dispatching ones only
+    never_offered = order.status == OrderStatus.PAID
     if order.status == OrderStatus.PAID:
         order.apply(Action.DISPATCH, SYSTEM, now)
         ahead = rules.dispatch.batch_ahead_hours
@@ -101,7 +103,7 @@ async def dispatch(
     if order.status != OrderStatus.DISPATCHING:
         return []
     assert order.id is not None
-    offered = await uow.offers.for_order(order.id)
+    offered = [] if never_offered else await uow.offers.for_order(order.id)
     if any(o.status == OfferStatus.OPEN for o in offered):
         return []
     excluded = frozenset(o.worker_id for o in offered) | taken
