@@ -235,6 +235,16 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
+    def _own_address(self) -> Settings:
+        """Without ``DAOJIA_PUBLIC_URL``, links point at this server's own bind address and
+        port (a demo on ``DAOJIA_PORT=8091`` links to 8091; any address: the loopback)."""
+        if "public_url" not in self.model_fields_set:
+            host = "127.0.0.1" if self.host in ("", "0.0.0.0", "::") else self.host
+            host = f"[{host}]" if ":" in host else host
+            self.public_url = f"http://{host}:{self.port}"
+        return self
+
+    @model_validator(mode="after")
     def _complete_channels(self) -> Settings:
         groups = {
             "wechat_appid": ("wechat_appid", "wechat_secret", "wechat_token"),
