@@ -25,7 +25,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, ExtBot
 
 from bots.channel import Capabilities, Channel, Host, Resources
-from bots.telegram_http import AiohttpRequest
+from bots.telegram_http import AiohttpRequest, post_json_paced
 from bots.telegram_messages import messages, webhook_reply
 from bots.telegram_updates import Checkout, decode, read_update
 from conversations.engine import Handled
@@ -295,12 +295,28 @@ class TelegramBot(Channel):
         """Take the inline keyboard off the message whose button was pressed, so a used
         question cannot be answered again by a stale tap. A failure (a message too old to
         edit, or already bare when Telegram resends the update) is only logged."""
+        bot = self.application.bot
         try:
-            await self.application.bot.edit_message_reply_markup(
-                chat_id=chat_id, message_id=message_id, reply_markup=NO_KEYBOARD
+            if not isinstance(bot.request, AiohttpRequest):
+                await bot.edit_message_reply_markup(
+                    chat_id=chat_id, message_id=message_id, reply_markup=NO_KEYBOARD
+                )
+                return
+            # as PTB sends it (an empty keyboard: "{}"), without building the answer's Message
+            edit = {"chat_id": chat_id, "message_id": message_id, "reply_markup": "{}"}
+            status, body = await post_json_paced(
+                bot.request,
+                bot.rate_limiter,
+                f"{bot.base_url}/editMessageReplyMarkup",
+                orjson.dumps(edit),
+                endpoint="editMessageReplyMarkup",
+                chat_id=chat_id,
             )
         except TelegramError as exc:
             log.info("editMessageReplyMarkup failed: %s", exc)
+            return
+        if status != 200:
+            log.info("editMessageReplyMarkup failed: %s %s", status, body[:200])
 
     def prepare(self, notice: Notice, user_id: str, lang: str) -> dict[str, Any] | None:
         """A quiet notice (``notices.QUIET``) is sent without a sound."""

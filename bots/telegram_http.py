@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import aiohttp
-from telegram.error import NetworkError, TimedOut
+import orjson
+from telegram.error import NetworkError, RetryAfter, TimedOut
+from telegram.ext import BaseRateLimiter
 from telegram.request import BaseRequest, RequestData
 
 DEFAULT_TIMEOUT_S = 10.0
@@ -92,3 +94,49 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp: {exc}") from exc
+
+
+async def post_json_paced(
+    request: AiohttpRequest,
+    limiter: BaseRateLimiter[Any] | None,
+    url: str,
+    body: bytes,
+    *,
+    endpoint: str,
+    chat_id: int,
+) -> tuple[int, bytes]:
+    """``post_json`` through PTB's rate limiter as PTB's own methods are (its documented
+    ``BaseRateLimiter.process_request``): paced with the messages we send, and a 429 raised as
+    ``RetryAfter`` so that the limiter waits it out and tries again. For calls whose answer
+    only needs logging: PTB's method would also build a ``Message`` of the answer."""
+
+    answered: list[tuple[int, bytes]] = []
+
+    async def post() -> bool:
+        status, answer = await request.post_json(url, body)
+        if status == 429:
+            raise RetryAfter(_retry_after(answer))
+        answered.append((status, answer))
+        return True
+
+    if limiter is None:
+        await post()
+    else:
+        await limiter.process_request(
+            callback=post,
+            args=(),
+            kwargs={},
+            endpoint=endpoint,
+            data={"chat_id": chat_id},
+            rate_limit_args=None,
+        )
+    return answered[-1]
+
+
+def _retry_after(answer: bytes) -> int:
+    """Telegram's ``parameters.retry_after`` (seconds) of a 429, 1 when it gives none."""
+    try:
+        parameters = orjson.loads(answer).get("parameters") or {}
+        return max(1, int(parameters.get("retry_after", 1)))
+    except (ValueError, TypeError, AttributeError):
+        return 1

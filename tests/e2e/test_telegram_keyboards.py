@@ -94,3 +94,20 @@ async def test_the_webhook_answer_does_not_wait_for_the_keyboards_edit(tg, fake_
     fake_telegram.hold_edits.set()
     await user.settled()
     assert fake_telegram.keyboard(question["message_id"]) == []
+
+
+# PTB's RetryAfter warns, as it is made, of its retry_after's coming type (PTB's own 429s too)
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_an_edit_telegram_throttles_is_waited_out_and_sent_again(tg, fake_telegram):
+    """The edit goes through PTB's rate limiter: a 429 is waited out (Telegram's retry_after,
+    here 1 s) and the edit sent again; the turn's answer did not wait for it."""
+    user = TelegramUser(tg, fake_telegram, 858585)
+    await user.say("/start")
+    question = user.last[-1]
+    fake_telegram.throttle_edits = 1
+    await user.choose("预约服务")
+    assert "请选择服务类别" in user.text()
+    await user.settled()
+    edits = [p for m, p in fake_telegram.calls if m == "editMessageReplyMarkup"]
+    assert [int(p["message_id"]) for p in edits] == [question["message_id"]] * 2
+    assert fake_telegram.keyboard(question["message_id"]) == []

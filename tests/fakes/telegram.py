@@ -39,6 +39,8 @@ class FakeTelegram(LoopbackServer):
         """When set to an event, ``editMessageReplyMarkup`` waits for it (a slow Telegram)."""
         self.messages: dict[int, dict[str, Any]] = {}
         """message id → ``chat_id`` and ``reply_markup`` of each message sent."""
+        self.throttle_edits: int = 0
+        """How many of the next ``editMessageReplyMarkup`` get 429 (retry after 1 s)."""
 
     @property
     def base_url(self) -> str:
@@ -81,6 +83,15 @@ class FakeTelegram(LoopbackServer):
             if self.hold_edits is not None:
                 await self.hold_edits.wait()
             self.calls.append((method, params))
+            if self.throttle_edits:
+                self.throttle_edits -= 1
+                too_many = {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": "Too Many Requests: retry after 1",
+                    "parameters": {"retry_after": 1},
+                }
+                return web.json_response(too_many, status=429)
             return self._edit_markup(params)
         recorded = self.record(method, params)
         return web.json_response({"ok": True, "result": self._result(method, recorded)})
