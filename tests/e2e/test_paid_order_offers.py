@@ -23,6 +23,12 @@ async def test_a_paid_order_is_offered_at_the_workers_share_of_its_service_lines
     client = await aiohttp_client(app)
     worker_id = await seed_worker(app, channel="telegram", user_id="600301", center=HOME)
     number = await book_and_pay(TelegramUser(client, fake_telegram, 600302))
+    await offered_at_the_share_of_the_lines(app, number, worker_id)
+
+
+async def offered_at_the_share_of_the_lines(app, number: int, worker_id: int) -> None:
+    """Order ``number``'s one offer is to ``worker_id`` at their share of its service lines,
+    which are worth more than its (first-order discounted) total."""
     async with app[DATABASE].uow() as uow:
         order = await uow.orders.by_number(number)
         [offer] = await uow.offers.for_order(order.id)

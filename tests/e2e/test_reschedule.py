@@ -9,10 +9,8 @@ import pytest
 
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.orders import Actor
-from domain.settlement import service_value, worker_share
 from tests.e2e.helpers import (
     HOME,
-    STACKING,
     TelegramUser,
     book_and_pay,
     last,
@@ -21,6 +19,7 @@ from tests.e2e.helpers import (
     seed_worker,
     telegram_app,
 )
+from tests.e2e.test_paid_order_offers import offered_at_the_share_of_the_lines
 from webhooks.keys import CLOCK, DATABASE
 
 OPS, SUPPORT, FINANCE = 991002, 991004, 991003
@@ -299,11 +298,4 @@ async def test_an_order_moved_while_nobody_had_taken_it_is_offered_at_the_share_
     support = TelegramUser(client, fake_telegram, SUPPORT)
     await support.say(f"/reschedule #{number} 后天 10:00")
     assert f"#{number}" in last(fake_telegram, 663001)  # offered at the new time
-    order = await order_of(app, number)
-    async with app[DATABASE].uow() as uow:
-        [offer] = await uow.offers.for_order(order.id)
-        worker = await uow.workers.get(worker_id)
-    value = service_value(order.lines)
-    assert value > order.total_cents  # the first order's discount is the platform's
-    assert offer.worker_id == worker_id
-    assert offer.earn_cents == worker_share(value, worker.level, STACKING.settlement)
+    await offered_at_the_share_of_the_lines(app, number, worker_id)

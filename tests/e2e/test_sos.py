@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from sqlmodel import select
 
 from domain.commands import RaiseSos
@@ -63,9 +64,10 @@ async def test_an_emergency_in_the_middle_of_booking_alerts_ops_with_the_order_a
     assert "请选择您需要的服务" in customer.text() or "欢迎" in customer.text()
 
 
-async def test_a_worker_or_someone_without_an_order_raises_it_too(
-    aiohttp_client, tmp_path, db_url, pii_key, fake_telegram, clock
-):
+@pytest.fixture
+async def paid(aiohttp_client, tmp_path, db_url, pii_key, fake_telegram, clock):
+    """An app with an ops admin and a customer's paid order: (app, client, ops, customer,
+    order number)."""
     ops = uid()
     app = make_app(
         tmp_path,
@@ -77,7 +79,11 @@ async def test_a_worker_or_someone_without_an_order_raises_it_too(
     )
     client = await aiohttp_client(app)
     customer = TelegramUser(client, fake_telegram, uid())
-    number = await book_and_pay(customer)
+    return app, client, ops, customer, await book_and_pay(customer)
+
+
+async def test_a_worker_or_someone_without_an_order_raises_it_too(paid, fake_telegram):
+    app, client, ops, customer, number = paid
     worker_uid = uid()
     await taken_by_a_worker(app, number, str(worker_uid))
     worker = TelegramUser(client, fake_telegram, worker_uid)
@@ -95,22 +101,11 @@ async def test_a_worker_or_someone_without_an_order_raises_it_too(
 
 
 async def test_a_worker_at_home_with_a_visit_of_their_own_raises_it_as_its_customer(
-    aiohttp_client, tmp_path, db_url, pii_key, fake_telegram, clock
+    paid, fake_telegram
 ):
     """A worker who is also a customer, with no job of theirs under way but a visit at home
     going on: ops get that order, with the worker who came and their number."""
-    ops = uid()
-    app = make_app(
-        tmp_path,
-        db_url,
-        pii_key,
-        clock=clock,
-        **on_telegram(fake_telegram),
-        admins=f"telegram:{ops}:ops",
-    )
-    client = await aiohttp_client(app)
-    customer = TelegramUser(client, fake_telegram, uid())
-    number = await book_and_pay(customer)
+    app, _, ops, customer, number = paid
     await taken_by_a_worker(app, number, str(uid()))
     own_worker = await seed_worker(app, channel="telegram", user_id=str(uid()), online=False)
     async with app[DATABASE].uow() as uow:
