@@ -68,6 +68,7 @@ COMMAND_ROLES: dict[str, frozenset[AdminRole]] = {
     "payout": FINANCE_DESK,
     "reject_withdrawal": FINANCE_DESK,
     "refunded": FINANCE_DESK,
+    "waive": FINANCE_DESK,
     "refund_card": FINANCE_DESK,
     "ledger": FINANCE_DESK,
     "invoices": FINANCE_DESK,

@@ -50,6 +50,8 @@ class Action(StrEnum):
     """Not a move: the visit's time changed (timeline)."""
     SURCHARGE = "surcharge"
     """Not a move: the customer approved an on-site extra (timeline)."""
+    WAIVE = "waive"
+    """Not a move: an admin waived what was still owed on a finished order (timeline)."""
 
 
 class ActorKind(StrEnum):
@@ -134,6 +136,7 @@ ACTION_TEXT: dict[Action, Text] = {
     A.RETURN_PAYMENT: N_("逾期付款原路退回"),
     A.RESCHEDULE: N_("改约时间"),
     A.SURCHARGE: N_("同意现场加价"),
+    A.WAIVE: N_("免除尾款"),
 }
 
 

@@ -79,6 +79,7 @@ ORDER_COMMANDS = (
     "handover",
     "terminate",
     "refund",
+    "waive",
     "release",
     "reschedule",
 )
@@ -337,6 +338,9 @@ def _order_command(
         return c.TerminatePlacement(by, role, number, w[0] if w else "") if len(w) < 2 else None
     if name in ("reassign", "transfer", "handover"):
         return _to_worker(name, number, w, by, role)
+    if name == "waive":  # the reason is the audit log's: asked for
+        reason = within(limits.CANCEL_REASON, args.strip())
+        return c.WaiveBalance(by, role, number, reason) if reason else None
     cents = amount(w[0]) if w else None
     if cents is None or len(w) > 2 or (len(w) == 2 and w[1].casefold() not in ("again", "再退")):
         return None

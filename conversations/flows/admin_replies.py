@@ -13,6 +13,7 @@ from conversations.results.admin_money import (
     PromoCreated,
 )
 from conversations.results.admin_orders import (
+    BalanceWaived,
     OrderAssigned,
     OrderCancelledByAdmin,
     OrderReassigned,
@@ -143,6 +144,16 @@ def refund_requested(ctx: Ctx, conv: Conversation, r: RefundRequested) -> Outcom
     )
 
 
+def balance_waived(ctx: Ctx, conv: Conversation, r: BalanceWaived) -> Outcome:
+    text = tr(
+        conv,
+        "已免除 #{number} 未付的 {amount},已通知顾客;顾客确认(或到时自动确认)后按已付金额结算。",
+        number=r.number,
+        amount=format_yuan(r.amount_cents),
+    )
+    return Outcome([Say(text)])
+
+
 def suspended(ctx: Ctx, conv: Conversation, r: SuspensionChanged) -> Outcome:
     text = tr(
         conv, "师傅 {worker_id} → {status},已通知本人。", worker_id=r.worker_id, status=r.status
@@ -265,6 +276,7 @@ SCREENS: tuple[Screen, ...] = (
     shows(OrderCancelledByAdmin, admin_cancelled),
     shows(RefundRequested, refund_requested),
     shows(RefundAlreadyRequested, refund_repeated),
+    shows(BalanceWaived, balance_waived),
     shows(SuspensionChanged, suspended),
     shows(PricesListed, prices),
     shows(PriceShown, price),

@@ -18,6 +18,7 @@ USAGE: dict[str, Text] = {
     "cancel": N_("/cancel #订单号 [原因]"),
     "reschedule": N_("/reschedule #订单号 新时间(如 明天 15:00)"),
     "refund": N_("/refund #订单号 金额(元)"),
+    "waive": N_("/waive #订单号 原因(免除已完工订单未付的尾款)"),
     "suspend": N_("/suspend 师傅ID 原因"),
     "unsuspend": N_("/unsuspend 师傅ID"),
     "leave": N_("/leave 师傅ID [原因](离职,保证金到期退还)"),

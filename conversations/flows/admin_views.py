@@ -48,6 +48,7 @@ WHAT_TEXT = {
     "refund": N_("发起退款"),
     "refund_paid": N_("退款到账"),
     "refund_done": N_("退款已记完成"),
+    "waive": N_("免除尾款"),
     "complain": N_("投诉"),
     "resolve": N_("投诉处理"),
     "view_order": N_("查看联系方式"),

@@ -76,18 +76,24 @@ def on_paid(ctx: Ctx, conv: Conversation, result: OrderPaid) -> Outcome:
 
 
 def on_paid_late(ctx: Ctx, conv: Conversation, result: PaidTooLate) -> Outcome:
-    """The order was cancelled before the money came."""
+    """The order was cancelled (or what this paid waived) before the money came."""
     amount = format_yuan(result.amount_cents)
-    replies = [
-        Say(
-            tr(
-                conv,
-                "订单 #{number} 已取消,这笔 {amount} 不会用于该订单,将原路全额退回。",
-                number=result.number,
-                amount=amount,
-            )
+    text = (
+        tr(
+            conv,
+            "订单 #{number} 的尾款已免除,这笔 {amount} 不会用于该订单,将原路全额退回。",
+            number=result.number,
+            amount=amount,
         )
-    ]
+        if result.waived
+        else tr(
+            conv,
+            "订单 #{number} 已取消,这笔 {amount} 不会用于该订单,将原路全额退回。",
+            number=result.number,
+            amount=amount,
+        )
+    )
+    replies = [Say(text)]
     return Outcome(replies, goto=_home(conv))
 
 

@@ -67,6 +67,7 @@ ADMIN = {
     "payout": ("payout", "打款"),
     "reject_withdrawal": ("reject_withdrawal",),
     "refunded": ("refunded", "已退款"),
+    "waive": ("waive", "免除尾款"),
     "refund_card": ("refund_card", "退次卡"),
     "ledger": ("ledger", "账本"),
     "stats": ("stats", "统计"),

@@ -205,6 +205,14 @@ class RefundRequested(Result):
 
 
 @dataclass(frozen=True, slots=True)
+class BalanceWaived(Result):
+    """``/waive``: what the customer still owed on the finished order is forgiven."""
+
+    number: int
+    amount_cents: int
+
+
+@dataclass(frozen=True, slots=True)
 class RefundAlreadyRequested(Result):
     """``/refund``: this very request was carried out before; nothing more was refunded."""
 

@@ -130,12 +130,15 @@ class OrderPaid(Result):
 
 @dataclass(frozen=True, slots=True)
 class PaidTooLate(Result):
-    """Money came for an order cancelled meanwhile: it is given back in full, not credited."""
+    """Money came for an order cancelled meanwhile, or for a balance waived meanwhile: it is
+    given back in full, not credited."""
 
     number: int
     amount_cents: int
     new: bool
     """False when it had been handled before."""
+    waived: bool = False
+    """The order goes on; what this paid was waived (``/waive``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""Service handlers of the admins' order actions: ``/reassign``, ``/cancel`` and ``/refund``.
+"""Service handlers of the admins' order actions: ``/reassign``, ``/cancel``, ``/refund`` and
+``/waive``.
 
 Each checks the admin's role again in its own transaction (``admins.authorize``) and writes
 what it changed to the audit log, with before and after, in that transaction.
@@ -11,6 +12,7 @@ from typing import Any
 
 from conversations.events import Result
 from conversations.results.admin_orders import (
+    BalanceWaived,
     OrderCancelledByAdmin,
     OrderReassigned,
     RefundAlreadyRequested,
@@ -25,8 +27,10 @@ from domain import commands as c
 from domain.audit import AuditEntry
 from domain.credentials import CredentialLacking, lacking
 from domain.errors import DomainError
-from domain.lifecycle import STATUS_TEXT, ActorKind, OrderStatus
+from domain.lifecycle import STATUS_TEXT, Action, ActorKind, OrderStatus
+from domain.money import format_yuan
 from domain.orders import Actor, Order
+from domain.payments import PaymentKind
 from domain.people import WorkerStatus
 from domain.ports import UnitOfWork
 from domain.text import N_
@@ -44,6 +48,7 @@ class OrderDesk:
             c.ReassignOrder: self.reassign,
             c.AdminCancelOrder: self.cancel,
             c.RefundOrder: self.refund,
+            c.WaiveBalance: self.waive,
         }
 
     async def _order(self, uow: UnitOfWork, number: int, full: bool = True) -> Order:
@@ -212,3 +217,49 @@ class OrderDesk:
         queued = any(isinstance(r, RefundsQueued) for r in sent)
         pending = sum(r.pending for r in sent if isinstance(r, RefundsExecuted))
         return [RefundRequested(order.number, cmd.amount_cents, queued, pending)]
+
+    async def waive(self, cmd: c.WaiveBalance) -> list[Result]:
+        """Forgive what the customer still owes on a finished order (a balance, an approved
+        extra they will not pay): the order can then be confirmed, and is settled on what was
+        paid. Its open balance and extra requests close; money that still lands on one goes
+        back (``payment_requests.return_late``). Asked again, there is nothing left to waive."""
+        now = self.s.clock()
+        async with self.s.uow() as uow:
+            role = await authorize(self.s, uow, "waive", cmd.admin)
+            found = await self._order(uow, cmd.number, full=False)
+            assert found.id is not None
+            order = await uow.orders.get(found.id, full=False, lock=True)
+            assert order is not None and order.id is not None
+            if order.status != OrderStatus.FINISHED:
+                raise DomainError(
+                    N_(
+                        "只能免除已完工、待确认订单的尾款(#{number} 现在:{status})",
+                        number=order.number,
+                        status=STATUS_TEXT[order.status],
+                    )
+                )
+            owed = order.total_cents - order.paid_cents
+            if owed <= 0:
+                raise DomainError(N_("订单 #{number} 没有未付的尾款", number=order.number))
+            kinds = (PaymentKind.BALANCE, PaymentKind.SURCHARGE)
+            await payment_requests.close_requests(uow, order.id, now, kinds)
+            order.total_cents = order.paid_cents
+            admin = Actor(ActorKind.ADMIN, cmd.admin)
+            order.note_event(Action.WAIVE, admin, now, format_yuan(owed))
+            await uow.orders.save(order, now)
+            before: dict[str, object] = {
+                "total": order.total_cents + owed,
+                "paid": order.paid_cents,
+            }
+            after: dict[str, object] = {"amount": owed, "reason": cmd.reason}
+            target = f"order:{order.number}"
+            await uow.audit.append(
+                AuditEntry(now, cmd.admin, "waive", target, role, before, after)
+            )
+            notice = to_customer(
+                order.customer_id, "balance_waived", number=order.number, amount=owed
+            )
+            posted = await self.s.post(uow, [notice])
+            await uow.commit()
+        await self.s.flush(posted)
+        return [BalanceWaived(order.number, owed)]

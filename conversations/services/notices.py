@@ -58,6 +58,8 @@ EVENTS: dict[str, frozenset[str]] = {
         "refund_paid": "number amount",
         "order_expired": "number item when coupon points recurring",
         "late_payment_returned": "number amount",
+        "balance_waived": "number amount",
+        "waived_payment_returned": "number amount",
         "refund_by_hand_admin": "amount reference note",
         "settled": "number earn",
         "withdrawal_to_approve_admin": "withdrawal_id worker_id amount",

@@ -66,11 +66,15 @@ class Uncreditable(DomainError):
     paid in time): nothing is credited; the money goes back (``return_late``)."""
 
     def __init__(self, order: Order, payment: Payment) -> None:
-        super().__init__(N_("订单 #{number} 已取消,不能再支付", number=order.number))
+        if order.status in CLOSED:
+            super().__init__(N_("订单 #{number} 已取消,不能再支付", number=order.number))
+        else:  # a request closed on an open order: its balance was waived (``/waive``)
+            super().__init__(N_("订单 #{number} 的尾款已免除,无需再支付", number=order.number))
         self.number, self.customer_id = order.number, order.customer_id
         self.amount_cents = payment.amount_cents
         self.returned = payment.status == PaymentStatus.RETURNED
         """Already handled: an earlier notification of the same payment was returned."""
+        self.waived = order.status not in CLOSED
 
 
 def new_reference(prefix: str) -> str:
@@ -165,7 +169,7 @@ async def confirm(
         raise PaymentMismatch(N_("支付信息不符,未入账"))
     if payment.status == PaymentStatus.SUCCEEDED:
         return order, payment, False
-    if payment.status == PaymentStatus.RETURNED or order.status in CLOSED:
+    if payment.status == PaymentStatus.RETURNED or order.status in CLOSED or _closed(payment):
         raise Uncreditable(order, payment)
     if payment.kind in (PaymentKind.FULL, PaymentKind.DEPOSIT):
         if order.status != OrderStatus.AWAITING_PAYMENT:
@@ -198,6 +202,13 @@ async def confirm(
     order.paid_cents += amount
     await uow.orders.save(order, now)
     return order, payment, True
+
+
+def _closed(payment: Payment) -> bool:
+    """A request closed while its order stays open — a balance or an extra waived
+    (``/waive``): money for it goes back. A reschedule fee closed when asked again is
+    credited, then given back by the move (``reschedule.fee_paid``)."""
+    return payment.status == PaymentStatus.EXPIRED and payment.kind != PaymentKind.RESCHEDULE_FEE
 
 
 async def plan_refunds(
@@ -346,8 +357,8 @@ async def return_late(
         raise DomainError(N_("找不到这笔支付"))
     order = await uow.orders.get(payment.order_id, full=False, lock=True)
     assert order is not None and order.id is not None
-    if order.status not in CLOSED:
-        raise DomainError(f"order #{order.number} is not cancelled")  # a bug: checked before
+    if order.status not in CLOSED and not _closed(payment):
+        raise DomainError(f"order #{order.number} takes this payment")  # a bug: checked before
     claimed = await uow.payments.claim(
         payment.id,
         PaymentStatus.RETURNED,
@@ -378,5 +389,5 @@ async def return_late(
         format_yuan(amount),
     )
     await uow.orders.save(order, now)
-    log.info("payment %s landed on cancelled order %s: refunding it", reference, order.number)
+    log.info("payment %s landed on a closed request of %s: refunding it", reference, order.number)
     return order, refund

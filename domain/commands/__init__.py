@@ -28,6 +28,7 @@ from domain.commands.admin import (
     ShowOrder,
     ShowWorker,
     SuspendWorker,
+    WaiveBalance,
 )
 from domain.commands.base import Command, Message, Query
 from domain.commands.cards import BuyCard, ExpireCards, RefundCard
@@ -193,6 +194,7 @@ __all__ = [
     "ReviewWorker",
     "AssignOrder",
     "MarkRefunded",
+    "WaiveBalance",
     "DecideWithdrawal",
     "ExportLedger",
     "ReplyComplaint",

@@ -33,6 +33,16 @@ class AssignOrder(Command):
 
 
 @dataclass(frozen=True)
+class WaiveBalance(Command):
+    """Finance forgives what the customer still owes on a finished order (``/waive``)."""
+
+    admin: str
+    role: str
+    number: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class MarkRefunded(Command):
     admin: str
     role: str

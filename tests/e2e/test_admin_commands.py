@@ -74,6 +74,7 @@ async def test_every_command_runs_for_the_roles_allowed_and_changes_nothing_othe
         "terminate": f"/terminate #{number}",
         "refund": f"/refund #{number} 5",
         "refunded": "/refunded RFD-NONE",
+        "waive": f"/waive #{number} 顾客拒付",
         "refund_card": "/refund_card 99",
         "payout": "/payout 99",
         "reject_withdrawal": "/reject_withdrawal 99 no",

@@ -53,6 +53,7 @@ EXAMPLES = [
         c.AdminReschedule(BY, "{role}", 240117, datetime(2026, 11, 24, 7, 0, tzinfo=UTC)),
     ),
     ("refund", 240117, "50", c.RefundOrder(BY, "{role}", 240117, 5_000, "req")),
+    ("waive", 240117, "不愿支付", c.WaiveBalance(BY, "{role}", 240117, "不愿支付")),
     ("withdrawals", None, "", q.ListWithdrawals()),
     ("payout", None, "3", c.DecideWithdrawal(BY, "{role}", 3, True, "")),
     ("reject_withdrawal", None, "3 bank", c.DecideWithdrawal(BY, "{role}", 3, False, "bank")),

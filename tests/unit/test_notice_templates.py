@@ -123,6 +123,8 @@ SAMPLES: dict[str, dict[str, object]] = {
         "recurring": False,
     },
     "late_payment_returned": {"number": 240117, "amount": 8_000},
+    "balance_waived": {"number": 240117, "amount": 8_000},
+    "waived_payment_returned": {"number": 240117, "amount": 8_000},
     "refund_by_hand_admin": {"amount": 5_000, "reference": "R-1", "note": "provider down"},
     "settled": {"number": 240117, "earn": 12_750},
     "withdrawal_to_approve_admin": {"withdrawal_id": 3, "worker_id": 7, "amount": 150_000},

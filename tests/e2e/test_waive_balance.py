@@ -1,0 +1,148 @@
+"""``/waive``: finance forgives what a customer still owes on a finished order — here an
+extra they approved and never paid, which kept the order from being confirmed and the worker
+from being paid. The customer is told, the order confirms and settles on what was paid, and
+money that still lands on the closed request goes back (Telegram, sandbox, PostgreSQL)."""
+
+import pytest
+from sqlmodel import select
+
+from domain import ledger as L
+from domain.payments import PaymentKind, PaymentStatus
+from store.tables import AuditRow
+from tests.e2e.helpers import HOME, TelegramUser, make_app, on_telegram, seed_worker, telegram_app
+from tests.e2e.test_job_rules import photo, to_in_service
+from tests.e2e.test_surcharges import ask_one_more_hour, at_work, notice_to, order_and_ledger
+from webhooks.keys import DATABASE
+
+FINANCE, SUPPORT = 994001, 994002
+
+
+@pytest.fixture
+async def tg(aiohttp_client, tmp_path, own_postgres_url, pii_key, fake_telegram, clock):
+    admins = f"telegram:{FINANCE}:finance,telegram:{SUPPORT}:support"
+    return await telegram_app(
+        aiohttp_client,
+        tmp_path,
+        own_postgres_url,
+        pii_key,
+        fake_telegram,
+        clock=clock,
+        admins=admins,
+    )
+
+
+async def test_finance_waives_an_unpaid_extra_and_the_order_settles_on_what_was_paid(
+    tg, fake_telegram, clock
+):
+    app, client = tg
+    _, worker, customer, number = await at_work(app, client, fake_telegram, clock, 680001, 680101)
+    before, _, _ = await order_and_ledger(app, number)
+    await ask_one_more_hour(worker, fake_telegram, number)
+    notice_to(fake_telegram, 680101, customer, "师傅现场申请加价")
+    await customer.choose("同意加价")  # approved, never paid
+    await worker.say(f"/photo #{number} after")
+    await photo(worker, fake_telegram, f"after{number}")
+    await worker.say(f"/finish #{number}")
+    await customer.say(f"确认完成 #{number}")
+    assert "请先支付尾款 ¥40.00" in customer.text()  # stuck: nothing confirms it
+
+    support = TelegramUser(client, fake_telegram, SUPPORT)
+    await support.say(f"/waive #{number} 顾客拒付")
+    assert "/waive 需要 老板 或 财务 角色" in support.text()
+    finance = TelegramUser(client, fake_telegram, FINANCE)
+    await finance.say(f"/waive #{number}")  # no reason: the usage
+    assert "/waive #订单号 原因" in finance.text()
+    await finance.say(f"/waive #{number} 顾客拒付加价")
+    assert f"已免除 #{number} 未付的 ¥40.00" in finance.text()
+    assert "¥40.00 已为您免除" in fake_telegram.sent(680101)[-1]["text"]
+    order, _, payments = await order_and_ledger(app, number)
+    assert order.total_cents == order.paid_cents == before.paid_cents
+    assert order.status.value == "finished"
+    [extra] = [p for p in payments if p.kind == PaymentKind.SURCHARGE]
+    assert extra.status == PaymentStatus.EXPIRED
+    assert any(e.action and e.action.value == "waive" for e in order.timeline)
+    async with app[DATABASE].uow() as uow:
+        rows = await uow.session.exec(select(AuditRow).where(AuditRow.action == "waive"))
+        [logged] = rows.all()
+    assert logged.actor == f"telegram:{FINANCE}" and logged.after["reason"] == "顾客拒付加价"
+    assert logged.after["amount"] == 4000
+    await finance.say(f"/waive #{number} 再来一次")
+    assert f"订单 #{number} 没有未付的尾款" in finance.text()
+
+    # the old request's pay page takes no money for it now
+    paid_late = await client.post(f"/pay/sandbox/{extra.reference}")
+    assert paid_late.status == 409 and "尾款已免除,无需再支付" in await paid_late.text()
+    order, _, payments = await order_and_ledger(app, number)
+    assert order.paid_cents == before.paid_cents
+    assert [p.status for p in payments if p.kind == PaymentKind.SURCHARGE] == [
+        PaymentStatus.EXPIRED
+    ]
+
+    await customer.say(f"确认完成 #{number}")
+    order, ledger, _ = await order_and_ledger(app, number)
+    assert order.status.value == "settled"
+    assert sum(e.amount_cents for e in ledger) == 0
+    assert sum(e.amount_cents for e in ledger if e.account == L.CUSTOMER_PREPAID) == 0
+
+
+async def test_only_a_finished_order_with_something_unpaid_is_waived(tg, fake_telegram, clock):
+    app, client = tg
+    _, _, _, number = await at_work(app, client, fake_telegram, clock, 681001, 681101)
+    finance = TelegramUser(client, fake_telegram, FINANCE)
+    await finance.say(f"/waive #{number} 试试")
+    assert "只能免除已完工、待确认订单的尾款" in finance.text()
+    order, _, _ = await order_and_ledger(app, number)
+    assert order.total_cents == order.paid_cents and order.status.value == "in_service"
+
+
+@pytest.fixture
+async def tg_pay(aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram, clock):
+    app = make_app(
+        tmp_path,
+        fresh_sqlite_url,
+        pii_key,
+        clock=clock,
+        **on_telegram(fake_telegram),
+        telegram_payment_token="PROVIDER:TEST",
+        admins=f"telegram:{FINANCE}:finance",
+    )
+    return app, await aiohttp_client(app)
+
+
+async def test_money_telegram_takes_for_a_waived_extra_goes_back(tg_pay, fake_telegram, clock):
+    """Telegram's pre-checkout of the waived extra's invoice is refused; a payment that lands
+    all the same is booked, not credited, and refunded in full."""
+    from tests.e2e.test_money import book_on_telegram, invoice_of, pre_checkout, successful_payment
+
+    app, client = tg_pay
+    await seed_worker(app, channel="telegram", user_id="682001", center=HOME)
+    customer = TelegramUser(client, fake_telegram, 682101)
+    number, invoice = await book_on_telegram(customer)
+    await successful_payment(
+        customer, invoice["payload"], sum(p["amount"] for p in invoice["prices"])
+    )
+    worker = TelegramUser(client, fake_telegram, 682001)
+    await to_in_service(worker, fake_telegram, number, clock)
+    await ask_one_more_hour(worker, fake_telegram, number)
+    notice_to(fake_telegram, 682101, customer, "师傅现场申请加价")
+    await customer.choose("同意加价")
+    extra = invoice_of(customer)
+    await worker.say(f"/photo #{number} after")
+    await photo(worker, fake_telegram, f"after{number}")
+    await worker.say(f"/finish #{number}")
+    await TelegramUser(client, fake_telegram, FINANCE).say(f"/waive #{number} 顾客拒付")
+    before, _, _ = await order_and_ledger(app, number)
+
+    answer = await pre_checkout(client, 682101, extra["payload"], 4000)
+    assert answer.get("ok") is False, answer
+    await successful_payment(customer, extra["payload"], 4000, charge="ch_late")
+    order, ledger, payments = await order_and_ledger(app, number)
+    assert order.paid_cents == before.paid_cents == order.total_cents
+    [late] = [p for p in payments if p.kind == PaymentKind.SURCHARGE]
+    assert late.status == PaymentStatus.RETURNED
+    [back] = [p for p in payments if p.kind == PaymentKind.REFUND and p.refund_of == late.id]
+    assert back.amount_cents == 4000
+    assert sum(e.amount_cents for e in ledger if e.account == "cash:telegram") == (
+        before.paid_cents + 4000
+    )  # received, to go back by hand (Telegram refunds in its dashboard)
+    assert f"订单 #{number} 的尾款已免除,这笔 ¥40.00 不会用于该订单" in customer.text()
