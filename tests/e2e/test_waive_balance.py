@@ -7,12 +7,13 @@ import pytest
 from sqlmodel import select
 
 from domain import ledger as L
+from domain.commands import ConfirmPayment
 from domain.payments import PaymentKind, PaymentStatus
 from store.tables import AuditRow
 from tests.e2e.helpers import HOME, TelegramUser, make_app, on_telegram, seed_worker, telegram_app
 from tests.e2e.test_job_rules import photo, to_in_service
 from tests.e2e.test_surcharges import ask_one_more_hour, at_work, notice_to, order_and_ledger
-from webhooks.keys import DATABASE
+from webhooks.keys import DATABASE, SERVICES
 
 FINANCE, SUPPORT = 994001, 994002
 
@@ -77,6 +78,18 @@ async def test_finance_waives_an_unpaid_extra_and_the_order_settles_on_what_was_
     assert [p.status for p in payments if p.kind == PaymentKind.SURCHARGE] == [
         PaymentStatus.EXPIRED
     ]
+    # the reconciliation sweep finds it taken all the same (the provider says so): booked, not
+    # credited, refunded in full, and the customer told why
+    late = ConfirmPayment(extra.reference, "sandbox", "sandbox-late", None, None, True, True)
+    await app[SERVICES].run(late)
+    order, ledger, payments = await order_and_ledger(app, number)
+    assert order.paid_cents == before.paid_cents
+    [extra] = [p for p in payments if p.kind == PaymentKind.SURCHARGE]
+    assert extra.status == PaymentStatus.RETURNED
+    [back] = [p for p in payments if p.kind == PaymentKind.REFUND and p.refund_of == extra.id]
+    assert back.amount_cents == 4000 and back.status == PaymentStatus.SUCCEEDED
+    texts = [m.get("text", "") for m in fake_telegram.sent(680101)]
+    assert any("尾款已免除后才收到您支付的 ¥40.00" in t for t in texts)
 
     await customer.say(f"确认完成 #{number}")
     order, ledger, _ = await order_and_ledger(app, number)
