@@ -118,13 +118,13 @@ class OrderRepository:
         self.seen.append(order)
         return order
 
-    async def save(self, order: Order, now: datetime) -> None:
-        """Write the order's changes; raises ConcurrentUpdate if it changed since it was read.
+    async def save(self, order: Order, now: datetime, *, if_changed: bool = False) -> None:
+        """Write the order's changes; raises ConcurrentUpdate if it changed since it was read
+        (``if_changed``: nothing is sent when nothing changed since it was read or written).
 
         One prepared table-level UPDATE (with the new timeline events' INSERT: one statement
-        on PostgreSQL, ``store.order_saves``): the ORM's version of it rebuilt the statement
-        and matched every value against the session's objects, most of a save's cost. The
-        session's copy of the row is dropped instead, so a later read loads it fresh.
+        on PostgreSQL, ``store.order_saves``), not the ORM's (most of a save's cost); the
+        session's copy of the row is dropped, so a later read loads it fresh.
 
         Only the columns that differ from what this unit of work read are set (all of them
         for an order it did not read): SQLite rewrites an index entry for every column in
@@ -133,6 +133,8 @@ class OrderRepository:
         plain = plain_columns(order)
         stored = self._stored.get(order.id)
         changed = plain if stored is None else {k: v for k, v in plain.items() if stored[k] != v}
+        if if_changed and not changed and order.stored_events == len(order.timeline):
+            return
         values = self._seal(changed)
         values.update(version=order.version + 1, updated_at=now)
         events = event_rows(order.timeline[order.stored_events :])

@@ -87,6 +87,8 @@ class MoneyDesk:
                     notices += offered
                 if new and extra:
                     notices += await self._extra_paid(uow, order, payment, cmd.notify_customer)
+                # credited: saved once, with the dispatch's changes (unless a step saved it)
+                await uow.orders.save(order, now, if_changed=True)
                 posted = await self.s.post(uow, notices) if new else []
                 await uow.commit()
         except (

@@ -145,7 +145,8 @@ async def confirm(
     order was cancelled (the caller checks with the provider and returns the money); a
     repeated notification returns ``newly credited = False``. ``read``: the payment of
     ``reference`` as the caller just read it, not read again (either read comes before the
-    order's lock; the claim below is what credits it once).
+    order's lock; the claim below is what credits it once). The credited order is the
+    caller's to save, with what it changes next (the dispatch), in one statement.
     """
     payment = read if read is not None else await uow.payments.by_reference(reference)
     if payment is None or payment.kind == PaymentKind.REFUND or payment.order_id is None:
@@ -200,7 +201,6 @@ async def confirm(
         now,
     )
     order.paid_cents += amount
-    await uow.orders.save(order, now)
     return order, payment, True
 
 

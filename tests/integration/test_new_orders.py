@@ -196,6 +196,33 @@ async def test_a_save_writes_the_orders_changes_with_its_new_events_or_neither(d
     ]
 
 
+async def test_a_save_if_changed_writes_nothing_for_an_order_saved_or_unchanged(database):
+    """``save(if_changed=True)``: the credited order is saved once with the dispatch's
+    changes (money.confirm) — not again when a step saved it, nor when nothing changed (a
+    save that writes bumps the version)."""
+    customer_id = await a_customer(database)
+    async with database.uow() as uow:
+        order = await uow.orders.add(an_order(await uow.orders.next_number(), customer_id))
+        await uow.commit()
+    async with database.uow() as uow:
+        read = await uow.orders.by_number(order.number)
+        await uow.orders.save(read, NOW, if_changed=True)  # as read
+        assert read.version == 0
+        read.paid_cents += 100
+        await uow.orders.save(read, NOW, if_changed=True)  # a column changed
+        assert read.version == 1
+        await uow.orders.save(read, NOW, if_changed=True)  # saved just now
+        assert read.version == 1
+        read.apply(Action.PAY, Actor(ActorKind.SYSTEM, "sandbox"), NOW)
+        await uow.orders.save(read, NOW, if_changed=True)  # a new event and its status
+        assert read.version == 2
+        await uow.commit()
+    async with database.uow() as uow:
+        stored = await uow.orders.by_number(order.number)
+    assert stored.paid_cents == 100 and stored.status == OrderStatus.PAID
+    assert stored.version == 2 and stored.timeline[-1].to_status == OrderStatus.PAID
+
+
 async def test_a_customer_is_read_with_the_same_order_stats_as_the_orders_give(database):
     customer_id = await a_customer(database)
     since = NOW - timedelta(days=365)
