@@ -277,24 +277,34 @@ async def tg_pay(aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_teleg
     return app, await aiohttp_client(app)
 
 
-async def test_an_extra_is_paid_with_a_telegram_invoice_like_the_order(
-    tg_pay, fake_telegram, clock
-):
-    from tests.e2e.test_money import book_on_telegram, invoice_of, pre_checkout, successful_payment
+async def approved_on_telegram(app, client, fake, clock, worker_uid: int, customer_uid: int):
+    """An order paid with a Telegram invoice, its worker at work, one more hour asked and
+    approved: (worker, customer, number, the extra's invoice)."""
+    from tests.e2e.test_money import book_on_telegram, invoice_of, successful_payment
 
-    app, client = tg_pay
-    await seed_worker(app, channel="telegram", user_id="674001", center=HOME)
-    customer = TelegramUser(client, fake_telegram, 674101)
+    await seed_worker(app, channel="telegram", user_id=str(worker_uid), center=HOME)
+    customer = TelegramUser(client, fake, customer_uid)
     number, invoice = await book_on_telegram(customer)
     await successful_payment(
         customer, invoice["payload"], sum(p["amount"] for p in invoice["prices"])
     )
-    worker = TelegramUser(client, fake_telegram, 674001)
-    await to_in_service(worker, fake_telegram, number, clock)
-    await ask_one_more_hour(worker, fake_telegram, number)
-    notice_to(fake_telegram, 674101, customer, "师傅现场申请加价")
+    worker = TelegramUser(client, fake, worker_uid)
+    await to_in_service(worker, fake, number, clock)
+    await ask_one_more_hour(worker, fake, number)
+    notice_to(fake, customer_uid, customer, "师傅现场申请加价")
     await customer.choose("同意加价")
-    extra = invoice_of(customer)
+    return worker, customer, number, invoice_of(customer)
+
+
+async def test_an_extra_is_paid_with_a_telegram_invoice_like_the_order(
+    tg_pay, fake_telegram, clock
+):
+    from tests.e2e.test_money import pre_checkout, successful_payment
+
+    app, client = tg_pay
+    _, customer, number, extra = await approved_on_telegram(
+        app, client, fake_telegram, clock, 674001, 674101
+    )
     assert extra["prices"] == [{"label": "现场加价 extra", "amount": 4000}]
     answer = await pre_checkout(client, 674101, extra["payload"], 4000)
     assert answer.get("ok") is True, answer

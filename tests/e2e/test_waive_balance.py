@@ -10,9 +10,15 @@ from domain import ledger as L
 from domain.commands import ConfirmPayment
 from domain.payments import PaymentKind, PaymentStatus
 from store.tables import AuditRow
-from tests.e2e.helpers import HOME, TelegramUser, make_app, on_telegram, seed_worker, telegram_app
-from tests.e2e.test_job_rules import photo, to_in_service
-from tests.e2e.test_surcharges import ask_one_more_hour, at_work, notice_to, order_and_ledger
+from tests.e2e.helpers import TelegramUser, make_app, on_telegram, telegram_app
+from tests.e2e.test_job_rules import photo
+from tests.e2e.test_surcharges import (
+    approved_on_telegram,
+    ask_one_more_hour,
+    at_work,
+    notice_to,
+    order_and_ledger,
+)
 from webhooks.keys import DATABASE, SERVICES
 
 FINANCE, SUPPORT = 994001, 994002
@@ -125,21 +131,12 @@ async def tg_pay(aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_teleg
 async def test_money_telegram_takes_for_a_waived_extra_goes_back(tg_pay, fake_telegram, clock):
     """Telegram's pre-checkout of the waived extra's invoice is refused; a payment that lands
     all the same is booked, not credited, and refunded in full."""
-    from tests.e2e.test_money import book_on_telegram, invoice_of, pre_checkout, successful_payment
+    from tests.e2e.test_money import pre_checkout, successful_payment
 
     app, client = tg_pay
-    await seed_worker(app, channel="telegram", user_id="682001", center=HOME)
-    customer = TelegramUser(client, fake_telegram, 682101)
-    number, invoice = await book_on_telegram(customer)
-    await successful_payment(
-        customer, invoice["payload"], sum(p["amount"] for p in invoice["prices"])
+    worker, customer, number, extra = await approved_on_telegram(
+        app, client, fake_telegram, clock, 682001, 682101
     )
-    worker = TelegramUser(client, fake_telegram, 682001)
-    await to_in_service(worker, fake_telegram, number, clock)
-    await ask_one_more_hour(worker, fake_telegram, number)
-    notice_to(fake_telegram, 682101, customer, "师傅现场申请加价")
-    await customer.choose("同意加价")
-    extra = invoice_of(customer)
     await worker.say(f"/photo #{number} after")
     await photo(worker, fake_telegram, f"after{number}")
     await worker.say(f"/finish #{number}")
