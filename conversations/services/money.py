@@ -74,6 +74,7 @@ class MoneyDesk:
                     now=now,
                     customer_id=cmd.customer_id,
                     read=of_card,  # read just now: no second SELECT
+                    save=False,  # saved below, once, with the dispatch's changes
                 )
                 extra = EXTRA.get(payment.kind, "")
                 balance = payment.kind == PaymentKind.BALANCE or bool(extra)
@@ -87,8 +88,7 @@ class MoneyDesk:
                     notices += offered
                 if new and extra:
                     notices += await self._extra_paid(uow, order, payment, cmd.notify_customer)
-                # credited: saved once, with the dispatch's changes (unless a step saved it)
-                await uow.orders.save(order, now, if_changed=True)
+                await uow.orders.save(order, now, if_changed=True)  # unless a step just did
                 posted = await self.s.post(uow, notices) if new else []
                 await uow.commit()
         except (

@@ -137,6 +137,7 @@ async def confirm(
     now: datetime,
     customer_id: int | None = None,
     read: Payment | None = None,
+    save: bool = True,
 ) -> tuple[Order, Payment, bool]:
     """Credit a payment once. Returns (order, payment, newly credited).
 
@@ -145,8 +146,8 @@ async def confirm(
     order was cancelled (the caller checks with the provider and returns the money); a
     repeated notification returns ``newly credited = False``. ``read``: the payment of
     ``reference`` as the caller just read it, not read again (either read comes before the
-    order's lock; the claim below is what credits it once). The credited order is the
-    caller's to save, with what it changes next (the dispatch), in one statement.
+    order's lock; the claim below is what credits it once). ``save=False``: the credited
+    order is the caller's to save, with what it changes next (the dispatch), in one statement.
     """
     payment = read if read is not None else await uow.payments.by_reference(reference)
     if payment is None or payment.kind == PaymentKind.REFUND or payment.order_id is None:
@@ -172,17 +173,8 @@ async def confirm(
         return order, payment, False
     if payment.status == PaymentStatus.RETURNED or order.status in CLOSED or _closed(payment):
         raise Uncreditable(order, payment)
-    if payment.kind in (PaymentKind.FULL, PaymentKind.DEPOSIT):
-        if order.status != OrderStatus.AWAITING_PAYMENT:
-            raise DomainError(N_("订单 #{number} 已不能支付", number=order.number))
-        order.apply(Action.PAY, Actor(ActorKind.SYSTEM, provider), now)
-    elif payment.kind == PaymentKind.RESCHEDULE_FEE:
-        if order.status not in MOVABLE:
-            raise DomainError(N_("订单 #{number} 已不能改约", number=order.number))
-    elif order.status not in BALANCE_STATUSES:
-        raise DomainError(N_("订单 #{number} 现在不能付尾款", number=order.number))
-    # a reschedule fee asked for again is closed, yet money may still come for it: credited,
-    # then given back (``reschedule.fee_paid``)
+    _take(order, payment, provider, now)
+    # a reschedule fee asked again is closed; money for it is credited, then given back
     open_ = (PaymentStatus.PENDING, PaymentStatus.EXPIRED)
     only_if = open_ if payment.kind == PaymentKind.RESCHEDULE_FEE else open_[:1]
     amount = payment.amount_cents
@@ -201,13 +193,27 @@ async def confirm(
         now,
     )
     order.paid_cents += amount
+    if save:
+        await uow.orders.save(order, now)
     return order, payment, True
 
 
+def _take(order: Order, payment: Payment, provider: str, now: datetime) -> None:
+    """Refuse a payment the order no longer takes; a full or deposit payment pays it."""
+    if payment.kind in (PaymentKind.FULL, PaymentKind.DEPOSIT):
+        if order.status != OrderStatus.AWAITING_PAYMENT:
+            raise DomainError(N_("订单 #{number} 已不能支付", number=order.number))
+        order.apply(Action.PAY, Actor(ActorKind.SYSTEM, provider), now)
+    elif payment.kind == PaymentKind.RESCHEDULE_FEE:
+        if order.status not in MOVABLE:
+            raise DomainError(N_("订单 #{number} 已不能改约", number=order.number))
+    elif order.status not in BALANCE_STATUSES:
+        raise DomainError(N_("订单 #{number} 现在不能付尾款", number=order.number))
+
+
 def _closed(payment: Payment) -> bool:
-    """A request closed while its order stays open — a balance or an extra waived
-    (``/waive``): money for it goes back. A reschedule fee closed when asked again is
-    credited, then given back by the move (``reschedule.fee_paid``)."""
+    """A request closed on an open order (``/waive``): money for it goes back. A reschedule
+    fee closed when asked again is credited, then given back (``reschedule.fee_paid``)."""
     return payment.status == PaymentStatus.EXPIRED and payment.kind != PaymentKind.RESCHEDULE_FEE
 
 
