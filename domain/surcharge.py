@@ -27,6 +27,7 @@ DURING_THE_JOB = frozenset({OrderStatus.ARRIVED, OrderStatus.IN_SERVICE})
 ANSWERABLE = frozenset({OrderStatus.ARRIVED, OrderStatus.IN_SERVICE, OrderStatus.FINISHED})
 """When the customer's answer still counts (the worker may have finished meanwhile)."""
 MAX_REASON = 60
+ALTITUDE_LABEL = N_("现场加价:高空作业")
 
 
 class SurchargeStatus(StrEnum):
@@ -125,7 +126,7 @@ def price(item: Item, extras: tuple[Extra, ...], pricing: PricingRules) -> tuple
         elif x.kind == ExtraKind.ALTITUDE:
             if not item.high_altitude:
                 raise DomainError(N_("这项服务没有高空作业"))
-            label, amount = N_("现场加价:高空作业"), pricing.high_altitude_cents
+            label, amount = ALTITUDE_LABEL, pricing.high_altitude_cents
         else:
             if x.amount_cents <= 0 or not x.reason.strip():
                 raise DomainError(N_("请写金额和原因,例如「80 厨房重油污」"))
@@ -155,3 +156,22 @@ def check_request(
 
 def answer_by(now: datetime, rules: ExecutionRules) -> datetime:
     return now + timedelta(minutes=rules.surcharge_answer_minutes)
+
+
+def check_altitude(
+    extras: tuple[Extra, ...], booked: bool, earlier: tuple[Surcharge, ...]
+) -> None:
+    """High-altitude work is charged once per order: refuse it asked twice in one request,
+    when the booking has it, or when an earlier request of the order (approved, or waiting
+    for the customer) has it."""
+    asked = sum(1 for x in extras if x.kind == ExtraKind.ALTITUDE)
+    if not asked:
+        return
+    before = any(
+        line.label.get("zh") == ALTITUDE_LABEL.get("zh")
+        for s in earlier
+        if s.status in (SurchargeStatus.APPROVED, SurchargeStatus.REQUESTED)
+        for line in s.lines
+    )
+    if asked > 1 or booked or before:
+        raise DomainError(N_("这单的高空作业已计费,不能重复加价"))

@@ -32,6 +32,7 @@ from domain.surcharge import (
     Surcharge,
     SurchargeStatus,
     answer_by,
+    check_altitude,
     check_request,
     price,
 )
@@ -71,6 +72,8 @@ class SurchargeDesk:
             earlier = await uow.surcharges.for_order(order.id)
             if any(x.status == SurchargeStatus.REQUESTED for x in earlier):
                 raise DomainError(N_("上一个加价申请还在等客户答复"))
+            booked = any(x.high_altitude for x in order.selections)
+            check_altitude(cmd.extras, booked, tuple(earlier))
             since = max((x.requested_at for x in earlier), default=None)
             photos = [
                 p

@@ -11,7 +11,16 @@ import pytest
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.pricing import LineKind
-from domain.surcharge import Extra, ExtraKind, answer_by, check_request, price
+from domain.surcharge import (
+    Extra,
+    ExtraKind,
+    Surcharge,
+    SurchargeStatus,
+    answer_by,
+    check_altitude,
+    check_request,
+    price,
+)
 from store.catalog_file import load_catalog
 
 CATALOG, RULES = load_catalog()
@@ -83,3 +92,30 @@ def test_a_request_needs_the_job_under_way_a_photo_and_to_stay_under_the_ceiling
         check_request(OrderStatus.IN_SERVICE, lines, 1, replace(ex, surcharge_max_cents=3999))
     now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
     assert answer_by(now, ex) == now + timedelta(minutes=ex.surcharge_answer_minutes)
+
+
+def _surcharge(status: SurchargeStatus, extras: tuple[Extra, ...]) -> Surcharge:
+    lines = price(DEEP, extras, RULES.pricing)
+    return Surcharge(1, 240117, 7, lines, NOW, NOW + timedelta(minutes=15), status=status)
+
+
+DEEP = CATALOG.item("deep_cleaning")
+NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+ALTITUDE = (Extra(ExtraKind.ALTITUDE),)
+HOUR = (Extra(ExtraKind.UNITS, 1),)
+
+
+def test_high_altitude_work_is_charged_once_per_order():
+    check_altitude(ALTITUDE, False, ())  # the first time
+    check_altitude(HOUR, True, (_surcharge(SurchargeStatus.APPROVED, ALTITUDE),))  # no altitude
+    for status in (SurchargeStatus.DECLINED, SurchargeStatus.LAPSED):  # never charged
+        check_altitude(ALTITUDE, False, (_surcharge(status, ALTITUDE),))
+    refused = [
+        (ALTITUDE * 2, False, ()),  # twice in one request
+        (ALTITUDE, True, ()),  # the booking has it
+        (ALTITUDE, False, (_surcharge(SurchargeStatus.APPROVED, ALTITUDE + HOUR),)),
+        (ALTITUDE, False, (_surcharge(SurchargeStatus.REQUESTED, ALTITUDE),)),
+    ]
+    for extras, booked, earlier in refused:
+        with pytest.raises(DomainError, match="高空作业已计费"):
+            check_altitude(extras, booked, earlier)
