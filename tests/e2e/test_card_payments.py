@@ -18,7 +18,7 @@ from tests.e2e.helpers import TelegramUser, WeChatUser, make_app, on_telegram, o
 from tests.e2e.test_cards import CARD, balances, cards_of
 from tests.e2e.test_linking import code_sent_to, phone_of
 from tests.e2e.test_money import pre_checkout, successful_payment
-from tests.fakes.wechat import MCH_ID, PAY_KEY, WeChatServer
+from tests.fakes.wechat import WeChatServer
 from webhooks.keys import CLOCK, DATABASE, SERVICES
 
 FINANCE = 650009
@@ -43,9 +43,7 @@ async def shop(
         **on_telegram(fake_telegram),
         telegram_payment_token="PROVIDER:TEST",
         **on_wechat(fake_wechat),
-        wechat_pay_mch_id=MCH_ID,
-        wechat_pay_key=PAY_KEY,
-        wechat_pay_api_base=fake_wechat_pay.base_url,
+        **fake_wechat_pay.settings(),
         admins=f"telegram:{FINANCE}:finance",
     )
     return app, await aiohttp_client(app)

@@ -30,7 +30,7 @@ from tests.e2e.test_money import (
     pre_checkout,
     successful_payment,
 )
-from tests.fakes.wechat import MCH_ID, PAY_KEY, WeChatServer
+from tests.fakes.wechat import WeChatServer
 from webhooks.keys import DATABASE, SERVICES
 
 LATE = "已取消后才收到您支付的"
@@ -56,9 +56,7 @@ async def shop(
         **on_telegram(fake_telegram),
         telegram_payment_token="PROVIDER:TEST",
         **on_wechat(fake_wechat),
-        wechat_pay_mch_id=MCH_ID,
-        wechat_pay_key=PAY_KEY,
-        wechat_pay_api_base=fake_wechat_pay.base_url,
+        **fake_wechat_pay.settings(),
         admins=f"telegram:{finance}:finance",
     )
     return app, await aiohttp_client(app), finance

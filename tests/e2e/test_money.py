@@ -21,7 +21,7 @@ from tests.e2e.helpers import (
     telegram_gps,
 )
 from tests.fakes.telegram import user
-from tests.fakes.wechat import MCH_ID, PAY_KEY, WeChatServer
+from tests.fakes.wechat import WeChatServer
 from webhooks.keys import CLOCK, DATABASE, SERVICES
 
 FINANCE = 920092
@@ -48,9 +48,7 @@ async def shop(
         **on_telegram(fake_telegram),
         telegram_payment_token="PROVIDER:TEST",
         **on_wechat(fake_wechat),
-        wechat_pay_mch_id=MCH_ID,
-        wechat_pay_key=PAY_KEY,
-        wechat_pay_api_base=fake_wechat_pay.base_url,
+        **fake_wechat_pay.settings(),
         wechat_pay_transfer_api_base=fake_wechat_transfers.base_url,
         admins=f"telegram:{FINANCE}:finance",
     )

@@ -28,7 +28,6 @@ from tests.e2e.helpers import (
     on_telegram,
     on_wechat,
 )
-from tests.fakes.wechat import MCH_ID, PAY_KEY
 from webhooks.app import create_app
 from webhooks.keys import DATABASE, SERVICES
 from webhooks.settings import Settings, settings_error
@@ -226,9 +225,7 @@ async def web_shop(
         pii_key,
         web_chat=True,
         **on_wechat(fake_wechat),
-        wechat_pay_mch_id=MCH_ID,
-        wechat_pay_key=PAY_KEY,
-        wechat_pay_api_base=fake_wechat_pay.base_url,
+        **fake_wechat_pay.settings(),
     )
     return app, await aiohttp_client(app)
 

@@ -28,7 +28,7 @@ from tests.e2e.helpers import (
 from tests.e2e.test_money import book_range_hood
 from tests.e2e.test_recurring import at, orders_of, repeat_weekly
 from tests.e2e.test_reminders import book, texts
-from tests.fakes.wechat import MCH_ID, PAY_KEY, WeChatServer
+from tests.fakes.wechat import WeChatServer
 from webhooks.keys import DATABASE, SERVICES
 
 EXPIRED = "未在支付期限内付款"
@@ -151,9 +151,7 @@ async def test_a_payment_whose_notification_is_late_is_credited_instead_of_expir
         pii_key,
         clock=clock,
         **on_wechat(fake_wechat),
-        wechat_pay_mch_id=MCH_ID,
-        wechat_pay_key=PAY_KEY,
-        wechat_pay_api_base=fake_wechat_pay.base_url,
+        **fake_wechat_pay.settings(),
     )
     client = await aiohttp_client(app)
     openid = f"o-late-{random.randrange(10**9)}"

@@ -4,7 +4,7 @@
 from domain.people import Channel, Identity
 from tests.e2e.helpers import WeChatUser, make_app, on_wechat
 from tests.e2e.test_money import book_range_hood
-from tests.fakes.wechat import MCH_ID, PAY_KEY, WeChatServer
+from tests.fakes.wechat import WeChatServer
 from webhooks.keys import CLOCK, DATABASE
 
 
@@ -17,9 +17,7 @@ async def test_the_account_that_places_the_order_is_the_one_charged(
         pii_key,
         clock=clock,
         **on_wechat(fake_wechat),
-        wechat_pay_mch_id=MCH_ID,
-        wechat_pay_key=PAY_KEY,
-        wechat_pay_api_base=fake_wechat_pay.base_url,
+        **fake_wechat_pay.settings(),
     )
     client = await aiohttp_client(app)
     older = WeChatUser(client, fake_wechat, "o-older", WeChatServer(clock=app[CLOCK]))

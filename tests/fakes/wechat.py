@@ -236,6 +236,14 @@ class FakeWeChatPay(LoopbackServer):
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/"
 
+    def settings(self) -> dict[str, str]:
+        """The settings that point WeChat Pay (merchant, key, API base) at this fake."""
+        return {
+            "wechat_pay_mch_id": MCH_ID,
+            "wechat_pay_key": PAY_KEY,
+            "wechat_pay_api_base": self.base_url,
+        }
+
     @staticmethod
     def _parse(body: bytes) -> dict[str, str]:
         import xmltodict
