@@ -266,15 +266,15 @@ async def test_a_full_refund_after_an_approved_extra_returns_both_payments(
 
 @pytest.fixture
 async def tg_pay(aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram, clock):
-    app = make_app(
+    return await telegram_app(
+        aiohttp_client,
         tmp_path,
         fresh_sqlite_url,
         pii_key,
+        fake_telegram,
         clock=clock,
-        **on_telegram(fake_telegram),
         telegram_payment_token="PROVIDER:TEST",
     )
-    return app, await aiohttp_client(app)
 
 
 async def approved_on_telegram(app, client, fake, clock, worker_uid: int, customer_uid: int):

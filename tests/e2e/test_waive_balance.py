@@ -10,7 +10,7 @@ from domain import ledger as L
 from domain.commands import ConfirmPayment
 from domain.payments import PaymentKind, PaymentStatus
 from store.tables import AuditRow
-from tests.e2e.helpers import TelegramUser, make_app, on_telegram, telegram_app
+from tests.e2e.helpers import TelegramUser, telegram_app
 from tests.e2e.test_job_rules import photo
 from tests.e2e.test_surcharges import (
     approved_on_telegram,
@@ -116,16 +116,16 @@ async def test_only_a_finished_order_with_something_unpaid_is_waived(tg, fake_te
 
 @pytest.fixture
 async def tg_pay(aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram, clock):
-    app = make_app(
+    return await telegram_app(
+        aiohttp_client,
         tmp_path,
         fresh_sqlite_url,
         pii_key,
+        fake_telegram,
         clock=clock,
-        **on_telegram(fake_telegram),
         telegram_payment_token="PROVIDER:TEST",
         admins=f"telegram:{FINANCE}:finance",
     )
-    return app, await aiohttp_client(app)
 
 
 async def test_money_telegram_takes_for_a_waived_extra_goes_back(tg_pay, fake_telegram, clock):
