@@ -29,7 +29,7 @@ from collections.abc import Callable
 import aiohttp
 
 from domain.errors import DeliveryFailed
-from domain.privacy import mask_phone
+from domain.privacy import mask_phones
 
 log = logging.getLogger(__name__)
 TIMEOUT_S = 15
@@ -79,7 +79,7 @@ class HttpSms:
         if status < 300:
             return
         error = str(answer.get("error", "")) if isinstance(answer, dict) else ""
-        error = error.replace(phone, mask_phone(phone))  # kept with the message, and logged
+        error = mask_phones(error)  # kept with the message, and logged: however it is written
         raise DeliveryFailed(f"sms provider {status}: {error[:200]}", permanent=status in REFUSED)
 
 

@@ -72,7 +72,3 @@ def read_recipient(user_id: str) -> tuple[int, Holder, int, str] | None:
     except ValueError:
         return None
     return int(parts[1]), holder, int(parts[3]), parts[4] if len(parts) == 5 else ""
-    try:
-        return int(parts[1]), Holder(parts[2]), int(parts[3])
-    except ValueError:
-        return None

@@ -31,6 +31,26 @@ def mask_phone(phone: str) -> str:
     return phone[: len(phone) - len(digits)] + digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
+_PHONE = re.compile(
+    r"(?<!\d)(?:\+?86[\s.-]?)?1[3-9]\d(?:[\s.-]?\d){8}(?!\d)"  # a mobile
+    r"|(?<!\d)0\d{2,3}[.-]?\d{7,8}(?!\d)"  # a landline with its area code
+)
+"""A mainland mobile (``13812345678``, ``+86 138-1234-5678``, ``138.1234.5678``) or a
+landline (``021-12345678``)."""
+
+
+_WIDE = str.maketrans("０１２３４５６７８９＋－．", "0123456789+-.")
+"""Full-width digits and the signs of a number, as a Chinese keyboard types them."""
+
+
+def mask_phones(text: str) -> str:
+    """``text`` with every phone number in it masked (``138****5678``), also one typed in
+    full-width digits (``１３８…``: the other side is shown those digits as ASCII ones; the
+    rest of the text, Chinese punctuation included, as it was written)."""
+    text = text.translate(_WIDE)
+    return _PHONE.sub(lambda m: mask_phone(re.sub(r"[\s.-]", "", m.group(0))), text)
+
+
 _DATABASE = ("sqlalchemy", "asyncpg", "aiosqlite", "sqlite3", "psycopg")
 _QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _NAMES = ("sqlstate", "table_name", "column_name", "constraint_name")

@@ -18,7 +18,7 @@ from domain.catalog import UNIT_TEXT, Item
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.pricing import LineKind, QuoteLine
-from domain.relay import mask_phones
+from domain.privacy import mask_phones
 from domain.rules import ExecutionRules, PricingRules
 from domain.text import N_, Bilingual
 

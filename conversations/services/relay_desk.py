@@ -19,6 +19,7 @@ from domain.audit import AuditEntry
 from domain.errors import DomainError
 from domain.orders import Order
 from domain.ports import UnitOfWork
+from domain.privacy import mask_phones
 from domain.relay import RelayMessage, Side
 from domain.text import N_
 
@@ -72,11 +73,11 @@ class RelayDesk:
             order.id or 0,
             now,
             side,
-            relay.mask_phones(cmd.text),
+            mask_phones(cmd.text),
             photo,
             cmd.lat,
             cmd.lon,
-            relay.mask_phones(cmd.label),
+            mask_phones(cmd.label),
         )
         async with self.s.uow() as uow:
             order, side = await self._order(uow, cmd)

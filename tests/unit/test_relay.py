@@ -14,7 +14,8 @@ from domain.errors import DomainError
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.orders import Actor, Order
 from domain.pricing import Quote, Selection
-from domain.relay import Side, check_open, ended_at, mask_phones, side_of
+from domain.privacy import mask_phones
+from domain.relay import Side, check_open, ended_at, side_of
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 SYSTEM = Actor(ActorKind.SYSTEM, "t")
