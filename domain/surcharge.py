@@ -167,8 +167,9 @@ def check_altitude(
     asked = sum(1 for x in extras if x.kind == ExtraKind.ALTITUDE)
     if not asked:
         return
-    before = any(
-        line.label.get("zh") == ALTITUDE_LABEL.get("zh")
+    altitude = (ALTITUDE_LABEL.get("zh"), ALTITUDE_LABEL.get("en"))
+    before = any(  # both languages: an amount whose reason is "高空作业" reads so in Chinese
+        (line.label.get("zh"), line.label.get("en")) == altitude
         for s in earlier
         if s.status in (SurchargeStatus.APPROVED, SurchargeStatus.REQUESTED)
         for line in s.lines

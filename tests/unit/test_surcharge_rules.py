@@ -108,6 +108,8 @@ HOUR = (Extra(ExtraKind.UNITS, 1),)
 def test_high_altitude_work_is_charged_once_per_order():
     check_altitude(ALTITUDE, False, ())  # the first time
     check_altitude(HOUR, True, (_surcharge(SurchargeStatus.APPROVED, ALTITUDE),))  # no altitude
+    reason = (Extra(ExtraKind.AMOUNT, amount_cents=5000, reason="高空作业"),)  # an amount
+    check_altitude(ALTITUDE, False, (_surcharge(SurchargeStatus.APPROVED, reason),))
     for status in (SurchargeStatus.DECLINED, SurchargeStatus.LAPSED):  # never charged
         check_altitude(ALTITUDE, False, (_surcharge(status, ALTITUDE),))
     refused = [
