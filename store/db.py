@@ -20,8 +20,9 @@ PING_IDLE_S = 0.5
 """A pooled PostgreSQL connection given back less than this long ago is not pinged on
 checkout (HikariCP's ``aliveBypassWindowMs``, 500 ms): under load every unit of work would
 otherwise pay a round trip for a connection that just answered. One the server dropped within
-the window fails its first statement instead; that error drops the pool's connections (the
-turn fails, the platform's retry gets a new one)."""
+the window fails its first statement instead, and is dropped (by SQLAlchemy with the rest of
+the pool; by ``store.pg_direct`` alone): after a server restart, up to one turn per recently
+used connection fails, and the platform's retry gets a new connection."""
 
 
 def is_sqlite(url: str) -> bool:

@@ -104,8 +104,7 @@ def on_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
         said = tr(conv, "没看懂。请回复姓名、手机号和关系,例如:王芳 13812345678 母亲")
         return Outcome([Say(said)])
     name, phone, relation = found
-    actor = f"{event.channel}:{event.user_id}"
-    save = SetEmergencyContact(who[0].value, who[1], name, phone, relation, actor)
+    save = SetEmergencyContact(who[0].value, who[1], name, phone, relation, ctx.account)
     return Outcome(commands=[save], step=Step.SAVING)
 
 

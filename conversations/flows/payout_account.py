@@ -97,14 +97,10 @@ def on_kind(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     if event.key == "wechat":
         openid = event.user_id if event.channel == "wechat" else ""
         save = SavePayoutAccount(
-            _me(conv), PayoutKind.WECHAT.value, openid=openid, actor=_actor(event)
+            _me(conv), PayoutKind.WECHAT.value, openid=openid, actor=ctx.account
         )
         return Outcome(commands=[save], step=Step.SAVING)
     return _back(conv, tr(conv, "收款账户没有改动。"))
-
-
-def _actor(event: ChoiceMade | TextReceived) -> str:
-    return f"{event.channel}:{event.user_id}"
 
 
 def on_holder(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
@@ -140,7 +136,7 @@ def on_number(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
         holder=data.holder,
         bank=data.bank,
         number=event.text,
-        actor=_actor(event),
+        actor=ctx.account,
     )
     return Outcome(commands=[save], step=Step.SAVING)
 

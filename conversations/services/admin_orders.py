@@ -243,14 +243,11 @@ class OrderDesk:
                 raise DomainError(N_("订单 #{number} 没有未付的尾款", number=order.number))
             kinds = (PaymentKind.BALANCE, PaymentKind.SURCHARGE)
             await payment_requests.close_requests(uow, order.id, now, kinds)
+            before: dict[str, object] = {"total": order.total_cents, "paid": order.paid_cents}
             order.total_cents = order.paid_cents
             admin = Actor(ActorKind.ADMIN, cmd.admin)
             order.note_event(Action.WAIVE, admin, now, format_yuan(owed))
             await uow.orders.save(order, now)
-            before: dict[str, object] = {
-                "total": order.total_cents + owed,
-                "paid": order.paid_cents,
-            }
             after: dict[str, object] = {"amount": owed, "reason": cmd.reason}
             target = f"order:{order.number}"
             await uow.audit.append(

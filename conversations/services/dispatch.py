@@ -93,7 +93,7 @@ async def dispatch(
         ]
     # a paid order was never dispatching, and offers are made for dispatching ones only
     never_offered = order.status == OrderStatus.PAID
-    if order.status == OrderStatus.PAID:
+    if never_offered:
         order.apply(Action.DISPATCH, SYSTEM, now)
         ahead = rules.dispatch.batch_ahead_hours
         if ahead and order.start_at - now >= timedelta(hours=ahead):

@@ -93,7 +93,7 @@ class MoneyDesk:
                 await uow.commit()
         except (
             payment_requests.Uncreditable
-        ) as late:  # the order was cancelled: the money goes back
+        ) as late:  # the order was cancelled, or this request waived: the money goes back
             return await self.s.return_late(cmd, late)
         await self.s.flush(posted)
         if new and payment.kind == PaymentKind.RESCHEDULE_FEE:  # a fee that went back

@@ -63,18 +63,18 @@ class PaymentMismatch(DomainError):
 
 class Uncreditable(DomainError):
     """The provider says it took money for an order that takes no more (cancelled, or not
-    paid in time): nothing is credited; the money goes back (``return_late``)."""
+    paid in time) or for a request closed by ``/waive`` (``_closed``): nothing is credited;
+    the money goes back (``return_late``)."""
 
     def __init__(self, order: Order, payment: Payment) -> None:
-        if order.status in CLOSED:
-            super().__init__(N_("订单 #{number} 已取消,不能再支付", number=order.number))
-        else:  # a request closed on an open order: its balance was waived (``/waive``)
-            super().__init__(N_("订单 #{number} 的尾款已免除,无需再支付", number=order.number))
+        self.waived = order.status not in CLOSED  # a request closed on an open order
+        waived = N_("订单 #{number} 的尾款已免除,无需再支付", number=order.number)
+        cancelled = N_("订单 #{number} 已取消,不能再支付", number=order.number)
+        super().__init__(waived if self.waived else cancelled)
         self.number, self.customer_id = order.number, order.customer_id
         self.amount_cents = payment.amount_cents
         self.returned = payment.status == PaymentStatus.RETURNED
         """Already handled: an earlier notification of the same payment was returned."""
-        self.waived = order.status not in CLOSED
 
 
 def new_reference(prefix: str) -> str:
@@ -142,12 +142,12 @@ async def confirm(
     """Credit a payment once. Returns (order, payment, newly credited).
 
     Raises PaymentMismatch (nothing credited) when the provider or amount is not the one
-    requested (``amount=None``: the amount requested, for the sandbox), Uncreditable when the
-    order was cancelled (the caller checks with the provider and returns the money); a
-    repeated notification returns ``newly credited = False``. ``read``: the payment of
-    ``reference`` as the caller just read it, not read again (either read comes before the
-    order's lock; the claim below is what credits it once). ``save=False``: the credited
-    order is the caller's to save, with what it changes next (the dispatch), in one statement.
+    requested (``amount=None``: the amount requested, for the sandbox); Uncreditable when the
+    order was cancelled or the request closed by ``/waive`` (the caller checks with the
+    provider and returns the money). A repeated notification: ``newly credited = False``.
+    ``read``: the payment as the caller just read it (before the order's lock; the claim is
+    what credits it once). ``save=False``: the caller saves the credited order, with what
+    it changes next (the dispatch), in one statement.
     """
     payment = read if read is not None else await uow.payments.by_reference(reference)
     if payment is None or payment.kind == PaymentKind.REFUND or payment.order_id is None:
@@ -350,9 +350,9 @@ async def close_requests(
 async def return_late(
     uow: UnitOfWork, reference: str, provider_ref: str, now: datetime
 ) -> tuple[Order, Payment] | None:
-    """Money the provider took for a cancelled order (checked with the provider first): book
-    it as received, never credit it to the order, and plan its refund in full through the
-    same provider. Once: None when this payment was already returned (or credited)."""
+    """Money the provider took for a cancelled order or a waived request (checked with the
+    provider first): booked as received, never credited, refunded in full through the same
+    provider. Once: None when this payment was already returned (or credited)."""
     payment = await uow.payments.by_reference(reference)
     if (
         payment is None

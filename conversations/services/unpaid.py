@@ -124,7 +124,7 @@ class UnpaidDesk:
         did), booked and refunded in full through the same provider, the customer told —
         once. Unconfirmed by the provider: refused as before, nothing booked."""
         if late.returned:
-            return [PaidTooLate(late.number, late.amount_cents, False, late.waived)]
+            return [PaidTooLate(late.number, late.amount_cents, new=False, waived=late.waived)]
         gateway = self.s.gateways.get(cmd.provider)
         async with self.s.uow() as uow:
             payment = await uow.payments.by_reference(cmd.reference)
@@ -139,7 +139,7 @@ class UnpaidDesk:
             taken = await payment_requests.return_late(uow, cmd.reference, cmd.provider_ref, now)
             if taken is None:
                 # a concurrent notification returned it
-                return [PaidTooLate(late.number, late.amount_cents, False, late.waived)]
+                return [PaidTooLate(late.number, late.amount_cents, new=False, waived=late.waived)]
             order, refund = taken
             notice = to_customer(
                 order.customer_id,
@@ -152,4 +152,4 @@ class UnpaidDesk:
         await self.s.flush(posted)
         # the provider refunds it now (a failure stays pending and is retried by the sweep)
         await self.s.execute_refunds(c.ExecuteRefunds(order.id, notify_customer=True))
-        return [PaidTooLate(late.number, late.amount_cents, True, late.waived)]
+        return [PaidTooLate(late.number, late.amount_cents, new=True, waived=late.waived)]
