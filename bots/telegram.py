@@ -59,7 +59,6 @@ COMMANDS = [
 """The command menu, one list per language: Chinese by default, English for clients set to
 English (Telegram picks the list by the person's ``language_code``)."""
 ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query"]
-NO_KEYBOARD = InlineKeyboardMarkup(())
 """What a pressed button's message is left with: an empty inline keyboard."""
 EDITS_DRAIN_S = 5.0
 """How long stopping waits for keyboard edits under way."""
@@ -271,52 +270,42 @@ class TelegramBot(Channel):
         return body
 
     async def _answer_callback(self, query_id: str) -> None:
-        """Stop the button's spinner: one small call per button press, posted as JSON through
-        our HTTP session (about 75 µs of CPU where PTB's method took 105). It skips PTB's rate
-        limiter, which paces the messages we send; a failure ("query is too old") is only
-        logged."""
-        bot = self.application.bot
-        request = bot.request
-        try:
-            if not isinstance(request, AiohttpRequest):
-                await bot.answer_callback_query(query_id)
-                return
-            status, body = await request.post_json(
-                f"{bot.base_url}/answerCallbackQuery",
-                orjson.dumps({"callback_query_id": query_id}),
-            )
-        except TelegramError as exc:
-            log.info("answerCallbackQuery failed: %s", exc)
-            return
-        if status != 200:
-            log.info("answerCallbackQuery failed: %s %s", status, body[:200])
+        """Stop the button's spinner: one small call per button press (about 75 µs of CPU
+        where PTB's method took 105), not paced by PTB's rate limiter, which paces the
+        messages we send; a failure ("query is too old") is only logged."""
+        await self._post("answerCallbackQuery", {"callback_query_id": query_id})
 
     async def _clear_keyboard(self, chat_id: int, message_id: int) -> None:
         """Take the inline keyboard off the message whose button was pressed, so a used
-        question cannot be answered again by a stale tap. A failure (a message too old to
-        edit, or already bare when Telegram resends the update) is only logged."""
+        question cannot be answered again by a stale tap: an empty keyboard ("{}"), as PTB
+        sends it, paced with the messages we send. A failure (a message too old to edit, or
+        already bare when Telegram resends the update) is only logged."""
+        edit = {"chat_id": chat_id, "message_id": message_id, "reply_markup": "{}"}
+        await self._post("editMessageReplyMarkup", edit, chat_id=chat_id)
+
+    async def _post(
+        self, method: str, payload: dict[str, Any], chat_id: int | None = None
+    ) -> None:
+        """A Bot API call whose answer only needs logging, posted as JSON through our HTTP
+        session (``build_application``'s ``AiohttpRequest``), without building PTB's objects
+        of the answer; with ``chat_id``, through PTB's rate limiter (``post_json_paced``)."""
         bot = self.application.bot
+        request = bot.request
+        assert isinstance(request, AiohttpRequest), "built by build_application"
+        url, body = f"{bot.base_url}/{method}", orjson.dumps(payload)
         try:
-            if not isinstance(bot.request, AiohttpRequest):
-                await bot.edit_message_reply_markup(
-                    chat_id=chat_id, message_id=message_id, reply_markup=NO_KEYBOARD
+            if chat_id is None:
+                status, answer = await request.post_json(url, body)
+            else:
+                limiter = bot.rate_limiter
+                status, answer = await post_json_paced(
+                    request, limiter, url, body, endpoint=method, chat_id=chat_id
                 )
-                return
-            # as PTB sends it (an empty keyboard: "{}"), without building the answer's Message
-            edit = {"chat_id": chat_id, "message_id": message_id, "reply_markup": "{}"}
-            status, body = await post_json_paced(
-                bot.request,
-                bot.rate_limiter,
-                f"{bot.base_url}/editMessageReplyMarkup",
-                orjson.dumps(edit),
-                endpoint="editMessageReplyMarkup",
-                chat_id=chat_id,
-            )
         except TelegramError as exc:
-            log.info("editMessageReplyMarkup failed: %s", exc)
+            log.info("%s failed: %s", method, exc)
             return
         if status != 200:
-            log.info("editMessageReplyMarkup failed: %s %s", status, body[:200])
+            log.info("%s failed: %s %s", method, status, answer[:200])
 
     def prepare(self, notice: Notice, user_id: str, lang: str) -> dict[str, Any] | None:
         """A quiet notice (``notices.QUIET``) is sent without a sound."""
