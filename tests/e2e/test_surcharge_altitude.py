@@ -3,7 +3,14 @@ has it, nor twice (Telegram, sandbox, SQLite)."""
 
 import re
 
-from tests.e2e.helpers import HOME, TelegramUser, confirm_order, seed_worker, telegram_gps
+from tests.e2e.helpers import (
+    HOME,
+    TelegramUser,
+    confirm_order,
+    seed_worker,
+    telegram_app,
+    telegram_gps,
+)
 from tests.e2e.test_job_rules import photo, to_in_service
 from tests.e2e.test_surcharges import notice_to, order_and_ledger
 
@@ -35,8 +42,6 @@ async def ask_altitude(worker: TelegramUser, fake, number: int) -> str:
 async def test_high_altitude_is_asked_for_once_and_never_when_booked(
     aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram, clock
 ):
-    from tests.e2e.helpers import telegram_app
-
     app, client = await telegram_app(
         aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram, clock=clock
     )

@@ -1,7 +1,8 @@
 """``/waive``: finance forgives what a customer still owes on a finished order — here an
 extra they approved and never paid, which kept the order from being confirmed and the worker
-from being paid. The customer is told, the order confirms and settles on what was paid, and
-money that still lands on the closed request goes back (Telegram, sandbox, PostgreSQL)."""
+from being paid. The customer is told, the order can be confirmed and settles on what was paid,
+and money that still lands on the closed request goes back (Telegram, sandbox, PostgreSQL; the
+Telegram-invoice case on SQLite)."""
 
 import pytest
 from sqlmodel import select

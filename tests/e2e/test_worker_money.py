@@ -1,6 +1,7 @@
 """Workers' money end to end: a deposit and its balance paid by Telegram invoice, the
 settlement's split, withdrawals paid through the payout provider (large ones approved by
-finance, a refusal giving the money back). Split from ``test_money`` (its app and helpers)."""
+finance, a refusal giving the money back), the daily settlement report. Split from
+``test_money`` (its app and helpers)."""
 
 from datetime import timedelta
 
