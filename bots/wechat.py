@@ -13,7 +13,9 @@ ran on), a turn that fails is tried again as a retry would be (``ATTEMPTS``: the
 that safe, a turn committed once is answered, not run twice), and a message still not done is
 answered with ``NOT_DONE``, so nobody's step — paying for a placed order — is lost in silence.
 Before that, ``bots.wechat_replay`` refuses stale timestamps and signatures lifted onto other
-content.
+content — the latter, for a request that carries a message, in the step that claims the
+message (``ConversationStore.begin`` with the request's ``Nonce``: one Redis round trip for
+both), answered 403 when the turn is refused so.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -38,7 +41,7 @@ from bots.channel import Capabilities, Channel, Host, Resources
 from bots.wechat_api import TokenCache, WeChatApi, WeChatApiError
 from bots.wechat_events import CHANNEL, to_event
 from bots.wechat_qr import QrInvitations
-from bots.wechat_replay import ReplayGuard
+from bots.wechat_replay import REPLAYED, ReplayGuard
 from bots.wechat_send import deliver, render_texts
 from bots.wechat_templates import TemplateMessages, load_templates
 from bots.wechat_xml import ParseError, parse_message
@@ -222,14 +225,17 @@ class WeChatBot(Channel):
             self._rejected(self.name)
             raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=len(body))
         msg = self._parse(request, body)
-        self._refuse(await replay.replayed(request, body))
         try:
             event = to_event(msg, self._clock())
         except (ValueError, TypeError):
+            self._refuse(await replay.replayed(request, body))  # a replay is refused as such
             self._rejected(self.name)
             raise web.HTTPBadRequest(text="not a WeChat message") from None
         if event is None:
+            self._refuse(await replay.replayed(request, body))
             return web.Response(text=SUCCESS)
+        # the replay memory is asked with the message's claim: one Redis round trip for both
+        event = replace(event, nonce=replay.nonce(request, body))
         task = self._in_order(event)
         done, _ = await asyncio.wait({task}, timeout=self.budget_s)
         if not done:
@@ -237,6 +243,8 @@ class WeChatBot(Channel):
             task.add_done_callback(self._follow_up(event.user_id))
             return web.Response(text=SUCCESS)
         handled = task.result()
+        if handled.status == "replayed":
+            self._refuse(web.HTTPForbidden(text=REPLAYED))
         if handled.status != "handled" or not handled.replies:
             return web.Response(text=SUCCESS)
         first, *rest = render_texts(handled.replies, handled.lang)

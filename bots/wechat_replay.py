@@ -25,6 +25,11 @@ store's MsgId claim, which answers a retry ``success`` once the first is handled
 a captured identical request the same way, which changes nothing); a retry signed with a
 fresh nonce is simply a new triple. Retries come within seconds, far inside the window.
 
+Where the check runs: a request that carries a message is admitted in the same step that
+claims the message (``nonce`` handed to ``ConversationStore.begin``: on Redis one script, one
+round trip for both; a refused one claims nothing); a verification or a message that starts
+no turn is admitted on its own (``replayed``).
+
 Why ``signature`` and not ``msg_signature`` in the key: ``signature`` is checked on every
 request in both modes; ``msg_signature`` is only checked in AES mode (by decryption), so in
 plaintext mode it would be a free field an attacker could vary to dodge the memory. In AES
@@ -41,7 +46,7 @@ from datetime import datetime
 
 from aiohttp import web
 
-from domain.turns import NonceMemory
+from domain.turns import Nonce, NonceMemory
 
 TIMESTAMP = re.compile(r"[0-9]{1,12}")
 """Unix seconds in ASCII digits (``int()`` would also take signs, spaces, ``_`` and other
@@ -74,9 +79,10 @@ class ReplayGuard:
             return web.HTTPForbidden(text="timestamp outside the replay window")
         return None
 
-    async def replayed(self, request: web.Request, body: bytes) -> web.HTTPClientError | None:
-        """The refusal for a signed triple seen with other content, else None. Call after
-        ``stale`` let the request through, once it is authenticated."""
+    def nonce(self, request: web.Request, body: bytes) -> Nonce:
+        """What to remember of the request (call after ``stale`` let it through, once it is
+        authenticated): admitted by ``replayed``, or with the claim of the message it carries
+        (``ConversationStore.begin``: the same round trip)."""
         q = request.query
         raw = q.get("timestamp", "")
         now = self._clock()
@@ -85,9 +91,19 @@ class ReplayGuard:
         fingerprint = _digest(request.method.encode() + b"\0" + content)
         ahead = max(0.0, int(raw) - now.timestamp())
         keep_s = self.window_s + math.ceil(ahead)  # until the timestamp leaves the window
-        if await self.memory.admit("wechat", key, fingerprint, keep_s, now):
+        return Nonce("wechat", key, fingerprint, keep_s, now)
+
+    async def replayed(self, request: web.Request, body: bytes) -> web.HTTPClientError | None:
+        """The refusal for a signed triple seen with other content, else None (the request
+        that carries no message to claim: a verification, an event nobody answers)."""
+        n = self.nonce(request, body)
+        if await self.memory.admit(n.channel, n.key, n.fingerprint, n.keep_s, n.at):
             return None
-        return web.HTTPForbidden(text="replayed signature")
+        return web.HTTPForbidden(text=REPLAYED)
+
+
+REPLAYED = "replayed signature"
+"""The 403's text for a signed triple seen with other content."""
 
 
 def _digest(data: bytes) -> str:

@@ -62,7 +62,8 @@ NOTED_MAX = 10_000
 class Handled:
     status: str
     """``handled``; ``duplicate`` (a platform retry, already taken); ``rejected`` (over the
-    message rate limit: not processed; ``replies`` holds the one warning of the window)."""
+    message rate limit: not processed; ``replies`` holds the one warning of the window);
+    ``replayed`` (its signed request was seen with other content: not processed)."""
     replies: list[Reply] = field(default_factory=list)
     lang: str = "zh"
 
@@ -114,6 +115,8 @@ class Engine:
         if claim.status == "duplicate":
             replies, lang = load_answer(claim.replies)
             return Handled("duplicate", replies, lang)
+        if claim.status == "replayed":
+            return Handled("replayed")
         lease = Lease(self.store, event.channel, event.user_id, claim.token)
         try:
             return await self._turn(event, message_id, known, window, claim, lease)
@@ -129,7 +132,9 @@ class Engine:
         while True:
             # a claimed message is counted against the rate limit (by the store when it can,
             # in the same step): a platform's retry of a message never counts twice
-            claim = await self.store.begin(event.channel, event.user_id, message_id, window)
+            claim = await self.store.begin(
+                event.channel, event.user_id, message_id, window, event.nonce
+            )
             if claim.status != "busy":
                 return claim
             if loop.time() >= deadline:

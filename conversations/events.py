@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.text import Phrase
+from domain.turns import Nonce
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -24,6 +25,9 @@ class Inbound:
     name: str = ""
     role: str = ""
     """The web chat's pane (customer / worker / admin); empty on platforms."""
+    nonce: Nonce | None = None
+    """The signed request that carried it, admitted with the message's claim (WeChat's
+    replay memory, ``bots.wechat_replay``)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -23,10 +23,27 @@ later starts afresh."""
 
 
 @dataclass(frozen=True, slots=True)
+class Nonce:
+    """A signed webhook request to remember while its timestamp is fresh, checked with the
+    claim of the message it carries (``NonceMemory.admit``'s arguments): the same round trip
+    to the store as the claim."""
+
+    channel: str
+    key: str
+    """What the request's signature covers (``bots.wechat_replay``)."""
+    fingerprint: str
+    """A hash of everything else in the request."""
+    keep_s: int
+    at: datetime
+    """The app's clock when the request was checked."""
+
+
+@dataclass(frozen=True, slots=True)
 class Claim:
     """The outcome of ``ConversationStore.begin``: ``ok`` (with the saved state, if any),
-    ``duplicate`` (this message was already answered) or ``busy`` (a live turn holds the
-    person's lock)."""
+    ``duplicate`` (this message was already answered), ``busy`` (a live turn holds the
+    person's lock) or ``replayed`` (the claim's ``Nonce`` was seen with other content:
+    nothing was claimed)."""
 
     status: str
     state: bytes | None = None
@@ -48,7 +65,9 @@ class ConversationStore(Protocol):
     ``begin`` takes the person's lock for ``lease_s`` seconds (``renew`` extends it while the
     turn runs, so the lock of a process that died is free again within ``lease_s``) unless the
     message was already answered (``duplicate``). Given ``rate_window`` it may also count a
-    claimed message against the sender's rate limit. ``commit`` saves the new state, marks the
+    claimed message against the sender's rate limit; given a ``nonce``, it first admits the
+    signed request as ``NonceMemory.admit`` would, and claims nothing when that refuses it
+    (``replayed``). ``commit`` saves the new state, marks the
     message answered (keeping the answer a while) and releases the lock — only while the lock
     is still this turn's (else it returns False and saves nothing); ``abort`` releases the lock
     of a turn that changed nothing, so that a platform retry is processed; ``release`` that of
@@ -58,7 +77,12 @@ class ConversationStore(Protocol):
     lease_s: float
 
     async def begin(
-        self, channel: str, user_id: str, message_id: str, rate_window: int | None = None
+        self,
+        channel: str,
+        user_id: str,
+        message_id: str,
+        rate_window: int | None = None,
+        nonce: Nonce | None = None,
     ) -> Claim: ...
 
     async def renew(self, channel: str, user_id: str, token: str) -> bool: ...

@@ -20,7 +20,7 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
-from domain.turns import CONVERSATION_KEEP, Claim
+from domain.turns import CONVERSATION_KEEP, Claim, Nonce, NonceMemory
 from store.crypto import STATE_FIELD as STATE
 from store.crypto import PiiCipher
 from store.sqlite.wal import NO_AUTOCHECKPOINT, Checkpointer
@@ -43,9 +43,12 @@ class LocalConversationStore:
         seen_ttl_s: int = 86400,
         answer_ttl_s: int = 600,
         checkpoint_every_s: float | None = None,
+        nonces: NonceMemory | None = None,
     ) -> None:
         """With ``checkpoint_every_s`` the WAL is checkpointed by a thread of the store's own
-        (``store.sqlite.wal.Checkpointer``) instead of inside a commit; ``close`` stops it."""
+        (``store.sqlite.wal.Checkpointer``) instead of inside a commit; ``close`` stops it.
+        ``nonces``: where a claim's signed request is admitted (the replay guard's memory;
+        without one, a claim that carries a nonce is refused)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -72,6 +75,7 @@ class LocalConversationStore:
         self.seen_ttl_s = seen_ttl_s
         self.answer_ttl_s = answer_ttl_s
         self._pending: dict[str, tuple[bytes, float, asyncio.Future[None]]] = {}
+        self._nonces = nonces
 
     def close(self) -> None:
         if self._pending:
@@ -81,11 +85,18 @@ class LocalConversationStore:
         self._db.close()
 
     async def begin(
-        self, channel: str, user_id: str, message_id: str, rate_window: int | None = None
+        self,
+        channel: str,
+        user_id: str,
+        message_id: str,
+        rate_window: int | None = None,
+        nonce: Nonce | None = None,
     ) -> Claim:
         """Claim the message and take the lock, waiting for a turn of the same person in
         progress (``rate_window`` is for stores that can count in the same step; here the
-        engine's in-memory limiter counts)."""
+        engine's in-memory limiter counts); ``nonce``'s signed request admitted first."""
+        if nonce is not None and not await self._admitted(nonce):
+            return Claim("replayed")
         key, seen_key = f"{channel}:{user_id}", f"{channel}:{user_id}:{message_id}"
         now = time.time()
         self._prune(now)
@@ -107,6 +118,12 @@ class LocalConversationStore:
         while len(self._known) > SEEN_MAX:
             self._known.popitem(last=False)
         return Claim("ok", self._load(key), key, recovering=recovering)
+
+    async def _admitted(self, nonce: Nonce) -> bool:
+        if self._nonces is None:
+            return False
+        n = nonce
+        return await self._nonces.admit(n.channel, n.key, n.fingerprint, n.keep_s, n.at)
 
     def _answered(self, seen_key: str, now: float) -> bool:
         expires = self._seen.get(seen_key)

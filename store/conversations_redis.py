@@ -17,10 +17,11 @@ import secrets
 
 import redis.asyncio as aioredis
 
-from domain.turns import CONVERSATION_KEEP, Claim
+from domain.turns import CONVERSATION_KEEP, Claim, Nonce
 from store.crypto import REPLIES_FIELD as REPLIES
 from store.crypto import STATE_FIELD as STATE
 from store.crypto import PiiCipher
+from store.nonces import nonce_key
 from store.rate_limits import KEEP_S, rate_key
 from store.redis_batch import ScriptBatch
 
@@ -28,7 +29,17 @@ log = logging.getLogger(__name__)
 
 # The store's durations are written into the scripts' text (one script per set of them), so
 # that a turn sends only its keys and values: every argument costs client-side CPU to encode.
+# With a signed request's nonce (KEYS[6], ARGV[3] its fingerprint, ARGV[4] how long to keep
+# it: store.nonces' admission) the claim checks it first; the rate counter's key comes last.
 _BEGIN = """
+local rate = 6
+if ARGV[3] then
+  rate = 7
+  if not redis.call('SET', KEYS[6], ARGV[3], 'NX', 'EX', ARGV[4])
+     and redis.call('GET', KEYS[6]) ~= ARGV[3] then
+    return {{'replayed', false}}
+  end
+end
 if redis.call('EXISTS', KEYS[4]) == 1 then return {{'duplicate', redis.call('GET', KEYS[5])}} end
 if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', {lease_ms}) then
   return {{'busy', false}}
@@ -36,9 +47,9 @@ end
 local stale = redis.call('GET', KEYS[3])
 redis.call('SET', KEYS[3], ARGV[2], 'EX', {state_ttl_s})
 local count = false
-if KEYS[6] then
-  count = redis.call('INCR', KEYS[6])
-  if count == 1 then redis.call('EXPIRE', KEYS[6], {rate_keep_s}) end
+if KEYS[rate] then
+  count = redis.call('INCR', KEYS[rate])
+  if count == 1 then redis.call('EXPIRE', KEYS[rate], {rate_keep_s}) end
 end
 return {{'ok', redis.call('GET', KEYS[1]), count, stale and 1 or 0}}
 """
@@ -123,14 +134,23 @@ class RedisConversationStore:
         ]
 
     async def begin(
-        self, channel: str, user_id: str, message_id: str, rate_window: int | None = None
+        self,
+        channel: str,
+        user_id: str,
+        message_id: str,
+        rate_window: int | None = None,
+        nonce: Nonce | None = None,
     ) -> Claim:
         """Claim the message and take the lock; with ``rate_window``, a claimed message is
         also counted against the sender's rate limit (same counter as ``RedisRateLimiter``),
-        so a turn's start is one round trip."""
+        and with ``nonce`` its signed request is admitted first (the same key as
+        ``RedisNonceMemory``'s), so a turn's start is one round trip."""
         token = secrets.token_hex(8)
         keys = self._keys(channel, user_id, message_id)
-        args = [token, message_id]
+        args: list[str | int] = [token, message_id]
+        if nonce is not None:
+            keys.append(nonce_key(nonce.channel, nonce.key))
+            args += [nonce.fingerprint, max(1, nonce.keep_s)]
         if rate_window is not None:
             keys.append(rate_key(channel, user_id, rate_window))
         status, raw, *rest = await self._batch.run(self._begin, keys, args)

@@ -24,6 +24,12 @@ return 0
 MAX_LOCAL = 100_000
 
 
+def nonce_key(channel: str, key: str) -> str:
+    """The Redis key of a signed request seen (``store.conversations_redis`` admits one with
+    a message's claim, under the same key)."""
+    return f"daojia:{channel}:nonce:{key}"
+
+
 class RedisNonceMemory:
     """``NonceMemory`` on Redis; a key expires by Redis's clock, ``keep_s`` after it was
     first seen."""
@@ -37,7 +43,7 @@ class RedisNonceMemory:
         self, channel: str, key: str, fingerprint: str, keep_s: int, now: datetime
     ) -> bool:
         found = await self._batch.run(
-            self._admit, [f"daojia:{channel}:nonce:{key}"], [fingerprint, max(1, keep_s)]
+            self._admit, [nonce_key(channel, key)], [fingerprint, max(1, keep_s)]
         )
         return bool(found)
 

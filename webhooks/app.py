@@ -70,6 +70,7 @@ from webhooks.keys import (
     MEDIA,
     MESSENGER,
     METRICS,
+    NONCES,
     PAYMENTS,
     REDIS,
     RULES,
@@ -227,7 +228,8 @@ async def _channels(app: web.Application) -> AsyncIterator[None]:
         return LocalRateLimiter() if client is None else RedisRateLimiter(client, keep_s=keep_s)
 
     def nonce_memory() -> RedisNonceMemory | LocalNonceMemory:
-        return LocalNonceMemory() if client is None else RedisNonceMemory(client)
+        # without Redis, the one the conversation store admits a claim's nonce with
+        return app[NONCES] if client is None else RedisNonceMemory(client)
 
     resources = Resources(
         redis=client,
@@ -301,8 +303,12 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         )
         limiter: RedisRateLimiter | LocalRateLimiter = RedisRateLimiter(redis_client)
     else:
+        app[NONCES] = LocalNonceMemory()  # the replay guard's too (``_channels``)
         store = local = LocalConversationStore(
-            settings.data_dir / "conversations.db", cipher, checkpoint_every_s=CHECKPOINT_EVERY_S
+            settings.data_dir / "conversations.db",
+            cipher,
+            checkpoint_every_s=CHECKPOINT_EVERY_S,
+            nonces=app[NONCES],
         )
         limiter = LocalRateLimiter()
     app[CONVERSATIONS] = store

@@ -14,6 +14,7 @@ from domain.catalog import Catalog
 from domain.gateways import InsurerGateway, InvoiceProvider
 from domain.rules import Rules
 from domain.turns import ConversationStore
+from store.nonces import LocalNonceMemory
 from store.uow import Database
 from webhooks.channels import Channels
 from webhooks.chat import Chat, Messenger
@@ -33,6 +34,8 @@ CHAT = web.AppKey("chat", Chat)
 MESSENGER = web.AppKey("messenger", Messenger)
 SERVICES = web.AppKey("services", Services)
 CONVERSATIONS = web.AppKey("conversations", ConversationStore)
+NONCES = web.AppKey("nonces", LocalNonceMemory)
+"""Without Redis: the signed requests seen (the replay guard's and the claims' memory)."""
 CHANNELS = web.AppKey("channels", Channels)
 DEMO = web.AppKey("demo", bool)
 MEDIA = web.AppKey("media", ChannelMedia)

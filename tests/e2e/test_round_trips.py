@@ -16,8 +16,9 @@ from redis.asyncio.client import Pipeline
 from sqlalchemy import event
 
 from store.pg_direct import observe
-from tests.e2e.helpers import TelegramUser, make_app, on_telegram
-from webhooks.keys import DATABASE, REDIS
+from tests.e2e.helpers import TelegramUser, WeChatUser, make_app, on_telegram, on_wechat
+from tests.fakes.wechat import WeChatServer
+from webhooks.keys import CLOCK, DATABASE, REDIS
 
 MOVES = [("choose", "预约服务"), ("choose", "保洁"), ("choose", "日常保洁"), ("choose", "2小时")]
 
@@ -88,6 +89,29 @@ async def test_moving_through_the_booking_makes_no_database_round_trip(counted):
     for kind, what in MOVES:
         cost = await trips.of(getattr(user, kind)(what))
         assert cost == {"sql": 0, "transactions": 0, "redis": 2}, (what, cost)
+
+
+async def test_on_wechat_the_replay_check_rides_on_the_turns_claim(
+    aiohttp_client, tmp_path, own_postgres_url, redis_url, pii_key, fake_wechat, clock, monkeypatch
+):
+    """A signed WeChat message is checked against replays in the script that claims it: a
+    move costs the same two Redis round trips as on Telegram (three before)."""
+    app = make_app(
+        tmp_path,
+        own_postgres_url,
+        pii_key,
+        clock=clock,
+        redis_url=redis_url,
+        **on_wechat(fake_wechat),
+    )
+    client = await aiohttp_client(app)
+    openid = f"o-trips-{secrets.token_hex(4)}"
+    user = WeChatUser(client, fake_wechat, openid, WeChatServer(clock=app[CLOCK]))
+    trips = RoundTrips(app, monkeypatch)
+    await user.say("你好")
+    cost = await trips.of(user.say("1"))  # 预约服务
+    assert "保洁" in user.last_text
+    assert cost == {"sql": 0, "transactions": 0, "redis": 2}, cost
 
 
 async def test_the_quote_and_placing_the_order_each_run_in_one_transaction(counted):

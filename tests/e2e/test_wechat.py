@@ -53,24 +53,24 @@ class Gate:
 
 
 def requests_in(app, count: int) -> asyncio.Event:
-    """Set once the WeChat bot has taken in ``count`` signed messages (checked against
-    replays: the step before the turn; a retry of a message in progress then waits, behind
-    the first attempt, for its answer)."""
+    """Set once the WeChat bot has taken in ``count`` signed messages (each one's nonce
+    taken for its claim: the step before the turn; a retry of a message in progress then
+    waits, behind the first attempt, for its answer)."""
     from webhooks.keys import CHANNELS
 
     replay = app[CHANNELS]["wechat"].replay
-    replayed = replay.replayed
+    nonce = replay.nonce
     seen = asyncio.Event()
     calls = 0
 
-    async def counted(*args, **kw):
+    def counted(*args, **kw):
         nonlocal calls
         calls += 1
         if calls >= count:
             seen.set()
-        return await replayed(*args, **kw)
+        return nonce(*args, **kw)
 
-    replay.replayed = counted
+    replay.nonce = counted
     return seen
 
 

@@ -3,14 +3,17 @@
 import asyncio
 import sqlite3
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 import redis.asyncio as aioredis
 
 from conversations.state import Conversation
+from domain.turns import Nonce
 from store.conversations_local import LocalConversationStore
 from store.conversations_redis import RedisConversationStore
 from store.crypto import PiiCipher, decode_key, new_key
+from store.nonces import LocalNonceMemory
 
 CIPHER = PiiCipher(decode_key(new_key()))
 ANSWER = b'{"lang":"zh","replies":[{"type":"say","text":"ok"}]}'
@@ -21,9 +24,10 @@ async def make_store(request, tmp_path):
     """A factory: calling it again gives a *new* store over the same data (a restart)."""
     made = []
     if request.param == "local":
+        nonces = LocalNonceMemory()  # the process's replay memory
 
         def make():
-            store = LocalConversationStore(tmp_path / "conv.db", CIPHER)
+            store = LocalConversationStore(tmp_path / "conv.db", CIPHER, nonces=nonces)
             made.append(store)
             return store
 
@@ -316,3 +320,31 @@ async def test_a_state_saved_before_states_were_sealed_is_still_read(redis_url):
         assert await other.get("web", uid) is None  # another key reads nothing, never garbage
     finally:
         await client.aclose()
+
+
+async def test_a_signed_requests_nonce_is_admitted_with_the_claim(make_store):
+    """The request's nonce is checked in the claim's own step: the same request again (a
+    platform retry) is let through to the dedupe; its signature on other content is refused
+    and claims nothing — no lock left, nothing counted."""
+    uid, store = user(), make_store()
+    now = datetime.now(UTC)
+    first = Nonce("wechat", f"k-{uid}", "fingerprint-1", 60, now)
+    claim = await store.begin("wechat", uid, "m1", 1, first)
+    assert claim.status == "ok" and claim.count in (None, 1)
+    state = Conversation(flow="booking", step="area").dumps()
+    assert await store.commit("wechat", uid, "m1", claim.token, state, ANSWER)
+    retry = await store.begin("wechat", uid, "m1", 1, first)
+    assert retry.status == "duplicate" and retry.replies == ANSWER
+    lifted = Nonce("wechat", f"k-{uid}", "fingerprint-2", 60, now)
+    assert (await store.begin("wechat", uid, "m2", 1, lifted)).status == "replayed"
+    after = await asyncio.wait_for(store.begin("wechat", uid, "m2", 1), 1)  # not locked
+    assert after.status == "ok" and after.state == state and after.count in (None, 2)
+
+
+async def test_without_a_memory_of_nonces_a_claim_with_one_is_refused(tmp_path):
+    store = LocalConversationStore(tmp_path / "conv.db", CIPHER)
+    try:
+        nonce = Nonce("wechat", "k", "f", 60, datetime.now(UTC))
+        assert (await store.begin("wechat", user(), "m1", None, nonce)).status == "replayed"
+    finally:
+        store.close()
