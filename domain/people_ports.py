@@ -4,12 +4,28 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from domain.coupons import Coupon
 from domain.lifecycle import OrderStatus
 from domain.people import Address, Channel, Customer, Identity, Worker, WorkerStatus
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutFacts:
+    """What a quote and a new order read of the customer (``Customers.for_checkout``)."""
+
+    customer: Customer
+    orders_counted: int
+    """Their orders in the statuses asked for (the paid ones: a first order has none)."""
+    spend: int
+    """Paid minus refunded since the date asked for (the membership window)."""
+    others_with_phone: int
+    """Other customers with the phone number (another account of the same person)."""
+    cancelled: int
+    """Orders they cancelled themselves since the date asked for (the risk rule's count)."""
 
 
 class Customers(Protocol):
@@ -24,6 +40,14 @@ class Customers(Protocol):
     async def with_order_stats(
         self, customer_id: int, counted: Sequence[OrderStatus], since: datetime
     ) -> tuple[Customer, int, int] | None: ...
+    async def for_checkout(
+        self,
+        customer_id: int,
+        counted: Sequence[OrderStatus],
+        since: datetime,
+        phone: str,
+        cancelled_since: datetime,
+    ) -> CheckoutFacts | None: ...
     async def by_referral_code(self, code: str) -> Customer | None: ...
     async def by_phone(self, phone: str) -> Customer | None: ...
     async def others_with_phone(self, customer_id: int, phone: str) -> int: ...

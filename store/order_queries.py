@@ -80,6 +80,37 @@ def customer_with_stats(counted: int) -> Select[Any]:
     )
 
 
+@lru_cache(maxsize=8)
+def customer_for_checkout(counted: int) -> Select[Any]:
+    """``customer_with_stats`` with what a checkout also asks of the customer, in the same
+    statement: ``others_with_phone`` (other customers with the number ``phone_hash``, or with
+    the customer's own when that is NULL) and ``cancelled`` (orders they cancelled themselves
+    since ``cancelled_since``, the risk rule's count)."""
+    others = CUSTOMERS.alias("others")
+    given = bindparam("phone_hash", type_=CUSTOMERS.c.phone_hash.type)
+    phone = func.coalesce(given, CUSTOMERS.c.phone_hash)
+    others_with_phone = (
+        core_select(func.count())
+        .select_from(others)
+        .where(others.c.phone_hash == phone, phone != "", others.c.id != CUSTOMERS.c.id)
+        .scalar_subquery()
+        .label("others_with_phone")
+    )
+    cancelled = (
+        core_select(func.count())
+        .select_from(ORDER_EVENTS.join(ORDERS, ORDERS.c.id == ORDER_EVENTS.c.order_id))
+        .where(
+            ORDERS.c.customer_id == CUSTOMERS.c.id,
+            ORDER_EVENTS.c.to_status == OrderStatus.CANCELLED.value,
+            ORDER_EVENTS.c.actor_kind == ActorKind.CUSTOMER.value,
+            ORDER_EVENTS.c.at >= bindparam("cancelled_since", type_=ORDER_EVENTS.c.at.type),
+        )
+        .scalar_subquery()
+        .label("cancelled")
+    )
+    return customer_with_stats(counted).add_columns(others_with_phone, cancelled)
+
+
 def stats_params(
     customer_id: int, counted: Sequence[OrderStatus], since: datetime
 ) -> dict[str, Any]:

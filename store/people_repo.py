@@ -22,10 +22,11 @@ from domain.people import (
     GeoPoint,
     Identity,
 )
+from domain.people_ports import CheckoutFacts
 from store.coupons_repo import coupon_values
 from store.crypto import PiiCipher
 from store.new_customers import CUSTOMER_DEFAULTS, insert_customer, insert_new_customer
-from store.order_queries import customer_with_stats, stats_params
+from store.order_queries import customer_for_checkout, customer_with_stats, stats_params
 from store.prepared import fetch, insert_one, select_one, select_rows, update_where
 from store.tables import AddressRow, CustomerRow, IdentityRow
 
@@ -129,6 +130,32 @@ class CustomerRepository:
             return None
         row = rows[0]
         return self._to_domain(row), int(row.orders_counted), int(row.spend)
+
+    async def for_checkout(
+        self,
+        customer_id: int,
+        counted: Sequence[OrderStatus],
+        since: datetime,
+        phone: str,
+        cancelled_since: datetime,
+    ) -> CheckoutFacts | None:
+        """``with_order_stats`` with ``others_with_phone`` (of ``phone``, or of the customer's
+        own number when that is empty) and the orders they cancelled themselves since
+        ``cancelled_since``: what a quote and a new order read of the customer, in one query."""
+        params = stats_params(customer_id, counted, since)
+        params["phone_hash"] = self._c.lookup_hash("phone", phone) if phone else None
+        params["cancelled_since"] = cancelled_since
+        rows = await fetch(self._s, customer_for_checkout(len(counted)), params)
+        if not rows:
+            return None
+        row = rows[0]
+        return CheckoutFacts(
+            self._to_domain(row),
+            int(row.orders_counted),
+            int(row.spend),
+            int(row.others_with_phone),
+            int(row.cancelled),
+        )
 
     async def by_phone(self, phone: str) -> Customer | None:
         rows = await self._s.exec(

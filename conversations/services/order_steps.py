@@ -54,6 +54,8 @@ class Priced:
     """The hours the quote pays with points."""
     card: Card | None = None
     """The prepaid card the quote uses a visit of (or could, had the customer not said no)."""
+    cancelled: int = 0
+    """Orders the customer cancelled themselves within the risk rule's window."""
 
 
 def free_hour_points(catalog: Catalog, rules: Rules, b: Booking, held: int) -> int:
@@ -77,24 +79,24 @@ def _points_asked(rules: Rules, b: Booking, held: int, offer: int) -> tuple[int,
 
 async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: datetime) -> Priced:
     """The quote for a booking with everything the customer is entitled to, checked now.
-
     Prices are the catalog's as admins last changed them (``/price``), read in this
-    transaction: every process prices a new order alike; placed orders keep their lines.
-    """
+    transaction: every process prices a new order alike; placed orders keep their lines."""
     catalog = catalog.with_prices(await uow.prices.current())
     since = now - timedelta(days=rules.membership.spend_window_days)
-    found = await uow.customers.with_order_stats(b.customer_id, PAID_STATUSES, since)
-    if found is None:
+    cancelled_since = now - timedelta(hours=rules.risk.cancellation_window_hours)
+    # with their order stats, the other accounts of the number, recent cancellations
+    facts = await uow.customers.for_checkout(
+        b.customer_id, PAID_STATUSES, since, b.phone, cancelled_since
+    )
+    if facts is None:
         raise DomainError("unknown customer")
-    customer, paid_before, spend = found
+    customer, paid_before = facts.customer, facts.orders_counted
     held = await uow.coupons.for_customer(b.customer_id)
     usable = [c for c in held if c.used_order_id is None and c.valid_from <= now < c.valid_until]
-    level = level_for_spend(spend, rules.membership)
+    level = level_for_spend(facts.spend, rules.membership)
     # the same person with another chat account: the new-customer offers were theirs once
     phone = b.phone or customer.phone
-    known = paid_before == 0 and bool(phone)
-    if known:
-        known = await uow.customers.others_with_phone(b.customer_id, phone) > 0
+    known = paid_before == 0 and bool(phone) and facts.others_with_phone > 0
     if known:
         usable = [c for c in usable if c.reason != WELCOME]
     offer = free_hour_points(catalog, rules, b, customer.points)
@@ -145,6 +147,7 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
         free_hour_points=offer,
         free_hours=free_hours,
         card=card,
+        cancelled=facts.cancelled,
     )
 
 
@@ -256,7 +259,7 @@ async def place(
     )
     order.visit_code = visit_codes.new_visit_code(rules)
     if b.subscription_id is None:
-        order.hold_reason = await risk_hold(uow, rules, b.customer_id, now)
+        order.hold_reason = hold_reason(rules, priced.cancelled)
     order.apply(Action.REQUEST_PAYMENT, actor, now)
     # its payment request goes in with it (one statement on PostgreSQL)
     payment = payment_requests.new_request(order, provider, now) if due and provider else None
@@ -308,13 +311,15 @@ def new_address(b: Booking, customer: Customer, located: Located | None) -> Addr
 
 async def risk_hold(uow: UnitOfWork, rules: Rules, customer_id: int, now: datetime) -> str:
     """Why a new order must wait for an admin (many cancellations lately), or ""."""
+    since = now - timedelta(hours=rules.risk.cancellation_window_hours)
+    return hold_reason(rules, await uow.orders.cancellations_by_customer(customer_id, since))
+
+
+def hold_reason(rules: Rules, cancelled: int) -> str:
+    """``risk_hold``'s answer for ``cancelled`` cancellations within the rule's window."""
     risk = rules.risk
-    hours = risk.cancellation_window_hours
-    cancelled = await uow.orders.cancellations_by_customer(
-        customer_id, now - timedelta(hours=hours)
-    )
     if cancelled >= risk.cancellations_to_hold:
-        return f"{cancelled} cancellations in {hours} h"
+        return f"{cancelled} cancellations in {risk.cancellation_window_hours} h"
     return ""
 
 

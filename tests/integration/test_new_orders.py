@@ -261,3 +261,45 @@ async def test_a_dispatch_reads_the_customers_previous_workers_with_their_level(
     async with database.uow() as uow:  # an accepted job is no completed one
         assert await uow.orders.previous_workers(customer_id) == ({worker.id}, MemberLevel.GOLD)
         assert await uow.membership.level(customer_id) == MemberLevel.GOLD
+
+
+async def test_a_checkout_reads_the_customer_other_accounts_and_cancellations_at_once(database):
+    """What a quote and a new order ask of the customer, in one statement, as the separate
+    reads answer it: the accounts of the number given (else of their own; a customer without
+    a number matches nobody) and the orders they cancelled themselves since the date."""
+    phone = random_refs.phone()
+    async with database.uow() as uow:
+        made = [
+            await uow.customers.add(Customer(created_at=NOW, phone=p))
+            for p in (phone, phone, "", "")
+        ]
+        await uow.commit()
+    me, twin, no_phone, _ = (c.id for c in made)
+    async with database.uow() as uow:
+        for who in (ActorKind.CUSTOMER, ActorKind.CUSTOMER, ActorKind.SYSTEM):
+            order = await uow.orders.add(an_order(await uow.orders.next_number(), me))
+            order.apply(Action.CANCEL, Actor(who, "x"), NOW + timedelta(hours=1))
+            await uow.orders.save(order, NOW + timedelta(hours=1))
+        await uow.commit()
+    since, recent = NOW - timedelta(days=365), NOW
+    seen = Statements(database)
+    try:
+        async with database.uow() as uow:
+            mine = await uow.customers.for_checkout(me, PAID_STATUSES, since, "", recent)
+            if database.engine.dialect.name == "postgresql":  # SQLite's plans pass unseen
+                assert seen.count == 1
+            given = await uow.customers.for_checkout(no_phone, PAID_STATUSES, since, phone, recent)
+            own = await uow.customers.for_checkout(no_phone, PAID_STATUSES, since, "", recent)
+            later = NOW + timedelta(hours=2)
+            none = await uow.customers.for_checkout(me, PAID_STATUSES, since, "", later)
+            stats = await uow.customers.with_order_stats(me, PAID_STATUSES, since)
+            others = await uow.customers.others_with_phone(me, phone)
+            cancelled = await uow.orders.cancellations_by_customer(me, recent)
+            assert await uow.customers.for_checkout(-1, PAID_STATUSES, since, "", recent) is None
+    finally:
+        seen.close()
+    assert (mine.customer, mine.orders_counted, mine.spend) == stats
+    assert mine.others_with_phone == others == 1 and mine.cancelled == cancelled == 2
+    assert given.others_with_phone == 2 and given.customer.id == no_phone  # me and my twin
+    assert own.others_with_phone == 0  # no number: not the other customers without one
+    assert none.cancelled == 0 and twin != me

@@ -62,6 +62,7 @@ def ptb_update(data: Any) -> Update:
 def ptb_reading(update: Update, at: datetime) -> Reading:
     """What daojia should answer, by its rules applied to PTB's objects."""
     base = {"channel": "telegram", "at": at, "message_id": f"u{update.update_id}", "role": ""}
+    base["nonce"] = None  # a signed request's (WeChat's): Telegram's updates carry none
     query = update.callback_query
     if query is not None:
         key = clean(query.data or "")
