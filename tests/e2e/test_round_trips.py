@@ -60,24 +60,21 @@ class RoundTrips:
 
 
 @pytest.fixture
-async def counted(
-    aiohttp_client,
-    tmp_path,
-    own_postgres_url,
-    redis_url,
-    pii_key,
-    fake_telegram,
-    clock,
-    monkeypatch,
-):
-    app = make_app(
-        tmp_path,
-        own_postgres_url,
-        pii_key,
-        clock=clock,
-        redis_url=redis_url,
-        **on_telegram(fake_telegram),
-    )
+def operators_app(tmp_path, own_postgres_url, redis_url, pii_key, clock):
+    """The app on the operators' set-up (a database of its own, Redis), on ``channel``'s
+    settings."""
+
+    def made(channel: dict[str, str]) -> Any:
+        return make_app(
+            tmp_path, own_postgres_url, pii_key, clock=clock, redis_url=redis_url, **channel
+        )
+
+    return made
+
+
+@pytest.fixture
+async def counted(aiohttp_client, operators_app, fake_telegram, monkeypatch):
+    app = operators_app(on_telegram(fake_telegram))
     client = await aiohttp_client(app)
     user = TelegramUser(client, fake_telegram, 990_000_000 + secrets.randbelow(10**6))
     return user, RoundTrips(app, monkeypatch)
@@ -92,18 +89,11 @@ async def test_moving_through_the_booking_makes_no_database_round_trip(counted):
 
 
 async def test_on_wechat_the_replay_check_rides_on_the_turns_claim(
-    aiohttp_client, tmp_path, own_postgres_url, redis_url, pii_key, fake_wechat, clock, monkeypatch
+    aiohttp_client, operators_app, fake_wechat, monkeypatch
 ):
     """A signed WeChat message is checked against replays in the script that claims it: a
     move costs the same two Redis round trips as on Telegram (three before)."""
-    app = make_app(
-        tmp_path,
-        own_postgres_url,
-        pii_key,
-        clock=clock,
-        redis_url=redis_url,
-        **on_wechat(fake_wechat),
-    )
+    app = operators_app(on_wechat(fake_wechat))
     client = await aiohttp_client(app)
     openid = f"o-trips-{secrets.token_hex(4)}"
     user = WeChatUser(client, fake_wechat, openid, WeChatServer(clock=app[CLOCK]))
