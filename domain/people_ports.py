@@ -26,6 +26,8 @@ class CheckoutFacts:
     """Other customers with the phone number (another account of the same person)."""
     cancelled: int
     """Orders they cancelled themselves since the date asked for (the risk rule's count)."""
+    price_changes: int
+    """How many price changes the admins made so far (``Prices.current``'s version)."""
 
 
 class Customers(Protocol):

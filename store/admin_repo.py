@@ -84,14 +84,35 @@ _CURRENT_PRICES = select(PriceChangeRow.item_id, PriceChangeRow.new_cents).where
 )  # built once: every quote reads it
 
 
+class PriceMemory:
+    """The current prices as last read, with the number of price changes they include: the
+    changes are append-only (a trigger refuses UPDATE and DELETE), so that number names the
+    prices exactly. One per ``Database``: every process keeps its own, each in step with the
+    database by the number it is given."""
+
+    def __init__(self) -> None:
+        self.changes: int | None = None
+        self.prices: dict[str, int] = {}
+
+
 class PriceRepository:
     """The catalog price changes; an item's latest change is its price for new orders."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, memory: PriceMemory | None = None) -> None:
         self._s = session
+        self._memory = memory
 
-    async def current(self) -> dict[str, int]:
-        return {item: int(cents) for item, cents in await fetch(self._s, _CURRENT_PRICES)}
+    async def current(self, changes: int | None = None) -> dict[str, int]:
+        """The current prices. ``changes``: how many price changes the database holds, read
+        in this transaction (``Customers.for_checkout``): the prices are read only when they
+        are not those remembered for that number."""
+        memory = self._memory
+        if memory is not None and changes is not None and memory.changes == changes:
+            return dict(memory.prices)
+        prices = {item: int(cents) for item, cents in await fetch(self._s, _CURRENT_PRICES)}
+        if memory is not None and changes is not None:
+            memory.changes, memory.prices = changes, dict(prices)
+        return prices
 
     async def change(self, change: PriceChange) -> None:
         self._s.add(

@@ -23,7 +23,7 @@ from sqlmodel import col, select
 
 from domain.lifecycle import ActorKind, OrderStatus
 from domain.reminders import Reminder
-from store.tables import CustomerRow, OrderEventRow, OrderRow, QuoteLineRow
+from store.tables import CustomerRow, OrderEventRow, OrderRow, PriceChangeRow, QuoteLineRow
 
 LIVE = (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
 
@@ -40,6 +40,7 @@ ORDERS: Table = OrderRow.__table__  # type: ignore[attr-defined]
 QUOTE_LINES: Table = QuoteLineRow.__table__  # type: ignore[attr-defined]
 CUSTOMERS: Table = CustomerRow.__table__  # type: ignore[attr-defined]
 ORDER_EVENTS: Table = OrderEventRow.__table__  # type: ignore[attr-defined]
+PRICE_CHANGES: Table = PriceChangeRow.__table__  # type: ignore[attr-defined]
 
 
 # built once (every quote and every new order reads them); IN lists as separate parameters,
@@ -84,8 +85,9 @@ def customer_with_stats(counted: int) -> Select[Any]:
 def customer_for_checkout(counted: int) -> Select[Any]:
     """``customer_with_stats`` with what a checkout also asks of the customer, in the same
     statement: ``others_with_phone`` (other customers with the number ``phone_hash``, or with
-    the customer's own when that is NULL) and ``cancelled`` (orders they cancelled themselves
-    since ``cancelled_since``, the risk rule's count)."""
+    the customer's own when that is NULL), ``cancelled`` (orders they cancelled themselves
+    since ``cancelled_since``, the risk rule's count) and ``price_changes`` (how many the
+    admins made: the prices' version, ``PriceRepository.current``)."""
     others = CUSTOMERS.alias("others")
     given = bindparam("phone_hash", type_=CUSTOMERS.c.phone_hash.type)
     phone = func.coalesce(given, CUSTOMERS.c.phone_hash)
@@ -108,7 +110,10 @@ def customer_for_checkout(counted: int) -> Select[Any]:
         .scalar_subquery()
         .label("cancelled")
     )
-    return customer_with_stats(counted).add_columns(others_with_phone, cancelled)
+    price_changes = core_select(func.count()).select_from(PRICE_CHANGES).scalar_subquery()
+    return customer_with_stats(counted).add_columns(
+        others_with_phone, cancelled, price_changes.label("price_changes")
+    )
 
 
 def stats_params(

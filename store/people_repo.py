@@ -155,6 +155,7 @@ class CustomerRepository:
             int(row.spend),
             int(row.others_with_phone),
             int(row.cancelled),
+            int(row.price_changes),
         )
 
     async def by_phone(self, phone: str) -> Customer | None:

@@ -19,7 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSessionTransaction, async_s
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.orders import StatusChanged
-from store.admin_repo import AdminReports, AdminRepository, PriceRepository, ThrottleRepository
+from store.admin_repo import (
+    AdminReports,
+    AdminRepository,
+    PriceMemory,
+    PriceRepository,
+    ThrottleRepository,
+)
 from store.aftersales_repo import (
     ComplaintRepository,
     CreditRepository,
@@ -231,6 +237,8 @@ class SqlUnitOfWork:
         cls, encrypted = spec
         cipher = self._database.cipher
         repository = cls(self.session, cipher) if encrypted else cls(self.session)
+        if cls is PriceRepository:  # with the prices this database was last seen to hold
+            repository = PriceRepository(self.session, self._database.prices)
         setattr(self, name, repository)
         return repository
 
@@ -310,6 +318,8 @@ class Database:
         self.shared = (
             SharedConnection(engine, turn_timeout_s) if engine.dialect.name == "sqlite" else None
         )
+        self.prices = PriceMemory()
+        """The current prices as last read here (``store.admin_repo.PriceMemory``)."""
         """SQLite: the one connection that units of work take turns on (None elsewhere)."""
 
     def uow(self) -> Any:

@@ -81,7 +81,6 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
     """The quote for a booking with everything the customer is entitled to, checked now.
     Prices are the catalog's as admins last changed them (``/price``), read in this
     transaction: every process prices a new order alike; placed orders keep their lines."""
-    catalog = catalog.with_prices(await uow.prices.current())
     since = now - timedelta(days=rules.membership.spend_window_days)
     cancelled_since = now - timedelta(hours=rules.risk.cancellation_window_hours)
     # with their order stats, the other accounts of the number, recent cancellations
@@ -90,6 +89,7 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
     )
     if facts is None:
         raise DomainError("unknown customer")
+    catalog = catalog.with_prices(await uow.prices.current(facts.price_changes))
     customer, paid_before = facts.customer, facts.orders_counted
     held = await uow.coupons.for_customer(b.customer_id)
     usable = [c for c in held if c.used_order_id is None and c.valid_from <= now < c.valid_until]

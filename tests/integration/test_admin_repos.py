@@ -22,6 +22,36 @@ from tests.integration.test_repositories import new_customer, new_order
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
 
+async def test_prices_are_read_again_only_when_their_number_of_changes_moved(database):
+    """A checkout reads how many price changes there are with the customer; the prices are
+    remembered per database under that number (the changes are append-only), read again
+    only when it moved — here in another unit of work, as another process's change would."""
+    customer = await new_customer(database)
+    item = f"t_{secrets.token_hex(4)}"
+    since = NOW - timedelta(days=365)
+
+    async def checkout() -> tuple[int, dict[str, int]]:
+        async with database.uow() as uow:
+            facts = await uow.customers.for_checkout(customer.id, [], since, "", since)
+            return facts.price_changes, await uow.prices.current(facts.price_changes)
+
+    async def change(new: int) -> None:
+        async with database.uow() as uow:
+            await uow.prices.change(PriceChange(item, 4_000, new, "telegram:1", "owner", NOW))
+            await uow.commit()
+
+    await change(4_500)
+    changes, prices = await checkout()
+    assert prices[item] == 4_500 and database.prices.changes == changes
+    prices[item] = 1  # the caller's copy: what is remembered does not change with it
+    assert (await checkout())[1][item] == 4_500
+    database.prices.prices[item] = 4_501  # marked: answered from memory, not read again
+    assert (await checkout())[1][item] == 4_501
+    await change(4_200)  # one more change: a new number, read again
+    again, prices = await checkout()
+    assert again == changes + 1 and prices[item] == 4_200
+
+
 async def test_admins_added_in_chat_are_kept_changed_and_removed(database):
     who = random_refs.user_id()
     async with database.uow() as uow:
