@@ -79,8 +79,9 @@ def _points_asked(rules: Rules, b: Booking, held: int, offer: int) -> tuple[int,
 
 async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: datetime) -> Priced:
     """The quote for a booking with everything the customer is entitled to, checked now.
-    Prices are the catalog's as admins last changed them (``/price``), read in this
-    transaction: every process prices a new order alike; placed orders keep their lines."""
+    Prices are the catalog's as admins last changed them (``/price``), as of this
+    transaction (their number of changes read in it): every process prices a new order
+    alike; placed orders keep their lines."""
     since = now - timedelta(days=rules.membership.spend_window_days)
     cancelled_since = now - timedelta(hours=rules.risk.cancellation_window_hours)
     # with their order stats, the other accounts of the number, recent cancellations

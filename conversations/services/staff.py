@@ -150,8 +150,9 @@ class AdminDirectory:
 
 class LivePrices:
     """The catalog with the admins' price changes, for showing prices in chat (cached like
-    the admins). Quotes never use this: ``ordering.price`` reads the prices in its own
-    transaction, so an order is always priced as the database says."""
+    the admins). Quotes never use this: ``order_steps.price`` reads the number of price
+    changes in its own transaction (and the prices when that number moved), so an order is
+    always priced as the database says."""
 
     def __init__(
         self,
