@@ -59,7 +59,6 @@ COMMANDS = [
 """The command menu, one list per language: Chinese by default, English for clients set to
 English (Telegram picks the list by the person's ``language_code``)."""
 ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query"]
-"""What a pressed button's message is left with: an empty inline keyboard."""
 EDITS_DRAIN_S = 5.0
 """How long stopping waits for keyboard edits under way."""
 

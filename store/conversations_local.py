@@ -122,8 +122,9 @@ class LocalConversationStore:
     async def _admitted(self, nonce: Nonce) -> bool:
         if self._nonces is None:
             return False
-        n = nonce
-        return await self._nonces.admit(n.channel, n.key, n.fingerprint, n.keep_s, n.at)
+        return await self._nonces.admit(
+            nonce.channel, nonce.key, nonce.fingerprint, nonce.keep_s, nonce.at
+        )
 
     def _answered(self, seen_key: str, now: float) -> bool:
         expires = self._seen.get(seen_key)

@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlalchemy import (
     BindParameter,
+    ColumnElement,
+    FromClause,
     Select,
     Table,
     and_,
@@ -81,6 +83,33 @@ def customer_with_stats(counted: int) -> Select[Any]:
     )
 
 
+def cancellations(customer: ColumnElement[Any], since: ColumnElement[Any]) -> Select[Any]:
+    """How many orders ``customer`` cancelled themselves since ``since`` (the risk rule's
+    count): bound values, or columns of an enclosing statement."""
+    return (
+        core_select(func.count())
+        .select_from(ORDER_EVENTS.join(ORDERS, ORDERS.c.id == ORDER_EVENTS.c.order_id))
+        .where(
+            ORDERS.c.customer_id == customer,
+            ORDER_EVENTS.c.to_status == OrderStatus.CANCELLED.value,
+            ORDER_EVENTS.c.actor_kind == ActorKind.CUSTOMER.value,
+            ORDER_EVENTS.c.at >= since,
+        )
+    )
+
+
+def others_with_phone(
+    others: FromClause, phone: ColumnElement[Any], customer: ColumnElement[Any]
+) -> Select[Any]:
+    """How many customers in ``others`` (the customers table, or an alias of it) but
+    ``customer`` have the phone number whose lookup hash is ``phone`` (none for no number)."""
+    return (
+        core_select(func.count())
+        .select_from(others)
+        .where(others.c.phone_hash == phone, phone != "", others.c.id != customer)
+    )
+
+
 @lru_cache(maxsize=8)
 def customer_for_checkout(counted: int) -> Select[Any]:
     """``customer_with_stats`` with what a checkout also asks of the customer, in the same
@@ -88,31 +117,15 @@ def customer_for_checkout(counted: int) -> Select[Any]:
     the customer's own when that is NULL), ``cancelled`` (orders they cancelled themselves
     since ``cancelled_since``, the risk rule's count) and ``price_changes`` (how many the
     admins made: the prices' version, ``PriceRepository.current``)."""
-    others = CUSTOMERS.alias("others")
     given = bindparam("phone_hash", type_=CUSTOMERS.c.phone_hash.type)
     phone = func.coalesce(given, CUSTOMERS.c.phone_hash)
-    others_with_phone = (
-        core_select(func.count())
-        .select_from(others)
-        .where(others.c.phone_hash == phone, phone != "", others.c.id != CUSTOMERS.c.id)
-        .scalar_subquery()
-        .label("others_with_phone")
-    )
-    cancelled = (
-        core_select(func.count())
-        .select_from(ORDER_EVENTS.join(ORDERS, ORDERS.c.id == ORDER_EVENTS.c.order_id))
-        .where(
-            ORDERS.c.customer_id == CUSTOMERS.c.id,
-            ORDER_EVENTS.c.to_status == OrderStatus.CANCELLED.value,
-            ORDER_EVENTS.c.actor_kind == ActorKind.CUSTOMER.value,
-            ORDER_EVENTS.c.at >= bindparam("cancelled_since", type_=ORDER_EVENTS.c.at.type),
-        )
-        .scalar_subquery()
-        .label("cancelled")
-    )
+    others = others_with_phone(CUSTOMERS.alias("others"), phone, CUSTOMERS.c.id)
+    others_count = others.scalar_subquery().label("others_with_phone")
+    since = bindparam("cancelled_since", type_=ORDER_EVENTS.c.at.type)
+    cancelled = cancellations(CUSTOMERS.c.id, since).scalar_subquery().label("cancelled")
     price_changes = core_select(func.count()).select_from(PRICE_CHANGES).scalar_subquery()
     return customer_with_stats(counted).add_columns(
-        others_with_phone, cancelled, price_changes.label("price_changes")
+        others_count, cancelled, price_changes.label("price_changes")
     )
 
 
@@ -142,16 +155,6 @@ PREVIOUS_WORKERS = (
 )
 """The customer's member level with each worker who completed a job for them (NULL: none),
 for a dispatch: one query where it made two."""
-CANCELLATIONS = (
-    select(func.count())
-    .select_from(OrderEventRow)
-    .join(OrderRow, col(OrderRow.id) == col(OrderEventRow.order_id))
-    .where(
-        col(OrderRow.customer_id) == bindparam("customer"),
-        OrderEventRow.to_status == OrderStatus.CANCELLED.value,
-        OrderEventRow.actor_kind == ActorKind.CUSTOMER.value,
-        col(OrderEventRow.at) >= bindparam("since"),
-    )
-)
+CANCELLATIONS = cancellations(bindparam("customer"), bindparam("since"))
 ORDER_LOCKED = ORDERS.select().where(ORDERS.c.id == bindparam("id")).with_for_update()
 """An order with its row lock (``FOR UPDATE``; SQLite, one writer at a time, has no clause)."""

@@ -7,8 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, bindparam, func, update
-from sqlalchemy import select as sa_select
+from sqlalchemy import Row, Table, bindparam, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -26,7 +25,12 @@ from domain.people_ports import CheckoutFacts
 from store.coupons_repo import coupon_values
 from store.crypto import PiiCipher
 from store.new_customers import CUSTOMER_DEFAULTS, insert_customer, insert_new_customer
-from store.order_queries import customer_for_checkout, customer_with_stats, stats_params
+from store.order_queries import (
+    customer_for_checkout,
+    customer_with_stats,
+    others_with_phone,
+    stats_params,
+)
 from store.prepared import fetch, insert_one, select_one, select_rows, update_where
 from store.tables import AddressRow, CustomerRow, IdentityRow
 
@@ -34,13 +38,8 @@ from store.tables import AddressRow, CustomerRow, IdentityRow
 CUSTOMERS: Table = CustomerRow.__table__  # type: ignore[attr-defined]
 IDENTITIES: Table = IdentityRow.__table__  # type: ignore[attr-defined]
 ADDRESSES: Table = AddressRow.__table__  # type: ignore[attr-defined]
-_OTHERS_WITH_PHONE = (
-    sa_select(func.count())
-    .select_from(CUSTOMERS)
-    .where(
-        CUSTOMERS.c.phone_hash == bindparam("phone_hash"),
-        CUSTOMERS.c.id != bindparam("customer_id"),
-    )
+_OTHERS_WITH_PHONE = others_with_phone(
+    CUSTOMERS, bindparam("phone_hash"), bindparam("customer_id")
 )
 
 

@@ -235,10 +235,11 @@ class SqlUnitOfWork:
         if spec is None or "session" not in self.__dict__:
             raise AttributeError(name)
         cls, encrypted = spec
-        cipher = self._database.cipher
-        repository = cls(self.session, cipher) if encrypted else cls(self.session)
         if cls is PriceRepository:  # with the prices this database was last seen to hold
             repository = PriceRepository(self.session, self._database.prices)
+        else:
+            cipher = self._database.cipher
+            repository = cls(self.session, cipher) if encrypted else cls(self.session)
         setattr(self, name, repository)
         return repository
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from functools import lru_cache
+from itertools import groupby
 from typing import Any, NamedTuple
 
 from sqlalchemy import BindParameter, Row, Select, Table, bindparam
@@ -122,19 +123,15 @@ class WorkerRepository:
     def _joined(self, rows: Sequence[Row[*tuple[Any, ...]]]) -> list[Worker]:
         """Workers from rows of a worker beside each of its certificates (``_with_status``)."""
         workers: list[Worker] = []
-        at = 0
-        while at < len(rows):
-            row, end = rows[at], at + 1
-            while end < len(rows) and rows[end].id == row.id:
-                end += 1
+        for worker_id, group in groupby(rows, key=lambda r: r.id):
+            held = list(group)
             certs = [
                 _HeldCertificate(**{name[5:]: getattr(r, name) for name in _CERT})
-                for r in rows[at:end]
+                for r in held
                 if r.cert_id is not None
             ]
-            self._loaded[row.id] = _by_certificate(certs)
-            workers.append(self._domain(row, certs))
-            at = end
+            self._loaded[worker_id] = _by_certificate(certs)
+            workers.append(self._domain(held[0], certs))
         return workers
 
     async def approved_after(self, after: int, limit: int) -> list[Worker]:
