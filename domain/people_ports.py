@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from domain.cards import Card
 from domain.coupons import Coupon
 from domain.lifecycle import OrderStatus
 from domain.people import Address, Channel, Customer, Identity, Worker, WorkerStatus
@@ -28,6 +29,10 @@ class CheckoutFacts:
     """Orders they cancelled themselves since the date asked for (the risk rule's count)."""
     price_changes: int
     """How many price changes the admins made so far (``Prices.current``'s version)."""
+    coupons: tuple[Coupon, ...]
+    """The coupons they hold, used or not, as ``Coupons.for_customer`` orders them."""
+    cards: tuple[Card, ...]
+    """Their prepaid cards, as ``Cards.for_customer`` orders them."""
 
 
 class Customers(Protocol):

@@ -30,7 +30,7 @@ class CardRepository:
 
     async def get(self, card_id: int) -> Card | None:
         row = await self._s.get(PrepaidCardRow, card_id)
-        return _card(row) if row else None
+        return card_from_row(row) if row else None
 
     async def lock(self, card_id: int) -> Card | None:
         """``FOR NO KEY UPDATE`` (an order's visit row naming the card holds a key-share lock
@@ -41,7 +41,7 @@ class CardRepository:
         if self._s.bind.dialect.name != "sqlite":
             query = query.with_for_update(key_share=True)
         row = (await self._s.exec(query.execution_options(populate_existing=True))).first()
-        return _card(row) if row else None
+        return card_from_row(row) if row else None
 
     async def save(self, card: Card) -> None:
         await self._s.exec(
@@ -51,7 +51,7 @@ class CardRepository:
     async def for_customer(self, customer_id: int) -> list[Card]:
         """A customer's cards, oldest first (read on every quote: a prepared statement)."""
         rows = await select_rows(self._s, CARDS, order_by=("id",), customer_id=customer_id)
-        return [_card(r) for r in rows]
+        return [card_from_row(r) for r in rows]
 
     async def to_expire(self, now: datetime, limit: int = 100) -> list[int]:
         rows = await self._s.exec(
@@ -140,7 +140,7 @@ def _values(c: Card) -> dict[str, Any]:
     }
 
 
-def _card(r: Any) -> Card:
+def card_from_row(r: Any) -> Card:
     """A card from its row (an ORM row or a prepared statement's, read by column name)."""
     return Card(
         customer_id=r.customer_id,

@@ -60,6 +60,11 @@ class CouponRepository:
         return [coupon_from_row(r) for r in rows]
 
 
+def coupon_order(c: Coupon) -> tuple[datetime, int]:
+    """Where a coupon comes in ``for_customer``'s order: the first to expire first."""
+    return c.valid_until, c.id or 0
+
+
 def coupon_values(c: Coupon) -> dict[str, Any]:
     """The coupon's columns but ``code``, which never changes."""
     t = c.terms

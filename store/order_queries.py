@@ -25,7 +25,16 @@ from sqlmodel import col, select
 
 from domain.lifecycle import ActorKind, OrderStatus
 from domain.reminders import Reminder
-from store.tables import CustomerRow, OrderEventRow, OrderRow, PriceChangeRow, QuoteLineRow
+from store.stacked import Stack, stack
+from store.tables import (
+    CouponRow,
+    CustomerRow,
+    OrderEventRow,
+    OrderRow,
+    PrepaidCardRow,
+    PriceChangeRow,
+    QuoteLineRow,
+)
 
 LIVE = (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
 
@@ -43,6 +52,8 @@ QUOTE_LINES: Table = QuoteLineRow.__table__  # type: ignore[attr-defined]
 CUSTOMERS: Table = CustomerRow.__table__  # type: ignore[attr-defined]
 ORDER_EVENTS: Table = OrderEventRow.__table__  # type: ignore[attr-defined]
 PRICE_CHANGES: Table = PriceChangeRow.__table__  # type: ignore[attr-defined]
+COUPONS: Table = CouponRow.__table__  # type: ignore[attr-defined]
+CARDS: Table = PrepaidCardRow.__table__  # type: ignore[attr-defined]
 
 
 # built once (every quote and every new order reads them); IN lists as separate parameters,
@@ -126,6 +137,21 @@ def customer_for_checkout(counted: int) -> Select[Any]:
     price_changes = core_select(func.count()).select_from(PRICE_CHANGES).scalar_subquery()
     return customer_with_stats(counted).add_columns(
         others_count, cancelled, price_changes.label("price_changes")
+    )
+
+
+@lru_cache(maxsize=8)
+def checkout(counted: int) -> Stack:
+    """``customer_for_checkout`` (part ``customer``) with the coupons the customer holds
+    (``coupons``) and their prepaid cards (``cards``): all a quote and a new order read of
+    the customer, in one statement (``store.stacked``)."""
+    customer: BindParameter[int] = bindparam("customer")
+    return stack(
+        {
+            "customer": customer_for_checkout(counted),
+            "coupons": core_select(COUPONS).where(COUPONS.c.customer_id == customer),
+            "cards": core_select(CARDS).where(CARDS.c.customer_id == customer),
+        }
     )
 
 

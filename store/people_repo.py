@@ -22,11 +22,12 @@ from domain.people import (
     Identity,
 )
 from domain.people_ports import CheckoutFacts
-from store.coupons_repo import coupon_values
+from store.cards_repo import card_from_row
+from store.coupons_repo import coupon_from_row, coupon_order, coupon_values
 from store.crypto import PiiCipher
 from store.new_customers import CUSTOMER_DEFAULTS, insert_customer, insert_new_customer
 from store.order_queries import (
-    customer_for_checkout,
+    checkout,
     customer_with_stats,
     others_with_phone,
     stats_params,
@@ -139,15 +140,19 @@ class CustomerRepository:
         cancelled_since: datetime,
     ) -> CheckoutFacts | None:
         """``with_order_stats`` with ``others_with_phone`` (of ``phone``, or of the customer's
-        own number when that is empty) and the orders they cancelled themselves since
-        ``cancelled_since``: what a quote and a new order read of the customer, in one query."""
+        own number when that is empty), the orders they cancelled themselves since
+        ``cancelled_since``, and the coupons and prepaid cards they hold: what a quote and a
+        new order read of the customer, in one query."""
         params = stats_params(customer_id, counted, since)
         params["phone_hash"] = self._c.lookup_hash("phone", phone) if phone else None
         params["cancelled_since"] = cancelled_since
-        rows = await fetch(self._s, customer_for_checkout(len(counted)), params)
-        if not rows:
+        statement = checkout(len(counted))
+        parts = statement.split(await fetch(self._s, statement.statement, params))
+        if not parts["customer"]:
             return None
-        row = rows[0]
+        row = parts["customer"][0]
+        coupons = sorted(map(coupon_from_row, parts["coupons"]), key=coupon_order)
+        cards = sorted(map(card_from_row, parts["cards"]), key=lambda c: c.id or 0)
         return CheckoutFacts(
             self._to_domain(row),
             int(row.orders_counted),
@@ -155,6 +160,8 @@ class CustomerRepository:
             int(row.others_with_phone),
             int(row.cancelled),
             int(row.price_changes),
+            tuple(coupons),
+            tuple(cards),
         )
 
     async def by_phone(self, phone: str) -> Customer | None:

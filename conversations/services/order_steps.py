@@ -84,7 +84,7 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
     alike; placed orders keep their lines."""
     since = now - timedelta(days=rules.membership.spend_window_days)
     cancelled_since = now - timedelta(hours=rules.risk.cancellation_window_hours)
-    # with their order stats, the other accounts of the number, recent cancellations
+    # with their order stats, other accounts of the number, cancellations, coupons, cards
     facts = await uow.customers.for_checkout(
         b.customer_id, PAID_STATUSES, since, b.phone, cancelled_since
     )
@@ -92,7 +92,7 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
         raise DomainError("unknown customer")
     catalog = catalog.with_prices(await uow.prices.current(facts.price_changes))
     customer, paid_before = facts.customer, facts.orders_counted
-    held = await uow.coupons.for_customer(b.customer_id)
+    held = list(facts.coupons)
     usable = [c for c in held if c.used_order_id is None and c.valid_from <= now < c.valid_until]
     level = level_for_spend(facts.spend, rules.membership)
     # the same person with another chat account: the new-customer offers were theirs once
@@ -104,7 +104,7 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
     asked, free_hours = _points_asked(rules, b, customer.points, offer)
 
     items = tuple(s.item_id for s in b.selections)
-    card = pick(await uow.cards.for_customer(b.customer_id), items, now)
+    card = pick(list(facts.cards), items, now)
     prepaid = (
         PrepaidCard(card.id or 0, card.item_ids, card.visits_left, card.units_per_visit)
         if card and b.use_card

@@ -9,13 +9,16 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from conversations.services import payment_requests
+from domain.cards import Card, CardProduct
+from domain.coupons import Coupon
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.membership import PAID_STATUSES
 from domain.orders import Actor, Order
 from domain.payments import PaymentStatus
 from domain.people import Customer, Worker
-from domain.pricing import QuoteRequest, Selection, quote
+from domain.pricing import CouponKind, CouponTerms, QuoteRequest, Selection, quote
 from domain.rule_keys import MemberLevel
+from domain.text import Bilingual
 from store import orders_repo
 from store.catalog_file import load_catalog
 from store.new_orders import draw_number
@@ -303,3 +306,55 @@ async def test_a_checkout_reads_the_customer_other_accounts_and_cancellations_at
     assert given.others_with_phone == 2 and given.customer.id == no_phone  # me and my twin
     assert own.others_with_phone == 0  # no number: not the other customers without one
     assert none.cancelled == 0 and twin != me
+
+
+async def test_a_checkout_reads_the_coupons_and_cards_held_in_the_same_statement(database):
+    """The coupons (first to expire first, then by id) and prepaid cards (by id) a checkout
+    reads with the customer are those the separate reads give, values and all (dates, JSON,
+    NULLs), another customer's not among them; a customer who holds none has none."""
+    product = CardProduct(
+        "dc2", Bilingual("两次卡", "2 visits"), ("daily_cleaning",), 2, 1, 500, 30
+    )
+
+    def coupon(customer_id: int, days: int, used: int | None = None) -> Coupon:
+        terms = CouponTerms("x", CouponKind.PERCENT, 0, 1500, 10000, 3000)
+        made = Coupon(random_refs.code("C"), terms, NOW, NOW + timedelta(days=days), customer_id)
+        made.used_order_id = used
+        return made
+
+    async with database.uow() as uow:
+        me, other, empty = [await uow.customers.add(Customer(created_at=NOW)) for _ in "abc"]
+        order = await uow.orders.add(an_order(await uow.orders.next_number(), me.id))
+        for days, used in ((30, None), (7, order.id), (30, None), (365, None)):
+            await uow.coupons.add(coupon(me.id, days, used))
+        await uow.coupons.add(coupon(other.id, 1))
+        for who in (me, me, other):
+            card = await uow.cards.add(Card.of(product, who.id, "telegram", NOW))
+        card.activate(NOW)  # the other's: no longer awaiting payment, and dated
+        await uow.cards.save(card)
+        await uow.commit()
+    since = NOW - timedelta(days=365)
+    seen = Statements(database)
+    try:
+        async with database.uow() as uow:
+            mine = await uow.customers.for_checkout(me.id, PAID_STATUSES, since, "", NOW)
+            if database.engine.dialect.name == "postgresql":  # SQLite's plans pass unseen
+                assert seen.count == 1
+            theirs = await uow.customers.for_checkout(other.id, PAID_STATUSES, since, "", NOW)
+            nothing = await uow.customers.for_checkout(empty.id, PAID_STATUSES, since, "", NOW)
+            separate = {
+                who.id: (
+                    await uow.coupons.for_customer(who.id),
+                    await uow.cards.for_customer(who.id),
+                )
+                for who in (me, other)
+            }
+    finally:
+        seen.close()
+    assert len(mine.coupons) == 4 and len(mine.cards) == 2
+    assert (list(mine.coupons), list(mine.cards)) == separate[me.id]
+    assert (list(theirs.coupons), list(theirs.cards)) == separate[other.id]
+    assert [c.valid_until for c in mine.coupons] == sorted(c.valid_until for c in mine.coupons)
+    assert theirs.cards[0].valid_until is not None and mine.cards[0].valid_until is None
+    assert nothing.coupons == () and nothing.cards == ()
+    assert (mine.customer.id, nothing.customer.id) == (me.id, empty.id)
