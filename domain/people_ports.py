@@ -12,6 +12,7 @@ from domain.cards import Card
 from domain.coupons import Coupon
 from domain.lifecycle import OrderStatus
 from domain.people import Address, Channel, Customer, Identity, Worker, WorkerStatus
+from domain.rule_keys import MemberLevel
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,3 +89,10 @@ class Addresses(Protocol):
     async def add(self, address: Address) -> Address: ...
     async def get(self, address_id: int) -> Address | None: ...
     async def for_customer(self, customer_id: int) -> list[Address]: ...
+    async def for_dispatch(
+        self, address_id: int | None, customer_id: int
+    ) -> tuple[Address | None, set[int], MemberLevel]:
+        """The order's address (None for none), with what a dispatch reads of its customer:
+        the workers who completed a job for them, and their member level as last settled
+        (``Membership.level``) — one query."""
+        ...

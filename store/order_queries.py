@@ -27,6 +27,7 @@ from domain.lifecycle import ActorKind, OrderStatus
 from domain.reminders import Reminder
 from store.stacked import Stack, stack
 from store.tables import (
+    AddressRow,
     CouponRow,
     CustomerRow,
     OrderEventRow,
@@ -52,6 +53,7 @@ QUOTE_LINES: Table = QuoteLineRow.__table__  # type: ignore[attr-defined]
 CUSTOMERS: Table = CustomerRow.__table__  # type: ignore[attr-defined]
 ORDER_EVENTS: Table = OrderEventRow.__table__  # type: ignore[attr-defined]
 PRICE_CHANGES: Table = PriceChangeRow.__table__  # type: ignore[attr-defined]
+ADDRESSES: Table = AddressRow.__table__  # type: ignore[attr-defined]
 COUPONS: Table = CouponRow.__table__  # type: ignore[attr-defined]
 CARDS: Table = PrepaidCardRow.__table__  # type: ignore[attr-defined]
 
@@ -181,6 +183,14 @@ PREVIOUS_WORKERS = (
 )
 """The customer's member level with each worker who completed a job for them (NULL: none),
 for a dispatch: one query where it made two."""
+FOR_DISPATCH = stack(
+    {
+        "address": core_select(ADDRESSES).where(ADDRESSES.c.id == bindparam("address")),
+        "previous": PREVIOUS_WORKERS,
+    }
+)
+"""The order's address with ``PREVIOUS_WORKERS`` (``store.stacked``): what a dispatch reads
+of the order's customer, in one statement."""
 CANCELLATIONS = cancellations(bindparam("customer"), bindparam("since"))
 ORDER_LOCKED = ORDERS.select().where(ORDERS.c.id == bindparam("id")).with_for_update()
 """An order with its row lock (``FOR UPDATE``; SQLite, one writer at a time, has no clause)."""

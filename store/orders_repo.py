@@ -22,7 +22,6 @@ from domain.orders import Order, OrderId
 from domain.payments import Payment
 from domain.pricing import QuoteLine
 from domain.reminders import CLAIM_STATUSES, UPCOMING, Reminder
-from domain.rule_keys import MemberLevel
 from domain.text import N_
 from store.crypto import PiiCipher
 from store.new_orders import draw_number, event_rows, insert_order
@@ -32,7 +31,6 @@ from store.order_queries import (
     ORDER_EVENTS,
     ORDER_LOCKED,
     ORDERS,
-    PREVIOUS_WORKERS,
     QUOTE_LINES,
     REMINDER_COLUMNS,
     customer_stats,
@@ -222,13 +220,6 @@ class OrderRepository:
                 and (start >= since or start + timedelta(minutes=int(minutes)) > since)
             ]
         return found
-
-    async def previous_workers(self, customer_id: int) -> tuple[set[int], MemberLevel]:
-        """Workers who completed a job for this customer, and the customer's member level as
-        last settled (``MembershipRepository.level``), in one query."""
-        rows = await fetch(self._s, PREVIOUS_WORKERS, {"customer": customer_id})
-        level = next((MemberLevel(lv) for lv, _ in rows if lv), MemberLevel.REGULAR)
-        return {int(w) for _, w in rows if w is not None}, level
 
     async def rework_for(self, order_id: int) -> int | None:
         """The number of the free rework booked for an order, if any."""

@@ -22,11 +22,13 @@ from domain.people import (
     Identity,
 )
 from domain.people_ports import CheckoutFacts
+from domain.rule_keys import MemberLevel
 from store.cards_repo import card_from_row
 from store.coupons_repo import coupon_from_row, coupon_order, coupon_values
 from store.crypto import PiiCipher
 from store.new_customers import CUSTOMER_DEFAULTS, insert_customer, insert_new_customer
 from store.order_queries import (
+    FOR_DISPATCH,
     checkout,
     customer_with_stats,
     others_with_phone,
@@ -349,6 +351,17 @@ class AddressRepository:
     async def for_customer(self, customer_id: int) -> list[Address]:
         rows = await select_rows(self._s, ADDRESSES, order_by=("-id",), customer_id=customer_id)
         return [self._to_domain(r) for r in rows]
+
+    async def for_dispatch(
+        self, address_id: int | None, customer_id: int
+    ) -> tuple[Address | None, set[int], MemberLevel]:
+        params = {"address": address_id, "customer": customer_id}
+        parts = FOR_DISPATCH.split(await fetch(self._s, FOR_DISPATCH.statement, params))
+        address = self._to_domain(parts["address"][0]) if parts["address"] else None
+        previous = parts["previous"]
+        level = next((MemberLevel(r.member_level) for r in previous if r.member_level), None)
+        workers = {int(r.worker_id) for r in previous if r.worker_id is not None}
+        return address, workers, level or MemberLevel.REGULAR
 
     def _to_domain(self, row: AddressRow | Row[*tuple[Any, ...]]) -> Address:
         return Address(

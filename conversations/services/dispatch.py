@@ -50,9 +50,10 @@ async def job_for(
     uow: Reads, catalog: Catalog, order: Order, excluded: frozenset[int] = frozenset()
 ) -> tuple[Job, Address | None]:
     item = catalog.item(order.item_id)
-    address = await uow.addresses.get(order.address_id) if order.address_id else None
-    # the member level as last settled, read with them
-    previous, level = await uow.orders.previous_workers(order.customer_id)
+    # with the workers who served the customer before, and their member level as settled
+    address, previous, level = await uow.addresses.for_dispatch(
+        order.address_id, order.customer_id
+    )
     place = gazetteer.place_of(address) if address else None
     job = Job(
         order_id=order.id or 0,

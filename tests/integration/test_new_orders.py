@@ -15,7 +15,7 @@ from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.membership import PAID_STATUSES
 from domain.orders import Actor, Order
 from domain.payments import PaymentStatus
-from domain.people import Customer, Worker
+from domain.people import Address, Customer, Worker
 from domain.pricing import CouponKind, CouponTerms, QuoteRequest, Selection, quote
 from domain.rule_keys import MemberLevel
 from domain.text import Bilingual
@@ -247,23 +247,40 @@ async def test_a_customer_is_read_with_the_same_order_stats_as_the_orders_give(d
     assert found == (customer, *stats) and stats == (1, paid.total_cents)
 
 
-async def test_a_dispatch_reads_the_customers_previous_workers_with_their_level(database):
+async def test_a_dispatch_reads_the_address_with_the_previous_workers_and_level(database):
+    """The order's address, the workers who completed a job for its customer and their
+    member level as settled, in one statement; no address for none (or another's id)."""
     customer_id = await a_customer(database)
     async with database.uow() as uow:
-        assert await uow.orders.previous_workers(customer_id) == (set(), MemberLevel.REGULAR)
-        assert await uow.orders.previous_workers(-1) == (set(), MemberLevel.REGULAR)
+        nobody = await uow.addresses.for_dispatch(None, customer_id)
+        assert nobody == (None, set(), MemberLevel.REGULAR)
+        assert await uow.addresses.for_dispatch(None, -1) == (None, set(), MemberLevel.REGULAR)
         worker = await uow.workers.add(
             Worker(name="师傅", phone=random_refs.phone(), created_at=NOW)
         )
-        for status in (OrderStatus.CONFIRMED, OrderStatus.ACCEPTED):
+        for status in (OrderStatus.CONFIRMED, OrderStatus.SETTLED, OrderStatus.ACCEPTED):
             order = an_order(await uow.orders.next_number(), customer_id)
             order.worker_id, order.status = worker.id, status
             await uow.orders.add(order)
+        home = await uow.addresses.add(
+            Address(customer_id, "徐汇区漕溪北路88号", "王", "13800000000", None, "徐汇区")
+        )
         await uow.membership.set_level(customer_id, MemberLevel.GOLD)
         await uow.commit()
-    async with database.uow() as uow:  # an accepted job is no completed one
-        assert await uow.orders.previous_workers(customer_id) == ({worker.id}, MemberLevel.GOLD)
-        assert await uow.membership.level(customer_id) == MemberLevel.GOLD
+    seen = Statements(database)
+    try:
+        async with database.uow() as uow:  # an accepted job is no completed one
+            found = await uow.addresses.for_dispatch(home.id, customer_id)
+            if database.engine.dialect.name == "postgresql":  # SQLite's plans pass unseen
+                assert seen.count == 1
+            alone = await uow.addresses.get(home.id)
+            assert await uow.membership.level(customer_id) == MemberLevel.GOLD
+            missing = await uow.addresses.for_dispatch(-1, customer_id)
+    finally:
+        seen.close()
+    assert found == (alone, {worker.id}, MemberLevel.GOLD) and alone is not None
+    assert alone.text == "徐汇区漕溪北路88号" and alone.phone == "13800000000"
+    assert missing == (None, {worker.id}, MemberLevel.GOLD)
 
 
 async def test_a_checkout_reads_the_customer_other_accounts_and_cancellations_at_once(database):
