@@ -82,9 +82,11 @@ async def measure(
         proc = await asyncio.to_thread(start, root, port, Path(tmp), api, out, stores)
         try:
             urls = [f"http://127.0.0.1:{port}/{route}"]
-            await webhook.drive(route, urls, 3, False, 0, [])  # warm-up, not counted
+            # not counted: as many users first (the pool's connections open, their
+            # statements prepared, as in a server that has run a while)
+            await webhook.drive(route, urls, users, False, 0, [], warm=False, first_id=users + 1)
             await counting(proc.pid, "on")
-            result = await webhook.drive(route, urls, users, False, 0, [])
+            result = await webhook.drive(route, urls, users, False, 0, [], warm=False)
             await counting(proc.pid, "off")
         finally:
             proc.terminate()

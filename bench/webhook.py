@@ -161,20 +161,33 @@ async def drive(
     think: float,
     pids: list[int],
     steps: dict[int, list[float]] | None = None,
+    warm: bool = True,
+    first_id: int = 1,
 ) -> dict:
-    """``users`` walk the flow at once, split evenly between the servers at ``urls`` (one
-    each warms up first); the CPU is that of the processes ``pids``. Each message's time is
-    added to ``steps`` under its place in the flow (0: the first message)."""
+    """``users`` walk the flow at once, split evenly between the servers at ``urls``; the
+    CPU is that of the processes ``pids``. Each message's time is added to ``steps`` under
+    its place in the flow (0: the first message). First (``warm``), as many users of their
+    own walk it at once, not measured: a server that has run a while has its connection
+    pool open and each connection's statements prepared, which a cold one does during the
+    first burst of users (a connection to PostgreSQL and its prepared statements are made
+    once, and kept for as long as the process runs). The measured users' ids are
+    ``first_id`` onwards."""
     timed: list[tuple[int, float]] = []
     walker = wechat_user if route == "wechat" else telegram_user
     connector = aiohttp.TCPConnector(limit=0, force_close=False)
     async with aiohttp.ClientSession(connector=connector) as session:
-        for n, url in enumerate(urls):  # a warm-up, by users of their own
-            await walker(session, url, users + 1 + n, [], bare, 0)
+        if warm:  # by users of their own (ids after the measured ones')
+            await asyncio.gather(
+                *(
+                    walker(session, urls[i % len(urls)], first_id + users + i, [], bare, 0)
+                    for i in range(users)
+                )
+            )
         cpu0 = sum(map(cpu_seconds, pids))
         t0 = time.perf_counter()
         walks = [
-            walker(session, urls[i % len(urls)], i + 1, timed, bare, think) for i in range(users)
+            walker(session, urls[i % len(urls)], first_id + i, timed, bare, think)
+            for i in range(users)
         ]
         done = await asyncio.gather(*walks)
         wall = time.perf_counter() - t0
@@ -299,7 +312,7 @@ async def one_round(
                 proc.wait(timeout=30)
         if kind != "daojia" or not args.pg:
             return None
-        bookings = 2 * (args.users + len(servers))  # with the warm-ups
+        bookings = 2 * 2 * args.users  # two routes, each with its warm-up
         check = await verify(args.pg_url, bookings)
         for n in range(len(servers)):  # written by each server as it stopped
             counted = Path(tmp) / str(n) / "sql.json"

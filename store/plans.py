@@ -46,7 +46,6 @@ class Plan:
     statement: Executable  # kept so that the id used as the cache key stays taken
     sql: str
     slots: tuple[_Slot, ...]
-    results: tuple[Callable[[Any], Any] | None, ...]
     row: Callable[[Sequence[Any]], Any]
     pick: Callable[[Mapping[str, Any]], tuple[Any, ...]]
     """Every slot's value from the caller's parameters, in order (KeyError when one is not
@@ -57,6 +56,9 @@ class Plan:
     """The fallbacks that are a value given in the statement (a limit, a constant), by name."""
     computed: tuple[_Slot, ...]
     """The slots whose fallback is worked out per call (a column's default)."""
+    converted: tuple[tuple[int, Callable[[Any], Any]], ...]
+    """The result columns (by position) that have a result processor, with it: a wide row
+    (a stack's, ``store.stacked``) has few."""
     reads_only: bool = False
     """A plain SELECT: it writes nothing and takes no row lock (no ``FOR UPDATE``/``SHARE``),
     so it means the same outside a transaction as inside one at READ COMMITTED."""
@@ -81,13 +83,17 @@ class Plan:
         return tuple(out)
 
     def rows(self, raw: list[tuple[Any, ...]]) -> list[Any]:
-        results, make = self.results, self.row
-        if not any(results):
+        make, converted = self.row, self.converted
+        if not converted:
             return [make(r) for r in raw]
-        return [
-            make([v if p is None or v is None else p(v) for p, v in zip(results, r, strict=True)])
-            for r in raw
-        ]
+        out = []
+        for r in raw:
+            values = list(r)
+            for i, process in converted:
+                if (value := values[i]) is not None:
+                    values[i] = process(value)
+            out.append(make(values))
+        return out
 
 
 _PLANS: dict[tuple[int, str, str], Plan | None] = {}
@@ -155,12 +161,12 @@ def _compile(statement: Executable, dialect: Dialect) -> Plan | None:
         statement,
         compiled.string,
         tuple(slots),
-        results,
         _row_type(columns),
         _picker(slots),
         processed,
         literals,
         tuple(s for s in slots if s.fallback is not None and s.name not in literals),
+        tuple((i, p) for i, p in enumerate(results) if p is not None),
         isinstance(statement, Select) and _plain_select(compiled.string),
     )
 
