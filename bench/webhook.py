@@ -164,24 +164,19 @@ async def drive(
     warm: bool = True,
     first_id: int = 1,
 ) -> dict:
-    """``users`` walk the flow at once, split evenly between the servers at ``urls``; the
-    CPU is that of the processes ``pids``. Each message's time is added to ``steps`` under
-    its place in the flow (0: the first message). First (``warm``), as many users of their
-    own walk it at once, not measured: a server that has run a while has its connection
-    pool open and each connection's statements prepared, which a cold one does during the
-    first burst of users (a connection to PostgreSQL and its prepared statements are made
-    once, and kept for as long as the process runs). The measured users' ids are
-    ``first_id`` onwards."""
+    """``users`` (ids ``first_id`` on) walk the flow at once, split evenly between the
+    servers at ``urls``; the CPU is that of the processes ``pids``. Each message's time is
+    added to ``steps`` under its place in the flow (0: the first message). First (``warm``)
+    as many users of their own walk it, unmeasured: a server that has run a while has its
+    pool's connections open and their statements prepared (made once per process)."""
     timed: list[tuple[int, float]] = []
     walker = wechat_user if route == "wechat" else telegram_user
     connector = aiohttp.TCPConnector(limit=0, force_close=False)
     async with aiohttp.ClientSession(connector=connector) as session:
         if warm:  # by users of their own (ids after the measured ones')
+            ids = range(first_id + users, first_id + 2 * users)
             await asyncio.gather(
-                *(
-                    walker(session, urls[i % len(urls)], first_id + users + i, [], bare, 0)
-                    for i in range(users)
-                )
+                *(walker(session, urls[i % len(urls)], i, [], bare, 0) for i in ids)
             )
         cpu0 = sum(map(cpu_seconds, pids))
         t0 = time.perf_counter()

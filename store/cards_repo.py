@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, update
+from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -13,8 +13,7 @@ from domain.cards import Card, CardStatus
 from domain.text import Bilingual
 from store.prepared import select_rows
 from store.tables import CardVisitRow, PrepaidCardRow
-
-CARDS: Table = PrepaidCardRow.__table__  # type: ignore[attr-defined]  # SQLModel: undeclared
+from store.tables.core import CARDS
 
 
 class CardRepository:

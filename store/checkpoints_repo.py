@@ -6,16 +6,15 @@ from __future__ import annotations
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Delete, Insert, Table, bindparam, delete
+from sqlalchemy import Delete, Insert, bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.turns import Checkpoint
 from store.crypto import REPLIES_FIELD, STATE_FIELD, PiiCipher
 from store.prepared import execute, select_one
-from store.tables import CheckpointRow
+from store.tables.core import CHECKPOINTS
 
-_TABLE: Table = CheckpointRow.__table__  # type: ignore[attr-defined]  # SQLModel: undeclared
 _COLUMNS = ("channel", "user_id", "version", "message_id", "state_enc", "replies_enc", "saved_at")
 
 
@@ -23,15 +22,15 @@ _COLUMNS = ("channel", "user_id", "version", "message_id", "state_enc", "replies
 def _upsert(dialect_name: str) -> Insert:
     """INSERT the checkpoint, or UPDATE the stored one unless it is newer than ``base``."""
     make = sqlite.insert if dialect_name == "sqlite" else postgresql.insert
-    insert = make(_TABLE).values({c: bindparam(c) for c in _COLUMNS})
+    insert = make(CHECKPOINTS).values({c: bindparam(c) for c in _COLUMNS})
     return insert.on_conflict_do_update(
         index_elements=["channel", "user_id"],
         set_={c: insert.excluded[c] for c in _COLUMNS[2:]},
-        where=_TABLE.c.version <= bindparam("base"),
+        where=CHECKPOINTS.c.version <= bindparam("base"),
     )
 
 
-_FORGET: Delete = delete(_TABLE).where(_TABLE.c.saved_at < bindparam("before"))
+_FORGET: Delete = delete(CHECKPOINTS).where(CHECKPOINTS.c.saved_at < bindparam("before"))
 
 
 class CheckpointRepository:
@@ -40,7 +39,7 @@ class CheckpointRepository:
         self._cipher = cipher
 
     async def get(self, channel: str, user_id: str) -> Checkpoint | None:
-        row = await select_one(self._s, _TABLE, channel=channel, user_id=user_id)
+        row = await select_one(self._s, CHECKPOINTS, channel=channel, user_id=user_id)
         if row is None:
             return None
         return Checkpoint(

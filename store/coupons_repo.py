@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, update
+from sqlalchemy import Row, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -14,8 +14,7 @@ from domain.coupons import Coupon
 from domain.pricing import CouponKind, CouponTerms
 from store.prepared import insert_one, select_rows, update_where
 from store.tables import CouponRow
-
-COUPONS: Table = CouponRow.__table__  # type: ignore[attr-defined]
+from store.tables.core import COUPONS
 
 
 class CouponRepository:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Table
+from sqlalchemy import Row
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -14,9 +14,7 @@ from domain.media import JobPhoto
 from domain.offers import Offer, OfferMode, OfferStatus
 from store.prepared import select_rows
 from store.tables import OfferRow, PhotoRow
-
-# the Core table: SQLModel sets ``__table__`` on a table class but does not declare it
-OFFERS: Table = OfferRow.__table__  # type: ignore[attr-defined]
+from store.tables.core import OFFERS
 
 
 class OfferRepository:

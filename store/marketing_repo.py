@@ -29,7 +29,6 @@ from domain.lifecycle import OrderStatus
 from domain.rules import MemberLevel
 from store.crypto import PiiCipher
 from store.new_customers import forget_noted, noted
-from store.people_repo import IDENTITIES as _IDENTITIES
 from store.prepared import execute, forget_rows
 from store.tables import (
     AddressRow,
@@ -40,17 +39,18 @@ from store.tables import (
     IdentityRow,
     OrderRow,
 )
+from store.tables.core import CAMPAIGN_RECIPIENTS, IDENTITIES
 from store.types import UtcDateTime
 
 _NOTE_INBOUND = (  # a prepared statement: every turn that notes a message runs it
-    update(_IDENTITIES)
+    update(IDENTITIES)
     .where(
-        _IDENTITIES.c.channel == bindparam("w_channel"),
-        _IDENTITIES.c.channel_user_id == bindparam("w_user"),
+        IDENTITIES.c.channel == bindparam("w_channel"),
+        IDENTITIES.c.channel_user_id == bindparam("w_user"),
         or_(
-            _IDENTITIES.c.last_inbound_at.is_(None),
-            _IDENTITIES.c.last_inbound_at < bindparam("w_stale"),
-            _IDENTITIES.c.unreachable_at.is_not(None),
+            IDENTITIES.c.last_inbound_at.is_(None),
+            IDENTITIES.c.last_inbound_at < bindparam("w_stale"),
+            IDENTITIES.c.unreachable_at.is_not(None),
         ),
     )
     .values(last_inbound_at=bindparam("v_at"), unreachable_at=null())
@@ -220,9 +220,8 @@ class MarketingRepository:
         if not customer_ids:
             return
         rows = [{"campaign_id": campaign_id, "customer_id": c} for c in customer_ids]
-        table: Any = getattr(CampaignRecipientRow, "__table__")  # noqa: B009 - SQLModel hides it
         dialect: Any = postgresql if self._postgres() else sqlite
-        statement = dialect.insert(table).values(rows).on_conflict_do_nothing()
+        statement = dialect.insert(CAMPAIGN_RECIPIENTS).values(rows).on_conflict_do_nothing()
         await self._s.exec(statement)
 
     async def enrolled_up_to(self, campaign_id: int, after: int, last: int, done: bool) -> None:
@@ -323,7 +322,7 @@ class MarketingRepository:
             return
         params = {"w_channel": channel, "w_user": user_id, "v_at": at, "w_stale": at - every}
         await execute(self._s, _NOTE_INBOUND, params)
-        forget_rows(self._s, _IDENTITIES)  # the session's copies may hold the times before
+        forget_rows(self._s, IDENTITIES)  # the session's copies may hold the times before
 
     async def unreachable(self, channel: str, user_id: str, at: datetime) -> None:
         """The platform said nothing reaches this account (until the person writes again)."""

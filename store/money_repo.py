@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, and_, func, or_, update
+from sqlalchemy import Row, and_, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -14,17 +14,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from domain.ledger import LedgerEntry
 from domain.payments import Payment, PaymentKind, PaymentStatus
 from store.new_orders import payment_values
-from store.payment_claims import LEDGER_ENTRIES, PAYMENTS, claim_and_post
+from store.payment_claims import claim_and_post
 from store.prepared import insert_many, insert_one, select_one
 from store.tables import (
-    CouponRow,
     LedgerEntryRow,
     PaymentRow,
     SettlementRunRow,
 )
-
-# Core tables: SQLModel sets ``__table__`` on a table class but does not declare it
-COUPONS: Table = CouponRow.__table__  # type: ignore[attr-defined]
+from store.tables.core import LEDGER_ENTRIES, PAYMENTS
 
 
 def ledger_rows(entries: Iterable[LedgerEntry]) -> list[dict[str, Any]]:

@@ -26,12 +26,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from store.new_orders import all_defaults_named
 from store.prepared import fetch, insert_one
-from store.tables import CouponRow, CustomerRow, IdentityRow
-
-# Core tables: SQLModel sets ``__table__`` on a table class but does not declare it
-CUSTOMERS: Table = CustomerRow.__table__  # type: ignore[attr-defined]
-IDENTITIES: Table = IdentityRow.__table__  # type: ignore[attr-defined]
-COUPONS: Table = CouponRow.__table__  # type: ignore[attr-defined]
+from store.tables.core import COUPONS, CUSTOMERS, IDENTITIES
 
 CUSTOMER_DEFAULTS = {
     column.name: column.default.arg

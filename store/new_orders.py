@@ -27,12 +27,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.orders import OrderEvent
 from domain.payments import Payment
-from store.order_queries import ORDER_EVENTS, ORDERS, QUOTE_LINES
 from store.prepared import fetch, insert_many, insert_one
-from store.tables import PaymentRow
-
-# Core tables: SQLModel sets ``__table__`` on a table class but does not declare it
-PAYMENTS: Table = PaymentRow.__table__  # type: ignore[attr-defined]
+from store.tables.core import ORDER_EVENTS, ORDERS, PAYMENTS, QUOTE_LINES
 
 _CHILDREN = (("l", QUOTE_LINES), ("e", ORDER_EVENTS))
 """The tables written with a new order, and the prefix of their rows' parameters."""

@@ -12,7 +12,6 @@ from sqlalchemy import (
     ColumnElement,
     FromClause,
     Select,
-    Table,
     and_,
     bindparam,
     case,
@@ -27,14 +26,16 @@ from domain.lifecycle import ActorKind, OrderStatus
 from domain.reminders import Reminder
 from store.stacked import Stack, stack
 from store.tables import (
-    AddressRow,
-    CouponRow,
-    CustomerRow,
-    OrderEventRow,
     OrderRow,
-    PrepaidCardRow,
-    PriceChangeRow,
-    QuoteLineRow,
+)
+from store.tables.core import (
+    ADDRESSES,
+    CARDS,
+    COUPONS,
+    CUSTOMERS,
+    ORDER_EVENTS,
+    ORDERS,
+    PRICE_CHANGES,
 )
 
 LIVE = (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
@@ -45,17 +46,6 @@ REMINDER_COLUMNS = {
     Reminder.HOUR: col(OrderRow.reminded_hour_at),
     Reminder.CONFIRM: col(OrderRow.confirm_reminded_at),
 }
-
-
-# Core tables: SQLModel sets ``__table__`` on a table class but does not declare it
-ORDERS: Table = OrderRow.__table__  # type: ignore[attr-defined]
-QUOTE_LINES: Table = QuoteLineRow.__table__  # type: ignore[attr-defined]
-CUSTOMERS: Table = CustomerRow.__table__  # type: ignore[attr-defined]
-ORDER_EVENTS: Table = OrderEventRow.__table__  # type: ignore[attr-defined]
-PRICE_CHANGES: Table = PriceChangeRow.__table__  # type: ignore[attr-defined]
-ADDRESSES: Table = AddressRow.__table__  # type: ignore[attr-defined]
-COUPONS: Table = CouponRow.__table__  # type: ignore[attr-defined]
-CARDS: Table = PrepaidCardRow.__table__  # type: ignore[attr-defined]
 
 
 # built once (every quote and every new order reads them); IN lists as separate parameters,

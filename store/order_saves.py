@@ -18,8 +18,8 @@ from sqlalchemy import Select, bindparam, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from store.new_orders import all_defaults_named, insert_children
-from store.order_queries import ORDER_EVENTS, ORDERS
 from store.prepared import fetch, forget_rows, insert_many, update_where
+from store.tables.core import ORDER_EVENTS, ORDERS
 
 
 async def save_order(

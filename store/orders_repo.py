@@ -28,10 +28,7 @@ from store.new_orders import draw_number, event_rows, insert_order
 from store.order_queries import (
     CANCELLATIONS,
     LIVE,
-    ORDER_EVENTS,
     ORDER_LOCKED,
-    ORDERS,
-    QUOTE_LINES,
     REMINDER_COLUMNS,
     customer_stats,
     stats_params,
@@ -45,6 +42,7 @@ from store.order_rows import (
 from store.order_saves import save_order
 from store.prepared import fetch, in_chunks, select_one, select_rows
 from store.tables import OrderRow
+from store.tables.core import ORDER_EVENTS, ORDERS, QUOTE_LINES
 
 
 class ConcurrentUpdate(DomainError):

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Delete, Table, bindparam, delete, exists, func, or_, update
+from sqlalchemy import Delete, bindparam, delete, exists, func, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -24,8 +24,8 @@ from domain.outbox import OutboxMessage, OutboxStatus
 from store.crypto import OUTBOX_REPLIES_FIELD, OUTBOX_TEMPLATE_FIELD, PiiCipher
 from store.prepared import execute, insert_one
 from store.tables import OutboxRow
+from store.tables.core import OUTBOX
 
-OUTBOX: Table = OutboxRow.__table__  # type: ignore[attr-defined]
 _FORGET: Delete = delete(OUTBOX).where(
     OUTBOX.c.status != OutboxStatus.PENDING.value,  # sent or dead
     OUTBOX.c.created_at < bindparam("before"),

@@ -14,16 +14,12 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, Table, bindparam, func, insert, select, union_all, update
+from sqlalchemy import Select, bindparam, func, insert, select, union_all, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from store.new_orders import all_defaults_named
 from store.prepared import execute, fetch, forget_rows, insert_many
-from store.tables import LedgerEntryRow, PaymentRow
-
-# Core tables: SQLModel sets ``__table__`` on a table class but does not declare it
-PAYMENTS: Table = PaymentRow.__table__  # type: ignore[attr-defined]
-LEDGER_ENTRIES: Table = LedgerEntryRow.__table__  # type: ignore[attr-defined]
+from store.tables.core import LEDGER_ENTRIES, PAYMENTS
 
 
 async def claim_and_post(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, bindparam, update
+from sqlalchemy import Row, bindparam, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -36,11 +36,8 @@ from store.order_queries import (
 )
 from store.prepared import fetch, insert_one, select_one, select_rows, update_where
 from store.tables import AddressRow, CustomerRow, IdentityRow
+from store.tables.core import ADDRESSES, CUSTOMERS, IDENTITIES
 
-# Core tables: SQLModel sets ``__table__`` on a table class but does not declare it
-CUSTOMERS: Table = CustomerRow.__table__  # type: ignore[attr-defined]
-IDENTITIES: Table = IdentityRow.__table__  # type: ignore[attr-defined]
-ADDRESSES: Table = AddressRow.__table__  # type: ignore[attr-defined]
 _OTHERS_WITH_PHONE = others_with_phone(
     CUSTOMERS, bindparam("phone_hash"), bindparam("customer_id")
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Insert, Table, and_, bindparam, or_, update
+from sqlalchemy import Insert, and_, bindparam, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -15,10 +15,10 @@ from domain.insurance import Policy, PolicyStatus
 from domain.lifecycle import OrderStatus
 from store.prepared import fetch
 from store.tables import OrderRow, PolicyRow
+from store.tables.core import POLICIES
 
 CLOSED = (OrderStatus.CANCELLED.value, OrderStatus.REFUNDED.value)
 """An order in these statuses is not insured: its policy is voided."""
-_TABLE: Table = PolicyRow.__table__  # type: ignore[attr-defined]  # SQLModel: undeclared
 _REQUESTED = (
     "order_id",
     "number",
@@ -38,8 +38,8 @@ def _request(dialect_name: str) -> Insert:
     """INSERT the policy unless the order has one (its unique order id): its id, or no row —
     one statement, where a SAVEPOINT around the INSERT took three round trips."""
     make = sqlite.insert if dialect_name == "sqlite" else postgresql.insert
-    insert = make(_TABLE).values({c: bindparam(c) for c in _REQUESTED})
-    return insert.on_conflict_do_nothing(index_elements=["order_id"]).returning(_TABLE.c.id)
+    insert = make(POLICIES).values({c: bindparam(c) for c in _REQUESTED})
+    return insert.on_conflict_do_nothing(index_elements=["order_id"]).returning(POLICIES.c.id)
 
 
 class PolicyRepository:

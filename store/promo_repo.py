@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, Table, func, update
+from sqlalchemy import Row, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -16,8 +16,7 @@ from domain.pricing import CouponKind, CouponTerms
 from store.coupons_repo import coupon_from_row
 from store.prepared import insert_one, select_one
 from store.tables import CouponRow, PromoCodeRow
-
-PROMOS: Table = PromoCodeRow.__table__  # type: ignore[attr-defined]
+from store.tables.core import PROMOS
 
 
 class PromoRepository:

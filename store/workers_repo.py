@@ -9,7 +9,7 @@ from functools import lru_cache
 from itertools import groupby
 from typing import Any, NamedTuple
 
-from sqlalchemy import BindParameter, Row, Select, Table, bindparam
+from sqlalchemy import BindParameter, Row, Select, bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -26,12 +26,8 @@ from store.crypto import PiiCipher
 from store.people_repo import point_from_text, point_to_text
 from store.prepared import fetch, in_chunks, select_rows
 from store.tables import CertificateRow, WorkerRow
+from store.tables.core import CERTIFICATES, WORKERS
 
-# a Core table: SQLModel sets ``__table__`` on a table class but does not declare it
-WORKERS: Table = WorkerRow.__table__  # type: ignore[attr-defined]
-
-
-CERTIFICATES: Table = CertificateRow.__table__  # type: ignore[attr-defined]
 _CERT = {f"cert_{c.name}": c for c in CERTIFICATES.c if c.name != "worker_id"}
 """The certificate's columns as ``with_status`` labels them beside the worker's."""
 

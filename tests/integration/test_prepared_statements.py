@@ -11,10 +11,9 @@ from sqlalchemy.exc import IntegrityError
 
 from store.prepared import fetch, insert_one, select_one, select_rows, update_where
 from store.sqlite import direct
-from store.tables import CouponRow, OutboxRow
+from store.tables import OutboxRow
+from store.tables.core import COUPONS, OUTBOX
 
-OUTBOX = OutboxRow.__table__
-COUPONS = CouponRow.__table__
 AT = datetime(2026, 12, 5, 8, 30, 15, 123456, tzinfo=UTC)
 
 
