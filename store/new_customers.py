@@ -10,7 +10,8 @@ the caller finds out why. SQLite, where a statement costs far less (``store.sqli
 and a ``WITH`` cannot hold an INSERT, runs the three (the guarded one first).
 
 The new account is noted as written on (``last_inbound_at``) in its INSERT, and the session
-remembers that (``noted``): the turn's note of the same message would change nothing.
+remembers that (``noted``): the turn's note of the same message would change nothing. Who is
+behind an account — customer, worker, their languages — is one statement too (``ACCOUNT``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from store.new_orders import all_defaults_named
 from store.prepared import fetch, insert_one
-from store.tables.core import COUPONS, CUSTOMERS, IDENTITIES
+from store.tables.core import COUPONS, CUSTOMERS, IDENTITIES, WORKERS
 
 CUSTOMER_DEFAULTS = {
     column.name: column.default.arg
@@ -139,3 +140,18 @@ def noted(
 def forget_noted(session: AsyncSession, channel: str, user_id: str) -> None:
     """The chat account's times were changed past the INSERT: ``noted`` no longer knows."""
     session.info.get(_NOTED, {}).pop((channel, user_id), None)
+
+
+ACCOUNT = (
+    select(CUSTOMERS.c.id, CUSTOMERS.c.lang, WORKERS.c.id, WORKERS.c.lang)
+    .select_from(
+        IDENTITIES.outerjoin(CUSTOMERS, CUSTOMERS.c.id == IDENTITIES.c.customer_id).outerjoin(
+            WORKERS, WORKERS.c.id == IDENTITIES.c.worker_id
+        )
+    )
+    .where(
+        IDENTITIES.c.channel == bindparam("channel"),
+        IDENTITIES.c.channel_user_id == bindparam("user"),
+    )
+)
+"""A chat account's customer and worker with their languages (``IdentityRepository.account``)."""

@@ -26,7 +26,7 @@ from domain.rule_keys import MemberLevel
 from store.cards_repo import card_from_row
 from store.coupons_repo import coupon_from_row, coupon_order, coupon_values
 from store.crypto import PiiCipher
-from store.new_customers import CUSTOMER_DEFAULTS, insert_customer, insert_new_customer
+from store.new_customers import ACCOUNT, CUSTOMER_DEFAULTS, insert_customer, insert_new_customer
 from store.order_queries import (
     FOR_DISPATCH,
     checkout,
@@ -274,6 +274,17 @@ class IdentityRepository:
         if row is None:
             return None
         return Identity(Channel(row.channel), row.channel_user_id, row.customer_id, row.worker_id)
+
+    async def account(
+        self, channel: Channel, channel_user_id: str
+    ) -> tuple[int | None, int | None, str] | None:
+        params = {"channel": channel.value, "user": channel_user_id}
+        rows = await fetch(self._s, ACCOUNT, params)
+        if not rows:
+            return None
+        customer_id, customer_lang, worker_id, worker_lang = rows[0]
+        lang = customer_lang if customer_id else worker_lang if worker_id else None
+        return customer_id, worker_id, lang or "zh"
 
     async def add(self, identity: Identity) -> None:
         """Record a new chat account (the caller knows it is not there yet)."""

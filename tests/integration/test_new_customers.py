@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import event, select
 
 from domain.coupons import WELCOME, Coupon
-from domain.people import Channel, Customer, Identity
+from domain.people import Channel, Customer, Identity, Worker
 from domain.pricing import CouponKind, CouponTerms
 from store.pg_direct import observe
 from store.tables import CouponRow, IdentityRow
@@ -122,3 +122,42 @@ async def test_a_recorded_chat_account_or_a_taken_referral_code_signs_nobody_up(
             assert await uow.coupons.by_code(coupon.code) is None
     identities, _ = await rows(database, worker_account)
     assert [i.customer_id for i in identities] == [None]
+
+
+async def test_who_is_behind_a_chat_account_is_read_in_one_statement(database):
+    """Customer, worker, both or neither, with the language they chat in (the customer's,
+    else the worker's, else Chinese) — as reading the account, then each of them, says."""
+    async with database.uow() as uow:
+        customer = await uow.customers.add(Customer(created_at=NOW, lang="en"))
+        worker = await uow.workers.add(
+            Worker(name="师傅", phone=random_refs.phone(), created_at=NOW, lang="en")
+        )
+        zh_worker = await uow.workers.add(
+            Worker(name="师傅", phone=random_refs.phone(), created_at=NOW)
+        )
+        accounts = {
+            "customer": (customer.id, None),
+            "worker": (None, worker.id),
+            "both": (customer.id, zh_worker.id),
+            "neither": (None, None),
+        }
+        users = {name: random_refs.code("u") for name in accounts}
+        for name, (customer_id, worker_id) in accounts.items():
+            await uow.identities.add(Identity(Channel.WECHAT, users[name], customer_id, worker_id))
+        await uow.commit()
+    seen = Statements(database)
+    try:
+        async with database.uow() as uow:
+            found = {n: await uow.identities.account(Channel.WECHAT, u) for n, u in users.items()}
+            if database.engine.dialect.name == "postgresql":  # SQLite's plans pass unseen
+                assert seen.count == len(users)
+            unknown = await uow.identities.account(Channel.TELEGRAM, users["customer"])
+    finally:
+        seen.close()
+    assert found == {
+        "customer": (customer.id, None, "en"),
+        "worker": (None, worker.id, "en"),
+        "both": (customer.id, zh_worker.id, "en"),
+        "neither": (None, None, "zh"),
+    }
+    assert unknown is None

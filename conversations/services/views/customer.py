@@ -80,14 +80,9 @@ LISTED = 8
 
 
 async def account(uow: Reads, q: FindCustomer) -> AccountFound | None:
-    """Who is behind a chat account: customer and/or worker (one query when neither)."""
-    identity = await uow.identities.get(Channel(q.channel), q.user_id)
-    if identity is None:
-        return None
-    customer = await uow.customers.get(identity.customer_id) if identity.customer_id else None
-    worker = await uow.workers.get(identity.worker_id) if identity.worker_id else None
-    lang = customer.lang if customer else worker.lang if worker else "zh"
-    return AccountFound(customer.id if customer else None, worker.id if worker else None, lang)
+    """Who is behind a chat account: customer and/or worker, in one query."""
+    found = await uow.identities.account(Channel(q.channel), q.user_id)
+    return AccountFound(*found) if found is not None else None
 
 
 async def addresses(uow: Reads, q: LoadAddresses) -> AddressesFound:
