@@ -1,18 +1,16 @@
-"""The same repository contract on SQLite and PostgreSQL (real servers)."""
+"""The same repository contract on SQLite and PostgreSQL (real servers); money's in
+``test_money_repositories``."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
 from domain.audit import AuditEntry
-from domain.coupons import Coupon
-from domain.ledger import CUSTOMER_PREPAID, PLATFORM_REVENUE, journal, worker_payable
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.orders import Actor, Order
-from domain.payments import Payment, PaymentKind, PaymentStatus
 from domain.people import (
     Address,
     Certificate,
@@ -24,7 +22,7 @@ from domain.people import (
     Worker,
     WorkerStatus,
 )
-from domain.pricing import CouponKind, CouponTerms, QuoteRequest, Selection, quote
+from domain.pricing import QuoteRequest, Selection, quote
 from store.catalog_file import load_catalog
 from store.orders_repo import ConcurrentUpdate
 from store.tables import OrderRow
@@ -256,90 +254,6 @@ async def test_identities_link_channel_accounts_to_people(database):
     async with database.uow() as uow:
         assert await uow.identities.get(Channel.TELEGRAM, tg.channel_user_id) == tg
         assert await uow.identities.get(Channel.WECHAT, tg.channel_user_id) is None
-
-
-async def test_a_provider_reference_credits_once(database):
-    order = await new_order(database, await new_customer(database))
-    ref = random_refs.code("TX")
-    async with database.uow() as uow:
-        await uow.payments.add(
-            Payment(
-                order.id,
-                "sandbox",
-                PaymentKind.FULL,
-                14000,
-                NOW,
-                random_refs.code("P"),
-                PaymentStatus.SUCCEEDED,
-                ref,
-            )
-        )
-        await uow.commit()
-    with pytest.raises(IntegrityError):
-        async with database.uow() as uow:
-            await uow.payments.add(
-                Payment(
-                    order.id,
-                    "sandbox",
-                    PaymentKind.FULL,
-                    14000,
-                    NOW,
-                    random_refs.code("P"),
-                    PaymentStatus.SUCCEEDED,
-                    ref,
-                )
-            )
-
-
-async def test_ledger_journals_balance_and_accounts_sum(database):
-    order = await new_order(database, await new_customer(database))
-    worker = f"w{random_refs.user_id()}"
-    async with database.uow() as uow:
-        await uow.ledger.post(
-            journal(
-                f"pay:{order.id}",
-                NOW,
-                [
-                    (CUSTOMER_PREPAID, -14000),
-                    (worker_payable(worker), 11900),
-                    (PLATFORM_REVENUE, 2100),
-                ],
-                order_id=order.id,
-            )
-        )
-        await uow.commit()
-    async with database.uow() as uow:
-        entries = await uow.ledger.for_order(order.id)
-        assert sum(e.amount_cents for e in entries) == 0
-        assert await uow.ledger.balance(worker_payable(worker)) == 11900
-        assert await uow.ledger.has_journal(f"pay:{order.id}")
-
-
-async def test_coupons_are_single_use(database):
-    customer = await new_customer(database)
-    coupon = Coupon(
-        random_refs.code("C"),
-        CouponTerms("x", CouponKind.FIXED, 2000, 0, 10000),
-        NOW,
-        NOW + timedelta(days=30),
-        customer.id,
-        "welcome",
-    )
-    async with database.uow() as uow:
-        await uow.coupons.add(coupon)
-        await uow.commit()
-    order = await new_order(database, customer)
-    async with database.uow() as uow:
-        held = (await uow.coupons.for_customer(customer.id))[0]
-        held.check_usable(customer.id, NOW)
-        held.use(order.id, NOW)
-        await uow.coupons.save(held)
-        await uow.commit()
-    async with database.uow() as uow:
-        again = await uow.coupons.by_code(coupon.code)
-    assert again.used_order_id == order.id
-    with pytest.raises(Exception, match="already been used"):
-        again.check_usable(customer.id, NOW)
 
 
 async def test_the_audit_log_is_append_only(database):
