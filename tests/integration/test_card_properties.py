@@ -13,7 +13,6 @@ from datetime import timedelta
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
 
 from conversations.events import Failed
 from conversations.results.booking import QuoteReady
@@ -31,11 +30,14 @@ from tests import random_refs
 from tests.integration.test_points_properties import (
     CATALOG,
     Clock,
+    assert_applied_nets_out,
+    assert_journals_balance,
     book,
     booking,
     checkouts_racing,
     finish,
     new_worker,
+    reader,
     refund,
     services,
 )
@@ -71,15 +73,8 @@ async def buy_card(database: Database, customer: int, clock: Clock, pay: bool) -
 
 async def check_books(database: Database) -> None:
     async with database.uow() as uow:
-        conn = await uow.session.connection()
-
-        async def rows(sql: str) -> list[tuple[int, ...]]:
-            return [tuple(r) for r in (await conn.execute(text(sql))).all()]
-
-        unbalanced = await rows(
-            "SELECT journal FROM ledger_entries GROUP BY journal HAVING SUM(amount_cents) <> 0"
-        )
-        assert unbalanced == []
+        rows = reader(await uow.session.connection())
+        await assert_journals_balance(rows)
         held = await rows(
             "SELECT c.id, c.status, c.visits_left, c.deferred_cents, c.paid_visits"
             " + c.free_visits, (SELECT COUNT(*) FROM card_visits v WHERE v.card_id = c.id"
@@ -92,15 +87,7 @@ async def check_books(database: Database) -> None:
             elif status != CardStatus.REFUNDED.value:
                 assert deferred == 0 and left == 0 or status == "awaiting_payment"
         assert -await uow.ledger.balance(L.CARD_DEFERRED) == sum(r[3] for r in held)
-        applied = await rows(
-            "SELECT o.status, COALESCE(SUM(e.amount_cents), 0) FROM orders o LEFT JOIN"
-            " ledger_entries e ON e.order_id = o.id AND e.account = 'card_applied'"
-            " GROUP BY o.id, o.status"
-        )
-        for status, amount in applied:
-            assert amount <= 0
-            if status in ("settled", "cancelled", "refunded"):
-                assert amount == 0, status
+        await assert_applied_nets_out(rows, L.CARD_APPLIED)
 
 
 OPS = st.lists(

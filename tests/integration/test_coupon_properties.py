@@ -14,7 +14,6 @@ from datetime import timedelta
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
 
 from conversations.events import Failed
 from conversations.results.booking import OrderPaid, OrderPlaced, QuoteReady
@@ -35,6 +34,7 @@ from tests.integration.test_points_properties import (
     checkouts_racing,
     finish,
     new_worker,
+    reader,
     services,
 )
 
@@ -87,10 +87,7 @@ async def book(s: Services, b: c.Booking) -> tuple[int, str | None] | None:
 
 async def check_coupons(database: Database) -> None:
     async with database.uow() as uow:
-        conn = await uow.session.connection()
-
-        async def rows(sql: str) -> list[tuple[object, ...]]:
-            return [tuple(r) for r in (await conn.execute(text(sql))).all()]
+        rows = reader(await uow.session.connection())
 
         coupons = await rows("SELECT code, used_order_id FROM coupons")
         orders = await rows("SELECT id, status, coupon_code FROM orders")

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -164,17 +166,44 @@ async def checkouts_racing(
     return [r for [r] in results]
 
 
+Rows = Callable[[str], Awaitable[list[tuple[Any, ...]]]]
+
+
+def reader(conn: Any) -> Rows:
+    """The rows of a raw SQL query on ``conn``, as tuples."""
+
+    async def rows(sql: str) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in (await conn.execute(text(sql))).all()]
+
+    return rows
+
+
+async def assert_journals_balance(rows: Rows) -> None:
+    """Every journal of the ledger sums to zero."""
+    unbalanced = await rows(
+        "SELECT journal FROM ledger_entries GROUP BY journal HAVING SUM(amount_cents) <> 0"
+    )
+    assert unbalanced == []
+
+
+async def assert_applied_nets_out(rows: Rows, account: str) -> None:
+    """What an order took from ``account`` (points or a card applied) is never a credit, and
+    nothing of it stays on an order settled, cancelled or refunded."""
+    applied = await rows(
+        "SELECT o.status, COALESCE(SUM(e.amount_cents), 0) FROM orders o LEFT JOIN"
+        f" ledger_entries e ON e.order_id = o.id AND e.account = '{account}'"
+        " GROUP BY o.id, o.status"
+    )
+    for status, amount in applied:
+        assert amount <= 0
+        if status in ("settled", "cancelled", "refunded"):
+            assert amount == 0, status
+
+
 async def check_books(database: Database) -> None:
     async with database.uow() as uow:
-        conn = await uow.session.connection()
-
-        async def rows(sql: str) -> list[tuple[int, ...]]:
-            return [tuple(r) for r in (await conn.execute(text(sql))).all()]
-
-        unbalanced = await rows(
-            "SELECT journal FROM ledger_entries GROUP BY journal HAVING SUM(amount_cents) <> 0"
-        )
-        assert unbalanced == []
+        rows = reader(await uow.session.connection())
+        await assert_journals_balance(rows)
         held = await rows("SELECT id, points FROM customers")
         assert all(balance >= 0 for _, balance in held)
         lots = dict(
@@ -193,15 +222,7 @@ async def check_books(database: Database) -> None:
         assert all(running.get(cid, 0) == balance for cid, balance in held)
         liability = await uow.ledger.balance(L.POINTS_LIABILITY)
         assert -liability == sum(balance for _, balance in held)  # 1 fen a point
-        applied = await rows(
-            "SELECT o.status, COALESCE(SUM(e.amount_cents), 0) FROM orders o LEFT JOIN"
-            " ledger_entries e ON e.order_id = o.id AND e.account = 'points_applied'"
-            " GROUP BY o.id, o.status"
-        )
-        for status, amount in applied:
-            assert amount <= 0
-            if status in ("settled", "cancelled", "refunded"):
-                assert amount == 0, status
+        await assert_applied_nets_out(rows, L.POINTS_APPLIED)
 
 
 OPS = st.lists(
