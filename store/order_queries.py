@@ -25,9 +25,7 @@ from sqlmodel import col, select
 from domain.lifecycle import ActorKind, OrderStatus
 from domain.reminders import Reminder
 from store.stacked import Stack, stack
-from store.tables import (
-    OrderRow,
-)
+from store.tables import OrderRow
 from store.tables.core import (
     ADDRESSES,
     CARDS,

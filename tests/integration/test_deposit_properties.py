@@ -34,9 +34,7 @@ from tests.integration.test_points_properties import (
     new_customer,
     new_worker,
 )
-from tests.integration.test_points_properties import (
-    finish as _finish,
-)
+from tests.integration.test_points_properties import finish as _finish
 
 OPS_ADMIN = ("telegram", "1", "ops")
 BY = "telegram:1"
