@@ -319,9 +319,9 @@ class Database:
         self.shared = (
             SharedConnection(engine, turn_timeout_s) if engine.dialect.name == "sqlite" else None
         )
+        """SQLite: the one connection that units of work take turns on (None elsewhere)."""
         self.prices = PriceMemory()
         """The current prices as last read here (``store.admin_repo.PriceMemory``)."""
-        """SQLite: the one connection that units of work take turns on (None elsewhere)."""
 
     def uow(self) -> Any:
         """A unit of work: its own transaction, or — inside a chat turn's transaction

@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
 
 from conversations.results.booking import OrderPaid, OrderPlaced, QuoteReady
 from conversations.services.bus import Services
@@ -30,9 +29,11 @@ from tests.integration.test_points_properties import (
     RULES,
     Clock,
     Nobody,
+    assert_journals_balance,
     booking,
     new_customer,
     new_worker,
+    reader,
 )
 from tests.integration.test_points_properties import finish as _finish
 
@@ -82,24 +83,12 @@ def services(database: Database, clock: Clock) -> Services:
 async def check(database: Database, worker_id: int) -> tuple[int, int, WorkerStatus]:
     """The properties; (held, target, status)."""
     async with database.uow() as uow:
-        conn = await uow.session.connection()
-        unbalanced = (
-            await conn.execute(
-                text(
-                    "SELECT journal FROM ledger_entries GROUP BY journal"
-                    " HAVING SUM(amount_cents) <> 0"
-                )
-            )
-        ).all()
-        assert unbalanced == []
-        orders = (
-            await conn.execute(
-                text(
-                    "SELECT order_id FROM ledger_entries WHERE order_id IS NOT NULL"
-                    " GROUP BY order_id HAVING SUM(amount_cents) <> 0"
-                )
-            )
-        ).all()
+        rows = reader(await uow.session.connection())
+        await assert_journals_balance(rows)
+        orders = await rows(
+            "SELECT order_id FROM ledger_entries WHERE order_id IS NOT NULL"
+            " GROUP BY order_id HAVING SUM(amount_cents) <> 0"
+        )
         assert orders == []  # every order's entries balance too
         worker = await uow.workers.get(worker_id)
         assert worker is not None

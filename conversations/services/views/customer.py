@@ -82,7 +82,10 @@ LISTED = 8
 async def account(uow: Reads, q: FindCustomer) -> AccountFound | None:
     """Who is behind a chat account: customer and/or worker, in one query."""
     found = await uow.identities.account(Channel(q.channel), q.user_id)
-    return AccountFound(*found) if found is not None else None
+    if found is None:
+        return None
+    customer_id, worker_id, lang = found
+    return AccountFound(customer_id, worker_id, lang)
 
 
 async def addresses(uow: Reads, q: LoadAddresses) -> AddressesFound:
