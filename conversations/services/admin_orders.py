@@ -19,7 +19,13 @@ from conversations.results.admin_orders import (
     RefundRequested,
 )
 from conversations.results.sweeps import RefundsExecuted, RefundsQueued
-from conversations.services import offer_steps, order_steps, payment_requests
+from conversations.services import (
+    cancellations,
+    offer_steps,
+    order_steps,
+    payment_requests,
+    refunds,
+)
 from conversations.services.deps import Deps
 from conversations.services.notices import to_customer, to_worker
 from conversations.services.staff import authorize
@@ -109,9 +115,9 @@ class OrderDesk:
             order = await self._order(uow, cmd.number, full=False)
             before = order.status.value
             assert order.id is not None
-            kept = await payment_requests.fees_kept(uow, order.id)
-            fee = order_steps.terms_for(order, self.s.rules, now, kept).fee_cents
-            terms = await order_steps.cancel(
+            kept = await refunds.fees_kept(uow, order.id)
+            fee = cancellations.terms_for(order, self.s.rules, now, kept).fee_cents
+            terms = await cancellations.cancel(
                 uow, order, self.s.rules, now, fee, Actor(ActorKind.ADMIN, cmd.admin)
             )
             await uow.audit.append(
@@ -193,9 +199,7 @@ class OrderDesk:
                         number=order.number,
                     )
                 )
-            planned = await payment_requests.plan_refunds(
-                uow, order, cmd.amount_cents, now, "admin"
-            )
+            planned = await refunds.plan_refunds(uow, order, cmd.amount_cents, now, "admin")
             after = {
                 "amount": cmd.amount_cents,
                 "request": cmd.request,
@@ -222,7 +226,7 @@ class OrderDesk:
         """Forgive what the customer still owes on a finished order (a balance, an approved
         extra they will not pay): the order can then be confirmed, and is settled on what was
         paid. Its open balance and extra requests close; money that still lands on one goes
-        back (``payment_requests.return_late``). Asked again, there is nothing left to waive."""
+        back (``refunds.return_late``). Asked again, there is nothing left to waive."""
         now = self.s.clock()
         async with self.s.uow() as uow:
             role = await authorize(self.s, uow, "waive", cmd.admin)

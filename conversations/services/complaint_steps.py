@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from conversations.services import deposits, payment_requests
+from conversations.services import deposits, refunds
 from conversations.services.notices import Notice, to_admins, to_customer, to_worker
 from conversations.services.settlement import settle
 from domain.aftersales import (
@@ -240,12 +240,12 @@ async def _resolve(
     complaint.first_response_at = complaint.first_response_at or now
     if not await uow.complaints.save(complaint, only_if_open=True):
         raise DomainError(N_("投诉 #{id} 刚被处理", id=complaint.id))
-    refunds: list[Payment] = []
+    planned: list[Payment] = []
     notices: list[Notice] = []
     if amount:
         if order.status == OrderStatus.SETTLED and order.worker_id is not None:
             notices += await _claw_back(uow, rules, order, complaint, amount, now)
-        refunds = await payment_requests.plan_refunds(
+        planned = await refunds.plan_refunds(
             uow, order, amount, now, note=f"complaint {complaint.id}"
         )
     actor = SYSTEM if by == RULE else Actor(ActorKind.ADMIN, by)
@@ -267,7 +267,7 @@ async def _resolve(
         notices.append(to_worker(complaint.worker_id, "complaint_resolved_worker", **data))
     if by == RULE:
         notices.append(to_admins("complaint_auto_resolved_admin", "support", **data))
-    return refunds, notices
+    return planned, notices
 
 
 async def _claw_back(

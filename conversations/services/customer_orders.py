@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from conversations.results.orders import OrderCancelled
-from conversations.services import order_steps
+from conversations.services import cancellations, order_steps
 from conversations.services.deps import Deps
 from conversations.services.notices import to_worker
 from domain import commands as c
@@ -24,7 +24,7 @@ async def own_order(uow: Reads, customer_id: int, number: int, full: bool = True
 async def cancel(s: Deps, cmd: c.CancelOrder) -> OrderCancelled:
     async with s.uow() as uow:
         order = await own_order(uow, cmd.customer_id, cmd.number, full=False)
-        terms = await order_steps.cancel(
+        terms = await cancellations.cancel(
             uow,
             order,
             s.rules,

@@ -22,7 +22,14 @@ from conversations.results.sweeps import (
     RefundsQueued,
 )
 from conversations.results.workers import WithdrawalRequested
-from conversations.services import cards, dispatch, payment_requests, reschedule, settlement
+from conversations.services import (
+    cards,
+    dispatch,
+    payment_requests,
+    refunds,
+    reschedule,
+    settlement,
+)
 from conversations.services.card_desk import refunded_notice as card_refunded
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_admins, to_customer, to_worker
@@ -217,7 +224,7 @@ class MoneyDesk:
         if refund.card_id is not None:
             card = await cards.refund_done(uow, refund, provider_ref, now)
             return None if card is None else (f"card:{card.id}", card_refunded(card, amount))
-        order = await payment_requests.refund_done(uow, refund, provider_ref, now, self.s.rules)
+        order = await refunds.refund_done(uow, refund, provider_ref, now, self.s.rules)
         if order is None:
             return None
         return f"order:{order.number}", refunded_notice(order.customer_id, order.number, amount)

@@ -1,4 +1,5 @@
-"""Pricing, placing, paying and cancelling orders for a customer, inside one unit of work."""
+"""Pricing and placing orders for a customer, inside one unit of work (cancelling them:
+``cancellations``)."""
 
 from __future__ import annotations
 
@@ -14,19 +15,16 @@ from conversations.services import (
     visit_codes,
 )
 from conversations.services.policy_requests import request_policy
-from domain.cancellation import CancellationTerms, cancellation_terms
 from domain.cards import Card, pick
 from domain.catalog import Catalog, Unit
 from domain.commands import Booking
 from domain.coupons import WELCOME, Coupon
 from domain.errors import DomainError
 from domain.geo import Located
-from domain.ledger import fee_kept
-from domain.lifecycle import Action, ActorKind, OrderStatus
+from domain.lifecycle import Action, ActorKind
 from domain.membership import PAID_STATUSES, level_for_spend
-from domain.offers import OfferStatus
 from domain.orders import SYSTEM, Actor, Order
-from domain.payments import Payment, pay_by
+from domain.payments import Payment
 from domain.people import Address, Customer, GeoPoint
 from domain.ports import Reads, UnitOfWork
 from domain.pricing import PrepaidCard, Quote, QuoteRequest, quote
@@ -322,78 +320,3 @@ def hold_reason(rules: Rules, cancelled: int) -> str:
     if cancelled >= risk.cancellations_to_hold:
         return f"{cancelled} cancellations in {risk.cancellation_window_hours} h"
     return ""
-
-
-def terms_for(order: Order, rules: Rules, now: datetime, kept: int = 0) -> CancellationTerms:
-    """``kept``: reschedule fees paid (``payment_requests.fees_kept``), revenue already: the
-    policy applies to the rest."""
-    return cancellation_terms(
-        status=order.status,
-        # an admin may have refunded some
-        paid_cents=max(0, order.paid_cents - order.refunded_cents - kept),
-        deposit_cents=order.deposit_cents,
-        start_at=order.start_at,
-        now=now,
-        rules=rules.cancellation,
-    )
-
-
-async def cancel(
-    uow: UnitOfWork,
-    order: Order,
-    rules: Rules,
-    now: datetime,
-    expected_fee: int,
-    actor: Actor,
-    note: str = "",
-) -> CancellationTerms:
-    """Cancel under the policy: the fee becomes revenue, the rest is refunded (pending until
-    each provider confirms), the coupon and points come back when there is no fee, and open
-    payment requests are closed (money landing on them later goes back)."""
-    assert order.id is not None
-    terms = terms_for(order, rules, now, await payment_requests.fees_kept(uow, order.id))
-    if terms.fee_cents != expected_fee:
-        raise DomainError(N_("取消费用已变化,请重新确认"))
-    assert order.id is not None
-    await uow.orders.lock(order.id)
-    order.apply(Action.CANCEL, actor, now, note or terms.reason.get("en"))
-    await uow.offers.close_others(order.id, None, OfferStatus.WITHDRAWN, now)
-    await payment_requests.close_requests(uow, order.id, now)
-    if terms.fee_cents:
-        await uow.ledger.post(fee_kept(order.id, order.number, terms.fee_cents, now))
-    if terms.refund_cents:
-        await payment_requests.plan_refunds(uow, order, terms.refund_cents, now, "cancellation")
-    if order.coupon_code:
-        coupon = await uow.coupons.by_code(order.coupon_code)
-        if coupon is not None and coupon.used_order_id == order.id and terms.fee_cents == 0:
-            coupon.used_order_id, coupon.used_at = None, None
-            await uow.coupons.save(coupon)
-    await card_visits.give_back(uow, order, now)  # a visit comes back, fee or not
-    if order.points_used and terms.fee_cents == 0:
-        await points.give_back(uow, rules, order, now)
-    elif order.points_used:
-        await points.forfeit(uow, order, now)
-    await uow.orders.save(order, now)
-    return terms
-
-
-UNPAID = Actor(ActorKind.SYSTEM, "unpaid")
-"""Who cancels an order not paid in time (not the customer: it is no risk-rule cancellation)."""
-
-
-async def expire_unpaid(
-    uow: UnitOfWork, rules: Rules, order_id: int, now: datetime
-) -> Order | None:
-    """Cancel the order if it is still awaiting payment past its pay-by time: the coupon and
-    points come back and its payment requests close. None when it is not (or no longer) due:
-    the order read under its lock (one statement) and a versioned save make one transaction
-    of several processes' act on it."""
-    order = await uow.orders.get(order_id, full=False, lock=True)
-    if order is None or order.status != OrderStatus.AWAITING_PAYMENT:
-        return None
-    deadline = pay_by(order, rules.payments)
-    if deadline > now:
-        return None
-    minutes = int((deadline - order.created_at).total_seconds()) // 60
-    await cancel(uow, order, rules, now, 0, UNPAID, f"not paid within {minutes} min")
-    return order

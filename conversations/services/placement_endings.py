@@ -11,7 +11,7 @@ from typing import Any
 
 from conversations.events import Result
 from conversations.results.placements import PlacementTerminated
-from conversations.services import order_steps, payment_requests
+from conversations.services import order_steps, refunds
 from conversations.services.deps import Deps
 from conversations.services.notices import to_admins, to_customer, to_worker
 from conversations.services.placement_replacements import day_of, placement_of
@@ -95,7 +95,7 @@ class EndingDesk:
             )
             actor = Actor(ActorKind.ADMIN, cmd.admin)
             if ends.refund_cents:
-                await payment_requests.plan_refunds(uow, order, ends.refund_cents, now, "ended")
+                await refunds.plan_refunds(uow, order, ends.refund_cents, now, "ended")
             await uow.placements.set_status(placement.id or 0, PlacementStatus.TERMINATED)
             order.apply(Action.FINISH, actor, now, f"contract ended early on {on}")
             order.apply(Action.CONFIRM, actor, now)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from conversations.services import deposits, payment_requests, points
+from conversations.services import deposits, points, refunds
 from conversations.services.notices import Notice, to_admins, to_worker
 from domain.card_ledger import card_applied
 from domain.errors import DomainError
@@ -48,7 +48,7 @@ async def settle(uow: UnitOfWork, rules: Rules, order: Order, now: datetime) -> 
         for p in payments
         if p.kind == PaymentKind.REFUND and p.status == PaymentStatus.PENDING
     )
-    fees = await payment_requests.fees_kept(uow, order.id)  # revenue when they were paid
+    fees = await refunds.fees_kept(uow, order.id)  # revenue when they were paid
     paid = order.paid_cents - order.refunded_cents - pending - fees
     if order.paid_cents > 0 and paid <= 0:
         return []  # refunded in full: nothing to share

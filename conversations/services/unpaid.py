@@ -21,7 +21,7 @@ from typing import Any
 from conversations.events import Result
 from conversations.results.booking import PaidTooLate
 from conversations.results.sweeps import UnpaidExpired
-from conversations.services import order_steps, payment_requests
+from conversations.services import cancellations, payment_requests, refunds
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_customer
 from domain import commands as c
@@ -62,7 +62,7 @@ class UnpaidDesk:
             return False
         try:
             async with self.s.uow() as uow:
-                order = await order_steps.expire_unpaid(uow, self.s.rules, order_id, now)
+                order = await cancellations.expire_unpaid(uow, self.s.rules, order_id, now)
                 if order is None:
                     return False  # paid, cancelled or expired meanwhile (another process)
                 posted = await self.s.post(uow, [self._expired_notice(order)])
@@ -136,7 +136,7 @@ class UnpaidDesk:
             raise late
         now = self.s.clock()
         async with self.s.uow() as uow:
-            taken = await payment_requests.return_late(uow, cmd.reference, cmd.provider_ref, now)
+            taken = await refunds.return_late(uow, cmd.reference, cmd.provider_ref, now)
             if taken is None:
                 # a concurrent notification returned it
                 return [PaidTooLate(late.number, late.amount_cents, new=False, waived=late.waived)]

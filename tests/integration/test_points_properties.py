@@ -21,7 +21,7 @@ from sqlalchemy import text
 from conversations.events import Failed
 from conversations.results.booking import OrderPaid, OrderPlaced, QuoteReady
 from conversations.results.orders import CancellationQuoted
-from conversations.services import payment_requests, points
+from conversations.services import points, refunds
 from conversations.services.bus import Services
 from conversations.services.payment_requests import SandboxGateway
 from domain import commands as c
@@ -145,7 +145,7 @@ async def refund(s: Services, database: Database, number: int, part_bp: int) -> 
         if pending or amount <= 0:
             return
         await uow.orders.lock(order.id)
-        await payment_requests.plan_refunds(uow, order, amount, s.clock(), "test")
+        await refunds.plan_refunds(uow, order, amount, s.clock(), "test")
         await uow.commit()
     await s.run(c.ExecuteRefunds(order.id))
 

@@ -35,7 +35,7 @@ from conversations.results.orders import (
     WorkerSeen,
 )
 from conversations.results.recurring import SubscriptionDrafted, SubscriptionsListed
-from conversations.services import order_steps, payment_requests
+from conversations.services import cancellations, order_steps, payment_requests, refunds
 from conversations.services import reschedule as moving
 from conversations.services import subscription_plans as plans
 from conversations.services.customer_orders import own_order
@@ -213,8 +213,8 @@ async def cancellation(
     """What cancelling the order would cost now (asked before ``CancelOrder``)."""
     o = await own_order(uow, q.customer_id, q.number, full=False)
     assert o.id is not None
-    kept = await payment_requests.fees_kept(uow, o.id)
-    terms = order_steps.terms_for(o, rules, clock(), kept)
+    kept = await refunds.fees_kept(uow, o.id)
+    terms = cancellations.terms_for(o, rules, clock(), kept)
     return CancellationQuoted(o.number, terms.fee_cents, terms.refund_cents, terms.reason)
 
 
