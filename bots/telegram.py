@@ -204,9 +204,19 @@ class TelegramBot(Channel):
         while self._edits:
             await asyncio.gather(*list(self._edits), return_exceptions=True)
 
+    def _authentic(self, request: web.Request) -> bool:
+        """Whether the secret-token header is ours. aiohttp keeps a header's bytes that are
+        not UTF-8 as lone surrogates (``surrogateescape``): they are encoded back to those
+        bytes, so such a header is compared, and refused, like any other."""
+        given = request.headers.get(SECRET_HEADER, "")
+        try:
+            raw = given.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # a surrogate no byte stands for
+            return False
+        return hmac.compare_digest(raw, self._secret)
+
     async def webhook(self, request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER, "").encode()
-        if not hmac.compare_digest(given, self._secret):
+        if not self._authentic(request):
             self._rejected(self.name)
             raise web.HTTPForbidden(text="bad secret token")
         if (request.content_length or 0) > MAX_UPDATE_BYTES:
@@ -236,6 +246,9 @@ class TelegramBot(Channel):
             if event is None:
                 return _json({})
             handled = await self._handle(event)
+        except BaseException:  # a failed turn (a 500) is a message not handled: counted so
+            self._rejected(self.name)
+            raise
         finally:
             if answering is not None:
                 await answering

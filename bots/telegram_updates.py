@@ -122,10 +122,10 @@ def _integer(value: Any) -> TypeGuard[int]:
 
 
 def _message_event(message: dict[str, Any], base: dict[str, Any]) -> Inbound | None:
-    text = _field(message, "text", str, "")
-    if text:
+    text = _field(message, "text", str, None)
+    if text is not None:  # a text of control characters only is "" now: a text all the same
         length = _command_length(message)
-        if length:
+        if length and text.startswith("/"):
             words = text.split(None, 1)
             args = words[1].strip() if len(words) > 1 else ""
             return CommandReceived(**base, command=text[1:length].split("@")[0], args=args)

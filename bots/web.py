@@ -28,22 +28,17 @@ from redis.exceptions import RedisError
 from bots.channel import Capabilities, Channel, Host, Resources
 from bots.render import to_json
 from bots.web_address import HOUR_KEEP_S, MINUTE_KEEP_S, AddressLimits
+from bots.web_messages import MAX_TEXT as MAX_TEXT  # the chat window's, for tests
+from bots.web_messages import ROLES, to_event
 from bots.web_outbox import WebOutbox
 from bots.web_uploads import Uploads
 from conversations.engine import TOO_MANY, Handled
 from conversations.events import (
-    ChoiceMade,
-    CommandReceived,
-    ContactShared,
     Inbound,
-    LocationShared,
     PhotoReceived,
-    TextReceived,
 )
 from conversations.replies import Reply, Say
 from domain.errors import DeliveryFailed
-from domain.geo import wgs84_to_gcj02
-from domain.people import GeoPoint
 from domain.referrals import InviteLink
 from domain.risk import RateVerdict
 from domain.rules import RiskRules
@@ -52,10 +47,6 @@ from domain.text import clean
 log = logging.getLogger(__name__)
 COOKIE = "daojia_web"
 STATIC = Path(__file__).with_name("web_static")
-MAX_TEXT = 2000
-"""The chat window's input takes 2000 characters, more than any typed field may keep
-(``domain.limits``): a longer text is cut here and then refused by its step all the same."""
-ROLES = ("customer", "worker", "admin")
 STATIC_ROUTE = "web_static"
 
 
@@ -173,7 +164,9 @@ class WebChannel(Channel):
     def _user(self, request: web.Request) -> str | None:
         value = request.cookies.get(COOKIE, "")
         uid, _, sig = value.partition(".")
-        if uid and hmac.compare_digest(sig, self._sign(uid)):
+        # ASCII only (a cookie's bytes that are not UTF-8 arrive as lone surrogates, and
+        # ``compare_digest`` compares no other str): we never set anything else
+        if uid and value.isascii() and hmac.compare_digest(sig, self._sign(uid)):
             return uid
         return None
 
@@ -233,19 +226,16 @@ class WebChannel(Channel):
             raise web.HTTPUnauthorized(text="reload the page")
         try:
             body = await request.json()
-        except ValueError:
-            raise web.HTTPBadRequest(text="body must be JSON") from None
+        except (ValueError, LookupError, RecursionError):  # not JSON, an unknown charset,
+            raise web.HTTPBadRequest(text="body must be JSON") from None  # or nested too deep
         if not isinstance(body, dict):
             raise web.HTTPBadRequest(text="body must be a JSON object")
-        event = self._event(f"{uid}-{body.get('role', 'customer')}", body)
+        event = self._event(uid, body)
         if event is None:
             raise web.HTTPBadRequest(text="unknown message")
         if not await self._address_allows(request, event.user_id, event.lang_hint):
             return web.json_response({"status": "rejected", "replies": []})
-        handled = await self._handle(event)
-        return web.json_response(
-            {"status": handled.status, "replies": [to_json(r) for r in handled.replies]}
-        )
+        return await self._turn(event)
 
     async def photo(self, request: web.Request) -> web.Response:
         """A photo from the browser (multipart field ``photo``), as a PhotoReceived event."""
@@ -254,7 +244,7 @@ class WebChannel(Channel):
             raise web.HTTPUnauthorized(text="reload the page")
         try:
             form = await request.post()
-        except ValueError:
+        except (ValueError, LookupError):  # not a form; a part in an unknown charset
             raise web.HTTPBadRequest(text="expected a multipart form") from None
         upload, role = form.get("photo"), str(form.get("role", "customer"))
         if role not in ROLES or not isinstance(upload, web.FileField):
@@ -270,7 +260,15 @@ class WebChannel(Channel):
             role=role,
             ref=ref,
         )
-        handled = await self._handle(event)
+        return await self._turn(event)
+
+    async def _turn(self, event: Inbound) -> web.Response:
+        """The turn's answer; a turn that fails (a 500) counts its message ``rejected``."""
+        try:
+            handled = await self._handle(event)
+        except BaseException:
+            self._rejected(self.name)
+            raise
         return web.json_response(
             {"status": handled.status, "replies": [to_json(r) for r in handled.replies]}
         )
@@ -290,44 +288,10 @@ class WebChannel(Channel):
             await self.push(user_id, [Say(TOO_MANY.get(lang))])
         return False
 
-    def _event(self, user_id: str, body: Any) -> Inbound | None:
-        """The event a JSON message stands for, its texts ``domain.text.clean`` (JSON may
-        carry ``\\u0000`` or a lone ``\\ud800``), or None when it is not one."""
-        if not isinstance(body, dict) or body.get("role", "customer") not in ROLES:
-            return None
-        base: dict[str, Any] = {
-            "channel": self.name,
-            "user_id": user_id,
-            "at": self._clock(),
-            "message_id": clean(str(body.get("id", "")))[:64] or secrets.token_hex(8),
-            "lang_hint": clean(str(body.get("lang", "")))[:8],
-            "role": body.get("role", "customer"),
-        }
-        kind = body.get("type")
-        try:
-            if kind == "text":
-                text = clean(str(body["text"]))[:MAX_TEXT]
-                if text.startswith("/") and len(text) > 1:
-                    command, _, args = text[1:].partition(" ")
-                    return CommandReceived(**base, command=command, args=args.strip())
-                return TextReceived(**base, text=text)
-            if kind == "choice":
-                return ChoiceMade(**base, key=clean(str(body["key"]))[:64])
-            if kind == "location":
-                lat, lon = float(body["lat"]), float(body["lon"])
-                if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                    return None
-                label = clean(str(body.get("label", "")))[:120]
-                if body.get("datum") == "wgs84":  # the browser's own position (GPS)
-                    point = wgs84_to_gcj02(GeoPoint(lat, lon))
-                    lat, lon = point.lat, point.lon
-                # else typed, as WeChat's location picker gives it: GCJ-02 already
-                return LocationShared(**base, lat=lat, lon=lon, label=label)
-            if kind == "contact":
-                return ContactShared(**base, phone=clean(str(body["phone"]))[:MAX_TEXT])
-        except (KeyError, TypeError, ValueError):
-            return None
-        return None
+    def _event(self, uid: str, body: dict[str, Any]) -> Inbound | None:
+        """The event a JSON message of web user ``uid`` stands for, or None when it is not
+        one (``bots.web_messages``)."""
+        return to_event(uid, body, self._clock())
 
     async def push(self, user_id: str, replies: list[Reply]) -> None:
         await self.outbox.push(user_id, [to_json(r) for r in replies])

@@ -44,7 +44,7 @@ from bots.wechat_qr import QrInvitations
 from bots.wechat_replay import REPLAYED, ReplayGuard
 from bots.wechat_send import deliver, render_texts
 from bots.wechat_templates import TemplateMessages, load_templates
-from bots.wechat_xml import ParseError, parse_message
+from bots.wechat_xml import DtdRefused, ParseError, read_message
 from conversations.engine import Handled
 from conversations.events import Inbound
 from conversations.replies import Reply
@@ -243,8 +243,8 @@ class WeChatBot(Channel):
             task.add_done_callback(self._follow_up(event.user_id))
             return web.Response(text=SUCCESS)
         handled = task.result()
-        if handled.status == "replayed":
-            self._refuse(web.HTTPForbidden(text=REPLAYED))
+        if handled.status == "replayed":  # counted as ``rejected`` with the turn
+            raise web.HTTPForbidden(text=REPLAYED)
         if handled.status != "handled" or not handled.replies:
             return web.Response(text=SUCCESS)
         first, *rest = render_texts(handled.replies, handled.lang)
@@ -266,8 +266,15 @@ class WeChatBot(Channel):
         return task
 
     async def _turn(self, before: asyncio.Task[Handled] | None, event: Inbound) -> Handled:
-        if before is not None:
-            await asyncio.wait({before})  # its outcome is its own request's
+        try:
+            if before is not None:
+                await asyncio.wait({before})  # its outcome is its own request's
+            return await self._attempts(event)
+        except BaseException:  # never done (``NOT_DONE``, or a 500): counted, once
+            self._rejected(self.name)
+            raise
+
+    async def _attempts(self, event: Inbound) -> Handled:
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 return await self._handle(event)
@@ -286,25 +293,17 @@ class WeChatBot(Channel):
         raise AssertionError("unreachable")
 
     def _parse(self, request: web.Request, body: bytes) -> Any:
-        q = request.query
-        upper = body.upper()
-        if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
-            self._rejected(self.name)
-            raise web.HTTPBadRequest(text="DTDs are not accepted")
+        """The message of a POST; a DTD (in the body, or in the message a safe-mode body
+        carries) or malformed XML is a 400, a bad message signature a 403."""
         try:
-            if self._crypto is not None and q.get("encrypt_type") == "aes":
-                xml = self._crypto.decrypt_message(
-                    body, q.get("msg_signature", ""), q.get("timestamp", ""), q.get("nonce", "")
-                )
-            elif self._crypto is not None:
-                raise InvalidSignatureException()  # safe mode configured: plaintext refused
-            else:
-                xml = body.decode()
-            return parse_message(xml)
+            return read_message(body, self._crypto, request.query)
+        except DtdRefused:
+            self._rejected(self.name)
+            raise web.HTTPBadRequest(text="DTDs are not accepted") from None
         except (InvalidSignatureException, InvalidAppIdException):
             self._rejected(self.name)
             raise web.HTTPForbidden(text="bad message signature") from None
-        except (ParseError, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        except (ParseError, ValueError, KeyError, TypeError):  # UnicodeDecodeError too
             self._rejected(self.name)
             raise web.HTTPBadRequest(text="malformed XML") from None
 

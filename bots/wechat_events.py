@@ -26,7 +26,8 @@ def to_event(msg: Any, at: datetime) -> Inbound | None:
 
     Texts are ``domain.text.clean`` (XML admits no NUL, but a lone ``\r`` or a decrypted body's
     oddities stay out all the same); raises ValueError for what WeChat never sends: no sender
-    or one longer than ``MAX_OPENID``, a MsgId, CreateTime or location that is not a number.
+    or one longer than ``MAX_OPENID``, a MsgId, CreateTime or location that is not a number,
+    a latitude or longitude out of range.
     """
     user_id = clean(str(msg.source or ""))
     if not 0 < len(user_id) <= MAX_OPENID:
@@ -51,9 +52,11 @@ def to_event(msg: Any, at: datetime) -> Inbound | None:
             return CommandReceived(**base, command=command, args=args.strip())
         return TextReceived(**base, text=text)
     if kind == "location":
-        lat, lon = msg.location
+        lat, lon = (float(value) for value in msg.location)
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # NaN and infinity are not either
+            raise ValueError("Location_X/Location_Y is not a place")
         label = clean(str(msg.label or ""))
-        return LocationShared(**base, lat=float(lat), lon=float(lon), label=label)
+        return LocationShared(**base, lat=lat, lon=lon, label=label)
     if kind == "image":
         return PhotoReceived(**base, ref=clean(f"{msg.media_id}|{msg.image}"))
     return None

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
+from xml.etree.ElementTree import ParseError, fromstring
 from xml.parsers.expat import ExpatError
 
 from wechatpy.exceptions import InvalidSignatureException, WeChatPayException
@@ -111,17 +112,19 @@ class WeChatPayGateway:
         return dict(self.client.jsapi.get_jsapi_params(prepay_id))
 
     def parse_notification(self, body: bytes) -> dict[str, Any]:
-        """The notification's fields, signature verified; ValueError when it is not valid."""
-        if b"<!DOCTYPE" in body.upper() or b"<!ENTITY" in body.upper():
-            raise ValueError("DTDs are not accepted")
+        """The notification's fields, signature verified; ValueError when it is not valid:
+        not UTF-8, a DTD, not flat ``<xml>`` (``notification_fields``), a bad signature."""
         try:
-            data = self.client.parse_payment_result(body.decode())
+            text = body.decode()
+            notification_fields(text)
+            data = self.client.parse_payment_result(text)
         except (
             InvalidSignatureException,
             ExpatError,
-            UnicodeDecodeError,
+            ParseError,
             ValueError,
             KeyError,
+            TypeError,
         ) as exc:
             raise ValueError(f"bad notification: {type(exc).__name__}") from None
         if data.get("return_code") != "SUCCESS" or data.get("result_code") != "SUCCESS":
@@ -164,3 +167,24 @@ class WeChatPayGateway:
             log.warning("WeChat Pay refund %s failed: %s", refund.reference, exc)
             return RefundOutcome(False, note=str(exc)[:150])
         return RefundOutcome(True, str(result.get("refund_id", "")))
+
+
+def notification_fields(text: str) -> dict[str, str]:
+    """The fields of a WeChat Pay notification as WeChat Pay sends one: an ``<xml>`` root of
+    leaf elements, each once (wechatpy reads any XML and fails on the rest — ``<xml/>``,
+    text in the root, a field twice or nested — with errors it does not mean to raise).
+    ValueError for a DTD or entity (refused unparsed) and for XML of another shape;
+    ``ParseError`` for what is not XML."""
+    if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
+        raise ValueError("DTDs are not accepted")
+    root = fromstring(text)
+    if root.tag != "xml" or (root.text or "").strip():
+        raise ValueError("not a notification")
+    fields: dict[str, str] = {}
+    for child in root:
+        if len(child) or child.tag in fields:
+            raise ValueError("not a flat notification")
+        fields[child.tag] = (child.text or "").strip()
+    if not fields:
+        raise ValueError("an empty notification")
+    return fields

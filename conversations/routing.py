@@ -58,7 +58,7 @@ class Router:
             except DomainError as exc:
                 return Outcome([Say(exc.text.get(conv.lang))], reask=True)
         if isinstance(event, Failed):
-            return Outcome([Say(event.message.get(conv.lang))], reask=True)
+            return _failed(flow, conv, event.message.get(conv.lang))
         if isinstance(event, Result):
             log.warning("no handler for %s in %s/%s", type(event).__name__, conv.flow, conv.step)
             return Outcome()
@@ -94,10 +94,29 @@ class Router:
         return replies
 
 
+def _failed(flow: Flow, conv: Conversation, text: str) -> Outcome:
+    """A command failed and no handler of the step takes it: say why and ask the step's
+    question again. When asking it fails too (what the step is about changed under it: the
+    order the customer was about to cancel was cancelled meanwhile), go back to the flow's
+    first step, and from there to the menu, rather than ask in a loop."""
+    failed: dict[tuple[str, str], str] = conv.scratch.setdefault(FAILED, {})
+    here = (conv.flow, conv.step)
+    said = [Say(text)] if text not in failed.values() else []
+    if here not in failed:
+        failed[here] = text
+        return Outcome(said, reask=True)
+    first = str(flow.FIRST)
+    if (conv.flow, first) in failed or conv.step == first:
+        return Outcome(said, goto="menu")
+    return Outcome(said, step=first, reask=True)
+
+
 _NUMBER = re.compile(r"^\s*(\d{1,2})\s*$")
 SHOWN = "shown"
 """``conv.scratch``: the steps whose question the person saw this turn — the only ones "back"
 returns to (a step passed through, its question never asked, is not one)."""
+FAILED = "failed"
+"""``conv.scratch``: the steps where a command failed this turn, with what was said."""
 TICK = "✓ "
 """How a ticked option of a several-choice question starts ("✓ 准时守约"): its word typed
 without the tick (as one reads it) still names it."""
@@ -117,9 +136,10 @@ def _match_choice(event: Inbound, conv: Conversation) -> Inbound:
     m = _NUMBER.match(text)
     if key is None and conv.numbered and m and 1 <= int(m.group(1)) <= len(options):
         key = options[int(m.group(1)) - 1].key
-    if key is None and len(folded) >= 2 and not m and folded not in words.ME_WORDS:
+    if key is None and len(folded) >= 2 and not m and folded not in words.WHOLE_WORDS:
         # the name on one button, and on no other ("日常保洁" for "日常保洁 ¥40.00/小时"); a
-        # word that opens 我的 everywhere ("我的") is not a part of "我的订单"
+        # word that means something everywhere is no part of a button's name: "我的" opens
+        # 我的 (not "我的订单"), "紧急" raises an SOS (not "紧急联系人")
         found = [o.key for o in options if _names(folded, o.label)]
         key = found[0] if len(found) == 1 else None
     if key is None:

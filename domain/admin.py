@@ -7,6 +7,7 @@ settlement, withdrawals, reports; ``support`` reads orders and answers complaint
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -177,7 +178,19 @@ def parse_account(text: str, channels: Collection[str] = ()) -> tuple[str, str]:
     if channel not in known:
         names = ", ".join(known)
         raise DomainError(N_("未知渠道 {channel}(可用:{names})", channel=channel, names=names))
-    return channel, user_id.strip()
+    user_id = user_id.strip()
+    if not ACCOUNT_IDS.get(channel, _ANY_ID).fullmatch(user_id):  # nobody could be reached
+        raise DomainError(N_("写成 渠道:用户ID,如 telegram:12345"))
+    return channel, user_id
+
+
+ACCOUNT_IDS = {
+    Channel.TELEGRAM.value: re.compile(r"[1-9][0-9]{0,15}", re.ASCII),  # a positive 52-bit id
+    Channel.WECHAT.value: re.compile(r"[A-Za-z0-9_-]{6,64}"),  # an openid
+    Channel.WEB.value: re.compile(r"[0-9a-f]{16}-(customer|worker|admin)"),  # bots.web's
+}
+"""What a user id looks like on each channel daojia ships (another channel's: ``_ANY_ID``)."""
+_ANY_ID = re.compile(r"[\x21-\x7e]{1,64}")
 
 
 def parse_role(text: str) -> str:

@@ -3,6 +3,7 @@ deadline and its escalation, the compensation coupon) and ratings (both directio
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -69,6 +70,17 @@ class Complaint:
     @property
     def open(self) -> bool:
         return self.status == ComplaintStatus.OPEN
+
+
+def granted_rework(number: int, complaints: Sequence[Complaint], booked: bool) -> Complaint:
+    """The complaint of order ``number`` that granted it a free rework (the latest); a
+    DomainError when none did, or when its rework is ``booked`` already (one per grant)."""
+    granted = [x for x in complaints if x.resolution == Resolution.REWORK.value]
+    if not granted:
+        raise DomainError(N_("订单 #{number} 没有返工安排", number=number))
+    if booked:
+        raise DomainError(N_("订单 #{number} 的返工已预约", number=number))
+    return granted[-1]
 
 
 def check_can_complain(order: Order, now: datetime, rules: AfterSalesRules) -> None:

@@ -47,6 +47,8 @@ UNIT_TEXT = {
 class Consumables(StrEnum):
     INCLUDED = "included"
     BRING_OWN = "bring_own"
+    NONE = "none"
+    """No supplies to speak of (a nanny, an elderly companion): the item's card says nothing."""
 
 
 class PaymentMode(StrEnum):
@@ -101,7 +103,7 @@ class Item:
         for opt in self.options:
             if opt.id == option_id:
                 return opt
-        raise QuoteError(f"{self.id} has no option {option_id!r}")
+        raise QuoteError(N_("没有这个服务选项"))  # the id is no word for a customer
 
     def check_quantity(self, quantity: int) -> None:
         """Refuse a quantity outside the item's range."""
@@ -187,7 +189,7 @@ class Catalog:
         try:
             return self._items[item_id]
         except KeyError:
-            raise QuoteError(f"no service item {item_id!r}") from None
+            raise QuoteError(N_("没有这项服务")) from None
 
     def name_of(self, item_id: str) -> Bilingual:
         """The item's name; its id for an item since removed from the catalog file (an order
@@ -199,7 +201,7 @@ class Catalog:
         for cat in self.categories:
             if cat.id == category_id:
                 return cat
-        raise QuoteError(f"no category {category_id!r}")
+        raise QuoteError(N_("没有这个服务类别"))
 
     def card(self, product_id: str) -> CardProduct | None:
         return next((c for c in self.cards if c.id == product_id), None)
@@ -208,7 +210,7 @@ class Catalog:
         for bundle in self.bundles:
             if bundle.id == bundle_id:
                 return bundle
-        raise QuoteError(f"no bundle {bundle_id!r}")
+        raise QuoteError(N_("没有这个套餐"))
 
     def items(self) -> Iterator[Item]:
         yield from self._items.values()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from domain.digits import whole
 from domain.errors import DomainError
 from domain.privacy import mask_phone
 from domain.text import N_
@@ -65,10 +66,11 @@ def read_recipient(user_id: str) -> tuple[int, Holder, int, str] | None:
     parts = user_id.split(":")
     if len(parts) not in (4, 5) or parts[0] != "sos":
         return None
-    if not parts[1].isdigit() or not parts[3].isdigit():
+    sos_id, holder_id = whole(parts[1], ascii_only=True), whole(parts[3], ascii_only=True)
+    if sos_id is None or holder_id is None:
         return None
     try:
         holder = Holder(parts[2])
     except ValueError:
         return None
-    return int(parts[1]), holder, int(parts[3]), parts[4] if len(parts) == 5 else ""
+    return sos_id, holder, holder_id, parts[4] if len(parts) == 5 else ""

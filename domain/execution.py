@@ -18,9 +18,9 @@ class TooFar(DomainError):
     def __init__(self, distance: int, radius: int) -> None:
         super().__init__(
             N_(
-                "您距离服务地址约 {distance},需在 {radius} 米内才能打卡",
+                "您距离服务地址约 {distance},需在 {radius} 以内才能打卡",
                 distance=_km(distance),
-                radius=radius,
+                radius=_km(radius),  # one unit for both: "约 20.4 km,需在 6.3 km 以内"
             )
         )
         self.distance = distance
@@ -54,7 +54,7 @@ def check_not_early(
 def visit_code_matches(expected: str, given: str) -> bool:
     """Whether ``given`` (as typed: spaces and full-width digits allowed) is the code."""
     typed = "".join(ch for ch in given if not ch.isspace())
-    digits = "".join(str(int(ch)) for ch in typed if ch.isdigit())
+    digits = "".join(str(int(ch)) for ch in typed if ch.isdecimal())  # "²": no digit to int
     return len(digits) == len(typed) and bool(expected) and digits == expected
 
 

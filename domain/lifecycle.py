@@ -157,6 +157,14 @@ def next_status(status: OrderStatus, action: Action, actor: ActorKind) -> OrderS
     entry = TRANSITIONS.get((status, action))
     if entry is None:
         possible = allowed_actions(status)
+        if not possible:  # a closed order: nothing to offer instead
+            raise InvalidTransition(
+                N_(
+                    "订单{status},不能{action}。",
+                    status=STATUS_TEXT[status],
+                    action=ACTION_TEXT[action],
+                )
+            )
         options = Bilingual(
             "、".join(ACTION_TEXT[a].get("zh") for a in possible) or "无",
             ", ".join(ACTION_TEXT[a].get("en") for a in possible) or "nothing",

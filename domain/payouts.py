@@ -47,7 +47,7 @@ HOLDER_MAX = 30
 
 def luhn_ok(number: str) -> bool:
     """Whether ``number`` (digits only) passes the Luhn check."""
-    if not number.isdigit():
+    if not number.isdecimal():  # what int reads ("²" is a digit to isdigit, not to int)
         return False
     total = 0
     for i, ch in enumerate(reversed(number)):

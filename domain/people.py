@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -149,6 +150,24 @@ class Address:
     located_by: str = ""
     """``pin``, ``amap``, ``tencent``, ``offline``; "" when not located."""
     id: int | None = None
+
+
+def address_key(text: str) -> str:
+    """An address's text as two are compared: character width (``１００`` and ``100``),
+    spacing and letter case do not make another address."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+
+def same_address(saved: Address, new: Address) -> bool:
+    """Whether ``new`` is ``saved`` again (not to be saved twice): the same customer, text
+    (``address_key``) and contact, and — for a map pin — the same point; a typed text is
+    located from its words, so its point says nothing more."""
+    return (
+        saved.customer_id == new.customer_id
+        and address_key(saved.text) == address_key(new.text)
+        and (saved.contact_name, saved.phone) == (new.contact_name, new.phone)
+        and (new.located_by != "pin" or saved.location == new.location)
+    )
 
 
 @dataclass(frozen=True, slots=True)

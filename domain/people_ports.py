@@ -34,6 +34,8 @@ class CheckoutFacts:
     """The coupons they hold, used or not, as ``Coupons.for_customer`` orders them."""
     cards: tuple[Card, ...]
     """Their prepaid cards, as ``Cards.for_customer`` orders them."""
+    addresses: tuple[Address, ...] = ()
+    """Their saved addresses, newest first (``Addresses.for_customer``)."""
 
 
 class Customers(Protocol):

@@ -77,8 +77,9 @@ class DraftSubscription(Query):
 
 @dataclass(frozen=True)
 class CheckFeedback(Query):
-    """Whether the customer may complain about (``action`` "complain") or rate ("rate")
-    order ``number`` now — asked before the first question, not after the last."""
+    """Whether the customer may complain about (``action`` "complain"), rate ("rate") or
+    book the free rework of ("rework") order ``number`` now — asked before the first question,
+    not after the last."""
 
     customer_id: int
     number: int

@@ -118,9 +118,13 @@ class SkipReason(StrEnum):
     """The customer is gone."""
     PAYMENT = "payment"
     """No payment provider serves the customer's channel (it may be configured later)."""
+    PLACEMENT = "placement"
+    """A long placement (a contract of days or months) is never repeated weekly: renewed."""
 
 
-ENDS_SUBSCRIPTION = frozenset({SkipReason.UNAVAILABLE, SkipReason.ADDRESS, SkipReason.CUSTOMER})
+ENDS_SUBSCRIPTION = frozenset(
+    {SkipReason.UNAVAILABLE, SkipReason.ADDRESS, SkipReason.CUSTOMER, SkipReason.PLACEMENT}
+)
 """Reasons no later visit can overcome: the subscription stops (and the customer is told)."""
 
 

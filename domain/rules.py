@@ -40,6 +40,8 @@ class PricingRules:
     points_per_yuan: int = 100
     points_per_free_hour: int = 500
     free_hour_skills: tuple[str, ...] = ("cleaning",)
+    unit_price_max_cents: int = 10_000_000
+    """The most an admin may set an item's unit price to (``/price``): ¥100,000."""
 
 
 @dataclass(frozen=True)

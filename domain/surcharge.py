@@ -10,6 +10,7 @@ actually paid, so the worker's share includes the extra. A request unanswered fo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -17,6 +18,7 @@ from enum import StrEnum
 from domain.catalog import UNIT_TEXT, Item
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
+from domain.money import MoneyError, parse_yuan
 from domain.pricing import LineKind, QuoteLine
 from domain.privacy import mask_phones
 from domain.rules import ExecutionRules, PricingRules
@@ -28,6 +30,12 @@ ANSWERABLE = frozenset({OrderStatus.ARRIVED, OrderStatus.IN_SERVICE, OrderStatus
 """When the customer's answer still counts (the worker may have finished meanwhile)."""
 MAX_REASON = 60
 ALTITUDE_LABEL = N_("现场加价:高空作业")
+AMOUNT_USAGE = N_("请写金额和原因,例如「80 厨房重油污」")
+_AMOUNT = re.compile(
+    # whole yuan (any script's digits, as a person types them) with at most two decimals,
+    # ending there: "1e30" or "80.001" is no amount followed by a reason "e30"/"1"
+    r"^\s*[¥￥]?\s*(\d{1,9}(?:\.\d{1,2})?)(?![\d.A-Za-z])\s*元?\s*[,，:：]?\s*(\S.*)$"
+)
 
 
 class SurchargeStatus(StrEnum):
@@ -66,6 +74,40 @@ class Extra:
     ref: str = ""
     amount_cents: int = 0
     reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SurchargePhoto:
+    """A photo the worker sent with a request, already checked and kept (``path`` in the
+    media store); it becomes one of the order's photos of kind ``surcharge`` only with the
+    request it was sent for."""
+
+    path: str
+    content_type: str
+    size_bytes: int
+
+
+def read_amount(text: str, rules: ExecutionRules) -> tuple[int, str]:
+    """An amount with its reason as the worker types it (``80 厨房重油污``): (fen, reason).
+
+    Raises DomainError (the usage) for anything else — no amount, a fraction of a fen, an
+    exponent, nothing said why — and for an amount above ``rules.surcharge_max_cents``."""
+    m = _AMOUNT.match(text)
+    try:
+        amount = parse_yuan(m.group(1)) if m else 0
+    except MoneyError:
+        amount = 0
+    if m is None or amount <= 0:
+        raise DomainError(AMOUNT_USAGE)
+    if amount > rules.surcharge_max_cents:
+        raise _too_much(rules)
+    return amount, m.group(2).strip()[:MAX_REASON]
+
+
+def _too_much(rules: ExecutionRules) -> DomainError:
+    return DomainError(
+        N_("单次加价最多 {most} 元,更多请联系客服", most=rules.surcharge_max_cents // 100)
+    )
 
 
 @dataclass
@@ -129,7 +171,7 @@ def price(item: Item, extras: tuple[Extra, ...], pricing: PricingRules) -> tuple
             label, amount = ALTITUDE_LABEL, pricing.high_altitude_cents
         else:
             if x.amount_cents <= 0 or not x.reason.strip():
-                raise DomainError(N_("请写金额和原因,例如「80 厨房重油污」"))
+                raise DomainError(AMOUNT_USAGE)
             reason = mask_phones(x.reason.strip()[:MAX_REASON])  # shown to the customer
             label = N_("现场加价:{reason}", reason=reason)
             amount = x.amount_cents
@@ -146,12 +188,7 @@ def check_request(
     if photos < 1:
         raise DomainError(N_("请先拍照说明需要加价的原因(至少一张)"))
     if sum(line.amount_cents for line in lines) > rules.surcharge_max_cents:
-        raise DomainError(
-            N_(
-                "单次加价最多 {most} 元,更多请联系客服",
-                most=rules.surcharge_max_cents // 100,
-            )
-        )
+        raise _too_much(rules)
 
 
 def answer_by(now: datetime, rules: ExecutionRules) -> datetime:

@@ -10,6 +10,7 @@ from sqlalchemy import and_, case, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from domain.digits import whole
 from domain.ledger import COMPENSATION_EXPENSE, PAYOUTS, PLATFORM_REVENUE, SUBSIDY_EXPENSE
 from domain.withdrawals import WithdrawalStatus
 from store.tables import LedgerEntryRow, WithdrawalRow
@@ -153,7 +154,7 @@ class MoneyReports:
         )
         out = {}
         for account, recent, total in rows.all():
-            worker = account.removeprefix(WORKER_PAYABLE)
-            if worker.isdigit():
-                out[int(worker)] = Earned(int(recent or 0), int(total or 0))
+            worker = whole(account.removeprefix(WORKER_PAYABLE), ascii_only=True)
+            if worker is not None:
+                out[worker] = Earned(int(recent or 0), int(total or 0))
         return out

@@ -133,14 +133,16 @@ def customer_for_checkout(counted: int) -> Select[Any]:
 @lru_cache(maxsize=8)
 def checkout(counted: int) -> Stack:
     """``customer_for_checkout`` (part ``customer``) with the coupons the customer holds
-    (``coupons``) and their prepaid cards (``cards``): all a quote and a new order read of
-    the customer, in one statement (``store.stacked``)."""
+    (``coupons``), their prepaid cards (``cards``) and saved addresses (``addresses``: a
+    typed one is not saved twice): all a quote and a new order read of the customer, in one
+    statement (``store.stacked``)."""
     customer: BindParameter[int] = bindparam("customer")
     return stack(
         {
             "customer": customer_for_checkout(counted),
             "coupons": core_select(COUPONS).where(COUPONS.c.customer_id == customer),
             "cards": core_select(CARDS).where(CARDS.c.customer_id == customer),
+            "addresses": core_select(ADDRESSES).where(ADDRESSES.c.customer_id == customer),
         }
     )
 

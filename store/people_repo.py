@@ -152,6 +152,7 @@ class CustomerRepository:
         row = parts["customer"][0]
         coupons = sorted(map(coupon_from_row, parts["coupons"]), key=coupon_order)
         cards = sorted(map(card_from_row, parts["cards"]), key=lambda c: c.id or 0)
+        addresses = sorted(parts["addresses"], key=lambda r: -int(r.id))
         return CheckoutFacts(
             self._to_domain(row),
             int(row.orders_counted),
@@ -161,6 +162,7 @@ class CustomerRepository:
             int(row.price_changes),
             tuple(coupons),
             tuple(cards),
+            tuple(address_from_row(self._c, r) for r in addresses),
         )
 
     async def by_phone(self, phone: str) -> Customer | None:
@@ -372,14 +374,19 @@ class AddressRepository:
         return address, workers, level or MemberLevel.REGULAR
 
     def _to_domain(self, row: AddressRow | Row[*tuple[Any, ...]]) -> Address:
-        return Address(
-            id=row.id,
-            customer_id=row.customer_id,
-            text=self._c.decrypt("address.text", row.text_enc),
-            contact_name=self._c.decrypt("address.contact_name", row.contact_name_enc),
-            phone=self._c.decrypt("address.phone", row.phone_enc),
-            location=point_from_text(self._c.decrypt("address.location", row.location_enc)),
-            district=row.district,
-            uncertainty_m=row.uncertainty_m,
-            located_by=row.located_by,
-        )
+        return address_from_row(self._c, row)
+
+
+def address_from_row(cipher: PiiCipher, row: Any) -> Address:
+    """An address row (or a row with its columns: a stacked part), opened with ``cipher``."""
+    return Address(
+        id=row.id,
+        customer_id=row.customer_id,
+        text=cipher.decrypt("address.text", row.text_enc),
+        contact_name=cipher.decrypt("address.contact_name", row.contact_name_enc),
+        phone=cipher.decrypt("address.phone", row.phone_enc),
+        location=point_from_text(cipher.decrypt("address.location", row.location_enc)),
+        district=row.district,
+        uncertainty_m=row.uncertainty_m,
+        located_by=row.located_by,
+    )

@@ -35,6 +35,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from domain.digits import BIGINT_MAX, whole
 from store.plans import Plan
 
 Observer = Callable[[str], None]
@@ -91,7 +92,7 @@ class PgConnection:
         values = plan.values(params)
         status: str = await self._run(plan.sql, self.driver.execute(plan.sql, *values))
         count = status.rpartition(" ")[2]  # "UPDATE 3", "INSERT 0 1"
-        return int(count) if count.isdigit() else 0
+        return whole(count, BIGINT_MAX, ascii_only=True) or 0
 
     async def execute_many(self, plan: Plan, rows: Sequence[Mapping[str, Any]]) -> None:
         """One statement for many rows, sent together (asyncpg pipelines them)."""

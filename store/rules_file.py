@@ -64,6 +64,7 @@ class PricingSpec(Strict):
     points_per_yuan: int = Field(default=_P.points_per_yuan, ge=1)
     points_per_free_hour: int = Field(default=_P.points_per_free_hour, ge=1)
     free_hour_skills: list[Slug] = list(_P.free_hour_skills)
+    unit_price_max: Yuan = _P.unit_price_max_cents
 
     def build(self) -> PricingRules:
         return PricingRules(
@@ -80,6 +81,7 @@ class PricingSpec(Strict):
             points_per_yuan=self.points_per_yuan,
             points_per_free_hour=self.points_per_free_hour,
             free_hour_skills=tuple(self.free_hour_skills),
+            unit_price_max_cents=self.unit_price_max,
         )
 
 

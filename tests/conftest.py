@@ -16,6 +16,7 @@ import uvloop
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+import i18n  # noqa: F401 - installs the translations: a test of the domain alone reads English too
 from store import migrate
 from store.crypto import PiiCipher, new_key
 from store.db import create_engine

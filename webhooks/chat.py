@@ -91,7 +91,10 @@ async def _within(waiting: Awaitable[Any], seconds: float) -> bool:
 
 
 class Chat:
-    """``handle`` runs one inbound event and counts it (``daojia_messages_total``)."""
+    """``handle`` runs one inbound event and counts it (``daojia_messages_total``: a turn
+    refused as ``replayed`` is ``rejected``). A turn that raises is not counted here: the
+    channel that carried the message counts it ``rejected``, once per message (WeChat tries a
+    failed turn again within one request)."""
 
     def __init__(self, engine: Engine, metrics: Metrics, messenger: Messenger) -> None:
         self.engine = engine

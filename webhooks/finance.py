@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -15,18 +15,39 @@ from webhooks.keys import DATABASE, LINKS, RULES
 
 LINK_TTL_S = 600
 NAME = re.compile(r"^ledger-(\d{4}-\d{2}-\d{2})-(\d{4}-\d{2}-\d{2})\.csv$")
+SIGNED = re.compile(r"[0-9a-f]{1,64}")
+"""A link's expiry (seconds, digits) or signature (hex), as ``MediaLinks.url`` writes them."""
 
 
 def ledger_path(start: date, end: date) -> str:
     return f"finance/ledger-{start.isoformat()}-{end.isoformat()}.csv"
 
 
+def day_bounds(tz: ZoneInfo, start: date, end: date) -> tuple[datetime, datetime] | None:
+    """The instants business days ``start``..``end`` (inclusive) begin and end at, or None
+    for a range that is none: ``end`` before ``start``, or days at the calendar's edge, whose
+    bounds no ``datetime`` holds, in ``tz`` or in UTC, as the database takes them
+    (``/ledger 0001-01-01 9999-12-31``)."""
+    if end < start:
+        return None
+    try:
+        begin = datetime.combine(start, time(), tzinfo=tz)
+        finish = datetime.combine(end + timedelta(days=1), time(), tzinfo=tz)
+        for bound in (begin, finish):
+            bound.astimezone(UTC)  # OverflowError past the calendar's edge
+    except OverflowError:
+        return None
+    return begin, finish
+
+
 async def export_csv(db: Database, tz: ZoneInfo, start: date, end: date) -> str:
-    """The ledger entries of business days ``start``..``end`` (inclusive) as CSV."""
-    begin = datetime.combine(start, time(), tzinfo=tz)
-    finish = datetime.combine(end + timedelta(days=1), time(), tzinfo=tz)
-    async with db.uow() as uow:
-        entries = await uow.ledger.between(begin, finish)
+    """The ledger entries of business days ``start``..``end`` (inclusive) as CSV; none for
+    days that are no range (``day_bounds``: the route refuses them, 400)."""
+    bounds = day_bounds(tz, start, end)
+    entries = []
+    if bounds is not None:
+        async with db.uow() as uow:
+            entries = await uow.ledger.between(*bounds)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["at", "journal", "account", "debit_fen", "credit_fen", "order_id", "memo"])
@@ -47,20 +68,23 @@ async def export_csv(db: Database, tz: ZoneInfo, start: date, end: date) -> str:
 
 async def ledger_csv(request: web.Request) -> web.Response:
     name = request.match_info["name"]
-    if not request.app[LINKS].valid(
-        f"finance/{name}", request.query.get("e", ""), request.query.get("s", "")
-    ):
+    expires, sig = request.query.get("e", ""), request.query.get("s", "")
+    # what ``MediaLinks.url`` writes: digits and hex (a str that is not ASCII is not one, and
+    # ``compare_digest`` would raise on it)
+    signed = SIGNED.fullmatch(expires) and SIGNED.fullmatch(sig)
+    if not signed or not request.app[LINKS].valid(f"finance/{name}", expires, sig):
         raise web.HTTPForbidden(text="link expired or invalid")
     m = NAME.match(name)
     if m is None:
         raise web.HTTPNotFound()
+    tz = ZoneInfo(request.app[RULES].timezone)
     try:
         start, end = date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2))
     except ValueError:
         raise web.HTTPBadRequest(text="bad dates") from None
-    text = await export_csv(
-        request.app[DATABASE], ZoneInfo(request.app[RULES].timezone), start, end
-    )
+    if day_bounds(tz, start, end) is None:
+        raise web.HTTPBadRequest(text="no range of days")
+    text = await export_csv(request.app[DATABASE], tz, start, end)
     return web.Response(
         text=text,
         content_type="text/csv",

@@ -18,6 +18,7 @@ from bots.invoicing import HttpInvoiceProvider, SandboxInvoiceProvider
 from bots.mail import SmtpMailer, parse_smtp_url
 from bots.pdf import text_pdf
 from conversations.replies import Ask, Link, Reply, Say
+from domain.digits import whole
 from domain.errors import DeliveryFailed
 from domain.gateways import InvoiceProvider, Mailer
 from domain.money import format_yuan
@@ -40,8 +41,13 @@ class SandboxLinks:
     def url(self, invoice_id: int) -> str:
         return f"{self._base}/invoices/sandbox/{invoice_id}/{self.sig(invoice_id)}.pdf"
 
-    def valid(self, invoice_id: str, sig: str) -> bool:
-        return invoice_id.isdigit() and hmac.compare_digest(sig, self.sig(int(invoice_id)))
+    def valid(self, invoice_id: str, sig: str) -> int | None:
+        """The invoice's id when ``sig`` is its signature (ASCII digits: only ``url`` writes
+        them), else None."""
+        ident = whole(invoice_id, ascii_only=True)
+        if ident is None or not sig.isascii() or not hmac.compare_digest(sig, self.sig(ident)):
+            return None
+        return ident
 
 
 def provider(settings: Settings, sandbox: SandboxLinks | None) -> InvoiceProvider | None:
@@ -64,11 +70,11 @@ def mailer(settings: Settings) -> Mailer | None:
 
 def setup_sandbox(app: web.Application, links: SandboxLinks) -> None:
     async def pdf(request: web.Request) -> web.Response:
-        ident, sig = request.match_info["id"], request.match_info["sig"]
-        if not links.valid(ident, sig):
+        ident = links.valid(request.match_info["id"], request.match_info["sig"])
+        if ident is None:
             raise web.HTTPNotFound(text="unknown invoice")
         async with request.app[DATABASE].uow() as uow:
-            invoice = await uow.invoices.get(int(ident))
+            invoice = await uow.invoices.get(ident)
         if invoice is None or not invoice.invoice_no:
             raise web.HTTPNotFound(text="unknown invoice")
         body = text_pdf(
@@ -101,10 +107,11 @@ class MailDelivery:
 
     async def send(self, user_id: str, replies: list[Reply]) -> None:
         kind, _, ident = user_id.partition(":")
-        if kind != "invoice" or not ident.isdigit():
+        invoice_id = whole(ident, ascii_only=True)
+        if kind != "invoice" or invoice_id is None:
             raise DeliveryFailed(f"no email recipient {kind}", permanent=True)
         async with self.uow() as uow:
-            invoice = await uow.invoices.get(int(ident))
+            invoice = await uow.invoices.get(invoice_id)
         if invoice is None or not invoice.email:
             raise DeliveryFailed("the invoice has no email address", permanent=True)
         subject, _, body = _text(replies).partition("\n")

@@ -14,6 +14,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bots.web_uploads import UPLOADS
+from domain.digits import BIGINT_MAX, whole
 from domain.errors import DomainError
 from domain.text import N_
 from store.media import MediaStore
@@ -51,9 +52,10 @@ class MediaLinks:
         return self.url(f"media/{rel}")
 
     def valid(self, path: str, expires: str, sig: str) -> bool:
-        if not expires.isdigit() or int(expires) < self._clock():
+        at = whole(expires, BIGINT_MAX, ascii_only=True)  # only ``signed`` writes it
+        if at is None or at < self._clock():
             return False
-        return hmac.compare_digest(sig, self._sig(path, int(expires)))
+        return sig.isascii() and hmac.compare_digest(sig, self._sig(path, at))  # str: ASCII
 
 
 class ChannelMedia:

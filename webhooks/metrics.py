@@ -9,6 +9,10 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
+RESULTS = ("handled", "duplicate", "rejected")
+"""``daojia_messages_total``'s results (DESIGN §2): a message is handled, a platform's retry
+of one already taken, or not processed — refused (a bad signature, malformed, over the rate
+limit, a WeChat request replayed with other content) or failed."""
 
 
 class Metrics:
@@ -39,12 +43,13 @@ class Metrics:
         # labelled children, looked up once: ``labels()`` takes a lock and builds a key
         self._children: dict[tuple[Any, ...], Any] = {}
         for channel in channels:
-            for result in ("handled", "duplicate", "rejected"):
+            for result in RESULTS:
                 self._child(self.messages, channel, result)  # exported at 0 from the start
 
     def message(self, channel: str, result: str) -> None:
-        """Count an inbound webhook message."""
-        self._child(self.messages, channel, result).inc()
+        """Count an inbound webhook message: ``result`` one of ``RESULTS``, or the engine's
+        status of a turn not processed (``replayed``), which is counted ``rejected``."""
+        self._child(self.messages, channel, result if result in RESULTS else "rejected").inc()
 
     def replied(self, channel: str, seconds: float) -> None:
         self._child(self.reply_seconds, channel).observe(seconds)

@@ -53,11 +53,13 @@ def setup(app: web.Application, gateway: WeChatPayGateway) -> None:
             )
         body = await request.read()
         try:
+            if len(body) > MAX_NOTIFY:  # sent chunked, without a length to refuse it by
+                raise ValueError("notification too long")
             data = gateway.parse_notification(body)
             reference, amount = str(data["out_trade_no"]), int(data["total_fee"])
-        except (ValueError, KeyError) as exc:
+        except (ValueError, KeyError, TypeError) as exc:
             log.warning("WeChat Pay notification refused: %s", exc)
-            request.app[METRICS].messages.labels("wechat", "rejected").inc()
+            request.app[METRICS].message("wechat", "rejected")
             return _fail("invalid", status=400)
         results = await request.app[SERVICES].run(
             ConfirmPayment(

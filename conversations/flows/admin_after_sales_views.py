@@ -78,6 +78,15 @@ def complaint(ctx: Ctx, conv: Conversation, r: ComplaintShown) -> Outcome:
 
 
 def answered(ctx: Ctx, conv: Conversation, r: ComplaintAnswered) -> Outcome:
+    if r.decided:  # said, so nobody takes the reply for a decision
+        done = RESOLUTION_TEXT.get(r.decided, N_("已处理")).get(conv.lang)
+        text = tr(
+            conv,
+            "已回复投诉 {complaint_id},客户已收到(该投诉已处理:{done},处理结果不变)。",
+            complaint_id=r.complaint_id,
+            done=done,
+        )
+        return Outcome([Say(text)])
     return Outcome(
         [Say(tr(conv, "已回复投诉 {complaint_id},客户已收到。", complaint_id=r.complaint_id))]
     )

@@ -14,6 +14,7 @@ from conversations.flows.dates import parse_when
 from domain import commands as c
 from domain import limits
 from domain import queries as q
+from domain.digits import INT_MAX, whole
 from domain.invoices import STATUS_TEXT as STATUS_TEXT_INVOICE
 from domain.invoices import InvoiceStatus
 from domain.lifecycle import STATUS_TEXT, OrderStatus
@@ -107,12 +108,14 @@ def parse_day(word: str, today: date) -> date | None:
         return None
 
 
-def amount(word: str) -> int | None:
+def amount(word: str, most: int | None = INT_MAX) -> int | None:
+    """Fen above 0 and at most ``most`` (``INT_MAX``, ¥21,474,836.47: a few of them summed
+    stay a ``BIGINT``; None: any, for a service that holds it to a rule first), else None."""
     try:
         fen = parse_yuan(word)
     except MoneyError:
         return None
-    return fen if fen > 0 else None
+    return fen if fen > 0 and (most is None or fen <= most) else None
 
 
 def build(  # noqa: C901 - one branch per admin command, each a few lines
@@ -148,20 +151,17 @@ def build(  # noqa: C901 - one branch per admin command, each a few lines
         return _reschedule(ctx, number, args, by, role)
     if name in ORDER_COMMANDS:
         return _order_command(name, number, w, args, by, role, request)
-    if name == "leave":
-        if not w or not w[0].isdigit():
+    if name in ("leave", "suspend", "unsuspend"):
+        if not w or (worker := whole(w[0])) is None:
             return None
         reason = within(limits.WORKER_REASON, args.strip()[len(w[0]) :].strip())
-        return c.MarkWorkerLeft(by, role, int(w[0]), reason)
-    if name in ("suspend", "unsuspend"):
-        if not w or not w[0].isdigit():
-            return None
-        reason = within(limits.WORKER_REASON, args.strip()[len(w[0]) :].strip())
+        if name == "leave":
+            return c.MarkWorkerLeft(by, role, worker, reason)
         if name == "suspend" and not reason:
             return None
-        return c.SuspendWorker(by, role, int(w[0]), name == "suspend", reason)
-    if name in ("price", "prices"):
-        if len(w) > 1 and (cents := amount(w[-1])) is not None:
+        return c.SuspendWorker(by, role, worker, name == "suspend", reason)
+    if name in ("price", "prices"):  # any price: the service holds it to the rules' most
+        if len(w) > 1 and (cents := amount(w[-1], None)) is not None:
             return c.SetPrice(by, role, " ".join(w[:-1]), cents)
         return c.SetPrice(by, role, " ".join(w))
     if name == "coupon":
@@ -169,11 +169,10 @@ def build(  # noqa: C901 - one branch per admin command, each a few lines
             w = w[1:]
         if len(w) not in (2, 3) or (cents := amount(w[1])) is None:
             return None
-        days = ctx.rules.after_sales.compensation_coupon_days
-        if len(w) == 3:
-            if not w[2].rstrip("天d").isdigit():
-                return None
-            days = int(w[2].rstrip("天d"))
+        given = whole(w[2].rstrip("天d")) if len(w) == 3 else None
+        if len(w) == 3 and given is None:
+            return None
+        days = ctx.rules.after_sales.compensation_coupon_days if given is None else given
         return c.IssueCoupon(by, role, w[0], cents, days)
     if name == "promo":
         return _promo(ctx, w, by, role)
@@ -210,12 +209,15 @@ def _promo(ctx: Ctx, w: list[str], by: str, role: str) -> c.Message | None:
         for key, pattern in marks.items():
             m = re.fullmatch(pattern, word, re.IGNORECASE)
             if m:
-                found[key] = int(next(g for g in m.groups() if g))
+                marked = whole(next(g for g in m.groups() if g))
+                if marked is None:
+                    return None
+                found[key] = marked
                 break
         else:
-            if not word.isdigit():
+            if (number := whole(word)) is None:
                 return None
-            plain.append(int(word))
+            plain.append(number)
     for key in ("threshold", "days", "total", "per"):
         if plain and key not in found:
             found[key] = plain.pop(0)
@@ -245,13 +247,12 @@ def _after_sales(  # noqa: C901 - one branch per after-sales command
         return q.ListSpotChecks()
     if name == "dashboard":
         return c.OpenDashboard(by, role)
+    ident = whole(w[0]) if w else None
     if name == "levels":
-        if w and not w[0].isdigit():
-            return None
-        return c.RecalculateLevels(by, role, int(w[0]) if w else None)
-    if not w or not w[0].isdigit():
+        return None if w and ident is None else c.RecalculateLevels(by, role, ident)
+    if ident is None:
         return None
-    ident, rest = int(w[0]), args.strip()[len(w[0]) :].strip()
+    rest = args.strip()[len(w[0]) :].strip()
     if name == "complaint":
         return c.ShowComplaint(by, role, ident)
     if name == "reply":
@@ -312,15 +313,16 @@ _ABOUT_ORDER: dict[str, Callable[[str, str, int], c.Message]] = {
 
 def _to_worker(name: str, number: int, w: list[str], by: str, role: str) -> c.Message | None:
     """The commands that give an accepted order to a worker (named, or for some found)."""
+    worker = whole(w[0]) if w else None
     if name == "reassign":
-        return c.ReassignOrder(by, role, number, int(w[0])) if w and w[0].isdigit() else None
+        return c.ReassignOrder(by, role, number, worker) if worker is not None else None
     if name == "transfer":
-        if len(w) > 1 or (w and not w[0].isdigit()):
+        if len(w) > 1 or (w and worker is None):
             return None
-        return c.TransferOrder(by, role, number, int(w[0]) if w else None)
-    if not w or not w[0].isdigit() or len(w) > 2:  # handover
+        return c.TransferOrder(by, role, number, worker)
+    if worker is None or len(w) > 2:  # handover
         return None
-    return c.HandOverPlacement(by, role, number, int(w[0]), w[1] if len(w) == 2 else "")
+    return c.HandOverPlacement(by, role, number, worker, w[1] if len(w) == 2 else "")
 
 
 def _order_command(
@@ -341,7 +343,7 @@ def _order_command(
     if name == "waive":  # the reason is the audit log's: asked for
         reason = within(limits.CANCEL_REASON, args.strip())
         return c.WaiveBalance(by, role, number, reason) if reason else None
-    cents = amount(w[0]) if w else None
+    cents = amount(w[0], None) if w else None  # more than was paid: the service says so
     if cents is None or len(w) > 2 or (len(w) == 2 and w[1].casefold() not in ("again", "再退")):
         return None
     return c.RefundOrder(by, role, number, cents, request, again=len(w) == 2)
@@ -359,7 +361,8 @@ def invoice_command(args: str, by: str, role: str) -> c.Message | bool:
     malformed)."""
     w = words(args)
     if w and w[0].casefold() in _RETRY:
-        return c.RetryInvoice(by, role, int(w[1])) if len(w) == 2 and w[1].isdigit() else False
+        invoice = whole(w[1]) if len(w) == 2 else None
+        return c.RetryInvoice(by, role, invoice) if invoice is not None else False
     states = [INVOICE_STATES.get(x.casefold()) for x in w]
     if any(s is None for s in states):
         return False

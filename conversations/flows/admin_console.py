@@ -23,6 +23,7 @@ from conversations.flows import (
     admin_workforce_views,
 )
 from conversations.flows.admin_commands import build, invoice_command
+from conversations.flows.admin_staff_views import worker_filter
 from conversations.flows.admin_usage import USAGE
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
 from conversations.flows.flow_state import keep, read
@@ -32,6 +33,7 @@ from domain import commands as c
 from domain import limits
 from domain import queries as q
 from domain.admin import COMMAND_ROLES, needed_roles, role_names
+from domain.digits import whole
 from domain.errors import DomainError
 from domain.limits import TooLong, within
 from domain.text import N_, Text
@@ -155,16 +157,20 @@ def _run(ctx: Ctx, conv: Conversation, action: AdminCommand) -> Outcome:
         return refused(conv, name)
     words = args.split(maxsplit=1)
     if name == "workers":
-        return Outcome(commands=[q.ListWorkers(words[0] if words else "pending")])
+        shown = worker_filter(words[0] if words else "")
+        return (
+            Outcome(commands=[q.ListWorkers(shown)]) if shown is not None else _usage(conv, name)
+        )
     if name == "renewals":
         return Outcome(commands=[q.ListRenewals(by, role)])
     money = _money(name, args, by, role)
     if money is not None:
         return _usage(conv, name) if isinstance(money, bool) else Outcome(commands=[money])
     if name == "assign":
-        if number is None or not words or not words[0].isdigit():
+        worker = whole(words[0]) if words else None
+        if number is None or worker is None:
             return _usage(conv, name)
-        return Outcome(commands=[c.AssignOrder(by, role, number, int(words[0]))])
+        return Outcome(commands=[c.AssignOrder(by, role, number, worker)])
     return _worker_command(conv, name, words, by, role)
 
 
@@ -173,9 +179,9 @@ def _worker_command(
 ) -> Outcome:
     """``/worker``, ``/approve``, ``/reject``, ``/approve_cert``, ``/reject_cert``: a worker's
     id, then a reason for some."""
-    if not words or not words[0].isdigit():
+    worker_id = whole(words[0]) if words else None
+    if worker_id is None:
         return _usage(conv, name)
-    worker_id = int(words[0])
     if name == "worker":
         return Outcome(commands=[c.ShowWorker(by, role, worker_id)])
     reason = within(limits.WORKER_REASON, words[1] if len(words) > 1 else "")
@@ -192,18 +198,19 @@ def _money(name: str, args: str, by: str, role: str) -> c.Message | bool | None:
     words = args.split(maxsplit=1)
     if name == "withdrawals":
         return q.ListWithdrawals()
+    ident = whole(words[0]) if words else None  # a withdrawal's or a card's
     if name in ("payout", "reject_withdrawal"):
-        if not words or not words[0].isdigit():
+        if ident is None:
             return False
         reason = within(limits.WITHDRAWAL_REASON, words[1] if len(words) > 1 else "")
-        return c.DecideWithdrawal(by, role, int(words[0]), name == "payout", reason)
+        return c.DecideWithdrawal(by, role, ident, name == "payout", reason)
     if name == "refunded":
         return c.MarkRefunded(by, role, words[0]) if words else False
     if name == "refund_card":
-        if not words or not words[0].isdigit():
+        if ident is None:
             return False
         reason = within(limits.WITHDRAWAL_REASON, words[1] if len(words) > 1 else "")
-        return c.RefundCard(int(words[0]), by, role, reason)
+        return c.RefundCard(ident, by, role, reason)
     if name == "ledger":
         parts = args.split()
         return c.ExportLedger(by, role, parts[0], parts[1]) if len(parts) == 2 else False

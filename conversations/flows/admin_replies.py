@@ -29,7 +29,10 @@ from conversations.results.admin_people import (
 )
 from conversations.results.orders import OrderRescheduled
 from conversations.state import Conversation
+from domain.admin import ROLE_TEXT
+from domain.catalog import UNIT_TEXT, Unit
 from domain.money import format_yuan
+from domain.text import Field, named
 
 
 def assigned(ctx: Ctx, conv: Conversation, r: OrderAssigned) -> Outcome:
@@ -164,20 +167,34 @@ def suspended(ctx: Ctx, conv: Conversation, r: SuspensionChanged) -> Outcome:
     return Outcome([Say(text)])
 
 
+def _unit(conv: Conversation, unit: str) -> str:
+    """A unit of sale in the reader's language ("小时", "hour")."""
+    try:
+        return UNIT_TEXT[Unit(unit)].get(conv.lang)
+    except ValueError:  # a unit this code no longer knows: its id, readable
+        return unit.replace("_", " ")
+
+
+def _price(conv: Conversation, number: int, name: str, cents: int, unit: str) -> str:
+    """``3. 日常保洁 ¥40.00/小时`` (without the number when it is not known)."""
+    head = f"{number}. {name}" if number else name
+    return f"{head} {format_yuan(cents)}/{_unit(conv, unit)}"
+
+
 def prices(ctx: Ctx, conv: Conversation, r: PricesListed) -> Outcome:
     lines = [tr(conv, "价格(新订单):")]
     lines += [
-        f"{i.id} {i.name.get(conv.lang)} {format_yuan(i.price_cents)}/{i.unit}"
+        _price(conv, i.number, i.name.get(conv.lang), i.price_cents, i.unit)
         + (" *" if i.changed else "")
         for i in r.items
     ]
-    lines.append(tr(conv, "* 已改价 · 改价:/price 项目 金额"))
+    lines.append(tr(conv, "* 已改价 · 改价:回复「/price 编号 价格」,如 /price 1 45"))
     return Outcome([Say("\n".join(lines))])
 
 
 def price(ctx: Ctx, conv: Conversation, r: PriceShown) -> Outcome:
     """One item's price (``PriceChanged``: just changed, which the first line says)."""
-    head = f"{r.id} {r.name.get(conv.lang)}: {format_yuan(r.price_cents)}/{r.unit}"
+    head = _price(conv, r.number, r.name.get(conv.lang), r.price_cents, r.unit)
     if isinstance(r, PriceChanged):
         head = tr(conv, "已改价,新订单生效。{head}", head=head)
     lines = [
@@ -186,7 +203,7 @@ def price(ctx: Ctx, conv: Conversation, r: PriceShown) -> Outcome:
     ]
     lines += [
         f"{local(ctx, h.at, '%Y-%m-%d %H:%M')} {format_yuan(h.old_cents)} → "
-        f"{format_yuan(h.new_cents)} ({h.by})"
+        f"{format_yuan(h.new_cents)} ({named(ROLE_TEXT, h.role, conv.lang)})"
         for h in r.history
     ]
     return Outcome([Say("\n".join(lines))])
@@ -215,22 +232,26 @@ def promo_created(ctx: Ctx, conv: Conversation, r: PromoCreated) -> Outcome:
 
 def coupon_issued(ctx: Ctx, conv: Conversation, r: CouponIssued) -> Outcome:
     amount, until = format_yuan(r.amount_cents), local(ctx, r.valid_until, "%Y-%m-%d")
-    return Outcome(
-        [
-            Say(
-                tr(
-                    conv,
-                    "已给客户 {customer_id} {name} 发 {amount} 优惠券 {code"
-                    "},有效至 {until},已通知客户。",
-                    customer_id=r.customer_id,
-                    name=r.name,
-                    amount=amount,
-                    code=r.code,
-                    until=until,
-                )
-            )
-        ]
-    )
+    fields: dict[str, Field] = {
+        "customer_id": r.customer_id,
+        "amount": amount,
+        "code": r.code,
+        "until": until,
+    }
+    if r.name:
+        text = tr(
+            conv,
+            "已给客户 {customer_id} {name} 发 {amount} 优惠券 {code},有效至 {until},已通知客户。",
+            name=r.name,
+            **fields,
+        )
+    else:  # nothing to call them by but their number
+        text = tr(
+            conv,
+            "已给客户 {customer_id} 发 {amount} 优惠券 {code},有效至 {until},已通知客户。",
+            **fields,
+        )
+    return Outcome([Say(text)])
 
 
 def broadcast_queued(ctx: Ctx, conv: Conversation, r: BroadcastQueued) -> Outcome:

@@ -14,35 +14,86 @@ from conversations.results.admin_money import (
     WithdrawalDecided,
     WithdrawalsListed,
 )
-from conversations.results.admin_people import WorkerReviewed, WorkerShown, WorkersListed
+from conversations.results.admin_people import (
+    ONLINE,
+    WorkerReviewed,
+    WorkerShown,
+    WorkersListed,
+)
 from conversations.results.cards import CardRefunded
 from conversations.results.invoices import InvoiceRetried, InvoicesListed
 from conversations.state import Conversation
 from domain.invoices import KIND_TEXT
 from domain.invoices import STATUS_TEXT as INVOICE_STATUS_TEXT
 from domain.money import format_yuan
-from domain.people import DOCUMENT_TEXT, WORKER_STATUS_TEXT
-from domain.text import named
+from domain.people import DOCUMENT_TEXT, WORKER_STATUS_TEXT, WorkerStatus
+from domain.text import N_, named
 from domain.withdrawals import WithdrawalStatus
+
+ONLINE_TEXT = N_("在线")
+ALL_TEXT = N_("全部")
+
+
+WORKER_FILTERS: dict[str, str] = {
+    "all": "",
+    ONLINE: ONLINE,
+    **{s.value: s.value for s in WorkerStatus},
+}
+"""What ``/workers`` may be asked for, by the words an admin types ("" or ``all``: every
+worker; ``online``: approved and online now; else a status), in either language."""
+
+
+def worker_filter(word: str) -> str | None:
+    """The filter ``word`` names (``WORKER_FILTERS``, or a status's or 在线's name in
+    Chinese or English), None for a word that names none."""
+    want = word.strip().casefold()
+    if not want:
+        return ""
+    if want in WORKER_FILTERS:
+        return WORKER_FILTERS[want]
+    names = {**WORKER_STATUS_TEXT, ONLINE: ONLINE_TEXT, "": ALL_TEXT}
+    for key, text in names.items():
+        if want in (text.get("zh").casefold(), text.get("en").casefold()):
+            return key
+    return None
+
+
+def _skills(ctx: Ctx, conv: Conversation, skills: tuple[str, ...]) -> str:
+    labels = skills_of(ctx.catalog)
+    return ("、" if conv.lang != "en" else ", ").join(named(labels, s, conv.lang) for s in skills)
 
 
 def workers(ctx: Ctx, conv: Conversation, r: WorkersListed) -> Outcome:
+    what = (
+        ALL_TEXT
+        if not r.status
+        else ONLINE_TEXT
+        if r.status == ONLINE
+        else WORKER_STATUS_TEXT.get(r.status, ALL_TEXT)
+    )
     if not r.workers:
-        return Outcome([Say(tr(conv, "没有状态为 {status} 的师傅。", status=r.status))])
-    lines = [
-        f"{w.id}. {w.name} [{w.status}{' online' if w.online else ''}] "
-        f"{w.level} {', '.join(w.skills)}"
-        for w in r.workers
-    ]
+        if not r.status:
+            return Outcome([Say(tr(conv, "还没有师傅。"))])
+        return Outcome([Say(tr(conv, "没有状态为 {status} 的师傅。", status=what.get(conv.lang)))])
+    lines = []
+    for w in r.workers:
+        parts = [f"{w.id}. {w.name}", named(WORKER_STATUS_TEXT, w.status, conv.lang)]
+        if w.online and w.status == WorkerStatus.APPROVED:
+            parts.append(ONLINE_TEXT.get(conv.lang))
+        parts += [w.level, _skills(ctx, conv, w.skills)]
+        lines.append(" · ".join(p for p in parts if p))
+    total = max(r.total, len(r.workers))
+    if total > len(r.workers):
+        lines.append(tr(conv, "(只列出前 {shown} 位)", shown=len(r.workers)))
+    # the count and the way on last: the first line is the first worker's (a pane reads it)
+    count = tr(conv, "{what}:共 {total} 位", what=what.get(conv.lang), total=total)
+    lines.append(count + " · " + tr(conv, "查看:/worker ID"))
     return Outcome([Say("\n".join(lines))])
 
 
 def worker(ctx: Ctx, conv: Conversation, r: WorkerShown) -> Outcome:
     status = named(WORKER_STATUS_TEXT, r.status, conv.lang)
-    labels = skills_of(ctx.catalog)
-    skills = ("、" if conv.lang != "en" else ", ").join(
-        named(labels, s, conv.lang) for s in r.skills
-    )
+    skills = _skills(ctx, conv, r.skills)
     replies: list[Reply] = [
         Say(
             tr(

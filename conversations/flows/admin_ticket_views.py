@@ -9,11 +9,23 @@ from conversations.flows.admin_screens import Screen, local, shows
 from conversations.flows.base import Ctx, Outcome, tr
 from conversations.replies import Link, Reply, Say
 from conversations.results.relay import RelayShown
-from conversations.results.support import TicketHandled, TicketShown, TicketsListed
+from conversations.results.support import Staff, TicketHandled, TicketShown, TicketsListed
 from conversations.state import Conversation
+from domain.admin import ROLE_TEXT
 from domain.people import CHANNEL_TEXT
 from domain.support import STATUS_TEXT, TicketStatus, ref
-from domain.text import named
+from domain.text import N_, named
+
+ADMIN = N_("管理员")
+
+
+def staff_name(conv: Conversation, staff: Staff | None) -> str:
+    """A member of staff as a screen names them: "客服(Telegram)", "老板(网页聊天)"
+    (the role they hold now, "管理员" for someone no longer an admin)."""
+    if staff is None:
+        return ADMIN.get(conv.lang)
+    role = ROLE_TEXT.get(staff.role, ADMIN).get(conv.lang)
+    return f"{role}({named(CHANNEL_TEXT, staff.channel, conv.lang)})"
 
 
 def tickets(ctx: Ctx, conv: Conversation, r: TicketsListed) -> Outcome:
@@ -22,9 +34,11 @@ def tickets(ctx: Ctx, conv: Conversation, r: TicketsListed) -> Outcome:
     lines = [tr(conv, "客服工单 {rows} 件(未接的在前,最早的在前):", rows=len(r.tickets))]
     for x in r.tickets:
         waited = (
-            tr(conv, "已等 {minutes} 分钟", minutes=x.waiting) if x.waiting else tr(conv, "已回复")
+            tr(conv, "已回复")
+            if x.answered
+            else tr(conv, "已等 {minutes} 分钟", minutes=x.waiting)
         )
-        who = f" · {x.taken_by}" if x.taken_by else ""
+        who = f" · {staff_name(conv, x.taken_by)}" if x.taken_by else ""
         lines.append(
             f"{ref(x.ticket)} {named(STATUS_TEXT, x.status, conv.lang)}{who} · "
             + tr(conv, "客户 {customer_id}", customer_id=x.customer_id)
@@ -36,7 +50,7 @@ def tickets(ctx: Ctx, conv: Conversation, r: TicketsListed) -> Outcome:
 
 def ticket(ctx: Ctx, conv: Conversation, r: TicketShown) -> Outcome:
     t = ref(r.ticket)
-    who = f" · {r.taken_by}" if r.taken_by else ""
+    who = f" · {staff_name(conv, r.taken_by)}" if r.taken_by else ""
     lines = [
         tr(conv, "工单 {ticket}", ticket=t) + f" · {named(STATUS_TEXT, r.status, conv.lang)}{who}",
         tr(conv, "客户 {customer_id}", customer_id=r.customer_id)
@@ -50,7 +64,7 @@ def ticket(ctx: Ctx, conv: Conversation, r: TicketShown) -> Outcome:
         if e.from_customer:
             head = tr(conv, "{at} 客户:", at=local(ctx, e.at))
         else:
-            head = tr(conv, "{at} 客服 {admin}:", at=local(ctx, e.at), admin=e.by)
+            head = tr(conv, "{at} {staff}:", at=local(ctx, e.at), staff=staff_name(conv, e.by))
         body = [e.text] if e.text else []
         if e.photo_url:
             body.append(tr(conv, "[图片] {url}", url=e.photo_url))

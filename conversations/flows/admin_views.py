@@ -7,6 +7,13 @@ from __future__ import annotations
 from conversations.flows import loyalty_views
 from conversations.flows.admin_after_sales_views import CATEGORY
 from conversations.flows.admin_screens import Screen, local, shows
+from conversations.flows.admin_trail_text import (
+    action_name,
+    detail,
+    note_text,
+    role_name,
+    status_move,
+)
 from conversations.flows.base import Ctx, Outcome, tr
 from conversations.replies import Say
 from conversations.results.admin_orders import (
@@ -23,7 +30,6 @@ from domain.geo import LOCATED_BY_TEXT, metres_text
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.media import PHOTO_KIND_TEXT
 from domain.money import format_percent, format_yuan
-from domain.oversight import TrailEntry
 from domain.payments import KIND_TEXT, PAYMENT_STATUS_TEXT, PROVIDER_TEXT
 from domain.people import CHANNEL_TEXT
 from domain.surcharge import SURCHARGE_STATUS_TEXT
@@ -39,25 +45,6 @@ FLAG_TEXT = {
     "late": N_("师傅迟到"),
     "complaint": N_("投诉未回复"),
 }
-WHAT_TEXT = {
-    "reassign": N_("改派"),
-    "transfer": N_("转单"),
-    "leave": N_("离职"),
-    "assign": N_("指派"),
-    "cancel": N_("管理员取消"),
-    "refund": N_("发起退款"),
-    "refund_paid": N_("退款到账"),
-    "refund_done": N_("退款已记完成"),
-    "waive": N_("免除尾款"),
-    "complain": N_("投诉"),
-    "resolve": N_("投诉处理"),
-    "view_order": N_("查看联系方式"),
-    "view_complaint": N_("查看投诉内容"),
-}
-STATUSES = {s.value for s in OrderStatus}
-MONEY_KEYS = ("amount", "fee", "refund", "unit_price", "paid", "refunded")
-HIDDEN = ("request", "references", "reference")
-"""Values kept in the log for machines (idempotency keys, provider references)."""
 
 
 def status(conv: Conversation, value: str) -> str:
@@ -258,45 +245,15 @@ def _payment(conv: Conversation, p: PaymentLine) -> str:
     return f"  {kind} {provider} {format_yuan(p.amount_cents)} [{state}]"
 
 
-def _value(key: str, value: object) -> str:
-    if isinstance(value, list):  # e.g. the fields an admin was shown
-        return "/".join(str(v) for v in value)
-    return format_yuan(value) if key in MONEY_KEYS and isinstance(value, int) else str(value)
-
-
-def _detail(entry: TrailEntry) -> str:
-    """An admin action's values: ``key=after``, or ``key=before→after`` when it changed."""
-    before = dict(entry.before)
-    shown = []
-    for key, value in entry.after:
-        if key in HIDDEN or value in ("", None):
-            continue
-        was = before.get(key)
-        changed = key in before and was != value
-        shown.append(
-            f"{key}={_value(key, was)}→{_value(key, value)}"
-            if changed
-            else f"{key}={_value(key, value)}"
-        )
-    if entry.note:
-        shown.append(entry.note)
-    return f" · {', '.join(shown)}" if shown else ""
-
-
 def audit(ctx: Ctx, conv: Conversation, r: TrailShown) -> Outcome:
     lines = [tr(conv, "#{number} 完整记录:", number=r.number)]
     for e in r.entries:
-        what = e.what
-        if what in STATUSES:
-            before = e.moved_from
-            text = f"{status(conv, before)}→{status(conv, what)}" if before else status(conv, what)
-            note = f" · {e.note}" if e.note else ""
+        moved = status_move(conv, e)
+        if moved is not None:
+            text, note = moved, f" · {note_text(conv, e.note)}" if e.note else ""
         else:
-            text, note = (
-                named(WHAT_TEXT, what, conv.lang),
-                _detail(e),
-            )
-        who = e.actor + (f" ({e.role})" if e.role else "")
+            text, note = action_name(conv, e.what), detail(ctx, conv, e)
+        who = e.actor + (f" ({role_name(conv, e.role)})" if e.role else "")
         lines.append(f"{local(ctx, e.at)} {text} — {who}{note}")
     return Outcome([Say("\n".join(lines))])
 

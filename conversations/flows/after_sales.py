@@ -6,17 +6,16 @@ and — for workers — rate the customer. Entered from an order's buttons or ty
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
-from enum import StrEnum
 
 from conversations.events import ChoiceMade, Failed, PhotoReceived, TextReceived
 from conversations.flows import after_sales_views as views
 from conversations.flows import booking_views
-from conversations.flows.after_sales_data import CATEGORIES, DIMENSION_TEXT, feedback, parse_day
+from conversations.flows.after_sales_data import CATEGORIES, DIMENSION_TEXT, feedback
 from conversations.flows.after_sales_data import NAME as NAME
 from conversations.flows.after_sales_data import FeedbackData as FeedbackData
+from conversations.flows.after_sales_data import Step as Step
+from conversations.flows.after_sales_rework import on_rework_day, on_rework_time
 from conversations.flows.base import Ctx, Outcome, Transitions, too_long, tr
-from conversations.flows.dates import parse_when
 from conversations.flows.flow_state import StaleState, keep, load, restarting, restarting_all
 from conversations.replies import Ask, Option, Say
 from conversations.results.after_sales import (
@@ -25,28 +24,13 @@ from conversations.results.after_sales import (
     OrderRated,
     ReworkBooked,
 )
-from conversations.results.workers import CustomerRated
+from conversations.results.workers import CustomerRated, DocumentStored
 from conversations.state import Conversation
 from domain import limits
 from domain.aftersales import CUSTOMER_TAGS, DIMENSIONS
-from domain.commands import BookRework, FileComplaint, RateCustomer, RateOrder
+from domain.commands import FileComplaint, RateCustomer, RateOrder, StoreDocument
+from domain.digits import whole
 from domain.queries import CheckFeedback
-
-
-class Step(StrEnum):
-    CHECKING = "checking"
-    CATEGORY = "category"
-    TEXT = "text"
-    PHOTOS = "photos"
-    SCORE = "score"
-    TAGS = "tags"
-    REVIEW = "review"
-    REVIEW_PHOTO = "review_photo"
-    REWORK_DAY = "rework_day"
-    REWORK_TIME = "rework_time"
-    CUSTOMER_SCORE = "customer_score"
-    CUSTOMER_NOTE = "customer_note"
-
 
 FIRST = Step.CATEGORY
 FIRST_STEP = {
@@ -89,7 +73,7 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
     return Outcome(step=FIRST_STEP[given.action], reask=True)
 
 
-CHECKED = frozenset({"complain", "rate"})  # checked before the first question
+CHECKED = frozenset({"complain", "rate", "rework"})  # checked before the first question
 
 
 def _check(conv: Conversation, action: str, number: int) -> Outcome:
@@ -128,7 +112,7 @@ def _question(ctx: Ctx, conv: Conversation) -> Outcome:
     if step == Step.TEXT:
         return Outcome([Say(tr(conv, "请简单描述一下情况(哪里、什么时候、怎么了)。"))])
     if step == Step.PHOTOS:
-        n = len(f.photos)
+        n = f.photo_count
         text = tr(
             conv,
             "有照片的话请发送(最多 {MAX_PHOTOS} 张,已收到 {n} 张),有照片的简单问题可以立即处理。",
@@ -201,13 +185,20 @@ def on_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
 
 
 def on_photo(ctx: Ctx, conv: Conversation, event: PhotoReceived) -> Outcome:
+    """Fetched and checked now (``StoreDocument``): a file that is no image is refused as it
+    arrives (``Failed``, said with the question again) and never joins the complaint."""
     f = feedback(conv)
-    if len(f.photos) >= MAX_PHOTOS:
+    if f.photo_count >= MAX_PHOTOS:
         return Outcome(
             [Say(tr(conv, "照片已够了,请提交。"))],
             reask=True,
         )
-    keep(conv, NAME, replace(f, photos=(*f.photos, event.ref)))
+    return Outcome(commands=[StoreDocument(event.channel, event.ref, f"complaints/{f.order}")])
+
+
+def on_photo_kept(ctx: Ctx, conv: Conversation, result: DocumentStored) -> Outcome:
+    f = feedback(conv)
+    keep(conv, NAME, replace(f, photo_paths=(*f.photo_paths, result.path)))
     return Outcome(reask=True)
 
 
@@ -218,18 +209,21 @@ def on_submit(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     if not f.category or not f.text:
         raise StaleState(NAME)
     assert conv.customer_id is not None
-    return Outcome(
-        commands=[
-            FileComplaint(conv.customer_id, conv.channel, f.order, f.category, f.text, f.photos)
-        ]
+    # unchecked photos of a draft saved before they were checked on arrival go once: if one
+    # is no image the filing is refused, saying so, and the next try files without them
+    keep(conv, NAME, replace(f, photos=()))
+    cmd = FileComplaint(
+        conv.customer_id, conv.channel, f.order, f.category, f.text, f.photos, f.photo_paths
     )
+    return Outcome(commands=[cmd])
 
 
 def _stars(event: ChoiceMade | TextReceived) -> int | None:
     raw = event.key[2:] if isinstance(event, ChoiceMade) and event.key.startswith("s:") else ""
     if isinstance(event, TextReceived):
         raw = event.text.strip().rstrip("星⭐ ")
-    return int(raw) if raw.isdigit() and 1 <= int(raw) <= 5 else None
+    stars = whole(raw, 5)
+    return stars if stars is not None and stars >= 1 else None
 
 
 def on_score(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> Outcome:
@@ -275,49 +269,6 @@ def on_review_photo(ctx: Ctx, conv: Conversation, event: ChoiceMade | PhotoRecei
     photos = (event.ref,) if isinstance(event, PhotoReceived) else ()
     rate = RateOrder(conv.customer_id, f.order, scores, f.tags, f.text, conv.channel, photos)
     return Outcome(commands=[rate])
-
-
-def _book(ctx: Ctx, conv: Conversation, start: datetime) -> Outcome:
-    assert conv.customer_id is not None
-    return Outcome(commands=[BookRework(conv.customer_id, feedback(conv).order, start)])
-
-
-def _keep_day(conv: Conversation, day: date) -> None:
-    keep(conv, NAME, replace(feedback(conv), day=day.isoformat()))
-
-
-def on_rework_day(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> Outcome:
-    if isinstance(event, ChoiceMade):
-        if event.key == "asap":
-            return _book(
-                ctx, conv, ctx.now + timedelta(minutes=ctx.rules.booking.asap_lead_minutes)
-            )
-        chosen = parse_day(event.key[4:]) if event.key.startswith("day:") else None
-        if chosen is None:
-            return Outcome(reask=True)
-        _keep_day(conv, chosen)
-        return Outcome(step=Step.REWORK_TIME, reask=True)
-    day, at = parse_when(event.text, ctx.now.astimezone(ctx.tz).date())
-    if day is None:
-        return Outcome([Say(tr(conv, "没看懂日期。"))], reask=True)
-    if at is None:
-        _keep_day(conv, day)
-        return Outcome(step=Step.REWORK_TIME, reask=True)
-    return _book(ctx, conv, datetime.combine(day, at, tzinfo=ctx.tz))
-
-
-def on_rework_time(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> Outcome:
-    day = feedback(conv).day_on
-    if day is None:
-        return Outcome(step=Step.REWORK_DAY, reask=True)
-    at: time | None = None
-    if isinstance(event, ChoiceMade) and event.key.startswith("at:"):
-        at = time.fromisoformat(event.key[3:])
-    elif isinstance(event, TextReceived):
-        _, at = parse_when(event.text, day)
-    if at is None:
-        return Outcome([Say(tr(conv, "请选择时间。"))], reask=True)
-    return _book(ctx, conv, datetime.combine(day, at, tzinfo=ctx.tz))
 
 
 def on_customer_score(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> Outcome:
@@ -370,6 +321,7 @@ TRANSITIONS: Transitions = restarting_all(
         (Step.CATEGORY, ChoiceMade): on_category,
         (Step.TEXT, TextReceived): on_text,
         (Step.PHOTOS, PhotoReceived): on_photo,
+        (Step.PHOTOS, DocumentStored): on_photo_kept,
         (Step.PHOTOS, ChoiceMade): on_submit,
         (Step.PHOTOS, ComplaintFiled): on_complaint_filed,
         (Step.SCORE, ChoiceMade): on_score,

@@ -5,12 +5,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from enum import StrEnum
 
 from conversations.flows.flow_state import StaleState, load
 from conversations.state import Conversation
 from domain.text import N_
 
 NAME = "feedback"
+
+
+class Step(StrEnum):
+    CHECKING = "checking"
+    CATEGORY = "category"
+    TEXT = "text"
+    PHOTOS = "photos"
+    SCORE = "score"
+    TAGS = "tags"
+    REVIEW = "review"
+    REVIEW_PHOTO = "review_photo"
+    REWORK_DAY = "rework_day"
+    REWORK_TIME = "rework_time"
+    CUSTOMER_SCORE = "customer_score"
+    CUSTOMER_NOTE = "customer_note"
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +39,8 @@ class FeedbackData:
     category: str = ""
     text: str = ""
     photos: tuple[str, ...] = ()
+    """A complaint's photos as platform references, unchecked: what a draft saved before
+    photos were checked on arrival holds (``photo_paths`` now); tried once, on filing."""
     scores: tuple[int, ...] = ()
     """The stars given so far, one per ``domain.aftersales.DIMENSIONS``, in its order."""
     tags: tuple[str, ...] = ()
@@ -30,6 +48,12 @@ class FeedbackData:
     """The rework's day (ISO), chosen before its time."""
     stars: int | None = None
     """The worker's stars for the customer."""
+    photo_paths: tuple[str, ...] = ()
+    """A complaint's photos, checked when they arrived and kept in the media store."""
+
+    @property
+    def photo_count(self) -> int:
+        return len(self.photos) + len(self.photo_paths)
 
     @property
     def order(self) -> int:

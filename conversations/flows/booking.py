@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from conversations.events import ChoiceMade, LocationShared, TextReceived
 from conversations.flows import booking_views as views
-from conversations.flows.base import Ctx, Outcome, Transitions, too_long
+from conversations.flows.base import Ctx, Outcome, Transitions, too_long, tr
 from conversations.flows.booking_draft import ADDRESS_MIN, MAX_AREA, MIN_AREA, Draft, read_area
 from conversations.flows.booking_draft import NAME as NAME
 from conversations.flows.booking_draft import draft as draft
@@ -34,6 +34,7 @@ from conversations.state import Conversation
 from conversations.understanding.numbers import read_number
 from domain import limits
 from domain.commands import Booking
+from domain.digits import whole
 from domain.errors import QuoteError
 from domain.queries import LoadAddresses
 
@@ -126,11 +127,16 @@ def on_option(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) ->
     if event.key == "alt" and item.high_altitude:
         d.high_altitude = not d.high_altitude
     elif event.key.startswith("opt:"):
-        option = item.option(event.key[4:])
-        if option.id in ticked:
-            ticked.remove(option.id)
+        option_id = event.key[4:]
+        if not any(o.id == option_id for o in item.options):  # a stale or forged button
+            return Outcome(
+                [Say(tr(conv, "没太明白。请点选下面的选项(或回复序号),也可以发送「帮助」。"))],
+                reask=True,
+            )
+        if option_id in ticked:
+            ticked.remove(option_id)
         else:
-            ticked.append(option.id)
+            ticked.append(option_id)
     d.ticked = ticked
     keep(conv, d)
     return Outcome(reask=True)
@@ -168,10 +174,11 @@ def on_addresses(ctx: Ctx, conv: Conversation, result: AddressesFound) -> Outcom
 
 def on_address_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     ref = event.key.removeprefix("addr:")
-    if ref == event.key or not ref.isdigit():
+    address_id = whole(ref) if ref != event.key else None
+    if address_id is None:
         return Outcome(reask=True)
     d = draft(conv)
-    d.address_id, d.address_text, d.location = int(ref), "", None
+    d.address_id, d.address_text, d.location = address_id, "", None
     return advance(ctx, conv, d)
 
 

@@ -32,17 +32,15 @@ def _name(conv: Conversation, text: Any) -> str:
 
 def item_card(conv: Conversation, item: Item) -> str:
     unit = UNIT_TEXT[item.unit].get(conv.lang)
-    consumables = (
-        tr(conv, "含清洁用品")
-        if item.consumables == Consumables.INCLUDED
-        else tr(conv, "用品由客户提供(可加选师傅自带)")
-    )
     lines = [
         f"{_name(conv, item.name)} · {format_yuan(item.unit_price_cents)}/{unit}",
         _name(conv, item.description),
         tr(conv, "验收标准:") + _name(conv, item.acceptance),
-        consumables,
     ]
+    if item.consumables == Consumables.INCLUDED:
+        lines.append(tr(conv, "含清洁用品"))
+    elif item.consumables == Consumables.BRING_OWN:
+        lines.append(tr(conv, "用品由客户提供(可加选师傅自带)"))
     if item.certificates:
         lines.append(tr(conv, "服务人员持证上岗"))
     return "\n".join(lines)

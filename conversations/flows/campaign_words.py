@@ -11,6 +11,7 @@ from conversations.flows.base import Ctx
 from domain import commands as c
 from domain.campaigns import Offer, Segment
 from domain.catalog import Catalog
+from domain.digits import DAYS_MAX, INT_MAX, whole
 from domain.errors import DomainError
 from domain.member_levels import LEVEL_TEXT
 from domain.money import MoneyError, parse_yuan
@@ -73,7 +74,7 @@ def item_of(catalog: Catalog, text: str) -> str:
 
 def _days(word: str) -> int | None:
     word = word.strip().casefold().removesuffix("days").removesuffix("天").removesuffix("d")
-    return int(word) if word.strip().isdigit() else None
+    return whole(word.strip(), DAYS_MAX)  # a day count: ``now - days`` is still a date
 
 
 def _yuan(word: str, zero: bool = False) -> int | None:
@@ -81,7 +82,7 @@ def _yuan(word: str, zero: bool = False) -> int | None:
         fen = parse_yuan(word.strip())
     except MoneyError:
         return None
-    return fen if fen > 0 or (zero and fen == 0) else None
+    return fen if (fen > 0 or zero) and fen <= INT_MAX else None  # as admin_commands.amount
 
 
 def pairs(args: str) -> dict[str, str] | None:
@@ -100,8 +101,9 @@ def build(ctx: Ctx, name: str, args: str, by: str, role: str) -> c.Command | Non
     if name == "campaigns":
         return c.ListCampaigns(by, role)
     words = args.split()
-    if len(words) == 2 and words[0].casefold() in CONFIRM and words[1].lstrip("#").isdigit():
-        return c.StartCampaign(by, role, int(words[1].lstrip("#")))
+    if len(words) == 2 and words[0].casefold() in CONFIRM:
+        campaign = whole(words[1].lstrip("#"))
+        return c.StartCampaign(by, role, campaign) if campaign is not None else None
     given = pairs(args) if args.strip() else None
     if given is None:  # nothing (the usage, not a campaign for everyone) or not key=value
         return None

@@ -37,6 +37,7 @@ from conversations.flows.language import switch_language
 from conversations.flows.typed_commands import Typed, parse
 from conversations.replies import Say
 from conversations.state import Conversation
+from domain.digits import whole
 from domain.referrals import code_of as referral_code
 
 CANCEL = {"cancel", "取消", "退出", "算了"}
@@ -47,6 +48,9 @@ AS_CUSTOMER = {"customer", "顾客", "我要下单"}
 LINK = {"link", "绑定", "绑定账户", "绑定账号"}
 ME_WORDS = frozenset(me.WORDS)
 """Whole messages that open a part of 我的 (``me.WORDS``)."""
+WHOLE_WORDS = ME_WORDS | sos.WORDS
+"""Whole messages that mean the same at every step: never taken for a part of a button's
+name (``routing``): "紧急" is an SOS, whatever "紧急联系人" button is on the screen."""
 KEEP = (start.NAME,)
 """What "cancel", "menu" and ``/start`` leave in ``conv.data``: the sign-up's referral."""
 FLOW_COMMANDS = {
@@ -198,7 +202,7 @@ def _as_customer(ctx: Ctx, conv: Conversation, event: Inbound) -> Outcome:
 def _typed(event: Inbound) -> Typed | None:
     if isinstance(event, ChoiceMade) and event.key.startswith("act:"):
         _, name, *rest = event.key.split(":")
-        number = int(rest[0]) if rest and rest[0].isdigit() else None
+        number = whole(rest[0]) if rest else None  # an order or a ticket: an id's range
         mine = ("confirm", "pay", "contact_worker", "renew_placement", *FEEDBACK, *SUPPORT, *EXTRA)
         group = "customer" if name in mine else "worker"
         return Typed(group, name, rest[1] if len(rest) > 1 else "", number)
@@ -213,14 +217,21 @@ def _admin(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outcom
     """An admin command goes to the admin console; None leaves the event to the rest.
 
     To anyone who is not an admin, admin commands do not exist: a slash command is unknown,
-    a word is ordinary text. ``/orders`` and ``/cancel`` are also customers' commands: staff who
-    are customers too get the customer's meaning while booking as one (and ``/cancel`` without
-    an order number always just stops what they were doing).
+    a word is ordinary text. ``/reschedule #N`` (改期) moves a customer's own order (and an
+    admin's, when they act as a customer). ``/orders`` and ``/cancel`` are also customers'
+    commands: staff who are customers too get the customer's meaning while booking as one
+    (and ``/cancel`` without an order number always just stops what they were doing).
     """
     slash = isinstance(event, CommandReceived) or (
         isinstance(event, TextReceived) and event.text.lstrip().startswith("/")
     )
     shared = typed.name in CUSTOMERS_TOO
+    as_customer = conv.customer_id is not None and (not ctx.admin_role or conv.role != "admin")
+    if typed.name == "reschedule" and as_customer:  # the customer's own order
+        _clear(conv)
+        conv.role = "customer"
+        my_orders.seed(conv, my_orders.OrdersData(action="reschedule", number=typed.number))
+        return Outcome(goto="orders")
     if not ctx.admin_role:
         return _unknown(conv, typed.name) if slash and not shared else None
     if shared and (
@@ -249,7 +260,7 @@ def _customer_action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound)
     if typed.name in FEEDBACK:
         after_sales.seed(conv, after_sales.FeedbackData(typed.name, typed.number))
         return Outcome(goto="feedback")
-    extra = int(typed.args) if typed.name in EXTRA and typed.args.isdigit() else None
+    extra = whole(typed.args) if typed.name in EXTRA else None
     my_orders.seed(
         conv, my_orders.OrdersData(action=typed.name, number=typed.number, surcharge=extra)
     )
@@ -287,7 +298,7 @@ def _support(conv: Conversation, typed: Typed) -> Outcome:
     if typed.name in ("chat_support", "end_support"):
         support.seed(conv, support.SupportAction(typed.name.removesuffix("_support")))
     else:
-        stars = int(typed.args) if typed.args.isdigit() else 0
+        stars = whole(typed.args) or 0  # out of 1–5: asked for
         support.seed(conv, support.SupportAction("rate", typed.number, stars))
     return Outcome(goto=support.NAME)
 
@@ -317,7 +328,8 @@ def _command(  # noqa: C901 - one branch per slash command
             start.seed(conv, start.StartData(referral=code))
         _clear(conv)
         target = home(ctx, conv)
-        if target in ("menu", "worker") and conv.flow != "start":
+        known = conv.customer_id if target == "menu" else conv.worker_id
+        if target in ("menu", "worker") and conv.flow != "start" and known is not None:
             return Outcome([Say(tr(conv, "欢迎回来!"))], goto=target)
         if target == start.NAME:
             return sign_up(conv, event, keep_words=False)

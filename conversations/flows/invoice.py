@@ -19,6 +19,7 @@ from conversations.replies import Say
 from conversations.results.invoices import InvoiceChoices, InvoicesRequested
 from conversations.state import Conversation
 from domain.commands import RequestInvoice
+from domain.digits import whole
 from domain.invoices import (
     TitleKind,
     normalise_email,
@@ -148,7 +149,7 @@ def on_choose(ctx: Ctx, conv: Conversation, event: ChoiceMade, d: InvoiceData) -
         return Outcome(views.stopped(conv), goto="menu")
     if event.key == views.ALL and d.offered:
         return _chosen(d, tuple(o.number for o in d.offered))
-    number = int(event.key[2:]) if event.key.startswith("o:") and event.key[2:].isdigit() else 0
+    number = (whole(event.key[2:]) if event.key.startswith("o:") else None) or 0
     if _offered(d, number):
         return _chosen(d, (number,))
     return Outcome([views.bad_choice(conv)], reask=True)

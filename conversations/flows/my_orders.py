@@ -22,16 +22,17 @@ from conversations.flows.my_orders_reschedule import (
 from conversations.flows.my_orders_state import (  # the flow's own, for those entering it
     FIRST as FIRST,
 )
+from conversations.flows.my_orders_state import MOVE, customer_of, keeping_orders
 from conversations.flows.my_orders_state import NAME as NAME
 from conversations.flows.my_orders_state import REORDER as REORDER
 from conversations.flows.my_orders_state import OrdersData as OrdersData
 from conversations.flows.my_orders_state import Step as Step
-from conversations.flows.my_orders_state import customer_of, keeping_orders
 from conversations.flows.my_orders_state import seed as seed
 from conversations.replies import Ask, Option, Say
 from conversations.results.booking import OrderPaid, PaymentRequested, PaymentUnavailable
 from conversations.results.orders import (
     CancellationQuoted,
+    CustomerAction,
     OrderCancelled,
     OrderConfirmed,
     OrderRescheduled,
@@ -52,6 +53,7 @@ from domain.commands import (
     ConfirmSandboxPayment,
     RequestPayment,
 )
+from domain.digits import whole
 from domain.lifecycle import OrderStatus
 from domain.money import format_yuan
 from domain.queries import LoadOrder, LoadOrders, QuoteCancellation, QuoteReschedule
@@ -63,10 +65,11 @@ _NOT_VISITS = frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED})
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
     given = load(conv, NAME, OrdersData) or OrdersData()
     action, number = given.action, given.number
-    o = OrdersData(mode=given.mode, number=number if action else None)  # nothing older stays
+    mode = MOVE if action == "reschedule" else given.mode
+    o = OrdersData(mode=mode, number=number if action else None)  # nothing older stays
     keep(conv, NAME, o)
-    if not action:
-        return ask(ctx, conv)
+    if not action or (action == "reschedule" and number is None):
+        return ask(ctx, conv)  # the list: the customer picks the order
     if number is None:
         return Outcome(
             [Say(tr(conv, "请带上订单号,例如「确认完成 #240117」。"))],
@@ -74,6 +77,8 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
         )
     if action == "pay":
         return Outcome(commands=[RequestPayment(customer_of(conv), number)])
+    if action == "reschedule":  # the order read first: the customer's, and movable now
+        return Outcome(commands=[LoadOrder(customer_of(conv), number)])
     if action in ("surcharge_yes", "surcharge_no"):
         approve = action == "surcharge_yes"
         answer = AnswerSurcharge(customer_of(conv), number, approve, given.surcharge)
@@ -120,6 +125,12 @@ def on_orders(ctx: Ctx, conv: Conversation, result: OrdersListed, o: OrdersData)
 @keeping_orders
 def on_order(ctx: Ctx, conv: Conversation, result: OrderShown, o: OrdersData) -> Outcome:
     o.number = result.order.number
+    if o.mode == MOVE:
+        o.mode, o.new_start = "", ""
+        if CustomerAction.RESCHEDULE in result.actions:
+            return Outcome(views.reschedule_when(conv, o.number), step=Step.RESCHEDULE_WHEN)
+        refused = Say(tr(conv, "这个订单现在不能改约时间"))
+        return Outcome([refused, *views.detail(ctx, conv, result)], step=Step.DETAIL)
     if o.mode == REORDER:
         d = views.prefill(result.again)
         start = (
@@ -214,8 +225,9 @@ def on_paid(ctx: Ctx, conv: Conversation, result: OrderPaid, o: OrdersData) -> O
 
 @keeping_orders
 def on_list_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, o: OrdersData) -> Outcome:
-    if event.key.startswith("o:"):
-        return Outcome(commands=[LoadOrder(customer_of(conv), int(event.key[2:]))])
+    number = whole(event.key[2:]) if event.key.startswith("o:") else None
+    if number is not None:  # a forged or stale button's number is no order of theirs
+        return Outcome(commands=[LoadOrder(customer_of(conv), number)])
     if event.key in ("book", "menu"):
         return Outcome(goto="booking" if event.key == "book" else "menu")
     return Outcome(reask=True)

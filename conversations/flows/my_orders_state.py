@@ -24,13 +24,15 @@ class Step(StrEnum):
 
 FIRST = Step.LIST
 REORDER = "reorder"
+MOVE = "move"
+"""``mode``: the order being shown is to be moved (``/reschedule #N``, 改期 #N)."""
 
 
 @dataclass(slots=True)
 class OrdersData:
     """What the flow keeps between turns, in ``conv.data["orders"]``. Other flows enter it
     (``seed``) with ``mode`` (``reorder``: the list picks an order to book again) or with
-    ``action`` (``pay`` / ``confirm``) and ``number``."""
+    ``action`` (``pay`` / ``confirm`` / ``reschedule``) and ``number``."""
 
     number: int | None = None
     """The order on the screen (its detail, its cancellation, its payment)."""

@@ -22,6 +22,7 @@ from conversations.results.recurring import (
 )
 from conversations.state import Conversation
 from domain.commands import StopSubscription, Subscribe
+from domain.digits import whole
 from domain.money import format_yuan
 from domain.queries import DraftSubscription, LoadSubscriptions
 from domain.recurring import WEEKDAY_TEXT, format_at_time
@@ -315,9 +316,10 @@ def on_day(
     ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived, r: RecurringData
 ) -> Outcome:
     if isinstance(event, ChoiceMade):
-        if not event.key.startswith("wd:"):
+        weekday = whole(event.key[3:], 6) if event.key.startswith("wd:") else None
+        if weekday is None:
             return Outcome(reask=True)
-        r.weekday = int(event.key[3:])
+        r.weekday = weekday
     else:
         day, _ = parse_when(event.text, ctx.now.astimezone(ctx.tz).date())
         if day is None:

@@ -31,6 +31,7 @@ from conversations.results.workers import (
 from conversations.state import Conversation
 from domain import commands as c
 from domain import queries as q
+from domain.digits import whole
 from domain.media import PhotoKind
 from domain.money import MoneyError, parse_yuan
 
@@ -167,7 +168,7 @@ def run(ctx: Ctx, conv: Conversation, name: str, number: int | None, args: str) 
     if name in SIMPLE:
         return Outcome(commands=[SIMPLE[name](_me(conv), number)], step=Step.ACTION)
     if name == "stage":
-        stage = int(args) if args.isdigit() else 0
+        stage = whole(args) or 0  # 0: no such step
         return Outcome(commands=[c.MarkStage(_me(conv), number, stage)], step=Step.ACTION)
     if name == "checkin":
         _keep(conv, WorkerData(number))

@@ -28,6 +28,7 @@ from conversations.state import Conversation
 from domain import commands as c
 from domain import limits
 from domain.catalog import Catalog
+from domain.digits import whole
 from domain.gazetteer import known_district
 
 NAME = "worker_register"
@@ -175,12 +176,12 @@ def on_area_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
 
 
 def on_radius(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
-    km = event.key.removeprefix("km:")
-    if not km.isdigit() or int(km) not in views.RADII_KM:
+    km = whole(event.key.removeprefix("km:"))
+    if km is None or km not in views.RADII_KM:
         return Outcome(reask=True)
     if (r := _load(conv)) is None:
         return _restart()
-    _keep(conv, replace(r, radius_km=int(km)))
+    _keep(conv, replace(r, radius_km=km))
     return Outcome(step=Step.ID_PHOTO, reask=True)
 
 

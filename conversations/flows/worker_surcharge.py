@@ -4,7 +4,6 @@ then the request goes to the customer (``domain.surcharge``)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -13,14 +12,14 @@ from conversations.flows.base import Ctx, Outcome, Transitions, tr
 from conversations.flows.flow_state import keep, keeping, load
 from conversations.replies import Ask, Option, Reply, Say
 from conversations.results.surcharges import SurchargeRequested
-from conversations.results.workers import JobPhotoSaved, JobsShown
+from conversations.results.workers import DocumentStored, JobsShown
 from conversations.state import Conversation
 from domain import commands as c
 from domain import queries as q
 from domain.catalog import UNIT_TEXT, Item
-from domain.media import PhotoKind
-from domain.money import MoneyError, format_yuan, parse_yuan
-from domain.surcharge import DURING_THE_JOB, MAX_REASON, Extra, ExtraKind
+from domain.digits import whole
+from domain.money import format_yuan
+from domain.surcharge import DURING_THE_JOB, Extra, ExtraKind, SurchargePhoto, read_amount
 
 NAME = "surcharge"
 
@@ -33,7 +32,8 @@ class Step(StrEnum):
 
 
 FIRST = Step.WHAT
-_AMOUNT = re.compile(r"^\s*[¥¥]?\s*(\d+(?:\.\d{1,2})?)\s*元?\s*[,,::]?\s*(\S.*)$")
+MOST = 99
+"""The most units (or per-unit options) one line adds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +50,14 @@ class Line:
 @dataclass(slots=True)
 class SurchargeData:
     """The job (``number``, its catalog item) and the extras chosen so far; ``pending``: the
-    choice waiting for its quantity."""
+    choice waiting for its quantity; ``photos``: the ones sent for this request, kept in the
+    media store — they join the order only with the request (a cancelled one leaves none)."""
 
     number: int | None = None
     item_id: str = ""
     lines: tuple[Line, ...] = field(default_factory=tuple)
     pending: str = ""
+    photos: tuple[SurchargePhoto, ...] = field(default_factory=tuple)
 
 
 _keeping = keeping(NAME, SurchargeData, FIRST)
@@ -200,29 +202,23 @@ def _quantity(d: SurchargeData, n: int) -> Outcome:
 def on_quantity_text(
     ctx: Ctx, conv: Conversation, event: TextReceived, d: SurchargeData
 ) -> Outcome:
-    text = event.text.strip()
-    if not text.isdigit() or not 1 <= int(text) <= 99:
+    n = whole(event.text.strip(), MOST)
+    if n is None or n < 1:
         return Outcome([Say(tr(conv, "请输入 1–99 的数量。"))], reask=True)
-    return _quantity(d, int(text))
+    return _quantity(d, n)
 
 
 @_keeping
 def on_quantity(ctx: Ctx, conv: Conversation, event: ChoiceMade, d: SurchargeData) -> Outcome:
-    if event.key.startswith("q:") and event.key[2:].isdigit():
-        return _quantity(d, int(event.key[2:]))
-    return Outcome(reask=True)
+    n = whole(event.key[2:], MOST) if event.key.startswith("q:") else None
+    if n is None or n < 1:
+        return Outcome(reask=True)
+    return _quantity(d, n)
 
 
 @_keeping
 def on_amount(ctx: Ctx, conv: Conversation, event: TextReceived, d: SurchargeData) -> Outcome:
-    m = _AMOUNT.match(event.text)
-    try:
-        amount = parse_yuan(m.group(1)) if m else 0
-    except MoneyError:
-        amount = 0
-    if m is None or amount <= 0:
-        return Outcome([Say(tr(conv, "请写金额和原因,例如「80 厨房重油污」"))], reask=True)
-    reason = m.group(2).strip()[:MAX_REASON]
+    amount, reason = read_amount(event.text, ctx.rules.execution)  # DomainError: the usage
     return _add(d, Line(ExtraKind.AMOUNT.value, amount_cents=amount, reason=reason))
 
 
@@ -235,12 +231,23 @@ def on_amount_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, d: Surchar
 
 @_keeping
 def on_photo(ctx: Ctx, conv: Conversation, event: PhotoReceived, d: SurchargeData) -> Outcome:
-    assert d.number is not None
-    kind = PhotoKind.SURCHARGE.value
-    return Outcome(commands=[c.AddJobPhoto(_me(conv), d.number, kind, event.channel, event.ref)])
+    """Checked and kept now (a file that is no image is refused here), but the order's only
+    with the request it is sent for."""
+    if d.number is None:
+        return Outcome(goto="worker")
+    most = ctx.rules.execution.photos_per_kind
+    if len(d.photos) >= most:
+        text = tr(conv, "每类最多 {photos_per_kind} 张", photos_per_kind=most)
+        return Outcome([Say(text)], reask=True)
+    folder = f"orders/{d.number}"
+    return Outcome(commands=[c.StoreDocument(event.channel, event.ref, folder)])
 
 
-def on_photo_saved(ctx: Ctx, conv: Conversation, result: JobPhotoSaved) -> Outcome:
+@_keeping
+def on_photo_saved(
+    ctx: Ctx, conv: Conversation, result: DocumentStored, d: SurchargeData
+) -> Outcome:
+    d.photos = (*d.photos, SurchargePhoto(result.path, result.content_type, result.size))
     return Outcome([Say(tr(conv, "照片已保存。"))], reask=True)
 
 
@@ -254,7 +261,8 @@ def on_photos_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, d: Surchar
         extras = tuple(
             Extra(ExtraKind(x.kind), x.quantity, x.ref, x.amount_cents, x.reason) for x in d.lines
         )
-        return Outcome(commands=[c.RequestSurcharge(_me(conv), d.number, extras)])
+        request = c.RequestSurcharge(_me(conv), d.number, extras, d.photos)
+        return Outcome(commands=[request])
     return Outcome(reask=True)
 
 
@@ -278,13 +286,13 @@ TRANSITIONS: Transitions = {
     (Step.WHAT, ChoiceMade): on_what,
     (Step.WHAT, TextReceived): on_text,
     (Step.WHAT, PhotoReceived): on_photo,
-    (Step.WHAT, JobPhotoSaved): on_photo_saved,
+    (Step.WHAT, DocumentStored): on_photo_saved,
     (Step.QUANTITY, TextReceived): on_quantity_text,
     (Step.QUANTITY, ChoiceMade): on_quantity,
     (Step.AMOUNT, TextReceived): on_amount,
     (Step.AMOUNT, ChoiceMade): on_amount_choice,
     (Step.PHOTOS, PhotoReceived): on_photo,
-    (Step.PHOTOS, JobPhotoSaved): on_photo_saved,
+    (Step.PHOTOS, DocumentStored): on_photo_saved,
     (Step.PHOTOS, ChoiceMade): on_photos_choice,
     (Step.PHOTOS, TextReceived): on_text,
     (Step.PHOTOS, SurchargeRequested): on_requested,

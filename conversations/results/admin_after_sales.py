@@ -53,6 +53,9 @@ class ComplaintAnswered(Result):
     """``/reply``: the customer has the answer."""
 
     complaint_id: int
+    decided: str = ""
+    """How the complaint had been decided already (a ``Resolution``, or ``closed`` without
+    one); "" while it is open."""
 
 
 @dataclass(frozen=True, slots=True)

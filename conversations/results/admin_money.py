@@ -62,6 +62,8 @@ class PriceLine:
     price_cents: int
     changed: bool
     """Differs from the catalog file (changed in chat)."""
+    number: int = 0
+    """Its place in the list, what an admin types for it (``/price 3 45``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,8 @@ class PriceShown(Result):
     price_cents: int
     catalog_cents: int
     history: tuple[PriceChange, ...]
+    number: int = 0
+    """Its place in the ``/price`` list (0: not known)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +111,7 @@ class CouponIssued(Result):
 
     customer_id: int
     name: str
+    """How the customer is called: their name, else their phone masked, else ""."""
     code: str
     amount_cents: int
     valid_until: datetime

@@ -23,14 +23,19 @@ class WorkerLine:
     level: WorkerLevel
 
 
+ONLINE = "online"
+"""``/workers online``: approved and online now (not a status of its own)."""
+
+
 @dataclass(frozen=True, slots=True)
 class WorkersListed(Result):
-    """``/workers [status]``: the first workers with that status (every status when the word
-    is not one)."""
+    """``/workers [filter]``: the first workers the filter names."""
 
     status: str
-    """The status asked for, as typed."""
+    """"" every worker, ``ONLINE`` the approved ones online now, else a ``WorkerStatus``."""
     workers: tuple[WorkerLine, ...]
+    total: int = 0
+    """How many the filter names (more than ``workers`` when the list was cut)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,16 @@ class TicketRated(Result):
 
 
 @dataclass(frozen=True, slots=True)
+class Staff:
+    """A member of staff as people may read them: their role and the channel they use (an
+    account's id is for the audit log, not for a screen)."""
+
+    role: str
+    """Their admin role now; "" for someone no longer an admin."""
+    channel: str
+
+
+@dataclass(frozen=True, slots=True)
 class TicketLine:
     """One ticket of the queue."""
 
@@ -30,11 +40,14 @@ class TicketLine:
     customer_id: int
     channel: str
     status: str
-    taken_by: str
+    taken_by: Staff | None
     minutes: int
     """Minutes since it was opened."""
     waiting: int
-    """Minutes the customer has waited for a first answer (0: answered)."""
+    """Minutes the customer has waited for a first answer (0 once answered, and in its first
+    minute)."""
+    answered: bool = False
+    """Support has answered it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +71,8 @@ class TicketEntry:
 
     at: datetime
     from_customer: bool
-    by: str
-    """The admin (``channel:user_id``) who answered; "" for the customer's."""
+    by: Staff | None
+    """Who answered; None for the customer's."""
     text: str
     photo_url: str
 
@@ -72,7 +85,7 @@ class TicketShown(Result):
     customer_id: int
     channel: str
     status: str
-    taken_by: str
+    taken_by: Staff | None
     opened_at: datetime
     rating: int | None
     entries: tuple[TicketEntry, ...]

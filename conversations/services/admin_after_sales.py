@@ -28,7 +28,7 @@ from conversations.results.sweeps import (
 )
 from conversations.services import complaint_steps, dispatch, quality
 from conversations.services.deps import Deps
-from conversations.services.notices import Notice
+from conversations.services.notices import Notice, to_customer
 from conversations.services.staff import authorize
 from domain import commands as c
 from domain.aftersales import Complaint, ComplaintStatus, Resolution
@@ -70,14 +70,56 @@ class AdminAfterSalesDesk:
         return posted
 
     async def reply(self, cmd: c.ReplyComplaint) -> list[Result]:
+        """Support's answer reaches the customer and the order's trail: an open complaint's
+        first answer also stops the escalation clock; a decided one stays decided (a word
+        after the decision is still a message to the customer)."""
+        now = self.s.clock()
         async with self.s.uow() as uow:
             role = await authorize(self.s, uow, "reply", cmd.admin)
-            complaint, notices = await complaint_steps.respond(
-                uow, cmd.complaint_id, cmd.admin, role, cmd.text, self.s.clock()
-            )
+            complaint = await uow.complaints.get(cmd.complaint_id)
+            decided = complaint is not None and not complaint.open
+            if complaint is not None and decided:
+                notices = await self._after_decision(uow, complaint, cmd, role, now)
+            else:
+                complaint, notices = await complaint_steps.respond(
+                    uow, cmd.complaint_id, cmd.admin, role, cmd.text, now
+                )
             posted = await self._commit(uow, notices)
         await self.s.flush(posted)
-        return [ComplaintAnswered(complaint.id or 0)]
+        done = (complaint.resolution or "closed") if decided else ""
+        return [ComplaintAnswered(complaint.id or 0, done)]
+
+    @staticmethod
+    async def _after_decision(
+        uow: Any, complaint: Complaint, cmd: c.ReplyComplaint, role: str, now: datetime
+    ) -> list[Notice]:
+        """A reply to a complaint already decided: told to the customer and audited, as an
+        open one's; the complaint itself does not change."""
+        text = cmd.text.strip()
+        if not text:
+            raise DomainError(N_("请写回复内容"))
+        order = await uow.orders.get(complaint.order_id, full=False)
+        assert order is not None
+        await uow.audit.append(
+            AuditEntry(
+                now,
+                cmd.admin,
+                "complaint_reply",
+                f"order:{order.number}",
+                role,
+                {},
+                {"text": text},
+            )
+        )
+        return [
+            to_customer(
+                complaint.customer_id,
+                "complaint_reply",
+                complaint_id=complaint.id,
+                number=order.number,
+                text=text[:500],
+            )
+        ]
 
     async def resolve(self, cmd: c.ResolveComplaint) -> list[Result]:
         async with self.s.uow() as uow:

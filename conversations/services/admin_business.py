@@ -29,12 +29,14 @@ from domain.admin import broadcast_next_at
 from domain.audit import AuditEntry
 from domain.catalog import Item
 from domain.coupons import Coupon, Promo, promo_code
+from domain.digits import whole
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.limits import within
 from domain.oversight import PriceChange
 from domain.people import WorkerStatus
 from domain.pricing import CouponKind, CouponTerms
+from domain.privacy import mask_phone
 from domain.text import N_
 
 LIVE = (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
@@ -98,9 +100,12 @@ class BusinessDesk:
         return [SuspensionChanged(cmd.worker_id, worker.status, tuple(live))]
 
     def _find_item(self, text: str) -> Item:
-        """An item by id, by its Chinese or English name, or by the start of its id."""
+        """An item by its number in the ``/price`` list, by id, by its Chinese or English
+        name, or by the start of its id."""
         want = text.strip().casefold().replace(" ", "")
         items = list(self.s.catalog.items())
+        if (number := whole(want)) is not None and 1 <= number <= len(items):
+            return items[number - 1]
         for item in items:
             names = (item.id, item.name.zh, item.name.en)
             if want in (n.casefold().replace(" ", "") for n in names):
@@ -128,8 +133,9 @@ class BusinessDesk:
                                 it.unit.value,
                                 it.unit_price_cents,
                                 it.id in current,
+                                number,
                             )
-                            for it in catalog.items()
+                            for number, it in enumerate(catalog.items(), 1)
                         )
                     )
                 ]
@@ -138,6 +144,9 @@ class BusinessDesk:
             if cmd.amount_cents is not None:
                 if cmd.amount_cents <= 0:
                     raise DomainError(N_("价格须大于 0"))
+                most = self.s.rules.pricing.unit_price_max_cents
+                if cmd.amount_cents > most:
+                    raise DomainError(N_("价格最多 {most} 元", most=most // 100))
                 if cmd.amount_cents == old:
                     raise DomainError(N_("价格没有变化"))
                 await uow.prices.change(
@@ -167,6 +176,7 @@ class BusinessDesk:
                 cmd.amount_cents if cmd.amount_cents is not None else old,
                 self.s.catalog.item(item.id).unit_price_cents,
                 tuple(history),
+                [it.id for it in self.s.catalog.items()].index(item.id) + 1,
             )
         ]
 
@@ -177,11 +187,12 @@ class BusinessDesk:
         async with self.s.uow() as uow:
             role = await authorize(self.s, uow, "coupon", cmd.admin)
             who = cmd.customer.strip().lstrip("#")
+            ident = whole(who)  # a customer's id, unless it is long enough to be a phone
             customer = (
                 await uow.customers.by_phone(who)
                 if len(who) >= 11
-                else await uow.customers.get(int(who))
-                if who.isdigit()
+                else await uow.customers.get(ident)
+                if ident is not None
                 else None
             )
             if customer is None or customer.id is None:
@@ -219,7 +230,11 @@ class BusinessDesk:
         await self.s.flush(posted)
         return [
             CouponIssued(
-                customer.id, customer.name, coupon.code, cmd.amount_cents, coupon.valid_until
+                customer.id,
+                customer.name.strip() or (mask_phone(customer.phone) if customer.phone else ""),
+                coupon.code,
+                cmd.amount_cents,
+                coupon.valid_until,
             )
         ]
 

@@ -107,8 +107,10 @@ class OrderDesk:
         return [OrderReassigned(order.number, previous, worker.id or 0, worker.name)]
 
     async def cancel(self, cmd: c.AdminCancelOrder) -> list[Result]:
-        """Cancel under the cancellation policy (the same fee a customer would pay now); the
-        rest is refunded through each payment's provider."""
+        """Cancel under the cancellation policy (the same fee a customer would pay now: the
+        admin most often cancels at the customer's word; a fee the platform should not keep
+        is given back with ``/refund``); the rest is refunded through each payment's
+        provider. The customer is told both: what comes back, and the fee kept and why."""
         now = self.s.clock()
         async with self.s.uow() as uow:
             role = await authorize(self.s, uow, "cancel", cmd.admin)
@@ -116,9 +118,10 @@ class OrderDesk:
             before = order.status.value
             assert order.id is not None
             kept = await refunds.fees_kept(uow, order.id)
-            fee = cancellations.terms_for(order, self.s.rules, now, kept).fee_cents
+            admin = ActorKind.ADMIN
+            fee = cancellations.terms_for(order, self.s.rules, now, kept, admin).fee_cents
             terms = await cancellations.cancel(
-                uow, order, self.s.rules, now, fee, Actor(ActorKind.ADMIN, cmd.admin)
+                uow, order, self.s.rules, now, fee, Actor(admin, cmd.admin)
             )
             await uow.audit.append(
                 AuditEntry(
@@ -143,6 +146,8 @@ class OrderDesk:
                     number=order.number,
                     reason=cmd.reason,
                     refund=terms.refund_cents,
+                    fee=terms.fee_cents,
+                    why={"zh": terms.reason.get("zh"), "en": terms.reason.get("en")},
                 )
             ]
             if order.worker_id is not None:

@@ -17,12 +17,7 @@ from conversations.services.deps import Deps
 from conversations.services.notices import Notice
 from conversations.services.policy_requests import request_policy
 from domain import commands as c
-from domain.aftersales import (
-    DIMENSIONS,
-    Rater,
-    Rating,
-    Resolution,
-)
+from domain.aftersales import DIMENSIONS, Rater, Rating, granted_rework
 from domain.errors import DomainError
 from domain.lifecycle import Action, ActorKind
 from domain.offers import Offer, OfferMode, OfferStatus
@@ -58,11 +53,15 @@ class AfterSalesDesk:
         except ValueError:
             raise DomainError(N_("未知的投诉类型")) from None
         now = self.s.clock()
-        paths = []
-        for ref in cmd.photo_refs[: self.s.rules.execution.photos_per_kind]:
+        most = self.s.rules.execution.photos_per_kind
+        folder = f"complaints/{cmd.number}/"  # where the flow kept them (StoreDocument)
+        paths = [p for p in cmd.photo_paths if p.startswith(folder) and ".." not in p.split("/")][
+            :most
+        ]
+        for ref in cmd.photo_refs[: most - len(paths)]:
             data, _, ext = await self.s.fetch_photo(cmd.channel, ref)
             assert self.s.media is not None
-            paths.append(self.s.media.save(f"complaints/{cmd.number}", data, ext, now))
+            paths.append(self.s.media.save(folder.rstrip("/"), data, ext, now))
         async with self.s.uow() as uow:
             filed = await complaint_steps.complain(
                 uow,
@@ -101,17 +100,13 @@ class AfterSalesDesk:
                 raise DomainError(N_("找不到订单 #{number}", number=cmd.number))
             assert original.id is not None
             await uow.orders.lock(original.id)
-            granted = [
-                x
-                for x in await uow.complaints.for_order(original.id)
-                if x.resolution == Resolution.REWORK.value
-            ]
-            if not granted:
-                raise DomainError(N_("订单 #{number} 没有返工安排", number=cmd.number))
-            if await uow.orders.rework_for(original.id) is not None:
-                raise DomainError(N_("订单 #{number} 的返工已预约", number=cmd.number))
+            granted = granted_rework(
+                cmd.number,
+                await uow.complaints.for_order(original.id),
+                await uow.orders.rework_for(original.id) is not None,
+            )
             order = await self._rework_order(uow, original, cmd.start_at, now)
-            if granted[-1].note.strip() == "other" and original.worker_id is not None:
+            if granted.note.strip() == "other" and original.worker_id is not None:
                 # the original worker must not get it: a declined offer keeps them out
                 await uow.offers.add(
                     Offer(

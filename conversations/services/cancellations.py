@@ -8,19 +8,26 @@ from datetime import datetime
 from conversations.services import card_visits, payment_requests, points, refunds
 from domain.cancellation import CancellationTerms, cancellation_terms
 from domain.errors import DomainError
-from domain.ledger import fee_kept
+from domain.ledger import CUSTOMER_PREPAID, fee_kept
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.offers import OfferStatus
 from domain.orders import Actor, Order
 from domain.payments import pay_by
-from domain.ports import UnitOfWork
+from domain.ports import Reads, UnitOfWork
 from domain.rules import Rules
 from domain.text import N_
 
 
-def terms_for(order: Order, rules: Rules, now: datetime, kept: int = 0) -> CancellationTerms:
+def terms_for(
+    order: Order,
+    rules: Rules,
+    now: datetime,
+    kept: int = 0,
+    actor: ActorKind = ActorKind.CUSTOMER,
+) -> CancellationTerms:
     """``kept``: reschedule fees paid (``refunds.fees_kept``), revenue already: the
-    policy applies to the rest."""
+    policy applies to the rest. The policy is the same whoever cancels (an admin's
+    ``/cancel`` is most often the customer's call); whether ``actor`` may cancel is checked."""
     return cancellation_terms(
         status=order.status,
         # an admin may have refunded some
@@ -29,6 +36,18 @@ def terms_for(order: Order, rules: Rules, now: datetime, kept: int = 0) -> Cance
         start_at=order.start_at,
         now=now,
         rules=rules.cancellation,
+        actor=actor,
+    )
+
+
+async def fee_kept_cents(uow: Reads, order: Order) -> int:
+    """The cancellation fee kept on the order (its ``fee:N`` journal), 0 when none was."""
+    assert order.id is not None
+    journal = f"fee:{order.number}"
+    return sum(
+        e.amount_cents
+        for e in await uow.ledger.for_order(order.id)
+        if e.journal == journal and e.account == CUSTOMER_PREPAID
     )
 
 
@@ -45,7 +64,7 @@ async def cancel(
     each provider confirms), the coupon and points come back when there is no fee, and open
     payment requests are closed (money landing on them later goes back)."""
     assert order.id is not None
-    terms = terms_for(order, rules, now, await refunds.fees_kept(uow, order.id))
+    terms = terms_for(order, rules, now, await refunds.fees_kept(uow, order.id), actor.kind)
     if terms.fee_cents != expected_fee:
         raise DomainError(N_("取消费用已变化,请重新确认"))
     assert order.id is not None

@@ -5,19 +5,22 @@ the batch and auto-confirms finished jobs — each in its own unit of work."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from conversations.events import Result
 from conversations.results.admin_orders import OrderAssigned
 from conversations.results.admin_people import WorkerReviewed
 from conversations.results.sweeps import BatchDispatched, OffersExpired, OrdersAutoConfirmed
-from conversations.services import dispatch, job_steps, offer_steps, staffing
+from conversations.services import dispatch, job_steps, offer_steps, overlaps, staffing
 from conversations.services.deps import Deps
 from domain import commands as c
 from domain.audit import AuditEntry
 from domain.credentials import CredentialLacking, lacking
 from domain.dispatch import members_first
 from domain.errors import DomainError
+from domain.orders import Order
+from domain.overlaps import clashes_with
 from domain.people import WorkerStatus
 from domain.ports import UnitOfWork
 from domain.rules import MemberLevel
@@ -67,6 +70,7 @@ class DispatchDesk:
             needed = self.s.catalog.item(order.item_id).certificates
             if kind := lacking(needed, worker.certificates, order.end_at.date()):
                 raise CredentialLacking(cmd.worker_id, kind)
+            await self._free_for(uow, order, worker.id or 0)
             notices = await offer_steps.assign(uow, self.s.rules, order, worker, cmd.admin, now)
             await uow.audit.append(
                 AuditEntry(
@@ -83,6 +87,23 @@ class DispatchDesk:
             await uow.commit()
         await self.s.flush(posted)
         return [OrderAssigned(cmd.number, cmd.worker_id)]
+
+    async def _free_for(self, uow: UnitOfWork, order: Order, worker_id: int) -> None:
+        """Refuse to give ``order`` to a worker whose live jobs it clashes with, travel
+        buffer included (what ``/explain`` calls 时间与已接订单冲突): a worker cannot be
+        on the way to two jobs at once. The clashing job is named, to move it first."""
+        buffer = timedelta(minutes=self.s.rules.dispatch.travel_buffer_minutes)
+        jobs = await overlaps.worker_intervals(uow, worker_id)
+        if others := clashes_with(overlaps.interval(order), jobs, buffer):
+            raise DomainError(
+                N_(
+                    "未指派 #{number}:师傅 {worker_id} 的时间与已接订单 #{other} 冲突"
+                    "(含路程时间)。请换一位师傅,或先用 /reassign #{other} 改派那一单。",
+                    number=order.number,
+                    worker_id=worker_id,
+                    other=others[0],
+                )
+            )
 
     async def expire_offers(self, cmd: c.ExpireOffers) -> list[Result]:
         now = self.s.clock()

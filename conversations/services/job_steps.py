@@ -197,6 +197,8 @@ async def finish(
 ) -> tuple[Order, list[Notice]]:
     order = await own_job(uow, worker_id, number)
     assert order.id is not None
+    if order.status in (OrderStatus.FINISHED, OrderStatus.CONFIRMED, OrderStatus.SETTLED):
+        raise DomainError(N_("订单 #{number} 已完工", number=number))
     if order.status != OrderStatus.IN_SERVICE:
         raise DomainError(N_("订单 #{number} 还未开始服务", number=number))
     placement = await uow.placements.for_order(order.id)

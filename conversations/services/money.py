@@ -332,6 +332,8 @@ class MoneyDesk:
             raise DomainError(N_("日期格式:YYYY-MM-DD")) from None
         if end < start:
             raise DomainError(N_("结束日期早于开始日期"))
+        if start.year < 2 or end.year > 9998:  # no instant bounds such days in every zone
+            raise DomainError(N_("日期超出范围"))
         return [LedgerLinked(start, end, self.s.ledger_url(start, end))]
 
     async def daily_settlement(self, cmd: c.DailySettlement) -> list[Result]:

@@ -126,7 +126,7 @@ EVENTS: dict[str, frozenset[str]] = {
         # one person, several chat accounts
         "link_code": "code channel minutes",
         "account_linked": "channel",
-        "cancelled_by_admin": "number reason refund",
+        "cancelled_by_admin": "number reason refund fee why",
         "cancelled_by_admin_worker": "number",
         "rescheduled": "number when fee",
         "rescheduled_worker": "number when was",

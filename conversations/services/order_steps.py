@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -25,7 +26,7 @@ from domain.lifecycle import Action, ActorKind
 from domain.membership import PAID_STATUSES, level_for_spend
 from domain.orders import SYSTEM, Actor, Order
 from domain.payments import Payment
-from domain.people import Address, Customer, GeoPoint
+from domain.people import Address, Customer, GeoPoint, same_address
 from domain.ports import Reads, UnitOfWork
 from domain.pricing import PrepaidCard, Quote, QuoteRequest, quote
 from domain.rules import Rules
@@ -54,6 +55,8 @@ class Priced:
     """The prepaid card the quote uses a visit of (or could, had the customer not said no)."""
     cancelled: int = 0
     """Orders the customer cancelled themselves within the risk rule's window."""
+    addresses: tuple[Address, ...] = ()
+    """The customer's saved addresses, newest first (a typed one is not saved twice)."""
 
 
 def free_hour_points(catalog: Catalog, rules: Rules, b: Booking, held: int) -> int:
@@ -147,6 +150,7 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
         free_hours=free_hours,
         card=card,
         cancelled=facts.cancelled,
+        addresses=facts.addresses,
     )
 
 
@@ -184,10 +188,16 @@ async def _reachable(uow: UnitOfWork, customer: Customer, phone: str, b: Booking
 
 
 async def _address_id(
-    uow: UnitOfWork, b: Booking, customer: Customer, located: Located | None
+    uow: UnitOfWork,
+    b: Booking,
+    customer: Customer,
+    located: Located | None,
+    saved: Sequence[Address],
 ) -> int | None:
-    """The booking's saved address (the customer's own), or its typed one saved now with
-    where it is (``located``)."""
+    """The booking's saved address (the customer's own), or its typed one: one of theirs
+    when it is the same again (``same_address``), else saved now with where it is
+    (``located``). Addresses are sealed at rest: the customer's few (``saved``, read with
+    the checkout's facts) are compared opened."""
     if b.address_id is not None:
         found = await uow.addresses.get(b.address_id)
         if found is None or found.customer_id != b.customer_id:
@@ -195,7 +205,10 @@ async def _address_id(
         return b.address_id
     if not b.address_text:
         raise DomainError(N_("请提供服务地址"))
-    address = await uow.addresses.add(new_address(b, customer, located))
+    typed = new_address(b, customer, located)
+    if (again := next((a for a in saved if same_address(a, typed)), None)) is not None:
+        return again.id
+    address = await uow.addresses.add(typed)
     return address.id
 
 
@@ -234,7 +247,7 @@ async def place(
     if coupon is not None and coupon.id is None:  # a promo code's next use: claimed now
         coupon = await promos.claim(uow, coupon, priced.customer.phone, now)
         q = replace(q, coupon_code=coupon.code)
-    address_id = await _address_id(uow, b, priced.customer, located)
+    address_id = await _address_id(uow, b, priced.customer, located, priced.addresses)
     actor = (
         Actor(ActorKind.SYSTEM, f"recurring:{b.subscription_id}")
         if b.subscription_id is not None

@@ -14,6 +14,7 @@ from domain.credit import credit, spot_check_count
 from domain.people import Worker, WorkerStatus
 from domain.ports import UnitOfWork
 from domain.rules import Rules, WorkerLevel
+from domain.text import N_
 
 _random = random.SystemRandom()
 
@@ -37,7 +38,12 @@ async def recalculate_levels(
     uow: UnitOfWork, rules: Rules, now: datetime, worker_ids: Sequence[int] = ()
 ) -> tuple[list[LevelChange], list[Notice]]:
     """Score every approved or suspended worker (or ``worker_ids``) over the credit window and
-    set their level; a worker with too few jobs keeps their level but gets their score."""
+    set their level; a worker with too few jobs keeps their level but gets their score.
+
+    Only a move is a change: a worker who falls to level C by their score is suspended (or
+    told to retrain); one who was at C already — kept there for too few jobs (a perfect score
+    over none proves nothing either way), or reinstated after retraining — is not suspended
+    again for the same level, and an unchanged level is not reported."""
     cr = rules.credit
     workers: list[Worker] = (
         [w for i in worker_ids if (w := await uow.workers.get(i)) is not None]
@@ -56,14 +62,19 @@ async def recalculate_levels(
         result = credit(records[w.id], cr)
         old = w.level
         new = result.level if records[w.id].finished >= cr.min_jobs else old
-        suspend = new == WorkerLevel.C and cr.suspend_level_c and w.status == WorkerStatus.APPROVED
+        suspend = (
+            new == WorkerLevel.C
+            and new != old
+            and cr.suspend_level_c
+            and w.status == WorkerStatus.APPROVED
+        )
         w.level, w.credit_score, w.complaint_rate_bp = new, result.score, result.complaint_rate_bp
         w.level_reviewed_at = now
         if suspend:
             w.status, w.online = WorkerStatus.SUSPENDED, False
-            w.review_note = f"level C (score {result.score}): retraining required"
+            w.review_note = N_("C 级(信用分 {score}),需重新培训", score=result.score).get("zh")
         await uow.workers.save(w)
-        if new != old or suspend:
+        if new != old:
             change = LevelChange(
                 w.id, w.name, old, new, result.score, result.complaint_rate_bp, suspend
             )

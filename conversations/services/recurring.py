@@ -182,6 +182,8 @@ class RecurringDesk:
         no first-order discount), or why it cannot become an order."""
         if await uow.customers.get(sub.customer_id) is None:
             return 0, SkipReason.CUSTOMER
+        if plans.is_placement(sub.selections, self.s.catalog):  # set up before it was refused
+            return 0, SkipReason.PLACEMENT
         if (late := slot_problem(booking.start_at, now, self.s.rules.booking)) is not None:
             return 0, late
         address = await uow.addresses.get(sub.address_id) if sub.address_id else None

@@ -86,6 +86,8 @@ class AdminDirectory:
         self._added: dict[tuple[str, str], str] = {}
         self.demo_web_admin = demo_web_admin
         """The demo: the web chat's admin pane plays the owner (no configuration needed)."""
+        self._panes: set[tuple[str, str]] = set()
+        """The demo's admin panes that spoke since start-up: they get the owner's alerts."""
 
     def configured(self, channel: str, user_id: str) -> bool:
         """True for an admin of ``DAOJIA_ADMINS`` (changed only by configuration)."""
@@ -115,7 +117,7 @@ class AdminDirectory:
             added = await uow.admins.all()
             self._added = {(g.channel, g.user_id): g.role for g in added}
             self._cache.loaded_at = self._cache.clock()
-        merged = {**self._added, **self.bootstrap}
+        merged = {**dict.fromkeys(self._panes, "owner"), **self._added, **self.bootstrap}
         return [(ch, uid, role) for (ch, uid), role in merged.items()]
 
     async def role_in(self, uow: Reads, channel: str, user_id: str) -> str:
@@ -133,6 +135,7 @@ class AdminDirectory:
     def _fixed(self, channel: str, user_id: str) -> str:
         role = self.bootstrap.get((channel, user_id), "")
         if not role and self.demo_web_admin and channel == "web" and user_id.endswith("-admin"):
+            self._panes.add((channel, user_id))
             return "owner"
         return role
 

@@ -4,6 +4,7 @@ and the ``Subscribe`` command, which must agree on it)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,23 +12,45 @@ from conversations.results.recurring import SubscriptionPlan, SubscriptionRow
 from conversations.services import order_steps
 from domain.catalog import Catalog
 from domain.commands import Booking
-from domain.errors import DomainError
+from domain.errors import DomainError, QuoteError
 from domain.lifecycle import OrderStatus
 from domain.orders import Order
 from domain.ports import Reads
+from domain.pricing import Selection
 from domain.recurring import Subscription, first_visit, parse_at_time
 from domain.rules import Rules
 from domain.text import N_
 
 
-async def source(uow: Reads, customer_id: int, number: int) -> Order:
-    """The customer's placed order ``number``, which the subscription repeats."""
+async def source(uow: Reads, customer_id: int, number: int, catalog: Catalog) -> Order:
+    """The customer's placed order ``number``, which the subscription repeats; never a long
+    placement (a contract of days or months: a new one every week would overlap the one
+    paid for — it is renewed instead, ``placement_endings``)."""
     order = await uow.orders.by_number(number, full=False)
     if order is None or order.customer_id != customer_id:
         raise order_steps.NotFound(number)
     if order.status == OrderStatus.QUOTED:
         raise DomainError(N_("订单 #{number} 还未下单,不能设为定期", number=number))
+    if is_placement(order.selections, catalog):
+        raise DomainError(
+            N_(
+                "订单 #{number} 是长期合同,不能每周重复;合同到期前可以续约:「续约 #{number}」。",
+                number=number,
+            )
+        )
     return order
+
+
+def is_placement(selections: Sequence[Selection], catalog: Catalog) -> bool:
+    """Whether any of ``selections`` is a long placement (an item with a ``placement:``
+    block); an item since removed from the catalog is none."""
+    for s in selections:
+        try:
+            if catalog.item(s.item_id).placement is not None:
+                return True
+        except QuoteError:
+            continue
+    return False
 
 
 def plan(order: Order, weekday: int | None, at_time: str, tz: ZoneInfo) -> tuple[int, time]:
@@ -76,7 +99,7 @@ async def draft(
 ) -> tuple[Subscription, int]:
     """The subscription the customer is asking for, and its price today (pricing it
     checks it can be booked: the service is still sold, the options still exist)."""
-    order = await source(uow, customer_id, number)
+    order = await source(uow, customer_id, number, catalog)
     day, at = plan(order, weekday, at_time, tz)
     sub = Subscription(
         customer_id=order.customer_id,

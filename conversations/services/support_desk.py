@@ -5,11 +5,13 @@ messages through the outbox (the customer's in their own channel)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from conversations.events import Result
 from conversations.results.booking import SupportMessageSent
 from conversations.results.support import (
+    Staff,
     TicketEnded,
     TicketEntry,
     TicketHandled,
@@ -119,6 +121,7 @@ class SupportDesk:
         async with self.s.uow() as uow:
             await authorize(self.s, uow, "tickets", cmd.admin)
             tickets = support.queue_order(await uow.tickets.open_tickets())
+            staff = await self._staff(uow, [t.taken_by for t in tickets])
         return [
             TicketsListed(
                 tuple(
@@ -127,14 +130,25 @@ class SupportDesk:
                         t.customer_id,
                         t.channel,
                         t.status.value,
-                        t.taken_by,
+                        staff.get(t.taken_by),
                         int((now - t.created_at).total_seconds()) // 60,
                         support.waited_minutes(t, now),
+                        t.first_response_at is not None,
                     )
                     for t in tickets
                 )
             )
         ]
+
+    async def _staff(self, uow: UnitOfWork, admins: Iterable[str]) -> dict[str, Staff]:
+        """Each admin (``channel:user_id``) as a screen names them: role and channel."""
+        out: dict[str, Staff] = {}
+        for admin in admins:
+            if admin and admin not in out:
+                channel, _, user_id = admin.partition(":")
+                role = await self.s.admins.role_in(uow, channel, user_id)
+                out[admin] = Staff(role, channel)
+        return out
 
     async def _ticket(self, uow: UnitOfWork, ticket_id: int) -> Ticket:
         ticket = await uow.tickets.get(ticket_id, lock=True)
@@ -154,12 +168,13 @@ class SupportDesk:
                 self.s.clock(), cmd.admin, role, "view_ticket", f"ticket:{ticket.ref}", ["text"]
             )
             await uow.audit.append(entry)
+            staff = await self._staff(uow, [ticket.taken_by, *(m.by for m in ticket.messages)])
             await uow.commit()
         entries = tuple(
             TicketEntry(
                 m.at,
                 m.sender == support.Sender.CUSTOMER,
-                m.by,
+                None if m.sender == support.Sender.CUSTOMER else staff.get(m.by),
                 m.text,
                 self.s.media_url(m.photo) if m.photo else "",
             )
@@ -171,7 +186,7 @@ class SupportDesk:
                 ticket.customer_id,
                 ticket.channel,
                 ticket.status.value,
-                ticket.taken_by,
+                staff.get(ticket.taken_by),
                 ticket.created_at,
                 ticket.rating,
                 entries,

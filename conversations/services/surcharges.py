@@ -23,7 +23,7 @@ from conversations.services.payment_requests import new_reference
 from domain import commands as c
 from domain.errors import DomainError
 from domain.lifecycle import Action, ActorKind
-from domain.media import PhotoKind
+from domain.media import JobPhoto, PhotoKind
 from domain.money import format_yuan
 from domain.orders import Actor
 from domain.payments import Payment, PaymentKind
@@ -61,8 +61,9 @@ class SurchargeDesk:
         }
 
     async def request(self, cmd: c.RequestSurcharge) -> list[Result]:
-        """The worker's request goes to the customer with its lines and photos (the
-        surcharge photos sent since the order's last request)."""
+        """The worker's request goes to the customer with its lines and the photos sent for
+        it, which become the order's photos of kind ``surcharge`` now (a request abandoned
+        before it was sent leaves none behind)."""
         now = self.s.clock()
         async with self.s.uow() as uow:
             order = await own_job(uow, cmd.worker_id, cmd.number)
@@ -74,13 +75,22 @@ class SurchargeDesk:
                 raise DomainError(N_("上一个加价申请还在等客户答复"))
             booked = any(x.high_altitude for x in order.selections)
             check_altitude(cmd.extras, booked, tuple(earlier))
-            since = max((x.requested_at for x in earlier), default=None)
+            folder = f"orders/{order.number}/"  # where the flow kept them (StoreDocument)
             photos = [
                 p
-                for p in await uow.photos.for_order(order.id, [PhotoKind.SURCHARGE.value])
-                if since is None or p.created_at > since
+                for p in cmd.photos
+                if p.path.startswith(folder) and ".." not in p.path.split("/")
             ]
             check_request(order.status, lines, len(photos), self.s.rules.execution)
+            kind = PhotoKind.SURCHARGE.value
+            most = self.s.rules.execution.photos_per_kind
+            if len(await uow.photos.for_order(order.id, [kind])) + len(photos) > most:
+                raise DomainError(N_("每类最多 {photos_per_kind} 张", photos_per_kind=most))
+            for p in photos:
+                await uow.photos.add(
+                    JobPhoto(order.id, kind, p.path, p.content_type, p.size_bytes, now),
+                    f"worker:{cmd.worker_id}",
+                )
             s = await uow.surcharges.add(
                 Surcharge(
                     order.id,

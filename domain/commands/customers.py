@@ -195,6 +195,8 @@ class FileComplaint(Command):
     text: str
     photo_refs: tuple[str, ...] = ()
     """The chat platform's references of the photos sent (fetched and kept on filing)."""
+    photo_paths: tuple[str, ...] = ()
+    """Photos already checked and kept (``StoreDocument`` into ``complaints/{number}``)."""
 
 
 @dataclass(frozen=True)

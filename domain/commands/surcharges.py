@@ -6,17 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.commands.base import Command
-from domain.surcharge import Extra
+from domain.surcharge import Extra, SurchargePhoto
 
 
 @dataclass(frozen=True)
 class RequestSurcharge(Command):
-    """The worker asks for ``extras`` on their job; the photos of kind ``surcharge`` they sent
-    since their last request show why."""
+    """The worker asks for ``extras`` on their job; ``photos`` (sent for this request, kept
+    in the media store under ``orders/{number}/``) show why and join the order's photos of
+    kind ``surcharge`` with it."""
 
     worker_id: int
     number: int
     extras: tuple[Extra, ...]
+    photos: tuple[SurchargePhoto, ...] = ()
 
 
 @dataclass(frozen=True)

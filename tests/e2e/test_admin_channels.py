@@ -43,7 +43,7 @@ async def test_the_demo_s_web_admin_pane_is_the_owner_for_every_command(
     await admin.say("/stats")
     assert "📊 今天" in admin.text()
     await admin.say("/price daily_cleaning 42")
-    assert "¥42.00/hour" in admin.text()
+    assert "¥42.00/小时" in admin.text()
     customer = WebUser(client, role="customer")  # the same browser's customer pane is not staff
     await customer.say("/stats")
     assert "不认识的指令" in customer.text() or "Unknown command" in customer.text()

@@ -206,8 +206,8 @@ async def test_the_full_trail_of_an_order_in_time_order(tg, fake_telegram, clock
         "服务中→服务完成,待确认 — worker:",
         "服务完成,待确认→已确认 — customer:",
         "已确认→已结算 — system:daojia",
-        f"发起退款 — telegram:{STAFF['finance']} (finance) · amount=¥10.00",
-        "退款到账 — system:sandbox · amount=¥10.00",
+        f"发起退款 — telegram:{STAFF['finance']} (财务) · 金额 ¥10.00",
+        "退款到账 — system:sandbox · 金额 ¥10.00",
     ]
     at = [next(i for i, line in enumerate(lines) if step in line) for step in steps]
     assert at == sorted(at), lines
@@ -216,7 +216,7 @@ async def test_the_full_trail_of_an_order_in_time_order(tg, fake_telegram, clock
     support = staff(client, fake_telegram, "support")  # reads the trail, sees no money
     await support.say(f"/audit #{number}")
     shown = support.last[0]["text"]
-    assert "¥" not in shown and f"发起退款 — telegram:{STAFF['finance']} (finance)" in shown
+    assert "¥" not in shown and f"发起退款 — telegram:{STAFF['finance']} (财务)" in shown
     assert len(shown.splitlines()) == len(lines)
 
 

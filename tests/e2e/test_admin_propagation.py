@@ -98,7 +98,7 @@ async def test_a_price_change_applies_to_new_orders_in_every_instance(two, fake_
     assert await base_line(b, before) == 8_000  # 2 h × ¥40
     owner = TelegramUser(ca, fake_telegram, owner_id)
     await owner.say("/price 日常保洁 45")
-    assert "已改价,新订单生效" in owner.text() and "¥45.00/hour" in owner.text()
+    assert "已改价,新订单生效" in owner.text() and "¥45.00/小时" in owner.text()
 
     after = await book_again(customer)  # on the other instance, at once: quotes read the table
     assert "¥90.00" in "".join(m.get("text", "") for m in fake_telegram.sent(customer.uid)[-4:])
@@ -111,7 +111,7 @@ async def test_a_price_change_applies_to_new_orders_in_every_instance(two, fake_
 
     owner.client = cb
     await owner.say("/price daily_cleaning")
-    assert f"¥40.00 → ¥45.00 (telegram:{owner_id})" in owner.text()
+    assert "¥40.00 → ¥45.00 (老板)" in owner.text()  # who changed it, by role
     assert "目录原价 ¥40.00" in owner.text()
 
 

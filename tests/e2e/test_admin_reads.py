@@ -111,5 +111,5 @@ async def test_reading_phones_addresses_and_complaints_is_audited_without_the_va
 
     owner = admin("owner")
     await owner.say(f"/audit #{number}")  # the order's trail says who looked, not what
-    assert "查看联系方式" in owner.text() and "fields=phone/address/worker_phone" in owner.text()
+    assert "查看联系方式" in owner.text() and "查看:客户电话/客户地址/师傅电话" in owner.text()
     assert "查看投诉内容" in owner.text() and phone not in owner.text()

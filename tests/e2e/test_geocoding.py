@@ -132,7 +132,7 @@ async def test_a_typed_address_is_geocoded_by_amap_and_offered_to_the_nearest_wo
     refused = await check_in(
         client, app, fake_wechat, f"o-geo-near-{RUN}", number, (31.2000, 121.4370)
     )
-    assert "需在 350 米内" in refused
+    assert "需在 350 m 以内" in refused
     accepted = await check_in(
         client, app, fake_wechat, f"o-geo-near-{RUN}", number, (31.1950, 121.4370)
     )
@@ -209,7 +209,7 @@ async def test_with_the_map_service_down_the_district_table_still_dispatches(
     far = await check_in(
         client, app, fake_wechat, f"o-geo-district-{RUN}", number, (31.40, 121.44)
     )
-    assert "需在 6300 米内" in far
+    assert "需在 6.3 km 以内" in far
     at_door = await check_in(client, app, fake_wechat, f"o-geo-district-{RUN}", number, DOOR)
     assert "位置已确认" in at_door
 

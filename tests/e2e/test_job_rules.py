@@ -83,6 +83,8 @@ async def test_unconfirmed_jobs_confirm_themselves_after_24_hours(tg, fake_teleg
     await worker.say(f"/photo #{number} after")
     await photo(worker, fake_telegram, f"after{number}")
     await worker.say(f"/finish #{number}")
+    await worker.say(f"/finish #{number}")  # again: it is done, not "not started"
+    assert f"订单 #{number} 已完工" in worker.text(), worker.text()
     clock.advance(hours=23)
     await app[SERVICES].run(AutoConfirm())
     async with app[DATABASE].uow() as uow:
@@ -93,6 +95,8 @@ async def test_unconfirmed_jobs_confirm_themselves_after_24_hours(tg, fake_teleg
     async with app[DATABASE].uow() as uow:
         order = await uow.orders.by_number(number)
     assert order.status.value == "settled"  # confirmed, then settled at once
+    await worker.say(f"/finish #{number}")
+    assert f"订单 #{number} 已完工" in worker.text(), worker.text()
     assert [e.to_status.value for e in order.timeline[-2:]] == ["confirmed", "settled"]
     assert order.timeline[-2].actor.kind.value == "system"
     assert sum("已自动确认完成" in m.get("text", "") for m in fake_telegram.sent(600101)) == 1

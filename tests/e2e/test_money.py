@@ -270,6 +270,8 @@ async def test_finance_downloads_the_ledger_as_csv(shop, fake_telegram):
     assert (await client.get(path.replace("2026-11-23.csv", "2026-11-24.csv"))).status == 403
     await finance.say("/ledger 2026-11-30 2026-11-01")
     assert "结束日期早于开始日期" in finance.text()
+    await finance.say("/ledger 0001-01-01 9999-12-31")  # no link that would not open
+    assert "日期超出范围" in finance.text() and "http" not in finance.text()
 
 
 async def test_a_lost_wechat_pay_notification_is_found_by_asking(

@@ -62,7 +62,7 @@ async def test_an_admin_moves_an_order_and_its_worker_keeps_it(tg, fake_telegram
     async with app[DATABASE].uow() as uow:
         assert not [e for e in await uow.ledger.for_order(after.id) if e.memo != "payment"]
     await support.say(f"/audit #{number}")
-    assert "reschedule" in support.text()
+    assert "改约时间 — " in support.text()
 
     await support.say(f"/reschedule #{number} 后天 10:00")  # the same slot
     assert "新时间和原来的一样" in support.text()

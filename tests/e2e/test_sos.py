@@ -120,3 +120,17 @@ async def test_a_worker_at_home_with_a_visit_of_their_own_raises_it_as_its_custo
         rows = await uow.session.exec(select(AuditRow).where(AuditRow.action == "sos"))
         [logged] = [r for r in rows.all() if r.target == f"order:{number}"]
     assert logged.role == "customer"
+
+
+async def test_a_worker_typing_the_word_at_their_jobs_screen_raises_it(paid, fake_telegram):
+    """ "紧急" is an SOS even on the worker's screen, where a "紧急联系人" button is: a word
+    that means the same at every step is never taken for a part of a button's name."""
+    app, client, ops, _, number = paid
+    worker_uid = uid()
+    await taken_by_a_worker(app, number, str(worker_uid))
+    worker = TelegramUser(client, fake_telegram, worker_uid)
+    await worker.say("/jobs")
+    assert "紧急联系人" in worker.text()  # the button whose name holds the word
+    await worker.say("紧急")
+    assert "已紧急通知平台值班人员" in worker.text(), worker.text()
+    assert [m for m in fake_telegram.sent(ops) if "紧急求助" in m.get("text", "")]

@@ -40,6 +40,7 @@ async def test_a_worker_registers_in_the_web_pane_and_the_demo_admin_approves(
     await worker.open()
     await worker.say("/start")
     assert "真实姓名" in worker.text()
+    assert "欢迎回来" not in worker.text()  # a newcomer: welcome, not welcome back
     await worker.say("周师傅")
     await worker.send(type="contact", phone="13988887777")
     await worker.choose("空调清洗")
@@ -112,3 +113,27 @@ async def test_one_poll_brings_every_panes_notices_and_each_once(
     assert again == {"roles": {"worker": [], "admin": []}}
     assert (await client.get("/web/api/poll?roles=worker,boss")).status == 400
     assert (await client.get("/web/api/poll?role=worker")).status == 200  # one pane, as before
+
+
+async def test_the_demo_admin_pane_gets_the_owners_alerts(
+    aiohttp_client, tmp_path, fresh_sqlite_url, pii_key
+):
+    """No admin is configured in the demo: the admin pane that spoke plays the owner, and so
+    hears what owners hear — here a customer's SOS."""
+    from store.catalog_file import load_catalog
+    from tests.e2e.helpers import make_settings
+
+    catalog, rules = load_catalog()
+    settings = make_settings(tmp_path, fresh_sqlite_url, pii_key)
+    app = create_app(settings, catalog, rules, clock=Clock(), demo=True)
+    client = await aiohttp_client(app)
+    admin = WebUser(client, role="admin")
+    await admin.open()
+    await admin.say("/start")
+    customer = WebUser(client, role="customer")
+    customer.client = client  # the same browser: its panes share the visitor's cookie
+    await customer.say("/start")
+    await customer.say("/sos")
+    assert "110" in customer.text()
+    pushed = await (await client.get("/web/api/poll?role=admin")).json()
+    assert any("紧急求助" in r.get("text", "") for r in pushed["replies"]), pushed

@@ -159,7 +159,7 @@ async def test_check_in_too_far_is_refused_with_the_distance(both, fake_telegram
     await near_the_start(app, number)
     await wx.say(f"打卡 #{number}")
     await wx.post_xml(location_xml("o-far", 31.2500, 121.4737, "别处"))
-    assert "需在 300 米内" in wx.last_text and "2.1 km" in wx.last_text
+    assert "需在 300 m 以内" in wx.last_text and "2.1 km" in wx.last_text
     assert "实时位置" in wx.last_text  # asked again
 
 

@@ -53,7 +53,11 @@ from tests.unit.test_admin_screens import EVENING, NOON, show, text
             "Already done: ¥3.00 back on #240117; nothing more was refunded.",
         ),
         (ro.OrderReleased(240117, OrderStatus.PAID), "zh", "订单 #240117 已放行,开始派单。"),
-        (rp.WorkersListed("pending", ()), "en", "No pending workers."),
+        (
+            rp.WorkersListed("pending", ()),
+            "en",
+            "No workers with the status “waiting for review”.",
+        ),
         (
             rp.WorkersListed(
                 "all",
@@ -64,7 +68,7 @@ from tests.unit.test_admin_screens import EVENING, NOON, show, text
                 ),
             ),
             "zh",
-            "7. 王 [approved online] A cleaning",
+            "7. 王 · 已通过 · 在线 · A · 日常保洁\n全部:共 1 位 · 查看:/worker ID",
         ),
         (
             rp.WorkerReviewed(7, WorkerStatus.APPROVED),
@@ -108,8 +112,8 @@ from tests.unit.test_admin_screens import EVENING, NOON, show, text
                 (rm.PriceLine("daily", Bilingual("日常", "Daily"), "hour", 4500, True),)
             ),
             "en",
-            "Prices (for new orders):\ndaily Daily ¥45.00/hour *\n"
-            "* changed · change: /price ITEM AMOUNT",
+            "Prices (for new orders):\nDaily ¥45.00/hour *\n"
+            '* price changed · to change one, reply "/price number price", e.g. /price 1 45',
         ),
         (
             rm.CouponIssued(5, "张三", "AXYZ", 3000, EVENING),
@@ -158,9 +162,7 @@ def test_a_changed_price_says_so_and_a_shown_one_does_not():
     history = (PriceChange("daily", 4000, 4500, "telegram:1", "owner", EVENING),)
     shown = rm.PriceShown("daily", Bilingual("日常", "Daily"), "hour", 4500, 4000, history)
     changed = rm.PriceChanged("daily", Bilingual("日常", "Daily"), "hour", 4500, 4000, history)
-    rest = (
-        "daily 日常: ¥45.00/hour\n目录原价 ¥40.00\n2026-11-23 01:05 ¥40.00 → ¥45.00 (telegram:1)"
-    )
+    rest = "日常 ¥45.00/小时\n目录原价 ¥40.00\n2026-11-23 01:05 ¥40.00 → ¥45.00 (老板)"
     assert text(shown) == rest
     assert text(changed) == f"已改价,新订单生效。{rest}"
 

@@ -203,7 +203,7 @@ def test_the_trail_shows_moves_actions_and_changed_values_but_no_machine_keys():
     assert text(trail, "en") == (
         "#240117 full trail:\n11-23 01:05 awaiting payment→paid — customer:5\n"
         "11-23 01:05 complaint — customer:5 · 迟到了\n"
-        "11-23 11:30 reassigned — telegram:1 (ops) · worker_id=7→8\n"
-        "11-23 11:30 refund requested — telegram:1 (finance) · amount=¥5.00\n"
-        "11-23 11:30 cancelled by admin — telegram:1 (ops) · status=accepted→cancelled, fee=¥1.00"
+        "11-23 11:30 reassigned — telegram:1 (ops) · worker 7→8\n"
+        "11-23 11:30 refund requested — telegram:1 (finance) · amount ¥5.00\n"
+        "11-23 11:30 cancelled by admin — telegram:1 (ops) · status accepted→cancelled, fee ¥1.00"
     )

@@ -14,9 +14,10 @@ from conversations.flows.base import Ctx
 from conversations.flows.flow_state import read
 from conversations.replies import Say
 from conversations.results.after_sales import FeedbackOpen
+from conversations.results.workers import DocumentStored
 from conversations.state import Conversation
 from domain.aftersales import DIMENSIONS
-from domain.commands import BookRework, FileComplaint, RateCustomer, RateOrder
+from domain.commands import BookRework, FileComplaint, RateCustomer, RateOrder, StoreDocument
 from domain.queries import CheckFeedback
 from domain.text import N_
 from store.catalog_file import load_catalog
@@ -108,11 +109,17 @@ def test_a_complaint_is_filed_with_its_category_words_and_photos():
     c.step = "text"
     assert after_sales.TRANSITIONS[("text", TextReceived)](CTX, c, text(" 迟到一小时 ")).step
     c.step = "photos"
-    for ref in ("p1", "p2"):
-        after_sales.TRANSITIONS[("photos", PhotoReceived)](CTX, c, PhotoReceived(**BASE, ref=ref))
+    for ref in ("p1", "p2"):  # each is fetched and checked as it arrives
+        out = after_sales.TRANSITIONS[("photos", PhotoReceived)](
+            CTX, c, PhotoReceived(**BASE, ref=ref)
+        )
+        assert out.commands == [StoreDocument("telegram", ref, "complaints/240117")]
+        kept = DocumentStored(f"complaints/240117/202611/{ref}.png", "image/png", 9)
+        after_sales.TRANSITIONS[("photos", DocumentStored)](CTX, c, kept)
     assert "2 so far" in after_sales.ask(CTX, c).replies[0].text
     out = after_sales.TRANSITIONS[("photos", ChoiceMade)](CTX, c, choice("submit"))
-    assert out.commands == [FileComplaint(5, "", 240117, "late", "迟到一小时", ("p1", "p2"))]
+    paths = ("complaints/240117/202611/p1.png", "complaints/240117/202611/p2.png")
+    assert out.commands == [FileComplaint(5, "", 240117, "late", "迟到一小时", (), paths)]
 
 
 def test_a_rating_takes_one_score_per_dimension_in_order_then_tags_then_words():

@@ -133,6 +133,8 @@ def test_the_check_in_radius_is_widened_by_the_addresss_uncertainty() -> None:
     district = locate("徐汇区某路")
     assert district is not None
     assert check_in_distance(district.point, door, rules, district.uncertainty_m) is not None
-    with pytest.raises(TooFar):
+    with pytest.raises(TooFar) as far:
         check_in_distance(district.point, GeoPoint(31.40, 121.44), rules, district.uncertainty_m)
+    said = far.value.text.get("zh")  # both distances in one unit ("约 20.4 km,需在 6.3 km")
+    assert said.count(" km") == 2 and "米" not in said, said
     assert check_in_distance(None, door, rules) is None  # no point at all: recorded as given

@@ -15,7 +15,7 @@ from bots.web import WebChannel
 from bots.web_outbox import WebOutbox
 from bots.wechat_events import to_event
 from bots.wechat_xml import parse_message
-from conversations.events import Inbound
+from conversations.events import Inbound, TextReceived
 from domain.text import clean
 
 AT = datetime(2026, 12, 5, tzinfo=UTC)
@@ -141,9 +141,10 @@ def test_telegram_callback_data_and_checkout_payloads_are_cleaned():
     )
 
 
-def test_a_telegram_text_of_nothing_but_control_characters_is_no_message():
+def test_a_telegram_text_of_nothing_but_control_characters_is_an_empty_text():
+    """Answered as any text nobody can read is ("没太明白…"), not left without a reply."""
     update = read_update(decode(tg_message(text="\x00\x00\ud800")), AT)
-    assert update.event is None
+    assert isinstance(update.event, TextReceived) and update.event.text == ""
 
 
 def test_an_update_body_that_is_not_json_is_still_refused():

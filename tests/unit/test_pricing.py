@@ -233,9 +233,9 @@ def test_stacking_follows_the_rule_flags():
 def test_quantity_and_options_are_checked_against_the_item():
     with pytest.raises(QuoteError, match="2–8"):
         price(Selection("daily_cleaning", 1))
-    with pytest.raises(QuoteError, match="no option"):
+    with pytest.raises(QuoteError, match="没有这个服务选项"):
         price(Selection("daily_cleaning", 2, option_ids=("sauna",)))
-    with pytest.raises(QuoteError, match="no service item"):
+    with pytest.raises(QuoteError, match="没有这项服务"):
         price(Selection("time_travel", 1))
     with pytest.raises(QuoteError, match="timezone"):
         price(Selection("daily_cleaning", 2), start_at=datetime(2026, 12, 5, 9))  # noqa: DTZ001

@@ -22,12 +22,14 @@ from conversations.results.admin_after_sales import (
 )
 from conversations.results.admin_money import WithdrawalLine, WithdrawalsListed
 from conversations.results.admin_orders import OrderLine, OrdersListed, StatsShown, TrailShown
-from conversations.results.admin_people import WorkerLine, WorkersListed
+from conversations.results.admin_people import ONLINE, WorkerLine, WorkersListed
 from conversations.services.admin_reads import by_number
 from conversations.services.staff import AdminDirectory, role_for
 from domain.admin import SEES_MONEY
 from domain.aftersales import ComplaintStatus
 from domain.catalog import Catalog
+from domain.lifecycle import Action
+from domain.orders import OrderEvent
 from domain.oversight import Attention, OrderBrief, TrailEntry
 from domain.payments import PaymentKind, PaymentStatus
 from domain.people import WorkerStatus
@@ -45,7 +47,12 @@ from domain.rules import Rules
 from domain.withdrawals import WithdrawalStatus
 
 PERIOD_DAYS = {"today": 1, "week": 7, "month": 30}
-MONEY_KEYS = frozenset({"amount", "fee", "refund", "paid", "refunded", "unit_price"})
+WORKERS_SHOWN = 30
+MONEY_KEYS = frozenset({"amount", "fee", "refund", "paid", "refunded", "unit_price", "total"})
+MONEY_NOTES = frozenset(
+    {Action.SETTLE, Action.REFUND, Action.SURCHARGE, Action.WAIVE, Action.RETURN_PAYMENT}
+)
+"""Timeline events whose note is an amount (a role that sees no money reads none)."""
 
 
 def shown(values: dict[str, object], money: bool) -> tuple[tuple[str, object], ...]:
@@ -155,19 +162,21 @@ async def audit(uow: Reads, q: ShowAudit, *, admins: AdminDirectory) -> TrailSho
     assert order.id is not None
     actions = await uow.audit.for_target(f"order:{order.number}", limit=500)
     paid = await uow.payments.for_order(order.id)
+    money = role in SEES_MONEY
     trail = [
         TrailEntry(
             e.at,
             str(e.actor),
             e.to_status.value,
             moved_from=e.from_status.value if e.from_status else "",
-            note=e.note,
+            note=_note(e, money),
         )
         if e.from_status != e.to_status
-        else TrailEntry(e.at, str(e.actor), e.action.value if e.action else "", note=e.note)
+        else TrailEntry(
+            e.at, str(e.actor), e.action.value if e.action else "", note=_note(e, money)
+        )
         for e in order.timeline
     ]
-    money = role in SEES_MONEY
     trail += [
         TrailEntry(
             a.at,
@@ -195,20 +204,27 @@ async def audit(uow: Reads, q: ShowAudit, *, admins: AdminDirectory) -> TrailSho
     return TrailShown(order.number, order.status, tuple(trail))
 
 
+def _note(event: OrderEvent, money: bool) -> str:
+    """A timeline event's note as a role may read it (no amounts for support)."""
+    return event.note if money or event.action not in MONEY_NOTES else ""
+
+
 async def workers(uow: Reads, q: ListWorkers) -> WorkersListed:
-    """Workers with a status (every status when it names none), the first 30."""
-    statuses = (
-        [WorkerStatus(q.status)]
-        if q.status in WorkerStatus.__members__.values()
-        else list(WorkerStatus)
-    )
-    found = await uow.workers.with_status(statuses)
+    """The workers ``q.status`` names, the first 30 by id: "" every one, ``online`` the
+    approved ones online now (dispatch's candidates), else those with that status."""
+    if q.status == ONLINE:
+        found = await uow.workers.available()
+    else:
+        known = {s.value for s in WorkerStatus}
+        statuses = [WorkerStatus(q.status)] if q.status in known else list(WorkerStatus)
+        found = await uow.workers.with_status(statuses)
     return WorkersListed(
         q.status,
         tuple(
             WorkerLine(w.id or 0, w.name, w.status, w.online, tuple(w.skills), w.level)
-            for w in found[:30]
+            for w in found[:WORKERS_SHOWN]
         ),
+        len(found),
     )
 
 

@@ -55,9 +55,10 @@ from domain.lifecycle import (
     OrderStatus,
     allowed_actions,
 )
+from domain.money import format_yuan
 from domain.orders import Order, OrderEvent
 from domain.payments import PaymentKind, PaymentStatus
-from domain.people import Channel
+from domain.people import Channel, address_key
 from domain.ports import Reads
 from domain.queries import (
     CheckCheckout,
@@ -89,10 +90,16 @@ async def account(uow: Reads, q: FindCustomer) -> AccountFound | None:
 
 
 async def addresses(uow: Reads, q: LoadAddresses) -> AddressesFound:
+    """The customer's saved addresses, newest first, each text once (an address saved twice
+    before duplicates were refused, or a pin shared again a few metres off: the newest)."""
     found = await uow.addresses.for_customer(q.customer_id)
-    return AddressesFound(
-        tuple(SavedAddress(a.id, _short(a.text, 28)) for a in found if a.id is not None)
-    )
+    seen: set[str] = set()
+    shown = []
+    for a in found:
+        if a.id is not None and (key := address_key(a.text)) not in seen:
+            seen.add(key)
+            shown.append(SavedAddress(a.id, _short(a.text, 28)))
+    return AddressesFound(tuple(shown))
 
 
 async def quote(
@@ -166,6 +173,8 @@ async def order(
     after = _after_sales_actions(
         o, complaints, clock(), rules, rated=mine is not None, reworked=rework is not None
     )
+    cancelled = any(e.action == Action.CANCEL for e in o.timeline)
+    fee = await cancellations.fee_kept_cents(uow, o) if cancelled else 0
     return OrderShown(
         row(o, catalog),
         _short(address.text if address else "", 30),
@@ -173,10 +182,12 @@ async def order(
         o.paid_cents,
         o.refunded_cents,
         tuple(
-            TimelineEntry(e.at, _event_text(e), e.note if e.from_status == e.to_status else "")
+            TimelineEntry(
+                e.at, _event_text(e, fee), e.note if e.from_status == e.to_status else ""
+            )
             for e in o.timeline
         ),
-        (*after, *_order_actions(o)),
+        (*after, *_order_actions(o, catalog)),
         Rebooking(
             catalog.item(o.item_id).category_id,
             o.selections,
@@ -254,8 +265,9 @@ async def checkout(uow: Reads, q: CheckCheckout) -> CheckoutValid:
     return CheckoutValid(q.reference)
 
 
-def _order_actions(o: Order) -> list[CustomerAction]:
-    """What the order's status lets the customer do, and what any order offers."""
+def _order_actions(o: Order, catalog: Catalog) -> list[CustomerAction]:
+    """What the order's status lets the customer do, and what any order offers (a long
+    placement is renewed near its end, never repeated weekly)."""
     mine = allowed_actions(o.status, ActorKind.CUSTOMER)
     actions = []
     if Action.REQUEST_PAYMENT in mine or o.status == OrderStatus.AWAITING_PAYMENT:
@@ -267,7 +279,11 @@ def _order_actions(o: Order) -> list[CustomerAction]:
     if Action.CONFIRM in mine:
         actions.append(CustomerAction.CONFIRM)
     actions.append(CustomerAction.REORDER)
-    if o.status != OrderStatus.QUOTED and o.subscription_id is None:
+    if (
+        o.status != OrderStatus.QUOTED
+        and o.subscription_id is None
+        and not plans.is_placement(o.selections, catalog)
+    ):
         actions.append(CustomerAction.REPEAT)
     return actions
 
@@ -297,10 +313,13 @@ def _after_sales_actions(
     return actions
 
 
-def _event_text(e: OrderEvent) -> Text:
-    """A timeline line: the status reached, or what happened without a move (a complaint)."""
+def _event_text(e: OrderEvent, fee_cents: int = 0) -> Text:
+    """A timeline line: the status reached (a cancellation with the fee it kept, whoever
+    cancelled), or what happened without a move (a complaint)."""
     if e.from_status == e.to_status and e.action is not None:
         return ACTION_TEXT[e.action]
+    if e.action == Action.CANCEL and fee_cents:
+        return N_("已取消,收取取消费 {fee}", fee=format_yuan(fee_cents))
     return STATUS_TEXT[e.to_status]
 
 

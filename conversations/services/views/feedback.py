@@ -1,5 +1,6 @@
-"""Whether a customer may complain about or rate an order now, checked when they ask — so
-nobody answers four questions to be told at the end that the order cannot take a complaint."""
+"""Whether a customer may complain about, rate or book the granted free rework of an order
+now, checked when they ask — so nobody answers four questions to be told at the end that the
+order cannot take a complaint (or is not theirs)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import datetime
 
 from conversations.results.after_sales import FeedbackOpen
 from conversations.services.customer_orders import own_order
-from domain.aftersales import Rater, check_can_complain
+from domain.aftersales import Rater, check_can_complain, granted_rework
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.ports import Reads
@@ -23,8 +24,8 @@ RATEABLE = frozenset({OrderStatus.CONFIRMED, OrderStatus.SETTLED})
 async def feedback_open(
     uow: Reads, q: CheckFeedback, *, rules: Rules, clock: Callable[[], datetime]
 ) -> FeedbackOpen:
-    """``FeedbackOpen``, or DomainError saying why not (the same checks the filing and the
-    rating make again in their own transaction)."""
+    """``FeedbackOpen``, or DomainError saying why not (the same checks the filing, the
+    rating and the rework's booking make again in their own transaction)."""
     order = await own_order(uow, q.customer_id, q.number, full=False)
     assert order.id is not None
     if q.action == "complain":
@@ -40,4 +41,7 @@ async def feedback_open(
         rated = await uow.ratings.for_order(order.id)
         if any(r.rater == Rater.CUSTOMER for r in rated):
             raise DomainError(N_("订单 #{number} 已评价过", number=q.number))
+    elif q.action == "rework":
+        complaints = await uow.complaints.for_order(order.id)
+        granted_rework(q.number, complaints, await uow.orders.rework_for(order.id) is not None)
     return FeedbackOpen(q.number, q.action)

@@ -1,0 +1,243 @@
+"""How an order's trail (``/audit #N``) reads in the admin's language: the name of each action
+in it, the values an admin action changed, and the notes of the order's timeline, which the
+services write once, in English, for the logs ("worker 15300, platform 2700", "assigned to
+worker 7") — each put back into a phrase, amounts in yuan, no id of ours and no Python value
+(``True``, ``None``) on the screen."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+from conversations.flows.admin_screens import local
+from conversations.flows.base import Ctx
+from conversations.state import Conversation
+from domain.admin import ROLE_TEXT
+from domain.aftersales import COMPLAINT_STATUS_TEXT, RESOLUTION_TEXT
+from domain.lifecycle import ACTION_TEXT, ACTOR_TEXT, STATUS_TEXT, OrderStatus
+from domain.money import format_yuan
+from domain.oversight import TrailEntry
+from domain.text import N_, Text, named, translate
+
+WHAT_TEXT: dict[str, Text] = {
+    **{a.value: text for a, text in ACTION_TEXT.items()},
+    "reassign": N_("改派"),
+    "transfer": N_("转单"),
+    "leave": N_("离职"),
+    "assign": N_("指派"),
+    "cancel": N_("管理员取消"),
+    "refund": N_("发起退款"),
+    "refund_paid": N_("退款到账"),
+    "refund_done": N_("退款已记完成"),
+    "waive": N_("免除尾款"),
+    "complain": N_("投诉"),
+    "resolve": N_("投诉处理"),
+    "resolve_complaint": N_("投诉处理"),
+    "complaint_reply": N_("回复投诉"),
+    "view_order": N_("查看联系方式"),
+    "view_complaint": N_("查看投诉内容"),
+    "relay_read": N_("查看聊天记录"),
+    "terminate": N_("提前终止合同"),
+    "handover": N_("更换师傅"),
+    "release_order": N_("放行"),
+    "sos": N_("紧急求助"),
+}
+"""Each action of the trail by name: the admins' (the audit log's) and the order's own
+events that move no status (a complaint, an extra, a new time); a status change is named by
+the statuses."""
+
+MONEY_KEYS = frozenset({"amount", "fee", "refund", "unit_price", "paid", "refunded", "total"})
+HIDDEN = frozenset({"request", "references", "reference", "hold"})
+"""Values kept in the log for machines (idempotency keys, provider references, a cleared
+hold)."""
+
+VALUE_TEXT: dict[str, Text] = {
+    "amount": N_("金额 {value}"),
+    "fee": N_("收费 {value}"),
+    "refund": N_("退款 {value}"),
+    "paid": N_("已付 {value}"),
+    "refunded": N_("已退 {value}"),
+    "unit_price": N_("单价 {value}"),
+    "total": N_("应付 {value}"),
+    "worker_id": N_("师傅 {value}"),
+    "offered_to": N_("转给师傅 {value}"),
+    "status": N_("状态 {value}"),
+    "resolution": N_("处理方式 {value}"),
+    "reason": N_("原因:{value}"),
+    "text": N_("内容:{value}"),
+    "note": N_("备注:{value}"),
+    "on": N_("日期 {value}"),
+    "start_at": N_("时间 {value}"),
+    "complaint": N_("投诉 #{value}"),
+    "order": N_("订单 #{value}"),
+    "messages": N_("显示 {value} 条消息"),
+    "fields": N_("查看:{value}"),
+}
+"""A changed value by its key in the log, ``value`` its reading (``7→8`` when it changed)."""
+
+FLAG_TEXT: dict[tuple[str, bool], Text] = {
+    ("worker_kept", True): N_("原师傅继续服务"),
+    ("worker_kept", False): N_("原师傅不再负责"),
+    ("clash", True): N_("与师傅的其他订单时间冲突"),
+    ("contact_told", True): N_("已短信通知紧急联系人"),
+    ("contact_told", False): N_("未通知紧急联系人"),
+}
+"""A yes-or-no value as a phrase (one left out says nothing worth a word)."""
+
+FIELD_TEXT: dict[str, Text] = {
+    "phone": N_("客户电话"),
+    "address": N_("客户地址"),
+    "worker_phone": N_("师傅电话"),
+    "text": N_("文字内容"),
+    "photos": N_("照片"),
+    "documents": N_("证件照片"),
+}
+"""What a look at a person's details showed (``contact_read``'s fields)."""
+
+
+def _yuan(cents: str) -> str:
+    return format_yuan(int(cents))
+
+
+NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Text]], ...] = (
+    (
+        re.compile(r"worker (\d+), platform (\d+)"),
+        lambda m: N_("师傅 {worker},平台 {platform}", worker=_yuan(m[1]), platform=_yuan(m[2])),
+    ),
+    (re.compile(r"refunded (\d+)"), lambda m: N_("累计退款 {amount}", amount=_yuan(m[1]))),
+    (
+        re.compile(r"assigned to worker (\d+)"),
+        lambda m: N_("指派给师傅 {worker_id}", worker_id=m[1]),
+    ),
+    (
+        re.compile(r"transfer from worker (\d+)"),
+        lambda m: N_("由师傅 {worker_id} 转出", worker_id=m[1]),
+    ),
+    (re.compile(r"reassigned"), lambda m: WHAT_TEXT["reassign"]),
+    (re.compile(r"handover (\S+)"), lambda m: N_("{on} 起更换师傅", on=m[1])),
+    (re.compile(r"contract ended early on (\S+)"), lambda m: N_("合同于 {on} 提前终止", on=m[1])),
+    (re.compile(r"checked in without setting off first"), lambda m: N_("未点出发,直接签到")),
+    (re.compile(r"free rework"), lambda m: N_("免费返工")),
+    (re.compile(r"nothing to pay"), lambda m: N_("无需支付")),
+    (re.compile(r"auto-confirmed"), lambda m: N_("到期自动确认")),
+    (
+        re.compile(r"not paid within (\d+) min"),
+        lambda m: N_("{minutes} 分钟内未支付", minutes=m[1]),
+    ),
+)
+"""The notes services write on the timeline, as the phrases they stand for."""
+
+CANCEL_REASONS = (
+    "未支付,直接取消",
+    "还没有师傅接单,全额退款",
+    "距开始 ≥ {free_before_hours} 小时,全额退款",
+    "距开始不足 {free_before_hours} 小时,收取 {fee_bp}% 费用",
+    "距开始不足 {late_before_hours} 小时,收取 {late_fee_bp}% 费用",
+    "师傅已上门,定金 {deposit_cents} 不退",
+)
+"""The cancellation policy's reasons (``domain.cancellation``, the msgids there): a
+cancellation without a reason of its own notes the policy's in English."""
+
+_FIELD = re.compile(r"\\\{(\w+)\\\}")
+
+
+def _unwritten(note: str, msgid: str) -> Text | None:
+    """``msgid`` with the fields that make its English ``note``, or None."""
+    english = re.escape(translate("en", msgid))
+    pattern = _FIELD.sub(lambda m: f"(?P<{m[1]}>.+?)", english)
+    found = re.fullmatch(pattern, note)
+    return Text(msgid, tuple(found.groupdict().items())) if found else None
+
+
+def note_text(conv: Conversation, note: str) -> str:
+    """A timeline note in the reader's language: a service's English note as its phrase, a
+    person's own words (an admin's reason) as they wrote them."""
+    for pattern, phrase in NOTES:
+        if found := pattern.fullmatch(note):
+            return phrase(found).get(conv.lang)
+    for msgid in CANCEL_REASONS:
+        if (reason := _unwritten(note, msgid)) is not None:
+            return reason.get(conv.lang)
+    return note
+
+
+def _one(ctx: Ctx, conv: Conversation, entry: TrailEntry, key: str, value: object) -> str:
+    """One value as its reader reads it (not yet with what it was before)."""
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, list):
+        return "/".join(named(FIELD_TEXT, str(v), conv.lang) for v in value)
+    if key in MONEY_KEYS and isinstance(value, int):
+        return format_yuan(value)
+    if key == "status":
+        if entry.what == "resolve_complaint":
+            return named(COMPLAINT_STATUS_TEXT, str(value), conv.lang)
+        return order_status(conv, str(value))
+    if key == "resolution":
+        return named(RESOLUTION_TEXT, str(value), conv.lang)
+    if key == "start_at" and isinstance(value, str):
+        try:
+            return local(ctx, datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
+
+
+def detail(ctx: Ctx, conv: Conversation, entry: TrailEntry) -> str:
+    """An admin action's values (``师傅 7→8``, ``金额 ¥10.00``) and the entry's note,
+    " · " before them; "" when there are none."""
+    before = dict(entry.before)
+    shown: list[str] = []
+    for key, value in entry.after:
+        if key in HIDDEN or value in ("", None, []):
+            continue
+        if isinstance(value, bool):
+            flag = FLAG_TEXT.get((key, value))
+            if flag is not None:
+                shown.append(flag.get(conv.lang))
+            continue
+        now = _one(ctx, conv, entry, key, value)
+        was = before.get(key)
+        if key in before and was not in ("", None) and was != value:
+            now = f"{_one(ctx, conv, entry, key, was)}→{now}"
+        phrase = VALUE_TEXT.get(key)  # a key we have no words for: its value alone
+        shown.append(Text(phrase.msgid, (("value", now),)).get(conv.lang) if phrase else now)
+    if entry.note:
+        shown.append(note_text(conv, entry.note))
+    sep = ", " if conv.lang == "en" else ","
+    return f" · {sep.join(shown)}" if shown else ""
+
+
+ROLE_NAMES: dict[str, Text] = {**{k.value: v for k, v in ACTOR_TEXT.items()}, **ROLE_TEXT}
+"""Who acted, by the role the log holds: an admin's, or the side of a customer's or a
+worker's own action (an SOS)."""
+
+
+def role_name(conv: Conversation, role: str) -> str:
+    return named(ROLE_NAMES, role, conv.lang)
+
+
+def action_name(conv: Conversation, what: str) -> str:
+    """An action of the trail by name (a status change is named by its statuses)."""
+    return named(WHAT_TEXT, what, conv.lang)
+
+
+def order_status(conv: Conversation, value: str) -> str:
+    """An order status by name ("已结算"); a value that is none, readable."""
+    try:
+        return STATUS_TEXT[OrderStatus(value)].get(conv.lang)
+    except ValueError:
+        return value.replace("_", " ")
+
+
+def status_move(conv: Conversation, entry: TrailEntry) -> str | None:
+    """``已确认→已结算`` for a status change (the status reached alone for the first),
+    else None."""
+    if entry.what not in STATUSES:
+        return None
+    reached = order_status(conv, entry.what)
+    return f"{order_status(conv, entry.moved_from)}→{reached}" if entry.moved_from else reached
+
+
+STATUSES = frozenset(s.value for s in OrderStatus)

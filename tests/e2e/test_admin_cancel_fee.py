@@ -1,0 +1,118 @@
+"""An admin's ``/cancel`` of a paid order, on SQLite and PostgreSQL: the cancellation policy
+applies whoever cancels (README, Money: an admin most often cancels at the customer's word,
+and a fee the platform should not keep goes back with ``/refund``), so the customer is told
+the truth in their own language — what comes back *and* the fee kept, with the rule behind it
+— and the order's detail shows the fee; without a fee nothing about one is said."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.e2e.helpers import (
+    TelegramUser,
+    book_and_pay,
+    near_the_start,
+    order_of,
+    taken_by_a_worker,
+    telegram_app,
+)
+from webhooks.keys import DATABASE
+
+OPS = 782900
+
+
+async def cancelled_by_ops(app, client, fake_telegram, customer: TelegramUser, worker: str):
+    """Book and pay, a worker takes it, 1 h before the start ops cancel it "客户要求"; the
+    order number and what ops were told."""
+    number = await book_and_pay(customer)
+    await taken_by_a_worker(app, number, worker)
+    await near_the_start(app, number, minutes_before=60)  # under 2 h: the late fee
+    ops = TelegramUser(client, fake_telegram, OPS)
+    await ops.say(f"/cancel #{number} 客户要求")
+    return number, ops.text()
+
+
+async def test_the_customer_is_told_the_fee_an_admins_cancellation_kept_and_why(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    app, client = await telegram_app(
+        aiohttp_client,
+        tmp_path,
+        own_db_url,
+        pii_key,
+        fake_telegram,
+        clock=clock,
+        admins=f"telegram:{OPS}:ops",
+    )
+    customer = TelegramUser(client, fake_telegram, 782001)
+    number, answer = await cancelled_by_ops(app, client, fake_telegram, customer, "782101")
+    order = await order_of(app, number)
+    fee = order.paid_cents * 30 // 100  # rules.cancellation.late_fee_percent
+    refund = order.paid_cents - fee
+    yuan = f"¥{fee / 100:.2f}"
+    assert f"退款 ¥{refund / 100:.2f},收费 {yuan}" in answer, answer
+    async with app[DATABASE].uow() as uow:
+        journal = [e for e in await uow.ledger.for_order(order.id) if e.journal.startswith("fee:")]
+    assert sum(e.amount_cents for e in journal if e.amount_cents > 0) == fee
+
+    [told] = [m["text"] for m in fake_telegram.sent(782001) if "已由客服取消" in m.get("text", "")]
+    assert f"已由客服取消:客户要求。¥{refund / 100:.2f} 将原路退回。" in told
+    assert f"按取消规则收取取消费 {yuan}(距开始不足 2 小时,收取 30% 费用)" in told, told
+
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    assert f"已取消,收取取消费 {yuan}" in customer.text(), customer.text()
+
+
+async def test_an_english_customer_reads_the_fee_in_english(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    app, client = await telegram_app(
+        aiohttp_client,
+        tmp_path,
+        own_db_url,
+        pii_key,
+        fake_telegram,
+        clock=clock,
+        admins=f"telegram:{OPS}:ops",
+    )
+    customer = TelegramUser(client, fake_telegram, 782002)
+    number = await book_and_pay(customer)
+    await customer.say("/language en")
+    await taken_by_a_worker(app, number, "782102")
+    await near_the_start(app, number, minutes_before=60)
+    await TelegramUser(client, fake_telegram, OPS).say(f"/cancel #{number} customer asked")
+    order = await order_of(app, number)
+    fee = order.paid_cents * 30 // 100
+    [told] = [
+        m["text"] for m in fake_telegram.sent(782002) if "cancelled by our team" in m["text"]
+    ]
+    assert f"A cancellation fee of ¥{fee / 100:.2f} is kept" in told, told
+    assert "less than 2 h before the start: 30% fee" in told
+
+
+async def test_no_fee_is_mentioned_when_the_policy_keeps_none(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    app, client = await telegram_app(
+        aiohttp_client,
+        tmp_path,
+        own_db_url,
+        pii_key,
+        fake_telegram,
+        clock=clock,
+        admins=f"telegram:{OPS}:ops",
+    )
+    customer = TelegramUser(client, fake_telegram, 782003)
+    number = await book_and_pay(customer, when="后天 15:00")  # over 24 h ahead: free
+    await taken_by_a_worker(app, number, "782103")
+    clock.advance(minutes=5)
+    await TelegramUser(client, fake_telegram, OPS).say(f"/cancel #{number} 客户要求")
+    order = await order_of(app, number)
+    assert order.refunded_cents == order.paid_cents
+    [told] = [m["text"] for m in fake_telegram.sent(782003) if "已由客服取消" in m.get("text", "")]
+    assert "取消费" not in told and "将原路退回" in told
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    assert "取消费" not in customer.text()
+    assert order.start_at - clock.now > timedelta(hours=24)

@@ -1,0 +1,48 @@
+"""The customer's ``/reschedule #N`` (改期 #N, DESIGN §2): the order is read first — the
+customer's own, movable now — then the new time is asked and confirmed as from the order's
+screen; another customer's order or one that cannot move is refused before anything is
+asked."""
+
+import pytest
+
+from tests.e2e.helpers import TelegramUser, book_and_pay, order_of, telegram_app
+
+
+@pytest.fixture
+async def tg(aiohttp_client, tmp_path, sqlite_url, pii_key, fake_telegram, clock):
+    return await telegram_app(
+        aiohttp_client, tmp_path, sqlite_url, pii_key, fake_telegram, clock=clock
+    )
+
+
+@pytest.mark.parametrize("typed", ["/reschedule #{n}", "改期 #{n}", "改期 {n}"])
+async def test_a_customer_moves_their_order_by_command(tg, fake_telegram, typed):
+    app, client = tg
+    customer = TelegramUser(client, fake_telegram, 996101)
+    number = await book_and_pay(customer, when="后天 15:00")
+    await customer.say(typed.format(n=number))
+    assert f"订单 #{number} 改到什么时间" in customer.text(), customer.text()
+    await customer.say("后天下午五点")
+    await customer.choose("确认改约")
+    assert f"订单 #{number} 已改约到" in customer.text(), customer.text()
+    assert (await order_of(app, number)).start_at.hour == 9  # 17:00 +08:00
+
+
+async def test_another_customers_order_is_refused_before_asking(tg, fake_telegram):
+    _, client = tg
+    owner = TelegramUser(client, fake_telegram, 996102)
+    number = await book_and_pay(owner)
+    stranger = TelegramUser(client, fake_telegram, 996103)
+    await stranger.say("/start")
+    await stranger.say(f"/reschedule #{number}")
+    assert "找不到订单" in stranger.text() and "改到什么时间" not in stranger.text()
+    await stranger.say("/reschedule #9999999")  # no such order
+    assert "找不到订单" in stranger.text() and "改到什么时间" not in stranger.text()
+
+
+async def test_without_a_number_the_list_comes_to_pick_from(tg, fake_telegram):
+    _, client = tg
+    customer = TelegramUser(client, fake_telegram, 996104)
+    number = await book_and_pay(customer)
+    await customer.say("/reschedule")
+    assert f"#{number}" in customer.text() and "您最近的订单" in customer.text()

@@ -1,0 +1,30 @@
+"""An item's card (what the booking shows when an item is picked) speaks of supplies only
+where the catalog says whose they are: cleaning includes them or the customer provides them;
+care (a nanny, an elderly companion, a maternity nurse) has none to speak of."""
+
+import pytest
+
+from conversations.flows.booking_views import item_card
+from conversations.state import Conversation
+from domain.catalog import Consumables
+from store.catalog_file import load_catalog
+
+CATALOG, _ = load_catalog()
+SUPPLIES = ("含清洁用品", "用品由客户提供")
+
+
+@pytest.mark.parametrize("item", sorted(i.id for i in CATALOG.items()))
+def test_the_supplies_line_follows_the_catalog(item):
+    found = CATALOG.item(item)
+    card = item_card(Conversation(), found)
+    said = [s for s in SUPPLIES if s in card]
+    if found.consumables == Consumables.NONE:
+        assert not said, card
+    else:
+        assert len(said) == 1, card
+
+
+def test_care_items_of_the_demo_catalog_have_no_supplies_line():
+    for item in ("hourly_nanny", "live_in_nanny", "maternity_nurse", "elderly_companion"):
+        assert CATALOG.item(item).consumables == Consumables.NONE
+    assert CATALOG.item("deep_cleaning").consumables == Consumables.INCLUDED
