@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from tests.e2e.helpers import (
     TelegramUser,
     book_and_pay,
@@ -19,6 +21,20 @@ from tests.e2e.helpers import (
 from webhooks.keys import DATABASE
 
 OPS = 782900
+
+
+@pytest.fixture
+async def shop(aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock):
+    """The app with one ops admin, on SQLite or PostgreSQL (``own_db_url``)."""
+    return await telegram_app(
+        aiohttp_client,
+        tmp_path,
+        own_db_url,
+        pii_key,
+        fake_telegram,
+        clock=clock,
+        admins=f"telegram:{OPS}:ops",
+    )
 
 
 async def cancelled_by_ops(app, client, fake_telegram, customer: TelegramUser, worker: str):
@@ -33,17 +49,9 @@ async def cancelled_by_ops(app, client, fake_telegram, customer: TelegramUser, w
 
 
 async def test_the_customer_is_told_the_fee_an_admins_cancellation_kept_and_why(
-    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+    shop, fake_telegram
 ):
-    app, client = await telegram_app(
-        aiohttp_client,
-        tmp_path,
-        own_db_url,
-        pii_key,
-        fake_telegram,
-        clock=clock,
-        admins=f"telegram:{OPS}:ops",
-    )
+    app, client = shop
     customer = TelegramUser(client, fake_telegram, 782001)
     number, answer = await cancelled_by_ops(app, client, fake_telegram, customer, "782101")
     order = await order_of(app, number)
@@ -64,18 +72,8 @@ async def test_the_customer_is_told_the_fee_an_admins_cancellation_kept_and_why(
     assert f"已取消,收取取消费 {yuan}" in customer.text(), customer.text()
 
 
-async def test_an_english_customer_reads_the_fee_in_english(
-    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
-):
-    app, client = await telegram_app(
-        aiohttp_client,
-        tmp_path,
-        own_db_url,
-        pii_key,
-        fake_telegram,
-        clock=clock,
-        admins=f"telegram:{OPS}:ops",
-    )
+async def test_an_english_customer_reads_the_fee_in_english(shop, fake_telegram):
+    app, client = shop
     customer = TelegramUser(client, fake_telegram, 782002)
     number = await book_and_pay(customer)
     await customer.say("/language en")
@@ -91,18 +89,8 @@ async def test_an_english_customer_reads_the_fee_in_english(
     assert "less than 2 h before the start: 30% fee" in told
 
 
-async def test_no_fee_is_mentioned_when_the_policy_keeps_none(
-    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
-):
-    app, client = await telegram_app(
-        aiohttp_client,
-        tmp_path,
-        own_db_url,
-        pii_key,
-        fake_telegram,
-        clock=clock,
-        admins=f"telegram:{OPS}:ops",
-    )
+async def test_no_fee_is_mentioned_when_the_policy_keeps_none(shop, fake_telegram, clock):
+    app, client = shop
     customer = TelegramUser(client, fake_telegram, 782003)
     number = await book_and_pay(customer, when="后天 15:00")  # over 24 h ahead: free
     await taken_by_a_worker(app, number, "782103")
