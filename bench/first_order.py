@@ -181,7 +181,7 @@ async def step(screen: Screen, hours: str = "2") -> bool:
         await screen.tap(next(b for b in buttons if re.search(r"\d:\d\d", b)))
     elif "几小时" in text:
         await screen.tap(_button(screen, f"{hours}小时") or hours)
-    elif any(cue in text for cue in ("几台", "多少天", "面积多少")):
+    elif any(cue in text for cue in ("几台", "几次", "多少天", "面积多少")):
         await screen.type(hours)
     elif label := _button(screen, "日常保洁", "保洁清洁", "预约服务"):
         await screen.tap(label)
@@ -271,7 +271,7 @@ async def _new_customer(r: Rig, channel: str, n: int) -> Screen:
 
 QUESTIONS = {
     Slot.ITEM: ("请选择服务类别", "请选择项目"),
-    Slot.QUANTITY: ("几小时", "几台", "多少天", "面积多少"),
+    Slot.QUANTITY: ("几小时", "几台", "几次", "多少天", "面积多少"),
     Slot.DAY: ("什么时候上门", "哪天上门"),
     Slot.TIME: ("几点开始",),
     Slot.ADDRESS: ("服务地址",),

@@ -23,12 +23,14 @@ from domain.placements import (
     contract_days,
     contract_period,
 )
-from domain.text import N_, Bilingual
+from domain.text import N_, Bilingual, Lang, Phrase
 
 
 class Unit(StrEnum):
     HOUR = "hour"
     VISIT = "visit"
+    UNIT = "unit"
+    """One appliance or piece (台): an air conditioner, a range hood cleaned."""
     SQM = "sqm"
     DAY = "day"
     MONTH = "month"
@@ -38,10 +40,26 @@ class Unit(StrEnum):
 UNIT_TEXT = {
     Unit.HOUR: N_("小时"),
     Unit.VISIT: N_("次"),
+    Unit.UNIT: N_("台"),
     Unit.SQM: N_("平方米"),
     Unit.DAY: N_("天"),
     Unit.MONTH: N_("个月"),
 }
+"""A unit of sale by itself ("¥40.00/小时", "¥40.00/hour"); after a number: ``counted``."""
+
+
+def counted(unit: Unit, quantity: int) -> Phrase:
+    """``unit`` after ``quantity`` ("5 小时", "5 hours"): English puts a unit of other than
+    one in the plural; Chinese has none. The catalogs hold no plural forms, so the English
+    plural is the unit's English with an "s" (a symbol, "m²", stays as it is)."""
+    word = UNIT_TEXT[unit]
+    if quantity == 1:
+        return word
+    return Bilingual(word.get(Lang.ZH), _plural(word.get(Lang.EN)))
+
+
+def _plural(word: str) -> str:
+    return f"{word}s" if word.isascii() and word.isalpha() and not word.endswith("s") else word
 
 
 class Consumables(StrEnum):

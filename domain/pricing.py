@@ -24,7 +24,7 @@ from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from domain.catalog import UNIT_TEXT, Catalog, Item, PaymentMode, Unit
+from domain.catalog import Catalog, Item, PaymentMode, Unit, counted
 from domain.errors import QuoteError
 from domain.money import FULL, apply_rate, format_percent, format_yuan
 from domain.rules import MemberLevel, PricingRules, Rules
@@ -270,7 +270,7 @@ def _quote(catalog: Catalog, rules: Rules, req: QuoteRequest) -> Quote:
 def _service_lines(b: _Builder, item: Item, sel: Selection, pr: PricingRules) -> int:
     item.check_quantity(sel.quantity)
     start = b.total
-    unit, price = UNIT_TEXT[item.unit], format_yuan(item.unit_price_cents)
+    unit, price = counted(item.unit, sel.quantity), format_yuan(item.unit_price_cents)
     b.add(
         LineKind.BASE,
         N_(

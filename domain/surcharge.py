@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from domain.catalog import UNIT_TEXT, Item
+from domain.catalog import Item, counted
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.money import MoneyError, parse_yuan
@@ -155,7 +155,7 @@ def price(item: Item, extras: tuple[Extra, ...], pricing: PricingRules) -> tuple
                 "现场加价:{item} +{quantity} {unit}",
                 item=item.name,
                 quantity=x.quantity,
-                unit=UNIT_TEXT[item.unit],
+                unit=counted(item.unit, x.quantity),
             )
             amount = item.unit_price_cents * x.quantity
         elif x.kind == ExtraKind.OPTION:

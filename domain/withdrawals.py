@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from domain.errors import DomainError
 from domain.money import format_yuan
-from domain.text import N_
+from domain.text import N_, Text
 
 
 class WithdrawalStatus(StrEnum):
@@ -24,6 +24,17 @@ class WithdrawalStatus(StrEnum):
     """Claimed by the payout sweep: the transfer is being made, or its answer was lost."""
     FAILED = "failed"
     """The provider refused the transfer for good; the money went back to the balance."""
+
+
+STATUS_TEXT: dict[str, Text] = {
+    WithdrawalStatus.REQUESTED: N_("待审核"),
+    WithdrawalStatus.APPROVED: N_("已通过"),
+    WithdrawalStatus.REJECTED: N_("未通过"),
+    WithdrawalStatus.PAID: N_("已支付"),
+    WithdrawalStatus.SENDING: N_("打款中"),
+    WithdrawalStatus.FAILED: N_("失败"),
+}
+"""A withdrawal's status by name, as finance reads it (``/withdrawals``, ``/payout``)."""
 
 
 @dataclass

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from store.money_reports_repo import MoneyReports
 from store.uow import Database
 from webhooks.keys import DATABASE, LINKS, RULES
 
@@ -40,17 +41,34 @@ def day_bounds(tz: ZoneInfo, start: date, end: date) -> tuple[datetime, datetime
     return begin, finish
 
 
+HEADER = (
+    "at",
+    "journal",
+    "account",
+    "debit_fen",
+    "credit_fen",
+    "order_id",
+    "order_number",
+    "memo",
+)
+"""The CSV's columns: ``order_id`` is the order's internal id, as the journals and the other
+tables join on it; ``order_number`` is what every screen, receipt and customer calls the
+order (``#973072``); both empty for an entry of no order (a withdrawal)."""
+
+
 async def export_csv(db: Database, tz: ZoneInfo, start: date, end: date) -> str:
-    """The ledger entries of business days ``start``..``end`` (inclusive) as CSV; none for
-    days that are no range (``day_bounds``: the route refuses them, 400)."""
+    """The ledger entries of business days ``start``..``end`` (inclusive) as CSV (``HEADER``);
+    none for days that are no range (``day_bounds``: the route refuses them, 400)."""
     bounds = day_bounds(tz, start, end)
     entries = []
+    numbers: dict[int, int] = {}
     if bounds is not None:
         async with db.uow() as uow:
             entries = await uow.ledger.between(*bounds)
+            numbers = await MoneyReports(uow.session).order_numbers(*bounds)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["at", "journal", "account", "debit_fen", "credit_fen", "order_id", "memo"])
+    writer.writerow(HEADER)
     for e in entries:
         writer.writerow(
             [
@@ -60,6 +78,7 @@ async def export_csv(db: Database, tz: ZoneInfo, start: date, end: date) -> str:
                 max(e.amount_cents, 0),
                 max(-e.amount_cents, 0),
                 e.order_id or "",
+                numbers.get(e.order_id, "") if e.order_id else "",
                 e.memo,
             ]
         )

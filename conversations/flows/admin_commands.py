@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from conversations.flows import campaign_words, ticket_words
+from conversations.flows import admin_account_words, campaign_words, ticket_words
 from conversations.flows.base import Ctx
 from conversations.flows.dates import parse_when
 from domain import commands as c
@@ -85,9 +85,6 @@ ORDER_COMMANDS = (
     "reschedule",
 )
 _YMD = re.compile(r"^(?:(\d{4})[-/.年])?(\d{1,2})[-/.月](\d{1,2})[日号]?$")
-_ADD = {"add", "添加", "新增"}
-_REMOVE = {"remove", "rm", "del", "delete", "删除", "移除"}
-_LIST = {"list", "ls", "列表", "全部"}
 
 
 def words(args: str) -> list[str]:
@@ -180,7 +177,7 @@ def build(  # noqa: C901 - one branch per admin command, each a few lines
         text = within(limits.BROADCAST, args.strip())
         return c.Broadcast(by, role, text) if text else None
     if name == "admin":
-        return _admin_command(w, by, role)
+        return admin_account_words.build(w, by, role)
     if name in ("campaign", "campaigns"):
         return campaign_words.build(ctx, name, args, by, role)
     if ticket_words.wanted(name, w):
@@ -367,14 +364,3 @@ def invoice_command(args: str, by: str, role: str) -> c.Message | bool:
     if any(s is None for s in states):
         return False
     return q.ListInvoices(by, role, tuple(dict.fromkeys(s for s in states if s)))
-
-
-def _admin_command(w: list[str], by: str, role: str) -> c.Command | None:
-    verb = w[0].casefold() if w else ""
-    if verb in _LIST and len(w) == 1:
-        return c.ManageAdmin(by, role, "list")
-    if verb in _ADD and len(w) == 3:
-        return c.ManageAdmin(by, role, "add", within(limits.ACCOUNT, w[1]), w[2])
-    if verb in _REMOVE and len(w) == 2:
-        return c.ManageAdmin(by, role, "remove", within(limits.ACCOUNT, w[1]))
-    return None

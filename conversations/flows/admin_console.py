@@ -32,11 +32,11 @@ from conversations.state import Conversation
 from domain import commands as c
 from domain import limits
 from domain import queries as q
-from domain.admin import COMMAND_ROLES, needed_roles, role_names
+from domain.admin import COMMAND_ROLES, ROLE_TEXT, needed_roles, role_names
 from domain.digits import whole
 from domain.errors import DomainError
 from domain.limits import TooLong, within
-from domain.text import N_, Text
+from domain.text import N_, Text, named
 
 NAME = "admin"
 
@@ -107,7 +107,11 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     return Outcome(
         [
             Say(
-                tr(conv, "管理员({admin_role})可用指令:\n", admin_role=ctx.admin_role)
+                tr(
+                    conv,
+                    "管理员({admin_role})可用指令:\n",
+                    admin_role=named(ROLE_TEXT, ctx.admin_role, conv.lang),
+                )
                 + "\n".join(mine)
                 + tr(conv, "\n订单号可带或不带 #;发送「顾客」以顾客身份下单。")
             )

@@ -26,12 +26,14 @@ from conversations.results.admin_people import (
     AdminsListed,
     BroadcastQueued,
     SuspensionChanged,
+    account_name,
 )
 from conversations.results.orders import OrderRescheduled
 from conversations.state import Conversation
 from domain.admin import ROLE_TEXT
 from domain.catalog import UNIT_TEXT, Unit
 from domain.money import format_yuan
+from domain.people import WORKER_STATUS_TEXT
 from domain.text import Field, named
 
 
@@ -158,8 +160,9 @@ def balance_waived(ctx: Ctx, conv: Conversation, r: BalanceWaived) -> Outcome:
 
 
 def suspended(ctx: Ctx, conv: Conversation, r: SuspensionChanged) -> Outcome:
+    status = named(WORKER_STATUS_TEXT, r.status, conv.lang)
     text = tr(
-        conv, "师傅 {worker_id} → {status},已通知本人。", worker_id=r.worker_id, status=r.status
+        conv, "师傅 {worker_id} → {status},已通知本人。", worker_id=r.worker_id, status=status
     )
     if r.live:
         jobs = " ".join(f"#{n}" for n in r.live)
@@ -270,23 +273,37 @@ def broadcast_queued(ctx: Ctx, conv: Conversation, r: BroadcastQueued) -> Outcom
     )
 
 
+def _admin(conv: Conversation, account: str, role: str) -> str:
+    """``Telegram 12345 · 调度``: the account as typed after its channel's name, the role in
+    words."""
+    return f"{account_name(account).get(conv.lang)} · {named(ROLE_TEXT, role, conv.lang)}"
+
+
 def admins(ctx: Ctx, conv: Conversation, r: AdminsListed) -> Outcome:
     lines = [tr(conv, "管理员(配置):")]
-    lines += [f"{a.account} {a.role}" for a in r.configured] or ["—"]
+    lines += [_admin(conv, a.account, a.role) for a in r.configured] or ["—"]
     lines.append(tr(conv, "管理员(聊天中添加):"))
-    lines += [f"{a.account} {a.role}" for a in r.added] or ["—"]
+    lines += [_admin(conv, a.account, a.role) for a in r.added] or ["—"]
     return Outcome([Say("\n".join(lines))])
 
 
 def admin_granted(ctx: Ctx, conv: Conversation, r: AdminGranted) -> Outcome:
     text = tr(
-        conv, "{account} 现在是 {role} 管理员(几秒内各处生效)。", account=r.account, role=r.role
+        conv,
+        "{account} 现在是 {role} 管理员(几秒内各处生效)。",
+        account=account_name(r.account).get(conv.lang),
+        role=named(ROLE_TEXT, r.role, conv.lang),
     )
     return Outcome([Say(text)])
 
 
 def admin_removed(ctx: Ctx, conv: Conversation, r: AdminRemoved) -> Outcome:
-    text = tr(conv, "已移除管理员 {account}({before})。", account=r.account, before=r.before)
+    text = tr(
+        conv,
+        "已移除管理员 {account}({before})。",
+        account=account_name(r.account).get(conv.lang),
+        before=named(ROLE_TEXT, r.before, conv.lang),
+    )
     return Outcome([Say(text)])
 
 

@@ -12,6 +12,7 @@ from conversations.results.admin_money import (
     LedgerLinked,
     RefundMarked,
     WithdrawalDecided,
+    WithdrawalLine,
     WithdrawalsListed,
 )
 from conversations.results.admin_people import (
@@ -28,6 +29,7 @@ from domain.invoices import STATUS_TEXT as INVOICE_STATUS_TEXT
 from domain.money import format_yuan
 from domain.people import DOCUMENT_TEXT, WORKER_STATUS_TEXT, WorkerStatus
 from domain.text import N_, named
+from domain.withdrawals import STATUS_TEXT as WITHDRAWAL_STATUS_TEXT
 from domain.withdrawals import WithdrawalStatus
 
 ONLINE_TEXT = N_("在线")
@@ -142,37 +144,32 @@ def reviewed(ctx: Ctx, conv: Conversation, r: WorkerReviewed) -> Outcome:
     )
 
 
+def _withdrawal(ctx: Ctx, conv: Conversation, w: WithdrawalLine) -> str:
+    """``3. 师傅 7 王 ¥123.45 [待审核] 11-23 01:05``: the worker by id (what ``/worker``
+    takes) and name, the status in words."""
+    who = " ".join(x for x in (tr(conv, "师傅 {value}", value=w.worker_id), w.name) if x)
+    status = named(WITHDRAWAL_STATUS_TEXT, w.status, conv.lang)
+    return f"{w.id}. {who} {format_yuan(w.amount_cents)} [{status}] {local(ctx, w.requested_at)}"
+
+
 def withdrawals(ctx: Ctx, conv: Conversation, r: WithdrawalsListed) -> Outcome:
     if not r.items:
         return Outcome([Say(tr(conv, "没有待处理的提现。"))])
-    return Outcome(
-        [
-            Say(
-                "\n".join(
-                    f"{w.id}. worker {w.worker_id} {format_yuan(w.amount_cents)} [{w.status}] "
-                    f"{local(ctx, w.requested_at)}"
-                    for w in r.items
-                )
-            )
-        ]
-    )
+    return Outcome([Say("\n".join(_withdrawal(ctx, conv, w) for w in r.items))])
 
 
 def withdrawal_decided(ctx: Ctx, conv: Conversation, r: WithdrawalDecided) -> Outcome:
+    status = named(WITHDRAWAL_STATUS_TEXT, r.status, conv.lang)
     if r.status == WithdrawalStatus.APPROVED:
-        return Outcome(
-            [
-                Say(
-                    tr(
-                        conv,
-                        "提现 #{id} → {status},将自动打款到师傅的收款账户。",
-                        id=r.id,
-                        status=r.status,
-                    )
-                )
-            ]
+        text = tr(
+            conv,
+            "提现 #{id} → {status},将自动打款到师傅的收款账户。",
+            id=r.id,
+            status=status,
         )
-    return Outcome([Say(tr(conv, "提现 #{id} → {status},已通知师傅。", id=r.id, status=r.status))])
+    else:
+        text = tr(conv, "提现 #{id} → {status},已通知师傅。", id=r.id, status=status)
+    return Outcome([Say(text)])
 
 
 def refund_marked(ctx: Ctx, conv: Conversation, r: RefundMarked) -> Outcome:

@@ -1,8 +1,8 @@
-"""How an order's trail (``/audit #N``) reads in the admin's language: the name of each action
-in it, the values an admin action changed, and the notes of the order's timeline, which the
-services write once, in English, for the logs ("worker 15300, platform 2700", "assigned to
-worker 7") — each put back into a phrase, amounts in yuan, no id of ours and no Python value
-(``True``, ``None``) on the screen."""
+"""How an order's trail (``/audit #N``) reads in the admin's language: who acted (``who``, also
+``/order #N``'s timeline), the name of each action in it, the values an admin action changed,
+and the notes of the order's timeline, which the services write once, in English, for the logs
+("worker 15300, platform 2700", "assigned to worker 7") — each put back into a phrase, amounts
+in yuan, no id of ours and no Python value (``True``, ``None``) on the screen."""
 
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ from datetime import datetime
 
 from conversations.flows.admin_screens import local
 from conversations.flows.base import Ctx
+from conversations.results.admin_people import account_name
 from conversations.state import Conversation
 from domain.admin import ROLE_TEXT
 from domain.aftersales import COMPLAINT_STATUS_TEXT, RESOLUTION_TEXT
-from domain.lifecycle import ACTION_TEXT, ACTOR_TEXT, STATUS_TEXT, OrderStatus
+from domain.lifecycle import ACTION_TEXT, ACTOR_TEXT, STATUS_TEXT, ActorKind, OrderStatus
 from domain.money import format_yuan
 from domain.oversight import TrailEntry
+from domain.payments import PROVIDER_TEXT
 from domain.text import N_, Text, named, translate
 
 WHAT_TEXT: dict[str, Text] = {
@@ -216,6 +218,25 @@ worker's own action (an SOS)."""
 
 def role_name(conv: Conversation, role: str) -> str:
     return named(ROLE_NAMES, role, conv.lang)
+
+
+def who(conv: Conversation, actor: str, role: str = "") -> str:
+    """Who acted, in words: a customer or a worker by side and id (``客户 5``, ``师傅 7``), a
+    system job as the system or the payment provider whose word it was (``微信支付``), a chat
+    account by channel and id with its role (``Telegram 12345 (财务)``; an admin without one
+    now: ``管理员``). ``actor`` is an order's ``Actor`` written out (``admin:telegram:12345``)
+    or the audit log's account (``telegram:12345``), ``role`` what the log or the admins'
+    table holds."""
+    kind, _, ident = actor.partition(":")
+    if kind == ActorKind.CUSTOMER:
+        return f"{ACTOR_TEXT[ActorKind.CUSTOMER].get(conv.lang)} {ident}".rstrip()
+    if kind == ActorKind.WORKER:
+        return Text(VALUE_TEXT["worker_id"].msgid, (("value", ident),)).get(conv.lang).rstrip()
+    if kind == ActorKind.SYSTEM:
+        return PROVIDER_TEXT.get(ident, ACTOR_TEXT[ActorKind.SYSTEM]).get(conv.lang)
+    account = account_name(ident if kind == ActorKind.ADMIN else actor).get(conv.lang)
+    held = role_name(conv, role) if role else ACTOR_TEXT[ActorKind.ADMIN].get(conv.lang)
+    return f"{account} ({held})" if account else held
 
 
 def action_name(conv: Conversation, what: str) -> str:

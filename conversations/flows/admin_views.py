@@ -11,8 +11,8 @@ from conversations.flows.admin_trail_text import (
     action_name,
     detail,
     note_text,
-    role_name,
     status_move,
+    who,
 )
 from conversations.flows.base import Ctx, Outcome, tr
 from conversations.replies import Say
@@ -230,7 +230,10 @@ def order_detail(ctx: Ctx, conv: Conversation, r: OrderInspected) -> Outcome:
             for x in r.complaints
         ]
     lines.append(tr(conv, "进度:"))
-    lines += [f"  {local(ctx, e.at)} {status(conv, e.status)} ({e.actor})" for e in r.timeline]
+    lines += [
+        f"  {local(ctx, e.at)} {status(conv, e.status)} — {who(conv, e.actor, e.role)}"
+        for e in r.timeline
+    ]
     lines.append(tr(conv, "完整记录:/audit #{number}", number=r.number))
     return Outcome([Say("\n".join(lines))])
 
@@ -253,8 +256,7 @@ def audit(ctx: Ctx, conv: Conversation, r: TrailShown) -> Outcome:
             text, note = moved, f" · {note_text(conv, e.note)}" if e.note else ""
         else:
             text, note = action_name(conv, e.what), detail(ctx, conv, e)
-        who = e.actor + (f" ({role_name(conv, e.role)})" if e.role else "")
-        lines.append(f"{local(ctx, e.at)} {text} — {who}{note}")
+        lines.append(f"{local(ctx, e.at)} {text} — {who(conv, e.actor, e.role)}{note}")
     return Outcome([Say("\n".join(lines))])
 
 

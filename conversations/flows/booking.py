@@ -31,7 +31,7 @@ from conversations.flows.flow_state import StaleState, restarting, restarting_al
 from conversations.replies import Say
 from conversations.results.booking import AddressesFound
 from conversations.state import Conversation
-from conversations.understanding.numbers import read_number
+from conversations.understanding.numbers import names_a_fraction, read_number
 from domain import limits
 from domain.commands import Booking
 from domain.digits import whole
@@ -111,6 +111,8 @@ def on_option(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) ->
     d = draft(conv)
     item = d.items(ctx.catalog)[0]
     ticked = d.ticked if d.ticked is not None else []
+    if isinstance(event, TextReceived) and names_a_fraction(event.text):
+        return Outcome([views.not_whole(conv, item)], reask=True)  # "2.5": hours, not 2月5日
     if isinstance(event, TextReceived) and read_number(event.text) is None:
         return on_words(ctx, conv, event)  # "明天下午三点": not a quantity, maybe more
     if isinstance(event, TextReceived) or event.key.startswith("qty:"):
@@ -150,7 +152,8 @@ def on_quantity(
     d = d or draft(conv)
     item = d.items(ctx.catalog)[0]
     if qty is None:
-        return Outcome([views.not_a_number(conv, item)], reask=True)
+        wrong = views.not_whole if names_a_fraction(raw) else views.not_a_number
+        return Outcome([wrong(conv, item)], reask=True)
     try:
         item.check_quantity(qty)
     except QuoteError:

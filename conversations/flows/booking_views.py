@@ -11,7 +11,7 @@ from conversations.flows.booking_draft import Draft
 from conversations.replies import Ask, AskLocation, Option, Reply, Say
 from conversations.results.booking import SavedAddress
 from conversations.state import Conversation
-from domain.catalog import UNIT_TEXT, Consumables, Item, Unit
+from domain.catalog import UNIT_TEXT, Consumables, Item, Unit, counted
 from domain.money import format_yuan
 from domain.recurring import WEEKDAY_TEXT
 from domain.text import N_
@@ -126,8 +126,8 @@ def quantity_picks(item: Item) -> list[int]:
 
 
 def quantity_label(conv: Conversation, item: Item, quantity: int) -> str:
-    """ "3小时 ¥120.00": how many, and what the base price comes to."""
-    unit = UNIT_TEXT[item.unit].get(conv.lang)
+    """ "3小时 ¥120.00" / "3 hours ¥120.00": how many, and what the base price comes to."""
+    unit = counted(item.unit, quantity).get(conv.lang)
     amount = format_yuan(item.unit_price_cents * quantity)
     if conv.lang == "en":
         return f"{quantity} {unit} {amount}"
@@ -142,7 +142,9 @@ def _quantity_text(conv: Conversation, item: Item) -> str:
         return tr(conv, "房屋面积多少平方米?({low}–{high},例如回复 90)", low=low, high=high)
     if item.unit == Unit.DAY:
         return tr(conv, "需要多少天?({low}–{high},也可以直接回复数字)", low=low, high=high)
-    return tr(conv, "需要几台/几次?({low}–{high},也可以直接回复数字)", low=low, high=high)
+    if item.unit == Unit.UNIT:
+        return tr(conv, "需要几台?({low}–{high},也可以直接回复数字)", low=low, high=high)
+    return tr(conv, "需要几次?({low}–{high},也可以直接回复数字)", low=low, high=high)
 
 
 def _options_question(ctx: Ctx, conv: Conversation, d: Draft, item: Item) -> Ask:
@@ -304,6 +306,20 @@ def not_understood(conv: Conversation) -> Say:
 def not_a_number(conv: Conversation, item: Item) -> Say:
     low, high = item.min_quantity, item.max_quantity
     return Say(tr(conv, "请回复 {low}–{high} 之间的数字,例如 {low}。", low=low, high=high))
+
+
+def not_whole(conv: Conversation, item: Item) -> Say:
+    """ "2.5", "两个半小时": a quantity is a whole number (of hours, of units…)."""
+    low, high = item.min_quantity, item.max_quantity
+    if item.unit == Unit.HOUR:
+        text = tr(
+            conv, "按整小时预约:请回复 {low}–{high} 之间的整数,例如 {low}。", low=low, high=high
+        )
+    else:
+        text = tr(
+            conv, "数量需为整数:请回复 {low}–{high} 之间的整数,例如 {low}。", low=low, high=high
+        )
+    return Say(text)
 
 
 def out_of_range(conv: Conversation, item: Item) -> Say:

@@ -9,7 +9,7 @@ category they share is taken and its items are offered.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from conversations.events import TextReceived
 from conversations.flows import booking_views as views
@@ -21,6 +21,7 @@ from conversations.replies import Reply
 from conversations.state import Conversation
 from conversations.understanding.items import ItemMatch
 from conversations.understanding.phrases import Kind
+from conversations.understanding.quantities import alike
 from conversations.understanding.request import Request, Slot, read_request
 from domain.catalog import Catalog, Item, Unit
 from domain.errors import QuoteError
@@ -64,6 +65,8 @@ def _when(ctx: Ctx, conv: Conversation, d: Draft, r: Request, said: list[Reply])
     if r.when.at is None:  # the day: its time is asked next (booking's WHEN asks the time)
         if day < today:
             said.append(views.in_the_past(conv))
+        elif day > today + timedelta(days=ctx.rules.booking.max_days_ahead):
+            said.append(views.too_far(ctx, conv))  # said now, not once a time is picked
         else:
             d.day, d.start, d.asap = day, None, False
         return
@@ -104,7 +107,7 @@ def _category_of(catalog: Catalog, kind: Kind, ref: str) -> str | None:
 def _amounts(d: Draft, r: Request, unit: Unit, item: Item) -> None:
     """The quantity in the item's own unit ("3小时" for hours; "120平" for an item sold by the
     m²); one out of the item's range is left to its question, which gives the range."""
-    quantity = r.quantity if r.unit in (None, unit) else None
+    quantity = r.quantity if r.unit is None or alike(r.unit, unit) else None
     if unit == Unit.SQM and quantity is None:
         quantity = r.area_sqm
     if quantity is None:

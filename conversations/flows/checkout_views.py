@@ -13,6 +13,7 @@ from conversations.results.booking import CouponChoice, OrderPaid, PaymentDue, Q
 from conversations.state import Conversation
 from domain.money import format_yuan
 from domain.risk import CONFIRM_CODE_TRIES
+from domain.text import N_
 
 
 def _points_options(conv: Conversation, q: QuoteReady) -> list[Option]:
@@ -46,8 +47,8 @@ def quote_message(conv: Conversation, q: QuoteReady, d: Draft, phone_needed: boo
     if q.deposit_cents:
         lines.append(_deposit(conv, q))
     lines.append(q.summary.get(conv.lang))
-    if q.instead:
-        lines.append(_instead(conv, *q.instead))
+    if q.instead and q.instead in INSTEAD:
+        lines.append(INSTEAD[q.instead].get(conv.lang))
     if q.use_card and q.card is not None:
         lines.append(tr(conv, "本单使用次卡「{card}」1 次。", card=q.card.get(conv.lang)))
     if q.known_phone:
@@ -94,6 +95,12 @@ def quote_message(conv: Conversation, q: QuoteReady, d: Draft, phone_needed: boo
 def _deposit(conv: Conversation, q: QuoteReady) -> str:
     """What is paid now and when the rest is (a placement: period by period)."""
     deposit = format_yuan(q.deposit_cents)
+    if q.periods == 1:
+        return tr(
+            conv,
+            "现付定金 {deposit_cents},余款在合同期内一次支付,到期前提醒",
+            deposit_cents=deposit,
+        )
     if q.periods:
         return tr(
             conv,
@@ -104,19 +111,16 @@ def _deposit(conv: Conversation, q: QuoteReady) -> str:
     return tr(conv, "现付定金 {deposit_cents},完工后付尾款", deposit_cents=deposit)
 
 
-def _instead(conv: Conversation, applied: str, left_out: str) -> str:
-    """Which of two offers that do not stack the quote took (the one that saves more)."""
-    offers = {
-        "coupon": tr(conv, "优惠券"),
-        "first_order": tr(conv, "新客首单立减"),
-        "points": tr(conv, "积分抵扣"),
-    }
-    return tr(
-        conv,
-        "{applied}与{left_out}不能同时使用,已为您选择更划算的{applied}。",
-        applied=offers.get(applied, applied),
-        left_out=offers.get(left_out, left_out),
-    )
+INSTEAD = {
+    ("coupon", "first_order"): N_("优惠券与新客首单立减不能同时使用,已为您选择更划算的优惠券。"),
+    ("first_order", "coupon"): N_(
+        "新客首单立减与优惠券不能同时使用,已为您选择更划算的新客首单立减。"
+    ),
+    ("coupon", "points"): N_("优惠券与积分抵扣不能同时使用,已为您选择更划算的优惠券。"),
+    ("points", "coupon"): N_("积分抵扣与优惠券不能同时使用,已为您选择更划算的积分抵扣。"),
+}
+"""(applied, left out): two offers that do not stack, the better one taken — one sentence
+per pair, as the offers' own names (labels: "Coupons") would not read within a sentence."""
 
 
 def phone_prompt(conv: Conversation) -> str:

@@ -160,7 +160,13 @@ def on_linked(ctx: Ctx, conv: Conversation, result: AccountLinked) -> Outcome:
 
 
 def on_refused(ctx: Ctx, conv: Conversation, result: Failed) -> Outcome:
-    return _over(conv, result.message.get(conv.lang))
+    """Refused (this chat's account has orders: said before any code is sent); back to the
+    order being placed, if any."""
+    said = result.message.get(conv.lang)
+    if _data(conv).then == "checkout":
+        conv.data.pop(NAME, None)
+        return Outcome([Say(said)], goto="checkout")
+    return _over(conv, said)
 
 
 def on_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:

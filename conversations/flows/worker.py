@@ -170,9 +170,9 @@ def run(ctx: Ctx, conv: Conversation, name: str, number: int | None, args: str) 
     if name == "stage":
         stage = whole(args) or 0  # 0: no such step
         return Outcome(commands=[c.MarkStage(_me(conv), number, stage)], step=Step.ACTION)
-    if name == "checkin":
+    if name == "checkin":  # the time is checked (on the jobs) before the location is asked
         _keep(conv, WorkerData(number))
-        return Outcome(step=Step.CHECKIN_LOCATION, reask=True)
+        return Outcome(commands=[q.LoadJobs(_me(conv))], step=Step.CHECKIN_LOCATION)
     kind = photo_kind(args)
     if kind is None:
         return Outcome(
@@ -267,6 +267,15 @@ def on_finished(ctx: Ctx, conv: Conversation, result: JobFinished) -> Outcome:
     return Outcome([Ask(views.finished_text(conv, n), (rate,), numbered=False)], step=Step.MENU)
 
 
+def on_checkin_job(ctx: Ctx, conv: Conversation, result: JobsShown) -> Outcome:
+    number = _number(conv)
+    if number is None:
+        return _restart()
+    if early := views.too_early_to_check_in(ctx, conv, result, number):  # told once
+        return Outcome([Say(early), *views.jobs_screen(ctx, conv, result)], step=Step.MENU)
+    return Outcome(reask=True)
+
+
 def on_checked_in(ctx: Ctx, conv: Conversation, result: WorkerCheckedIn) -> Outcome:
     return Outcome(
         step=Step.CHECKIN_CODE if result.code_needed else Step.CHECKIN_PHOTO, reask=True
@@ -355,6 +364,7 @@ TRANSITIONS: Transitions = {
     (Step.ACTION, TransferRequested): on_transfer,
     (Step.ACTION, JobFinished): on_finished,
     (Step.ACTION, StageMarked): on_stage,
+    (Step.CHECKIN_LOCATION, JobsShown): on_checkin_job,
     (Step.CHECKIN_LOCATION, LocationShared): on_location,
     (Step.CHECKIN_LOCATION, WorkerCheckedIn): on_checked_in,
     (Step.CHECKIN_CODE, TextReceived): on_code,

@@ -17,6 +17,7 @@ from conversations.results.workers import (
     WithdrawalRequested,
 )
 from conversations.state import Conversation
+from domain.execution import TooEarly, check_not_early
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.media import PhotoKind
 from domain.money import format_yuan
@@ -177,6 +178,21 @@ def withdrawal_text(conv: Conversation, w: WithdrawalRequested) -> str:
     if w.status == WithdrawalStatus.APPROVED:
         return tr(conv, "提现申请 {amount} 已提交(已自动批准,将在日结时打款)。", amount=amount)
     return tr(conv, "提现申请 {amount} 已提交,等待财务审批。", amount=amount)
+
+
+def too_early_to_check_in(ctx: Ctx, conv: Conversation, jobs: JobsShown, number: int) -> str:
+    """Why job ``number`` cannot be checked in to yet ("还没到打卡时间:最早 12:00 可以打卡"), or
+    "": said before the location is asked for, so a worker who is early is told once (the
+    check-in itself checks again)."""
+    job = next((j for j in jobs.live if j.number == number), None)
+    if job is None or job.status not in (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY):
+        return ""  # not theirs, or past the door: the check-in says which
+    minutes = ctx.rules.execution.checkin_before_minutes
+    try:
+        check_not_early(job.start_at, ctx.now, minutes, ctx.tz, check_in=True)
+    except TooEarly as early:
+        return early.text.get(conv.lang)
+    return ""
 
 
 def checkin_question(conv: Conversation, number: int) -> Reply:

@@ -20,6 +20,8 @@ class WithdrawalLine:
     amount_cents: int
     status: WithdrawalStatus
     requested_at: datetime
+    name: str = ""
+    """The worker's name ("" when not known: the screen shows their id alone)."""
 
 
 @dataclass(frozen=True, slots=True)

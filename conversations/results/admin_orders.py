@@ -116,6 +116,9 @@ class StatusReached:
     at: datetime
     status: OrderStatus
     actor: str
+    """``kind:id`` (``domain.orders.Actor``): ``customer:5``, ``admin:telegram:12345``…"""
+    role: str = ""
+    """An admin actor's role as it is now ("" for others, or an admin no longer one)."""
 
 
 @dataclass(frozen=True, slots=True)

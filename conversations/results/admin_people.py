@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from conversations.events import Result
-from domain.people import WorkerStatus
+from domain.people import CHANNEL_TEXT, WorkerStatus
 from domain.rules import WorkerLevel
-from domain.text import Text
+from domain.text import Bilingual, Text, named
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +86,23 @@ class SuspensionChanged(Result):
     """Order numbers."""
 
 
+def account_name(account: str) -> Bilingual:
+    """An admin's chat account (``telegram:12345``) as people read it: the channel by name,
+    then the user id as typed (``Telegram 12345``, ``微信 o-abc``), which ``/admin remove``
+    takes too."""
+    channel, _, user_id = account.partition(":")
+    if not user_id:
+        return Bilingual(account, account)
+    zh, en = (named(CHANNEL_TEXT, channel, lang) for lang in ("zh", "en"))
+    return Bilingual(f"{zh} {user_id}", f"{en} {user_id}")
+
+
 @dataclass(frozen=True, slots=True)
 class AdminLine:
     account: str
-    """``channel:user_id``."""
+    """``channel:user_id`` (shown by ``account_name``)."""
     role: str
+    """A key of ``domain.admin.ROLE_TEXT``."""
 
 
 @dataclass(frozen=True, slots=True)

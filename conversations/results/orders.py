@@ -88,7 +88,7 @@ class OrderShown(Result):
 
     order: OrderRow
     address: str
-    """Shortened for the screen."""
+    """The customer's own address in full (their own order: nothing to shorten)."""
     lines: tuple[QuoteLine, ...]
     paid_cents: int
     refunded_cents: int

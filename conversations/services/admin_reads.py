@@ -31,6 +31,7 @@ from domain.admin import SEES_ADDRESS, SEES_MONEY, SEES_PHONE
 from domain.audit import contact_read
 from domain.errors import DomainError
 from domain.insurance import PolicyStatus
+from domain.lifecycle import ActorKind
 from domain.orders import Order
 from domain.payments import PaymentKind, PaymentStatus
 from domain.people import WorkerStatus
@@ -70,6 +71,7 @@ class AdminDesk:
             complaints = await uow.complaints.for_order(order.id)
             policy = await uow.policies.by_order(order.id)
             placement = await uow.placements.for_order(order.id)
+            roles = await self._roles(uow, order)
             phone = (
                 address.phone if address and address.phone else customer.phone if customer else ""
             )
@@ -165,13 +167,22 @@ class AdminDesk:
                     for x in complaints
                 ),
                 timeline=tuple(
-                    StatusReached(e.at, e.to_status, str(e.actor))
+                    StatusReached(e.at, e.to_status, str(e.actor), roles.get(str(e.actor), ""))
                     for e in order.timeline
                     if e.from_status != e.to_status
                 ),
                 money=money,
             )
         ]
+
+    async def _roles(self, uow: Reads, order: Order) -> dict[str, str]:
+        """The role each admin on the order's timeline holds now, by actor (an admin no
+        longer one: none)."""
+        roles = {}
+        for actor in {e.actor for e in order.timeline if e.actor.kind == ActorKind.ADMIN}:
+            channel, _, user_id = actor.id.partition(":")
+            roles[str(actor)] = await self.s.admins.role_in(uow, channel, user_id)
+        return roles
 
     async def show_worker(self, cmd: c.ShowWorker) -> list[Result]:
         """``/worker ID``: the worker with their phone and documents (the read is audited)."""

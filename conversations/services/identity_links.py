@@ -5,7 +5,7 @@ The code is made by the asking chat's flow and kept there as a hash; this desk o
 to the holder's chats — never to the asker — and says the same to the asker whether or not
 anyone holds the number. The asker's own account (made at their first message) is left behind
 if it has no orders (its prepaid cards move to the account joined); one with orders is not
-merged.
+merged, and is told so when it asks, before any code is sent.
 """
 
 from __future__ import annotations
@@ -22,6 +22,13 @@ from domain.people import Channel, Identity
 from domain.text import N_
 
 
+class HasOrders(DomainError):
+    """The asking chat's own account has orders: it is not merged into another."""
+
+    def __init__(self) -> None:
+        super().__init__(N_("这个聊天账号已有订单,不能再绑定到另一个账户。"))
+
+
 class LinkDesk:
     def __init__(self, s: Deps) -> None:
         self.s = s
@@ -33,6 +40,15 @@ class LinkDesk:
         async with self.s.uow() as uow:
             holder = await uow.customers.by_phone(cmd.phone) if cmd.phone else None
             asker = await uow.identities.get(Channel(cmd.channel), cmd.user_id)
+            own = asker.customer_id if asker is not None else None
+            # refused before any code is sent, as ``link`` would refuse it once typed back;
+            # whoever holds the number (but the asker), so it tells the asker nothing of them
+            if (
+                own is not None
+                and (holder is None or own != holder.id)
+                and await uow.orders.for_customer(own, limit=1)
+            ):
+                raise HasOrders()
             if (
                 holder is None
                 or holder.id is None
@@ -59,7 +75,7 @@ class LinkDesk:
                 and own != holder.id
                 and await uow.orders.for_customer(own, limit=1)
             ):
-                raise DomainError(N_("这个聊天账号已有订单,不能再绑定到另一个账户。"))
+                raise HasOrders()
             joined = Identity(
                 Channel(cmd.channel),
                 cmd.user_id,

@@ -35,6 +35,7 @@ from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_admins, to_customer, to_worker
 from conversations.services.policy_requests import request_policy
 from domain import commands as c
+from domain.admin import check
 from domain.audit import AuditEntry
 from domain.errors import DomainError
 from domain.orders import Order
@@ -248,8 +249,7 @@ class MoneyDesk:
         await self.s.flush(posted)
 
     async def mark_refunded(self, cmd: c.MarkRefunded) -> list[Result]:
-        if cmd.role not in FINANCE:
-            raise DomainError(N_("需要 owner 或 finance 角色"))
+        check(cmd.role, "refunded")  # the roles that may, in words
         now = self.s.clock()
         async with self.s.uow() as uow:
             refund = await uow.payments.by_reference(cmd.reference)
@@ -294,8 +294,7 @@ class MoneyDesk:
         return [WithdrawalRequested(w.id, w.amount_cents, w.status, to)]
 
     async def decide_withdrawal(self, cmd: c.DecideWithdrawal) -> list[Result]:
-        if cmd.role not in FINANCE:
-            raise DomainError(N_("需要 owner 或 finance 角色"))
+        check(cmd.role, "payout" if cmd.approve else "reject_withdrawal")  # roles in words
         now = self.s.clock()
         async with self.s.uow() as uow:
             w, notices = await settlement.decide_withdrawal(
@@ -324,8 +323,7 @@ class MoneyDesk:
         return [WithdrawalDecided(w.id or 0, w.status)]
 
     async def export_ledger(self, cmd: c.ExportLedger) -> list[Result]:
-        if cmd.role not in FINANCE:
-            raise DomainError(N_("需要 owner 或 finance 角色"))
+        check(cmd.role, "ledger")
         try:
             start, end = date.fromisoformat(cmd.start), date.fromisoformat(cmd.end)
         except ValueError:

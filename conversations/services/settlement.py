@@ -31,6 +31,7 @@ from domain.ports import Reads, UnitOfWork
 from domain.rules import Rules
 from domain.settlement import PLATFORM_FUNDED, commission_bp
 from domain.text import N_
+from domain.withdrawals import STATUS_TEXT as WITHDRAWAL_STATUS
 from domain.withdrawals import Withdrawal, WithdrawalStatus, available, check_request
 
 
@@ -174,7 +175,7 @@ async def decide_withdrawal(
             N_(
                 "提现 #{withdrawal_id} 已处理({value})",
                 withdrawal_id=withdrawal_id,
-                value=w.status.value,
+                value=WITHDRAWAL_STATUS[w.status],
             )
         )
     previous = w.status

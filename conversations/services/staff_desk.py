@@ -10,6 +10,7 @@ from conversations.results.admin_people import (
     AdminLine,
     AdminRemoved,
     AdminsListed,
+    account_name,
 )
 from conversations.services.deps import Deps
 from conversations.services.staff import authorize
@@ -46,7 +47,9 @@ class StaffDesk:
             channel, user_id = parse_account(cmd.account, self.s.channels)
             key = f"{channel}:{user_id}"
             if directory.configured(channel, user_id):
-                raise DomainError(N_("{key} 配置在 DAOJIA_ADMINS 中,请在配置里修改", key=key))
+                raise DomainError(
+                    N_("{key} 配置在 DAOJIA_ADMINS 中,请在配置里修改", key=account_name(key))
+                )
             existing = await uow.admins.get(channel, user_id)
             had = existing.role if existing else ""
             if cmd.action == "add":
@@ -56,7 +59,7 @@ class StaffDesk:
                 if key == cmd.admin:
                     raise DomainError(N_("不能移除自己"))
                 if not await uow.admins.remove(channel, user_id):
-                    raise DomainError(N_("{key} 不是管理员", key=key))
+                    raise DomainError(N_("{key} 不是管理员", key=account_name(key)))
                 new_role = ""
             await uow.audit.append(
                 AuditEntry(

@@ -53,6 +53,13 @@ _ANSWER = re.compile(
     re.IGNORECASE,
 )
 
+_FRACTION = re.compile(
+    rf"{_FILLER_BEFORE}\s*(?:\d{{1,5}}\s*\.\s*\d{{1,3}}|(?:{NUM}\s*个?\s*)?半"
+    rf"|{EN_NUM}\s+and\s+a\s+half|half\s+an?)\s*(?:(?:{UNITS})[\u4e00-\u9fff]{{0,5}})?"
+    rf"\s*{_FILLER_AFTER}[\s。.!！~]*",
+    re.IGNORECASE,
+)
+
 
 def normalise(text: str) -> str:
     """Full-width digits, letters and punctuation as their plain forms ("１２：００" →
@@ -70,6 +77,13 @@ def read_number(text: str) -> int | None:
     """
     m = _ANSWER.fullmatch(normalise(text).strip())
     return numeral(m.group("n")) if m else None
+
+
+def names_a_fraction(text: str) -> bool:
+    """Whether an answer is one number that is not whole: "2.5", "2.5小时", "两个半小时",
+    "半小时", "2 and a half hours" — where a quantity is asked, an answer to say is whole,
+    not a date ("2.5" is also 2月5日) nor words to look for a service in."""
+    return _FRACTION.fullmatch(normalise(text).strip()) is not None
 
 
 def numeral(text: str) -> int | None:

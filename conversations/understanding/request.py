@@ -23,7 +23,7 @@ from conversations.understanding.items import (
 )
 from conversations.understanding.numbers import normalise, read_number
 from conversations.understanding.phrases import Kind
-from conversations.understanding.quantities import Amount, find_amounts
+from conversations.understanding.quantities import Amount, alike, find_amounts, in_unit
 from conversations.understanding.when import When, when_in
 from domain.catalog import Catalog, Unit
 
@@ -45,7 +45,7 @@ class Request:
 
     Attributes:
         item: the item (bundle, category) named, with near misses to offer (``items.py``).
-        quantity: how many of the item's unit — hours, visits, days or m² (``unit``); a
+        quantity: how many of the item's unit — hours, units, visits, days or m² (``unit``); a
             number in another unit than the item's is dropped ("深度保洁 3小时": asked).
         unit: the unit of ``quantity``; None for a bare number ("九十") whose unit the
             question it answers gives.
@@ -120,10 +120,10 @@ def _unit_of(candidate: Candidate, catalog: Catalog) -> Unit | None:
 def _narrowed(item: ItemMatch, catalog: Catalog, amounts: dict[Unit, Amount]) -> ItemMatch:
     """Near misses sold in another unit than the one the customer counted in dropped: "3小时
     保洁" is daily cleaning (by the hour), not deep cleaning (by the m²)."""
-    counted = {u for u in amounts if u != Unit.SQM}
+    counted = [u for u in amounts if u != Unit.SQM]
     if item.sure or len(counted) != 1:
         return item
-    return item.narrowed(lambda c: _unit_of(c, catalog) in counted)
+    return item.narrowed(lambda c: alike(_unit_of(c, catalog), counted[0]))
 
 
 def _quantity(
@@ -132,7 +132,7 @@ def _quantity(
     """The amount in the item's unit; without one item, the only amount counted."""
     if item.best is not None and item.best.kind == Kind.ITEM:
         unit = catalog.item(item.best.id).unit
-        amount = amounts.get(unit)
+        amount = in_unit(amounts, unit)
         return (amount.value, unit) if amount else (None, None)
     counted = [a for u, a in amounts.items() if u != Unit.SQM]
     if len(counted) == 1:

@@ -195,19 +195,19 @@ async def test_the_full_trail_of_an_order_in_time_order(tg, fake_telegram, clock
     lines = owner.last[0]["text"].splitlines()
     assert lines[0] == f"#{number} 完整记录:"
     steps = [
-        "已报价 — customer:",
-        "已报价→待支付 — customer:",
-        "待支付→已支付 — system:sandbox",
-        "已支付→派单中 — system:daojia",
-        "派单中→已接单 — worker:",
-        "已接单→师傅在路上 — worker:",
-        "师傅在路上→师傅已到达 — worker:",
-        "师傅已到达→服务中 — worker:",
-        "服务中→服务完成,待确认 — worker:",
-        "服务完成,待确认→已确认 — customer:",
-        "已确认→已结算 — system:daojia",
-        f"发起退款 — telegram:{STAFF['finance']} (财务) · 金额 ¥10.00",
-        "退款到账 — system:sandbox · 金额 ¥10.00",
+        "已报价 — 客户 ",
+        "已报价→待支付 — 客户 ",
+        "待支付→已支付 — 演示支付",
+        "已支付→派单中 — 系统",
+        "派单中→已接单 — 师傅 ",
+        "已接单→师傅在路上 — 师傅 ",
+        "师傅在路上→师傅已到达 — 师傅 ",
+        "师傅已到达→服务中 — 师傅 ",
+        "服务中→服务完成,待确认 — 师傅 ",
+        "服务完成,待确认→已确认 — 客户 ",
+        "已确认→已结算 — 系统",
+        f"发起退款 — Telegram {STAFF['finance']} (财务) · 金额 ¥10.00",
+        "退款到账 — 演示支付 · 金额 ¥10.00",
     ]
     at = [next(i for i, line in enumerate(lines) if step in line) for step in steps]
     assert at == sorted(at), lines
@@ -216,7 +216,7 @@ async def test_the_full_trail_of_an_order_in_time_order(tg, fake_telegram, clock
     support = staff(client, fake_telegram, "support")  # reads the trail, sees no money
     await support.say(f"/audit #{number}")
     shown = support.last[0]["text"]
-    assert "¥" not in shown and f"发起退款 — telegram:{STAFF['finance']} (财务)" in shown
+    assert "¥" not in shown and f"发起退款 — Telegram {STAFF['finance']} (财务)" in shown
     assert len(shown.splitlines()) == len(lines)
 
 
@@ -274,7 +274,7 @@ async def test_reassign_suspend_and_coupons(tg, fake_telegram):
     await ops.say(f"/reassign #{number} {first}")
     assert "已经是这位师傅" in ops.text()
     await ops.say(f"/suspend {first} 连续迟到")
-    assert "suspended" in ops.text() and f"#{number}" in ops.text()  # their live job
+    assert f"师傅 {first} → 已暂停接单" in ops.text() and f"#{number}" in ops.text()  # live job
     assert "暂停接单:连续迟到" in fake_telegram.sent(640001)[-1]["text"]
     await ops.say(f"/reassign #{number} {second}")
     assert f"从师傅 {first} 改派给 {second}" in ops.text()

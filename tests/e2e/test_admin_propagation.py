@@ -122,7 +122,7 @@ async def test_an_added_admin_works_in_another_instance_without_a_restart(two, f
     assert "不认识的指令 /stats" in staff.text()
     owner = TelegramUser(ca, fake_telegram, owner_id)
     await owner.say(f"/admin add telegram:{staff.uid} ops")
-    assert f"telegram:{staff.uid} 现在是 ops 管理员" in owner.text()
+    assert f"Telegram {staff.uid} 现在是 调度 管理员" in owner.text()
     clock.advance(seconds=6)
     await staff.say("/stats")
     assert "📊 今天" in staff.text()
@@ -132,7 +132,7 @@ async def test_an_added_admin_works_in_another_instance_without_a_restart(two, f
     assert any(f"#{number}" in m["text"] for m in fake_telegram.sent(staff.uid))
 
     await owner.say(f"/admin remove telegram:{staff.uid}")
-    assert f"已移除管理员 telegram:{staff.uid}(ops)" in owner.text()
+    assert f"已移除管理员 Telegram {staff.uid}(调度)" in owner.text()
     await staff.say(
         f"/order #{number}"
     )  # its instance still has them cached: the database says no

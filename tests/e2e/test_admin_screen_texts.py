@@ -130,7 +130,7 @@ async def test_the_audit_trail_reads_in_yuan_and_words(tg, fake_telegram, clock)
     assert re.search(r"· 师傅 ¥\d+\.\d\d,平台 ¥\d+\.\d\d$", settled), settled
     [assigned] = [line for line in lines if "派单中→已接单" in line]
     assert assigned.endswith(f" · 指派给师傅 {worker_id}"), assigned
-    assert any(f"指派 — telegram:{STAFF['owner']} (老板) · 师傅 {worker_id}" in x for x in lines)
+    assert any(f"指派 — Telegram {STAFF['owner']} (老板) · 师傅 {worker_id}" in x for x in lines)
     [sos] = [line for line in lines if "紧急求助" in line]
     assert f"(客户) · 订单 #{number}," in sos and "紧急联系人" in sos, sos
     [extra] = [line for line in lines if "同意现场加价" in line]
@@ -154,8 +154,8 @@ async def test_a_cancellation_by_the_policy_reads_in_the_readers_language(tg, fa
     owner = staff(client, fake_telegram, "owner")
     await owner.say(f"/audit #{number}")
     shown = owner.text()
-    assert "派单中→已取消 — customer:" in shown and " · 还没有师傅接单,全额退款\n" in shown, shown
-    assert "已取消→已退款 — system:daojia · 累计退款 ¥30.00" in shown
+    assert "派单中→已取消 — 客户 " in shown and " · 还没有师傅接单,全额退款\n" in shown, shown
+    assert "已取消→已退款 — 系统 · 累计退款 ¥30.00" in shown
     assert "refund" not in shown
 
 

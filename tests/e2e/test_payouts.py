@@ -170,7 +170,7 @@ async def test_a_card_added_in_chat_is_paid_after_finance_approves_and_the_bank_
     finance = TelegramUser(client, fake_telegram, FINANCE)
     [w] = await withdrawals(app, worker_id)
     await finance.say(f"/payout {w.id}")
-    assert "approved" in finance.text()
+    assert f"提现 #{w.id} → 已通过,将自动打款" in finance.text()
     await finance.say(f"/payout {w.id}")
     assert "正在打款" in finance.text()
 

@@ -62,7 +62,9 @@ async def book_maternity_nurse(
     await customer.say("8楼801")
     quote = customer.text()
     assert period in quote, quote
-    assert re.search(r"余款按合同期分 \d 期支付,每期到期前提醒", quote), quote
+    # the rest period by period (one period: in one payment)
+    rest = r"余款(按合同期分 \d 期支付,每期|在合同期内一次支付,)到期前提醒"
+    assert re.search(rest, quote), quote
     await confirm_order(customer)
     code = re.search(r"请回复验证码:(\d{6})", customer.text())
     assert code is not None, customer.text()  # over the rules' ¥2,000: typed back

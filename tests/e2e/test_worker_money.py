@@ -147,13 +147,13 @@ async def test_large_withdrawals_need_finance_and_a_refusal_gives_the_money_back
     await finance.say("/withdrawals")
     wid = finance.text().split(".")[0]
     await finance.say(f"/reject_withdrawal {wid} 银行信息有误")
-    assert "rejected" in finance.text()
+    assert f"提现 #{wid} → 未通过" in finance.text()
     assert "银行信息有误" in fake_telegram.sent(700200)[-1]["text"]
     await worker.say("/withdraw 2500")
     await finance.say("/withdrawals")
     wid = finance.text().split(".")[0]
     await finance.say(f"/payout {wid}")
-    assert "approved" in finance.text()
+    assert f"提现 #{wid} → 已通过" in finance.text()
     await finance.say(f"/payout {wid}")
     assert "正在打款" in finance.text()
     await app[SERVICES].run(SendPayouts())

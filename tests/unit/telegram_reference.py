@@ -8,7 +8,8 @@ daojia's rules, as they apply to any parser's output:
   away;
 - a ``pre_checkout_query`` is handed over (id, currency, amount, payload);
 - a ``message`` from a person (``from``) in a private chat is, in this order: a text (a command
-  if Telegram marks one, read as PTB's ``CommandHandler`` reads it), a contact, a location (a
+  if Telegram marks one, read as PTB's ``CommandHandler`` reads it; a text of nothing but
+  control characters is an empty text, answered as any unreadable one), a contact, a location (a
   venue's too), a photo (the largest size, the last one, as PTB's own examples take it), a
   successful payment; anything else, and every other kind of update, is nothing to act on.
 - every text is ``domain.text.clean``-ed where daojia reads it; the reference cleans PTB's value.
@@ -83,10 +84,11 @@ def ptb_reading(update: Update, at: datetime) -> Reading:
     if message is None or message.from_user is None or message.chat.type != Chat.PRIVATE:
         return NOTHING
     base.update(_sender(message.from_user))
-    text = clean(message.text or "")
-    if text:
+    if message.text is not None:  # cleaned to nothing, still a text: answered as unreadable
+        text = clean(message.text)
         first = message.entities[0] if message.entities else None
-        if first is not None and first.type == MessageEntity.BOT_COMMAND and first.offset == 0:
+        marked = first is not None and first.type == MessageEntity.BOT_COMMAND
+        if marked and first.offset == 0 and text.startswith("/"):
             command = clean(message.parse_entity(first))[1:].split("@")[0]
             event = ("CommandReceived", {**base, "command": command, "args": text.split()[1:]})
         else:

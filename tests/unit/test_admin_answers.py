@@ -84,14 +84,14 @@ from tests.unit.test_admin_screens import EVENING, NOON, show, text
         (
             rp.AdminsListed((rp.AdminLine("telegram:1", "owner"),), ()),
             "en",
-            "Admins (configured):\ntelegram:1 owner\nAdmins (added in chat):\n—",
+            "Admins (configured):\nTelegram 1 · owner\nAdmins (added in chat):\n—",
         ),
         (
             rp.AdminGranted("telegram:9", "ops"),
             "zh",
-            "telegram:9 现在是 ops 管理员(几秒内各处生效)。",
+            "Telegram 9 现在是 调度 管理员(几秒内各处生效)。",
         ),
-        (rp.AdminRemoved("telegram:9", "ops"), "en", "Removed admin telegram:9 (ops)."),
+        (rp.AdminRemoved("telegram:9", "ops"), "en", "Removed admin Telegram 9 (ops)."),
         (
             rp.BroadcastQueued(12, NOON),
             "zh",
@@ -102,10 +102,10 @@ from tests.unit.test_admin_screens import EVENING, NOON, show, text
                 (rm.WithdrawalLine(3, 7, 12_345, WithdrawalStatus.REQUESTED, EVENING),)
             ),
             "en",
-            "3. worker 7 ¥123.45 [requested] 11-23 01:05",
+            "3. worker 7 ¥123.45 [waiting for review] 11-23 01:05",
         ),
         (rm.WithdrawalsListed(()), "zh", "没有待处理的提现。"),
-        (rm.WithdrawalDecided(3, WithdrawalStatus.PAID), "zh", "提现 #3 → paid,已通知师傅。"),
+        (rm.WithdrawalDecided(3, WithdrawalStatus.PAID), "zh", "提现 #3 → 已支付,已通知师傅。"),
         (rm.RefundMarked("RFD1"), "en", "Refund RFD1 recorded as done."),
         (
             rm.PricesListed(

@@ -148,7 +148,7 @@ def test_one_order_in_full_and_without_money_or_worker():
         "客户 5 张三 138****0000\n地址 浦东 **路\n师傅 7 王师傅 139****1111\n迟到 12 分钟\n"
         "金额 ¥88.00 · 已付 ¥88.00 · 已退 ¥5.00 · 退款中 ¥3.00\n  全款 微信支付 ¥88.00 [成功]\n"
         "照片 服务后 1 服务前 2\n投诉:\n  3. 迟到 [处理中] 11-23 11:30\n进度:\n"
-        "  11-23 01:05 已支付 (customer:5)\n完整记录:/audit #240117"
+        "  11-23 01:05 已支付 — 客户 5\n完整记录:/audit #240117"
     )
     bare = ro.OrderInspected(
         **{
@@ -164,7 +164,7 @@ def test_one_order_in_full_and_without_money_or_worker():
     assert text(bare, "en") == (
         "#240117 Regular cleaning · accepted\nVisit 11-23 01:05 · booked 11-23 11:30 · Telegram\n"
         "Customer 5 张三 138****0000\nWorker: none yet\nPhotos 0\nTimeline:\n"
-        "  11-23 01:05 paid (customer:5)\nFull trail: /audit #240117"
+        "  11-23 01:05 paid — customer 5\nFull trail: /audit #240117"
     )
 
 
@@ -201,9 +201,9 @@ def test_the_trail_shows_moves_actions_and_changed_values_but_no_machine_keys():
         ),
     )
     assert text(trail, "en") == (
-        "#240117 full trail:\n11-23 01:05 awaiting payment→paid — customer:5\n"
-        "11-23 01:05 complaint — customer:5 · 迟到了\n"
-        "11-23 11:30 reassigned — telegram:1 (ops) · worker 7→8\n"
-        "11-23 11:30 refund requested — telegram:1 (finance) · amount ¥5.00\n"
-        "11-23 11:30 cancelled by admin — telegram:1 (ops) · status accepted→cancelled, fee ¥1.00"
+        "#240117 full trail:\n11-23 01:05 awaiting payment→paid — customer 5\n"
+        "11-23 01:05 complaint — customer 5 · 迟到了\n"
+        "11-23 11:30 reassigned — Telegram 1 (ops) · worker 7→8\n"
+        "11-23 11:30 refund requested — Telegram 1 (finance) · amount ¥5.00\n"
+        "11-23 11:30 cancelled by admin — Telegram 1 (ops) · status accepted→cancelled, fee ¥1.00"
     )

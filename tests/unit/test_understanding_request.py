@@ -43,7 +43,7 @@ def test_a_single_answer_fills_one_slot(text, expected):
 def test_a_bare_number_says_no_unit_and_a_counted_one_does():
     assert read_request("九十", CATALOG, WEDNESDAY, MATCHER).unit is None
     assert read_request("3小时", CATALOG, WEDNESDAY, MATCHER).unit == Unit.HOUR
-    assert read_request("洗两台空调", CATALOG, WEDNESDAY, MATCHER).unit == Unit.VISIT
+    assert read_request("洗两台空调", CATALOG, WEDNESDAY, MATCHER).unit == Unit.UNIT  # 台
 
 
 @pytest.mark.parametrize(

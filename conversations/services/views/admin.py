@@ -229,13 +229,25 @@ async def workers(uow: Reads, q: ListWorkers) -> WorkersListed:
 
 
 async def withdrawals(uow: Reads, q: ListWithdrawals) -> WithdrawalsListed:
-    """Withdrawals waiting for finance, approved and waiting to be paid, or being paid."""
+    """Withdrawals waiting for finance, approved and waiting to be paid, or being paid, each
+    with its worker's name."""
     waiting = await uow.withdrawals.with_status(
         [WithdrawalStatus.REQUESTED, WithdrawalStatus.APPROVED, WithdrawalStatus.SENDING]
     )
+    names = {}
+    for worker_id in {w.worker_id for w in waiting}:
+        worker = await uow.workers.get(worker_id)
+        names[worker_id] = worker.name if worker else ""
     return WithdrawalsListed(
         tuple(
-            WithdrawalLine(w.id or 0, w.worker_id, w.amount_cents, w.status, w.requested_at)
+            WithdrawalLine(
+                w.id or 0,
+                w.worker_id,
+                w.amount_cents,
+                w.status,
+                w.requested_at,
+                names[w.worker_id],
+            )
             for w in waiting
         )
     )

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from conversations.results.cards import CardHeld, CardOnSale, CardsShown
 from domain.cards import CardProduct, CardStatus
-from domain.catalog import UNIT_TEXT, Catalog
+from domain.catalog import Catalog, counted
 from domain.ports import Reads
 from domain.queries import LoadCards
 from domain.text import Bilingual
@@ -55,7 +55,7 @@ def _per_visit(catalog: Catalog, p: CardProduct) -> Bilingual | None:
     """ "2 小时" / "2 hours": what one visit of the card pays (None: all of a booking's)."""
     if not p.units_per_visit or not p.item_ids:
         return None
-    unit = UNIT_TEXT[catalog.item(p.item_ids[0]).unit]
+    unit = counted(catalog.item(p.item_ids[0]).unit, p.units_per_visit)
     return Bilingual(
         f"{p.units_per_visit} {unit.get('zh')}", f"{p.units_per_visit} {unit.get('en')}"
     )

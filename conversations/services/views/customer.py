@@ -177,7 +177,7 @@ async def order(
     fee = await cancellations.fee_kept_cents(uow, o) if cancelled else 0
     return OrderShown(
         row(o, catalog),
-        _short(address.text if address else "", 30),
+        address.text if address else "",  # their own address, in full (lists shorten it)
         o.lines,
         o.paid_cents,
         o.refunded_cents,
