@@ -14,37 +14,29 @@ from tests import random_refs
 from tests.integration.test_repositories import NOW, new_customer, new_order
 
 
+def credited(order_id: int, provider_ref: str) -> Payment:
+    """A full payment of ¥140 the sandbox took, under the provider's reference."""
+    return Payment(
+        order_id,
+        "sandbox",
+        PaymentKind.FULL,
+        14000,
+        NOW,
+        random_refs.code("P"),
+        PaymentStatus.SUCCEEDED,
+        provider_ref,
+    )
+
+
 async def test_a_provider_reference_credits_once(database):
     order = await new_order(database, await new_customer(database))
     ref = random_refs.code("TX")
     async with database.uow() as uow:
-        await uow.payments.add(
-            Payment(
-                order.id,
-                "sandbox",
-                PaymentKind.FULL,
-                14000,
-                NOW,
-                random_refs.code("P"),
-                PaymentStatus.SUCCEEDED,
-                ref,
-            )
-        )
+        await uow.payments.add(credited(order.id, ref))
         await uow.commit()
     with pytest.raises(IntegrityError):
         async with database.uow() as uow:
-            await uow.payments.add(
-                Payment(
-                    order.id,
-                    "sandbox",
-                    PaymentKind.FULL,
-                    14000,
-                    NOW,
-                    random_refs.code("P"),
-                    PaymentStatus.SUCCEEDED,
-                    ref,
-                )
-            )
+            await uow.payments.add(credited(order.id, ref))
 
 
 async def test_ledger_journals_balance_and_accounts_sum(database):
