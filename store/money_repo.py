@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Row, and_, func, or_, update
+from sqlalchemy import and_, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -79,11 +80,11 @@ class PaymentRepository:
 
     async def get(self, payment_id: int) -> Payment | None:
         row = await self._s.get(PaymentRow, payment_id)
-        return _payment(row) if row else None
+        return payment_from_row(row) if row else None
 
     async def by_reference(self, reference: str) -> Payment | None:
         row = await select_one(self._s, PAYMENTS, reference=reference)
-        return _payment(row) if row else None
+        return payment_from_row(row) if row else None
 
     async def for_order(self, order_id: int) -> list[Payment]:
         return await self._of(col(PaymentRow.order_id) == order_id)
@@ -93,7 +94,7 @@ class PaymentRepository:
 
     async def _of(self, owner: Any) -> list[Payment]:
         rows = await self._s.exec(select(PaymentRow).where(owner).order_by(col(PaymentRow.id)))
-        return [_payment(r) for r in rows.all()]
+        return [payment_from_row(r) for r in rows.all()]
 
     async def stale_requests(
         self, before: datetime, closed_since: datetime, limit: int = 100
@@ -119,7 +120,7 @@ class PaymentRepository:
             .order_by(col(PaymentRow.id))
             .limit(limit)
         )
-        return [_payment(r) for r in rows.all()]
+        return [payment_from_row(r) for r in rows.all()]
 
     async def pending_refunds(
         self, limit: int = 100, order_id: int | None = None
@@ -132,10 +133,14 @@ class PaymentRepository:
         if order_id is not None:
             query = query.where(PaymentRow.order_id == order_id)
         rows = await self._s.exec(query.order_by(col(PaymentRow.id)).limit(limit))
-        return [_payment(r) for r in rows.all()]
+        return [payment_from_row(r) for r in rows.all()]
 
 
-def _payment(row: PaymentRow | Row[*tuple[Any, ...]]) -> Payment:
+def payment_from_row(row: Any, prefix: str = "") -> Payment:
+    """A payment from a row with the payments table's columns by name (``prefix``: each
+    name so prefixed, beside another table's columns)."""
+    if prefix:
+        row = SimpleNamespace(**{c.name: getattr(row, prefix + c.name) for c in PAYMENTS.c})
     return Payment(
         id=row.id,
         order_id=row.order_id,

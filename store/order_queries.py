@@ -33,6 +33,7 @@ from store.tables.core import (
     CUSTOMERS,
     ORDER_EVENTS,
     ORDERS,
+    PAYMENTS,
     PRICE_CHANGES,
 )
 
@@ -184,3 +185,11 @@ of the order's customer, in one statement."""
 CANCELLATIONS = cancellations(bindparam("customer"), bindparam("since"))
 ORDER_LOCKED = ORDERS.select().where(ORDERS.c.id == bindparam("id")).with_for_update()
 """An order with its row lock (``FOR UPDATE``; SQLite, one writer at a time, has no clause)."""
+PAID_ORDER_LOCKED = (
+    core_select(ORDERS, *(c.label(f"payment_{c.name}") for c in PAYMENTS.c))
+    .join_from(PAYMENTS, ORDERS, ORDERS.c.id == PAYMENTS.c.order_id)
+    .where(PAYMENTS.c.reference == bindparam("reference"))
+    .with_for_update(of=ORDERS)
+)
+"""A payment request (its columns as ``payment_<name>``) beside its order, the order with
+its row lock: what crediting a payment reads, in one statement where it took two."""

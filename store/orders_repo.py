@@ -24,11 +24,13 @@ from domain.pricing import QuoteLine
 from domain.reminders import CLAIM_STATUSES, UPCOMING, Reminder
 from domain.text import N_
 from store.crypto import PiiCipher
+from store.money_repo import payment_from_row
 from store.new_orders import draw_number, event_rows, insert_order
 from store.order_queries import (
     CANCELLATIONS,
     LIVE,
     ORDER_LOCKED,
+    PAID_ORDER_LOCKED,
     REMINDER_COLUMNS,
     customer_stats,
     stats_params,
@@ -150,6 +152,15 @@ class OrderRepository:
         else:
             row = await select_one(self._s, ORDERS, id=order_id)
         return await self._load(row, full) if row else None
+
+    async def of_payment(self, reference: str) -> tuple[Order, Payment] | None:
+        """An order's payment request and the order under its row lock, in one statement
+        (``full=False``, as ``get``); None if no order's request has ``reference``."""
+        rows = await fetch(self._s, PAID_ORDER_LOCKED, {"reference": reference})
+        if not rows:
+            return None
+        payment = payment_from_row(rows[0], prefix="payment_")
+        return await self._load(rows[0], full=False), payment
 
     async def quote_lines(self, order_id: int) -> tuple[QuoteLine, ...]:
         """The order's quote lines (for an order read without them, ``full=False``)."""

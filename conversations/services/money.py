@@ -67,10 +67,6 @@ class MoneyDesk:
 
     async def confirm(self, cmd: c.ConfirmPayment) -> list[Result]:
         now = self.s.clock()
-        async with self.s.reads() as uow:
-            of_card = await uow.payments.by_reference(cmd.reference)
-        if of_card is not None and of_card.card_id is not None:
-            return await self.s.confirm_card(cmd, of_card)
         try:
             async with self.s.uow() as uow:
                 order, payment, new = await payment_requests.confirm(
@@ -81,7 +77,6 @@ class MoneyDesk:
                     amount=cmd.amount_cents,
                     now=now,
                     customer_id=cmd.customer_id,
-                    read=of_card,  # read just now: no second SELECT
                     save=False,  # saved below, once, with the dispatch's changes
                 )
                 extra = EXTRA.get(payment.kind, "")
@@ -99,6 +94,12 @@ class MoneyDesk:
                 await uow.orders.save(order, now, if_changed=True)  # unless a step just did
                 posted = await self.s.post(uow, notices) if new else []
                 await uow.commit()
+        except payment_requests.NoOrder:  # a prepaid card's payment, or no such request
+            async with self.s.reads() as uow:
+                of_card = await uow.payments.by_reference(cmd.reference)
+            if of_card is None or of_card.card_id is None:
+                raise
+            return await self.s.confirm_card(cmd, of_card)
         except (
             payment_requests.Uncreditable
         ) as late:  # the order was cancelled, or this request waived: the money goes back

@@ -58,6 +58,10 @@ class PaymentMismatch(DomainError):
     """A notification that does not match what we asked for (amount, provider)."""
 
 
+class NoOrder(DomainError):
+    """No order's payment request has the reference (a prepaid card's, or none at all)."""
+
+
 class Uncreditable(DomainError):
     """The provider says it took money for an order that takes no more (cancelled, or not
     paid in time) or for a request closed by ``/waive`` (``waived_request``): nothing is credited;
@@ -133,7 +137,6 @@ async def confirm(
     amount: int | None,
     now: datetime,
     customer_id: int | None = None,
-    read: Payment | None = None,
     save: bool = True,
 ) -> tuple[Order, Payment, bool]:
     """Credit a payment once. Returns (order, payment, newly credited).
@@ -142,18 +145,20 @@ async def confirm(
     requested (``amount=None``: the amount requested, for the sandbox); Uncreditable when the
     order was cancelled or the request closed by ``/waive`` (the caller checks with the
     provider and returns the money). A repeated notification: ``newly credited = False``.
-    ``read``: the payment as the caller just read it (before the order's lock; the claim is
-    what credits it once). ``save=False``: the caller saves the credited order, with what
-    it changes next (the dispatch), in one statement.
+    Raises NoOrder when no order's request has ``reference`` (a prepaid card's payment:
+    ``services.cards``). ``save=False``: the caller saves the credited order, with what it
+    changes next (the dispatch), in one statement.
     """
-    payment = read if read is not None else await uow.payments.by_reference(reference)
-    if payment is None or payment.kind == PaymentKind.REFUND or payment.order_id is None:
-        raise DomainError(N_("找不到这笔支付"))  # a card's payment: ``services.cards``
-    # the order read under its lock first: an expiry or a cancellation racing this
-    # notification has either committed (the order is read cancelled) or waits for this
-    # transaction
-    order = await uow.orders.get(payment.order_id, full=False, lock=True)
-    assert order is not None and order.id is not None
+    # the payment read with its order, the order under its lock: an expiry or a
+    # cancellation racing this notification has either committed (the order is read
+    # cancelled) or waits for this transaction; the claim below is what credits it once
+    found = await uow.orders.of_payment(reference)
+    if found is None:
+        raise NoOrder(N_("找不到这笔支付"))
+    order, payment = found
+    assert order.id is not None
+    if payment.kind == PaymentKind.REFUND:
+        raise DomainError(N_("找不到这笔支付"))
     if customer_id is not None and order.customer_id != customer_id:
         raise DomainError(N_("找不到这笔支付"))
     if payment.provider != provider or amount not in (None, payment.amount_cents):

@@ -150,10 +150,11 @@ async def test_paying_runs_in_one_transaction(counted):
     cost = await trips.of(user.choose("确认支付"))
     assert "支付成功" in user.text()
     assert cost["transactions"] <= 1 and cost["redis"] <= 2, cost
-    # the order read under its lock in one statement, offered as credited (its quote lines
+    # the payment request read with its order, under the order's lock, in one statement
+    # (store.order_queries.PAID_ORDER_LOCKED), offered as credited (its quote lines
     # read only for an offer; nobody is free here), each save one statement with its
     # timeline events (store.order_saves), the payment's claim with its journal
     # (store.payment_claims), the customer's previous workers read with their level, no
     # offers read for an order never dispatched before, the credited order saved once with
-    # the dispatch's changes: 10 where there were 19
-    assert cost["sql"] <= 10, cost
+    # the dispatch's changes: 8 where there were 19
+    assert cost["sql"] <= 8, cost
