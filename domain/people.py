@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import NewType
 
 from domain.rules import WorkerLevel
-from domain.text import N_, Text
+from domain.text import N_, Bilingual, Phrase, Text
 
 CustomerId = NewType("CustomerId", int)
 WorkerId = NewType("WorkerId", int)
@@ -134,6 +136,45 @@ class Worker:
     level_reviewed_at: datetime | None = None
     left_at: datetime | None = None
     id: WorkerId | None = None
+
+
+def late_arrivals_note(count: int, days: int) -> str:
+    """``Worker.review_note`` of a worker suspended for ``count`` late arrivals in ``days``
+    days: an id and numbers, put into its reader's language when shown (``review_note_text``).
+    """
+    return f"late_arrivals:{count}:{days}"
+
+
+def level_c_note(score: int) -> str:
+    """``Worker.review_note`` of a worker suspended at level C with credit score ``score``."""
+    return f"level_c:{score}"
+
+
+def _late(m: re.Match[str]) -> Text:
+    return N_("{days} 天内迟到 {count} 次", count=int(m["count"]), days=int(m["days"]))
+
+
+def _level_c(m: re.Match[str]) -> Text:
+    return N_("C 级(信用分 {score}),需重新培训", score=int(m["score"]))
+
+
+REVIEW_NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Text]], ...] = (
+    (re.compile(r"late_arrivals:(?P<count>\d+):(?P<days>\d+)"), _late),
+    (re.compile(r"level_c:(?P<score>\d+)"), _level_c),
+    # as rows written before the notes were ids read: in English, in Chinese
+    (re.compile(r"(?P<count>\d+) late arrivals in (?P<days>\d+) days"), _late),
+    (re.compile(r"C 级\(信用分 (?P<score>\d+)\),需重新培训"), _level_c),
+)
+"""The review notes daojia writes itself, by what they look like stored, as their phrases."""
+
+
+def review_note_text(note: str) -> Phrase:
+    """A worker's ``review_note`` as a phrase: one daojia wrote (``late_arrivals_note``,
+    ``level_c_note``) in the reader's language, an admin's own reason as they wrote it."""
+    for pattern, phrase in REVIEW_NOTES:
+        if found := pattern.fullmatch(note):
+            return phrase(found)
+    return Bilingual(note, note)
 
 
 @dataclass

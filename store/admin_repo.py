@@ -16,10 +16,9 @@ from domain.admin import AdminGrant
 from domain.lifecycle import OrderStatus
 from domain.oversight import Attention, Flag, LoyaltyStats, OrderBrief, PeriodStats, PriceChange
 from store import loyalty_reports_repo
-from store.money_reports_repo import NET_PAID
 from store.prepared import fetch
 from store.quality_reports_repo import QualityReports
-from store.reports_repo import BOOKED, ReportsRepository
+from store.reports_repo import BOOKED, GMV, ReportsRepository
 from store.tables import (
     AddressRow,
     AdminRow,
@@ -180,8 +179,9 @@ class AdminReports:
 
     async def stats(self, start: datetime, end: datetime) -> PeriodStats:
         """The orders created in [start, end) and what became of them. ``booked``: those
-        paid (``BOOKED``); GMV: what customers paid on them less what was refunded (so far),
-        neither the list price of an order refunded in full nor a balance still unpaid."""
+        paid (``BOOKED``); GMV (``GMV``, as on the dashboard): what customers paid on them less
+        what was refunded (so far), neither the list price of an order refunded in full nor a
+        balance still unpaid."""
         created = (col(OrderRow.created_at) >= start, col(OrderRow.created_at) < end)
         by_status = await self._s.exec(
             select(OrderRow.status, func.count())
@@ -189,7 +189,7 @@ class AdminReports:
             .group_by(col(OrderRow.status))
         )
         booked = await self._s.exec(
-            select(OrderRow.status, func.count(), func.coalesce(func.sum(NET_PAID), 0))
+            select(OrderRow.status, func.count(), GMV)
             .where(*created, BOOKED)
             .group_by(col(OrderRow.status))
         )

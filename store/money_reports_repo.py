@@ -17,10 +17,6 @@ from store.tables import LedgerEntryRow, OrderRow, WithdrawalRow
 
 WORKER_PAYABLE = "worker_payable:"
 SETTLEMENT_JOURNAL = "settle:"
-NET_PAID = col(OrderRow.paid_cents) - col(OrderRow.refunded_cents)
-"""An order's share of GMV (``/stats``): what its customer paid less what was refunded to
-them — not its price, so an order refunded in full adds nothing and a balance not yet paid
-is not counted until it is."""
 
 
 @dataclass(frozen=True, slots=True)

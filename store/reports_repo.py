@@ -33,7 +33,15 @@ BOOKED = and_(
     col(OrderRow.status).not_in([S.QUOTED.value, S.AWAITING_PAYMENT.value]),
     or_(col(OrderRow.status) != S.CANCELLED.value, col(OrderRow.paid_cents) > 0),
 )
-"""Orders that count as demand and GMV: paid (or past payment), even if refunded later."""
+"""Orders that count as demand (booked, 成交): paid (or past payment), even if refunded later.
+Their GMV is ``GMV``, so a refund lowers GMV without taking the order out of demand."""
+NET_PAID = col(OrderRow.paid_cents) - col(OrderRow.refunded_cents)
+"""An order's share of GMV: what its customer paid less what was refunded to them — not its
+price, so an order refunded in full adds nothing and a balance not yet paid is not counted
+until it is."""
+GMV = func.coalesce(func.sum(NET_PAID), 0)
+"""The GMV (fen) of the ``BOOKED`` orders a query selects, the sum of their ``NET_PAID``: the
+one definition behind every GMV shown (``/stats``, the dashboard's trend)."""
 
 
 class quarter_hour(FunctionElement[int]):  # noqa: N801 - an SQL function, named like one
@@ -98,6 +106,7 @@ class DayTotal:
     day: date
     orders: int
     gmv_cents: int
+    """``GMV``: what was paid on those orders less what was refunded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,12 +204,13 @@ class ReportsRepository:
         return sorted(out, key=lambda s: s.since)
 
     async def per_day(self, first: date, last: date, tz: ZoneInfo) -> list[DayTotal]:
-        """Orders booked (by creation time) and their GMV per business day, ``first``..``last``
-        inclusive, days without orders included."""
+        """Orders booked (by creation time) and their GMV (``GMV``: paid less refunded, as in
+        ``/stats``) per business day, ``first``..``last`` inclusive, days without orders
+        included."""
         days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
         slot = quarter_hour(OrderRow.created_at)
         rows = await self._s.exec(
-            select(slot, func.count(), func.coalesce(func.sum(OrderRow.total_cents), 0))
+            select(slot, func.count(), GMV)
             .where(*_created_on(first, last, tz), BOOKED)
             .group_by(slot)
         )

@@ -111,7 +111,7 @@ def worker(ctx: Ctx, conv: Conversation, r: WorkerShown) -> Outcome:
                 skills=skills,
                 districts=" ".join(r.districts),
                 radius_m=r.radius_m // 1000,
-                note=r.note,
+                note=r.note.get(conv.lang),
             )
         )
     ]

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from conversations.events import Result
 from domain.people import CHANNEL_TEXT, WorkerStatus
 from domain.rules import WorkerLevel
-from domain.text import Bilingual, Text, named
+from domain.text import Bilingual, Phrase, Text, named
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +61,8 @@ class WorkerShown(Result):
     districts: tuple[str, ...]
     radius_m: int
     level: WorkerLevel
-    note: str
+    note: Phrase
+    """Why they were suspended or reviewed as they were (``domain.people.review_note_text``)."""
     documents: tuple[WorkerDocument, ...]
     payout: Text | None = None
     """Their payout account, masked (``招商银行 尾号 1234``); None: none yet."""

@@ -34,7 +34,7 @@ from domain.insurance import PolicyStatus
 from domain.lifecycle import ActorKind
 from domain.orders import Order
 from domain.payments import PaymentKind, PaymentStatus
-from domain.people import WorkerStatus
+from domain.people import WorkerStatus, review_note_text
 from domain.ports import Reads
 from domain.privacy import mask_address, mask_phone
 from domain.text import N_
@@ -225,7 +225,7 @@ class AdminDesk:
                 districts=tuple(worker.area.districts),
                 radius_m=worker.area.radius_m,
                 level=worker.level,
-                note=worker.review_note,
+                note=review_note_text(worker.review_note),
                 documents=documents,
                 payout=account.masked() if account else None,
             )

@@ -24,7 +24,7 @@ from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.media import JobPhoto, PhotoKind
 from domain.money import format_yuan
 from domain.orders import SYSTEM, Actor, Order
-from domain.people import GeoPoint, Worker, WorkerStatus
+from domain.people import GeoPoint, Worker, WorkerStatus, late_arrivals_note
 from domain.ports import UnitOfWork
 from domain.rules import Rules
 from domain.text import N_
@@ -172,7 +172,7 @@ async def _arrive(
     count = await uow.orders.late_arrivals(worker.id, since, lr.grace_minutes) + 1
     if count >= lr.suspend_after and worker.status == WorkerStatus.APPROVED:
         worker.status, worker.online = WorkerStatus.SUSPENDED, False
-        worker.review_note = f"{count} late arrivals in {lr.window_days} days"
+        worker.review_note = late_arrivals_note(count, lr.window_days)
         await uow.workers.save(worker)
         notices += [
             to_worker(worker.id, "suspended_for_lateness", count=count, days=lr.window_days),

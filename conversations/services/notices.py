@@ -62,7 +62,7 @@ EVENTS: dict[str, frozenset[str]] = {
         "waived_payment_returned": "number amount",
         "refund_by_hand_admin": "amount reference note",
         "settled": "number earn",
-        "withdrawal_to_approve_admin": "withdrawal_id worker_id amount",
+        "withdrawal_to_approve_admin": "withdrawal_id worker worker_id amount",
         "withdrawal_paid": "amount",
         "deposit_held": "number amount held target",
         "deposit_charged": "number amount held",
@@ -70,7 +70,7 @@ EVENTS: dict[str, frozenset[str]] = {
         "worker_left": "amount days",
         "withdrawal_refused": "amount reason",
         "withdrawal_failed": "amount reason",
-        "withdrawal_failed_admin": "withdrawal_id worker_id amount reason detail",
+        "withdrawal_failed_admin": "withdrawal_id worker worker_id amount reason detail",
         "daily_report_admin": "report",
         # membership
         "points_credited": "number points balance reason months",

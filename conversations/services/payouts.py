@@ -148,6 +148,7 @@ class PayoutDesk:
                     )
                 )
                 reason = (outcome.reason or FailReason.OTHER).value
+                worker = await uow.workers.get(w.worker_id)
                 notices = [
                     to_worker(
                         w.worker_id, "withdrawal_failed", amount=w.amount_cents, reason=reason
@@ -157,6 +158,7 @@ class PayoutDesk:
                         "owner",
                         "finance",
                         withdrawal_id=w.id,
+                        worker=worker.name if worker is not None else "",
                         worker_id=w.worker_id,
                         amount=w.amount_cents,
                         reason=reason,

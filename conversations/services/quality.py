@@ -11,10 +11,9 @@ from zoneinfo import ZoneInfo
 
 from conversations.services.notices import Notice, to_admins, to_worker
 from domain.credit import credit, spot_check_count
-from domain.people import Worker, WorkerStatus
+from domain.people import Worker, WorkerStatus, level_c_note
 from domain.ports import UnitOfWork
 from domain.rules import Rules, WorkerLevel
-from domain.text import N_
 
 _random = random.SystemRandom()
 
@@ -72,7 +71,7 @@ async def recalculate_levels(
         w.level_reviewed_at = now
         if suspend:
             w.status, w.online = WorkerStatus.SUSPENDED, False
-            w.review_note = N_("C 级(信用分 {score}),需重新培训", score=result.score).get("zh")
+            w.review_note = level_c_note(result.score)
         await uow.workers.save(w)
         if new != old:
             change = LevelChange(

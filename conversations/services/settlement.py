@@ -142,12 +142,14 @@ async def request_withdrawal(
     if auto:
         await uow.withdrawals.decide(w, [WithdrawalStatus.APPROVED])
         return w, []
+    worker = await uow.workers.get(worker_id)
     return w, [
         to_admins(
             "withdrawal_to_approve_admin",
             "owner",
             "finance",
             withdrawal_id=w.id,
+            worker=worker.name if worker is not None else "",
             worker_id=worker_id,
             amount=amount,
         )

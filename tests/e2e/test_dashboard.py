@@ -72,7 +72,8 @@ def shown(html: str) -> set[str]:
 
 
 def expected_trend(seeded: Seeded) -> tuple[list[int], list[int]]:
-    """Orders and GMV (fen) per business day over the last 14 days, from what was seeded."""
+    """Orders and GMV (fen: paid less refunded, as in ``/stats``) per business day over the last
+    14 days, from what was seeded."""
     today = NOW.astimezone(TZ).date()
     days = [today - timedelta(days=13 - i) for i in range(14)]
     orders: Counter[date] = Counter()
@@ -81,7 +82,7 @@ def expected_trend(seeded: Seeded) -> tuple[list[int], list[int]]:
         day = order.created_at.astimezone(TZ).date()
         if order.paid_cents:
             orders[day] += 1
-            gmv[day] += order.total_cents
+            gmv[day] += order.paid_cents - order.refunded_cents
     return [orders[d] for d in days], [gmv[d] for d in days]
 
 

@@ -3,6 +3,7 @@
 import pytest
 
 from domain.commands import AutoConfirm, ExpireOffers
+from domain.people import late_arrivals_note
 from tests.e2e.helpers import (
     HOME,
     Clock,
@@ -106,7 +107,7 @@ async def test_late_arrival_is_recorded_and_the_third_in_30_days_suspends(
     tg, fake_telegram, clock
 ):
     app, client = tg
-    await seed_worker(app, channel="telegram", user_id="600002", center=HOME)
+    worker_id = await seed_worker(app, channel="telegram", user_id="600002", center=HOME)
     worker = TelegramUser(client, fake_telegram, 600002)
     for i in range(3):
         customer = TelegramUser(client, fake_telegram, 600200 + i)
@@ -121,6 +122,11 @@ async def test_late_arrival_is_recorded_and_the_third_in_30_days_suspends(
     assert any("已暂停,请审核" in m.get("text", "") for m in fake_telegram.sent(990099))
     await worker.say("/online")
     assert "账号已暂停" in worker.text()
+    owner = TelegramUser(client, fake_telegram, 990099)
+    await owner.say(f"/worker {worker_id}")
+    assert owner.text().endswith("\n30 天内迟到 3 次"), owner.text()  # not in English
+    async with app[DATABASE].uow() as uow:  # stored as an id, read in any language
+        assert (await uow.workers.get(worker_id)).review_note == late_arrivals_note(3, 30)
 
 
 async def test_a_busy_worker_can_transfer_and_earns_ten_percent(tg, fake_telegram, clock):

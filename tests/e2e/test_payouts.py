@@ -264,6 +264,7 @@ async def test_a_refused_transfer_gives_the_money_back_and_tells_the_worker_why(
     assert "已退回您的余额" in told
     alert = fake_telegram.sent(FINANCE)[-1]["text"]
     assert "打款失败" in alert and "户名不符" in alert and CARD not in alert
+    assert f"师傅 测试师傅(ID {worker_id})" in alert, alert
     assert await books(app, worker_id) == (100_000, 0, 0)
     [w] = await withdrawals(app, worker_id)
     assert w.status == WithdrawalStatus.FAILED and "户名不符" in w.note

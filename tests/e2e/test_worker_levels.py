@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from domain.people import WorkerStatus
+from domain.people import WorkerStatus, level_c_note
 from domain.rules import WorkerLevel
 from tests.e2e.helpers import Clock, TelegramUser, seed_worker, telegram_app
 from tests.integration.test_quality import complaint, job
@@ -66,6 +66,7 @@ async def test_a_perfect_score_over_too_few_jobs_neither_demotes_nor_suspends(
     assert (await worker(app, rising)).status == WorkerStatus.APPROVED
     sun = await worker(app, falling)
     assert sun.status == WorkerStatus.SUSPENDED and sun.level == WorkerLevel.C
+    assert sun.review_note == level_c_note(sun.credit_score)  # an id, read in any language
 
     await ops.say(f"/worker {new}")
     assert "retraining" not in ops.text() and "状态:" in ops.text()

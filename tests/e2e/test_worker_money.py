@@ -143,7 +143,8 @@ async def test_large_withdrawals_need_finance_and_a_refusal_gives_the_money_back
     await worker.say("/withdraw 2000")
     assert "财务批准后打款到招商银行 尾号 5576" in worker.text()
     finance = TelegramUser(client, fake_telegram, FINANCE)
-    assert "/payout" in fake_telegram.sent(FINANCE)[-1]["text"]
+    alert = fake_telegram.sent(FINANCE)[-1]["text"]
+    assert "/payout" in alert and f"师傅 测试师傅(ID {worker_id})" in alert, alert
     await finance.say("/withdrawals")
     wid = finance.text().split(".")[0]
     await finance.say(f"/reject_withdrawal {wid} 银行信息有误")

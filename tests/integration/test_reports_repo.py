@@ -2,23 +2,26 @@
 
 Reports add up the whole database, so the data set gets databases of its own: a copy of a
 migrated SQLite file, and a PostgreSQL database cloned from a migrated template.
-The expected figures are worked out here from what ``tests.dashboard_seed`` recorded.
+The expected figures are worked out here from what ``tests.dashboard_seed`` recorded; the GMV
+test writes its few orders to the shared test database instead, on a business day of its own.
 """
 
 from __future__ import annotations
 
 import asyncio
+import secrets
 import shutil
 import uuid
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from domain.ledger import Split
-from domain.lifecycle import OrderStatus
+from domain.lifecycle import Action, ActorKind, OrderStatus
+from domain.orders import SYSTEM, Actor, Order
 from store import migrate
 from store.crypto import PiiCipher, decode_key
 from store.db import create_engine
@@ -28,6 +31,7 @@ from store.reports_repo import ReportsRepository, Stuck, day_bounds
 from store.uow import Database
 from tests.conftest import PG_URL, unavailable
 from tests.dashboard_seed import NOW, RULES, TZ, Seeded, local, seed
+from tests.integration.test_repositories import new_customer, new_order
 
 TODAY = NOW.astimezone(TZ).date()
 ACCEPT_WITHIN = timedelta(seconds=RULES.dispatch.offer_timeout_s)
@@ -97,7 +101,8 @@ def local_day(at: datetime) -> date:
 
 
 def booked(seeded: Seeded) -> dict[str, object]:
-    """The seeded orders that count as demand and GMV (every one of them was paid)."""
+    """The seeded orders that count as demand (every one of them was paid; one, ``d5b``, was
+    refunded in full: demand, but no GMV)."""
     return {k: o for k, o in seeded.orders.items() if o.paid_cents > 0}
 
 
@@ -157,7 +162,7 @@ async def test_orders_and_gmv_per_business_day_use_the_business_timezone(db):
         day = local_day(order.created_at)
         if first <= day <= TODAY:
             expected_orders[day] += 1
-            expected_gmv[day] += order.total_cents
+            expected_gmv[day] += order.paid_cents - order.refunded_cents  # d5b: 0
     assert [d.day for d in days] == [first + timedelta(days=i) for i in range(14)]
     assert {d.day: d.orders for d in days if d.orders} == expected_orders
     assert {d.day: d.gmv_cents for d in days if d.gmv_cents} == expected_gmv
@@ -165,6 +170,54 @@ async def test_orders_and_gmv_per_business_day_use_the_business_timezone(db):
     midnight = seeded.orders["t_midnight"]
     assert midnight.created_at.date() < TODAY
     assert days[-1].orders == expected_orders[TODAY] and expected_orders[TODAY] == 6
+
+
+async def _order_that_was(database, customer, day: date, fate: str) -> Order:
+    """An order created on business day ``day`` and moved to ``fate``; money as it would be."""
+    at = datetime.combine(day, time(10), tzinfo=TZ)
+    customer_actor = Actor(ActorKind.CUSTOMER, str(customer.id))
+    order = await new_order(database, customer)
+    async with database.uow() as uow:
+        o = await uow.orders.get(order.id)
+        o.created_at = at
+        o.apply(Action.REQUEST_PAYMENT, customer_actor, at)
+        if fate != "awaiting":
+            o.apply(Action.PAY, SYSTEM, at)
+            o.paid_cents = o.total_cents
+            o.apply(Action.DISPATCH, SYSTEM, at)
+        if fate == "partly_refunded":  # e.g. an after-sales refund of part of the price
+            o.refunded_cents = 3_000
+        elif fate == "balance_due":  # a surcharge added to the price, not paid yet
+            o.total_cents += 5_000
+        elif fate == "refunded":
+            o.apply(Action.CANCEL, customer_actor, at)
+            o.apply(Action.REFUND, SYSTEM, at)
+            o.refunded_cents = o.paid_cents
+        await uow.orders.save(o, at)
+        await uow.commit()
+    return o
+
+
+async def test_gmv_per_day_is_what_was_paid_less_refunds_as_in_stats(database):
+    """The trend's GMV is ``/stats``' GMV: an order paid then partly refunded adds what was
+    kept, a balance not paid yet adds nothing, an order refunded in full adds nothing (but is
+    still booked), an order awaiting payment is not booked at all. On SQLite and PostgreSQL."""
+    # a business day of its own, far from other tests' orders (theirs: 2031-2040 at most)
+    day = date(2045, 1, 1) + timedelta(days=secrets.randbelow(3650))
+    customer = await new_customer(database)
+    fates = ("partly_refunded", "balance_due", "refunded", "awaiting")
+    orders = {fate: await _order_that_was(database, customer, day, fate) for fate in fates}
+    start, end = day_bounds(day, day, TZ)
+    async with database.uow() as uow:
+        (trend,) = await ReportsRepository(uow.session).per_day(day, day, TZ)
+        stats = await uow.admin_reports.stats(start, end)
+    kept = orders["partly_refunded"]
+    balance = orders["balance_due"]
+    assert kept.paid_cents - kept.refunded_cents > 0
+    assert balance.paid_cents == balance.total_cents - 5_000
+    expected = (kept.paid_cents - 3_000) + balance.paid_cents
+    assert (trend.day, trend.orders, trend.gmv_cents) == (day, 3, expected)
+    assert (stats.booked, stats.gmv_cents) == (trend.orders, trend.gmv_cents)
 
 
 async def test_demand_is_counted_by_district_and_the_local_hour_the_service_starts(db):

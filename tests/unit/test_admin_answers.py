@@ -14,7 +14,12 @@ from conversations.results import admin_people as rp
 from domain.aftersales import ComplaintStatus
 from domain.lifecycle import OrderStatus
 from domain.oversight import PriceChange
-from domain.people import WorkerStatus
+from domain.people import (
+    WorkerStatus,
+    late_arrivals_note,
+    level_c_note,
+    review_note_text,
+)
 from domain.rules import WorkerLevel
 from domain.text import Bilingual
 from domain.withdrawals import WithdrawalStatus
@@ -177,7 +182,7 @@ def test_a_worker_comes_with_their_documents_and_a_complaint_with_its_photos():
         ("浦东",),
         5500,
         WorkerLevel.S,
-        "",
+        Bilingual("", ""),
         (
             rp.WorkerDocument("id_card", "https://m/1.jpg", date(2030, 1, 2)),
             rp.WorkerDocument("own_cert", "https://m/2.jpg", None),
@@ -208,6 +213,44 @@ def test_a_worker_comes_with_their_documents_and_a_complaint_with_its_photos():
         "Complaint 3: order #240117\nType: Late\nStatus: resolved: partial refund\n"
         "Waiting 45 min\nRefund ¥15.00"
     )
+
+
+def suspended(note: str) -> rp.WorkerShown:
+    return rp.WorkerShown(
+        7,
+        "王",
+        "13900001111",
+        WorkerStatus.SUSPENDED,
+        (),
+        (),
+        0,
+        WorkerLevel.C,
+        review_note_text(note),
+        (),
+    )
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        late_arrivals_note(3, 30),
+        "3 late arrivals in 30 days",  # a row written before the note was an id
+    ],
+)
+def test_a_suspension_for_lateness_reads_in_the_admins_language(note):
+    assert text(suspended(note), "zh").endswith("\n30 天内迟到 3 次")
+    assert text(suspended(note), "en").endswith("\n3 late arrivals in 30 days")
+
+
+@pytest.mark.parametrize("note", [level_c_note(55), "C 级(信用分 55),需重新培训"])
+def test_a_suspension_at_level_c_reads_in_the_admins_language(note):
+    assert text(suspended(note), "zh").endswith("\nC 级(信用分 55),需重新培训")
+    assert text(suspended(note), "en").endswith("\nlevel C (score 55): retraining required")
+
+
+def test_an_admins_own_reason_is_shown_as_they_wrote_it():
+    assert text(suspended("多次迟到"), "en").endswith("\n多次迟到")
+    assert text(suspended("late_arrivals: 2 times"), "zh").endswith("\nlate_arrivals: 2 times")
 
 
 def test_links_for_the_ledger_and_the_dashboard():

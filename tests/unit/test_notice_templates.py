@@ -148,3 +148,10 @@ def test_a_templates_file_naming_an_event_no_longer_sent_still_loads(tmp_path, c
     )
     assert set(load_templates(older)) == {"settled"}
     assert "complaint_received is no longer sent" in caplog.text
+
+
+@pytest.mark.parametrize("event", ["withdrawal_to_approve_admin", "withdrawal_failed_admin"])
+@pytest.mark.parametrize(("lang", "who"), [("zh", "师傅 Li(ID 7)"), ("en", "worker Li (ID 7)")])
+def test_a_withdrawal_alert_names_the_worker_by_name_and_id(event, lang, who):
+    [alert] = TEMPLATES.render(to_admins(event, **SAMPLES[event]), "telegram", lang)
+    assert who in alert.text, alert.text
