@@ -30,7 +30,7 @@ from conversations.routing import Router, RunCommand
 from conversations.services.staff import AdminDirectory, LivePrices
 from conversations.state import Conversation
 from domain.catalog import Catalog
-from domain.commands import NoteInbound
+from domain.commands import NoteInbound, SetAdminLanguage
 from domain.queries import FindCustomer
 from domain.risk import RateVerdict, rate_verdict, rate_window
 from domain.rules import Rules
@@ -172,6 +172,8 @@ class Engine:
                 base = conv.version
                 conv.version = base + 1
                 replies = await self.process(conv, event, role, catalog)
+                if role and self.admins.heard(event.channel, event.user_id, conv.lang):
+                    await self.run(SetAdminLanguage(event.channel, event.user_id, conv.lang))
                 async with txn.unguarded():  # a failed note fails the turn: no SAVEPOINT
                     noted = await self._note(event)
                 state, answer = conv.dumps(), dump_answer(replies, conv.lang)

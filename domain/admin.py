@@ -160,6 +160,8 @@ class AdminGrant:
     channel: str
     user_id: str
     role: str
+    lang: str = "zh"
+    """The language the admin chats in (their notices are written in it)."""
 
     @property
     def key(self) -> str:

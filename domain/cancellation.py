@@ -6,9 +6,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from domain.lifecycle import Action, ActorKind, OrderStatus, next_status
-from domain.money import apply_rate, format_yuan
+from domain.money import apply_rate
 from domain.rules import CancellationRules
-from domain.text import N_, Text
+from domain.text import Phrase
+from domain.timeline_notes import (
+    cancel_deposit_note,
+    cancel_fee_note,
+    cancel_free_note,
+    cancel_late_fee_note,
+    cancel_not_taken_note,
+    cancel_unpaid_note,
+    note_phrase,
+)
 
 AFTER_ARRIVAL = frozenset({OrderStatus.ARRIVED})
 NOT_TAKEN = frozenset({OrderStatus.PAID, OrderStatus.DISPATCHING})
@@ -19,7 +28,13 @@ NOT_TAKEN = frozenset({OrderStatus.PAID, OrderStatus.DISPATCHING})
 class CancellationTerms:
     fee_cents: int
     refund_cents: int
-    reason: Text
+    note: str
+    """Why, as the order's timeline stores it (``domain.timeline_notes``: ``cancel_fee:24:20``)."""
+
+    @property
+    def reason(self) -> Phrase:
+        """Why, as the customer and the admins read it."""
+        return note_phrase(self.note)
 
 
 def cancellation_terms(
@@ -31,43 +46,33 @@ def cancellation_terms(
     now: datetime,
     rules: CancellationRules,
     actor: ActorKind = ActorKind.CUSTOMER,
+    number: int | None = None,
 ) -> CancellationTerms:
-    """What cancelling now would cost. Raises if the order cannot be cancelled by ``actor``.
+    """What cancelling now would cost. Raises if the order cannot be cancelled by ``actor``
+    (the refusal names order ``number`` when given).
 
     The fee is a share of what was paid: nothing while no worker has taken the order
     (``free_until_accepted``) or ≥ ``free_before_hours`` before the start, ``fee_bp`` down to
     ``late_before_hours``, ``late_fee_bp`` after that; once the worker has arrived the deposit
     is kept in any case.
     """
-    next_status(status, Action.CANCEL, actor)
+    next_status(status, Action.CANCEL, actor, number)
     if paid_cents <= 0:
-        return CancellationTerms(0, 0, N_("未支付,直接取消"))
+        return CancellationTerms(0, 0, cancel_unpaid_note())
     if status in NOT_TAKEN and rules.free_until_accepted:
-        return CancellationTerms(0, paid_cents, N_("还没有师傅接单,全额退款"))
+        return CancellationTerms(0, paid_cents, cancel_not_taken_note())
     before = start_at - now
     if before >= timedelta(hours=rules.free_before_hours):
         fee = 0
-        reason = N_(
-            "距开始 ≥ {free_before_hours} 小时,全额退款", free_before_hours=rules.free_before_hours
-        )
+        note = cancel_free_note(rules.free_before_hours)
     elif before >= timedelta(hours=rules.late_before_hours):
         fee = apply_rate(paid_cents, rules.fee_bp)
-        reason = N_(
-            "距开始不足 {free_before_hours} 小时,收取 {fee_bp}% 费用",
-            free_before_hours=rules.free_before_hours,
-            fee_bp=rules.fee_bp // 100,
-        )
+        note = cancel_fee_note(rules.free_before_hours, rules.fee_bp // 100)
     else:
         fee = apply_rate(paid_cents, rules.late_fee_bp)
-        reason = N_(
-            "距开始不足 {late_before_hours} 小时,收取 {late_fee_bp}% 费用",
-            late_before_hours=rules.late_before_hours,
-            late_fee_bp=rules.late_fee_bp // 100,
-        )
+        note = cancel_late_fee_note(rules.late_before_hours, rules.late_fee_bp // 100)
     if status in AFTER_ARRIVAL and rules.keep_deposit_after_arrival and deposit_cents > fee:
         fee = deposit_cents
-        reason = N_(
-            "师傅已上门,定金 {deposit_cents} 不退", deposit_cents=format_yuan(deposit_cents)
-        )
+        note = cancel_deposit_note(deposit_cents)
     fee = min(fee, paid_cents)
-    return CancellationTerms(fee, paid_cents - fee, reason)
+    return CancellationTerms(fee, paid_cents - fee, note)

@@ -182,16 +182,12 @@ def refusal(job: Job, w: Candidate, rules: DispatchRules) -> Refusal | None:
     """The first rule ``w`` fails for ``job``, or None when eligible."""
     if w.id in job.excluded:
         return Refusal.EXCLUDED
-    if w.suspended:
-        return Refusal.SUSPENDED
-    if not w.approved:
-        return Refusal.NOT_APPROVED
+    if (standing := standing_refusal(w)) is not None:
+        return standing
     if not w.online:
         return Refusal.OFFLINE
-    if job.skill not in w.skills:
-        return Refusal.SKILL
-    if (missing := credential_refusal(job, w)) is not None:
-        return missing
+    if (unfit := fit_refusal(job, w)) is not None:
+        return unfit
     if not in_area(job, w):
         return Refusal.AREA
     if w.jobs_that_day >= w.daily_cap:
@@ -201,6 +197,31 @@ def refusal(job: Job, w: Candidate, rules: DispatchRules) -> Refusal | None:
         if job.start_at < b.end_at + buffer and b.start_at < job.end_at + buffer:
             return Refusal.OVERLAP
     return None
+
+
+def manual_refusal(job: Job, w: Candidate) -> Refusal | None:
+    """The first rule ``w`` fails for ``job`` that an admin giving it by hand (``/assign``,
+    ``/reassign``) cannot override: suspended, not approved, no skill for it, a document it
+    needs missing or expiring. Where they are, being offline, the day's cap and having
+    declined it are dispatch's choices, which the admin makes instead; a clashing job is
+    checked apart (the clashing order is named)."""
+    return standing_refusal(w) or fit_refusal(job, w)
+
+
+def standing_refusal(w: Candidate) -> Refusal | None:
+    """Whether ``w`` may work at all: suspended, or not (yet) approved."""
+    if w.suspended:
+        return Refusal.SUSPENDED
+    if not w.approved:
+        return Refusal.NOT_APPROVED
+    return None
+
+
+def fit_refusal(job: Job, w: Candidate) -> Refusal | None:
+    """Whether ``w`` can do ``job``: its skill, then the documents it needs."""
+    if job.skill not in w.skills:
+        return Refusal.SKILL
+    return credential_refusal(job, w)
 
 
 def credential_refusal(job: Job, w: Candidate) -> Refusal | None:

@@ -7,9 +7,11 @@ from zoneinfo import ZoneInfo
 
 from domain.errors import DomainError
 from domain.geo import distance_m
+from domain.lifecycle import STATUS_TEXT, OrderStatus
+from domain.media import PhotoKind
 from domain.people import GeoPoint
 from domain.rules import ExecutionRules, LatenessRules
-from domain.text import N_
+from domain.text import N_, Text
 
 
 class TooFar(DomainError):
@@ -49,6 +51,33 @@ def check_not_early(
     if check_in:
         raise TooEarly(N_("还没到打卡时间:最早 {when} 可以打卡", when=when))
     raise TooEarly(N_("还没到出发时间:最早 {when} 可以出发", when=when))
+
+
+PHOTO_STATUSES: dict[PhotoKind, frozenset[OrderStatus]] = {
+    PhotoKind.DOOR: frozenset({OrderStatus.ON_THE_WAY}),
+    PhotoKind.BEFORE: frozenset({OrderStatus.ARRIVED, OrderStatus.IN_SERVICE}),
+    PhotoKind.AFTER: frozenset({OrderStatus.IN_SERVICE}),
+    PhotoKind.SURCHARGE: frozenset({OrderStatus.ARRIVED, OrderStatus.IN_SERVICE}),
+}
+"""When each kind of job photo may be added (the first before photo starts the service)."""
+
+
+def photo_refusal(
+    status: OrderStatus, kind: PhotoKind, number: int, *, checked_in: bool = True
+) -> Text | None:
+    """Why a ``kind`` photo cannot be added to order ``number`` now, or None when it can:
+    said when the worker asks to send photos, and again when one arrives."""
+    if status in PHOTO_STATUSES[kind] and (kind != PhotoKind.DOOR or checked_in):
+        return None
+    if status in (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY):  # not at the door yet
+        return N_("订单 #{number} 现在不能上传这类照片(请先打卡)", number=number)
+    if status == OrderStatus.ARRIVED:  # after photos come once the service has started
+        return N_("订单 #{number} 还没有服务前照片,请先上传服务前照片。", number=number)
+    return N_(
+        "订单 #{number} 现在是「{status}」,不能上传照片。",
+        number=number,
+        status=STATUS_TEXT[status],
+    )
 
 
 def visit_code_matches(expected: str, given: str) -> bool:

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
 
-from domain.gazetteer_data import CITIES, District
+from domain.gazetteer_data import CITIES, PINYIN, District
 from domain.geo import Located, distance_m
 from domain.people import Address, GeoPoint
 
@@ -80,6 +80,34 @@ def known_district(name: str, city_hint: str = DEFAULT_CITY) -> str:
     """The official name of a district written as ``name`` (``徐汇``, ``闸北区``), or ""."""
     found = _district(normalise(name), CITIES.get(_short_city(city_hint), ()))
     return found[0].name if found else ""
+
+
+_NOT_LETTERS = re.compile(r"[^a-z]")
+_ENGLISH_SUFFIX = re.compile(r"(?:district|newarea|newdistrict)$")
+_SUFFIXES = ("新区", "区", "去", "曲", "县")
+
+
+def district_named(word: str, city_hint: str = DEFAULT_CITY) -> str:
+    """The official name of the district ``word`` names and nothing else — its name
+    (``徐汇区``), one people write for it (``徐汇``, ``闸北``, ``徐汇去``) or its pinyin
+    (``Xuhui``, ``Xuhui District``, ``Jing'an``) — or "". Unlike ``known_district``, neither a
+    place inside a district nor a longer text counts: a worker's area is what they named."""
+    districts = CITIES.get(_short_city(city_hint), ())
+    text = normalise(word)
+    latin = _NOT_LETTERS.sub("", text.casefold())
+    if latin:
+        latin = _ENGLISH_SUFFIX.sub("", latin) or latin
+        for d in districts:
+            if latin == _NOT_LETTERS.sub("", PINYIN.get(d.name, "").casefold()):
+                return d.name
+        return ""
+    stem = next((text.removesuffix(s) for s in _SUFFIXES if text.endswith(s)), text)
+    for d in districts:
+        if text == d.name or stem == d.name.removesuffix("新区").removesuffix("区"):
+            return d.name
+        if stem in d.aliases or text in d.aliases:
+            return d.name
+    return ""
 
 
 def _short_city(name: str) -> str:

@@ -181,3 +181,24 @@ SHANGHAI = (
 
 CITIES: dict[str, tuple[District, ...]] = {"上海": SHANGHAI}
 """By the city's short name (``上海``; ``上海市`` in text)."""
+
+PINYIN: dict[str, str] = {
+    "黄浦区": "Huangpu",
+    "徐汇区": "Xuhui",
+    "长宁区": "Changning",
+    "静安区": "Jing'an",
+    "普陀区": "Putuo",
+    "虹口区": "Hongkou",
+    "杨浦区": "Yangpu",
+    "闵行区": "Minhang",
+    "宝山区": "Baoshan",
+    "嘉定区": "Jiading",
+    "浦东新区": "Pudong",
+    "金山区": "Jinshan",
+    "松江区": "Songjiang",
+    "青浦区": "Qingpu",
+    "奉贤区": "Fengxian",
+    "崇明区": "Chongming",
+}
+"""Each district's name in pinyin, as English writes it (``Xuhui District``, ``Pudong New
+Area``): what a worker writing English types for it. Not used to read addresses."""

@@ -149,34 +149,75 @@ def allowed_actions(status: OrderStatus, actor: ActorKind | None = None) -> list
     ]
 
 
-def next_status(status: OrderStatus, action: Action, actor: ActorKind) -> OrderStatus:
+FORWARD = (
+    S.QUOTED,
+    S.AWAITING_PAYMENT,
+    S.PAID,
+    S.DISPATCHING,
+    S.ACCEPTED,
+    S.ON_THE_WAY,
+    S.ARRIVED,
+    S.IN_SERVICE,
+    S.FINISHED,
+    S.CONFIRMED,
+    S.SETTLED,
+)
+"""The statuses of an order that goes well, in order: an action that moves forward on it
+and is asked for once the order is past its target was done already (a second 出发)."""
+
+
+def _already_done(status: OrderStatus, action: Action) -> bool:
+    """Whether the order is at or past where ``action`` would have moved it forward."""
+    if status not in FORWARD:
+        return False
+    here = FORWARD.index(status)
+    return any(
+        a == action
+        and source in FORWARD
+        and target in FORWARD
+        and FORWARD.index(source) < FORWARD.index(target) <= here
+        for (source, a), (target, _) in TRANSITIONS.items()
+    )
+
+
+def refusal(
+    status: OrderStatus, action: Action, actor: ActorKind, number: int | None = None
+) -> Text:
+    """Why ``action`` is not possible now, said to ``actor`` in a sentence: already done, or
+    not from this status; then what *this* actor may do instead, when anything."""
+    fields = {"status": STATUS_TEXT[status], "action": ACTION_TEXT[action]}
+    if _already_done(status, action):
+        reason = (
+            N_("订单 #{number} 现在是「{status}」,无需再{action}。", number=number, **fields)
+            if number is not None
+            else N_("订单现在是「{status}」,无需再{action}。", **fields)
+        )
+    else:
+        reason = (
+            N_("订单 #{number} 现在是「{status}」,不能{action}。", number=number, **fields)
+            if number is not None
+            else N_("订单现在是「{status}」,不能{action}。", **fields)
+        )
+    possible = allowed_actions(status, actor)  # only what the reader may do, if anything
+    if not possible:
+        return reason
+    options = Bilingual(
+        "、".join(ACTION_TEXT[a].get("zh") for a in possible),
+        ", ".join(ACTION_TEXT[a].get("en") for a in possible),
+    )
+    return N_("{reason}您可以:{options}。", reason=reason, options=options)
+
+
+def next_status(
+    status: OrderStatus, action: Action, actor: ActorKind, number: int | None = None
+) -> OrderStatus:
     """The status after ``action``; raises InvalidTransition or NotPermitted with a clear reason.
 
-    The message is bilingual so it can be shown as is.
+    The message is bilingual so it can be shown as is; ``number`` names the order in it.
     """
     entry = TRANSITIONS.get((status, action))
     if entry is None:
-        possible = allowed_actions(status)
-        if not possible:  # a closed order: nothing to offer instead
-            raise InvalidTransition(
-                N_(
-                    "订单{status},不能{action}。",
-                    status=STATUS_TEXT[status],
-                    action=ACTION_TEXT[action],
-                )
-            )
-        options = Bilingual(
-            "、".join(ACTION_TEXT[a].get("zh") for a in possible) or "无",
-            ", ".join(ACTION_TEXT[a].get("en") for a in possible) or "nothing",
-        )
-        raise InvalidTransition(
-            N_(
-                "订单{status},不能{action}(可以:{options})",
-                options=options,
-                status=STATUS_TEXT[status],
-                action=ACTION_TEXT[action],
-            )
-        )
+        raise InvalidTransition(refusal(status, action, actor, number))
     target, actors = entry
     if actor not in actors:
         allowed = sorted(actors)

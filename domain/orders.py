@@ -190,7 +190,7 @@ class Order:
         """Move the order by ``action``; refuses illegal moves and records the timeline."""
         if at.tzinfo is None:
             raise DomainError("event time must carry a timezone")
-        target = next_status(self.status, action, actor.kind)
+        target = next_status(self.status, action, actor.kind, self.number)
         event = OrderEvent(self.status, target, action, actor, at, note)
         self.timeline.append(event)
         self.events.append(StatusChanged(self.number, self.status, target, action, actor, at))

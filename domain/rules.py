@@ -149,6 +149,8 @@ class CouponRules:
     """The birthday coupon is given this many days before the birthday (0: on the day)."""
     birthday_change_days: int = 365
     """A birthday once given may be changed again only after this many days."""
+    issue_max_cents: int = 50_000
+    """The most one coupon an admin gives by hand (``/coupon issue``) may be worth."""
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,12 @@ def named(table: Mapping[str, Phrase], key: str, lang: str) -> str:
     return text.get(lang) if text is not None else key.replace("_", " ")
 
 
+def listed(parts: Iterable[str], lang: str) -> str:
+    """``parts`` as one list in ``lang``: 日常保洁、育儿嫂 in Chinese (the enumeration comma),
+    "Daily cleaning, Nanny" in English."""
+    return (", " if lang == Lang.EN else "、").join(parts)
+
+
 def bilingual(phrase: Phrase) -> Bilingual:
     """``phrase`` written out in both languages (to keep as data: a state, a stored row)."""
     if isinstance(phrase, Bilingual):

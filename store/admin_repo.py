@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import case, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -18,7 +18,7 @@ from domain.oversight import Attention, Flag, LoyaltyStats, OrderBrief, PeriodSt
 from store import loyalty_reports_repo
 from store.prepared import fetch
 from store.quality_reports_repo import QualityReports
-from store.reports_repo import BOOKED, GMV, ReportsRepository
+from store.reports_repo import BOOKED, GMV, SERVED, ReportsRepository
 from store.tables import (
     AddressRow,
     AdminRow,
@@ -33,8 +33,9 @@ from store.tables import (
 )
 
 S = OrderStatus
-COMPLETED = (S.FINISHED.value, S.CONFIRMED.value, S.SETTLED.value)
 CANCELLED = (S.CANCELLED.value, S.REFUNDED.value)
+"""Ended without service: cancelled, or refunded (``SERVED`` tells a job refunded after it was
+done, which counts as completed)."""
 
 
 class AdminRepository:
@@ -45,14 +46,14 @@ class AdminRepository:
 
     async def all(self) -> list[AdminGrant]:
         rows = await self._s.exec(select(AdminRow).order_by(col(AdminRow.id)))
-        return [AdminGrant(r.channel, r.user_id, r.role) for r in rows.all()]
+        return [AdminGrant(r.channel, r.user_id, r.role, r.lang) for r in rows.all()]
 
     async def get(self, channel: str, user_id: str) -> AdminGrant | None:
         rows = await self._s.exec(
             select(AdminRow).where(AdminRow.channel == channel, AdminRow.user_id == user_id)
         )
         row = rows.first()
-        return AdminGrant(row.channel, row.user_id, row.role) if row else None
+        return AdminGrant(row.channel, row.user_id, row.role, row.lang) if row else None
 
     async def put(self, grant: AdminGrant, by: str, at: datetime) -> None:
         """Add the admin, or change their role."""
@@ -75,6 +76,13 @@ class AdminRepository:
             )
         )
         return bool(result.rowcount)
+
+    async def set_lang(self, channel: str, user_id: str, lang: str) -> None:
+        await self._s.exec(
+            update(AdminRow)
+            .where(col(AdminRow.channel) == channel, col(AdminRow.user_id) == user_id)
+            .values(lang=lang)
+        )
 
 
 _CURRENT_PRICES = select(PriceChangeRow.item_id, PriceChangeRow.new_cents).where(
@@ -181,7 +189,9 @@ class AdminReports:
         """The orders created in [start, end) and what became of them. ``booked``: those
         paid (``BOOKED``); GMV (``GMV``, as on the dashboard): what customers paid on them less
         what was refunded (so far), neither the list price of an order refunded in full nor a
-        balance still unpaid."""
+        balance still unpaid. Completed: the booked ones served (``SERVED``, as the dashboard's
+        jobs done), refunded since or not; cancelled: the others that ended cancelled or
+        refunded."""
         created = (col(OrderRow.created_at) >= start, col(OrderRow.created_at) < end)
         by_status = await self._s.exec(
             select(OrderRow.status, func.count())
@@ -194,6 +204,13 @@ class AdminReports:
             .group_by(col(OrderRow.status))
         )
         counts = {status: (int(n), int(total)) for status, n, total in booked.all()}
+        ended, served = (
+            await self._s.exec(
+                select(func.count(), func.coalesce(func.sum(case((SERVED, 1), else_=0)), 0)).where(
+                    *created, BOOKED, or_(SERVED, col(OrderRow.status).in_(CANCELLED))
+                )
+            )
+        ).one()
         paid_at = func.min(OrderEventRow.at)
         accepted = await self._s.exec(
             select(OrderRow.accepted_at, paid_at)
@@ -225,8 +242,8 @@ class AdminReports:
             booked=sum(n for n, _ in counts.values()),
             gmv_cents=sum(total for _, total in counts.values()),
             accept_seconds=waits,
-            completed=sum(counts.get(s, (0, 0))[0] for s in COMPLETED),
-            cancelled=sum(counts.get(s, (0, 0))[0] for s in CANCELLED),
+            completed=int(served),
+            cancelled=int(ended) - int(served),
             complaints=complaints,
             new_customers=customers,
         )

@@ -11,11 +11,11 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from domain.lifecycle import OrderStatus
+from domain import credit
 from domain.people import WorkerStatus
+from store.reports_repo import SERVED
 from store.tables import ComplaintRow, OrderRow, WorkerRow
 
-COMPLETED = (OrderStatus.FINISHED.value, OrderStatus.CONFIRMED.value, OrderStatus.SETTLED.value)
 ROSTER = (WorkerStatus.APPROVED.value, WorkerStatus.SUSPENDED.value)
 
 
@@ -26,9 +26,16 @@ class WorkerLine:
     status: str
     level: str
     rating_x100: int
-    complaint_rate_bp: int
     complaints: int
     completed: int
+
+    @property
+    def complaint_rate_bp(self) -> int | None:
+        """Complaints per job done, from the two counts shown beside it (not the rate the last
+        ``/levels`` stored, which lags behind them); None before any job is done."""
+        return (
+            credit.complaint_rate_bp(self.complaints, self.completed) if self.completed else None
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +54,8 @@ class QualityReports:
         self._s = session
 
     async def workers(self, limit: int = 300) -> list[WorkerLine]:
-        """Approved and suspended workers with their complaints and completed jobs (finished,
-        confirmed or settled), most completed first."""
+        """Approved and suspended workers with their complaints and completed jobs (``SERVED``,
+        as ``/stats``: refunded since or not), most completed first."""
         rows = await self._s.exec(select(WorkerRow).where(col(WorkerRow.status).in_(ROSTER)))
         complaints = await self._count_by_worker(
             select(ComplaintRow.worker_id, func.count())
@@ -57,7 +64,7 @@ class QualityReports:
         )
         completed = await self._count_by_worker(
             select(OrderRow.worker_id, func.count())
-            .where(col(OrderRow.worker_id).is_not(None), col(OrderRow.status).in_(COMPLETED))
+            .where(col(OrderRow.worker_id).is_not(None), SERVED)
             .group_by(col(OrderRow.worker_id))
         )
         lines = [
@@ -67,7 +74,6 @@ class QualityReports:
                 w.status,
                 w.level,
                 w.rating_x100,
-                w.complaint_rate_bp,
                 complaints.get(w.id, 0),
                 completed.get(w.id, 0),
             )

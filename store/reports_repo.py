@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, and_, func, or_
+from sqlalchemy import BigInteger, and_, exists, func, or_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import col, select
@@ -42,6 +42,14 @@ until it is."""
 GMV = func.coalesce(func.sum(NET_PAID), 0)
 """The GMV (fen) of the ``BOOKED`` orders a query selects, the sum of their ``NET_PAID``: the
 one definition behind every GMV shown (``/stats``, the dashboard's trend)."""
+SERVED = exists().where(
+    col(OrderEventRow.order_id) == col(OrderRow.id),
+    col(OrderEventRow.to_status) == S.FINISHED.value,
+)
+"""Orders whose service was done: their timeline reached finished (the worker's 完工, or a
+placement ended early), whatever became of them since — a job refunded later (a complaint) was
+still done, not cancelled. The one definition behind ``/stats``' completion rate and the
+dashboard's jobs done per worker."""
 
 
 class quarter_hour(FunctionElement[int]):  # noqa: N801 - an SQL function, named like one

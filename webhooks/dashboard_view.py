@@ -258,7 +258,8 @@ def _workers(
         }
         if quality:
             row["rating"] = f"{w.rating_x100 // 100}.{w.rating_x100 % 100:02d}"
-            row["complaint_rate"] = format_percent(w.complaint_rate_bp)
+            rate = w.complaint_rate_bp
+            row["complaint_rate"] = "—" if rate is None else format_percent(rate)
             row["complaints"] = w.complaints
         if earned is not None:
             e = earned.get(w.id)

@@ -20,6 +20,7 @@ from domain.invoices import InvoiceStatus
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.limits import within
 from domain.money import MoneyError, parse_yuan
+from domain.text import N_, Text
 
 S = OrderStatus
 RESOLUTIONS = {
@@ -45,16 +46,25 @@ PERIODS = {
     "本月": "month",
     "30天": "month",
 }
+WAITING = (S.PAID.value, S.DISPATCHING.value)
+LIVE = (S.ACCEPTED.value, S.ON_THE_WAY.value, S.ARRIVED.value, S.IN_SERVICE.value)
+DONE = (S.FINISHED.value, S.CONFIRMED.value, S.SETTLED.value)
+STATUS_GROUPS: dict[tuple[str, ...], Text] = {
+    WAITING: N_("待接单"),
+    LIVE: N_("进行中"),
+    DONE: N_("已完成"),
+}
+"""The statuses one word stands for, and that word (``/orders``'s header names them by it)."""
 STATUS_WORDS: dict[str, tuple[str, ...]] = {
     **{s.value: (s.value,) for s in S},
     **{STATUS_TEXT[s].get("zh"): (s.value,) for s in S},
     **{STATUS_TEXT[s].get("en").replace(" ", "_"): (s.value,) for s in S},
-    "waiting": (S.PAID.value, S.DISPATCHING.value),
-    "待接单": (S.PAID.value, S.DISPATCHING.value),
-    "live": (S.ACCEPTED.value, S.ON_THE_WAY.value, S.ARRIVED.value, S.IN_SERVICE.value),
-    "进行中": (S.ACCEPTED.value, S.ON_THE_WAY.value, S.ARRIVED.value, S.IN_SERVICE.value),
-    "done": (S.FINISHED.value, S.CONFIRMED.value, S.SETTLED.value),
-    "已完成": (S.FINISHED.value, S.CONFIRMED.value, S.SETTLED.value),
+    "waiting": WAITING,
+    "待接单": WAITING,
+    "live": LIVE,
+    "进行中": LIVE,
+    "done": DONE,
+    "已完成": DONE,
     "unpaid": (S.AWAITING_PAYMENT.value,),
     "未支付": (S.AWAITING_PAYMENT.value,),
 }
@@ -84,6 +94,7 @@ ORDER_COMMANDS = (
     "release",
     "reschedule",
 )
+_YUAN = re.compile(r"[¥￥]?\d+(?:\.\d{1,2})?(?:元|yuan)?", re.IGNORECASE)
 _YMD = re.compile(r"^(?:(\d{4})[-/.年])?(\d{1,2})[-/.月](\d{1,2})[日号]?$")
 
 
@@ -107,7 +118,10 @@ def parse_day(word: str, today: date) -> date | None:
 
 def amount(word: str, most: int | None = INT_MAX) -> int | None:
     """Fen above 0 and at most ``most`` (``INT_MAX``, ¥21,474,836.47: a few of them summed
-    stay a ``BIGINT``; None: any, for a service that holds it to a rule first), else None."""
+    stay a ``BIGINT``; None: any, for a service that holds it to a rule first), else None.
+    Strict, as a worker's surcharge: yuan with at most two decimals ("1e5", "-1" are none)."""
+    if _YUAN.fullmatch(word) is None:
+        return None
     try:
         fen = parse_yuan(word)
     except MoneyError:

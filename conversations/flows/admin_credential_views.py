@@ -9,7 +9,7 @@ from conversations.replies import Say
 from conversations.results.credentials import CertificatesReviewed, RenewalsListed
 from conversations.state import Conversation
 from domain.people import DOCUMENT_TEXT
-from domain.text import named
+from domain.text import listed, named
 
 
 def renewals(ctx: Ctx, conv: Conversation, r: RenewalsListed) -> Outcome:
@@ -34,7 +34,7 @@ def renewals(ctx: Ctx, conv: Conversation, r: RenewalsListed) -> Outcome:
 
 
 def reviewed(ctx: Ctx, conv: Conversation, r: CertificatesReviewed) -> Outcome:
-    documents = "、".join(named(DOCUMENT_TEXT, k, conv.lang) for k in r.kinds)
+    documents = listed((named(DOCUMENT_TEXT, k, conv.lang) for k in r.kinds), conv.lang)
     text = (
         tr(conv, "已通过师傅 {worker_id} {name} 的新证书:{documents}", **_of(r, documents))
         if r.approved

@@ -13,7 +13,7 @@ from conversations.state import Conversation
 from domain.dispatch import FACTOR_TEXT, REFUSAL_TEXT
 from domain.lifecycle import STATUS_TEXT
 from domain.people import DOCUMENT_TEXT
-from domain.text import named
+from domain.text import listed, named
 
 LIMIT_BYTES = 2048
 """A WeChat customer-service text holds at most 2,048 bytes."""
@@ -95,7 +95,7 @@ def explained(ctx: Ctx, conv: Conversation, r: DispatchExplained) -> Outcome:
         )
     ]
     if r.certificates:
-        docs = "、".join(named(DOCUMENT_TEXT, k, conv.lang) for k in r.certificates)
+        docs = listed((named(DOCUMENT_TEXT, k, conv.lang) for k in r.certificates), conv.lang)
         head.append(tr(conv, "需要证书:{docs}", docs=docs))
     head.append(verdict(conv, r))
     ranked = [scored(conv, s) for s in r.ranked if s != r.assigned]

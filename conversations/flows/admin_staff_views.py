@@ -24,6 +24,7 @@ from conversations.results.admin_people import (
 from conversations.results.cards import CardRefunded
 from conversations.results.invoices import InvoiceRetried, InvoicesListed
 from conversations.state import Conversation
+from domain.geo import metres_text
 from domain.invoices import KIND_TEXT
 from domain.invoices import STATUS_TEXT as INVOICE_STATUS_TEXT
 from domain.money import format_yuan
@@ -101,16 +102,14 @@ def worker(ctx: Ctx, conv: Conversation, r: WorkerShown) -> Outcome:
             tr(
                 conv,
                 "师傅 {id}:{name} {phone}\n状态:{status} 等级:"
-                "{level}\n技能:{skills}\n范围:{districts}{radius_m} km\n"
-                "{note}",
+                "{level}\n技能:{skills}\n范围:{area}\n{note}",
                 id=r.id,
                 name=r.name,
                 phone=r.phone,
                 status=status,
                 level=r.level,
                 skills=skills,
-                districts=" ".join(r.districts),
-                radius_m=r.radius_m // 1000,
+                area=_area(conv, r),
                 note=r.note.get(conv.lang),
             )
         )
@@ -127,6 +126,21 @@ def worker(ctx: Ctx, conv: Conversation, r: WorkerShown) -> Outcome:
         for doc in r.documents
     ]
     return Outcome(replies)
+
+
+def _area(conv: Conversation, r: WorkerShown) -> str:
+    """Where the worker takes jobs: their districts, and a radius only when they have one
+    (around their centre's district, when known)."""
+    en = conv.lang == "en"
+    parts = [(", " if en else "、").join(r.districts)] if r.districts else []
+    if r.radius_m > 0:
+        far = metres_text(r.radius_m)
+        parts.append(
+            tr(conv, "以{centre}为中心 {radius}", centre=r.centre, radius=far)
+            if r.centre
+            else tr(conv, "半径 {radius}", radius=far)
+        )
+    return ("; " if en else ";").join(parts) or tr(conv, "未设置")
 
 
 def reviewed(ctx: Ctx, conv: Conversation, r: WorkerReviewed) -> Outcome:

@@ -1,13 +1,11 @@
 """How an order's trail (``/audit #N``) reads in the admin's language: who acted (``who``, also
 ``/order #N``'s timeline), the name of each action in it, the values an admin action changed,
-and the notes of the order's timeline, which the services write once, in English, for the logs
-("worker 15300, platform 2700", "assigned to worker 7") — each put back into a phrase, amounts
-in yuan, no id of ours and no Python value (``True``, ``None``) on the screen."""
+and the notes of the order's timeline (``domain.timeline_notes``: stored as ids with their
+numbers, ``settled:15300:2700``, ``assigned:7``, each read as its phrase) — amounts in yuan, no
+id of ours and no Python value (``True``, ``None``) on the screen."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from datetime import datetime
 
 from conversations.flows.admin_screens import local
@@ -20,7 +18,8 @@ from domain.lifecycle import ACTION_TEXT, ACTOR_TEXT, STATUS_TEXT, ActorKind, Or
 from domain.money import format_yuan
 from domain.oversight import TrailEntry
 from domain.payments import PROVIDER_TEXT
-from domain.text import N_, Text, named, translate
+from domain.text import N_, Text, named
+from domain.timeline_notes import note_phrase
 
 WHAT_TEXT: dict[str, Text] = {
     **{a.value: text for a, text in ACTION_TEXT.items()},
@@ -98,70 +97,10 @@ FIELD_TEXT: dict[str, Text] = {
 """What a look at a person's details showed (``contact_read``'s fields)."""
 
 
-def _yuan(cents: str) -> str:
-    return format_yuan(int(cents))
-
-
-NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Text]], ...] = (
-    (
-        re.compile(r"worker (\d+), platform (\d+)"),
-        lambda m: N_("师傅 {worker},平台 {platform}", worker=_yuan(m[1]), platform=_yuan(m[2])),
-    ),
-    (re.compile(r"refunded (\d+)"), lambda m: N_("累计退款 {amount}", amount=_yuan(m[1]))),
-    (
-        re.compile(r"assigned to worker (\d+)"),
-        lambda m: N_("指派给师傅 {worker_id}", worker_id=m[1]),
-    ),
-    (
-        re.compile(r"transfer from worker (\d+)"),
-        lambda m: N_("由师傅 {worker_id} 转出", worker_id=m[1]),
-    ),
-    (re.compile(r"reassigned"), lambda m: WHAT_TEXT["reassign"]),
-    (re.compile(r"handover (\S+)"), lambda m: N_("{on} 起更换师傅", on=m[1])),
-    (re.compile(r"contract ended early on (\S+)"), lambda m: N_("合同于 {on} 提前终止", on=m[1])),
-    (re.compile(r"checked in without setting off first"), lambda m: N_("未点出发,直接签到")),
-    (re.compile(r"free rework"), lambda m: N_("免费返工")),
-    (re.compile(r"nothing to pay"), lambda m: N_("无需支付")),
-    (re.compile(r"auto-confirmed"), lambda m: N_("到期自动确认")),
-    (
-        re.compile(r"not paid within (\d+) min"),
-        lambda m: N_("{minutes} 分钟内未支付", minutes=m[1]),
-    ),
-)
-"""The notes services write on the timeline, as the phrases they stand for."""
-
-CANCEL_REASONS = (
-    "未支付,直接取消",
-    "还没有师傅接单,全额退款",
-    "距开始 ≥ {free_before_hours} 小时,全额退款",
-    "距开始不足 {free_before_hours} 小时,收取 {fee_bp}% 费用",
-    "距开始不足 {late_before_hours} 小时,收取 {late_fee_bp}% 费用",
-    "师傅已上门,定金 {deposit_cents} 不退",
-)
-"""The cancellation policy's reasons (``domain.cancellation``, the msgids there): a
-cancellation without a reason of its own notes the policy's in English."""
-
-_FIELD = re.compile(r"\\\{(\w+)\\\}")
-
-
-def _unwritten(note: str, msgid: str) -> Text | None:
-    """``msgid`` with the fields that make its English ``note``, or None."""
-    english = re.escape(translate("en", msgid))
-    pattern = _FIELD.sub(lambda m: f"(?P<{m[1]}>.+?)", english)
-    found = re.fullmatch(pattern, note)
-    return Text(msgid, tuple(found.groupdict().items())) if found else None
-
-
 def note_text(conv: Conversation, note: str) -> str:
-    """A timeline note in the reader's language: a service's English note as its phrase, a
-    person's own words (an admin's reason) as they wrote them."""
-    for pattern, phrase in NOTES:
-        if found := pattern.fullmatch(note):
-            return phrase(found).get(conv.lang)
-    for msgid in CANCEL_REASONS:
-        if (reason := _unwritten(note, msgid)) is not None:
-            return reason.get(conv.lang)
-    return note
+    """A timeline note in the reader's language (``domain.timeline_notes``): one daojia wrote
+    as its phrase, a person's own words as they wrote them."""
+    return note_phrase(note).get(conv.lang)
 
 
 def _one(ctx: Ctx, conv: Conversation, entry: TrailEntry, key: str, value: object) -> str:

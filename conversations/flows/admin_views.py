@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from conversations.flows import loyalty_views
 from conversations.flows.admin_after_sales_views import CATEGORY
+from conversations.flows.admin_commands import STATUS_GROUPS
 from conversations.flows.admin_screens import Screen, local, shows
 from conversations.flows.admin_trail_text import (
     action_name,
@@ -53,6 +54,18 @@ def status(conv: Conversation, value: str) -> str:
     except ValueError:
         return value
     return text.get(conv.lang)
+
+
+def statuses_named(conv: Conversation, statuses: tuple[str, ...]) -> str:
+    """``statuses`` as a list's header names them: a group by its word ("进行中" for the
+    four statuses ``/orders live`` asks for), the others one by one, with a separator."""
+    rest, names = list(statuses), []
+    for group, word in STATUS_GROUPS.items():
+        if set(group) <= set(rest):
+            names.append(word.get(conv.lang))
+            rest = [s for s in rest if s not in group]
+    names += [status(conv, s) for s in rest]
+    return (", " if conv.lang == "en" else "、").join(names)
 
 
 def _name(conv: Conversation, name: Phrase) -> str:
@@ -128,12 +141,12 @@ def order_list(ctx: Ctx, conv: Conversation, r: OrdersListed) -> Outcome:
             for f in flags[:LIST_LIMIT]
         ]
         return Outcome([Say("\n".join(lines))])
-    what = " ".join(status(conv, s) for s in r.statuses)
+    what = statuses_named(conv, r.statuses)
     day = (
         tr(conv, "今天") if r.today_by_default else r.day.isoformat() if r.day is not None else ""
     )
     head = " · ".join(x for x in (what, day) if x) or tr(conv, "全部")
-    lines = [tr(conv, "订单 {head}:共 {total} 单", head=head, total=r.total)]
+    lines = [tr(conv, "订单({head}):共 {total} 单", head=head, total=r.total)]
     for o in r.orders:
         money = f" {format_yuan(o.total_cents)}" if r.money else ""
         who = f" {o.worker}" if o.worker else ""
@@ -199,6 +212,11 @@ def order_detail(ctx: Ctx, conv: Conversation, r: OrderInspected) -> Outcome:
             + (
                 tr(conv, " · 退款中 {refunding}", refunding=refunding)
                 if m.pending_refunds_cents
+                else ""
+            )
+            + (
+                tr(conv, " · 扣除取消费 {fee}", fee=format_yuan(m.fee_cents))
+                if m.fee_cents
                 else ""
             )
         )

@@ -11,6 +11,7 @@ from conversations.results.cards import CardHeld, CardOnSale, CardPaid, CardsSho
 from conversations.state import Conversation
 from domain.cards import STATUS_TEXT, CardStatus
 from domain.money import format_yuan
+from domain.text import listed
 
 LISTED = 8
 """Cards on sale offered as choices (a WeChat text is at most 2,048 bytes)."""
@@ -21,7 +22,7 @@ def _day(ctx: Ctx, at: datetime | None) -> str:
 
 
 def held_line(ctx: Ctx, conv: Conversation, c: CardHeld) -> str:
-    items = "、".join(i.get(conv.lang) for i in c.items)
+    items = listed((i.get(conv.lang) for i in c.items), conv.lang)
     if c.status == CardStatus.ACTIVE:
         return tr(
             conv,

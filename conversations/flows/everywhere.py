@@ -220,7 +220,7 @@ def _admin(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outcom
     a word is ordinary text. ``/reschedule #N`` (改期) moves a customer's own order (and an
     admin's, when they act as a customer). ``/orders`` and ``/cancel`` are also customers'
     commands: staff who are customers too get the customer's meaning while booking as one
-    (and ``/cancel`` without an order number always just stops what they were doing).
+    (and a bare ``/cancel`` away from the console just stops what they were doing).
     """
     slash = isinstance(event, CommandReceived) or (
         isinstance(event, TextReceived) and event.text.lstrip().startswith("/")
@@ -234,10 +234,7 @@ def _admin(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outcom
         return Outcome(goto="orders")
     if not ctx.admin_role:
         return _unknown(conv, typed.name) if slash and not shared else None
-    if shared and (
-        (typed.name == "cancel" and typed.number is None)
-        or (conv.role != "admin" and conv.customer_id is not None)
-    ):
+    if shared and (_stops(conv, typed) or (conv.role != "admin" and conv.customer_id is not None)):
         return None
     conv.role = "admin"
     sender = f"{event.channel}:{event.user_id}"
@@ -246,6 +243,18 @@ def _admin(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outcom
         conv, admin_console.AdminCommand(typed.name, typed.number, typed.args, sender, request)
     )
     return Outcome(goto="admin")
+
+
+def _stops(conv: Conversation, typed: Typed) -> bool:
+    """A bare ``/cancel`` stops what the person is doing — but at the admin console there is
+    nothing to stop, and ``/cancel #abc`` (no order number read) is a malformed admin command:
+    both are the console's, which shows how to write it."""
+    return (
+        typed.name == "cancel"
+        and typed.number is None
+        and not typed.args
+        and conv.flow != admin_console.NAME
+    )
 
 
 def _customer_action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outcome:

@@ -21,6 +21,8 @@ class Step(StrEnum):
 
 
 FIRST = Step.MENU
+KEYS = frozenset({"book", "orders", "reorder", "support", "recurring", "me"})
+"""The menu's buttons (``on_choice``), but the language switch of the first screen."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +54,8 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     return _menu(conv)
 
 
-def _menu(conv: Conversation, *, welcome: bool = False) -> Outcome:
-    options: tuple[Option, ...] = (
+def _buttons(conv: Conversation) -> tuple[Option, ...]:
+    return (
         Option("book", tr(conv, "预约服务")),
         Option("orders", tr(conv, "我的订单")),
         Option("reorder", tr(conv, "再来一单")),
@@ -61,6 +63,10 @@ def _menu(conv: Conversation, *, welcome: bool = False) -> Outcome:
         Option("recurring", tr(conv, "定期预约")),
         Option("me", tr(conv, "我的")),
     )
+
+
+def _menu(conv: Conversation, *, welcome: bool = False) -> Outcome:
+    options = _buttons(conv)
     if welcome:
         options += (language.option(conv),)
     text = tr(conv, "请选择您需要的服务,或直接告诉我,例如「明天下午三点 日常保洁 3小时」:")
@@ -84,6 +90,19 @@ def on_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     if event.key == language.KEY:
         return language.toggle(conv)
     return Outcome(reask=True)
+
+
+def typed(ctx: Ctx, conv: Conversation, text: str) -> Outcome | None:
+    """What the menu does with ``text`` typed at another step that lets the menu's buttons
+    leave it: the button it names ("我的订单", "My orders"), or the request it makes ("明天下午
+    三点 日常保洁"); None for anything else."""
+    folded = text.strip().casefold()
+    key = next((o.key for o in _buttons(conv) if o.label.casefold() == folded), None)
+    if key is not None:
+        return on_choice(
+            ctx, conv, ChoiceMade(channel=conv.channel, user_id="", at=ctx.now, key=key)
+        )
+    return booking.from_words(ctx, conv, text)
 
 
 def on_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:

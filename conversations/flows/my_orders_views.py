@@ -25,6 +25,7 @@ from domain.aftersales import RESOLUTION_TEXT, stars_text
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.money import format_percent, format_yuan
 from domain.text import N_, Phrase
+from domain.timeline_notes import note_phrase
 
 KEYED = (
     CustomerAction.CONFIRM,
@@ -89,7 +90,10 @@ def detail(ctx: Ctx, conv: Conversation, d: OrderShown) -> list[Reply]:
     left = o.total_cents - d.paid_cents
     if left > 0 and o.status not in UNPAYABLE:
         lines.append(tr(conv, "待付 {left}", left=format_yuan(left)))
-    if d.refunded_cents:
+    if d.refunded_cents and d.fee_cents:  # not all came back: say what was kept
+        back, fee = format_yuan(d.refunded_cents), format_yuan(d.fee_cents)
+        lines.append(tr(conv, "已退 {back},扣除取消费 {fee}", back=back, fee=fee))
+    elif d.refunded_cents:
         back = format_yuan(d.refunded_cents)
         lines.append(tr(conv, "已退款 {back}", back=back))
     if d.stage is not None:
@@ -126,7 +130,7 @@ def detail(ctx: Ctx, conv: Conversation, d: OrderShown) -> list[Reply]:
     lines.append(tr(conv, "进度:"))
     lines += [
         f"  {e.at.astimezone(ctx.tz):%m-%d %H:%M} {_t(conv, e.what)}"
-        + (f" {e.note}" if e.note else "")
+        + (f" {note_phrase(e.note).get(conv.lang)}" if e.note else "")
         for e in d.timeline
     ]
     options = [Option(_key(a, o.number), _label(conv, a, o.number)) for a in d.actions]

@@ -12,6 +12,7 @@ from conversations.events import ChoiceMade, Failed, PhotoReceived, TextReceived
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
 from conversations.flows.dates import parse_when
 from conversations.flows.flow_state import keep, keeping
+from conversations.flows.worker_signup_views import expiry_refused
 from conversations.replies import Ask, Option, Say
 from conversations.results.credentials import CertificateRenewalSubmitted
 from conversations.results.workers import DocumentStored
@@ -104,7 +105,7 @@ def on_expiry(ctx: Ctx, conv: Conversation, event: TextReceived, r: RenewalData)
     except ValueError:
         day = parse_when(text, today)[0]
     if day is None or day <= today:
-        return Outcome([Say(tr(conv, "请输入一个未来的日期,例如 2027-06-30。"))], reask=True)
+        return Outcome([Say(expiry_refused(conv, text, today))], reask=True)
     if not (r.kind and r.path and conv.worker_id is not None):
         return Outcome(step=Step.KIND, reask=True)
     return Outcome(commands=[c.RenewCertificate(conv.worker_id, r.kind, r.path, day.isoformat())])

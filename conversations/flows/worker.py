@@ -188,8 +188,8 @@ def run(ctx: Ctx, conv: Conversation, name: str, number: int | None, args: str) 
             step=Step.MENU,
             reask=True,
         )
-    _keep(conv, WorkerData(number, PhotoKind(kind)))
-    return Outcome(step=Step.PHOTOS, reask=True)
+    _keep(conv, WorkerData(number, PhotoKind(kind)))  # the job is checked before the ask
+    return Outcome(commands=[q.LoadJobs(_me(conv))], step=Step.PHOTOS)
 
 
 def ask(ctx: Ctx, conv: Conversation) -> Outcome:
@@ -273,6 +273,15 @@ def on_checkin_job(ctx: Ctx, conv: Conversation, result: JobsShown) -> Outcome:
         return _restart()
     if early := views.too_early_to_check_in(ctx, conv, result, number):  # told once
         return Outcome([Say(early), *views.jobs_screen(ctx, conv, result)], step=Step.MENU)
+    return Outcome(reask=True)
+
+
+def on_photos_job(ctx: Ctx, conv: Conversation, result: JobsShown) -> Outcome:
+    photos = _photos(conv)
+    if photos is None:
+        return _restart()
+    if refused := views.photos_refused(conv, result, *photos):
+        return Outcome([Say(refused), *views.jobs_screen(ctx, conv, result)], step=Step.MENU)
     return Outcome(reask=True)
 
 
@@ -372,6 +381,7 @@ TRANSITIONS: Transitions = {
     (Step.CHECKIN_CODE, PhotoReceived): on_photo_before_code,
     (Step.CHECKIN_PHOTO, PhotoReceived): on_door_photo,
     (Step.CHECKIN_PHOTO, JobPhotoSaved): on_photo_saved,
+    (Step.PHOTOS, JobsShown): on_photos_job,
     (Step.PHOTOS, PhotoReceived): on_photo,
     (Step.PHOTOS, ChoiceMade): on_photos_done,
     (Step.PHOTOS, JobPhotoSaved): on_photo_saved,

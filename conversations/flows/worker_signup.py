@@ -21,7 +21,7 @@ from conversations.flows.base import Ctx, Outcome, Transitions, too_long, tr
 from conversations.flows.dates import parse_when
 from conversations.flows.phones import normalise_phone
 from conversations.flows.worker_signup_data import SignupData
-from conversations.flows.worker_signup_views import skills_of
+from conversations.flows.worker_signup_views import expiry_refused, skills_of
 from conversations.replies import Reply, Say
 from conversations.results.workers import DocumentStored, WorkerRegistered
 from conversations.state import Conversation
@@ -29,7 +29,8 @@ from domain import commands as c
 from domain import limits
 from domain.catalog import Catalog
 from domain.digits import whole
-from domain.gazetteer import known_district
+from domain.gazetteer import district_named
+from domain.text import listed
 
 NAME = "worker_register"
 
@@ -48,7 +49,23 @@ class Step(StrEnum):
 
 
 FIRST = Step.NAME
-DISTRICT = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,10}(?:区|县|District)")
+_AREA_SEPARATORS = re.compile(r"[\s,，、;；/]+|[和及与]|\band\b", re.IGNORECASE)
+_AREA_ENGLISH_TAIL = ("district", "new", "area")
+_DISTRICT_ENDS = re.compile(r"[^区县]+?(?:新区|区|县)|[^区县]+")
+
+
+def area_parts(text: str) -> list[str]:
+    """The districts a worker typed, one part each: ``黄浦区 徐汇``, ``黄浦区、徐汇区``,
+    ``黄浦区徐汇区`` (no space), ``Xuhui District, Jing'an`` (the English tail kept)."""
+    parts: list[str] = []
+    for word in _AREA_SEPARATORS.split(text):
+        if not word:
+            continue
+        if parts and word.casefold() in _AREA_ENGLISH_TAIL:
+            parts[-1] += " " + word
+        else:
+            parts += _DISTRICT_ENDS.findall(word) or [word]
+    return parts
 
 
 def _load(conv: Conversation) -> SignupData | None:
@@ -120,6 +137,8 @@ def on_name(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
             [Say(tr(conv, "请输入至少 2 个字的姓名。"))],
             reask=True,
         )
+    if not any(ch.isalpha() for ch in name):  # 123, ---: no name
+        return Outcome([Say(tr(conv, "姓名里要有汉字或字母,请输入您的真实姓名。"))], reask=True)
     if (r := _load(conv)) is None:
         return _restart()
     _keep(conv, replace(r, name=name))
@@ -162,13 +181,20 @@ def on_area_location(ctx: Ctx, conv: Conversation, event: LocationShared) -> Out
 def on_area_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     if over := too_long(conv, limits.SERVICE_AREA, event.text.strip()):
         return over
-    # as the geocoder names them: 闸北区 is 静安区 now, 黄埔区 a slip for 黄浦区
-    districts = sorted({known_district(d) or d for d in DISTRICT.findall(event.text)})
-    if not districts:
-        return Outcome(
-            [Say(tr(conv, "没找到区名,请写成「徐汇区 静安区」,或发送位置。"))],
-            reask=True,
-        )
+    parts = area_parts(event.text)
+    # as the geocoder names them: 闸北区 is 静安区 now, 黄埔区 a slip for 黄浦区, 徐汇 徐汇区
+    named = {part: district_named(part) for part in parts}
+    if not parts or not all(named.values()):  # never a smaller area than the worker typed
+        unknown = [part for part, district in named.items() if not district]
+        hint = tr(conv, "没找到区名,请写成「徐汇区 静安区」,或发送位置。")
+        if unknown:
+            hint = tr(
+                conv,
+                "没看懂这些区名:{parts}。请写成「徐汇区 静安区」或「徐汇 静安」,或发送位置。",
+                parts=listed(unknown, conv.lang),
+            )
+        return Outcome([Say(hint)], reask=True)
+    districts = sorted(set(named.values()))
     if (r := _load(conv)) is None:
         return _restart()
     _keep(conv, replace(r, districts=tuple(districts), center=None, radius_km=0))
@@ -235,10 +261,7 @@ def on_expiry(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     except ValueError:
         day = parse_when(text, today)[0]
     if day is None or day <= today:
-        return Outcome(
-            [Say(tr(conv, "请输入一个未来的日期,例如 2027-06-30。"))],
-            reask=True,
-        )
+        return Outcome([Say(expiry_refused(conv, text, today))], reask=True)
     if (r := _load(conv)) is None:
         return _restart()
     queue = needed_certificates(ctx.catalog, r.skills)

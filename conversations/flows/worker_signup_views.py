@@ -3,25 +3,23 @@ given what the sign-up has been told so far."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from conversations.flows.base import Ctx, tr
+from conversations.flows.dates import names_impossible_date
 from conversations.flows.worker_signup_data import SignupData
 from conversations.replies import Ask, AskContact, AskLocation, Option, Reply
 from conversations.state import Conversation
 from domain.catalog import Catalog
 from domain.people import DOCUMENT_TEXT
-from domain.text import Bilingual, named
+from domain.text import Bilingual, listed, named
 
 RADII_KM = (3, 5, 10, 20)
 
 
 def skills_of(catalog: Catalog) -> dict[str, Bilingual]:
     """Each skill with a label made of the services it covers."""
-    out: dict[str, tuple[list[str], list[str]]] = {}
-    for item in catalog.items():
-        zh, en = out.setdefault(item.skill, ([], []))
-        zh.append(item.name.zh)
-        en.append(item.name.en)
-    return {s: Bilingual("、".join(zh[:2]), ", ".join(en[:2])) for s, (zh, en) in out.items()}
+    return catalog.skill_names()
 
 
 def name_question(ctx: Ctx, conv: Conversation, r: SignupData) -> list[Reply]:
@@ -97,10 +95,18 @@ def confirm_question(ctx: Ctx, conv: Conversation, r: SignupData) -> list[Reply]
     ]
 
 
+def expiry_refused(conv: Conversation, text: str, today: date) -> str:
+    """Why a certificate's expiry date typed is none: a date that does not exist (2月30日),
+    else not a date or not after today."""
+    if names_impossible_date(text, today):
+        return tr(conv, "日期不存在,请输入一个未来的日期,例如 2027-06-30。")
+    return tr(conv, "请输入一个未来的日期,例如 2027-06-30。")
+
+
 def summary(ctx: Ctx, conv: Conversation, r: SignupData) -> str:
     """What the sign-up will submit, to check."""
     labels = skills_of(ctx.catalog)
-    skills = "、".join(labels[s].get(conv.lang) for s in r.skills)
+    skills = listed((labels[s].get(conv.lang) for s in r.skills), conv.lang)
     area = (
         " ".join(r.districts)
         if r.districts

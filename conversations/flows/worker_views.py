@@ -17,7 +17,7 @@ from conversations.results.workers import (
     WithdrawalRequested,
 )
 from conversations.state import Conversation
-from domain.execution import TooEarly, check_not_early
+from domain.execution import TooEarly, check_not_early, photo_refusal
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.media import PhotoKind
 from domain.money import format_yuan
@@ -193,6 +193,14 @@ def too_early_to_check_in(ctx: Ctx, conv: Conversation, jobs: JobsShown, number:
     except TooEarly as early:
         return early.text.get(conv.lang)
     return ""
+
+
+def photos_refused(conv: Conversation, jobs: JobsShown, number: int, kind: PhotoKind) -> str:
+    """Why job ``number`` cannot take ``kind`` photos now ("请先上传服务前照片"), or "": said
+    before the photos are asked for (the upload itself checks again)."""
+    job = next((j for j in jobs.live if j.number == number), None)
+    refused = photo_refusal(job.status, kind, number) if job is not None else None
+    return refused.get(conv.lang) if refused is not None else ""  # none: the upload says why
 
 
 def checkin_question(conv: Conversation, number: int) -> Reply:

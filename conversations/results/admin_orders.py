@@ -99,6 +99,8 @@ class OrderMoney:
     pending_refunds_cents: int
     coupon: str
     payments: tuple[PaymentLine, ...]
+    fee_cents: int = 0
+    """The cancellation fee still kept (``cancellations.fee_still_kept``; 0: none)."""
 
 
 @dataclass(frozen=True, slots=True)

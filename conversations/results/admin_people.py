@@ -66,6 +66,8 @@ class WorkerShown(Result):
     documents: tuple[WorkerDocument, ...]
     payout: Text | None = None
     """Their payout account, masked (``招商银行 尾号 1234``); None: none yet."""
+    centre: str = ""
+    """The district their ``radius_m`` is around ("": unknown, or no radius)."""
 
 
 @dataclass(frozen=True, slots=True)

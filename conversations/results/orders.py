@@ -107,6 +107,8 @@ class OrderShown(Result):
     """The order's insurance policy number, once the insurer issued it (else empty)."""
     contract: Bilingual | None = None
     """A long placement's contract period, as the quote showed it (else None)."""
+    fee_cents: int = 0
+    """The cancellation fee still kept (``cancellations.fee_still_kept``; 0: none)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,15 @@ class TicketEnded(Result):
 
 
 @dataclass(frozen=True, slots=True)
+class TicketClosedMeanwhile(Result):
+    """Support closed the ticket the customer was chatting on, and it is not rated: what they
+    wrote (``said``, "" for a photo) was not sent; it is read as the rating asked."""
+
+    ticket: int
+    said: str
+
+
+@dataclass(frozen=True, slots=True)
 class TicketRated(Result):
     ticket: int
     stars: int

@@ -33,6 +33,7 @@ from domain.digits import whole
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.limits import within
+from domain.money import format_yuan
 from domain.oversight import PriceChange
 from domain.people import WorkerStatus
 from domain.pricing import CouponKind, CouponTerms
@@ -115,6 +116,27 @@ class BusinessDesk:
             return starts[0]
         raise DomainError(N_("没有服务项目 {text};发送 /price 查看全部", text=text))
 
+    def _price_item(self, cmd: c.SetPrice) -> Item:
+        """The item ``/price`` names; when only all but its last word name one, that word was
+        a price that is none (``0``, ``-1``, ``abc``, ``1e5``): refused, saying what may be."""
+        try:
+            return self._find_item(cmd.item)
+        except DomainError as unknown:
+            name, _, price = cmd.item.strip().rpartition(" ")
+            if cmd.amount_cents is not None or not name.strip():
+                raise
+            try:
+                self._find_item(name)
+            except DomainError:
+                raise unknown from None
+            raise DomainError(
+                N_(
+                    "价格 {price} 无效:须为大于 0、最多 {most} 元的金额(最多两位小数)",
+                    price=price,
+                    most=self.s.rules.pricing.unit_price_max_cents // 100,
+                )
+            ) from None
+
     async def price(self, cmd: c.SetPrice) -> list[Result]:
         now = self.s.clock()
         async with self.s.uow() as uow:
@@ -139,7 +161,7 @@ class BusinessDesk:
                         )
                     )
                 ]
-            item = catalog.item(self._find_item(cmd.item).id)
+            item = catalog.item(self._price_item(cmd).id)
             old = item.unit_price_cents
             if cmd.amount_cents is not None:
                 if cmd.amount_cents <= 0:
@@ -184,6 +206,8 @@ class BusinessDesk:
         now = self.s.clock()
         if cmd.amount_cents <= 0 or not 1 <= cmd.days <= 365:
             raise DomainError(N_("金额须大于 0,天数 1–365"))
+        if cmd.amount_cents > (most := self.s.rules.coupons.issue_max_cents):
+            raise DomainError(N_("手工发放的优惠券最多 {most}", most=format_yuan(most)))
         async with self.s.uow() as uow:
             role = await authorize(self.s, uow, "coupon", cmd.admin)
             who = cmd.customer.strip().lstrip("#")

@@ -27,17 +27,16 @@ from conversations.services import (
     refunds,
 )
 from conversations.services.deps import Deps
+from conversations.services.dispatch_desk import refuse_unfit
 from conversations.services.notices import to_customer, to_worker
 from conversations.services.staff import authorize
 from domain import commands as c
 from domain.audit import AuditEntry
-from domain.credentials import CredentialLacking, lacking
 from domain.errors import DomainError
 from domain.lifecycle import STATUS_TEXT, Action, ActorKind, OrderStatus
 from domain.money import format_yuan
 from domain.orders import Actor, Order
 from domain.payments import PaymentKind
-from domain.people import WorkerStatus
 from domain.ports import UnitOfWork
 from domain.text import N_
 
@@ -71,10 +70,6 @@ class OrderDesk:
             worker = await uow.workers.get(cmd.worker_id)
             if worker is None:
                 raise DomainError(N_("没有 ID 为 {worker_id} 的师傅", worker_id=cmd.worker_id))
-            if worker.status != WorkerStatus.APPROVED:
-                raise DomainError(
-                    N_("师傅 {worker_id} 未通过审核或已暂停", worker_id=cmd.worker_id)
-                )
             previous = order.worker_id
             if order.status != OrderStatus.ACCEPTED or previous is None:
                 raise DomainError(
@@ -86,9 +81,7 @@ class OrderDesk:
                 )
             if previous == worker.id:
                 raise DomainError(N_("#{number} 已经是这位师傅", number=order.number))
-            needed = self.s.catalog.item(order.item_id).certificates
-            if kind := lacking(needed, worker.certificates, order.end_at.date()):
-                raise CredentialLacking(cmd.worker_id, kind)
+            await refuse_unfit(uow, self.s.catalog, self.s.rules, order, worker)
             notices = await offer_steps.assign(uow, self.s.rules, order, worker, cmd.admin, now)
             await uow.audit.append(
                 AuditEntry(

@@ -21,7 +21,7 @@ from conversations.results.admin_orders import (
     StatusReached,
 )
 from conversations.results.admin_people import WorkerDocument, WorkerShown
-from conversations.services import order_steps
+from conversations.services import cancellations, order_steps
 from conversations.services.deps import Deps
 from conversations.services.staff import authorize
 from conversations.services.views import placements as placement_views
@@ -72,6 +72,7 @@ class AdminDesk:
             policy = await uow.policies.by_order(order.id)
             placement = await uow.placements.for_order(order.id)
             roles = await self._roles(uow, order)
+            fee = await cancellations.fee_still_kept(uow, order) if role in SEES_MONEY else 0
             phone = (
                 address.phone if address and address.phone else customer.phone if customer else ""
             )
@@ -122,6 +123,7 @@ class AdminDesk:
                     PaymentLine(p.kind.value, p.provider, p.amount_cents, p.status.value)
                     for p in paid
                 ),
+                fee,
             )
             if role in SEES_MONEY
             else None
@@ -215,6 +217,7 @@ class AdminDesk:
                     )
                 )
                 await uow.commit()
+        centre = worker.area.center
         return [
             WorkerShown(
                 id=worker.id or 0,
@@ -223,10 +226,11 @@ class AdminDesk:
                 status=worker.status,
                 skills=tuple(worker.skills),
                 districts=tuple(worker.area.districts),
-                radius_m=worker.area.radius_m,
+                radius_m=worker.area.radius_m if centre else 0,  # no centre: no radius
                 level=worker.level,
                 note=review_note_text(worker.review_note),
                 documents=documents,
                 payout=account.masked() if account else None,
+                centre=gazetteer.district_at(centre, self.s.city) if centre else "",
             )
         ]

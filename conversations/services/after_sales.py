@@ -26,6 +26,7 @@ from domain.outbox import OutboxMessage
 from domain.pricing import LineKind, Quote, QuoteLine
 from domain.rules import ComplaintCategory
 from domain.text import N_, bilingual
+from domain.timeline_notes import free_rework_note
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +163,7 @@ class AfterSalesDesk:
         )
         order.visit_code = visit_codes.new_visit_code(self.s.rules)
         order.apply(Action.REQUEST_PAYMENT, actor, now)
-        order.apply(Action.PAY, SYSTEM, now, "free rework")
+        order.apply(Action.PAY, SYSTEM, now, free_rework_note())
         await uow.orders.add(order)
         await request_policy(uow, order, self.s.catalog, self.s.rules.payments, now)
         return order

@@ -123,6 +123,7 @@ class Services(Deps):
         self._handlers: dict[type[c.Command], Callable[[Any], Awaitable[list[Result]]]] = {
             c.RegisterCustomer: partial(sign_ups.register, self),
             c.SetLanguage: self.set_language,
+            c.SetAdminLanguage: self.set_admin_language,
             c.PlaceOrder: self.place,
             c.RequestPayment: self.request_payment,
             c.ConfirmSandboxPayment: self.confirm_sandbox,
@@ -211,6 +212,12 @@ class Services(Deps):
                 customer.lang = cmd.lang
                 await uow.customers.save(customer)
                 await uow.commit()
+        return []
+
+    async def set_admin_language(self, cmd: c.SetAdminLanguage) -> list[Result]:
+        async with self.uow() as uow:
+            await uow.admins.set_lang(cmd.channel, cmd.user_id, cmd.lang)
+            await uow.commit()
         return []
 
     async def place(self, cmd: c.PlaceOrder) -> list[Result]:

@@ -16,6 +16,7 @@ from domain.payments import pay_by
 from domain.ports import Reads, UnitOfWork
 from domain.rules import Rules
 from domain.text import N_
+from domain.timeline_notes import unpaid_timeout_note
 
 
 def terms_for(
@@ -37,6 +38,7 @@ def terms_for(
         now=now,
         rules=rules.cancellation,
         actor=actor,
+        number=order.number,
     )
 
 
@@ -49,6 +51,18 @@ async def fee_kept_cents(uow: Reads, order: Order) -> int:
         for e in await uow.ledger.for_order(order.id)
         if e.journal == journal and e.account == CUSTOMER_PREPAID
     )
+
+
+async def fee_still_kept(uow: Reads, order: Order) -> int:
+    """The part of the cancellation fee not given back since: what was paid and is neither
+    refunded nor a reschedule fee (revenue on its own), at most the fee. A ``/refund`` after
+    the cancellation lowers it; 0 when no fee was kept."""
+    fee = await fee_kept_cents(uow, order)
+    if not fee:
+        return 0
+    assert order.id is not None
+    kept = order.paid_cents - order.refunded_cents - await refunds.fees_kept(uow, order.id)
+    return min(fee, max(0, kept))
 
 
 async def cancel(
@@ -69,7 +83,7 @@ async def cancel(
         raise DomainError(N_("取消费用已变化,请重新确认"))
     assert order.id is not None
     await uow.orders.lock(order.id)
-    order.apply(Action.CANCEL, actor, now, note or terms.reason.get("en"))
+    order.apply(Action.CANCEL, actor, now, note or terms.note)
     await uow.offers.close_others(order.id, None, OfferStatus.WITHDRAWN, now)
     await payment_requests.close_requests(uow, order.id, now)
     if terms.fee_cents:
@@ -108,5 +122,5 @@ async def expire_unpaid(
     if deadline > now:
         return None
     minutes = int((deadline - order.created_at).total_seconds()) // 60
-    await cancel(uow, order, rules, now, 0, UNPAID, f"not paid within {minutes} min")
+    await cancel(uow, order, rules, now, 0, UNPAID, unpaid_timeout_note(minutes))
     return order

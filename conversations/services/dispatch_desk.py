@@ -16,17 +16,58 @@ from conversations.services import dispatch, job_steps, offer_steps, overlaps, s
 from conversations.services.deps import Deps
 from domain import commands as c
 from domain.audit import AuditEntry
+from domain.catalog import Catalog
 from domain.credentials import CredentialLacking, lacking
-from domain.dispatch import members_first
+from domain.dispatch import Refusal, candidate_of, manual_refusal, members_first
 from domain.errors import DomainError
+from domain.lifecycle import OrderStatus
 from domain.orders import Order
 from domain.overlaps import clashes_with
-from domain.people import WorkerStatus
+from domain.people import WORKER_STATUS_TEXT, Worker
 from domain.ports import UnitOfWork
-from domain.rules import MemberLevel
+from domain.rules import MemberLevel, Rules
 from domain.text import N_
 
 log = logging.getLogger(__name__)
+LIVE = (
+    OrderStatus.ACCEPTED,
+    OrderStatus.ON_THE_WAY,
+    OrderStatus.ARRIVED,
+    OrderStatus.IN_SERVICE,
+)
+"""An order's worker holds it: ``/assign`` to them again changes nothing."""
+
+
+async def refuse_unfit(
+    uow: UnitOfWork, catalog: Catalog, rules: Rules, order: Order, worker: Worker
+) -> None:
+    """Refuse to give ``order`` by hand (``/assign``, ``/reassign``) to a worker dispatch would
+    never offer it for who they are: their status, the skill, a document it needs
+    (``manual_refusal``); being far, offline or at the day's cap an admin may override."""
+    job, _ = await dispatch.job_for(uow, catalog, order)
+    why = manual_refusal(job, candidate_of(worker, rules.credit))
+    worker_id = worker.id or 0
+    if why in (Refusal.SUSPENDED, Refusal.NOT_APPROVED):
+        raise DomainError(
+            N_(
+                "未指派 #{number}:师傅 {worker_id} 当前状态为「{status}」,不能接单。",
+                number=order.number,
+                worker_id=worker_id,
+                status=WORKER_STATUS_TEXT[worker.status],
+            )
+        )
+    if why == Refusal.SKILL:
+        raise DomainError(
+            N_(
+                "未指派 #{number}:师傅 {worker_id} 没有「{service}」的服务技能,不能接这单。",
+                number=order.number,
+                worker_id=worker_id,
+                service=catalog.item(order.item_id).name,
+            )
+        )
+    if why is not None:  # a document: named
+        kind = lacking(job.certificates, worker.certificates, job.end_at.date())
+        raise CredentialLacking(worker_id, kind or job.certificates[0])
 
 
 class DispatchDesk:
@@ -65,11 +106,15 @@ class DispatchDesk:
             worker = await uow.workers.get(cmd.worker_id)
             if order is None or worker is None:
                 raise DomainError(N_("订单或师傅不存在"))
-            if worker.status != WorkerStatus.APPROVED:
-                raise DomainError(N_("师傅 {worker_id} 未通过审核", worker_id=cmd.worker_id))
-            needed = self.s.catalog.item(order.item_id).certificates
-            if kind := lacking(needed, worker.certificates, order.end_at.date()):
-                raise CredentialLacking(cmd.worker_id, kind)
+            if order.worker_id == worker.id and order.status in LIVE:
+                raise DomainError(  # a resent /assign: nothing to do, nobody to tell again
+                    N_(
+                        "订单 #{number} 已指派给师傅 {worker_id},无需再次指派。",
+                        number=order.number,
+                        worker_id=worker.id,
+                    )
+                )
+            await refuse_unfit(uow, self.s.catalog, self.s.rules, order, worker)
             await self._free_for(uow, order, worker.id or 0)
             notices = await offer_steps.assign(uow, self.s.rules, order, worker, cmd.admin, now)
             await uow.audit.append(

@@ -18,6 +18,7 @@ from domain.execution import (
     eta_minutes,
     is_late,
     late_minutes,
+    photo_refusal,
 )
 from domain.geo import distance_m
 from domain.lifecycle import Action, ActorKind, OrderStatus
@@ -28,6 +29,7 @@ from domain.people import GeoPoint, Worker, WorkerStatus, late_arrivals_note
 from domain.ports import UnitOfWork
 from domain.rules import Rules
 from domain.text import N_
+from domain.timeline_notes import auto_confirmed_note, checked_in_directly_note
 
 
 class NotYours(DomainError):
@@ -91,7 +93,7 @@ async def check_in(
     if order.status in (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY):
         check_not_early(order.start_at, now, ex.checkin_before_minutes, tz, check_in=True)
     if order.status == OrderStatus.ACCEPTED:
-        order.apply(Action.DEPART, actor, now, "checked in without setting off first")
+        order.apply(Action.DEPART, actor, now, checked_in_directly_note())
         order.departed_at = now
     if order.status != OrderStatus.ON_THE_WAY:
         raise DomainError(N_("订单 #{number} 现在不能打卡", number=number))
@@ -118,14 +120,9 @@ async def add_photo(
     assert worker.id is not None
     order = await own_job(uow, worker.id, number)
     actor = Actor(ActorKind.WORKER, str(worker.id))
-    allowed = {
-        PhotoKind.DOOR: {OrderStatus.ON_THE_WAY},
-        PhotoKind.BEFORE: {OrderStatus.ARRIVED, OrderStatus.IN_SERVICE},
-        PhotoKind.AFTER: {OrderStatus.IN_SERVICE},
-        PhotoKind.SURCHARGE: {OrderStatus.ARRIVED, OrderStatus.IN_SERVICE},
-    }[kind]
-    if order.status not in allowed or (kind == PhotoKind.DOOR and order.checkin is None):
-        raise DomainError(N_("订单 #{number} 现在不能上传这类照片(请先打卡)", number=number))
+    refused = photo_refusal(order.status, kind, number, checked_in=order.checkin is not None)
+    if refused is not None:
+        raise DomainError(refused)
     assert order.id is not None
     if len(await uow.photos.for_order(order.id, [kind.value])) >= rules.execution.photos_per_kind:
         raise DomainError(
@@ -242,7 +239,7 @@ async def confirm(
             )
         )
     order.apply(
-        Action.CONFIRM, actor, now, "auto-confirmed" if actor.kind == ActorKind.SYSTEM else ""
+        Action.CONFIRM, actor, now, auto_confirmed_note() if actor.kind == ActorKind.SYSTEM else ""
     )
     order.auto_confirm_at = None
     await uow.orders.save(order, now)

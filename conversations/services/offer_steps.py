@@ -27,6 +27,7 @@ from domain.privacy import mask_phone
 from domain.rules import Rules
 from domain.settlement import service_value, worker_share
 from domain.text import N_
+from domain.timeline_notes import assigned_note, reassigned_note, transferred_note
 
 
 async def accept(
@@ -43,6 +44,9 @@ async def accept(
     if mine is None:
         if order.worker_id == worker_id and order.status == OrderStatus.ACCEPTED:
             raise DomainError(N_("订单 #{number} 已经是您的了", number=number))
+        last = next((o for o in reversed(offers) if o.worker_id == worker_id), None)
+        if last is not None and last.status == OfferStatus.DECLINED:  # a decline is final
+            raise DomainError(N_("您已拒绝订单 #{number},这个邀请已关闭。", number=number))
         raise Taken(number)
     transfer = mine.mode == OfferMode.TRANSFER
     expected = OrderStatus.ACCEPTED if transfer else OrderStatus.DISPATCHING
@@ -57,7 +61,7 @@ async def accept(
     actor = Actor(ActorKind.WORKER, str(worker_id))
     previous = order.worker_id
     if transfer:
-        order.apply(Action.RELEASE, actor, now, f"transfer from worker {previous}")
+        order.apply(Action.RELEASE, actor, now, transferred_note(previous))
         order.transfer_from_worker_id = previous
         order.transfer_compensation_cents = apply_rate(
             order.total_cents, rules.dispatch.transfer_compensation_bp
@@ -228,7 +232,7 @@ async def assign(
     actor = Actor(ActorKind.ADMIN, admin)
     previous = order.worker_id if order.status == OrderStatus.ACCEPTED else None
     if order.status == OrderStatus.ACCEPTED:
-        order.apply(Action.RELEASE, actor, now, "reassigned")
+        order.apply(Action.RELEASE, actor, now, reassigned_note())
     await uow.offers.close_others(order.id, None, OfferStatus.WITHDRAWN, now)
     earn = worker_share(
         service_value(order.lines) if order.lines else order.total_cents,
@@ -249,7 +253,7 @@ async def assign(
         )
     )
     order.worker_id, order.accepted_at, order.dispatch_mode = worker.id, now, "manual"
-    order.apply(Action.ACCEPT, actor, now, f"assigned to worker {worker.id}")
+    order.apply(Action.ACCEPT, actor, now, assigned_note(worker.id))
     await uow.orders.save(order, now)
     number = order.number
     notices = [

@@ -31,6 +31,7 @@ from domain.ports import Reads, UnitOfWork
 from domain.pricing import PrepaidCard, Quote, QuoteRequest, quote
 from domain.rules import Rules
 from domain.text import N_
+from domain.timeline_notes import nothing_to_pay_note
 
 
 class NotFound(DomainError):
@@ -287,7 +288,7 @@ async def place(
         item = next(s.item_id for s in b.selections if s.item_id in priced.card.item_ids)
         await card_visits.take_visit(uow, priced.card.id, order, item, now)
     if due == 0:
-        order.apply(Action.PAY, SYSTEM, now, "nothing to pay")
+        order.apply(Action.PAY, SYSTEM, now, nothing_to_pay_note())
         await uow.orders.save(order, now)
         await request_policy(uow, order, catalog, rules.payments, now)
         return order, None

@@ -25,6 +25,7 @@ from domain.orders import Actor
 from domain.placement_billing import termination
 from domain.placements import PlacementStatus
 from domain.text import N_
+from domain.timeline_notes import ended_early_note
 
 
 class EndingDesk:
@@ -97,7 +98,7 @@ class EndingDesk:
             if ends.refund_cents:
                 await refunds.plan_refunds(uow, order, ends.refund_cents, now, "ended")
             await uow.placements.set_status(placement.id or 0, PlacementStatus.TERMINATED)
-            order.apply(Action.FINISH, actor, now, f"contract ended early on {on}")
+            order.apply(Action.FINISH, actor, now, ended_early_note(on))
             order.apply(Action.CONFIRM, actor, now)
             await uow.orders.save(order, now)
             notices = await settle(uow, self.s.rules, order, now)

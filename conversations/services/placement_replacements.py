@@ -27,6 +27,7 @@ from domain.people import WorkerStatus
 from domain.placements import Placement, PlacementStatus
 from domain.ports import UnitOfWork
 from domain.text import N_
+from domain.timeline_notes import handover_note
 
 WORKING = (
     OrderStatus.ACCEPTED,
@@ -118,7 +119,7 @@ class ReplacementDesk:
                 await uow.placements.count_replacement(placement.id or 0)
             order.worker_id = worker.id
             order.note_event(
-                Action.RELEASE, Actor(ActorKind.ADMIN, cmd.admin), now, f"handover {on}"
+                Action.RELEASE, Actor(ActorKind.ADMIN, cmd.admin), now, handover_note(on)
             )
             await uow.orders.save(order, now)
             await uow.audit.append(

@@ -29,6 +29,12 @@ class AdminRoster(Protocol):
     """The admins as they are now (``conversations.admins.AdminDirectory``)."""
 
     async def grants_in(self, uow: UnitOfWork) -> list[tuple[str, str, str]]: ...
+    def lang_of(self, channel: str, user_id: str) -> str: ...
+
+
+def _in_chinese(channel: str, user_id: str) -> str:
+    """The language of admins given as a fixed list (no directory knows how they chat)."""
+    return "zh"
 
 
 class Sender(Protocol):
@@ -160,13 +166,13 @@ class Postman:
 
     async def _recipients(self, uow: UnitOfWork, notice: Notice) -> list[tuple[str, str, str]]:
         if notice.to == "admins":
-            admins = (
-                self.admins
-                if isinstance(self.admins, Sequence)
-                else await self.admins.grants_in(uow)
-            )
+            lang_of: Callable[[str, str], str] = _in_chinese
+            if isinstance(self.admins, Sequence):
+                admins: Admins = self.admins
+            else:
+                admins, lang_of = await self.admins.grants_in(uow), self.admins.lang_of
             return [
-                (channel, user_id, "zh")
+                (channel, user_id, lang_of(channel, user_id))  # the language they chat in
                 for channel, user_id, role in admins
                 if role in notice.roles or role == "owner"
             ]

@@ -8,6 +8,7 @@ from datetime import datetime
 from conversations.services import points
 from conversations.services.notices import Notice, to_admins
 from domain.aftersales import (
+    CUSTOMER_TAGS,
     Rater,
     Rating,
     needs_review,
@@ -17,7 +18,10 @@ from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.ports import UnitOfWork
 from domain.rules import Rules
-from domain.text import N_
+from domain.text import N_, named
+
+TAGS = dict(CUSTOMER_TAGS)
+"""A rating tag's name (a notice shows it, never its id)."""
 
 
 async def rate(
@@ -74,7 +78,10 @@ async def rate(
             worker=worker.name,
             worker_id=order.worker_id,
             stars=stars_text(rating.overall_x100),
-            tags=", ".join(rating.tags),
+            tags={
+                "zh": "、".join(named(TAGS, tag, "zh") for tag in rating.tags),
+                "en": ", ".join(named(TAGS, tag, "en") for tag in rating.tags),
+            },
             text=rating.text,
         ),
     ]

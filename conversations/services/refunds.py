@@ -17,6 +17,7 @@ from domain.payments import Payment, PaymentKind, PaymentStatus
 from domain.ports import Reads, UnitOfWork
 from domain.rules import Rules
 from domain.text import N_
+from domain.timeline_notes import refunded_note
 
 log = logging.getLogger(__name__)
 
@@ -71,9 +72,10 @@ async def plan_refunds(
 async def refund_done(
     uow: UnitOfWork, refund: Payment, provider_ref: str, now: datetime, rules: Rules
 ) -> Order | None:
-    """Record a refund the provider carried out (once); the order moves to refunded when
-    its last pending refund completes. The refund of a returned late payment
-    (``return_late``) changes nothing on the order: that money was never credited to it.
+    """Record a refund the provider carried out (once); a cancelled or done order moves to
+    refunded when its last pending refund completes and everything paid came back. The refund
+    of a returned late payment (``return_late``) changes nothing on the order: that money was
+    never credited to it.
     A settled order's earned points come down with what is still paid; an order done and
     refunded in full gives back the points it used."""
     assert refund.order_id is not None  # a card's refund is done by ``services.cards``
@@ -107,14 +109,17 @@ async def refund_done(
     if order.status == OrderStatus.SETTLED:  # its points come down with what is still paid
         await points.claw_back(uow, rules, order, pending, refund.reference, now)
     done = order.status in (OrderStatus.FINISHED, OrderStatus.CONFIRMED, OrderStatus.SETTLED)
-    if not waiting and (
-        order.status == OrderStatus.CANCELLED
-        or (done and order.refunded_cents >= order.paid_cents)  # a complaint refunded in full
+    # refunded only when everything paid came back: a cancellation that kept a fee stays
+    # cancelled (its detail shows what came back and the fee), as a partly refunded job stays
+    if (
+        not waiting
+        and (order.status == OrderStatus.CANCELLED or done)
+        and order.refunded_cents >= order.paid_cents
     ):
         if done:  # refunded in full: the points and the card's visit it used come back too
             await points.give_back(uow, rules, order, now)
             await card_visits.give_back(uow, order, now)
-        order.apply(Action.REFUND, SYSTEM, now, f"refunded {order.refunded_cents}")
+        order.apply(Action.REFUND, SYSTEM, now, refunded_note(order.refunded_cents))
     await uow.orders.save(order, now)
     return order
 

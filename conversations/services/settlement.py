@@ -31,6 +31,7 @@ from domain.ports import Reads, UnitOfWork
 from domain.rules import Rules
 from domain.settlement import PLATFORM_FUNDED, commission_bp
 from domain.text import N_
+from domain.timeline_notes import settled_note
 from domain.withdrawals import STATUS_TEXT as WITHDRAWAL_STATUS
 from domain.withdrawals import Withdrawal, WithdrawalStatus, available, check_request
 
@@ -77,7 +78,7 @@ async def settle(uow: UnitOfWork, rules: Rules, order: Order, now: datetime) -> 
             order.number, order.id, order.worker_id, share, now, order.transfer_from_worker_id
         )
     )
-    order.apply(Action.SETTLE, SYSTEM, now, f"worker {share.worker}, platform {share.platform}")
+    order.apply(Action.SETTLE, SYSTEM, now, settled_note(share.worker, share.platform))
     await uow.orders.save(order, now)
     return [
         to_worker(order.worker_id, "settled", number=order.number, earn=share.worker),

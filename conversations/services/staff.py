@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from domain.admin import check
+from domain.admin import AdminGrant, check
 from domain.catalog import Catalog
 from domain.ports import Reads, UnitOfWork
 from domain.privacy import loggable_traceback
@@ -88,6 +88,9 @@ class AdminDirectory:
         """The demo: the web chat's admin pane plays the owner (no configuration needed)."""
         self._panes: set[tuple[str, str]] = set()
         """The demo's admin panes that spoke since start-up: they get the owner's alerts."""
+        self._langs: dict[tuple[str, str], str] = {}
+        """Each admin's language: as the table says for the admins added in chat (read with
+        them), as heard this process for the others (``DAOJIA_ADMINS``, the demo's panes)."""
 
     def configured(self, channel: str, user_id: str) -> bool:
         """True for an admin of ``DAOJIA_ADMINS`` (changed only by configuration)."""
@@ -114,11 +117,22 @@ class AdminDirectory:
         written inside a unit of work must not wait for a second connection (under load,
         every connection may be held by a turn waiting for one — a deadlock)."""
         if self.uow is not None and not self._cache.fresh():
-            added = await uow.admins.all()
-            self._added = {(g.channel, g.user_id): g.role for g in added}
+            self._loaded(await uow.admins.all())
             self._cache.loaded_at = self._cache.clock()
         merged = {**dict.fromkeys(self._panes, "owner"), **self._added, **self.bootstrap}
         return [(ch, uid, role) for (ch, uid), role in merged.items()]
+
+    def lang_of(self, channel: str, user_id: str) -> str:
+        """The language the admin chats in (their notices'), "zh" until known."""
+        return self._langs.get((channel, user_id), "zh")
+
+    def heard(self, channel: str, user_id: str, lang: str) -> bool:
+        """The admin spoke in ``lang``; True when that must be written (``SetAdminLanguage``):
+        an admin added in chat whose row says another language."""
+        key = (channel, user_id)
+        known = self._langs.get(key)
+        self._langs[key] = lang
+        return known != lang and key in self._added and key not in self.bootstrap
 
     async def role_in(self, uow: Reads, channel: str, user_id: str) -> str:
         """The role as the database says now, inside ``uow`` (for commands)."""
@@ -148,7 +162,11 @@ class AdminDirectory:
         assert self.uow is not None
         async with self.uow() as uow:
             added = await uow.admins.all()
+        self._loaded(added)
+
+    def _loaded(self, added: Sequence[AdminGrant]) -> None:
         self._added = {(g.channel, g.user_id): g.role for g in added}
+        self._langs.update({(g.channel, g.user_id): g.lang for g in added})
 
 
 class LivePrices:

@@ -3,12 +3,14 @@ going online and offline."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from conversations.services.notices import Notice, to_admins, to_worker
 from domain.audit import AuditEntry
 from domain.errors import DomainError
 from domain.people import (
+    WORKER_STATUS_TEXT,
     Certificate,
     Channel,
     GeoPoint,
@@ -18,7 +20,7 @@ from domain.people import (
     WorkerStatus,
 )
 from domain.ports import UnitOfWork
-from domain.text import N_
+from domain.text import N_, Bilingual, named
 
 
 async def register(
@@ -30,6 +32,7 @@ async def register(
     phone: str,
     lang: str,
     skills: tuple[str, ...],
+    skill_names: Mapping[str, Bilingual],
     center: GeoPoint | None,
     radius_m: int,
     districts: tuple[str, ...],
@@ -72,7 +75,10 @@ async def register(
         "ops",
         worker=name,
         worker_id=worker.id,
-        skills=", ".join(skills),
+        skills={
+            "zh": "、".join(named(skill_names, s, "zh") for s in skills),
+            "en": ", ".join(named(skill_names, s, "en") for s in skills),
+        },
     )
     return worker, [notice]
 
@@ -116,7 +122,7 @@ async def review(
                 N_(
                     "师傅 {worker_id} 状态为 {value},无需审核",
                     worker_id=worker_id,
-                    value=worker.status.value,
+                    value=WORKER_STATUS_TEXT[worker.status],
                 )
             )
         worker.status = WorkerStatus.APPROVED

@@ -12,6 +12,7 @@ from conversations.events import Result
 from conversations.results.booking import SupportMessageSent
 from conversations.results.support import (
     Staff,
+    TicketClosedMeanwhile,
     TicketEnded,
     TicketEntry,
     TicketHandled,
@@ -34,6 +35,11 @@ from domain.text import N_
 
 SUPPORT_ROLES = ("ops", "support")
 """Who is told about tickets (owners are told everything)."""
+
+
+def _to_rate(ticket: Ticket, customer_id: int) -> bool:
+    """The customer's own ticket, closed and not rated yet."""
+    return ticket.customer_id == customer_id and not ticket.open and ticket.rating is None
 
 
 class SupportDesk:
@@ -59,15 +65,23 @@ class SupportDesk:
         await self.s.flush(posted)
 
     async def write(self, cmd: c.ContactSupport) -> list[Result]:
-        """The customer's message: on their open ticket, or on a new one."""
+        """The customer's message: on their open ticket, or on a new one — unless support
+        closed the one they were chatting on (``cmd.ticket_id``): then its rating is asked."""
         now = self.s.clock()
-        photo = ""
+        fetched = None
         if cmd.photo_ref:
-            data, _, ext = await self.s.fetch_photo(cmd.channel, cmd.photo_ref)
-            assert self.s.media is not None
-            photo = self.s.media.save(f"tickets/{cmd.customer_id}", data, ext, now)
+            fetched = await self.s.fetch_photo(cmd.channel, cmd.photo_ref)
         async with self.s.uow() as uow:
             ticket = await uow.tickets.open_for(cmd.customer_id)
+            if cmd.ticket_id is not None and (ticket is None or ticket.id != cmd.ticket_id):
+                chatted = await uow.tickets.get(cmd.ticket_id)
+                if chatted is not None and _to_rate(chatted, cmd.customer_id):
+                    return [TicketClosedMeanwhile(cmd.ticket_id, cmd.text)]
+            photo = ""
+            if fetched is not None:
+                data, _, ext = fetched
+                assert self.s.media is not None
+                photo = self.s.media.save(f"tickets/{cmd.customer_id}", data, ext, now)
             opened = ticket is None
             if ticket is None:
                 ticket = await uow.tickets.add(Ticket(cmd.customer_id, cmd.channel, now))

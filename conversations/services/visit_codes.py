@@ -37,6 +37,9 @@ async def enter_visit_code(
         raise DomainError(N_("订单 #{number} 现在不能打卡", number=number))
     if not order.visit_code or order.visit_code_ok_at is not None:
         return order, True, []
+    typed = "".join(ch for ch in code if not ch.isspace())
+    if len(typed) != len(order.visit_code) or not typed.isdecimal():  # no code: not a miss
+        raise DomainError(N_("请输入 {n} 位数字验证码", n=len(order.visit_code)))
     if visit_code_matches(order.visit_code, code):
         order.visit_code_ok_at = now
         await uow.orders.save(order, now)

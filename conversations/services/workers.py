@@ -59,6 +59,7 @@ class WorkerDesk:
                 phone=cmd.phone,
                 lang=cmd.lang,
                 skills=cmd.skills,
+                skill_names=self.s.catalog.skill_names(),
                 center=GeoPoint(*cmd.center) if cmd.center else None,
                 radius_m=cmd.radius_m,
                 districts=cmd.districts,

@@ -55,6 +55,15 @@ class SetLanguage(Command):
 
 
 @dataclass(frozen=True)
+class SetAdminLanguage(Command):
+    """An admin added in chat speaks ``lang`` now (their notices follow it)."""
+
+    channel: str
+    user_id: str
+    lang: str
+
+
+@dataclass(frozen=True)
 class Booking:
     """Everything the customer chose, as the service layer needs it to price and place."""
 
@@ -137,6 +146,9 @@ class ContactSupport(Command):
     text: str
     photo_ref: str = ""
     """A photo instead of text (the platform's reference)."""
+    ticket_id: int | None = None
+    """The ticket the customer is chatting on; once support has closed it (and it is not
+    rated yet) the message is not sent nor a new ticket opened: its rating is asked."""
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,8 @@ class AdminRow(SQLModel, table=True):
     role: str = Field(max_length=16)
     added_by: str = Field(max_length=160)
     added_at: datetime = time_field()
+    lang: str = Field(default="zh", max_length=8)
+    """The language the admin chats in: their notices are written in it."""
 
 
 class PriceChangeRow(SQLModel, table=True):

@@ -21,6 +21,7 @@ from tests.e2e.helpers import (
 from webhooks.keys import DATABASE
 
 OPS = 782900
+FINANCE = 782901
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ async def shop(aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clo
         pii_key,
         fake_telegram,
         clock=clock,
-        admins=f"telegram:{OPS}:ops",
+        admins=f"telegram:{OPS}:ops,telegram:{FINANCE}:finance",
     )
 
 
@@ -70,6 +71,43 @@ async def test_the_customer_is_told_the_fee_an_admins_cancellation_kept_and_why(
     await customer.say("/orders")
     await customer.choose(f"#{number}")
     assert f"已取消,收取取消费 {yuan}" in customer.text(), customer.text()
+
+
+async def test_an_order_cancelled_with_a_fee_stays_cancelled_showing_what_came_back_and_the_fee(
+    shop, fake_telegram
+):
+    """Not everything came back, so the order is not "已退款" (refunded) but 已取消, its
+    money saying what was refunded and the fee kept — to the customer and in ``/order``;
+    once finance gives the fee back too (``/refund``) it is refunded in full."""
+    from domain.lifecycle import OrderStatus
+
+    app, client = shop
+    customer = TelegramUser(client, fake_telegram, 782004)
+    number, _ = await cancelled_by_ops(app, client, fake_telegram, customer, "782104")
+    order = await order_of(app, number)
+    fee = order.paid_cents * 30 // 100
+    assert order.refunded_cents == order.paid_cents - fee
+    assert order.status == OrderStatus.CANCELLED
+    back, kept = f"¥{order.refunded_cents / 100:.2f}", f"¥{fee / 100:.2f}"
+
+    await customer.say("/orders")
+    assert f"#{number} " in customer.text() and "已退款" not in customer.text()
+    await customer.choose(f"#{number}")
+    shown = customer.text()
+    assert "状态:已取消" in shown and f"已退 {back},扣除取消费 {kept}" in shown, shown
+    assert "已退款" not in shown
+
+    finance = TelegramUser(client, fake_telegram, FINANCE)
+    await finance.say(f"/order #{number}")
+    assert "· 已取消" in finance.text() and "已退款" not in finance.text(), finance.text()
+    assert f"已退 {back} · 扣除取消费 {kept}" in finance.text(), finance.text()
+
+    await finance.say(f"/refund #{number} {fee / 100:.2f}")
+    order = await order_of(app, number)
+    assert order.refunded_cents == order.paid_cents and order.status == OrderStatus.REFUNDED
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    assert "状态:已退款" in customer.text() and "扣除取消费" not in customer.text()
 
 
 async def test_an_english_customer_reads_the_fee_in_english(shop, fake_telegram):

@@ -9,6 +9,7 @@ from conversations.results.admin_orders import RefundAlreadyRequested, RefundReq
 from domain.admin import COMMAND_ROLES, ROLES, may, needed_roles, role_names
 from domain.commands import DrainOutbox, RefundOrder
 from domain.payments import PaymentKind
+from domain.timeline_notes import assigned_note, reassigned_note
 from tests.e2e.helpers import (
     HOME,
     TelegramUser,
@@ -250,7 +251,8 @@ async def test_cancel_and_refund_follow_the_rules_and_keep_the_ledger_balanced(
     await ops.say(f"/cancel #{number} 客户来电")
     assert "退款 ¥19.80,收费 ¥2.20" in ops.text()
     order = await order_of(app, number)
-    assert order.status.value == "refunded" and order.refunded_cents == 2_780
+    # the fee kept: not everything came back, so it stays cancelled (README, Money)
+    assert order.status.value == "cancelled" and order.refunded_cents == 2_780
     told = fake_telegram.sent(630101)[-1]["text"]
     assert "已由客服取消:客户来电。¥19.80 将原路退回" in told
     assert "已由平台取消" in fake_telegram.sent(630001)[-1]["text"]
@@ -278,7 +280,10 @@ async def test_reassign_suspend_and_coupons(tg, fake_telegram):
     assert "暂停接单:连续迟到" in fake_telegram.sent(640001)[-1]["text"]
     await ops.say(f"/reassign #{number} {second}")
     assert f"从师傅 {first} 改派给 {second}" in ops.text()
-    assert (await order_of(app, number)).worker_id == second
+    moved = await order_of(app, number)
+    assert moved.worker_id == second
+    notes = [e.note for e in moved.timeline]
+    assert notes[-2:] == [reassigned_note(), assigned_note(second)], notes
     assert f"#{number}" in fake_telegram.sent(640002)[-1]["text"]
     await ops.say(f"/unsuspend {first}")
     assert "已恢复" in fake_telegram.sent(640001)[-1]["text"]

@@ -9,6 +9,7 @@ import pytest
 from conversations.results.sweeps import OffersExpired
 from domain.commands import ExpireOffers
 from domain.lifecycle import OrderStatus
+from domain.timeline_notes import transferred_note
 from tests.e2e.helpers import (
     HOME,
     TelegramUser,
@@ -69,6 +70,7 @@ async def test_ops_transfer_a_job_to_an_idle_worker_who_takes_it_with_compensati
     taken = await order_of(app, number)
     assert taken.status == OrderStatus.ACCEPTED and taken.worker_id == second
     assert taken.transfer_from_worker_id == first
+    assert transferred_note(first) in [e.note for e in taken.timeline]
     assert taken.transfer_compensation_cents == taken.total_cents // 10
     assert "补偿" in last(fake_telegram, 664001)
 

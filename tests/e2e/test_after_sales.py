@@ -18,6 +18,7 @@ from domain.commands import (
 from domain.ledger import worker_payable
 from domain.lifecycle import OrderStatus
 from domain.money import apply_rate
+from domain.timeline_notes import free_rework_note
 from tests.e2e.helpers import (
     HOME,
     TelegramUser,
@@ -220,6 +221,7 @@ async def test_a_low_rating_opens_a_review_and_updates_the_worker(tg, fake_teleg
     assert "2.5 星" in customer.text() and "客服会跟进" in customer.text()
     review = [t for t in texts(fake_telegram, OPS) if "低分评价" in t]
     assert len(review) == 1 and f"#{number}" in review[0] and "来晚了" in review[0]
+    assert "标签:迟到" in review[0] and "late" not in review[0]  # the tag by its name
     async with app[DATABASE].uow() as uow:
         worker = await uow.workers.get(1)
     assert worker.rating_x100 == 250 and worker.good_rate_bp == 0
@@ -257,6 +259,7 @@ async def test_a_granted_rework_is_booked_free_with_the_same_worker_first(
     rework_number = int(customer.text().split("新订单 #")[1][:6])
     rework = await order(app, rework_number)
     assert rework.total_cents == 0 and rework.rework_of == (await order(app, number)).id
+    assert free_rework_note() in [e.note for e in rework.timeline]
     assert rework.status in (OrderStatus.DISPATCHING, OrderStatus.ACCEPTED)
     offers = [t for t in texts(fake_telegram, WORKER) if f"#{rework_number}" in t]
     assert offers  # the same worker is offered it first

@@ -189,3 +189,31 @@ async def test_an_id_beyond_the_database_in_an_admin_command_is_answered_and_cha
         assert await uow.prices.current() == {}
     await owner.say("/worker " + str(worker).translate(WIDE))  # typed in full width
     assert "测试师傅" in owner.text()
+
+
+async def test_a_coupon_over_the_cap_or_a_price_that_is_no_amount_is_refused_saying_why(
+    tg, fake_telegram
+):
+    app, client = tg
+    number = await book_and_pay(TelegramUser(client, fake_telegram, CUSTOMER))
+    customer_id = (await order_of(app, number)).customer_id
+    written = await changes(app)
+    owner = TelegramUser(client, fake_telegram, OWNER)
+    await owner.say(f"/coupon issue {customer_id} 100000")
+    assert "手工发放的优惠券最多 ¥500.00" in owner.text()  # rules.coupons.issue_max
+    await owner.say(f"/coupon issue {customer_id} 500.01")
+    assert "手工发放的优惠券最多 ¥500.00" in owner.text()
+    for bad in ("0", "-1", "abc", "1e2", "20.001", "NaN"):
+        await owner.say(f"/coupon issue {customer_id} {bad}")
+        assert "用法" in owner.text(), bad
+    for bad in ("0", "-1", "abc", "1e2", "45.001"):
+        await owner.say(f"/price 日常保洁 {bad}")
+        assert f"价格 {bad} 无效:须为大于 0、最多 100000 元的金额" in owner.text(), bad
+    await owner.say("/price 没有的项目 0")
+    assert "没有服务项目 没有的项目 0" in owner.text()
+    assert await changes(app) == written
+    async with app[DATABASE].uow() as uow:
+        assert await uow.prices.current() == {}
+    await owner.say(f"/coupon issue {customer_id} ¥500")
+    assert "¥500.00" in owner.text() and "最多" not in owner.text()
+    assert len((await changes(app))[1]) == len(written[1]) + 1

@@ -67,7 +67,9 @@ async def test_cancel_shows_the_fee_first_and_refunds_the_rest(tg_app, fake_tele
     await user.choose("确认取消")
     assert "已取消" in user.text() and "¥27.00" in user.text()
     await user.say("/orders")
-    assert "已退款" in user.text()
+    assert "已取消" in user.text() and "已退款" not in user.text()  # ¥3 kept: not all back
+    await user.choose(number)
+    assert "已退 ¥27.00,扣除取消费 ¥3.00" in user.text(), user.text()
 
 
 async def test_an_order_nobody_took_cancels_for_free_and_gives_the_coupon_back(

@@ -208,6 +208,14 @@ async def test_ops_sees_orders_workers_complaints_and_gmv_but_not_settlement(das
     _, gmv = expected_trend(seeded)
     assert figure(html, "trend-gmv") == format_yuan(sum(gmv))
     assert "投诉率" in html and "累计收入" not in html and "应付师傅" not in html
+    # 1 complaint, 1 job done: 100%, not the 8% the last /levels stored
+    zhao = re.search(r"<tr[^>]*><td>赵师傅 .*?</tr>", html, re.S)
+    assert zhao and re.findall(r'<td class="num">([^<]*)</td>', zhao[0]) == [
+        "4.30",
+        "100%",
+        "1",
+        "1",
+    ], zhao
     unaccepted = seeded.orders["t_unaccepted"].number
     assert f"<code>/explain #{unaccepted}</code>" in html  # the stuck order: ask why in chat
     assert f"/explain #{seeded.orders['t_late'].number}" not in html  # late: not dispatch's

@@ -279,6 +279,10 @@ async def test_three_wrong_visit_codes_alert_ops_once_and_the_right_one_still_op
     await near_the_start(app, number)
     await worker.say(f"/checkin #{number}")
     await worker.share(location=telegram_gps(HOME))
+    for no_code in ("abcd", "12", "12345", "12³4"):  # no code at all: asked again, no miss
+        await worker.say(no_code)
+        assert worker.text().startswith("请输入 4 位数字验证码"), no_code
+        assert "验证码不对" not in worker.text(), no_code
     wrong = "1111" if code != "1111" else "2222"
     for _ in range(4):
         await worker.say(wrong)
@@ -320,3 +324,40 @@ async def test_the_worker_marks_the_part_of_the_job_under_way_and_the_customer_s
     assert "进度:卫生间(2/4)" in customer.text()
     await worker.say(f"进度 #{number} 9")
     assert "没有这一步" in worker.text()
+
+
+async def test_setting_off_twice_says_so_and_offers_only_the_workers_own_steps(
+    tg, fake_telegram, clock
+):
+    app, client = tg
+    await seed_worker(app, channel="telegram", user_id="600008", center=HOME)
+    number = await book_and_pay(TelegramUser(client, fake_telegram, 600801))
+    worker = TelegramUser(client, fake_telegram, 600008)
+    await worker.say(f"/accept #{number}")
+    await near_the_start(app, number, minutes_before=45)
+    await worker.say(f"/onway #{number}")
+    await worker.say(f"/onway #{number}")  # a second press of 出发
+    said = worker.text()
+    assert f"订单 #{number} 现在是「师傅在路上」,无需再出发。您可以:到达。" in said, said
+    assert "取消" not in said  # the customer's and the admins' action, not the worker's
+
+
+async def test_after_photos_before_any_before_photo_are_refused_with_why_before_the_ask(
+    tg, fake_telegram, clock
+):
+    app, client = tg
+    await seed_worker(app, channel="telegram", user_id="600009", center=HOME)
+    number = await book_and_pay(TelegramUser(client, fake_telegram, 600901))
+    worker = TelegramUser(client, fake_telegram, 600009)
+    await arrived(worker, fake_telegram, number, clock)
+    await worker.say(f"/photo #{number} after")  # checked in, no before photo yet
+    said = worker.text()
+    assert f"订单 #{number} 还没有服务前照片,请先上传服务前照片。" in said, said
+    assert "请先打卡" not in said and "服务后照片(可多张)" not in said  # not asked for
+    await photo(worker, fake_telegram, f"after{number}")  # sent anyway: not kept as "after"
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        assert order.status.value == "arrived"
+        assert await uow.photos.for_order(order.id, ["after"]) == []
+    await worker.say(f"/photo #{number} before")  # the right order goes on as before
+    assert "服务前照片(可多张)" in worker.text()

@@ -239,7 +239,11 @@ async def test_refunding_part_of_a_kept_cancellation_fee_comes_out_of_revenue(
     assert balance(lines, L.CUSTOMER_PREPAID) == -4500  # still held for the ¥45
     await finance.say(f"/refunded {rest}")
     _, order, lines = await money_of(app, invoice["payload"])
-    assert order.status == OrderStatus.REFUNDED and order.refunded_cents == 4800
+    # ¥2 of the fee still kept: cancelled, not refunded (README, Money)
+    assert order.status == OrderStatus.CANCELLED and order.refunded_cents == 4800
+    await tg.say("/orders")
+    await tg.choose(f"#{number}")
+    assert "已退 ¥48.00,扣除取消费 ¥2.00" in tg.text(), tg.text()
     assert balance(lines, L.CUSTOMER_PREPAID) == 0
     assert balance(lines, L.PLATFORM_REVENUE) == -200 and balance(lines, "cash:telegram") == 200
     assert sum(e.amount_cents for e in lines) == 0
@@ -270,12 +274,13 @@ async def test_a_refund_of_the_fee_after_an_instant_refund_never_touches_prepaid
     async with app[DATABASE].uow() as uow:
         order = await uow.orders.by_number(number)
         lines = await uow.ledger.for_order(order.id)
-    assert order.status == OrderStatus.REFUNDED and order.refunded_cents == 2700
+    assert order.status == OrderStatus.CANCELLED and order.refunded_cents == 2700  # fee kept
     await finance.say(f"/refund #{number} 3")
     async with app[DATABASE].uow() as uow:
         order = await uow.orders.by_number(number)
         lines = await uow.ledger.for_order(order.id)
     assert order.refunded_cents == order.paid_cents == 3000
+    assert order.status == OrderStatus.REFUNDED  # the fee back too: all came back
     assert balance(lines, L.CUSTOMER_PREPAID) == 0 and balance(lines, L.PLATFORM_REVENUE) == 0
     assert balance(lines, "cash:sandbox") == 0 and sum(e.amount_cents for e in lines) == 0
     await finance.say(f"/refund #{number} 0.01 again")

@@ -5,9 +5,10 @@ replacement mid-period splitting the period's pay between the two workers exactl
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 from domain.commands import PlacementSweep
+from domain.timeline_notes import handover_note
 from tests.e2e.helpers import RULES, TelegramUser
 from tests.e2e.test_explain_dispatch import take, worker
 from tests.e2e.test_placements import OPS, PERIOD, app_with, at_work, book_maternity_nurse
@@ -115,7 +116,6 @@ async def test_each_period_is_asked_for_paid_through_the_provider_and_settled_on
 async def test_a_replacement_mid_period_splits_its_pay_between_the_two_workers_exactly(
     aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
 ):
-    from datetime import date
 
     from domain.deposits import worker_deposit
     from domain.ledger import worker_payable
@@ -160,6 +160,7 @@ async def test_a_replacement_mid_period_splits_its_pay_between_the_two_workers_e
     async with app[DATABASE].uow() as uow:
         order = await uow.orders.by_number(number)
         assert order.worker_id == second
+        assert handover_note(date(2026, 12, 3)) in [e.note for e in order.timeline]
         placement = await uow.placements.for_order(order.id)
         (period,) = await uow.placements.periods(placement.id)
         level = (await uow.workers.get(first)).level

@@ -17,6 +17,7 @@ import pytest
 from domain.commands import BatchDispatch, PlacementSweep
 from domain.dispatch import Job, Refusal, refusal
 from domain.people import GeoPoint
+from domain.timeline_notes import ended_early_note
 from tests.e2e.helpers import (
     CATALOG,
     DISPATCH_MODES,
@@ -192,6 +193,7 @@ async def test_ending_early_refunds_the_unused_days_less_the_notice_fee_and_free
         entries = await uow.ledger.for_order(order.id)
     ends = termination(placement.period, order.total_cents, order.total_cents, ends_on(10), 3)
     assert ends.used_days == 10 and ends.fee_cents > 0
+    assert ended_early_note(ends_on(10)) in [e.note for e in order.timeline]
     assert sum(p.amount_cents for p in refunds) == ends.refund_cents > 0
     assert f"#{number} 的合同于 2026-12-04 提前终止:已服务 10 天" in ops.text(), ops.text()
     told = "\n".join(m.get("text", "") for m in fake_telegram.sent(731001)[-2:])

@@ -14,6 +14,7 @@ from domain.commands import ExpireUnpaid, GenerateRecurring
 from domain.lifecycle import ActorKind, OrderStatus
 from domain.payments import PaymentKind, PaymentStatus
 from domain.people import Channel
+from domain.timeline_notes import unpaid_timeout_note
 from tests.e2e.helpers import (
     HOME,
     Clock,
@@ -101,7 +102,7 @@ async def test_an_unpaid_order_expires_once_and_gives_back_its_coupon_points_and
     order = await order_by_number(one, number)
     assert order.status == OrderStatus.CANCELLED
     last = order.timeline[-1]
-    assert last.actor.kind == ActorKind.SYSTEM and last.note == "not paid within 30 min"
+    assert last.actor.kind == ActorKind.SYSTEM and last.note == unpaid_timeout_note(30)
     [notice] = texts(fake_telegram, uid, EXPIRED)  # one notice, however many sweeps
     assert f"#{number}" in notice and "优惠券已退回" in notice and "1000 积分已退回" in notice
     async with one[DATABASE].uow() as uow:

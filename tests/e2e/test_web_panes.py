@@ -137,3 +137,57 @@ async def test_the_demo_admin_pane_gets_the_owners_alerts(
     assert "110" in customer.text()
     pushed = await (await client.get("/web/api/poll?role=admin")).json()
     assert any("紧急求助" in r.get("text", "") for r in pushed["replies"]), pushed
+
+
+async def sign_up_in_web(worker: WebUser) -> None:
+    """A worker's sign-up in the web pane, with 空调清洗 and 家电维修 as skills."""
+    await worker.open()
+    await worker.say("/start")
+    await worker.say("周师傅")
+    await worker.send(type="contact", phone="13988887777")
+    await worker.choose("空调清洗")
+    await worker.choose("家电维修")
+    await worker.choose("选好了")
+    await worker.say("徐汇区 长宁区")
+    for _ in range(2):  # the ID card, the health certificate
+        await upload(worker)
+    await worker.say("2027-12-31")
+    await upload(worker)  # the electrician licence
+    await worker.choose("提交审核")
+    assert "审核中" in worker.text()
+
+
+async def test_each_admin_reads_a_new_worker_in_their_own_language_with_skills_named(
+    aiohttp_client, tmp_path, fresh_sqlite_url, pii_key
+):
+    """Two browsers' admin panes (both the demo's owner): the one that chats in English is
+    told of a new worker in English, the other in Chinese; skills by name, never by id."""
+    from store.catalog_file import load_catalog
+    from tests.e2e.helpers import make_settings
+
+    catalog, rules = load_catalog()
+    settings = make_settings(tmp_path, fresh_sqlite_url, pii_key)
+    app = create_app(settings, catalog, rules, clock=Clock(), demo=True)
+    client = await aiohttp_client(app)
+    jar, url = client.session.cookie_jar, client.make_url("/")
+    english = WebUser(client, role="admin")
+    await english.open()
+    await english.send(type="text", text="/start", lang="en-US")
+    assert "/approve ID" in english.text() and "审核" not in english.text()
+    first_browser = jar.filter_cookies(url)["daojia_web"].value
+    jar.clear()  # a second browser, in Chinese
+    chinese = WebUser(client, role="admin")
+    await chinese.open()
+    await chinese.say("/start")
+    await sign_up_in_web(WebUser(client, role="worker"))
+
+    told = await (await client.get("/web/api/poll?role=admin")).json()
+    zh = [r["text"] for r in told["replies"] if "新师傅待审核" in r.get("text", "")]
+    assert len(zh) == 1 and "技能 空调清洗(挂机)、油烟机清洗、家电维修(上门检测)。" in zh[0], zh
+    jar.clear()
+    jar.update_cookies({"daojia_web": first_browser}, url)
+    told = await (await client.get("/web/api/poll?role=admin")).json()
+    en = [r["text"] for r in told["replies"] if "New worker to review" in r.get("text", "")]
+    assert len(en) == 1, told
+    skills = "Air-conditioner cleaning (wall unit), Range-hood cleaning, Appliance repair"
+    assert f"skills {skills}" in en[0] and "appliance_" not in en[0], en

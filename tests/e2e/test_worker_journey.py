@@ -199,6 +199,9 @@ async def test_declining_offers_the_job_to_the_next_worker(both, fake_telegram, 
     await wx.say(f"拒单 #{number}")
     assert "已拒绝" in wx.last_text
     assert any(f"#{number}" in t for t in fake_wechat.texts("o-d2"))
+    await wx.say(f"接单 #{number}")  # a change of mind: the decline is final, nobody took it
+    assert f"您已拒绝订单 #{number},这个邀请已关闭。" in wx.last_text, wx.last_text
+    assert "其他师傅" not in wx.last_text
 
 
 async def test_no_eligible_worker_tells_the_customer_and_alerts_admins(both, fake_telegram):

@@ -16,7 +16,11 @@ from domain.lifecycle import Action, ActorKind
 from domain.orders import SYSTEM, Actor
 from domain.oversight import Attention, PriceChange
 from domain.people import Channel, Customer, Identity
+from store.quality_reports_repo import QualityReports
+from store.tables import ComplaintRow
 from tests import random_refs
+from tests.dashboard_seed import HAPPY
+from tests.integration.test_quality import new_worker
 from tests.integration.test_repositories import new_customer, new_order
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
@@ -171,6 +175,51 @@ async def test_period_figures_count_orders_acceptance_completion_and_new_custome
     mine = next(x for x in listed if x.number == numbers[0])
     assert mine.district == "徐汇区" and mine.item_id == "daily_cleaning"
     assert numbers[1] not in {x.number for x in listed}
+
+
+async def test_a_job_refunded_after_it_was_done_counts_as_completed_not_cancelled(database):
+    """Order #146221: finished, settled, then refunded in full (a complaint). The service was
+    done, so ``/stats`` counts it completed, not cancelled — with a job done and an order
+    cancelled before service, 2 completed / 1 cancelled (it read "完成 1 / 取消 2") — and the
+    dashboard's worker table counts it among the jobs done, its complaint rate worked out from
+    the counts beside it (not the rate stored by the last ``/levels``)."""
+    # a week of its own, after the other tests' weeks
+    start = datetime(2056, 1, 1, tzinfo=UTC) + timedelta(days=7 * secrets.randbelow(500))
+    at = start + timedelta(hours=2)
+    customer = await new_customer(database)
+    worker = await new_worker(database, "退款师傅")
+    for fate in ("refunded_after_done", "done", "cancelled"):
+        order = await new_order(database, customer)
+        async with database.uow() as uow:
+            o = await uow.orders.get(order.id)
+            o.created_at = at
+            for action, kind in HAPPY if fate != "cancelled" else HAPPY[:3]:
+                o.apply(action, Actor(kind, str(worker.id)), at)
+            o.paid_cents, o.worker_id = o.total_cents, worker.id
+            if fate == "cancelled":
+                o.apply(Action.CANCEL, Actor(ActorKind.CUSTOMER, "1"), at)
+            if fate != "done":
+                o.apply(Action.REFUND, SYSTEM, at)
+                o.refunded_cents = o.paid_cents
+            await uow.orders.save(o, at)
+            if fate == "refunded_after_done":
+                uow.session.add(
+                    ComplaintRow(
+                        order_id=o.id,
+                        customer_id=customer.id,
+                        worker_id=worker.id,
+                        category="damage",
+                        created_at=at,
+                    )
+                )
+            await uow.commit()
+    async with database.uow() as uow:
+        st = await uow.admin_reports.stats(start, start + timedelta(days=7))
+        workers = await QualityReports(uow.session).workers(limit=100_000)
+    assert st.by_status == {"refunded": 2, "settled": 1}
+    assert (st.completed, st.cancelled) == (2, 1)
+    [mine] = [w for w in workers if w.id == worker.id]
+    assert (mine.completed, mine.complaints, mine.complaint_rate_bp) == (2, 1, 5_000)
 
 
 async def test_orders_waiting_too_long_are_flagged(database):

@@ -252,7 +252,10 @@ async def test_the_worker_table_counts_completed_jobs_complaints_and_earnings(db
         assert w.completed == completed[w.id]
     assert [w.completed for w in workers] == sorted((w.completed for w in workers), reverse=True)
     assert (by_name["王阿姨"].complaints, by_name["李师傅"].complaints) == (2, 1)
-    assert (by_name["赵师傅"].complaint_rate_bp, by_name["赵师傅"].rating_x100) == (800, 430)
+    # the rate shown is the counts shown, not the one the last /levels stored (8%, 0%)
+    assert (by_name["赵师傅"].complaints, by_name["赵师傅"].completed) == (1, 1)
+    assert (by_name["赵师傅"].complaint_rate_bp, by_name["赵师傅"].rating_x100) == (10_000, 430)
+    assert by_name["王阿姨"].complaint_rate_bp == 2 * 10_000 // by_name["王阿姨"].completed
     shares: dict[str, list[tuple[datetime, Split]]] = {}
     for at, key, share in seeded.shares:
         shares.setdefault(key, []).append((at, share))

@@ -223,7 +223,11 @@ SAMPLES: dict[str, dict[str, object]] = {
     "placement_interview_worker": {"number": 240117, "at": AT},
     "member_level_up": {"level": "gold", "price": 9_000},
     "birthday_coupon": {"amount": 2_000, "threshold": 5_000, "days": 14},
-    "worker_registered_admin": {"worker": "Li", "worker_id": 7, "skills": "cleaning"},
+    "worker_registered_admin": {
+        "worker": "Li",
+        "worker_id": 7,
+        "skills": {"zh": "日常保洁", "en": "Regular cleaning"},
+    },
     "worker_approved": {},
     "worker_rejected": {"reason": "blurred ID photo"},
     "support_message_admin": {
@@ -362,7 +366,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "worker": "Li",
         "worker_id": 7,
         "stars": "2.5",
-        "tags": "late",
+        "tags": {"zh": "迟到", "en": "Late"},
         "text": "came late",
     },
     "level_changed": {"old": "B", "new": "C", "score": 48, "suspended": True},

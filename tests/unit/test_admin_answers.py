@@ -2,6 +2,7 @@
 after-sales, driven with typed results as the engine drives them (the texts below were rendered
 by the dict screens they replace)."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -187,11 +188,12 @@ def test_a_worker_comes_with_their_documents_and_a_complaint_with_its_photos():
             rp.WorkerDocument("id_card", "https://m/1.jpg", date(2030, 1, 2)),
             rp.WorkerDocument("own_cert", "https://m/2.jpg", None),
         ),
+        centre="黄浦区",
     )
     say, *photos = show(worker, "en")
     assert say == Say(
         "Worker 7: 王 13900001111\nStatus: approved level S\nSkills: Daily cleaning\n"
-        "Area: 浦东 5 km\n"
+        "Area: 浦东; 5.5 km around 黄浦区\n"
     )
     assert photos == [
         Photo("https://m/1.jpg", "ID card 2030-01-02"),
@@ -213,6 +215,32 @@ def test_a_worker_comes_with_their_documents_and_a_complaint_with_its_photos():
         "Complaint 3: order #240117\nType: Late\nStatus: resolved: partial refund\n"
         "Waiting 45 min\nRefund ¥15.00"
     )
+
+
+@pytest.mark.parametrize(
+    ("districts", "radius_m", "centre", "zh", "en"),
+    [
+        (("静安区",), 0, "", "范围:静安区", "Area: 静安区"),
+        (("静安区", "徐汇区"), 0, "", "范围:静安区、徐汇区", "Area: 静安区, 徐汇区"),
+        ((), 5000, "黄浦区", "范围:以黄浦区为中心 5 km", "Area: 5 km around 黄浦区"),
+        ((), 5000, "", "范围:半径 5 km", "Area: within 5 km"),
+        (
+            ("静安区",),
+            3000,
+            "黄浦区",
+            "范围:静安区;以黄浦区为中心 3 km",
+            "Area: 静安区; 3 km around 黄浦区",
+        ),
+        ((), 0, "", "范围:未设置", "Area: not set"),
+    ],
+)
+def test_a_workers_area_shows_their_districts_and_a_radius_only_when_they_have_one(
+    districts, radius_m, centre, zh, en
+):
+    """A worker by districts used to read "范围:静安区0 km" / "Area: 静安区 0 km"."""
+    worker = replace(suspended(""), districts=districts, radius_m=radius_m, centre=centre)
+    assert zh in text(worker, "zh").splitlines()
+    assert en in text(worker, "en").splitlines()
 
 
 def suspended(note: str) -> rp.WorkerShown:

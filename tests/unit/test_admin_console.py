@@ -8,7 +8,7 @@ import pytest
 
 from conversations.events import CommandReceived, TextReceived
 from conversations.flows import admin_console, everywhere
-from conversations.flows.admin_commands import build, parse_day
+from conversations.flows.admin_commands import ORDER_COMMANDS, build, parse_day
 from conversations.flows.base import Ctx
 from conversations.flows.registry import CUSTOMER_FLOWS
 from conversations.flows.typed_commands import parse
@@ -275,19 +275,47 @@ def test_orders_and_cancel_keep_their_customer_meaning():
     assert _route("", customer, CommandReceived(**BASE, command="cancel")).goto == "menu"
     # staff who book as customers too: their own orders while in the customer role…
     assert _route("ops", customer, CommandReceived(**BASE, command="orders")).goto == "orders"
-    # …the admin list at the console; /cancel without an order stops what they were doing
+    # …the admin list at the console; /cancel without an order stops what they were doing…
     staff = Conversation(flow="admin", step="console", customer_id=5, role="admin")
     assert _route("ops", staff, CommandReceived(**BASE, command="orders")).goto == "admin"
     assert staff.data["admin"]["name"] == "orders"
     staff.data.pop("admin")
+    away = Conversation(flow="me", step="menu", customer_id=5, role="admin")
+    out = _route("ops", away, CommandReceived(**BASE, command="cancel"))
+    assert out.goto == "admin" and "admin" not in away.data  # just back to the console
+    # …but at the console there is nothing to stop: it is the admin's /cancel (its usage)
     out = _route("ops", staff, CommandReceived(**BASE, command="cancel"))
-    assert out.goto == "admin" and "admin" not in staff.data  # just back to the console
+    assert out.goto == "admin" and staff.data["admin"]["name"] == "cancel"
+    staff.data.pop("admin")
     out = _route("ops", staff, CommandReceived(**BASE, command="cancel", args="#240117"))
     assert out.goto == "admin" and staff.data["admin"]["number"] == 240117
     assert staff.data["admin"]["request"] == "telegram:5:m1"
     staff.data.pop("admin")  # at the console /reschedule is the admin's
     out = _route("ops", staff, CommandReceived(**BASE, command="reschedule", args="#240117"))
     assert out.goto == "admin" and staff.data["admin"]["name"] == "reschedule"
+
+
+ABOUT_AN_ORDER = sorted({*ORDER_COMMANDS, "assign"})
+
+
+@pytest.mark.parametrize("name", ABOUT_AN_ORDER)
+@pytest.mark.parametrize("args", ["", "#abc", "abc 7"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_command_about_an_order_without_its_number_answers_its_usage(name, args, lang):
+    """``/cancel`` or ``/cancel #abc`` at the console used to answer "已取消。" (a flow
+    stopped) and then the whole command list: nothing was cancelled, nothing said how."""
+    for event in (
+        CommandReceived(**BASE, command=name, args=args),
+        TextReceived(**BASE, text=f"/{name} {args}".strip()),
+    ):
+        conv = Conversation(flow="admin", step="console", role="admin", lang=lang)
+        routed = _route("owner", conv, event)
+        assert routed.goto == "admin" and not routed.replies, (name, args)
+        out = admin_console.enter(ctx("owner"), conv)
+        (reply,) = out.replies
+        usage = admin_console.HELP[name].get(lang)
+        assert reply.text == ("Usage: " if lang == "en" else "用法:") + usage, reply.text
+        assert not out.commands and out.goto is None
 
 
 def test_someone_no_longer_an_admin_is_shown_no_console():

@@ -6,6 +6,8 @@ the dict screens they replace)."""
 import inspect
 from datetime import UTC, date, datetime
 
+import pytest
+
 from conversations.events import Result
 from conversations.flows import admin_console
 from conversations.flows.base import Ctx
@@ -77,7 +79,7 @@ def listed(**kw) -> ro.OrdersListed:
 
 def test_order_lists_show_times_in_the_business_time_zone_and_amounts_only_to_who_sees_them():
     assert text(listed()) == (
-        "订单 今天:共 5 单\n"
+        "订单(今天):共 5 单\n"
         "#240117 11-23 01:05 日常保洁 已接单 王师傅 ¥88.00 ⚠师傅迟到\n"
         "#240119 11-23 11:30 gone_item 已支付 ¥1.00\n"
         "……还有 3 单\n"
@@ -86,17 +88,52 @@ def test_order_lists_show_times_in_the_business_time_zone_and_amounts_only_to_wh
     assert text(
         listed(statuses=("paid",), today_by_default=False, total=2, money=False), "en"
     ) == (
-        "Orders paid: 2\n"
+        "Orders (paid): 2\n"
         "#240117 11-23 01:05 Regular cleaning accepted 王师傅 ⚠worker late\n"
         "#240119 11-23 11:30 gone_item paid\n"
         "⚠ 2 orders need attention: /orders stuck"
     )
     dated = listed(day=date(2026, 11, 20), today_by_default=False, total=2, flags=())
-    assert text(dated, "en").startswith("Orders 2026-11-20: 2\n")
+    assert text(dated, "en").startswith("Orders (2026-11-20): 2\n")
     assert text(listed(stuck_only=True)) == (
         "⚠ 需处理 2 单:\n#240117 师傅迟到 (11-23 01:05)\n#240118 风控待审 (11-23 11:30)"
     )
     assert text(listed(stuck_only=True, flags=()), "en") == "No stuck orders ✅"
+
+
+LIVE = ("accepted", "on_the_way", "arrived", "in_service")
+
+
+@pytest.mark.parametrize(
+    ("statuses", "day", "zh", "en"),
+    [
+        (LIVE, None, "订单(进行中):共 1 单", "Orders (live): 1"),
+        (
+            ("paid", "dispatching"),
+            None,
+            "订单(待接单):共 1 单",
+            "Orders (waiting for a worker): 1",
+        ),
+        (
+            ("on_the_way", "arrived"),
+            date(2026, 11, 20),
+            "订单(师傅在路上、师傅已到达 · 2026-11-20):共 1 单",
+            "Orders (worker on the way, worker arrived · 2026-11-20): 1",
+        ),
+        (
+            ("paid", "dispatching", *LIVE, "cancelled"),
+            None,
+            "订单(待接单、进行中、已取消):共 1 单",
+            "Orders (waiting for a worker, live, cancelled): 1",
+        ),
+    ],
+)
+def test_the_list_header_names_the_statuses_asked_for_apart(statuses, day, zh, en):
+    """``/orders live`` used to head its list "Orders accepted worker on the way worker
+    arrived in service: 1" ("订单 已接单 师傅在路上 师傅已到达 服务中:共 0 单")."""
+    asked = listed(statuses=statuses, day=day, today_by_default=False, total=1, flags=())
+    assert text(asked).split("\n")[0] == zh
+    assert text(asked, "en").split("\n")[0] == en
 
 
 def test_stats_name_the_period_and_rank_statuses_by_count():

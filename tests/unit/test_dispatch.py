@@ -18,6 +18,7 @@ from domain.dispatch import (
     Refusal,
     by_priority,
     explain,
+    manual_refusal,
     members_first,
     rank,
     refusal,
@@ -85,6 +86,25 @@ def test_a_required_certificate_must_be_held_and_valid_on_the_day():
     expired = {"maternity_nurse": date(2026, 11, 30)}
     assert refusal(job, worker(certificates=expired), RULES) == Refusal.CERTIFICATE_EXPIRED
     assert refusal(job, worker(certificates={"maternity_nurse": None}), RULES) is None
+
+
+def test_an_admins_assignment_overrides_where_and_when_but_not_who_the_worker_is():
+    """``/assign`` (``manual_refusal``): far, offline, at the day's cap, or having declined
+    it the admin may override; suspended, unapproved, without the skill or a document it needs
+    (even when also offline: that rule comes first in dispatch's order) never."""
+    job = replace(JOB, certificates=("health",), excluded=frozenset({1}))
+    fine = worker(certificates={"health": None})
+    overridden = {"online": False, "location": north(50), "jobs_that_day": 9, "daily_cap": 4}
+    assert refusal(job, replace(fine, **overridden), RULES) == Refusal.EXCLUDED
+    assert manual_refusal(job, replace(fine, **overridden)) is None
+    for change, reason in [
+        ({"suspended": True}, Refusal.SUSPENDED),
+        ({"approved": False}, Refusal.NOT_APPROVED),
+        ({"skills": frozenset({"ac_cleaning", "appliance_repair"})}, Refusal.SKILL),
+        ({"certificates": {}}, Refusal.CERTIFICATE),
+        ({"certificates": {"health": date(2026, 11, 30)}}, Refusal.CERTIFICATE_EXPIRED),
+    ]:
+        assert manual_refusal(job, replace(fine, online=False, **change)) == reason
 
 
 def test_districts_count_as_service_area_even_without_a_centre():

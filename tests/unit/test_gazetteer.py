@@ -5,8 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from domain.gazetteer import at_pin, district_at, known_district, locate, place_of
-from domain.gazetteer_data import SHANGHAI
+from domain.gazetteer import (
+    at_pin,
+    district_at,
+    district_named,
+    known_district,
+    locate,
+    place_of,
+)
+from domain.gazetteer_data import PINYIN, SHANGHAI
 from domain.geo import distance_m
 from domain.people import Address, GeoPoint
 
@@ -138,3 +145,32 @@ def test_the_check_in_radius_is_widened_by_the_addresss_uncertainty() -> None:
     said = far.value.text.get("zh")  # both distances in one unit ("约 20.4 km,需在 6.3 km")
     assert said.count(" km") == 2 and "米" not in said, said
     assert check_in_distance(None, door, rules) is None  # no point at all: recorded as given
+
+
+@pytest.mark.parametrize(
+    ("word", "district"),
+    [
+        ("徐汇区", "徐汇区"),
+        ("徐汇", "徐汇区"),
+        ("徐汇去", "徐汇区"),
+        ("闸北", "静安区"),
+        ("浦东", "浦东新区"),
+        ("崇明县", "崇明区"),
+        ("Xuhui District", "徐汇区"),
+        ("Jing'an", "静安区"),
+        ("jingan district", "静安区"),
+        ("Pudong New Area", "浦东新区"),
+        ("人民广场", ""),  # a place in 黄浦区, not a district: a worker's area is what they named
+        ("我在徐汇区", ""),
+        ("Xuhuiqq", ""),
+        ("District", ""),
+    ],
+)
+def test_a_district_named_alone_is_read_by_its_name_short_name_or_pinyin(
+    word: str, district: str
+) -> None:
+    assert district_named(word) == district
+
+
+def test_every_district_has_its_pinyin() -> None:
+    assert set(PINYIN) == {d.name for d in SHANGHAI}

@@ -5,6 +5,7 @@ import pytest
 from domain.cancellation import cancellation_terms
 from domain.errors import InvalidTransition, NotPermitted
 from domain.lifecycle import (
+    ACTION_TEXT,
     ACTOR_TEXT,
     TRANSITIONS,
     Action,
@@ -16,6 +17,8 @@ from domain.lifecycle import (
 from domain.orders import Actor, Order
 from domain.pricing import Quote, Selection
 from domain.rules import CancellationRules
+
+S = OrderStatus
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 HAPPY_PATH = [
@@ -49,17 +52,67 @@ def test_every_legal_transition_is_allowed_for_its_actors_and_refused_for_others
             assert ACTOR_TEXT[actor].get("en") in refused.value.text.get("en")
 
 
+@pytest.mark.parametrize("actor", list(ActorKind))
 @pytest.mark.parametrize("status", list(OrderStatus))
 @pytest.mark.parametrize("action", list(Action))
-def test_every_transition_outside_the_table_is_refused_with_what_is_possible(status, action):
+def test_every_transition_outside_the_table_is_refused_with_what_this_actor_may_do(
+    status, action, actor
+):
     if (status, action) in TRANSITIONS:
         return
     with pytest.raises(InvalidTransition) as info:
-        next_status(status, action, ActorKind.ADMIN)
-    english, chinese = info.value.text.get("en"), info.value.text.get("zh")
-    assert "cannot" in english and "不能" in chinese and str(info.value) == chinese
-    offered = bool(allowed_actions(status))  # a closed order offers nothing instead
-    assert ("possible" in english) == offered and ("可以" in chinese) == offered
+        next_status(status, action, actor, 180917)
+    chinese = info.value.text.get("zh")
+    assert chinese.startswith("订单 #180917 现在是") and str(info.value) == chinese
+    assert "不能" in chinese or "无需再" in chinese
+    assert OrderStatus(status).value not in chinese  # the status by its name, not its id
+    mine = allowed_actions(status, actor)  # only what the reader may do, else no list
+    assert ("您可以" in chinese) == bool(mine)
+    if mine:
+        offered = chinese.split("您可以:")[1].rstrip("。").split("、")
+        assert offered == [ACTION_TEXT[a].get("zh") for a in mine]
+
+
+W, C, AD = ActorKind.WORKER, ActorKind.CUSTOMER, ActorKind.ADMIN
+
+
+@pytest.mark.parametrize(
+    ("status", "action", "actor", "said"),
+    [
+        # the worker presses 出发 twice: they cannot cancel, so only 到达 is offered
+        (S.ON_THE_WAY, Action.DEPART, W, "订单 #7 现在是「师傅在路上」,无需再出发。您可以:到达。"),
+        # a stale 确认完成: the order settled meanwhile, and the customer cannot refund
+        (S.SETTLED, Action.CONFIRM, C, "订单 #7 现在是「已结算」,无需再确认完成。"),
+        # an admin's /cancel on a settled order: a full refund is the system's (a complaint)
+        (S.SETTLED, Action.CANCEL, AD, "订单 #7 现在是「已结算」,不能取消。"),
+        (S.IN_SERVICE, Action.CANCEL, C, "订单 #7 现在是「服务中」,不能取消。"),
+        (S.IN_SERVICE, Action.CANCEL, AD, "订单 #7 现在是「服务中」,不能取消。您可以:完工。"),
+    ],
+)
+def test_a_refusal_is_a_sentence_naming_the_order_and_only_the_readers_own_actions(
+    status, action, actor, said
+):
+    with pytest.raises(InvalidTransition) as info:
+        next_status(status, action, actor, 7)
+    assert info.value.text.get("zh") == said
+    english = info.value.text.get("en")
+    assert "An order that is" not in english and "possible:" not in english
+
+
+def test_an_order_refuses_a_step_by_its_number():
+    order = Order.from_quote(
+        number=146221,
+        customer_id=1,
+        selections=(Selection("daily_cleaning", 2),),
+        quote=Quote((), 8000, 0),
+        start_at=NOW + timedelta(days=1),
+        created_at=NOW,
+        channel="telegram",
+        actor=Actor(ActorKind.CUSTOMER, "1"),
+    )
+    with pytest.raises(InvalidTransition) as info:
+        order.apply(Action.DEPART, Actor(ActorKind.WORKER, "9"), NOW)
+    assert info.value.text.get("zh") == "订单 #146221 现在是「已报价」,不能出发。"
 
 
 def test_the_order_records_a_timeline_of_every_transition():
@@ -176,3 +229,18 @@ def test_the_free_cancellation_before_acceptance_is_a_rule():
         rules=CancellationRules(free_until_accepted=False),
     )
     assert terms.fee_cents == 3000
+
+
+def test_an_admin_cancelling_a_settled_order_is_told_why_without_a_refund_to_press():
+    with pytest.raises(InvalidTransition) as info:
+        cancellation_terms(
+            status=OrderStatus.SETTLED,
+            paid_cents=10000,
+            deposit_cents=0,
+            start_at=START,
+            now=START,
+            rules=RULES,
+            actor=ActorKind.ADMIN,
+            number=180917,
+        )
+    assert info.value.text.get("zh") == "订单 #180917 现在是「已结算」,不能取消。"

@@ -1,7 +1,7 @@
 """The "my orders" flow driven with the typed results of its commands, and its typed data:
 reset on entry, and a stored older shape starts the flow over instead of failing."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from conversations.events import ChoiceMade, TextReceived
 from conversations.flows import booking, my_orders, recurring
@@ -35,6 +35,7 @@ from domain.lifecycle import OrderStatus
 from domain.pricing import LineKind, QuoteLine, Selection
 from domain.queries import LoadOrder, LoadOrders, QuoteReschedule
 from domain.text import Bilingual
+from domain.timeline_notes import handover_note
 from store.catalog_file import load_catalog
 
 CATALOG, RULES = load_catalog()
@@ -117,6 +118,16 @@ def test_the_detail_shows_money_worker_complaints_timeline_and_a_button_per_acti
     ]
     mine = my_orders.on_order(CTX, conv(), shown(my_rating_x100=450)).replies[0]
     assert "您的评价:4.5 星" in mine.text
+
+
+def test_a_note_daojia_wrote_on_the_timeline_reads_in_the_customers_language():
+    moved = TimelineEntry(START, Bilingual("改派", "reassigned"), handover_note(date(2026, 12, 3)))
+    for lang, expected in (
+        ("zh", "2026-12-03 起更换师傅"),
+        ("en", "worker replaced from 2026-12-03"),
+    ):
+        [ask] = my_orders.on_order(CTX, conv(lang=lang), shown(timeline=(moved,))).replies
+        assert ask.text.split("\n")[-1].endswith(expected), ask.text
 
 
 def test_what_is_left_to_pay_is_shown_unless_the_order_is_cancelled():

@@ -202,6 +202,7 @@ async def order(
         _stage(o, catalog),
         policy.policy_no if policy is not None and policy.status == PolicyStatus.ISSUED else "",
         await placement_views.contract(uow, o, rules),
+        await cancellations.fee_still_kept(uow, o) if fee else 0,
     )
 
 

@@ -14,7 +14,7 @@ from domain.placements import ContractPeriod
 from domain.ports import Reads
 from domain.recurring import WEEKDAY_TEXT
 from domain.rules import Rules
-from domain.text import Bilingual
+from domain.text import Bilingual, listed
 
 
 async def contract(uow: Reads, o: Order, rules: Rules) -> Bilingual | None:
@@ -43,7 +43,7 @@ def placement_text(period: ContractPeriod, tz: ZoneInfo, lang: str) -> str:
         how = t(lang, "住家,每天 24 小时")
     else:
         names = [WEEKDAY_TEXT[d].get(lang) for d in period.weekdays]
-        days = "、".join(names)
+        days = listed(names, lang)
         how = t(lang, "不住家,{days} 每天 {hours} 小时", days=days, hours=period.daily_hours)
     return t(
         lang,

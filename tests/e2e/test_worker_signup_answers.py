@@ -1,0 +1,72 @@
+"""What a worker signing up is told when an answer is no answer: a name with no letter, a
+service area partly not understood (never silently made smaller), an expiry date that does
+not exist — and the summary's lists joined in the worker's language."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.helpers import TelegramUser, telegram_app
+from tests.e2e.test_job_rules import photo
+
+APPLICANT, ENGLISH = 890401, 890402
+
+
+@pytest.fixture
+async def tg(aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock):
+    return await telegram_app(
+        aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock=clock
+    )
+
+
+async def test_a_name_an_area_or_an_expiry_that_is_none_is_asked_again_saying_why(
+    tg, fake_telegram
+):
+    _, client = tg
+    user = TelegramUser(client, fake_telegram, APPLICANT)
+    await user.say("/register")
+    for no_name in ("123", "1 2 3", "--"):
+        await user.say(no_name)
+        assert "姓名里要有汉字或字母" in user.text() and "真实姓名" in user.text(), no_name
+    await user.say("王师傅")
+    assert "手机" in user.text()
+    await user.say("13900004401")
+    await user.choose("日常保洁")
+    await user.choose("选好了")
+    for typed, unknown in (
+        ("黄浦区 徐汇 Xuhuiqq", "Xuhuiqq"),
+        ("静安区 人民广场", "人民广场"),
+        ("黄浦徐汇", "黄浦徐汇"),
+    ):
+        await user.say(typed)
+        assert f"没看懂这些区名:{unknown}" in user.text(), typed
+        assert "身份证" not in user.text(), typed
+    await user.say("黄浦区 徐汇、Jing'an District")
+    assert "身份证" in user.text()
+    await photo(user, fake_telegram, "id890401")
+    await photo(user, fake_telegram, "hc890401")
+    await user.say("2027-02-30")
+    assert "日期不存在" in user.text()
+    await user.say("2020-01-01")
+    assert "请输入一个未来的日期" in user.text() and "日期不存在" not in user.text()
+    await user.say("2027-06-30")
+    assert "请确认" in user.text() and "姓名:王师傅" in user.text()
+    assert "范围:徐汇区 静安区 黄浦区" in user.text()
+
+
+async def test_the_english_summary_joins_skills_with_an_english_comma(tg, fake_telegram):
+    _, client = tg
+    user = TelegramUser(client, fake_telegram, ENGLISH, lang="en")
+    await user.say("/register")
+    await user.say("Li Na")
+    await user.say("13900004402")
+    await user.choose("Daily cleaning")
+    await user.choose("nanny")
+    await user.choose("Done")
+    await user.say("Xuhui District, Jing'an")
+    await photo(user, fake_telegram, "id890402")
+    await photo(user, fake_telegram, "hc890402")
+    await user.say("2027-06-30")
+    await user.choose("Skip")  # the childcare certificate
+    assert "Skills: Daily cleaning, " in user.text() and "、" not in user.text()
+    assert "Area: 徐汇区 静安区" in user.text()  # English district names understood
