@@ -27,7 +27,7 @@ from conversations.services import (
     refunds,
 )
 from conversations.services.deps import Deps
-from conversations.services.dispatch_desk import refuse_unfit
+from conversations.services.dispatch_desk import refuse_clash, refuse_unfit
 from conversations.services.notices import to_customer, to_worker
 from conversations.services.staff import authorize
 from domain import commands as c
@@ -82,6 +82,7 @@ class OrderDesk:
             if previous == worker.id:
                 raise DomainError(N_("#{number} 已经是这位师傅", number=order.number))
             await refuse_unfit(uow, self.s.catalog, self.s.rules, order, worker)
+            await refuse_clash(uow, self.s.rules, order, worker.id or 0)
             notices = await offer_steps.assign(uow, self.s.rules, order, worker, cmd.admin, now)
             await uow.audit.append(
                 AuditEntry(

@@ -70,6 +70,25 @@ async def refuse_unfit(
         raise CredentialLacking(worker_id, kind or job.certificates[0])
 
 
+async def refuse_clash(uow: UnitOfWork, rules: Rules, order: Order, worker_id: int) -> None:
+    """Refuse to give ``order`` to a worker whose live jobs it clashes with, travel buffer
+    included (what ``/explain`` calls 时间与已接订单冲突): a worker cannot be on the way to
+    two jobs at once. The clashing job is named, to move it first (``/assign``,
+    ``/reassign``)."""
+    buffer = timedelta(minutes=rules.dispatch.travel_buffer_minutes)
+    jobs = await overlaps.worker_intervals(uow, worker_id)
+    if others := clashes_with(overlaps.interval(order), jobs, buffer):
+        raise DomainError(
+            N_(
+                "未指派 #{number}:师傅 {worker_id} 的时间与已接订单 #{other} 冲突"
+                "(含路程时间)。请换一位师傅,或先用 /reassign #{other} 改派那一单。",
+                number=order.number,
+                worker_id=worker_id,
+                other=others[0],
+            )
+        )
+
+
 class DispatchDesk:
     def __init__(self, s: Deps) -> None:
         self.s = s
@@ -115,7 +134,7 @@ class DispatchDesk:
                     )
                 )
             await refuse_unfit(uow, self.s.catalog, self.s.rules, order, worker)
-            await self._free_for(uow, order, worker.id or 0)
+            await refuse_clash(uow, self.s.rules, order, worker.id or 0)
             notices = await offer_steps.assign(uow, self.s.rules, order, worker, cmd.admin, now)
             await uow.audit.append(
                 AuditEntry(
@@ -132,23 +151,6 @@ class DispatchDesk:
             await uow.commit()
         await self.s.flush(posted)
         return [OrderAssigned(cmd.number, cmd.worker_id)]
-
-    async def _free_for(self, uow: UnitOfWork, order: Order, worker_id: int) -> None:
-        """Refuse to give ``order`` to a worker whose live jobs it clashes with, travel
-        buffer included (what ``/explain`` calls 时间与已接订单冲突): a worker cannot be
-        on the way to two jobs at once. The clashing job is named, to move it first."""
-        buffer = timedelta(minutes=self.s.rules.dispatch.travel_buffer_minutes)
-        jobs = await overlaps.worker_intervals(uow, worker_id)
-        if others := clashes_with(overlaps.interval(order), jobs, buffer):
-            raise DomainError(
-                N_(
-                    "未指派 #{number}:师傅 {worker_id} 的时间与已接订单 #{other} 冲突"
-                    "(含路程时间)。请换一位师傅,或先用 /reassign #{other} 改派那一单。",
-                    number=order.number,
-                    worker_id=worker_id,
-                    other=others[0],
-                )
-            )
 
     async def expire_offers(self, cmd: c.ExpireOffers) -> list[Result]:
         now = self.s.clock()

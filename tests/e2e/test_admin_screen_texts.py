@@ -249,6 +249,22 @@ async def test_assign_refuses_a_worker_busy_at_that_time_and_names_the_clash(tg,
     assert (await order_of(app, later)).worker_id == worker_id
 
 
+async def test_reassign_refuses_a_worker_busy_at_that_time_and_names_the_clash(tg, fake_telegram):
+    app, client = tg
+    busy = await seed_worker(app, channel="telegram", user_id=str(WORKER), online=False)
+    free = await seed_worker(app, channel="telegram", user_id=str(WORKER + 1), online=False)
+    first = await book_and_pay(TelegramUser(client, fake_telegram, 714201))
+    second = await book_and_pay(TelegramUser(client, fake_telegram, 714202), "明天 16:00")
+    ops = staff(client, fake_telegram, "ops")
+    await ops.say(f"/assign #{first} {busy}")
+    await ops.say(f"/assign #{second} {free}")
+    assert (await order_of(app, second)).worker_id == free
+    await ops.say(f"/reassign #{second} {busy}")
+    assert f"未指派 #{second}:师傅 {busy} 的时间与已接订单 #{first} 冲突" in ops.text()
+    assert (await order_of(app, second)).worker_id == free
+    assert not [m for m in fake_telegram.sent(WORKER) if f"#{second}" in m.get("text", "")]
+
+
 async def test_prices_show_units_in_words_and_a_number_to_type_not_an_id(tg, fake_telegram):
     app, client = tg
     owner = staff(client, fake_telegram, "owner")
