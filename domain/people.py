@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import NewType
 
 from domain.rules import WorkerLevel
-from domain.text import N_, Bilingual, Phrase, Text
+from domain.text import N_, Phrase, StoredNotes, Text, stored_phrase
 
 CustomerId = NewType("CustomerId", int)
 WorkerId = NewType("WorkerId", int)
@@ -158,7 +157,7 @@ def _level_c(m: re.Match[str]) -> Text:
     return N_("C 级(信用分 {score}),需重新培训", score=int(m["score"]))
 
 
-REVIEW_NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Text]], ...] = (
+REVIEW_NOTES: StoredNotes = (
     (re.compile(r"late_arrivals:(?P<count>\d+):(?P<days>\d+)"), _late),
     (re.compile(r"level_c:(?P<score>\d+)"), _level_c),
     # as rows written before the notes were ids read: in English, in Chinese
@@ -171,10 +170,7 @@ REVIEW_NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Text]], ...
 def review_note_text(note: str) -> Phrase:
     """A worker's ``review_note`` as a phrase: one daojia wrote (``late_arrivals_note``,
     ``level_c_note``) in the reader's language, an admin's own reason as they wrote it."""
-    for pattern, phrase in REVIEW_NOTES:
-        if found := pattern.fullmatch(note):
-            return phrase(found)
-    return Bilingual(note, note)
+    return stored_phrase(note, REVIEW_NOTES)
 
 
 @dataclass

@@ -117,6 +117,21 @@ def listed(parts: Iterable[str], lang: str) -> str:
     return (", " if lang == Lang.EN else "、").join(parts)
 
 
+StoredNotes: TypeAlias = tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Text]], ...]
+"""Notes daojia stores without a language (an id and its fields), each by what it looks like
+stored and the phrase it reads as (``domain.timeline_notes``, ``domain.people``)."""
+
+
+def stored_phrase(note: str, *tables: StoredNotes) -> Phrase:
+    """``note`` as the phrase of the first pattern in ``tables`` it matches whole, in the
+    reader's language; a note none matches (a person's own words) as it was written."""
+    for table in tables:
+        for pattern, phrase in table:
+            if found := pattern.fullmatch(note):
+                return phrase(found)
+    return Bilingual(note, note)
+
+
 def bilingual(phrase: Phrase) -> Bilingual:
     """``phrase`` written out in both languages (to keep as data: a state, a stored row)."""
     if isinstance(phrase, Bilingual):

@@ -14,11 +14,10 @@ person's own words, an amount already in yuan (``¥80.00``) — reads as it was 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date
 
 from domain.money import format_yuan
-from domain.text import N_, Bilingual, Phrase, Text
+from domain.text import N_, Phrase, StoredNotes, Text, stored_phrase
 
 # -- the writers, one per kind of note ---------------------------------------------------------
 
@@ -152,11 +151,9 @@ def _fee(m: Match) -> Text:
     )
 
 
-PhraseOf = Callable[[Match], Text]
-
 _ON = r"(?P<on>\d{4}-\d{2}-\d{2})"
 
-NOTES: tuple[tuple[re.Pattern[str], PhraseOf], ...] = (
+NOTES: StoredNotes = (
     (re.compile(r"settled:(?P<worker>\d+):(?P<platform>\d+)"), _settled),
     (re.compile(r"refunded:(?P<amount>\d+)"), _refunded),
     (re.compile(r"assigned:(?P<worker>\d+)"), _assigned),
@@ -196,7 +193,7 @@ NOTES: tuple[tuple[re.Pattern[str], PhraseOf], ...] = (
 )
 """The notes as written now, by what they look like stored, as their phrases."""
 
-OLD_NOTES: tuple[tuple[re.Pattern[str], PhraseOf], ...] = (
+OLD_NOTES: StoredNotes = (
     (re.compile(r"worker (?P<worker>\d+), platform (?P<platform>\d+)"), _settled),
     (re.compile(r"refunded (?P<amount>\d+)"), _refunded),
     (re.compile(r"assigned to worker (?P<worker>\d+)"), _assigned),
@@ -239,7 +236,4 @@ OLD_NOTES: tuple[tuple[re.Pattern[str], PhraseOf], ...] = (
 def note_phrase(note: str) -> Phrase:
     """A timeline note as a phrase: one daojia wrote (now or before: ``OLD_NOTES``) in the
     reader's language, any other — a person's words, an amount in yuan — as it was written."""
-    for pattern, phrase in (*NOTES, *OLD_NOTES):
-        if found := pattern.fullmatch(note):
-            return phrase(found)
-    return Bilingual(note, note)
+    return stored_phrase(note, NOTES, OLD_NOTES)
