@@ -182,8 +182,9 @@ def main() -> None:
 
 def count_sql(path: Path) -> Callable[[web.Application], AsyncIterator[None]]:
     """Count the statements and transactions the app sends its database (SQLAlchemy's engine
-    events, as tests/e2e/test_round_trips.py counts them); write them to ``path`` at exit (a
-    JSON line of the two counts, then one of the statements by their text)."""
+    events, as tests/e2e/test_round_trips.py counts them) and the connections it opens; write
+    them to ``path`` at exit (a JSON line of the counts, then one of the statements by their
+    text)."""
     from sqlalchemy import event
 
     from webhooks.keys import DATABASE
@@ -194,7 +195,7 @@ def count_sql(path: Path) -> Callable[[web.Application], AsyncIterator[None]]:
         observe = None
 
     async def counting(app: web.Application) -> AsyncIterator[None]:
-        seen = {"sql": 0, "transactions": 0}
+        seen = {"sql": 0, "transactions": 0, "connections": 0}
         # by their text, for a look at what was sent (shortened when written: the same
         # statement is the same string, whose hash Python keeps, so counting costs little)
         statements: Counter[str] = Counter()
@@ -206,9 +207,13 @@ def count_sql(path: Path) -> Callable[[web.Application], AsyncIterator[None]]:
         def begun(*_: object) -> None:
             seen["transactions"] += 1
 
+        def connected(*_: object) -> None:  # a new connection to PostgreSQL (its pool's)
+            seen["connections"] += 1
+
         engine = app[DATABASE].engine.sync_engine
         event.listen(engine, "before_cursor_execute", sql)
         event.listen(engine, "begin", begun)
+        event.listen(engine, "connect", connected)
         # what store.pg_direct runs on asyncpg's connection, past SQLAlchemy's events
         if observe is not None:
             observe(app[DATABASE].engine, lambda statement: sql(None, None, statement))

@@ -63,7 +63,8 @@ def report(args, runs: dict[tuple[str, str], list[dict]], checks: list[dict], fa
         if "sql" in c:
             print(
                 f"database round trips per booking (9 messages): {c['sql'] / c['expected']:.1f} "
-                f"SQL statements, {c['transactions'] / c['expected']:.2f} transactions"
+                f"SQL statements, {c['transactions'] / c['expected']:.2f} transactions; "
+                f"{c.get('connections', 0)} connections opened in all"
             )
     print(
         f"fake Bot API: {fake.sent} sendMessage calls (the rest rode on webhook responses); "

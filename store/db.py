@@ -16,6 +16,13 @@ from store.sqlite.wal import NO_AUTOCHECKPOINT
 
 SQLITE_BUSY_TIMEOUT_S = 30
 POOL_TIMEOUT_S = 60
+PG_POOL_SIZE = 20
+"""Connections a process keeps to PostgreSQL, and at most opens: all kept, none beyond
+(SQLAlchemy's ``max_overflow=0``). With 10 kept and 10 more "overflow" ones, an overflow
+connection given back while the 10 idle slots were full was closed, and the next burst opened
+it again — 122 new connections in a run of ``bench/webhook.py --users 200 --pg --redis
+--rounds 1`` (each a PostgreSQL backend started, its statements prepared again), where 20
+kept open are 20 in all (the run's "connections opened")."""
 PING_IDLE_S = 0.5
 """A pooled PostgreSQL connection given back less than this long ago is not pinged on
 checkout (HikariCP's ``aliveBypassWindowMs``, 500 ms): under load every unit of work would
@@ -50,7 +57,7 @@ def create_engine(
             pool_timeout=POOL_TIMEOUT_S,
         )
     else:
-        kwargs.update(pool_size=10, max_overflow=10)
+        kwargs.update(pool_size=PG_POOL_SIZE, max_overflow=0)
     engine = create_async_engine(url, **kwargs)
     if is_sqlite(url):
         pragmas = _SQLITE_PRAGMAS if autocheckpoint else (*_SQLITE_PRAGMAS, NO_AUTOCHECKPOINT)

@@ -49,3 +49,27 @@ async def test_a_connection_given_back_within_the_window_is_not_pinged(postgres_
         assert again is not None and again != first
     finally:
         await engine.dispose()
+
+
+async def test_the_pool_keeps_every_connection_it_opens_and_opens_no_more(postgres_url):
+    """A burst of PG_POOL_SIZE units of work at once, twice: the second burst reuses the
+    first's connections (none closed on the way back, none opened), and none of them is an
+    "overflow" connection, which the pool would close when given back."""
+    from sqlalchemy import event
+
+    from store.db import PG_POOL_SIZE
+
+    engine = create_engine(postgres_url)
+    opened: list[object] = []
+    event.listen(engine.sync_engine, "connect", lambda *_: opened.append(1))
+    try:
+        overflow = []
+        for _ in range(2):
+            held = [await engine.connect() for _ in range(PG_POOL_SIZE)]
+            overflow.append(engine.pool.overflow())  # type: ignore[attr-defined]
+            for conn in held:
+                await conn.close()
+        assert max(overflow) <= 0
+        assert len(opened) == PG_POOL_SIZE
+    finally:
+        await engine.dispose()
