@@ -77,8 +77,9 @@ def messages(replies: list[Reply]) -> list[dict[str, Any]]:  # noqa: C901 - a ca
                 request = (
                     "request_location" if isinstance(reply, AskLocation) else "request_contact"
                 )
+                label = (reply.label if isinstance(reply, AskContact) else "") or t
                 markup = {
-                    "keyboard": [[{"text": t, request: True}]],
+                    "keyboard": [[{"text": label, request: True}]],
                     "one_time_keyboard": True,
                     "resize_keyboard": True,
                 }

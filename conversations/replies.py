@@ -64,6 +64,9 @@ class AskLocation:
 @dataclass(frozen=True, slots=True)
 class AskContact:
     text: str
+    label: str = ""
+    """The share button's own words ("分享手机号"), short as a button's are; the text when
+    empty."""
 
 
 Reply = Say | Ask | Link | Photo | AskLocation | AskContact | Invoice

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
+from domain.gazetteer import district_named, district_text
 from domain.lifecycle import OrderStatus
 from domain.member_levels import LEVEL_TEXT
 from domain.membership import level_for_spend
@@ -230,7 +231,8 @@ def describe(segment: Segment, item_name: Phrase | None = None) -> list[Phrase]:
     if segment.dormant_days is not None:
         parts.append(N_("{days} 天未下单", days=segment.dormant_days))
     if segment.district:
-        parts.append(N_("地址在 {district}", district=segment.district))
+        named = district_named(segment.district) or segment.district  # 徐汇 as 徐汇区
+        parts.append(N_("地址在 {district}", district=district_text(named)))
     if segment.item_id:
         parts.append(N_("买过 {item}", item=item_name or segment.item_id))
     return parts

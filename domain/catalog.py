@@ -234,13 +234,16 @@ class Catalog:
         yield from self._items.values()
 
     def skill_names(self) -> dict[str, Bilingual]:
-        """Each skill named by the services it covers (its first two), as people see it."""
+        """Each skill named by the services it covers (its first two), as people see it. In
+        English the two are joined by a slash (``Hourly nanny / Live-in nanny``), not a comma:
+        skills are listed with commas (``domain.text.listed``), and one skill must not read as
+        two."""
         out: dict[str, tuple[list[str], list[str]]] = {}
         for item in self.items():
             zh, en = out.setdefault(item.skill, ([], []))
             zh.append(item.name.zh)
             en.append(item.name.en)
-        return {s: Bilingual("、".join(zh[:2]), ", ".join(en[:2])) for s, (zh, en) in out.items()}
+        return {s: Bilingual("、".join(zh[:2]), " / ".join(en[:2])) for s, (zh, en) in out.items()}
 
     def with_price(self, item_id: str, unit_price_cents: int) -> Catalog:
         """A copy of the catalog with one item's unit price changed."""

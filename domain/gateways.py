@@ -21,6 +21,9 @@ class MediaStore(Protocol):
     """Where photos and documents are kept (a local folder by default)."""
 
     def save(self, folder: str, data: bytes, ext: str, now: datetime) -> str: ...
+    def discard(self, rel: str) -> bool:
+        """Delete the file ``save`` returned ``rel`` for (False: none there)."""
+        ...
 
 
 class MediaFetcher(Protocol):

@@ -19,6 +19,7 @@ from dataclasses import replace
 from domain.gazetteer_data import CITIES, PINYIN, District
 from domain.geo import Located, distance_m
 from domain.people import Address, GeoPoint
+from domain.text import Bilingual, listed
 
 OFFLINE = "offline"
 DEFAULT_CITY = "上海"
@@ -52,7 +53,10 @@ def locate(text: str, city_hint: str = DEFAULT_CITY) -> Located | None:
         return None
     found = _district(rest, districts)
     if found is None:
-        return None
+        in_english = _district_in_english(text, districts)
+        if in_english is None:
+            return None
+        found = in_english, len(rest)  # a Chinese road's name is not looked for after it
     district, end = found
     road = _ROAD.search(rest, end)
     street = road.group(0) if road else next((p for p in district.places if p in rest), "")
@@ -108,6 +112,43 @@ def district_named(word: str, city_hint: str = DEFAULT_CITY) -> str:
         if stem in d.aliases or text in d.aliases:
             return d.name
     return ""
+
+
+def district_text(name: str) -> Bilingual:
+    """A district as a person reads it: ``徐汇区`` in Chinese, its pinyin in English
+    (``Xuhui District``, ``Pudong New Area``). A name the table lacks (a map service's, in
+    another city) reads as it is stored, in both."""
+    pinyin = PINYIN.get(name)
+    if not pinyin:
+        return Bilingual(name, name)
+    return Bilingual(name, f"{pinyin} {'New Area' if name.endswith('新区') else 'District'}")
+
+
+def districts_text(names: Iterable[str], lang: str) -> str:
+    """Districts as one list in ``lang`` (``Xuhui District, Jing'an District``)."""
+    return listed((district_text(n).get(lang) for n in names), lang)
+
+
+_LATIN_WORD = re.compile(r"[a-z]+")
+_ROAD_OR_RIVER = [[w] for w in ("road", "rd", "street", "st", "lu", "avenue", "ave", "river")]
+"""English words after a district's pinyin that make it a road's or a river's name (Putuo
+Road, Huangpu River)."""
+
+
+def _district_in_english(text: str, districts: tuple[District, ...]) -> District | None:
+    """The district an address written in English names by its pinyin (``Xuhui District``,
+    ``Jing'an``, ``Pudong New Area``): the first word that is one, unless a road or a river
+    is named after it."""
+    pinyin = {
+        _NOT_LETTERS.sub("", PINYIN[d.name].casefold()): d for d in districts if d.name in PINYIN
+    }
+    words = _LATIN_WORD.findall(
+        unicodedata.normalize("NFKC", text).casefold().replace("'", "").replace("’", "")
+    )
+    for i, word in enumerate(words):
+        if word in pinyin and words[i + 1 : i + 2] not in _ROAD_OR_RIVER:
+            return pinyin[word]
+    return None
 
 
 def _short_city(name: str) -> str:

@@ -201,4 +201,5 @@ PINYIN: dict[str, str] = {
     "崇明区": "Chongming",
 }
 """Each district's name in pinyin, as English writes it (``Xuhui District``, ``Pudong New
-Area``): what a worker writing English types for it. Not used to read addresses."""
+Area``): what a worker writing English types for it, and how an address written in English
+names its district (``domain.gazetteer.locate``)."""

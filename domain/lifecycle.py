@@ -198,6 +198,11 @@ def refusal(
             if number is not None
             else N_("订单现在是「{status}」,不能{action}。", **fields)
         )
+    return _with_options(reason, status, actor)
+
+
+def _with_options(reason: Text, status: OrderStatus, actor: ActorKind) -> Text:
+    """``reason``, then what *this* actor may do from ``status`` instead, when anything."""
     possible = allowed_actions(status, actor)  # only what the reader may do, if anything
     if not possible:
         return reason
@@ -206,6 +211,47 @@ def refusal(
         ", ".join(ACTION_TEXT[a].get("en") for a in possible),
     )
     return N_("{reason}您可以:{options}。", reason=reason, options=options)
+
+
+PEOPLE = (C, W, AD)
+"""The actors a person can be, in the order they are named (the system is none)."""
+
+
+def not_permitted(
+    status: OrderStatus, action: Action, actor: ActorKind, number: int | None = None
+) -> Text:
+    """Why ``actor`` may not do ``action`` now though someone may: the order's status in
+    words, who may (people only: what the system does by itself is said to happen by
+    itself), then what this actor may do instead, when anything."""
+    _, actors = TRANSITIONS[(status, action)]
+    people = [a for a in PEOPLE if a in actors]
+    fields = {"status": STATUS_TEXT[status], "action": ACTION_TEXT[action]}
+    if people:
+        who = Bilingual(
+            "或".join(ACTOR_TEXT[a].get("zh") for a in people),
+            " or ".join(ACTOR_TEXT[a].get("en") for a in people),
+        )
+        reason = (
+            N_(
+                "订单 #{number} 现在是「{status}」,只有{who}可以{action}。",
+                number=number,
+                who=who,
+                **fields,
+            )
+            if number is not None
+            else N_("订单现在是「{status}」,只有{who}可以{action}。", who=who, **fields)
+        )
+    else:
+        reason = (
+            N_(
+                "订单 #{number} 现在是「{status}」,「{action}」会自动进行,无需操作。",
+                number=number,
+                **fields,
+            )
+            if number is not None
+            else N_("订单现在是「{status}」,「{action}」会自动进行,无需操作。", **fields)
+        )
+    return _with_options(reason, status, actor)
 
 
 def next_status(
@@ -220,20 +266,7 @@ def next_status(
         raise InvalidTransition(refusal(status, action, actor, number))
     target, actors = entry
     if actor not in actors:
-        allowed = sorted(actors)
-        who = Bilingual(
-            "、".join(ACTOR_TEXT[a].get("zh") for a in allowed),
-            ", ".join(ACTOR_TEXT[a].get("en") for a in allowed),
-        )
-        raise NotPermitted(
-            N_(
-                "{actor} 不能{action}{status}的订单(仅限:{who})",
-                actor=ACTOR_TEXT[actor],
-                who=who,
-                action=ACTION_TEXT[action],
-                status=STATUS_TEXT[status],
-            )
-        )
+        raise NotPermitted(not_permitted(status, action, actor, number))
     return target
 
 

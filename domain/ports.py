@@ -120,6 +120,9 @@ class Offers(Protocol):
 class Photos(Protocol):
     async def add(self, photo: JobPhoto, uploaded_by: str) -> None: ...
     async def for_order(self, order_id: int, kinds: Sequence[str] = ()) -> list[JobPhoto]: ...
+    async def named(self, paths: Sequence[str]) -> set[str]:
+        """Those of ``paths`` an order's photo is (its file must stay)."""
+        ...
 
 
 class Surcharges(Protocol):
@@ -149,13 +152,26 @@ class Audit(Protocol):
 
 
 class Admins(Protocol):
-    """Admins added in chat (``DAOJIA_ADMINS`` stay the bootstrap, outside the database)."""
+    """Admins added in chat (``DAOJIA_ADMINS`` stay the bootstrap, outside the database),
+    and every admin's language: an admin whose role is given elsewhere (``DAOJIA_ADMINS``, the
+    demo's pane) has a row of role "" that keeps only that (and grants nothing)."""
 
-    async def all(self) -> list[AdminGrant]: ...
-    async def get(self, channel: str, user_id: str) -> AdminGrant | None: ...
+    async def all(self, *, languages: bool = False) -> list[AdminGrant]:
+        """The admins added in chat; ``languages``: with the rows of role "" too."""
+        ...
+
+    async def get(self, channel: str, user_id: str) -> AdminGrant | None:
+        """The account's row (role "": only their language is kept), or None."""
+        ...
+
     async def put(self, grant: AdminGrant, by: str, at: datetime) -> None: ...
-    async def remove(self, channel: str, user_id: str) -> bool: ...
-    async def set_lang(self, channel: str, user_id: str, lang: str) -> None: ...
+    async def remove(self, channel: str, user_id: str) -> bool:
+        """Remove an admin added in chat (False: none, a row of role "" included)."""
+        ...
+
+    async def set_lang(self, channel: str, user_id: str, lang: str, at: datetime) -> None:
+        """The admin speaks ``lang`` (their row made, of role "", when they have none)."""
+        ...
 
 
 class Prices(Protocol):

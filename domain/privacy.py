@@ -7,6 +7,9 @@ import re
 import traceback
 from typing import Protocol
 
+from domain.gazetteer import district_text
+from domain.text import Bilingual
+
 _DIGITS = re.compile(r"\d")
 
 
@@ -21,6 +24,13 @@ def mask_address(text: str, district: str = "") -> str:
     if district and district not in masked:
         masked = f"{district} {masked}"
     return masked + ("**号…" if m else "…")
+
+
+def masked_address(text: str, district: str = "") -> Bilingual:
+    """``mask_address`` for a reader in each language: in English the district ahead of the
+    customer's own words is its pinyin (``Xuhui District 上海市徐汇区漕溪北路**号…``)."""
+    english = district_text(district).en if district else ""
+    return Bilingual(mask_address(text, district), mask_address(text, english))
 
 
 def mask_phone(phone: str) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, func, or_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -38,14 +39,25 @@ CANCELLED = (S.CANCELLED.value, S.REFUNDED.value)
 done, which counts as completed)."""
 
 
+LANGUAGE_ONLY = ""
+"""The role of a row that keeps only an admin's language: one whose role is given elsewhere
+(``DAOJIA_ADMINS``, the demo's admin pane). It grants nothing: such an admin dropped from the
+configuration is no admin, and ``/admin list|remove`` do not see the row."""
+
+
 class AdminRepository:
-    """Admins added in chat (one row per chat account)."""
+    """Admins added in chat (one row per chat account), and the language of every admin who
+    chose one (``LANGUAGE_ONLY`` rows for those whose role is given elsewhere)."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
-    async def all(self) -> list[AdminGrant]:
-        rows = await self._s.exec(select(AdminRow).order_by(col(AdminRow.id)))
+    async def all(self, *, languages: bool = False) -> list[AdminGrant]:
+        """The admins added in chat; ``languages``: with the ``LANGUAGE_ONLY`` rows (role "")."""
+        query = select(AdminRow).order_by(col(AdminRow.id))
+        if not languages:
+            query = query.where(AdminRow.role != LANGUAGE_ONLY)
+        rows = await self._s.exec(query)
         return [AdminGrant(r.channel, r.user_id, r.role, r.lang) for r in rows.all()]
 
     async def get(self, channel: str, user_id: str) -> AdminGrant | None:
@@ -72,16 +84,30 @@ class AdminRepository:
     async def remove(self, channel: str, user_id: str) -> bool:
         result = await self._s.exec(
             delete(AdminRow).where(
-                col(AdminRow.channel) == channel, col(AdminRow.user_id) == user_id
+                col(AdminRow.channel) == channel,
+                col(AdminRow.user_id) == user_id,
+                col(AdminRow.role) != LANGUAGE_ONLY,
             )
         )
         return bool(result.rowcount)
 
-    async def set_lang(self, channel: str, user_id: str, lang: str) -> None:
+    async def set_lang(self, channel: str, user_id: str, lang: str, at: datetime) -> None:
+        """The admin speaks ``lang``: their row says so, made (``LANGUAGE_ONLY``) for an
+        admin whose role is given elsewhere — one statement either way."""
+        assert self._s.bind is not None
+        make = sqlite.insert if self._s.bind.dialect.name == "sqlite" else postgresql.insert
+        insert = make(AdminRow).values(
+            channel=channel,
+            user_id=user_id,
+            role=LANGUAGE_ONLY,
+            added_by="",
+            added_at=at,
+            lang=lang,
+        )
         await self._s.exec(
-            update(AdminRow)
-            .where(col(AdminRow.channel) == channel, col(AdminRow.user_id) == user_id)
-            .values(lang=lang)
+            insert.on_conflict_do_update(
+                index_elements=["channel", "user_id"], set_={"lang": insert.excluded.lang}
+            )
         )
 
 

@@ -126,6 +126,12 @@ class PhotoRepository:
         )
         await self._s.flush()
 
+    async def named(self, paths: Sequence[str]) -> set[str]:
+        if not paths:
+            return set()
+        rows = await self._s.exec(select(PhotoRow.path).where(col(PhotoRow.path).in_(paths)))
+        return set(rows.all())
+
     async def for_order(self, order_id: int, kinds: Sequence[str] = ()) -> list[JobPhoto]:
         query = select(PhotoRow).where(PhotoRow.order_id == order_id)
         if kinds:

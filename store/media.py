@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,17 @@ class MediaStore:
         tmp.write_bytes(data)
         tmp.replace(target)
         return rel.as_posix()
+
+    def discard(self, rel: str) -> bool:
+        """Delete the stored file (False: none, or a path leaving the root); its month's
+        folder goes with it when that leaves it empty."""
+        target = self.path(rel)
+        if target is None:
+            return False
+        target.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # only when empty
+            target.parent.rmdir()
+        return True
 
     def path(self, rel: str) -> Path | None:
         """The file for a stored relative path, or None (also for paths leaving the root)."""

@@ -16,6 +16,7 @@ from domain.admin import may
 from domain.catalog import Catalog
 from domain.coupons import SOURCE_TEXT
 from domain.errors import QuoteError
+from domain.gazetteer import district_text
 from domain.invoices import STATUS_TEXT as INVOICE_STATUS_TEXT
 from domain.invoices import InvoiceStatus
 from domain.lifecycle import STATUS_TEXT, OrderStatus
@@ -198,7 +199,7 @@ def _board(
                 "number": o.number,
                 "time": o.start_at.astimezone(tz).strftime("%H:%M"),
                 "item": item_name(catalog, o.item_id, lang),
-                "district": o.district or "—",
+                "district": district_text(o.district).get(lang) if o.district else "—",
                 "status": STATUS_TEXT[o.status].get(lang),
                 "worker": o.worker or "—",
                 "amount": format_yuan(o.total_cents) if amounts else None,
@@ -228,12 +229,14 @@ def _trend(days: list[DayTotal]) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def _heat(cells: list[HeatCell], lang: str) -> tuple[dict[str, Any], dict[str, Any]]:
     unknown = UNKNOWN_DISTRICT.get(lang)
-    named = [
-        {"district": c.district or unknown, "hour": c.hour, "orders": c.orders} for c in cells
-    ]
+
+    def name_of(district: str) -> str:
+        return district_text(district).get(lang) if district else unknown
+
+    named = [{"district": name_of(c.district), "hour": c.hour, "orders": c.orders} for c in cells]
     totals: dict[str, int] = {}
     for c in cells:
-        name = c.district or unknown
+        name = name_of(c.district)
         totals[name] = totals.get(name, 0) + c.orders
     districts = sorted(totals, key=lambda d: (-totals[d], d))
     return {"districts": districts, "cells": named}, {

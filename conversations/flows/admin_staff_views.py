@@ -24,6 +24,7 @@ from conversations.results.admin_people import (
 from conversations.results.cards import CardRefunded
 from conversations.results.invoices import InvoiceRetried, InvoicesListed
 from conversations.state import Conversation
+from domain.gazetteer import district_text, districts_text
 from domain.geo import metres_text
 from domain.invoices import KIND_TEXT
 from domain.invoices import STATUS_TEXT as INVOICE_STATUS_TEXT
@@ -132,11 +133,16 @@ def _area(conv: Conversation, r: WorkerShown) -> str:
     """Where the worker takes jobs: their districts, and a radius only when they have one
     (around their centre's district, when known)."""
     en = conv.lang == "en"
-    parts = [(", " if en else "、").join(r.districts)] if r.districts else []
+    parts = [districts_text(r.districts, conv.lang)] if r.districts else []
     if r.radius_m > 0:
         far = metres_text(r.radius_m)
         parts.append(
-            tr(conv, "以{centre}为中心 {radius}", centre=r.centre, radius=far)
+            tr(
+                conv,
+                "以{centre}为中心 {radius}",
+                centre=district_text(r.centre).get(conv.lang),
+                radius=far,
+            )
             if r.centre
             else tr(conv, "半径 {radius}", radius=far)
         )

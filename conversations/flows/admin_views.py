@@ -27,6 +27,7 @@ from conversations.results.admin_orders import (
 from conversations.state import Conversation
 from domain.admin import may
 from domain.aftersales import COMPLAINT_STATUS_TEXT
+from domain.gazetteer import district_text
 from domain.geo import LOCATED_BY_TEXT, metres_text
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.media import PHOTO_KIND_TEXT
@@ -178,14 +179,14 @@ def order_detail(ctx: Ctx, conv: Conversation, r: OrderInspected) -> Outcome:
         ),
         tr(conv, "客户 {id} {name} {phone}", id=c.id, name=c.name, phone=c.phone),
     ]
-    if r.address:
-        lines.append(tr(conv, "地址 {address}", address=r.address))
+    if address := r.address.get(conv.lang):
+        lines.append(tr(conv, "地址 {address}", address=address))
     if (at := r.located) is not None:
         lines.append(
             tr(
                 conv,
                 "区域 {district} · {how} · 误差约 {error}",
-                district=at.district or "—",
+                district=district_text(at.district).get(conv.lang) if at.district else "—",
                 how=named(LOCATED_BY_TEXT, at.source, conv.lang),
                 error=metres_text(at.uncertainty_m),
             )

@@ -105,3 +105,9 @@ def too_long(conv: Conversation, limit: Limit, text: str) -> Outcome | None:
     if limit.allows(text):
         return None
     return Outcome([Say(limit.message().get(conv.lang))], reask=True)
+
+
+def pick_an_option(conv: Conversation) -> str:
+    """What a person is told when what they sent is none of the options shown (words that are
+    no option, a stale or forged button): the one text for it, wherever it is said."""
+    return tr(conv, "没太明白。请点选下面的选项(或回复序号),也可以发送「帮助」。")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from conversations.events import ChoiceMade, LocationShared, TextReceived
 from conversations.flows import booking_views as views
-from conversations.flows.base import Ctx, Outcome, Transitions, too_long, tr
+from conversations.flows.base import Ctx, Outcome, Transitions, pick_an_option, too_long
 from conversations.flows.booking_draft import ADDRESS_MIN, MAX_AREA, MIN_AREA, Draft, read_area
 from conversations.flows.booking_draft import NAME as NAME
 from conversations.flows.booking_draft import draft as draft
@@ -131,10 +131,7 @@ def on_option(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) ->
     elif event.key.startswith("opt:"):
         option_id = event.key[4:]
         if not any(o.id == option_id for o in item.options):  # a stale or forged button
-            return Outcome(
-                [Say(tr(conv, "没太明白。请点选下面的选项(或回复序号),也可以发送「帮助」。"))],
-                reask=True,
-            )
+            return Outcome([Say(pick_an_option(conv))], reask=True)
         if option_id in ticked:
             ticked.remove(option_id)
         else:

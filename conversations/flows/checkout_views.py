@@ -88,7 +88,7 @@ def quote_message(conv: Conversation, q: QuoteReady, d: Draft, phone_needed: boo
         options.append(Option("area", tr(conv, "改面积")))
     replies: list[Reply] = [Ask("\n".join(lines), tuple(options))]
     if phone_needed:
-        replies.append(AskContact(phone_prompt(conv)))
+        replies.append(AskContact(phone_prompt(conv), share_phone(conv)))
     return replies
 
 
@@ -123,13 +123,18 @@ INSTEAD = {
 per pair, as the offers' own names (labels: "Coupons") would not read within a sentence."""
 
 
+def share_phone(conv: Conversation) -> str:
+    """The words on Telegram's share-my-number button (the web chat's, too)."""
+    return tr(conv, "📱 分享手机号")
+
+
 def phone_prompt(conv: Conversation) -> str:
     return tr(conv, "最后一步:留下手机号即确认下单(师傅上门前会用它联系您),分享或直接输入均可。")
 
 
 def phone_question(conv: Conversation) -> list[Reply]:
     return [
-        AskContact(phone_prompt(conv)),
+        AskContact(phone_prompt(conv), share_phone(conv)),
         Ask(tr(conv, "不想现在留号码可以返回报价。"), (Option("quote", tr(conv, "返回报价")),)),
     ]
 

@@ -31,7 +31,7 @@ from conversations.flows import (
     worker,
     worker_surcharge,
 )
-from conversations.flows.base import Ctx, Flow, Outcome, tr
+from conversations.flows.base import Ctx, Flow, Outcome, pick_an_option, tr
 from conversations.flows.help_text import help_text as help_text
 from conversations.flows.language import switch_language
 from conversations.flows.typed_commands import Typed, parse
@@ -76,7 +76,7 @@ RELAY = {"contact_worker": "customer", "contact_customer": "worker"}
 
 def hint(conv: Conversation, event: Inbound) -> str:
     if conv.options:
-        return tr(conv, "没太明白。请点选下面的选项(或回复序号),也可以发送「帮助」。")
+        return pick_an_option(conv)
     return tr(conv, "没太明白,请按提示回复,也可以发送「帮助」。")
 
 
@@ -94,10 +94,21 @@ def home(ctx: Ctx, conv: Conversation) -> str:
     return "menu" if conv.customer_id is not None else "start"
 
 
-def route(  # noqa: C901 - one branch per global word, in the order they win
+def route(
     flows: Mapping[str, Flow], ctx: Ctx, conv: Conversation, event: Inbound
 ) -> Outcome | None:
-    """An outcome for a global word or command, or None to let the flow handle the event."""
+    """An outcome for a global word or command, or None to let the flow handle the event. An
+    extra's request it leaves unsent (cleared, or another begun) has its photos deleted."""
+    unsent = worker_surcharge.unsent(conv)
+    out = _route(flows, ctx, conv, event)
+    if out is not None and unsent and worker_surcharge.unsent(conv) != unsent:
+        out.commands = [*out.commands, *worker_surcharge.discard(unsent)]
+    return out
+
+
+def _route(  # noqa: C901 - one branch per global word, in the order they win
+    flows: Mapping[str, Flow], ctx: Ctx, conv: Conversation, event: Inbound
+) -> Outcome | None:
     if isinstance(event, PaymentReceived):
         paid_in_chat.seed(
             conv,
@@ -217,8 +228,9 @@ def _admin(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outcom
     """An admin command goes to the admin console; None leaves the event to the rest.
 
     To anyone who is not an admin, admin commands do not exist: a slash command is unknown,
-    a word is ordinary text. ``/reschedule #N`` (改期) moves a customer's own order (and an
-    admin's, when they act as a customer). ``/orders`` and ``/cancel`` are also customers'
+    a word is ordinary text. ``/reschedule #N`` (改期) moves a customer's own order and
+    ``/cancel #N`` (取消订单) cancels one, after its terms (and an admin's, when they act as a
+    customer). ``/orders`` and ``/cancel`` are also customers'
     commands: staff who are customers too get the customer's meaning while booking as one
     (and a bare ``/cancel`` away from the console just stops what they were doing).
     """
@@ -227,10 +239,11 @@ def _admin(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outcom
     )
     shared = typed.name in CUSTOMERS_TOO
     as_customer = conv.customer_id is not None and (not ctx.admin_role or conv.role != "admin")
-    if typed.name == "reschedule" and as_customer:  # the customer's own order
+    own_cancel = typed.name == "cancel" and typed.number is not None
+    if (typed.name == "reschedule" or own_cancel) and as_customer:  # the customer's own order
         _clear(conv)
         conv.role = "customer"
-        my_orders.seed(conv, my_orders.OrdersData(action="reschedule", number=typed.number))
+        my_orders.seed(conv, my_orders.OrdersData(action=typed.name, number=typed.number))
         return Outcome(goto="orders")
     if not ctx.admin_role:
         return _unknown(conv, typed.name) if slash and not shared else None

@@ -79,6 +79,8 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
         return Outcome(commands=[RequestPayment(customer_of(conv), number)])
     if action == "reschedule":  # the order read first: the customer's, and movable now
         return Outcome(commands=[LoadOrder(customer_of(conv), number)])
+    if action == "cancel":  # "取消订单 #N": the terms first, as the order's own button gives
+        return Outcome(step=Step.CANCEL_CONFIRM, reask=True)
     if action in ("surcharge_yes", "surcharge_no"):
         approve = action == "surcharge_yes"
         answer = AnswerSurcharge(customer_of(conv), number, approve, given.surcharge)

@@ -61,6 +61,7 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
     if action.action == "end":
         return Outcome(commands=[EndTicket(conv.customer_id)], step=Step.CHAT)
     if action.action == "chat":  # back to the ticket from elsewhere ("回复客服")
+        keep(conv, NAME, SupportAction("chat"))  # the ticket not known: ``_replying``
         return Outcome(
             [Say(tr(conv, "请直接输入您要回复客服的内容;发送「结束咨询」结束。"))],
             step=Step.CHAT,
@@ -77,6 +78,13 @@ def _ticket(conv: Conversation) -> int | None:
     """The ticket being chatted on or rated (None: not known, e.g. back via "回复客服")."""
     kept = read(SupportAction, conv.data.get(NAME))
     return None if kept is None else kept.ticket
+
+
+def _replying(conv: Conversation) -> bool:
+    """Back via "回复客服", nothing sent since: the ticket is found when the customer writes
+    (their open one; closed meanwhile, its rating is asked — as for a known ticket)."""
+    kept = read(SupportAction, conv.data.get(NAME))
+    return kept is not None and kept.action == "chat" and kept.ticket is None
 
 
 def ask(ctx: Ctx, conv: Conversation) -> Outcome:
@@ -107,7 +115,15 @@ def on_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
         return over
     if not text:
         return Outcome(reask=True)
-    cmd = ContactSupport(conv.customer_id, event.channel, event.user_id, text, "", _ticket(conv))
+    cmd = ContactSupport(
+        conv.customer_id,
+        event.channel,
+        event.user_id,
+        text,
+        "",
+        _ticket(conv),
+        replying=_replying(conv),
+    )
     return Outcome(commands=[cmd])
 
 
@@ -116,7 +132,13 @@ def on_photo(ctx: Ctx, conv: Conversation, event: PhotoReceived) -> Outcome:
     return Outcome(
         commands=[
             ContactSupport(
-                conv.customer_id, event.channel, event.user_id, "", event.ref, _ticket(conv)
+                conv.customer_id,
+                event.channel,
+                event.user_id,
+                "",
+                event.ref,
+                _ticket(conv),
+                replying=_replying(conv),
             )
         ]
     )

@@ -15,15 +15,15 @@ WORKER = {
     "earnings": ("earnings", "收入", "我的收入"),
     "accept": ("accept", "接单", "抢单"),
     "decline": ("decline", "拒单", "拒绝"),
-    "onway": ("onway", "出发"),
-    "checkin": ("checkin", "打卡", "到达"),
+    "onway": ("onway", "on my way", "set off", "出发"),
+    "checkin": ("checkin", "check in", "arrived", "打卡", "到达"),
     "photo": ("photo", "拍照", "照片"),
     "finish": ("finish", "完工"),
     "transfer": ("transfer", "转单"),
     "withdraw": ("withdraw", "提现"),
     "payout_account": ("payout_account", "收款账户", "银行卡"),
-    "rate_customer": ("rate_customer", "评价客户"),
-    "renew": ("renew", "更新证书", "上传证书"),
+    "rate_customer": ("rate_customer", "评价客户", "rate the customer"),
+    "renew": ("renew", "更新证书", "上传证书", "renew a document"),
     "stage": ("stage", "进度"),
     "contact_customer": (
         "contact_customer",
@@ -38,8 +38,9 @@ CUSTOMER = {
     "confirm": ("confirm", "确认完成"),
     "pay": ("pay", "pay balance", "支付", "支付尾款", "付款"),
     "complain": ("complain", "投诉"),
-    "rate": ("rate", "评价"),
-    "rework": ("rework", "预约返工", "返工"),
+    # a button's label is also its words (WeChat shows "可回复:评价本次服务 #N")
+    "rate": ("rate", "评价", "评价本次服务", "rate the service", "rate it"),
+    "rework": ("rework", "预约返工", "返工", "book the rework"),
     "chat_support": ("chat_support", "回复客服", "reply to support"),
     "end_support": ("end_support", "结束咨询", "end support"),
     "rate_support": ("rate_support", "客服评分", "rate support"),
@@ -145,6 +146,20 @@ checked against a handful of them, not all (this runs on every message)."""
 for _word, _name, _group in _WORDS:
     _folded = _word.casefold()
     _BY_FIRST.setdefault(_folded[:1], []).append((_folded, _word, _name, _group))
+WITH_NUMBER_ONLY = frozenset(
+    {
+        "on my way",
+        "set off",
+        "check in",
+        "arrived",
+        "rate it",
+        "rate the service",
+        "rate the customer",
+        "book the rework",
+    }
+)
+"""English words that are a command only with an order number (``on my way #240117``, as the
+job's button reads): alone they are what a worker writes to a customer in the relay chat."""
 BARE_ADMIN = {
     "workers",
     "stats",
@@ -199,6 +214,8 @@ def parse(text: str, slash: bool = False) -> Typed | None:
         ):
             return None
         if not slash and group == "admin" and not args and name not in BARE_ADMIN:
+            return None
+        if not slash and m is None and word in WITH_NUMBER_ONLY:
             return None
         if not slash and name == "pay" and m is None:
             return None  # a bare "支付" answers the flow it is typed in (e.g. the checkout)

@@ -11,6 +11,7 @@ from conversations.flows.worker_signup_data import SignupData
 from conversations.replies import Ask, AskContact, AskLocation, Option, Reply
 from conversations.state import Conversation
 from domain.catalog import Catalog
+from domain.gazetteer import districts_text
 from domain.people import DOCUMENT_TEXT
 from domain.text import Bilingual, listed, named
 
@@ -27,7 +28,7 @@ def name_question(ctx: Ctx, conv: Conversation, r: SignupData) -> list[Reply]:
 
 
 def phone_question(ctx: Ctx, conv: Conversation, r: SignupData) -> list[Reply]:
-    return [AskContact(tr(conv, "请分享或输入您的手机号:"))]
+    return [AskContact(tr(conv, "请分享或输入您的手机号:"), tr(conv, "📱 分享手机号"))]
 
 
 def skills_question(ctx: Ctx, conv: Conversation, r: SignupData) -> list[Reply]:
@@ -108,7 +109,7 @@ def summary(ctx: Ctx, conv: Conversation, r: SignupData) -> str:
     labels = skills_of(ctx.catalog)
     skills = listed((labels[s].get(conv.lang) for s in r.skills), conv.lang)
     area = (
-        " ".join(r.districts)
+        districts_text(r.districts, conv.lang)
         if r.districts
         else tr(conv, "常驻位置周边 {radius_km} 公里", radius_km=r.radius_km)
     )

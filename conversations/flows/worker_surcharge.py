@@ -68,6 +68,27 @@ def seed(conv: Conversation, data: SurchargeData) -> None:
     keep(conv, NAME, data)
 
 
+def unsent(conv: Conversation) -> tuple[str, ...]:
+    """The photos of the request being written (kept in the media store, not yet sent)."""
+    if not conv.data.get(NAME):  # most turns: no request being written
+        return ()
+    d = load(conv, NAME, SurchargeData)
+    return tuple(p.path for p in d.photos) if d else ()
+
+
+def discard(photos: tuple[str, ...]) -> list[c.Command]:
+    """Delete the photos of a request that will never be sent: the worker cancelled it, or
+    left it for something else (``everywhere.route``: its data cleared or replaced)."""
+    return [c.DiscardSurchargePhotos(photos)] if photos else []
+
+
+def _cancel(conv: Conversation, d: SurchargeData) -> Outcome:
+    """The worker gave up the request: its photos are deleted."""
+    out = _back(conv, tr(conv, "已取消加价申请。"))
+    out.commands = discard(tuple(p.path for p in d.photos))
+    return out
+
+
 def _me(conv: Conversation) -> int:
     assert conv.worker_id is not None
     return conv.worker_id
@@ -171,7 +192,7 @@ def _add(d: SurchargeData, line: Line) -> Outcome:
 def on_what(ctx: Ctx, conv: Conversation, event: ChoiceMade, d: SurchargeData) -> Outcome:
     key = event.key
     if key == "cancel":
-        return _back(conv, tr(conv, "已取消加价申请。"))
+        return _cancel(conv, d)
     if key == "amount":
         return Outcome(step=Step.AMOUNT, reask=True)
     if key == "altitude":
@@ -225,7 +246,7 @@ def on_amount(ctx: Ctx, conv: Conversation, event: TextReceived, d: SurchargeDat
 @_keeping
 def on_amount_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, d: SurchargeData) -> Outcome:
     if event.key == "cancel":
-        return _back(conv, tr(conv, "已取消加价申请。"))
+        return _cancel(conv, d)
     return Outcome(reask=True)
 
 
@@ -254,7 +275,7 @@ def on_photo_saved(
 @_keeping
 def on_photos_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, d: SurchargeData) -> Outcome:
     if event.key == "cancel":
-        return _back(conv, tr(conv, "已取消加价申请。"))
+        return _cancel(conv, d)
     if event.key == "more":
         return Outcome(step=Step.WHAT, reask=True)
     if event.key == "submit" and d.number is not None and d.lines:
@@ -274,6 +295,7 @@ def on_requested(ctx: Ctx, conv: Conversation, result: SurchargeRequested) -> Ou
         amount=format_yuan(result.amount_cents),
         when=when,
     )
+    conv.data.pop(NAME, None)  # sent: its photos are the order's now
     return _back(conv, text)
 
 

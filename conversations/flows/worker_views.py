@@ -86,7 +86,7 @@ def _offer_line(ctx: Ctx, conv: Conversation, o: OfferView) -> str:
         number=o.number,
         item=item,
         when=when,
-        where=o.where,
+        where=o.where.get(conv.lang),
         earn=earn,
     )
 

@@ -134,8 +134,8 @@ class OrderInspected(Result):
     created_at: datetime
     channel: str
     customer: Contact
-    address: str
-    """In full, masked to the district, or "" (no address)."""
+    address: Bilingual
+    """In full, masked to the district (named in each language), or "" (no address)."""
     worker: Contact | None
     late_minutes: int
     note: str

@@ -49,7 +49,7 @@ class OfferView:
     number: int
     item: Bilingual
     start_at: datetime
-    where: str
+    where: Bilingual
     """The address masked to its district and street: the worker has not taken the job."""
     earn_cents: int
 

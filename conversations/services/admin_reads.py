@@ -36,8 +36,8 @@ from domain.orders import Order
 from domain.payments import PaymentKind, PaymentStatus
 from domain.people import WorkerStatus, review_note_text
 from domain.ports import Reads
-from domain.privacy import mask_address, mask_phone
-from domain.text import N_
+from domain.privacy import mask_phone, masked_address
+from domain.text import N_, Bilingual
 
 
 async def by_number(uow: Reads, number: int, full: bool = True) -> Order:
@@ -97,12 +97,12 @@ class AdminDesk:
                     )
                 )
                 await uow.commit()
-        where = ""
+        where = Bilingual("", "")
         if address is not None:
             where = (
-                address.text
+                Bilingual(address.text, address.text)
                 if role in SEES_ADDRESS
-                else mask_address(address.text, address.district)
+                else masked_address(address.text, address.district)
             )
         kinds: dict[str, int] = {}
         for p in photos:

@@ -216,7 +216,7 @@ class Services(Deps):
 
     async def set_admin_language(self, cmd: c.SetAdminLanguage) -> list[Result]:
         async with self.uow() as uow:
-            await uow.admins.set_lang(cmd.channel, cmd.user_id, cmd.lang)
+            await uow.admins.set_lang(cmd.channel, cmd.user_id, cmd.lang, self.clock())
             await uow.commit()
         return []
 

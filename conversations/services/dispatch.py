@@ -8,7 +8,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from conversations.services.dispatch_pool import candidates, pool_for
-from conversations.services.notices import Notice, to_admins, to_customer, to_worker
+from conversations.services.notices import (
+    Notice,
+    masked_where,
+    to_admins,
+    to_customer,
+    to_worker,
+)
 from conversations.services.worker_index import WorkerIndex
 from domain import gazetteer
 from domain.assignment import assign
@@ -31,7 +37,6 @@ from domain.offers import Offer, OfferMode, OfferStatus
 from domain.orders import SYSTEM, Order
 from domain.people import Address, Worker, WorkerStatus
 from domain.ports import Reads, UnitOfWork
-from domain.privacy import mask_address
 from domain.rules import DispatchMode, Rules
 from domain.settlement import service_value, worker_share
 from domain.text import N_, Bilingual
@@ -262,7 +267,7 @@ def offer_notice(
         item={"zh": item.get("zh"), "en": item.get("en")},
         mode=mode.value,
         when=when_text(order, tz),
-        where=mask_address(address.text, address.district) if address else "—",
+        where=masked_where(address),
         km=km_text(distance, address.uncertainty_m if address else 0),
         earn=earn,
         minutes=minutes,

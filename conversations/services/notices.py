@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.people import Address
+from domain.privacy import masked_address
 from domain.text import Field
 from i18n import SOURCE, TABLES
 
@@ -196,6 +198,16 @@ def to_worker(worker_id: int, event: str, **data: Any) -> Notice:
 def to_admins(event: str, *roles: str, **data: Any) -> Notice:
     """To every admin with one of ``roles`` (owner and ops by default); owners get all."""
     return Notice("admins", 0, event, data, roles or ("owner", "ops"))
+
+
+def masked_where(address: Address | None) -> dict[str, str] | str:
+    """A job's ``where`` for a worker who has not taken it: the address masked to its
+    district and street, in each language (``where.en``: the district in pinyin); "—" when
+    the order has no address."""
+    if address is None:
+        return "—"
+    where = masked_address(address.text, address.district)
+    return {"zh": where.zh, "en": where.en}
 
 
 def t(lang: str, msgid: str, /, **params: Field) -> str:

@@ -19,7 +19,7 @@ from conversations.services.notices import Notice, to_admins, to_customer, to_wo
 from conversations.services.staff import authorize
 from domain import commands as c
 from domain.audit import AuditEntry
-from domain.dispatch import REFUSAL_TEXT, Refusal, rank, refusal
+from domain.dispatch import REFUSAL_TEXT, rank, refusal
 from domain.errors import DomainError
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.orders import Actor, Order
@@ -141,15 +141,16 @@ class ReplacementDesk:
 
     async def _check_free(self, uow: UnitOfWork, order: Order, worker_id: int, on: date) -> None:
         """The new worker may take the rest of the contract: skill, documents, area and no
-        clashing job (being offline does not matter: ops called them)."""
+        clashing job — checked whether or not they are online (being offline does not
+        matter: ops called them; it must not skip the checks after it)."""
         job, _ = await job_for(uow, self.s.catalog, order)
         rest = datetime.combine(on, order.start_at.astimezone(self.s.tz).timetz())
         job = replace(job, start_at=max(order.start_at, rest.astimezone(order.start_at.tzinfo)))
         worker = await uow.workers.get(worker_id)
         assert worker is not None
         pool = await candidates(uow, job, self.s.rules, [worker])
-        why = refusal(job, pool[worker_id][0], self.s.rules.dispatch)
-        if why is not None and why != Refusal.OFFLINE:
+        why = refusal(job, replace(pool[worker_id][0], online=True), self.s.rules.dispatch)
+        if why is not None:
             reason = REFUSAL_TEXT[why]
             raise DomainError(
                 N_("师傅 {worker_id} 不能接手:{reason}", worker_id=worker_id, reason=reason)

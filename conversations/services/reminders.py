@@ -15,13 +15,13 @@ from typing import Any
 from conversations.events import Result
 from conversations.results.sweeps import RemindersSent
 from conversations.services.deps import Deps
-from conversations.services.notices import Notice, to_customer, to_worker
+from conversations.services.notices import Notice, masked_where, to_customer, to_worker
 from domain import commands as c
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.orders import Order
 from domain.ports import UnitOfWork
-from domain.privacy import loggable_traceback, mask_address
+from domain.privacy import loggable_traceback
 from domain.reminders import Reminder, due_reminder, lookahead
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ class ReminderDesk:
             ]
         worker = await uow.workers.get(order.worker_id) if order.worker_id else None
         address = await uow.addresses.get(order.address_id) if order.address_id else None
-        where = mask_address(address.text, address.district) if address else "—"
+        where = masked_where(address)
         common = {
             "number": order.number,
             "item": self._item(order.item_id),

@@ -89,8 +89,9 @@ class AdminDirectory:
         self._panes: set[tuple[str, str]] = set()
         """The demo's admin panes that spoke since start-up: they get the owner's alerts."""
         self._langs: dict[tuple[str, str], str] = {}
-        """Each admin's language: as the table says for the admins added in chat (read with
-        them), as heard this process for the others (``DAOJIA_ADMINS``, the demo's panes)."""
+        """Each admin's language, as the table says (read with the admins: a row each, of
+        role "" for those whose role is given elsewhere — ``DAOJIA_ADMINS``, the demo's
+        panes) or as heard since by this process."""
 
     def configured(self, channel: str, user_id: str) -> bool:
         """True for an admin of ``DAOJIA_ADMINS`` (changed only by configuration)."""
@@ -117,7 +118,7 @@ class AdminDirectory:
         written inside a unit of work must not wait for a second connection (under load,
         every connection may be held by a turn waiting for one — a deadlock)."""
         if self.uow is not None and not self._cache.fresh():
-            self._loaded(await uow.admins.all())
+            self._loaded(await uow.admins.all(languages=True))
             self._cache.loaded_at = self._cache.clock()
         merged = {**dict.fromkeys(self._panes, "owner"), **self._added, **self.bootstrap}
         return [(ch, uid, role) for (ch, uid), role in merged.items()]
@@ -128,11 +129,15 @@ class AdminDirectory:
 
     def heard(self, channel: str, user_id: str, lang: str) -> bool:
         """The admin spoke in ``lang``; True when that must be written (``SetAdminLanguage``):
-        an admin added in chat whose row says another language."""
+        their row says another language, or this process has not read it yet (one write per
+        admin and process at most, then only when they change language: a normal turn
+        writes nothing). Every admin has a row for it, those of ``DAOJIA_ADMINS`` and the
+        demo's panes too (of role "", granting nothing), so every process and every restart
+        writes their notices in it."""
         key = (channel, user_id)
         known = self._langs.get(key)
         self._langs[key] = lang
-        return known != lang and key in self._added and key not in self.bootstrap
+        return known != lang
 
     async def role_in(self, uow: Reads, channel: str, user_id: str) -> str:
         """The role as the database says now, inside ``uow`` (for commands)."""
@@ -161,12 +166,13 @@ class AdminDirectory:
     async def _load(self) -> None:
         assert self.uow is not None
         async with self.uow() as uow:
-            added = await uow.admins.all()
-        self._loaded(added)
+            rows = await uow.admins.all(languages=True)
+        self._loaded(rows)
 
-    def _loaded(self, added: Sequence[AdminGrant]) -> None:
-        self._added = {(g.channel, g.user_id): g.role for g in added}
-        self._langs.update({(g.channel, g.user_id): g.lang for g in added})
+    def _loaded(self, rows: Sequence[AdminGrant]) -> None:
+        """``rows``: the admins added in chat and the language-only rows (role "")."""
+        self._added = {(g.channel, g.user_id): g.role for g in rows if g.role}
+        self._langs.update({(g.channel, g.user_id): g.lang for g in rows})
 
 
 class LivePrices:

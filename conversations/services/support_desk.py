@@ -66,7 +66,8 @@ class SupportDesk:
 
     async def write(self, cmd: c.ContactSupport) -> list[Result]:
         """The customer's message: on their open ticket, or on a new one — unless support
-        closed the one they were chatting on (``cmd.ticket_id``): then its rating is asked."""
+        closed the one they were chatting on (``cmd.ticket_id``, or back via "回复客服"
+        their latest one: ``cmd.replying``): then its rating is asked."""
         now = self.s.clock()
         fetched = None
         if cmd.photo_ref:
@@ -77,6 +78,10 @@ class SupportDesk:
                 chatted = await uow.tickets.get(cmd.ticket_id)
                 if chatted is not None and _to_rate(chatted, cmd.customer_id):
                     return [TicketClosedMeanwhile(cmd.ticket_id, cmd.text)]
+            elif ticket is None and cmd.replying:
+                closed = await uow.tickets.last_closed_for(cmd.customer_id)
+                if closed is not None and closed.id is not None:
+                    return [TicketClosedMeanwhile(closed.id, cmd.text)]
             photo = ""
             if fetched is not None:
                 data, _, ext = fetched

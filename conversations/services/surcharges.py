@@ -56,6 +56,7 @@ class SurchargeDesk:
     def handlers(self) -> dict[type[c.Command], Any]:
         return {
             c.RequestSurcharge: self.request,
+            c.DiscardSurchargePhotos: self.discard,
             c.AnswerSurcharge: self.answer,
             c.ExpireSurcharges: self.expire,
         }
@@ -117,6 +118,20 @@ class SurchargeDesk:
             await uow.commit()
         await self.s.flush(posted)
         return [SurchargeRequested(order.number, s.amount_cents, s.answer_by)]
+
+    async def discard(self, cmd: c.DiscardSurchargePhotos) -> list[Result]:
+        """Delete a request's photos that never joined an order: only where the flow kept
+        them (``orders/…``, as ``request`` takes them), and none an order's photos name (a
+        sent request's, whatever the conversation still holds)."""
+        paths = [p for p in cmd.paths if p.startswith("orders/") and ".." not in p.split("/")]
+        if not paths or self.s.media is None:
+            return []
+        async with self.s.uow() as uow:
+            kept = await uow.photos.named(paths)
+        for path in paths:
+            if path not in kept:
+                self.s.media.discard(path)
+        return []
 
     async def answer(self, cmd: c.AnswerSurcharge) -> list[Result]:
         """Approve (the lines join the order, its total rises, the extra's payment is asked

@@ -91,7 +91,12 @@ from domain.commands.support import (
     TakeTicket,
     TicketSweep,
 )
-from domain.commands.surcharges import AnswerSurcharge, ExpireSurcharges, RequestSurcharge
+from domain.commands.surcharges import (
+    AnswerSurcharge,
+    DiscardSurchargePhotos,
+    ExpireSurcharges,
+    RequestSurcharge,
+)
 from domain.commands.sweeps import (
     AutoConfirm,
     BatchDispatch,
@@ -131,6 +136,7 @@ from domain.commands.workforce import MarkWorkerLeft, ReleaseDeposits, TransferO
 
 __all__ = [
     "AnswerSurcharge",
+    "DiscardSurchargePhotos",
     "ExpireSurcharges",
     "RequestSurcharge",
     "RequestInvoice",

@@ -56,7 +56,7 @@ class SetLanguage(Command):
 
 @dataclass(frozen=True)
 class SetAdminLanguage(Command):
-    """An admin added in chat speaks ``lang`` now (their notices follow it)."""
+    """An admin speaks ``lang`` now (their notices follow it, in every process)."""
 
     channel: str
     user_id: str
@@ -149,6 +149,10 @@ class ContactSupport(Command):
     ticket_id: int | None = None
     """The ticket the customer is chatting on; once support has closed it (and it is not
     rated yet) the message is not sent nor a new ticket opened: its rating is asked."""
+    replying: bool = False
+    """Back in their ticket's chat ("回复客服") without it being named: the ticket is their
+    open one, else their latest closed one not rated yet, whose rating is asked as for
+    ``ticket_id`` (support closed it meanwhile) rather than a new ticket opened."""
 
 
 @dataclass(frozen=True)

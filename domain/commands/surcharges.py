@@ -22,6 +22,14 @@ class RequestSurcharge(Command):
 
 
 @dataclass(frozen=True)
+class DiscardSurchargePhotos(Command):
+    """A request the worker cancelled or dropped before sending it: the photos sent for it
+    (``RequestSurcharge.photos``' paths) are deleted — any an order's photos name stay."""
+
+    paths: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class AnswerSurcharge(Command):
     """The customer approves (then pays) or declines the order's waiting request — the one
     ``surcharge_id`` names when the answer came from a request's own button (an older

@@ -183,3 +183,42 @@ async def test_a_replacement_mid_period_splits_its_pay_between_the_two_workers_e
     assert abs(one * 26 - share * 9) <= 13  # 9 of the 26 days (Nov 24 … Dec 2), to the fen
     assert any("第 1 期已结算" in m["text"] for m in fake_telegram.sent(730701)[-2:])
     assert any("第 1 期已结算" in m["text"] for m in fake_telegram.sent(730702)[-2:])
+
+
+async def test_handover_refuses_an_offline_worker_without_the_skill_or_papers_saying_why(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    from domain.people import Certificate
+
+    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock, RULES)
+    client = await aiohttp_client(app)
+    papers = (
+        Certificate("health", "", date(2027, 12, 31), True),
+        Certificate("maternity_nurse", "", date(2027, 12, 31), True),
+    )
+    first = await worker(app, 730711, "张姐", skills=("maternity",), certificates=papers)
+    cleaner = await worker(app, 730712, "李姐", certificates=papers, online=False)
+    unpapered = await worker(app, 730713, "赵姐", skills=("maternity",), online=False)
+    offline = await worker(
+        app, 730714, "王姐", skills=("maternity",), certificates=papers, online=False
+    )
+    customer = TelegramUser(client, fake_telegram, 730811)
+    number = await book_maternity_nurse(customer)
+    await take(app, number, first)
+    await at_work(app, number, first)
+    clock.advance(days=2)
+
+    ops = TelegramUser(client, fake_telegram, OPS)
+    await ops.say(f"/handover #{number} {cleaner}")
+    assert f"师傅 {cleaner} 不能接手:没有该服务技能" in ops.text(), ops.text()
+    await ops.say(f"/handover #{number} {unpapered}")
+    assert f"师傅 {unpapered} 不能接手:缺少所需证书" in ops.text(), ops.text()
+    await ops.say("/lang")  # the admin's language: English
+    await ops.say(f"/handover #{number} {cleaner}")
+    assert f"Worker {cleaner} cannot take over: lacks the skill" in ops.text(), ops.text()
+    async with app[DATABASE].uow() as uow:
+        assert (await uow.orders.by_number(number)).worker_id == first
+    await ops.say(f"/handover #{number} {offline}")  # offline, but fit: ops called them
+    assert "不能" not in ops.text() and "cannot" not in ops.text(), ops.text()
+    async with app[DATABASE].uow() as uow:
+        assert (await uow.orders.by_number(number)).worker_id == offline

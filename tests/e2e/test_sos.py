@@ -54,6 +54,9 @@ async def test_an_emergency_in_the_middle_of_booking_alerts_ops_with_the_order_a
         [alert] = [m["text"] for m in fake_telegram.sent(admin) if "紧急求助" in m["text"]]
         assert f"#{number}" in alert and "8楼801" in alert  # the full address
         assert customer.phone in alert and worker.phone in alert
+        lines = alert.splitlines()  # each fact on a line of its own, read at a glance
+        assert lines[1] == f"订单 #{number}", alert
+        assert [line[:3] for line in lines[2:]] == ["地址:", "位置:", "顾客:", "师傅:"], alert
     assert not [m for m in fake_telegram.sent(support) if "紧急求助" in m.get("text", "")]
     async with app[DATABASE].uow() as uow:
         rows = await uow.session.exec(select(AuditRow).where(AuditRow.action == "sos"))

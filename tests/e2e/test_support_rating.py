@@ -43,6 +43,30 @@ async def test_after_support_closes_it_the_customer_s_1_to_5_is_the_rating_not_a
     assert len(fake_telegram.sent(SUPPORT_TG)) == alerts  # support heard of no new ticket
 
 
+async def test_back_via_reply_to_support_the_message_after_close_is_the_rating_too(
+    both,  # noqa: F811 - the fixture
+    fake_telegram,
+    fake_wechat,
+):
+    app, client, _ = both
+    customer = await wechat_customer(app, client, fake_wechat, "o-rating-4")
+    await customer.choose("联系客服")
+    assert "T1" in await customer.say("洗衣机漏水")
+    await customer.say("菜单")  # left the chat, back through the reply's button
+    assert "回复客服" in await customer.say("回复客服")
+    support = TelegramUser(client, fake_telegram, SUPPORT_TG)
+    await support.say("/close T1")
+    alerts = len(fake_telegram.sent(SUPPORT_TG))
+
+    answer = await customer.say("还有一个问题")
+    assert "已转给客服" not in answer and "T2" not in answer
+    assert "T1" in answer and "没有发出" in answer and "1–5" in answer
+    assert "谢谢您的评分" in await customer.say("4")
+    assert (await ticket_of(app, 1)).rating == 4  # type: ignore[union-attr]
+    assert await no_ticket(app, 2)
+    assert len(fake_telegram.sent(SUPPORT_TG)) == alerts  # support heard of no new ticket
+
+
 async def test_in_english_too_a_5_after_close_rates_the_ticket(
     both,  # noqa: F811 - the fixture
     fake_telegram,

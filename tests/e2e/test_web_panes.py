@@ -189,5 +189,5 @@ async def test_each_admin_reads_a_new_worker_in_their_own_language_with_skills_n
     told = await (await client.get("/web/api/poll?role=admin")).json()
     en = [r["text"] for r in told["replies"] if "New worker to review" in r.get("text", "")]
     assert len(en) == 1, told
-    skills = "Air-conditioner cleaning (wall unit), Range-hood cleaning, Appliance repair"
+    skills = "Air-conditioner cleaning (wall unit) / Range-hood cleaning, Appliance repair"
     assert f"skills {skills}" in en[0] and "appliance_" not in en[0], en

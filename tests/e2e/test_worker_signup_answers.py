@@ -51,7 +51,7 @@ async def test_a_name_an_area_or_an_expiry_that_is_none_is_asked_again_saying_wh
     assert "请输入一个未来的日期" in user.text() and "日期不存在" not in user.text()
     await user.say("2027-06-30")
     assert "请确认" in user.text() and "姓名:王师傅" in user.text()
-    assert "范围:徐汇区 静安区 黄浦区" in user.text()
+    assert "范围:徐汇区、静安区、黄浦区" in user.text()
 
 
 async def test_the_english_summary_joins_skills_with_an_english_comma(tg, fake_telegram):
@@ -69,4 +69,5 @@ async def test_the_english_summary_joins_skills_with_an_english_comma(tg, fake_t
     await user.say("2027-06-30")
     await user.choose("Skip")  # the childcare certificate
     assert "Skills: Daily cleaning, " in user.text() and "、" not in user.text()
-    assert "Area: 徐汇区 静安区" in user.text()  # English district names understood
+    # English district names understood, and shown in English
+    assert "Area: Xuhui District, Jing'an District" in user.text()

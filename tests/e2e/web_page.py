@@ -3,6 +3,7 @@ fixture's arguments and the steps a person takes in the phone on the page."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from typing import Any
@@ -40,7 +41,10 @@ async def click(page, label: str) -> None:
     try:
         await button.click(timeout=5000)
     except Exception:
-        await page.screenshot(path="test-artifacts/web-chat-failure.png")
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # one file per worker
+        artifacts = os.environ.get("DAOJIA_TEST_ARTIFACTS", "test-artifacts")
+        name = f"web-chat-failure{'-' + worker if worker else ''}.png"
+        await page.screenshot(path=os.path.join(artifacts, name))
         raise
 
 

@@ -193,7 +193,7 @@ def test_a_worker_comes_with_their_documents_and_a_complaint_with_its_photos():
     say, *photos = show(worker, "en")
     assert say == Say(
         "Worker 7: 王 13900001111\nStatus: approved level S\nSkills: Daily cleaning\n"
-        "Area: 浦东; 5.5 km around 黄浦区\n"
+        "Area: 浦东; 5.5 km around Huangpu District\n"
     )
     assert photos == [
         Photo("https://m/1.jpg", "ID card 2030-01-02"),
@@ -220,16 +220,22 @@ def test_a_worker_comes_with_their_documents_and_a_complaint_with_its_photos():
 @pytest.mark.parametrize(
     ("districts", "radius_m", "centre", "zh", "en"),
     [
-        (("静安区",), 0, "", "范围:静安区", "Area: 静安区"),
-        (("静安区", "徐汇区"), 0, "", "范围:静安区、徐汇区", "Area: 静安区, 徐汇区"),
-        ((), 5000, "黄浦区", "范围:以黄浦区为中心 5 km", "Area: 5 km around 黄浦区"),
+        (("静安区",), 0, "", "范围:静安区", "Area: Jing'an District"),
+        (
+            ("静安区", "徐汇区"),
+            0,
+            "",
+            "范围:静安区、徐汇区",
+            "Area: Jing'an District, Xuhui District",
+        ),
+        ((), 5000, "黄浦区", "范围:以黄浦区为中心 5 km", "Area: 5 km around Huangpu District"),
         ((), 5000, "", "范围:半径 5 km", "Area: within 5 km"),
         (
             ("静安区",),
             3000,
             "黄浦区",
             "范围:静安区;以黄浦区为中心 3 km",
-            "Area: 静安区; 3 km around 黄浦区",
+            "Area: Jing'an District; 3 km around Huangpu District",
         ),
         ((), 0, "", "范围:未设置", "Area: not set"),
     ],

@@ -4,13 +4,14 @@ booking this release can read again."""
 
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conversations.events import ChoiceMade, TextReceived
 from conversations.flows import booking, checkout
-from conversations.flows.base import Ctx
+from conversations.flows.base import Ctx, pick_an_option
 from conversations.flows.booking_draft import Draft
 from conversations.flows.registry import FLOWS
 from conversations.routing import Router
@@ -155,3 +156,23 @@ async def test_any_input_at_any_step_is_answered_and_leaves_a_readable_booking(
     where, partial, event
 ):
     await _answered(*where, partial, event)
+
+
+HINT = "没太明白。请点选下面的选项(或回复序号),也可以发送「帮助」。"
+
+
+async def test_a_forged_option_is_answered_with_the_one_hint_every_flow_gives():
+    """The hint for something that is none of the options shown is one text in one place
+    (``base.pick_an_option``), not a copy per flow that could drift from the others."""
+    written = [
+        path
+        for path in Path(booking.__file__).parent.parent.rglob("*.py")
+        if HINT in path.read_text(encoding="utf-8")
+    ]
+    assert [p.name for p in written] == ["base.py"]
+    for lang in ("zh", "en"):
+        conv = Conversation(flow="booking", step="options", customer_id=1, lang=lang)
+        booking.keep(conv, Draft(category="cleaning", item="daily_cleaning", options=[]))
+        conv.scratch.clear()
+        forged = await Router(FLOWS, _no_run).answer(CTX, conv, ChoiceMade(**BASE, key="opt:x"))
+        assert forged[0].text == pick_an_option(conv)

@@ -95,6 +95,9 @@ def test_the_segment_is_described_in_words_never_ids():
     words = [p.get("zh") for p in describe(Segment(MemberLevel.GOLD, 30, "徐汇区", "x"), None)]
     assert words == ["黄金会员", "30 天未下单", "地址在 徐汇区", "买过 x"]
     assert describe(Segment()) == []
+    short = describe(Segment(district="徐汇"))  # as the admin typed it, named as it is
+    assert [p.get("zh") for p in short] == ["地址在 徐汇区"]
+    assert [p.get("en") for p in short] == ["address in Xuhui District"]
 
 
 def test_wechat_is_told_in_its_window_by_text_outside_by_template_or_not_at_all():

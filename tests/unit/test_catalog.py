@@ -131,3 +131,13 @@ def test_a_file_that_is_not_yaml_is_refused(tmp_path):
     bad.write_text("categories: [unclosed")
     with pytest.raises(CatalogError, match="not valid YAML"):
         load_catalog(bad)
+
+
+def test_no_skills_english_label_has_a_comma_so_a_list_of_skills_reads_as_one_list():
+    """A skill is named by its first two services; joined by a comma in English, a list of
+    skills ("Daily cleaning, Hourly nanny, Live-in nanny") read as more skills than it had."""
+    catalog, _ = load_catalog()
+    labels = catalog.skill_names()
+    assert labels["nanny"].en == "Hourly nanny / Live-in nanny"
+    assert labels["nanny"].zh == "钟点育儿嫂、住家保姆"
+    assert [s for s, label in labels.items() if "," in label.en] == []

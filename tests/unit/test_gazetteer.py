@@ -3,12 +3,16 @@ type them, and places them at the district's point with its radius as the uncert
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from domain.gazetteer import (
     at_pin,
     district_at,
     district_named,
+    district_text,
+    districts_text,
     known_district,
     locate,
     place_of,
@@ -16,6 +20,7 @@ from domain.gazetteer import (
 from domain.gazetteer_data import PINYIN, SHANGHAI
 from domain.geo import distance_m
 from domain.people import Address, GeoPoint
+from domain.privacy import masked_address
 
 
 @pytest.mark.parametrize(
@@ -174,3 +179,63 @@ def test_a_district_named_alone_is_read_by_its_name_short_name_or_pinyin(
 
 def test_every_district_has_its_pinyin() -> None:
     assert set(PINYIN) == {d.name for d in SHANGHAI}
+
+
+@pytest.mark.parametrize(
+    ("name", "zh", "en"),
+    [
+        ("徐汇区", "徐汇区", "Xuhui District"),
+        ("静安区", "静安区", "Jing'an District"),
+        ("浦东新区", "浦东新区", "Pudong New Area"),
+        ("朝阳区", "朝阳区", "朝阳区"),  # another city's, from a map service: as stored
+    ],
+)
+def test_a_district_reads_in_pinyin_in_english_and_as_stored_in_chinese(
+    name: str, zh: str, en: str
+) -> None:
+    assert (district_text(name).get("zh"), district_text(name).get("en")) == (zh, en)
+
+
+def test_every_district_has_an_english_name_without_chinese() -> None:
+    for d in SHANGHAI:
+        assert re.fullmatch(r"[A-Z][a-z']+ (District|New Area)", district_text(d.name).en)
+
+
+def test_a_list_of_districts_is_one_list_in_the_readers_language() -> None:
+    assert districts_text(("徐汇区", "静安区"), "en") == "Xuhui District, Jing'an District"
+    assert districts_text(("徐汇区", "静安区"), "zh") == "徐汇区、静安区"
+
+
+def test_a_masked_address_names_its_district_in_each_language() -> None:
+    where = masked_address("漕溪北路100号5楼501", "徐汇区")
+    assert (where.zh, where.en) == ("徐汇区 漕溪北路**号…", "Xuhui District 漕溪北路**号…")
+    typed = masked_address("上海市徐汇区漕溪北路100号", "徐汇区")  # the text names it already
+    assert (typed.zh, typed.en) == (
+        "上海市徐汇区漕溪北路**号…",
+        "Xuhui District 上海市徐汇区漕溪北路**号…",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "district"),
+    [
+        ("Xuhui District, 100 Caoxi North Road", "徐汇区"),
+        ("Room 1202, 88 Putuo Road, Jing’an District, Shanghai", "静安区"),  # not Putuo
+        ("Flat 3, 500 Zhangyang Rd, Pudong New Area", "浦东新区"),
+        ("by the Huangpu River, Xuhui", "徐汇区"),  # the river is not the district
+        ("12 Jingan Temple Lane, JINGAN", "静安区"),
+    ],
+)
+def test_an_address_written_in_english_is_placed_by_its_districts_pinyin(
+    text: str, district: str
+) -> None:
+    found = locate(text)
+    assert found is not None and found.district == district
+    assert found.point == GeoPoint(*next((d.lat, d.lon) for d in SHANGHAI if d.name == district))
+
+
+@pytest.mark.parametrize(
+    "text", ["Huangpu River apartments", "Chaoyang District, Beijing", "Room 5"]
+)
+def test_an_english_address_naming_no_district_of_the_city_is_not_placed(text: str) -> None:
+    assert locate(text) is None

@@ -7,6 +7,7 @@ from domain.errors import InvalidTransition, NotPermitted
 from domain.lifecycle import (
     ACTION_TEXT,
     ACTOR_TEXT,
+    STATUS_TEXT,
     TRANSITIONS,
     Action,
     ActorKind,
@@ -46,10 +47,19 @@ def test_every_legal_transition_is_allowed_for_its_actors_and_refused_for_others
             assert next_status(status, action, actor) == target
         else:
             with pytest.raises(NotPermitted) as refused:
-                next_status(status, action, actor)
-            # the person refused is named, in each language, never by the id
-            assert refused.value.text.get("zh").startswith(ACTOR_TEXT[actor].get("zh"))
-            assert ACTOR_TEXT[actor].get("en") in refused.value.text.get("en")
+                next_status(status, action, actor, 180917)
+            zh, en = refused.value.text.get("zh"), refused.value.text.get("en")
+            # the status in words, and who may: only people, never the system
+            assert zh.startswith(f"订单 #180917 现在是「{STATUS_TEXT[status].get('zh')}」,")
+            assert "系统" not in zh and "system" not in en.casefold() and "仅限" not in zh
+            people = [a for a in (C, W, AD) if a in actors]
+            if people:
+                assert "只有" + "或".join(ACTOR_TEXT[a].get("zh") for a in people) in zh
+                assert " or ".join(ACTOR_TEXT[a].get("en") for a in people) in en
+            else:
+                assert "会自动进行" in zh
+            mine = allowed_actions(status, actor)  # then what the reader may do, if anything
+            assert ("您可以" in zh) == bool(mine)
 
 
 @pytest.mark.parametrize("actor", list(ActorKind))
@@ -244,3 +254,16 @@ def test_an_admin_cancelling_a_settled_order_is_told_why_without_a_refund_to_pre
             number=180917,
         )
     assert info.value.text.get("zh") == "订单 #180917 现在是「已结算」,不能取消。"
+
+
+def test_an_action_another_person_may_do_is_refused_naming_the_status_and_who_may():
+    with pytest.raises(NotPermitted) as worker_cancels:
+        next_status(S.ACCEPTED, Action.CANCEL, W, 180917)
+    assert worker_cancels.value.text.get("zh") == (
+        "订单 #180917 现在是「已接单」,只有客户或管理员可以取消。您可以:转为改派、出发。"
+    )
+    with pytest.raises(NotPermitted) as customer_pays:  # the payment landing moves it
+        next_status(S.AWAITING_PAYMENT, Action.PAY, C)
+    assert customer_pays.value.text.get("zh") == (
+        "订单现在是「待支付」,「支付」会自动进行,无需操作。您可以:取消。"
+    )

@@ -155,3 +155,39 @@ def test_a_templates_file_naming_an_event_no_longer_sent_still_loads(tmp_path, c
 def test_a_withdrawal_alert_names_the_worker_by_name_and_id(event, lang, who):
     [alert] = TEMPLATES.render(to_admins(event, **SAMPLES[event]), "telegram", lang)
     assert who in alert.text, alert.text
+
+
+@pytest.mark.parametrize("event", ["job_offered", "reminder_day_worker", "reminder_hour_worker"])
+def test_a_jobs_masked_address_names_its_district_in_the_workers_language(event):
+    data = dict(SAMPLES[event])
+    [zh] = TEMPLATES.render(to_worker(1, event, **data), "telegram", "zh")
+    [en] = TEMPLATES.render(to_worker(1, event, **data), "telegram", "en")
+    assert "徐汇区 漕溪北路**号…" in zh.text and "Xuhui District 漕溪北路**号…" in en.text
+    data["where"] = "徐汇区漕溪北路**号…"  # a notice written before: its one text, as it was
+    [old] = TEMPLATES.render(to_worker(1, event, **data), "telegram", "en")
+    assert "Where: 徐汇区漕溪北路**号…" in old.text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_sos_alert_gives_each_fact_a_line_of_its_own(lang):
+    [alert] = TEMPLATES.render(to_admins("sos_admin", **SAMPLES["sos_admin"]), "telegram", lang)
+    lines = alert.text.splitlines()
+    assert len(lines) == 7, alert.text  # headline, order, address, location, both people, contact
+    assert lines[1].endswith("#240117") and lines[2].endswith("88 号 1201")
+    assert lines[3].endswith("31.18800,121.43700") and lines[4].endswith("13800138000")
+
+
+def test_no_line_of_text_ends_in_a_block_tag_that_eats_the_line_break_before_more_text():
+    """``trim_blocks`` drops the line break after a block tag: "可接手:…{% endif %}" followed by
+    a line of text would run the two together ("李娟(15)用 /handover …")."""
+    ends_in_tag = re.compile(r"\S.*%}\s*$")
+    joined = []
+    for path in ROOT.rglob("*.j2"):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for n, (line, after) in enumerate(zip(lines, lines[1:], strict=False), 1):
+            alone = line.lstrip().startswith("{%") and line.rstrip().endswith("%}")
+            if "{% set " in line or (alone and line.count("{%") == 1):
+                continue
+            if ends_in_tag.match(line) and after.strip() and not after.lstrip().startswith("{%"):
+                joined.append(f"{path.parent.name}/{path.name}:{n}")
+    assert joined == []

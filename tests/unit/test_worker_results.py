@@ -36,6 +36,7 @@ from domain import commands as c
 from domain.lifecycle import OrderStatus
 from domain.media import PhotoKind
 from domain.people import WorkerStatus
+from domain.privacy import masked_address
 from domain.text import Bilingual
 from domain.withdrawals import WithdrawalStatus
 from store.catalog_file import load_catalog
@@ -65,7 +66,7 @@ def test_the_jobs_screen_shows_offers_and_live_jobs_with_their_next_steps():
     jobs = JobsShown(
         WorkerStatus.APPROVED,
         True,
-        (OfferView(240117, CLEANING, AT_3PM, "徐汇区 漕溪北路", 8_800),),
+        (OfferView(240117, CLEANING, AT_3PM, masked_address("漕溪北路 1号", "徐汇区"), 8_800),),
         (
             LiveJobView(
                 240118, CLEANING, AT_3PM, OrderStatus.ARRIVED, "漕溪北路 1号", "139", "有猫"
@@ -76,7 +77,10 @@ def test_the_jobs_screen_shows_offers_and_live_jobs_with_their_next_steps():
         out = drive(worker, worker_at(step, "en"), jobs)
         ((ask,),) = (out.replies,)
         assert out.step == "menu" and isinstance(ask, Ask)
-        assert "Offer: #240117 Daily cleaning 11-24 15:00 徐汇区 漕溪北路 earn ¥88.00" in ask.text
+        offer = (
+            "Offer: #240117 Daily cleaning 11-24 15:00 Xuhui District 漕溪北路**号… earn ¥88.00"
+        )
+        assert offer in ask.text  # the district in English, the customer's own words as written
         assert (
             "#240118 Daily cleaning 11-24 15:00 worker arrived\n  漕溪北路 1号 139\n  有猫"
             in ask.text

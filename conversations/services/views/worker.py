@@ -23,9 +23,10 @@ from domain.ledger import worker_payable
 from domain.lifecycle import OrderStatus
 from domain.people import Channel
 from domain.ports import Reads
-from domain.privacy import mask_address
+from domain.privacy import masked_address
 from domain.queries import LoadEarnings, LoadJobs, LoadPayoutAccount
 from domain.rules import Rules
+from domain.text import Bilingual
 
 LIVE = (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
 
@@ -39,7 +40,7 @@ async def jobs(uow: Reads, q: LoadJobs, *, catalog: Catalog) -> JobsShown:
         if order is None:
             continue
         address = await uow.addresses.get(order.address_id) if order.address_id else None
-        where = mask_address(address.text, address.district) if address else "—"
+        where = masked_address(address.text, address.district) if address else Bilingual("—", "—")
         item = catalog.item(order.item_id).name
         offered.append(OfferView(order.number, item, order.start_at, where, o.earn_cents))
     live = []
