@@ -31,6 +31,7 @@ from webhooks.accesslog import JsonAccessLogger
 from webhooks.app import create_app
 from webhooks.chat import TURN_GRACE_S
 from webhooks.demo import seed_demo
+from webhooks.metrics import shared_between_processes
 from webhooks.settings import Settings, settings_error
 from webhooks.workers import Supervisor
 
@@ -182,7 +183,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             settings.port,
             workers,
         )
-        return Supervisor(serve_worker, (settings,), workers).run()
+        with shared_between_processes():  # any worker answers /metrics for all
+            return Supervisor(serve_worker, (settings,), workers).run()
     app = create_app(settings, catalog, rules, register_webhooks=True, scheduler=True)
     log.info("daojia %s serving on %s:%s", __version__, settings.host, settings.port)
     run_server(app, settings.host, settings.port)

@@ -1,12 +1,25 @@
-"""Prometheus metrics, one registry per application (no module-level singletons)."""
+"""Prometheus metrics, one registry per application (no module-level singletons).
+
+Under ``daojia serve --workers N`` any of the N processes may answer a scrape: there each
+process keeps its counts in files of a directory the supervisor made for the run
+(prometheus_client's multiprocess mode, ``PROMETHEUS_MULTIPROC_DIR``, set before the workers
+start), and ``GET /metrics`` adds up every process's — those of a worker that died and was
+restarted included, so the counters never go back."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.multiprocess import MultiProcessCollector
+
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
+"""prometheus_client's setting: where the processes of one server keep their counts."""
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 RESULTS = ("handled", "duplicate", "rejected")
@@ -15,12 +28,30 @@ of one already taken, or not processed — refused (a bad signature, malformed, 
 limit, a WeChat request replayed with other content) or failed."""
 
 
+@contextmanager
+def shared_between_processes() -> Iterator[str]:
+    """The directory the processes started inside this block share their counts in: one of
+    the operator's (``PROMETHEUS_MULTIPROC_DIR`` already set: theirs to wipe between runs),
+    else a new one, removed at the end — a new run's counters start at 0."""
+    given = os.environ.get(MULTIPROCESS_DIR)
+    if given:
+        yield given
+        return
+    with tempfile.TemporaryDirectory(prefix="daojia-metrics-") as path:
+        os.environ[MULTIPROCESS_DIR] = path
+        try:
+            yield path
+        finally:
+            del os.environ[MULTIPROCESS_DIR]
+
+
 class Metrics:
     """The counters and histograms daojia exports on ``GET /metrics``."""
 
     def __init__(self, channels: Iterable[str] = ()) -> None:
         """``channels``: whose message counts are exported at 0 from the start."""
         self.registry = CollectorRegistry()
+        self._shared = os.environ.get(MULTIPROCESS_DIR)
         self.messages = Counter(
             "daojia_messages",
             "Inbound webhook messages by channel and result (handled, duplicate, rejected).",
@@ -65,4 +96,8 @@ class Metrics:
         return child
 
     def render(self) -> bytes:
+        if self._shared:  # every process's counts, read from their files
+            every = CollectorRegistry()
+            MultiProcessCollector(every, path=self._shared)  # type: ignore[no-untyped-call]
+            return generate_latest(every)
         return generate_latest(self.registry)

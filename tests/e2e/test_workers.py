@@ -150,6 +150,53 @@ def test_two_workers_answer_on_one_port_a_killed_one_is_restarted_and_sigterm_st
     assert "restarting it in" in text and "all workers stopped" in text
 
 
+def _healthz_count(metrics: str) -> float:
+    """``daojia_http_requests_total`` of /healthz answered 200, as one scrape says."""
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in metrics.splitlines()
+        if line.startswith("daojia_http_requests_total{")
+        and 'route="/healthz"' in line
+        and 'status="200"' in line
+    )
+
+
+def test_any_worker_answers_metrics_for_all_of_them(tmp_path, postgres_url, redis_url):
+    """/metrics counts every worker's requests, whichever worker answers the scrape (each
+    scrape on a new connection: the kernel picks the worker); the run's counts directory
+    is gone once the server stopped."""
+    proc, port, _ = start_two_workers(tmp_path, postgres_url, redis_url)
+    try:
+        by_pid: dict[int, int] = {}  # every 200 from /healthz, by the process that answered
+
+        def a_few_from_each():
+            body = healthz(port)
+            if body is not None:
+                by_pid[body["pid"]] = by_pid.get(body["pid"], 0) + 1
+            return len(by_pid) == 2 and min(by_pid.values()) >= 3
+
+        until("a few answers from each worker", a_few_from_each, STARTED_S, proc)
+        scraped = []
+        for _ in range(6):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+                scraped.append(_healthz_count(r.read().decode()))
+        assert scraped == [sum(by_pid.values())] * 6  # each worker alone answered fewer
+        environ = Path(f"/proc/{next(iter(by_pid))}/environ").read_bytes().split(b"\0")
+        [shared] = [
+            Path(v.split(b"=", 1)[1].decode())
+            for v in environ
+            if v.startswith(b"PROMETHEUS_MULTIPROC_DIR=")
+        ]
+        assert shared.is_dir()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=STOPPED_S) == 0
+        assert not shared.exists()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
 def test_workers_stop_by_themselves_when_their_supervisor_is_killed(
     tmp_path, postgres_url, redis_url
 ):
