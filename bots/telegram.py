@@ -20,12 +20,13 @@ from urllib.parse import quote
 import orjson
 from aiohttp import web
 from pydantic import SecretStr
-from telegram import BotCommand, InlineKeyboardMarkup, ReplyKeyboardMarkup
+from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, ExtBot
 
 from bots.channel import Capabilities, Channel, Host, Resources
 from bots.telegram_http import AiohttpRequest, post_json_paced
+from bots.telegram_menu import command_menu
 from bots.telegram_messages import messages, webhook_reply
 from bots.telegram_updates import Checkout, decode, read_update
 from conversations.engine import Handled
@@ -40,24 +41,6 @@ from domain.text import N_
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_UPDATE_BYTES = 1024 * 1024
-COMMANDS = [
-    ("start", N_("开始")),
-    ("book", N_("预约服务")),
-    ("orders", N_("我的订单")),
-    ("reorder", N_("再来一单")),
-    ("recurring", N_("定期预约")),
-    ("me", N_("我的:等级、积分、优惠券")),
-    ("invite", N_("邀请好友")),
-    ("invoice", N_("开电子发票")),
-    ("cards", N_("次卡:查看和购买")),
-    ("support", N_("联系客服")),
-    ("menu", N_("主菜单")),
-    ("help", N_("帮助")),
-    ("lang", N_("切换语言")),
-    ("cancel", N_("取消")),
-]
-"""The command menu, one list per language: Chinese by default, English for clients set to
-English (Telegram picks the list by the person's ``language_code``)."""
 ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query"]
 EDITS_DRAIN_S = 5.0
 """How long stopping waits for keyboard edits under way."""
@@ -186,9 +169,8 @@ class TelegramBot(Channel):
                 secret_token=self._secret.decode(),
                 allowed_updates=ALLOWED_UPDATES,
             )
-            await bot.set_my_commands([BotCommand(c, d.get("zh")) for c, d in COMMANDS])
-            english = [BotCommand(c, d.get("en")) for c, d in COMMANDS]
-            await bot.set_my_commands(english, language_code="en")
+            await bot.set_my_commands(command_menu("zh"))
+            await bot.set_my_commands(command_menu("en"), language_code="en")
 
     async def stop(self) -> None:
         """Let the keyboard edits under way finish (a few seconds at most), then close."""

@@ -13,6 +13,7 @@ from conversations.results.booking import OrderPaid, PaidTooLate
 from conversations.results.cards import CardPaid
 from domain.commands import ConfirmSandboxPayment
 from domain.money import format_yuan
+from domain.payments import Payment, PaymentKind
 from domain.text import N_
 from webhooks.keys import DATABASE, SERVICES
 
@@ -54,22 +55,28 @@ async def payer_lang(app: web.Application, reference: str) -> str:
     return order.lang if order is not None else "zh"
 
 
+async def owner(app: web.Application, reference: str) -> tuple[Payment, str] | None:
+    """The payment ``reference`` names and what it pays for (``order:<number>`` or
+    ``card:<name>``); None when there is no such payment to pay (none, or a refund's)."""
+    async with app[DATABASE].uow() as uow:
+        payment = await uow.payments.by_reference(reference)
+        if payment is None or payment.kind == PaymentKind.REFUND:
+            return None
+        if payment.card_id is not None:
+            card = await uow.cards.get(payment.card_id)
+            return (payment, f"card:{card.name.zh}") if card else None
+        order = await uow.orders.get(payment.order_id) if payment.order_id else None
+    return (payment, f"order:{order.number}") if order else None
+
+
 async def show(request: web.Request) -> web.Response:
     reference = request.match_info["reference"]
-    async with request.app[DATABASE].uow() as uow:
-        payment = await uow.payments.by_reference(reference)
-        if payment is not None and payment.card_id is not None:
-            card = await uow.cards.get(payment.card_id)
-            owner = f"card:{card.name.zh}" if card else ""
-        else:
-            order = (
-                await uow.orders.get(payment.order_id) if payment and payment.order_id else None
-            )
-            owner = f"order:{order.number}" if order else ""
-    if payment is None or not owner:
+    found = await owner(request.app, reference)
+    if found is None:
         raise web.HTTPNotFound(text="unknown payment")
+    payment, paid_for = found
     lang = await payer_lang(request.app, reference)
-    kind, name = owner.split(":", 1)
+    kind, name = paid_for.split(":", 1)
     what = f"{WORDS[kind].get(lang)} " + (f"#{name}" if kind == "order" else name)
     return page(
         lang,
@@ -83,6 +90,8 @@ async def show(request: web.Request) -> web.Response:
 
 async def confirm(request: web.Request) -> web.Response:
     reference = request.match_info["reference"]
+    if await owner(request.app, reference) is None:  # as ``GET``: nothing to conflict with
+        raise web.HTTPNotFound(text="unknown payment")
     command = ConfirmSandboxPayment(reference, notify_customer=True)
     results = await request.app[SERVICES].run(command)
     result = results[0] if results else Failed(UNKNOWN)
@@ -92,10 +101,14 @@ async def confirm(request: web.Request) -> web.Response:
     if isinstance(result, CardPaid):
         what = f"{WORDS['card'].get(lang)} {result.name.get(lang)}"
         amount = format_yuan(result.amount_cents)
-        return page(lang, title=what, what=what, amount=amount, paid_now=True)
-    if not isinstance(result, OrderPaid | PaidTooLate):  # the sandbox was turned off
+    elif isinstance(result, OrderPaid | PaidTooLate):
+        amount = format_yuan(result.amount_cents)
+        what = f"{WORDS['order'].get(lang)} #{result.number}"
+    else:  # the sandbox was turned off
         return page(lang, 409, title="payment", error=UNAVAILABLE.get(lang))
-    amount, what = format_yuan(result.amount_cents), f"{WORDS['order'].get(lang)} #{result.number}"
+    if isinstance(result, CardPaid | OrderPaid) and not result.new:
+        # paid already (in the chat, or on this page before): no second "paid"
+        return page(lang, title=what, what=what, reference=reference, amount=amount, done=True)
     return page(lang, title=what, what=what, amount=amount, paid_now=True)
 
 

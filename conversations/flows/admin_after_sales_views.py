@@ -56,12 +56,20 @@ def complaints(ctx: Ctx, conv: Conversation, r: ComplaintsListed) -> Outcome:
 
 def complaint(ctx: Ctx, conv: Conversation, r: ComplaintShown) -> Outcome:
     is_open = r.status == ComplaintStatus.OPEN
-    state = tr(conv, "处理中") if is_open else tr(conv, "已处理:") + _how(conv, r.resolution)
+    if is_open:  # how long the customer has waited, while they wait
+        state = tr(conv, "处理中")
+        waited = tr(conv, "已等待 {minutes} 分钟", minutes=r.minutes)
+    elif r.resolved_at is not None:  # when and how it was resolved, not a wait
+        how = f" · {_how(conv, r.resolution)}" if r.resolution else ""
+        state = tr(conv, "已处理 · {when}", when=local(ctx, r.resolved_at)) + how
+        waited = ""
+    else:  # resolved before the time was kept
+        state, waited = tr(conv, "已处理:") + _how(conv, r.resolution), ""
     lines = [
         tr(conv, "投诉 {id}:订单 #{number}", id=r.id, number=r.number),
         tr(conv, "类型:{category}", category=_cat(conv, r.category)),
         tr(conv, "状态:{state}", state=state),
-        tr(conv, "已等待 {minutes} 分钟", minutes=r.minutes),
+        waited,
         r.text,
     ]
     if r.refund_cents:

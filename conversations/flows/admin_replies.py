@@ -43,9 +43,10 @@ def assigned(ctx: Ctx, conv: Conversation, r: OrderAssigned) -> Outcome:
             Say(
                 tr(
                     conv,
-                    "已将 #{number} 指派给师傅 {worker_id}。",
+                    "已将 #{number} 指派给师傅 {worker_id}({name})。",
                     number=r.number,
                     worker_id=r.worker_id,
+                    name=r.name,
                 )
             )
         ]
@@ -58,8 +59,8 @@ def reassigned(ctx: Ctx, conv: Conversation, r: OrderReassigned) -> Outcome:
             Say(
                 tr(
                     conv,
-                    "已将 #{number} 从师傅 {from_worker_id} 改派给 {to_work"
-                    "er_id} {to_name},双方已通知。",
+                    "已将 #{number} 从师傅 {from_worker_id} 改派给师傅 {to_worker_id}({to_name}),"
+                    "双方已通知。",
                     number=r.number,
                     from_worker_id=r.from_worker_id,
                     to_worker_id=r.to_worker_id,

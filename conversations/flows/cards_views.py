@@ -91,6 +91,9 @@ def confirm_question(conv: Conversation, name: str, price_cents: int) -> list[Re
 
 
 def active_message(ctx: Ctx, conv: Conversation, r: CardPaid) -> list[Reply]:
+    if not r.new:  # credited before (the pay page, a second tap): one success said
+        card = r.name.get(conv.lang)
+        return [Say(tr(conv, "次卡「{card}」已支付过,无需重复支付。", card=card))]
     return [
         Say(
             tr(

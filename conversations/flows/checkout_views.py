@@ -274,6 +274,8 @@ def pay_question(conv: Conversation, due: PaymentDue) -> list[Reply]:
 
 def paid_message(conv: Conversation, paid: OrderPaid) -> list[Reply]:
     amount, number = format_yuan(paid.amount_cents), paid.number
+    if not paid.new:  # credited before (the pay page, a second tap): one success said
+        return [already_paid(conv, number)]
     if paid.extra == "surcharge":
         return [
             Say(
@@ -329,6 +331,12 @@ def paid_message(conv: Conversation, paid: OrderPaid) -> list[Reply]:
             )
         )
     ]
+
+
+def already_paid(conv: Conversation, number: int) -> Say:
+    """A payment confirmed again (the pay page and the chat's button at once, or a repeated
+    notice): it was credited once and said so once; this says only that it was paid."""
+    return Say(tr(conv, "订单 #{number} 的这笔款项已支付过,无需重复支付。", number=number))
 
 
 def unavailable(conv: Conversation, *, placed: bool = False) -> list[Reply]:

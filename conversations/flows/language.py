@@ -18,10 +18,11 @@ def option(conv: Conversation) -> Option:
 
 
 def switch_language(conv: Conversation, lang: str) -> Outcome:
-    """Speak ``lang`` from now on (and remember it for the customer's notices); the question
-    on the screen is asked again in it."""
+    """Speak ``lang`` from now on (and remember it for the notices of the customer and of
+    the worker the chat account is); the question on the screen is asked again in it."""
     conv.lang = lang
-    commands = [SetLanguage(conv.customer_id, lang)] if conv.customer_id is not None else []
+    known = conv.customer_id is not None or conv.worker_id is not None
+    commands = [SetLanguage(conv.customer_id, lang, conv.worker_id)] if known else []
     return Outcome([Say(tr(conv, "已切换为中文。"))], commands, reask=True)
 
 

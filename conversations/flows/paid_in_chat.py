@@ -66,7 +66,7 @@ def _home(conv: Conversation) -> str:
 def on_paid(ctx: Ctx, conv: Conversation, result: OrderPaid) -> Outcome:
     checkout.finish(conv)
     replies: list[Reply]
-    if result.balance and not result.extra:
+    if result.balance and not result.extra and result.new:
         replies = [
             Say(tr(conv, "尾款已付清,谢谢!请确认完成订单 #{number}。", number=result.number))
         ]

@@ -186,12 +186,15 @@ def on_area_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     named = {part: district_named(part) for part in parts}
     if not parts or not all(named.values()):  # never a smaller area than the worker typed
         unknown = [part for part, district in named.items() if not district]
-        hint = tr(conv, "没找到区名,请写成「徐汇区 静安区」,或发送位置。")
+        example = views.district_example(conv)
+        hint = tr(conv, "没找到区名,请写成「{example}」,或发送位置。", example=example)
         if unknown:
             hint = tr(
                 conv,
-                "没看懂这些区名:{parts}。请写成「徐汇区 静安区」或「徐汇 静安」,或发送位置。",
+                "没看懂这些区名:{parts}。请写成「{example}」或「{short}」,或发送位置。",
                 parts=listed(unknown, conv.lang),
+                example=example,
+                short=views.district_example(conv, short=True),
             )
         return Outcome([Say(hint)], reask=True)
     districts = sorted(set(named.values()))
@@ -311,10 +314,8 @@ def on_confirm(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
 def on_registered(ctx: Ctx, conv: Conversation, result: WorkerRegistered) -> Outcome:
     conv.worker_id = result.worker_id
     conv.data.pop(NAME, None)
-    return Outcome(
-        [Say(tr(conv, "资料已提交,审核结果会第一时间通知您。"))],
-        goto="worker",
-    )
+    # the worker's menu says the details are in and under review: one message, not two
+    return Outcome(goto="worker")
 
 
 TRANSITIONS: Transitions = {

@@ -11,9 +11,10 @@ from conversations.flows.worker_signup_data import SignupData
 from conversations.replies import Ask, AskContact, AskLocation, Option, Reply
 from conversations.state import Conversation
 from domain.catalog import Catalog
-from domain.gazetteer import districts_text
+from domain.gazetteer import district_text, districts_text
+from domain.gazetteer_data import PINYIN
 from domain.people import DOCUMENT_TEXT
-from domain.text import Bilingual, listed, named
+from domain.text import Bilingual, Lang, listed, named
 
 RADII_KM = (3, 5, 10, 20)
 
@@ -47,9 +48,29 @@ def skills_question(ctx: Ctx, conv: Conversation, r: SignupData) -> list[Reply]:
 
 def area_question(ctx: Ctx, conv: Conversation, r: SignupData) -> list[Reply]:
     return [
-        Ask(tr(conv, "您在哪里接单?请发送常驻位置,或输入负责的区,例如「徐汇区 静安区」。")),
+        Ask(
+            tr(
+                conv,
+                "您在哪里接单?请发送常驻位置,或输入负责的区,例如「{example}」。",
+                example=district_example(conv),
+            )
+        ),
         AskLocation(tr(conv, "发送常驻位置")),
     ]
+
+
+EXAMPLE_DISTRICTS = ("徐汇区", "静安区")
+"""The districts the area questions give as an example."""
+
+
+def district_example(conv: Conversation, short: bool = False) -> str:
+    """Districts written as a worker may type them, in the reader's language: ``徐汇区 静安区``
+    (``short``: ``徐汇 静安``), ``Xuhui District, Jing'an District`` (``Xuhui, Jing'an``) — what
+    the gazetteer reads (``domain.gazetteer.district_named``)."""
+    if conv.lang == Lang.EN:
+        names = [PINYIN[d] if short else district_text(d).en for d in EXAMPLE_DISTRICTS]
+        return ", ".join(names)
+    return " ".join(d.removesuffix("区") if short else d for d in EXAMPLE_DISTRICTS)
 
 
 def radius_question(ctx: Ctx, conv: Conversation, r: SignupData) -> list[Reply]:

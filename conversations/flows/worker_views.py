@@ -37,7 +37,7 @@ def _name(conv: Conversation, text: Phrase) -> str:
 def jobs_screen(ctx: Ctx, conv: Conversation, jobs: JobsShown) -> list[Reply]:
     """The worker's menu: online or not, the offers and live jobs with their next steps."""
     if jobs.status == WorkerStatus.PENDING:
-        return [Say(tr(conv, "您的资料正在审核中,通过后会通知您。"))]
+        return [Say(tr(conv, "您的资料已提交,正在审核中,审核结果会第一时间通知您。"))]
     if jobs.status in (WorkerStatus.REJECTED, WorkerStatus.SUSPENDED):
         return [
             Say(

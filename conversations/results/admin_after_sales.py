@@ -46,6 +46,8 @@ class ComplaintShown(Result):
     refund_cents: int
     photos: tuple[str, ...]
     """Media links."""
+    resolved_at: datetime | None = None
+    """When it was resolved (None while open): a resolved one shows this, not a wait."""
 
 
 @dataclass(frozen=True, slots=True)

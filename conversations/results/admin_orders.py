@@ -174,6 +174,7 @@ class OrderAssigned(Result):
 
     number: int
     worker_id: int
+    name: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -188,6 +188,7 @@ class AdminAfterSalesDesk:
                 complaint.resolution,
                 complaint.refund_cents,
                 tuple(self.s.media_url(p) for p in complaint.photos),
+                None if complaint.open else complaint.resolved_at,
             )
         ]
 

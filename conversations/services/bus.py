@@ -206,12 +206,20 @@ class Services(Deps):
         return [OutboxDrained(await self.postman.drain())]
 
     async def set_language(self, cmd: c.SetLanguage) -> list[Result]:
+        """Keep the language on the person's customer and worker records (a worker's job
+        offers and reminders are written in their record's language)."""
         async with self.uow() as uow:
-            customer = await uow.customers.get(cmd.customer_id)
-            if customer is not None:
-                customer.lang = cmd.lang
-                await uow.customers.save(customer)
-                await uow.commit()
+            if cmd.customer_id is not None:
+                customer = await uow.customers.get(cmd.customer_id)
+                if customer is not None and customer.lang != cmd.lang:
+                    customer.lang = cmd.lang
+                    await uow.customers.save(customer)
+            if cmd.worker_id is not None:
+                worker = await uow.workers.get(cmd.worker_id)
+                if worker is not None and worker.lang != cmd.lang:
+                    worker.lang = cmd.lang
+                    await uow.workers.save(worker)
+            await uow.commit()
         return []
 
     async def set_admin_language(self, cmd: c.SetAdminLanguage) -> list[Result]:

@@ -275,9 +275,11 @@ def offer_notice(
 
 
 def km_text(distance: int | None, uncertainty_m: int) -> str:
-    """``2.0 km``; ``3.6 km ±6 km`` when only the address's district is known (offline)."""
+    """``2.0 km``; ``3.6 km ±6 km`` when only the address's district is known (offline); ""
+    when the worker has no distance to it (their area is districts: the offer's ``where``
+    names the district, and the offer says no distance)."""
     if distance is None:
-        return "—"
+        return ""
     km = f"{distance // 1000}.{distance % 1000 // 100} km"
     return f"{km} ±{-(-uncertainty_m // 1000)} km" if uncertainty_m >= 1000 else km
 

@@ -150,7 +150,7 @@ class DispatchDesk:
             posted = await self.s.post(uow, notices)
             await uow.commit()
         await self.s.flush(posted)
-        return [OrderAssigned(cmd.number, cmd.worker_id)]
+        return [OrderAssigned(cmd.number, cmd.worker_id, worker.name)]
 
     async def expire_offers(self, cmd: c.ExpireOffers) -> list[Result]:
         now = self.s.clock()

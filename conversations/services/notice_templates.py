@@ -4,7 +4,8 @@ really differ (``templates/notify/<channel>/<zh-CN|en>/<event>.j2``; none does t
 
 A template's output is the message text. At the top level it may also set ``buttons`` (a
 list of ``[key, label]``: Telegram shows them as buttons, WeChat as words to reply with) and
-``photos`` (image URLs, shown after the text as links named "查看照片" / "View photo"). Which
+``photos`` (image URLs, shown after the text as links named "查看照片" / "View photo") and
+``links`` (a list of ``[url, label]``: links after the text, such as an invoice's PDF). Which
 channel's overrides a channel shows is its own choice (``overrides``; the web chat shows
 Telegram's).
 """
@@ -59,7 +60,9 @@ class NoticeTemplates:
         text = str(module).strip()
         buttons = tuple(Option(str(k), str(label)) for k, label in getattr(module, "buttons", ()))
         head: Reply = Ask(text, buttons, numbered=False) if buttons else Say(text)
-        return [head, *photo_links([str(url) for url in getattr(module, "photos", ())], lang)]
+        photos = photo_links([str(url) for url in getattr(module, "photos", ())], lang)
+        links = [Link("", str(url), str(label)) for url, label in getattr(module, "links", ())]
+        return [head, *photos, *links]
 
 
 def _channel(name: str, lang: str) -> str:

@@ -179,7 +179,17 @@ async def confirm(
         or waived_request(payment)
     ):
         raise Uncreditable(order, payment)
-    _take(order, payment, provider, now)
+    try:
+        _take(order, payment, provider, now)
+    except DomainError:
+        # the order's lock waited on a concurrent credit of this payment (the pay page and
+        # the chat's button at once): PostgreSQL gives the locked order as that credit left
+        # it, the payment beside it as it was before. Read again it is paid: a repeat
+        if (again := await uow.payments.get(payment.id or 0)) is not None and (
+            again.status == PaymentStatus.SUCCEEDED
+        ):
+            return order, again, False
+        raise
     # a reschedule fee asked again is closed; money for it is credited, then given back
     open_ = (PaymentStatus.PENDING, PaymentStatus.EXPIRED)
     only_if = open_ if payment.kind == PaymentKind.RESCHEDULE_FEE else open_[:1]

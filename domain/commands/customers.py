@@ -50,8 +50,12 @@ class SetBirthday(Command):
 
 @dataclass(frozen=True)
 class SetLanguage(Command):
-    customer_id: int
+    """A person speaks ``lang`` now: their customer and worker records keep it (their notices
+    follow it)."""
+
+    customer_id: int | None
     lang: str
+    worker_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ async def test_assign_overrides_distance_and_being_offline(tg, fake_telegram):
     )  # in Beijing, offline: ops called them
     ops = TelegramUser(client, fake_telegram, OPS)
     await ops.say(f"/assign #{number} {away}")
-    assert f"已将 #{number} 指派给师傅 {away}" in ops.text(), ops.text()
+    assert f"已将 #{number} 指派给师傅 {away}(测试师傅)。" in ops.text(), ops.text()
     assert (await order_of(app, number)).worker_id == away
 
 

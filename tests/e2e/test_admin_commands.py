@@ -279,7 +279,8 @@ async def test_reassign_suspend_and_coupons(tg, fake_telegram):
     assert f"师傅 {first} → 已暂停接单" in ops.text() and f"#{number}" in ops.text()  # live job
     assert "暂停接单:连续迟到" in fake_telegram.sent(640001)[-1]["text"]
     await ops.say(f"/reassign #{number} {second}")
-    assert f"从师傅 {first} 改派给 {second}" in ops.text()
+    reassigned = f"已将 #{number} 从师傅 {first} 改派给师傅 {second}(测试师傅),双方已通知。"
+    assert reassigned in ops.text(), ops.text()
     moved = await order_of(app, number)
     assert moved.worker_id == second
     notes = [e.note for e in moved.timeline]

@@ -5,6 +5,8 @@ granted rework is booked, and three cancellations hold the next order."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from domain.aftersales import ComplaintStatus
@@ -338,6 +340,7 @@ async def test_staff_answer_and_decide_a_complaint_in_chat(tg, fake_telegram, cl
     assert any("明天上午联系您补做" in t for t in texts(fake_telegram, 600109))
     await support.say(f"/resolve {complaint_id} partial")
     assert "/resolve 需要 老板 或 调度 角色" in support.text()
+    resolved_at = clock()
     await ops.say(f"/resolve {complaint_id} partial 5")
     assert "部分退款 ¥5.00" in ops.text()
     assert (await order(app, number)).refunded_cents == 500
@@ -347,6 +350,11 @@ async def test_staff_answer_and_decide_a_complaint_in_chat(tg, fake_telegram, cl
     clock.advance(hours=1)
     await app[SERVICES].run(ComplaintSweep())  # answered in time: nobody is chased
     assert not [t for t in texts(fake_telegram, OPS) if "无人回复" in t]
+    # resolved: when and how, no longer how long it has waited
+    await support.say(f"/complaint {complaint_id}")
+    when = f"{resolved_at.astimezone(ZoneInfo('Asia/Shanghai')):%m-%d %H:%M}"
+    assert f"状态:已处理 · {when} · 部分退款" in support.text(), support.text()
+    assert "已等待" not in support.text()
 
 
 async def test_the_dashboard_command_sends_a_signed_link_that_opens(tg, fake_telegram):

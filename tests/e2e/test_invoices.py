@@ -156,12 +156,13 @@ async def test_a_company_invoice_is_retried_until_issued_and_arrives_in_chat_and
     assert body["buyer"] == {"type": "company", "title": COMPANY, "tax_id": TAX_ID, "email": email}
     assert body["total_fen"] == 3_000 and body["order"] == str(number)
     issued = provider.issued[body["request_id"]]
-    [told] = [
-        m["text"]
-        for m in fake_telegram.sent(customer.uid)
-        if "电子发票已开具" in m.get("text", "")
+    [notice] = [
+        m for m in fake_telegram.sent(customer.uid) if "电子发票已开具" in m.get("text", "")
     ]
-    assert f"#{number}" in told and issued["pdf_url"] in told and issued["invoice_no"] in told
+    told = notice["text"]
+    assert f"#{number}" in told and issued["invoice_no"] in told and "http" not in told
+    buttons = [b for row in notice["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons == [{"text": "查看发票", "url": issued["pdf_url"]}]  # a link, not a bare URL
     [mail] = smtp.to(email)
     assert f"#{number}" in mail["Subject"] and "invoice@daojia.example" in mail["From"]
     assert issued["pdf_url"] in mail.get_content()
@@ -268,7 +269,11 @@ async def test_on_wechat_the_sandbox_issues_with_a_pdf_and_a_held_invoice_waits_
     assert await sweep(app) == InvoicesIssued(1, 0, 0)
 
     [told] = [t for t in fake_wechat.texts(user.openid) if "电子发票已开具" in t]
-    url = re.search(r"(http://127\.0\.0\.1:8080/invoices/sandbox/\S+\.pdf)", told).group(1)
+    link = re.search(
+        r'<a href="(http://127\.0\.0\.1:8080/invoices/sandbox/[^"]+\.pdf)">查看发票</a>', told
+    )
+    url = link.group(1)
+    assert not re.search(r"(^|\s)https?://", told)  # no URL outside the link
     resp = await client.get(url.removeprefix("http://127.0.0.1:8080"))
     assert resp.status == 200 and resp.content_type == "application/pdf"
     pdf = await resp.read()

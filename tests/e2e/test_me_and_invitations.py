@@ -232,3 +232,4 @@ async def test_serve_puts_me_and_invite_in_the_telegram_command_menu_in_both_lan
     assert {"command": "invite", "description": "邀请好友"} in chinese
     assert {"command": "me", "description": "Me: level, points, coupons"} in english
     assert {"command": "invite", "description": "Invite friends"} in english
+    assert {"command": "cancel", "description": "Cancel"} in english  # titles, capitalised

@@ -75,6 +75,7 @@ async def test_register_on_wechat_approve_on_telegram_then_do_a_job_end_to_end(
     assert "请确认" in wx.last_text and "李阿姨" in wx.last_text
     await wx.choose("提交审核")
     assert "已提交" in wx.last_text and "审核中" in wx.last_text
+    assert wx.last_text.count("通知您") == 1, wx.last_text  # one message, not two in a row
 
     admin = TelegramUser(client, fake_telegram, ADMIN)
     new_worker_note = fake_telegram.sent(ADMIN)[-1]["text"]

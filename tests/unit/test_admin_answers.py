@@ -30,11 +30,21 @@ from tests.unit.test_admin_screens import EVENING, NOON, show, text
 @pytest.mark.parametrize(
     ("result", "lang", "expected"),
     [
-        (ro.OrderAssigned(240117, 7), "zh", "已将 #240117 指派给师傅 7。"),
+        (ro.OrderAssigned(240117, 7, "王芳"), "zh", "已将 #240117 指派给师傅 7(王芳)。"),
         (
             ro.OrderReassigned(240117, 7, 8, "李师傅"),
+            "zh",
+            "已将 #240117 从师傅 7 改派给师傅 8(李师傅),双方已通知。",
+        ),
+        (  # waits on the catalogs' merge
+            ro.OrderAssigned(240117, 7, "Wang Fang"),
             "en",
-            "#240117 moved from worker 7 to 8 李师傅; both were told.",
+            "Assigned #240117 to worker 7 (Wang Fang).",
+        ),
+        (  # waits on the catalogs' merge
+            ro.OrderReassigned(240117, 7, 8, "Wang Fang"),
+            "en",
+            "Reassigned #240117 from worker 7 to worker 8 (Wang Fang); both were told.",
         ),
         (
             ro.OrderCancelledByAdmin(240117, 220, 1980, Bilingual("10 小时内", "within 10 h")),
@@ -208,13 +218,18 @@ def test_a_worker_comes_with_their_documents_and_a_complaint_with_its_photos():
         "回复:/reply 3 内容\n处理:/resolve 3 partial|full|rework|reject"
     )
     assert photo == Photo("https://p/1.jpg")
+    # a resolved one says when and how it was resolved, not how long it has "waited"
     resolved = ra.ComplaintShown(
-        3, 240117, "late", ComplaintStatus.RESOLVED, 45, "", "partial", 1500, ()
+        3, 240117, "late", ComplaintStatus.RESOLVED, 45, "", "partial", 1500, (), NOON
     )
-    assert text(resolved, "en") == (
-        "Complaint 3: order #240117\nType: Late\nStatus: resolved: partial refund\n"
-        "Waiting 45 min\nRefund ¥15.00"
+    assert text(resolved) == (
+        "投诉 3:订单 #240117\n类型:迟到\n状态:已处理 · 11-23 11:30 · 部分退款\n退款 ¥15.00"
     )
+    assert "Waiting" not in text(resolved, "en") and "11-23 11:30" in text(resolved, "en")
+    assert "partial refund" in text(resolved, "en")
+    # resolved before the time was kept: how, still no wait
+    older = replace(resolved, resolved_at=None)
+    assert text(older) == "投诉 3:订单 #240117\n类型:迟到\n状态:已处理:部分退款\n退款 ¥15.00"
 
 
 @pytest.mark.parametrize(

@@ -156,6 +156,27 @@ def test_a_held_or_unassigned_payment_says_so():
     assert "人工安排" in texts(checkout.on_paid(CTX, at_checkout("pay"), nobody).replies)
 
 
+def test_a_payment_credited_before_says_it_was_paid_already_not_paid_again():
+    """The pay page and the chat's button at once: one credit, one "支付成功"; the other
+    attempt (``new=False``) says only that it was paid."""
+    again = replace(PAID, new=False)
+    for out in (
+        checkout.on_paid(CTX, at_checkout("pay"), again),
+        my_orders.on_paid(CTX, Conversation(flow="orders", step="pay", customer_id=7), again),
+        paid_in_chat.on_paid(
+            CTX, Conversation(flow="payment", step="credit", customer_id=7), again
+        ),
+        paid_in_chat.on_paid(
+            CTX,
+            Conversation(flow="payment", step="credit", customer_id=7),
+            replace(again, balance=True),
+        ),
+    ):
+        said = texts(out.replies)
+        assert "订单 #240117 的这笔款项已支付过,无需重复支付。" in said, said
+        assert "支付成功" not in said and "尾款已付清" not in said and out.goto == "menu"
+
+
 def test_my_orders_keeps_the_payment_request_and_shows_a_telegram_invoice():
     conv = Conversation(flow="orders", step="detail", customer_id=7, data={"orders": {}})
     invoice = PaymentDue(240117, 3000, None, "TG1", "telegram", "", (("定金", 3000),), "到家")

@@ -5,6 +5,7 @@ and the words and ``/cards`` reaching it from every state."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 
 from conversations.events import ChoiceMade, CommandReceived, TextReceived
@@ -80,6 +81,10 @@ def test_a_card_chosen_is_confirmed_bought_and_paid_in_the_sandbox():
     paid = CardPaid(NAME, 14, NOW + timedelta(days=365), 90_000, True)
     out = cards.on_paid(CTX, c, paid)
     assert "已生效:共 14 次,有效期至 2027-11-23" in out.replies[0].text and out.goto == "menu"
+    # paid already (on the pay page at the same moment): said once, not "已生效" again
+    again = cards.on_paid(CTX, conv("pay"), replace(paid, new=False))
+    [said] = again.replies
+    assert said.text == f"次卡「{NAME.zh}」已支付过,无需重复支付。" and again.goto == "menu"
 
 
 def test_a_card_not_on_sale_or_kept_for_later_buys_nothing():

@@ -197,6 +197,17 @@ def test_choosing_a_part_loads_it_and_the_language_switch_speaks_the_other():
     assert out.goto == "menu" and "me" not in c.data
 
 
+def test_a_worker_switching_language_keeps_it_on_their_worker_record_too():
+    from conversations.flows.language import switch_language
+    from conversations.state import Conversation
+
+    worker = Conversation(flow="worker", step="menu", worker_id=9, role="worker")
+    assert switch_language(worker, "en").commands == [SetLanguage(None, "en", 9)]
+    both = Conversation(customer_id=5, worker_id=9)
+    assert switch_language(both, "zh").commands == [SetLanguage(5, "zh", 9)]
+    assert switch_language(Conversation(), "en").commands == []  # nobody yet: nothing kept
+
+
 def test_typed_words_book_when_they_name_a_service_else_the_choices_come_again():
     c = conv()
     out = me.on_text(CTX, c, TextReceived(**BASE, text="明天下午三点 日常保洁"))
@@ -304,7 +315,7 @@ def test_every_screen_names_its_parts_in_the_persons_language():
 
 
 def test_every_channels_menu_reaches_me_and_the_invitation():
-    from bots.telegram import COMMANDS
+    from bots.telegram_menu import COMMANDS
     from bots.wechat_menu import CLICK_COMMANDS, MENU
 
     commands = dict(COMMANDS)
@@ -315,6 +326,16 @@ def test_every_channels_menu_reaches_me_and_the_invitation():
     [mine] = [b for b in more if b["name"] == "我的"]
     assert CLICK_COMMANDS[mine["key"]] == "me" and CLICK_COMMANDS["INVITE"] == "invite"
     assert all(CLICK_COMMANDS[key] in me.COMMANDS for key in ("ME", "INVITE"))
+
+
+def test_the_english_telegram_command_menu_reads_as_titles():
+    from bots.telegram_menu import command_menu
+
+    english = {c.command: c.description for c in command_menu("en")}
+    assert english["cancel"] == "Cancel" and english["book"] == "Book a service"
+    assert all(d[:1].isupper() for d in english.values()), english
+    chinese = {c.command: c.description for c in command_menu("zh")}
+    assert chinese["cancel"] == "取消" and chinese["me"] == "我的:等级、积分、优惠券"
 
 
 @pytest.mark.parametrize(

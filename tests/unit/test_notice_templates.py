@@ -11,6 +11,7 @@ import pytest
 
 from bots.wechat_templates import TemplateMessages, WeChatTemplate, load_templates
 from conversations.replies import Ask, Link, Say
+from conversations.services.dispatch import km_text
 from conversations.services.notice_templates import LANGUAGES, NoticeTemplates
 from conversations.services.notices import EVENTS, Notice, to_admins, to_customer, to_worker
 from tests.unit.notice_samples import SAMPLES
@@ -85,6 +86,17 @@ def test_an_offer_has_accept_and_decline_buttons_and_shows_what_the_worker_earns
     assert "【抢单】#240117 日常保洁" in zh.text and zh.options[0].label == "接单 #240117"
 
 
+@pytest.mark.parametrize(
+    ("lang", "where"),
+    [("zh", "\n地点:徐汇区 漕溪北路**号…\n"), ("en", "\nWhere: Xuhui District 漕溪北路**号…\n")],
+)
+def test_an_offer_with_no_distance_names_the_district_and_says_no_distance(lang, where):
+    """A worker whose area is districts has no distance to the job: no "(约 —)"."""
+    data = {**SAMPLES["job_offered"], "km": km_text(None, 0)}
+    [offer] = TEMPLATES.render(to_worker(1, "job_offered", **data), "telegram", lang)
+    assert where in offer.text and "—" not in offer.text, offer.text
+
+
 def test_finished_asks_to_pay_the_balance_or_confirm_then_links_the_photos():
     data = dict(SAMPLES["finished"])
     replies = TEMPLATES.render(to_customer(1, "finished", **data), "telegram", "zh")
@@ -99,6 +111,15 @@ def test_finished_asks_to_pay_the_balance_or_confirm_then_links_the_photos():
     replies = TEMPLATES.render(to_customer(1, "finished", **data), "telegram", "en")
     assert replies[0].options[0].key == "act:pay:240117" and "¥80.00" in replies[0].text
     assert [r.label for r in replies[1:]] == ["View photo"]
+
+
+@pytest.mark.parametrize(("lang", "label"), [("zh", "查看发票"), ("en", "View invoice")])
+def test_the_issued_invoice_is_a_link_named_in_the_readers_language_not_a_bare_url(lang, label):
+    data = SAMPLES["invoice_issued"]
+    replies = TEMPLATES.render(to_customer(1, "invoice_issued", **data), "telegram", lang)
+    assert [type(r) for r in replies] == [Say, Link]
+    assert "http" not in replies[0].text and data["invoice_no"] in replies[0].text
+    assert (replies[1].text, replies[1].url, replies[1].label) == ("", data["url"], label)
 
 
 def test_a_configured_wechat_template_message_is_filled_from_the_notice():
@@ -177,10 +198,21 @@ def test_an_sos_alert_gives_each_fact_a_line_of_its_own(lang):
     assert lines[3].endswith("31.18800,121.43700") and lines[4].endswith("13800138000")
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("where", ["31.18800,121.43700 小区东门", ""])
+def test_a_relayed_message_keeps_a_blank_line_before_how_to_answer(lang, where):
+    data = {**SAMPLES["relay_message"], "where": where}
+    relayed, *_ = TEMPLATES.render(to_customer(1, "relay_message", **data), "telegram", lang)
+    said, gap, how = relayed.text.split("\n")
+    assert said.startswith("#240117 ") and said.endswith(where or data["text"])
+    assert gap == "" and "#240117" in how, relayed.text
+
+
 def test_no_line_of_text_ends_in_a_block_tag_that_eats_the_line_break_before_more_text():
     """``trim_blocks`` drops the line break after a block tag: "可接手:…{% endif %}" followed by
-    a line of text would run the two together ("李娟(15)用 /handover …")."""
-    ends_in_tag = re.compile(r"\S.*%}\s*$")
+    a line of text would run the two together ("李娟(15)用 /handover …"), and followed by a
+    blank line it would lose the blank line (the relay's gap before how to answer)."""
+    ends_in_tag = re.compile(r"\S.*[^+]%}\s*$")  # "+%}" keeps its line break
     joined = []
     for path in ROOT.rglob("*.j2"):
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -188,6 +220,6 @@ def test_no_line_of_text_ends_in_a_block_tag_that_eats_the_line_break_before_mor
             alone = line.lstrip().startswith("{%") and line.rstrip().endswith("%}")
             if "{% set " in line or (alone and line.count("{%") == 1):
                 continue
-            if ends_in_tag.match(line) and after.strip() and not after.lstrip().startswith("{%"):
+            if ends_in_tag.match(line) and not after.lstrip().startswith("{%"):
                 joined.append(f"{path.parent.name}/{path.name}:{n}")
     assert joined == []

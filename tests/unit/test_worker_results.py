@@ -2,13 +2,14 @@
 ``conversations.results.workers`` through their state tables, and each flow's typed data
 starts afresh on entry and sends a state of an older shape back to the flow's first step."""
 
+import re
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
 
 from conversations.events import ChoiceMade, LocationShared, PhotoReceived, TextReceived
-from conversations.flows import after_sales, worker, worker_signup
+from conversations.flows import after_sales, worker, worker_signup, worker_signup_views
 from conversations.flows.base import Ctx
 from conversations.flows.worker import WorkerData
 from conversations.flows.worker_signup_data import SignupData
@@ -33,6 +34,7 @@ from conversations.results.workers import (
 )
 from conversations.state import Conversation
 from domain import commands as c
+from domain.gazetteer import district_named
 from domain.lifecycle import OrderStatus
 from domain.media import PhotoKind
 from domain.people import WorkerStatus
@@ -99,7 +101,7 @@ def test_the_jobs_screen_shows_offers_and_live_jobs_with_their_next_steps():
 
 def test_a_worker_under_review_sees_no_jobs_and_a_suspended_one_is_told_so():
     pending = drive(worker, worker_at("menu"), JobsShown(WorkerStatus.PENDING, False, (), ()))
-    assert said(pending) == "您的资料正在审核中,通过后会通知您。"
+    assert said(pending) == "您的资料已提交,正在审核中,审核结果会第一时间通知您。"
     suspended = JobsShown(WorkerStatus.SUSPENDED, False, (), ())
     assert "已暂停接单" in said(drive(worker, worker_at("menu"), suspended))
     nothing = drive(worker, worker_at("menu", "en"), JobsShown(None, False, (), ()))
@@ -285,3 +287,42 @@ def test_rating_the_customer_ends_the_feedback_flow_with_thanks():
     )
     out = drive(after_sales, conv, CustomerRated(240117, 4))
     assert said(out) == "已记录,谢谢!" and out.goto == "worker" and "feedback" not in conv.data
+
+
+def test_a_registration_is_confirmed_once_by_the_menu_of_a_worker_under_review():
+    conv = signup_at("confirm", SignupData("李阿姨", "13911112222", ("cleaning",)))
+    out = drive(worker_signup, conv, WorkerRegistered(77))
+    assert out.goto == "worker" and not out.replies  # the menu says it: not twice in a row
+    pending = drive(worker, worker_at("menu"), JobsShown(WorkerStatus.PENDING, False, (), ()))
+    [shown] = pending.replies
+    assert shown.text == "您的资料已提交,正在审核中,审核结果会第一时间通知您。"
+
+
+@pytest.mark.parametrize(
+    ("lang", "example", "short"),
+    [
+        ("zh", "徐汇区 静安区", "徐汇 静安"),
+        ("en", "Xuhui District, Jing'an District", "Xuhui, Jing'an"),
+    ],
+)
+def test_the_area_questions_give_districts_as_the_reader_writes_them(lang, example, short):
+    conv = replace(signup_at("area", SignupData("李阿姨", "139", ("cleaning",))), lang=lang)
+    asked, _ = worker_signup_views.area_question(CTX, conv, SignupData())
+    assert f"「{example}」" in asked.text or f"'{example}'" in asked.text, asked.text
+    for typed in (example, short):  # what the example says is what the sign-up reads
+        names = [district_named(p) for p in worker_signup.area_parts(typed)]
+        assert names == ["徐汇区", "静安区"], typed
+    out = worker_signup.on_area_text(CTX, conv, TextReceived(**BASE, text="Nowhere"))
+    assert example in out.replies[0].text and short in out.replies[0].text
+    out = worker_signup.on_area_text(CTX, conv, TextReceived(**BASE, text="、"))
+    assert example in out.replies[0].text
+
+
+def test_the_english_area_questions_are_english_throughout():
+    """Waits on the catalogs' merge (the msgids with ``{example}``)."""
+    conv = replace(signup_at("area", SignupData("Li", "139", ("cleaning",))), lang="en")
+    shown = [worker_signup_views.area_question(CTX, conv, SignupData())[0].text]
+    for typed in ("Nowhere", "、"):
+        out = worker_signup.on_area_text(CTX, conv, TextReceived(**BASE, text=typed))
+        shown.append(out.replies[0].text)
+    assert not re.search(r"[\u3400-\u9fff]", " ".join(shown)), shown

@@ -1,0 +1,82 @@
+"""The sandbox payment page over HTTP, on SQLite and PostgreSQL: a payment it does not know is
+404 whether shown or confirmed (409 is for one it knows but cannot take), and paying on the
+page while tapping pay in the chat credits once and says "paid" once — the other attempt says
+it was paid already."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+
+from domain.payments import PaymentStatus
+from tests.e2e.helpers import TelegramUser, book, order_of, telegram_app
+from webhooks.keys import DATABASE
+
+
+@pytest.fixture
+async def shop(aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock):
+    return await telegram_app(
+        aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock=clock
+    )
+
+
+async def test_an_unknown_payment_is_not_found_whether_its_page_is_shown_or_confirmed(shop):
+    _, client = shop
+    for method in ("GET", "POST"):
+        resp = await client.request(method, "/pay/sandbox/SBX0123456789ABCDEF")
+        assert resp.status == 404, method
+        assert "unknown payment" in await resp.text()
+
+
+async def test_a_payment_paid_in_the_chat_is_shown_paid_when_confirmed_on_the_page(
+    shop, fake_telegram
+):
+    _, client = shop
+    customer = TelegramUser(client, fake_telegram, 831001)
+    await book(customer)
+    reference = re.search(r"/pay/sandbox/(SBX\w+)", str(customer.last)).group(1)
+    await customer.choose("确认支付")
+    assert "支付成功" in customer.text()
+    before = len(fake_telegram.sent(831001))
+    resp = await client.post(f"/pay/sandbox/{reference}")
+    html = await resp.text()
+    assert resp.status == 200 and "已支付" in html and "支付成功" not in html
+    assert "<form" not in html  # nothing more to pay
+    assert fake_telegram.sent(831001)[before:] == []  # no second notice
+
+
+@pytest.mark.parametrize("rounds", [3])
+async def test_paying_on_the_page_and_in_the_chat_at_once_says_paid_once(
+    shop, fake_telegram, rounds
+):
+    app, client = shop
+    for n in range(rounds):  # either may win: each round, exactly one success is said
+        uid = 831100 + n
+        customer = TelegramUser(client, fake_telegram, uid)
+        number = await book(customer)
+        assert number is not None and "确认支付" in customer.text()
+        reference = re.search(r"/pay/sandbox/(SBX\w+)", str(customer.last)).group(1)
+        before = len(fake_telegram.sent(uid))
+
+        page, _ = await asyncio.gather(
+            client.post(f"/pay/sandbox/{reference}"), customer.choose("确认支付")
+        )
+        await customer.settled()
+        html = await page.text()
+        chat = [m.get("text", "") for m in fake_telegram.sent(uid)[before:]]
+        assert page.status == 200, html
+        page_won = "支付成功" in html  # its notice goes to the chat too
+        chat_won = sum("支付成功" in t for t in chat)
+        assert page_won + chat_won == 1, (chat, html)
+        assert sum("已收到付款" in t for t in chat) == page_won, chat  # the page's notice
+        already = sum("已支付过,无需重复支付" in t for t in chat)
+        assert already == page_won, chat  # the chat lost: it says so
+        if chat_won:  # the page lost: it shows the payment as paid, not "paid now"
+            assert "已支付" in html and "<form" not in html
+        order = await order_of(app, number)
+        assert order.paid_cents > 0
+        async with app[DATABASE].uow() as uow:
+            payment = await uow.payments.by_reference(reference)
+        assert payment is not None and payment.status == PaymentStatus.SUCCEEDED
