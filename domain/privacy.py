@@ -26,10 +26,18 @@ def mask_address(text: str, district: str = "") -> str:
     return masked + ("**号…" if m else "…")
 
 
+MAP_PIN = Bilingual("地图定位", "Map pin")
+"""The place of a shared location that came without a label, written into the address in
+the customer's language (``地图定位 5楼501``); shown in the reader's."""
+
+
 def masked_address(text: str, district: str = "") -> Bilingual:
     """``mask_address`` for a reader in each language: in English the district ahead of the
-    customer's own words is its pinyin (``Xuhui District 上海市徐汇区漕溪北路**号…``)."""
+    customer's own words is its pinyin (``Xuhui District 上海市徐汇区漕溪北路**号…``), and a
+    shared location's ``MAP_PIN`` reads in the reader's language."""
     english = district_text(district).en if district else ""
+    if text.startswith((MAP_PIN.zh, MAP_PIN.en)):  # the rest is the door: all of it hidden
+        return Bilingual(f"{district} {MAP_PIN.zh}…".lstrip(), f"{english} {MAP_PIN.en}…".lstrip())
     return Bilingual(mask_address(text, district), mask_address(text, english))
 
 

@@ -13,6 +13,7 @@ from conversations.results.booking import SavedAddress
 from conversations.state import Conversation
 from domain.catalog import UNIT_TEXT, Consumables, Item, Unit, counted
 from domain.money import format_yuan
+from domain.privacy import MAP_PIN
 from domain.recurring import WEEKDAY_TEXT
 from domain.text import N_
 
@@ -294,7 +295,7 @@ def address_question(conv: Conversation, addresses: tuple[SavedAddress, ...]) ->
 
 def map_pin(conv: Conversation) -> str:
     """The place of a shared location that came without a label."""
-    return tr(conv, "地图定位")
+    return MAP_PIN.get(conv.lang)
 
 
 def not_understood(conv: Conversation) -> Say:

@@ -239,3 +239,12 @@ def test_an_address_written_in_english_is_placed_by_its_districts_pinyin(
 )
 def test_an_english_address_naming_no_district_of_the_city_is_not_placed(text: str) -> None:
     assert locate(text) is None
+
+
+def test_a_shared_locations_label_reads_in_the_readers_language() -> None:
+    """A pin's address is written in the customer's language (``地图定位 5楼501``); an English
+    worker reads "Map pin", a Chinese one 地图定位, whoever booked it."""
+    for stored in ("地图定位 5楼501", "Map pin 5楼501"):
+        where = masked_address(stored, "黄浦区")
+        assert where.en.startswith("Huangpu District Map pin") and "地图定位" not in where.en
+        assert where.zh.startswith("黄浦区 地图定位") and "Map pin" not in where.zh
