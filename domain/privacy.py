@@ -36,8 +36,13 @@ def masked_address(text: str, district: str = "") -> Bilingual:
     customer's own words is its pinyin (``Xuhui District 上海市徐汇区漕溪北路**号…``), and a
     shared location's ``MAP_PIN`` reads in the reader's language."""
     english = district_text(district).en if district else ""
-    if text.startswith((MAP_PIN.zh, MAP_PIN.en)):  # the rest is the door: all of it hidden
-        return Bilingual(f"{district} {MAP_PIN.zh}…".lstrip(), f"{english} {MAP_PIN.en}…".lstrip())
+    for label in (MAP_PIN.zh, MAP_PIN.en):
+        if text.startswith(label):  # the label whole, what the customer added masked
+            rest = text[len(label) :].strip()
+            tail = f" {mask_address(rest)}" if rest else "…"
+            return Bilingual(
+                f"{district} {MAP_PIN.zh}{tail}".lstrip(), f"{english} {MAP_PIN.en}{tail}".lstrip()
+            )
     return Bilingual(mask_address(text, district), mask_address(text, english))
 
 
