@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.databases import own_db_url, own_postgres_url, pg_template  # noqa: F401 (fixtures)
+from tests.e2e.databases import own_db_url, own_postgres_url  # noqa: F401 (fixtures)
 from tests.e2e.helpers import Clock
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.wechat import FakeWeChat

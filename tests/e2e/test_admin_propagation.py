@@ -2,16 +2,11 @@
 only), admins added and removed, and the broadcast's rate limit — two app instances sharing
 one database (SQLite file; PostgreSQL with Redis)."""
 
-import asyncio
 import secrets
-import uuid
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from domain.commands import DrainOutbox
-from store import migrate
-from tests.conftest import PG_URL, _create_database, _drop_database, unavailable
 from tests.e2e.helpers import (
     Clock,
     TelegramUser,
@@ -28,26 +23,13 @@ def uid() -> int:
     return secrets.randbelow(10**9) + 10**9
 
 
-@pytest.fixture
-def fresh_postgres_url():
-    """A PostgreSQL database of this test's own: prices and broadcasts are global."""
-    name = f"daojia_admin_{uuid.uuid4().hex[:10]}"
-    try:
-        asyncio.run(_create_database(PG_URL, name))
-    except Exception as exc:
-        unavailable("PostgreSQL at " + PG_URL, exc)
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    migrate.upgrade(url)
-    yield url
-    asyncio.run(_drop_database(PG_URL, name))
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 def shared(request):
-    """(database URL, extra settings) two instances share."""
+    """(database URL, extra settings) two instances share: a database of this test's own
+    (prices and broadcasts are global)."""
     if request.param == "sqlite":
         return request.getfixturevalue("fresh_sqlite_url"), {}
-    return request.getfixturevalue("fresh_postgres_url"), {
+    return request.getfixturevalue("own_postgres_url"), {
         "redis_url": request.getfixturevalue("redis_url")
     }
 

@@ -22,14 +22,13 @@ from sqlalchemy.engine import make_url
 from domain.ledger import Split
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.orders import SYSTEM, Actor, Order
-from store import migrate
 from store.crypto import PiiCipher, decode_key
 from store.db import create_engine
 from store.money_reports_repo import MoneyReports
 from store.quality_reports_repo import QualityReports
 from store.reports_repo import ReportsRepository, Stuck, day_bounds
 from store.uow import Database
-from tests.conftest import PG_URL, unavailable
+from tests.conftest import PG_URL
 from tests.dashboard_seed import NOW, RULES, TZ, Seeded, local, seed
 from tests.integration.test_repositories import new_customer, new_order
 
@@ -46,19 +45,6 @@ async def _admin(sql: str) -> None:
             await conn.execute(text(sql))
     finally:
         await engine.dispose()
-
-
-@pytest.fixture(scope="session")
-def pg_template():
-    """A migrated PostgreSQL database to clone (cloning is much faster than migrating)."""
-    name = f"daojia_reports_tpl_{uuid.uuid4().hex[:8]}"
-    try:
-        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # connection refused, auth, …
-        unavailable("PostgreSQL at " + PG_URL, exc)
-    migrate.upgrade(make_url(PG_URL).set(database=name).render_as_string(hide_password=False))
-    yield name
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def _seed(url: str, pii_key: str) -> Seeded:
