@@ -11,19 +11,28 @@ from domain.gazetteer import district_text
 from domain.text import Bilingual
 
 _DIGITS = re.compile(r"\d")
+_ROAD = re.compile(
+    r"^(.*?(?:(路|街|道|巷|弄|大道|公路)"
+    r"|\b(?:Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Boulevard|Blvd|Highway|Hwy)\b))",
+    re.IGNORECASE,
+)
+"""An address up to its road's name: a Chinese one (``漕溪北路``, its number after it) or an
+English one (``88 Caoxi North Road``, its number before it), the words whole (not the "st"
+of "1st", nor the "Road" of "Broadway")."""
 
 
 def mask_address(text: str, district: str = "") -> str:
     """Keep the district and the road, hide numbers and everything after the road name.
 
-    ``上海市徐汇区漕溪北路88号12楼1203`` → ``上海市徐汇区漕溪北路**号…``
+    ``上海市徐汇区漕溪北路88号12楼1203`` → ``上海市徐汇区漕溪北路**号…``;
+    ``88 Caoxi North Road, Room 1201`` → ``** Caoxi North Road…`` (no 号 in English).
     """
-    m = re.search(r"^(.*?(?:路|街|道|巷|弄|大道|公路|Road|Rd|Street|St))", text)
+    m = _ROAD.search(text)
     head = m.group(1) if m else text[: max(4, len(text) // 3)]
     masked = _DIGITS.sub("*", head)
     if district and district not in masked:
         masked = f"{district} {masked}"
-    return masked + ("**号…" if m else "…")
+    return masked + ("**号…" if m and m.group(2) else "…")
 
 
 MAP_PIN = Bilingual("地图定位", "Map pin")

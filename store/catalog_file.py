@@ -17,13 +17,17 @@ from pydantic import Field, StringConstraints, ValidationError
 from domain.cards import CardProduct
 from domain.catalog import Bundle, Catalog, Category, Consumables, Item, Option, PaymentMode, Unit
 from domain.errors import CatalogError
+from domain.money import format_yuan
 from domain.placements import PlacementTerms
 from domain.rules import Rules
-from domain.text import Bilingual
+from domain.text import Bilingual, clean
 from store.file_types import Percent, Slug, Strict, Yuan
 from store.rules_file import RulesSpec
 
 DEMO_CATALOG = Path(__file__).with_name("demo_catalog.yaml")
+QUANTITY_MAX = 10_000
+"""More of one item than any order takes (hours, m², days): a price times it stays a sum of
+money a BIGINT holds."""
 
 
 class TextSpec(Strict):
@@ -52,8 +56,8 @@ class ItemSpec(Strict):
     acceptance: TextSpec
     unit: Unit
     unit_price: Yuan
-    min_quantity: int = Field(ge=1)
-    max_quantity: int = Field(ge=1)
+    min_quantity: int = Field(ge=1, le=QUANTITY_MAX)
+    max_quantity: int = Field(ge=1, le=QUANTITY_MAX)
     minutes_per_unit: int = Field(ge=1, le=24 * 60)
     skill: Slug
     certificate: Slug | None = None
@@ -170,10 +174,47 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return out
 
 
+def _control_character(data: Any, loc: tuple[int | str, ...] = ()) -> tuple[int | str, ...] | None:
+    """Where a text of ``data`` holds a control character (NUL, ESC…; tab and line break are
+    text), or None: no screen, database or platform should ever meet one."""
+    if isinstance(data, str):
+        return loc if clean(data) != data else None
+    items = (
+        data.items()
+        if isinstance(data, dict)
+        else enumerate(data)
+        if isinstance(data, list)
+        else ()
+    )
+    for key, value in items:
+        found = _control_character(key, loc) if isinstance(key, str) else None
+        found = found or _control_character(value, (*loc, key))
+        if found is not None:
+            return found
+    return None
+
+
+def _over_price_cap(categories: tuple[Category, ...], most: int) -> str | None:
+    """The path of an item's or an option's price above ``rules.pricing.unit_price_max``
+    (the most ``/price`` may set), or None."""
+    for c, category in enumerate(categories):
+        for i, item in enumerate(category.items):
+            path = f"categories[{c}].items[{i}]"
+            if item.unit_price_cents > most:
+                return f"{path}.unit_price"
+            for o, option in enumerate(item.options):
+                if option.price_cents > most:
+                    return f"{path}.options[{o}].price"
+    return None
+
+
 def parse_catalog(data: Any) -> tuple[Catalog, Rules]:
     """Validate already-parsed catalog data. Raises CatalogError naming the bad field."""
     if not isinstance(data, dict):
         raise CatalogError("", "the catalog must be a mapping with version and categories")
+    control = _control_character(data)
+    if control is not None:
+        raise CatalogError(_path(control), "contains a control character (such as NUL)")
     try:
         spec = CatalogSpec.model_validate(data)
     except ValidationError as exc:
@@ -198,6 +239,10 @@ def parse_catalog(data: Any) -> tuple[Catalog, Rules]:
         Bundle(b.id, b.name.build(), tuple(b.items), b.price_percent) for b in spec.bundles
     )
     cards = tuple(c.build() for c in spec.cards)
+    most = spec.rules.pricing.unit_price_max
+    over = _over_price_cap(categories, most)
+    if over is not None:
+        raise CatalogError(over, f"more than rules.pricing.unit_price_max ({format_yuan(most)})")
     return Catalog(categories, bundles, spec.currency, cards), spec.rules.build()
 
 
@@ -208,11 +253,23 @@ def load_catalog(path: Path | str | None = None) -> tuple[Catalog, Rules]:
         raw = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise CatalogError("", f"cannot read {file}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise CatalogError("", f"{file} is not UTF-8 text (byte {exc.start})") from None
     try:
         data = json.loads(raw) if file.suffix == ".json" else yaml.safe_load(raw)
+        return parse_catalog(data)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise CatalogError("", f"{file} is not valid YAML/JSON: {exc}") from None
-    return parse_catalog(data)
+        raise CatalogError("", f"{file} is not valid YAML/JSON: {_one_line(exc)}") from None
+    except RecursionError:
+        raise CatalogError("", f"{file} is nested too deeply") from None
+
+
+def _one_line(exc: yaml.YAMLError | json.JSONDecodeError) -> str:
+    """A parser's complaint on one line, with where it is (PyYAML's spans several)."""
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
+        mark = exc.problem_mark
+        return f"{exc.problem} (line {mark.line + 1}, column {mark.column + 1})"
+    return " ".join(str(exc).split())
 
 
 def json_schema() -> dict[str, Any]:

@@ -7,14 +7,18 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from domain.digits import BIGINT_MAX
 from domain.money import MoneyError, parse_percent, parse_yuan
 
 
 def fen(value: Any) -> int:
     try:
-        return parse_yuan(value)
+        amount = parse_yuan(value)
     except MoneyError as exc:
         raise ValueError(str(exc)) from exc
+    if amount > BIGINT_MAX:  # no column of money holds it
+        raise ValueError(f"too large an amount: {value!r}")
+    return amount
 
 
 def basis_points(value: Any) -> int:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.util import CommandError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -15,6 +20,31 @@ def alembic_config(url: str) -> Config:
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
+
+
+class DatabaseProblem(Exception):
+    """The database cannot be reached or used as asked; the message says why in one line."""
+
+
+@contextmanager
+def reporting() -> Iterator[None]:
+    """Turn a database that is down, refuses us or lacks a table, and a migration revision
+    Alembic does not know, into a ``DatabaseProblem`` of one line (a command's answer, not a
+    traceback). The line never quotes SQL or its values."""
+    try:
+        yield
+    except CommandError as exc:
+        raise DatabaseProblem(f"DAOJIA_DATABASE_URL: {_first_line(exc)}") from None
+    except (OSError, SQLAlchemyError) as exc:
+        reason = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+        raise DatabaseProblem(
+            f"DAOJIA_DATABASE_URL: cannot use the database: {_first_line(reason)}"
+        ) from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def upgrade(url: str, revision: str = "head") -> None:
@@ -31,11 +61,15 @@ async def pending(url: str) -> bool:
 
     heads = set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
     engine = create_engine(url)
+    chatter = logging.getLogger("alembic.runtime.migration")  # "Context impl …": a look, no step
+    level = chatter.level
+    chatter.setLevel(logging.WARNING)
     try:
         async with engine.connect() as conn:
             current = await conn.run_sync(
                 lambda c: set(MigrationContext.configure(c).get_current_heads())
             )
     finally:
+        chatter.setLevel(level)
         await engine.dispose()
     return current != heads

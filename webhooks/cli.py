@@ -43,6 +43,9 @@ benchmark's server spent about 7 % less CPU per message with these. Cyclic garba
 reference counting frees the rest at once) waits a little longer to be collected."""
 
 
+BEHIND = "the database is not up to date; run `daojia db upgrade` first"
+
+
 class Refused(Exception):
     """The command cannot run as configured; the message says why in one line."""
 
@@ -140,8 +143,9 @@ def cmd_demo(_args: argparse.Namespace) -> int:
         settings = settings.model_copy(update={"pii_key": demo_key(settings.data_dir)})
     catalog, rules = _catalog(settings)
     settings.media_dir.mkdir(parents=True, exist_ok=True)
-    migrate.upgrade(settings.database_url)
-    asyncio.run(seed_demo(settings, catalog))
+    with migrate.reporting():
+        migrate.upgrade(settings.database_url)
+        asyncio.run(seed_demo(settings, catalog))
     rules = replace(rules, dispatch=replace(rules.dispatch, mode=DispatchMode.GRAB))
     app = create_app(settings, catalog, rules, demo=True, scheduler=True)
     log.info(
@@ -170,10 +174,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "state, dedupe and rate limits live in one process"
         )
     catalog, rules = _catalog(settings)
-    if asyncio.run(migrate.pending(settings.database_url)):
-        raise Refused(
-            "DAOJIA_DATABASE_URL: the database is not up to date; run `daojia db upgrade` first"
-        )
+    with migrate.reporting():
+        behind = asyncio.run(migrate.pending(settings.database_url))
+    if behind:
+        raise Refused(f"DAOJIA_DATABASE_URL: {BEHIND}")
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     if workers > 1:
         log.info(
@@ -202,7 +206,8 @@ def serve_worker(settings: Settings, number: int, listening: Callable[[], None])
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     settings = load_settings()
-    migrate.upgrade(settings.database_url, args.revision)
+    with migrate.reporting():
+        migrate.upgrade(settings.database_url, args.revision)
     print(f"database at {args.revision}")
     return 0
 
@@ -278,10 +283,8 @@ def cmd_ledger_export(args: argparse.Namespace) -> int:
     from datetime import date
     from zoneinfo import ZoneInfo
 
-    from store.crypto import PiiCipher
-    from store.db import create_engine
-    from store.uow import Database
-    from webhooks.finance import export_csv
+    from domain.business_days import day_bounds
+    from webhooks.finance import export_file
 
     settings = load_settings()
     _, rules = _catalog(settings)
@@ -289,18 +292,17 @@ def cmd_ledger_export(args: argparse.Namespace) -> int:
         start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
     except ValueError:
         raise Refused("dates as YYYY-MM-DD") from None
-
-    async def run() -> str:
-        key = settings.pii_key_bytes() if settings.pii_key else bytes(32)
-        db = Database(create_engine(settings.database_url), PiiCipher(key))
-        try:
-            return await export_csv(db, ZoneInfo(rules.timezone), start, end)
-        finally:
-            await db.dispose()
-
-    text = asyncio.run(run())
+    if day_bounds(ZoneInfo(rules.timezone), start, end) is None:
+        raise Refused(f"{args.end} is before {args.start}, or past the calendar's edge")
+    with migrate.reporting():
+        text = asyncio.run(export_file(settings, ZoneInfo(rules.timezone), start, end))
+    if text is None:
+        raise Refused(f"DAOJIA_DATABASE_URL: {BEHIND}")
     if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+        try:
+            Path(args.out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise Refused(f"--out {args.out}: {exc.strerror}") from None
     else:
         sys.stdout.write(text)
     return 0
@@ -378,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging()
     try:
         return int(args.func(args))
-    except Refused as exc:
+    except (Refused, migrate.DatabaseProblem) as exc:
         print(f"daojia: {exc}", file=sys.stderr)
         return 2
 

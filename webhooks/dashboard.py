@@ -18,7 +18,9 @@ from urllib.parse import quote, unquote
 from aiohttp import web
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from domain.text import translate
+from domain.admin import ROLE_TEXT
+from domain.people import CHANNEL_TEXT
+from domain.text import named, translate
 from webhooks.dashboard_view import build
 from webhooks.keys import CATALOG, CLOCK, DATABASE, DEMO, LINKS, RULES, SERVICES, SETTINGS
 from webhooks.media import MediaLinks
@@ -159,8 +161,13 @@ async def show(request: web.Request) -> web.Response:
         return _denied(request, forget_session=True)
     admin, role = who
     app = request.app
-    view = await build(app[DATABASE], app[CATALOG], app[RULES], role, app[CLOCK](), _lang(request))
-    return _page(request, "dashboard/page.html", admin=admin, view=view)
+    lang = _lang(request)
+    view = await build(app[DATABASE], app[CATALOG], app[RULES], role, app[CLOCK](), lang)
+    # who is looking as a person says it (老板 · 微信), never the ids (owner, wechat:o-…)
+    looking = (
+        f"{named(ROLE_TEXT, role, lang)} · {named(CHANNEL_TEXT, admin.partition(':')[0], lang)}"
+    )
+    return _page(request, "dashboard/page.html", who=looking, view=view)
 
 
 def setup(app: web.Application) -> None:

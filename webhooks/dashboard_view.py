@@ -297,7 +297,7 @@ def _complaints(queue: list[ComplaintLine], now: datetime, tz: ZoneInfo) -> dict
 
 SETTLEMENT_LINES = (
     (N_("收款"), "cash_in"),
-    (N_("退款"), "refunds"),
+    (N_("退款额"), "refunds"),  # a row's name, not the action (en "refund")
     (N_("平台收入"), "platform_revenue"),
     (N_("补贴与补偿"), "subsidies"),
     (N_("师傅收入"), "worker_earnings"),

@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from domain.business_days import day_bounds
 from store.money_reports_repo import MoneyReports
 from store.uow import Database
 from webhooks.keys import DATABASE, LINKS, RULES
+from webhooks.settings import Settings
 
 LINK_TTL_S = 600
 NAME = re.compile(r"^ledger-(\d{4}-\d{2}-\d{2})-(\d{4}-\d{2}-\d{2})\.csv$")
@@ -22,23 +24,6 @@ SIGNED = re.compile(r"[0-9a-f]{1,64}")
 
 def ledger_path(start: date, end: date) -> str:
     return f"finance/ledger-{start.isoformat()}-{end.isoformat()}.csv"
-
-
-def day_bounds(tz: ZoneInfo, start: date, end: date) -> tuple[datetime, datetime] | None:
-    """The instants business days ``start``..``end`` (inclusive) begin and end at, or None
-    for a range that is none: ``end`` before ``start``, or days at the calendar's edge, whose
-    bounds no ``datetime`` holds, in ``tz`` or in UTC, as the database takes them
-    (``/ledger 0001-01-01 9999-12-31``)."""
-    if end < start:
-        return None
-    try:
-        begin = datetime.combine(start, time(), tzinfo=tz)
-        finish = datetime.combine(end + timedelta(days=1), time(), tzinfo=tz)
-        for bound in (begin, finish):
-            bound.astimezone(UTC)  # OverflowError past the calendar's edge
-    except OverflowError:
-        return None
-    return begin, finish
 
 
 HEADER = (
@@ -83,6 +68,23 @@ async def export_csv(db: Database, tz: ZoneInfo, start: date, end: date) -> str:
             ]
         )
     return out.getvalue()
+
+
+async def export_file(settings: Settings, tz: ZoneInfo, start: date, end: date) -> str | None:
+    """``daojia ledger export``: ``export_csv`` of the configured database, or None when its
+    migrations are behind (its tables may not be there)."""
+    from store import migrate
+    from store.crypto import PiiCipher
+    from store.db import create_engine
+
+    if await migrate.pending(settings.database_url):
+        return None
+    key = settings.pii_key_bytes() if settings.pii_key else bytes(32)
+    db = Database(create_engine(settings.database_url), PiiCipher(key))
+    try:
+        return await export_csv(db, tz, start, end)
+    finally:
+        await db.dispose()
 
 
 async def ledger_csv(request: web.Request) -> web.Response:

@@ -14,7 +14,7 @@ from conversations.results.cards import CardPaid
 from domain.commands import ConfirmSandboxPayment
 from domain.money import format_yuan
 from domain.payments import Payment, PaymentKind
-from domain.text import N_
+from domain.text import N_, Bilingual
 from webhooks.keys import DATABASE, SERVICES
 
 UNAVAILABLE = N_("本渠道暂未开通在线支付")
@@ -27,7 +27,7 @@ WORDS = {
     "back": N_("可以回到聊天窗口。"),
     "due": N_("应付"),
     "sandbox": N_("沙箱支付:不会真实扣款。"),
-    "done": N_("已支付"),
+    "done": N_("已支付过"),  # a label, not the status word (en "paid")
     "pay": N_("确认支付"),
 }
 TEMPLATES = Environment(loader=PackageLoader("webhooks"), autoescape=select_autoescape())
@@ -55,18 +55,27 @@ async def payer_lang(app: web.Application, reference: str) -> str:
     return order.lang if order is not None else "zh"
 
 
-async def owner(app: web.Application, reference: str) -> tuple[Payment, str] | None:
-    """The payment ``reference`` names and what it pays for (``order:<number>`` or
-    ``card:<name>``); None when there is no such payment to pay (none, or a refund's)."""
+async def owner(app: web.Application, reference: str) -> tuple[Payment, int | Bilingual] | None:
+    """The payment ``reference`` names and what it pays for: an order's number or a prepaid
+    card's name (in both languages: the page shows it in its reader's); None when there is no
+    such payment to pay (none, or a refund's)."""
     async with app[DATABASE].uow() as uow:
         payment = await uow.payments.by_reference(reference)
         if payment is None or payment.kind == PaymentKind.REFUND:
             return None
         if payment.card_id is not None:
             card = await uow.cards.get(payment.card_id)
-            return (payment, f"card:{card.name.zh}") if card else None
+            return (payment, card.name) if card else None
         order = await uow.orders.get(payment.order_id) if payment.order_id else None
-    return (payment, f"order:{order.number}") if order else None
+    return (payment, order.number) if order else None
+
+
+def paid_for(what: int | Bilingual, lang: str) -> str:
+    """What is paid for, as the page names it: ``订单 #240117`` / ``Order #240117``, or
+    ``购买次卡 …`` / ``Prepaid card …`` with the card's name in the same language."""
+    if isinstance(what, Bilingual):
+        return f"{WORDS['card'].get(lang)} {what.get(lang)}"
+    return f"{WORDS['order'].get(lang)} #{what}"
 
 
 async def show(request: web.Request) -> web.Response:
@@ -74,10 +83,9 @@ async def show(request: web.Request) -> web.Response:
     found = await owner(request.app, reference)
     if found is None:
         raise web.HTTPNotFound(text="unknown payment")
-    payment, paid_for = found
+    payment, paying = found
     lang = await payer_lang(request.app, reference)
-    kind, name = paid_for.split(":", 1)
-    what = f"{WORDS[kind].get(lang)} " + (f"#{name}" if kind == "order" else name)
+    what = paid_for(paying, lang)
     return page(
         lang,
         title=what,
@@ -99,11 +107,9 @@ async def confirm(request: web.Request) -> web.Response:
     if isinstance(result, Failed):
         return page(lang, 409, title="payment", error=result.message.get(lang))
     if isinstance(result, CardPaid):
-        what = f"{WORDS['card'].get(lang)} {result.name.get(lang)}"
-        amount = format_yuan(result.amount_cents)
+        what, amount = paid_for(result.name, lang), format_yuan(result.amount_cents)
     elif isinstance(result, OrderPaid | PaidTooLate):
-        amount = format_yuan(result.amount_cents)
-        what = f"{WORDS['order'].get(lang)} #{result.number}"
+        what, amount = paid_for(result.number, lang), format_yuan(result.amount_cents)
     else:  # the sandbox was turned off
         return page(lang, 409, title="payment", error=UNAVAILABLE.get(lang))
     if isinstance(result, CardPaid | OrderPaid) and not result.new:

@@ -128,7 +128,10 @@ class Settings(BaseSettings):
             url = make_url(value)
         except ArgumentError:
             raise ValueError("not a database URL") from None
-        backend, driver = url.get_backend_name(), url.get_driver_name()
+        backend = url.get_backend_name()
+        # the driver only of a backend we take: naming it loads the dialect, and an unknown
+        # one ("foo://") is an exception of its own (NoSuchModuleError), not a ValueError
+        driver = url.get_driver_name() if backend in ("postgresql", "sqlite") else ""
         if backend == "postgresql" and driver in ("psycopg", "psycopg2", "asyncpg"):
             return url.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
         if backend == "sqlite":

@@ -6,7 +6,7 @@ complaint."""
 from __future__ import annotations
 
 from conversations.flows.admin_screens import Screen, local, shows
-from conversations.flows.base import Ctx, Outcome, tr
+from conversations.flows.base import Ctx, Outcome, aside, tr
 from conversations.replies import Link, Reply, Say
 from conversations.results.relay import RelayShown
 from conversations.results.support import Staff, TicketHandled, TicketShown, TicketsListed
@@ -25,7 +25,7 @@ def staff_name(conv: Conversation, staff: Staff | None) -> str:
     if staff is None:
         return ADMIN.get(conv.lang)
     role = ROLE_TEXT.get(staff.role, ADMIN).get(conv.lang)
-    return f"{role}({named(CHANNEL_TEXT, staff.channel, conv.lang)})"
+    return role + aside(conv, named(CHANNEL_TEXT, staff.channel, conv.lang))
 
 
 def tickets(ctx: Ctx, conv: Conversation, r: TicketsListed) -> Outcome:
@@ -42,7 +42,8 @@ def tickets(ctx: Ctx, conv: Conversation, r: TicketsListed) -> Outcome:
         lines.append(
             f"{ref(x.ticket)} {named(STATUS_TEXT, x.status, conv.lang)}{who} · "
             + tr(conv, "客户 {customer_id}", customer_id=x.customer_id)
-            + f"({named(CHANNEL_TEXT, x.channel, conv.lang)}) · {waited}"
+            + aside(conv, named(CHANNEL_TEXT, x.channel, conv.lang))
+            + f" · {waited}"
         )
     lines.append(tr(conv, "接单:/take T工单号 · 回复:/reply T工单号 内容 · 关闭:/close T工单号"))
     return Outcome([Say("\n".join(lines))])
@@ -54,7 +55,8 @@ def ticket(ctx: Ctx, conv: Conversation, r: TicketShown) -> Outcome:
     lines = [
         tr(conv, "工单 {ticket}", ticket=t) + f" · {named(STATUS_TEXT, r.status, conv.lang)}{who}",
         tr(conv, "客户 {customer_id}", customer_id=r.customer_id)
-        + f"({named(CHANNEL_TEXT, r.channel, conv.lang)}) · "
+        + aside(conv, named(CHANNEL_TEXT, r.channel, conv.lang))
+        + " · "
         + tr(conv, "{at} 开启", at=local(ctx, r.opened_at)),
     ]
     if r.rating is not None:

@@ -99,6 +99,14 @@ def tr(conv: Conversation, msgid: str, /, **params: Field) -> str:
     return text.format_map(params) if params else text
 
 
+def aside(conv: Conversation, text: str) -> str:
+    """``text`` in parentheses after what it tells more of, as the reader's language writes
+    them: full-width and close in Chinese ("客户 5(网页聊天)"), a space and ASCII ones in
+    English ("Customer 5 (Web chat)"); "" for no text. (The msgid names its field for its
+    first use, an emergency contact's relation.)"""
+    return tr(conv, "({relation})", relation=text) if text else ""
+
+
 def too_long(conv: Conversation, limit: Limit, text: str) -> Outcome | None:
     """Over ``limit``: the limit in the person's language and the same question again (the
     step stays, nothing is kept); else None."""

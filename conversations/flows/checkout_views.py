@@ -298,39 +298,45 @@ def paid_message(conv: Conversation, paid: OrderPaid) -> list[Reply]:
                 )
             )
         ]
-    if paid.held:
-        return [
-            Say(
-                tr(
-                    conv,
-                    "支付成功 {amount}!订单 #{number} 需客服审核后安排师傅,我们会尽快处理。",
-                    amount=amount,
-                    number=number,
-                )
-            )
-        ]
-    if paid.no_worker:
-        return [
-            Say(
-                tr(
-                    conv,
-                    "支付成功 {amount}!订单 #{number} 暂时没有合适的师傅,"
-                    "客服正在为您人工安排,请稍候。",
-                    amount=amount,
-                    number=number,
-                )
-            )
-        ]
-    return [
-        Say(
-            tr(
-                conv,
-                "支付成功 {amount}!订单 #{number} 正在为您安排师傅,接单后会通知您。",
-                amount=amount,
-                number=number,
-            )
+    return [Say(_order_paid(conv, paid))]
+
+
+def _order_paid(conv: Conversation, paid: OrderPaid) -> str:
+    """The order's own payment credited, and what happens next; an order a card, coupons or
+    points paid in full is told it had nothing to pay, not that it paid ¥0.00."""
+    amount, number = format_yuan(paid.amount_cents), paid.number
+    if paid.amount_cents == 0 and paid.held:
+        return tr(
+            conv, "订单 #{number} 无需支付,需客服审核后安排师傅,我们会尽快处理。", number=number
         )
-    ]
+    if paid.amount_cents == 0 and paid.no_worker:
+        return tr(
+            conv,
+            "订单 #{number} 无需支付,暂时没有合适的师傅,客服正在为您人工安排,请稍候。",
+            number=number,
+        )
+    if paid.amount_cents == 0:
+        return tr(conv, "订单 #{number} 无需支付,正在为您安排师傅,接单后会通知您。", number=number)
+    if paid.held:
+        return tr(
+            conv,
+            "支付成功 {amount}!订单 #{number} 需客服审核后安排师傅,我们会尽快处理。",
+            amount=amount,
+            number=number,
+        )
+    if paid.no_worker:
+        return tr(
+            conv,
+            "支付成功 {amount}!订单 #{number} 暂时没有合适的师傅,客服正在为您人工安排,请稍候。",
+            amount=amount,
+            number=number,
+        )
+    return tr(
+        conv,
+        "支付成功 {amount}!订单 #{number} 正在为您安排师傅,接单后会通知您。",
+        amount=amount,
+        number=number,
+    )
 
 
 def already_paid(conv: Conversation, number: int) -> Say:

@@ -9,7 +9,7 @@ import re
 from enum import StrEnum
 
 from conversations.events import ChoiceMade, Failed, TextReceived
-from conversations.flows.base import Ctx, Outcome, Transitions, tr
+from conversations.flows.base import Ctx, Outcome, Transitions, aside, tr
 from conversations.flows.phones import normalise_phone
 from conversations.replies import Ask, Option, Say
 from conversations.results.emergency import EmergencyContactSaved, EmergencyContactShown
@@ -62,7 +62,7 @@ def holder(conv: Conversation) -> tuple[Holder, int] | None:
 
 
 def _relation(conv: Conversation, relation: str) -> str:
-    return tr(conv, "({relation})", relation=relation) if relation else ""
+    return aside(conv, relation)
 
 
 def _home(conv: Conversation) -> str:

@@ -5,7 +5,7 @@ used), and invitations that paid off. Coupon sources by name, never their reason
 
 from __future__ import annotations
 
-from conversations.flows.base import tr
+from conversations.flows.base import aside, tr
 from conversations.state import Conversation
 from domain.coupons import SOURCE_TEXT
 from domain.money import format_percent, format_yuan
@@ -57,4 +57,4 @@ def _by(conv: Conversation, counts: dict[str, int]) -> str:
         for key, n in sorted(counts.items(), key=lambda kv: -kv[1])
         if key in SOURCE_TEXT
     )
-    return f"({parts})"
+    return aside(conv, parts)

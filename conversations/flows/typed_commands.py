@@ -21,7 +21,7 @@ WORKER = {
     "finish": ("finish", "完工"),
     "transfer": ("transfer", "转单"),
     "withdraw": ("withdraw", "提现"),
-    "payout_account": ("payout_account", "收款账户", "银行卡"),
+    "payout_account": ("payout_account", "payout account", "收款账户", "银行卡"),
     "rate_customer": ("rate_customer", "评价客户", "rate the customer"),
     "renew": ("renew", "更新证书", "上传证书", "renew a document"),
     "stage": ("stage", "进度"),

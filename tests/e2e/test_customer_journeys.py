@@ -281,4 +281,6 @@ async def test_an_order_with_nothing_left_to_pay_is_confirmed_at_once(tg_app, fa
     await user.say("浦东新区世纪大道100号 5楼")
     assert "合计:¥0.00" in user.text()
     await user.choose("确认下单")
-    assert "支付成功 ¥0.00" in user.text() and "请选择您需要的服务" in user.text()
+    # nothing was paid: it says so, not "paid ¥0.00"
+    assert "无需支付," in user.text() and "请选择您需要的服务" in user.text()
+    assert "支付成功" not in user.text()

@@ -367,3 +367,45 @@ async def test_the_dashboard_speaks_the_language_its_link_asked_for(dash):
     assert headings and not any(re.search(r"[\u4e00-\u9fff]", h) for h in headings), headings
     again = await (await client.get("/dashboard")).text()  # the session keeps the language
     assert "Settlement" in again and "结算" not in again
+
+
+async def test_the_english_dashboard_names_its_columns_and_rows_as_labels(dash):
+    """A column's or a row's name is a label ("Complaints", "Refunds"), not the word an
+    English sentence uses in its middle ("complaint", "refund")."""
+    app, client, _ = dash
+    resp = await client.get(link_path(app, "owner") + "&lang=en")
+    english = await resp.text()
+    headers = re.findall(r"<th(?:\s[^>]*)?>(.*?)</th>", english)
+    rows = re.findall(r'<tr id="settle-[^"]*"><td>(.*?)</td>', english)
+    assert headers and rows
+    for name in headers + rows:
+        assert not re.search(r"[\u4e00-\u9fff]", name), name
+        assert not name[:1].islower(), (name, headers, rows)
+
+
+@pytest.mark.parametrize(
+    ("role", "lang", "name"),
+    [
+        ("owner", "zh", "老板 · Telegram"),
+        ("finance", "zh", "财务 · 微信"),
+        ("support", "en", "support · Telegram"),
+    ],
+)
+async def test_the_header_names_the_role_in_the_page_language_and_no_account_id(
+    dash, role, lang, name
+):
+    """The header says who is looking as a person would (the role and the channel by name),
+    never the role's id (``owner``) or the chat account's (``telegram:9001``); the charts'
+    labels for screen readers speak the page's language too."""
+    app, client, _ = dash
+    resp = await client.get(link_path(app, role) + ("&lang=en" if lang == "en" else ""))
+    html = await resp.text()
+    header = re.search(r'<header class="top">(.*?)</header>', html, re.S)
+    assert header, html[:500]
+    assert name in header.group(1), header.group(1)
+    assert ADMINS[role] not in html and ADMINS[role].partition(":")[2] not in html
+    assert lang == "en" or f">{role}<" not in html  # in English the name is the id
+    labels = re.findall(r'aria-label="([^"]*)"', html)
+    for label in labels:
+        chinese = re.search(r"[\u4e00-\u9fff]", label) is not None
+        assert chinese == (lang == "zh"), labels

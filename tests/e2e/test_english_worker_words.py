@@ -47,3 +47,25 @@ async def test_an_english_worker_sets_off_and_arrives_in_english_words(
     assert f"The customer knows you're on the way (#{number})" in worker.text(), worker.text()
     await worker.say(f"arrived #{number}")
     assert f"At the door for #{number}, share your location to check in." in worker.text()
+
+
+async def test_an_english_worker_opens_the_payout_account_with_its_buttons_words_anywhere(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    """A worker types "payout account" as the button reads and as the refused withdrawal
+    tells, also where the screen shows no such button (it is not the admin's /payout with an
+    argument)."""
+    app, client = await telegram_app(
+        aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+    )
+    customer_uid, worker_uid = uid(), uid()
+    number = await book_and_pay(TelegramUser(client, fake_telegram, customer_uid))
+    await taken_by_a_worker(app, number, str(worker_uid))
+    worker = TelegramUser(client, fake_telegram, worker_uid, lang="en")
+    await worker.say("English")
+    await near_the_start(app, number)
+    await worker.say(f"on my way #{number}")
+    await worker.say(f"check in #{number}")  # a question with no buttons
+    assert "Payout account" not in worker.text(), worker.text()
+    await worker.say("payout account")
+    assert "You have no payout account yet" in worker.text(), worker.text()

@@ -202,7 +202,7 @@ def test_a_worker_comes_with_their_documents_and_a_complaint_with_its_photos():
     )
     say, *photos = show(worker, "en")
     assert say == Say(
-        "Worker 7: 王 13900001111\nStatus: approved level S\nSkills: Daily cleaning\n"
+        "Worker 7: 王 13900001111\nStatus: approved · level S\nSkills: Daily cleaning\n"
         "Area: 浦东; 5.5 km around Huangpu District\n"
     )
     assert photos == [

@@ -141,3 +141,58 @@ def test_no_skills_english_label_has_a_comma_so_a_list_of_skills_reads_as_one_li
     assert labels["nanny"].en == "Hourly nanny / Live-in nanny"
     assert labels["nanny"].zh == "钟点育儿嫂、住家保姆"
     assert [s for s, label in labels.items() if "," in label.en] == []
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        (b"\xff\xfe\x00bad", "is not UTF-8 text"),
+        (b"a: " + b"[" * 5000 + b"]" * 5000, "nested too deeply"),
+        (b"version: 1\ncategories: [\n", "not valid YAML/JSON: expected the node content"),
+        (b"version: 1\ncategories: !!python/object:os.system ls\n", "(line 2, column 13)"),
+    ],
+)
+def test_a_file_that_cannot_be_read_as_a_catalog_is_refused_in_one_line(tmp_path, content, needle):
+    bad = tmp_path / "c.yaml"
+    bad.write_bytes(content)
+    with pytest.raises(CatalogError) as info:
+        load_catalog(bad)
+    assert needle in str(info.value) and "\n" not in str(info.value)
+
+
+def test_json_nested_too_deeply_is_refused(tmp_path):
+    bad = tmp_path / "c.json"
+    bad.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(CatalogError, match="nested too deeply"):
+        load_catalog(bad)
+
+
+def test_a_nul_or_another_control_character_in_a_text_is_named(demo_data):
+    demo_data["categories"][0]["items"][1]["name"]["zh"] = "深度\x00保洁"
+    assert refused(demo_data).path == "categories[0].items[1].name.zh"
+    demo_data["categories"][0]["items"][1]["name"]["zh"] = "深度保洁"
+    demo_data["categories"][0]["aliases"].append("\x1b[31m")
+    assert "control character" in str(refused(demo_data))
+
+
+@pytest.mark.parametrize("price", [10**30, 1e308, "99999999999999999999"])
+def test_an_amount_no_money_column_holds_is_refused(demo_data, price):
+    demo_data["categories"][0]["items"][0]["unit_price"] = price
+    error = refused(demo_data)
+    assert error.path == "categories[0].items[0].unit_price" and "too large" in str(error)
+
+
+def test_an_item_or_option_priced_above_what_price_may_set_is_refused(demo_data):
+    """``rules.pricing.unit_price_max`` caps ``/price``; the file is held to the same cap."""
+    demo_data["categories"][0]["items"][0]["unit_price"] = "100000.01"
+    error = refused(demo_data)
+    assert error.path == "categories[0].items[0].unit_price" and "¥100,000.00" in str(error)
+    demo_data["categories"][0]["items"][0]["unit_price"] = 100_000
+    parse_catalog(demo_data)  # the cap itself is a price
+    demo_data["categories"][0]["items"][0]["options"][0]["price"] = 100_001
+    assert refused(demo_data).path == "categories[0].items[0].options[0].price"
+
+
+def test_a_quantity_beyond_any_order_is_refused(demo_data):
+    demo_data["categories"][0]["items"][0]["max_quantity"] = 10**20
+    assert refused(demo_data).path == "categories[0].items[0].max_quantity"

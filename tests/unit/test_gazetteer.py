@@ -217,6 +217,22 @@ def test_a_masked_address_names_its_district_in_each_language() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        ("88 Caoxi North Road, Xuhui District, Room 1201", "Xuhui District ** Caoxi North Road…"),
+        ("Room 1202, 88 Putuo Rd, Jing'an", "Xuhui District Room ****, ** Putuo Rd…"),
+        ("3rd floor, 12 Broadway Mansions", "Xuhui District *rd floor,…"),  # no road word
+    ],
+)
+def test_an_address_written_in_english_is_masked_the_english_way(text: str, english: str) -> None:
+    """Its number comes before the road, so nothing after the road is a number to mark
+    with 号; the road is a whole word ("Rd", not the "rd" of "3rd" or "Broadway"'s "road")."""
+    where = masked_address(text, "徐汇区")
+    assert where.en == english
+    assert where.zh == english.replace("Xuhui District", "徐汇区")
+
+
+@pytest.mark.parametrize(
     ("text", "district"),
     [
         ("Xuhui District, 100 Caoxi North Road", "徐汇区"),

@@ -27,6 +27,7 @@ from conversations.services.admin_reads import by_number
 from conversations.services.staff import AdminDirectory, role_for
 from domain.admin import SEES_MONEY
 from domain.aftersales import ComplaintStatus
+from domain.business_days import day_bounds
 from domain.catalog import Catalog
 from domain.lifecycle import Action
 from domain.orders import OrderEvent
@@ -113,9 +114,9 @@ async def orders(
         timedelta(minutes=rules.after_sales.first_response_minutes),
     )
     total, listed = 0, []
-    if not q.stuck_only:
-        start, end = _window(q, now, tz)
-        total, listed = await uow.admin_reports.orders(q.statuses, start, end)
+    window = None if q.stuck_only else _window(q, now, tz)
+    if window is not None:
+        total, listed = await uow.admin_reports.orders(q.statuses, *window)
     why: dict[int, list[Attention]] = {}
     for f in flags:
         why.setdefault(f.number, []).append(f.why)
@@ -144,13 +145,15 @@ async def orders(
     )
 
 
-def _window(q: ListOrders, now: datetime, tz: ZoneInfo) -> tuple[datetime | None, datetime | None]:
-    """Orders starting on the day asked; today's when neither a day nor a status is."""
+def _window(
+    q: ListOrders, now: datetime, tz: ZoneInfo
+) -> tuple[datetime | None, datetime | None] | None:
+    """Orders starting on the day asked; today's when neither a day nor a status is; None
+    for a day at the calendar's edge, which no order is on (``day_bounds``)."""
     if not q.day and q.statuses:
         return None, None
     day = date.fromisoformat(q.day) if q.day else now.astimezone(tz).date()
-    start = datetime.combine(day, time(), tzinfo=tz)
-    return start, start + timedelta(days=1)
+    return day_bounds(tz, day, day)
 
 
 async def audit(uow: Reads, q: ShowAudit, *, admins: AdminDirectory) -> TrailShown:
