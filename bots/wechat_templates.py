@@ -22,7 +22,8 @@ import yaml
 from jinja2 import Environment, StrictUndefined, Template
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from conversations.services.notices import EVENTS, Notice
+from conversations.services.notice_templates import when_filter
+from conversations.services.notices import EVENTS, Notice, for_reader
 from domain.money import format_percent, format_yuan
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,9 @@ class TemplateMessages:
             autoescape=False,
             auto_reload=False,
         )
-        env.filters.update(yuan=format_yuan, percent=format_percent, local=self._local)
+        env.filters.update(
+            yuan=format_yuan, percent=format_percent, local=self._local, when=when_filter(tz)
+        )
         self._specs: dict[str, tuple[str, dict[str, Template], Template | None]] = {
             event: (
                 spec.template_id,
@@ -94,7 +97,7 @@ class TemplateMessages:
             for event, spec in specs.items()
         }
 
-    def _local(self, at: datetime, fmt: str = "%m-%d %H:%M") -> str:
+    def _local(self, at: datetime, fmt: str) -> str:  # a fixed form; a moment: `when`
         return at.astimezone(self.tz).strftime(fmt)
 
     def render(self, notice: Notice, user_id: str, lang: str) -> dict[str, Any] | None:
@@ -104,7 +107,7 @@ class TemplateMessages:
         if spec is None:
             return None
         template_id, fields, url = spec
-        data = {**notice.data, "lang": lang}
+        data = for_reader(notice.data, lang)
         message: dict[str, Any] = {
             "touser": user_id,
             "template_id": template_id,

@@ -337,8 +337,9 @@ def _check_item(path: str, item: Item) -> None:
     if item.placement is not None and item.unit not in (Unit.DAY, Unit.MONTH):
         raise CatalogError(f"{path}.unit", "a placement is priced by the day or the month")
     option_ids = [opt.id for opt in item.options]
-    if len(option_ids) != len(set(option_ids)):
-        raise CatalogError(f"{path}.options", "duplicate option id")
+    twice = next((o for i, o in enumerate(option_ids) if o in option_ids[:i]), None)
+    if twice is not None:
+        raise CatalogError(f"{path}.options", f"duplicate option id {twice!r} in item {item.id!r}")
 
 
 def _check_cards(cards: tuple[CardProduct, ...], items: dict[str, Item]) -> None:

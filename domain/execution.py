@@ -11,7 +11,7 @@ from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.media import PhotoKind
 from domain.people import GeoPoint
 from domain.rules import ExecutionRules, LatenessRules
-from domain.text import N_, Text
+from domain.text import N_, Text, When
 
 
 class TooFar(DomainError):
@@ -47,7 +47,7 @@ def check_not_early(
     if now >= earliest:
         return
     local, today = earliest.astimezone(tz), now.astimezone(tz).date()
-    when = f"{local:%H:%M}" if local.date() == today else f"{local:%m-%d %H:%M}"
+    when: object = f"{local:%H:%M}" if local.date() == today else When(local)
     if check_in:
         raise TooEarly(N_("还没到打卡时间:最早 {when} 可以打卡", when=when))
     raise TooEarly(N_("还没到出发时间:最早 {when} 可以出发", when=when))

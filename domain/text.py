@@ -95,10 +95,42 @@ class Bilingual:
         return self.zh
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def format_when(at: date, lang: Lang | str, *, clock: bool = True) -> str:
+    """A day or a moment (already in the business time zone) as a person reads it: the one
+    way every screen and notice writes one. Chinese ``12-07 18:26``; English ``7 Dec 18:26``
+    (a month by name: "12-07" reads as 12 July to many English readers). ``clock=False``, or
+    a ``date``, gives the day alone. Not for stored values, exports or logs."""
+    if lang == Lang.EN:
+        day = f"{at.day} {_MONTHS[at.month - 1]}"
+    else:
+        day = f"{at.month:02d}-{at.day:02d}"
+    return f"{day} {at:%H:%M}" if clock and isinstance(at, datetime) else day
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """A moment to show, its language decided by the reader (``format_when``): what a
+    service passes as a notice's field before it knows who reads it."""
+
+    at: datetime
+    """In the business time zone."""
+    clock: bool = True
+
+    def get(self, lang: Lang | str) -> str:
+        return format_when(self.at, lang, clock=self.clock)
+
+    def __str__(self) -> str:
+        return self.get(Lang.ZH)
+
+
 Phrase: TypeAlias = Text | Bilingual
 _PHRASES = (
     Text,
     Bilingual,
+    When,
 )  # made once: ``Text | Bilingual`` in a call makes a new union each time
 """Anything ``.get(lang)`` turns into a string for one reader."""
 

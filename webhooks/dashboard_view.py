@@ -23,7 +23,7 @@ from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.money import format_percent, format_yuan
 from domain.oversight import LoyaltyStats
 from domain.rules import Rules
-from domain.text import N_
+from domain.text import N_, format_when
 from store.loyalty_reports_repo import loyalty
 from store.money_reports_repo import Earned, MoneyFlows, MoneyReports, Outstanding
 from store.quality_reports_repo import ComplaintLine, QualityReports, WorkerLine
@@ -96,7 +96,7 @@ async def build(
             figures["board"] = _board(catalog, tz, now, counts, listed, stuck, role, lang)
         if "trend" in sections:
             days = await orders.per_day(today - timedelta(days=TREND_DAYS - 1), today, tz)
-            charts["trend"], figures["trend"] = _trend(days)
+            charts["trend"], figures["trend"] = _trend(days, lang)
         if "heat" in sections:
             cells = await orders.demand(today - timedelta(days=HEAT_DAYS - 1), today, tz)
             charts["heat"], figures["heat"] = _heat(cells, lang)
@@ -112,7 +112,7 @@ async def build(
             queue = await quality.complaints(
                 now, timedelta(minutes=rules.after_sales.first_response_minutes)
             )
-            figures["complaints"] = _complaints(queue, now, tz)
+            figures["complaints"] = _complaints(queue, now, tz, lang)
         if "settlement" in sections:
             day_start, day_end = day_bounds(today, today, tz)
             week_start, _ = day_bounds(today - timedelta(days=WEEK_DAYS - 1), today, tz)
@@ -185,7 +185,7 @@ def _board(
                 "for": duration(now - s.since),
                 "status": STATUS_TEXT[s.status].get(lang),
                 "item": item_name(catalog, s.item_id, lang),
-                "start": s.start_at.astimezone(tz).strftime("%m-%d %H:%M"),
+                "start": format_when(s.start_at.astimezone(tz), lang),
                 "worker": s.worker,
                 "note": s.note,
                 "explain": f"/explain #{s.number}"
@@ -212,9 +212,9 @@ def _board(
     }
 
 
-def _trend(days: list[DayTotal]) -> tuple[dict[str, Any], dict[str, Any]]:
+def _trend(days: list[DayTotal], lang: str) -> tuple[dict[str, Any], dict[str, Any]]:
     chart = {
-        "labels": [d.day.strftime("%m-%d") for d in days],
+        "labels": [format_when(d.day, lang) for d in days],
         "orders": [d.orders for d in days],
         "gmv_fen": [d.gmv_cents for d in days],
     }
@@ -277,7 +277,9 @@ def _workers(
     }
 
 
-def _complaints(queue: list[ComplaintLine], now: datetime, tz: ZoneInfo) -> dict[str, Any]:
+def _complaints(
+    queue: list[ComplaintLine], now: datetime, tz: ZoneInfo, lang: str
+) -> dict[str, Any]:
     return {
         "rows": [
             {
@@ -286,7 +288,7 @@ def _complaints(queue: list[ComplaintLine], now: datetime, tz: ZoneInfo) -> dict
                 "category": c.category,
                 "status": c.status,
                 "age": duration(now - c.created_at),
-                "at": c.created_at.astimezone(tz).strftime("%m-%d %H:%M"),
+                "at": format_when(c.created_at.astimezone(tz), lang),
                 "overdue": c.overdue,
             }
             for c in queue

@@ -3,8 +3,8 @@ or a decision did, level changes, spot checks, a released order, the dashboard l
 
 from __future__ import annotations
 
-from conversations.flows.admin_screens import Screen, local, shows
-from conversations.flows.base import Ctx, Outcome, tr
+from conversations.flows.admin_screens import Screen, shows
+from conversations.flows.base import Ctx, Outcome, moment, tr
 from conversations.replies import Link, Photo, Say
 from conversations.results.admin_after_sales import (
     ComplaintAnswered,
@@ -61,7 +61,7 @@ def complaint(ctx: Ctx, conv: Conversation, r: ComplaintShown) -> Outcome:
         waited = tr(conv, "已等待 {minutes} 分钟", minutes=r.minutes)
     elif r.resolved_at is not None:  # when and how it was resolved, not a wait
         how = f" · {_how(conv, r.resolution)}" if r.resolution else ""
-        state = tr(conv, "已处理 · {when}", when=local(ctx, r.resolved_at)) + how
+        state = tr(conv, "已处理 · {when}", when=moment(ctx, conv, r.resolved_at)) + how
         waited = ""
     else:  # resolved before the time was kept
         state, waited = tr(conv, "已处理:") + _how(conv, r.resolution), ""
@@ -136,7 +136,9 @@ def spot_checks(ctx: Ctx, conv: Conversation, r: SpotChecksListed) -> Outcome:
     if not r.checks:
         return Outcome([Say(tr(conv, "没有待办抽检。"))])
     lines = [tr(conv, "待办抽检:")]
-    lines += [f"{x.id}. #{x.number} ({local(ctx, x.opened_at, '%m-%d')})" for x in r.checks]
+    lines += [
+        f"{x.id}. #{x.number} ({moment(ctx, conv, x.opened_at, clock=False)})" for x in r.checks
+    ]
     lines.append(tr(conv, "完成后:/checked ID 结果"))
     return Outcome([Say("\n".join(lines))])
 

@@ -3,8 +3,8 @@ confirmation, and ``/campaigns`` with what each campaign gave and how much of it
 
 from __future__ import annotations
 
-from conversations.flows.admin_screens import Screen, local, shows
-from conversations.flows.base import Ctx, Outcome, tr
+from conversations.flows.admin_screens import Screen, shows
+from conversations.flows.base import Ctx, Outcome, moment, tr
 from conversations.replies import Say
 from conversations.results.campaigns import (
     CampaignLine,
@@ -82,7 +82,7 @@ def _line(ctx: Ctx, conv: Conversation, x: CampaignLine) -> str:
         "  匹配 {matched},已发券 {coupons}(发消息 {sent}、退订 {opted_out}、"
         "无法送达 {unreachable}、待发 {pending}),已使用 {used}",
         id=x.id,
-        at=local(ctx, x.created_at),
+        at=moment(ctx, conv, x.created_at),
         status=STATUS_TEXT[x.status].get(conv.lang),
         who=_who(conv, x.segment),
         terms=_terms(conv, x.offer),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conversations.flows.admin_screens import Screen, local, shows
-from conversations.flows.base import Ctx, Outcome, tr
+from conversations.flows.base import Ctx, Outcome, moment, tr
 from conversations.replies import Say
 from conversations.results.admin_money import (
     CouponIssued,
@@ -72,7 +72,7 @@ def reassigned(ctx: Ctx, conv: Conversation, r: OrderReassigned) -> Outcome:
 
 
 def rescheduled(ctx: Ctx, conv: Conversation, r: OrderRescheduled) -> Outcome:
-    when = local(ctx, r.start_at)
+    when = moment(ctx, conv, r.start_at)
     if r.clash:
         return Outcome(
             [
@@ -239,20 +239,21 @@ def coupon_issued(ctx: Ctx, conv: Conversation, r: CouponIssued) -> Outcome:
     fields: dict[str, Field] = {
         "customer_id": r.customer_id,
         "amount": amount,
-        "code": r.code,
+        "id": r.coupon_id,
         "until": until,
     }
     if r.name:
         text = tr(
             conv,
-            "已给客户 {customer_id} {name} 发 {amount} 优惠券 {code},有效至 {until},已通知客户。",
+            "已给客户 {customer_id} {name} 发 {amount} 优惠券(券号 {id}),"
+            "有效至 {until},已通知客户。",
             name=r.name,
             **fields,
         )
     else:  # nothing to call them by but their number
         text = tr(
             conv,
-            "已给客户 {customer_id} 发 {amount} 优惠券 {code},有效至 {until},已通知客户。",
+            "已给客户 {customer_id} 发 {amount} 优惠券(券号 {id}),有效至 {until},已通知客户。",
             **fields,
         )
     return Outcome([Say(text)])

@@ -1,6 +1,6 @@
 """What the admin console's screens share: ``shows`` pairs a result type with the screen that
 answers it (mypy checks the screen takes that type), and ``local`` puts a time in the business
-time zone."""
+time zone in a fixed form (``base.moment``: as the reader's language writes one)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ def shows(kind: type[R], screen: Callable[[Ctx, Conversation, R], Outcome]) -> S
     return kind, screen
 
 
-def local(ctx: Ctx, at: datetime, fmt: str = "%m-%d %H:%M") -> str:
-    """``at`` in the business time zone (``ctx.tz``), as ``fmt``."""
+def local(ctx: Ctx, at: datetime, fmt: str) -> str:
+    """``at`` in the business time zone (``ctx.tz``), as ``fmt`` (a form that reads the same
+    in both languages: ``%Y-%m-%d``, ``%H:%M``)."""
     return f"{at.astimezone(ctx.tz):{fmt}}"

@@ -4,8 +4,8 @@ link."""
 
 from __future__ import annotations
 
-from conversations.flows.admin_screens import Screen, local, shows
-from conversations.flows.base import Ctx, Outcome, tr
+from conversations.flows.admin_screens import Screen, shows
+from conversations.flows.base import Ctx, Outcome, moment, tr
 from conversations.flows.worker_signup_views import skills_of
 from conversations.replies import Link, Photo, Reply, Say
 from conversations.results.admin_money import (
@@ -169,7 +169,8 @@ def _withdrawal(ctx: Ctx, conv: Conversation, w: WithdrawalLine) -> str:
     takes) and name, the status in words."""
     who = " ".join(x for x in (tr(conv, "师傅 {value}", value=w.worker_id), w.name) if x)
     status = named(WITHDRAWAL_STATUS_TEXT, w.status, conv.lang)
-    return f"{w.id}. {who} {format_yuan(w.amount_cents)} [{status}] {local(ctx, w.requested_at)}"
+    at = moment(ctx, conv, w.requested_at)
+    return f"{w.id}. {who} {format_yuan(w.amount_cents)} [{status}] {at}"
 
 
 def withdrawals(ctx: Ctx, conv: Conversation, r: WithdrawalsListed) -> Outcome:
@@ -240,7 +241,7 @@ def invoices(ctx: Ctx, conv: Conversation, r: InvoicesListed) -> Outcome:
             status=named(INVOICE_STATUS_TEXT, i.status, conv.lang),
             kind=named(KIND_TEXT, i.kind, conv.lang),
             title=i.title,
-            created=local(ctx, i.created_at),
+            created=moment(ctx, conv, i.created_at),
         )
         if i.invoice_no:
             line += " " + tr(conv, "发票号 {no}", no=i.invoice_no)

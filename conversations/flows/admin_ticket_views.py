@@ -5,8 +5,8 @@ complaint."""
 
 from __future__ import annotations
 
-from conversations.flows.admin_screens import Screen, local, shows
-from conversations.flows.base import Ctx, Outcome, aside, tr
+from conversations.flows.admin_screens import Screen, shows
+from conversations.flows.base import Ctx, Outcome, aside, moment, tr
 from conversations.replies import Link, Reply, Say
 from conversations.results.relay import RelayShown
 from conversations.results.support import Staff, TicketHandled, TicketShown, TicketsListed
@@ -57,16 +57,18 @@ def ticket(ctx: Ctx, conv: Conversation, r: TicketShown) -> Outcome:
         tr(conv, "客户 {customer_id}", customer_id=r.customer_id)
         + aside(conv, named(CHANNEL_TEXT, r.channel, conv.lang))
         + " · "
-        + tr(conv, "{at} 开启", at=local(ctx, r.opened_at)),
+        + tr(conv, "{at} 开启", at=moment(ctx, conv, r.opened_at)),
     ]
     if r.rating is not None:
         lines.append(tr(conv, "客户评分:{stars} 分", stars=r.rating))
     lines.append("")
     for e in r.entries:
         if e.from_customer:
-            head = tr(conv, "{at} 客户:", at=local(ctx, e.at))
+            head = tr(conv, "{at} 客户:", at=moment(ctx, conv, e.at))
         else:
-            head = tr(conv, "{at} {staff}:", at=local(ctx, e.at), staff=staff_name(conv, e.by))
+            head = tr(
+                conv, "{at} {staff}:", at=moment(ctx, conv, e.at), staff=staff_name(conv, e.by)
+            )
         body = [e.text] if e.text else []
         if e.photo_url:
             body.append(tr(conv, "[图片] {url}", url=e.photo_url))
@@ -102,7 +104,7 @@ def relay_chat(ctx: Ctx, conv: Conversation, r: RelayShown) -> Outcome:
             parts.append(tr(conv, "[照片 {n}]", n=len(links)))
         if x.where:
             parts.append(tr(conv, "[位置] {where}", where=x.where))
-        said, at = " ".join(parts), local(ctx, x.at)
+        said, at = " ".join(parts), moment(ctx, conv, x.at)
         if x.sender == "worker":
             lines.append(tr(conv, "{at} 师傅:{said}", at=at, said=said))
         else:

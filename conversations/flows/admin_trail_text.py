@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from conversations.flows.admin_screens import local
-from conversations.flows.base import Ctx
+from conversations.flows.base import Ctx, moment
 from conversations.results.admin_people import account_name
 from conversations.state import Conversation
 from domain.admin import ROLE_TEXT
@@ -18,6 +17,7 @@ from domain.lifecycle import ACTION_TEXT, ACTOR_TEXT, STATUS_TEXT, ActorKind, Or
 from domain.money import format_yuan
 from domain.oversight import TrailEntry
 from domain.payments import PROVIDER_TEXT
+from domain.people import CHANNEL_TEXT
 from domain.text import N_, Text, named
 from domain.timeline_notes import note_phrase
 
@@ -119,7 +119,7 @@ def _one(ctx: Ctx, conv: Conversation, entry: TrailEntry, key: str, value: objec
         return named(RESOLUTION_TEXT, str(value), conv.lang)
     if key == "start_at" and isinstance(value, str):
         try:
-            return local(ctx, datetime.fromisoformat(value))
+            return moment(ctx, conv, datetime.fromisoformat(value))
         except ValueError:
             return value
     return str(value)
@@ -155,6 +155,11 @@ ROLE_NAMES: dict[str, Text] = {**{k.value: v for k, v in ACTOR_TEXT.items()}, **
 worker's own action (an SOS)."""
 
 
+UNNAMED_ACCOUNTS = frozenset({"web"})
+"""Channels whose user id names no one (the web chat's is a browser session's key, the demo
+admin's ``<key>-admin``): a screen shows such an account by its channel, never the id."""
+
+
 def role_name(conv: Conversation, role: str) -> str:
     return named(ROLE_NAMES, role, conv.lang)
 
@@ -162,8 +167,9 @@ def role_name(conv: Conversation, role: str) -> str:
 def who(conv: Conversation, actor: str, role: str = "") -> str:
     """Who acted, in words: a customer or a worker by side and id (``客户 5``, ``师傅 7``), a
     system job as the system or the payment provider whose word it was (``微信支付``), a chat
-    account by channel and id with its role (``Telegram 12345 (财务)``; an admin without one
-    now: ``管理员``). ``actor`` is an order's ``Actor`` written out (``admin:telegram:12345``)
+    account by channel and id with its role (``Telegram 12345 (财务)``; a web chat's by its
+    channel alone, ``网页聊天 (老板)``: its id is a session key, no name; an admin without a
+    role now: ``管理员``). ``actor`` is an order's ``Actor`` written out (``admin:telegram:12345``)
     or the audit log's account (``telegram:12345``), ``role`` what the log or the admins'
     table holds."""
     kind, _, ident = actor.partition(":")
@@ -173,8 +179,13 @@ def who(conv: Conversation, actor: str, role: str = "") -> str:
         return Text(VALUE_TEXT["worker_id"].msgid, (("value", ident),)).get(conv.lang).rstrip()
     if kind == ActorKind.SYSTEM:
         return PROVIDER_TEXT.get(ident, ACTOR_TEXT[ActorKind.SYSTEM]).get(conv.lang)
-    account = account_name(ident if kind == ActorKind.ADMIN else actor).get(conv.lang)
+    account = ident if kind == ActorKind.ADMIN else actor
     held = role_name(conv, role) if role else ACTOR_TEXT[ActorKind.ADMIN].get(conv.lang)
+    channel, _, user_id = account.partition(":")
+    if channel in UNNAMED_ACCOUNTS:  # a session key, no name: the channel alone
+        account = named(CHANNEL_TEXT, channel, conv.lang)
+    elif user_id:
+        account = account_name(account).get(conv.lang)
     return f"{account} ({held})" if account else held
 
 

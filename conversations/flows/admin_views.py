@@ -7,7 +7,7 @@ from __future__ import annotations
 from conversations.flows import loyalty_views
 from conversations.flows.admin_after_sales_views import CATEGORY
 from conversations.flows.admin_commands import STATUS_GROUPS
-from conversations.flows.admin_screens import Screen, local, shows
+from conversations.flows.admin_screens import Screen, shows
 from conversations.flows.admin_trail_text import (
     action_name,
     detail,
@@ -15,7 +15,7 @@ from conversations.flows.admin_trail_text import (
     status_move,
     who,
 )
-from conversations.flows.base import Ctx, Outcome, tr
+from conversations.flows.base import Ctx, Outcome, moment, tr
 from conversations.replies import Say
 from conversations.results.admin_orders import (
     OrderInspected,
@@ -137,7 +137,7 @@ def order_list(ctx: Ctx, conv: Conversation, r: OrdersListed) -> Outcome:
         lines = [tr(conv, "⚠ 需处理 {flags} 单:", flags=len(flags))]
         explains = may(ctx.admin_role, "explain")
         lines += [
-            f"#{f.number} {_flag(conv, f.why)} ({local(ctx, f.since)})"
+            f"#{f.number} {_flag(conv, f.why)} ({moment(ctx, conv, f.since)})"
             + (f" → /explain #{f.number}" if explains and f.why in UNDISPATCHED else "")
             for f in flags[:LIST_LIMIT]
         ]
@@ -152,7 +152,7 @@ def order_list(ctx: Ctx, conv: Conversation, r: OrdersListed) -> Outcome:
         money = f" {format_yuan(o.total_cents)}" if r.money else ""
         who = f" {o.worker}" if o.worker else ""
         lines.append(
-            f"#{o.number} {local(ctx, o.start_at)} {_name(conv, o.item)} "
+            f"#{o.number} {moment(ctx, conv, o.start_at)} {_name(conv, o.item)} "
             f"{status(conv, o.status)}{who}{money}{_flags(conv, o.flags)}"
         )
     if r.total > len(r.orders):
@@ -167,7 +167,7 @@ def order_list(ctx: Ctx, conv: Conversation, r: OrdersListed) -> Outcome:
 
 def order_detail(ctx: Ctx, conv: Conversation, r: OrderInspected) -> Outcome:
     c, w = r.customer, r.worker
-    when, created = local(ctx, r.start_at), local(ctx, r.created_at)
+    when, created = moment(ctx, conv, r.start_at), moment(ctx, conv, r.created_at)
     lines = [
         f"#{r.number} {_name(conv, r.item)} · {status(conv, r.status)}",
         tr(
@@ -177,7 +177,9 @@ def order_detail(ctx: Ctx, conv: Conversation, r: OrderInspected) -> Outcome:
             created=created,
             channel=named(CHANNEL_TEXT, r.channel, conv.lang),
         ),
-        tr(conv, "客户 {id} {name} {phone}", id=c.id, name=c.name, phone=c.phone),
+        tr(conv, "客户 {id} {name} {phone}", id=c.id, name=c.name, phone=c.phone)
+        if c.name
+        else tr(conv, "客户 {id} {phone}", id=c.id, phone=c.phone),  # no name: no gap
     ]
     if address := r.address.get(conv.lang):
         lines.append(tr(conv, "地址 {address}", address=address))
@@ -192,9 +194,11 @@ def order_detail(ctx: Ctx, conv: Conversation, r: OrderInspected) -> Outcome:
             )
         )
     lines.append(
-        tr(conv, "师傅 {id} {name} {phone}", id=w.id, name=w.name, phone=w.phone)
-        if w
-        else tr(conv, "师傅:未指派")
+        tr(conv, "师傅:未指派")
+        if not w
+        else tr(conv, "师傅 {id} {name} {phone}", id=w.id, name=w.name, phone=w.phone)
+        if w.name
+        else tr(conv, "师傅 {id} {phone}", id=w.id, phone=w.phone)
     )
     if r.late_minutes:
         lines.append(tr(conv, "迟到 {late_minutes} 分钟", late_minutes=r.late_minutes))
@@ -245,12 +249,13 @@ def order_detail(ctx: Ctx, conv: Conversation, r: OrderInspected) -> Outcome:
         lines.append(tr(conv, "投诉:"))
         lines += [
             f"  {x.id}. {named(CATEGORY, x.category, conv.lang)}"
-            f" [{named(COMPLAINT_STATUS_TEXT, x.status, conv.lang)}] {local(ctx, x.filed_at)}"
+            f" [{named(COMPLAINT_STATUS_TEXT, x.status, conv.lang)}]"
+            f" {moment(ctx, conv, x.filed_at)}"
             for x in r.complaints
         ]
     lines.append(tr(conv, "进度:"))
     lines += [
-        f"  {local(ctx, e.at)} {status(conv, e.status)} — {who(conv, e.actor, e.role)}"
+        f"  {moment(ctx, conv, e.at)} {status(conv, e.status)} — {who(conv, e.actor, e.role)}"
         for e in r.timeline
     ]
     lines.append(tr(conv, "完整记录:/audit #{number}", number=r.number))
@@ -275,7 +280,7 @@ def audit(ctx: Ctx, conv: Conversation, r: TrailShown) -> Outcome:
             text, note = moved, f" · {note_text(conv, e.note)}" if e.note else ""
         else:
             text, note = action_name(conv, e.what), detail(ctx, conv, e)
-        lines.append(f"{local(ctx, e.at)} {text} — {who(conv, e.actor, e.role)}{note}")
+        lines.append(f"{moment(ctx, conv, e.at)} {text} — {who(conv, e.actor, e.role)}{note}")
     return Outcome([Say("\n".join(lines))])
 
 

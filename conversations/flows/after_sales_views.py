@@ -3,7 +3,7 @@ offer of a photo with a review."""
 
 from __future__ import annotations
 
-from conversations.flows.base import Ctx, tr
+from conversations.flows.base import Ctx, moment, tr
 from conversations.replies import Ask, Option, Reply, Say
 from conversations.results.after_sales import ComplaintFiled, OrderRated, ReworkBooked
 from conversations.state import Conversation
@@ -67,7 +67,7 @@ def rated(conv: Conversation, rating: OrderRated) -> list[Reply]:
 
 
 def rework_booked(ctx: Ctx, conv: Conversation, booked: ReworkBooked) -> list[Reply]:
-    when = f"{booked.start_at.astimezone(ctx.tz):%m-%d %H:%M}"
+    when = moment(ctx, conv, booked.start_at)
     return [
         Say(
             tr(

@@ -27,7 +27,7 @@ from domain.catalog import Catalog
 from domain.commands import Message
 from domain.limits import Limit
 from domain.rules import Rules
-from domain.text import Field
+from domain.text import Field, format_when
 from i18n import SOURCE, TABLES
 
 
@@ -97,6 +97,13 @@ def tr(conv: Conversation, msgid: str, /, **params: Field) -> str:
     conversation's language, with ``params`` filled into its ``{name}`` fields."""
     text = TABLES.get(conv.lang, SOURCE).get(msgid, msgid)  # gettext, inline
     return text.format_map(params) if params else text
+
+
+def moment(ctx: Ctx, conv: Conversation, at: datetime, *, clock: bool = True) -> str:
+    """``at`` in the business time zone as the reader's language writes a moment (``12-07
+    18:26``, ``7 Dec 18:26``: ``format_when``, the one form of every screen); ``clock=False``:
+    the day alone."""
+    return format_when(at.astimezone(ctx.tz), conv.lang, clock=clock)
 
 
 def aside(conv: Conversation, text: str) -> str:

@@ -318,7 +318,7 @@ def on_pay(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
         return Outcome(commands=[ConfirmSandboxPayment(due.reference, conv.customer_id)])
     if event.key == "later":
         finish(conv)
-        number, by = (due.number, views.pay_by(due, ctx.tz)) if due else (None, "")
+        number, by = (due.number, views.pay_by(due, ctx.tz, conv.lang)) if due else (None, "")
         return Outcome([views.kept_for_later(conv, number, by)], goto="menu")
     return Outcome(reask=True)
 

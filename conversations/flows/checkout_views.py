@@ -13,7 +13,7 @@ from conversations.results.booking import CouponChoice, OrderPaid, PaymentDue, Q
 from conversations.state import Conversation
 from domain.money import format_yuan
 from domain.risk import CONFIRM_CODE_TRIES
-from domain.text import N_
+from domain.text import N_, format_when
 
 
 def _points_options(conv: Conversation, q: QuoteReady) -> list[Option]:
@@ -209,13 +209,13 @@ def bad_promo(conv: Conversation) -> Say:
     return Say(tr(conv, "优惠码由字母和数字组成(3–20 位),例如 SPRING20,请重新输入。"))
 
 
-def pay_by(due: PaymentDue, tz: ZoneInfo) -> str:
+def pay_by(due: PaymentDue, tz: ZoneInfo, lang: str) -> str:
     """When an unpaid order is cancelled, as shown ("" for a balance)."""
-    return f"{due.pay_by.astimezone(tz):%m-%d %H:%M}" if due.pay_by is not None else ""
+    return format_when(due.pay_by.astimezone(tz), lang) if due.pay_by is not None else ""
 
 
 def order_placed(conv: Conversation, due: PaymentDue, tz: ZoneInfo) -> list[Reply]:
-    amount, by = format_yuan(due.due_now_cents), pay_by(due, tz)
+    amount, by = format_yuan(due.due_now_cents), pay_by(due, tz, conv.lang)
     return [
         Say(
             tr(

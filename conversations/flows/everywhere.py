@@ -29,6 +29,7 @@ from conversations.flows import (
     start,
     support,
     worker,
+    worker_signup,
     worker_surcharge,
 )
 from conversations.flows.base import Ctx, Flow, Outcome, pick_an_option, tr
@@ -49,10 +50,9 @@ LINK = {"link", "绑定", "绑定账户", "绑定账号"}
 ME_WORDS = frozenset(me.WORDS)
 """Whole messages that open a part of 我的 (``me.WORDS``)."""
 WHOLE_WORDS = ME_WORDS | sos.WORDS
-"""Whole messages that mean the same at every step: never taken for a part of a button's
-name (``routing``): "紧急" is an SOS, whatever "紧急联系人" button is on the screen."""
-KEEP = (start.NAME,)
-"""What "cancel", "menu" and ``/start`` leave in ``conv.data``: the sign-up's referral."""
+"""Whole messages meaning the same at every step, never part of a button's name: "紧急"."""
+KEEP = (start.NAME, worker_signup.NAME)  # a sign-up left goes on where it was (``enter``)
+"""What "cancel", "menu" and ``/start`` leave in ``conv.data``: referral, worker's answers."""
 FLOW_COMMANDS = {
     "book": "booking",
     "orders": "orders",
@@ -282,6 +282,11 @@ def _customer_action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound)
     if typed.name in FEEDBACK:
         after_sales.seed(conv, after_sales.FeedbackData(typed.name, typed.number))
         return Outcome(goto="feedback")
+    if typed.name == "invoice":  # "发票 #240117": that order's invoice ("/invoice": any)
+        _clear(conv)
+        conv.role = "customer"
+        invoice.seed(conv, invoice.InvoiceData(number=typed.number))
+        return Outcome(goto=invoice.NAME)
     extra = whole(typed.args) if typed.name in EXTRA else None
     my_orders.seed(
         conv, my_orders.OrdersData(action=typed.name, number=typed.number, surcharge=extra)
@@ -365,12 +370,6 @@ def _command(  # noqa: C901 - one branch per slash command
         return _me(conv, me.COMMANDS[name])
     if name == "customer":
         return _as_customer(ctx, conv, event)
-    if name == "invoice":
-        _clear(conv)
-        conv.role = "customer"
-        if conv.customer_id is None:
-            return sign_up(conv, event, keep_words=False)
-        return Outcome(goto=invoice.NAME)
     if name in opt_out.COMMANDS:
         return opt_out.answer(conv, opt_out.COMMANDS[name])
     if name in sos.COMMANDS:

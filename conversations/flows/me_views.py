@@ -15,6 +15,7 @@ from conversations.results.points import PointsHistory, PointsLine
 from conversations.state import Conversation
 from domain.member_levels import LEVEL_TEXT
 from domain.money import format_percent, format_yuan
+from domain.text import format_when
 
 
 class Section(StrEnum):
@@ -49,7 +50,7 @@ def points_screen(ctx: Ctx, conv: Conversation, h: PointsHistory) -> list[Reply]
                 conv,
                 "其中 {points} 积分将于 {day} 过期。",
                 points=h.expiring,
-                day=_day(ctx, h.expiring_at),
+                day=_day(ctx, conv, h.expiring_at),
             )
         )
     if h.lines:
@@ -63,7 +64,7 @@ def points_screen(ctx: Ctx, conv: Conversation, h: PointsHistory) -> list[Reply]
 def movement(ctx: Ctx, conv: Conversation, m: PointsLine) -> str:
     """One movement: its day (business time), what it was by name, its order, the signed
     points and the balance after it."""
-    what, day, signed = m.what.get(conv.lang), _day(ctx, m.at), f"{m.points:+d}"
+    what, day, signed = m.what.get(conv.lang), _day(ctx, conv, m.at), f"{m.points:+d}"
     if m.number is not None:
         return tr(
             conv,
@@ -169,10 +170,13 @@ def coupons(ctx: Ctx, conv: Conversation, r: MembershipShown, listed: int) -> st
 
 
 def coupon_line(ctx: Ctx, conv: Conversation, c: CouponHeld) -> str:
-    until = _day(ctx, c.valid_until)
+    until = _day(ctx, conv, c.valid_until)
     if c.valid_from > ctx.now:
         valid = tr(
-            conv, "{start} 起可用,有效期至 {until}", start=_day(ctx, c.valid_from), until=until
+            conv,
+            "{start} 起可用,有效期至 {until}",
+            start=_day(ctx, conv, c.valid_from),
+            until=until,
         )
     else:
         valid = tr(conv, "有效期至 {until}", until=until)
@@ -180,9 +184,11 @@ def coupon_line(ctx: Ctx, conv: Conversation, c: CouponHeld) -> str:
     return tr(conv, "· {name}:{what},{valid}", name=name, what=what, valid=valid)
 
 
-def _day(ctx: Ctx, at: datetime) -> str:
+def _day(ctx: Ctx, conv: Conversation, at: datetime) -> str:
     local, today = at.astimezone(ctx.tz), ctx.now.astimezone(ctx.tz)
-    return f"{local:%m-%d}" if local.year == today.year else f"{local:%Y-%m-%d}"
+    if local.year == today.year:
+        return format_when(local, conv.lang, clock=False)
+    return f"{local:%Y-%m-%d}"
 
 
 def birthday(conv: Conversation, r: MembershipShown) -> str:

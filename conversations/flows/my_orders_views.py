@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conversations.flows.base import Ctx, tr
+from conversations.flows.base import Ctx, moment, tr
 from conversations.flows.booking_draft import Draft
 from conversations.replies import Ask, Option, Reply, Say
 from conversations.results.orders import (
@@ -62,7 +62,7 @@ def order_list(
     options = tuple(
         Option(
             f"o:{x.number}",
-            f"#{x.number} {_t(conv, x.item)} {x.start_at.astimezone(ctx.tz):%m-%d %H:%M} "
+            f"#{x.number} {_t(conv, x.item)} {moment(ctx, conv, x.start_at)} "
             f"{_t(conv, STATUS_TEXT[x.status])}",
         )
         for x in orders
@@ -76,7 +76,7 @@ def order_list(
 
 
 def detail(ctx: Ctx, conv: Conversation, d: OrderShown) -> list[Reply]:
-    o, when = d.order, f"{d.order.start_at.astimezone(ctx.tz):%m-%d %H:%M}"
+    o, when = d.order, moment(ctx, conv, d.order.start_at)
     status = STATUS_TEXT[o.status]
     lines = [
         f"#{o.number} {_t(conv, o.item)}",
@@ -129,7 +129,7 @@ def detail(ctx: Ctx, conv: Conversation, d: OrderShown) -> list[Reply]:
     ]
     lines.append(tr(conv, "进度:"))
     lines += [
-        f"  {e.at.astimezone(ctx.tz):%m-%d %H:%M} {_t(conv, e.what)}"
+        f"  {moment(ctx, conv, e.at)} {_t(conv, e.what)}"
         + (f" {note_phrase(e.note).get(conv.lang)}" if e.note else "")
         for e in d.timeline
     ]
@@ -225,7 +225,7 @@ def reschedule_when(conv: Conversation, number: int) -> list[Reply]:
 
 
 def reschedule_question(ctx: Ctx, conv: Conversation, q: RescheduleQuoted) -> list[Reply]:
-    when = f"{q.start_at.astimezone(ctx.tz):%m-%d %H:%M}"
+    when = moment(ctx, conv, q.start_at)
     text = tr(
         conv,
         "将订单 #{number} 改约到 {when}:{reason}。确认改约吗?",
@@ -242,7 +242,7 @@ def reschedule_question(ctx: Ctx, conv: Conversation, q: RescheduleQuoted) -> li
 
 
 def reschedule_fee_due(ctx: Ctx, conv: Conversation, r: RescheduleFeeDue) -> list[Reply]:
-    when = f"{r.start_at.astimezone(ctx.tz):%m-%d %H:%M}"
+    when = moment(ctx, conv, r.start_at)
     text = tr(
         conv,
         "请支付改约费 {fee},支付成功后订单 #{number} 改约到 {when};不支付则时间不变。",
@@ -269,7 +269,7 @@ def surcharge_declined(conv: Conversation, number: int) -> list[Reply]:
 
 
 def rescheduled(ctx: Ctx, conv: Conversation, r: OrderRescheduled) -> list[Reply]:
-    when = f"{r.start_at.astimezone(ctx.tz):%m-%d %H:%M}"
+    when = moment(ctx, conv, r.start_at)
     text = (
         tr(
             conv,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from conversations.events import ChoiceMade, Failed, TextReceived
-from conversations.flows.base import Ctx, Outcome, Transitions, tr
+from conversations.flows.base import Ctx, Outcome, Transitions, moment, tr
 from conversations.flows.dates import parse_when
 from conversations.flows.flow_state import keep, keeping, load, restart
 from conversations.replies import Ask, Option, Reply, Say
@@ -174,7 +174,7 @@ def _list(ctx: Ctx, conv: Conversation, subs: tuple[SubscriptionRow, ...]) -> li
     lines = [tr(conv, "您的定期预约:")]
     for s in subs:
         every = _every(conv, s.item, s.weekday, format_at_time(s.at_time))
-        upcoming = f"{s.next_at.astimezone(ctx.tz):%m-%d %H:%M}"
+        upcoming = moment(ctx, conv, s.next_at)
         lines.append(tr(conv, "· {every}(下次 {upcoming})", every=every, upcoming=upcoming))
     options = tuple(
         Option(
@@ -192,7 +192,7 @@ def _list(ctx: Ctx, conv: Conversation, subs: tuple[SubscriptionRow, ...]) -> li
 
 
 def _confirm(ctx: Ctx, conv: Conversation, plan: SubscriptionPlan) -> list[Reply]:
-    every, first = _plan_every(conv, plan), f"{plan.first_at.astimezone(ctx.tz):%m-%d %H:%M}"
+    every, first = _plan_every(conv, plan), moment(ctx, conv, plan.first_at)
     text = tr(
         conv,
         "将订单 #{number} 设为{every}。\n"
@@ -239,8 +239,8 @@ def on_draft(
 @_keeping
 def on_subscribed(ctx: Ctx, conv: Conversation, result: Subscribed, r: RecurringData) -> Outcome:
     plan = result.plan
-    every, first = _plan_every(conv, plan), f"{plan.first_at.astimezone(ctx.tz):%m-%d %H:%M}"
-    made = f"{plan.made_at.astimezone(ctx.tz):%m-%d}" if plan.made_at is not None else ""
+    every, first = _plan_every(conv, plan), moment(ctx, conv, plan.first_at)
+    made = moment(ctx, conv, plan.made_at, clock=False) if plan.made_at is not None else ""
     return Outcome(
         [
             Say(

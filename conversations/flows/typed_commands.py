@@ -57,6 +57,8 @@ CUSTOMER = {
     "renew_placement": ("renew_placement", "续约", "续签", "renew contract"),
     "interview": ("interview", "面试", "约面试"),
     "end_contract": ("end_contract", "终止合同", "解约", "end contract"),
+    # with an order number only (``WITH_NUMBER_ONLY``): alone, the invoice flow's own words
+    "invoice": ("invoice", "发票", "开发票", "开票", "电子发票", "申请发票"),
 }
 ADMIN = {
     "workers": ("workers", "师傅列表"),
@@ -156,10 +158,12 @@ WITH_NUMBER_ONLY = frozenset(
         "rate the service",
         "rate the customer",
         "book the rework",
+        *CUSTOMER["invoice"],
     }
 )
-"""English words that are a command only with an order number (``on my way #240117``, as the
-job's button reads): alone they are what a worker writes to a customer in the relay chat."""
+"""Words that are a command only with an order number (``on my way #240117``, as the job's
+button reads): alone they are what a worker writes to a customer in the relay chat — or, for
+"invoice" (发票), a whole message the invoice flow is opened by (``everywhere``)."""
 BARE_ADMIN = {
     "workers",
     "stats",

@@ -98,9 +98,32 @@ def needed_certificates(catalog: Catalog, skills: Collection[str]) -> tuple[str,
     return tuple(sorted(found - {"health", "id_card"}))
 
 
+def resume_at(r: SignupData) -> Step:
+    """The first question ``r`` holds no answer to: where a sign-up left for the menu goes
+    on (every step before it passes ``_load``'s checks, so it never restarts in a loop)."""
+    documents = dict(r.documents)
+    unanswered = (
+        (Step.NAME, not r.name),
+        (Step.PHONE, not r.phone),
+        (Step.SKILLS, not r.skills),
+        (Step.AREA, r.center is None and not r.districts),
+        (Step.RADIUS, r.center is not None and not r.radius_km),
+        (Step.ID_PHOTO, "id_card" not in documents),
+        (Step.HEALTH_PHOTO, "health" not in documents),
+        (Step.HEALTH_EXPIRY, r.health_expiry is None),
+        (Step.CERTS, bool(r.cert_queue)),
+    )
+    return next((step for step, open_ in unanswered if open_), Step.CONFIRM)
+
+
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
-    _keep(conv, SignupData())
     conv.data.pop("r", None)  # the untyped data of states saved before SignupData
+    kept = SignupData.from_json(conv.data[NAME]) if NAME in conv.data else None
+    if kept is not None and kept != SignupData():  # left for the menu: keep what was typed
+        return Outcome(
+            [Say(tr(conv, "欢迎回来,接着上次的注册继续。"))], step=resume_at(kept), reask=True
+        )
+    _keep(conv, SignupData())
     return Outcome(
         [Say(tr(conv, "欢迎加入到家!注册需要约 3 分钟,请准备好身份证和健康证照片。"))],
         reask=True,

@@ -303,10 +303,19 @@ def on_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     return Outcome(reask=True)
 
 
+def on_what_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
+    """Words (an amount, "30") where a choice is asked: say how an amount is given."""
+    other = tr(conv, "其他:填写金额和原因")
+    return Outcome(
+        [Say(tr(conv, "请点选要加的项目;要填写金额,请先选「{other}」。", other=other))],
+        reask=True,
+    )
+
+
 TRANSITIONS: Transitions = {
     (Step.WHAT, JobsShown): on_jobs,
     (Step.WHAT, ChoiceMade): on_what,
-    (Step.WHAT, TextReceived): on_text,
+    (Step.WHAT, TextReceived): on_what_text,
     (Step.WHAT, PhotoReceived): on_photo,
     (Step.WHAT, DocumentStored): on_photo_saved,
     (Step.QUANTITY, TextReceived): on_quantity_text,

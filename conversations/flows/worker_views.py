@@ -3,9 +3,7 @@ answers to each step of a job, in both languages."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from conversations.flows.base import Ctx, tr
+from conversations.flows.base import Ctx, moment, tr
 from conversations.replies import Ask, AskLocation, Option, Reply, Say
 from conversations.results.workers import (
     EarningsShown,
@@ -24,10 +22,6 @@ from domain.money import format_yuan
 from domain.people import WORKER_STATUS_TEXT, WorkerStatus
 from domain.text import Phrase, named
 from domain.withdrawals import WithdrawalStatus
-
-
-def _when(ctx: Ctx, at: datetime) -> str:
-    return f"{at.astimezone(ctx.tz):%m-%d %H:%M}"
 
 
 def _name(conv: Conversation, text: Phrase) -> str:
@@ -79,7 +73,11 @@ def jobs_screen(ctx: Ctx, conv: Conversation, jobs: JobsShown) -> list[Reply]:
 
 
 def _offer_line(ctx: Ctx, conv: Conversation, o: OfferView) -> str:
-    item, when, earn = _name(conv, o.item), _when(ctx, o.start_at), format_yuan(o.earn_cents)
+    item, when, earn = (
+        _name(conv, o.item),
+        moment(ctx, conv, o.start_at),
+        format_yuan(o.earn_cents),
+    )
     return tr(
         conv,
         "待接:#{number} {item} {when} {where} 收入 {earn}",
@@ -94,7 +92,7 @@ def _offer_line(ctx: Ctx, conv: Conversation, o: OfferView) -> str:
 def _live_line(ctx: Ctx, conv: Conversation, j: LiveJobView) -> str:
     status = _name(conv, STATUS_TEXT[j.status])
     return (
-        f"#{j.number} {_name(conv, j.item)} {_when(ctx, j.start_at)} {status}\n  "
+        f"#{j.number} {_name(conv, j.item)} {moment(ctx, conv, j.start_at)} {status}\n  "
         f"{j.address} {j.phone}" + (f"\n  {j.notes}" if j.notes else "")
     )
 
@@ -127,7 +125,7 @@ def stage_steps(conv: Conversation, job: LiveJobView) -> list[Option]:
 
 
 def accepted_text(ctx: Ctx, conv: Conversation, job: JobAccepted) -> str:
-    head = f"#{job.number} {_name(conv, job.item)} {_when(ctx, job.start_at)}"
+    head = f"#{job.number} {_name(conv, job.item)} {moment(ctx, conv, job.start_at)}"
     text = tr(
         conv,
         "接单成功!{head}\n地址:{address}\n电话:{phone}(已隐藏)\n"

@@ -114,6 +114,7 @@ class CouponIssued(Result):
     customer_id: int
     name: str
     """How the customer is called: their name, else their phone masked, else ""."""
-    code: str
+    coupon_id: int
+    """The coupon's number (its internal code is no admin's to see: no command takes it)."""
     amount_cents: int
     valid_until: datetime

@@ -256,7 +256,7 @@ class BusinessDesk:
             CouponIssued(
                 customer.id,
                 customer.name.strip() or (mask_phone(customer.phone) if customer.phone else ""),
-                coupon.code,
+                coupon.id or 0,
                 cmd.amount_cents,
                 coupon.valid_until,
             )

@@ -39,7 +39,7 @@ from domain.people import Address, Worker, WorkerStatus
 from domain.ports import Reads, UnitOfWork
 from domain.rules import DispatchMode, Rules
 from domain.settlement import service_value, worker_share
-from domain.text import N_, Bilingual
+from domain.text import N_, Bilingual, When
 
 
 class Taken(DomainError):
@@ -47,8 +47,8 @@ class Taken(DomainError):
         super().__init__(N_("订单 #{number} 已被其他师傅接走,下次早点哦", number=number))
 
 
-def when_text(order: Order, tz: ZoneInfo) -> str:
-    return f"{order.start_at.astimezone(tz):%m-%d %H:%M}"
+def when_text(order: Order, tz: ZoneInfo) -> When:
+    return When(order.start_at.astimezone(tz))
 
 
 async def job_for(

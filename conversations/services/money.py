@@ -37,6 +37,7 @@ from conversations.services.policy_requests import request_policy
 from domain import commands as c
 from domain.admin import check
 from domain.audit import AuditEntry
+from domain.business_days import day_bounds
 from domain.errors import DomainError
 from domain.orders import Order
 from domain.payments import Payment, PaymentKind
@@ -331,7 +332,7 @@ class MoneyDesk:
             raise DomainError(N_("日期格式:YYYY-MM-DD")) from None
         if end < start:
             raise DomainError(N_("结束日期早于开始日期"))
-        if start.year < 2 or end.year > 9998:  # no instant bounds such days in every zone
+        if day_bounds(self.s.tz, start, end) is None:  # days no instant bounds (9999-12-31)
             raise DomainError(N_("日期超出范围"))
         return [LedgerLinked(start, end, self.s.ledger_url(start, end))]
 

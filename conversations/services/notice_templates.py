@@ -12,17 +12,18 @@ Telegram's).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 
 from conversations.replies import Ask, Link, Option, Reply, Say
-from conversations.services.notices import Notice, t
+from conversations.services.notices import Notice, for_reader, t
 from domain.money import format_percent, format_yuan
 from domain.people import CHANNEL_TEXT
-from domain.text import named
+from domain.text import format_when, named
 
 LANGUAGES = {"zh": "zh-CN", "en": "en"}
 
@@ -41,10 +42,14 @@ class NoticeTemplates:
             auto_reload=False,
         )
         self.env.filters.update(
-            yuan=format_yuan, percent=format_percent, local=self._local, channel=_channel
+            yuan=format_yuan,
+            percent=format_percent,
+            local=self._local,
+            when=when_filter(tz),
+            channel=_channel,
         )
 
-    def _local(self, at: datetime, fmt: str = "%m-%d %H:%M") -> str:
+    def _local(self, at: datetime, fmt: str) -> str:  # a fixed form; a moment: `when`
         return at.astimezone(self.tz).strftime(fmt)
 
     def paths(self, event: str, channel: str, lang: str) -> list[str]:
@@ -54,7 +59,7 @@ class NoticeTemplates:
         return [f"{overrides}/{language}/{event}.j2", f"{language}/{event}.j2"]
 
     def render(self, notice: Notice, channel: str, lang: str) -> list[Reply]:
-        data = {**notice.data, "lang": lang}
+        data = for_reader(notice.data, lang)
         template = self.env.select_template(self.paths(notice.event, channel, lang))
         module = template.make_module(data)
         text = str(module).strip()
@@ -63,6 +68,18 @@ class NoticeTemplates:
         photos = photo_links([str(url) for url in getattr(module, "photos", ())], lang)
         links = [Link("", str(url), str(label)) for url, label in getattr(module, "links", ())]
         return [head, *photos, *links]
+
+
+def when_filter(tz: ZoneInfo) -> Callable[..., str]:
+    """The templates' ``when`` filter: ``{{ at | when }}`` is ``at`` in ``tz`` as the
+    reader's language (the template's ``lang``) writes a moment (``format_when``: ``12-07
+    18:26``, ``7 Dec 18:26``); ``when(false)``, the day alone."""
+
+    @pass_context
+    def when(context: Context, at: datetime, clock: bool = True) -> str:
+        return format_when(at.astimezone(tz), context.get("lang", "zh"), clock=clock)
+
+    return when
 
 
 def _channel(name: str, lang: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 from domain.people import Address
 from domain.privacy import masked_address
-from domain.text import Field
+from domain.text import Field, When
 from i18n import SOURCE, TABLES
 
 EVENTS: dict[str, frozenset[str]] = {
@@ -208,6 +208,13 @@ def masked_where(address: Address | None) -> dict[str, str] | str:
         return "—"
     where = masked_address(address.text, address.district)
     return {"zh": where.zh, "en": where.en}
+
+
+def for_reader(data: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """A notice's data as one reader's template sees it: a moment (``When``) written in
+    their language, ``lang`` itself under ``lang``."""
+    shown = {k: v.get(lang) if isinstance(v, When) else v for k, v in data.items()}
+    return {**shown, "lang": lang}
 
 
 def t(lang: str, msgid: str, /, **params: Field) -> str:

@@ -40,7 +40,7 @@ from domain.recurring import (
     next_visit,
     slot_problem,
 )
-from domain.text import N_
+from domain.text import N_, When
 
 log = logging.getLogger(__name__)
 ROUNDS = 10
@@ -199,8 +199,8 @@ class RecurringDesk:
             return 0, SkipReason.PAYMENT
         return priced.quote.total_cents, None
 
-    def _local(self, at: datetime) -> str:
-        return f"{at.astimezone(self.s.tz):%m-%d %H:%M}"
+    def _local(self, at: datetime) -> When:
+        return When(at.astimezone(self.s.tz))
 
     def _made_notice(self, sub: Subscription, order: Order, due_now: int) -> Notice:
         return to_customer(

@@ -23,6 +23,7 @@ from domain.orders import Order
 from domain.ports import UnitOfWork
 from domain.privacy import loggable_traceback
 from domain.reminders import Reminder, due_reminder, lookahead
+from domain.text import When
 
 log = logging.getLogger(__name__)
 PAGE = 200
@@ -93,7 +94,7 @@ class ReminderDesk:
         if kind == Reminder.CONFIRM:
             balance = order.total_cents - order.paid_cents
             auto = (
-                f"{order.auto_confirm_at.astimezone(self.s.tz):%m-%d %H:%M}"
+                When(order.auto_confirm_at.astimezone(self.s.tz))
                 if order.auto_confirm_at is not None and balance <= 0
                 else ""
             )
@@ -112,7 +113,7 @@ class ReminderDesk:
         common = {
             "number": order.number,
             "item": self._item(order.item_id),
-            "when": f"{local:%m-%d %H:%M}",
+            "when": When(local),
         }
         name = worker.name if worker else ""
         notices: list[Notice] = []

@@ -36,7 +36,7 @@ from domain.ports import UnitOfWork
 from domain.pricing import is_night
 from domain.reschedule import RescheduleTerms, reschedule_terms
 from domain.rules import Rules
-from domain.text import N_
+from domain.text import N_, When
 
 log = logging.getLogger(__name__)
 NOTE = "reschedule:"
@@ -77,12 +77,11 @@ async def move(
     ``conversations.services.overlaps``)."""
     now = s.clock()
     old = order.start_at
-    when = new_start.astimezone(s.tz).strftime("%m-%d %H:%M")
-    was = old.astimezone(s.tz).strftime("%m-%d %H:%M")
+    when, was = When(new_start.astimezone(s.tz)), When(old.astimezone(s.tz))
     worker_id = order.worker_id if order.status == OrderStatus.ACCEPTED else None
     order.start_at = new_start
     await placements.move(uow, s.catalog, s.rules, order)  # a placement's contract follows
-    order.note_event(Action.RESCHEDULE, actor, now, f"{was} → {when}")
+    order.note_event(Action.RESCHEDULE, actor, now, f"{was} → {when}")  # stored: as before
     assert order.id is not None
     notices = (
         [to_customer(order.customer_id, "rescheduled", number=order.number, when=when, fee=fee)]

@@ -28,6 +28,7 @@ from domain import commands as c
 from domain.errors import DomainError
 from domain.orders import Order
 from domain.payments import PaymentKind, PaymentStatus
+from domain.text import When
 
 log = logging.getLogger(__name__)
 PAGE = 100
@@ -111,7 +112,7 @@ class UnpaidDesk:
             "order_expired",
             number=order.number,
             item=name,
-            when=f"{order.start_at.astimezone(self.s.tz):%m-%d %H:%M}",
+            when=When(order.start_at.astimezone(self.s.tz)),
             coupon=bool(order.coupon_code),
             points=order.points_used,
             recurring=order.subscription_id is not None,

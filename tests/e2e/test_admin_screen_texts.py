@@ -291,6 +291,10 @@ async def test_a_coupon_for_a_customer_without_a_name_says_who_it_went_to(tg, fa
     assert "  " not in support.text()
     await support.say(f"/coupon issue {phoned.id} 20")
     assert support.text().startswith(f"已给客户 {phoned.id} 138****5678 发 ¥20.00 优惠券")
+    async with app[DATABASE].uow() as uow:
+        [coupon] = await uow.coupons.for_customer(phoned.id)
+    assert f"券号 {coupon.id}" in support.text(), support.text()
+    assert coupon.code not in support.text()  # no command takes it: not the admin's to see
 
 
 async def test_the_english_screens_name_things_in_english(

@@ -107,7 +107,7 @@ async def test_me_on_telegram_names_the_level_coupons_and_gives_the_deep_link(ch
     assert "中文" in [b["text"] for b in user.options()]
 
     await user.say("/coupons")
-    assert "Welcome coupon: ¥20.00 off orders over ¥100.00, valid until 12-23" in user.text()
+    assert "Welcome coupon: ¥20.00 off orders over ¥100.00, valid until 23 Dec" in user.text()
     await user.say("/points")
     assert "Points: 0 (100 points = ¥1.00" in user.text()
     await user.say("/invite")

@@ -71,3 +71,34 @@ async def test_the_english_summary_joins_skills_with_an_english_comma(tg, fake_t
     assert "Skills: Daily cleaning, " in user.text() and "、" not in user.text()
     # English district names understood, and shown in English
     assert "Area: Xuhui District, Jing'an District" in user.text()
+
+
+@pytest.mark.parametrize(
+    ("lang", "menu", "name_asked", "skills_asked", "skill", "done", "summary"),
+    [
+        ("zh", "菜单", "真实姓名", "您会哪些服务", "日常保洁", "选好了", "王师傅"),
+        ("en", "menu", "full name", "Which services", "Daily cleaning", "Done", "Li Na"),
+    ],
+)
+async def test_a_sign_up_left_for_the_menu_goes_on_where_it_stopped_keeping_what_was_typed(
+    tg, fake_telegram, lang, menu, name_asked, skills_asked, skill, done, summary
+):
+    _, client = tg
+    user = TelegramUser(client, fake_telegram, APPLICANT if lang == "zh" else ENGLISH, lang=lang)
+    await user.say("/register")
+    await user.say(summary)
+    await user.say("13900004403")
+    assert skills_asked in user.text()
+    await user.say(menu)
+    await user.say("/register")
+    shown = user.text()
+    assert skills_asked in shown and name_asked not in shown, shown  # name and phone kept
+    await user.choose(skill)
+    await user.choose(done)
+    await user.say(menu)  # again, with the skills given: on at the area question
+    await user.say("/register")
+    await user.say("徐汇区" if lang == "zh" else "Xuhui District")
+    await photo(user, fake_telegram, f"id-{lang}")
+    await photo(user, fake_telegram, f"hc-{lang}")
+    await user.say("2027-06-30")
+    assert summary in user.text() and "13900004403" in user.text(), user.text()

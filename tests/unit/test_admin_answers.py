@@ -118,7 +118,7 @@ from tests.unit.test_admin_screens import EVENING, NOON, show, text
                 (rm.WithdrawalLine(3, 7, 12_345, WithdrawalStatus.REQUESTED, EVENING),)
             ),
             "en",
-            "3. worker 7 ¥123.45 [waiting for review] 11-23 01:05",
+            "3. worker 7 ¥123.45 [waiting for review] 23 Nov 01:05",
         ),
         (rm.WithdrawalsListed(()), "zh", "没有待处理的提现。"),
         (rm.WithdrawalDecided(3, WithdrawalStatus.PAID), "zh", "提现 #3 → 已支付,已通知师傅。"),
@@ -132,9 +132,9 @@ from tests.unit.test_admin_screens import EVENING, NOON, show, text
             '* price changed · to change one, reply "/price number price", e.g. /price 1 45',
         ),
         (
-            rm.CouponIssued(5, "张三", "AXYZ", 3000, EVENING),
-            "en",
-            "Gave customer 5 张三 a ¥30.00 coupon AXYZ, valid until 2026-11-23; they were told.",
+            rm.CouponIssued(5, "张三", 41, 3000, EVENING),
+            "zh",
+            "已给客户 5 张三 发 ¥30.00 优惠券(券号 41),有效至 2026-11-23,已通知客户。",
         ),
         (ra.ComplaintsListed(()), "zh", "没有待处理的投诉。"),
         (
@@ -165,7 +165,7 @@ from tests.unit.test_admin_screens import EVENING, NOON, show, text
         (
             ra.SpotChecksListed((ra.SpotCheckLine(2, 240117, 7, EVENING),)),
             "en",
-            "Spot checks to do:\n2. #240117 (11-23)\nWhen done: /checked ID result",
+            "Spot checks to do:\n2. #240117 (23 Nov)\nWhen done: /checked ID result",
         ),
         (ra.SpotCheckClosed(2), "zh", "抽检 2 已记录。"),
     ],
@@ -225,7 +225,7 @@ def test_a_worker_comes_with_their_documents_and_a_complaint_with_its_photos():
     assert text(resolved) == (
         "投诉 3:订单 #240117\n类型:迟到\n状态:已处理 · 11-23 11:30 · 部分退款\n退款 ¥15.00"
     )
-    assert "Waiting" not in text(resolved, "en") and "11-23 11:30" in text(resolved, "en")
+    assert "Waiting" not in text(resolved, "en") and "23 Nov 11:30" in text(resolved, "en")
     assert "partial refund" in text(resolved, "en")
     # resolved before the time was kept: how, still no wait
     older = replace(resolved, resolved_at=None)

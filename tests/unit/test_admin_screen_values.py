@@ -38,7 +38,7 @@ BY = "telegram:1"
                 (rm.WithdrawalLine(3, 7, 12_345, WithdrawalStatus.APPROVED, EVENING, "王"),)
             ),
             "en",
-            "3. worker 7 王 ¥123.45 [approved] 11-23 01:05",
+            "3. worker 7 王 ¥123.45 [approved] 23 Nov 01:05",
         ),
         (
             rm.WithdrawalDecided(3, WithdrawalStatus.REJECTED),
@@ -105,6 +105,9 @@ def test_every_withdrawal_status_has_a_name():
         ("admin:telegram:12345", "", "Telegram 12345 (管理员)", "Telegram 12345 (admin)"),
         ("telegram:12345", "finance", "Telegram 12345 (财务)", "Telegram 12345 (finance)"),
         ("wechat:o-abc123", "customer", "微信 o-abc123 (客户)", "WeChat o-abc123 (customer)"),
+        # the demo's web admin: its id is a session key, shown by channel and role alone
+        ("admin:web:e02c413f1bfca8fa-admin", "owner", "网页聊天 (老板)", "web chat (owner)"),
+        ("web:e02c413f1bfca8fa-admin", "owner", "网页聊天 (老板)", "web chat (owner)"),
     ],
 )
 def test_who_acted_reads_by_side_provider_or_account_and_role(actor, role, zh, en):

@@ -89,8 +89,8 @@ def test_order_lists_show_times_in_the_business_time_zone_and_amounts_only_to_wh
         listed(statuses=("paid",), today_by_default=False, total=2, money=False), "en"
     ) == (
         "Orders (paid): 2\n"
-        "#240117 11-23 01:05 Regular cleaning accepted 王师傅 ⚠worker late\n"
-        "#240119 11-23 11:30 gone_item paid\n"
+        "#240117 23 Nov 01:05 Regular cleaning accepted 王师傅 ⚠worker late\n"
+        "#240119 23 Nov 11:30 gone_item paid\n"
         "⚠ 2 orders need attention: /orders stuck"
     )
     dated = listed(day=date(2026, 11, 20), today_by_default=False, total=2, flags=())
@@ -199,10 +199,23 @@ def test_one_order_in_full_and_without_money_or_worker():
         }
     )
     assert text(bare, "en") == (
-        "#240117 Regular cleaning · accepted\nVisit 11-23 01:05 · booked 11-23 11:30 · Telegram\n"
+        "#240117 Regular cleaning · accepted\n"
+        "Visit 23 Nov 01:05 · booked 23 Nov 11:30 · Telegram\n"
         "Customer 5 张三 138****0000\nWorker: none yet\nPhotos 0\nTimeline:\n"
-        "  11-23 01:05 paid — customer 5\nFull trail: /audit #240117"
+        "  23 Nov 01:05 paid — customer 5\nFull trail: /audit #240117"
     )
+
+
+def test_a_nameless_customer_or_worker_is_shown_without_a_gap():
+    nameless = ro.OrderInspected(
+        **{
+            **{f: getattr(INSPECTED, f) for f in INSPECTED.__dataclass_fields__},
+            "customer": ro.Contact(1, "", "13812345601"),
+            "worker": ro.Contact(7, "", "139****1111"),
+        }
+    )
+    lines = text(nameless).splitlines()
+    assert "客户 1 13812345601" in lines and "师傅 7 139****1111" in lines, lines
 
 
 def test_the_trail_shows_moves_actions_and_changed_values_but_no_machine_keys():
@@ -238,9 +251,9 @@ def test_the_trail_shows_moves_actions_and_changed_values_but_no_machine_keys():
         ),
     )
     assert text(trail, "en") == (
-        "#240117 full trail:\n11-23 01:05 awaiting payment→paid — customer 5\n"
-        "11-23 01:05 complaint — customer 5 · 迟到了\n"
-        "11-23 11:30 reassigned — Telegram 1 (ops) · worker 7→8\n"
-        "11-23 11:30 refund requested — Telegram 1 (finance) · amount ¥5.00\n"
-        "11-23 11:30 cancelled by admin — Telegram 1 (ops) · status accepted→cancelled, fee ¥1.00"
+        "#240117 full trail:\n23 Nov 01:05 awaiting payment→paid — customer 5\n"
+        "23 Nov 01:05 complaint — customer 5 · 迟到了\n"
+        "23 Nov 11:30 reassigned — Telegram 1 (ops) · worker 7→8\n"
+        "23 Nov 11:30 refund requested — Telegram 1 (finance) · amount ¥5.00\n"
+        "23 Nov 11:30 cancelled by admin — Telegram 1 (ops) · status accepted→cancelled, fee ¥1.00"
     )

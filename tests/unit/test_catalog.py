@@ -82,6 +82,16 @@ def test_a_duplicate_item_id_is_named(demo_data):
     assert "duplicate" in err.message
 
 
+def test_a_duplicate_option_id_is_named_with_its_item(demo_data):
+    item = next(
+        i for c in demo_data["categories"] for i in c["items"] if len(i.get("options", ())) > 1
+    )
+    item["options"][1]["id"] = item["options"][0]["id"]
+    err = refused(demo_data)
+    assert err.path.endswith(".options")
+    assert repr(item["options"][0]["id"]) in err.message and repr(item["id"]) in err.message
+
+
 def test_a_certificate_type_must_be_known_and_listed_once(demo_data):
     demo_data["categories"][0]["items"][0]["certificates"] = ["health", "wizardry"]
     err = refused(demo_data)

@@ -169,6 +169,23 @@ def test_the_words_start_the_flow_from_anywhere(typed):
     assert out is not None and out.goto == "invoice"
 
 
+@pytest.mark.parametrize(
+    "typed", ["invoice #240117", "发票 #240117", "开发票240117", "/invoice #240117"]
+)
+def test_the_words_with_an_order_number_start_the_flow_on_that_order(typed):
+    """Like the other "word #N" commands: from the main menu, the number kept for the flow."""
+    c = Conversation(flow="menu", step="menu", customer_id=5)
+    out = everywhere.route(CUSTOMER_FLOWS, CTX, c, TextReceived(**BASE, text=typed))
+    assert out is not None and out.goto == "invoice"
+    assert "240117" in str(c.data.get(invoice.NAME)), c.data  # the order the flow starts on
+
+
+@pytest.mark.parametrize("typed", ["invoice please", "发票怎么开"])
+def test_words_after_the_word_without_a_number_are_free_text(typed):
+    c = Conversation(flow="menu", step="menu", customer_id=5)
+    assert everywhere.route(CUSTOMER_FLOWS, CTX, c, TextReceived(**BASE, text=typed)) is None
+
+
 def test_the_command_starts_the_flow_and_a_stranger_signs_up_first():
     c = Conversation(flow="menu", step="menu", customer_id=5)
     event = CommandReceived(**BASE, command="invoice")

@@ -159,7 +159,7 @@ def test_the_screen_in_english_has_no_chinese_but_the_other_languages_name():
     assert not CJK.search(screen), screen
     assert "Member level: Silver member (5% off every order)" in screen
     assert "¥2,700.00 more makes you a Gold member" in screen
-    assert "Welcome coupon: ¥20.00 off orders over ¥100.00, valid until 12-22" in screen
+    assert "Welcome coupon: ¥20.00 off orders over ¥100.00, valid until 22 Dec" in screen
     assert labels(out.replies)[-2:] == ["中文", "Main menu"]
 
 
@@ -385,7 +385,7 @@ def test_the_points_part_lists_a_bounded_number_of_movements_by_name_newest_firs
         assert "其中 30 积分将于 2027-09-19 过期" in say.text
     else:
         assert not CJK.search(say.text), say.text
-        assert lines[0] == "· 11-23 Earned by an order (order #10000000) +12345, balance 120"
+        assert lines[0] == "· 23 Nov Earned by an order (order #10000000) +12345, balance 120"
 
 
 def test_the_birthday_is_asked_read_and_sent_as_a_month_and_a_day():

@@ -83,7 +83,7 @@ def test_the_list_shows_each_order_in_local_time_with_its_status_in_the_persons_
     [ask] = out.replies
     assert isinstance(ask, Ask) and out.step == my_orders.Step.LIST
     assert ask.options[0].key == "o:240117"
-    assert ask.options[0].label == "#240117 Daily cleaning 11-24 15:00 confirmed"
+    assert ask.options[0].label == "#240117 Daily cleaning 24 Nov 15:00 confirmed"
     assert "Your recent orders" in ask.text
     empty = my_orders.on_orders(CTX, conv(), OrdersListed(()))
     assert [o.key for o in empty.replies[0].options] == ["book", "menu"]

@@ -70,7 +70,7 @@ def test_the_draft_is_shown_and_confirmed_with_its_day_and_time():
     out = recurring.on_draft(CTX, c, SubscriptionDrafted(PLAN))
     text = out.replies[0].text
     assert "Repeat order #240117 every Saturday at 09:30: Daily cleaning." in text
-    assert "First visit: 11-28 09:30. Each visit becomes an order 3 days ahead" in text
+    assert "First visit: 28 Nov 09:30. Each visit becomes an order 3 days ahead" in text
     assert "about ¥120.00 a visit today" in text
     out = recurring.on_confirm(CTX, c, ChoiceMade(**BASE, key="confirm"))
     assert out.commands == [Subscribe(5, 240117, 5, "09:30")]

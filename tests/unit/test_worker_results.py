@@ -80,11 +80,11 @@ def test_the_jobs_screen_shows_offers_and_live_jobs_with_their_next_steps():
         ((ask,),) = (out.replies,)
         assert out.step == "menu" and isinstance(ask, Ask)
         offer = (
-            "Offer: #240117 Daily cleaning 11-24 15:00 Xuhui District 漕溪北路**号… earn ¥88.00"
+            "Offer: #240117 Daily cleaning 24 Nov 15:00 Xuhui District 漕溪北路**号… earn ¥88.00"
         )
         assert offer in ask.text  # the district in English, the customer's own words as written
         assert (
-            "#240118 Daily cleaning 11-24 15:00 worker arrived\n  漕溪北路 1号 139\n  有猫"
+            "#240118 Daily cleaning 24 Nov 15:00 worker arrived\n  漕溪北路 1号 139\n  有猫"
             in ask.text
         )
         assert [o.key for o in ask.options] == [
@@ -261,10 +261,15 @@ def test_the_signup_data_round_trips_through_json_and_nothing_else_passes_for_it
         assert SignupData.from_json(bad) is None, bad
 
 
-def test_the_signup_starts_afresh_on_entry_and_again_from_a_state_of_an_older_shape():
-    conv = signup_at("confirm", SignupData("李阿姨", "139", ("cleaning",)))
-    worker_signup.enter(CTX, conv)
-    assert conv.data == {"worker_register": SignupData().to_json()}
+def test_the_signup_goes_on_from_what_it_kept_on_entry_and_afresh_from_an_older_shape():
+    kept = SignupData("李阿姨", "139", ("cleaning",))
+    conv = signup_at("confirm", kept)  # left for the menu at the summary, then back
+    out = worker_signup.enter(CTX, conv)
+    assert out.step == worker_signup.Step.AREA and out.reask  # name, phone, skills kept
+    assert conv.data == {"worker_register": kept.to_json()}
+    empty = signup_at("phone", SignupData())
+    assert worker_signup.enter(CTX, empty).step is None  # nothing typed: from the name
+    assert empty.data == {"worker_register": SignupData().to_json()}
     old = Conversation(flow="worker_register", step="phone", data={"r": {"name": "李阿姨"}})
     out = worker_signup.on_phone(CTX, old, TextReceived(**BASE, text="13911112222"))
     assert out.goto == "worker_register" and "r" in old.data  # enter() drops it
@@ -272,6 +277,25 @@ def test_the_signup_starts_afresh_on_entry_and_again_from_a_state_of_an_older_sh
     first = Conversation(flow="worker_register", step="name", data={"r": {}})
     worker_signup.on_name(CTX, first, TextReceived(**BASE, text="李阿姨"))
     assert first.data["worker_register"]["name"] == "李阿姨"  # nothing was lost at the start
+
+
+def test_a_sign_up_resumes_at_its_first_question_without_an_answer():
+    step, done = worker_signup.Step, SignupData("李阿姨", "13911112222", ("cleaning",))
+    on_map = replace(done, center=(31.2, 121.4))
+    papers = replace(done, districts=("徐汇区",), documents=(("id_card", "a"), ("health", "b")))
+    for data, expected in (
+        (SignupData(), step.NAME),
+        (SignupData("李阿姨"), step.PHONE),
+        (replace(done, skills=()), step.SKILLS),
+        (done, step.AREA),
+        (on_map, step.RADIUS),
+        (replace(on_map, radius_km=5), step.ID_PHOTO),
+        (replace(papers, documents=papers.documents[:1]), step.HEALTH_PHOTO),
+        (papers, step.HEALTH_EXPIRY),
+        (replace(papers, health_expiry=date(2027, 6, 30), cert_queue=("nanny",)), step.CERTS),
+        (replace(papers, health_expiry=date(2027, 6, 30)), step.CONFIRM),
+    ):
+        assert worker_signup.resume_at(data) == expected, data
 
 
 def test_a_confirmation_reached_after_starting_over_starts_again_rather_than_registering():

@@ -10,7 +10,7 @@ them in the audit log, a write: they are commands (``admin_reads``, ``admin_afte
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -27,9 +27,10 @@ from conversations.services.admin_reads import by_number
 from conversations.services.staff import AdminDirectory, role_for
 from domain.admin import SEES_MONEY
 from domain.aftersales import ComplaintStatus
+from domain.audit import AuditEntry
 from domain.business_days import day_bounds
 from domain.catalog import Catalog
-from domain.lifecycle import Action
+from domain.lifecycle import Action, ActorKind
 from domain.orders import OrderEvent
 from domain.oversight import Attention, OrderBrief, TrailEntry
 from domain.payments import PaymentKind, PaymentStatus
@@ -166,17 +167,23 @@ async def audit(uow: Reads, q: ShowAudit, *, admins: AdminDirectory) -> TrailSho
     actions = await uow.audit.for_target(f"order:{order.number}", limit=500)
     paid = await uow.payments.for_order(order.id)
     money = role in SEES_MONEY
+    held = await _roles(uow, admins, actions, order.timeline)
     trail = [
         TrailEntry(
             e.at,
             str(e.actor),
             e.to_status.value,
+            held.get(e.actor.id, "") if e.actor.kind == ActorKind.ADMIN else "",
             moved_from=e.from_status.value if e.from_status else "",
             note=_note(e, money),
         )
         if e.from_status != e.to_status
         else TrailEntry(
-            e.at, str(e.actor), e.action.value if e.action else "", note=_note(e, money)
+            e.at,
+            str(e.actor),
+            e.action.value if e.action else "",
+            held.get(e.actor.id, "") if e.actor.kind == ActorKind.ADMIN else "",
+            note=_note(e, money),
         )
         for e in order.timeline
     ]
@@ -205,6 +212,23 @@ async def audit(uow: Reads, q: ShowAudit, *, admins: AdminDirectory) -> TrailSho
     ]
     trail.sort(key=lambda t: t.at)  # stable: a status change before the action noting it
     return TrailShown(order.number, order.status, tuple(trail))
+
+
+async def _roles(
+    uow: Reads,
+    admins: AdminDirectory,
+    actions: Sequence[AuditEntry],
+    timeline: Sequence[OrderEvent],
+) -> dict[str, str]:
+    """The role each admin on the order's timeline acted in, so a status change names them as
+    their actions do: the one the audit log holds for the account (the latest), else the one
+    they hold now ("" when none: "管理员")."""
+    held = {a.actor: a.role for a in sorted(actions, key=lambda a: a.at) if a.role}
+    for e in timeline:
+        if e.actor.kind == ActorKind.ADMIN and e.actor.id not in held:
+            channel, _, user_id = e.actor.id.partition(":")
+            held[e.actor.id] = await admins.role_in(uow, channel, user_id)
+    return held
 
 
 def _note(event: OrderEvent, money: bool) -> str:
