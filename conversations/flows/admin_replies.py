@@ -145,9 +145,14 @@ def refund_requested(ctx: Ctx, conv: Conversation, r: RefundRequested) -> Outcom
     elif r.pending:
         left = tr(conv, ",支付渠道暂未完成,系统会自动重试(或需人工处理,会另行通知)。")
     amount = format_yuan(r.amount_cents)
-    return Outcome(
-        [Say(tr(conv, "#{number} 退款 {amount}{left}", number=r.number, amount=amount, left=left))]
-    )
+    text = tr(conv, "#{number} 退款 {amount}{left}", number=r.number, amount=amount, left=left)
+    if r.unpaid_but_live:
+        text += "\n" + tr(
+            conv,
+            "⚠ 已付款项已全部退回,订单仍会照常服务;如需停止,请 /cancel #{number}。",
+            number=r.number,
+        )
+    return Outcome([Say(text)])
 
 
 def balance_waived(ctx: Ctx, conv: Conversation, r: BalanceWaived) -> Outcome:

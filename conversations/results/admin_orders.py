@@ -208,6 +208,9 @@ class RefundRequested(Result):
     """Sent once the chat turn commits (the customer is told when it is done)."""
     pending: int
     """Refunds a provider has not confirmed yet (retried)."""
+    unpaid_but_live: bool = False
+    """Everything paid is given back while the order is still to be served: it goes ahead
+    unpaid (a goodwill refund) unless the admin cancels it."""
 
 
 @dataclass(frozen=True, slots=True)

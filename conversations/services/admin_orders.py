@@ -42,6 +42,18 @@ from domain.text import N_
 
 REPEAT_WINDOW = timedelta(minutes=10)
 """The same refund asked again this soon is taken for a resent message (say "again")."""
+STILL_TO_SERVE = frozenset(
+    {
+        OrderStatus.PAID,
+        OrderStatus.DISPATCHING,
+        OrderStatus.ACCEPTED,
+        OrderStatus.ON_THE_WAY,
+        OrderStatus.ARRIVED,
+        OrderStatus.IN_SERVICE,
+    }
+)
+"""An order whose service is still to come (or under way): refunded in full, it goes ahead
+unpaid unless cancelled — the refund's answer says so."""
 
 
 class OrderDesk:
@@ -198,6 +210,7 @@ class OrderDesk:
                         number=order.number,
                     )
                 )
+            all_back = order.refunded_cents + cmd.amount_cents >= order.paid_cents
             planned = await refunds.plan_refunds(uow, order, cmd.amount_cents, now, "admin")
             after = {
                 "amount": cmd.amount_cents,
@@ -219,7 +232,8 @@ class OrderDesk:
         sent = await self.s.execute_refunds(c.ExecuteRefunds(order.id))
         queued = any(isinstance(r, RefundsQueued) for r in sent)
         pending = sum(r.pending for r in sent if isinstance(r, RefundsExecuted))
-        return [RefundRequested(order.number, cmd.amount_cents, queued, pending)]
+        live = order.status in STILL_TO_SERVE and all_back
+        return [RefundRequested(order.number, cmd.amount_cents, queued, pending, live)]
 
     async def waive(self, cmd: c.WaiveBalance) -> list[Result]:
         """Forgive what the customer still owes on a finished order (a balance, an approved

@@ -232,6 +232,7 @@ async def test_cancel_and_refund_follow_the_rules_and_keep_the_ledger_balanced(
     finance = staff(client, fake_telegram, "finance")
     await finance.say(f"/refund #{number} 5")
     assert f"#{number} 退款 ¥5.00,已提交支付渠道原路退回" in finance.text()
+    assert "/cancel" not in finance.text()  # part of it: nothing to warn of
     assert "退款 ¥5.00 已原路退回" in fake_telegram.sent(630101)[-1]["text"]
     await finance.say(f"/refund #{number} 5")  # resent within minutes: taken for a mistake
     assert "确需再退请在末尾加 again" in finance.text()
@@ -263,6 +264,22 @@ async def test_cancel_and_refund_follow_the_rules_and_keep_the_ledger_balanced(
     refunds = [p for p in payments if p.kind == PaymentKind.REFUND]
     assert sum(p.amount_cents for p in refunds) == 2_780
     await app[SERVICES].run(DrainOutbox())
+
+
+async def test_a_full_refund_of_an_order_still_to_serve_says_it_goes_ahead_unpaid(
+    tg, fake_telegram
+):
+    """Everything paid given back before the service: the order still goes ahead (a goodwill
+    refund) — the answer says so and how to stop it; it stays offered as it was."""
+    app, client = tg
+    await seed_worker(app, channel="telegram", user_id="630002", center=HOME)
+    number = await book_and_pay(TelegramUser(client, fake_telegram, 630102))  # paid ¥30
+    finance = staff(client, fake_telegram, "finance")
+    await finance.say(f"/refund #{number} 30")
+    assert f"#{number} 退款 ¥30.00" in finance.text()
+    assert f"订单仍会照常服务;如需停止,请 /cancel #{number}" in finance.text()
+    order = await order_of(app, number)
+    assert order.refunded_cents == 3000 and order.status.value in ("dispatching", "accepted")
 
 
 async def test_reassign_suspend_and_coupons(tg, fake_telegram):
