@@ -101,10 +101,8 @@ def district_named(word: str, city_hint: str = DEFAULT_CITY) -> str:
     latin = _NOT_LETTERS.sub("", text.casefold())
     if latin:
         latin = _ENGLISH_SUFFIX.sub("", latin) or latin
-        for d in districts:
-            if latin == _NOT_LETTERS.sub("", PINYIN.get(d.name, "").casefold()):
-                return d.name
-        return ""
+        found = _by_pinyin(districts).get(latin)
+        return found.name if found else ""
     stem = next((text.removesuffix(s) for s in _SUFFIXES if text.endswith(s)), text)
     for d in districts:
         if text == d.name or stem == d.name.removesuffix("新区").removesuffix("区"):
@@ -139,9 +137,7 @@ def _district_in_english(text: str, districts: tuple[District, ...]) -> District
     """The district an address written in English names by its pinyin (``Xuhui District``,
     ``Jing'an``, ``Pudong New Area``): the first word that is one, unless a road or a river
     is named after it."""
-    pinyin = {
-        _NOT_LETTERS.sub("", PINYIN[d.name].casefold()): d for d in districts if d.name in PINYIN
-    }
+    pinyin = _by_pinyin(districts)
     words = _LATIN_WORD.findall(
         unicodedata.normalize("NFKC", text).casefold().replace("'", "").replace("’", "")
     )
@@ -149,6 +145,13 @@ def _district_in_english(text: str, districts: tuple[District, ...]) -> District
         if word in pinyin and words[i + 1 : i + 2] not in _ROAD_OR_RIVER:
             return pinyin[word]
     return None
+
+
+def _by_pinyin(districts: tuple[District, ...]) -> dict[str, District]:
+    """The districts by their pinyin as letters alone, lower case (``jingan``, ``pudong``)."""
+    return {
+        _NOT_LETTERS.sub("", PINYIN[d.name].casefold()): d for d in districts if d.name in PINYIN
+    }
 
 
 def _short_city(name: str) -> str:
