@@ -22,7 +22,7 @@ import yaml
 from jinja2 import Environment, StrictUndefined, Template
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from conversations.services.notice_templates import when_filter
+from conversations.services.notice_templates import counted_filter, when_filter
 from conversations.services.notices import EVENTS, Notice, for_reader
 from domain.money import format_percent, format_yuan
 
@@ -74,7 +74,7 @@ def load_templates(path: Path | None) -> dict[str, WeChatTemplate]:
 
 class TemplateMessages:
     """The configured template messages, compiled once, with the notice templates' filters
-    (``yuan``, ``percent``, ``local``)."""
+    (``yuan``, ``percent``, ``local``, ``when``, ``counted``)."""
 
     def __init__(self, specs: Mapping[str, WeChatTemplate], tz: ZoneInfo) -> None:
         self.tz = tz
@@ -86,7 +86,11 @@ class TemplateMessages:
             auto_reload=False,
         )
         env.filters.update(
-            yuan=format_yuan, percent=format_percent, local=self._local, when=when_filter(tz)
+            yuan=format_yuan,
+            percent=format_percent,
+            local=self._local,
+            when=when_filter(tz),
+            counted=counted_filter,
         )
         self._specs: dict[str, tuple[str, dict[str, Template], Template | None]] = {
             event: (

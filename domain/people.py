@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import NewType
 
 from domain.rules import WorkerLevel
-from domain.text import N_, Phrase, StoredNotes, Text, stored_phrase
+from domain.text import N_, Counted, Phrase, StoredNotes, Text, counting, stored_phrase
 
 CustomerId = NewType("CustomerId", int)
 WorkerId = NewType("WorkerId", int)
@@ -149,8 +149,15 @@ def level_c_note(score: int) -> str:
     return f"level_c:{score}"
 
 
-def _late(m: re.Match[str]) -> Text:
-    return N_("{days} 天内迟到 {count} 次", count=int(m["count"]), days=int(m["days"]))
+def _late(m: re.Match[str]) -> Counted:
+    count = int(m["count"])
+    return counting(
+        "{days} 天内迟到 {count} 次",
+        "{days} 天内迟到 {count} 次",
+        count,
+        count=count,
+        days=int(m["days"]),
+    )
 
 
 def _level_c(m: re.Match[str]) -> Text:

@@ -28,7 +28,7 @@ from domain.catalog import Catalog, Item, PaymentMode, Unit, counted
 from domain.errors import QuoteError
 from domain.money import FULL, apply_rate, format_percent, format_yuan
 from domain.rules import MemberLevel, PricingRules, Rules
-from domain.text import N_, Phrase
+from domain.text import N_, Phrase, counting
 
 
 class LineKind(StrEnum):
@@ -346,7 +346,7 @@ def _free_hours(b: _Builder, items: list[Item], req: QuoteRequest, pr: PricingRu
     hours = min(req.free_hours, quantity)
     b.deduct(
         LineKind.FREE_HOURS,
-        N_("积分兑换 {hours} 小时", hours=hours),
+        counting("积分兑换 {hours} 小时", "积分兑换 {hours} 小时", hours, hours=hours),
         item.unit_price_cents * hours,
     )
     return hours * pr.points_per_free_hour
@@ -386,7 +386,12 @@ def _points_cash(b: _Builder, points: int, pr: PricingRules) -> int:
         return 0
     b.deduct(
         LineKind.POINTS,
-        N_("积分抵扣 {yuan} 分", yuan=yuan * pr.points_per_yuan),
+        counting(
+            "积分抵扣 {yuan} 分",
+            "积分抵扣 {yuan} 分",
+            yuan * pr.points_per_yuan,
+            yuan=yuan * pr.points_per_yuan,
+        ),
         yuan * 100,
     )
     return yuan * pr.points_per_yuan

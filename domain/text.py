@@ -31,19 +31,37 @@ def _untranslated(lang: str, msgid: str) -> str:
     return msgid
 
 
+def _untranslated_plural(lang: str, msgid: str, plural: str, n: int) -> str:
+    return msgid if n == 1 else plural
+
+
 _translate: Callable[[str, str], str] = _untranslated
+_translate_plural: Callable[[str, str, str, int], str] = _untranslated_plural
 
 
-def install(translate: Callable[[str, str], str]) -> None:
-    """Where ``Text.get`` finds a msgid's translation (``i18n`` calls it on import)."""
-    global _translate
+def install(
+    translate: Callable[[str, str], str], translate_plural: Callable[[str, str, str, int], str]
+) -> None:
+    """Where ``Text.get`` finds a msgid's translation, and ``Counted.get`` the form of a
+    message for a number (``i18n`` calls it on import)."""
+    global _translate, _translate_plural
     _translate = translate
+    _translate_plural = translate_plural
 
 
 def translate(lang: str, msgid: str, params: Iterable[tuple[str, object]] = ()) -> str:
     """``msgid`` in ``lang`` with ``params`` filled into its ``str.format`` fields; a
     parameter that is itself a phrase (``Text``, ``Bilingual``) is put in ``lang`` too."""
     text = _translate(lang, msgid)
+    return fill(lang, text, dict(params)) if params else text
+
+
+def translate_counted(
+    lang: str, msgid: str, plural: str, n: int, params: Iterable[tuple[str, object]] = ()
+) -> str:
+    """``msgid`` in ``lang`` in the form its language uses for ``n`` of something ("1 visit",
+    "3 visits"; Chinese has one form), with ``params`` filled in as ``translate`` does."""
+    text = _translate_plural(lang, msgid, plural, n)
     return fill(lang, text, dict(params)) if params else text
 
 
@@ -78,6 +96,29 @@ class Text:
 def N_(msgid: str, /, **params: object) -> Text:  # noqa: N802 - gettext's name for "mark"
     """A message to translate where the reader's language is known (extracted by Babel)."""
     return Text(msgid, tuple(params.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """A message about a number of something: gettext's ``msgid``/``msgid_plural`` pair (in
+    Chinese both are the same text: it has one form) and the number that picks the form."""
+
+    msgid: str
+    plural: str
+    n: int
+    params: tuple[tuple[str, object], ...] = ()
+
+    def get(self, lang: Lang | str) -> str:
+        return translate_counted(lang, self.msgid, self.plural, self.n, self.params)
+
+    def __str__(self) -> str:
+        return self.get(Lang.ZH)
+
+
+def counting(msgid: str, plural: str, n: int, /, **params: object) -> Counted:
+    """``N_`` for a message whose English depends on a number: ``counting("剩 {visits} 次",
+    "剩 {visits} 次", visits, visits=visits)`` reads "1 visit left" / "3 visits left"."""
+    return Counted(msgid, plural, n, tuple(params.items()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,9 +167,10 @@ class When:
         return self.get(Lang.ZH)
 
 
-Phrase: TypeAlias = Text | Bilingual
+Phrase: TypeAlias = Text | Counted | Bilingual
 _PHRASES = (
     Text,
+    Counted,
     Bilingual,
     When,
 )  # made once: ``Text | Bilingual`` in a call makes a new union each time
@@ -149,7 +191,9 @@ def listed(parts: Iterable[str], lang: str) -> str:
     return (", " if lang == Lang.EN else "、").join(parts)
 
 
-StoredNotes: TypeAlias = tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Text]], ...]
+StoredNotes: TypeAlias = tuple[
+    tuple[re.Pattern[str], Callable[[re.Match[str]], Text | Counted]], ...
+]
 """Notes daojia stores without a language (an id and its fields), each by what it looks like
 stored and the phrase it reads as (``domain.timeline_notes``, ``domain.people``)."""
 

@@ -10,11 +10,16 @@ msgid gets an empty English msgstr to fill, and its own Chinese as the zh_CN msg
 ``tests/unit/test_catalogs.py`` fails when a msgid lacks a translation, when the catalogs are
 not up to date with the code, or when a compiled catalog is older than its ``.po``.
 
+A message about a number is a ``msgid``/``msgid_plural`` pair (``trn``, ``tn``,
+``domain.text.counting``; in Chinese both are the same text): English has a form for one and
+one for the rest ("1 visit left", "3 visits left"), Chinese one form.
+
 Importing this package installs the catalogs as ``domain.text``'s translator.
 """
 
 from __future__ import annotations
 
+from gettext import GNUTranslations
 from pathlib import Path
 
 from babel.messages.mofile import read_mo
@@ -27,10 +32,14 @@ LOCALES = {"zh": "zh_CN", "en": "en"}
 """A conversation's language (``domain.text.Lang``) → its catalog's locale."""
 
 
+def _mo(locale: str) -> Path:
+    return LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
+
+
 def _load(locale: str) -> dict[str, str]:
     """The compiled catalog of ``locale`` as a plain table, msgid → its translation (Babel's
     ``read_mo``): a chat turn looks up several texts, and a dict probe is all one costs."""
-    with (LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as f:
+    with _mo(locale).open("rb") as f:
         catalog = read_mo(f)
     return {
         m.id: m.string
@@ -50,4 +59,21 @@ def gettext(lang: str, msgid: str) -> str:
     return TABLES.get(lang, SOURCE).get(msgid, msgid)
 
 
-text.install(gettext)
+def _plurals(locale: str) -> GNUTranslations:
+    with _mo(locale).open("rb") as f:
+        return GNUTranslations(f)
+
+
+PLURALS: dict[str, GNUTranslations] = {lang: _plurals(loc) for lang, loc in LOCALES.items()}
+"""Each language's catalog for messages about a number (``msgid_plural``), read by the
+standard library, which picks the form by the catalog's ``Plural-Forms`` (English: one for
+1, another for the rest; Chinese: one)."""
+
+
+def ngettext(lang: str, msgid: str, plural: str, n: int) -> str:
+    """The form of ``msgid`` in ``lang`` for ``n`` (``msgid`` for 1, ``plural`` otherwise,
+    where the catalog has none)."""
+    return PLURALS.get(lang, PLURALS["zh"]).ngettext(msgid, plural, n)
+
+
+text.install(gettext, ngettext)

@@ -15,7 +15,12 @@ def main(locale: str) -> None:
     with path.open("rb") as f:
         catalog = read_po(f, locale=locale)
     for message in catalog:
-        if message.id and not message.string:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):  # a message about a number; Chinese has one form
+            if not any(message.string or ()):
+                message.string = (message.id[0],) * catalog.num_plurals
+        elif not message.string:
             message.string = message.id
     with path.open("wb") as f:
         write_po(f, catalog, width=99, omit_header=False, sort_output=True)

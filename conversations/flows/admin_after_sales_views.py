@@ -4,7 +4,7 @@ or a decision did, level changes, spot checks, a released order, the dashboard l
 from __future__ import annotations
 
 from conversations.flows.admin_screens import Screen, shows
-from conversations.flows.base import Ctx, Outcome, moment, tr
+from conversations.flows.base import Ctx, Outcome, moment, tr, trn
 from conversations.replies import Link, Photo, Say
 from conversations.results.admin_after_sales import (
     ComplaintAnswered,
@@ -43,7 +43,9 @@ def complaints(ctx: Ctx, conv: Conversation, r: ComplaintsListed) -> Outcome:
     rows = r.complaints
     if not rows:
         return Outcome([Say(tr(conv, "没有待处理的投诉。"))])
-    lines = [tr(conv, "待处理投诉 {rows} 件:", rows=len(rows))]
+    lines = [
+        trn(conv, "待处理投诉 {rows} 件:", "待处理投诉 {rows} 件:", len(rows), rows=len(rows))
+    ]
     for x in rows:
         flag = "⏰ " if x.overdue else ("💬 " if x.answered else "")
         lines.append(
@@ -123,7 +125,15 @@ def levels(ctx: Ctx, conv: Conversation, r: LevelsRecalculated) -> Outcome:
     changes = r.changes
     if not changes:
         return Outcome([Say(tr(conv, "已重新评定,没有等级变化。"))])
-    lines = [tr(conv, "等级变化 {changes} 人:", changes=len(changes))]
+    lines = [
+        trn(
+            conv,
+            "等级变化 {changes} 人:",
+            "等级变化 {changes} 人:",
+            len(changes),
+            changes=len(changes),
+        )
+    ]
     lines += [
         f"{c.name}(ID {c.worker_id}){c.old}→{c.new} {c.score}"
         + (tr(conv, " 已暂停") if c.suspended else "")

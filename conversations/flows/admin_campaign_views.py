@@ -4,7 +4,7 @@ confirmation, and ``/campaigns`` with what each campaign gave and how much of it
 from __future__ import annotations
 
 from conversations.flows.admin_screens import Screen, shows
-from conversations.flows.base import Ctx, Outcome, moment, tr
+from conversations.flows.base import Ctx, Outcome, moment, tr, trn
 from conversations.replies import Say
 from conversations.results.campaigns import (
     CampaignLine,
@@ -39,12 +39,17 @@ def previewed(ctx: Ctx, conv: Conversation, r: CampaignPreviewed) -> Outcome:
     return Outcome(
         [
             Say(
-                tr(
+                trn(
                     conv,
                     "活动 #{id} 预览\n对象:{who}\n券:{terms}\n"
                     "匹配 {matched} 位客户,消息可送达 {reachable} 位"
                     "(已退订 {opted_out} 位、无法送达 {unreachable} 位,他们只收到券)。\n"
                     "确认发送:/campaign send {id}",
+                    "活动 #{id} 预览\n对象:{who}\n券:{terms}\n"
+                    "匹配 {matched} 位客户,消息可送达 {reachable} 位"
+                    "(已退订 {opted_out} 位、无法送达 {unreachable} 位,他们只收到券)。\n"
+                    "确认发送:/campaign send {id}",
+                    r.matched,
                     id=r.campaign_id,
                     who=_who(conv, r.segment),
                     terms=_terms(conv, r.offer),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conversations.flows.admin_screens import Screen, shows
-from conversations.flows.base import Ctx, Outcome, tr
+from conversations.flows.base import Ctx, Outcome, tr, trn
 from conversations.replies import Say
 from conversations.results.placements import PlacementHandedOver, PlacementTerminated
 from conversations.state import Conversation
@@ -25,10 +25,13 @@ def handed_over(ctx: Ctx, conv: Conversation, r: PlacementHandedOver) -> Outcome
 
 
 def terminated(ctx: Ctx, conv: Conversation, r: PlacementTerminated) -> Outcome:
-    said = tr(
+    said = trn(
         conv,
         "#{number} 的合同于 {on} 提前终止:已服务 {days} 天,提前终止费 {fee},退还客户 {refund}"
         "(原路退回);已服务的部分已结算,客户和师傅已通知。",
+        "#{number} 的合同于 {on} 提前终止:已服务 {days} 天,提前终止费 {fee},退还客户 {refund}"
+        "(原路退回);已服务的部分已结算,客户和师傅已通知。",
+        r.used_days,
         number=r.number,
         on=r.on.isoformat(),
         days=r.used_days,

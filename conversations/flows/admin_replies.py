@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conversations.flows.admin_screens import Screen, local, shows
-from conversations.flows.base import Ctx, Outcome, moment, tr
+from conversations.flows.base import Ctx, Outcome, moment, tr, trn
 from conversations.replies import Say
 from conversations.results.admin_money import (
     CouponIssued,
@@ -269,9 +269,11 @@ def broadcast_queued(ctx: Ctx, conv: Conversation, r: BroadcastQueued) -> Outcom
     return Outcome(
         [
             Say(
-                tr(
+                trn(
                     conv,
                     "群发已排队:{to} 个账号,正在陆续发送。下次群发 {next_at} 后。",
+                    "群发已排队:{to} 个账号,正在陆续发送。下次群发 {next_at} 后。",
+                    r.to,
                     to=r.to,
                     next_at=next_at,
                 )

@@ -15,7 +15,7 @@ from conversations.flows.admin_trail_text import (
     status_move,
     who,
 )
-from conversations.flows.base import Ctx, Outcome, moment, tr
+from conversations.flows.base import Ctx, Outcome, moment, tr, trn
 from conversations.replies import Say
 from conversations.results.admin_orders import (
     OrderInspected,
@@ -104,9 +104,11 @@ def stats(ctx: Ctx, conv: Conversation, r: StatsShown) -> Outcome:
             booked=r.booked,
             gmv_cents=format_yuan(r.gmv_cents),
         ),
-        tr(
+        trn(
             conv,
             "平均接单用时 {wait_text}(分:秒,{accepted} 单)",
+            "平均接单用时 {wait_text}(分:秒,{accepted} 单)",
+            r.accepted,
             wait_text=wait_text,
             accepted=r.accepted,
         ),
@@ -161,7 +163,15 @@ def order_list(ctx: Ctx, conv: Conversation, r: OrdersListed) -> Outcome:
     if not r.orders:
         lines.append(tr(conv, "(无)"))
     if flags:
-        lines.append(tr(conv, "⚠ 共 {flags} 单需处理:/orders stuck", flags=len(flags)))
+        lines.append(
+            trn(
+                conv,
+                "⚠ 共 {flags} 单需处理:/orders stuck",
+                "⚠ 共 {flags} 单需处理:/orders stuck",
+                len(flags),
+                flags=len(flags),
+            )
+        )
     return Outcome([Say("\n".join(lines))])
 
 
@@ -244,7 +254,15 @@ def order_detail(ctx: Ctx, conv: Conversation, r: OrderInspected) -> Outcome:
     if r.contract is not None:
         lines.append(r.contract.get(conv.lang))
         if r.replacements:
-            lines.append(tr(conv, "已应客户要求更换师傅 {n} 次", n=r.replacements))
+            lines.append(
+                trn(
+                    conv,
+                    "已应客户要求更换师傅 {n} 次",
+                    "已应客户要求更换师傅 {n} 次",
+                    r.replacements,
+                    n=r.replacements,
+                )
+            )
     if r.complaints:
         lines.append(tr(conv, "投诉:"))
         lines += [

@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from conversations.events import Event
+from conversations.events import Event, Inbound
 from conversations.replies import Reply, Say
 from conversations.state import Conversation
 from domain.catalog import Catalog
@@ -28,7 +28,7 @@ from domain.commands import Message
 from domain.limits import Limit
 from domain.rules import Rules
 from domain.text import Field, format_when
-from i18n import SOURCE, TABLES
+from i18n import SOURCE, TABLES, ngettext
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,9 @@ class Outcome:
     """What a handler decided: replies to send, commands to run (or queries), where to go next.
 
     ``step`` moves within the flow (remembered for "back"); ``goto`` enters another flow;
-    ``reask`` appends the question of the step the conversation ends up in.
+    ``reask`` appends the question of the step the conversation ends up in; ``then`` is a
+    message answered after all that, as if just sent (a newcomer's first command, once the
+    sign-up made them a customer and welcomed them).
     """
 
     replies: Sequence[Reply] = field(default_factory=list)
@@ -61,6 +63,7 @@ class Outcome:
     step: str | None = None
     goto: str | None = None
     reask: bool = False
+    then: Inbound | None = None
 
 
 Handler = Callable[[Ctx, Conversation, Any], Outcome]
@@ -96,6 +99,14 @@ def tr(conv: Conversation, msgid: str, /, **params: Field) -> str:
     """The message ``msgid`` (its Chinese; the catalogs of ``i18n`` hold the English) in the
     conversation's language, with ``params`` filled into its ``{name}`` fields."""
     text = TABLES.get(conv.lang, SOURCE).get(msgid, msgid)  # gettext, inline
+    return text.format_map(params) if params else text
+
+
+def trn(conv: Conversation, msgid: str, plural: str, n: int, /, **params: Field) -> str:
+    """``tr`` for a message about ``n`` of something, in the form the conversation's language
+    uses for ``n`` (gettext's ``ngettext``: "1 visit left", "3 visits left"; the Chinese
+    msgid and msgid_plural are the same text). ``n`` picks the form; ``params`` fill it."""
+    text = ngettext(conv.lang, msgid, plural, n)
     return text.format_map(params) if params else text
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from conversations.flows.base import Ctx, tr
+from conversations.flows.base import Ctx, tr, trn
 from conversations.replies import Ask, Option, Reply, Say
 from conversations.results.cards import CardHeld, CardOnSale, CardPaid, CardsShown
 from conversations.state import Conversation
@@ -24,9 +24,11 @@ def _day(ctx: Ctx, at: datetime | None) -> str:
 def held_line(ctx: Ctx, conv: Conversation, c: CardHeld) -> str:
     items = listed((i.get(conv.lang) for i in c.items), conv.lang)
     if c.status == CardStatus.ACTIVE:
-        return tr(
+        return trn(
             conv,
             "· #{id} {card}({items}):剩 {visits} 次,有效期至 {until}",
+            "· #{id} {card}({items}):剩 {visits} 次,有效期至 {until}",
+            c.visits_left,
             id=c.card_id,
             card=c.name.get(conv.lang),
             items=items,
@@ -45,9 +47,16 @@ def held_line(ctx: Ctx, conv: Conversation, c: CardHeld) -> str:
 
 def sale_line(conv: Conversation, p: CardOnSale) -> str:
     visits = (
-        tr(conv, "{paid} 次送 {free} 次", paid=p.paid_visits, free=p.free_visits)
+        trn(
+            conv,
+            "{paid} 次送 {free} 次",
+            "{paid} 次送 {free} 次",
+            p.paid_visits,
+            paid=p.paid_visits,
+            free=p.free_visits,
+        )
         if p.free_visits
-        else tr(conv, "{paid} 次", paid=p.paid_visits)
+        else trn(conv, "{paid} 次", "{paid} 次", p.paid_visits, paid=p.paid_visits)
     )
     line = tr(
         conv,
@@ -96,10 +105,13 @@ def active_message(ctx: Ctx, conv: Conversation, r: CardPaid) -> list[Reply]:
         return [Say(tr(conv, "次卡「{card}」已支付过,无需重复支付。", card=card))]
     return [
         Say(
-            tr(
+            trn(
                 conv,
                 "次卡「{card}」已生效:共 {visits} 次,有效期至 {until}。"
                 "预约适用的服务时会自动抵扣。",
+                "次卡「{card}」已生效:共 {visits} 次,有效期至 {until}。"
+                "预约适用的服务时会自动抵扣。",
+                r.visits,
                 card=r.name.get(conv.lang),
                 visits=r.visits,
                 until=_day(ctx, r.valid_until),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from conversations.flows.base import Ctx, tr
+from conversations.flows.base import Ctx, tr, trn
 from conversations.flows.booking_draft import Draft
 from conversations.replies import Ask, AskContact, Invoice, Link, Option, Reply, Say
 from conversations.results.booking import CouponChoice, OrderPaid, PaymentDue, QuoteReady
@@ -378,6 +378,12 @@ def wrong_code(conv: Conversation, left: int) -> Say:
                 CONFIRM_CODE_TRIES=CONFIRM_CODE_TRIES,
             )
         )
-    if left == 1:
-        return Say(tr(conv, "验证码不对,订单没有提交。还可以再试 1 次。"))
-    return Say(tr(conv, "验证码不对,订单没有提交。还可以再试 {left} 次。", left=left))
+    return Say(
+        trn(
+            conv,
+            "验证码不对,订单没有提交。还可以再试 {left} 次。",
+            "验证码不对,订单没有提交。还可以再试 {left} 次。",
+            left,
+            left=left,
+        )
+    )

@@ -3,7 +3,7 @@ name, tax id, email), the summary to confirm, and the answers to wrong input."""
 
 from __future__ import annotations
 
-from conversations.flows.base import Ctx, tr
+from conversations.flows.base import Ctx, tr, trn
 from conversations.replies import Ask, Option, Reply, Say
 from conversations.state import Conversation
 from domain.catalog import Catalog
@@ -42,7 +42,17 @@ def choose(ctx: Ctx, conv: Conversation, orders: tuple[tuple[int, str, int], ...
     if len(orders) > 1:
         total = format_yuan(sum(amount for _, _, amount in orders))
         options.append(
-            Option(ALL, tr(conv, "全部 {count} 个订单({total})", count=len(orders), total=total))
+            Option(
+                ALL,
+                trn(
+                    conv,
+                    "全部 {count} 个订单({total})",
+                    "全部 {count} 个订单({total})",
+                    len(orders),
+                    count=len(orders),
+                    total=total,
+                ),
+            )
         )
     options.append(_quit(conv))
     return [

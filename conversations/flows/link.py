@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from conversations.events import ChoiceMade, Failed, Inbound, TextReceived
-from conversations.flows.base import Ctx, Outcome, Transitions, tr
+from conversations.flows.base import Ctx, Outcome, Transitions, tr, trn
 from conversations.flows.flow_state import keep, load
 from conversations.flows.phones import normalise_phone
 from conversations.replies import Ask, Option, Say
@@ -142,7 +142,20 @@ def on_code(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     if left <= 0:
         return _over(conv, tr(conv, "验证码错误次数太多,请稍后重新发送「绑定」。"))
     keep(conv, NAME, replace(data, wrong=wrong))
-    return Outcome([Say(tr(conv, "验证码不对,还可以再试 {left} 次。", left=left))], reask=True)
+    return Outcome(
+        [
+            Say(
+                trn(
+                    conv,
+                    "验证码不对,还可以再试 {left} 次。",
+                    "验证码不对,还可以再试 {left} 次。",
+                    left,
+                    left=left,
+                )
+            )
+        ],
+        reask=True,
+    )
 
 
 def _over(conv: Conversation, text: str) -> Outcome:

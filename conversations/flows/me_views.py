@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from conversations.flows import language
-from conversations.flows.base import Ctx, tr
+from conversations.flows.base import Ctx, tr, trn
 from conversations.replies import Ask, Link, Option, Reply, Say
 from conversations.results.membership import CouponHeld, MembershipShown
 from conversations.results.points import PointsHistory, PointsLine
@@ -216,9 +216,11 @@ def cards(conv: Conversation, r: MembershipShown) -> list[str]:
     visits = sum(v for v, _ in r.card_visits)
     balance = format_yuan(sum(c for _, c in r.card_visits))
     return [
-        tr(
+        trn(
             conv,
             "次卡:{count} 张可用,共剩 {visits} 次,余额 {balance}(发送「次卡」查看)",
+            "次卡:{count} 张可用,共剩 {visits} 次,余额 {balance}(发送「次卡」查看)",
+            visits,
             count=len(r.card_visits),
             visits=visits,
             balance=balance,

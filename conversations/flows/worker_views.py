@@ -3,7 +3,7 @@ answers to each step of a job, in both languages."""
 
 from __future__ import annotations
 
-from conversations.flows.base import Ctx, moment, tr
+from conversations.flows.base import Ctx, moment, tr, trn
 from conversations.replies import Ask, AskLocation, Option, Reply, Say
 from conversations.results.workers import (
     EarningsShown,
@@ -140,10 +140,13 @@ def accepted_text(ctx: Ctx, conv: Conversation, job: JobAccepted) -> str:
 
 def earnings_text(conv: Conversation, e: EarningsShown) -> str:
     owed, free = format_yuan(e.owed_cents), format_yuan(e.available_cents)
-    return tr(
+    return trn(
         conv,
         "已完成 {jobs} 单。余额 {owed},其中可提现 {free}(结算后"
         " T+{after_days} 可提)。发送「提现 金额」申请提现。",
+        "已完成 {jobs} 单。余额 {owed},其中可提现 {free}(结算后"
+        " T+{after_days} 可提)。发送「提现 金额」申请提现。",
+        e.jobs,
         jobs=e.jobs,
         owed=owed,
         free=free,

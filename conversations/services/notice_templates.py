@@ -47,6 +47,7 @@ class NoticeTemplates:
             local=self._local,
             when=when_filter(tz),
             channel=_channel,
+            counted=counted_filter,
         )
 
     def _local(self, at: datetime, fmt: str) -> str:  # a fixed form; a moment: `when`
@@ -80,6 +81,12 @@ def when_filter(tz: ZoneInfo) -> Callable[..., str]:
         return format_when(at.astimezone(tz), context.get("lang", "zh"), clock=clock)
 
     return when
+
+
+def counted_filter(n: int, one: str, many: str) -> str:
+    """An English template's count with its noun: ``{{ visits | counted("visit", "visits")
+    }}`` is "1 visit", "3 visits" (a Chinese template writes ``{{ visits }} 次``)."""
+    return f"{n} {one if n == 1 else many}"
 
 
 def _channel(name: str, lang: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from domain.people import Address
 from domain.privacy import masked_address
 from domain.text import Field, When
-from i18n import SOURCE, TABLES
+from i18n import SOURCE, TABLES, ngettext
 
 EVENTS: dict[str, frozenset[str]] = {
     name: frozenset(fields.split())
@@ -220,4 +220,11 @@ def for_reader(data: Mapping[str, Any], lang: str) -> dict[str, Any]:
 def t(lang: str, msgid: str, /, **params: Field) -> str:
     """The message ``msgid`` in ``lang`` (see ``conversations.flows.base.tr``)."""
     text = TABLES.get(lang, SOURCE).get(msgid, msgid)  # gettext, inline
+    return text.format_map(params) if params else text
+
+
+def tn(lang: str, msgid: str, plural: str, n: int, /, **params: Field) -> str:
+    """The form of ``msgid`` in ``lang`` for ``n`` of something (see
+    ``conversations.flows.base.trn``)."""
+    text = ngettext(lang, msgid, plural, n)
     return text.format_map(params) if params else text

@@ -15,9 +15,15 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 import i18n
-from domain.text import N_, Bilingual, Lang, translate
+from conversations.flows.base import trn
+from conversations.services.notice_templates import counted_filter
+from conversations.services.notices import tn
+from conversations.state import Conversation
+from domain.text import N_, Bilingual, Lang, counting, translate
 
 ROOT = Path(__file__).resolve().parents[2]
+KEYWORDS = re.findall(r"-k (\S+)", (ROOT / "i18n" / "catalogs").read_text())
+"""The extract keywords of ``i18n/catalogs`` (the one list of them)."""
 FIELD = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z_0-9]*)")
 
 
@@ -26,15 +32,20 @@ def catalog(locale: str):
         return read_po(f, locale=locale)
 
 
+def written(string: str | tuple[str, ...]) -> bool:
+    """Whether a translation is written: each of its forms, for a message about a number."""
+    return all(string) if isinstance(string, tuple) else bool(string)
+
+
 @pytest.fixture(scope="module")
-def extracted(tmp_path_factory) -> set[str]:
+def extracted(tmp_path_factory) -> set[str | tuple[str, str]]:
     """The msgids ``pybabel extract`` finds in the product's code now."""
     pot = tmp_path_factory.mktemp("pot") / "daojia.pot"
     pybabel = Path(sys.executable).parent / "pybabel"
     subprocess.run(
-        [str(pybabel), "-q", "extract", "-F", "i18n/babel.cfg", "-k", "tr:2", "-k", "t:2",
-         "-k", "N_", "--no-location", "-o", str(pot),
-         "conversations", "bots", "webhooks", "scheduler", "domain", "store"],
+        [str(pybabel), "-q", "extract", "-F", "i18n/babel.cfg",
+         *(arg for keyword in KEYWORDS for arg in ("-k", keyword)), "--no-location", "-o",
+         str(pot), "conversations", "bots", "webhooks", "scheduler", "domain", "store"],
         cwd=ROOT, check=True, capture_output=True,
     )  # fmt: skip
     with pot.open("rb") as f:
@@ -47,7 +58,7 @@ def test_every_msgid_of_the_code_has_its_translation(locale, extracted):
     known = {m.id: m.string for m in po if m.id}
     missing = sorted(extracted - set(known))
     assert missing == [], f"not in {locale}: run `bash i18n/catalogs`"
-    untranslated = sorted(k for k in extracted if not known[k])
+    untranslated = sorted(str(k) for k in extracted if not written(known[k]))
     assert untranslated == [], f"no {locale} translation yet (i18n/locale/{locale})"
     fuzzy = sorted(m.id for m in po if m.id and m.fuzzy)
     assert fuzzy == [], "fuzzy translations are not shown: check them and drop the flag"
@@ -62,8 +73,11 @@ def test_the_catalogs_hold_no_message_the_code_no_longer_writes(locale, extracte
 @pytest.mark.parametrize("locale", ["zh_CN", "en"])
 def test_a_translation_fills_the_fields_its_msgid_has(locale):
     for m in catalog(locale):
-        if m.id and m.string:
-            assert set(FIELD.findall(m.string)) <= set(FIELD.findall(m.id)), m.id
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        forms = m.string if isinstance(m.string, tuple) else (m.string,)
+        fields = {name for msgid in ids for name in FIELD.findall(msgid)}
+        for form in filter(None, forms):
+            assert set(FIELD.findall(form)) <= fields, m.id
 
 
 @pytest.mark.parametrize("locale", ["zh_CN", "en"])
@@ -88,3 +102,24 @@ def test_a_message_reads_in_each_language_with_its_fields_and_phrases():
 def test_a_msgid_no_catalog_has_reads_as_its_chinese():
     assert i18n.gettext("en", "没有这条消息") == "没有这条消息"
     assert i18n.gettext("fr", "取消订单") == "取消订单"
+
+
+def test_a_message_about_a_number_reads_in_the_form_its_language_uses_for_it():
+    msgid = "验证码不对,订单没有提交。还可以再试 {left} 次。"
+    english = [trn(Conversation(lang="en"), msgid, msgid, n, left=n) for n in (1, 2, 0)]
+    assert english == [
+        "That code is not right; the order was not placed. 1 try left.",
+        "That code is not right; the order was not placed. 2 tries left.",
+        "That code is not right; the order was not placed. 0 tries left.",
+    ]
+    assert trn(Conversation(lang="zh"), msgid, msgid, 1, left=1) == msgid.format(left=1)
+    assert tn("en", msgid, msgid, 1, left=1) == english[0]
+    later = counting(msgid, msgid, 1, left=1)
+    assert later.get(Lang.EN) == english[0] and later.get(Lang.ZH) == msgid.format(left=1)
+    # a message no catalog has: the msgid for one, msgid_plural for the rest
+    assert tn("en", "没有 {n} 个", "没有 {n} 些", 2, n=2) == "没有 2 些"
+
+
+def test_an_english_template_counts_with_the_noun_s_form():
+    assert counted_filter(1, "visit", "visits") == "1 visit"
+    assert counted_filter(3, "visit", "visits") == "3 visits"
