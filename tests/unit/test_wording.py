@@ -9,6 +9,8 @@ import pytest
 
 from conversations.events import TextReceived
 from conversations.flows import booking, booking_views, checkout, worker
+from conversations.flows.admin_after_sales_views import CATEGORY
+from conversations.flows.after_sales_data import CATEGORIES
 from conversations.flows.base import Ctx
 from conversations.flows.booking_draft import Draft
 from conversations.replies import Ask, AskLocation, Say
@@ -19,6 +21,7 @@ from conversations.services.notices import Notice
 from conversations.state import Conversation
 from conversations.understanding.numbers import names_a_fraction
 from domain import queries as q
+from domain.aftersales import CUSTOMER_TAGS
 from domain.catalog import UNIT_TEXT, Unit, counted
 from domain.lifecycle import OrderStatus
 from domain.people import WorkerStatus
@@ -264,3 +267,14 @@ def test_a_worker_on_time_is_asked_for_the_location():
     )
     assert shown.reask and not shown.replies and shown.step is None
     assert isinstance(worker.ask(CTX, conv).replies[0], AskLocation)
+
+
+# 5. One list, one case
+
+
+def test_the_rating_tags_and_complaint_kinds_read_alike_in_english():
+    """A tag and a complaint kind share a msgid (迟到): every entry of those lists is written
+    with a capital in English, so no list mixes "on time" with "Late"."""
+    labels = [*dict(CUSTOMER_TAGS).values(), *dict(CATEGORIES).values(), *CATEGORY.values()]
+    english = [label.get("en") for label in labels]
+    assert [e for e in english if not e[0].isupper()] == []
