@@ -24,7 +24,10 @@ from enum import StrEnum
 
 from domain.credentials import valid_documents
 from domain.credit import effective_daily_cap
+from domain.errors import DomainError
 from domain.geo import distance_m
+from domain.lifecycle import STATUS_TEXT, OrderStatus
+from domain.orders import Order
 from domain.people import GeoPoint, Worker, WorkerStatus
 from domain.rules import CreditRules, DispatchRules, MemberLevel, WorkerLevel
 from domain.text import N_, Text
@@ -197,6 +200,27 @@ def refusal(job: Job, w: Candidate, rules: DispatchRules) -> Refusal | None:
         if job.start_at < b.end_at + buffer and b.start_at < job.end_at + buffer:
             return Refusal.OVERLAP
     return None
+
+
+ASSIGNABLE = (OrderStatus.PAID, OrderStatus.DISPATCHING, OrderStatus.ACCEPTED)
+"""The statuses an admin gives an order a worker from by hand (an accepted one: another)."""
+UNPAID = (OrderStatus.QUOTED, OrderStatus.AWAITING_PAYMENT)
+
+
+def refuse_manual_assignment(order: Order) -> None:
+    """Raise why an admin cannot give ``order`` a worker by hand (``/assign``) in its status,
+    in the admin's terms (not the worker's "cannot accept"); nothing for one they can."""
+    if order.status in ASSIGNABLE:
+        return
+    if order.status in UNPAID:
+        raise DomainError(N_("订单 #{number} 尚未支付,不能指派师傅。", number=order.number))
+    raise DomainError(
+        N_(
+            "订单 #{number} 现在是「{status}」,不能指派师傅。",
+            number=order.number,
+            status=STATUS_TEXT[order.status],
+        )
+    )
 
 
 def manual_refusal(job: Job, w: Candidate) -> Refusal | None:

@@ -18,9 +18,15 @@ from domain import commands as c
 from domain.audit import AuditEntry
 from domain.catalog import Catalog
 from domain.credentials import CredentialLacking, lacking
-from domain.dispatch import Refusal, candidate_of, manual_refusal, members_first
+from domain.dispatch import (
+    Refusal,
+    candidate_of,
+    manual_refusal,
+    members_first,
+    refuse_manual_assignment,
+)
 from domain.errors import DomainError
-from domain.lifecycle import STATUS_TEXT, OrderStatus
+from domain.lifecycle import OrderStatus
 from domain.orders import Order
 from domain.overlaps import clashes_with
 from domain.people import WORKER_STATUS_TEXT, Worker
@@ -36,27 +42,6 @@ LIVE = (
     OrderStatus.IN_SERVICE,
 )
 """An order's worker holds it: ``/assign`` to them again changes nothing."""
-
-
-ASSIGNABLE = (OrderStatus.PAID, OrderStatus.DISPATCHING, OrderStatus.ACCEPTED)
-"""The statuses ``/assign`` gives an order a worker from (an accepted one: another)."""
-UNPAID = (OrderStatus.QUOTED, OrderStatus.AWAITING_PAYMENT)
-
-
-def _refuse_unassignable(order: Order) -> None:
-    """Why ``/assign`` cannot give ``order`` a worker, in the admin's terms (not the
-    worker's "cannot accept")."""
-    if order.status in ASSIGNABLE:
-        return
-    if order.status in UNPAID:
-        raise DomainError(N_("订单 #{number} 尚未支付,不能指派师傅。", number=order.number))
-    raise DomainError(
-        N_(
-            "订单 #{number} 现在是「{status}」,不能指派师傅。",
-            number=order.number,
-            status=STATUS_TEXT[order.status],
-        )
-    )
 
 
 async def refuse_unfit(
@@ -154,7 +139,7 @@ class DispatchDesk:
                         worker_id=worker.id,
                     )
                 )
-            _refuse_unassignable(order)
+            refuse_manual_assignment(order)
             await refuse_unfit(uow, self.s.catalog, self.s.rules, order, worker)
             await refuse_clash(uow, self.s.rules, order, worker.id or 0)
             notices = await offer_steps.assign(uow, self.s.rules, order, worker, cmd.admin, now)
