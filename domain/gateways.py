@@ -25,6 +25,15 @@ class MediaStore(Protocol):
         """Delete the file ``save`` returned ``rel`` for (False: none there)."""
         ...
 
+    def saved_at(self, rel: str) -> datetime | None:
+        """When ``save`` wrote ``rel`` (its ``now``), or None when no such file is kept."""
+        ...
+
+    def saved_before(self, folder: str, before: datetime, since: datetime) -> list[str]:
+        """The files ``save(f"{folder}/{name}", …)`` wrote before ``before``, in the months
+        from ``since``'s on."""
+        ...
+
 
 class MediaFetcher(Protocol):
     """Downloads a photo a person sent, by the platform's reference."""

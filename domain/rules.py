@@ -244,6 +244,10 @@ class ExecutionRules:
     """An on-site extra the customer has not answered in this long lapses."""
     surcharge_max_cents: int = 100_000
     """The most one on-site extra request may ask for."""
+    surcharge_unsent_hours: int = 24
+    """The photos of an on-site extra request the worker never sent (they left it mid-way)
+    are deleted this long after they were uploaded (``ForgetUnsentSurchargePhotos``); a
+    request sent later goes without them."""
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import secrets
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -19,6 +20,8 @@ class MediaStore:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(".part")
         tmp.write_bytes(data)
+        stamp = now.timestamp()  # the file's time is the app's clock: sweeps compare with it
+        os.utime(tmp, (stamp, stamp))
         tmp.replace(target)
         return rel.as_posix()
 
@@ -39,3 +42,45 @@ class MediaStore:
         if self.root.resolve() not in target.parents or not target.is_file():
             return None
         return target
+
+    def saved_at(self, rel: str) -> datetime | None:
+        """When ``save`` wrote the file (the ``now`` it was given), or None: no such file."""
+        target = self.path(rel)
+        if target is None:
+            return None
+        try:
+            return datetime.fromtimestamp(target.stat().st_mtime, UTC)
+        except OSError:  # deleted meanwhile
+            return None
+
+    def saved_before(self, folder: str, before: datetime, since: datetime) -> list[str]:
+        """The files ``save(f"{folder}/{name}", …)`` wrote before ``before``, looking only in
+        the month folders from ``since``'s to ``before``'s (a sweep need not read every
+        month ever kept); half-written ones (``.part``) are not listed."""
+        root = self.root.resolve()
+        top = (root / folder).resolve()
+        if root not in top.parents or not top.is_dir():
+            return []
+        limit = before.timestamp()
+        found = []
+        for month in _months(since, before):
+            for path in top.glob(f"*/{month}/*"):
+                try:
+                    if path.suffix == ".part" or not path.is_file():
+                        continue
+                    if path.stat().st_mtime >= limit:
+                        continue
+                except OSError:  # deleted meanwhile
+                    continue
+                found.append(path.relative_to(root).as_posix())
+        return sorted(found)
+
+
+def _months(since: datetime, until: datetime) -> list[str]:
+    """The ``YYYYMM`` folder names ``save`` gives from ``since``'s month to ``until``'s."""
+    year, month = since.year, since.month
+    names = []
+    while (year, month) <= (until.year, until.month):
+        names.append(f"{year:04d}{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return names

@@ -95,6 +95,7 @@ from domain.commands.surcharges import (
     AnswerSurcharge,
     DiscardSurchargePhotos,
     ExpireSurcharges,
+    ForgetUnsentSurchargePhotos,
     RequestSurcharge,
 )
 from domain.commands.sweeps import (
@@ -138,6 +139,7 @@ __all__ = [
     "AnswerSurcharge",
     "DiscardSurchargePhotos",
     "ExpireSurcharges",
+    "ForgetUnsentSurchargePhotos",
     "RequestSurcharge",
     "RequestInvoice",
     "IssueInvoices",

@@ -113,7 +113,8 @@ class PhotoRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="orders.id", index=True)
     kind: str = Field(max_length=12)
-    path: str = Field(max_length=300)
+    path: str = Field(max_length=300, index=True)
+    """Indexed: ``Photos.named`` looks photos up by path (a sweep keeps what orders name)."""
     content_type: str = Field(max_length=40)
     size_bytes: int = Field(default=0)
     uploaded_by: str = Field(default="", max_length=60)

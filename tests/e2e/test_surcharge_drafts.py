@@ -1,13 +1,16 @@
 """The photos of an on-site extra the worker never sent leave no file behind: cancelled
 ("不加了") or dropped (the worker went elsewhere, or began another), the request's photos
 are deleted; sent, they are the order's and stay — and no discard ever deletes a file an
-order's photos name. SQLite and PostgreSQL."""
+order's photos name. Left mid-way (the worker never writes again), the sweep deletes them
+``execution.surcharge_unsent_hours`` after they were sent, and a request sent later goes
+without them. SQLite and PostgreSQL."""
 
 from pathlib import Path
 
 import pytest
 
-from domain.commands import DiscardSurchargePhotos
+from conversations.results.surcharges import UnsentSurchargePhotosForgotten
+from domain.commands import DiscardSurchargePhotos, ExpireSurcharges, ForgetUnsentSurchargePhotos
 from tests.e2e.helpers import TelegramUser, telegram_app
 from tests.e2e.test_job_rules import photo
 from tests.e2e.test_surcharges import at_work
@@ -69,3 +72,35 @@ async def test_a_cancelled_or_dropped_request_leaves_no_photo_and_a_sent_one_kee
     relative = sent.relative_to(tmp_path / "media").as_posix()
     await app[SERVICES].run(DiscardSurchargePhotos((relative,)))
     assert sent.exists()
+
+
+async def test_a_request_left_mid_way_loses_its_photos_after_the_set_hours_and_no_order_photo_goes(
+    tg, tmp_path, fake_telegram, clock
+):
+    app, client = tg
+    services = app[SERVICES]
+    _, worker, _, number = await at_work(app, client, fake_telegram, clock, 675002, 675102)
+    the_jobs = files(tmp_path, number)  # the door and before photos: the order's
+    assert the_jobs
+    sent = await one_more_hour_with_a_photo(worker, fake_telegram, tmp_path, number, "s2")
+    await worker.choose("提交申请")
+    assert "已发给客户确认" in worker.text()
+    left = await one_more_hour_with_a_photo(worker, fake_telegram, tmp_path, number, "l2")
+    # the worker never writes again
+    hours = services.rules.execution.surcharge_unsent_hours
+
+    clock.advance(hours=hours, minutes=-1)
+    assert await services.run(ForgetUnsentSurchargePhotos()) == [UnsentSurchargePhotosForgotten(0)]
+    assert left.exists()
+
+    clock.advance(minutes=2)
+    assert await services.run(ForgetUnsentSurchargePhotos()) == [UnsentSurchargePhotosForgotten(1)]
+    assert not left.exists()
+    assert sent.exists() and all(p.exists() for p in the_jobs)  # older, but orders name them
+    assert await services.run(ForgetUnsentSurchargePhotos()) == [UnsentSurchargePhotosForgotten(0)]
+
+    # back after all: the request goes without the deleted photo (none left: refused)
+    await services.run(ExpireSurcharges())  # the sent one lapsed long ago
+    await worker.choose("提交申请")
+    assert "至少一张" in worker.text()
+    assert files(tmp_path, number) == {sent, *the_jobs}

@@ -121,3 +121,22 @@ def test_high_altitude_work_is_charged_once_per_order():
     for extras, booked, earlier in refused:
         with pytest.raises(DomainError, match="高空作业已计费"):
             check_altitude(extras, booked, earlier)
+
+
+def test_the_hours_unsent_photos_are_kept_are_a_rule_of_the_rules_file():
+    import copy
+    from importlib import resources
+
+    import yaml
+
+    from domain.errors import CatalogError
+    from store.catalog_file import parse_catalog
+
+    assert load_catalog()[1].execution.surcharge_unsent_hours == 24
+    data = yaml.safe_load(resources.files("store").joinpath("demo_catalog.yaml").read_text())
+    changed = copy.deepcopy(data)
+    changed["rules"]["execution"]["surcharge_unsent_hours"] = 72
+    assert parse_catalog(changed)[1].execution.surcharge_unsent_hours == 72
+    changed["rules"]["execution"]["surcharge_unsent_hours"] = 0
+    with pytest.raises(CatalogError, match="surcharge_unsent_hours"):
+        parse_catalog(changed)
