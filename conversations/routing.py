@@ -1,5 +1,5 @@
 """Routing one event through the flow tables: the phrases every flow understands first
-(``flows.everywhere``), then the handler of the conversation's (step, event type); each
+(``flows.global_words``), then the handler of the conversation's (step, event type); each
 outcome moves the conversation (another flow, another step, the question again) and runs its
 commands, whose results are routed the same way. Pure but for the commands it runs; the
 engine (``conversations.engine``) wraps it in a turn: claim, lock, save.
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from conversations.events import ChoiceMade, Event, Failed, Inbound, Result, TextReceived
-from conversations.flows import everywhere as words
+from conversations.flows import global_words as words
 from conversations.flows.base import Ctx, Flow, Outcome
 from conversations.replies import Reply, Say, last_question
 from conversations.state import Conversation
@@ -39,14 +39,17 @@ class Router:
         return the replies."""
         event = _match_choice(event, conv)
         conv.scratch[SHOWN] = {(conv.flow, conv.step)}  # the question being answered
-        outcome = words.route(self.flows, ctx, conv, event)
-        if outcome is None:
-            outcome = self.dispatch(ctx, conv, event)
-        replies = await self._apply(ctx, conv, outcome, 0)
+        replies = await self._apply(ctx, conv, self.route(ctx, conv, event), 0)
         question = last_question(replies)
         conv.options = [[o.key, o.label] for o in question.options] if question else []
         conv.numbered = question.numbered if question else True
         return replies
+
+    def route(self, ctx: Ctx, conv: Conversation, event: Inbound) -> Outcome:
+        """What ``event`` leads to: a word or command every flow understands, else the
+        current flow's handler."""
+        outcome = words.route(self.flows, ctx, conv, event)
+        return outcome if outcome is not None else self.dispatch(ctx, conv, event)
 
     def dispatch(self, ctx: Ctx, conv: Conversation, event: Event) -> Outcome:
         flow = self.flows[conv.flow]
@@ -91,6 +94,8 @@ class Router:
                 replies += await self._apply(
                     ctx, conv, self.dispatch(ctx, conv, result), depth + 1
                 )
+        if out.then is not None:
+            replies += await self._apply(ctx, conv, self.route(ctx, conv, out.then), depth + 1)
         return replies
 
 

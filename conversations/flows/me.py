@@ -1,7 +1,7 @@
 """我的 (Me): a customer's membership — level and the way to the next one, points, coupons,
 the invitation to share, prepaid cards (their own flow, ``cards``), and the language switch.
 Reached from the main menu, by ``/me``, ``/points``, ``/coupons``, ``/invite``, ``/cards``
-and by the words (我的, 积分, 优惠券, 邀请, 次卡…) in every state (``everywhere``), each
+and by the words (我的, 积分, 优惠券, 邀请, 次卡…) in every state (``global_words``), each
 opening its own part of the screen."""
 
 from __future__ import annotations

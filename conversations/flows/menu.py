@@ -30,10 +30,13 @@ class MenuData:
     """What the menu is entered with: the first words a new customer wrote (read as a
     request once the account exists), and whether it is their first screen (``welcome``):
     that one also offers the other language, for whoever cannot read this one (later the
-    switch is in 我的, and the words "English" / "中文" work everywhere)."""
+    switch is in 我的, and the words "English" / "中文" work everywhere). ``quiet``: the
+    menu is entered without its question, which the answer to what the new customer first
+    sent asks, if it stays here ("/help": the help, then the menu's question once)."""
 
     said: str = ""
     welcome: bool = False
+    quiet: bool = False
 
 
 def seed(conv: Conversation, data: MenuData) -> None:
@@ -43,6 +46,8 @@ def seed(conv: Conversation, data: MenuData) -> None:
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
     given = load(conv, NAME, MenuData)
     conv.data.pop(NAME, None)
+    if given is not None and given.quiet:
+        return Outcome()
     if given is not None and given.said:
         outcome = booking.from_words(ctx, conv, given.said)
         if outcome is not None:

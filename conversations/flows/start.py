@@ -1,7 +1,9 @@
 """First contact: the person becomes a customer at once — no questions. The language comes
 from the platform (Telegram's ``language_code``, the browser's; 我的/menu has the switch), the
 phone number is asked at the first checkout (``checkout``), and what the person first wrote
-("明天下午三点 日常保洁…") is handed to the menu, which reads it as a request.
+("明天下午三点 日常保洁…") is handed to the menu, which reads it as a request — or, when it
+was a command or a word every screen answers ("/help", "帮助", "我的"), answered after the
+welcome, as any customer's would be (``then``).
 """
 
 from __future__ import annotations
@@ -9,7 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from conversations.events import ChoiceMade, ContactShared, Inbound, TextReceived
+from conversations.events import (
+    ChoiceMade,
+    CommandReceived,
+    ContactShared,
+    Inbound,
+    TextReceived,
+)
 from conversations.flows import menu
 from conversations.flows.base import Ctx, Outcome, Transitions, too_long, tr
 from conversations.flows.flow_state import keep, load
@@ -41,12 +49,15 @@ class StartData:
     """What the sign-up keeps, in ``conv.data["start"]``: the invitation code of the link
     that brought the person (``/start ref_…``), kept through "cancel" and "menu" until the
     sign-up uses it; who is signing up (the chat account and its display name) and what they
-    first wrote, handed in by whoever sent them here (``arriving``)."""
+    first wrote, handed in by whoever sent them here (``arriving``): words for the menu to
+    read as a request (``said``), or a command or word to answer once they are a customer
+    (``then``: "/help", "帮助")."""
 
     referral: str = ""
     user_id: str = ""
     name: str = ""
     said: str = ""
+    then: str = ""
 
 
 def seed(conv: Conversation, data: StartData) -> None:
@@ -54,12 +65,35 @@ def seed(conv: Conversation, data: StartData) -> None:
     keep(conv, NAME, data)
 
 
-def arriving(conv: Conversation, event: Inbound, *, keep_words: bool = True) -> None:
-    """Hand the sign-up who is arriving and (``keep_words``) what they wrote; the referral
-    code is kept."""
+def arriving(
+    conv: Conversation, event: Inbound, *, keep_words: bool = True, then: bool = False
+) -> None:
+    """Hand the sign-up who is arriving and (``keep_words``) what they wrote, to be read as a
+    request — or (``then``) the command or word they sent, to be answered after the welcome;
+    the referral code is kept."""
     given = load(conv, NAME, StartData) or StartData()
-    said = event.text if keep_words and isinstance(event, TextReceived) else ""
-    keep(conv, NAME, replace(given, user_id=event.user_id, name=event.name, said=said))
+    said = event.text if keep_words and not then and isinstance(event, TextReceived) else ""
+    asked = ""
+    if then and isinstance(event, CommandReceived):
+        asked = f"/{event.command} {event.args}".strip()
+    elif then and isinstance(event, TextReceived):
+        asked = event.text
+    arrived = replace(given, user_id=event.user_id, name=event.name, said=said, then=asked)
+    keep(conv, NAME, arrived)
+
+
+def _then(ctx: Ctx, conv: Conversation, data: StartData) -> Inbound | None:
+    """The message kept to be answered after the welcome, as it came (a slash command or a
+    text), or None."""
+    if not data.then:
+        return None
+    channel, user_id, at, name = conv.channel, data.user_id, ctx.now, data.name
+    if data.then.startswith("/"):
+        command, _, args = data.then[1:].partition(" ")
+        return CommandReceived(
+            channel=channel, user_id=user_id, at=at, name=name, command=command, args=args
+        )
+    return TextReceived(channel=channel, user_id=user_id, at=at, name=name, text=data.then)
 
 
 def _data(conv: Conversation) -> StartData:
@@ -128,15 +162,21 @@ def _welcome(ctx: Ctx, conv: Conversation, amount_cents: int, threshold_cents: i
 
 
 def on_registered(ctx: Ctx, conv: Conversation, result: CustomerRegistered) -> Outcome:
+    """The welcome (once: the account is new), then the menu — reading what they first wrote
+    as a request — or, when they first sent a command or such a word, its answer: the
+    welcome comes first in either case."""
     conv.customer_id = result.customer_id
-    said = _data(conv).said
+    data = _data(conv)
     conv.data.pop(NAME, None)
     coupon = result.welcome_coupon
     replies = [Say(tr(conv, "您好,欢迎来到到家!") if coupon else tr(conv, "欢迎回来!"))]
     if coupon:
         replies.append(Say(_welcome(ctx, conv, coupon.amount_cents, coupon.threshold_cents)))
-    menu.seed(conv, menu.MenuData(said=said, welcome=coupon is not None))
-    return Outcome(replies, goto="menu")
+    then = _then(ctx, conv, data)
+    menu.seed(
+        conv, menu.MenuData(said=data.said, welcome=coupon is not None, quiet=then is not None)
+    )
+    return Outcome(replies, goto="menu", then=then)
 
 
 TRANSITIONS: Transitions = {

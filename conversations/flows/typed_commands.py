@@ -163,7 +163,7 @@ WITH_NUMBER_ONLY = frozenset(
 )
 """Words that are a command only with an order number (``on my way #240117``, as the job's
 button reads): alone they are what a worker writes to a customer in the relay chat — or, for
-"invoice" (发票), a whole message the invoice flow is opened by (``everywhere``)."""
+"invoice" (发票), a whole message the invoice flow is opened by (``global_words``)."""
 BARE_ADMIN = {
     "workers",
     "stats",

@@ -78,7 +78,7 @@ def unsent(conv: Conversation) -> tuple[str, ...]:
 
 def discard(photos: tuple[str, ...]) -> list[c.Command]:
     """Delete the photos of a request that will never be sent: the worker cancelled it, or
-    left it for something else (``everywhere.route``: its data cleared or replaced)."""
+    left it for something else (``global_words.route``: its data cleared or replaced)."""
     return [c.DiscardSurchargePhotos(photos)] if photos else []
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from conversations.events import CommandReceived, TextReceived
-from conversations.flows import admin_console, everywhere
+from conversations.flows import admin_console, global_words
 from conversations.flows.admin_commands import ORDER_COMMANDS, build, parse_day
 from conversations.flows.base import Ctx
 from conversations.flows.registry import CUSTOMER_FLOWS
@@ -243,7 +243,7 @@ def test_completion_rate_counts_done_against_cancelled_orders_only():
 
 
 def _route(role: str, conv: Conversation, event):
-    return everywhere.route(CUSTOMER_FLOWS, ctx(role), conv, event)
+    return global_words.route(CUSTOMER_FLOWS, ctx(role), conv, event)
 
 
 BASE = {"channel": "telegram", "user_id": "5", "at": NOW, "message_id": "m1"}

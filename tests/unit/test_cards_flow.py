@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from conversations.events import ChoiceMade, CommandReceived, TextReceived
-from conversations.flows import cards, everywhere, me
+from conversations.flows import cards, global_words, me
 from conversations.flows.checkout_state import due_to_json
 from conversations.flows.registry import CUSTOMER_FLOWS
 from conversations.replies import Ask, Say
@@ -102,10 +102,10 @@ def test_a_card_not_on_sale_or_kept_for_later_buys_nothing():
 def test_the_words_and_the_command_open_the_cards_from_anywhere():
     for word in ("次卡", "我的次卡", "买次卡", "my cards"):
         c = Conversation(flow="booking", step="when", customer_id=5, channel="telegram")
-        out = everywhere.route(CUSTOMER_FLOWS, CTX, c, TextReceived(**BASE, text=word))
+        out = global_words.route(CUSTOMER_FLOWS, CTX, c, TextReceived(**BASE, text=word))
         assert out is not None and out.goto == me.NAME
         assert me.enter(CTX, c).goto == "cards"
     c = Conversation(flow="menu", step="main", customer_id=5, channel="telegram")
-    out = everywhere.route(CUSTOMER_FLOWS, CTX, c, CommandReceived(**BASE, command="cards"))
+    out = global_words.route(CUSTOMER_FLOWS, CTX, c, CommandReceived(**BASE, command="cards"))
     assert out is not None and out.goto == me.NAME
-    assert "「次卡」查看和购买次卡" in everywhere.help_text(c)
+    assert "「次卡」查看和购买次卡" in global_words.help_text(c)

@@ -11,7 +11,7 @@ from conversations.events import ChoiceMade, CommandReceived, PaymentReceived, T
 from conversations.flows import (
     admin_console,
     after_sales,
-    everywhere,
+    global_words,
     menu,
     my_orders,
     paid_in_chat,
@@ -64,7 +64,7 @@ def test_a_stored_shape_that_does_not_fit_reads_as_none(seed, key, data):
 
 
 def route(conv: Conversation, event, ctx: Ctx = CTX):
-    return everywhere.route(CUSTOMER_FLOWS, ctx, conv, event)
+    return global_words.route(CUSTOMER_FLOWS, ctx, conv, event)
 
 
 def entered(conv: Conversation, out, ctx: Ctx = CTX):

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from conversations.events import ChoiceMade, ContactShared, LocationShared, TextReceived
-from conversations.flows import booking, everywhere, start
+from conversations.flows import booking, global_words, start
 from conversations.flows.base import Ctx
 from conversations.flows.booking_draft import Draft
 from conversations.flows.diagram import to_mermaid
@@ -62,7 +62,7 @@ def test_a_contact_shared_where_an_earlier_release_asked_for_it_registers_with_i
 
 def test_the_first_message_signs_up_at_once_and_is_read_after_as_a_request():
     conv = Conversation(flow="menu", step="menu", lang="en", channel="telegram")
-    out = everywhere.route(CUSTOMER_FLOWS, CTX, conv, text("明天下午三点 日常保洁"))
+    out = global_words.route(CUSTOMER_FLOWS, CTX, conv, text("明天下午三点 日常保洁"))
     assert out.goto == "start"
     conv.flow, conv.step = "start", "welcome"
     out = start.enter(CTX, conv)
@@ -70,7 +70,7 @@ def test_the_first_message_signs_up_at_once_and_is_read_after_as_a_request():
     assert out.step == "signing_up" and not out.replies  # no language, no phone asked
     out = start.on_registered(CTX, conv, CustomerRegistered(9, None))
     assert out.goto == "menu"
-    assert conv.data["menu"] == {"said": "明天下午三点 日常保洁", "welcome": False}
+    assert conv.data["menu"] == {"said": "明天下午三点 日常保洁", "welcome": False, "quiet": False}
 
 
 def booking_conv(**chosen) -> Conversation:
@@ -125,23 +125,24 @@ def test_a_shared_location_asks_for_the_flat_number():
 def test_global_words_work_in_every_state():
     conv = booking_conv()
     conv.history = [["menu", "menu"], ["booking", "category"]]
-    out = everywhere.route(CUSTOMER_FLOWS, CTX, conv, text("返回"))
+    out = global_words.route(CUSTOMER_FLOWS, CTX, conv, text("返回"))
     assert out.reask and conv.step == "category"
-    out = everywhere.route(CUSTOMER_FLOWS, CTX, conv, text("Cancel"))
+    out = global_words.route(CUSTOMER_FLOWS, CTX, conv, text("Cancel"))
     assert out.goto == "menu" and "booking" not in conv.data
-    assert everywhere.route(CUSTOMER_FLOWS, CTX, conv, text("帮助")).reask
+    assert global_words.route(CUSTOMER_FLOWS, CTX, conv, text("帮助")).reask
     stranger = Conversation(flow="menu", step="menu")
-    assert everywhere.route(CUSTOMER_FLOWS, CTX, stranger, text("hi")).goto == "start"
+    assert global_words.route(CUSTOMER_FLOWS, CTX, stranger, text("hi")).goto == "start"
 
 
 def test_the_start_flow_asks_nothing_and_any_answer_to_an_old_question_signs_up():
     for step in ("phone", "language", "welcome"):
         conv = Conversation(flow="start", step=step, channel="telegram")
         assert not start.ask(CTX, conv).replies
-        out = everywhere.route(CUSTOMER_FLOWS, CTX, conv, text("中文"))
+        out = global_words.route(CUSTOMER_FLOWS, CTX, conv, text("中文"))
         if out is None:  # not a global word: the flow's own table signs up
             out = start.TRANSITIONS[(start.Step(step), TextReceived)](CTX, conv, text("中文"))
-        assert out.commands or out.reask
+        assert out.commands or out.goto == "start"  # the switch too signs up, in Chinese
+        assert conv.lang == "zh"
 
 
 def test_choosing_a_bundle_skips_to_what_the_bundle_still_needs():

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from conversations.events import ChoiceMade, CommandReceived, Failed, TextReceived
-from conversations.flows import everywhere, invoice
+from conversations.flows import global_words, invoice
 from conversations.flows.base import Outcome
 from conversations.flows.registry import CUSTOMER_FLOWS
 from conversations.replies import Ask
@@ -165,7 +165,7 @@ def test_in_english_no_chinese_is_shown_but_the_names():
 @pytest.mark.parametrize("typed", ["发票", "开发票", "Invoice", "电子发票"])
 def test_the_words_start_the_flow_from_anywhere(typed):
     c = Conversation(flow="me", step="shown", customer_id=5)
-    out = everywhere.route(CUSTOMER_FLOWS, CTX, c, TextReceived(**BASE, text=typed))
+    out = global_words.route(CUSTOMER_FLOWS, CTX, c, TextReceived(**BASE, text=typed))
     assert out is not None and out.goto == "invoice"
 
 
@@ -175,7 +175,7 @@ def test_the_words_start_the_flow_from_anywhere(typed):
 def test_the_words_with_an_order_number_start_the_flow_on_that_order(typed):
     """Like the other "word #N" commands: from the main menu, the number kept for the flow."""
     c = Conversation(flow="menu", step="menu", customer_id=5)
-    out = everywhere.route(CUSTOMER_FLOWS, CTX, c, TextReceived(**BASE, text=typed))
+    out = global_words.route(CUSTOMER_FLOWS, CTX, c, TextReceived(**BASE, text=typed))
     assert out is not None and out.goto == "invoice"
     assert "240117" in str(c.data.get(invoice.NAME)), c.data  # the order the flow starts on
 
@@ -183,12 +183,12 @@ def test_the_words_with_an_order_number_start_the_flow_on_that_order(typed):
 @pytest.mark.parametrize("typed", ["invoice please", "发票怎么开"])
 def test_words_after_the_word_without_a_number_are_free_text(typed):
     c = Conversation(flow="menu", step="menu", customer_id=5)
-    assert everywhere.route(CUSTOMER_FLOWS, CTX, c, TextReceived(**BASE, text=typed)) is None
+    assert global_words.route(CUSTOMER_FLOWS, CTX, c, TextReceived(**BASE, text=typed)) is None
 
 
 def test_the_command_starts_the_flow_and_a_stranger_signs_up_first():
     c = Conversation(flow="menu", step="menu", customer_id=5)
     event = CommandReceived(**BASE, command="invoice")
-    assert everywhere.route(CUSTOMER_FLOWS, CTX, c, event).goto == "invoice"
+    assert global_words.route(CUSTOMER_FLOWS, CTX, c, event).goto == "invoice"
     stranger = Conversation(flow="menu", step="menu")
-    assert everywhere.route(CUSTOMER_FLOWS, CTX, stranger, event).goto == "start"
+    assert global_words.route(CUSTOMER_FLOWS, CTX, stranger, event).goto == "start"

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from conversations.events import ChoiceMade, CommandReceived, TextReceived
-from conversations.flows import everywhere, me, me_views, menu, start
+from conversations.flows import global_words, me, me_views, menu, start
 from conversations.flows.booking_draft import Draft
 from conversations.flows.me_views import LISTED_MOVEMENTS
 from conversations.flows.registry import CUSTOMER_FLOWS
@@ -241,7 +241,7 @@ def test_typed_words_book_when_they_name_a_service_else_the_choices_come_again()
 def test_the_words_open_their_part_in_every_state_and_back_returns(typed, section):
     d = Draft(category="cleaning", item="daily_cleaning", options=[])
     c = Conversation(flow="booking", step="quantity", customer_id=5, data={"booking": d.to_json()})
-    out = everywhere.route(CUSTOMER_FLOWS, CTX, c, TextReceived(**BASE, text=typed))
+    out = global_words.route(CUSTOMER_FLOWS, CTX, c, TextReceived(**BASE, text=typed))
     assert out.goto == "me" and c.data["me"] == {"section": section}
     assert "booking" in c.data  # a detour: what they were doing stays
 
@@ -253,16 +253,16 @@ def test_the_words_open_their_part_in_every_state_and_back_returns(typed, sectio
 def test_the_commands_open_their_part_for_customers_and_staff_alike(command, section):
     c = Conversation(flow="worker", step="idle", role="worker", customer_id=5, worker_id=2)
     event = CommandReceived(**BASE, command=command)
-    out = everywhere.route(CUSTOMER_FLOWS, CTX, c, event)
+    out = global_words.route(CUSTOMER_FLOWS, CTX, c, event)
     assert out.goto == "me" and c.data["me"] == {"section": section}
     assert c.role == "customer"
     stranger = Conversation(flow="menu", step="menu")
-    assert everywhere.route(CUSTOMER_FLOWS, CTX, stranger, event).goto == "start"
+    assert global_words.route(CUSTOMER_FLOWS, CTX, stranger, event).goto == "start"
 
 
 def test_a_worker_typing_the_words_is_not_taken_to_the_customers_screen():
     c = Conversation(flow="worker", step="idle", role="worker", worker_id=2)
-    assert everywhere.route(CUSTOMER_FLOWS, CTX, c, TextReceived(**BASE, text="积分")) is None
+    assert global_words.route(CUSTOMER_FLOWS, CTX, c, TextReceived(**BASE, text="积分")) is None
 
 
 def test_typed_me_opens_me_rather_than_a_button_it_is_part_of():
@@ -295,7 +295,7 @@ def test_the_menu_offers_me_and_only_the_first_screen_offers_the_other_language(
     ("lang", "words"), [("zh", ("「我的」", "「邀请」")), ("en", ("'me'", "'invite'"))]
 )
 def test_help_names_me_and_invite(lang, words):
-    helped = everywhere.help_text(Conversation(lang=lang))
+    helped = global_words.help_text(Conversation(lang=lang))
     assert all(w in helped for w in words)
 
 

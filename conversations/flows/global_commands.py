@@ -1,28 +1,24 @@
-"""Words and commands understood in every state: cancel/取消, help/帮助, menu/菜单, back/返回,
-the slash commands, and the typed actions of workers, customers and admins (``words``).
-Anything else goes to the current flow's table."""
+"""The slash commands (``/start``, ``/help``, ``/book``…) and the typed actions of workers,
+customers and admins ("接单 #N", "联系师傅 #N", ``/assign``…), understood in every state, and
+where they lead: a person's home flow and the sign-up (``home``, ``sign_up``). The words
+understood in every state, and the order in which all of them win, are ``global_words``."""
 
 from __future__ import annotations
-
-from collections.abc import Mapping
 
 from conversations.events import (
     ChoiceMade,
     CommandReceived,
     Inbound,
-    PaymentReceived,
     TextReceived,
 )
 from conversations.flows import (
     admin_console,
     after_sales,
-    emergency_contact,
     invoice,
     link,
     me,
     my_orders,
     opt_out,
-    paid_in_chat,
     placement_words,
     relay,
     sos,
@@ -32,8 +28,8 @@ from conversations.flows import (
     worker_signup,
     worker_surcharge,
 )
-from conversations.flows.base import Ctx, Flow, Outcome, pick_an_option, tr
-from conversations.flows.help_text import help_text as help_text
+from conversations.flows.base import Ctx, Outcome, tr
+from conversations.flows.help_text import help_text
 from conversations.flows.language import switch_language
 from conversations.flows.typed_commands import Typed, parse
 from conversations.replies import Say
@@ -41,16 +37,6 @@ from conversations.state import Conversation
 from domain.digits import whole
 from domain.referrals import code_of as referral_code
 
-CANCEL = {"cancel", "取消", "退出", "算了"}
-HELP = {"help", "帮助", "?", "？", "求助"}
-MENU = {"menu", "菜单", "主菜单", "首页", "main menu"}
-BACK = {"back", "返回", "上一步"}
-AS_CUSTOMER = {"customer", "顾客", "我要下单"}
-LINK = {"link", "绑定", "绑定账户", "绑定账号"}
-ME_WORDS = frozenset(me.WORDS)
-"""Whole messages that open a part of 我的 (``me.WORDS``)."""
-WHOLE_WORDS = ME_WORDS | sos.WORDS
-"""Whole messages meaning the same at every step, never part of a button's name: "紧急"."""
 KEEP = (start.NAME, worker_signup.NAME)  # a sign-up left goes on where it was (``enter``)
 """What "cancel", "menu" and ``/start`` leave in ``conv.data``: referral, worker's answers."""
 FLOW_COMMANDS = {
@@ -61,7 +47,6 @@ FLOW_COMMANDS = {
     "reorder": "orders",
     "recurring": "recurring",
 }
-SIGN_UP_FLOWS = ("start", "worker_register")
 CUSTOMERS_TOO = ("orders", "cancel")
 """Admin commands that customers have too (their own orders; stop what they are doing)."""
 FEEDBACK = ("complain", "rate", "rework")
@@ -74,13 +59,7 @@ RELAY = {"contact_worker": "customer", "contact_customer": "worker"}
 """The relay chat's way in on each side ("联系师傅" / "联系顾客", and their buttons)."""
 
 
-def hint(conv: Conversation, event: Inbound) -> str:
-    if conv.options:
-        return pick_an_option(conv)
-    return tr(conv, "没太明白,请按提示回复,也可以发送「帮助」。")
-
-
-def _clear(conv: Conversation) -> None:
+def clear(conv: Conversation) -> None:
     conv.data = {k: v for k, v in conv.data.items() if k in KEEP}
     conv.history = []
 
@@ -94,123 +73,32 @@ def home(ctx: Ctx, conv: Conversation) -> str:
     return "menu" if conv.customer_id is not None else "start"
 
 
-def route(
-    flows: Mapping[str, Flow], ctx: Ctx, conv: Conversation, event: Inbound
-) -> Outcome | None:
-    """An outcome for a global word or command, or None to let the flow handle the event. An
-    extra's request it leaves unsent (cleared, or another begun) has its photos deleted."""
-    unsent = worker_surcharge.unsent(conv)
-    out = _route(flows, ctx, conv, event)
-    if out is not None and unsent and worker_surcharge.unsent(conv) != unsent:
-        out.commands = [*out.commands, *worker_surcharge.discard(unsent)]
-    return out
-
-
-def _route(  # noqa: C901 - one branch per global word, in the order they win
-    flows: Mapping[str, Flow], ctx: Ctx, conv: Conversation, event: Inbound
-) -> Outcome | None:
-    if isinstance(event, PaymentReceived):
-        paid_in_chat.seed(
-            conv,
-            paid_in_chat.PaymentData(
-                event.reference, event.provider, event.provider_ref, event.amount_cents
-            ),
-        )
-        return Outcome(goto="payment")
-    typed = _typed(event)
-    if (
-        typed is not None
-        and typed.name == "transfer"
-        and ctx.admin_role
-        and conv.worker_id is None
-        and not isinstance(event, ChoiceMade)
-    ):  # staff who are not workers: ``/transfer #N`` is the admin's transfer
-        typed = Typed("admin", typed.name, typed.args, typed.number)
-    if typed is not None and typed.group == "admin":
-        outcome = _admin(ctx, conv, typed, event)
-        if outcome is not None:
-            return outcome
-    elif typed is not None:
-        return _action(ctx, conv, typed, event)
-    if isinstance(event, CommandReceived):
-        return _command(ctx, conv, event)
-    word = event.text.strip().casefold() if isinstance(event, TextReceived) else None
-    if word in sos.WORDS:  # first: whoever it is, whatever they were doing
-        return sos.answer(conv, event)
-    if word in emergency_contact.WORDS and (conv.customer_id or conv.worker_id):
-        return Outcome(goto=emergency_contact.NAME)
-    if word in ("english", "中文", "chinese"):
-        return switch_language(conv, "en" if word == "english" else "zh")
-    if word in AS_CUSTOMER:
-        return _as_customer(ctx, conv, event)
-    if word in opt_out.WORDS and conv.customer_id is not None:
-        return opt_out.answer(conv, opt_out.WORDS[word])
-    if word in LINK and conv.role == "customer" and conv.customer_id is not None:
-        _clear(conv)
-        return link.start(conv, event)
-    if conv.role == "customer" and conv.customer_id is None:
-        if conv.flow == start.NAME:
-            return None  # any message signs up
-        if conv.flow not in SIGN_UP_FLOWS:
-            return sign_up(conv, event)
-    if word is None:
-        return None
-    first = relay.prefixed(event.text) if isinstance(event, TextReceived) else None
-    if first is not None and conv.role in RELAY.values():
-        relay.seed(conv, first)  # "#240117 我到楼下了": to the other side of that order
-        return Outcome(goto=relay.NAME)
-    if word in CANCEL:
-        if conv.flow in SIGN_UP_FLOWS and conv.flow == home(ctx, conv):
-            return Outcome([Say(tr(conv, "请先完成注册。"))], reask=True)
-        _clear(conv)
-        return Outcome([Say(tr(conv, "已取消。"))], goto=home(ctx, conv))
-    if word in HELP:
-        if ctx.admin_role and conv.role == "admin":
-            return Outcome(goto="admin")  # the console lists what this admin's role may do
-        return Outcome([Say(help_text(conv))], reask=True)
-    if word in MENU:
-        if conv.flow == home(ctx, conv) == "start":
-            return Outcome(reask=True)
-        _clear(conv)
-        return Outcome(goto=home(ctx, conv))
-    if word in BACK:
-        if conv.history:
-            flow, step = conv.history.pop()
-            conv.flow, conv.step = flow, step
-            return Outcome(reask=True)
-        return Outcome(goto=home(ctx, conv)) if conv.flow != "start" else Outcome(reask=True)
-    section = me.WORDS.get(word)
-    if section is not None and conv.role == "customer":
-        return _me(conv, section)
-    if word in invoice.WORDS and conv.role == "customer":
-        _clear(conv)
-        return Outcome(goto=invoice.NAME)
-    return None
-
-
-def _me(conv: Conversation, section: me.Section) -> Outcome:
+def me_section(conv: Conversation, section: me.Section) -> Outcome:
     """A part of 我的, as a detour: what the customer was doing stays, and "back" returns
     to it."""
     me.seed(conv, me.MeData(section.value))
     return Outcome(goto=me.NAME)
 
 
-def sign_up(conv: Conversation, event: Inbound, *, keep_words: bool = True) -> Outcome:
-    """To the sign-up, which makes the person a customer at once and then reads what they
-    wrote (``keep_words``) as a request."""
-    start.arriving(conv, event, keep_words=keep_words)
+def sign_up(
+    conv: Conversation, event: Inbound, *, keep_words: bool = True, then: bool = False
+) -> Outcome:
+    """To the sign-up, which makes the person a customer at once, welcomes them, and then
+    reads what they wrote (``keep_words``) as a request — or (``then``) answers the command
+    or word they sent as any customer's."""
+    start.arriving(conv, event, keep_words=keep_words, then=then)
     return Outcome(goto=start.NAME)
 
 
-def _as_customer(ctx: Ctx, conv: Conversation, event: Inbound) -> Outcome:
-    _clear(conv)
+def as_customer(ctx: Ctx, conv: Conversation, event: Inbound) -> Outcome:
+    clear(conv)
     conv.role = "customer"
     if conv.customer_id is None:
         return sign_up(conv, event, keep_words=False)
     return Outcome(goto=home(ctx, conv))
 
 
-def _typed(event: Inbound) -> Typed | None:
+def typed_of(event: Inbound) -> Typed | None:
     if isinstance(event, ChoiceMade) and event.key.startswith("act:"):
         _, name, *rest = event.key.split(":")
         number = whole(rest[0]) if rest else None  # an order or a ticket: an id's range
@@ -224,7 +112,7 @@ def _typed(event: Inbound) -> Typed | None:
     return None
 
 
-def _admin(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outcome | None:
+def admin(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outcome | None:
     """An admin command goes to the admin console; None leaves the event to the rest.
 
     To anyone who is not an admin, admin commands do not exist: a slash command is unknown,
@@ -241,7 +129,7 @@ def _admin(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outcom
     as_customer = conv.customer_id is not None and (not ctx.admin_role or conv.role != "admin")
     own_cancel = typed.name == "cancel" and typed.number is not None
     if (typed.name == "reschedule" or own_cancel) and as_customer:  # the customer's own order
-        _clear(conv)
+        clear(conv)
         conv.role = "customer"
         my_orders.seed(conv, my_orders.OrdersData(action=typed.name, number=typed.number))
         return Outcome(goto="orders")
@@ -283,7 +171,7 @@ def _customer_action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound)
         after_sales.seed(conv, after_sales.FeedbackData(typed.name, typed.number))
         return Outcome(goto="feedback")
     if typed.name == "invoice":  # "发票 #240117": that order's invoice ("/invoice": any)
-        _clear(conv)
+        clear(conv)
         conv.role = "customer"
         invoice.seed(conv, invoice.InvoiceData(number=typed.number))
         return Outcome(goto=invoice.NAME)
@@ -294,7 +182,7 @@ def _customer_action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound)
     return Outcome(goto="orders")
 
 
-def _action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outcome:
+def action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outcome:
     if typed.group == "customer":
         return _customer_action(ctx, conv, typed, event)
     if typed.name == "register":
@@ -346,14 +234,14 @@ def _unknown(conv: Conversation, name: str) -> Outcome:
     )
 
 
-def _command(  # noqa: C901 - one branch per slash command
+def command(  # noqa: C901 - one branch per slash command
     ctx: Ctx, conv: Conversation, event: CommandReceived
 ) -> Outcome:
     name = event.command.lower()
     if name == "start":
         if code := referral_code(event.args):
             start.seed(conv, start.StartData(referral=code))
-        _clear(conv)
+        clear(conv)
         target = home(ctx, conv)
         known = conv.customer_id if target == "menu" else conv.worker_id
         if target in ("menu", "worker") and conv.flow != "start" and known is not None:
@@ -367,15 +255,15 @@ def _command(  # noqa: C901 - one branch per slash command
         conv.role = "customer"
         if conv.customer_id is None:
             return sign_up(conv, event, keep_words=False)
-        return _me(conv, me.COMMANDS[name])
+        return me_section(conv, me.COMMANDS[name])
     if name == "customer":
-        return _as_customer(ctx, conv, event)
+        return as_customer(ctx, conv, event)
     if name in opt_out.COMMANDS:
         return opt_out.answer(conv, opt_out.COMMANDS[name])
     if name in sos.COMMANDS:
         return sos.answer(conv, event)
     if name == "link" and conv.customer_id is not None:
-        _clear(conv)
+        clear(conv)
         conv.role = "customer"
         return link.start(conv, event)
     if name == "help":
@@ -383,10 +271,10 @@ def _command(  # noqa: C901 - one branch per slash command
             return Outcome(goto="admin")
         return Outcome([Say(help_text(conv))], reask=True)
     if name == "cancel":
-        _clear(conv)
+        clear(conv)
         return Outcome([Say(tr(conv, "已取消。"))], goto=home(ctx, conv))
     if name in FLOW_COMMANDS:
-        _clear(conv)
+        clear(conv)
         if name == "menu":
             return Outcome(goto=home(ctx, conv))
         conv.role = "customer"
