@@ -73,3 +73,37 @@ async def pending(url: str) -> bool:
         chatter.setLevel(level)
         await engine.dispose()
     return current != heads
+
+
+_SEALED = (  # (field, table, column): values every running daojia has, the first one found read
+    ("customer.phone", "customers", "phone_enc"),
+    ("worker.phone", "workers", "phone_enc"),
+    ("address.text", "addresses", "text_enc"),
+)
+
+
+async def key_opens(url: str, key: bytes) -> bool:
+    """Whether ``key`` (``DAOJIA_PII_KEY``) decrypts the phones and addresses already in the
+    database at ``url`` — one value of the first of them that holds any; True for a database
+    that holds none yet. Started with another key, daojia could read no phone or address: a
+    start-up check says so in one line instead of every turn failing."""
+    from sqlalchemy import text
+
+    from store.crypto import PiiCipher
+    from store.db import create_engine
+
+    cipher, engine = PiiCipher(key), create_engine(url)
+    try:
+        async with engine.connect() as conn:
+            for field, table, column in _SEALED:
+                sql = f"SELECT {column} FROM {table} WHERE length({column}) > 0 LIMIT 1"
+                blob = await conn.scalar(text(sql))
+                if blob:
+                    try:
+                        cipher.decrypt(field, bytes(blob))
+                    except ValueError:
+                        return False
+                    return True
+    finally:
+        await engine.dispose()
+    return True

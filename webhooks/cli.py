@@ -16,7 +16,7 @@ from pathlib import Path
 
 import uvloop
 from aiohttp import web
-from pydantic import SecretStr, ValidationError
+from pydantic import ValidationError
 
 from domain.catalog import Catalog
 from domain.errors import CatalogError
@@ -30,7 +30,7 @@ from webhooks import __version__
 from webhooks.accesslog import JsonAccessLogger
 from webhooks.app import create_app
 from webhooks.chat import TURN_GRACE_S
-from webhooks.demo import seed_demo
+from webhooks.demo import demo_key, other_demo_key, seed_demo
 from webhooks.metrics import shared_between_processes
 from webhooks.settings import Settings, settings_error
 from webhooks.workers import Supervisor
@@ -44,6 +44,10 @@ reference counting frees the rest at once) waits a little longer to be collected
 
 
 BEHIND = "the database is not up to date; run `daojia db upgrade` first"
+OTHER_KEY = (
+    "DAOJIA_PII_KEY: this key does not decrypt the phones and addresses already in "
+    "DAOJIA_DATABASE_URL (another key wrote them); give the key they were written with"
+)
 
 
 class Refused(Exception):
@@ -62,18 +66,6 @@ def _catalog(settings: Settings) -> tuple[Catalog, Rules]:
         return load_catalog(settings.catalog)
     except CatalogError as exc:
         raise Refused(f"DAOJIA_CATALOG: {exc}") from None
-
-
-def demo_key(data_dir: Path) -> SecretStr:
-    """The demo's PII key, created (mode 0600) in the data folder on first run."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key_file = data_dir / "pii.key"
-    if not key_file.exists():
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(new_key() + "\n")
-        log.info("created a demo PII key in %s", key_file)
-    return SecretStr(key_file.read_text().strip())
 
 
 def run_server(
@@ -139,12 +131,16 @@ def stop_on_signals(loop: asyncio.AbstractEventLoop) -> None:
 
 def cmd_demo(_args: argparse.Namespace) -> int:
     settings = load_settings()
+    refusal = OTHER_KEY
     if settings.pii_key is None:
         settings = settings.model_copy(update={"pii_key": demo_key(settings.data_dir)})
+        refusal = other_demo_key(settings.data_dir)
     catalog, rules = _catalog(settings)
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     with migrate.reporting():
         migrate.upgrade(settings.database_url)
+        if not asyncio.run(migrate.key_opens(settings.database_url, settings.pii_key_bytes())):
+            raise Refused(refusal)
         asyncio.run(seed_demo(settings, catalog))
     rules = replace(rules, dispatch=replace(rules.dispatch, mode=DispatchMode.GRAB))
     app = create_app(settings, catalog, rules, demo=True, scheduler=True)
@@ -176,8 +172,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     catalog, rules = _catalog(settings)
     with migrate.reporting():
         behind = asyncio.run(migrate.pending(settings.database_url))
-    if behind:
-        raise Refused(f"DAOJIA_DATABASE_URL: {BEHIND}")
+        if behind:
+            raise Refused(f"DAOJIA_DATABASE_URL: {BEHIND}")
+        if not asyncio.run(migrate.key_opens(settings.database_url, settings.pii_key_bytes())):
+            raise Refused(OTHER_KEY)
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     if workers > 1:
         log.info(

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+import os
 from datetime import UTC, date, datetime
+from pathlib import Path
+
+from pydantic import SecretStr
 
 from domain.catalog import Catalog
 from domain.people import Certificate, GeoPoint, ServiceArea, Worker, WorkerStatus
 from domain.rules import WorkerLevel
-from store.crypto import PiiCipher
+from store.crypto import PiiCipher, new_key
 from store.db import create_engine
 from store.uow import Database
 from webhooks.settings import Settings
@@ -117,3 +121,26 @@ async def seed_demo(settings: Settings, catalog: Catalog) -> None:
             log.info("seeded %d demo workers", len(DEMO_WORKERS))
     finally:
         await db.dispose()
+
+
+def demo_key(data_dir: Path) -> SecretStr:
+    """The demo's PII key, created (mode 0600) in the data folder on first run."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key_file = data_dir / "pii.key"
+    if not key_file.exists():
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(new_key() + "\n")
+        log.info("created a demo PII key in %s", key_file)
+    return SecretStr(key_file.read_text().strip())
+
+
+def other_demo_key(data_dir: Path) -> str:
+    """Why the demo will not start when its key (``demo_key``) is not the one that wrote the
+    database's phones and addresses (a demo database kept from a run with another
+    ``DAOJIA_DATA_DIR``, or whose key file was removed)."""
+    return (
+        f"DAOJIA_DATA_DIR: the demo's key ({data_dir / 'pii.key'}) does not decrypt the phones "
+        "and addresses in DAOJIA_DATABASE_URL (another key wrote them): run the demo with the "
+        "DAOJIA_DATA_DIR it was first run with, or remove its database to start afresh"
+    )

@@ -5,10 +5,18 @@ a wrong setting — never with a traceback. In process (``cli.main``), not a new
 import asyncio
 import os
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 
-from tests.conftest import PG_URL, _create_database, _drop_database, pg_url_of
+from store import migrate
+from tests.conftest import (
+    PG_URL,
+    _create_database,
+    _drop_database,
+    copy_of_pg_template,
+    pg_url_of,
+)
 from webhooks import cli
 
 DOWN = "postgresql+asyncpg://daojia@127.0.0.1:1/none"
@@ -187,3 +195,82 @@ def test_a_catalog_file_that_is_not_text_is_one_line_too(monkeypatch, capsys, tm
         DAOJIA_CATALOG=str(bad),
     )
     assert code == 2 and one_line(err).startswith("daojia: DAOJIA_CATALOG:")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def own_database(request):
+    """A migrated database of this test's own, on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        yield request.getfixturevalue("fresh_sqlite_url")
+        return
+    yield from copy_of_pg_template(request.getfixturevalue("pg_template"), "daojia_key")
+
+
+def with_a_customer(url: str, key: str) -> None:
+    """A customer whose phone ``key`` encrypted, as a running daojia would have."""
+    from domain.people import Customer
+    from store.crypto import PiiCipher, decode_key
+    from store.db import create_engine
+    from store.uow import Database
+
+    async def add() -> None:
+        db = Database(create_engine(url), PiiCipher(decode_key(key)))
+        async with db.uow() as uow:
+            await uow.customers.add(Customer(datetime.now(UTC), phone="13800138000"))
+            await uow.commit()
+        await db.dispose()
+
+    asyncio.run(add())
+
+
+def served(*_args, **_kwargs) -> None:
+    pytest.fail("the server started (with a key that cannot read the database)")
+
+
+def test_a_key_opens_a_database_its_own_values_only(own_database):
+    from store.crypto import decode_key, new_key
+
+    written, other = new_key(), new_key()
+    assert asyncio.run(migrate.key_opens(own_database, decode_key(other)))  # holds none yet
+    with_a_customer(own_database, written)
+    assert asyncio.run(migrate.key_opens(own_database, decode_key(written)))
+    assert not asyncio.run(migrate.key_opens(own_database, decode_key(other)))
+
+
+def test_serve_with_another_key_than_wrote_the_database_says_so_in_one_line(
+    monkeypatch, capsys, tmp_path, own_database
+):
+    from store.crypto import new_key
+
+    with_a_customer(own_database, new_key())
+    monkeypatch.setattr(cli, "run_server", served)
+    code, _, err = run(
+        monkeypatch,
+        capsys,
+        tmp_path,
+        "serve",
+        DAOJIA_DATABASE_URL=own_database,
+        DAOJIA_PII_KEY=new_key(),
+    )
+    assert code == 2 and one_line(err) == f"daojia: {cli.OTHER_KEY}"
+
+
+def test_the_demo_on_a_database_its_key_did_not_write_names_the_data_dir(
+    monkeypatch, capsys, tmp_path, own_database
+):
+    from store.crypto import new_key
+
+    with_a_customer(own_database, new_key())  # the demo was first run with another data dir
+    monkeypatch.setattr(cli, "run_server", served)
+    code, _, err = run(
+        monkeypatch,
+        capsys,
+        tmp_path,
+        "demo",
+        DAOJIA_DATABASE_URL=own_database,
+        DAOJIA_DATA_DIR=str(tmp_path / "elsewhere"),
+        DAOJIA_PORT="1",
+    )
+    line = one_line(err)
+    assert code == 2 and line.startswith("daojia: DAOJIA_DATA_DIR: the demo's key"), line
+    assert str(tmp_path / "elsewhere" / "pii.key") in line
