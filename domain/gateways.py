@@ -30,8 +30,8 @@ class MediaStore(Protocol):
         ...
 
     def saved_before(self, folder: str, before: datetime, since: datetime) -> list[str]:
-        """The files ``save(f"{folder}/{name}", …)`` wrote before ``before``, in the months
-        from ``since``'s on."""
+        """The files ``save`` wrote into ``folder`` or one of its subfolders (``workers``,
+        ``orders/N``) before ``before``, in the months from ``since``'s on."""
         ...
 
 

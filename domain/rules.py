@@ -244,10 +244,11 @@ class ExecutionRules:
     """An on-site extra the customer has not answered in this long lapses."""
     surcharge_max_cents: int = 100_000
     """The most one on-site extra request may ask for."""
-    surcharge_unsent_hours: int = 24
-    """The photos of an on-site extra request the worker never sent (they left it mid-way)
-    are deleted this long after they were uploaded (``ForgetUnsentSurchargePhotos``); a
-    request sent later goes without them."""
+    unsent_photo_hours: int = 24
+    """Photos kept for something never sent — an on-site extra request, a worker's sign-up
+    or document renewal, a complaint, each left mid-way — are deleted this long after they
+    were uploaded (``ForgetUnsentUploads``); what is sent later goes without them (a sign-up
+    or renewal asks for them again)."""
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from domain.commands import (
     ExpireSurcharges,
     ExpireUnpaid,
     ForgetConversations,
-    ForgetUnsentSurchargePhotos,
+    ForgetUnsentUploads,
     GenerateRecurring,
     GiveBirthdayCoupons,
     IssueInvoices,
@@ -73,7 +73,7 @@ SWEEPS: list[tuple[Callable[[], Command], int]] = [
     (GiveBirthdayCoupons, 3600),
     (ExpireCards, 3600),
     (ExpireSurcharges, 60),
-    (ForgetUnsentSurchargePhotos, 3600),
+    (ForgetUnsentUploads, 3600),
     (ReleaseDeposits, 3600),
     (PlacementSweep, 600),
 ]

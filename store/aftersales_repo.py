@@ -24,6 +24,13 @@ DONE = [
 ]
 
 
+def _order_folder(path: str) -> bool:
+    """``path`` lies in an order's complaint folder (``complaints/{number}/…``)."""
+    parts = path.split("/")
+    number = parts[1] if len(parts) > 2 and parts[0] == "complaints" else ""
+    return number.isascii() and number.isdigit() and len(number) <= 18  # a BIGINT
+
+
 class ComplaintRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
@@ -85,6 +92,21 @@ class ComplaintRepository:
             )
         result = await self._s.exec(query)
         return bool(result.rowcount == 1)
+
+    async def photos_named(self, paths: Sequence[str]) -> set[str]:
+        """Those of ``paths`` a complaint's photos hold: a complaint keeps its photos under
+        its order's number (``complaints/{number}/…``), so only the complaints of the orders
+        the paths name are read (by ``orders.number`` and ``complaints.order_id``)."""
+        numbers = {int(p.split("/")[1]) for p in paths if _order_folder(p)}
+        if not numbers:
+            return set()
+        rows = await self._s.exec(
+            select(ComplaintRow.photos)
+            .join(OrderRow, col(OrderRow.id) == col(ComplaintRow.order_id))
+            .where(col(OrderRow.number).in_(sorted(numbers)))
+        )
+        named = {photo for photos in rows.all() for photo in photos}
+        return named.intersection(paths)
 
     async def for_order(self, order_id: int) -> list[Complaint]:
         rows = await self._s.exec(

@@ -54,17 +54,18 @@ class MediaStore:
             return None
 
     def saved_before(self, folder: str, before: datetime, since: datetime) -> list[str]:
-        """The files ``save(f"{folder}/{name}", …)`` wrote before ``before``, looking only in
-        the month folders from ``since``'s to ``before``'s (a sweep need not read every
-        month ever kept); half-written ones (``.part``) are not listed."""
+        """The files ``save`` wrote into ``folder`` or one of its subfolders (``workers``;
+        ``orders/N``) before ``before``, looking only in the month folders from ``since``'s
+        to ``before``'s (a sweep need not read every month ever kept); half-written ones
+        (``.part``) are not listed."""
         root = self.root.resolve()
         top = (root / folder).resolve()
         if root not in top.parents or not top.is_dir():
             return []
         limit = before.timestamp()
-        found = []
+        found = set()
         for month in _months(since, before):
-            for path in top.glob(f"*/{month}/*"):
+            for path in (*top.glob(f"{month}/*"), *top.glob(f"*/{month}/*")):
                 try:
                     if path.suffix == ".part" or not path.is_file():
                         continue
@@ -72,7 +73,7 @@ class MediaStore:
                         continue
                 except OSError:  # deleted meanwhile
                     continue
-                found.append(path.relative_to(root).as_posix())
+                found.add(path.relative_to(root).as_posix())
         return sorted(found)
 
 

@@ -112,7 +112,7 @@ class ExecutionSpec(Strict):
     relay_open_hours_after_end: int = Field(default=_E.relay_open_hours_after_end, ge=0)
     surcharge_answer_minutes: int = Field(default=_E.surcharge_answer_minutes, ge=1, le=1440)
     surcharge_max: Yuan = _E.surcharge_max_cents
-    surcharge_unsent_hours: int = Field(default=_E.surcharge_unsent_hours, ge=1, le=24 * 30)
+    unsent_photo_hours: int = Field(default=_E.unsent_photo_hours, ge=1, le=24 * 30)
 
     def build(self) -> ExecutionRules:
         return ExecutionRules(
@@ -127,7 +127,7 @@ class ExecutionSpec(Strict):
             relay_open_hours_after_end=self.relay_open_hours_after_end,
             surcharge_answer_minutes=self.surcharge_answer_minutes,
             surcharge_max_cents=self.surcharge_max,
-            surcharge_unsent_hours=self.surcharge_unsent_hours,
+            unsent_photo_hours=self.unsent_photo_hours,
         )
 
 

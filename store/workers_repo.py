@@ -186,6 +186,16 @@ class WorkerRepository:
         )
         return bool(result.rowcount)
 
+    async def documents_named(self, paths: Sequence[str]) -> set[str]:
+        """Those of ``paths`` a certificate row holds, whatever its worker's status or its
+        own (by the ``file_ref`` index)."""
+        if not paths:
+            return set()
+        rows = await self._s.exec(
+            select(CertificateRow.file_ref).where(col(CertificateRow.file_ref).in_(paths))
+        )
+        return set(rows.all())
+
     def _fill(self, row: WorkerRow, w: Worker) -> None:
         row.name, row.status, row.online = w.name, w.status.value, w.online
         row.level, row.rating_x100, row.daily_cap, row.lang = (

@@ -12,10 +12,10 @@ from conversations.events import ChoiceMade, Failed, PhotoReceived, TextReceived
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
 from conversations.flows.dates import parse_when
 from conversations.flows.flow_state import keep, keeping
-from conversations.flows.worker_signup_views import expiry_refused
+from conversations.flows.worker_signup_views import expiry_refused, photo_lapsed
 from conversations.replies import Ask, Option, Say
 from conversations.results.credentials import CertificateRenewalSubmitted
-from conversations.results.workers import DocumentStored
+from conversations.results.workers import DocumentsLapsed, DocumentStored
 from conversations.state import Conversation
 from domain import commands as c
 from domain.catalog import Catalog
@@ -111,6 +111,13 @@ def on_expiry(ctx: Ctx, conv: Conversation, event: TextReceived, r: RenewalData)
     return Outcome(commands=[c.RenewCertificate(conv.worker_id, r.kind, r.path, day.isoformat())])
 
 
+@keeping(NAME, RenewalData, FIRST)
+def on_lapsed(ctx: Ctx, conv: Conversation, result: DocumentsLapsed, r: RenewalData) -> Outcome:
+    """Not submitted: the photo waited too long unsent; it is asked for again."""
+    r.path = ""
+    return Outcome([Say(photo_lapsed(ctx, conv))], step=Step.PHOTO, reask=True)
+
+
 def on_submitted(ctx: Ctx, conv: Conversation, result: CertificateRenewalSubmitted) -> Outcome:
     document = named(DOCUMENT_TEXT, result.kind, conv.lang)
     return Outcome(
@@ -140,5 +147,6 @@ TRANSITIONS: Transitions = {
     (Step.PHOTO, Failed): on_failed,
     (Step.EXPIRY, TextReceived): on_expiry,
     (Step.EXPIRY, CertificateRenewalSubmitted): on_submitted,
+    (Step.EXPIRY, DocumentsLapsed): on_lapsed,
     (Step.EXPIRY, Failed): on_failed,
 }

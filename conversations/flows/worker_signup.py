@@ -23,7 +23,7 @@ from conversations.flows.phones import normalise_phone
 from conversations.flows.worker_signup_data import SignupData
 from conversations.flows.worker_signup_views import expiry_refused, skills_of
 from conversations.replies import Reply, Say
-from conversations.results.workers import DocumentStored, WorkerRegistered
+from conversations.results.workers import DocumentsLapsed, DocumentStored, WorkerRegistered
 from conversations.state import Conversation
 from domain import commands as c
 from domain import limits
@@ -334,6 +334,19 @@ def on_confirm(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     )
 
 
+def on_lapsed(ctx: Ctx, conv: Conversation, result: DocumentsLapsed) -> Outcome:
+    """Not registered: the photos that waited too long are asked for again (the rest of
+    what was typed is kept), a certificate's among the certificates to send."""
+    if (r := _load(conv)) is None:
+        return _restart()
+    gone = set(result.kinds)
+    kept = tuple(d for d in r.documents if d[0] not in gone)
+    queue = tuple(k for k in result.kinds if k not in ("id_card", "health"))
+    r = replace(r, documents=kept, cert_queue=queue)
+    _keep(conv, r)
+    return Outcome([Say(views.photo_lapsed(ctx, conv))], step=resume_at(r), reask=True)
+
+
 def on_registered(ctx: Ctx, conv: Conversation, result: WorkerRegistered) -> Outcome:
     conv.worker_id = result.worker_id
     conv.data.pop(NAME, None)
@@ -359,4 +372,5 @@ TRANSITIONS: Transitions = {
     (Step.CERTS, ChoiceMade): on_cert_skip,
     (Step.CONFIRM, ChoiceMade): on_confirm,
     (Step.CONFIRM, WorkerRegistered): on_registered,
+    (Step.CONFIRM, DocumentsLapsed): on_lapsed,
 }

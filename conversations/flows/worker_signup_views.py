@@ -125,6 +125,13 @@ def expiry_refused(conv: Conversation, text: str, today: date) -> str:
     return tr(conv, "请输入一个未来的日期,例如 2027-06-30。")
 
 
+def photo_lapsed(ctx: Ctx, conv: Conversation) -> str:
+    """Why a document photo sent before is asked for again (``DocumentsLapsed``): it waited
+    unsent longer than the unsent uploads' sweep keeps it."""
+    hours = ctx.rules.execution.unsent_photo_hours
+    return tr(conv, "证件照片超过 {hours} 小时未提交,已失效,请重新发送。", hours=hours)
+
+
 def summary(ctx: Ctx, conv: Conversation, r: SignupData) -> str:
     """What the sign-up will submit, to check."""
     labels = skills_of(ctx.catalog)

@@ -43,13 +43,6 @@ class SurchargesLapsed(Result):
 
 
 @dataclass(frozen=True, slots=True)
-class UnsentSurchargePhotosForgotten(Result):
-    """``ForgetUnsentSurchargePhotos``: photos of requests never sent, deleted."""
-
-    deleted: int
-
-
-@dataclass(frozen=True, slots=True)
 class RescheduleFeeDue(Result):
     """A move with a fee: the order moves to ``start_at`` once ``due`` is paid."""
 

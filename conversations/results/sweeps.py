@@ -161,6 +161,14 @@ class ConversationsForgotten(Result):
 
 
 @dataclass(frozen=True, slots=True)
+class UnsentUploadsForgotten(Result):
+    """``ForgetUnsentUploads``: photos of what was never sent (an extra request, a sign-up
+    or renewal, a complaint), deleted."""
+
+    deleted: int
+
+
+@dataclass(frozen=True, slots=True)
 class PointsExpired(Result):
     """``ExpirePoints``: the customers whose points expired, and how many points went."""
 

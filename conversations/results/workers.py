@@ -29,6 +29,15 @@ class DocumentStored(Result):
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentsLapsed(Result):
+    """A sign-up or renewal not taken: the photos of these documents waited unsent longer
+    than ``execution.unsent_photo_hours`` and are deleted, or due to be (the unsent uploads'
+    sweep); sent again, they count."""
+
+    kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class WorkerRegistered(Result):
     """A sign-up was submitted for review; the person is now this worker."""
 

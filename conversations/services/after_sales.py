@@ -16,6 +16,7 @@ from conversations.services import complaint_steps, dispatch, rating_steps, visi
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice
 from conversations.services.policy_requests import request_policy
+from conversations.services.unsent_uploads import still_kept
 from domain import commands as c
 from domain.aftersales import DIMENSIONS, Rater, Rating, granted_rework
 from domain.errors import DomainError
@@ -49,6 +50,9 @@ class AfterSalesDesk:
         return posted
 
     async def file(self, cmd: c.FileComplaint) -> list[Result]:
+        """File the customer's complaint with the photos the flow kept for it — only where
+        it kept them, and none the unsent uploads' sweep deleted or is due to (a complaint
+        left mid-way and filed later goes without those) — and those sent with it."""
         try:
             category = ComplaintCategory(cmd.category)
         except ValueError:
@@ -56,9 +60,13 @@ class AfterSalesDesk:
         now = self.s.clock()
         most = self.s.rules.execution.photos_per_kind
         folder = f"complaints/{cmd.number}/"  # where the flow kept them (StoreDocument)
-        paths = [p for p in cmd.photo_paths if p.startswith(folder) and ".." not in p.split("/")][
-            :most
-        ]
+        paths = [
+            p
+            for p in cmd.photo_paths
+            if p.startswith(folder)
+            and ".." not in p.split("/")
+            and still_kept(self.s.media, self.s.rules, p, now)
+        ][:most]
         for ref in cmd.photo_refs[: most - len(paths)]:
             data, _, ext = await self.s.fetch_photo(cmd.channel, ref)
             assert self.s.media is not None

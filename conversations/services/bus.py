@@ -58,6 +58,7 @@ from conversations.services.staff_desk import StaffDesk
 from conversations.services.support_desk import SupportDesk
 from conversations.services.surcharges import SurchargeDesk
 from conversations.services.unpaid import UnpaidDesk
+from conversations.services.unsent_uploads import forget as forget_unsent_uploads
 from conversations.services.workers import WorkerDesk
 from conversations.services.workforce import WorkforceDesk
 from domain import commands as c
@@ -135,6 +136,7 @@ class Services(Deps):
                 clock=clock,
                 keep_messages=timedelta(days=self.rules.notifications.keep_days),
             ),
+            c.ForgetUnsentUploads: partial(forget_unsent_uploads, self),
             **self.desk.handlers(),
             **self.links.handlers(),
             **self.dispatch_desk.handlers(),

@@ -16,9 +16,11 @@ from typing import Any
 from conversations.events import Result
 from conversations.results.credentials import CertificateRenewalSubmitted, CertificatesReviewed
 from conversations.results.sweeps import CertificateRemindersSent
+from conversations.results.workers import DocumentsLapsed
 from conversations.services.deps import Deps
 from conversations.services.notices import to_admins, to_worker
 from conversations.services.staff import authorize
+from conversations.services.unsent_uploads import still_kept
 from domain import commands as c
 from domain.audit import AuditEntry
 from domain.credentials import ExpiryReminder, approved, due_reminders, pending, rejected
@@ -48,9 +50,13 @@ class CredentialDesk:
         }
 
     async def renew(self, cmd: c.RenewCertificate) -> list[Result]:
+        """The new copy waits for an admin — unless its photo waited unsent too long (the
+        unsent uploads' sweep deletes it): it is asked for again."""
         expires = date.fromisoformat(cmd.expires_on)
         if cmd.kind not in DOCUMENT_TEXT:
             raise DomainError(N_("不认识这种证书"))
+        if not still_kept(self.s.media, self.s.rules, cmd.path, self.s.clock()):
+            return [DocumentsLapsed((cmd.kind,))]
         async with self.s.uow() as uow:
             worker = await uow.workers.get(cmd.worker_id)
             if worker is None or worker.status == WorkerStatus.REJECTED:

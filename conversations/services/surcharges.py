@@ -5,8 +5,6 @@ request leaves ``requested`` once (a conditional update), under the order's lock
 
 from __future__ import annotations
 
-import asyncio
-from datetime import datetime, timedelta
 from typing import Any
 
 from conversations.events import Result
@@ -16,13 +14,13 @@ from conversations.results.surcharges import (
     SurchargeDeclined,
     SurchargeRequested,
     SurchargesLapsed,
-    UnsentSurchargePhotosForgotten,
 )
 from conversations.services.customer_orders import own_order
 from conversations.services.deps import Deps
 from conversations.services.job_steps import own_job
 from conversations.services.notices import Notice, to_customer, to_worker
 from conversations.services.payment_requests import new_reference
+from conversations.services.unsent_uploads import still_kept
 from domain import commands as c
 from domain.errors import DomainError
 from domain.lifecycle import Action, ActorKind
@@ -44,11 +42,6 @@ from domain.text import N_
 PREFIX = {"sandbox": "SBS", "telegram": "TGS", "wechat_pay": "WXS"}
 """Surcharge payment references, by provider."""
 BATCH = 100
-NAMED = 500
-"""Paths asked about at a time (``Photos.named``)."""
-LOOK_BACK = timedelta(days=62)
-"""How far behind the unsent photos' time the sweep still looks (the months' folders it reads):
-two months of a scheduler that never ran."""
 
 
 def _lines_text(s: Surcharge, lang: str) -> str:
@@ -67,14 +60,13 @@ class SurchargeDesk:
             c.DiscardSurchargePhotos: self.discard,
             c.AnswerSurcharge: self.answer,
             c.ExpireSurcharges: self.expire,
-            c.ForgetUnsentSurchargePhotos: self.forget_unsent,
         }
 
     async def request(self, cmd: c.RequestSurcharge) -> list[Result]:
         """The worker's request goes to the customer with its lines and the photos sent for
         it, which become the order's photos of kind ``surcharge`` now (a request abandoned
-        before it was sent leaves none behind: ``discard``, ``forget_unsent``, whose deleted
-        or due photos it does not take)."""
+        before it was sent leaves none behind: ``discard``, the unsent uploads' sweep, whose
+        deleted or due photos it does not take)."""
         now = self.s.clock()
         async with self.s.uow() as uow:
             order = await own_job(uow, cmd.worker_id, cmd.number)
@@ -92,7 +84,7 @@ class SurchargeDesk:
                 for p in cmd.photos
                 if p.path.startswith(folder)
                 and ".." not in p.path.split("/")
-                and self._still_kept(p.path, now)
+                and still_kept(self.s.media, self.s.rules, p.path, now)
             ]
             check_request(order.status, lines, len(photos), self.s.rules.execution)
             kind = PhotoKind.SURCHARGE.value
@@ -144,40 +136,6 @@ class SurchargeDesk:
             if path not in kept:
                 self.s.media.discard(path)
         return []
-
-    def _still_kept(self, path: str, now: datetime) -> bool:
-        """A photo sent for the request is still kept and younger than the unsent photos'
-        sweep takes (``forget_unsent``): a request sent while it runs names no file it
-        deletes."""
-        if self.s.media is None:
-            return True
-        saved = self.s.media.saved_at(path)
-        return saved is not None and saved > now - self._unsent_after()
-
-    def _unsent_after(self) -> timedelta:
-        return timedelta(hours=self.s.rules.execution.surcharge_unsent_hours)
-
-    async def forget_unsent(self, cmd: c.ForgetUnsentSurchargePhotos) -> list[Result]:
-        """The photos of requests the worker left mid-way are kept only in their conversation
-        (and on disk, under ``orders/``) until the request is sent; left, they are deleted
-        once older than ``execution.surcharge_unsent_hours`` — never one an order's photos
-        name (a sent request's, the job's own), so files of any other kind under ``orders/``
-        that no order names (a job photo whose save failed) go too. Deleting is idempotent:
-        every process may run it."""
-        media = self.s.media
-        if media is None:
-            return [UnsentSurchargePhotosForgotten(0)]
-        before = self.s.clock() - self._unsent_after()
-        old = await asyncio.to_thread(media.saved_before, "orders", before, before - LOOK_BACK)
-        deleted = 0
-        for i in range(0, len(old), NAMED):
-            paths = old[i : i + NAMED]
-            async with self.s.uow() as uow:
-                kept = await uow.photos.named(paths)
-            for path in paths:
-                if path not in kept and media.discard(path):
-                    deleted += 1
-        return [UnsentSurchargePhotosForgotten(deleted)]
 
     async def answer(self, cmd: c.AnswerSurcharge) -> list[Result]:
         """Approve (the lines join the order, its total rises, the extra's payment is asked

@@ -11,11 +11,13 @@ from conversations.events import Result
 from conversations.results.orders import OrderConfirmed
 from conversations.results.workers import (
     AvailabilityChanged,
+    DocumentsLapsed,
     DocumentStored,
     WorkerRegistered,
 )
 from conversations.services import dispatch, job_steps, staffing
 from conversations.services.deps import Deps
+from conversations.services.unsent_uploads import still_kept
 from conversations.services.worker_jobs import JobDesk
 from domain import commands as c
 from domain.errors import DomainError
@@ -50,6 +52,17 @@ class WorkerDesk:
         return [DocumentStored(path, content_type, len(data))]
 
     async def register(self, cmd: c.RegisterWorker) -> list[Result]:
+        """A new worker with the documents the sign-up kept — unless one of their photos
+        waited unsent too long (the unsent uploads' sweep deletes it): those are asked for
+        again, and no worker names a file that is gone."""
+        now = self.s.clock()
+        lapsed = tuple(
+            kind
+            for kind, path, _ in cmd.documents
+            if not still_kept(self.s.media, self.s.rules, path, now)
+        )
+        if lapsed:
+            return [DocumentsLapsed(lapsed)]
         async with self.s.uow() as uow:
             worker, notices = await staffing.register(
                 uow,
@@ -64,7 +77,7 @@ class WorkerDesk:
                 radius_m=cmd.radius_m,
                 districts=cmd.districts,
                 documents=cmd.documents,
-                now=self.s.clock(),
+                now=now,
             )
             posted = await self.s.post(uow, notices)
             await uow.commit()

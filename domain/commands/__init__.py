@@ -95,7 +95,6 @@ from domain.commands.surcharges import (
     AnswerSurcharge,
     DiscardSurchargePhotos,
     ExpireSurcharges,
-    ForgetUnsentSurchargePhotos,
     RequestSurcharge,
 )
 from domain.commands.sweeps import (
@@ -108,6 +107,7 @@ from domain.commands.sweeps import (
     ExpirePoints,
     ExpireUnpaid,
     ForgetConversations,
+    ForgetUnsentUploads,
     GenerateRecurring,
     GiveBirthdayCoupons,
     QuarterlyLevels,
@@ -139,7 +139,6 @@ __all__ = [
     "AnswerSurcharge",
     "DiscardSurchargePhotos",
     "ExpireSurcharges",
-    "ForgetUnsentSurchargePhotos",
     "RequestSurcharge",
     "RequestInvoice",
     "IssueInvoices",
@@ -249,6 +248,7 @@ __all__ = [
     "QuarterlyLevels",
     "SampleSpotChecks",
     "ForgetConversations",
+    "ForgetUnsentUploads",
     "ExpirePoints",
     "PreviewCampaign",
     "StartCampaign",

@@ -44,10 +44,3 @@ class AnswerSurcharge(Command):
 @dataclass(frozen=True)
 class ExpireSurcharges(Command):
     """Sweep: requests past ``execution.surcharge_answer_minutes`` lapse (both sides told)."""
-
-
-@dataclass(frozen=True)
-class ForgetUnsentSurchargePhotos(Command):
-    """Sweep: the photos of requests the worker left mid-way (never sent, never cancelled)
-    are deleted ``execution.surcharge_unsent_hours`` after they were uploaded — any an
-    order's photos name stay."""

@@ -83,6 +83,14 @@ class ForgetConversations(Command):
 
 
 @dataclass(frozen=True)
+class ForgetUnsentUploads(Command):
+    """Sweep: photos kept for what a person left mid-way and never sent (an on-site extra
+    request, a sign-up or document renewal, a complaint) are deleted
+    ``execution.unsent_photo_hours`` after they were uploaded — any an order's photos, a
+    worker's documents or a complaint name stay."""
+
+
+@dataclass(frozen=True)
 class GiveBirthdayCoupons(Command):
     """Scheduler sweep: today's birthday coupons, once a day (claimed) and once a year each."""
 

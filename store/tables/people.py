@@ -68,7 +68,9 @@ class CertificateRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     worker_id: int = Field(foreign_key="workers.id", index=True)
     kind: str = Field(max_length=40)
-    file_ref: str = Field(default="", max_length=300)
+    file_ref: str = Field(default="", max_length=300, index=True)
+    """Indexed: ``Workers.documents_named`` looks documents up by path (a sweep keeps what
+    workers' documents name)."""
     expires_on: date | None = None
     verified: bool = Field(default=False)
 

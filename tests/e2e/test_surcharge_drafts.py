@@ -2,15 +2,15 @@
 ("不加了") or dropped (the worker went elsewhere, or began another), the request's photos
 are deleted; sent, they are the order's and stay — and no discard ever deletes a file an
 order's photos name. Left mid-way (the worker never writes again), the sweep deletes them
-``execution.surcharge_unsent_hours`` after they were sent, and a request sent later goes
+``execution.unsent_photo_hours`` after they were sent, and a request sent later goes
 without them. SQLite and PostgreSQL."""
 
 from pathlib import Path
 
 import pytest
 
-from conversations.results.surcharges import UnsentSurchargePhotosForgotten
-from domain.commands import DiscardSurchargePhotos, ExpireSurcharges, ForgetUnsentSurchargePhotos
+from conversations.results.sweeps import UnsentUploadsForgotten
+from domain.commands import DiscardSurchargePhotos, ExpireSurcharges, ForgetUnsentUploads
 from tests.e2e.helpers import TelegramUser, telegram_app
 from tests.e2e.test_job_rules import photo
 from tests.e2e.test_surcharges import at_work
@@ -87,17 +87,17 @@ async def test_a_request_left_mid_way_loses_its_photos_after_the_set_hours_and_n
     assert "已发给客户确认" in worker.text()
     left = await one_more_hour_with_a_photo(worker, fake_telegram, tmp_path, number, "l2")
     # the worker never writes again
-    hours = services.rules.execution.surcharge_unsent_hours
+    hours = services.rules.execution.unsent_photo_hours
 
     clock.advance(hours=hours, minutes=-1)
-    assert await services.run(ForgetUnsentSurchargePhotos()) == [UnsentSurchargePhotosForgotten(0)]
+    assert await services.run(ForgetUnsentUploads()) == [UnsentUploadsForgotten(0)]
     assert left.exists()
 
     clock.advance(minutes=2)
-    assert await services.run(ForgetUnsentSurchargePhotos()) == [UnsentSurchargePhotosForgotten(1)]
+    assert await services.run(ForgetUnsentUploads()) == [UnsentUploadsForgotten(1)]
     assert not left.exists()
     assert sent.exists() and all(p.exists() for p in the_jobs)  # older, but orders name them
-    assert await services.run(ForgetUnsentSurchargePhotos()) == [UnsentSurchargePhotosForgotten(0)]
+    assert await services.run(ForgetUnsentUploads()) == [UnsentUploadsForgotten(0)]
 
     # back after all: the request goes without the deleted photo (none left: refused)
     await services.run(ExpireSurcharges())  # the sent one lapsed long ago

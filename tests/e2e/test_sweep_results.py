@@ -7,7 +7,7 @@ import pytest
 
 from conversations.results import sweeps as r
 from conversations.results.campaigns import CampaignsSent
-from conversations.results.surcharges import SurchargesLapsed, UnsentSurchargePhotosForgotten
+from conversations.results.surcharges import SurchargesLapsed
 from domain import commands as c
 from scheduler.sweeps import SWEEPS
 from tests.e2e.helpers import HOME, seed_worker, telegram_app
@@ -40,7 +40,7 @@ EMPTY = {
     c.ExpireCards: r.CardsExpired(0, 0),
     c.ReleaseDeposits: r.DepositsReleased(0),
     c.ExpireSurcharges: SurchargesLapsed(0),
-    c.ForgetUnsentSurchargePhotos: UnsentSurchargePhotosForgotten(0),
+    c.ForgetUnsentUploads: r.UnsentUploadsForgotten(0),
     c.PlacementSweep: r.PlacementsSwept(0, 0),
 }
 """Each sweep's answer on a shop with one worker and nothing else yet."""

@@ -1,6 +1,7 @@
 """The media store keeps each file's time as the app's clock gave it (``save``'s ``now``), so
-the sweeps that delete by age (``ForgetUnsentSurchargePhotos``) agree with an injected clock,
-and lists what is older by reading only the months' folders it is asked about."""
+the sweeps that delete by age (``ForgetUnsentUploads``) agree with an injected clock,
+and lists what is older by reading only the months' folders it is asked about, in a folder
+(``workers``) or its subfolders (``orders/N``)."""
 
 from __future__ import annotations
 
@@ -34,3 +35,15 @@ def test_older_files_are_listed_across_a_year_and_newer_or_half_written_ones_not
     everything = media.saved_before("orders", NEW_YEAR, NEW_YEAR - timedelta(days=120))
     assert everything == sorted([december, january, long_ago])
     assert media.saved_before("../", NEW_YEAR, month_ago) == []
+
+
+def test_files_saved_straight_into_a_folder_are_listed_as_those_of_its_subfolders(tmp_path):
+    media = MediaStore(tmp_path)
+    december = media.save("workers", b"x", "jpg", NEW_YEAR - timedelta(hours=2))
+    january = media.save("workers", b"x", "jpg", NEW_YEAR - timedelta(minutes=30))
+    media.save("workers", b"x", "jpg", NEW_YEAR)  # not before
+    month_ago = NEW_YEAR - timedelta(days=30)
+    assert media.saved_before("workers", NEW_YEAR, month_ago) == sorted([december, january])
+    # an order numbered like a month: its own month folder, its file listed once
+    odd = media.save("orders/202612", b"x", "jpg", NEW_YEAR - timedelta(hours=2))
+    assert media.saved_before("orders", NEW_YEAR, month_ago) == [odd]

@@ -132,11 +132,11 @@ def test_the_hours_unsent_photos_are_kept_are_a_rule_of_the_rules_file():
     from domain.errors import CatalogError
     from store.catalog_file import parse_catalog
 
-    assert load_catalog()[1].execution.surcharge_unsent_hours == 24
+    assert load_catalog()[1].execution.unsent_photo_hours == 24
     data = yaml.safe_load(resources.files("store").joinpath("demo_catalog.yaml").read_text())
     changed = copy.deepcopy(data)
-    changed["rules"]["execution"]["surcharge_unsent_hours"] = 72
-    assert parse_catalog(changed)[1].execution.surcharge_unsent_hours == 72
-    changed["rules"]["execution"]["surcharge_unsent_hours"] = 0
-    with pytest.raises(CatalogError, match="surcharge_unsent_hours"):
+    changed["rules"]["execution"]["unsent_photo_hours"] = 72
+    assert parse_catalog(changed)[1].execution.unsent_photo_hours == 72
+    changed["rules"]["execution"]["unsent_photo_hours"] = 0
+    with pytest.raises(CatalogError, match="unsent_photo_hours"):
         parse_catalog(changed)
