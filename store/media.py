@@ -56,8 +56,9 @@ class MediaStore:
     def saved_before(self, folder: str, before: datetime, since: datetime) -> list[str]:
         """The files ``save`` wrote into ``folder`` or one of its subfolders (``workers``;
         ``orders/N``) before ``before``, looking only in the month folders from ``since``'s
-        to ``before``'s (a sweep need not read every month ever kept); half-written ones
-        (``.part``) are not listed."""
+        to ``before``'s (a sweep need not read every month ever kept). A half-written one
+        (``.part``) is listed too once as old: a write cut short (a crash) left it, never
+        to be finished; one being written now is newer than any ``before`` a sweep asks."""
         root = self.root.resolve()
         top = (root / folder).resolve()
         if root not in top.parents or not top.is_dir():
@@ -67,7 +68,7 @@ class MediaStore:
         for month in _months(since, before):
             for path in (*top.glob(f"{month}/*"), *top.glob(f"*/{month}/*")):
                 try:
-                    if path.suffix == ".part" or not path.is_file():
+                    if not path.is_file():
                         continue
                     if path.stat().st_mtime >= limit:
                         continue
