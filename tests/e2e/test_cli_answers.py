@@ -14,7 +14,6 @@ from tests.conftest import (
     PG_URL,
     _create_database,
     _drop_database,
-    copy_of_pg_template,
     pg_url_of,
 )
 from webhooks import cli
@@ -197,15 +196,6 @@ def test_a_catalog_file_that_is_not_text_is_one_line_too(monkeypatch, capsys, tm
     assert code == 2 and one_line(err).startswith("daojia: DAOJIA_CATALOG:")
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def own_database(request):
-    """A migrated database of this test's own, on SQLite and on PostgreSQL."""
-    if request.param == "sqlite":
-        yield request.getfixturevalue("fresh_sqlite_url")
-        return
-    yield from copy_of_pg_template(request.getfixturevalue("pg_template"), "daojia_key")
-
-
 def with_a_customer(url: str, key: str) -> None:
     """A customer whose phone ``key`` encrypted, as a running daojia would have."""
     from domain.people import Customer
@@ -227,47 +217,47 @@ def served(*_args, **_kwargs) -> None:
     pytest.fail("the server started (with a key that cannot read the database)")
 
 
-def test_a_key_opens_a_database_its_own_values_only(own_database):
+def test_a_key_opens_a_database_its_own_values_only(own_db_url):
     from store.crypto import decode_key, new_key
 
     written, other = new_key(), new_key()
-    assert asyncio.run(migrate.key_opens(own_database, decode_key(other)))  # holds none yet
-    with_a_customer(own_database, written)
-    assert asyncio.run(migrate.key_opens(own_database, decode_key(written)))
-    assert not asyncio.run(migrate.key_opens(own_database, decode_key(other)))
+    assert asyncio.run(migrate.key_opens(own_db_url, decode_key(other)))  # holds none yet
+    with_a_customer(own_db_url, written)
+    assert asyncio.run(migrate.key_opens(own_db_url, decode_key(written)))
+    assert not asyncio.run(migrate.key_opens(own_db_url, decode_key(other)))
 
 
 def test_serve_with_another_key_than_wrote_the_database_says_so_in_one_line(
-    monkeypatch, capsys, tmp_path, own_database
+    monkeypatch, capsys, tmp_path, own_db_url
 ):
     from store.crypto import new_key
 
-    with_a_customer(own_database, new_key())
+    with_a_customer(own_db_url, new_key())
     monkeypatch.setattr(cli, "run_server", served)
     code, _, err = run(
         monkeypatch,
         capsys,
         tmp_path,
         "serve",
-        DAOJIA_DATABASE_URL=own_database,
+        DAOJIA_DATABASE_URL=own_db_url,
         DAOJIA_PII_KEY=new_key(),
     )
     assert code == 2 and one_line(err) == f"daojia: {cli.OTHER_KEY}"
 
 
 def test_the_demo_on_a_database_its_key_did_not_write_names_the_data_dir(
-    monkeypatch, capsys, tmp_path, own_database
+    monkeypatch, capsys, tmp_path, own_db_url
 ):
     from store.crypto import new_key
 
-    with_a_customer(own_database, new_key())  # the demo was first run with another data dir
+    with_a_customer(own_db_url, new_key())  # the demo was first run with another data dir
     monkeypatch.setattr(cli, "run_server", served)
     code, _, err = run(
         monkeypatch,
         capsys,
         tmp_path,
         "demo",
-        DAOJIA_DATABASE_URL=own_database,
+        DAOJIA_DATABASE_URL=own_db_url,
         DAOJIA_DATA_DIR=str(tmp_path / "elsewhere"),
         DAOJIA_PORT="1",
     )
