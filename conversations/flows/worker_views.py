@@ -32,7 +32,9 @@ def jobs_screen(ctx: Ctx, conv: Conversation, jobs: JobsShown) -> list[Reply]:
     """The worker's menu: online or not, the offers and live jobs with their next steps."""
     if jobs.status == WorkerStatus.PENDING:
         return [Say(tr(conv, "您的资料已提交,正在审核中,审核结果会第一时间通知您。"))]
-    if jobs.status in (WorkerStatus.REJECTED, WorkerStatus.SUSPENDED):
+    if jobs.status == WorkerStatus.REJECTED:  # as the rejection notice says: they may retry
+        return [Say(tr(conv, "您的注册未通过审核。可补充资料后重新注册(发送「注册师傅」)。"))]
+    if jobs.status == WorkerStatus.SUSPENDED:
         return [
             Say(
                 tr(

@@ -270,10 +270,16 @@ class OrderDesk:
             await uow.audit.append(
                 AuditEntry(now, cmd.admin, "waive", target, role, before, after)
             )
-            notice = to_customer(
-                order.customer_id, "balance_waived", number=order.number, amount=owed
-            )
-            posted = await self.s.post(uow, [notice])
+            notices = [
+                to_customer(order.customer_id, "balance_waived", number=order.number, amount=owed)
+            ]
+            if order.worker_id is not None:  # their pay is what was paid: not a surprise
+                notices.append(
+                    to_worker(
+                        order.worker_id, "balance_waived_worker", number=order.number, amount=owed
+                    )
+                )
+            posted = await self.s.post(uow, notices)
             await uow.commit()
         await self.s.flush(posted)
         return [BalanceWaived(order.number, owed)]

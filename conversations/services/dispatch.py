@@ -226,6 +226,8 @@ async def make_offer(
     now: datetime,
 ) -> Notice:
     assert order.id is not None and worker.id is not None
+    if not order.lines:  # read without them (a transfer): its total is what discounts left
+        order.lines = await uow.orders.quote_lines(order.id)
     earn = worker_share(
         service_value(order.lines) if order.lines else order.total_cents,
         worker.level,

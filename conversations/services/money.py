@@ -355,9 +355,9 @@ class MoneyDesk:
             else:
                 paid, notices = await settlement.pay_approved(uow, now)
             totals = await uow.ledger.totals(start, end)
-            text = settlement.report(day.isoformat(), totals, paid)
-            await uow.settlement_runs.record(today, text)
-            posted = await self.s.post(uow, [*notices, settlement.report_notice(text)])
+            figures = settlement.report_figures(day.isoformat(), totals, paid)
+            await uow.settlement_runs.record(today, settlement.report(figures))
+            posted = await self.s.post(uow, [*notices, settlement.report_notice(figures)])
             await uow.commit()
         await self.s.flush(posted)
         return [DaySettled(len(paid))]

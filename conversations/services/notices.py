@@ -61,6 +61,7 @@ EVENTS: dict[str, frozenset[str]] = {
         "order_expired": "number item when coupon points recurring",
         "late_payment_returned": "number amount",
         "balance_waived": "number amount",
+        "balance_waived_worker": "number amount",
         "waived_payment_returned": "number amount",
         "refund_by_hand_admin": "amount reference note",
         "settled": "number earn",
@@ -73,7 +74,7 @@ EVENTS: dict[str, frozenset[str]] = {
         "withdrawal_refused": "amount reason",
         "withdrawal_failed": "amount reason",
         "withdrawal_failed_admin": "withdrawal_id worker worker_id amount reason detail",
-        "daily_report_admin": "report",
+        "daily_report_admin": "day cash_in revenue subsidies owed paid payouts",
         # membership
         "points_credited": "number points balance reason months",
         "points_expired": "points balance",

@@ -163,7 +163,11 @@ async def offer_transfer(
     if order.status != OrderStatus.ACCEPTED or order.id is None:
         raise DomainError(N_("订单 #{number} 现在不能转单", number=order.number))
     offered = await uow.offers.for_order(order.id)
-    tried = frozenset(o.worker_id for o in offered if o.mode == OfferMode.TRANSFER)
+    transfers = [o for o in offered if o.mode == OfferMode.TRANSFER]
+    if any(o.status == OfferStatus.OPEN for o in transfers):
+        return []  # someone is offered it already: one search at a time (each would end in
+        # its own "nobody can take it")
+    tried = frozenset(o.worker_id for o in transfers)
     excluded = tried | {order.worker_id or 0}
     job, address = await job_for(uow, catalog, order, excluded)
     pool = await candidates(uow, job, rules)

@@ -4,7 +4,9 @@ workers' withdrawals, and the daily settlement report."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from conversations.services import deposits, points, refunds
 from conversations.services.notices import Notice, to_admins, to_worker
@@ -226,23 +228,43 @@ async def pay_approved(uow: UnitOfWork, now: datetime) -> tuple[list[Withdrawal]
     return paid, notices
 
 
-def report(day: str, totals: dict[str, int], payouts: list[Withdrawal]) -> str:
-    """The finance report of one business day, from the ledger's account totals."""
+def report_figures(day: str, totals: dict[str, int], payouts: list[Withdrawal]) -> dict[str, Any]:
+    """The finance report of one business day, from the ledger's account totals: figures in
+    fen, written out by the notice's template in each admin's language."""
     owed = -sum(v for k, v in totals.items() if k.startswith("worker_payable:") and v < 0)
     cash_in = sum(
         v for k, v in totals.items() if k.startswith("cash:") and k != "cash:payouts" and v > 0
     )
+    return {
+        "day": day,
+        "cash_in": cash_in,
+        "revenue": -totals.get(PLATFORM_REVENUE, 0),
+        "subsidies": totals.get(SUBSIDY_EXPENSE, 0),
+        "owed": owed,
+        "paid": sum(w.amount_cents for w in payouts),
+        "payouts": [
+            {"id": w.id, "worker_id": w.worker_id, "amount": w.amount_cents} for w in payouts
+        ],
+    }
+
+
+def report(figures: Mapping[str, Any]) -> str:
+    """The report as kept with the day's settlement run (both languages: an archive, read by
+    whoever audits it, not a message)."""
     lines = [
-        f"日结 Daily settlement {day}",
-        f"收款(净)cash in, net of refunds: {format_yuan(cash_in)}",
-        f"平台收入 platform revenue: {format_yuan(-totals.get(PLATFORM_REVENUE, 0))}",
-        f"补贴支出 subsidies: {format_yuan(totals.get(SUBSIDY_EXPENSE, 0))}",
-        f"师傅应付新增 owed to workers: {format_yuan(owed)}",
-        f"打款 payouts: {len(payouts)} 笔, {format_yuan(sum(w.amount_cents for w in payouts))}",
+        f"日结 Daily settlement {figures['day']}",
+        f"收款(净)cash in, net of refunds: {format_yuan(figures['cash_in'])}",
+        f"平台收入 platform revenue: {format_yuan(figures['revenue'])}",
+        f"补贴支出 subsidies: {format_yuan(figures['subsidies'])}",
+        f"师傅应付新增 owed to workers: {format_yuan(figures['owed'])}",
+        f"打款 payouts: {len(figures['payouts'])} 笔, {format_yuan(figures['paid'])}",
     ]
-    lines += [f"  #{w.id} worker {w.worker_id} {format_yuan(w.amount_cents)}" for w in payouts]
+    lines += [
+        f"  #{w['id']} worker {w['worker_id']} {format_yuan(w['amount'])}"
+        for w in figures["payouts"]
+    ]
     return "\n".join(lines)
 
 
-def report_notice(text: str) -> Notice:
-    return to_admins("daily_report_admin", "owner", "finance", report=text)
+def report_notice(figures: Mapping[str, Any]) -> Notice:
+    return to_admins("daily_report_admin", "owner", "finance", **figures)

@@ -92,7 +92,7 @@ async def set_online(uow: UnitOfWork, worker_id: int, online: bool) -> Worker:
             {
                 WorkerStatus.PENDING: N_("资料审核中,通过后才能上线"),
                 WorkerStatus.SUSPENDED: N_("账号已暂停接单,请联系客服"),
-                WorkerStatus.REJECTED: N_("注册未通过,请联系客服"),
+                WorkerStatus.REJECTED: N_("注册未通过,不能上线"),
                 WorkerStatus.LEFT: N_("您已离职,如需重新接单请联系客服"),
             }.get(worker.status, "not approved")
         )
@@ -120,7 +120,7 @@ async def review(
         if worker.status not in (WorkerStatus.PENDING, WorkerStatus.SUSPENDED):
             raise DomainError(
                 N_(
-                    "师傅 {worker_id} 状态为 {value},无需审核",
+                    "师傅 {worker_id} 现在是「{value}」:只有待审核或已暂停的师傅可以通过",
                     worker_id=worker_id,
                     value=WORKER_STATUS_TEXT[worker.status],
                 )

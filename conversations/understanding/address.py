@@ -43,7 +43,9 @@ _EN_ADDRESS = re.compile(
     r"(?:[a-z][a-z'.-]*\s+){0,4}?"
     r"(?:road|rd|street|st|avenue|ave|lane|ln|boulevard|blvd|drive|dr|way|place|pl|court|ct"
     r"|highway|hwy|lu|jie|dadao)\b\.?"
-    rf"(?:\s*,?\s*(?:{_FLAT}|(?:floor|fl\.?)\s*\d{{1,3}}|\d{{1,3}}(?:st|nd|rd|th)\s+floor))*",
+    rf"(?:\s*,?\s*(?:{_FLAT}|(?:floor|fl\.?)\s*\d{{1,3}}|\d{{1,3}}(?:st|nd|rd|th)\s+floor))*"
+    # ", Xuhui District" after it: where workers are found (``gazetteer.locate`` reads it)
+    r"(?:\s*,?\s*[a-z][a-z'’]*\s+(?:district|new\s+area)\b)?",
     re.IGNORECASE,
 )
 _STOP = frozenset("在到住址是的来去请找做要给帮送")

@@ -151,3 +151,23 @@ async def test_a_transfer_offer_ends_when_the_job_moves_back_or_the_first_worker
     [expired] = await app[SERVICES].run(ExpireOffers())
     assert expired == OffersExpired(1)
     assert (await order_of(app, second)).worker_id == busy
+
+
+async def test_a_transferred_job_offers_what_it_is_worth_not_what_a_discount_left_paid(
+    tg, fake_telegram
+):
+    """The first order's discount is the platform's: the worker offered the job on transfer
+    earns on the job's worth, as the first worker was offered and as settlement pays."""
+    app, client = tg
+    ops = TelegramUser(client, fake_telegram, OPS)
+    number = await book_and_pay(TelegramUser(client, fake_telegram, 664301))
+    first = await seed_worker(app, channel="telegram", user_id="664301", center=HOME, online=False)
+    await ops.say(f"/assign #{number} {first}")
+    await seed_worker(app, channel="telegram", user_id="664302", center=HOME)
+    await ops.say(f"/transfer #{number}")
+    order = await order_of(app, number)
+    assert order.total_cents < 8000  # the first order's discount
+    async with app[DATABASE].uow() as uow:
+        offers = await uow.offers.for_order(order.id)
+    assert {o.earn_cents for o in offers} == {6800}  # ¥80 of cleaning, level B keeps 85%
+    assert "¥68.00" in last(fake_telegram, 664302)

@@ -30,4 +30,4 @@ async def test_an_admin_reads_a_worker_in_chinese_without_ids(tg, fake_telegram)
     await ops.say(f"/worker {worker_id}")
     assert "已通过" in ops.text() and not RAW.search(ops.text())
     await ops.say(f"/approve {worker_id}")  # again: the status it already has, by its name
-    assert "状态为 已通过" in ops.text() and not RAW.search(ops.text()), ops.text()
+    assert "现在是「已通过」" in ops.text() and not RAW.search(ops.text()), ops.text()

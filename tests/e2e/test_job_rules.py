@@ -148,6 +148,26 @@ async def test_a_busy_worker_can_transfer_and_earns_ten_percent(tg, fake_telegra
     assert any("补偿" in m.get("text", "") for m in fake_telegram.sent(600003))
 
 
+async def test_asking_to_transfer_again_while_someone_is_offered_it_starts_no_second_search(
+    tg, fake_telegram, clock
+):
+    """Two searches at once would each end with "nobody can take it": told twice."""
+    app, client = tg
+    await seed_worker(app, channel="telegram", user_id="600013", center=HOME, level="S")
+    await seed_worker(app, channel="telegram", user_id="600014", center=HOME, level="C")
+    await seed_worker(app, channel="telegram", user_id="600015", center=HOME, level="C")
+    number = await book_and_pay(TelegramUser(client, fake_telegram, 600311))
+    first = TelegramUser(client, fake_telegram, 600013)
+    await first.say(f"/accept #{number}")
+    await first.say(f"/transfer #{number}")
+    await first.say(f"/transfer #{number}")  # a second tap of the same button
+    assert "寻找附近空闲师傅" in first.text()
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        offers = await uow.offers.for_order(order.id)
+    assert len([o for o in offers if o.mode.value == "transfer"]) == 1
+
+
 async def test_photos_are_checked_for_type_and_size(tg, fake_telegram, clock):
     app, client = tg
     await seed_worker(app, channel="telegram", user_id="600005", center=HOME)

@@ -63,6 +63,8 @@ async def test_finance_waives_an_unpaid_extra_and_the_order_settles_on_what_was_
     await finance.say(f"/waive #{number} 顾客拒付加价")
     assert f"已免除 #{number} 未付的 ¥40.00" in finance.text()
     assert "¥40.00 已为您免除" in fake_telegram.sent(680101)[-1]["text"]
+    # the worker, whose pay is now what was paid, is told why it is less than offered
+    assert "¥40.00 已由平台免除" in fake_telegram.sent(680001)[-1]["text"]
     order, _, payments = await order_and_ledger(app, number)
     assert order.total_cents == order.paid_cents == before.paid_cents
     assert order.status.value == "finished"

@@ -114,7 +114,7 @@ async def test_deposit_then_balance_then_settlement_split_and_withdrawal(
     await app[SERVICES].run(DailySettlement())
     await app[SERVICES].run(DailySettlement())  # once per business day
     report = [m["text"] for m in fake_telegram.sent(FINANCE) if "日结" in m["text"]]
-    assert len(report) == 1 and "2 笔, ¥563.20" in report[0]
+    assert len(report) == 1 and "2 笔,共 ¥563.20" in report[0]
     assert sum("已打款" in m["text"] for m in fake_telegram.sent(700100)) == 2
     async with app[DATABASE].uow() as uow:
         assert await uow.ledger.balance(L.worker_payable(worker_id)) == 0

@@ -112,6 +112,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     },
     "late_payment_returned": {"number": 240117, "amount": 8_000},
     "balance_waived": {"number": 240117, "amount": 8_000},
+    "balance_waived_worker": {"number": 240117, "amount": 8_000},
     "waived_payment_returned": {"number": 240117, "amount": 8_000},
     "refund_by_hand_admin": {"amount": 5_000, "reference": "R-1", "note": "provider down"},
     "settled": {"number": 240117, "earn": 12_750},
@@ -132,7 +133,18 @@ SAMPLES: dict[str, dict[str, object]] = {
         "reason": "account",
         "detail": "BANK_FAIL 账户已销户",
     },
-    "daily_report_admin": {"report": "日结 Daily settlement 2026-12-01"},
+    "daily_report_admin": {
+        "day": "2026-12-01",
+        "cash_in": 56320,
+        "revenue": 8448,
+        "subsidies": 0,
+        "owed": 47872,
+        "paid": 56320,
+        "payouts": [
+            {"id": 1, "worker_id": 7, "amount": 20000},
+            {"id": 2, "worker_id": 7, "amount": 36320},
+        ],
+    },
     "points_credited": {
         "number": 240117,
         "points": 30,

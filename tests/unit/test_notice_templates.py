@@ -55,7 +55,7 @@ def test_every_template_renders(event, channel, lang):
     texts = [r.text for r in replies if isinstance(r, Say | Ask)]
     assert len(texts) == 1 and texts[0].strip()
     assert "{{" not in texts[0] and "{%" not in texts[0] and "None" not in texts[0]
-    if lang == "zh" and event != "daily_report_admin":
+    if lang == "zh":
         assert CJK.search(texts[0])
     if event in COUPON_NOTICES:  # a coupon is named by what it is, never by its code
         assert SAMPLES[event]["code"] not in texts[0], texts[0]
@@ -223,3 +223,19 @@ def test_no_line_of_text_ends_in_a_block_tag_that_eats_the_line_break_before_mor
             if ends_in_tag.match(line) and not after.lstrip().startswith("{%"):
                 joined.append(f"{path.parent.name}/{path.name}:{n}")
     assert joined == []
+
+
+def test_the_daily_settlement_report_reads_in_each_admins_language_alone():
+    from datetime import datetime
+
+    from conversations.services import settlement
+    from domain.withdrawals import Withdrawal
+
+    paid = [Withdrawal(7, 36320, datetime(2026, 12, 1, tzinfo=TZ), id=2)]
+    totals = {"cash:sandbox": 56320, "platform_revenue": -8448, "worker_payable:7": -47872}
+    notice = settlement.report_notice(settlement.report_figures("2026-12-01", totals, paid))
+    [en] = TEMPLATES.render(notice, "telegram", "en")
+    [zh] = TEMPLATES.render(notice, "telegram", "zh")
+    assert isinstance(en, Say) and isinstance(zh, Say)
+    assert not CJK.search(en.text) and "¥563.20" in en.text and "#2 worker 7 ¥363.20" in en.text
+    assert not re.search(r"[A-Za-z]{3,}", zh.text) and "打款:1 笔,共 ¥363.20" in zh.text

@@ -189,3 +189,22 @@ def test_fresh_day_and_time_phrasings(text, day, at):
 )
 def test_fresh_requests(text, expected):
     assert slots(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        (
+            "daily cleaning tomorrow 3pm 2 hours at 18 Xiangyang Road, Xuhui District",
+            "18 Xiangyang Road, Xuhui District",
+        ),
+        (
+            "88 Caoxi North Rd flat 3, Pudong New Area, 3 hours",
+            "88 Caoxi North Rd flat 3, Pudong New Area",
+        ),
+    ],
+)
+def test_an_english_address_keeps_the_district_written_after_it(text, address):
+    """The district is what dispatch places the job by: cut off, nobody is near it."""
+    request = read_request(text, CATALOG, WEDNESDAY, MATCHER)
+    assert request.address.casefold() == address.casefold()

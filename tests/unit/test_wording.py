@@ -10,7 +10,7 @@ import pytest
 from conversations.events import TextReceived
 from conversations.flows import booking, booking_views, checkout, worker
 from conversations.flows.admin_after_sales_views import CATEGORY
-from conversations.flows.after_sales_data import CATEGORIES
+from conversations.flows.after_sales_data import CATEGORIES, DIMENSION_TEXT
 from conversations.flows.base import Ctx
 from conversations.flows.booking_draft import Draft
 from conversations.replies import Ask, AskLocation, Say
@@ -273,8 +273,14 @@ def test_a_worker_on_time_is_asked_for_the_location():
 
 
 def test_the_rating_tags_and_complaint_kinds_read_alike_in_english():
-    """A tag and a complaint kind share a msgid (迟到): every entry of those lists is written
-    with a capital in English, so no list mixes "on time" with "Late"."""
-    labels = [*dict(CUSTOMER_TAGS).values(), *dict(CATEGORIES).values(), *CATEGORY.values()]
+    """A tag and a complaint kind share a msgid (迟到), a rating's dimension and a complaint
+    kind another (服务态度): every entry of those lists is written with a capital in English,
+    so no list mixes "on time" with "Late"."""
+    labels = [
+        *dict(CUSTOMER_TAGS).values(),
+        *dict(CATEGORIES).values(),
+        *CATEGORY.values(),
+        *DIMENSION_TEXT.values(),
+    ]
     english = [label.get("en") for label in labels]
     assert [e for e in english if not e[0].isupper()] == []

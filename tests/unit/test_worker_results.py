@@ -108,6 +108,12 @@ def test_a_worker_under_review_sees_no_jobs_and_a_suspended_one_is_told_so():
     assert nothing.replies[0].text == "Offline ⏸\nNo jobs right now."
 
 
+def test_a_rejected_worker_is_told_to_register_again_as_the_rejection_said_not_to_call():
+    rejected = JobsShown(WorkerStatus.REJECTED, False, (), ())
+    text = said(drive(worker, worker_at("menu"), rejected))
+    assert "注册师傅" in text and "联系客服" not in text
+
+
 @pytest.mark.parametrize(
     ("result", "text"),
     [
@@ -350,3 +356,39 @@ def test_the_english_area_questions_are_english_throughout():
         out = worker_signup.on_area_text(CTX, conv, TextReceived(**BASE, text=typed))
         shown.append(out.replies[0].text)
     assert not re.search(r"[\u3400-\u9fff]", " ".join(shown)), shown
+
+
+async def test_a_rejected_worker_going_online_is_not_sent_to_support_but_told_why_not():
+    from conversations.services.staffing import set_online
+    from domain.errors import DomainError
+    from domain.people import Worker
+
+    class Workers:
+        async def get(self, worker_id):
+            return Worker("王五", "13500135000", NOW, status=WorkerStatus.REJECTED, id=10)
+
+    class Uow:
+        workers = Workers()
+
+    with pytest.raises(DomainError) as refused:
+        await set_online(Uow(), 10, True)  # type: ignore[arg-type]
+    assert "联系客服" not in refused.value.text.get("zh")
+
+
+async def test_approving_a_rejected_worker_says_who_can_be_approved_not_just_their_status():
+    from conversations.services.staffing import review
+    from domain.errors import DomainError
+    from domain.people import Worker
+
+    class Workers:
+        async def get(self, worker_id):
+            return Worker("Li Lei", "13700137000", NOW, status=WorkerStatus.REJECTED, id=8)
+
+    class Uow:
+        workers = Workers()
+
+    with pytest.raises(DomainError) as refused:
+        await review(  # type: ignore[arg-type]
+            Uow(), worker_id=8, approve=True, reason="", admin="web:1", role="owner", now=NOW
+        )
+    assert "待审核" in refused.value.text.get("zh")  # "is not approved" alone reads as a failure
