@@ -19,7 +19,7 @@ from dataclasses import replace
 from enum import StrEnum
 
 from conversations.events import ChoiceMade, ContactShared, Failed, TextReceived
-from conversations.flows import booking, link
+from conversations.flows import booking, link, menu
 from conversations.flows import checkout_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions, too_long
 from conversations.flows.booking_draft import MAX_AREA, MIN_AREA, read_area
@@ -38,11 +38,13 @@ from conversations.results.booking import (
     PaymentUnavailable,
     QuoteReady,
 )
+from conversations.results.orders import OrderShown
 from conversations.state import Conversation
 from domain import limits
 from domain.commands import Booking, ConfirmSandboxPayment, PlaceOrder
 from domain.coupons import promo_code
-from domain.queries import PreviewQuote
+from domain.lifecycle import OrderStatus
+from domain.queries import LoadOrder, PreviewQuote
 from domain.risk import CONFIRM_CODE_DIGITS, CONFIRM_CODE_TRIES, needs_confirm_code
 
 
@@ -58,6 +60,8 @@ class Step(StrEnum):
 
 
 FIRST = Step.QUOTE
+SAID = "checkout.said"
+"""``conv.scratch``: words typed at the payment question, while the order's status is read."""
 
 
 def finish(conv: Conversation) -> None:
@@ -323,6 +327,27 @@ def on_pay(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     return Outcome(reask=True)
 
 
+def on_pay_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
+    """Words at the payment question: the order may have been paid meanwhile elsewhere (the
+    payment page), which this conversation does not hear of — its status is read first."""
+    due = state(conv).due
+    if due is None or conv.customer_id is None:
+        return Outcome(reask=True)
+    conv.scratch[SAID] = event.text
+    return Outcome(commands=[LoadOrder(conv.customer_id, due.number)])
+
+
+def on_pay_checked(ctx: Ctx, conv: Conversation, result: OrderShown) -> Outcome:
+    """Still unpaid: it says so and asks again. Paid (or no longer payable): the checkout is
+    over, and the words are read as a new request from the menu."""
+    if result.order.status == OrderStatus.AWAITING_PAYMENT:
+        return Outcome([views.not_paid_yet(conv, result.order.number)], reask=True)
+    said = str(conv.scratch.pop(SAID, ""))
+    finish(conv)
+    menu.seed(conv, menu.MenuData(said=said))
+    return Outcome(goto="menu")
+
+
 def on_paid(ctx: Ctx, conv: Conversation, result: OrderPaid) -> Outcome:
     """Paid in the sandbox, or placed with nothing to pay: on to the worker search."""
     finish(conv)
@@ -361,6 +386,8 @@ TRANSITIONS: Transitions = restarting_all(
         (Step.QUOTE, Failed): on_refused,
         (Step.PAY, ChoiceMade): on_pay,
         (Step.PAY, OrderPaid): on_paid,
+        (Step.PAY, TextReceived): on_pay_text,
+        (Step.PAY, OrderShown): on_pay_checked,
         (Step.PAY, PaymentUnavailable): on_sandbox_gone,
     },
 )

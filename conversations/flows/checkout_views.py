@@ -233,6 +233,10 @@ def order_placed(conv: Conversation, due: PaymentDue, tz: ZoneInfo) -> list[Repl
     ]
 
 
+def not_paid_yet(conv: Conversation, number: int) -> Say:
+    return Say(tr(conv, "订单 #{number} 还未支付。", number=number))
+
+
 def pay_question(conv: Conversation, due: PaymentDue) -> list[Reply]:
     """How to pay, by provider: a Telegram invoice, the WeChat Pay page, or the sandbox."""
     amount = format_yuan(due.due_now_cents)

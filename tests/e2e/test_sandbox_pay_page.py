@@ -80,3 +80,33 @@ async def test_paying_on_the_page_and_in_the_chat_at_once_says_paid_once(
         async with app[DATABASE].uow() as uow:
             payment = await uow.payments.by_reference(reference)
         assert payment is not None and payment.status == PaymentStatus.SUCCEEDED
+
+
+async def test_words_after_paying_on_the_page_are_a_new_request_not_the_pay_question_again(
+    shop, fake_telegram
+):
+    """The chat does not hear of a payment made on the page: words typed at its payment
+    question read the order first — paid, they start what they ask (a new booking)."""
+    _, client = shop
+    customer = TelegramUser(client, fake_telegram, 831201)
+    await book(customer)
+    reference = re.search(r"/pay/sandbox/(SBX\w+)", str(customer.last)).group(1)
+    assert (await client.post(f"/pay/sandbox/{reference}")).status == 200
+    await customer.settled()
+    await customer.say("再约一个日常保洁")
+    said = customer.text()
+    assert "没太明白" not in said and "确认支付" not in said, said
+    assert "需要几小时" in said, said  # the booking of what they asked, under way
+
+
+async def test_words_at_the_pay_question_of_an_unpaid_order_say_it_is_not_paid(
+    shop, fake_telegram
+):
+    _, client = shop
+    customer = TelegramUser(client, fake_telegram, 831202)
+    number = await book(customer)
+    await customer.say("好的")
+    said = customer.text()
+    assert f"订单 #{number} 还未支付。" in said and "确认支付" in said, said
+    await customer.choose("确认支付")
+    assert "支付成功" in customer.text()
