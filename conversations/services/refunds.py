@@ -33,8 +33,7 @@ async def plan_refunds(
     for p in payments:
         if p.kind == PaymentKind.REFUND and p.refund_of is not None:
             refunded[p.refund_of] = refunded.get(p.refund_of, 0) + p.amount_cents
-    left, planned = amount, []
-    for p in sorted(
+    paid = sorted(
         (
             p
             for p in payments
@@ -42,8 +41,19 @@ async def plan_refunds(
         ),
         # reschedule fees last: revenue already, given back only by a refund of everything
         key=lambda p: (p.kind == PaymentKind.RESCHEDULE_FEE, -(p.id or 0)),
-    ):
-        room = p.amount_cents - refunded.get(p.id or 0, 0)
+    )
+    rooms = [(p, p.amount_cents - refunded.get(p.id or 0, 0)) for p in paid]
+    refundable = sum(max(0, room) for _, room in rooms)
+    if amount > refundable:
+        raise DomainError(
+            N_(
+                "退款金额 {amount} 超过可退金额 {refundable}",
+                amount=format_yuan(amount),
+                refundable=format_yuan(refundable),
+            )
+        )
+    left, planned = amount, []
+    for p, room in rooms:
         take = min(room, left)
         if take <= 0:
             continue
@@ -64,8 +74,6 @@ async def plan_refunds(
         left -= take
         if left == 0:
             break
-    if left:
-        raise DomainError(N_("退款金额超过已付金额"))
     return planned
 
 

@@ -237,7 +237,7 @@ async def test_cancel_and_refund_follow_the_rules_and_keep_the_ledger_balanced(
     await finance.say(f"/refund #{number} 5")  # resent within minutes: taken for a mistake
     assert "确需再退请在末尾加 again" in finance.text()
     await finance.say(f"/refund #{number} 50 again")
-    assert "超过已付金额" in finance.text()  # only ¥25 left to give back
+    assert "退款金额 ¥50.00 超过可退金额 ¥25.00" in finance.text()  # only ¥25 left to give back
     assert (await order_of(app, number)).refunded_cents == 500
     # the same request handled twice (a crash before the reply) refunds once
     cmd = RefundOrder(f"telegram:{STAFF['finance']}", "finance", number, 300, "telegram:x:m1")
