@@ -145,9 +145,8 @@ def order_list(ctx: Ctx, conv: Conversation, r: OrdersListed) -> Outcome:
         ]
         return Outcome([Say("\n".join(lines))])
     what = statuses_named(conv, r.statuses)
-    day = (
-        tr(conv, "今天") if r.today_by_default else r.day.isoformat() if r.day is not None else ""
-    )
+    today = r.today_by_default or r.day == ctx.now.astimezone(ctx.tz).date()
+    day = tr(conv, "今天") if today else r.day.isoformat() if r.day is not None else ""
     head = " · ".join(x for x in (what, day) if x) or tr(conv, "全部")
     lines = [tr(conv, "订单({head}):共 {total} 单", head=head, total=r.total)]
     for o in r.orders:
