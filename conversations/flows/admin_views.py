@@ -136,7 +136,9 @@ def order_list(ctx: Ctx, conv: Conversation, r: OrdersListed) -> Outcome:
     if r.stuck_only:
         if not flags:
             return Outcome([Say(tr(conv, "没有卡住的订单 ✅"))])
-        lines = [tr(conv, "⚠ 需处理 {flags} 单:", flags=len(flags))]
+        lines = [
+            trn(conv, "⚠ 需处理 {flags} 单:", "⚠ 需处理 {flags} 单:", len(flags), flags=len(flags))
+        ]
         explains = may(ctx.admin_role, "explain")
         lines += [
             f"#{f.number} {_flag(conv, f.why)} ({moment(ctx, conv, f.since)})"

@@ -102,6 +102,8 @@ def test_order_lists_show_times_in_the_business_time_zone_and_amounts_only_to_wh
         "⚠ 需处理 2 单:\n#240117 师傅迟到 (11-23 01:05)\n#240118 风控待审 (11-23 11:30)"
     )
     assert text(listed(stuck_only=True, flags=()), "en") == "No stuck orders ✅"
+    one = text(listed(stuck_only=True, flags=FLAGS[:1]), "en")
+    assert one.startswith("⚠ 1 order needs attention:\n"), one
 
 
 LIVE = ("accepted", "on_the_way", "arrived", "in_service")
