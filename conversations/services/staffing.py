@@ -90,7 +90,7 @@ async def set_online(uow: UnitOfWork, worker_id: int, online: bool) -> Worker:
     if online and worker.status != WorkerStatus.APPROVED:
         raise DomainError(
             {
-                WorkerStatus.PENDING: N_("资料审核中,通过后才能上线"),
+                WorkerStatus.PENDING: N_("审核通过后才能上线。"),
                 WorkerStatus.SUSPENDED: N_("账号已暂停接单,请联系客服"),
                 WorkerStatus.REJECTED: N_("注册未通过,不能上线"),
                 WorkerStatus.LEFT: N_("您已离职,如需重新接单请联系客服"),

@@ -76,6 +76,8 @@ async def test_register_on_wechat_approve_on_telegram_then_do_a_job_end_to_end(
     await wx.choose("提交审核")
     assert "已提交" in wx.last_text and "审核中" in wx.last_text
     assert wx.last_text.count("通知您") == 1, wx.last_text  # one message, not two in a row
+    await wx.say("上线")  # too soon: said once that it is under review, and when it may
+    assert wx.last_text.count("审核中") == 1 and "审核通过后才能上线" in wx.last_text, wx.last_text
 
     admin = TelegramUser(client, fake_telegram, ADMIN)
     new_worker_note = fake_telegram.sent(ADMIN)[-1]["text"]
