@@ -228,7 +228,7 @@ async def test_refunding_part_of_a_kept_cancellation_fee_comes_out_of_revenue(
     # goodwill: ¥3 of the fee back too, while the ¥45 still waits for finance
     await finance.say(f"/refund #{number} 3")
     await finance.say(f"/refund #{number} 3 again")
-    assert "超过已付金额" in finance.text()  # only ¥2 of what was paid is left to refund
+    assert "超过可退金额" in finance.text()  # only ¥2 of what was paid is left to refund
     notes = [m["text"] for m in fake_telegram.sent(staff) if "需人工退款" in m["text"]]
     by_amount = {n.split("需人工退款 ")[1].split("(")[0]: n for n in notes}
     fee_back = by_amount["¥3.00"].split("参考号 ")[1].split(")")[0]
@@ -284,4 +284,4 @@ async def test_a_refund_of_the_fee_after_an_instant_refund_never_touches_prepaid
     assert balance(lines, L.CUSTOMER_PREPAID) == 0 and balance(lines, L.PLATFORM_REVENUE) == 0
     assert balance(lines, "cash:sandbox") == 0 and sum(e.amount_cents for e in lines) == 0
     await finance.say(f"/refund #{number} 0.01 again")
-    assert "超过已付金额" in finance.text()
+    assert "超过可退金额" in finance.text()
