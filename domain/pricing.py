@@ -4,7 +4,7 @@ Steps, in this fixed order (each percentage rounded half up to the fen, see ``mo
 
 1. per item: base = unit price × quantity; options; over-area surcharge per *started* block
    beyond the included area; high-altitude work.                      → service subtotal S
-2. night service (start in the night window, business time): + S × night rate
+2. night service (start in the night window, business time; never a placement): + S × night rate
 3. bundle: − (bundled items' service value − that value × bundle price rate)
 4. prepaid card (one visit: one item's base line, or up to the card's units per visit) and
    free hours bought with points
@@ -191,7 +191,7 @@ def _quote(catalog: Catalog, rules: Rules, req: QuoteRequest) -> Quote:
     b = _Builder()
     values: dict[str, int] = {}
     items: list[Item] = []
-    minutes = 0
+    minutes, placement = 0, False
     tz = ZoneInfo(rules.timezone)
     for sel in req.selections:
         item = catalog.item(sel.item_id)
@@ -200,9 +200,11 @@ def _quote(catalog: Catalog, rules: Rules, req: QuoteRequest) -> Quote:
         period = item.period(sel.quantity, req.start_at, rules.placements, tz)
         # a placement takes the worker for its whole period, every day of it
         minutes += period.minutes if period else item.duration_minutes(sel.quantity)
+        placement = placement or period is not None
     subtotal = b.total
 
-    if is_night(req.start_at, pr, tz):
+    # a contract's days are priced by the day whenever it starts: no night service for it
+    if not placement and is_night(req.start_at, pr, tz):
         pct = format_percent(pr.night_surcharge_bp)
         b.add(
             LineKind.NIGHT,

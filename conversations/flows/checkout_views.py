@@ -13,7 +13,7 @@ from conversations.results.booking import CouponChoice, OrderPaid, PaymentDue, Q
 from conversations.state import Conversation
 from domain.money import format_yuan
 from domain.risk import CONFIRM_CODE_TRIES
-from domain.text import N_, format_when
+from domain.text import N_, Field, format_when
 
 
 def _points_options(conv: Conversation, q: QuoteReady) -> list[Option]:
@@ -277,32 +277,25 @@ def pay_question(conv: Conversation, due: PaymentDue) -> list[Reply]:
 
 
 def paid_message(conv: Conversation, paid: OrderPaid) -> list[Reply]:
-    amount, number = format_yuan(paid.amount_cents), paid.number
+    """What a credited payment tells its payer, whichever way it was paid: an extra, a late
+    move's fee, a finished job's balance (then: confirm it), a placement's period while it
+    runs, or the order's own payment (then: the worker search)."""
+    both: dict[str, Field] = {"number": paid.number, "amount": format_yuan(paid.amount_cents)}
     if not paid.new:  # credited before (the pay page, a second tap): one success said
-        return [already_paid(conv, number)]
+        return [already_paid(conv, paid.number)]
     if paid.extra == "surcharge":
-        return [
-            Say(
-                tr(
-                    conv,
-                    "已支付订单 #{number} 的现场加价 {amount},师傅会按新内容服务。",
-                    number=number,
-                    amount=amount,
-                )
-            )
-        ]
-    if paid.extra == "reschedule":
-        return [
-            Say(
-                tr(
-                    conv,
-                    "已支付改约费 {amount},订单 #{number} 已改约(详情见「我的订单」)。",
-                    number=number,
-                    amount=amount,
-                )
-            )
-        ]
-    return [Say(_order_paid(conv, paid))]
+        said = tr(conv, "已支付订单 #{number} 的现场加价 {amount},师傅会按新内容服务。", **both)
+    elif paid.extra == "reschedule":
+        said = tr(
+            conv, "已支付改约费 {amount},订单 #{number} 已改约(详情见「我的订单」)。", **both
+        )
+    elif paid.balance and paid.finished:
+        said = tr(conv, "尾款已付清,谢谢!请确认完成订单 #{number}。", number=paid.number)
+    elif paid.balance:
+        said = tr(conv, "支付成功 {amount}!订单 #{number} 的这笔款项已收到,谢谢。", **both)
+    else:
+        said = _order_paid(conv, paid)
+    return [Say(said)]
 
 
 def _order_paid(conv: Conversation, paid: OrderPaid) -> str:

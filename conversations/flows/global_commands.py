@@ -188,6 +188,11 @@ def action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outcom
     if typed.name == "register":
         conv.role = "worker"
         return Outcome(goto="worker_register")
+    if typed.name == "renew" and conv.worker_id is None and typed.number is not None:
+        # a customer's "renew #N" (the help says "renew contract #N"): their contract, not
+        # a worker's document
+        renewal = Typed("customer", "renew_placement", typed.args, typed.number)
+        return _customer_action(ctx, conv, renewal, event)
     if conv.worker_id is None:
         return Outcome(
             [Say(tr(conv, "您还不是我们的师傅。发送「注册师傅」申请加入。"))],

@@ -111,9 +111,11 @@ def typed(ctx: Ctx, conv: Conversation, text: str) -> Outcome | None:
 
 
 def on_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
-    """Typed words: a request when they name a service (or a time, an address…), else a hint
+    """Typed words: a button's name ("我的订单": the menu's buttons were not always the last
+    question asked — a placement request answered by a notice leaves the menu without
+    asking it), a request when they name a service (or a time, an address…), else a hint
     with what the menu offers."""
-    outcome = booking.from_words(ctx, conv, event.text)
+    outcome = typed(ctx, conv, event.text)
     if outcome is not None:
         return outcome
     return Outcome(

@@ -85,17 +85,7 @@ def detail(ctx: Ctx, conv: Conversation, d: OrderShown) -> list[Reply]:
         tr(conv, "地址:{address}", address=d.address),
     ]
     lines += [f"· {_t(conv, x.label)}  {format_yuan(x.amount_cents)}" for x in d.lines]
-    total, paid = format_yuan(o.total_cents), format_yuan(d.paid_cents)
-    lines.append(tr(conv, "合计 {total},已付 {paid}", total=total, paid=paid))
-    left = o.total_cents - d.paid_cents
-    if left > 0 and o.status not in UNPAYABLE:
-        lines.append(tr(conv, "待付 {left}", left=format_yuan(left)))
-    if d.refunded_cents and d.fee_cents:  # not all came back: say what was kept
-        back, fee = format_yuan(d.refunded_cents), format_yuan(d.fee_cents)
-        lines.append(tr(conv, "已退 {back},扣除取消费 {fee}", back=back, fee=fee))
-    elif d.refunded_cents:
-        back = format_yuan(d.refunded_cents)
-        lines.append(tr(conv, "已退款 {back}", back=back))
+    lines += _money(conv, d)
     if d.stage is not None:
         part, at, parts = d.stage
         stage = part.get(conv.lang)
@@ -140,6 +130,36 @@ def detail(ctx: Ctx, conv: Conversation, d: OrderShown) -> list[Reply]:
         options.append(Option("invoice", tr(conv, "开发票")))
     options.append(Option("list", tr(conv, "返回列表")))
     return [Ask("\n".join(lines), tuple(options))]
+
+
+def _money(conv: Conversation, d: OrderShown) -> list[str]:
+    """What the order costs, what was paid (a reschedule fee paid beyond the total named),
+    what is left to pay, and what came back."""
+    o = d.order
+    total, paid = format_yuan(o.total_cents), format_yuan(d.paid_cents)
+    if d.reschedule_fees_cents:
+        fees = format_yuan(d.reschedule_fees_cents)
+        lines = [
+            tr(
+                conv,
+                "合计 {total},已付 {paid}(含改约费 {fees})",
+                total=total,
+                paid=paid,
+                fees=fees,
+            )
+        ]
+    else:
+        lines = [tr(conv, "合计 {total},已付 {paid}", total=total, paid=paid)]
+    left = o.total_cents - d.paid_cents
+    if left > 0 and o.status not in UNPAYABLE:
+        lines.append(tr(conv, "待付 {left}", left=format_yuan(left)))
+    if d.refunded_cents and d.fee_cents:  # not all came back: say what was kept
+        back, fee = format_yuan(d.refunded_cents), format_yuan(d.fee_cents)
+        lines.append(tr(conv, "已退 {back},扣除取消费 {fee}", back=back, fee=fee))
+    elif d.refunded_cents:
+        back = format_yuan(d.refunded_cents)
+        lines.append(tr(conv, "已退款 {back}", back=back))
+    return lines
 
 
 def _relay_open(ctx: Ctx, d: OrderShown) -> bool:

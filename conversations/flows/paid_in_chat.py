@@ -9,7 +9,7 @@ from enum import StrEnum
 from conversations.flows import cards_views, checkout, checkout_views
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
 from conversations.flows.flow_state import keep, read
-from conversations.replies import Reply, Say
+from conversations.replies import Say
 from conversations.results.booking import OrderPaid, PaidTooLate
 from conversations.results.cards import CardPaid
 from conversations.state import Conversation
@@ -65,14 +65,7 @@ def _home(conv: Conversation) -> str:
 
 def on_paid(ctx: Ctx, conv: Conversation, result: OrderPaid) -> Outcome:
     checkout.finish(conv)
-    replies: list[Reply]
-    if result.balance and not result.extra and result.new:
-        replies = [
-            Say(tr(conv, "尾款已付清,谢谢!请确认完成订单 #{number}。", number=result.number))
-        ]
-    else:
-        replies = checkout_views.paid_message(conv, result)
-    return Outcome(replies, goto=_home(conv))
+    return Outcome(checkout_views.paid_message(conv, result), goto=_home(conv))
 
 
 def on_paid_late(ctx: Ctx, conv: Conversation, result: PaidTooLate) -> Outcome:

@@ -126,6 +126,9 @@ class OrderPaid(Result):
     extra: str = ""
     """``surcharge`` (an approved on-site extra) or ``reschedule`` (a late move's fee, the
     order moved), "" for the order's own payment."""
+    finished: bool = False
+    """The job is done (a balance paid after it): the customer is asked to confirm it; a
+    long placement's period is paid while it runs."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,6 +109,9 @@ class OrderShown(Result):
     """A long placement's contract period, as the quote showed it (else None)."""
     fee_cents: int = 0
     """The cancellation fee still kept (``cancellations.fee_still_kept``; 0: none)."""
+    reschedule_fees_cents: int = 0
+    """The reschedule fees paid and kept (``refunds.fees_kept``): part of what was paid,
+    no part of the total (0: none)."""
 
 
 @dataclass(frozen=True, slots=True)

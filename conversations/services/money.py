@@ -39,6 +39,7 @@ from domain.admin import check
 from domain.audit import AuditEntry
 from domain.business_days import day_bounds
 from domain.errors import DomainError
+from domain.lifecycle import OrderStatus
 from domain.orders import Order
 from domain.payments import Payment, PaymentKind
 from domain.ports import UnitOfWork
@@ -109,8 +110,11 @@ class MoneyDesk:
         if new and payment.kind == PaymentKind.RESCHEDULE_FEE:  # a fee that went back
             await self.s.execute_refunds(c.ExecuteRefunds(order_id=order.id))
         held = bool(order.hold_reason)
+        done = order.status == OrderStatus.FINISHED
         return [
-            OrderPaid(order.number, payment.amount_cents, no_worker, held, balance, new, extra)
+            OrderPaid(
+                order.number, payment.amount_cents, no_worker, held, balance, new, extra, done
+            )
         ]
 
     async def _extra_paid(

@@ -6,7 +6,7 @@ renewal offer, ``rules.placements.renewal_reminder_days`` before the end, is in
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from conversations.events import Result
@@ -20,10 +20,11 @@ from conversations.services.staff import authorize
 from domain import commands as c
 from domain.audit import AuditEntry
 from domain.errors import DomainError
-from domain.lifecycle import Action, ActorKind, OrderStatus
-from domain.orders import Actor
+from domain.lifecycle import Action, ActorKind, OrderStatus, allowed_actions
+from domain.orders import Actor, Order
 from domain.placement_billing import termination
 from domain.placements import PlacementStatus
+from domain.ports import Reads
 from domain.text import N_
 from domain.timeline_notes import ended_early_note
 
@@ -49,6 +50,16 @@ class EndingDesk:
                 raise DomainError(N_("找不到订单 #{number}", number=cmd.number))
             placement = await placement_of(uow, order)
             period = placement.period
+            if order.status != OrderStatus.IN_SERVICE and Action.CANCEL in allowed_actions(
+                order.status, ActorKind.CUSTOMER
+            ):  # not started yet: nothing to end early, but it may be cancelled
+                raise DomainError(
+                    N_(
+                        "订单 #{number} 的合同还没开始,不能提前终止;"
+                        "不需要了可以在「我的订单」中取消",
+                        number=order.number,
+                    )
+                )
             if order.status != OrderStatus.IN_SERVICE or not on <= period.last_day:
                 raise DomainError(
                     N_("订单 #{number} 现在不能提前终止,请联系客服", number=order.number)
@@ -154,13 +165,15 @@ class EndingDesk:
                 raise DomainError(N_("订单 #{number} 的合同已终止,不能续约", number=order.number))
             gateway = self.s.gateway_for(order.channel)
             buffer = timedelta(minutes=self.s.rules.dispatch.travel_buffer_minutes)
+            # after the travel buffer: the worker finishing this contract may take it
+            start_at = max(order.end_at + buffer, now)
+            await _not_renewed_yet(uow, order, start_at)
             booking = c.Booking(
                 customer_id=order.customer_id,
                 channel=order.channel,
                 lang=order.lang,
                 selections=order.selections,
-                # after the travel buffer: the worker finishing this contract may take it
-                start_at=max(order.end_at + buffer, now),
+                start_at=start_at,
                 address_id=order.address_id,
                 coupon_code="",
                 use_card=False,
@@ -192,3 +205,29 @@ class EndingDesk:
         if payment is None:
             await self.s.dispatch_paid(renewed.number)
         return []
+
+
+RENEWALS_LOOKED_AT = 50
+"""The customer's newest orders searched for a renewal already placed (far more than the
+orders placed while a contract runs)."""
+
+
+async def _not_renewed_yet(uow: Reads, order: Order, start_at: datetime) -> None:
+    """Refuse a second renewal: a tap again (the offer's button stays in the chat, "续约 #N"
+    typed twice) would place another contract for the same days, each asking to be paid.
+    One cancelled (or lapsed unpaid) since may be placed again."""
+    for other in await uow.orders.for_customer(order.customer_id, limit=RENEWALS_LOOKED_AT):
+        if (
+            other.id != order.id
+            and other.start_at == start_at
+            and other.item_id == order.item_id
+            and other.address_id == order.address_id
+            and other.status not in (OrderStatus.CANCELLED, OrderStatus.REFUNDED)
+        ):
+            raise DomainError(
+                N_(
+                    "订单 #{number} 已续约为订单 #{new},无需再续;在「我的订单」中查看",
+                    number=order.number,
+                    new=other.number,
+                )
+            )

@@ -18,7 +18,13 @@ from conversations.events import Result
 from conversations.results.booking import PaymentUnavailable
 from conversations.results.orders import OrderRescheduled
 from conversations.results.surcharges import RescheduleFeeDue
-from conversations.services import order_steps, overlaps, payment_requests, placements
+from conversations.services import (
+    order_steps,
+    overlaps,
+    payment_requests,
+    placements,
+    refunds,
+)
 from conversations.services.customer_orders import own_order
 from conversations.services.deps import Deps
 from conversations.services.dispatch import dispatch
@@ -32,7 +38,7 @@ from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.offers import OfferStatus
 from domain.orders import Actor, Order
 from domain.payments import Payment, PaymentKind
-from domain.ports import UnitOfWork
+from domain.ports import Reads, UnitOfWork
 from domain.pricing import is_night
 from domain.reschedule import RescheduleTerms, reschedule_terms
 from domain.rules import Rules
@@ -44,22 +50,37 @@ NOTE = "reschedule:"
 
 
 def terms_for(
-    order: Order, new_start: datetime, rules: Rules, now: datetime, actor: ActorKind
+    order: Order,
+    new_start: datetime,
+    rules: Rules,
+    now: datetime,
+    actor: ActorKind,
+    kept: int = 0,
+    placement: bool = False,
 ) -> RescheduleTerms:
-    """What moving ``order`` to ``new_start`` costs now (raises when it may not move)."""
+    """What moving ``order`` to ``new_start`` costs now (raises when it may not move).
+    ``kept``: the reschedule fees paid before (``refunds.fees_kept``): the fee is a share of
+    what was paid for the order, never of an earlier move's fee. A ``placement`` is priced
+    by the day whenever it starts (no night service): any new time keeps its price."""
     tz = ZoneInfo(rules.timezone)
     return reschedule_terms(
         status=order.status,
-        paid_cents=order.paid_cents - order.refunded_cents,
+        paid_cents=max(0, order.paid_cents - order.refunded_cents - kept),
         start_at=order.start_at,
         new_start=new_start,
         now=now,
         rules=rules.reschedule,
         booking=rules.booking,
         actor=actor,
-        same_price=is_night(order.start_at, rules.pricing, tz)
-        == is_night(new_start, rules.pricing, tz),
+        same_price=placement
+        or is_night(order.start_at, rules.pricing, tz) == is_night(new_start, rules.pricing, tz),
     )
+
+
+async def is_placement(uow: Reads, order: Order) -> bool:
+    """Whether the order is a long placement (it has a contract)."""
+    assert order.id is not None
+    return await uow.placements.for_order(order.id) is not None
 
 
 async def move(
@@ -120,7 +141,8 @@ async def fee_paid(
         if p.kind == PaymentKind.RESCHEDULE_FEE and (p.id or 0) > (payment.id or 0)
     ]
     try:
-        terms_for(order, new_start, s.rules, now, ActorKind.CUSTOMER)
+        long = await is_placement(uow, order)
+        terms_for(order, new_start, s.rules, now, ActorKind.CUSTOMER, placement=long)
         refused = "a newer request" if later else ""  # the customer asked again since
     except DomainError as exc:
         refused = exc.text.get("en")
@@ -169,7 +191,10 @@ class RescheduleDesk:
             order = await own_order(uow, cmd.customer_id, cmd.number, full=False)
             assert order.id is not None
             await uow.orders.lock(order.id)
-            terms = terms_for(order, cmd.new_start, self.s.rules, now, ActorKind.CUSTOMER)
+            fees, long = await refunds.fees_kept(uow, order.id), await is_placement(uow, order)
+            terms = terms_for(
+                order, cmd.new_start, self.s.rules, now, ActorKind.CUSTOMER, fees, long
+            )
             if terms.fee_cents != cmd.expected_fee_cents:
                 raise DomainError(N_("改约费用已变化,请重新确认"))
             if terms.fee_cents:
@@ -219,7 +244,8 @@ class RescheduleDesk:
                 raise order_steps.NotFound(cmd.number)
             await uow.orders.lock(order.id)
             old = order.start_at
-            terms_for(order, cmd.new_start, self.s.rules, now, ActorKind.ADMIN)
+            long = await is_placement(uow, order)
+            terms_for(order, cmd.new_start, self.s.rules, now, ActorKind.ADMIN, placement=long)
             notices, clash = await move(
                 self.s, uow, order, cmd.new_start, Actor(ActorKind.ADMIN, cmd.admin), 0
             )

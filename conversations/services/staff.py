@@ -87,7 +87,8 @@ class AdminDirectory:
         self.demo_web_admin = demo_web_admin
         """The demo: the web chat's admin pane plays the owner (no configuration needed)."""
         self._panes: set[tuple[str, str]] = set()
-        """The demo's admin panes that spoke since start-up: they get the owner's alerts."""
+        """The demo's admin panes that ever spoke (their language rows say so, read at
+        start-up and with the admins): they get the owner's alerts."""
         self._langs: dict[tuple[str, str], str] = {}
         """Each admin's language, as the table says (read with the admins: a row each, of
         role "" for those whose role is given elsewhere — ``DAOJIA_ADMINS``, the demo's
@@ -173,6 +174,8 @@ class AdminDirectory:
         """``rows``: the admins added in chat and the language-only rows (role "")."""
         self._added = {(g.channel, g.user_id): g.role for g in rows if g.role}
         self._langs.update({(g.channel, g.user_id): g.lang for g in rows})
+        for g in rows:  # a demo pane that spoke before a restart still gets the owner's alerts
+            self._fixed(g.channel, g.user_id)
 
 
 class LivePrices:

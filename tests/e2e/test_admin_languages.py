@@ -128,5 +128,8 @@ async def test_the_demo_admin_pane_keeps_its_language_in_a_row_of_its_own(
     assert row.channel == "web" and (row.role, row.lang) == ("", "en")
     elsewhere = AdminDirectory(uow=app[DATABASE].uow, clock=app[CLOCK], demo_web_admin=True)
     async with app[DATABASE].uow() as uow:
-        await elsewhere.grants_in(uow)
+        grants = await elsewhere.grants_in(uow)
     assert elsewhere.lang_of("web", row.user_id) == "en"
+    # after a restart the pane still gets the owner's alerts (a complaint, an SOS) before
+    # it speaks again: its row says it is a demo admin pane
+    assert ("web", row.user_id, "owner") in grants

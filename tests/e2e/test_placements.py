@@ -254,6 +254,13 @@ async def test_a_contract_about_to_end_is_renewed_in_one_tap_with_the_same_worke
     renewed = fake_telegram.sent(731201)[-1]["text"]
     new = int(re.search(r"新订单 #(\d+)", renewed).group(1))
     assert "12-20 09:30 起,优先安排原师傅" in renewed, renewed  # after the travel buffer
+    customer.last = [offer]
+    await customer.choose("续约")  # the button again (it stays in the chat): no second order
+    twice = fake_telegram.sent(731201)[-1]["text"]
+    assert f"订单 #{number} 已续约为订单 #{new},无需再续" in twice, twice
+    async with app[DATABASE].uow() as uow:
+        placed = await uow.orders.for_customer(order.customer_id, limit=10)
+    assert sorted(o.number for o in placed) == sorted([number, new])
     async with app[DATABASE].uow() as uow:
         second = await uow.orders.by_number(new)
         contract = await uow.placements.for_order(second.id)
@@ -274,6 +281,10 @@ async def test_a_contract_about_to_end_is_renewed_in_one_tap_with_the_same_worke
 async def test_an_interview_before_the_start_then_a_replacement_before_day_one(
     aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
 ):
+    from datetime import date
+
+    from domain.people import Certificate
+
     app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock)
     client = await aiohttp_client(app)
     nurse = await worker(app, 731301, "月嫂", skills=("maternity",), online=False)
@@ -294,8 +305,27 @@ async def test_an_interview_before_the_start_then_a_replacement_before_day_one(
         placement = await uow.placements.for_order(order.id)
     assert placement.interview_at.astimezone(TZ).hour == 15
 
+    await customer.say(f"终止合同 #{number}")  # before day 1: nothing to end, but cancel
+    told = customer.text()
+    assert f"订单 #{number} 的合同还没开始,不能提前终止;不需要了可以在「我的订单」中取消" in told
     await customer.say(f"更换师傅 #{number} 面试后觉得不合适")  # before day 1: allowed
     assert "更换师傅的申请" in fake_telegram.sent(731401)[-1]["text"]
+
+    papers = (
+        Certificate("health", "", date(2027, 12, 31), True),
+        Certificate("maternity_nurse", "", date(2027, 12, 31), True),
+    )
+    other = await worker(
+        app, 731302, "新月嫂", skills=("maternity",), certificates=papers, online=False
+    )
+    ops = TelegramUser(client, fake_telegram, OPS)
+    await ops.say(f"/handover #{number} {other} 2026-11-25")
+    assert "起由师傅" in ops.text(), ops.text()
+    await customer.say("我的订单")
+    await customer.choose(f"#{number}")
+    shown = customer.text()
+    # the hand-over on the customer's timeline: what happened, not the admin's action
+    assert "2026-11-25 起更换师傅" in shown and "转为改派" not in shown, shown
 
 
 async def test_a_placement_moved_before_it_starts_takes_its_contract_along(
@@ -357,3 +387,23 @@ async def test_a_worker_cannot_finish_a_placement_before_its_last_day(
     clock.now = placement.period.end_at - timedelta(hours=2)  # the last day: it may finish
     await me.say(f"/finish #{number}")
     assert "合同到" not in me.text() and "服务后照片" in me.text()
+
+
+async def test_a_placement_moves_into_the_night_at_its_price_it_has_no_night_service(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    # a contract is priced by the day whenever it starts: moving its start past 22:00 is
+    # no change of price (a visit's night service), so it is not refused as one
+    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock)
+    client = await aiohttp_client(app)
+    customer = TelegramUser(client, fake_telegram, 731601)
+    number = await book_maternity_nurse(
+        customer, "后天 21:00", "合同期 11月25日 21:00 至 12月21日 21:00"
+    )
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    await customer.choose("改约时间")
+    await customer.say("后天 22:30")
+    assert "改约到 11-25 22:30" in customer.text() and "免费改约" in customer.text(), (
+        customer.text()
+    )

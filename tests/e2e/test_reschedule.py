@@ -300,3 +300,28 @@ async def test_an_order_moved_while_nobody_had_taken_it_is_offered_at_the_share_
     await support.say(f"/reschedule #{number} 后天 10:00")
     assert f"#{number}" in last(fake_telegram, 663001)  # offered at the new time
     await offered_at_the_share_of_the_lines(app, number, worker_id)
+
+
+async def test_a_second_late_move_costs_a_share_of_the_order_never_of_the_first_moves_fee(
+    tg, fake_telegram, clock
+):
+    app, client = tg
+    await seed_worker(app, channel="telegram", user_id="666001", center=HOME)
+    customer = TelegramUser(client, fake_telegram, 666101)
+    number = await book_and_pay(customer, when="明天 15:00")
+    await TelegramUser(client, fake_telegram, 666001).say(f"/accept #{number}")
+    paid = (await order_of(app, number)).paid_cents
+    fee = f"¥{paid // 10 / 100:.2f}"
+    clock.advance(hours=10)  # 20 h before the start: each move costs 10% of the order
+
+    for when in ("明天 17:00", "明天 18:00"):
+        await customer.say("/orders")
+        await customer.choose(f"#{number}")
+        await customer.choose("改约时间")
+        await customer.say(when)
+        assert f"需支付改约费 {fee}" in customer.text(), customer.text()
+        await customer.choose("确认并支付")
+        await customer.choose("确认支付")
+        assert "已支付改约费" in customer.text()
+    moved = await order_of(app, number)
+    assert moved.paid_cents == paid + 2 * (paid // 10)

@@ -26,9 +26,9 @@ STARTED_S = 90  # two interpreters importing everything on a busy two-core machi
 STOPPED_S = 30  # webhooks.workers.STOP_TIMEOUT_S
 
 
-def serve_env(postgres_url: str, redis_url: str, port: int, **settings: str) -> dict[str, str]:
+def serve_env(database_url: str, redis_url: str, port: int, **settings: str) -> dict[str, str]:
     env = {
-        "DAOJIA_DATABASE_URL": postgres_url,
+        "DAOJIA_DATABASE_URL": database_url,
         "DAOJIA_REDIS_URL": redis_url,
         "DAOJIA_PII_KEY": new_key(),
         "DAOJIA_PORT": str(port),
@@ -86,7 +86,7 @@ def until(what: str, check, seconds: float, proc: subprocess.Popen | None = None
     raise AssertionError(f"no {what} within {seconds} s")
 
 
-def start_two_workers(tmp_path, postgres_url, redis_url):
+def start_two_workers(tmp_path, database_url, redis_url):
     """``daojia serve --workers 2`` logging to a file; (process, port, log path)."""
     port = free_port()
     log = tmp_path / "serve.log"
@@ -94,7 +94,7 @@ def start_two_workers(tmp_path, postgres_url, redis_url):
         proc = subprocess.Popen(
             SERVE,
             cwd=tmp_path,
-            env=serve_env(postgres_url, redis_url, port),
+            env=serve_env(database_url, redis_url, port),
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -117,9 +117,9 @@ def answering_pids(port: int, proc: subprocess.Popen) -> set[int]:
 
 
 def test_two_workers_answer_on_one_port_a_killed_one_is_restarted_and_sigterm_stops_all(
-    tmp_path, postgres_url, redis_url
+    tmp_path, own_postgres_url, redis_url
 ):
-    proc, port, log = start_two_workers(tmp_path, postgres_url, redis_url)
+    proc, port, log = start_two_workers(tmp_path, own_postgres_url, redis_url)
     try:
         seen = answering_pids(port, proc)
         assert seen <= children(proc.pid)
@@ -161,11 +161,11 @@ def _healthz_count(metrics: str) -> float:
     )
 
 
-def test_any_worker_answers_metrics_for_all_of_them(tmp_path, postgres_url, redis_url):
+def test_any_worker_answers_metrics_for_all_of_them(tmp_path, own_postgres_url, redis_url):
     """/metrics counts every worker's requests, whichever worker answers the scrape (each
     scrape on a new connection: the kernel picks the worker); the run's counts directory
     is gone once the server stopped."""
-    proc, port, _ = start_two_workers(tmp_path, postgres_url, redis_url)
+    proc, port, _ = start_two_workers(tmp_path, own_postgres_url, redis_url)
     try:
         by_pid: dict[int, int] = {}  # every 200 from /healthz, by the process that answered
 
@@ -198,9 +198,9 @@ def test_any_worker_answers_metrics_for_all_of_them(tmp_path, postgres_url, redi
 
 
 def test_workers_stop_by_themselves_when_their_supervisor_is_killed(
-    tmp_path, postgres_url, redis_url
+    tmp_path, own_postgres_url, redis_url
 ):
-    proc, port, log = start_two_workers(tmp_path, postgres_url, redis_url)
+    proc, port, log = start_two_workers(tmp_path, own_postgres_url, redis_url)
     try:
         seen = answering_pids(port, proc)
     finally:
@@ -211,13 +211,13 @@ def test_workers_stop_by_themselves_when_their_supervisor_is_killed(
     assert log.read_text().count("the supervisor is gone: stopping") == 2
 
 
-def test_serve_refuses_several_workers_without_postgresql_and_redis(tmp_path, postgres_url):
+def test_serve_refuses_several_workers_without_postgresql_and_redis(tmp_path, own_postgres_url):
     key = new_key()
     sqlite = daojia("serve", "--workers", "2", cwd=tmp_path, env={"DAOJIA_PII_KEY": key})
     assert sqlite.returncode == 2
     [line] = sqlite.stderr.strip().splitlines()
     assert line.startswith("daojia: --workers 2 needs PostgreSQL") and "SQLite" in line
-    env = {"DAOJIA_PII_KEY": key, "DAOJIA_DATABASE_URL": postgres_url}
+    env = {"DAOJIA_PII_KEY": key, "DAOJIA_DATABASE_URL": own_postgres_url}
     no_redis = daojia("serve", "--workers", "2", cwd=tmp_path, env=env)
     assert no_redis.returncode == 2
     [line] = no_redis.stderr.strip().splitlines()
@@ -275,7 +275,7 @@ class Lines:
 
 
 async def test_sigterm_lets_a_turn_in_flight_finish_before_the_workers_stop(
-    tmp_path, postgres_url, redis_url
+    tmp_path, own_postgres_url, redis_url
 ):
     fake = SlowFiles()
     await fake.start()
@@ -283,7 +283,7 @@ async def test_sigterm_lets_a_turn_in_flight_finish_before_the_workers_stop(
     proc = await asyncio.create_subprocess_exec(
         *SERVE,
         cwd=tmp_path,
-        env=serve_env(postgres_url, redis_url, port, **on_telegram(fake)),
+        env=serve_env(own_postgres_url, redis_url, port, **on_telegram(fake)),
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
     )

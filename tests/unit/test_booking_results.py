@@ -195,7 +195,9 @@ def test_a_telegram_payment_is_credited_or_said_to_go_back():
     booking.keep(conv, READY)
     out = paid_in_chat.on_paid(CTX, conv, PAID)
     assert out.goto == "menu" and "支付成功" in texts(out.replies) and "booking" not in conv.data
-    balance = OrderPaid(240117, 5000, no_worker=False, held=False, balance=True, new=True)
+    balance = OrderPaid(
+        240117, 5000, no_worker=False, held=False, balance=True, new=True, finished=True
+    )
     assert "尾款已付清" in texts(paid_in_chat.on_paid(CTX, conv, balance).replies)
     late = paid_in_chat.on_paid_late(CTX, conv, PaidTooLate(240117, 8000, new=True))
     assert late.goto == "menu" and "已取消" in texts(late.replies)
@@ -239,3 +241,23 @@ def test_a_promo_code_typed_is_taken_only_when_its_quote_comes_back():
     refused = checkout.on_refused(CTX, conv, Failed(N_("优惠码 {code} 已被领完", code="X")))
     assert "已被领完" in texts(refused.replies) and refused.reask
     assert booking.draft(conv).coupon is None
+
+
+def test_a_balance_paid_after_the_job_asks_to_confirm_it_on_every_way_of_paying():
+    # the sandbox's button, 我的订单's pay and the pay page said "finding a worker" for a
+    # finished job's balance; only a Telegram invoice said it was paid in full
+    done = OrderPaid(240117, 40_736, False, False, balance=True, new=True, finished=True)
+    period = replace(done, finished=False)  # a long placement's period, while it runs
+    for paid, said in (
+        (done, "尾款已付清,谢谢!请确认完成订单 #240117。"),
+        (period, "支付成功 ¥407.36!订单 #240117 的这笔款项已收到,谢谢。"),
+    ):
+        for out in (
+            checkout.on_paid(CTX, at_checkout("pay"), paid),
+            my_orders.on_paid(CTX, Conversation(flow="orders", step="pay", customer_id=7), paid),
+            paid_in_chat.on_paid(
+                CTX, Conversation(flow="payment", step="credit", customer_id=7), paid
+            ),
+        ):
+            text = texts(out.replies)
+            assert said in text and "安排师傅" not in text, text

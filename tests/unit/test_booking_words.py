@@ -173,3 +173,11 @@ def test_back_from_the_time_question_after_change_time_is_the_quote_as_it_was():
     out = checkout.ask(CTX, conv)
     assert out.goto is None and out.commands  # the quote again, at the time it had
     assert booking.draft(conv).start == start
+
+
+def test_a_menu_buttons_name_typed_at_the_menu_opens_it_even_when_it_was_not_just_asked():
+    # the menu reached without its question (a placement request answered by a notice):
+    # no options were offered, yet "我的订单" / "My orders" typed there is still the button
+    for lang, words in (("zh", "我的订单"), ("en", "my orders")):
+        out = menu.on_text(CTX, at_menu(lang), text(words))
+        assert out.goto == "orders", (lang, out)

@@ -203,3 +203,14 @@ def test_the_date_questions_example_is_a_date_the_booking_takes():
     assert f"「{in_two_days.month}月{in_two_days.day}日 9:30」" in ask.text
     conv.lang = "en"
     assert f"'{in_two_days:%m-%d} 9:30'" in booking.ask(CTX, conv).replies[0].text
+
+
+def test_a_customer_who_types_renew_and_an_order_number_renews_their_contract():
+    # "renew #N" is also a worker's "renew a document": to a customer who is no worker it
+    # means their placement (the help says "renew contract #N"), not "you are no worker"
+    from domain.commands import RenewPlacement
+
+    for words in ("renew #240117", "renew contract #240117", "续约 #240117"):
+        conv = Conversation(flow="menu", step="menu", customer_id=7, lang="en")
+        out = global_words.route(CUSTOMER_FLOWS, CTX, conv, text(words))
+        assert out.commands == [RenewPlacement(7, 240117)], (words, out)

@@ -260,3 +260,13 @@ def test_a_move_with_a_fee_shows_it_and_asks_for_it_first():
     c.step = my_orders.Step.RESCHEDULE_CONFIRM
     out = my_orders.on_reschedule_choice(CTX, c, choice("yes"))
     assert out.commands == [RescheduleOrder(5, 240117, later, 2_000)]
+
+
+def test_a_reschedule_fee_paid_beyond_the_total_is_named_where_the_paid_amount_is():
+    # ¥120 order, ¥12 paid to move it: "paid ¥132" alone would not add up to the total
+    out = my_orders.on_order(
+        CTX, conv(), shown(paid_cents=13_200, refunded_cents=0, reschedule_fees_cents=1_200)
+    )
+    assert "合计 ¥120.00,已付 ¥132.00(含改约费 ¥12.00)" in out.replies[0].text
+    plain = my_orders.on_order(CTX, conv(), shown(refunded_cents=0)).replies[0].text
+    assert "合计 ¥120.00,已付 ¥120.00\n" in plain and "改约费" not in plain

@@ -102,6 +102,14 @@ def test_night_is_judged_in_business_time_whatever_the_input_zone():
     assert amounts(price(Selection("daily_cleaning", 2), start_at=start))[LineKind.NIGHT] == 2400
 
 
+def test_a_placement_starting_at_night_is_priced_by_the_day_without_the_night_surcharge():
+    # a 60-day live-in nanny whose contract begins at 22:00 ("as soon as possible" in the
+    # evening) is 60 days at the day rate, not 60 days plus 30% for a night visit
+    q = price(Selection("live_in_nanny", 60), start_at=NIGHT)
+    assert LineKind.NIGHT not in amounts(q)
+    assert q.total_cents == 60 * 26000
+
+
 def test_transport_subsidy_is_per_started_km_beyond_five():
     assert LineKind.TRANSPORT not in amounts(
         price(Selection("daily_cleaning", 2), transport_distance_m=5000)

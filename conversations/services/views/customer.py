@@ -75,6 +75,7 @@ from domain.queries import (
 from domain.reschedule import MOVABLE
 from domain.rules import Rules
 from domain.text import N_, Bilingual, Text, bilingual
+from domain.timeline_notes import note_phrase
 
 LISTED = 8
 """How many of the most recent orders the list shows."""
@@ -181,12 +182,7 @@ async def order(
         o.lines,
         o.paid_cents,
         o.refunded_cents,
-        tuple(
-            TimelineEntry(
-                e.at, _event_text(e, fee), e.note if e.from_status == e.to_status else ""
-            )
-            for e in o.timeline
-        ),
+        tuple(_entry(e, fee) for e in o.timeline),
         (*after, *_order_actions(o, catalog)),
         Rebooking(
             catalog.item(o.item_id).category_id,
@@ -203,6 +199,7 @@ async def order(
         policy.policy_no if policy is not None and policy.status == PolicyStatus.ISSUED else "",
         await placement_views.contract(uow, o, rules),
         await cancellations.fee_still_kept(uow, o) if fee else 0,
+        await refunds.fees_kept(uow, o.id),
     )
 
 
@@ -236,7 +233,10 @@ async def reschedule(
     """What moving the order to the new time would cost now (asked before ``RescheduleOrder``);
     raises when it may not move."""
     o = await own_order(uow, q.customer_id, q.number, full=False)
-    terms = moving.terms_for(o, q.new_start, rules, clock(), ActorKind.CUSTOMER)
+    assert o.id is not None
+    kept = await refunds.fees_kept(uow, o.id)  # an earlier move's fee is no part of the price
+    long = await moving.is_placement(uow, o)
+    terms = moving.terms_for(o, q.new_start, rules, clock(), ActorKind.CUSTOMER, kept, long)
     return RescheduleQuoted(o.number, q.new_start, terms.fee_cents, terms.reason)
 
 
@@ -312,6 +312,16 @@ def _after_sales_actions(
     except DomainError:
         pass
     return actions
+
+
+def _entry(e: OrderEvent, fee_cents: int) -> TimelineEntry:
+    """A timeline line. A placement's worker handed over (``/handover``: the admin's
+    "release" that keeps the order where it is) reads as its note alone ("2026-12-12 起更换
+    师傅"): the action's name, "转为改派", is the dispatcher's word, not the customer's."""
+    note = e.note if e.from_status == e.to_status else ""
+    if note and e.action == Action.RELEASE:
+        return TimelineEntry(e.at, note_phrase(note))
+    return TimelineEntry(e.at, _event_text(e, fee_cents), note)
 
 
 def _event_text(e: OrderEvent, fee_cents: int = 0) -> Text:
