@@ -97,12 +97,25 @@ def on_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     return Outcome(reask=True)
 
 
+WORDS = {
+    "book": ("预约", "下单", "预订", "我要预约", "我要下单", "book", "booking", "make a booking"),
+    "orders": ("订单", "我的订单", "orders", "my order"),
+    "reorder": ("再约一次", "again", "book it again"),
+    "support": ("客服", "人工", "人工客服", "support", "customer service"),
+    "recurring": ("定期", "每周预约", "recurring", "weekly"),
+}
+"""What people type for a button instead of its name, in either language (the menu's own
+words: elsewhere they may mean something else)."""
+_WORD_KEYS = {word.casefold(): key for key, words in WORDS.items() for word in words}
+
+
 def typed(ctx: Ctx, conv: Conversation, text: str) -> Outcome | None:
     """What the menu does with ``text`` typed at another step that lets the menu's buttons
-    leave it: the button it names ("我的订单", "My orders"), or the request it makes ("明天下午
-    三点 日常保洁"); None for anything else."""
+    leave it: the button it names ("我的订单", "My orders", or a word for it: "预约",
+    "book"), or the request it makes ("明天下午三点 日常保洁"); None for anything else."""
     folded = text.strip().casefold()
     key = next((o.key for o in _buttons(conv) if o.label.casefold() == folded), None)
+    key = key or _WORD_KEYS.get(folded)
     if key is not None:
         return on_choice(
             ctx, conv, ChoiceMade(channel=conv.channel, user_id="", at=ctx.now, key=key)

@@ -3,6 +3,8 @@ asked; the one "when" step, hours on the extras' screen, the area taken as typic
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from conversations.events import ChoiceMade, TextReceived
 from conversations.flows import booking, checkout, menu
 from conversations.flows.base import Ctx
@@ -181,3 +183,20 @@ def test_a_menu_buttons_name_typed_at_the_menu_opens_it_even_when_it_was_not_jus
     for lang, words in (("zh", "我的订单"), ("en", "my orders")):
         out = menu.on_text(CTX, at_menu(lang), text(words))
         assert out.goto == "orders", (lang, out)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "goes"),
+    [
+        ("zh", "预约", "booking"),
+        ("zh", "我要下单", "booking"),
+        ("en", "book", "booking"),
+        ("en", "Booking", "booking"),
+        ("zh", "客服", "support"),
+        ("en", "customer service", "support"),
+        ("en", "recurring", "recurring"),
+    ],
+)
+def test_the_words_people_type_for_a_menu_button_open_it(lang, words, goes):
+    out = menu.on_text(CTX, at_menu(lang), text(words))
+    assert out.goto == goes, (words, out)
