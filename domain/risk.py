@@ -9,10 +9,12 @@ window is one counter per person (one ``INCR``) wherever it is kept.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
 
 from domain.rules import RiskRules
+from domain.text import Bilingual, StoredNotes, bilingual, counting, stored_phrase
 
 RATE_WINDOW_S = 60
 """``RiskRules.messages_per_minute`` counts messages in windows of this many seconds."""
@@ -44,3 +46,23 @@ def rate_verdict(count: int, limit: int) -> RateVerdict:
 def needs_confirm_code(total_cents: int, rules: RiskRules) -> bool:
     """Whether confirming an order of ``total_cents`` takes typing back a code."""
     return total_cents > rules.confirm_code_above_cents
+
+
+_HOLDS: StoredNotes = (
+    (
+        re.compile(r"(?P<count>\d+) cancellations in (?P<hours>\d+) h"),
+        lambda m: counting(
+            "{hours} 小时内取消了 {count} 单",
+            "{hours} 小时内取消了 {count} 单",
+            int(m["count"]),
+            count=int(m["count"]),
+            hours=int(m["hours"]),
+        ),
+    ),
+)
+"""Why an order is held, as ``order_steps.hold_reason`` stores it, and how it reads."""
+
+
+def hold_text(reason: str) -> Bilingual:
+    """A stored hold reason in both languages (an admin's own words as they wrote them)."""
+    return bilingual(stored_phrase(reason, _HOLDS))

@@ -37,6 +37,7 @@ from domain.offers import Offer, OfferMode, OfferStatus
 from domain.orders import SYSTEM, Order
 from domain.people import Address, Worker, WorkerStatus
 from domain.ports import Reads, UnitOfWork
+from domain.risk import hold_text
 from domain.rules import DispatchMode, Rules
 from domain.settlement import service_value, worker_share
 from domain.text import N_, Bilingual, When
@@ -95,7 +96,9 @@ async def dispatch(
             return []
         return [
             to_customer(order.customer_id, "order_held", number=order.number),
-            to_admins("order_held_admin", number=order.number, reason=order.hold_reason),
+            to_admins(
+                "order_held_admin", number=order.number, reason=_held_for(order.hold_reason)
+            ),
         ]
     # a paid order was never dispatching, and offers are made for dispatching ones only
     never_offered = order.status == OrderStatus.PAID
@@ -323,3 +326,9 @@ def no_worker_notices(
         to_customer(order.customer_id, "no_worker", number=order.number),
         to_admins("no_worker_admin", number=order.number, reasons=reasons),
     ]
+
+
+def _held_for(reason: str) -> dict[str, str]:
+    """A hold's reason for the admins' notice, in each of their languages."""
+    text = hold_text(reason)
+    return {"zh": text.zh, "en": text.en}

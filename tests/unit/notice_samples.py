@@ -385,7 +385,10 @@ SAMPLES: dict[str, dict[str, object]] = {
     "levels_changed_admin": {"count": 1, "report": "Li (ID 7) B→C 48"},
     "spot_checks_admin": {"day": "2026-11-30", "orders": "#240117 #240118"},
     "order_held": {"number": 240117},
-    "order_held_admin": {"number": 240117, "reason": "3 cancellations in 24 h"},
+    "order_held_admin": {
+        "number": 240117,
+        "reason": {"zh": "24 小时内取消了 3 单", "en": "3 cancellations in 24 hours"},
+    },
     "referral_inviter": {"amount": 5_000, "threshold": 0, "days": 30},
     "referral_invitee": {"amount": 5_000, "threshold": 10_000, "days": 30},
 }
