@@ -37,6 +37,8 @@ async def accept(
     order = await uow.orders.by_number(number, full=False)
     if order is None or order.id is None:
         raise DomainError(N_("找不到订单 #{number}", number=number))
+    if order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):  # not "taken": gone
+        raise DomainError(N_("订单 #{number} 已被取消,这个邀请已关闭。", number=number))
     offers = await uow.offers.for_order(order.id)
     mine = next(
         (o for o in offers if o.worker_id == worker_id and o.status == OfferStatus.OPEN), None

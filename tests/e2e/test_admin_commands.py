@@ -7,7 +7,7 @@ import pytest
 
 from conversations.results.admin_orders import RefundAlreadyRequested, RefundRequested
 from domain.admin import COMMAND_ROLES, ROLES, may, needed_roles, role_names
-from domain.commands import DrainOutbox, RefundOrder
+from domain.commands import CancelOrder, DrainOutbox, RefundOrder
 from domain.payments import PaymentKind
 from domain.timeline_notes import assigned_note, reassigned_note
 from tests.e2e.helpers import (
@@ -346,3 +346,18 @@ async def test_stats_orders_and_one_order_as_each_role_sees_them(tg, fake_telegr
     support = staff(client, fake_telegram, "support")
     await support.say(f"/order #{number}")
     assert phone in support.text() and "¥" not in support.text()
+
+
+async def test_a_worker_accepting_an_order_the_customer_cancelled_is_told_it_was_cancelled(
+    tg, fake_telegram
+):
+    app, client = tg
+    await seed_worker(app, channel="telegram", user_id="630201", center=HOME)
+    customer = TelegramUser(client, fake_telegram, 630211)
+    number = await book_and_pay(customer)
+    order = await order_of(app, number)
+    await app[SERVICES].run(CancelOrder(order.customer_id, number, 0))
+    worker = TelegramUser(client, fake_telegram, 630201)
+    await worker.say(f"/accept #{number}")
+    said = worker.text()
+    assert f"订单 #{number} 已被取消" in said and "其他师傅" not in said, said
