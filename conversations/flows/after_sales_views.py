@@ -25,6 +25,18 @@ def complaint_filed(conv: Conversation, filed: ComplaintFiled) -> list[Reply]:
             )
         ]
     minutes = filed.answer_within_minutes
+    if not filed.pay_held:  # settled already: nothing is held for it
+        return [
+            Say(
+                tr(
+                    conv,
+                    "投诉 {number}(订单 #{number2})已提交,客服将在 {minutes} 分钟内联系您。",
+                    number=number,
+                    number2=filed.number,
+                    minutes=minutes,
+                )
+            )
+        ]
     return [
         Say(
             tr(

@@ -26,6 +26,8 @@ class ComplaintFiled(Result):
     within ``answer_within_minutes``."""
     refund_cents: int
     answer_within_minutes: int
+    pay_held: bool = True
+    """The order's settlement waits for the complaint (False: the worker was paid already)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -96,6 +96,7 @@ class AfterSalesDesk:
                 not complaint.open,
                 complaint.refund_cents,
                 self.s.rules.after_sales.first_response_minutes,
+                filed.pay_held,
             )
         ]
 

@@ -47,6 +47,8 @@ class Filed:
     number: int
     refunds: list[Payment]
     notices: list[Notice]
+    pay_held: bool = True
+    """The worker's pay for the order waits for the complaint (not settled yet)."""
 
 
 async def pending_refunds(uow: UnitOfWork, order_id: int) -> int:
@@ -105,7 +107,8 @@ async def complain(
         )
         return Filed(complaint, number, refunds, notices)
     # the customer is answered in the turn that filed it (``ComplaintFiled``): no notice
-    return Filed(complaint, number, [], [_admin_alert(complaint, number, ESCALATION_ROLES[0], 0)])
+    alert = _admin_alert(complaint, number, ESCALATION_ROLES[0], 0)
+    return Filed(complaint, number, [], [alert], order.status != OrderStatus.SETTLED)
 
 
 def _admin_alert(

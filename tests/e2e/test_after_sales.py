@@ -124,6 +124,7 @@ async def test_an_open_complaint_freezes_the_settlement_until_it_is_decided(
     await complain(customer, number, "服务态度", "师傅态度很差")
     await customer.choose("提交投诉")
     assert "已提交" in customer.text() and "30 分钟" in customer.text()
+    assert "处理期间本单暂不结算" in customer.text()
     assert any(f"#{number}" in t and "新投诉" in t for t in texts(fake_telegram, SUPPORT))
     await customer.say(f"确认完成 #{number}")
     frozen = await order(app, number)
@@ -158,6 +159,8 @@ async def test_after_settlement_a_partial_refund_is_shared_by_the_worker_and_the
     ]
     await complain(customer, number, "物品损坏", "花瓶碎了")
     await customer.choose("提交投诉")
+    said = customer.text()  # the worker was paid already: nothing is held for it
+    assert "已提交" in said and "暂不结算" not in said, said
     [c] = await complaints(app, settled.id)
     await app[SERVICES].run(
         ResolveComplaint(f"telegram:{OWNER}", "owner", c.id, "partial", amount_cents=1_000)
