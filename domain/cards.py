@@ -13,6 +13,9 @@ Rules (DESIGN §4 "Membership and marketing"):
 - Paid visits are used first, the free ones last: a refund returns the unused *paid* visits
   pro rata (price × unused paid ÷ paid visits, rounded down); the rest of the deferred value
   is revenue, as is what is left at expiry (breakage).
+- No refund while an order not yet served holds one of its visits (``UNSERVED``): that
+  order may still be cancelled and give the visit back, to a card refunded without it — the
+  visit, paid for, would be neither served nor refunded.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.errors import DomainError
+from domain.lifecycle import FORWARD, OrderStatus
 from domain.text import N_, Bilingual
 
 
@@ -33,6 +37,27 @@ class CardStatus(StrEnum):
     CANCELLED = "cancelled"
     """Not paid in time (``payments.unpaid_expire_minutes``): the purchase lapsed; money that
     still comes for it (a provider's late notice) activates it."""
+
+
+UNSERVED = frozenset(FORWARD[: FORWARD.index(OrderStatus.FINISHED)])
+"""An order's statuses before its service is done: its card visit is still held, not used
+(it comes back if the order is cancelled or lapses unpaid)."""
+
+
+class VisitHeld(DomainError):
+    """The card cannot be refunded yet: orders not served hold some of its visits (their
+    numbers named, so the admin cancels them or waits until they are served)."""
+
+    def __init__(self, card_id: int, numbers: list[int]) -> None:
+        super().__init__(
+            N_(
+                "次卡 #{card} 还有次数被未完成的订单占用:{orders}。"
+                "请先取消这些订单,或等服务完成后再退款",
+                card=card_id,
+                orders="、".join(f"#{n}" for n in numbers),
+            )
+        )
+        self.numbers = numbers
 
 
 STATUS_TEXT = {

@@ -14,6 +14,7 @@ from domain.coupons import Coupon, Promo
 from domain.insurance import Policy
 from domain.invoices import InvoiceRequest, InvoiceStatus, TitleDefaults
 from domain.ledger import LedgerEntry
+from domain.lifecycle import OrderStatus
 from domain.payments import Payment, PaymentStatus
 from domain.payouts import PayoutAccount
 from domain.withdrawals import Withdrawal, WithdrawalStatus
@@ -73,6 +74,10 @@ class Cards(Protocol):
 
     async def return_visit(self, order_id: int, at: datetime) -> bool:
         """Mark the order's visit returned; False when it was already (once)."""
+        ...
+
+    async def held_by(self, card_id: int, statuses: Iterable[OrderStatus]) -> list[int]:
+        """Numbers of the orders in ``statuses`` still holding a visit of the card."""
         ...
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -10,9 +11,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.cards import Card, CardStatus
+from domain.lifecycle import OrderStatus
 from domain.text import Bilingual
 from store.prepared import select_rows
-from store.tables import CardVisitRow, PrepaidCardRow
+from store.tables import CardVisitRow, OrderRow, PrepaidCardRow
 from store.tables.core import CARDS
 
 
@@ -116,6 +118,19 @@ class CardRepository:
             .values(returned_at=at)
         )
         return result.rowcount == 1
+
+    async def held_by(self, card_id: int, statuses: Iterable[OrderStatus]) -> list[int]:
+        rows = await self._s.exec(
+            select(OrderRow.number)
+            .join(CardVisitRow, col(CardVisitRow.order_id) == col(OrderRow.id))
+            .where(
+                col(CardVisitRow.card_id) == card_id,
+                col(CardVisitRow.returned_at).is_(None),
+                col(OrderRow.status).in_([s.value for s in statuses]),
+            )
+            .order_by(col(OrderRow.number))
+        )
+        return [int(n) for n in rows.all()]
 
 
 def _values(c: Card) -> dict[str, Any]:

@@ -74,6 +74,8 @@ def sale_line(conv: Conversation, p: CardOnSale) -> str:
 def screen(ctx: Ctx, conv: Conversation, r: CardsShown) -> list[Reply]:
     lines = [tr(conv, "【我的次卡】")]
     lines += [held_line(ctx, conv, c) for c in r.held] or [tr(conv, "您还没有次卡。")]
+    if any(c.status == CardStatus.ACTIVE for c in r.held):  # no self-service refund: say how
+        lines.append(tr(conv, "如需退卡,请发送「联系客服」并说明次卡编号。"))
     if r.on_sale:
         lines.append(tr(conv, "可购买的次卡(下单时自动抵扣 1 次):"))
         lines += [sale_line(conv, p) for p in r.on_sale[:LISTED]]

@@ -14,7 +14,7 @@ from domain.card_ledger import (
     card_paid,
     card_refunded,
 )
-from domain.cards import Card, CardProduct, CardStatus
+from domain.cards import UNSERVED, Card, CardProduct, CardStatus, VisitHeld
 from domain.errors import DomainError
 from domain.payments import Payment, PaymentKind, PaymentStatus
 from domain.ports import UnitOfWork
@@ -88,8 +88,14 @@ async def refund(
     uow: UnitOfWork, card_id: int, now: datetime, note: str
 ) -> tuple[Card, Payment | None]:
     """Close the card: the unused paid visits' part back through the provider it was paid
-    with (a pending refund, carried out by ``ExecuteRefunds``), the rest is revenue."""
+    with (a pending refund, carried out by ``ExecuteRefunds``), the rest is revenue. Refused
+    while an order not yet served holds one of its visits (``domain.cards.UNSERVED``): read
+    under the card's lock, which an order taking or giving back a visit waits for."""
     card = await locked(uow, card_id)
+    if card.status == CardStatus.ACTIVE:
+        held = await uow.cards.held_by(card_id, UNSERVED)
+        if held:
+            raise VisitHeld(card_id, held)
     back, breakage = card.refund()
     await uow.cards.save(card)
     if breakage:

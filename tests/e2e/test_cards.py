@@ -72,6 +72,7 @@ async def balances(app) -> dict[str, int]:
 async def buy_card(user) -> None:
     await user.say("/cards")
     assert "您还没有次卡" in user.text() and CARD in user.text()
+    assert "如需退卡" not in user.text()  # said only to holders of a card
     assert "(每次抵 2 小时)" in user.text()
     await user.choose(f"购买 {CARD}")
     assert "¥900.00" in user.text()
@@ -92,6 +93,7 @@ async def test_a_card_bought_on_telegram_pays_visits_comes_back_on_cancel_and_is
     assert (await balances(app))[L.CARD_DEFERRED] == -90_000
     await customer.say("我的次卡")
     assert f"#{card.id} {CARD}" in customer.text() and "剩 14 次" in customer.text()
+    assert "如需退卡,请发送「联系客服」" in customer.text()  # how to have it refunded
     await customer.say("我的")
     assert "次卡:1 张可用,共剩 14 次,余额 ¥900.00" in customer.text()  # what is prepaid
 
@@ -206,3 +208,73 @@ async def test_a_card_bought_in_the_web_chat_pays_a_visit(shop):
         left = (await conn.execute(text("SELECT visits_left FROM prepaid_cards"))).all()
     assert [r[0] for r in left] == [13]
     await balances(app)
+
+
+async def test_a_card_is_not_refunded_while_an_order_not_served_holds_its_visit(
+    shop, fake_telegram, clock
+):
+    """Refunded with a visit held, the card would take back nothing when the order is then
+    cancelled: the customer would lose a visit paid for, neither served nor refunded."""
+    app, client = shop
+    customer = TelegramUser(client, fake_telegram, 640301)
+    await customer.say("/start")
+    await buy_card(customer)
+    await customer.say("菜单")
+    await quote_three_hours(customer)
+    assert "次卡抵扣 1 次" in customer.text()
+    await confirm_order(customer)
+    number = int(re.search(r"#(\d{6,8})", customer.text()).group(1))
+    [card] = await cards_of(app, Channel.TELEGRAM, str(customer.uid))
+    assert card.visits_left == 13
+
+    finance = TelegramUser(client, fake_telegram, FINANCE)
+    await finance.say(f"/refund_card {card.id}")
+    assert f"#{number}" in finance.text() and "已退" not in finance.text()  # the order named
+    [card] = await cards_of(app, Channel.TELEGRAM, str(customer.uid))
+    assert card.status == CardStatus.ACTIVE and card.visits_left == 13
+    assert card.deferred_cents == 90_000 - 6_428
+
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    await customer.choose("取消订单")
+    await customer.choose("确认取消")
+    [card] = await cards_of(app, Channel.TELEGRAM, str(customer.uid))
+    assert card.visits_left == 14 and card.deferred_cents == 90_000  # the visit came back
+    await finance.say(f"/refund_card {card.id}")
+    assert f"次卡 #{card.id} 已退:退回 ¥900.00" in finance.text()  # all 12 paid visits
+    books = await balances(app)
+    assert books[L.CARD_DEFERRED] == 0 and books.get(L.CARD_APPLIED, 0) == 0
+    assert books[L.cash("sandbox")] == 0
+
+
+async def test_an_order_confirmed_after_its_card_was_refunded_takes_no_visit(
+    shop, fake_telegram, clock
+):
+    """The other way round: the quote offered the card's visit, the card is refunded before
+    the customer confirms; the order takes no visit of a refunded card, it is quoted anew
+    (taking a visit and refunding the card both hold the card's lock, so at the same time
+    one of them goes first and the other sees what it did)."""
+    app, client = shop
+    customer = TelegramUser(client, fake_telegram, 640401)
+    await customer.say("/start")
+    await buy_card(customer)
+    await customer.say("菜单")
+    await quote_three_hours(customer)
+    assert "次卡抵扣 1 次" in customer.text()
+    [card] = await cards_of(app, Channel.TELEGRAM, str(customer.uid))
+    finance = TelegramUser(client, fake_telegram, FINANCE)
+    await finance.say(f"/refund_card {card.id}")
+    assert f"次卡 #{card.id} 已退:退回 ¥900.00" in finance.text()
+    await customer.choose("确认下单")
+    await customer.say(customer.phone)
+    assert "价格有变化" in customer.text() and "次卡抵扣" not in customer.text()  # quoted anew
+    await customer.choose("确认下单")
+    assert "应付 ¥50.00" in customer.text()
+    [card] = await cards_of(app, Channel.TELEGRAM, str(customer.uid))
+    assert card.status == CardStatus.REFUNDED and card.visits_left == 0
+    async with app[DATABASE].uow() as uow:
+        conn = await uow.session.connection()
+        visits = (await conn.execute(text("SELECT COUNT(*) FROM card_visits"))).scalar_one()
+    assert visits == 0
+    books = await balances(app)
+    assert books[L.CARD_DEFERRED] == 0 and books.get(L.CARD_APPLIED, 0) == 0
