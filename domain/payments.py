@@ -3,6 +3,7 @@ its payment."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -86,3 +87,39 @@ def pay_by(order: Order, rules: PaymentRules) -> datetime:
     if order.subscription_id is None:
         return deadline
     return max(deadline, order.start_at - timedelta(hours=rules.recurring_pay_before_hours))
+
+
+def fees_paid(payments: Iterable[Payment]) -> int:
+    """The reschedule fees credited to an order (gross: one given back since is in its
+    ``refunded_cents``, as the fee was in its ``paid_cents``). A fee is the platform's
+    revenue, no part of the order's price: what pays the service is ``paid_for_service``."""
+    return sum(
+        p.amount_cents
+        for p in payments
+        if p.kind == PaymentKind.RESCHEDULE_FEE and p.status == PaymentStatus.SUCCEEDED
+    )
+
+
+def paid_for_service(order: Order, payments: Iterable[Payment]) -> int:
+    """What the customer paid towards the order's price (``payments``: the order's own):
+    ``paid_cents`` without the reschedule fees, which it holds too (refunds not taken off,
+    as ``paid_cents`` does not)."""
+    return order.paid_cents - fees_paid(payments)
+
+
+def fees_kept_of(payments: Iterable[Payment]) -> int:
+    """The reschedule fees paid and not given back (a refund of one, done or on its way):
+    revenue, so neither a refund policy nor a settlement nor points count them."""
+    fees = {
+        p.id: p.amount_cents
+        for p in payments
+        if p.kind == PaymentKind.RESCHEDULE_FEE and p.status == PaymentStatus.SUCCEEDED
+    }
+    back = sum(
+        p.amount_cents
+        for p in payments
+        if p.kind == PaymentKind.REFUND
+        and p.refund_of in fees
+        and p.status != PaymentStatus.FAILED
+    )
+    return max(0, sum(fees.values()) - back)

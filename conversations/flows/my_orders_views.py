@@ -150,7 +150,7 @@ def _money(conv: Conversation, d: OrderShown) -> list[str]:
         ]
     else:
         lines = [tr(conv, "合计 {total},已付 {paid}", total=total, paid=paid)]
-    left = o.total_cents - d.paid_cents
+    left = o.total_cents - (d.paid_cents - d.reschedule_fees_cents)  # a fee pays no price
     if left > 0 and o.status not in UNPAYABLE:
         lines.append(tr(conv, "待付 {left}", left=format_yuan(left)))
     if d.refunded_cents and d.fee_cents:  # not all came back: say what was kept

@@ -110,8 +110,9 @@ class OrderShown(Result):
     fee_cents: int = 0
     """The cancellation fee still kept (``cancellations.fee_still_kept``; 0: none)."""
     reschedule_fees_cents: int = 0
-    """The reschedule fees paid and kept (``refunds.fees_kept``): part of what was paid,
-    no part of the total (0: none)."""
+    """The reschedule fees paid (``domain.payments.fees_paid``; one given back since is in
+    ``refunded_cents``): part of what was paid, no part of the total nor of what pays it
+    (0: none)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -255,13 +255,14 @@ class OrderDesk:
                         status=STATUS_TEXT[order.status],
                     )
                 )
-            owed = order.total_cents - order.paid_cents
+            paid = await payment_requests.paid_for_service(uow, order)  # fees pay no price
+            owed = order.total_cents - paid
             if owed <= 0:
                 raise DomainError(N_("订单 #{number} 没有未付的尾款", number=order.number))
             kinds = (PaymentKind.BALANCE, PaymentKind.SURCHARGE)
             await payment_requests.close_requests(uow, order.id, now, kinds)
             before: dict[str, object] = {"total": order.total_cents, "paid": order.paid_cents}
-            order.total_cents = order.paid_cents
+            order.total_cents = paid
             admin = Actor(ActorKind.ADMIN, cmd.admin)
             order.note_event(Action.WAIVE, admin, now, format_yuan(owed))
             await uow.orders.save(order, now)

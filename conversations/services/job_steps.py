@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from conversations.services import referrals
+from conversations.services import payment_requests, referrals
 from conversations.services.notices import Notice, to_admins, to_customer, to_worker
 from conversations.services.settlement import settle
 from domain import gazetteer
@@ -216,12 +216,13 @@ async def finish(
     order.finished_at = now
     order.auto_confirm_at = now + timedelta(hours=rules.settlement.auto_confirm_hours)
     await uow.orders.save(order, now)
+    paid = await payment_requests.paid_for_service(uow, order)  # a reschedule fee pays none
     notice = to_customer(
         order.customer_id,
         "finished",
         number=number,
         photos=[media_url(p.path) for p in after][:3],
-        balance=order.total_cents - order.paid_cents,
+        balance=order.total_cents - paid,
         hours=rules.settlement.auto_confirm_hours,
     )
     return order, [notice]
@@ -231,11 +232,12 @@ async def confirm(
     uow: UnitOfWork, rules: Rules, order: Order, actor: Actor, now: datetime
 ) -> list[Notice]:
     """The customer (or the clock) accepts the work; the money is settled at once."""
-    if order.paid_cents < order.total_cents:
+    paid = await payment_requests.paid_for_service(uow, order)  # a reschedule fee pays none
+    if paid < order.total_cents:
         raise DomainError(
             N_(
                 "请先支付尾款 {total_cents}",
-                total_cents=format_yuan(order.total_cents - order.paid_cents),
+                total_cents=format_yuan(order.total_cents - paid),
             )
         )
     order.apply(
@@ -262,6 +264,6 @@ async def auto_confirm(
         or (order.auto_confirm_at is None or order.auto_confirm_at > now)
     ):
         return []
-    if order.paid_cents < order.total_cents:
+    if await payment_requests.paid_for_service(uow, order) < order.total_cents:
         return []  # the balance is still due: nothing confirms itself
     return await confirm(uow, rules, order, SYSTEM, now)

@@ -275,7 +275,7 @@ async def place(
         order.hold_reason = hold_reason(rules, priced.cancelled)
     order.apply(Action.REQUEST_PAYMENT, actor, now)
     # its payment request goes in with it (one statement on PostgreSQL)
-    payment = payment_requests.new_request(order, provider, now) if due and provider else None
+    payment = payment_requests.new_request(order, provider, now, 0) if due and provider else None
     await uow.orders.add(order, payment)
     assert order.id is not None
     await placements.keep(uow, catalog, rules, order, now)

@@ -12,8 +12,9 @@ from domain.gateways import Checkout, RefundOutcome
 from domain.ledger import payment_received
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.orders import Actor, Order
-from domain.payments import Payment, PaymentKind, PaymentStatus
-from domain.ports import UnitOfWork
+from domain.payments import Payment, PaymentKind, PaymentStatus, fees_paid
+from domain.payments import paid_for_service as _paid_for_service
+from domain.ports import Reads, UnitOfWork
 from domain.reschedule import MOVABLE
 from domain.text import N_
 
@@ -82,14 +83,24 @@ def new_reference(prefix: str) -> str:
     return f"{prefix}{secrets.token_hex(8).upper()}"
 
 
-def due(order: Order) -> tuple[PaymentKind, int]:
-    """What the customer should pay now: the deposit or full price, or later the balance."""
+def due(order: Order, fees: int) -> tuple[PaymentKind, int]:
+    """What the customer should pay now: the deposit or full price, or later the balance.
+    ``fees``: the reschedule fees credited to it (``domain.payments.fees_paid``), in its
+    ``paid_cents`` but no payment of its price."""
+    paid = order.paid_cents - fees
     if order.status == OrderStatus.AWAITING_PAYMENT:
         kind = PaymentKind.DEPOSIT if order.deposit_cents else PaymentKind.FULL
-        return kind, (order.deposit_cents or order.total_cents) - order.paid_cents
+        return kind, (order.deposit_cents or order.total_cents) - paid
     if order.status in BALANCE_STATUSES:
-        return PaymentKind.BALANCE, max(0, order.total_cents - order.paid_cents)
+        return PaymentKind.BALANCE, max(0, order.total_cents - paid)
     return PaymentKind.FULL, 0
+
+
+async def paid_for_service(uow: Reads, order: Order) -> int:
+    """What the customer paid towards the order's price (``domain.payments``): its
+    reschedule fees are revenue of their own."""
+    assert order.id is not None
+    return _paid_for_service(order, await uow.payments.for_order(order.id))
 
 
 async def pending_payment(
@@ -97,11 +108,12 @@ async def pending_payment(
 ) -> Payment:
     """The order's open payment request (created when there is none; ``fresh``: the order
     was created in this transaction, so it has none yet)."""
-    request = new_request(order, provider, now)
-    kind, amount = request.kind, request.amount_cents
     assert order.id is not None
+    known = [] if fresh else await uow.payments.for_order(order.id)
+    request = new_request(order, provider, now, fees_paid(known))
+    kind, amount = request.kind, request.amount_cents
     due_extra = kind == PaymentKind.BALANCE  # an approved extra's request pays the balance too
-    for payment in [] if fresh else await uow.payments.for_order(order.id):
+    for payment in known:
         if (
             payment.status == PaymentStatus.PENDING
             and (payment.kind == kind or (payment.kind == PaymentKind.SURCHARGE and due_extra))
@@ -116,10 +128,11 @@ async def pending_payment(
     return await uow.payments.add(request)
 
 
-def new_request(order: Order, provider: str, now: datetime) -> Payment:
-    """A new request for what the order is due now (``due``), not added yet: an order placed
-    now is added with it (``Orders.add``), its ``order_id`` set then."""
-    kind, amount = due(order)
+def new_request(order: Order, provider: str, now: datetime, fees: int) -> Payment:
+    """A new request for what the order is due now (``due``; ``fees``: its reschedule fees
+    paid), not added yet: an order placed now is added with it (``Orders.add``), its
+    ``order_id`` set then."""
+    kind, amount = due(order, fees)
     if order.status in CLOSED:
         raise DomainError(N_("订单 #{number} 已取消,不能再支付", number=order.number))
     if amount <= 0:

@@ -64,7 +64,7 @@ class EndingDesk:
                 raise DomainError(
                     N_("订单 #{number} 现在不能提前终止,请联系客服", number=order.number)
                 )
-            paid = order.paid_cents - order.refunded_cents
+            paid = await _paid_for_days(uow, order)
             ends = termination(
                 period, order.total_cents, paid, on, self.s.rules.placements.notice_fee_days
             )
@@ -101,7 +101,7 @@ class EndingDesk:
                 )
             if not period.first_day < on <= period.last_day:
                 raise DomainError(N_("终止日期要在合同期内(第二天起)"))
-            paid = order.paid_cents - order.refunded_cents
+            paid = await _paid_for_days(uow, order)
             ends = termination(
                 period, order.total_cents, paid, on, self.s.rules.placements.notice_fee_days
             )
@@ -231,3 +231,10 @@ async def _not_renewed_yet(uow: Reads, order: Order, start_at: datetime) -> None
                     new=other.number,
                 )
             )
+
+
+async def _paid_for_days(uow: Reads, order: Order) -> int:
+    """What the customer paid for the contract's days and still has paid: a reschedule fee
+    kept (``refunds.fees_kept``) is revenue of its own, never refunded as unused days."""
+    assert order.id is not None
+    return order.paid_cents - order.refunded_cents - await refunds.fees_kept(uow, order.id)

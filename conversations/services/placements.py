@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from conversations.events import Result
 from conversations.results.sweeps import PlacementsSwept
-from conversations.services import deposits, payment_requests
+from conversations.services import deposits, payment_requests, refunds
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_customer, to_worker
 from domain import commands as c
@@ -153,7 +153,8 @@ class PlacementDesk:
         if order.status not in payment_requests.BALANCE_STATUSES:
             return None  # not started yet: asked once the worker is there
         periods = await uow.placements.periods(placement.id or 0)
-        amount = amount_due(periods, seq, order.paid_cents)
+        # a reschedule fee paid is revenue of its own: it pays no period
+        amount = amount_due(periods, seq, await payment_requests.paid_for_service(uow, order))
         gateway = self.s.gateway_for(order.channel)
         if not await uow.placements.claim(placement.id or 0, seq, "reminded", self.s.clock()):
             return None
@@ -193,7 +194,9 @@ class PlacementDesk:
             await uow.placements.claim(placement.id or 0, seq, "settled", self.s.clock())
             return []
         periods = await uow.placements.periods(placement.id or 0)
-        paid = order.paid_cents - order.refunded_cents
+        assert order.id is not None  # a reschedule fee kept pays no period
+        kept = await refunds.fees_kept(uow, order.id)
+        paid = order.paid_cents - order.refunded_cents - kept
         if order.worker_id is None or paid < owed_through(periods, seq):
             return None  # not paid (or nobody works it) yet: tried again next sweep
         if await uow.ledger.has_journal(f"settle:{order.number}"):

@@ -24,6 +24,7 @@ from domain.ledger import (
 from domain.membership import PAID_STATUSES, level_for_spend, points_for_payment
 from domain.money import FULL
 from domain.orders import Order
+from domain.payments import fees_kept_of
 from domain.points import (
     EARNING,
     LEVEL_RANK,
@@ -211,7 +212,8 @@ async def claw_back(
         for m in await uow.membership.for_order(order.id)
         if m.kind in (PointsKind.EARNED, PointsKind.CLAWED_BACK)
     )
-    net = order.paid_cents - order.refunded_cents - pending
+    kept = fees_kept_of(await uow.payments.for_order(order.id))  # revenue: earns no points
+    net = order.paid_cents - order.refunded_cents - pending - kept
     excess = earned - points_for_payment(net, rules.membership)
     if earned <= 0 or excess <= 0:
         return

@@ -13,7 +13,7 @@ from domain.ledger import payment_received, prepaid_held, refund_paid
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.money import format_yuan
 from domain.orders import SYSTEM, Actor, Order
-from domain.payments import Payment, PaymentKind, PaymentStatus
+from domain.payments import Payment, PaymentKind, PaymentStatus, fees_kept_of
 from domain.ports import Reads, UnitOfWork
 from domain.rules import Rules
 from domain.text import N_
@@ -135,20 +135,8 @@ async def refund_done(
 async def fees_kept(uow: Reads, order_id: int) -> int:
     """The reschedule fees paid for the order: revenue when they were paid, so neither the
     cancellation policy nor the settlement shares them."""
-    payments = await uow.payments.for_order(order_id)
-    fees = {
-        p.id: p.amount_cents
-        for p in payments
-        if p.kind == PaymentKind.RESCHEDULE_FEE and p.status == PaymentStatus.SUCCEEDED
-    }
-    back = sum(  # a fee given back (refused move, full refund) is no longer kept
-        p.amount_cents
-        for p in payments
-        if p.kind == PaymentKind.REFUND
-        and p.refund_of in fees
-        and p.status != PaymentStatus.FAILED
-    )
-    return max(0, sum(fees.values()) - back)
+    # a fee given back (refused move, full refund) is no longer kept
+    return fees_kept_of(await uow.payments.for_order(order_id))
 
 
 async def return_late(

@@ -14,6 +14,7 @@ from typing import Any
 
 from conversations.events import Result
 from conversations.results.sweeps import RemindersSent
+from conversations.services import payment_requests
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, masked_where, to_customer, to_worker
 from domain import commands as c
@@ -92,7 +93,8 @@ class ReminderDesk:
     async def _notices(self, uow: UnitOfWork, order: Order, kind: Reminder) -> list[Notice]:
         local = order.start_at.astimezone(self.s.tz)
         if kind == Reminder.CONFIRM:
-            balance = order.total_cents - order.paid_cents
+            # a reschedule fee paid is no part of the price
+            balance = order.total_cents - await payment_requests.paid_for_service(uow, order)
             auto = (
                 When(order.auto_confirm_at.astimezone(self.s.tz))
                 if order.auto_confirm_at is not None and balance <= 0

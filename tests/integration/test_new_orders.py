@@ -98,8 +98,8 @@ async def test_a_new_order_is_added_with_its_payment_request_in_the_same_stateme
         number = await uow.orders.next_number()
         await uow.orders.add(an_order(number, customer_id))  # taken: drawn again, paid too
         order = an_order(number, customer_id)
-        _, amount = payment_requests.due(order)
-        payment = payment_requests.new_request(order, "sandbox", NOW)
+        _, amount = payment_requests.due(order, 0)
+        payment = payment_requests.new_request(order, "sandbox", NOW, 0)
         before = seen.count
         await uow.orders.add(order, payment)
         added = seen.count - before

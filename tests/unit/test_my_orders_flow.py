@@ -270,3 +270,15 @@ def test_a_reschedule_fee_paid_beyond_the_total_is_named_where_the_paid_amount_i
     assert "合计 ¥120.00,已付 ¥132.00(含改约费 ¥12.00)" in out.replies[0].text
     plain = my_orders.on_order(CTX, conv(), shown(refunded_cents=0)).replies[0].text
     assert "合计 ¥120.00,已付 ¥120.00\n" in plain and "改约费" not in plain
+
+
+def test_a_reschedule_fee_paid_is_no_part_of_what_is_left_to_pay():
+    # ¥120 order, ¥36 deposit and ¥12 to move it: ¥84 is still to pay, not ¥72
+    text = (
+        my_orders.on_order(
+            CTX, conv(), shown(paid_cents=4_800, refunded_cents=0, reschedule_fees_cents=1_200)
+        )
+        .replies[0]
+        .text
+    )
+    assert "已付 ¥48.00(含改约费 ¥12.00)" in text and "待付 ¥84.00" in text, text

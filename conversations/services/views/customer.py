@@ -57,7 +57,7 @@ from domain.lifecycle import (
 )
 from domain.money import format_yuan
 from domain.orders import Order, OrderEvent
-from domain.payments import PaymentKind, PaymentStatus
+from domain.payments import PaymentKind, PaymentStatus, fees_paid
 from domain.people import Channel, address_key
 from domain.ports import Reads
 from domain.queries import (
@@ -199,7 +199,7 @@ async def order(
         policy.policy_no if policy is not None and policy.status == PolicyStatus.ISSUED else "",
         await placement_views.contract(uow, o, rules),
         await cancellations.fee_still_kept(uow, o) if fee else 0,
-        await refunds.fees_kept(uow, o.id),
+        fees_paid(await uow.payments.for_order(o.id)),  # in paid_cents, no part of the price
     )
 
 
@@ -256,7 +256,7 @@ async def checkout(uow: Reads, q: CheckCheckout) -> CheckoutValid:
     )
     if payment is None or o is None or payment.status != PaymentStatus.PENDING:
         raise DomainError(N_("这笔支付已失效,请在订单中重新发起"))
-    kind, due = payment_requests.due(o)
+    kind, due = payment_requests.due(o, fees_paid(await uow.payments.for_order(o.id or 0)))
     if payment.kind == PaymentKind.RESCHEDULE_FEE or (  # not part of the order's price
         payment.kind == PaymentKind.SURCHARGE and due >= payment.amount_cents  # a part of it
     ):
