@@ -126,7 +126,7 @@ class OrderDesk:
             kept = await refunds.fees_kept(uow, order.id)
             admin = ActorKind.ADMIN
             fee = cancellations.terms_for(order, self.s.rules, now, kept, admin).fee_cents
-            terms = await cancellations.cancel(
+            terms, withdrawn = await cancellations.cancel(
                 uow, order, self.s.rules, now, fee, Actor(admin, cmd.admin)
             )
             await uow.audit.append(
@@ -160,7 +160,7 @@ class OrderDesk:
                 notices.append(
                     to_worker(order.worker_id, "cancelled_by_admin_worker", number=order.number)
                 )
-            posted = await self.s.post(uow, notices)
+            posted = await self.s.post(uow, [*notices, *withdrawn])
             await uow.commit()
         await self.s.flush(posted)
         if terms.refund_cents:  # the customer was told the amount; providers do the rest

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from conversations.services import card_visits, payment_requests, points, refunds
+from conversations.services.notices import Notice, to_worker
 from domain.cancellation import CancellationTerms, cancellation_terms
 from domain.errors import DomainError
 from domain.ledger import CUSTOMER_PREPAID, fee_kept
@@ -73,10 +74,11 @@ async def cancel(
     expected_fee: int,
     actor: Actor,
     note: str = "",
-) -> CancellationTerms:
+) -> tuple[CancellationTerms, list[Notice]]:
     """Cancel under the policy: the fee becomes revenue, the rest is refunded (pending until
     each provider confirms), the coupon and points come back when there is no fee, and open
-    payment requests are closed (money landing on them later goes back)."""
+    payment requests are closed (money landing on them later goes back). The notices tell
+    the workers it was offered to, still deciding, that the offer is gone."""
     assert order.id is not None
     terms = terms_for(order, rules, now, await refunds.fees_kept(uow, order.id), actor.kind)
     if terms.fee_cents != expected_fee:
@@ -84,7 +86,7 @@ async def cancel(
     assert order.id is not None
     await uow.orders.lock(order.id)
     order.apply(Action.CANCEL, actor, now, note or terms.note)
-    await uow.offers.close_others(order.id, None, OfferStatus.WITHDRAWN, now)
+    offered = await uow.offers.close_others(order.id, None, OfferStatus.WITHDRAWN, now)
     await payment_requests.close_requests(uow, order.id, now)
     if terms.fee_cents:
         await uow.ledger.post(fee_kept(order.id, order.number, terms.fee_cents, now))
@@ -101,7 +103,8 @@ async def cancel(
     elif order.points_used:
         await points.forfeit(uow, order, now)
     await uow.orders.save(order, now)
-    return terms
+    told = [to_worker(w, "offer_withdrawn", number=order.number) for w in dict.fromkeys(offered)]
+    return terms, told
 
 
 UNPAID = Actor(ActorKind.SYSTEM, "unpaid")
@@ -122,5 +125,5 @@ async def expire_unpaid(
     if deadline > now:
         return None
     minutes = int((deadline - order.created_at).total_seconds()) // 60
-    await cancel(uow, order, rules, now, 0, UNPAID, unpaid_timeout_note(minutes))
+    await cancel(uow, order, rules, now, 0, UNPAID, unpaid_timeout_note(minutes))  # never offered
     return order

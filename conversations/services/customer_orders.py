@@ -24,7 +24,7 @@ async def own_order(uow: Reads, customer_id: int, number: int, full: bool = True
 async def cancel(s: Deps, cmd: c.CancelOrder) -> OrderCancelled:
     async with s.uow() as uow:
         order = await own_order(uow, cmd.customer_id, cmd.number, full=False)
-        terms = await cancellations.cancel(
+        terms, notices = await cancellations.cancel(
             uow,
             order,
             s.rules,
@@ -32,11 +32,8 @@ async def cancel(s: Deps, cmd: c.CancelOrder) -> OrderCancelled:
             cmd.expected_fee_cents,
             Actor(ActorKind.CUSTOMER, str(cmd.customer_id)),
         )
-        notices = (
-            [to_worker(order.worker_id, "cancelled_worker", number=order.number)]
-            if order.worker_id is not None
-            else []
-        )
+        if order.worker_id is not None:
+            notices.append(to_worker(order.worker_id, "cancelled_worker", number=order.number))
         posted = await s.post(uow, notices)
         await uow.commit()
     await s.flush(posted)

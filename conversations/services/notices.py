@@ -21,6 +21,7 @@ EVENTS: dict[str, frozenset[str]] = {
         # dispatch
         "job_offered": "number item mode when where km earn minutes",
         "job_lost": "number",
+        "offer_withdrawn": "number",
         "offer_expired": "number",
         "job_assigned": "number",
         "job_reassigned": "number",

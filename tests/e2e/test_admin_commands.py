@@ -356,7 +356,10 @@ async def test_a_worker_accepting_an_order_the_customer_cancelled_is_told_it_was
     customer = TelegramUser(client, fake_telegram, 630211)
     number = await book_and_pay(customer)
     order = await order_of(app, number)
+    assert any(f"#{number}" in m.get("text", "") for m in fake_telegram.sent(630201))  # offered
     await app[SERVICES].run(CancelOrder(order.customer_id, number, 0))
+    told = [m.get("text", "") for m in fake_telegram.sent(630201)]
+    assert sum(f"订单 #{number} 已取消,这个邀请已关闭" in t for t in told) == 1, told
     worker = TelegramUser(client, fake_telegram, 630201)
     await worker.say(f"/accept #{number}")
     said = worker.text()

@@ -19,6 +19,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "minutes": 5,
     },
     "job_lost": {"number": 240117},
+    "offer_withdrawn": {"number": 240117},
     "offer_expired": {"number": 240117},
     "job_assigned": {"number": 240117},
     "job_reassigned": {"number": 240117},
