@@ -50,8 +50,10 @@ UNIT_TEXT = {
 
 def counted(unit: Unit, quantity: int) -> Phrase:
     """``unit`` after ``quantity`` ("5 小时", "5 hours"): English puts a unit of other than
-    one in the plural; Chinese has none. The catalogs hold no plural forms, so the English
-    plural is the unit's English with an "s" (a symbol, "m²", stays as it is)."""
+    one in the plural; Chinese has none. A unit's word is also a msgid of its own, shown
+    alone ("¥40.00/hour"), so it is no gettext plural message (``domain.text.counting``: one
+    msgid cannot be both): the English plural is its English with an "s" (a symbol, "m²",
+    stays as it is)."""
     word = UNIT_TEXT[unit]
     if quantity == 1:
         return word

@@ -1,4 +1,6 @@
-"""Apply the Alembic migrations (``daojia db upgrade``; ``demo`` runs it at start)."""
+"""The database's fitness to serve: apply the Alembic migrations (``daojia db upgrade``;
+``demo`` runs it at start), tell whether it is behind them (``pending``) and whether the PII
+key reads what it holds (``key_opens``) — the checks ``serve`` and ``demo`` make at start."""
 
 from __future__ import annotations
 

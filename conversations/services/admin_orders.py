@@ -28,7 +28,7 @@ from conversations.services import (
 )
 from conversations.services.deps import Deps
 from conversations.services.dispatch_desk import refuse_clash, refuse_unfit
-from conversations.services.notices import to_customer, to_worker
+from conversations.services.notices import in_both, to_customer, to_worker
 from conversations.services.staff import authorize
 from domain import commands as c
 from domain.audit import AuditEntry
@@ -153,7 +153,7 @@ class OrderDesk:
                     reason=cmd.reason,
                     refund=terms.refund_cents,
                     fee=terms.fee_cents,
-                    why={"zh": terms.reason.get("zh"), "en": terms.reason.get("en")},
+                    why=in_both(terms.reason),
                 )
             ]
             if order.worker_id is not None:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from conversations.services.dispatch_pool import candidates, pool_for
 from conversations.services.notices import (
     Notice,
+    in_both,
     masked_where,
     to_admins,
     to_customer,
@@ -97,7 +98,9 @@ async def dispatch(
         return [
             to_customer(order.customer_id, "order_held", number=order.number),
             to_admins(
-                "order_held_admin", number=order.number, reason=_held_for(order.hold_reason)
+                "order_held_admin",
+                number=order.number,
+                reason=in_both(hold_text(order.hold_reason)),
             ),
         ]
     # a paid order was never dispatching, and offers are made for dispatching ones only
@@ -269,7 +272,7 @@ def offer_notice(
         worker_id,
         "job_offered",
         number=order.number,
-        item={"zh": item.get("zh"), "en": item.get("en")},
+        item=in_both(item),
         mode=mode.value,
         when=when_text(order, tz),
         where=masked_where(address),
@@ -319,16 +322,9 @@ def no_worker_notices(
     """The customer is told nobody is free; the admins, with the rules that kept the online
     workers out, most first."""
     reasons = [
-        {"zh": REFUSAL_TEXT[r].get("zh"), "en": REFUSAL_TEXT[r].get("en"), "n": n}
-        for r, n in top_refusals(refused or [])[:TOP_REASONS]
+        {**in_both(REFUSAL_TEXT[r]), "n": n} for r, n in top_refusals(refused or [])[:TOP_REASONS]
     ]
     return [
         to_customer(order.customer_id, "no_worker", number=order.number),
         to_admins("no_worker_admin", number=order.number, reasons=reasons),
     ]
-
-
-def _held_for(reason: str) -> dict[str, str]:
-    """A hold's reason for the admins' notice, in each of their languages."""
-    text = hold_text(reason)
-    return {"zh": text.zh, "en": text.en}

@@ -12,7 +12,7 @@ from typing import Any
 
 from domain.people import Address
 from domain.privacy import masked_address
-from domain.text import Field, When
+from domain.text import Field, Phrase, When
 from i18n import SOURCE, TABLES, ngettext
 
 EVENTS: dict[str, frozenset[str]] = {
@@ -202,14 +202,19 @@ def to_admins(event: str, *roles: str, **data: Any) -> Notice:
     return Notice("admins", 0, event, data, roles or ("owner", "ops"))
 
 
+def in_both(phrase: Phrase) -> dict[str, str]:
+    """``phrase`` as a notice's data carries it: in each language, for the template of the
+    reader's (``{{ item.en }}``, ``{{ item.zh }}``)."""
+    return {"zh": phrase.get("zh"), "en": phrase.get("en")}
+
+
 def masked_where(address: Address | None) -> dict[str, str] | str:
     """A job's ``where`` for a worker who has not taken it: the address masked to its
     district and street, in each language (``where.en``: the district in pinyin); "—" when
     the order has no address."""
     if address is None:
         return "—"
-    where = masked_address(address.text, address.district)
-    return {"zh": where.zh, "en": where.en}
+    return in_both(masked_address(address.text, address.district))
 
 
 def for_reader(data: Mapping[str, Any], lang: str) -> dict[str, Any]:

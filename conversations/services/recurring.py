@@ -23,7 +23,7 @@ from conversations.results.sweeps import RecurringGenerated
 from conversations.services import order_steps
 from conversations.services import subscription_plans as plans
 from conversations.services.deps import Deps
-from conversations.services.notices import Notice, to_customer
+from conversations.services.notices import Notice, in_both, to_customer
 from domain import commands as c
 from domain.errors import DomainError, QuoteError
 from domain.lifecycle import OrderStatus
@@ -239,5 +239,4 @@ class RecurringDesk:
 
     def _item(self, item_id: str) -> dict[str, str]:
         """The service's name for a notice."""
-        name = self.s.catalog.name_of(item_id)
-        return {"zh": name.zh, "en": name.en}
+        return in_both(self.s.catalog.name_of(item_id))

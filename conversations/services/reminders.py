@@ -16,7 +16,7 @@ from conversations.events import Result
 from conversations.results.sweeps import RemindersSent
 from conversations.services import payment_requests
 from conversations.services.deps import Deps
-from conversations.services.notices import Notice, masked_where, to_customer, to_worker
+from conversations.services.notices import Notice, in_both, masked_where, to_customer, to_worker
 from domain import commands as c
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
@@ -171,4 +171,4 @@ class ReminderDesk:
             item = self.s.catalog.item(item_id)
         except DomainError:
             return {"zh": item_id, "en": item_id}
-        return {"zh": item.name.zh, "en": item.name.en}
+        return in_both(item.name)

@@ -23,7 +23,7 @@ from conversations.results.booking import PaidTooLate
 from conversations.results.sweeps import UnpaidExpired
 from conversations.services import cancellations, payment_requests, refunds
 from conversations.services.deps import Deps
-from conversations.services.notices import Notice, to_customer
+from conversations.services.notices import Notice, in_both, to_customer
 from domain import commands as c
 from domain.errors import DomainError
 from domain.orders import Order
@@ -104,7 +104,7 @@ class UnpaidDesk:
     def _expired_notice(self, order: Order) -> Notice:
         try:
             item = self.s.catalog.item(order.item_id)
-            name = {"zh": item.name.zh, "en": item.name.en}
+            name = in_both(item.name)
         except DomainError:  # an item since removed from the catalog file
             name = {"zh": order.item_id, "en": order.item_id}
         return to_customer(
