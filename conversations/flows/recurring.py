@@ -1,32 +1,33 @@
 """Recurring bookings: repeat an order every week (from its detail in "my orders"), list them,
-stop one. The day and time default to the order's own; each visit becomes an order a few
-days ahead, priced then, and the customer is sent a button to pay it."""
+skip one's next visit, stop one. The day and time default to the order's own; each visit
+becomes an order a few days ahead, priced then, and the customer is sent a button to pay it.
+What the screens say: ``recurring_views``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time
 from enum import StrEnum
 
 from conversations.events import ChoiceMade, Failed, TextReceived
+from conversations.flows import recurring_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions, moment, tr
 from conversations.flows.dates import parse_when
 from conversations.flows.flow_state import keep, keeping, load, restart
-from conversations.replies import Ask, Option, Reply, Say
+from conversations.replies import Ask, Option, Say
 from conversations.results.recurring import (
     Subscribed,
     SubscriptionDrafted,
-    SubscriptionPlan,
-    SubscriptionRow,
     SubscriptionsListed,
     SubscriptionStopped,
+    VisitSkipped,
 )
 from conversations.state import Conversation
-from domain.commands import StopSubscription, Subscribe
+from domain.commands import SkipVisit, StopSubscription, Subscribe
 from domain.digits import whole
-from domain.money import format_yuan
 from domain.queries import DraftSubscription, LoadSubscriptions
-from domain.recurring import WEEKDAY_TEXT, format_at_time
-from domain.text import Bilingual, Phrase
+from domain.recurring import format_at_time, next_visit
+from domain.text import Bilingual
 
 NAME = "recurring"
 
@@ -37,6 +38,7 @@ class Step(StrEnum):
     DAY = "day"
     TIME = "time"
     STOP = "stop"
+    SKIP = "skip"
 
 
 FIRST = Step.LIST
@@ -44,12 +46,14 @@ FIRST = Step.LIST
 
 @dataclass(slots=True)
 class Listed:
-    """A recurring booking the list showed (and that may be stopped from it)."""
+    """A recurring booking the list showed (and that may be skipped or stopped from it)."""
 
     id: int
     item: Bilingual
     weekday: int
     at_time: str
+    next_at: str = ""
+    """Its next visit as the list showed it (ISO 8601): the one a skip skips."""
 
 
 @dataclass(slots=True)
@@ -65,6 +69,8 @@ class RecurringData:
     subs: tuple[Listed, ...] = ()
     stop: int | None = None
     """The listed booking the customer asked to stop."""
+    skip: int | None = None
+    """The listed booking whose next visit the customer asked to skip."""
 
 
 _keeping = keeping(NAME, RecurringData, FIRST)
@@ -79,25 +85,6 @@ def seed(conv: Conversation, data: RecurringData) -> None:
 def _customer(conv: Conversation) -> int:
     assert conv.customer_id is not None
     return conv.customer_id
-
-
-def _day(conv: Conversation, weekday: int) -> str:
-    return WEEKDAY_TEXT[weekday].get(conv.lang)
-
-
-def _every(conv: Conversation, item: Phrase, weekday: int, at_time: str) -> str:
-    name = item.get(conv.lang)
-    return tr(
-        conv,
-        "每{weekday} {at_time} {name}",
-        weekday=_day(conv, weekday),
-        at_time=at_time,
-        name=name,
-    )
-
-
-def _plan_every(conv: Conversation, plan: SubscriptionPlan) -> str:
-    return _every(conv, plan.item, plan.weekday, format_at_time(plan.at_time))
 
 
 def _draft_command(conv: Conversation, r: RecurringData) -> DraftSubscription:
@@ -123,7 +110,7 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
             return Outcome(step=Step.LIST, reask=True)
         return Outcome(commands=[_draft_command(conv, r)])
     if conv.step == Step.DAY:
-        options = tuple(Option(f"wd:{i}", _day(conv, i)) for i in range(7))
+        options = tuple(Option(f"wd:{i}", views.day(conv, i)) for i in range(7))
         return Outcome([Ask(tr(conv, "每周哪一天?"), options)])
     if conv.step == Step.TIME:
         slots = tuple(Option(f"t:{s:%H:%M}", f"{s:%H:%M}") for s in ctx.rules.booking.slots)
@@ -140,82 +127,17 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
         stop = next((x for x in r.subs if x.id == r.stop), None)
         if stop is None:
             return Outcome(step=Step.LIST, reask=True)
-        every = _every(conv, stop.item, stop.weekday, stop.at_time)
-        return Outcome(
-            [
-                Ask(
-                    tr(
-                        conv,
-                        "停止「{every}」?已生成的订单不受影响,不需要的可在「我的订单」中取消。",
-                        every=every,
-                    ),
-                    (
-                        Option("yes", tr(conv, "确认停止")),
-                        Option("no", tr(conv, "不停止")),
-                    ),
-                )
-            ]
-        )
+        repeated = views.every(conv, stop.item, stop.weekday, stop.at_time)
+        return Outcome([views.stop_question(conv, repeated)])
+    if conv.step == Step.SKIP:
+        skip = next((x for x in r.subs if x.id == r.skip and x.next_at), None)
+        if skip is None:
+            return Outcome(step=Step.LIST, reask=True)
+        visit = datetime.fromisoformat(skip.next_at)
+        following = next_visit(visit, skip.weekday, time.fromisoformat(skip.at_time), ctx.tz)
+        repeated = views.every(conv, skip.item, skip.weekday, skip.at_time)
+        return Outcome([views.skip_question(ctx, conv, repeated, visit, following)])
     return Outcome(commands=[LoadSubscriptions(_customer(conv))])
-
-
-def _list(ctx: Ctx, conv: Conversation, subs: tuple[SubscriptionRow, ...]) -> list[Reply]:
-    menu = Option("menu", tr(conv, "主菜单"))
-    if not subs:
-        return [
-            Ask(
-                tr(
-                    conv,
-                    "您还没有定期预约。打开「我的订单」中的一个订单,选择「每周重复」即可设置。",
-                ),
-                (Option("orders", tr(conv, "我的订单")), menu),
-            )
-        ]
-    lines = [tr(conv, "您的定期预约:")]
-    for s in subs:
-        every = _every(conv, s.item, s.weekday, format_at_time(s.at_time))
-        upcoming = moment(ctx, conv, s.next_at)
-        lines.append(tr(conv, "· {every}(下次 {upcoming})", every=every, upcoming=upcoming))
-    options = tuple(
-        Option(
-            f"stop:{s.id}",
-            tr(
-                conv,
-                "停止 每{weekday} {at_time}",
-                weekday=_day(conv, s.weekday),
-                at_time=format_at_time(s.at_time),
-            ),
-        )
-        for s in subs
-    )
-    return [Ask("\n".join(lines), (*options, menu))]
-
-
-def _confirm(ctx: Ctx, conv: Conversation, plan: SubscriptionPlan) -> list[Reply]:
-    every, first = _plan_every(conv, plan), moment(ctx, conv, plan.first_at)
-    text = tr(
-        conv,
-        "将订单 #{number} 设为{every}。\n"
-        "第一次上门:{first};每次服务前 {ahead_days} 天生成订单并"
-        "提醒您支付,按当时的价格计算(目前约 {price_cents}/次)"
-        "。",
-        number=plan.number,
-        every=every,
-        first=first,
-        ahead_days=plan.ahead_days,
-        price_cents=format_yuan(plan.price_cents),
-    )
-    return [
-        Ask(
-            text,
-            (
-                Option("confirm", tr(conv, "确认设置")),
-                Option("day", tr(conv, "换一天")),
-                Option("time", tr(conv, "换时间")),
-                Option("menu", tr(conv, "算了")),
-            ),
-        )
-    ]
 
 
 @_keeping
@@ -223,9 +145,10 @@ def on_subscriptions(
     ctx: Ctx, conv: Conversation, result: SubscriptionsListed, r: RecurringData
 ) -> Outcome:
     r.subs = tuple(
-        Listed(s.id, s.item, s.weekday, format_at_time(s.at_time)) for s in result.subscriptions
+        Listed(s.id, s.item, s.weekday, format_at_time(s.at_time), s.next_at.isoformat())
+        for s in result.subscriptions
     )
-    return Outcome(_list(ctx, conv, result.subscriptions), step=Step.LIST)
+    return Outcome(views.listing(ctx, conv, result.subscriptions), step=Step.LIST)
 
 
 @_keeping
@@ -233,13 +156,13 @@ def on_draft(
     ctx: Ctx, conv: Conversation, result: SubscriptionDrafted, r: RecurringData
 ) -> Outcome:
     r.weekday, r.at_time = result.plan.weekday, format_at_time(result.plan.at_time)
-    return Outcome(_confirm(ctx, conv, result.plan), step=Step.CONFIRM)
+    return Outcome(views.confirm(ctx, conv, result.plan), step=Step.CONFIRM)
 
 
 @_keeping
 def on_subscribed(ctx: Ctx, conv: Conversation, result: Subscribed, r: RecurringData) -> Outcome:
     plan = result.plan
-    every, first = _plan_every(conv, plan), moment(ctx, conv, plan.first_at)
+    every, first = views.plan_every(conv, plan), moment(ctx, conv, plan.first_at)
     made = moment(ctx, conv, plan.made_at, clock=False) if plan.made_at is not None else ""
     return Outcome(
         [
@@ -272,12 +195,25 @@ def on_stopped(
 ) -> Outcome:
     r.stop = None
     sub = result.subscription
-    every = _every(conv, sub.item, sub.weekday, format_at_time(sub.at_time))
+    every = views.every(conv, sub.item, sub.weekday, format_at_time(sub.at_time))
     return Outcome(
         [Say(tr(conv, "已停止「{every}」。", every=every))],
         step=Step.LIST,
         reask=True,
     )
+
+
+@_keeping
+def on_skipped(ctx: Ctx, conv: Conversation, result: VisitSkipped, r: RecurringData) -> Outcome:
+    r.skip = None
+    sub = result.subscription
+    text = tr(
+        conv,
+        "已跳过 {visit} 这次上门,不会生成订单。下一次上门:{following}。",
+        visit=moment(ctx, conv, result.skipped_at),
+        following=moment(ctx, conv, sub.next_at),
+    )
+    return Outcome([Say(text)], step=Step.LIST, reask=True)
 
 
 @_keeping
@@ -293,6 +229,10 @@ def on_list_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, r: Recurring
     if event.key in listed:
         r.stop = listed[event.key]
         return Outcome(step=Step.STOP, reask=True)
+    skippable = {f"skip:{x.id}": x.id for x in r.subs if x.next_at}
+    if event.key in skippable:
+        r.skip = skippable[event.key]
+        return Outcome(step=Step.SKIP, reask=True)
     if event.key in ("orders", "menu"):
         return Outcome(goto=event.key)
     return Outcome(reask=True)
@@ -360,6 +300,26 @@ def on_stop(ctx: Ctx, conv: Conversation, event: ChoiceMade, r: RecurringData) -
     return Outcome(reask=True)
 
 
+@_keeping
+def on_skip(ctx: Ctx, conv: Conversation, event: ChoiceMade, r: RecurringData) -> Outcome:
+    skip = next((x for x in r.subs if x.id == r.skip and x.next_at), None)
+    if event.key == "yes" and skip is not None:
+        visit = datetime.fromisoformat(skip.next_at)
+        return Outcome(commands=[SkipVisit(_customer(conv), skip.id, visit)])
+    if event.key == "no":
+        r.skip = None
+        return Outcome(step=Step.LIST, reask=True)
+    return Outcome(reask=True)
+
+
+@_keeping
+def on_skip_failed(ctx: Ctx, conv: Conversation, result: Failed, r: RecurringData) -> Outcome:
+    """The visit was made an order meanwhile (or the booking stopped): say so, and show the
+    list as it is now."""
+    r.skip = None
+    return Outcome([Say(result.message.get(conv.lang))], step=Step.LIST, reask=True)
+
+
 TRANSITIONS: Transitions = {
     (Step.LIST, SubscriptionsListed): on_subscriptions,
     (Step.LIST, ChoiceMade): on_list_choice,
@@ -373,4 +333,7 @@ TRANSITIONS: Transitions = {
     (Step.TIME, TextReceived): on_time,
     (Step.STOP, ChoiceMade): on_stop,
     (Step.STOP, SubscriptionStopped): on_stopped,
+    (Step.SKIP, ChoiceMade): on_skip,
+    (Step.SKIP, VisitSkipped): on_skipped,
+    (Step.SKIP, Failed): on_skip_failed,
 }

@@ -1,5 +1,5 @@
 """Recurring bookings, the customer's side: the plan drafted from an order, the plan set up,
-the list of them, one stopped."""
+the list of them, one stopped, a visit skipped."""
 
 from __future__ import annotations
 
@@ -62,3 +62,12 @@ class SubscriptionsListed(Result):
 @dataclass(frozen=True, slots=True)
 class SubscriptionStopped(Result):
     subscription: SubscriptionRow
+
+
+@dataclass(frozen=True, slots=True)
+class VisitSkipped(Result):
+    """The visit at ``skipped_at`` will not be made an order; ``subscription.next_at`` is the
+    visit after it."""
+
+    subscription: SubscriptionRow
+    skipped_at: datetime

@@ -1,6 +1,7 @@
 """Recurring bookings: set one up from an order (what it would be: ``subscription_plans``),
-stop one, and the scheduler sweep that makes each visit an order ``recurring_ahead_days``
-before it (the customer's list and drafts are views: ``views.customer``).
+stop one, skip its next visit, and the scheduler sweep that makes each visit an order
+``recurring_ahead_days`` before it (the customer's list and drafts are views:
+``views.customer``).
 
 A visit is taken by moving the subscription's ``next_start_at`` on with a conditional UPDATE
 (``Subscriptions.advance``) in the transaction that places its order and writes the
@@ -11,6 +12,7 @@ deadline is still in the table for the next sweep).
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,6 +20,7 @@ from conversations.events import Result
 from conversations.results.recurring import (
     Subscribed,
     SubscriptionStopped,
+    VisitSkipped,
 )
 from conversations.results.sweeps import RecurringGenerated
 from conversations.services import order_steps
@@ -55,6 +58,7 @@ class RecurringDesk:
         return {
             c.Subscribe: self.subscribe,
             c.StopSubscription: self.stop,
+            c.SkipVisit: self.skip,
             c.GenerateRecurring: self.generate,
         }
 
@@ -98,6 +102,27 @@ class RecurringDesk:
                 raise DomainError(N_("没有这个定期预约"))
             await uow.commit()
         return [SubscriptionStopped(plans.row(sub, self.s.catalog))]
+
+    async def skip(self, cmd: c.SkipVisit) -> list[Result]:
+        """Move the next visit on a week, by the same conditional update the sweep takes a
+        visit with: when the sweep made the visit an order meanwhile (or it was skipped
+        already), nothing moves and the customer is told where that visit now is."""
+        async with self.s.uow() as uow:
+            sub = await uow.subscriptions.get(cmd.subscription_id)
+            if sub is None or sub.customer_id != cmd.customer_id or not sub.active:
+                raise DomainError(N_("没有这个定期预约"))
+            following = next_visit(cmd.visit_at, sub.weekday, sub.at_time, self.s.tz)
+            if sub.next_start_at != cmd.visit_at or not await uow.subscriptions.advance(
+                sub.id or 0, cmd.visit_at, following
+            ):
+                raise DomainError(
+                    N_(
+                        "这次上门的订单已经生成,不需要的话请在「我的订单」中取消;未支付的订单取消免费。"
+                    )
+                )
+            await uow.commit()
+        moved = replace(sub, next_start_at=following)
+        return [VisitSkipped(plans.row(moved, self.s.catalog), cmd.visit_at)]
 
     # -- the sweep ------------------------------------------------------------------------
 

@@ -57,6 +57,7 @@ from domain.commands.customers import (
     SetBirthday,
     SetEmergencyContact,
     SetLanguage,
+    SkipVisit,
     StopSubscription,
     Subscribe,
 )
@@ -179,6 +180,7 @@ __all__ = [
     "ConfirmOrder",
     "Subscribe",
     "StopSubscription",
+    "SkipVisit",
     "FileComplaint",
     "BookRework",
     "RateOrder",

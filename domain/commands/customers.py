@@ -207,6 +207,16 @@ class StopSubscription(Command):
 
 
 @dataclass(frozen=True)
+class SkipVisit(Command):
+    """Skip the recurring booking's next visit, the one at ``visit_at`` that the customer was
+    shown (its order not made yet): the booking goes on with the visit a week later."""
+
+    customer_id: int
+    subscription_id: int
+    visit_at: datetime
+
+
+@dataclass(frozen=True)
 class FileComplaint(Command):
     customer_id: int
     channel: str

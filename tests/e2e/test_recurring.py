@@ -1,7 +1,7 @@
 """Recurring bookings end to end: set one up from an order in chat, the scheduler sweep makes
 each visit an order a week ahead (priced then, awaiting payment, with a pay button), stopping
-stops it, a restart keeps the schedule, a visit that cannot be booked is skipped with a
-notice, and two processes sweeping at once make each visit once."""
+stops it, the customer skips a week, a restart keeps the schedule, a visit that cannot be
+booked is skipped with a notice, and two processes sweeping at once make each visit once."""
 
 from __future__ import annotations
 
@@ -150,6 +150,53 @@ async def test_stopping_stops_future_visits_and_a_restart_keeps_the_schedule(
     orders = await orders_of(two, 772002)
     assert len(orders) == 2  # no visit after the stop; the one already made stays
     assert {o.status for o in orders if o.number != first} == {OrderStatus.AWAITING_PAYMENT}
+
+
+async def test_the_customer_skips_next_weeks_visit_and_the_booking_goes_on_after_it(
+    tg, fake_telegram, clock
+):
+    app, client = tg
+    customer = TelegramUser(client, fake_telegram, 772010)
+    first = await book(customer, "明天 15:00")  # Tuesday 24 Nov; weekly from 1 Dec
+    await repeat_weekly(customer, first)
+    await customer.say("/recurring")
+    assert "(下次 12-01 15:00)" in customer.text()
+    await customer.choose("跳过 12-01")
+    assert (
+        "跳过 12-01 15:00 这次上门" in customer.text()
+        and "下一次是 12-08 15:00" in customer.text()
+    )
+    await customer.choose("确认跳过")
+    assert "已跳过 12-01 15:00 这次上门" in customer.text()
+    assert "下一次上门:12-08 15:00" in customer.text() and "(下次 12-08 15:00)" in customer.text()
+
+    clock.now = at(24, 15, 1)  # when 1 Dec's order would have been made
+    await sweep(app)
+    assert [o.number for o in await orders_of(app, 772010)] == [first]
+    clock.now = at(1, 15, 1)
+    await sweep(app)
+    orders = await orders_of(app, 772010)
+    assert sorted(o.start_at for o in orders) == [at(24, 15), at(8, 15)]
+
+
+async def test_a_skip_after_the_visits_order_was_made_moves_nothing_and_says_where_it_is(
+    tg, fake_telegram, clock
+):
+    app, client = tg
+    customer = TelegramUser(client, fake_telegram, 772011)
+    first = await book(customer, "明天 15:00")
+    await repeat_weekly(customer, first)
+    await customer.say("/recurring")
+    await customer.choose("跳过 12-01")  # the question is open while the sweep runs
+    clock.now = at(24, 15, 1)
+    await sweep(app)  # 1 Dec's visit is made an order meanwhile
+    await customer.choose("确认跳过")
+    assert "订单已经生成" in customer.text() and "我的订单" in customer.text()
+    assert "(下次 12-08 15:00)" in customer.text()  # the list as it is now
+    clock.now = at(1, 15, 1)
+    await sweep(app)  # 8 Dec's visit is made as ever: the late skip moved nothing
+    orders = await orders_of(app, 772011)
+    assert sorted(o.start_at for o in orders) == [at(24, 15), at(1, 15), at(8, 15)]
 
 
 async def test_a_visit_missed_while_the_service_was_down_is_skipped_with_one_notice(

@@ -17,7 +17,7 @@ from conversations.results.recurring import (
     SubscriptionStopped,
 )
 from conversations.state import Conversation
-from domain.commands import StopSubscription, Subscribe
+from domain.commands import SkipVisit, StopSubscription, Subscribe
 from domain.queries import LoadSubscriptions
 from domain.text import Bilingual
 from store.catalog_file import load_catalog
@@ -52,7 +52,10 @@ def test_the_list_shows_each_booking_with_its_next_visit_and_a_stop_button():
     [ask] = out.replies
     assert isinstance(ask, Ask) and out.step == recurring.Step.LIST
     assert "· 每周六 09:00 日常保洁(下次 11-28 09:00)" in ask.text
-    assert [(o.key, o.label) for o in ask.options][0] == ("stop:3", "停止 每周六 09:00")
+    assert [(o.key, o.label) for o in ask.options][:2] == [
+        ("skip:3", "跳过 11-28 这次"),
+        ("stop:3", "停止 每周六 09:00"),
+    ]
     out = recurring.on_list_choice(CTX, c, ChoiceMade(**BASE, key="stop:3"))
     assert out.step == recurring.Step.STOP
     c.step = recurring.Step.STOP
@@ -63,6 +66,21 @@ def test_the_list_shows_each_booking_with_its_next_visit_and_a_stop_button():
     out = recurring.on_stopped(CTX, c, SubscriptionStopped(ROW))
     assert out.replies == [Say("已停止「每周六 09:00 日常保洁」。")]
     assert out.step == recurring.Step.LIST and c.data["recurring"]["stop"] is None
+
+
+def test_skipping_asks_about_the_visit_shown_and_names_the_one_after_it():
+    c = conv(lang="en")
+    out = recurring.on_subscriptions(CTX, c, SubscriptionsListed((ROW,)))
+    assert ("skip:3", "Skip 28 Nov") in [(o.key, o.label) for o in out.replies[0].options]
+    out = recurring.on_list_choice(CTX, c, ChoiceMade(**BASE, key="skip:3"))
+    assert out.step == recurring.Step.SKIP
+    c.step = recurring.Step.SKIP
+    [question] = recurring.ask(CTX, c).replies
+    assert "28 Nov 09:00" in question.text and "5 Dec 09:00" in question.text
+    out = recurring.on_skip(CTX, c, ChoiceMade(**BASE, key="yes"))
+    assert out.commands == [SkipVisit(5, 3, ROW.next_at)]
+    out = recurring.on_skip(CTX, c, ChoiceMade(**BASE, key="no"))
+    assert out.step == recurring.Step.LIST and c.data["recurring"]["skip"] is None
 
 
 def test_the_draft_is_shown_and_confirmed_with_its_day_and_time():
@@ -99,7 +117,7 @@ def test_an_older_stored_shape_starts_the_flow_over_instead_of_failing():
 
 
 def test_entering_forgets_an_earlier_visits_choices():
-    c = conv(number=240117, weekday=2, at_time="18:00", stop=3)
+    c = conv(number=240117, weekday=2, at_time="18:00", stop=3, skip=3)
     recurring.enter(CTX, c)
     assert c.data["recurring"] == {
         "number": 240117,
@@ -107,4 +125,5 @@ def test_entering_forgets_an_earlier_visits_choices():
         "at_time": "",
         "subs": (),
         "stop": None,
+        "skip": None,
     }
