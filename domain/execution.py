@@ -32,6 +32,26 @@ class TooEarly(DomainError):
     """A job step refused before its time (the earliest moment is named)."""
 
 
+CHECK_IN_STATUSES = frozenset({OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY})
+"""The jobs a worker checks in to: taken and not at the door yet (one not set off yet is
+set off by the check-in itself)."""
+
+
+def opens_at(start_at: datetime, minutes_before: int) -> datetime:
+    """The earliest moment a step allowed ``minutes_before`` the start may be taken (setting
+    off, checking in: ``check_not_early``)."""
+    return start_at - timedelta(minutes=minutes_before)
+
+
+def due_for_check_in(
+    status: OrderStatus, start_at: datetime, now: datetime, minutes_before: int
+) -> bool:
+    """Whether a job may be checked in to at ``now``: one of ``CHECK_IN_STATUSES`` whose
+    check-in has opened (``checkin_before_minutes`` before the start; no later limit: a late
+    worker still checks in, and the lateness is recorded at the door)."""
+    return status in CHECK_IN_STATUSES and now >= opens_at(start_at, minutes_before)
+
+
 def check_not_early(
     start_at: datetime,
     now: datetime,
@@ -43,7 +63,7 @@ def check_not_early(
     """Raise TooEarly when ``now`` is more than ``minutes_before`` before ``start_at``: setting
     off (``ExecutionRules.depart_before_minutes``) or checking in (``checkin_before_minutes``)
     the day before would tell the customer their worker is on the way or at the door."""
-    earliest = start_at - timedelta(minutes=minutes_before)
+    earliest = opens_at(start_at, minutes_before)
     if now >= earliest:
         return
     local, today = earliest.astimezone(tz), now.astimezone(tz).date()

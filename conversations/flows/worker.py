@@ -1,17 +1,26 @@
 """The worker's side: menu with offers and jobs, online/offline, accept/decline, on the way,
-check-in (location, then a door photo), before/after photos, finish, transfer, earnings."""
+stages, finish, transfer, earnings and withdrawals; the steps at the customer's door (check-in,
+also by a location shared at the menu, and the job photos) are ``worker_job_steps``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any
-
 from conversations.events import ChoiceMade, LocationShared, PhotoReceived, TextReceived
+from conversations.flows import worker_job_steps as door
 from conversations.flows import worker_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
-from conversations.flows.flow_state import keep, read
+from conversations.flows.flow_state import read
 from conversations.flows.typed_commands import photo_kind
+from conversations.flows.worker_job_steps import on_door_photo as on_door_photo
+from conversations.flows.worker_job_steps import on_location as on_location
+from conversations.flows.worker_job_steps import on_photo as on_photo
+from conversations.flows.worker_state import ACTION as ACTION
+from conversations.flows.worker_state import FIRST as FIRST
+from conversations.flows.worker_state import NAME as NAME
+from conversations.flows.worker_state import Step as Step
+from conversations.flows.worker_state import WorkerAction as WorkerAction
+from conversations.flows.worker_state import WorkerData as WorkerData
+from conversations.flows.worker_state import keep_data, me
+from conversations.flows.worker_state import seed as seed
 from conversations.replies import Ask, Option, Say
 from conversations.results.workers import (
     AvailabilityChanged,
@@ -35,21 +44,6 @@ from domain.digits import whole
 from domain.media import PhotoKind
 from domain.money import MoneyError, parse_yuan
 
-NAME = "worker"
-
-
-class Step(StrEnum):
-    MENU = "menu"
-    ACTION = "action"
-    CHECKIN_LOCATION = "checkin_location"
-    CHECKIN_CODE = "checkin_code"
-    CHECKIN_PHOTO = "checkin_photo"
-    PHOTOS = "photos"
-
-
-FIRST = Step.MENU
-ACTION = "worker_action"
-"""Where ``seed`` hands a typed action to ``enter``."""
 SIMPLE = {
     "accept": c.AcceptOffer,
     "decline": c.DeclineOffer,
@@ -59,74 +53,8 @@ SIMPLE = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class WorkerData:
-    """The flow's own data, in ``conv.data[NAME]``: the job being checked in to or
-    photographed, and which photos (before or after) are coming; empty at the menu."""
-
-    number: int | None = None
-    kind: PhotoKind | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"number": self.number, "kind": self.kind.value if self.kind else None}
-
-    @classmethod
-    def from_json(cls, raw: object) -> WorkerData | None:
-        """The data ``to_json`` wrote; None for anything else (a state saved before)."""
-        if not isinstance(raw, dict) or set(raw) != {"number", "kind"}:
-            return None
-        number, kind = raw["number"], raw["kind"]
-        if not (number is None or type(number) is int) or kind not in (None, *PhotoKind):
-            return None
-        return cls(number, PhotoKind(kind) if kind is not None else None)
-
-
-@dataclass(frozen=True, slots=True)
-class WorkerAction:
-    """A worker's typed action (``接单 #240117``), in ``conv.data["worker_action"]`` until the
-    flow is entered (in the same turn), which carries it out."""
-
-    name: str
-    number: int | None = None
-    args: str = ""
-
-
-def seed(conv: Conversation, action: WorkerAction) -> None:
-    """The action the flow carries out when entered next (``goto="worker"``)."""
-    keep(conv, ACTION, action)
-
-
-def _keep(conv: Conversation, data: WorkerData) -> None:
-    conv.data[NAME] = data.to_json()
-
-
-def _number(conv: Conversation) -> int | None:
-    """The job the step is about; None when the stored state is not of this flow's shape
-    (saved by an older version), which starts the flow again."""
-    data = WorkerData.from_json(conv.data.get(NAME))
-    return data.number if data is not None else None
-
-
-def _photos(conv: Conversation) -> tuple[int, PhotoKind] | None:
-    """The job and the kind of photos the step takes; None as for ``_number``."""
-    data = WorkerData.from_json(conv.data.get(NAME))
-    if data is None or data.number is None or data.kind is None:
-        return None
-    return data.number, data.kind
-
-
-def _restart() -> Outcome:
-    """Back to the jobs menu, the flow's data reset (``enter``)."""
-    return Outcome(goto=NAME)
-
-
-def _me(conv: Conversation) -> int:
-    assert conv.worker_id is not None
-    return conv.worker_id
-
-
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
-    _keep(conv, WorkerData())
+    keep_data(conv, WorkerData())
     conv.data.pop("w", None)  # the untyped data of states saved before WorkerData
     if conv.worker_id is None:  # the worker pane of someone not registered yet
         return Outcome(goto="worker_register")
@@ -142,11 +70,11 @@ FLOWS_OF = {"payout_account": "payout", "emergency_contact": "emergency"}
 
 def run(ctx: Ctx, conv: Conversation, name: str, number: int | None, args: str) -> Outcome:
     if name in ("online", "offline"):
-        return Outcome(commands=[c.SetOnline(_me(conv), name == "online")], step=Step.ACTION)
+        return Outcome(commands=[c.SetOnline(me(conv), name == "online")], step=Step.ACTION)
     if name == "jobs":
         return Outcome(step=Step.MENU, reask=True)
     if name == "earnings":
-        return Outcome(commands=[q.LoadEarnings(_me(conv))], step=Step.ACTION)
+        return Outcome(commands=[q.LoadEarnings(me(conv))], step=Step.ACTION)
     if name in FLOWS_OF:
         return Outcome(goto=FLOWS_OF[name])
     if name == "withdraw":
@@ -158,7 +86,7 @@ def run(ctx: Ctx, conv: Conversation, name: str, number: int | None, args: str) 
                 step=Step.MENU,
                 reask=True,
             )
-        return Outcome(commands=[c.RequestWithdrawal(_me(conv), amount)], step=Step.ACTION)
+        return Outcome(commands=[c.RequestWithdrawal(me(conv), amount)], step=Step.ACTION)
     if number is None:
         return Outcome(
             [Say(tr(conv, "请带上订单号,例如「接单 #240117」。"))],
@@ -166,13 +94,13 @@ def run(ctx: Ctx, conv: Conversation, name: str, number: int | None, args: str) 
             reask=True,
         )
     if name in SIMPLE:
-        return Outcome(commands=[SIMPLE[name](_me(conv), number)], step=Step.ACTION)
+        return Outcome(commands=[SIMPLE[name](me(conv), number)], step=Step.ACTION)
     if name == "stage":
         stage = whole(args) or 0  # 0: no such step
-        return Outcome(commands=[c.MarkStage(_me(conv), number, stage)], step=Step.ACTION)
+        return Outcome(commands=[c.MarkStage(me(conv), number, stage)], step=Step.ACTION)
     if name == "checkin":  # the time is checked (on the jobs) before the location is asked
-        _keep(conv, WorkerData(number))
-        return Outcome(commands=[q.LoadJobs(_me(conv))], step=Step.CHECKIN_LOCATION)
+        keep_data(conv, WorkerData(number))
+        return Outcome(commands=[q.LoadJobs(me(conv))], step=Step.CHECKIN_LOCATION)
     kind = photo_kind(args)
     if kind is None:
         return Outcome(
@@ -188,32 +116,18 @@ def run(ctx: Ctx, conv: Conversation, name: str, number: int | None, args: str) 
             step=Step.MENU,
             reask=True,
         )
-    _keep(conv, WorkerData(number, PhotoKind(kind)))  # the job is checked before the ask
-    return Outcome(commands=[q.LoadJobs(_me(conv))], step=Step.PHOTOS)
+    keep_data(conv, WorkerData(number, PhotoKind(kind)))  # the job is checked before the ask
+    return Outcome(commands=[q.LoadJobs(me(conv))], step=Step.PHOTOS)
 
 
 def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     if conv.step in (Step.CHECKIN_LOCATION, Step.CHECKIN_CODE, Step.CHECKIN_PHOTO):
-        return _ask_job(conv)
+        return door.ask_job(conv)
     if conv.worker_id is None:
         return Outcome(goto="worker_register")
-    if conv.step == Step.PHOTOS:
-        return _ask_job(conv)
-    return Outcome(commands=[q.LoadJobs(_me(conv))])
-
-
-def _ask_job(conv: Conversation) -> Outcome:
-    if conv.step == Step.PHOTOS:
-        photos = _photos(conv)
-        return Outcome([views.photos_question(conv, *photos)]) if photos else _restart()
-    number = _number(conv)
-    if number is None:
-        return _restart()
-    if conv.step == Step.CHECKIN_LOCATION:
-        return Outcome([views.checkin_question(conv, number)])
-    if conv.step == Step.CHECKIN_CODE:
-        return Outcome([views.visit_code_question(conv, number)])
-    return Outcome([views.door_photo_question(conv, number)])
+    if conv.step in (Step.PHOTOS, Step.CHECKIN_JOB):
+        return door.ask_job(conv)
+    return Outcome(commands=[q.LoadJobs(me(conv))])
 
 
 def on_jobs(ctx: Ctx, conv: Conversation, result: JobsShown) -> Outcome:
@@ -267,84 +181,6 @@ def on_finished(ctx: Ctx, conv: Conversation, result: JobFinished) -> Outcome:
     return Outcome([Ask(views.finished_text(conv, n), (rate,), numbered=False)], step=Step.MENU)
 
 
-def on_checkin_job(ctx: Ctx, conv: Conversation, result: JobsShown) -> Outcome:
-    number = _number(conv)
-    if number is None:
-        return _restart()
-    if early := views.too_early_to_check_in(ctx, conv, result, number):  # told once
-        return Outcome([Say(early), *views.jobs_screen(ctx, conv, result)], step=Step.MENU)
-    return Outcome(reask=True)
-
-
-def on_photos_job(ctx: Ctx, conv: Conversation, result: JobsShown) -> Outcome:
-    photos = _photos(conv)
-    if photos is None:
-        return _restart()
-    if refused := views.photos_refused(conv, result, *photos):
-        return Outcome([Say(refused), *views.jobs_screen(ctx, conv, result)], step=Step.MENU)
-    return Outcome(reask=True)
-
-
-def on_checked_in(ctx: Ctx, conv: Conversation, result: WorkerCheckedIn) -> Outcome:
-    return Outcome(
-        step=Step.CHECKIN_CODE if result.code_needed else Step.CHECKIN_PHOTO, reask=True
-    )
-
-
-def on_code(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
-    number = _number(conv)
-    if number is None:
-        return _restart()
-    return Outcome(commands=[c.EnterVisitCode(_me(conv), number, event.text.strip()[:16])])
-
-
-def on_photo_before_code(ctx: Ctx, conv: Conversation, event: PhotoReceived) -> Outcome:
-    return Outcome([Say(tr(conv, "请先输入客户告诉您的上门验证码"))], reask=True)
-
-
-def on_code_checked(ctx: Ctx, conv: Conversation, result: VisitCodeChecked) -> Outcome:
-    if result.ok:
-        return Outcome([Say(tr(conv, "验证码正确。"))], step=Step.CHECKIN_PHOTO, reask=True)
-    return Outcome([Say(views.wrong_code_text(conv, result))], reask=True)
-
-
-def on_photo_saved(ctx: Ctx, conv: Conversation, result: JobPhotoSaved) -> Outcome:
-    if result.kind == PhotoKind.DOOR:
-        return _said(views.arrived_text(conv, result.number))
-    return Outcome([Say(tr(conv, "照片已保存。"))], reask=True)
-
-
-def on_location(ctx: Ctx, conv: Conversation, event: LocationShared) -> Outcome:
-    number = _number(conv)
-    if number is None:
-        return _restart()
-    return Outcome(commands=[c.CheckIn(_me(conv), number, event.lat, event.lon)])
-
-
-def on_door_photo(ctx: Ctx, conv: Conversation, event: PhotoReceived) -> Outcome:
-    number = _number(conv)
-    if number is None:
-        return _restart()
-    door = PhotoKind.DOOR.value
-    return Outcome(commands=[c.AddJobPhoto(_me(conv), number, door, event.channel, event.ref)])
-
-
-def on_photo(ctx: Ctx, conv: Conversation, event: PhotoReceived) -> Outcome:
-    photos = _photos(conv)
-    if photos is None:
-        return _restart()
-    number, kind = photos
-    return Outcome(
-        commands=[c.AddJobPhoto(_me(conv), number, kind.value, event.channel, event.ref)]
-    )
-
-
-def on_photos_done(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
-    if event.key == "done":
-        return Outcome(step=Step.MENU, reask=True)
-    return Outcome(reask=True)
-
-
 def on_menu_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     return Outcome(
         [Say(tr(conv, "请点选下面的按钮,或发送指令(发送「帮助」查看)。"))],
@@ -363,6 +199,7 @@ TRANSITIONS: Transitions = {
     (Step.MENU, JobsShown): on_jobs,
     (Step.MENU, TextReceived): on_menu_text,
     (Step.MENU, PhotoReceived): on_stray_photo,
+    (Step.MENU, LocationShared): door.on_menu_location,
     (Step.ACTION, JobsShown): on_jobs,
     (Step.ACTION, AvailabilityChanged): on_availability,
     (Step.ACTION, EarningsShown): on_earnings,
@@ -373,16 +210,19 @@ TRANSITIONS: Transitions = {
     (Step.ACTION, TransferRequested): on_transfer,
     (Step.ACTION, JobFinished): on_finished,
     (Step.ACTION, StageMarked): on_stage,
-    (Step.CHECKIN_LOCATION, JobsShown): on_checkin_job,
+    (Step.CHECKIN_JOB, JobsShown): door.on_due_jobs,
+    (Step.CHECKIN_JOB, ChoiceMade): door.on_job_picked,
+    (Step.CHECKIN_JOB, LocationShared): door.on_menu_location,
+    (Step.CHECKIN_LOCATION, JobsShown): door.on_checkin_job,
     (Step.CHECKIN_LOCATION, LocationShared): on_location,
-    (Step.CHECKIN_LOCATION, WorkerCheckedIn): on_checked_in,
-    (Step.CHECKIN_CODE, TextReceived): on_code,
-    (Step.CHECKIN_CODE, VisitCodeChecked): on_code_checked,
-    (Step.CHECKIN_CODE, PhotoReceived): on_photo_before_code,
+    (Step.CHECKIN_LOCATION, WorkerCheckedIn): door.on_checked_in,
+    (Step.CHECKIN_CODE, TextReceived): door.on_code,
+    (Step.CHECKIN_CODE, VisitCodeChecked): door.on_code_checked,
+    (Step.CHECKIN_CODE, PhotoReceived): door.on_photo_before_code,
     (Step.CHECKIN_PHOTO, PhotoReceived): on_door_photo,
-    (Step.CHECKIN_PHOTO, JobPhotoSaved): on_photo_saved,
-    (Step.PHOTOS, JobsShown): on_photos_job,
+    (Step.CHECKIN_PHOTO, JobPhotoSaved): door.on_photo_saved,
+    (Step.PHOTOS, JobsShown): door.on_photos_job,
     (Step.PHOTOS, PhotoReceived): on_photo,
-    (Step.PHOTOS, ChoiceMade): on_photos_done,
-    (Step.PHOTOS, JobPhotoSaved): on_photo_saved,
+    (Step.PHOTOS, ChoiceMade): door.on_photos_done,
+    (Step.PHOTOS, JobPhotoSaved): door.on_photo_saved,
 }

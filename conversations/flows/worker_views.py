@@ -3,7 +3,10 @@ answers to each step of a job, in both languages."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from conversations.flows.base import Ctx, moment, tr, trn
+from conversations.flows.worker_state import HERE
 from conversations.replies import Ask, AskLocation, Option, Reply, Say
 from conversations.results.workers import (
     EarningsShown,
@@ -15,7 +18,14 @@ from conversations.results.workers import (
     WithdrawalRequested,
 )
 from conversations.state import Conversation
-from domain.execution import TooEarly, check_not_early, photo_refusal
+from domain.execution import (
+    CHECK_IN_STATUSES,
+    TooEarly,
+    check_not_early,
+    due_for_check_in,
+    opens_at,
+    photo_refusal,
+)
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.media import PhotoKind
 from domain.money import format_yuan
@@ -188,7 +198,7 @@ def too_early_to_check_in(ctx: Ctx, conv: Conversation, jobs: JobsShown, number:
     "": said before the location is asked for, so a worker who is early is told once (the
     check-in itself checks again)."""
     job = next((j for j in jobs.live if j.number == number), None)
-    if job is None or job.status not in (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY):
+    if job is None or job.status not in CHECK_IN_STATUSES:
         return ""  # not theirs, or past the door: the check-in says which
     minutes = ctx.rules.execution.checkin_before_minutes
     try:
@@ -196,6 +206,48 @@ def too_early_to_check_in(ctx: Ctx, conv: Conversation, jobs: JobsShown, number:
     except TooEarly as early:
         return early.text.get(conv.lang)
     return ""
+
+
+def due_jobs(ctx: Ctx, jobs: JobsShown) -> list[LiveJobView]:
+    """The jobs a location shared at the menu checks in to: those ``due_for_check_in`` now
+    (the rule the check-in itself keeps)."""
+    minutes = ctx.rules.execution.checkin_before_minutes
+    return [j for j in jobs.live if due_for_check_in(j.status, j.start_at, ctx.now, minutes)]
+
+
+def no_job_due_text(ctx: Ctx, conv: Conversation, jobs: JobsShown) -> str:
+    """A location shared at the menu with no job due: the next job to check in to and when
+    its check-in opens, or that there is none."""
+    waiting = sorted((j for j in jobs.live if j.status in CHECK_IN_STATUSES), key=_start)
+    if not waiting:
+        return tr(conv, "您现在没有需要打卡的任务。")
+    job, minutes = waiting[0], ctx.rules.execution.checkin_before_minutes
+    return tr(
+        conv,
+        "现在没有可以打卡的任务。下一单 #{number} {item} {when},最早 {opens} 可以打卡。",
+        number=job.number,
+        item=_name(conv, job.item),
+        when=moment(ctx, conv, job.start_at),
+        opens=moment(ctx, conv, opens_at(job.start_at, minutes)),
+    )
+
+
+def _start(job: LiveJobView) -> tuple[datetime, int]:
+    return job.start_at, job.number
+
+
+def which_job_question(ctx: Ctx, conv: Conversation, due: list[LiveJobView]) -> Reply:
+    """Several jobs due: which one the shared location is for (a button each)."""
+    lines = [tr(conv, "这几单现在都可以打卡,您在哪一单的门口?")]
+    lines += [
+        f"#{j.number} {_name(conv, j.item)} {moment(ctx, conv, j.start_at)}\n  {j.address}"
+        for j in sorted(due, key=_start)
+    ]
+    options = tuple(
+        Option(f"{HERE}{j.number}", tr(conv, "打卡 #{n}", n=j.number))
+        for j in sorted(due, key=_start)
+    )
+    return Ask("\n".join(lines), options)
 
 
 def photos_refused(conv: Conversation, jobs: JobsShown, number: int, kind: PhotoKind) -> str:

@@ -13,6 +13,7 @@ from conversations.services.settlement import settle
 from domain import gazetteer
 from domain.errors import DomainError
 from domain.execution import (
+    CHECK_IN_STATUSES,
     check_in_distance,
     check_not_early,
     eta_minutes,
@@ -90,7 +91,7 @@ async def check_in(
     order = await own_job(uow, worker_id, number)
     actor = Actor(ActorKind.WORKER, str(worker_id))
     ex, tz = rules.execution, ZoneInfo(rules.timezone)
-    if order.status in (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY):
+    if order.status in CHECK_IN_STATUSES:
         check_not_early(order.start_at, now, ex.checkin_before_minutes, tz, check_in=True)
     if order.status == OrderStatus.ACCEPTED:
         order.apply(Action.DEPART, actor, now, checked_in_directly_note())

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import i18n  # noqa: F401 - installs the translations Text.get reads
-from domain.execution import TooEarly, check_not_early
+from domain.execution import CHECK_IN_STATUSES, TooEarly, check_not_early, due_for_check_in
+from domain.lifecycle import OrderStatus
 
 TZ = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 15:00 in Shanghai
@@ -29,6 +30,24 @@ def test_checking_in_early_the_same_day_names_the_hour():
         check_not_early(START, START - timedelta(minutes=61), 60, TZ, check_in=True)
     assert refused.value.text.get("en").startswith("Not yet time to check in")
     assert "14:00" in refused.value.text.get("zh")
+
+
+@pytest.mark.parametrize("minutes_early", [120, 61, 60, 0, -90, -60 * 24])
+@pytest.mark.parametrize("status", list(OrderStatus))
+def test_a_job_is_due_for_check_in_exactly_when_checking_in_to_it_is_not_refused(
+    status, minutes_early
+):
+    """A location shared at the menu checks in to the jobs ``due_for_check_in``: the jobs
+    打卡 #N takes now (not at the door yet, not early), and no others."""
+    now = START - timedelta(minutes=minutes_early)
+    try:
+        check_not_early(START, now, 60, TZ, check_in=True)
+        early = False
+    except TooEarly:
+        early = True
+    due = due_for_check_in(status, START, now, 60)
+    assert due is (status in CHECK_IN_STATUSES and not early)
+    assert {OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY} == CHECK_IN_STATUSES
 
 
 @pytest.mark.parametrize(

@@ -34,6 +34,7 @@ from conversations.results.workers import (
 )
 from conversations.state import Conversation
 from domain import commands as c
+from domain import queries as q
 from domain.gazetteer import district_named
 from domain.lifecycle import OrderStatus
 from domain.media import PhotoKind
@@ -392,3 +393,21 @@ async def test_approving_a_rejected_worker_says_who_can_be_approved_not_just_the
             Uow(), worker_id=8, approve=True, reason="", admin="web:1", role="owner", now=NOW
         )
     assert "待审核" in refused.value.text.get("zh")  # "is not approved" alone reads as a failure
+
+
+def test_a_location_shared_at_the_menu_is_kept_until_its_job_is_found():
+    conv = worker_at("menu")
+    worker.enter(CTX, conv)
+    out = worker.TRANSITIONS[(worker.Step.MENU, LocationShared)](
+        CTX, conv, LocationShared(**BASE, lat=31.2, lon=121.4)
+    )
+    assert out.step == "checkin_job" and out.commands == [q.LoadJobs(9)]
+    assert conv.data["worker"] == {"number": None, "kind": None, "here": [31.2, 121.4]}
+    assert WorkerData.from_json(conv.data["worker"]) == WorkerData(here=(31.2, 121.4))
+    conv.step = "checkin_job"
+    picked = ChoiceMade(**BASE, key="here:240117")
+    out = worker.TRANSITIONS[(worker.Step.CHECKIN_JOB, ChoiceMade)](CTX, conv, picked)
+    assert out.commands == [c.CheckIn(9, 240117, 31.2, 121.4)] and out.step == "checkin_location"
+    assert WorkerData.from_json(conv.data["worker"]) == WorkerData(240117)  # location dropped
+    conv = worker_at("checkin_job", worker={"number": None, "kind": None, "here": ["x", 1]})
+    assert worker.ask(CTX, conv).goto == "worker"  # a state not of this shape starts again
