@@ -15,9 +15,11 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
+from math import cos, hypot, radians
 
+from domain.gazetteer_bounds import BOUNDS, SEAM_M, Ring
 from domain.gazetteer_data import CITIES, PINYIN, District
-from domain.geo import Located, distance_m
+from domain.geo import Located
 from domain.people import Address, GeoPoint
 from domain.text import Bilingual, listed
 
@@ -70,14 +72,43 @@ def locate(text: str, city_hint: str = DEFAULT_CITY) -> Located | None:
 
 
 def district_at(point: GeoPoint, city_hint: str = DEFAULT_CITY) -> str:
-    """The district whose point is nearest ``point`` for its size, when ``point`` is inside
-    its radius; "" elsewhere (a rough reverse lookup for a map pin that names no district)."""
+    """The district whose boundary holds ``point``; within ``SEAM_M`` outside them all (a
+    seam the simplified outlines leave, a river bank), the nearest; "" farther out (another
+    city's point). Where simplified outlines overlap, the one the point is deepest inside."""
     best: tuple[float, str] | None = None
     for d in CITIES.get(_short_city(city_hint), ()):
-        far = distance_m(point, GeoPoint(d.lat, d.lon))
-        if far <= d.radius_m and (best is None or far / d.radius_m < best[0]):
-            best = (far / d.radius_m, d.name)
+        depth = max(_depth_m(point, ring) for ring in BOUNDS[d.name])
+        if depth >= -SEAM_M and (best is None or depth > best[0]):
+            best = (depth, d.name)
     return best[1] if best else ""
+
+
+def _depth_m(point: GeoPoint, ring: Ring) -> float:
+    """How far inside ``ring`` the point lies, in metres: negative outside it."""
+    metres_per_lon = _METRES_PER_LAT * cos(radians(point.lat))
+    flat = [
+        ((lon - point.lon) * metres_per_lon, (lat - point.lat) * _METRES_PER_LAT)
+        for lat, lon in ring
+    ]
+    inside = False
+    nearest = float("inf")
+    for (x1, y1), (x2, y2) in zip(flat, flat[1:] + flat[:1], strict=True):
+        if (y1 > 0) != (y2 > 0) and x1 + (x2 - x1) * -y1 / (y2 - y1) > 0:
+            inside = not inside
+        nearest = min(nearest, _to_segment(x1, y1, x2, y2))
+    return nearest if inside else -nearest
+
+
+def _to_segment(x1: float, y1: float, x2: float, y2: float) -> float:
+    """The distance from the origin to the segment (x1, y1)–(x2, y2)."""
+    dx, dy = x2 - x1, y2 - y1
+    length2 = dx * dx + dy * dy
+    t = 0.0 if length2 == 0 else max(0.0, min(1.0, -(x1 * dx + y1 * dy) / length2))
+    return hypot(x1 + t * dx, y1 + t * dy)
+
+
+_METRES_PER_LAT = 111_195
+"""Metres in a degree of latitude (the earth's mean radius, as ``domain.geo`` uses it)."""
 
 
 def known_district(name: str, city_hint: str = DEFAULT_CITY) -> str:

@@ -24,7 +24,13 @@ from conversations.flows.booking_steps import change_time as change_time
 from conversations.flows.booking_steps import forget as forget
 from conversations.flows.booking_steps import ready as ready
 from conversations.flows.booking_steps import start_with as start_with
-from conversations.flows.booking_when import on_date, on_time, on_when
+from conversations.flows.booking_when import (
+    asked_at_night,
+    night_question,
+    on_date,
+    on_time,
+    on_when,
+)
 from conversations.flows.booking_words import from_words as from_words
 from conversations.flows.booking_words import on_words
 from conversations.flows.flow_state import StaleState, restarting, restarting_all
@@ -68,6 +74,8 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
         keep(conv, d)
     if step == Step.TIME and d.day is None:
         return Outcome(step=Step.WHEN, reask=True)
+    if step == Step.WHEN and asked_at_night(d):
+        return night_question(ctx, conv, d)
     return Outcome(views.question(ctx, conv, step, d, d.items(ctx.catalog)))
 
 

@@ -1,5 +1,11 @@
 """When the visit starts: one question with the likely slots, "as soon as possible" and
-"another time" (a day, then its time), or typed ("后天下午三点", "周六 10点")."""
+"another time" (a day, then its time), or typed ("后天下午三点", "周六 10点").
+
+"As soon as possible" that would start in the night window (a customer asking in the evening)
+is not taken silently at the night rate: the customer is asked to choose between that start,
+its surcharge stated, and the first usual start of the day after the night, or another time.
+Night service is one the business offers (a time typed in the night is booked at its rate)
+and an evening "as soon as possible" is often urgent, so the customer decides."""
 
 from __future__ import annotations
 
@@ -7,12 +13,14 @@ from datetime import date, datetime, time, timedelta
 
 from conversations.events import ChoiceMade, TextReceived
 from conversations.flows import booking_views as views
-from conversations.flows.base import Ctx, Outcome
+from conversations.flows.base import Ctx, Outcome, tr
 from conversations.flows.booking_draft import Draft, draft, keep
 from conversations.flows.booking_steps import Step, advance
 from conversations.flows.dates import names_impossible_date, parse_when
-from conversations.replies import Say
+from conversations.replies import Ask, Option, Say
 from conversations.state import Conversation
+from domain.money import format_percent
+from domain.pricing import is_night
 
 
 def refusal(ctx: Ctx, conv: Conversation, start: datetime) -> Say | None:
@@ -44,9 +52,72 @@ def asap_start(ctx: Ctx) -> datetime:
     return start + timedelta(minutes=(-start.minute) % 30)
 
 
-def _asap(ctx: Ctx, conv: Conversation, d: Draft) -> Outcome:
+def take_asap(ctx: Ctx, d: Draft) -> None:
+    """ "As soon as possible" into ``d``: its start, or none yet when that start would be
+    charged the night service (the when question then asks: ``night_question``)."""
     start = asap_start(ctx)
-    d.asap, d.day, d.start = True, start.date(), start
+    if at_night_rate(ctx, d, start):
+        d.asap, d.day, d.start = True, None, None
+    else:
+        d.asap, d.day, d.start = True, start.date(), start
+
+
+def asked_at_night(d: Draft) -> bool:
+    """ "As soon as possible" was chosen and would start in the night: the customer is asked."""
+    return d.asap and d.start is None
+
+
+def at_night_rate(ctx: Ctx, d: Draft, start: datetime) -> bool:
+    """Whether a visit of ``d`` starting at ``start`` is charged the night service (a
+    placement never is; ``domain.pricing``)."""
+    pricing = ctx.rules.pricing
+    if pricing.night_surcharge_bp <= 0 or not is_night(start, pricing, ctx.tz):
+        return False
+    return not any(item.placement is not None for item in d.items(ctx.catalog))
+
+
+def first_day_start(ctx: Ctx, after: datetime) -> datetime:
+    """The first of the usual start times (``booking.slots``) at or after ``after`` that is
+    not in the night window; the night's end when none of them is."""
+    pricing, local = ctx.rules.pricing, after.astimezone(ctx.tz)
+    for offset in range(2):
+        day = local.date() + timedelta(days=offset)
+        for at in sorted(ctx.rules.booking.slots):
+            start = datetime.combine(day, at, tzinfo=ctx.tz)
+            if start >= local and not is_night(start, pricing, ctx.tz):
+                return start
+    end = datetime.combine(local.date(), pricing.night_end, tzinfo=ctx.tz)
+    return end if end >= local else end + timedelta(days=1)
+
+
+def night_question(ctx: Ctx, conv: Conversation, d: Draft) -> Outcome:
+    """The when question after "as soon as possible" landed in the night: that start with
+    its surcharge, the first start after the night, or another time. Should the soonest start
+    no longer be in the night (the question asked again later), it is taken."""
+    night = asap_start(ctx)
+    if not at_night_rate(ctx, d, night):
+        d.asap, d.day, d.start = True, night.date(), night
+        return advance(ctx, conv, d)
+    morning = first_day_start(ctx, night)
+    pct = format_percent(ctx.rules.pricing.night_surcharge_bp)
+    night_at, morning_at = views.slot_label(ctx, conv, night), views.slot_label(ctx, conv, morning)
+    text = tr(
+        conv,
+        "最早 {night} 上门,属夜间服务,加收 {pct};不选夜间的话,最早 {morning} 上门。请选择:",
+        night=night_at,
+        morning=morning_at,
+        pct=pct,
+    )
+    options = (
+        Option(f"slot:{night.isoformat()}", tr(conv, "{at}(夜间 +{pct})", at=night_at, pct=pct)),
+        Option(f"slot:{morning.isoformat()}", morning_at),
+        Option("other", tr(conv, "其他时间")),
+    )
+    return Outcome([Ask(text, options)])
+
+
+def _asap(ctx: Ctx, conv: Conversation, d: Draft) -> Outcome:
+    take_asap(ctx, d)
     return advance(ctx, conv, d)
 
 

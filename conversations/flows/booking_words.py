@@ -16,7 +16,7 @@ from conversations.flows import booking_views as views
 from conversations.flows.base import Ctx, Outcome
 from conversations.flows.booking_draft import ADDRESS_MIN, MAX_AREA, MIN_AREA, Draft, draft
 from conversations.flows.booking_steps import advance, start_with
-from conversations.flows.booking_when import asap_start, refusal
+from conversations.flows.booking_when import refusal, take_asap
 from conversations.replies import Reply
 from conversations.state import Conversation
 from conversations.understanding.items import ItemMatch
@@ -50,8 +50,7 @@ def fill(ctx: Ctx, conv: Conversation, d: Draft, r: Request) -> list[Reply]:
     if r.when.impossible:
         said.append(views.no_such_date(conv))
     elif r.when.asap:
-        d.start = asap_start(ctx)
-        d.asap, d.day = True, d.start.date()
+        take_asap(ctx, d)
     elif r.when.day is not None or r.when.at is not None:
         _when(ctx, conv, d, r, said)
     if r.address and len(r.address) >= ADDRESS_MIN:
