@@ -1,9 +1,12 @@
-"""Electronic invoices (发票): a customer asks for one per paid order, for themselves or for a
-company (its name and tax id), sent to an email address; an invoicing provider issues it out of
-the chat path (``IssueInvoices``), and the PDF link comes back in chat and by email.
+"""Electronic invoices (发票): a customer asks for one for what they paid on an order and was
+not invoiced yet — an order paid in parts (a deposit then the balance, a placement's periods,
+extras, a reschedule fee) gets one invoice per request, each for the money paid since the last
+— for themselves or for a company (its name and tax id), sent to an email address; an
+invoicing provider issues it out of the chat path (``IssueInvoices``), and the PDF link
+comes back in chat and by email.
 
 Pure: validation of what the customer types (tax ids with their check digit, email addresses),
-the amount an order may be invoiced for, and the retry schedule of a provider that failed.
+the amount an order may still be invoiced for, and the retry schedule of a provider that failed.
 """
 
 from __future__ import annotations
@@ -48,8 +51,9 @@ KIND_TEXT: dict[str, Text] = {
 
 @dataclass
 class InvoiceRequest:
-    """One invoice for one order (one request per order). ``tax_id`` and ``email`` are
-    personal data: encrypted at rest."""
+    """One invoice of one order, for ``amount_cents`` of what was paid on it (an order may have
+    several: each covers money no other one covers). ``tax_id`` and ``email`` are personal
+    data: encrypted at rest."""
 
     order_id: int
     number: int
@@ -88,9 +92,27 @@ class TitleDefaults:
     email: str = ""
 
 
-def invoiceable_cents(order: Order) -> int:
-    """What an order may be invoiced for: paid minus refunded (never below nothing)."""
-    return max(order.paid_cents - order.refunded_cents, 0)
+@dataclass(frozen=True, slots=True)
+class Covered:
+    """What an order's invoices (requested, being issued, issued or failed — a failed one
+    may be tried again) already cover."""
+
+    cents: int = 0
+    count: int = 0
+
+
+def invoiceable_cents(order: Order, covered: Covered | None = None) -> int:
+    """What an order may be invoiced for now: paid minus refunded, less what its invoices
+    already cover (never below nothing)."""
+    taken = covered.cents if covered is not None else 0
+    return max(order.paid_cents - order.refunded_cents - taken, 0)
+
+
+def still_owed(invoice: InvoiceRequest, order: Order, others: Covered) -> int:
+    """What an invoice not issued yet is for as the order now stands: what it was asked for,
+    lowered by a refund since to what the order's other invoices leave (0: nothing is left to
+    invoice). Money paid since is never added: it is a later request's."""
+    return min(invoice.amount_cents, invoiceable_cents(order, others))
 
 
 # the unified social credit code (统一社会信用代码, GB 32100-2015): 18 characters from this

@@ -12,7 +12,7 @@ from typing import Protocol
 from domain.cards import Card
 from domain.coupons import Coupon, Promo
 from domain.insurance import Policy
-from domain.invoices import InvoiceRequest, InvoiceStatus, TitleDefaults
+from domain.invoices import Covered, InvoiceRequest, InvoiceStatus, TitleDefaults
 from domain.ledger import LedgerEntry
 from domain.lifecycle import OrderStatus
 from domain.payments import Payment, PaymentStatus
@@ -144,12 +144,20 @@ class Promos(Protocol):
 
 
 class Invoices(Protocol):
-    async def add(self, invoice: InvoiceRequest) -> InvoiceRequest:
-        """Refused (``DomainError``) when the order has one already."""
+    async def add(self, invoice: InvoiceRequest) -> InvoiceRequest | None:
+        """Stored (with its id) under the order's row lock, only while the order's paid less
+        refunded, less what its invoices cover, still holds ``amount_cents``: else None, and
+        nothing is stored (two requests at once never both invoice the same money)."""
         ...
 
     async def get(self, invoice_id: int) -> InvoiceRequest | None: ...
-    async def invoiced_orders(self, order_ids: Sequence[int]) -> set[int]: ...
+    async def covered(
+        self, order_ids: Sequence[int], excluding: int | None = None
+    ) -> dict[int, Covered]:
+        """What each order's invoices cover (orders without any are left out), leaving out
+        the invoice ``excluding``."""
+        ...
+
     async def last_title(self, customer_id: int) -> TitleDefaults: ...
     async def claim(self, now: datetime, until: datetime, limit: int) -> list[InvoiceRequest]:
         """Due requests (and those whose holder stopped), held as ``issuing`` until ``until``."""

@@ -166,7 +166,8 @@ class ListWorkers(Query):
 
 @dataclass(frozen=True)
 class LoadInvoiceable(Query):
-    """A customer's paid orders not invoiced yet, and the title they gave last time."""
+    """A customer's paid orders with money not invoiced yet, those invoiced in full, and the
+    title they gave last time."""
 
     customer_id: int
 

@@ -1,20 +1,20 @@
-"""Electronic invoice requests (``domain.invoices``): one per order (a unique order id), the
-tax id and the email encrypted, claimed with a lease by whichever process sweeps first
-(``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has one writer at a time)."""
+"""Electronic invoice requests (``domain.invoices``): several per order, each for money paid
+and no other one covers — a new one is stored by a conditional insert under the order's row
+lock, so two requests at once never both invoice the same money — the tax id and the email
+encrypted, claimed with a lease by whichever process sweeps first (``FOR UPDATE SKIP LOCKED``
+on PostgreSQL; SQLite has one writer at a time)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, bindparam, func, insert, or_, update
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from domain.errors import DomainError
-from domain.invoices import InvoiceRequest, InvoiceStatus, TitleDefaults, TitleKind
-from domain.text import N_
+from domain.invoices import Covered, InvoiceRequest, InvoiceStatus, TitleDefaults, TitleKind
 from store.crypto import PiiCipher
 from store.tables import InvoiceRow, OrderRow
 
@@ -26,47 +26,80 @@ class InvoiceRepository:
         self._s = session
         self._c = cipher
 
-    async def add(self, invoice: InvoiceRequest) -> InvoiceRequest:
-        """Store a new request; a second one for the same order is refused (``DomainError``),
-        even when two arrive at once (the unique order id)."""
-        row = InvoiceRow(
-            order_id=invoice.order_id,
-            number=invoice.number,
-            customer_id=invoice.customer_id,
-            kind=invoice.kind.value,
-            title=invoice.title,
-            tax_id_enc=self._c.encrypt(TAX_ID, invoice.tax_id),
-            email_enc=self._c.encrypt(EMAIL, invoice.email),
-            amount_cents=invoice.amount_cents,
-            item=invoice.item[:100],
-            lang=invoice.lang,
-            status=invoice.status.value,
-            attempts=invoice.attempts,
-            created_at=invoice.created_at,
-            next_attempt_at=invoice.next_attempt_at,
+    async def add(self, invoice: InvoiceRequest) -> InvoiceRequest | None:
+        """Store a new request, or None (nothing stored) when the order's paid less refunded,
+        less what its invoices already cover, no longer holds ``amount_cents``: the insert
+        is conditional on it, under the order's row lock (PostgreSQL; SQLite has one writer
+        at a time), so of two requests at once for the same money one is stored."""
+        if invoice.amount_cents <= 0:
+            return None
+        await self._lock_order(invoice.order_id)
+        values = {
+            "order_id": invoice.order_id,
+            "number": invoice.number,
+            "customer_id": invoice.customer_id,
+            "kind": invoice.kind.value,
+            "title": invoice.title,
+            "tax_id_enc": self._c.encrypt(TAX_ID, invoice.tax_id),
+            "email_enc": self._c.encrypt(EMAIL, invoice.email),
+            "amount_cents": invoice.amount_cents,
+            "item": invoice.item[:100],
+            "lang": invoice.lang,
+            "status": invoice.status.value,
+            "attempts": invoice.attempts,
+            "created_at": invoice.created_at,
+            "next_attempt_at": invoice.next_attempt_at,
+            "invoice_no": "",
+            "pdf_url": "",
+            "note": "",
+        }
+        table = InvoiceRow.__table__  # type: ignore[attr-defined]
+        net = (
+            select(col(OrderRow.paid_cents) - col(OrderRow.refunded_cents))
+            .where(col(OrderRow.id) == invoice.order_id)
+            .scalar_subquery()
         )
-        try:
-            async with self._s.begin_nested():
-                self._s.add(row)
-                await self._s.flush()
-        except IntegrityError:
-            raise DomainError(
-                N_("订单 #{number} 已经申请过发票。", number=invoice.number)
-            ) from None
-        invoice.id = row.id
+        covered = (
+            select(func.coalesce(func.sum(col(InvoiceRow.amount_cents)), 0))
+            .where(col(InvoiceRow.order_id) == invoice.order_id)
+            .scalar_subquery()
+        )
+        source = select(
+            *(bindparam(f"v_{k}", v, type_=table.c[k].type).label(k) for k, v in values.items())
+        ).where(net - covered >= invoice.amount_cents)
+        result = await self._s.exec(
+            insert(table).from_select(list(values), source).returning(table.c.id)
+        )
+        new_id = result.scalar()
+        if new_id is None:
+            return None
+        invoice.id = new_id
         return invoice
+
+    async def _lock_order(self, order_id: int) -> None:
+        assert self._s.bind is not None
+        if self._s.bind.dialect.name == "sqlite":
+            return  # one writer at a time already
+        await self._s.exec(select(OrderRow.id).where(OrderRow.id == order_id).with_for_update())
 
     async def get(self, invoice_id: int) -> InvoiceRequest | None:
         row = await self._s.get(InvoiceRow, invoice_id)
         return None if row is None else self._invoice(row)
 
-    async def invoiced_orders(self, order_ids: Sequence[int]) -> set[int]:
+    async def covered(
+        self, order_ids: Sequence[int], excluding: int | None = None
+    ) -> dict[int, Covered]:
+        """What each order's invoices cover — every one, whatever its state (a failed one
+        may be tried again) — leaving out ``excluding``; orders without any are left out."""
         if not order_ids:
-            return set()
-        rows = await self._s.exec(
-            select(InvoiceRow.order_id).where(col(InvoiceRow.order_id).in_(list(order_ids)))
-        )
-        return set(rows.all())
+            return {}
+        query = select(
+            InvoiceRow.order_id, func.sum(col(InvoiceRow.amount_cents)), func.count()
+        ).where(col(InvoiceRow.order_id).in_(list(order_ids)))
+        if excluding is not None:
+            query = query.where(col(InvoiceRow.id) != excluding)
+        rows = await self._s.exec(query.group_by(col(InvoiceRow.order_id)))
+        return {order_id: Covered(int(cents), int(n)) for order_id, cents, n in rows.all()}
 
     async def last_title(self, customer_id: int) -> TitleDefaults:
         """What the customer's latest request said (offered again next time)."""
@@ -166,16 +199,27 @@ class InvoiceRepository:
         return [self._invoice(r) for r in rows.all()]
 
     async def refunded_after_issue(self, limit: int = 100) -> list[InvoiceRequest]:
-        """Issued invoices whose order now has less paid (net of refunds) than the invoice
-        says, and finance was not yet told."""
+        """Issued invoices that now cover more than the order's paid less refunded, finance
+        not yet told: an order's issued invoices taken oldest first, each one whose running
+        total passes what is left (a refund eats the newest invoices first)."""
+        earlier = aliased(InvoiceRow)
+        running = (
+            select(func.sum(col(earlier.amount_cents)))
+            .where(
+                col(earlier.order_id) == col(InvoiceRow.order_id),
+                col(earlier.status) == InvoiceStatus.ISSUED.value,
+                col(earlier.id) <= col(InvoiceRow.id),
+            )
+            .correlate(InvoiceRow)
+            .scalar_subquery()
+        )
         rows = await self._s.exec(
             select(InvoiceRow)
             .join(OrderRow, col(OrderRow.id) == InvoiceRow.order_id)
             .where(
                 InvoiceRow.status == InvoiceStatus.ISSUED.value,
                 col(InvoiceRow.refund_flagged_at).is_(None),
-                col(OrderRow.paid_cents) - col(OrderRow.refunded_cents)
-                < col(InvoiceRow.amount_cents),
+                col(OrderRow.paid_cents) - col(OrderRow.refunded_cents) < running,
             )
             .order_by(col(InvoiceRow.id))
             .limit(limit)

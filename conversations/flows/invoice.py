@@ -1,9 +1,11 @@
 """Electronic invoices (发票) in chat: "发票" / "开发票" / "invoice", ``/invoice``, or the
-"开发票" button of a paid order in 我的订单. The customer picks a paid order not invoiced yet
-(or all of them), a personal or company title (a company: its name and tax id, checked with
-its check character), an email address, and confirms; the request is stored and issued out of
-the chat path, the PDF link coming back here and by email. Last time's title and email are
-offered again. A wrong answer at any step is answered and changes nothing."""
+"开发票" button of a paid order in 我的订单. The customer picks a paid order with money not
+invoiced yet — an order paid in parts is invoiced again for what was paid since its last
+invoice — (or all of them), a personal or company title (a company: its name and tax id,
+checked with its check character), an email address, and confirms; the request is stored
+and issued out of the chat path, the PDF link coming back here and by email. Last time's
+title and email are offered again. An order with nothing new to invoice is answered with
+what its invoices already cover. A wrong answer at any step is answered and changes nothing."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from conversations.events import ChoiceMade, Failed, TextReceived
 from conversations.flows import invoice_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions
 from conversations.flows.flow_state import keep, keeping, load, restart
-from conversations.replies import Say
+from conversations.replies import Reply, Say
 from conversations.results.invoices import InvoiceChoices, InvoicesRequested
 from conversations.state import Conversation
 from domain.commands import RequestInvoice
@@ -51,6 +53,17 @@ class Offered:
     number: int
     item_id: str
     amount_cents: int
+    invoiced_cents: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """A paid order whose invoices cover all of it."""
+
+    number: int
+    paid_cents: int
+    invoiced_cents: int
+    count: int
 
 
 @dataclass(slots=True)
@@ -61,6 +74,7 @@ class InvoiceData:
     number: int | None = None
     """An order to start with (the button on the order in 我的订单)."""
     offered: tuple[Offered, ...] = ()
+    done: tuple[Done, ...] = ()
     numbers: tuple[int, ...] = ()
     kind: str = ""
     title: str = ""
@@ -108,8 +122,10 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     return Outcome(views.confirm(conv, d.numbers, _amount(d), d.kind, d.title, d.tax_id, d.email))
 
 
-def _rows(d: InvoiceData) -> tuple[tuple[int, str, int], ...]:
-    return tuple((o.number, o.item_id, o.amount_cents) for o in d.offered)
+def _rows(d: InvoiceData) -> tuple[views.Row, ...]:
+    return tuple(
+        views.Row(o.number, o.item_id, o.amount_cents, o.invoiced_cents) for o in d.offered
+    )
 
 
 def _amount(d: InvoiceData) -> int:
@@ -120,6 +136,14 @@ def _offered(d: InvoiceData, number: int) -> bool:
     return any(o.number == number for o in d.offered)
 
 
+def _not_offered(conv: Conversation, d: InvoiceData, number: int) -> list[Reply]:
+    """Why ``number`` is not offered: what its invoices already cover, when that is why."""
+    for o in d.done:
+        if o.number == number:
+            return views.all_invoiced(conv, o.number, o.paid_cents, o.invoiced_cents, o.count)
+    return views.not_invoiceable(conv, number)
+
+
 def _chosen(d: InvoiceData, numbers: tuple[int, ...]) -> Outcome:
     d.numbers = numbers
     return Outcome(step=Step.KIND, reask=True)
@@ -127,17 +151,23 @@ def _chosen(d: InvoiceData, numbers: tuple[int, ...]) -> Outcome:
 
 @_keeping
 def on_choices(ctx: Ctx, conv: Conversation, r: InvoiceChoices, d: InvoiceData) -> Outcome:
-    d.offered = tuple(Offered(o.number, o.item_id, o.amount_cents) for o in r.orders)
+    d.offered = tuple(
+        Offered(o.number, o.item_id, o.amount_cents, o.invoiced_cents) for o in r.orders
+    )
+    d.done = tuple(Done(o.number, o.paid_cents, o.invoiced_cents, o.count) for o in r.invoiced)
     d.last_kind, d.last_title = r.last.kind, r.last.title
     d.last_tax_id, d.last_email = r.last.tax_id, r.last.email
-    if not d.offered:
-        return Outcome(views.none_to_invoice(conv), goto="menu")
     wanted, d.number = d.number, None
+    if not d.offered:
+        if wanted is not None:
+            return Outcome(_not_offered(conv, d, wanted), goto="menu")
+        done = tuple((o.number, o.invoiced_cents, o.count) for o in d.done)
+        return Outcome(views.none_to_invoice(conv, done), goto="menu")
     if wanted is not None:
         if _offered(d, wanted):
             return _chosen(d, (wanted,))
         return Outcome(
-            [*views.not_invoiceable(conv, wanted), *views.choose(ctx, conv, _rows(d))],
+            [*_not_offered(conv, d, wanted), *views.choose(ctx, conv, _rows(d))],
             step=Step.CHOOSE,
         )
     return Outcome(views.choose(ctx, conv, _rows(d)), step=Step.CHOOSE)
@@ -162,7 +192,7 @@ def on_choose_text(ctx: Ctx, conv: Conversation, event: TextReceived, d: Invoice
     if _offered(d, number):
         return _chosen(d, (number,))
     if m is not None:
-        return Outcome(views.not_invoiceable(conv, number), reask=True)
+        return Outcome(_not_offered(conv, d, number), reask=True)
     return Outcome([views.bad_choice(conv)], reask=True)
 
 

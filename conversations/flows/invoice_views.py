@@ -3,6 +3,8 @@ name, tax id, email), the summary to confirm, and the answers to wrong input."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from conversations.flows.base import Ctx, tr, trn
 from conversations.replies import Ask, Option, Reply, Say
 from conversations.state import Conversation
@@ -30,17 +32,31 @@ def item_name(catalog: Catalog, item_id: str, lang: str) -> str:
         return ""
 
 
-def choose(ctx: Ctx, conv: Conversation, orders: tuple[tuple[int, str, int], ...]) -> list[Reply]:
-    """``orders``: (number, item id, amount) of the orders that may be invoiced."""
-    options = [
-        Option(
-            f"o:{number}",
-            f"#{number} {item_name(ctx.catalog, item, conv.lang)} {format_yuan(amount)}",
-        )
-        for number, item, amount in orders[:LISTED]
-    ]
+class Row(NamedTuple):
+    """An order that may be invoiced: its number, item, the amount not invoiced yet and what
+    its earlier invoices cover."""
+
+    number: int
+    item_id: str
+    amount_cents: int
+    invoiced_cents: int = 0
+
+
+def _label(ctx: Ctx, conv: Conversation, row: Row) -> str:
+    label = (
+        f"#{row.number} {item_name(ctx.catalog, row.item_id, conv.lang)}"
+        f" {format_yuan(row.amount_cents)}"
+    )
+    if row.invoiced_cents:
+        label += tr(conv, "(另有 {amount} 已开票)", amount=format_yuan(row.invoiced_cents))
+    return label
+
+
+def choose(ctx: Ctx, conv: Conversation, orders: tuple[Row, ...]) -> list[Reply]:
+    """``orders``: the orders that may be invoiced."""
+    options = [Option(f"o:{row.number}", _label(ctx, conv, row)) for row in orders[:LISTED]]
     if len(orders) > 1:
-        total = format_yuan(sum(amount for _, _, amount in orders))
+        total = format_yuan(sum(row.amount_cents for row in orders))
         options.append(
             Option(
                 ALL,
@@ -57,14 +73,52 @@ def choose(ctx: Ctx, conv: Conversation, orders: tuple[tuple[int, str, int], ...
     options.append(_quit(conv))
     return [
         Ask(
-            tr(conv, "要为哪个订单开电子发票?(金额为实付减去已退款)也可以回复订单号。"),
+            tr(
+                conv,
+                "要为哪个订单开电子发票?(金额为已付减去退款和已开过发票的部分)也可以回复订单号。",
+            ),
             tuple(options),
         )
     ]
 
 
-def none_to_invoice(conv: Conversation) -> list[Reply]:
-    return [Say(tr(conv, "目前没有可以开发票的订单:已支付、且还没申请过发票的订单才能开票。"))]
+def none_to_invoice(conv: Conversation, done: tuple[tuple[int, int, int], ...]) -> list[Reply]:
+    """``done``: (number, amount invoiced, invoices) of paid orders already invoiced in full."""
+    lines = [tr(conv, "目前没有可以开发票的金额:已支付、且还没申请过发票的金额才能开票。")]
+    lines += [
+        trn(
+            conv,
+            "订单 #{number}:已申请发票 {count} 张,共 {amount}",
+            "订单 #{number}:已申请发票 {count} 张,共 {amount}",
+            count,
+            number=number,
+            count=count,
+            amount=format_yuan(cents),
+        )
+        for number, cents, count in done[:LISTED]
+    ]
+    return [Say("\n".join(lines))]
+
+
+def all_invoiced(
+    conv: Conversation, number: int, paid_cents: int, invoiced_cents: int, count: int
+) -> list[Reply]:
+    return [
+        Say(
+            trn(
+                conv,
+                "订单 #{number} 已付 {paid} 已全部申请过发票({count} 张,共 {invoiced}),"
+                "目前没有新的可开票金额;之后再付的款可以再申请。",
+                "订单 #{number} 已付 {paid} 已全部申请过发票({count} 张,共 {invoiced}),"
+                "目前没有新的可开票金额;之后再付的款可以再申请。",
+                count,
+                number=number,
+                paid=format_yuan(paid_cents),
+                count=count,
+                invoiced=format_yuan(invoiced_cents),
+            )
+        )
+    ]
 
 
 def not_invoiceable(conv: Conversation, number: int) -> list[Reply]:

@@ -17,14 +17,30 @@ class Invoiceable:
     item_id: str
     start_at: datetime
     amount_cents: int
+    """What may be invoiced now: paid less refunded, less what earlier invoices cover."""
+    invoiced_cents: int = 0
+    """What the order's earlier invoices cover."""
+
+
+@dataclass(frozen=True, slots=True)
+class Invoiced:
+    """A paid order with nothing left to invoice: what its invoices cover."""
+
+    number: int
+    paid_cents: int
+    """Paid less refunded."""
+    invoiced_cents: int
+    count: int
 
 
 @dataclass(frozen=True, slots=True)
 class InvoiceChoices(Result):
-    """``LoadInvoiceable``: the orders that may be invoiced, and last time's title."""
+    """``LoadInvoiceable``: the orders that may be invoiced, the paid ones whose invoices
+    already cover all of it, and last time's title."""
 
     orders: tuple[Invoiceable, ...]
     last: TitleDefaults = field(default_factory=TitleDefaults)
+    invoiced: tuple[Invoiced, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,6 @@
-"""Electronic invoices (发票): the customer's request is stored in the chat turn; the sweep
+"""Electronic invoices (发票): the customer's request — for what they paid on an order and was
+not invoiced yet, so the balance paid after an invoiced deposit gets an invoice of its own —
+is stored in the chat turn (never twice for the same money: ``Invoices.add``); the sweep
 (``IssueInvoices``) sends each to the provider out of the chat path — held by one process at
 a time (a lease), tried again with backoff when the provider fails, given up to finance after
 the rules' attempts — and the PDF link goes to the customer in chat and by email through the
@@ -20,6 +22,7 @@ from domain import commands as c
 from domain.errors import DomainError
 from domain.gateways import InvoiceProvider, IssueOutcome
 from domain.invoices import (
+    Covered,
     InvoiceRequest,
     InvoiceStatus,
     TitleKind,
@@ -28,11 +31,14 @@ from domain.invoices import (
     normalise_email,
     normalise_tax_id,
     normalise_title,
+    still_owed,
 )
+from domain.money import format_yuan
+from domain.orders import Order
 from domain.outbox import OutboxMessage
 from domain.ports import UnitOfWork
 from domain.privacy import error_line
-from domain.text import N_
+from domain.text import N_, counting
 
 log = logging.getLogger(__name__)
 BATCH = 20
@@ -59,7 +65,8 @@ class InvoiceDesk:
         }
 
     async def request(self, cmd: c.RequestInvoice) -> list[Result]:
-        """Store one request per order; all or none (a refused order refuses them all)."""
+        """Store one request per order, each for what was paid on it and is not invoiced yet
+        (read under the order's row lock); all or none (a refused order refuses them all)."""
         kind, title, tax_id, email = _checked(cmd)
         now = self.s.clock()
         total = 0
@@ -68,10 +75,14 @@ class InvoiceDesk:
                 order = await uow.orders.by_number(number, full=False, timeline=False)
                 if order is None or order.customer_id != cmd.customer_id or order.id is None:
                     raise DomainError(N_("找不到订单 #{number}", number=number))
-                amount = invoiceable_cents(order)
+                # read again under the row lock: what it says holds until the commit
+                order = await uow.orders.get(order.id, full=False, lock=True)
+                assert order is not None and order.id is not None
+                covered = (await uow.invoices.covered([order.id])).get(order.id, Covered())
+                amount = invoiceable_cents(order, covered)
                 if amount <= 0:
-                    raise DomainError(N_("订单 #{number} 没有可开票的金额。", number=number))
-                await uow.invoices.add(
+                    raise nothing_new(order, covered)
+                added = await uow.invoices.add(
                     InvoiceRequest(
                         order_id=order.id,
                         number=number,
@@ -87,6 +98,8 @@ class InvoiceDesk:
                         lang=cmd.lang,
                     )
                 )
+                if added is None:  # the order changed under us (never under the lock)
+                    raise nothing_new(order, covered)
                 total += amount
             await uow.commit()
         return [InvoicesRequested(tuple(dict.fromkeys(cmd.numbers)), total, self.s.mail)]
@@ -114,16 +127,27 @@ class InvoiceDesk:
         return [InvoicesIssued(issued, failed, await self._flag_refunded())]
 
     async def _still_owed(self, invoice: InvoiceRequest) -> IssueOutcome | None:
-        """The amount as the order now stands (a refund since the request lowers it); an
-        order refunded in full is not invoiced (finance sees why)."""
+        """The amount as the order now stands: a refund since the request lowers it to what
+        the order's other invoices leave (``domain.invoices.still_owed``); when nothing is
+        left it is not invoiced (finance sees why) and covers nothing any more."""
+        assert invoice.id is not None
         async with self.s.uow() as uow:
             order = await uow.orders.get(invoice.order_id, full=False)
-        amount = invoiceable_cents(order) if order is not None else 0
+            others = await uow.invoices.covered([invoice.order_id], excluding=invoice.id)
+        if order is None:
+            amount, net = 0, 0
+        else:
+            amount = still_owed(invoice, order, others.get(invoice.order_id, Covered()))
+            net = order.paid_cents - order.refunded_cents
+        invoice.amount_cents = amount
         if amount > 0:
-            invoice.amount_cents = amount
             return None
         invoice.attempts = self.s.rules.payments.invoice_max_attempts - 1  # the last
-        return IssueOutcome(False, note="the order was refunded in full before it was invoiced")
+        if net > 0:
+            note = "the order was refunded: what is left is covered by its other invoices"
+        else:
+            note = "the order was refunded in full before it was invoiced"
+        return IssueOutcome(False, note=note)
 
     async def _record(self, invoice: InvoiceRequest, outcome: IssueOutcome) -> bool:
         now = self.s.clock()
@@ -207,6 +231,26 @@ class InvoiceDesk:
                 raise DomainError(N_("发票 {id} 不是开票失败状态。", id=cmd.invoice_id))
             await uow.commit()
         return [InvoiceRetried(cmd.invoice_id, invoice.number)]
+
+
+def nothing_new(order: Order, covered: Covered) -> DomainError:
+    """An order with nothing left to invoice, naming what its invoices already cover."""
+    net = order.paid_cents - order.refunded_cents
+    if covered.count == 0 or net <= 0:
+        return DomainError(N_("订单 #{number} 没有可开票的金额。", number=order.number))
+    return DomainError(
+        counting(
+            "订单 #{number} 已付 {paid} 已全部申请过发票({count} 张,共 {invoiced}),"
+            "目前没有新的可开票金额;之后再付的款可以再申请。",
+            "订单 #{number} 已付 {paid} 已全部申请过发票({count} 张,共 {invoiced}),"
+            "目前没有新的可开票金额;之后再付的款可以再申请。",
+            covered.count,
+            number=order.number,
+            paid=format_yuan(net),
+            count=covered.count,
+            invoiced=format_yuan(covered.cents),
+        )
+    )
 
 
 async def _ask(provider: InvoiceProvider, invoice: InvoiceRequest) -> IssueOutcome:

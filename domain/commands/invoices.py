@@ -10,7 +10,8 @@ from domain.commands.base import Command
 
 @dataclass(frozen=True)
 class RequestInvoice(Command):
-    """One invoice per order in ``numbers`` (each paid, not invoiced yet), to ``title``."""
+    """One invoice per order in ``numbers``, each for what was paid on it and no earlier
+    invoice of it covers (there must be some), to ``title``."""
 
     customer_id: int
     numbers: tuple[int, ...]

@@ -1,4 +1,5 @@
-"""Electronic invoice requests (one per order); the tax id and the email are ciphertext."""
+"""Electronic invoice requests (several per order, each for money no other one covers); the
+tax id and the email are ciphertext."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ class InvoiceRow(SQLModel, table=True):
     __tablename__ = "invoices"
     __table_args__ = (Index("ix_invoices_due", "status", "next_attempt_at"),)
     id: int | None = Field(default=None, primary_key=True)
-    order_id: int = Field(foreign_key="orders.id", unique=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
     number: int = Field()
     customer_id: int = Field(foreign_key="customers.id", index=True)
     kind: str = Field(max_length=10)

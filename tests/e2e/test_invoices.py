@@ -2,9 +2,10 @@
 for a company invoice in chat (a wrong tax id or email is refused and changes nothing), the
 sweep sends it to a fake provider on loopback — down at first, so it is tried again later and
 nothing is lost — and the PDF link arrives in chat and by email at a fake SMTP server; a second
-request for the order is refused; finance sees the states, retries a failed one, and is told
-when an invoiced order is refunded. On WeChat the sandbox issues at once and serves a real PDF;
-an invoice held by a process that stopped is issued after its lease."""
+request for an order whose payment is all invoiced is refused, naming what was invoiced;
+finance sees the states, retries a failed one, and is told when an invoiced order is refunded.
+On WeChat the sandbox issues at once and serves a real PDF; an invoice held by a process that
+stopped is issued after its lease."""
 
 from __future__ import annotations
 
@@ -168,19 +169,25 @@ async def test_a_company_invoice_is_retried_until_issued_and_arrives_in_chat_and
     assert issued["pdf_url"] in mail.get_content()
     assert await sweep(app) == InvoicesIssued(0, 0, 0)  # once
 
-    # one invoice per order: the order is offered no more, and a request is refused
+    # all it paid is invoiced: the order is offered no more, and a request is refused,
+    # naming what its invoice covers
     await customer.say("/invoice")
-    assert "没有可以开发票的订单" in customer.text()
+    assert "没有可以开发票的金额" in customer.text()
+    assert f"订单 #{number}:已申请发票 1 张,共 ¥30.00" in customer.text()
     me = (await invoice_row(app, number)).id
     async with app[DATABASE].uow() as uow:
         owner = (await uow.customers.by_identity(Channel.TELEGRAM, str(customer.uid))).id
     again = RequestInvoice(owner, (number,), "personal", "个人", "", email)
     [refused] = await app[SERVICES].run(again)
-    assert isinstance(refused, Failed) and "已经申请过发票" in refused.message.get("zh")
+    assert isinstance(refused, Failed)
+    assert refused.message.get("zh") == (
+        f"订单 #{number} 已付 ¥30.00 已全部申请过发票(1 张,共 ¥30.00),"
+        "目前没有新的可开票金额;之后再付的款可以再申请。"
+    )
     await customer.say("/orders")
     await customer.choose(f"#{number}")
     await customer.choose("开发票")
-    assert "没有可以开发票的订单" in customer.text()
+    assert f"订单 #{number} 已付 ¥30.00 已全部申请过发票(1 张" in customer.text()
 
     # finance sees it issued; a refund after issuing is flagged to them once
     finance = TelegramUser(client, fake_telegram, FINANCE)
@@ -283,7 +290,7 @@ async def test_on_wechat_the_sandbox_issues_with_a_pdf_and_a_held_invoice_waits_
 
     # the second time, last time's title and email are offered
     await user.say("发票")
-    assert "没有可以开发票的订单" in user.last_text
+    assert "没有可以开发票的金额" in user.last_text
 
 
 async def test_a_refund_before_issuing_lowers_the_amount_and_a_full_one_stops_the_invoice(

@@ -13,7 +13,12 @@ from conversations.flows import global_words, invoice
 from conversations.flows.base import Outcome
 from conversations.flows.registry import CUSTOMER_FLOWS
 from conversations.replies import Ask
-from conversations.results.invoices import Invoiceable, InvoiceChoices, InvoicesRequested
+from conversations.results.invoices import (
+    Invoiceable,
+    InvoiceChoices,
+    Invoiced,
+    InvoicesRequested,
+)
 from conversations.state import Conversation
 from domain.commands import RequestInvoice
 from domain.invoices import TitleDefaults
@@ -71,7 +76,7 @@ def test_no_order_to_invoice_says_so_and_goes_back_to_the_menu():
     c = conv()
     invoice.enter(CTX, c)
     out = run(c, InvoiceChoices(()))
-    assert "没有可以开发票的订单" in text(out) and out.goto == "menu"
+    assert "没有可以开发票的金额" in text(out) and out.goto == "menu"
 
 
 def test_a_company_invoice_wrong_answers_change_nothing_and_the_request_is_made():
@@ -151,6 +156,54 @@ def test_the_order_of_my_orders_is_chosen_at_once_or_said_not_to_be_invoiceable(
     invoice.enter(CTX, c)
     out = run(c, InvoiceChoices(ORDERS))
     assert "订单 #999999 不能开发票" in text(out) and c.step == "choose"
+
+
+PARTLY = (  # the deposit invoiced, the balance paid since
+    Invoiceable(240119, "深度保洁", "deep_cleaning", NOW - timedelta(days=1), 51_100, 21_900),
+)
+DONE = (Invoiced(240117, 3_000, 3_000, 1), Invoiced(240120, 73_000, 73_000, 2))
+
+
+def test_an_order_paid_since_its_invoice_is_offered_for_the_rest_naming_what_was_invoiced():
+    c = conv()
+    invoice.enter(CTX, c)
+    out = run(c, InvoiceChoices(PARTLY, invoiced=DONE))
+    assert "#240119 深度保洁 ¥511.00(另有 ¥219.00 已开票)" in text(out)
+    out = said(c, "240120")  # all invoiced: said so, the list stays
+    assert "订单 #240120 已付 ¥730.00 已全部申请过发票(2 张,共 ¥730.00)" in text(out)
+    assert c.step == "choose"
+    out = pressed(c, "o:240119")
+    assert c.step == "kind"
+
+
+def test_nothing_new_to_invoice_names_what_was_invoiced():
+    c = conv()
+    invoice.enter(CTX, c)
+    out = run(c, InvoiceChoices((), invoiced=DONE))
+    assert "没有可以开发票的金额" in text(out) and out.goto == "menu"
+    assert "订单 #240117:已申请发票 1 张,共 ¥30.00" in text(out)
+    assert "订单 #240120:已申请发票 2 张,共 ¥730.00" in text(out)
+    c = conv()
+    invoice.seed(c, invoice.InvoiceData(number=240120))  # the button of 我的订单
+    invoice.enter(CTX, c)
+    out = run(c, InvoiceChoices((), invoiced=DONE))
+    assert text(out) == (
+        "订单 #240120 已付 ¥730.00 已全部申请过发票(2 张,共 ¥730.00),"
+        "目前没有新的可开票金额;之后再付的款可以再申请。"
+    )
+    assert out.goto == "menu"
+    c = conv("en")
+    invoice.enter(CTX, c)
+    out = run(c, InvoiceChoices((), invoiced=DONE))
+    assert "Order #240117: 1 invoice asked for, ¥30.00" in text(out)
+    assert "Order #240120: 2 invoices asked for, ¥730.00 in all" in text(out)
+    c = conv("en")
+    invoice.enter(CTX, c)
+    out = run(c, InvoiceChoices(PARTLY, invoiced=DONE))
+    assert "¥511.00 (¥219.00 invoiced before)" in text(out)
+    out = said(c, "240117")
+    assert "Everything paid on order #240117 (¥30.00) is already invoiced (1 invoice," in text(out)
+    assert not [line for line in text(out).split("\n") if "张" in line or "已" in line]
 
 
 def test_in_english_no_chinese_is_shown_but_the_names():

@@ -14,6 +14,7 @@ from bots.mail import parse_smtp_url
 from bots.pdf import text_pdf
 from domain.invoices import (
     USCC_ALPHABET,
+    Covered,
     InvoiceRequest,
     InvoiceStatus,
     TitleKind,
@@ -22,6 +23,7 @@ from domain.invoices import (
     normalise_email,
     normalise_tax_id,
     normalise_title,
+    still_owed,
     uscc_check,
 )
 from domain.orders import Order
@@ -92,6 +94,21 @@ def test_the_amount_is_paid_minus_refunded():
     assert invoiceable_cents(_order(3_000, 1_000)) == 2_000
     assert invoiceable_cents(_order(3_000, 3_000)) == 0
     assert invoiceable_cents(_order(0, 0)) == 0
+
+
+def test_what_earlier_invoices_cover_is_not_invoiceable_again():
+    assert invoiceable_cents(_order(10_000, 0), Covered(3_000, 1)) == 7_000  # the balance
+    assert invoiceable_cents(_order(10_000, 0), Covered(10_000, 2)) == 0
+    assert invoiceable_cents(_order(10_000, 2_000), Covered(10_000, 2)) == 0  # never below
+
+
+def test_an_invoice_not_issued_yet_is_lowered_by_a_refund_never_raised_by_a_payment():
+    invoice = _invoice()  # ¥30 asked for
+    assert still_owed(invoice, _order(3_000, 0), Covered()) == 3_000
+    assert still_owed(invoice, _order(10_000, 0), Covered()) == 3_000  # paid since: not its
+    assert still_owed(invoice, _order(10_000, 0), Covered(7_000, 1)) == 3_000
+    assert still_owed(invoice, _order(10_000, 2_000), Covered(7_000, 1)) == 1_000
+    assert still_owed(invoice, _order(10_000, 4_000), Covered(7_000, 1)) == 0
 
 
 def _invoice() -> InvoiceRequest:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from conversations.results.invoices import (
     Invoiceable,
     InvoiceChoices,
+    Invoiced,
     InvoiceLine,
     InvoicesListed,
 )
 from conversations.services.staff import AdminDirectory, role_for
 from domain.catalog import Catalog
-from domain.invoices import InvoiceStatus, invoiceable_cents
+from domain.invoices import Covered, InvoiceStatus, invoiceable_cents
 from domain.ports import Reads
 from domain.queries import ListInvoices, LoadInvoiceable
 
@@ -20,22 +21,23 @@ RECENT = 50
 
 
 async def invoiceable(uow: Reads, q: LoadInvoiceable, *, catalog: Catalog) -> InvoiceChoices:
+    """The customer's paid orders with money not invoiced yet (a balance paid after an
+    invoiced deposit among them), and those whose invoices cover all that was paid."""
     orders = await uow.orders.for_customer(q.customer_id, limit=RECENT)
     paid = [o for o in orders if o.id is not None and invoiceable_cents(o) > 0]
-    invoiced = await uow.invoices.invoiced_orders([o.id for o in paid if o.id is not None])
+    covered = await uow.invoices.covered([o.id for o in paid if o.id is not None])
+    offered: list[Invoiceable] = []
+    invoiced: list[Invoiced] = []
+    for o in paid:
+        done = covered.get(o.id or 0, Covered())
+        amount = invoiceable_cents(o, done)
+        if amount > 0:
+            name = catalog.item(o.item_id).name.zh
+            offered.append(Invoiceable(o.number, name, o.item_id, o.start_at, amount, done.cents))
+        else:
+            invoiced.append(Invoiced(o.number, invoiceable_cents(o), done.cents, done.count))
     return InvoiceChoices(
-        tuple(
-            Invoiceable(
-                o.number,
-                catalog.item(o.item_id).name.zh,
-                o.item_id,
-                o.start_at,
-                invoiceable_cents(o),
-            )
-            for o in paid
-            if o.id not in invoiced
-        ),
-        await uow.invoices.last_title(q.customer_id),
+        tuple(offered), await uow.invoices.last_title(q.customer_id), tuple(invoiced)
     )
 
 
