@@ -55,6 +55,17 @@ class WithdrawalRepository:
         )
         return result.rowcount == 1
 
+    async def state(self, withdrawal_id: int) -> tuple[WithdrawalStatus, str]:
+        """Its status and ``decided_by`` as stored now (not as this session read it)."""
+        row = (
+            await self._s.exec(
+                select(WithdrawalRow.status, WithdrawalRow.decided_by).where(
+                    col(WithdrawalRow.id) == withdrawal_id
+                )
+            )
+        ).one()
+        return WithdrawalStatus(row[0]), row[1]
+
     async def with_status(
         self, statuses: Sequence[WithdrawalStatus], worker_id: int | None = None
     ) -> list[Withdrawal]:
