@@ -112,7 +112,14 @@ class Withdrawals(Protocol):
 
 class PayoutAccounts(Protocol):
     async def get(self, worker_id: int) -> PayoutAccount | None: ...
-    async def put(self, account: PayoutAccount, now: datetime) -> None: ...
+    async def card_held_by_another(self, account: PayoutAccount) -> bool:
+        """Whether another worker's payout account is the bank card ``account`` is."""
+        ...
+
+    async def put(self, account: PayoutAccount, now: datetime) -> bool:
+        """Save it, replacing the worker's; False (nothing saved) when its card is another
+        worker's account (saved meanwhile: a unique index decides)."""
+        ...
 
 
 class PayoutClaims(Protocol):
