@@ -2,7 +2,9 @@
 
 With a payout provider running, an approved withdrawal is claimed by the payout sweep
 (``SENDING``, once across processes), transferred, and ends ``PAID`` or ``FAILED`` (the money
-back on the balance); without one, finance pays by hand and approving marks it paid."""
+back on the balance); without one, finance pays by hand and approving marks it paid. One
+approved automatically (the worker told it is being paid) or handed to the provider is no
+longer rejected by finance (``check_rejectable``)."""
 
 from __future__ import annotations
 
@@ -36,6 +38,10 @@ STATUS_TEXT: dict[str, Text] = {
 }
 """A withdrawal's status by name, as finance reads it (``/withdrawals``, ``/payout``)."""
 
+AUTO = "auto"
+"""``decided_by`` of a withdrawal approved without an admin (at or under the threshold): the
+worker was told at once that it is being paid."""
+
 
 @dataclass
 class Withdrawal:
@@ -64,6 +70,38 @@ def check_request(amount: int, available: int, minimum: int = 100) -> None:
         raise DomainError(N_("最少提现 {minimum}", minimum=format_yuan(minimum)))
     if amount > available:
         raise DomainError(N_("可提现余额为 {available}", available=format_yuan(available)))
+
+
+def check_rejectable(withdrawal_id: int, status: WithdrawalStatus, decided_by: str) -> None:
+    """Refuse to reject (``/reject_withdrawal``) a withdrawal the worker was told is being
+    paid — approved automatically — or that the payout sweep handed to the provider (sending)
+    or that ended: a ``DomainError`` saying why, with its status in words. One waiting for
+    finance may be rejected, and so may one an admin approved that the sweep has not taken
+    yet (the worker was told nothing; the money goes back to the balance and they are told)."""
+    if status == WithdrawalStatus.REQUESTED:
+        return
+    if status == WithdrawalStatus.APPROVED and decided_by != AUTO:
+        return
+    value = STATUS_TEXT[status]
+    if status == WithdrawalStatus.APPROVED:
+        raise DomainError(
+            N_(
+                "提现 #{withdrawal_id} 不能再拒绝:已自动批准,师傅已被告知会打款(状态:{value})。",
+                withdrawal_id=withdrawal_id,
+                value=value,
+            )
+        )
+    if status == WithdrawalStatus.SENDING:
+        raise DomainError(
+            N_(
+                "提现 #{withdrawal_id} 不能再拒绝:已交给支付渠道打款,无法撤回(状态:{value})。",
+                withdrawal_id=withdrawal_id,
+                value=value,
+            )
+        )
+    raise DomainError(
+        N_("提现 #{withdrawal_id} 已处理({value})", withdrawal_id=withdrawal_id, value=value)
+    )
 
 
 def available(balance_owed: int, recent_credits: int) -> int:

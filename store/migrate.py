@@ -1,6 +1,7 @@
 """The database's fitness to serve: apply the Alembic migrations (``daojia db upgrade``;
 ``demo`` runs it at start), tell whether it is behind them (``pending``) and whether the PII
-key reads what it holds (``key_opens``) — the checks ``serve`` and ``demo`` make at start."""
+key reads what it holds (``key_opens``) — the checks ``serve`` and ``demo`` make at start —
+and the keyed hashes a migration could not compute without the key (``hash_card_numbers``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from alembic.util import CommandError
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+log = logging.getLogger(__name__)
 
 
 def alembic_config(url: str) -> Config:
@@ -109,3 +111,58 @@ async def key_opens(url: str, key: bytes) -> bool:
     finally:
         await engine.dispose()
     return True
+
+
+async def hash_card_numbers(url: str, key: bytes) -> list[tuple[int, int]]:
+    """Give the bank-card payout accounts saved before cards were hashed (migration 0030)
+    their ``number_hash``, which keeps one card to one worker. A card two workers already
+    hold keeps the hash on the account saved first; the other is left without one and
+    returned as (worker, worker who holds the card) — logged for finance to sort out (ids
+    only: no card number reaches the log). Run by ``serve`` and ``demo`` at start."""
+    from sqlalchemy import text
+
+    from store.crypto import PiiCipher
+    from store.db import create_engine
+    from store.payouts_repo import CARD_FIELD
+
+    cipher, engine = PiiCipher(key), create_engine(url)
+    clashes: list[tuple[int, int]] = []
+    try:
+        async with engine.begin() as conn:
+            held = {
+                h: w
+                for w, h in await conn.execute(
+                    text(
+                        "SELECT worker_id, number_hash FROM payout_accounts "
+                        "WHERE number_hash <> ''"
+                    )
+                )
+            }
+            rows = await conn.execute(
+                text(
+                    "SELECT worker_id, number_enc FROM payout_accounts "
+                    "WHERE kind = 'bank' AND number_hash = '' ORDER BY updated_at, worker_id"
+                )
+            )
+            for worker_id, blob in rows.all():
+                number_hash = cipher.lookup_hash(
+                    CARD_FIELD, cipher.decrypt("payout.number", bytes(blob))
+                )
+                if number_hash in held:
+                    clashes.append((worker_id, held[number_hash]))
+                    continue
+                held[number_hash] = worker_id
+                await conn.execute(
+                    text("UPDATE payout_accounts SET number_hash = :h WHERE worker_id = :w"),
+                    {"h": number_hash, "w": worker_id},
+                )
+    finally:
+        await engine.dispose()
+    for worker_id, holder in clashes:
+        log.warning(
+            "payout account of worker %s: the same bank card as worker %s's; not indexed, "
+            "check both before paying either",
+            worker_id,
+            holder,
+        )
+    return clashes

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import exists, or_, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -14,6 +15,9 @@ from domain.payouts import PayoutAccount, PayoutKind
 from domain.withdrawals import Withdrawal, WithdrawalStatus
 from store.crypto import PiiCipher
 from store.tables import PayoutAccountRow, WithdrawalRow
+
+CARD_FIELD = "payout.card"
+"""What a card number's lookup hash is bound to."""
 
 
 class WithdrawalRepository:
@@ -54,6 +58,17 @@ class WithdrawalRepository:
             )
         )
         return result.rowcount == 1
+
+    async def state(self, withdrawal_id: int) -> tuple[WithdrawalStatus, str]:
+        """Its status and ``decided_by`` as stored now (not as this session read it)."""
+        row = (
+            await self._s.exec(
+                select(WithdrawalRow.status, WithdrawalRow.decided_by).where(
+                    col(WithdrawalRow.id) == withdrawal_id
+                )
+            )
+        ).one()
+        return WithdrawalStatus(row[0]), row[1]
 
     async def with_status(
         self, statuses: Sequence[WithdrawalStatus], worker_id: int | None = None
@@ -115,16 +130,43 @@ class PayoutAccountRepository:
             updated_at=row.updated_at,
         )
 
-    async def put(self, account: PayoutAccount, now: datetime) -> None:
-        """Save the worker's account, replacing the one they had."""
+    async def card_held_by_another(self, account: PayoutAccount) -> bool:
+        """Whether another worker's payout account is the bank card ``account`` is."""
+        number_hash = card_hash(self._c, account)
+        if not number_hash:
+            return False
+        found = await self._s.exec(
+            select(PayoutAccountRow.worker_id).where(
+                col(PayoutAccountRow.number_hash) == number_hash,
+                col(PayoutAccountRow.worker_id) != account.worker_id,
+            )
+        )
+        return found.first() is not None
+
+    async def put(self, account: PayoutAccount, now: datetime) -> bool:
+        """Save the worker's account, replacing the one they had; False (nothing saved) when
+        its card is another worker's account (the unique index: one saved meanwhile)."""
         row = await self._s.get(PayoutAccountRow, account.worker_id)
         if row is None:
             row = PayoutAccountRow(worker_id=account.worker_id, kind="", updated_at=now)
-        row.kind, row.bank, row.updated_at = account.kind.value, account.bank, now
-        row.number_enc = self._c.encrypt("payout.number", account.number)
-        row.holder_enc = self._c.encrypt("payout.holder", account.holder)
-        self._s.add(row)
-        await self._s.flush()
+        try:
+            async with self._s.begin_nested():
+                row.kind, row.bank, row.updated_at = account.kind.value, account.bank, now
+                row.number_enc = self._c.encrypt("payout.number", account.number)
+                row.number_hash = card_hash(self._c, account)
+                row.holder_enc = self._c.encrypt("payout.holder", account.holder)
+                self._s.add(row)
+                await self._s.flush()
+        except IntegrityError:
+            return False
+        return True
+
+
+def card_hash(cipher: PiiCipher, account: PayoutAccount) -> str:
+    """The keyed hash a bank card's number is looked up by; "" for a WeChat wallet."""
+    if account.kind != PayoutKind.BANK:
+        return ""
+    return cipher.lookup_hash(CARD_FIELD, account.number)
 
 
 class PayoutClaims:

@@ -141,6 +141,7 @@ def cmd_demo(_args: argparse.Namespace) -> int:
         migrate.upgrade(settings.database_url)
         if not asyncio.run(migrate.key_opens(settings.database_url, settings.pii_key_bytes())):
             raise Refused(refusal)
+        asyncio.run(migrate.hash_card_numbers(settings.database_url, settings.pii_key_bytes()))
         asyncio.run(seed_demo(settings, catalog))
     rules = replace(rules, dispatch=replace(rules.dispatch, mode=DispatchMode.GRAB))
     app = create_app(settings, catalog, rules, demo=True, scheduler=True)
@@ -176,6 +177,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             raise Refused(f"DAOJIA_DATABASE_URL: {BEHIND}")
         if not asyncio.run(migrate.key_opens(settings.database_url, settings.pii_key_bytes())):
             raise Refused(OTHER_KEY)
+        asyncio.run(migrate.hash_card_numbers(settings.database_url, settings.pii_key_bytes()))
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     if workers > 1:
         log.info(

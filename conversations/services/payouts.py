@@ -1,5 +1,6 @@
-"""Paying workers out: their payout account (added and changed in chat, audited), and the
-payout sweep that transfers approved withdrawals through the payout provider.
+"""Paying workers out: their payout account (added and changed in chat, audited; a bank card
+is one worker's only), and the payout sweep that transfers approved withdrawals through the
+payout provider.
 
 Each withdrawal is claimed by one process (a conditional update to ``sending`` committed
 before the provider is called); a transfer whose answer was lost stays ``sending`` and is
@@ -44,6 +45,12 @@ from domain.withdrawals import Withdrawal, WithdrawalStatus
 
 log = logging.getLogger(__name__)
 
+CARD_TAKEN = N_(
+    "这张银行卡已是其他师傅的收款账户,不能再添加。请用您本人的银行卡;如有疑问请联系客服。"
+)
+"""A card another worker is paid to is refused: one worker's earnings are never sent to
+another's card (who holds it is not said)."""
+
 
 class PayoutDesk:
     def __init__(self, s: Deps) -> None:
@@ -60,8 +67,11 @@ class PayoutDesk:
             account = await _account(uow, cmd)
             if await uow.withdrawals.with_status([WithdrawalStatus.SENDING], cmd.worker_id):
                 raise DomainError(N_("有一笔提现正在打款,打款完成后再更换收款账户。"))
+            if await uow.payout_accounts.card_held_by_another(account):
+                raise DomainError(CARD_TAKEN)
             before = await uow.payout_accounts.get(cmd.worker_id)
-            await uow.payout_accounts.put(account, now)
+            if not await uow.payout_accounts.put(account, now):  # saved by another meanwhile
+                raise DomainError(CARD_TAKEN)
             await uow.audit.append(
                 AuditEntry(
                     now,

@@ -34,8 +34,15 @@ from domain.rules import Rules
 from domain.settlement import PLATFORM_FUNDED, commission_bp
 from domain.text import N_
 from domain.timeline_notes import settled_note
+from domain.withdrawals import (
+    AUTO,
+    Withdrawal,
+    WithdrawalStatus,
+    available,
+    check_rejectable,
+    check_request,
+)
 from domain.withdrawals import STATUS_TEXT as WITHDRAWAL_STATUS
-from domain.withdrawals import Withdrawal, WithdrawalStatus, available, check_request
 
 
 async def settle(uow: UnitOfWork, rules: Rules, order: Order, now: datetime) -> list[Notice]:
@@ -136,7 +143,7 @@ async def request_withdrawal(
             amount,
             now,
             WithdrawalStatus.APPROVED if auto else WithdrawalStatus.REQUESTED,
-            decided_by="auto" if auto else "",
+            decided_by=AUTO if auto else "",
             decided_at=now if auto else None,
         )
     )
@@ -169,12 +176,17 @@ async def decide_withdrawal(
     *,
     transfer: bool = False,
 ) -> tuple[Withdrawal, list[Notice]]:
-    """Finance pays (approve) or refuses a withdrawal; refusing releases the held amount.
-    ``transfer``: a payout provider runs — approving leaves the withdrawal to the payout
-    sweep (``conversations.services.payouts``), which pays it and tells the worker."""
+    """Finance pays (approve) or refuses a withdrawal; refusing releases the held amount and
+    tells the worker — not once the worker was told it is being paid or the sweep has it
+    (``check_rejectable``; checked again by the conditional update, which loses to a sweep
+    that claimed it meanwhile). ``transfer``: a payout provider runs — approving leaves the
+    withdrawal to the payout sweep (``conversations.services.payouts``), which pays it and
+    tells the worker."""
     w = await uow.withdrawals.get(withdrawal_id)
     if w is None:
         raise DomainError(N_("没有提现申请 #{withdrawal_id}", withdrawal_id=withdrawal_id))
+    if not approve:
+        check_rejectable(withdrawal_id, w.status, w.decided_by)
     if w.status not in (WithdrawalStatus.REQUESTED, WithdrawalStatus.APPROVED):
         raise DomainError(
             N_(
@@ -195,8 +207,17 @@ async def decide_withdrawal(
         if not reason:
             raise DomainError(N_("请写明原因"))
         w.status = WithdrawalStatus.REJECTED
-    if not await uow.withdrawals.decide(w, [previous]):
-        raise DomainError(N_("提现 #{withdrawal_id} 刚被处理", withdrawal_id=withdrawal_id))
+    if not await uow.withdrawals.decide(w, [previous]):  # the payout sweep or finance, first
+        status, decided_by = await uow.withdrawals.state(withdrawal_id)
+        if not approve:
+            check_rejectable(withdrawal_id, status, decided_by)
+        raise DomainError(
+            N_(
+                "提现 #{withdrawal_id} 刚被处理({value})",
+                withdrawal_id=withdrawal_id,
+                value=WITHDRAWAL_STATUS[status],
+            )
+        )
     assert w.id is not None
     if approve and transfer:
         return w, []

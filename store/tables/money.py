@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from store.tables.columns import money_field, sealed_field, time_field
@@ -104,13 +104,24 @@ class WithdrawalRow(SQLModel, table=True):
 
 class PayoutAccountRow(SQLModel, table=True):
     """Where a worker's withdrawals are paid (one per worker; changes are in the audit log).
-    The card number or openid and the holder's name are encrypted."""
+    The card number or openid and the holder's name are encrypted; ``number_hash``, a keyed
+    hash of a bank card's number ("" for a WeChat wallet), is unique: one card, one worker."""
 
     __tablename__ = "payout_accounts"
+    __table_args__ = (
+        Index(
+            "ux_payout_accounts_number_hash",
+            "number_hash",
+            unique=True,
+            sqlite_where=text("number_hash <> ''"),
+            postgresql_where=text("number_hash <> ''"),
+        ),
+    )
     worker_id: int = Field(foreign_key="workers.id", primary_key=True)
     kind: str = Field(max_length=10)
     bank: str = Field(default="", max_length=10)
     number_enc: bytes = sealed_field()
+    number_hash: str = Field(default="", max_length=64)
     holder_enc: bytes = sealed_field()
     updated_at: datetime = time_field()
 
