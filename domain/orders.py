@@ -104,6 +104,8 @@ class Order:
     """The order this one redoes for free (a complaint's resolution)."""
     subscription_id: int | None = None
     """The recurring booking this order is a visit of."""
+    renewal_of: int | None = None
+    """The long placement this order renews (its contract again from its end)."""
     reminded_day_at: datetime | None = None
     reminded_hour_at: datetime | None = None
     confirm_reminded_at: datetime | None = None

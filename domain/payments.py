@@ -81,12 +81,22 @@ class Payment:
 
 def pay_by(order: Order, rules: PaymentRules) -> datetime:
     """When an order still awaiting payment is cancelled: ``unpaid_expire_minutes`` after it
-    was placed; a recurring visit's order (made days ahead) may wait until
-    ``recurring_pay_before_hours`` before the visit, if that is later."""
+    was placed; one placed days ahead for the customer may wait, if that is later, until
+    ``recurring_pay_before_hours`` before a recurring visit or ``renewal_pay_before_hours``
+    before a renewed placement starts (``made_ahead``)."""
     deadline = order.created_at + timedelta(minutes=rules.unpaid_expire_minutes)
-    if order.subscription_id is None:
-        return deadline
-    return max(deadline, order.start_at - timedelta(hours=rules.recurring_pay_before_hours))
+    ahead = made_ahead(order, rules)
+    return deadline if ahead is None else max(deadline, order.start_at - ahead)
+
+
+def made_ahead(order: Order, rules: PaymentRules) -> timedelta | None:
+    """How long before its start an order made ahead (a recurring visit, a placement's
+    renewal) may still be paid; None for an order paid as it is placed."""
+    if order.subscription_id is not None:
+        return timedelta(hours=rules.recurring_pay_before_hours)
+    if order.renewal_of is not None:
+        return timedelta(hours=rules.renewal_pay_before_hours)
+    return None
 
 
 def fees_paid(payments: Iterable[Payment]) -> int:

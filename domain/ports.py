@@ -81,6 +81,7 @@ class Orders(Protocol):
         self,
         placed_before: datetime,
         visit_before: datetime,
+        renewal_before: datetime,
         *,
         after_id: int = 0,
         limit: int = 100,

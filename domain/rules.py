@@ -279,6 +279,11 @@ class PaymentRules:
     recurring_pay_before_hours: int = 24
     """A recurring visit's order (made days ahead) may be paid until this long before the
     visit — never less than ``unpaid_expire_minutes`` after it was made."""
+    renewal_pay_before_hours: int = 48
+    """A placement's renewal (placed from the renewal offer, days before the contract ends)
+    may be paid until this long before the new contract starts — never less than
+    ``unpaid_expire_minutes`` after it was placed; time enough for the worker's next weeks to
+    be found elsewhere when it lapses."""
     late_check_hours: int = 24
     """Payment requests of cancelled orders are still checked with their provider this long
     after they were closed: money that lands on them is refunded."""

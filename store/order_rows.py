@@ -82,6 +82,7 @@ def plain_columns(order: Order) -> dict[str, Any]:
         "hold_reason": order.hold_reason,
         "rework_of": order.rework_of,
         "subscription_id": order.subscription_id,
+        "renewal_of": order.renewal_of,
     }
 
 
@@ -164,6 +165,7 @@ def order_from_row(
         hold_reason=row.hold_reason,
         rework_of=row.rework_of,
         subscription_id=row.subscription_id,
+        renewal_of=row.renewal_of,
         reminded_day_at=row.reminded_day_at,
         reminded_hour_at=row.reminded_hour_at,
         confirm_reminded_at=row.confirm_reminded_at,

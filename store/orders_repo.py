@@ -8,10 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     Row,
-    and_,
     func,
-    or_,
-    update,
 )
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -21,7 +18,6 @@ from domain.lifecycle import OrderStatus
 from domain.orders import Order, OrderId
 from domain.payments import Payment
 from domain.pricing import QuoteLine
-from domain.reminders import CLAIM_STATUSES, UPCOMING, Reminder
 from domain.text import N_
 from store.crypto import PiiCipher
 from store.money_repo import payment_from_row
@@ -31,7 +27,6 @@ from store.order_queries import (
     LIVE,
     ORDER_LOCKED,
     PAID_ORDER_LOCKED,
-    REMINDER_COLUMNS,
     customer_stats,
     stats_params,
 )
@@ -42,6 +37,7 @@ from store.order_rows import (
     sealed_columns,
 )
 from store.order_saves import save_order
+from store.order_sweeps import OrderSweeps
 from store.prepared import fetch, in_chunks, select_one, select_rows
 from store.tables import OrderRow
 from store.tables.core import ORDER_EVENTS, ORDERS, QUOTE_LINES
@@ -57,7 +53,7 @@ class ConcurrentUpdate(DomainError):
 BOOKED = select(OrderRow.worker_id, OrderRow.start_at, OrderRow.duration_minutes, OrderRow.status)
 
 
-class OrderRepository:
+class OrderRepository(OrderSweeps):
     """Loads and saves ``Order`` aggregates; ``save`` refuses lost updates (version check)."""
 
     def __init__(self, session: AsyncSession, cipher: PiiCipher) -> None:
@@ -266,115 +262,6 @@ class OrderRepository:
             .limit(limit)
         )
         return [await self._load(r, full=False) for r in rows.all()]
-
-    async def waiting_batch(self, limit: int = 500) -> list[int]:
-        """Ids of paid orders waiting for the batch assignment."""
-        rows = await self._s.exec(
-            select(OrderRow.id)
-            .where(
-                OrderRow.status == OrderStatus.DISPATCHING.value, OrderRow.dispatch_note == "batch"
-            )
-            .order_by(col(OrderRow.start_at))
-            .limit(limit)
-        )
-        return [int(i) for i in rows.all() if i is not None]
-
-    async def due_auto_confirm(self, now: datetime, limit: int = 100) -> list[int]:
-        """Ids of finished orders whose confirmation deadline has passed."""
-        rows = await self._s.exec(
-            select(OrderRow.id)
-            .where(
-                OrderRow.status == OrderStatus.FINISHED.value, col(OrderRow.auto_confirm_at) <= now
-            )
-            .order_by(col(OrderRow.auto_confirm_at))
-            .limit(limit)
-        )
-        return [int(i) for i in rows.all() if i is not None]
-
-    async def due_unpaid(
-        self,
-        placed_before: datetime,
-        visit_before: datetime,
-        *,
-        after_id: int = 0,
-        limit: int = 100,
-    ) -> list[int]:
-        """Ids (from ``after_id``, in order: pages) of orders awaiting payment that may be past
-        their pay-by time (``domain.payments.pay_by`` decides): placed before
-        ``placed_before``, and for a recurring visit starting before ``visit_before`` too."""
-        rows = await self._s.exec(
-            select(OrderRow.id)
-            .where(
-                col(OrderRow.id) > after_id,
-                OrderRow.status == OrderStatus.AWAITING_PAYMENT.value,
-                col(OrderRow.created_at) <= placed_before,
-                or_(
-                    col(OrderRow.subscription_id).is_(None),
-                    col(OrderRow.start_at) <= visit_before,
-                ),
-            )
-            .order_by(col(OrderRow.id))
-            .limit(limit)
-        )
-        return [int(i) for i in rows.all() if i is not None]
-
-    async def reminder_candidates(
-        self,
-        now: datetime,
-        ahead: timedelta,
-        confirm_after: timedelta,
-        *,
-        after_id: int = 0,
-        limit: int = 200,
-    ) -> list[Order]:
-        """Orders that may be due a reminder (``domain.reminders.due_reminder`` decides), by
-        id from ``after_id`` (pages): accepted or on the way, starting within ``ahead`` and not
-        reminded of both; finished at least ``confirm_after`` ago and not reminded to
-        confirm."""
-        upcoming = (
-            col(OrderRow.status).in_([s.value for s in UPCOMING]),
-            col(OrderRow.start_at) > now,
-            col(OrderRow.start_at) <= now + ahead,
-            or_(col(OrderRow.reminded_day_at).is_(None), col(OrderRow.reminded_hour_at).is_(None)),
-        )
-        finished = (
-            col(OrderRow.status) == OrderStatus.FINISHED.value,
-            col(OrderRow.confirm_reminded_at).is_(None),
-            col(OrderRow.finished_at) <= now - confirm_after,
-        )
-        rows = await self._s.exec(
-            select(OrderRow)
-            .where(col(OrderRow.id) > after_id, or_(and_(*upcoming), and_(*finished)))
-            .order_by(col(OrderRow.id))
-            .limit(limit)
-        )
-        return [await self._load(r, full=False) for r in rows.all()]
-
-    async def claim_reminder(self, order_id: int, reminder: Reminder, now: datetime) -> bool:
-        """Mark the reminder sent, if nobody has and the order is still in a status it is
-        for; True when this transaction got it (commit it with the outbox message).
-
-        Not a versioned ``save``: a reminder must not make a worker's concurrent "on my way"
-        fail, and ``save`` never writes these columns, so neither undoes the other."""
-        column = REMINDER_COLUMNS[reminder]
-        result = await self._s.exec(
-            update(OrderRow)
-            .where(
-                col(OrderRow.id) == order_id,
-                column.is_(None),
-                col(OrderRow.status).in_([s.value for s in CLAIM_STATUSES[reminder]]),
-            )
-            .values({column: now})
-        )
-        return result.rowcount == 1
-
-    async def reset_reminders(self, order_id: int) -> None:
-        """The visit moved: its day-before and hour-before reminders go out again."""
-        await self._s.exec(
-            update(OrderRow)
-            .where(col(OrderRow.id) == order_id)
-            .values(reminded_day_at=None, reminded_hour_at=None)
-        )
 
     async def _load(
         self, row: OrderRow | Row[*tuple[Any, ...]], full: bool = True, timeline: bool = True

@@ -212,6 +212,7 @@ class BookingSpec(Strict):
 class PaymentSpec(Strict):
     unpaid_expire_minutes: int = Field(default=_PAY.unpaid_expire_minutes, ge=5)
     recurring_pay_before_hours: int = Field(default=_PAY.recurring_pay_before_hours, ge=1)
+    renewal_pay_before_hours: int = Field(default=_PAY.renewal_pay_before_hours, ge=1)
     late_check_hours: int = Field(default=_PAY.late_check_hours, ge=1)
     invoice_max_attempts: int = Field(default=_PAY.invoice_max_attempts, ge=1)
     invoice_retry_base_seconds: int = Field(default=_PAY.invoice_retry_base_s, ge=1)
@@ -227,6 +228,7 @@ class PaymentSpec(Strict):
         return PaymentRules(
             unpaid_expire_minutes=self.unpaid_expire_minutes,
             recurring_pay_before_hours=self.recurring_pay_before_hours,
+            renewal_pay_before_hours=self.renewal_pay_before_hours,
             late_check_hours=self.late_check_hours,
             invoice_max_attempts=self.invoice_max_attempts,
             invoice_retry_base_s=self.invoice_retry_base_seconds,

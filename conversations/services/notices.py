@@ -103,7 +103,7 @@ EVENTS: dict[str, frozenset[str]] = {
         "placement_terminated": "number on days fee refund",
         "placement_ended_worker": "number on",
         "placement_ending": "number end days",
-        "placement_renewed": "number new start amount",
+        "placement_renewed": "number new start amount pay_by",
         "placement_interview": "number at",
         "placement_end_asked": "number on days fee refund",
         "placement_end_asked_admin": "number on days fee refund",

@@ -22,6 +22,7 @@ from domain.audit import AuditEntry
 from domain.errors import DomainError
 from domain.lifecycle import Action, ActorKind, OrderStatus, allowed_actions
 from domain.orders import Actor, Order
+from domain.payments import pay_by
 from domain.placement_billing import termination
 from domain.placements import PlacementStatus
 from domain.ports import Reads
@@ -189,6 +190,7 @@ class EndingDesk:
                 gateway.name if gateway else None,
             )
             renewed.preferred_worker_id = order.worker_id
+            renewed.renewal_of = order.id  # paid by: days ahead, as a recurring visit's
             await uow.orders.save(renewed, now)
             due = payment.amount_cents if payment else 0
             notice = to_customer(
@@ -198,6 +200,7 @@ class EndingDesk:
                 new=renewed.number,
                 start=renewed.start_at,
                 amount=due,
+                pay_by=pay_by(renewed, self.s.rules.payments),
             )
             posted = await self.s.post(uow, [notice])
             await uow.commit()

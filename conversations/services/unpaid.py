@@ -46,11 +46,12 @@ class UnpaidDesk:
         rules = self.s.rules.payments
         placed_before = now - timedelta(minutes=rules.unpaid_expire_minutes)
         visit_before = now + timedelta(hours=rules.recurring_pay_before_hours)
+        renewal_before = now + timedelta(hours=rules.renewal_pay_before_hours)
         expired, after = 0, 0
         while True:  # page by id: what one page leaves (paid meanwhile) is not read again
             async with self.s.uow() as uow:
                 due = await uow.orders.due_unpaid(
-                    placed_before, visit_before, after_id=after, limit=PAGE
+                    placed_before, visit_before, renewal_before, after_id=after, limit=PAGE
                 )
             for order_id in due:
                 expired += await self._expire(order_id, now)

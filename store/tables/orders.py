@@ -65,6 +65,7 @@ class OrderRow(SQLModel, table=True):
     confirm_reminded_at: datetime | None = time_field(nullable=True)
     subscription_id: int | None = Field(default=None)  # the recurring booking it came from
     rework_of: int | None = Field(default=None)  # the order a free rework is for
+    renewal_of: int | None = Field(default=None)  # the placement a renewal continues
     hold_reason: str = Field(default="", max_length=100)  # risk hold: not dispatched
 
 

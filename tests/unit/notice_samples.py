@@ -217,7 +217,13 @@ SAMPLES: dict[str, dict[str, object]] = {
     },
     "placement_ended_worker": {"number": 240117, "on": "2026-12-01"},
     "placement_ending": {"number": 240117, "end": AT, "days": 26},
-    "placement_renewed": {"number": 240117, "new": 240200, "start": AT, "amount": 234_000},
+    "placement_renewed": {
+        "number": 240117,
+        "new": 240200,
+        "start": AT,
+        "amount": 234_000,
+        "pay_by": AT,
+    },
     "placement_interview": {"number": 240117, "at": AT},
     "placement_end_asked": {
         "number": 240117,
