@@ -101,12 +101,21 @@ def check_can_complain(order: Order, now: datetime, rules: AfterSalesRules) -> N
 
 
 def refundable(order: Order, pending_refunds: int) -> int:
-    """What is left to give back: paid, less refunds done or on their way."""
+    """What is left to give back: paid, less refunds done or on their way (a full refund's
+    amount: everything, a reschedule fee kept too)."""
     return max(order.paid_cents - order.refunded_cents - pending_refunds, 0)
 
 
+def refundable_for_service(order: Order, pending_refunds: int, fees_kept: int) -> int:
+    """What is left of what was paid for the service: ``refundable`` less the reschedule fees
+    kept (``domain.payments.fees_kept_of``; a fee is revenue for the move, no payment of the
+    service a complaint is about) — the base of a partial refund and its most."""
+    return max(refundable(order, pending_refunds) - fees_kept, 0)
+
+
 def rule_refund(category: ComplaintCategory, refundable_cents: int, rules: AfterSalesRules) -> int:
-    """The partial refund the rule table gives a complaint of ``category``."""
+    """The partial refund the rule table gives a complaint of ``category``, on
+    ``refundable_cents`` (``refundable_for_service``)."""
     return apply_rate(refundable_cents, rules.refund_bp.get(category, 0))
 
 

@@ -18,7 +18,7 @@ from typing import Protocol
 from domain.gazetteer import district_named, district_text
 from domain.lifecycle import OrderStatus
 from domain.member_levels import LEVEL_TEXT
-from domain.membership import level_for_spend
+from domain.membership import Standing, standing
 from domain.rules import MemberLevel, MembershipRules
 from domain.text import N_, Phrase, Text
 
@@ -64,7 +64,8 @@ class Segment:
     """Who a campaign is for; every condition given must hold (none: every customer)."""
 
     level: MemberLevel | None = None
-    """The member level the trailing-window spend reaches, exactly."""
+    """The member level the customer holds, exactly (``membership.standing``: what the
+    trailing-window spend reaches, or a level reached before while it is kept)."""
     dormant_days: int | None = None
     """No paid order in this many days (and a customer for at least as long)."""
     district: str = ""
@@ -90,7 +91,9 @@ class CustomerFacts:
     customer_id: int
     joined_at: datetime
     spend_cents: int = 0
-    """Paid minus refunded over the membership spend window (as levels count it)."""
+    """The level spend over the membership window (what was paid for services given)."""
+    held: Standing = Standing(MemberLevel.REGULAR)
+    """The level stored at the last review, with until when it is kept."""
     last_paid_at: datetime | None = None
     """When their latest paid order was placed."""
     districts: frozenset[str] = frozenset()
@@ -171,7 +174,8 @@ def normal_district(name: str) -> str:
 
 def matches(segment: Segment, facts: CustomerFacts, now: datetime, rules: MembershipRules) -> bool:
     """Whether the customer belongs to the segment at ``now``."""
-    if segment.level is not None and level_for_spend(facts.spend_cents, rules) != segment.level:
+    level = segment.level
+    if level is not None and standing(facts.held, facts.spend_cents, now, rules).level != level:
         return False
     if segment.dormant_days is not None:
         since = now - timedelta(days=segment.dormant_days)

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import NewType
 
-from domain.rules import WorkerLevel
+from domain.rules import MemberLevel, WorkerLevel
 from domain.text import N_, Counted, Phrase, StoredNotes, Text, counting, stored_phrase
 
 CustomerId = NewType("CustomerId", int)
@@ -93,6 +93,11 @@ class Customer:
     birthday: str = ""
     """Month and day ("03-08") the customer gave in 我的, or ""."""
     birthday_set_at: datetime | None = None
+    member_level: MemberLevel = MemberLevel.REGULAR
+    """The level held and told of at the last review (``domain.membership.standing``, read
+    here; changed only by ``Membership.set_level``)."""
+    member_level_until: datetime | None = None
+    """Until when ``member_level`` is kept whatever the spend does."""
 
 
 @dataclass(frozen=True, slots=True)

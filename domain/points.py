@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from domain.errors import DomainError
+from domain.membership import Standing
 from domain.rules import MemberLevel, MembershipRules, PricingRules
 from domain.text import N_, Text
 
@@ -137,10 +138,6 @@ def points_for_review(with_photo: bool, rules: MembershipRules) -> int:
     return rules.review_photo_points if with_photo else rules.review_points
 
 
-LEVEL_RANK = {level: rank for rank, level in enumerate(MemberLevel)}
-"""Regular < silver < gold < diamond."""
-
-
 class Membership(Protocol):
     """Customers' points (movements and lots) and the level each was last told of, inside a
     unit of work. The points of one customer change one transaction at a time: ``lock``
@@ -178,7 +175,19 @@ class Membership(Protocol):
         ...
 
     async def level(self, customer_id: int) -> MemberLevel:
-        """The level the customer was last told of."""
+        """The level the customer holds (``standing``'s level)."""
         ...
 
-    async def set_level(self, customer_id: int, level: MemberLevel) -> None: ...
+    async def levels_due(self, now: datetime, after: int = 0, limit: int = 100) -> list[int]:
+        """Customers (by id, after ``after``) due for a review of their level: kept until
+        ``now`` or before, or above regular with no end of keeping (stored before levels
+        were kept, or none is kept: ``level_keep_days`` 0)."""
+        ...
+
+    async def standing(self, customer_id: int) -> Standing:
+        """The level the customer holds and was told of, and until when it is kept."""
+        ...
+
+    async def set_level(
+        self, customer_id: int, level: MemberLevel, until: datetime | None = None
+    ) -> None: ...

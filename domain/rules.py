@@ -97,6 +97,10 @@ class SettlementRules:
 @dataclass(frozen=True)
 class MembershipRules:
     spend_window_days: int = 365
+    level_keep_days: int = 365
+    """A level reached is kept this many days after the spend last reached it, whatever the
+    spend does meanwhile (a refund, orders leaving the window); then, at the review when an
+    order settles, it falls to what the spend reaches. 0: it follows the spend at once."""
     level_min_spend_cents: dict[MemberLevel, int] = field(
         default_factory=lambda: {
             MemberLevel.SILVER: 200_000,

@@ -26,10 +26,12 @@ from domain.campaigns import (
     Tally,
 )
 from domain.lifecycle import OrderStatus
+from domain.membership import Standing
 from domain.rules import MemberLevel
 from store.crypto import PiiCipher
 from store.new_customers import forget_noted, noted
 from store.prepared import execute, forget_rows
+from store.spend_queries import spent
 from store.tables import (
     AddressRow,
     CampaignRecipientRow,
@@ -156,20 +158,23 @@ class MarketingRepository:
         ids = [int(i) for i, _, _ in customers if i is not None]
         if not ids:
             return []
+        held = {
+            int(c): Standing(MemberLevel(level or MemberLevel.REGULAR), until)
+            for c, level, until in (
+                await self._s.exec(
+                    select(
+                        CustomerRow.id, CustomerRow.member_level, CustomerRow.member_level_until
+                    ).where(col(CustomerRow.id).in_(ids))
+                )
+            ).all()
+            if c is not None
+        }
         statuses = [s.value for s in paid]
         is_paid = col(OrderRow.status).in_(statuses)
         money = await self._s.exec(
             select(
                 OrderRow.customer_id,
-                func.sum(
-                    case(
-                        (
-                            col(OrderRow.created_at) >= spend_since,
-                            OrderRow.paid_cents - OrderRow.refunded_cents,
-                        ),
-                        else_=0,
-                    )
-                ),
+                func.sum(spent(spend_since)),
                 type_coerce(
                     func.max(case((is_paid, OrderRow.created_at), else_=None)),
                     UtcDateTime(timezone=True),
@@ -210,6 +215,7 @@ class MarketingRepository:
                 districts=frozenset(districts.get(int(i), ())),
                 items=frozenset(items.get(int(i), ())),
                 opted_out=opted is not None,
+                held=held.get(int(i), Standing(MemberLevel.REGULAR)),
             )
             for i, joined, opted in customers
             if i is not None

@@ -1,5 +1,6 @@
 """Customers' points (``points_movements``, ``points_uses``; the balance on ``customers``) and
-the membership level each was last told of (``domain.points.Membership``)."""
+the membership level each holds and was told of, with until when it is kept
+(``domain.points.Membership``)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, update
+from sqlalchemy import Row, and_, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.errors import DomainError
+from domain.membership import Standing
 from domain.points import EARNING, Lot, PointsKind, PointsMovement, Use
 from domain.rules import MemberLevel
 from store.tables import CustomerRow, OrderRow, PointsMovementRow, PointsUseRow
@@ -123,11 +125,38 @@ class MembershipRepository:
         level = (await self._s.exec(query)).first()
         return MemberLevel(level) if level else MemberLevel.REGULAR
 
-    async def set_level(self, customer_id: int, level: MemberLevel) -> None:
+    async def levels_due(self, now: datetime, after: int = 0, limit: int = 100) -> list[int]:
+        until, level = col(CustomerRow.member_level_until), col(CustomerRow.member_level)
+        rows = await self._s.exec(
+            select(CustomerRow.id)
+            .where(
+                col(CustomerRow.id) > after,
+                or_(
+                    until <= now,
+                    and_(until.is_(None), level != MemberLevel.REGULAR.value),
+                ),
+            )
+            .order_by(col(CustomerRow.id))
+            .limit(limit)
+        )
+        return [int(i) for i in rows.all() if i is not None]
+
+    async def standing(self, customer_id: int) -> Standing:
+        query = select(CustomerRow.member_level, CustomerRow.member_level_until).where(
+            CustomerRow.id == customer_id
+        )
+        row = (await self._s.exec(query)).first()
+        if row is None or not row[0]:
+            return Standing(MemberLevel.REGULAR)
+        return Standing(MemberLevel(row[0]), row[1])
+
+    async def set_level(
+        self, customer_id: int, level: MemberLevel, until: datetime | None = None
+    ) -> None:
         await self._s.exec(
             update(CustomerRow)
             .where(col(CustomerRow.id) == customer_id)
-            .values(member_level=level.value)
+            .values(member_level=level.value, member_level_until=until)
         )
 
 

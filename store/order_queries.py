@@ -24,6 +24,7 @@ from sqlmodel import col, select
 
 from domain.lifecycle import ActorKind, OrderStatus
 from domain.reminders import Reminder
+from store.spend_queries import spent
 from store.stacked import Stack, stack
 from store.tables import OrderRow
 from store.tables.core import (
@@ -59,15 +60,7 @@ def customer_stats(counted: int) -> Select[Any]:
             0,
         ).label("orders_counted"),
         func.coalesce(
-            func.sum(
-                case(
-                    (
-                        col(OrderRow.created_at) >= bindparam("since"),
-                        OrderRow.paid_cents - OrderRow.refunded_cents,
-                    ),
-                    else_=0,
-                )
-            ),
+            func.sum(spent(bindparam("since"))),
             0,
         ).label("spend"),
     ).where(col(OrderRow.customer_id) == bindparam("customer"))

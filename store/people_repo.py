@@ -122,7 +122,7 @@ class CustomerRepository:
         self, customer_id: int, counted: Sequence[OrderStatus], since: datetime
     ) -> tuple[Customer, int, int] | None:
         """The customer with ``OrderRepository.customer_stats`` (orders in ``counted``
-        statuses, paid minus refunded since ``since``), in one query."""
+        statuses, the level spend since ``since``), in one query."""
         statement = customer_with_stats(len(counted))
         rows = await fetch(self._s, statement, stats_params(customer_id, counted, since))
         if not rows:
@@ -262,6 +262,8 @@ class CustomerRepository:
             rating_x100=row.rating_x100,
             birthday=row.birthday,
             birthday_set_at=row.birthday_set_at,
+            member_level=MemberLevel(row.member_level or MemberLevel.REGULAR),
+            member_level_until=row.member_level_until,
         )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import func, or_
 from sqlalchemy.orm import aliased
@@ -11,12 +10,11 @@ from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.lifecycle import OrderStatus
-from domain.payments import PaymentKind, PaymentStatus
 from domain.placement_billing import BillingPeriod
 from domain.placements import ContractPeriod, Placement, PlacementStatus
+from store.spend_queries import fees_kept
 from store.tables import (
     OrderRow,
-    PaymentRow,
     PlacementHandoverRow,
     PlacementPeriodRow,
     PlacementRow,
@@ -124,7 +122,7 @@ class PlacementRepository:
                 col(PlacementPeriodRow.settled_at).is_(None),
                 col(PlacementPeriodRow.ends_at) <= ended_by,
                 or_(
-                    col(OrderRow.paid_cents) - col(OrderRow.refunded_cents) - _fees_kept() >= owed,
+                    col(OrderRow.paid_cents) - col(OrderRow.refunded_cents) - fees_kept() >= owed,
                     col(OrderRow.status).in_(CLOSED),
                 ),
             )
@@ -312,31 +310,3 @@ def _placement(r: PlacementRow) -> Placement:
         interview_at=r.interview_at,
         id=r.id,
     )
-
-
-def _fees_kept() -> Any:
-    """The order's reschedule fees paid and not given back (``domain.payments.fees_kept_of``)
-    as a subquery of ``OrderRow``: in its ``paid_cents``, but they pay no period."""
-    fee, back = aliased(PaymentRow), aliased(PaymentRow)
-    paid = (
-        select(func.coalesce(func.sum(fee.amount_cents), 0))
-        .where(
-            fee.order_id == OrderRow.id,
-            fee.kind == PaymentKind.RESCHEDULE_FEE.value,
-            fee.status == PaymentStatus.SUCCEEDED.value,
-        )
-        .scalar_subquery()
-    )
-    returned = (
-        select(func.coalesce(func.sum(back.amount_cents), 0))
-        .join(fee, col(fee.id) == col(back.refund_of))
-        .where(
-            back.order_id == OrderRow.id,
-            back.kind == PaymentKind.REFUND.value,
-            back.status != PaymentStatus.FAILED.value,
-            fee.kind == PaymentKind.RESCHEDULE_FEE.value,
-            fee.status == PaymentStatus.SUCCEEDED.value,
-        )
-        .scalar_subquery()
-    )
-    return paid - returned

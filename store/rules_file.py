@@ -151,6 +151,7 @@ class SettlementSpec(Strict):
 
 class MembershipSpec(Strict):
     spend_window_days: int = Field(default=_M.spend_window_days, ge=1)
+    level_keep_days: int = Field(default=_M.level_keep_days, ge=0, le=3650)
     level_min_spend: dict[MemberLevel, Yuan] = dict(_M.level_min_spend_cents)
     points_per_yuan_paid: int = Field(default=_M.points_per_yuan_paid, ge=0)
     review_points: int = Field(default=_M.review_points, ge=0)
@@ -171,6 +172,7 @@ class MembershipSpec(Strict):
     def build(self) -> MembershipRules:
         return MembershipRules(
             spend_window_days=self.spend_window_days,
+            level_keep_days=self.level_keep_days,
             level_min_spend_cents=dict(self.level_min_spend),
             points_per_yuan_paid=self.points_per_yuan_paid,
             review_points=self.review_points,

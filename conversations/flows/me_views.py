@@ -94,7 +94,7 @@ def screen(ctx: Ctx, conv: Conversation, r: MembershipShown, section: Section) -
     else:
         overview = [
             tr(conv, "【我的】"),
-            level(conv, r),
+            level(ctx, conv, r),
             points(conv, r),
             coupons(ctx, conv, r, OVERVIEW_COUPONS),
             birthday(conv, r),
@@ -106,7 +106,7 @@ def screen(ctx: Ctx, conv: Conversation, r: MembershipShown, section: Section) -
     return [*replies, choices(conv, section)]
 
 
-def level(conv: Conversation, r: MembershipShown) -> str:
+def level(ctx: Ctx, conv: Conversation, r: MembershipShown) -> str:
     p = r.progress
     name = LEVEL_TEXT[p.level].get(conv.lang)
     head = (
@@ -131,6 +131,13 @@ def level(conv: Conversation, r: MembershipShown) -> str:
             missing=format_yuan(p.missing_cents),
             next=LEVEL_TEXT[p.next_level].get(conv.lang),
             minimum=format_yuan(p.next_min_cents),
+        )
+    if p.kept_until is not None:  # reached before: kept whatever the spend does until then
+        road += "\n" + tr(
+            conv,
+            "等级保留至 {until},届时按近 {days} 天消费重新评定。",
+            until=_day(ctx, conv, p.kept_until),
+            days=days,
         )
     return f"{head}\n{road}"
 

@@ -177,6 +177,15 @@ class PointsExpired(Result):
 
 
 @dataclass(frozen=True, slots=True)
+class MemberLevelsReviewed(Result):
+    """``ReviewMemberLevels``: the customers whose kept level was reviewed, and of them those
+    whose level fell (the spend no longer reaches it)."""
+
+    customers: int
+    lowered: int
+
+
+@dataclass(frozen=True, slots=True)
 class InvoicesIssued(Result):
     """``IssueInvoices``: invoices issued, attempts that failed (tried again later or given
     up), and issued invoices whose order was refunded since (finance told)."""

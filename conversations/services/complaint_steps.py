@@ -21,6 +21,7 @@ from domain.aftersales import (
     compensation_due,
     escalation_due,
     refundable,
+    refundable_for_service,
     resolves_itself,
     rule_refund,
 )
@@ -49,6 +50,14 @@ class Filed:
     notices: list[Notice]
     pay_held: bool = True
     """The worker's pay for the order waits for the complaint (not settled yet)."""
+
+
+async def _service_left(uow: UnitOfWork, order: Order) -> int:
+    """What a partial refund is computed on and may reach: what is left of what was paid for
+    the service, the reschedule fees kept left out (``refundable_for_service``)."""
+    assert order.id is not None
+    pending = await pending_refunds(uow, order.id)
+    return refundable_for_service(order, pending, await refunds.fees_kept(uow, order.id))
 
 
 async def pending_refunds(uow: UnitOfWork, order_id: int) -> int:
@@ -98,9 +107,8 @@ async def complain(
         f"#{complaint.id}",
     )
     await uow.orders.save(order, now)
-    amount = rule_refund(
-        category, refundable(order, await pending_refunds(uow, order.id)), rules.after_sales
-    )
+    base = await _service_left(uow, order)
+    amount = rule_refund(category, base, rules.after_sales)
     if resolves_itself(complaint, amount, rules.after_sales):
         refunds, notices = await _resolve(
             uow, rules, complaint, order, Resolution.PARTIAL, amount, RULE, "", now
@@ -185,8 +193,8 @@ async def resolve(
     order = await uow.orders.get(complaint.order_id)
     assert order is not None and order.id is not None
     await uow.orders.lock(order.id)
-    left = refundable(order, await pending_refunds(uow, order.id))
     if resolution == Resolution.PARTIAL:
+        left = await _service_left(uow, order)
         amount = (
             amount
             if amount is not None
@@ -194,7 +202,8 @@ async def resolve(
         )
         if not 0 < amount <= left:
             raise DomainError(N_("退款金额应在 ¥0.01–{left} 之间", left=format_yuan(left)))
-    elif resolution == Resolution.FULL:
+    elif resolution == Resolution.FULL:  # everything, a reschedule fee too
+        left = refundable(order, await pending_refunds(uow, order.id))
         if left <= 0:
             raise DomainError(N_("这笔订单没有可退的金额"))
         amount = left

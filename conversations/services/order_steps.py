@@ -23,7 +23,7 @@ from domain.coupons import WELCOME, Coupon
 from domain.errors import DomainError
 from domain.geo import Located
 from domain.lifecycle import Action, ActorKind
-from domain.membership import PAID_STATUSES, level_for_spend
+from domain.membership import PAID_STATUSES, Standing, standing
 from domain.orders import SYSTEM, Actor, Order
 from domain.payments import Payment
 from domain.people import Address, Customer, GeoPoint, same_address
@@ -96,7 +96,8 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
     customer, paid_before = facts.customer, facts.orders_counted
     held = list(facts.coupons)
     usable = [c for c in held if c.used_order_id is None and c.valid_from <= now < c.valid_until]
-    level = level_for_spend(facts.spend, rules.membership)
+    told = Standing(customer.member_level, customer.member_level_until)
+    level = standing(told, facts.spend, now, rules.membership).level  # as 我的 shows it
     # the same person with another chat account: the new-customer offers were theirs once
     phone = b.phone or customer.phone
     known = paid_before == 0 and bool(phone) and facts.others_with_phone > 0

@@ -2,7 +2,7 @@
 a review, spent at checkout, given back with a cancellation, taken back with a refund, and
 expired — each movement once (its key), under the customer's lock, with its journal against
 the points liability (``domain.points``, ``domain.ledger``) — and the membership level a
-customer is told of when it goes up.
+customer holds (told when it goes up).
 
 Lock order: an order's lock, when one is taken, comes before the customer's (as everywhere).
 """
@@ -21,13 +21,12 @@ from domain.ledger import (
     points_returned,
     points_withdrawn,
 )
-from domain.membership import PAID_STATUSES, level_for_spend, points_for_payment
+from domain.membership import LEVEL_RANK, PAID_STATUSES, points_for_payment, standing
 from domain.money import FULL
 from domain.orders import Order
 from domain.payments import fees_kept_of
 from domain.points import (
     EARNING,
-    LEVEL_RANK,
     NotEnoughPoints,
     PointsKind,
     PointsMovement,
@@ -38,7 +37,7 @@ from domain.points import (
     points_for_review,
 )
 from domain.ports import UnitOfWork
-from domain.rules import MemberLevel, Rules
+from domain.rules import Rules
 
 
 async def _move(
@@ -249,16 +248,19 @@ async def expire_lot(
 async def check_level(
     uow: UnitOfWork, rules: Rules, customer_id: int, now: datetime
 ) -> list[Notice]:
-    """The level the customer's trailing spend reaches now (as pricing computes it), kept;
-    a customer who moved up is told (a fall is kept silently)."""
+    """Review the customer's level when an order settles (``membership.standing``): what the
+    trailing spend on services reaches, or the level held while it is kept; a customer who
+    moved up is told once. Holding the level again keeps it afresh, silently; a level falling
+    at its review is kept silently too (我的 shows it)."""
+    await uow.membership.lock(customer_id)  # one review at a time: told once
     since = now - timedelta(days=rules.membership.spend_window_days)
     _, spend = await uow.orders.customer_stats(customer_id, PAID_STATUSES, since)
-    level = level_for_spend(spend, rules.membership)
-    told = await uow.membership.level(customer_id)
-    if level == told:
+    held = await uow.membership.standing(customer_id)
+    new = standing(held, spend, now, rules.membership)
+    if new == held:
         return []
-    await uow.membership.set_level(customer_id, level)
-    if LEVEL_RANK[level] < LEVEL_RANK[told] or level == MemberLevel.REGULAR:
+    await uow.membership.set_level(customer_id, new.level, new.until)
+    if LEVEL_RANK[new.level] <= LEVEL_RANK[held.level]:
         return []
-    price = rules.pricing.member_price_bp.get(level, FULL)
-    return [to_customer(customer_id, "member_level_up", level=level.value, price=price)]
+    price = rules.pricing.member_price_bp.get(new.level, FULL)
+    return [to_customer(customer_id, "member_level_up", level=new.level.value, price=price)]

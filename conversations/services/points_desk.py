@@ -1,6 +1,6 @@
 """The points sweep: what is left of earnings past their expiry goes, one customer at a time
 (each under their lock, so several processes expire a lot once), and each customer is told
-once per sweep."""
+once per sweep. The levels sweep: a member level kept until now is reviewed by the spend."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from itertools import groupby
 from typing import Any
 
 from conversations.events import Result
-from conversations.results.sweeps import PointsExpired
+from conversations.results.sweeps import MemberLevelsReviewed, PointsExpired
 from conversations.services import points
 from conversations.services.deps import Deps
 from conversations.services.notices import to_customer
 from domain import commands as c
+from domain.membership import LEVEL_RANK
 
 BATCH = 200
 """Lots read per round of the sweep (it goes on while rounds come back full)."""
@@ -24,7 +25,32 @@ class PointsDesk:
         self.s = services
 
     def handlers(self) -> dict[type[c.Command], Any]:
-        return {c.ExpirePoints: self.expire}
+        return {c.ExpirePoints: self.expire, c.ReviewMemberLevels: self.review_levels}
+
+    async def review_levels(self, cmd: c.ReviewMemberLevels) -> list[Result]:
+        """Each level whose keeping ended is reviewed under its customer's lock (another
+        process, or a settlement, may have reviewed it meanwhile: nothing is done twice)."""
+        now = self.s.clock()
+        reviewed = lowered = last = 0
+        while True:  # each due customer once a sweep, by id
+            async with self.s.uow() as uow:
+                due = await uow.membership.levels_due(now, last, limit=BATCH)
+            for customer_id in due:
+                last = customer_id
+                async with self.s.uow() as uow:
+                    await uow.membership.lock(customer_id)
+                    before = await uow.membership.standing(customer_id)
+                    if before.until is not None and before.until > now:
+                        continue  # reviewed meanwhile
+                    notices = await points.check_level(uow, self.s.rules, customer_id, now)
+                    after = await uow.membership.standing(customer_id)
+                    posted = await self.s.post(uow, notices)
+                    await uow.commit()
+                await self.s.flush(posted)
+                reviewed += 1
+                lowered += LEVEL_RANK[after.level] < LEVEL_RANK[before.level]
+            if len(due) < BATCH:
+                return [MemberLevelsReviewed(reviewed, lowered)]
 
     async def expire(self, cmd: c.ExpirePoints) -> list[Result]:
         now = self.s.clock()

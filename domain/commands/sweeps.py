@@ -98,3 +98,10 @@ class GiveBirthdayCoupons(Command):
 @dataclass(frozen=True)
 class ExpirePoints(Command):
     """Scheduler sweep: points past their expiry go (what is left of each earning)."""
+
+
+@dataclass(frozen=True)
+class ReviewMemberLevels(Command):
+    """Scheduler sweep: member levels whose keeping ended are reviewed by the spend
+    (``domain.membership.standing``): kept afresh where it still reaches them, else lowered,
+    silently."""

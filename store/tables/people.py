@@ -21,7 +21,9 @@ class CustomerRow(SQLModel, table=True):
     points: int = Field(default=0)
     """The points balance (``points_movements`` hold how it came about)."""
     member_level: str = Field(default="regular", max_length=10)
-    """The membership level the customer was last told of."""
+    """The membership level the customer holds and was told of (``domain.membership``)."""
+    member_level_until: datetime | None = time_field(nullable=True, index=True)
+    """Until when ``member_level`` is kept whatever the spend does (None: it follows it)."""
     referral_code: str = Field(default="", max_length=16, index=True)
     referred_by: int | None = Field(default=None, foreign_key="customers.id")
     rating_x100: int = Field(default=500)

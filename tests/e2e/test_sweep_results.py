@@ -33,6 +33,7 @@ EMPTY = {
     c.QuarterlyLevels: r.QuarterLevelled("2026Q4", 0),
     c.ForgetConversations: r.ConversationsForgotten(0),
     c.ExpirePoints: r.PointsExpired(0, 0),
+    c.ReviewMemberLevels: r.MemberLevelsReviewed(0, 0),
     c.IssueInvoices: r.InvoicesIssued(0, 0, 0),
     c.IssuePolicies: r.PoliciesSwept(0, 0, 0),
     c.SendCampaigns: CampaignsSent(0, 0),

@@ -14,7 +14,7 @@ from domain.coupons import Coupon
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.membership import PAID_STATUSES
 from domain.orders import Actor, Order
-from domain.payments import PaymentStatus
+from domain.payments import Payment, PaymentKind, PaymentStatus
 from domain.people import Address, Customer, Worker
 from domain.pricing import CouponKind, CouponTerms, QuoteRequest, Selection, quote
 from domain.rule_keys import MemberLevel
@@ -227,6 +227,9 @@ async def test_a_save_if_changed_writes_nothing_for_an_order_saved_or_unchanged(
 
 
 async def test_a_customer_is_read_with_the_same_order_stats_as_the_orders_give(database):
+    """Paid orders count as orders; the level spend is what served orders were paid for
+    the service: net of refunds, without a reschedule fee kept, a deposit on an order still
+    to be served not spent yet."""
     customer_id = await a_customer(database)
     since = NOW - timedelta(days=365)
     async with database.uow() as uow:
@@ -239,12 +242,31 @@ async def test_a_customer_is_read_with_the_same_order_stats_as_the_orders_give(d
         await uow.orders.save(paid, NOW)
         await uow.commit()
     assert unpaid.status == OrderStatus.AWAITING_PAYMENT
+
+    async def read() -> tuple[int, int]:
+        async with database.uow() as uow:
+            found = await uow.customers.with_order_stats(customer_id, PAID_STATUSES, since)
+            stats = await uow.orders.customer_stats(customer_id, PAID_STATUSES, since)
+            customer = await uow.customers.get(customer_id)
+            assert await uow.customers.with_order_stats(-1, PAID_STATUSES, since) is None
+        assert found == (customer, *stats)
+        return stats
+
+    assert await read() == (1, 0)  # paid, not served: no spend yet
+    fee, back = 1_824, 2_000
     async with database.uow() as uow:
-        found = await uow.customers.with_order_stats(customer_id, PAID_STATUSES, since)
-        stats = await uow.orders.customer_stats(customer_id, PAID_STATUSES, since)
-        customer = await uow.customers.get(customer_id)
-        assert await uow.customers.with_order_stats(-1, PAID_STATUSES, since) is None
-    assert found == (customer, *stats) and stats == (1, paid.total_cents)
+        served = await uow.orders.get(paid.id)
+        assert served is not None and served.id is not None
+        served.status = OrderStatus.SETTLED
+        served.paid_cents += fee
+        served.refunded_cents = back
+        await uow.orders.save(served, NOW)
+        kind, ref = PaymentKind.RESCHEDULE_FEE, random_refs.code("FEE")
+        await uow.payments.add(
+            Payment(served.id, "sandbox", kind, fee, NOW, ref, PaymentStatus.SUCCEEDED)
+        )
+        await uow.commit()
+    assert await read() == (1, paid.total_cents - back)  # the fee is revenue, not spend
 
 
 async def test_a_dispatch_reads_the_address_with_the_previous_workers_and_level(database):

@@ -15,6 +15,8 @@ from domain.aftersales import (
     compensation_due,
     escalation_due,
     needs_review,
+    refundable,
+    refundable_for_service,
     resolves_itself,
     rule_refund,
 )
@@ -31,6 +33,11 @@ CR = CreditRules()
 class _Order:
     def __init__(self, status: OrderStatus, finished_at: datetime | None = None) -> None:
         self.status, self.finished_at, self.number = status, finished_at, 240117
+
+
+class _Paid:
+    def __init__(self, paid_cents: int, refunded_cents: int) -> None:
+        self.paid_cents, self.refunded_cents = paid_cents, refunded_cents
 
 
 def test_complaints_are_taken_during_the_visit_and_for_72_hours_after_it():
@@ -114,3 +121,14 @@ def test_a_complaint_rate_over_five_percent_lowers_the_daily_cap():
 
 def test_five_percent_of_finished_orders_are_checked_rounded_up():
     assert [spot_check_count(n, CR) for n in (0, 1, 20, 21, 40)] == [0, 1, 1, 2, 2]
+
+
+def test_a_partial_refund_is_a_share_of_what_was_paid_for_the_service_not_of_a_fee():
+    """A reschedule fee kept is revenue for the move: no base of a complaint's percentage
+    nor part of what a partial refund may reach; a full refund gives back everything."""
+    order = _Paid(paid_cents=21_900 + 2_190, refunded_cents=1_000)  # a deposit and a fee
+    assert refundable(order, pending_refunds=500) == 23_090 - 500
+    left = refundable_for_service(order, pending_refunds=500, fees_kept=2_190)
+    assert left == 21_900 - 1_000 - 500
+    assert rule_refund(ComplaintCategory.LATE, left, A) == 2_040  # 10% of ¥204, not of ¥225.90
+    assert refundable_for_service(order, 0, fees_kept=30_000) == 0  # never below nothing

@@ -24,6 +24,7 @@ from domain.campaigns import (
     reach,
 )
 from domain.errors import DomainError
+from domain.membership import Standing
 from domain.rules import MemberLevel, MembershipRules
 from store.catalog_file import load_catalog
 
@@ -51,6 +52,15 @@ def test_a_level_segment_takes_the_level_the_spend_reaches_exactly(spend_yuan, l
     customer = facts(spend_cents=spend_yuan * 100)
     for candidate in MemberLevel:
         assert matches(Segment(level=candidate), customer, NOW, RULES) == (candidate == level)
+
+
+def test_a_level_segment_takes_a_level_kept_above_the_spend_as_the_customer_holds_it():
+    kept = Standing(MemberLevel.GOLD, NOW + timedelta(days=1))
+    customer = facts(spend_cents=250_000, held=kept)  # silver spend, gold kept: gold
+    assert matches(Segment(level=MemberLevel.GOLD), customer, NOW, RULES)
+    assert not matches(Segment(level=MemberLevel.SILVER), customer, NOW, RULES)
+    later = NOW + timedelta(days=1)  # due for review: the spend's level
+    assert matches(Segment(level=MemberLevel.SILVER), customer, later, RULES)
 
 
 def test_dormant_means_no_paid_order_for_that_long_and_a_customer_for_that_long():

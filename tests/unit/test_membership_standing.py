@@ -10,6 +10,7 @@ import pytest
 import i18n  # noqa: F401 - installs the catalogs' translator, as the app's import of it does
 from domain.coupons import Coupon, held, source, takes_off
 from domain.member_levels import LEVEL_TEXT, progress
+from domain.membership import Standing, standing
 from domain.people import Customer
 from domain.pricing import CouponKind, CouponTerms
 from domain.referrals import code_of, reward_due, scene
@@ -127,3 +128,47 @@ def test_a_referral_is_rewarded_only_for_a_genuine_new_friend():
     assert not reward_due(friend, inviter, others_with_phone=1)
     # no phone yet: nothing can be checked, nothing is due
     assert not reward_due(person(2, "", referred_by=1), inviter, 0)
+
+
+KEEP = MembershipRules(level_keep_days=30)  # silver ¥2,000, gold ¥5,000, diamond ¥10,000
+SILVER, GOLD = MemberLevel.SILVER, MemberLevel.GOLD
+
+
+def test_a_level_reached_is_kept_until_its_review_whatever_the_spend_does():
+    reached = standing(Standing(MemberLevel.REGULAR), 520_000, NOW, KEEP)
+    assert reached == Standing(GOLD, NOW + timedelta(days=30))
+    later = NOW + timedelta(days=10)  # a refund takes the spend under gold: kept
+    assert standing(reached, 250_000, later, KEEP) == reached
+    assert standing(reached, 0, later, KEEP) == reached
+    again = standing(reached, 500_000, later, KEEP)  # gold reached again: kept afresh
+    assert again == Standing(GOLD, later + timedelta(days=30))
+    up = standing(reached, 1_000_000, later, KEEP)
+    assert up == Standing(MemberLevel.DIAMOND, later + timedelta(days=30))
+    review = NOW + timedelta(days=30)  # kept until then: reviewed by the spend
+    assert standing(reached, 250_000, review, KEEP) == Standing(
+        SILVER, review + timedelta(days=30)
+    )
+    assert standing(reached, 199_999, review, KEEP) == Standing(MemberLevel.REGULAR)
+
+
+def test_a_level_follows_the_spend_at_once_when_none_is_kept():
+    rules = MembershipRules(level_keep_days=0)
+    gold = standing(Standing(MemberLevel.REGULAR), 500_000, NOW, rules)
+    assert gold == Standing(GOLD)
+    assert standing(gold, 250_000, NOW, rules) == Standing(SILVER)
+    assert standing(Standing(GOLD), 0, NOW, KEEP) == Standing(MemberLevel.REGULAR)  # none kept
+
+
+def test_a_kept_level_shows_the_way_to_the_level_above_it_and_until_when_it_is_kept():
+    until = NOW + timedelta(days=20)
+    p = progress(250_000, KEEP, Standing(GOLD, until), NOW)
+    assert (p.level, p.next_level, p.missing_cents, p.kept_until) == (
+        GOLD,
+        MemberLevel.DIAMOND,
+        750_000,
+        until,
+    )
+    p = progress(520_000, KEEP, Standing(GOLD, until), NOW)  # the spend reaches it: no date
+    assert (p.level, p.kept_until) == (GOLD, None)
+    p = progress(250_000, KEEP, Standing(GOLD, until), until)  # due for review: the spend's
+    assert (p.level, p.next_level, p.kept_until) == (SILVER, GOLD, None)

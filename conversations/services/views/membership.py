@@ -1,6 +1,7 @@
-"""What 我的 (Me) shows a customer: their member level by trailing spend (counted as pricing
-counts it, so the level shown is the level priced) with the distance to the next, the points
-balance, the coupons still to use, and the invitation of the channel they are on.
+"""What 我的 (Me) shows a customer: their member level by trailing spend on services, or the
+level reached before while it is kept (as pricing reads it, so the level shown is the level
+priced), with the distance to the next, the points balance, the coupons still to use, and
+the invitation of the channel they are on.
 
 The points part of 我的 reads the points history instead (``LoadPointsHistory``).
 """
@@ -15,7 +16,7 @@ from domain.coupons import held, source, takes_off
 from domain.emergency import EmergencyContact, Holder
 from domain.errors import DomainError
 from domain.member_levels import progress
-from domain.membership import PAID_STATUSES
+from domain.membership import PAID_STATUSES, Standing
 from domain.money import FULL
 from domain.ports import Reads
 from domain.queries import LoadMembership
@@ -42,7 +43,8 @@ async def membership(
     if found is None:
         raise DomainError(N_("找不到您的账户,请发送 /start 重新开始。"))
     customer, _, spend = found
-    standing = progress(spend, m)
+    told = Standing(customer.member_level, customer.member_level_until)
+    standing = progress(spend, m, told, now)  # as pricing reads it
     coupons = tuple(
         CouponHeld(
             bilingual(source(c)), bilingual(takes_off(c.terms)), c.valid_from, c.valid_until
