@@ -284,3 +284,28 @@ def test_the_rating_tags_and_complaint_kinds_read_alike_in_english():
     ]
     english = [label.get("en") for label in labels]
     assert [e for e in english if not e[0].isupper()] == []
+
+
+def test_english_days_read_as_every_other_english_screen_writes_a_day():
+    """ "8 Dec", as ``domain.text.format_when`` writes one: no zero-padded day ("Tue 08 Dec")."""
+    en = Conversation(flow="booking", step="date", lang="en")
+    days = [o.label for o in booking_views.date_question(CTX, en).options]
+    assert days[1:4] == ["Today, Mon 23 Nov", "Tomorrow, Tue 24 Nov", "Wed 25 Nov"]
+    assert days[4] == "Thu 26 Nov"
+    later = datetime.fromisoformat("2026-12-03T15:00:00+08:00")
+    assert booking_views.slot_label(CTX, en, later) == "Thu 3 Dec 15:00"
+    zh = Conversation(flow="booking", step="date", lang="zh")
+    assert booking_views.slot_label(CTX, zh, later) == "12月3日 周四 15:00"
+
+
+def test_english_moments_in_sentences_read_8_dec_not_08_dec():
+    from conversations.services.notices import t
+
+    at = datetime(2026, 12, 8, 15, 0)
+    said = t("en", "{when:%m月%d日 %H:%M},预计 {took}", when=at, took="2 hours")
+    assert said == "Tue 8 Dec 15:00, about 2 hours"
+    assert t("zh", "{when:%m月%d日 %H:%M},预计 {took}", when=at, took="2 小时").startswith(
+        "12月08日 15:00"
+    )
+    until = t("en", "{what}(至{until:%m-%d})", what="¥20 off", until=at)
+    assert until == "¥20 off (until 8 Dec)"
