@@ -206,8 +206,12 @@ class TelegramBot(Channel):
             raise web.HTTPRequestEntityTooLarge(
                 max_size=MAX_UPDATE_BYTES, actual_size=request.content_length or 0
             )
+        body = await request.read()
+        if len(body) > MAX_UPDATE_BYTES:  # sent without a length (chunked): the same limit
+            self._rejected(self.name)
+            raise web.HTTPRequestEntityTooLarge(max_size=MAX_UPDATE_BYTES, actual_size=len(body))
         try:
-            update = read_update(decode(await request.read()), self._clock())
+            update = read_update(decode(body), self._clock())
         except ValueError:  # malformed JSON or BadUpdate
             self._rejected(self.name)
             raise web.HTTPBadRequest(text="not a Telegram update") from None

@@ -111,14 +111,46 @@ def parse_message(xml: str | bytes) -> BaseMessage:
     return EVENT_TYPES.get(event_type, UnknownMessage)(message)
 
 
-def _children(element: Element) -> dict[str, Any]:
+MAX_DEPTH = 6
+"""Elements nest this deep at most: WeChat's deepest (a menu's picture event: ``SendPicsInfo``
+/ ``PicList`` / ``item`` / ``PicMd5Sum``) is four under ``<xml>``."""
+
+LEAVES = frozenset(
+    {
+        "ToUserName",
+        "FromUserName",
+        "CreateTime",
+        "MsgType",
+        "MsgId",
+        "MsgDataId",
+        "Content",
+        "Event",
+        "EventKey",
+        "MediaId",
+        "PicUrl",
+        "Location_X",
+        "Location_Y",
+        "Latitude",
+        "Longitude",
+        "Label",
+    }
+)
+"""The fields daojia reads: each a single text, never repeated or holding elements (a message
+with ``<FromUserName>`` twice would otherwise name a person ``['o1', 'o2']``)."""
+
+
+def _children(element: Element, depth: int = 1) -> dict[str, Any]:
+    if depth > MAX_DEPTH:
+        raise ValueError("nested too deep for a WeChat message")
     out: dict[str, Any] = {}
     for child in element:
-        value = _children(child) if len(child) else (child.text or "").strip() or None
+        value = _children(child, depth + 1) if len(child) else (child.text or "").strip() or None
         if child.tag not in out:
             out[child.tag] = value
         elif isinstance(out[child.tag], list):
             out[child.tag].append(value)
         else:
             out[child.tag] = [out[child.tag], value]
+    if depth == 1 and any(isinstance(out.get(tag), dict | list) for tag in LEAVES):
+        raise ValueError("a WeChat message field is repeated or holds elements")
     return out

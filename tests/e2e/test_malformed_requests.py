@@ -11,10 +11,12 @@ import hashlib
 import re
 from datetime import date
 
+import orjson
 import pytest
 from wechatpy.pay.utils import calculate_signature
 from yarl import URL
 
+from bots.telegram import MAX_UPDATE_BYTES
 from tests.e2e.helpers import Clock, TelegramUser, make_app, on_wechat, telegram_app
 from tests.e2e.test_wechat import wechat_app
 from tests.fakes.telegram import message_update
@@ -240,6 +242,48 @@ async def test_a_wechat_location_that_is_no_place_is_a_400(
     query, body = server.request(xml)
     assert (await client.post("/wechat", params=query, data=body)).status == 400
     assert await app[CONVERSATIONS].get("wechat", "o-nowhere") is None
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        "<FromUserName>o-a</FromUserName><FromUserName>o-b</FromUserName>",
+        "<FromUserName><a>o-a</a></FromUserName>",
+        "<FromUserName>o-a</FromUserName><X>" + "<a>" * 1200 + "</a>" * 1200 + "</X>",
+    ],
+    ids=["two senders", "a sender of elements", "nested 1,200 deep"],
+)
+async def test_wechat_xml_no_message_has_is_a_400_not_a_500_nor_a_person(
+    aiohttp_client, tmp_path, sqlite_url, pii_key, fake_wechat, inner
+):
+    app = wechat_app(tmp_path, sqlite_url, pii_key, fake_wechat)
+    client = await aiohttp_client(app)
+    server = WeChatServer(clock=app[CLOCK])
+    xml = (
+        f"<xml><ToUserName>gh_1</ToUserName>{inner}<CreateTime>1700000000</CreateTime>"
+        "<MsgType>text</MsgType><Content>你好</Content><MsgId>9001</MsgId></xml>"
+    )
+    query, body = server.request(xml)
+    assert (await client.post("/wechat", params=query, data=body)).status == 400
+    for who in ("o-a", "o-b", "['o-a', 'o-b']", "{'a': 'o-a'}"):
+        assert await app[CONVERSATIONS].get("wechat", who) is None
+
+
+async def test_a_telegram_update_over_the_limit_sent_without_a_length_is_a_413(
+    aiohttp_client, tmp_path, sqlite_url, pii_key, fake_telegram
+):
+    app, client = await telegram_app(aiohttp_client, tmp_path, sqlite_url, pii_key, fake_telegram)
+    update = message_update(5150, "x")
+    big = orjson.dumps({**update, "padding": "y" * (MAX_UPDATE_BYTES + 10)})
+
+    async def chunks():  # no Content-Length: sent chunked
+        for i in range(0, len(big), 65536):
+            yield big[i : i + 65536]
+
+    headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret", "Content-Type": "application/json"}
+    resp = await client.post("/telegram", data=chunks(), headers=headers)
+    assert resp.status == 413
+    assert await app[CONVERSATIONS].get("telegram", "5150") is None
 
 
 # -- 4. web chat JSON ------------------------------------------------------------------------

@@ -74,3 +74,25 @@ def test_fields_as_the_bot_reads_them() -> None:
 def test_malformed_raises(xml: str, error: type[Exception]) -> None:
     with pytest.raises(error):
         parse_message(xml)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<FromUserName>o1</FromUserName><FromUserName>o2</FromUserName>"
+        "<MsgType>text</MsgType><Content>hi</Content><MsgId>7</MsgId>",
+        "<FromUserName><a>o1</a></FromUserName><MsgType>text</MsgType><Content>hi</Content>",
+        "<FromUserName>o1</FromUserName><MsgType>text</MsgType><Content><b>x</b></Content>",
+        "<FromUserName>o1</FromUserName><MsgType>text</MsgType><MsgType>image</MsgType>",
+    ],
+    ids=["two senders", "a sender holding elements", "content holding elements", "two types"],
+)
+def test_a_field_repeated_or_holding_elements_is_no_wechat_message(body: str) -> None:
+    with pytest.raises(ValueError):
+        parse_message(f"<xml><ToUserName>gh_1</ToUserName>{body}</xml>")
+
+
+def test_nesting_deeper_than_any_wechat_message_is_refused_not_a_recursion_error() -> None:
+    deep = "<a>" * 5000 + "</a>" * 5000
+    with pytest.raises(ValueError):
+        parse_message(f"<xml>{HEAD}<MsgType>text</MsgType><X>{deep}</X></xml>")

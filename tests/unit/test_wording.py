@@ -301,7 +301,7 @@ def test_english_days_read_as_every_other_english_screen_writes_a_day():
 def test_english_moments_in_sentences_read_8_dec_not_08_dec():
     from conversations.services.notices import t
 
-    at = datetime(2026, 12, 8, 15, 0)
+    at = datetime(2026, 12, 8, 15, 0, tzinfo=UTC)
     said = t("en", "{when:%m月%d日 %H:%M},预计 {took}", when=at, took="2 hours")
     assert said == "Tue 8 Dec 15:00, about 2 hours"
     assert t("zh", "{when:%m月%d日 %H:%M},预计 {took}", when=at, took="2 小时").startswith(
