@@ -139,12 +139,18 @@ def on_failed(ctx: Ctx, conv: Conversation, result: Failed) -> Outcome:
     return Outcome([Say(result.message.get(conv.lang))], goto="worker")
 
 
+def on_photo_refused(ctx: Ctx, conv: Conversation, result: Failed) -> Outcome:
+    """Not a photo the store takes (a file of another type, too large): why, and the same
+    question again — the renewal goes on."""
+    return Outcome([Say(result.message.get(conv.lang))], reask=True)
+
+
 TRANSITIONS: Transitions = {
     (Step.KIND, ChoiceMade): on_kind,
     (Step.PHOTO, PhotoReceived): on_photo,
     (Step.PHOTO, TextReceived): on_text_for_photo,
     (Step.PHOTO, DocumentStored): on_stored,
-    (Step.PHOTO, Failed): on_failed,
+    (Step.PHOTO, Failed): on_photo_refused,
     (Step.EXPIRY, TextReceived): on_expiry,
     (Step.EXPIRY, CertificateRenewalSubmitted): on_submitted,
     (Step.EXPIRY, DocumentsLapsed): on_lapsed,

@@ -142,3 +142,18 @@ async def test_a_pending_renewal_keeps_the_worker_on_jobs_while_the_old_copy_is_
     async with app[DATABASE].uow() as uow:
         held = (await uow.workers.get(me)).certificates
     assert held == (soon,)
+
+
+async def test_a_file_that_is_no_photo_is_refused_and_the_photo_asked_for_again(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock)
+    me = TelegramUser(await aiohttp_client(app), fake_telegram, 730401)
+    await worker(app, 730401, "换证", certificates=EXPIRED)
+    await me.say("更新证书")
+    await me.choose("健康证")
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    await photo(me, fake_telegram, "not-a-photo", svg)
+    assert "JPG" in me.text() and "请发送新健康证的照片" in me.text()  # asked again
+    await photo(me, fake_telegram, "health-730401")
+    assert "有效期至哪天" in me.text()
