@@ -39,6 +39,7 @@ from conversations.events import (
 )
 from conversations.replies import Reply, Say
 from domain.errors import DeliveryFailed
+from domain.media import NOT_A_PHOTO, photo_type
 from domain.referrals import InviteLink
 from domain.risk import RateVerdict
 from domain.rules import RiskRules
@@ -238,7 +239,10 @@ class WebChannel(Channel):
         return await self._turn(event)
 
     async def photo(self, request: web.Request) -> web.Response:
-        """A photo from the browser (multipart field ``photo``), as a PhotoReceived event."""
+        """A photo from the browser (multipart field ``photo``), as a PhotoReceived event: bytes
+        that are no photo we accept (JPEG, PNG, WebP, GIF by their content; empty) are refused
+        with a 415 and its reply, and nothing is written; a photo is kept in ``uploads/`` only
+        for its turn (``bots.web_uploads``)."""
         uid = self._user(request)
         if uid is None or self.uploads is None:
             raise web.HTTPUnauthorized(text="reload the page")
@@ -249,9 +253,17 @@ class WebChannel(Channel):
         upload, role = form.get("photo"), str(form.get("role", "customer"))
         if role not in ROLES or not isinstance(upload, web.FileField):
             raise web.HTTPBadRequest(text="expected a photo")
-        if not await self._address_allows(request, f"{uid}-{role}", str(form.get("lang", ""))):
+        lang_hint = str(form.get("lang", ""))
+        if not await self._address_allows(request, f"{uid}-{role}", lang_hint):
             return web.json_response({"status": "rejected", "replies": []})
-        ref = self.uploads.keep(upload.file.read())
+        data = upload.file.read()
+        if photo_type(data) is None:  # refused before anything is written
+            reply = Say(NOT_A_PHOTO.get(_lang(lang_hint)))
+            return web.json_response(
+                {"status": "refused", "replies": [to_json(reply)]},
+                status=web.HTTPUnsupportedMediaType.status_code,
+            )
+        ref = self.uploads.keep(data, self._clock())
         event = PhotoReceived(
             channel=self.name,
             user_id=f"{uid}-{role}",
@@ -260,7 +272,10 @@ class WebChannel(Channel):
             role=role,
             ref=ref,
         )
-        return await self._turn(event)
+        try:
+            return await self._turn(event)
+        finally:  # the turn took the photo it used; nothing may take it after the turn
+            self.uploads.discard(ref)
 
     async def _turn(self, event: Inbound) -> web.Response:
         """The turn's answer; a turn that fails (a 500) counts its message ``rejected``."""
@@ -284,8 +299,7 @@ class WebChannel(Channel):
             return True
         self._rejected(self.name)
         if verdict is RateVerdict.WARN:
-            lang = "en" if lang_hint.lower().startswith("en") else "zh"
-            await self.push(user_id, [Say(TOO_MANY.get(lang))])
+            await self.push(user_id, [Say(TOO_MANY.get(_lang(lang_hint)))])
         return False
 
     def _event(self, uid: str, body: dict[str, Any]) -> Inbound | None:
@@ -316,6 +330,11 @@ class WebChannel(Channel):
         if self.uploads is None:
             return await super().download(ref)
         return self.uploads.take(ref)
+
+
+def _lang(hint: str) -> str:
+    """The language of a reply outside a turn: the browser's (``navigator.language``)."""
+    return "en" if hint.lower().startswith("en") else "zh"
 
 
 def _too_many_chats(request: web.Request, wait_s: int) -> web.Response:

@@ -31,7 +31,8 @@ class MediaStore(Protocol):
 
     def saved_before(self, folder: str, before: datetime, since: datetime) -> list[str]:
         """The files ``save`` wrote into ``folder`` or one of its subfolders (``workers``,
-        ``orders/N``) before ``before``, in the months from ``since``'s on."""
+        ``orders/N``) before ``before``, in the months from ``since``'s on, and those directly
+        in ``folder`` (the web chat's ``uploads``)."""
         ...
 
 

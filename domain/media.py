@@ -9,6 +9,10 @@ from enum import StrEnum
 from domain.errors import DomainError
 from domain.text import N_, Text
 
+UPLOADS = "uploads"
+"""The media folder's subfolder of the web chat's uploads (``bots.web_uploads``): kept only
+for their message's turn, never served by ``GET /media/…``, swept when one is left."""
+
 
 class PhotoKind(StrEnum):
     DOOR = "door"
@@ -56,12 +60,24 @@ class BadPhoto(DomainError):
     retry = True
 
 
+NOT_A_PHOTO = N_("请发送照片(JPG/PNG/WebP)")
+
+
+def photo_type(data: bytes) -> tuple[str, str] | None:
+    """(content type, extension) of an image we accept, by its bytes (not by its name or the
+    type it was sent as); None: empty, or no such image."""
+    for magic, content_type, ext in SIGNATURES:
+        if data.startswith(magic) and (ext != "webp" or data[8:12] == b"WEBP"):
+            return content_type, ext
+    return None
+
+
 def image_kind(data: bytes, max_bytes: int) -> tuple[str, str]:
     """(content type, extension) of an acceptable image; BadPhoto otherwise."""
     if len(data) > max_bytes:
         mb = max_bytes // (1024 * 1024)
         raise BadPhoto(N_("图片太大(最多 {mb} MB)", mb=mb))
-    for magic, content_type, ext in SIGNATURES:
-        if data.startswith(magic) and (ext != "webp" or data[8:12] == b"WEBP"):
-            return content_type, ext
-    raise BadPhoto(N_("请发送照片(JPG/PNG/WebP)"))
+    kind = photo_type(data)
+    if kind is None:
+        raise BadPhoto(NOT_A_PHOTO)
+    return kind

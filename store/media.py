@@ -27,13 +27,14 @@ class MediaStore:
 
     def discard(self, rel: str) -> bool:
         """Delete the stored file (False: none, or a path leaving the root); its month's
-        folder goes with it when that leaves it empty."""
+        folder goes with it when that leaves it empty (not ``uploads/`` itself)."""
         target = self.path(rel)
         if target is None:
             return False
         target.unlink(missing_ok=True)
-        with contextlib.suppress(OSError):  # only when empty
-            target.parent.rmdir()
+        if target.parent.name.isdigit():  # a month's (``YYYYMM``), never a folder a write
+            with contextlib.suppress(OSError):  # outside them may be making: only when empty
+                target.parent.rmdir()
         return True
 
     def path(self, rel: str) -> Path | None:
@@ -56,25 +57,29 @@ class MediaStore:
     def saved_before(self, folder: str, before: datetime, since: datetime) -> list[str]:
         """The files ``save`` wrote into ``folder`` or one of its subfolders (``workers``;
         ``orders/N``) before ``before``, looking only in the month folders from ``since``'s
-        to ``before``'s (a sweep need not read every month ever kept). A half-written one
-        (``.part``) is listed too once as old: a write cut short (a crash) left it, never
-        to be finished; one being written now is newer than any ``before`` a sweep asks."""
+        to ``before``'s (a sweep need not read every month ever kept) — and those directly
+        in ``folder``, whatever their month (the web chat's ``uploads/<token>``). A
+        half-written one (``.part``) is listed too once as old: a write cut short (a crash)
+        left it, never to be finished; one being written now is newer than any ``before`` a
+        sweep asks."""
         root = self.root.resolve()
         top = (root / folder).resolve()
         if root not in top.parents or not top.is_dir():
             return []
         limit = before.timestamp()
         found = set()
+        candidates = [*top.glob("*")]  # directly in the folder (whatever their month)
         for month in _months(since, before):
-            for path in (*top.glob(f"{month}/*"), *top.glob(f"*/{month}/*")):
-                try:
-                    if not path.is_file():
-                        continue
-                    if path.stat().st_mtime >= limit:
-                        continue
-                except OSError:  # deleted meanwhile
+            candidates += [*top.glob(f"{month}/*"), *top.glob(f"*/{month}/*")]
+        for path in candidates:
+            try:
+                if not path.is_file():
                     continue
-                found.add(path.relative_to(root).as_posix())
+                if path.stat().st_mtime >= limit:
+                    continue
+            except OSError:  # deleted meanwhile
+                continue
+            found.add(path.relative_to(root).as_posix())
         return sorted(found)
 
 

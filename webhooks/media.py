@@ -13,9 +13,9 @@ from pathlib import Path
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from bots.web_uploads import UPLOADS
 from domain.digits import BIGINT_MAX, whole
 from domain.errors import DomainError
+from domain.media import UPLOADS
 from domain.text import N_
 from store.media import MediaStore
 from webhooks.channels import Channels
@@ -84,7 +84,11 @@ def route(store: MediaStore, links: MediaLinks) -> Handler:
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         return web.FileResponse(
             target,
-            headers={"Content-Type": content_type, "Cache-Control": "private, max-age=3600"},
+            headers={
+                "Content-Type": content_type,
+                "Cache-Control": "private, max-age=3600",
+                "X-Content-Type-Options": "nosniff",  # served as its name says, never sniffed
+            },
         )
 
     return serve

@@ -249,6 +249,8 @@
     photoInput.value = "";
     try {
       const resp = await fetch("/web/api/photo", { method: "POST", body: form, credentials: "same-origin" });
+      // 415: not a photo we accept; the reply says which
+      if (resp.status === 415) { show(role, (await resp.json()).replies); return; }
       if (!resp.ok) { note(role, L(`上传失败 (${resp.status})`, `Upload failed (${resp.status})`)); return; }
       show(role, (await resp.json()).replies);
     } catch (err) { note(role, L("网络错误", "Network error")); }

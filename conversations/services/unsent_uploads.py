@@ -1,7 +1,8 @@
 """Photos kept for what a person has not sent yet: stored as they come (``StoreDocument``)
 and held only in their conversation until the thing they belong to is sent — an on-site
 extra request (``orders/N``), a worker's sign-up or document renewal (``workers``), a
-complaint (``complaints/N``). Left mid-way, nothing would ever delete them: the sweep does,
+complaint (``complaints/N``); and a web chat photo (``uploads``) its turn left behind.
+Left mid-way, nothing would ever delete them: the sweep does,
 ``execution.unsent_photo_hours`` after they were uploaded, never one what was sent names;
 and what is sent later takes none the sweep may have deleted (``still_kept``)."""
 
@@ -16,6 +17,7 @@ from conversations.results.sweeps import UnsentUploadsForgotten
 from conversations.services.deps import Deps
 from domain import commands as c
 from domain.gateways import MediaStore
+from domain.media import UPLOADS
 from domain.ports import UnitOfWork
 from domain.rules import Rules
 
@@ -26,14 +28,18 @@ LOOK_BACK = timedelta(days=62)
 two months of a scheduler that never ran."""
 
 Named = Callable[[UnitOfWork, Sequence[str]], Awaitable[set[str]]]
-FOLDERS: dict[str, Named] = {
+FOLDERS: dict[str, Named | None] = {
     "orders": lambda uow, paths: uow.photos.named(paths),
     "workers": lambda uow, paths: uow.workers.documents_named(paths),
     "complaints": lambda uow, paths: uow.complaints.photos_named(paths),
+    UPLOADS: None,
 }
 """The media folders uploads wait in, each with what names the files that must stay: an
 order's photos (the job's own, a sent request's), a worker's documents (approved, waiting,
-expired, a rejected applicant's), a complaint's photos."""
+expired, a rejected applicant's), a complaint's photos. None: no row names a file there —
+the web chat's uploads (``bots.web_uploads``) live only for their message's turn, which
+copies the one it uses into its own folder (one of these, ``relay/N``, ``tickets/N``, a
+rating's) and names that copy; one still there was left by a turn cut short."""
 
 
 def unsent_after(rules: Rules) -> timedelta:
@@ -62,8 +68,10 @@ async def forget(s: Deps, cmd: c.ForgetUnsentUploads) -> list[Result]:
         old = await asyncio.to_thread(media.saved_before, folder, before, before - LOOK_BACK)
         for i in range(0, len(old), NAMED):
             paths = old[i : i + NAMED]
-            async with s.uow() as uow:
-                kept = await named(uow, paths)
+            kept: set[str] = set()
+            if named is not None:
+                async with s.uow() as uow:
+                    kept = await named(uow, paths)
             for path in paths:
                 if path not in kept and media.discard(path):
                     deleted += 1

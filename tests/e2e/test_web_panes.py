@@ -9,14 +9,18 @@ from webhooks.app import create_app
 from webhooks.keys import CHANNELS
 
 
-async def upload(user: WebUser, data: bytes = PNG):
+async def upload(user: WebUser, data: bytes = PNG, status: int = 200, **fields: str):
+    """Send ``data`` as a photo (``fields``: more form fields, e.g. ``lang``, ``id``); the
+    response is ``status`` (415: no photo)."""
     from aiohttp import FormData
 
     form = FormData()
     form.add_field("photo", io.BytesIO(data), filename="p.png", content_type="image/png")
     form.add_field("role", user.role)
+    for name, value in fields.items():
+        form.add_field(name, value)
     resp = await user.client.post("/web/api/photo", data=form)
-    assert resp.status == 200, await resp.text()
+    assert resp.status == status, await resp.text()
     user.last = (await resp.json())["replies"]
     return user.last
 
@@ -50,7 +54,7 @@ async def test_a_worker_registers_in_the_web_pane_and_the_demo_admin_approves(
     assert "身份证" in worker.text()
     await upload(worker)
     assert "健康证照片" in worker.text()
-    await upload(worker, b"not an image")
+    await upload(worker, b"not an image", status=415)
     assert "请发送照片" in worker.text()
     await upload(worker)
     await worker.say("2027-12-31")
