@@ -12,6 +12,7 @@ from domain.cards import Card
 from domain.coupons import Coupon
 from domain.lifecycle import OrderStatus
 from domain.people import Address, Channel, Customer, Identity, Worker, WorkerStatus
+from domain.risk import LinkWindow
 from domain.rule_keys import MemberLevel
 
 
@@ -110,3 +111,16 @@ class Addresses(Protocol):
         the workers who completed a job for them, and their member level as last settled
         (``Membership.level``) — one query."""
         ...
+
+
+class LinkLimits(Protocol):
+    """The shared caps on codes to join a chat account and the lockouts (``domain.risk``)."""
+
+    def target(self, phone: str) -> str: ...
+    async def take(self, window: LinkWindow) -> bool:
+        """Count one code in ``window`` if it has room (True), else count nothing (False)."""
+        ...
+
+    async def locked_until(self, keys: Sequence[str], now: datetime) -> datetime | None: ...
+    async def lock(self, keys: Sequence[str], until: datetime) -> None: ...
+    async def forget_before(self, now: datetime) -> int: ...

@@ -34,7 +34,7 @@ from domain.orders import Order, StatusChanged
 from domain.outbox import OutboxMessage
 from domain.oversight import Flag, LoyaltyStats, OrderBrief, PeriodStats, PriceChange
 from domain.payments import Payment
-from domain.people_ports import Addresses, Customers, Identities, Workers
+from domain.people_ports import Addresses, Customers, Identities, LinkLimits, Workers
 from domain.placement_ports import Placements
 from domain.points import Membership
 from domain.pricing import QuoteLine
@@ -351,6 +351,7 @@ class Reads(Protocol):
     admins: Admins
     prices: Prices
     throttles: Throttles
+    link_limits: LinkLimits
     admin_reports: AdminReports
     checkpoints: Checkpoints
     membership: Membership

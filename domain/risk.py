@@ -1,5 +1,5 @@
-"""Risk rules that need no I/O (DESIGN §4 Risk): the per-person message rate limit and the
-confirmation code for big orders.
+"""Risk rules that need no I/O (DESIGN §4 Risk): the per-person message rate limit, the
+confirmation code for big orders, and the windows that cap codes to join a chat account.
 
 The rate limit counts messages in fixed windows: window ``n`` holds the instants
 ``[n × length, (n + 1) × length)`` seconds since the epoch. A burst across a window edge can
@@ -10,7 +10,8 @@ window is one counter per person (one ``INCR``) wherever it is kept.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 from domain.rules import RiskRules
@@ -46,6 +47,38 @@ def rate_verdict(count: int, limit: int) -> RateVerdict:
 def needs_confirm_code(total_cents: int, rules: RiskRules) -> bool:
     """Whether confirming an order of ``total_cents`` takes typing back a code."""
     return total_cents > rules.confirm_code_above_cents
+
+
+@dataclass(frozen=True, slots=True)
+class LinkWindow:
+    """A cap on codes to join a chat account ("绑定"): at most ``cap`` under ``key`` in the
+    fixed window that ends at ``until`` (the asker's clock hour, the number's hour and day)."""
+
+    key: str
+    until: datetime
+    cap: int
+
+
+def link_windows(
+    asker: str, target: str, now: datetime, tz: tzinfo, rules: RiskRules
+) -> tuple[LinkWindow, ...]:
+    """The windows a new code for ``target`` (the number, hashed) asked by ``asker`` (a chat
+    account, ``channel:user_id``) counts in at ``now``. Like the message rate limit, fixed
+    windows: a burst across an edge can reach twice a cap, and an asker is told the edge."""
+    hour = datetime.fromtimestamp((int(now.timestamp()) // 3600 + 1) * 3600, UTC)
+    local = now.astimezone(tz)
+    day = datetime.combine(local.date() + timedelta(days=1), time(), tz).astimezone(UTC)
+    return (
+        LinkWindow(f"asker-h:{asker}", hour, rules.link_codes_per_asker_per_hour),
+        LinkWindow(f"target-h:{target}", hour, rules.link_codes_per_target_per_hour),
+        LinkWindow(f"target-d:{target}", day, rules.link_codes_per_target_per_day),
+    )
+
+
+def link_locks(asker: str, target: str) -> tuple[str, ...]:
+    """The keys a lockout (``link_code_tries`` wrong codes) holds for
+    ``link_lockout_minutes``: the asking chat account's and the number's (if known)."""
+    return (f"lock-asker:{asker}",) + ((f"lock-target:{target}",) if target else ())
 
 
 _HOLDS: StoredNotes = (

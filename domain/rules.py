@@ -325,7 +325,16 @@ class RiskRules:
     link_code_minutes: int = 10
     """How long a code to join another chat account to one's account stays good."""
     link_code_tries: int = 5
-    """Wrong codes before the request is void (a new one must be asked for)."""
+    """Wrong codes before the request is void: the asking chat account and the phone number
+    are then both refused new codes for ``link_lockout_minutes``."""
+    link_lockout_minutes: int = 60
+    link_codes_per_target_per_hour: int = 3
+    """Codes asked for one phone number in a clock hour, whoever asks (so many chat accounts
+    cannot flood its holder's chats); counted whether or not anyone holds the number."""
+    link_codes_per_target_per_day: int = 6
+    """… and in a day (the business time zone's)."""
+    link_codes_per_asker_per_hour: int = 5
+    """Codes one chat account may ask for in a clock hour, whatever numbers it types."""
     sos_sms_every_minutes: int = 30
     """A person's emergency contact is texted at most this often: a repeated SOS alerts ops."""
 

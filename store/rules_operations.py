@@ -232,6 +232,16 @@ class RiskSpec(Strict):
     broadcast_every_minutes: int = Field(default=_R.broadcast_every_minutes, ge=1)
     link_code_minutes: int = Field(default=_R.link_code_minutes, ge=1, le=60)
     link_code_tries: int = Field(default=_R.link_code_tries, ge=1, le=10)
+    link_lockout_minutes: int = Field(default=_R.link_lockout_minutes, ge=1, le=10080)
+    link_codes_per_target_per_hour: int = Field(
+        default=_R.link_codes_per_target_per_hour, ge=1, le=100
+    )
+    link_codes_per_target_per_day: int = Field(
+        default=_R.link_codes_per_target_per_day, ge=1, le=1000
+    )
+    link_codes_per_asker_per_hour: int = Field(
+        default=_R.link_codes_per_asker_per_hour, ge=1, le=100
+    )
     sos_sms_every_minutes: int = Field(default=_R.sos_sms_every_minutes, ge=1, le=1440)
 
     def build(self) -> RiskRules:
@@ -245,5 +255,9 @@ class RiskSpec(Strict):
             broadcast_every_minutes=self.broadcast_every_minutes,
             link_code_minutes=self.link_code_minutes,
             link_code_tries=self.link_code_tries,
+            link_lockout_minutes=self.link_lockout_minutes,
+            link_codes_per_target_per_hour=self.link_codes_per_target_per_hour,
+            link_codes_per_target_per_day=self.link_codes_per_target_per_day,
+            link_codes_per_asker_per_hour=self.link_codes_per_asker_per_hour,
             sos_sms_every_minutes=self.sos_sms_every_minutes,
         )

@@ -41,6 +41,7 @@ from store.crypto import PiiCipher
 from store.dispatch_repo import OfferRepository, PhotoRepository
 from store.emergency_repo import EmergencyContactRepository
 from store.invoices_repo import InvoiceRepository
+from store.link_limits_repo import LinkLimitRepository
 from store.marketing_repo import MarketingRepository
 from store.membership_repo import MembershipRepository
 from store.money_repo import (
@@ -96,6 +97,7 @@ _REPOSITORIES: dict[str, tuple[Any, bool]] = {
     "admins": (AdminRepository, False),
     "prices": (PriceRepository, False),
     "throttles": (ThrottleRepository, False),
+    "link_limits": (LinkLimitRepository, True),
     "admin_reports": (AdminReports, False),
     "checkpoints": (CheckpointRepository, True),
     "membership": (MembershipRepository, False),
@@ -141,6 +143,7 @@ class SqlUnitOfWork:
     admins: AdminRepository
     prices: PriceRepository
     throttles: ThrottleRepository
+    link_limits: LinkLimitRepository
     admin_reports: AdminReports
     checkpoints: CheckpointRepository
     membership: MembershipRepository

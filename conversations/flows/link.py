@@ -3,7 +3,9 @@ of the account the person already has; a code goes to that account's own chats (
 and typed back here it makes this chat that account — its orders, coupons and points.
 
 The code is made here and kept as a hash with its expiry and the wrong tries left; the asker
-is told the same whether or not anyone holds the number.
+is told the same whether or not anyone holds the number. Too many wrong codes lock this chat
+account and the number out of new codes for ``risk.link_lockout_minutes`` (``LockLink``);
+the desk caps the codes asked (``identity_links``) and says until when.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from conversations.events import ChoiceMade, Failed, Inbound, TextReceived
-from conversations.flows.base import Ctx, Outcome, Transitions, tr, trn
+from conversations.flows.base import Ctx, Outcome, Transitions, moment, tr, trn
 from conversations.flows.flow_state import keep, load
 from conversations.flows.phones import normalise_phone
 from conversations.replies import Ask, Option, Say
 from conversations.results.customers import AccountLinked, LinkRequested
 from conversations.state import Conversation
-from domain.commands import LinkAccount, RequestLink
+from domain.commands import LinkAccount, LockLink, RequestLink
 
 NAME = "link"
 CODE_DIGITS = 8
@@ -48,6 +50,9 @@ class LinkData:
     holder: int = 0
     expires: str = ""
     wrong: int = 0
+    target: str = ""
+    """The number's key in the shared counters (a keyed hash, never the number): locked
+    with this chat account after too many wrong codes."""
     then: str = ""
     """The flow to go back to once linked ("checkout": the order being placed), or ""."""
 
@@ -108,7 +113,11 @@ def _request(ctx: Ctx, conv: Conversation, data: LinkData, phone: str) -> Outcom
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     minutes = ctx.rules.risk.link_code_minutes
     expires = (ctx.now + timedelta(minutes=minutes)).isoformat()
-    keep(conv, NAME, replace(data, code_hash=_hash(data.user_id, code), expires=expires, wrong=0))
+    keep(
+        conv,
+        NAME,
+        replace(data, code_hash=_hash(data.user_id, code), expires=expires, wrong=0, target=""),
+    )
     return Outcome(
         step=Step.CODE,
         commands=[RequestLink(conv.channel, data.user_id, phone, code, minutes)],
@@ -125,7 +134,7 @@ def on_phone(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
 
 
 def on_requested(ctx: Ctx, conv: Conversation, result: LinkRequested) -> Outcome:
-    keep(conv, NAME, replace(_data(conv), holder=result.customer_id or 0))
+    keep(conv, NAME, replace(_data(conv), holder=result.customer_id or 0, target=result.target))
     return Outcome(reask=True)
 
 
@@ -140,7 +149,17 @@ def on_code(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     wrong = data.wrong + 1
     left = ctx.rules.risk.link_code_tries - wrong
     if left <= 0:
-        return _over(conv, tr(conv, "验证码错误次数太多,请稍后重新发送「绑定」。"))
+        until = ctx.now + timedelta(minutes=ctx.rules.risk.link_lockout_minutes)
+        over = _over(
+            conv,
+            tr(
+                conv,
+                "验证码错误次数太多,请在 {when} 之后再重新发送「绑定」。",
+                when=moment(ctx, conv, until),
+            ),
+        )
+        lock = LockLink(conv.channel, data.user_id, data.target, until)
+        return replace(over, commands=[lock])
     keep(conv, NAME, replace(data, wrong=wrong))
     return Outcome(
         [

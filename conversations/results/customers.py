@@ -22,6 +22,8 @@ class LinkRequested(Result):
     holds it — the asker is told the same either way)."""
 
     customer_id: int | None
+    target: str = ""
+    """The key of the number's counters (a keyed hash): a lockout holds it too."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,10 +6,16 @@ to the holder's chats — never to the asker — and says the same to the asker 
 anyone holds the number. The asker's own account (made at their first message) is left behind
 if it has no orders (its prepaid cards move to the account joined); one with orders is not
 merged, and is told so when it asks, before any code is sent.
+
+Codes are capped in the database, for every process at once (``domain.risk.link_windows``):
+per asking chat account and per number — the number counted whether or not anyone holds it,
+so a refusal tells nothing of a holder — and a lockout after too many wrong codes holds both
+for ``risk.link_lockout_minutes``. A refused asker is told from when they may ask again.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from conversations.events import Result
@@ -19,7 +25,9 @@ from conversations.services.notices import to_customer
 from domain import commands as c
 from domain.errors import DomainError
 from domain.people import Channel, Identity
-from domain.text import N_
+from domain.ports import UnitOfWork
+from domain.risk import link_locks, link_windows
+from domain.text import N_, When
 
 
 class HasOrders(DomainError):
@@ -29,12 +37,19 @@ class HasOrders(DomainError):
         super().__init__(N_("这个聊天账号已有订单,不能再绑定到另一个账户。"))
 
 
+class TooManyCodes(DomainError):
+    """No new code before ``until``: a cap or a lockout of the asker or of the number."""
+
+    def __init__(self, until: When) -> None:
+        super().__init__(N_("获取验证码的次数太多了,请在 {when} 之后再发送「绑定」。", when=until))
+
+
 class LinkDesk:
     def __init__(self, s: Deps) -> None:
         self.s = s
 
     def handlers(self) -> dict[type[c.Command], Any]:
-        return {c.RequestLink: self.request, c.LinkAccount: self.link}
+        return {c.RequestLink: self.request, c.LinkAccount: self.link, c.LockLink: self.lock}
 
     async def request(self, cmd: c.RequestLink) -> list[Result]:
         async with self.s.uow() as uow:
@@ -49,19 +64,42 @@ class LinkDesk:
                 and await uow.orders.for_customer(own, limit=1)
             ):
                 raise HasOrders()
+            target = uow.link_limits.target(cmd.phone)
+            await self._count(uow, f"{cmd.channel}:{cmd.user_id}", target)
             if (
                 holder is None
                 or holder.id is None
                 or (asker is not None and asker.customer_id == holder.id)
             ):
-                return [LinkRequested(None)]
+                await uow.commit()  # counted all the same
+                return [LinkRequested(None, target)]
             notice = to_customer(
                 holder.id, "link_code", code=cmd.code, channel=cmd.channel, minutes=cmd.minutes
             )
             posted = await self.s.post(uow, [notice])
             await uow.commit()
         await self.s.flush(posted)
-        return [LinkRequested(holder.id)]
+        return [LinkRequested(holder.id, target)]
+
+    async def _count(self, uow: UnitOfWork, asker: str, target: str) -> None:
+        """Count a code for ``target`` asked by ``asker``, or refuse it (``TooManyCodes``,
+        with the latest end among the lockouts and the full windows: the unit of work, not
+        committed, forgets whatever was counted)."""
+        now = self.s.clock()
+        rules = self.s.rules.risk
+        until: datetime | None = await uow.link_limits.locked_until(link_locks(asker, target), now)
+        for window in link_windows(asker, target, now, self.s.tz, rules):
+            if not await uow.link_limits.take(window):
+                until = max(until or window.until, window.until)
+        if until is not None:
+            raise TooManyCodes(When(until.astimezone(self.s.tz)))
+
+    async def lock(self, cmd: c.LockLink) -> list[Result]:
+        async with self.s.uow() as uow:
+            keys = link_locks(f"{cmd.channel}:{cmd.user_id}", cmd.target)
+            await uow.link_limits.lock(keys, cmd.until)
+            await uow.commit()
+        return []
 
     async def link(self, cmd: c.LinkAccount) -> list[Result]:
         async with self.s.uow() as uow:

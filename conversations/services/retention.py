@@ -1,7 +1,8 @@
 """How long the product remembers a conversation: checkpoints idle longer than
 ``domain.turns.CONVERSATION_KEEP`` are dropped by a sweep (their states in Redis or the local
 store expire by themselves after the same time), and so are the outbox's sent and dead
-messages older than ``NotificationRules.keep_days``."""
+messages older than ``NotificationRules.keep_days``, and the link-code windows and lockouts
+that are over (``link_limits``)."""
 
 from __future__ import annotations
 
@@ -26,5 +27,6 @@ async def forget_conversations(
     async with uow() as u:
         forgotten = await u.checkpoints.forget_before(now - CONVERSATION_KEEP)
         messages = await u.outbox.forget_before(now - keep_messages)
+        await u.link_limits.forget_before(now)
         await u.commit()
     return [ConversationsForgotten(forgotten, messages)]

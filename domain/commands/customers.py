@@ -33,6 +33,17 @@ class RequestLink(Command):
 
 
 @dataclass(frozen=True)
+class LockLink(Command):
+    """Too many wrong codes: neither this chat account nor the number (``target``, as
+    ``LinkRequested`` named it; "": not known) gets a new code until ``until``."""
+
+    channel: str
+    user_id: str
+    target: str
+    until: datetime
+
+
+@dataclass(frozen=True)
 class LinkAccount(Command):
     """The right code was typed: the chat account joins ``customer_id``."""
 

@@ -34,7 +34,7 @@ from store.tables.people import AddressRow, CertificateRow, CustomerRow, Identit
 from store.tables.placements import PlacementHandoverRow, PlacementPeriodRow, PlacementRow
 from store.tables.policies import PolicyRow
 from store.tables.relay import RelayMessageRow
-from store.tables.staff import AdminRow, AuditRow, PriceChangeRow, ThrottleRow
+from store.tables.staff import AdminRow, AuditRow, LinkLimitRow, PriceChangeRow, ThrottleRow
 from store.tables.support import SupportTicketRow, TicketMessageRow
 from store.tables.surcharges import SurchargeRow
 
@@ -71,6 +71,7 @@ __all__ = [
     "AdminRow",
     "PriceChangeRow",
     "ThrottleRow",
+    "LinkLimitRow",
     "ComplaintRow",
     "RatingRow",
     "SpotCheckRow",

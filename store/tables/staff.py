@@ -1,4 +1,4 @@
-"""Admins added in chat, the audit log, price changes and throttles."""
+"""Admins added in chat, the audit log, price changes, throttles and link-code limits."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from store.tables.columns import json_field, money_field, time_field
+from store.types import UtcDateTime
 
 
 class AuditRow(SQLModel, table=True):
@@ -59,3 +60,15 @@ class ThrottleRow(SQLModel, table=True):
     __tablename__ = "throttles"
     name: str = Field(primary_key=True, max_length=40)
     next_at: datetime = time_field()
+
+
+class LinkLimitRow(SQLModel, table=True):
+    """Codes to join a chat account ("绑定") counted in a fixed window under a key (the asker's
+    hour, the number's hour and day: ``domain.risk.link_windows``), or a lockout (``count``
+    0) until ``until``. Counted by a conditional upsert, so two processes never both pass a
+    cap; rows past their ``until`` are dropped by the retention sweep."""
+
+    __tablename__ = "link_limits"
+    key: str = Field(primary_key=True, max_length=200)
+    until: datetime = Field(sa_type=UtcDateTime, primary_key=True, index=True)
+    count: int = 0

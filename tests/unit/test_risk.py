@@ -157,3 +157,38 @@ def test_the_threshold_comes_from_the_rules():
     ctx = replace(CTX, rules=replace(RULES, risk=replace(RULES.risk, confirm_code_above_cents=0)))
     conv = at_quote(1)
     assert checkout.on_quote_choice(ctx, conv, choice("confirm")).step == "code"
+
+
+def test_link_code_windows_end_at_the_clock_hour_and_the_local_midnight():
+    from zoneinfo import ZoneInfo
+
+    from domain.risk import link_locks, link_windows
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    at = datetime(2026, 11, 23, 15, 59, 59, tzinfo=UTC)  # 23:59:59 Monday in Shanghai
+    asker, hour, day = link_windows("telegram:7", "h", at, shanghai, RULES.risk)
+    assert (
+        asker.key == "asker-h:telegram:7" and asker.cap == RULES.risk.link_codes_per_asker_per_hour
+    )
+    assert hour.key == "target-h:h" and hour.until == datetime(2026, 11, 23, 16, tzinfo=UTC)
+    assert day.key == "target-d:h" and day.until == datetime(2026, 11, 23, 16, tzinfo=UTC)
+    assert day.cap == RULES.risk.link_codes_per_target_per_day
+    _, hour, day = link_windows("telegram:7", "h", at + timedelta(seconds=1), shanghai, RULES.risk)
+    assert hour.until == datetime(2026, 11, 23, 17, tzinfo=UTC)
+    assert day.until == datetime(2026, 11, 24, 16, tzinfo=UTC)  # the next local midnight
+    assert link_locks("web:u", "h") == ("lock-asker:web:u", "lock-target:h")
+    assert link_locks("web:u", "") == ("lock-asker:web:u",)  # a number never named: the asker
+
+
+def test_the_link_code_caps_come_from_the_rules_file():
+    from store.rules_operations import RiskSpec
+
+    rules = RiskSpec(
+        link_lockout_minutes=30,
+        link_codes_per_target_per_hour=2,
+        link_codes_per_target_per_day=4,
+        link_codes_per_asker_per_hour=3,
+    ).build()
+    assert (rules.link_lockout_minutes, rules.link_codes_per_target_per_hour) == (30, 2)
+    assert (rules.link_codes_per_target_per_day, rules.link_codes_per_asker_per_hour) == (4, 3)
+    assert RULES.risk.link_codes_per_target_per_hour == 3  # the demo catalog's
