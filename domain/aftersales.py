@@ -153,6 +153,21 @@ class Rater(StrEnum):
 
 DIMENSIONS = ("response", "skill", "attitude", "care")
 
+RATEABLE: dict[Rater, frozenset[OrderStatus]] = {
+    Rater.CUSTOMER: frozenset({OrderStatus.CONFIRMED, OrderStatus.SETTLED}),
+    Rater.WORKER: frozenset({OrderStatus.FINISHED, OrderStatus.CONFIRMED, OrderStatus.SETTLED}),
+}
+"""When each side may rate a job: the customer once they confirmed it (or it was confirmed
+for them), the worker once they finished it."""
+
+
+def check_rateable(rater: Rater, status: OrderStatus, number: int) -> None:
+    """Refuse a rating of order ``number`` before ``RATEABLE``: said when the rating is asked
+    for, before its first question, and again when it is recorded."""
+    if status not in RATEABLE[rater]:
+        raise DomainError(N_("订单 #{number} 完成后才能评价", number=number))
+
+
 CUSTOMER_TAGS: tuple[tuple[str, Text], ...] = (
     ("punctual", N_("准时守约")),
     ("thorough", N_("打扫仔细")),

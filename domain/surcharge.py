@@ -179,12 +179,18 @@ def price(item: Item, extras: tuple[Extra, ...], pricing: PricingRules) -> tuple
     return tuple(lines)
 
 
+def check_during_job(status: OrderStatus) -> None:
+    """Refuse an extra outside the job (``DURING_THE_JOB``): said when the worker asks for
+    one, before anything is asked, and again when the request is sent."""
+    if status not in DURING_THE_JOB:
+        raise DomainError(N_("只能在打卡之后、完工之前申请加价"))
+
+
 def check_request(
     status: OrderStatus, lines: tuple[QuoteLine, ...], photos: int, rules: ExecutionRules
 ) -> None:
     """Refuse a request outside the job, without a photo, or above the rules' ceiling."""
-    if status not in DURING_THE_JOB:
-        raise DomainError(N_("只能在打卡之后、完工之前申请加价"))
+    check_during_job(status)
     if photos < 1:
         raise DomainError(N_("请先拍照说明需要加价的原因(至少一张)"))
     if sum(line.amount_cents for line in lines) > rules.surcharge_max_cents:

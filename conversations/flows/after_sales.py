@@ -24,13 +24,13 @@ from conversations.results.after_sales import (
     OrderRated,
     ReworkBooked,
 )
-from conversations.results.workers import CustomerRated, DocumentStored
+from conversations.results.workers import CustomerRated, DocumentStored, JobOpen
 from conversations.state import Conversation
 from domain import limits
 from domain.aftersales import CUSTOMER_TAGS, DIMENSIONS
-from domain.commands import FileComplaint, RateCustomer, RateOrder, StoreDocument
+from domain.commands import FileComplaint, Query, RateCustomer, RateOrder, StoreDocument
 from domain.digits import whole
-from domain.queries import CheckFeedback
+from domain.queries import CheckFeedback, CheckJob
 
 FIRST = Step.CATEGORY
 FIRST_STEP = {
@@ -68,20 +68,23 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
         return Outcome(goto="start")
     # nothing older stays
     keep(conv, NAME, FeedbackData(action=given.action, number=given.number))
-    if given.action in CHECKED:
-        return _check(conv, given.action, given.number)
-    return Outcome(step=FIRST_STEP[given.action], reask=True)
-
-
-CHECKED = frozenset({"complain", "rate", "rework"})  # checked before the first question
+    return _check(conv, given.action, given.number)
 
 
 def _check(conv: Conversation, action: str, number: int) -> Outcome:
-    assert conv.customer_id is not None
-    return Outcome(step=Step.CHECKING, commands=[CheckFeedback(conv.customer_id, number, action)])
+    """Every action's order is checked before its first question: the person's, and open
+    to the action now (``CheckFeedback``; a worker's rating of the customer ``CheckJob``)."""
+    if action == "rate_customer":  # the worker's job (``CheckJob``), finished, not rated yet
+        if conv.worker_id is None:
+            return _no_order(conv)
+        check: Query = CheckJob(conv.worker_id, number, action)
+    else:
+        assert conv.customer_id is not None
+        check = CheckFeedback(conv.customer_id, number, action)
+    return Outcome(step=Step.CHECKING, commands=[check])
 
 
-def on_open(ctx: Ctx, conv: Conversation, result: FeedbackOpen) -> Outcome:
+def on_open(ctx: Ctx, conv: Conversation, result: FeedbackOpen | JobOpen) -> Outcome:
     return Outcome(step=FIRST_STEP[feedback(conv).action], reask=True)
 
 
@@ -317,6 +320,7 @@ TRANSITIONS: Transitions = restarting_all(
     _restart,
     {
         (Step.CHECKING, FeedbackOpen): on_open,
+        (Step.CHECKING, JobOpen): on_open,
         (Step.CHECKING, Failed): on_closed,
         (Step.CATEGORY, ChoiceMade): on_category,
         (Step.TEXT, TextReceived): on_text,
@@ -345,5 +349,6 @@ TRANSITIONS: Transitions = restarting_all(
         (Step.CUSTOMER_NOTE, ChoiceMade): on_customer_note,
         (Step.CUSTOMER_NOTE, TextReceived): on_customer_note,
         (Step.CUSTOMER_NOTE, CustomerRated): on_customer_rated,
+        (Step.CUSTOMER_NOTE, Failed): on_closed,  # refused at the end: said, and no loop
     },
 )

@@ -4,7 +4,7 @@ also by a location shared at the menu, and the job photos) are ``worker_job_step
 
 from __future__ import annotations
 
-from conversations.events import ChoiceMade, LocationShared, PhotoReceived, TextReceived
+from conversations.events import ChoiceMade, Failed, LocationShared, PhotoReceived, TextReceived
 from conversations.flows import worker_job_steps as door
 from conversations.flows import worker_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
@@ -27,6 +27,7 @@ from conversations.results.workers import (
     EarningsShown,
     JobAccepted,
     JobFinished,
+    JobOpen,
     JobPhotoSaved,
     JobsShown,
     OfferDeclined,
@@ -98,9 +99,9 @@ def run(ctx: Ctx, conv: Conversation, name: str, number: int | None, args: str) 
     if name == "stage":
         stage = whole(args) or 0  # 0: no such step
         return Outcome(commands=[c.MarkStage(me(conv), number, stage)], step=Step.ACTION)
-    if name == "checkin":  # the time is checked (on the jobs) before the location is asked
+    if name == "checkin":  # the job and its time are checked before the location is asked
         keep_data(conv, WorkerData(number))
-        return Outcome(commands=[q.LoadJobs(me(conv))], step=Step.CHECKIN_LOCATION)
+        return door.check_job(conv)
     kind = photo_kind(args)
     if kind is None:
         return Outcome(
@@ -117,7 +118,7 @@ def run(ctx: Ctx, conv: Conversation, name: str, number: int | None, args: str) 
             reask=True,
         )
     keep_data(conv, WorkerData(number, PhotoKind(kind)))  # the job is checked before the ask
-    return Outcome(commands=[q.LoadJobs(me(conv))], step=Step.PHOTOS)
+    return door.check_job(conv)
 
 
 def ask(ctx: Ctx, conv: Conversation) -> Outcome:
@@ -125,7 +126,7 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
         return door.ask_job(conv)
     if conv.worker_id is None:
         return Outcome(goto="worker_register")
-    if conv.step in (Step.PHOTOS, Step.CHECKIN_JOB):
+    if conv.step in (Step.CHECKING, Step.PHOTOS, Step.CHECKIN_JOB):
         return door.ask_job(conv)
     return Outcome(commands=[q.LoadJobs(me(conv))])
 
@@ -213,7 +214,8 @@ TRANSITIONS: Transitions = {
     (Step.CHECKIN_JOB, JobsShown): door.on_due_jobs,
     (Step.CHECKIN_JOB, ChoiceMade): door.on_job_picked,
     (Step.CHECKIN_JOB, LocationShared): door.on_menu_location,
-    (Step.CHECKIN_LOCATION, JobsShown): door.on_checkin_job,
+    (Step.CHECKING, JobOpen): door.on_job_open,
+    (Step.CHECKING, Failed): door.on_job_refused,
     (Step.CHECKIN_LOCATION, LocationShared): on_location,
     (Step.CHECKIN_LOCATION, WorkerCheckedIn): door.on_checked_in,
     (Step.CHECKIN_CODE, TextReceived): door.on_code,
@@ -221,7 +223,6 @@ TRANSITIONS: Transitions = {
     (Step.CHECKIN_CODE, PhotoReceived): door.on_photo_before_code,
     (Step.CHECKIN_PHOTO, PhotoReceived): on_door_photo,
     (Step.CHECKIN_PHOTO, JobPhotoSaved): door.on_photo_saved,
-    (Step.PHOTOS, JobsShown): door.on_photos_job,
     (Step.PHOTOS, PhotoReceived): on_photo,
     (Step.PHOTOS, ChoiceMade): door.on_photos_done,
     (Step.PHOTOS, JobPhotoSaved): door.on_photo_saved,

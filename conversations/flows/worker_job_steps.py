@@ -4,7 +4,7 @@ job due now (the worker picks when several are) — and the before/after photos.
 
 from __future__ import annotations
 
-from conversations.events import ChoiceMade, LocationShared, PhotoReceived, TextReceived
+from conversations.events import ChoiceMade, Failed, LocationShared, PhotoReceived, TextReceived
 from conversations.flows import worker_views as views
 from conversations.flows.base import Ctx, Outcome, tr
 from conversations.flows.worker_state import (
@@ -20,6 +20,7 @@ from conversations.flows.worker_state import (
 )
 from conversations.replies import Say
 from conversations.results.workers import (
+    JobOpen,
     JobPhotoSaved,
     JobsShown,
     VisitCodeChecked,
@@ -32,9 +33,40 @@ from domain.digits import whole
 from domain.media import PhotoKind
 
 
+def check_job(conv: Conversation) -> Outcome:
+    """打卡 #N or 拍照 #N (the job and the kind of photos kept in the flow's data): the job is
+    checked first (``CheckJob``: theirs, and able to take the step now), so a worker is told
+    at once why not, never asked for a location or photos the step will refuse."""
+    data = data_of(conv)
+    if data is None or data.number is None:
+        return restart()
+    if data.kind is None:
+        check = q.CheckJob(me(conv), data.number, "checkin")
+    else:
+        check = q.CheckJob(me(conv), data.number, "photo", data.kind.value)
+    return Outcome(commands=[check], step=Step.CHECKING)
+
+
+def on_job_open(ctx: Ctx, conv: Conversation, result: JobOpen) -> Outcome:
+    """The job may take the step: its first question (the location, or the photos)."""
+    data = data_of(conv)
+    if data is None or data.number != result.number:
+        return restart()
+    step = Step.CHECKIN_LOCATION if data.kind is None else Step.PHOTOS
+    return Outcome(step=step, reask=True)
+
+
+def on_job_refused(ctx: Ctx, conv: Conversation, result: Failed) -> Outcome:
+    """Not the worker's job, or not there yet: why, once, and the jobs menu."""
+    keep_data(conv, WorkerData())
+    return Outcome([Say(result.message.get(conv.lang))], step=Step.MENU, reask=True)
+
+
 def ask_job(conv: Conversation) -> Outcome:
     """The question of a step about one job (or, for a location shared at the menu, the jobs
-    read again to find its job)."""
+    read again to find its job; or, while the job is checked, the check again)."""
+    if conv.step == Step.CHECKING:
+        return check_job(conv)
     if conv.step == Step.CHECKIN_JOB:
         data = data_of(conv)
         if data is None or data.here is None:
@@ -92,24 +124,6 @@ def on_job_picked(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     keep_data(conv, WorkerData(number))
     lat, lon = data.here
     return Outcome(commands=[c.CheckIn(me(conv), number, lat, lon)], step=Step.CHECKIN_LOCATION)
-
-
-def on_checkin_job(ctx: Ctx, conv: Conversation, result: JobsShown) -> Outcome:
-    number = number_of(conv)
-    if number is None:
-        return restart()
-    if early := views.too_early_to_check_in(ctx, conv, result, number):  # told once
-        return Outcome([Say(early), *views.jobs_screen(ctx, conv, result)], step=Step.MENU)
-    return Outcome(reask=True)
-
-
-def on_photos_job(ctx: Ctx, conv: Conversation, result: JobsShown) -> Outcome:
-    photos = photos_of(conv)
-    if photos is None:
-        return restart()
-    if refused := views.photos_refused(conv, result, *photos):
-        return Outcome([Say(refused), *views.jobs_screen(ctx, conv, result)], step=Step.MENU)
-    return Outcome(reask=True)
 
 
 def on_checked_in(ctx: Ctx, conv: Conversation, result: WorkerCheckedIn) -> Outcome:

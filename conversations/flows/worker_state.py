@@ -22,6 +22,9 @@ class Step(StrEnum):
     CHECKIN_JOB = "checkin_job"
     """A location shared at the menu: which job it checks in to (the one due now, or the
     worker picks among several)."""
+    CHECKING = "checking"
+    """打卡 #N or 拍照 #N: the job is being checked (``CheckJob``) before the location or the
+    photos are asked for."""
     CHECKIN_LOCATION = "checkin_location"
     CHECKIN_CODE = "checkin_code"
     CHECKIN_PHOTO = "checkin_photo"

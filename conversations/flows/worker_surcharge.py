@@ -7,24 +7,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from conversations.events import ChoiceMade, PhotoReceived, TextReceived
+from conversations.events import ChoiceMade, Failed, PhotoReceived, TextReceived
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
 from conversations.flows.flow_state import keep, keeping, load
 from conversations.replies import Ask, Option, Reply, Say
 from conversations.results.surcharges import SurchargeRequested
-from conversations.results.workers import DocumentStored, JobsShown
+from conversations.results.workers import DocumentStored, JobOpen
 from conversations.state import Conversation
 from domain import commands as c
 from domain import queries as q
 from domain.catalog import UNIT_TEXT, Item
 from domain.digits import whole
 from domain.money import format_yuan
-from domain.surcharge import DURING_THE_JOB, Extra, ExtraKind, SurchargePhoto, read_amount
+from domain.surcharge import Extra, ExtraKind, SurchargePhoto, read_amount
 
 NAME = "surcharge"
 
 
 class Step(StrEnum):
+    CHECKING = "checking"
+    """The job is being checked (``CheckJob``: the worker's, during the job) before anything
+    is asked."""
     WHAT = "what"
     QUANTITY = "quantity"
     AMOUNT = "amount"
@@ -105,15 +108,20 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
         return Outcome(goto="worker_register")
     if given.number is None:
         return _back(conv, tr(conv, "请带上订单号,例如「加价 #240117」。"))
-    return Outcome(commands=[q.LoadJobs(_me(conv))])
+    return _check(conv, given.number)
+
+
+def _check(conv: Conversation, number: int) -> Outcome:
+    """The job is checked before anything is asked: the worker's, and under way."""
+    return Outcome(commands=[q.CheckJob(_me(conv), number, "surcharge")], step=Step.CHECKING)
 
 
 def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     d = load(conv, NAME, SurchargeData)
     if d is None or d.number is None:
         return Outcome(goto="worker")
-    if not d.item_id:
-        return Outcome(commands=[q.LoadJobs(_me(conv))])
+    if not d.item_id:  # the job is not checked yet (or was asked again meanwhile)
+        return _check(conv, d.number)
     item = ctx.catalog.item(d.item_id)
     if conv.step == Step.QUANTITY:
         options = tuple(Option(f"q:{n}", str(n)) for n in (1, 2, 3))
@@ -175,12 +183,18 @@ def _describe(ctx: Ctx, conv: Conversation, item: Item, line: Line) -> str:
 
 
 @_keeping
-def on_jobs(ctx: Ctx, conv: Conversation, result: JobsShown, d: SurchargeData) -> Outcome:
-    job = next((j for j in result.live if j.number == d.number), None)
-    if job is None or job.status not in DURING_THE_JOB or not job.item_id:
-        return _back(conv, tr(conv, "只能在打卡之后、完工之前申请加价"))
-    d.item_id = job.item_id
+def on_job_open(ctx: Ctx, conv: Conversation, result: JobOpen, d: SurchargeData) -> Outcome:
+    if result.number != d.number or not result.item_id:
+        return Outcome(goto="worker")
+    d.item_id = result.item_id
     return Outcome(step=Step.WHAT, reask=True)
+
+
+def on_job_refused(ctx: Ctx, conv: Conversation, result: Failed) -> Outcome:
+    """Not the worker's job (one answer for any order not theirs), or not under way: why,
+    and back to the jobs."""
+    conv.data.pop(NAME, None)  # nothing was asked: no photos to discard
+    return _back(conv, result.message.get(conv.lang))
 
 
 def _add(d: SurchargeData, line: Line) -> Outcome:
@@ -313,7 +327,8 @@ def on_what_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
 
 
 TRANSITIONS: Transitions = {
-    (Step.WHAT, JobsShown): on_jobs,
+    (Step.CHECKING, JobOpen): on_job_open,
+    (Step.CHECKING, Failed): on_job_refused,
     (Step.WHAT, ChoiceMade): on_what,
     (Step.WHAT, TextReceived): on_what_text,
     (Step.WHAT, PhotoReceived): on_photo,

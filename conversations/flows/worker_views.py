@@ -20,11 +20,8 @@ from conversations.results.workers import (
 from conversations.state import Conversation
 from domain.execution import (
     CHECK_IN_STATUSES,
-    TooEarly,
-    check_not_early,
     due_for_check_in,
     opens_at,
-    photo_refusal,
 )
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.media import PhotoKind
@@ -193,21 +190,6 @@ def withdrawal_text(conv: Conversation, w: WithdrawalRequested) -> str:
     return tr(conv, "提现申请 {amount} 已提交,等待财务审批。", amount=amount)
 
 
-def too_early_to_check_in(ctx: Ctx, conv: Conversation, jobs: JobsShown, number: int) -> str:
-    """Why job ``number`` cannot be checked in to yet ("还没到打卡时间:最早 12:00 可以打卡"), or
-    "": said before the location is asked for, so a worker who is early is told once (the
-    check-in itself checks again)."""
-    job = next((j for j in jobs.live if j.number == number), None)
-    if job is None or job.status not in CHECK_IN_STATUSES:
-        return ""  # not theirs, or past the door: the check-in says which
-    minutes = ctx.rules.execution.checkin_before_minutes
-    try:
-        check_not_early(job.start_at, ctx.now, minutes, ctx.tz, check_in=True)
-    except TooEarly as early:
-        return early.text.get(conv.lang)
-    return ""
-
-
 def due_jobs(ctx: Ctx, jobs: JobsShown) -> list[LiveJobView]:
     """The jobs a location shared at the menu checks in to: those ``due_for_check_in`` now
     (the rule the check-in itself keeps)."""
@@ -248,14 +230,6 @@ def which_job_question(ctx: Ctx, conv: Conversation, due: list[LiveJobView]) -> 
         for j in sorted(due, key=_start)
     )
     return Ask("\n".join(lines), options)
-
-
-def photos_refused(conv: Conversation, jobs: JobsShown, number: int, kind: PhotoKind) -> str:
-    """Why job ``number`` cannot take ``kind`` photos now ("请先上传服务前照片"), or "": said
-    before the photos are asked for (the upload itself checks again)."""
-    job = next((j for j in jobs.live if j.number == number), None)
-    refused = photo_refusal(job.status, kind, number) if job is not None else None
-    return refused.get(conv.lang) if refused is not None else ""  # none: the upload says why
 
 
 def checkin_question(conv: Conversation, number: int) -> Reply:

@@ -82,6 +82,16 @@ class LiveJobView:
 
 
 @dataclass(frozen=True, slots=True)
+class JobOpen(Result):
+    """The worker's job ``number`` may take step ``action`` now (``CheckJob``): its first
+    question may be asked. ``item_id``: the catalog item (what an on-site extra adds to)."""
+
+    number: int
+    action: str
+    item_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class JobsShown(Result):
     """The worker's screen: standing (None for an unknown worker), online, offers, live jobs."""
 

@@ -27,7 +27,7 @@ from domain.media import JobPhoto, PhotoKind
 from domain.money import format_yuan
 from domain.orders import SYSTEM, Actor, Order
 from domain.people import GeoPoint, Worker, WorkerStatus, late_arrivals_note
-from domain.ports import UnitOfWork
+from domain.ports import Reads, UnitOfWork
 from domain.rules import Rules
 from domain.text import N_
 from domain.timeline_notes import auto_confirmed_note, checked_in_directly_note
@@ -38,11 +38,32 @@ class NotYours(DomainError):
         super().__init__(N_("订单 #{number} 不是您的任务", number=number))
 
 
-async def own_job(uow: UnitOfWork, worker_id: int, number: int) -> Order:
+async def own_job(uow: Reads, worker_id: int, number: int) -> Order:
+    """The worker's job ``number``; NotYours when there is no such order or it is another
+    worker's (one answer for both: nothing of someone else's order is told). Every step of a
+    job finds it so, and so does the check before a step's first question (``CheckJob``)."""
     order = await uow.orders.by_number(number, full=False)
     if order is None or order.worker_id != worker_id:
         raise NotYours(number)
     return order
+
+
+def check_in_open(order: Order, rules: Rules, now: datetime) -> None:
+    """Refuse a check-in to ``order`` at ``now``: past the door already (or not taken), or
+    more than ``checkin_before_minutes`` before the start. Said when the worker asks to check
+    in, before their location is asked for, and again at the check-in."""
+    if order.status not in CHECK_IN_STATUSES:
+        raise DomainError(N_("订单 #{number} 现在不能打卡", number=order.number))
+    ex, tz = rules.execution, ZoneInfo(rules.timezone)
+    check_not_early(order.start_at, now, ex.checkin_before_minutes, tz, check_in=True)
+
+
+def check_photo(order: Order, kind: PhotoKind) -> None:
+    """Refuse a ``kind`` photo of ``order`` now (``photo_refusal``): said when the worker asks
+    to send photos, before any is asked for, and again as each arrives."""
+    refused = photo_refusal(order.status, kind, order.number, checked_in=order.checkin is not None)
+    if refused is not None:
+        raise DomainError(refused)
 
 
 def stars(worker: Worker) -> str:
@@ -89,15 +110,11 @@ async def check_in(
 ) -> tuple[Order, int | None]:
     """Record the worker's location at the door (refused with the distance when too far)."""
     order = await own_job(uow, worker_id, number)
-    actor = Actor(ActorKind.WORKER, str(worker_id))
-    ex, tz = rules.execution, ZoneInfo(rules.timezone)
-    if order.status in CHECK_IN_STATUSES:
-        check_not_early(order.start_at, now, ex.checkin_before_minutes, tz, check_in=True)
-    if order.status == OrderStatus.ACCEPTED:
+    check_in_open(order, rules, now)
+    if order.status == OrderStatus.ACCEPTED:  # not set off yet: the check-in sets off
+        actor = Actor(ActorKind.WORKER, str(worker_id))
         order.apply(Action.DEPART, actor, now, checked_in_directly_note())
         order.departed_at = now
-    if order.status != OrderStatus.ON_THE_WAY:
-        raise DomainError(N_("订单 #{number} 现在不能打卡", number=number))
     address = await uow.addresses.get(order.address_id) if order.address_id else None
     place = gazetteer.place_of(address) if address else None
     distance = check_in_distance(
@@ -121,9 +138,7 @@ async def add_photo(
     assert worker.id is not None
     order = await own_job(uow, worker.id, number)
     actor = Actor(ActorKind.WORKER, str(worker.id))
-    refused = photo_refusal(order.status, kind, number, checked_in=order.checkin is not None)
-    if refused is not None:
-        raise DomainError(refused)
+    check_photo(order, kind)
     assert order.id is not None
     if len(await uow.photos.for_order(order.id, [kind.value])) >= rules.execution.photos_per_kind:
         raise DomainError(

@@ -12,6 +12,7 @@ from conversations.services.dispatch import (
     make_offer,
 )
 from conversations.services.dispatch_pool import candidates
+from conversations.services.job_steps import NotYours
 from conversations.services.notices import Notice, t, to_admins, to_customer, to_worker
 from conversations.services.worker_index import WorkerIndex
 from domain.catalog import Catalog
@@ -34,12 +35,10 @@ async def accept(
     uow: UnitOfWork, catalog: Catalog, rules: Rules, worker_id: int, number: int, now: datetime
 ) -> tuple[Order, list[Notice]]:
     """The worker takes the order: exactly one accept wins, across processes."""
-    order = await uow.orders.by_number(number, full=False)
-    if order is None or order.id is None:
-        raise DomainError(N_("找不到订单 #{number}", number=number))
+    order, offers = await offered(uow, worker_id, number)
+    assert order.id is not None
     if order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):  # not "taken": gone
         raise DomainError(N_("订单 #{number} 已被取消,这个邀请已关闭。", number=number))
-    offers = await uow.offers.for_order(order.id)
     mine = next(
         (o for o in offers if o.worker_id == worker_id and o.status == OfferStatus.OPEN), None
     )
@@ -94,6 +93,21 @@ async def accept(
     return order, notices
 
 
+async def offered(
+    uow: UnitOfWork, worker_id: int, number: int, *, full: bool = False
+) -> tuple[Order, list[Offer]]:
+    """Order ``number`` and its offers, when it was ever offered to the worker (or is their
+    job); else ``NotYours``, the answer an order that does not exist gets: nothing of an
+    order never theirs is told (not that someone else took it, nor its state)."""
+    order = await uow.orders.by_number(number, full=full)
+    if order is None or order.id is None:
+        raise NotYours(number)
+    offers = await uow.offers.for_order(order.id)
+    if order.worker_id != worker_id and not any(o.worker_id == worker_id for o in offers):
+        raise NotYours(number)
+    return order, offers
+
+
 def accepted_customer_notice(order: Order, worker: Worker) -> Notice:
     rating = worker.rating_x100
     return to_customer(
@@ -115,9 +129,8 @@ async def decline(
     now: datetime,
     index: WorkerIndex | None = None,
 ) -> list[Notice]:
-    order = await uow.orders.by_number(number)
-    if order is None or order.id is None:
-        raise DomainError(N_("找不到订单 #{number}", number=number))
+    order, _ = await offered(uow, worker_id, number, full=True)
+    assert order.id is not None
     await uow.orders.lock(order.id)
     mine = next(
         (

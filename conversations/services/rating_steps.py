@@ -6,17 +6,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from conversations.services import points
+from conversations.services.job_steps import own_job
 from conversations.services.notices import Notice, to_admins
 from domain.aftersales import (
     CUSTOMER_TAGS,
     Rater,
     Rating,
+    check_rateable,
     needs_review,
     stars_text,
 )
 from domain.errors import DomainError
-from domain.lifecycle import OrderStatus
-from domain.ports import UnitOfWork
+from domain.orders import Order
+from domain.ports import Reads, UnitOfWork
 from domain.rules import Rules
 from domain.text import N_, named
 
@@ -24,28 +26,28 @@ TAGS = dict(CUSTOMER_TAGS)
 """A rating tag's name (a notice shows it, never its id)."""
 
 
+async def check_not_rated(uow: Reads, rater: Rater, order: Order) -> None:
+    """Refuse a second rating of ``order`` by the same side: said before the rating's first
+    question (``rate`` refuses it again when it is recorded, by the ratings' unique key)."""
+    assert order.id is not None
+    if any(r.rater == rater for r in await uow.ratings.for_order(order.id)):
+        raise DomainError(N_("订单 #{number} 已评价过", number=order.number))
+
+
 async def rate(
     uow: UnitOfWork, rules: Rules, rating: Rating, number: int, now: datetime
 ) -> list[Notice]:
     """Record one side's rating of a finished job and refresh the other side's average; a
     customer's review earns points (more with a photo), once per order."""
-    order = await uow.orders.by_number(number, full=False)
+    if rating.rater == Rater.WORKER:  # the worker's own job, as every step of it is found
+        order: Order | None = await own_job(uow, rating.worker_id, number)
+    else:
+        order = await uow.orders.by_number(number, full=False)
+        if order is not None and order.customer_id != rating.customer_id:
+            order = None
     if order is None or order.id is None or order.worker_id is None:
         raise DomainError(N_("找不到订单 #{number}", number=number))
-    mine = (
-        order.customer_id == rating.customer_id
-        if rating.rater == Rater.CUSTOMER
-        else order.worker_id == rating.worker_id
-    )
-    if not mine:
-        raise DomainError(N_("找不到订单 #{number}", number=number))
-    ready = (
-        (OrderStatus.CONFIRMED, OrderStatus.SETTLED)
-        if rating.rater == Rater.CUSTOMER
-        else (OrderStatus.FINISHED, OrderStatus.CONFIRMED, OrderStatus.SETTLED)
-    )
-    if order.status not in ready:
-        raise DomainError(N_("订单 #{number} 完成后才能评价", number=number))
+    check_rateable(rating.rater, order.status, number)
     rating.order_id, rating.worker_id, rating.customer_id = (
         order.id,
         order.worker_id,

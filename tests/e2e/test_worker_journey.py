@@ -228,8 +228,9 @@ async def test_workers_cannot_act_on_other_workers_jobs(both, fake_telegram, fak
     number = await book_and_pay(TelegramUser(client, fake_telegram, 770082))
     mine = WeChatUser(client, fake_wechat, "o-mine", WeChatServer(clock=app[CLOCK]))
     other = WeChatUser(client, fake_wechat, "o-other", WeChatServer(clock=app[CLOCK]))
-    await other.say(f"接单 #{number}")
-    assert "已被其他师傅接走" in other.last_text
+    await other.say(f"接单 #{number}")  # never offered to them: nothing of it is told
+    assert f"订单 #{number} 不是您的任务" in other.last_text
+    assert "已被其他师傅接走" not in other.last_text
     await mine.say(f"接单 #{number}")
     await other.say(f"出发 #{number}")
     assert "不是您的任务" in other.last_text

@@ -11,7 +11,14 @@ import pytest
 
 from conversations.replies import NO_ANSWER
 from conversations.state import Conversation
-from tests.e2e.helpers import TelegramUser, make_app, on_telegram, seed_worker
+from tests.e2e.helpers import (
+    TelegramUser,
+    book_and_pay,
+    make_app,
+    near_the_start,
+    on_telegram,
+    seed_worker,
+)
 from webhooks.keys import CONVERSATIONS
 
 
@@ -58,13 +65,17 @@ async def test_a_check_in_saved_before_the_typed_data_goes_back_to_the_jobs_menu
     app, client = telegram
     user = TelegramUser(client, fake_telegram, secrets.randbelow(10**9) + 10**9)
     await seed_worker(app, channel="telegram", user_id=str(user.uid))
-    await user.say("打卡 #240117")
-    assert "#240117" in user.text() and "位置" in user.text()
+    number = await book_and_pay(TelegramUser(client, fake_telegram, 620001))
+    await user.say(f"接单 #{number}")
+    await near_the_start(app, number)
+    await user.say(f"打卡 #{number}")  # their job, due: the location is asked for
+    assert f"#{number}" in user.text() and "位置" in user.text()
 
     def older(conv: Conversation) -> None:
         assert (conv.flow, conv.step) == ("worker", "checkin_location")
-        conv.data = {"w": {"number": 240117}}
+        conv.data = {"w": {"number": number}}
 
     await saved_as_before(app, user, older)
     await user.share(location={"latitude": 31.2304, "longitude": 121.4737})
-    assert "在线接单中" in user.text() and "暂时没有任务" in user.text()
+    assert "在线接单中" in user.text() and f"#{number}" in user.text()  # the jobs menu
+    assert "位置已确认" not in user.text()  # no check-in from the older data

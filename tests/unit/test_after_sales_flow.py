@@ -14,11 +14,11 @@ from conversations.flows.base import Ctx
 from conversations.flows.flow_state import read
 from conversations.replies import Say
 from conversations.results.after_sales import FeedbackOpen
-from conversations.results.workers import DocumentStored
+from conversations.results.workers import DocumentStored, JobOpen
 from conversations.state import Conversation
 from domain.aftersales import DIMENSIONS
 from domain.commands import BookRework, FileComplaint, RateCustomer, RateOrder, StoreDocument
-from domain.queries import CheckFeedback
+from domain.queries import CheckFeedback, CheckJob
 from domain.text import N_
 from store.catalog_file import load_catalog
 
@@ -43,10 +43,13 @@ def entered(action: str, role: str = "customer") -> Conversation:
     after_sales.seed(c, FeedbackData(action, 240117))
     c.flow = "feedback"
     out = after_sales.enter(CTX, c)
-    if action in after_sales.CHECKED:  # the order is checked before the first question
-        assert out.step == after_sales.Step.CHECKING
+    assert out.step == after_sales.Step.CHECKING  # the order is checked before the first question
+    c.step = out.step
+    if action == "rate_customer":  # the worker's job
+        assert out.commands == [CheckJob(9, 240117, action)]
+        out = after_sales.TRANSITIONS[("checking", JobOpen)](CTX, c, JobOpen(240117, action))
+    else:
         assert out.commands == [CheckFeedback(5, 240117, action)]
-        c.step = out.step
         out = after_sales.TRANSITIONS[("checking", FeedbackOpen)](
             CTX, c, FeedbackOpen(240117, action)
         )
@@ -178,6 +181,29 @@ def test_a_worker_rates_the_customer_with_stars_and_a_note():
     c.step = "customer_note"
     out = after_sales.TRANSITIONS[("customer_note", ChoiceMade)](CTX, c, choice("skip"))
     assert out.commands == [RateCustomer(9, 240117, 4, "")]
+
+
+def test_a_worker_refused_when_the_rating_is_recorded_is_told_once_and_not_asked_again():
+    c = entered("rate_customer", role="worker")
+    after_sales.TRANSITIONS[("customer_score", TextReceived)](CTX, c, text("4"))
+    c.step = "customer_note"
+    refused = Failed(N_("订单 #{number} 已评价过", number=240117))
+    out = after_sales.TRANSITIONS[("customer_note", Failed)](CTX, c, refused)
+    assert out.replies == [Say("Order #240117 is already rated")]
+    assert out.goto == "worker" and not out.reask and "feedback" not in c.data
+
+
+def test_a_worker_is_told_before_the_stars_when_the_job_is_not_theirs():
+    c = Conversation(flow="worker", step="menu", lang="en", worker_id=9, role="worker")
+    after_sales.seed(c, FeedbackData("rate_customer", 240117))
+    c.flow = "feedback"
+    out = after_sales.enter(CTX, c)
+    assert out.commands == [CheckJob(9, 240117, "rate_customer")] and not out.replies
+    c.step = out.step
+    refused = Failed(N_("订单 #{number} 不是您的任务", number=240117))
+    out = after_sales.TRANSITIONS[("checking", Failed)](CTX, c, refused)
+    assert out.replies == [Say("Order #240117 is not assigned to you")]
+    assert out.goto == "worker"
 
 
 OLDER = [

@@ -3,11 +3,11 @@
 date, a 台 counted in 次, a check-in asking for the location before saying it is too early."""
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
-from conversations.events import TextReceived
+from conversations.events import Failed, TextReceived
 from conversations.flows import booking, booking_views, checkout, worker
 from conversations.flows.admin_after_sales_views import CATEGORY
 from conversations.flows.after_sales_data import CATEGORIES, DIMENSION_TEXT
@@ -15,7 +15,7 @@ from conversations.flows.base import Ctx
 from conversations.flows.booking_draft import Draft
 from conversations.replies import Ask, AskLocation, Say
 from conversations.results.booking import QuoteLineView, QuoteReady
-from conversations.results.workers import JobsShown, LiveJobView
+from conversations.results.workers import JobOpen
 from conversations.services.notice_templates import NoticeTemplates
 from conversations.services.notices import Notice
 from conversations.state import Conversation
@@ -23,10 +23,8 @@ from conversations.understanding.numbers import names_a_fraction
 from domain import queries as q
 from domain.aftersales import CUSTOMER_TAGS
 from domain.catalog import UNIT_TEXT, Unit, counted
-from domain.lifecycle import OrderStatus
-from domain.people import WorkerStatus
 from domain.pricing import LineKind, QuoteRequest, Selection, quote
-from domain.text import Bilingual
+from domain.text import N_, Bilingual
 from store.catalog_file import load_catalog
 
 CATALOG, RULES = load_catalog()
@@ -231,13 +229,6 @@ def test_a_service_by_the_visit_is_still_asked_in_visits():
 # 6. Check-in: the time before the location
 
 
-def jobs_with(start_at: datetime, status: OrderStatus = OrderStatus.ACCEPTED) -> JobsShown:
-    job = LiveJobView(
-        240117, Bilingual("日常保洁", "Daily cleaning"), start_at, status, "徐汇区", "", ""
-    )
-    return JobsShown(WorkerStatus.APPROVED, True, (), (job,))
-
-
 def checking_in(lang: str = "zh") -> tuple[Conversation, object]:
     conv = Conversation(flow="worker", step="menu", lang=lang, worker_id=9, role="worker")
     worker.enter(CTX, conv)
@@ -248,24 +239,23 @@ def checking_in(lang: str = "zh") -> tuple[Conversation, object]:
 
 def test_a_worker_too_early_to_check_in_is_told_once_and_not_asked_for_the_location():
     conv, out = checking_in()
-    assert out.commands == [q.LoadJobs(9)] and not out.replies and not out.reask
-    at_noon = NOW + timedelta(hours=4)  # 13:00 in Shanghai: check-in from 12:00
-    shown = worker.TRANSITIONS[(worker.Step.CHECKIN_LOCATION, JobsShown)](
-        CTX, conv, jobs_with(at_noon)
-    )
+    assert out.commands == [q.CheckJob(9, 240117, "checkin")] and not out.replies
+    assert out.step == worker.Step.CHECKING and not out.reask
+    early = Failed(N_("还没到打卡时间:最早 {when} 可以打卡", when="12:00"))
+    shown = worker.TRANSITIONS[(worker.Step.CHECKING, Failed)](CTX, conv, early)
     said = [r.text for r in shown.replies if isinstance(r, Say)]
-    assert said[0] == "还没到打卡时间:最早 12:00 可以打卡"
+    assert said == ["还没到打卡时间:最早 12:00 可以打卡"]
     assert not any(isinstance(r, AskLocation) for r in shown.replies)
-    assert shown.step == "menu" and not shown.reask
+    assert shown.step == "menu" and shown.reask  # the jobs menu, read again
 
 
 def test_a_worker_on_time_is_asked_for_the_location():
     conv, _ = checking_in("en")
-    soon = NOW + timedelta(minutes=30)
-    shown = worker.TRANSITIONS[(worker.Step.CHECKIN_LOCATION, JobsShown)](
-        CTX, conv, jobs_with(soon, OrderStatus.ON_THE_WAY)
+    shown = worker.TRANSITIONS[(worker.Step.CHECKING, JobOpen)](
+        CTX, conv, JobOpen(240117, "checkin", "daily_cleaning")
     )
-    assert shown.reask and not shown.replies and shown.step is None
+    assert shown.reask and not shown.replies and shown.step == worker.Step.CHECKIN_LOCATION
+    conv.step = str(shown.step)
     assert isinstance(worker.ask(CTX, conv).replies[0], AskLocation)
 
 

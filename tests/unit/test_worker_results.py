@@ -21,6 +21,7 @@ from conversations.results.workers import (
     EarningsShown,
     JobAccepted,
     JobFinished,
+    JobOpen,
     JobPhotoSaved,
     JobsShown,
     LiveJobView,
@@ -151,9 +152,13 @@ def test_check_in_takes_the_location_then_the_door_photo_of_the_job_in_the_flow_
     worker.enter(CTX, conv)
     assert conv.data["worker"] == {"number": None, "kind": None}  # reset on entry
     out = worker.run(CTX, conv, "checkin", 240117, "")
-    assert out.step == "checkin_location" and WorkerData.from_json(conv.data["worker"]) == (
+    assert out.step == "checking" and WorkerData.from_json(conv.data["worker"]) == (
         WorkerData(240117)
     )
+    assert out.commands == [q.CheckJob(9, 240117, "checkin")]  # the job first
+    conv.step = "checking"
+    out = drive(worker, conv, JobOpen(240117, "checkin"))
+    assert out.step == "checkin_location" and out.reask
     conv.step = "checkin_location"
     assert worker.ask(CTX, conv).replies == [
         AskLocation("到达 #240117 门口后,请发送您的实时位置打卡。")
@@ -172,7 +177,11 @@ def test_check_in_takes_the_location_then_the_door_photo_of_the_job_in_the_flow_
 def test_after_photos_are_taken_for_the_job_and_kind_kept_in_the_flow_data():
     conv = worker_at("menu")
     worker.enter(CTX, conv)
-    worker.run(CTX, conv, "photo", 240117, "after")
+    out = worker.run(CTX, conv, "photo", 240117, "after")
+    assert out.commands == [q.CheckJob(9, 240117, "photo", "after")]  # the job first
+    conv.step = "checking"
+    out = drive(worker, conv, JobOpen(240117, "photo"))
+    assert out.step == "photos" and out.reask
     conv.step = "photos"
     assert [o.key for o in worker.ask(CTX, conv).replies[0].options] == [
         "done",

@@ -74,6 +74,7 @@ def table(
         q.LoadPointsHistory: points.history,
         q.LoadCards: partial(cards.cards, catalog=catalog, clock=clock),
         q.LoadJobs: partial(worker.jobs, catalog=catalog),
+        q.CheckJob: partial(worker.job_open, rules=rules, clock=clock),
         q.LoadEarnings: partial(worker.earnings, rules=rules, clock=clock),
         q.LoadPayoutAccount: worker.payout_account,
         q.LoadEmergencyContact: emergency.emergency_contact,

@@ -9,16 +9,13 @@ from datetime import datetime
 
 from conversations.results.after_sales import FeedbackOpen
 from conversations.services.customer_orders import own_order
-from domain.aftersales import Rater, check_can_complain, granted_rework
+from conversations.services.rating_steps import check_not_rated
+from domain.aftersales import Rater, check_can_complain, check_rateable, granted_rework
 from domain.errors import DomainError
-from domain.lifecycle import OrderStatus
 from domain.ports import Reads
 from domain.queries import CheckFeedback
 from domain.rules import Rules
 from domain.text import N_
-
-RATEABLE = frozenset({OrderStatus.CONFIRMED, OrderStatus.SETTLED})
-"""A customer rates a job once they confirmed it (or it was confirmed for them)."""
 
 
 async def feedback_open(
@@ -36,11 +33,8 @@ async def feedback_open(
                     N_("订单 #{number} 已有处理中的投诉 #{id}", number=q.number, id=earlier.id)
                 )
     elif q.action == "rate":
-        if order.status not in RATEABLE:
-            raise DomainError(N_("订单 #{number} 完成后才能评价", number=q.number))
-        rated = await uow.ratings.for_order(order.id)
-        if any(r.rater == Rater.CUSTOMER for r in rated):
-            raise DomainError(N_("订单 #{number} 已评价过", number=q.number))
+        check_rateable(Rater.CUSTOMER, order.status, q.number)
+        await check_not_rated(uow, Rater.CUSTOMER, order)
     elif q.action == "rework":
         complaints = await uow.complaints.for_order(order.id)
         granted_rework(q.number, complaints, await uow.orders.rework_for(order.id) is not None)

@@ -11,21 +11,27 @@ from datetime import datetime
 
 from conversations.results.workers import (
     EarningsShown,
+    JobOpen,
     JobsShown,
     LiveJobView,
     OfferView,
     PayoutAccountShown,
 )
 from conversations.services import deposits, settlement
+from conversations.services.job_steps import check_in_open, check_photo, own_job
+from conversations.services.rating_steps import check_not_rated
 from conversations.services.worker_jobs import phone_to_call
+from domain.aftersales import Rater, check_rateable
 from domain.catalog import Catalog
 from domain.ledger import worker_payable
 from domain.lifecycle import OrderStatus
+from domain.media import PhotoKind
 from domain.people import Channel
 from domain.ports import Reads
 from domain.privacy import masked_address
-from domain.queries import LoadEarnings, LoadJobs, LoadPayoutAccount
+from domain.queries import CheckJob, LoadEarnings, LoadJobs, LoadPayoutAccount
 from domain.rules import Rules
+from domain.surcharge import check_during_job
 from domain.text import Bilingual
 
 LIVE = (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
@@ -67,6 +73,26 @@ async def jobs(uow: Reads, q: LoadJobs, *, catalog: Catalog) -> JobsShown:
         tuple(offered),
         tuple(live),
     )
+
+
+async def job_open(
+    uow: Reads, q: CheckJob, *, rules: Rules, clock: Callable[[], datetime]
+) -> JobOpen:
+    """``JobOpen``, or DomainError saying why not — by the checks the step makes again in its
+    own transaction, so nobody shares a location, sends photos or gives stars to be told at
+    the end that the order is not theirs or not there yet. First the job is theirs
+    (``own_job``: one answer for another worker's order and for none)."""
+    order = await own_job(uow, q.worker_id, q.number)
+    if q.action == "checkin":
+        check_in_open(order, rules, clock())
+    elif q.action == "photo":
+        check_photo(order, PhotoKind(q.kind))
+    elif q.action == "surcharge":
+        check_during_job(order.status)
+    elif q.action == "rate_customer":
+        check_rateable(Rater.WORKER, order.status, q.number)
+        await check_not_rated(uow, Rater.WORKER, order)
+    return JobOpen(q.number, q.action, order.item_id)
 
 
 async def earnings(
