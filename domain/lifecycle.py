@@ -117,6 +117,10 @@ STATUS_TEXT: dict[OrderStatus, Text] = {
     S.REFUNDED: N_("已退款"),
 }
 
+CUSTOMER_STATUS_TEXT: dict[OrderStatus, Text] = {**STATUS_TEXT, S.SETTLED: N_("已完成")}
+"""An order's status as its customer reads it: "settled" is the books' word (the worker's share
+paid out), not the customer's — to them the order is done."""
+
 ACTION_TEXT: dict[Action, Text] = {
     A.REQUEST_PAYMENT: N_("去支付"),
     A.PAY: N_("支付"),

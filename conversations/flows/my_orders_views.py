@@ -22,7 +22,7 @@ from conversations.results.surcharges import RescheduleFeeDue, SurchargeApproved
 from conversations.state import Conversation
 from domain import relay
 from domain.aftersales import RESOLUTION_TEXT, stars_text
-from domain.lifecycle import STATUS_TEXT, OrderStatus
+from domain.lifecycle import CUSTOMER_STATUS_TEXT, OrderStatus
 from domain.money import format_percent, format_yuan
 from domain.text import N_, Phrase
 from domain.timeline_notes import note_phrase
@@ -63,7 +63,7 @@ def order_list(
         Option(
             f"o:{x.number}",
             f"#{x.number} {_t(conv, x.item)} {moment(ctx, conv, x.start_at)} "
-            f"{_t(conv, STATUS_TEXT[x.status])}",
+            f"{_t(conv, CUSTOMER_STATUS_TEXT[x.status])}",
         )
         for x in orders
     )
@@ -77,7 +77,7 @@ def order_list(
 
 def detail(ctx: Ctx, conv: Conversation, d: OrderShown) -> list[Reply]:
     o, when = d.order, moment(ctx, conv, d.order.start_at)
-    status = STATUS_TEXT[o.status]
+    status = CUSTOMER_STATUS_TEXT[o.status]
     lines = [
         f"#{o.number} {_t(conv, o.item)}",
         tr(conv, "状态:{status}", status=status.get(conv.lang)),

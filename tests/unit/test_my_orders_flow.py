@@ -1,6 +1,7 @@
 """The "my orders" flow driven with the typed results of its commands, and its typed data:
 reset on entry, and a stored older shape starts the flow over instead of failing."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from conversations.events import ChoiceMade, TextReceived
@@ -282,3 +283,11 @@ def test_a_reschedule_fee_paid_is_no_part_of_what_is_left_to_pay():
         .text
     )
     assert "已付 ¥48.00(含改约费 ¥12.00)" in text and "待付 ¥84.00" in text, text
+
+
+def test_a_settled_order_reads_done_to_its_customer_not_the_books_word():
+    settled = replace(ROW, status=OrderStatus.SETTLED)
+    [ask] = my_orders.on_order(CTX, conv(), shown(order=settled)).replies
+    assert "状态:已完成" in ask.text and "已结算" not in ask.text
+    [listed] = my_orders.on_orders(CTX, conv(lang="en"), OrdersListed((settled,))).replies
+    assert listed.options[0].label.endswith(" done")

@@ -49,7 +49,7 @@ from domain.errors import DomainError
 from domain.insurance import PolicyStatus
 from domain.lifecycle import (
     ACTION_TEXT,
-    STATUS_TEXT,
+    CUSTOMER_STATUS_TEXT,
     Action,
     ActorKind,
     OrderStatus,
@@ -331,7 +331,7 @@ def _event_text(e: OrderEvent, fee_cents: int = 0) -> Text:
         return ACTION_TEXT[e.action]
     if e.action == Action.CANCEL and fee_cents:
         return N_("已取消,收取取消费 {fee}", fee=format_yuan(fee_cents))
-    return STATUS_TEXT[e.to_status]
+    return CUSTOMER_STATUS_TEXT[e.to_status]
 
 
 def _summary(b: Booking, catalog: Catalog, rules: Rules, tz: ZoneInfo, lang: str) -> str:
