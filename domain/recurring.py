@@ -120,6 +120,9 @@ class SkipReason(StrEnum):
     """No payment provider serves the customer's channel (it may be configured later)."""
     PLACEMENT = "placement"
     """A long placement (a contract of days or months) is never repeated weekly: renewed."""
+    FAILED = "failed"
+    """Making the order failed unexpectedly (logged, the operators told): the visit is
+    skipped rather than tried again at every sweep, holding up the later ones."""
 
 
 ENDS_SUBSCRIPTION = frozenset(

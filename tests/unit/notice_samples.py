@@ -332,6 +332,12 @@ SAMPLES: dict[str, dict[str, object]] = {
         "next": "12-12 09:00",
         "stopped": False,
     },
+    "recurring_failed_admin": {
+        "subscription_id": 3,
+        "customer_id": 42,
+        "when": "12-05 09:00",
+        "next": "12-12 09:00",
+    },
     "complaint_opened_admin": {
         "complaint_id": 3,
         "number": 240117,
