@@ -91,9 +91,15 @@ def first_visit(
     now: datetime, not_before: datetime, weekday: int, at: time, rules: BookingRules, tz: ZoneInfo
 ) -> datetime:
     """The first visit of a new subscription: bookable now (at least the minimum lead time
-    ahead) and strictly after ``not_before`` (the order it repeats: that visit is booked)."""
+    ahead) and on a later local day than ``not_before`` (the order it repeats: that visit is
+    booked, and a second one the same day — the order's day at another hour — would repeat
+    it within hours, not weekly)."""
     bookable = now + timedelta(minutes=rules.min_lead_minutes) - timedelta(microseconds=1)
-    return next_visit(max(bookable, not_before), weekday, at, tz)
+    if not_before.tzinfo is None:
+        raise DomainError("times must carry a timezone")
+    day = not_before.astimezone(tz).date() + timedelta(days=1)
+    day_over = datetime.combine(day, time(0), tzinfo=tz) - timedelta(microseconds=1)
+    return next_visit(max(bookable, day_over), weekday, at, tz)
 
 
 def due_by(now: datetime, rules: BookingRules) -> datetime:

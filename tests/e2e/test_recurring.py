@@ -435,3 +435,18 @@ async def test_a_visit_that_fails_unexpectedly_is_skipped_once_with_customer_and
     await sweep(app)
     orders = await orders_of(app, 772021)
     assert sorted(o.start_at for o in orders) == [at(24, 15), at(8, 15)]
+
+
+async def test_repeating_at_another_time_starts_the_week_after_the_order(tg, fake_telegram, clock):
+    app, client = tg
+    customer = TelegramUser(client, fake_telegram, 772022)
+    first = await book(customer, "明天 15:00")  # Tuesday 24 Nov 15:00
+    await customer.say("/orders")
+    await customer.choose(f"#{first}")
+    await customer.choose("每周重复")
+    await customer.choose("换时间")
+    await customer.say("18:00")  # later the same day would be a second visit within hours
+    assert "每周二 18:00 日常保洁" in customer.text()
+    assert "第一次上门:12-01 18:00" in customer.text()
+    await customer.choose("确认设置")
+    assert "第一次上门 12-01 18:00" in customer.text()

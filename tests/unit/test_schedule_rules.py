@@ -137,6 +137,19 @@ def test_the_first_visit_follows_the_repeated_order_and_the_minimum_lead_time():
     rules = BookingRules(min_lead_minutes=60)
     # the order itself is Tuesday 15:00: the repeat starts the week after
     assert first_visit(NOW, START, 1, time(15), rules, TZ) == START + timedelta(days=7)
+    # ... whatever the time chosen: never a second visit on the order's own day
+    early = datetime(2026, 12, 7, 16, 30, tzinfo=UTC)  # Tuesday 8 Dec 00:30 in Shanghai
+    before = early - timedelta(days=1)
+    fifteenth = datetime(2026, 12, 15, 7, 0, tzinfo=UTC)  # Tuesday 15 Dec 15:00
+    assert first_visit(before, early, 1, time(15), rules, TZ) == fifteenth
+    assert first_visit(before, early, 1, time(0, 30), rules, TZ) == early + timedelta(days=7)
+    assert first_visit(before, early, 1, time(0, 10), rules, TZ) == early + timedelta(
+        days=7, minutes=-20
+    )
+    # another weekday: the first one after the order's day
+    assert first_visit(before, early, 2, time(9), rules, TZ) == datetime(
+        2026, 12, 9, 1, 0, tzinfo=UTC
+    )
     # a finished order from last week: the coming Tuesday
     assert first_visit(NOW, START - timedelta(days=7), 1, time(15), rules, TZ) == START
     # Monday 09:30 is only 30 minutes away: the Monday after
