@@ -277,6 +277,7 @@ class RecurringDesk:
             when=self._local(order.start_at),
             weekday=order.start_at.astimezone(self.s.tz).weekday(),
             amount=due_now,
+            total=order.total_cents,
             pay_by=self._local(pay_by(order, self.s.rules.payments)),
         )
 

@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import update
 
 from conversations.services import order_steps
 from domain.catalog import Catalog
@@ -20,7 +21,9 @@ from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.money import format_yuan
 from domain.orders import Actor, Order
 from domain.people import Channel
-from domain.pricing import QuoteRequest, quote
+from domain.pricing import QuoteRequest, Selection, quote
+from store.order_rows import selection_to_json
+from store.tables import SubscriptionRow
 from tests.e2e.helpers import (
     CATALOG,
     RULES,
@@ -450,3 +453,26 @@ async def test_repeating_at_another_time_starts_the_week_after_the_order(tg, fak
     assert "第一次上门:12-01 18:00" in customer.text()
     await customer.choose("确认设置")
     assert "第一次上门 12-01 18:00" in customer.text()
+
+
+async def test_a_recurring_deposit_order_says_the_deposit_the_total_and_the_balance_after(
+    tg, fake_telegram, clock
+):
+    app, client = tg
+    customer = TelegramUser(client, fake_telegram, 772023)
+    first = await book(customer, "明天 15:00")
+    await repeat_weekly(customer, first)
+    deep = [selection_to_json(Selection("deep_cleaning", 78))]  # a service paid with a deposit
+    async with app[DATABASE].uow() as uow:
+        await uow.session.exec(update(SubscriptionRow).values(selections=deep))
+        await uow.commit()
+    clock.now = at(24, 15, 1)
+    await sweep(app)
+    [made] = [o for o in await orders_of(app, 772023) if o.subscription_id]
+    assert 0 < made.deposit_cents < made.total_cents
+    [notice] = texts(fake_telegram, 772023, "已为您生成")
+    balance = made.total_cents - made.deposit_cents
+    assert f"总价 {format_yuan(made.total_cents)}" in notice
+    assert f"现付定金 {format_yuan(made.deposit_cents)}" in notice
+    assert f"完工后付尾款 {format_yuan(balance)}" in notice
+    assert f"应付定金 {format_yuan(made.deposit_cents)}" in notice

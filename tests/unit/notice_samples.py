@@ -321,7 +321,8 @@ SAMPLES: dict[str, dict[str, object]] = {
         "item": {"zh": "日常保洁", "en": "Regular cleaning"},
         "when": "12-05 09:00",
         "weekday": 5,
-        "amount": 12_000,
+        "amount": 18_720,  # a deposit (30%) due now
+        "total": 62_400,  # the balance after the job
         "pay_by": "12-04 09:00",
     },
     "recurring_skipped": {
