@@ -12,18 +12,14 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import update
 
-from conversations.services import order_steps
 from domain.catalog import Catalog
 from domain.commands import GenerateRecurring
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.money import format_yuan
 from domain.orders import Actor, Order
 from domain.people import Channel
-from domain.pricing import QuoteRequest, Selection, quote
-from store.order_rows import selection_to_json
-from store.tables import SubscriptionRow
+from domain.pricing import QuoteRequest, quote
 from tests.e2e.helpers import (
     CATALOG,
     RULES,
@@ -40,8 +36,6 @@ from tests.e2e.test_wechat import book_on_wechat
 from tests.fakes.wechat import WeChatServer
 from webhooks.app import create_app
 from webhooks.keys import CLOCK, DATABASE, SERVICES
-
-OPS = 772999
 
 
 def tg_app(tmp_path, db_url, pii_key, fake_telegram, clock, catalog=CATALOG, **kw):
@@ -368,111 +362,3 @@ async def test_on_wechat_the_customer_pays_the_recurring_order_by_replying_its_w
     await user.say(f"支付 #{number}")
     await user.choose("确认支付")
     assert "支付成功" in user.last_text and f"#{number}" in user.last_text
-
-
-@pytest.fixture(params=["fresh_sqlite_url", "own_postgres_url"])
-def any_db(request):
-    return request.getfixturevalue(request.param)
-
-
-async def test_a_visit_moved_onto_the_next_visits_slot_counts_as_that_visit(
-    aiohttp_client, tmp_path, any_db, pii_key, fake_telegram, clock
-):
-    """The 1 Dec visit's order, paid, is moved to 8 Dec 15:00 — the next visit's own slot.
-    The sweep takes that visit as made (the customer has their cleaning then; two orders of
-    one booking at one time cannot be), says nothing, and the booking goes on after it."""
-    app = tg_app(tmp_path, any_db, pii_key, fake_telegram, clock)
-    customer = TelegramUser(await aiohttp_client(app), fake_telegram, 772020)
-    first = await book(customer, "明天 15:00")  # Tuesday 24 Nov; weekly from 1 Dec
-    await repeat_weekly(customer, first)
-    clock.now = at(24, 15, 1)
-    await sweep(app)
-    [made] = [o for o in await orders_of(app, 772020) if o.subscription_id]
-    customer.last = [m for m in fake_telegram.sent(772020) if "已为您生成" in m.get("text", "")]
-    await customer.choose("支付")
-    await customer.choose("确认支付")
-    assert "支付成功" in customer.text()
-    await customer.say("/orders")
-    await customer.choose(f"#{made.number}")
-    await customer.choose("改约时间")
-    await customer.say("12月8日 15:00")
-    await customer.choose("确认改约")
-    assert f"订单 #{made.number} 已改约到 12-08 15:00" in customer.text()
-
-    clock.now = at(1, 15, 1)  # when 8 Dec's order would be made
-    await sweep(app)
-    orders = await orders_of(app, 772020)
-    assert sorted(o.start_at for o in orders) == [at(24, 15), at(8, 15)]
-    assert not texts(fake_telegram, 772020, "未能生成订单")
-    await customer.say("/recurring")
-    assert "(下次 12-15 15:00)" in customer.text()
-    clock.now = at(8, 15, 1)
-    await sweep(app)
-    orders = await orders_of(app, 772020)
-    assert sorted(o.start_at for o in orders) == [at(24, 15), at(8, 15), at(15, 15)]
-
-
-async def test_a_visit_that_fails_unexpectedly_is_skipped_once_with_customer_and_ops_told(
-    aiohttp_client, tmp_path, any_db, pii_key, fake_telegram, clock, monkeypatch
-):
-    app = tg_app(tmp_path, any_db, pii_key, fake_telegram, clock, admins=f"telegram:{OPS}:ops")
-    customer = TelegramUser(await aiohttp_client(app), fake_telegram, 772021)
-    first = await book(customer, "明天 15:00")
-    await repeat_weekly(customer, first)
-    place = order_steps.place
-
-    async def broken(*args, **kw):
-        raise RuntimeError("boom")
-
-    monkeypatch.setattr(order_steps, "place", broken)
-    clock.now = at(24, 15, 1)
-    await sweep(app, times=3)
-    [skipped] = texts(fake_telegram, 772021, "未能生成订单")
-    assert "周二 12-01 15:00" in skipped and "系统出错" in skipped
-    assert "下次服务:12-08 15:00" in skipped
-    [told] = texts(fake_telegram, OPS, "生成订单时出错")
-    assert "12-01 15:00" in told and "12-08 15:00" in told
-
-    monkeypatch.setattr(order_steps, "place", place)  # mended: the next visit is made
-    clock.now = at(1, 15, 1)
-    await sweep(app)
-    orders = await orders_of(app, 772021)
-    assert sorted(o.start_at for o in orders) == [at(24, 15), at(8, 15)]
-
-
-async def test_repeating_at_another_time_starts_the_week_after_the_order(tg, fake_telegram, clock):
-    app, client = tg
-    customer = TelegramUser(client, fake_telegram, 772022)
-    first = await book(customer, "明天 15:00")  # Tuesday 24 Nov 15:00
-    await customer.say("/orders")
-    await customer.choose(f"#{first}")
-    await customer.choose("每周重复")
-    await customer.choose("换时间")
-    await customer.say("18:00")  # later the same day would be a second visit within hours
-    assert "每周二 18:00 日常保洁" in customer.text()
-    assert "第一次上门:12-01 18:00" in customer.text()
-    await customer.choose("确认设置")
-    assert "第一次上门 12-01 18:00" in customer.text()
-
-
-async def test_a_recurring_deposit_order_says_the_deposit_the_total_and_the_balance_after(
-    tg, fake_telegram, clock
-):
-    app, client = tg
-    customer = TelegramUser(client, fake_telegram, 772023)
-    first = await book(customer, "明天 15:00")
-    await repeat_weekly(customer, first)
-    deep = [selection_to_json(Selection("deep_cleaning", 78))]  # a service paid with a deposit
-    async with app[DATABASE].uow() as uow:
-        await uow.session.exec(update(SubscriptionRow).values(selections=deep))
-        await uow.commit()
-    clock.now = at(24, 15, 1)
-    await sweep(app)
-    [made] = [o for o in await orders_of(app, 772023) if o.subscription_id]
-    assert 0 < made.deposit_cents < made.total_cents
-    [notice] = texts(fake_telegram, 772023, "已为您生成")
-    balance = made.total_cents - made.deposit_cents
-    assert f"总价 {format_yuan(made.total_cents)}" in notice
-    assert f"现付定金 {format_yuan(made.deposit_cents)}" in notice
-    assert f"完工后付尾款 {format_yuan(balance)}" in notice
-    assert f"应付定金 {format_yuan(made.deposit_cents)}" in notice
