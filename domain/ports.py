@@ -262,6 +262,10 @@ class Subscriptions(Protocol):
     async def advance(
         self, sub_id: int, expected: datetime, following: datetime, *, stop: bool = False
     ) -> bool: ...
+    async def visit_order(self, sub_id: int, start_at: datetime) -> int | None:
+        """The number of the subscription's order at ``start_at`` (any status), if any."""
+        ...
+
     async def stop(self, sub_id: int, customer_id: int) -> bool: ...
 
 

@@ -91,9 +91,15 @@ def first_visit(
     now: datetime, not_before: datetime, weekday: int, at: time, rules: BookingRules, tz: ZoneInfo
 ) -> datetime:
     """The first visit of a new subscription: bookable now (at least the minimum lead time
-    ahead) and strictly after ``not_before`` (the order it repeats: that visit is booked)."""
+    ahead) and on a later local day than ``not_before`` (the order it repeats: that visit is
+    booked, and a second one the same day — the order's day at another hour — would repeat
+    it within hours, not weekly)."""
     bookable = now + timedelta(minutes=rules.min_lead_minutes) - timedelta(microseconds=1)
-    return next_visit(max(bookable, not_before), weekday, at, tz)
+    if not_before.tzinfo is None:
+        raise DomainError("times must carry a timezone")
+    day = not_before.astimezone(tz).date() + timedelta(days=1)
+    day_over = datetime.combine(day, time(0), tzinfo=tz) - timedelta(microseconds=1)
+    return next_visit(max(bookable, day_over), weekday, at, tz)
 
 
 def due_by(now: datetime, rules: BookingRules) -> datetime:
@@ -120,6 +126,9 @@ class SkipReason(StrEnum):
     """No payment provider serves the customer's channel (it may be configured later)."""
     PLACEMENT = "placement"
     """A long placement (a contract of days or months) is never repeated weekly: renewed."""
+    FAILED = "failed"
+    """Making the order failed unexpectedly (logged, the operators told): the visit is
+    skipped rather than tried again at every sweep, holding up the later ones."""
 
 
 ENDS_SUBSCRIPTION = frozenset(

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from domain.recurring import Subscription, format_at_time, parse_at_time
 from store.crypto import PiiCipher
 from store.order_rows import selection_from_json, selection_to_json
-from store.tables import SubscriptionRow
+from store.tables import OrderRow, SubscriptionRow
 
 
 class SubscriptionRepository:
@@ -82,6 +82,16 @@ class SubscriptionRepository:
             .values(values)
         )
         return result.rowcount == 1
+
+    async def visit_order(self, sub_id: int, start_at: datetime) -> int | None:
+        """The number of the subscription's order starting at ``start_at`` (whatever its
+        status: made by the sweep, or another visit's order moved there), if any."""
+        rows = await self._s.exec(
+            select(OrderRow.number).where(
+                col(OrderRow.subscription_id) == sub_id, col(OrderRow.start_at) == start_at
+            )
+        )
+        return rows.first()
 
     async def stop(self, sub_id: int, customer_id: int) -> bool:
         """Stop the customer's subscription; False when there is no such active one."""

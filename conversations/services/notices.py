@@ -143,8 +143,9 @@ EVENTS: dict[str, frozenset[str]] = {
         "reminder_hour": "number item when worker departed arrive",
         "reminder_hour_worker": "number item when where departed",
         "confirm_reminder": "number balance auto",
-        "recurring_order": "number item when weekday amount pay_by",
+        "recurring_order": "number item when weekday amount total pay_by",
         "recurring_skipped": "item when weekday reason next stopped",
+        "recurring_failed_admin": "subscription_id customer_id when next",
         # after-sales
         "complaint_opened_admin": "complaint_id number category text photos minutes",
         "complaint_waiting_admin": "complaint_id number category text photos minutes",

@@ -26,7 +26,7 @@ from conversations.results.sweeps import RecurringGenerated
 from conversations.services import order_steps
 from conversations.services import subscription_plans as plans
 from conversations.services.deps import Deps
-from conversations.services.notices import Notice, in_both, to_customer
+from conversations.services.notices import Notice, in_both, to_admins, to_customer
 from domain import commands as c
 from domain.errors import DomainError, QuoteError
 from domain.lifecycle import OrderStatus
@@ -141,7 +141,7 @@ class RecurringDesk:
                 outcome = await self._visit(sub_id, expected, now)
                 made += outcome == "made"
                 skipped += outcome == "skipped"
-                progress = progress or outcome in ("made", "skipped")
+                progress = progress or outcome in ("made", "skipped", "present")
             if not progress:
                 break
         return [RecurringGenerated(made, skipped)]
@@ -154,6 +154,17 @@ class RecurringDesk:
                 sub = await uow.subscriptions.get(sub_id)
                 if sub is None or not sub.active or sub.next_start_at != expected:
                     return "gone"
+                if (number := await uow.subscriptions.visit_order(sub_id, expected)) is not None:
+                    # another visit's order was moved to this one's slot: the customer has
+                    # their visit then, and a second order there could never be made
+                    following = next_visit(expected, sub.weekday, sub.at_time, self.s.tz)
+                    if not await uow.subscriptions.advance(sub_id, expected, following):
+                        return "taken"
+                    await uow.commit()
+                    log.info(
+                        "recurring booking %s: visit %s is order #%s", sub_id, expected, number
+                    )
+                    return "present"
                 booking = plans.booking(sub, expected)
                 total, reason = await self._check(uow, sub, booking, now)
                 if reason is None:
@@ -191,7 +202,7 @@ class RecurringDesk:
                 expected,
                 loggable_traceback(exc),
             )
-            return "failed"
+            return await self._give_up(sub_id, expected, now)
         await self.s.flush(posted)
         if placed is None:
             log.info("recurring booking %s: visit %s skipped (%s)", sub_id, expected, reason)
@@ -199,6 +210,36 @@ class RecurringDesk:
         if placed.status != OrderStatus.AWAITING_PAYMENT:  # nothing to pay: find a worker
             await self.s.dispatch_paid(placed.number, tell_customer=True)
         return "made"
+
+    async def _give_up(self, sub_id: int, expected: datetime, now: datetime) -> str:
+        """A visit that failed for a reason the sweep cannot name is skipped, once: the
+        customer is told it was not booked and when the next one is, the operators that it
+        failed (the log has why) — so it never blocks the booking's later visits unseen."""
+        try:
+            async with self.s.uow() as uow:
+                sub = await uow.subscriptions.get(sub_id)
+                if sub is None or not sub.active or sub.next_start_at != expected:
+                    return "gone"
+                following = after_missed(expected, now, sub, self.s.rules.booking, self.s.tz)
+                if not await uow.subscriptions.advance(sub_id, expected, following):
+                    return "taken"
+                notices = self._skip_notice(sub, expected, following, SkipReason.FAILED, False)
+                notices.append(
+                    to_admins(
+                        "recurring_failed_admin",
+                        subscription_id=sub_id,
+                        customer_id=sub.customer_id,
+                        when=self._local(expected),
+                        next=self._local(following),
+                    )
+                )
+                posted = await self.s.post(uow, notices)
+                await uow.commit()
+        except Exception as exc:  # the database itself: the next sweep tries again
+            log.error("recurring booking %s: visit %s not skipped: %s", sub_id, expected, exc)
+            return "failed"
+        await self.s.flush(posted)
+        return "skipped"
 
     async def _check(
         self, uow: UnitOfWork, sub: Subscription, booking: c.Booking, now: datetime
@@ -236,6 +277,7 @@ class RecurringDesk:
             when=self._local(order.start_at),
             weekday=order.start_at.astimezone(self.s.tz).weekday(),
             amount=due_now,
+            total=order.total_cents,
             pay_by=self._local(pay_by(order, self.s.rules.payments)),
         )
 

@@ -77,6 +77,20 @@ def terms_for(
     )
 
 
+async def check_slot(uow: Reads, order: Order, new_start: datetime) -> None:
+    """A recurring visit's order never moves onto the time of another order of its booking
+    (one booking has one visit at a time: the sweep takes a slot holding one as made)."""
+    if order.subscription_id:
+        other = await uow.subscriptions.visit_order(order.subscription_id, new_start)
+        if other is not None and other != order.number:
+            raise DomainError(
+                N_(
+                    "这个时间已有同一定期预约的订单 #{other},不能改到这里;请换一个时间",
+                    other=other,
+                )
+            )
+
+
 async def is_placement(uow: Reads, order: Order) -> bool:
     """Whether the order is a long placement (it has a contract)."""
     assert order.id is not None
@@ -143,6 +157,7 @@ async def fee_paid(
     try:
         long = await is_placement(uow, order)
         terms_for(order, new_start, s.rules, now, ActorKind.CUSTOMER, placement=long)
+        await check_slot(uow, order, new_start)
         refused = "a newer request" if later else ""  # the customer asked again since
     except DomainError as exc:
         refused = exc.text.get("en")
@@ -195,6 +210,7 @@ class RescheduleDesk:
             terms = terms_for(
                 order, cmd.new_start, self.s.rules, now, ActorKind.CUSTOMER, fees, long
             )
+            await check_slot(uow, order, cmd.new_start)
             if terms.fee_cents != cmd.expected_fee_cents:
                 raise DomainError(N_("改约费用已变化,请重新确认"))
             if terms.fee_cents:
@@ -246,6 +262,7 @@ class RescheduleDesk:
             old = order.start_at
             long = await is_placement(uow, order)
             terms_for(order, cmd.new_start, self.s.rules, now, ActorKind.ADMIN, placement=long)
+            await check_slot(uow, order, cmd.new_start)
             notices, clash = await move(
                 self.s, uow, order, cmd.new_start, Actor(ActorKind.ADMIN, cmd.admin), 0
             )

@@ -321,7 +321,8 @@ SAMPLES: dict[str, dict[str, object]] = {
         "item": {"zh": "日常保洁", "en": "Regular cleaning"},
         "when": "12-05 09:00",
         "weekday": 5,
-        "amount": 12_000,
+        "amount": 18_720,  # a deposit (30%) due now
+        "total": 62_400,  # the balance after the job
         "pay_by": "12-04 09:00",
     },
     "recurring_skipped": {
@@ -331,6 +332,12 @@ SAMPLES: dict[str, dict[str, object]] = {
         "reason": "too_late",
         "next": "12-12 09:00",
         "stopped": False,
+    },
+    "recurring_failed_admin": {
+        "subscription_id": 3,
+        "customer_id": 42,
+        "when": "12-05 09:00",
+        "next": "12-12 09:00",
     },
     "complaint_opened_admin": {
         "complaint_id": 3,

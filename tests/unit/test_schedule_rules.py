@@ -137,6 +137,19 @@ def test_the_first_visit_follows_the_repeated_order_and_the_minimum_lead_time():
     rules = BookingRules(min_lead_minutes=60)
     # the order itself is Tuesday 15:00: the repeat starts the week after
     assert first_visit(NOW, START, 1, time(15), rules, TZ) == START + timedelta(days=7)
+    # ... whatever the time chosen: never a second visit on the order's own day
+    early = datetime(2026, 12, 7, 16, 30, tzinfo=UTC)  # Tuesday 8 Dec 00:30 in Shanghai
+    before = early - timedelta(days=1)
+    fifteenth = datetime(2026, 12, 15, 7, 0, tzinfo=UTC)  # Tuesday 15 Dec 15:00
+    assert first_visit(before, early, 1, time(15), rules, TZ) == fifteenth
+    assert first_visit(before, early, 1, time(0, 30), rules, TZ) == early + timedelta(days=7)
+    assert first_visit(before, early, 1, time(0, 10), rules, TZ) == early + timedelta(
+        days=7, minutes=-20
+    )
+    # another weekday: the first one after the order's day
+    assert first_visit(before, early, 2, time(9), rules, TZ) == datetime(
+        2026, 12, 9, 1, 0, tzinfo=UTC
+    )
     # a finished order from last week: the coming Tuesday
     assert first_visit(NOW, START - timedelta(days=7), 1, time(15), rules, TZ) == START
     # Monday 09:30 is only 30 minutes away: the Monday after
@@ -250,10 +263,10 @@ def test_the_confirm_reminder_says_when_the_order_confirms_itself_or_asks_for_th
 
 
 def test_a_recurring_order_comes_with_a_pay_button_and_a_skip_says_why():
-    [ask] = TEMPLATES.render(
-        to_customer(1, "recurring_order", **SAMPLES["recurring_order"]), "telegram", "zh"
-    )
+    full = dict(SAMPLES["recurring_order"], amount=12_000, total=12_000)
+    [ask] = TEMPLATES.render(to_customer(1, "recurring_order", **full), "telegram", "zh")
     assert ask.options[0].key == "act:pay:240117" and "周六 12-05 09:00" in ask.text
+    assert "定金" not in ask.text and "尾款" not in ask.text  # paid in full: just the amount
     data = dict(SAMPLES["recurring_skipped"], reason="unavailable", next="", stopped=True)
     [say] = TEMPLATES.render(to_customer(1, "recurring_skipped", **data), "telegram", "en")
     assert "no longer offered" in say.text and "has stopped" in say.text
@@ -275,3 +288,25 @@ def test_the_scheduler_runs_the_reminder_and_recurring_sweeps_and_each_has_a_han
     every = dict(SWEEPS)
     assert every[SendReminders] <= 60 and 600 <= every[GenerateRecurring] <= 900
     assert set(every) <= set(services._handlers)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", ("总价 ¥624.00", "现付定金 ¥187.20", "完工后付尾款 ¥436.80", "应付定金 ¥187.20")),
+        (
+            "en",
+            (
+                "Total ¥624.00: a deposit of ¥187.20 now",
+                "the balance of ¥436.80 after the job",
+                "Deposit of ¥187.20 to pay by",
+            ),
+        ),
+    ],
+)
+def test_a_recurring_order_paid_with_a_deposit_names_it_the_total_and_the_balance(lang, said):
+    [ask] = TEMPLATES.render(
+        to_customer(1, "recurring_order", **SAMPLES["recurring_order"]), "telegram", lang
+    )
+    assert all(s in ask.text for s in said), ask.text
+    assert ask.options[0].key == "act:pay:240117"
