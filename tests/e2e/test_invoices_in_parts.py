@@ -220,3 +220,10 @@ async def test_a_fee_invoiced_before_the_deposit_is_refunded_is_issued_for_the_f
     ) in customer.text(), customer.text()
     await customer.say("发票")
     assert f"订单 #{number}:已申请发票 1 张,共 ¥21.90" in customer.text(), customer.text()
+    await customer.say("/lang")  # the same, on an English screen
+    await customer.say("/invoice")
+    assert f"Order #{number}: 1 invoice asked for, ¥21.90" in customer.text(), customer.text()
+    await customer.say(f"/invoice #{number}")
+    assert (
+        f"Everything paid on order #{number} (¥21.90) is already invoiced (1 invoice, ¥21.90)"
+    ) in customer.text(), customer.text()
