@@ -32,6 +32,22 @@ class InvoiceStatus(StrEnum):
     """The provider failed every attempt: finance sees it and may try again."""
 
 
+class NotOwed(StrEnum):
+    """Why a request was not issued though the provider was never asked (its ``note``): a
+    refund since it was made left nothing for it."""
+
+    REFUNDED = "refunded_in_full"
+    """The order was refunded in full."""
+    COVERED = "refunded_covered"
+    """What the order still has paid is covered by its other invoices."""
+
+
+NOT_OWED_TEXT: dict[str, Text] = {
+    NotOwed.REFUNDED: N_("开票前订单已全额退款"),
+    NotOwed.COVERED: N_("开票前订单已退款,剩下的已付金额已由该订单的其他发票覆盖"),
+}
+
+
 class TitleKind(StrEnum):
     PERSONAL = "personal"
     COMPANY = "company"
@@ -94,8 +110,10 @@ class TitleDefaults:
 
 @dataclass(frozen=True, slots=True)
 class Covered:
-    """What an order's invoices (requested, being issued, issued or failed — a failed one
-    may be tried again) already cover."""
+    """What an order's invoices already cover: each not issued yet (requested, being issued,
+    or failed — a failed one may be tried again) for its amount, each issued one unless a
+    refund reached it (flagged for a red-letter invoice, or to be: it covers nothing any
+    more). ``count`` counts only those that cover something."""
 
     cents: int = 0
     count: int = 0

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, func, insert, or_, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, insert, not_, or_, update
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.util import AliasedClass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -59,9 +60,11 @@ class InvoiceRepository:
             .where(col(OrderRow.id) == invoice.order_id)
             .scalar_subquery()
         )
+        inv = aliased(InvoiceRow)
         covered = (
-            select(func.coalesce(func.sum(col(InvoiceRow.amount_cents)), 0))
-            .where(col(InvoiceRow.order_id) == invoice.order_id)
+            select(func.coalesce(func.sum(col(inv.amount_cents)), 0))
+            .join(OrderRow, col(OrderRow.id) == col(inv.order_id))
+            .where(col(inv.order_id) == invoice.order_id, not_(_refunded(inv)))
             .scalar_subquery()
         )
         source = select(
@@ -89,16 +92,25 @@ class InvoiceRepository:
     async def covered(
         self, order_ids: Sequence[int], excluding: int | None = None
     ) -> dict[int, Covered]:
-        """What each order's invoices cover — every one, whatever its state (a failed one
-        may be tried again) — leaving out ``excluding``; orders without any are left out."""
+        """What each order's invoices cover — every one not issued yet, whatever its state (a
+        failed one may be tried again), and each issued one the order's refunds have not
+        reached (``_refunded``: flagged or to be flagged for a red-letter invoice, it covers
+        nothing any more) — leaving out ``excluding``; orders without any are left out."""
         if not order_ids:
             return {}
-        query = select(
-            InvoiceRow.order_id, func.sum(col(InvoiceRow.amount_cents)), func.count()
-        ).where(col(InvoiceRow.order_id).in_(list(order_ids)))
+        inv = aliased(InvoiceRow)
+        query = (
+            select(col(inv.order_id), func.sum(col(inv.amount_cents)), func.count())
+            .join(OrderRow, col(OrderRow.id) == col(inv.order_id))
+            .where(
+                col(inv.order_id).in_(list(order_ids)),
+                col(inv.amount_cents) > 0,
+                not_(_refunded(inv)),
+            )
+        )
         if excluding is not None:
-            query = query.where(col(InvoiceRow.id) != excluding)
-        rows = await self._s.exec(query.group_by(col(InvoiceRow.order_id)))
+            query = query.where(col(inv.id) != excluding)
+        rows = await self._s.exec(query.group_by(col(inv.order_id)))
         return {order_id: Covered(int(cents), int(n)) for order_id, cents, n in rows.all()}
 
     async def last_title(self, customer_id: int) -> TitleDefaults:
@@ -198,32 +210,22 @@ class InvoiceRepository:
         )
         return [self._invoice(r) for r in rows.all()]
 
-    async def refunded_after_issue(self, limit: int = 100) -> list[InvoiceRequest]:
+    async def refunded_after_issue(
+        self, limit: int = 100, order_id: int | None = None
+    ) -> list[InvoiceRequest]:
         """Issued invoices that now cover more than the order's paid less refunded, finance
-        not yet told: an order's issued invoices taken oldest first, each one whose running
-        total passes what is left (a refund eats the newest invoices first)."""
-        earlier = aliased(InvoiceRow)
-        running = (
-            select(func.sum(col(earlier.amount_cents)))
-            .where(
-                col(earlier.order_id) == col(InvoiceRow.order_id),
-                col(earlier.status) == InvoiceStatus.ISSUED.value,
-                col(earlier.id) <= col(InvoiceRow.id),
-            )
-            .correlate(InvoiceRow)
-            .scalar_subquery()
-        )
-        rows = await self._s.exec(
+        not yet told (``_refunded``), of every order or of ``order_id``."""
+        query = (
             select(InvoiceRow)
             .join(OrderRow, col(OrderRow.id) == InvoiceRow.order_id)
             .where(
-                InvoiceRow.status == InvoiceStatus.ISSUED.value,
                 col(InvoiceRow.refund_flagged_at).is_(None),
-                col(OrderRow.paid_cents) - col(OrderRow.refunded_cents) < running,
+                _refunded(InvoiceRow),
             )
-            .order_by(col(InvoiceRow.id))
-            .limit(limit)
         )
+        if order_id is not None:
+            query = query.where(col(InvoiceRow.order_id) == order_id)
+        rows = await self._s.exec(query.order_by(col(InvoiceRow.id)).limit(limit))
         return [self._invoice(r) for r in rows.all()]
 
     async def flag_refunded(self, invoice_id: int, now: datetime) -> bool:
@@ -266,3 +268,30 @@ class InvoiceRepository:
             issued_at=r.issued_at,
             refund_flagged_at=r.refund_flagged_at,
         )
+
+
+def _refunded(inv: type[InvoiceRow] | AliasedClass[InvoiceRow]) -> ColumnElement[bool]:
+    """An issued invoice the order's refunds have reached (the query joins ``OrderRow`` as
+    the invoice's order): flagged already for a red-letter invoice, or to be — the order's
+    issued invoices not flagged taken oldest first, its running total passes the order's paid
+    less refunded (a refund eats the newest invoices first). Either way it covers nothing
+    any more: what is still paid may be invoiced anew."""
+    earlier = aliased(InvoiceRow)
+    running = (
+        select(func.sum(col(earlier.amount_cents)))
+        .where(
+            col(earlier.order_id) == col(inv.order_id),
+            col(earlier.status) == InvoiceStatus.ISSUED.value,
+            col(earlier.refund_flagged_at).is_(None),
+            col(earlier.id) <= col(inv.id),
+        )
+        .correlate(inv)
+        .scalar_subquery()
+    )
+    return and_(
+        col(inv.status) == InvoiceStatus.ISSUED.value,
+        or_(
+            col(inv.refund_flagged_at).is_not(None),
+            col(OrderRow.paid_cents) - col(OrderRow.refunded_cents) < running,
+        ),
+    )

@@ -26,7 +26,7 @@ from conversations.results.invoices import InvoiceRetried, InvoicesListed
 from conversations.state import Conversation
 from domain.gazetteer import district_text, districts_text
 from domain.geo import metres_text
-from domain.invoices import KIND_TEXT
+from domain.invoices import KIND_TEXT, NOT_OWED_TEXT
 from domain.invoices import STATUS_TEXT as INVOICE_STATUS_TEXT
 from domain.money import format_yuan
 from domain.people import DOCUMENT_TEXT, WORKER_STATUS_TEXT, WorkerStatus
@@ -245,7 +245,10 @@ def invoices(ctx: Ctx, conv: Conversation, r: InvoicesListed) -> Outcome:
         )
         if i.invoice_no:
             line += " " + tr(conv, "发票号 {no}", no=i.invoice_no)
-        if i.note:
+        if i.note in NOT_OWED_TEXT:
+            why = named(NOT_OWED_TEXT, i.note, conv.lang)
+            line += " " + tr(conv, "(未开具:{reason})", reason=why)
+        elif i.note:
             line += " " + tr(conv, "(上次失败:{note})", note=i.note)
         if i.refunded:
             line += " " + tr(conv, "⚠ 开票后已退款,需红冲")

@@ -9,7 +9,7 @@ outbox. Issued invoices whose order was refunded since are flagged to finance on
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from conversations.events import Result
@@ -25,6 +25,7 @@ from domain.invoices import (
     Covered,
     InvoiceRequest,
     InvoiceStatus,
+    NotOwed,
     TitleKind,
     after_failure,
     invoiceable_cents,
@@ -105,7 +106,7 @@ class InvoiceDesk:
         return [InvoicesRequested(tuple(dict.fromkeys(cmd.numbers)), total, self.s.mail)]
 
     async def issue(self, cmd: c.IssueInvoices) -> list[Result]:
-        issued = failed = 0
+        issued = failed = flagged = 0
         provider = self.s.invoicing
         rules = self.s.rules.payments
         for _ in range(ROUNDS if provider is not None else 0):
@@ -117,19 +118,25 @@ class InvoiceDesk:
                 await uow.commit()
             for invoice in batch:
                 assert provider is not None
-                outcome = await self._still_owed(invoice) or await _ask(provider, invoice)
-                if await self._record(invoice, outcome):
-                    issued += 1
-                else:
+                asked = invoice.amount_cents
+                reason = await self._still_owed(invoice)
+                if reason is not None:
+                    await self._not_owed(invoice, asked, reason)
                     failed += 1
+                else:
+                    done, reached = await self._record(invoice, await _ask(provider, invoice))
+                    issued, failed = issued + done, failed + (not done)
+                    flagged += reached
             if len(batch) < BATCH:
                 break
-        return [InvoicesIssued(issued, failed, await self._flag_refunded())]
+        flagged += await self._flag_refunded()
+        return [InvoicesIssued(issued, failed, flagged)]
 
-    async def _still_owed(self, invoice: InvoiceRequest) -> IssueOutcome | None:
+    async def _still_owed(self, invoice: InvoiceRequest) -> NotOwed | None:
         """The amount as the order now stands: a refund since the request lowers it to what
-        the order's other invoices leave (``domain.invoices.still_owed``); when nothing is
-        left it is not invoiced (finance sees why) and covers nothing any more."""
+        the order's other invoices leave (``domain.invoices.still_owed``; an invoice the
+        refund reached covers nothing any more); when nothing is left, why it is not
+        invoiced."""
         assert invoice.id is not None
         async with self.s.uow() as uow:
             order = await uow.orders.get(invoice.order_id, full=False)
@@ -142,18 +149,41 @@ class InvoiceDesk:
         invoice.amount_cents = amount
         if amount > 0:
             return None
-        invoice.attempts = self.s.rules.payments.invoice_max_attempts - 1  # the last
-        if net > 0:
-            note = "the order was refunded: what is left is covered by its other invoices"
-        else:
-            note = "the order was refunded in full before it was invoiced"
-        return IssueOutcome(False, note=note)
+        return NotOwed.COVERED if net > 0 else NotOwed.REFUNDED
 
-    async def _record(self, invoice: InvoiceRequest, outcome: IssueOutcome) -> bool:
+    async def _not_owed(self, invoice: InvoiceRequest, asked: int, reason: NotOwed) -> None:
+        """A request with nothing left to invoice: failed at once (one reason, never tried
+        again by itself), covering nothing; finance and the customer are told why in their
+        own language."""
+        invoice.status, invoice.note = InvoiceStatus.FAILED, reason.value
+        invoice.attempts += 1
+        data = {"id": invoice.id, "number": invoice.number, "amount": asked}
+        full = reason == NotOwed.REFUNDED
+        notices = [
+            to_admins("invoice_not_owed_admin", "finance", full=full, **data),
+            to_customer(invoice.customer_id, "invoice_not_owed", full=full, **data),
+        ]
+        async with self.s.uow() as uow:
+            await uow.invoices.save(invoice)
+            posted = await self.s.post(uow, notices)
+            await uow.commit()
+        await self.s.flush(posted)
+
+    async def _record(self, invoice: InvoiceRequest, outcome: IssueOutcome) -> tuple[bool, int]:
+        """Save what the provider answered: issued or failed (again later, or for good); with
+        the invoices of the order flagged then, their count."""
         now = self.s.clock()
         posted: list[OutboxMessage] = []
+        reached = 0
         async with self.s.uow() as uow:
             if outcome.done:
+                # the order's invoices a refund reached are flagged before this one counts
+                # among its issued ones (under the order's row lock): it was issued for what
+                # they no longer cover, the refund is not this one's
+                await uow.orders.lock(invoice.order_id)
+                flags = await _flag(uow, now, invoice.order_id)
+                reached = len(flags)
+                posted += await self.s.post(uow, flags)
                 invoice.status, invoice.issued_at = InvoiceStatus.ISSUED, now
                 invoice.invoice_no, invoice.pdf_url, invoice.note = (
                     outcome.number,
@@ -165,18 +195,25 @@ class InvoiceDesk:
                 log.warning("invoice %s: %s", invoice.id, outcome.note)
                 after_failure(invoice, outcome.note, now, self.s.rules.payments)
                 if invoice.status == InvoiceStatus.FAILED:
-                    notice = to_admins(
-                        "invoice_failed_admin",
-                        "finance",
-                        id=invoice.id,
-                        number=invoice.number,
-                        note=invoice.note,
+                    data = {"id": invoice.id, "number": invoice.number}
+                    posted += await self.s.post(
+                        uow,
+                        [
+                            to_admins(
+                                "invoice_failed_admin", "finance", note=invoice.note, **data
+                            ),
+                            to_customer(
+                                invoice.customer_id,
+                                "invoice_failed",
+                                amount=invoice.amount_cents,
+                                **data,
+                            ),
+                        ],
                     )
-                    posted += await self.s.post(uow, [notice])
             await uow.invoices.save(invoice)
             await uow.commit()
         await self.s.flush(posted)
-        return outcome.done
+        return outcome.done, reached
 
     async def _tell_issued(self, uow: UnitOfWork, invoice: InvoiceRequest) -> list[OutboxMessage]:
         assert invoice.id is not None
@@ -198,30 +235,12 @@ class InvoiceDesk:
     async def _flag_refunded(self) -> int:
         """Tell finance, once, of each issued invoice whose order was refunded since (a
         red-letter invoice is theirs to make)."""
-        now = self.s.clock()
-        flagged = 0
         async with self.s.uow() as uow:
-            found = await uow.invoices.refunded_after_issue()
-            notices = []
-            for invoice in found:
-                assert invoice.id is not None
-                if not await uow.invoices.flag_refunded(invoice.id, now):
-                    continue  # another process told them
-                flagged += 1
-                notices.append(
-                    to_admins(
-                        "invoice_refunded_admin",
-                        "finance",
-                        id=invoice.id,
-                        number=invoice.number,
-                        invoice_no=invoice.invoice_no,
-                        amount=invoice.amount_cents,
-                    )
-                )
+            notices = await _flag(uow, self.s.clock())
             posted = await self.s.post(uow, notices)
             await uow.commit()
         await self.s.flush(posted)
-        return flagged
+        return len(notices)
 
     async def retry(self, cmd: c.RetryInvoice) -> list[Result]:
         async with self.s.uow() as uow:
@@ -251,6 +270,27 @@ def nothing_new(order: Order, covered: Covered) -> DomainError:
             invoiced=format_yuan(covered.cents),
         )
     )
+
+
+async def _flag(uow: UnitOfWork, now: datetime, order_id: int | None = None) -> list[Notice]:
+    """Flag each issued invoice a refund reached (of one order, or of all), finance not told
+    yet: the notices telling them (none for one another process flagged first)."""
+    notices = []
+    for invoice in await uow.invoices.refunded_after_issue(order_id=order_id):
+        assert invoice.id is not None
+        if not await uow.invoices.flag_refunded(invoice.id, now):
+            continue  # another process told them
+        notices.append(
+            to_admins(
+                "invoice_refunded_admin",
+                "finance",
+                id=invoice.id,
+                number=invoice.number,
+                invoice_no=invoice.invoice_no,
+                amount=invoice.amount_cents,
+            )
+        )
+    return notices
 
 
 async def _ask(provider: InvoiceProvider, invoice: InvoiceRequest) -> IssueOutcome:

@@ -84,6 +84,9 @@ EVENTS: dict[str, frozenset[str]] = {
         "invoice_issued": "number invoice_no amount url",
         "invoice_email": "number invoice_no amount url",
         "invoice_failed_admin": "id number note",
+        "invoice_failed": "id number amount",
+        "invoice_not_owed_admin": "id number amount full",
+        "invoice_not_owed": "id number amount full",
         "invoice_refunded_admin": "id number invoice_no amount",
         # insurance
         "insurance_failed_admin": "number voiding note",

@@ -222,6 +222,10 @@ async def test_a_failed_invoice_is_shown_to_finance_and_retried(
         f"订单 #{number}" in m.get("text", "") and "开具失败" in m.get("text", "")
         for m in fake_telegram.sent(FINANCE)
     )
+    [told] = [
+        m["text"] for m in fake_telegram.sent(customer.uid) if "没能开具" in m.get("text", "")
+    ]
+    assert f"订单 #{number} 的电子发票(¥30.00)暂时没能开具" in told  # the customer is told once
     finance = TelegramUser(client, fake_telegram, FINANCE)
     await finance.say("/invoices failed")
     assert f"#{number}" in finance.text() and "provider 503" in finance.text()
@@ -317,8 +321,14 @@ async def test_a_refund_before_issuing_lowers_the_amount_and_a_full_one_stops_th
     assert len(provider.requests) == 1  # never asked
     row = await invoice_row(app, second)
     assert row.status == "failed"
+    told = [m.get("text", "") for m in fake_telegram.sent(other.uid)]
+    assert any(f"订单 #{second} 的开票申请(¥30.00)没有开具:这笔钱已经退款" in t for t in told)
+    admin = [m.get("text", "") for m in fake_telegram.sent(FINANCE)]
+    assert any(f"订单 #{second}" in t and "开票前订单已全额退款" in t for t in admin)
+    assert not any("多次" in t or "refunded" in t for t in admin)
     await finance.say("/invoices failed")
-    assert f"#{second}" in finance.text() and "refunded in full" in finance.text()
+    assert f"#{second}" in finance.text() and "(未开具:开票前订单已全额退款)" in finance.text()
+    assert "refunded" not in finance.text()
 
 
 async def test_an_email_the_mail_server_refused_is_sent_later_by_the_outbox(

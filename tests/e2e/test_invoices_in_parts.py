@@ -153,3 +153,77 @@ async def test_a_refund_before_the_second_invoice_is_issued_lowers_it_to_what_is
     assert await invoices_of(app, number) == [(21_900, "issued"), (43_290, "issued")]
     await customer.say("发票")
     assert f"订单 #{number}:已申请发票 2 张,共 ¥651.90" in customer.text()
+
+
+async def test_a_fee_invoiced_before_the_deposit_is_refunded_is_issued_for_the_fee_kept(
+    tg, fake_telegram, clock
+):
+    """The deposit invoiced and issued, a late reschedule's fee paid and asked for from the
+    order's page, then the order cancelled (the deposit back, the fee kept): the deposit's
+    invoice is flagged for a red-letter one and covers nothing any more, so the fee's pending
+    invoice is issued for the fee — not failed — and what is said of the order agrees."""
+    app, client = tg
+    await seed_worker(
+        app, channel="telegram", user_id=str(WORKER), center=HOME, skills=("deep_cleaning",)
+    )
+    customer = TelegramUser(client, fake_telegram, CUSTOMER)
+    number = await book_deep_cleaning_with_a_deposit(customer)  # ¥219 of ¥730
+    await ask(customer, number, "¥219.00")
+    [done] = await app[SERVICES].run(IssueInvoices())
+    assert done == InvoicesIssued(1, 0, 0)
+
+    await TelegramUser(client, fake_telegram, WORKER).say(f"/accept #{number}")
+    clock.advance(hours=10)
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    await customer.choose("改约时间")
+    await customer.say("后天 18:00")  # late: a fee of 10% of the deposit; cancelling is free
+    assert "需支付改约费 ¥21.90" in customer.text(), customer.text()
+    await customer.choose("确认并支付")
+    await customer.choose("确认支付")
+    assert "已支付改约费" in customer.text()
+
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    await customer.choose("开发票")
+    await customer.choose("和上次一样")
+    await customer.choose(f"发到 {EMAIL}")
+    assert "金额:¥21.90" in customer.text(), customer.text()
+    await customer.choose("确认开票")
+    assert "已提交开票申请(1 张)" in customer.text()
+
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    await customer.choose("取消订单")
+    assert "退款 ¥219.00" in customer.text()  # the fee is kept
+    await customer.choose("确认取消")
+    await app[SERVICES].run(ExecuteRefunds())
+    [done] = await app[SERVICES].run(IssueInvoices())
+    assert done == InvoicesIssued(1, 0, 1)  # the fee's issued, the deposit's flagged
+    assert await invoices_of(app, number) == [(21_900, "issued"), (2_190, "issued")]
+    told = [m.get("text", "") for m in fake_telegram.sent(CUSTOMER)]
+    assert any(f"订单 #{number} 的电子发票已开具" in t and "¥21.90" in t for t in told)
+    assert not any("没有开具" in t or "没能开具" in t for t in told)
+    admin = [m.get("text", "") for m in fake_telegram.sent(FINANCE)]
+    [red] = [t for t in admin if "红字发票" in t]
+    assert f"订单 #{number}" in red and "¥219.00" in red
+    assert not any("未开具" in t or "失败" in t for t in admin)
+    [done] = await app[SERVICES].run(IssueInvoices())
+    assert done == InvoicesIssued(0, 0, 0)  # the fee's invoice still covers the fee kept
+
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    await customer.choose("开发票")
+    assert (
+        f"订单 #{number} 已付 ¥21.90 已全部申请过发票(1 张,共 ¥21.90),"
+        "目前没有新的可开票金额;之后再付的款可以再申请。"
+    ) in customer.text(), customer.text()
+    await customer.say("发票")
+    assert f"订单 #{number}:已申请发票 1 张,共 ¥21.90" in customer.text(), customer.text()
+    await customer.say("/lang")  # the same, on an English screen
+    await customer.say("/invoice")
+    assert f"Order #{number}: 1 invoice asked for, ¥21.90" in customer.text(), customer.text()
+    await customer.say(f"/invoice #{number}")
+    assert (
+        f"Everything paid on order #{number} (¥21.90) is already invoiced (1 invoice, ¥21.90)"
+    ) in customer.text(), customer.text()

@@ -121,3 +121,43 @@ async def test_a_refund_after_issuing_flags_the_newest_invoices_it_leaves_uncove
     assert await flagged() == []  # once
     await paid(database, order.id, 10_000, 8_000)  # ¥80 back: the deposit's is over too
     assert await flagged() == [deposit.id]
+
+
+async def test_an_invoice_a_refund_reached_covers_nothing_and_what_is_left_is_invoiced(database):
+    """The deposit's invoice issued (¥30), a fee (¥3) paid and asked for, then the deposit
+    refunded: the deposit's invoice covers nothing any more — before it is flagged and after —
+    so the fee's request is what covers the order, a request for the fee again is refused,
+    and once the fee's is issued it is never flagged for the deposit's refund."""
+    order = await new_order(database, await new_customer(database))
+    await paid(database, order.id, 3_000)
+    deposit = await add(database, asked(order, 3_000))
+    async with database.uow() as uow:
+        await uow.invoices.save(replace(deposit, status=InvoiceStatus.ISSUED, issued_at=NOW))
+        await uow.commit()
+    await paid(database, order.id, 3_300)  # the fee
+    fee = await add(database, asked(order, 300))
+    assert fee is not None
+    assert await covered(database, order.id) == Covered(3_300, 2)
+
+    await paid(database, order.id, 3_300, 3_000)  # the deposit back, the fee kept
+    assert await covered(database, order.id) == Covered(300, 1)  # the fee's request only
+    async with database.uow() as uow:
+        assert await uow.invoices.covered([order.id], excluding=fee.id) == {}
+    assert await add(database, asked(order, 1)) is None  # the fee is asked for already
+
+    async with database.uow() as uow:
+        [reached] = await uow.invoices.refunded_after_issue(order_id=order.id)
+        assert reached.id == deposit.id
+        assert await uow.invoices.flag_refunded(deposit.id, NOW)
+        await uow.invoices.save(replace(fee, status=InvoiceStatus.ISSUED, issued_at=NOW))
+        await uow.commit()
+    assert await covered(database, order.id) == Covered(300, 1)
+    async with database.uow() as uow:
+        assert await uow.invoices.refunded_after_issue(order_id=order.id) == []
+
+    await paid(database, order.id, 3_300, 3_300)  # the fee back too: its invoice is reached
+    assert await covered(database, order.id) == Covered()
+    async with database.uow() as uow:
+        assert [i.id for i in await uow.invoices.refunded_after_issue(order_id=order.id)] == [
+            fee.id
+        ]

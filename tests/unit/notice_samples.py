@@ -167,6 +167,9 @@ SAMPLES: dict[str, dict[str, object]] = {
         "url": "https://x.example/invoices/1.pdf",
     },
     "invoice_failed_admin": {"id": 3, "number": 240117, "note": "provider 503"},
+    "invoice_failed": {"id": 3, "number": 240117, "amount": 2_010},
+    "invoice_not_owed_admin": {"id": 3, "number": 240117, "amount": 2_010, "full": False},
+    "invoice_not_owed": {"id": 3, "number": 240117, "amount": 2_010, "full": True},
     "insurance_failed_admin": {"number": 240117, "voiding": False, "note": "insurer 503"},
     "invoice_refunded_admin": {
         "id": 3,
