@@ -369,3 +369,16 @@ def not_a_time(conv: Conversation) -> Say:
 
 def address_too_short(conv: Conversation) -> Say:
     return Say(tr(conv, "地址太短了,请写到门牌号,例如「徐汇区漕溪北路88号12楼1203」。"))
+
+
+def not_an_address(conv: Conversation, *, detail: bool = False) -> Say:
+    """What was typed at "where?" reads as a time or has nothing of an address."""
+    if detail:
+        return Say(tr(conv, "这不像门牌号,请写楼号和门牌,例如「3栋1201室」或「8楼801」。"))
+    return Say(
+        tr(
+            conv,
+            "这不像地址,请写街道和门牌号,例如「徐汇区漕溪北路88号12楼1203」。"
+            "时间已选好,这里只需地址。",
+        )
+    )

@@ -156,8 +156,8 @@ def on_quote_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
                 d.use_card = not d.use_card
         booking.keep(conv, d)
         return Outcome(reask=True)
-    if event.key == "time":
-        return booking.change_time(conv)
+    if event.key in ("time", "address"):
+        return (booking.change_time if event.key == "time" else booking.change_address)(conv)
     return Outcome(reask=True)
 
 
