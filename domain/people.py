@@ -207,6 +207,23 @@ def address_key(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
 
 
+_ZH_PLACE = re.compile(r"[路街道弄巷号栋幢楼室区镇村]|单元|小区")
+_EN_PLACE = re.compile(
+    r"\b(?:road|rd|street|st|avenue|ave|lane|ln|block|blk|flat|room|rm|building|bldg|floor"
+    r"|apt|apartment|unit|no)\b",
+    re.IGNORECASE,
+)
+
+
+def has_address_words(text: str) -> bool:
+    """Whether ``text`` has anything of an address a worker can be sent to: a street, road,
+    building, flat or district word (路, 号, 楼, 小区…; road, block, flat…) or a number (a
+    house or flat number). "hello there" has none; a time ("明天下午三点", "today 11pm") has
+    none once the caller has taken out what it read as a time."""
+    s = unicodedata.normalize("NFKC", text)
+    return bool(_ZH_PLACE.search(s) or _EN_PLACE.search(s) or any(c.isdigit() for c in s))
+
+
 def same_address(saved: Address, new: Address) -> bool:
     """Whether ``new`` is ``saved`` again (not to be saved twice): the same customer, text
     (``address_key``) and contact, and — for a map pin — the same point; a typed text is

@@ -12,7 +12,14 @@ from __future__ import annotations
 from conversations.events import ChoiceMade, LocationShared, TextReceived
 from conversations.flows import booking_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions, pick_an_option, too_long
-from conversations.flows.booking_draft import ADDRESS_MIN, MAX_AREA, MIN_AREA, Draft, read_area
+from conversations.flows.booking_draft import (
+    ADDRESS_MIN,
+    MAX_AREA,
+    MIN_AREA,
+    Draft,
+    read_area,
+    reads_as_address,
+)
 from conversations.flows.booking_draft import NAME as NAME
 from conversations.flows.booking_draft import draft as draft
 from conversations.flows.booking_draft import keep as keep
@@ -20,6 +27,7 @@ from conversations.flows.booking_steps import EARLIER, SEED, advance
 from conversations.flows.booking_steps import FIRST as FIRST
 from conversations.flows.booking_steps import ORDER as ORDER
 from conversations.flows.booking_steps import Step as Step
+from conversations.flows.booking_steps import change_address as change_address
 from conversations.flows.booking_steps import change_time as change_time
 from conversations.flows.booking_steps import forget as forget
 from conversations.flows.booking_steps import ready as ready
@@ -196,6 +204,8 @@ def on_address_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcom
         return over
     if len(text) < ADDRESS_MIN:
         return Outcome([views.address_too_short(conv)], reask=True)
+    if not reads_as_address(text, ctx.now.astimezone(ctx.tz).date()):
+        return Outcome([views.not_an_address(conv)], reask=True)
     d = draft(conv)
     d.address_text, d.address_id = text, None
     return advance(ctx, conv, d)
@@ -217,6 +227,8 @@ def on_address_detail(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outc
         return over
     if len(detail) < 2:
         return Outcome(reask=True)
+    if not reads_as_address(detail, ctx.now.astimezone(ctx.tz).date()):
+        return Outcome([views.not_an_address(conv, detail=True)], reask=True)
     d.address_text = f"{d.place or views.map_pin(conv)} {detail}"
     return advance(ctx, conv, d)
 

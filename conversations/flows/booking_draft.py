@@ -11,9 +11,12 @@ from typing import Any
 
 from conversations.flows.flow_state import StaleState
 from conversations.state import Conversation
-from conversations.understanding.numbers import read_number
+from conversations.understanding.address import find_address
+from conversations.understanding.numbers import normalise, read_number
+from conversations.understanding.when import when_in
 from domain.catalog import Catalog, Item
 from domain.commands import Booking
+from domain.people import has_address_words
 from domain.pricing import Selection
 
 NAME = "booking"
@@ -21,6 +24,19 @@ MIN_AREA, MAX_AREA = 5, 2000
 """The home sizes taken (m²)."""
 ADDRESS_MIN = 6
 """Characters an address needs at least: shorter is not one to send a worker to."""
+
+
+def reads_as_address(text: str, today: date) -> bool:
+    """Whether a typed answer to "where?" can be an address: one found as such ("漕溪北路88号",
+    "88 Caoxi Rd"), or text with an address's words or numbers once what reads as a day or a
+    time is taken out — "明天下午三点", "today 11pm" and "hello there" are none."""
+    s = normalise(text)
+    if find_address(s) is not None:
+        return True
+    rest = list(s)
+    for a, b in when_in(s, today).spans:
+        rest[a:b] = " " * (b - a)
+    return has_address_words("".join(rest))
 
 
 def read_area(text: str) -> int | None:

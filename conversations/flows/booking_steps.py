@@ -65,6 +65,14 @@ def change_time(conv: Conversation) -> Outcome:
     return start_with(conv, d)
 
 
+def change_address(conv: Conversation) -> Outcome:
+    """Back to the address question, the rest of the booking kept (checkout's "change
+    address")."""
+    d = draft(conv)
+    d.address_id, d.address_text, d.location, d.place = None, "", None, ""
+    return start_with(conv, d)
+
+
 def _options_done(ctx: Ctx, d: Draft) -> bool:
     if d.bundle or d.options is not None:
         return True

@@ -3,7 +3,7 @@ both languages."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from conversations.flows.base import Ctx, tr
@@ -257,7 +257,11 @@ def date_question(ctx: Ctx, conv: Conversation) -> Ask:
     today = ctx.now.astimezone(ctx.tz).date()
     example = today + timedelta(days=2)  # a date the booking takes (the past is refused)
     options = [Option("asap", tr(conv, "尽快上门"))]
-    for offset in range(ctx.rules.booking.days_offered):
+    # today only while a start on it can still be booked (its last minute, the lead ahead)
+    last_start = datetime.combine(today + timedelta(days=1), time(0), tzinfo=ctx.tz)
+    lead = timedelta(minutes=ctx.rules.booking.min_lead_minutes + 1)
+    first = 0 if last_start - lead >= ctx.now else 1
+    for offset in range(first, first + ctx.rules.booking.days_offered):
         day = today + timedelta(days=offset)
         label = tr(
             conv,
@@ -369,3 +373,16 @@ def not_a_time(conv: Conversation) -> Say:
 
 def address_too_short(conv: Conversation) -> Say:
     return Say(tr(conv, "地址太短了,请写到门牌号,例如「徐汇区漕溪北路88号12楼1203」。"))
+
+
+def not_an_address(conv: Conversation, *, detail: bool = False) -> Say:
+    """What was typed at "where?" reads as a time or has nothing of an address."""
+    if detail:
+        return Say(tr(conv, "这不像门牌号,请写楼号和门牌,例如「3栋1201室」或「8楼801」。"))
+    return Say(
+        tr(
+            conv,
+            "这不像地址,请写街道和门牌号,例如「徐汇区漕溪北路88号12楼1203」。"
+            "时间已选好,这里只需地址。",
+        )
+    )

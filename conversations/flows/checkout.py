@@ -30,7 +30,7 @@ from conversations.flows.checkout_state import due_to_json as due_to_json
 from conversations.flows.checkout_state import keep as keep
 from conversations.flows.checkout_state import state as state
 from conversations.flows.flow_state import restarting, restarting_all
-from conversations.flows.phones import normalise_phone
+from conversations.flows.phones import normalise_phone, tried_a_phone
 from conversations.replies import Say
 from conversations.results.booking import (
     OrderPaid,
@@ -156,8 +156,8 @@ def on_quote_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
                 d.use_card = not d.use_card
         booking.keep(conv, d)
         return Outcome(reask=True)
-    if event.key == "time":
-        return booking.change_time(conv)
+    if event.key in ("time", "address"):
+        return (booking.change_time if event.key == "time" else booking.change_address)(conv)
     return Outcome(reask=True)
 
 
@@ -186,6 +186,8 @@ def on_quote_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     if phone is not None and st.total_cents is not None:
         st.phone = phone
         return _confirm(ctx, conv, st, st.total_cents)
+    if st.phone_needed and tried_a_phone(event.text):  # "12345": a number mistyped
+        return Outcome([views.bad_phone(conv)], step=Step.PHONE, reask=True)
     return on_notes(ctx, conv, event)
 
 

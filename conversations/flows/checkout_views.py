@@ -47,6 +47,8 @@ def quote_message(conv: Conversation, q: QuoteReady, d: Draft, phone_needed: boo
     if q.deposit_cents:
         lines.append(_deposit(conv, q))
     lines.append(q.summary.get(conv.lang))
+    if q.address:
+        lines.append(tr(conv, "地址:{address}", address=q.address))
     if q.instead and q.instead in INSTEAD:
         lines.append(INSTEAD[q.instead].get(conv.lang))
     if q.use_card and q.card is not None:
@@ -60,12 +62,7 @@ def quote_message(conv: Conversation, q: QuoteReady, d: Draft, phone_needed: boo
                 "在这里回复即可合并;也可以直接确认下单。",
             )
         )
-    if d.area_sqm is not None and not d.bundle:
-        lines.append(tr(conv, "房屋面积:按 {area} ㎡ 计", area=d.area_sqm))
-    if d.notes:
-        lines.append(tr(conv, "备注:{notes}", notes=d.notes))
-    else:
-        lines.append(tr(conv, "有要告诉师傅的(门禁、宠物、重点区域)直接回复即可。"))
+    lines += _home_and_notes(conv, d)
     options = [Option("confirm", tr(conv, "确认下单"))]
     if q.coupons:
         options.append(Option("coupon", tr(conv, "选择优惠券")))
@@ -82,6 +79,8 @@ def quote_message(conv: Conversation, q: QuoteReady, d: Draft, phone_needed: boo
             )
         )
     options.append(Option("time", tr(conv, "改时间")))
+    if q.address:
+        options.append(Option("address", tr(conv, "改地址")))
     if q.known_phone:
         options.append(Option("link", tr(conv, "用原账户下单(绑定)")))
     if d.area_sqm is not None and not d.bundle:
@@ -90,6 +89,18 @@ def quote_message(conv: Conversation, q: QuoteReady, d: Draft, phone_needed: boo
     if phone_needed:
         replies.append(AskContact(phone_prompt(conv), share_phone(conv)))
     return replies
+
+
+def _home_and_notes(conv: Conversation, d: Draft) -> list[str]:
+    """The home's size the quote counts (where it is priced) and the notes for the worker."""
+    lines = []
+    if d.area_sqm is not None and not d.bundle:
+        lines.append(tr(conv, "房屋面积:按 {area} ㎡ 计", area=d.area_sqm))
+    if d.notes:
+        lines.append(tr(conv, "备注:{notes}", notes=d.notes))
+    else:
+        lines.append(tr(conv, "有要告诉师傅的(门禁、宠物、重点区域)直接回复即可。"))
+    return lines
 
 
 def _deposit(conv: Conversation, q: QuoteReady) -> str:

@@ -69,6 +69,8 @@ class QuoteReady(Result):
     """The prepaid card (its name) that pays a visit of this booking, or could."""
     use_card: bool = False
     """The quote uses a visit of ``card`` (the customer may say not to)."""
+    address: str = ""
+    """Where the service is: the typed text, or the saved address chosen."""
     periods: int = 0
     """A long placement: how many billing periods its price is paid in (0: not one)."""
 

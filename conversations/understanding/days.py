@@ -125,8 +125,9 @@ def _later(m: re.Match[str], s: str, today: date) -> Reading:
 
 
 def _ymd(m: re.Match[str], s: str, today: date) -> Reading:
-    """A date ("2025-12-05", "12月5日", "十二月五号"); one without a year is the next
-    from today. A month past 12 or a day past 31 is no date (a range, a score) at all."""
+    """A date ("2025-12-05", "12月5日", "十二月五号"); one without a year is this
+    year's or next year's, whichever is nearer today (a day just past stays past). A month
+    past 12 or a day past 31 is no date (a range, a score) at all."""
     if not m.group(2).isdigit() and m.group(3) != "月":
         return NOT_A_DAY
     month, day = numeral(m.group(2)), numeral(m.group(4))
@@ -149,9 +150,13 @@ def _dated(year: int | None, month: int, day: int, today: date) -> date | None:
         return None
     if year is None and found < today:
         try:
-            found = found.replace(year=today.year + 1)
+            later = found.replace(year=today.year + 1)
         except ValueError:  # 29 February, passed this year and missing next
             return None
+        # the nearer of the two: "12月1日" on 7 December is six days ago (and said to be
+        # past), not next December; "1月5日" on 7 December is next January's
+        if later - today < today - found:
+            found = later
     return found
 
 

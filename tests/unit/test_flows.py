@@ -10,7 +10,7 @@ from conversations.flows import booking, global_words, start
 from conversations.flows.base import Ctx
 from conversations.flows.booking_draft import Draft
 from conversations.flows.diagram import to_mermaid
-from conversations.flows.phones import normalise_phone
+from conversations.flows.phones import normalise_phone, tried_a_phone
 from conversations.flows.registry import CUSTOMER_FLOWS
 from conversations.results.customers import CustomerRegistered
 from conversations.state import Conversation
@@ -48,6 +48,13 @@ def test_phone_numbers_are_validated_and_normalised():
     assert normalise_phone("+44 7700 900123") == "+447700900123"
     for bad in ("12345", "23812345678", "phone", "+1"):
         assert normalise_phone(bad) is None
+
+
+def test_only_digits_are_a_phone_number_tried():
+    for tried in ("12345", "138 1234 567", "+1", "0-12"):
+        assert tried_a_phone(tried)
+    for note in ("门禁密码1234#", "2楼", "call at 5", "放门口", ""):
+        assert not tried_a_phone(note)
 
 
 def test_a_contact_shared_where_an_earlier_release_asked_for_it_registers_with_it():

@@ -140,3 +140,21 @@ def test_spans_point_at_what_was_read():
     text = "后天 下午三点 漕溪北路88号"
     when = read_when(text, WEDNESDAY)
     assert sorted(text[a:b] for a, b in when.spans) == ["三点", "下午", "后天"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("12月1日", date(2026, 12, 1)),
+        ("1 Dec", date(2026, 12, 1)),
+        ("Dec 1", date(2026, 12, 1)),
+        ("11月20日", date(2026, 11, 20)),
+        ("1月2日", date(2027, 1, 2)),
+        ("3月1日", date(2027, 3, 1)),
+        ("12月25日", date(2026, 12, 25)),
+    ],
+)
+def test_a_month_day_without_a_year_is_the_nearer_one(typed, day):
+    """Just past stays past (this year's, for the caller to refuse); early next year is next
+    year's."""
+    assert read_when(typed, date(2026, 12, 7)).day == day

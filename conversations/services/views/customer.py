@@ -115,6 +115,10 @@ async def quote(
     """The itemised quote for the booking, with the coupons and points the customer holds."""
     priced = await order_steps.price(uow, catalog, rules, q.booking, clock())
     x = priced.quote
+    address = q.booking.address_text
+    if q.booking.address_id is not None:
+        saved = await uow.addresses.get(q.booking.address_id)
+        address = saved.text if saved is not None else address
     return QuoteReady(
         lines=tuple(QuoteLineView(line.label, line.amount_cents) for line in x.lines),
         total_cents=x.total_cents,
@@ -127,6 +131,7 @@ async def quote(
             _summary(q.booking, catalog, rules, tz, "zh"),
             _summary(q.booking, catalog, rules, tz, "en"),
         ),
+        address=address,
         periods=placement_views.periods(q.booking, catalog, rules, tz, x.total_cents),
         phone_needed=not priced.customer.phone,
         known_phone=priced.known_phone,
