@@ -63,6 +63,16 @@ KIND_TEXT: dict[str, Text] = {
     TitleKind.PERSONAL: N_("个人"),
     TitleKind.COMPANY: N_("单位"),
 }
+PERSONAL_TITLE = "个人"
+"""What a personal invoice's title holds when it names nobody (what the tax invoice prints):
+stored data, never shown to a person as such — ``own_name`` leaves it out."""
+
+
+def own_name(kind: str, title: str) -> str:
+    """The name an invoice title carries beyond its kind (a company's name, a person's own),
+    or "" for a personal title that names nobody: a person reads the kind in their language
+    and this name, never the stored word for the kind."""
+    return "" if kind == TitleKind.PERSONAL and title in ("", PERSONAL_TITLE) else title
 
 
 @dataclass

@@ -152,6 +152,12 @@ def refund_requested(ctx: Ctx, conv: Conversation, r: RefundRequested) -> Outcom
             "⚠ 已付款项已全部退回,订单仍会照常服务;如需停止,请 /cancel #{number}。",
             number=r.number,
         )
+    if r.after_settlement:
+        text += "\n" + tr(
+            conv,
+            "订单已结算:这笔退款由平台承担,师傅的收入不扣回"
+            "(只有投诉处理中的退款才按比例扣回师傅的份额)。",
+        )
     return Outcome([Say(text)])
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from conversations.flows.admin_screens import Screen, shows
 from conversations.flows.base import Ctx, Outcome, moment, tr
+from conversations.flows.invoice_views import title_text
 from conversations.flows.worker_signup_views import skills_of
 from conversations.replies import Link, Photo, Reply, Say
 from conversations.results.admin_money import (
@@ -26,7 +27,7 @@ from conversations.results.invoices import InvoiceRetried, InvoicesListed
 from conversations.state import Conversation
 from domain.gazetteer import district_text, districts_text
 from domain.geo import metres_text
-from domain.invoices import KIND_TEXT, NOT_OWED_TEXT
+from domain.invoices import NOT_OWED_TEXT
 from domain.invoices import STATUS_TEXT as INVOICE_STATUS_TEXT
 from domain.money import format_yuan
 from domain.people import DOCUMENT_TEXT, WORKER_STATUS_TEXT, WorkerStatus
@@ -234,13 +235,12 @@ def invoices(ctx: Ctx, conv: Conversation, r: InvoicesListed) -> Outcome:
     for i in r.items:
         line = tr(
             conv,
-            "{id}. #{number} {amount} [{status}] {kind} {title} {created}",
+            "{id}. #{number} {amount} [{status}] {title} {created}",
             id=i.id,
             number=i.number,
             amount=format_yuan(i.amount_cents),
             status=named(INVOICE_STATUS_TEXT, i.status, conv.lang),
-            kind=named(KIND_TEXT, i.kind, conv.lang),
-            title=i.title,
+            title=title_text(conv, i.kind, i.title),  # the kind once, in the admin's language
             created=moment(ctx, conv, i.created_at),
         )
         if i.invoice_no:

@@ -9,7 +9,7 @@ from conversations.flows.base import Ctx, tr, trn
 from conversations.replies import Ask, Option, Reply, Say
 from conversations.state import Conversation
 from domain.catalog import Catalog
-from domain.invoices import KIND_TEXT, TitleKind
+from domain.invoices import KIND_TEXT, TitleKind, own_name
 from domain.money import format_yuan
 from domain.text import named
 
@@ -127,10 +127,19 @@ def not_invoiceable(conv: Conversation, number: int) -> list[Reply]:
     ]
 
 
+def title_text(conv: Conversation, kind: str, title: str) -> str:
+    """An invoice title as a person reads it: its kind in their language, then the name it
+    carries (a company's, a person's own) — a personal title naming nobody is its kind alone."""
+    name = own_name(kind, title)
+    kind_text = named(KIND_TEXT, kind, conv.lang)
+    return f"{kind_text} {name}" if name else kind_text
+
+
 def kind(conv: Conversation, last_kind: str, last_title: str) -> list[Reply]:
     options = []
     if last_kind and last_title:
-        options.append(Option(SAME, tr(conv, "和上次一样:{title}", title=last_title)))
+        same = own_name(last_kind, last_title) or named(KIND_TEXT, last_kind, conv.lang)
+        options.append(Option(SAME, tr(conv, "和上次一样:{title}", title=same)))
     options += [
         Option(PERSONAL, tr(conv, "个人")),
         Option(COMPANY, tr(conv, "单位(公司)")),

@@ -211,6 +211,9 @@ class RefundRequested(Result):
     unpaid_but_live: bool = False
     """Everything paid is given back while the order is still to be served: it goes ahead
     unpaid (a goodwill refund) unless the admin cancels it."""
+    after_settlement: bool = False
+    """The order was settled with a worker: the platform bears this refund and the worker
+    keeps their pay (only a complaint's refund claws back the worker's share)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -233,7 +233,9 @@ class OrderDesk:
         queued = any(isinstance(r, RefundsQueued) for r in sent)
         pending = sum(r.pending for r in sent if isinstance(r, RefundsExecuted))
         live = order.status in STILL_TO_SERVE and all_back
-        return [RefundRequested(order.number, cmd.amount_cents, queued, pending, live)]
+        # no finding against the worker: the platform bears it (a complaint's refund claws back)
+        settled = order.status == OrderStatus.SETTLED and order.worker_id is not None
+        return [RefundRequested(order.number, cmd.amount_cents, queued, pending, live, settled)]
 
     async def waive(self, cmd: c.WaiveBalance) -> list[Result]:
         """Forgive what the customer still owes on a finished order (a balance, an approved

@@ -63,6 +63,13 @@ from tests.unit.test_admin_screens import EVENING, NOON, show, text
             "Refund of ¥5.00 on #240117; the provider has not confirmed yet — it is retried "
             "automatically (finance is told if it needs a hand).",
         ),
+        (  # after settlement: no complaint found the worker at fault, the platform pays
+            ro.RefundRequested(240117, 500, False, 0, after_settlement=True),
+            "en",
+            "Refund of ¥5.00 on #240117; it went back the way they paid.\nThe order was settled: "
+            "the platform bears this refund and the worker keeps their pay (only a refund "
+            "decided on a complaint takes back the worker's share).",
+        ),
         (
             ro.RefundAlreadyRequested(240117, 300),
             "en",
