@@ -47,6 +47,9 @@ class LineKind(StrEnum):
     POINTS = "points"
     SURCHARGE = "surcharge"
     """Added on site with the customer's approval (``domain.surcharge``)."""
+    WAIVED = "waived"
+    """What the customer still owed, forgiven by ``/waive`` (negative): the lines add up to
+    the total again. Not the platform's discount: the worker is paid on what was paid."""
 
 
 class CouponKind(StrEnum):
