@@ -15,6 +15,7 @@ from domain.timeline_notes import (
     cancel_free_note,
     cancel_late_fee_note,
     cancel_not_taken_note,
+    cancel_refunded_note,
     cancel_unpaid_note,
     note_phrase,
 )
@@ -47,6 +48,7 @@ def cancellation_terms(
     rules: CancellationRules,
     actor: ActorKind = ActorKind.CUSTOMER,
     number: int | None = None,
+    refunded_cents: int = 0,
 ) -> CancellationTerms:
     """What cancelling now would cost. Raises if the order cannot be cancelled by ``actor``
     (the refusal names order ``number`` when given).
@@ -54,11 +56,13 @@ def cancellation_terms(
     The fee is a share of what was paid: nothing while no worker has taken the order
     (``free_until_accepted``) or ≥ ``free_before_hours`` before the start, ``fee_bp`` down to
     ``late_before_hours``, ``late_fee_bp`` after that; once the worker has arrived the deposit
-    is kept in any case.
+    is kept in any case. ``paid_cents`` is what is left of the payments (``refunded_cents``
+    already returned): nothing left of money paid is "refunded already", not "not paid".
     """
     next_status(status, Action.CANCEL, actor, number)
     if paid_cents <= 0:
-        return CancellationTerms(0, 0, cancel_unpaid_note())
+        note = cancel_refunded_note() if refunded_cents > 0 else cancel_unpaid_note()
+        return CancellationTerms(0, 0, note)
     if status in NOT_TAKEN and rules.free_until_accepted:
         return CancellationTerms(0, paid_cents, cancel_not_taken_note())
     before = start_at - now

@@ -21,37 +21,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from domain.catalog import Catalog, Item, PaymentMode, Unit, counted
 from domain.errors import QuoteError
 from domain.money import FULL, apply_rate, format_percent, format_yuan
+from domain.quote_kinds import CouponKind as CouponKind  # re-exported: the quote's vocabulary
+from domain.quote_kinds import LineKind as LineKind
 from domain.rules import MemberLevel, PricingRules, Rules
 from domain.text import N_, Phrase, counting
-
-
-class LineKind(StrEnum):
-    BASE = "base"
-    OPTION = "option"
-    OVER_AREA = "over_area"
-    HIGH_ALTITUDE = "high_altitude"
-    NIGHT = "night"
-    BUNDLE = "bundle"
-    PREPAID = "prepaid"
-    FREE_HOURS = "free_hours"
-    MEMBER = "member"
-    TRANSPORT = "transport"
-    COUPON = "coupon"
-    FIRST_ORDER = "first_order"
-    POINTS = "points"
-    SURCHARGE = "surcharge"
-    """Added on site with the customer's approval (``domain.surcharge``)."""
-
-
-class CouponKind(StrEnum):
-    FIXED = "fixed"
-    PERCENT = "percent"
 
 
 @dataclass(frozen=True, slots=True)

@@ -128,9 +128,10 @@ class LoadJobs(Query):
 @dataclass(frozen=True)
 class CheckJob(Query):
     """Whether the worker may take step ``action`` of their job ``number`` now: "checkin",
-    "photo" (``kind``: "before" or "after"), "surcharge" or "rate_customer" — asked before
-    the step's first question (a location, photos, an extra, stars), not after the last. An
-    order that is not theirs (or none) gets one answer that tells nothing of it."""
+    "photo" (``kind``: "before" or "after"; none yet: either), "surcharge" or
+    "rate_customer" — asked before the step's first question (a location, photos, an extra,
+    stars), not after the last. An order that is not theirs (or none) gets one answer that
+    tells nothing of it."""
 
     worker_id: int
     number: int

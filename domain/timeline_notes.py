@@ -87,6 +87,11 @@ def cancel_unpaid_note() -> str:
     return "cancel_unpaid"
 
 
+def cancel_refunded_note() -> str:
+    """The cancellation policy: paid, and all of it refunded already (``/refund``)."""
+    return "cancel_refunded"
+
+
 def cancel_not_taken_note() -> str:
     """The cancellation policy: no worker had taken the order, a full refund."""
     return "cancel_not_taken"
@@ -170,6 +175,7 @@ NOTES: StoredNotes = (
         lambda m: N_("{minutes} 分钟内未支付", minutes=int(m["minutes"])),
     ),
     (re.compile(r"cancel_unpaid"), lambda m: N_("未支付,直接取消")),
+    (re.compile(r"cancel_refunded"), lambda m: N_("已付款项已全部退回,直接取消")),
     (re.compile(r"cancel_not_taken"), lambda m: N_("还没有师傅接单,全额退款")),
     (
         re.compile(r"cancel_free:(?P<hours>\d+)"),

@@ -252,6 +252,8 @@ def order_detail(ctx: Ctx, conv: Conversation, r: OrderInspected) -> Outcome:
         )
         for state, amount, what in r.surcharges
     ]
+    if m is not None and m.waived_cents:  # forgiven by /waive: the extras above not paid
+        lines.append(tr(conv, "已免除 {amount}", amount=format_yuan(-m.waived_cents)))
     if r.contract is not None:
         lines.append(r.contract.get(conv.lang))
         if r.replacements:

@@ -103,20 +103,9 @@ def run(ctx: Ctx, conv: Conversation, name: str, number: int | None, args: str) 
         keep_data(conv, WorkerData(number))
         return door.check_job(conv)
     kind = photo_kind(args)
-    if kind is None:
-        return Outcome(
-            [
-                Say(
-                    tr(
-                        conv,
-                        "请说明是服务前还是服务后,例如「拍照 #{number} 服务前」。",
-                        number=number,
-                    )
-                )
-            ],
-            step=Step.MENU,
-            reask=True,
-        )
+    if kind is None:  # the job is checked first; which kind is asked only of one ready
+        keep_data(conv, WorkerData(number, which=True))
+        return door.check_job(conv)
     keep_data(conv, WorkerData(number, PhotoKind(kind)))  # the job is checked before the ask
     return door.check_job(conv)
 

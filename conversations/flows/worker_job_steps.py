@@ -40,7 +40,9 @@ def check_job(conv: Conversation) -> Outcome:
     data = data_of(conv)
     if data is None or data.number is None:
         return restart()
-    if data.kind is None:
+    if data.which:  # 拍照 #N without its kind: a job ready for before or after photos
+        check = q.CheckJob(me(conv), data.number, "photo")
+    elif data.kind is None:
         check = q.CheckJob(me(conv), data.number, "checkin")
     else:
         check = q.CheckJob(me(conv), data.number, "photo", data.kind.value)
@@ -52,6 +54,12 @@ def on_job_open(ctx: Ctx, conv: Conversation, result: JobOpen) -> Outcome:
     data = data_of(conv)
     if data is None or data.number != result.number:
         return restart()
+    if data.which:  # their job, ready for photos: before or after?
+        keep_data(conv, WorkerData())
+        which = tr(
+            conv, "请说明是服务前还是服务后,例如「拍照 #{number} 服务前」。", number=result.number
+        )
+        return Outcome([Say(which)], step=Step.MENU, reask=True)
     step = Step.CHECKIN_LOCATION if data.kind is None else Step.PHOTOS
     return Outcome(step=step, reask=True)
 

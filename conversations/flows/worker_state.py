@@ -48,6 +48,8 @@ class WorkerData:
     number: int | None = None
     kind: PhotoKind | None = None
     here: tuple[float, float] | None = None
+    which: bool = False
+    """拍照 #N without before or after: the job is checked, then which kind is asked."""
 
     def to_json(self) -> dict[str, Any]:
         raw: dict[str, Any] = {
@@ -56,19 +58,24 @@ class WorkerData:
         }
         if self.here is not None:  # only while a shared location waits for its job
             raw["here"] = list(self.here)
+        if self.which:  # only while 拍照 #N without its kind is checked
+            raw["which"] = True
         return raw
 
     @classmethod
     def from_json(cls, raw: object) -> WorkerData | None:
         """The data ``to_json`` wrote; None for anything else (a state saved before)."""
-        if not isinstance(raw, dict) or set(raw) - {"here"} != {"number", "kind"}:
+        if not isinstance(raw, dict) or set(raw) - {"here", "which"} != {"number", "kind"}:
+            return None
+        if raw.get("which", True) is not True:
             return None
         number, kind, here = raw["number"], raw["kind"], _point(raw.get("here"))
         if not (number is None or type(number) is int) or kind not in (None, *PhotoKind):
             return None
         if "here" in raw and here is None:
             return None
-        return cls(number, PhotoKind(kind) if kind is not None else None, here)
+        which = "which" in raw
+        return cls(number, PhotoKind(kind) if kind is not None else None, here, which)
 
 
 def _point(raw: object) -> tuple[float, float] | None:

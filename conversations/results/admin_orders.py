@@ -101,6 +101,8 @@ class OrderMoney:
     payments: tuple[PaymentLine, ...]
     fee_cents: int = 0
     """The cancellation fee still kept (``cancellations.fee_still_kept``; 0: none)."""
+    waived_cents: int = 0
+    """What ``/waive`` forgave of what the customer owed (0: nothing)."""
 
 
 @dataclass(frozen=True, slots=True)

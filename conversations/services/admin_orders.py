@@ -38,7 +38,11 @@ from domain.money import format_yuan
 from domain.orders import Actor, Order
 from domain.payments import PaymentKind
 from domain.ports import UnitOfWork
+from domain.pricing import LineKind, QuoteLine
 from domain.text import N_
+
+WAIVED = N_("已免除")
+"""The order line of what ``/waive`` forgave."""
 
 REPEAT_WINDOW = timedelta(minutes=10)
 """The same refund asked again this soon is taken for a resent message (say "again")."""
@@ -265,6 +269,8 @@ class OrderDesk:
             await payment_requests.close_requests(uow, order.id, now, kinds)
             before: dict[str, object] = {"total": order.total_cents, "paid": order.paid_cents}
             order.total_cents = paid
+            # the order's lines say it, so they add up to the total the customer is shown
+            await uow.surcharges.add_lines(order, [QuoteLine(LineKind.WAIVED, WAIVED, -owed)])
             admin = Actor(ActorKind.ADMIN, cmd.admin)
             order.note_event(Action.WAIVE, admin, now, format_yuan(owed))
             await uow.orders.save(order, now)

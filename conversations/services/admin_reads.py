@@ -36,6 +36,7 @@ from domain.orders import Order
 from domain.payments import PaymentKind, PaymentStatus
 from domain.people import WorkerStatus, review_note_text
 from domain.ports import Reads
+from domain.pricing import LineKind
 from domain.privacy import mask_phone, masked_address
 from domain.text import N_, Bilingual
 
@@ -124,6 +125,7 @@ class AdminDesk:
                     for p in paid
                 ),
                 fee,
+                -sum(x.amount_cents for x in order.lines if x.kind == LineKind.WAIVED),
             )
             if role in SEES_MONEY
             else None

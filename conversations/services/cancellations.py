@@ -40,6 +40,7 @@ def terms_for(
         rules=rules.cancellation,
         actor=actor,
         number=order.number,
+        refunded_cents=order.refunded_cents,
     )
 
 

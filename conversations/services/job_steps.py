@@ -66,6 +66,16 @@ def check_photo(order: Order, kind: PhotoKind) -> None:
         raise DomainError(refused)
 
 
+def check_photo_of_some_kind(order: Order) -> None:
+    """Refuse photos of ``order`` now when neither before nor after photos may be added (拍照 #N
+    without its kind: checked before the kind is asked); the before photos' reason then."""
+    before = photo_refusal(
+        order.status, PhotoKind.BEFORE, order.number, checked_in=order.checkin is not None
+    )
+    if before is not None and photo_refusal(order.status, PhotoKind.AFTER, order.number):
+        raise DomainError(before)
+
+
 def stars(worker: Worker) -> str:
     return f"{worker.rating_x100 // 100}.{worker.rating_x100 % 100 // 10}"
 

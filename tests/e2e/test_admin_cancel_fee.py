@@ -142,3 +142,37 @@ async def test_no_fee_is_mentioned_when_the_policy_keeps_none(shop, fake_telegra
     await customer.choose(f"#{number}")
     assert "取消费" not in customer.text()
     assert order.start_at - clock.now > timedelta(hours=24)
+
+
+REFUNDED_ALREADY = {
+    "zh": ("已取消 #{n}:退款 ¥0.00,收费 ¥0.00(已付款项已全部退回,直接取消)", "未支付"),
+    "en": (
+        "Cancelled #{n}: refund ¥0.00, fee ¥0.00 (already refunded in full, cancelled at no cost)",
+        "not paid",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_cancelling_an_order_refunded_in_parts_says_it_was_refunded_not_unpaid(
+    shop, fake_telegram, clock, lang
+):
+    """Paid, then refunded in two parts by /refund: the order still goes on until /cancel,
+    which costs nothing and says the money came back already — never that it was not paid."""
+    app, client = shop
+    number = await book_and_pay(TelegramUser(client, fake_telegram, 782005))
+    paid = (await order_of(app, number)).paid_cents
+    finance = TelegramUser(client, fake_telegram, FINANCE)
+    first = paid // 3
+    await finance.say(f"/refund #{number} {first / 100:.2f}")
+    clock.advance(minutes=15)  # not taken for the same message resent
+    await finance.say(f"/refund #{number} {(paid - first) / 100:.2f}")
+    assert (await order_of(app, number)).refunded_cents == paid
+    ops = TelegramUser(client, fake_telegram, OPS)
+    if lang == "en":
+        await ops.say("/lang")
+    await ops.say(f"/cancel #{number} 客户要求")
+    said, wrong = REFUNDED_ALREADY[lang]
+    assert said.format(n=number) in ops.text(), ops.text()
+    assert wrong not in ops.text()
+    assert (await order_of(app, number)).status.value in ("cancelled", "refunded")

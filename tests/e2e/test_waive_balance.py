@@ -159,3 +159,47 @@ async def test_money_telegram_takes_for_a_waived_extra_goes_back(tg_pay, fake_te
         before.paid_cents + 4000
     )  # received, to go back by hand (Telegram refunds in its dashboard)
     assert f"订单 #{number} 的尾款已免除,这笔 ¥40.00 不会用于该订单" in customer.text()
+
+
+def lines_add_up(shown: str, total: int) -> None:
+    """The order's lines (``· label  ¥x``) add up to the total shown."""
+    amounts = [line.rsplit("¥", 1) for line in shown.splitlines() if line.startswith("· ")]
+    fen = sum(
+        (-1 if head.endswith("-") else 1) * round(float(tail.replace(",", "")) * 100)
+        for head, tail in amounts
+    )
+    assert fen == total, shown
+
+
+async def test_the_waived_extra_is_a_line_of_the_order_in_both_languages(tg, fake_telegram, clock):
+    """After /waive the customer's order and the admin's /order say what was waived, so the
+    lines (base, extra, discounts) add up to the total and nobody reads an unpaid extra."""
+    app, client = tg
+    _, worker, customer, number = await at_work(app, client, fake_telegram, clock, 680003, 680103)
+    await ask_one_more_hour(worker, fake_telegram, number)
+    notice_to(fake_telegram, 680103, customer, "师傅现场申请加价")
+    await customer.choose("同意加价")
+    await worker.say(f"/photo #{number} after")
+    await photo(worker, fake_telegram, f"after{number}")
+    await worker.say(f"/finish #{number}")
+    finance = TelegramUser(client, fake_telegram, FINANCE)
+    await finance.say(f"/waive #{number} 顾客拒付加价")
+    order, _, _ = await order_and_ledger(app, number)
+
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    shown = customer.text()
+    assert "· 已免除  -¥40.00" in shown, shown
+    lines_add_up(shown, order.total_cents)
+    await finance.say(f"/order #{number}")
+    assert "已免除 -¥40.00" in finance.text(), finance.text()
+
+    await customer.say("/language en")
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    shown = customer.text()
+    assert "· Waived  -¥40.00" in shown and "已免除" not in shown, shown
+    lines_add_up(shown, order.total_cents)
+    await finance.say("/lang")
+    await finance.say(f"/order #{number}")
+    assert "Waived -¥40.00" in finance.text() and "已免除" not in finance.text(), finance.text()

@@ -30,6 +30,8 @@ ZH = {
     "leaks": ("其他师傅", "只能在打卡之后", "找不到订单", "邀请已失效", "已被取消"),
     "skip": "跳过",
     "rate": "评价客户 #{n}",
+    "which": "请说明是服务前还是服务后",
+    "check_in_first": "(请先打卡)",
 }
 EN = {
     "not_yours": "Order #{n} is not assigned to you",
@@ -38,6 +40,8 @@ EN = {
     "leaks": ("another worker", "only after check-in", "No order", "no longer open", "cancelled"),
     "skip": "skip",
     "rate": "rate the customer #{n}",
+    "which": "Say before or after",
+    "check_in_first": "(check in first)",
 }
 
 
@@ -183,3 +187,28 @@ async def test_the_workers_own_job_not_finished_is_told_before_the_stars(tg, fak
     assert "1–5 星" not in said
     await mine.say("/checkin #999999")  # no such order: said at once, no location asked
     assert "订单 #999999 不是您的任务" in mine.text() and "实时位置" not in mine.text()
+
+
+@LANGS
+async def test_photo_without_its_kind_checks_the_order_before_asking_which(
+    tg, fake_telegram, words
+):
+    """拍照 #N without before/after: another worker's order or none is refused at once, with
+    no question of which kind; the worker's own job not at the door yet is told why; their
+    own job at the door is asked which kind."""
+    app, client = tg
+    number, mine, other = await two_workers(app, client, fake_telegram, words, 61106)
+    command, which = "/photo #{n}", words["which"]
+    await mine.say(f"/accept #{number}")
+    if words is EN:
+        await mine.say("/lang")
+    await mine.say(command.format(n=number))  # their own, not at the door: why, no question
+    assert which not in mine.text() and words["check_in_first"] in mine.text(), mine.text()
+    await at_the_door(mine, fake_telegram, number)
+    for n in (number, NONE, 123456):
+        await other.say(command.format(n=n))
+        refused_at_once(other, words, n)
+        assert which not in other.text(), other.text()
+    await mine.say(command.format(n=number))  # their own job at the door: which kind?
+    assert which in mine.text(), mine.text()
+    assert words["not_yours"].format(n=number) not in mine.text()

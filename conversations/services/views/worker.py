@@ -18,7 +18,12 @@ from conversations.results.workers import (
     PayoutAccountShown,
 )
 from conversations.services import deposits, settlement
-from conversations.services.job_steps import check_in_open, check_photo, own_job
+from conversations.services.job_steps import (
+    check_in_open,
+    check_photo,
+    check_photo_of_some_kind,
+    own_job,
+)
 from conversations.services.rating_steps import check_not_rated
 from conversations.services.worker_jobs import phone_to_call
 from domain.aftersales import Rater, check_rateable
@@ -85,8 +90,10 @@ async def job_open(
     order = await own_job(uow, q.worker_id, q.number)
     if q.action == "checkin":
         check_in_open(order, rules, clock())
-    elif q.action == "photo":
+    elif q.action == "photo" and q.kind:
         check_photo(order, PhotoKind(q.kind))
+    elif q.action == "photo":  # the kind not said yet: ready for one of before or after
+        check_photo_of_some_kind(order)
     elif q.action == "surcharge":
         check_during_job(order.status)
     elif q.action == "rate_customer":
