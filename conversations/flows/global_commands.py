@@ -15,6 +15,7 @@ from conversations.flows import (
     admin_console,
     after_sales,
     invoice,
+    language,
     link,
     me,
     my_orders,
@@ -30,7 +31,6 @@ from conversations.flows import (
 )
 from conversations.flows.base import Ctx, Outcome, tr
 from conversations.flows.help_text import help_text
-from conversations.flows.language import switch_language
 from conversations.flows.typed_commands import Typed, parse
 from conversations.replies import Say
 from conversations.state import Conversation
@@ -255,7 +255,7 @@ def command(  # noqa: C901 - one branch per slash command
             return sign_up(conv, event, keep_words=False)
         return Outcome(goto=target)
     if name in ("lang", "language"):
-        return switch_language(conv, "zh" if conv.lang == "en" else "en")
+        return language.command(conv, event.args)
     if name in me.COMMANDS:
         conv.role = "customer"
         if conv.customer_id is None:

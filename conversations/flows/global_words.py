@@ -17,6 +17,7 @@ from conversations.events import (
 from conversations.flows import (
     emergency_contact,
     invoice,
+    language,
     link,
     me,
     opt_out,
@@ -191,7 +192,7 @@ def _newcomer(
         if name in sos.COMMANDS or name == "start":
             return None
         if name in ("lang", "language"):
-            conv.lang = "zh" if conv.lang == "en" else "en"
+            conv.lang = language.named(conv, event.args) or conv.lang
             return sign_up(conv, event, keep_words=False)
         return sign_up(conv, event, keep_words=False, then=name not in WELCOME_ANSWERS)
     if word in LANGUAGES:

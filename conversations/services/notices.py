@@ -31,6 +31,7 @@ EVENTS: dict[str, frozenset[str]] = {
         "transfer_unavailable_admin": "number worker_id",
         "overlap_transfer": "number other amount",
         "order_accepted": "number worker stars code",
+        "worker_changed": "number worker stars code",
         "no_worker": "number",
         "no_worker_admin": "number reasons",
         # workers' documents

@@ -78,7 +78,7 @@ async def accept(
     losers = await uow.offers.close_others(order.id, mine.id, OfferStatus.LOST, now)
     worker = me[1]
     notices = [
-        accepted_customer_notice(order, worker),
+        accepted_customer_notice(order, worker, previous if transfer else None),
         *(to_worker(w, "job_lost", number=number) for w in losers),
     ]
     if transfer and previous is not None:
@@ -108,11 +108,14 @@ async def offered(
     return order, offers
 
 
-def accepted_customer_notice(order: Order, worker: Worker) -> Notice:
+def accepted_customer_notice(order: Order, worker: Worker, previous: int | None) -> Notice:
+    """The customer's news of their worker: accepted, or — when another worker had the
+    order (``previous``) — the worker changed (the visit code is the same)."""
     rating = worker.rating_x100
+    changed = previous is not None and previous != worker.id
     return to_customer(
         order.customer_id,
-        "order_accepted",
+        "worker_changed" if changed else "order_accepted",
         number=order.number,
         worker=worker.name,
         stars=f"{rating // 100}.{rating % 100 // 10}",
@@ -276,7 +279,7 @@ async def assign(
     await uow.orders.save(order, now)
     number = order.number
     notices = [
-        accepted_customer_notice(order, worker),
+        accepted_customer_notice(order, worker, previous),
         to_worker(worker.id, "job_assigned", number=number),
     ]
     if previous is not None and previous != worker.id:

@@ -100,19 +100,21 @@ class AdminDirectory:
 
     async def role(self, channel: str, user_id: str) -> str:
         """The account's admin role, or "" (cached; the hot path of every message)."""
-        fixed = self._fixed(channel, user_id)
+        fixed = self.bootstrap.get((channel, user_id), "")
         if fixed:
             return fixed
         await self._refresh()
-        return self._added.get((channel, user_id), "")
+        return self._added.get((channel, user_id), "") or self._pane(channel, user_id)
 
     def known(self, channel: str, user_id: str) -> str | None:
         """The role without reading the database: None when the cache must be refreshed
         first (``role`` does, in the caller's transaction when it is a chat turn's)."""
-        fixed = self._fixed(channel, user_id)
-        if fixed or self.uow is None:
+        fixed = self.bootstrap.get((channel, user_id), "")
+        if fixed:
             return fixed
-        return self._added.get((channel, user_id), "") if self._cache.fresh() else None
+        if self.uow is not None and not self._cache.fresh():
+            return None
+        return self._added.get((channel, user_id), "") or self._pane(channel, user_id)
 
     async def grants_in(self, uow: UnitOfWork) -> list[Grant]:
         """Every admin, reading a stale cache through the caller's transaction: a notice
@@ -142,22 +144,23 @@ class AdminDirectory:
 
     async def role_in(self, uow: Reads, channel: str, user_id: str) -> str:
         """The role as the database says now, inside ``uow`` (for commands)."""
-        fixed = self._fixed(channel, user_id)
+        fixed = self.bootstrap.get((channel, user_id), "")
         if fixed:
             return fixed
         grant = await uow.admins.get(channel, user_id)
-        return grant.role if grant else ""
+        return (grant.role if grant else "") or self._pane(channel, user_id)
 
     def changed(self) -> None:
         """This process changed the table: read it again on the next lookup."""
         self._cache.expire()
 
-    def _fixed(self, channel: str, user_id: str) -> str:
-        role = self.bootstrap.get((channel, user_id), "")
-        if not role and self.demo_web_admin and channel == "web" and user_id.endswith("-admin"):
+    def _pane(self, channel: str, user_id: str) -> str:
+        """The owner's role for a demo admin pane that no one gave a role in chat (the caller
+        looked for one first: an added role is the pane's), else ""."""
+        if self.demo_web_admin and channel == "web" and user_id.endswith("-admin"):
             self._panes.add((channel, user_id))
             return "owner"
-        return role
+        return ""
 
     async def _refresh(self) -> None:
         if self.uow is None:
@@ -175,7 +178,7 @@ class AdminDirectory:
         self._added = {(g.channel, g.user_id): g.role for g in rows if g.role}
         self._langs.update({(g.channel, g.user_id): g.lang for g in rows})
         for g in rows:  # a demo pane that spoke before a restart still gets the owner's alerts
-            self._fixed(g.channel, g.user_id)
+            self._pane(g.channel, g.user_id)
 
 
 class LivePrices:

@@ -53,6 +53,8 @@ class StaffDesk:
             existing = await uow.admins.get(channel, user_id)
             had = existing.role if existing else ""
             if cmd.action == "add":
+                if key == cmd.admin:  # the demo's own pane too: it stays the owner
+                    raise DomainError(N_("不能更改自己的角色"))
                 new_role = parse_role(cmd.new_role)
                 await uow.admins.put(AdminGrant(channel, user_id, new_role), cmd.admin, now)
             else:

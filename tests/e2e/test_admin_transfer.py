@@ -73,6 +73,9 @@ async def test_ops_transfer_a_job_to_an_idle_worker_who_takes_it_with_compensati
     assert transferred_note(first) in [e.note for e in taken.timeline]
     assert taken.transfer_compensation_cents == taken.total_cents // 10
     assert "补偿" in last(fake_telegram, 664001)
+    # the customer hears that their worker changed, not a second "accepted"
+    told = last(fake_telegram, 664101)
+    assert f"您的订单 #{number} 改由 测试师傅" in told and "好消息" not in told, told
 
 
 async def test_ops_transfer_to_a_named_worker_or_are_told_nobody_can(tg, fake_telegram):

@@ -33,6 +33,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     "deposit_released": {"amount": 100_000},
     "worker_left": {"amount": 100_000, "days": 30},
     "order_accepted": {"number": 240117, "worker": "Li", "stars": "4.9", "code": "0427"},
+    "worker_changed": {"number": 240117, "worker": "Sun", "stars": "5.0", "code": "0427"},
     "no_worker": {"number": 240117},
     "certificate_expiring": {
         "document": {"zh": "健康证", "en": "health certificate"},
