@@ -51,6 +51,7 @@ def test_each_use_is_a_coupon_of_its_own_named_by_the_code_typed():
     assert use.customer_id == 42 and use.promo_id == 9 and use.code == use.terms.code
     assert use.code != promo().coupon_for(42, 1).code
     assert source(use).get("zh") == "优惠码 SPRING20"
+    assert use.terms.promo == "SPRING20"  # how a refusal names it, never its own code
 
 
 def test_a_compensation_coupon_names_its_order_an_older_one_just_its_kind():
