@@ -47,6 +47,14 @@ KIND_TEXT: dict[str, Text] = {
     TitleKind.PERSONAL: N_("个人"),
     TitleKind.COMPANY: N_("单位"),
 }
+PERSONAL_TITLE = "个人"
+"""The title a personal invoice carries when no name is given (what the invoice says)."""
+
+
+def named_title(kind: str, title: str) -> str:
+    """The title beyond its kind, as typed: "" for a personal one without a name, whose title
+    is only its kind (shown by its kind's name in the reader's language, never 个人 as such)."""
+    return "" if kind == TitleKind.PERSONAL and title == PERSONAL_TITLE else title
 
 
 @dataclass

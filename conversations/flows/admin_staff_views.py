@@ -26,7 +26,7 @@ from conversations.results.invoices import InvoiceRetried, InvoicesListed
 from conversations.state import Conversation
 from domain.gazetteer import district_text, districts_text
 from domain.geo import metres_text
-from domain.invoices import KIND_TEXT
+from domain.invoices import KIND_TEXT, named_title
 from domain.invoices import STATUS_TEXT as INVOICE_STATUS_TEXT
 from domain.money import format_yuan
 from domain.people import DOCUMENT_TEXT, WORKER_STATUS_TEXT, WorkerStatus
@@ -240,7 +240,7 @@ def invoices(ctx: Ctx, conv: Conversation, r: InvoicesListed) -> Outcome:
             amount=format_yuan(i.amount_cents),
             status=named(INVOICE_STATUS_TEXT, i.status, conv.lang),
             kind=named(KIND_TEXT, i.kind, conv.lang),
-            title=i.title,
+            title=named_title(i.kind, i.title),
             created=moment(ctx, conv, i.created_at),
         )
         if i.invoice_no:

@@ -23,6 +23,7 @@ from conversations.state import Conversation
 from domain.commands import RequestInvoice
 from domain.digits import whole
 from domain.invoices import (
+    PERSONAL_TITLE,
     TitleKind,
     normalise_email,
     normalise_tax_id,
@@ -201,7 +202,7 @@ def _pick_kind(conv: Conversation, d: InvoiceData, key: str) -> Outcome:
         d.kind, d.title, d.tax_id = d.last_kind, d.last_title, d.last_tax_id
         return Outcome(step=Step.EMAIL, reask=True)
     if key == views.PERSONAL:
-        d.kind, d.title, d.tax_id = TitleKind.PERSONAL.value, "个人", ""
+        d.kind, d.title, d.tax_id = TitleKind.PERSONAL.value, PERSONAL_TITLE, ""
         return Outcome(step=Step.EMAIL, reask=True)
     if key == views.COMPANY:
         d.kind = TitleKind.COMPANY.value

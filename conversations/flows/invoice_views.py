@@ -9,7 +9,7 @@ from conversations.flows.base import Ctx, tr, trn
 from conversations.replies import Ask, Option, Reply, Say
 from conversations.state import Conversation
 from domain.catalog import Catalog
-from domain.invoices import KIND_TEXT, TitleKind
+from domain.invoices import KIND_TEXT, TitleKind, named_title
 from domain.money import format_yuan
 from domain.text import named
 
@@ -130,7 +130,8 @@ def not_invoiceable(conv: Conversation, number: int) -> list[Reply]:
 def kind(conv: Conversation, last_kind: str, last_title: str) -> list[Reply]:
     options = []
     if last_kind and last_title:
-        options.append(Option(SAME, tr(conv, "和上次一样:{title}", title=last_title)))
+        title = named_title(last_kind, last_title) or named(KIND_TEXT, last_kind, conv.lang)
+        options.append(Option(SAME, tr(conv, "和上次一样:{title}", title=title)))
     options += [
         Option(PERSONAL, tr(conv, "个人")),
         Option(COMPANY, tr(conv, "单位(公司)")),

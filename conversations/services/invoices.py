@@ -22,6 +22,7 @@ from domain import commands as c
 from domain.errors import DomainError
 from domain.gateways import InvoiceProvider, IssueOutcome
 from domain.invoices import (
+    PERSONAL_TITLE,
     Covered,
     InvoiceRequest,
     InvoiceStatus,
@@ -271,7 +272,7 @@ def _checked(cmd: c.RequestInvoice) -> tuple[TitleKind, str, str, str]:
     if email is None:
         raise DomainError(N_("邮箱格式不对。"))
     if kind == TitleKind.PERSONAL:
-        return kind, normalise_title(cmd.title) or "个人", "", email
+        return kind, normalise_title(cmd.title) or PERSONAL_TITLE, "", email
     title, tax_id = normalise_title(cmd.title), normalise_tax_id(cmd.tax_id)
     if title is None or tax_id is None:
         raise DomainError(N_("单位名称或税号不对。"))
