@@ -156,8 +156,8 @@ class When:
     """A moment to show, its language decided by the reader (``format_when``): what a
     service passes as a notice's field before it knows who reads it."""
 
-    at: datetime
-    """In the business time zone."""
+    at: date
+    """In the business time zone; a ``date``: the day alone."""
     clock: bool = True
 
     def get(self, lang: Lang | str) -> str:
