@@ -13,6 +13,7 @@ from conversations.understanding.days import find_day
 from conversations.understanding.numbers import normalise
 from domain.birthdays import month_day
 from domain.money import format_yuan
+from domain.text import format_when
 
 _LEAP = date(2000, 1, 1)
 """Read against the first day of a leap year: any month and day is that year's (29 Feb too)."""
@@ -46,5 +47,10 @@ def not_a_birthday(conv: Conversation) -> Say:
     return Say(tr(conv, "没看懂这个日期,请回复月和日,例如 3月8日 或 03-08。"))
 
 
+def birthday_text(conv: Conversation, month: int, day: int) -> str:
+    """A birthday as the reader writes a day (``format_when``: "03-08" / "8 Mar")."""
+    return format_when(date(_LEAP.year, month, day), conv.lang, clock=False)
+
+
 def kept(conv: Conversation, month: int, day: int) -> Say:
-    return Say(tr(conv, "已记下您的生日:{month}月{day}日。", month=month, day=day))
+    return Say(tr(conv, "已记下您的生日:{day}。", day=birthday_text(conv, month, day)))
