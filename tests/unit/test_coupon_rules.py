@@ -87,8 +87,12 @@ def test_a_birthday_is_a_month_and_a_day(typed, stored):
 def test_a_birthday_changes_once_a_year():
     c = Customer(NOW, birthday="03-08", birthday_set_at=NOW)
     check_change(c, "03-08", NOW, RULES)  # the same again: nothing changes
-    with pytest.raises(DomainError, match="365"):
+    with pytest.raises(DomainError, match="365") as refused:
         check_change(c, "03-09", NOW + timedelta(days=364), RULES)
+    assert refused.value.text.get("en").endswith("after 23 Nov")  # a day as format_when's
+    with pytest.raises(DomainError) as refused:
+        check_change(c, "03-09", NOW + timedelta(days=1), RULES)
+    assert refused.value.text.get("zh").endswith("2027-11-23 后可再修改")  # a year on: its year
     check_change(c, "03-09", NOW + timedelta(days=365), RULES)
     check_change(Customer(NOW), "03-09", NOW, RULES)  # the first time
 
