@@ -11,7 +11,7 @@ from domain.errors import DomainError
 from domain.people import Customer
 from domain.pricing import CouponKind, CouponTerms
 from domain.rules import CouponRules
-from domain.text import N_
+from domain.text import N_, Bilingual, Lang, format_day
 
 
 def month_day(month: int, day: int) -> str | None:
@@ -19,6 +19,21 @@ def month_day(month: int, day: int) -> str | None:
     if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(2000, month)[1]:
         return None
     return f"{month:02d}-{day:02d}"
+
+
+def check_born(born: date, today: date, rules: CouponRules) -> None:
+    """Raise DomainError (said to the customer) when a birthday typed with its year cannot be
+    theirs: a day still to come, or a year more than ``rules.birthday_oldest_years`` ago. Only
+    its month and day are kept."""
+    if born > today:
+        raise DomainError(N_("生日不能是将来的日期,请重新回复(月和日即可,例如 3月8日 或 03-08)。"))
+    if born.year < today.year - rules.birthday_oldest_years:
+        raise DomainError(
+            N_(
+                "{year} 年不像出生年份,请重新回复(月和日即可,例如 3月8日 或 03-08)。",
+                year=born.year,
+            )
+        )
 
 
 def check_change(customer: Customer, birthday: str, now: datetime, rules: CouponRules) -> None:
@@ -29,9 +44,9 @@ def check_change(customer: Customer, birthday: str, now: datetime, rules: Coupon
     if now < again:
         raise DomainError(
             N_(
-                "生日每 {days} 天只能修改一次,{again:%Y-%m-%d} 后可再修改",
+                "生日每 {days} 天只能修改一次,{again} 后可再修改",
                 days=rules.birthday_change_days,
-                again=again,
+                again=Bilingual(*(format_day(again, lang, now) for lang in (Lang.ZH, Lang.EN))),
             )
         )
 

@@ -126,7 +126,7 @@ class Promo:
         code = f"{self.code}-{customer_id}-{uses + 1}"[:40]
         return Coupon(
             code,
-            replace(self.terms, code=code),
+            replace(self.terms, code=code, promo=self.code),
             self.valid_from,
             self.valid_until,
             customer_id,

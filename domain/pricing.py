@@ -63,6 +63,9 @@ class CouponTerms:
     off_bp: int = 0
     threshold_cents: int = 0
     max_off_cents: int | None = None
+    promo: str = ""
+    """The promo code the customer typed when this coupon is a use of one ("TEST30"; its own
+    ``code`` is internal): how a refusal names it. Empty for a coupon given."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,9 +338,11 @@ def _free_hours(b: _Builder, items: list[Item], req: QuoteRequest, pr: PricingRu
 def _coupon(b: _Builder, coupon: CouponTerms) -> None:
     running = b.total
     if running < coupon.threshold_cents:
+        over = format_yuan(coupon.threshold_cents)
         raise QuoteError(
-            f"coupon {coupon.code} needs an order of at least "
-            f"{format_yuan(coupon.threshold_cents)}"
+            N_("优惠码 {code} 需满 {over} 可用", code=coupon.promo, over=over)
+            if coupon.promo
+            else N_("这张优惠券需满 {over} 可用", over=over)
         )
     if coupon.kind == CouponKind.FIXED:
         off = coupon.amount_cents

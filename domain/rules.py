@@ -154,6 +154,9 @@ class CouponRules:
     """The birthday coupon is given this many days before the birthday (0: on the day)."""
     birthday_change_days: int = 365
     """A birthday once given may be changed again only after this many days."""
+    birthday_oldest_years: int = 120
+    """A birthday typed with its year is refused when that year is more than this many years
+    ago (a mistyped year, not a customer's)."""
     issue_max_cents: int = 50_000
     """The most one coupon an admin gives by hand (``/coupon issue``) may be worth."""
 

@@ -151,13 +151,33 @@ def format_when(at: date, lang: Lang | str, *, clock: bool = True) -> str:
     return f"{day} {at:%H:%M}" if clock and isinstance(at, datetime) else day
 
 
+YEARLESS_DAYS = 183
+"""How far from today a day of another year is still shown without its year (``format_day``):
+within half a year a month and a day read as the nearest such day, the one meant."""
+
+
+def format_day(day: date, lang: Lang | str, today: date) -> str:
+    """A day (an expiry, a date in a history) as ``format_when`` writes it, its year added
+    only when it is another year's and more than half a year from ``today`` (``7 Dec 2027`` /
+    ``2027-12-07``: "12-07" a year on would read as today); 6 January next year is ``01-06``."""
+    shown = format_when(day, lang, clock=False)
+    near = abs((_day_of(day) - _day_of(today)).days) <= YEARLESS_DAYS
+    if day.year == today.year or near:
+        return shown
+    return f"{shown} {day.year}" if lang == Lang.EN else f"{day.year}-{shown}"
+
+
+def _day_of(at: date) -> date:
+    return at.date() if isinstance(at, datetime) else at
+
+
 @dataclass(frozen=True, slots=True)
 class When:
     """A moment to show, its language decided by the reader (``format_when``): what a
     service passes as a notice's field before it knows who reads it."""
 
-    at: datetime
-    """In the business time zone."""
+    at: date
+    """In the business time zone; a ``date``: the day alone."""
     clock: bool = True
 
     def get(self, lang: Lang | str) -> str:

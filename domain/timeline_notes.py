@@ -4,20 +4,22 @@ and how one reads, in whoever's language.
 A note daojia writes itself is stored language-neutral: an id, then its fields, each after a
 colon — ``assigned:7``, ``settled:15300:2700``, ``handover:2026-12-03``, ``free_rework``. The
 id is lower-case ASCII with underscores; a field is a whole number (an id, an amount in fen,
-minutes, hours, a percentage) or an ISO date. The functions below write them, one per kind;
-``note_phrase`` turns one back into its phrase when it is shown. Rows written before the notes
-were ids hold English written for the logs ("assigned to worker 7", the cancellation policy's
-reason in English): they read as the same phrases (``OLD_NOTES``). Any other note — a
+minutes, hours, a percentage) or an ISO date (a moment: its date, then its hour and minute
+in the business time zone: ``rescheduled:2026-12-08:00:30:2026-12-08:02:00``). The functions
+below write them, one per kind; ``note_phrase`` turns one back into its phrase when it is
+shown. Rows written before the notes were ids hold English written for the logs ("assigned to
+worker 7", the cancellation policy's reason in English, a move as ``12-08 00:30 → 12-08
+02:00``): they read as the same phrases (``OLD_NOTES``). Any other note — a
 person's own words, an amount already in yuan (``¥80.00``) — reads as it was written.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from domain.money import format_yuan
-from domain.text import N_, Phrase, StoredNotes, Text, stored_phrase
+from domain.text import N_, Phrase, StoredNotes, Text, When, stored_phrase
 
 # -- the writers, one per kind of note ---------------------------------------------------------
 
@@ -45,6 +47,12 @@ def transferred_note(from_worker_id: int | None) -> str:
 def reassigned_note() -> str:
     """An accepted order an admin gives another worker (``Action.RELEASE``)."""
     return "reassigned"
+
+
+def rescheduled_note(was: datetime, when: datetime) -> str:
+    """An order moved (``Action.RESCHEDULE``) from ``was`` to ``when``, both in the business
+    time zone."""
+    return f"rescheduled:{was:%Y-%m-%d:%H:%M}:{when:%Y-%m-%d:%H:%M}"
 
 
 def handover_note(on: date) -> str:
@@ -156,7 +164,35 @@ def _fee(m: Match) -> Text:
     )
 
 
+def _moved(was: datetime, when: datetime) -> Text:
+    """``was → when``, each as its reader writes a moment (``format_when``)."""
+    return N_("{was} → {when}", was=When(was), when=When(when))
+
+
+def _at(text: str) -> datetime:
+    """A moment a note holds (``2026-12-08:00:30``, or ``2000-12-08 00:30`` for a note written
+    before: no year, which no reader is shown — 2000 a leap year, so that 02-29 reads too);
+    naive: only its day and clock are shown."""
+    fmt = "%Y-%m-%d:%H:%M" if ":" in text[:11] else "%Y-%m-%d %H:%M"
+    return datetime.strptime(text, fmt)  # noqa: DTZ007 - shown, never compared
+
+
+def _rescheduled(m: Match) -> Text:
+    return _moved(_at(m["was"]), _at(m["when"]))
+
+
+def _rescheduled_before(m: Match) -> Text:
+    """A note written as the Chinese read it (``12-08 00:30 → 12-08 02:00``)."""
+    return _moved(_at(f"2000-{m['was']}"), _at(f"2000-{m['when']}"))
+
+
+def _day(m: Match) -> When:
+    return When(date.fromisoformat(m["on"]), clock=False)
+
+
 _ON = r"(?P<on>\d{4}-\d{2}-\d{2})"
+_AT = r"\d{4}-\d{2}-\d{2}:\d{2}:\d{2}"
+_AT_BEFORE = r"\d{2}-\d{2} \d{2}:\d{2}"
 
 NOTES: StoredNotes = (
     (re.compile(r"settled:(?P<worker>\d+):(?P<platform>\d+)"), _settled),
@@ -164,8 +200,9 @@ NOTES: StoredNotes = (
     (re.compile(r"assigned:(?P<worker>\d+)"), _assigned),
     (re.compile(r"transferred(?::(?P<worker>\d+))?"), _transferred),
     (re.compile(r"reassigned"), lambda m: N_("改派")),  # the same before and now
-    (re.compile(rf"handover:{_ON}"), lambda m: N_("{on} 起更换师傅", on=m["on"])),
-    (re.compile(rf"ended_early:{_ON}"), lambda m: N_("合同于 {on} 提前终止", on=m["on"])),
+    (re.compile(rf"rescheduled:(?P<was>{_AT}):(?P<when>{_AT})"), _rescheduled),
+    (re.compile(rf"handover:{_ON}"), lambda m: N_("{on} 起更换师傅", on=_day(m))),
+    (re.compile(rf"ended_early:{_ON}"), lambda m: N_("合同于 {on} 提前终止", on=_day(m))),
     (re.compile(r"checked_in_directly"), lambda m: N_("未点出发,直接签到")),
     (re.compile(r"free_rework"), lambda m: N_("免费返工")),
     (re.compile(r"nothing_to_pay"), lambda m: N_("无需支付")),
@@ -200,14 +237,15 @@ NOTES: StoredNotes = (
 """The notes as written now, by what they look like stored, as their phrases."""
 
 OLD_NOTES: StoredNotes = (
+    (re.compile(rf"(?P<was>{_AT_BEFORE}) → (?P<when>{_AT_BEFORE})"), _rescheduled_before),
     (re.compile(r"worker (?P<worker>\d+), platform (?P<platform>\d+)"), _settled),
     (re.compile(r"refunded (?P<amount>\d+)"), _refunded),
     (re.compile(r"assigned to worker (?P<worker>\d+)"), _assigned),
     (re.compile(r"transfer from worker (?P<worker>\d+)"), _transferred),
-    (re.compile(r"handover (?P<on>\S+)"), lambda m: N_("{on} 起更换师傅", on=m["on"])),
+    (re.compile(rf"handover {_ON}"), lambda m: N_("{on} 起更换师傅", on=_day(m))),
     (
-        re.compile(r"contract ended early on (?P<on>\S+)"),
-        lambda m: N_("合同于 {on} 提前终止", on=m["on"]),
+        re.compile(rf"contract ended early on {_ON}"),
+        lambda m: N_("合同于 {on} 提前终止", on=_day(m)),
     ),
     (re.compile(r"checked in without setting off first"), lambda m: N_("未点出发,直接签到")),
     (re.compile(r"free rework"), lambda m: N_("免费返工")),

@@ -10,7 +10,7 @@ from sqlalchemy import Row, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from domain.coupons import Coupon
+from domain.coupons import PROMO, Coupon
 from domain.pricing import CouponKind, CouponTerms
 from store.prepared import insert_one, select_rows, update_where
 from store.tables import CouponRow
@@ -91,6 +91,7 @@ def coupon_from_row(row: CouponRow | Row[*tuple[Any, ...]]) -> Coupon:
         off_bp=row.off_bp,
         threshold_cents=row.threshold_cents,
         max_off_cents=row.max_off_cents,
+        promo=row.reason.split(":", 1)[1] if row.reason.startswith(f"{PROMO}:") else "",
     )
     return Coupon(
         id=row.id,

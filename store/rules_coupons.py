@@ -21,6 +21,7 @@ class CouponSpec(Strict):
     birthday_coupon_days: int = Field(default=_C.birthday_coupon_days, ge=1)
     birthday_days_before: int = Field(default=_C.birthday_days_before, ge=0, le=30)
     birthday_change_days: int = Field(default=_C.birthday_change_days, ge=0)
+    birthday_oldest_years: int = Field(default=_C.birthday_oldest_years, ge=1, le=150)
     issue_max: Yuan = Field(default=_C.issue_max_cents, gt=0)
 
     def build(self) -> CouponRules:
@@ -34,5 +35,6 @@ class CouponSpec(Strict):
             birthday_coupon_days=self.birthday_coupon_days,
             birthday_days_before=self.birthday_days_before,
             birthday_change_days=self.birthday_change_days,
+            birthday_oldest_years=self.birthday_oldest_years,
             issue_max_cents=self.issue_max,
         )

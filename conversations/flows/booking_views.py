@@ -15,7 +15,7 @@ from domain.catalog import UNIT_TEXT, Consumables, Item, Unit, counted
 from domain.money import format_yuan
 from domain.privacy import MAP_PIN
 from domain.recurring import WEEKDAY_TEXT
-from domain.text import N_
+from domain.text import N_, format_when
 
 DAY_LABELS = (
     N_("今天{date.month}月{date.day}日 {weekday}"),
@@ -271,7 +271,11 @@ def date_question(ctx: Ctx, conv: Conversation) -> Ask:
         )
         options.append(Option(f"day:{day.isoformat()}", label.strip()))
     return Ask(
-        tr(conv, "哪天上门?也可以直接回复,例如「{day.month}月{day.day}日 9:30」。", day=example),
+        tr(
+            conv,
+            "哪天上门?也可以直接回复,例如「{day} 9:30」。",
+            day=format_when(example, conv.lang, clock=False),
+        ),
         tuple(options),
     )
 

@@ -11,14 +11,16 @@ from conversations.results.cards import CardHeld, CardOnSale, CardPaid, CardsSho
 from conversations.state import Conversation
 from domain.cards import STATUS_TEXT, CardStatus
 from domain.money import format_yuan
-from domain.text import listed
+from domain.text import format_day, listed
 
 LISTED = 8
 """Cards on sale offered as choices (a WeChat text is at most 2,048 bytes)."""
 
 
-def _day(ctx: Ctx, at: datetime | None) -> str:
-    return f"{at.astimezone(ctx.tz):%Y-%m-%d}" if at is not None else ""
+def _day(ctx: Ctx, conv: Conversation, at: datetime | None) -> str:
+    if at is None:
+        return ""
+    return format_day(at.astimezone(ctx.tz), conv.lang, ctx.now.astimezone(ctx.tz))
 
 
 def held_line(ctx: Ctx, conv: Conversation, c: CardHeld) -> str:
@@ -33,7 +35,7 @@ def held_line(ctx: Ctx, conv: Conversation, c: CardHeld) -> str:
             card=c.name.get(conv.lang),
             items=items,
             visits=c.visits_left,
-            until=_day(ctx, c.valid_until),
+            until=_day(ctx, conv, c.valid_until),
         )
     return tr(
         conv,
@@ -116,7 +118,7 @@ def active_message(ctx: Ctx, conv: Conversation, r: CardPaid) -> list[Reply]:
                 r.visits,
                 card=r.name.get(conv.lang),
                 visits=r.visits,
-                until=_day(ctx, r.valid_until),
+                until=_day(ctx, conv, r.valid_until),
             )
         )
     ]

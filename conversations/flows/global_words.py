@@ -20,6 +20,7 @@ from conversations.flows import (
     language,
     link,
     me,
+    menu,
     opt_out,
     paid_in_chat,
     relay,
@@ -175,6 +176,12 @@ def _route(  # noqa: C901 - one branch per global word, in the order they win
     if word in invoice.WORDS and conv.role == "customer":
         clear(conv)
         return Outcome(goto=invoice.NAME)
+    key = menu.EVERYWHERE.get(word)
+    if key is not None and conv.role == "customer":  # "我的订单" typed in 我的, on an order
+        clear(conv)
+        return menu.on_choice(
+            ctx, conv, ChoiceMade(channel=conv.channel, user_id="", at=ctx.now, key=key)
+        )
     return None
 
 

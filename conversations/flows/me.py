@@ -22,7 +22,9 @@ from conversations.results.customers import BirthdaySet
 from conversations.results.membership import MembershipShown
 from conversations.results.points import PointsHistory
 from conversations.state import Conversation
+from domain.birthdays import check_born
 from domain.commands import SetBirthday
+from domain.errors import DomainError
 from domain.queries import LoadMembership, LoadPointsHistory
 
 NAME = "me"
@@ -162,6 +164,12 @@ def on_birthday(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     found = birthday.read_birthday(event.text)
     if found is None or conv.customer_id is None:
         return Outcome([birthday.not_a_birthday(conv)], reask=True)
+    born = birthday.typed_born(event.text)
+    if born is not None:  # a year given too: it must be one they were born in; not kept
+        try:
+            check_born(born, ctx.now.astimezone(ctx.tz).date(), ctx.rules.coupons)
+        except DomainError as refused:
+            return Outcome([Say(refused.text.get(conv.lang))], reask=True)
     return Outcome(commands=[SetBirthday(conv.customer_id, found)])
 
 

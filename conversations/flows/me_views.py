@@ -9,13 +9,14 @@ from enum import StrEnum
 
 from conversations.flows import language
 from conversations.flows.base import Ctx, tr, trn
+from conversations.flows.me_birthday import birthday_text
 from conversations.replies import Ask, Link, Option, Reply, Say
 from conversations.results.membership import CouponHeld, MembershipShown
 from conversations.results.points import PointsHistory, PointsLine
 from conversations.state import Conversation
 from domain.member_levels import LEVEL_TEXT
 from domain.money import format_percent, format_yuan
-from domain.text import format_when
+from domain.text import format_day
 
 
 class Section(StrEnum):
@@ -192,17 +193,14 @@ def coupon_line(ctx: Ctx, conv: Conversation, c: CouponHeld) -> str:
 
 
 def _day(ctx: Ctx, conv: Conversation, at: datetime) -> str:
-    local, today = at.astimezone(ctx.tz), ctx.now.astimezone(ctx.tz)
-    if local.year == today.year:
-        return format_when(local, conv.lang, clock=False)
-    return f"{local:%Y-%m-%d}"
+    return format_day(at.astimezone(ctx.tz), conv.lang, ctx.now.astimezone(ctx.tz))
 
 
 def birthday(conv: Conversation, r: MembershipShown) -> str:
     if not r.birthday:
         return tr(conv, "生日:未设置(设置后每年生日送您一张生日券)")
     month, day = (int(x) for x in r.birthday.split("-"))
-    return tr(conv, "生日:{month}月{day}日", month=month, day=day)
+    return tr(conv, "生日:{day}", day=birthday_text(conv, month, day))
 
 
 def emergency(conv: Conversation, r: MembershipShown) -> str:

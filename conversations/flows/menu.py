@@ -99,14 +99,21 @@ def on_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
 
 WORDS = {
     "book": ("预约", "下单", "预订", "我要预约", "我要下单", "book", "booking", "make a booking"),
-    "orders": ("订单", "我的订单", "orders", "my order"),
+    "orders": ("订单", "我的订单", "orders", "my order", "my orders"),
     "reorder": ("再约一次", "again", "book it again"),
-    "support": ("客服", "人工", "人工客服", "support", "customer service"),
+    "support": ("客服", "人工", "人工客服", "联系客服", "support", "customer service"),
     "recurring": ("定期", "每周预约", "recurring", "weekly"),
 }
 """What people type for a button instead of its name, in either language (the menu's own
 words: elsewhere they may mean something else)."""
 _WORD_KEYS = {word.casefold(): key for key, words in WORDS.items() for word in words}
+EVERYWHERE = {
+    word: key
+    for word, key in _WORD_KEYS.items()
+    if word in ("我的订单", "my orders", "联系客服", "人工客服", "customer service", "recurring")
+}
+"""The menu's words no step takes for anything else: understood on every screen
+(``global_words``), as the menu's button they name."""
 
 
 def typed(ctx: Ctx, conv: Conversation, text: str) -> Outcome | None:
@@ -116,6 +123,10 @@ def typed(ctx: Ctx, conv: Conversation, text: str) -> Outcome | None:
     folded = text.strip().casefold()
     key = next((o.key for o in _buttons(conv) if o.label.casefold() == folded), None)
     key = key or _WORD_KEYS.get(folded)
+    number = my_orders.typed_number(text)
+    if key is None and number is not None:  # "send its number": that order's detail
+        my_orders.seed(conv, my_orders.OrdersData(action="show", number=number))
+        return Outcome(goto="orders")
     if key is not None:
         return on_choice(
             ctx, conv, ChoiceMade(channel=conv.channel, user_id="", at=ctx.now, key=key)

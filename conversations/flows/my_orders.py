@@ -62,6 +62,12 @@ _NUMBER = re.compile(r"^\s*#?\s*(\d{6,8})\s*$")
 _NOT_VISITS = frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED})
 
 
+def typed_number(text: str) -> int | None:
+    """An order's number typed alone ("470734", "#470734"), or None."""
+    m = _NUMBER.match(text)
+    return int(m.group(1)) if m else None
+
+
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
     given = load(conv, NAME, OrdersData) or OrdersData()
     action, number = given.action, given.number
@@ -75,6 +81,8 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
             [Say(tr(conv, "请带上订单号,例如「确认完成 #240117」。"))],
             reask=True,
         )
+    if action == "show":  # its number sent at the menu: its detail, as the list gives it
+        return Outcome(step=Step.LIST, commands=[LoadOrder(customer_of(conv), number)])
     if action == "pay":
         return Outcome(commands=[RequestPayment(customer_of(conv), number)])
     if action == "reschedule":  # the order read first: the customer's, and movable now

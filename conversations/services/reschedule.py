@@ -43,6 +43,7 @@ from domain.pricing import is_night
 from domain.reschedule import RescheduleTerms, reschedule_terms
 from domain.rules import Rules
 from domain.text import N_, When
+from domain.timeline_notes import rescheduled_note
 
 log = logging.getLogger(__name__)
 NOTE = "reschedule:"
@@ -112,11 +113,17 @@ async def move(
     ``conversations.services.overlaps``)."""
     now = s.clock()
     old = order.start_at
-    when, was = When(new_start.astimezone(s.tz)), When(old.astimezone(s.tz))
+    moved_to, moved_from = new_start.astimezone(s.tz), old.astimezone(s.tz)
+    when, was = When(moved_to), When(moved_from)
     worker_id = order.worker_id if order.status == OrderStatus.ACCEPTED else None
     order.start_at = new_start
     await placements.move(uow, s.catalog, s.rules, order)  # a placement's contract follows
-    order.note_event(Action.RESCHEDULE, actor, now, f"{was} → {when}")  # stored: as before
+    order.note_event(
+        Action.RESCHEDULE,
+        actor,
+        now,
+        rescheduled_note(moved_from, moved_to),
+    )
     assert order.id is not None
     notices = (
         [to_customer(order.customer_id, "rescheduled", number=order.number, when=when, fee=fee)]

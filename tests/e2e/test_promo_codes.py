@@ -100,3 +100,18 @@ async def test_a_promo_code_typed_at_the_quote_within_its_limits(shop, fake_tele
     fourth = TelegramUser(client, fake_telegram, 660104)
     await quote(fourth)
     assert f"优惠码 {late} 已过期" in await type_code(fourth, late)
+
+
+async def test_a_promo_code_under_its_minimum_is_refused_by_the_code_typed(shop, fake_telegram):
+    """Under its minimum: said in the customer's language, by the code they typed — never
+    the internal code of their use of it (CODE-<customer>-<n>)."""
+    app, client = shop
+    code = new_code()
+    owner = TelegramUser(client, fake_telegram, OWNER)
+    await owner.say(f"/promo {code} 30 满200 7天")
+    assert f"优惠码 {code} 已创建" in owner.text()
+    customer = TelegramUser(client, fake_telegram, 660201)
+    await quote(customer)  # ¥120
+    said = await type_code(customer, code)
+    assert f"优惠码 {code} 需满 ¥200.00 可用" in said
+    assert f"{code}-" not in said and "coupon" not in said

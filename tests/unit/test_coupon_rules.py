@@ -51,6 +51,7 @@ def test_each_use_is_a_coupon_of_its_own_named_by_the_code_typed():
     assert use.customer_id == 42 and use.promo_id == 9 and use.code == use.terms.code
     assert use.code != promo().coupon_for(42, 1).code
     assert source(use).get("zh") == "优惠码 SPRING20"
+    assert use.terms.promo == "SPRING20"  # how a refusal names it, never its own code
 
 
 def test_a_compensation_coupon_names_its_order_an_older_one_just_its_kind():
@@ -86,8 +87,12 @@ def test_a_birthday_is_a_month_and_a_day(typed, stored):
 def test_a_birthday_changes_once_a_year():
     c = Customer(NOW, birthday="03-08", birthday_set_at=NOW)
     check_change(c, "03-08", NOW, RULES)  # the same again: nothing changes
-    with pytest.raises(DomainError, match="365"):
+    with pytest.raises(DomainError, match="365") as refused:
         check_change(c, "03-09", NOW + timedelta(days=364), RULES)
+    assert refused.value.text.get("en").endswith("after 23 Nov")  # a day as format_when's
+    with pytest.raises(DomainError) as refused:
+        check_change(c, "03-09", NOW + timedelta(days=1), RULES)
+    assert refused.value.text.get("zh").endswith("2027-11-23 后可再修改")  # a year on: its year
     check_change(c, "03-09", NOW + timedelta(days=365), RULES)
     check_change(Customer(NOW), "03-09", NOW, RULES)  # the first time
 

@@ -206,6 +206,21 @@ def test_nothing_new_to_invoice_names_what_was_invoiced():
     assert not [line for line in text(out).split("\n") if "张" in line or "已" in line]
 
 
+@pytest.mark.parametrize(
+    ("lang", "shown"), [("en", "Same as last time: Personal"), ("zh", "和上次一样:个人")]
+)
+def test_last_time_s_personal_title_is_its_kind_in_the_reader_s_language(lang, shown):
+    c = conv(lang)
+    invoice.enter(CTX, c)
+    run(c, InvoiceChoices(ORDERS, TitleDefaults("personal", "个人", "", "a@example.com")))
+    out = pressed(c, "all")
+    assert shown in text(out)
+    if lang == "en":
+        assert "个人" not in text(out)
+    out = pressed(c, "same")
+    assert c.step == "email"
+
+
 def test_in_english_no_chinese_is_shown_but_the_names():
     c = conv("en")
     invoice.enter(CTX, c)
@@ -245,3 +260,24 @@ def test_the_command_starts_the_flow_and_a_stranger_signs_up_first():
     assert global_words.route(CUSTOMER_FLOWS, CTX, c, event).goto == "invoice"
     stranger = Conversation(flow="menu", step="menu")
     assert global_words.route(CUSTOMER_FLOWS, CTX, stranger, event).goto == "start"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_admin_list_names_a_personal_title_by_its_kind_alone(lang):
+    from conversations.flows import admin_staff_views
+    from conversations.results.invoices import InvoiceLine, InvoicesListed
+    from domain.invoices import InvoiceStatus
+
+    c = Conversation(flow="admin", step="menu", lang=lang)
+    lines = (
+        InvoiceLine(
+            1, 240117, 3_000, InvoiceStatus.REQUESTED, "personal", "个人", "", "", NOW, False
+        ),
+        InvoiceLine(
+            2, 240118, 3_000, InvoiceStatus.REQUESTED, "company", "上海到家", "", "", NOW, False
+        ),
+    )
+    out = admin_staff_views.invoices(CTX, c, InvoicesListed((), lines, ()))
+    shown = "\n".join(r.text for r in out.replies)
+    assert ("Personal" if lang == "en" else "个人") in shown and "上海到家" in shown
+    assert shown.count("个人") == (0 if lang == "en" else 1)

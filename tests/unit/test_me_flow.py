@@ -118,7 +118,7 @@ def test_the_whole_screen_names_the_level_and_shows_the_way_to_the_next():
     assert "silver" not in screen and "gold" not in screen
     assert "优惠券 2 张" in screen
     assert "· 新人券:满¥100.00减¥20.00,有效期至 12-22" in screen
-    assert "· 邀请奖励券:立减¥50.00,11-25 起可用,有效期至 2027-01-22" in screen
+    assert "· 邀请奖励券:立减¥50.00,11-25 起可用,有效期至 01-22" in screen
     assert "各得一张 ¥50.00 优惠券" in screen
     assert LINK.url in screen
     assert CODE not in screen
@@ -400,3 +400,37 @@ def test_the_birthday_is_asked_read_and_sent_as_a_month_and_a_day():
     assert right.commands == [SetBirthday(5, "12-25")]
     back = me.on_birthday_choice(CTX, c, ChoiceMade(**BASE, key="back"))
     assert back.step == me.Step.SHOWN and back.reask
+
+
+@pytest.mark.parametrize(
+    ("typed", "lang", "refused"),
+    [
+        ("2030-01-01", "zh", "生日不能是将来的日期"),
+        ("2030-01-01", "en", "A birthday can't be a day still to come"),
+        ("2026-12-25", "zh", "生日不能是将来的日期"),  # this year's, still to come (today 23 Nov)
+        ("1800-01-01", "zh", "1800 年不像出生年份"),
+        ("1800-01-01", "en", "1800 doesn't look like a year of birth"),
+    ],
+)
+def test_a_birthday_with_a_year_that_cannot_be_theirs_is_refused_and_nothing_is_kept(
+    typed, lang, refused
+):
+    c = conv(lang=lang, step=me.Step.BIRTHDAY)
+    out = me.on_birthday(CTX, c, TextReceived(**BASE, text=typed))
+    assert refused in texts(out.replies) and not out.commands and out.reask
+
+
+@pytest.mark.parametrize(("typed", "kept"), [("1990-03-08", "03-08"), ("1990年3月8日", "03-08")])
+def test_a_birthday_with_a_plausible_year_keeps_its_month_and_day(typed, kept):
+    out = me.on_birthday(CTX, conv(step=me.Step.BIRTHDAY), TextReceived(**BASE, text=typed))
+    assert out.commands == [SetBirthday(5, kept)]
+
+
+def test_the_chinese_birthday_question_has_no_english_and_the_english_reads_english_days():
+    zh = texts(me.ask(CTX, conv(step=me.Step.BIRTHDAY)).replies)
+    assert "例如 3月8日 或 03-08" in zh and "March" not in zh
+    en = texts(me.ask(CTX, conv(lang="en", step=me.Step.BIRTHDAY)).replies)
+    assert "e.g. 8 Mar or 8 March" in en
+    from conversations.flows.me_birthday import read_birthday
+
+    assert read_birthday("8 March") == read_birthday("March 8") == "03-08"  # still read

@@ -36,7 +36,7 @@ from domain.lifecycle import OrderStatus
 from domain.pricing import LineKind, QuoteLine, Selection
 from domain.queries import LoadOrder, LoadOrders, QuoteReschedule
 from domain.text import Bilingual
-from domain.timeline_notes import handover_note
+from domain.timeline_notes import handover_note, rescheduled_note
 from store.catalog_file import load_catalog
 
 CATALOG, RULES = load_catalog()
@@ -124,11 +124,26 @@ def test_the_detail_shows_money_worker_complaints_timeline_and_a_button_per_acti
 def test_a_note_daojia_wrote_on_the_timeline_reads_in_the_customers_language():
     moved = TimelineEntry(START, Bilingual("改派", "reassigned"), handover_note(date(2026, 12, 3)))
     for lang, expected in (
-        ("zh", "2026-12-03 起更换师傅"),
-        ("en", "worker replaced from 2026-12-03"),
+        ("zh", "12-03 起更换师傅"),
+        ("en", "worker replaced from 3 Dec"),
     ):
         [ask] = my_orders.on_order(CTX, conv(lang=lang), shown(timeline=(moved,))).replies
         assert ask.text.split("\n")[-1].endswith(expected), ask.text
+
+
+def test_a_move_on_the_timeline_reads_its_times_as_the_reader_writes_them():
+    note = rescheduled_note(
+        datetime(2026, 12, 8, 0, 30, tzinfo=UTC), datetime(2026, 12, 8, 2, tzinfo=UTC)
+    )
+    moved = TimelineEntry(START, Bilingual("改约时间", "Reschedule"), note)
+    before = TimelineEntry(START, Bilingual("改约时间", "Reschedule"), "12-08 00:30 → 12-08 02:00")
+    for lang, expected in (
+        ("zh", "改约时间 12-08 00:30 → 12-08 02:00"),
+        ("en", "Reschedule 8 Dec 00:30 → 8 Dec 02:00"),
+    ):
+        for entry in (moved, before):  # as written now, and as a row written before holds it
+            [ask] = my_orders.on_order(CTX, conv(lang=lang), shown(timeline=(entry,))).replies
+            assert ask.text.split("\n")[-1].endswith(expected), ask.text
 
 
 def test_what_is_left_to_pay_is_shown_unless_the_order_is_cancelled():

@@ -156,11 +156,22 @@ def test_percentage_steps_round_half_up_to_the_fen():
 
 
 def test_coupon_threshold_and_percent_coupon_cap():
-    with pytest.raises(QuoteError, match="at least"):
+    with pytest.raises(QuoteError) as refused:
         price(Selection("daily_cleaning", 2), coupon=MAN100_JIAN20)  # ¥80 < ¥100
+    assert refused.value.text.get("zh") == "这张优惠券需满 ¥100.00 可用"
+    assert refused.value.text.get("en") == "This coupon needs an order of at least ¥100.00"
     ten_off = CouponTerms("P10", CouponKind.PERCENT, off_bp=1000, max_off_cents=1500)
     q = price(Selection("daily_cleaning", 2), Selection("range_hood_cleaning", 1), coupon=ten_off)
     assert amounts(q)[LineKind.COUPON] == -1500  # 10% of ¥230 = ¥23, capped at ¥15
+
+
+def test_a_promo_use_under_its_minimum_is_named_by_the_code_typed_in_the_readers_language():
+    # the use's own code (TEST30-2-1) is internal: the refusal names the promo code typed
+    use = replace(MAN100_JIAN20, code="TEST30-2-1", promo="TEST30")
+    with pytest.raises(QuoteError) as refused:
+        price(Selection("daily_cleaning", 2), coupon=use)
+    assert refused.value.text.get("zh") == "优惠码 TEST30 需满 ¥100.00 可用"
+    assert refused.value.text.get("en") == "Promo code TEST30 needs an order of at least ¥100.00"
 
 
 def test_first_order_discount_then_points_as_cash():

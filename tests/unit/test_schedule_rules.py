@@ -267,6 +267,15 @@ def test_a_recurring_order_comes_with_a_pay_button_and_a_skip_says_why():
     [ask] = TEMPLATES.render(to_customer(1, "recurring_order", **full), "telegram", "zh")
     assert ask.options[0].key == "act:pay:240117" and "周六 12-05 09:00" in ask.text
     assert "定金" not in ask.text and "尾款" not in ask.text  # paid in full: just the amount
+    assert ask.options[0].label == "支付 #240117"
+    [ask] = TEMPLATES.render(
+        to_customer(1, "recurring_order", **SAMPLES["recurring_order"]), "telegram", "en"
+    )
+    assert ask.options[0].label == "Pay #240117"  # a label, as the other notices' buttons
+    # on WeChat a button is words to reply: typed in any case they pay the order
+    for typed in ("Pay #240117", "pay #240117", "PAY 240117", "支付 #240117"):
+        found = parse(typed)
+        assert found is not None and (found.name, found.number) == ("pay", 240117), typed
     data = dict(SAMPLES["recurring_skipped"], reason="unavailable", next="", stopped=True)
     [say] = TEMPLATES.render(to_customer(1, "recurring_skipped", **data), "telegram", "en")
     assert "no longer offered" in say.text and "has stopped" in say.text
@@ -310,3 +319,22 @@ def test_a_recurring_order_paid_with_a_deposit_names_it_the_total_and_the_balanc
     )
     assert all(s in ask.text for s in said), ask.text
     assert ask.options[0].key == "act:pay:240117"
+
+
+def test_every_english_notice_button_is_a_label_that_typed_back_does_what_it_does():
+    """On WeChat a button is the words to reply: each English one reads as a label ("Pay
+    #N", never "pay #N") and, typed in any case, is the command it stands for."""
+    import re
+    from pathlib import Path
+
+    import conversations
+
+    button = re.compile(r'\["act:(\w+):" ~ \w+, "([^"]+)" ~ \w+\]')
+    folder = Path(conversations.__file__).parent / "templates" / "notify" / "en"
+    found = [m.groups() for f in folder.glob("*.j2") for m in button.finditer(f.read_text())]
+    assert len(found) > 10
+    for _action, label in found:
+        assert label[0].isupper(), label
+        for typed in (f"{label}240117", f"{label.casefold()}240117"):
+            parsed = parse(typed)
+            assert parsed is not None and parsed.number == 240117, typed

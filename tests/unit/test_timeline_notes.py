@@ -17,6 +17,7 @@ from domain.rules import CancellationRules
 from domain.text import Bilingual
 
 ON = date(2026, 12, 3)
+SH = ZoneInfo("Asia/Shanghai")
 
 KINDS = [  # (stored now, stored before, in Chinese, in English)
     (
@@ -37,14 +38,23 @@ KINDS = [  # (stored now, stored before, in Chinese, in English)
     (
         n.handover_note(ON),
         "handover 2026-12-03",
-        "2026-12-03 起更换师傅",
-        "worker replaced from 2026-12-03",
+        "12-03 起更换师傅",
+        "worker replaced from 3 Dec",
     ),
     (
         n.ended_early_note(ON),
         "contract ended early on 2026-12-03",
-        "合同于 2026-12-03 提前终止",
-        "contract ended early on 2026-12-03",
+        "合同于 12-03 提前终止",
+        "contract ended early on 3 Dec",
+    ),
+    (  # a move: each time as its reader writes one (the note before had the Chinese form)
+        n.rescheduled_note(
+            datetime(2026, 12, 8, 0, 30, tzinfo=ZoneInfo("Asia/Shanghai")),
+            datetime(2026, 12, 8, 2, tzinfo=ZoneInfo("Asia/Shanghai")),
+        ),
+        "12-08 00:30 → 12-08 02:00",
+        "12-08 00:30 → 12-08 02:00",
+        "8 Dec 00:30 → 8 Dec 02:00",
     ),
     (
         n.checked_in_directly_note(),
@@ -115,7 +125,7 @@ def test_a_transfer_from_no_known_worker_is_still_a_transfer():
 
 
 @pytest.mark.parametrize(
-    "note", ["迟到了,客户不满意", "#12", "¥80.00", "11-23 10:00 → 11-24 10:00"]
+    "note", ["迟到了,客户不满意", "#12", "¥80.00", "11-23 10:00 到 11-24 10:00"]
 )
 def test_a_persons_words_and_a_note_of_no_kind_read_as_written(note):
     assert n.note_phrase(note) == Bilingual(note, note)
