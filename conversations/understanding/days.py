@@ -127,12 +127,13 @@ def _later(m: re.Match[str], s: str, today: date) -> Reading:
 def _ymd(m: re.Match[str], s: str, today: date) -> Reading:
     """A date ("2025-12-05", "12月5日", "十二月五号"); one without a year is this
     year's or next year's, whichever is nearer today (a day just past stays past). A month
-    past 12 or a day past 31 is no date (a range, a score) at all."""
+    past 12 or a day past 31 is no date (a range, a score) at all — unless a year comes
+    first ("2027-13-45"): that is a date that does not exist."""
     if not m.group(2).isdigit() and m.group(3) != "月":
         return NOT_A_DAY
     month, day = numeral(m.group(2)), numeral(m.group(4))
     if month is None or day is None or not (1 <= month <= 12 and 1 <= day <= 31):
-        return NOT_A_DAY
+        return None if m.group(1) and month is not None and day is not None else NOT_A_DAY
     return _dated(int(m.group(1)) if m.group(1) else None, month, day, today)
 
 

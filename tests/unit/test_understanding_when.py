@@ -129,7 +129,10 @@ def test_addresses_amounts_and_greetings_are_no_day_or_time(text):
     assert (when.day, when.at, when.impossible) == (None, None, False)
 
 
-@pytest.mark.parametrize("text", ["2月30日", "二月三十号", "4-31", "31号", "2027-02-29", "feb 30"])
+@pytest.mark.parametrize(
+    "text",
+    ["2月30日", "二月三十号", "4-31", "31号", "2027-02-29", "feb 30", "2027-13-45", "2027-12-32"],
+)
 def test_a_date_that_does_not_exist_is_known_as_one(text):
     assert read_when(text, WEDNESDAY).impossible
     assert names_impossible_date(text, WEDNESDAY)
