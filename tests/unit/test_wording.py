@@ -299,3 +299,27 @@ def test_english_moments_in_sentences_read_8_dec_not_08_dec():
     )
     until = t("en", "{what}(至{until:%m-%d})", what="¥20 off", until=at)
     assert until == "¥20 off (until 8 Dec)"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "按退款比例减少(已结算的从余额扣回)"),
+        ("en", "reduced in proportion to the refund (taken from your balance if it was already"),
+    ],
+)
+def test_a_worker_is_told_their_pay_shrinks_with_a_refund_not_that_it_was_taken(lang, said):
+    """Before settlement nothing was paid out to take back: the pay is smaller when it is."""
+    from tests.unit.notice_samples import SAMPLES
+
+    data = SAMPLES["complaint_resolved_worker"]
+    [told] = NoticeTemplates(CTX.tz).render(
+        Notice("worker", 1, "complaint_resolved_worker", data), "telegram", lang
+    )
+    assert said in told.text, told.text
+    [told] = NoticeTemplates(CTX.tz).render(
+        Notice("worker", 1, "complaint_resolved_worker", {**data, "resolution": "rejected"}),
+        "telegram",
+        lang,
+    )
+    assert "比例" not in told.text and "proportion" not in told.text
