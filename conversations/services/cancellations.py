@@ -62,9 +62,7 @@ async def fee_still_kept(uow: Reads, order: Order) -> int:
     fee = await fee_kept_cents(uow, order)
     if not fee:
         return 0
-    assert order.id is not None
-    kept = order.paid_cents - order.refunded_cents - await refunds.fees_kept(uow, order.id)
-    return min(fee, max(0, kept))
+    return min(fee, max(0, await refunds.held_for_service(uow, order)))
 
 
 async def cancel(

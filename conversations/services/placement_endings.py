@@ -239,5 +239,4 @@ async def _not_renewed_yet(uow: Reads, order: Order, start_at: datetime) -> None
 async def _paid_for_days(uow: Reads, order: Order) -> int:
     """What the customer paid for the contract's days and still has paid: a reschedule fee
     kept (``refunds.fees_kept``) is revenue of its own, never refunded as unused days."""
-    assert order.id is not None
-    return order.paid_cents - order.refunded_cents - await refunds.fees_kept(uow, order.id)
+    return await refunds.held_for_service(uow, order)

@@ -139,6 +139,13 @@ async def fees_kept(uow: Reads, order_id: int) -> int:
     return fees_kept_of(await uow.payments.for_order(order_id))
 
 
+async def held_for_service(uow: Reads, order: Order) -> int:
+    """What the customer paid for the order's service and still has paid: paid, less
+    refunded, less the reschedule fees kept (``fees_kept``: revenue of their own)."""
+    assert order.id is not None
+    return order.paid_cents - order.refunded_cents - await fees_kept(uow, order.id)
+
+
 async def return_late(
     uow: UnitOfWork, reference: str, provider_ref: str, now: datetime
 ) -> tuple[Order, Payment] | None:

@@ -78,6 +78,24 @@ def terms_for(
     )
 
 
+async def checked_terms(
+    uow: Reads,
+    order: Order,
+    new_start: datetime,
+    rules: Rules,
+    now: datetime,
+    actor: ActorKind,
+    kept: int = 0,
+) -> RescheduleTerms:
+    """``terms_for`` the order as it stands (a placement priced by the day), after checking
+    the new time takes no other visit of its recurring booking (``check_slot``): what the
+    quote, the customer's move, support's and a paid fee's all ask before moving."""
+    long = await is_placement(uow, order)
+    terms = terms_for(order, new_start, rules, now, actor, kept, long)
+    await check_slot(uow, order, new_start)
+    return terms
+
+
 async def check_slot(uow: Reads, order: Order, new_start: datetime) -> None:
     """A recurring visit's order never moves onto the time of another order of its booking
     (one booking has one visit at a time: the sweep takes a slot holding one as made)."""
@@ -162,9 +180,7 @@ async def fee_paid(
         if p.kind == PaymentKind.RESCHEDULE_FEE and (p.id or 0) > (payment.id or 0)
     ]
     try:
-        long = await is_placement(uow, order)
-        terms_for(order, new_start, s.rules, now, ActorKind.CUSTOMER, placement=long)
-        await check_slot(uow, order, new_start)
+        await checked_terms(uow, order, new_start, s.rules, now, ActorKind.CUSTOMER)
         refused = "a newer request" if later else ""  # the customer asked again since
     except DomainError as exc:
         refused = exc.text.get("en")
@@ -213,11 +229,10 @@ class RescheduleDesk:
             order = await own_order(uow, cmd.customer_id, cmd.number, full=False)
             assert order.id is not None
             await uow.orders.lock(order.id)
-            fees, long = await refunds.fees_kept(uow, order.id), await is_placement(uow, order)
-            terms = terms_for(
-                order, cmd.new_start, self.s.rules, now, ActorKind.CUSTOMER, fees, long
+            fees = await refunds.fees_kept(uow, order.id)
+            terms = await checked_terms(
+                uow, order, cmd.new_start, self.s.rules, now, ActorKind.CUSTOMER, fees
             )
-            await check_slot(uow, order, cmd.new_start)
             if terms.fee_cents != cmd.expected_fee_cents:
                 raise DomainError(N_("改约费用已变化,请重新确认"))
             if terms.fee_cents:
@@ -267,9 +282,7 @@ class RescheduleDesk:
                 raise order_steps.NotFound(cmd.number)
             await uow.orders.lock(order.id)
             old = order.start_at
-            long = await is_placement(uow, order)
-            terms_for(order, cmd.new_start, self.s.rules, now, ActorKind.ADMIN, placement=long)
-            await check_slot(uow, order, cmd.new_start)
+            await checked_terms(uow, order, cmd.new_start, self.s.rules, now, ActorKind.ADMIN)
             notices, clash = await move(
                 self.s, uow, order, cmd.new_start, Actor(ActorKind.ADMIN, cmd.admin), 0
             )

@@ -240,9 +240,9 @@ async def reschedule(
     o = await own_order(uow, q.customer_id, q.number, full=False)
     assert o.id is not None
     kept = await refunds.fees_kept(uow, o.id)  # an earlier move's fee is no part of the price
-    long = await moving.is_placement(uow, o)
-    terms = moving.terms_for(o, q.new_start, rules, clock(), ActorKind.CUSTOMER, kept, long)
-    await moving.check_slot(uow, o, q.new_start)
+    terms = await moving.checked_terms(
+        uow, o, q.new_start, rules, clock(), ActorKind.CUSTOMER, kept
+    )
     return RescheduleQuoted(o.number, q.new_start, terms.fee_cents, terms.reason)
 
 
