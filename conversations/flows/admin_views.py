@@ -35,7 +35,7 @@ from domain.money import format_percent, format_yuan
 from domain.payments import KIND_TEXT, PAYMENT_STATUS_TEXT, PROVIDER_TEXT
 from domain.people import CHANNEL_TEXT
 from domain.surcharge import SURCHARGE_STATUS_TEXT
-from domain.text import N_, Phrase, named
+from domain.text import N_, Phrase, format_day, named
 
 LIST_LIMIT = 30
 UNDISPATCHED = frozenset({"unaccepted", "no_worker"})
@@ -147,8 +147,10 @@ def order_list(ctx: Ctx, conv: Conversation, r: OrdersListed) -> Outcome:
         ]
         return Outcome([Say("\n".join(lines))])
     what = statuses_named(conv, r.statuses)
-    today = r.today_by_default or r.day == ctx.now.astimezone(ctx.tz).date()
-    day = tr(conv, "今天") if today else r.day.isoformat() if r.day is not None else ""
+    this_day = ctx.now.astimezone(ctx.tz).date()
+    today = r.today_by_default or r.day == this_day
+    on = format_day(r.day, conv.lang, this_day) if r.day is not None else ""
+    day = tr(conv, "今天") if today else on
     head = " · ".join(x for x in (what, day) if x) or tr(conv, "全部")
     lines = [tr(conv, "订单({head}):共 {total} 单", head=head, total=r.total)]
     for o in r.orders:

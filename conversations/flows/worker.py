@@ -172,6 +172,8 @@ def on_finished(ctx: Ctx, conv: Conversation, result: JobFinished) -> Outcome:
 
 
 def on_menu_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
+    if conv.worker_id is None:  # someone's first words in the worker pane: the sign-up
+        return Outcome(goto="worker_register")  # greets them; there are no buttons yet
     return Outcome(
         [Say(tr(conv, "请点选下面的按钮,或发送指令(发送「帮助」查看)。"))],
         reask=True,

@@ -85,6 +85,24 @@ async def test_a_worker_registers_in_the_web_pane_and_the_demo_admin_approves(
     assert "已上线" in worker.text()
 
 
+async def test_a_newcomers_first_words_in_the_worker_pane_start_the_signup_alone(
+    aiohttp_client, tmp_path, fresh_sqlite_url, pii_key
+):
+    """Someone who says "hi" in the worker pane before signing up is welcomed to the sign-up,
+    not told to use buttons they do not have."""
+    from store.catalog_file import load_catalog
+    from tests.e2e.helpers import make_settings
+
+    catalog, rules = load_catalog()
+    settings = make_settings(tmp_path, fresh_sqlite_url, pii_key)
+    app = create_app(settings, catalog, rules, clock=Clock(), demo=True)
+    worker = WebUser(await aiohttp_client(app), role="worker")
+    await worker.open()
+    await worker.say("hi")
+    assert "真实姓名" in worker.text()
+    assert "按钮" not in worker.text()
+
+
 async def test_outside_the_demo_the_web_admin_pane_is_a_customer(
     aiohttp_client, tmp_path, fresh_sqlite_url, pii_key
 ):

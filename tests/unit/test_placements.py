@@ -172,3 +172,11 @@ def test_ending_early_refunds_the_unused_days_less_the_notice_fee():
     assert short.refund_cents == 0  # paid less than used: nothing back
     last = termination(period, 2_600_000, 2_600_000, date(2026, 12, 26), fee_days=3)
     assert (last.fee_cents, last.refund_cents) == (100_000, 0)  # the fee is at most what is left
+
+
+def test_a_period_into_january_reads_without_padded_months():
+    from conversations.services.views.placements import placement_text
+
+    period = contract_period(PlacementTerms(), START, 45, TZ)  # 1 Dec to 15 Jan
+    assert placement_text(period, TZ, "zh").startswith("合同期 12月1日 09:00 至 1月15日 09:00")
+    assert placement_text(period, TZ, "en").startswith("Contract Tue 1 Dec 09:00 to Fri 15 Jan")

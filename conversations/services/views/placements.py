@@ -47,7 +47,7 @@ def placement_text(period: ContractPeriod, tz: ZoneInfo, lang: str) -> str:
         how = t(lang, "不住家,{days} 每天 {hours} 小时", days=days, hours=period.daily_hours)
     return t(
         lang,
-        "合同期 {start:%m月%d日 %H:%M} 至 {end:%m月%d日 %H:%M},共 {days} 天({how})",
+        "合同期 {start:%-m月%-d日 %H:%M} 至 {end:%-m月%-d日 %H:%M},共 {days} 天({how})",
         start=start,
         end=end,
         days=period.days,
