@@ -373,6 +373,10 @@ def configure_logging(prefix: str = "") -> None:
         format=f"%(asctime)s %(levelname)s {prefix}%(name)s: %(message)s",
     )
     logging.getLogger("aiohttp.access").setLevel(logging.INFO)
+    # the sweeps run every few seconds in every process: apscheduler's INFO lines ("Running
+    # job", "executed successfully") would be most of an operator's log; its warnings (a run
+    # missed) and errors stay
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def main(argv: list[str] | None = None) -> int:

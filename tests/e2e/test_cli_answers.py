@@ -264,3 +264,18 @@ def test_the_demo_on_a_database_its_key_did_not_write_names_the_data_dir(
     line = one_line(err)
     assert code == 2 and line.startswith("daojia: DAOJIA_DATA_DIR: the demo's key"), line
     assert str(tmp_path / "elsewhere" / "pii.key") in line
+
+
+def test_the_sweeps_every_few_seconds_leave_no_line_in_the_log_but_their_warnings(monkeypatch):
+    """apscheduler's INFO lines for every run of every sweep in every process ("Running job",
+    "executed successfully") would drown an operator's log; a missed run still shows."""
+    import logging
+
+    root, scheduling = logging.getLogger(), logging.getLogger("apscheduler")
+    monkeypatch.setattr(root, "level", logging.INFO)  # as basicConfig leaves it in a process
+    monkeypatch.setattr(scheduling, "level", logging.NOTSET)
+    cli.configure_logging()
+    scheduler = logging.getLogger("apscheduler.executors.default")
+    assert not scheduler.isEnabledFor(logging.INFO)
+    assert scheduler.isEnabledFor(logging.WARNING)
+    assert logging.getLogger("aiohttp.access").isEnabledFor(logging.INFO)
