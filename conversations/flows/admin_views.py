@@ -22,6 +22,7 @@ from conversations.results.admin_orders import (
     OrdersListed,
     PaymentLine,
     StatsShown,
+    StatusReached,
     TrailShown,
 )
 from conversations.state import Conversation
@@ -278,11 +279,21 @@ def order_detail(ctx: Ctx, conv: Conversation, r: OrderInspected) -> Outcome:
         ]
     lines.append(tr(conv, "进度:"))
     lines += [
-        f"  {moment(ctx, conv, e.at)} {status(conv, e.status)} — {who(conv, e.actor, e.role)}"
+        f"  {moment(ctx, conv, e.at)} {_step(conv, e)} — {who(conv, e.actor, e.role)}"
         for e in r.timeline
     ]
     lines.append(tr(conv, "完整记录:/audit #{number}", number=r.number))
     return Outcome([Say("\n".join(lines))])
+
+
+def _step(conv: Conversation, e: StatusReached) -> str:
+    """A step of ``/order``'s timeline: the status reached, or what changed without a move
+    with its note (``改约时间 11-24 15:00 → 11-25 10:00``), as ``/audit`` and the customer's
+    timeline read it."""
+    if e.action is None:
+        return status(conv, e.status)
+    what = action_name(conv, e.action)
+    return f"{what} {note_text(conv, e.note)}" if e.note else what
 
 
 def _payment(conv: Conversation, p: PaymentLine) -> str:

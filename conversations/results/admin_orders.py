@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from conversations.events import Result
 from domain.geo import Located
-from domain.lifecycle import OrderStatus
+from domain.lifecycle import Action, OrderStatus
 from domain.oversight import Attention, Flag, LoyaltyStats, TrailEntry
 from domain.surcharge import SurchargeStatus
 from domain.text import Bilingual, Phrase
@@ -115,7 +115,8 @@ class ComplaintBrief:
 
 @dataclass(frozen=True, slots=True)
 class StatusReached:
-    """A step of the order's timeline: the status it reached, when, by whom."""
+    """A step of the order's timeline: the status it reached, when, by whom — or, with an
+    ``action``, a change that moved no status (a new time: ``status`` the one it stayed in)."""
 
     at: datetime
     status: OrderStatus
@@ -123,6 +124,10 @@ class StatusReached:
     """``kind:id`` (``domain.orders.Actor``): ``customer:5``, ``admin:telegram:12345``…"""
     role: str = ""
     """An admin actor's role as it is now ("" for others, or an admin no longer one)."""
+    action: Action | None = None
+    note: str = ""
+    """The event's note as stored (``domain.timeline_notes``: ``rescheduled:…``), read in the
+    admin's language when shown."""
 
 
 @dataclass(frozen=True, slots=True)

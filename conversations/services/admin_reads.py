@@ -31,7 +31,7 @@ from domain.admin import SEES_ADDRESS, SEES_MONEY, SEES_PHONE
 from domain.audit import contact_read
 from domain.errors import DomainError
 from domain.insurance import PolicyStatus
-from domain.lifecycle import ActorKind
+from domain.lifecycle import Action, ActorKind
 from domain.orders import Order
 from domain.payments import PaymentKind, PaymentStatus
 from domain.people import WorkerStatus, review_note_text
@@ -39,6 +39,10 @@ from domain.ports import Reads
 from domain.pricing import LineKind
 from domain.privacy import mask_phone, masked_address
 from domain.text import N_, Bilingual
+
+ON_THE_TIMELINE = frozenset({Action.RESCHEDULE})
+"""The events that move no status ``/order``'s timeline shows with the status changes: a
+new time (its old and new time), which the visit's time above does not tell."""
 
 
 async def by_number(uow: Reads, number: int, full: bool = True) -> Order:
@@ -172,8 +176,17 @@ class AdminDesk:
                 ),
                 timeline=tuple(
                     StatusReached(e.at, e.to_status, str(e.actor), roles.get(str(e.actor), ""))
-                    for e in order.timeline
                     if e.from_status != e.to_status
+                    else StatusReached(
+                        e.at,
+                        e.to_status,
+                        str(e.actor),
+                        roles.get(str(e.actor), ""),
+                        e.action,
+                        e.note,
+                    )
+                    for e in order.timeline
+                    if e.from_status != e.to_status or e.action in ON_THE_TIMELINE
                 ),
                 money=money,
             )

@@ -76,6 +76,9 @@ async def test_finance_waives_an_unpaid_extra_and_the_order_settles_on_what_was_
         [logged] = rows.all()
     assert logged.actor == f"telegram:{FINANCE}" and logged.after["reason"] == "顾客拒付加价"
     assert logged.after["amount"] == 4000
+    await finance.say(f"/audit #{number}")  # the timeline's event and the log's entry: once
+    [waived] = [line for line in finance.text().splitlines() if "免除尾款 — " in line]
+    assert "金额 ¥40.00,原因:顾客拒付加价" in waived, finance.text()
     await finance.say(f"/waive #{number} 再来一次")
     assert f"订单 #{number} 没有未付的尾款" in finance.text()
 

@@ -10,6 +10,7 @@ them in the audit log, a write: they are commands (``admin_reads``, ``admin_afte
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -168,6 +169,7 @@ async def audit(uow: Reads, q: ShowAudit, *, admins: AdminDirectory) -> TrailSho
     paid = await uow.payments.for_order(order.id)
     money = role in SEES_MONEY
     held = await _roles(uow, admins, actions, order.timeline)
+    twins = _logged_twice(order.timeline, actions)
     trail = [
         TrailEntry(
             e.at,
@@ -185,7 +187,8 @@ async def audit(uow: Reads, q: ShowAudit, *, admins: AdminDirectory) -> TrailSho
             held.get(e.actor.id, "") if e.actor.kind == ActorKind.ADMIN else "",
             note=_note(e, money),
         )
-        for e in order.timeline
+        for i, e in enumerate(order.timeline)
+        if i not in twins
     ]
     trail += [
         TrailEntry(
@@ -212,6 +215,21 @@ async def audit(uow: Reads, q: ShowAudit, *, admins: AdminDirectory) -> TrailSho
     ]
     trail.sort(key=lambda t: t.at)  # stable: a status change before the action noting it
     return TrailShown(order.number, order.status, tuple(trail))
+
+
+def _logged_twice(timeline: Sequence[OrderEvent], actions: Sequence[AuditEntry]) -> set[int]:
+    """The timeline events (by index) an admin's action wrote along with its audit entry: one
+    that moved no status, by the same admin under the same action's name (``/reschedule``,
+    ``/waive``: one of each in one transaction). The trail lists such an action once, as the
+    audit log holds it (what it changed, before and after)."""
+    logged = Counter((a.actor, a.action) for a in actions)
+    twins = set()
+    for i, e in enumerate(timeline):
+        key = (e.actor.id, e.action.value if e.action else "")
+        if e.actor.kind == ActorKind.ADMIN and e.from_status == e.to_status and logged[key]:
+            logged[key] -= 1
+            twins.add(i)
+    return twins
 
 
 async def _roles(

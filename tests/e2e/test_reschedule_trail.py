@@ -1,0 +1,101 @@
+"""A reschedule on the admins' screens: ``/audit #N`` lists each move once (support's
+``/reschedule`` writes the order's timeline and the audit log in one go: the trail shows the
+audit entry, with what it changed), and ``/order #N``'s timeline shows every move — the
+customer's, support's, one paid for with a fee — with its old and new time in the admin's
+language, as the customer's own timeline does."""
+
+import pytest
+
+from domain.lifecycle import Action
+from tests.e2e.helpers import HOME, TelegramUser, book_and_pay, order_of, seed_worker, telegram_app
+
+OPS, SUPPORT = 993002, 993004
+ADMINS = f"telegram:{OPS}:ops,telegram:{SUPPORT}:support"
+
+
+@pytest.fixture
+async def tg(aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram, clock):
+    return await telegram_app(
+        aiohttp_client,
+        tmp_path,
+        fresh_sqlite_url,
+        pii_key,
+        fake_telegram,
+        clock=clock,
+        admins=ADMINS,
+    )
+
+
+def moves(screen: str, name: str) -> list[str]:
+    return [line for line in screen.splitlines() if name in line]
+
+
+async def test_each_move_is_listed_once_and_shown_on_the_orders_timeline(tg, fake_telegram):
+    app, client = tg
+    await seed_worker(app, channel="telegram", user_id="993101", center=HOME)
+    customer = TelegramUser(client, fake_telegram, 993201)
+    number = await book_and_pay(customer, when="明天 15:00")
+    await TelegramUser(client, fake_telegram, 993101).say(f"/accept #{number}")
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    await customer.choose("改约时间")
+    await customer.say("后天下午三点")
+    await customer.choose("确认改约")  # free: 30 h ahead
+    support = TelegramUser(client, fake_telegram, SUPPORT)
+    await support.say(f"/reschedule #{number} 后天 11:00")
+    await support.say(f"/reschedule #{number} 后天 10:00")  # each of support's moves paired
+    timeline = (await order_of(app, number)).timeline
+    assert [e.action for e in timeline].count(Action.RESCHEDULE) == 3
+
+    await support.say(f"/audit #{number}")
+    listed = moves(support.text(), "改约时间 — ")
+    assert len(listed) == 3, support.text()
+    assert listed[0].endswith("改约时间 — 客户 1 · 11-24 15:00 → 11-25 15:00")
+    assert "改约时间 — Telegram 993004 (客服) · 时间 11-25 15:00→11-25 11:00" in listed[1]
+    assert "改约时间 — Telegram 993004 (客服) · 时间 11-25 11:00→11-25 10:00" in listed[2]
+    english = TelegramUser(client, fake_telegram, OPS, lang="en")
+    await english.say(f"/audit #{number}")
+    assert len(moves(english.text(), "Reschedule — ")) == 3, english.text()
+
+    await support.say(f"/order #{number}")
+    assert "  11-23 09:00 改约时间 11-24 15:00 → 11-25 15:00 — 客户 1\n" in support.text()
+    assert (
+        "  11-23 09:00 改约时间 11-25 15:00 → 11-25 11:00 — Telegram 993004 (客服)\n"
+        "  11-23 09:00 改约时间 11-25 11:00 → 11-25 10:00 — Telegram 993004 (客服)\n"
+        in support.text()
+    ), support.text()
+    await english.say(f"/order #{number}")
+    assert "  23 Nov 09:00 Reschedule 24 Nov 15:00 → 25 Nov 15:00 — customer 1\n" in (
+        english.text()
+    ), english.text()
+    assert (
+        "  23 Nov 09:00 Reschedule 25 Nov 11:00 → 25 Nov 10:00 — Telegram 993004 (support)\n"
+        in english.text()
+    )
+    assert "rescheduled:" not in support.text() + english.text()
+
+
+async def test_a_move_paid_for_with_a_fee_is_listed_once_and_shown(tg, fake_telegram, clock):
+    app, client = tg
+    await seed_worker(app, channel="telegram", user_id="993102", center=HOME)
+    customer = TelegramUser(client, fake_telegram, 993202)
+    number = await book_and_pay(customer, when="明天 15:00")
+    await TelegramUser(client, fake_telegram, 993102).say(f"/accept #{number}")
+    clock.advance(hours=10)  # 20 h before the start: the move has a fee
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    await customer.choose("改约时间")
+    await customer.say("后天 10:00")
+    await customer.choose("确认并支付")
+    await customer.choose("确认支付")
+    assert "已支付改约费" in customer.text()
+    assert (await order_of(app, number)).start_at.day == 25
+
+    ops = TelegramUser(client, fake_telegram, OPS)
+    await ops.say(f"/audit #{number}")
+    listed = moves(ops.text(), "改约时间 — ")
+    assert len(listed) == 1, ops.text()
+    assert listed[0].endswith("改约时间 — 客户 1 · 11-24 15:00 → 11-25 10:00")
+    await ops.say(f"/order #{number}")
+    assert "  11-23 19:00 改约时间 11-24 15:00 → 11-25 10:00 — 客户 1\n" in ops.text(), ops.text()
+    assert "  改约费 演示支付 ¥3.00 [成功]\n" in ops.text()
