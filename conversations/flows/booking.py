@@ -41,6 +41,7 @@ from conversations.flows.booking_when import (
 )
 from conversations.flows.booking_words import from_words as from_words
 from conversations.flows.booking_words import on_words
+from conversations.flows.dates import read_when
 from conversations.flows.flow_state import StaleState, restarting, restarting_all
 from conversations.replies import Say
 from conversations.results.booking import AddressesFound
@@ -204,8 +205,13 @@ def on_address_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcom
         return over
     if len(text) < ADDRESS_MIN:
         return Outcome([views.address_too_short(conv)], reask=True)
-    if not reads_as_address(text, ctx.now.astimezone(ctx.tz).date()):
-        return Outcome([views.not_an_address(conv)], reask=True)
+    today = ctx.now.astimezone(ctx.tz).date()
+    if not reads_as_address(text, today):
+        timed = read_when(text, today)
+        return Outcome(
+            [views.not_an_address(conv, timed=bool(timed.day or timed.at or timed.asap))],
+            reask=True,
+        )
     d = draft(conv)
     d.address_text, d.address_id = text, None
     return advance(ctx, conv, d)
@@ -227,7 +233,7 @@ def on_address_detail(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outc
         return over
     if len(detail) < 2:
         return Outcome(reask=True)
-    if not reads_as_address(detail, ctx.now.astimezone(ctx.tz).date()):
+    if not reads_as_address(detail, ctx.now.astimezone(ctx.tz).date(), detail=True):
         return Outcome([views.not_an_address(conv, detail=True)], reask=True)
     d.address_text = f"{d.place or views.map_pin(conv)} {detail}"
     return advance(ctx, conv, d)

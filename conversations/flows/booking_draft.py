@@ -16,7 +16,7 @@ from conversations.understanding.numbers import normalise, read_number
 from conversations.understanding.when import when_in
 from domain.catalog import Catalog, Item
 from domain.commands import Booking
-from domain.people import has_address_words
+from domain.people import has_address_words, is_flat_number
 from domain.pricing import Selection
 
 NAME = "booking"
@@ -26,17 +26,20 @@ ADDRESS_MIN = 6
 """Characters an address needs at least: shorter is not one to send a worker to."""
 
 
-def reads_as_address(text: str, today: date) -> bool:
+def reads_as_address(text: str, today: date, *, detail: bool = False) -> bool:
     """Whether a typed answer to "where?" can be an address: one found as such ("漕溪北路88号",
-    "88 Caoxi Rd"), or text with an address's words or numbers once what reads as a day or a
-    time is taken out — "明天下午三点", "today 11pm" and "hello there" are none."""
+    "88 Caoxi Rd"), or text with an address's words (``has_address_words``) once what reads
+    as a day or a time is taken out — "明天下午三点", "today 11pm", "hello there", "123" and
+    a phone number are none. ``detail``: the rest of an address whose place a map pin gave,
+    where a flat number alone ("1702", "5-1702") is one too."""
     s = normalise(text)
     if find_address(s) is not None:
         return True
-    rest = list(s)
+    chars = list(s)
     for a, b in when_in(s, today).spans:
-        rest[a:b] = " " * (b - a)
-    return has_address_words("".join(rest))
+        chars[a:b] = " " * (b - a)
+    rest = "".join(chars)
+    return has_address_words(rest) or (detail and is_flat_number(rest))
 
 
 def read_area(text: str) -> int | None:

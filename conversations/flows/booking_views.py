@@ -379,10 +379,15 @@ def address_too_short(conv: Conversation) -> Say:
     return Say(tr(conv, "地址太短了,请写到门牌号,例如「徐汇区漕溪北路88号12楼1203」。"))
 
 
-def not_an_address(conv: Conversation, *, detail: bool = False) -> Say:
-    """What was typed at "where?" reads as a time or has nothing of an address."""
+def not_an_address(conv: Conversation, *, detail: bool = False, timed: bool = True) -> Say:
+    """What was typed at "where?" reads as a time (``timed``) or has nothing of an address:
+    no road, estate, building or district, a number alone ("123", a phone number)."""
     if detail:
         return Say(tr(conv, "这不像门牌号,请写楼号和门牌,例如「3栋1201室」或「8楼801」。"))
+    if not timed:  # "123", a phone number, "hello": no street, estate or building
+        return Say(
+            tr(conv, "这不像地址:要写路名、小区或楼栋,例如「徐汇区漕溪北路88号12楼1203」。")
+        )
     return Say(
         tr(
             conv,

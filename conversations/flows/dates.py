@@ -10,7 +10,14 @@ from datetime import date, time
 
 from conversations.understanding.when import PartOfDay, When, read_when
 
-__all__ = ["PartOfDay", "When", "names_impossible_date", "parse_when", "read_when"]
+__all__ = [
+    "PartOfDay",
+    "When",
+    "day_to_come",
+    "names_impossible_date",
+    "parse_when",
+    "read_when",
+]
 
 
 def parse_when(text: str, today: date) -> tuple[date | None, time | None]:
@@ -24,7 +31,18 @@ def parse_when(text: str, today: date) -> tuple[date | None, time | None]:
     return when.day, when.at
 
 
-def names_impossible_date(text: str, today: date) -> bool:
+def names_impossible_date(text: str, today: date, *, ahead: bool = False) -> bool:
     """Whether ``text`` names a date that does not exist ("2月30日", "4-31", "31号" in a month
-    of 30 days): told as such, never read as no date at all."""
-    return read_when(text, today).impossible
+    of 30 days): told as such, never read as no date at all. ``ahead`` as ``day_to_come``."""
+    return read_when(text, today, ahead=ahead).impossible
+
+
+def day_to_come(text: str, today: date) -> date | None:
+    """The day ``text`` names where only a day to come makes sense (a document's expiry):
+    ``2027-06-30`` as written, and a month and day without a year as the next such day, today
+    included — "11月1日" on 7 December is next year's, where a booking's reader takes the
+    nearer one (six weeks ago). The caller still refuses a day already past ("2026-11-01")."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return read_when(text, today, ahead=True).day

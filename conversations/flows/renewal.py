@@ -5,12 +5,11 @@ replaces counts until then — the worker is not taken off jobs meanwhile."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from enum import StrEnum
 
 from conversations.events import ChoiceMade, Failed, PhotoReceived, TextReceived
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
-from conversations.flows.dates import parse_when
+from conversations.flows.dates import day_to_come
 from conversations.flows.flow_state import keep, keeping
 from conversations.flows.worker_signup_views import expiry_refused, photo_lapsed
 from conversations.replies import Ask, Option, Say
@@ -100,10 +99,7 @@ def on_stored(ctx: Ctx, conv: Conversation, result: DocumentStored, r: RenewalDa
 def on_expiry(ctx: Ctx, conv: Conversation, event: TextReceived, r: RenewalData) -> Outcome:
     today = ctx.now.astimezone(ctx.tz).date()
     text = event.text.strip()
-    try:
-        day: date | None = date.fromisoformat(text)
-    except ValueError:
-        day = parse_when(text, today)[0]
+    day = day_to_come(text, today)
     if day is None or day <= today:
         return Outcome([Say(expiry_refused(conv, text, today))], reask=True)
     if not (r.kind and r.path and conv.worker_id is not None):

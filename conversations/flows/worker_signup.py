@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 from dataclasses import replace
-from datetime import date
 from enum import StrEnum
 
 from conversations.events import (
@@ -18,7 +17,7 @@ from conversations.events import (
 )
 from conversations.flows import worker_signup_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions, too_long, tr
-from conversations.flows.dates import parse_when
+from conversations.flows.dates import day_to_come
 from conversations.flows.phones import normalise_phone
 from conversations.flows.worker_signup_data import SignupData
 from conversations.flows.worker_signup_views import expiry_refused, skills_of
@@ -282,10 +281,7 @@ def _next_cert(conv: Conversation) -> Outcome:
 def on_expiry(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     today = ctx.now.astimezone(ctx.tz).date()
     text = event.text.strip()
-    try:
-        day: date | None = date.fromisoformat(text)
-    except ValueError:
-        day = parse_when(text, today)[0]
+    day = day_to_come(text, today)
     if day is None or day <= today:
         return Outcome([Say(expiry_refused(conv, text, today))], reask=True)
     if (r := _load(conv)) is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from conversations.flows.base import Ctx, tr
-from conversations.flows.dates import names_impossible_date
+from conversations.flows.dates import day_to_come, names_impossible_date
 from conversations.flows.worker_signup_data import SignupData
 from conversations.replies import Ask, AskContact, AskLocation, Option, Reply
 from conversations.state import Conversation
@@ -14,7 +14,7 @@ from domain.catalog import Catalog
 from domain.gazetteer import district_text, districts_text
 from domain.gazetteer_data import PINYIN
 from domain.people import DOCUMENT_TEXT
-from domain.text import Bilingual, Lang, listed, named
+from domain.text import Bilingual, Lang, format_day, listed, named
 
 RADII_KM = (3, 5, 10, 20)
 
@@ -119,9 +119,18 @@ def confirm_question(ctx: Ctx, conv: Conversation, r: SignupData) -> list[Reply]
 
 def expiry_refused(conv: Conversation, text: str, today: date) -> str:
     """Why a certificate's expiry date typed is none: a date that does not exist (2月30日),
-    else not a date or not after today."""
-    if names_impossible_date(text, today):
+    one already past or today (the document has run out: a new one is needed), or not a
+    date at all. Read as ``dates.day_to_come`` reads it."""
+    if names_impossible_date(text, today, ahead=True):
         return tr(conv, "日期不存在,请输入一个未来的日期,例如 2027-06-30。")
+    day = day_to_come(text, today)
+    if day is not None and day <= today:
+        return tr(
+            conv,
+            "有效期 {day} 已到期,过期的证件不能提交:请办好新证后输入新证上的有效期,"
+            "例如 2027-06-30。",
+            day=format_day(day, conv.lang, today),
+        )
     return tr(conv, "请输入一个未来的日期,例如 2027-06-30。")
 
 

@@ -96,11 +96,14 @@ _WEEKDAY_INDEX = {
 }
 
 
-def find_day(s: str, today: date) -> DayFound | None:
-    """The first day ``s`` (normalised text) names, by the order of kinds above."""
+def find_day(s: str, today: date, *, ahead: bool = False) -> DayFound | None:
+    """The first day ``s`` (normalised text) names, by the order of kinds above. A month
+    and day without a year is the nearer such day (when to come: a day just past is said
+    to be past), or with ``ahead`` the next one, today included (a document's expiry: "11月1日"
+    on 7 December is next November's)."""
     for pattern, read in _KINDS:
         for m in pattern.finditer(s):
-            found = read(m, s, today)
+            found = read(m, s, today, ahead)
             if found is not NOT_A_DAY:
                 return DayFound(found, m.span(), _hint(m) if pattern is _RELATIVE else "")
     return None
@@ -110,12 +113,12 @@ def _hint(m: re.Match[str]) -> str:
     return m.group(3) or ("晚" if (m.group(4) or "").lower() == "tonight" else "")
 
 
-def _relative(m: re.Match[str], s: str, today: date) -> Reading:
+def _relative(m: re.Match[str], s: str, today: date, ahead: bool) -> Reading:
     word = (m.group(1) or m.group(2) or m.group(4) or "").lower()
     return today + timedelta(days=_OFFSETS.get(word, 2))  # no group: the day after tomorrow
 
 
-def _later(m: re.Match[str], s: str, today: date) -> Reading:
+def _later(m: re.Match[str], s: str, today: date, ahead: bool) -> Reading:
     raw = m.group(1) or m.group(3)
     count = 1 if raw.lower() in ("a", "an") else numeral(raw)
     if count is None or not 0 < count <= 60:
@@ -124,9 +127,9 @@ def _later(m: re.Match[str], s: str, today: date) -> Reading:
     return today + timedelta(days=count * (1 if unit in ("天", "day", "days") else 7))
 
 
-def _ymd(m: re.Match[str], s: str, today: date) -> Reading:
+def _ymd(m: re.Match[str], s: str, today: date, ahead: bool) -> Reading:
     """A date ("2025-12-05", "12月5日", "十二月五号"); one without a year is this
-    year's or next year's, whichever is nearer today (a day just past stays past). A month
+    year's or next year's (``_dated``). A month
     past 12 or a day past 31 is no date (a range, a score) at all — unless a year comes
     first ("2027-13-45"): that is a date that does not exist."""
     if not m.group(2).isdigit() and m.group(3) != "月":
@@ -134,17 +137,28 @@ def _ymd(m: re.Match[str], s: str, today: date) -> Reading:
     month, day = numeral(m.group(2)), numeral(m.group(4))
     if month is None or day is None or not (1 <= month <= 12 and 1 <= day <= 31):
         return None if m.group(1) and month is not None and day is not None else NOT_A_DAY
-    return _dated(int(m.group(1)) if m.group(1) else None, month, day, today)
+    return _dated(int(m.group(1)) if m.group(1) else None, month, day, today, ahead)
 
 
-def _month_name(m: re.Match[str], s: str, today: date) -> Reading:
+def _month_name(m: re.Match[str], s: str, today: date, ahead: bool) -> Reading:
     name = (m.group(1) or m.group(4)).lower()
     day = int(m.group(2) or m.group(3))
     month = 1 + [w[:3] for w in _MONTHS.split("|")].index(name[:3])
-    return _dated(None, month, day, today) if 1 <= day <= 31 else NOT_A_DAY
+    return _dated(None, month, day, today, ahead) if 1 <= day <= 31 else NOT_A_DAY
 
 
-def _dated(year: int | None, month: int, day: int, today: date) -> date | None:
+def _dated(year: int | None, month: int, day: int, today: date, ahead: bool) -> date | None:
+    """The day; without a year this year's or next year's: the nearer of the two, or with
+    ``ahead`` the first not before today (29 February: the next year that has one)."""
+    if year is None and ahead:
+        for each in (today.year, today.year + 1, today.year + 4 - today.year % 4):
+            try:
+                ahead_of = date(each, month, day)
+            except ValueError:
+                continue
+            if ahead_of >= today:
+                return ahead_of
+        return None
     try:
         found = date(year or today.year, month, day)
     except ValueError:
@@ -161,7 +175,7 @@ def _dated(year: int | None, month: int, day: int, today: date) -> date | None:
     return found
 
 
-def _weekday(m: re.Match[str], s: str, today: date) -> Reading:
+def _weekday(m: re.Match[str], s: str, today: date, ahead: bool) -> Reading:
     """A weekday ("周六", "sat", "this saturday"): the next one, today included; this week's
     ("这周六": weeks start on Monday — even when it has passed, which the caller says);
     next week's ("下周六", "next saturday"); the week after's ("下下周三")."""
@@ -177,7 +191,7 @@ def _weekday(m: re.Match[str], s: str, today: date) -> Reading:
     return today + timedelta(days=(target - today.weekday()) % 7)
 
 
-def _day_of_month(m: re.Match[str], s: str, today: date) -> Reading:
+def _day_of_month(m: re.Match[str], s: str, today: date, ahead: bool) -> Reading:
     """A day of the month ("5号", "十五号"): this month's, or next month's once it has
     passed ("下个月5号": next month's). Not one right after a road or a building."""
     before = s[m.start(2) - 1] if m.start(2) else " "
@@ -201,7 +215,7 @@ def _day_of_month(m: re.Match[str], s: str, today: date) -> Reading:
         return None
 
 
-_KINDS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], str, date], Reading]], ...] = (
+_KINDS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], str, date, bool], Reading]], ...] = (
     (_RELATIVE, _relative),
     (_LATER, _later),
     (_YMD, _ymd),

@@ -111,15 +111,16 @@ _ASAP = re.compile(
 )
 
 
-def read_when(text: str, today: date) -> When:
-    """The day, time, part of the day and urgency ``text`` names, relative to ``today``."""
-    return when_in(normalise(text), today)
+def read_when(text: str, today: date, *, ahead: bool = False) -> When:
+    """The day, time, part of the day and urgency ``text`` names, relative to ``today``;
+    ``ahead``: a month and day without a year is the next such day (``days.find_day``)."""
+    return when_in(normalise(text), today, ahead=ahead)
 
 
-def when_in(s: str, today: date) -> When:
+def when_in(s: str, today: date, *, ahead: bool = False) -> When:
     """``read_when`` for text already normalised (``numbers.normalise``): spans index ``s``."""
     spans: list[Span] = []
-    day_found = find_day(s, today)
+    day_found = find_day(s, today, ahead=ahead)
     if day_found is not None:
         spans.append(day_found.span)
     part = _part_of_day(s, spans)

@@ -48,6 +48,8 @@ async def test_a_name_an_area_or_an_expiry_that_is_none_is_asked_again_saying_wh
     await user.say("2027-02-30")
     assert "日期不存在" in user.text()
     await user.say("2020-01-01")
+    assert "有效期 2020-01-01 已到期" in user.text() and "新证" in user.text()
+    await user.say("不知道")
     assert "请输入一个未来的日期" in user.text() and "日期不存在" not in user.text()
     await user.say("2027-06-30")
     assert "请确认" in user.text() and "姓名:王师傅" in user.text()
