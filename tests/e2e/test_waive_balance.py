@@ -76,6 +76,14 @@ async def test_finance_waives_an_unpaid_extra_and_the_order_settles_on_what_was_
         [logged] = rows.all()
     assert logged.actor == f"telegram:{FINANCE}" and logged.after["reason"] == "顾客拒付加价"
     assert logged.after["amount"] == 4000
+    await finance.say(f"/order #{number}")  # the extra reads as forgiven, not as agreed
+    shown = finance.text()
+    assert "现场加价 ¥40.00 [已由平台免除] 现场加价:日常保洁 +1 小时\n已免除 -¥40.00" in shown
+    assert "客户已同意" not in shown, shown
+    await finance.say("/lang en")
+    await finance.say(f"/order #{number}")
+    assert "On-site extra ¥40.00 [waived by the platform]" in finance.text(), finance.text()
+    await finance.say("/lang zh")
     await finance.say(f"/waive #{number} 再来一次")
     assert f"订单 #{number} 没有未付的尾款" in finance.text()
 
