@@ -19,6 +19,7 @@ from domain.catalog import Item, counted
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.money import MoneyError, parse_yuan
+from domain.payments import PaymentStatus
 from domain.pricing import LineKind, QuoteLine
 from domain.privacy import mask_phones
 from domain.rules import ExecutionRules, PricingRules
@@ -45,11 +46,35 @@ class SurchargeStatus(StrEnum):
     LAPSED = "lapsed"
 
 
-SURCHARGE_STATUS_TEXT = {
-    SurchargeStatus.REQUESTED: N_("待客户答复"),
-    SurchargeStatus.APPROVED: N_("客户已同意"),
-    SurchargeStatus.DECLINED: N_("客户已拒绝"),
-    SurchargeStatus.LAPSED: N_("已过期"),
+class ExtraState(StrEnum):
+    """Where an extra stands as people read it: the customer's answer and, once approved,
+    what became of what it asked them to pay."""
+
+    REQUESTED = "requested"
+    AGREED = "agreed"
+    """Approved, not paid (yet)."""
+    PAID = "paid"
+    DECLINED = "declined"
+    LAPSED = "lapsed"
+    WAIVED = "waived"
+    """Approved, never paid, forgiven with the order's balance (``/waive``)."""
+    CLOSED = "closed"
+    """Approved, never paid, its payment closed with the order (cancelled)."""
+
+
+EXTRA_STATE_TEXT = {
+    ExtraState.REQUESTED: N_("待客户答复"),
+    ExtraState.AGREED: N_("客户已同意,待支付"),
+    ExtraState.PAID: N_("已支付"),
+    ExtraState.DECLINED: N_("客户已拒绝"),
+    ExtraState.LAPSED: N_("已过期"),
+    ExtraState.WAIVED: N_("已由平台免除"),
+    ExtraState.CLOSED: N_("未支付,已随订单关闭"),
+}
+_ANSWERED = {
+    SurchargeStatus.REQUESTED: ExtraState.REQUESTED,
+    SurchargeStatus.DECLINED: ExtraState.DECLINED,
+    SurchargeStatus.LAPSED: ExtraState.LAPSED,
 }
 
 
@@ -137,6 +162,20 @@ class Surcharge:
             "; ".join(line.label.get("zh") for line in self.lines),
             "; ".join(line.label.get("en") for line in self.lines),
         )
+
+
+def extra_state(s: Surcharge, payment: PaymentStatus | None, waived: bool) -> ExtraState:
+    """Where ``s`` stands: ``payment`` is the status of the payment its approval asked for
+    (None: none), ``waived`` whether the order's unpaid balance was forgiven — ``/waive``
+    closes an unpaid extra's payment as a cancellation does, and only the order tells
+    which of the two it was."""
+    if s.status != SurchargeStatus.APPROVED:
+        return _ANSWERED[s.status]
+    if payment == PaymentStatus.SUCCEEDED:
+        return ExtraState.PAID
+    if payment in (PaymentStatus.EXPIRED, PaymentStatus.RETURNED):  # closed unpaid
+        return ExtraState.WAIVED if waived else ExtraState.CLOSED
+    return ExtraState.AGREED
 
 
 def price(item: Item, extras: tuple[Extra, ...], pricing: PricingRules) -> tuple[QuoteLine, ...]:

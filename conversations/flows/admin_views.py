@@ -35,7 +35,7 @@ from domain.media import PHOTO_KIND_TEXT
 from domain.money import format_percent, format_yuan
 from domain.payments import KIND_TEXT, PAYMENT_STATUS_TEXT, PROVIDER_TEXT
 from domain.people import CHANNEL_TEXT
-from domain.surcharge import SURCHARGE_STATUS_TEXT
+from domain.surcharge import EXTRA_STATE_TEXT
 from domain.text import N_, Phrase, format_day, named
 
 LIST_LIMIT = 30
@@ -250,7 +250,7 @@ def order_detail(ctx: Ctx, conv: Conversation, r: OrderInspected) -> Outcome:
             conv,
             "现场加价 {amount} [{status}] {what}",
             amount=format_yuan(amount),
-            status=SURCHARGE_STATUS_TEXT[state].get(conv.lang),
+            status=EXTRA_STATE_TEXT[state].get(conv.lang),
             what=what.get(conv.lang),
         )
         for state, amount, what in r.surcharges

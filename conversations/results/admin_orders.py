@@ -15,7 +15,7 @@ from conversations.events import Result
 from domain.geo import Located
 from domain.lifecycle import Action, OrderStatus
 from domain.oversight import Attention, Flag, LoyaltyStats, TrailEntry
-from domain.surcharge import SurchargeStatus
+from domain.surcharge import ExtraState
 from domain.text import Bilingual, Phrase
 
 
@@ -156,9 +156,9 @@ class OrderInspected(Result):
     """Where the address is as dispatch sees it: district, who located it, how exactly."""
     policy_no: str = ""
     """The order's insurance policy number, once issued (else empty)."""
-    surcharges: tuple[tuple[SurchargeStatus, int, Bilingual], ...] = ()
-    """The on-site extras asked for: (status, amount, what), oldest first; empty for a role
-    that sees no amounts."""
+    surcharges: tuple[tuple[ExtraState, int, Bilingual], ...] = ()
+    """The on-site extras asked for: (where each stands — answered, paid, waived —, amount,
+    what), oldest first; empty for a role that sees no amounts."""
     contract: Bilingual | None = None
     """A long placement's contract period (else None)."""
     replacements: int = 0

@@ -27,11 +27,12 @@ from conversations.services import (
     refunds,
 )
 from conversations.services.deps import Deps
-from conversations.services.dispatch_desk import refuse_clash, refuse_unfit
+from conversations.services.dispatch_desk import LIVE, refuse_clash, refuse_unfit
 from conversations.services.notices import in_both, to_customer, to_worker
 from conversations.services.staff import authorize
 from domain import commands as c
 from domain.audit import AuditEntry
+from domain.dispatch import ASSIGNABLE
 from domain.errors import DomainError
 from domain.lifecycle import STATUS_TEXT, Action, ActorKind, OrderStatus
 from domain.money import format_yuan
@@ -58,6 +59,26 @@ STILL_TO_SERVE = frozenset(
 )
 """An order whose service is still to come (or under way): refunded in full, it goes ahead
 unpaid unless cancelled — the refund's answer says so."""
+
+
+def not_reassignable(order: Order) -> DomainError:
+    """Why an order not (or no longer) accepted cannot be reassigned: one still waiting for
+    a worker is given one with ``/assign``; any other (under way, done, cancelled) not at all."""
+    if order.status in ASSIGNABLE:
+        return DomainError(
+            N_(
+                "订单 #{number} {status},只有已接单的订单可以改派(未接单用 /assign)",
+                number=order.number,
+                status=STATUS_TEXT[order.status],
+            )
+        )
+    return DomainError(
+        N_(
+            "订单 #{number} 现在是「{status}」,不能改派。",
+            number=order.number,
+            status=STATUS_TEXT[order.status],
+        )
+    )
 
 
 class OrderDesk:
@@ -87,16 +108,10 @@ class OrderDesk:
             if worker is None:
                 raise DomainError(N_("没有 ID 为 {worker_id} 的师傅", worker_id=cmd.worker_id))
             previous = order.worker_id
-            if order.status != OrderStatus.ACCEPTED or previous is None:
-                raise DomainError(
-                    N_(
-                        "订单 #{number} {status},只有已接单的订单可以改派(未接单用 /assign)",
-                        number=order.number,
-                        status=STATUS_TEXT[order.status],
-                    )
-                )
-            if previous == worker.id:
+            if previous == worker.id and order.status in LIVE:  # nothing to move, nobody told
                 raise DomainError(N_("#{number} 已经是这位师傅", number=order.number))
+            if order.status != OrderStatus.ACCEPTED or previous is None:
+                raise not_reassignable(order)
             await refuse_unfit(uow, self.s.catalog, self.s.rules, order, worker)
             await refuse_clash(uow, self.s.rules, order, worker.id or 0)
             notices = await offer_steps.assign(uow, self.s.rules, order, worker, cmd.admin, now)

@@ -33,11 +33,12 @@ from domain.errors import DomainError
 from domain.insurance import PolicyStatus
 from domain.lifecycle import Action, ActorKind
 from domain.orders import Order
-from domain.payments import PaymentKind, PaymentStatus
+from domain.payments import Payment, PaymentKind, PaymentStatus
 from domain.people import WorkerStatus, review_note_text
 from domain.ports import Reads
 from domain.pricing import LineKind
 from domain.privacy import mask_phone, masked_address
+from domain.surcharge import ExtraState, extra_state
 from domain.text import N_, Bilingual
 
 ON_THE_TIMELINE = frozenset({Action.RESCHEDULE})
@@ -51,6 +52,20 @@ async def by_number(uow: Reads, number: int, full: bool = True) -> Order:
     if order is None:
         raise order_steps.NotFound(number)
     return order
+
+
+async def _extras(
+    uow: Reads, order: Order, payments: list[Payment]
+) -> tuple[tuple[ExtraState, int, Bilingual], ...]:
+    """The order's on-site extras as ``/order`` lists them: each where it stands (answered,
+    paid through the payment its approval asked for, or forgiven by ``/waive``)."""
+    assert order.id is not None
+    status = {p.reference: p.status for p in payments}
+    waived = any(x.kind == LineKind.WAIVED for x in order.lines)
+    return tuple(
+        (extra_state(x, status.get(x.payment_reference), waived), x.amount_cents, x.what)
+        for x in await uow.surcharges.for_order(order.id)  # never approved: reference ""
+    )
 
 
 class AdminDesk:
@@ -152,12 +167,7 @@ class AdminDesk:
                 policy_no=policy.policy_no
                 if policy is not None and policy.status == PolicyStatus.ISSUED
                 else "",
-                surcharges=tuple(
-                    (x.status, x.amount_cents, x.what)
-                    for x in await uow.surcharges.for_order(order.id)
-                )
-                if role in SEES_MONEY
-                else (),
+                surcharges=await _extras(uow, order, paid) if role in SEES_MONEY else (),
                 contract=await placement_views.contract(uow, order, self.s.rules),
                 replacements=placement.replacements_used if placement else 0,
                 worker=Contact(

@@ -88,6 +88,9 @@ async def test_an_approved_extra_is_paid_and_the_worker_earns_on_it(tg, fake_tel
     await customer.choose("同意加价")
     assert f"已同意订单 #{number} 的现场加价 ¥40.00" in customer.text()
     assert "客户已同意加价 ¥40.00" in fake_telegram.sent(670001)[-1]["text"]
+    owner = TelegramUser(client, fake_telegram, OWNER)
+    await owner.say(f"/order #{number}")
+    assert "现场加价 ¥40.00 [客户已同意,待支付] 现场加价:日常保洁 +1 小时" in owner.text()
     await customer.choose("确认支付 ¥40.00")
     assert "已支付订单" in customer.text() and "现场加价 ¥40.00" in customer.text()
     assert "客户已支付加价 ¥40.00" in fake_telegram.sent(670001)[-1]["text"]
@@ -99,9 +102,8 @@ async def test_an_approved_extra_is_paid_and_the_worker_earns_on_it(tg, fake_tel
     assert any(e.action and e.action.value == "surcharge" for e in order.timeline)
     [extra] = [p for p in payments if p.kind == PaymentKind.SURCHARGE]
     assert extra.status == PaymentStatus.SUCCEEDED and extra.amount_cents == 4000
-    owner = TelegramUser(client, fake_telegram, OWNER)
     await owner.say(f"/order #{number}")
-    assert "现场加价 ¥40.00 [客户已同意] 现场加价:日常保洁 +1 小时" in owner.text()
+    assert "现场加价 ¥40.00 [已支付] 现场加价:日常保洁 +1 小时" in owner.text()
 
     await worker.say(f"/photo #{number} after")
     await photo(worker, fake_telegram, f"after{number}")

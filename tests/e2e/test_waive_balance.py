@@ -79,6 +79,14 @@ async def test_finance_waives_an_unpaid_extra_and_the_order_settles_on_what_was_
     await finance.say(f"/audit #{number}")  # the timeline's event and the log's entry: once
     [waived] = [line for line in finance.text().splitlines() if "免除尾款 — " in line]
     assert "金额 ¥40.00,原因:顾客拒付加价" in waived, finance.text()
+    await finance.say(f"/order #{number}")  # the extra reads as forgiven, not as agreed
+    shown = finance.text()
+    assert "现场加价 ¥40.00 [已由平台免除] 现场加价:日常保洁 +1 小时\n已免除 -¥40.00" in shown
+    assert "客户已同意" not in shown, shown
+    await finance.say("/lang en")
+    await finance.say(f"/order #{number}")
+    assert "On-site extra ¥40.00 [waived by the platform]" in finance.text(), finance.text()
+    await finance.say("/lang zh")
     await finance.say(f"/waive #{number} 再来一次")
     assert f"订单 #{number} 没有未付的尾款" in finance.text()
 
