@@ -133,6 +133,9 @@ class Worker:
     level: WorkerLevel = WorkerLevel.B
     rating_x100: int = 500
     good_rate_bp: int = 10_000
+    reviews: int = 0
+    """How many customers rated the worker. Until one has, ``rating_x100`` and
+    ``good_rate_bp`` are dispatch's defaults (5.0, 100%), not a rating to show a customer."""
     review_note: str = ""
     daily_cap: int = 4
     lang: str = "zh"

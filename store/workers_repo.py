@@ -205,7 +205,7 @@ class WorkerRepository:
             w.lang,
         )
         row.skills = list(w.skills)
-        row.good_rate_bp, row.review_note = w.good_rate_bp, w.review_note
+        row.good_rate_bp, row.reviews, row.review_note = w.good_rate_bp, w.reviews, w.review_note
         row.credit_score, row.complaint_rate_bp = w.credit_score, w.complaint_rate_bp
         row.level_reviewed_at, row.left_at = w.level_reviewed_at, w.left_at
         row.phone_enc = self._c.encrypt("worker.phone", w.phone)
@@ -275,6 +275,7 @@ class WorkerRepository:
             level=WorkerLevel(row.level),
             rating_x100=row.rating_x100,
             good_rate_bp=row.good_rate_bp,
+            reviews=row.reviews,
             review_note=row.review_note,
             daily_cap=row.daily_cap,
             lang=row.lang,

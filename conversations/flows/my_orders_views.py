@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conversations.flows.base import Ctx, moment, tr
+from conversations.flows.base import Ctx, moment, tr, trn
 from conversations.flows.booking_draft import Draft
 from conversations.replies import Ask, Option, Reply, Say
 from conversations.results.orders import (
@@ -17,6 +17,7 @@ from conversations.results.orders import (
     OrderShown,
     Rebooking,
     RescheduleQuoted,
+    WorkerSeen,
 )
 from conversations.results.surcharges import RescheduleFeeDue, SurchargeApproved
 from conversations.state import Conversation
@@ -97,17 +98,7 @@ def detail(ctx: Ctx, conv: Conversation, d: OrderShown) -> list[Reply]:
     if d.policy_no:
         lines.append(tr(conv, "保单号 {policy_no}(本次服务的意外/责任险)", policy_no=d.policy_no))
     if d.worker is not None:
-        w = d.worker
-        stars, good = stars_text(w.rating_x100), format_percent(w.good_rate_bp)
-        lines.append(
-            tr(
-                conv,
-                "师傅:{name}(评分 {stars},好评率 {good})",
-                name=w.name,
-                stars=stars,
-                good=good,
-            )
-        )
+        lines.append(_worker(conv, d.worker))
     if d.my_rating_x100 is not None:
         mine = stars_text(d.my_rating_x100)
         lines.append(tr(conv, "您的评价:{mine} 星", mine=mine))
@@ -130,6 +121,24 @@ def detail(ctx: Ctx, conv: Conversation, d: OrderShown) -> list[Reply]:
         options.append(Option("invoice", tr(conv, "开发票")))
     options.append(Option("list", tr(conv, "返回列表")))
     return [Ask("\n".join(lines), tuple(options))]
+
+
+def _worker(conv: Conversation, w: WorkerSeen) -> str:
+    """The worker's line: their customers' mean rating, how many gave one and the share of
+    good ones; a worker nobody has rated yet reads as new (their 5.0 and 100% are only where
+    dispatch starts them)."""
+    if not w.reviews:
+        return tr(conv, "师傅:{name}(新师傅,暂无评价)", name=w.name)
+    return trn(
+        conv,
+        "师傅:{name}(评分 {stars},{reviews} 条评价,好评率 {good})",
+        "师傅:{name}(评分 {stars},{reviews} 条评价,好评率 {good})",
+        w.reviews,
+        name=w.name,
+        stars=stars_text(w.rating_x100),
+        reviews=w.reviews,
+        good=format_percent(w.good_rate_bp),
+    )
 
 
 def _money(conv: Conversation, d: OrderShown) -> list[str]:

@@ -55,6 +55,9 @@ class WorkerSeen:
     name: str
     rating_x100: int
     good_rate_bp: int
+    reviews: int
+    """How many customers rated the worker: with none, the two above are dispatch's defaults,
+    not a rating to show."""
 
 
 @dataclass(frozen=True, slots=True)

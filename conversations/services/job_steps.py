@@ -8,7 +8,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from conversations.services import payment_requests, referrals
-from conversations.services.notices import Notice, to_admins, to_customer, to_worker
+from conversations.services.notices import (
+    Notice,
+    to_admins,
+    to_customer,
+    to_worker,
+    worker_rating,
+)
 from conversations.services.settlement import settle
 from domain import gazetteer
 from domain.errors import DomainError
@@ -76,10 +82,6 @@ def check_photo_of_some_kind(order: Order) -> None:
         raise DomainError(before)
 
 
-def stars(worker: Worker) -> str:
-    return f"{worker.rating_x100 // 100}.{worker.rating_x100 % 100 // 10}"
-
-
 async def depart(
     uow: UnitOfWork, rules: Rules, worker: Worker, number: int, now: datetime
 ) -> tuple[Order, list[Notice]]:
@@ -96,7 +98,7 @@ async def depart(
     )
     order.departed_at, order.eta_minutes = now, eta_minutes(distance, rules.execution)
     await uow.orders.save(order, now)
-    name, rating, eta = worker.name, stars(worker), order.eta_minutes
+    eta = order.eta_minutes
     arrive = (
         f"{(now + timedelta(minutes=eta)).astimezone(ZoneInfo(rules.timezone)):%H:%M}"
         if eta
@@ -107,10 +109,10 @@ async def depart(
         order.customer_id,
         "on_the_way",
         number=order.number,
-        worker=name,
-        stars=rating,
+        worker=worker.name,
         eta=eta,
         arrive=arrive,
+        **worker_rating(worker),
     )
     return order, [notice]
 

@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.people import Address
+from domain.aftersales import stars_text
+from domain.people import Address, Worker
 from domain.privacy import masked_address
 from domain.text import Field, Phrase, When
 from i18n import SOURCE, TABLES, ngettext
@@ -30,8 +31,8 @@ EVENTS: dict[str, frozenset[str]] = {
         "transfer_by_admin": "number",
         "transfer_unavailable_admin": "number worker_id",
         "overlap_transfer": "number other amount",
-        "order_accepted": "number worker stars code",
-        "worker_changed": "number worker stars code",
+        "order_accepted": "number worker stars reviews code",
+        "worker_changed": "number worker stars reviews code",
         "no_worker": "number",
         "no_worker_admin": "number reasons",
         # workers' documents
@@ -40,7 +41,7 @@ EVENTS: dict[str, frozenset[str]] = {
         "certificate_approved": "documents",
         "certificate_rejected": "documents reason",
         # the visit
-        "on_the_way": "number worker stars eta arrive",
+        "on_the_way": "number worker stars reviews eta arrive",
         "arrived": "number worker",
         "job_stage": "number stage_zh stage_en n total",
         "surcharge_requested": "number sid amount items_zh items_en minutes photos",
@@ -220,6 +221,17 @@ def masked_where(address: Address | None) -> dict[str, str] | str:
     if address is None:
         return "—"
     return in_both(masked_address(address.text, address.district))
+
+
+def worker_rating(worker: Worker) -> dict[str, Any]:
+    """A worker's rating as a customer's notice carries it: ``stars`` the mean of their
+    customers' ratings ("4.8") and ``reviews`` how many rated them. A worker nobody has rated
+    yet has ``reviews`` 0 and ``stars`` empty: the 5.0 dispatch starts everyone at is no rating
+    to tell a customer (the templates say the worker is new)."""
+    return {
+        "stars": stars_text(worker.rating_x100) if worker.reviews else "",
+        "reviews": worker.reviews,
+    }
 
 
 def for_reader(data: Mapping[str, Any], lang: str) -> dict[str, Any]:

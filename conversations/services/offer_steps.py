@@ -13,7 +13,14 @@ from conversations.services.dispatch import (
 )
 from conversations.services.dispatch_pool import candidates
 from conversations.services.job_steps import NotYours
-from conversations.services.notices import Notice, t, to_admins, to_customer, to_worker
+from conversations.services.notices import (
+    Notice,
+    t,
+    to_admins,
+    to_customer,
+    to_worker,
+    worker_rating,
+)
 from conversations.services.worker_index import WorkerIndex
 from domain.catalog import Catalog
 from domain.dispatch import rank
@@ -111,15 +118,14 @@ async def offered(
 def accepted_customer_notice(order: Order, worker: Worker, previous: int | None) -> Notice:
     """The customer's news of their worker: accepted, or — when another worker had the
     order (``previous``) — the worker changed (the visit code is the same)."""
-    rating = worker.rating_x100
     changed = previous is not None and previous != worker.id
     return to_customer(
         order.customer_id,
         "worker_changed" if changed else "order_accepted",
         number=order.number,
         worker=worker.name,
-        stars=f"{rating // 100}.{rating % 100 // 10}",
         code=order.visit_code,
+        **worker_rating(worker),
     )
 
 

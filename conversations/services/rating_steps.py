@@ -66,6 +66,7 @@ async def rate(
     assert worker is not None
     count, mean, good = await uow.ratings.average(Rater.CUSTOMER, worker_id=order.worker_id)
     worker.rating_x100, worker.good_rate_bp = mean, good * 10_000 // count
+    worker.reviews = count  # what a customer reads of the two (see ``worker_rating``)
     await uow.workers.save(worker)
     notices = await points.credit_review(uow, rules, order, bool(rating.photos), now)
     if not needs_review(rating, rules.after_sales):

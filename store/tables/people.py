@@ -52,6 +52,8 @@ class WorkerRow(SQLModel, table=True):
     lang: str = Field(default="zh", max_length=8)
     skills: list[str] = json_field(list)
     good_rate_bp: int = Field(default=10_000)
+    reviews: int = Field(default=0)
+    """How many customers rated the worker (kept with ``rating_x100`` at each rating)."""
     review_note: str = Field(default="", max_length=200)
     center_enc: bytes = sealed_field()
     radius_m: int = Field(default=0)

@@ -1,5 +1,6 @@
 """A customer whose order gets another worker is told their worker changed (the visit code
-stays), not a second "accepted" — in Chinese and in English."""
+stays), not a second "accepted" — in Chinese and in English; a worker nobody has rated yet
+as new, not with the 5.0 dispatch starts them at."""
 
 import pytest
 
@@ -14,10 +15,10 @@ def texts(fake, chat: int) -> list[str]:
 @pytest.mark.parametrize(
     ("lang", "changed", "still"),
     [
-        ("zh", "您的订单 #{n} 改由 孙师傅(评分", "上门验证码不变,仍是 {code}"),
+        ("zh", "您的订单 #{n} 改由 孙师傅(新师傅,暂无评价)服务", "上门验证码不变,仍是 {code}"),
         (
             "en",
-            "Order #{n}: your worker is now 孙师傅 (rated",
+            "Order #{n}: your worker is now 孙师傅 (new, no reviews yet);",
             "visit code stays {code}",
         ),
     ],

@@ -102,3 +102,32 @@ def test_the_prepaid_cards_migration_goes_down_and_up_and_a_payment_has_one_owne
     )
     with pytest.raises(Exception, match="CHECK constraint failed"):  # neither order nor card
         asyncio.run(_rows(url, insert + " RETURNING id"))
+
+
+def test_the_reviews_migration_counts_each_workers_ratings_by_customers(tmp_path):
+    """A worker rated before ``workers.reviews`` existed keeps their reviews; one nobody rated
+    (or only rated by their own side, a worker's rating of a customer) has none."""
+    import sqlite3
+
+    path = tmp_path / "reviews.db"
+    migrate.upgrade(f"sqlite+aiosqlite:///{path}", "0033")
+    worker = (
+        "INSERT INTO workers (id, created_at, name, phone_enc, phone_hash, status, online, level,"
+        " rating_x100, daily_cap, lang, skills, center_enc, radius_m, districts) VALUES"
+        " (?, '2026-01-01 00:00:00', ?, x'00', '', 'approved', 1, 'B', ?, 4, 'zh', '[]', x'00',"
+        " 0, '[]')"
+    )
+    rating = (
+        "INSERT INTO ratings (order_id, rater, worker_id, customer_id, response, skill,"
+        " attitude, care, overall_x100, tags, text, created_at) VALUES"
+        " (?, ?, ?, 1, 5, 5, 4, 4, 450, '[]', '', '2026-01-02 00:00:00')"
+    )
+    with sqlite3.connect(path) as db:  # no order or customer rows: foreign keys are off here
+        db.executemany(worker, [(1, "rated", 460), (2, "new", 500), (3, "rater", 500)])
+        db.executemany(
+            rating,
+            [(1, "customer", 1), (2, "customer", 1), (2, "worker", 1), (3, "worker", 3)],
+        )
+    migrate.upgrade(f"sqlite+aiosqlite:///{path}")
+    rows = asyncio.run(_rows(f"sqlite+aiosqlite:///{path}", "SELECT name, reviews FROM workers"))
+    assert sorted(rows) == [("new", 0), ("rated", 2), ("rater", 0)]

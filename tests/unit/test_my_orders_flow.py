@@ -63,7 +63,7 @@ def shown(**changes) -> OrderShown:
         ),
         "actions": (CustomerAction.RATE, CustomerAction.COMPLAIN, CustomerAction.REORDER),
         "again": AGAIN,
-        "worker": WorkerSeen("王阿姨", 480, 9_650),
+        "worker": WorkerSeen("王阿姨", 480, 9_650, 12),
         "my_rating_x100": None,
         "complaints": (ComplaintSeen(4, False, "partial"),),
     }
@@ -101,7 +101,7 @@ def test_the_detail_shows_money_worker_complaints_timeline_and_a_button_per_acti
         "· 日常保洁 3 小时  ¥120.00",
         "合计 ¥120.00,已付 ¥120.00",
         "已退款 ¥5.00",
-        "师傅:王阿姨(评分 4.8,好评率 96.5%)",
+        "师傅:王阿姨(评分 4.8,12 条评价,好评率 96.5%)",
         "投诉 4:已处理 部分退款",
         "  11-23 09:00 已支付",
         "  11-24 15:00 投诉 late",
@@ -119,6 +119,26 @@ def test_the_detail_shows_money_worker_complaints_timeline_and_a_button_per_acti
     ]
     mine = my_orders.on_order(CTX, conv(), shown(my_rating_x100=450)).replies[0]
     assert "您的评价:4.5 星" in mine.text
+
+
+def test_a_worker_nobody_rated_yet_reads_as_new_not_as_dispatchs_five_stars():
+    new = WorkerSeen("李明", 500, 10_000, 0)  # the defaults dispatch starts a worker at
+    for lang, said, rated in (
+        ("zh", "师傅:李明(新师傅,暂无评价)", "师傅:李明(评分 4.5,1 条评价,好评率 100%)"),
+        (
+            "en",
+            "Worker: 李明 (new, no reviews yet)",
+            "Worker: 李明 (rated 4.5 from 1 review, 100% positive)",
+        ),
+    ):
+        [ask] = my_orders.on_order(CTX, conv(lang=lang), shown(worker=new)).replies
+        assert said in ask.text.split("\n"), ask.text
+        once = replace(new, rating_x100=450, reviews=1)
+        [ask] = my_orders.on_order(CTX, conv(lang=lang), shown(worker=once)).replies
+        assert rated in ask.text.split("\n"), ask.text
+    many = replace(new, rating_x100=480, good_rate_bp=9_650, reviews=12)
+    [ask] = my_orders.on_order(CTX, conv(lang="en"), shown(worker=many)).replies
+    assert "Worker: 李明 (rated 4.8 from 12 reviews, 96.5% positive)" in ask.text
 
 
 def test_a_note_daojia_wrote_on_the_timeline_reads_in_the_customers_language():

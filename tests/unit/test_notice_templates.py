@@ -4,6 +4,7 @@ with the data the code gives it (a missing or misspelt variable fails: StrictUnd
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from importlib import resources
 from zoneinfo import ZoneInfo
 
@@ -13,11 +14,20 @@ from bots.wechat_templates import TemplateMessages, WeChatTemplate, load_templat
 from conversations.replies import Ask, Link, Say
 from conversations.services.dispatch import km_text
 from conversations.services.notice_templates import LANGUAGES, NoticeTemplates
-from conversations.services.notices import EVENTS, Notice, to_admins, to_customer, to_worker
+from conversations.services.notices import (
+    EVENTS,
+    Notice,
+    to_admins,
+    to_customer,
+    to_worker,
+    worker_rating,
+)
+from domain.people import Worker
 from tests.unit.notice_samples import SAMPLES
 from webhooks.channels import CHANNEL_NAMES
 
 TZ = ZoneInfo("Asia/Shanghai")
+AT = datetime(2026, 12, 1, tzinfo=UTC)
 
 TEMPLATES = NoticeTemplates(TZ)
 ROOT = resources.files("conversations") / "templates" / "notify"
@@ -239,3 +249,38 @@ def test_the_daily_settlement_report_reads_in_each_admins_language_alone():
     assert isinstance(en, Say) and isinstance(zh, Say)
     assert not CJK.search(en.text) and "¥563.20" in en.text and "#2 worker 7 ¥363.20" in en.text
     assert not re.search(r"[A-Za-z]{3,}", zh.text) and "打款:1 笔,共 ¥363.20" in zh.text
+
+
+RATED_WORKER = ("order_accepted", "worker_changed", "on_the_way")
+
+
+@pytest.mark.parametrize("event", RATED_WORKER)
+@pytest.mark.parametrize(
+    ("lang", "new", "once", "often"),
+    [
+        ("zh", "(新师傅,暂无评价)", "(评分 4.5,1 条评价)", "(评分 4.8,12 条评价)"),
+        (
+            "en",
+            "(new, no reviews yet)",
+            "(rated 4.5 from 1 review)",
+            "(rated 4.8 from 12 reviews)",
+        ),
+    ],
+)
+def test_a_worker_nobody_rated_yet_is_told_as_new_and_a_rated_one_by_their_real_rating(
+    event, lang, new, once, often
+):
+    """A new worker's 5.0 is where dispatch starts them, not a rating a customer gave."""
+    worker = Worker("Li", "13900000000", AT)  # rating_x100 500, good_rate_bp 10_000: defaults
+    for rated, said in (
+        (worker, new),
+        (Worker("Li", "13900000000", AT, rating_x100=450, reviews=1), once),
+        (Worker("Li", "13900000000", AT, rating_x100=480, reviews=12), often),
+    ):
+        data = {**SAMPLES[event], **worker_rating(rated)}
+        [told] = TEMPLATES.render(to_customer(1, event, **data), "telegram", lang)
+        assert said in told.text, told.text
+    data = {**SAMPLES[event], **worker_rating(worker)}
+    assert worker_rating(worker) == {"stars": "", "reviews": 0}  # a WeChat template's too
+    [told] = TEMPLATES.render(to_customer(1, event, **data), "wechat", lang)
+    assert "5.0" not in told.text and "rated" not in told.text and "评分" not in told.text

@@ -196,7 +196,9 @@ async def order(
             o.address_id,
             o.notes,
         ),
-        WorkerSeen(worker.name, worker.rating_x100, worker.good_rate_bp) if worker else None,
+        WorkerSeen(worker.name, worker.rating_x100, worker.good_rate_bp, worker.reviews)
+        if worker
+        else None,
         mine.overall_x100 if mine else None,
         tuple(ComplaintSeen(x.id or 0, x.open, x.resolution) for x in complaints),
         o.visit_code if o.status in BEFORE_THE_DOOR and o.visit_code_ok_at is None else "",
