@@ -266,6 +266,10 @@ class Subscriptions(Protocol):
         """The number of the subscription's order at ``start_at`` (any status), if any."""
         ...
 
+    async def visit_failed(self, sub_id: int, expected: datetime, at: datetime) -> datetime | None:
+        """Note the visit at ``expected`` failed ``at``; when it first failed (None: moved on)."""
+        ...
+
     async def stop(self, sub_id: int, customer_id: int) -> bool: ...
 
 

@@ -127,8 +127,9 @@ class SkipReason(StrEnum):
     PLACEMENT = "placement"
     """A long placement (a contract of days or months) is never repeated weekly: renewed."""
     FAILED = "failed"
-    """Making the order failed unexpectedly (logged, the operators told): the visit is
-    skipped rather than tried again at every sweep, holding up the later ones."""
+    """Making the order failed unexpectedly and kept failing for ``recurring_retry_minutes``
+    (logged, the operators told): the visit is skipped rather than tried again at every
+    sweep, holding up the later ones."""
 
 
 ENDS_SUBSCRIPTION = frozenset(
@@ -144,6 +145,13 @@ def slot_problem(start_at: datetime, now: datetime, rules: BookingRules) -> Skip
     if start_at > now + timedelta(days=rules.max_days_ahead):
         return SkipReason.TOO_FAR
     return None
+
+
+def try_again(first_failed_at: datetime, now: datetime, rules: BookingRules) -> bool:
+    """Whether a visit whose order failed unexpectedly (first at ``first_failed_at``) is left
+    for the next sweep to try again — a passing fault (the database restarting) mends itself
+    — rather than skipped now."""
+    return now < first_failed_at + timedelta(minutes=rules.recurring_retry_minutes)
 
 
 def after_missed(

@@ -170,6 +170,10 @@ class BookingRules:
     days_offered: int = 5
     recurring_ahead_days: int = 7
     """Recurring bookings become orders this many days before the visit."""
+    recurring_retry_minutes: int = 60
+    """A visit whose order failed unexpectedly (an error such as the database going away, not
+    a rule's refusal) is tried again by the sweeps for this long after its first failure, and
+    only then skipped with the customer and ops told (0: skipped at the first failure)."""
 
 
 @dataclass(frozen=True)

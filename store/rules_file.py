@@ -199,6 +199,7 @@ class BookingSpec(Strict):
     max_days_ahead: int = Field(default=_B.max_days_ahead, ge=1)
     days_offered: int = Field(default=_B.days_offered, ge=1, le=10)
     recurring_ahead_days: int = Field(default=_B.recurring_ahead_days, ge=1, le=30)
+    recurring_retry_minutes: int = Field(default=_B.recurring_retry_minutes, ge=0, le=24 * 60)
 
     def build(self) -> BookingRules:
         return BookingRules(
@@ -208,6 +209,7 @@ class BookingSpec(Strict):
             max_days_ahead=self.max_days_ahead,
             days_offered=self.days_offered,
             recurring_ahead_days=self.recurring_ahead_days,
+            recurring_retry_minutes=self.recurring_retry_minutes,
         )
 
 

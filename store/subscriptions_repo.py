@@ -69,7 +69,7 @@ class SubscriptionRepository:
         """Move an active subscription's next visit from ``expected`` to ``following`` (and
         stop it, with ``stop``); False when it is not at ``expected`` any more (another
         process took this visit) or was stopped."""
-        values: dict[str, object] = {"next_start_at": following}
+        values: dict[str, object] = {"next_start_at": following, "visit_failed_at": None}
         if stop:
             values["active"] = False
         result = await self._s.exec(
@@ -82,6 +82,23 @@ class SubscriptionRepository:
             .values(values)
         )
         return result.rowcount == 1
+
+    async def visit_failed(self, sub_id: int, expected: datetime, at: datetime) -> datetime | None:
+        """Note that making the visit at ``expected`` failed ``at`` (unless it failed before:
+        the first failure stays, whichever process notes it); returns when it first failed,
+        or None when the subscription is not at that visit any more or was stopped."""
+        at_visit = (
+            col(SubscriptionRow.id) == sub_id,
+            col(SubscriptionRow.active) == True,  # noqa: E712
+            col(SubscriptionRow.next_start_at) == expected,
+        )
+        await self._s.exec(
+            update(SubscriptionRow)
+            .where(*at_visit, col(SubscriptionRow.visit_failed_at).is_(None))
+            .values(visit_failed_at=at)
+        )
+        rows = await self._s.exec(select(SubscriptionRow.visit_failed_at).where(*at_visit))
+        return rows.first()
 
     async def visit_order(self, sub_id: int, start_at: datetime) -> int | None:
         """The number of the subscription's order starting at ``start_at`` (whatever its

@@ -7,7 +7,7 @@ what it changed to the audit log, with before and after, in that transaction.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from conversations.events import Result
@@ -192,7 +192,9 @@ class OrderDesk:
     async def refund(self, cmd: c.RefundOrder) -> list[Result]:
         """Refund part or all of what was paid, through the providers it came from; the
         ledger entries are written as each provider confirms. Running the same request again
-        (a crash before the reply, a resent message) refunds nothing more."""
+        (a crash before the reply, a resent message) refunds nothing more. Refused while a
+        complaint about the order is open: that refund is the complaint's decision
+        (``_refuse_open_complaint``)."""
         now = self.s.clock()
         if cmd.amount_cents <= 0:
             raise DomainError(N_("退款金额须大于 0"))
@@ -212,6 +214,7 @@ class OrderDesk:
                 return [
                     RefundAlreadyRequested(order.number, amount if isinstance(amount, int) else 0)
                 ]
+            await _leave_to_complaints(uow, order, cmd, now, self.s.tz)
             recent = next(
                 (
                     a
@@ -307,3 +310,50 @@ class OrderDesk:
             await uow.commit()
         await self.s.flush(posted)
         return [BalanceWaived(order.number, owed)]
+
+
+async def _leave_to_complaints(
+    uow: UnitOfWork, order: Order, cmd: c.RefundOrder, now: datetime, tz: tzinfo
+) -> None:
+    """A refund asked while a complaint about the order is open is the complaint's to give:
+    ``/resolve`` decides it by the after-sales rules (the rule table's share; after
+    settlement the worker gives back their share of it), where a ``/refund`` has no finding
+    and the platform bears it all. Refused rather than done twice: the complaint's partial
+    refund would be worked out again on what is left and paid on top. And the amount a
+    complaint's decision has just refunded, asked again, is taken for the same refund (say
+    ``again``). Read under the order's row lock, which filing and deciding a complaint take
+    too."""
+    assert order.id is not None
+    filed = await uow.complaints.for_order(order.id)
+    complaint = next((k for k in filed if k.open), None)
+    if complaint is not None:
+        raise DomainError(
+            N_(
+                "订单 #{number} 有处理中的投诉 #{complaint_id}:退款请按售后规则处理投诉"
+                "(/resolve {complaint_id} partial [金额] 或 full,由老板或调度决定),"
+                "不能用 /refund 另退",
+                number=order.number,
+                complaint_id=complaint.id,
+            )
+        )
+    decided = next(
+        (
+            k
+            for k in filed
+            if k.resolved_at is not None
+            and k.refund_cents == cmd.amount_cents
+            and now - k.resolved_at < REPEAT_WINDOW
+        ),
+        None,
+    )
+    if decided is not None and decided.resolved_at is not None and not cmd.again:
+        when = f"{decided.resolved_at.astimezone(tz):%H:%M}"
+        raise DomainError(
+            N_(
+                "{when} 投诉 #{complaint_id} 的处理已退过 #{number} 同样的金额;"
+                "确需再退请在末尾加 again",
+                when=when,
+                complaint_id=decided.id,
+                number=order.number,
+            )
+        )

@@ -6,7 +6,9 @@ stop one, skip its next visit, and the scheduler sweep that makes each visit an 
 A visit is taken by moving the subscription's ``next_start_at`` on with a conditional UPDATE
 (``Subscriptions.advance``) in the transaction that places its order and writes the
 customer's notice: two processes never make the same visit, and a crash makes none (the
-deadline is still in the table for the next sweep).
+deadline is still in the table for the next sweep). A visit whose order fails unexpectedly
+is tried again by later sweeps for ``recurring_retry_minutes`` from its first failure (kept
+with the subscription), then skipped once with the customer and ops told.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from domain.recurring import (
     due_by,
     next_visit,
     slot_problem,
+    try_again,
 )
 from domain.text import N_, When
 
@@ -130,6 +133,7 @@ class RecurringDesk:
         """Make the orders of the visits coming up within ``recurring_ahead_days`` (never
         beyond ``max_days_ahead``, the furthest anyone may book)."""
         made = skipped = 0
+        failed: set[tuple[int, datetime]] = set()  # tried again by the next run, not this one
         for _ in range(ROUNDS):
             now = self.s.clock()
             rules = self.s.rules.booking
@@ -138,9 +142,13 @@ class RecurringDesk:
                 due = await uow.subscriptions.due(until)
             progress = False
             for sub_id, expected in due:
+                if (sub_id, expected) in failed:
+                    continue
                 outcome = await self._visit(sub_id, expected, now)
                 made += outcome == "made"
                 skipped += outcome == "skipped"
+                if outcome == "failed":
+                    failed.add((sub_id, expected))
                 progress = progress or outcome in ("made", "skipped", "present")
             if not progress:
                 break
@@ -202,7 +210,7 @@ class RecurringDesk:
                 expected,
                 loggable_traceback(exc),
             )
-            return await self._give_up(sub_id, expected, now)
+            return await self._failed(sub_id, expected, now)
         await self.s.flush(posted)
         if placed is None:
             log.info("recurring booking %s: visit %s skipped (%s)", sub_id, expected, reason)
@@ -211,15 +219,30 @@ class RecurringDesk:
             await self.s.dispatch_paid(placed.number, tell_customer=True)
         return "made"
 
-    async def _give_up(self, sub_id: int, expected: datetime, now: datetime) -> str:
-        """A visit that failed for a reason the sweep cannot name is skipped, once: the
-        customer is told it was not booked and when the next one is, the operators that it
-        failed (the log has why) — so it never blocks the booking's later visits unseen."""
+    async def _failed(self, sub_id: int, expected: datetime, now: datetime) -> str:
+        """A visit that failed for a reason the sweep cannot name is tried again by the next
+        sweeps for ``recurring_retry_minutes`` from its first failure (noted with the
+        subscription, so every process counts from the same one): a passing fault mends
+        itself unseen. Still failing after that, it is skipped, once: the customer is told it
+        was not booked and when the next one is, the operators that it failed (the log has
+        why) — so it never blocks the booking's later visits unseen."""
         try:
             async with self.s.uow() as uow:
                 sub = await uow.subscriptions.get(sub_id)
                 if sub is None or not sub.active or sub.next_start_at != expected:
                     return "gone"
+                first = await uow.subscriptions.visit_failed(sub_id, expected, now)
+                if first is None:
+                    return "gone"
+                if try_again(first, now, self.s.rules.booking):
+                    await uow.commit()
+                    log.warning(
+                        "recurring booking %s: visit %s failing since %s, tried again later",
+                        sub_id,
+                        expected,
+                        first,
+                    )
+                    return "failed"
                 following = after_missed(expected, now, sub, self.s.rules.booking, self.s.tz)
                 if not await uow.subscriptions.advance(sub_id, expected, following):
                     return "taken"

@@ -140,3 +140,6 @@ class SubscriptionRow(SQLModel, table=True):
     next_start_at: datetime = time_field()
     created_at: datetime = time_field()
     bundle_id: str | None = Field(default=None, max_length=60)
+    visit_failed_at: datetime | None = time_field(nullable=True)
+    """When making the next visit's order first failed unexpectedly (the sweep tries again
+    for ``recurring_retry_minutes``); NULL again once the next visit moves on."""
