@@ -1,8 +1,11 @@
-"""Rules of doing the job: check-in distance, lateness, ETA, what finishing needs."""
+"""Rules of doing the job: check-in distance, lateness, the arrival estimate (ETA), what
+finishing needs."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from domain.errors import DomainError
@@ -136,8 +139,47 @@ def is_late(minutes: int, rules: LatenessRules) -> bool:
     return minutes > rules.grace_minutes
 
 
-def eta_minutes(distance: int | None, rules: ExecutionRules) -> int | None:
-    """Minutes to travel ``distance`` metres at the configured city speed (at least 5)."""
-    if distance is None:
-        return None
-    return max(5, -(-distance * 60 // (rules.travel_speed_kmh * 1000)))
+class EtaSource(StrEnum):
+    """Where an arrival estimate on setting off (出发) came from."""
+
+    LOCATION = "location"
+    """A location the worker shared (then, or ``eta_location_fresh_minutes`` before)."""
+    WORKER = "worker"
+    """The minutes the worker said (a button or a typed number)."""
+    BOOKED = "booked"
+    """Nothing else known: the booked start."""
+
+
+@dataclass(frozen=True, slots=True)
+class Eta:
+    """A worker's estimated arrival: in ``minutes`` from setting off, and how it was made."""
+
+    minutes: int
+    source: EtaSource
+
+
+def travel_minutes(distance: int, rules: ExecutionRules) -> int:
+    """Minutes to travel ``distance`` metres at ``travel_speed_kmh`` (rounded up), never
+    fewer than ``eta_min_minutes``."""
+    return max(rules.eta_min_minutes, -(-distance * 60 // (rules.travel_speed_kmh * 1000)))
+
+
+def estimate_arrival(
+    rules: ExecutionRules,
+    now: datetime,
+    start_at: datetime,
+    *,
+    said_minutes: int | None = None,
+    distance: int | None = None,
+) -> Eta | None:
+    """The arrival estimate of a worker setting off at ``now``: the minutes they said, else
+    from ``distance`` (metres from a location they shared to the address), else the booked
+    ``start_at`` when it is still ahead; None when nothing is known (a late worker who gave
+    neither)."""
+    if said_minutes is not None:
+        return Eta(said_minutes, EtaSource.WORKER)
+    if distance is not None:
+        return Eta(travel_minutes(distance, rules), EtaSource.LOCATION)
+    if start_at > now:
+        return Eta(-(-int((start_at - now).total_seconds()) // 60), EtaSource.BOOKED)
+    return None

@@ -128,7 +128,7 @@ class LoadJobs(Query):
 @dataclass(frozen=True)
 class CheckJob(Query):
     """Whether the worker may take step ``action`` of their job ``number`` now: "checkin",
-    "photo" (``kind``: "before" or "after"; none yet: either), "surcharge" or
+    "onway", "photo" (``kind``: "before" or "after"; none yet: either), "surcharge" or
     "rate_customer" — asked before the step's first question (a location, photos, an extra,
     stars), not after the last. An order that is not theirs (or none) gets one answer that
     tells nothing of it."""

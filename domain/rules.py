@@ -192,6 +192,18 @@ class ExecutionRules:
     """Customer and worker may still message each other through the bot this long after the
     order ends (finished, confirmed, cancelled or refunded)."""
     travel_speed_kmh: int = 20
+    """The speed a worker is taken to cross the city at, as the crow flies, when their arrival
+    is estimated from a location they shared on setting off (出发)."""
+    eta_min_minutes: int = 5
+    """The least an arrival estimated from a location is: a worker around the corner still
+    parks, climbs and finds the door."""
+    eta_location_fresh_minutes: int = 30
+    """A location the worker shared this recently (at the jobs menu, a check-in) sets the
+    estimate on 出发 without asking; older, they are asked (a location, or minutes)."""
+    eta_max_minutes: int = 240
+    """The most minutes a worker may type as their time to arrive (more is asked again)."""
+    eta_choices: tuple[int, ...] = (15, 30, 45, 60)
+    """The minutes offered as buttons when a worker setting off is asked when they arrive."""
     max_photo_bytes: int = 8 * 1024 * 1024
     photos_per_kind: int = 9
     surcharge_answer_minutes: int = 15

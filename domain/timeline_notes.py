@@ -70,6 +70,12 @@ def checked_in_directly_note() -> str:
     return "checked_in_directly"
 
 
+def eta_note(minutes: int, source: str) -> str:
+    """A worker set off (``Action.DEPART``) expected in ``minutes``, estimated from
+    ``source`` (``domain.execution.EtaSource``: location, worker, booked)."""
+    return f"eta:{minutes}:{source}"
+
+
 def free_rework_note() -> str:
     """A free rework booked (``Action.PAY`` of nothing)."""
     return "free_rework"
@@ -186,6 +192,15 @@ def _rescheduled_before(m: Match) -> Text:
     return _moved(_at(f"2000-{m['was']}"), _at(f"2000-{m['when']}"))
 
 
+def _eta(m: Match) -> Text:
+    minutes = int(m["minutes"])
+    if m["source"] == "location":
+        return N_("预计 {minutes} 分钟后到达(按师傅位置估算)", minutes=minutes)
+    if m["source"] == "worker":
+        return N_("预计 {minutes} 分钟后到达(师傅自报)", minutes=minutes)
+    return N_("预计 {minutes} 分钟后到达(按预约时间)", minutes=minutes)
+
+
 def _day(m: Match) -> When:
     return When(date.fromisoformat(m["on"]), clock=False)
 
@@ -205,6 +220,7 @@ NOTES: StoredNotes = (
     (re.compile(rf"ended_early:{_ON}"), lambda m: N_("合同于 {on} 提前终止", on=_day(m))),
     (re.compile(r"checked_in_directly"), lambda m: N_("未点出发,直接签到")),
     (re.compile(r"free_rework"), lambda m: N_("免费返工")),
+    (re.compile(r"eta:(?P<minutes>\d+):(?P<source>location|worker|booked)"), _eta),
     (re.compile(r"nothing_to_pay"), lambda m: N_("无需支付")),
     (re.compile(r"auto_confirmed"), lambda m: N_("到期自动确认")),
     (

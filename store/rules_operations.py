@@ -103,6 +103,12 @@ class DispatchSpec(Strict):
 class ExecutionSpec(Strict):
     checkin_radius_m: int = Field(default=_E.checkin_radius_m, ge=10)
     travel_speed_kmh: int = Field(default=_E.travel_speed_kmh, ge=1)
+    eta_min_minutes: int = Field(default=_E.eta_min_minutes, ge=0, le=120)
+    eta_location_fresh_minutes: int = Field(default=_E.eta_location_fresh_minutes, ge=0)
+    eta_max_minutes: int = Field(default=_E.eta_max_minutes, ge=1, le=24 * 60)
+    eta_choices: list[PositiveInt] = Field(
+        default=list(_E.eta_choices), min_length=1, max_length=8
+    )
     max_photo_mb: int = Field(default=_E.max_photo_bytes // (1024 * 1024), ge=1, le=20)
     photos_per_kind: int = Field(default=_E.photos_per_kind, ge=1)
     depart_before_minutes: int = Field(default=_E.depart_before_minutes, ge=0)
@@ -118,6 +124,10 @@ class ExecutionSpec(Strict):
         return ExecutionRules(
             checkin_radius_m=self.checkin_radius_m,
             travel_speed_kmh=self.travel_speed_kmh,
+            eta_min_minutes=self.eta_min_minutes,
+            eta_location_fresh_minutes=self.eta_location_fresh_minutes,
+            eta_max_minutes=self.eta_max_minutes,
+            eta_choices=tuple(sorted(set(self.eta_choices))),
             max_photo_bytes=self.max_photo_mb * 1024 * 1024,
             photos_per_kind=self.photos_per_kind,
             depart_before_minutes=self.depart_before_minutes,

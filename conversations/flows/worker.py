@@ -1,10 +1,12 @@
-"""The worker's side: menu with offers and jobs, online/offline, accept/decline, on the way,
-stages, finish, transfer, earnings and withdrawals; the steps at the customer's door (check-in,
-also by a location shared at the menu, and the job photos) are ``worker_job_steps``."""
+"""The worker's side: menu with offers and jobs, online/offline, accept/decline, stages,
+finish, transfer, earnings and withdrawals; on the way (出发, with the arrival estimate) is
+``worker_departure``; the steps at the customer's door (check-in, also by a location shared
+at the menu, and the job photos) are ``worker_job_steps``."""
 
 from __future__ import annotations
 
 from conversations.events import ChoiceMade, Failed, LocationShared, PhotoReceived, TextReceived
+from conversations.flows import worker_departure as departure
 from conversations.flows import worker_job_steps as door
 from conversations.flows import worker_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
@@ -48,7 +50,6 @@ from domain.money import MoneyError, parse_yuan
 SIMPLE = {
     "accept": c.AcceptOffer,
     "decline": c.DeclineOffer,
-    "onway": c.Depart,
     "finish": c.FinishJob,
     "transfer": c.RequestTransfer,
 }
@@ -99,8 +100,8 @@ def run(ctx: Ctx, conv: Conversation, name: str, number: int | None, args: str) 
     if name == "stage":
         stage = whole(args) or 0  # 0: no such step
         return Outcome(commands=[c.MarkStage(me(conv), number, stage)], step=Step.ACTION)
-    if name == "checkin":  # the job and its time are checked before the location is asked
-        keep_data(conv, WorkerData(number))
+    if name in ("checkin", "onway"):  # the job is checked before the location (or arrival)
+        keep_data(conv, WorkerData(number, onway=name == "onway"))  # is asked
         return door.check_job(conv)
     kind = photo_kind(args)
     if kind is None:  # the job is checked first; which kind is asked only of one ready
@@ -115,6 +116,8 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
         return door.ask_job(conv)
     if conv.worker_id is None:
         return Outcome(goto="worker_register")
+    if conv.step == Step.DEPART_ETA:
+        return departure.ask(ctx, conv)
     if conv.step in (Step.CHECKING, Step.PHOTOS, Step.CHECKIN_JOB):
         return door.ask_job(conv)
     return Outcome(commands=[q.LoadJobs(me(conv))])
@@ -153,7 +156,7 @@ def on_declined(ctx: Ctx, conv: Conversation, result: OfferDeclined) -> Outcome:
 
 
 def on_departed(ctx: Ctx, conv: Conversation, result: WorkerDeparted) -> Outcome:
-    return _said(views.departed_text(conv, result.number))
+    return _said(departure.departed_text(ctx, conv, result))
 
 
 def on_stage(ctx: Ctx, conv: Conversation, result: StageMarked) -> Outcome:
@@ -206,6 +209,9 @@ TRANSITIONS: Transitions = {
     (Step.CHECKIN_JOB, ChoiceMade): door.on_job_picked,
     (Step.CHECKIN_JOB, LocationShared): door.on_menu_location,
     (Step.CHECKING, JobOpen): door.on_job_open,
+    (Step.DEPART_ETA, TextReceived): departure.on_minutes_typed,
+    (Step.DEPART_ETA, ChoiceMade): departure.on_choice,
+    (Step.DEPART_ETA, LocationShared): departure.on_location,
     (Step.CHECKING, Failed): door.on_job_refused,
     (Step.CHECKIN_LOCATION, LocationShared): on_location,
     (Step.CHECKIN_LOCATION, WorkerCheckedIn): door.on_checked_in,

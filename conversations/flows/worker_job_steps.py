@@ -5,6 +5,7 @@ job due now (the worker picks when several are) — and the before/after photos.
 from __future__ import annotations
 
 from conversations.events import ChoiceMade, Failed, LocationShared, PhotoReceived, TextReceived
+from conversations.flows import worker_departure as departure
 from conversations.flows import worker_views as views
 from conversations.flows.base import Ctx, Outcome, tr
 from conversations.flows.worker_state import (
@@ -16,6 +17,7 @@ from conversations.flows.worker_state import (
     me,
     number_of,
     photos_of,
+    remember_location,
     restart,
 )
 from conversations.replies import Say
@@ -34,12 +36,15 @@ from domain.media import PhotoKind
 
 
 def check_job(conv: Conversation) -> Outcome:
-    """打卡 #N or 拍照 #N (the job and the kind of photos kept in the flow's data): the job is
-    checked first (``CheckJob``: theirs, and able to take the step now), so a worker is told
-    at once why not, never asked for a location or photos the step will refuse."""
+    """打卡 #N, 拍照 #N or 出发 #N (the job and the kind of photos kept in the flow's data): the
+    job is checked first (``CheckJob``: theirs, and able to take the step now), so a worker is
+    told at once why not, never asked for a location, photos or an arrival the step will
+    refuse."""
     data = data_of(conv)
     if data is None or data.number is None:
         return restart()
+    if data.onway:  # 出发 #N
+        return departure.start(conv, data.number)
     if data.which:  # 拍照 #N without its kind: a job ready for before or after photos
         check = q.CheckJob(me(conv), data.number, "photo")
     elif data.kind is None:
@@ -54,6 +59,8 @@ def on_job_open(ctx: Ctx, conv: Conversation, result: JobOpen) -> Outcome:
     data = data_of(conv)
     if data is None or data.number != result.number:
         return restart()
+    if data.onway:  # 出发 #N: set off now, or when they arrive is asked
+        return departure.on_job_open(ctx, conv, result)
     if data.which:  # their job, ready for photos: before or after?
         keep_data(conv, WorkerData())
         which = tr(
@@ -99,6 +106,7 @@ def on_menu_location(ctx: Ctx, conv: Conversation, event: LocationShared) -> Out
     if conv.worker_id is None:  # the worker pane of someone not registered yet
         return Outcome(goto="worker_register")
     keep_data(conv, WorkerData(here=(event.lat, event.lon)))
+    remember_location(conv, event.lat, event.lon, event.at)
     return Outcome(commands=[q.LoadJobs(me(conv))], step=Step.CHECKIN_JOB)
 
 
@@ -167,6 +175,7 @@ def on_location(ctx: Ctx, conv: Conversation, event: LocationShared) -> Outcome:
     number = number_of(conv)
     if number is None:
         return restart()
+    remember_location(conv, event.lat, event.lon, event.at)
     return Outcome(commands=[c.CheckIn(me(conv), number, event.lat, event.lon)])
 
 

@@ -1,10 +1,12 @@
-"""The worker flow's steps and its own data: the job being checked in to or photographed,
-the kind of photos coming, and a location shared at the menu waiting for its job; and the
-typed action handed to the flow when it is entered."""
+"""The worker flow's steps and its own data: the job being checked in to, photographed or set
+off for, the kind of photos coming, a location shared at the menu waiting for its job, and
+the last location the worker shared (for the arrival estimate on 出发); and the typed action
+handed to the flow when it is entered."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -29,6 +31,9 @@ class Step(StrEnum):
     CHECKIN_CODE = "checkin_code"
     CHECKIN_PHOTO = "checkin_photo"
     PHOTOS = "photos"
+    DEPART_ETA = "depart_eta"
+    """出发 #N with no recent location: when the worker will arrive (minutes, a location, or
+    the booked time)."""
 
 
 FIRST = Step.MENU
@@ -50,6 +55,11 @@ class WorkerData:
     here: tuple[float, float] | None = None
     which: bool = False
     """拍照 #N without before or after: the job is checked, then which kind is asked."""
+    onway: bool = False
+    """出发 #N: the job is checked, then (without a recent location) the arrival is asked."""
+    seen: tuple[float, float, str] | None = None
+    """The last location the worker shared in this flow and when (ISO): kept from step to
+    step (``keep_data``), so 出发 soon after estimates the arrival from it."""
 
     def to_json(self) -> dict[str, Any]:
         raw: dict[str, Any] = {
@@ -60,22 +70,31 @@ class WorkerData:
             raw["here"] = list(self.here)
         if self.which:  # only while 拍照 #N without its kind is checked
             raw["which"] = True
+        if self.onway:  # only while 出发 #N is checked or its arrival asked
+            raw["onway"] = True
+        if self.seen is not None:
+            raw["seen"] = list(self.seen)
         return raw
 
     @classmethod
     def from_json(cls, raw: object) -> WorkerData | None:
         """The data ``to_json`` wrote; None for anything else (a state saved before)."""
-        if not isinstance(raw, dict) or set(raw) - {"here", "which"} != {"number", "kind"}:
+        optional = {"here", "which", "onway", "seen"}
+        if not isinstance(raw, dict) or set(raw) - optional != {"number", "kind"}:
             return None
-        if raw.get("which", True) is not True:
+        if raw.get("which", True) is not True or raw.get("onway", True) is not True:
             return None
         number, kind, here = raw["number"], raw["kind"], _point(raw.get("here"))
         if not (number is None or type(number) is int) or kind not in (None, *PhotoKind):
             return None
         if "here" in raw and here is None:
             return None
-        which = "which" in raw
-        return cls(number, PhotoKind(kind) if kind is not None else None, here, which)
+        seen = _seen(raw.get("seen"))
+        if "seen" in raw and seen is None:
+            return None
+        which, onway = "which" in raw, "onway" in raw
+        kind_ = PhotoKind(kind) if kind is not None else None
+        return cls(number, kind_, here, which, onway, seen)
 
 
 def _point(raw: object) -> tuple[float, float] | None:
@@ -84,6 +103,19 @@ def _point(raw: object) -> tuple[float, float] | None:
     if not all(type(v) in (int, float) for v in raw):
         return None
     return float(raw[0]), float(raw[1])
+
+
+def _seen(raw: object) -> tuple[float, float, str] | None:
+    if not isinstance(raw, list) or len(raw) != 3 or type(raw[2]) is not str:
+        return None
+    point = _point(raw[:2])
+    if point is None:
+        return None
+    try:
+        datetime.fromisoformat(raw[2])
+    except ValueError:
+        return None
+    return point[0], point[1], raw[2]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +134,32 @@ def seed(conv: Conversation, action: WorkerAction) -> None:
 
 
 def keep_data(conv: Conversation, data: WorkerData) -> None:
+    """Keep ``data`` as the flow's; the last location shared (``seen``) stays unless ``data``
+    brings a newer one."""
+    old = data_of(conv)
+    if data.seen is None and old is not None and old.seen is not None:
+        data = replace(data, seen=old.seen)
     conv.data[NAME] = data.to_json()
+
+
+def remember_location(conv: Conversation, lat: float, lon: float, at: datetime) -> None:
+    """The worker shared a location at ``at``: kept for 出发's arrival estimate."""
+    data = data_of(conv) or WorkerData()
+    conv.data[NAME] = replace(data, seen=(lat, lon, at.isoformat())).to_json()
+
+
+def recent_location(
+    conv: Conversation, now: datetime, fresh_minutes: int
+) -> tuple[float, float] | None:
+    """The last location the worker shared, when no older than ``fresh_minutes``."""
+    data = data_of(conv)
+    if data is None or data.seen is None:
+        return None
+    lat, lon, at = data.seen
+    when = datetime.fromisoformat(at)
+    if when.tzinfo is None or when < now - timedelta(minutes=fresh_minutes):
+        return None
+    return lat, lon
 
 
 def data_of(conv: Conversation) -> WorkerData | None:

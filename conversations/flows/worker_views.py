@@ -270,10 +270,6 @@ def photos_question(conv: Conversation, number: int, kind: PhotoKind) -> Reply:
     )
 
 
-def departed_text(conv: Conversation, n: int) -> str:
-    return tr(conv, "已通知客户您已出发(#{n})。到达后请发送「打卡 #{n}」。", n=n)
-
-
 def transfer_text(conv: Conversation, n: int) -> str:
     return tr(conv, "已为 #{n} 寻找附近空闲师傅,有人接单后通知您。", n=n)
 

@@ -135,10 +135,11 @@ class OfferDeclined(Result):
 
 @dataclass(frozen=True, slots=True)
 class WorkerDeparted(Result):
-    """The customer was told the worker is on the way."""
+    """The customer was told the worker is on the way (and when to expect them, when known)."""
 
     number: int
     eta_minutes: int | None
+    arrive_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

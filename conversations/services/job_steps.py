@@ -22,13 +22,13 @@ from domain.execution import (
     CHECK_IN_STATUSES,
     check_in_distance,
     check_not_early,
-    eta_minutes,
+    estimate_arrival,
     is_late,
     late_minutes,
     photo_refusal,
 )
 from domain.geo import distance_m
-from domain.lifecycle import Action, ActorKind, OrderStatus
+from domain.lifecycle import Action, ActorKind, OrderStatus, next_status
 from domain.media import JobPhoto, PhotoKind
 from domain.money import format_yuan
 from domain.orders import SYSTEM, Actor, Order
@@ -36,7 +36,7 @@ from domain.people import GeoPoint, Worker, WorkerStatus, late_arrivals_note
 from domain.ports import Reads, UnitOfWork
 from domain.rules import Rules
 from domain.text import N_
-from domain.timeline_notes import auto_confirmed_note, checked_in_directly_note
+from domain.timeline_notes import auto_confirmed_note, checked_in_directly_note, eta_note
 
 
 class NotYours(DomainError):
@@ -82,36 +82,56 @@ def check_photo_of_some_kind(order: Order) -> None:
         raise DomainError(before)
 
 
-async def depart(
-    uow: UnitOfWork, rules: Rules, worker: Worker, number: int, now: datetime
-) -> tuple[Order, list[Notice]]:
-    assert worker.id is not None
-    order = await own_job(uow, worker.id, number)
+def check_depart_open(order: Order, rules: Rules, now: datetime) -> None:
+    """Refuse setting off for ``order`` at ``now``: not a taken job waiting for its worker (as
+    the lifecycle says it), or more than ``depart_before_minutes`` before the start. Said when
+    the worker taps 出发, before their arrival is asked for, and again as they set off."""
+    next_status(order.status, Action.DEPART, ActorKind.WORKER, order.number)
     ex, tz = rules.execution, ZoneInfo(rules.timezone)
     check_not_early(order.start_at, now, ex.depart_before_minutes, tz, check_in=False)
-    order.apply(Action.DEPART, Actor(ActorKind.WORKER, str(worker.id)), now)
-    address = await uow.addresses.get(order.address_id) if order.address_id else None
-    distance = (
-        distance_m(worker.area.center, address.location)
-        if worker.area.center and address and address.location
-        else None
+
+
+async def depart(
+    uow: UnitOfWork,
+    rules: Rules,
+    worker: Worker,
+    number: int,
+    now: datetime,
+    *,
+    said_minutes: int | None = None,
+    here: GeoPoint | None = None,
+) -> tuple[Order, list[Notice]]:
+    """Set off for job ``number``: the customer is told, with the arrival estimated from the
+    minutes the worker said, else the distance from the location they shared (``here``) to
+    the address, else the booked start (``estimate_arrival``); the timeline notes it."""
+    assert worker.id is not None
+    order = await own_job(uow, worker.id, number)
+    check_depart_open(order, rules, now)
+    distance = None
+    if here is not None and order.address_id:
+        address = await uow.addresses.get(order.address_id)
+        place = gazetteer.place_of(address) if address else None
+        distance = distance_m(place.point, here) if place else None
+    eta = estimate_arrival(
+        rules.execution, now, order.start_at, said_minutes=said_minutes, distance=distance
     )
-    order.departed_at, order.eta_minutes = now, eta_minutes(distance, rules.execution)
+    note = eta_note(eta.minutes, eta.source) if eta else ""
+    order.apply(Action.DEPART, Actor(ActorKind.WORKER, str(worker.id)), now, note)
+    order.departed_at, order.eta_minutes = now, eta.minutes if eta else None
     await uow.orders.save(order, now)
-    eta = order.eta_minutes
     arrive = (
-        f"{(now + timedelta(minutes=eta)).astimezone(ZoneInfo(rules.timezone)):%H:%M}"
+        f"{(now + timedelta(minutes=eta.minutes)).astimezone(ZoneInfo(rules.timezone)):%H:%M}"
         if eta
         else ""
     )
-
     notice = to_customer(
         order.customer_id,
         "on_the_way",
         number=order.number,
         worker=worker.name,
-        eta=eta,
+        eta=eta.minutes if eta else 0,
         arrive=arrive,
+        source=eta.source.value if eta else "",
         **worker_rating(worker),
     )
     return order, [notice]

@@ -41,7 +41,7 @@ EVENTS: dict[str, frozenset[str]] = {
         "certificate_approved": "documents",
         "certificate_rejected": "documents reason",
         # the visit
-        "on_the_way": "number worker stars reviews eta arrive",
+        "on_the_way": "number worker stars reviews eta arrive source",
         "arrived": "number worker",
         "job_stage": "number stage_zh stage_en n total",
         "surcharge_requested": "number sid amount items_zh items_en minutes photos",

@@ -3,6 +3,7 @@ check-in, photos, finish, transfer."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from conversations.events import Result
@@ -107,13 +108,24 @@ class JobDesk:
     async def depart(self, cmd: c.Depart) -> list[Result]:
         async with self.s.uow() as uow:
             worker = await self._worker(uow, cmd.worker_id)
+            here = (
+                GeoPoint(cmd.lat, cmd.lon) if cmd.lat is not None and cmd.lon is not None else None
+            )
             order, notices = await job_steps.depart(
-                uow, self.s.rules, worker, cmd.number, self.s.clock()
+                uow,
+                self.s.rules,
+                worker,
+                cmd.number,
+                self.s.clock(),
+                said_minutes=cmd.minutes,
+                here=here,
             )
             posted = await self.s.post(uow, notices)
             await uow.commit()
         await self.s.flush(posted)
-        return [WorkerDeparted(order.number, order.eta_minutes)]
+        eta, at = order.eta_minutes, order.departed_at
+        arrive_at = at + timedelta(minutes=eta) if eta is not None and at is not None else None
+        return [WorkerDeparted(order.number, eta, arrive_at)]
 
     async def check_in(self, cmd: c.CheckIn) -> list[Result]:
         async with self.s.uow() as uow:

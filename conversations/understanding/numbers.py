@@ -79,6 +79,33 @@ def read_number(text: str) -> int | None:
     return numeral(m.group("n")) if m else None
 
 
+_MINUTES = re.compile(
+    rf"{_FILLER_BEFORE}\s*(?P<n>{NUM}|{EN_NUM})\s*"
+    r"(?P<unit>分钟|分|mins?|minutes?|个小时|小时|个钟头|钟头|hours?|hrs?|h)?"
+    rf"\s*(?:后|以后|之后|内)?\s*{_FILLER_AFTER}[\s。.!！~]*",
+    re.IGNORECASE,
+)
+_HALF_HOUR = re.compile(
+    rf"{_FILLER_BEFORE}\s*(?:半个?小时|半个?钟头?|half\s+an\s+hour)\s*(?:后|以后|之后|内)?"
+    rf"\s*{_FILLER_AFTER}[\s。.!！~]*",
+    re.IGNORECASE,
+)
+
+
+def read_minutes(text: str) -> int | None:
+    """The minutes an answer to "how long until you arrive" names: "20", "20分钟", "大概二十分钟",
+    "20 min", "1小时" (60), "半小时" (30); None for anything else ("1.5小时", "马上", "3到4")."""
+    typed = normalise(text).strip()
+    if _HALF_HOUR.fullmatch(typed):
+        return 30
+    m = _MINUTES.fullmatch(typed)
+    n = numeral(m["n"]) if m else None
+    if m is None or n is None:
+        return None
+    unit = (m["unit"] or "").casefold()
+    return n * 60 if unit[:1] in ("个", "小", "钟", "h") and unit else n
+
+
 def names_a_fraction(text: str) -> bool:
     """Whether an answer is one number that is not whole: "2.5", "2.5小时", "两个半小时",
     "半小时", "2 and a half hours" — where a quantity is asked, an answer to say is whole,

@@ -52,8 +52,14 @@ class DeclineOffer(Command):
 
 @dataclass(frozen=True)
 class Depart(Command):
+    """Set off for job ``number``; the customer's arrival estimate comes from the minutes the
+    worker said, else the location they shared (``lat``/``lon``), else the booked start."""
+
     worker_id: int
     number: int
+    minutes: int | None = None
+    lat: float | None = None
+    lon: float | None = None
 
 
 @dataclass(frozen=True)

@@ -148,7 +148,9 @@ async def test_a_transfer_offer_ends_when_the_job_moves_back_or_the_first_worker
     await ops.say(f"/transfer #{second}")
     assert f"已将 #{second} 转单给师傅" in ops.text()
     await near_the_start(app, second, minutes_before=60)
-    await TelegramUser(client, fake_telegram, 667001).say(f"/onway #{second}")
+    second_worker = TelegramUser(client, fake_telegram, 667001)
+    await second_worker.say(f"/onway #{second}")
+    await second_worker.say("30")  # the minutes to arrive, asked on 出发
     assert (await order_of(app, second)).status == OrderStatus.ON_THE_WAY
     clock.advance(minutes=10)  # the transfer offer runs out after the worker set off
     [expired] = await app[SERVICES].run(ExpireOffers())

@@ -123,6 +123,7 @@ async def test_a_worker_typing_no_number_is_answered_and_full_width_digits_count
     clock.now = clock.now.replace(hour=7)  # 15:00 in Shanghai
     clock.advance(days=1)
     await worker.say(f"/onway #{number}")
+    await worker.say("30")  # the minutes to arrive, asked on 出发
     await worker.say(f"/checkin #{number}")
     await worker.share(location=telegram_gps(HOME))
     code = await visit_code(app, number)

@@ -60,6 +60,7 @@ async def arrived(
     clock.now = clock.now.replace(hour=7, minute=arrive_after_start_min)  # 15:xx Shanghai
     clock.advance(days=1)
     await worker.say(f"/onway #{number}")
+    await worker.say("30")  # the minutes to arrive, asked on 出发
     await worker.say(f"/checkin #{number}")
     await worker.share(location=telegram_gps(HOME))
     await worker.say(await visit_code(worker.client.app, number))
@@ -270,6 +271,7 @@ async def test_a_worker_cannot_set_off_or_check_in_long_before_the_start(tg, fak
 
     await near_the_start(app, number, minutes_before=90)
     await worker.say(f"/onway #{number}")
+    await worker.say("30")  # the minutes to arrive, asked on 出发
     assert "已通知客户" in worker.text()
     await worker.say(f"/checkin #{number}")
     assert "还没到打卡时间:最早 14:00 可以打卡" in worker.text()  # the same day: the hour
@@ -356,6 +358,7 @@ async def test_setting_off_twice_says_so_and_offers_only_the_workers_own_steps(
     await worker.say(f"/accept #{number}")
     await near_the_start(app, number, minutes_before=45)
     await worker.say(f"/onway #{number}")
+    await worker.say("30")  # the minutes to arrive, asked on 出发
     await worker.say(f"/onway #{number}")  # a second press of 出发
     said = worker.text()
     assert f"订单 #{number} 现在是「师傅在路上」,无需再出发。您可以:到达。" in said, said

@@ -85,6 +85,7 @@ async def do_the_job(worker: TelegramUser, fake_telegram, clock, number: int) ->
     assert "接单成功" in worker.text(), worker.text()
     await near_the_start(worker.client.app, number)
     await worker.say(f"/onway #{number}")
+    await worker.say("30")  # the minutes to arrive, asked on 出发
     await worker.say(f"/checkin #{number}")
     await worker.share(location=telegram_gps(HOME))
     await worker.say(await visit_code(worker.client.app, number))

@@ -100,6 +100,7 @@ async def test_day_and_hour_reminders_reach_customer_and_worker_once_each(
     [soon] = [t for t in fake_wechat.texts("o-rem-1") if "即将开始" in t]
     assert f"出发 #{number}" in soon  # WeChat: the reply to send, Telegram: a button
     await worker.say(f"出发 #{number}")
+    await worker.say("20")  # the minutes to arrive, asked on 出发
     assert "已出发" in fake_telegram.sent(771001)[-1]["text"]
 
     clock.advance(hours=3)  # the start has passed: nothing more, ever
@@ -130,6 +131,7 @@ async def test_a_booking_made_less_than_a_day_ahead_gets_only_the_hour_reminder(
     assert buttons(fake_telegram, 771102, "即将开始") == [[f"act:onway:{number}"]]
     worker.last = [m for m in fake_telegram.sent(771102) if "即将开始" in m.get("text", "")]
     await worker.choose("出发")  # the button sets off, as "/onway" would
+    await worker.say("30")  # the minutes to arrive, asked on 出发
     assert "已出发" in fake_telegram.sent(771002)[-1]["text"]
     assert "即将开始" in soon
 
@@ -157,6 +159,7 @@ async def test_an_unconfirmed_finished_job_gets_one_confirm_reminder(both, fake_
     await worker.say(f"/accept #{number}")
     clock.advance(hours=30)  # Tuesday 15:00
     await worker.say(f"/onway #{number}")
+    await worker.say("30")  # the minutes to arrive, asked on 出发
     await worker.say(f"/checkin #{number}")
     await worker.share(location=telegram_gps(HOME))
     await worker.say(await visit_code(worker.client.app, number))

@@ -71,6 +71,7 @@ async def moved_late_with_a_fee(customer: TelegramUser, number: int) -> None:
 async def started(app, worker: TelegramUser, fake_telegram, number: int) -> None:
     """The worker sets off, checks in with the visit code and takes the before photo."""
     await worker.say(f"/onway #{number}")
+    await worker.say("30")  # the minutes to arrive, asked on 出发
     await worker.say(f"/checkin #{number}")
     await worker.share(location=telegram_gps(HOME))
     await worker.say(await visit_code(app, number))

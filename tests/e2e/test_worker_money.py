@@ -56,6 +56,7 @@ async def test_deposit_then_balance_then_settlement_split_and_withdrawal(
     await worker.say(f"/accept #{number}")
     clock.advance(days=1)
     await worker.say(f"/onway #{number}")
+    await worker.say("30")  # the minutes to arrive, asked on 出发
     await worker.say(f"/checkin #{number}")
     await worker.share(location=telegram_gps(HOME))
     await worker.say(await visit_code(app, number))

@@ -74,6 +74,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "reviews": 1,
         "eta": 25,
         "arrive": "09:55",
+        "source": "location",
     },
     "arrived": {"number": 240117, "worker": "Li"},
     "late_deducted": {"number": 240117, "late": 45, "percent": 2_000},

@@ -19,6 +19,7 @@ from conversations.results.workers import (
 )
 from conversations.services import deposits, settlement
 from conversations.services.job_steps import (
+    check_depart_open,
     check_in_open,
     check_photo,
     check_photo_of_some_kind,
@@ -90,6 +91,8 @@ async def job_open(
     order = await own_job(uow, q.worker_id, q.number)
     if q.action == "checkin":
         check_in_open(order, rules, clock())
+    elif q.action == "onway":
+        check_depart_open(order, rules, clock())
     elif q.action == "photo" and q.kind:
         check_photo(order, PhotoKind(q.kind))
     elif q.action == "photo":  # the kind not said yet: ready for one of before or after
