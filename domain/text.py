@@ -164,7 +164,7 @@ def format_day(day: date, lang: Lang | str, today: date) -> str:
     near = abs((_day_of(day) - _day_of(today)).days) <= YEARLESS_DAYS
     if day.year == today.year or near:
         return shown
-    return f"{shown} {day.year}" if lang == Lang.EN else f"{day.year}-{shown}"
+    return f"{shown} {day.year}" if lang == Lang.EN else f"{day.year:04d}-{shown}"
 
 
 def _day_of(at: date) -> date:

@@ -103,17 +103,23 @@ def words(args: str) -> list[str]:
 
 
 def parse_day(word: str, today: date) -> date | None:
-    """``today``/``昨天``/``2026-11-24``/``11-24``/``11月24日`` (this year) → the date."""
+    """``today``/``昨天``/``2026-11-24``/``11-24``/``11月24日`` → the date; a month and day
+    without a year is the nearest such day (``12-28`` typed on 5 January is last year's)."""
     w = word.casefold()
     if w in RELATIVE_DAYS:
         return today + timedelta(days=RELATIVE_DAYS[w])
     m = _YMD.match(w)
     if m is None:
         return None
-    try:
-        return date(int(m.group(1) or today.year), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
+    month, day = int(m.group(2)), int(m.group(3))
+    years = [int(m.group(1))] if m.group(1) else [today.year - 1, today.year, today.year + 1]
+    days = []
+    for year in years:
+        try:
+            days.append(date(year, month, day))
+        except ValueError:  # no such day that year (2-30; 2-29 of a common year)
+            continue
+    return min(days, key=lambda d: abs(d - today), default=None)
 
 
 def amount(word: str, most: int | None = INT_MAX) -> int | None:

@@ -2,7 +2,7 @@
 the roles it needs), forgiving parsing, help by role, and nothing revealed to customers."""
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -236,6 +236,10 @@ def test_days_are_read_in_the_business_calendar():
     assert parse_day("11月20日", today).isoformat() == "2026-11-20"  # not rolled to next year
     assert parse_day("2027/1/2", today).isoformat() == "2027-01-02"
     assert parse_day("2月30日", today) is None
+    # without a year, the nearest such day: across New Year either way
+    assert parse_day("12-28", date(2027, 1, 5)) == date(2026, 12, 28)
+    assert parse_day("1月3日", date(2026, 12, 28)) == date(2027, 1, 3)
+    assert parse_day("2-29", date(2027, 12, 1)) == date(2028, 2, 29)
 
 
 def test_completion_rate_counts_done_against_cancelled_orders_only():

@@ -156,21 +156,25 @@ def test_the_worker_is_told_the_estimate_the_customer_got(lang, text):
     assert text in out.replies[0].text
 
 
+ZH_LI = "师傅 Li(评分 4.9,12 条评价)已出发前往 #240117"
+EN_LI = "Li (rated 4.9 from 12 reviews) is on the way to #240117"
+
+
 @pytest.mark.parametrize(
     ("source", "lang", "text"),
     [
-        ("worker", "zh", "师傅 Li(评分 4.9,12 条评价)已出发前往 #240117,预计 25 分钟后(14:25)到达。"),
-        ("location", "zh", "师傅 Li(评分 4.9,12 条评价)已出发前往 #240117,预计 25 分钟后(14:25)到达。"),
-        ("booked", "zh", "师傅 Li(评分 4.9,12 条评价)已出发前往 #240117,预计按预约时间 14:25 左右到达。"),
+        ("worker", "zh", ZH_LI + ",预计 25 分钟后(14:25)到达。"),
+        ("location", "zh", ZH_LI + ",预计 25 分钟后(14:25)到达。"),
+        ("booked", "zh", ZH_LI + ",预计按预约时间 14:25 左右到达。"),
         (
             "worker",
             "en",
-            "Li (rated 4.9 from 12 reviews) is on the way to #240117, arriving in about 25 min (14:25).",
+            EN_LI + ", arriving in about 25 min (14:25).",
         ),
         (
             "booked",
             "en",
-            "Li (rated 4.9 from 12 reviews) is on the way to #240117, expected around the booked time, 14:25.",
+            EN_LI + ", expected around the booked time, 14:25.",
         ),
         ("", "zh", "师傅 Li(评分 4.9,12 条评价)已出发前往 #240117。"),
         ("", "en", "Li (rated 4.9 from 12 reviews) is on the way to #240117."),
