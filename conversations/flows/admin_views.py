@@ -15,7 +15,7 @@ from conversations.flows.admin_trail_text import (
     status_move,
     who,
 )
-from conversations.flows.base import Ctx, Outcome, moment, tr, trn
+from conversations.flows.base import Ctx, Outcome, moment, shown_day, tr, trn
 from conversations.replies import Say
 from conversations.results.admin_orders import (
     OrderInspected,
@@ -148,7 +148,7 @@ def order_list(ctx: Ctx, conv: Conversation, r: OrdersListed) -> Outcome:
         return Outcome([Say("\n".join(lines))])
     what = statuses_named(conv, r.statuses)
     today = r.today_by_default or r.day == ctx.now.astimezone(ctx.tz).date()
-    day = tr(conv, "今天") if today else r.day.isoformat() if r.day is not None else ""
+    day = tr(conv, "今天") if today else shown_day(ctx, conv, r.day) if r.day is not None else ""
     head = " · ".join(x for x in (what, day) if x) or tr(conv, "全部")
     lines = [tr(conv, "订单({head}):共 {total} 单", head=head, total=r.total)]
     for o in r.orders:

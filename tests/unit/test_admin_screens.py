@@ -94,7 +94,7 @@ def test_order_lists_show_times_in_the_business_time_zone_and_amounts_only_to_wh
         "⚠ 2 orders need attention: /orders stuck"
     )
     dated = listed(day=date(2026, 11, 20), today_by_default=False, total=2, flags=())
-    assert text(dated, "en").startswith("Orders (2026-11-20): 2\n")
+    assert text(dated, "en").startswith("Orders (20 Nov): 2\n")
     # "/orders today" names the day as "/orders" does (CTX's day in Shanghai: 23 Nov)
     named_today = listed(day=date(2026, 11, 23), today_by_default=False, total=2, flags=())
     assert text(named_today, "en").startswith("Orders (Today): 2\n")
@@ -122,8 +122,8 @@ LIVE = ("accepted", "on_the_way", "arrived", "in_service")
         (
             ("on_the_way", "arrived"),
             date(2026, 11, 20),
-            "订单(师傅在路上、师傅已到达 · 2026-11-20):共 1 单",
-            "Orders (worker on the way, worker arrived · 2026-11-20): 1",
+            "订单(师傅在路上、师傅已到达 · 11-20):共 1 单",
+            "Orders (worker on the way, worker arrived · 20 Nov): 1",
         ),
         (
             ("paid", "dispatching", *LIVE, "cancelled"),
