@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from enum import StrEnum
 
 from domain.errors import DomainError
 from domain.money import format_percent, format_yuan
@@ -20,6 +21,32 @@ BIRTHDAY = "birthday"
 PROMO = "promo"
 PROMO_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{2,19}$")
 """What a promo code looks like (typed in any case: ``promo_code`` upper-cases it)."""
+
+
+class CouponRefusal(StrEnum):
+    """Why a coupon held cannot be used (``Coupon.check_usable``), first failing check."""
+
+    NOT_YOURS = "not_yours"
+    USED = "used"
+    NOT_YET = "not_yet"
+    EXPIRED = "expired"
+
+
+REFUSAL_TEXT: dict[CouponRefusal, Text] = {
+    CouponRefusal.NOT_YOURS: N_("这张优惠券不属于您的账户"),
+    CouponRefusal.USED: N_("这张优惠券已经用过了"),
+    CouponRefusal.NOT_YET: N_("这张优惠券还未到可用时间"),
+    CouponRefusal.EXPIRED: N_("这张优惠券已过期"),
+}
+"""Each refusal as the customer reads it: never the coupon's own code (an internal id)."""
+
+
+class CouponUnusable(DomainError):
+    """A coupon refused: ``reason`` for code that decides by it, the text for a person."""
+
+    def __init__(self, reason: CouponRefusal) -> None:
+        super().__init__(REFUSAL_TEXT[reason])
+        self.reason = reason
 
 
 @dataclass
@@ -37,13 +64,16 @@ class Coupon:
     """The promo code this coupon is one use of."""
 
     def check_usable(self, customer_id: int, now: datetime) -> None:
-        """Raise DomainError unless ``customer_id`` may use this coupon at ``now``."""
+        """Raise ``CouponUnusable`` (its ``reason`` typed, its text translated where it is
+        shown) unless ``customer_id`` may use this coupon at ``now``."""
         if self.customer_id is not None and self.customer_id != customer_id:
-            raise DomainError(f"coupon {self.code} belongs to someone else")
+            raise CouponUnusable(CouponRefusal.NOT_YOURS)
         if self.used_order_id is not None:
-            raise DomainError(f"coupon {self.code} has already been used")
-        if not self.valid_from <= now < self.valid_until:
-            raise DomainError(f"coupon {self.code} is not valid now")
+            raise CouponUnusable(CouponRefusal.USED)
+        if now < self.valid_from:
+            raise CouponUnusable(CouponRefusal.NOT_YET)
+        if now >= self.valid_until:
+            raise CouponUnusable(CouponRefusal.EXPIRED)
 
     def use(self, order_id: int, now: datetime) -> None:
         self.used_order_id = order_id

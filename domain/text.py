@@ -187,12 +187,30 @@ class When:
         return self.get(Lang.ZH)
 
 
+@dataclass(frozen=True, slots=True)
+class Day:
+    """A day to show (an expiry, a contract's last day), written by ``format_day`` in the
+    reader's language, its year there when it is far from ``today``: what a service passes
+    as a notice's or an error's field before it knows who reads it (never ``isoformat()``)."""
+
+    on: date
+    """In the business time zone."""
+    today: date
+
+    def get(self, lang: Lang | str) -> str:
+        return format_day(self.on, lang, self.today)
+
+    def __str__(self) -> str:
+        return self.get(Lang.ZH)
+
+
 Phrase: TypeAlias = Text | Counted | Bilingual
 _PHRASES = (
     Text,
     Counted,
     Bilingual,
     When,
+    Day,
 )  # made once: ``Text | Bilingual`` in a call makes a new union each time
 """Anything ``.get(lang)`` turns into a string for one reader."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conversations.flows.admin_screens import Screen, local, shows
-from conversations.flows.base import Ctx, Outcome, moment, tr, trn
+from conversations.flows.base import Ctx, Outcome, moment, shown_day, tr, trn
 from conversations.replies import Say
 from conversations.results.admin_money import (
     CouponIssued,
@@ -217,7 +217,7 @@ def price(ctx: Ctx, conv: Conversation, r: PriceShown) -> Outcome:
         tr(conv, "目录原价 {catalog_cents}", catalog_cents=format_yuan(r.catalog_cents)),
     ]
     lines += [
-        f"{local(ctx, h.at, '%Y-%m-%d %H:%M')} {format_yuan(h.old_cents)} → "
+        f"{shown_day(ctx, conv, h.at)} {local(ctx, h.at, '%H:%M')} {format_yuan(h.old_cents)} → "
         f"{format_yuan(h.new_cents)} ({named(ROLE_TEXT, h.role, conv.lang)})"
         for h in r.history
     ]
@@ -225,7 +225,7 @@ def price(ctx: Ctx, conv: Conversation, r: PriceShown) -> Outcome:
 
 
 def promo_created(ctx: Ctx, conv: Conversation, r: PromoCreated) -> Outcome:
-    until = local(ctx, r.valid_until, "%Y-%m-%d")
+    until = shown_day(ctx, conv, r.valid_until)
     off = format_yuan(r.amount_cents)
     what = (
         tr(conv, "满{over}减{off}", over=format_yuan(r.threshold_cents), off=off)
@@ -246,7 +246,7 @@ def promo_created(ctx: Ctx, conv: Conversation, r: PromoCreated) -> Outcome:
 
 
 def coupon_issued(ctx: Ctx, conv: Conversation, r: CouponIssued) -> Outcome:
-    amount, until = format_yuan(r.amount_cents), local(ctx, r.valid_until, "%Y-%m-%d")
+    amount, until = format_yuan(r.amount_cents), shown_day(ctx, conv, r.valid_until)
     fields: dict[str, Field] = {
         "customer_id": r.customer_id,
         "amount": amount,

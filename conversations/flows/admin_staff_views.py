@@ -5,7 +5,7 @@ link."""
 from __future__ import annotations
 
 from conversations.flows.admin_screens import Screen, shows
-from conversations.flows.base import Ctx, Outcome, moment, tr
+from conversations.flows.base import Ctx, Outcome, moment, shown_day, tr
 from conversations.flows.invoice_views import title_text
 from conversations.flows.worker_signup_views import skills_of
 from conversations.replies import Link, Photo, Reply, Say
@@ -122,7 +122,7 @@ def worker(ctx: Ctx, conv: Conversation, r: WorkerShown) -> Outcome:
         Photo(
             doc.url,
             f"{named(DOCUMENT_TEXT, doc.kind, conv.lang)} "
-            f"{doc.expires_on.isoformat() if doc.expires_on else ''}".strip()
+            f"{shown_day(ctx, conv, doc.expires_on) if doc.expires_on else ''}".strip()
             + (tr(conv, "(新证,待审核)") if doc.waiting else ""),
         )
         for doc in r.documents

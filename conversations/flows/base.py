@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -27,7 +27,7 @@ from domain.catalog import Catalog
 from domain.commands import Message
 from domain.limits import Limit
 from domain.rules import Rules
-from domain.text import Field, format_when
+from domain.text import Field, format_day, format_when
 from i18n import SOURCE, TABLES, ngettext
 
 
@@ -115,6 +115,15 @@ def moment(ctx: Ctx, conv: Conversation, at: datetime, *, clock: bool = True) ->
     18:26``, ``7 Dec 18:26``: ``format_when``, the one form of every screen); ``clock=False``:
     the day alone."""
     return format_when(at.astimezone(ctx.tz), conv.lang, clock=clock)
+
+
+def shown_day(ctx: Ctx, conv: Conversation, on: date) -> str:
+    """A day (a ``date``, or the day of a moment in the business time zone) as the reader's
+    language writes it, its year only when it matters (``format_day``: ``12-04``, ``4 Dec``,
+    ``2027-12-31``, ``31 Dec 2027``); never ``isoformat()`` on a screen."""
+    if isinstance(on, datetime):
+        on = on.astimezone(ctx.tz)
+    return format_day(on, conv.lang, ctx.now.astimezone(ctx.tz).date())
 
 
 def aside(conv: Conversation, text: str) -> str:

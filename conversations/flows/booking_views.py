@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from conversations.flows.base import Ctx, tr
+from conversations.flows.base import Ctx, shown_day, tr
 from conversations.flows.booking_draft import Draft
 from conversations.replies import Ask, AskLocation, Option, Reply, Say
 from conversations.results.booking import SavedAddress
@@ -244,9 +244,8 @@ def _when_question(ctx: Ctx, conv: Conversation) -> Ask:
     return Ask(
         tr(
             conv,
-            "什么时候上门?也可以直接回复,例如「{day.month}月{day.day}日 下午3点」"
-            "(可约 {days} 天内)。",
-            day=example,
+            "什么时候上门?也可以直接回复,例如「{day} 下午3点」(可约 {days} 天内)。",
+            day=shown_day(ctx, conv, example),
             days=ctx.rules.booking.max_days_ahead,
         ),
         tuple(options),
@@ -363,9 +362,8 @@ def unreadable_date(ctx: Ctx, conv: Conversation) -> Say:
     return Say(
         tr(
             conv,
-            "没看懂日期,可以回复「明天」「{day.month}月{day.day}日」或「周六 10点」"
-            "(可约 {days} 天内)。",
-            day=day,
+            "没看懂日期,可以回复「明天」「{day}」或「周六 10点」(可约 {days} 天内)。",
+            day=shown_day(ctx, conv, day),
             days=ctx.rules.booking.max_days_ahead,
         )
     )

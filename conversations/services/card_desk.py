@@ -4,7 +4,7 @@ sweep (holders told ahead, cards expired once, whichever process locks them firs
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from conversations.events import Result
@@ -19,7 +19,7 @@ from domain.audit import AuditEntry
 from domain.cards import Card
 from domain.errors import DomainError
 from domain.payments import Payment
-from domain.text import N_
+from domain.text import N_, Day
 
 FINANCE = ("owner", "finance")
 BATCH = 100
@@ -80,7 +80,9 @@ class CardDesk:
                 now=now,
                 customer_id=cmd.customer_id,
             )
-            notices = [active_notice(card)] if new and cmd.notify_customer else []
+            notices = []
+            if new and cmd.notify_customer and card.valid_until is not None:
+                notices.append(active_notice(card, self._day(card.valid_until, now)))
             posted = await self.s.post(uow, notices)
             await uow.commit()
         await self.s.flush(posted)
@@ -132,6 +134,11 @@ class CardDesk:
             expired += await self._one(card_id, remind=False)
         return [CardsExpired(reminded, expired, lapsed)]
 
+    def _day(self, until: datetime, now: datetime) -> Day:
+        """A card's last day as its notice shows it (its year when it is far off)."""
+        tz = self.s.tz
+        return Day(until.astimezone(tz).date(), now.astimezone(tz).date())
+
     async def _one(self, card_id: int, *, remind: bool) -> bool:
         now = self.s.clock()
         async with self.s.uow() as uow:
@@ -139,7 +146,7 @@ class CardDesk:
             if remind:
                 card = await cards.remind(uow, card_id, now)
                 if card is not None and card.valid_until is not None and card.valid_until > now:
-                    notice = expiring_notice(card)
+                    notice = expiring_notice(card, self._day(card.valid_until, now))
             else:
                 done = await cards.expire(uow, card_id, now)
                 if done is not None:
@@ -156,22 +163,22 @@ def _named(card: Card) -> dict[str, Any]:
     return {"card_zh": card.name.zh, "card_en": card.name.en}
 
 
-def active_notice(card: Card) -> Notice:
+def active_notice(card: Card, until: Day) -> Notice:
     return to_customer(
         card.customer_id,
         "card_active",
         visits=card.visits_left,
-        until=card.valid_until,
+        until=until,
         **_named(card),
     )
 
 
-def expiring_notice(card: Card) -> Notice:
+def expiring_notice(card: Card, until: Day) -> Notice:
     return to_customer(
         card.customer_id,
         "card_expiring",
         visits=card.visits_left,
-        until=card.valid_until,
+        until=until,
         **_named(card),
     )
 

@@ -28,7 +28,7 @@ from domain.credentials import with_renewal as renewed
 from domain.errors import DomainError
 from domain.people import DOCUMENT_TEXT, Certificate, WorkerStatus
 from domain.privacy import loggable_traceback
-from domain.text import N_, named
+from domain.text import N_, Day, named
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class CredentialDesk:
                 worker=worker.name,
                 worker_id=cmd.worker_id,
                 document=document(cmd.kind),
-                expires=expires.isoformat(),
+                expires=Day(expires, self.s.clock().astimezone(self.s.tz).date()),
             )
             posted = await self.s.post(uow, [notice])
             await uow.commit()
@@ -140,7 +140,7 @@ class CredentialDesk:
                     r.worker_id,
                     "certificate_expiring",
                     document=document(r.kind),
-                    expires=r.expires_on.isoformat(),
+                    expires=Day(r.expires_on, today),
                     days=(r.expires_on - today).days,
                 )
                 posted = await self.s.post(uow, [notice])

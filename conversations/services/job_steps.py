@@ -35,7 +35,7 @@ from domain.orders import SYSTEM, Actor, Order
 from domain.people import GeoPoint, Worker, WorkerStatus, late_arrivals_note
 from domain.ports import Reads, UnitOfWork
 from domain.rules import Rules
-from domain.text import N_
+from domain.text import N_, Day
 from domain.timeline_notes import auto_confirmed_note, checked_in_directly_note, eta_note
 
 
@@ -248,13 +248,14 @@ async def finish(
         raise DomainError(N_("订单 #{number} 还未开始服务", number=number))
     placement = await uow.placements.for_order(order.id)
     if placement is not None and now < placement.period.end_at - timedelta(days=1):
+        tz = ZoneInfo(rules.timezone)
         # a contract is finished on its last day; ended earlier only by ops (/terminate)
         raise DomainError(
             N_(
                 "长期订单 #{number} 的合同到 {day} 结束,最后一天才能完工。"
                 "客户要提前结束合同,请让客户发送「终止合同 #{number}」。",
                 number=number,
-                day=placement.period.last_day.isoformat(),
+                day=Day(placement.period.last_day, now.astimezone(tz).date()),
             )
         )
     after = await uow.photos.for_order(order.id, [PhotoKind.AFTER.value])

@@ -43,7 +43,7 @@ from domain.lifecycle import OrderStatus
 from domain.orders import Order
 from domain.payments import Payment, PaymentKind
 from domain.ports import UnitOfWork
-from domain.text import N_
+from domain.text import N_, Day
 
 log = logging.getLogger(__name__)
 FINANCE = ("owner", "finance")
@@ -361,7 +361,8 @@ class MoneyDesk:
             totals = await uow.ledger.totals(start, end)
             figures = settlement.report_figures(day.isoformat(), totals, paid)
             await uow.settlement_runs.record(today, settlement.report(figures))
-            posted = await self.s.post(uow, [*notices, settlement.report_notice(figures)])
+            report = settlement.report_notice(figures, Day(day, today))
+            posted = await self.s.post(uow, [*notices, report])
             await uow.commit()
         await self.s.flush(posted)
         return [DaySettled(len(paid))]

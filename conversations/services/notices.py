@@ -13,7 +13,7 @@ from typing import Any
 from domain.aftersales import stars_text
 from domain.people import Address, Worker
 from domain.privacy import masked_address
-from domain.text import Field, Phrase, When
+from domain.text import Day, Field, Phrase, When
 from i18n import SOURCE, TABLES, ngettext
 
 EVENTS: dict[str, frozenset[str]] = {
@@ -111,7 +111,7 @@ EVENTS: dict[str, frozenset[str]] = {
         "placement_renewed": "number new start amount pay_by",
         "placement_interview": "number at",
         "placement_end_asked": "number on days fee refund",
-        "placement_end_asked_admin": "number on days fee refund",
+        "placement_end_asked_admin": "number on days fee refund typed",
         "placement_interview_worker": "number at",
         # workers
         "worker_registered_admin": "worker worker_id skills",
@@ -235,9 +235,9 @@ def worker_rating(worker: Worker) -> dict[str, Any]:
 
 
 def for_reader(data: Mapping[str, Any], lang: str) -> dict[str, Any]:
-    """A notice's data as one reader's template sees it: a moment (``When``) written in
-    their language, ``lang`` itself under ``lang``."""
-    shown = {k: v.get(lang) if isinstance(v, When) else v for k, v in data.items()}
+    """A notice's data as one reader's template sees it: a moment (``When``) or a day
+    (``Day``) written in their language, ``lang`` itself under ``lang``."""
+    shown = {k: v.get(lang) if isinstance(v, (When, Day)) else v for k, v in data.items()}
     return {**shown, "lang": lang}
 
 

@@ -26,7 +26,7 @@ from domain.payments import pay_by
 from domain.placement_billing import termination
 from domain.placements import PlacementStatus
 from domain.ports import Reads
-from domain.text import N_
+from domain.text import N_, Day
 from domain.timeline_notes import ended_early_note
 
 
@@ -44,7 +44,8 @@ class EndingDesk:
     async def request(self, cmd: c.RequestTermination) -> list[Result]:
         """What ending tomorrow would come to, told to the customer; ops asked to do it."""
         now = self.s.clock()
-        on = now.astimezone(self.s.tz).date() + timedelta(days=1)
+        today = now.astimezone(self.s.tz).date()
+        on = today + timedelta(days=1)
         async with self.s.uow() as uow:
             order = await uow.orders.by_number(cmd.number, full=False)
             if order is None or order.customer_id != cmd.customer_id:
@@ -71,14 +72,14 @@ class EndingDesk:
             )
             fields = {
                 "number": order.number,
-                "on": on.isoformat(),
+                "on": Day(on, today),
                 "days": ends.used_days,
                 "fee": ends.fee_cents,
                 "refund": ends.refund_cents,
             }
             notices = [
                 to_customer(order.customer_id, "placement_end_asked", **fields),
-                to_admins("placement_end_asked_admin", **fields),
+                to_admins("placement_end_asked_admin", **fields, typed=on.isoformat()),
             ]
             posted = await self.s.post(uow, notices)
             await uow.commit()
@@ -87,7 +88,8 @@ class EndingDesk:
 
     async def terminate(self, cmd: c.TerminatePlacement) -> list[Result]:
         now = self.s.clock()
-        on = day_of(cmd.on, now.astimezone(self.s.tz).date())
+        today = now.astimezone(self.s.tz).date()
+        on = day_of(cmd.on, today)
         async with self.s.uow() as uow:
             role = await authorize(self.s, uow, "terminate", cmd.admin)
             order = await uow.orders.by_number(cmd.number)
@@ -130,7 +132,7 @@ class EndingDesk:
                     order.customer_id,
                     "placement_terminated",
                     number=order.number,
-                    on=on.isoformat(),
+                    on=Day(on, today),
                     days=ends.used_days,
                     fee=ends.fee_cents,
                     refund=ends.refund_cents,
@@ -139,7 +141,7 @@ class EndingDesk:
                     order.worker_id,
                     "placement_ended_worker",
                     number=order.number,
-                    on=on.isoformat(),
+                    on=Day(on, today),
                 ),
             ]
             posted = await self.s.post(uow, notices)

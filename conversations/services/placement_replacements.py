@@ -26,7 +26,7 @@ from domain.orders import Actor, Order
 from domain.people import WorkerStatus
 from domain.placements import Placement, PlacementStatus
 from domain.ports import UnitOfWork
-from domain.text import N_
+from domain.text import N_, Day
 from domain.timeline_notes import handover_note
 
 WORKING = (
@@ -90,7 +90,8 @@ class ReplacementDesk:
 
     async def hand_over(self, cmd: c.HandOverPlacement) -> list[Result]:
         now = self.s.clock()
-        on = day_of(cmd.on, now.astimezone(self.s.tz).date())
+        today = now.astimezone(self.s.tz).date()
+        on = day_of(cmd.on, today)
         async with self.s.uow() as uow:
             role = await authorize(self.s, uow, "handover", cmd.admin)
             order = await uow.orders.by_number(cmd.number, full=False)
@@ -133,7 +134,8 @@ class ReplacementDesk:
                     {"worker_id": worker.id, "on": on.isoformat()},
                 )
             )
-            notices = _handover_notices(order, previous, worker.id or 0, worker.name, on)
+            day = Day(on, today)
+            notices = _handover_notices(order, previous, worker.id or 0, worker.name, day)
             posted = await self.s.post(uow, notices)
             await uow.commit()
         await self.s.flush(posted)
@@ -179,9 +181,8 @@ async def placement_of(uow: UnitOfWork, order: Order, *, active: bool = True) ->
 
 
 def _handover_notices(
-    order: Order, previous: int, worker_id: int, name: str, on: date
+    order: Order, previous: int, worker_id: int, name: str, day: Day
 ) -> list[Notice]:
-    day = on.isoformat()
     return [
         to_customer(
             order.customer_id, "placement_handover", number=order.number, worker=name, on=day

@@ -37,6 +37,7 @@ from domain.ports import UnitOfWork
 from domain.privacy import loggable_traceback
 from domain.rules import Rules
 from domain.settlement import commission_bp
+from domain.text import Day
 
 log = logging.getLogger(__name__)
 BATCH = 100
@@ -172,6 +173,7 @@ class PlacementDesk:
             )
         )
         period = periods[seq - 1]
+        today = self.s.clock().astimezone(self.s.tz).date()
         return [
             to_customer(
                 order.customer_id,
@@ -180,8 +182,8 @@ class PlacementDesk:
                 seq=seq,
                 count=len(periods),
                 amount=amount,
-                first=period.first_day.isoformat(),
-                last=period.last_day.isoformat(),
+                first=Day(period.first_day, today),
+                last=Day(period.last_day, today),
                 due=period.due_at,
             )
         ]

@@ -14,6 +14,7 @@ from domain.credit import credit, spot_check_count
 from domain.people import Worker, WorkerStatus, level_c_note
 from domain.ports import UnitOfWork
 from domain.rules import Rules, WorkerLevel
+from domain.text import Day
 
 _random = random.SystemRandom()
 
@@ -119,4 +120,8 @@ async def sample_spot_checks(
     if not numbers:
         return [], []
     listed = " ".join(f"#{n}" for n in numbers)
-    return numbers, [to_admins("spot_checks_admin", "ops", day=day.isoformat(), orders=listed)]
+    return numbers, [
+        to_admins(
+            "spot_checks_admin", "ops", day=Day(day, now.astimezone(tz).date()), orders=listed
+        )
+    ]

@@ -32,7 +32,7 @@ from domain.placement_billing import settled_by_periods
 from domain.ports import Reads, UnitOfWork
 from domain.rules import Rules
 from domain.settlement import PLATFORM_FUNDED, commission_bp
-from domain.text import N_
+from domain.text import N_, Day
 from domain.timeline_notes import settled_note
 from domain.withdrawals import (
     AUTO,
@@ -287,5 +287,7 @@ def report(figures: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def report_notice(figures: Mapping[str, Any]) -> Notice:
-    return to_admins("daily_report_admin", "owner", "finance", **figures)
+def report_notice(figures: Mapping[str, Any], day: Day) -> Notice:
+    """The report told to the owner and finance, its ``day`` (kept ISO in the archived
+    report) as their language writes a day."""
+    return to_admins("daily_report_admin", "owner", "finance", **{**figures, "day": day})

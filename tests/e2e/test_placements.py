@@ -179,8 +179,10 @@ async def test_ending_early_refunds_the_unused_days_less_the_notice_fee_and_free
     await customer.say(f"终止合同 #{number}")
     asked = fake_telegram.sent(731001)[-1]["text"]
     assert f"已收到订单 #{number} 提前终止的申请" in asked, asked
-    assert "若从 2026-12-04 起终止:已服务 10 天" in asked
-    assert f"/terminate #{number} 2026-12-04" in fake_telegram.sent(OPS)[-1]["text"]
+    assert "若从 12-04 起终止:已服务 10 天" in asked  # a day as every screen writes one
+    told_ops = fake_telegram.sent(OPS)[-1]["text"]
+    assert "若从 12-04 起:" in told_ops  # the command keeps the form it is typed in
+    assert f"/terminate #{number} 2026-12-04" in told_ops
     clock.advance(days=1)  # Dec 4: ten days served (Nov 24 … Dec 3)
     ops = TelegramUser(client, fake_telegram, OPS)
     await ops.say(f"/terminate #{number}")
@@ -195,9 +197,9 @@ async def test_ending_early_refunds_the_unused_days_less_the_notice_fee_and_free
     assert ends.used_days == 10 and ends.fee_cents > 0
     assert ended_early_note(ends_on(10)) in [e.note for e in order.timeline]
     assert sum(p.amount_cents for p in refunds) == ends.refund_cents > 0
-    assert f"#{number} 的合同于 2026-12-04 提前终止:已服务 10 天" in ops.text(), ops.text()
+    assert f"#{number} 的合同于 12-04 提前终止:已服务 10 天" in ops.text(), ops.text()
     told = "\n".join(m.get("text", "") for m in fake_telegram.sent(731001)[-2:])
-    assert f"订单 #{number} 的合同于 2026-12-04 提前终止:已服务 10 天" in told, told
+    assert f"订单 #{number} 的合同于 12-04 提前终止:已服务 10 天" in told, told
     assert "已原路退回" in told
     assert placement.status == PlacementStatus.TERMINATED
     assert order.status.value == "settled"
@@ -380,7 +382,7 @@ async def test_a_worker_cannot_finish_a_placement_before_its_last_day(
     clock.now = order.start_at + timedelta(days=1)  # day 2 of 26
     me = TelegramUser(client, fake_telegram, 731501)
     await me.say(f"/finish #{number}")
-    last = placement.period.last_day.isoformat()
+    last = f"{placement.period.last_day:%m-%d}"  # this year's: no year shown
     assert f"长期订单 #{number} 的合同到 {last} 结束,最后一天才能完工" in me.text()
     async with app[DATABASE].uow() as uow:
         assert (await uow.orders.by_number(number)).status.value == "in_service"

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from domain.coupons import Coupon
+from domain.coupons import Coupon, CouponRefusal, CouponUnusable
 from domain.ledger import CUSTOMER_PREPAID, PLATFORM_REVENUE, journal, worker_payable
 from domain.payments import Payment, PaymentKind, PaymentStatus
 from domain.pricing import CouponKind, CouponTerms
@@ -86,5 +86,6 @@ async def test_coupons_are_single_use(database):
     async with database.uow() as uow:
         again = await uow.coupons.by_code(coupon.code)
     assert again.used_order_id == order.id
-    with pytest.raises(Exception, match="already been used"):
+    with pytest.raises(CouponUnusable) as refused:
         again.check_usable(customer.id, NOW)
+    assert refused.value.reason == CouponRefusal.USED

@@ -3,9 +3,18 @@ gives them (``tests/unit/test_notice_templates.py``)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+
+from domain.text import Day
 
 AT = datetime(2026, 12, 1, 1, 30, tzinfo=UTC)
+TODAY = date(2026, 11, 23)
+
+
+def day(text: str) -> Day:
+    """A day as a service gives it (``Day``: written per reader by ``format_day``)."""
+    return Day(date.fromisoformat(text), TODAY)
+
 
 SAMPLES: dict[str, dict[str, object]] = {
     "job_offered": {
@@ -49,14 +58,14 @@ SAMPLES: dict[str, dict[str, object]] = {
     "no_worker": {"number": 240117},
     "certificate_expiring": {
         "document": {"zh": "健康证", "en": "health certificate"},
-        "expires": "2026-12-23",
+        "expires": day("2026-12-23"),
         "days": 30,
     },
     "certificate_renewal_admin": {
         "worker": "Li",
         "worker_id": 7,
         "document": {"zh": "健康证", "en": "health certificate"},
-        "expires": "2027-12-31",
+        "expires": day("2027-12-31"),
     },
     "certificate_approved": {"documents": [{"zh": "健康证", "en": "health certificate"}]},
     "certificate_rejected": {
@@ -156,7 +165,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "detail": "BANK_FAIL 账户已销户",
     },
     "daily_report_admin": {
-        "day": "2026-12-01",
+        "day": day("2026-12-01"),
         "cash_in": 56320,
         "revenue": 8448,
         "subsidies": 0,
@@ -202,13 +211,13 @@ SAMPLES: dict[str, dict[str, object]] = {
         "card_zh": "日常保洁 12 次卡",
         "card_en": "12 visits",
         "visits": 14,
-        "until": AT,
+        "until": day("2027-12-01"),
     },
     "card_expiring": {
         "card_zh": "日常保洁 12 次卡",
         "card_en": "12 visits",
         "visits": 3,
-        "until": AT,
+        "until": day("2027-12-01"),
     },
     "card_expired": {"card_zh": "保洁 12 次卡", "card_en": "12", "visits": 3},
     "card_refunded": {"card_zh": "保洁 12 次卡", "card_en": "12", "amount": 67_500},
@@ -217,8 +226,8 @@ SAMPLES: dict[str, dict[str, object]] = {
         "seq": 2,
         "count": 3,
         "amount": 676_000,
-        "first": "2026-12-27",
-        "last": "2027-01-21",
+        "first": day("2026-12-27"),
+        "last": day("2027-01-21"),
         "due": AT,
     },
     "placement_period_settled": {"number": 240117, "seq": 1, "earn": 574_600},
@@ -229,17 +238,17 @@ SAMPLES: dict[str, dict[str, object]] = {
         "reason": "不会做月子餐",
         "candidates": "王芳(12) 李娟(15)",
     },
-    "placement_handover": {"number": 240117, "worker": "王芳", "on": "2026-12-01"},
-    "placement_handover_new": {"number": 240117, "on": "2026-12-01"},
-    "placement_handover_old": {"number": 240117, "on": "2026-12-01"},
+    "placement_handover": {"number": 240117, "worker": "王芳", "on": day("2026-12-01")},
+    "placement_handover_new": {"number": 240117, "on": day("2026-12-01")},
+    "placement_handover_old": {"number": 240117, "on": day("2026-12-01")},
     "placement_terminated": {
         "number": 240117,
-        "on": "2026-12-01",
+        "on": day("2026-12-01"),
         "days": 8,
         "fee": 135_000,
         "refund": 720_000,
     },
-    "placement_ended_worker": {"number": 240117, "on": "2026-12-01"},
+    "placement_ended_worker": {"number": 240117, "on": day("2026-12-01")},
     "placement_ending": {"number": 240117, "end": AT, "days": 26},
     "placement_renewed": {
         "number": 240117,
@@ -251,14 +260,15 @@ SAMPLES: dict[str, dict[str, object]] = {
     "placement_interview": {"number": 240117, "at": AT},
     "placement_end_asked": {
         "number": 240117,
-        "on": "2026-12-05",
+        "on": day("2026-12-05"),
         "days": 11,
         "fee": 135_000,
         "refund": 450_000,
     },
     "placement_end_asked_admin": {
         "number": 240117,
-        "on": "2026-12-05",
+        "on": day("2026-12-05"),
+        "typed": "2026-12-05",
         "days": 11,
         "fee": 135_000,
         "refund": 450_000,
@@ -421,7 +431,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     },
     "level_changed": {"old": "B", "new": "C", "score": 48, "suspended": True},
     "levels_changed_admin": {"count": 1, "report": "Li (ID 7) B→C 48"},
-    "spot_checks_admin": {"day": "2026-11-30", "orders": "#240117 #240118"},
+    "spot_checks_admin": {"day": day("2026-11-30"), "orders": "#240117 #240118"},
     "order_held": {"number": 240117},
     "order_held_admin": {
         "number": 240117,

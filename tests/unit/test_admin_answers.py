@@ -141,7 +141,7 @@ from tests.unit.test_admin_screens import EVENING, NOON, show, text
         (
             rm.CouponIssued(5, "张三", 41, 3000, EVENING),
             "zh",
-            "已给客户 5 张三 发 ¥30.00 优惠券(券号 41),有效至 2026-11-23,已通知客户。",
+            "已给客户 5 张三 发 ¥30.00 优惠券(券号 41),有效至 11-23,已通知客户。",
         ),
         (ra.ComplaintsListed(()), "zh", "没有待处理的投诉。"),
         (
@@ -185,7 +185,7 @@ def test_a_changed_price_says_so_and_a_shown_one_does_not():
     history = (PriceChange("daily", 4000, 4500, "telegram:1", "owner", EVENING),)
     shown = rm.PriceShown("daily", Bilingual("日常", "Daily"), "hour", 4500, 4000, history)
     changed = rm.PriceChanged("daily", Bilingual("日常", "Daily"), "hour", 4500, 4000, history)
-    rest = "日常 ¥45.00/小时\n目录原价 ¥40.00\n2026-11-23 01:05 ¥40.00 → ¥45.00 (老板)"
+    rest = "日常 ¥45.00/小时\n目录原价 ¥40.00\n11-23 01:05 ¥40.00 → ¥45.00 (老板)"
     assert text(shown) == rest
     assert text(changed) == f"已改价,新订单生效。{rest}"
 
@@ -213,7 +213,7 @@ def test_a_worker_comes_with_their_documents_and_a_complaint_with_its_photos():
         "Area: 浦东; 5.5 km around Huangpu District\n"
     )
     assert photos == [
-        Photo("https://m/1.jpg", "ID card 2030-01-02"),
+        Photo("https://m/1.jpg", "ID card 2 Jan 2030"),
         Photo("https://m/2.jpg", "own cert"),
     ]
     complaint = ra.ComplaintShown(

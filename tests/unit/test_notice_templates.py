@@ -236,19 +236,22 @@ def test_no_line_of_text_ends_in_a_block_tag_that_eats_the_line_break_before_mor
 
 
 def test_the_daily_settlement_report_reads_in_each_admins_language_alone():
-    from datetime import datetime
+    from datetime import date, datetime
 
     from conversations.services import settlement
+    from domain.text import Day
     from domain.withdrawals import Withdrawal
 
     paid = [Withdrawal(7, 36320, datetime(2026, 12, 1, tzinfo=TZ), id=2)]
     totals = {"cash:sandbox": 56320, "platform_revenue": -8448, "worker_payable:7": -47872}
-    notice = settlement.report_notice(settlement.report_figures("2026-12-01", totals, paid))
+    figures = settlement.report_figures("2026-12-01", totals, paid)
+    notice = settlement.report_notice(figures, Day(date(2026, 12, 1), date(2026, 12, 2)))
     [en] = TEMPLATES.render(notice, "telegram", "en")
     [zh] = TEMPLATES.render(notice, "telegram", "zh")
     assert isinstance(en, Say) and isinstance(zh, Say)
     assert not CJK.search(en.text) and "¥563.20" in en.text and "#2 worker 7 ¥363.20" in en.text
     assert not re.search(r"[A-Za-z]{3,}", zh.text) and "打款:1 笔,共 ¥363.20" in zh.text
+    assert zh.text.startswith("日结 12-01") and en.text.startswith("Daily settlement 1 Dec")
 
 
 RATED_WORKER = ("order_accepted", "worker_changed", "on_the_way")

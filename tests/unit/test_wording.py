@@ -290,6 +290,7 @@ def test_english_days_read_as_every_other_english_screen_writes_a_day():
 
 def test_english_moments_in_sentences_read_8_dec_not_08_dec():
     from conversations.services.notices import t
+    from domain.text import Day, translate
 
     at = datetime(2026, 12, 8, 15, 0, tzinfo=UTC)
     said = t("en", "{when:%m月%d日 %H:%M},预计 {took}", when=at, took="2 hours")
@@ -297,7 +298,8 @@ def test_english_moments_in_sentences_read_8_dec_not_08_dec():
     assert t("zh", "{when:%m月%d日 %H:%M},预计 {took}", when=at, took="2 小时").startswith(
         "12月08日 15:00"
     )
-    until = t("en", "{what}(至{until:%m-%d})", what="¥20 off", until=at)
+    last = Day(at.date(), at.date())  # a coupon's last day: format_day's (the picker's)
+    until = translate("en", "{what}(至{until})", (("what", "¥20 off"), ("until", last)))
     assert until == "¥20 off (until 8 Dec)"
 
 

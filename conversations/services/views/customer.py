@@ -10,7 +10,7 @@ committed) and the query, and names every other dependency in its signature.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from conversations.results.booking import (
@@ -74,7 +74,7 @@ from domain.queries import (
 )
 from domain.reschedule import MOVABLE
 from domain.rules import Rules
-from domain.text import N_, Bilingual, Text, bilingual
+from domain.text import N_, Bilingual, Day, Text, bilingual
 from domain.timeline_notes import note_phrase
 
 LISTED = 8
@@ -113,7 +113,8 @@ async def quote(
     tz: ZoneInfo,
 ) -> QuoteReady:
     """The itemised quote for the booking, with the coupons and points the customer holds."""
-    priced = await order_steps.price(uow, catalog, rules, q.booking, clock())
+    now = clock()
+    priced = await order_steps.price(uow, catalog, rules, q.booking, now)
     x = priced.quote
     address = q.booking.address_text
     if q.booking.address_id is not None:
@@ -124,7 +125,7 @@ async def quote(
         total_cents=x.total_cents,
         deposit_cents=x.deposit_cents,
         coupon_code=priced.coupon.code if priced.coupon else None,
-        coupons=tuple(_coupon_view(c) for c in priced.usable),
+        coupons=tuple(_coupon_view(c, now.astimezone(tz).date(), tz) for c in priced.usable),
         points_available=priced.points_available,
         use_points=q.booking.use_points,
         summary=Bilingual(
@@ -356,8 +357,10 @@ def _summary(b: Booking, catalog: Catalog, rules: Rules, tz: ZoneInfo, lang: str
     return t(lang, "{when:%m月%d日 %H:%M},预计 {took}", when=local, took=took)
 
 
-def _coupon_view(coupon: Coupon) -> CouponChoice:
-    until = N_("{what}(至{until:%m-%d})", what=takes_off(coupon.terms), until=coupon.valid_until)
+def _coupon_view(coupon: Coupon, today: date, tz: ZoneInfo) -> CouponChoice:
+    """A coupon to pick, with its last day (its year too when far off)."""
+    last = Day(coupon.valid_until.astimezone(tz).date(), today)
+    until = N_("{what}(至{until})", what=takes_off(coupon.terms), until=last)
     return CouponChoice(coupon.code, bilingual(until))
 
 
