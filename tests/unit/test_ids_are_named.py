@@ -17,7 +17,7 @@ from conversations.flows import (
     after_sales_data,
     my_orders_views,
 )
-from conversations.services.views.customer import _coupon_view
+from conversations.services.views.quotes import _coupon_view
 from conversations.state import Conversation
 from domain.admin import ROLE_TEXT, AdminRole
 from domain.aftersales import CUSTOMER_TAGS, DIMENSIONS, RESOLUTION_TEXT, Resolution
