@@ -12,6 +12,7 @@ from domain.cards import Card
 from domain.coupons import Coupon
 from domain.lifecycle import OrderStatus
 from domain.people import Address, Channel, Customer, Identity, Worker, WorkerStatus
+from domain.preferred import Served
 from domain.risk import LinkWindow
 from domain.rule_keys import MemberLevel
 
@@ -37,6 +38,9 @@ class CheckoutFacts:
     """Their prepaid cards, as ``Cards.for_customer`` orders them."""
     addresses: tuple[Address, ...] = ()
     """Their saved addresses, newest first (``Addresses.for_customer``)."""
+    served: tuple[Served, ...] = ()
+    """The workers who completed a job for them (``domain.preferred``), whatever their
+    status now, with their documents."""
 
 
 class Customers(Protocol):

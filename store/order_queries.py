@@ -23,6 +23,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from domain.lifecycle import ActorKind, OrderStatus
+from domain.preferred import SERVED_STATUSES
 from domain.reminders import Reminder
 from store.spend_queries import spent
 from store.stacked import Stack, stack
@@ -30,12 +31,14 @@ from store.tables import OrderRow
 from store.tables.core import (
     ADDRESSES,
     CARDS,
+    CERTIFICATES,
     COUPONS,
     CUSTOMERS,
     ORDER_EVENTS,
     ORDERS,
     PAYMENTS,
     PRICE_CHANGES,
+    WORKERS,
 )
 
 LIVE = (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
@@ -124,19 +127,52 @@ def customer_for_checkout(counted: int) -> Select[Any]:
     )
 
 
+def served(customer: ColumnElement[Any]) -> Select[Any]:
+    """The orders ``customer`` had a worker complete (``domain.preferred.SERVED_STATUSES``)."""
+    done = [literal(status.value) for status in SERVED_STATUSES]
+    return core_select(ORDERS.c.worker_id).where(
+        ORDERS.c.customer_id == customer,
+        ORDERS.c.worker_id.is_not(None),
+        ORDERS.c.status.in_(done),
+    )
+
+
+def served_workers(customer: ColumnElement[Any]) -> Select[Any]:
+    """The workers who completed a job for ``customer``, each with the id of the latest
+    (``last_order_id``): who may be their preferred worker (``domain.preferred``)."""
+    latest = (
+        served(customer)
+        .with_only_columns(func.max(ORDERS.c.id))
+        .where(ORDERS.c.worker_id == WORKERS.c.id)
+        .scalar_subquery()
+    )
+    return core_select(
+        WORKERS.c.id,
+        WORKERS.c.name,
+        WORKERS.c.rating_x100,
+        WORKERS.c.status,
+        WORKERS.c.skills,
+        latest.label("last_order_id"),
+    ).where(WORKERS.c.id.in_(served(customer)))
+
+
 @lru_cache(maxsize=8)
 def checkout(counted: int) -> Stack:
     """``customer_for_checkout`` (part ``customer``) with the coupons the customer holds
-    (``coupons``), their prepaid cards (``cards``) and saved addresses (``addresses``: a
-    typed one is not saved twice): all a quote and a new order read of the customer, in one
-    statement (``store.stacked``)."""
+    (``coupons``), their prepaid cards (``cards``), saved addresses (``addresses``: a typed
+    one is not saved twice) and the workers who served them (``served``, their documents
+    ``served_documents``: the preferred worker they may choose): all a quote and a new order
+    read of the customer, in one statement (``store.stacked``)."""
     customer: BindParameter[int] = bindparam("customer")
+    documents = CERTIFICATES.c.worker_id.in_(served(customer))
     return stack(
         {
             "customer": customer_for_checkout(counted),
             "coupons": core_select(COUPONS).where(COUPONS.c.customer_id == customer),
             "cards": core_select(CARDS).where(CARDS.c.customer_id == customer),
             "addresses": core_select(ADDRESSES).where(ADDRESSES.c.customer_id == customer),
+            "served": served_workers(customer),
+            "served_documents": core_select(CERTIFICATES).where(documents),
         }
     )
 
@@ -159,7 +195,7 @@ PREVIOUS_WORKERS = (
             and_(
                 ORDERS.c.customer_id == CUSTOMERS.c.id,
                 ORDERS.c.worker_id.is_not(None),
-                ORDERS.c.status.in_([literal("confirmed"), literal("settled")]),
+                ORDERS.c.status.in_([literal(status.value) for status in SERVED_STATUSES]),
             ),
         )
     )

@@ -10,8 +10,8 @@ from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.orders import Actor, Order, OrderEvent, OrderId, OrderNumber
 from domain.pricing import LineKind, QuoteLine, Selection
 from domain.text import Bilingual
+from store.addresses_repo import point_from_text, point_to_text
 from store.crypto import PiiCipher
-from store.people_repo import point_from_text, point_to_text
 
 
 def selection_to_json(sel: Selection) -> dict[str, Any]:

@@ -1,8 +1,8 @@
-"""Customers, workers, identities and addresses, with personal data encrypted."""
+"""Customers and their chat accounts (identities), with personal data encrypted (addresses:
+``addresses_repo``; workers: ``workers_repo``)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -14,44 +14,32 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from domain.coupons import Coupon
 from domain.lifecycle import OrderStatus
 from domain.people import (
-    Address,
     Channel,
     Customer,
     CustomerId,
-    GeoPoint,
     Identity,
 )
 from domain.people_ports import CheckoutFacts
 from domain.rule_keys import MemberLevel
+from store.addresses_repo import address_from_row
 from store.cards_repo import card_from_row
 from store.coupons_repo import coupon_from_row, coupon_order, coupon_values
 from store.crypto import PiiCipher
 from store.new_customers import ACCOUNT, CUSTOMER_DEFAULTS, insert_customer, insert_new_customer
 from store.order_queries import (
-    FOR_DISPATCH,
     checkout,
     customer_with_stats,
     others_with_phone,
     stats_params,
 )
 from store.prepared import fetch, insert_one, select_one, select_rows, update_where
-from store.tables import AddressRow, CustomerRow, IdentityRow
-from store.tables.core import ADDRESSES, CUSTOMERS, IDENTITIES
+from store.tables import CustomerRow, IdentityRow
+from store.tables.core import CUSTOMERS, IDENTITIES
+from store.workers_repo import served_from_rows
 
 _OTHERS_WITH_PHONE = others_with_phone(
     CUSTOMERS, bindparam("phone_hash"), bindparam("customer_id")
 )
-
-
-def point_to_text(point: GeoPoint | None) -> str:
-    return json.dumps([point.lat, point.lon]) if point else ""
-
-
-def point_from_text(text: str) -> GeoPoint | None:
-    if not text:
-        return None
-    lat, lon = json.loads(text)
-    return GeoPoint(float(lat), float(lon))
 
 
 class CustomerRepository:
@@ -141,7 +129,8 @@ class CustomerRepository:
         """``with_order_stats`` with ``others_with_phone`` (of ``phone``, or of the customer's
         own number when that is empty), the orders they cancelled themselves since
         ``cancelled_since``, and the coupons and prepaid cards they hold: what a quote and a
-        new order read of the customer, in one query."""
+        new order read of the customer, and the workers who served them (with their
+        documents), in one query."""
         params = stats_params(customer_id, counted, since)
         params["phone_hash"] = self._c.lookup_hash("phone", phone) if phone else None
         params["cancelled_since"] = cancelled_since
@@ -163,6 +152,7 @@ class CustomerRepository:
             tuple(coupons),
             tuple(cards),
             tuple(address_from_row(self._c, r) for r in addresses),
+            served_from_rows(parts["served"], parts["served_documents"]),
         )
 
     async def by_phone(self, phone: str) -> Customer | None:
@@ -330,65 +320,3 @@ class IdentityRepository:
             Identity(Channel(r.channel), r.channel_user_id, r.customer_id, r.worker_id)
             for r in rows
         ]
-
-
-class AddressRepository:
-    def __init__(self, session: AsyncSession, cipher: PiiCipher) -> None:
-        self._s = session
-        self._c = cipher
-
-    async def add(self, address: Address) -> Address:
-        address.id = await insert_one(
-            self._s,
-            ADDRESSES,
-            {
-                "customer_id": address.customer_id,
-                "text_enc": self._c.encrypt("address.text", address.text),
-                "contact_name_enc": self._c.encrypt("address.contact_name", address.contact_name),
-                "phone_enc": self._c.encrypt("address.phone", address.phone),
-                "location_enc": self._c.encrypt(
-                    "address.location", point_to_text(address.location)
-                ),
-                "district": address.district,
-                "uncertainty_m": address.uncertainty_m,
-                "located_by": address.located_by,
-            },
-        )
-        return address
-
-    async def get(self, address_id: int) -> Address | None:
-        row = await select_one(self._s, ADDRESSES, id=address_id)
-        return self._to_domain(row) if row else None
-
-    async def for_customer(self, customer_id: int) -> list[Address]:
-        rows = await select_rows(self._s, ADDRESSES, order_by=("-id",), customer_id=customer_id)
-        return [self._to_domain(r) for r in rows]
-
-    async def for_dispatch(
-        self, address_id: int | None, customer_id: int
-    ) -> tuple[Address | None, set[int], MemberLevel]:
-        params = {"address": address_id, "customer": customer_id}
-        parts = FOR_DISPATCH.split(await fetch(self._s, FOR_DISPATCH.statement, params))
-        address = self._to_domain(parts["address"][0]) if parts["address"] else None
-        previous = parts["previous"]
-        level = next((MemberLevel(r.member_level) for r in previous if r.member_level), None)
-        workers = {int(r.worker_id) for r in previous if r.worker_id is not None}
-        return address, workers, level or MemberLevel.REGULAR
-
-    def _to_domain(self, row: AddressRow | Row[*tuple[Any, ...]]) -> Address:
-        return address_from_row(self._c, row)
-
-
-def address_from_row(cipher: PiiCipher, row: Any) -> Address:
-    """An address row (or a row with its columns: a stacked part), opened with ``cipher``."""
-    return Address(
-        id=row.id,
-        customer_id=row.customer_id,
-        text=cipher.decrypt("address.text", row.text_enc),
-        contact_name=cipher.decrypt("address.contact_name", row.contact_name_enc),
-        phone=cipher.decrypt("address.phone", row.phone_enc),
-        location=point_from_text(cipher.decrypt("address.location", row.location_enc)),
-        district=row.district,
-        uncertainty_m=row.uncertainty_m,
-        located_by=row.located_by,
-    )

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSessionTransaction, async_s
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.orders import StatusChanged
+from store.addresses_repo import AddressRepository
 from store.admin_repo import (
     AdminReports,
     AdminRepository,
@@ -52,11 +53,7 @@ from store.money_repo import (
 from store.orders_repo import ConcurrentUpdate, OrderRepository
 from store.outbox_repo import OutboxRepository
 from store.payouts_repo import PayoutAccountRepository, PayoutClaims, WithdrawalRepository
-from store.people_repo import (
-    AddressRepository,
-    CustomerRepository,
-    IdentityRepository,
-)
+from store.people_repo import CustomerRepository, IdentityRepository
 from store.placements_repo import PlacementRepository
 from store.policies_repo import PolicyRepository
 from store.prepared import pending_changes

@@ -21,9 +21,10 @@ from domain.people import (
     WorkerId,
     WorkerStatus,
 )
+from domain.preferred import Served
 from domain.rules import WorkerLevel
+from store.addresses_repo import point_from_text, point_to_text
 from store.crypto import PiiCipher
-from store.people_repo import point_from_text, point_to_text
 from store.prepared import fetch, in_chunks, select_rows
 from store.tables import CertificateRow, WorkerRow
 from store.tables.core import CERTIFICATES, WORKERS
@@ -310,3 +311,23 @@ def _by_certificate(rows: Sequence[_Held]) -> dict[Certificate, list[int]]:
         assert row.id is not None
         out.setdefault(_certificate(row), []).append(row.id)
     return out
+
+
+def served_from_rows(workers: Sequence[Any], documents: Sequence[Any]) -> tuple[Served, ...]:
+    """The workers who served a customer, each with their documents, from the rows of a
+    checkout's ``served`` and ``served_documents`` parts (``store.order_queries.checkout``)."""
+    held: dict[int, list[Certificate]] = {}
+    for row in documents:
+        held.setdefault(int(row.worker_id), []).append(_certificate(row))
+    return tuple(
+        Served(
+            worker_id=int(row.id),
+            name=row.name,
+            rating_x100=int(row.rating_x100),
+            status=WorkerStatus(row.status),
+            skills=frozenset(row.skills or ()),
+            certificates=tuple(held.get(int(row.id), ())),
+            last_order_id=int(row.last_order_id or 0),
+        )
+        for row in workers
+    )

@@ -82,6 +82,9 @@ class Draft:
     one ("back" from the time question), the booking is as it was."""
     free_hour: bool = False
     """An hour paid with points (where the catalog allows it)."""
+    worker: int | None = None
+    """The preferred worker chosen at the quote (a reorder: the earlier order's), by id —
+    shown by name; priced and placed only while the customer may choose them."""
 
     @classmethod
     def again(
@@ -150,6 +153,7 @@ class Draft:
             free_hours=1 if self.free_hour else 0,
             use_card=self.use_card,
             bundle_id=self.bundle or None,
+            preferred_worker_id=self.worker,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -178,6 +182,7 @@ class Draft:
             "use_card": self.use_card,
             "earlier_start": self.earlier_start.isoformat() if self.earlier_start else None,
             "free_hour": self.free_hour,
+            "worker": self.worker,
         }
 
     @classmethod
@@ -229,6 +234,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "use_points": bool,
     "free_hour": bool,
     "use_card": bool,
+    "worker": (int, type(None)),
 }
 _FIELDS = tuple(f.name for f in fields(Draft))
 _ALL_FIELDS = itemgetter(*_FIELDS)

@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from conversations.events import ChoiceMade, TextReceived
 from conversations.flows import cards_views as views
-from conversations.flows import checkout_views, me
+from conversations.flows import me, payment_views
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
 from conversations.flows.checkout_state import due_from_json, due_to_json
 from conversations.flows.flow_state import keep, keeping, load
@@ -67,7 +67,7 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     if conv.step == Step.PAY:
         due = due_from_json(json.loads(d.due)) if d.due else None
         if due is not None:
-            return Outcome(checkout_views.pay_question(conv, due))
+            return Outcome(payment_views.pay_question(conv, due))
     return _list(conv)
 
 

@@ -9,6 +9,10 @@ entered. A first order's quote asks the phone number too: giving it places the o
 
 A quote above ``rules.risk.confirm_code_above_cents`` is confirmed by typing back a code the
 bot shows (DESIGN §4 Risk): a big order is never placed by one stray tap.
+
+A customer whom workers served before may choose one of them as the booking's preferred
+worker (DESIGN §3; ``domain.preferred``): the quote offers those who could take it, by name.
+The payment step's handlers live in ``checkout_payment``.
 """
 
 from __future__ import annotations
@@ -19,10 +23,17 @@ from dataclasses import replace
 from enum import StrEnum
 
 from conversations.events import ChoiceMade, ContactShared, Failed, TextReceived
-from conversations.flows import booking, link, menu
+from conversations.flows import booking, link, payment_views
 from conversations.flows import checkout_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions, too_long
 from conversations.flows.booking_draft import MAX_AREA, MIN_AREA, read_area
+from conversations.flows.checkout_payment import finish as finish
+from conversations.flows.checkout_payment import on_paid as on_paid
+from conversations.flows.checkout_payment import on_pay as on_pay
+from conversations.flows.checkout_payment import on_pay_checked as on_pay_checked
+from conversations.flows.checkout_payment import on_pay_text as on_pay_text
+from conversations.flows.checkout_payment import on_sandbox_gone as on_sandbox_gone
+from conversations.flows.checkout_payment import on_unavailable as on_unavailable
 from conversations.flows.checkout_state import NAME as NAME
 from conversations.flows.checkout_state import State as State
 from conversations.flows.checkout_state import due_from_json as due_from_json
@@ -37,14 +48,14 @@ from conversations.results.booking import (
     OrderPlaced,
     PaymentUnavailable,
     QuoteReady,
+    WorkerChoice,
 )
 from conversations.results.orders import OrderShown
 from conversations.state import Conversation
 from domain import limits
-from domain.commands import Booking, ConfirmSandboxPayment, PlaceOrder
+from domain.commands import Booking, PlaceOrder
 from domain.coupons import promo_code
-from domain.lifecycle import OrderStatus
-from domain.queries import LoadOrder, PreviewQuote
+from domain.queries import PreviewQuote
 from domain.risk import CONFIRM_CODE_DIGITS, CONFIRM_CODE_TRIES, needs_confirm_code
 
 
@@ -56,18 +67,12 @@ class Step(StrEnum):
     NOTES = "notes"
     CODE = "code"
     COUPON = "coupon"
+    WORKER = "worker"
+    """The preferred worker: one of those who served the customer, or none in particular."""
     PAY = "pay"
 
 
 FIRST = Step.QUOTE
-SAID = "checkout.said"
-"""``conv.scratch``: words typed at the payment question, while the order's status is read."""
-
-
-def finish(conv: Conversation) -> None:
-    """The booking is over (paid, kept for later, or impossible): forget it."""
-    booking.forget(conv)
-    conv.data.pop(NAME, None)
 
 
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
@@ -85,19 +90,17 @@ def restart(ctx: Ctx, conv: Conversation) -> Outcome:
 def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     st = state(conv)
     if conv.step == Step.QUOTE:
-        d = booking.draft(conv)
-        if d.start is None and d.earlier_start is not None:  # "back" after "change time"
-            d.start, d.day = d.earlier_start, d.earlier_start.astimezone(ctx.tz).date()
-            booking.keep(conv, d)
-        if not booking.ready(ctx, d):
-            return booking.start_with(conv, d)
-        return Outcome(commands=[PreviewQuote(_booking(ctx, conv, st))])
+        return _priced(ctx, conv, st)
     if conv.step == Step.CODE:
         if not st.code or st.total_cents is None:  # reached by "back" after it was used
             return Outcome(step=Step.QUOTE, reask=True)
         return Outcome(views.code_question(conv, st.total_cents, st.code))
     if conv.step == Step.COUPON:
         return Outcome(views.coupon_question(conv, st.coupons))
+    if conv.step == Step.WORKER:
+        if not st.workers:  # reached by "back" after the quote stopped offering any
+            return Outcome(step=Step.QUOTE, reask=True)
+        return Outcome(views.worker_question(conv, st.workers))
     if conv.step == Step.PHONE:
         return Outcome(views.phone_question(conv))
     if conv.step == Step.AREA:
@@ -106,28 +109,38 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
         return Outcome(views.notes_question(conv))
     if st.due is None:  # reached by "back" without an order
         return Outcome(step=Step.QUOTE, reask=True)
-    return Outcome(views.pay_question(conv, st.due))
+    return Outcome(payment_views.pay_question(conv, st.due))
+
+
+def _priced(ctx: Ctx, conv: Conversation, st: State) -> Outcome:
+    """The quote is asked for (the booking's next question first, if one is unanswered)."""
+    d = booking.draft(conv)
+    if d.start is None and d.earlier_start is not None:  # "back" after "change time"
+        d.start, d.day = d.earlier_start, d.earlier_start.astimezone(ctx.tz).date()
+        booking.keep(conv, d)
+    if not booking.ready(ctx, d):
+        return booking.start_with(conv, d)
+    return Outcome(commands=[PreviewQuote(_booking(ctx, conv, st))])
 
 
 def on_quote(ctx: Ctx, conv: Conversation, result: QuoteReady) -> Outcome:
     st = state(conv)
     st.total_cents, st.coupons = result.total_cents, result.coupons
     st.phone_needed = result.phone_needed and not st.phone
+    st.workers = result.workers
     keep(conv, st)
-    return Outcome(views.quote_message(conv, result, booking.draft(conv), st.phone_needed))
+    d = booking.draft(conv)
+    if d.worker is not None and result.preferred is None:  # no longer one to choose
+        d.worker = None
+        booking.keep(conv, d)
+    return Outcome(views.quote_message(conv, result, d, st.phone_needed))
 
 
 def on_placed(ctx: Ctx, conv: Conversation, result: OrderPlaced) -> Outcome:
     st = state(conv)
     st.due = result.due
     keep(conv, st)
-    return Outcome(views.order_placed(conv, result.due, ctx.tz), step=Step.PAY, reask=True)
-
-
-def on_unavailable(ctx: Ctx, conv: Conversation, result: PaymentUnavailable) -> Outcome:
-    """No provider for the channel: the order was not placed."""
-    finish(conv)
-    return Outcome(views.unavailable(conv), goto="menu")
+    return Outcome(payment_views.order_placed(conv, result.due, ctx.tz), step=Step.PAY, reask=True)
 
 
 def on_quote_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
@@ -143,8 +156,8 @@ def on_quote_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
         return link.start(conv, event, st.phone, then=NAME)
     if event.key in ("area", "notes"):
         return Outcome(step=Step.AREA if event.key == "area" else Step.NOTES, reask=True)
-    if event.key == "coupon":
-        return Outcome(step=Step.COUPON, reask=True)
+    if event.key in ("coupon", "worker"):
+        return Outcome(step=Step.COUPON if event.key == "coupon" else Step.WORKER, reask=True)
     if event.key in ("points", "free_hour", "card"):
         d = booking.draft(conv)
         if event.key == "points":
@@ -285,6 +298,30 @@ def on_coupon(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     return Outcome(step=Step.QUOTE, reask=True)
 
 
+def on_worker(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> Outcome:
+    """A worker who served the customer chosen as the booking's preferred one (a button, its
+    number, or the name typed), or none ("any"); then the quote again, showing it."""
+    workers = state(conv).workers
+    if isinstance(event, ChoiceMade) and event.key == "quote":
+        return Outcome(step=Step.QUOTE, reask=True)
+    if isinstance(event, ChoiceMade) and event.key == "any":
+        chosen = None
+    else:
+        chosen = next((w.id for w in workers if _names(event, w)), None)
+        if chosen is None:  # words naming none of them, or a stale button
+            return Outcome([views.not_a_worker(conv)], reask=True)
+    d = booking.draft(conv)
+    d.worker = chosen
+    booking.keep(conv, d)
+    return Outcome(step=Step.QUOTE, reask=True)
+
+
+def _names(event: ChoiceMade | TextReceived, w: WorkerChoice) -> bool:
+    if isinstance(event, ChoiceMade):
+        return event.key == f"worker:{w.id}"
+    return event.text.strip().casefold() == w.name.strip().casefold()
+
+
 def on_promo(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     """A promo code typed: priced with it first — taken only when the quote comes back (a
     wrong, expired or used-up code is answered and changes nothing)."""
@@ -318,50 +355,6 @@ def on_refused(ctx: Ctx, conv: Conversation, event: Failed) -> Outcome:
     return Outcome([Say(event.message.get(conv.lang))], reask=True)
 
 
-def on_pay(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
-    due = state(conv).due
-    if event.key == "pay" and due is not None and due.reference and due.provider == "sandbox":
-        return Outcome(commands=[ConfirmSandboxPayment(due.reference, conv.customer_id)])
-    if event.key == "later":
-        finish(conv)
-        number, by = (due.number, views.pay_by(due, ctx.tz, conv.lang)) if due else (None, "")
-        return Outcome([views.kept_for_later(conv, number, by)], goto="menu")
-    return Outcome(reask=True)
-
-
-def on_pay_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
-    """Words at the payment question: the order may have been paid meanwhile elsewhere (the
-    payment page), which this conversation does not hear of — its status is read first."""
-    due = state(conv).due
-    if due is None or conv.customer_id is None:
-        return Outcome(reask=True)
-    conv.scratch[SAID] = event.text
-    return Outcome(commands=[LoadOrder(conv.customer_id, due.number)])
-
-
-def on_pay_checked(ctx: Ctx, conv: Conversation, result: OrderShown) -> Outcome:
-    """Still unpaid: it says so and asks again. Paid (or no longer payable): the checkout is
-    over, and the words are read as a new request from the menu."""
-    if result.order.status == OrderStatus.AWAITING_PAYMENT:
-        return Outcome([views.not_paid_yet(conv, result.order.number)], reask=True)
-    said = str(conv.scratch.pop(SAID, ""))
-    finish(conv)
-    menu.seed(conv, menu.MenuData(said=said))
-    return Outcome(goto="menu")
-
-
-def on_paid(ctx: Ctx, conv: Conversation, result: OrderPaid) -> Outcome:
-    """Paid in the sandbox, or placed with nothing to pay: on to the worker search."""
-    finish(conv)
-    return Outcome(views.paid_message(conv, result), goto="menu")
-
-
-def on_sandbox_gone(ctx: Ctx, conv: Conversation, result: PaymentUnavailable) -> Outcome:
-    """A sandbox button from before it was turned off: the order stays unpaid."""
-    finish(conv)
-    return Outcome(views.unavailable(conv, placed=True), goto="menu")
-
-
 TRANSITIONS: Transitions = restarting_all(
     NAME,
     restart,
@@ -385,6 +378,8 @@ TRANSITIONS: Transitions = restarting_all(
         (Step.COUPON, ChoiceMade): on_coupon,
         (Step.COUPON, TextReceived): on_promo,
         (Step.COUPON, QuoteReady): on_promo_quote,
+        (Step.WORKER, ChoiceMade): on_worker,
+        (Step.WORKER, TextReceived): on_worker,
         (Step.QUOTE, Failed): on_refused,
         (Step.PAY, ChoiceMade): on_pay,
         (Step.PAY, OrderPaid): on_paid,

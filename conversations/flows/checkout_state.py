@@ -1,6 +1,6 @@
 """Checkout's own data (``conv.data["checkout"]``), reset whenever checkout is entered: the
-quote shown, the code asked, the phone given, the order placed — and the payment request as
-plain JSON, which my orders keeps too."""
+quote shown (with the workers it offered), the code asked, the phone given, the order placed
+— and the payment request as plain JSON, which my orders keeps too."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from conversations.flows.flow_state import StaleState
-from conversations.results.booking import CouponChoice, PaymentDue
+from conversations.results.booking import CouponChoice, PaymentDue, WorkerChoice
 from conversations.state import Conversation
 from domain.text import Bilingual
 
@@ -35,6 +35,8 @@ class State:
     """The number given here, placed with the order."""
     promo: str = ""
     """The promo code typed last, taken once its quote comes back."""
+    workers: tuple[WorkerChoice, ...] = ()
+    """The workers the quote offered as the preferred one (who served the customer)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -46,6 +48,7 @@ class State:
             "code": self.code,
             "wrong_codes": self.wrong_codes,
             "due": due_to_json(self.due) if self.due is not None else None,
+            "workers": [[w.id, w.name, w.rating_x100] for w in self.workers],
         }
 
     @classmethod
@@ -63,6 +66,10 @@ class State:
                 phone_needed=bool(raw["phone_needed"]),
                 phone=str(raw["phone"]),
                 promo=str(raw.get("promo", "")),
+                workers=tuple(
+                    WorkerChoice(int(i), str(name), int(rating))
+                    for i, name, rating in raw.get("workers", ())
+                ),
             )
         except (TypeError, ValueError, KeyError) as exc:
             raise StaleState(NAME) from exc

@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 
 from conversations.events import ChoiceMade, TextReceived
-from conversations.flows import booking, checkout, checkout_views, invoice, recurring
+from conversations.flows import booking, checkout, invoice, payment_views, recurring
 from conversations.flows import my_orders_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
 from conversations.flows.booking_when import next_same_slot
@@ -106,7 +106,7 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
         due = checkout.due_from_json(o.payment or None)
         if due is None:  # reached by "back" without a payment request
             return Outcome(step=Step.LIST, reask=True)
-        return Outcome(checkout_views.pay_question(conv, due))
+        return Outcome(payment_views.pay_question(conv, due))
     assert o.number is not None
     if conv.step == Step.CANCEL_CONFIRM:
         return Outcome(commands=[QuoteCancellation(customer_of(conv), o.number)])
@@ -225,12 +225,12 @@ def on_surcharge_declined(
 def on_payment_unavailable(
     ctx: Ctx, conv: Conversation, result: PaymentUnavailable, o: OrdersData
 ) -> Outcome:
-    return Outcome(checkout_views.unavailable(conv, placed=True), goto="menu")
+    return Outcome(payment_views.unavailable(conv, placed=True), goto="menu")
 
 
 @keeping_orders
 def on_paid(ctx: Ctx, conv: Conversation, result: OrderPaid, o: OrdersData) -> Outcome:
-    return Outcome(checkout_views.paid_message(conv, result), goto="menu")
+    return Outcome(payment_views.paid_message(conv, result), goto="menu")
 
 
 @keeping_orders

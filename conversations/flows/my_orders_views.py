@@ -240,10 +240,13 @@ def same_as_last_time(conv: Conversation, number: int) -> list[Reply]:
 
 
 def prefill(again: Rebooking) -> Draft:
-    """A booking like an earlier order: same service, options, size, address."""
-    return Draft.again(
+    """A booking like an earlier order: same service, options, size, address, and its
+    worker preferred (the quote shows it while they may be chosen)."""
+    d = Draft.again(
         again.category_id, again.selections[0], again.bundle_id, again.address_id, again.notes
     )
+    d.worker = again.worker_id
+    return d
 
 
 def reschedule_when(conv: Conversation, number: int) -> list[Reply]:

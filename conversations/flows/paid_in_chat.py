@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from conversations.flows import cards_views, checkout, checkout_views
+from conversations.flows import cards_views, checkout, payment_views
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
 from conversations.flows.flow_state import keep, read
 from conversations.replies import Say
@@ -65,7 +65,7 @@ def _home(conv: Conversation) -> str:
 
 def on_paid(ctx: Ctx, conv: Conversation, result: OrderPaid) -> Outcome:
     checkout.finish(conv)
-    return Outcome(checkout_views.paid_message(conv, result), goto=_home(conv))
+    return Outcome(payment_views.paid_message(conv, result), goto=_home(conv))
 
 
 def on_paid_late(ctx: Ctx, conv: Conversation, result: PaidTooLate) -> Outcome:

@@ -40,6 +40,16 @@ class CouponChoice:
 
 
 @dataclass(frozen=True, slots=True)
+class WorkerChoice:
+    """A worker who served the customer before, as the quote offers them to choose."""
+
+    id: int
+    """Only in the button's key: people see the name."""
+    name: str
+    rating_x100: int
+
+
+@dataclass(frozen=True, slots=True)
 class QuoteReady(Result):
     """The itemised price of what the customer chose (nothing placed yet)."""
 
@@ -73,6 +83,11 @@ class QuoteReady(Result):
     """Where the service is: the typed text, or the saved address chosen."""
     periods: int = 0
     """A long placement: how many billing periods its price is paid in (0: not one)."""
+    workers: tuple[WorkerChoice, ...] = ()
+    """The workers who served the customer and could take this booking (most recent first):
+    the preferred worker they may choose (none: no button)."""
+    preferred: WorkerChoice | None = None
+    """The booking's preferred worker (one of ``workers``; None: any worker)."""
 
 
 @dataclass(frozen=True, slots=True)

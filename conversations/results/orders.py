@@ -69,13 +69,15 @@ class ComplaintSeen:
 
 @dataclass(frozen=True, slots=True)
 class Rebooking:
-    """What "book again" copies from the order: the service, its options, the address."""
+    """What "book again" copies from the order: the service, its options, the address, and
+    its worker as the new booking's preferred one."""
 
     category_id: str
     selections: tuple[Selection, ...]
     bundle_id: str | None = None
     address_id: int | None = None
     notes: str = ""
+    worker_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from domain.orders import SYSTEM, Actor, Order
 from domain.payments import Payment
 from domain.people import Address, Customer, GeoPoint, same_address
 from domain.ports import Reads, UnitOfWork
+from domain.preferred import Served, choosable
 from domain.pricing import PrepaidCard, Quote, QuoteRequest, quote
 from domain.rules import Rules
 from domain.text import N_
@@ -58,6 +59,11 @@ class Priced:
     """Orders the customer cancelled themselves within the risk rule's window."""
     addresses: tuple[Address, ...] = ()
     """The customer's saved addresses, newest first (a typed one is not saved twice)."""
+    workers: tuple[Served, ...] = ()
+    """The workers who served the customer and could take this booking, most recent first:
+    those they may choose as their preferred worker."""
+    preferred: Served | None = None
+    """The booking's preferred worker, while one of ``workers`` (else none)."""
 
 
 def free_hour_points(catalog: Catalog, rules: Rules, b: Booking, held: int) -> int:
@@ -141,6 +147,7 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
     if result.coupon_code is None:  # the rules took another offer instead of it
         chosen = None
     fits = [c for c, _ in fitting]
+    workers = _choosable(catalog, b, facts.served, result)
     return Priced(
         customer,
         result,
@@ -153,7 +160,19 @@ async def price(uow: Reads, catalog: Catalog, rules: Rules, b: Booking, now: dat
         card=card,
         cancelled=facts.cancelled,
         addresses=facts.addresses,
+        workers=workers,
+        preferred=next((w for w in workers if w.worker_id == b.preferred_worker_id), None),
     )
+
+
+def _choosable(
+    catalog: Catalog, b: Booking, served: Sequence[Served], q: Quote
+) -> tuple[Served, ...]:
+    """The workers who served the customer that could take the booking as dispatch judges
+    it: its (first) item's skill and documents, valid to the job's end."""
+    item = catalog.item(b.selections[0].item_id)
+    last_day = (b.start_at + timedelta(minutes=q.duration_minutes)).date()
+    return choosable(served, item.skill, item.certificates, last_day)
 
 
 def _best(result: Quote, fitting: list[tuple[Coupon, Quote]]) -> tuple[Quote, Coupon | None]:
@@ -270,6 +289,7 @@ async def place(
         notes=b.notes,
         bundle_id=b.bundle_id,
         subscription_id=b.subscription_id,
+        preferred_worker_id=priced.preferred.worker_id if priced.preferred else None,
     )
     order.visit_code = visit_codes.new_visit_code(rules)
     if b.subscription_id is None:

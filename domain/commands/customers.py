@@ -107,6 +107,9 @@ class Booking:
     phone: str = ""
     """The phone number given at this checkout, not on the account yet: a number another
     account holds is no new customer's (no first-order discount, no welcome coupon)."""
+    preferred_worker_id: int | None = None
+    """The worker the customer chose (``domain.preferred``): favoured by dispatch, never
+    forced; kept only while they are one the customer may choose."""
 
 
 @dataclass(frozen=True)

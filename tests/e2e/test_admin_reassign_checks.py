@@ -50,7 +50,9 @@ async def test_reassigning_to_the_worker_who_has_it_changes_nothing_and_tells_no
     if on_the_way:
         clock.now = clock.now.replace(hour=7)  # 15:00 Shanghai, the next day: time to go
         clock.advance(days=1)
-        await TelegramUser(client, fake_telegram, 740001).say(f"/onway #{number}")
+        setting_off = TelegramUser(client, fake_telegram, 740001)
+        await setting_off.say(f"/onway #{number}")
+        await setting_off.say("30")  # minutes until they arrive
     first = await order_of(app, number)
     assert first.status.value == ("on_the_way" if on_the_way else "accepted"), first.status
     sent = told(fake_telegram, 740101, 740001)

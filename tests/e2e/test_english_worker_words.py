@@ -32,7 +32,7 @@ async def test_an_english_worker_sets_off_and_arrives_in_english_words(
     worker = TelegramUser(client, fake_telegram, worker_uid, lang="en")
     await worker.say("English")
     await worker.say("jobs")
-    assert f"on my way #{number}" in worker.text(), worker.text()
+    assert f"On my way #{number}" in worker.text(), worker.text()  # a button's label
 
     # in the relay chat, a bare "on my way" is a message to the customer
     await worker.say(f"contact customer #{number}")
@@ -44,6 +44,7 @@ async def test_an_english_worker_sets_off_and_arrives_in_english_words(
 
     await near_the_start(app, number)
     await worker.say(f"On my way {number}")  # typed, not the button's label
+    await worker.say("30")  # minutes until they arrive
     assert f"The customer knows you're on the way (#{number})" in worker.text(), worker.text()
     await worker.say(f"arrived #{number}")
     assert f"At the door for #{number}, share your location to check in." in worker.text()

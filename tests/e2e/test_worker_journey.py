@@ -106,6 +106,7 @@ async def test_register_on_wechat_approve_on_telegram_then_do_a_job_end_to_end(
 
     await near_the_start(app, number, minutes_before=45)
     await wx.say(f"出发 #{number}")
+    await wx.say("30分钟")  # when they will be there
     assert "已通知客户" in wx.last_text
     assert "已出发" in fake_telegram.sent(770077)[-1]["text"]
     await wx.say(f"打卡 #{number}")

@@ -14,7 +14,7 @@ from conversations.flows import booking_views
 from conversations.flows.dates import parse_when
 from conversations.services.notice_templates import NoticeTemplates
 from conversations.services.notices import to_admins, to_customer, to_worker
-from conversations.services.views.customer import _coupon_view
+from conversations.services.views.quotes import _coupon_view
 from conversations.state import Conversation
 from domain.coupons import REFUSAL_TEXT, Coupon, CouponRefusal, CouponUnusable
 from domain.pricing import CouponKind, CouponTerms

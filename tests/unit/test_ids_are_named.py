@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -17,7 +18,7 @@ from conversations.flows import (
     after_sales_data,
     my_orders_views,
 )
-from conversations.services.views.customer import _coupon_view
+from conversations.services.views.quotes import _coupon_view
 from conversations.state import Conversation
 from domain.admin import ROLE_TEXT, AdminRole
 from domain.aftersales import CUSTOMER_TAGS, DIMENSIONS, RESOLUTION_TEXT, Resolution
@@ -94,7 +95,7 @@ def test_a_coupon_is_shown_by_what_it_gives_never_by_its_code(kind):
     terms = CouponTerms(code, kind, amount_cents=2000, off_bp=1500, threshold_cents=10000)
     start, end = datetime(2026, 12, 1, tzinfo=UTC), datetime(2026, 12, 31, tzinfo=UTC)
     coupon = Coupon(code, terms, start, end, customer_id=1)
-    label = _coupon_view(coupon).label
+    label = _coupon_view(coupon, start.date(), ZoneInfo("Asia/Shanghai")).label
     for lang in LANGS:
         assert "WELCOME" not in label.get(lang) and "8F3K2" not in label.get(lang)
 

@@ -31,6 +31,7 @@ from conversations.services.views import (
     invoices,
     membership,
     points,
+    quotes,
     worker,
 )
 from conversations.services.views.membership import InviteLinks
@@ -57,7 +58,7 @@ def table(
     return {
         q.FindCustomer: customer.account,
         q.LoadAddresses: customer.addresses,
-        q.PreviewQuote: partial(customer.quote, catalog=catalog, rules=rules, tz=tz, clock=clock),
+        q.PreviewQuote: partial(quotes.quote, catalog=catalog, rules=rules, tz=tz, clock=clock),
         q.LoadOrders: partial(customer.orders, catalog=catalog),
         q.LoadOrder: partial(customer.order, catalog=catalog, rules=rules, clock=clock),
         q.QuoteCancellation: partial(customer.cancellation, rules=rules, clock=clock),

@@ -1,7 +1,7 @@
-"""What a customer sees: who they are, their saved addresses, a quote before booking, their
-orders (the list, one in detail, what cancelling would cost), their recurring bookings (and
-what one would be), and — as Telegram asks before taking their money — whether a checkout is
-still payable.
+"""What a customer sees: who they are, their saved addresses, their orders (the list, one in
+detail, what cancelling would cost), their recurring bookings (and what one would be), and —
+as Telegram asks before taking their money — whether a checkout is still payable (the quote
+before booking: ``quotes``).
 
 Query functions (cosmicpython ``views.py``): each takes the unit of work it reads in (never
 committed) and the query, and names every other dependency in its signature.
@@ -10,15 +10,12 @@ committed) and the query, and names every other dependency in its signature.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from conversations.results.booking import (
     AddressesFound,
     CheckoutValid,
-    CouponChoice,
-    QuoteLineView,
-    QuoteReady,
     SavedAddress,
 )
 from conversations.results.customers import AccountFound
@@ -35,16 +32,13 @@ from conversations.results.orders import (
     WorkerSeen,
 )
 from conversations.results.recurring import SubscriptionDrafted, SubscriptionsListed
-from conversations.services import cancellations, order_steps, payment_requests, refunds
+from conversations.services import cancellations, payment_requests, refunds
 from conversations.services import reschedule as moving
 from conversations.services import subscription_plans as plans
 from conversations.services.customer_orders import own_order
-from conversations.services.notices import t
 from conversations.services.views import placements as placement_views
 from domain.aftersales import Complaint, Rater, Resolution, check_can_complain
 from domain.catalog import Catalog
-from domain.commands import Booking
-from domain.coupons import Coupon, takes_off
 from domain.errors import DomainError
 from domain.insurance import PolicyStatus
 from domain.lifecycle import (
@@ -68,13 +62,12 @@ from domain.queries import (
     LoadOrder,
     LoadOrders,
     LoadSubscriptions,
-    PreviewQuote,
     QuoteCancellation,
     QuoteReschedule,
 )
 from domain.reschedule import MOVABLE
 from domain.rules import Rules
-from domain.text import N_, Bilingual, Day, Text, bilingual
+from domain.text import N_, Bilingual, Text
 from domain.timeline_notes import note_phrase
 
 LISTED = 8
@@ -101,47 +94,6 @@ async def addresses(uow: Reads, q: LoadAddresses) -> AddressesFound:
             seen.add(key)
             shown.append(SavedAddress(a.id, _short(a.text, 28)))
     return AddressesFound(tuple(shown))
-
-
-async def quote(
-    uow: Reads,
-    q: PreviewQuote,
-    *,
-    catalog: Catalog,
-    rules: Rules,
-    clock: Callable[[], datetime],
-    tz: ZoneInfo,
-) -> QuoteReady:
-    """The itemised quote for the booking, with the coupons and points the customer holds."""
-    now = clock()
-    priced = await order_steps.price(uow, catalog, rules, q.booking, now)
-    x = priced.quote
-    address = q.booking.address_text
-    if q.booking.address_id is not None:
-        saved = await uow.addresses.get(q.booking.address_id)
-        address = saved.text if saved is not None else address
-    return QuoteReady(
-        lines=tuple(QuoteLineView(line.label, line.amount_cents) for line in x.lines),
-        total_cents=x.total_cents,
-        deposit_cents=x.deposit_cents,
-        coupon_code=priced.coupon.code if priced.coupon else None,
-        coupons=tuple(_coupon_view(c, now.astimezone(tz).date(), tz) for c in priced.usable),
-        points_available=priced.points_available,
-        use_points=q.booking.use_points,
-        summary=Bilingual(
-            _summary(q.booking, catalog, rules, tz, "zh"),
-            _summary(q.booking, catalog, rules, tz, "en"),
-        ),
-        address=address,
-        periods=placement_views.periods(q.booking, catalog, rules, tz, x.total_cents),
-        phone_needed=not priced.customer.phone,
-        known_phone=priced.known_phone,
-        free_hour_points=priced.free_hour_points,
-        free_hours=priced.free_hours,
-        instead=(x.instead[0].value, x.instead[1].value) if x.instead else None,
-        card=priced.card.name if priced.card else None,
-        use_card=x.visits_used > 0,
-    )
 
 
 def row(order: Order, catalog: Catalog) -> OrderRow:
@@ -196,6 +148,7 @@ async def order(
             o.bundle_id,
             o.address_id,
             o.notes,
+            o.worker_id,
         ),
         WorkerSeen(worker.name, worker.rating_x100, worker.good_rate_bp, worker.reviews)
         if worker
@@ -341,27 +294,6 @@ def _event_text(e: OrderEvent, fee_cents: int = 0) -> Text:
     if e.action == Action.CANCEL and fee_cents:
         return N_("已取消,收取取消费 {fee}", fee=format_yuan(fee_cents))
     return CUSTOMER_STATUS_TEXT[e.to_status]
-
-
-def _summary(b: Booking, catalog: Catalog, rules: Rules, tz: ZoneInfo, lang: str) -> str:
-    local = b.start_at.astimezone(tz)
-    first = b.selections[0]
-    period = catalog.item(first.item_id).period(first.quantity, b.start_at, rules.placements, tz)
-    if period is not None:
-        return placement_views.placement_text(period, tz, lang)
-    minutes = sum(catalog.item(s.item_id).duration_minutes(s.quantity) for s in b.selections)
-    h, m = divmod(minutes, 60)
-    took = t(lang, "{h} 小时 {m} 分钟", h=h, m=m) if m else t(lang, "{h} 小时", h=h)
-    if b.asap:
-        return t(lang, "尽快上门,约 {when:%m月%d日 %H:%M},预计 {took}", when=local, took=took)
-    return t(lang, "{when:%m月%d日 %H:%M},预计 {took}", when=local, took=took)
-
-
-def _coupon_view(coupon: Coupon, today: date, tz: ZoneInfo) -> CouponChoice:
-    """A coupon to pick, with its last day (its year too when far off)."""
-    last = Day(coupon.valid_until.astimezone(tz).date(), today)
-    until = N_("{what}(至{until})", what=takes_off(coupon.terms), until=last)
-    return CouponChoice(coupon.code, bilingual(until))
 
 
 def _short(text: str, n: int) -> str:

@@ -1,0 +1,77 @@
+"""Checkout's payment step: the order placed waits for its payment — in the sandbox a tap
+confirms it, words typed meanwhile are answered once its status is read (it may have been
+paid on the payment page) — and the booking is over once it is paid, kept for later, or
+cannot be paid on this channel."""
+
+from __future__ import annotations
+
+from conversations.events import ChoiceMade, TextReceived
+from conversations.flows import booking, menu
+from conversations.flows import payment_views as views
+from conversations.flows.base import Ctx, Outcome
+from conversations.flows.checkout_state import NAME, state
+from conversations.results.booking import OrderPaid, PaymentUnavailable
+from conversations.results.orders import OrderShown
+from conversations.state import Conversation
+from domain.commands import ConfirmSandboxPayment
+from domain.lifecycle import OrderStatus
+from domain.queries import LoadOrder
+
+SAID = "checkout.said"
+"""``conv.scratch``: words typed at the payment question, while the order's status is read."""
+
+
+def finish(conv: Conversation) -> None:
+    """The booking is over (paid, kept for later, or impossible): forget it."""
+    booking.forget(conv)
+    conv.data.pop(NAME, None)
+
+
+def on_unavailable(ctx: Ctx, conv: Conversation, result: PaymentUnavailable) -> Outcome:
+    """No provider for the channel: the order was not placed."""
+    finish(conv)
+    return Outcome(views.unavailable(conv), goto="menu")
+
+
+def on_pay(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
+    due = state(conv).due
+    if event.key == "pay" and due is not None and due.reference and due.provider == "sandbox":
+        return Outcome(commands=[ConfirmSandboxPayment(due.reference, conv.customer_id)])
+    if event.key == "later":
+        finish(conv)
+        number, by = (due.number, views.pay_by(due, ctx.tz, conv.lang)) if due else (None, "")
+        return Outcome([views.kept_for_later(conv, number, by)], goto="menu")
+    return Outcome(reask=True)
+
+
+def on_pay_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
+    """Words at the payment question: the order may have been paid meanwhile elsewhere (the
+    payment page), which this conversation does not hear of — its status is read first."""
+    due = state(conv).due
+    if due is None or conv.customer_id is None:
+        return Outcome(reask=True)
+    conv.scratch[SAID] = event.text
+    return Outcome(commands=[LoadOrder(conv.customer_id, due.number)])
+
+
+def on_pay_checked(ctx: Ctx, conv: Conversation, result: OrderShown) -> Outcome:
+    """Still unpaid: it says so and asks again. Paid (or no longer payable): the checkout is
+    over, and the words are read as a new request from the menu."""
+    if result.order.status == OrderStatus.AWAITING_PAYMENT:
+        return Outcome([views.not_paid_yet(conv, result.order.number)], reask=True)
+    said = str(conv.scratch.pop(SAID, ""))
+    finish(conv)
+    menu.seed(conv, menu.MenuData(said=said))
+    return Outcome(goto="menu")
+
+
+def on_paid(ctx: Ctx, conv: Conversation, result: OrderPaid) -> Outcome:
+    """Paid in the sandbox, or placed with nothing to pay: on to the worker search."""
+    finish(conv)
+    return Outcome(views.paid_message(conv, result), goto="menu")
+
+
+def on_sandbox_gone(ctx: Ctx, conv: Conversation, result: PaymentUnavailable) -> Outcome:
+    """A sandbox button from before it was turned off: the order stays unpaid."""
+    finish(conv)
+    return Outcome(views.unavailable(conv, placed=True), goto="menu")
