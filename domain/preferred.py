@@ -30,6 +30,8 @@ class Served:
     worker_id: int
     name: str
     rating_x100: int
+    reviews: int
+    """Customers' ratings behind ``rating_x100`` (0: none; 5.0 is then dispatch's start)."""
     status: WorkerStatus
     skills: frozenset[str]
     certificates: tuple[Certificate, ...]

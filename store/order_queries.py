@@ -150,6 +150,7 @@ def served_workers(customer: ColumnElement[Any]) -> Select[Any]:
         WORKERS.c.id,
         WORKERS.c.name,
         WORKERS.c.rating_x100,
+        WORKERS.c.reviews,
         WORKERS.c.status,
         WORKERS.c.skills,
         latest.label("last_order_id"),

@@ -324,6 +324,7 @@ def served_from_rows(workers: Sequence[Any], documents: Sequence[Any]) -> tuple[
             worker_id=int(row.id),
             name=row.name,
             rating_x100=int(row.rating_x100),
+            reviews=int(row.reviews),
             status=WorkerStatus(row.status),
             skills=frozenset(row.skills or ()),
             certificates=tuple(held.get(int(row.id), ())),

@@ -48,7 +48,7 @@ class State:
             "code": self.code,
             "wrong_codes": self.wrong_codes,
             "due": due_to_json(self.due) if self.due is not None else None,
-            "workers": [[w.id, w.name, w.rating_x100] for w in self.workers],
+            "workers": [[w.id, w.name, w.rating_x100, w.reviews] for w in self.workers],
         }
 
     @classmethod
@@ -66,16 +66,20 @@ class State:
                 phone_needed=bool(raw["phone_needed"]),
                 phone=str(raw["phone"]),
                 promo=str(raw.get("promo", "")),
-                workers=tuple(
-                    WorkerChoice(int(i), str(name), int(rating))
-                    for i, name, rating in raw.get("workers", ())
-                ),
+                workers=tuple(_worker(w) for w in raw.get("workers", ())),
             )
         except (TypeError, ValueError, KeyError) as exc:
             raise StaleState(NAME) from exc
         if raw["due"] is not None and state.due is None:
             raise StaleState(NAME)
         return state
+
+
+def _worker(raw: list[Any]) -> WorkerChoice:
+    """A worker offered, as ``State.to_json`` keeps them (saved without their number of
+    reviews before it was kept: read as none)."""
+    worker_id, name, rating, *reviews = raw
+    return WorkerChoice(int(worker_id), str(name), int(rating), int(reviews[0]) if reviews else 0)
 
 
 def _int_or_none(value: object) -> int | None:

@@ -110,7 +110,9 @@ def worker_question(conv: Conversation, workers: tuple[WorkerChoice, ...]) -> li
     options = [
         Option(
             f"worker:{w.id}",
-            tr(conv, "{name}(评分 {stars})", name=w.name, stars=stars_text(w.rating_x100)),
+            tr(conv, "{name}(评分 {stars})", name=w.name, stars=stars_text(w.rating_x100))
+            if w.reviews
+            else tr(conv, "{name}(暂无评价)", name=w.name),
         )
         for w in workers
     ]

@@ -47,6 +47,8 @@ class WorkerChoice:
     """Only in the button's key: people see the name."""
     name: str
     rating_x100: int
+    reviews: int = 0
+    """0: nobody rated them yet (``rating_x100`` is then dispatch's start, not a rating)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,7 +67,7 @@ async def test_a_checkout_reads_the_workers_who_completed_a_job_in_the_same_stat
     skills = frozenset({"cleaning", "elderly_care"})
     approved = WorkerStatus.APPROVED
     assert sorted(mine.served, key=lambda s: s.worker_id) == [
-        Served(wang, "王阿姨", 480, approved, skills, (health,), done[wang]),
-        Served(li, "李师傅", 480, approved, skills, (), done[li]),
+        Served(wang, "王阿姨", 480, 0, approved, skills, (health,), done[wang]),
+        Served(li, "李师傅", 480, 0, approved, skills, (), done[li]),
     ]
     assert none.served == () and none.customer.id == nobody

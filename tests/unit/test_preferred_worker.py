@@ -16,7 +16,7 @@ from domain.preferred import CHOICES, Served, choosable
 from domain.pricing import Selection
 from tests.unit.test_booking_results import BASE, CTX, QUOTE, at_checkout, texts
 
-WANG, LI = WorkerChoice(11, "王阿姨", 490), WorkerChoice(12, "李师傅", 470)
+WANG, LI = WorkerChoice(11, "王阿姨", 490, 6), WorkerChoice(12, "李师傅", 470, 2)
 OFFERED = replace(QUOTE, workers=(WANG, LI))
 HEALTH = Certificate("health", "", date(2027, 1, 31), True)
 
@@ -25,6 +25,7 @@ def served(worker_id: int, **kw) -> Served:
     values = {
         "name": f"师傅{worker_id}",
         "rating_x100": 500,
+        "reviews": 3,
         "status": WorkerStatus.APPROVED,
         "skills": frozenset({"cleaning"}),
         "certificates": (HEALTH,),
@@ -90,6 +91,15 @@ def test_the_worker_step_lists_names_and_ratings_and_keeps_the_choice_for_the_qu
     assert booking.draft(conv).worker == 11
     checkout.on_worker(CTX, conv, ChoiceMade(**BASE, key="any"))
     assert booking.draft(conv).worker is None
+
+
+def test_a_worker_nobody_rated_is_offered_without_an_invented_rating():
+    """5.0 is where dispatch starts a worker, not what a customer said of them."""
+    conv = at_checkout()
+    checkout.on_quote(CTX, conv, replace(QUOTE, workers=(WorkerChoice(13, "赵师傅", 500, 0),)))
+    conv.step = checkout.Step.WORKER
+    [asked] = checkout.ask(CTX, conv).replies
+    assert isinstance(asked, Ask) and asked.options[0].label == "赵师傅(暂无评价)"
 
 
 def test_a_wrong_answer_or_a_stale_button_at_the_worker_step_is_asked_again():

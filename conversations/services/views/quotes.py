@@ -69,7 +69,7 @@ async def quote(
 
 
 def _worker_choice(w: Served) -> WorkerChoice:
-    return WorkerChoice(w.worker_id, w.name, w.rating_x100)
+    return WorkerChoice(w.worker_id, w.name, w.rating_x100, w.reviews)
 
 
 def _summary(b: Booking, catalog: Catalog, rules: Rules, tz: ZoneInfo, lang: str) -> str:
