@@ -71,3 +71,24 @@ async def test_a_checkout_reads_the_workers_who_completed_a_job_in_the_same_stat
         Served(li, "李师傅", 480, 0, approved, skills, (), done[li]),
     ]
     assert none.served == () and none.customer.id == nobody
+
+
+async def test_the_checkouts_long_statement_stays_prepared_on_its_connection(database):
+    """The stacked checkout read is ~22 KB of SQL, past asyncpg's default 15 KiB for a
+    statement it keeps prepared (``store.db.PG_CACHED_SQL_BYTES``): unkept, PostgreSQL parsed
+    and planned it anew at every quote and order. Kept, it is a named prepared statement of
+    the connection after it ran (an unkept one runs unnamed, and is not listed)."""
+    from sqlalchemy import text
+
+    me = await a_customer(database)
+    since = NOW.replace(year=2025)
+    async with database.uow() as uow:
+        for _ in range(2):
+            assert await uow.customers.for_checkout(me, PAID_STATUSES, since, "", NOW)
+        if database.engine.dialect.name != "postgresql":
+            return  # SQLite has no statement cache to keep it in
+        connection = await uow.session.connection()
+        kept = await connection.execute(
+            text("SELECT length(statement) FROM pg_prepared_statements")
+        )
+        assert max(kept.scalars().all()) > 15 * 1024
