@@ -55,6 +55,17 @@ def masked_address(text: str, district: str = "") -> Bilingual:
     return Bilingual(mask_address(text, district), mask_address(text, english))
 
 
+def full_address(text: str) -> Bilingual:
+    """The address in full (for the roles that see it) as each reader reads it: a shared
+    location's ``MAP_PIN`` in their language (``Map pin 8楼801``), the customer's own words
+    as written."""
+    for label in (MAP_PIN.zh, MAP_PIN.en):
+        if text.startswith(label):
+            rest = text[len(label) :]
+            return Bilingual(MAP_PIN.zh + rest, MAP_PIN.en + rest)
+    return Bilingual(text, text)
+
+
 def mask_phone(phone: str) -> str:
     """``13812345678`` → ``138****5678``."""
     digits = phone.lstrip("+")

@@ -37,7 +37,7 @@ from domain.payments import Payment, PaymentKind, PaymentStatus
 from domain.people import WorkerStatus, review_note_text
 from domain.ports import Reads
 from domain.pricing import LineKind
-from domain.privacy import mask_phone, masked_address
+from domain.privacy import full_address, mask_phone, masked_address
 from domain.surcharge import ExtraState, extra_state
 from domain.text import N_, Bilingual
 
@@ -120,7 +120,7 @@ class AdminDesk:
         where = Bilingual("", "")
         if address is not None:
             where = (
-                Bilingual(address.text, address.text)
+                full_address(address.text)
                 if role in SEES_ADDRESS
                 else masked_address(address.text, address.district)
             )

@@ -69,6 +69,9 @@ async def test_a_refund_of_a_settled_order_with_an_open_complaint_goes_through_r
     ops = TelegramUser(client, fake_telegram, OPS)
     await ops.say(f"/resolve {complaint.id} partial 9")
     assert "部分退款 ¥9.00" in ops.text(), ops.text()
+    await ops.say(f"/audit #{number}")  # the decision is listed once, with what it decided
+    [decided] = [line for line in ops.text().splitlines() if "投诉处理 — " in line]
+    assert decided.endswith(f"投诉 #{complaint.id},处理方式 部分退款,退款 ¥9.00"), ops.text()
     assert (await order(app, number)).refunded_cents == 900
     entries = await lines(app, settled.id)
     settle = [e for e in entries if e.journal == f"settle:{number}"]
