@@ -85,6 +85,8 @@ def detail(ctx: Ctx, conv: Conversation, d: OrderShown) -> list[Reply]:
         tr(conv, "时间:{when}", when=when),
         tr(conv, "地址:{address}", address=d.address),
     ]
+    if d.arrive_at is not None:  # on the way: when to expect them, as the notice said
+        lines.insert(2, tr(conv, "师傅预计 {at} 左右到达", at=moment(ctx, conv, d.arrive_at)))
     lines += [f"· {_t(conv, x.label)}  {format_yuan(x.amount_cents)}" for x in d.lines]
     lines += _money(conv, d)
     if d.stage is not None:
