@@ -112,9 +112,7 @@ async def test_the_booked_time_is_the_estimate_when_the_worker_cannot_say(tg, fa
     assert (await stored(app, number)).timeline[-1].note == "eta:60:booked"
 
 
-async def test_the_customers_order_shows_when_the_worker_on_the_way_is_expected(
-    tg, fake_telegram
-):
+async def test_the_customers_order_shows_when_the_worker_on_the_way_is_expected(tg, fake_telegram):
     app, client = tg
     worker, customer, number = await taken(app, client, fake_telegram, 610005, 610105)
     await customer.say("/orders")
