@@ -241,7 +241,10 @@ _EN_UNIT = re.compile(
     re.IGNORECASE,
 )
 """A flat, floor, block or house with its number ("flat 1702", "No. 8", "5th floor")."""
-_FLAT_NUMBER = re.compile(r"[a-z]?\d{1,5}[a-z]?(?:\s*[-#/]\s*[a-z]?\d{1,5}[a-z]?)?", re.I)
+_FLAT_NUMBER = re.compile(r"#?\s*[a-z]?\d{1,5}[a-z]?(?:\s*[-#/]\s*[a-z]?\d{1,5}[a-z]?){0,2}", re.I)
+_BUILDING_UNIT_ROOM = re.compile(r"(?<![\d-])\d{1,3}-\d{1,2}-\d{3,4}(?![\d-])")
+"""A flat written 楼号-单元-室 ("3-2-1501": building 3, entrance 2, flat 1501), as Chinese
+estates often are: a place even without a place word (a date has its year first)."""
 
 
 def _gazetteer_words() -> re.Pattern[str]:
@@ -274,15 +277,18 @@ def has_address_words(text: str) -> bool:
         or _EN_STREET.search(s)
         or _EN_NUMBERED_STREET.search(s)
         or _EN_UNIT.search(s)
+        or _BUILDING_UNIT_ROOM.search(s)
         or _GAZETTEER.search(latin)
     )
 
 
 def is_flat_number(text: str) -> bool:
     """Whether ``text`` is a flat or house number alone ("1702", "5-1702", "B1702", "12A"):
-    an address's last part, where the place is known already (a shared map pin). At most
-    five digits a part: a phone number is none."""
-    return _FLAT_NUMBER.fullmatch(unicodedata.normalize("NFKC", text).strip()) is not None
+    an address's last part, where the place is known already (a shared map pin); or written
+    楼号-单元-室 ("3-2-1501"), or after a "#" ("#1203"). At most five digits a part and nine
+    in all: a phone number is none, written in parts too ("138-1234-5678")."""
+    s = unicodedata.normalize("NFKC", text).strip()
+    return _FLAT_NUMBER.fullmatch(s) is not None and sum(c.isdigit() for c in s) <= 9
 
 
 def same_address(saved: Address, new: Address) -> bool:

@@ -40,6 +40,16 @@ MAP_PIN = Bilingual("地图定位", "Map pin")
 the customer's language (``地图定位 5楼501``); shown in the reader's."""
 
 
+def address_shown(text: str, lang: str) -> str:
+    """An address in full for a reader in ``lang``: a shared location's ``MAP_PIN`` written
+    into it in the customer's language reads in the reader's (``Map pin 8楼801`` to an English
+    worker of a Chinese customer's ``地图定位 8楼801``); the rest is the customer's own words."""
+    for label in (MAP_PIN.zh, MAP_PIN.en):
+        if text.startswith(label):
+            return MAP_PIN.get(lang) + text[len(label) :]
+    return text
+
+
 def masked_address(text: str, district: str = "") -> Bilingual:
     """``mask_address`` for a reader in each language: in English the district ahead of the
     customer's own words is its pinyin (``Xuhui District 上海市徐汇区漕溪北路**号…``), and a
@@ -58,12 +68,8 @@ def masked_address(text: str, district: str = "") -> Bilingual:
 def full_address(text: str) -> Bilingual:
     """The address in full (for the roles that see it) as each reader reads it: a shared
     location's ``MAP_PIN`` in their language (``Map pin 8楼801``), the customer's own words
-    as written."""
-    for label in (MAP_PIN.zh, MAP_PIN.en):
-        if text.startswith(label):
-            rest = text[len(label) :]
-            return Bilingual(MAP_PIN.zh + rest, MAP_PIN.en + rest)
-    return Bilingual(text, text)
+    as written (``address_shown`` in each language)."""
+    return Bilingual(address_shown(text, "zh"), address_shown(text, "en"))
 
 
 def mask_phone(phone: str) -> str:

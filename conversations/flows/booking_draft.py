@@ -37,9 +37,19 @@ def reads_as_address(text: str, today: date, *, detail: bool = False) -> bool:
         return True
     chars = list(s)
     for a, b in when_in(s, today).spans:
-        chars[a:b] = " " * (b - a)
+        if not _in_a_number(s, a, b):
+            chars[a:b] = " " * (b - a)
     rest = "".join(chars)
     return has_address_words(rest) or (detail and is_flat_number(rest))
+
+
+def _in_a_number(s: str, a: int, b: int) -> bool:
+    """Whether what reads as a day at ``s[a:b]`` is part of a longer number: "3-2" of the flat
+    "3-2-1501" is no 2 March."""
+    before, after = s[max(a - 2, 0) : a], s[b : b + 2]
+    return (after[:1] == "-" and after[1:].isdigit()) or (
+        before[-1:] == "-" and before[:1].isdigit()
+    )
 
 
 def read_area(text: str) -> int | None:

@@ -13,7 +13,7 @@ from conversations.results.booking import SavedAddress
 from conversations.state import Conversation
 from domain.catalog import UNIT_TEXT, Consumables, Item, Unit, counted
 from domain.money import format_yuan
-from domain.privacy import MAP_PIN
+from domain.privacy import MAP_PIN, address_shown
 from domain.recurring import WEEKDAY_TEXT
 from domain.text import N_, format_when
 
@@ -291,7 +291,9 @@ def time_question(ctx: Ctx, conv: Conversation, day: date) -> Ask:
 
 
 def address_question(conv: Conversation, addresses: tuple[SavedAddress, ...]) -> list[Reply]:
-    options = tuple(Option(f"addr:{a.id}", a.label) for a in addresses[:5])
+    options = tuple(
+        Option(f"addr:{a.id}", address_shown(a.label, conv.lang)) for a in addresses[:5]
+    )
     if options:
         text = tr(conv, "服务地址?请选择常用地址,或直接输入新地址(写到门牌号)。")
     else:

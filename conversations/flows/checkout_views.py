@@ -10,6 +10,7 @@ from conversations.results.booking import CouponChoice, QuoteReady, WorkerChoice
 from conversations.state import Conversation
 from domain.aftersales import stars_text
 from domain.money import format_yuan
+from domain.privacy import address_shown
 from domain.risk import CONFIRM_CODE_TRIES
 from domain.text import N_
 
@@ -83,7 +84,7 @@ def _priced_lines(conv: Conversation, q: QuoteReady) -> list[str]:
         lines.append(_deposit(conv, q))
     lines.append(q.summary.get(conv.lang))
     if q.address:
-        lines.append(tr(conv, "地址:{address}", address=q.address))
+        lines.append(tr(conv, "地址:{address}", address=address_shown(q.address, conv.lang)))
     if q.instead and q.instead in INSTEAD:
         lines.append(INSTEAD[q.instead].get(conv.lang))
     if q.use_card and q.card is not None:

@@ -25,6 +25,7 @@ from domain import relay
 from domain.aftersales import RESOLUTION_TEXT, stars_text
 from domain.lifecycle import CUSTOMER_STATUS_TEXT, OrderStatus
 from domain.money import format_percent, format_yuan
+from domain.privacy import address_shown
 from domain.text import N_, Phrase
 from domain.timeline_notes import note_phrase
 
@@ -83,8 +84,10 @@ def detail(ctx: Ctx, conv: Conversation, d: OrderShown) -> list[Reply]:
         f"#{o.number} {_t(conv, o.item)}",
         tr(conv, "状态:{status}", status=status.get(conv.lang)),
         tr(conv, "时间:{when}", when=when),
-        tr(conv, "地址:{address}", address=d.address),
+        tr(conv, "地址:{address}", address=address_shown(d.address, conv.lang)),
     ]
+    if d.arrive_at is not None:  # on the way: when to expect them, as the notice said
+        lines.insert(2, tr(conv, "师傅预计 {at} 左右到达", at=moment(ctx, conv, d.arrive_at)))
     lines += [f"· {_t(conv, x.label)}  {format_yuan(x.amount_cents)}" for x in d.lines]
     lines += _money(conv, d)
     if d.stage is not None:

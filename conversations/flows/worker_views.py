@@ -27,6 +27,7 @@ from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.media import PhotoKind
 from domain.money import format_yuan
 from domain.people import WORKER_STATUS_TEXT, WorkerStatus
+from domain.privacy import address_shown
 from domain.text import Phrase, named
 from domain.withdrawals import WithdrawalStatus
 
@@ -102,7 +103,7 @@ def _live_line(ctx: Ctx, conv: Conversation, j: LiveJobView) -> str:
     status = _name(conv, STATUS_TEXT[j.status])
     return (
         f"#{j.number} {_name(conv, j.item)} {moment(ctx, conv, j.start_at)} {status}\n  "
-        f"{j.address} {j.phone}" + (f"\n  {j.notes}" if j.notes else "")
+        f"{address_shown(j.address, conv.lang)} {j.phone}" + (f"\n  {j.notes}" if j.notes else "")
     )
 
 
@@ -140,7 +141,7 @@ def accepted_text(ctx: Ctx, conv: Conversation, job: JobAccepted) -> str:
         "接单成功!{head}\n地址:{address}\n电话:{phone}(已隐藏)\n"
         "联系顾客请发送「联系顾客 #{number}」,消息由平台转发,双方都看不到对方号码。",
         head=head,
-        address=job.address,
+        address=address_shown(job.address, conv.lang),
         phone=job.phone,
         number=job.number,
     )
@@ -222,7 +223,8 @@ def which_job_question(ctx: Ctx, conv: Conversation, due: list[LiveJobView]) -> 
     """Several jobs due: which one the shared location is for (a button each)."""
     lines = [tr(conv, "这几单现在都可以打卡,您在哪一单的门口?")]
     lines += [
-        f"#{j.number} {_name(conv, j.item)} {moment(ctx, conv, j.start_at)}\n  {j.address}"
+        f"#{j.number} {_name(conv, j.item)} {moment(ctx, conv, j.start_at)}"
+        f"\n  {address_shown(j.address, conv.lang)}"
         for j in sorted(due, key=_start)
     ]
     options = tuple(

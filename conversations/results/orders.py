@@ -118,6 +118,9 @@ class OrderShown(Result):
     """The reschedule fees paid (``domain.payments.fees_paid``; one given back since is in
     ``refunded_cents``): part of what was paid, no part of the total nor of what pays it
     (0: none)."""
+    arrive_at: datetime | None = None
+    """While the worker is on the way: when they are expected (their set-off and the
+    estimate it gave, ``Order.eta_minutes``); else None."""
 
 
 @dataclass(frozen=True, slots=True)

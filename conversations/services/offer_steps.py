@@ -31,7 +31,7 @@ from domain.offers import Offer, OfferMode, OfferStatus
 from domain.orders import Actor, Order
 from domain.people import Address, Worker
 from domain.ports import UnitOfWork
-from domain.privacy import mask_phone
+from domain.privacy import address_shown, mask_phone
 from domain.rules import Rules
 from domain.settlement import service_value, worker_share
 from domain.text import N_
@@ -296,7 +296,7 @@ async def assign(
 def contact_card(order: Order, address: Address | None, phone: str, lang: str) -> str:
     """What the assigned worker sees: the full address and the customer's phone masked
     (they write to the customer through the relay chat)."""
-    where = address.text if address else "—"
+    where = address_shown(address.text, lang) if address else "—"
     return t(
         lang,
         "#{number} 地址:{where}\n联系电话:{phone}(发送「联系顾客 #{number}」通过平台联系)",

@@ -110,3 +110,18 @@ async def test_the_booked_time_is_the_estimate_when_the_worker_cannot_say(tg, fa
     await worker.choose("按预约时间")
     assert last_to(fake_telegram, 610104).endswith("预计按预约时间 15:00 左右到达。")
     assert (await stored(app, number)).timeline[-1].note == "eta:60:booked"
+
+
+async def test_the_customers_order_shows_when_the_worker_on_the_way_is_expected(tg, fake_telegram):
+    app, client = tg
+    worker, customer, number = await taken(app, client, fake_telegram, 610005, 610105)
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    assert "状态:已接单\n时间" in customer.text()  # not set off: nothing expected yet
+    await worker.say(f"/onway #{number}")
+    await worker.say("25分钟")
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    assert "状态:师傅在路上\n师傅预计 11-24 14:25 左右到达\n" in customer.text(), customer.text()
+    await customer.say("English")  # the same detail, in English
+    assert "Status: worker on the way\nExpected around 24 Nov 14:25\n" in customer.text()

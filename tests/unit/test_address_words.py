@@ -126,7 +126,20 @@ def test_after_a_map_pin_a_flat_number_alone_is_the_rest_of_the_address(text):
     assert reads_as_address(text, TODAY, detail=True)
 
 
-@pytest.mark.parametrize("text", ["13812345678", "ok", "yes", "下午3点", "hello"])
+@pytest.mark.parametrize("text", ["3-2-1501", "12-1-302", "#1203", "# 1203"])
+def test_after_a_map_pin_a_flat_written_building_entrance_room_or_after_a_hash_is_one(text):
+    assert reads_as_address(text, TODAY, detail=True)
+
+
+@pytest.mark.parametrize("text", ["绿地海珀日晖 3-2-1501", "康桥半岛 12-1-302"])
+def test_an_estate_with_its_flat_written_building_entrance_room_is_an_address(text):
+    """The "3-2" in "3-2-1501" is no 2 March, and 楼号-单元-室 is a place without a place word."""
+    assert reads_as_address(text, TODAY)
+
+
+@pytest.mark.parametrize(
+    "text", ["13812345678", "138-1234-5678", "ok", "yes", "下午3点", "hello", "2026-12-09"]
+)
 def test_after_a_map_pin_a_phone_number_or_a_word_is_no_flat(text):
     assert not reads_as_address(text, TODAY, detail=True)
 
