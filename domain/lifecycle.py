@@ -128,7 +128,7 @@ ACTION_TEXT: dict[Action, Text] = {
     A.ACCEPT: N_("接单"),
     A.RELEASE: N_("转为改派"),
     A.DEPART: N_("出发"),
-    A.ARRIVE: N_("到达"),
+    A.ARRIVE: N_("打卡"),  # as the worker's command and button name it
     A.START: N_("开始服务"),
     A.FINISH: N_("完工"),
     A.CONFIRM: N_("确认完成"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from conversations.flows.base import Ctx, tr
+from conversations.flows.base import Ctx, shown_day, tr
 from conversations.flows.dates import day_to_come, names_impossible_date
 from conversations.flows.worker_signup_data import SignupData
 from conversations.replies import Ask, AskContact, AskLocation, Option, Reply
@@ -151,7 +151,7 @@ def summary(ctx: Ctx, conv: Conversation, r: SignupData) -> str:
         else tr(conv, "常驻位置周边 {radius_km} 公里", radius_km=r.radius_km)
     )
     docs = len(r.documents)
-    return tr(
+    text = tr(
         conv,
         "请确认:\n姓名:{name}\n电话:{phone}\n技能:{skills}\n范围:{area}\n证件照片:{docs} 张",
         name=r.name,
@@ -160,3 +160,7 @@ def summary(ctx: Ctx, conv: Conversation, r: SignupData) -> str:
         area=area,
         docs=docs,
     )
+    if r.health_expiry is None:
+        return text
+    until = shown_day(ctx, conv, r.health_expiry)  # as read from what was typed: checkable
+    return text + "\n" + tr(conv, "健康证有效期至:{day}", day=until)

@@ -54,6 +54,7 @@ async def test_a_name_an_area_or_an_expiry_that_is_none_is_asked_again_saying_wh
     await user.say("2027-06-30")
     assert "请确认" in user.text() and "姓名:王师傅" in user.text()
     assert "范围:徐汇区、静安区、黄浦区" in user.text()
+    assert "健康证有效期至:2027-06-30" in user.text()  # the date as read, to check
 
 
 async def test_the_english_summary_joins_skills_with_an_english_comma(tg, fake_telegram):

@@ -90,7 +90,7 @@ W, C, AD = ActorKind.WORKER, ActorKind.CUSTOMER, ActorKind.ADMIN
     ("status", "action", "actor", "said"),
     [
         # the worker presses 出发 twice: they cannot cancel, so only 到达 is offered
-        (S.ON_THE_WAY, Action.DEPART, W, "订单 #7 现在是「师傅在路上」,无需再出发。您可以:到达。"),
+        (S.ON_THE_WAY, Action.DEPART, W, "订单 #7 现在是「师傅在路上」,无需再出发。您可以:打卡。"),
         # a stale 确认完成: the order settled meanwhile, and the customer cannot refund
         (S.SETTLED, Action.CONFIRM, C, "订单 #7 现在是「已结算」,无需再确认完成。"),
         # an admin's /cancel on a settled order: a full refund is the system's (a complaint)
