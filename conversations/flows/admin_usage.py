@@ -6,7 +6,7 @@ from domain.text import N_, Text
 
 USAGE: dict[str, Text] = {
     "stats": N_("/stats [today|week|month]"),
-    "orders": N_("/orders [状态|stuck] [日期]"),
+    "orders": N_("/orders [状态|待接单|进行中|stuck] [日期]"),
     "order": N_("/order #订单号"),
     "audit": N_("/audit #订单号"),
     "relay": N_("/relay #订单号(顾客与师傅的聊天记录)"),

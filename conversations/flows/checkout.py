@@ -307,8 +307,8 @@ def on_worker(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) ->
     if isinstance(event, ChoiceMade) and event.key == "any":
         chosen = None
     else:
-        chosen = next((w.id for w in workers if _names(event, w)), None)
-        if chosen is None:  # words naming none of them, or a stale button
+        chosen = _named(event, workers)
+        if chosen is None:  # words naming none of them (or several), or a stale button
             return Outcome([views.not_a_worker(conv)], reask=True)
     d = booking.draft(conv)
     d.worker = chosen
@@ -316,10 +316,15 @@ def on_worker(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) ->
     return Outcome(step=Step.QUOTE, reask=True)
 
 
-def _names(event: ChoiceMade | TextReceived, w: WorkerChoice) -> bool:
+def _named(event: ChoiceMade | TextReceived, workers: tuple[WorkerChoice, ...]) -> int | None:
+    """The worker a button, a name, or a part of one that only one name holds ("王" for
+    王阿姨 when no other 王 is offered) stands for."""
     if isinstance(event, ChoiceMade):
-        return event.key == f"worker:{w.id}"
-    return event.text.strip().casefold() == w.name.strip().casefold()
+        return next((w.id for w in workers if event.key == f"worker:{w.id}"), None)
+    said = event.text.strip().casefold()
+    whole = [w.id for w in workers if w.name.strip().casefold() == said]
+    part = [w.id for w in workers if said and said in w.name.casefold()]
+    return whole[0] if whole else part[0] if len(part) == 1 else None
 
 
 def on_promo(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:

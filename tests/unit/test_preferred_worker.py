@@ -89,6 +89,14 @@ def test_the_worker_step_lists_names_and_ratings_and_keeps_the_choice_for_the_qu
     assert checkout.ask(CTX, conv).commands[0].booking.preferred_worker_id == 12
     checkout.on_worker(CTX, conv, TextReceived(**BASE, text=" 王阿姨 "))  # the name typed
     assert booking.draft(conv).worker == 11
+    checkout.on_worker(CTX, conv, TextReceived(**BASE, text="李"))  # a part only one holds
+    assert booking.draft(conv).worker == 12
+    out = checkout.on_worker(CTX, conv, TextReceived(**BASE, text="赵"))  # neither holds it
+    assert out.reask and out.replies and booking.draft(conv).worker == 12
+    both = replace(OFFERED, workers=(WANG, LI, WorkerChoice(13, "王师傅", 480, 1)))
+    checkout.on_quote(CTX, conv, both)  # (a quote naming none chosen: the choice is cleared)
+    out = checkout.on_worker(CTX, conv, TextReceived(**BASE, text="王"))  # two hold it
+    assert out.reask and out.replies and booking.draft(conv).worker is None
     checkout.on_worker(CTX, conv, ChoiceMade(**BASE, key="any"))
     assert booking.draft(conv).worker is None
 
