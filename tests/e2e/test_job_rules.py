@@ -361,7 +361,7 @@ async def test_setting_off_twice_says_so_and_offers_only_the_workers_own_steps(
     await worker.say("30")  # the minutes to arrive, asked on 出发
     await worker.say(f"/onway #{number}")  # a second press of 出发
     said = worker.text()
-    assert f"订单 #{number} 现在是「师傅在路上」,无需再出发。您可以:到达。" in said, said
+    assert f"订单 #{number} 现在是「师傅在路上」,无需再出发。您可以:打卡。" in said, said
     assert "取消" not in said  # the customer's and the admins' action, not the worker's
 
 
