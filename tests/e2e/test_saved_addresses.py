@@ -95,3 +95,35 @@ async def test_another_address_is_still_saved_and_a_duplicate_saved_earlier_show
         await uow.commit()
     assert len(await saved(app, 783002)) == 3
     assert sorted(await address_buttons(customer)) == sorted([TYPED, other.text])
+
+
+async def test_a_forged_address_button_shows_and_books_no_other_customers_address(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    """A saved-address button naming another customer's address (its id typed into a
+    callback) neither shows that address on the quote nor books it: the quote and the order
+    look it up among the customer's own, read with the checkout."""
+    from tests.fakes.telegram import callback_update
+
+    app, client = await telegram_app(
+        aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock=clock
+    )
+    await book_typed(TelegramUser(client, fake_telegram, 783101))
+    [theirs] = await saved(app, 783101)
+    me = TelegramUser(client, fake_telegram, 783102)
+    await me.say("/start")
+    await me.say("明天下午三点 日常保洁 2小时 静安区南京西路100号3楼301")
+    await me.choose("确认下单")
+    if "手机号" in me.text():
+        await me.say("13912345678")
+    await paid(me)
+    [mine] = await saved(app, 783102)
+    await address_buttons(me)
+    [button] = [b for b in me.options() if "南京西路" in b["text"]]
+    message_id = me.last[-1]["message_id"]
+    forged = button["callback_data"].replace(str(mine.id), str(theirs.id))
+    assert forged != button["callback_data"]
+    await me.post(callback_update(me.uid, forged, message_id, me.lang))
+    assert "漕溪北路" not in me.text(), me.text()
+    await me.choose("确认下单")
+    assert "漕溪北路" not in me.text() and "地址不存在" in me.text(), me.text()

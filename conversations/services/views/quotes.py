@@ -39,8 +39,8 @@ async def quote(
     priced = await order_steps.price(uow, catalog, rules, q.booking, now)
     x = priced.quote
     address = q.booking.address_text
-    if q.booking.address_id is not None:
-        saved = await uow.addresses.get(q.booking.address_id)
+    if q.booking.address_id is not None:  # the customer's own, read with the quote's facts
+        saved = order_steps.saved_address(priced.addresses, q.booking.address_id)
         address = saved.text if saved is not None else address
     return QuoteReady(
         lines=tuple(QuoteLineView(line.label, line.amount_cents) for line in x.lines),
