@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from conversations.flows.base import Ctx, tr, trn
+from conversations.flows.base import Ctx, shown_day, tr, trn
 from conversations.replies import Ask, Option, Reply, Say
 from conversations.results.cards import CardHeld, CardOnSale, CardPaid, CardsShown
 from conversations.state import Conversation
 from domain.cards import STATUS_TEXT, CardStatus
 from domain.money import format_yuan
-from domain.text import format_day, listed
+from domain.text import listed
 
 LISTED = 8
 """Cards on sale offered as choices (a WeChat text is at most 2,048 bytes)."""
@@ -20,7 +20,7 @@ LISTED = 8
 def _day(ctx: Ctx, conv: Conversation, at: datetime | None) -> str:
     if at is None:
         return ""
-    return format_day(at.astimezone(ctx.tz), conv.lang, ctx.now.astimezone(ctx.tz))
+    return shown_day(ctx, conv, at)
 
 
 def held_line(ctx: Ctx, conv: Conversation, c: CardHeld) -> str:

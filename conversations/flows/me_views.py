@@ -4,11 +4,10 @@ came from and what it takes off, never by its code."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 
 from conversations.flows import language
-from conversations.flows.base import Ctx, tr, trn
+from conversations.flows.base import Ctx, shown_day, tr, trn
 from conversations.flows.me_birthday import birthday_text
 from conversations.replies import Ask, Link, Option, Reply, Say
 from conversations.results.membership import CouponHeld, MembershipShown
@@ -16,7 +15,6 @@ from conversations.results.points import PointsHistory, PointsLine
 from conversations.state import Conversation
 from domain.member_levels import LEVEL_TEXT
 from domain.money import format_percent, format_yuan
-from domain.text import format_day
 
 
 class Section(StrEnum):
@@ -51,7 +49,7 @@ def points_screen(ctx: Ctx, conv: Conversation, h: PointsHistory) -> list[Reply]
                 conv,
                 "其中 {points} 积分将于 {day} 过期。",
                 points=h.expiring,
-                day=_day(ctx, conv, h.expiring_at),
+                day=shown_day(ctx, conv, h.expiring_at),
             )
         )
     if h.lines:
@@ -65,7 +63,7 @@ def points_screen(ctx: Ctx, conv: Conversation, h: PointsHistory) -> list[Reply]
 def movement(ctx: Ctx, conv: Conversation, m: PointsLine) -> str:
     """One movement: its day (business time), what it was by name, its order, the signed
     points and the balance after it."""
-    what, day, signed = m.what.get(conv.lang), _day(ctx, conv, m.at), f"{m.points:+d}"
+    what, day, signed = m.what.get(conv.lang), shown_day(ctx, conv, m.at), f"{m.points:+d}"
     if m.number is not None:
         return tr(
             conv,
@@ -137,7 +135,7 @@ def level(ctx: Ctx, conv: Conversation, r: MembershipShown) -> str:
         road += "\n" + tr(
             conv,
             "等级保留至 {until},届时按近 {days} 天消费重新评定。",
-            until=_day(ctx, conv, p.kept_until),
+            until=shown_day(ctx, conv, p.kept_until),
             days=days,
         )
     return f"{head}\n{road}"
@@ -178,22 +176,18 @@ def coupons(ctx: Ctx, conv: Conversation, r: MembershipShown, listed: int) -> st
 
 
 def coupon_line(ctx: Ctx, conv: Conversation, c: CouponHeld) -> str:
-    until = _day(ctx, conv, c.valid_until)
+    until = shown_day(ctx, conv, c.valid_until)
     if c.valid_from > ctx.now:
         valid = tr(
             conv,
             "{start} 起可用,有效期至 {until}",
-            start=_day(ctx, conv, c.valid_from),
+            start=shown_day(ctx, conv, c.valid_from),
             until=until,
         )
     else:
         valid = tr(conv, "有效期至 {until}", until=until)
     name, what = c.name.get(conv.lang), c.takes_off.get(conv.lang)
     return tr(conv, "· {name}:{what},{valid}", name=name, what=what, valid=valid)
-
-
-def _day(ctx: Ctx, conv: Conversation, at: datetime) -> str:
-    return format_day(at.astimezone(ctx.tz), conv.lang, ctx.now.astimezone(ctx.tz))
 
 
 def birthday(conv: Conversation, r: MembershipShown) -> str:

@@ -32,8 +32,8 @@ BOOKED = f"{ETA}booked"
 
 def start(conv: Conversation, number: int) -> Outcome:
     """出发 #N: the job is checked first (theirs, taken, not too early), so the worker is told
-    at once why not, never asked when they arrive for a job that cannot set off."""
-    keep_data(conv, WorkerData(number, onway=True))
+    at once why not, never asked when they arrive for a job that cannot set off. The job
+    and the step are in the flow's data already (``worker.run`` keeps them)."""
     return Outcome(commands=[q.CheckJob(me(conv), number, "onway")], step=Step.CHECKING)
 
 

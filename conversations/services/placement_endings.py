@@ -66,7 +66,7 @@ class EndingDesk:
                 raise DomainError(
                     N_("订单 #{number} 现在不能提前终止,请联系客服", number=order.number)
                 )
-            paid = await _paid_for_days(uow, order)
+            paid = await refunds.held_for_service(uow, order)
             ends = termination(
                 period, order.total_cents, paid, on, self.s.rules.placements.notice_fee_days
             )
@@ -104,7 +104,7 @@ class EndingDesk:
                 )
             if not period.first_day < on <= period.last_day:
                 raise DomainError(N_("终止日期要在合同期内(第二天起)"))
-            paid = await _paid_for_days(uow, order)
+            paid = await refunds.held_for_service(uow, order)
             ends = termination(
                 period, order.total_cents, paid, on, self.s.rules.placements.notice_fee_days
             )
@@ -236,9 +236,3 @@ async def _not_renewed_yet(uow: Reads, order: Order, start_at: datetime) -> None
                     new=other.number,
                 )
             )
-
-
-async def _paid_for_days(uow: Reads, order: Order) -> int:
-    """What the customer paid for the contract's days and still has paid: a reschedule fee
-    kept (``refunds.fees_kept``) is revenue of its own, never refunded as unused days."""
-    return await refunds.held_for_service(uow, order)
