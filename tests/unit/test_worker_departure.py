@@ -22,10 +22,12 @@ from conversations.state import Conversation
 from conversations.understanding.numbers import read_minutes
 from domain import commands as c
 from domain import queries as q
-from domain.execution import Eta, EtaSource, estimate_arrival
+from domain.execution import Eta, EtaSource, estimate_arrival, expected_arrival
+from domain.lifecycle import OrderStatus
 from domain.rules import ExecutionRules
 from domain.timeline_notes import eta_note, note_phrase
 from store.catalog_file import load_catalog
+from tests.unit.test_schedule_rules import order
 
 CATALOG, RULES = load_catalog()
 NOW = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)  # 14:00 in Shanghai
@@ -206,6 +208,15 @@ def test_the_estimate_is_the_minutes_said_else_the_distance_else_the_booked_star
     assert estimate_arrival(rules, NOW, START, distance=100) == Eta(5, EtaSource.LOCATION)
     assert estimate_arrival(rules, NOW, START) == Eta(60, EtaSource.BOOKED)
     assert estimate_arrival(rules, START, START) is None  # late, and nothing said
+
+
+def test_the_expected_arrival_is_the_set_off_and_its_estimate_while_on_the_way():
+    on_the_way = order(OrderStatus.ON_THE_WAY, departed_at=NOW, eta_minutes=25)
+    assert expected_arrival(on_the_way) == NOW + timedelta(minutes=25)
+    assert expected_arrival(replace(on_the_way, eta_minutes=0)) == NOW
+    assert expected_arrival(replace(on_the_way, eta_minutes=None)) is None  # late, none said
+    assert expected_arrival(replace(on_the_way, departed_at=None)) is None
+    assert expected_arrival(replace(on_the_way, status=OrderStatus.ARRIVED)) is None
 
 
 def test_the_speed_and_the_least_estimate_are_rules():
