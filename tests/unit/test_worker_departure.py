@@ -129,19 +129,34 @@ def test_a_location_shared_recently_sets_off_at_once_and_an_old_one_does_not():
     worker.TRANSITIONS[(worker.Step.MENU, LocationShared)](
         CTX, conv, LocationShared(**BASE, lat=31.25, lon=121.47)
     )
-    conv.data[worker.NAME] = replace(
-        WorkerData.from_json(conv.data[worker.NAME]), number=240117, here=None, onway=True
-    ).to_json()
+    conv.data[worker.NAME] = WorkerData(240117, onway=True).to_json()
     conv.step = "checking"
     later = replace(CTX, now=NOW + timedelta(minutes=RULES.execution.eta_location_fresh_minutes))
     out = handle(conv, JobOpen(240117, "onway", "clean_daily"), later)
     assert out.commands == [c.Depart(9, 240117, None, 31.25, 121.47)]
-    conv.data[worker.NAME] = WorkerData(
-        240117, onway=True, seen=(31.25, 121.47, NOW.isoformat())
-    ).to_json()
+    conv.data[worker.NAME] = WorkerData(240117, onway=True).to_json()
     too_late = replace(later, now=later.now + timedelta(minutes=1))
     out = handle(conv, JobOpen(240117, "onway", "clean_daily"), too_late)
     assert out.step == "depart_eta" and not out.commands
+
+
+def test_a_flow_entered_again_starts_afresh_and_a_recent_location_still_sets_off():
+    conv = worker_at("menu")
+    worker.TRANSITIONS[(worker.Step.MENU, LocationShared)](
+        CTX, conv, LocationShared(**BASE, lat=31.25, lon=121.47)
+    )
+    assert WorkerData.from_json(conv.data[worker.NAME]) == WorkerData(here=(31.25, 121.47))
+    later = replace(CTX, now=NOW + timedelta(minutes=10))
+    seed(conv, WorkerAction("jobs"))
+    worker.enter(later, conv)  # the jobs menu, from another flow or typed again
+    assert WorkerData.from_json(conv.data[worker.NAME]) == WorkerData()
+    seed(conv, WorkerAction("onway", 240117))
+    out = worker.enter(later, conv)
+    assert WorkerData.from_json(conv.data[worker.NAME]) == WorkerData(240117, onway=True)
+    conv.step = out.step
+    out = handle(conv, JobOpen(240117, "onway", "clean_daily"), later)
+    assert out.commands == [c.Depart(9, 240117, None, 31.25, 121.47)]  # not asked
+    assert WorkerData.from_json(conv.data[worker.NAME]) == WorkerData()
 
 
 @pytest.mark.parametrize(
