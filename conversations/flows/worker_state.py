@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from conversations.events import LocationReported
 from conversations.flows.base import Outcome
 from conversations.flows.flow_state import keep
 from conversations.state import Conversation
@@ -137,6 +138,17 @@ def remember_location(conv: Conversation, lat: float, lon: float, at: datetime) 
     """The worker shared a location at ``at``: kept for 出发's arrival estimate, whatever the
     flow does with its own data meanwhile (``RECENT``)."""
     conv.data[RECENT] = [lat, lon, at.isoformat()]
+
+
+def keep_reported_location(conv: Conversation, event: LocationReported) -> bool:
+    """A location the platform reported by itself (WeChat's ``LOCATION`` event): a
+    registered worker's is kept as one they shared (``remember_location``), for the same
+    ``eta_location_fresh_minutes``; the step, the flow's data and the choices on screen stay
+    as they are. False, keeping nothing, for anyone else."""
+    if conv.worker_id is None:
+        return False
+    remember_location(conv, event.lat, event.lon, event.at)
+    return True
 
 
 def recent_location(
