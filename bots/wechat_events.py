@@ -10,10 +10,13 @@ from bots.wechat_menu import CLICK_COMMANDS
 from conversations.events import (
     CommandReceived,
     Inbound,
+    LocationReported,
     LocationShared,
     PhotoReceived,
     TextReceived,
 )
+from domain.geo import wgs84_to_gcj02
+from domain.people import GeoPoint
 from domain.text import clean
 
 CHANNEL = "wechat"
@@ -43,6 +46,10 @@ def to_event(msg: Any, at: datetime) -> Inbound | None:
         if event == "click":
             command = CLICK_COMMANDS.get(str(msg.key))
             return CommandReceived(**base, command=command) if command else None
+        if event == "location":  # reported by WeChat itself, as the device's GPS gives it
+            gps = _place(msg._data.get("Latitude"), msg._data.get("Longitude"), "Latitude")
+            point = wgs84_to_gcj02(gps)  # ours are GCJ-02, as WeChat's location picker gives
+            return LocationReported(**base, lat=point.lat, lon=point.lon)
         return None
     base["message_id"] = f"m{int(msg.id)}"
     if kind == "text":
@@ -52,11 +59,20 @@ def to_event(msg: Any, at: datetime) -> Inbound | None:
             return CommandReceived(**base, command=command, args=args.strip())
         return TextReceived(**base, text=text)
     if kind == "location":
-        lat, lon = (float(value) for value in msg.location)
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # NaN and infinity are not either
-            raise ValueError("Location_X/Location_Y is not a place")
+        lat, lon = msg.location
+        point = _place(lat, lon, "Location_X")
         label = clean(str(msg.label or ""))
-        return LocationShared(**base, lat=lat, lon=lon, label=label)
+        return LocationShared(**base, lat=point.lat, lon=point.lon, label=label)
     if kind == "image":
         return PhotoReceived(**base, ref=clean(f"{msg.media_id}|{msg.image}"))
     return None
+
+
+def _place(lat: object, lon: object, field: str) -> GeoPoint:
+    """Degrees as WeChat writes them; ValueError for none, or a number out of range."""
+    if lat is None or lon is None:
+        raise ValueError(f"{field} is missing")
+    point = GeoPoint(float(str(lat)), float(str(lon)))
+    if not (-90 <= point.lat <= 90 and -180 <= point.lon <= 180):  # nor NaN, nor infinity
+        raise ValueError(f"{field} is not a place")
+    return point

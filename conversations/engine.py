@@ -20,9 +20,11 @@ from datetime import datetime, timedelta
 from conversations.events import (
     Failed,
     Inbound,
+    LocationReported,
     PaymentReceived,
 )
 from conversations.flows.base import Ctx, Flow
+from conversations.flows.worker_state import keep_reported_location
 from conversations.lease import Lease
 from conversations.replies import NO_ANSWER, Reply, Say, dump_answer, load_answer
 from conversations.results.customers import AccountFound
@@ -171,7 +173,10 @@ class Engine:
                         return answered
                 base = conv.version
                 conv.version = base + 1
-                replies = await self.process(conv, event, role, catalog)
+                replies = await self._answer(conv, event, role, catalog)
+                if replies is None:  # nothing to keep: nothing written, in the database or store
+                    await self._write_back(event, message_id, claim)
+                    return Handled("handled", [], conv.lang)
                 if role and self.admins.heard(event.channel, event.user_id, conv.lang):
                     await self.run(SetAdminLanguage(event.channel, event.user_id, conv.lang))
                 async with txn.unguarded():  # a failed note fails the turn: no SAVEPOINT
@@ -204,12 +209,21 @@ class Engine:
             await self._release(event, claim.token)
         return Handled("handled", replies, conv.lang)
 
+    async def _answer(
+        self, conv: Conversation, event: Inbound, role: str, catalog: Catalog | None
+    ) -> list[Reply] | None:
+        """The turn's replies; a location the platform reported by itself is answered with
+        none (a worker's kept as their recent location), or None when nobody's is kept."""
+        if isinstance(event, LocationReported):
+            return [] if keep_reported_location(conv, event) else None
+        return await self.process(conv, event, role, catalog)
+
     async def _note(self, event: Inbound) -> tuple[tuple[str, str], datetime] | None:
         """Note that the person wrote (WeChat's 48-hour window; an account the platform
         called unreachable is reachable again), in the turn's transaction; what to remember
         once the turn committed (None: nothing was noted). A note that failed, or a turn that
         did not commit, is not remembered, so the person's next message notes it again."""
-        if isinstance(event, PaymentReceived):
+        if isinstance(event, PaymentReceived | LocationReported):  # the platform's, not theirs
             return None
         now, key = self.clock(), (event.channel, event.user_id)
         last = self._noted.get(key)
@@ -275,8 +289,10 @@ class Engine:
     def _rate_window(self, event: Inbound, admin_role: str) -> int | None:
         """The rate window to count the message in, or None when it is not limited: admins
         are not, nor payments a platform reports (the money has moved; the order must hear
-        of it)."""
-        if self.limiter is None or isinstance(event, PaymentReceived) or admin_role:
+        of it), nor locations it reports by itself (WeChat's, every few seconds: the person's
+        own messages would be refused for them)."""
+        reported = isinstance(event, PaymentReceived | LocationReported)
+        if self.limiter is None or reported or admin_role:
             return None
         return rate_window(self.clock())
 
@@ -299,9 +315,18 @@ class Engine:
         conv: Conversation | None,
         verdict: RateVerdict,
     ) -> Handled:
-        """End a turn over the rate limit: nothing runs and the state is written back as it
-        was, which marks the message done (a retry is a duplicate) and frees the lock — or,
-        when the person's last turn never ended, the lock only (the next turn recovers)."""
+        """End a turn over the rate limit: nothing runs (``_write_back``)."""
+        await self._write_back(event, message_id, claim)
+        if verdict is RateVerdict.DROP:
+            return Handled("rejected")
+        log.info("%s:%s is over the message rate limit", event.channel, event.user_id)
+        lang = conv.lang if conv is not None else "zh"
+        return Handled("rejected", [Say(TOO_MANY.get(lang))], lang)
+
+    async def _write_back(self, event: Inbound, message_id: str, claim: Claim) -> None:
+        """End a turn that changed nothing: the state is written back as it was, which marks
+        the message done (a retry is a duplicate) and frees the lock — or, when the person's
+        last turn never ended, the lock only (the next turn recovers)."""
         if claim.recovering:
             await self.store.release(event.channel, event.user_id, claim.token)
         elif claim.state is None:  # nothing saved yet, so nothing to write back
@@ -310,11 +335,6 @@ class Engine:
             await self.store.commit(
                 event.channel, event.user_id, message_id, claim.token, claim.state, NO_ANSWER
             )
-        if verdict is RateVerdict.DROP:
-            return Handled("rejected")
-        log.info("%s:%s is over the message rate limit", event.channel, event.user_id)
-        lang = conv.lang if conv is not None else "zh"
-        return Handled("rejected", [Say(TOO_MANY.get(lang))], lang)
 
     async def _fresh(self, event: Inbound, admin_role: str = "") -> Conversation:
         conv = Conversation(lang="en" if event.lang_hint.lower().startswith("en") else "zh")

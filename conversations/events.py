@@ -58,6 +58,16 @@ class LocationShared(Inbound):
 
 
 @dataclass(frozen=True, kw_only=True)
+class LocationReported(Inbound):
+    """A location the platform reported by itself, not one the person sent (WeChat's
+    ``LOCATION`` event, while a follower who allowed it is in the chat): a worker's is kept
+    as their recent location; nothing is answered and the conversation stays where it is."""
+
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True, kw_only=True)
 class ContactShared(Inbound):
     phone: str
 

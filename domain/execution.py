@@ -12,6 +12,7 @@ from domain.errors import DomainError
 from domain.geo import distance_m
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.media import PhotoKind
+from domain.orders import Order
 from domain.people import GeoPoint
 from domain.rules import ExecutionRules, LatenessRules
 from domain.text import N_, Text, When
@@ -183,3 +184,14 @@ def estimate_arrival(
     if start_at > now:
         return Eta(-(-int((start_at - now).total_seconds()) // 60), EtaSource.BOOKED)
     return None
+
+
+def expected_arrival(order: Order) -> datetime | None:
+    """When the worker on the way to ``order`` is expected: their set-off plus the estimate
+    it gave (``Order.eta_minutes``); None unless the order is on the way with an estimate
+    (a late worker who gave none, or one checked in without setting off first)."""
+    if order.status != OrderStatus.ON_THE_WAY or order.departed_at is None:
+        return None
+    if order.eta_minutes is None:
+        return None
+    return order.departed_at + timedelta(minutes=order.eta_minutes)

@@ -203,7 +203,8 @@ class ExecutionRules:
     eta_max_minutes: int = 240
     """The most minutes a worker may type as their time to arrive (more is asked again)."""
     eta_choices: tuple[int, ...] = (15, 30, 45, 60)
-    """The minutes offered as buttons when a worker setting off is asked when they arrive."""
+    """The minutes offered as buttons when a worker setting off is asked when they arrive;
+    none above ``eta_max_minutes`` (the catalog file is refused: the button would do nothing)."""
     max_photo_bytes: int = 8 * 1024 * 1024
     photos_per_kind: int = 9
     surcharge_answer_minutes: int = 15

@@ -4,7 +4,7 @@ whole section: ``rules_file``; coupons: ``rules_coupons``)."""
 
 from __future__ import annotations
 
-from pydantic import Field, PositiveInt
+from pydantic import Field, PositiveInt, ValidationInfo, field_validator
 
 from domain.rules import (
     AfterSalesRules,
@@ -119,6 +119,21 @@ class ExecutionSpec(Strict):
     surcharge_answer_minutes: int = Field(default=_E.surcharge_answer_minutes, ge=1, le=1440)
     surcharge_max: Yuan = _E.surcharge_max_cents
     unsent_photo_hours: int = Field(default=_E.unsent_photo_hours, ge=1, le=24 * 30)
+
+    @field_validator("eta_choices")
+    @classmethod
+    def _choices_within_the_most(cls, choices: list[int], info: ValidationInfo) -> list[int]:
+        """A button above ``eta_max_minutes`` would be refused when pressed (出发 takes 1 to
+        the most): such a file is refused instead. The most is checked first (declared
+        above); when it is wrong itself, that is the error named."""
+        most = info.data.get("eta_max_minutes")
+        over = sorted({m for m in choices if m > most}) if most is not None else []
+        if over:
+            listed = ", ".join(map(str, over))
+            raise ValueError(
+                f"must be at most eta_max_minutes ({most}): {listed} would do nothing"
+            )
+        return choices
 
     def build(self) -> ExecutionRules:
         return ExecutionRules(

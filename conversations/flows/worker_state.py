@@ -1,15 +1,16 @@
 """The worker flow's steps and its own data: the job being checked in to, photographed or set
-off for, the kind of photos coming, a location shared at the menu waiting for its job, and
-the last location the worker shared (for the arrival estimate on 出发); and the typed action
-handed to the flow when it is entered."""
+off for, the kind of photos coming, a location shared at the menu waiting for its job; the
+typed action handed to the flow when it is entered; and, apart from the flow's data, the
+last location the worker shared (for the arrival estimate on 出发)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from conversations.events import LocationReported
 from conversations.flows.base import Outcome
 from conversations.flows.flow_state import keep
 from conversations.state import Conversation
@@ -39,6 +40,9 @@ class Step(StrEnum):
 FIRST = Step.MENU
 ACTION = "worker_action"
 """Where ``seed`` hands a typed action to ``enter``."""
+RECENT = "recent_location"
+"""Where the last location the worker shared and when are kept (``[lat, lon, ISO time]``):
+the conversation's, not the flow's, so entering the flow (which resets its data) keeps it."""
 HERE = "here:"
 """The key of a job's button when a location shared at the menu could be for several
 (``here:240117``): checked in to with that location."""
@@ -57,9 +61,6 @@ class WorkerData:
     """拍照 #N without before or after: the job is checked, then which kind is asked."""
     onway: bool = False
     """出发 #N: the job is checked, then (without a recent location) the arrival is asked."""
-    seen: tuple[float, float, str] | None = None
-    """The last location the worker shared in this flow and when (ISO): kept from step to
-    step (``keep_data``), so 出发 soon after estimates the arrival from it."""
 
     def to_json(self) -> dict[str, Any]:
         raw: dict[str, Any] = {
@@ -72,14 +73,12 @@ class WorkerData:
             raw["which"] = True
         if self.onway:  # only while 出发 #N is checked or its arrival asked
             raw["onway"] = True
-        if self.seen is not None:
-            raw["seen"] = list(self.seen)
         return raw
 
     @classmethod
     def from_json(cls, raw: object) -> WorkerData | None:
         """The data ``to_json`` wrote; None for anything else (a state saved before)."""
-        optional = {"here", "which", "onway", "seen"}
+        optional = {"here", "which", "onway"}
         if not isinstance(raw, dict) or set(raw) - optional != {"number", "kind"}:
             return None
         if raw.get("which", True) is not True or raw.get("onway", True) is not True:
@@ -89,12 +88,9 @@ class WorkerData:
             return None
         if "here" in raw and here is None:
             return None
-        seen = _seen(raw.get("seen"))
-        if "seen" in raw and seen is None:
-            return None
         which, onway = "which" in raw, "onway" in raw
         kind_ = PhotoKind(kind) if kind is not None else None
-        return cls(number, kind_, here, which, onway, seen)
+        return cls(number, kind_, here, which, onway)
 
 
 def _point(raw: object) -> tuple[float, float] | None:
@@ -134,28 +130,35 @@ def seed(conv: Conversation, action: WorkerAction) -> None:
 
 
 def keep_data(conv: Conversation, data: WorkerData) -> None:
-    """Keep ``data`` as the flow's; the last location shared (``seen``) stays unless ``data``
-    brings a newer one."""
-    old = data_of(conv)
-    if data.seen is None and old is not None and old.seen is not None:
-        data = replace(data, seen=old.seen)
+    """Keep ``data`` as the flow's, in place of what it had (the recent location is apart)."""
     conv.data[NAME] = data.to_json()
 
 
 def remember_location(conv: Conversation, lat: float, lon: float, at: datetime) -> None:
-    """The worker shared a location at ``at``: kept for 出发's arrival estimate."""
-    data = data_of(conv) or WorkerData()
-    conv.data[NAME] = replace(data, seen=(lat, lon, at.isoformat())).to_json()
+    """The worker shared a location at ``at``: kept for 出发's arrival estimate, whatever the
+    flow does with its own data meanwhile (``RECENT``)."""
+    conv.data[RECENT] = [lat, lon, at.isoformat()]
+
+
+def keep_reported_location(conv: Conversation, event: LocationReported) -> bool:
+    """A location the platform reported by itself (WeChat's ``LOCATION`` event): a
+    registered worker's is kept as one they shared (``remember_location``), for the same
+    ``eta_location_fresh_minutes``; the step, the flow's data and the choices on screen stay
+    as they are. False, keeping nothing, for anyone else."""
+    if conv.worker_id is None:
+        return False
+    remember_location(conv, event.lat, event.lon, event.at)
+    return True
 
 
 def recent_location(
     conv: Conversation, now: datetime, fresh_minutes: int
 ) -> tuple[float, float] | None:
     """The last location the worker shared, when no older than ``fresh_minutes``."""
-    data = data_of(conv)
-    if data is None or data.seen is None:
+    seen = _seen(conv.data.get(RECENT))
+    if seen is None:
         return None
-    lat, lon, at = data.seen
+    lat, lon, at = seen
     when = datetime.fromisoformat(at)
     if when.tzinfo is None or when < now - timedelta(minutes=fresh_minutes):
         return None

@@ -23,6 +23,7 @@ from domain.execution import (
     check_in_distance,
     check_not_early,
     estimate_arrival,
+    expected_arrival,
     is_late,
     late_minutes,
     photo_refusal,
@@ -119,11 +120,8 @@ async def depart(
     order.apply(Action.DEPART, Actor(ActorKind.WORKER, str(worker.id)), now, note)
     order.departed_at, order.eta_minutes = now, eta.minutes if eta else None
     await uow.orders.save(order, now)
-    arrive = (
-        f"{(now + timedelta(minutes=eta.minutes)).astimezone(ZoneInfo(rules.timezone)):%H:%M}"
-        if eta
-        else ""
-    )
+    at = expected_arrival(order)
+    arrive = f"{at.astimezone(ZoneInfo(rules.timezone)):%H:%M}" if at else ""
     notice = to_customer(
         order.customer_id,
         "on_the_way",

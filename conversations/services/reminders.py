@@ -19,6 +19,7 @@ from conversations.services.deps import Deps
 from conversations.services.notices import Notice, in_both, masked_where, to_customer, to_worker
 from domain import commands as c
 from domain.errors import DomainError
+from domain.execution import expected_arrival
 from domain.lifecycle import OrderStatus
 from domain.orders import Order
 from domain.ports import UnitOfWork
@@ -141,12 +142,8 @@ class ReminderDesk:
                 )
             return notices
         departed = order.status == OrderStatus.ON_THE_WAY
-        eta = (order.eta_minutes or 0) if departed else 0
-        arrive = (
-            f"{(order.departed_at + timedelta(minutes=eta)).astimezone(self.s.tz):%H:%M}"
-            if eta and order.departed_at is not None
-            else ""
-        )
+        at = expected_arrival(order)
+        arrive = f"{at.astimezone(self.s.tz):%H:%M}" if at else ""
         notices.append(
             to_customer(
                 order.customer_id,

@@ -3,7 +3,6 @@ check-in, photos, finish, transfer."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from conversations.events import Result
@@ -22,6 +21,7 @@ from conversations.services import dispatch, job_stages, job_steps, offer_steps,
 from conversations.services.deps import Deps
 from domain import commands as c
 from domain.errors import DomainError
+from domain.execution import expected_arrival
 from domain.media import PhotoKind
 from domain.people import Address, Customer, GeoPoint, Worker
 from domain.ports import UnitOfWork
@@ -123,9 +123,7 @@ class JobDesk:
             posted = await self.s.post(uow, notices)
             await uow.commit()
         await self.s.flush(posted)
-        eta, at = order.eta_minutes, order.departed_at
-        arrive_at = at + timedelta(minutes=eta) if eta is not None and at is not None else None
-        return [WorkerDeparted(order.number, eta, arrive_at)]
+        return [WorkerDeparted(order.number, order.eta_minutes, expected_arrival(order))]
 
     async def check_in(self, cmd: c.CheckIn) -> list[Result]:
         async with self.s.uow() as uow:

@@ -158,6 +158,18 @@ def location_xml(openid: str, lat: float, lon: float, label: str) -> str:
     )
 
 
+def location_event_xml(openid: str, lat: float, lon: float, at: int | None = None) -> str:
+    """The location WeChat reports by itself (a follower who allowed it, in the chat): the
+    phone's GPS reading (WGS-84), no MsgId, known by its sender and CreateTime."""
+    return (
+        f"<xml><ToUserName><![CDATA[gh_daojia]]></ToUserName>"
+        f"<FromUserName><![CDATA[{openid}]]></FromUserName>"
+        f"<CreateTime>{at or int(time.time())}</CreateTime>"
+        f"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[LOCATION]]></Event>"
+        f"<Latitude>{lat}</Latitude><Longitude>{lon}</Longitude><Precision>65.0</Precision></xml>"
+    )
+
+
 class WeChatServer:
     """Signs (and in safe mode encrypts) messages the way WeChat's servers do: stamped with
     ``clock`` (give it the app's clock: the app refuses timestamps outside its replay window)

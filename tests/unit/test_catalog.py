@@ -116,6 +116,18 @@ def test_a_rule_number_is_validated_with_its_path(demo_data):
     assert refused(demo_data).path == "rules.timezone"
 
 
+def test_an_arrival_button_above_the_most_minutes_is_refused_at_load(demo_data):
+    execution = demo_data["rules"]["execution"]
+    execution["eta_max_minutes"], execution["eta_choices"] = 60, [30, 90, 60, 120]
+    err = refused(demo_data)
+    assert err.path == "rules.execution.eta_choices"
+    assert "at most eta_max_minutes (60): 90, 120 would do nothing" in err.message
+    execution["eta_max_minutes"] = 120  # the most itself raised: every button is taken
+    assert parse_catalog(demo_data)[1].execution.eta_choices == (30, 60, 90, 120)
+    execution["eta_max_minutes"] = 0  # a wrong most is the error named, not the buttons
+    assert refused(demo_data).path == "rules.execution.eta_max_minutes"
+
+
 def test_rules_in_the_file_override_the_defaults(demo_data):
     demo_data["rules"]["pricing"]["night_surcharge_percent"] = 25
     demo_data["rules"]["cancellation"]["fee_percent"] = "12.5"

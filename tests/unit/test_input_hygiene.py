@@ -196,6 +196,21 @@ def test_wechat_fields_that_are_not_numbers_raise_value_error_not_crash(body):
         to_event(parse_message(xml), AT)
 
 
+@pytest.mark.parametrize(
+    "where",
+    [
+        "<Latitude>north</Latitude><Longitude>121.4</Longitude>",
+        "<Latitude>91</Latitude><Longitude>121.4</Longitude>",
+        "<Latitude>nan</Latitude><Longitude>121.4</Longitude>",
+        "<Longitude>121.4</Longitude>",  # no latitude: no place, not the equator
+    ],
+)
+def test_a_wechat_location_report_that_is_no_place_raises_value_error(where):
+    xml = wechat(f"<MsgType>event</MsgType><Event>LOCATION</Event>{where}")
+    with pytest.raises(ValueError):
+        to_event(parse_message(xml), AT)
+
+
 @pytest.mark.parametrize("sender", ["", "o" * 65])
 def test_a_wechat_sender_that_is_no_openid_raises_value_error(sender):
     xml = wechat("<MsgType>text</MsgType><Content>hi</Content><MsgId>1</MsgId>").replace(

@@ -22,10 +22,12 @@ from conversations.state import Conversation
 from conversations.understanding.numbers import read_minutes
 from domain import commands as c
 from domain import queries as q
-from domain.execution import Eta, EtaSource, estimate_arrival
+from domain.execution import Eta, EtaSource, estimate_arrival, expected_arrival
+from domain.lifecycle import OrderStatus
 from domain.rules import ExecutionRules
 from domain.timeline_notes import eta_note, note_phrase
 from store.catalog_file import load_catalog
+from tests.unit.test_schedule_rules import order
 
 CATALOG, RULES = load_catalog()
 NOW = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)  # 14:00 in Shanghai
@@ -127,19 +129,34 @@ def test_a_location_shared_recently_sets_off_at_once_and_an_old_one_does_not():
     worker.TRANSITIONS[(worker.Step.MENU, LocationShared)](
         CTX, conv, LocationShared(**BASE, lat=31.25, lon=121.47)
     )
-    conv.data[worker.NAME] = replace(
-        WorkerData.from_json(conv.data[worker.NAME]), number=240117, here=None, onway=True
-    ).to_json()
+    conv.data[worker.NAME] = WorkerData(240117, onway=True).to_json()
     conv.step = "checking"
     later = replace(CTX, now=NOW + timedelta(minutes=RULES.execution.eta_location_fresh_minutes))
     out = handle(conv, JobOpen(240117, "onway", "clean_daily"), later)
     assert out.commands == [c.Depart(9, 240117, None, 31.25, 121.47)]
-    conv.data[worker.NAME] = WorkerData(
-        240117, onway=True, seen=(31.25, 121.47, NOW.isoformat())
-    ).to_json()
+    conv.data[worker.NAME] = WorkerData(240117, onway=True).to_json()
     too_late = replace(later, now=later.now + timedelta(minutes=1))
     out = handle(conv, JobOpen(240117, "onway", "clean_daily"), too_late)
     assert out.step == "depart_eta" and not out.commands
+
+
+def test_a_flow_entered_again_starts_afresh_and_a_recent_location_still_sets_off():
+    conv = worker_at("menu")
+    worker.TRANSITIONS[(worker.Step.MENU, LocationShared)](
+        CTX, conv, LocationShared(**BASE, lat=31.25, lon=121.47)
+    )
+    assert WorkerData.from_json(conv.data[worker.NAME]) == WorkerData(here=(31.25, 121.47))
+    later = replace(CTX, now=NOW + timedelta(minutes=10))
+    seed(conv, WorkerAction("jobs"))
+    worker.enter(later, conv)  # the jobs menu, from another flow or typed again
+    assert WorkerData.from_json(conv.data[worker.NAME]) == WorkerData()
+    seed(conv, WorkerAction("onway", 240117))
+    out = worker.enter(later, conv)
+    assert WorkerData.from_json(conv.data[worker.NAME]) == WorkerData(240117, onway=True)
+    conv.step = out.step
+    out = handle(conv, JobOpen(240117, "onway", "clean_daily"), later)
+    assert out.commands == [c.Depart(9, 240117, None, 31.25, 121.47)]  # not asked
+    assert WorkerData.from_json(conv.data[worker.NAME]) == WorkerData()
 
 
 @pytest.mark.parametrize(
@@ -206,6 +223,15 @@ def test_the_estimate_is_the_minutes_said_else_the_distance_else_the_booked_star
     assert estimate_arrival(rules, NOW, START, distance=100) == Eta(5, EtaSource.LOCATION)
     assert estimate_arrival(rules, NOW, START) == Eta(60, EtaSource.BOOKED)
     assert estimate_arrival(rules, START, START) is None  # late, and nothing said
+
+
+def test_the_expected_arrival_is_the_set_off_and_its_estimate_while_on_the_way():
+    on_the_way = order(OrderStatus.ON_THE_WAY, departed_at=NOW, eta_minutes=25)
+    assert expected_arrival(on_the_way) == NOW + timedelta(minutes=25)
+    assert expected_arrival(replace(on_the_way, eta_minutes=0)) == NOW
+    assert expected_arrival(replace(on_the_way, eta_minutes=None)) is None  # late, none said
+    assert expected_arrival(replace(on_the_way, departed_at=None)) is None
+    assert expected_arrival(replace(on_the_way, status=OrderStatus.ARRIVED)) is None
 
 
 def test_the_speed_and_the_least_estimate_are_rules():

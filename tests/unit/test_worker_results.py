@@ -411,19 +411,16 @@ def test_a_location_shared_at_the_menu_is_kept_until_its_job_is_found():
         CTX, conv, LocationShared(**BASE, lat=31.2, lon=121.4)
     )
     assert out.step == "checkin_job" and out.commands == [q.LoadJobs(9)]
-    seen = (31.2, 121.4, NOW.isoformat())  # also kept as the last location (出发's estimate)
-    assert conv.data["worker"] == {
-        "number": None,
-        "kind": None,
-        "here": [31.2, 121.4],
-        "seen": list(seen),
-    }
-    assert WorkerData.from_json(conv.data["worker"]) == WorkerData(here=(31.2, 121.4), seen=seen)
+    assert conv.data["worker"] == {"number": None, "kind": None, "here": [31.2, 121.4]}
+    assert WorkerData.from_json(conv.data["worker"]) == WorkerData(here=(31.2, 121.4))
+    seen = [31.2, 121.4, NOW.isoformat()]  # also kept as the last location (出发's estimate)
+    assert conv.data["recent_location"] == seen
     conv.step = "checkin_job"
     picked = ChoiceMade(**BASE, key="here:240117")
     out = worker.TRANSITIONS[(worker.Step.CHECKIN_JOB, ChoiceMade)](CTX, conv, picked)
     assert out.commands == [c.CheckIn(9, 240117, 31.2, 121.4)] and out.step == "checkin_location"
     # the location waiting for its job is dropped; the last one seen stays
-    assert WorkerData.from_json(conv.data["worker"]) == WorkerData(240117, seen=seen)
+    assert WorkerData.from_json(conv.data["worker"]) == WorkerData(240117)
+    assert conv.data["recent_location"] == seen
     conv = worker_at("checkin_job", worker={"number": None, "kind": None, "here": ["x", 1]})
     assert worker.ask(CTX, conv).goto == "worker"  # a state not of this shape starts again

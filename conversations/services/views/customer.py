@@ -10,7 +10,7 @@ committed) and the query, and names every other dependency in its signature.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from conversations.results.booking import (
@@ -40,6 +40,7 @@ from conversations.services.views import placements as placement_views
 from domain.aftersales import Complaint, Rater, Resolution, check_can_complain
 from domain.catalog import Catalog
 from domain.errors import DomainError
+from domain.execution import expected_arrival
 from domain.insurance import PolicyStatus
 from domain.lifecycle import (
     ACTION_TEXT,
@@ -161,15 +162,8 @@ async def order(
         await placement_views.contract(uow, o, rules),
         await cancellations.fee_still_kept(uow, o) if fee else 0,
         fees_paid(await uow.payments.for_order(o.id)),  # in paid_cents, no part of the price
-        _arrival(o),
+        expected_arrival(o),
     )
-
-
-def _arrival(o: Order) -> datetime | None:
-    """When the worker on the way is expected (the estimate of their set-off), else None."""
-    if o.status != OrderStatus.ON_THE_WAY or o.departed_at is None or o.eta_minutes is None:
-        return None
-    return o.departed_at + timedelta(minutes=o.eta_minutes)
 
 
 def _stage(o: Order, catalog: Catalog) -> tuple[Bilingual, int, int] | None:
