@@ -21,13 +21,12 @@ from conversations.results.admin_orders import (
 from conversations.results.sweeps import RefundsExecuted, RefundsQueued
 from conversations.services import (
     cancellations,
-    offer_steps,
     order_steps,
     payment_requests,
     refunds,
 )
 from conversations.services.deps import Deps
-from conversations.services.dispatch_desk import LIVE, refuse_clash, refuse_unfit
+from conversations.services.dispatch_desk import LIVE, hand_to
 from conversations.services.notices import in_both, to_customer, to_worker
 from conversations.services.staff import authorize
 from domain import commands as c
@@ -112,19 +111,9 @@ class OrderDesk:
                 raise DomainError(N_("#{number} 已经是这位师傅", number=order.number))
             if order.status != OrderStatus.ACCEPTED or previous is None:
                 raise not_reassignable(order)
-            await refuse_unfit(uow, self.s.catalog, self.s.rules, order, worker)
-            await refuse_clash(uow, self.s.rules, order, worker.id or 0)
-            notices = await offer_steps.assign(uow, self.s.rules, order, worker, cmd.admin, now)
-            await uow.audit.append(
-                AuditEntry(
-                    now,
-                    cmd.admin,
-                    "reassign",
-                    f"order:{order.number}",
-                    role,
-                    {"worker_id": previous},
-                    {"worker_id": worker.id},
-                )
+            before: dict[str, object] = {"worker_id": previous}
+            notices = await hand_to(
+                uow, self.s, order, worker, cmd.admin, role, "reassign", before, now
             )
             posted = await self.s.post(uow, notices)
             await uow.commit()
