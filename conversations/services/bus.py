@@ -276,14 +276,7 @@ class Services(Deps):
             if accounts is None:
                 async with self.uow() as uow:
                     accounts = await uow.identities.of_customer(order.customer_id)
-            payer = next(
-                (
-                    f"{a.channel.value}:{a.channel_user_id}"
-                    for a in accounts
-                    if a.channel.value == order.channel
-                ),
-                "",
-            )
+            payer = payment_requests.payer_on(accounts, order.channel)
         title = f"到家 #{order.number} {self.catalog.item(order.item_id).name.zh}"
         title += {PaymentKind.SURCHARGE: " 现场加价", PaymentKind.RESCHEDULE_FEE: " 改约费"}.get(
             payment.kind, ""
