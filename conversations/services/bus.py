@@ -68,7 +68,6 @@ from domain.lifecycle import OrderStatus
 from domain.orders import Order
 from domain.payments import Payment, PaymentKind, pay_by
 from domain.people import Identity
-from domain.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -302,7 +301,7 @@ class Services(Deps):
 
     async def request_payment(self, cmd: c.RequestPayment) -> list[Result]:
         async with self.uow() as uow:
-            order = await self._own_order(uow, cmd.customer_id, cmd.number)
+            order = await customer_orders.own_order(uow, cmd.customer_id, cmd.number)
             gateway = self.gateway_for(order.channel)
             if gateway is None:
                 return [PaymentUnavailable()]
@@ -327,14 +326,6 @@ class Services(Deps):
                 cmd.notify_customer,
             )
         )
-
-    async def _own_order(
-        self, uow: UnitOfWork, customer_id: int, number: int, full: bool = True
-    ) -> Order:
-        order = await uow.orders.by_number(number, full=full)
-        if order is None or order.customer_id != customer_id:
-            raise order_steps.NotFound(number)
-        return order
 
     async def cancel(self, cmd: c.CancelOrder) -> list[Result]:
         return [await customer_orders.cancel(self, cmd)]
