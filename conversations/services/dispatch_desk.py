@@ -12,7 +12,7 @@ from conversations.events import Result
 from conversations.results.admin_orders import OrderAssigned
 from conversations.results.admin_people import WorkerReviewed
 from conversations.results.sweeps import BatchDispatched, OffersExpired, OrdersAutoConfirmed
-from conversations.services import dispatch, job_steps, offer_steps, overlaps, staffing
+from conversations.services import dispatch, job_completion, offer_steps, overlaps, staffing
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice
 from domain import commands as c
@@ -223,7 +223,7 @@ class DispatchDesk:
         for order_id in due:
             try:
                 async with self.s.uow() as uow:
-                    notices = await job_steps.auto_confirm(uow, self.s.rules, order_id, now)
+                    notices = await job_completion.auto_confirm(uow, self.s.rules, order_id, now)
                     posted = await self.s.post(uow, notices)
                     await uow.commit()
             except DomainError as exc:
