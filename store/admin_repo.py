@@ -19,9 +19,8 @@ from domain.oversight import Attention, Flag, LoyaltyStats, OrderBrief, PeriodSt
 from store import loyalty_reports_repo
 from store.prepared import fetch
 from store.quality_reports_repo import QualityReports
-from store.reports_repo import BOOKED, GMV, SERVED, ReportsRepository
+from store.reports_repo import BOOKED, GMV, SERVED, ReportsRepository, order_lines
 from store.tables import (
-    AddressRow,
     AdminRow,
     ComplaintRow,
     CustomerRow,
@@ -30,7 +29,6 @@ from store.tables import (
     OrderRow,
     PriceChangeRow,
     ThrottleRow,
-    WorkerRow,
 )
 
 S = OrderStatus
@@ -296,14 +294,7 @@ class AdminReports:
         if start is not None and end is not None:
             where += [col(OrderRow.start_at) >= start, col(OrderRow.start_at) < end]
         total = await self._count(select(func.count()).select_from(OrderRow).where(*where))
-        rows = await self._s.exec(
-            select(OrderRow, AddressRow.district, WorkerRow.name)
-            .outerjoin(AddressRow, col(AddressRow.id) == col(OrderRow.address_id))
-            .outerjoin(WorkerRow, col(WorkerRow.id) == col(OrderRow.worker_id))
-            .where(*where)
-            .order_by(col(OrderRow.start_at), col(OrderRow.number))
-            .limit(limit)
-        )
+        rows = await self._s.exec(order_lines(*where, limit=limit))
         return total, [
             OrderBrief(
                 o.number,

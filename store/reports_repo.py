@@ -21,6 +21,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import Select
 
 from domain.lifecycle import OrderStatus
 from store.tables import AddressRow, OrderEventRow, OrderRow, WorkerRow
@@ -124,6 +125,20 @@ class HeatCell:
     orders: int
 
 
+def order_lines(*where: Any, limit: int) -> Select[OrderRow, str, str]:
+    """The first ``limit`` orders ``where`` says, by start time, each with its address's
+    district and its worker's name (None when it has none): the lines of the day's board and
+    of ``/orders``."""
+    return (
+        select(OrderRow, AddressRow.district, WorkerRow.name)
+        .outerjoin(AddressRow, col(AddressRow.id) == col(OrderRow.address_id))
+        .outerjoin(WorkerRow, col(WorkerRow.id) == col(OrderRow.worker_id))
+        .where(*where)
+        .order_by(col(OrderRow.start_at), col(OrderRow.number))
+        .limit(limit)
+    )
+
+
 class ReportsRepository:
     """Order reports: the day's board, stuck orders, orders and GMV per day, demand."""
 
@@ -143,14 +158,7 @@ class ReportsRepository:
         counts = await self._s.exec(
             select(OrderRow.status, func.count()).where(window).group_by(col(OrderRow.status))
         )
-        rows = await self._s.exec(
-            select(OrderRow, AddressRow.district, WorkerRow.name)
-            .outerjoin(AddressRow, col(AddressRow.id) == col(OrderRow.address_id))
-            .outerjoin(WorkerRow, col(WorkerRow.id) == col(OrderRow.worker_id))
-            .where(window)
-            .order_by(col(OrderRow.start_at), col(OrderRow.number))
-            .limit(limit)
-        )
+        rows = await self._s.exec(order_lines(window, limit=limit))
         return {S(status): int(n) for status, n in counts.all()}, [
             BoardOrder(
                 o.number,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import func, literal, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -13,6 +13,7 @@ from domain.recurring import Subscription, format_at_time, parse_at_time
 from store.crypto import PiiCipher
 from store.order_rows import selection_from_json, selection_to_json
 from store.tables import OrderRow, SubscriptionRow
+from store.types import UtcDateTime
 
 
 class SubscriptionRepository:
@@ -87,18 +88,20 @@ class SubscriptionRepository:
         """Note that making the visit at ``expected`` failed ``at`` (unless it failed before:
         the first failure stays, whichever process notes it); returns when it first failed,
         or None when the subscription is not at that visit any more or was stopped."""
-        at_visit = (
-            col(SubscriptionRow.id) == sub_id,
-            col(SubscriptionRow.active) == True,  # noqa: E712
-            col(SubscriptionRow.next_start_at) == expected,
-        )
-        await self._s.exec(
+        failed_at = col(SubscriptionRow.visit_failed_at)
+        # one statement: the first failure stays (COALESCE) and is read back (RETURNING); ``at``
+        # typed as the column, else it binds as a plain DateTime (SQLite: its local wall time)
+        rows = await self._s.exec(
             update(SubscriptionRow)
-            .where(*at_visit, col(SubscriptionRow.visit_failed_at).is_(None))
-            .values(visit_failed_at=at)
+            .where(
+                col(SubscriptionRow.id) == sub_id,
+                col(SubscriptionRow.active) == True,  # noqa: E712
+                col(SubscriptionRow.next_start_at) == expected,
+            )
+            .values(visit_failed_at=func.coalesce(failed_at, literal(at, UtcDateTime())))
+            .returning(failed_at)
         )
-        rows = await self._s.exec(select(SubscriptionRow.visit_failed_at).where(*at_visit))
-        return rows.first()
+        return rows.scalar_one_or_none()
 
     async def visit_order(self, sub_id: int, start_at: datetime) -> int | None:
         """The number of the subscription's order starting at ``start_at`` (whatever its

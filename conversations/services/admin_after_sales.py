@@ -27,12 +27,13 @@ from conversations.results.sweeps import (
     SpotChecksSampled,
 )
 from conversations.services import complaint_steps, dispatch, quality
+from conversations.services.admin_reads import audit_read
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_customer
 from conversations.services.staff import authorize
 from domain import commands as c
 from domain.aftersales import Complaint, ComplaintStatus, Resolution
-from domain.audit import AuditEntry, contact_read
+from domain.audit import AuditEntry
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.outbox import OutboxMessage
@@ -164,19 +165,10 @@ class AdminAfterSalesDesk:
             order = await uow.orders.get(complaint.order_id, full=False)
             number = order.number if order else 0
             read = ["text"] * bool(complaint.text) + ["photos"] * bool(complaint.photos)
-            if read:
-                await uow.audit.append(
-                    contact_read(
-                        self.s.clock(),
-                        cmd.admin,
-                        role,
-                        "view_complaint",
-                        f"order:{number}",
-                        read,
-                        complaint=complaint.id,
-                    )
-                )
-                await uow.commit()
+            at, action, target = self.s.clock(), "view_complaint", f"order:{number}"
+            await audit_read(
+                uow, at, cmd.admin, role, action, target, read, complaint=complaint.id
+            )
         return [
             ComplaintShown(
                 complaint.id or 0,

@@ -21,13 +21,12 @@ from conversations.results.admin_orders import (
 from conversations.results.sweeps import RefundsExecuted, RefundsQueued
 from conversations.services import (
     cancellations,
-    offer_steps,
-    order_steps,
     payment_requests,
     refunds,
 )
+from conversations.services.admin_reads import by_number
 from conversations.services.deps import Deps
-from conversations.services.dispatch_desk import LIVE, refuse_clash, refuse_unfit
+from conversations.services.dispatch_desk import LIVE, hand_to
 from conversations.services.notices import in_both, to_customer, to_worker
 from conversations.services.staff import authorize
 from domain import commands as c
@@ -93,17 +92,11 @@ class OrderDesk:
             c.WaiveBalance: self.waive,
         }
 
-    async def _order(self, uow: UnitOfWork, number: int, full: bool = True) -> Order:
-        order = await uow.orders.by_number(number, full=full)
-        if order is None:
-            raise order_steps.NotFound(number)
-        return order
-
     async def reassign(self, cmd: c.ReassignOrder) -> list[Result]:
         now = self.s.clock()
         async with self.s.uow() as uow:
             role = await authorize(self.s, uow, "reassign", cmd.admin)
-            order = await self._order(uow, cmd.number)
+            order = await by_number(uow, cmd.number)
             worker = await uow.workers.get(cmd.worker_id)
             if worker is None:
                 raise DomainError(N_("没有 ID 为 {worker_id} 的师傅", worker_id=cmd.worker_id))
@@ -112,19 +105,9 @@ class OrderDesk:
                 raise DomainError(N_("#{number} 已经是这位师傅", number=order.number))
             if order.status != OrderStatus.ACCEPTED or previous is None:
                 raise not_reassignable(order)
-            await refuse_unfit(uow, self.s.catalog, self.s.rules, order, worker)
-            await refuse_clash(uow, self.s.rules, order, worker.id or 0)
-            notices = await offer_steps.assign(uow, self.s.rules, order, worker, cmd.admin, now)
-            await uow.audit.append(
-                AuditEntry(
-                    now,
-                    cmd.admin,
-                    "reassign",
-                    f"order:{order.number}",
-                    role,
-                    {"worker_id": previous},
-                    {"worker_id": worker.id},
-                )
+            before: dict[str, object] = {"worker_id": previous}
+            notices = await hand_to(
+                uow, self.s, order, worker, cmd.admin, role, "reassign", before, now
             )
             posted = await self.s.post(uow, notices)
             await uow.commit()
@@ -139,7 +122,7 @@ class OrderDesk:
         now = self.s.clock()
         async with self.s.uow() as uow:
             role = await authorize(self.s, uow, "cancel", cmd.admin)
-            order = await self._order(uow, cmd.number, full=False)
+            order = await by_number(uow, cmd.number, full=False)
             before = order.status.value
             assert order.id is not None
             kept = await refunds.fees_kept(uow, order.id)
@@ -200,7 +183,7 @@ class OrderDesk:
             raise DomainError(N_("退款金额须大于 0"))
         async with self.s.uow() as uow:
             role = await authorize(self.s, uow, "refund", cmd.admin)
-            order = await self._order(uow, cmd.number, full=False)
+            order = await by_number(uow, cmd.number, full=False)
             assert order.id is not None
             await uow.orders.lock(order.id)
             earlier = [
@@ -267,7 +250,7 @@ class OrderDesk:
         now = self.s.clock()
         async with self.s.uow() as uow:
             role = await authorize(self.s, uow, "waive", cmd.admin)
-            found = await self._order(uow, cmd.number, full=False)
+            found = await by_number(uow, cmd.number, full=False)
             assert found.id is not None
             order = await uow.orders.get(found.id, full=False, lock=True)
             assert order is not None and order.id is not None

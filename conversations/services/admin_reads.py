@@ -9,6 +9,7 @@ cached role may be seconds old), and shows each role only what it may see.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from conversations.events import Result
@@ -35,7 +36,7 @@ from domain.lifecycle import Action, ActorKind
 from domain.orders import Order
 from domain.payments import Payment, PaymentKind, PaymentStatus
 from domain.people import WorkerStatus, review_note_text
-from domain.ports import Reads
+from domain.ports import Reads, UnitOfWork
 from domain.pricing import LineKind
 from domain.privacy import full_address, mask_phone, masked_address
 from domain.surcharge import ExtraState, extra_state
@@ -44,6 +45,23 @@ from domain.text import N_, Bilingual
 ON_THE_TIMELINE = frozenset({Action.RESCHEDULE})
 """The events that move no status ``/order``'s timeline shows with the status changes: a
 new time (its old and new time), which the visit's time above does not tell."""
+
+
+async def audit_read(
+    uow: UnitOfWork,
+    at: datetime,
+    admin: str,
+    role: str,
+    action: str,
+    target: str,
+    fields: list[str],
+    **about: object,
+) -> None:
+    """Put on the record (and commit) that ``admin`` was shown ``fields`` of ``target`` in
+    full (``contact_read``: which fields, never their values); none shown, nothing is."""
+    if fields:
+        await uow.audit.append(contact_read(at, admin, role, action, target, fields, **about))
+        await uow.commit()
 
 
 async def by_number(uow: Reads, number: int, full: bool = True) -> Order:
@@ -105,18 +123,8 @@ class AdminDesk:
                 )
                 if shown and role in allowed
             ]
-            if read:  # in full: who saw whose contact details is on the record
-                await uow.audit.append(
-                    contact_read(
-                        self.s.clock(),
-                        cmd.admin,
-                        role,
-                        "view_order",
-                        f"order:{order.number}",
-                        read,
-                    )
-                )
-                await uow.commit()
+            at, target = self.s.clock(), f"order:{order.number}"
+            await audit_read(uow, at, cmd.admin, role, "view_order", target, read)
         where = Bilingual("", "")
         if address is not None:
             where = (
@@ -230,18 +238,8 @@ class AdminDesk:
             )
             account = await uow.payout_accounts.get(cmd.worker_id)
             read = ["phone"] * bool(worker.phone) + ["documents"] * bool(documents)
-            if read:
-                await uow.audit.append(
-                    contact_read(
-                        self.s.clock(),
-                        cmd.admin,
-                        role,
-                        "view_worker",
-                        f"worker:{worker.id}",
-                        read,
-                    )
-                )
-                await uow.commit()
+            at, target = self.s.clock(), f"worker:{worker.id}"
+            await audit_read(uow, at, cmd.admin, role, "view_worker", target, read)
         centre = worker.area.center
         return [
             WorkerShown(

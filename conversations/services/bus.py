@@ -68,7 +68,6 @@ from domain.lifecycle import OrderStatus
 from domain.orders import Order
 from domain.payments import Payment, PaymentKind, pay_by
 from domain.people import Identity
-from domain.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -276,14 +275,7 @@ class Services(Deps):
             if accounts is None:
                 async with self.uow() as uow:
                     accounts = await uow.identities.of_customer(order.customer_id)
-            payer = next(
-                (
-                    f"{a.channel.value}:{a.channel_user_id}"
-                    for a in accounts
-                    if a.channel.value == order.channel
-                ),
-                "",
-            )
+            payer = payment_requests.payer_on(accounts, order.channel)
         title = f"到家 #{order.number} {self.catalog.item(order.item_id).name.zh}"
         title += {PaymentKind.SURCHARGE: " 现场加价", PaymentKind.RESCHEDULE_FEE: " 改约费"}.get(
             payment.kind, ""
@@ -309,7 +301,7 @@ class Services(Deps):
 
     async def request_payment(self, cmd: c.RequestPayment) -> list[Result]:
         async with self.uow() as uow:
-            order = await self._own_order(uow, cmd.customer_id, cmd.number)
+            order = await customer_orders.own_order(uow, cmd.customer_id, cmd.number)
             gateway = self.gateway_for(order.channel)
             if gateway is None:
                 return [PaymentUnavailable()]
@@ -334,14 +326,6 @@ class Services(Deps):
                 cmd.notify_customer,
             )
         )
-
-    async def _own_order(
-        self, uow: UnitOfWork, customer_id: int, number: int, full: bool = True
-    ) -> Order:
-        order = await uow.orders.by_number(number, full=full)
-        if order is None or order.customer_id != customer_id:
-            raise order_steps.NotFound(number)
-        return order
 
     async def cancel(self, cmd: c.CancelOrder) -> list[Result]:
         return [await customer_orders.cancel(self, cmd)]

@@ -11,7 +11,7 @@ from conversations.events import Result
 from conversations.results.booking import PaymentDue, PaymentUnavailable
 from conversations.results.cards import CardOrdered, CardPaid, CardRefunded
 from conversations.results.sweeps import CardsExpired
-from conversations.services import cards
+from conversations.services import cards, payment_requests
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_customer
 from domain import commands as c
@@ -45,14 +45,7 @@ class CardDesk:
             )
             accounts = await uow.identities.of_customer(cmd.customer_id)
             await uow.commit()
-        payer = next(
-            (
-                f"{a.channel.value}:{a.channel_user_id}"
-                for a in accounts
-                if a.channel.value == cmd.channel
-            ),
-            "",
-        )
+        payer = payment_requests.payer_on(accounts, cmd.channel)
         title = f"到家 次卡 {product.name.zh}"
         checkout = await gateway.start(payment, None, title, payer)
         due = PaymentDue(

@@ -5,15 +5,16 @@ the batch and auto-confirms finished jobs — each in its own unit of work."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from conversations.events import Result
 from conversations.results.admin_orders import OrderAssigned
 from conversations.results.admin_people import WorkerReviewed
 from conversations.results.sweeps import BatchDispatched, OffersExpired, OrdersAutoConfirmed
-from conversations.services import dispatch, job_steps, offer_steps, overlaps, staffing
+from conversations.services import dispatch, job_completion, offer_steps, overlaps, staffing
 from conversations.services.deps import Deps
+from conversations.services.notices import Notice
 from domain import commands as c
 from domain.audit import AuditEntry
 from domain.catalog import Catalog
@@ -95,6 +96,29 @@ async def refuse_clash(uow: UnitOfWork, rules: Rules, order: Order, worker_id: i
         )
 
 
+async def hand_to(
+    uow: UnitOfWork,
+    s: Deps,
+    order: Order,
+    worker: Worker,
+    admin: str,
+    role: str,
+    action: str,
+    before: dict[str, object],
+    now: datetime,
+) -> list[Notice]:
+    """Give ``order`` to ``worker`` by hand (``/assign``, ``/reassign``) after the checks both
+    make (``refuse_unfit``, ``refuse_clash``); the ``action`` is on the order's record."""
+    await refuse_unfit(uow, s.catalog, s.rules, order, worker)
+    await refuse_clash(uow, s.rules, order, worker.id or 0)
+    notices = await offer_steps.assign(uow, s.rules, order, worker, admin, now)
+    after: dict[str, object] = {"worker_id": worker.id}
+    await uow.audit.append(
+        AuditEntry(now, admin, action, f"order:{order.number}", role, before, after)
+    )
+    return notices
+
+
 class DispatchDesk:
     def __init__(self, s: Deps) -> None:
         self.s = s
@@ -140,19 +164,8 @@ class DispatchDesk:
                     )
                 )
             refuse_manual_assignment(order)
-            await refuse_unfit(uow, self.s.catalog, self.s.rules, order, worker)
-            await refuse_clash(uow, self.s.rules, order, worker.id or 0)
-            notices = await offer_steps.assign(uow, self.s.rules, order, worker, cmd.admin, now)
-            await uow.audit.append(
-                AuditEntry(
-                    now,
-                    cmd.admin,
-                    "assign",
-                    f"order:{order.number}",
-                    cmd.role,
-                    {},
-                    {"worker_id": worker.id},
-                )
+            notices = await hand_to(
+                uow, self.s, order, worker, cmd.admin, cmd.role, "assign", {}, now
             )
             posted = await self.s.post(uow, notices)
             await uow.commit()
@@ -210,7 +223,7 @@ class DispatchDesk:
         for order_id in due:
             try:
                 async with self.s.uow() as uow:
-                    notices = await job_steps.auto_confirm(uow, self.s.rules, order_id, now)
+                    notices = await job_completion.auto_confirm(uow, self.s.rules, order_id, now)
                     posted = await self.s.post(uow, notices)
                     await uow.commit()
             except DomainError as exc:

@@ -1,21 +1,18 @@
-"""Doing the job: on the way, check-in (location + door photo), before/after photos, finish,
-the customer's confirmation (or the automatic one), lateness and its consequences."""
+"""Getting to the job: whose job it is (``own_job``: every step of a job finds it so), setting
+off (出发, the customer told when to expect the worker) and the check-in at the door
+(location). The door photo that completes it is ``job_photos``; finishing and the
+customer's confirmation, ``job_completion``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from conversations.services import payment_requests, referrals
 from conversations.services.notices import (
     Notice,
-    to_admins,
     to_customer,
-    to_worker,
     worker_rating,
 )
-from conversations.services.settlement import settle
 from domain import gazetteer
 from domain.errors import DomainError
 from domain.execution import (
@@ -24,20 +21,15 @@ from domain.execution import (
     check_not_early,
     estimate_arrival,
     expected_arrival,
-    is_late,
-    late_minutes,
-    photo_refusal,
 )
 from domain.geo import distance_m
 from domain.lifecycle import Action, ActorKind, OrderStatus, next_status
-from domain.media import JobPhoto, PhotoKind
-from domain.money import format_yuan
-from domain.orders import SYSTEM, Actor, Order
-from domain.people import GeoPoint, Worker, WorkerStatus, late_arrivals_note
+from domain.orders import Actor, Order
+from domain.people import GeoPoint, Worker
 from domain.ports import Reads, UnitOfWork
 from domain.rules import Rules
-from domain.text import N_, Day
-from domain.timeline_notes import auto_confirmed_note, checked_in_directly_note, eta_note
+from domain.text import N_
+from domain.timeline_notes import checked_in_directly_note, eta_note
 
 
 class NotYours(DomainError):
@@ -63,24 +55,6 @@ def check_in_open(order: Order, rules: Rules, now: datetime) -> None:
         raise DomainError(N_("订单 #{number} 现在不能打卡", number=order.number))
     ex, tz = rules.execution, ZoneInfo(rules.timezone)
     check_not_early(order.start_at, now, ex.checkin_before_minutes, tz, check_in=True)
-
-
-def check_photo(order: Order, kind: PhotoKind) -> None:
-    """Refuse a ``kind`` photo of ``order`` now (``photo_refusal``): said when the worker asks
-    to send photos, before any is asked for, and again as each arrives."""
-    refused = photo_refusal(order.status, kind, order.number, checked_in=order.checkin is not None)
-    if refused is not None:
-        raise DomainError(refused)
-
-
-def check_photo_of_some_kind(order: Order) -> None:
-    """Refuse photos of ``order`` now when neither before nor after photos may be added (拍照 #N
-    without its kind: checked before the kind is asked); the before photos' reason then."""
-    before = photo_refusal(
-        order.status, PhotoKind.BEFORE, order.number, checked_in=order.checkin is not None
-    )
-    if before is not None and photo_refusal(order.status, PhotoKind.AFTER, order.number):
-        raise DomainError(before)
 
 
 def check_depart_open(order: Order, rules: Rules, now: datetime) -> None:
@@ -153,164 +127,3 @@ async def check_in(
     order.checkin = here
     await uow.orders.save(order, now)
     return order, distance
-
-
-async def add_photo(
-    uow: UnitOfWork,
-    rules: Rules,
-    worker: Worker,
-    number: int,
-    kind: PhotoKind,
-    stored: tuple[str, str, int],
-    now: datetime,
-) -> tuple[Order, list[Notice]]:
-    """Keep a job photo; the door photo completes check-in, the first before photo starts."""
-    assert worker.id is not None
-    order = await own_job(uow, worker.id, number)
-    actor = Actor(ActorKind.WORKER, str(worker.id))
-    check_photo(order, kind)
-    assert order.id is not None
-    if len(await uow.photos.for_order(order.id, [kind.value])) >= rules.execution.photos_per_kind:
-        raise DomainError(
-            N_("每类最多 {photos_per_kind} 张", photos_per_kind=rules.execution.photos_per_kind)
-        )
-    path, content_type, size = stored
-    await uow.photos.add(
-        JobPhoto(order.id, kind.value, path, content_type, size, now), f"worker:{worker.id}"
-    )
-    notices: list[Notice] = []
-    if kind == PhotoKind.DOOR:
-        if order.visit_code and order.visit_code_ok_at is None:
-            raise DomainError(N_("请先输入客户告诉您的上门验证码"))
-        notices = await _arrive(uow, rules, order, worker, actor, now)
-    elif kind == PhotoKind.BEFORE and order.status == OrderStatus.ARRIVED:
-        order.apply(Action.START, actor, now)
-    await uow.orders.save(order, now)
-    return order, notices
-
-
-async def _arrive(
-    uow: UnitOfWork, rules: Rules, order: Order, worker: Worker, actor: Actor, now: datetime
-) -> list[Notice]:
-    assert worker.id is not None
-    order.apply(Action.ARRIVE, actor, now)
-    order.arrived_at = now
-    order.late_minutes = late_minutes(order.start_at, now)
-    number, name = order.number, worker.name
-    notices = [to_customer(order.customer_id, "arrived", number=number, worker=name)]
-    lr = rules.lateness
-    if not is_late(order.late_minutes, lr):
-        return notices
-    notices.append(
-        to_worker(
-            worker.id,
-            "late_deducted",
-            number=number,
-            late=order.late_minutes,
-            percent=lr.deduction_bp,
-        )
-    )
-    since = now - timedelta(days=lr.window_days)
-    # this arrival is not saved yet: count the earlier ones and add it
-    count = await uow.orders.late_arrivals(worker.id, since, lr.grace_minutes) + 1
-    if count >= lr.suspend_after and worker.status == WorkerStatus.APPROVED:
-        worker.status, worker.online = WorkerStatus.SUSPENDED, False
-        worker.review_note = late_arrivals_note(count, lr.window_days)
-        await uow.workers.save(worker)
-        notices += [
-            to_worker(worker.id, "suspended_for_lateness", count=count, days=lr.window_days),
-            to_admins(
-                "suspended_for_lateness_admin",
-                worker=name,
-                worker_id=worker.id,
-                count=count,
-                days=lr.window_days,
-            ),
-        ]
-    return notices
-
-
-async def finish(
-    uow: UnitOfWork,
-    rules: Rules,
-    worker_id: int,
-    number: int,
-    media_url: Callable[[str], str],
-    now: datetime,
-) -> tuple[Order, list[Notice]]:
-    order = await own_job(uow, worker_id, number)
-    assert order.id is not None
-    if order.status in (OrderStatus.FINISHED, OrderStatus.CONFIRMED, OrderStatus.SETTLED):
-        raise DomainError(N_("订单 #{number} 已完工", number=number))
-    if order.status != OrderStatus.IN_SERVICE:
-        raise DomainError(N_("订单 #{number} 还未开始服务", number=number))
-    placement = await uow.placements.for_order(order.id)
-    if placement is not None and now < placement.period.end_at - timedelta(days=1):
-        tz = ZoneInfo(rules.timezone)
-        # a contract is finished on its last day; ended earlier only by ops (/terminate)
-        raise DomainError(
-            N_(
-                "长期订单 #{number} 的合同到 {day} 结束,最后一天才能完工。"
-                "客户要提前结束合同,请让客户发送「终止合同 #{number}」。",
-                number=number,
-                day=Day(placement.period.last_day, now.astimezone(tz).date()),
-            )
-        )
-    after = await uow.photos.for_order(order.id, [PhotoKind.AFTER.value])
-    if not after:
-        raise DomainError(N_("完工前请至少上传一张服务后照片"))
-    order.apply(Action.FINISH, Actor(ActorKind.WORKER, str(worker_id)), now)
-    order.finished_at = now
-    order.auto_confirm_at = now + timedelta(hours=rules.settlement.auto_confirm_hours)
-    await uow.orders.save(order, now)
-    paid = await payment_requests.paid_for_service(uow, order)  # a reschedule fee pays none
-    notice = to_customer(
-        order.customer_id,
-        "finished",
-        number=number,
-        photos=[media_url(p.path) for p in after][:3],
-        balance=order.total_cents - paid,
-        hours=rules.settlement.auto_confirm_hours,
-    )
-    return order, [notice]
-
-
-async def confirm(
-    uow: UnitOfWork, rules: Rules, order: Order, actor: Actor, now: datetime
-) -> list[Notice]:
-    """The customer (or the clock) accepts the work; the money is settled at once."""
-    paid = await payment_requests.paid_for_service(uow, order)  # a reschedule fee pays none
-    if paid < order.total_cents:
-        raise DomainError(
-            N_(
-                "请先支付尾款 {total_cents}",
-                total_cents=format_yuan(order.total_cents - paid),
-            )
-        )
-    order.apply(
-        Action.CONFIRM, actor, now, auto_confirmed_note() if actor.kind == ActorKind.SYSTEM else ""
-    )
-    order.auto_confirm_at = None
-    await uow.orders.save(order, now)
-    notices = await settle(uow, rules, order, now)
-    if not notices and order.worker_id is not None:
-        notices.append(to_worker(order.worker_id, "confirmed_worker", number=order.number))
-    if actor.kind == ActorKind.SYSTEM:
-        notices.append(to_customer(order.customer_id, "auto_confirmed", number=order.number))
-    notices += await referrals.reward(uow, rules.membership, order, now)
-    return notices
-
-
-async def auto_confirm(
-    uow: UnitOfWork, rules: Rules, order_id: int, now: datetime
-) -> list[Notice]:
-    order = await uow.orders.get(order_id, full=False)
-    if (
-        order is None
-        or order.status != OrderStatus.FINISHED
-        or (order.auto_confirm_at is None or order.auto_confirm_at > now)
-    ):
-        return []
-    if await payment_requests.paid_for_service(uow, order) < order.total_cents:
-        return []  # the balance is still due: nothing confirms itself
-    return await confirm(uow, rules, order, SYSTEM, now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 
 from domain.errors import DomainError
@@ -14,6 +15,7 @@ from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.orders import Actor, Order
 from domain.payments import Payment, PaymentKind, PaymentStatus, fees_paid
 from domain.payments import paid_for_service as _paid_for_service
+from domain.people import Identity
 from domain.ports import Reads, UnitOfWork
 from domain.reschedule import MOVABLE
 from domain.text import N_
@@ -22,6 +24,15 @@ log = logging.getLogger(__name__)
 BALANCE_STATUSES = (OrderStatus.ARRIVED, OrderStatus.IN_SERVICE, OrderStatus.FINISHED)
 CLOSED = (OrderStatus.CANCELLED, OrderStatus.REFUNDED)
 """An order in these statuses takes no more money: a payment landing on it goes back."""
+
+
+def payer_on(accounts: Sequence[Identity], channel: str) -> str:
+    """The customer's chat account on ``channel`` as a gateway's payer (``channel:user
+    id``); "" when they have none there."""
+    return next(
+        (f"{a.channel.value}:{a.channel_user_id}" for a in accounts if a.channel.value == channel),
+        "",
+    )
 
 
 class SandboxGateway:

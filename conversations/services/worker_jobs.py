@@ -17,7 +17,15 @@ from conversations.results.workers import (
     WorkerCheckedIn,
     WorkerDeparted,
 )
-from conversations.services import dispatch, job_stages, job_steps, offer_steps, visit_codes
+from conversations.services import (
+    dispatch,
+    job_completion,
+    job_photos,
+    job_stages,
+    job_steps,
+    offer_steps,
+    visit_codes,
+)
 from conversations.services.deps import Deps
 from domain import commands as c
 from domain.errors import DomainError
@@ -171,7 +179,7 @@ class JobDesk:
             order = await job_steps.own_job(uow, cmd.worker_id, cmd.number)
             assert self.s.media is not None
             path = self.s.media.save(f"orders/{order.number}", data, ext, now)
-            order, notices = await job_steps.add_photo(
+            order, notices = await job_photos.add_photo(
                 uow, self.s.rules, worker, cmd.number, kind, (path, content_type, len(data)), now
             )
             posted = await self.s.post(uow, notices)
@@ -181,7 +189,7 @@ class JobDesk:
 
     async def finish(self, cmd: c.FinishJob) -> list[Result]:
         async with self.s.uow() as uow:
-            order, notices = await job_steps.finish(
+            order, notices = await job_completion.finish(
                 uow, self.s.rules, cmd.worker_id, cmd.number, self.s.media_url, self.s.clock()
             )
             posted = await self.s.post(uow, notices)

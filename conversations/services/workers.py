@@ -15,7 +15,7 @@ from conversations.results.workers import (
     DocumentStored,
     WorkerRegistered,
 )
-from conversations.services import dispatch, job_steps, staffing
+from conversations.services import dispatch, job_completion, staffing
 from conversations.services.deps import Deps
 from conversations.services.unsent_uploads import still_kept
 from conversations.services.worker_jobs import JobDesk
@@ -96,7 +96,7 @@ class WorkerDesk:
             order = await uow.orders.by_number(cmd.number, full=False)
             if order is None or order.customer_id != cmd.customer_id:
                 raise DomainError(N_("找不到订单 #{number}", number=cmd.number))
-            notices = await job_steps.confirm(
+            notices = await job_completion.confirm(
                 uow,
                 self.s.rules,
                 order,

@@ -1,9 +1,10 @@
 """The migrations build exactly the schema the models describe, on SQLite and PostgreSQL, and
-the last one upgrades a database that already holds rows."""
+the last ones upgrade (and go down and up over) a database that already holds rows."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -131,3 +132,57 @@ def test_the_reviews_migration_counts_each_workers_ratings_by_customers(tmp_path
     migrate.upgrade(f"sqlite+aiosqlite:///{path}")
     rows = asyncio.run(_rows(f"sqlite+aiosqlite:///{path}", "SELECT name, reviews FROM workers"))
     assert sorted(rows) == [("new", 0), ("rated", 2), ("rater", 0)]
+
+
+async def _worker_with_a_subscriber(url: str) -> None:
+    """A worker with the identity they write from (a row that refers to them) and a customer's
+    subscription whose visit failed: what 0034 and 0035 add a column to, holding rows."""
+    from sqlmodel.ext.asyncio.session import AsyncSession
+
+    from store.tables import CustomerRow, IdentityRow, SubscriptionRow, WorkerRow
+
+    at = datetime(2026, 12, 1, tzinfo=UTC)
+    engine = create_engine(url)
+    try:
+        async with AsyncSession(engine) as s:
+            worker = WorkerRow(created_at=at, name="W", phone_enc=b"\0", center_enc=b"\0")
+            customer = CustomerRow(created_at=at, name="C", phone_enc=b"\0", referral_code="R1")
+            s.add_all([worker, customer])
+            await s.flush()
+            s.add(IdentityRow(channel="telegram", channel_user_id="1", worker_id=worker.id))
+            assert customer.id is not None
+            s.add(
+                SubscriptionRow(
+                    customer_id=customer.id,
+                    channel="telegram",
+                    lang="zh",
+                    weekday=5,
+                    at_time="09:00",
+                    notes_enc=b"\0",
+                    active=True,
+                    next_start_at=at,
+                    created_at=at,
+                    visit_failed_at=at,
+                )
+            )
+            await s.commit()
+    finally:
+        await engine.dispose()
+
+
+def test_the_reviews_and_visit_failed_migrations_go_down_and_up_over_rows(own_db_url):
+    """0035 and 0034 go down and up again on a database that holds a worker someone refers
+    to (on SQLite a table copied and dropped in a batch failed on such rows) and keep them."""
+    from alembic import command
+
+    asyncio.run(_worker_with_a_subscriber(own_db_url))
+    command.downgrade(migrate.alembic_config(own_db_url), "0033")
+    assert asyncio.run(_rows(own_db_url, "SELECT name FROM workers")) == [("W",)]
+    migrate.upgrade(own_db_url)
+    assert asyncio.run(_rows(own_db_url, "SELECT name, reviews FROM workers")) == [("W", 0)]
+    assert asyncio.run(
+        _rows(own_db_url, "SELECT w.name FROM identities i JOIN workers w ON w.id = i.worker_id")
+    ) == [("W",)]
+    assert asyncio.run(
+        _rows(own_db_url, "SELECT weekday, visit_failed_at FROM subscriptions")
+    ) == [(5, None)]

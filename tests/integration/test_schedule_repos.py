@@ -1,11 +1,13 @@
 """The claims the reminder and recurring-booking sweeps rely on, on SQLite and PostgreSQL:
 a reminder is claimed once and only in a status it is for, a subscription's visit is taken
-once, one order per subscription visit, and the candidates query pages through every order."""
+once and its first failure stays, one order per subscription visit, and the candidates query
+pages through every order."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
@@ -152,6 +154,28 @@ async def test_a_visit_is_taken_once_and_a_stopped_subscription_is_not_due(datab
         assert (sub.id, following) not in await uow.subscriptions.due(following)
         assert not await uow.subscriptions.advance(sub.id, following, following)
         assert await uow.subscriptions.for_customer(customer.id) == []
+
+
+async def test_a_visits_first_failure_stays_and_is_told_to_whoever_notes_a_later_one(database):
+    customer = await new_customer(database)
+    async with database.uow() as uow:
+        sub = await uow.subscriptions.add(subscription(customer.id))
+        await uow.commit()
+    visit, following = sub.next_start_at, sub.next_start_at + timedelta(days=7)
+    first = (NOW + timedelta(minutes=1)).astimezone(ZoneInfo("Asia/Shanghai"))  # same instant
+    async with database.uow() as uow:
+        assert await uow.subscriptions.visit_failed(sub.id, visit, first) == first
+        await uow.commit()
+    async with database.uow() as uow:
+        later = NOW + timedelta(minutes=11)
+        assert await uow.subscriptions.visit_failed(sub.id, visit, later) == first
+        assert await uow.subscriptions.visit_failed(sub.id, following, later) is None  # not at it
+        await uow.commit()
+    async with database.uow() as uow:
+        assert await uow.subscriptions.advance(sub.id, visit, following)  # clears the failure
+        assert await uow.subscriptions.visit_failed(sub.id, following, later) == later
+        assert await uow.subscriptions.stop(sub.id, customer.id)
+        assert await uow.subscriptions.visit_failed(sub.id, following, later) is None  # stopped
 
 
 async def test_a_subscription_visit_has_one_order_at_most(database):

@@ -18,13 +18,8 @@ from conversations.results.workers import (
     PayoutAccountShown,
 )
 from conversations.services import deposits, settlement
-from conversations.services.job_steps import (
-    check_depart_open,
-    check_in_open,
-    check_photo,
-    check_photo_of_some_kind,
-    own_job,
-)
+from conversations.services.job_photos import check_photo, check_photo_of_some_kind
+from conversations.services.job_steps import check_depart_open, check_in_open, own_job
 from conversations.services.rating_steps import check_not_rated
 from conversations.services.worker_jobs import phone_to_call
 from domain.aftersales import Rater, check_rateable

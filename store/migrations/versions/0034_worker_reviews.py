@@ -29,5 +29,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('workers', schema=None) as batch_op:
+    # a plain DROP COLUMN on SQLite too (3.35+), for the same reason: a recreating batch drops
+    # the old table, which fails on the rows that refer to its workers (identities, orders…)
+    with op.batch_alter_table('workers', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('reviews')
