@@ -90,6 +90,9 @@ class Host:
     """``daojia demo``: what only the demo has unless settings say otherwise."""
     register_webhooks: bool
     """``daojia serve``: tell the platform where to deliver (Telegram ``setWebhook``)."""
+    delivered: Callable[[Inbound, int], Awaitable[None]] | None = None
+    """Notes that the first n parts of an event's answer were pushed (API calls besides the
+    webhook response): a retry of the event comes back as ``duplicate`` with ``sent`` n."""
     language: Callable[[str, str], Awaitable[str]] | None = None
     """(channel, user id) → the language the person chats in ("zh" when unknown): for what a
     channel says on its own, outside a turn."""

@@ -116,6 +116,7 @@ class TelegramBot(Channel):
         currency: str = "CNY",
         check_checkout: Callable[[str, int], Awaitable[str | None]] | None = None,
         public_url: str | None = None,
+        delivered: Callable[[Inbound, int], Awaitable[None]] | None = None,
     ) -> None:
         self.application = application
         self.payment_token = payment_token
@@ -125,6 +126,7 @@ class TelegramBot(Channel):
         self._handle = handle
         self._rejected = rejected
         self._clock = clock
+        self._delivered = delivered
         self._public_url = public_url
         """Where ``start`` tells Telegram to deliver updates (``daojia serve``), or None."""
         self.max_file_bytes = 8 * 1024 * 1024
@@ -153,6 +155,7 @@ class TelegramBot(Channel):
             currency=host.currency,
             check_checkout=host.check_payment,
             public_url=host.public_url if host.register_webhooks else None,
+            delivered=host.delivered,
         )
 
     def setup(self, app: web.Application) -> None:
@@ -240,12 +243,19 @@ class TelegramBot(Channel):
                 await answering
         if handled.status == "rejected" or not handled.replies:
             return _json({})
-        # a duplicate carries the first attempt's answer: Telegram only sends an update
-        # again when it did not get our answer to it
+        return _json(await self._answer(event, handled))
+
+    async def _answer(self, event: Inbound, handled: Handled) -> dict[str, Any]:
+        """Push the turn's messages but the last, which rides on the webhook response (one
+        Bot API round trip fewer), and note how many went out. A duplicate pushes only
+        those an earlier attempt did not (its ``sent``); its webhook response carries the
+        last message again, since Telegram sends an update again only when it did not get
+        our answer to it."""
         calls = [self._complete(c) for c in messages(handled.replies)]
-        await self._send_calls(event.user_id, calls[:-1])
-        # the last message rides on the webhook response: one Bot API round trip fewer
-        return _json(webhook_reply(int(event.user_id), calls[-1]))
+        pushed = handled.sent + await self._send_calls(event.user_id, calls[handled.sent : -1])
+        if pushed > handled.sent and self._delivered is not None:
+            await self._delivered(event, pushed)
+        return webhook_reply(int(event.user_id), calls[-1])
 
     def _complete(self, call: dict[str, Any]) -> dict[str, Any]:
         """Add what only the bot knows (the payments provider token) to an invoice."""
@@ -338,13 +348,18 @@ class TelegramBot(Channel):
             except TelegramError as exc:  # network, timeouts, Telegram's own trouble
                 raise DeliveryFailed(str(exc), sent=sent) from exc
 
-    async def _send_calls(self, user_id: str, calls: list[dict[str, Any]]) -> None:
-        """The replies of a turn before the last one (which rides on the webhook answer)."""
-        for call in calls:
+    async def _send_calls(self, user_id: str, calls: list[dict[str, Any]]) -> int:
+        """The replies of a turn before the last one (which rides on the webhook answer);
+        how many of the first went out before one failed (those after it are sent all the
+        same: a retry comes only if the webhook answer is lost too)."""
+        sent = None
+        for done, call in enumerate(calls):
             try:
                 await self._call(user_id, call)
             except TelegramError as exc:
                 log.warning("telegram %s to %s failed: %s", call["method"], user_id, exc)
+                sent = done if sent is None else sent
+        return len(calls) if sent is None else sent
 
     async def _call(self, user_id: str, call: dict[str, Any]) -> None:
         bot = self.application.bot

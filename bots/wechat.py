@@ -4,7 +4,9 @@
 WeChat waits 5 s for the passive reply and then retries the same message: a turn that finishes
 within the budget answers passively; a slower one answers ``success`` at once and its replies
 follow as customer-service messages. Retries are recognised by MsgId (events: FromUserName +
-CreateTime + Event) through the conversation store's claim, across processes with Redis.
+CreateTime + Event) through the conversation store's claim, across processes with Redis; a
+retry is answered passively again (WeChat did not get that answer, or it would not retry)
+and sends only the customer-service texts an earlier attempt did not (``ANSWERED``).
 
 WeChat never sends a message again once it was answered ``success``, so such a message is
 this process's to finish: a person's messages are taken in the order they came (one waits for
@@ -34,15 +36,14 @@ from aiohttp import web
 from pydantic import SecretStr
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
-from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
 from bots.channel import Capabilities, Channel, Host, Resources
-from bots.wechat_api import TokenCache, WeChatApi, WeChatApiError
+from bots.wechat_api import TokenCache, WeChatApi
 from bots.wechat_events import CHANNEL, to_event
 from bots.wechat_qr import QrInvitations
 from bots.wechat_replay import REPLAYED, ReplayGuard
-from bots.wechat_send import deliver, render_texts
+from bots.wechat_send import deliver, passive_xml, push_answer, render_texts, send_texts
 from bots.wechat_templates import TemplateMessages, load_templates
 from bots.wechat_xml import DtdRefused, ParseError, read_message
 from conversations.engine import Handled
@@ -63,10 +64,9 @@ one (3 times) when it does not get an answer."""
 RETRY_PAUSE_S = 1.0
 """The pause before a message is tried again, longer by as much each time."""
 NOT_DONE = N_("抱歉,系统繁忙,您刚才的消息没有处理成功,请再发一次。")
-
-
-def _cdata_safe(text: str) -> str:
-    return text.replace("]]>", "]]]]><![CDATA[>")
+ANSWERED = ("handled", "duplicate")
+"""Turns whose answer goes out; a duplicate's too: WeChat sends a message again only when it
+did not get the answer within 5 s, so its passive reply never showed (``push_answer``)."""
 
 
 class WeChatSettings(Protocol):
@@ -111,6 +111,7 @@ class WeChatBot(Channel):
         budget_s: float = 3.5,
         retry_pause_s: float = RETRY_PAUSE_S,
         language: Callable[[str, str], Awaitable[str]] | None = None,
+        delivered: Callable[[Inbound, int], Awaitable[None]] | None = None,
         templates: TemplateMessages | None = None,
         qr_base: str = "https://mp.weixin.qq.com/cgi-bin/",
     ) -> None:
@@ -128,6 +129,7 @@ class WeChatBot(Channel):
         self.budget_s = budget_s
         self.retry_pause_s = retry_pause_s
         self._language = language
+        self._delivered = delivered
         self._latest: dict[str, asyncio.Task[Handled]] = {}  # each person's last message
         self._templates = templates
         self._session: aiohttp.ClientSession | None = None
@@ -151,6 +153,7 @@ class WeChatBot(Channel):
             rejected=host.rejected,
             clock=host.clock,
             language=host.language,
+            delivered=host.delivered,
             templates=TemplateMessages(
                 load_templates(settings.wechat_templates), ZoneInfo(host.timezone)
             ),
@@ -240,17 +243,17 @@ class WeChatBot(Channel):
         done, _ = await asyncio.wait({task}, timeout=self.budget_s)
         if not done:
             self._tasks.add(task)
-            task.add_done_callback(self._follow_up(event.user_id))
+            task.add_done_callback(self._follow_up(event))
             return web.Response(text=SUCCESS)
         handled = task.result()
         if handled.status == "replayed":  # counted as ``rejected`` with the turn
             raise web.HTTPForbidden(text=REPLAYED)
-        if handled.status != "handled" or not handled.replies:
+        if handled.status not in ANSWERED or not handled.replies:
             return web.Response(text=SUCCESS)
-        first, *rest = render_texts(handled.replies, handled.lang)
-        if rest:
-            self._spawn(self._send_texts(event.user_id, rest))
-        return self._passive(request, msg, first)
+        texts = render_texts(handled.replies, handled.lang)
+        if len(texts) > 1 + handled.sent:
+            self._spawn(self._push(event, handled, texts, passive=True))
+        return self._passive(request, msg, texts[0])
 
     def _in_order(self, event: Inbound) -> asyncio.Task[Handled]:
         """The turn of ``event``, begun once the person's message before it is done."""
@@ -308,47 +311,52 @@ class WeChatBot(Channel):
             raise web.HTTPBadRequest(text="malformed XML") from None
 
     def _passive(self, request: web.Request, msg: Any, text: str) -> web.Response:
-        xml = TextReply(content=_cdata_safe(text), message=msg).render()
+        xml = passive_xml(msg, text)
         if self._crypto is not None and request.query.get("encrypt_type") == "aes":
             xml = self._crypto.encrypt_message(
                 xml, request.query.get("nonce", ""), request.query.get("timestamp", "")
             )
         return web.Response(text=xml, content_type="application/xml")
 
-    def _follow_up(self, user_id: str) -> Callable[[asyncio.Task[Any]], None]:
+    def _follow_up(self, event: Inbound) -> Callable[[asyncio.Task[Any]], None]:
         def done(task: asyncio.Task[Any]) -> None:
             self._tasks.discard(task)
             if task.cancelled():
-                log.error("slow wechat turn for %s was cancelled", user_id)
+                log.error("slow wechat turn for %s was cancelled", event.user_id)
                 return
             error = task.exception()
             if error is not None:  # answered ``success``: WeChat will not send it again
-                log.error("slow wechat turn for %s failed\n%s", user_id, loggable_traceback(error))
-                self._spawn(self._not_done(user_id))
+                log.error(
+                    "slow wechat turn for %s failed\n%s", event.user_id, loggable_traceback(error)
+                )
+                self._spawn(self._not_done(event.user_id))
                 return
             handled: Handled = task.result()
-            if handled.status == "handled" and handled.replies:
-                self._spawn(self._send_texts(user_id, render_texts(handled.replies, handled.lang)))
+            if handled.status in ANSWERED and handled.replies:
+                texts = render_texts(handled.replies, handled.lang)
+                self._spawn(self._push(event, handled, texts, passive=False))
 
         return done
 
     async def _not_done(self, user_id: str) -> None:
         """Ask the person to send it again, in the language they chat in."""
         lang = await self._language(CHANNEL, user_id) if self._language is not None else "zh"
-        await self._send_texts(user_id, [NOT_DONE.get(lang)])
+        assert self.api is not None
+        await send_texts(self.api, user_id, [NOT_DONE.get(lang)])
 
     def _spawn(self, coro: Awaitable[None]) -> None:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _send_texts(self, user_id: str, texts: list[str]) -> None:
+    async def _push(
+        self, event: Inbound, handled: Handled, texts: list[str], *, passive: bool
+    ) -> None:
+        """Send what of the answer ``push_answer`` says is due; note how far it got."""
         assert self.api is not None
-        for text in texts:
-            try:
-                await self.api.send_text(user_id, text)
-            except (TimeoutError, WeChatApiError, OSError) as exc:
-                log.warning("wechat customer-service message to %s failed: %s", user_id, exc)
+        sent = await push_answer(self.api, event.user_id, texts, handled.sent, passive=passive)
+        if sent > handled.sent and self._delivered is not None:
+            await self._delivered(event, sent)
 
     def prepare(self, notice: Notice, user_id: str, lang: str) -> dict[str, Any] | None:
         """The template message configured for the notice's event (``DAOJIA_WECHAT_TEMPLATES``),

@@ -1,11 +1,14 @@
-"""What goes out to a WeChat follower: customer-service texts (each at most 2,000 bytes) or a
-template message, and what WeChat's refusals mean for the outbox (gone for good, retry later,
-or the template instead of a text whose 48-hour window closed)."""
+"""What goes out to a WeChat follower: a chat turn's answer (the passive reply and
+customer-service texts, each at most 2,000 bytes), a notice's texts or template message, and
+what WeChat's refusals mean for the outbox (gone for good, retry later, or the template
+instead of a text whose 48-hour window closed)."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
+
+from wechatpy.replies import TextReply
 
 from bots.render import as_text
 from bots.wechat_api import WeChatApi, WeChatApiError
@@ -26,6 +29,12 @@ LEGACY_FALLBACK = "window_fallback"
 still hold rows written so."""
 
 
+def passive_xml(message: Any, text: str) -> str:
+    """A passive reply to ``message`` (a ``]]>`` in the text split across two CDATA)."""
+    reply = TextReply(content=text.replace("]]>", "]]]]><![CDATA[>"), message=message)
+    return str(reply.render())
+
+
 def render_texts(replies: list[Reply], lang: str) -> list[str]:
     """The replies as WeChat texts of at most ``PASSIVE_MAX_BYTES`` each."""
     chunks: list[str] = []
@@ -42,6 +51,33 @@ def render_texts(replies: list[Reply], lang: str) -> list[str]:
     if current:
         chunks.append(current)
     return chunks
+
+
+async def send_texts(api: WeChatApi, user_id: str, texts: list[str]) -> int:
+    """Customer-service texts of a chat turn's answer; how many of the first went out before
+    one failed (those after it are sent all the same: the person reads what can reach them).
+    Failures are only logged: the turn's webhook was answered already."""
+    sent = None
+    for done, text in enumerate(texts):
+        try:
+            await api.send_text(user_id, text)
+        except (TimeoutError, WeChatApiError, OSError) as exc:
+            log.warning("wechat customer-service message to %s failed: %s", user_id, exc)
+            sent = done if sent is None else sent
+    return len(texts) if sent is None else sent
+
+
+async def push_answer(
+    api: WeChatApi, user_id: str, texts: list[str], sent: int, *, passive: bool
+) -> int:
+    """Send a chat turn's answer (``texts``) by customer-service message: the first text too
+    unless it went as the passive reply, then those after it but the first ``sent`` (an
+    earlier attempt sent them: a duplicate's ``Handled.sent``). Returns how many texts after
+    the first have now gone out (the count a retry gets back as ``sent``); the first is never
+    counted, since a retry always answers with it passively (``bots.wechat.ANSWERED``)."""
+    first = [] if passive else texts[:1]
+    pushed = await send_texts(api, user_id, first + texts[1 + sent :])
+    return sent + max(0, pushed - len(first))
 
 
 async def deliver(

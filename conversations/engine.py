@@ -68,6 +68,9 @@ class Handled:
     ``replayed`` (its signed request was seen with other content: not processed)."""
     replies: list[Reply] = field(default_factory=list)
     lang: str = "zh"
+    sent: int = 0
+    """For ``duplicate``: how many parts of the answer the channel said it pushed on an
+    earlier attempt (``Engine.delivered``); it sends only the others again."""
 
 
 class Engine:
@@ -108,7 +111,7 @@ class Engine:
         self._noted: dict[tuple[str, str], datetime] = {}
 
     async def handle(self, event: Inbound) -> Handled:
-        message_id = event.message_id or f"t{event.at.timestamp()}"
+        message_id = _message_id(event)
         # the admin role from memory; when it must be read, that is done in the turn's
         # transaction (no transaction of its own), and the message is counted meanwhile
         known = self._known_role(event)
@@ -116,7 +119,7 @@ class Engine:
         claim = await self._claim(event, message_id, window)
         if claim.status == "duplicate":
             replies, lang = load_answer(claim.replies)
-            return Handled("duplicate", replies, lang)
+            return Handled("duplicate", replies, lang, claim.sent)
         if claim.status == "replayed":
             return Handled("replayed")
         lease = Lease(self.store, event.channel, event.user_id, claim.token)
@@ -124,6 +127,12 @@ class Engine:
             return await self._turn(event, message_id, known, window, claim, lease)
         finally:
             lease.stop()
+
+    async def delivered(self, event: Inbound, sent: int) -> None:
+        """Note that the channel pushed the first ``sent`` parts of the answer to ``event``
+        (its API calls besides the webhook response), so that a platform retry sends only
+        the others: called only by a turn that pushed something, its one extra round trip."""
+        await self.store.delivered(event.channel, event.user_id, _message_id(event), sent)
 
     async def _claim(self, event: Inbound, message_id: str, window: int | None) -> Claim:
         """Claim the message, waiting while another turn of the person's holds the lock (a
@@ -379,3 +388,8 @@ class Engine:
         conv.channel = event.channel
         # ``self.run`` is read per turn: it is the engine's one seam to the services
         return await Router(self.flows, self.run).answer(ctx, conv, event)
+
+
+def _message_id(event: Inbound) -> str:
+    """The id a message is claimed by: the platform's, else its time."""
+    return event.message_id or f"t{event.at.timestamp()}"

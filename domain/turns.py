@@ -56,6 +56,9 @@ class Claim:
     memory): the database may hold a newer checkpoint than ``state``."""
     replies: bytes | None = None
     """For ``duplicate``: the answer the first attempt gave, while it is remembered."""
+    sent: int = 0
+    """For ``duplicate``: how many of the answer's parts the channel said it pushed
+    (``ConversationStore.delivered``): a retry sends only the others."""
 
 
 class ConversationStore(Protocol):
@@ -71,7 +74,9 @@ class ConversationStore(Protocol):
     message answered (keeping the answer a while) and releases the lock — only while the lock
     is still this turn's (else it returns False and saves nothing); ``abort`` releases the lock
     of a turn that changed nothing, so that a platform retry is processed; ``release`` that of
-    a turn whose state is only in the database; ``remember`` marks another message answered.
+    a turn whose state is only in the database; ``remember`` marks another message answered;
+    ``delivered`` notes how many parts of an answered message's answer went out by push (the
+    API calls a channel makes besides its webhook response), handed back with a duplicate.
     """
 
     lease_s: float
@@ -100,6 +105,12 @@ class ConversationStore(Protocol):
     async def remember(
         self, channel: str, user_id: str, message_id: str, replies: bytes
     ) -> None: ...
+
+    async def delivered(self, channel: str, user_id: str, message_id: str, sent: int) -> None:
+        """Note that the first ``sent`` parts of the message's answer went out by push, in
+        the channel's own count (``Claim.sent`` of its retries); nothing when the message is
+        not marked answered (its retry is processed, or recovered, afresh)."""
+        ...
 
     async def abort(self, channel: str, user_id: str, message_id: str, token: str) -> None: ...
 

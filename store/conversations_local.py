@@ -67,7 +67,8 @@ class LocalConversationStore:
         self._states: dict[str, bytes] = {}
         self._locks: dict[str, tuple[asyncio.Lock, list[int]]] = {}
         self._seen: OrderedDict[str, float] = OrderedDict()
-        self._answers: OrderedDict[str, tuple[bytes, float]] = OrderedDict()
+        self._answers: OrderedDict[str, tuple[bytes, float, int]] = OrderedDict()
+        """Answers kept for retries: (answer, expiry, parts the channel pushed)."""
         self._known: OrderedDict[str, None] = OrderedDict()
         """People whose conversation this process has claimed: their first claim after a
         start is ``recovering``."""
@@ -132,8 +133,9 @@ class LocalConversationStore:
 
     def _duplicate(self, seen_key: str, now: float) -> Claim:
         answer = self._answers.get(seen_key)
-        replies = answer[0] if answer is not None and answer[1] > now else None
-        return Claim("duplicate", replies=replies)
+        if answer is None or answer[1] <= now:
+            return Claim("duplicate")
+        return Claim("duplicate", replies=answer[0], sent=answer[2])
 
     async def renew(self, channel: str, user_id: str, token: str) -> bool:
         return True
@@ -165,8 +167,14 @@ class LocalConversationStore:
         now = time.time()
         self._seen[seen_key] = now + self.seen_ttl_s
         self._seen.move_to_end(seen_key)
-        self._answers[seen_key] = (replies, now + self.answer_ttl_s)
+        self._answers[seen_key] = (replies, now + self.answer_ttl_s, 0)
         self._answers.move_to_end(seen_key)
+
+    async def delivered(self, channel: str, user_id: str, message_id: str, sent: int) -> None:
+        seen_key = f"{channel}:{user_id}:{message_id}"
+        answer = self._answers.get(seen_key)
+        if answer is not None and self._answered(seen_key, time.time()):
+            self._answers[seen_key] = (answer[0], answer[1], sent)
 
     async def _written(self, key: str, state: bytes) -> None:
         """Queue ``key``'s state for the next group commit and wait until it is written."""

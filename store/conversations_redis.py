@@ -6,8 +6,10 @@ Keys (``daojia:{channel}:{user_id}:…``): ``conv`` the state, sealed with the P
 what the person typed: phone, address); ``lock`` the turn's token, a lease of ``lease_s`` that
 the engine renews while the turn runs, so a dead process's lock is free again within it;
 ``turn`` the message of the turn in progress, left behind only by a turn that never ended
-(``Claim.recovering``); ``seen:{message_id}`` answered messages (a day); ``ans:{message_id}``
-the sealed answer, for a platform retry of a message whose answer was lost (ten minutes).
+(``Claim.recovering``); ``seen:{message_id}`` answered messages (a day), its value one more
+than the number of the answer's parts the channel pushed (``delivered``: 1 until it says);
+``ans:{message_id}`` the sealed answer, for a platform retry of a message whose answer was
+lost (ten minutes).
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ if ARGV[3] then
     return {{'replayed', false}}
   end
 end
-if redis.call('EXISTS', KEYS[4]) == 1 then return {{'duplicate', redis.call('GET', KEYS[5])}} end
+local seen = redis.call('GET', KEYS[4])
+if seen then return {{'duplicate', redis.call('GET', KEYS[5]), seen}} end
 if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', {lease_ms}) then
   return {{'busy', false}}
 end
@@ -156,7 +159,8 @@ class RedisConversationStore:
         status, raw, *rest = await self._batch.run(self._begin, keys, args)
         status = status.decode() if isinstance(status, bytes) else str(status)
         if status == "duplicate":
-            return Claim(status, replies=self._open(REPLIES, raw))
+            sent = max(0, int(rest[0]) - 1) if rest and rest[0] else 0
+            return Claim(status, replies=self._open(REPLIES, raw), sent=sent)
         if status != "ok":
             return Claim(status)
         count = int(rest[0]) if rest and rest[0] is not None else None
@@ -191,6 +195,12 @@ class RedisConversationStore:
             pipe.set(seen, b"1", ex=self.seen_ttl_s)
             pipe.set(answer, self._cipher.seal(REPLIES, replies), ex=self.answer_ttl_s)
             await pipe.execute()
+
+    async def delivered(self, channel: str, user_id: str, message_id: str, sent: int) -> None:
+        """One command: the count rides on the message's ``seen`` mark (read by ``begin``'s
+        duplicate branch for free), only while there is one, its expiry kept."""
+        seen = self._keys(channel, user_id, message_id)[3]
+        await self._r.set(seen, str(sent + 1), xx=True, keepttl=True)
 
     async def abort(self, channel: str, user_id: str, message_id: str, token: str) -> None:
         _, lock, turn, _, _ = self._keys(channel, user_id, message_id)

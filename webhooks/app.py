@@ -191,6 +191,9 @@ def _host(app: web.Application, *, register_webhooks: bool, demo: bool) -> Host:
             return None
         return results[0].message.get(await pay_sandbox.payer_lang(app, reference))
 
+    async def delivered(event: Inbound, sent: int) -> None:
+        await app[CHAT].delivered(event, sent)
+
     def rejected(channel: str) -> None:
         app[METRICS].messages.labels(channel, "rejected").inc()
 
@@ -216,6 +219,7 @@ def _host(app: web.Application, *, register_webhooks: bool, demo: bool) -> Host:
         public_url=settings.public_url,
         demo=demo,
         register_webhooks=register_webhooks,
+        delivered=delivered,
         language=language,
     )
 

@@ -130,6 +130,19 @@ class Chat:
                 loggable_traceback(exc),
             )
 
+    async def delivered(self, event: Inbound, sent: int) -> None:
+        """Note how many parts of ``event``'s answer the channel pushed (``Engine.delivered``).
+        Best effort: the answer went out; a retry of it would only send those parts again."""
+        try:
+            await self.engine.delivered(event, sent)
+        except Exception as exc:
+            log.warning(
+                "delivery of %s:%s's answer not noted: %s",
+                event.channel,
+                event.user_id,
+                type(exc).__name__,
+            )
+
     def rejected(self, channel: str) -> None:
         self.metrics.message(channel, "rejected")
 

@@ -27,8 +27,9 @@ class FakeTelegram(LoopbackServer):
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.fail_next: int = 0
-        self.fail_chat: dict[int, list[tuple[int, str]]] = {}
-        """chat id → errors (HTTP status, description) its next sends get, in order."""
+        self.fail_chat: dict[int, list[tuple[int, str] | None]] = {}
+        """chat id → errors (HTTP status, description) its next sends get, in order (None:
+        that send goes through)."""
         self.refused: list[tuple[str, dict[str, Any]]] = []
         self._ids = itertools.count(100)
         super().__init__()
@@ -67,8 +68,9 @@ class FakeTelegram(LoopbackServer):
         )
         params = {k: _maybe_json(v) for k, v in raw.items()}
         errors = self.fail_chat.get(int(params.get("chat_id") or 0))
-        if errors and method in SENDS:
-            status, description = errors.pop(0)
+        error = errors.pop(0) if errors and method in SENDS else None
+        if error is not None:
+            status, description = error
             self.refused.append((method, params))
             return web.json_response(
                 {"ok": False, "error_code": status, "description": description}, status=status

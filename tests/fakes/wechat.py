@@ -30,7 +30,7 @@ class FakeWeChat(LoopbackServer):
         self.token_fetches = 0
         self.fail_next = 0
         self.fail_path: dict[str, list[int]] = {}
-        """API path → errcodes its next calls get, in order."""
+        """API path → errcodes its next calls get, in order (0: that call goes through)."""
         self.expire_next = 0
         self.media: dict[str, tuple[bytes, str]] = {}
         super().__init__()
@@ -79,8 +79,8 @@ class FakeWeChat(LoopbackServer):
         elif self.fail_next:
             self.fail_next -= 1
             error = {"errcode": -1, "errmsg": "system busy"}
-        elif self.fail_path.get(path):
-            error = {"errcode": self.fail_path[path].pop(0), "errmsg": "refused by the fake"}
+        elif self.fail_path.get(path) and (code := self.fail_path[path].pop(0)):
+            error = {"errcode": code, "errmsg": "refused by the fake"}
         else:
             self.calls.append(call)
             if path == "qrcode/create":

@@ -73,6 +73,31 @@ async def test_an_answered_message_is_a_duplicate_that_carries_its_answer(make_s
     await store.commit("wechat", uid, "m1", claim.token, Conversation().dumps(), ANSWER)
     retry = await store.begin("wechat", uid, "m1")
     assert retry.status == "duplicate" and retry.replies == ANSWER
+    assert retry.sent == 0  # nothing said pushed: a retry sends every part
+
+
+async def test_a_duplicate_carries_how_many_parts_of_its_answer_were_pushed(make_store):
+    uid = user()
+    store = make_store()
+    claim = await store.begin("telegram", uid, "m1")
+    await store.commit("telegram", uid, "m1", claim.token, Conversation().dumps(), ANSWER)
+    await store.delivered("telegram", uid, "m1", 2)
+    retry = await store.begin("telegram", uid, "m1")
+    assert retry.status == "duplicate" and retry.replies == ANSWER and retry.sent == 2
+    await store.delivered("telegram", uid, "m1", 3)  # the retry pushed the rest
+    assert (await store.begin("telegram", uid, "m1")).sent == 3
+
+
+async def test_a_delivery_noted_for_a_message_not_answered_is_not_kept(make_store):
+    """A turn that lost its lock before saving delivered its answer, but its message is not
+    marked answered: the note neither marks it nor waits for it (its retry recovers)."""
+    uid = user()
+    store = make_store()
+    await store.delivered("telegram", uid, "m1", 2)
+    claim = await store.begin("telegram", uid, "m1")
+    assert claim.status == "ok"
+    await store.commit("telegram", uid, "m1", claim.token, Conversation().dumps(), ANSWER)
+    assert (await store.begin("telegram", uid, "m1")).sent == 0
 
 
 async def claim_when_free(store, channel: str, uid: str, message_id: str, refused: asyncio.Event):
