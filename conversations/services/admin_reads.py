@@ -1,7 +1,8 @@
-"""Service handlers of the admins' reads that are on the record: ``/order`` and ``/worker``
-show contact details and documents, and who saw them is appended to the audit log — a write,
-so these are commands, not views (the plain reads, ``/stats``, ``/orders``, ``/audit``:
-``views.admin``; the order commands that change something: ``admin_orders``).
+"""Service handlers of the admins' reads that are on the record: ``/order``, ``/worker`` (and
+``/customer``: ``admin_customers``) show contact details and documents, and who saw them is
+appended to the audit log — a write, so these are commands, not views (the plain reads,
+``/stats``, ``/orders``, ``/audit``: ``views.admin``; the order commands that change
+something: ``admin_orders``).
 
 Each checks the admin's role again in its own transaction (``admins.authorize``: the chat's
 cached role may be seconds old), and shows each role only what it may see.
@@ -9,6 +10,7 @@ cached role may be seconds old), and shows each role only what it may see.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from conversations.events import Result
@@ -22,6 +24,7 @@ from conversations.results.admin_orders import (
 )
 from conversations.results.admin_people import WorkerDocument, WorkerShown
 from conversations.services import cancellations, order_steps
+from conversations.services.admin_customers import show_customer
 from conversations.services.deps import Deps
 from conversations.services.staff import authorize
 from conversations.services.views import placements as placement_views
@@ -76,6 +79,7 @@ class AdminDesk:
         return {
             c.ShowOrder: self.show_order,
             c.ShowWorker: self.show_worker,
+            c.ShowCustomer: partial(show_customer, self.s),
         }
 
     async def show_order(self, cmd: c.ShowOrder) -> list[Result]:
