@@ -54,6 +54,8 @@ COMMAND_ROLES: dict[str, frozenset[AdminRole]] = {
     "orders": EVERYONE,
     "order": EVERYONE,
     "audit": EVERYONE,
+    # a customer's card and orders (``/customer``): as /order, phones masked for finance
+    "customer": EVERYONE,
     # dispatch and orders
     "explain": OPS_DESK,
     "assign": OPS_DESK,

@@ -11,6 +11,7 @@ from typing import Protocol
 from domain.cards import Card
 from domain.coupons import Coupon
 from domain.lifecycle import OrderStatus
+from domain.oversight import OrderBrief
 from domain.people import Address, Channel, Customer, Identity, Worker, WorkerStatus
 from domain.preferred import Served
 from domain.risk import LinkWindow
@@ -43,6 +44,29 @@ class CheckoutFacts:
     status now, with their documents."""
 
 
+@dataclass(frozen=True, slots=True)
+class CustomerCard:
+    """What an admin reads of one customer (``Customers.card``): their orders counted, their
+    chat channels and their latest orders."""
+
+    customer: Customer
+    orders: int
+    """Every order they placed (a quote is none), whatever became of it."""
+    served: int
+    """Of those, the ones whose service was done (refunded since or not), as ``/stats``."""
+    cancelled: int
+    """Of those, the ones cancelled or refunded without service."""
+    spend: int
+    """Their member level's spend since the date asked for (``domain.membership``)."""
+    complaints_open: int
+    others_with_phone: int
+    """Other customers with their phone number (another account of the same person)."""
+    channels: tuple[str, ...]
+    """The channels of their chat accounts, each once, the first they wrote on first."""
+    latest: tuple[OrderBrief, ...]
+    """Their latest orders, newest first (by when they were placed)."""
+
+
 class Customers(Protocol):
     async def add(self, customer: Customer) -> Customer: ...
     async def save(self, customer: Customer) -> None: ...
@@ -64,7 +88,15 @@ class Customers(Protocol):
         cancelled_since: datetime,
     ) -> CheckoutFacts | None: ...
     async def by_referral_code(self, code: str) -> Customer | None: ...
-    async def by_phone(self, phone: str) -> Customer | None: ...
+    async def by_phone(self, phone: str) -> Customer | None:
+        """The customer with the phone number ``phone`` (the first, when several have it)."""
+        ...
+
+    async def card(self, customer: Customer, since: datetime, shown: int) -> CustomerCard:
+        """The customer's ``CustomerCard`` with their latest ``shown`` orders and their spend
+        since ``since``, in one query."""
+        ...
+
     async def others_with_phone(self, customer_id: int, phone: str) -> int: ...
     async def born_on(self, month_days: Sequence[str]) -> list[int]: ...
     async def with_phone(self, phone: str) -> list[int]: ...

@@ -229,6 +229,17 @@ class ListOrders(Query):
 
 
 @dataclass(frozen=True)
+class ListCustomerOrders(Query):
+    """``/orders PHONE`` or ``/orders 客户 ID``: one customer's orders, newest first."""
+
+    admin: str
+    role: str
+    phone: str = ""
+    """The phone number typed, normalised (``phones.normalise_phone``); "" for an id."""
+    customer_id: int | None = None
+
+
+@dataclass(frozen=True)
 class ListRenewals(Query):
     """``/renewals``: the workers' documents waiting for an admin."""
 

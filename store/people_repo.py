@@ -19,12 +19,13 @@ from domain.people import (
     CustomerId,
     Identity,
 )
-from domain.people_ports import CheckoutFacts
+from domain.people_ports import CheckoutFacts, CustomerCard
 from domain.rule_keys import MemberLevel
 from store.addresses_repo import address_from_row
 from store.cards_repo import card_from_row
 from store.coupons_repo import coupon_from_row, coupon_order, coupon_values
 from store.crypto import PiiCipher
+from store.customer_cards import briefs, card, channels
 from store.new_customers import ACCOUNT, CUSTOMER_DEFAULTS, insert_customer, insert_new_customer
 from store.order_queries import (
     checkout,
@@ -156,13 +157,38 @@ class CustomerRepository:
         )
 
     async def by_phone(self, phone: str) -> Customer | None:
+        """The customer with the phone number ``phone`` (the first, when several have it)."""
         rows = await self._s.exec(
-            select(CustomerRow).where(
-                CustomerRow.phone_hash == self._c.lookup_hash("phone", phone)
-            )
+            select(CustomerRow)
+            .where(CustomerRow.phone_hash == self._c.lookup_hash("phone", phone))
+            .order_by(col(CustomerRow.id))
         )
         row = rows.first()
         return self._to_domain(row) if row else None
+
+    async def card(self, customer: Customer, since: datetime, shown: int) -> CustomerCard:
+        """The customer's counts, channels and latest ``shown`` orders, in one statement
+        (``store.customer_cards``)."""
+        assert customer.id is not None
+        statement = card(shown)
+        params = {
+            "customer": customer.id,
+            "since": since,
+            "phone_hash": self._c.lookup_hash("phone", customer.phone),
+        }
+        parts = statement.split(await fetch(self._s, statement.statement, params))
+        [counts] = parts["counts"]
+        return CustomerCard(
+            customer,
+            int(counts.orders),
+            int(counts.served),
+            int(counts.cancelled),
+            int(counts.spend),
+            int(counts.complaints_open),
+            int(counts.others_with_phone),
+            channels(parts["channels"]),
+            briefs(parts["orders"]),
+        )
 
     async def by_identity(self, channel: Channel, channel_user_id: str) -> Customer | None:
         """The customer behind a chat account, in one query."""

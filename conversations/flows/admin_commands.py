@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from conversations.flows import admin_account_words, campaign_words, ticket_words
+from conversations.flows import admin_account_words, campaign_words, customer_words, ticket_words
 from conversations.flows.base import Ctx
 from conversations.flows.dates import parse_when
 from domain import commands as c
@@ -149,6 +149,10 @@ def build(  # noqa: C901 - one branch per admin command, each a few lines
     if name == "stats":
         period = PERIODS.get(w[0].casefold(), "") if w else "today"
         return q.ShowStats(by, role, period) if period else None
+    if name == "customer":
+        return customer_words.card(args, by, role)
+    if name == "orders" and (whose := customer_words.orders_of(args, by, role)) is not None:
+        return whose
     if name == "orders":
         statuses: list[str] = []
         day, stuck = "", False

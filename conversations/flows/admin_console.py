@@ -1,8 +1,9 @@
 """The admin console in chat: every admin command (``HELP``), on every channel. ``/help`` (or
 ``/admin``) lists only what the asker's role may do (``domain.admin.COMMAND_ROLES``); a refused
 command says which role it needs. New commands are read by ``admin_commands``; each result is
-shown by its screen (``SCREENS``: ``admin_views``, ``admin_replies``, ``admin_staff_views``,
-``admin_after_sales_views``); the service checks the role again from the database."""
+shown by its screen (``SCREENS``: ``admin_views``, ``admin_customer_views``, ``admin_replies``,
+``admin_staff_views``, ``admin_after_sales_views``); the service checks the role again from the
+database."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from conversations.flows import (
     admin_after_sales_views,
     admin_campaign_views,
     admin_credential_views,
+    admin_customer_views,
     admin_dispatch_views,
     admin_placement_views,
     admin_replies,
@@ -239,6 +241,7 @@ def on_failed(ctx: Ctx, conv: Conversation, result: Failed) -> Outcome:
 
 SCREENS = (
     *admin_views.SCREENS,
+    *admin_customer_views.SCREENS,
     *admin_replies.SCREENS,
     *admin_staff_views.SCREENS,
     *admin_after_sales_views.SCREENS,

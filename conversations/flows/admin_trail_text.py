@@ -37,6 +37,7 @@ WHAT_TEXT: dict[str, Text] = {
     "resolve_complaint": N_("投诉处理"),
     "complaint_reply": N_("回复投诉"),
     "view_order": N_("查看联系方式"),
+    "view_customer": N_("查看联系方式"),
     "view_complaint": N_("查看投诉内容"),
     "relay_read": N_("查看聊天记录"),
     "terminate": N_("提前终止合同"),

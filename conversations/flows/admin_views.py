@@ -19,6 +19,7 @@ from conversations.flows.base import Ctx, Outcome, moment, tr, trn
 from conversations.replies import Say
 from conversations.results.admin_orders import (
     OrderInspected,
+    OrderLine,
     OrdersListed,
     PaymentLine,
     StatsShown,
@@ -132,6 +133,17 @@ def stats(ctx: Ctx, conv: Conversation, r: StatsShown) -> Outcome:
     return Outcome([Say("\n".join(lines))])
 
 
+def order_line(ctx: Ctx, conv: Conversation, o: OrderLine, money: bool) -> str:
+    """One order of a list (``/orders``, a customer's): number, start, service, status, its
+    worker, its amount (for a ``money`` role) and why it needs attention."""
+    amount = f" {format_yuan(o.total_cents)}" if money else ""
+    who = f" {o.worker}" if o.worker else ""
+    return (
+        f"#{o.number} {moment(ctx, conv, o.start_at)} {_name(conv, o.item)} "
+        f"{status(conv, o.status)}{who}{amount}{_flags(conv, o.flags)}"
+    )
+
+
 def order_list(ctx: Ctx, conv: Conversation, r: OrdersListed) -> Outcome:
     flags = r.flags
     if r.stuck_only:
@@ -154,13 +166,7 @@ def order_list(ctx: Ctx, conv: Conversation, r: OrdersListed) -> Outcome:
     day = tr(conv, "今天") if today else on
     head = " · ".join(x for x in (what, day) if x) or tr(conv, "全部")
     lines = [tr(conv, "订单({head}):共 {total} 单", head=head, total=r.total)]
-    for o in r.orders:
-        money = f" {format_yuan(o.total_cents)}" if r.money else ""
-        who = f" {o.worker}" if o.worker else ""
-        lines.append(
-            f"#{o.number} {moment(ctx, conv, o.start_at)} {_name(conv, o.item)} "
-            f"{status(conv, o.status)}{who}{money}{_flags(conv, o.flags)}"
-        )
+    lines += [order_line(ctx, conv, o, r.money) for o in r.orders]
     if r.total > len(r.orders):
         more = r.total - len(r.orders)
         lines.append(tr(conv, "……还有 {more} 单", more=more))

@@ -49,6 +49,9 @@ FLOW_COMMANDS = {
 }
 CUSTOMERS_TOO = ("orders", "cancel")
 """Admin commands that customers have too (their own orders; stop what they are doing)."""
+SWITCH_TOO = "customer"
+"""The admin command that alone is the switch to booking as a customer (``/customer``):
+an admin's with a phone or an id after it (``/customer 138…``), the switch otherwise."""
 FEEDBACK = ("complain", "rate", "rework")
 """Customer actions the feedback flow handles (workers: ``rate_customer``)."""
 SUPPORT = ("chat_support", "end_support", "rate_support")
@@ -118,13 +121,16 @@ def admin(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outcome
     To anyone who is not an admin, admin commands do not exist: a slash command is unknown,
     a word is ordinary text. ``/reschedule #N`` (改期) moves a customer's own order and
     ``/cancel #N`` (取消订单) cancels one, after its terms (and an admin's, when they act as a
-    customer). ``/orders`` and ``/cancel`` are also customers'
+    customer). ``/customer`` alone is everyone's way to book as a customer (``SWITCH_TOO``).
+    ``/orders`` and ``/cancel`` are also customers'
     commands: staff who are customers too get the customer's meaning while booking as one
     (and a bare ``/cancel`` away from the console just stops what they were doing).
     """
     slash = isinstance(event, CommandReceived) or (
         isinstance(event, TextReceived) and event.text.lstrip().startswith("/")
     )
+    if typed.name == SWITCH_TOO and not (ctx.admin_role and (typed.args or typed.number)):
+        return None
     shared = typed.name in CUSTOMERS_TOO
     as_customer = conv.customer_id is not None and (not ctx.admin_role or conv.role != "admin")
     own_cancel = typed.name == "cancel" and typed.number is not None

@@ -76,6 +76,7 @@ ADMIN = {
     "stats": ("stats", "统计"),
     "orders": ("orders", "订单列表"),
     "order": ("order", "订单详情"),
+    "customer": ("customer", "客户", "查客户", "客户资料"),
     "audit": ("audit", "订单日志"),
     "explain": ("explain", "派单说明"),
     "renewals": ("renewals", "待审证书"),

@@ -27,10 +27,9 @@ from conversations.results.sweeps import (
     SpotChecksSampled,
 )
 from conversations.services import complaint_steps, dispatch, quality
-from conversations.services.admin_reads import audit_read
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_customer
-from conversations.services.staff import authorize
+from conversations.services.staff import audit_read, authorize
 from domain import commands as c
 from domain.aftersales import Complaint, ComplaintStatus, Resolution
 from domain.audit import AuditEntry

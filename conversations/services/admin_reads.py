@@ -1,7 +1,8 @@
-"""Service handlers of the admins' reads that are on the record: ``/order`` and ``/worker``
-show contact details and documents, and who saw them is appended to the audit log — a write,
-so these are commands, not views (the plain reads, ``/stats``, ``/orders``, ``/audit``:
-``views.admin``; the order commands that change something: ``admin_orders``).
+"""Service handlers of the admins' reads that are on the record: ``/order``, ``/worker`` (and
+``/customer``: ``admin_customers``) show contact details and documents, and who saw them is
+appended to the audit log — a write, so these are commands, not views (the plain reads,
+``/stats``, ``/orders``, ``/audit``: ``views.admin``; the order commands that change
+something: ``admin_orders``).
 
 Each checks the admin's role again in its own transaction (``admins.authorize``: the chat's
 cached role may be seconds old), and shows each role only what it may see.
@@ -9,7 +10,7 @@ cached role may be seconds old), and shows each role only what it may see.
 
 from __future__ import annotations
 
-from datetime import datetime
+from functools import partial
 from typing import Any
 
 from conversations.events import Result
@@ -23,20 +24,20 @@ from conversations.results.admin_orders import (
 )
 from conversations.results.admin_people import WorkerDocument, WorkerShown
 from conversations.services import cancellations, order_steps
+from conversations.services.admin_customers import show_customer
 from conversations.services.deps import Deps
-from conversations.services.staff import authorize
+from conversations.services.staff import audit_read, authorize
 from conversations.services.views import placements as placement_views
 from domain import commands as c
 from domain import gazetteer
 from domain.admin import SEES_ADDRESS, SEES_MONEY, SEES_PHONE
-from domain.audit import contact_read
 from domain.errors import DomainError
 from domain.insurance import PolicyStatus
 from domain.lifecycle import Action, ActorKind
 from domain.orders import Order
 from domain.payments import Payment, PaymentKind, PaymentStatus
 from domain.people import WorkerStatus, review_note_text
-from domain.ports import Reads, UnitOfWork
+from domain.ports import Reads
 from domain.pricing import LineKind
 from domain.privacy import full_address, mask_phone, masked_address
 from domain.surcharge import ExtraState, extra_state
@@ -45,23 +46,6 @@ from domain.text import N_, Bilingual
 ON_THE_TIMELINE = frozenset({Action.RESCHEDULE})
 """The events that move no status ``/order``'s timeline shows with the status changes: a
 new time (its old and new time), which the visit's time above does not tell."""
-
-
-async def audit_read(
-    uow: UnitOfWork,
-    at: datetime,
-    admin: str,
-    role: str,
-    action: str,
-    target: str,
-    fields: list[str],
-    **about: object,
-) -> None:
-    """Put on the record (and commit) that ``admin`` was shown ``fields`` of ``target`` in
-    full (``contact_read``: which fields, never their values); none shown, nothing is."""
-    if fields:
-        await uow.audit.append(contact_read(at, admin, role, action, target, fields, **about))
-        await uow.commit()
 
 
 async def by_number(uow: Reads, number: int, full: bool = True) -> Order:
@@ -94,6 +78,7 @@ class AdminDesk:
         return {
             c.ShowOrder: self.show_order,
             c.ShowWorker: self.show_worker,
+            c.ShowCustomer: partial(show_customer, self.s),
         }
 
     async def show_order(self, cmd: c.ShowOrder) -> list[Result]:

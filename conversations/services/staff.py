@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from domain.admin import AdminGrant, check
+from domain.audit import contact_read
 from domain.catalog import Catalog
 from domain.ports import Reads, UnitOfWork
 from domain.privacy import loggable_traceback
@@ -228,3 +229,20 @@ async def role_for(admins: AdminDirectory, uow: Reads, command: str, admin: str)
     role = await admins.role_in(uow, channel, user_id)
     check(role, command)
     return role
+
+
+async def audit_read(
+    uow: UnitOfWork,
+    at: datetime,
+    admin: str,
+    role: str,
+    action: str,
+    target: str,
+    fields: list[str],
+    **about: object,
+) -> None:
+    """Put on the record (and commit) that ``admin`` was shown ``fields`` of ``target`` in
+    full (``contact_read``: which fields, never their values); none shown, nothing is."""
+    if fields:
+        await uow.audit.append(contact_read(at, admin, role, action, target, fields, **about))
+        await uow.commit()

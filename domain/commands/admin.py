@@ -16,6 +16,18 @@ class ShowWorker(Command):
 
 
 @dataclass(frozen=True)
+class ShowCustomer(Command):
+    """``/customer PHONE|ID``: the customer's card (a command: a phone shown in full is
+    audited)."""
+
+    admin: str
+    role: str
+    phone: str = ""
+    """The phone number typed, normalised (``phones.normalise_phone``); "" for an id."""
+    customer_id: int | None = None
+
+
+@dataclass(frozen=True)
 class ReviewWorker(Command):
     admin: str
     role: str

@@ -61,6 +61,7 @@ async def test_every_command_runs_for_the_roles_allowed_and_changes_nothing_othe
         "orders": "/orders",
         "order": f"/order #{number}",
         "audit": f"/audit #{number}",
+        "customer": "/customer 1",
         "relay": f"/relay #{number}",
         "explain": f"/explain #{number}",
         "workers": "/workers",

@@ -40,6 +40,7 @@ EXAMPLES = [
     ("orders", None, "waiting 11-24", None),
     ("order", 240117, "", c.ShowOrder(BY, "{role}", 240117)),
     ("audit", 240117, "", q.ShowAudit(BY, "{role}", 240117)),
+    ("customer", None, "138 1234 5678", c.ShowCustomer(BY, "{role}", "13812345678")),
     ("relay", 240117, "", c.ShowRelay(BY, "{role}", 240117)),
     ("explain", 240117, "", q.ExplainOrder(BY, "{role}", 240117)),
     ("assign", 240117, "7", c.AssignOrder(BY, "{role}", 240117, 7)),
@@ -190,6 +191,17 @@ def test_help_lists_only_what_the_role_may_do(role):
         ("订单列表", q.ListOrders(BY, "finance", (), "", False)),
         ("/orders 派单中 明天", q.ListOrders(BY, "finance", ("dispatching",), "2026-11-24")),
         ("/orders Paid 2026-11-20", q.ListOrders(BY, "finance", ("paid",), "2026-11-20")),
+        ("/orders 13812345678", q.ListCustomerOrders(BY, "finance", "13812345678")),
+        ("/orders +86 138-1234-5678", q.ListCustomerOrders(BY, "finance", "13812345678")),
+        ("/orders 客户 12", q.ListCustomerOrders(BY, "finance", "", 12)),
+        ("订单列表 客户12", q.ListCustomerOrders(BY, "finance", "", 12)),
+        ("/orders customer #1234567", q.ListCustomerOrders(BY, "finance", "", 1234567)),
+        ("/customer 8613812345678", c.ShowCustomer(BY, "finance", "13812345678")),
+        ("/customer (138) 1234 5678", c.ShowCustomer(BY, "finance", "13812345678")),
+        ("/customer +44 20 7946 0958", c.ShowCustomer(BY, "finance", "+442079460958")),
+        ("/customer #12", c.ShowCustomer(BY, "finance", "", 12)),
+        ("客户 1234567", c.ShowCustomer(BY, "finance", "", 1234567)),
+        ("查客户 138 1234 5678", c.ShowCustomer(BY, "finance", "13812345678")),
         ("统计 week", q.ShowStats(BY, "finance", "week")),
         ("stats", q.ShowStats(BY, "finance", "today")),
         ("/coupon 13800138000 20", c.IssueCoupon(BY, "finance", "13800138000", 2_000, 30)),
@@ -213,6 +225,12 @@ def test_commands_are_read_forgivingly(typed, expected):
     [
         ("stats", "year"),
         ("orders", "whenever"),
+        ("orders", "12"),  # a bare number: an order's (/order), never a customer's guessed
+        ("orders", "13812345678 live"),
+        ("orders", "客户 abc"),
+        ("customer", ""),
+        ("customer", "张三"),
+        ("customer", "138-1234"),
         ("refund", "fifty"),
         ("refund", "0"),
         ("reassign", "someone"),
@@ -255,8 +273,9 @@ BASE = {"channel": "telegram", "user_id": "5", "at": NOW, "message_id": "m1"}
 
 @pytest.mark.parametrize(
     "command",
-    # /transfer: a worker's too; /reschedule #N: a customer's own order (DESIGN §2)
-    sorted(set(COMMAND_ROLES) - {"orders", "cancel", "transfer", "reschedule"}),
+    # /transfer: a worker's too; /reschedule #N: a customer's own order (DESIGN §2);
+    # /customer: everyone's switch to booking as a customer
+    sorted(set(COMMAND_ROLES) - {"orders", "cancel", "transfer", "reschedule", "customer"}),
 )
 def test_to_a_customer_admin_commands_do_not_exist(command):
     conv = Conversation(flow="menu", step="menu", customer_id=5, lang="en")
@@ -267,6 +286,24 @@ def test_to_a_customer_admin_commands_do_not_exist(command):
     assert "admin" not in conv.data and out.goto is None
     # typed without a slash it is just text for the flow they are in
     assert _route("", conv, TextReceived(**BASE, text=f"{command} 240117 50")) is None
+
+
+def test_customer_alone_is_still_the_switch_to_booking_and_with_a_phone_the_admins_card():
+    for role in ("", "support"):  # a customer's /customer, and staff's without a phone
+        conv = Conversation(flow="admin", step="console", customer_id=5, role="admin")
+        out = _route(role, conv, CommandReceived(**BASE, command="customer"))
+        assert out.goto == "menu" and conv.role == "customer" and "admin" not in conv.data
+        conv = Conversation(flow="admin", step="console", customer_id=5, role="admin")
+        assert _route(role, conv, TextReceived(**BASE, text="customer")).goto == "menu"
+    # to a customer, /customer with anything after it is the switch too, never "unknown"
+    customer = Conversation(flow="menu", step="menu", customer_id=5, lang="en")
+    out = _route("", customer, CommandReceived(**BASE, command="customer", args="13812345678"))
+    assert out.goto == "menu" and not out.replies and "admin" not in customer.data
+    assert _route("", customer, TextReceived(**BASE, text="客户 13812345678")) is None
+    staff = Conversation(flow="menu", step="menu", customer_id=5, role="customer")
+    out = _route("support", staff, CommandReceived(**BASE, command="customer", args="12"))
+    assert out.goto == "admin" and staff.data["admin"]["name"] == "customer"
+    assert staff.data["admin"]["args"] == "12"
 
 
 def test_orders_and_cancel_keep_their_customer_meaning():

@@ -22,6 +22,7 @@ from conversations.events import Result
 from conversations.services.staff import AdminDirectory
 from conversations.services.views import (
     admin,
+    admin_customers,
     cards,
     credentials,
     customer,
@@ -82,6 +83,13 @@ def table(
         q.ShowStats: partial(admin.stats, admins=admins, tz=tz, clock=clock),
         q.ListOrders: partial(
             admin.orders, admins=admins, catalog=catalog, rules=rules, tz=tz, clock=clock
+        ),
+        q.ListCustomerOrders: partial(
+            admin_customers.customer_orders,
+            admins=admins,
+            catalog=catalog,
+            rules=rules,
+            clock=clock,
         ),
         q.ShowAudit: partial(admin.audit, admins=admins),
         q.ExplainOrder: partial(

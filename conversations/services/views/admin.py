@@ -4,8 +4,9 @@
 Query functions (cosmicpython ``views.py``): see ``views.customer``. Those a role limits check
 the admin's role again inside their unit of work (``role_for``: the chat's cached role may be
 seconds old) and show each role only what it may see. The reads that reveal contact details,
-documents or a complaint's photos (``/order``, ``/worker``, ``/complaint``) record who saw
-them in the audit log, a write: they are commands (``admin_reads``, ``admin_after_sales``).
+documents or a complaint's photos (``/order``, ``/worker``, ``/customer``, ``/complaint``)
+record who saw them in the audit log, a write: they are commands (``admin_reads``,
+``admin_customers``, ``admin_after_sales``); one customer's orders: ``admin_customers``.
 """
 
 from __future__ import annotations
