@@ -65,7 +65,7 @@ async def test_each_move_is_listed_once_and_shown_on_the_orders_timeline(tg, fak
     assert "改约时间 — Telegram 993004 (客服) · 时间 11-25 11:00→11-25 10:00" in listed[2]
     english = TelegramUser(client, fake_telegram, OPS, lang="en")
     await english.say(f"/audit #{number}")
-    assert len(moves(english.text(), "Reschedule — ")) == 3, english.text()
+    assert len(moves(english.text(), "rescheduled — ")) == 3, english.text()
 
     await support.say(f"/order #{number}")
     assert "  11-23 09:00 改约时间 11-24 15:00 → 11-25 15:00 — 客户 1\n" in support.text()
@@ -75,14 +75,16 @@ async def test_each_move_is_listed_once_and_shown_on_the_orders_timeline(tg, fak
         in support.text()
     ), support.text()
     await english.say(f"/order #{number}")
-    assert "  23 Nov 09:00 Reschedule 24 Nov 15:00 → 25 Nov 15:00 — customer 1\n" in (
+    # the timeline's word, not the button's "Reschedule"
+    assert "  23 Nov 09:00 rescheduled 24 Nov 15:00 → 25 Nov 15:00 — customer 1\n" in (
         english.text()
     ), english.text()
     assert (
-        "  23 Nov 09:00 Reschedule 25 Nov 11:00 → 25 Nov 10:00 — Telegram 993004 (support)\n"
+        "  23 Nov 09:00 rescheduled 25 Nov 11:00 → 25 Nov 10:00 — Telegram 993004 (support)\n"
         in english.text()
     )
     assert "rescheduled:" not in support.text() + english.text()
+    assert "Reschedule" not in english.text()
 
 
 async def test_a_move_paid_for_with_a_fee_is_listed_once_and_shown(tg, fake_telegram, clock):

@@ -100,7 +100,10 @@ def test_order_lists_show_times_in_the_business_time_zone_and_amounts_only_to_wh
     assert text(far, "en").startswith("Orders (20 Nov 2027): 2\n")
     # "/orders today" names the day as "/orders" does (CTX's day in Shanghai: 23 Nov)
     named_today = listed(day=date(2026, 11, 23), today_by_default=False, total=2, flags=())
-    assert text(named_today, "en").startswith("Orders (Today): 2\n")
+    assert text(named_today, "en").startswith("Orders (today): 2\n")  # not the button's Today
+    assert text(named_today).startswith("订单(今天):共 2 单\n")
+    paid_today = listed(statuses=("paid",), day=date(2026, 11, 23), today_by_default=False)
+    assert text(paid_today, "en").startswith("Orders (paid · today): 5\n")
     assert text(listed(stuck_only=True)) == (
         "⚠ 需处理 2 单:\n#240117 师傅迟到 (11-23 01:05)\n#240118 风控待审 (11-23 11:30)"
     )
