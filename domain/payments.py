@@ -48,7 +48,7 @@ PAYMENT_STATUS_TEXT: dict[str, Text] = {
     PaymentStatus.PENDING: N_("待支付"),
     PaymentStatus.SUCCEEDED: N_("成功"),
     PaymentStatus.FAILED: N_("失败"),
-    PaymentStatus.EXPIRED: N_("已关闭"),
+    PaymentStatus.EXPIRED: N_("已关闭,未支付"),  # its own words: a ticket's 已关闭 is "Closed"
     PaymentStatus.RETURNED: N_("已退回"),
 }
 PROVIDER_TEXT: dict[str, Text] = {

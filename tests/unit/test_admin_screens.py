@@ -4,6 +4,7 @@ zone, and each screen reads as it did when results were dicts (the texts below w
 the dict screens they replace)."""
 
 import inspect
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -215,6 +216,24 @@ def test_one_order_in_full_and_without_money_or_worker():
         "Customer 5 张三 138****0000\nWorker: none yet\nPhotos 0\nTimeline:\n"
         "  23 Nov 01:05 paid — customer 5\nFull trail: /audit #240117"
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("zh", "  尾款 微信支付 ¥20.00 [已关闭,未支付]"),
+        ("en", "  balance WeChat Pay ¥20.00 [closed, not paid]"),
+    ],
+)
+def test_a_closed_payment_request_reads_in_words_as_the_other_states_do(lang, expected):
+    closed = (
+        ro.PaymentLine("full", "wechat_pay", 8800, "succeeded"),
+        ro.PaymentLine("balance", "wechat_pay", 2000, "expired"),
+    )
+    assert INSPECTED.money is not None
+    order = replace(INSPECTED, money=replace(INSPECTED.money, payments=closed))
+    lines = text(order, lang).splitlines()
+    assert expected in lines, lines
 
 
 def test_a_nameless_customer_or_worker_is_shown_without_a_gap():
