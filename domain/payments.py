@@ -117,6 +117,17 @@ def paid_for_service(order: Order, payments: Iterable[Payment]) -> int:
     return order.paid_cents - fees_paid(payments)
 
 
+def given_back(payments: Iterable[Payment]) -> dict[int, int]:
+    """What of each payment (by id) came back: the refunds against it the provider carried
+    out (one pending or failed is not money back)."""
+    back: dict[int, int] = {}
+    for p in payments:
+        done = p.kind == PaymentKind.REFUND and p.status == PaymentStatus.SUCCEEDED
+        if done and p.refund_of is not None:
+            back[p.refund_of] = back.get(p.refund_of, 0) + p.amount_cents
+    return back
+
+
 def fees_kept_of(payments: Iterable[Payment]) -> int:
     """The reschedule fees paid and not given back (a refund of one, done or on its way):
     revenue, so neither a refund policy nor a settlement nor points count them."""
