@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from domain.errors import InvalidTransition, NotPermitted
-from domain.text import N_, Bilingual, Lang, Text
+from domain.text import C_, N_, Bilingual, Lang, Text
 
 
 class OrderStatus(StrEnum):
@@ -138,7 +138,7 @@ ACTION_TEXT: dict[Action, Text] = {
     A.COMPLAIN: N_("发起投诉"),
     A.RESOLVE: N_("处理完结"),
     A.RETURN_PAYMENT: N_("逾期付款原路退回"),
-    A.RESCHEDULE: N_("改约时间"),
+    A.RESCHEDULE: C_("timeline", "改约时间"),  # the button's word, another English one
     A.SURCHARGE: N_("同意现场加价"),
     A.WAIVE: N_("免除尾款"),
 }

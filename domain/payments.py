@@ -48,7 +48,7 @@ PAYMENT_STATUS_TEXT: dict[str, Text] = {
     PaymentStatus.PENDING: N_("待支付"),
     PaymentStatus.SUCCEEDED: N_("成功"),
     PaymentStatus.FAILED: N_("失败"),
-    PaymentStatus.EXPIRED: N_("已关闭"),
+    PaymentStatus.EXPIRED: N_("已关闭,未支付"),  # its own words: a ticket's 已关闭 is "Closed"
     PaymentStatus.RETURNED: N_("已退回"),
 }
 PROVIDER_TEXT: dict[str, Text] = {
@@ -115,6 +115,17 @@ def paid_for_service(order: Order, payments: Iterable[Payment]) -> int:
     ``paid_cents`` without the reschedule fees, which it holds too (refunds not taken off,
     as ``paid_cents`` does not)."""
     return order.paid_cents - fees_paid(payments)
+
+
+def given_back(payments: Iterable[Payment]) -> dict[int, int]:
+    """What of each payment (by id) came back: the refunds against it the provider carried
+    out (one pending or failed is not money back)."""
+    back: dict[int, int] = {}
+    for p in payments:
+        done = p.kind == PaymentKind.REFUND and p.status == PaymentStatus.SUCCEEDED
+        if done and p.refund_of is not None:
+            back[p.refund_of] = back.get(p.refund_of, 0) + p.amount_cents
+    return back
 
 
 def fees_kept_of(payments: Iterable[Payment]) -> int:

@@ -54,6 +54,11 @@ class ExtraState(StrEnum):
     AGREED = "agreed"
     """Approved, not paid (yet)."""
     PAID = "paid"
+    REFUNDED = "refunded"
+    """Paid, and all of it came back (a cancellation's or a complaint's refund made against
+    its payment: ``refunds.plan_refunds`` returns the newest payments first)."""
+    PARTLY_REFUNDED = "partly_refunded"
+    """Paid, and part of it came back."""
     DECLINED = "declined"
     LAPSED = "lapsed"
     WAIVED = "waived"
@@ -66,6 +71,8 @@ EXTRA_STATE_TEXT = {
     ExtraState.REQUESTED: N_("待客户答复"),
     ExtraState.AGREED: N_("客户已同意,待支付"),
     ExtraState.PAID: N_("已支付"),
+    ExtraState.REFUNDED: N_("已退款"),
+    ExtraState.PARTLY_REFUNDED: N_("部分已退款"),
     ExtraState.DECLINED: N_("客户已拒绝"),
     ExtraState.LAPSED: N_("已过期"),
     ExtraState.WAIVED: N_("已由平台免除"),
@@ -164,15 +171,20 @@ class Surcharge:
         )
 
 
-def extra_state(s: Surcharge, payment: PaymentStatus | None, waived: bool) -> ExtraState:
+def extra_state(
+    s: Surcharge, payment: PaymentStatus | None, waived: bool, refunded: int = 0
+) -> ExtraState:
     """Where ``s`` stands: ``payment`` is the status of the payment its approval asked for
     (None: none), ``waived`` whether the order's unpaid balance was forgiven — ``/waive``
     closes an unpaid extra's payment as a cancellation does, and only the order tells
-    which of the two it was."""
+    which of the two it was — and ``refunded`` what of that payment came back, in fen
+    (``payments.given_back``)."""
     if s.status != SurchargeStatus.APPROVED:
         return _ANSWERED[s.status]
     if payment == PaymentStatus.SUCCEEDED:
-        return ExtraState.PAID
+        if refunded >= s.amount_cents:
+            return ExtraState.REFUNDED
+        return ExtraState.PARTLY_REFUNDED if refunded > 0 else ExtraState.PAID
     if payment in (PaymentStatus.EXPIRED, PaymentStatus.RETURNED):  # closed unpaid
         return ExtraState.WAIVED if waived else ExtraState.CLOSED
     return ExtraState.AGREED

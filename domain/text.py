@@ -7,6 +7,10 @@ zh-CN is the source language: a message is written once, in Chinese, as its gett
 catalog: ``Text.get(lang)`` asks the translator ``i18n`` installs when it is imported
 (``install``) — until then, and for a message a catalog lacks, the Chinese msgid is shown.
 
+The same Chinese may need two readings in another language: a button's "Reschedule" is a
+timeline's "rescheduled". Such a message carries a gettext context (``C_("timeline",
+"改约时间")``, gettext's ``pgettext``), a msgid of its own in the catalogs.
+
 ``Bilingual`` is the other kind of phrase: one that arrives already in both languages — a
 catalog item's name from the operator's rules file, a quote line read back from the database.
 """
@@ -27,8 +31,13 @@ class Lang(StrEnum):
     EN = "en"
 
 
+CONTEXT = "\x04"
+"""What stands between a message's context and its msgid where a catalog keys it (gettext's
+``pgettext``: ``"timeline\x04改约时间"``)."""
+
+
 def _untranslated(lang: str, msgid: str) -> str:
-    return msgid
+    return msgid.rpartition(CONTEXT)[2]
 
 
 def _untranslated_plural(lang: str, msgid: str, plural: str, n: int) -> str:
@@ -49,10 +58,13 @@ def install(
     _translate_plural = translate_plural
 
 
-def translate(lang: str, msgid: str, params: Iterable[tuple[str, object]] = ()) -> str:
-    """``msgid`` in ``lang`` with ``params`` filled into its ``str.format`` fields; a
-    parameter that is itself a phrase (``Text``, ``Bilingual``) is put in ``lang`` too."""
-    text = _translate(lang, msgid)
+def translate(
+    lang: str, msgid: str, params: Iterable[tuple[str, object]] = (), context: str = ""
+) -> str:
+    """``msgid`` (in ``context``, when it has one) in ``lang`` with ``params`` filled into its
+    ``str.format`` fields; a parameter that is itself a phrase (``Text``, ``Bilingual``) is
+    put in ``lang`` too."""
+    text = _translate(lang, f"{context}{CONTEXT}{msgid}" if context else msgid)
     return fill(lang, text, dict(params)) if params else text
 
 
@@ -80,22 +92,31 @@ def fill(lang: str, text: str, fields: dict[str, object]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Text:
-    """A message: its msgid (the Chinese text, ``{name}`` fields) and the fields' values."""
+    """A message: its msgid (the Chinese text, ``{name}`` fields), the fields' values and its
+    context, when the same Chinese reads otherwise elsewhere (``C_``)."""
 
     msgid: str
     params: tuple[tuple[str, object], ...] = ()
+    context: str = ""
 
     def get(self, lang: Lang | str) -> str:
         """The message in ``lang`` (the Chinese where the catalog has no translation)."""
-        return translate(lang, self.msgid, self.params)
+        return translate(lang, self.msgid, self.params, self.context)
 
     def __str__(self) -> str:
-        return translate(Lang.ZH, self.msgid, self.params)
+        return self.get(Lang.ZH)
 
 
 def N_(msgid: str, /, **params: object) -> Text:  # noqa: N802 - gettext's name for "mark"
     """A message to translate where the reader's language is known (extracted by Babel)."""
     return Text(msgid, tuple(params.items()))
+
+
+def C_(context: str, msgid: str, /, **params: object) -> Text:  # noqa: N802 - as N_
+    """``N_`` for a msgid that reads otherwise in ``context`` than elsewhere (gettext's
+    ``pgettext``): the timeline's ``C_("timeline", "改约时间")`` is "rescheduled" where the
+    button's ``N_("改约时间")`` is "Reschedule"."""
+    return Text(msgid, tuple(params.items()), context)
 
 
 @dataclass(frozen=True, slots=True)

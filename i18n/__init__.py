@@ -14,6 +14,10 @@ A message about a number is a ``msgid``/``msgid_plural`` pair (``trn``, ``tn``,
 ``domain.text.counting``; in Chinese both are the same text): English has a form for one and
 one for the rest ("1 visit left", "3 visits left"), Chinese one form.
 
+A message in a context (``domain.text.C_``, gettext's ``pgettext``: the same Chinese read
+otherwise there, a timeline's "rescheduled" for a button's "Reschedule") is its own entry,
+``msgctxt`` and ``msgid``, keyed ``context\x04msgid`` in the tables as in a ``.mo`` file.
+
 Importing this package installs the catalogs as ``domain.text``'s translator.
 """
 
@@ -25,6 +29,7 @@ from pathlib import Path
 from babel.messages.mofile import read_mo
 
 from domain import text
+from domain.text import CONTEXT
 
 DOMAIN = "daojia"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -42,7 +47,7 @@ def _load(locale: str) -> dict[str, str]:
     with _mo(locale).open("rb") as f:
         catalog = read_mo(f)
     return {
-        m.id: m.string
+        f"{m.context}{CONTEXT}{m.id}" if m.context else m.id: m.string
         for m in catalog
         if isinstance(m.id, str) and m.id and isinstance(m.string, str) and m.string
     }
@@ -55,8 +60,10 @@ SOURCE = TABLES["zh"]
 
 
 def gettext(lang: str, msgid: str) -> str:
-    """``msgid`` in ``lang`` (the msgid itself where the catalog has none)."""
-    return TABLES.get(lang, SOURCE).get(msgid, msgid)
+    """``msgid`` (``context\x04msgid`` in a context) in ``lang``; the msgid itself where the
+    catalog has none."""
+    found = TABLES.get(lang, SOURCE).get(msgid)
+    return found if found is not None else msgid.rpartition(CONTEXT)[2]
 
 
 def _plurals(locale: str) -> GNUTranslations:

@@ -37,7 +37,7 @@ from domain.money import format_percent, format_yuan
 from domain.payments import KIND_TEXT, PAYMENT_STATUS_TEXT, PROVIDER_TEXT
 from domain.people import CHANNEL_TEXT
 from domain.surcharge import EXTRA_STATE_TEXT
-from domain.text import N_, Phrase, format_day, named
+from domain.text import C_, N_, Phrase, format_day, named
 
 LIST_LIMIT = 30
 UNDISPATCHED = frozenset({"unaccepted", "no_worker"})
@@ -163,7 +163,7 @@ def order_list(ctx: Ctx, conv: Conversation, r: OrdersListed) -> Outcome:
     this_day = ctx.now.astimezone(ctx.tz).date()
     today = r.today_by_default or r.day == this_day
     on = format_day(r.day, conv.lang, this_day) if r.day is not None else ""
-    day = tr(conv, "今天") if today else on
+    day = C_("list heading", "今天").get(conv.lang) if today else on  # the button's "Today"
     head = " · ".join(x for x in (what, day) if x) or tr(conv, "全部")
     lines = [tr(conv, "订单({head}):共 {total} 单", head=head, total=r.total)]
     lines += [order_line(ctx, conv, o, r.money) for o in r.orders]

@@ -35,7 +35,7 @@ from domain.errors import DomainError
 from domain.insurance import PolicyStatus
 from domain.lifecycle import Action, ActorKind
 from domain.orders import Order
-from domain.payments import Payment, PaymentKind, PaymentStatus
+from domain.payments import Payment, PaymentKind, PaymentStatus, given_back
 from domain.people import WorkerStatus, review_note_text
 from domain.ports import Reads
 from domain.pricing import LineKind
@@ -60,14 +60,18 @@ async def _extras(
     uow: Reads, order: Order, payments: list[Payment]
 ) -> tuple[tuple[ExtraState, int, Bilingual], ...]:
     """The order's on-site extras as ``/order`` lists them: each where it stands (answered,
-    paid through the payment its approval asked for, or forgiven by ``/waive``)."""
+    paid through the payment its approval asked for and maybe refunded since, or forgiven
+    by ``/waive``)."""
     assert order.id is not None
-    status = {p.reference: p.status for p in payments}
+    asked = {p.reference: p for p in payments}
+    back = given_back(payments)
     waived = any(x.kind == LineKind.WAIVED for x in order.lines)
-    return tuple(
-        (extra_state(x, status.get(x.payment_reference), waived), x.amount_cents, x.what)
-        for x in await uow.surcharges.for_order(order.id)  # never approved: reference ""
-    )
+    shown = []
+    for x in await uow.surcharges.for_order(order.id):  # never approved: reference ""
+        paid = asked.get(x.payment_reference)
+        status, refunded = (paid.status, back.get(paid.id or 0, 0)) if paid else (None, 0)
+        shown.append((extra_state(x, status, waived, refunded), x.amount_cents, x.what))
+    return tuple(shown)
 
 
 class AdminDesk:

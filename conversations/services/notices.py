@@ -150,7 +150,7 @@ EVENTS: dict[str, frozenset[str]] = {
         "confirm_reminder": "number balance auto",
         "recurring_order": "number item when weekday amount total pay_by",
         "recurring_skipped": "item when weekday reason next stopped",
-        "recurring_failed_admin": "subscription_id customer_id when next",
+        "recurring_failed_admin": "booking customer when next",
         # after-sales
         "complaint_opened_admin": "complaint_id number category text photos minutes",
         "complaint_waiting_admin": "complaint_id number category text photos minutes",

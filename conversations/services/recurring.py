@@ -35,13 +35,15 @@ from domain.lifecycle import OrderStatus
 from domain.orders import Order
 from domain.payments import pay_by
 from domain.ports import UnitOfWork
-from domain.privacy import loggable_traceback
+from domain.privacy import loggable_traceback, mask_phone
 from domain.recurring import (
     ENDS_SUBSCRIPTION,
+    WEEKDAY_TEXT,
     SkipReason,
     Subscription,
     after_missed,
     due_by,
+    format_at_time,
     next_visit,
     slot_problem,
     try_again,
@@ -247,15 +249,7 @@ class RecurringDesk:
                 if not await uow.subscriptions.advance(sub_id, expected, following):
                     return "taken"
                 notices = self._skip_notice(sub, expected, following, SkipReason.FAILED, False)
-                notices.append(
-                    to_admins(
-                        "recurring_failed_admin",
-                        subscription_id=sub_id,
-                        customer_id=sub.customer_id,
-                        when=self._local(expected),
-                        next=self._local(following),
-                    )
-                )
+                notices.append(await self._failed_notice(uow, sub, expected, following))
                 posted = await self.s.post(uow, notices)
                 await uow.commit()
         except Exception as exc:  # the database itself: the next sweep tries again
@@ -326,6 +320,30 @@ class RecurringDesk:
                 stopped=stopped,
             )
         ]
+
+    async def _failed_notice(
+        self, uow: UnitOfWork, sub: Subscription, missed: datetime, following: datetime
+    ) -> Notice:
+        """Ops told a visit was skipped on an error, the booking named as people know it: as
+        its customer's list does (每周二 15:00 日常保洁) and by its customer's name and masked
+        phone (the address's, as a worker's card has it) — no id of ours."""
+        customer = await uow.customers.get(sub.customer_id)
+        address = await uow.addresses.get(sub.address_id) if sub.address_id else None
+        phone = address.phone if address and address.phone else customer.phone if customer else ""
+        name = customer.name.strip() if customer else ""
+        repeated = N_(
+            "每{weekday} {at_time} {name}",
+            weekday=WEEKDAY_TEXT[sub.weekday],
+            at_time=format_at_time(sub.at_time),
+            name=self.s.catalog.name_of(sub.item_id),
+        )
+        return to_admins(
+            "recurring_failed_admin",
+            booking=in_both(repeated),
+            customer=" ".join(filter(None, (name, mask_phone(phone) if phone else ""))),
+            when=self._local(missed),
+            next=self._local(following),
+        )
 
     def _item(self, item_id: str) -> dict[str, str]:
         """The service's name for a notice."""

@@ -123,13 +123,14 @@ async def move(
     new_start: datetime,
     actor: Actor,
     fee: int,
+    now: datetime,
     *,
     tell_customer: bool = True,
 ) -> tuple[list[Notice], bool]:
-    """Move the (locked) order; the notices to send and whether it clashes now with
-    another job of its worker (then it is offered to a nearby idle worker:
-    ``conversations.services.overlaps``)."""
-    now = s.clock()
+    """Move the (locked) order at ``now``, the command's one clock reading (an admin's
+    audit entry carries the same: ``/audit`` pairs the two on it); the notices to send and
+    whether it clashes now with another job of its worker (then it is offered to a nearby
+    idle worker: ``conversations.services.overlaps``)."""
     old = order.start_at
     moved_to, moved_from = new_start.astimezone(s.tz), old.astimezone(s.tz)
     when, was = When(moved_to), When(moved_from)
@@ -208,6 +209,7 @@ async def fee_paid(
         new_start,
         Actor(ActorKind.CUSTOMER, str(order.customer_id)),
         fee,
+        now,
         tell_customer=tell_customer,
     )
     return notices
@@ -264,6 +266,7 @@ class RescheduleDesk:
                 cmd.new_start,
                 Actor(ActorKind.CUSTOMER, str(cmd.customer_id)),
                 0,
+                now,
                 tell_customer=False,
             )
             kept = order.worker_id is not None
@@ -284,7 +287,7 @@ class RescheduleDesk:
             old = order.start_at
             await checked_terms(uow, order, cmd.new_start, self.s.rules, now, ActorKind.ADMIN)
             notices, clash = await move(
-                self.s, uow, order, cmd.new_start, Actor(ActorKind.ADMIN, cmd.admin), 0
+                self.s, uow, order, cmd.new_start, Actor(ActorKind.ADMIN, cmd.admin), 0, now
             )
             kept = order.worker_id is not None
             await uow.audit.append(

@@ -318,3 +318,11 @@ async def test_the_english_screens_name_things_in_english(
     assert "Wang · approved · " in owner.text() and "已通过" not in owner.text(), owner.text()
     await owner.say("/price")
     assert "/hour" in owner.text() and "/小时" not in owner.text()
+    # the day in a list's heading is a word of the line, not the day picker's "Today" button
+    await owner.say("/orders")
+    assert owner.text().startswith("Orders (today): 0\n"), owner.text()
+    await owner.say("/orders today paid")
+    assert owner.text().startswith("Orders (paid · today): 0\n"), owner.text()
+    ops = TelegramUser(client, fake_telegram, STAFF["ops"])
+    await ops.say("/orders")
+    assert ops.text().startswith("订单(今天):共 0 单\n"), ops.text()

@@ -16,13 +16,14 @@ from sqlmodel import select
 
 from conversations.services import order_steps
 from domain.commands import GenerateRecurring
+from domain.privacy import mask_phone
 from store.tables import SubscriptionRow
 from tests.e2e.helpers import RULES, Clock, TelegramUser
 from tests.e2e.test_recurring import at, orders_of, repeat_weekly, sweep, tg_app
 from tests.e2e.test_reminders import book, texts
 from webhooks.keys import DATABASE, SERVICES
 
-OPS = 772998
+OPS, OPS_EN = 772998, 772997
 RETRY = timedelta(minutes=RULES.booking.recurring_retry_minutes)
 SWEEP_EVERY = timedelta(minutes=10)  # the scheduler's period for GenerateRecurring
 
@@ -85,8 +86,11 @@ async def test_a_visit_that_fails_once_is_made_by_the_next_sweep_and_nobody_is_t
 async def test_a_visit_failing_past_the_retry_time_is_skipped_once_with_customer_and_ops_told(
     aiohttp_client, tmp_path, any_db, pii_key, fake_telegram, clock, monkeypatch
 ):
-    app = tg_app(tmp_path, any_db, pii_key, fake_telegram, clock, admins=f"telegram:{OPS}:ops")
-    customer = TelegramUser(await aiohttp_client(app), fake_telegram, 772032)
+    admins = f"telegram:{OPS}:ops,telegram:{OPS_EN}:ops"
+    app = tg_app(tmp_path, any_db, pii_key, fake_telegram, clock, admins=admins)
+    client = await aiohttp_client(app)
+    await TelegramUser(client, fake_telegram, OPS_EN, lang="en").say("/help")  # reads English
+    customer = TelegramUser(client, fake_telegram, 772032)
     first = await book(customer, "明天 15:00")
     await repeat_weekly(customer, first)
     place, tries = order_steps.place, []
@@ -111,6 +115,19 @@ async def test_a_visit_failing_past_the_retry_time_is_skipped_once_with_customer
     assert "下次服务:12-08 15:00" in skipped
     [told] = texts(fake_telegram, OPS, "生成订单时出错")
     assert "12-01 15:00" in told and "12-08 15:00" in told
+    # the booking as its customer's list names it, the customer by name and masked phone
+    customer_of = (await orders_of(app, 772032))[0].customer_id
+    async with app[DATABASE].uow() as uow:
+        person = await uow.customers.get(customer_of)
+    who = f"{person.name} {mask_phone(person.phone)}"
+    assert told.startswith(f"定期预约「每周二 15:00 日常保洁」(客户 {who})12-01 15:00 "), told
+    [english] = texts(fake_telegram, OPS_EN, "making the order")
+    assert english.startswith(
+        f'Recurring booking "every Tuesday at 15:00: Daily cleaning" of {who}: '
+        "making the order of the 1 Dec 15:00 visit failed"
+    ), english
+    assert "Next visit: 8 Dec 15:00." in english
+    assert told.endswith("下次上门:12-08 15:00。需要的话请为客户手动预约这次。")  # no id
     assert len(await orders_of(app, 772032)) == 1
     assert await failed_at(app, 772032) is None
 

@@ -4,10 +4,20 @@ audit entry, with what it changed), and ``/order #N``'s timeline shows every mov
 customer's, support's, one paid for with a fee — with its old and new time in the admin's
 language, as the customer's own timeline does."""
 
+from datetime import datetime, timedelta
+
 import pytest
 
 from domain.lifecycle import Action
-from tests.e2e.helpers import HOME, TelegramUser, book_and_pay, order_of, seed_worker, telegram_app
+from tests.e2e.helpers import (
+    HOME,
+    Clock,
+    TelegramUser,
+    book_and_pay,
+    order_of,
+    seed_worker,
+    telegram_app,
+)
 
 OPS, SUPPORT = 993002, 993004
 ADMINS = f"telegram:{OPS}:ops,telegram:{SUPPORT}:support"
@@ -55,7 +65,7 @@ async def test_each_move_is_listed_once_and_shown_on_the_orders_timeline(tg, fak
     assert "改约时间 — Telegram 993004 (客服) · 时间 11-25 11:00→11-25 10:00" in listed[2]
     english = TelegramUser(client, fake_telegram, OPS, lang="en")
     await english.say(f"/audit #{number}")
-    assert len(moves(english.text(), "Reschedule — ")) == 3, english.text()
+    assert len(moves(english.text(), "rescheduled — ")) == 3, english.text()
 
     await support.say(f"/order #{number}")
     assert "  11-23 09:00 改约时间 11-24 15:00 → 11-25 15:00 — 客户 1\n" in support.text()
@@ -65,14 +75,16 @@ async def test_each_move_is_listed_once_and_shown_on_the_orders_timeline(tg, fak
         in support.text()
     ), support.text()
     await english.say(f"/order #{number}")
-    assert "  23 Nov 09:00 Reschedule 24 Nov 15:00 → 25 Nov 15:00 — customer 1\n" in (
+    # the timeline's word, not the button's "Reschedule"
+    assert "  23 Nov 09:00 rescheduled 24 Nov 15:00 → 25 Nov 15:00 — customer 1\n" in (
         english.text()
     ), english.text()
     assert (
-        "  23 Nov 09:00 Reschedule 25 Nov 11:00 → 25 Nov 10:00 — Telegram 993004 (support)\n"
+        "  23 Nov 09:00 rescheduled 25 Nov 11:00 → 25 Nov 10:00 — Telegram 993004 (support)\n"
         in english.text()
     )
     assert "rescheduled:" not in support.text() + english.text()
+    assert "Reschedule" not in english.text()
 
 
 async def test_a_move_paid_for_with_a_fee_is_listed_once_and_shown(tg, fake_telegram, clock):
@@ -99,3 +111,35 @@ async def test_a_move_paid_for_with_a_fee_is_listed_once_and_shown(tg, fake_tele
     await ops.say(f"/order #{number}")
     assert "  11-23 19:00 改约时间 11-24 15:00 → 11-25 10:00 — 客户 1\n" in ops.text(), ops.text()
     assert "  改约费 演示支付 ¥3.00 [成功]\n" in ops.text()
+
+
+class Ticking(Clock):
+    """A clock that moves on at each reading, as a real one does."""
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(milliseconds=1)
+        return self.now
+
+
+async def test_a_move_is_listed_once_when_the_clock_moves_while_it_is_made(
+    aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram
+):
+    """/audit pairs support's move with its audit entry on (admin, instant): the move
+    stamps both with the command's one clock reading, not one each."""
+    app, client = await telegram_app(
+        aiohttp_client,
+        tmp_path,
+        fresh_sqlite_url,
+        pii_key,
+        fake_telegram,
+        clock=Ticking(),
+        admins=ADMINS,
+    )
+    await seed_worker(app, channel="telegram", user_id="993103", center=HOME)
+    number = await book_and_pay(TelegramUser(client, fake_telegram, 993203), when="明天 15:00")
+    support = TelegramUser(client, fake_telegram, SUPPORT)
+    await support.say(f"/reschedule #{number} 后天 11:00")
+    await support.say(f"/audit #{number}")
+    listed = moves(support.text(), "改约时间 — ")
+    assert len(listed) == 1, support.text()
+    assert "Telegram 993004 (客服) · 时间 11-24 15:00→11-25 11:00" in listed[0]

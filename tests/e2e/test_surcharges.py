@@ -266,6 +266,27 @@ async def test_a_full_refund_after_an_approved_extra_returns_both_payments(
     assert sum(e.amount_cents for e in ledger if e.account == L.CUSTOMER_PREPAID) == 0
 
 
+async def test_an_extra_refunded_since_it_was_paid_reads_refunded(tg, fake_telegram, clock):
+    """A refund goes back against the newest payments first: the extra's, part then all of
+    it; /order names the extra by what became of its money, not "paid" still."""
+    app, client = tg
+    _, worker, customer, number = await at_work(app, client, fake_telegram, clock, 673002, 673102)
+    await ask_one_more_hour(worker, fake_telegram, number)
+    notice_to(fake_telegram, 673102, customer, "师傅现场申请加价")
+    await customer.choose("同意加价")
+    await customer.choose("确认支付")
+    owner = TelegramUser(client, fake_telegram, OWNER)
+    extra = "现场加价 ¥40.00 [{}] 现场加价:日常保洁 +1 小时"
+    for amount, state in (("10", "部分已退款"), ("30", "已退款")):
+        await owner.say(f"/refund #{number} {amount}")  # the sandbox refunds in the turn
+        await owner.say(f"/order #{number}")
+        assert extra.format(state) in owner.text(), owner.text()
+    _, _, payments = await order_and_ledger(app, number)
+    [paid] = [p for p in payments if p.kind == PaymentKind.SURCHARGE]
+    refunds = [p for p in payments if p.kind == PaymentKind.REFUND]
+    assert [(r.refund_of, r.amount_cents) for r in refunds] == [(paid.id, 1000), (paid.id, 3000)]
+
+
 @pytest.fixture
 async def tg_pay(aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram, clock):
     return await telegram_app(

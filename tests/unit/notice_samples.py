@@ -368,8 +368,8 @@ SAMPLES: dict[str, dict[str, object]] = {
         "stopped": False,
     },
     "recurring_failed_admin": {
-        "subscription_id": 3,
-        "customer_id": 42,
+        "booking": {"zh": "每周六 09:00 日常保洁", "en": "every Sat at 09:00: Regular cleaning"},
+        "customer": "张三 138****5678",
         "when": "12-05 09:00",
         "next": "12-12 09:00",
     },

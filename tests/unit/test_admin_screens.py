@@ -4,6 +4,7 @@ zone, and each screen reads as it did when results were dicts (the texts below w
 the dict screens they replace)."""
 
 import inspect
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -100,7 +101,10 @@ def test_order_lists_show_times_in_the_business_time_zone_and_amounts_only_to_wh
     assert text(far, "en").startswith("Orders (20 Nov 2027): 2\n")
     # "/orders today" names the day as "/orders" does (CTX's day in Shanghai: 23 Nov)
     named_today = listed(day=date(2026, 11, 23), today_by_default=False, total=2, flags=())
-    assert text(named_today, "en").startswith("Orders (Today): 2\n")
+    assert text(named_today, "en").startswith("Orders (today): 2\n")  # not the button's Today
+    assert text(named_today).startswith("订单(今天):共 2 单\n")
+    paid_today = listed(statuses=("paid",), day=date(2026, 11, 23), today_by_default=False)
+    assert text(paid_today, "en").startswith("Orders (paid · today): 5\n")
     assert text(listed(stuck_only=True)) == (
         "⚠ 需处理 2 单:\n#240117 师傅迟到 (11-23 01:05)\n#240118 风控待审 (11-23 11:30)"
     )
@@ -212,6 +216,24 @@ def test_one_order_in_full_and_without_money_or_worker():
         "Customer 5 张三 138****0000\nWorker: none yet\nPhotos 0\nTimeline:\n"
         "  23 Nov 01:05 paid — customer 5\nFull trail: /audit #240117"
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("zh", "  尾款 微信支付 ¥20.00 [已关闭,未支付]"),
+        ("en", "  balance WeChat Pay ¥20.00 [closed, not paid]"),
+    ],
+)
+def test_a_closed_payment_request_reads_in_words_as_the_other_states_do(lang, expected):
+    closed = (
+        ro.PaymentLine("full", "wechat_pay", 8800, "succeeded"),
+        ro.PaymentLine("balance", "wechat_pay", 2000, "expired"),
+    )
+    assert INSPECTED.money is not None
+    order = replace(INSPECTED, money=replace(INSPECTED.money, payments=closed))
+    lines = text(order, lang).splitlines()
+    assert expected in lines, lines
 
 
 def test_a_nameless_customer_or_worker_is_shown_without_a_gap():

@@ -19,7 +19,7 @@ from conversations.flows.base import trn
 from conversations.services.notice_templates import counted_filter
 from conversations.services.notices import tn
 from conversations.state import Conversation
-from domain.text import N_, Bilingual, Lang, counting, translate
+from domain.text import C_, N_, Bilingual, Lang, counting, translate
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = re.findall(r"-k (\S+)", (ROOT / "i18n" / "catalogs").read_text())
@@ -38,8 +38,9 @@ def written(string: str | tuple[str, ...]) -> bool:
 
 
 @pytest.fixture(scope="module")
-def extracted(tmp_path_factory) -> set[str | tuple[str, str]]:
-    """The msgids ``pybabel extract`` finds in the product's code now."""
+def extracted(tmp_path_factory) -> set[tuple[str | None, str | tuple[str, str]]]:
+    """The messages ``pybabel extract`` finds in the product's code now, each its context
+    (``C_``; None for most) and msgid."""
     pot = tmp_path_factory.mktemp("pot") / "daojia.pot"
     pybabel = Path(sys.executable).parent / "pybabel"
     subprocess.run(
@@ -49,13 +50,13 @@ def extracted(tmp_path_factory) -> set[str | tuple[str, str]]:
         cwd=ROOT, check=True, capture_output=True,
     )  # fmt: skip
     with pot.open("rb") as f:
-        return {m.id for m in read_po(f) if m.id}
+        return {(m.context, m.id) for m in read_po(f) if m.id}
 
 
 @pytest.mark.parametrize("locale", ["zh_CN", "en"])
 def test_every_msgid_of_the_code_has_its_translation(locale, extracted):
     po = catalog(locale)
-    known = {m.id: m.string for m in po if m.id}
+    known = {(m.context, m.id): m.string for m in po if m.id}
     missing = sorted(extracted - set(known))
     assert missing == [], f"not in {locale}: run `bash i18n/catalogs`"
     untranslated = sorted(str(k) for k in extracted if not written(known[k]))
@@ -66,7 +67,7 @@ def test_every_msgid_of_the_code_has_its_translation(locale, extracted):
 
 @pytest.mark.parametrize("locale", ["zh_CN", "en"])
 def test_the_catalogs_hold_no_message_the_code_no_longer_writes(locale, extracted):
-    stale = sorted({m.id for m in catalog(locale) if m.id} - extracted)
+    stale = sorted(map(str, {(m.context, m.id) for m in catalog(locale) if m.id} - extracted))
     assert stale == [], "run `bash i18n/catalogs` (it drops them)"
 
 
@@ -97,6 +98,15 @@ def test_a_message_reads_in_each_language_with_its_fields_and_phrases():
     line = translate("en", "套餐优惠:{name}", [("name", name)])
     assert "Daily cleaning" in line and "日常" not in line
     assert translate("zh", "套餐优惠:{name}", [("name", name)]) == "套餐优惠:日常保洁"
+
+
+def test_a_message_in_a_context_reads_as_its_own_entry_says():
+    """The button's 改约时间 is "Reschedule", the timeline's "rescheduled"; in Chinese both are
+    the msgid, and a context no catalog has reads as its Chinese."""
+    assert N_("改约时间").get(Lang.EN) == "Reschedule"
+    assert C_("timeline", "改约时间").get(Lang.EN) == "rescheduled"
+    assert C_("timeline", "改约时间").get(Lang.ZH) == str(C_("timeline", "改约时间")) == "改约时间"
+    assert C_("没有这个语境", "改约时间").get(Lang.EN) == "改约时间"
 
 
 def test_a_msgid_no_catalog_has_reads_as_its_chinese():

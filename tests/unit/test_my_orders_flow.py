@@ -155,11 +155,12 @@ def test_a_move_on_the_timeline_reads_its_times_as_the_reader_writes_them():
     note = rescheduled_note(
         datetime(2026, 12, 8, 0, 30, tzinfo=UTC), datetime(2026, 12, 8, 2, tzinfo=UTC)
     )
-    moved = TimelineEntry(START, Bilingual("改约时间", "Reschedule"), note)
-    before = TimelineEntry(START, Bilingual("改约时间", "Reschedule"), "12-08 00:30 → 12-08 02:00")
+    name = Bilingual("改约时间", "rescheduled")
+    moved = TimelineEntry(START, name, note)
+    before = TimelineEntry(START, name, "12-08 00:30 → 12-08 02:00")
     for lang, expected in (
         ("zh", "改约时间 12-08 00:30 → 12-08 02:00"),
-        ("en", "Reschedule 8 Dec 00:30 → 8 Dec 02:00"),
+        ("en", "rescheduled 8 Dec 00:30 → 8 Dec 02:00"),
     ):
         for entry in (moved, before):  # as written now, and as a row written before holds it
             [ask] = my_orders.on_order(CTX, conv(lang=lang), shown(timeline=(entry,))).replies

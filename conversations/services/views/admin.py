@@ -11,7 +11,6 @@ record who saw them in the audit log, a write: they are commands (``admin_reads`
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -218,26 +217,20 @@ async def audit(uow: Reads, q: ShowAudit, *, admins: AdminDirectory) -> TrailSho
     return TrailShown(order.number, order.status, tuple(trail))
 
 
-LOGGED_AS = {Action.RESOLVE.value: "resolve_complaint", Action.RELEASE.value: "handover"}
-"""The audit log's name of an admin's action whose timeline event is named otherwise: a
-complaint's decision (``/resolve``) and a placement's new worker (``/handover``)."""
-
-
 def _logged_twice(timeline: Sequence[OrderEvent], actions: Sequence[AuditEntry]) -> set[int]:
-    """The timeline events (by index) an admin's action wrote along with its audit entry: one
-    that moved no status, by the same admin under the same action's name (``/reschedule``,
-    ``/waive``; ``LOGGED_AS``: ``/resolve``, ``/handover``), one of each in one transaction.
-    The trail lists such an action once, as the audit log holds it (what it changed, before
-    and after)."""
-    logged = Counter((a.actor, a.action) for a in actions)
-    twins = set()
-    for i, e in enumerate(timeline):
-        name = e.action.value if e.action else ""
-        key = (e.actor.id, LOGGED_AS.get(name, name))
-        if e.actor.kind == ActorKind.ADMIN and e.from_status == e.to_status and logged[key]:
-            logged[key] -= 1
-            twins.add(i)
-    return twins
+    """The timeline events (by index) an admin's action wrote along with its audit entry
+    (``/reschedule``, ``/resolve``, ``/handover``, ``/waive``): one that moved no status, by
+    the admin an entry names, at its instant — the action stamps both with its one clock
+    reading. The trail lists such an action once, as the audit log holds it (what it
+    changed, before and after)."""
+    logged = {(a.actor, a.at) for a in actions}
+    return {
+        i
+        for i, e in enumerate(timeline)
+        if e.actor.kind == ActorKind.ADMIN
+        and e.from_status == e.to_status
+        and (e.actor.id, e.at) in logged
+    }
 
 
 async def _roles(
