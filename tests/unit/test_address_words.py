@@ -1,4 +1,4 @@
-"""The domain's rule for what can be an address (``domain.people.has_address_words``) and the
+"""What can be an address (``conversations.understanding.address.has_address_words``) and the
 booking's reading of a typed answer to "where?" (``reads_as_address``): an address has a place
 word (路, 号, 小区, 栋, 室, Road, St, flat 12…) or a city or district the gazetteer knows;
 times, dates, numbers alone, phone numbers and words with nothing of an address are not one.
@@ -15,7 +15,7 @@ from conversations.flows import booking
 from conversations.flows.base import Ctx
 from conversations.flows.booking_draft import Draft, reads_as_address
 from conversations.state import Conversation
-from domain.people import has_address_words
+from conversations.understanding.address import has_address_words
 from store.catalog_file import load_catalog
 
 TODAY = date(2026, 12, 7)
