@@ -99,6 +99,8 @@ def _name_start(s: str, anchor: int, blocked: set[int], trim: Callable[[str], in
     return start + trim(s[start:anchor]) if trim and start < anchor else start
 
 
+_LABEL = re.compile(r"\s*(?:(?:我家|我的)?(?:地址|住址)|address)\s*(?:是|在|:|is\b)?", re.I)
+"""What may come before an address typed as one: "地址:", "我家地址是", "Address:"."""
 _SAYING = frozenset("我你您他她它们了吗呢吧啊呀哦嗯不这那哪么怎") | _STOP
 """Characters of someone speaking, not of a place's name ("我在上海出差", "知道了")."""
 _EN_SAYING = re.compile(r"\b(?:i|im|me|my|we|our|you|am|are|is|was)\b", re.IGNORECASE)
@@ -143,6 +145,8 @@ def has_address_words(text: str) -> bool:
     nor a number alone: "3", "123", a phone number, "下午3点" (a time: the caller takes out
     what it read as a day or a time first, "12月3号" among them)."""
     s = unicodedata.normalize("NFKC", text)
+    if label := _LABEL.match(s):
+        s = s[label.end() :]
     saying = {i for i, c in enumerate(s) if c in _SAYING}
     return bool(
         find_address(s) is not None

@@ -120,6 +120,9 @@ ACCEPTED = [
     "8 Windsor Terrace",
     "Jing'an District",
     "Xuhui, Shanghai",
+    "地址:闵行区莘庄",  # as a label, 地址 is no word of someone speaking
+    "我家地址是汤臣一品 1702",
+    "Address: Jing'an",
 ]
 REFUSED = [
     "我在上海出差",  # a city and other words: no home to send a worker to
