@@ -182,9 +182,6 @@ SHANGHAI = (
 CITIES: dict[str, tuple[District, ...]] = {"上海": SHANGHAI}
 """By the city's short name (``上海``; ``上海市`` in text)."""
 
-CITY_PINYIN: dict[str, str] = {"上海": "Shanghai"}
-"""Each city of ``CITIES`` as an address in English names it."""
-
 PINYIN: dict[str, str] = {
     "黄浦区": "Huangpu",
     "徐汇区": "Xuhui",

@@ -9,7 +9,6 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import NewType
 
-from domain.gazetteer_data import CITIES, CITY_PINYIN, PINYIN
 from domain.rules import MemberLevel, WorkerLevel
 from domain.text import N_, Counted, Phrase, StoredNotes, Text, counting, stored_phrase
 
@@ -209,86 +208,6 @@ def address_key(text: str) -> str:
     """An address's text as two are compared: character width (``１００`` and ``100``),
     spacing and letter case do not make another address."""
     return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
-
-
-_ZH_PLACE = re.compile(
-    r"[路街道巷弄栋幢楼室号区县镇村市苑园坊]|胡同|单元|小区|花园|公寓|大厦|广场|社区|宿舍|别墅"
-    r"|[城府庭湾里座层]\s*(?:\d|[一二三四五六七八九十]{1,3}\s*[号栋幢座楼层期])"
-)
-"""A place word of a Chinese address: a road (路, 街, 大道, 弄), a house, building or flat
-(号, 栋, 楼, 室, 单元), an estate (小区, 花园, 苑; 城, 府, 里 … only with a number after
-them: "这里", "城市" are none), a district or a town (区, 县, 镇, 村, 市)."""
-_ZH_NOT_PLACE = re.compile(
-    r"知道|难道|味道|频道|一道|顺道|道歉|道理|路上|一路|走路|路过|逛街|号码|几号|区别|区分"
-    r"|楼上|楼下|超市|市场|城市"
-)
-"""Words that hold a place word and name no place ("我在路上", "知道了", "电话号码")."""
-_EN_STREET = re.compile(
-    r"\b(?:road|rd|street|str|st|avenue|ave|lane|ln|alley|boulevard|blvd|highway|hwy"
-    r"|hutong|lu|jie|dadao|district|estate|compound|residences?|mansions?|gardens|villas?"
-    r"|plaza|towers?|village)\b",
-    re.IGNORECASE,
-)
-_EN_NUMBERED_STREET = re.compile(
-    r"\d[\w\s'.-]*\b(?:drive|dr|way|place|pl|court|ct|square|sq|terrace|crescent|close)\b",
-    re.IGNORECASE,
-)
-"""A street word that is an everyday word too ("on my way", "my place"): after a number."""
-_EN_UNIT = re.compile(
-    r"\b(?:flat|apt|apartment|unit|room|rm|suite|ste|floor|fl|level|block|blk|building|bldg"
-    r"|house|no)\.?\s*#?\s*\d"
-    r"|\d+(?:st|nd|rd|th)?\s*(?:floor|fl|f)\b",
-    re.IGNORECASE,
-)
-"""A flat, floor, block or house with its number ("flat 1702", "No. 8", "5th floor")."""
-_FLAT_NUMBER = re.compile(r"#?\s*[a-z]?\d{1,5}[a-z]?(?:\s*[-#/]\s*[a-z]?\d{1,5}[a-z]?){0,2}", re.I)
-_BUILDING_UNIT_ROOM = re.compile(r"(?<![\d-])\d{1,3}-\d{1,2}-\d{3,4}(?![\d-])")
-"""A flat written 楼号-单元-室 ("3-2-1501": building 3, entrance 2, flat 1501), as Chinese
-estates often are: a place even without a place word (a date has its year first)."""
-
-
-def _gazetteer_words() -> re.Pattern[str]:
-    """The cities and districts the gazetteer knows, and the places in them, as written in
-    Chinese (上海, 徐汇区, 徐汇, 陆家嘴) or English (Shanghai, Xuhui, Jing'an, Pudong)."""
-    chinese = {city for city in CITIES} | {
-        name for districts in CITIES.values() for d in districts for name in (d.name, *d.aliases)
-    }
-    chinese |= {p for districts in CITIES.values() for d in districts for p in d.places}
-    english = {w.casefold().replace("'", "") for w in (*PINYIN.values(), *CITY_PINYIN.values())}
-    words = sorted(map(re.escape, chinese), key=len, reverse=True)
-    latin = sorted(map(re.escape, english), key=len, reverse=True)
-    return re.compile(rf"{'|'.join(words)}|\b(?:{'|'.join(latin)})\b")
-
-
-_GAZETTEER = _gazetteer_words()
-
-
-def has_address_words(text: str) -> bool:
-    """Whether ``text`` has anything of an address a worker can be sent to: a place word — a
-    road, an estate, a building, a flat, a district (路, 号, 小区, 栋, 室, 区…; Road, St,
-    Lane, flat 12, No. 8…) — or a city, district or place the gazetteer knows (上海, 徐汇,
-    陆家嘴, Xuhui). A number alone is none: "3", "123", a phone number, "下午3点" (a time:
-    the caller takes out what it read as a day or a time first, "12月3号" among them)."""
-    s = unicodedata.normalize("NFKC", text)
-    zh = _ZH_NOT_PLACE.sub(" ", s)
-    latin = s.casefold().replace("'", "").replace("\u2019", "")
-    return bool(
-        _ZH_PLACE.search(zh)
-        or _EN_STREET.search(s)
-        or _EN_NUMBERED_STREET.search(s)
-        or _EN_UNIT.search(s)
-        or _BUILDING_UNIT_ROOM.search(s)
-        or _GAZETTEER.search(latin)
-    )
-
-
-def is_flat_number(text: str) -> bool:
-    """Whether ``text`` is a flat or house number alone ("1702", "5-1702", "B1702", "12A"):
-    an address's last part, where the place is known already (a shared map pin); or written
-    楼号-单元-室 ("3-2-1501"), or after a "#" ("#1203"). At most five digits a part and nine
-    in all: a phone number is none, written in parts too ("138-1234-5678")."""
-    s = unicodedata.normalize("NFKC", text).strip()
-    return _FLAT_NUMBER.fullmatch(s) is not None and sum(c.isdigit() for c in s) <= 9
 
 
 def same_address(saved: Address, new: Address) -> bool:

@@ -11,12 +11,11 @@ from typing import Any
 
 from conversations.flows.flow_state import StaleState
 from conversations.state import Conversation
-from conversations.understanding.address import find_address
+from conversations.understanding.address import find_address, has_address_words, is_flat_number
 from conversations.understanding.numbers import normalise, read_number
 from conversations.understanding.when import when_in
 from domain.catalog import Catalog, Item
 from domain.commands import Booking
-from domain.people import has_address_words, is_flat_number
 from domain.pricing import Selection
 
 NAME = "booking"

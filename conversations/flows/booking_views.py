@@ -381,12 +381,17 @@ def address_too_short(conv: Conversation) -> Say:
 
 def not_an_address(conv: Conversation, *, detail: bool = False, timed: bool = True) -> Say:
     """What was typed at "where?" reads as a time (``timed``) or has nothing of an address:
-    no road, estate, building or district, a number alone ("123", a phone number)."""
+    no road, estate, building or district, a number alone ("123", a phone number), a city
+    alone ("我在上海出差")."""
     if detail:
         return Say(tr(conv, "这不像门牌号,请写楼号和门牌,例如「3栋1201室」或「8楼801」。"))
-    if not timed:  # "123", a phone number, "hello": no street, estate or building
+    if not timed:  # "123", a phone number, "hello", "我在上海出差": no street, estate or building
         return Say(
-            tr(conv, "这不像地址:要写路名、小区或楼栋,例如「徐汇区漕溪北路88号12楼1203」。")
+            tr(
+                conv,
+                "这不像地址:要写路名、小区或楼栋,只有城市或号码不够,"
+                "例如「徐汇区漕溪北路88号12楼1203」。",
+            )
         )
     return Say(
         tr(

@@ -8,22 +8,29 @@ building ("…小区3栋"), a number and a street ("88 … Rd") — then grown: 
 "3点") is not taken. What the caller knows is no part of an address is cut off the name by
 ``trim`` (a catalog's item names: "日常保洁漕溪北路88号"), and a span already read as
 something else (a date: "明天漕溪北路…") is given as ``taken``.
+
+Whether a typed answer to "where?" has anything of an address at all is
+``has_address_words``, read with the same roads, estates and flats and the gazetteer's
+districts; ``is_flat_number`` reads the rest of an address a map pin placed.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 
 from conversations.understanding.numbers import UNITS
+from domain import gazetteer
 
 Span = tuple[int, int]
 
 _HAN = r"\u4e00-\u9fff"
 _ROAD = r"(?:路|街|大道|大街|道|巷|胡同|公路)"
-_ESTATE = (
-    r"(?:小区|花园|公寓|大厦|苑|园|村|广场|家园|新村|城|府|庭|湾|中心|大楼|公馆|社区|里|坊|弄)"
-)
+_ESTATE_NAMED = r"小区|花园|公寓|大厦|苑|村|广场|家园|新村|大楼|公馆|社区|别墅|宿舍"
+"""An estate's word that names one on its own after its name (阳光小区, 恒隆广场)."""
+_ESTATE = rf"(?:{_ESTATE_NAMED}|园|城|府|庭|湾|中心|里|坊|弄)"
+"""An estate's word; 城, 府, 里 … only with a number after them ("这里", "城市" are none)."""
 _NOT_A_FLAT = rf"(?!\s*(?:{UNITS}|点|:|号?\s*日|月|元|块|岁|人))"
 _TAIL = (
     rf"(?:[\s,,\-]*(?:\d{{1,5}}\s*(?:号楼|栋|幢|座|单元|层|楼|室|号|房|f\b)"
@@ -36,13 +43,17 @@ _ZH_ANCHOR = re.compile(
     re.IGNORECASE,
 )
 _ZH_TAIL = re.compile(_TAIL, re.IGNORECASE)
-_FLAT = r"(?:flat|apt\.?|apartment|unit|room|rm\.?|suite|#)\s*[\w-]+"
+_EN_FLAT_WORDS = r"flat|apt|apartment|unit|room|rm|suite|ste"
+_FLAT = rf"(?:(?:{_EN_FLAT_WORDS})\.?|#)\s*[\w-]+"
+_EN_ROADS = r"road|rd|street|st|avenue|ave|lane|ln|boulevard|blvd|highway|hwy|lu|jie|dadao"
+_EN_ROADS_NUMBERED = r"drive|dr|way|place|pl|court|ct"
+"""Street words that are everyday words too ("on my way", "my place"): a street's only after
+its number."""
 _EN_ADDRESS = re.compile(
     rf"(?:{_FLAT}\s*,?\s*)?(?:no\.?\s*)?\d{{1,5}}[a-z]?\s+"
     r"(?!(?:hours?|hrs?|h|sqm|sq|square|m2|days?|units?|am|pm|o'?clock|times?|visits?)\b)"
     r"(?:[a-z][a-z'.-]*\s+){0,4}?"
-    r"(?:road|rd|street|st|avenue|ave|lane|ln|boulevard|blvd|drive|dr|way|place|pl|court|ct"
-    r"|highway|hwy|lu|jie|dadao)\b\.?"
+    rf"(?:{_EN_ROADS}|{_EN_ROADS_NUMBERED})\b\.?"
     rf"(?:\s*,?\s*(?:{_FLAT}|(?:floor|fl\.?)\s*\d{{1,3}}|\d{{1,3}}(?:st|nd|rd|th)\s+floor))*"
     # ", Xuhui District" after it: where workers are found (``gazetteer.locate`` reads it)
     r"(?:\s*,?\s*[a-z][a-z'’]*\s+(?:district|new\s+area)\b)?",
@@ -86,3 +97,91 @@ def _name_start(s: str, anchor: int, blocked: set[int], trim: Callable[[str], in
             break
         start -= 1
     return start + trim(s[start:anchor]) if trim and start < anchor else start
+
+
+_LABEL = re.compile(r"\s*(?:(?:我家|我的)?(?:地址|住址)|address)\s*(?:是|在|:|is\b)?", re.I)
+"""What may come before an address typed as one: "地址:", "我家地址是", "Address:"."""
+_SAYING = frozenset("我你您他她它们了吗呢吧啊呀哦嗯不这那哪么怎") | _STOP
+"""Characters of someone speaking, not of a place's name ("我在上海出差", "知道了")."""
+_EN_SAYING = re.compile(r"\b(?:i|im|me|my|we|our|you|am|are|is|was)\b", re.IGNORECASE)
+_ZH_NAMED = re.compile(rf"(?:{_ROAD}|{_ESTATE_NAMED})(?!上)")
+"""A road or an estate after its name (漕溪北路, 阳光小区): "路上" is on the way."""
+_ZH_FLAT = re.compile(
+    r"(?<![\d.])(?:\d{1,4}|[一二三四五六七八九十]{1,3}|(?<![a-z])[a-z])\s*"
+    r"(?:号楼|栋|幢|座|单元|楼|层)|(?<!\d)\d{3,5}\s*[室房]",
+    re.IGNORECASE,
+)
+"""A building, entrance, floor or flat with its number (3栋, A座, 2单元, 8楼, 1201室)."""
+_BUILDING_UNIT_ROOM = re.compile(r"(?<![\d-])\d{1,3}-\d{1,2}-\d{3,4}(?![\d-])")
+"""A flat written 楼号-单元-室 ("3-2-1501": building 3, entrance 2, flat 1501), as Chinese
+estates often are: a place even without a place word (a date has its year first)."""
+_LAST_FLAT = re.compile(
+    r"(?<![0-9a-z-])#?\s*[a-z]?(?:\d{3,5}|\d{1,3}(?:-\d{1,4}){1,2})[a-z]?\s*[室房号]?\s*$", re.I
+)
+"""A flat number that ends a text ("汤臣一品 1702", "仁恒河滨城 5-1702", "… 1702室")."""
+_EN_PLACE = re.compile(
+    rf"\b(?:{_EN_ROADS}|str|alley|hutong|district|estate|compound|residences?|mansions?"
+    r"|gardens|villas?|plaza|towers?|village)\b"
+    rf"|\d[\w\s'.-]*\b(?:{_EN_ROADS_NUMBERED}|square|sq|terrace|crescent|close)\b",
+    re.IGNORECASE,
+)
+"""A street or an estate written in English; an everyday word ("way", "place") after a number."""
+_EN_UNIT = re.compile(
+    rf"\b(?:{_EN_FLAT_WORDS}|floor|fl|level|block|blk|building|bldg|house|no)\.?\s*#?\s*\d"
+    r"|\d+(?:st|nd|rd|th)?\s*(?:floor|fl|f)\b",
+    re.IGNORECASE,
+)
+"""A flat, floor, block or house with its number ("flat 1702", "No. 8", "5th floor")."""
+_FLAT_NUMBER = re.compile(r"#?\s*[a-z]?\d{1,5}[a-z]?(?:\s*[-#/]\s*[a-z]?\d{1,5}[a-z]?){0,2}", re.I)
+
+
+def has_address_words(text: str) -> bool:
+    """Whether ``text`` has anything of an address a worker can be sent to: one
+    ``find_address`` finds; a road or an estate after its name (漕溪北路, 阳光小区; Road,
+    Lane, Gardens); a building, floor or flat with its number (3栋, 8楼801, 1201室,
+    3-2-1501; flat 12, No. 8); an estate's name and its flat number ("汤臣一品 1702"); or a
+    district (or a place in one) ``gazetteer.locate`` knows, named as a place ("闵行区莘庄",
+    "Xuhui, Shanghai"), not in a sentence ("我在徐汇出差"). A city alone is none ("我在上海出差"),
+    nor a number alone: "3", "123", a phone number, "下午3点" (a time: the caller takes out
+    what it read as a day or a time first, "12月3号" among them)."""
+    s = unicodedata.normalize("NFKC", text)
+    if label := _LABEL.match(s):
+        s = s[label.end() :]
+    saying = {i for i, c in enumerate(s) if c in _SAYING}
+    return bool(
+        find_address(s) is not None
+        or any(_named(s, m.start(), saying) for m in _ZH_NAMED.finditer(s))
+        or _ZH_FLAT.search(s)
+        or _BUILDING_UNIT_ROOM.search(s)
+        or _EN_PLACE.search(s)
+        or _EN_UNIT.search(s)
+        or _estate_and_flat(s, saying)
+        or (not saying and not _EN_SAYING.search(s) and gazetteer.locate(s) is not None)
+    )
+
+
+def _named(s: str, at: int, saying: set[int]) -> bool:
+    """Whether a name with two characters at least that are no digits comes right before
+    ``at`` ("漕溪北", "ＸＸ"; not "知" of "知道", "坐83" of "坐83路公交", the bus)."""
+    name = s[_name_start(s, at, saying, None) : at]
+    return sum(not c.isdigit() for c in name) >= 2
+
+
+def _estate_and_flat(s: str, saying: set[int]) -> bool:
+    """Whether ``s`` is a name (two Chinese characters at least, an estate's or a building's)
+    and a flat number after it, nothing else said: "汤臣一品 1702", "陆家嘴 1702"."""
+    flat = _LAST_FLAT.search(s)
+    if flat is None or any(i < flat.start() for i in saying):
+        return False
+    name = s[: flat.start()].rstrip()
+    start = _name_start(name, len(name), set(), None)
+    return len(re.findall(rf"[{_HAN}]", name[start:])) >= 2
+
+
+def is_flat_number(text: str) -> bool:
+    """Whether ``text`` is a flat or house number alone ("1702", "5-1702", "B1702", "12A"):
+    an address's last part, where the place is known already (a shared map pin); or written
+    楼号-单元-室 ("3-2-1501"), or after a "#" ("#1203"). At most five digits a part and nine
+    in all: a phone number is none, written in parts too ("138-1234-5678")."""
+    s = unicodedata.normalize("NFKC", text).strip()
+    return _FLAT_NUMBER.fullmatch(s) is not None and sum(c.isdigit() for c in s) <= 9

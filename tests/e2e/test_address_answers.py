@@ -1,7 +1,8 @@
-"""What is typed at "where?" has to be an address: a time ("明天下午三点", "today 11pm") or
-words with nothing of an address ("hello there") are refused there in the person's language,
-nothing kept (no quote, no order, no saved address); a real address, typed or after a shared
-location, goes on to the quote — which shows the address and offers to change it."""
+"""What is typed at "where?" has to be an address: a time ("明天下午三点", "today 11pm"), a
+city alone ("我在上海出差") or words with nothing of an address ("hello there") are refused
+there in the person's language, nothing kept (no quote, no order, no saved address); a real
+address, typed (an estate and its flat: "汤臣一品 1702") or after a shared location, goes on
+to the quote — which shows the address and offers to change it."""
 
 from __future__ import annotations
 
@@ -58,6 +59,19 @@ async def test_a_time_or_words_are_no_address_in_english(client, typed):
     await customer.say("Block 5, flat 1702")
     quote = customer.text()
     assert "Address: Block 5, flat 1702" in quote and "Change address" in quote, quote
+
+
+async def test_a_city_alone_is_asked_again_and_an_estate_with_its_flat_is_taken(client):
+    customer = WebUser(client)
+    await at_the_address(customer)
+    await customer.say("我在上海出差")
+    said = customer.text()
+    assert "这不像地址" in said and "只有城市或号码不够" in said, said
+    assert "服务地址" in said and "费用明细" not in said, said  # asked again, nothing kept
+    await customer.say("汤臣一品 1702")
+    quote = customer.text()
+    assert "费用明细" in quote and "地址:汤臣一品 1702" in quote, quote
+    assert "上海出差" not in quote
 
 
 async def test_after_a_shared_location_a_flat_is_taken_and_a_time_is_not(client):

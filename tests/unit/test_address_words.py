@@ -1,8 +1,10 @@
-"""The domain's rule for what can be an address (``domain.people.has_address_words``) and the
-booking's reading of a typed answer to "where?" (``reads_as_address``): an address has a place
-word (路, 号, 小区, 栋, 室, Road, St, flat 12…) or a city or district the gazetteer knows;
-times, dates, numbers alone, phone numbers and words with nothing of an address are not one.
-A flat number alone is the rest of an address whose place a shared map pin gave."""
+"""What can be an address (``conversations.understanding.address.has_address_words``) and the
+booking's reading of a typed answer to "where?" (``reads_as_address``): an address has a named
+road or estate (漕溪北路, 阳光小区, Road, Lane…), a building or flat with its number (3栋,
+1201室, flat 12…), an estate's name and its flat ("汤臣一品 1702") or names a district the
+gazetteer knows; times, dates, numbers alone, phone numbers, a city alone ("我在上海出差") and
+words with nothing of an address are not one. A flat number alone is the rest of an address
+whose place a shared map pin gave."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from conversations.flows import booking
 from conversations.flows.base import Ctx
 from conversations.flows.booking_draft import Draft, reads_as_address
 from conversations.state import Conversation
-from domain.people import has_address_words
+from conversations.understanding.address import has_address_words
 from store.catalog_file import load_catalog
 
 TODAY = date(2026, 12, 7)
@@ -94,6 +96,64 @@ def test_an_address_has_its_words(text):
     ],
 )
 def test_words_or_numbers_with_nothing_of_an_address_are_none(text):
+    assert not has_address_words(text)
+    assert not reads_as_address(text, TODAY)
+
+
+ACCEPTED = [
+    "汤臣一品 1702",  # an estate's name and its flat: no street word needed
+    "汤臣一品1702室",
+    "浦东 汤臣一品 1702",
+    "仁恒河滨城 5-1702",
+    "绿地海珀日晖 3-2-1501",
+    "浦东新区张杨路500号",
+    "阳光小区3号楼1502",
+    "xx小区3号楼1502",
+    "B栋1702",
+    "成都北路",
+    "漕溪北路口",
+    "徐汇区田林十二村",
+    "闵行区莘庄",
+    "Room 1502, 500 Zhangyang Road",
+    "500 Zhangyang Rd",
+    "Flat 3A, Tomson Riviera",
+    "8 Windsor Terrace",
+    "Jing'an District",
+    "Xuhui, Shanghai",
+    "地址:闵行区莘庄",  # as a label, 地址 is no word of someone speaking
+    "我家地址是汤臣一品 1702",
+    "Address: Jing'an",
+]
+REFUSED = [
+    "我在上海出差",  # a city and other words: no home to send a worker to
+    "我住在上海",
+    "上海市",
+    "我在徐汇出差",  # a district in a sentence is no address either
+    "我在回家路上",
+    "下班路上",
+    "我知道了",
+    "不知道啊",
+    "这个小区",
+    "坐83路公交",
+    "你好 1702",
+    "上海 13812345678",
+    "I'm in Shanghai on a business trip",
+    "Shanghai",
+    "I live in Xuhui",
+    "see you at 1702",
+    "thanks 1702",
+    "call me on 13812345678",
+]
+
+
+@pytest.mark.parametrize("text", ACCEPTED)
+def test_a_road_an_estate_a_flat_or_a_district_named_as_a_place_is_an_address(text):
+    assert has_address_words(text)
+    assert reads_as_address(text, TODAY)
+
+
+@pytest.mark.parametrize("text", REFUSED)
+def test_a_city_alone_a_sentence_about_where_one_is_or_a_bare_number_is_no_address(text):
     assert not has_address_words(text)
     assert not reads_as_address(text, TODAY)
 

@@ -129,17 +129,25 @@ def test_a_text_over_its_limit_is_refused_with_the_limit_and_nothing_is_kept(
 
 
 @pytest.mark.parametrize(
-    ("handler", "flow", "step", "data", "limit", "kept"),
+    ("handler", "flow", "step", "data", "limit", "kept", "start"),
     [
-        (booking.on_address_text, "booking", "address", BOOKING, limits.ADDRESS, "address_text"),
-        (booking.on_notes, "booking", "notes", BOOKING, limits.NOTES, "notes"),
-        (after_sales.on_text, "feedback", "text", {}, limits.COMPLAINT, "text"),
-        (worker_signup.on_name, "worker_register", "name", {}, limits.WORKER_NAME, "name"),
+        (
+            booking.on_address_text,
+            "booking",
+            "address",
+            BOOKING,
+            limits.ADDRESS,
+            "address_text",
+            "漕溪北路88",  # an address: a row of 号 alone is none
+        ),
+        (booking.on_notes, "booking", "notes", BOOKING, limits.NOTES, "notes", ""),
+        (after_sales.on_text, "feedback", "text", {}, limits.COMPLAINT, "text", ""),
+        (worker_signup.on_name, "worker_register", "name", {}, limits.WORKER_NAME, "name", ""),
     ],
 )
-def test_a_text_of_exactly_the_limit_is_taken(handler, flow, step, data, limit, kept):
+def test_a_text_of_exactly_the_limit_is_taken(handler, flow, step, data, limit, kept, start):
     conv = conv_at(flow, step, "zh", **data)
-    typed = "号" * limit.chars
+    typed = (start + "号" * limit.chars)[: limit.chars]
     handler(CTX, conv, text(typed))
     part = flow
     assert conv.data[part][kept] == typed
