@@ -83,13 +83,26 @@ def granted_rework(number: int, complaints: Sequence[Complaint], booked: bool) -
     return granted[-1]
 
 
+def complaint_open(
+    status: OrderStatus, finished_at: datetime | None, now: datetime, rules: AfterSalesRules
+) -> bool:
+    """Whether an order in ``status``, its worker finished at ``finished_at``, takes a
+    complaint now: during the visit, or within the window after the worker finished."""
+    if status in DURING_SERVICE:
+        return True
+    return (
+        status in AFTER_SERVICE
+        and finished_at is not None
+        and now <= finished_at + timedelta(hours=rules.complaint_window_hours)
+    )
+
+
 def check_can_complain(order: Order, now: datetime, rules: AfterSalesRules) -> None:
-    """During the visit, or within the window after the worker finished."""
-    if order.status in DURING_SERVICE:
+    """During the visit, or within the window after the worker finished (``complaint_open``);
+    else DomainError saying why not."""
+    if complaint_open(order.status, order.finished_at, now, rules):
         return
     if order.status in AFTER_SERVICE and order.finished_at is not None:
-        if now <= order.finished_at + timedelta(hours=rules.complaint_window_hours):
-            return
         raise DomainError(
             N_(
                 "订单 #{number} 完工已超过 {complaint_window_hours} 小时,请联系客服",

@@ -98,6 +98,10 @@ TRANSITIONS: dict[tuple[OrderStatus, Action], tuple[OrderStatus, frozenset[Actor
     (S.SETTLED, A.REFUND): (S.REFUNDED, frozenset({SY})),
 }
 
+UNDER_WAY = frozenset(
+    {S.AWAITING_PAYMENT, S.PAID, S.DISPATCHING, S.ACCEPTED, S.ON_THE_WAY, S.ARRIVED, S.IN_SERVICE}
+)
+"""Placed and not served yet: the orders a customer's "where is my order?" asks about."""
 TERMINAL = frozenset({S.SETTLED, S.REFUNDED})
 """Statuses an order never leaves, except a settled one refunded in full after a complaint."""
 

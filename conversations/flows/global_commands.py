@@ -20,6 +20,7 @@ from conversations.flows import (
     me,
     my_orders,
     opt_out,
+    order_questions,
     placement_words,
     relay,
     sos,
@@ -34,6 +35,7 @@ from conversations.flows.help_text import help_text
 from conversations.flows.typed_commands import Typed, parse
 from conversations.replies import Say
 from conversations.state import Conversation
+from conversations.understanding.intents import Asked, Intent
 from domain.digits import whole
 from domain.referrals import code_of as referral_code
 
@@ -173,6 +175,9 @@ def _customer_action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound)
         return _relay(conv, typed)
     if typed.name in placement_words.NAMES:
         return placement_words.answer(ctx, conv, typed)
+    if typed.name == "complain" and typed.number is None:  # "投诉" alone: the order picked
+        clear(conv)
+        return order_questions.answer(conv, Asked(Intent.COMPLAIN))
     if typed.name in FEEDBACK:
         after_sales.seed(conv, after_sales.FeedbackData(typed.name, typed.number))
         return Outcome(goto="feedback")

@@ -6,6 +6,7 @@ flow's table."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from conversations.events import (
     ChoiceMade,
@@ -22,6 +23,7 @@ from conversations.flows import (
     me,
     menu,
     opt_out,
+    order_questions,
     paid_in_chat,
     relay,
     sos,
@@ -47,6 +49,7 @@ from conversations.flows.language import switch_language
 from conversations.flows.typed_commands import Typed
 from conversations.replies import Say
 from conversations.state import Conversation
+from conversations.understanding.intents import read_asked
 
 CANCEL = {"cancel", "取消", "退出", "算了"}
 HELP = {"help", "帮助", "?", "？", "求助"}
@@ -182,7 +185,39 @@ def _route(  # noqa: C901 - one branch per global word, in the order they win
         return menu.on_choice(
             ctx, conv, ChoiceMade(channel=conv.channel, user_id="", at=ctx.now, key=key)
         )
+    if conv.role == "customer" and isinstance(event, TextReceived):
+        return _asked(flows, conv, event.text)
     return None
+
+
+def _asked(flows: Mapping[str, Flow], conv: Conversation, text: str) -> Outcome | None:
+    """A question about an order ("where is my cleaner?", "cancel it", "退款") typed by a
+    customer on a screen that takes no words (an order's detail, a confirmation): answered
+    as at the menu (``order_questions``), about the order on the screen when it names none.
+    A step that reads words keeps them: an address, a note, a message to support are
+    answers, and the menu, 我的 and the orders list read the questions themselves."""
+    if conv.customer_id is None or _takes_words(flows, conv):
+        return None
+    asked = read_asked(text)
+    if asked is None:
+        return None
+    shown = order_questions.on_screen(conv)
+    clear(conv)
+    if asked.number is None and shown is not None:
+        asked = replace(asked, number=shown)
+    return order_questions.answer(conv, asked)
+
+
+def _takes_words(flows: Mapping[str, Flow], conv: Conversation) -> bool:
+    """Whether the step the conversation is at reads typed words (a handler of its own)."""
+    flow = flows.get(conv.flow)
+    if flow is None:
+        return True
+    try:
+        step = flow.Step(conv.step)
+    except ValueError:
+        return True
+    return (step, TextReceived) in flow.TRANSITIONS
 
 
 def _newcomer(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from conversations.events import ChoiceMade, Failed, TextReceived
-from conversations.flows import booking, language
+from conversations.flows import booking, language, order_questions
 from conversations.flows import me_birthday as birthday
 from conversations.flows import me_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions
@@ -152,9 +152,10 @@ def on_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, d: MeData) -> Out
 
 @_keeping
 def on_text(ctx: Ctx, conv: Conversation, event: TextReceived, d: MeData) -> Outcome:
-    """Typed words: a booking request when they name a service, a time…; else the choices
-    again (not the whole screen)."""
-    outcome = booking.from_words(ctx, conv, event.text)
+    """Typed words: a question about an order ("where is my cleaner?": ``order_questions``),
+    a booking request when they name a service, a time…; else the choices again (not the
+    whole screen)."""
+    outcome = order_questions.read(conv, event.text) or booking.from_words(ctx, conv, event.text)
     if outcome is not None:
         return outcome
     return Outcome(views.choose_again(conv, section_of(d)))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from conversations.events import ChoiceMade, TextReceived
-from conversations.flows import booking, language, my_orders
+from conversations.flows import booking, language, my_orders, order_questions
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
 from conversations.flows.flow_state import keep, load
 from conversations.replies import Ask, Option, Say
@@ -49,7 +49,9 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
     if given is not None and given.quiet:
         return Outcome()
     if given is not None and given.said:
-        outcome = booking.from_words(ctx, conv, given.said)
+        outcome = order_questions.read(conv, given.said) or booking.from_words(
+            ctx, conv, given.said
+        )
         if outcome is not None:
             return outcome
     return _menu(conv, welcome=given is not None and given.welcome)
@@ -119,7 +121,9 @@ EVERYWHERE = {
 def typed(ctx: Ctx, conv: Conversation, text: str) -> Outcome | None:
     """What the menu does with ``text`` typed at another step that lets the menu's buttons
     leave it: the button it names ("我的订单", "My orders", or a word for it: "预约",
-    "book"), or the request it makes ("明天下午三点 日常保洁"); None for anything else."""
+    "book"), an order's number, a question about an order ("where is my cleaner?",
+    "取消订单": ``order_questions``, read before a request — it is none), or the request it
+    makes ("明天下午三点 日常保洁"); None for anything else."""
     folded = text.strip().casefold()
     key = next((o.key for o in _buttons(conv) if o.label.casefold() == folded), None)
     key = key or _WORD_KEYS.get(folded)
@@ -131,14 +135,14 @@ def typed(ctx: Ctx, conv: Conversation, text: str) -> Outcome | None:
         return on_choice(
             ctx, conv, ChoiceMade(channel=conv.channel, user_id="", at=ctx.now, key=key)
         )
-    return booking.from_words(ctx, conv, text)
+    return order_questions.read(conv, text) or booking.from_words(ctx, conv, text)
 
 
 def on_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     """Typed words: a button's name ("我的订单": the menu's buttons were not always the last
     question asked — a placement request answered by a notice leaves the menu without
-    asking it), a request when they name a service (or a time, an address…), else a hint
-    with what the menu offers."""
+    asking it), a question about an order ("where is my order?"), a request when they name a
+    service (or a time, an address…), else a hint with what the menu offers."""
     outcome = typed(ctx, conv, event.text)
     if outcome is not None:
         return outcome

@@ -7,7 +7,15 @@ import re
 from datetime import datetime
 
 from conversations.events import ChoiceMade, TextReceived
-from conversations.flows import booking, checkout, invoice, payment_views, recurring
+from conversations.flows import (
+    booking,
+    checkout,
+    invoice,
+    my_orders_pick,
+    order_questions,
+    payment_views,
+    recurring,
+)
 from conversations.flows import my_orders_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
 from conversations.flows.booking_when import next_same_slot
@@ -19,10 +27,10 @@ from conversations.flows.my_orders_reschedule import (
     on_reschedule_quote,
     on_rescheduled,
 )
+from conversations.flows.my_orders_state import ASKED, MOVE, REFUND, customer_of, keeping_orders
 from conversations.flows.my_orders_state import (  # the flow's own, for those entering it
     FIRST as FIRST,
 )
-from conversations.flows.my_orders_state import MOVE, customer_of, keeping_orders
 from conversations.flows.my_orders_state import NAME as NAME
 from conversations.flows.my_orders_state import REORDER as REORDER
 from conversations.flows.my_orders_state import OrdersData as OrdersData
@@ -71,10 +79,15 @@ def typed_number(text: str) -> int | None:
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
     given = load(conv, NAME, OrdersData) or OrdersData()
     action, number = given.action, given.number
-    mode = MOVE if action == "reschedule" else given.mode
+    if action in ASKED and number is None:  # "where is my order?": the order picked first
+        o = OrdersData()
+        out = my_orders_pick.begin(conv, o, ASKED[action])
+        keep(conv, NAME, o)
+        return out
+    mode = {"reschedule": MOVE, "refund": REFUND}.get(action, given.mode)
     o = OrdersData(mode=mode, number=number if action else None)  # nothing older stays
     keep(conv, NAME, o)
-    if not action or (action == "reschedule" and number is None):
+    if not action:
         return ask(ctx, conv)  # the list: the customer picks the order
     if number is None:
         return Outcome(
@@ -85,7 +98,7 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
         return Outcome(step=Step.LIST, commands=[LoadOrder(customer_of(conv), number)])
     if action == "pay":
         return Outcome(commands=[RequestPayment(customer_of(conv), number)])
-    if action == "reschedule":  # the order read first: the customer's, and movable now
+    if action in ("reschedule", "refund"):  # the order read first: whether it may be now
         return Outcome(commands=[LoadOrder(customer_of(conv), number)])
     if action == "cancel":  # "取消订单 #N": the terms first, as the order's own button gives
         return Outcome(step=Step.CANCEL_CONFIRM, reask=True)
@@ -122,6 +135,8 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
 
 @keeping_orders
 def on_orders(ctx: Ctx, conv: Conversation, result: OrdersListed, o: OrdersData) -> Outcome:
+    if o.mode in my_orders_pick.PICKING:  # a question in words: its order picked
+        return my_orders_pick.on_orders(ctx, conv, result.orders, o)
     if o.mode == REORDER and result.orders and o.number is None:
         # "再来一单": the newest order again, at the next free start on its weekday and hour
         newest = result.orders[0]
@@ -134,6 +149,8 @@ def on_orders(ctx: Ctx, conv: Conversation, result: OrdersListed, o: OrdersData)
 
 @keeping_orders
 def on_order(ctx: Ctx, conv: Conversation, result: OrderShown, o: OrdersData) -> Outcome:
+    if o.mode in my_orders_pick.CHOSEN:  # picked for a question: cancel, complain, refund
+        return my_orders_pick.on_order(ctx, conv, result, o)
     o.number = result.order.number
     if o.mode == MOVE:
         o.mode, o.new_start = "", ""
@@ -243,8 +260,15 @@ def on_list_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, o: OrdersDat
     return Outcome(reask=True)
 
 
+def on_list_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
+    """A question typed at the list ("where is my order?", "取消订单") answered as at the
+    menu (``order_questions``); else an order's number."""
+    asked = order_questions.read(conv, event.text)
+    return asked if asked is not None else _on_number(ctx, conv, event)
+
+
 @keeping_orders
-def on_list_text(ctx: Ctx, conv: Conversation, event: TextReceived, o: OrdersData) -> Outcome:
+def _on_number(ctx: Ctx, conv: Conversation, event: TextReceived, o: OrdersData) -> Outcome:
     m = _NUMBER.match(event.text)
     if m is None:
         return Outcome(

@@ -26,13 +26,23 @@ FIRST = Step.LIST
 REORDER = "reorder"
 MOVE = "move"
 """``mode``: the order being shown is to be moved (``/reschedule #N``, 改期 #N)."""
+STATUS = "status"
+CANCEL = "cancel"
+COMPLAIN = "complain"
+REFUND = "refund"
+"""``mode``: what the customer asked in words, the order not named yet ("where is my
+order?", "取消订单", "我要投诉", "退款"): the one order it fits is picked, else the list
+(``my_orders_pick``)."""
+ASKED = {STATUS: STATUS, CANCEL: CANCEL, "reschedule": MOVE, COMPLAIN: COMPLAIN, REFUND: REFUND}
+"""An ``action`` seeded without a number, by the ``mode`` it enters the flow in."""
 
 
 @dataclass(slots=True)
 class OrdersData:
     """What the flow keeps between turns, in ``conv.data["orders"]``. Other flows enter it
     (``seed``) with ``mode`` (``reorder``: the list picks an order to book again) or with
-    ``action`` (``pay`` / ``confirm`` / ``reschedule``) and ``number``."""
+    ``action`` (``pay`` / ``confirm`` / ``reschedule`` / ``cancel`` / ``refund``…) and
+    ``number``; without a number, an action of ``ASKED`` picks the order first."""
 
     number: int | None = None
     """The order on the screen (its detail, its cancellation, its payment)."""

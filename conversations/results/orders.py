@@ -38,6 +38,9 @@ class OrderRow:
     start_at: datetime
     status: OrderStatus
     total_cents: int
+    finished_at: datetime | None = None
+    """When the worker finished (None before): whether it takes a complaint now
+    (``domain.aftersales.complaint_open``)."""
 
 
 @dataclass(frozen=True, slots=True)

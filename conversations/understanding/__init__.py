@@ -7,5 +7,8 @@
   misses ("日常保结", "家里空调要洗一下");
 - ``request.read_request``: every slot of a one-message request ("明天下午三点 90平 日常保洁
   漕溪北路88号 1201");
+- ``intents.read_asked``: a question about an order the customer has (where is it, cancel,
+  move, complain, refund) or a person asked for ("where is my cleaner?", "取消订单 #200964"),
+  read before a request;
 - ``samples``: phrasings with their expected readings, for the tests and the benchmark.
 """

@@ -1,7 +1,8 @@
 """The customer's ``/reschedule #N`` (改期 #N, DESIGN §2): the order is read first — the
 customer's own, movable now — then the new time is asked and confirmed as from the order's
 screen; another customer's order or one that cannot move is refused before anything is
-asked."""
+asked. Without a number the one order that can move is asked its new time, several are
+listed to pick from."""
 
 import pytest
 
@@ -40,9 +41,26 @@ async def test_another_customers_order_is_refused_before_asking(tg, fake_telegra
     assert "找不到订单" in stranger.text() and "改到什么时间" not in stranger.text()
 
 
-async def test_without_a_number_the_list_comes_to_pick_from(tg, fake_telegram):
+@pytest.mark.parametrize(
+    ("typed", "uid"), [("/reschedule", 996104), ("改期", 996106), ("改时间", 996107)]
+)
+async def test_without_a_number_the_one_movable_order_is_asked_its_new_time(
+    tg, fake_telegram, typed, uid
+):
     _, client = tg
-    customer = TelegramUser(client, fake_telegram, 996104)
+    customer = TelegramUser(client, fake_telegram, uid)
     number = await book_and_pay(customer)
+    await customer.say(typed)
+    assert f"订单 #{number} 改到什么时间" in customer.text(), customer.text()
+
+
+async def test_without_a_number_several_movable_orders_come_to_pick_from(tg, fake_telegram):
+    _, client = tg
+    customer = TelegramUser(client, fake_telegram, 996105)
+    first = await book_and_pay(customer)
+    second = await book_and_pay(customer, when="后天 10:00")
     await customer.say("/reschedule")
-    assert f"#{number}" in customer.text() and "您最近的订单" in customer.text()
+    assert "您要改约哪个订单" in customer.text(), customer.text()
+    assert f"#{first}" in customer.text() and f"#{second}" in customer.text()
+    await customer.choose(f"#{second}")
+    assert f"订单 #{second} 改到什么时间" in customer.text(), customer.text()

@@ -13,6 +13,7 @@ from domain.aftersales import (
     Rating,
     check_can_complain,
     compensation_due,
+    complaint_open,
     escalation_due,
     needs_review,
     refundable,
@@ -47,6 +48,16 @@ def test_complaints_are_taken_during_the_visit_and_for_72_hours_after_it():
         check_can_complain(_Order(OrderStatus.SETTLED, T0), T0 + timedelta(hours=72, seconds=1), A)
     with pytest.raises(DomainError):
         check_can_complain(_Order(OrderStatus.DISPATCHING), T0, A)
+
+
+def test_whether_an_order_takes_a_complaint_is_read_from_its_status_and_finish():
+    """What the orders list picks a complaint's order by (``my_orders_pick``): the same test
+    as ``check_can_complain``."""
+    assert complaint_open(OrderStatus.ON_THE_WAY, None, T0, A)
+    assert complaint_open(OrderStatus.FINISHED, T0, T0 + timedelta(hours=72), A)
+    assert not complaint_open(OrderStatus.FINISHED, T0, T0 + timedelta(hours=72, seconds=1), A)
+    assert not complaint_open(OrderStatus.SETTLED, None, T0, A)
+    assert not complaint_open(OrderStatus.PAID, None, T0, A)
 
 
 def test_the_rule_table_refunds_a_share_of_what_is_left_to_refund():

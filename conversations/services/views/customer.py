@@ -104,6 +104,7 @@ def row(order: Order, catalog: Catalog) -> OrderRow:
         order.start_at,
         order.status,
         order.total_cents,
+        order.finished_at,
     )
 
 

@@ -1,0 +1,57 @@
+"""Where a customer's question about their orders leads, typed where a request would be read
+(the menu, 我的, the orders list) or on a screen that takes no words (an order's detail):
+"where is my cleaner?", "取消订单", "改期", "我要投诉", "退款", "转人工"
+(``understanding.intents``). Each goes to the screen the existing flows have for it — my
+orders (``my_orders_pick`` picks the order when none is named), the complaint, support —
+and none starts a booking: a question about an order is no new request."""
+
+from __future__ import annotations
+
+from conversations.flows import after_sales
+from conversations.flows.base import Outcome
+from conversations.flows.flow_state import load
+from conversations.flows.my_orders_state import NAME as ORDERS
+from conversations.flows.my_orders_state import OrdersData, Step, seed
+from conversations.state import Conversation
+from conversations.understanding.intents import Asked, Intent, read_asked
+
+ACTIONS = {
+    Intent.STATUS: ("status", "show"),
+    Intent.CANCEL: ("cancel", "cancel"),
+    Intent.RESCHEDULE: ("reschedule", "reschedule"),
+    Intent.REFUND: ("refund", "refund"),
+}
+"""My orders' ``action`` for a question, without an order's number and with one."""
+
+
+def read(conv: Conversation, text: str) -> Outcome | None:
+    """Where ``text`` leads, when it asks about an order or for a person; else None (read
+    from the text alone: nothing is read from the database for a request to book)."""
+    asked = read_asked(text)
+    return None if asked is None else answer(conv, asked)
+
+
+def answer(conv: Conversation, asked: Asked) -> Outcome:
+    """To support (a person), the complaint (an order named), or my orders with the action
+    asked — on the order named, else on the order on the screen, else the one picked."""
+    if asked.intent == Intent.PERSON:
+        return Outcome(goto="support")
+    number = asked.number if asked.number is not None else on_screen(conv)
+    if asked.intent == Intent.COMPLAIN and number is not None:
+        after_sales.seed(conv, after_sales.FeedbackData("complain", number))
+        return Outcome(goto=after_sales.NAME)
+    if asked.intent == Intent.COMPLAIN:
+        seed(conv, OrdersData(action="complain"))
+        return Outcome(goto=ORDERS)
+    bare, named = ACTIONS[asked.intent]
+    seed(conv, OrdersData(action=bare if number is None else named, number=number))
+    return Outcome(goto=ORDERS)
+
+
+def on_screen(conv: Conversation) -> int | None:
+    """The order whose screen the customer is on (its detail, its cancellation…), that a
+    question without a number is about ("cancel it" under #200964); None elsewhere."""
+    if conv.flow != ORDERS or conv.step == Step.LIST:
+        return None
+    shown = load(conv, ORDERS, OrdersData)
+    return None if shown is None else shown.number
