@@ -26,6 +26,7 @@ from conversations.events import (
 from conversations.flows.base import Ctx, Flow
 from conversations.flows.worker_state import keep_reported_location
 from conversations.lease import Lease
+from conversations.message_rate import MessageRate
 from conversations.replies import NO_ANSWER, Reply, Say, dump_answer, load_answer
 from conversations.results.customers import AccountFound
 from conversations.routing import Router, RunCommand
@@ -34,7 +35,7 @@ from conversations.state import Conversation
 from domain.catalog import Catalog
 from domain.commands import NoteInbound, SetAdminLanguage
 from domain.queries import FindCustomer
-from domain.risk import RateVerdict, rate_verdict, rate_window
+from domain.risk import RateVerdict
 from domain.rules import Rules
 from domain.text import N_
 from domain.turns import (
@@ -107,7 +108,7 @@ class Engine:
         )
         self.prices = prices
         self.demo_admin_pane = demo_admin_pane
-        self.limiter = limiter
+        self.rate = MessageRate(limiter, rules, clock)
         self._noted: dict[tuple[str, str], datetime] = {}
 
     async def handle(self, event: Inbound) -> Handled:
@@ -115,7 +116,7 @@ class Engine:
         # the admin role from memory; when it must be read, that is done in the turn's
         # transaction (no transaction of its own), and the message is counted meanwhile
         known = self._known_role(event)
-        window = self._rate_window(event, known or "")
+        window = self.rate.window(event, known or "")
         claim = await self._claim(event, message_id, window)
         if claim.status == "duplicate":
             replies, lang = load_answer(claim.replies)
@@ -173,7 +174,7 @@ class Engine:
                 # waited for another's refresh while holding one could leave that one none
                 role = known if known is not None else await self.admin_role(event)
                 catalog = await self.prices.catalog() if self.prices is not None else None
-                verdict = await self._rate(event, None if role else window, claim.count)
+                verdict = await self.rate.verdict(event, None if role else window, claim.count)
                 if verdict is not RateVerdict.ALLOW:
                     return await self._reject(event, message_id, claim, conv, verdict)
                 if claim.recovering or conv is None:
@@ -294,27 +295,6 @@ class Engine:
         conv = conv or await self._fresh(event, role)
         conv.version = max(conv.version, saved.version)
         return conv, None
-
-    def _rate_window(self, event: Inbound, admin_role: str) -> int | None:
-        """The rate window to count the message in, or None when it is not limited: admins
-        are not, nor payments a platform reports (the money has moved; the order must hear
-        of it), nor locations it reports by itself (WeChat's, every few seconds: the person's
-        own messages would be refused for them)."""
-        reported = isinstance(event, PaymentReceived | LocationReported)
-        if self.limiter is None or reported or admin_role:
-            return None
-        return rate_window(self.clock())
-
-    async def _rate(self, event: Inbound, window: int | None, counted: int | None) -> RateVerdict:
-        """The verdict on the sender's message count (``counted`` by the store, or here)."""
-        if window is None or self.limiter is None:
-            return RateVerdict.ALLOW
-        count = (
-            counted
-            if counted is not None
-            else await self.limiter.hit(event.channel, event.user_id, window)
-        )
-        return rate_verdict(count, self.rules.risk.messages_per_minute)
 
     async def _reject(
         self,
