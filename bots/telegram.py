@@ -22,10 +22,14 @@ from aiohttp import web
 from pydantic import SecretStr
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
-from telegram.ext import AIORateLimiter, Application, ContextTypes, ExtBot
 
 from bots.channel import Capabilities, Channel, Host, Resources
-from bots.telegram_http import AiohttpRequest, post_json_paced
+from bots.telegram_http import (
+    AiohttpRequest,
+    ClientApplication,
+    build_application,
+    post_json_paced,
+)
 from bots.telegram_menu import command_menu
 from bots.telegram_messages import messages, webhook_reply
 from bots.telegram_updates import Checkout, decode, read_update
@@ -44,34 +48,6 @@ MAX_UPDATE_BYTES = 1024 * 1024
 ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query"]
 EDITS_DRAIN_S = 5.0
 """How long stopping waits for keyboard edits under way."""
-
-
-ClientApplication = Application[
-    ExtBot[int], ContextTypes.DEFAULT_TYPE, dict[Any, Any], dict[Any, Any], dict[Any, Any], None
-]
-"""What ``build_application`` builds: PTB's default context types (no handlers use them), an
-``AIORateLimiter`` (its per-call ``rate_limit_args`` is an int) and no job queue."""
-
-
-def build_application(
-    token: str, api_base: str, file_base: str, rate_per_second: int = 30
-) -> ClientApplication:
-    """A PTB Application used only as a Bot API client, within Telegram's sending limits
-    (``rate_per_second`` overall — Telegram allows 30 — and 20 a minute per group; a
-    RetryAfter is waited out and retried)."""
-    limiter = AIORateLimiter(overall_max_rate=rate_per_second, max_retries=2)
-    return (
-        Application.builder()
-        .token(token)
-        .base_url(api_base)
-        .base_file_url(file_base)
-        .updater(None)
-        .job_queue(None)
-        .rate_limiter(limiter)
-        .request(AiohttpRequest())
-        .get_updates_request(AiohttpRequest(pool_size=1))
-        .build()
-    )
 
 
 def _json(body: dict[str, Any]) -> web.Response:
