@@ -215,10 +215,14 @@ async def test_a_wechat_retry_after_a_crash_before_the_answer_went_out_sends_it_
     bot = bot_of(user)
     handle = bot._handle
 
-    async def committed_then_stopped(event):
-        monkeypatch.setattr(bot, "_handle", handle)
-        await handle(event)  # the turn is committed; its answer never goes out
+    async def stopped(replies, lang):
         raise web.HTTPServiceUnavailable(text="stopping")
+
+    async def committed_then_stopped(event, deliver=None):
+        monkeypatch.setattr(bot, "_handle", handle)
+        # the turn is committed in the database; the process stops before its answer goes
+        # out, and before the conversation store's commit
+        await handle(event, stopped)
 
     monkeypatch.setattr(bot, "_handle", committed_then_stopped)
     xml = text_xml(user.openid, "/start", msg_id=secrets.randbelow(10**12))
@@ -236,4 +240,20 @@ async def test_a_wechat_retry_after_part_of_the_answer_went_out_sends_the_rest(w
     assert "欢迎" in passive and len(pushed) == 1 and "新人券" in pushed[0]
     passive_again, rest = await welcome(user, xml)
     assert passive_again == passive and len(rest) == 1 and "回复序号" in rest[0]
+    assert await welcome(user, xml) == (passive, [])
+
+
+async def test_a_wechat_turn_whose_store_commit_failed_after_its_answer_went_out_sends_it_again(
+    wechat, monkeypatch
+):
+    """The passive reply and the texts after it went out, then the conversation store's
+    commit failed: the turn is tried again, answered from its checkpoint, and its texts go
+    again (at least once); the texts that went out then are noted for WeChat's retries."""
+    user = wechat
+    bot_of(user).retry_pause_s = 0
+    store = user.client.server.app[CONVERSATIONS]
+    fail_once(monkeypatch, store, "commit", ConnectionError("connection cut"))
+    xml = text_xml(user.openid, "/start", msg_id=secrets.randbelow(10**12))
+    passive, pushed = await welcome(user, xml)
+    assert "欢迎" in passive and len(pushed) == 4 and pushed[:2] == pushed[2:]
     assert await welcome(user, xml) == (passive, [])
