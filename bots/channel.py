@@ -27,12 +27,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Protocol, Self
 
 import redis.asyncio as aioredis
 from aiohttp import web
 
-from conversations.engine import Handled
+from conversations.engine import Deliver, Handled
 from conversations.events import Inbound
 from conversations.replies import Reply
 from conversations.services.notices import Notice
@@ -66,11 +66,19 @@ class Capabilities:
     """Whose channel-specific notice templates it shows (``templates/notify/<this>/``)."""
 
 
+class Handle(Protocol):
+    def __call__(self, event: Inbound, deliver: Deliver | None = None) -> Awaitable[Handled]:
+        """Run one neutral event through the chat (turn, metrics) and return its answer;
+        ``deliver`` pushes the channel's part of it before the conversation store's commit,
+        which notes how much went out (``Engine.handle``)."""
+        ...
+
+
 @dataclass(frozen=True)
 class Host:
     """What the composition root lends every channel when it is made."""
 
-    handle: Callable[[Inbound], Awaitable[Handled]]
+    handle: Handle
     """Runs one neutral event through the chat (turn, metrics) and returns its answer."""
     rejected: Callable[[str], None]
     """Counts a refused webhook message of a channel (``daojia_messages_total``)."""
@@ -92,7 +100,8 @@ class Host:
     """``daojia serve``: tell the platform where to deliver (Telegram ``setWebhook``)."""
     delivered: Callable[[Inbound, int], Awaitable[None]] | None = None
     """Notes that the first n parts of an event's answer were pushed (API calls besides the
-    webhook response): a retry of the event comes back as ``duplicate`` with ``sent`` n."""
+    webhook response) by a turn that did not push them through ``handle``'s ``deliver`` (a
+    retry): a retry of the event comes back as ``duplicate`` with ``sent`` n."""
     language: Callable[[str, str], Awaitable[str]] | None = None
     """(channel, user id) → the language the person chats in ("zh" when unknown): for what a
     channel says on its own, outside a turn."""

@@ -14,6 +14,7 @@ import hmac
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Protocol
 from urllib.parse import quote
 
@@ -22,10 +23,14 @@ from aiohttp import web
 from pydantic import SecretStr
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
-from telegram.ext import AIORateLimiter, Application, ContextTypes, ExtBot
 
-from bots.channel import Capabilities, Channel, Host, Resources
-from bots.telegram_http import AiohttpRequest, post_json_paced
+from bots.channel import Capabilities, Channel, Handle, Host, Resources
+from bots.telegram_http import (
+    AiohttpRequest,
+    ClientApplication,
+    build_application,
+    post_json_paced,
+)
 from bots.telegram_menu import command_menu
 from bots.telegram_messages import messages, webhook_reply
 from bots.telegram_updates import Checkout, decode, read_update
@@ -44,34 +49,6 @@ MAX_UPDATE_BYTES = 1024 * 1024
 ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query"]
 EDITS_DRAIN_S = 5.0
 """How long stopping waits for keyboard edits under way."""
-
-
-ClientApplication = Application[
-    ExtBot[int], ContextTypes.DEFAULT_TYPE, dict[Any, Any], dict[Any, Any], dict[Any, Any], None
-]
-"""What ``build_application`` builds: PTB's default context types (no handlers use them), an
-``AIORateLimiter`` (its per-call ``rate_limit_args`` is an int) and no job queue."""
-
-
-def build_application(
-    token: str, api_base: str, file_base: str, rate_per_second: int = 30
-) -> ClientApplication:
-    """A PTB Application used only as a Bot API client, within Telegram's sending limits
-    (``rate_per_second`` overall — Telegram allows 30 — and 20 a minute per group; a
-    RetryAfter is waited out and retried)."""
-    limiter = AIORateLimiter(overall_max_rate=rate_per_second, max_retries=2)
-    return (
-        Application.builder()
-        .token(token)
-        .base_url(api_base)
-        .base_file_url(file_base)
-        .updater(None)
-        .job_queue(None)
-        .rate_limiter(limiter)
-        .request(AiohttpRequest())
-        .get_updates_request(AiohttpRequest(pool_size=1))
-        .build()
-    )
 
 
 def _json(body: dict[str, Any]) -> web.Response:
@@ -109,7 +86,7 @@ class TelegramBot(Channel):
         *,
         application: ClientApplication,
         secret: str,
-        handle: Callable[[Inbound], Awaitable[Handled]],
+        handle: Handle,
         rejected: Callable[[str], None],
         clock: Callable[[], datetime],
         payment_token: str = "",
@@ -234,7 +211,7 @@ class TelegramBot(Channel):
             event = update.event
             if event is None:
                 return _json({})
-            handled = await self._handle(event)
+            handled = await self._handle(event, partial(self._push, event.user_id))
         except BaseException:  # a failed turn (a 500) is a message not handled: counted so
             self._rejected(self.name)
             raise
@@ -245,16 +222,22 @@ class TelegramBot(Channel):
             return _json({})
         return _json(await self._answer(event, handled))
 
+    async def _push(self, user_id: str, replies: list[Reply], lang: str) -> int:
+        """The turn's ``Deliver``: its messages but the last, which rides on the webhook
+        response (one Bot API round trip fewer), pushed before the turn's store commit
+        notes how many went out."""
+        return await self._send_calls(user_id, messages(replies)[:-1])
+
     async def _answer(self, event: Inbound, handled: Handled) -> dict[str, Any]:
-        """Push the turn's messages but the last, which rides on the webhook response (one
-        Bot API round trip fewer), and note how many went out. A duplicate pushes only
-        those an earlier attempt did not (its ``sent``); its webhook response carries the
-        last message again, since Telegram sends an update again only when it did not get
-        our answer to it."""
+        """The last message, on the webhook response. A turn that did not push the others
+        (a duplicate; a turn answered again from its checkpoint) pushes those an earlier
+        attempt did not (its ``sent``) and notes how many went out; the last goes again,
+        since Telegram sends an update again only when it did not get our answer to it."""
         calls = [self._complete(c) for c in messages(handled.replies)]
-        pushed = handled.sent + await self._send_calls(event.user_id, calls[handled.sent : -1])
-        if pushed > handled.sent and self._delivered is not None:
-            await self._delivered(event, pushed)
+        if not handled.pushed:
+            pushed = handled.sent + await self._send_calls(event.user_id, calls[handled.sent : -1])
+            if pushed > handled.sent and self._delivered is not None:
+                await self._delivered(event, pushed)
         return webhook_reply(int(event.user_id), calls[-1])
 
     def _complete(self, call: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""python-telegram-bot's HTTP layer on aiohttp (our server's own HTTP stack) instead of httpx.
+"""python-telegram-bot's HTTP layer on aiohttp (our server's own HTTP stack) instead of httpx,
+and the PTB Application built on it as our Bot API client (``build_application``).
 
 PTB's default ``HTTPXRequest`` costs several milliseconds of CPU per Bot API call; this one
 sends the same requests (JSON, or multipart when files are attached) through one pooled
@@ -12,7 +13,7 @@ from typing import Any, cast
 import aiohttp
 import orjson
 from telegram.error import NetworkError, RetryAfter, TimedOut
-from telegram.ext import BaseRateLimiter
+from telegram.ext import AIORateLimiter, Application, BaseRateLimiter, ContextTypes, ExtBot
 from telegram.request import BaseRequest, RequestData
 
 DEFAULT_TIMEOUT_S = 10.0
@@ -136,3 +137,31 @@ def _retry_after(answer: bytes) -> int:
         return max(1, int(parameters.get("retry_after", 1)))
     except (ValueError, TypeError, AttributeError):
         return 1
+
+
+ClientApplication = Application[
+    ExtBot[int], ContextTypes.DEFAULT_TYPE, dict[Any, Any], dict[Any, Any], dict[Any, Any], None
+]
+"""What ``build_application`` builds: PTB's default context types (no handlers use them), an
+``AIORateLimiter`` (its per-call ``rate_limit_args`` is an int) and no job queue."""
+
+
+def build_application(
+    token: str, api_base: str, file_base: str, rate_per_second: int = 30
+) -> ClientApplication:
+    """A PTB Application used only as a Bot API client, within Telegram's sending limits
+    (``rate_per_second`` overall — Telegram allows 30 — and 20 a minute per group; a
+    RetryAfter is waited out and retried)."""
+    limiter = AIORateLimiter(overall_max_rate=rate_per_second, max_retries=2)
+    return (
+        Application.builder()
+        .token(token)
+        .base_url(api_base)
+        .base_file_url(file_base)
+        .updater(None)
+        .job_queue(None)
+        .rate_limiter(limiter)
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(pool_size=1))
+        .build()
+    )

@@ -1,19 +1,21 @@
 """WeChat official account: ``GET /wechat`` (server verification) and ``POST /wechat``
 (messages and events, plaintext or AES safe mode).
 
-WeChat waits 5 s for the passive reply and then retries the same message: a turn that finishes
-within the budget answers passively; a slower one answers ``success`` at once and its replies
-follow as customer-service messages. Retries are recognised by MsgId (events: FromUserName +
-CreateTime + Event) through the conversation store's claim, across processes with Redis; a
-retry is answered passively again (WeChat did not get that answer, or it would not retry)
-and sends only the customer-service texts an earlier attempt did not (``ANSWERED``).
+WeChat waits 5 s for the passive reply and then retries the same message: a turn that gets to
+its answer within the budget answers passively; a slower one answers ``success`` at once and
+its replies follow as customer-service messages (``bots.wechat_answer``: the turn pushes them
+before its store commit). Retries are recognised by MsgId (events: FromUserName + CreateTime +
+Event) through the conversation store's claim, across processes with Redis; a retry is
+answered passively again (WeChat did not get that answer, or it would not retry) and sends
+only the customer-service texts an earlier attempt did not (``ANSWERED``).
 
 WeChat never sends a message again once it was answered ``success``, so such a message is
 this process's to finish: a person's messages are taken in the order they came (one waits for
 the one before it, instead of for the person's lock, where it could give up while a slow turn
 ran on), a turn that fails is tried again as a retry would be (``ATTEMPTS``: the claim makes
 that safe, a turn committed once is answered, not run twice), and a message still not done is
-answered with ``NOT_DONE``, so nobody's step — paying for a placed order — is lost in silence.
+answered with ``NOT_DONE`` (``bots.wechat_answer``), so nobody's step — paying for a placed
+order — is lost in silence.
 Before that, ``bots.wechat_replay`` refuses stale timestamps and signatures lifted onto other
 content — the latter, for a request that carries a message, in the step that claims the
 message (``ConversationStore.begin`` with the request's ``Nonce``: one Redis round trip for
@@ -38,12 +40,13 @@ from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.utils import check_signature
 
-from bots.channel import Capabilities, Channel, Host, Resources
+from bots.channel import Capabilities, Channel, Handle, Host, Resources
+from bots.wechat_answer import ANSWERED, FollowUps, TurnAnswer
 from bots.wechat_api import TokenCache, WeChatApi
 from bots.wechat_events import CHANNEL, to_event
 from bots.wechat_qr import QrInvitations
 from bots.wechat_replay import REPLAYED, ReplayGuard
-from bots.wechat_send import deliver, passive_xml, push_answer, render_texts, send_texts
+from bots.wechat_send import deliver, passive_xml, render_texts
 from bots.wechat_templates import TemplateMessages, load_templates
 from bots.wechat_xml import DtdRefused, ParseError, read_message
 from conversations.engine import Handled
@@ -51,9 +54,7 @@ from conversations.events import Inbound
 from conversations.replies import Reply
 from conversations.services.notices import Notice
 from domain.errors import DeliveryFailed
-from domain.privacy import loggable_traceback
 from domain.referrals import InviteLink
-from domain.text import N_
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
@@ -63,10 +64,6 @@ ATTEMPTS = 4
 one (3 times) when it does not get an answer."""
 RETRY_PAUSE_S = 1.0
 """The pause before a message is tried again, longer by as much each time."""
-NOT_DONE = N_("抱歉,系统繁忙,您刚才的消息没有处理成功,请再发一次。")
-ANSWERED = ("handled", "duplicate")
-"""Turns whose answer goes out; a duplicate's too: WeChat sends a message again only when it
-did not get the answer within 5 s, so its passive reply never showed (``push_answer``)."""
 
 
 class WeChatSettings(Protocol):
@@ -105,7 +102,7 @@ class WeChatBot(Channel):
         aes_key: str | None,
         api_base: str,
         replay_window_s: int,
-        handle: Callable[[Inbound], Awaitable[Handled]],
+        handle: Handle,
         rejected: Callable[[str], None],
         clock: Callable[[], datetime],
         budget_s: float = 3.5,
@@ -128,12 +125,10 @@ class WeChatBot(Channel):
         self._clock = clock
         self.budget_s = budget_s
         self.retry_pause_s = retry_pause_s
-        self._language = language
-        self._delivered = delivered
+        self.follow_ups = FollowUps(language, delivered)
         self._latest: dict[str, asyncio.Task[Handled]] = {}  # each person's last message
         self._templates = templates
         self._session: aiohttp.ClientSession | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
 
     @classmethod
     def configure(cls, settings: WeChatSettings, host: Host) -> WeChatBot | None:
@@ -179,6 +174,7 @@ class WeChatBot(Channel):
             resources.nonce_memory(), window_s=self._replay_window_s, clock=self._clock
         )
         self.invitations = QrInvitations(self.api, self._qr_base, resources.redis)
+        self.follow_ups.api = self.api
 
     async def stop(self) -> None:
         """Wait for slow turns and follow-up sends, then close the HTTP session."""
@@ -239,26 +235,46 @@ class WeChatBot(Channel):
             return web.Response(text=SUCCESS)
         # the replay memory is asked with the message's claim: one Redis round trip for both
         event = replace(event, nonce=replay.nonce(request, body))
-        task = self._in_order(event)
-        done, _ = await asyncio.wait({task}, timeout=self.budget_s)
-        if not done:
-            self._tasks.add(task)
-            task.add_done_callback(self._follow_up(event))
-            return web.Response(text=SUCCESS)
+        answer = TurnAnswer(self.api, event.user_id, self.budget_s)
+        task = self._in_order(event, answer)
+        try:
+            return await self._reply(request, msg, event, task, answer)
+        finally:
+            answer.replied.set()
+
+    async def _reply(
+        self,
+        request: web.Request,
+        msg: Any,
+        event: Inbound,
+        task: asyncio.Task[Handled],
+        answer: TurnAnswer,
+    ) -> web.Response:
+        """Passively, with the text the turn hands over or the answer it ends with, within
+        the budget; else ``success`` (the turn's answer then goes by customer service)."""
+        waiting: set[asyncio.Future[Any]] = {task, answer.passive}
+        await asyncio.wait(waiting, timeout=self.budget_s, return_when=asyncio.FIRST_COMPLETED)
+        if not answer.passive.done() and not task.done():
+            answer.late = True
+        if answer.late or answer.passive.done():  # the turn goes on, or has pushed the rest
+            self.follow_ups.after(task, event, answer)
+            if answer.late:
+                return web.Response(text=SUCCESS)
+            return self._passive(request, msg, answer.passive.result())
         handled = task.result()
         if handled.status == "replayed":  # counted as ``rejected`` with the turn
             raise web.HTTPForbidden(text=REPLAYED)
         if handled.status not in ANSWERED or not handled.replies:
             return web.Response(text=SUCCESS)
         texts = render_texts(handled.replies, handled.lang)
-        if len(texts) > 1 + handled.sent:
-            self._spawn(self._push(event, handled, texts, passive=True))
+        if not handled.pushed and len(texts) > 1 + handled.sent:
+            self.follow_ups.spawn(self.follow_ups.push(event, handled, texts, passive=True))
         return self._passive(request, msg, texts[0])
 
-    def _in_order(self, event: Inbound) -> asyncio.Task[Handled]:
+    def _in_order(self, event: Inbound, answer: TurnAnswer) -> asyncio.Task[Handled]:
         """The turn of ``event``, begun once the person's message before it is done."""
         before = self._latest.get(event.user_id)
-        task = asyncio.ensure_future(self._turn(before, event))
+        task = asyncio.ensure_future(self._turn(before, event, answer))
         self._latest[event.user_id] = task
 
         def forget(done: asyncio.Task[Handled]) -> None:
@@ -268,19 +284,21 @@ class WeChatBot(Channel):
         task.add_done_callback(forget)
         return task
 
-    async def _turn(self, before: asyncio.Task[Handled] | None, event: Inbound) -> Handled:
+    async def _turn(
+        self, before: asyncio.Task[Handled] | None, event: Inbound, answer: TurnAnswer
+    ) -> Handled:
         try:
             if before is not None:
                 await asyncio.wait({before})  # its outcome is its own request's
-            return await self._attempts(event)
+            return await self._attempts(event, answer)
         except BaseException:  # never done (``NOT_DONE``, or a 500): counted, once
             self._rejected(self.name)
             raise
 
-    async def _attempts(self, event: Inbound) -> Handled:
+    async def _attempts(self, event: Inbound, answer: TurnAnswer) -> Handled:
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                return await self._handle(event)
+                return await self._handle(event, answer.deliver)
             except (web.HTTPServiceUnavailable, asyncio.CancelledError):
                 raise  # stopping: not tried again here
             except Exception as exc:
@@ -318,46 +336,6 @@ class WeChatBot(Channel):
             )
         return web.Response(text=xml, content_type="application/xml")
 
-    def _follow_up(self, event: Inbound) -> Callable[[asyncio.Task[Any]], None]:
-        def done(task: asyncio.Task[Any]) -> None:
-            self._tasks.discard(task)
-            if task.cancelled():
-                log.error("slow wechat turn for %s was cancelled", event.user_id)
-                return
-            error = task.exception()
-            if error is not None:  # answered ``success``: WeChat will not send it again
-                log.error(
-                    "slow wechat turn for %s failed\n%s", event.user_id, loggable_traceback(error)
-                )
-                self._spawn(self._not_done(event.user_id))
-                return
-            handled: Handled = task.result()
-            if handled.status in ANSWERED and handled.replies:
-                texts = render_texts(handled.replies, handled.lang)
-                self._spawn(self._push(event, handled, texts, passive=False))
-
-        return done
-
-    async def _not_done(self, user_id: str) -> None:
-        """Ask the person to send it again, in the language they chat in."""
-        lang = await self._language(CHANNEL, user_id) if self._language is not None else "zh"
-        assert self.api is not None
-        await send_texts(self.api, user_id, [NOT_DONE.get(lang)])
-
-    def _spawn(self, coro: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _push(
-        self, event: Inbound, handled: Handled, texts: list[str], *, passive: bool
-    ) -> None:
-        """Send what of the answer ``push_answer`` says is due; note how far it got."""
-        assert self.api is not None
-        sent = await push_answer(self.api, event.user_id, texts, handled.sent, passive=passive)
-        if sent > handled.sent and self._delivered is not None:
-            await self._delivered(event, sent)
-
     def prepare(self, notice: Notice, user_id: str, lang: str) -> dict[str, Any] | None:
         """The template message configured for the notice's event (``DAOJIA_WECHAT_TEMPLATES``),
         kept with the notice in the outbox, or None."""
@@ -391,5 +369,4 @@ class WeChatBot(Channel):
 
     async def drain(self) -> None:
         """Wait for slow turns and follow-up sends (tests, graceful shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self.follow_ups.drain()

@@ -74,7 +74,7 @@ async def push_answer(
     unless it went as the passive reply, then those after it but the first ``sent`` (an
     earlier attempt sent them: a duplicate's ``Handled.sent``). Returns how many texts after
     the first have now gone out (the count a retry gets back as ``sent``); the first is never
-    counted, since a retry always answers with it passively (``bots.wechat.ANSWERED``)."""
+    counted, since a retry always answers with it passively (``bots.wechat_answer.ANSWERED``)."""
     first = [] if passive else texts[:1]
     pushed = await send_texts(api, user_id, first + texts[1 + sent :])
     return sent + max(0, pushed - len(first))

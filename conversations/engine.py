@@ -6,14 +6,16 @@ checkpoint of the new state when they wrote anything; then the state is saved in
 conversation store. A turn whose process died after the first commit is finished by the next
 turn of that person (``Claim.recovering``): a retry of the same message is answered with what
 the first attempt answered, another message goes on from the checkpoint. The person's lock is
-a lease, renewed while the turn runs, so a dead process holds nobody up for long.
+a lease, renewed while the turn runs, so a dead process holds nobody up for long. Between
+the two commits the channel pushes its part of the answer (``Deliver``), the lock still held,
+and the store's commit notes how many parts went out: a platform's retry sends only the rest.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -26,6 +28,7 @@ from conversations.events import (
 from conversations.flows.base import Ctx, Flow
 from conversations.flows.worker_state import keep_reported_location
 from conversations.lease import Lease
+from conversations.message_rate import MessageRate
 from conversations.replies import NO_ANSWER, Reply, Say, dump_answer, load_answer
 from conversations.results.customers import AccountFound
 from conversations.routing import Router, RunCommand
@@ -34,7 +37,7 @@ from conversations.state import Conversation
 from domain.catalog import Catalog
 from domain.commands import NoteInbound, SetAdminLanguage
 from domain.queries import FindCustomer
-from domain.risk import RateVerdict, rate_verdict, rate_window
+from domain.risk import RateVerdict
 from domain.rules import Rules
 from domain.text import N_
 from domain.turns import (
@@ -58,6 +61,9 @@ TOO_MANY = N_("消息太频繁,请稍后再试。")
 NOTE_EVERY = timedelta(minutes=10)
 """A person's last message is noted (``NoteInbound``) at most this often by one process."""
 NOTED_MAX = 10_000
+Deliver = Callable[[list[Reply], str], Awaitable[int]]
+"""A channel's push of a turn's answer (replies, language): the parts it sends by API call,
+all but the one its webhook response carries; how many went out before one failed."""
 
 
 @dataclass
@@ -71,6 +77,8 @@ class Handled:
     sent: int = 0
     """For ``duplicate``: how many parts of the answer the channel said it pushed on an
     earlier attempt (``Engine.delivered``); it sends only the others again."""
+    pushed: bool = False
+    """The turn's ``Deliver`` pushed the answer: only the webhook response's part is left."""
 
 
 class Engine:
@@ -107,15 +115,17 @@ class Engine:
         )
         self.prices = prices
         self.demo_admin_pane = demo_admin_pane
-        self.limiter = limiter
+        self.rate = MessageRate(limiter, rules, clock)
         self._noted: dict[tuple[str, str], datetime] = {}
 
-    async def handle(self, event: Inbound) -> Handled:
+    async def handle(self, event: Inbound, deliver: Deliver | None = None) -> Handled:
+        """Run ``event``'s turn; ``deliver`` pushes its answer once it is committed in the
+        database, before the conversation store's commit (which notes how much went out)."""
         message_id = _message_id(event)
         # the admin role from memory; when it must be read, that is done in the turn's
         # transaction (no transaction of its own), and the message is counted meanwhile
         known = self._known_role(event)
-        window = self._rate_window(event, known or "")
+        window = self.rate.window(event, known or "")
         claim = await self._claim(event, message_id, window)
         if claim.status == "duplicate":
             replies, lang = load_answer(claim.replies)
@@ -124,14 +134,15 @@ class Engine:
             return Handled("replayed")
         lease = Lease(self.store, event.channel, event.user_id, claim.token)
         try:
-            return await self._turn(event, message_id, known, window, claim, lease)
+            return await self._turn(event, message_id, known, window, claim, lease, deliver)
         finally:
             lease.stop()
 
     async def delivered(self, event: Inbound, sent: int) -> None:
         """Note that the channel pushed the first ``sent`` parts of the answer to ``event``
         (its API calls besides the webhook response), so that a platform retry sends only
-        the others: called only by a turn that pushed something, its one extra round trip."""
+        the others: for a retry that pushed something (a turn's own pushes ride on its
+        commit), one extra round trip."""
         await self.store.delivered(event.channel, event.user_id, _message_id(event), sent)
 
     async def _claim(self, event: Inbound, message_id: str, window: int | None) -> Claim:
@@ -161,6 +172,7 @@ class Engine:
         window: int | None,
         claim: Claim,
         lease: Lease,
+        deliver: Deliver | None,
     ) -> Handled:
         """The turn in one database transaction: what it reads (the admin role and the
         prices when their caches are stale, the checkpoint, the account) and what it
@@ -173,7 +185,7 @@ class Engine:
                 # waited for another's refresh while holding one could leave that one none
                 role = known if known is not None else await self.admin_role(event)
                 catalog = await self.prices.catalog() if self.prices is not None else None
-                verdict = await self._rate(event, None if role else window, claim.count)
+                verdict = await self.rate.verdict(event, None if role else window, claim.count)
                 if verdict is not RateVerdict.ALLOW:
                     return await self._reject(event, message_id, claim, conv, verdict)
                 if claim.recovering or conv is None:
@@ -204,10 +216,12 @@ class Engine:
             else:
                 await self.store.abort(event.channel, event.user_id, message_id, claim.token)
             raise
-        lease.stop()  # committed: from here the store's commit settles the lock
-        try:  # a failure here leaves the turn to be finished from its checkpoint
+        try:  # a failure here leaves the turn to be finished from its checkpoint (sent again)
+            # pushed while the lease runs on, and counted by the store's commit: no round trip
+            sent = await deliver(replies, conv.lang) if deliver is not None and replies else 0
+            lease.stop()  # from here the store's commit settles the lock
             saved = await self.store.commit(
-                event.channel, event.user_id, message_id, claim.token, state, answer
+                event.channel, event.user_id, message_id, claim.token, state, answer, sent
             )
         except BaseException:
             await self._release(event, claim.token)
@@ -216,7 +230,8 @@ class Engine:
             await txn.after_commit()
         if not saved:  # the lock was lost (its lease ran out, or Redis lost its memory)
             await self._release(event, claim.token)
-        return Handled("handled", replies, conv.lang)
+        # pushed even when the lock was lost: the answer went out, the database has the turn
+        return Handled("handled", replies, conv.lang, pushed=deliver is not None)
 
     async def _answer(
         self, conv: Conversation, event: Inbound, role: str, catalog: Catalog | None
@@ -294,27 +309,6 @@ class Engine:
         conv = conv or await self._fresh(event, role)
         conv.version = max(conv.version, saved.version)
         return conv, None
-
-    def _rate_window(self, event: Inbound, admin_role: str) -> int | None:
-        """The rate window to count the message in, or None when it is not limited: admins
-        are not, nor payments a platform reports (the money has moved; the order must hear
-        of it), nor locations it reports by itself (WeChat's, every few seconds: the person's
-        own messages would be refused for them)."""
-        reported = isinstance(event, PaymentReceived | LocationReported)
-        if self.limiter is None or reported or admin_role:
-            return None
-        return rate_window(self.clock())
-
-    async def _rate(self, event: Inbound, window: int | None, counted: int | None) -> RateVerdict:
-        """The verdict on the sender's message count (``counted`` by the store, or here)."""
-        if window is None or self.limiter is None:
-            return RateVerdict.ALLOW
-        count = (
-            counted
-            if counted is not None
-            else await self.limiter.hit(event.channel, event.user_id, window)
-        )
-        return rate_verdict(count, self.rules.risk.messages_per_minute)
 
     async def _reject(
         self,

@@ -57,8 +57,8 @@ class Claim:
     replies: bytes | None = None
     """For ``duplicate``: the answer the first attempt gave, while it is remembered."""
     sent: int = 0
-    """For ``duplicate``: how many of the answer's parts the channel said it pushed
-    (``ConversationStore.delivered``): a retry sends only the others."""
+    """For ``duplicate``: how many of the answer's parts the channel said it pushed (``sent``
+    of ``ConversationStore.commit``, or ``delivered`` since): a retry sends only the others."""
 
 
 class ConversationStore(Protocol):
@@ -71,12 +71,14 @@ class ConversationStore(Protocol):
     claimed message against the sender's rate limit; given a ``nonce``, it first admits the
     signed request as ``NonceMemory.admit`` would, and claims nothing when that refuses it
     (``replayed``). ``commit`` saves the new state, marks the
-    message answered (keeping the answer a while) and releases the lock — only while the lock
-    is still this turn's (else it returns False and saves nothing); ``abort`` releases the lock
+    message answered (keeping the answer a while, and ``sent``: how many of its parts the
+    channel pushed before the commit) and releases the lock — only while the lock is still
+    this turn's (else it returns False and saves nothing); ``abort`` releases the lock
     of a turn that changed nothing, so that a platform retry is processed; ``release`` that of
     a turn whose state is only in the database; ``remember`` marks another message answered;
     ``delivered`` notes how many parts of an answered message's answer went out by push (the
-    API calls a channel makes besides its webhook response), handed back with a duplicate.
+    API calls a channel makes besides its webhook response) after its commit — a retry that
+    pushed the rest; the count is handed back with a duplicate.
     """
 
     lease_s: float
@@ -100,6 +102,7 @@ class ConversationStore(Protocol):
         token: str,
         state: bytes,
         replies: bytes,
+        sent: int = 0,
     ) -> bool: ...
 
     async def remember(

@@ -148,6 +148,7 @@ class LocalConversationStore:
         token: str,
         state: bytes,
         replies: bytes,
+        sent: int = 0,
     ) -> bool:
         key = f"{channel}:{user_id}"
         self._states[key] = state
@@ -156,18 +157,18 @@ class LocalConversationStore:
         except BaseException:
             self._states.pop(key, None)  # read back from the file: what is really stored
             raise
-        self._mark(f"{key}:{message_id}", replies)
+        self._mark(f"{key}:{message_id}", replies, sent)
         self._release(key)
         return True
 
     async def remember(self, channel: str, user_id: str, message_id: str, replies: bytes) -> None:
         self._mark(f"{channel}:{user_id}:{message_id}", replies)
 
-    def _mark(self, seen_key: str, replies: bytes) -> None:
+    def _mark(self, seen_key: str, replies: bytes, sent: int = 0) -> None:
         now = time.time()
         self._seen[seen_key] = now + self.seen_ttl_s
         self._seen.move_to_end(seen_key)
-        self._answers[seen_key] = (replies, now + self.answer_ttl_s, 0)
+        self._answers[seen_key] = (replies, now + self.answer_ttl_s, sent)
         self._answers.move_to_end(seen_key)
 
     async def delivered(self, channel: str, user_id: str, message_id: str, sent: int) -> None:

@@ -7,7 +7,8 @@ what the person typed: phone, address); ``lock`` the turn's token, a lease of ``
 the engine renews while the turn runs, so a dead process's lock is free again within it;
 ``turn`` the message of the turn in progress, left behind only by a turn that never ended
 (``Claim.recovering``); ``seen:{message_id}`` answered messages (a day), its value one more
-than the number of the answer's parts the channel pushed (``delivered``: 1 until it says);
+than the number of the answer's parts the channel pushed (``commit``'s ``sent``, written by
+the commit script itself: no round trip of its own; ``delivered`` for a retry's pushes);
 ``ans:{message_id}`` the sealed answer, for a platform retry of a message whose answer was
 lost (ten minutes).
 """
@@ -59,7 +60,7 @@ return {{'ok', redis.call('GET', KEYS[1]), count, stale and 1 or 0}}
 _COMMIT = """
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'EX', {state_ttl_s})
-redis.call('SET', KEYS[4], '1', 'EX', {seen_ttl_s})
+redis.call('SET', KEYS[4], ARGV[4], 'EX', {seen_ttl_s})
 redis.call('SET', KEYS[5], ARGV[3], 'EX', {answer_ttl_s})
 redis.call('DEL', KEYS[3], KEYS[2])
 return 1
@@ -179,12 +180,11 @@ class RedisConversationStore:
         token: str,
         state: bytes,
         replies: bytes,
+        sent: int = 0,
     ) -> bool:
-        saved = await self._batch.run(
-            self._commit,
-            self._keys(channel, user_id, message_id),
-            [token, self._cipher.seal(STATE, state), self._cipher.seal(REPLIES, replies)],
-        )
+        sealed = self._cipher.seal(STATE, state), self._cipher.seal(REPLIES, replies)
+        keys = self._keys(channel, user_id, message_id)
+        saved = await self._batch.run(self._commit, keys, [token, *sealed, sent + 1])
         if not saved:
             log.error("lock of %s:%s lost before its turn ended; not saved", channel, user_id)
         return bool(saved)
@@ -197,8 +197,9 @@ class RedisConversationStore:
             await pipe.execute()
 
     async def delivered(self, channel: str, user_id: str, message_id: str, sent: int) -> None:
-        """One command: the count rides on the message's ``seen`` mark (read by ``begin``'s
-        duplicate branch for free), only while there is one, its expiry kept."""
+        """One command (a retry's pushes; a turn's own ride on its commit): the count rides on
+        the message's ``seen`` mark (read by ``begin``'s duplicate branch for free), only while
+        there is one, its expiry kept."""
         seen = self._keys(channel, user_id, message_id)[3]
         await self._r.set(seen, str(sent + 1), xx=True, keepttl=True)
 

@@ -21,7 +21,7 @@ from bots import geocoding
 from bots.channel import Channel, Host, Resources
 from bots.geocode_cache import CachedGeocoder
 from bots.insurer import HttpInsurer, SandboxInsurer
-from conversations.engine import Engine, Handled
+from conversations.engine import Deliver, Engine, Handled
 from conversations.events import Failed, Inbound
 from conversations.flows.registry import CUSTOMER_FLOWS
 from conversations.services.bus import Services
@@ -182,8 +182,8 @@ def _secret(settings: Settings, purpose: str) -> bytes:
 def _host(app: web.Application, *, register_webhooks: bool, demo: bool) -> Host:
     """What the application lends each channel (``bots.channel.Host``)."""
 
-    async def handle(event: Inbound) -> Handled:  # app[CHAT] is resolved at call time
-        return await app[CHAT].handle(event)
+    async def handle(event: Inbound, deliver: Deliver | None = None) -> Handled:
+        return await app[CHAT].handle(event, deliver)  # app[CHAT] is resolved at call time
 
     async def check_payment(reference: str, amount: int) -> str | None:
         results = await app[SERVICES].run(CheckCheckout(reference, amount))

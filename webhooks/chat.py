@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from aiohttp import web
 
-from conversations.engine import Engine, Handled
+from conversations.engine import Deliver, Engine, Handled
 from conversations.events import Inbound
 from conversations.replies import Reply
 from conversations.services.notices import Notice
@@ -102,11 +102,11 @@ class Chat:
         self.messenger = messenger
         self.turns = Turns()
 
-    async def handle(self, event: Inbound) -> Handled:
+    async def handle(self, event: Inbound, deliver: Deliver | None = None) -> Handled:
         started = time.perf_counter()
         turn = self.turns.enter()
         try:
-            handled = await self.engine.handle(event)
+            handled = await self.engine.handle(event, deliver)
         finally:
             self.turns.leave(turn)
         self.metrics.message(event.channel, handled.status)
@@ -131,7 +131,7 @@ class Chat:
             )
 
     async def delivered(self, event: Inbound, sent: int) -> None:
-        """Note how many parts of ``event``'s answer the channel pushed (``Engine.delivered``).
+        """Note how many parts of ``event``'s answer a retry pushed (``Engine.delivered``).
         Best effort: the answer went out; a retry of it would only send those parts again."""
         try:
             await self.engine.delivered(event, sent)

@@ -32,12 +32,12 @@ def failing(app, times: int | None = None) -> list[str]:
     engine = app[CHAT].engine
     handle, calls = engine.handle, []
 
-    async def flaky(event):
+    async def flaky(event, deliver=None):
         if times is None or len(calls) < times:
             calls.append("failed")
             raise RuntimeError("the turn failed")
         calls.append("ran")
-        return await handle(event)
+        return await handle(event, deliver)
 
     engine.handle = flaky
     return calls

@@ -1,8 +1,9 @@
 """A platform's retry of a message whose answer took several messages sends only what did not
-go out yet: the parts an earlier attempt pushed (Bot API or customer-service calls besides the
-webhook response) are noted after they went out (``ConversationStore.delivered``) and skipped;
-the webhook response's own part goes again, since a platform retries only a message whose
-answer it did not get. A crash before the pushes leaves nothing noted: the retry sends all.
+go out yet: the parts a turn pushed (Bot API or customer-service calls besides the webhook
+response) go out before the conversation store's commit, which notes how many, and are
+skipped; the webhook response's own part goes again, since a platform retries only a message
+whose answer it did not get. A crash before the store's commit leaves nothing noted: the retry
+answers from the database's checkpoint and sends all (again: at least once).
 
 On the demo set-up (SQLite + the local conversation store) and the operators' one (PostgreSQL
 + Redis), against the fake Bot API and the fake WeChat API.
@@ -16,12 +17,14 @@ import pytest
 from aiohttp import web
 
 import bots.wechat_send
+import conversations.engine
 from bots.telegram import TelegramBot
 from bots.wechat import WeChatBot
+from conversations.lease import Lease
 from tests.e2e.helpers import TelegramUser, WeChatUser, make_app, on_telegram, on_wechat
-from tests.e2e.test_crash_recovery import fail_once, placing, to_the_quote
+from tests.e2e.test_crash_recovery import fail_once, orders_of, placing, to_the_quote
 from tests.fakes.wechat import WeChatServer, text_xml
-from webhooks.keys import CHANNELS, CLOCK
+from webhooks.keys import CHANNELS, CLOCK, CONVERSATIONS
 
 
 @pytest.fixture(params=["sqlite+local", "postgres+redis"])
@@ -89,6 +92,73 @@ async def test_a_retry_after_a_crash_before_the_pushes_sends_the_whole_answer(
     assert len([m for m in user.fake.sent(user.uid) if m["method"] == "sendInvoice"]) == 1
 
 
+async def test_a_retry_after_a_crash_between_the_pushes_and_the_store_commit_sends_it_again(
+    telegram, monkeypatch
+):
+    user = telegram
+    place = placing(user)
+    app = user.client.server.app
+    # the order is committed and its first two messages pushed, then the conversation
+    # store's commit fails (the process dies there: the same for the retry)
+    fail_once(monkeypatch, app[CONVERSATIONS], "commit", ConnectionError("connection cut"))
+    assert await user.post(place) == 500
+    assert kinds(user.last) == ["placed", "invoice"]
+    # the retry is answered from the checkpoint, not redone: all of it, the pushed ones again
+    assert await user.post(place) == 200
+    assert kinds(user.last) == ["placed", "invoice", "ask"]
+    placed, _ = await orders_of(app, user)
+    assert len(placed) == 1
+    # what the retry pushed is noted: a retry of it sends the webhook response's part only
+    assert await user.post(place) == 200
+    assert kinds(user.last) == ["ask"]
+
+
+async def test_the_persons_lock_is_leased_on_while_the_answer_is_pushed(telegram, monkeypatch):
+    user = telegram
+    leases: list[Watched] = []
+
+    class Watched(Lease):
+        stopped = False
+
+        def __init__(self, *args) -> None:
+            super().__init__(*args)
+            leases.append(self)
+
+        def stop(self) -> None:
+            self.stopped = True
+            super().stop()
+
+    monkeypatch.setattr(conversations.engine, "Lease", Watched)
+    bot = user.client.server.app[CHANNELS].get("telegram")
+    push, renewed = bot._push, []
+
+    async def pushing(*args):
+        renewed.append(not leases[-1].stopped)  # the lease's renewals still run
+        return await push(*args)
+
+    monkeypatch.setattr(bot, "_push", pushing)
+    assert await user.post(placing(user)) == 200
+    assert kinds(user.last) == ["placed", "invoice", "ask"] and renewed == [True]
+    assert leases[-1].stopped
+
+
+async def test_a_turn_that_lost_its_lock_before_the_store_commit_sends_its_answer_once(
+    telegram, monkeypatch
+):
+    user = telegram
+    store = user.client.server.app[CONVERSATIONS]
+    commit = store.commit
+
+    async def lock_lost(*args, **kwargs):
+        monkeypatch.setattr(store, "commit", commit)
+        return False  # its lease ran out meanwhile (or Redis lost its memory): not saved
+
+    monkeypatch.setattr(store, "commit", lock_lost)
+    assert await user.post(placing(user)) == 200
+    # pushed before the commit, and not again for it: the webhook response carries the last
+    assert kinds(user.last) == ["placed", "invoice", "ask"]
+
+
 async def test_a_retry_after_part_of_the_answer_went_out_sends_the_rest(telegram):
     user = telegram
     place = placing(user)
@@ -145,10 +215,14 @@ async def test_a_wechat_retry_after_a_crash_before_the_answer_went_out_sends_it_
     bot = bot_of(user)
     handle = bot._handle
 
-    async def committed_then_stopped(event):
-        monkeypatch.setattr(bot, "_handle", handle)
-        await handle(event)  # the turn is committed; its answer never goes out
+    async def stopped(replies, lang):
         raise web.HTTPServiceUnavailable(text="stopping")
+
+    async def committed_then_stopped(event, deliver=None):
+        monkeypatch.setattr(bot, "_handle", handle)
+        # the turn is committed in the database; the process stops before its answer goes
+        # out, and before the conversation store's commit
+        await handle(event, stopped)
 
     monkeypatch.setattr(bot, "_handle", committed_then_stopped)
     xml = text_xml(user.openid, "/start", msg_id=secrets.randbelow(10**12))
@@ -166,4 +240,20 @@ async def test_a_wechat_retry_after_part_of_the_answer_went_out_sends_the_rest(w
     assert "欢迎" in passive and len(pushed) == 1 and "新人券" in pushed[0]
     passive_again, rest = await welcome(user, xml)
     assert passive_again == passive and len(rest) == 1 and "回复序号" in rest[0]
+    assert await welcome(user, xml) == (passive, [])
+
+
+async def test_a_wechat_turn_whose_store_commit_failed_after_its_answer_went_out_sends_it_again(
+    wechat, monkeypatch
+):
+    """The passive reply and the texts after it went out, then the conversation store's
+    commit failed: the turn is tried again, answered from its checkpoint, and its texts go
+    again (at least once); the texts that went out then are noted for WeChat's retries."""
+    user = wechat
+    bot_of(user).retry_pause_s = 0
+    store = user.client.server.app[CONVERSATIONS]
+    fail_once(monkeypatch, store, "commit", ConnectionError("connection cut"))
+    xml = text_xml(user.openid, "/start", msg_id=secrets.randbelow(10**12))
+    passive, pushed = await welcome(user, xml)
+    assert "欢迎" in passive and len(pushed) == 4 and pushed[:2] == pushed[2:]
     assert await welcome(user, xml) == (passive, [])

@@ -108,12 +108,12 @@ def failing(app, times: int) -> list[str]:
     handle = engine.handle
     calls: list[str] = []
 
-    async def flaky(event):
+    async def flaky(event, deliver=None):
         if len(calls) < times:
             calls.append("failed")
             raise TimeoutError(f"conversation wechat:{event.user_id} stayed locked")
         calls.append("ran")
-        return await handle(event)
+        return await handle(event, deliver)
 
     engine.handle = flaky
     return calls

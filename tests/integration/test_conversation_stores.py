@@ -88,6 +88,20 @@ async def test_a_duplicate_carries_how_many_parts_of_its_answer_were_pushed(make
     assert (await store.begin("telegram", uid, "m1")).sent == 3
 
 
+async def test_the_parts_pushed_before_the_commit_are_noted_by_the_commit_itself(make_store):
+    """A turn's channel pushes before the commit, which carries the count (no command of its
+    own); a retry that pushed more notes it with ``delivered``."""
+    uid = user()
+    store = make_store()
+    claim = await store.begin("telegram", uid, "m1")
+    state = Conversation().dumps()
+    assert await store.commit("telegram", uid, "m1", claim.token, state, ANSWER, sent=2)
+    retry = await store.begin("telegram", uid, "m1")
+    assert retry.status == "duplicate" and retry.replies == ANSWER and retry.sent == 2
+    await store.delivered("telegram", uid, "m1", 3)
+    assert (await store.begin("telegram", uid, "m1")).sent == 3
+
+
 async def test_a_delivery_noted_for_a_message_not_answered_is_not_kept(make_store):
     """A turn that lost its lock before saving delivered its answer, but its message is not
     marked answered: the note neither marks it nor waits for it (its retry recovers)."""

@@ -1,0 +1,130 @@
+"""How a WeChat message is answered, between its request and its turn.
+
+WeChat shows the passive reply first and waits for it 5 s. When the turn gets to an answer of
+several texts within the request's budget, it hands the first to the request for the passive
+reply (``TurnAnswer``) and, once the request is answered, pushes the others by
+customer-service message itself (its ``Deliver``), before the conversation store's commit,
+which notes how many went out in its own round trip. Past the budget the request is answered
+``success`` and the turn pushes the whole answer. What no turn pushed — a duplicate's texts
+an earlier attempt did not send, a turn answered again from its checkpoint — and ``NOT_DONE``
+for a message answered ``success`` whose turn failed go out on their own (``FollowUps``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bots.wechat_api import WeChatApi
+from bots.wechat_events import CHANNEL
+from bots.wechat_send import push_answer, render_texts, send_texts
+from conversations.engine import Handled
+from conversations.events import Inbound
+from conversations.replies import Reply
+from domain.privacy import loggable_traceback
+from domain.text import N_
+
+log = logging.getLogger(__name__)
+NOT_DONE = N_("抱歉,系统繁忙,您刚才的消息没有处理成功,请再发一次。")
+ANSWERED = ("handled", "duplicate")
+"""Turns whose answer goes out; a duplicate's too: WeChat sends a message again only when it
+did not get the answer within 5 s, so its passive reply never showed (``push_answer``)."""
+
+
+class TurnAnswer:
+    """One request's answer: ``passive`` the text of its passive reply, once the turn hands
+    it over; ``late`` once the request is past its budget (answered ``success``); ``replied``
+    once it was answered at all (its handler sets it, whatever happens)."""
+
+    def __init__(self, api: WeChatApi | None, user_id: str, budget_s: float) -> None:
+        self._api, self._user_id = api, user_id
+        loop = asyncio.get_running_loop()
+        self._deadline = loop.time() + budget_s
+        self.passive: asyncio.Future[str] = loop.create_future()
+        self.late = False
+        self.replied = asyncio.Event()
+
+    async def deliver(self, replies: list[Reply], lang: str) -> int:
+        """The turn's ``Deliver``: within the budget, the first text to the request for its
+        passive reply and, once it was answered, the texts after it by customer-service
+        message; past it (the request answers ``success``), all of them. Returns how many
+        after the first went out (a retry answers with the first passively)."""
+        if not self.passive.done() and asyncio.get_running_loop().time() >= self._deadline:
+            self.late = True  # the request answers ``success``, however soon it wakes
+        texts = render_texts(replies, lang)
+        if not texts:
+            return 0
+        if not self.late:
+            if not self.passive.done():  # (a second attempt's went with the first's)
+                self.passive.set_result(texts[0])
+            await self.replied.wait()  # the passive reply goes before the texts after it
+        assert self._api is not None, "started"
+        return await push_answer(self._api, self._user_id, texts, 0, passive=not self.late)
+
+
+class FollowUps:
+    """What goes out for a message once its request was answered and its turn ended, each
+    send on its own, kept until it ends (``drain``)."""
+
+    def __init__(
+        self,
+        language: Callable[[str, str], Awaitable[str]] | None,
+        delivered: Callable[[Inbound, int], Awaitable[None]] | None,
+    ) -> None:
+        self.api: WeChatApi | None = None  # set at start, when the HTTP session exists
+        self._language = language
+        self._delivered = delivered
+        self.tasks: set[asyncio.Task[Any]] = set()
+
+    def after(self, task: asyncio.Task[Handled], event: Inbound, answer: TurnAnswer) -> None:
+        """Once ``task`` (a turn still running when its request was answered) ends, send
+        what of its answer it did not push, or ``NOT_DONE`` when it failed after the request
+        was answered ``success`` (WeChat will not send it again)."""
+        self.tasks.add(task)
+
+        def done(task: asyncio.Task[Handled]) -> None:
+            self.tasks.discard(task)
+            if task.cancelled():
+                log.error("slow wechat turn for %s was cancelled", event.user_id)
+                return
+            error = task.exception()
+            if error is not None:
+                log.error(
+                    "slow wechat turn for %s failed\n%s", event.user_id, loggable_traceback(error)
+                )
+                if answer.late:  # answered ``success``, not with the answer
+                    self.spawn(self._not_done(event.user_id))
+                return
+            handled = task.result()
+            if handled.status in ANSWERED and handled.replies and not handled.pushed:
+                texts = render_texts(handled.replies, handled.lang)
+                self.spawn(self.push(event, handled, texts, passive=not answer.late))
+
+        task.add_done_callback(done)
+
+    def spawn(self, coro: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def push(
+        self, event: Inbound, handled: Handled, texts: list[str], *, passive: bool
+    ) -> None:
+        """Send what of the answer ``push_answer`` says is due; note how far it got."""
+        assert self.api is not None
+        sent = await push_answer(self.api, event.user_id, texts, handled.sent, passive=passive)
+        if sent > handled.sent and self._delivered is not None:
+            await self._delivered(event, sent)
+
+    async def _not_done(self, user_id: str) -> None:
+        """Ask the person to send it again, in the language they chat in."""
+        lang = await self._language(CHANNEL, user_id) if self._language is not None else "zh"
+        assert self.api is not None
+        await send_texts(self.api, user_id, [NOT_DONE.get(lang)])
+
+    async def drain(self) -> None:
+        """Wait until every turn and send under way has ended."""
+        while self.tasks:
+            await asyncio.gather(*list(self.tasks), return_exceptions=True)
