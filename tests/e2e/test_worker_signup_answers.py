@@ -50,8 +50,9 @@ async def test_a_name_an_area_or_an_expiry_that_is_none_is_asked_again_saying_wh
     assert "日期不存在" in user.text()
     await user.say("2020-01-01")
     assert "有效期 2020-01-01 已到期" in user.text() and "新证" in user.text()
-    await user.say("不知道")
-    assert "请输入一个未来的日期" in user.text() and "日期不存在" not in user.text()
+    await user.say("不知道")  # not understood, said so: not "a future date", as if it had passed
+    assert "没看懂这个日期" in user.text() and "例如 2027-06-30" in user.text()
+    assert "日期不存在" not in user.text() and "未来" not in user.text()
     await user.say("2027-06-30")
     assert "请确认" in user.text() and "姓名:王师傅" in user.text()
     assert "电话:13900004401" in user.text()  # the number as read
