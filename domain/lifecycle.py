@@ -126,7 +126,7 @@ CUSTOMER_STATUS_TEXT: dict[OrderStatus, Text] = {**STATUS_TEXT, S.SETTLED: N_("�
 paid out), not the customer's — to them the order is done."""
 
 ACTION_TEXT: dict[Action, Text] = {
-    A.REQUEST_PAYMENT: N_("去支付"),
+    A.REQUEST_PAYMENT: C_("action", "去支付"),  # "you can: pay, cancel", the button's "Pay"
     A.PAY: N_("支付"),
     A.DISPATCH: N_("派单"),
     A.ACCEPT: N_("接单"),
@@ -146,6 +146,10 @@ ACTION_TEXT: dict[Action, Text] = {
     A.SURCHARGE: N_("同意现场加价"),
     A.WAIVE: N_("免除尾款"),
 }
+"""Each action by name in running text: a refusal's sentence and the options it offers ("you
+can: pay, cancel"), a timeline's line for what moved no status ("balance waived"), so lower
+case in English; where a button shares the Chinese ("Pay", "Reschedule") this reading carries
+a context (``C_``)."""
 
 
 def allowed_actions(status: OrderStatus, actor: ActorKind | None = None) -> list[Action]:

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from conversations.flows import admin_account_words, campaign_words, customer_words, ticket_words
 from conversations.flows.base import Ctx
 from conversations.flows.dates import parse_when
+from conversations.flows.phones import normalise_phone
 from domain import commands as c
 from domain import limits
 from domain import queries as q
@@ -194,7 +195,8 @@ def build(  # noqa: C901 - one branch per admin command, each a few lines
         if len(w) == 3 and given is None:
             return None
         days = ctx.rules.after_sales.compensation_coupon_days if given is None else given
-        return c.IssueCoupon(by, role, w[0], cents, days)
+        # a phone as the other commands read one (full-width, +86); an id as typed
+        return c.IssueCoupon(by, role, normalise_phone(w[0]) or w[0], cents, days)
     if name == "promo":
         return _promo(ctx, w, by, role)
     if name == "broadcast":

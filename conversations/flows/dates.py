@@ -41,7 +41,8 @@ def day_to_come(text: str, today: date) -> date | None:
     """The day ``text`` names where only a day to come makes sense (a document's expiry):
     ``2027-06-30`` as written, and a month and day without a year as the next such day, today
     included — "11月1日" on 7 December is next year's, where a booking's reader takes the
-    nearer one (six weeks ago). The caller still refuses a day already past ("2026-11-01")."""
+    nearer one (six weeks ago); a month's end ("明年六月底", "end of June") as its last day.
+    The caller still refuses a day already past ("2026-11-01")."""
     try:
         return date.fromisoformat(text.strip())
     except ValueError:

@@ -31,7 +31,7 @@ class Step(StrEnum):
 
 
 FIRST = Step.SHOWN
-_PHONE = re.compile(r"\+?\d[\d\s\-]{5,18}\d")
+_PHONE = re.compile(r"[+＋]?\d[\d\s\-－]{5,18}\d")  # full-width too: normalise_phone reads it
 _SPLIT = re.compile(r"[\s,,、;;/:：]+")
 
 

@@ -120,7 +120,8 @@ def confirm_question(ctx: Ctx, conv: Conversation, r: SignupData) -> list[Reply]
 def expiry_refused(conv: Conversation, text: str, today: date) -> str:
     """Why a certificate's expiry date typed is none: a date that does not exist (2月30日),
     one already past or today (the document has run out: a new one is needed), or not a
-    date at all. Read as ``dates.day_to_come`` reads it."""
+    date we could read ("下个月中", "someday": said so, not that it must be ahead). Read as
+    ``dates.day_to_come`` reads it."""
     if names_impossible_date(text, today, ahead=True):
         return tr(conv, "日期不存在,请输入一个未来的日期,例如 2027-06-30。")
     day = day_to_come(text, today)
@@ -131,7 +132,7 @@ def expiry_refused(conv: Conversation, text: str, today: date) -> str:
             "例如 2027-06-30。",
             day=format_day(day, conv.lang, today),
         )
-    return tr(conv, "请输入一个未来的日期,例如 2027-06-30。")
+    return tr(conv, "没看懂这个日期,请输入证件上的有效期,例如 2027-06-30。")
 
 
 def photo_lapsed(ctx: Ctx, conv: Conversation) -> str:

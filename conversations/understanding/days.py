@@ -1,14 +1,16 @@
 """Which day a message names: "明天", "周六", "下下周三", "12月5日", "5号", "in 2 days".
 
-Kinds of day are tried in a fixed order — a relative word, "N天后", a full date, a month
-name, a weekday, a day of the month — and the first kind found decides, even when the day it
-names does not exist ("2月30日"): a customer told "no such date" learns more than one asked
-again. Numbers that only look like days are not read as days: "88号" (no month has 88
-days), "漕溪北路88号" and "12号楼" (a house or a building), "3号线" (a metro line).
+Kinds of day are tried in a fixed order — a relative word, "N天后", a full date, a month's
+end (a day to come only: "6月底"), a month name, a weekday, a day of the month — and the
+first kind found decides, even when the day it names does not exist ("2月30日"): a customer
+told "no such date" learns more than one asked again. Numbers that only look like days are
+not read as days: "88号" (no month has 88 days), "漕溪北路88号" and "12号楼" (a house or a
+building), "3号线" (a metro line).
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -77,6 +79,12 @@ _MONTH_NAME = re.compile(
     rf"|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTHS})\b",
     re.IGNORECASE,
 )
+_MONTH_END = re.compile(
+    rf"(?:(\d{{4}})\s*年|(今年|明年|后年))?\s*(\d{{1,2}}|[{_CN_MONTH_DAY}]{{1,3}})\s*月\s*[底末]"
+    rf"|\b(?:the\s+)?end\s+of\s+(next\s+)?({_MONTHS})\.?(?:\s*,?\s*(\d{{4}}))?\b",
+    re.IGNORECASE,
+)
+_YEARS_ON = {"今年": 0, "明年": 1, "后年": 2}
 _WEEKDAY = re.compile(
     r"(下下个?|下个?|这个?|本)?\s*(?:周|星期|礼拜)([一二三四五六日天1-7])"
     r"|\b(?:(next|this|coming)\s+)?"
@@ -145,6 +153,34 @@ def _month_name(m: re.Match[str], s: str, today: date, ahead: bool) -> Reading:
     day = int(m.group(2) or m.group(3))
     month = 1 + [w[:3] for w in _MONTHS.split("|")].index(name[:3])
     return _dated(None, month, day, today, ahead) if 1 <= day <= 31 else NOT_A_DAY
+
+
+def _month_end(m: re.Match[str], s: str, today: date, ahead: bool) -> Reading:
+    """The last day of a month ("6月底", "明年六月底", "2027年6月末", "end of June 2027",
+    "end of next June"): without a year the next such day, today included, "next" June the
+    one after this month's. Only where a day to come is read (a document runs out at the
+    month's end); a visit "by the end of June" is no day to book."""
+    if not ahead:
+        return NOT_A_DAY
+    if m.group(3):
+        month = numeral(m.group(3))
+        if month is None or not 1 <= month <= 12:
+            return NOT_A_DAY
+    else:
+        month = 1 + [w[:3] for w in _MONTHS.split("|")].index(m.group(5).lower()[:3])
+    if m.group(1) or m.group(6):
+        year = int(m.group(1) or m.group(6))
+    elif m.group(2):
+        year = today.year + _YEARS_ON[m.group(2)]
+    elif m.group(4):  # "next June": not this month's
+        year = today.year + (month <= today.month)
+    else:
+        year = today.year + (_last_day(today.year, month) < today)
+    return _last_day(year, month) if 1 <= year <= 9999 else None
+
+
+def _last_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _dated(year: int | None, month: int, day: int, today: date, ahead: bool) -> date | None:
@@ -219,6 +255,7 @@ _KINDS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], str, date, bool], 
     (_RELATIVE, _relative),
     (_LATER, _later),
     (_YMD, _ymd),
+    (_MONTH_END, _month_end),
     (_MONTH_NAME, _month_name),
     (_WEEKDAY, _weekday),
     (_DAY_OF_MONTH, _day_of_month),

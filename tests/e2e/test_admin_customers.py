@@ -27,6 +27,10 @@ IDS = {s.value for s in OrderStatus} | {"regular", "telegram", "daily_cleaning",
 """Ids of ours a screen must never show (statuses, a level, a channel, an item, a skill)."""
 
 
+WIDE = str.maketrans("0123456789+- ", "０１２３４５６７８９＋－\u3000")
+"""Digits, plus, dash and space as a full-width keyboard types them."""
+
+
 def uid() -> int:
     return 9 * 10**9 + random.randrange(10**9)
 
@@ -97,6 +101,11 @@ async def test_a_caller_is_found_by_their_number_however_typed_or_by_id(
         f"订单详情:/order #{second}",
     ]
     typed = [p, f"{p[:3]} {p[3:7]} {p[7:]}", f"{p[:3]}-{p[3:7]}-{p[7:]}", f"+86 {p}", f"+86{p}"]
+    typed += [  # full-width digits, plus, dash and space, as some input methods type them
+        p.translate(WIDE),
+        f"+86 {p[:3]}-{p[3:7]}-{p[7:]}".translate(WIDE),
+        f"{p[:3]} {p[3:7]} {p[7:]}".translate(WIDE),
+    ]
     for number in [*typed, str(customer), f"#{customer}"]:
         await support.say(f"/customer {number}")
         assert support.text().splitlines() == card, (number, support.text())
@@ -107,6 +116,7 @@ async def test_a_caller_is_found_by_their_number_however_typed_or_by_id(
     for asked in (
         f"/orders {p}",
         f"/orders +86 {p[:3]}-{p[3:7]}-{p[7:]}",
+        f"/orders {p.translate(WIDE)}",
         f"/orders 客户 {customer}",
     ):
         await support.say(asked)

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from tests.e2e.helpers import Clock, WebUser, make_app, order_of
+from webhooks.keys import DATABASE
 
 
 class EnglishWebUser(WebUser):
@@ -53,3 +54,37 @@ async def test_a_mistyped_phone_is_no_note(shop, english):
     assert number is not None, placed
     order = await order_of(app, int(number.group(1)))
     assert order.notes == ("gate code at the lobby" if english else "门禁密码在物业")
+
+
+WIDE = str.maketrans("0123456789+- ", "０１２３４５６７８９＋－\u3000")
+"""Digits, plus, dash and space as a full-width keyboard types them (some Chinese input
+methods do by default)."""
+
+
+async def customer_phone(app, number: int) -> str:
+    order = await order_of(app, number)
+    async with app[DATABASE].uow() as uow:
+        customer = await uow.customers.get(order.customer_id)
+    return customer.phone
+
+
+@pytest.mark.parametrize("where", ["quote", "phone step"])
+async def test_a_phone_typed_in_full_width_digits_places_the_order_with_it(shop, where):
+    """ "１３８ １２３４ ５６７８" typed at the quote that asks for it, or at the phone question
+    after "确认下单", is the number it reads as; "１２３４５" is a mistyped one, not a note."""
+    app, client = shop
+    customer = WebUser(client)
+    await at_the_quote(customer, english=False)
+    if where == "phone step":
+        await customer.choose("确认下单")
+        assert "手机号" in customer.text(), customer.text()
+    else:
+        await customer.say("12345".translate(WIDE))
+        assert "手机号格式不对" in customer.text(), customer.text()
+    p = customer.phone
+    await customer.say(f"+86 {p[:3]}-{p[3:7]} {p[7:]}".translate(WIDE))
+    placed = re.search(r"#(\d{6,8})", customer.text())
+    assert placed is not None, customer.text()
+    number = int(placed.group(1))
+    assert await customer_phone(app, number) == p
+    assert (await order_of(app, number)).notes == ""

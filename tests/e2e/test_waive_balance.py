@@ -86,6 +86,18 @@ async def test_finance_waives_an_unpaid_extra_and_the_order_settles_on_what_was_
     await finance.say("/lang en")
     await finance.say(f"/order #{number}")
     assert "On-site extra ¥40.00 [waived by the platform]" in finance.text(), finance.text()
+    await finance.say(f"/audit #{number}")  # the timeline's words in a line: lower case
+    [waived] = [line for line in finance.text().splitlines() if " balance waived — " in line]
+    assert "amount ¥40.00, reason: 顾客拒付加价" in waived, finance.text()
+    assert " on-site extra approved — customer " in finance.text(), finance.text()
+    assert "Balance waived" not in finance.text() and "On-site extra approved" not in waived
+    await customer.say("/lang en")  # the customer's own timeline reads them so too
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    timeline = customer.text().split("Timeline:\n")[1].split("\nComplain")[0]
+    assert " on-site extra approved ¥40.00\n" in timeline, customer.text()
+    assert timeline.rstrip().endswith(" balance waived ¥40.00"), customer.text()
+    await customer.say("/lang zh")
     await finance.say("/lang zh")
     await finance.say(f"/waive #{number} 再来一次")
     assert f"订单 #{number} 没有未付的尾款" in finance.text()

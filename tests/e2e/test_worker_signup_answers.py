@@ -30,7 +30,8 @@ async def test_a_name_an_area_or_an_expiry_that_is_none_is_asked_again_saying_wh
         assert "姓名里要有汉字或字母" in user.text() and "真实姓名" in user.text(), no_name
     await user.say("王师傅")
     assert "手机" in user.text()
-    await user.say("13900004401")
+    await user.say("１３９\u3000００００－４４０１")  # full-width, as some input methods type it
+    assert "手机号格式不对" not in user.text(), user.text()
     await user.choose("日常保洁")
     await user.choose("选好了")
     for typed, unknown in (
@@ -49,10 +50,12 @@ async def test_a_name_an_area_or_an_expiry_that_is_none_is_asked_again_saying_wh
     assert "日期不存在" in user.text()
     await user.say("2020-01-01")
     assert "有效期 2020-01-01 已到期" in user.text() and "新证" in user.text()
-    await user.say("不知道")
-    assert "请输入一个未来的日期" in user.text() and "日期不存在" not in user.text()
+    await user.say("不知道")  # not understood, said so: not "a future date", as if it had passed
+    assert "没看懂这个日期" in user.text() and "例如 2027-06-30" in user.text()
+    assert "日期不存在" not in user.text() and "未来" not in user.text()
     await user.say("2027-06-30")
     assert "请确认" in user.text() and "姓名:王师傅" in user.text()
+    assert "电话:13900004401" in user.text()  # the number as read
     assert "范围:徐汇区、静安区、黄浦区" in user.text()
     assert "健康证有效期至:2027-06-30" in user.text()  # the date as read, to check
 

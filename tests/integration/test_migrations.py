@@ -135,22 +135,44 @@ def test_the_reviews_migration_counts_each_workers_ratings_by_customers(tmp_path
 
 
 async def _worker_with_a_subscriber(url: str) -> None:
-    """A worker with the identity they write from (a row that refers to them) and a customer's
-    subscription whose visit failed: what 0034 and 0035 add a column to, holding rows."""
+    """A worker with the identity they write from, a customer's subscription whose visit
+    failed, and an order of that customer's served by that worker with its timeline: rows
+    that refer to the workers, customers and orders the migrations from 0023 on add a column
+    to, and the columns those add holding values."""
     from sqlmodel.ext.asyncio.session import AsyncSession
 
-    from store.tables import CustomerRow, IdentityRow, SubscriptionRow, WorkerRow
+    from store.tables import (
+        CustomerRow,
+        IdentityRow,
+        OrderEventRow,
+        OrderRow,
+        SubscriptionRow,
+        WorkerRow,
+    )
 
     at = datetime(2026, 12, 1, tzinfo=UTC)
     engine = create_engine(url)
     try:
         async with AsyncSession(engine) as s:
-            worker = WorkerRow(created_at=at, name="W", phone_enc=b"\0", center_enc=b"\0")
-            customer = CustomerRow(created_at=at, name="C", phone_enc=b"\0", referral_code="R1")
+            worker = WorkerRow(
+                created_at=at,
+                name="W",
+                phone_enc=b"\0",
+                center_enc=b"\0",
+                left_at=at,
+                deposit_released_at=at,
+            )
+            customer = CustomerRow(
+                created_at=at,
+                name="C",
+                phone_enc=b"\0",
+                referral_code="R1",
+                member_level_until=at,
+            )
             s.add_all([worker, customer])
             await s.flush()
-            s.add(IdentityRow(channel="telegram", channel_user_id="1", worker_id=worker.id))
             assert customer.id is not None
+            s.add(IdentityRow(channel="telegram", channel_user_id="1", worker_id=worker.id))
             s.add(
                 SubscriptionRow(
                     customer_id=customer.id,
@@ -163,6 +185,32 @@ async def _worker_with_a_subscriber(url: str) -> None:
                     next_start_at=at,
                     created_at=at,
                     visit_failed_at=at,
+                )
+            )
+            order = OrderRow(
+                number=24011701,
+                customer_id=customer.id,
+                worker_id=worker.id,
+                item_id="cleaning",
+                status="settled",
+                start_at=at,
+                notes_enc=b"\0",
+                channel="telegram",
+                created_at=at,
+                updated_at=at,
+                checkin_enc=b"\0",
+                renewal_of=7,
+            )
+            s.add(order)
+            await s.flush()
+            assert order.id is not None
+            s.add(
+                OrderEventRow(
+                    order_id=order.id,
+                    to_status="settled",
+                    action="settle",
+                    actor_kind="system",
+                    at=at,
                 )
             )
             await s.commit()
@@ -186,3 +234,40 @@ def test_the_reviews_and_visit_failed_migrations_go_down_and_up_over_rows(own_db
     assert asyncio.run(
         _rows(own_db_url, "SELECT weekday, visit_failed_at FROM subscriptions")
     ) == [(5, None)]
+
+
+def test_the_migrations_from_0023_go_down_and_up_over_rows_that_refer_to_their_tables(
+    own_db_url,
+):
+    """Down to 0022 and up again over a worker, a customer and an order that other rows refer
+    to: 0023 (workers), 0031 (orders) and 0032 (customers) drop their columns in place, as 0034
+    does — on SQLite a batch that copied the table and dropped the old one failed on the
+    identities, orders and events that refer to it — and every row is kept."""
+    from alembic import command
+
+    asyncio.run(_worker_with_a_subscriber(own_db_url))
+    command.downgrade(migrate.alembic_config(own_db_url), "0022")
+    assert asyncio.run(_rows(own_db_url, "SELECT name FROM workers")) == [("W",)]
+    assert asyncio.run(_rows(own_db_url, "SELECT name FROM customers")) == [("C",)]
+    assert asyncio.run(_rows(own_db_url, "SELECT number, status FROM orders")) == [
+        (24011701, "settled")
+    ]
+    migrate.upgrade(own_db_url)
+    assert asyncio.run(
+        _rows(own_db_url, "SELECT name, left_at, deposit_released_at, reviews FROM workers")
+    ) == [("W", None, None, 0)]
+    assert asyncio.run(_rows(own_db_url, "SELECT name, member_level_until FROM customers")) == [
+        ("C", None)
+    ]
+    assert asyncio.run(
+        _rows(
+            own_db_url,
+            "SELECT o.number, o.renewal_of, c.name, w.name, e.action FROM orders o"
+            " JOIN customers c ON c.id = o.customer_id JOIN workers w ON w.id = o.worker_id"
+            " JOIN order_events e ON e.order_id = o.id",
+        )
+    ) == [(24011701, None, "C", "W", "settle")]
+    assert asyncio.run(
+        _rows(own_db_url, "SELECT w.name FROM identities i JOIN workers w ON w.id = i.worker_id")
+    ) == [("W",)]
+    assert asyncio.run(_diff(own_db_url)) == []  # the schema the models describe, again

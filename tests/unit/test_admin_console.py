@@ -202,9 +202,22 @@ def test_help_lists_only_what_the_role_may_do(role):
         ("/customer #12", c.ShowCustomer(BY, "finance", "", 12)),
         ("客户 1234567", c.ShowCustomer(BY, "finance", "", 1234567)),
         ("查客户 138 1234 5678", c.ShowCustomer(BY, "finance", "13812345678")),
+        (
+            "/customer １３８\u3000１２３４\u3000５６７８",
+            c.ShowCustomer(BY, "finance", "13812345678"),
+        ),
+        (
+            "/orders ＋８６－１３８１２３４５６７８",
+            q.ListCustomerOrders(BY, "finance", "13812345678"),
+        ),
         ("统计 week", q.ShowStats(BY, "finance", "week")),
         ("stats", q.ShowStats(BY, "finance", "today")),
         ("/coupon 13800138000 20", c.IssueCoupon(BY, "finance", "13800138000", 2_000, 30)),
+        (
+            "/coupon １３８００１３８０００ 20",
+            c.IssueCoupon(BY, "finance", "13800138000", 2_000, 30),
+        ),
+        ("/coupon 12 20", c.IssueCoupon(BY, "finance", "12", 2_000, 30)),
         (
             "/promo SPRING20 20 每人2次 满100 500张 7天",
             c.CreatePromo(BY, "finance", "SPRING20", 2_000, 10_000, 7, 500, 2),

@@ -11,6 +11,7 @@ import pytest
 
 from conversations.events import Result
 from conversations.flows import admin_console
+from conversations.flows.admin_trail_text import WHAT_TEXT
 from conversations.flows.base import Ctx
 from conversations.replies import Say
 from conversations.results import admin_after_sales as ra
@@ -246,6 +247,28 @@ def test_a_nameless_customer_or_worker_is_shown_without_a_gap():
     )
     lines = text(nameless).splitlines()
     assert "客户 1 13812345601" in lines and "师傅 7 139****1111" in lines, lines
+
+
+def test_every_action_of_the_trail_reads_lower_case_in_english_as_a_line_goes_on():
+    """``/audit``'s and ``/order``'s lines name what happened mid-line ("24 Nov 15:00 balance
+    waived — Telegram 1 (finance)"): no capital, an acronym apart."""
+    for what, name in WHAT_TEXT.items():
+        english = name.get("en")
+        assert english[0].islower() or english.isupper(), (what, english)
+    trail = ro.TrailShown(
+        240117,
+        OrderStatus.FINISHED,
+        (
+            TrailEntry(EVENING, "customer:5", "surcharge", note="¥40.00"),
+            TrailEntry(NOON, "telegram:1", "waive", "finance", after=(("amount", 4000),)),
+            TrailEntry(NOON, "telegram:1", "transfer", "ops", before=(("worker_id", 7),)),
+        ),
+    )
+    assert text(trail, "en").splitlines()[1:] == [
+        "23 Nov 01:05 on-site extra approved — customer 5 · ¥40.00",
+        "23 Nov 11:30 balance waived — Telegram 1 (finance) · amount ¥40.00",
+        "23 Nov 11:30 transferred — Telegram 1 (ops)",
+    ]
 
 
 def test_the_trail_shows_moves_actions_and_changed_values_but_no_machine_keys():

@@ -15,6 +15,8 @@ from conversations.flows.emergency_contact import read_contact
         ("王芳,138-1234-5678", ("王芳", "13812345678", "")),
         ("13812345678 王芳 母亲", ("王芳", "13812345678", "母亲")),
         ("Wang Fang +85291234567 sister", ("Wang Fang", "+85291234567", "sister")),
+        ("王芳　１３８－１２３４－５６７８　母亲", ("王芳", "13812345678", "母亲")),  # full-width
+        ("Wang Fang ＋８５２９１２３４５６７ sister", ("Wang Fang", "+85291234567", "sister")),
     ],
 )
 def test_a_typed_contact_is_its_name_before_the_number_and_the_relation_after(typed, read):

@@ -45,10 +45,29 @@ CTX = Ctx(CATALOG, RULES, NOW, "https://daojia.example")
         ("2027-06-30", date(2027, 6, 30)),
         ("2026-11-01", date(2026, 11, 1)),  # a year typed is kept, past or not
         ("2027年3月1日", date(2027, 3, 1)),
+        # a month's end: its last day, the next one to come
+        ("6月底", date(2027, 6, 30)),
+        ("明年六月底", date(2027, 6, 30)),
+        ("2028年6月末", date(2028, 6, 30)),
+        ("12月底", date(2026, 12, 31)),
+        ("11月底", date(2027, 11, 30)),
+        ("2月底", date(2027, 2, 28)),
+        ("后年2月底", date(2028, 2, 29)),
+        ("end of June", date(2027, 6, 30)),
+        ("the end of next June", date(2027, 6, 30)),
+        ("end of next December", date(2027, 12, 31)),  # not this month's
+        ("end of June 2028", date(2028, 6, 30)),
     ],
 )
 def test_a_day_to_come_is_the_next_such_month_and_day(typed, day):
     assert day_to_come(typed, TODAY) == day
+
+
+def test_a_months_end_is_no_day_to_book_a_visit_on():
+    """A visit booked "6月底前" is "by the end of June", not on the 30th: asked, not read."""
+    for typed in ("6月底", "end of June"):
+        assert parse_when(typed, TODAY) == (None, None)
+    assert day_to_come("十三月底", TODAY) is None  # no such month: not read
 
 
 def test_when_to_come_still_reads_the_nearer_month_and_day():
@@ -106,10 +125,26 @@ def test_a_run_out_expiry_is_refused_in_english_too():
     assert "1 Nov" in said(outcome) and "expired" in said(outcome)
 
 
-def test_not_a_date_at_all_is_asked_for_again():
+@pytest.mark.parametrize("typed", ["不知道", "下个月中", "someday"])
+def test_a_date_not_understood_is_asked_for_again_saying_so(typed):
+    """Not read is not "in the past": the worker is told it was not understood, with an
+    example, never asked for "a future date" as if the day had passed."""
     conv = signing_up()
-    outcome = worker_signup.on_expiry(CTX, conv, typed_text("不知道"))
-    assert "请输入一个未来的日期" in said(outcome) and "已到期" not in said(outcome)
+    outcome = worker_signup.on_expiry(CTX, conv, typed_text(typed))
+    assert said(outcome) == "没看懂这个日期,请输入证件上的有效期,例如 2027-06-30。", typed
+    english = worker_signup.on_expiry(CTX, replace(conv, lang="en"), typed_text(typed))
+    assert said(english) == (
+        "I couldn't read that date. Please type the expiry date on the document, e.g. 2027-06-30."
+    )
+    assert "future" not in said(english) and "expired" not in said(english)
+
+
+def test_a_health_certificate_running_to_a_months_end_expires_on_its_last_day():
+    conv = signing_up()
+    outcome = worker_signup.on_expiry(CTX, conv, typed_text("明年六月底"))
+    assert not outcome.replies
+    kept = SignupData.from_json(conv.data[worker_signup.NAME])
+    assert kept is not None and kept.health_expiry == date(2027, 6, 30)
 
 
 def renewing() -> Conversation:
@@ -121,6 +156,16 @@ def renewing() -> Conversation:
 def test_a_renewed_document_typed_as_a_month_and_day_expires_next_year():
     outcome = renewal.on_expiry(CTX, renewing(), typed_text("11月1日"))
     assert outcome.commands == [c.RenewCertificate(9, "health", "workers/new.jpg", "2027-11-01")]
+
+
+def test_a_renewed_document_running_to_the_end_of_a_month_expires_on_its_last_day():
+    outcome = renewal.on_expiry(CTX, renewing(), typed_text("end of next June"))
+    assert outcome.commands == [c.RenewCertificate(9, "health", "workers/new.jpg", "2027-06-30")]
+
+
+def test_a_renewal_with_an_expiry_not_understood_says_so():
+    outcome = renewal.on_expiry(CTX, renewing(), typed_text("不知道"))
+    assert not outcome.commands and "没看懂这个日期" in said(outcome)
 
 
 def test_a_renewal_with_an_expiry_already_past_is_refused_saying_so():

@@ -50,6 +50,17 @@ def test_phone_numbers_are_validated_and_normalised():
         assert normalise_phone(bad) is None
 
 
+def test_a_phone_in_full_width_digits_reads_as_the_plain_one():
+    """Some Chinese input methods type digits, plus, dash and space full-width."""
+    assert normalise_phone("１３８１２３４５６７８") == "13812345678"
+    assert normalise_phone("＋８６　１３８－１２３４－５６７８") == "13812345678"
+    assert normalise_phone("（１３８）１２３４ ５６７８") == "13812345678"
+    assert normalise_phone("＋４４ ７７００ ９００１２３") == "+447700900123"
+    assert normalise_phone("+1３８１２３４５６７８") == "+13812345678"  # one plain form, mixed
+    assert normalise_phone("١٣٨١٢٣٤٥٦٧٨") is None  # digits of a script no phone is dialled in
+    assert tried_a_phone("１２３４５") and not tried_a_phone("２楼")
+
+
 def test_only_digits_are_a_phone_number_tried():
     for tried in ("12345", "138 1234 567", "+1", "0-12"):
         assert tried_a_phone(tried)

@@ -18,6 +18,7 @@ from domain.lifecycle import (
 from domain.orders import Actor, Order
 from domain.pricing import Quote, Selection
 from domain.rules import CancellationRules
+from domain.text import N_
 
 S = OrderStatus
 
@@ -267,3 +268,23 @@ def test_an_action_another_person_may_do_is_refused_naming_the_status_and_who_ma
     assert customer_pays.value.text.get("zh") == (
         "订单现在是「待支付」,「支付」会自动进行,无需操作。您可以:取消。"
     )
+
+
+def test_an_action_named_in_an_english_sentence_reads_lower_case():
+    """A refusal's options and a timeline's line name actions in running text: "You can:
+    pay, cancel." (the button's word is "Pay"), "“settle” happens automatically", "balance
+    waived"."""
+    for action, name in ACTION_TEXT.items():
+        assert name.get("en")[0].islower(), (action, name.get("en"))
+    with pytest.raises(InvalidTransition) as quoted:
+        next_status(S.QUOTED, Action.CONFIRM, C, 7)
+    assert quoted.value.text.get("en").endswith(" You can: pay, cancel."), quoted.value.text
+    assert N_("去支付").get("en") == "Pay"  # the customer's button keeps its capital
+    with pytest.raises(NotPermitted) as settling:
+        next_status(S.CONFIRMED, Action.SETTLE, C, 7)
+    assert "“settle” happens automatically" in settling.value.text.get("en")
+    assert ACTION_TEXT[Action.WAIVE].get("en") == "balance waived"
+    assert ACTION_TEXT[Action.SURCHARGE].get("en") == "on-site extra approved"
+    # what happened, as a customer's timeline lists it, not what one may do
+    assert ACTION_TEXT[Action.COMPLAIN].get("en") == "complaint filed"
+    assert ACTION_TEXT[Action.RESOLVE].get("en") == "complaint resolved"

@@ -26,6 +26,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('workers', schema=None) as batch_op:
+    # plain DROP COLUMNs on SQLite too (3.35+), as 0034's: a recreating batch copies the table
+    # and drops the old one, which fails on the rows that refer to its workers (identities,
+    # orders…)
+    with op.batch_alter_table('workers', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('deposit_released_at')
         batch_op.drop_column('left_at')

@@ -24,5 +24,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('orders', schema=None) as batch_op:
+    # a plain DROP COLUMN on SQLite too (3.35+), as 0034's: a recreating batch copies the
+    # table and drops the old one, which fails on the rows that refer to its orders (events,
+    # quote lines, payments…)
+    with op.batch_alter_table('orders', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('renewal_of')

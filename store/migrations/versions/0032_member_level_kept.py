@@ -32,5 +32,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index(op.f('ix_customers_member_level_until'), table_name='customers')
-    with op.batch_alter_table('customers', schema=None) as batch_op:
+    # a plain DROP COLUMN on SQLite too (3.35+; its index is gone), as 0034's: a recreating
+    # batch copies the table and drops the old one, which fails on the rows that refer to its
+    # customers (orders, addresses, identities…)
+    with op.batch_alter_table('customers', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('member_level_until')
