@@ -47,11 +47,22 @@ def opens_at(start_at: datetime, minutes_before: int) -> datetime:
     return start_at - timedelta(minutes=minutes_before)
 
 
+def checkin_lead_minutes(rules: ExecutionRules, asap: bool) -> int:
+    """How long before its start a job may be checked in to: ``checkin_before_minutes``, and
+    an order booked for as soon as possible (尽快上门) as long as it may be set off for
+    (``depart_before_minutes``): its start is only the earliest moment a worker was promised
+    (``asap_lead_minutes`` away), so a worker who sets off at once and arrives when they told
+    the customer is let in at the door rather than kept waiting for the start's hour."""
+    if asap:
+        return max(rules.checkin_before_minutes, rules.depart_before_minutes)
+    return rules.checkin_before_minutes
+
+
 def due_for_check_in(
     status: OrderStatus, start_at: datetime, now: datetime, minutes_before: int
 ) -> bool:
     """Whether a job may be checked in to at ``now``: one of ``CHECK_IN_STATUSES`` whose
-    check-in has opened (``checkin_before_minutes`` before the start; no later limit: a late
+    check-in has opened (``checkin_lead_minutes`` before the start; no later limit: a late
     worker still checks in, and the lateness is recorded at the door)."""
     return status in CHECK_IN_STATUSES and now >= opens_at(start_at, minutes_before)
 
