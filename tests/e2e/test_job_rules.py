@@ -294,7 +294,7 @@ async def test_three_wrong_visit_codes_alert_ops_once_and_the_right_one_still_op
     code = await visit_code(app, number)
     await customer.say("/orders")
     await customer.choose(f"#{number}")
-    assert f"上门验证码:{code}" in customer.text()
+    assert f"上门验证码:{code}(师傅到门口时请告知)" in customer.text()  # not 告诉他: 阿姨 too
     worker = TelegramUser(client, fake_telegram, 600007)
     await worker.say(f"/accept #{number}")
     assert code not in worker.text()  # the worker learns it only from the customer
