@@ -3,6 +3,7 @@ finishing needs."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -115,9 +116,23 @@ def photo_refusal(
     )
 
 
-def visit_code_matches(expected: str, given: str) -> bool:
-    """Whether ``given`` (as typed: spaces and full-width digits allowed) is the code."""
+_DIGIT_RUN = re.compile(r"\d+")
+"""Decimal digits, full-width ones too (Unicode Nd; "²" is none)."""
+
+
+def typed_code(given: str) -> str:
+    """The code in what the worker typed, spaces dropped: the one run of digits in it when it
+    is said in a sentence ("验证码是 6343", "code 6343 thanks"); otherwise all of it (two
+    numbers, or none: no code to read)."""
     typed = "".join(ch for ch in given if not ch.isspace())
+    runs = _DIGIT_RUN.findall(typed)
+    return runs[0] if len(runs) == 1 else typed
+
+
+def visit_code_matches(expected: str, given: str) -> bool:
+    """Whether ``given`` (as typed: spaces and full-width digits allowed, or said in a
+    sentence: ``typed_code``) is the code."""
+    typed = typed_code(given)
     digits = "".join(str(int(ch)) for ch in typed if ch.isdecimal())  # "²": no digit to int
     return len(digits) == len(typed) and bool(expected) and digits == expected
 
