@@ -3,6 +3,7 @@ finishing needs."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -47,11 +48,22 @@ def opens_at(start_at: datetime, minutes_before: int) -> datetime:
     return start_at - timedelta(minutes=minutes_before)
 
 
+def checkin_lead_minutes(rules: ExecutionRules, asap: bool) -> int:
+    """How long before its start a job may be checked in to: ``checkin_before_minutes``, and
+    an order booked for as soon as possible (尽快上门) as long as it may be set off for
+    (``depart_before_minutes``): its start is only the earliest moment a worker was promised
+    (``asap_lead_minutes`` away), so a worker who sets off at once and arrives when they told
+    the customer is let in at the door rather than kept waiting for the start's hour."""
+    if asap:
+        return max(rules.checkin_before_minutes, rules.depart_before_minutes)
+    return rules.checkin_before_minutes
+
+
 def due_for_check_in(
     status: OrderStatus, start_at: datetime, now: datetime, minutes_before: int
 ) -> bool:
     """Whether a job may be checked in to at ``now``: one of ``CHECK_IN_STATUSES`` whose
-    check-in has opened (``checkin_before_minutes`` before the start; no later limit: a late
+    check-in has opened (``checkin_lead_minutes`` before the start; no later limit: a late
     worker still checks in, and the lateness is recorded at the door)."""
     return status in CHECK_IN_STATUSES and now >= opens_at(start_at, minutes_before)
 
@@ -104,9 +116,23 @@ def photo_refusal(
     )
 
 
-def visit_code_matches(expected: str, given: str) -> bool:
-    """Whether ``given`` (as typed: spaces and full-width digits allowed) is the code."""
+_DIGIT_RUN = re.compile(r"\d+")
+"""Decimal digits, full-width ones too (Unicode Nd; "²" is none)."""
+
+
+def typed_code(given: str) -> str:
+    """The code in what the worker typed, spaces dropped: the one run of digits in it when it
+    is said in a sentence ("验证码是 6343", "code 6343 thanks"); otherwise all of it (two
+    numbers, or none: no code to read)."""
     typed = "".join(ch for ch in given if not ch.isspace())
+    runs = _DIGIT_RUN.findall(typed)
+    return runs[0] if len(runs) == 1 else typed
+
+
+def visit_code_matches(expected: str, given: str) -> bool:
+    """Whether ``given`` (as typed: spaces and full-width digits allowed, or said in a
+    sentence: ``typed_code``) is the code."""
+    typed = typed_code(given)
     digits = "".join(str(int(ch)) for ch in typed if ch.isdecimal())  # "²": no digit to int
     return len(digits) == len(typed) and bool(expected) and digits == expected
 

@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 from conversations.flows import admin_account_words, campaign_words, customer_words, ticket_words
 from conversations.flows.base import Ctx
 from conversations.flows.dates import parse_when
-from conversations.flows.phones import normalise_phone
 from domain import commands as c
 from domain import limits
 from domain import queries as q
@@ -189,14 +188,14 @@ def build(  # noqa: C901 - one branch per admin command, each a few lines
     if name == "coupon":
         if w and w[0].casefold() in ("issue", "发", "发放", "give"):
             w = w[1:]
-        if len(w) not in (2, 3) or (cents := amount(w[1])) is None:
+        who, w = customer_words.leading_customer(w)
+        if len(w) not in (1, 2) or (cents := amount(w[0])) is None:
             return None
-        given = whole(w[2].rstrip("天d")) if len(w) == 3 else None
-        if len(w) == 3 and given is None:
+        given = whole(w[1].rstrip("天d")) if len(w) == 2 else None
+        if len(w) == 2 and given is None:
             return None
         days = ctx.rules.after_sales.compensation_coupon_days if given is None else given
-        # a phone as the other commands read one (full-width, +86); an id as typed
-        return c.IssueCoupon(by, role, normalise_phone(w[0]) or w[0], cents, days)
+        return c.IssueCoupon(by, role, who, cents, days)
     if name == "promo":
         return _promo(ctx, w, by, role)
     if name == "broadcast":

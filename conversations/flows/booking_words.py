@@ -17,7 +17,7 @@ from conversations.flows.base import Ctx, Outcome
 from conversations.flows.booking_draft import ADDRESS_MIN, MAX_AREA, MIN_AREA, Draft, draft
 from conversations.flows.booking_steps import advance, start_with
 from conversations.flows.booking_when import refusal, take_asap
-from conversations.replies import Reply
+from conversations.replies import Reply, Say
 from conversations.state import Conversation
 from conversations.understanding.items import ItemMatch
 from conversations.understanding.phrases import Kind
@@ -41,7 +41,10 @@ def fill(ctx: Ctx, conv: Conversation, d: Draft, r: Request) -> list[Reply]:
     """Put into ``d`` every slot of ``r`` the booking takes; what is refused is said."""
     said: list[Reply] = []
     if r.item.found:
+        before = d.item
         _choose(ctx.catalog, d, r.item)
+        if d.item and d.item != before:  # what a tap on the item shows: terms, what is extra
+            said.append(Say(views.item_card(conv, ctx.catalog.item(d.item))))
     items = d.items(ctx.catalog)
     if items and not d.bundle:
         _amounts(d, r, items[0].unit, items[0])

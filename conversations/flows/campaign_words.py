@@ -16,7 +16,7 @@ from domain.errors import DomainError
 from domain.member_levels import LEVEL_TEXT
 from domain.money import MoneyError, parse_yuan
 from domain.rules import MemberLevel
-from domain.text import N_
+from domain.text import N_, Bilingual, listed
 
 KEYS: dict[str, str] = {
     "level": "level",
@@ -61,6 +61,22 @@ LEVELS = _level_words()
 
 def level_of(word: str) -> MemberLevel | None:
     return LEVELS.get(word.casefold().replace(" ", ""))
+
+
+def _level(word: str) -> MemberLevel:
+    """The level ``word`` names; raises DomainError naming the levels there are (a level
+    mistyped, 白金 say, was answered with the whole usage)."""
+    level = level_of(word)
+    if level is None:
+        names = LEVEL_TEXT.values()
+        raise DomainError(
+            N_(
+                "没有会员等级 {text};可选:{levels}",
+                text=word,
+                levels=Bilingual(*(listed((n.get(g) for n in names), g) for g in ("zh", "en"))),
+            )
+        )
+    return level
 
 
 def item_of(catalog: Catalog, text: str) -> str:
@@ -108,7 +124,7 @@ def build(ctx: Ctx, name: str, args: str, by: str, role: str) -> c.Command | Non
     if given is None:  # nothing (the usage, not a campaign for everyone) or not key=value
         return None
     m = ctx.rules.membership
-    level = level_of(given["level"]) if "level" in given else None
+    level = _level(given["level"]) if "level" in given else None
     dormant = _days(given["dormant"]) if "dormant" in given else None
     amount = _yuan(given["amount"]) if "amount" in given else m.campaign_coupon_cents
     threshold = (

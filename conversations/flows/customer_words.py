@@ -43,3 +43,15 @@ def orders_of(args: str, by: str, role: str) -> q.ListCustomerOrders | None:
     marked = _MARKED_ID.fullmatch(text)
     ident = whole(marked.group(1).removeprefix("#")) if marked else None
     return q.ListCustomerOrders(by, role, "", ident) if ident is not None else None
+
+
+def leading_customer(words: list[str]) -> tuple[str, list[str]]:
+    """The customer a command's words start with, and the words after: a mainland mobile
+    written in several words (``/coupon issue 138 1234 5678 20``: the start that is one and
+    leaves a word after it; an international number's length varies, so only as one word),
+    else the first word as given (an id or a phone)."""
+    for k in range(len(words) - 1, 0, -1):
+        phone = normalise_phone(" ".join(words[:k]))
+        if phone is not None and (k == 1 or not phone.startswith("+")):
+            return phone, words[k:]
+    return (words[0], words[1:]) if words else ("", [])

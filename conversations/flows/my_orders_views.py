@@ -95,7 +95,7 @@ def detail(ctx: Ctx, conv: Conversation, d: OrderShown) -> list[Reply]:
         stage = part.get(conv.lang)
         lines.append(tr(conv, "进度:{stage}({at}/{parts})", stage=stage, at=at, parts=parts))
     if d.visit_code:
-        lines.append(tr(conv, "上门验证码:{code}(师傅到门口时告诉他)", code=d.visit_code))
+        lines.append(tr(conv, "上门验证码:{code}(师傅到门口时请告知)", code=d.visit_code))
     if d.contract is not None:
         lines.append(d.contract.get(conv.lang))
     if d.policy_no:

@@ -20,6 +20,7 @@ from conversations.results.workers import (
 from conversations.state import Conversation
 from domain.execution import (
     CHECK_IN_STATUSES,
+    checkin_lead_minutes,
     due_for_check_in,
     opens_at,
 )
@@ -194,8 +195,12 @@ def withdrawal_text(conv: Conversation, w: WithdrawalRequested) -> str:
 def due_jobs(ctx: Ctx, jobs: JobsShown) -> list[LiveJobView]:
     """The jobs a location shared at the menu checks in to: those ``due_for_check_in`` now
     (the rule the check-in itself keeps)."""
-    minutes = ctx.rules.execution.checkin_before_minutes
-    return [j for j in jobs.live if due_for_check_in(j.status, j.start_at, ctx.now, minutes)]
+    ex = ctx.rules.execution
+    return [
+        j
+        for j in jobs.live
+        if due_for_check_in(j.status, j.start_at, ctx.now, checkin_lead_minutes(ex, j.asap))
+    ]
 
 
 def no_job_due_text(ctx: Ctx, conv: Conversation, jobs: JobsShown) -> str:
@@ -204,7 +209,8 @@ def no_job_due_text(ctx: Ctx, conv: Conversation, jobs: JobsShown) -> str:
     waiting = sorted((j for j in jobs.live if j.status in CHECK_IN_STATUSES), key=_start)
     if not waiting:
         return tr(conv, "您现在没有需要打卡的任务。")
-    job, minutes = waiting[0], ctx.rules.execution.checkin_before_minutes
+    job = waiting[0]
+    minutes = checkin_lead_minutes(ctx.rules.execution, job.asap)
     return tr(
         conv,
         "现在没有可以打卡的任务。下一单 #{number} {item} {when},最早 {opens} 可以打卡。",

@@ -79,6 +79,9 @@ class LiveJobView:
     stage: int = 0
     item_id: str = ""
     """The catalog item (what an on-site extra may add to)."""
+    asap: bool = False
+    """Booked for as soon as possible (尽快上门): checked in to early
+    (``checkin_lead_minutes``)."""
 
 
 @dataclass(frozen=True, slots=True)

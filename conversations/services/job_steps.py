@@ -19,6 +19,7 @@ from domain.execution import (
     CHECK_IN_STATUSES,
     check_in_distance,
     check_not_early,
+    checkin_lead_minutes,
     estimate_arrival,
     expected_arrival,
 )
@@ -49,12 +50,12 @@ async def own_job(uow: Reads, worker_id: int, number: int) -> Order:
 
 def check_in_open(order: Order, rules: Rules, now: datetime) -> None:
     """Refuse a check-in to ``order`` at ``now``: past the door already (or not taken), or
-    more than ``checkin_before_minutes`` before the start. Said when the worker asks to check
+    more than ``checkin_lead_minutes`` before the start. Said when the worker asks to check
     in, before their location is asked for, and again at the check-in."""
     if order.status not in CHECK_IN_STATUSES:
         raise DomainError(N_("订单 #{number} 现在不能打卡", number=order.number))
-    ex, tz = rules.execution, ZoneInfo(rules.timezone)
-    check_not_early(order.start_at, now, ex.checkin_before_minutes, tz, check_in=True)
+    lead = checkin_lead_minutes(rules.execution, order.asap)
+    check_not_early(order.start_at, now, lead, ZoneInfo(rules.timezone), check_in=True)
 
 
 def check_depart_open(order: Order, rules: Rules, now: datetime) -> None:

@@ -50,7 +50,7 @@ async def accept(
         (o for o in offers if o.worker_id == worker_id and o.status == OfferStatus.OPEN), None
     )
     if mine is None:
-        if order.worker_id == worker_id and order.status == OrderStatus.ACCEPTED:
+        if order.worker_id == worker_id:  # on the way, at the door…: theirs all the same
             raise DomainError(N_("订单 #{number} 已经是您的了", number=number))
         last = next((o for o in reversed(offers) if o.worker_id == worker_id), None)
         if last is not None and last.status == OfferStatus.DECLINED:  # a decline is final

@@ -10,7 +10,7 @@ from datetime import datetime
 from conversations.services.job_steps import own_job
 from conversations.services.notices import Notice, to_admins
 from domain.errors import DomainError
-from domain.execution import visit_code_matches
+from domain.execution import typed_code, visit_code_matches
 from domain.lifecycle import OrderStatus
 from domain.orders import Order
 from domain.ports import UnitOfWork
@@ -37,7 +37,7 @@ async def enter_visit_code(
         raise DomainError(N_("订单 #{number} 现在不能打卡", number=number))
     if not order.visit_code or order.visit_code_ok_at is not None:
         return order, True, []
-    typed = "".join(ch for ch in code if not ch.isspace())
+    typed = typed_code(code)
     if len(typed) != len(order.visit_code) or not typed.isdecimal():  # no code: not a miss
         raise DomainError(N_("请输入 {n} 位数字验证码", n=len(order.visit_code)))
     if visit_code_matches(order.visit_code, code):

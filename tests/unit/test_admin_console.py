@@ -213,6 +213,20 @@ def test_help_lists_only_what_the_role_may_do(role):
         ("统计 week", q.ShowStats(BY, "finance", "week")),
         ("stats", q.ShowStats(BY, "finance", "today")),
         ("/coupon 13800138000 20", c.IssueCoupon(BY, "finance", "13800138000", 2_000, 30)),
+        # a phone as people write it, as /customer takes it (it was the usage)
+        (
+            "/coupon issue 138 0013 8000 20 7",
+            c.IssueCoupon(BY, "finance", "13800138000", 2_000, 7),
+        ),
+        (
+            "/coupon issue +86 138-0013-8000 15",
+            c.IssueCoupon(BY, "finance", "13800138000", 1_500, 30),
+        ),
+        ("/coupon issue 12 20 7", c.IssueCoupon(BY, "finance", "12", 2_000, 7)),
+        (
+            "/coupon issue +442079460958 20",
+            c.IssueCoupon(BY, "finance", "+442079460958", 2_000, 30),
+        ),
         (
             "/coupon １３８００１３８０００ 20",
             c.IssueCoupon(BY, "finance", "13800138000", 2_000, 30),

@@ -72,15 +72,28 @@ def test_a_name_with_near_misses_offers_its_category_instead_of_guessing():
 def test_a_past_or_impossible_time_in_a_request_is_told_and_asked_again():
     conv = at_menu()
     out = menu.on_text(CTX, conv, text("2月30日 日常保洁"))
-    assert "没有这一天" in out.replies[0].text
+    assert "没有这一天" in out.replies[1].text  # after the item's card
     d, _ = entered(conv, out)
     assert d.item == "daily_cleaning" and d.day is None
     conv = at_menu()
     out = menu.on_text(CTX, conv, text("今天早上8点 日常保洁"))  # an hour ago
     assert (
-        "已经过去" in out.replies[0].text
+        "已经过去" in out.replies[1].text
         and booking.Draft.from_json(conv.data[booking.SEED]).start is None
     )
+
+
+def test_an_item_named_in_words_shows_its_card_as_a_tap_on_it_does():
+    """Typed, "空调不制冷了,能上门修一下吗" went to a quote of ¥0.00 (the call-out less the
+    first-order discount) and never said that parts and labour are quoted on site: the card
+    a tap on the item shows was skipped."""
+    conv = at_menu()
+    out = menu.on_text(CTX, conv, text("空调不制冷了,能上门修一下吗"))
+    assert "配件与工时另行报价" in out.replies[0].text, out.replies
+    assert out.replies[0].text.startswith("家电维修(上门检测) · ¥50.00/次")
+    conv = at_menu()
+    out = menu.on_text(CTX, conv, text("保洁"))  # no item chosen yet: no card
+    assert not any("验收标准" in getattr(r, "text", "") for r in out.replies)
 
 
 def test_words_that_name_nothing_bookable_get_the_menu_again_with_a_hint():

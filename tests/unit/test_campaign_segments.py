@@ -178,7 +178,7 @@ def test_a_campaign_is_written_with_chinese_or_english_keys_and_defaults_from_th
     )
 
 
-@pytest.mark.parametrize("args", ["", "等级=青铜", "沉睡=很久", "金额=-5", "hello", "天数=x"])
+@pytest.mark.parametrize("args", ["", "沉睡=很久", "金额=-5", "hello", "天数=x"])
 def test_a_malformed_campaign_shows_the_usage(args):
     assert campaign_words.build(ctx(), "campaign", args, "a", "owner") is None
 
@@ -187,3 +187,13 @@ def test_an_unknown_item_is_named():
     with pytest.raises(DomainError) as err:
         campaign_words.build(ctx(), "campaign", "买过=火箭维修", "a", "owner")
     assert "火箭维修" in err.value.text.get("zh")
+
+
+@pytest.mark.parametrize("word", ["白金", "青铜", "platinum"])
+def test_an_unknown_level_is_named_with_the_levels_there_are(word):
+    """A mistyped level was answered with the whole usage, saying nothing of what was wrong."""
+    with pytest.raises(DomainError) as err:
+        campaign_words.build(ctx(), "campaign", f"等级={word} 金额=20", "a", "owner")
+    zh, en = err.value.text.get("zh"), err.value.text.get("en")
+    assert zh == f"没有会员等级 {word};可选:普通会员、白银会员、黄金会员、钻石会员"
+    assert en.startswith(f"There is no member level {word}") and "Gold member" in en, en

@@ -28,3 +28,12 @@ def test_care_items_of_the_demo_catalog_have_no_supplies_line():
     for item in ("hourly_nanny", "live_in_nanny", "maternity_nurse", "elderly_companion"):
         assert CATALOG.item(item).consumables == Consumables.NONE
     assert CATALOG.item("deep_cleaning").consumables == Consumables.INCLUDED
+
+
+@pytest.mark.parametrize("item", sorted(i.id for i in CATALOG.items()))
+def test_a_card_offers_the_workers_own_supplies_only_where_they_can_be_added(item):
+    """用品由客户提供(可加选师傅自带) on the repair's card asked the customer for supplies and
+    offered an add-on it does not have: its parts are quoted on site (its description)."""
+    found = CATALOG.item(item)
+    if "可加选师傅自带" in item_card(Conversation(), found):
+        assert found.options, found.id

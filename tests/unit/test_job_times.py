@@ -59,6 +59,11 @@ def test_a_job_is_due_for_check_in_exactly_when_checking_in_to_it_is_not_refused
         ("427", False),
         ("04270", False),
         ("04a27", False),
+        ("验证码是 0427", True),  # said in a sentence: it was "请输入 4 位数字验证码"
+        ("code: ０４２７ thanks", True),
+        ("验证码 0 4 2 7", True),
+        ("订单 240117 验证码 0427", False),  # two numbers: which is the code is not guessed
+        ("验证码是 0428", False),
         ("", False),
     ],
 )

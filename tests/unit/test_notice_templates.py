@@ -287,3 +287,12 @@ def test_a_worker_nobody_rated_yet_is_told_as_new_and_a_rated_one_by_their_real_
     assert worker_rating(worker) == {"stars": "", "reviews": 0}  # a WeChat template's too
     [told] = TEMPLATES.render(to_customer(1, event, **data), "wechat", lang)
     assert "5.0" not in told.text and "rated" not in told.text and "评分" not in told.text
+
+
+@pytest.mark.parametrize("channel", CHANNEL_NAMES)
+def test_the_customer_is_asked_to_give_the_visit_code_to_a_worker_of_either_sex(channel):
+    """Many workers are 阿姨: the accepted notice asked the customer to tell the code to 他."""
+    [told] = TEMPLATES.render(
+        to_customer(1, "order_accepted", **SAMPLES["order_accepted"]), channel, "zh"
+    )
+    assert "请告知上门验证码 0427" in told.text and "他" not in told.text, told.text

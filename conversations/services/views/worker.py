@@ -66,6 +66,7 @@ async def jobs(uow: Reads, q: LoadJobs, *, catalog: Catalog) -> JobsShown:
                 catalog.item(order.item_id).stages,
                 order.stage,
                 order.item_id,
+                order.asap,
             )
         )
     return JobsShown(
