@@ -54,8 +54,8 @@ class TurnAnswer:
         if not self.passive.done() and asyncio.get_running_loop().time() >= self._deadline:
             self.late = True  # the request answers ``success``, however soon it wakes
         texts = render_texts(replies, lang)
-        if not texts:
-            return 0
+        if not texts or (len(texts) == 1 and not self.late):
+            return 0  # one text: the request answers it once the turn ended, notices sent
         if not self.late:
             if not self.passive.done():  # (a second attempt's went with the first's)
                 self.passive.set_result(texts[0])
