@@ -245,3 +245,13 @@ async def test_at_the_bookings_category_a_question_with_no_order_goes_on_with_it
     assert "您还没有订单" in said and "保洁" in said, said  # the category asked again
     await customer.choose("保洁")
     assert "日常保洁" in customer.text(), customer.text()
+
+
+async def test_progress_from_a_customer_shows_their_order(shop):
+    _, client = shop
+    customer = await chinese(client)
+    number = await book_on_web(customer)
+    await customer.say("进度")
+    detail = customer.text()
+    assert f"#{number} 日常保洁" in detail and "状态:派单中" in detail, detail
+    assert "您还不是我们的师傅" not in detail

@@ -287,3 +287,25 @@ def test_an_answer_at_the_bookings_buttons_reads_no_orders(typed):
     conv = booking_at("category")
     out = booking.on_words(CTX, conv, text(typed))
     assert out.goto is None and not out.commands and booking.draft(conv).category
+
+
+@pytest.mark.parametrize("typed", ["进度", "stage"])
+def test_progress_from_a_customer_is_where_their_order_is(typed):
+    """The worker command word "进度", typed alone by someone who is no worker, asks where
+    their order is, not "you are not a worker yet"."""
+    conv = at_menu()
+    out = global_words.route(CUSTOMER_FLOWS, CTX, conv, text(typed))
+    assert out is not None and out.goto == "orders" and not out.replies
+    assert entered(conv, out).commands == [LoadOrders(5)]
+
+
+def test_progress_with_a_number_from_a_customer_shows_that_order():
+    conv = at_menu()
+    out = global_words.route(CUSTOMER_FLOWS, CTX, conv, text("进度 #200964"))
+    assert out is not None and entered(conv, out).commands == [LoadOrder(5, 200964)]
+
+
+def test_progress_from_a_worker_is_still_the_stage_of_their_job():
+    conv = Conversation(flow="worker", step="menu", worker_id=3, role="worker")
+    out = global_words.route(CUSTOMER_FLOWS, CTX, conv, text("进度 #200964"))
+    assert out is not None and out.goto == "worker"
