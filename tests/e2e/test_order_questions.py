@@ -255,3 +255,15 @@ async def test_progress_from_a_customer_shows_their_order(shop):
     detail = customer.text()
     assert f"#{number} 日常保洁" in detail and "状态:派单中" in detail, detail
     assert "您还不是我们的师傅" not in detail
+
+
+async def test_a_request_typed_on_an_orders_detail_starts_the_booking(shop):
+    _, client = shop
+    customer = await chinese(client)
+    number = await book_on_web(customer)
+    await customer.choose("我的订单")
+    await customer.choose(f"#{number}")
+    assert f"#{number} 日常保洁" in customer.text(), customer.text()
+    await customer.say("后天下午三点 日常保洁 3小时")
+    said = customer.text()
+    assert "没太明白" not in said and "地址" in said, said  # all but the address was named

@@ -309,3 +309,33 @@ def test_progress_from_a_worker_is_still_the_stage_of_their_job():
     conv = Conversation(flow="worker", step="menu", worker_id=3, role="worker")
     out = global_words.route(CUSTOMER_FLOWS, CTX, conv, text("进度 #200964"))
     assert out is not None and out.goto == "worker"
+
+
+def on_detail(step: str = "detail", lang: str = "zh") -> Conversation:
+    data = {"orders": {"number": 200964}}
+    return Conversation(flow="orders", step=step, customer_id=5, lang=lang, data=data)
+
+
+@pytest.mark.parametrize(
+    ("typed", "lang", "item"),
+    [
+        ("明天下午三点 日常保洁 3小时", "zh", "daily_cleaning"),
+        ("deep cleaning tomorrow 3pm", "en", "deep_cleaning"),
+    ],
+)
+def test_on_an_orders_detail_a_request_starts_the_booking_as_at_the_menu(typed, lang, item):
+    conv = on_detail(lang=lang)
+    out = global_words.route(CUSTOMER_FLOWS, CTX, conv, text(typed))
+    assert out is not None and out.goto == "booking" and not out.commands
+    entered(conv, out)
+    d = booking.draft(conv)
+    assert d.item == item and d.start is not None and d.start.hour == 15
+
+
+def test_on_an_orders_detail_words_that_ask_nothing_are_left_to_its_hint():
+    assert global_words.route(CUSTOMER_FLOWS, CTX, on_detail(), text("你好")) is None
+
+
+def test_on_a_confirmation_a_time_is_no_new_booking():
+    conv = on_detail("reschedule_confirm")
+    assert global_words.route(CUSTOMER_FLOWS, CTX, conv, text("明天下午四点 日常保洁")) is None
