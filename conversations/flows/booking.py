@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from conversations.events import ChoiceMade, LocationShared, TextReceived
 from conversations.flows import booking_views as views
+from conversations.flows import order_questions
 from conversations.flows.base import Ctx, Outcome, Transitions, pick_an_option, too_long
 from conversations.flows.booking_draft import (
     ADDRESS_MIN,
@@ -40,12 +41,13 @@ from conversations.flows.booking_when import (
     on_when,
 )
 from conversations.flows.booking_words import from_words as from_words
-from conversations.flows.booking_words import on_words
+from conversations.flows.booking_words import on_words as add_words
 from conversations.flows.dates import read_when
 from conversations.flows.flow_state import StaleState, restarting, restarting_all
 from conversations.replies import Say
 from conversations.results.booking import AddressesFound
 from conversations.state import Conversation
+from conversations.understanding.intents import read_asked
 from conversations.understanding.numbers import names_a_fraction, read_number
 from domain import limits
 from domain.commands import Booking
@@ -120,6 +122,18 @@ def on_item(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     d.forget_choices(item=False)
     d.item = item.id
     return advance(ctx, conv, d, [Say(views.item_card(conv, item))])
+
+
+def on_words(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
+    """Words typed where the booking offers buttons (the category, the item, its extras): a
+    question about an order ("where is my cleaner?", "师傅什么时候到", "取消订单": read from
+    the words alone, no order read for an answer) leaves the booking for its answer, as at
+    the menu (``order_questions``) — the booking goes on where it was when no order fits it
+    (``my_orders_pick``); else what they name is added to the draft (``add_words``)."""
+    asked = read_asked(event.text)
+    if asked is not None:
+        return order_questions.answer(conv, asked, booking=True)
+    return add_words(ctx, conv, event)
 
 
 def on_option(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> Outcome:

@@ -57,6 +57,15 @@ def start_with(conv: Conversation, d: Draft, said: Sequence[Reply] = ()) -> Outc
     return Outcome(list(said), goto=NAME)
 
 
+def resume(conv: Conversation, said: Sequence[Reply] = ()) -> Outcome:
+    """Back to the booking being made, at the question it was at (after ``said``): a question
+    about an order asked at its first questions that no order fits (``my_orders_pick``)."""
+    kept = conv.data.get(NAME)
+    if kept is not None:
+        conv.data[SEED] = kept  # one this release cannot read: ``enter`` starts afresh
+    return Outcome(list(said), goto=NAME)
+
+
 def change_time(conv: Conversation) -> Outcome:
     """Back to the date question, the rest of the booking kept (checkout's "change time")."""
     d = draft(conv)

@@ -178,6 +178,9 @@ def _customer_action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound)
     if typed.name == "complain" and typed.number is None:  # "投诉" alone: the order picked
         clear(conv)
         return order_questions.answer(conv, Asked(Intent.COMPLAIN))
+    if typed.name == "stage":  # "进度" (``action``): the order's progress, picked if unnamed
+        clear(conv)
+        return order_questions.answer(conv, Asked(Intent.STATUS, typed.number))
     if typed.name in FEEDBACK:
         after_sales.seed(conv, after_sales.FeedbackData(typed.name, typed.number))
         return Outcome(goto="feedback")
@@ -204,6 +207,10 @@ def action(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outcom
         # a worker's document
         renewal = Typed("customer", "renew_placement", typed.args, typed.number)
         return _customer_action(ctx, conv, renewal, event)
+    if typed.name == "stage" and conv.worker_id is None and conv.role == "customer":
+        # "进度" ("#N") from a customer: where their order is, not a worker's stage
+        asked = Typed("customer", typed.name, typed.args, typed.number)
+        return _customer_action(ctx, conv, asked, event)
     if conv.worker_id is None:
         return Outcome(
             [Say(tr(conv, "您还不是我们的师傅。发送「注册师傅」申请加入。"))],

@@ -22,6 +22,7 @@ from conversations.flows import (
     link,
     me,
     menu,
+    my_orders,
     opt_out,
     order_questions,
     paid_in_chat,
@@ -186,26 +187,38 @@ def _route(  # noqa: C901 - one branch per global word, in the order they win
             ctx, conv, ChoiceMade(channel=conv.channel, user_id="", at=ctx.now, key=key)
         )
     if conv.role == "customer" and isinstance(event, TextReceived):
-        return _asked(flows, conv, event.text)
+        return _asked(flows, ctx, conv, event.text)
     return None
 
 
-def _asked(flows: Mapping[str, Flow], conv: Conversation, text: str) -> Outcome | None:
+def _asked(flows: Mapping[str, Flow], ctx: Ctx, conv: Conversation, text: str) -> Outcome | None:
     """A question about an order ("where is my cleaner?", "cancel it", "退款") typed by a
     customer on a screen that takes no words (an order's detail, a confirmation): answered
-    as at the menu (``order_questions``), about the order on the screen when it names none.
-    A step that reads words keeps them: an address, a note, a message to support are
-    answers, and the menu, 我的 and the orders list read the questions themselves."""
+    as at the menu (``order_questions``), about the order on the screen when it names none;
+    on an order's detail, a request too (``_requested``). A step that reads words keeps
+    them: an address, a note, a message to support are answers, and the menu, 我的 and the
+    orders list read the questions themselves."""
     if conv.customer_id is None or _takes_words(flows, conv):
         return None
     asked = read_asked(text)
     if asked is None:
-        return None
+        return _requested(ctx, conv, text)
     shown = order_questions.on_screen(conv)
     clear(conv)
     if asked.number is None and shown is not None:
         asked = replace(asked, number=shown)
     return order_questions.answer(conv, asked)
+
+
+def _requested(ctx: Ctx, conv: Conversation, text: str) -> Outcome | None:
+    """Words typed on an order's detail, whose buttons take none: what the menu makes of
+    them (``menu.typed``) — a request ("明天下午三点 日常保洁 3小时") starts the booking with
+    what it names, a menu button's word or another order's number opens it ("back" returns
+    to the detail). Not on a confirmation (a cancellation's, a new time's): "明天下午四点"
+    there is no new booking, and its yes or no is asked again."""
+    if (conv.flow, conv.step) != (my_orders.NAME, my_orders.Step.DETAIL):
+        return None
+    return menu.typed(ctx, conv, text)
 
 
 def _takes_words(flows: Mapping[str, Flow], conv: Conversation) -> bool:

@@ -80,7 +80,7 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
     given = load(conv, NAME, OrdersData) or OrdersData()
     action, number = given.action, given.number
     if action in ASKED and number is None:  # "where is my order?": the order picked first
-        o = OrdersData()
+        o = OrdersData(booking=given.booking)
         out = my_orders_pick.begin(conv, o, ASKED[action])
         keep(conv, NAME, o)
         return out

@@ -2,13 +2,15 @@
 订单", "改期", "我要投诉", "退款": ``order_questions``): the customer's orders are read, and
 the one order the question fits gets its screen at once — its detail, its cancellation's
 terms (never cancelled without them), its new time's question, its complaint; several get
-the list to pick one from; none, the list as My orders shows it, said why."""
+the list to pick one from; none, the list as My orders shows it, said why — or, asked at
+the booking's first questions, the booking where it was, said why (nothing to leave it for)."""
 
 from __future__ import annotations
 
 from conversations.flows import after_sales
 from conversations.flows import my_orders_views as views
 from conversations.flows.base import Ctx, Outcome, tr
+from conversations.flows.booking_steps import resume
 from conversations.flows.my_orders_state import (
     CANCEL,
     COMPLAIN,
@@ -59,11 +61,14 @@ def on_orders(
     """The orders read for the question ``o.mode``: the one it fits, or the list."""
     mode = o.mode
     fit = tuple(r for r in orders if fits(ctx, mode, r))
+    if not fit and o.booking:  # asked while booking: why not, and the booking goes on
+        o.mode = ""
+        return resume(conv, [Say(_none(ctx, conv, mode, orders))])
     if len(fit) == 1:
         return _one(ctx, conv, fit[0], o)
     if not fit or mode == STATUS:  # "where is my order?": the list My orders shows
         o.mode = ""
-        said = [Say(_none(ctx, conv, mode))] if orders and not fit else []
+        said = [Say(_none(ctx, conv, mode, orders))] if orders and not fit else []
         return Outcome([*said, *views.order_list(ctx, conv, orders, False)], step=Step.LIST)
     return Outcome(_pick_from(ctx, conv, fit, mode), step=Step.LIST)
 
@@ -109,8 +114,11 @@ def _complain(conv: Conversation, number: int) -> Outcome:
     return Outcome(goto=after_sales.NAME)
 
 
-def _none(ctx: Ctx, conv: Conversation, mode: str) -> str:
-    """Why no order was picked, the customer's orders listed after it."""
+def _none(ctx: Ctx, conv: Conversation, mode: str, orders: tuple[OrderRow, ...]) -> str:
+    """Why no order was picked (the customer's orders listed after it, or the booking they
+    were making asked again)."""
+    if not orders:
+        return tr(conv, "您还没有订单。")
     if mode == STATUS:
         return tr(conv, "您现在没有进行中的订单。")
     if mode == CANCEL:

@@ -58,6 +58,9 @@ class OrdersData:
     """The time the order is being moved to (ISO), with its fee in ``fee_cents``."""
     surcharge: int | None = None
     """The on-site extra a request's button answers (``action``: surcharge_yes / _no)."""
+    booking: bool = False
+    """The question (``ASKED``) was typed at the booking's first questions: when no order
+    fits it, the booking goes on where it was (``my_orders_pick``)."""
 
 
 keeping_orders = keeping(NAME, OrdersData, FIRST)

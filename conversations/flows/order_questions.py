@@ -31,9 +31,10 @@ def read(conv: Conversation, text: str) -> Outcome | None:
     return None if asked is None else answer(conv, asked)
 
 
-def answer(conv: Conversation, asked: Asked) -> Outcome:
+def answer(conv: Conversation, asked: Asked, *, booking: bool = False) -> Outcome:
     """To support (a person), the complaint (an order named), or my orders with the action
-    asked — on the order named, else on the order on the screen, else the one picked."""
+    asked — on the order named, else on the order on the screen, else the one picked.
+    ``booking``: asked at the booking's first questions, which go on when no order fits."""
     if asked.intent == Intent.PERSON:
         return Outcome(goto="support")
     number = asked.number if asked.number is not None else on_screen(conv)
@@ -41,10 +42,12 @@ def answer(conv: Conversation, asked: Asked) -> Outcome:
         after_sales.seed(conv, after_sales.FeedbackData("complain", number))
         return Outcome(goto=after_sales.NAME)
     if asked.intent == Intent.COMPLAIN:
-        seed(conv, OrdersData(action="complain"))
+        seed(conv, OrdersData(action="complain", booking=booking))
         return Outcome(goto=ORDERS)
     bare, named = ACTIONS[asked.intent]
-    seed(conv, OrdersData(action=bare if number is None else named, number=number))
+    seed(
+        conv, OrdersData(action=bare if number is None else named, number=number, booking=booking)
+    )
     return Outcome(goto=ORDERS)
 
 

@@ -221,3 +221,49 @@ async def test_a_person_asked_for_is_support(shop, question, lang):
         await customer.say("/start")
     await customer.say(question)
     assert ("客服" if lang == "zh" else "support") in customer.text(), customer.text()
+
+
+async def test_at_the_bookings_category_where_is_my_cleaner_shows_the_order(shop):
+    _, client = shop
+    customer = await english(client)
+    number = await book_in_english(customer)
+    await customer.say("menu")
+    await customer.choose("Book a service")
+    await customer.say("where is my cleaner?")
+    detail = customer.text()
+    assert f"#{number} Daily cleaning" in detail and "Status:" in detail, detail
+    assert "How many hours?" not in detail
+
+
+async def test_at_the_bookings_category_a_question_with_no_order_goes_on_with_it(shop):
+    _, client = shop
+    customer = await chinese(client)
+    await customer.say("/start")
+    await customer.choose("预约服务")
+    await customer.say("师傅什么时候到")
+    said = customer.text()
+    assert "您还没有订单" in said and "保洁" in said, said  # the category asked again
+    await customer.choose("保洁")
+    assert "日常保洁" in customer.text(), customer.text()
+
+
+async def test_progress_from_a_customer_shows_their_order(shop):
+    _, client = shop
+    customer = await chinese(client)
+    number = await book_on_web(customer)
+    await customer.say("进度")
+    detail = customer.text()
+    assert f"#{number} 日常保洁" in detail and "状态:派单中" in detail, detail
+    assert "您还不是我们的师傅" not in detail
+
+
+async def test_a_request_typed_on_an_orders_detail_starts_the_booking(shop):
+    _, client = shop
+    customer = await chinese(client)
+    number = await book_on_web(customer)
+    await customer.choose("我的订单")
+    await customer.choose(f"#{number}")
+    assert f"#{number} 日常保洁" in customer.text(), customer.text()
+    await customer.say("后天下午三点 日常保洁 3小时")
+    said = customer.text()
+    assert "没太明白" not in said and "地址" in said, said  # all but the address was named

@@ -228,6 +228,7 @@ def test_entering_keeps_only_what_the_caller_asked_for():
         "again_at": "",
         "new_start": "",
         "surcharge": None,
+        "booking": False,
     }
     c = conv(action="pay", number=240117, fee_cents=100)
     assert my_orders.enter(CTX, c).commands == [RequestPayment(5, 240117)]

@@ -10,8 +10,9 @@ from datetime import timedelta
 import pytest
 
 from conversations.events import ChoiceMade, TextReceived
-from conversations.flows import after_sales, global_words, me, menu, my_orders
+from conversations.flows import after_sales, booking, global_words, me, menu, my_orders
 from conversations.flows.base import Ctx
+from conversations.flows.booking_draft import Draft
 from conversations.flows.registry import CUSTOMER_FLOWS
 from conversations.replies import Ask, Say
 from conversations.results.orders import CustomerAction, OrdersListed
@@ -229,3 +230,112 @@ def test_a_step_that_reads_words_keeps_them(flow, step):
     """An address, a note, a message to support are answers, whatever they say."""
     conv = Conversation(flow=flow, step=step, customer_id=5)
     assert global_words.route(CUSTOMER_FLOWS, CTX, conv, text("where is my cleaner?")) is None
+
+
+def booking_at(step: str, lang: str = "zh", **draft) -> Conversation:
+    """A customer at the booking's ``step``, its draft as far as it got."""
+    conv = Conversation(flow="booking", step=step, customer_id=5, lang=lang)
+    booking.keep(conv, Draft(**draft))
+    return conv
+
+
+@pytest.mark.parametrize(
+    ("step", "typed", "lang"),
+    [
+        ("category", "where is my cleaner?", "en"),
+        ("category", "师傅什么时候到", "zh"),
+        ("item", "when will the cleaner come?", "en"),
+        ("item", "取消订单", "zh"),
+    ],
+)
+def test_at_the_bookings_buttons_a_question_about_an_order_leaves_the_booking(step, typed, lang):
+    """A question ("where is my cleaner?") names a service, and chooses none: the orders are
+    read (only now: nothing is read for an answer) for the order it is about."""
+    conv = booking_at(step, lang, category="cleaning" if step == "item" else "")
+    out = booking.TRANSITIONS[booking.Step(step), TextReceived](CTX, conv, text(typed))
+    assert out.goto == "orders" and not out.commands
+    assert entered(conv, out).commands == [LoadOrders(5)]
+    assert booking.draft(conv).category == ("cleaning" if step == "item" else "")
+
+
+def test_at_the_bookings_buttons_an_order_under_way_gets_its_detail():
+    conv = booking_at("category", "en")
+    entered(conv, booking.on_words(CTX, conv, text("where is my cleaner?")))
+    assert listed(conv, PAID, SETTLED).commands == [LoadOrder(5, 200964)]
+
+
+@pytest.mark.parametrize(
+    ("rows", "said"),
+    [((), "您还没有订单。"), ((SETTLED,), "您现在没有进行中的订单。")],
+)
+def test_a_question_at_the_booking_that_no_order_fits_goes_on_with_the_booking(rows, said):
+    """A newcomer's "师傅什么时候到" is about the booking being made: they are told they have
+    no such order, and asked the booking's question again, with what it has kept."""
+    day = (NOW + timedelta(days=1)).date()
+    conv = booking_at("item", category="cleaning", day=day)
+    entered(conv, booking.on_words(CTX, conv, text("师傅什么时候到")))
+    out = listed(conv, *rows)
+    assert [r.text for r in out.replies] == [said] and out.goto == "booking"
+    again = entered(conv, out)
+    assert again.step == "item" and again.reask
+    d = booking.draft(conv)
+    assert (d.category, d.day) == ("cleaning", day)
+
+
+@pytest.mark.parametrize("typed", ["保洁", "家里空调要洗一下", "I need a cleaner tomorrow"])
+def test_an_answer_at_the_bookings_buttons_reads_no_orders(typed):
+    conv = booking_at("category")
+    out = booking.on_words(CTX, conv, text(typed))
+    assert out.goto is None and not out.commands and booking.draft(conv).category
+
+
+@pytest.mark.parametrize("typed", ["进度", "stage"])
+def test_progress_from_a_customer_is_where_their_order_is(typed):
+    """The worker command word "进度", typed alone by someone who is no worker, asks where
+    their order is, not "you are not a worker yet"."""
+    conv = at_menu()
+    out = global_words.route(CUSTOMER_FLOWS, CTX, conv, text(typed))
+    assert out is not None and out.goto == "orders" and not out.replies
+    assert entered(conv, out).commands == [LoadOrders(5)]
+
+
+def test_progress_with_a_number_from_a_customer_shows_that_order():
+    conv = at_menu()
+    out = global_words.route(CUSTOMER_FLOWS, CTX, conv, text("进度 #200964"))
+    assert out is not None and entered(conv, out).commands == [LoadOrder(5, 200964)]
+
+
+def test_progress_from_a_worker_is_still_the_stage_of_their_job():
+    conv = Conversation(flow="worker", step="menu", worker_id=3, role="worker")
+    out = global_words.route(CUSTOMER_FLOWS, CTX, conv, text("进度 #200964"))
+    assert out is not None and out.goto == "worker"
+
+
+def on_detail(step: str = "detail", lang: str = "zh") -> Conversation:
+    data = {"orders": {"number": 200964}}
+    return Conversation(flow="orders", step=step, customer_id=5, lang=lang, data=data)
+
+
+@pytest.mark.parametrize(
+    ("typed", "lang", "item"),
+    [
+        ("明天下午三点 日常保洁 3小时", "zh", "daily_cleaning"),
+        ("deep cleaning tomorrow 3pm", "en", "deep_cleaning"),
+    ],
+)
+def test_on_an_orders_detail_a_request_starts_the_booking_as_at_the_menu(typed, lang, item):
+    conv = on_detail(lang=lang)
+    out = global_words.route(CUSTOMER_FLOWS, CTX, conv, text(typed))
+    assert out is not None and out.goto == "booking" and not out.commands
+    entered(conv, out)
+    d = booking.draft(conv)
+    assert d.item == item and d.start is not None and d.start.hour == 15
+
+
+def test_on_an_orders_detail_words_that_ask_nothing_are_left_to_its_hint():
+    assert global_words.route(CUSTOMER_FLOWS, CTX, on_detail(), text("你好")) is None
+
+
+def test_on_a_confirmation_a_time_is_no_new_booking():
+    conv = on_detail("reschedule_confirm")
+    assert global_words.route(CUSTOMER_FLOWS, CTX, conv, text("明天下午四点 日常保洁")) is None
