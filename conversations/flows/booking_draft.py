@@ -94,6 +94,10 @@ class Draft:
     worker: int | None = None
     """The preferred worker chosen at the quote (a reorder: the earlier order's), by id —
     shown by name; priced and placed only while the customer may choose them."""
+    weekly: bool = False
+    """Asked to repeat every week ("每周六", "every Saturday"): once placed, the order is
+    repeated on its weekday and time (a recurring booking). A draft saved before this field
+    was added reads as not repeated."""
 
     @classmethod
     def again(
@@ -192,6 +196,7 @@ class Draft:
             "earlier_start": self.earlier_start.isoformat() if self.earlier_start else None,
             "free_hour": self.free_hour,
             "worker": self.worker,
+            "weekly": self.weekly,
         }
 
     @classmethod
@@ -244,6 +249,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "free_hour": bool,
     "use_card": bool,
     "worker": (int, type(None)),
+    "weekly": bool,
 }
 _FIELDS = tuple(f.name for f in fields(Draft))
 _ALL_FIELDS = itemgetter(*_FIELDS)

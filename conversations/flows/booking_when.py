@@ -9,9 +9,11 @@ and an evening "as soon as possible" is often urgent, so the customer decides.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from conversations.events import ChoiceMade, TextReceived
+from conversations.flows import booking_repeat as repeat
 from conversations.flows import booking_views as views
 from conversations.flows.base import Ctx, Outcome, tr
 from conversations.flows.booking_draft import Draft, draft, keep
@@ -140,6 +142,13 @@ def on_when(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> O
 
 
 def _typed_when(ctx: Ctx, conv: Conversation, d: Draft, text: str) -> Outcome:
+    """A day and time typed, and a repeat with them ("每周六 10点": ``booking_repeat``)."""
+    said = repeat.take_typed(conv, d, text)
+    out = _typed_day(ctx, conv, d, text)
+    return replace(out, replies=[*said, *out.replies]) if said else out
+
+
+def _typed_day(ctx: Ctx, conv: Conversation, d: Draft, text: str) -> Outcome:
     today = ctx.now.astimezone(ctx.tz).date()
     day, at = parse_when(text, today)
     if day is None and names_impossible_date(text, today):

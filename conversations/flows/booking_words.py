@@ -4,7 +4,8 @@ rest. Typed at the menu it starts a booking; typed at the booking's first questi
 the draft being made.
 
 An item named with near misses ("保洁": daily, deep or move-in cleaning) is not guessed: the
-category they share is taken and its items are offered.
+category they share is taken and its items are offered. A repeat ("每周六", "every Saturday")
+is kept with the draft, or said not offered (``booking_repeat``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from conversations.events import TextReceived
+from conversations.flows import booking_repeat as repeat
 from conversations.flows import booking_views as views
 from conversations.flows.base import Ctx, Outcome
 from conversations.flows.booking_draft import ADDRESS_MIN, MAX_AREA, MIN_AREA, Draft, draft
@@ -58,6 +60,7 @@ def fill(ctx: Ctx, conv: Conversation, d: Draft, r: Request) -> list[Reply]:
         _when(ctx, conv, d, r, said)
     if r.address and len(r.address) >= ADDRESS_MIN:
         d.address_text, d.address_id = r.address, None
+    said += repeat.take(conv, d, r.repeat)
     return said
 
 

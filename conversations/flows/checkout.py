@@ -20,22 +20,24 @@ from __future__ import annotations
 import secrets
 import unicodedata
 from dataclasses import replace
-from enum import StrEnum
 
 from conversations.events import ChoiceMade, ContactShared, Failed, TextReceived
-from conversations.flows import booking, link, payment_views
+from conversations.flows import booking, booking_repeat, checkout_repeat, link, payment_views
 from conversations.flows import checkout_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions, too_long
 from conversations.flows.booking_draft import MAX_AREA, MIN_AREA, read_area
 from conversations.flows.checkout_payment import finish as finish
 from conversations.flows.checkout_payment import on_paid as on_paid
+from conversations.flows.checkout_payment import on_paid_as_placed as on_paid_as_placed
 from conversations.flows.checkout_payment import on_pay as on_pay
 from conversations.flows.checkout_payment import on_pay_checked as on_pay_checked
 from conversations.flows.checkout_payment import on_pay_text as on_pay_text
+from conversations.flows.checkout_payment import on_placed as on_placed
 from conversations.flows.checkout_payment import on_sandbox_gone as on_sandbox_gone
 from conversations.flows.checkout_payment import on_unavailable as on_unavailable
 from conversations.flows.checkout_state import NAME as NAME
 from conversations.flows.checkout_state import State as State
+from conversations.flows.checkout_state import Step as Step
 from conversations.flows.checkout_state import due_from_json as due_from_json
 from conversations.flows.checkout_state import due_to_json as due_to_json
 from conversations.flows.checkout_state import keep as keep
@@ -51,26 +53,13 @@ from conversations.results.booking import (
     WorkerChoice,
 )
 from conversations.results.orders import OrderShown
+from conversations.results.recurring import Subscribed
 from conversations.state import Conversation
 from domain import limits
 from domain.commands import Booking, PlaceOrder
 from domain.coupons import promo_code
 from domain.queries import PreviewQuote
 from domain.risk import CONFIRM_CODE_DIGITS, CONFIRM_CODE_TRIES, needs_confirm_code
-
-
-class Step(StrEnum):
-    QUOTE = "quote"
-    PHONE = "phone"
-    """The first checkout of an account without a phone number: asked before placing."""
-    AREA = "area"
-    NOTES = "notes"
-    CODE = "code"
-    COUPON = "coupon"
-    WORKER = "worker"
-    """The preferred worker: one of those who served the customer, or none in particular."""
-    PAY = "pay"
-
 
 FIRST = Step.QUOTE
 
@@ -107,6 +96,8 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
         return Outcome(views.area_question(ctx, conv))
     if conv.step == Step.NOTES:
         return Outcome(views.notes_question(conv))
+    if conv.step == Step.REPEAT:
+        return checkout_repeat.ask(ctx, conv)
     if st.due is None:  # reached by "back" without an order
         return Outcome(step=Step.QUOTE, reask=True)
     return Outcome(payment_views.pay_question(conv, st.due))
@@ -133,14 +124,8 @@ def on_quote(ctx: Ctx, conv: Conversation, result: QuoteReady) -> Outcome:
     if d.worker is not None and result.preferred is None:  # no longer one to choose
         d.worker = None
         booking.keep(conv, d)
-    return Outcome(views.quote_message(conv, result, d, st.phone_needed))
-
-
-def on_placed(ctx: Ctx, conv: Conversation, result: OrderPlaced) -> Outcome:
-    st = state(conv)
-    st.due = result.due
-    keep(conv, st)
-    return Outcome(payment_views.order_placed(conv, result.due, ctx.tz), step=Step.PAY, reask=True)
+    repeat = booking_repeat.quote_line(ctx, conv, d)
+    return Outcome(views.quote_message(conv, result, d, st.phone_needed, repeat))
 
 
 def on_quote_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
@@ -171,6 +156,8 @@ def on_quote_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
         return Outcome(reask=True)
     if event.key in ("time", "address"):
         return (booking.change_time if event.key == "time" else booking.change_address)(conv)
+    if event.key == "once":
+        return checkout_repeat.once(conv)
     return Outcome(reask=True)
 
 
@@ -367,7 +354,7 @@ TRANSITIONS: Transitions = restarting_all(
         (Step.QUOTE, QuoteReady): on_quote,
         (Step.QUOTE, OrderPlaced): on_placed,
         (Step.QUOTE, PaymentUnavailable): on_unavailable,
-        (Step.QUOTE, OrderPaid): on_paid,  # nothing left to pay (coupon, points)
+        (Step.QUOTE, OrderPaid): on_paid_as_placed,  # nothing left to pay (coupon, points)
         (Step.QUOTE, ChoiceMade): on_quote_choice,
         (Step.QUOTE, TextReceived): on_quote_text,
         (Step.QUOTE, ContactShared): on_contact,
@@ -386,6 +373,8 @@ TRANSITIONS: Transitions = restarting_all(
         (Step.WORKER, ChoiceMade): on_worker,
         (Step.WORKER, TextReceived): on_worker,
         (Step.QUOTE, Failed): on_refused,
+        (Step.REPEAT, Subscribed): checkout_repeat.on_repeated,
+        (Step.REPEAT, Failed): checkout_repeat.on_not_repeated,
         (Step.PAY, ChoiceMade): on_pay,
         (Step.PAY, OrderPaid): on_paid,
         (Step.PAY, TextReceived): on_pay_text,

@@ -1,16 +1,17 @@
-"""Checkout's payment step: the order placed waits for its payment — in the sandbox a tap
-confirms it, words typed meanwhile are answered once its status is read (it may have been
-paid on the payment page) — and the booking is over once it is paid, kept for later, or
-cannot be paid on this channel."""
+"""Checkout's payment step: the order placed (repeated weekly first when the booking asked:
+``checkout_repeat``) waits for its payment — in the sandbox a tap confirms it, words typed
+meanwhile are answered once its status is read (it may have been paid on the payment page) —
+and the booking is over once it is paid, kept for later, or cannot be paid on this
+channel."""
 
 from __future__ import annotations
 
 from conversations.events import ChoiceMade, TextReceived
-from conversations.flows import booking, menu
+from conversations.flows import booking, booking_repeat, menu
 from conversations.flows import payment_views as views
 from conversations.flows.base import Ctx, Outcome
-from conversations.flows.checkout_state import NAME, state
-from conversations.results.booking import OrderPaid, PaymentUnavailable
+from conversations.flows.checkout_state import NAME, Step, keep, state
+from conversations.results.booking import OrderPaid, OrderPlaced, PaymentUnavailable
 from conversations.results.orders import OrderShown
 from conversations.state import Conversation
 from domain.commands import ConfirmSandboxPayment
@@ -25,6 +26,19 @@ def finish(conv: Conversation) -> None:
     """The booking is over (paid, kept for later, or impossible): forget it."""
     booking.forget(conv)
     conv.data.pop(NAME, None)
+
+
+def on_placed(ctx: Ctx, conv: Conversation, result: OrderPlaced) -> Outcome:
+    """Placed, to be paid: asked to repeat weekly, it is repeated first (``Subscribe``, as
+    "每周重复" on the order does), then paid."""
+    st = state(conv)
+    st.due = result.due
+    keep(conv, st)
+    said = views.order_placed(conv, result.due, ctx.tz)
+    repeat = booking_repeat.subscribe(ctx, conv, booking.draft(conv), result.due.number)
+    if repeat is not None:
+        return Outcome(said, step=Step.REPEAT, commands=[repeat])
+    return Outcome(said, step=Step.PAY, reask=True)
 
 
 def on_unavailable(ctx: Ctx, conv: Conversation, result: PaymentUnavailable) -> Outcome:
@@ -66,9 +80,20 @@ def on_pay_checked(ctx: Ctx, conv: Conversation, result: OrderShown) -> Outcome:
 
 
 def on_paid(ctx: Ctx, conv: Conversation, result: OrderPaid) -> Outcome:
-    """Paid in the sandbox, or placed with nothing to pay: on to the worker search."""
+    """Paid in the sandbox: on to the worker search."""
     finish(conv)
     return Outcome(views.paid_message(conv, result), goto="menu")
+
+
+def on_paid_as_placed(ctx: Ctx, conv: Conversation, result: OrderPaid) -> Outcome:
+    """Placed with nothing to pay (coupon, points): repeated weekly first when the booking
+    asked, then on to the worker search."""
+    said = views.paid_message(conv, result)
+    repeat = booking_repeat.subscribe(ctx, conv, booking.draft(conv), result.number)
+    if repeat is not None:
+        return Outcome(said, step=Step.REPEAT, commands=[repeat])
+    finish(conv)
+    return Outcome(said, goto="menu")
 
 
 def on_sandbox_gone(ctx: Ctx, conv: Conversation, result: PaymentUnavailable) -> Outcome:

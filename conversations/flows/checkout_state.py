@@ -1,11 +1,12 @@
-"""Checkout's own data (``conv.data["checkout"]``), reset whenever checkout is entered: the
-quote shown (with the workers it offered), the code asked, the phone given, the order placed
-— and the payment request as plain JSON, which my orders keeps too."""
+"""Checkout's steps, and its own data (``conv.data["checkout"]``), reset whenever checkout is
+entered: the quote shown (with the workers it offered), the code asked, the phone given, the
+order placed — and the payment request as plain JSON, which my orders keeps too."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from conversations.flows.flow_state import StaleState
@@ -14,6 +15,21 @@ from conversations.state import Conversation
 from domain.text import Bilingual
 
 NAME = "checkout"
+
+
+class Step(StrEnum):
+    QUOTE = "quote"
+    PHONE = "phone"
+    """The first checkout of an account without a phone number: asked before placing."""
+    AREA = "area"
+    NOTES = "notes"
+    CODE = "code"
+    COUPON = "coupon"
+    WORKER = "worker"
+    """The preferred worker: one of those who served the customer, or none in particular."""
+    REPEAT = "repeat"
+    """The order placed is being repeated weekly, as the booking asked (``checkout_repeat``)."""
+    PAY = "pay"
 
 
 @dataclass

@@ -35,11 +35,16 @@ def _points_options(conv: Conversation, q: QuoteReady) -> list[Option]:
     return options
 
 
-def quote_message(conv: Conversation, q: QuoteReady, d: Draft, phone_needed: bool) -> list[Reply]:
+def quote_message(
+    conv: Conversation, q: QuoteReady, d: Draft, phone_needed: bool, repeat: str = ""
+) -> list[Reply]:
     """The itemised quote; its buttons change what can be changed here (area, notes, time,
-    coupon, points, the preferred worker). A first order asks the phone number with it:
-    giving it confirms."""
+    coupon, points, the preferred worker, a repeat asked for). A first order asks the phone
+    number with it: giving it confirms. ``repeat``: what it says of the repeat asked for
+    (``booking_repeat.quote_line``)."""
     lines = _priced_lines(conv, q)
+    if repeat:
+        lines.append(repeat)
     if q.preferred is not None:
         lines.append(preferred_line(conv, q.preferred))
     lines += _home_and_notes(conv, d)
@@ -67,6 +72,8 @@ def quote_message(conv: Conversation, q: QuoteReady, d: Draft, phone_needed: boo
         options.append(Option("link", tr(conv, "用原账户下单(绑定)")))
     if d.area_sqm is not None and not d.bundle:
         options.append(Option("area", tr(conv, "改面积")))
+    if d.weekly:
+        options.append(Option("once", tr(conv, "只订这一次")))
     replies: list[Reply] = [Ask("\n".join(lines), tuple(options))]
     if phone_needed:
         replies.append(AskContact(phone_prompt(conv), share_phone(conv)))

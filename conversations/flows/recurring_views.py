@@ -1,18 +1,20 @@
 """What the recurring bookings' screens say: the list (with each booking's skip and stop
 buttons), the plan to confirm, and the questions before a visit is skipped or a booking
-stopped."""
+stopped — and what a booking asked to repeat in words is told (``booking_repeat``): the
+quote's line, the repeat set up once the order is placed, or why it is not."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from conversations.flows.base import Ctx, moment, tr
-from conversations.replies import Ask, Option, Reply
+from conversations.replies import Ask, Option, Reply, Say
 from conversations.results.recurring import SubscriptionPlan, SubscriptionRow
 from conversations.state import Conversation
+from conversations.understanding.repeat import Every
 from domain.money import format_yuan
 from domain.recurring import WEEKDAY_TEXT, format_at_time
-from domain.text import Phrase
+from domain.text import N_, Phrase
 
 
 def day(conv: Conversation, weekday: int) -> str:
@@ -123,3 +125,73 @@ def skip_question(
         ),
         (Option("yes", tr(conv, "确认跳过")), Option("no", tr(conv, "不跳过"))),
     )
+
+
+# -- a booking asked to repeat in words ("每周六上午9点 日常保洁3小时") ----------------------
+
+NOT_OFFERED = {
+    Every.OTHER_WEEK: N_("隔周"),
+    Every.DAY: N_("每天"),
+    Every.MONTH: N_("每月"),
+    Every.DAYS_A_WEEK: N_("一周几次"),
+}
+"""The repeats asked for that recurring bookings do not offer, as the customer is told."""
+
+
+def not_offered(conv: Conversation, every: Every) -> Say:
+    """A repeat asked for that recurring bookings do not offer: the booking is a one-off."""
+    return Say(
+        tr(
+            conv,
+            "定期预约只能每周一次(每周同一天、同一时间),不支持{what};这次按单次预约。",
+            what=NOT_OFFERED[every].get(conv.lang),
+        )
+    )
+
+
+def repeats_line(ctx: Ctx, conv: Conversation, start: datetime) -> str:
+    """The quote's line of a booking asked to repeat weekly from ``start``."""
+    local = start.astimezone(ctx.tz)
+    return tr(
+        conv,
+        "每{weekday} {at_time} 重复:下单后设为定期预约,之后每次上门前 {ahead_days} 天生成订单"
+        "并提醒您支付(按当时价格),可随时停止。",
+        weekday=day(conv, local.weekday()),
+        at_time=format_at_time(local.time()),
+        ahead_days=ctx.rules.booking.recurring_ahead_days,
+    )
+
+
+def placement_once_line(conv: Conversation) -> str:
+    """The quote's line of a long placement asked to repeat: it cannot (it is renewed)."""
+    return tr(conv, "长期合同不能每周重复,这次按单次预约;合同到期前可以续约。")
+
+
+def repeating(ctx: Ctx, conv: Conversation, plan: SubscriptionPlan) -> Say:
+    """The order just placed is repeated: what and when next, and where to stop it."""
+    every_text, following = plan_every(conv, plan), moment(ctx, conv, plan.first_at)
+    if plan.made_at is None:
+        return Say(
+            tr(
+                conv,
+                "已设为每周重复:{every}。下一次上门 {next},订单稍后生成,届时提醒您支付;"
+                "可在主菜单「定期预约」中查看或停止。",
+                every=every_text,
+                next=following,
+            )
+        )
+    return Say(
+        tr(
+            conv,
+            "已设为每周重复:{every}。下一次上门 {next},订单将于 {made} 生成,届时提醒您支付;"
+            "可在主菜单「定期预约」中查看或停止。",
+            every=every_text,
+            next=following,
+            made=moment(ctx, conv, plan.made_at, clock=False),
+        )
+    )
+
+
+def not_repeating(conv: Conversation, why: str) -> Say:
+    """The order was placed but cannot be repeated (``why``: the rule that refused it)."""
+    return Say(tr(conv, "没能设为每周重复:{why}。这一单按单次预约。", why=why.rstrip("。.")))

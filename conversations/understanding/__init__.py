@@ -5,6 +5,7 @@
 - ``when.read_when``: day, time, part of the day, asap ("后天下午三点", "周六上午");
 - ``items.matcher_for(catalog).match``: the item, bundle or category named, with near
   misses ("日常保结", "家里空调要洗一下");
+- ``repeat.find_repeat``: a repeat asked for ("每周六", "every week", "隔周"), offered or not;
 - ``request.read_request``: every slot of a one-message request ("明天下午三点 90平 日常保洁
   漕溪北路88号 1201");
 - ``intents.read_asked``: a question about an order the customer has (where is it, cancel,

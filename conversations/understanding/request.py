@@ -1,10 +1,11 @@
 """A whole request in one message — "明天下午三点 90平 日常保洁 漕溪北路88号 1201" — read
 into every slot it fills, so the booking asks only for the rest.
 
-The parts are read in an order that keeps one from being mistaken for another: the when
-first ("三点" is then no quantity), the address next (its "88号" is then no day: the when is
-read again without it), the amounts next ("3小时", "90平"), and the item last, from what is
-left — where little but the item's words remain.
+The parts are read in an order that keeps one from being mistaken for another: a repeat's
+own words first ("每周", "every": ``repeat.py``; "每周日常保洁" then names no Sunday), the
+when next ("三点" is then no quantity), the address next (its "88号" is then no day: the when
+is read again without it), the amounts next ("3小时", "90平"), and the item last, from what
+is left — where little but the item's words remain.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from conversations.understanding.items import (
 from conversations.understanding.numbers import normalise, read_number
 from conversations.understanding.phrases import Kind
 from conversations.understanding.quantities import Amount, alike, find_amounts, in_unit
+from conversations.understanding.repeat import Repeat, find_repeat
 from conversations.understanding.when import When, when_in
 from domain.catalog import Catalog, Unit
 
@@ -52,6 +54,7 @@ class Request:
         area_sqm: the home's area ("90平"), for items that price or plan by it.
         when: day, time, part of the day, asap (``when.py``); "尽快" fills day and time.
         address: the address as written (normalised: full-width digits made plain).
+        repeat: the repeat asked for ("每周六", "every week", "隔周"), supported or not.
     """
 
     item: ItemMatch
@@ -61,6 +64,7 @@ class Request:
     when: When
     address: str | None
     found: frozenset[Slot]
+    repeat: Repeat | None = None
 
 
 def read_request(
@@ -69,6 +73,9 @@ def read_request(
     """Every slot ``text`` fills, relative to ``today`` (business-local)."""
     matcher = matcher or matcher_for(catalog)
     s = normalise(text)
+    repeat = find_repeat(s)
+    if repeat is not None:
+        s = _blank(s, [repeat.span])
     when = when_in(s, today)
     span = find_address(s, when.spans, matcher.after_phrases)
     address = s[span[0] : span[1]] if span else None
@@ -102,6 +109,7 @@ def read_request(
         when=when,
         address=address,
         found=frozenset(slot for slot, yes in found.items() if yes),
+        repeat=repeat,
     )
 
 
