@@ -309,9 +309,9 @@ def _to_worker(name: str, number: int, w: list[str], by: str, role: str) -> c.Me
         if len(w) > 1 or (w and worker is None):
             return None
         return c.TransferOrder(by, role, number, worker)
-    if worker is None or len(w) > 2:  # handover
+    if worker is None:  # handover, from a day (the rest: "12-01", "next Monday"; the service's)
         return None
-    return c.HandOverPlacement(by, role, number, worker, w[1] if len(w) == 2 else "")
+    return c.HandOverPlacement(by, role, number, worker, " ".join(w[1:]))
 
 
 def _order_command(
@@ -326,7 +326,7 @@ def _order_command(
     if name == "cancel":
         return c.AdminCancelOrder(by, role, number, within(limits.CANCEL_REASON, args.strip()))
     if name == "terminate":
-        return c.TerminatePlacement(by, role, number, w[0] if w else "") if len(w) < 2 else None
+        return c.TerminatePlacement(by, role, number, " ".join(w))  # its day: the service's
     if name in ("reassign", "transfer", "handover"):
         return _to_worker(name, number, w, by, role)
     if name == "waive":  # the reason is the audit log's: asked for
