@@ -204,7 +204,12 @@ class AdminReports(Protocol):
         limit: int = 30,
     ) -> tuple[int, list[OrderBrief]]: ...
     async def flagged(
-        self, now: datetime, accept_within: timedelta, respond_within: timedelta, limit: int = 50
+        self,
+        now: datetime,
+        accept_within: timedelta,
+        respond_within: timedelta,
+        limit: int = 50,
+        starting: tuple[datetime, datetime] | None = None,
     ) -> list[Flag]: ...
     async def audience(
         self, after: int, limit: int = 500

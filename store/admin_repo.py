@@ -318,13 +318,19 @@ class AdminReports:
         ]
 
     async def flagged(
-        self, now: datetime, accept_within: timedelta, respond_within: timedelta, limit: int = 50
+        self,
+        now: datetime,
+        accept_within: timedelta,
+        respond_within: timedelta,
+        limit: int = 50,
+        starting: tuple[datetime, datetime] | None = None,
     ) -> list[Flag]:
         """Orders that need someone: unaccepted past the offer timeout, held, nobody found,
-        the worker late, a complaint unanswered — oldest first."""
-        stuck = await ReportsRepository(self._s).stuck(now, accept_within, limit)
+        the worker late, a complaint unanswered — oldest first; ``starting``: only orders
+        that start in [start, end) (a day's)."""
+        stuck = await ReportsRepository(self._s).stuck(now, accept_within, limit, starting)
         flags = [Flag(s.number, Attention(s.reason.value), s.since) for s in stuck]
-        complaints = await QualityReports(self._s).complaints(now, respond_within, limit)
+        complaints = await QualityReports(self._s).complaints(now, respond_within, limit, starting)
         flags += [
             Flag(c.order_number, Attention.COMPLAINT, c.created_at)
             for c in complaints

@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain import credit
 from domain.people import WorkerStatus
-from store.reports_repo import SERVED
+from store.reports_repo import SERVED, starting_in
 from store.tables import ComplaintRow, OrderRow, WorkerRow
 
 ROSTER = (WorkerStatus.APPROVED.value, WorkerStatus.SUSPENDED.value)
@@ -86,14 +86,19 @@ class QualityReports:
         return {int(w): int(n) for w, n in (await self._s.exec(query)).all()}
 
     async def complaints(
-        self, now: datetime, respond_within: timedelta, limit: int = 100
+        self,
+        now: datetime,
+        respond_within: timedelta,
+        limit: int = 100,
+        starting: tuple[datetime, datetime] | None = None,
     ) -> list[ComplaintLine]:
         """Unresolved complaints, oldest first; ``overdue`` when still open with no first
-        response after ``respond_within``."""
+        response after ``respond_within``. ``starting``: only about orders that start in
+        [start, end)."""
         rows = await self._s.exec(
             select(ComplaintRow, OrderRow.number)
             .join(OrderRow, col(OrderRow.id) == col(ComplaintRow.order_id))
-            .where(col(ComplaintRow.resolved_at).is_(None))
+            .where(col(ComplaintRow.resolved_at).is_(None), *starting_in(starting))
             .order_by(col(ComplaintRow.created_at), col(ComplaintRow.id))
             .limit(limit)
         )

@@ -165,12 +165,18 @@ class ReportsRepository:
         ]
 
     async def stuck(
-        self, now: datetime, accept_within: timedelta, limit: int = 100
+        self,
+        now: datetime,
+        accept_within: timedelta,
+        limit: int = 100,
+        starting: tuple[datetime, datetime] | None = None,
     ) -> list[StuckOrder]:
         """Paid orders nobody accepted within ``accept_within`` of being paid or released
         (orders waiting for the batch assignment excepted), and accepted orders whose start
-        passed without the worker arriving; oldest first."""
+        passed without the worker arriving; oldest first. ``starting``: only orders that
+        start in [start, end)."""
         since = func.max(OrderEventRow.at)
+        on = starting_in(starting)
         waiting = await self._s.exec(
             select(OrderRow, since)
             .join(OrderEventRow, col(OrderEventRow.order_id) == col(OrderRow.id))
@@ -178,6 +184,7 @@ class ReportsRepository:
                 col(OrderRow.status).in_(WAITING),
                 col(OrderEventRow.to_status).in_(WAITING),
                 col(OrderRow.dispatch_note) != "batch",
+                *on,
             )
             .group_by(col(OrderRow.id))
             .having(since <= now - accept_within)
@@ -193,7 +200,9 @@ class ReportsRepository:
         late = await self._s.exec(
             select(OrderRow, WorkerRow.name)
             .outerjoin(WorkerRow, col(WorkerRow.id) == col(OrderRow.worker_id))
-            .where(col(OrderRow.status).in_(LATE_IF_NOT_ARRIVED), col(OrderRow.start_at) < now)
+            .where(
+                col(OrderRow.status).in_(LATE_IF_NOT_ARRIVED), col(OrderRow.start_at) < now, *on
+            )
             .order_by(col(OrderRow.start_at))
             .limit(limit)
         )
@@ -266,3 +275,11 @@ def day_bounds(first: date, last: date, tz: ZoneInfo) -> tuple[datetime, datetim
     start = datetime.combine(first, datetime.min.time(), tzinfo=tz)
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=tz)
     return start, end
+
+
+def starting_in(window: tuple[datetime, datetime] | None) -> tuple[Any, ...]:
+    """The conditions of an order starting in [start, end) (none for no window)."""
+    if window is None:
+        return ()
+    start, end = window
+    return col(OrderRow.start_at) >= start, col(OrderRow.start_at) < end

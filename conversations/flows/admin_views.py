@@ -33,6 +33,7 @@ from domain.geo import LOCATED_BY_TEXT, metres_text
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.media import PHOTO_KIND_TEXT
 from domain.money import format_percent, format_yuan
+from domain.oversight import Flag
 from domain.payments import KIND_TEXT, PAYMENT_STATUS_TEXT, PROVIDER_TEXT
 from domain.people import CHANNEL_TEXT
 from domain.surcharge import EXTRA_STATE_TEXT
@@ -134,24 +135,13 @@ def stats(ctx: Ctx, conv: Conversation, r: StatsShown) -> Outcome:
 
 def order_list(ctx: Ctx, conv: Conversation, r: OrdersListed) -> Outcome:
     flags = r.flags
-    if r.stuck_only:
-        if not flags:
-            return Outcome([Say(tr(conv, "没有卡住的订单 ✅"))])
-        lines = [
-            trn(conv, "⚠ 需处理 {flags} 单:", "⚠ 需处理 {flags} 单:", len(flags), flags=len(flags))
-        ]
-        explains = may(ctx.admin_role, "explain")
-        lines += [
-            f"#{f.number} {_flag(conv, f.why)} ({moment(ctx, conv, f.since)})"
-            + (f" → /explain #{f.number}" if explains and f.why in UNDISPATCHED else "")
-            for f in flags[:LIST_LIMIT]
-        ]
-        return Outcome([Say("\n".join(lines))])
-    what = statuses_named(conv, r.statuses)
     this_day = ctx.now.astimezone(ctx.tz).date()
     today = r.today_by_default or r.day == this_day
     on = format_day(r.day, conv.lang, this_day) if r.day is not None else ""
     day = tr(conv, "今天") if today else on
+    if r.stuck_only:
+        return Outcome([Say(_stuck(ctx, conv, flags, day if r.day else ""))])
+    what = statuses_named(conv, r.statuses)
     head = " · ".join(x for x in (what, day) if x) or tr(conv, "全部")
     lines = [tr(conv, "订单({head}):共 {total} 单", head=head, total=r.total)]
     for o in r.orders:
@@ -177,6 +167,30 @@ def order_list(ctx: Ctx, conv: Conversation, r: OrdersListed) -> Outcome:
             )
         )
     return Outcome([Say("\n".join(lines))])
+
+
+def _stuck(ctx: Ctx, conv: Conversation, flags: tuple[Flag, ...], day: str) -> str:
+    """``/orders stuck [day]``: the orders needing someone (of ``day``, when one was asked:
+    those starting on it), each with why."""
+    if not flags:
+        return (
+            tr(conv, "没有卡住的订单({day})✅", day=day) if day else tr(conv, "没有卡住的订单 ✅")
+        )
+    n = len(flags)
+    lines = [
+        trn(
+            conv, "⚠ 需处理 {flags} 单({day}):", "⚠ 需处理 {flags} 单({day}):", n, flags=n, day=day
+        )
+        if day
+        else trn(conv, "⚠ 需处理 {flags} 单:", "⚠ 需处理 {flags} 单:", n, flags=n)
+    ]
+    explains = may(ctx.admin_role, "explain")
+    lines += [
+        f"#{f.number} {_flag(conv, f.why)} ({moment(ctx, conv, f.since)})"
+        + (f" → /explain #{f.number}" if explains and f.why in UNDISPATCHED else "")
+        for f in flags[:LIST_LIMIT]
+    ]
+    return "\n".join(lines)
 
 
 def order_detail(ctx: Ctx, conv: Conversation, r: OrderInspected) -> Outcome:

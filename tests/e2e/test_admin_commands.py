@@ -329,6 +329,10 @@ async def test_stats_orders_and_one_order_as_each_role_sees_them(tg, fake_telegr
     assert "共 0 单" in ops.text() and "⚠ 共 1 单需处理:/orders stuck" in ops.text()
     await ops.say("/orders stuck")
     assert f"#{number} 无可派师傅" in ops.text()
+    await ops.say("/orders stuck 今天")  # a day's stuck orders: those starting on it
+    assert "没有卡住的订单(今天)✅" in ops.text(), ops.text()
+    await ops.say("/orders stuck 11月24日")
+    assert "⚠ 需处理 1 单(11-24):" in ops.text() and f"#{number} 无可派师傅" in ops.text()
 
     worker = await seed_worker(app, channel="telegram", user_id="650001", center=HOME)
     await ops.say(f"/assign #{number} {worker}")

@@ -239,6 +239,28 @@ async def test_orders_waiting_too_long_are_flagged(database):
     assert any(f.number == o.number and f.why == Attention.UNACCEPTED for f in later)
 
 
+async def test_a_days_flags_are_those_of_the_orders_starting_on_it(database):
+    order = await new_order(database, await new_customer(database))
+    async with database.uow() as uow:
+        o = await uow.orders.get(order.id)
+        for action in (Action.REQUEST_PAYMENT, Action.PAY, Action.DISPATCH):
+            o.apply(action, SYSTEM, NOW)
+        await uow.orders.save(o, NOW)
+        uow.session.add(
+            ComplaintRow(order_id=o.id, customer_id=o.customer_id, category="late", created_at=NOW)
+        )
+        await uow.commit()
+    later, wait, respond = NOW + timedelta(hours=1), timedelta(minutes=5), timedelta(minutes=30)
+    its_day = (o.start_at - timedelta(hours=1), o.start_at + timedelta(hours=1))
+    day_before = (its_day[0] - timedelta(days=1), its_day[0])
+    async with database.uow() as uow:
+        on_it = await uow.admin_reports.flagged(later, wait, respond, 1000, its_day)
+        before = await uow.admin_reports.flagged(later, wait, respond, 1000, day_before)
+    whys = {f.why for f in on_it if f.number == o.number}
+    assert whys == {Attention.UNACCEPTED, Attention.COMPLAINT}
+    assert o.number not in {f.number for f in before}
+
+
 async def test_the_broadcast_audience_pages_through_every_customer_account_once(database):
     customer = await new_customer(database)
     uid = random_refs.user_id()

@@ -109,6 +109,17 @@ def test_order_lists_show_times_in_the_business_time_zone_and_amounts_only_to_wh
     assert one.startswith("⚠ 1 order needs attention:\n"), one
 
 
+def test_a_days_stuck_orders_name_the_day():
+    on = date(2026, 11, 24)
+    one = listed(stuck_only=True, day=on, today_by_default=False, flags=FLAGS[:1])
+    assert text(one).startswith("⚠ 需处理 1 单(11-24):\n#240117 师傅迟到")
+    assert text(one, "en").startswith("⚠ 1 order needs attention (24 Nov):\n")
+    none = listed(stuck_only=True, day=on, today_by_default=False, flags=())
+    assert text(none, "en") == "No stuck orders (24 Nov) ✅"
+    today = listed(stuck_only=True, day=date(2026, 11, 23), today_by_default=False, flags=())
+    assert text(today) == "没有卡住的订单(今天)✅"
+
+
 LIVE = ("accepted", "on_the_way", "arrived", "in_service")
 
 

@@ -33,7 +33,7 @@ from domain.business_days import day_bounds
 from domain.catalog import Catalog
 from domain.lifecycle import Action, ActorKind
 from domain.orders import OrderEvent
-from domain.oversight import Attention, OrderBrief, TrailEntry
+from domain.oversight import Attention, Flag, OrderBrief, TrailEntry
 from domain.payments import PaymentKind, PaymentStatus
 from domain.people import WorkerStatus
 from domain.ports import Reads
@@ -106,15 +106,21 @@ async def orders(
     clock: Callable[[], datetime],
     tz: ZoneInfo,
 ) -> OrdersListed:
-    """Orders by day and status, the stuck ones flagged with why (or those alone)."""
+    """Orders by day and status, the stuck ones flagged with why (or those alone: of the
+    day asked, when one is — those that start on it)."""
     now = clock()
     listed: list[OrderBrief]
     role = await role_for(admins, uow, "orders", q.admin)
-    flags = await uow.admin_reports.flagged(
-        now,
-        timedelta(seconds=rules.dispatch.offer_timeout_s),
-        timedelta(minutes=rules.after_sales.first_response_minutes),
-    )
+    of_day = q.stuck_only and bool(q.day)
+    starting = _day(q, now, tz) if of_day else None
+    flags: list[Flag] = []
+    if not of_day or starting is not None:  # no order is on a day at the calendar's edge
+        flags = await uow.admin_reports.flagged(
+            now,
+            timedelta(seconds=rules.dispatch.offer_timeout_s),
+            timedelta(minutes=rules.after_sales.first_response_minutes),
+            starting=starting,
+        )
     total, listed = 0, []
     window = None if q.stuck_only else _window(q, now, tz)
     if window is not None:
@@ -154,6 +160,12 @@ def _window(
     for a day at the calendar's edge, which no order is on (``day_bounds``)."""
     if not q.day and q.statuses:
         return None, None
+    return _day(q, now, tz)
+
+
+def _day(q: ListOrders, now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime] | None:
+    """The day asked (today when none), from its first instant to the next day's; None at
+    the calendar's edge."""
     day = date.fromisoformat(q.day) if q.day else now.astimezone(tz).date()
     return day_bounds(tz, day, day)
 
