@@ -64,7 +64,7 @@ class QuoteReady(Result):
     points_available: int
     use_points: bool
     summary: Phrase
-    """When and for how long, e.g. "11月24日 15:00,预计 2 小时"."""
+    """When and for how long, e.g. "11-24 15:00,预计 2 小时" (``format_when``)."""
     phone_needed: bool = False
     """The account has no phone number yet: it is asked before the order is placed."""
     known_phone: bool = False

@@ -46,7 +46,7 @@ def app_with(tmp_path, url, pii_key, fake_telegram, clock, rules=RULES):
     return create_app(settings, CATALOG, rules, clock=clock)
 
 
-PERIOD = "合同期 11月24日 09:00 至 12月20日 09:00,共 26 天(住家,每天 24 小时)"
+PERIOD = "合同期 11-24 09:00 至 12-20 09:00,共 26 天(住家,每天 24 小时)"
 
 
 async def book_maternity_nurse(
@@ -291,9 +291,7 @@ async def test_an_interview_before_the_start_then_a_replacement_before_day_one(
     client = await aiohttp_client(app)
     nurse = await worker(app, 731301, "月嫂", skills=("maternity",), online=False)
     customer = TelegramUser(client, fake_telegram, 731401)
-    number = await book_maternity_nurse(
-        customer, "后天 9:00", "合同期 11月25日 09:00 至 12月21日 09:00"
-    )
+    number = await book_maternity_nurse(customer, "后天 9:00", "合同期 11-25 09:00 至 12-21 09:00")
     await take(app, number, nurse)
 
     await customer.say(f"面试 #{number} 后天 10:00")  # after the start: refused
@@ -400,7 +398,7 @@ async def test_a_placement_moves_into_the_night_at_its_price_it_has_no_night_ser
     client = await aiohttp_client(app)
     customer = TelegramUser(client, fake_telegram, 731601)
     number = await book_maternity_nurse(
-        customer, "后天 21:00", "合同期 11月25日 21:00 至 12月21日 21:00"
+        customer, "后天 21:00", "合同期 11-25 21:00 至 12-21 21:00"
     )
     await customer.say("/orders")
     await customer.choose(f"#{number}")

@@ -174,9 +174,9 @@ def test_ending_early_refunds_the_unused_days_less_the_notice_fee():
     assert (last.fee_cents, last.refund_cents) == (100_000, 0)  # the fee is at most what is left
 
 
-def test_a_period_into_january_reads_without_padded_months():
+def test_a_period_into_january_writes_its_moments_as_every_screen_does():
     from conversations.services.views.placements import placement_text
 
     period = contract_period(PlacementTerms(), START, 45, TZ)  # 1 Dec to 15 Jan
-    assert placement_text(period, TZ, "zh").startswith("合同期 12月1日 09:00 至 1月15日 09:00")
-    assert placement_text(period, TZ, "en").startswith("Contract Tue 1 Dec 09:00 to Fri 15 Jan")
+    assert placement_text(period, TZ, "zh").startswith("合同期 12-01 09:00 至 01-15 09:00")
+    assert placement_text(period, TZ, "en").startswith("Contract 1 Dec 09:00 to 15 Jan 09:00")

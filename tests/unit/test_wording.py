@@ -289,18 +289,37 @@ def test_english_days_read_as_every_other_english_screen_writes_a_day():
 
 
 def test_english_moments_in_sentences_read_8_dec_not_08_dec():
-    from conversations.services.notices import t
     from domain.text import Day, translate
 
     at = datetime(2026, 12, 8, 15, 0, tzinfo=UTC)
-    said = t("en", "{when:%m月%d日 %H:%M},预计 {took}", when=at, took="2 hours")
-    assert said == "Tue 8 Dec 15:00, about 2 hours"
-    assert t("zh", "{when:%m月%d日 %H:%M},预计 {took}", when=at, took="2 小时").startswith(
-        "12月08日 15:00"
-    )
     last = Day(at.date(), at.date())  # a coupon's last day: format_day's (the picker's)
     until = translate("en", "{what}(至{until})", (("what", "¥20 off"), ("until", last)))
     assert until == "¥20 off (until 8 Dec)"
+
+
+@pytest.mark.parametrize(
+    ("lang", "visit", "contract"),
+    [
+        ("zh", "12-08 15:00,预计 2 小时", "合同期 12-08 15:00 至 01-03 15:00,共 26 天"),
+        ("en", "8 Dec 15:00, about 2 h", "Contract 8 Dec 15:00 to 3 Jan 15:00, 26 days"),
+    ],
+)
+def test_the_quote_writes_a_visit_and_a_contract_period_as_every_screen_writes_a_moment(
+    lang, visit, contract
+):
+    """The quote's summary wrote "12月08日 15:00" where its contract period wrote "12月8日
+    15:00": both are ``format_when``'s now, as the order's detail and every notice."""
+    from zoneinfo import ZoneInfo
+
+    from conversations.services.views.quotes import _summary
+    from domain.commands import Booking
+
+    tz = ZoneInfo("Asia/Shanghai")
+    at = datetime(2026, 12, 8, 7, 0, tzinfo=UTC)  # 15:00 in Shanghai
+    cleaning = Booking(1, "telegram", lang, (Selection("daily_cleaning", 2),), at)
+    assert _summary(cleaning, CATALOG, RULES, tz, lang) == visit
+    nurse = Booking(1, "telegram", lang, (Selection("maternity_nurse", 26),), at)
+    assert _summary(nurse, CATALOG, RULES, tz, lang).startswith(contract)
 
 
 @pytest.mark.parametrize(

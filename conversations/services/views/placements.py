@@ -14,7 +14,7 @@ from domain.placements import ContractPeriod
 from domain.ports import Reads
 from domain.recurring import WEEKDAY_TEXT
 from domain.rules import Rules
-from domain.text import Bilingual, listed
+from domain.text import Bilingual, format_when, listed
 
 
 async def contract(uow: Reads, o: Order, rules: Rules) -> Bilingual | None:
@@ -36,7 +36,8 @@ def periods(b: Booking, catalog: Catalog, rules: Rules, tz: ZoneInfo, total: int
 
 
 def placement_text(period: ContractPeriod, tz: ZoneInfo, lang: str) -> str:
-    """A contract period as the quote and the order show it."""
+    """A contract period as the quote and the order show it, its moments as every screen
+    writes one (``format_when``: ``12-01 09:00`` / ``1 Dec 09:00``)."""
     end = period.end_at.astimezone(tz)
     start = period.start_at.astimezone(tz)
     if period.live_in:
@@ -47,9 +48,9 @@ def placement_text(period: ContractPeriod, tz: ZoneInfo, lang: str) -> str:
         how = t(lang, "不住家,{days} 每天 {hours} 小时", days=days, hours=period.daily_hours)
     return t(
         lang,
-        "合同期 {start:%-m月%-d日 %H:%M} 至 {end:%-m月%-d日 %H:%M},共 {days} 天({how})",
-        start=start,
-        end=end,
+        "合同期 {start} 至 {end},共 {days} 天({how})",
+        start=format_when(start, lang),
+        end=format_when(end, lang),
         days=period.days,
         how=how,
     )

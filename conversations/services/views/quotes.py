@@ -22,7 +22,7 @@ from domain.ports import Reads
 from domain.preferred import Served
 from domain.queries import PreviewQuote
 from domain.rules import Rules
-from domain.text import N_, Bilingual, Day, bilingual
+from domain.text import N_, Bilingual, Day, bilingual, format_when
 
 
 async def quote(
@@ -81,9 +81,10 @@ def _summary(b: Booking, catalog: Catalog, rules: Rules, tz: ZoneInfo, lang: str
     minutes = sum(catalog.item(s.item_id).duration_minutes(s.quantity) for s in b.selections)
     h, m = divmod(minutes, 60)
     took = t(lang, "{h} 小时 {m} 分钟", h=h, m=m) if m else t(lang, "{h} 小时", h=h)
+    when = format_when(local, lang)  # as the contract period and every screen write one
     if b.asap:
-        return t(lang, "尽快上门,约 {when:%m月%d日 %H:%M},预计 {took}", when=local, took=took)
-    return t(lang, "{when:%m月%d日 %H:%M},预计 {took}", when=local, took=took)
+        return t(lang, "尽快上门,约 {when},预计 {took}", when=when, took=took)
+    return t(lang, "{when},预计 {took}", when=when, took=took)
 
 
 def _coupon_view(coupon: Coupon, today: date, tz: ZoneInfo) -> CouponChoice:
