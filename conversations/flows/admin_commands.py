@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from conversations.flows import admin_account_words, campaign_words, customer_words, ticket_words
 from conversations.flows.base import Ctx
 from conversations.flows.dates import parse_when
+from conversations.understanding.days import Toward, day_named
 from domain import commands as c
 from domain import limits
 from domain import queries as q
@@ -69,16 +70,6 @@ STATUS_WORDS: dict[str, tuple[str, ...]] = {
     "未支付": (S.AWAITING_PAYMENT.value,),
 }
 STUCK = {"stuck", "卡单", "异常", "!"}
-RELATIVE_DAYS = {
-    "today": 0,
-    "今天": 0,
-    "今日": 0,
-    "yesterday": -1,
-    "昨天": -1,
-    "tomorrow": 1,
-    "明天": 1,
-    "后天": 2,
-}
 ORDER_COMMANDS = (
     "order",
     "audit",
@@ -95,31 +86,10 @@ ORDER_COMMANDS = (
     "reschedule",
 )
 _YUAN = re.compile(r"[¥￥]?\d+(?:\.\d{1,2})?(?:元|yuan)?", re.IGNORECASE)
-_YMD = re.compile(r"^(?:(\d{4})[-/.年])?(\d{1,2})[-/.月](\d{1,2})[日号]?$")
 
 
 def words(args: str) -> list[str]:
     return [w for w in re.split(r"[\s,，]+", args.strip()) if w]
-
-
-def parse_day(word: str, today: date) -> date | None:
-    """``today``/``昨天``/``2026-11-24``/``11-24``/``11月24日`` → the date; a month and day
-    without a year is the nearest such day (``12-28`` typed on 5 January is last year's)."""
-    w = word.casefold()
-    if w in RELATIVE_DAYS:
-        return today + timedelta(days=RELATIVE_DAYS[w])
-    m = _YMD.match(w)
-    if m is None:
-        return None
-    month, day = int(m.group(2)), int(m.group(3))
-    years = [int(m.group(1))] if m.group(1) else [today.year - 1, today.year, today.year + 1]
-    days = []
-    for year in years:
-        try:
-            days.append(date(year, month, day))
-        except ValueError:  # no such day that year (2-30; 2-29 of a common year)
-            continue
-    return min(days, key=lambda d: abs(d - today), default=None)
 
 
 def amount(word: str, most: int | None = INT_MAX) -> int | None:
@@ -155,19 +125,21 @@ def build(  # noqa: C901 - one branch per admin command, each a few lines
         return whose
     if name == "orders":
         statuses: list[str] = []
-        day, stuck = "", False
+        rest, stuck = [], False
         for word in w:
             low = word.casefold()
-            found = parse_day(word, today)
             if low in STUCK:
                 stuck = True
             elif low in STATUS_WORDS or word in STATUS_WORDS:
                 statuses += STATUS_WORDS.get(low) or STATUS_WORDS[word]
-            elif found is not None:
-                day = found.isoformat()
             else:
-                return None
-        return q.ListOrders(by, role, tuple(dict.fromkeys(statuses)), day, stuck)
+                rest.append(word)
+        # the rest is one day ("12-28", "next Monday"), the nearest: a day gone is looked up
+        day = day_named(" ".join(rest), today, toward=Toward.NEAREST) if rest else None
+        if rest and day is None:
+            return None
+        iso = day.isoformat() if day else ""
+        return q.ListOrders(by, role, tuple(dict.fromkeys(statuses)), iso, stuck)
     if name == "reschedule":
         return _reschedule(ctx, number, args, by, role)
     if name in ORDER_COMMANDS:
@@ -342,9 +314,9 @@ def _to_worker(name: str, number: int, w: list[str], by: str, role: str) -> c.Me
         if len(w) > 1 or (w and worker is None):
             return None
         return c.TransferOrder(by, role, number, worker)
-    if worker is None or len(w) > 2:  # handover
+    if worker is None:  # handover, from a day (the rest: "12-01", "next Monday"; the service's)
         return None
-    return c.HandOverPlacement(by, role, number, worker, w[1] if len(w) == 2 else "")
+    return c.HandOverPlacement(by, role, number, worker, " ".join(w[1:]))
 
 
 def _order_command(
@@ -359,7 +331,7 @@ def _order_command(
     if name == "cancel":
         return c.AdminCancelOrder(by, role, number, within(limits.CANCEL_REASON, args.strip()))
     if name == "terminate":
-        return c.TerminatePlacement(by, role, number, w[0] if w else "") if len(w) < 2 else None
+        return c.TerminatePlacement(by, role, number, " ".join(w))  # its day: the service's
     if name in ("reassign", "transfer", "handover"):
         return _to_worker(name, number, w, by, role)
     if name == "waive":  # the reason is the audit log's: asked for

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from conversations.flows.flow_state import StaleState, load
 from conversations.state import Conversation
+from conversations.understanding.days import iso_day
 from domain.text import N_
 
 NAME = "feedback"
@@ -65,20 +66,12 @@ class FeedbackData:
 
     @property
     def day_on(self) -> date | None:
-        return parse_day(self.day)
+        return iso_day(self.day)
 
     def with_tag_toggled(self, tag: str) -> FeedbackData:
         if tag in self.tags:
             return replace(self, tags=tuple(t for t in self.tags if t != tag))
         return replace(self, tags=(*self.tags, tag))
-
-
-def parse_day(raw: str) -> date | None:
-    """``raw`` (an ISO date) as a date; None when it is empty or not one."""
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
 
 
 def feedback(conv: Conversation) -> FeedbackData:

@@ -8,12 +8,13 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from conversations.events import ChoiceMade, TextReceived
-from conversations.flows.after_sales_data import NAME, Step, feedback, parse_day
+from conversations.flows.after_sales_data import NAME, Step, feedback
 from conversations.flows.base import Ctx, Outcome, tr
 from conversations.flows.dates import parse_when
 from conversations.flows.flow_state import keep
 from conversations.replies import Say
 from conversations.state import Conversation
+from conversations.understanding.days import iso_day
 from domain.commands import BookRework
 
 
@@ -43,7 +44,7 @@ def on_rework_day(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived
             return _book(
                 ctx, conv, ctx.now + timedelta(minutes=ctx.rules.booking.asap_lead_minutes)
             )
-        chosen = parse_day(event.key[4:]) if event.key.startswith("day:") else None
+        chosen = iso_day(event.key[4:]) if event.key.startswith("day:") else None
         if chosen is None:
             return Outcome(reask=True)
         _keep_day(conv, chosen)

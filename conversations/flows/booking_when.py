@@ -21,6 +21,7 @@ from conversations.flows.booking_steps import Step, advance
 from conversations.flows.dates import names_impossible_date, parse_when
 from conversations.replies import Ask, Option, Say
 from conversations.state import Conversation
+from conversations.understanding.days import iso_day
 from domain.money import format_percent
 from domain.pricing import is_night
 
@@ -176,9 +177,8 @@ def on_date(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> O
         return _asap(ctx, conv, d)
     if not event.key.startswith("day:"):
         return Outcome(reask=True)
-    try:
-        day = date.fromisoformat(event.key[4:])
-    except ValueError:
+    day = iso_day(event.key[4:])
+    if day is None:
         return Outcome(reask=True)
     d.day, d.asap, d.start = day, False, None
     keep(conv, d)

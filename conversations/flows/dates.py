@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from datetime import date, time
 
+from conversations.understanding.days import Toward, iso_day
 from conversations.understanding.when import PartOfDay, When, read_when
 
 __all__ = [
     "PartOfDay",
+    "Toward",
     "When",
     "day_to_come",
     "names_impossible_date",
@@ -31,10 +33,10 @@ def parse_when(text: str, today: date) -> tuple[date | None, time | None]:
     return when.day, when.at
 
 
-def names_impossible_date(text: str, today: date, *, ahead: bool = False) -> bool:
+def names_impossible_date(text: str, today: date, *, toward: Toward = Toward.SOON) -> bool:
     """Whether ``text`` names a date that does not exist ("2月30日", "4-31", "31号" in a month
-    of 30 days): told as such, never read as no date at all. ``ahead`` as ``day_to_come``."""
-    return read_when(text, today, ahead=ahead).impossible
+    of 30 days): told as such, never read as no date at all. ``toward`` as ``read_when``."""
+    return read_when(text, today, toward=toward).impossible
 
 
 def day_to_come(text: str, today: date) -> date | None:
@@ -43,7 +45,4 @@ def day_to_come(text: str, today: date) -> date | None:
     included — "11月1日" on 7 December is next year's, where a booking's reader takes the
     nearer one (six weeks ago); a month's end ("明年六月底", "end of June") as its last day.
     The caller still refuses a day already past ("2026-11-01")."""
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        return read_when(text, today, ahead=True).day
+    return iso_day(text.strip()) or read_when(text, today, toward=Toward.FUTURE).day

@@ -9,7 +9,7 @@ from datetime import date
 from conversations.flows.base import Ctx, tr
 from conversations.replies import Ask, Option, Reply, Say
 from conversations.state import Conversation
-from conversations.understanding.days import find_day
+from conversations.understanding.days import Toward, find_day
 from conversations.understanding.numbers import normalise
 from domain.birthdays import month_day
 from domain.money import format_yuan
@@ -43,7 +43,7 @@ def read_birthday(text: str) -> str | None:
     s = normalise(text).strip()
     if not _A_DATE.search(s) or len(s) > 20:
         return None
-    found = find_day(s, _LEAP)
+    found = find_day(s, _LEAP, toward=Toward.FUTURE)
     if found is None or found.day is None:
         return None
     return month_day(found.day.month, found.day.day)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from conversations.flows.base import Ctx, shown_day, tr
-from conversations.flows.dates import day_to_come, names_impossible_date
+from conversations.flows.dates import Toward, day_to_come, names_impossible_date
 from conversations.flows.worker_signup_data import SignupData
 from conversations.replies import Ask, AskContact, AskLocation, Option, Reply
 from conversations.state import Conversation
@@ -122,7 +122,7 @@ def expiry_refused(conv: Conversation, text: str, today: date) -> str:
     one already past or today (the document has run out: a new one is needed), or not a
     date we could read ("下个月中", "someday": said so, not that it must be ahead). Read as
     ``dates.day_to_come`` reads it."""
-    if names_impossible_date(text, today, ahead=True):
+    if names_impossible_date(text, today, toward=Toward.FUTURE):
         return tr(conv, "日期不存在,请输入一个未来的日期,例如 2027-06-30。")
     day = day_to_come(text, today)
     if day is not None and day <= today:

@@ -7,7 +7,7 @@ date — the period under way is then paid to both workers by the days each work
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from conversations.events import Result
@@ -17,6 +17,7 @@ from conversations.services.dispatch import job_for
 from conversations.services.dispatch_pool import candidates
 from conversations.services.notices import Notice, to_admins, to_customer, to_worker
 from conversations.services.staff import authorize
+from conversations.understanding.days import Toward, day_named
 from domain import commands as c
 from domain.audit import AuditEntry
 from domain.dispatch import REFUSAL_TEXT, rank, refusal
@@ -160,16 +161,16 @@ class ReplacementDesk:
 
 
 def day_of(text: str, today: date) -> date:
-    """``""`` today, ``明天``/``tomorrow``, or ``2026-12-01``."""
-    word = text.strip().casefold()
-    if word in ("", "today", "今天"):
+    """The day a hand-over or an early end takes effect: today when none is given, else the
+    day as every screen reads one ("12月1日", "12-01", "下周一", "next Monday", "明天",
+    "2026-12-01"), the nearest such day, as the admins' commands read days (a contract's
+    day may have passed: the caller holds it to the contract)."""
+    if not text.strip():
         return today
-    if word in ("tomorrow", "明天"):
-        return today + timedelta(days=1)
-    try:
-        return date.fromisoformat(word)
-    except ValueError:
-        raise DomainError(N_("交接日期请写成 2026-12-01 这样(或「今天」「明天」)")) from None
+    day = day_named(text, today, toward=Toward.NEAREST)
+    if day is None:
+        raise DomainError(N_("没看懂日期,请写成 12-01、12月1日、下周一 或 2026-12-01 这样"))
+    return day
 
 
 async def placement_of(uow: UnitOfWork, order: Order, *, active: bool = True) -> Placement:

@@ -3,6 +3,9 @@
 
 - ``numbers.read_number``: one number in an answer ("九十平", "两个小时");
 - ``when.read_when``: day, time, part of the day, asap ("后天下午三点", "周六上午");
+- ``days.day_named``: the day a whole answer is ("12-28", "下周一", "next Monday"), what it
+  leaves unwritten looked for where the caller says (``days.Toward``: a booking's day, an
+  expiry, an admin's nearest day) — the one reader of days every screen shares;
 - ``items.matcher_for(catalog).match``: the item, bundle or category named, with near
   misses ("日常保结", "家里空调要洗一下");
 - ``repeat.find_repeat``: a repeat asked for ("每周六", "every week", "隔周"), offered or not;

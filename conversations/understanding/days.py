@@ -6,6 +6,10 @@ first kind found decides, even when the day it names does not exist ("2月30日"
 told "no such date" learns more than one asked again. Numbers that only look like days are
 not read as days: "88号" (no month has 88 days), "漕溪北路88号" and "12号楼" (a house or a
 building), "3号线" (a metro line).
+
+What a day leaves unwritten — the year of "12-28", the month of "5号", the week of "周一" — is
+filled in one place (``_resolve``), by the direction the caller chooses (``Toward``): a
+customer's booking, a document's expiry and an admin's look-up read the same words.
 """
 
 from __future__ import annotations
@@ -15,15 +19,68 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import Literal
 
-from conversations.understanding.numbers import EN_NUM, NUM, numeral
+from conversations.understanding.numbers import EN_NUM, NUM, normalise, numeral
+
+
+class Toward(StrEnum):
+    """Where a day written without its year, month or week is looked for."""
+
+    SOON = "soon"
+    """A day to book: this year's month and day, or next year's when that is nearer ("1月5日"
+    on 7 December), never last year's — one just gone stays gone, for the caller to say so;
+    this month's day of the month, or next month's once passed; the next such weekday, today
+    included. A word for a past day (昨天) is no day."""
+    FUTURE = "future"
+    """Only a day to come, today included (a document's expiry: "11月1日" on 7 December is
+    next November's, "2月29日" the next year that has one); else as ``SOON``."""
+    NEAREST = "nearest"
+    """The nearest such day, before or after today (an admin's look-up: "12-28" on 5 January
+    is last year's, "周一" on a Wednesday two days ago); 昨天 and "yesterday" are read."""
+
 
 NOT_A_DAY: Literal[False] = False
 """What a reader returns for a match that turns out to be no date: keep looking."""
 
 Reading = date | None | Literal[False]
 """A day, None for a date that does not exist, NOT_A_DAY for a number that is no date."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Yearless:
+    month: int
+    day: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Monthless:
+    day: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Weekless:
+    weekday: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Gone:
+    """A day a word says is past (昨天): read only looking both ways."""
+
+    day: date
+
+
+@dataclass(frozen=True, slots=True)
+class _MonthEnd:
+    """The last day of a month: read only where a day to come is (a document runs out at the
+    month's end; a visit "by the end of June" is no day to book)."""
+
+    day: date
+
+
+Named = Reading | _Yearless | _Monthless | _Weekless | _Gone | _MonthEnd
+"""What a kind of day read from the text, before ``_resolve`` fills in what was unwritten."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,16 +103,20 @@ _OFFSETS = {
     "今日": 0,
     "今儿": 0,
     "今": 0,
+    "昨天": -1,
+    "昨日": -1,
+    "前天": -2,
     "today": 0,
     "tonight": 0,
     "tomorrow": 1,
     "tmr": 1,
     "tmrw": 1,
+    "yesterday": -1,
 }
 _RELATIVE = re.compile(
-    r"(大后天|后天|明天|明日|明儿|今天|今日|今儿)|(明|今)([早晨晚夜])"
+    r"(大后天|后天|明天|明日|明儿|今天|今日|今儿|昨天|昨日|前天)|(明|今)([早晨晚夜])"
     r"|\b(?:the\s+)?day\s+after\s+(?:tomorrow|tmr|tmrw)\b"
-    r"|\b(today|tonight|tomorrow|tmr|tmrw)\b",
+    r"|\b(today|tonight|tomorrow|tmr|tmrw|yesterday)\b",
     re.IGNORECASE,
 )
 _LATER = re.compile(
@@ -104,29 +165,47 @@ _WEEKDAY_INDEX = {
 }
 
 
-def find_day(s: str, today: date, *, ahead: bool = False) -> DayFound | None:
-    """The first day ``s`` (normalised text) names, by the order of kinds above. A month
-    and day without a year is the nearer such day (when to come: a day just past is said
-    to be past), or with ``ahead`` the next one, today included (a document's expiry: "11月1日"
-    on 7 December is next November's)."""
+def find_day(s: str, today: date, *, toward: Toward) -> DayFound | None:
+    """The first day ``s`` (normalised text) names, by the order of kinds above, what it
+    leaves unwritten looked for ``toward`` (``Toward``)."""
     for pattern, read in _KINDS:
         for m in pattern.finditer(s):
-            found = read(m, s, today, ahead)
+            found = _resolve(read(m, s, today), today, toward)
             if found is not NOT_A_DAY:
                 return DayFound(found, m.span(), _hint(m) if pattern is _RELATIVE else "")
     return None
+
+
+def day_named(text: str, today: date, *, toward: Toward) -> date | None:
+    """The day ``text`` is, as a whole ("12-28", "12月28日", "下周一", "next Monday",
+    "2026-12-01", "明天"), looked for ``toward``; None when the text is more or less than a
+    day, or one that does not exist ("2月30日")."""
+    s = normalise(text).strip()
+    found = find_day(s, today, toward=toward)
+    return found.day if found is not None and found.span == (0, len(s)) else None
+
+
+def iso_day(raw: str) -> date | None:
+    """A day as daojia writes it (``2026-12-01``: a button's key, a flow's kept data); None
+    when ``raw`` is empty or no such day."""
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
 
 
 def _hint(m: re.Match[str]) -> str:
     return m.group(3) or ("晚" if (m.group(4) or "").lower() == "tonight" else "")
 
 
-def _relative(m: re.Match[str], s: str, today: date, ahead: bool) -> Reading:
+def _relative(m: re.Match[str], s: str, today: date) -> Named:
     word = (m.group(1) or m.group(2) or m.group(4) or "").lower()
-    return today + timedelta(days=_OFFSETS.get(word, 2))  # no group: the day after tomorrow
+    offset = _OFFSETS.get(word, 2)  # no group: the day after tomorrow
+    day = today + timedelta(days=offset)
+    return _Gone(day) if offset < 0 else day
 
 
-def _later(m: re.Match[str], s: str, today: date, ahead: bool) -> Reading:
+def _later(m: re.Match[str], s: str, today: date) -> Named:
     raw = m.group(1) or m.group(3)
     count = 1 if raw.lower() in ("a", "an") else numeral(raw)
     if count is None or not 0 < count <= 60:
@@ -135,33 +214,34 @@ def _later(m: re.Match[str], s: str, today: date, ahead: bool) -> Reading:
     return today + timedelta(days=count * (1 if unit in ("天", "day", "days") else 7))
 
 
-def _ymd(m: re.Match[str], s: str, today: date, ahead: bool) -> Reading:
-    """A date ("2025-12-05", "12月5日", "十二月五号"); one without a year is this
-    year's or next year's (``_dated``). A month
-    past 12 or a day past 31 is no date (a range, a score) at all — unless a year comes
-    first ("2027-13-45"): that is a date that does not exist."""
+def _ymd(m: re.Match[str], s: str, today: date) -> Named:
+    """A date ("2025-12-05", "12月5日", "十二月五号"); one without a year is looked for by
+    ``_resolve``. A month past 12 or a day past 31 is no date (a range, a score) at all —
+    unless a year comes first ("2027-13-45"): that is a date that does not exist."""
     if not m.group(2).isdigit() and m.group(3) != "月":
         return NOT_A_DAY
     month, day = numeral(m.group(2)), numeral(m.group(4))
     if month is None or day is None or not (1 <= month <= 12 and 1 <= day <= 31):
         return None if m.group(1) and month is not None and day is not None else NOT_A_DAY
-    return _dated(int(m.group(1)) if m.group(1) else None, month, day, today, ahead)
+    if m.group(1) is None:
+        return _Yearless(month, day)
+    try:
+        return date(int(m.group(1)), month, day)
+    except ValueError:
+        return None
 
 
-def _month_name(m: re.Match[str], s: str, today: date, ahead: bool) -> Reading:
+def _month_name(m: re.Match[str], s: str, today: date) -> Named:
     name = (m.group(1) or m.group(4)).lower()
     day = int(m.group(2) or m.group(3))
     month = 1 + [w[:3] for w in _MONTHS.split("|")].index(name[:3])
-    return _dated(None, month, day, today, ahead) if 1 <= day <= 31 else NOT_A_DAY
+    return _Yearless(month, day) if 1 <= day <= 31 else NOT_A_DAY
 
 
-def _month_end(m: re.Match[str], s: str, today: date, ahead: bool) -> Reading:
+def _month_end(m: re.Match[str], s: str, today: date) -> Named:
     """The last day of a month ("6月底", "明年六月底", "2027年6月末", "end of June 2027",
     "end of next June"): without a year the next such day, today included, "next" June the
-    one after this month's. Only where a day to come is read (a document runs out at the
-    month's end); a visit "by the end of June" is no day to book."""
-    if not ahead:
-        return NOT_A_DAY
+    one after this month's; read only ``Toward.FUTURE`` (``_MonthEnd``)."""
     if m.group(3):
         month = numeral(m.group(3))
         if month is None or not 1 <= month <= 12:
@@ -176,45 +256,17 @@ def _month_end(m: re.Match[str], s: str, today: date, ahead: bool) -> Reading:
         year = today.year + (month <= today.month)
     else:
         year = today.year + (_last_day(today.year, month) < today)
-    return _last_day(year, month) if 1 <= year <= 9999 else None
+    return _MonthEnd(_last_day(year, month)) if 1 <= year <= 9999 else None
 
 
 def _last_day(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _dated(year: int | None, month: int, day: int, today: date, ahead: bool) -> date | None:
-    """The day; without a year this year's or next year's: the nearer of the two, or with
-    ``ahead`` the first not before today (29 February: the next year that has one)."""
-    if year is None and ahead:
-        for each in (today.year, today.year + 1, today.year + 4 - today.year % 4):
-            try:
-                ahead_of = date(each, month, day)
-            except ValueError:
-                continue
-            if ahead_of >= today:
-                return ahead_of
-        return None
-    try:
-        found = date(year or today.year, month, day)
-    except ValueError:
-        return None
-    if year is None and found < today:
-        try:
-            later = found.replace(year=today.year + 1)
-        except ValueError:  # 29 February, passed this year and missing next
-            return None
-        # the nearer of the two: "12月1日" on 7 December is six days ago (and said to be
-        # past), not next December; "1月5日" on 7 December is next January's
-        if later - today < today - found:
-            found = later
-    return found
-
-
-def _weekday(m: re.Match[str], s: str, today: date, ahead: bool) -> Reading:
-    """A weekday ("周六", "sat", "this saturday"): the next one, today included; this week's
-    ("这周六": weeks start on Monday — even when it has passed, which the caller says);
-    next week's ("下周六", "next saturday"); the week after's ("下下周三")."""
+def _weekday(m: re.Match[str], s: str, today: date) -> Named:
+    """A weekday ("周六", "sat", "this saturday"): this week's ("这周六": weeks start on
+    Monday — even when it has passed, which the caller says); next week's ("下周六", "next
+    saturday"); the week after's ("下下周三"); alone, looked for by ``_resolve``."""
     target = _WEEKDAY_INDEX[(m.group(2) or m.group(4)).lower()]
     which = (m.group(1) or m.group(3) or "").lower().rstrip("个")
     monday = today - timedelta(days=today.weekday())
@@ -224,34 +276,86 @@ def _weekday(m: re.Match[str], s: str, today: date, ahead: bool) -> Reading:
         return monday + timedelta(days=7 + target)
     if which == "下下":
         return monday + timedelta(days=14 + target)
-    return today + timedelta(days=(target - today.weekday()) % 7)
+    return _Weekless(target)
 
 
-def _day_of_month(m: re.Match[str], s: str, today: date, ahead: bool) -> Reading:
-    """A day of the month ("5号", "十五号"): this month's, or next month's once it has
-    passed ("下个月5号": next month's). Not one right after a road or a building."""
+def _day_of_month(m: re.Match[str], s: str, today: date) -> Named:
+    """A day of the month ("5号", "十五号"), looked for by ``_resolve``; "下个月5号" is next
+    month's. Not one right after a road or a building."""
     before = s[m.start(2) - 1] if m.start(2) else " "
     if before in _ADDRESS_BEFORE or (before.isascii() and before.isalpha()):
         return NOT_A_DAY
     day = numeral(m.group(2))
     if day is None or not 1 <= day <= 31:
         return NOT_A_DAY
-    month_ahead = bool(m.group(1))
-    if not month_ahead:
-        try:
-            found = today.replace(day=day)
-        except ValueError:
-            return None
-        if found >= today:
-            return found
-    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return _in_month(today, 1, day) if m.group(1) else _Monthless(day)
+
+
+def _resolve(named: Named, today: date, toward: Toward) -> Reading:
+    """The day ``named`` is, what it left unwritten looked for ``toward``."""
+    if isinstance(named, _Gone):
+        return named.day if toward is Toward.NEAREST else NOT_A_DAY
+    if isinstance(named, _MonthEnd):
+        return named.day if toward is Toward.FUTURE else NOT_A_DAY
+    if isinstance(named, _Weekless):
+        ahead = (named.weekday - today.weekday()) % 7
+        back = toward is Toward.NEAREST and ahead > 3  # nearer a week ago
+        return today + timedelta(days=ahead - 7 if back else ahead)
+    if isinstance(named, _Monthless):
+        return _month_of(named.day, today, toward)
+    if isinstance(named, _Yearless):
+        return _year_of(named.month, named.day, today, toward)
+    return named
+
+
+def _year_of(month: int, day: int, today: date, toward: Toward) -> date | None:
+    """The month and day in the year ``toward`` says (29 February: a year that has one)."""
+    if toward is Toward.FUTURE:
+        for each in (today.year, today.year + 1, today.year + 4 - today.year % 4):
+            ahead_of = _on(each, month, day)
+            if ahead_of is not None and ahead_of >= today:
+                return ahead_of
+        return None
+    if toward is Toward.NEAREST:
+        around = (_on(today.year + k, month, day) for k in (-1, 0, 1))
+        return min((d for d in around if d), key=lambda d: abs(d - today), default=None)
+    found = _on(today.year, month, day)
+    if found is None or found >= today:
+        return found
+    # the nearer of this year's and next year's: "12月1日" on 7 December is six days ago (and
+    # said to be past), not next December; "1月5日" on 7 December is next January's
+    later = _on(today.year + 1, month, day)
+    if later is None:  # 29 February, passed this year and missing next
+        return None
+    return later if later - today < today - found else found
+
+
+def _month_of(day: int, today: date, toward: Toward) -> date | None:
+    """The day of the month in the month ``toward`` says: this month's, or next month's once
+    passed; the nearest of last, this and next month's."""
+    if toward is Toward.NEAREST:
+        around = (_in_month(today, k, day) for k in (-1, 0, 1))
+        return min((d for d in around if d), key=lambda d: abs(d - today), default=None)
+    found = _in_month(today, 0, day)
+    if found is None or found >= today:
+        return found
+    return _in_month(today, 1, day)
+
+
+def _in_month(today: date, months: int, day: int) -> date | None:
+    """The ``day`` of the month ``months`` from today's; None when that month has none."""
+    year, month = divmod(today.year * 12 + today.month - 1 + months, 12)
+    return _on(year, month + 1, day)
+
+
+def _on(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
     except ValueError:
         return None
 
 
-_KINDS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], str, date, bool], Reading]], ...] = (
+_KINDS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], str, date], Named]], ...] = (
     (_RELATIVE, _relative),
     (_LATER, _later),
     (_YMD, _ymd),

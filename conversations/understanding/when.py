@@ -20,7 +20,7 @@ from datetime import date, time
 from enum import StrEnum
 
 from conversations.understanding.clock import ClockFound, find_clock
-from conversations.understanding.days import find_day
+from conversations.understanding.days import Toward, find_day
 from conversations.understanding.numbers import normalise
 
 
@@ -111,16 +111,17 @@ _ASAP = re.compile(
 )
 
 
-def read_when(text: str, today: date, *, ahead: bool = False) -> When:
-    """The day, time, part of the day and urgency ``text`` names, relative to ``today``;
-    ``ahead``: a month and day without a year is the next such day (``days.find_day``)."""
-    return when_in(normalise(text), today, ahead=ahead)
+def read_when(text: str, today: date, *, toward: Toward = Toward.SOON) -> When:
+    """The day, time, part of the day and urgency ``text`` names, relative to ``today``; a
+    day written without its year, month or week looked for ``toward`` (``days.Toward``: a
+    booking's by default)."""
+    return when_in(normalise(text), today, toward=toward)
 
 
-def when_in(s: str, today: date, *, ahead: bool = False) -> When:
+def when_in(s: str, today: date, *, toward: Toward = Toward.SOON) -> When:
     """``read_when`` for text already normalised (``numbers.normalise``): spans index ``s``."""
     spans: list[Span] = []
-    day_found = find_day(s, today, ahead=ahead)
+    day_found = find_day(s, today, toward=toward)
     if day_found is not None:
         spans.append(day_found.span)
     part = _part_of_day(s, spans)

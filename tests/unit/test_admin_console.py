@@ -8,12 +8,13 @@ import pytest
 
 from conversations.events import CommandReceived, TextReceived
 from conversations.flows import admin_console, global_words
-from conversations.flows.admin_commands import ORDER_COMMANDS, build, parse_day
+from conversations.flows.admin_commands import ORDER_COMMANDS, build
 from conversations.flows.base import Ctx
 from conversations.flows.registry import CUSTOMER_FLOWS
 from conversations.flows.typed_commands import parse
 from conversations.replies import Say
 from conversations.state import Conversation
+from conversations.understanding.days import Toward, day_named
 from domain import commands as c
 from domain import queries as q
 from domain.admin import (
@@ -275,6 +276,11 @@ def test_a_malformed_command_gets_its_usage(name, args):
     assert out.commands == [] and out.replies[0].text.startswith("Usage: /")
 
 
+def parse_day(word: str, today: date) -> date | None:
+    """A day as the admins' commands read one: the nearest such day."""
+    return day_named(word, today, toward=Toward.NEAREST)
+
+
 def test_days_are_read_in_the_business_calendar():
     today = NOW.date()
     assert parse_day("yesterday", today).isoformat() == "2026-11-22"
@@ -285,6 +291,26 @@ def test_days_are_read_in_the_business_calendar():
     assert parse_day("12-28", date(2027, 1, 5)) == date(2026, 12, 28)
     assert parse_day("1月3日", date(2026, 12, 28)) == date(2027, 1, 3)
     assert parse_day("2-29", date(2027, 12, 1)) == date(2028, 2, 29)
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("11-20", "2026-11-20"),  # three days ago, not next year's
+        ("11月20日", "2026-11-20"),
+        ("Nov 20", "2026-11-20"),
+        ("20 November", "2026-11-20"),
+        ("昨天", "2026-11-22"),
+        ("周五", "2026-11-20"),  # on a Monday: last Friday is nearer than next
+        ("周三", "2026-11-25"),
+        ("下周一", "2026-11-30"),
+        ("next Monday", "2026-11-30"),
+        ("20号", "2026-11-20"),
+    ],
+)
+def test_orders_of_a_day_read_the_days_every_screen_reads_the_nearest_one(typed, day):
+    wanted = q.ListOrders(BY, "finance", (), day)
+    assert build(ctx("finance"), "orders", None, typed, BY, "req") == wanted
 
 
 def test_completion_rate_counts_done_against_cancelled_orders_only():

@@ -14,7 +14,7 @@ import pytest
 from conversations.events import TextReceived
 from conversations.flows import renewal, worker_signup
 from conversations.flows.base import Ctx
-from conversations.flows.dates import day_to_come, names_impossible_date, parse_when
+from conversations.flows.dates import Toward, day_to_come, names_impossible_date, parse_when
 from conversations.flows.flow_state import keep
 from conversations.flows.me_birthday import read_birthday
 from conversations.flows.worker_signup_data import SignupData
@@ -72,13 +72,13 @@ def test_a_months_end_is_no_day_to_book_a_visit_on():
 
 def test_when_to_come_still_reads_the_nearer_month_and_day():
     assert parse_when("11月1日", TODAY)[0] == date(2026, 11, 1)
-    assert read_when("11月1日", TODAY, ahead=True).day == date(2027, 11, 1)
+    assert read_when("11月1日", TODAY, toward=Toward.FUTURE).day == date(2027, 11, 1)
 
 
 def test_a_day_that_never_exists_is_still_told_as_one_ahead():
     assert day_to_come("2月30日", TODAY) is None
-    assert names_impossible_date("2月30日", TODAY, ahead=True)
-    assert not names_impossible_date("2月29日", TODAY, ahead=True)
+    assert names_impossible_date("2月30日", TODAY, toward=Toward.FUTURE)
+    assert not names_impossible_date("2月29日", TODAY, toward=Toward.FUTURE)
 
 
 def signing_up(conv_step: str = "health_expiry") -> Conversation:
