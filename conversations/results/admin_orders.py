@@ -8,13 +8,15 @@ masked), never by the screen.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from conversations.events import Result
+from domain.catalog import Catalog
 from domain.geo import Located
 from domain.lifecycle import Action, OrderStatus
-from domain.oversight import Attention, Flag, LoyaltyStats, TrailEntry
+from domain.oversight import Attention, Flag, LoyaltyStats, OrderBrief, TrailEntry
 from domain.surcharge import ExtraState
 from domain.text import Bilingual, Phrase
 
@@ -55,6 +57,21 @@ class OrderLine:
     worker: str
     total_cents: int
     flags: tuple[Attention, ...]
+
+    @classmethod
+    def of(cls, o: OrderBrief, catalog: Catalog, flags: Iterable[Attention] = ()) -> OrderLine:
+        """``o`` as an admin's list shows it (``/orders``, a customer's card and orders),
+        with why it needs attention."""
+        return cls(
+            o.number,
+            o.status,
+            catalog.name_of(o.item_id),
+            o.start_at,
+            o.district,
+            o.worker,
+            o.total_cents,
+            tuple(flags),
+        )
 
 
 @dataclass(frozen=True, slots=True)

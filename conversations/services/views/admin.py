@@ -136,19 +136,7 @@ async def orders(
         today_by_default=default,
         total=total,
         money=role in SEES_MONEY,
-        orders=tuple(
-            OrderLine(
-                o.number,
-                o.status,
-                catalog.name_of(o.item_id),
-                o.start_at,
-                o.district,
-                o.worker,
-                o.total_cents,
-                tuple(why.get(o.number, ())),
-            )
-            for o in listed
-        ),
+        orders=tuple(OrderLine.of(o, catalog, why.get(o.number, ())) for o in listed),
         flags=tuple(flags),
     )
 

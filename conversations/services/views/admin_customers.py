@@ -50,19 +50,7 @@ async def card(
 def lines(found: CustomerCard, catalog: Catalog) -> tuple[OrderLine, ...]:
     """The customer's latest orders as ``/orders`` lists them (no flags: those are the whole
     business's, ``/orders stuck``)."""
-    return tuple(
-        OrderLine(
-            o.number,
-            o.status,
-            catalog.name_of(o.item_id),
-            o.start_at,
-            o.district,
-            o.worker,
-            o.total_cents,
-            (),
-        )
-        for o in found.latest
-    )
+    return tuple(OrderLine.of(o, catalog) for o in found.latest)
 
 
 async def customer_orders(
