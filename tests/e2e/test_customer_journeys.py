@@ -116,7 +116,7 @@ async def test_reorder_is_three_taps_at_the_next_free_start_on_the_same_weekday_
     await user.say("/reorder")  # 1
     quote = user.text()
     assert "日常保洁 2 小时" in quote and "合计:¥80.00" in quote  # no first-order discount now
-    assert "12月01日 15:00" in quote  # next Tuesday: this Tuesday's visit is the first order's
+    assert "12月1日 周二 15:00" in quote  # next Tuesday: this Tuesday's visit is the first order's
     await user.choose("确认下单")  # 2: the phone is known since the first order
     await user.choose("确认支付")  # 3
     assert "支付成功" in user.text()

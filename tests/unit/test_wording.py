@@ -290,14 +290,23 @@ def test_english_days_read_as_every_other_english_screen_writes_a_day():
 
 def test_english_moments_in_sentences_read_8_dec_not_08_dec():
     from conversations.services.notices import t
+    from domain.recurring import WEEKDAY_TEXT
     from domain.text import Day, translate
 
     at = datetime(2026, 12, 8, 15, 0, tzinfo=UTC)
-    said = t("en", "{when:%m月%d日 %H:%M},预计 {took}", when=at, took="2 hours")
-    assert said == "Tue 8 Dec 15:00, about 2 hours"
-    assert t("zh", "{when:%m月%d日 %H:%M},预计 {took}", when=at, took="2 小时").startswith(
-        "12月08日 15:00"
-    )
+
+    def summary(lang: str, took: str) -> str:  # the quote's (views.quotes._summary)
+        when = t(
+            lang,
+            "{date.month}月{date.day}日 {weekday} {at}",
+            date=at.date(),
+            weekday=WEEKDAY_TEXT[at.weekday()].get(lang),
+            at=f"{at:%H:%M}",
+        )
+        return t(lang, "{when},预计 {took}", when=when, took=took)
+
+    assert summary("en", "2 hours") == "Tue 8 Dec 15:00, about 2 hours"
+    assert summary("zh", "2 小时") == "12月8日 周二 15:00,预计 2 小时"  # not 12月08日
     last = Day(at.date(), at.date())  # a coupon's last day: format_day's (the picker's)
     until = translate("en", "{what}(至{until})", (("what", "¥20 off"), ("until", last)))
     assert until == "¥20 off (until 8 Dec)"

@@ -21,6 +21,7 @@ from domain.coupons import Coupon, takes_off
 from domain.ports import Reads
 from domain.preferred import Served
 from domain.queries import PreviewQuote
+from domain.recurring import WEEKDAY_TEXT
 from domain.rules import Rules
 from domain.text import N_, Bilingual, Day, bilingual
 
@@ -81,9 +82,16 @@ def _summary(b: Booking, catalog: Catalog, rules: Rules, tz: ZoneInfo, lang: str
     minutes = sum(catalog.item(s.item_id).duration_minutes(s.quantity) for s in b.selections)
     h, m = divmod(minutes, 60)
     took = t(lang, "{h} 小时 {m} 分钟", h=h, m=m) if m else t(lang, "{h} 小时", h=h)
+    when = t(  # as the booking's time buttons name a day: 12月9日 周三 14:00, Wed 9 Dec 14:00
+        lang,
+        "{date.month}月{date.day}日 {weekday} {at}",
+        date=local.date(),
+        weekday=WEEKDAY_TEXT[local.weekday()].get(lang),
+        at=f"{local:%H:%M}",
+    )
     if b.asap:
-        return t(lang, "尽快上门,约 {when:%m月%d日 %H:%M},预计 {took}", when=local, took=took)
-    return t(lang, "{when:%m月%d日 %H:%M},预计 {took}", when=local, took=took)
+        return t(lang, "尽快上门,约 {when},预计 {took}", when=when, took=took)
+    return t(lang, "{when},预计 {took}", when=when, took=took)
 
 
 def _coupon_view(coupon: Coupon, today: date, tz: ZoneInfo) -> CouponChoice:
