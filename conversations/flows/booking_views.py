@@ -95,7 +95,8 @@ def question(ctx: Ctx, conv: Conversation, step: str, d: Draft, items: list[Item
             )
         ]
     if step == "when":
-        return [when_question(ctx, conv)]
+        ahead = ctx.catalog.days_ahead((it.id for it in items), ctx.rules.booking.max_days_ahead)
+        return [when_question(ctx, conv, ahead)]
     if step == "date":
         return [date_question(ctx, conv)]
     if step == "time":
@@ -188,12 +189,13 @@ SLOT_LABELS = (N_("今天 {at}"), N_("明天 {at}"), N_("后天 {at}"))
 LATER_SLOT = N_("{date.month}月{date.day}日 {weekday} {at}")
 
 
-def likely_slots(ctx: Ctx, count: int = 3) -> list[datetime]:
-    """The first ``count`` of the day's usual start times that can still be booked."""
+def likely_slots(ctx: Ctx, count: int = 3, days: int | None = None) -> list[datetime]:
+    """The first ``count`` of the day's usual start times that can still be booked (within
+    ``days``, the service's horizon; the rule's when None)."""
     earliest = ctx.now + timedelta(minutes=ctx.rules.booking.min_lead_minutes)
     today = ctx.now.astimezone(ctx.tz).date()
     found: list[datetime] = []
-    for offset in range(ctx.rules.booking.max_days_ahead):
+    for offset in range(days or ctx.rules.booking.max_days_ahead):
         day = today + timedelta(days=offset)
         for t in ctx.rules.booking.slots:
             at = datetime.combine(day, t, tzinfo=ctx.tz)
@@ -221,24 +223,28 @@ _WHEN_ASKED: dict[tuple[object, ...], Ask] = {}
 question: its slots and labels cost a tenth of a booking step's CPU)."""
 
 
-def when_question(ctx: Ctx, conv: Conversation) -> Ask:
-    """The when question: the next likely slots, the ASAP and "other time" choices."""
+def when_question(ctx: Ctx, conv: Conversation, days: int | None = None) -> Ask:
+    """The when question: the next likely slots, the ASAP and "other time" choices; ``days``:
+    how far ahead the service may be booked (the rule's when None)."""
+    days = days or ctx.rules.booking.max_days_ahead
     local = ctx.now.astimezone(ctx.tz)
     # slots start on whole minutes, so the question is the same until the next minute
     minute, into_it = local.replace(second=0, microsecond=0), local.second or local.microsecond
-    key = (conv.lang, minute, bool(into_it), ctx.tz, ctx.rules.booking)
+    key = (conv.lang, minute, bool(into_it), ctx.tz, ctx.rules.booking, days)
     asked = _WHEN_ASKED.get(key)
     if asked is None:
         if len(_WHEN_ASKED) > 64:
             _WHEN_ASKED.clear()
-        asked = _WHEN_ASKED[key] = _when_question(ctx, conv)
+        asked = _WHEN_ASKED[key] = _when_question(ctx, conv, days)
     return asked
 
 
-def _when_question(ctx: Ctx, conv: Conversation) -> Ask:
+def _when_question(ctx: Ctx, conv: Conversation, days: int | None = None) -> Ask:
+    days = days or ctx.rules.booking.max_days_ahead
     example = ctx.now.astimezone(ctx.tz).date() + timedelta(days=2)
     options = [
-        Option(f"slot:{at.isoformat()}", slot_label(ctx, conv, at)) for at in likely_slots(ctx)
+        Option(f"slot:{at.isoformat()}", slot_label(ctx, conv, at))
+        for at in likely_slots(ctx, days=days)
     ]
     options += [Option("asap", tr(conv, "尽快上门")), Option("other", tr(conv, "其他时间"))]
     return Ask(
@@ -246,7 +252,7 @@ def _when_question(ctx: Ctx, conv: Conversation) -> Ask:
             conv,
             "什么时候上门?也可以直接回复,例如「{day} 下午3点」(可约 {days} 天内)。",
             day=shown_day(ctx, conv, example),
-            days=ctx.rules.booking.max_days_ahead,
+            days=days,
         ),
         tuple(options),
     )
@@ -354,19 +360,21 @@ def no_such_date(conv: Conversation) -> Say:
     return Say(tr(conv, "没有这一天(日期不存在),请换一天。"))
 
 
-def too_far(ctx: Ctx, conv: Conversation) -> Say:
-    days = ctx.rules.booking.max_days_ahead
+def too_far(conv: Conversation, days: int) -> Say:
+    """Beyond the ``days`` the service may be booked ahead (``Draft.days_ahead``)."""
     return Say(tr(conv, "最多可预约 {days} 天内。", days=days))
 
 
-def unreadable_date(ctx: Ctx, conv: Conversation) -> Say:
+def unreadable_date(ctx: Ctx, conv: Conversation, days: int | None = None) -> Say:
+    """A day not read; ``days``: how far ahead the service may be booked (the rule's when
+    None)."""
     day = ctx.now.astimezone(ctx.tz).date() + timedelta(days=2)
     return Say(
         tr(
             conv,
             "没看懂日期,可以回复「明天」「{day}」或「周六 10点」(可约 {days} 天内)。",
             day=shown_day(ctx, conv, day),
-            days=ctx.rules.booking.max_days_ahead,
+            days=days or ctx.rules.booking.max_days_ahead,
         )
     )
 
