@@ -7,7 +7,7 @@ checks what a schema cannot (unique ids, bundles naming real items).
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -117,6 +117,9 @@ class Item:
     placement: PlacementTerms | None = None
     """A long placement (days or months, ``domain.placements``): its contract period blocks
     the worker's calendar from start to end."""
+    max_days_ahead: int | None = None
+    """How many days ahead it may be booked (a maternity nurse: months, for the due date);
+    None: the rule's (``BookingRules.max_days_ahead``)."""
 
     def option(self, option_id: str) -> Option:
         """The option with this id, or a QuoteError naming it."""
@@ -210,6 +213,18 @@ class Catalog:
             return self._items[item_id]
         except KeyError:
             raise QuoteError(N_("没有这项服务")) from None
+
+    def days_ahead(self, item_ids: Iterable[str], default: int) -> int:
+        """How many days ahead these items (an order's, a bundle's) may be booked: the shortest
+        of their own horizons (``Item.max_days_ahead``), ``default`` (the rule's) for an item
+        without one, since removed from the catalog, or for no item."""
+        return min(
+            (
+                item.max_days_ahead or default if (item := self._items.get(i)) else default
+                for i in item_ids
+            ),
+            default=default,
+        )
 
     def name_of(self, item_id: str) -> Bilingual:
         """The item's name; its id for an item since removed from the catalog file (an order
@@ -334,6 +349,8 @@ def _check_item(path: str, item: Item) -> None:
             )
     if len(set(item.certificates)) != len(item.certificates):
         raise CatalogError(f"{path}.certificates", "a certificate type is listed twice")
+    if item.max_days_ahead is not None and item.max_days_ahead < 1:
+        raise CatalogError(f"{path}.max_days_ahead", "must be at least 1 day")
     if item.placement is None and item.unit == Unit.MONTH:
         raise CatalogError(f"{path}.placement", "an item priced by the month is a placement")
     if item.placement is not None and item.unit not in (Unit.DAY, Unit.MONTH):

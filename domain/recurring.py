@@ -138,11 +138,14 @@ ENDS_SUBSCRIPTION = frozenset(
 """Reasons no later visit can overcome: the subscription stops (and the customer is told)."""
 
 
-def slot_problem(start_at: datetime, now: datetime, rules: BookingRules) -> SkipReason | None:
-    """Whether a visit at ``start_at`` can be booked ``now`` (the booking flow's own limits)."""
+def slot_problem(
+    start_at: datetime, now: datetime, rules: BookingRules, days_ahead: int | None = None
+) -> SkipReason | None:
+    """Whether a visit at ``start_at`` can be booked ``now`` (the booking flow's own limits;
+    ``days_ahead``: the service's horizon, ``Catalog.days_ahead``, else the rule's)."""
     if start_at < now + timedelta(minutes=rules.min_lead_minutes):
         return SkipReason.TOO_LATE
-    if start_at > now + timedelta(days=rules.max_days_ahead):
+    if start_at > now + timedelta(days=days_ahead or rules.max_days_ahead):
         return SkipReason.TOO_FAR
     return None
 

@@ -75,6 +75,8 @@ class ItemSpec(Strict):
     """The parts of the job in order (厨房 → 卫生间 → 客厅): the worker taps the one under way."""
     placement: PlacementTermsSpec | None = None
     """A long placement (priced by the day or month): its contract period's days."""
+    max_days_ahead: int | None = Field(default=None, ge=1, le=3650)
+    """How many days ahead the item may be booked; unset: ``rules.booking.max_days_ahead``."""
 
 
 class PlacementTermsSpec(Strict):
@@ -164,6 +166,7 @@ def _build_item(cat_id: str, spec: ItemSpec) -> Item:
         aliases=tuple(spec.aliases),
         stages=tuple(s.build() for s in spec.stages),
         placement=spec.placement.build() if spec.placement else None,
+        max_days_ahead=spec.max_days_ahead,
     )
 
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from conversations.events import ChoiceMade, Failed, PhotoReceived, TextReceived
 from conversations.flows import after_sales_views as views
-from conversations.flows import booking_views
+from conversations.flows import booking_time_views
 from conversations.flows.after_sales_data import CATEGORIES, DIMENSION_TEXT, feedback
 from conversations.flows.after_sales_data import NAME as NAME
 from conversations.flows.after_sales_data import FeedbackData as FeedbackData
@@ -149,14 +149,14 @@ def _question(ctx: Ctx, conv: Conversation) -> Outcome:
         return Outcome(
             [
                 Say(tr(conv, "预约订单 #{number} 的免费返工。", number=number)),
-                booking_views.date_question(ctx, conv),
+                booking_time_views.date_question(ctx, conv),
             ]
         )
     if step == Step.REWORK_TIME:
         day = f.day_on
         if day is None:  # reached by "back" before a day was chosen
             return Outcome(step=Step.REWORK_DAY, reask=True)
-        return Outcome([booking_views.time_question(ctx, conv, day)])
+        return Outcome([booking_time_views.time_question(ctx, conv, day)])
     if step == Step.CUSTOMER_SCORE:
         text = tr(conv, "为订单 #{number} 的客户打分(沟通、配合、环境),1–5 星?", number=number)
         return Outcome([Ask(text, STARS, numbered=False)])

@@ -137,6 +137,11 @@ class Draft:
             return [catalog.item(i) for i in catalog.bundle(self.bundle).item_ids]
         return [catalog.item(self.item)] if self.item else []
 
+    def days_ahead(self, catalog: Catalog, default: int) -> int:
+        """How many days ahead the chosen service may be booked (``Catalog.days_ahead``: a
+        maternity nurse months ahead); ``default``, the rule's, before one is chosen."""
+        return catalog.days_ahead((it.id for it in self.items(catalog)), default)
+
     def booking(self, catalog: Catalog, customer_id: int, channel: str, lang: str) -> Booking:
         """The command payload for a draft with every question answered."""
         assert self.start is not None

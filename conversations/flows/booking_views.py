@@ -3,28 +3,18 @@ both languages."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 from typing import Any
 
 from conversations.flows.base import Ctx, shown_day, tr
 from conversations.flows.booking_draft import Draft
+from conversations.flows.booking_time_views import date_question, time_question, when_question
 from conversations.replies import Ask, AskLocation, Option, Reply, Say
 from conversations.results.booking import SavedAddress
 from conversations.state import Conversation
 from domain.catalog import UNIT_TEXT, Consumables, Item, Unit, counted
 from domain.money import format_yuan
 from domain.privacy import MAP_PIN, address_shown
-from domain.recurring import WEEKDAY_TEXT
-from domain.text import N_, format_when
-
-DAY_LABELS = (
-    N_("今天{date.month}月{date.day}日 {weekday}"),
-    N_("明天{date.month}月{date.day}日 {weekday}"),
-    N_("后天{date.month}月{date.day}日 {weekday}"),
-)
-"""A day offered for the visit, today and the next two by name (English: "Today Sat 05 Dec";
-``date`` formats the English, ``weekday`` is the Chinese name)."""
-LATER_DAY = N_("{date.month}月{date.day}日 {weekday}")
 
 
 def _name(conv: Conversation, text: Any) -> str:
@@ -95,7 +85,8 @@ def question(ctx: Ctx, conv: Conversation, step: str, d: Draft, items: list[Item
             )
         ]
     if step == "when":
-        return [when_question(ctx, conv)]
+        ahead = ctx.catalog.days_ahead((it.id for it in items), ctx.rules.booking.max_days_ahead)
+        return [when_question(ctx, conv, ahead)]
     if step == "date":
         return [date_question(ctx, conv)]
     if step == "time":
@@ -184,112 +175,6 @@ def _options_question(ctx: Ctx, conv: Conversation, d: Draft, item: Item) -> Ask
     return Ask(tr(conv, "需要加选哪些服务?可多选,选好后点「选好了」。"), tuple(options))
 
 
-SLOT_LABELS = (N_("今天 {at}"), N_("明天 {at}"), N_("后天 {at}"))
-LATER_SLOT = N_("{date.month}月{date.day}日 {weekday} {at}")
-
-
-def likely_slots(ctx: Ctx, count: int = 3) -> list[datetime]:
-    """The first ``count`` of the day's usual start times that can still be booked."""
-    earliest = ctx.now + timedelta(minutes=ctx.rules.booking.min_lead_minutes)
-    today = ctx.now.astimezone(ctx.tz).date()
-    found: list[datetime] = []
-    for offset in range(ctx.rules.booking.max_days_ahead):
-        day = today + timedelta(days=offset)
-        for t in ctx.rules.booking.slots:
-            at = datetime.combine(day, t, tzinfo=ctx.tz)
-            if at >= earliest:
-                found.append(at)
-                if len(found) == count:
-                    return found
-    return found
-
-
-def slot_label(ctx: Ctx, conv: Conversation, at: datetime) -> str:
-    offset = (at.date() - ctx.now.astimezone(ctx.tz).date()).days
-    phrase = SLOT_LABELS[offset] if offset < len(SLOT_LABELS) else LATER_SLOT
-    return tr(
-        conv,
-        phrase.msgid,
-        at=f"{at:%H:%M}",
-        date=at.date(),
-        weekday=WEEKDAY_TEXT[at.weekday()].get(conv.lang),
-    )
-
-
-_WHEN_ASKED: dict[tuple[object, ...], Ask] = {}
-"""``when_question``'s answers by what they depend on (a minute's worth of turns ask the same
-question: its slots and labels cost a tenth of a booking step's CPU)."""
-
-
-def when_question(ctx: Ctx, conv: Conversation) -> Ask:
-    """The when question: the next likely slots, the ASAP and "other time" choices."""
-    local = ctx.now.astimezone(ctx.tz)
-    # slots start on whole minutes, so the question is the same until the next minute
-    minute, into_it = local.replace(second=0, microsecond=0), local.second or local.microsecond
-    key = (conv.lang, minute, bool(into_it), ctx.tz, ctx.rules.booking)
-    asked = _WHEN_ASKED.get(key)
-    if asked is None:
-        if len(_WHEN_ASKED) > 64:
-            _WHEN_ASKED.clear()
-        asked = _WHEN_ASKED[key] = _when_question(ctx, conv)
-    return asked
-
-
-def _when_question(ctx: Ctx, conv: Conversation) -> Ask:
-    example = ctx.now.astimezone(ctx.tz).date() + timedelta(days=2)
-    options = [
-        Option(f"slot:{at.isoformat()}", slot_label(ctx, conv, at)) for at in likely_slots(ctx)
-    ]
-    options += [Option("asap", tr(conv, "尽快上门")), Option("other", tr(conv, "其他时间"))]
-    return Ask(
-        tr(
-            conv,
-            "什么时候上门?也可以直接回复,例如「{day} 下午3点」(可约 {days} 天内)。",
-            day=shown_day(ctx, conv, example),
-            days=ctx.rules.booking.max_days_ahead,
-        ),
-        tuple(options),
-    )
-
-
-def date_question(ctx: Ctx, conv: Conversation) -> Ask:
-    today = ctx.now.astimezone(ctx.tz).date()
-    example = today + timedelta(days=2)  # a date the booking takes (the past is refused)
-    options = [Option("asap", tr(conv, "尽快上门"))]
-    # today only while a start on it can still be booked (its last minute, the lead ahead)
-    last_start = datetime.combine(today + timedelta(days=1), time(0), tzinfo=ctx.tz)
-    lead = timedelta(minutes=ctx.rules.booking.min_lead_minutes + 1)
-    first = 0 if last_start - lead >= ctx.now else 1
-    for offset in range(first, first + ctx.rules.booking.days_offered):
-        day = today + timedelta(days=offset)
-        label = tr(
-            conv,
-            (DAY_LABELS[offset] if offset < len(DAY_LABELS) else LATER_DAY).msgid,
-            weekday=WEEKDAY_TEXT[day.weekday()].get(conv.lang),
-            date=day,
-        )
-        options.append(Option(f"day:{day.isoformat()}", label.strip()))
-    return Ask(
-        tr(
-            conv,
-            "哪天上门?也可以直接回复,例如「{day} 9:30」。",
-            day=format_when(example, conv.lang, clock=False),
-        ),
-        tuple(options),
-    )
-
-
-def time_question(ctx: Ctx, conv: Conversation, day: date) -> Ask:
-    earliest = ctx.now + timedelta(minutes=ctx.rules.booking.min_lead_minutes)
-    slots = [
-        t for t in ctx.rules.booking.slots if datetime.combine(day, t, tzinfo=ctx.tz) >= earliest
-    ]
-    text = tr(conv, "几点开始?也可以直接回复时间,例如 9:30。")
-    if not slots:
-        text = tr(conv, "这天的常用时段已过,请回复具体时间,或发送「返回」换一天。")
-    return Ask(text, tuple(Option(f"at:{t:%H:%M}", f"{t:%H:%M}") for t in slots))
-
-
 def address_question(conv: Conversation, addresses: tuple[SavedAddress, ...]) -> list[Reply]:
     options = tuple(
         Option(f"addr:{a.id}", address_shown(a.label, conv.lang)) for a in addresses[:5]
@@ -354,19 +239,21 @@ def no_such_date(conv: Conversation) -> Say:
     return Say(tr(conv, "没有这一天(日期不存在),请换一天。"))
 
 
-def too_far(ctx: Ctx, conv: Conversation) -> Say:
-    days = ctx.rules.booking.max_days_ahead
+def too_far(conv: Conversation, days: int) -> Say:
+    """Beyond the ``days`` the service may be booked ahead (``Draft.days_ahead``)."""
     return Say(tr(conv, "最多可预约 {days} 天内。", days=days))
 
 
-def unreadable_date(ctx: Ctx, conv: Conversation) -> Say:
+def unreadable_date(ctx: Ctx, conv: Conversation, days: int | None = None) -> Say:
+    """A day not read; ``days``: how far ahead the service may be booked (the rule's when
+    None)."""
     day = ctx.now.astimezone(ctx.tz).date() + timedelta(days=2)
     return Say(
         tr(
             conv,
             "没看懂日期,可以回复「明天」「{day}」或「周六 10点」(可约 {days} 天内)。",
             day=shown_day(ctx, conv, day),
-            days=ctx.rules.booking.max_days_ahead,
+            days=days or ctx.rules.booking.max_days_ahead,
         )
     )
 

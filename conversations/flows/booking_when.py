@@ -18,6 +18,7 @@ from conversations.flows import booking_views as views
 from conversations.flows.base import Ctx, Outcome, tr
 from conversations.flows.booking_draft import Draft, draft, keep
 from conversations.flows.booking_steps import Step, advance
+from conversations.flows.booking_time_views import slot_label
 from conversations.flows.dates import names_impossible_date, parse_when
 from conversations.replies import Ask, Option, Say
 from conversations.state import Conversation
@@ -26,18 +27,25 @@ from domain.money import format_percent
 from domain.pricing import is_night
 
 
-def refusal(ctx: Ctx, conv: Conversation, start: datetime) -> Say | None:
-    """Why ``start`` cannot be booked (past, too soon, too far ahead), or None."""
+def refusal(ctx: Ctx, conv: Conversation, start: datetime, days_ahead: int | None) -> Say | None:
+    """Why ``start`` cannot be booked (past, too soon, beyond ``days_ahead``, the service's
+    horizon: ``Draft.days_ahead``), or None. ``days_ahead`` None: the horizon is checked by
+    the service (a move: its order's)."""
     if start < ctx.now + timedelta(minutes=ctx.rules.booking.min_lead_minutes):
         return views.in_the_past(conv) if start <= ctx.now else views.too_soon(ctx, conv)
-    if start > ctx.now + timedelta(days=ctx.rules.booking.max_days_ahead):
-        return views.too_far(ctx, conv)
+    if days_ahead is not None and start > ctx.now + timedelta(days=days_ahead):
+        return views.too_far(conv, days_ahead)
     return None
+
+
+def days_ahead(ctx: Ctx, d: Draft) -> int:
+    """How many days ahead the draft's service may be booked."""
+    return d.days_ahead(ctx.catalog, ctx.rules.booking.max_days_ahead)
 
 
 def _set_start(ctx: Ctx, conv: Conversation, d: Draft, day: date, at: time) -> Outcome:
     start = datetime.combine(day, at, tzinfo=ctx.tz)
-    wrong = refusal(ctx, conv, start)
+    wrong = refusal(ctx, conv, start, days_ahead(ctx, d))
     if wrong is not None:
         if day == ctx.now.astimezone(ctx.tz).date() and conv.step == Step.TIME:
             keep(conv, d)  # the day stands; the time is asked again
@@ -103,7 +111,7 @@ def night_question(ctx: Ctx, conv: Conversation, d: Draft) -> Outcome:
         return advance(ctx, conv, d)
     morning = first_day_start(ctx, night)
     pct = format_percent(ctx.rules.pricing.night_surcharge_bp)
-    night_at, morning_at = views.slot_label(ctx, conv, night), views.slot_label(ctx, conv, morning)
+    night_at, morning_at = slot_label(ctx, conv, night), slot_label(ctx, conv, morning)
     text = tr(
         conv,
         "最早 {night} 上门,属夜间服务,加收 {pct};不选夜间的话,最早 {morning} 上门。请选择:",
@@ -159,11 +167,11 @@ def _typed_day(ctx: Ctx, conv: Conversation, d: Draft, text: str) -> Outcome:
     if day is not None and day < today:
         return Outcome([views.in_the_past(conv)], reask=True)
     if day is None:
-        return Outcome([views.unreadable_date(ctx, conv)], reask=True)
+        return Outcome([views.unreadable_date(ctx, conv, days_ahead(ctx, d))], reask=True)
     if at is not None:
         return _set_start(ctx, conv, d, day, at)
-    if day > today + timedelta(days=ctx.rules.booking.max_days_ahead):
-        return Outcome([views.too_far(ctx, conv)], reask=True)
+    if day > today + timedelta(days=(ahead := days_ahead(ctx, d))):
+        return Outcome([views.too_far(conv, ahead)], reask=True)
     d.day, d.asap, d.start = day, False, None
     keep(conv, d)
     return Outcome(step=Step.TIME, reask=True)

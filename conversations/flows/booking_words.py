@@ -18,7 +18,7 @@ from conversations.flows import booking_views as views
 from conversations.flows.base import Ctx, Outcome
 from conversations.flows.booking_draft import ADDRESS_MIN, MAX_AREA, MIN_AREA, Draft, draft
 from conversations.flows.booking_steps import advance, start_with
-from conversations.flows.booking_when import refusal, take_asap
+from conversations.flows.booking_when import days_ahead, refusal, take_asap
 from conversations.replies import Reply, Say
 from conversations.state import Conversation
 from conversations.understanding.items import ItemMatch
@@ -67,16 +67,17 @@ def fill(ctx: Ctx, conv: Conversation, d: Draft, r: Request) -> list[Reply]:
 def _when(ctx: Ctx, conv: Conversation, d: Draft, r: Request, said: list[Reply]) -> None:
     today = ctx.now.astimezone(ctx.tz).date()
     day = r.when.day or today
+    ahead = days_ahead(ctx, d)
     if r.when.at is None:  # the day: its time is asked next (booking's WHEN asks the time)
         if day < today:
             said.append(views.in_the_past(conv))
-        elif day > today + timedelta(days=ctx.rules.booking.max_days_ahead):
-            said.append(views.too_far(ctx, conv))  # said now, not once a time is picked
+        elif day > today + timedelta(days=ahead):
+            said.append(views.too_far(conv, ahead))  # said now, not once a time is picked
         else:
             d.day, d.start, d.asap = day, None, False
         return
     start = datetime.combine(day, r.when.at, tzinfo=ctx.tz)
-    wrong = refusal(ctx, conv, start)
+    wrong = refusal(ctx, conv, start, ahead)
     if wrong is None:
         d.day, d.start, d.asap = day, start, False
     else:

@@ -46,7 +46,7 @@ def on_new_time(ctx: Ctx, conv: Conversation, event: TextReceived, o: OrdersData
     if day is None or at is None:
         return Outcome([Say(tr(conv, "请输入日期和时间,例如「明天下午三点」。"))], reask=True)
     start = datetime.combine(day, at, tzinfo=ctx.tz)
-    wrong = refusal(ctx, conv, start)
+    wrong = refusal(ctx, conv, start, None)  # the horizon: the order's service's (quoted)
     if wrong is not None:
         return Outcome([wrong], reask=True)
     return Outcome(commands=[QuoteReschedule(customer_of(conv), o.number, start)])

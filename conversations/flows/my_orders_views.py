@@ -208,14 +208,23 @@ def _label(conv: Conversation, action: CustomerAction, number: int) -> str:
     return ACTION_LABELS[action].get(conv.lang)
 
 
+CANCEL_WITH_FEE = N_("取消订单 #{number}:{reason}。将收取 {fee},退款 {refund}。确认取消吗?")
+CANCEL_FREE = N_("取消订单 #{number}:{reason}。免费取消,退款 {refund}。确认取消吗?")
+CANCEL_FREE_UNPAID = N_("取消订单 #{number}:{reason}。免费取消。确认取消吗?")
+"""A cancellation's terms: a free one says only what is refunded (no "fee ¥0.00"), and
+nothing of a refund when nothing is refunded."""
+
+
 def cancel_question(conv: Conversation, q: CancellationQuoted) -> list[Reply]:
-    fee, refund = format_yuan(q.fee_cents), format_yuan(q.refund_cents)
+    phrase = (
+        CANCEL_WITH_FEE if q.fee_cents else CANCEL_FREE if q.refund_cents else CANCEL_FREE_UNPAID
+    )
     text = tr(
         conv,
-        "取消订单 #{number}:{reason}。将收取 {fee},退款 {refund}。确认取消吗?",
+        phrase.msgid,
         number=q.number,
-        fee=fee,
-        refund=refund,
+        fee=format_yuan(q.fee_cents),
+        refund=format_yuan(q.refund_cents),
         reason=q.reason.get(conv.lang),
     )
     return [

@@ -267,7 +267,11 @@ class RecurringDesk:
             return 0, SkipReason.CUSTOMER
         if plans.is_placement(sub.selections, self.s.catalog):  # set up before it was refused
             return 0, SkipReason.PLACEMENT
-        if (late := slot_problem(booking.start_at, now, self.s.rules.booking)) is not None:
+        rules = self.s.rules.booking
+        ahead = self.s.catalog.days_ahead(
+            (x.item_id for x in booking.selections), rules.max_days_ahead
+        )
+        if (late := slot_problem(booking.start_at, now, rules, ahead)) is not None:
             return 0, late
         address = await uow.addresses.get(sub.address_id) if sub.address_id else None
         if address is None or address.customer_id != sub.customer_id:

@@ -32,6 +32,7 @@ from conversations.services.notices import Notice, to_customer, to_worker
 from conversations.services.staff import authorize
 from domain import commands as c
 from domain.audit import AuditEntry
+from domain.catalog import Catalog
 from domain.errors import DomainError
 from domain.ledger import reschedule_fee_kept
 from domain.lifecycle import Action, ActorKind, OrderStatus
@@ -58,11 +59,13 @@ def terms_for(
     actor: ActorKind,
     kept: int = 0,
     placement: bool = False,
+    days_ahead: int | None = None,
 ) -> RescheduleTerms:
     """What moving ``order`` to ``new_start`` costs now (raises when it may not move).
     ``kept``: the reschedule fees paid before (``refunds.fees_kept``): the fee is a share of
     what was paid for the order, never of an earlier move's fee. A ``placement`` is priced
-    by the day whenever it starts (no night service): any new time keeps its price."""
+    by the day whenever it starts (no night service): any new time keeps its price.
+    ``days_ahead``: how far ahead its service may be booked (the rule's when None)."""
     tz = ZoneInfo(rules.timezone)
     return reschedule_terms(
         status=order.status,
@@ -75,6 +78,7 @@ def terms_for(
         actor=actor,
         same_price=placement
         or is_night(order.start_at, rules.pricing, tz) == is_night(new_start, rules.pricing, tz),
+        days_ahead=days_ahead,
     )
 
 
@@ -86,12 +90,15 @@ async def checked_terms(
     now: datetime,
     actor: ActorKind,
     kept: int = 0,
+    *,
+    catalog: Catalog,
 ) -> RescheduleTerms:
     """``terms_for`` the order as it stands (a placement priced by the day), after checking
     the new time takes no other visit of its recurring booking (``check_slot``): what the
     quote, the customer's move, support's and a paid fee's all ask before moving."""
     long = await is_placement(uow, order)
-    terms = terms_for(order, new_start, rules, now, actor, kept, long)
+    ahead = catalog.days_ahead((x.item_id for x in order.selections), rules.booking.max_days_ahead)
+    terms = terms_for(order, new_start, rules, now, actor, kept, long, ahead)
     await check_slot(uow, order, new_start)
     return terms
 
@@ -181,7 +188,9 @@ async def fee_paid(
         if p.kind == PaymentKind.RESCHEDULE_FEE and (p.id or 0) > (payment.id or 0)
     ]
     try:
-        await checked_terms(uow, order, new_start, s.rules, now, ActorKind.CUSTOMER)
+        await checked_terms(
+            uow, order, new_start, s.rules, now, ActorKind.CUSTOMER, catalog=s.catalog
+        )
         refused = "a newer request" if later else ""  # the customer asked again since
     except DomainError as exc:
         refused = exc.text.get("en")
@@ -233,7 +242,14 @@ class RescheduleDesk:
             await uow.orders.lock(order.id)
             fees = await refunds.fees_kept(uow, order.id)
             terms = await checked_terms(
-                uow, order, cmd.new_start, self.s.rules, now, ActorKind.CUSTOMER, fees
+                uow,
+                order,
+                cmd.new_start,
+                self.s.rules,
+                now,
+                ActorKind.CUSTOMER,
+                fees,
+                catalog=self.s.catalog,
             )
             if terms.fee_cents != cmd.expected_fee_cents:
                 raise DomainError(N_("改约费用已变化,请重新确认"))
@@ -285,7 +301,15 @@ class RescheduleDesk:
                 raise order_steps.NotFound(cmd.number)
             await uow.orders.lock(order.id)
             old = order.start_at
-            await checked_terms(uow, order, cmd.new_start, self.s.rules, now, ActorKind.ADMIN)
+            await checked_terms(
+                uow,
+                order,
+                cmd.new_start,
+                self.s.rules,
+                now,
+                ActorKind.ADMIN,
+                catalog=self.s.catalog,
+            )
             notices, clash = await move(
                 self.s, uow, order, cmd.new_start, Actor(ActorKind.ADMIN, cmd.admin), 0, now
             )

@@ -87,7 +87,7 @@ async def test_an_order_nobody_took_cancels_for_free_and_gives_the_coupon_back(
     await user.say("/orders")
     await user.choose(number)
     await user.choose("取消订单")
-    assert "还没有师傅接单,全额退款" in user.text() and "收取 ¥0.00" in user.text()
+    assert "还没有师傅接单,全额退款" in user.text() and "免费取消,退款 ¥60.00" in user.text()
     await user.choose("确认取消")
     assert "已取消" in user.text() and "¥60.00" in user.text()
     async with tg_app.app[DATABASE].uow() as uow:
@@ -103,7 +103,7 @@ async def test_keeping_the_order_after_seeing_the_fee_changes_nothing(
     await user.say("/orders")
     await user.choose(number)
     await user.choose("取消订单")
-    assert "收取 ¥0.00" in user.text()  # more than 24 h ahead
+    assert "免费取消,退款 ¥30.00" in user.text()  # nobody took it yet
     await user.choose("不取消")
     assert "订单保留" in user.text() and "派单中" in user.text()
 

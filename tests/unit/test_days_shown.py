@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from conversations.flows import me_birthday, me_views
-from conversations.flows.booking_views import date_question
+from conversations.flows.booking_time_views import date_question
 from conversations.flows.dates import parse_when
 from conversations.results.membership import CouponHeld
 from conversations.state import Conversation

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.flows import booking_views
+from conversations.flows import booking_time_views, booking_views
 from conversations.flows.dates import parse_when
 from conversations.services.notice_templates import NoticeTemplates
 from conversations.services.notices import to_admins, to_customer, to_worker
@@ -142,8 +142,8 @@ UNREAD = "没看懂日期,可以回复「明天」「{day}」或「周六 10点�
 
 
 def test_the_when_question_s_example_is_format_day_s_not_the_server_locale_s():
-    en = booking_views._when_question(CTX, Conversation(lang="en")).text
-    zh = booking_views._when_question(CTX, Conversation(lang="zh")).text
+    en = booking_time_views._when_question(CTX, Conversation(lang="en")).text
+    zh = booking_time_views._when_question(CTX, Conversation(lang="zh")).text
     assert 'e.g. "25 Nov 3pm"' in en, en  # today 23 Nov: two days on
     assert "「11-25 下午3点」" in zh, zh
     for typed in ("25 Nov 3pm", "11-25 下午3点"):

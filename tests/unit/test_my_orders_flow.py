@@ -4,6 +4,8 @@ reset on entry, and a stored older shape starts the flow over instead of failing
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
+import pytest
+
 from conversations.events import ChoiceMade, TextReceived
 from conversations.flows import booking, my_orders, recurring
 from conversations.flows.base import Ctx
@@ -206,6 +208,25 @@ def test_cancelling_shows_the_fee_first_then_cancels_with_that_fee():
     out = my_orders.on_cancelled(CTX, c, OrderCancelled(240117, 3_000, 7_000))
     assert out.goto == "menu" and "orders" not in c.data
     assert "退款 ¥70.00 将原路退回" in out.replies[0].text
+
+
+@pytest.mark.parametrize(
+    ("lang", "fee", "refund", "said", "unsaid"),
+    [
+        ("zh", 0, 7_000, "免费取消,退款 ¥70.00。", "将收取"),
+        ("en", 0, 7_000, "Free; refund ¥70.00.", "Fee"),
+        ("zh", 0, 0, "免费取消。确认取消吗?", "退款"),
+        ("en", 0, 0, "Free. Cancel it?", "refund"),
+        ("en", 3_000, 7_000, "Fee ¥30.00, refund ¥70.00.", "Free"),
+    ],
+)
+def test_a_free_cancellation_says_only_the_refund_not_a_fee_of_nothing(
+    lang, fee, refund, said, unsaid
+):
+    c = conv(step="detail", lang=lang, number=240117)
+    quote = CancellationQuoted(240117, fee, refund, Bilingual("未接单", "not taken yet"))
+    text = my_orders.on_cancel_quote(CTX, c, quote).replies[0].text
+    assert said in text and unsaid not in text and "¥0.00" not in text
 
 
 def test_a_confirmed_order_offers_to_rate_it():

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from conversations.events import Failed, TextReceived
-from conversations.flows import booking, booking_views, checkout, worker
+from conversations.flows import booking, booking_time_views, booking_views, checkout, worker
 from conversations.flows.admin_after_sales_views import CATEGORY
 from conversations.flows.after_sales_data import CATEGORIES, DIMENSION_TEXT
 from conversations.flows.base import Ctx
@@ -279,13 +279,13 @@ def test_the_rating_tags_and_complaint_kinds_read_alike_in_english():
 def test_english_days_read_as_every_other_english_screen_writes_a_day():
     """ "8 Dec", as ``domain.text.format_when`` writes one: no zero-padded day ("Tue 08 Dec")."""
     en = Conversation(flow="booking", step="date", lang="en")
-    days = [o.label for o in booking_views.date_question(CTX, en).options]
+    days = [o.label for o in booking_time_views.date_question(CTX, en).options]
     assert days[1:4] == ["Today, Mon 23 Nov", "Tomorrow, Tue 24 Nov", "Wed 25 Nov"]
     assert days[4] == "Thu 26 Nov"
     later = datetime.fromisoformat("2026-12-03T15:00:00+08:00")
-    assert booking_views.slot_label(CTX, en, later) == "Thu 3 Dec 15:00"
+    assert booking_time_views.slot_label(CTX, en, later) == "Thu 3 Dec 15:00"
     zh = Conversation(flow="booking", step="date", lang="zh")
-    assert booking_views.slot_label(CTX, zh, later) == "12月3日 周四 15:00"
+    assert booking_time_views.slot_label(CTX, zh, later) == "12月3日 周四 15:00"
 
 
 def test_english_moments_in_sentences_read_8_dec_not_08_dec():

@@ -63,7 +63,7 @@ def table(
         q.LoadOrders: partial(customer.orders, catalog=catalog),
         q.LoadOrder: partial(customer.order, catalog=catalog, rules=rules, clock=clock),
         q.QuoteCancellation: partial(customer.cancellation, rules=rules, clock=clock),
-        q.QuoteReschedule: partial(customer.reschedule, rules=rules, clock=clock),
+        q.QuoteReschedule: partial(customer.reschedule, catalog=catalog, rules=rules, clock=clock),
         q.LoadSubscriptions: partial(customer.subscriptions, catalog=catalog),
         q.DraftSubscription: partial(
             customer.subscription_draft, catalog=catalog, rules=rules, tz=tz, clock=clock

@@ -192,7 +192,12 @@ async def cancellation(
 
 
 async def reschedule(
-    uow: Reads, q: QuoteReschedule, *, rules: Rules, clock: Callable[[], datetime]
+    uow: Reads,
+    q: QuoteReschedule,
+    *,
+    catalog: Catalog,
+    rules: Rules,
+    clock: Callable[[], datetime],
 ) -> RescheduleQuoted:
     """What moving the order to the new time would cost now (asked before ``RescheduleOrder``);
     raises when it may not move."""
@@ -200,7 +205,7 @@ async def reschedule(
     assert o.id is not None
     kept = await refunds.fees_kept(uow, o.id)  # an earlier move's fee is no part of the price
     terms = await moving.checked_terms(
-        uow, o, q.new_start, rules, clock(), ActorKind.CUSTOMER, kept
+        uow, o, q.new_start, rules, clock(), ActorKind.CUSTOMER, kept, catalog=catalog
     )
     return RescheduleQuoted(o.number, q.new_start, terms.fee_cents, terms.reason)
 

@@ -1,0 +1,132 @@
+"""How the booking's time is asked: the when question (likely slots, as soon as possible,
+another time), the day and the time questions, and a slot's label, in both languages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from conversations.flows.base import Ctx, shown_day, tr
+from conversations.replies import Ask, Option
+from conversations.state import Conversation
+from domain.recurring import WEEKDAY_TEXT
+from domain.text import N_, format_when
+
+DAY_LABELS = (
+    N_("今天{date.month}月{date.day}日 {weekday}"),
+    N_("明天{date.month}月{date.day}日 {weekday}"),
+    N_("后天{date.month}月{date.day}日 {weekday}"),
+)
+"""A day offered for the visit, today and the next two by name (English: "Today Sat 05 Dec";
+``date`` formats the English, ``weekday`` is the Chinese name)."""
+LATER_DAY = N_("{date.month}月{date.day}日 {weekday}")
+
+
+SLOT_LABELS = (N_("今天 {at}"), N_("明天 {at}"), N_("后天 {at}"))
+LATER_SLOT = N_("{date.month}月{date.day}日 {weekday} {at}")
+
+
+def likely_slots(ctx: Ctx, count: int = 3, days: int | None = None) -> list[datetime]:
+    """The first ``count`` of the day's usual start times that can still be booked (within
+    ``days``, the service's horizon; the rule's when None)."""
+    earliest = ctx.now + timedelta(minutes=ctx.rules.booking.min_lead_minutes)
+    today = ctx.now.astimezone(ctx.tz).date()
+    found: list[datetime] = []
+    for offset in range(days or ctx.rules.booking.max_days_ahead):
+        day = today + timedelta(days=offset)
+        for t in ctx.rules.booking.slots:
+            at = datetime.combine(day, t, tzinfo=ctx.tz)
+            if at >= earliest:
+                found.append(at)
+                if len(found) == count:
+                    return found
+    return found
+
+
+def slot_label(ctx: Ctx, conv: Conversation, at: datetime) -> str:
+    offset = (at.date() - ctx.now.astimezone(ctx.tz).date()).days
+    phrase = SLOT_LABELS[offset] if offset < len(SLOT_LABELS) else LATER_SLOT
+    return tr(
+        conv,
+        phrase.msgid,
+        at=f"{at:%H:%M}",
+        date=at.date(),
+        weekday=WEEKDAY_TEXT[at.weekday()].get(conv.lang),
+    )
+
+
+_WHEN_ASKED: dict[tuple[object, ...], Ask] = {}
+"""``when_question``'s answers by what they depend on (a minute's worth of turns ask the same
+question: its slots and labels cost a tenth of a booking step's CPU)."""
+
+
+def when_question(ctx: Ctx, conv: Conversation, days: int | None = None) -> Ask:
+    """The when question: the next likely slots, the ASAP and "other time" choices; ``days``:
+    how far ahead the service may be booked (the rule's when None)."""
+    days = days or ctx.rules.booking.max_days_ahead
+    local = ctx.now.astimezone(ctx.tz)
+    # slots start on whole minutes, so the question is the same until the next minute
+    minute, into_it = local.replace(second=0, microsecond=0), local.second or local.microsecond
+    key = (conv.lang, minute, bool(into_it), ctx.tz, ctx.rules.booking, days)
+    asked = _WHEN_ASKED.get(key)
+    if asked is None:
+        if len(_WHEN_ASKED) > 64:
+            _WHEN_ASKED.clear()
+        asked = _WHEN_ASKED[key] = _when_question(ctx, conv, days)
+    return asked
+
+
+def _when_question(ctx: Ctx, conv: Conversation, days: int | None = None) -> Ask:
+    days = days or ctx.rules.booking.max_days_ahead
+    example = ctx.now.astimezone(ctx.tz).date() + timedelta(days=2)
+    options = [
+        Option(f"slot:{at.isoformat()}", slot_label(ctx, conv, at))
+        for at in likely_slots(ctx, days=days)
+    ]
+    options += [Option("asap", tr(conv, "尽快上门")), Option("other", tr(conv, "其他时间"))]
+    return Ask(
+        tr(
+            conv,
+            "什么时候上门?也可以直接回复,例如「{day} 下午3点」(可约 {days} 天内)。",
+            day=shown_day(ctx, conv, example),
+            days=days,
+        ),
+        tuple(options),
+    )
+
+
+def date_question(ctx: Ctx, conv: Conversation) -> Ask:
+    today = ctx.now.astimezone(ctx.tz).date()
+    example = today + timedelta(days=2)  # a date the booking takes (the past is refused)
+    options = [Option("asap", tr(conv, "尽快上门"))]
+    # today only while a start on it can still be booked (its last minute, the lead ahead)
+    last_start = datetime.combine(today + timedelta(days=1), time(0), tzinfo=ctx.tz)
+    lead = timedelta(minutes=ctx.rules.booking.min_lead_minutes + 1)
+    first = 0 if last_start - lead >= ctx.now else 1
+    for offset in range(first, first + ctx.rules.booking.days_offered):
+        day = today + timedelta(days=offset)
+        label = tr(
+            conv,
+            (DAY_LABELS[offset] if offset < len(DAY_LABELS) else LATER_DAY).msgid,
+            weekday=WEEKDAY_TEXT[day.weekday()].get(conv.lang),
+            date=day,
+        )
+        options.append(Option(f"day:{day.isoformat()}", label.strip()))
+    return Ask(
+        tr(
+            conv,
+            "哪天上门?也可以直接回复,例如「{day} 9:30」。",
+            day=format_when(example, conv.lang, clock=False),
+        ),
+        tuple(options),
+    )
+
+
+def time_question(ctx: Ctx, conv: Conversation, day: date) -> Ask:
+    earliest = ctx.now + timedelta(minutes=ctx.rules.booking.min_lead_minutes)
+    slots = [
+        t for t in ctx.rules.booking.slots if datetime.combine(day, t, tzinfo=ctx.tz) >= earliest
+    ]
+    text = tr(conv, "几点开始?也可以直接回复时间,例如 9:30。")
+    if not slots:
+        text = tr(conv, "这天的常用时段已过,请回复具体时间,或发送「返回」换一天。")
+    return Ask(text, tuple(Option(f"at:{t:%H:%M}", f"{t:%H:%M}") for t in slots))
