@@ -31,6 +31,13 @@ class AuditRepository:
         assert row.id is not None
         return row.id
 
+    async def entry(self, entry_id: int) -> AuditEntry | None:
+        """The entry of this id, or None."""
+        r = await self._s.get(AuditRow, entry_id)
+        if r is None:
+            return None
+        return AuditEntry(r.at, r.actor, r.action, r.target, r.role, r.before, r.after)
+
     async def for_target(self, target: str, limit: int = 100) -> list[AuditEntry]:
         rows = await self._s.exec(
             select(AuditRow)

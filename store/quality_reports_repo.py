@@ -28,6 +28,9 @@ class WorkerLine:
     rating_x100: int
     complaints: int
     completed: int
+    reviews: int = 0
+    """Customers' ratings behind ``rating_x100`` (0: nobody rated them; 5.00 is then
+    dispatch's start, not a rating)."""
 
     @property
     def complaint_rate_bp(self) -> int | None:
@@ -76,6 +79,7 @@ class QualityReports:
                 w.rating_x100,
                 complaints.get(w.id, 0),
                 completed.get(w.id, 0),
+                w.reviews,
             )
             for w in rows.all()
             if w.id is not None

@@ -39,6 +39,8 @@ WORKERS = {  # key: (name, level, rating_x100, complaint_rate_bp, status)
     "zhao": ("赵师傅", WorkerLevel.C, 430, 800, WorkerStatus.APPROVED),
     "new": ("新师傅", WorkerLevel.B, 500, 0, WorkerStatus.PENDING),
 }
+REVIEWS = {"wang": 12, "li": 30, "zhao": 3}
+"""How many customers rated each worker (the pending one: nobody)."""
 # key: (created: days ago, local time), (start: days ago, local time), status, worker,
 # district, (item, quantity)
 ORDERS = [
@@ -109,6 +111,7 @@ async def seed(db: Database, now: datetime = NOW) -> Seeded:
                     status=status,
                     level=level,
                     rating_x100=rating,
+                    reviews=REVIEWS.get(key, 0),
                 )
             )
             assert worker.id is not None

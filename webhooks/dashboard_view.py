@@ -57,6 +57,8 @@ LOYALTY_DAYS = 30
 BOARD_LIMIT = 200
 
 UNKNOWN_DISTRICT = N_("未填区域")
+NO_REVIEWS = N_("暂无评价")
+"""A worker's rating before any customer rated them (customers read 新师傅,暂无评价)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +109,7 @@ async def build(
                 if role in WORKER_EARNINGS
                 else None
             )
-            figures["workers"] = _workers(workers, earned, role)
+            figures["workers"] = _workers(workers, earned, role, lang)
         if "complaints" in sections:
             queue = await quality.complaints(
                 now, timedelta(minutes=rules.after_sales.first_response_minutes)
@@ -247,7 +249,7 @@ def _heat(cells: list[HeatCell], lang: str) -> tuple[dict[str, Any], dict[str, A
 
 
 def _workers(
-    workers: list[WorkerLine], earned: dict[int, Earned] | None, role: str
+    workers: list[WorkerLine], earned: dict[int, Earned] | None, role: str, lang: str
 ) -> dict[str, Any]:
     quality = role in WORKER_QUALITY
     rows = []
@@ -260,7 +262,11 @@ def _workers(
             "completed": w.completed,
         }
         if quality:
-            row["rating"] = f"{w.rating_x100 // 100}.{w.rating_x100 % 100:02d}"
+            row["rating"] = (
+                f"{w.rating_x100 // 100}.{w.rating_x100 % 100:02d}"
+                if w.reviews
+                else NO_REVIEWS.get(lang)
+            )
             rate = w.complaint_rate_bp
             row["complaint_rate"] = "—" if rate is None else format_percent(rate)
             row["complaints"] = w.complaints

@@ -1,11 +1,13 @@
 """The admin console's campaign screens: a preview with its counts and how to confirm, the
-confirmation, and ``/campaigns`` with what each campaign gave and how much of it was used."""
+confirmation, and ``/campaigns`` with what each campaign gave and how much of it was used;
+and a broadcast's preview, confirmed the same way."""
 
 from __future__ import annotations
 
 from conversations.flows.admin_screens import Screen, shows
-from conversations.flows.base import Ctx, Outcome, moment, tr, trn
+from conversations.flows.base import Ctx, Outcome, aside, moment, tr, trn
 from conversations.replies import Say
+from conversations.results.admin_people import BroadcastPreviewed
 from conversations.results.campaigns import (
     CampaignLine,
     CampaignPreviewed,
@@ -15,8 +17,9 @@ from conversations.results.campaigns import (
 from conversations.state import Conversation
 from domain.campaigns import STATUS_TEXT, Offer
 from domain.coupons import takes_off
+from domain.people import CHANNEL_TEXT
 from domain.pricing import CouponKind, CouponTerms
-from domain.text import Bilingual
+from domain.text import Bilingual, named
 
 
 def _who(conv: Conversation, segment: tuple[Bilingual, ...]) -> str:
@@ -108,7 +111,34 @@ def listed(ctx: Ctx, conv: Conversation, r: CampaignsListed) -> Outcome:
     return Outcome([Say("\n".join(lines))])
 
 
+def broadcast_previewed(ctx: Ctx, conv: Conversation, r: BroadcastPreviewed) -> Outcome:
+    seen = dict(r.seen)
+    reach = ("、" if conv.lang == "zh" else ", ").join(
+        f"{named(CHANNEL_TEXT, channel, conv.lang)} {n}" for channel, n in r.reach
+    )
+    return Outcome(
+        [
+            Say(
+                trn(
+                    conv,
+                    "群发 #{id} 预览(尚未发送)\n中文客户收到:{zh}\n英文客户收到:{en}\n"
+                    "可送达 {to} 个账号{reach}。\n确认发送:/broadcast send {id}",
+                    "群发 #{id} 预览(尚未发送)\n中文客户收到:{zh}\n英文客户收到:{en}\n"
+                    "可送达 {to} 个账号{reach}。\n确认发送:/broadcast send {id}",
+                    r.to,
+                    id=r.draft,
+                    zh=seen.get("zh", ""),
+                    en=seen.get("en", ""),
+                    to=r.to,
+                    reach=aside(conv, reach),
+                )
+            )
+        ]
+    )
+
+
 SCREENS: tuple[Screen, ...] = (
+    shows(BroadcastPreviewed, broadcast_previewed),
     shows(CampaignPreviewed, previewed),
     shows(CampaignStarted, started),
     shows(CampaignsListed, listed),

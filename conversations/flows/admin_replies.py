@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from conversations.flows.admin_screens import Screen, local, shows
 from conversations.flows.base import Ctx, Outcome, moment, shown_day, tr, trn
+from conversations.flows.checkout_views import CHOOSE_COUPON, ENTER_CODE
 from conversations.replies import Say
 from conversations.results.admin_money import (
     CouponIssued,
@@ -235,7 +236,9 @@ def promo_created(ctx: Ctx, conv: Conversation, r: PromoCreated) -> Outcome:
     text = tr(
         conv,
         "优惠码 {code} 已创建:{what},有效至 {until},共 {total} 张,每人限用 {per} 次。"
-        "客户在报价页点「优惠券」输入即可。",
+        "客户在报价页点「{enter}」后回复优惠码即可(有可用券的客户点「{choose}」,再回复优惠码)。",
+        enter=ENTER_CODE.get(conv.lang),
+        choose=CHOOSE_COUPON.get(conv.lang),
         code=r.code,
         what=what,
         until=until,

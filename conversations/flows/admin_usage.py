@@ -27,7 +27,7 @@ USAGE: dict[str, Text] = {
     "price": N_("/price 项目 金额(元)"),
     "coupon": N_("/coupon issue 客户ID或手机号 金额(元) [天数]"),
     "promo": N_("/promo 优惠码 金额(元) [满多少元] [天数] [总张数] [每人次数]"),
-    "broadcast": N_("/broadcast 内容"),
+    "broadcast": N_("/broadcast 内容(先预览)| /broadcast send 群发号(确认发送)"),
     "admin": N_("/admin list | add 渠道:用户ID 角色 | remove 渠道:用户ID"),
     "complaints": N_("/complaints"),
     "complaint": N_("/complaint 投诉ID"),

@@ -14,6 +14,11 @@ from domain.privacy import address_shown
 from domain.risk import CONFIRM_CODE_TRIES
 from domain.text import N_
 
+CHOOSE_COUPON = N_("选择优惠券")
+"""The quote's coupon button when the customer holds coupons that fit."""
+ENTER_CODE = N_("输入优惠码")
+"""The quote's coupon button otherwise (a promo code is typed after it, or on the list)."""
+
 
 def _points_options(conv: Conversation, q: QuoteReady) -> list[Option]:
     """Points as cash and points for a free hour, where the customer can use them."""
@@ -49,10 +54,8 @@ def quote_message(
         lines.append(preferred_line(conv, q.preferred))
     lines += _home_and_notes(conv, d)
     options = [Option("confirm", tr(conv, "确认下单"))]
-    if q.coupons:
-        options.append(Option("coupon", tr(conv, "选择优惠券")))
-    else:
-        options.append(Option("coupon", tr(conv, "输入优惠码")))
+    label = CHOOSE_COUPON if q.coupons else ENTER_CODE
+    options.append(Option("coupon", label.get(conv.lang)))
     options += _points_options(conv, q)
     if q.card is not None:
         options.append(

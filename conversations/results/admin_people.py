@@ -134,6 +134,19 @@ class AdminRemoved(Result):
 
 
 @dataclass(frozen=True, slots=True)
+class BroadcastPreviewed(Result):
+    """``/broadcast TEXT``: draft ``draft`` (nothing sent), as customers will read it in each
+    language, and how many chat accounts it would reach on each channel."""
+
+    draft: int
+    seen: tuple[tuple[str, str], ...]
+    """(language, the message as its customers get it)."""
+    reach: tuple[tuple[str, int], ...]
+    """(channel, accounts), the channels in a fixed order."""
+    to: int
+
+
+@dataclass(frozen=True, slots=True)
 class BroadcastQueued(Result):
     """``/broadcast``: queued for this many chat accounts; the next one may go at
     ``next_at``."""

@@ -1,5 +1,5 @@
 """Service handlers of the admins' business commands: ``/suspend`` and ``/unsuspend`` workers,
-``/price`` (catalog prices for new orders), ``/coupon`` and ``/broadcast``.
+``/price`` (catalog prices for new orders), ``/coupon`` and ``/promo``.
 
 Every change is written to the audit log in its own transaction, with before and after.
 """
@@ -19,20 +19,17 @@ from conversations.results.admin_money import (
     PricesListed,
     PromoCreated,
 )
-from conversations.results.admin_people import BroadcastQueued, SuspensionChanged
+from conversations.results.admin_people import SuspensionChanged
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_customer, to_worker
 from conversations.services.staff import authorize
 from domain import commands as c
-from domain import limits
-from domain.admin import broadcast_next_at
 from domain.audit import AuditEntry
 from domain.catalog import Item
 from domain.coupons import Coupon, Promo, promo_code
 from domain.digits import whole
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
-from domain.limits import within
 from domain.money import format_yuan
 from domain.oversight import PriceChange
 from domain.people import WorkerStatus
@@ -41,7 +38,6 @@ from domain.privacy import mask_phone
 from domain.text import N_
 
 LIVE = (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
-AUDIENCE_PAGE = 500
 
 
 class BusinessDesk:
@@ -54,7 +50,6 @@ class BusinessDesk:
             c.SetPrice: self.price,
             c.IssueCoupon: self.coupon,
             c.CreatePromo: self.promo,
-            c.Broadcast: self.broadcast,
         }
 
     async def suspend(self, cmd: c.SuspendWorker) -> list[Result]:
@@ -314,37 +309,3 @@ class BusinessDesk:
                 cmd.per_customer,
             )
         ]
-
-    async def broadcast(self, cmd: c.Broadcast) -> list[Result]:
-        """To every customer's chat accounts, through the outbox (its sweep delivers them at
-        the platforms' pace); at most one per ``rules.risk.broadcast_every_minutes``, shared by
-        every process."""
-        now = self.s.clock()
-        text = cmd.text.strip()
-        if not text:
-            raise DomainError(N_("请写群发内容"))
-        within(limits.BROADCAST, text)  # the console said so already; a direct caller too
-        every = self.s.rules.risk.broadcast_every_minutes
-        async with self.s.uow() as uow:
-            role = await authorize(self.s, uow, "broadcast", cmd.admin)
-            busy = await uow.throttles.claim("broadcast", now, broadcast_next_at(now, every))
-            if busy is not None:
-                at = f"{busy.astimezone(self.s.tz):%H:%M}"
-                raise DomainError(
-                    N_("每 {every} 分钟最多群发一次,{at} 后可再发", every=every, at=at)
-                )
-            notice = to_customer(0, "broadcast", text=text)
-            after, sent = 0, 0
-            while True:
-                last, accounts = await uow.admin_reports.audience(after, AUDIENCE_PAGE)
-                if last is None:
-                    break
-                sent += len(await self.s.postman.post_to(uow, notice, accounts))
-                after = last
-            await uow.audit.append(
-                AuditEntry(
-                    now, cmd.admin, "broadcast", "customers", role, {}, {"text": text, "to": sent}
-                )
-            )
-            await uow.commit()
-        return [BroadcastQueued(sent, broadcast_next_at(now, every))]

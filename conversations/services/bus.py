@@ -33,6 +33,7 @@ from conversations.services.admin_orders import OrderDesk
 from conversations.services.admin_reads import AdminDesk
 from conversations.services.after_sales import AfterSalesDesk
 from conversations.services.birthdays import BirthdayDesk
+from conversations.services.broadcasts import BroadcastDesk
 from conversations.services.campaigns import CampaignDesk
 from conversations.services.card_desk import CardDesk
 from conversations.services.credentials import CredentialDesk
@@ -99,6 +100,7 @@ class Services(Deps):
         self.invoices = InvoiceDesk(self)
         self.insurance = InsuranceDesk(self)
         self.campaigns = CampaignDesk(self)
+        self.broadcasts = BroadcastDesk(self)
         self.birthdays = BirthdayDesk(self)
         self.cards = CardDesk(self)
         self.credentials = CredentialDesk(self)
@@ -155,6 +157,7 @@ class Services(Deps):
             **self.invoices.handlers(),
             **self.insurance.handlers(),
             **self.campaigns.handlers(),
+            **self.broadcasts.handlers(),
             **self.birthdays.handlers(),
             **self.cards.handlers(),
             **self.credentials.handlers(),

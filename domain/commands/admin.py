@@ -225,9 +225,22 @@ class CreatePromo(Command):
 
 @dataclass(frozen=True)
 class Broadcast(Command):
+    """``/broadcast TEXT``: a preview (what customers will read, how many accounts it
+    reaches) kept as a draft; nothing is sent until :class:`SendBroadcast`."""
+
     admin: str
     role: str
     text: str
+
+
+@dataclass(frozen=True)
+class SendBroadcast(Command):
+    """``/broadcast send ID``: the confirmation; the draft goes out once, however often it is
+    confirmed."""
+
+    admin: str
+    role: str
+    draft: int
 
 
 @dataclass(frozen=True)

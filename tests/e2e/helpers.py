@@ -311,3 +311,12 @@ def telegram_gps(point: tuple[float, float]) -> dict[str, float]:
 
     gps = gcj02_to_wgs84(GeoPoint(*point))
     return {"latitude": gps.lat, "longitude": gps.lon}
+
+
+async def broadcast(owner: Any, text: str) -> str:
+    """``/broadcast text``, then its confirmation (``/broadcast send ID``); the answer to it."""
+    await owner.say(f"/broadcast {text}")
+    found = re.search(r"群发 #(\d+) 预览", owner.text())
+    assert found is not None, owner.text()
+    await owner.say(f"/broadcast send {found.group(1)}")
+    return str(owner.text())

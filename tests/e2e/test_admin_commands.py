@@ -137,7 +137,7 @@ async def test_every_command_runs_for_the_roles_allowed_and_changes_nothing_othe
     assert ("transfer" in actions) == may(role, "transfer")
     assert ("suspend" in actions) == may(role, "suspend")
     assert ("reschedule" in actions) == may(role, "reschedule")
-    assert ("broadcast" in actions) == may(role, "broadcast")
+    assert ("broadcast_preview" in actions) == may(role, "broadcast")
     assert ("campaign_preview" in actions) == may(role, "campaign")
     assert ("promo" in actions) == may(role, "promo")
     assert ("relay_read" in actions) == may(role, "relay")

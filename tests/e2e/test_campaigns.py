@@ -22,6 +22,7 @@ from tests.e2e.helpers import (
     TelegramUser,
     WeChatUser,
     book_and_pay,
+    broadcast,
     make_app,
     on_telegram,
     on_wechat,
@@ -304,7 +305,7 @@ async def test_unsubscribed_customers_get_no_broadcast_but_their_own_notices_sti
     await quiet.say("/start")
     await quiet.say("unsubscribe")
     owner = TelegramUser(client, fake_telegram, OWNER)
-    await owner.say("/broadcast 春节照常服务")
+    await broadcast(owner, "春节照常服务")
     await app[SERVICES].run(DrainOutbox())
 
     def texts(user: TelegramUser) -> list[str]:

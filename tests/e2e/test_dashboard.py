@@ -13,6 +13,7 @@ from yarl import URL
 
 from domain.lifecycle import OrderStatus
 from domain.money import format_yuan
+from domain.people import Worker, WorkerStatus
 from tests.conftest import unavailable
 from tests.dashboard_seed import NOW, TZ, Seeded, local, seed
 from tests.e2e.helpers import Clock, make_app
@@ -409,3 +410,25 @@ async def test_the_header_names_the_role_in_the_page_language_and_no_account_id(
     for label in labels:
         chinese = re.search(r"[\u4e00-\u9fff]", label) is not None
         assert chinese == (lang == "zh"), labels
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_a_worker_nobody_has_rated_shows_no_reviews_yet_not_five_stars(dash, lang):
+    """As customers are told 新师傅,暂无评价: the 5.00 a new worker starts from is dispatch's,
+    not a rating."""
+    app, client, _ = dash
+    async with app[DATABASE].uow() as uow:
+        await uow.workers.add(
+            Worker("周师傅", "13800000000", NOW - timedelta(days=3), status=WorkerStatus.APPROVED)
+        )
+        await uow.commit()
+    resp = await client.get(link_path(app, "ops") + ("&lang=en" if lang == "en" else ""))
+    assert resp.status == 200
+    html = await resp.text()
+    zhou = re.search(r"<tr[^>]*><td>周师傅 .*?</tr>", html, re.S)
+    assert zhou, html
+    cells = re.findall(r'<td class="num">([^<]*)</td>', zhou[0])
+    assert cells[0] == ("暂无评价" if lang == "zh" else "No reviews yet"), cells
+    assert "5.00" not in zhou[0]
+    zhao = re.search(r"<tr[^>]*><td>赵师傅 .*?</tr>", html, re.S)
+    assert zhao and re.findall(r'<td class="num">([^<]*)</td>', zhao[0])[0] == "4.30"

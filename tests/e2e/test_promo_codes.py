@@ -6,6 +6,7 @@ the quote takes the better one and says which."""
 
 from __future__ import annotations
 
+import re
 import secrets
 
 import pytest
@@ -115,3 +116,32 @@ async def test_a_promo_code_under_its_minimum_is_refused_by_the_code_typed(shop,
     said = await type_code(customer, code)
     assert f"优惠码 {code} 需满 ¥200.00 可用" in said
     assert f"{code}-" not in said and "coupon" not in said
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_the_owner_is_told_the_buttons_customers_really_press_for_a_promo_code(
+    shop, fake_telegram, lang
+):
+    """The reply to ``/promo`` names the quote's coupon buttons as they read in the admin's
+    language (选择优惠券 with coupons to choose, 输入优惠码 without), never a 「优惠券」 no
+    quote shows."""
+    app, client = shop
+    code = new_code()
+    owner = TelegramUser(client, fake_telegram, OWNER)
+    if lang == "en":
+        await owner.say("/lang en")
+    await owner.say(f"/promo {code} 60 满100")
+    told = re.findall(r"「(.+?)」|\"(.+?)\"", owner.text())
+    named = {a or b for a, b in told}
+    assert named == (
+        {"输入优惠码", "选择优惠券"} if lang == "zh" else {"Enter a promo code", "Choose coupon"}
+    ), owner.text()
+    if lang == "en":  # the same two buttons, as an English quote labels them
+        return
+    customer = TelegramUser(client, fake_telegram, 660301)
+    await quote(customer)
+    shown = {b["text"] for b in customer.options()}
+    assert named & shown, (named, shown)  # a new customer holds the welcome coupon
+    await customer.choose(next(iter(named & shown)))
+    await customer.say(code)
+    assert "60.00" in customer.text()

@@ -241,6 +241,7 @@ async def test_the_worker_table_counts_completed_jobs_complaints_and_earnings(db
     # the rate shown is the counts shown, not the one the last /levels stored (8%, 0%)
     assert (by_name["赵师傅"].complaints, by_name["赵师傅"].completed) == (1, 1)
     assert (by_name["赵师傅"].complaint_rate_bp, by_name["赵师傅"].rating_x100) == (10_000, 430)
+    assert by_name["赵师傅"].reviews == 3  # 4.30 from three customers, not dispatch's start
     assert by_name["王阿姨"].complaint_rate_bp == 2 * 10_000 // by_name["王阿姨"].completed
     shares: dict[str, list[tuple[datetime, Split]]] = {}
     for at, key, share in seeded.shares:

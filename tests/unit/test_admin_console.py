@@ -95,6 +95,8 @@ EXAMPLES = [
     ("prices", None, "", c.SetPrice(BY, "{role}", "")),
     ("price", None, "daily_cleaning 45", c.SetPrice(BY, "{role}", "daily_cleaning", 4_500)),
     ("broadcast", None, "春节照常服务", c.Broadcast(BY, "{role}", "春节照常服务")),
+    ("broadcast", None, "send #12", c.SendBroadcast(BY, "{role}", 12)),
+    ("broadcast", None, "确认 12", c.SendBroadcast(BY, "{role}", 12)),
     ("admin", None, "add telegram:7 ops", c.ManageAdmin(BY, "{role}", "add", "telegram:7", "ops")),
     ("complaints", None, "", q.ListComplaints()),
     ("complaint", None, "3", c.ShowComplaint(BY, "{role}", 3)),
