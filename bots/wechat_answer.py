@@ -4,10 +4,11 @@ WeChat shows the passive reply first and waits for it 5 s. When the turn gets to
 several texts within the request's budget, it hands the first to the request for the passive
 reply (``TurnAnswer``) and, once the request is answered, pushes the others by
 customer-service message itself (its ``Deliver``), before the conversation store's commit,
-which notes how many went out in its own round trip. Past the budget the request is answered
-``success`` and the turn pushes the whole answer. What no turn pushed — a duplicate's texts
-an earlier attempt did not send, a turn answered again from its checkpoint — and ``NOT_DONE``
-for a message answered ``success`` whose turn failed go out on their own (``FollowUps``).
+which notes how many went out in the commit's round trip (none of its own). Past the budget
+the request is answered ``success`` and the turn pushes the whole answer. What no turn
+pushed — a duplicate's texts an earlier attempt did not send, a turn answered again from its
+checkpoint — and ``NOT_DONE`` for a message answered ``success`` whose turn failed go out on
+their own (``FollowUps``).
 """
 
 from __future__ import annotations
@@ -59,7 +60,9 @@ class TurnAnswer:
         if not self.late:
             if not self.passive.done():  # (a second attempt's went with the first's)
                 self.passive.set_result(texts[0])
-            await self.replied.wait()  # the passive reply goes before the texts after it
+            # the request is answered (its handler ends) before the texts after it are sent;
+            # aiohttp writes that answer right after, so one may still overtake it
+            await self.replied.wait()
         assert self._api is not None, "started"
         return await push_answer(self._api, self._user_id, texts, 0, passive=not self.late)
 

@@ -34,9 +34,7 @@ class AuditRepository:
     async def entry(self, entry_id: int) -> AuditEntry | None:
         """The entry of this id, or None."""
         r = await self._s.get(AuditRow, entry_id)
-        if r is None:
-            return None
-        return AuditEntry(r.at, r.actor, r.action, r.target, r.role, r.before, r.after)
+        return None if r is None else _entry(r)
 
     async def for_target(self, target: str, limit: int = 100) -> list[AuditEntry]:
         rows = await self._s.exec(
@@ -45,10 +43,7 @@ class AuditRepository:
             .order_by(col(AuditRow.id))
             .limit(limit)
         )
-        return [
-            AuditEntry(r.at, r.actor, r.action, r.target, r.role, r.before, r.after)
-            for r in rows.all()
-        ]
+        return [_entry(r) for r in rows.all()]
 
     async def of_actor(self, actor: str, action: str, since: datetime) -> list[AuditEntry]:
         """``actor``'s ``action`` entries at ``since`` or later, newest first (at most 100)."""
@@ -58,7 +53,8 @@ class AuditRepository:
             .order_by(col(AuditRow.id).desc())
             .limit(100)
         )
-        return [
-            AuditEntry(r.at, r.actor, r.action, r.target, r.role, r.before, r.after)
-            for r in rows.all()
-        ]
+        return [_entry(r) for r in rows.all()]
+
+
+def _entry(r: AuditRow) -> AuditEntry:
+    return AuditEntry(r.at, r.actor, r.action, r.target, r.role, r.before, r.after)

@@ -47,7 +47,6 @@ from conversations.flows.flow_state import StaleState, restarting, restarting_al
 from conversations.replies import Say
 from conversations.results.booking import AddressesFound
 from conversations.state import Conversation
-from conversations.understanding.intents import read_asked
 from conversations.understanding.numbers import names_a_fraction, read_number
 from domain import limits
 from domain.commands import Booking
@@ -130,10 +129,7 @@ def on_words(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     the words alone, no order read for an answer) leaves the booking for its answer, as at
     the menu (``order_questions``) — the booking goes on where it was when no order fits it
     (``my_orders_pick``); else what they name is added to the draft (``add_words``)."""
-    asked = read_asked(event.text)
-    if asked is not None:
-        return order_questions.answer(conv, asked, booking=True)
-    return add_words(ctx, conv, event)
+    return order_questions.read(conv, event.text, booking=True) or add_words(ctx, conv, event)
 
 
 def on_option(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> Outcome:

@@ -85,7 +85,7 @@ def question(ctx: Ctx, conv: Conversation, step: str, d: Draft, items: list[Item
             )
         ]
     if step == "when":
-        ahead = ctx.catalog.days_ahead((it.id for it in items), ctx.rules.booking.max_days_ahead)
+        ahead = d.days_ahead(ctx.catalog, ctx.rules.booking.max_days_ahead)
         return [when_question(ctx, conv, ahead)]
     if step == "date":
         return [date_question(ctx, conv)]

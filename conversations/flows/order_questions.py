@@ -24,20 +24,22 @@ ACTIONS = {
 """My orders' ``action`` for a question, without an order's number and with one."""
 
 
-def read(conv: Conversation, text: str) -> Outcome | None:
+def read(conv: Conversation, text: str, *, booking: bool = False) -> Outcome | None:
     """Where ``text`` leads, when it asks about an order or for a person; else None (read
-    from the text alone: nothing is read from the database for a request to book)."""
+    from the text alone: nothing is read from the database for a request to book).
+    ``booking``: as ``answer``'s."""
     asked = read_asked(text)
-    return None if asked is None else answer(conv, asked)
+    return None if asked is None else answer(conv, asked, booking=booking)
 
 
 def answer(conv: Conversation, asked: Asked, *, booking: bool = False) -> Outcome:
     """To support (a person), the complaint (an order named), or my orders with the action
-    asked — on the order named, else on the order on the screen, else the one picked.
+    asked — on the order named (a screen's own order is named by its caller), else the one
+    picked.
     ``booking``: asked at the booking's first questions, which go on when no order fits."""
     if asked.intent == Intent.PERSON:
         return Outcome(goto="support")
-    number = asked.number if asked.number is not None else on_screen(conv)
+    number = asked.number
     if asked.intent == Intent.COMPLAIN and number is not None:
         after_sales.seed(conv, after_sales.FeedbackData("complain", number))
         return Outcome(goto=after_sales.NAME)
