@@ -233,12 +233,12 @@ class TelegramBot(Channel):
         (a duplicate; a turn answered again from its checkpoint) pushes those an earlier
         attempt did not (its ``sent``) and notes how many went out; the last goes again,
         since Telegram sends an update again only when it did not get our answer to it."""
-        calls = [self._complete(c) for c in messages(handled.replies)]
+        calls = messages(handled.replies)  # each pushed one completed by ``_call``
         if not handled.pushed:
             pushed = handled.sent + await self._send_calls(event.user_id, calls[handled.sent : -1])
             if pushed > handled.sent and self._delivered is not None:
                 await self._delivered(event, pushed)
-        return webhook_reply(int(event.user_id), calls[-1])
+        return webhook_reply(int(event.user_id), self._complete(calls[-1]))
 
     def _complete(self, call: dict[str, Any]) -> dict[str, Any]:
         """Add what only the bot knows (the payments provider token) to an invoice."""
