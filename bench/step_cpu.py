@@ -11,6 +11,7 @@ sum per booking (the client's share, an aiohttp request and response per message
 
     python bench/step_cpu.py                      # this checkout
     python bench/step_cpu.py --root ../before     # another checkout (its code imported first)
+    python bench/step_cpu.py --profile /tmp/pay.prof --profile-step 8   # cProfile the pay messages
 
 Run one after the other to compare (the VM's speed drifts: alternate them).
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import logging
 import statistics
 import sys
@@ -54,6 +56,7 @@ async def measure(args: argparse.Namespace) -> dict[int, list[float]]:
     await fresh_database(args.pg_url, migrated=False)
     await asyncio.to_thread(migrate.upgrade, args.pg_url)
     per_step: dict[int, list[float]] = {}
+    profiler = cProfile.Profile() if args.profile else None
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(
             _env_file=None,
@@ -76,15 +79,23 @@ async def measure(args: argparse.Namespace) -> dict[int, list[float]]:
                 last = ""
                 for step, text in enumerate([None, *WECHAT_SCRIPT]):
                     body = wechat_xml(openid, text.format(phone=phone) if text else text)
+                    profiling = profiler is not None and step == args.profile_step
+                    profiling = profiling and n >= WARM_UP
                     cpu = time.process_time()
+                    if profiling:
+                        profiler.enable()
                     async with client.post("/wechat", params=wechat_query(), data=body) as r:
                         last = await r.text()
+                    if profiling:
+                        profiler.disable()
                     if n >= WARM_UP:
                         per_step.setdefault(step, []).append(time.process_time() - cpu)
                 assert "支付成功" in last, last[:300]
         finally:
             await client.close()
             await apis.close()
+            if profiler is not None:
+                profiler.dump_stats(args.profile)
     return per_step
 
 
@@ -106,6 +117,8 @@ def main() -> None:
     p.add_argument("--bookings", type=int, default=200, help="after ten that warm up")
     p.add_argument("--pg-url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/daojia_bench")
     p.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
+    p.add_argument("--profile", type=Path, help="cProfile one message of each booking into this")
+    p.add_argument("--profile-step", type=int, default=8, help="which (0 first … 8 pay)")
     p.add_argument("--root", help="import daojia from this checkout (e.g. before a change)")
     args = p.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parent))  # the rig beside this script
