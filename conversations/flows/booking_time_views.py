@@ -94,7 +94,21 @@ def _when_question(ctx: Ctx, conv: Conversation, days: int | None = None) -> Ask
     )
 
 
-def date_question(ctx: Ctx, conv: Conversation) -> Ask:
+def last_day(ctx: Ctx, days: int) -> date:
+    """The last day with one of the usual start times (``booking.slots``) within ``days``,
+    the service's horizon: the day question offers no later day, so no day button leads to
+    a time beyond it (and its refusal)."""
+    horizon = ctx.now + timedelta(days=days)
+    day = horizon.astimezone(ctx.tz).date()
+    if all(datetime.combine(day, t, tzinfo=ctx.tz) > horizon for t in ctx.rules.booking.slots):
+        day -= timedelta(days=1)
+    return day
+
+
+def date_question(ctx: Ctx, conv: Conversation, days: int) -> Ask:
+    """The day question: as soon as possible, then ``days_offered`` days from today (while
+    a start on it can still be booked), none after ``last_day`` of ``days``, how far ahead
+    the service may be booked (``Draft.days_ahead``)."""
     today = ctx.now.astimezone(ctx.tz).date()
     example = today + timedelta(days=2)  # a date the booking takes (the past is refused)
     options = [Option("asap", tr(conv, "尽快上门"))]
@@ -102,8 +116,11 @@ def date_question(ctx: Ctx, conv: Conversation) -> Ask:
     last_start = datetime.combine(today + timedelta(days=1), time(0), tzinfo=ctx.tz)
     lead = timedelta(minutes=ctx.rules.booking.min_lead_minutes + 1)
     first = 0 if last_start - lead >= ctx.now else 1
+    last = last_day(ctx, days)
     for offset in range(first, first + ctx.rules.booking.days_offered):
         day = today + timedelta(days=offset)
+        if day > last:
+            break
         label = tr(
             conv,
             (DAY_LABELS[offset] if offset < len(DAY_LABELS) else LATER_DAY).msgid,
@@ -121,12 +138,20 @@ def date_question(ctx: Ctx, conv: Conversation) -> Ask:
     )
 
 
-def time_question(ctx: Ctx, conv: Conversation, day: date) -> Ask:
+def time_question(ctx: Ctx, conv: Conversation, day: date, days: int) -> Ask:
+    """The time question for ``day``: its usual start times that can be booked, neither
+    too soon nor beyond ``days``, how far ahead the service may be booked."""
     earliest = ctx.now + timedelta(minutes=ctx.rules.booking.min_lead_minutes)
-    slots = [
-        t for t in ctx.rules.booking.slots if datetime.combine(day, t, tzinfo=ctx.tz) >= earliest
-    ]
+    latest = ctx.now + timedelta(days=days)
+    starts = [(t, datetime.combine(day, t, tzinfo=ctx.tz)) for t in ctx.rules.booking.slots]
+    slots = [t for t, at in starts if earliest <= at <= latest]
     text = tr(conv, "几点开始?也可以直接回复时间,例如 9:30。")
-    if not slots:
+    if not slots and any(at >= earliest for _, at in starts):  # a day typed at the horizon
+        text = tr(
+            conv,
+            "这天的常用时段超出可约范围(可约 {days} 天内),请回复更早的时间,或发送「返回」换一天。",
+            days=days,
+        )
+    elif not slots:
         text = tr(conv, "这天的常用时段已过,请回复具体时间,或发送「返回」换一天。")
     return Ask(text, tuple(Option(f"at:{t:%H:%M}", f"{t:%H:%M}") for t in slots))

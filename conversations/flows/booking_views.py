@@ -84,14 +84,14 @@ def question(ctx: Ctx, conv: Conversation, step: str, d: Draft, items: list[Item
                 )
             )
         ]
-    if step == "when":
+    if step in ("when", "date", "time"):  # none offers a time beyond the service's horizon
         ahead = d.days_ahead(ctx.catalog, ctx.rules.booking.max_days_ahead)
-        return [when_question(ctx, conv, ahead)]
-    if step == "date":
-        return [date_question(ctx, conv)]
-    if step == "time":
+        if step == "when":
+            return [when_question(ctx, conv, ahead)]
+        if step == "date":
+            return [date_question(ctx, conv, ahead)]
         assert d.day is not None
-        return [time_question(ctx, conv, d.day)]
+        return [time_question(ctx, conv, d.day, ahead)]
     if step == "address_detail":
         return [
             Ask(
