@@ -25,13 +25,13 @@ SLOT_LABELS = (N_("今天 {at}"), N_("明天 {at}"), N_("后天 {at}"))
 LATER_SLOT = N_("{date.month}月{date.day}日 {weekday} {at}")
 
 
-def likely_slots(ctx: Ctx, count: int = 3, days: int | None = None) -> list[datetime]:
+def likely_slots(ctx: Ctx, days: int, count: int = 3) -> list[datetime]:
     """The first ``count`` of the day's usual start times that can still be booked (within
-    ``days``, the service's horizon; the rule's when None)."""
+    ``days``, the service's horizon: ``Draft.days_ahead``)."""
     earliest = ctx.now + timedelta(minutes=ctx.rules.booking.min_lead_minutes)
     today = ctx.now.astimezone(ctx.tz).date()
     found: list[datetime] = []
-    for offset in range(days or ctx.rules.booking.max_days_ahead):
+    for offset in range(days):
         day = today + timedelta(days=offset)
         for t in ctx.rules.booking.slots:
             at = datetime.combine(day, t, tzinfo=ctx.tz)
@@ -59,10 +59,9 @@ _WHEN_ASKED: dict[tuple[object, ...], Ask] = {}
 question: its slots and labels cost a tenth of a booking step's CPU)."""
 
 
-def when_question(ctx: Ctx, conv: Conversation, days: int | None = None) -> Ask:
+def when_question(ctx: Ctx, conv: Conversation, days: int) -> Ask:
     """The when question: the next likely slots, the ASAP and "other time" choices; ``days``:
-    how far ahead the service may be booked (the rule's when None)."""
-    days = days or ctx.rules.booking.max_days_ahead
+    how far ahead the service may be booked (``Draft.days_ahead``)."""
     local = ctx.now.astimezone(ctx.tz)
     # slots start on whole minutes, so the question is the same until the next minute
     minute, into_it = local.replace(second=0, microsecond=0), local.second or local.microsecond
@@ -75,12 +74,11 @@ def when_question(ctx: Ctx, conv: Conversation, days: int | None = None) -> Ask:
     return asked
 
 
-def _when_question(ctx: Ctx, conv: Conversation, days: int | None = None) -> Ask:
-    days = days or ctx.rules.booking.max_days_ahead
+def _when_question(ctx: Ctx, conv: Conversation, days: int) -> Ask:
     example = ctx.now.astimezone(ctx.tz).date() + timedelta(days=2)
     options = [
         Option(f"slot:{at.isoformat()}", slot_label(ctx, conv, at))
-        for at in likely_slots(ctx, days=days)
+        for at in likely_slots(ctx, days)
     ]
     options += [Option("asap", tr(conv, "尽快上门")), Option("other", tr(conv, "其他时间"))]
     return Ask(

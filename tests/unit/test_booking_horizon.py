@@ -96,7 +96,7 @@ def test_the_when_question_states_the_services_horizon():
 
 
 def test_a_move_takes_the_services_horizon():
-    def move(days_ahead: int | None) -> int:
+    def move(days_ahead: int) -> int:
         return reschedule_terms(
             status=OrderStatus.DISPATCHING,
             paid_cents=0,
@@ -110,13 +110,13 @@ def test_a_move_takes_the_services_horizon():
 
     assert move(300) == 0
     with pytest.raises(DomainError) as refused:
-        move(None)
+        move(RULES.booking.max_days_ahead)
     assert refused.value.text.get("zh") == "最多可预约 30 天内"
 
 
 def test_a_recurring_visit_takes_the_services_horizon():
     start = NOW + timedelta(days=45)
-    assert slot_problem(start, NOW, BookingRules()) == SkipReason.TOO_FAR
+    assert slot_problem(start, NOW, BookingRules(), 30) == SkipReason.TOO_FAR
     assert slot_problem(start, NOW, BookingRules(), 90) is None
 
 
