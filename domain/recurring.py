@@ -139,13 +139,13 @@ ENDS_SUBSCRIPTION = frozenset(
 
 
 def slot_problem(
-    start_at: datetime, now: datetime, rules: BookingRules, days_ahead: int | None = None
+    start_at: datetime, now: datetime, rules: BookingRules, days_ahead: int
 ) -> SkipReason | None:
     """Whether a visit at ``start_at`` can be booked ``now`` (the booking flow's own limits;
-    ``days_ahead``: the service's horizon, ``Catalog.days_ahead``, else the rule's)."""
+    ``days_ahead``: the service's horizon, ``Catalog.days_ahead``)."""
     if start_at < now + timedelta(minutes=rules.min_lead_minutes):
         return SkipReason.TOO_LATE
-    if start_at > now + timedelta(days=days_ahead or rules.max_days_ahead):
+    if start_at > now + timedelta(days=days_ahead):
         return SkipReason.TOO_FAR
     return None
 

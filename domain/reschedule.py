@@ -39,7 +39,7 @@ def reschedule_terms(
     booking: BookingRules,
     actor: ActorKind = ActorKind.CUSTOMER,
     same_price: bool = True,
-    days_ahead: int | None = None,
+    days_ahead: int,
 ) -> RescheduleTerms:
     """What moving the order from ``start_at`` to ``new_start`` costs now.
 
@@ -49,7 +49,7 @@ def reschedule_terms(
     least ``free_before_hours`` before the (current) start; else ``fee_bp`` of what was paid.
     A new time the quote prices differently (``same_price`` False: into or out of the night
     window) is refused too: the order is cancelled and booked again instead. ``days_ahead``:
-    how far ahead the order's service may be booked (``Catalog.days_ahead``), else the rule's.
+    how far ahead the order's service may be booked (``Catalog.days_ahead``).
     """
     if status not in MOVABLE:
         raise DomainError(N_("这个订单现在不能改约时间"))
@@ -57,9 +57,8 @@ def reschedule_terms(
         raise DomainError(N_("新时间和原来的一样"))
     if new_start < now + timedelta(minutes=booking.min_lead_minutes):
         raise DomainError(N_("新时间太近或已过去,请选择更晚的时间"))
-    horizon = days_ahead or booking.max_days_ahead
-    if new_start > now + timedelta(days=horizon):
-        raise DomainError(N_("最多可预约 {max_days_ahead} 天内", max_days_ahead=horizon))
+    if new_start > now + timedelta(days=days_ahead):
+        raise DomainError(N_("最多可预约 {max_days_ahead} 天内", max_days_ahead=days_ahead))
     if not same_price:
         raise DomainError(N_("新时间的价格不同(夜间服务加价),请取消后重新预约"))
     if actor == ActorKind.ADMIN:

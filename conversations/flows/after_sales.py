@@ -149,14 +149,15 @@ def _question(ctx: Ctx, conv: Conversation) -> Outcome:
         return Outcome(
             [
                 Say(tr(conv, "预约订单 #{number} 的免费返工。", number=number)),
-                booking_time_views.date_question(ctx, conv),
+                booking_time_views.date_question(ctx, conv, ctx.rules.booking.max_days_ahead),
             ]
         )
     if step == Step.REWORK_TIME:
         day = f.day_on
         if day is None:  # reached by "back" before a day was chosen
             return Outcome(step=Step.REWORK_DAY, reask=True)
-        return Outcome([booking_time_views.time_question(ctx, conv, day)])
+        ahead = ctx.rules.booking.max_days_ahead
+        return Outcome([booking_time_views.time_question(ctx, conv, day, ahead)])
     if step == Step.CUSTOMER_SCORE:
         text = tr(conv, "为订单 #{number} 的客户打分(沟通、配合、环境),1–5 星?", number=number)
         return Outcome([Ask(text, STARS, numbered=False)])

@@ -25,13 +25,13 @@ SLOT_LABELS = (N_("今天 {at}"), N_("明天 {at}"), N_("后天 {at}"))
 LATER_SLOT = N_("{date.month}月{date.day}日 {weekday} {at}")
 
 
-def likely_slots(ctx: Ctx, count: int = 3, days: int | None = None) -> list[datetime]:
+def likely_slots(ctx: Ctx, days: int, count: int = 3) -> list[datetime]:
     """The first ``count`` of the day's usual start times that can still be booked (within
-    ``days``, the service's horizon; the rule's when None)."""
+    ``days``, the service's horizon: ``Draft.days_ahead``)."""
     earliest = ctx.now + timedelta(minutes=ctx.rules.booking.min_lead_minutes)
     today = ctx.now.astimezone(ctx.tz).date()
     found: list[datetime] = []
-    for offset in range(days or ctx.rules.booking.max_days_ahead):
+    for offset in range(days):
         day = today + timedelta(days=offset)
         for t in ctx.rules.booking.slots:
             at = datetime.combine(day, t, tzinfo=ctx.tz)
@@ -59,10 +59,9 @@ _WHEN_ASKED: dict[tuple[object, ...], Ask] = {}
 question: its slots and labels cost a tenth of a booking step's CPU)."""
 
 
-def when_question(ctx: Ctx, conv: Conversation, days: int | None = None) -> Ask:
+def when_question(ctx: Ctx, conv: Conversation, days: int) -> Ask:
     """The when question: the next likely slots, the ASAP and "other time" choices; ``days``:
-    how far ahead the service may be booked (the rule's when None)."""
-    days = days or ctx.rules.booking.max_days_ahead
+    how far ahead the service may be booked (``Draft.days_ahead``)."""
     local = ctx.now.astimezone(ctx.tz)
     # slots start on whole minutes, so the question is the same until the next minute
     minute, into_it = local.replace(second=0, microsecond=0), local.second or local.microsecond
@@ -75,12 +74,11 @@ def when_question(ctx: Ctx, conv: Conversation, days: int | None = None) -> Ask:
     return asked
 
 
-def _when_question(ctx: Ctx, conv: Conversation, days: int | None = None) -> Ask:
-    days = days or ctx.rules.booking.max_days_ahead
+def _when_question(ctx: Ctx, conv: Conversation, days: int) -> Ask:
     example = ctx.now.astimezone(ctx.tz).date() + timedelta(days=2)
     options = [
         Option(f"slot:{at.isoformat()}", slot_label(ctx, conv, at))
-        for at in likely_slots(ctx, days=days)
+        for at in likely_slots(ctx, days)
     ]
     options += [Option("asap", tr(conv, "尽快上门")), Option("other", tr(conv, "其他时间"))]
     return Ask(
@@ -94,7 +92,21 @@ def _when_question(ctx: Ctx, conv: Conversation, days: int | None = None) -> Ask
     )
 
 
-def date_question(ctx: Ctx, conv: Conversation) -> Ask:
+def last_day(ctx: Ctx, days: int) -> date:
+    """The last day with one of the usual start times (``booking.slots``) within ``days``,
+    the service's horizon: the day question offers no later day, so no day button leads to
+    a time beyond it (and its refusal)."""
+    horizon = ctx.now + timedelta(days=days)
+    day = horizon.astimezone(ctx.tz).date()
+    if all(datetime.combine(day, t, tzinfo=ctx.tz) > horizon for t in ctx.rules.booking.slots):
+        day -= timedelta(days=1)
+    return day
+
+
+def date_question(ctx: Ctx, conv: Conversation, days: int) -> Ask:
+    """The day question: as soon as possible, then ``days_offered`` days from today (while
+    a start on it can still be booked), none after ``last_day`` of ``days``, how far ahead
+    the service may be booked (``Draft.days_ahead``)."""
     today = ctx.now.astimezone(ctx.tz).date()
     example = today + timedelta(days=2)  # a date the booking takes (the past is refused)
     options = [Option("asap", tr(conv, "尽快上门"))]
@@ -102,8 +114,11 @@ def date_question(ctx: Ctx, conv: Conversation) -> Ask:
     last_start = datetime.combine(today + timedelta(days=1), time(0), tzinfo=ctx.tz)
     lead = timedelta(minutes=ctx.rules.booking.min_lead_minutes + 1)
     first = 0 if last_start - lead >= ctx.now else 1
+    last = last_day(ctx, days)
     for offset in range(first, first + ctx.rules.booking.days_offered):
         day = today + timedelta(days=offset)
+        if day > last:
+            break
         label = tr(
             conv,
             (DAY_LABELS[offset] if offset < len(DAY_LABELS) else LATER_DAY).msgid,
@@ -121,12 +136,20 @@ def date_question(ctx: Ctx, conv: Conversation) -> Ask:
     )
 
 
-def time_question(ctx: Ctx, conv: Conversation, day: date) -> Ask:
+def time_question(ctx: Ctx, conv: Conversation, day: date, days: int) -> Ask:
+    """The time question for ``day``: its usual start times that can be booked, neither
+    too soon nor beyond ``days``, how far ahead the service may be booked."""
     earliest = ctx.now + timedelta(minutes=ctx.rules.booking.min_lead_minutes)
-    slots = [
-        t for t in ctx.rules.booking.slots if datetime.combine(day, t, tzinfo=ctx.tz) >= earliest
-    ]
+    latest = ctx.now + timedelta(days=days)
+    starts = [(t, datetime.combine(day, t, tzinfo=ctx.tz)) for t in ctx.rules.booking.slots]
+    slots = [t for t, at in starts if earliest <= at <= latest]
     text = tr(conv, "几点开始?也可以直接回复时间,例如 9:30。")
-    if not slots:
+    if not slots and any(at >= earliest for _, at in starts):  # a day typed at the horizon
+        text = tr(
+            conv,
+            "这天的常用时段超出可约范围(可约 {days} 天内),请回复更早的时间,或发送「返回」换一天。",
+            days=days,
+        )
+    elif not slots:
         text = tr(conv, "这天的常用时段已过,请回复具体时间,或发送「返回」换一天。")
     return Ask(text, tuple(Option(f"at:{t:%H:%M}", f"{t:%H:%M}") for t in slots))

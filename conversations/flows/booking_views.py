@@ -84,14 +84,14 @@ def question(ctx: Ctx, conv: Conversation, step: str, d: Draft, items: list[Item
                 )
             )
         ]
-    if step == "when":
+    if step in ("when", "date", "time"):  # none offers a time beyond the service's horizon
         ahead = d.days_ahead(ctx.catalog, ctx.rules.booking.max_days_ahead)
-        return [when_question(ctx, conv, ahead)]
-    if step == "date":
-        return [date_question(ctx, conv)]
-    if step == "time":
+        if step == "when":
+            return [when_question(ctx, conv, ahead)]
+        if step == "date":
+            return [date_question(ctx, conv, ahead)]
         assert d.day is not None
-        return [time_question(ctx, conv, d.day)]
+        return [time_question(ctx, conv, d.day, ahead)]
     if step == "address_detail":
         return [
             Ask(
@@ -244,16 +244,16 @@ def too_far(conv: Conversation, days: int) -> Say:
     return Say(tr(conv, "最多可预约 {days} 天内。", days=days))
 
 
-def unreadable_date(ctx: Ctx, conv: Conversation, days: int | None = None) -> Say:
-    """A day not read; ``days``: how far ahead the service may be booked (the rule's when
-    None)."""
+def unreadable_date(ctx: Ctx, conv: Conversation, days: int) -> Say:
+    """A day not read; ``days``: how far ahead the service may be booked
+    (``Draft.days_ahead``)."""
     day = ctx.now.astimezone(ctx.tz).date() + timedelta(days=2)
     return Say(
         tr(
             conv,
             "没看懂日期,可以回复「明天」「{day}」或「周六 10点」(可约 {days} 天内)。",
             day=shown_day(ctx, conv, day),
-            days=days or ctx.rules.booking.max_days_ahead,
+            days=days,
         )
     )
 

@@ -59,13 +59,14 @@ def terms_for(
     actor: ActorKind,
     kept: int = 0,
     placement: bool = False,
-    days_ahead: int | None = None,
+    *,
+    days_ahead: int,
 ) -> RescheduleTerms:
     """What moving ``order`` to ``new_start`` costs now (raises when it may not move).
     ``kept``: the reschedule fees paid before (``refunds.fees_kept``): the fee is a share of
     what was paid for the order, never of an earlier move's fee. A ``placement`` is priced
     by the day whenever it starts (no night service): any new time keeps its price.
-    ``days_ahead``: how far ahead its service may be booked (the rule's when None)."""
+    ``days_ahead``: how far ahead its service may be booked (``Catalog.days_ahead``)."""
     tz = ZoneInfo(rules.timezone)
     return reschedule_terms(
         status=order.status,
@@ -98,7 +99,7 @@ async def checked_terms(
     quote, the customer's move, support's and a paid fee's all ask before moving."""
     long = await is_placement(uow, order)
     ahead = catalog.days_ahead((x.item_id for x in order.selections), rules.booking.max_days_ahead)
-    terms = terms_for(order, new_start, rules, now, actor, kept, long, ahead)
+    terms = terms_for(order, new_start, rules, now, actor, kept, long, days_ahead=ahead)
     await check_slot(uow, order, new_start)
     return terms
 

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import yaml
 
-from conversations.events import TextReceived
+from conversations.events import ChoiceMade, TextReceived
 from conversations.flows import booking, booking_views
 from conversations.flows.base import Ctx
 from conversations.flows.booking_draft import Draft
@@ -96,7 +96,7 @@ def test_the_when_question_states_the_services_horizon():
 
 
 def test_a_move_takes_the_services_horizon():
-    def move(days_ahead: int | None) -> int:
+    def move(days_ahead: int) -> int:
         return reschedule_terms(
             status=OrderStatus.DISPATCHING,
             paid_cents=0,
@@ -110,14 +110,60 @@ def test_a_move_takes_the_services_horizon():
 
     assert move(300) == 0
     with pytest.raises(DomainError) as refused:
-        move(None)
+        move(RULES.booking.max_days_ahead)
     assert refused.value.text.get("zh") == "最多可预约 30 天内"
 
 
 def test_a_recurring_visit_takes_the_services_horizon():
     start = NOW + timedelta(days=45)
-    assert slot_problem(start, NOW, BookingRules()) == SkipReason.TOO_FAR
+    assert slot_problem(start, NOW, BookingRules(), 30) == SkipReason.TOO_FAR
     assert slot_problem(start, NOW, BookingRules(), 90) is None
+
+
+def three_days_ahead(now: datetime) -> Ctx:
+    """The demo catalog with daily cleaning bookable only 3 days ahead (5 day buttons)."""
+    data = yaml.safe_load(DEMO_CATALOG.read_text(encoding="utf-8"))
+    [cleaning] = [
+        it for c in data["categories"] for it in c["items"] if it["id"] == "daily_cleaning"
+    ]
+    cleaning["max_days_ahead"] = 3
+    catalog, rules = parse_catalog(data)
+    assert rules.booking.days_offered > 4
+    return Ctx(catalog, rules, now, "https://daojia.example")
+
+
+def keys(replies, prefix: str) -> list[str]:
+    return [o.key[len(prefix) :] for r in replies for o in r.options if o.key.startswith(prefix)]
+
+
+def test_the_day_buttons_stop_at_the_services_horizon_and_the_last_one_is_booked():
+    ctx = three_days_ahead(NOW)  # Monday 09:00: Thursday 08:00 is within 3 days, Friday not
+    conv = when_screen("daily_cleaning", "cleaning", 3)
+    conv.step = "date"
+    days = keys(booking.ask(ctx, conv).replies, "day:")
+    assert days == ["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26"]
+    out = booking.on_date(ctx, conv, ChoiceMade(**BASE, key=f"day:{days[-1]}"))
+    assert out.step == "time"
+    conv.step = "time"
+    times = keys(booking.ask(ctx, conv).replies, "at:")
+    assert times == ["08:00"]  # 10:00 on would be beyond the 3 days
+    out = booking.on_time(ctx, conv, ChoiceMade(**BASE, key=f"at:{times[-1]}"))
+    assert "最多可预约" not in texts(out.replies)
+    assert booking.draft(conv).start == datetime(2026, 11, 26, 0, 0, tzinfo=UTC)
+
+
+def test_a_horizon_day_without_a_usual_time_within_it_is_no_button_and_told_when_typed():
+    ctx = three_days_ahead(NOW - timedelta(hours=2))  # Monday 07:00: Thursday 08:00 is not
+    conv = when_screen("daily_cleaning", "cleaning", 3, "en")
+    conv.step = "date"
+    assert keys(booking.ask(ctx, conv).replies, "day:")[-1] == "2026-11-25"
+    out = booking.on_date(ctx, conv, TextReceived(**BASE, text="2026-11-26"))
+    assert out.step == "time"
+    conv.step = "time"
+    [ask] = booking.ask(ctx, conv).replies
+    assert ask.options == () and "3 days" in ask.text
+    out = booking.on_time(ctx, conv, TextReceived(**BASE, text="6:30am"))
+    assert booking.draft(conv).start == datetime(2026, 11, 25, 22, 30, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("value", [0, -5, "soon"])

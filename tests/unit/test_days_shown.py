@@ -54,10 +54,11 @@ def test_a_birthday_kept_is_written_as_a_day(lang, shown):
 
 
 def test_the_english_day_question_s_example_is_written_as_english_days_are_and_is_understood():
-    asked = date_question(CTX, Conversation(lang="en")).text
+    ahead = CTX.rules.booking.max_days_ahead
+    asked = date_question(CTX, Conversation(lang="en"), ahead).text
     assert "e.g. '25 Nov 9:30'" in asked, asked  # today 23 Nov: two days on
     assert parse_when("25 Nov 9:30", NOW.date()) == (
         date(2026, 11, 25),
         time(9, 30),
     )
-    assert "「11-25 9:30」" in date_question(CTX, Conversation(lang="zh")).text
+    assert "「11-25 9:30」" in date_question(CTX, Conversation(lang="zh"), ahead).text

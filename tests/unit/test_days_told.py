@@ -142,13 +142,14 @@ UNREAD = "没看懂日期,可以回复「明天」「{day}」或「周六 10点�
 
 
 def test_the_when_question_s_example_is_format_day_s_not_the_server_locale_s():
-    en = booking_time_views._when_question(CTX, Conversation(lang="en")).text
-    zh = booking_time_views._when_question(CTX, Conversation(lang="zh")).text
+    ahead = CTX.rules.booking.max_days_ahead
+    en = booking_time_views._when_question(CTX, Conversation(lang="en"), ahead).text
+    zh = booking_time_views._when_question(CTX, Conversation(lang="zh"), ahead).text
     assert 'e.g. "25 Nov 3pm"' in en, en  # today 23 Nov: two days on
     assert "「11-25 下午3点」" in zh, zh
     for typed in ("25 Nov 3pm", "11-25 下午3点"):
         assert parse_when(typed, NOW.date()) == (date(2026, 11, 25), time(15))
     for msgid in (WHEN_ASKED, UNREAD):  # the month's name is not strftime's %b (the locale's)
         assert "%" not in TABLES["en"][msgid] and "{day}" in TABLES["en"][msgid]
-    assert '"25 Nov"' in booking_views.unreadable_date(CTX, Conversation(lang="en")).text
-    assert "「11-25」" in booking_views.unreadable_date(CTX, Conversation(lang="zh")).text
+    assert '"25 Nov"' in booking_views.unreadable_date(CTX, Conversation(lang="en"), ahead).text
+    assert "「11-25」" in booking_views.unreadable_date(CTX, Conversation(lang="zh"), ahead).text

@@ -31,6 +31,7 @@ def terms(
         rules=RULES,
         booking=BookingRules(),
         actor=actor,
+        days_ahead=BookingRules().max_days_ahead,
     )
 
 
@@ -87,4 +88,5 @@ def test_refused_when_the_new_time_is_priced_differently() -> None:
             rules=RULES,
             booking=BookingRules(),
             same_price=False,
+            days_ahead=BookingRules().max_days_ahead,
         )

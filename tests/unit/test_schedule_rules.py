@@ -172,9 +172,10 @@ def test_a_missed_visit_moves_to_the_first_one_still_bookable():
     )
     three_weeks_down = START + timedelta(days=15)  # Wednesday 9 Dec
     assert after_missed(START, three_weeks_down, sub, rules, TZ) == START + timedelta(days=21)
-    assert slot_problem(START, START - timedelta(minutes=30), rules) == SkipReason.TOO_LATE
-    assert slot_problem(START, START - timedelta(days=7), rules) is None
-    assert slot_problem(START, START - timedelta(days=31), rules) == SkipReason.TOO_FAR
+    ahead = rules.max_days_ahead
+    assert slot_problem(START, START - timedelta(minutes=30), rules, ahead) == SkipReason.TOO_LATE
+    assert slot_problem(START, START - timedelta(days=7), rules, ahead) is None
+    assert slot_problem(START, START - timedelta(days=31), rules, ahead) == SkipReason.TOO_FAR
 
 
 def test_times_are_hh_mm_and_weekdays_are_0_to_6():

@@ -279,7 +279,8 @@ def test_the_rating_tags_and_complaint_kinds_read_alike_in_english():
 def test_english_days_read_as_every_other_english_screen_writes_a_day():
     """ "8 Dec", as ``domain.text.format_when`` writes one: no zero-padded day ("Tue 08 Dec")."""
     en = Conversation(flow="booking", step="date", lang="en")
-    days = [o.label for o in booking_time_views.date_question(CTX, en).options]
+    ahead = CTX.rules.booking.max_days_ahead
+    days = [o.label for o in booking_time_views.date_question(CTX, en, ahead).options]
     assert days[1:4] == ["Today, Mon 23 Nov", "Tomorrow, Tue 24 Nov", "Wed 25 Nov"]
     assert days[4] == "Thu 26 Nov"
     later = datetime.fromisoformat("2026-12-03T15:00:00+08:00")
