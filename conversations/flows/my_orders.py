@@ -3,7 +3,6 @@ first: ``my_orders_reschedule``), cancel (fee shown first), reorder."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from conversations.events import ChoiceMade, TextReceived
@@ -54,6 +53,7 @@ from conversations.results.surcharges import (
     SurchargeDeclined,
 )
 from conversations.state import Conversation
+from conversations.understanding.intents import typed_number
 from domain.commands import (
     AnswerSurcharge,
     CancelOrder,
@@ -66,14 +66,7 @@ from domain.lifecycle import OrderStatus
 from domain.money import format_yuan
 from domain.queries import LoadOrder, LoadOrders, QuoteCancellation, QuoteReschedule
 
-_NUMBER = re.compile(r"^\s*#?\s*(\d{6,8})\s*$")
 _NOT_VISITS = frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED})
-
-
-def typed_number(text: str) -> int | None:
-    """An order's number typed alone ("470734", "#470734"), or None."""
-    m = _NUMBER.match(text)
-    return int(m.group(1)) if m else None
 
 
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
@@ -269,13 +262,10 @@ def on_list_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
 
 @keeping_orders
 def _on_number(ctx: Ctx, conv: Conversation, event: TextReceived, o: OrdersData) -> Outcome:
-    m = _NUMBER.match(event.text)
-    if m is None:
-        return Outcome(
-            [Say(tr(conv, "请选择订单,或回复 6 位订单号。"))],
-            reask=True,
-        )
-    return Outcome(commands=[LoadOrder(customer_of(conv), int(m.group(1)))])
+    number = typed_number(event.text)
+    if number is None:
+        return Outcome([Say(tr(conv, "请选择订单,或回复 6 位订单号。"))], reask=True)
+    return Outcome(commands=[LoadOrder(customer_of(conv), number)])
 
 
 @keeping_orders

@@ -145,6 +145,17 @@ def test_cancel_with_a_number_asks_that_orders_terms():
     assert out.step == "cancel_confirm" and out.reask
 
 
+@pytest.mark.parametrize("typed", ["200964", "#200964"])
+def test_an_orders_number_sent_alone_at_the_menu_or_the_list_shows_that_order(typed):
+    conv = at_menu()
+    out = entered(conv, menu.on_text(CTX, conv, text(typed)))
+    assert out.step == "list" and out.commands == [LoadOrder(5, 200964)]
+    conv.step = "list"
+    assert my_orders.on_list_text(CTX, conv, text(typed)).commands == [LoadOrder(5, 200964)]
+    hint = my_orders.on_list_text(CTX, conv, text("13812345678"))
+    assert hint.reask and not hint.commands and "订单号" in hint.replies[0].text
+
+
 def test_an_order_that_cannot_be_cancelled_says_why_with_its_detail():
     conv = at_menu("en")
     entered(conv, menu.on_text(CTX, conv, text("cancel my order")))
