@@ -26,7 +26,14 @@ from conversations.flows.my_orders_reschedule import (
     on_reschedule_quote,
     on_rescheduled,
 )
-from conversations.flows.my_orders_state import ASKED, MOVE, REFUND, customer_of, keeping_orders
+from conversations.flows.my_orders_state import (
+    ASKED,
+    MOVE,
+    REFUND,
+    STATUS,
+    customer_of,
+    keeping_orders,
+)
 from conversations.flows.my_orders_state import (  # the flow's own, for those entering it
     FIRST as FIRST,
 )
@@ -77,7 +84,8 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
         out = my_orders_pick.begin(conv, o, ASKED[action])
         keep(conv, NAME, o)
         return out
-    mode = {"reschedule": MOVE, "refund": REFUND}.get(action, given.mode)
+    read_first = action in ("reschedule", REFUND)  # the order read: whether it may be now
+    mode = ASKED[action] if read_first else given.mode
     o = OrdersData(mode=mode, number=number if action else None)  # nothing older stays
     keep(conv, NAME, o)
     if not action:
@@ -87,11 +95,11 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
             [Say(tr(conv, "请带上订单号,例如「确认完成 #240117」。"))],
             reask=True,
         )
-    if action == "show":  # its number sent at the menu: its detail, as the list gives it
+    if action in ("show", STATUS):  # "#N" sent at the menu, "where is #N?": its detail
         return Outcome(step=Step.LIST, commands=[LoadOrder(customer_of(conv), number)])
     if action == "pay":
         return Outcome(commands=[RequestPayment(customer_of(conv), number)])
-    if action in ("reschedule", "refund"):  # the order read first: whether it may be now
+    if read_first:
         return Outcome(commands=[LoadOrder(customer_of(conv), number)])
     if action == "cancel":  # "取消订单 #N": the terms first, as the order's own button gives
         return Outcome(step=Step.CANCEL_CONFIRM, reask=True)
