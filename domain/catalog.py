@@ -263,25 +263,17 @@ class Catalog:
         return {s: Bilingual("、".join(zh[:2]), " / ".join(en[:2])) for s, (zh, en) in out.items()}
 
     def with_price(self, item_id: str, unit_price_cents: int) -> Catalog:
-        """A copy of the catalog with one item's unit price changed."""
+        """A copy of the catalog with one item's unit price changed; QuoteError for an item
+        it does not have or a negative price."""
         self.item(item_id)
         if unit_price_cents < 0:
             raise QuoteError("a price cannot be negative")
-        categories = tuple(
-            replace(
-                cat,
-                items=tuple(
-                    replace(it, unit_price_cents=unit_price_cents) if it.id == item_id else it
-                    for it in cat.items
-                ),
-            )
-            for cat in self.categories
-        )
-        return Catalog(categories, self.bundles, self.currency)
+        return self.with_prices({item_id: unit_price_cents})
 
     def with_prices(self, prices: Mapping[str, int]) -> Catalog:
         """A copy with these items' unit prices (admins' changes for new orders); ids the
-        catalog no longer has are ignored, so removing an item from the file is safe."""
+        catalog no longer has are ignored, so removing an item from the file is safe. All
+        else (bundles, cards…) is the catalog's own."""
         known = {k: v for k, v in prices.items() if k in self._items and v >= 0}
         if all(self._items[k].unit_price_cents == v for k, v in known.items()):
             return self
@@ -295,7 +287,7 @@ class Catalog:
             )
             for cat in self.categories
         )
-        return Catalog(categories, self.bundles, self.currency, self.cards)
+        return replace(self, categories=categories)
 
 
 def alias_key(phrase: str) -> str:

@@ -12,6 +12,7 @@ from conversations.flows.base import Ctx, Outcome, Transitions, tr
 from conversations.flows.flow_state import keep, load
 from conversations.replies import Ask, Option, Say
 from conversations.state import Conversation
+from conversations.understanding.intents import typed_number
 
 NAME = "menu"
 
@@ -127,7 +128,7 @@ def typed(ctx: Ctx, conv: Conversation, text: str) -> Outcome | None:
     folded = text.strip().casefold()
     key = next((o.key for o in _buttons(conv) if o.label.casefold() == folded), None)
     key = key or _WORD_KEYS.get(folded)
-    number = my_orders.typed_number(text)
+    number = typed_number(text)
     if key is None and number is not None:  # "send its number": that order's detail
         my_orders.seed(conv, my_orders.OrdersData(action="show", number=number))
         return Outcome(goto="orders")

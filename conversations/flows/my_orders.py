@@ -3,7 +3,6 @@ first: ``my_orders_reschedule``), cancel (fee shown first), reorder."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from conversations.events import ChoiceMade, TextReceived
@@ -27,7 +26,14 @@ from conversations.flows.my_orders_reschedule import (
     on_reschedule_quote,
     on_rescheduled,
 )
-from conversations.flows.my_orders_state import ASKED, MOVE, REFUND, customer_of, keeping_orders
+from conversations.flows.my_orders_state import (
+    ASKED,
+    MOVE,
+    REFUND,
+    STATUS,
+    customer_of,
+    keeping_orders,
+)
 from conversations.flows.my_orders_state import (  # the flow's own, for those entering it
     FIRST as FIRST,
 )
@@ -54,6 +60,7 @@ from conversations.results.surcharges import (
     SurchargeDeclined,
 )
 from conversations.state import Conversation
+from conversations.understanding.intents import typed_number
 from domain.commands import (
     AnswerSurcharge,
     CancelOrder,
@@ -66,14 +73,7 @@ from domain.lifecycle import OrderStatus
 from domain.money import format_yuan
 from domain.queries import LoadOrder, LoadOrders, QuoteCancellation, QuoteReschedule
 
-_NUMBER = re.compile(r"^\s*#?\s*(\d{6,8})\s*$")
 _NOT_VISITS = frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED})
-
-
-def typed_number(text: str) -> int | None:
-    """An order's number typed alone ("470734", "#470734"), or None."""
-    m = _NUMBER.match(text)
-    return int(m.group(1)) if m else None
 
 
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
@@ -84,7 +84,8 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
         out = my_orders_pick.begin(conv, o, ASKED[action])
         keep(conv, NAME, o)
         return out
-    mode = {"reschedule": MOVE, "refund": REFUND}.get(action, given.mode)
+    read_first = action in ("reschedule", REFUND)  # the order read: whether it may be now
+    mode = ASKED[action] if read_first else given.mode
     o = OrdersData(mode=mode, number=number if action else None)  # nothing older stays
     keep(conv, NAME, o)
     if not action:
@@ -94,11 +95,11 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
             [Say(tr(conv, "请带上订单号,例如「确认完成 #240117」。"))],
             reask=True,
         )
-    if action == "show":  # its number sent at the menu: its detail, as the list gives it
+    if action in ("show", STATUS):  # "#N" sent at the menu, "where is #N?": its detail
         return Outcome(step=Step.LIST, commands=[LoadOrder(customer_of(conv), number)])
     if action == "pay":
         return Outcome(commands=[RequestPayment(customer_of(conv), number)])
-    if action in ("reschedule", "refund"):  # the order read first: whether it may be now
+    if read_first:
         return Outcome(commands=[LoadOrder(customer_of(conv), number)])
     if action == "cancel":  # "取消订单 #N": the terms first, as the order's own button gives
         return Outcome(step=Step.CANCEL_CONFIRM, reask=True)
@@ -269,13 +270,10 @@ def on_list_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
 
 @keeping_orders
 def _on_number(ctx: Ctx, conv: Conversation, event: TextReceived, o: OrdersData) -> Outcome:
-    m = _NUMBER.match(event.text)
-    if m is None:
-        return Outcome(
-            [Say(tr(conv, "请选择订单,或回复 6 位订单号。"))],
-            reask=True,
-        )
-    return Outcome(commands=[LoadOrder(customer_of(conv), int(m.group(1)))])
+    number = typed_number(event.text)
+    if number is None:
+        return Outcome([Say(tr(conv, "请选择订单,或回复 6 位订单号。"))], reask=True)
+    return Outcome(commands=[LoadOrder(customer_of(conv), number)])
 
 
 @keeping_orders

@@ -34,7 +34,11 @@ REFUND = "refund"
 order?", "取消订单", "我要投诉", "退款"): the one order it fits is picked, else the list
 (``my_orders_pick``)."""
 ASKED = {STATUS: STATUS, CANCEL: CANCEL, "reschedule": MOVE, COMPLAIN: COMPLAIN, REFUND: REFUND}
-"""An ``action`` seeded without a number, by the ``mode`` it enters the flow in."""
+"""The ``action`` of a question about an order (``understanding.intents.Intent``'s value, as
+``order_questions`` seeds it; the typed commands 取消订单, 改期, 投诉, 退款 name theirs the
+same), by the ``mode`` its order is read in: picked when the question names none; a move or
+a refund of an order named is read in it too (whether it may be now). An order named is
+shown (``status``) or its cancellation's terms asked (``cancel``) in no mode."""
 
 
 @dataclass(slots=True)

@@ -15,14 +15,6 @@ from conversations.flows.my_orders_state import OrdersData, Step, seed
 from conversations.state import Conversation
 from conversations.understanding.intents import Asked, Intent, read_asked
 
-ACTIONS = {
-    Intent.STATUS: ("status", "show"),
-    Intent.CANCEL: ("cancel", "cancel"),
-    Intent.RESCHEDULE: ("reschedule", "reschedule"),
-    Intent.REFUND: ("refund", "refund"),
-}
-"""My orders' ``action`` for a question, without an order's number and with one."""
-
 
 def read(conv: Conversation, text: str, *, booking: bool = False) -> Outcome | None:
     """Where ``text`` leads, when it asks about an order or for a person; else None (read
@@ -33,9 +25,9 @@ def read(conv: Conversation, text: str, *, booking: bool = False) -> Outcome | N
 
 
 def answer(conv: Conversation, asked: Asked, *, booking: bool = False) -> Outcome:
-    """To support (a person), the complaint (an order named), or my orders with the action
-    asked — on the order named (a screen's own order is named by its caller), else the one
-    picked.
+    """To support (a person), the complaint (an order named), or my orders with the question
+    as its action (``my_orders_state.ASKED``) — on the order named (a screen's own order is
+    named by its caller), else the one picked.
     ``booking``: asked at the booking's first questions, which go on when no order fits."""
     if asked.intent == Intent.PERSON:
         return Outcome(goto="support")
@@ -43,13 +35,7 @@ def answer(conv: Conversation, asked: Asked, *, booking: bool = False) -> Outcom
     if asked.intent == Intent.COMPLAIN and number is not None:
         after_sales.seed(conv, after_sales.FeedbackData("complain", number))
         return Outcome(goto=after_sales.NAME)
-    if asked.intent == Intent.COMPLAIN:
-        seed(conv, OrdersData(action="complain", booking=booking))
-        return Outcome(goto=ORDERS)
-    bare, named = ACTIONS[asked.intent]
-    seed(
-        conv, OrdersData(action=bare if number is None else named, number=number, booking=booking)
-    )
+    seed(conv, OrdersData(action=asked.intent.value, number=number, booking=booking))
     return Outcome(goto=ORDERS)
 
 

@@ -146,10 +146,14 @@ _MONTH_END = re.compile(
     re.IGNORECASE,
 )
 _YEARS_ON = {"今年": 0, "明年": 1, "后年": 2}
+EN_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+"""The English weekdays by the three letters they are read by, Monday first."""
+EN_WEEKDAY_ENDINGS = r"(?:day|sday|nesday|rsday|urday|s|rs|r)?\b"
+"""What may follow those three letters: "sat", "saturday", "tues", "thurs"."""
 _WEEKDAY = re.compile(
     r"(下下个?|下个?|这个?|本)?\s*(?:周|星期|礼拜)([一二三四五六日天1-7])"
     r"|\b(?:(next|this|coming)\s+)?"
-    r"(mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday|s|rs|r)?\b",
+    rf"({'|'.join(EN_WEEKDAYS)}){EN_WEEKDAY_ENDINGS}",
     re.IGNORECASE,
 )
 _DAY_OF_MONTH = re.compile(
@@ -161,7 +165,7 @@ _WEEKDAY_INDEX = {
     **{c: i for i, c in enumerate("一二三四五六日")},
     "天": 6,
     **{str(i + 1): i for i in range(7)},
-    **{w: i for i, w in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
+    **{w: i for i, w in enumerate(EN_WEEKDAYS)},
 }
 
 

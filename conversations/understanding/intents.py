@@ -7,7 +7,8 @@ A question about an order is no new request: it is read before the booking reads
 ("when will the cleaner come?" names a service, and books none; "I need a cleaner tomorrow"
 asks nothing of this table). Patterns are searched in the message, so "please", "my",
 "the", "hi" and punctuation around them change nothing; an order's number typed with them
-("#200964", "200964") is kept.
+("#200964", "200964") is kept. Typed alone, an order's number asks nothing: it is that
+order's detail (``typed_number``, as the menu and My orders' list read it).
 """
 
 from __future__ import annotations
@@ -180,8 +181,11 @@ ZH: dict[Intent, tuple[str, ...]] = {
 """Chinese patterns, searched in the message with its spaces and punctuation taken out; the
 same order as ``EN``."""
 
-_NUMBER = re.compile(r"(?<![\d.:])#?\s*(\d{6,8})(?![\d.:])")
-"""An order's number; a phone number (eleven digits) or a time is none."""
+ORDER_NUMBER = r"#?\s*(\d{6,8})"
+"""An order's number as it is typed ("200964", "#200964"); its digits are the group."""
+_NUMBER = re.compile(rf"(?<![\d.:]){ORDER_NUMBER}(?![\d.:])")
+"""An order's number in a message; a phone number (eleven digits) or a time is none."""
+_NUMBER_ALONE = re.compile(rf"^\s*{ORDER_NUMBER}\s*$")
 _PUNCTUATION = re.compile(r"[^\w#]+")
 _EN = {intent: re.compile("|".join(f"(?:{p})" for p in ps)) for intent, ps in EN.items()}
 _ZH = {intent: re.compile("|".join(f"(?:{p})" for p in ps)) for intent, ps in ZH.items()}
@@ -193,6 +197,12 @@ def plain(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text).casefold()
     folded = folded.replace("'", "").replace("\u2019", "")
     return " ".join(_PUNCTUATION.sub(" ", folded).replace("_", " ").split())
+
+
+def typed_number(text: str) -> int | None:
+    """An order's number typed alone ("470734", "#470734"), or None."""
+    m = _NUMBER_ALONE.match(text)
+    return int(m.group(1)) if m else None
 
 
 def read_asked(text: str) -> Asked | None:

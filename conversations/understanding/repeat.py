@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from conversations.understanding.days import EN_WEEKDAY_ENDINGS, EN_WEEKDAYS
+
 Span = tuple[int, int]
 
 
@@ -48,9 +50,7 @@ class Repeat:
 _CN_WEEK = r"(?:周|星期|礼拜)"
 _CN_WEEKDAY = rf"{_CN_WEEK}[一二三四五六日天1-7](?!常)"
 """A weekday ("周六"); not the "周日" of "每周日常保洁" (weekly 日常保洁)."""
-_EN_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_EN_ENDINGS = r"(?:day|sday|nesday|rsday|urday|s|rs|r)?\b"
-_EN_WEEKDAY = rf"(?:{'|'.join(_EN_DAYS)}){_EN_ENDINGS}"
+_EN_WEEKDAY = rf"(?:{'|'.join(EN_WEEKDAYS)}){EN_WEEKDAY_ENDINGS}"
 _KINDS: tuple[tuple[Every, re.Pattern[str]], ...] = (
     (
         Every.DAYS_A_WEEK,
@@ -96,12 +96,12 @@ _WEEKDAYS = re.compile(
     rf"{_CN_WEEK}([一二三四五六日天1-7])(?!常)"
     r"|(?<=[一二三四五六日天])\s*[、,/&和及与跟]\s*([一二三四五六日天])(?![点时])"
     r"|(?<=周六|期六|拜六)([日天])(?![常点时])"
-    rf"|\b({'|'.join(_EN_DAYS)}){_EN_ENDINGS}",
+    rf"|\b({'|'.join(EN_WEEKDAYS)}){EN_WEEKDAY_ENDINGS}",
     re.IGNORECASE,
 )
 _SAME_DAY = {
     **dict(zip("1234567日", "一二三四五六天天", strict=True)),
-    **dict(zip(_EN_DAYS, "一二三四五六天", strict=True)),
+    **dict(zip(EN_WEEKDAYS, "一二三四五六天", strict=True)),
 }
 """Each way of writing a weekday, as the one key ``weekdays_named`` counts it by."""
 

@@ -155,6 +155,18 @@ def test_a_file_that_is_not_yaml_is_refused(tmp_path):
         load_catalog(bad)
 
 
+def test_a_catalog_repriced_still_sells_its_cards_and_bundles():
+    catalog, _ = load_catalog()
+    assert catalog.cards and catalog.bundles
+    for repriced in (
+        catalog.with_price("daily_cleaning", 5_000),
+        catalog.with_prices({"daily_cleaning": 5_000}),
+    ):
+        assert repriced.item("daily_cleaning").unit_price_cents == 5_000
+        assert repriced.cards == catalog.cards and repriced.bundles == catalog.bundles
+        assert repriced.card(catalog.cards[0].id) == catalog.cards[0]
+
+
 def test_no_skills_english_label_has_a_comma_so_a_list_of_skills_reads_as_one_list():
     """A skill is named by its first two services; joined by a comma in English, a list of
     skills ("Daily cleaning, Hourly nanny, Live-in nanny") read as more skills than it had."""

@@ -145,6 +145,44 @@ def test_cancel_with_a_number_asks_that_orders_terms():
     assert out.step == "cancel_confirm" and out.reask
 
 
+@pytest.mark.parametrize(
+    ("typed", "step", "read", "mode"),
+    [
+        ("where is order 200964", "list", True, ""),  # its detail, as the list gives it
+        ("cancel order 200964", "cancel_confirm", False, ""),  # its terms first
+        ("reschedule order 200964", None, True, "move"),  # read: whether it may move now
+        ("refund order #200964", None, True, "refund"),  # read: cancelled, or complained
+    ],
+)
+def test_a_question_naming_its_order_goes_to_that_order_in_the_questions_way(
+    typed, step, read, mode
+):
+    conv = at_menu("en")
+    out = entered(conv, menu.on_text(CTX, conv, text(typed)))
+    assert out.step == step
+    assert out.commands == ([LoadOrder(5, 200964)] if read else [])
+    kept = conv.data["orders"]
+    assert (kept["number"], kept["mode"], kept["booking"]) == (200964, mode, False)
+
+
+@pytest.mark.parametrize("typed", ["200964", "#200964"])
+def test_an_orders_number_sent_alone_at_the_menu_or_the_list_shows_that_order(typed):
+    conv = at_menu()
+    out = entered(conv, menu.on_text(CTX, conv, text(typed)))
+    assert out.step == "list" and out.commands == [LoadOrder(5, 200964)]
+    conv.step = "list"
+    assert my_orders.on_list_text(CTX, conv, text(typed)).commands == [LoadOrder(5, 200964)]
+    hint = my_orders.on_list_text(CTX, conv, text("13812345678"))
+    assert hint.reask and not hint.commands and "订单号" in hint.replies[0].text
+
+
+def test_a_complaint_naming_its_order_starts_its_complaint():
+    conv = at_menu("en")
+    out = menu.on_text(CTX, conv, text("I want to complain about order 200964"))
+    assert out.goto == "feedback"
+    assert conv.data["feedback"] == asdict(after_sales.FeedbackData("complain", 200964))
+
+
 def test_an_order_that_cannot_be_cancelled_says_why_with_its_detail():
     conv = at_menu("en")
     entered(conv, menu.on_text(CTX, conv, text("cancel my order")))

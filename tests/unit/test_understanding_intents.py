@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from conversations.understanding.intents import Asked, Intent, plain, read_asked
+from conversations.understanding.intents import Asked, Intent, plain, read_asked, typed_number
 from conversations.understanding.request import Slot, read_request
 from store.catalog_file import load_catalog
 
@@ -176,8 +176,22 @@ def test_an_order_number_typed_with_the_question_is_kept(text, asked):
 
 
 def test_a_number_alone_asks_nothing():
-    """ "200964" alone is the order's detail, as the menu reads it (``my_orders``)."""
+    """ "200964" alone is the order's detail, as the menu reads it (``typed_number``)."""
     assert read_asked("200964") is None and read_asked("#200964") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("200964", 200964),
+        (" # 2009641 ", 2009641),
+        ("13812345678", None),  # a phone number is no order's
+        ("20096", None),
+        ("cancel 200964", None),  # a question with its number: ``read_asked``
+    ],
+)
+def test_an_orders_number_typed_alone_is_read_alone(text, number):
+    assert typed_number(text) == number
 
 
 @pytest.mark.parametrize(
