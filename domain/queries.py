@@ -38,6 +38,9 @@ class LoadAddresses(Query):
 @dataclass(frozen=True)
 class PreviewQuote(Query):
     booking: Booking
+    weekly: bool = False
+    """The booking is to repeat weekly once placed: the quote says whether the customer has
+    it repeating at its weekday and time already (then it is placed once)."""
 
 
 @dataclass(frozen=True)

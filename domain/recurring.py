@@ -14,6 +14,8 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from domain.errors import DomainError
+from domain.lifecycle import Action, OrderStatus
+from domain.orders import Order
 from domain.pricing import Selection
 from domain.rules import BookingRules
 from domain.text import N_
@@ -48,6 +50,10 @@ class Subscription:
     notes: str = ""
     bundle_id: str | None = None
     active: bool = True
+    first_order_id: int | None = None
+    """The order it was set up from: the sweep makes no visit's order before that one is
+    paid, and the booking ends when that one is cancelled unpaid (None: set up before this
+    was kept, and goes on as it did)."""
     id: int | None = None
 
     def __post_init__(self) -> None:
@@ -59,6 +65,30 @@ class Subscription:
     @property
     def item_id(self) -> str:
         return self.selections[0].item_id
+
+    def repeats(
+        self,
+        selections: tuple[Selection, ...],
+        address_id: int | None,
+        weekday: int,
+        at_time: time,
+    ) -> bool:
+        """Whether this booking already repeats the one of ``selections`` at ``address_id``
+        every ``weekday`` at ``at_time``: a second one would make each visit twice."""
+        return (self.weekday, self.at_time, self.selections, self.address_id) == (
+            weekday,
+            at_time,
+            selections,
+            address_id,
+        )
+
+
+def cancelled_unpaid(order: Order) -> bool:
+    """Whether ``order`` (read with its timeline) was cancelled before it was ever paid: no
+    recurring booking is set up from it (one set up before ended with it)."""
+    return order.status == OrderStatus.CANCELLED and not any(
+        e.action == Action.PAY for e in order.timeline
+    )
 
 
 def parse_at_time(text: str) -> time:

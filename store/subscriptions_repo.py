@@ -3,16 +3,18 @@ moves on only by a conditional UPDATE, so each visit is taken by one process onc
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import func, literal, update
+from sqlalchemy import exists, func, literal, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from domain.lifecycle import Action
 from domain.recurring import Subscription, format_at_time, parse_at_time
 from store.crypto import PiiCipher
 from store.order_rows import selection_from_json, selection_to_json
-from store.tables import OrderRow, SubscriptionRow
+from store.tables import OrderEventRow, OrderRow, SubscriptionRow
 from store.types import UtcDateTime
 
 
@@ -35,6 +37,7 @@ class SubscriptionRepository:
             next_start_at=sub.next_start_at,
             created_at=sub.created_at,
             bundle_id=sub.bundle_id,
+            first_order_id=sub.first_order_id,
         )
         self._s.add(row)
         await self._s.flush()
@@ -55,10 +58,17 @@ class SubscriptionRepository:
         return [self._load(r) for r in rows.all()]
 
     async def due(self, until: datetime, limit: int = 100) -> list[tuple[int, datetime]]:
-        """(id, next visit) of active subscriptions whose next visit starts by ``until``."""
+        """(id, next visit) of active subscriptions whose next visit starts by ``until`` and
+        whose first order (the one each was set up from) has been paid: one still awaiting
+        its payment makes no visit's order yet, nor holds up the others."""
+        first = col(SubscriptionRow.first_order_id)
+        paid = exists().where(
+            col(OrderEventRow.order_id) == first, col(OrderEventRow.action) == Action.PAY.value
+        )
         rows = await self._s.exec(
             select(SubscriptionRow.id, SubscriptionRow.next_start_at)
             .where(SubscriptionRow.active == True, col(SubscriptionRow.next_start_at) <= until)  # noqa: E712
+            .where(or_(first.is_(None), paid))
             .order_by(col(SubscriptionRow.next_start_at))
             .limit(limit)
         )
@@ -126,6 +136,24 @@ class SubscriptionRepository:
         )
         return result.rowcount == 1
 
+    async def end_unpaid(self, order_id: int) -> list[Subscription]:
+        """Stop the active subscriptions set up from order ``order_id``, cancelled before it
+        was paid; the ones stopped."""
+        rows = await self._s.exec(
+            select(SubscriptionRow).where(
+                col(SubscriptionRow.first_order_id) == order_id,
+                col(SubscriptionRow.active) == True,  # noqa: E712
+            )
+        )
+        ended = [self._load(r) for r in rows.all()]
+        if ended:
+            await self._s.exec(
+                update(SubscriptionRow)
+                .where(col(SubscriptionRow.id).in_([x.id for x in ended]))
+                .values(active=False)
+            )
+        return [replace(x, active=False) for x in ended]
+
     def _load(self, row: SubscriptionRow) -> Subscription:
         assert row.id is not None
         return Subscription(
@@ -142,4 +170,5 @@ class SubscriptionRepository:
             next_start_at=row.next_start_at,
             created_at=row.created_at,
             bundle_id=row.bundle_id,
+            first_order_id=row.first_order_id,
         )

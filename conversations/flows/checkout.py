@@ -111,20 +111,25 @@ def _priced(ctx: Ctx, conv: Conversation, st: State) -> Outcome:
         booking.keep(conv, d)
     if not booking.ready(ctx, d):
         return booking.start_with(conv, d)
-    return Outcome(commands=[PreviewQuote(_booking(ctx, conv, st))])
+    return Outcome(commands=[_preview(ctx, conv, _booking(ctx, conv, st))])
+
+
+def _preview(ctx: Ctx, conv: Conversation, b: Booking) -> PreviewQuote:
+    """The quote of ``b``; asked to repeat weekly, it says whether that repeat is set up."""
+    return PreviewQuote(b, weekly=booking_repeat.asks(ctx, booking.draft(conv)))
 
 
 def on_quote(ctx: Ctx, conv: Conversation, result: QuoteReady) -> Outcome:
     st = state(conv)
     st.total_cents, st.coupons = result.total_cents, result.coupons
     st.phone_needed = result.phone_needed and not st.phone
-    st.workers = result.workers
+    st.workers, st.repeating = result.workers, result.repeating
     keep(conv, st)
     d = booking.draft(conv)
     if d.worker is not None and result.preferred is None:  # no longer one to choose
         d.worker = None
         booking.keep(conv, d)
-    repeat = booking_repeat.quote_line(ctx, conv, d)
+    repeat = booking_repeat.quote_line(ctx, conv, d, result.repeating)
     return Outcome(views.quote_message(conv, result, d, st.phone_needed, repeat))
 
 
@@ -327,7 +332,7 @@ def on_promo(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     st.promo = code
     keep(conv, st)
     b = replace(_booking(ctx, conv, st), coupon_code=code)
-    return Outcome(commands=[PreviewQuote(b)])
+    return Outcome(commands=[_preview(ctx, conv, b)])
 
 
 def on_promo_quote(ctx: Ctx, conv: Conversation, result: QuoteReady) -> Outcome:

@@ -30,12 +30,14 @@ def finish(conv: Conversation) -> None:
 
 def on_placed(ctx: Ctx, conv: Conversation, result: OrderPlaced) -> Outcome:
     """Placed, to be paid: asked to repeat weekly, it is repeated first (``Subscribe``, as
-    "每周重复" on the order does), then paid."""
+    "每周重复" on the order does; not when its quote found the repeat set up already),
+    then paid."""
     st = state(conv)
     st.due = result.due
     keep(conv, st)
     said = views.order_placed(conv, result.due, ctx.tz)
-    repeat = booking_repeat.subscribe(ctx, conv, booking.draft(conv), result.due.number)
+    d = booking.draft(conv)
+    repeat = booking_repeat.subscribe(ctx, conv, d, result.due.number, st.repeating)
     if repeat is not None:
         return Outcome(said, step=Step.REPEAT, commands=[repeat])
     return Outcome(said, step=Step.PAY, reask=True)
@@ -89,7 +91,8 @@ def on_paid_as_placed(ctx: Ctx, conv: Conversation, result: OrderPaid) -> Outcom
     """Placed with nothing to pay (coupon, points): repeated weekly first when the booking
     asked, then on to the worker search."""
     said = views.paid_message(conv, result)
-    repeat = booking_repeat.subscribe(ctx, conv, booking.draft(conv), result.number)
+    d, repeating = booking.draft(conv), state(conv).repeating
+    repeat = booking_repeat.subscribe(ctx, conv, d, result.number, repeating)
     if repeat is not None:
         return Outcome(said, step=Step.REPEAT, commands=[repeat])
     finish(conv)

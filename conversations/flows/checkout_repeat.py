@@ -1,8 +1,9 @@
 """Checkout's repeat step: the order just placed from a booking asked to repeat ("每周六上午
 9点 …": ``booking_repeat``) is being repeated weekly by the same ``Subscribe`` command as
 "每周重复" on its detail. Set up, the customer is told when the next visit is; refused (a rule
-of recurring bookings: this one is set up already…), told why, and the order stays a
-one-off. Then on to its payment, or — nothing to pay — the booking is over.
+of recurring bookings: this one was set up meanwhile…), told why, and the order stays a
+one-off — one set up before the quote is said by the quote, and never asked here. Then on
+to its payment, or — nothing to pay — the booking is over.
 
 The quote's "只订这一次" button drops the repeat before anything is placed."""
 

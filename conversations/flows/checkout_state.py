@@ -53,6 +53,8 @@ class State:
     """The promo code typed last, taken once its quote comes back."""
     workers: tuple[WorkerChoice, ...] = ()
     """The workers the quote offered as the preferred one (who served the customer)."""
+    repeating: bool = False
+    """The quote found the weekly repeat asked for set up already: the order is placed once."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -65,6 +67,7 @@ class State:
             "wrong_codes": self.wrong_codes,
             "due": due_to_json(self.due) if self.due is not None else None,
             "workers": [[w.id, w.name, w.rating_x100, w.reviews] for w in self.workers],
+            "repeating": self.repeating,
         }
 
     @classmethod
@@ -83,6 +86,7 @@ class State:
                 phone=str(raw["phone"]),
                 promo=str(raw.get("promo", "")),
                 workers=tuple(_worker(w) for w in raw.get("workers", ())),
+                repeating=bool(raw.get("repeating", False)),
             )
         except (TypeError, ValueError, KeyError) as exc:
             raise StaleState(NAME) from exc

@@ -75,7 +75,7 @@ def quote_message(
         options.append(Option("link", tr(conv, "用原账户下单(绑定)")))
     if d.area_sqm is not None and not d.bundle:
         options.append(Option("area", tr(conv, "改面积")))
-    if d.weekly:
+    if d.weekly and not q.repeating:  # repeating already: booked once as it is
         options.append(Option("once", tr(conv, "只订这一次")))
     replies: list[Reply] = [Ask("\n".join(lines), tuple(options))]
     if phone_needed:

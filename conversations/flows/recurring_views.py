@@ -162,6 +162,18 @@ def repeats_line(ctx: Ctx, conv: Conversation, start: datetime) -> str:
     )
 
 
+def repeating_already_line(ctx: Ctx, conv: Conversation, start: datetime) -> str:
+    """The quote's line of a booking asked to repeat that repeats already (the same
+    service, options and address every week at this time): this order is booked once."""
+    local = start.astimezone(ctx.tz)
+    return tr(
+        conv,
+        "您已设置过每{weekday} {at_time} 的这项定期预约,不会重复设置;这一单按单次预约。",
+        weekday=day(conv, local.weekday()),
+        at_time=format_at_time(local.time()),
+    )
+
+
 def placement_once_line(conv: Conversation) -> str:
     """The quote's line of a long placement asked to repeat: it cannot (it is renewed)."""
     return tr(conv, "长期合同不能每周重复,这次按单次预约;合同到期前可以续约。")

@@ -90,6 +90,9 @@ class QuoteReady(Result):
     the preferred worker they may choose (none: no button)."""
     preferred: WorkerChoice | None = None
     """The booking's preferred worker (one of ``workers``; None: any worker)."""
+    repeating: bool = False
+    """Asked to repeat weekly (``PreviewQuote.weekly``): the customer has this booking
+    repeating at its weekday and time already, so the order is placed once."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from conversations.services import card_visits, payment_requests, points, refunds
-from conversations.services.notices import Notice, to_worker
+from conversations.services.notices import Notice, to_customer, to_worker
 from domain.cancellation import CancellationTerms, cancellation_terms
 from domain.errors import DomainError
 from domain.ledger import CUSTOMER_PREPAID, fee_kept
@@ -15,6 +15,7 @@ from domain.offers import OfferStatus
 from domain.orders import Actor, Order
 from domain.payments import pay_by
 from domain.ports import Reads, UnitOfWork
+from domain.recurring import format_at_time
 from domain.rules import Rules
 from domain.text import N_
 from domain.timeline_notes import unpaid_timeout_note
@@ -77,13 +78,15 @@ async def cancel(
     """Cancel under the policy: the fee becomes revenue, the rest is refunded (pending until
     each provider confirms), the coupon and points come back when there is no fee, and open
     payment requests are closed (money landing on them later goes back). The notices tell
-    the workers it was offered to, still deciding, that the offer is gone."""
+    the workers it was offered to, still deciding, that the offer is gone; an order never
+    paid ends the recurring bookings set up from it (``end_unpaid``), its customer told."""
     assert order.id is not None
     terms = terms_for(order, rules, now, await refunds.fees_kept(uow, order.id), actor.kind)
     if terms.fee_cents != expected_fee:
         raise DomainError(N_("取消费用已变化,请重新确认"))
     assert order.id is not None
     await uow.orders.lock(order.id)
+    unpaid = order.status == OrderStatus.AWAITING_PAYMENT  # never paid: only ever before it
     order.apply(Action.CANCEL, actor, now, note or terms.note)
     offered = await uow.offers.close_others(order.id, None, OfferStatus.WITHDRAWN, now)
     await payment_requests.close_requests(uow, order.id, now)
@@ -103,7 +106,26 @@ async def cancel(
         await points.forfeit(uow, order, now)
     await uow.orders.save(order, now)
     told = [to_worker(w, "offer_withdrawn", number=order.number) for w in dict.fromkeys(offered)]
+    if unpaid:
+        told += await end_unpaid(uow, order)
     return terms, told
+
+
+async def end_unpaid(uow: UnitOfWork, order: Order) -> list[Notice]:
+    """The recurring bookings set up from ``order``, cancelled before it was paid, end with
+    it: the sweep would otherwise go on making orders for a booking never paid for. The
+    customer is told each one stopped (nothing more will come of it)."""
+    assert order.id is not None
+    return [
+        to_customer(
+            order.customer_id,
+            "recurring_unpaid_ended",
+            number=order.number,
+            weekday=sub.weekday,
+            at_time=format_at_time(sub.at_time),
+        )
+        for sub in await uow.subscriptions.end_unpaid(order.id)
+    ]
 
 
 UNPAID = Actor(ActorKind.SYSTEM, "unpaid")
@@ -112,11 +134,12 @@ UNPAID = Actor(ActorKind.SYSTEM, "unpaid")
 
 async def expire_unpaid(
     uow: UnitOfWork, rules: Rules, order_id: int, now: datetime
-) -> Order | None:
+) -> tuple[Order, list[Notice]] | None:
     """Cancel the order if it is still awaiting payment past its pay-by time: the coupon and
-    points come back and its payment requests close. None when it is not (or no longer) due:
-    the order read under its lock (one statement) and a versioned save make one transaction
-    of several processes' act on it."""
+    points come back, its payment requests close, and a recurring booking set up from it
+    ends (the notices say so). None when it is not (or no longer) due: the order read under
+    its lock (one statement) and a versioned save make one transaction of several
+    processes' act on it."""
     order = await uow.orders.get(order_id, full=False, lock=True)
     if order is None or order.status != OrderStatus.AWAITING_PAYMENT:
         return None
@@ -124,5 +147,5 @@ async def expire_unpaid(
     if deadline > now:
         return None
     minutes = int((deadline - order.created_at).total_seconds()) // 60
-    await cancel(uow, order, rules, now, 0, UNPAID, unpaid_timeout_note(minutes))  # never offered
-    return order
+    _, told = await cancel(uow, order, rules, now, 0, UNPAID, unpaid_timeout_note(minutes))
+    return order, told  # never offered: only the recurring bookings it ended are told

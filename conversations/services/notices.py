@@ -151,6 +151,7 @@ EVENTS: dict[str, frozenset[str]] = {
         "recurring_order": "number item when weekday amount total pay_by",
         "recurring_skipped": "item when weekday reason next stopped",
         "recurring_failed_admin": "booking customer when next",
+        "recurring_unpaid_ended": "number weekday at_time",
         # after-sales
         "complaint_opened_admin": "complaint_id number category text photos minutes",
         "complaint_waiting_admin": "complaint_id number category text photos minutes",

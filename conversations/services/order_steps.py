@@ -231,11 +231,23 @@ async def _address_id(
         return b.address_id
     if not b.address_text:
         raise DomainError(N_("请提供服务地址"))
-    typed = new_address(b, customer, located)
-    if (again := next((a for a in saved if same_address(a, typed)), None)) is not None:
+    if (again := known_address(b, customer, located, saved)) is not None:
         return again.id
-    address = await uow.addresses.add(typed)
+    address = await uow.addresses.add(new_address(b, customer, located))
     return address.id
+
+
+def known_address(
+    b: Booking, customer: Customer, located: Located | None, saved: Sequence[Address]
+) -> Address | None:
+    """The saved address the booking's is: the one chosen, or the customer's own that the
+    typed text is again (``same_address``); None for a new one (or an id not theirs)."""
+    if b.address_id is not None:
+        return saved_address(saved, b.address_id)
+    if not b.address_text:
+        return None
+    typed = new_address(b, customer, located)
+    return next((a for a in saved if same_address(a, typed)), None)
 
 
 async def place(

@@ -9,6 +9,10 @@ customer's notice: two processes never make the same visit, and a crash makes no
 deadline is still in the table for the next sweep). A visit whose order fails unexpectedly
 is tried again by later sweeps for ``recurring_retry_minutes`` from its first failure (kept
 with the subscription), then skipped once with the customer and ops told.
+
+Only a subscription whose first order (the one it was set up from) has been paid is due: one
+set up from an order still awaiting payment waits, and ends when that order is cancelled
+unpaid (``cancellations.end_unpaid``) — no visit is ever made for a booking never paid for.
 """
 
 from __future__ import annotations
@@ -84,11 +88,7 @@ class RecurringDesk:
                 tz=self.s.tz,
             )
             for other in await uow.subscriptions.for_customer(cmd.customer_id):
-                if (
-                    (other.weekday, other.at_time) == (sub.weekday, sub.at_time)
-                    and other.selections == sub.selections
-                    and other.address_id == sub.address_id
-                ):
+                if other.repeats(sub.selections, sub.address_id, sub.weekday, sub.at_time):
                     raise DomainError(N_("这个定期预约已经设置过了"))
             await uow.subscriptions.add(sub)
             await uow.commit()

@@ -17,20 +17,25 @@ from domain.lifecycle import OrderStatus
 from domain.orders import Order
 from domain.ports import Reads
 from domain.pricing import Selection
-from domain.recurring import Subscription, first_visit, parse_at_time
+from domain.recurring import Subscription, cancelled_unpaid, first_visit, parse_at_time
 from domain.rules import Rules
 from domain.text import N_
 
 
 async def source(uow: Reads, customer_id: int, number: int, catalog: Catalog) -> Order:
-    """The customer's placed order ``number``, which the subscription repeats; never a long
-    placement (a contract of days or months: a new one every week would overlap the one
-    paid for — it is renewed instead, ``placement_endings``)."""
-    order = await uow.orders.by_number(number, full=False)
+    """The customer's placed order ``number``, which the subscription repeats; never one
+    cancelled before it was paid, nor a long placement (a contract of days or months: a new
+    one every week would overlap the one paid for — it is renewed instead,
+    ``placement_endings``)."""
+    order = await uow.orders.by_number(number)  # with its timeline: was it ever paid?
     if order is None or order.customer_id != customer_id:
         raise order_steps.NotFound(number)
     if order.status == OrderStatus.QUOTED:
         raise DomainError(N_("订单 #{number} 还未下单,不能设为定期", number=number))
+    if cancelled_unpaid(order):  # its visits would go on for a booking never paid for
+        raise DomainError(
+            N_("订单 #{number} 未付款已取消,不能设为定期;请重新预约。", number=number)
+        )
     if is_placement(order.selections, catalog):
         raise DomainError(
             N_(
@@ -113,6 +118,7 @@ async def draft(
         address_id=order.address_id,
         notes=order.notes,
         bundle_id=order.bundle_id,
+        first_order_id=order.id,
     )
     priced = await order_steps.price(uow, catalog, rules, booking(sub, sub.next_start_at), now)
     return sub, priced.quote.total_cents

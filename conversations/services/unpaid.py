@@ -64,10 +64,11 @@ class UnpaidDesk:
             return False
         try:
             async with self.s.uow() as uow:
-                order = await cancellations.expire_unpaid(uow, self.s.rules, order_id, now)
-                if order is None:
+                expired = await cancellations.expire_unpaid(uow, self.s.rules, order_id, now)
+                if expired is None:
                     return False  # paid, cancelled or expired meanwhile (another process)
-                posted = await self.s.post(uow, [self._expired_notice(order)])
+                order, ended = expired
+                posted = await self.s.post(uow, [self._expired_notice(order), *ended])
                 await uow.commit()
         except DomainError as exc:  # changed under us: the next sweep looks again
             log.info("expiring unpaid order %s: %s", order_id, exc)

@@ -143,3 +143,6 @@ class SubscriptionRow(SQLModel, table=True):
     visit_failed_at: datetime | None = time_field(nullable=True)
     """When making the next visit's order first failed unexpectedly (the sweep tries again
     for ``recurring_retry_minutes``); NULL again once the next visit moves on."""
+    first_order_id: int | None = Field(default=None, index=True)
+    """The order it was set up from: no visit is made until that one is paid, and it ends
+    when that one is cancelled unpaid. NULL for the bookings set up before it was kept."""

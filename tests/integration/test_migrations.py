@@ -185,6 +185,7 @@ async def _worker_with_a_subscriber(url: str) -> None:
                     next_start_at=at,
                     created_at=at,
                     visit_failed_at=at,
+                    first_order_id=7,
                 )
             )
             order = OrderRow(
@@ -218,9 +219,12 @@ async def _worker_with_a_subscriber(url: str) -> None:
         await engine.dispose()
 
 
-def test_the_reviews_and_visit_failed_migrations_go_down_and_up_over_rows(own_db_url):
-    """0035 and 0034 go down and up again on a database that holds a worker someone refers
-    to (on SQLite a table copied and dropped in a batch failed on such rows) and keep them."""
+def test_the_reviews_visit_failed_and_first_order_migrations_go_down_and_up_over_rows(
+    own_db_url,
+):
+    """0036, 0035 and 0034 go down and up again on a database that holds a worker someone
+    refers to (on SQLite a table copied and dropped in a batch failed on such rows) and a
+    subscription, and keep them."""
     from alembic import command
 
     asyncio.run(_worker_with_a_subscriber(own_db_url))
@@ -232,8 +236,8 @@ def test_the_reviews_and_visit_failed_migrations_go_down_and_up_over_rows(own_db
         _rows(own_db_url, "SELECT w.name FROM identities i JOIN workers w ON w.id = i.worker_id")
     ) == [("W",)]
     assert asyncio.run(
-        _rows(own_db_url, "SELECT weekday, visit_failed_at FROM subscriptions")
-    ) == [(5, None)]
+        _rows(own_db_url, "SELECT weekday, visit_failed_at, first_order_id FROM subscriptions")
+    ) == [(5, None, None)]
 
 
 def test_the_migrations_from_0023_go_down_and_up_over_rows_that_refer_to_their_tables(

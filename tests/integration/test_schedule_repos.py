@@ -6,6 +6,7 @@ pages through every order."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -154,6 +155,51 @@ async def test_a_visit_is_taken_once_and_a_stopped_subscription_is_not_due(datab
         assert (sub.id, following) not in await uow.subscriptions.due(following)
         assert not await uow.subscriptions.advance(sub.id, following, following)
         assert await uow.subscriptions.for_customer(customer.id) == []
+
+
+async def test_a_subscription_is_due_once_its_first_order_is_paid_and_ends_if_it_never_is(
+    database,
+):
+    """Set up from an order awaiting payment: not due (the sweep makes no visit of it) until
+    that order is paid; ``end_unpaid`` of an order stops the active ones set up from it and
+    no other — one set up before the first order was kept goes on as it did."""
+    customer = await new_customer(database)
+    unpaid, paid = await new_order(database, customer), await new_order(database, customer)
+    me = Actor(ActorKind.CUSTOMER, str(customer.id))
+    async with database.uow() as uow:
+        for order in (unpaid, paid):
+            order = await uow.orders.get(order.id)
+            order.apply(Action.REQUEST_PAYMENT, me, NOW)
+            await uow.orders.save(order, NOW)
+        waiting = await uow.subscriptions.add(
+            replace(subscription(customer.id), first_order_id=unpaid.id)
+        )
+        starts = await uow.subscriptions.add(
+            replace(subscription(customer.id), first_order_id=paid.id)
+        )
+        older = await uow.subscriptions.add(subscription(customer.id))  # no first order kept
+        await uow.commit()
+    visit = waiting.next_start_at
+    async with database.uow() as uow:
+        assert {i for i, _ in await uow.subscriptions.due(visit)} >= {older.id}
+        assert not {i for i, _ in await uow.subscriptions.due(visit)} & {waiting.id, starts.id}
+        order = await uow.orders.get(paid.id)
+        order.apply(Action.PAY, Actor(ActorKind.SYSTEM, "sandbox"), NOW)
+        await uow.orders.save(order, NOW)
+        await uow.commit()
+    async with database.uow() as uow:
+        due = {i for i, _ in await uow.subscriptions.due(visit)}
+        assert starts.id in due and older.id in due and waiting.id not in due
+        [ended] = await uow.subscriptions.end_unpaid(unpaid.id)
+        assert (ended.id, ended.active, ended.first_order_id) == (waiting.id, False, unpaid.id)
+        assert await uow.subscriptions.end_unpaid(unpaid.id) == []  # ended once
+        await uow.commit()
+    async with database.uow() as uow:
+        assert {x.id for x in await uow.subscriptions.for_customer(customer.id)} == {
+            starts.id,
+            older.id,
+        }
+        assert (await uow.subscriptions.get(starts.id)).first_order_id == paid.id
 
 
 async def test_a_visits_first_failure_stays_and_is_told_to_whoever_notes_a_later_one(database):

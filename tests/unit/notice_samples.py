@@ -367,6 +367,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "next": "12-12 09:00",
         "stopped": False,
     },
+    "recurring_unpaid_ended": {"number": 240117, "weekday": 5, "at_time": "09:00"},
     "recurring_failed_admin": {
         "booking": {"zh": "每周六 09:00 日常保洁", "en": "every Sat at 09:00: Regular cleaning"},
         "customer": "张三 138****5678",

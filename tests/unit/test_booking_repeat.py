@@ -22,6 +22,7 @@ from conversations.results.booking import (
 from conversations.results.recurring import Subscribed, SubscriptionPlan
 from conversations.state import Conversation
 from domain.commands import Subscribe
+from domain.queries import PreviewQuote
 from domain.text import N_, Bilingual
 from store.catalog_file import load_catalog
 
@@ -225,3 +226,40 @@ def test_an_order_with_nothing_to_pay_is_repeated_then_the_booking_is_over():
     conv.step = "repeat"
     done = checkout.TRANSITIONS[(checkout.Step.REPEAT, Subscribed)](CTX, conv, Subscribed(PLAN))
     assert done.goto == "menu" and "booking" not in conv.data and "checkout" not in conv.data
+
+
+def test_the_quote_of_a_weekly_booking_asks_whether_the_repeat_is_set_up_already():
+    [preview] = checkout.ask(CTX, at_quote()).commands
+    assert isinstance(preview, PreviewQuote) and preview.weekly
+    [once] = checkout.ask(CTX, at_quote(replace(WEEKLY, weekly=False))).commands
+    placement = replace(WEEKLY, category="nanny", item="live_in_nanny", quantity=26)
+    [contract] = checkout.ask(CTX, at_quote(placement)).commands
+    assert not once.weekly and not contract.weekly  # nothing to repeat: nothing to look for
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("zh", "您已设置过每周六 09:00 的这项定期预约,不会重复设置;这一单按单次预约。"),
+        ("en", "You already have this as a recurring booking every Saturday at 09:00"),
+    ],
+)
+def test_a_repeat_set_up_already_is_said_at_the_quote_and_the_order_placed_once(lang, line):
+    conv = at_quote(lang=lang)
+    ask = checkout.on_quote(CTX, conv, replace(QUOTE, repeating=True)).replies[0]
+    assert isinstance(ask, Ask) and line in ask.text
+    assert "重复:下单后" not in ask.text and "Repeats every" not in ask.text
+    assert "once" not in [o.key for o in ask.options]  # booked once as it is
+    out = checkout.on_placed(CTX, conv, OrderPlaced(DUE))
+    assert out.step == "pay" and out.reask and not out.commands  # no Subscribe to refuse
+    paid = OrderPaid(240117, 0, no_worker=False, held=False, balance=False, new=True)
+    done = checkout.TRANSITIONS[(checkout.Step.QUOTE, OrderPaid)](CTX, conv, paid)
+    assert done.goto == "menu" and not done.commands
+
+
+def test_a_quote_that_no_longer_finds_the_repeat_set_up_repeats_the_order_again():
+    conv = at_quote()
+    checkout.on_quote(CTX, conv, replace(QUOTE, repeating=True))
+    checkout.on_quote(CTX, conv, QUOTE)  # quoted again (stopped meanwhile, another time…)
+    out = checkout.on_placed(CTX, conv, OrderPlaced(DUE))
+    assert list(out.commands) == [Subscribe(7, 240117, 5, "09:00")]

@@ -66,6 +66,7 @@ from domain.queries import (
     QuoteCancellation,
     QuoteReschedule,
 )
+from domain.recurring import cancelled_unpaid
 from domain.reschedule import MOVABLE
 from domain.rules import Rules
 from domain.text import N_, Bilingual, Text
@@ -253,6 +254,7 @@ def _order_actions(o: Order, catalog: Catalog) -> list[CustomerAction]:
     if (
         o.status != OrderStatus.QUOTED
         and o.subscription_id is None
+        and not cancelled_unpaid(o)
         and not plans.is_placement(o.selections, catalog)
     ):
         actions.append(CustomerAction.REPEAT)

@@ -8,7 +8,7 @@ A query function (cosmicpython ``views.py``; see ``views.customer``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from conversations.results.booking import CouponChoice, QuoteLineView, QuoteReady, WorkerChoice
@@ -66,6 +66,22 @@ async def quote(
         use_card=x.visits_used > 0,
         workers=tuple(_worker_choice(w) for w in priced.workers),
         preferred=_worker_choice(priced.preferred) if priced.preferred else None,
+        repeating=q.weekly and await _repeating(uow, q.booking, priced, tz),
+    )
+
+
+async def _repeating(uow: Reads, b: Booking, priced: order_steps.Priced, tz: ZoneInfo) -> bool:
+    """Whether the customer has this booking repeating every week at its weekday and time
+    already: the recurring booking its order would set up (``Subscribe``), found as that
+    command finds it — the same service and options, at the same saved address."""
+    address = order_steps.known_address(b, priced.customer, None, priced.addresses)
+    if address is None:  # a new address: nothing repeats there yet
+        return False
+    local = b.start_at.astimezone(tz)
+    at = time(local.hour, local.minute)
+    return any(
+        sub.repeats(b.selections, address.id, local.weekday(), at)
+        for sub in await uow.subscriptions.for_customer(b.customer_id)
     )
 
 
