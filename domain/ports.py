@@ -320,12 +320,15 @@ class Tickets(Protocol):
 
 
 class RelayMessages(Protocol):
-    """The masked relay chat's messages (``domain.relay``); text and location encrypted."""
+    """The masked relay chat's messages (``domain.relay``); text and location encrypted.
+    ``wrote_to``: (order id, last at) of a worker's orders whose customer wrote since."""
 
     async def add(self, message: RelayMessage) -> RelayMessage: ...
     async def for_order(self, order_id: int, limit: int = 200) -> list[RelayMessage]:
         """The order's messages, oldest first (the last ``limit``)."""
         ...
+
+    async def wrote_to(self, worker_id: int, since: datetime) -> list[tuple[int, datetime]]: ...
 
 
 class EmergencyContacts(Protocol):
