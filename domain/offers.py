@@ -3,6 +3,7 @@ first accept wins), transfer (an accepted job handed to a nearby idle worker), m
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -36,3 +37,9 @@ class Offer:
     status: OfferStatus = OfferStatus.OPEN
     answered_at: datetime | None = None
     id: int | None = None
+
+
+def transfer_pending(offers: Iterable[Offer]) -> bool:
+    """Whether an order is being handed over (转单): a transfer offer of it is open, waiting
+    for its worker's answer. The order's worker keeps it meanwhile."""
+    return any(o.mode == OfferMode.TRANSFER and o.status == OfferStatus.OPEN for o in offers)

@@ -1,5 +1,7 @@
 """What the service layer needs from persistence; ``store`` implements these Protocols (money
-and what customers pay for: ``domain.money_ports``; the unit of work here holds both)."""
+and what customers pay for: ``domain.money_ports``; people: ``domain.people_ports``; the admin
+side's audit, grants, prices and throttles: ``domain.admin_ports``; the unit of work here
+holds them all)."""
 
 from __future__ import annotations
 
@@ -8,9 +10,8 @@ from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
 
-from domain.admin import AdminGrant
+from domain.admin_ports import Admins, Audit, Prices, Throttles
 from domain.aftersales import Complaint, ComplaintStatus, Rater, Rating
-from domain.audit import AuditEntry
 from domain.campaigns import Marketing
 from domain.credit import WorkerRecord
 from domain.emergency import EmergencyContact, Holder
@@ -32,7 +33,7 @@ from domain.money_ports import (
 from domain.offers import Offer, OfferStatus
 from domain.orders import Order, StatusChanged
 from domain.outbox import OutboxMessage
-from domain.oversight import Flag, LoyaltyStats, OrderBrief, PeriodStats, PriceChange
+from domain.oversight import Flag, LoyaltyStats, OrderBrief, PeriodStats
 from domain.payments import Payment
 from domain.people_ports import Addresses, Customers, Identities, LinkLimits, Workers
 from domain.placement_ports import Placements
@@ -141,60 +142,6 @@ class Surcharges(Protocol):
     async def answer(
         self, s: Surcharge, status: SurchargeStatus, now: datetime, reference: str = ""
     ) -> bool: ...
-
-
-class Audit(Protocol):
-    async def append(self, entry: AuditEntry) -> int:
-        """Write ``entry``; its id in the log."""
-        ...
-
-    async def entry(self, entry_id: int) -> AuditEntry | None:
-        """The entry of this id (``append``'s answer), or None."""
-        ...
-
-    async def for_target(self, target: str, limit: int = 100) -> list[AuditEntry]: ...
-    async def of_actor(self, actor: str, action: str, since: datetime) -> list[AuditEntry]: ...
-
-
-class Admins(Protocol):
-    """Admins added in chat (``DAOJIA_ADMINS`` stay the bootstrap, outside the database),
-    and every admin's language: an admin whose role is given elsewhere (``DAOJIA_ADMINS``, the
-    demo's pane) has a row of role "" that keeps only that (and grants nothing)."""
-
-    async def all(self, *, languages: bool = False) -> list[AdminGrant]:
-        """The admins added in chat; ``languages``: with the rows of role "" too."""
-        ...
-
-    async def get(self, channel: str, user_id: str) -> AdminGrant | None:
-        """The account's row (role "": only their language is kept), or None."""
-        ...
-
-    async def put(self, grant: AdminGrant, by: str, at: datetime) -> None: ...
-    async def remove(self, channel: str, user_id: str) -> bool:
-        """Remove an admin added in chat (False: none, a row of role "" included)."""
-        ...
-
-    async def set_lang(self, channel: str, user_id: str, lang: str, at: datetime) -> None:
-        """The admin speaks ``lang`` (their row made, of role "", when they have none)."""
-        ...
-
-
-class Prices(Protocol):
-    """Catalog unit prices changed by admins (for new orders), with their history."""
-
-    async def current(self, changes: int | None = None) -> dict[str, int]:
-        """``changes``: the number of price changes read in this transaction (they are
-        append-only): prices remembered for that number may be answered without a read."""
-        ...
-
-    async def change(self, change: PriceChange) -> None: ...
-    async def history(self, item_id: str, limit: int = 5) -> list[PriceChange]: ...
-
-
-class Throttles(Protocol):
-    async def claim(self, name: str, now: datetime, next_at: datetime) -> datetime | None:
-        """Take the named action's turn until ``next_at`` (None), or say when it is free."""
-        ...
 
 
 class AdminReports(Protocol):
@@ -321,12 +268,15 @@ class Tickets(Protocol):
 
 
 class RelayMessages(Protocol):
-    """The masked relay chat's messages (``domain.relay``); text and location encrypted."""
+    """The masked relay chat's messages (``domain.relay``); text and location encrypted.
+    ``wrote_to``: (order id, last at) of a worker's orders whose customer wrote since."""
 
     async def add(self, message: RelayMessage) -> RelayMessage: ...
     async def for_order(self, order_id: int, limit: int = 200) -> list[RelayMessage]:
         """The order's messages, oldest first (the last ``limit``)."""
         ...
+
+    async def wrote_to(self, worker_id: int, since: datetime) -> list[tuple[int, datetime]]: ...
 
 
 class EmergencyContacts(Protocol):

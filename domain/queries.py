@@ -143,6 +143,25 @@ class CheckJob(Query):
 
 
 @dataclass(frozen=True)
+class CheckTransfer(Query):
+    """Whether the worker may hand their job ``number`` over (转单) now — theirs, accepted and
+    not set off, no hand-over already under way — and what they would earn for it: asked
+    before the worker is asked to confirm."""
+
+    worker_id: int
+    number: int
+
+
+@dataclass(frozen=True)
+class FindReplyTargets(Query):
+    """The worker's jobs whose customer wrote to them through the relay lately
+    (``ExecutionRules.relay_reply_minutes``) and whose relay is open: where a plain text the
+    worker types at their menu would go."""
+
+    worker_id: int
+
+
+@dataclass(frozen=True)
 class LoadEarnings(Query):
     worker_id: int
 

@@ -99,3 +99,20 @@ def check_open(order: Order, now: datetime, hours_after_end: int) -> None:
                 hours=hours_after_end,
             )
         )
+
+
+def answers_customer(
+    order: Order, last_from_customer: datetime, now: datetime, minutes: int, hours_after_end: int
+) -> bool:
+    """Whether a plain text the order's worker types at their menu answers its customer: the
+    customer wrote to them through the relay within ``minutes`` (since this worker took the
+    order: not to one it was handed over from) and the relay is open (``check_open``)."""
+    if minutes <= 0 or order.accepted_at is None or last_from_customer < order.accepted_at:
+        return False
+    if last_from_customer < now - timedelta(minutes=minutes):
+        return False
+    try:
+        check_open(order, now, hours_after_end)
+    except DomainError:
+        return False
+    return True

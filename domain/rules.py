@@ -191,6 +191,9 @@ class ExecutionRules:
     relay_open_hours_after_end: int = 24
     """Customer and worker may still message each other through the bot this long after the
     order ends (finished, confirmed, cancelled or refunded)."""
+    relay_reply_minutes: int = 60
+    """A worker's plain text at their menu goes to the customer who wrote to them through the
+    relay within this many minutes (asked which, when several did; 0: never)."""
     travel_speed_kmh: int = 20
     """The speed a worker is taken to cross the city at, as the crow flies, when their arrival
     is estimated from a location they shared on setting off (出发)."""

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.relay import RelayMessage, Side
 from store.crypto import PiiCipher
+from store.tables.orders import OrderRow
 from store.tables.relay import RelayMessageRow
 
 TEXT = "relay.text"
@@ -45,6 +48,26 @@ class RelayRepository:
             .limit(limit)
         )
         return [self._message(r) for r in reversed(rows.all())]
+
+    async def wrote_to(
+        self, worker_id: int, since: datetime, limit: int = 20
+    ) -> list[tuple[int, datetime]]:
+        """(order id, time of the last message) of the orders of ``worker_id`` whose
+        customer wrote through the relay at ``since`` or later, the latest first."""
+        last = func.max(RelayMessageRow.at)
+        rows = await self._s.exec(
+            select(RelayMessageRow.order_id, last)
+            .join(OrderRow, col(OrderRow.id) == RelayMessageRow.order_id)
+            .where(
+                OrderRow.worker_id == worker_id,
+                RelayMessageRow.sender == Side.CUSTOMER.value,
+                RelayMessageRow.at >= since,
+            )
+            .group_by(col(RelayMessageRow.order_id))
+            .order_by(last.desc())
+            .limit(limit)
+        )
+        return [(order_id, at) for order_id, at in rows.all()]
 
     def _message(self, row: RelayMessageRow) -> RelayMessage:
         where = self._c.decrypt(LOCATION, row.location_enc)

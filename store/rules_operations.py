@@ -116,6 +116,7 @@ class ExecutionSpec(Strict):
     visit_code_digits: int = Field(default=_E.visit_code_digits, ge=0, le=8)
     visit_code_alert_after: int = Field(default=_E.visit_code_alert_after, ge=1)
     relay_open_hours_after_end: int = Field(default=_E.relay_open_hours_after_end, ge=0)
+    relay_reply_minutes: int = Field(default=_E.relay_reply_minutes, ge=0, le=24 * 60)
     surcharge_answer_minutes: int = Field(default=_E.surcharge_answer_minutes, ge=1, le=1440)
     surcharge_max: Yuan = _E.surcharge_max_cents
     unsent_photo_hours: int = Field(default=_E.unsent_photo_hours, ge=1, le=24 * 30)
@@ -150,6 +151,7 @@ class ExecutionSpec(Strict):
             visit_code_digits=self.visit_code_digits,
             visit_code_alert_after=self.visit_code_alert_after,
             relay_open_hours_after_end=self.relay_open_hours_after_end,
+            relay_reply_minutes=self.relay_reply_minutes,
             surcharge_answer_minutes=self.surcharge_answer_minutes,
             surcharge_max_cents=self.surcharge_max,
             unsent_photo_hours=self.unsent_photo_hours,

@@ -1,13 +1,17 @@
 """The worker's side: menu with offers and jobs, online/offline, accept/decline, stages,
-finish, transfer, earnings and withdrawals; on the way (出发, with the arrival estimate) is
+finish, earnings and withdrawals; on the way (出发, with the arrival estimate) is
 ``worker_departure``; the steps at the customer's door (check-in, also by a location shared
-at the menu, and the job photos) are ``worker_job_steps``."""
+at the menu, and the job photos) are ``worker_job_steps``; 转单, confirmed first, is
+``worker_transfer``; plain words at the menu answering a customer who wrote through the
+relay are ``worker_reply``."""
 
 from __future__ import annotations
 
 from conversations.events import ChoiceMade, Failed, LocationShared, PhotoReceived, TextReceived
 from conversations.flows import worker_departure as departure
 from conversations.flows import worker_job_steps as door
+from conversations.flows import worker_reply as reply
+from conversations.flows import worker_transfer as transfer
 from conversations.flows import worker_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions, tr
 from conversations.flows.flow_state import read
@@ -24,6 +28,7 @@ from conversations.flows.worker_state import WorkerData as WorkerData
 from conversations.flows.worker_state import keep_data, me
 from conversations.flows.worker_state import seed as seed
 from conversations.replies import Ask, Option, Say
+from conversations.results.relay import CustomerReplied, ReplyTargets
 from conversations.results.workers import (
     AvailabilityChanged,
     EarningsShown,
@@ -34,6 +39,7 @@ from conversations.results.workers import (
     JobsShown,
     OfferDeclined,
     StageMarked,
+    TransferOpen,
     TransferRequested,
     VisitCodeChecked,
     WithdrawalRequested,
@@ -51,7 +57,6 @@ SIMPLE = {
     "accept": c.AcceptOffer,
     "decline": c.DeclineOffer,
     "finish": c.FinishJob,
-    "transfer": c.RequestTransfer,
 }
 
 
@@ -80,15 +85,7 @@ def run(ctx: Ctx, conv: Conversation, name: str, number: int | None, args: str) 
     if name in FLOWS_OF:
         return Outcome(goto=FLOWS_OF[name])
     if name == "withdraw":
-        try:
-            amount = parse_yuan(args)
-        except MoneyError:
-            return Outcome(
-                [Say(tr(conv, "请写提现金额,例如「提现 200」。"))],
-                step=Step.MENU,
-                reask=True,
-            )
-        return Outcome(commands=[c.RequestWithdrawal(me(conv), amount)], step=Step.ACTION)
+        return _withdraw(conv, args)
     if number is None:
         return Outcome(
             [Say(tr(conv, "请带上订单号,例如「接单 #240117」。"))],
@@ -97,6 +94,8 @@ def run(ctx: Ctx, conv: Conversation, name: str, number: int | None, args: str) 
         )
     if name in SIMPLE:
         return Outcome(commands=[SIMPLE[name](me(conv), number)], step=Step.ACTION)
+    if name == "transfer":  # asked to confirm first (nothing changes before)
+        return transfer.start(conv, number)
     if name == "stage":
         stage = whole(args) or 0  # 0: no such step
         return Outcome(commands=[c.MarkStage(me(conv), number, stage)], step=Step.ACTION)
@@ -111,6 +110,18 @@ def run(ctx: Ctx, conv: Conversation, name: str, number: int | None, args: str) 
     return door.check_job(conv)
 
 
+def _withdraw(conv: Conversation, args: str) -> Outcome:
+    try:
+        amount = parse_yuan(args)
+    except MoneyError:
+        return Outcome(
+            [Say(tr(conv, "请写提现金额,例如「提现 200」。"))],
+            step=Step.MENU,
+            reask=True,
+        )
+    return Outcome(commands=[c.RequestWithdrawal(me(conv), amount)], step=Step.ACTION)
+
+
 def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     if conv.step in (Step.CHECKIN_LOCATION, Step.CHECKIN_CODE, Step.CHECKIN_PHOTO):
         return door.ask_job(conv)
@@ -118,6 +129,10 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
         return Outcome(goto="worker_register")
     if conv.step == Step.DEPART_ETA:
         return departure.ask(ctx, conv)
+    if conv.step == Step.TRANSFER_CONFIRM:
+        return transfer.ask(conv)
+    if conv.step in (Step.REPLY_FIND, Step.REPLY_PICK):
+        return reply.ask(conv)
     if conv.step in (Step.CHECKING, Step.PHOTOS, Step.CHECKIN_JOB):
         return door.ask_job(conv)
     return Outcome(commands=[q.LoadJobs(me(conv))])
@@ -165,7 +180,7 @@ def on_stage(ctx: Ctx, conv: Conversation, result: StageMarked) -> Outcome:
 
 
 def on_transfer(ctx: Ctx, conv: Conversation, result: TransferRequested) -> Outcome:
-    return _said(views.transfer_text(conv, result.number))
+    return _said(views.transfer_text(conv, result))
 
 
 def on_finished(ctx: Ctx, conv: Conversation, result: JobFinished) -> Outcome:
@@ -177,10 +192,7 @@ def on_finished(ctx: Ctx, conv: Conversation, result: JobFinished) -> Outcome:
 def on_menu_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     if conv.worker_id is None:  # someone's first words in the worker pane: the sign-up
         return Outcome(goto="worker_register")  # greets them; there are no buttons yet
-    return Outcome(
-        [Say(tr(conv, "请点选下面的按钮,或发送指令(发送「帮助」查看)。"))],
-        reask=True,
-    )
+    return reply.start(conv, event)  # an answer to a customer who wrote, or the menu's hint
 
 
 def on_stray_photo(ctx: Ctx, conv: Conversation, event: PhotoReceived) -> Outcome:
@@ -205,6 +217,16 @@ TRANSITIONS: Transitions = {
     (Step.ACTION, TransferRequested): on_transfer,
     (Step.ACTION, JobFinished): on_finished,
     (Step.ACTION, StageMarked): on_stage,
+    (Step.TRANSFER_CONFIRM, TransferOpen): transfer.on_open,
+    (Step.TRANSFER_CONFIRM, ChoiceMade): transfer.on_answer,
+    (Step.TRANSFER_CONFIRM, Failed): door.on_job_refused,
+    (Step.REPLY_FIND, ReplyTargets): reply.on_found,
+    (Step.REPLY_FIND, CustomerReplied): reply.on_replied,
+    (Step.REPLY_FIND, Failed): reply.on_refused,
+    (Step.REPLY_PICK, ReplyTargets): reply.on_found,
+    (Step.REPLY_PICK, ChoiceMade): reply.on_picked,
+    (Step.REPLY_PICK, CustomerReplied): reply.on_replied,
+    (Step.REPLY_PICK, Failed): reply.on_refused,
     (Step.CHECKIN_JOB, JobsShown): door.on_due_jobs,
     (Step.CHECKIN_JOB, ChoiceMade): door.on_job_picked,
     (Step.CHECKIN_JOB, LocationShared): door.on_menu_location,

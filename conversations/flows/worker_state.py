@@ -1,7 +1,8 @@
-"""The worker flow's steps and its own data: the job being checked in to, photographed or set
-off for, the kind of photos coming, a location shared at the menu waiting for its job; the
-typed action handed to the flow when it is entered; and, apart from the flow's data, the
-last location the worker shared (for the arrival estimate on 出发)."""
+"""The worker flow's steps and its own data: the job being checked in to, photographed, set
+off for or handed over, the kind of photos coming, a location shared at the menu waiting for
+its job, a plain text waiting for the customer it answers; the typed action handed to the
+flow when it is entered; and, apart from the flow's data, the last location the worker
+shared (for the arrival estimate on 出发)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,12 @@ class Step(StrEnum):
     DEPART_ETA = "depart_eta"
     """出发 #N with no recent location: when the worker will arrive (minutes, a location, or
     the booked time)."""
+    TRANSFER_CONFIRM = "transfer_confirm"
+    """转单 #N: the job is checked (``CheckTransfer``), then the worker confirms (or not)."""
+    REPLY_FIND = "reply_find"
+    """A plain text at the menu: the customers who wrote lately are found (``reply``)."""
+    REPLY_PICK = "reply_pick"
+    """A plain text that could answer several customers: which one it goes to."""
 
 
 FIRST = Step.MENU
@@ -43,6 +50,11 @@ ACTION = "worker_action"
 RECENT = "recent_location"
 """Where the last location the worker shared and when are kept (``[lat, lon, ISO time]``):
 the conversation's, not the flow's, so entering the flow (which resets its data) keeps it."""
+YES, NO = "yes", "no"
+"""The keys of a confirmation's buttons (转单's 确定 / 取消; a reply's 不发了)."""
+REPLY_TO = "reply:"
+"""The key of a customer's button when a plain text could answer several
+(``reply:240117``)."""
 HERE = "here:"
 """The key of a job's button when a location shared at the menu could be for several
 (``here:240117``): checked in to with that location."""
@@ -61,6 +73,9 @@ class WorkerData:
     """拍照 #N without before or after: the job is checked, then which kind is asked."""
     onway: bool = False
     """出发 #N: the job is checked, then (without a recent location) the arrival is asked."""
+    reply: str = ""
+    """A plain text typed at the menu, kept while it is found whom it answers (phone numbers
+    masked, as it will be relayed)."""
 
     def to_json(self) -> dict[str, Any]:
         raw: dict[str, Any] = {
@@ -73,15 +88,20 @@ class WorkerData:
             raw["which"] = True
         if self.onway:  # only while 出发 #N is checked or its arrival asked
             raw["onway"] = True
+        if self.reply:  # only while a plain text's customer is found or picked
+            raw["reply"] = self.reply
         return raw
 
     @classmethod
     def from_json(cls, raw: object) -> WorkerData | None:
         """The data ``to_json`` wrote; None for anything else (a state saved before)."""
-        optional = {"here", "which", "onway"}
+        optional = {"here", "which", "onway", "reply"}
         if not isinstance(raw, dict) or set(raw) - optional != {"number", "kind"}:
             return None
         if raw.get("which", True) is not True or raw.get("onway", True) is not True:
+            return None
+        reply = raw.get("reply", "")
+        if type(reply) is not str:
             return None
         number, kind, here = raw["number"], raw["kind"], _point(raw.get("here"))
         if not (number is None or type(number) is int) or kind not in (None, *PhotoKind):
@@ -90,7 +110,7 @@ class WorkerData:
             return None
         which, onway = "which" in raw, "onway" in raw
         kind_ = PhotoKind(kind) if kind is not None else None
-        return cls(number, kind_, here, which, onway)
+        return cls(number, kind_, here, which, onway, reply)
 
 
 def _point(raw: object) -> tuple[float, float] | None:

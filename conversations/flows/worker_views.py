@@ -6,14 +6,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from conversations.flows.base import Ctx, moment, tr, trn
-from conversations.flows.worker_state import HERE
+from conversations.flows.worker_state import HERE, NO, REPLY_TO, YES
 from conversations.replies import Ask, AskLocation, Option, Reply, Say
+from conversations.results.relay import CustomerReplied, ReplyTarget
 from conversations.results.workers import (
     EarningsShown,
     JobAccepted,
     JobsShown,
     LiveJobView,
     OfferView,
+    TransferOpen,
+    TransferRequested,
     VisitCodeChecked,
     WithdrawalRequested,
 )
@@ -26,10 +29,10 @@ from domain.execution import (
 )
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.media import PhotoKind
-from domain.money import format_yuan
+from domain.money import format_percent, format_yuan
 from domain.people import WORKER_STATUS_TEXT, WorkerStatus
 from domain.privacy import address_shown
-from domain.text import Phrase, named
+from domain.text import C_, Phrase, named
 from domain.withdrawals import WithdrawalStatus
 
 
@@ -65,7 +68,7 @@ def jobs_screen(ctx: Ctx, conv: Conversation, jobs: JobsShown) -> list[Reply]:
         ]
     for job in jobs.live:
         lines.append(_live_line(ctx, conv, job))
-        options += next_steps(conv, job.status, job.number)
+        options += next_steps(conv, job.status, job.number, transferring=job.transferring)
         options += stage_steps(conv, job)
         n = job.number
         options.append(Option(f"act:contact_customer:{n}", tr(conv, "联系顾客 #{n}", n=n)))
@@ -102,19 +105,23 @@ def _offer_line(ctx: Ctx, conv: Conversation, o: OfferView) -> str:
 
 def _live_line(ctx: Ctx, conv: Conversation, j: LiveJobView) -> str:
     status = _name(conv, STATUS_TEXT[j.status])
+    if j.transferring:
+        status += tr(conv, "(转单中:等待附近师傅接单,接单前仍由您负责)")
     return (
         f"#{j.number} {_name(conv, j.item)} {moment(ctx, conv, j.start_at)} {status}\n  "
         f"{address_shown(j.address, conv.lang)} {j.phone}" + (f"\n  {j.notes}" if j.notes else "")
     )
 
 
-def next_steps(conv: Conversation, status: OrderStatus, n: int) -> list[Option]:
-    """The buttons for what comes next on a job."""
+def next_steps(
+    conv: Conversation, status: OrderStatus, n: int, *, transferring: bool = False
+) -> list[Option]:
+    """The buttons for what comes next on a job (转单 not while it is being handed over)."""
+    accepted = [(f"onway:{n}", tr(conv, "出发 #{n}", n=n))]
+    if not transferring:
+        accepted.append((f"transfer:{n}", tr(conv, "转单 #{n}", n=n)))
     steps: dict[OrderStatus, list[tuple[str, str]]] = {
-        OrderStatus.ACCEPTED: [
-            (f"onway:{n}", tr(conv, "出发 #{n}", n=n)),
-            (f"transfer:{n}", tr(conv, "转单 #{n}", n=n)),
-        ],
+        OrderStatus.ACCEPTED: accepted,
         OrderStatus.ON_THE_WAY: [(f"checkin:{n}", tr(conv, "打卡 #{n}", n=n))],
         OrderStatus.ARRIVED: [(f"photo:{n}:before", tr(conv, "服务前照片 #{n}", n=n))],
         OrderStatus.IN_SERVICE: [
@@ -278,8 +285,56 @@ def photos_question(conv: Conversation, number: int, kind: PhotoKind) -> Reply:
     )
 
 
-def transfer_text(conv: Conversation, n: int) -> str:
-    return tr(conv, "已为 #{n} 寻找附近空闲师傅,有人接单后通知您。", n=n)
+def transfer_question(ctx: Ctx, conv: Conversation, t: TransferOpen) -> Reply:
+    """转单 #N: what it means, and 确定 or 取消 (nothing changes until 确定)."""
+    percent = format_percent(ctx.rules.dispatch.transfer_compensation_bp)
+    text = tr(
+        conv,
+        "确定要转单吗?转单后 #{number} 会转给附近空闲的师傅:有人接单前仍由您负责,"
+        "请照常准备;有人接单后这一单归对方,您获得 {amount} 补偿(订单金额的 {percent})。",
+        number=t.number,
+        amount=format_yuan(t.compensation_cents),
+        percent=percent,
+    )
+    no = C_("button", "取消").get(conv.lang)  # "Cancel": not the word's "cancel"
+    return Ask(text, (Option(YES, tr(conv, "确定")), Option(NO, no)))
+
+
+def transfer_text(conv: Conversation, r: TransferRequested) -> str:
+    if not r.offered:
+        return tr(
+            conv,
+            "附近暂时没有空闲师傅可以接 #{n},已通知客服协助。这一单仍由您负责,请按时服务。",
+            n=r.number,
+        )
+    return tr(
+        conv,
+        "已为 #{n} 寻找附近空闲师傅。有人接单前这一单仍由您负责,有人接单后通知您。",
+        n=r.number,
+    )
+
+
+def menu_hint(conv: Conversation) -> str:
+    """Words at the jobs menu that are no command (and answer no customer)."""
+    return tr(conv, "请点选下面的按钮,或发送指令(发送「帮助」查看)。")
+
+
+def reply_question(ctx: Ctx, conv: Conversation, targets: tuple[ReplyTarget, ...]) -> Reply:
+    """A plain text several customers could be waiting for: which one it goes to."""
+    lines = [tr(conv, "几位顾客刚给您发了消息,这条回复发给谁?")]
+    options = []
+    for r in targets:
+        who = r.customer or _name(conv, r.item)
+        lines.append(f"#{r.number} {_name(conv, r.item)} {moment(ctx, conv, r.start_at)} {who}")
+        options.append(Option(f"{REPLY_TO}{r.number}", f"#{r.number} {who}"))
+    options.append(Option(NO, tr(conv, "不发了")))
+    return Ask("\n".join(lines), tuple(options))
+
+
+def replied_text(conv: Conversation, r: CustomerReplied) -> str:
+    if r.customer:
+        return tr(conv, "已转发给 #{number} 的顾客 {name}。", number=r.number, name=r.customer)
+    return tr(conv, "已转发给 #{number} 的顾客。", number=r.number)
 
 
 def finished_text(conv: Conversation, n: int) -> str:

@@ -82,6 +82,8 @@ class LiveJobView:
     asap: bool = False
     """Booked for as soon as possible (尽快上门): checked in to early
     (``checkin_lead_minutes``)."""
+    transferring: bool = False
+    """Being handed over (转单): offered to another worker, still this one's until accepted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,10 +194,21 @@ class JobFinished(Result):
 
 
 @dataclass(frozen=True, slots=True)
-class TransferRequested(Result):
-    """The job is offered to idle workers nearby; the worker keeps it until one accepts."""
+class TransferOpen(Result):
+    """The worker may hand job ``number`` over (转单): they are asked to confirm, told what
+    they would earn for it (``compensation_cents``) when someone takes it."""
 
     number: int
+    compensation_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class TransferRequested(Result):
+    """The job is offered to an idle worker nearby; the worker keeps it until one accepts.
+    ``offered`` False: nobody nearby is idle — it stays theirs, and ops were told."""
+
+    number: int
+    offered: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ from domain.dispatch import rank
 from domain.errors import DomainError
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.money import apply_rate
-from domain.offers import Offer, OfferMode, OfferStatus
+from domain.offers import Offer, OfferMode, OfferStatus, transfer_pending
 from domain.orders import Actor, Order
 from domain.people import Address, Worker
 from domain.ports import UnitOfWork
@@ -188,7 +188,7 @@ async def offer_transfer(
         raise DomainError(N_("订单 #{number} 现在不能转单", number=order.number))
     offered = await uow.offers.for_order(order.id)
     transfers = [o for o in offered if o.mode == OfferMode.TRANSFER]
-    if any(o.status == OfferStatus.OPEN for o in transfers):
+    if transfer_pending(transfers):
         return []  # someone is offered it already: one search at a time (each would end in
         # its own "nobody can take it")
     tried = frozenset(o.worker_id for o in transfers)

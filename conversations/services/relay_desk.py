@@ -2,14 +2,21 @@
 order and writes (text, a photo, a location), which reaches the other side in their own
 channel through the outbox, tagged with the order number ("#240117 师傅:…"), phone numbers
 masked and no account shown; an admin reads an order's relay (``/relay #N``), audited. Each in
-one unit of work."""
+one unit of work. A worker's plain text at their menu answers the customer who wrote to
+them lately (``reply``; which customers: ``views.worker.reply_targets``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from conversations.events import Result
-from conversations.results.relay import RelayLine, RelayOpened, RelaySent, RelayShown
+from conversations.results.relay import (
+    CustomerReplied,
+    RelayLine,
+    RelayOpened,
+    RelaySent,
+    RelayShown,
+)
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_customer, to_worker
 from conversations.services.staff import authorize
@@ -18,7 +25,7 @@ from domain import relay
 from domain.audit import AuditEntry
 from domain.errors import DomainError
 from domain.orders import Order
-from domain.ports import UnitOfWork
+from domain.ports import Reads, UnitOfWork
 from domain.privacy import mask_phones
 from domain.relay import RelayMessage, Side
 from domain.text import N_
@@ -31,7 +38,12 @@ class RelayDesk:
         self.s = s
 
     def handlers(self) -> dict[type[c.Command], Any]:
-        return {c.OpenRelay: self.open, c.SendRelay: self.send, c.ShowRelay: self.show}
+        return {
+            c.OpenRelay: self.open,
+            c.SendRelay: self.send,
+            c.ReplyToCustomer: self.reply,
+            c.ShowRelay: self.show,
+        }
 
     async def _order(self, uow: UnitOfWork, cmd: Asker) -> tuple[Order, Side]:
         """The order the person writes about, and their side of it, if its relay is open."""
@@ -61,6 +73,21 @@ class RelayDesk:
         return [RelayOpened(order.number, side.value)]
 
     async def send(self, cmd: c.SendRelay) -> list[Result]:
+        order, side, _ = await self._deliver(cmd)
+        return [RelaySent(order.number, side.value)]
+
+    async def reply(self, cmd: c.ReplyToCustomer) -> list[Result]:
+        """A worker's plain text at their menu, to the customer of their job who wrote
+        lately: relayed as any text of the chat is (``_deliver``: the relay open, the order
+        theirs, phone numbers masked, the message kept for ``/relay``, sent through the
+        outbox); the customer named to the worker as they booked."""
+        asked = c.SendRelay("", "", None, cmd.worker_id, cmd.number, cmd.text)
+        order, _, name = await self._deliver(asked, named=True)
+        return [CustomerReplied(order.number, name)]
+
+    async def _deliver(self, cmd: c.SendRelay, named: bool = False) -> tuple[Order, Side, str]:
+        """Relay the message; the order, the sender's side and (``named``) the name the
+        other side booked under."""
         now = self.s.clock()
         async with self.s.uow() as uow:  # refused before a photo is fetched
             order, side = await self._order(uow, cmd)
@@ -83,9 +110,10 @@ class RelayDesk:
             order, side = await self._order(uow, cmd)
             await uow.relay.add(message)
             posted = await self.s.post(uow, [self._notice(order, message)])
+            name = await booking_name(uow, order) if named else ""
             await uow.commit()
         await self.s.flush(posted)
-        return [RelaySent(order.number, side.value)]
+        return order, side, name
 
     def _notice(self, order: Order, m: RelayMessage) -> Notice:
         data = {
@@ -143,6 +171,20 @@ async def _candidates(uow: UnitOfWork, cmd: Asker) -> list[Order]:
     recent = await uow.orders.for_customer(cmd.customer_id, limit=20)
     taken = [o for o in recent if o.worker_id is not None]
     return sorted(taken, key=lambda o: o.status not in relay.LIVE)
+
+
+NAME_SHOWN = 20
+"""The most characters of a customer's name a worker is shown."""
+
+
+async def booking_name(uow: Reads, order: Order) -> str:
+    """The name the order was booked under, as the worker may be told it (the address's
+    contact, else the customer's own; "" when none was given): never an id of ours."""
+    address = await uow.addresses.get(order.address_id) if order.address_id else None
+    if address is not None and address.contact_name.strip():
+        return address.contact_name.strip()[:NAME_SHOWN]
+    customer = await uow.customers.get(order.customer_id)
+    return customer.name.strip()[:NAME_SHOWN] if customer is not None else ""
 
 
 def _where(m: RelayMessage) -> str:

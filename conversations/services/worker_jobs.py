@@ -31,6 +31,7 @@ from domain import commands as c
 from domain.errors import DomainError
 from domain.execution import expected_arrival
 from domain.media import PhotoKind
+from domain.offers import transfer_pending
 from domain.people import Address, Customer, GeoPoint, Worker
 from domain.ports import UnitOfWork
 from domain.privacy import mask_phone
@@ -198,12 +199,16 @@ class JobDesk:
         return [JobFinished(order.number)]
 
     async def transfer(self, cmd: c.RequestTransfer) -> list[Result]:
+        """转单, confirmed: offered to the best nearby idle worker. When nobody is, the
+        worker's answer says so (not a notice besides it) and ops are told."""
         async with self.s.uow() as uow:
             order = await job_steps.own_job(uow, cmd.worker_id, cmd.number)
             notices = await offer_steps.offer_transfer(
                 uow, self.s.catalog, self.s.rules, order, self.s.clock()
             )
-            posted = await self.s.post(uow, notices)
+            offered = transfer_pending(await uow.offers.for_order(order.id or 0))
+            told = [n for n in notices if (n.to, n.event) != ("worker", "transfer_unavailable")]
+            posted = await self.s.post(uow, told)
             await uow.commit()
         await self.s.flush(posted)
-        return [TransferRequested(cmd.number)]
+        return [TransferRequested(cmd.number, offered)]

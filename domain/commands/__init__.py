@@ -84,7 +84,7 @@ from domain.commands.placements import (
     RequestTermination,
     TerminatePlacement,
 )
-from domain.commands.relay import OpenRelay, SendRelay, ShowRelay
+from domain.commands.relay import OpenRelay, ReplyToCustomer, SendRelay, ShowRelay
 from domain.commands.support import (
     CloseTicket,
     EndTicket,
@@ -172,6 +172,7 @@ __all__ = [
     "ContactSupport",
     "RaiseSos",
     "OpenRelay",
+    "ReplyToCustomer",
     "SendRelay",
     "ShowRelay",
     "CloseTicket",

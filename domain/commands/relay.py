@@ -37,6 +37,17 @@ class SendRelay(Command):
 
 
 @dataclass(frozen=True)
+class ReplyToCustomer(Command):
+    """A worker's plain text at their menu, answering what the customer of their job
+    ``number`` wrote through the relay lately (``FindReplyTargets``): relayed as a message of
+    the chat is, by the same rules."""
+
+    worker_id: int
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
 class ShowRelay(Command):
     """An admin reads an order's relay (audited: it is the people's own words)."""
 

@@ -105,6 +105,8 @@ class FinishJob(Command):
 
 @dataclass(frozen=True)
 class RequestTransfer(Command):
+    """Hand the worker's accepted job to a nearby idle worker (转单, once they confirmed)."""
+
     worker_id: int
     number: int
 

@@ -138,6 +138,7 @@ async def test_a_busy_worker_can_transfer_and_earns_ten_percent(tg, fake_telegra
     first, second = (TelegramUser(client, fake_telegram, u) for u in (600003, 600004))
     await first.say(f"/accept #{number}")
     await first.say(f"/transfer #{number}")
+    await first.choose("确定")  # asked first (tests/e2e/test_transfer_confirmation.py)
     assert "寻找附近空闲师傅" in first.text()
     assert any("转单" in m.get("text", "") for m in fake_telegram.sent(600004))
     await second.say(f"/accept #{number}")
@@ -161,8 +162,9 @@ async def test_asking_to_transfer_again_while_someone_is_offered_it_starts_no_se
     first = TelegramUser(client, fake_telegram, 600013)
     await first.say(f"/accept #{number}")
     await first.say(f"/transfer #{number}")
+    await first.choose("确定")
     await first.say(f"/transfer #{number}")  # a second tap of the same button
-    assert "寻找附近空闲师傅" in first.text()
+    assert "正在转单" in first.text()  # told it is under way, not asked again
     async with app[DATABASE].uow() as uow:
         order = await uow.orders.by_number(number)
         offers = await uow.offers.for_order(order.id)

@@ -50,3 +50,45 @@ async def test_relay_messages_are_kept_per_order_in_order_and_sealed(database):
     assert [m.at for m in kept] == [NOW, NOW + timedelta(minutes=1), NOW + timedelta(minutes=2)]
     assert [m.label for m in last] == ["小区东门"]
     assert all("保安".encode() not in bytes(t) and b"121.437" not in bytes(loc) for t, loc in raw)
+
+
+async def test_the_orders_whose_customer_wrote_to_a_worker_lately_latest_first(database):
+    """``wrote_to``: the worker's orders only, the customers' messages only (not the worker's
+    own), none older than asked, each order once with its last message's time."""
+    from domain.people import GeoPoint, ServiceArea, Worker
+    from tests import random_refs
+
+    customer = await new_customer(database)
+    mine, also_mine, elsewhere = [await new_order(database, customer) for _ in range(3)]
+    async with database.uow() as uow:
+        worker = await uow.workers.add(
+            Worker(
+                name="李阿姨",
+                phone=random_refs.phone(),
+                created_at=NOW,
+                area=ServiceArea(GeoPoint(31.2, 121.44), 8000),
+            )
+        )
+        for order in (mine, also_mine):
+            loaded = await uow.orders.get(order.id)
+            loaded.worker_id = worker.id
+            await uow.orders.save(loaded, NOW)
+        late = NOW + timedelta(minutes=30)
+        for message in (
+            RelayMessage(mine.id, NOW - timedelta(hours=2), Side.CUSTOMER, "too long ago"),
+            RelayMessage(mine.id, NOW + timedelta(minutes=5), Side.CUSTOMER, "几点到"),
+            RelayMessage(mine.id, late, Side.WORKER, "the worker's own"),
+            RelayMessage(also_mine.id, NOW + timedelta(minutes=20), Side.CUSTOMER, "带梯子"),
+            RelayMessage(also_mine.id, NOW + timedelta(minutes=10), Side.CUSTOMER, "earlier"),
+            RelayMessage(elsewhere.id, late, Side.CUSTOMER, "another worker's"),
+        ):
+            await uow.relay.add(message)
+        await uow.commit()
+    async with database.uow() as uow:
+        wrote = await uow.relay.wrote_to(worker.id, NOW)
+        nobody = await uow.relay.wrote_to(worker.id, late)
+    assert wrote == [
+        (also_mine.id, NOW + timedelta(minutes=20)),
+        (mine.id, NOW + timedelta(minutes=5)),
+    ]
+    assert nobody == []

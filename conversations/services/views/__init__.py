@@ -77,6 +77,10 @@ def table(
         q.LoadCards: partial(cards.cards, catalog=catalog, clock=clock),
         q.LoadJobs: partial(worker.jobs, catalog=catalog),
         q.CheckJob: partial(worker.job_open, rules=rules, clock=clock),
+        q.CheckTransfer: partial(worker.transfer_open, rules=rules),
+        q.FindReplyTargets: partial(
+            worker.reply_targets, catalog=catalog, rules=rules, clock=clock
+        ),
         q.LoadEarnings: partial(worker.earnings, rules=rules, clock=clock),
         q.LoadPayoutAccount: worker.payout_account,
         q.LoadEmergencyContact: emergency.emergency_contact,

@@ -1,5 +1,6 @@
-"""What a worker sees: their jobs (offers open to them, jobs under way), their earnings and
-their payout account (masked).
+"""What a worker sees: their jobs (offers open to them, jobs under way, a hand-over under
+way), whether a job may be handed over, the customers a plain text of theirs answers, their
+earnings and their payout account (masked).
 
 Query functions (cosmicpython ``views.py``): see ``views.customer``.
 """
@@ -7,8 +8,9 @@ Query functions (cosmicpython ``views.py``): see ``views.customer``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from conversations.results.relay import ReplyTarget, ReplyTargets
 from conversations.results.workers import (
     EarningsShown,
     JobOpen,
@@ -16,24 +18,37 @@ from conversations.results.workers import (
     LiveJobView,
     OfferView,
     PayoutAccountShown,
+    TransferOpen,
 )
 from conversations.services import deposits, settlement
 from conversations.services.job_photos import check_photo, check_photo_of_some_kind
 from conversations.services.job_steps import check_depart_open, check_in_open, own_job
 from conversations.services.rating_steps import check_not_rated
+from conversations.services.relay_desk import booking_name
 from conversations.services.worker_jobs import phone_to_call
+from domain import relay
 from domain.aftersales import Rater, check_rateable
 from domain.catalog import Catalog
+from domain.errors import DomainError
 from domain.ledger import worker_payable
 from domain.lifecycle import OrderStatus
 from domain.media import PhotoKind
+from domain.money import apply_rate
+from domain.offers import transfer_pending
 from domain.people import Channel
 from domain.ports import Reads
 from domain.privacy import masked_address
-from domain.queries import CheckJob, LoadEarnings, LoadJobs, LoadPayoutAccount
+from domain.queries import (
+    CheckJob,
+    CheckTransfer,
+    FindReplyTargets,
+    LoadEarnings,
+    LoadJobs,
+    LoadPayoutAccount,
+)
 from domain.rules import Rules
 from domain.surcharge import check_during_job
-from domain.text import Bilingual
+from domain.text import N_, Bilingual
 
 LIVE = (OrderStatus.ACCEPTED, OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE)
 
@@ -54,6 +69,9 @@ async def jobs(uow: Reads, q: LoadJobs, *, catalog: Catalog) -> JobsShown:
     for order in await uow.orders.for_worker(q.worker_id, LIVE):
         address = await uow.addresses.get(order.address_id) if order.address_id else None
         customer = await uow.customers.get(order.customer_id)
+        transferring = order.status == OrderStatus.ACCEPTED and transfer_pending(
+            await uow.offers.for_order(order.id or 0)
+        )
         live.append(
             LiveJobView(
                 order.number,
@@ -67,6 +85,7 @@ async def jobs(uow: Reads, q: LoadJobs, *, catalog: Catalog) -> JobsShown:
                 order.stage,
                 order.item_id,
                 order.asap,
+                transferring,
             )
         )
     return JobsShown(
@@ -99,6 +118,49 @@ async def job_open(
         check_rateable(Rater.WORKER, order.status, q.number)
         await check_not_rated(uow, Rater.WORKER, order)
     return JobOpen(q.number, q.action, order.item_id)
+
+
+async def transfer_open(uow: Reads, q: CheckTransfer, *, rules: Rules) -> TransferOpen:
+    """``TransferOpen`` — with what the worker earns when someone takes the job — or
+    DomainError saying why not: not theirs (``own_job``'s one answer), no longer only
+    accepted (set off, started), or handed over already (a transfer offer open)."""
+    order = await own_job(uow, q.worker_id, q.number)
+    if order.status != OrderStatus.ACCEPTED or order.id is None:
+        raise DomainError(N_("订单 #{number} 现在不能转单", number=order.number))
+    if transfer_pending(await uow.offers.for_order(order.id)):
+        raise DomainError(
+            N_("#{number} 正在转单,等待附近的师傅接单;有人接单后会通知您。", number=order.number)
+        )
+    bp = rules.dispatch.transfer_compensation_bp
+    return TransferOpen(order.number, apply_rate(order.total_cents, bp))
+
+
+async def reply_targets(
+    uow: Reads,
+    q: FindReplyTargets,
+    *,
+    catalog: Catalog,
+    rules: Rules,
+    clock: Callable[[], datetime],
+) -> ReplyTargets:
+    """The worker's jobs a plain text of theirs answers (``relay.answers_customer``: the
+    customer wrote within ``relay_reply_minutes``, the relay open), the latest first."""
+    ex, now = rules.execution, clock()
+    if ex.relay_reply_minutes <= 0:
+        return ReplyTargets(())
+    since = now - timedelta(minutes=ex.relay_reply_minutes)
+    targets = []
+    for order_id, at in await uow.relay.wrote_to(q.worker_id, since):
+        order = await uow.orders.get(order_id)
+        if order is None or order.worker_id != q.worker_id:
+            continue
+        minutes, hours = ex.relay_reply_minutes, ex.relay_open_hours_after_end
+        if not relay.answers_customer(order, at, now, minutes, hours):
+            continue
+        item = catalog.item(order.item_id).name
+        name = await booking_name(uow, order)
+        targets.append(ReplyTarget(order.number, item, order.start_at, name))
+    return ReplyTargets(tuple(targets))
 
 
 async def earnings(
