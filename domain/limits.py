@@ -51,6 +51,7 @@ PHONE = Limit(30, N_("电话号码"))
 """Encrypted (``*.phone_enc``); room for ``+86 (138) 1234-5678`` and the like."""
 WORKER_NAME = Limit(40, N_("姓名"))  # workers.name: 100
 SERVICE_AREA = Limit(200, N_("服务区域"))  # workers.districts (JSON)
+SKILLS = Limit(200, N_("技能"))  # read into workers.skills (JSON), not kept as typed
 # booking
 ADDRESS = Limit(200, N_("地址"))  # addresses.text_enc (encrypted)
 ADDRESS_DETAIL = Limit(100, N_("门牌号"))  # with the map pin's name

@@ -7,6 +7,7 @@ bank and the last four digits); the store keeps it encrypted."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -74,6 +75,37 @@ def holder_name(text: str) -> str:
     if not 2 <= len(name) <= HOLDER_MAX or any(ch.isdigit() for ch in name):
         raise DomainError(N_("请输入银行卡开户人的真实姓名。"))
     return name
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_MIDDLE_DOTS = re.compile(r"[·•・‧∙⋅．.]")
+
+
+def name_key(name: str) -> str:
+    """A person's name as two are compared: NFKC (full-width letters as ASCII), case-folded,
+    spaces as one. A name in Chinese characters is compared character for character: without
+    any spaces, the middle dot of a name such as 阿依古丽·买买提 one dot however typed (·, •,
+    ・, ．) — nothing else is forgiven (no pinyin, no similar-looking characters)."""
+    key = " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    if _HAN.search(key):
+        return _MIDDLE_DOTS.sub("·", key.replace(" ", ""))
+    return key
+
+
+def same_holder(holder: str, registered: str) -> bool:
+    """Whether a bank card's holder is the worker registered under ``registered``: the same
+    name (``name_key``). Earnings are paid only to a card in the worker's own name."""
+    return bool(registered.strip()) and name_key(holder) == name_key(registered)
+
+
+def holder_mismatch(registered: str) -> Text:
+    """Why a card in another's name is refused, naming the worker's registered name (theirs:
+    the reader is that worker)."""
+    return N_(
+        "开户人姓名须与您注册的姓名「{name}」一致:收入只打到您本人名下的银行卡。"
+        "请输入您本人银行卡的开户人姓名;注册的姓名有误请联系客服更正。",
+        name=registered,
+    )
 
 
 @dataclass(frozen=True, slots=True)

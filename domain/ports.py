@@ -153,6 +153,7 @@ class AdminReports(Protocol):
         start: datetime | None,
         end: datetime | None,
         limit: int = 30,
+        booked: tuple[datetime, datetime] | None = None,
     ) -> tuple[int, list[OrderBrief]]: ...
     async def flagged(
         self,

@@ -248,6 +248,9 @@ class ListOrders(Query):
     day: str = ""
     """An ISO date: orders starting that (business) day; "" for any day."""
     stuck_only: bool = False
+    new: bool = False
+    """``/orders new [day]``: the orders booked (paid) on the day (today when none), whatever
+    day they start, newest first — ``day`` is then the day they were placed."""
 
 
 @dataclass(frozen=True)

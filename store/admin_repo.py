@@ -285,16 +285,29 @@ class AdminReports:
         start: datetime | None,
         end: datetime | None,
         limit: int = 30,
+        booked: tuple[datetime, datetime] | None = None,
     ) -> tuple[int, list[OrderBrief]]:
         """(how many match, the first ``limit``): orders in ``statuses`` (any when empty)
-        starting in [start, end) (any time when None), by start time."""
+        starting from ``start`` and before ``end`` (no bound when None), by start time;
+        ``booked``: only those placed in [a, b) and booked (paid, ``BOOKED``, as ``/stats``
+        counts them), newest first."""
         where = [col(OrderRow.status) != S.QUOTED.value]
         if statuses:
             where.append(col(OrderRow.status).in_(list(statuses)))
-        if start is not None and end is not None:
-            where += [col(OrderRow.start_at) >= start, col(OrderRow.start_at) < end]
+        if start is not None:
+            where.append(col(OrderRow.start_at) >= start)
+        if end is not None:
+            where.append(col(OrderRow.start_at) < end)
+        if booked is not None:
+            where += [BOOKED, col(OrderRow.created_at) >= booked[0]]
+            where.append(col(OrderRow.created_at) < booked[1])
         total = await self._count(select(func.count()).select_from(OrderRow).where(*where))
-        rows = await self._s.exec(order_lines(*where, limit=limit))
+        lines = order_lines(*where, limit=limit)
+        if booked is not None:
+            lines = lines.order_by(None).order_by(
+                col(OrderRow.created_at).desc(), col(OrderRow.id).desc()
+            )
+        rows = await self._s.exec(lines)
         return total, [
             OrderBrief(
                 o.number,

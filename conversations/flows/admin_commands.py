@@ -70,6 +70,8 @@ STATUS_WORDS: dict[str, tuple[str, ...]] = {
     "未支付": (S.AWAITING_PAYMENT.value,),
 }
 STUCK = {"stuck", "卡单", "异常", "!"}
+NEW = {"new", "新单", "新订单", "新成交"}
+"""``/orders new [day]``: the orders booked on a day (today), whatever day they start."""
 ORDER_COMMANDS = (
     "order",
     "audit",
@@ -125,11 +127,13 @@ def build(  # noqa: C901 - one branch per admin command, each a few lines
         return whose
     if name == "orders":
         statuses: list[str] = []
-        rest, stuck = [], False
+        rest, stuck, new = [], False, False
         for word in w:
             low = word.casefold()
             if low in STUCK:
                 stuck = True
+            elif low in NEW and not new:
+                new = True
             elif low in STATUS_WORDS or word in STATUS_WORDS:
                 statuses += STATUS_WORDS.get(low) or STATUS_WORDS[word]
             else:
@@ -139,7 +143,9 @@ def build(  # noqa: C901 - one branch per admin command, each a few lines
         if rest and day is None:
             return None
         iso = day.isoformat() if day else ""
-        return q.ListOrders(by, role, tuple(dict.fromkeys(statuses)), iso, stuck)
+        if new and stuck:  # the stuck orders are those needing someone, new or not
+            return None
+        return q.ListOrders(by, role, tuple(dict.fromkeys(statuses)), iso, stuck, new)
     if name == "reschedule":
         return _reschedule(ctx, number, args, by, role)
     if name in ORDER_COMMANDS:

@@ -6,7 +6,10 @@ from domain.text import N_, Text
 
 USAGE: dict[str, Text] = {
     "stats": N_("/stats [today|week|month]"),
-    "orders": N_("/orders [状态|待接单|进行中|stuck] [日期] | /orders 手机号|客户 客户ID"),
+    "orders": N_(
+        "/orders [状态|待接单|进行中|stuck] [日期] | /orders 新单 [日期] | "
+        "/orders 手机号|客户 客户ID"
+    ),
     "customer": N_("/customer 手机号|客户ID(客户资料与最近订单)"),
     "order": N_("/order #订单号"),
     "audit": N_("/audit #订单号"),

@@ -154,6 +154,9 @@ def order_list(ctx: Ctx, conv: Conversation, r: OrdersListed) -> Outcome:
     if r.stuck_only:
         return Outcome([Say(_stuck(ctx, conv, flags, day if r.day else ""))])
     what = statuses_named(conv, r.statuses)
+    if r.new:  # booked on the day (today when none was asked)
+        day = day or C_("list heading", "今天").get(conv.lang)
+        what = " · ".join(x for x in (C_("list heading", "新成交").get(conv.lang), what) if x)
     head = " · ".join(x for x in (what, day) if x) or tr(conv, "全部")
     lines = [tr(conv, "订单({head}):共 {total} 单", head=head, total=r.total)]
     lines += [order_line(ctx, conv, o, r.money) for o in r.orders]
@@ -162,6 +165,12 @@ def order_list(ctx: Ctx, conv: Conversation, r: OrdersListed) -> Outcome:
         lines.append(tr(conv, "……还有 {more} 单", more=more))
     if not r.orders:
         lines.append(tr(conv, "(无)"))
+    if r.later:  # new work for later days, which the day's list by service day leaves out
+        lines.append(tr(conv, "今天新成交、之后上门:共 {total} 单", total=r.later_total))
+        lines += [order_line(ctx, conv, o, r.money) for o in r.later]
+        if r.later_total > len(r.later):
+            more = r.later_total - len(r.later)
+            lines.append(tr(conv, "……还有 {more} 单:/orders new", more=more))
     if flags:
         lines.append(
             trn(

@@ -1,7 +1,9 @@
 """The worker's payout account (发送「收款账户」, or the button on the jobs screen): shown
 masked, added or changed — a bank card (the holder's name, the bank, the number, checked with
-the Luhn check) or the worker's own WeChat wallet (the WeChat account of theirs that is this
-worker's). The number is never kept in the conversation: it goes to the command at once."""
+the Luhn check; the holder must be the worker, by their registered name — a card in another's
+name is refused as soon as the name is typed) or the worker's own WeChat wallet (the WeChat
+account of theirs that is this worker's). The number is never kept in the conversation: it
+goes to the command at once."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from conversations.replies import Ask, Option, Say
 from conversations.results.workers import PayoutAccountSaved, PayoutAccountShown
 from conversations.state import Conversation
 from domain.commands import SavePayoutAccount
-from domain.payouts import BANKS, PayoutKind, holder_name
+from domain.payouts import BANKS, PayoutKind, holder_mismatch, holder_name, same_holder
 from domain.queries import LoadPayoutAccount
 
 NAME = "payout"
@@ -38,6 +40,9 @@ class PayoutData:
 
     holder: str = ""
     bank: str = ""
+    owner: str = ""
+    """The worker's registered name, which the card's holder must be ("": not known, the
+    service checks it alone)."""
 
 
 def _data(conv: Conversation) -> PayoutData:
@@ -63,7 +68,13 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
 
 def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     if conv.step == Step.HOLDER:
-        return Outcome([Ask(tr(conv, "请输入银行卡开户人的真实姓名:"), (_cancel(conv),))])
+        owner = _data(conv).owner
+        question = (
+            tr(conv, "银行卡须在您本人名下(您注册的姓名:{name})。请输入开户人姓名:", name=owner)
+            if owner
+            else tr(conv, "请输入银行卡开户人的真实姓名:")
+        )
+        return Outcome([Ask(question, (_cancel(conv),))])
     if conv.step == Step.BANK:
         options = [Option(f"bank:{key}", name.get(conv.lang)) for key, (_, name) in BANKS.items()]
         return Outcome([Ask(tr(conv, "请选择开户银行:"), (*options, _cancel(conv)))])
@@ -87,12 +98,13 @@ def on_shown(ctx: Ctx, conv: Conversation, result: PayoutAccountShown) -> Outcom
     else:
         text += "\n" + tr(conv, "(微信零钱只能在微信里,用您当师傅的微信账户添加。)")
     options.append(_cancel(conv))
+    keep(conv, NAME, PayoutData(owner=result.owner))
     return Outcome([Ask(text, tuple(options))], step=Step.SHOW)
 
 
 def on_kind(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     if event.key == "bank":
-        keep(conv, NAME, PayoutData())
+        keep(conv, NAME, PayoutData(owner=_data(conv).owner))
         return Outcome(step=Step.HOLDER, reask=True)
     if event.key == "wechat":
         openid = event.user_id if event.channel == "wechat" else ""
@@ -105,7 +117,10 @@ def on_kind(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
 
 def on_holder(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     name = holder_name(event.text)  # a DomainError asks again
-    keep(conv, NAME, replace(_data(conv), holder=name))
+    data = _data(conv)
+    if data.owner and not same_holder(name, data.owner):
+        return Outcome([Say(holder_mismatch(data.owner).get(conv.lang))], reask=True)
+    keep(conv, NAME, replace(data, holder=name))
     return Outcome(step=Step.BANK, reask=True)
 
 
@@ -149,9 +164,14 @@ def on_saved(ctx: Ctx, conv: Conversation, result: PayoutAccountSaved) -> Outcom
 
 
 def on_refused(ctx: Ctx, conv: Conversation, result: Failed) -> Outcome:
-    """The account was not saved: why, and the card number asked again (a bank card), or the
-    choice shown again."""
-    step = Step.NUMBER if _data(conv).holder else Step.SHOW
+    """The account was not saved: why, and the card number asked again (a bank card), the
+    holder's name when it was that (the registered name changed meanwhile), or the choice
+    shown again."""
+    data = _data(conv)
+    step = Step.NUMBER if data.holder else Step.SHOW
+    if data.holder and getattr(result.message, "msgid", None) == holder_mismatch("").msgid:
+        keep(conv, NAME, replace(data, holder="", bank=""))
+        step = Step.HOLDER
     return Outcome([Say(result.message.get(conv.lang))], step=step, reask=True)
 
 

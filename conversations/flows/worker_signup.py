@@ -24,6 +24,7 @@ from conversations.flows.worker_signup_views import expiry_refused, skills_of
 from conversations.replies import Reply, Say
 from conversations.results.workers import DocumentsLapsed, DocumentStored, WorkerRegistered
 from conversations.state import Conversation
+from conversations.understanding.skills import read_skills
 from domain import commands as c
 from domain import limits
 from domain.catalog import Catalog
@@ -193,6 +194,23 @@ def on_skill(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     return Outcome(reask=True)
 
 
+def on_skills_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
+    """Skills typed rather than tapped ("保洁, 月嫂", "cleaning and nanny", "1、3"): those
+    read are ticked (added: typing one already ticked keeps it) and named back, the words
+    naming no service of ours said not taken; the question again, to tick more or finish."""
+    text = event.text.strip()
+    if over := too_long(conv, limits.SKILLS, text):
+        return over
+    if (r := _load(conv)) is None:
+        return _restart()
+    buttons = [key for key, _ in views.skill_buttons(ctx)] if conv.numbered else []
+    read = read_skills(text, ctx.catalog, buttons)
+    added = tuple(s for s in read.skills if s not in r.skills)
+    if added:
+        _keep(conv, replace(r, skills=(*r.skills, *added)))
+    return Outcome([Say(views.skills_read(ctx, conv, read))], reask=True)
+
+
 def on_area_location(ctx: Ctx, conv: Conversation, event: LocationShared) -> Outcome:
     if (r := _load(conv)) is None:
         return _restart()
@@ -355,6 +373,7 @@ TRANSITIONS: Transitions = {
     (Step.PHONE, TextReceived): on_phone,
     (Step.PHONE, ContactShared): on_phone,
     (Step.SKILLS, ChoiceMade): on_skill,
+    (Step.SKILLS, TextReceived): on_skills_text,
     (Step.AREA, LocationShared): on_area_location,
     (Step.AREA, TextReceived): on_area_text,
     (Step.RADIUS, ChoiceMade): on_radius,

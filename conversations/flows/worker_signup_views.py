@@ -3,6 +3,7 @@ given what the sign-up has been told so far."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from conversations.flows.base import Ctx, shown_day, tr
@@ -10,6 +11,7 @@ from conversations.flows.dates import Toward, day_to_come, names_impossible_date
 from conversations.flows.worker_signup_data import SignupData
 from conversations.replies import Ask, AskContact, AskLocation, Option, Reply
 from conversations.state import Conversation
+from conversations.understanding.skills import SkillsRead
 from domain.catalog import Catalog
 from domain.gazetteer import district_text, districts_text
 from domain.gazetteer_data import PINYIN
@@ -32,18 +34,65 @@ def phone_question(ctx: Ctx, conv: Conversation, r: SignupData) -> list[Reply]:
     return [AskContact(tr(conv, "请分享或输入您的手机号:"), tr(conv, "📱 分享手机号"))]
 
 
+def skill_buttons(ctx: Ctx) -> list[tuple[str, Bilingual]]:
+    """The skills question's buttons, in their order (a number typed is one of them)."""
+    return sorted(skills_of(ctx.catalog).items())
+
+
 def skills_question(ctx: Ctx, conv: Conversation, r: SignupData) -> list[Reply]:
     options = [
         Option(f"skill:{s}", ("✓ " if s in r.skills else "") + label.get(conv.lang))
-        for s, label in sorted(skills_of(ctx.catalog).items())
+        for s, label in skill_buttons(ctx)
     ]
     options.append(Option("done", tr(conv, "选好了")))
     return [
         Ask(
-            tr(conv, "您会哪些服务?可多选。"),
+            tr(
+                conv,
+                "您会哪些服务?可多选,也可以直接输入,例如「{example}」。",
+                example=skills_example(ctx, conv),
+            ),
             tuple(options),
         )
     ]
+
+
+def skills_example(ctx: Ctx, conv: Conversation) -> str:
+    """Two services as a worker may type them, from the catalog (its first two categories'
+    first items, without their bracketed details): 「日常保洁、空调清洗」."""
+    names = [c.items[0].name.get(conv.lang) for c in ctx.catalog.categories[:2]]
+    return listed((_BRACKETED.sub("", n).strip() for n in names), conv.lang)
+
+
+_BRACKETED = re.compile(r"\s*[((][^))]*[))]")
+
+
+def skills_read(ctx: Ctx, conv: Conversation, read: SkillsRead) -> str:
+    """What skills typed were read as (ticked), and the words that named no service."""
+    labels = skills_of(ctx.catalog)
+    lines = []
+    if read.skills:
+        skills = listed((labels[s].get(conv.lang) for s in read.skills), conv.lang)
+        lines.append(tr(conv, "已选上:{skills}。", skills=skills))
+    unknown = listed(read.unknown, conv.lang)
+    if read.unknown and read.skills:
+        lines.append(tr(conv, "「{words}」不是我们的服务项目,没有选上。", words=unknown))
+    elif read.unknown:
+        lines.append(
+            tr(
+                conv,
+                "「{words}」不是我们的服务项目。请点选下面的服务,或输入服务名称,例如「{example}」。",
+                words=unknown,
+                example=skills_example(ctx, conv),
+            )
+        )
+    if read.skills:
+        lines.append(tr(conv, "还会别的可以接着选或输入;都选好了请点「选好了」。"))
+    return "\n".join(lines) or tr(
+        conv,
+        "没看懂您会哪些服务。请点选下面的服务,或输入服务名称,例如「{example}」。",
+        example=skills_example(ctx, conv),
+    )
 
 
 def area_question(ctx: Ctx, conv: Conversation, r: SignupData) -> list[Reply]:

@@ -89,6 +89,13 @@ class OrdersListed(Result):
     """The asker's role sees amounts."""
     orders: tuple[OrderLine, ...]
     flags: tuple[Flag, ...]
+    new: bool = False
+    """``/orders new``: ``orders`` are those booked on ``day`` (today when None), newest
+    first, whatever day they start."""
+    later: tuple[OrderLine, ...] = ()
+    """Today's list: the orders booked today for a later day, newest first (the first few:
+    ``later_total`` in all) — new work the day's list by service day does not show."""
+    later_total: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -237,6 +237,8 @@ class PayoutAccountShown(Result):
 
     masked: Text | None
     wechat_possible: bool
+    owner: str = ""
+    """The worker's registered name: a bank card must be in it (``payouts.same_holder``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """Paying workers out: their payout account (added and changed in chat, audited; a bank card
-is one worker's only), and the payout sweep that transfers approved withdrawals through the
-payout provider.
+is one worker's only, and in that worker's registered name), and the payout sweep that
+transfers approved withdrawals through the payout provider.
 
 Each withdrawal is claimed by one process (a conditional update to ``sending`` committed
 before the provider is called); a transfer whose answer was lost stays ``sending`` and is
@@ -36,7 +36,9 @@ from domain.payouts import (
     TransferOutcome,
     TransferStatus,
     card_number,
+    holder_mismatch,
     holder_name,
+    same_holder,
 )
 from domain.people import Channel
 from domain.ports import UnitOfWork
@@ -201,20 +203,19 @@ async def _transfer(
 
 async def _account(uow: UnitOfWork, cmd: c.SavePayoutAccount) -> PayoutAccount:
     """The account the command describes, checked; a ``DomainError`` to show otherwise."""
-    if cmd.kind == PayoutKind.BANK:
-        if cmd.bank not in BANKS:
-            raise DomainError(N_("请选择开户银行。"))
-        return PayoutAccount(
-            cmd.worker_id,
-            PayoutKind.BANK,
-            card_number(cmd.number),
-            holder_name(cmd.holder),
-            cmd.bank,
-        )
-    if cmd.kind != PayoutKind.WECHAT:
+    if cmd.kind not in (PayoutKind.BANK, PayoutKind.WECHAT):
         raise DomainError(N_("请选择银行卡或微信零钱。"))
     worker = await uow.workers.get(cmd.worker_id)
     assert worker is not None
+    if cmd.kind == PayoutKind.BANK:
+        if cmd.bank not in BANKS:
+            raise DomainError(N_("请选择开户银行。"))
+        holder = holder_name(cmd.holder)
+        if not same_holder(holder, worker.name):  # never a card in someone else's name
+            raise DomainError(holder_mismatch(worker.name))
+        return PayoutAccount(
+            cmd.worker_id, PayoutKind.BANK, card_number(cmd.number), holder, cmd.bank
+        )
     openids = [
         i.channel_user_id
         for i in await uow.identities.of_worker(cmd.worker_id)

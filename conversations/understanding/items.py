@@ -121,6 +121,10 @@ class ItemMatcher:
         key = text.casefold()
         return max((at + len(p.key) for p, at in written_in(self._table, key)), default=0)
 
+    def names_exactly(self, text: str) -> bool:
+        """Whether ``text`` is, word for word, one name or alias of the catalog."""
+        return phrase_key(text) in self._table.exact
+
     def match(self, text: str) -> ItemMatch:
         """What ``text`` names; ``NO_MATCH`` when nothing scores ``MIN_SCORE``."""
         query = phrase_key(_PRICE.sub(" ", text))

@@ -57,7 +57,7 @@ async def test_withdrawals_name_their_worker_and_their_status_in_words(tg, fake_
     )
     await earned(app, worker_id, 500_000)
     worker = TelegramUser(client, fake_telegram, 793001)
-    await add_card(worker)
+    await add_card(worker, "王师傅")
     await worker.say("/withdraw 2000")  # above the threshold: finance decides
     await worker.say("/withdraw 1500")
     finance = staff(client, fake_telegram, "finance")

@@ -15,7 +15,7 @@ from conversations.events import Failed
 from conversations.results.workers import PayoutAccountSaved
 from conversations.services.payouts import CARD_TAKEN
 from domain.commands import SavePayoutAccount
-from domain.payouts import PayoutAccount, PayoutKind
+from domain.payouts import PayoutAccount, PayoutKind, holder_mismatch
 from store import migrate
 from store.crypto import decode_key
 from store.payouts_repo import PayoutAccountRepository
@@ -33,9 +33,11 @@ async def account(app, worker_id: int) -> PayoutAccount | None:
 
 async def test_a_card_another_worker_is_paid_to_is_refused(shop, fake_telegram):  # noqa: F811
     app, client = shop
-    first = await seed_worker(app, channel="telegram", user_id="712001", center=HOME)
-    second = await seed_worker(app, channel="telegram", user_id="712002", center=HOME)
-    third = await seed_worker(app, channel="telegram", user_id="712003", center=HOME)
+    first = await seed_worker(app, channel="telegram", user_id="712001", center=HOME, name="张三")
+    second = await seed_worker(app, channel="telegram", user_id="712002", center=HOME, name="李四")
+    third = await seed_worker(
+        app, channel="telegram", user_id="712003", center=HOME, name="Wang Wu"
+    )
     holder = TelegramUser(client, fake_telegram, 712001)
     await add_card(holder, "张三", CARD)
     assert "收款账户已添加:招商银行 尾号 5576" in holder.text()
@@ -75,8 +77,8 @@ async def test_a_card_another_worker_is_paid_to_is_refused(shop, fake_telegram):
 async def test_two_registrations_of_one_card_at_once_save_one(shop, monkeypatch):  # noqa: F811
     """The look-up passes for both (neither saved yet): the unique index refuses the second."""
     app, _ = shop
-    ids = [
-        await seed_worker(app, channel="telegram", user_id=f"71210{i}", center=HOME)
+    ids = [  # two workers of one name, each adding the same card in it
+        await seed_worker(app, channel="telegram", user_id=f"71210{i}", center=HOME, name="张三")
         for i in range(2)
     ]
 
@@ -143,3 +145,52 @@ async def test_accounts_saved_before_cards_were_hashed_get_their_hash_at_start(
         assert hashes[ids[2]] == ""
         again = PayoutAccount(newcomer, PayoutKind.BANK, CARD, "王五", "cmb")
         assert await uow.payout_accounts.card_held_by_another(again)
+
+
+async def test_a_card_in_someone_else_s_name_is_refused(shop, fake_telegram):  # noqa: F811
+    """The holder must be the worker's registered name: refused as soon as it is typed (in
+    chat), and by the service whatever asks it (a command straight to it); the own name, typed
+    with other spaces or case, goes on."""
+    app, client = shop
+    worker_id = await seed_worker(
+        app, channel="telegram", user_id="712301", center=HOME, name="张三"
+    )
+    worker = TelegramUser(client, fake_telegram, 712301)
+    await worker.say("收款账户")
+    await worker.choose("银行卡")
+    assert "您注册的姓名:张三" in worker.text(), worker.text()
+    await worker.say("李四")
+    said = worker.text()
+    assert "开户人姓名须与您注册的姓名「张三」一致" in said, said
+    assert "招商银行" not in said  # the holder asked again, not the bank
+    await worker.say("张 三")
+    await worker.choose("招商银行")
+    await worker.say(CARD)
+    assert "收款账户已添加:招商银行 尾号 5576" in worker.text()
+    saved = await account(app, worker_id)
+    assert saved is not None and saved.holder == "张 三"
+
+    [refused] = await app[SERVICES].run(
+        SavePayoutAccount(
+            worker_id, PayoutKind.BANK.value, holder="李四", bank="cmb", number=OTHER_CARD
+        )
+    )
+    assert isinstance(refused, Failed) and refused.message == holder_mismatch("张三")
+    assert (await account(app, worker_id)) == saved  # unchanged
+
+    english_id = await seed_worker(
+        app, channel="telegram", user_id="712302", center=HOME, name="Li Na"
+    )
+    english = TelegramUser(client, fake_telegram, 712302, lang="en")
+    await english.say("English")
+    await english.say("/payout_account")
+    await english.choose("Bank card")
+    await english.say("Wang Wu")
+    said = english.text()
+    assert 'The account holder must be the name you registered with, "Li Na"' in said, said
+    await english.say("LI NA")
+    await english.choose("China Merchants Bank")
+    await english.say(OTHER_CARD)
+    assert "0005" in english.text()
+    saved = await account(app, english_id)
+    assert saved is not None and saved.holder == "LI NA"

@@ -113,7 +113,9 @@ async def withdrawals(app, worker_id: int) -> list:
         return await uow.withdrawals.with_status(list(WithdrawalStatus), worker_id)
 
 
-async def add_card(worker: TelegramUser, name: str = "张三", card: str = CARD) -> None:
+async def add_card(worker: TelegramUser, name: str = "测试师傅", card: str = CARD) -> None:
+    """A bank card added in chat; ``name``, its holder, is the worker's registered name (as
+    ``seed_worker`` names them unless told): a card in another's name is refused."""
     await worker.say("收款账户")
     await worker.choose("银行卡")
     await worker.say(name)
@@ -126,7 +128,9 @@ async def test_a_card_added_in_chat_is_paid_after_finance_approves_and_the_bank_
 ):
     app, client = shop
     fake = fake_wechat_transfers
-    worker_id = await seed_worker(app, channel="telegram", user_id="710001", center=HOME)
+    worker_id = await seed_worker(
+        app, channel="telegram", user_id="710001", center=HOME, name="张三"
+    )
     await earned(app, worker_id, 300_000)
     worker = TelegramUser(client, fake_telegram, 710001)
 
@@ -249,7 +253,9 @@ async def test_a_refused_transfer_gives_the_money_back_and_tells_the_worker_why(
 ):
     app, client = shop
     fake = fake_wechat_transfers
-    worker_id = await seed_worker(app, channel="telegram", user_id="710002", center=HOME)
+    worker_id = await seed_worker(
+        app, channel="telegram", user_id="710002", center=HOME, name="李四"
+    )
     await earned(app, worker_id, 100_000)
     worker = TelegramUser(client, fake_telegram, 710002)
     await add_card(worker, "李四")
@@ -264,7 +270,7 @@ async def test_a_refused_transfer_gives_the_money_back_and_tells_the_worker_why(
     assert "已退回您的余额" in told
     alert = fake_telegram.sent(FINANCE)[-1]["text"]
     assert "打款失败" in alert and "户名不符" in alert and CARD not in alert
-    assert f"师傅 测试师傅(ID {worker_id})" in alert, alert
+    assert f"师傅 李四(ID {worker_id})" in alert, alert
     assert await books(app, worker_id) == (100_000, 0, 0)
     [w] = await withdrawals(app, worker_id)
     assert w.status == WithdrawalStatus.FAILED and "户名不符" in w.note
@@ -380,7 +386,9 @@ async def test_the_card_number_and_the_holder_reach_no_log(
 ):
     app = make_app(tmp_path, fresh_sqlite_url, pii_key, clock=clock, **on_telegram(fake_telegram))
     client = await aiohttp_client(app)
-    worker_id = await seed_worker(app, channel="telegram", user_id="710004", center=HOME)
+    worker_id = await seed_worker(
+        app, channel="telegram", user_id="710004", center=HOME, name="Zhuangsecret"
+    )
     await earned(app, worker_id, 50_000)
     worker = TelegramUser(client, fake_telegram, 710004)
     await add_card(worker, "Zhuangsecret", CARD_BAD)

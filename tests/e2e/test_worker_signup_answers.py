@@ -108,3 +108,43 @@ async def test_a_sign_up_left_for_the_menu_goes_on_where_it_stopped_keeping_what
     await photo(user, fake_telegram, f"hc-{lang}")
     await user.say("2027-06-30")
     assert summary in user.text() and "13900004403" in user.text(), user.text()
+
+
+async def test_skills_typed_rather_than_tapped_are_read_and_the_sign_up_goes_on(tg, fake_telegram):
+    """Typed at the skills' buttons: read, ticked and said back; a word that is no service
+    is said not taken; "选好了" goes on, and the summary lists what was read."""
+    _, client = tg
+    user = TelegramUser(client, fake_telegram, APPLICANT)
+    await user.say("/register")
+    await user.say("王师傅")
+    await user.say("13900004404")
+    await user.say("保洁, 月嫂")
+    shown = user.text()
+    assert "已选上:日常保洁、月嫂(26 天)、新生儿护理(钟点)。" in shown, shown
+    assert "没看懂" not in shown and "没太明白" not in shown
+    await user.say("我还会开飞机")
+    assert "「我还会开飞机」不是我们的服务项目" in user.text(), user.text()
+    await user.say("育儿嫂")
+    assert "已选上:钟点育儿嫂、住家保姆。" in user.text()
+    await user.choose("选好了")
+    assert "您在哪里接单" in user.text()
+    await user.say("徐汇区")
+    await photo(user, fake_telegram, "id890404")
+    await photo(user, fake_telegram, "hc890404")
+    await user.say("2027-06-30")
+    await user.choose("跳过")  # the maternity certificate
+    await user.choose("跳过")  # the childcare certificate
+    summary = user.text()
+    assert "技能:日常保洁、月嫂(26 天)、新生儿护理(钟点)、钟点育儿嫂、住家保姆" in summary, summary
+
+
+async def test_skills_typed_in_english_are_read(tg, fake_telegram):
+    _, client = tg
+    user = TelegramUser(client, fake_telegram, ENGLISH, lang="en")
+    await user.say("/register")
+    await user.say("Li Na")
+    await user.say("13900004405")
+    await user.say("cleaning and nanny")
+    assert "Added: Daily cleaning, Hourly nanny / Live-in nanny." in user.text(), user.text()
+    await user.choose("Done")
+    assert "Xuhui District" in user.text()  # the area question's example: on

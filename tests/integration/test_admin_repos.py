@@ -177,6 +177,45 @@ async def test_period_figures_count_orders_acceptance_completion_and_new_custome
     assert numbers[1] not in {x.number for x in listed}
 
 
+async def test_orders_booked_on_a_day_are_listed_newest_first_whatever_day_they_start(database):
+    """``/orders new`` and today's section of new work: orders placed in the window and paid
+    (``BOOKED``, as ``/stats`` counts them), newest first; a start bound keeps those for later
+    days. Unpaid orders and those placed the day before are not among them."""
+    # a day of its own, far from other tests' orders
+    day = datetime(2061, 1, 1, tzinfo=UTC) + timedelta(days=secrets.randbelow(20_000))
+    end = day + timedelta(days=1)
+    customer = await new_customer(database)
+    placed = {}
+    for name, hour, starts_in, paid in (
+        ("tomorrow", 2, 1, True),
+        ("later", 3, 5, True),
+        ("unpaid", 4, 1, False),
+        ("yesterday", -3, 1, True),
+        ("today", 5, 0, True),
+    ):
+        order = await new_order(database, customer)
+        async with database.uow() as uow:
+            o = await uow.orders.get(order.id)
+            o.created_at = day + timedelta(hours=hour)
+            o.start_at = day + timedelta(days=starts_in, hours=10)
+            o.apply(Action.REQUEST_PAYMENT, Actor(ActorKind.CUSTOMER, "1"), o.created_at)
+            if paid:
+                o.apply(Action.PAY, SYSTEM, o.created_at)
+                o.paid_cents = o.total_cents
+            await uow.orders.save(o, o.created_at)
+            await uow.commit()
+        placed[name] = o.number
+    async with database.uow() as uow:
+        reports = uow.admin_reports
+        later = await reports.orders((), end, None, booked=(day, end))
+        every = await reports.orders((), None, None, booked=(day, end))
+        first = await reports.orders((), None, None, limit=1, booked=(day, end))
+    assert [o.number for o in later[1]] == [placed["later"], placed["tomorrow"]]
+    assert later[0] == 2
+    assert [o.number for o in every[1]] == [placed["today"], placed["later"], placed["tomorrow"]]
+    assert first[0] == 3 and [o.number for o in first[1]] == [placed["today"]]
+
+
 async def test_a_job_refunded_after_it_was_done_counts_as_completed_not_cancelled(database):
     """Order #146221: finished, settled, then refunded in full (a complaint). The service was
     done, so ``/stats`` counts it completed, not cancelled — with a job done and an order

@@ -8,7 +8,7 @@ import pytest
 
 from conversations.events import CommandReceived, TextReceived
 from conversations.flows import admin_console, global_words
-from conversations.flows.admin_commands import ORDER_COMMANDS, build
+from conversations.flows.admin_commands import ORDER_COMMANDS, WAITING, build
 from conversations.flows.base import Ctx
 from conversations.flows.registry import CUSTOMER_FLOWS
 from conversations.flows.typed_commands import parse
@@ -194,6 +194,9 @@ def test_help_lists_only_what_the_role_may_do(role):
         ("订单列表", q.ListOrders(BY, "finance", (), "", False)),
         ("/orders 派单中 明天", q.ListOrders(BY, "finance", ("dispatching",), "2026-11-24")),
         ("/orders Paid 2026-11-20", q.ListOrders(BY, "finance", ("paid",), "2026-11-20")),
+        ("/orders new", q.ListOrders(BY, "finance", (), "", False, True)),
+        ("/orders NEW 昨天", q.ListOrders(BY, "finance", (), "2026-11-22", False, True)),
+        ("订单列表 新单 待接单", q.ListOrders(BY, "finance", WAITING, "", False, True)),
         ("/orders 13812345678", q.ListCustomerOrders(BY, "finance", "13812345678")),
         ("/orders +86 138-1234-5678", q.ListCustomerOrders(BY, "finance", "13812345678")),
         ("/orders 客户 12", q.ListCustomerOrders(BY, "finance", "", 12)),
@@ -258,6 +261,8 @@ def test_commands_are_read_forgivingly(typed, expected):
         ("orders", "12"),  # a bare number: an order's (/order), never a customer's guessed
         ("orders", "13812345678 live"),
         ("orders", "客户 abc"),
+        ("orders", "new stuck"),  # the stuck orders are all of them, new or not
+        ("orders", "new new"),
         ("customer", ""),
         ("customer", "张三"),
         ("customer", "138-1234"),

@@ -114,6 +114,37 @@ def test_order_lists_show_times_in_the_business_time_zone_and_amounts_only_to_wh
     assert one.startswith("⚠ 1 order needs attention:\n"), one
 
 
+NEW_LINES = (
+    ro.OrderLine(240121, "dispatching", CLEANING, NOON.replace(day=25), "浦东", "", 8800, ()),
+    ro.OrderLine(240120, "paid", CLEANING, NOON.replace(day=24), "", "", 6000, ()),
+)
+
+
+def test_todays_list_adds_the_orders_booked_today_for_later_days_apart():
+    """By service day, an order just paid for tomorrow is not today's: the section names it;
+    beyond the first few, ``/orders new`` lists them all."""
+    later = listed(flags=(), total=2, later=NEW_LINES, later_total=2)
+    assert text(later).splitlines()[3:] == [
+        "今天新成交、之后上门:共 2 单",
+        "#240121 11-25 11:30 日常保洁 派单中 ¥88.00",
+        "#240120 11-24 11:30 日常保洁 已支付 ¥60.00",
+    ]
+    more = text(listed(flags=(), total=2, later=NEW_LINES, later_total=9), "en")
+    assert more.splitlines()[3] == "Booked today for later days: 9"
+    assert more.splitlines()[-1] == "… and 7 more: /orders new"
+    assert "新成交" not in text(listed(flags=(), total=2))  # none: no section
+
+
+def test_the_orders_booked_on_a_day_are_headed_so():
+    new = listed(new=True, today_by_default=False, total=2, orders=NEW_LINES, flags=())
+    assert text(new).splitlines()[0] == "订单(新成交 · 今天):共 2 单"
+    assert text(new, "en").splitlines()[0] == "Orders (new · today): 2"
+    dated = replace(new, day=date(2026, 11, 20))
+    assert text(dated, "en").splitlines()[0] == "Orders (new · 20 Nov): 2"
+    waiting = replace(new, statuses=("paid", "dispatching"))
+    assert text(waiting).splitlines()[0] == "订单(新成交 · 待接单 · 今天):共 2 单"
+
+
 def test_a_days_stuck_orders_name_the_day():
     on = date(2026, 11, 24)
     one = listed(stuck_only=True, day=on, today_by_default=False, flags=FLAGS[:1])

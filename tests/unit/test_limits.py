@@ -53,6 +53,7 @@ NO_COLUMN = {
     limits.ADDRESS_DETAIL,
     limits.NOTES,
     limits.SERVICE_AREA,  # districts found in it, JSON
+    limits.SKILLS,  # skills read from it, JSON
     limits.SUPPORT_MESSAGE,  # a notice to support (outbox JSON)
     limits.CANCEL_REASON,  # the audit log (JSON) and the customer's notice
     limits.COMPLAINT_REPLY,  # the audit log (JSON) and the customer's notice
@@ -110,6 +111,7 @@ STEPS = [
     (worker_signup.on_name, "worker_register", "name", {}, limits.WORKER_NAME),
     (worker_signup.on_phone, "worker_register", "phone", {}, limits.PHONE),
     (worker_signup.on_area_text, "worker_register", "area", {}, limits.SERVICE_AREA),
+    (worker_signup.on_skills_text, "worker_register", "skills", {}, limits.SKILLS),
 ]
 
 

@@ -51,6 +51,9 @@ from domain.withdrawals import WithdrawalStatus
 
 PERIOD_DAYS = {"today": 1, "week": 7, "month": 30}
 WORKERS_SHOWN = 30
+LATER_SHOWN = 5
+"""How many of the orders booked today for a later day today's ``/orders`` shows (all:
+``/orders new``)."""
 MONEY_KEYS = frozenset({"amount", "fee", "refund", "paid", "refunded", "unit_price", "total"})
 MONEY_NOTES = frozenset(
     {Action.SETTLE, Action.REFUND, Action.SURCHARGE, Action.WAIVE, Action.RETURN_PAYMENT}
@@ -107,7 +110,9 @@ async def orders(
     tz: ZoneInfo,
 ) -> OrdersListed:
     """Orders by day and status, the stuck ones flagged with why (or those alone: of the
-    day asked, when one is — those that start on it)."""
+    day asked, when one is — those that start on it); or those booked on a day (``new``).
+    Today's list adds the first orders booked today for a later day: new work it would not
+    show by service day."""
     now = clock()
     listed: list[OrderBrief]
     role = await role_for(admins, uow, "orders", q.admin)
@@ -122,13 +127,23 @@ async def orders(
             starting=starting,
         )
     total, listed = 0, []
-    window = None if q.stuck_only else _window(q, now, tz)
+    window = None if q.stuck_only or q.new else _window(q, now, tz)
     if window is not None:
         total, listed = await uow.admin_reports.orders(q.statuses, *window)
+    if q.new and (placed := _day(q, now, tz)) is not None:
+        total, listed = await uow.admin_reports.orders(q.statuses, None, None, booked=placed)
+    later: list[OrderBrief] = []
+    later_total = 0
+    today = now.astimezone(tz).date()
+    todays = day_bounds(tz, today, today)
+    if todays and not (q.new or q.statuses or q.stuck_only) and q.day in ("", today.isoformat()):
+        later_total, later = await uow.admin_reports.orders(  # booked today, for later days
+            (), todays[1], None, limit=LATER_SHOWN, booked=todays
+        )
     why: dict[int, list[Attention]] = {}
     for f in flags:
         why.setdefault(f.number, []).append(f.why)
-    default = not (q.day or q.statuses or q.stuck_only)
+    default = not (q.day or q.statuses or q.stuck_only or q.new)
     return OrdersListed(
         stuck_only=q.stuck_only,
         statuses=tuple(q.statuses),
@@ -138,6 +153,9 @@ async def orders(
         money=role in SEES_MONEY,
         orders=tuple(OrderLine.of(o, catalog, why.get(o.number, ())) for o in listed),
         flags=tuple(flags),
+        new=q.new,
+        later=tuple(OrderLine.of(o, catalog, why.get(o.number, ())) for o in later),
+        later_total=later_total,
     )
 
 

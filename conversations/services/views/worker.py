@@ -186,7 +186,10 @@ async def earnings(
 
 
 async def payout_account(uow: Reads, q: LoadPayoutAccount) -> PayoutAccountShown:
-    """The worker's payout account as they may see it: masked."""
+    """The worker's payout account as they may see it: masked; and their registered name,
+    which a bank card must be in."""
     account = await uow.payout_accounts.get(q.worker_id)
     wechat = any(i.channel == Channel.WECHAT for i in await uow.identities.of_worker(q.worker_id))
-    return PayoutAccountShown(account.masked() if account else None, wechat)
+    worker = await uow.workers.get(q.worker_id)
+    owner = worker.name if worker else ""
+    return PayoutAccountShown(account.masked() if account else None, wechat, owner)
