@@ -118,8 +118,7 @@ def on_item(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     if kind != "item":
         return Outcome(reask=True)
     item = ctx.catalog.item(ref)
-    d.forget_choices(item=False)
-    d.item = item.id
+    d.choose_item(item)
     return advance(ctx, conv, d, [Say(views.item_card(conv, item))])
 
 
