@@ -128,7 +128,7 @@ def on_words(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     the words alone, no order read for an answer) leaves the booking for its answer, as at
     the menu (``order_questions``) — the booking goes on where it was when no order fits it
     (``my_orders_pick``); else what they name is added to the draft (``add_words``)."""
-    return order_questions.read(conv, event.text, booking=True) or add_words(ctx, conv, event)
+    return order_questions.read(ctx, conv, event.text, booking=True) or add_words(ctx, conv, event)
 
 
 def on_option(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> Outcome:
