@@ -1,12 +1,13 @@
 """``/explain``'s answer: one WeChat-sized message (``LIMIT_BYTES``) in the admin's language —
-who has the order or why nobody can, the best candidates with each part of their score, and
-the rule that keeps each other worker out, named and counted. Nothing here is an internal id:
+who has the order, who it is offered to now (their answer awaited, until when) or why nobody
+can have it, the best candidates with each part of their score, and the rule that keeps each
+other worker out, named and counted. Nothing here is an internal id:
 rules and score parts are named from ``domain.dispatch``'s tables."""
 
 from __future__ import annotations
 
 from conversations.flows.admin_screens import Screen, shows
-from conversations.flows.base import Ctx, Outcome, tr
+from conversations.flows.base import Ctx, Outcome, moment, tr
 from conversations.replies import Say
 from conversations.results.admin_dispatch import DispatchExplained, RankedWorker, RefusedWorker
 from conversations.state import Conversation
@@ -84,6 +85,21 @@ def verdict(conv: Conversation, r: DispatchExplained) -> str:
     return tr(conv, "现在没有师傅能接:还没有审核通过的师傅。")
 
 
+def awaiting(ctx: Ctx, conv: Conversation, r: DispatchExplained) -> list[str]:
+    """Who holds an open offer of the order, their answer awaited (until its deadline): the
+    verdict on an order nobody has yet — not one of those who declined or let it time out."""
+    if not r.offered:
+        return []
+    return [
+        tr(
+            conv,
+            "已派单给 {who},等待答复({until} 前)",
+            who=listed((who(conv, o.worker_id, o.name) for o in r.offered), conv.lang),
+            until=moment(ctx, conv, max(o.until for o in r.offered)),
+        )
+    ]
+
+
 def explained(ctx: Ctx, conv: Conversation, r: DispatchExplained) -> Outcome:
     head = [
         tr(
@@ -97,7 +113,10 @@ def explained(ctx: Ctx, conv: Conversation, r: DispatchExplained) -> Outcome:
     if r.certificates:
         docs = listed((named(DOCUMENT_TEXT, k, conv.lang) for k in r.certificates), conv.lang)
         head.append(tr(conv, "需要证书:{docs}", docs=docs))
-    head.append(verdict(conv, r))
+    offered = awaiting(ctx, conv, r)
+    if r.assigned is not None or not offered:  # else the offer awaiting its answer is it
+        head.append(verdict(conv, r))
+    head += offered
     ranked = [scored(conv, s) for s in r.ranked if s != r.assigned]
     if ranked:
         ranked.insert(

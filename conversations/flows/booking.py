@@ -118,8 +118,7 @@ def on_item(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     if kind != "item":
         return Outcome(reask=True)
     item = ctx.catalog.item(ref)
-    d.forget_choices(item=False)
-    d.item = item.id
+    d.choose_item(item)
     return advance(ctx, conv, d, [Say(views.item_card(conv, item))])
 
 
@@ -129,7 +128,7 @@ def on_words(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     the words alone, no order read for an answer) leaves the booking for its answer, as at
     the menu (``order_questions``) — the booking goes on where it was when no order fits it
     (``my_orders_pick``); else what they name is added to the draft (``add_words``)."""
-    return order_questions.read(conv, event.text, booking=True) or add_words(ctx, conv, event)
+    return order_questions.read(ctx, conv, event.text, booking=True) or add_words(ctx, conv, event)
 
 
 def on_option(ctx: Ctx, conv: Conversation, event: ChoiceMade | TextReceived) -> Outcome:

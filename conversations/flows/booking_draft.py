@@ -14,8 +14,9 @@ from conversations.state import Conversation
 from conversations.understanding.address import find_address, has_address_words, is_flat_number
 from conversations.understanding.numbers import normalise, read_number
 from conversations.understanding.when import when_in
-from domain.catalog import Catalog, Item
+from domain.catalog import Catalog, Item, Unit
 from domain.commands import Booking
+from domain.errors import QuoteError
 from domain.pricing import Selection
 
 NAME = "booking"
@@ -125,11 +126,36 @@ class Draft:
 
     def forget_choices(self, *, item: bool) -> None:
         """Another category (``item``: and so another item) or item was chosen: forget what
-        was chosen for the old one — extras, quantity, area."""
+        was chosen for the old one — extras, quantity, area. An area held while no item or
+        bundle is chosen was said of the home, for the one chosen next (``choose_item``):
+        kept."""
+        if self.item or self.bundle:
+            self.area_sqm = None
         if item:
             self.item, self.bundle = "", ""
         self.options, self.ticked, self.high_altitude = None, None, False
-        self.quantity = self.area_sqm = None
+        self.quantity = None
+
+    def choose_item(self, item: Item) -> None:
+        """``item`` chosen (tapped, or named): what was chosen for another is forgotten
+        (``forget_choices``) — but an area said before any item was ("明天下午要打扫房子,80平米
+        左右": the category taken, its items offered) is the home's, and stays: as the area of
+        an item that counts one (its included area), as the quantity of an item sold by the m²
+        when within its range (else its question asks, giving the range). An area held once
+        an item was chosen may be that item's default (``booking_steps``), said by nobody."""
+        self.forget_choices(item=True)
+        said, self.area_sqm = self.area_sqm, None
+        self.category, self.item = item.category_id, item.id
+        if said is None:
+            return
+        if item.included_area_sqm is not None:
+            self.area_sqm = said
+        if item.unit == Unit.SQM:
+            try:
+                item.check_quantity(said)
+            except QuoteError:
+                return
+            self.quantity = said
 
     def items(self, catalog: Catalog) -> list[Item]:
         """The catalog items chosen so far (a bundle's, or the one item)."""

@@ -93,13 +93,14 @@ def _choose(catalog: Catalog, d: Draft, match: ItemMatch) -> None:
             d.forget_choices(item=True)
             d.category = str(categories.pop())
         return
+    if best.kind == Kind.ITEM:
+        d.choose_item(catalog.item(best.id))
+        return
     d.forget_choices(item=True)
     if best.kind == Kind.BUNDLE:
         d.category, d.bundle = "", best.id
-    elif best.kind == Kind.CATEGORY:
-        d.category = best.id
     else:
-        d.category, d.item = catalog.item(best.id).category_id, best.id
+        d.category = best.id
 
 
 def _category_of(catalog: Catalog, kind: Kind, ref: str) -> str | None:

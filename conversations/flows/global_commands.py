@@ -121,7 +121,9 @@ def admin(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outcome
     """An admin command goes to the admin console; None leaves the event to the rest.
 
     To anyone who is not an admin, admin commands do not exist: a slash command is unknown,
-    a word is ordinary text. ``/reschedule #N`` (改期) moves a customer's own order and
+    a word is ordinary text. ``/reschedule #N`` (改期; without a number the order on the
+    screen, else the one picked; a new time after it quoted at once: "/reschedule #N tomorrow
+    3pm") moves a customer's own order and
     ``/cancel #N`` (取消订单) cancels one, after its terms (and an admin's, when they act as a
     customer). ``/customer`` alone is everyone's way to book as a customer (``SWITCH_TOO``).
     ``/orders`` and ``/cancel`` are also customers'
@@ -136,7 +138,12 @@ def admin(ctx: Ctx, conv: Conversation, typed: Typed, event: Inbound) -> Outcome
     shared = typed.name in CUSTOMERS_TOO
     as_customer = conv.customer_id is not None and (not ctx.admin_role or conv.role != "admin")
     own_cancel = typed.name == "cancel" and typed.number is not None
-    if (typed.name == "reschedule" or own_cancel) and as_customer:  # the customer's own order
+    if typed.name == "reschedule" and as_customer:  # the customer's own order, moved
+        asked = order_questions.move_command(ctx, conv, typed.number, typed.args)
+        clear(conv)
+        conv.role = "customer"
+        return order_questions.answer(conv, asked)
+    if own_cancel and as_customer:
         clear(conv)
         conv.role = "customer"
         my_orders.seed(conv, my_orders.OrdersData(action=typed.name, number=typed.number))

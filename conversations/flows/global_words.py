@@ -50,7 +50,6 @@ from conversations.flows.language import switch_language
 from conversations.flows.typed_commands import Typed
 from conversations.replies import Say
 from conversations.state import Conversation
-from conversations.understanding.intents import read_asked
 
 CANCEL = {"cancel", "取消", "退出", "算了"}
 HELP = {"help", "帮助", "?", "？", "求助"}
@@ -200,7 +199,7 @@ def _asked(flows: Mapping[str, Flow], ctx: Ctx, conv: Conversation, text: str) -
     orders list read the questions themselves."""
     if conv.customer_id is None or _takes_words(flows, conv):
         return None
-    asked = read_asked(text)
+    asked = order_questions.asked_in(ctx, text)
     if asked is None:
         return _requested(ctx, conv, text)
     shown = order_questions.on_screen(conv)

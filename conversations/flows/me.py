@@ -155,7 +155,9 @@ def on_text(ctx: Ctx, conv: Conversation, event: TextReceived, d: MeData) -> Out
     """Typed words: a question about an order ("where is my cleaner?": ``order_questions``),
     a booking request when they name a service, a time…; else the choices again (not the
     whole screen)."""
-    outcome = order_questions.read(conv, event.text) or booking.from_words(ctx, conv, event.text)
+    outcome = order_questions.read(ctx, conv, event.text) or booking.from_words(
+        ctx, conv, event.text
+    )
     if outcome is not None:
         return outcome
     return Outcome(views.choose_again(conv, section_of(d)))

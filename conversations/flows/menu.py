@@ -50,7 +50,7 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
     if given is not None and given.quiet:
         return Outcome()
     if given is not None and given.said:
-        outcome = order_questions.read(conv, given.said) or booking.from_words(
+        outcome = order_questions.read(ctx, conv, given.said) or booking.from_words(
             ctx, conv, given.said
         )
         if outcome is not None:
@@ -136,7 +136,7 @@ def typed(ctx: Ctx, conv: Conversation, text: str) -> Outcome | None:
         return on_choice(
             ctx, conv, ChoiceMade(channel=conv.channel, user_id="", at=ctx.now, key=key)
         )
-    return order_questions.read(conv, text) or booking.from_words(ctx, conv, text)
+    return order_questions.read(ctx, conv, text) or booking.from_words(ctx, conv, text)
 
 
 def on_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:

@@ -20,6 +20,7 @@ from conversations.flows.base import Ctx, Outcome, Transitions, tr
 from conversations.flows.booking_when import next_same_slot
 from conversations.flows.flow_state import keep, load, restart
 from conversations.flows.my_orders_reschedule import (
+    move,
     on_new_time,
     on_reschedule_choice,
     on_reschedule_fee_due,
@@ -79,14 +80,17 @@ _NOT_VISITS = frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED})
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
     given = load(conv, NAME, OrdersData) or OrdersData()
     action, number = given.action, given.number
+    to_day, to_at = given.to_day, given.to_at  # a move's new time, asked in words
     if action in ASKED and number is None:  # "where is my order?": the order picked first
-        o = OrdersData(booking=given.booking)
+        o = OrdersData(booking=given.booking, to_day=to_day, to_at=to_at)
         out = my_orders_pick.begin(conv, o, ASKED[action])
         keep(conv, NAME, o)
         return out
     read_first = action in ("reschedule", REFUND)  # the order read: whether it may be now
     mode = ASKED[action] if read_first else given.mode
     o = OrdersData(mode=mode, number=number if action else None)  # nothing older stays
+    if mode == MOVE:
+        o.to_day, o.to_at = to_day, to_at
     keep(conv, NAME, o)
     if not action:
         return ask(ctx, conv)  # the list: the customer picks the order
@@ -155,7 +159,11 @@ def on_order(ctx: Ctx, conv: Conversation, result: OrderShown, o: OrdersData) ->
     o.number = result.order.number
     if o.mode == MOVE:
         o.mode, o.new_start = "", ""
-        if CustomerAction.RESCHEDULE in result.actions:
+        movable = CustomerAction.RESCHEDULE in result.actions
+        if movable and (o.to_day or o.to_at):  # "改到后天上午10点": quoted at once
+            return move(ctx, conv, result.order, o)
+        o.to_day = o.to_at = ""
+        if movable:
             return Outcome(views.reschedule_when(conv, o.number), step=Step.RESCHEDULE_WHEN)
         refused = Say(tr(conv, "这个订单现在不能改约时间"))
         return Outcome([refused, *views.detail(ctx, conv, result)], step=Step.DETAIL)
@@ -264,7 +272,7 @@ def on_list_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, o: OrdersDat
 def on_list_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
     """A question typed at the list ("where is my order?", "取消订单") answered as at the
     menu (``order_questions``); else an order's number."""
-    asked = order_questions.read(conv, event.text)
+    asked = order_questions.read(ctx, conv, event.text)
     return asked if asked is not None else _on_number(ctx, conv, event)
 
 

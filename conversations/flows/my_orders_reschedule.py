@@ -1,9 +1,10 @@
-"""Moving a placed order to another time from my orders (改约时间): the new time typed, its
-terms shown (free, or a fee paid first), the move confirmed."""
+"""Moving a placed order to another time from my orders (改约时间): the new time typed — or
+named with the request ("改到后天上午10点", "move my cleaning to Friday 10am") — its terms
+shown (free, or a fee paid first), the move confirmed."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 
 from conversations.events import ChoiceMade, TextReceived
 from conversations.flows import checkout
@@ -21,7 +22,7 @@ from conversations.flows.my_orders_state import (
     keeping_orders,
 )
 from conversations.replies import Say
-from conversations.results.orders import OrderRescheduled, RescheduleQuoted
+from conversations.results.orders import OrderRescheduled, OrderRow, RescheduleQuoted
 from conversations.results.surcharges import RescheduleFeeDue
 from conversations.state import Conversation
 from domain.commands import RescheduleOrder
@@ -37,6 +38,21 @@ def on_reschedule_fee_due(
     return Outcome(views.reschedule_fee_due(ctx, conv, result), step=Step.PAY, reask=True)
 
 
+def move(ctx: Ctx, conv: Conversation, order: OrderRow, o: OrdersData) -> Outcome:
+    """``order``, which may move, to the new time its request named ("改到后天上午10点": ``o``'s
+    ``to_day`` and ``to_at``; a day alone at the order's hour, an hour alone on its day),
+    quoted at once: its terms and the yes asked next, never moved without."""
+    day, at = o.to_day, o.to_at
+    o.number, o.to_day, o.to_at = order.number, "", ""
+    now_at = order.start_at.astimezone(ctx.tz)
+    start = datetime.combine(
+        date.fromisoformat(day) if day else now_at.date(),
+        time.fromisoformat(at) if at else now_at.time(),
+        tzinfo=ctx.tz,
+    )
+    return _quote(ctx, conv, order.number, start, step=Step.RESCHEDULE_WHEN)
+
+
 @keeping_orders
 def on_new_time(ctx: Ctx, conv: Conversation, event: TextReceived, o: OrdersData) -> Outcome:
     """A typed new time ("明天下午三点"): a day and a time, bookable (as a booking's)."""
@@ -45,11 +61,18 @@ def on_new_time(ctx: Ctx, conv: Conversation, event: TextReceived, o: OrdersData
     day, at = parse_when(event.text, ctx.now.astimezone(ctx.tz).date())
     if day is None or at is None:
         return Outcome([Say(tr(conv, "请输入日期和时间,例如「明天下午三点」。"))], reask=True)
-    start = datetime.combine(day, at, tzinfo=ctx.tz)
+    return _quote(ctx, conv, o.number, datetime.combine(day, at, tzinfo=ctx.tz))
+
+
+def _quote(
+    ctx: Ctx, conv: Conversation, number: int, start: datetime, step: Step | None = None
+) -> Outcome:
+    """The move of order ``number`` to ``start`` quoted (its terms then shown, to confirm);
+    a start it cannot have is said, and the new time asked (again)."""
     wrong = refusal(ctx, conv, start, None)  # the horizon: the order's service's (quoted)
     if wrong is not None:
-        return Outcome([wrong], reask=True)
-    return Outcome(commands=[QuoteReschedule(customer_of(conv), o.number, start)])
+        return Outcome([wrong], step=step, reask=True)
+    return Outcome(step=step, commands=[QuoteReschedule(customer_of(conv), number, start)])
 
 
 @keeping_orders

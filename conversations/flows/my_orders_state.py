@@ -65,6 +65,11 @@ class OrdersData:
     booking: bool = False
     """The question (``ASKED``) was typed at the booking's first questions: when no order
     fits it, the booking goes on where it was (``my_orders_pick``)."""
+    to_day: str = ""
+    to_at: str = ""
+    """The new day (ISO) and time ("HH:MM") a move asked in words names ("改到后天上午10点":
+    ``intents.Asked``), either "" for the order's own: kept while the order is read or
+    picked, then quoted at once (``my_orders_reschedule.move``)."""
 
 
 keeping_orders = keeping(NAME, OrdersData, FIRST)

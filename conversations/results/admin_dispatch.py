@@ -4,6 +4,7 @@ score's parts, and the rule that keeps each other worker out."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from conversations.events import Result
 from domain.lifecycle import OrderStatus
@@ -29,6 +30,15 @@ class RefusedWorker:
 
 
 @dataclass(frozen=True, slots=True)
+class OfferedWorker:
+    """A worker holding an open offer of the order: their answer awaited until ``until``."""
+
+    worker_id: int
+    name: str
+    until: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class DispatchExplained(Result):
     number: int
     status: OrderStatus
@@ -44,3 +54,6 @@ class DispatchExplained(Result):
     """Workers who do this service but are kept out, the nearest misses first (a few)."""
     refusal_counts: tuple[tuple[str, int], ...]
     """How many workers each rule kept out, most first."""
+    offered: tuple[OfferedWorker, ...] = ()
+    """Who holds an open offer of the order now (push: one; grab: the round's), their answer
+    awaited: no refusal of theirs — they are ranked, or kept out, by the rules as anyone."""

@@ -13,6 +13,6 @@
   漕溪北路88号 1201");
 - ``intents.read_asked``: a question about an order the customer has (where is it, cancel,
   move, complain, refund) or a person asked for ("where is my cleaner?", "取消订单 #200964"),
-  read before a request;
+  read before a request; a move keeps the new time it names ("改到后天上午10点");
 - ``samples``: phrasings with their expected readings, for the tests and the benchmark.
 """

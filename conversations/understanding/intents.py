@@ -3,6 +3,12 @@ cancel it, to move it, to complain or have money back — or a person to talk to
 one message in either language ("where is my cleaner?", "师傅什么时候到", "不要了,取消订单",
 "cancel order 200964"). Pure: a table of patterns per intent, no catalog, no I/O.
 
+A move that names where to ("改到后天上午10点", "推迟到周五下午3点", "can you move my
+cleaning to Friday 10am?", "reschedule to tomorrow 3pm") is one too — a verb of moving, then
+the new day or time — and keeps them (``Asked.day``, ``Asked.at``), read with ``when``, so
+that the move is quoted at once; a time written before the verb ("明天下午3点的保洁能改期吗")
+is the order's own, not its new one.
+
 A question about an order is no new request: it is read before the booking reads a request
 ("when will the cleaner come?" names a service, and books none; "I need a cleaner tomorrow"
 asks nothing of this table). Patterns are searched in the message, so "please", "my",
@@ -16,7 +22,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date, time
 from enum import StrEnum
+
+from conversations.understanding.numbers import normalise
+from conversations.understanding.when import When, when_in
 
 
 class Intent(StrEnum):
@@ -34,6 +44,11 @@ class Asked:
 
     intent: Intent
     number: int | None = None
+    day: date | None = None
+    at: time | None = None
+    """The new day and time a move names ("改到后天上午10点"; a part of the day as its
+    default hour, as the booking reads it): either may be None (the order's own is meant:
+    "推迟到周五", "change it to 4pm"); both None when the move names none ("改时间")."""
 
 
 _WHO = (
@@ -181,6 +196,27 @@ ZH: dict[Intent, tuple[str, ...]] = {
 """Chinese patterns, searched in the message with its spaces and punctuation taken out; the
 same order as ``EN``."""
 
+MOVE_TO = (
+    r"(?:改期|改约|改(?:个|一下)?时间|换(?:个|一个|一下)?时间|推迟|提前|延后|延期|顺延|往后推|"
+    r"往后挪|往前挪)(?:一下|下)?\s*(?:到|至|成|在)?",
+    r"(?:改|挪|调|调整|换|推|移)(?:一下|下)?\s*(?:到|至|成|在)",
+    r"\b(?:re ?schedul\w*|postpon\w*)(?:(?:\s+[\w']+){0,3}?\s+(?:to|till|until|for))?",
+    r"\b(?:move[ds]?|moving|push(?:ed|es|ing)?|bring|brought|shift(?:ed|s)?|delay(?:ed|s)?|"
+    r"change[ds]?)(?!\s*-?\s*(?:in|out)\b)(?:\s+[\w']+){0,3}?\s+(?:to|till|until)",
+)
+"""A verb of moving an order and its "to", after which the new day or time is written
+("改到", "推迟到", "改期 明天…", "move my cleaning to", "reschedule to"): a move only when
+one follows (``_moved_to``) — "改成3小时", "move-in cleaning", "moving to a new flat
+tomorrow" name none first, and stay what they were."""
+_MOVE_TO = re.compile("|".join(f"(?:{p})" for p in MOVE_TO), re.IGNORECASE)
+_BEFORE_WHEN = re.compile(
+    r"[\s,，]*(?:(?:to|till|until|for|on|at|the|around|about|到|至|在|大概|大约|约)\s*)*",
+    re.IGNORECASE,
+)
+"""What may stand between the verb and the day or time ("to the afternoon", "约明天")."""
+_ANY_DAY = date(2026, 1, 5)
+"""The day a move's words are read from when the caller gives none: which day does not
+change whether one is named, only which it is (then not kept)."""
 ORDER_NUMBER = r"#?\s*(\d{6,8})"
 """An order's number as it is typed ("200964", "#200964"); its digits are the group."""
 _NUMBER = re.compile(rf"(?<![\d.:]){ORDER_NUMBER}(?![\d.:])")
@@ -205,9 +241,13 @@ def typed_number(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def read_asked(text: str) -> Asked | None:
+def read_asked(text: str, today: date | None = None, *, moves: bool = True) -> Asked | None:
     """What ``text`` asks about an order (or a person to talk to), with the order's number
-    when it gives one; None when it asks none of it (a request to book, a greeting)."""
+    when it gives one; None when it asks none of it (a request to book, a greeting). A move
+    keeps the new day and time it names, read relative to ``today`` (business-local; without
+    it, none are kept). ``moves``: a verb of moving and a time make a move (``MOVE_TO``) —
+    False where a time is the customer's own answer (the booking being made: "改到明天下午"
+    moves the booking, no order)."""
     found = plain(text)
     m = _NUMBER.search(found)
     number = int(m.group(1)) if m else None
@@ -216,7 +256,37 @@ def read_asked(text: str) -> Asked | None:
     found = found.replace("#", " ")
     compact = found.replace(" ", "")
     latin = found.isascii()
+    to = _moved_to(_NUMBER.sub(" ", normalise(text)), today or _ANY_DAY)
     for intent in Intent:
         if _EN[intent].search(found) or (not latin and _ZH[intent].search(compact)):
-            return Asked(intent, number)
+            break
+        if intent == Intent.RESCHEDULE and moves and to is not None:
+            break
+    else:
+        return None
+    if intent != Intent.RESCHEDULE or to is None or today is None:
+        return Asked(intent, number)
+    return Asked(intent, number, to.day, to.at)
+
+
+def _moved_to(s: str, today: date) -> When | None:
+    """The new day or time a move in ``s`` (normalised, its order's number out) names right
+    after its verb ("改到|后天上午10点", "move my cleaning to |Friday 10am"); None when none
+    does."""
+    for m in _MOVE_TO.finditer(s):
+        when = when_first(s[m.end() :], today)
+        if when is not None:
+            return when
     return None
+
+
+def when_first(s: str, today: date) -> When | None:
+    """The day or time ``s`` (normalised) begins with, "to" or "on" before it allowed — what
+    follows a verb of moving, or a command to move an order ("/reschedule #N tomorrow 3pm",
+    "改期 #N 明天下午5点"); None when it begins with none. "尽快" (asap) and a date that does
+    not exist are found too, as no day and no time: the move is asked its time."""
+    when = when_in(s, today)
+    if not when.found:
+        return None
+    first = min(a for a, _ in when.spans)
+    return when if _BEFORE_WHEN.fullmatch(s[:first]) else None

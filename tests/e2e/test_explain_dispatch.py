@@ -7,11 +7,12 @@ health certificate has expired."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.commands import BatchDispatch
+from domain.commands import BatchDispatch, ExpireOffers
 from domain.people import (
     Certificate,
     Channel,
@@ -61,6 +62,7 @@ def needing_health(catalog):
 
 
 CATALOG_HEALTH = needing_health(CATALOG)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def app_with(tmp_path, url, pii_key, fake_telegram, clock, rules=RULES):
@@ -121,6 +123,15 @@ async def offered(app, number: int) -> set[int]:
     async with app[DATABASE].uow() as uow:
         order = await uow.orders.by_number(number)
         return {o.worker_id for o in await uow.offers.for_order(order.id)}
+
+
+async def deadline(app, number: int, worker_id: int) -> datetime:
+    """When ``worker_id``'s offer of order ``number`` runs out, in Shanghai time."""
+    async with app[DATABASE].uow() as uow:
+        order = await uow.orders.by_number(number)
+        offers = await uow.offers.for_order(order.id)
+    [until] = [o.expires_at for o in offers if o.worker_id == worker_id]
+    return until.astimezone(SHANGHAI)
 
 
 async def test_explain_names_each_workers_reason_when_nobody_could_take_it(
@@ -190,6 +201,46 @@ async def test_explain_shows_the_winners_score_parts(
     assert f"远的(师傅 {far})" in shown
     await ops.say("/explain #9999999")  # no such order
     assert "找不到" in ops.text()
+
+
+async def test_a_worker_offered_the_order_is_awaited_not_declined(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    """Right after payment the best worker holds the offer: /explain names them as offered,
+    their answer awaited until the offer's deadline — not as one who declined or timed out;
+    once the offer has timed out they are, and the next one offered is awaited."""
+    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock)
+    client = await aiohttp_client(app)
+    near = await worker(app, 720701, "近的")
+    far = await worker(app, 720702, "远的", center=(HOME[0] + 0.05, HOME[1]))
+    number = await book_and_pay(TelegramUser(client, fake_telegram, 720801))
+    assert await offered(app, number) == {near}
+    until = await deadline(app, number, near)
+    ops = TelegramUser(client, fake_telegram, OPS)
+    await ops.say(f"/explain #{number}")
+    shown = ops.text()
+    assert f"已派单给 近的(师傅 {near}),等待答复({until:%m-%d %H:%M} 前)" in shown, shown
+    assert "已拒绝或超时未接此单" not in shown and "现在最合适" not in shown
+    assert f"近的(师傅 {near}):" in shown and f"远的(师傅 {far}):" in shown  # both ranked
+
+    english = TelegramUser(client, fake_telegram, OPS_EN, lang="en")
+    await english.say(f"/explain #{number}")
+    shown = english.text()
+    when = f"{until.day} {until:%b %H:%M}"
+    assert f"Offered to 近的 (worker {near}), awaiting their answer (until {when})" in shown
+    assert "declined" not in shown, shown
+
+    clock.advance(minutes=6)  # the offer times out, the sweep not run yet: no longer awaited
+    await ops.say(f"/explain #{number}")
+    shown = ops.text()
+    assert "已派单给" not in shown and f"近的(师傅 {near}):已拒绝或超时未接此单" in shown, shown
+    await app[SERVICES].run(ExpireOffers())  # the next best is offered the order
+    assert await offered(app, number) == {near, far}
+    until = await deadline(app, number, far)
+    await ops.say(f"/explain #{number}")
+    shown = ops.text()
+    assert f"已派单给 远的(师傅 {far}),等待答复({until:%m-%d %H:%M} 前)" in shown, shown
+    assert f"近的(师傅 {near}):已拒绝或超时未接此单" in shown, shown
 
 
 @pytest.mark.parametrize("mode", DISPATCH_MODES)

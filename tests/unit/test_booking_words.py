@@ -128,6 +128,77 @@ def test_hours_are_on_the_extras_screen_and_tapping_them_closes_it():
     assert (d.options, d.quantity, d.area_sqm) == (["fridge"], 3, 80) and out.step == "when"
 
 
+def tap(conv: Conversation, key: str, handler=booking.on_item):
+    """A button tapped at the booking's step: where it goes next (kept as the step)."""
+    out = handler(CTX, conv, ChoiceMade(**BASE, key=key))
+    conv.step = out.step or conv.step
+    return out
+
+
+AFTERNOON = datetime.fromisoformat("2026-11-24T14:00:00+08:00")
+
+
+@pytest.mark.parametrize(
+    ("said", "lang"),
+    [
+        ("明天下午要打扫房子,80平米左右", "zh"),
+        ("I need someone to clean my flat tomorrow afternoon, about 80 square meters", "en"),
+    ],
+)
+def test_an_area_said_before_the_item_is_the_quantity_of_one_sold_by_the_m2(said, lang):
+    """The category is taken and its items offered, the day and time kept; deep cleaning
+    (priced per m²) tapped then takes the 80 m² said — its extras are offered, and the area is
+    not asked again."""
+    conv = at_menu(lang)
+    d, step = entered(conv, menu.on_text(CTX, conv, text(said)))
+    assert (d.category, d.item, d.area_sqm, d.start) == ("cleaning", "", 80, AFTERNOON)
+    conv.step = step
+    assert tap(conv, "item:deep_cleaning").step == "options"
+    assert booking.draft(conv).quantity == 80
+    assert tap(conv, "done", booking.on_option).step == "address"  # no area question
+    d = booking.draft(conv)
+    assert (d.item, d.quantity, d.start) == ("deep_cleaning", 80, AFTERNOON)
+
+
+def test_an_area_said_before_the_item_is_taken_when_the_item_is_named_in_words_too():
+    conv = at_menu()
+    _, conv.step = entered(conv, menu.on_text(CTX, conv, text("明天下午要打扫房子,80平米左右")))
+    booking.on_words(CTX, conv, text("深度保洁"))
+    d = booking.draft(conv)
+    assert (d.item, d.quantity) == ("deep_cleaning", 80)
+
+
+def test_an_area_said_outside_the_items_range_is_left_to_its_question_which_gives_it():
+    conv = at_menu()
+    _, conv.step = entered(conv, menu.on_text(CTX, conv, text("明天下午要打扫房子,30平米")))
+    tap(conv, "item:deep_cleaning")
+    assert booking.draft(conv).quantity is None  # deep cleaning starts at 40 m²
+    assert tap(conv, "done", booking.on_option).step == "quantity"
+    [question] = booking.ask(CTX, conv).replies
+    assert "40" in question.text and "500" in question.text, question.text
+
+
+def test_an_area_said_before_the_item_is_the_area_of_one_that_counts_it():
+    """Regular cleaning (by the hour, 80 m² included) takes the 120 m² said, not its
+    typical 80."""
+    conv = at_menu()
+    _, conv.step = entered(conv, menu.on_text(CTX, conv, text("明天下午要打扫房子,120平米")))
+    tap(conv, "item:daily_cleaning")
+    d = booking.draft(conv)
+    assert (d.item, d.area_sqm, d.quantity) == ("daily_cleaning", 120, None)
+
+
+def test_an_items_typical_area_is_said_by_nobody_and_never_becomes_another_items_quantity():
+    conv = Conversation(flow="booking", step="item", customer_id=1)
+    booking.keep(conv, Draft(category="cleaning"))
+    tap(conv, "item:daily_cleaning")
+    assert booking.draft(conv).area_sqm == 80  # its typical area, shown on the quote
+    conv.step = "item"  # "back"
+    tap(conv, "item:deep_cleaning")
+    d = booking.draft(conv)
+    assert (d.item, d.quantity, d.area_sqm) == ("deep_cleaning", None, None)
+
+
 def test_the_when_question_offers_three_likely_slots_and_takes_one():
     conv = Conversation(flow="booking", step="when", customer_id=1)
     d = Draft(category="cleaning", item="daily_cleaning", options=[], quantity=2, area_sqm=80)

@@ -1,12 +1,18 @@
 """``/explain``'s message stays within a WeChat text (2,048 bytes) however many workers there
 are, keeping its head, and names every rule and score part in the admin's language."""
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 from conversations.flows.admin_dispatch_views import LIMIT_BYTES, explained, fit
 from conversations.flows.base import Ctx
 from conversations.replies import Say
-from conversations.results.admin_dispatch import DispatchExplained, RankedWorker, RefusedWorker
+from conversations.results.admin_dispatch import (
+    DispatchExplained,
+    OfferedWorker,
+    RankedWorker,
+    RefusedWorker,
+)
 from conversations.state import Conversation
 from domain.dispatch import Refusal
 from domain.lifecycle import OrderStatus
@@ -57,3 +63,19 @@ def test_a_short_one_is_whole():
     shown = text("zh", result(1, 1))
     assert "未全部列出" not in shown and "附近且空闲 +2000" in shown
     assert fit([["a"], ["b"]], "…") == "a\nb"
+
+
+def test_an_open_offer_is_the_verdict_until_someone_has_the_order():
+    """Offered and awaited (until when) in place of "the best now"; with a worker holding the
+    order (a transfer offered to another), the awaited one is named after them."""
+    waiting = (OfferedWorker(7, "王阿姨", NOW + timedelta(minutes=5)),)
+    r = replace(result(2, 0), offered=waiting)
+    shown = text("zh", r)
+    assert "已派单给 王阿姨(师傅 7),等待答复(11-23 09:05 前)" in shown
+    assert "现在最合适" not in shown and "可接的师傅(前 2 位):" in shown
+    assert "Offered to 王阿姨 (worker 7), awaiting their answer (until 23 Nov 09:05)" in text(
+        "en", r
+    )
+    held = replace(r, assigned=RankedWorker(0, "李阿姨", 12_000, 1500, FACTORS))
+    shown = text("zh", held)
+    assert 0 < shown.index("由 李阿姨(师傅 0) 接单") < shown.index("已派单给 王阿姨(师傅 7)")

@@ -238,7 +238,7 @@ def test_a_confirmed_order_offers_to_rate_it():
 
 def test_entering_keeps_only_what_the_caller_asked_for():
     stale = {"fee_cents": 100, "payment": {"reference": "old"}, "number": 1}
-    c = conv(mode="reorder", **stale)
+    c = conv(mode="reorder", to_day="2026-11-25", to_at="10:00", **stale)
     assert my_orders.enter(CTX, c).commands == [LoadOrders(5)]
     assert c.data["orders"] == {
         "number": None,
@@ -250,6 +250,8 @@ def test_entering_keeps_only_what_the_caller_asked_for():
         "new_start": "",
         "surcharge": None,
         "booking": False,
+        "to_day": "",
+        "to_at": "",
     }
     c = conv(action="pay", number=240117, fee_cents=100)
     assert my_orders.enter(CTX, c).commands == [RequestPayment(5, 240117)]

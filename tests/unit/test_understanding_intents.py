@@ -1,7 +1,7 @@
 """What customers ask about the orders they have, read from one message in either language
 (``understanding.intents``) — and the requests to book that must stay requests."""
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 
@@ -52,6 +52,9 @@ ENGLISH = [
     ("can I change the date?", R),
     ("I need a different day", R),
     ("postpone my booking", R),
+    ("can you move my cleaning to Friday 10am?", R),
+    ("reschedule to tomorrow 3pm", R),
+    ("push it back to next monday 9:30", R),
     ("refund", F),
     ("Refund please!", F),
     ("I want my money back", F),
@@ -93,6 +96,11 @@ CHINESE = [
     ("改时间", R),
     ("能换个时间吗", R),
     ("推迟一下", R),
+    ("改到后天上午10点", R),
+    ("我想改到后天上午10点", R),
+    ("推迟到周五下午3点", R),
+    ("提前到明天9点", R),
+    ("能不能挪到下周三上午", R),
     ("我要投诉", X),
     ("投诉师傅", X),
     ("服务不满意", X),
@@ -126,6 +134,11 @@ BOOKINGS = [
     "你好",
     "hi",
     "",
+    "move in cleaning for tomorrow 3pm",
+    "I am moving to a new flat tomorrow, need a cleaner",
+    "change to deep cleaning tomorrow 3pm",
+    "改成3小时",
+    "师傅能提前10分钟到吗",
 ]
 
 
@@ -216,3 +229,42 @@ def test_a_person_asked_for_wins_and_a_move_wins_over_a_cancellation():
 def test_a_weekly_plan_is_no_order_to_cancel():
     assert read_asked("cancel my weekly plan") is None
     assert read_asked("取消定期预约") is None
+
+
+TODAY = date(2026, 11, 23)  # a Monday
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "at"),
+    [
+        ("改到后天上午10点", date(2026, 11, 25), time(10)),
+        ("推迟到周五下午3点", date(2026, 11, 27), time(15)),
+        ("提前到明天9点", date(2026, 11, 24), time(9)),
+        ("改期 明天下午三点", date(2026, 11, 24), time(15)),
+        ("can you move my cleaning to Friday 10am?", date(2026, 11, 27), time(10)),
+        ("reschedule to tomorrow 3pm", date(2026, 11, 24), time(15)),
+        ("推迟到周五", date(2026, 11, 27), None),  # the order's own hour
+        ("change it to 4pm", None, time(16)),  # the order's own day
+        ("改到尽快", None, None),  # a move, its time asked
+        ("明天下午3点的保洁能改期吗", None, None),  # the order's own time, not its new one
+        ("改时间", None, None),
+    ],
+)
+def test_a_move_keeps_the_new_day_and_time_written_after_its_verb(text, day, at):
+    assert read_asked(text, TODAY) == Asked(R, None, day, at)
+
+
+def test_a_moves_time_is_kept_only_when_today_is_given_and_its_number_is_no_time():
+    assert read_asked("改到后天上午10点") == Asked(R)
+    asked = Asked(R, 200964, date(2026, 11, 24), time(17))
+    assert read_asked("把订单 #200964 改到明天下午5点", TODAY) == asked
+
+
+def test_a_time_to_change_to_is_no_question_where_it_answers_the_booking():
+    """At the booking's own questions "改到明天下午3点" moves the booking being made; a word
+    that always means moving an order ("推迟") still asks about one."""
+    assert read_asked("改到明天下午3点", TODAY, moves=False) is None
+    assert read_asked("change it to friday 10am", TODAY, moves=False) is None
+    assert read_asked("推迟到周五下午3点", TODAY, moves=False) == Asked(
+        R, None, date(2026, 11, 27), time(15)
+    )

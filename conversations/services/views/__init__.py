@@ -97,7 +97,7 @@ def table(
         ),
         q.ShowAudit: partial(admin.audit, admins=admins),
         q.ExplainOrder: partial(
-            dispatch.explain_order, admins=admins, catalog=catalog, rules=rules
+            dispatch.explain_order, admins=admins, catalog=catalog, rules=rules, clock=clock
         ),
         q.ListWorkers: admin.workers,
         q.ListRenewals: partial(credentials.renewals, admins=admins),

@@ -1,12 +1,21 @@
 """``/explain #order``: dispatch's reasoning for one order, recomputed now from the same
 snapshots and rules dispatch uses (``domain.dispatch.explain``). Every approved or suspended
-worker is considered, online or not, so each one's reason can be named."""
+worker is considered, online or not, so each one's reason can be named. A worker whose offer
+of it is still open is named as offered, their answer awaited until its deadline — not as
+one who declined or let it time out (those are kept out, as dispatch keeps them)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 
-from conversations.results.admin_dispatch import DispatchExplained, RankedWorker, RefusedWorker
+from conversations.results.admin_dispatch import (
+    DispatchExplained,
+    OfferedWorker,
+    RankedWorker,
+    RefusedWorker,
+)
 from conversations.services.admin_reads import by_number
 from conversations.services.dispatch import job_for
 from conversations.services.dispatch_pool import ACTIVE_NOW, candidates
@@ -14,6 +23,7 @@ from conversations.services.staff import AdminDirectory, role_for
 from domain.catalog import Catalog
 from domain.dispatch import Candidate, Refusal, Scored, explain, top_refusals
 from domain.lifecycle import OrderStatus
+from domain.offers import Offer, OfferStatus
 from domain.orders import Order
 from domain.people import WorkerStatus
 from domain.ports import Reads
@@ -36,12 +46,18 @@ async def explain_order(
     admins: AdminDirectory,
     catalog: Catalog,
     rules: Rules,
+    clock: Callable[[], datetime],
 ) -> DispatchExplained:
     await role_for(admins, uow, "explain", q.admin)
     order = await by_number(uow, q.number, full=False)
     assert order.id is not None
-    offered = await uow.offers.for_order(order.id)
-    declined = frozenset(o.worker_id for o in offered if o.worker_id != order.worker_id)
+    offers = await uow.offers.for_order(order.id)
+    open_now = awaited(offers, order.worker_id, clock())
+    declined = frozenset(
+        o.worker_id
+        for o in offers
+        if o.worker_id != order.worker_id and o.worker_id not in open_now
+    )
     job, _ = await job_for(uow, catalog, order, declined)
     workers = await uow.workers.with_status([WorkerStatus.APPROVED, WorkerStatus.SUSPENDED])
     pool = await candidates(uow, job, rules, workers)
@@ -79,7 +95,22 @@ async def explain_order(
             RefusedWorker(i, names.get(i, ""), r.value) for i, r in near_misses[:LISTED_REFUSALS]
         ),
         refusal_counts=tuple((r.value, n) for r, n in top_refusals(out.refused)),
+        offered=tuple(
+            OfferedWorker(o.worker_id, names.get(o.worker_id, ""), o.expires_at)
+            for o in open_now.values()
+        ),
     )
+
+
+def awaited(offers: list[Offer], holder: int | None, now: datetime) -> dict[int, Offer]:
+    """The offers of the order still open at ``now``, by worker (its worker's own aside: a
+    transfer offers it to another): their answer is awaited. One past its deadline has timed
+    out, whether or not the sweep has marked it yet."""
+    return {
+        o.worker_id: o
+        for o in offers
+        if o.status == OfferStatus.OPEN and o.expires_at > now and o.worker_id != holder
+    }
 
 
 def ranked(s: Scored, names: dict[int, str]) -> RankedWorker:
