@@ -229,12 +229,12 @@ class TelegramBot(Channel):
         return await self._send_calls(user_id, messages(replies)[:-1])
 
     async def _answer(self, event: Inbound, handled: Handled) -> dict[str, Any]:
-        """The last message, on the webhook response. A turn that did not push the others
-        (a duplicate; a turn answered again from its checkpoint) pushes those an earlier
-        attempt did not (its ``sent``) and notes how many went out; the last goes again,
+        """The last message, on the webhook response. A duplicate (a turn pushes its own
+        through ``_push``) pushes those an earlier attempt did not (its ``sent``) and notes
+        how many went out; the last goes again,
         since Telegram sends an update again only when it did not get our answer to it."""
         calls = messages(handled.replies)  # each pushed one completed by ``_call``
-        if not handled.pushed:
+        if handled.status == "duplicate":
             pushed = handled.sent + await self._send_calls(event.user_id, calls[handled.sent : -1])
             if pushed > handled.sent and self._delivered is not None:
                 await self._delivered(event, pushed)

@@ -267,7 +267,9 @@ class WeChatBot(Channel):
         if handled.status not in ANSWERED or not handled.replies:
             return web.Response(text=SUCCESS)
         texts = render_texts(handled.replies, handled.lang)
-        if not handled.pushed and len(texts) > 1 + handled.sent:
+        # a duplicate's texts after the first that an earlier attempt did not push (its
+        # ``sent`` counts those after the first): a turn pushed its own through ``deliver``
+        if handled.status == "duplicate" and len(texts) > 1 + handled.sent:
             self.follow_ups.spawn(self.follow_ups.push(event, handled, texts, passive=True))
         return self._passive(request, msg, texts[0])
 

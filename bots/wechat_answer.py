@@ -6,9 +6,8 @@ reply (``TurnAnswer``) and, once the request is answered, pushes the others by
 customer-service message itself (its ``Deliver``), before the conversation store's commit,
 which notes how many went out in the commit's round trip (none of its own). Past the budget
 the request is answered ``success`` and the turn pushes the whole answer. What no turn
-pushed — a duplicate's texts an earlier attempt did not send, a turn answered again from its
-checkpoint — and ``NOT_DONE`` for a message answered ``success`` whose turn failed go out on
-their own (``FollowUps``).
+pushed — a duplicate's texts an earlier attempt did not send — and ``NOT_DONE`` for a message
+answered ``success`` whose turn failed go out on their own (``FollowUps``).
 """
 
 from __future__ import annotations
@@ -83,7 +82,8 @@ class FollowUps:
 
     def after(self, task: asyncio.Task[Handled], event: Inbound, answer: TurnAnswer) -> None:
         """Once ``task`` (a turn still running when its request was answered) ends, send
-        what of its answer it did not push, or ``NOT_DONE`` when it failed after the request
+        what of a duplicate's answer earlier attempts did not push (a turn pushes its own
+        through ``TurnAnswer.deliver``), or ``NOT_DONE`` when it failed after the request
         was answered ``success`` (WeChat will not send it again)."""
         self.tasks.add(task)
 
@@ -101,7 +101,7 @@ class FollowUps:
                     self.spawn(self._not_done(event.user_id))
                 return
             handled = task.result()
-            if handled.status in ANSWERED and handled.replies and not handled.pushed:
+            if handled.status == "duplicate" and handled.replies:  # a turn's own are pushed
                 texts = render_texts(handled.replies, handled.lang)
                 self.spawn(self.push(event, handled, texts, passive=not answer.late))
 
