@@ -19,15 +19,21 @@ platform stays inside the adapter:
   person's conversation with ``/start <scene>`` (a referral);
 - **capabilities**: what the rest of the product reads instead of testing the channel name;
 - **lifecycle**: ``start(resources)`` once the shared resources are up, ``stop()`` at the end.
+
+What a channel pushes of a turn's answer by API call, besides its webhook response, goes
+through ``Pushes``: the one loop that sends the parts and counts them, and the note of how
+far a retry's pushes got.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar, Protocol, Self
+from typing import Any, ClassVar, Protocol, Self, TypeVar
 
 import redis.asyncio as aioredis
 from aiohttp import web
@@ -42,6 +48,11 @@ from domain.referrals import InviteLink
 from domain.rules import RiskRules
 from domain.text import N_
 from domain.turns import NonceMemory, RateLimiter
+
+log = logging.getLogger(__name__)
+P = TypeVar("P")
+Delivered = Callable[[Inbound, int], Awaitable[None]]
+"""``Host.delivered``: notes that the first n parts of an event's answer were pushed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,10 +109,10 @@ class Host:
     """``daojia demo``: what only the demo has unless settings say otherwise."""
     register_webhooks: bool
     """``daojia serve``: tell the platform where to deliver (Telegram ``setWebhook``)."""
-    delivered: Callable[[Inbound, int], Awaitable[None]] | None = None
-    """Notes that the first n parts of an event's answer were pushed (API calls besides the
-    webhook response) by a turn that did not push them through ``handle``'s ``deliver`` (a
-    retry): a retry of the event comes back as ``duplicate`` with ``sent`` n."""
+    delivered: Delivered | None = None
+    """Notes that the first n parts of an event's answer, in the channel's own count
+    (``Deliver``), were pushed by the channel for a ``duplicate`` (a turn's own pushes ride on
+    its commit): a retry of the event comes back as ``duplicate`` with ``sent`` n."""
     language: Callable[[str, str], Awaitable[str]] | None = None
     """(channel, user id) → the language the person chats in ("zh" when unknown): for what a
     channel says on its own, outside a turn."""
@@ -174,3 +185,74 @@ class Channel(ABC):
         their first ``/start`` argument — a link to share or a QR code to scan — or None
         where the channel has none."""
         return None
+
+
+class Pushes:
+    """A channel's pushes of answers by API call, besides its webhook response: each part is
+    sent whatever became of the ones before (the person reads what can reach them; the
+    platform sends a message again only when it did not get the webhook response either),
+    and counted, in the channel's own units (``Deliver``), up to the first that failed. A
+    failure of ``errors`` (the platform refused, or did not answer) is logged; any other
+    is raised (from a turn's ``Deliver``, it fails the turn: the retry sends it all again).
+
+    A duplicate's pushes are noted (``Host.delivered``: a round trip of its own) on a task
+    kept in ``notes`` until it ends (the channel's ``drain`` waits for them), so that no
+    webhook response waits for the note."""
+
+    def __init__(
+        self, channel: str, errors: tuple[type[Exception], ...], delivered: Delivered | None
+    ) -> None:
+        self._channel = channel
+        self._errors = errors
+        self._delivered = delivered
+        self.notes: set[asyncio.Task[None]] = set()
+        """The notes under way (the loop keeps only a weak reference to a task)."""
+
+    async def push(
+        self,
+        send: Callable[[str, P], Awaitable[object]],
+        user_id: str,
+        parts: Sequence[P],
+        sent: int = 0,
+        lead: Sequence[P] = (),
+    ) -> int:
+        """Send ``parts`` to ``user_id`` from part ``sent`` on (the first ``sent`` went out
+        before), after ``lead`` (sent too, never counted: WeChat's first text when it could
+        not be the passive reply); how many of ``parts`` have now gone out, the first
+        ``sent`` included, up to the first that failed (a failed ``lead`` counts none)."""
+        batch = parts[sent:] if sent else parts
+        if lead:
+            batch = [*lead, *batch]
+        went = len(batch)
+        for done, part in enumerate(batch):
+            try:
+                await send(user_id, part)
+            except self._errors as exc:
+                log.warning("%s push %d to %s failed: %s", self._channel, done, user_id, exc)
+                went = min(went, done)
+        return sent + max(0, went - len(lead))
+
+    async def rest(
+        self,
+        send: Callable[[str, P], Awaitable[object]],
+        event: Inbound,
+        parts: Sequence[P],
+        sent: int,
+        lead: Sequence[P] = (),
+    ) -> None:
+        """A duplicate's push (``push``, from its ``Handled.sent`` on): what an earlier
+        attempt did not send; when that sent any, the new count is noted on its own task."""
+        pushed = await self.push(send, event.user_id, parts, sent, lead)
+        if pushed > sent and self._delivered is not None:
+            task = asyncio.ensure_future(self._note(self._delivered, event, pushed))
+            self.notes.add(task)
+            task.add_done_callback(self.notes.discard)
+
+    async def _note(self, delivered: Delivered, event: Inbound, sent: int) -> None:
+        """Best effort: the parts went out; a retry would only send them again."""
+        try:
+            await delivered(event, sent)
+        except Exception as exc:
+            log.warning(
+                "%s:%s's pushes not noted: %s", event.channel, event.user_id, type(exc).__name__
+            )

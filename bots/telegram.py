@@ -24,7 +24,7 @@ from pydantic import SecretStr
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from bots.channel import Capabilities, Channel, Handle, Host, Resources
+from bots.channel import Capabilities, Channel, Delivered, Handle, Host, Pushes, Resources
 from bots.telegram_http import (
     AiohttpRequest,
     ClientApplication,
@@ -48,7 +48,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_UPDATE_BYTES = 1024 * 1024
 ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query"]
 EDITS_DRAIN_S = 5.0
-"""How long stopping waits for keyboard edits under way."""
+"""How long stopping waits for keyboard edits and notes of pushes under way."""
 
 
 def _json(body: dict[str, Any]) -> web.Response:
@@ -93,7 +93,7 @@ class TelegramBot(Channel):
         currency: str = "CNY",
         check_checkout: Callable[[str, int], Awaitable[str | None]] | None = None,
         public_url: str | None = None,
-        delivered: Callable[[Inbound, int], Awaitable[None]] | None = None,
+        delivered: Delivered | None = None,
     ) -> None:
         self.application = application
         self.payment_token = payment_token
@@ -103,7 +103,7 @@ class TelegramBot(Channel):
         self._handle = handle
         self._rejected = rejected
         self._clock = clock
-        self._delivered = delivered
+        self.pushes = Pushes(self.name, (TelegramError,), delivered)
         self._public_url = public_url
         """Where ``start`` tells Telegram to deliver updates (``daojia serve``), or None."""
         self.max_file_bytes = 8 * 1024 * 1024
@@ -153,18 +153,24 @@ class TelegramBot(Channel):
             await bot.set_my_commands(command_menu("en"), language_code="en")
 
     async def stop(self) -> None:
-        """Let the keyboard edits under way finish (a few seconds at most), then close."""
+        """Let the keyboard edits and the notes of pushes under way finish (a few seconds at
+        most), then close."""
         try:
             await asyncio.wait_for(self.drain(), EDITS_DRAIN_S)
         except TimeoutError:
-            log.warning("stopping with %d keyboard edits unsent", len(self._edits))
+            log.warning(
+                "stopping with %d keyboard edits unsent, %d notes of pushes unwritten",
+                len(self._edits),
+                len(self.pushes.notes),
+            )
         finally:
             await self.application.shutdown()
 
     async def drain(self) -> None:
-        """Wait for the keyboard edits under way (tests, graceful shutdown)."""
-        while self._edits:
-            await asyncio.gather(*list(self._edits), return_exceptions=True)
+        """Wait for the keyboard edits and the notes of pushes under way (tests, graceful
+        shutdown)."""
+        while self._edits or self.pushes.notes:
+            await asyncio.gather(*self._edits, *self.pushes.notes, return_exceptions=True)
 
     def _authentic(self, request: web.Request) -> bool:
         """Whether the secret-token header is ours. aiohttp keeps a header's bytes that are
@@ -225,19 +231,21 @@ class TelegramBot(Channel):
     async def _push(self, user_id: str, replies: list[Reply], lang: str) -> int:
         """The turn's ``Deliver``: its messages but the last, which rides on the webhook
         response (one Bot API round trip fewer), pushed before the turn's store commit
-        notes how many went out."""
-        return await self._send_calls(user_id, messages(replies)[:-1])
+        notes how many went out: Telegram's ``sent`` counts messages from the first."""
+        calls = messages(replies)
+        if len(calls) < 2:  # the most common answer: nothing to push, nothing to set up
+            return 0
+        return await self.pushes.push(self._call, user_id, calls[:-1])
 
     async def _answer(self, event: Inbound, handled: Handled) -> dict[str, Any]:
-        """The last message, on the webhook response. A turn that did not push the others
-        (a duplicate; a turn answered again from its checkpoint) pushes those an earlier
-        attempt did not (its ``sent``) and notes how many went out; the last goes again,
-        since Telegram sends an update again only when it did not get our answer to it."""
+        """The last message, on the webhook response. A duplicate pushes the messages before
+        it that an earlier attempt did not (from its ``sent`` on, counted from the first
+        message) and notes how many went out, without the webhook response waiting for the
+        note; the last goes again, since Telegram sends an update again only when it did
+        not get our answer to it."""
         calls = messages(handled.replies)  # each pushed one completed by ``_call``
-        if not handled.pushed:
-            pushed = handled.sent + await self._send_calls(event.user_id, calls[handled.sent : -1])
-            if pushed > handled.sent and self._delivered is not None:
-                await self._delivered(event, pushed)
+        if handled.status == "duplicate":
+            await self.pushes.rest(self._call, event, calls[:-1], handled.sent)
         return webhook_reply(int(event.user_id), self._complete(calls[-1]))
 
     def _complete(self, call: dict[str, Any]) -> dict[str, Any]:
@@ -330,19 +338,6 @@ class TelegramBot(Channel):
                 raise DeliveryFailed(str(exc), sent=sent, permanent=True) from exc
             except TelegramError as exc:  # network, timeouts, Telegram's own trouble
                 raise DeliveryFailed(str(exc), sent=sent) from exc
-
-    async def _send_calls(self, user_id: str, calls: list[dict[str, Any]]) -> int:
-        """The replies of a turn before the last one (which rides on the webhook answer);
-        how many of the first went out before one failed (those after it are sent all the
-        same: a retry comes only if the webhook answer is lost too)."""
-        sent = None
-        for done, call in enumerate(calls):
-            try:
-                await self._call(user_id, call)
-            except TelegramError as exc:
-                log.warning("telegram %s to %s failed: %s", call["method"], user_id, exc)
-                sent = done if sent is None else sent
-        return len(calls) if sent is None else sent
 
     async def _call(self, user_id: str, call: dict[str, Any]) -> None:
         bot = self.application.bot

@@ -40,7 +40,7 @@ from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.utils import check_signature
 
-from bots.channel import Capabilities, Channel, Handle, Host, Resources
+from bots.channel import Capabilities, Channel, Delivered, Handle, Host, Resources
 from bots.wechat_answer import ANSWERED, FollowUps, TurnAnswer
 from bots.wechat_api import TokenCache, WeChatApi
 from bots.wechat_events import CHANNEL, to_event
@@ -108,7 +108,7 @@ class WeChatBot(Channel):
         budget_s: float = 3.5,
         retry_pause_s: float = RETRY_PAUSE_S,
         language: Callable[[str, str], Awaitable[str]] | None = None,
-        delivered: Callable[[Inbound, int], Awaitable[None]] | None = None,
+        delivered: Delivered | None = None,
         templates: TemplateMessages | None = None,
         qr_base: str = "https://mp.weixin.qq.com/cgi-bin/",
     ) -> None:
@@ -235,7 +235,7 @@ class WeChatBot(Channel):
             return web.Response(text=SUCCESS)
         # the replay memory is asked with the message's claim: one Redis round trip for both
         event = replace(event, nonce=replay.nonce(request, body))
-        answer = TurnAnswer(self.api, event.user_id, self.budget_s)
+        answer = TurnAnswer(self.api, self.follow_ups.pushes, event.user_id, self.budget_s)
         task = self._in_order(event, answer)
         try:
             return await self._reply(request, msg, event, task, answer)
@@ -267,7 +267,9 @@ class WeChatBot(Channel):
         if handled.status not in ANSWERED or not handled.replies:
             return web.Response(text=SUCCESS)
         texts = render_texts(handled.replies, handled.lang)
-        if not handled.pushed and len(texts) > 1 + handled.sent:
+        # a duplicate's texts after the first that an earlier attempt did not push (its
+        # ``sent`` counts those after the first): a turn pushed its own through ``deliver``
+        if handled.status == "duplicate" and len(texts) > 1 + handled.sent:
             self.follow_ups.spawn(self.follow_ups.push(event, handled, texts, passive=True))
         return self._passive(request, msg, texts[0])
 

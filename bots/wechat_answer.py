@@ -6,9 +6,12 @@ reply (``TurnAnswer``) and, once the request is answered, pushes the others by
 customer-service message itself (its ``Deliver``), before the conversation store's commit,
 which notes how many went out in the commit's round trip (none of its own). Past the budget
 the request is answered ``success`` and the turn pushes the whole answer. What no turn
-pushed — a duplicate's texts an earlier attempt did not send, a turn answered again from its
-checkpoint — and ``NOT_DONE`` for a message answered ``success`` whose turn failed go out on
-their own (``FollowUps``).
+pushed — a duplicate's texts an earlier attempt did not send — and ``NOT_DONE`` for a message
+answered ``success`` whose turn failed go out on their own (``FollowUps``).
+
+WeChat's ``sent`` counts the texts after the first: a retry always answers with the first
+passively (``ANSWERED``), so the first is never counted, not even when it went by
+customer-service message past the budget.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bots.channel import Delivered, Pushes
 from bots.wechat_api import WeChatApi
 from bots.wechat_events import CHANNEL
-from bots.wechat_send import push_answer, render_texts, send_texts
+from bots.wechat_send import PUSH_ERRORS, render_texts
 from conversations.engine import Handled
 from conversations.events import Inbound
 from conversations.replies import Reply
@@ -31,7 +35,7 @@ log = logging.getLogger(__name__)
 NOT_DONE = N_("抱歉,系统繁忙,您刚才的消息没有处理成功,请再发一次。")
 ANSWERED = ("handled", "duplicate")
 """Turns whose answer goes out; a duplicate's too: WeChat sends a message again only when it
-did not get the answer within 5 s, so its passive reply never showed (``push_answer``)."""
+did not get the answer within 5 s, so its passive reply never showed (``FollowUps.push``)."""
 
 
 class TurnAnswer:
@@ -39,8 +43,10 @@ class TurnAnswer:
     it over; ``late`` once the request is past its budget (answered ``success``); ``replied``
     once it was answered at all (its handler sets it, whatever happens)."""
 
-    def __init__(self, api: WeChatApi | None, user_id: str, budget_s: float) -> None:
-        self._api, self._user_id = api, user_id
+    def __init__(
+        self, api: WeChatApi | None, pushes: Pushes, user_id: str, budget_s: float
+    ) -> None:
+        self._api, self._pushes, self._user_id = api, pushes, user_id
         loop = asyncio.get_running_loop()
         self._deadline = loop.time() + budget_s
         self.passive: asyncio.Future[str] = loop.create_future()
@@ -51,7 +57,8 @@ class TurnAnswer:
         """The turn's ``Deliver``: within the budget, the first text to the request for its
         passive reply and, once it was answered, the texts after it by customer-service
         message; past it (the request answers ``success``), all of them. Returns how many
-        after the first went out (a retry answers with the first passively)."""
+        texts after the first went out (WeChat's ``sent``: a retry answers with the first
+        passively)."""
         if not self.passive.done() and asyncio.get_running_loop().time() >= self._deadline:
             self.late = True  # the request answers ``success``, however soon it wakes
         texts = render_texts(replies, lang)
@@ -64,7 +71,8 @@ class TurnAnswer:
             # aiohttp writes that answer right after, so one may still overtake it
             await self.replied.wait()
         assert self._api is not None, "started"
-        return await push_answer(self._api, self._user_id, texts, 0, passive=not self.late)
+        lead = texts[:1] if self.late else ()
+        return await self._pushes.push(self._api.send_text, self._user_id, texts[1:], lead=lead)
 
 
 class FollowUps:
@@ -74,16 +82,17 @@ class FollowUps:
     def __init__(
         self,
         language: Callable[[str, str], Awaitable[str]] | None,
-        delivered: Callable[[Inbound, int], Awaitable[None]] | None,
+        delivered: Delivered | None,
     ) -> None:
         self.api: WeChatApi | None = None  # set at start, when the HTTP session exists
         self._language = language
-        self._delivered = delivered
+        self.pushes = Pushes(CHANNEL, PUSH_ERRORS, delivered)
         self.tasks: set[asyncio.Task[Any]] = set()
 
     def after(self, task: asyncio.Task[Handled], event: Inbound, answer: TurnAnswer) -> None:
         """Once ``task`` (a turn still running when its request was answered) ends, send
-        what of its answer it did not push, or ``NOT_DONE`` when it failed after the request
+        what of a duplicate's answer earlier attempts did not push (a turn pushes its own
+        through ``TurnAnswer.deliver``), or ``NOT_DONE`` when it failed after the request
         was answered ``success`` (WeChat will not send it again)."""
         self.tasks.add(task)
 
@@ -101,7 +110,7 @@ class FollowUps:
                     self.spawn(self._not_done(event.user_id))
                 return
             handled = task.result()
-            if handled.status in ANSWERED and handled.replies and not handled.pushed:
+            if handled.status == "duplicate" and handled.replies:  # a turn's own are pushed
                 texts = render_texts(handled.replies, handled.lang)
                 self.spawn(self.push(event, handled, texts, passive=not answer.late))
 
@@ -115,19 +124,20 @@ class FollowUps:
     async def push(
         self, event: Inbound, handled: Handled, texts: list[str], *, passive: bool
     ) -> None:
-        """Send what of the answer ``push_answer`` says is due; note how far it got."""
+        """Send what of a duplicate's answer an earlier attempt did not: the texts after the
+        first from its ``sent`` on (WeChat's count), after the first itself unless it went as
+        the passive reply; note how far that got."""
         assert self.api is not None
-        sent = await push_answer(self.api, event.user_id, texts, handled.sent, passive=passive)
-        if sent > handled.sent and self._delivered is not None:
-            await self._delivered(event, sent)
+        lead = () if passive else texts[:1]
+        await self.pushes.rest(self.api.send_text, event, texts[1:], handled.sent, lead)
 
     async def _not_done(self, user_id: str) -> None:
         """Ask the person to send it again, in the language they chat in."""
         lang = await self._language(CHANNEL, user_id) if self._language is not None else "zh"
         assert self.api is not None
-        await send_texts(self.api, user_id, [NOT_DONE.get(lang)])
+        await self.pushes.push(self.api.send_text, user_id, [NOT_DONE.get(lang)])
 
     async def drain(self) -> None:
-        """Wait until every turn and send under way has ended."""
-        while self.tasks:
-            await asyncio.gather(*list(self.tasks), return_exceptions=True)
+        """Wait until every turn, send and note of pushes under way has ended."""
+        while self.tasks or self.pushes.notes:
+            await asyncio.gather(*self.tasks, *self.pushes.notes, return_exceptions=True)

@@ -24,6 +24,9 @@ TEMPLATE_REFUSED = {40037, 43101, 47003, 41028, 41029, 41030}
 WINDOW_CLOSED = 45015
 """No message from the user in 48 hours: customer-service messages wait until they write."""
 WINDOW_CLOSED_RETRY_S = 1800
+PUSH_ERRORS = (TimeoutError, WeChatApiError, OSError)
+"""What a customer-service text of a chat turn's answer may fail with (WeChat refused it, or
+did not answer): logged, the texts after it sent all the same (``bots.channel.Pushes``)."""
 LEGACY_FALLBACK = "window_fallback"
 """What ``Postman.post_routes`` named a text's ``fallback`` before: operators' outboxes may
 still hold rows written so."""
@@ -51,33 +54,6 @@ def render_texts(replies: list[Reply], lang: str) -> list[str]:
     if current:
         chunks.append(current)
     return chunks
-
-
-async def send_texts(api: WeChatApi, user_id: str, texts: list[str]) -> int:
-    """Customer-service texts of a chat turn's answer; how many of the first went out before
-    one failed (those after it are sent all the same: the person reads what can reach them).
-    Failures are only logged: the turn's webhook was answered already."""
-    sent = None
-    for done, text in enumerate(texts):
-        try:
-            await api.send_text(user_id, text)
-        except (TimeoutError, WeChatApiError, OSError) as exc:
-            log.warning("wechat customer-service message to %s failed: %s", user_id, exc)
-            sent = done if sent is None else sent
-    return len(texts) if sent is None else sent
-
-
-async def push_answer(
-    api: WeChatApi, user_id: str, texts: list[str], sent: int, *, passive: bool
-) -> int:
-    """Send a chat turn's answer (``texts``) by customer-service message: the first text too
-    unless it went as the passive reply, then those after it but the first ``sent`` (an
-    earlier attempt sent them: a duplicate's ``Handled.sent``). Returns how many texts after
-    the first have now gone out (the count a retry gets back as ``sent``); the first is never
-    counted, since a retry always answers with it passively (``bots.wechat_answer.ANSWERED``)."""
-    first = [] if passive else texts[:1]
-    pushed = await send_texts(api, user_id, first + texts[1 + sent :])
-    return sent + max(0, pushed - len(first))
 
 
 async def deliver(

@@ -5,10 +5,11 @@ A turn's commands share one database transaction (``TurnJournal``), committed wi
 checkpoint of the new state when they wrote anything; then the state is saved in the
 conversation store. A turn whose process died after the first commit is finished by the next
 turn of that person (``Claim.recovering``): a retry of the same message is answered with what
-the first attempt answered, another message goes on from the checkpoint. The person's lock is
-a lease, renewed while the turn runs, so a dead process holds nobody up for long. Between
-the two commits the channel pushes its part of the answer (``Deliver``), the lock still held,
-and the store's commit notes how many parts went out: a platform's retry sends only the rest.
+the first attempt answered (``conversations.resume``), another message goes on from the
+checkpoint. The person's lock is a lease, renewed while the turn runs, so a dead process holds
+nobody up for long. Between the two commits the channel pushes its part of the answer
+(``Deliver``), the lock still held, and the store's commit notes how many parts went out: a
+platform's retry sends only the rest.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from conversations.lease import Lease
 from conversations.message_rate import MessageRate
 from conversations.replies import NO_ANSWER, Reply, Say, dump_answer, load_answer
 from conversations.results.customers import AccountFound
+from conversations.resume import resume
 from conversations.routing import Router, RunCommand
 from conversations.services.staff import AdminDirectory, LivePrices
 from conversations.state import Conversation
@@ -41,7 +43,6 @@ from domain.risk import RateVerdict
 from domain.rules import Rules
 from domain.text import N_
 from domain.turns import (
-    CONVERSATION_KEEP,
     Checkpoint,
     Claim,
     ConversationStore,
@@ -63,22 +64,27 @@ NOTE_EVERY = timedelta(minutes=10)
 NOTED_MAX = 10_000
 Deliver = Callable[[list[Reply], str], Awaitable[int]]
 """A channel's push of a turn's answer (replies, language): the parts it sends by API call,
-all but the one its webhook response carries; how many went out before one failed."""
+all but the one its webhook response carries. It returns ``sent``: how many of those parts
+went out before one failed, counted in the channel's own units, which its retries get back
+(``Handled.sent``) — Telegram counts its messages from the first (the last rides on the
+webhook response); WeChat its texts after the first (the passive reply, and the first a retry
+answers with, even when it went by customer-service message past the budget)."""
 
 
 @dataclass
 class Handled:
     status: str
-    """``handled``; ``duplicate`` (a platform retry, already taken); ``rejected`` (over the
-    message rate limit: not processed; ``replies`` holds the one warning of the window);
-    ``replayed`` (its signed request was seen with other content: not processed)."""
+    """``handled`` (the answer's parts but the webhook response's went through the turn's
+    ``Deliver``, when it was given one; a message whose turn committed before is answered
+    again so too); ``duplicate`` (a platform retry, already taken: the channel pushes what
+    of the answer did not go out, from ``sent`` on); ``rejected`` (over the message rate
+    limit: not processed; ``replies`` holds the one warning of the window); ``replayed`` (its
+    signed request was seen with other content: not processed)."""
     replies: list[Reply] = field(default_factory=list)
     lang: str = "zh"
     sent: int = 0
-    """For ``duplicate``: how many parts of the answer the channel said it pushed on an
-    earlier attempt (``Engine.delivered``); it sends only the others again."""
-    pushed: bool = False
-    """The turn's ``Deliver`` pushed the answer: only the webhook response's part is left."""
+    """For ``duplicate``: how many parts of the answer went out on earlier attempts, in the
+    channel's own units (``Deliver``), as its commit or ``Engine.delivered`` noted them."""
 
 
 class Engine:
@@ -140,9 +146,9 @@ class Engine:
 
     async def delivered(self, event: Inbound, sent: int) -> None:
         """Note that the channel pushed the first ``sent`` parts of the answer to ``event``
-        (its API calls besides the webhook response), so that a platform retry sends only
-        the others: for a retry that pushed something (a turn's own pushes ride on its
-        commit), one extra round trip."""
+        (its API calls besides the webhook response, in its own units: ``Deliver``), so that
+        a platform retry sends only the others: for a duplicate that pushed something (a
+        turn's own pushes ride on its commit), one extra round trip."""
         await self.store.delivered(event.channel, event.user_id, _message_id(event), sent)
 
     async def _claim(self, event: Inbound, message_id: str, window: int | None) -> Claim:
@@ -178,7 +184,7 @@ class Engine:
         prices when their caches are stale, the checkpoint, the account) and what it
         writes, committed with the checkpoint of the new state."""
         conv = Conversation.loads(claim.state)
-        committed = False
+        committed, again, noted = False, None, None
         try:
             async with self.turns.transaction() as txn:
                 # the cached reads first, before the turn holds a connection: a turn that
@@ -189,22 +195,29 @@ class Engine:
                 if verdict is not RateVerdict.ALLOW:
                     return await self._reject(event, message_id, claim, conv, verdict)
                 if claim.recovering or conv is None:
-                    conv, answered = await self._resume(event, message_id, claim, conv, role)
-                    if answered is not None:
-                        return answered
-                base = conv.version
-                conv.version = base + 1
-                replies = await self._answer(conv, event, role, catalog)
-                if replies is None:  # nothing to keep: nothing written, in the database or store
-                    await self._write_back(event, message_id, claim)
-                    return Handled("handled", [], conv.lang)
-                if role and self.admins.heard(event.channel, event.user_id, conv.lang):
-                    await self.run(SetAdminLanguage(event.channel, event.user_id, conv.lang))
-                async with txn.unguarded():  # a failed note fails the turn: no SAVEPOINT
-                    noted = await self._note(event)
-                state, answer = conv.dumps(), dump_answer(replies, conv.lang)
-                checkpoint = Checkpoint(conv.version, message_id, state, answer, self.clock())
-                await txn.commit(event.channel, event.user_id, checkpoint, base)
+                    resumed = await resume(
+                        self.turns, self.store, self.clock, event, message_id, conv
+                    )
+                    conv, again = resumed.conv or await self._fresh(event, role), resumed.again
+                    conv.version = max(conv.version, resumed.version)
+                if again is not None:  # committed before: its answer again, not redone
+                    state, answer = again.state, again.replies
+                    replies, lang = load_answer(answer)
+                else:
+                    base = conv.version
+                    conv.version = base + 1
+                    answered = await self._answer(conv, event, role, catalog)
+                    if answered is None:  # nothing to keep: nothing written, anywhere
+                        await self._write_back(event, message_id, claim)
+                        return Handled("handled", [], conv.lang)
+                    replies, lang = answered, conv.lang
+                    if role and self.admins.heard(event.channel, event.user_id, lang):
+                        await self.run(SetAdminLanguage(event.channel, event.user_id, lang))
+                    async with txn.unguarded():  # a failed note fails the turn: no SAVEPOINT
+                        noted = await self._note(event)
+                    state, answer = conv.dumps(), dump_answer(replies, lang)
+                    checkpoint = Checkpoint(conv.version, message_id, state, answer, self.clock())
+                    await txn.commit(event.channel, event.user_id, checkpoint, base)
             committed = True
             if noted is not None:  # kept: the next ones within NOTE_EVERY need not write it
                 self._noted[noted[0]] = noted[1]
@@ -218,7 +231,7 @@ class Engine:
             raise
         try:  # a failure here leaves the turn to be finished from its checkpoint (sent again)
             # pushed while the lease runs on, and counted by the store's commit: no round trip
-            sent = await deliver(replies, conv.lang) if deliver is not None and replies else 0
+            sent = await deliver(replies, lang) if deliver is not None and replies else 0
             lease.stop()  # from here the store's commit settles the lock
             saved = await self.store.commit(
                 event.channel, event.user_id, message_id, claim.token, state, answer, sent
@@ -231,7 +244,7 @@ class Engine:
         if not saved:  # the lock was lost (its lease ran out, or Redis lost its memory)
             await self._release(event, claim.token)
         # pushed even when the lock was lost: the answer went out, the database has the turn
-        return Handled("handled", replies, conv.lang, pushed=deliver is not None)
+        return Handled("handled", replies, lang)
 
     async def _answer(
         self, conv: Conversation, event: Inbound, role: str, catalog: Catalog | None
@@ -265,50 +278,6 @@ class Engine:
             await self.store.release(event.channel, event.user_id, token)
         except Exception:
             log.warning("%s:%s's lock stays until its lease ends", event.channel, event.user_id)
-
-    async def _resume(
-        self,
-        event: Inbound,
-        message_id: str,
-        claim: Claim,
-        conv: Conversation | None,
-        role: str,
-    ) -> tuple[Conversation, Handled | None]:
-        """The conversation as the database last saw it, when that is newer than the store's
-        (a turn committed there and its process died before saving here, or the store lost
-        the state); and the answer, when that turn was this very message's. A conversation
-        that goes on from the store's state (or afresh) is never numbered behind the
-        database's, whose checkpoint it would otherwise be fenced off from."""
-        saved = await self.turns.checkpoint(event.channel, event.user_id)
-        if saved is None:
-            return conv or await self._fresh(event, role), None
-        resumed = Conversation.loads(saved.state)
-        recent = saved.at >= self.clock() - CONVERSATION_KEEP
-        if resumed is not None and recent and (conv is None or resumed.version > conv.version):
-            log.info(
-                "%s:%s resumes from its checkpoint (version %d)",
-                event.channel,
-                event.user_id,
-                resumed.version,
-            )
-            if saved.message_id == message_id:  # done before: answer again, do not redo it
-                await self.store.commit(
-                    event.channel,
-                    event.user_id,
-                    message_id,
-                    claim.token,
-                    saved.state,
-                    saved.replies,
-                )
-                replies, lang = load_answer(saved.replies)
-                return resumed, Handled("handled", replies, lang)
-            await self.store.remember(
-                event.channel, event.user_id, saved.message_id, saved.replies
-            )
-            return resumed, None
-        conv = conv or await self._fresh(event, role)
-        conv.version = max(conv.version, saved.version)
-        return conv, None
 
     async def _reject(
         self,

@@ -57,8 +57,9 @@ class Claim:
     replies: bytes | None = None
     """For ``duplicate``: the answer the first attempt gave, while it is remembered."""
     sent: int = 0
-    """For ``duplicate``: how many of the answer's parts the channel said it pushed (``sent``
-    of ``ConversationStore.commit``, or ``delivered`` since): a retry sends only the others."""
+    """For ``duplicate``: how many of the answer's parts the channel said it pushed, in its
+    own count (``sent`` of ``ConversationStore.commit``, or ``delivered`` since): a retry
+    sends only the others."""
 
 
 class ConversationStore(Protocol):

@@ -11,6 +11,7 @@ On the demo set-up (SQLite + the local conversation store) and the operators' on
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 
 import pytest
@@ -18,7 +19,7 @@ from aiohttp import web
 
 import bots.wechat_send
 import conversations.engine
-from bots.telegram import TelegramBot
+from bots.telegram import SECRET_HEADER, TelegramBot
 from bots.wechat import WeChatBot
 from conversations.lease import Lease
 from tests.e2e.helpers import TelegramUser, WeChatUser, make_app, on_telegram, on_wechat
@@ -170,6 +171,48 @@ async def test_a_retry_after_part_of_the_answer_went_out_sends_the_rest(telegram
     assert kinds(user.last) == ["invoice", "ask"]
     assert await user.post(place) == 200  # once more: the invoice went out this time
     assert kinds(user.last) == ["ask"]
+
+
+async def test_a_retrys_webhook_response_does_not_wait_for_the_note_of_what_it_pushed(
+    telegram, monkeypatch
+):
+    """A retry that pushes what an earlier attempt did not notes how far it got (one Redis
+    round trip) on its own: the webhook response is made before the note begins and goes out
+    while it is held; the note lands all the same."""
+    user = telegram
+    place = placing(user)
+    user.fake.fail_chat[user.uid] = [None, (502, "Bad Gateway")]  # the invoice fails
+    assert await user.post(place) == 200
+    assert kinds(user.last) == ["placed", "ask"]
+    app = user.client.server.app
+    bot, store = app[CHANNELS].get("telegram"), app[CONVERSATIONS]
+    note, answer = store.delivered, bot._answer
+    answered, opened, began = asyncio.Event(), asyncio.Event(), []
+
+    async def answering(*args):
+        body = await answer(*args)
+        answered.set()  # the webhook response is made: nothing of the request awaits now
+        return body
+
+    async def held(*args):
+        began.append(answered.is_set())
+        if answered.is_set():  # (a note the response waits for is not held: no deadlock)
+            await opened.wait()
+        await note(*args)
+
+    monkeypatch.setattr(bot, "_answer", answering)
+    monkeypatch.setattr(store, "delivered", held)
+    before = len(user.fake.sent(user.uid))
+    resp = await user.client.post("/telegram", json=place, headers={SECRET_HEADER: user.secret})
+    assert resp.status == 200
+    assert kinds([await resp.json()]) == ["ask"]
+    assert kinds(user.fake.sent(user.uid)[before:]) == ["invoice"]
+    assert began == [True] and len(bot.pushes.notes) == 1  # the note began, and is held
+    opened.set()
+    await bot.drain()
+    assert not bot.pushes.notes
+    assert await user.post(place) == 200
+    assert kinds(user.last) == ["ask"]  # noted: the invoice does not go again
 
 
 @pytest.fixture
