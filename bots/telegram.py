@@ -217,7 +217,8 @@ class TelegramBot(Channel):
             event = update.event
             if event is None:
                 return _json({})
-            handled = await self._handle(event, partial(self._push, event.user_id))
+            built: list[list[dict[str, Any]]] = []  # the turn's messages, made once
+            handled = await self._handle(event, partial(self._push, event.user_id, built))
         except BaseException:  # a failed turn (a 500) is a message not handled: counted so
             self._rejected(self.name)
             raise
@@ -226,24 +227,32 @@ class TelegramBot(Channel):
                 await answering
         if handled.status == "rejected" or not handled.replies:
             return _json({})
-        return _json(await self._answer(event, handled))
+        return _json(await self._answer(event, handled, built[-1] if built else None))
 
-    async def _push(self, user_id: str, replies: list[Reply], lang: str) -> int:
+    async def _push(
+        self, user_id: str, built: list[list[dict[str, Any]]], replies: list[Reply], lang: str
+    ) -> int:
         """The turn's ``Deliver``: its messages but the last, which rides on the webhook
         response (one Bot API round trip fewer), pushed before the turn's store commit
-        notes how many went out: Telegram's ``sent`` counts messages from the first."""
+        notes how many went out: Telegram's ``sent`` counts messages from the first. The
+        messages are kept in ``built`` for the webhook response (made once per turn)."""
         calls = messages(replies)
+        built.append(calls)
         if len(calls) < 2:  # the most common answer: nothing to push, nothing to set up
             return 0
         return await self.pushes.push(self._call, user_id, calls[:-1])
 
-    async def _answer(self, event: Inbound, handled: Handled) -> dict[str, Any]:
-        """The last message, on the webhook response. A duplicate pushes the messages before
-        it that an earlier attempt did not (from its ``sent`` on, counted from the first
-        message) and notes how many went out, without the webhook response waiting for the
-        note; the last goes again, since Telegram sends an update again only when it did
-        not get our answer to it."""
-        calls = messages(handled.replies)  # each pushed one completed by ``_call``
+    async def _answer(
+        self, event: Inbound, handled: Handled, calls: list[dict[str, Any]] | None
+    ) -> dict[str, Any]:
+        """The last message, on the webhook response (``calls``: the turn's messages as its
+        ``Deliver`` made them; a duplicate's are made here). A duplicate pushes the messages
+        before it that an earlier attempt did not (from its ``sent`` on, counted from the
+        first message) and notes how many went out, without the webhook response waiting
+        for the note; the last goes again, since Telegram sends an update again only when it
+        did not get our answer to it."""
+        if calls is None:
+            calls = messages(handled.replies)  # each pushed one completed by ``_call``
         if handled.status == "duplicate":
             await self.pushes.rest(self._call, event, calls[:-1], handled.sent)
         return webhook_reply(int(event.user_id), self._complete(calls[-1]))
