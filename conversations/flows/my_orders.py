@@ -17,7 +17,7 @@ from conversations.flows import (
     recurring,
 )
 from conversations.flows import my_orders_views as views
-from conversations.flows.base import Ctx, Outcome, Transitions, tr
+from conversations.flows.base import Ctx, Outcome, Transitions, button_expired, tr
 from conversations.flows.booking_when import next_same_slot
 from conversations.flows.flow_state import keep, load, restart
 from conversations.flows.my_orders_reschedule import (
@@ -27,7 +27,14 @@ from conversations.flows.my_orders_reschedule import (
     on_reschedule_quote,
     on_rescheduled,
 )
-from conversations.flows.my_orders_state import ASKED, MOVE, REFUND, customer_of, keeping_orders
+from conversations.flows.my_orders_state import (
+    ASKED,
+    CANCEL,
+    MOVE,
+    REFUND,
+    customer_of,
+    keeping_orders,
+)
 from conversations.flows.my_orders_state import (  # the flow's own, for those entering it
     FIRST as FIRST,
 )
@@ -65,6 +72,7 @@ from domain.digits import whole
 from domain.lifecycle import OrderStatus
 from domain.money import format_yuan
 from domain.queries import LoadOrder, LoadOrders, QuoteCancellation, QuoteReschedule
+from domain.reschedule import not_movable
 
 _NUMBER = re.compile(r"^\s*#?\s*(\d{6,8})\s*$")
 _NOT_VISITS = frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED})
@@ -84,7 +92,7 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
         out = my_orders_pick.begin(conv, o, ASKED[action])
         keep(conv, NAME, o)
         return out
-    mode = {"reschedule": MOVE, "refund": REFUND}.get(action, given.mode)
+    mode = {"reschedule": MOVE, "refund": REFUND, "cancel": CANCEL}.get(action, given.mode)
     o = OrdersData(mode=mode, number=number if action else None)  # nothing older stays
     keep(conv, NAME, o)
     if not action:
@@ -96,17 +104,18 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
         )
     if action == "show":  # its number sent at the menu: its detail, as the list gives it
         return Outcome(step=Step.LIST, commands=[LoadOrder(customer_of(conv), number)])
-    if action == "pay":
-        return Outcome(commands=[RequestPayment(customer_of(conv), number)])
-    if action in ("reschedule", "refund"):  # the order read first: whether it may be now
+    if action in ("reschedule", "refund", "cancel"):  # the order read first: whether it may
+        # be now (a cancellation's terms, a new time asked; else why not, with its detail)
         return Outcome(commands=[LoadOrder(customer_of(conv), number)])
-    if action == "cancel":  # "取消订单 #N": the terms first, as the order's own button gives
-        return Outcome(step=Step.CANCEL_CONFIRM, reask=True)
     if action in ("surcharge_yes", "surcharge_no"):
         approve = action == "surcharge_yes"
         answer = AnswerSurcharge(customer_of(conv), number, approve, given.surcharge)
         return Outcome(commands=[answer])
-    return Outcome(commands=[ConfirmOrder(customer_of(conv), number)])
+    # paying, confirming: on the order's screen, so that a refusal (paid already, cancelled:
+    # a button from an older message) is said with the order's detail, not the list
+    if action == "pay":
+        return Outcome(step=Step.DETAIL, commands=[RequestPayment(customer_of(conv), number)])
+    return Outcome(step=Step.DETAIL, commands=[ConfirmOrder(customer_of(conv), number)])
 
 
 def ask(ctx: Ctx, conv: Conversation) -> Outcome:
@@ -156,7 +165,7 @@ def on_order(ctx: Ctx, conv: Conversation, result: OrderShown, o: OrdersData) ->
         o.mode, o.new_start = "", ""
         if CustomerAction.RESCHEDULE in result.actions:
             return Outcome(views.reschedule_when(conv, o.number), step=Step.RESCHEDULE_WHEN)
-        refused = Say(tr(conv, "这个订单现在不能改约时间"))
+        refused = Say(not_movable(result.order.status, result.order.number).get(conv.lang))
         return Outcome([refused, *views.detail(ctx, conv, result)], step=Step.DETAIL)
     if o.mode == REORDER:
         d = views.prefill(result.again)
@@ -257,7 +266,7 @@ def on_list_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, o: OrdersDat
         return Outcome(commands=[LoadOrder(customer_of(conv), number)])
     if event.key in ("book", "menu"):
         return Outcome(goto="booking" if event.key == "book" else "menu")
-    return Outcome(reask=True)
+    return Outcome([Say(button_expired(conv))], reask=True)
 
 
 def on_list_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
@@ -282,14 +291,7 @@ def _on_number(ctx: Ctx, conv: Conversation, event: TextReceived, o: OrdersData)
 def on_detail_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, o: OrdersData) -> Outcome:
     if o.number is None:
         return restart(conv, NAME, OrdersData, FIRST)
-    number = o.number
-    if event.key == "pay":
-        return Outcome(commands=[RequestPayment(customer_of(conv), number)])
-    if event.key == "cancel":
-        return Outcome(commands=[QuoteCancellation(customer_of(conv), number)])
-    if event.key == "reschedule":
-        o.new_start = ""
-        return Outcome(views.reschedule_when(conv, number), step=Step.RESCHEDULE_WHEN)
+    number = o.number  # paying, moving, cancelling: ``act:`` buttons naming their order
     if event.key == "reorder":
         o.mode = REORDER
         return Outcome(commands=[LoadOrder(customer_of(conv), number)])
@@ -301,7 +303,7 @@ def on_detail_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, o: OrdersD
         return Outcome(goto=invoice.NAME)
     if event.key == "list":
         return Outcome(step=Step.LIST, reask=True)
-    return Outcome(reask=True)
+    return Outcome([Say(button_expired(conv))], reask=True)
 
 
 @keeping_orders
@@ -316,7 +318,7 @@ def on_cancel_confirm(ctx: Ctx, conv: Conversation, event: ChoiceMade, o: Orders
             step=Step.DETAIL,
             reask=True,
         )
-    return Outcome(reask=True)
+    return Outcome([Say(button_expired(conv))], reask=True)
 
 
 @keeping_orders
@@ -326,7 +328,7 @@ def on_pay(ctx: Ctx, conv: Conversation, event: ChoiceMade, o: OrdersData) -> Ou
         return Outcome(commands=[ConfirmSandboxPayment(due.reference, conv.customer_id)])
     if event.key == "later":
         return Outcome(goto="menu")
-    return Outcome(reask=True)
+    return Outcome([Say(button_expired(conv))], reask=True)
 
 
 TRANSITIONS: Transitions = {
@@ -345,6 +347,7 @@ TRANSITIONS: Transitions = {
     (Step.DETAIL, PaymentRequested): on_payment_requested,
     (Step.DETAIL, PaymentUnavailable): on_payment_unavailable,
     (Step.DETAIL, ChoiceMade): on_detail_choice,
+    (Step.DETAIL, OrderConfirmed): on_confirmed,
     (Step.CANCEL_CONFIRM, CancellationQuoted): on_cancel_quote,
     (Step.CANCEL_CONFIRM, OrderCancelled): on_cancelled,
     (Step.CANCEL_CONFIRM, ChoiceMade): on_cancel_confirm,
