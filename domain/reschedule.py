@@ -20,6 +20,24 @@ MOVABLE = frozenset(
     }
 )
 """Placed, and the worker (if any) has not set off yet."""
+_SET_OFF = frozenset({OrderStatus.ON_THE_WAY, OrderStatus.ARRIVED, OrderStatus.IN_SERVICE})
+_SERVED = frozenset({OrderStatus.FINISHED, OrderStatus.CONFIRMED, OrderStatus.SETTLED})
+_CLOSED = frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED})
+
+
+def not_movable(status: OrderStatus, number: int) -> Text:
+    """Why order ``number`` (``status`` not ``MOVABLE``) cannot move to another time, said to
+    its customer (a "改约时间" button on an older message, ``/reschedule #N``)."""
+    if status in _CLOSED:
+        return N_("订单 #{number} 已取消,无法改约时间。", number=number)
+    if status in _SERVED:
+        return N_("订单 #{number} 已服务完成,无法改约时间。", number=number)
+    if status in _SET_OFF:
+        return N_(
+            "订单 #{number} 的师傅已出发,无法改约时间;有变化请发送「联系客服」。",
+            number=number,
+        )
+    return N_("订单 #{number} 现在不能改约时间。", number=number)
 
 
 @dataclass(frozen=True, slots=True)

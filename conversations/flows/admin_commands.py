@@ -177,9 +177,12 @@ def build(  # noqa: C901 - one branch per admin command, each a few lines
     if name == "promo":
         return _promo(ctx, w, by, role)
     if name == "broadcast":
+        # a confirm word and a draft's number sends; any other text is one to preview
+        # ("go shopping", "确认 收到"), never the usage
         if len(w) == 2 and w[0].casefold() in campaign_words.CONFIRM:
             draft = whole(w[1].lstrip("#"))
-            return c.SendBroadcast(by, role, draft) if draft is not None else None
+            if draft is not None:
+                return c.SendBroadcast(by, role, draft)
         text = within(limits.BROADCAST, args.strip())
         return c.Broadcast(by, role, text) if text else None
     if name == "admin":

@@ -142,6 +142,13 @@ def too_long(conv: Conversation, limit: Limit, text: str) -> Outcome | None:
     return Outcome([Say(limit.message().get(conv.lang))], reask=True)
 
 
+def button_expired(conv: Conversation) -> str:
+    """What a person is told who pressed a button of an older message that the screen now
+    shown does not take (the chat moved on: another screen, another order), before that
+    screen is asked again — never a silent jump to it."""
+    return tr(conv, "这个按钮已过期,请使用下面最新的选项。")
+
+
 def pick_an_option(conv: Conversation) -> str:
     """What a person is told when what they sent is none of the options shown (words that are
     no option, a stale or forged button): the one text for it, wherever it is said."""

@@ -9,8 +9,9 @@ from __future__ import annotations
 from conversations.events import ChoiceMade, TextReceived
 from conversations.flows import booking, booking_repeat, menu
 from conversations.flows import payment_views as views
-from conversations.flows.base import Ctx, Outcome
+from conversations.flows.base import Ctx, Outcome, button_expired
 from conversations.flows.checkout_state import NAME, Step, keep, state
+from conversations.replies import Say
 from conversations.results.booking import OrderPaid, OrderPlaced, PaymentUnavailable
 from conversations.results.orders import OrderShown
 from conversations.state import Conversation
@@ -57,7 +58,7 @@ def on_pay(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
         finish(conv)
         number, by = (due.number, views.pay_by(due, ctx.tz, conv.lang)) if due else (None, "")
         return Outcome([views.kept_for_later(conv, number, by)], goto="menu")
-    return Outcome(reask=True)
+    return Outcome([Say(button_expired(conv))], reask=True)
 
 
 def on_pay_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:

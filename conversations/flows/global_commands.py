@@ -107,7 +107,12 @@ def typed_of(event: Inbound) -> Typed | None:
     if isinstance(event, ChoiceMade) and event.key.startswith("act:"):
         _, name, *rest = event.key.split(":")
         number = whole(rest[0]) if rest else None  # an order or a ticket: an id's range
-        mine = ("confirm", "pay", "contact_worker", "renew_placement", *FEEDBACK, *SUPPORT, *EXTRA)
+        mine = (
+            *("confirm", "pay", "reschedule", "cancel", "contact_worker", "renew_placement"),
+            *FEEDBACK,
+            *SUPPORT,
+            *EXTRA,
+        )
         group = "customer" if name in mine else "worker"
         return Typed(group, name, rest[1] if len(rest) > 1 else "", number)
     if isinstance(event, TextReceived):

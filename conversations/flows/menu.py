@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from conversations.events import ChoiceMade, TextReceived
 from conversations.flows import booking, language, my_orders, order_questions
-from conversations.flows.base import Ctx, Outcome, Transitions, tr
+from conversations.flows.base import Ctx, Outcome, Transitions, button_expired, tr
 from conversations.flows.flow_state import keep, load
 from conversations.replies import Ask, Option, Say
 from conversations.state import Conversation
@@ -97,7 +97,8 @@ def on_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
         return Outcome(goto="me")
     if event.key == language.KEY:
         return language.toggle(conv)
-    return Outcome(reask=True)
+    # none of the menu's buttons: one of an older message (an order's, a payment's)
+    return Outcome([Say(button_expired(conv))], reask=True)
 
 
 WORDS = {

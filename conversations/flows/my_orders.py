@@ -16,7 +16,7 @@ from conversations.flows import (
     recurring,
 )
 from conversations.flows import my_orders_views as views
-from conversations.flows.base import Ctx, Outcome, Transitions, tr
+from conversations.flows.base import Ctx, Outcome, Transitions, button_expired, tr
 from conversations.flows.booking_when import next_same_slot
 from conversations.flows.flow_state import keep, load, restart
 from conversations.flows.my_orders_reschedule import (
@@ -29,6 +29,7 @@ from conversations.flows.my_orders_reschedule import (
 )
 from conversations.flows.my_orders_state import (
     ASKED,
+    CANCEL,
     MOVE,
     REFUND,
     STATUS,
@@ -73,6 +74,7 @@ from domain.digits import whole
 from domain.lifecycle import OrderStatus
 from domain.money import format_yuan
 from domain.queries import LoadOrder, LoadOrders, QuoteCancellation, QuoteReschedule
+from domain.reschedule import not_movable
 
 _NOT_VISITS = frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED})
 
@@ -86,7 +88,9 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
         out = my_orders_pick.begin(conv, o, ASKED[action])
         keep(conv, NAME, o)
         return out
-    read_first = action in ("reschedule", REFUND)  # the order read: whether it may be now
+    # the order read first: whether it may be now (a cancellation's terms, a new time
+    # asked; else why not, with its detail)
+    read_first = action in ("reschedule", REFUND, CANCEL)
     mode = ASKED[action] if read_first else given.mode
     o = OrdersData(mode=mode, number=number if action else None)  # nothing older stays
     if mode == MOVE:
@@ -101,17 +105,17 @@ def enter(ctx: Ctx, conv: Conversation) -> Outcome:
         )
     if action in ("show", STATUS):  # "#N" sent at the menu, "where is #N?": its detail
         return Outcome(step=Step.LIST, commands=[LoadOrder(customer_of(conv), number)])
-    if action == "pay":
-        return Outcome(commands=[RequestPayment(customer_of(conv), number)])
     if read_first:
         return Outcome(commands=[LoadOrder(customer_of(conv), number)])
-    if action == "cancel":  # "取消订单 #N": the terms first, as the order's own button gives
-        return Outcome(step=Step.CANCEL_CONFIRM, reask=True)
     if action in ("surcharge_yes", "surcharge_no"):
         approve = action == "surcharge_yes"
         answer = AnswerSurcharge(customer_of(conv), number, approve, given.surcharge)
         return Outcome(commands=[answer])
-    return Outcome(commands=[ConfirmOrder(customer_of(conv), number)])
+    # paying, confirming: on the order's screen, so that a refusal (paid already, cancelled:
+    # a button from an older message) is said with the order's detail, not the list
+    if action == "pay":
+        return Outcome(step=Step.DETAIL, commands=[RequestPayment(customer_of(conv), number)])
+    return Outcome(step=Step.DETAIL, commands=[ConfirmOrder(customer_of(conv), number)])
 
 
 def ask(ctx: Ctx, conv: Conversation) -> Outcome:
@@ -165,7 +169,7 @@ def on_order(ctx: Ctx, conv: Conversation, result: OrderShown, o: OrdersData) ->
         o.to_day = o.to_at = ""
         if movable:
             return Outcome(views.reschedule_when(conv, o.number), step=Step.RESCHEDULE_WHEN)
-        refused = Say(tr(conv, "这个订单现在不能改约时间"))
+        refused = Say(not_movable(result.order.status, result.order.number).get(conv.lang))
         return Outcome([refused, *views.detail(ctx, conv, result)], step=Step.DETAIL)
     if o.mode == REORDER:
         d = views.prefill(result.again)
@@ -266,7 +270,7 @@ def on_list_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, o: OrdersDat
         return Outcome(commands=[LoadOrder(customer_of(conv), number)])
     if event.key in ("book", "menu"):
         return Outcome(goto="booking" if event.key == "book" else "menu")
-    return Outcome(reask=True)
+    return Outcome([Say(button_expired(conv))], reask=True)
 
 
 def on_list_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
@@ -288,14 +292,7 @@ def _on_number(ctx: Ctx, conv: Conversation, event: TextReceived, o: OrdersData)
 def on_detail_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, o: OrdersData) -> Outcome:
     if o.number is None:
         return restart(conv, NAME, OrdersData, FIRST)
-    number = o.number
-    if event.key == "pay":
-        return Outcome(commands=[RequestPayment(customer_of(conv), number)])
-    if event.key == "cancel":
-        return Outcome(commands=[QuoteCancellation(customer_of(conv), number)])
-    if event.key == "reschedule":
-        o.new_start = ""
-        return Outcome(views.reschedule_when(conv, number), step=Step.RESCHEDULE_WHEN)
+    number = o.number  # paying, moving, cancelling: ``act:`` buttons naming their order
     if event.key == "reorder":
         o.mode = REORDER
         return Outcome(commands=[LoadOrder(customer_of(conv), number)])
@@ -307,7 +304,7 @@ def on_detail_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, o: OrdersD
         return Outcome(goto=invoice.NAME)
     if event.key == "list":
         return Outcome(step=Step.LIST, reask=True)
-    return Outcome(reask=True)
+    return Outcome([Say(button_expired(conv))], reask=True)
 
 
 @keeping_orders
@@ -322,7 +319,7 @@ def on_cancel_confirm(ctx: Ctx, conv: Conversation, event: ChoiceMade, o: Orders
             step=Step.DETAIL,
             reask=True,
         )
-    return Outcome(reask=True)
+    return Outcome([Say(button_expired(conv))], reask=True)
 
 
 @keeping_orders
@@ -332,7 +329,7 @@ def on_pay(ctx: Ctx, conv: Conversation, event: ChoiceMade, o: OrdersData) -> Ou
         return Outcome(commands=[ConfirmSandboxPayment(due.reference, conv.customer_id)])
     if event.key == "later":
         return Outcome(goto="menu")
-    return Outcome(reask=True)
+    return Outcome([Say(button_expired(conv))], reask=True)
 
 
 TRANSITIONS: Transitions = {
@@ -351,6 +348,7 @@ TRANSITIONS: Transitions = {
     (Step.DETAIL, PaymentRequested): on_payment_requested,
     (Step.DETAIL, PaymentUnavailable): on_payment_unavailable,
     (Step.DETAIL, ChoiceMade): on_detail_choice,
+    (Step.DETAIL, OrderConfirmed): on_confirmed,
     (Step.CANCEL_CONFIRM, CancellationQuoted): on_cancel_quote,
     (Step.CANCEL_CONFIRM, OrderCancelled): on_cancelled,
     (Step.CANCEL_CONFIRM, ChoiceMade): on_cancel_confirm,

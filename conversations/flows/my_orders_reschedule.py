@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 from conversations.events import ChoiceMade, TextReceived
 from conversations.flows import checkout
 from conversations.flows import my_orders_views as views
-from conversations.flows.base import Ctx, Outcome, tr
+from conversations.flows.base import Ctx, Outcome, button_expired, tr
 from conversations.flows.booking_when import refusal
 from conversations.flows.dates import parse_when
 from conversations.flows.flow_state import restart
@@ -95,7 +95,7 @@ def on_reschedule_choice(
     if event.key == "no":
         o.new_start = ""
         return Outcome([Say(tr(conv, "好的,时间不变。"))], step=Step.DETAIL, reask=True)
-    return Outcome(reask=True)
+    return Outcome([Say(button_expired(conv))], reask=True)
 
 
 @keeping_orders

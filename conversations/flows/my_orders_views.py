@@ -34,8 +34,13 @@ KEYED = (
     CustomerAction.COMPLAIN,
     CustomerAction.RATE,
     CustomerAction.REWORK,
+    CustomerAction.PAY,
+    CustomerAction.RESCHEDULE,
+    CustomerAction.CANCEL,
 )
-"""Actions answered everywhere (``act:<action>:<number>``), not only on this screen."""
+"""Actions answered everywhere (``act:<action>:<number>``), not only on this screen: a
+button pressed on an older message, once the chat has moved on to another screen or another
+order, still acts on its own order, whose status is checked then (a paid one says so)."""
 UNPAYABLE = (OrderStatus.CANCELLED, OrderStatus.REFUNDED, OrderStatus.QUOTED)
 
 

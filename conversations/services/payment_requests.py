@@ -146,6 +146,8 @@ def new_request(order: Order, provider: str, now: datetime, fees: int) -> Paymen
     kind, amount = due(order, fees)
     if order.status in CLOSED:
         raise DomainError(N_("订单 #{number} 已取消,不能再支付", number=order.number))
+    if amount <= 0 and order.paid_cents > 0:  # a pay button on an older message, say
+        raise DomainError(N_("订单 #{number} 已支付,现在无需再付款", number=order.number))
     if amount <= 0:
         raise DomainError(N_("订单 #{number} 无需支付", number=order.number))
     prefix = {"sandbox": "SBX", "telegram": "TGP", "wechat_pay": "WXP"}.get(provider, "PAY")

@@ -107,3 +107,16 @@ async def test_a_broadcast_draft_that_does_not_exist_is_said_so(shop, fake_teleg
     await owner.say("/broadcast send 9999")
     assert "没有群发 #9999" in owner.text()
     assert await queued(app) == 0
+
+
+async def test_a_broadcast_whose_first_word_is_a_confirm_word_is_previewed_not_refused(
+    shop, fake_telegram
+):
+    app, client = shop
+    owner = TelegramUser(client, fake_telegram, OWNER)
+    for words in ("go shopping", "确认 收到"):
+        await owner.say(f"/broadcast {words}")
+        shown = owner.text()
+        assert re.search(r"群发 #\d+ 预览", shown) and f"【到家】{words}" in shown, shown
+    await app[SERVICES].run(DrainOutbox())
+    assert await queued(app) == 0

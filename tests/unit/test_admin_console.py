@@ -283,6 +283,12 @@ def test_a_malformed_command_gets_its_usage(name, args):
     assert out.commands == [] and out.replies[0].text.startswith("Usage: /")
 
 
+@pytest.mark.parametrize("text", ["go shopping", "确认 收到", "send #soon", "Send it"])
+def test_a_broadcast_starting_with_a_confirm_word_but_no_draft_number_is_previewed(text):
+    out = run("owner", "broadcast", None, text)
+    assert out.commands == [c.Broadcast(BY, "owner", text)] and not out.replies
+
+
 def parse_day(word: str, today: date) -> date | None:
     """A day as the admins' commands read one: the nearest such day."""
     return day_named(word, today, toward=Toward.NEAREST)

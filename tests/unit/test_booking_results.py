@@ -132,6 +132,8 @@ def test_an_order_placed_is_paid_from_the_pay_step_and_ends_at_the_menu():
     conv.step = "pay"
     link, ask = checkout.ask(CTX, conv).replies
     assert isinstance(link, Link) and link.url == DUE.pay_url and "¥80.00" in ask.text
+    stale = checkout.on_pay(CTX, conv, ChoiceMade(**BASE, key="reschedule"))  # an older one's
+    assert stale.reask and not stale.commands and "这个按钮已过期" in texts(stale.replies)
     pay = checkout.on_pay(CTX, conv, ChoiceMade(**BASE, key="pay"))
     assert pay.commands == [ConfirmSandboxPayment("SBX1", 7)]
     out = checkout.on_paid(CTX, conv, PAID)

@@ -158,3 +158,15 @@ def test_a_referral_of_another_shape_signs_up_without_one(data):
     conv = Conversation(flow="start", step="phone", lang="en", data=data)
     out = start.on_phone(CTX, conv, TextReceived(**BASE, text="13912345678"))
     assert out.commands == [c.RegisterCustomer("telegram", "5", "13912345678", "en", "", "")]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_button_that_is_none_of_the_menus_has_expired_and_the_menu_is_asked_again(lang):
+    """An older message's (an order's "pay" from before its buttons named it, a checkout's
+    "确认支付" after paying): said, in the person's language, never a silent menu."""
+    conv = Conversation(flow="menu", step="menu", customer_id=7, lang=lang)
+    out = menu.on_choice(CTX, conv, ChoiceMade(**BASE, key="pay"))
+    assert out.reask and not out.commands and out.goto is None
+    [said] = out.replies
+    expected = {"zh": "这个按钮已过期", "en": "That button has expired"}[lang]
+    assert said.text.startswith(expected)

@@ -36,7 +36,7 @@ from domain.commands import (
 )
 from domain.lifecycle import OrderStatus
 from domain.pricing import LineKind, QuoteLine, Selection
-from domain.queries import LoadOrder, LoadOrders, QuoteReschedule
+from domain.queries import LoadOrder, LoadOrders, QuoteCancellation, QuoteReschedule
 from domain.text import Bilingual
 from domain.timeline_notes import handover_note, rescheduled_note
 from store.catalog_file import load_catalog
@@ -175,7 +175,7 @@ def test_what_is_left_to_pay_is_shown_unless_the_order_is_cancelled():
         CTX, conv(), shown(order=row, paid_cents=10_000, actions=(CustomerAction.PAY,))
     )
     assert "待付 ¥20.00" in out.replies[0].text
-    assert out.replies[0].options[0].key == "pay"
+    assert out.replies[0].options[0].key == "act:pay:240117"  # names its order
     row = OrderRow(240117, ROW.item, START, OrderStatus.CANCELLED, 12_000)
     out = my_orders.on_order(CTX, conv(), shown(order=row, paid_cents=0))
     assert "待付" not in out.replies[0].text
@@ -196,8 +196,13 @@ def test_reorder_copies_the_order_into_a_new_booking_and_leaves_the_flow():
 
 
 def test_cancelling_shows_the_fee_first_then_cancels_with_that_fee():
-    c = conv(step="detail", number=240117)
-    assert my_orders.on_detail_choice(CTX, c, choice("cancel")).commands
+    c = conv(action="cancel", number=240117)  # the order's button: act:cancel:240117
+    assert my_orders.enter(CTX, c).commands == [LoadOrder(5, 240117)]
+    row = OrderRow(240117, ROW.item, START, OrderStatus.PAID, 12_000)
+    out = my_orders.on_order(CTX, c, shown(order=row, actions=(CustomerAction.CANCEL,)))
+    assert out.step == my_orders.Step.CANCEL_CONFIRM and out.reask
+    c.step = my_orders.Step.CANCEL_CONFIRM
+    assert my_orders.ask(CTX, c).commands == [QuoteCancellation(5, 240117)]
     quote = CancellationQuoted(240117, 3_000, 7_000, Bilingual("开始前 2 小时内", "within 2 h"))
     out = my_orders.on_cancel_quote(CTX, c, quote)
     assert out.step == my_orders.Step.CANCEL_CONFIRM
@@ -289,8 +294,10 @@ def test_the_detail_reloads_its_order_and_repeat_weekly_hands_the_number_to_recu
 
 
 def test_moving_an_order_asks_the_time_shows_the_terms_then_moves_it():
-    c = conv(step="detail", number=240117)
-    out = my_orders.on_detail_choice(CTX, c, choice("reschedule"))
+    c = conv(action="reschedule", number=240117)  # the order's button: act:reschedule:240117
+    assert my_orders.enter(CTX, c).commands == [LoadOrder(5, 240117)]
+    row = OrderRow(240117, ROW.item, START, OrderStatus.PAID, 12_000)
+    out = my_orders.on_order(CTX, c, shown(order=row, actions=(CustomerAction.RESCHEDULE,)))
     assert out.step == my_orders.Step.RESCHEDULE_WHEN and "改到什么时间" in out.replies[0].text
     c.step = my_orders.Step.RESCHEDULE_WHEN
     text = TextReceived(**BASE, text="后天下午三点")
@@ -351,3 +358,44 @@ def test_a_settled_order_reads_done_to_its_customer_not_the_books_word():
     assert "状态:已完成" in ask.text and "已结算" not in ask.text
     [listed] = my_orders.on_orders(CTX, conv(lang="en"), OrdersListed((settled,))).replies
     assert listed.options[0].label.endswith(" done")
+
+
+@pytest.mark.parametrize("key", ["pay", "reschedule", "cancel", "yes", "s:5"])
+def test_a_button_the_detail_does_not_offer_has_expired_and_the_detail_is_asked_again(key):
+    """An order's buttons name it (``act:pay:240117``, global): a bare key at the detail is
+    an older message's (an order screen's from before, a checkout's, another question's)."""
+    c = conv(step="detail", number=240117)
+    out = my_orders.on_detail_choice(CTX, c, choice(key))
+    assert out.reask and not out.commands and out.goto is None and out.step is None
+    assert out.replies == [Say("这个按钮已过期,请使用下面最新的选项。")]
+    for step, handler in (
+        ("list", my_orders.on_list_choice),
+        ("cancel_confirm", my_orders.on_cancel_confirm),
+        ("pay", my_orders.on_pay),
+        ("reschedule_when", my_orders.on_reschedule_choice),
+    ):
+        if key in ("yes", "pay") and step in ("cancel_confirm", "pay"):
+            continue  # that screen's own button
+        out = handler(CTX, conv(step=step, number=240117), choice(key))
+        assert out.replies == [Say("这个按钮已过期,请使用下面最新的选项。")] and out.reask
+
+
+def test_paying_or_confirming_by_an_orders_button_is_done_on_its_detail():
+    """A refusal (paid already, cancelled) is then said with the order's detail."""
+    c = conv(action="pay", number=240117)
+    out = my_orders.enter(CTX, c)
+    assert out.step == my_orders.Step.DETAIL and out.commands == [RequestPayment(5, 240117)]
+    c = conv(action="confirm", number=240117)
+    out = my_orders.enter(CTX, c)
+    assert out.step == my_orders.Step.DETAIL and out.commands == [ConfirmOrder(5, 240117)]
+    assert (my_orders.Step.DETAIL, OrderConfirmed) in my_orders.TRANSITIONS
+
+
+def test_a_move_the_order_no_longer_allows_says_why_with_its_detail():
+    c = conv(action="reschedule", number=240117)
+    my_orders.enter(CTX, c)
+    row = OrderRow(240117, ROW.item, START, OrderStatus.CANCELLED, 12_000)
+    out = my_orders.on_order(CTX, c, shown(order=row, actions=(CustomerAction.REORDER,)))
+    assert out.step == my_orders.Step.DETAIL
+    assert out.replies[0] == Say("订单 #240117 已取消,无法改约时间。")
+    assert out.replies[1].text.startswith("#240117 日常保洁")

@@ -142,6 +142,9 @@ def test_cancel_with_two_cancellable_orders_picks_from_them():
 def test_cancel_with_a_number_asks_that_orders_terms():
     conv = at_menu("en")
     out = entered(conv, menu.on_text(CTX, conv, text("Cancel order 200964")))
+    assert out.commands == [LoadOrder(5, 200964)]  # read first: whether it may be cancelled
+    actions = (CustomerAction.CANCEL, CustomerAction.REORDER)
+    out = my_orders.on_order(CTX, conv, replace(shown(), order=PAID, actions=actions))
     assert out.step == "cancel_confirm" and out.reask
 
 
@@ -149,7 +152,7 @@ def test_cancel_with_a_number_asks_that_orders_terms():
     ("typed", "step", "read", "mode"),
     [
         ("where is order 200964", "list", True, ""),  # its detail, as the list gives it
-        ("cancel order 200964", "cancel_confirm", False, ""),  # its terms first
+        ("cancel order 200964", None, True, "cancel"),  # read: its terms, or why not
         ("reschedule order 200964", None, True, "move"),  # read: whether it may move now
         ("refund order #200964", None, True, "refund"),  # read: cancelled, or complained
     ],
@@ -256,8 +259,10 @@ def test_on_an_orders_detail_a_question_without_a_number_is_about_that_order():
     )
     out = global_words.route(CUSTOMER_FLOWS, CTX, conv, text("cancel it please"))
     assert out is not None
-    entered_ = entered(conv, out)
-    assert entered_.step == "cancel_confirm" and entered_.reask
+    assert entered(conv, out).commands == [LoadOrder(5, 200964)]
+    actions = (CustomerAction.CANCEL, CustomerAction.REORDER)
+    out = my_orders.on_order(CTX, conv, replace(shown(), order=PAID, actions=actions))
+    assert out.step == "cancel_confirm" and out.reask
 
 
 @pytest.mark.parametrize(

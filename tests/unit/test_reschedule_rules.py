@@ -8,7 +8,7 @@ import pytest
 
 from domain.errors import DomainError
 from domain.lifecycle import ActorKind, OrderStatus
-from domain.reschedule import reschedule_terms
+from domain.reschedule import MOVABLE, not_movable, reschedule_terms
 from domain.rules import BookingRules, RescheduleRules
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -90,3 +90,19 @@ def test_refused_when_the_new_time_is_priced_differently() -> None:
             same_price=False,
             days_ahead=BookingRules().max_days_ahead,
         )
+
+
+@pytest.mark.parametrize(
+    ("status", "zh", "en"),
+    [
+        (OrderStatus.CANCELLED, "订单 #240117 已取消,无法改约时间。", "is cancelled"),
+        (OrderStatus.REFUNDED, "订单 #240117 已取消,无法改约时间。", "is cancelled"),
+        (OrderStatus.SETTLED, "订单 #240117 已服务完成,无法改约时间。", "has been served"),
+        (OrderStatus.IN_SERVICE, "订单 #240117 的师傅已出发", "already on the way"),
+        (OrderStatus.QUOTED, "订单 #240117 现在不能改约时间。", "cannot be rescheduled now"),
+    ],
+)
+def test_an_order_that_cannot_move_says_why_by_its_status(status, zh, en) -> None:
+    assert status not in MOVABLE
+    why = not_movable(status, 240117)
+    assert why.get("zh").startswith(zh) and en in why.get("en")
