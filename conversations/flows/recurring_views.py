@@ -149,8 +149,9 @@ def not_offered(conv: Conversation, every: Every) -> Say:
     )
 
 
-def repeats_line(ctx: Ctx, conv: Conversation, start: datetime) -> str:
-    """The quote's line of a booking asked to repeat weekly from ``start``."""
+def repeats_line(ctx: Ctx, conv: Conversation, start: datetime, ahead_days: int) -> str:
+    """The quote's line of a booking asked to repeat weekly from ``start``, each visit's
+    order made ``ahead_days`` before it (``lead_days``)."""
     local = start.astimezone(ctx.tz)
     return tr(
         conv,
@@ -158,7 +159,7 @@ def repeats_line(ctx: Ctx, conv: Conversation, start: datetime) -> str:
         "并提醒您支付(按当时价格),可随时停止。",
         weekday=day(conv, local.weekday()),
         at_time=format_at_time(local.time()),
-        ahead_days=ctx.rules.booking.recurring_ahead_days,
+        ahead_days=ahead_days,
     )
 
 

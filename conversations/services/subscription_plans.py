@@ -17,7 +17,13 @@ from domain.lifecycle import OrderStatus
 from domain.orders import Order
 from domain.ports import Reads
 from domain.pricing import Selection
-from domain.recurring import Subscription, cancelled_unpaid, first_visit, parse_at_time
+from domain.recurring import (
+    Subscription,
+    cancelled_unpaid,
+    first_visit,
+    lead_days,
+    parse_at_time,
+)
 from domain.rules import Rules
 from domain.text import N_
 
@@ -127,7 +133,7 @@ async def draft(
 def plan_view(
     number: int, sub: Subscription, price: int, now: datetime, catalog: Catalog, rules: Rules
 ) -> SubscriptionPlan:
-    ahead = rules.booking.recurring_ahead_days
+    ahead = lead_days((x.item_id for x in sub.selections), catalog, rules.booking)
     made = sub.next_start_at - timedelta(days=ahead)
     return SubscriptionPlan(
         number,
