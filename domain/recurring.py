@@ -85,12 +85,16 @@ class Subscription:
         )
 
 
+def ever_paid(order: Order) -> bool:
+    """Whether ``order`` (read with its timeline) has been paid: a recurring booking set up
+    from it makes no visit's order before (``Subscription.first_order_id``)."""
+    return any(e.action == Action.PAY for e in order.timeline)
+
+
 def cancelled_unpaid(order: Order) -> bool:
     """Whether ``order`` (read with its timeline) was cancelled before it was ever paid: no
     recurring booking is set up from it (one set up before ended with it)."""
-    return order.status == OrderStatus.CANCELLED and not any(
-        e.action == Action.PAY for e in order.timeline
-    )
+    return order.status == OrderStatus.CANCELLED and not ever_paid(order)
 
 
 def parse_at_time(text: str) -> time:

@@ -52,8 +52,18 @@ def listing(ctx: Ctx, conv: Conversation, subs: tuple[SubscriptionRow, ...]) -> 
     options: list[Option] = []
     for s in subs:
         repeated = every(conv, s.item, s.weekday, format_at_time(s.at_time))
-        upcoming = moment(ctx, conv, s.next_at)
-        lines.append(tr(conv, "· {every}(下次 {upcoming})", every=repeated, upcoming=upcoming))
+        if s.waits_for is not None:  # no visit is made before its first order is paid
+            lines.append(
+                tr(
+                    conv,
+                    "· {every}(首单 #{number} 付款后开始)",
+                    every=repeated,
+                    number=s.waits_for,
+                )
+            )
+        else:
+            upcoming = moment(ctx, conv, s.next_at)
+            lines.append(tr(conv, "· {every}(下次 {upcoming})", every=repeated, upcoming=upcoming))
         options.append(
             Option(
                 f"skip:{s.id}",
