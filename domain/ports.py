@@ -39,7 +39,7 @@ from domain.people_ports import Addresses, Customers, Identities, LinkLimits, Wo
 from domain.placement_ports import Placements
 from domain.points import Membership
 from domain.pricing import QuoteLine
-from domain.recurring import Subscription
+from domain.recurring import DueBy, Subscription
 from domain.relay import RelayMessage
 from domain.reminders import Reminder
 from domain.support import Ticket, TicketMessage
@@ -215,7 +215,7 @@ class Subscriptions(Protocol):
     async def for_customer(
         self, customer_id: int, *, active: bool = True
     ) -> list[Subscription]: ...
-    async def due(self, until: datetime, limit: int = 100) -> list[tuple[int, datetime]]: ...
+    async def due(self, by: DueBy, limit: int = 100) -> list[tuple[int, datetime]]: ...
     async def advance(
         self, sub_id: int, expected: datetime, following: datetime, *, stop: bool = False
     ) -> bool: ...

@@ -8,11 +8,13 @@ Times are business-local (``weekday``, ``at_time``) and stored instants are UTC.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from domain.catalog import Catalog
 from domain.errors import DomainError
 from domain.lifecycle import Action, OrderStatus
 from domain.orders import Order
@@ -83,12 +85,16 @@ class Subscription:
         )
 
 
+def ever_paid(order: Order) -> bool:
+    """Whether ``order`` (read with its timeline) has been paid: a recurring booking set up
+    from it makes no visit's order before (``Subscription.first_order_id``)."""
+    return any(e.action == Action.PAY for e in order.timeline)
+
+
 def cancelled_unpaid(order: Order) -> bool:
     """Whether ``order`` (read with its timeline) was cancelled before it was ever paid: no
     recurring booking is set up from it (one set up before ended with it)."""
-    return order.status == OrderStatus.CANCELLED and not any(
-        e.action == Action.PAY for e in order.timeline
-    )
+    return order.status == OrderStatus.CANCELLED and not ever_paid(order)
 
 
 def parse_at_time(text: str) -> time:
@@ -132,9 +138,41 @@ def first_visit(
     return next_visit(max(bookable, day_over), weekday, at, tz)
 
 
-def due_by(now: datetime, rules: BookingRules) -> datetime:
-    """Visits starting up to this instant are made into orders now."""
-    return now + timedelta(days=rules.recurring_ahead_days)
+def lead_days(item_ids: Iterable[str], catalog: Catalog, rules: BookingRules) -> int:
+    """How many days before a visit of these items (a subscription's, a bundle's) its order
+    is made: ``recurring_ahead_days``, or fewer for a service bookable fewer days ahead
+    (its own horizon, ``Catalog.days_ahead``; the rule's ``max_days_ahead`` without one)."""
+    return min(rules.recurring_ahead_days, catalog.days_ahead(item_ids, rules.max_days_ahead))
+
+
+@dataclass(frozen=True)
+class DueBy:
+    """Up to when visits are made orders now: ``until`` for most services; the services
+    (by item id, a subscription's first item) and bundles (by id) with a lead of their own
+    (``lead_days``: a service bookable 3 days ahead is made 3 days ahead, not a week) up to
+    theirs — their visit waits until it comes within the service's horizon."""
+
+    until: datetime
+    items: Mapping[str, datetime] = field(default_factory=dict)
+    bundles: Mapping[str, datetime] = field(default_factory=dict)
+
+    @property
+    def latest(self) -> datetime:
+        """The furthest any visit is made ahead."""
+        return max((self.until, *self.items.values(), *self.bundles.values()))
+
+
+def due_by(now: datetime, rules: BookingRules, catalog: Catalog) -> DueBy:
+    """Which visits are made into orders ``now``: those within their service's lead."""
+    lead = min(rules.recurring_ahead_days, rules.max_days_ahead)
+
+    def own(item_ids: Iterable[str]) -> datetime | None:
+        days = lead_days(item_ids, catalog, rules)
+        return None if days == lead else now + timedelta(days=days)
+
+    items = {i.id: at for i in catalog.items() if (at := own((i.id,))) is not None}
+    bundles = {b.id: at for b in catalog.bundles if (at := own(b.item_ids)) is not None}
+    return DueBy(now + timedelta(days=lead), items, bundles)
 
 
 class SkipReason(StrEnum):
@@ -143,7 +181,8 @@ class SkipReason(StrEnum):
     TOO_LATE = "too_late"
     """The visit is too close (or already past): the service was down when it was due."""
     TOO_FAR = "too_far"
-    """Beyond the booking horizon (``max_days_ahead``)."""
+    """Beyond the service's booking horizon (``max_days_ahead``): not yet — never skipped,
+    the visit waits until it comes within (``due_by`` leaves it till then)."""
     HELD = "held"
     """The customer's new orders are on hold (a risk rule)."""
     UNAVAILABLE = "unavailable"

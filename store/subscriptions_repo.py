@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import exists, func, literal, or_, update
+from sqlalchemy import ColumnElement, case, exists, func, literal, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.lifecycle import Action
-from domain.recurring import Subscription, format_at_time, parse_at_time
+from domain.recurring import DueBy, Subscription, format_at_time, parse_at_time
 from store.crypto import PiiCipher
 from store.order_rows import selection_from_json, selection_to_json
 from store.tables import OrderEventRow, OrderRow, SubscriptionRow
@@ -57,19 +57,22 @@ class SubscriptionRepository:
         )
         return [self._load(r) for r in rows.all()]
 
-    async def due(self, until: datetime, limit: int = 100) -> list[tuple[int, datetime]]:
-        """(id, next visit) of active subscriptions whose next visit starts by ``until`` and
-        whose first order (the one each was set up from) has been paid: one still awaiting
-        its payment makes no visit's order yet, nor holds up the others."""
-        first = col(SubscriptionRow.first_order_id)
+    async def due(self, by: DueBy, limit: int = 100) -> list[tuple[int, datetime]]:
+        """(id, next visit) of active subscriptions whose next visit starts within its lead
+        (``by``: up to ``by.until``, or to its bundle's or first item's own instant) and whose
+        first order (the one each was set up from) has been paid: one still awaiting its
+        payment makes no visit's order yet, nor holds up the others — nor does a visit that
+        waits to come within its service's horizon."""
+        first, start = col(SubscriptionRow.first_order_id), col(SubscriptionRow.next_start_at)
         paid = exists().where(
             col(OrderEventRow.order_id) == first, col(OrderEventRow.action) == Action.PAY.value
         )
         rows = await self._s.exec(
             select(SubscriptionRow.id, SubscriptionRow.next_start_at)
-            .where(SubscriptionRow.active == True, col(SubscriptionRow.next_start_at) <= until)  # noqa: E712
+            .where(SubscriptionRow.active == True)  # noqa: E712
+            .where(start <= by.latest, start <= _lead_until(by))  # the index, then each's own
             .where(or_(first.is_(None), paid))
-            .order_by(col(SubscriptionRow.next_start_at))
+            .order_by(start)
             .limit(limit)
         )
         return [(int(i), at) for i, at in rows.all() if i is not None]
@@ -172,3 +175,20 @@ class SubscriptionRepository:
             bundle_id=row.bundle_id,
             first_order_id=row.first_order_id,
         )
+
+
+def _lead_until(by: DueBy) -> ColumnElement[datetime]:
+    """Each subscription's own ``until``: its bundle's (a bundle's lead is its items'
+    shortest), else its item's (the first selection's), else ``by.until``. Instants typed
+    as the column, else they bind as plain DateTime (SQLite: its local wall time)."""
+
+    def at(instant: datetime) -> ColumnElement[datetime]:
+        return literal(instant, UtcDateTime())
+
+    bundle = col(SubscriptionRow.bundle_id)
+    item = col(SubscriptionRow.selections)[(0, "item_id")].as_string()
+    whens = [(bundle == b, at(i)) for b, i in by.bundles.items()]
+    if by.items:  # a bundle without a lead of its own has the rule's, whatever its items
+        whens.append((bundle.is_not(None), at(by.until)))
+        whens += [(item == k, at(i)) for k, i in by.items.items()]
+    return case(*whens, else_=at(by.until)) if whens else at(by.until)

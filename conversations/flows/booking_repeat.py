@@ -21,7 +21,7 @@ from conversations.state import Conversation
 from conversations.understanding.numbers import normalise
 from conversations.understanding.repeat import Repeat, find_repeat
 from domain.commands import Subscribe
-from domain.recurring import format_at_time
+from domain.recurring import format_at_time, lead_days
 
 
 def take(conv: Conversation, d: Draft, repeat: Repeat | None) -> list[Reply]:
@@ -59,7 +59,8 @@ def quote_line(ctx: Ctx, conv: Conversation, d: Draft, repeating: bool = False) 
         return views.placement_once_line(conv)
     if repeating:
         return views.repeating_already_line(ctx, conv, d.start)
-    return views.repeats_line(ctx, conv, d.start)
+    ahead = lead_days((it.id for it in d.items(ctx.catalog)), ctx.catalog, ctx.rules.booking)
+    return views.repeats_line(ctx, conv, d.start, ahead)
 
 
 def subscribe(

@@ -9,7 +9,6 @@ what its invoices already cover. A wrong answer at any step is answered and chan
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -20,6 +19,7 @@ from conversations.flows.flow_state import keep, keeping, load, restart
 from conversations.replies import Reply, Say
 from conversations.results.invoices import InvoiceChoices, InvoicesRequested
 from conversations.state import Conversation
+from conversations.understanding.intents import typed_number
 from domain.commands import RequestInvoice
 from domain.digits import whole
 from domain.invoices import (
@@ -34,7 +34,6 @@ from domain.queries import LoadInvoiceable
 NAME = "invoice"
 WORDS = frozenset({"发票", "开发票", "开票", "电子发票", "申请发票", "invoice", "invoices"})
 """Whole messages (casefolded) that start the flow wherever a customer is."""
-_NUMBER = re.compile(r"^\s*#?\s*(\d{6,8})\s*$")
 
 
 class Step(StrEnum):
@@ -188,11 +187,10 @@ def on_choose(ctx: Ctx, conv: Conversation, event: ChoiceMade, d: InvoiceData) -
 
 @_keeping
 def on_choose_text(ctx: Ctx, conv: Conversation, event: TextReceived, d: InvoiceData) -> Outcome:
-    m = _NUMBER.match(event.text)
-    number = int(m.group(1)) if m else 0
-    if _offered(d, number):
+    number = typed_number(event.text)
+    if number is not None and _offered(d, number):
         return _chosen(d, (number,))
-    if m is not None:
+    if number is not None:
         return Outcome(_not_offered(conv, d, number), reask=True)
     return Outcome([views.bad_choice(conv)], reask=True)
 

@@ -52,8 +52,18 @@ def listing(ctx: Ctx, conv: Conversation, subs: tuple[SubscriptionRow, ...]) -> 
     options: list[Option] = []
     for s in subs:
         repeated = every(conv, s.item, s.weekday, format_at_time(s.at_time))
-        upcoming = moment(ctx, conv, s.next_at)
-        lines.append(tr(conv, "· {every}(下次 {upcoming})", every=repeated, upcoming=upcoming))
+        if s.waits_for is not None:  # no visit is made before its first order is paid
+            lines.append(
+                tr(
+                    conv,
+                    "· {every}(首单 #{number} 付款后开始)",
+                    every=repeated,
+                    number=s.waits_for,
+                )
+            )
+        else:
+            upcoming = moment(ctx, conv, s.next_at)
+            lines.append(tr(conv, "· {every}(下次 {upcoming})", every=repeated, upcoming=upcoming))
         options.append(
             Option(
                 f"skip:{s.id}",
@@ -149,8 +159,9 @@ def not_offered(conv: Conversation, every: Every) -> Say:
     )
 
 
-def repeats_line(ctx: Ctx, conv: Conversation, start: datetime) -> str:
-    """The quote's line of a booking asked to repeat weekly from ``start``."""
+def repeats_line(ctx: Ctx, conv: Conversation, start: datetime, ahead_days: int) -> str:
+    """The quote's line of a booking asked to repeat weekly from ``start``, each visit's
+    order made ``ahead_days`` before it (``lead_days``)."""
     local = start.astimezone(ctx.tz)
     return tr(
         conv,
@@ -158,7 +169,7 @@ def repeats_line(ctx: Ctx, conv: Conversation, start: datetime) -> str:
         "并提醒您支付(按当时价格),可随时停止。",
         weekday=day(conv, local.weekday()),
         at_time=format_at_time(local.time()),
-        ahead_days=ctx.rules.booking.recurring_ahead_days,
+        ahead_days=ahead_days,
     )
 
 

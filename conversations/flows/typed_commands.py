@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from conversations.understanding.intents import ORDER_NUMBER
+
 WORKER = {
     "register": ("register", "注册师傅", "师傅注册", "我要当师傅"),
     "online": ("online", "上线", "开工"),
@@ -182,7 +184,7 @@ BARE_ADMIN = {
     "tickets",
 }
 """Admin words that are commands on their own, typed without a slash (WeChat)."""
-_NUMBER = re.compile(r"#?\s*(\d{6,8})(?!\d)")  # a phone number is not an order number
+_NUMBER = re.compile(rf"{ORDER_NUMBER}(?!\d)")  # a phone number is not an order number
 BEFORE = {"before", "服务前", "前"}
 AFTER = {"after", "服务后", "后"}
 

@@ -21,6 +21,9 @@ class SubscriptionRow:
     at_time: time
     """Local time of day of every visit."""
     next_at: datetime
+    waits_for: int | None = None
+    """The number of the order it was set up from while that one is unpaid: no visit is
+    made before it is paid (the list says so instead of the next visit)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """Recurring bookings: set one up from an order (what it would be: ``subscription_plans``),
 stop one, skip its next visit, and the scheduler sweep that makes each visit an order
-``recurring_ahead_days`` before it (the customer's list and drafts are views:
-``views.customer``).
+``recurring_ahead_days`` before it, or as far ahead as its service may be booked when that is
+less (``lead_days``; the customer's list and drafts are views: ``views.customer``).
 
 A visit is taken by moving the subscription's ``next_start_at`` on with a conditional UPDATE
 (``Subscriptions.advance``) in the transaction that places its order and writes the
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from conversations.events import Result
@@ -133,15 +133,15 @@ class RecurringDesk:
 
     async def generate(self, cmd: c.GenerateRecurring) -> list[Result]:
         """Make the orders of the visits coming up within ``recurring_ahead_days`` (never
-        beyond ``max_days_ahead``, the furthest anyone may book)."""
+        beyond the furthest their service may be booked: its own ``max_days_ahead``, else the
+        rule's — a service bookable 3 days ahead has its visits made 3 days ahead)."""
         made = skipped = 0
         failed: set[tuple[int, datetime]] = set()  # tried again by the next run, not this one
         for _ in range(ROUNDS):
             now = self.s.clock()
-            rules = self.s.rules.booking
-            until = min(due_by(now, rules), now + timedelta(days=rules.max_days_ahead))
+            by = due_by(now, self.s.rules.booking, self.s.catalog)
             async with self.s.uow() as uow:
-                due = await uow.subscriptions.due(until)
+                due = await uow.subscriptions.due(by)
             progress = False
             for sub_id, expected in due:
                 if (sub_id, expected) in failed:
@@ -177,6 +177,8 @@ class RecurringDesk:
                     return "present"
                 booking = plans.booking(sub, expected)
                 total, reason = await self._check(uow, sub, booking, now)
+                if reason == SkipReason.TOO_FAR:  # not yet: its order is made once it is
+                    return "early"  # within its service's horizon (``due_by`` waits for that)
                 if reason is None:
                     following = next_visit(expected, sub.weekday, sub.at_time, self.s.tz)
                 else:

@@ -17,7 +17,14 @@ from domain.lifecycle import OrderStatus
 from domain.orders import Order
 from domain.ports import Reads
 from domain.pricing import Selection
-from domain.recurring import Subscription, cancelled_unpaid, first_visit, parse_at_time
+from domain.recurring import (
+    Subscription,
+    cancelled_unpaid,
+    ever_paid,
+    first_visit,
+    lead_days,
+    parse_at_time,
+)
 from domain.rules import Rules
 from domain.text import N_
 
@@ -84,10 +91,26 @@ def booking(sub: Subscription, start_at: datetime) -> Booking:
     )
 
 
-def row(sub: Subscription, catalog: Catalog) -> SubscriptionRow:
+def row(sub: Subscription, catalog: Catalog, waits_for: int | None = None) -> SubscriptionRow:
+    """``sub`` as the customer's list shows it; ``waits_for``: its first order's number
+    while that one is unpaid."""
     return SubscriptionRow(
-        sub.id or 0, catalog.name_of(sub.item_id), sub.weekday, sub.at_time, sub.next_start_at
+        sub.id or 0,
+        catalog.name_of(sub.item_id),
+        sub.weekday,
+        sub.at_time,
+        sub.next_start_at,
+        waits_for,
     )
+
+
+async def waits_for(uow: Reads, sub: Subscription) -> int | None:
+    """The number of the order ``sub`` was set up from while that one is unpaid (the sweep
+    makes no visit of it before); None once paid, or for a booking without one kept."""
+    if sub.first_order_id is None:
+        return None
+    first = await uow.orders.get(sub.first_order_id)  # with its timeline: was it paid?
+    return first.number if first is not None and not ever_paid(first) else None
 
 
 async def draft(
@@ -127,7 +150,7 @@ async def draft(
 def plan_view(
     number: int, sub: Subscription, price: int, now: datetime, catalog: Catalog, rules: Rules
 ) -> SubscriptionPlan:
-    ahead = rules.booking.recurring_ahead_days
+    ahead = lead_days((x.item_id for x in sub.selections), catalog, rules.booking)
     made = sub.next_start_at - timedelta(days=ahead)
     return SubscriptionPlan(
         number,

@@ -133,6 +133,9 @@ async def test_a_weekly_booking_starts_once_its_first_order_is_paid_and_outlives
     clock.advance(minutes=1)
     await sweep_twice(app)
     assert len((await mine(app, 796003))[0]) == 1  # waiting for the first order's payment
+    await customer.say("/recurring")  # and the list says so, not a next visit
+    listed = customer.text()
+    assert listed.count(f"(首单 #{number} 付款后开始)") == 2 and "下次" not in listed, listed
 
     clock.advance(minutes=1)  # within the 30 minutes: paid from its detail
     await customer.say("/orders")
@@ -146,6 +149,8 @@ async def test_a_weekly_booking_starts_once_its_first_order_is_paid_and_outlives
     assert visit.start_at == SUNDAY_29_9 and visit.status == OrderStatus.AWAITING_PAYMENT
     [made] = texts(fake_telegram, 796003, "已为您生成")
     assert f"#{visit.number}" in made
+    await customer.say("/recurring")
+    assert "付款后开始" not in customer.text() and "(下次 12-05 09:00)" in customer.text()
 
     clock.advance(minutes=1)  # the paid first order cancelled (days ahead: all refunded)
     await customer.say("/orders")

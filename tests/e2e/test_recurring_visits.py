@@ -4,14 +4,17 @@ visit's slot, a repeat at another time of day, a deposit to pay (the happy paths
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import update
 
+from domain.catalog import Catalog
 from domain.money import format_yuan
 from domain.pricing import Selection
 from store.order_rows import selection_to_json
 from store.tables import SubscriptionRow
-from tests.e2e.helpers import TelegramUser
+from tests.e2e.helpers import CATALOG, TelegramUser
 from tests.e2e.test_recurring import at, orders_of, repeat_weekly, sweep, tg, tg_app
 from tests.e2e.test_reminders import book, texts
 from webhooks.keys import DATABASE
@@ -22,6 +25,21 @@ __all__ = ["tg"]  # the fixture, used by name
 @pytest.fixture(params=["fresh_sqlite_url", "own_postgres_url"])
 def any_db(request):
     return request.getfixturevalue(request.param)
+
+
+def cleaning_bookable(days: int) -> Catalog:
+    """The demo catalog with daily cleaning bookable only ``days`` ahead."""
+    categories = tuple(
+        replace(
+            cat,
+            items=tuple(
+                replace(it, max_days_ahead=days) if it.id == "daily_cleaning" else it
+                for it in cat.items
+            ),
+        )
+        for cat in CATALOG.categories
+    )
+    return replace(CATALOG, categories=categories)
 
 
 async def test_a_visit_moved_onto_the_next_visits_slot_counts_as_that_visit(
@@ -127,3 +145,60 @@ async def test_a_visits_order_cannot_move_onto_the_time_of_another_order_of_its_
     assert "确认改约" not in customer.text()
     orders = await orders_of(app, 772024)
     assert sorted(o.start_at for o in orders) == [at(24, 15), at(7, 15), at(8, 15)]
+
+
+async def test_a_service_bookable_three_days_ahead_has_each_visit_made_three_days_ahead(
+    aiohttp_client, tmp_path, any_db, pii_key, fake_telegram, clock
+):
+    """Daily cleaning bookable only 3 days ahead (its own ``max_days_ahead``), the rule's
+    lead a week: each visit's order is made when the visit comes within those 3 days, not
+    skipped as too far a week ahead; the customer is told so when setting it up."""
+    app = tg_app(tmp_path, any_db, pii_key, fake_telegram, clock, catalog=cleaning_bookable(3))
+    customer = TelegramUser(await aiohttp_client(app), fake_telegram, 772025)
+    first = await book(customer, "明天 15:00")  # Tuesday 24 Nov; weekly from 1 Dec
+    proposal, done = await repeat_weekly(customer, first)
+    assert "每次服务前 3 天生成订单" in proposal, proposal
+    assert "第一次上门 12-01 15:00,订单将于 11-28 生成" in done, done
+
+    for now in (at(24, 15, 1), at(28, 14, 59)):  # a week ahead, then a minute too early
+        clock.now = now
+        await sweep(app)
+        assert [o.start_at for o in await orders_of(app, 772025)] == [at(24, 15)]
+    clock.now = at(28, 15)  # 1 Dec 15:00 is 3 days ahead
+    await sweep(app)
+    [made] = [o for o in await orders_of(app, 772025) if o.subscription_id]
+    assert made.start_at == at(1, 15)
+    [notice] = texts(fake_telegram, 772025, "已为您生成")
+    assert f"#{made.number}" in notice
+    clock.now = at(5, 15)  # and the next week's, 3 days before 8 Dec
+    await sweep(app)
+    made = sorted(o.start_at for o in await orders_of(app, 772025) if o.subscription_id)
+    assert made == [at(1, 15), at(8, 15)]
+    assert not texts(fake_telegram, 772025, "未能生成订单")
+    await customer.say("/recurring")
+    assert "(下次 12-15 15:00)" in customer.text()
+
+
+async def test_a_visit_beyond_its_services_horizon_waits_and_a_gone_bundle_then_stops_it(
+    aiohttp_client, tmp_path, fresh_sqlite_url, pii_key, fake_telegram, clock
+):
+    """A visit the sweep finds beyond its service's horizon anyway (here: its bundle gone
+    from the catalog, so no lead of its own is known for it) is not skipped as too far: it
+    waits until within, then the bundle being gone stops the booking, the customer told."""
+    app = tg_app(
+        tmp_path, fresh_sqlite_url, pii_key, fake_telegram, clock, catalog=cleaning_bookable(3)
+    )
+    customer = TelegramUser(await aiohttp_client(app), fake_telegram, 772026)
+    first = await book(customer, "明天 15:00")
+    await repeat_weekly(customer, first)
+    async with app[DATABASE].uow() as uow:
+        await uow.session.exec(update(SubscriptionRow).values(bundle_id="gone"))
+        await uow.commit()
+    clock.now = at(24, 15, 1)
+    await sweep(app)
+    assert not texts(fake_telegram, 772026, "未能生成订单")
+    clock.now = at(28, 15)
+    await sweep(app)
+    [stopped] = texts(fake_telegram, 772026, "未能生成订单")
+    assert "已下架" in stopped and "该定期预约已停止" in stopped
+    assert len(await orders_of(app, 772026)) == 1

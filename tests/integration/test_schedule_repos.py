@@ -1,7 +1,7 @@
 """The claims the reminder and recurring-booking sweeps rely on, on SQLite and PostgreSQL:
 a reminder is claimed once and only in a status it is for, a subscription's visit is taken
-once and its first failure stays, one order per subscription visit, and the candidates query
-pages through every order."""
+once and its first failure stays, a visit is due within its service's own lead, one order
+per subscription visit, and the candidates query pages through every order."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.orders import Actor, Order
 from domain.pricing import QuoteRequest, Selection, quote
-from domain.recurring import Subscription
+from domain.recurring import DueBy, Subscription
 from domain.reminders import Reminder
 from tests.integration.test_repositories import CATALOG, NOW, RULES, new_customer, new_order
 
@@ -142,17 +142,17 @@ async def test_a_visit_is_taken_once_and_a_stopped_subscription_is_not_due(datab
         await uow.commit()
     visit, following = sub.next_start_at, sub.next_start_at + timedelta(days=7)
     async with database.uow() as uow:
-        assert (sub.id, visit) in await uow.subscriptions.due(visit)
+        assert (sub.id, visit) in await uow.subscriptions.due(DueBy(visit))
         assert await uow.subscriptions.advance(sub.id, visit, following)
         await uow.commit()
     async with database.uow() as uow:
         assert not await uow.subscriptions.advance(sub.id, visit, following)  # taken
-        assert (sub.id, visit) not in await uow.subscriptions.due(visit)
+        assert (sub.id, visit) not in await uow.subscriptions.due(DueBy(visit))
         assert not await uow.subscriptions.stop(sub.id, customer.id + 1)  # not theirs
         assert await uow.subscriptions.stop(sub.id, customer.id)
         await uow.commit()
     async with database.uow() as uow:
-        assert (sub.id, following) not in await uow.subscriptions.due(following)
+        assert (sub.id, following) not in await uow.subscriptions.due(DueBy(following))
         assert not await uow.subscriptions.advance(sub.id, following, following)
         assert await uow.subscriptions.for_customer(customer.id) == []
 
@@ -181,14 +181,14 @@ async def test_a_subscription_is_due_once_its_first_order_is_paid_and_ends_if_it
         await uow.commit()
     visit = waiting.next_start_at
     async with database.uow() as uow:
-        assert {i for i, _ in await uow.subscriptions.due(visit)} >= {older.id}
-        assert not {i for i, _ in await uow.subscriptions.due(visit)} & {waiting.id, starts.id}
+        due = {i for i, _ in await uow.subscriptions.due(DueBy(visit))}
+        assert older.id in due and not due & {waiting.id, starts.id}
         order = await uow.orders.get(paid.id)
         order.apply(Action.PAY, Actor(ActorKind.SYSTEM, "sandbox"), NOW)
         await uow.orders.save(order, NOW)
         await uow.commit()
     async with database.uow() as uow:
-        due = {i for i, _ in await uow.subscriptions.due(visit)}
+        due = {i for i, _ in await uow.subscriptions.due(DueBy(visit))}
         assert starts.id in due and older.id in due and waiting.id not in due
         [ended] = await uow.subscriptions.end_unpaid(unpaid.id)
         assert (ended.id, ended.active, ended.first_order_id) == (waiting.id, False, unpaid.id)
@@ -254,3 +254,38 @@ async def test_a_subscription_visit_has_one_order_at_most(database):
     async with database.uow() as uow:
         [made] = [o for o in await uow.orders.for_customer(customer.id)]
     assert made.subscription_id == sub.id
+
+
+async def test_a_visit_of_a_service_with_a_lead_of_its_own_is_due_only_within_it(database):
+    """``DueBy``: a subscription's first item or its bundle may have a lead of its own (a
+    service bookable 3 days ahead); its visit is not due before — nor holds up the others
+    within the rule's lead — and is due once within. A bundle without one of its own has
+    the rule's, whatever its first item."""
+    customer = await new_customer(database)
+    short_item = (Selection("sofa_cleaning", 1),)
+    async with database.uow() as uow:
+        plain = await uow.subscriptions.add(replace(subscription(customer.id), bundle_id=None))
+        item = await uow.subscriptions.add(
+            replace(subscription(customer.id), selections=short_item, bundle_id=None)
+        )
+        bundled = await uow.subscriptions.add(
+            replace(subscription(customer.id), selections=short_item)
+        )
+        bundle = await uow.subscriptions.add(
+            replace(subscription(customer.id), bundle_id="short_bundle")
+        )
+        await uow.commit()
+    ids = {plain.id, item.id, bundled.id, bundle.id}
+    visit = plain.next_start_at  # 4 days ahead
+
+    async def due(by: DueBy) -> set[int]:
+        async with database.uow() as uow:
+            return {i for i, _ in await uow.subscriptions.due(by)} & ids
+
+    week, three = NOW + timedelta(days=7), NOW + timedelta(days=3)
+    shorter = DueBy(week, {"sofa_cleaning": three}, {"short_bundle": three})
+    assert await due(shorter) == {plain.id, bundled.id}
+    within = DueBy(week, {"sofa_cleaning": visit}, {"short_bundle": visit})
+    assert await due(within) == ids
+    longer = DueBy(three, {"sofa_cleaning": week})  # a lead longer than the rule's
+    assert await due(longer) == {item.id}

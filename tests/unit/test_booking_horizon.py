@@ -4,6 +4,7 @@ a long placement weeks ahead. Every check of the horizon reads the item's."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -16,7 +17,7 @@ from conversations.flows.booking_draft import Draft
 from conversations.state import Conversation
 from domain.errors import CatalogError, DomainError
 from domain.lifecycle import OrderStatus
-from domain.recurring import SkipReason, slot_problem
+from domain.recurring import DueBy, SkipReason, due_by, lead_days, slot_problem
 from domain.reschedule import reschedule_terms
 from domain.rules import BookingRules, RescheduleRules
 from store.catalog_file import DEMO_CATALOG, load_catalog, parse_catalog
@@ -130,6 +131,26 @@ def three_days_ahead(now: datetime) -> Ctx:
     catalog, rules = parse_catalog(data)
     assert rules.booking.days_offered > 4
     return Ctx(catalog, rules, now, "https://daojia.example")
+
+
+def test_a_recurring_visits_order_is_made_within_its_services_horizon():
+    """A visit's order is made ``recurring_ahead_days`` (7) ahead, or as far ahead as its
+    service may be booked when that is less: cleaning bookable 3 days ahead, 3 days ahead
+    (and a bundle with it); a maternity nurse, bookable months ahead, a week ahead."""
+    catalog, rules = three_days_ahead(NOW).catalog, RULES.booking
+    assert lead_days(["daily_cleaning"], catalog, rules) == 3
+    assert lead_days(["maternity_nurse"], catalog, rules) == 7
+    assert lead_days(["daily_cleaning", "range_hood_cleaning"], catalog, rules) == 3
+    three = NOW + timedelta(days=3)
+    assert due_by(NOW, rules, catalog) == DueBy(
+        NOW + timedelta(days=7), {"daily_cleaning": three}, {"kitchen_refresh": three}
+    )
+    assert due_by(NOW, rules, CATALOG) == DueBy(NOW + timedelta(days=7))
+    # the rule's horizon under the lead (5 days): a service of its own, longer, keeps 7
+    short = replace(rules, max_days_ahead=5)
+    by = due_by(NOW, short, CATALOG)
+    assert by.until == NOW + timedelta(days=5) and by.latest == NOW + timedelta(days=7)
+    assert by.items["maternity_nurse"] == by.latest and "daily_cleaning" not in by.items
 
 
 def keys(replies, prefix: str) -> list[str]:

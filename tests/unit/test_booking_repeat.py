@@ -25,6 +25,7 @@ from domain.commands import Subscribe
 from domain.queries import PreviewQuote
 from domain.text import N_, Bilingual
 from store.catalog_file import load_catalog
+from tests.unit.test_booking_horizon import three_days_ahead
 
 CATALOG, RULES = load_catalog()
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai
@@ -172,6 +173,15 @@ def test_the_quote_says_the_order_repeats_and_offers_to_book_it_once(lang, line)
     again = checkout.on_quote(CTX, conv, QUOTE).replies[0]
     assert isinstance(again, Ask) and line not in again.text
     assert "once" not in [o.key for o in again.options]
+
+
+def test_the_quote_of_a_service_bookable_fewer_days_ahead_says_its_orders_come_then():
+    assert (
+        "之后每次上门前 7 天生成订单" in checkout.on_quote(CTX, at_quote(), QUOTE).replies[0].text
+    )
+    ctx = three_days_ahead(NOW)  # daily cleaning bookable only 3 days ahead
+    ask = checkout.on_quote(ctx, at_quote(), QUOTE).replies[0]
+    assert isinstance(ask, Ask) and "之后每次上门前 3 天生成订单" in ask.text, ask.text
 
 
 def test_a_one_off_quote_says_nothing_of_a_repeat():

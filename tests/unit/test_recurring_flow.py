@@ -4,6 +4,8 @@ stored older shape starts the flow over instead of failing."""
 from dataclasses import replace
 from datetime import UTC, datetime, time
 
+import pytest
+
 from conversations.events import ChoiceMade
 from conversations.flows import recurring
 from conversations.flows.base import Ctx
@@ -66,6 +68,24 @@ def test_the_list_shows_each_booking_with_its_next_visit_and_a_stop_button():
     out = recurring.on_stopped(CTX, c, SubscriptionStopped(ROW))
     assert out.replies == [Say("已停止「每周六 09:00 日常保洁」。")]
     assert out.step == recurring.Step.LIST and c.data["recurring"]["stop"] is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "· 每周六 09:00 日常保洁(首单 #240117 付款后开始)"),
+        ("en", "· every Saturday at 09:00: Daily cleaning (starts once order #240117 is paid)"),
+    ],
+)
+def test_a_booking_waiting_for_its_first_orders_payment_says_so_instead_of_a_next_visit(
+    lang, said
+):
+    waiting = replace(ROW, waits_for=240117)
+    [ask] = recurring.on_subscriptions(
+        CTX, conv(lang=lang), SubscriptionsListed((waiting,))
+    ).replies
+    assert isinstance(ask, Ask) and said in ask.text, ask.text
+    assert "下次" not in ask.text and "next" not in ask.text
 
 
 def test_skipping_asks_about_the_visit_shown_and_names_the_one_after_it():

@@ -313,9 +313,11 @@ def _short(text: str, n: int) -> str:
 async def subscriptions(
     uow: Reads, q: LoadSubscriptions, *, catalog: Catalog
 ) -> SubscriptionsListed:
-    """The customer's recurring bookings."""
+    """The customer's recurring bookings (one waiting for its first order's payment says so)."""
     subs = await uow.subscriptions.for_customer(q.customer_id)
-    return SubscriptionsListed(tuple(plans.row(x, catalog) for x in subs))
+    return SubscriptionsListed(
+        tuple([plans.row(x, catalog, await plans.waits_for(uow, x)) for x in subs])
+    )
 
 
 async def subscription_draft(
