@@ -23,6 +23,7 @@ from dataclasses import replace
 
 from conversations.events import ChoiceMade, ContactShared, Failed, TextReceived
 from conversations.flows import booking, booking_repeat, checkout_repeat, link, payment_views
+from conversations.flows import checkout_move as move
 from conversations.flows import checkout_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions, too_long
 from conversations.flows.booking_draft import MAX_AREA, MIN_AREA, read_area
@@ -62,6 +63,7 @@ from domain.queries import PreviewQuote
 from domain.risk import CONFIRM_CODE_DIGITS, CONFIRM_CODE_TRIES, needs_confirm_code
 
 FIRST = Step.QUOTE
+ASKED_ELSEWHERE = {Step.REPEAT: checkout_repeat.ask, **dict.fromkeys(move.STEPS, move.ask)}
 
 
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
@@ -96,8 +98,8 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
         return Outcome(views.area_question(ctx, conv, booking.draft(conv).sized(ctx.catalog)))
     if conv.step == Step.NOTES:
         return Outcome(views.notes_question(conv))
-    if conv.step == Step.REPEAT:
-        return checkout_repeat.ask(ctx, conv)
+    if conv.step in ASKED_ELSEWHERE:  # the repeat, a move before paying: their modules'
+        return ASKED_ELSEWHERE[Step(conv.step)](ctx, conv)
     if st.due is None:  # reached by "back" without an order
         return Outcome(step=Step.QUOTE, reask=True)
     return Outcome(payment_views.pay_question(conv, st.due))
@@ -390,5 +392,6 @@ TRANSITIONS: Transitions = restarting_all(
         (Step.PAY, TextReceived): on_pay_text,
         (Step.PAY, OrderShown): on_pay_checked,
         (Step.PAY, PaymentUnavailable): on_sandbox_gone,
+        **move.TRANSITIONS,
     },
 )
