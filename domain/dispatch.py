@@ -27,6 +27,7 @@ from domain.credit import effective_daily_cap
 from domain.errors import DomainError
 from domain.geo import distance_m
 from domain.lifecycle import STATUS_TEXT, OrderStatus
+from domain.offers import Offer, OfferStatus
 from domain.orders import Order
 from domain.people import GeoPoint, Worker, WorkerStatus
 from domain.rules import CreditRules, DispatchRules, MemberLevel, WorkerLevel
@@ -37,6 +38,12 @@ class Refusal(StrEnum):
     """Why a worker is not eligible for a job (first failing rule, in this order)."""
 
     EXCLUDED = "excluded"
+    """Offered it before and declined it or let the offer time out."""
+    WITHDRAWN = "withdrawn"
+    """Offered it before, and the offer was withdrawn: an admin gave the order by hand, it
+    moved to another time, a transfer ended, another worker took a grab first."""
+    REASSIGNED = "reassigned"
+    """Took it, then it went to another worker (an admin's reassignment, a transfer)."""
     SUSPENDED = "suspended"
     NOT_APPROVED = "not_approved"
     OFFLINE = "offline"
@@ -50,6 +57,8 @@ class Refusal(StrEnum):
 
 REFUSAL_TEXT: dict[str, Text] = {
     Refusal.EXCLUDED: N_("已拒绝或超时未接此单"),
+    Refusal.WITHDRAWN: N_("派单已撤回"),
+    Refusal.REASSIGNED: N_("接单后已转给其他师傅"),
     Refusal.SUSPENDED: N_("已暂停接单"),
     Refusal.NOT_APPROVED: N_("未通过审核"),
     Refusal.OFFLINE: N_("不在线"),
@@ -179,6 +188,26 @@ class Scored:
     score: int
     distance_m: int | None
     factors: tuple[tuple[str, int], ...]
+
+
+OFFER_ENDS = {
+    OfferStatus.WITHDRAWN: Refusal.WITHDRAWN,
+    OfferStatus.LOST: Refusal.WITHDRAWN,
+    OfferStatus.ACCEPTED: Refusal.REASSIGNED,
+}
+"""How a worker's last offer of an order ended, as the reason they are kept out of it now
+(``excluded_why``); any other end (declined, expired, open past its deadline) is
+``Refusal.EXCLUDED``."""
+
+
+def excluded_why(offers: Iterable[Offer], holder: int | None) -> dict[int, Refusal]:
+    """Why each worker offered the order before is kept out of it (``Job.excluded``), told
+    by their last offer of it (``OFFER_ENDS``) — one withdrawn is no refusal of theirs. The
+    worker who holds the order (``holder``) is left out."""
+    last: dict[int, Offer] = {}
+    for o in sorted(offers, key=lambda o: (o.offered_at, o.id or 0)):
+        last[o.worker_id] = o
+    return {w: OFFER_ENDS.get(o.status, Refusal.EXCLUDED) for w, o in last.items() if w != holder}
 
 
 def refusal(job: Job, w: Candidate, rules: DispatchRules) -> Refusal | None:

@@ -157,6 +157,23 @@ class Draft:
                 return
             self.quantity = said
 
+    def sized(self, catalog: Catalog) -> Item | None:
+        """The item chosen when it is sold by the m² (deep cleaning): its quantity is the
+        home's area, and changing the area changes it (and so the price). None for a
+        bundle, no item yet, or an item of another unit."""
+        if self.bundle or not self.item:
+            return None
+        item = catalog.item(self.item)
+        return item if item.unit == Unit.SQM else None
+
+    def counts_area(self, catalog: Catalog) -> bool:
+        """Whether what is chosen counts the home's area apart (``area_sqm``): an item with
+        an included area, the area beyond it charged (regular cleaning by the hour) — or
+        nothing chosen yet, the area being kept for the item chosen next (``choose_item``).
+        An item sold by the m² counts it as its quantity instead (``sized``)."""
+        items = self.items(catalog)
+        return not items or any(i.included_area_sqm is not None for i in items)
+
     def items(self, catalog: Catalog) -> list[Item]:
         """The catalog items chosen so far (a bundle's, or the one item)."""
         if self.bundle:

@@ -50,8 +50,9 @@ def fill(ctx: Ctx, conv: Conversation, d: Draft, r: Request) -> list[Reply]:
     items = d.items(ctx.catalog)
     if items and not d.bundle:
         _amounts(d, r, items[0].unit, items[0])
-    if r.area_sqm is not None and MIN_AREA <= r.area_sqm <= MAX_AREA:
-        d.area_sqm = r.area_sqm
+    area = r.area_sqm
+    if area is not None and MIN_AREA <= area <= MAX_AREA and d.counts_area(ctx.catalog):
+        d.area_sqm = area  # not of one sold by the m²: its quantity took it (``_amounts``)
     if r.when.impossible:
         said.append(views.no_such_date(conv))
     elif r.when.asap:

@@ -23,6 +23,7 @@ from dataclasses import replace
 
 from conversations.events import ChoiceMade, ContactShared, Failed, TextReceived
 from conversations.flows import booking, booking_repeat, checkout_repeat, link, payment_views
+from conversations.flows import checkout_move as move
 from conversations.flows import checkout_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions, too_long
 from conversations.flows.booking_draft import MAX_AREA, MIN_AREA, read_area
@@ -62,6 +63,7 @@ from domain.queries import PreviewQuote
 from domain.risk import CONFIRM_CODE_DIGITS, CONFIRM_CODE_TRIES, needs_confirm_code
 
 FIRST = Step.QUOTE
+ASKED_ELSEWHERE = {Step.REPEAT: checkout_repeat.ask, **dict.fromkeys(move.STEPS, move.ask)}
 
 
 def enter(ctx: Ctx, conv: Conversation) -> Outcome:
@@ -93,11 +95,11 @@ def ask(ctx: Ctx, conv: Conversation) -> Outcome:
     if conv.step == Step.PHONE:
         return Outcome(views.phone_question(conv))
     if conv.step == Step.AREA:
-        return Outcome(views.area_question(ctx, conv))
+        return Outcome(views.area_question(ctx, conv, booking.draft(conv).sized(ctx.catalog)))
     if conv.step == Step.NOTES:
         return Outcome(views.notes_question(conv))
-    if conv.step == Step.REPEAT:
-        return checkout_repeat.ask(ctx, conv)
+    if conv.step in ASKED_ELSEWHERE:  # the repeat, a move before paying: their modules'
+        return ASKED_ELSEWHERE[Step(conv.step)](ctx, conv)
     if st.due is None:  # reached by "back" without an order
         return Outcome(step=Step.QUOTE, reask=True)
     return Outcome(payment_views.pay_question(conv, st.due))
@@ -130,7 +132,7 @@ def on_quote(ctx: Ctx, conv: Conversation, result: QuoteReady) -> Outcome:
         d.worker = None
         booking.keep(conv, d)
     repeat = booking_repeat.quote_line(ctx, conv, d, result.repeating)
-    return Outcome(views.quote_message(conv, result, d, st.phone_needed, repeat))
+    return Outcome(views.quote_message(ctx, conv, result, d, st.phone_needed, repeat))
 
 
 def on_quote_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
@@ -232,11 +234,16 @@ def on_area(ctx: Ctx, conv: Conversation, event: TextReceived | ChoiceMade) -> O
     if isinstance(event, ChoiceMade) and event.key == "quote":
         return Outcome(step=Step.QUOTE, reask=True)
     raw = event.key.removeprefix("area:") if isinstance(event, ChoiceMade) else event.text
-    area = read_area(raw)
-    if area is None or not MIN_AREA <= area <= MAX_AREA:
+    area, d = read_area(raw), booking.draft(conv)
+    sized = d.sized(ctx.catalog)  # sold by the m²: the area is its quantity (and price)
+    if area is not None and sized is not None:
+        if not sized.min_quantity <= area <= sized.max_quantity:
+            return Outcome([views.area_out_of_range(conv, sized)], reask=True)
+        d.quantity = area
+    elif area is None or not MIN_AREA <= area <= MAX_AREA:
         return Outcome([views.not_an_area(conv)], reask=True)
-    d = booking.draft(conv)
-    d.area_sqm = area
+    else:
+        d.area_sqm = area
     booking.keep(conv, d)
     return Outcome(step=Step.QUOTE, reask=True)
 
@@ -385,5 +392,6 @@ TRANSITIONS: Transitions = restarting_all(
         (Step.PAY, TextReceived): on_pay_text,
         (Step.PAY, OrderShown): on_pay_checked,
         (Step.PAY, PaymentUnavailable): on_sandbox_gone,
+        **move.TRANSITIONS,
     },
 )

@@ -1,13 +1,14 @@
 """Checkout's payment step: the order placed (repeated weekly first when the booking asked:
 ``checkout_repeat``) waits for its payment — in the sandbox a tap confirms it, words typed
-meanwhile are answered once its status is read (it may have been paid on the payment page) —
-and the booking is over once it is paid, kept for later, or cannot be paid on this
+meanwhile are answered once its status is read (it may have been paid on the payment page):
+still unpaid, a move asked ("改到明天下午3点", "改时间") moves this order (``checkout_move``)
+— and the booking is over once it is paid, kept for later, or cannot be paid on this
 channel."""
 
 from __future__ import annotations
 
 from conversations.events import ChoiceMade, TextReceived
-from conversations.flows import booking, booking_repeat, menu
+from conversations.flows import booking, booking_repeat, checkout_move, menu, order_questions
 from conversations.flows import payment_views as views
 from conversations.flows.base import Ctx, Outcome, button_expired
 from conversations.flows.checkout_state import NAME, Step, keep, state
@@ -15,6 +16,7 @@ from conversations.replies import Say
 from conversations.results.booking import OrderPaid, OrderPlaced, PaymentUnavailable
 from conversations.results.orders import OrderShown
 from conversations.state import Conversation
+from conversations.understanding.intents import Asked, Intent
 from domain.commands import ConfirmSandboxPayment
 from domain.lifecycle import OrderStatus
 from domain.queries import LoadOrder
@@ -72,14 +74,26 @@ def on_pay_text(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
 
 
 def on_pay_checked(ctx: Ctx, conv: Conversation, result: OrderShown) -> Outcome:
-    """Still unpaid: it says so and asks again. Paid (or no longer payable): the checkout is
-    over, and the words are read as a new request from the menu."""
-    if result.order.status == OrderStatus.AWAITING_PAYMENT:
-        return Outcome([views.not_paid_yet(conv, result.order.number)], reask=True)
+    """Still unpaid: a move asked is this order's, and quoted; other words, it says it is
+    unpaid and asks again. Paid (or no longer payable): the checkout is over, and the words
+    are read as a new request from the menu."""
     said = str(conv.scratch.pop(SAID, ""))
+    if result.order.status == OrderStatus.AWAITING_PAYMENT:
+        move = _move_asked(ctx, said, result.order.number)
+        if move is not None:
+            return checkout_move.begin(ctx, conv, result.order, move)
+        return Outcome([views.not_paid_yet(conv, result.order.number)], reask=True)
     finish(conv)
     menu.seed(conv, menu.MenuData(said=said))
     return Outcome(goto="menu")
+
+
+def _move_asked(ctx: Ctx, said: str, number: int) -> Asked | None:
+    """A move ``said`` asks of the order being paid (``number``, or none named)."""
+    asked = order_questions.asked_in(ctx, said)
+    if asked is None or asked.intent != Intent.RESCHEDULE or asked.number not in (None, number):
+        return None
+    return asked
 
 
 def on_paid(ctx: Ctx, conv: Conversation, result: OrderPaid) -> Outcome:

@@ -30,6 +30,10 @@ class Step(StrEnum):
     REPEAT = "repeat"
     """The order placed is being repeated weekly, as the booking asked (``checkout_repeat``)."""
     PAY = "pay"
+    MOVE_WHEN = "move_when"
+    """The order placed, unpaid, to move: its new time asked (``checkout_move``)."""
+    MOVE_CONFIRM = "move_confirm"
+    """Its move's terms shown, the yes asked; then (or on no) the payment question again."""
 
 
 @dataclass
@@ -55,6 +59,10 @@ class State:
     """The workers the quote offered as the preferred one (who served the customer)."""
     repeating: bool = False
     """The quote found the weekly repeat asked for set up already: the order is placed once."""
+    new_start: str = ""
+    """The time (ISO) the order placed is being moved to before it is paid, with the fee
+    its terms said in ``move_fee`` ("": no move under way)."""
+    move_fee: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -68,6 +76,8 @@ class State:
             "due": due_to_json(self.due) if self.due is not None else None,
             "workers": [[w.id, w.name, w.rating_x100, w.reviews] for w in self.workers],
             "repeating": self.repeating,
+            "new_start": self.new_start,
+            "move_fee": self.move_fee,
         }
 
     @classmethod
@@ -87,6 +97,8 @@ class State:
                 promo=str(raw.get("promo", "")),
                 workers=tuple(_worker(w) for w in raw.get("workers", ())),
                 repeating=bool(raw.get("repeating", False)),
+                new_start=str(raw.get("new_start", "")),
+                move_fee=int(raw.get("move_fee", 0)),
             )
         except (TypeError, ValueError, KeyError) as exc:
             raise StaleState(NAME) from exc

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from conversations.flows.base import Ctx, tr, trn
 from conversations.flows.booking_draft import Draft
+from conversations.flows.booking_views import quantity_label
 from conversations.replies import Ask, AskContact, Option, Reply, Say
 from conversations.results.booking import CouponChoice, QuoteReady, WorkerChoice
 from conversations.state import Conversation
 from domain.aftersales import stars_text
+from domain.catalog import Item
 from domain.money import format_yuan
 from domain.privacy import address_shown
 from domain.risk import CONFIRM_CODE_TRIES
@@ -41,18 +43,21 @@ def _points_options(conv: Conversation, q: QuoteReady) -> list[Option]:
 
 
 def quote_message(
-    conv: Conversation, q: QuoteReady, d: Draft, phone_needed: bool, repeat: str = ""
+    ctx: Ctx, conv: Conversation, q: QuoteReady, d: Draft, phone_needed: bool, repeat: str = ""
 ) -> list[Reply]:
     """The itemised quote; its buttons change what can be changed here (area, notes, time,
     coupon, points, the preferred worker, a repeat asked for). A first order asks the phone
     number with it: giving it confirms. ``repeat``: what it says of the repeat asked for
-    (``booking_repeat.quote_line``)."""
+    (``booking_repeat.quote_line``). The area is shown once: on its own line where it is
+    counted apart (an included area), else as the quantity of an item sold by the m²
+    (its price line) — "改面积" changes that quantity then (``area_question``)."""
     lines = _priced_lines(conv, q)
     if repeat:
         lines.append(repeat)
     if q.preferred is not None:
         lines.append(preferred_line(conv, q.preferred))
-    lines += _home_and_notes(conv, d)
+    area = d.area_sqm if not d.bundle and d.counts_area(ctx.catalog) else None
+    lines += _home_and_notes(conv, d, area)
     options = [Option("confirm", tr(conv, "确认下单"))]
     label = CHOOSE_COUPON if q.coupons else ENTER_CODE
     options.append(Option("coupon", label.get(conv.lang)))
@@ -73,7 +78,7 @@ def quote_message(
         options.append(Option("address", tr(conv, "改地址")))
     if q.known_phone:
         options.append(Option("link", tr(conv, "用原账户下单(绑定)")))
-    if d.area_sqm is not None and not d.bundle:
+    if area is not None or d.sized(ctx.catalog) is not None:
         options.append(Option("area", tr(conv, "改面积")))
     if d.weekly and not q.repeating:  # repeating already: booked once as it is
         options.append(Option("once", tr(conv, "只订这一次")))
@@ -138,11 +143,12 @@ def not_a_worker(conv: Conversation) -> Say:
     return Say(tr(conv, "请点选一位师傅(或回复序号、师傅的名字),不指定请选「不指定」。"))
 
 
-def _home_and_notes(conv: Conversation, d: Draft) -> list[str]:
-    """The home's size the quote counts (where it is priced) and the notes for the worker."""
+def _home_and_notes(conv: Conversation, d: Draft, area: int | None) -> list[str]:
+    """The home's size the quote counts apart (``area``: where it is priced so) and the
+    notes for the worker."""
     lines = []
-    if d.area_sqm is not None and not d.bundle:
-        lines.append(tr(conv, "房屋面积:按 {area} ㎡ 计", area=d.area_sqm))
+    if area is not None:
+        lines.append(tr(conv, "房屋面积:按 {area} ㎡ 计", area=area))
     if d.notes:
         lines.append(tr(conv, "备注:{notes}", notes=d.notes))
     else:
@@ -204,7 +210,17 @@ def bad_phone(conv: Conversation) -> Say:
 AREAS = (60, 80, 100, 120, 150)
 
 
-def area_question(ctx: Ctx, conv: Conversation) -> list[Reply]:
+def area_question(ctx: Ctx, conv: Conversation, sized: Item | None = None) -> list[Reply]:
+    """The home's area asked again from the quote: counted beyond an included area, or
+    (``sized``: an item sold by the m²) the quantity itself, each button with its price."""
+    if sized is not None:
+        low, high = sized.min_quantity, sized.max_quantity
+        options = [
+            Option(f"area:{a}", quantity_label(conv, sized, a)) for a in AREAS if low <= a <= high
+        ]
+        options.append(Option("quote", tr(conv, "返回报价")))
+        text = tr(conv, "房屋面积多少平方米?({low}–{high},例如回复 90)", low=low, high=high)
+        return [Ask(text, tuple(options), numbered=False)]  # a typed number is the area
     options = [Option(f"area:{a}", f"{a} ㎡") for a in AREAS]
     options.append(Option("quote", tr(conv, "返回报价")))
     text = tr(
@@ -219,6 +235,12 @@ def area_question(ctx: Ctx, conv: Conversation) -> list[Reply]:
 
 def not_an_area(conv: Conversation) -> Say:
     return Say(tr(conv, "请回复房屋面积(5–2000 平方米),例如 90。"))
+
+
+def area_out_of_range(conv: Conversation, sized: Item) -> Say:
+    """An area outside the range an item sold by the m² is booked in."""
+    low, high = sized.min_quantity, sized.max_quantity
+    return Say(tr(conv, "面积需在 {low}–{high} 平方米之间,例如回复 {low}。", low=low, high=high))
 
 
 def notes_question(conv: Conversation) -> list[Reply]:

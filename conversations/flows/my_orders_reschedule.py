@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from conversations.events import ChoiceMade, TextReceived
-from conversations.flows import checkout
 from conversations.flows import my_orders_views as views
 from conversations.flows.base import Ctx, Outcome, button_expired, tr
 from conversations.flows.booking_when import refusal
+from conversations.flows.checkout_state import due_to_json
 from conversations.flows.dates import parse_when
 from conversations.flows.flow_state import restart
 from conversations.flows.my_orders_state import (
@@ -34,23 +34,26 @@ def on_reschedule_fee_due(
     ctx: Ctx, conv: Conversation, result: RescheduleFeeDue, o: OrdersData
 ) -> Outcome:
     """A move with a fee: the order moves once the fee is paid."""
-    o.payment, o.new_start = checkout.due_to_json(result.due), ""
+    o.payment, o.new_start = due_to_json(result.due), ""
     return Outcome(views.reschedule_fee_due(ctx, conv, result), step=Step.PAY, reask=True)
 
 
 def move(ctx: Ctx, conv: Conversation, order: OrderRow, o: OrdersData) -> Outcome:
     """``order``, which may move, to the new time its request named ("改到后天上午10点": ``o``'s
-    ``to_day`` and ``to_at``; a day alone at the order's hour, an hour alone on its day),
-    quoted at once: its terms and the yes asked next, never moved without."""
-    day, at = o.to_day, o.to_at
+    ``to_day`` and ``to_at``), quoted at once: its terms and the yes asked next, never moved
+    without."""
+    day = date.fromisoformat(o.to_day) if o.to_day else None
+    at = time.fromisoformat(o.to_at) if o.to_at else None
     o.number, o.to_day, o.to_at = order.number, "", ""
-    now_at = order.start_at.astimezone(ctx.tz)
-    start = datetime.combine(
-        date.fromisoformat(day) if day else now_at.date(),
-        time.fromisoformat(at) if at else now_at.time(),
-        tzinfo=ctx.tz,
-    )
-    return _quote(ctx, conv, order.number, start, step=Step.RESCHEDULE_WHEN)
+    start = start_asked(ctx, order.start_at, day, at)
+    return quote_move(ctx, conv, order.number, start, step=Step.RESCHEDULE_WHEN)
+
+
+def start_asked(ctx: Ctx, start_at: datetime, day: date | None, at: time | None) -> datetime:
+    """The new start a move asked in words names, for an order starting at ``start_at``: a
+    day alone at the order's hour, an hour alone on its day."""
+    now_at = start_at.astimezone(ctx.tz)
+    return datetime.combine(day or now_at.date(), at or now_at.time(), tzinfo=ctx.tz)
 
 
 @keeping_orders
@@ -58,14 +61,24 @@ def on_new_time(ctx: Ctx, conv: Conversation, event: TextReceived, o: OrdersData
     """A typed new time ("明天下午三点"): a day and a time, bookable (as a booking's)."""
     if o.number is None:
         return restart(conv, NAME, OrdersData, FIRST)
-    day, at = parse_when(event.text, ctx.now.astimezone(ctx.tz).date())
-    if day is None or at is None:
-        return Outcome([Say(tr(conv, "请输入日期和时间,例如「明天下午三点」。"))], reask=True)
-    return _quote(ctx, conv, o.number, datetime.combine(day, at, tzinfo=ctx.tz))
+    start = typed_start(ctx, event.text)
+    if start is None:
+        return Outcome([no_new_time(conv)], reask=True)
+    return quote_move(ctx, conv, o.number, start)
 
 
-def _quote(
-    ctx: Ctx, conv: Conversation, number: int, start: datetime, step: Step | None = None
+def typed_start(ctx: Ctx, text: str) -> datetime | None:
+    """A new time typed for a move ("明天下午三点"): a day and a time, else None."""
+    day, at = parse_when(text, ctx.now.astimezone(ctx.tz).date())
+    return None if day is None or at is None else datetime.combine(day, at, tzinfo=ctx.tz)
+
+
+def no_new_time(conv: Conversation) -> Say:
+    return Say(tr(conv, "请输入日期和时间,例如「明天下午三点」。"))
+
+
+def quote_move(
+    ctx: Ctx, conv: Conversation, number: int, start: datetime, step: str | None = None
 ) -> Outcome:
     """The move of order ``number`` to ``start`` quoted (its terms then shown, to confirm);
     a start it cannot have is said, and the new time asked (again)."""

@@ -243,6 +243,44 @@ async def test_a_worker_offered_the_order_is_awaited_not_declined(
     assert f"近的(师傅 {near}):已拒绝或超时未接此单" in shown, shown
 
 
+async def test_a_worker_whose_offer_was_withdrawn_is_named_so_not_as_declining(
+    aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock
+):
+    """The best worker holds the offer when an admin gives the order to another by hand
+    (/assign): the offer is withdrawn, and /explain says so — not that they declined it or
+    let it time out. Reassigned to a third (/reassign), the second took it and it went to
+    another worker."""
+    app = app_with(tmp_path, own_db_url, pii_key, fake_telegram, clock)
+    client = await aiohttp_client(app)
+    near = await worker(app, 720901, "近的")
+    far = await worker(app, 720902, "远的", center=(HOME[0] + 0.05, HOME[1]))
+    third = await worker(app, 720903, "第三", center=(HOME[0] + 0.03, HOME[1]))
+    number = await book_and_pay(TelegramUser(client, fake_telegram, 721001))
+    assert await offered(app, number) == {near}
+    ops = TelegramUser(client, fake_telegram, OPS)
+    await ops.say(f"/assign #{number} {far}")
+    await ops.say(f"/explain #{number}")
+    shown = ops.text()
+    assert f"由 远的(师傅 {far}) 接单" in shown, shown
+    assert f"近的(师傅 {near}):派单已撤回" in shown, shown
+    assert "已拒绝或超时未接此单" not in shown and "派单已撤回:1 人" in shown, shown
+    english = TelegramUser(client, fake_telegram, OPS_EN, lang="en")
+    await english.say(f"/explain #{number}")
+    shown = english.text()
+    assert f"近的 (worker {near}): offer withdrawn" in shown, shown
+    assert "declined" not in shown, shown
+
+    await ops.say(f"/reassign #{number} {third}")
+    await ops.say(f"/explain #{number}")
+    shown = ops.text()
+    assert f"由 第三(师傅 {third}) 接单" in shown, shown
+    assert f"远的(师傅 {far}):接单后已转给其他师傅" in shown, shown
+    assert f"近的(师傅 {near}):派单已撤回" in shown and "已拒绝或超时" not in shown, shown
+    await english.say(f"/explain #{number}")
+    shown = english.text()
+    assert f"远的 (worker {far}): took it, then it went to another worker" in shown, shown
+
+
 @pytest.mark.parametrize("mode", DISPATCH_MODES)
 async def test_an_expired_credential_is_never_offered(
     aiohttp_client, tmp_path, own_db_url, pii_key, fake_telegram, clock, mode

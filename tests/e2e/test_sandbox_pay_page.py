@@ -110,3 +110,23 @@ async def test_words_at_the_pay_question_of_an_unpaid_order_say_it_is_not_paid(
     assert f"订单 #{number} 还未支付。" in said and "确认支付" in said, said
     await customer.choose("确认支付")
     assert "支付成功" in customer.text()
+
+
+async def test_a_move_asked_at_the_pay_question_moves_the_new_order_then_it_is_paid(
+    shop, fake_telegram
+):
+    """A move ("改到明天下午4点") asked at the payment question: the order just placed (unpaid) is
+    moved — free, confirmed first — and the payment question comes back; paying it works."""
+    app, client = shop
+    customer = TelegramUser(client, fake_telegram, 831203)
+    number = await book(customer)
+    await customer.say("改到明天下午4点")
+    said = customer.text()
+    assert f"将订单 #{number} 改约到" in said and "免费" in said, said
+    await customer.choose("确认改约")
+    said = customer.text()
+    assert f"订单 #{number} 已改到" in said and "确认支付" in said, said
+    moved = await order_of(app, number)
+    assert moved.start_at.hour == 8 and moved.status.value == "awaiting_payment"  # 16:00 +08
+    await customer.choose("确认支付")
+    assert "支付成功" in customer.text()

@@ -108,7 +108,20 @@ STEPS = [
         "address_detail",
         "notes",
     )
-] + [("checkout", step) for step in ("quote", "phone", "area", "notes", "code", "coupon", "pay")]
+] + [
+    ("checkout", step)
+    for step in (
+        "quote",
+        "phone",
+        "area",
+        "notes",
+        "code",
+        "coupon",
+        "pay",
+        "move_when",
+        "move_confirm",
+    )
+]
 
 
 ENGLISH = re.compile(r"[a-z]{2,} [a-z]{2,} [a-z]{2,}")

@@ -17,6 +17,7 @@ from domain.dispatch import (
     Job,
     Refusal,
     by_priority,
+    excluded_why,
     explain,
     manual_refusal,
     members_first,
@@ -26,6 +27,7 @@ from domain.dispatch import (
     top_refusals,
 )
 from domain.dispatch_index import DispatchIndex
+from domain.offers import Offer, OfferMode, OfferStatus
 from domain.people import GeoPoint
 from domain.rules import DispatchRules, MemberLevel, WorkerLevel
 
@@ -172,6 +174,39 @@ def test_refusals_are_counted_most_first_and_each_has_words():
     refused = [(1, Refusal.AREA), (2, Refusal.OFFLINE), (3, Refusal.AREA), (4, Refusal.SKILL)]
     assert top_refusals(refused) == [(Refusal.AREA, 2), (Refusal.SKILL, 1), (Refusal.OFFLINE, 1)]
     assert set(REFUSAL_TEXT) == set(Refusal)
+
+
+def offer(worker_id: int, status: OfferStatus, minutes: int, mode=OfferMode.PUSH) -> Offer:
+    at = START - timedelta(hours=5) + timedelta(minutes=minutes)
+    return Offer(1, worker_id, mode, 1, 8000, at, at + timedelta(minutes=5), status, at)
+
+
+def test_a_worker_kept_out_for_an_offer_withdrawn_is_not_said_to_have_declined_it():
+    """Each worker offered the order is kept out by how their last offer of it ended: one
+    declined or timed out is theirs; one withdrawn (the order given by hand, moved, a grab
+    taken first) or taken from them after they accepted it is no refusal of theirs."""
+    offers = [
+        offer(1, OfferStatus.DECLINED, 0),
+        offer(2, OfferStatus.EXPIRED, 5),
+        offer(3, OfferStatus.WITHDRAWN, 10),
+        offer(4, OfferStatus.LOST, 10, OfferMode.GRAB),
+        offer(5, OfferStatus.ACCEPTED, 10),  # then the admin reassigned it to 6
+        offer(6, OfferStatus.ACCEPTED, 20, OfferMode.MANUAL),
+        offer(7, OfferStatus.DECLINED, 0),
+        offer(7, OfferStatus.WITHDRAWN, 30, OfferMode.TRANSFER),  # the last one tells
+        offer(8, OfferStatus.OPEN, 30),  # past its deadline by now: timed out
+    ]
+    assert excluded_why(reversed(offers), holder=6) == {
+        1: Refusal.EXCLUDED,
+        2: Refusal.EXCLUDED,
+        3: Refusal.WITHDRAWN,
+        4: Refusal.WITHDRAWN,
+        5: Refusal.REASSIGNED,
+        7: Refusal.WITHDRAWN,
+        8: Refusal.EXCLUDED,
+    }
+    assert REFUSAL_TEXT[Refusal.WITHDRAWN].get("zh") == "派单已撤回"
+    assert REFUSAL_TEXT[Refusal.EXCLUDED].get("zh") == "已拒绝或超时未接此单"
 
 
 def random_pool(rng: random.Random, n: int) -> list[Candidate]:

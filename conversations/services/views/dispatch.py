@@ -2,7 +2,9 @@
 snapshots and rules dispatch uses (``domain.dispatch.explain``). Every approved or suspended
 worker is considered, online or not, so each one's reason can be named. A worker whose offer
 of it is still open is named as offered, their answer awaited until its deadline — not as
-one who declined or let it time out (those are kept out, as dispatch keeps them)."""
+one who declined or let it time out (those are kept out, as dispatch keeps them). One
+whose offer was withdrawn (the order given by hand, moved, its transfer ended) or taken
+from them is named so: no refusal of theirs (``domain.dispatch.excluded_why``)."""
 
 from __future__ import annotations
 
@@ -21,7 +23,14 @@ from conversations.services.dispatch import job_for
 from conversations.services.dispatch_pool import ACTIVE_NOW, candidates
 from conversations.services.staff import AdminDirectory, role_for
 from domain.catalog import Catalog
-from domain.dispatch import Candidate, Refusal, Scored, explain, top_refusals
+from domain.dispatch import (
+    Candidate,
+    Refusal,
+    Scored,
+    excluded_why,
+    explain,
+    top_refusals,
+)
 from domain.lifecycle import OrderStatus
 from domain.offers import Offer, OfferStatus
 from domain.orders import Order
@@ -66,7 +75,11 @@ async def explain_order(
         pool[order.worker_id] = (without(candidate, order), worker)
     out = explain(job, [c for c, _ in pool.values()], rules.dispatch)
     names = {i: w.name for i, (_, w) in pool.items()}
-    refused = dict(out.refused)
+    why = excluded_why(offers, order.worker_id)
+    kept_out = [
+        (i, why.get(i, r) if r == Refusal.EXCLUDED else r) for i, r in out.refused
+    ]  # offered before: declined or timed out, or the offer withdrawn
+    refused = dict(kept_out)
     assigned: RankedWorker | RefusedWorker | None = None
     if order.worker_id is not None:
         mine = next((s for s in out.ranked if s.worker_id == order.worker_id), None)
@@ -80,7 +93,7 @@ async def explain_order(
             )
         )
     near_misses = sorted(
-        out.refused,
+        kept_out,
         key=lambda p: (NEAREST_MISS_FIRST.index(p[1]), p[0]),
     )
     return DispatchExplained(
@@ -94,7 +107,7 @@ async def explain_order(
         refused=tuple(
             RefusedWorker(i, names.get(i, ""), r.value) for i, r in near_misses[:LISTED_REFUSALS]
         ),
-        refusal_counts=tuple((r.value, n) for r, n in top_refusals(out.refused)),
+        refusal_counts=tuple((r.value, n) for r, n in top_refusals(kept_out)),
         offered=tuple(
             OfferedWorker(o.worker_id, names.get(o.worker_id, ""), o.expires_at)
             for o in open_now.values()
