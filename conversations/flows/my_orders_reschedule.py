@@ -25,7 +25,7 @@ from conversations.replies import Say
 from conversations.results.orders import OrderRescheduled, OrderRow, RescheduleQuoted
 from conversations.results.surcharges import RescheduleFeeDue
 from conversations.state import Conversation
-from domain.commands import RescheduleOrder
+from domain.commands import RequestPayment, RescheduleOrder
 from domain.queries import QuoteReschedule
 
 
@@ -115,4 +115,9 @@ def on_reschedule_choice(
 def on_rescheduled(
     ctx: Ctx, conv: Conversation, result: OrderRescheduled, o: OrdersData
 ) -> Outcome:
+    """Moved: said; an order not paid yet goes on to its payment question (as checkout's
+    move does), any other to the menu."""
+    if result.unpaid:
+        pay = RequestPayment(customer_of(conv), result.number)
+        return Outcome(views.rescheduled(ctx, conv, result), step=Step.DETAIL, commands=[pay])
     return Outcome(views.rescheduled(ctx, conv, result), goto="menu")

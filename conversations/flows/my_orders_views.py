@@ -319,6 +319,17 @@ def surcharge_declined(conv: Conversation, number: int) -> list[Reply]:
 
 def rescheduled(ctx: Ctx, conv: Conversation, r: OrderRescheduled) -> list[Reply]:
     when = moment(ctx, conv, r.start_at)
+    if r.unpaid:  # nobody is arranged for an order not paid yet: paying is asked next
+        return [
+            Say(
+                tr(
+                    conv,
+                    "订单 #{number} 已改到 {when},付款后为您安排师傅。",
+                    number=r.number,
+                    when=when,
+                )
+            )
+        ]
     text = (
         tr(
             conv,

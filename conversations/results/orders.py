@@ -150,13 +150,15 @@ class RescheduleQuoted(Result):
 class OrderRescheduled(Result):
     """The order moved to ``start_at``; ``worker_kept``: its worker still has it (else it is
     being dispatched again); ``clash``: the new time overlaps another job of the worker, so
-    the order is being offered to another worker."""
+    the order is being offered to another worker; ``unpaid``: it still awaits payment, so
+    nobody is arranged until it is paid (and paying is asked next)."""
 
     number: int
     start_at: datetime
     fee_cents: int
     worker_kept: bool
     clash: bool = False
+    unpaid: bool = False
 
 
 @dataclass(frozen=True, slots=True)

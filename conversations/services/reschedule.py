@@ -276,6 +276,7 @@ class RescheduleDesk:
                 await uow.commit()
                 due = await self.s.checkout(order, payment, gateway)
                 return [RescheduleFeeDue(order.number, cmd.new_start, terms.fee_cents, due)]
+            unpaid = order.status == OrderStatus.AWAITING_PAYMENT
             notices, clash = await move(
                 self.s,
                 uow,
@@ -290,7 +291,7 @@ class RescheduleDesk:
             posted = await self.s.post(uow, notices)
             await uow.commit()
         await self.s.flush(posted)
-        return [OrderRescheduled(order.number, cmd.new_start, 0, kept, clash)]
+        return [OrderRescheduled(order.number, cmd.new_start, 0, kept, clash, unpaid)]
 
     async def admin(self, cmd: c.AdminReschedule) -> list[Result]:
         """An admin moves the order for free; audited with the old and new time."""

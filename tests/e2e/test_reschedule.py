@@ -12,6 +12,7 @@ from domain.orders import Actor
 from tests.e2e.helpers import (
     HOME,
     TelegramUser,
+    book,
     book_and_pay,
     last,
     near_the_start,
@@ -325,3 +326,25 @@ async def test_a_second_late_move_costs_a_share_of_the_order_never_of_the_first_
         assert "已支付改约费" in customer.text()
     moved = await order_of(app, number)
     assert moved.paid_cents == paid + 2 * (paid // 10)
+
+
+async def test_an_unpaid_order_moved_from_my_orders_is_said_to_wait_for_payment_then_paid(
+    tg, fake_telegram
+):
+    """Nobody is arranged for an order not paid yet: its move says so and asks to pay."""
+    app, client = tg
+    customer = TelegramUser(client, fake_telegram, 663102)
+    number = await book(customer, when="明天 15:00")  # placed, not paid
+    assert number is not None, customer.text()
+    await customer.say("/orders")
+    await customer.choose(f"#{number}")
+    await customer.choose("改约时间")
+    await customer.say("后天下午三点")
+    await customer.choose("确认改约")
+    said = customer.text()
+    assert f"订单 #{number} 已改到 11-25 15:00,付款后为您安排师傅。" in said, said
+    assert "正在为新时间安排师傅" not in said
+    await customer.choose("确认支付")  # the order's payment question follows
+    assert "支付成功" in customer.text()
+    order = await order_of(app, number)
+    assert order.start_at.day == 25 and order.status != OrderStatus.AWAITING_PAYMENT

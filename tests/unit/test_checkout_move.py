@@ -1,8 +1,9 @@
 """A move asked at checkout's payment question ("改到明天下午3点", "改时间", "move it to …") is
 about the order just placed — awaiting payment — not an older one: that order's move is
 quoted (free) and confirmed, then the payment question is asked again; "no" keeps the time
-and goes back to paying. Driven through the router (global words first, as the engine does)
-with the services' typed results scripted."""
+and goes back to paying. The same move from my orders (改约时间) of an order not paid yet says
+it waits for payment and asks to pay. Driven through the router (global words first, as the
+engine does) with the services' typed results scripted."""
 
 from datetime import UTC, datetime
 
@@ -13,7 +14,7 @@ from conversations.flows import booking, checkout
 from conversations.flows.base import Ctx
 from conversations.flows.booking_draft import Draft
 from conversations.flows.registry import FLOWS
-from conversations.results.booking import PaymentDue
+from conversations.results.booking import PaymentDue, PaymentRequested
 from conversations.results.orders import (
     CustomerAction,
     OrderRescheduled,
@@ -24,7 +25,7 @@ from conversations.results.orders import (
 )
 from conversations.routing import Router
 from conversations.state import Conversation
-from domain.commands import RescheduleOrder
+from domain.commands import RequestPayment, RescheduleOrder
 from domain.lifecycle import OrderStatus
 from domain.queries import LoadOrder, QuoteReschedule
 from domain.text import Bilingual
@@ -76,7 +77,10 @@ class Services:
         if isinstance(command, QuoteReschedule):
             return [RescheduleQuoted(command.number, command.new_start, 0, FREE)]
         if isinstance(command, RescheduleOrder):
-            return [OrderRescheduled(command.number, command.new_start, 0, False)]
+            unpaid = self.status == OrderStatus.AWAITING_PAYMENT
+            return [OrderRescheduled(command.number, command.new_start, 0, False, unpaid=unpaid)]
+        if isinstance(command, RequestPayment):
+            return [PaymentRequested(DUE)]
         return []
 
 
@@ -162,3 +166,29 @@ async def test_a_move_asked_once_the_order_was_paid_elsewhere_leaves_checkout_as
     services, conv = Services(OrderStatus.PAID), at_pay("zh")
     await say(services, conv, typed("改到明天下午3点"))
     assert conv.flow == "orders" and "checkout" not in conv.data
+
+
+@pytest.mark.parametrize(
+    ("lang", "when", "moved", "paid_later", "arranging"),
+    [
+        ("zh", "明天下午3点", "已改到", "付款后为您安排师傅", "正在为新时间安排师傅"),
+        ("en", "tomorrow 3pm", "now starts at", "once it is paid", "finding a worker for"),
+    ],
+)
+async def test_an_unpaid_order_moved_from_my_orders_waits_for_payment_and_asks_to_pay(
+    lang, when, moved, paid_later, arranging
+):
+    services = Services()  # the order awaits payment
+    conv = Conversation(flow="orders", step="list", customer_id=7, lang=lang, channel="web")
+    await say(services, conv, tap("o:240117"))
+    assert conv.step == "detail"
+    await say(services, conv, tap("act:reschedule:240117"))
+    assert conv.step == "reschedule_when"
+    await say(services, conv, typed(when))
+    assert conv.step == "reschedule_confirm"
+    said = await say(services, conv, tap("yes"))
+    assert RescheduleOrder(7, 240117, TOMORROW_3PM, 0) in services.sent
+    assert moved in said and paid_later in said and arranging not in said, said
+    assert RequestPayment(7, 240117) in services.sent
+    assert (conv.flow, conv.step) == ("orders", "pay"), said  # the order's pay question
+    assert [key for key, _ in conv.options] == ["pay", "later"], said
