@@ -34,7 +34,7 @@ def on_placed(ctx: Ctx, conv: Conversation, result: OrderPlaced) -> Outcome:
     st = state(conv)
     st.due = result.due
     keep(conv, st)
-    said = views.order_placed(conv, result.due, ctx.tz)
+    said = views.order_placed(ctx, conv, result.due)
     repeat = booking_repeat.subscribe(ctx, conv, booking.draft(conv), result.due.number)
     if repeat is not None:
         return Outcome(said, step=Step.REPEAT, commands=[repeat])
@@ -53,7 +53,7 @@ def on_pay(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
         return Outcome(commands=[ConfirmSandboxPayment(due.reference, conv.customer_id)])
     if event.key == "later":
         finish(conv)
-        number, by = (due.number, views.pay_by(due, ctx.tz, conv.lang)) if due else (None, "")
+        number, by = (due.number, views.pay_by(ctx, conv, due)) if due else (None, "")
         return Outcome([views.kept_for_later(conv, number, by)], goto="menu")
     return Outcome(reask=True)
 
