@@ -150,7 +150,7 @@ class WeChatBot(Channel):
             language=host.language,
             delivered=host.delivered,
             templates=TemplateMessages(
-                load_templates(settings.wechat_templates), ZoneInfo(host.timezone)
+                load_templates(settings.wechat_templates), ZoneInfo(host.timezone), host.clock
             ),
             qr_base=settings.wechat_qr_base,
         )

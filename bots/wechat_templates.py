@@ -11,7 +11,7 @@ it in place of the customer-service text, which stays the fallback.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -76,7 +76,10 @@ class TemplateMessages:
     """The configured template messages, compiled once, with the notice templates' filters
     (``yuan``, ``percent``, ``local``, ``when``, ``counted``)."""
 
-    def __init__(self, specs: Mapping[str, WeChatTemplate], tz: ZoneInfo) -> None:
+    def __init__(
+        self, specs: Mapping[str, WeChatTemplate], tz: ZoneInfo, clock: Callable[[], datetime]
+    ) -> None:
+        """``clock``: the reader's today, a moment's year judged by (``when``)."""
         self.tz = tz
         env = Environment(
             undefined=StrictUndefined,
@@ -89,7 +92,7 @@ class TemplateMessages:
             yuan=format_yuan,
             percent=format_percent,
             local=self._local,
-            when=when_filter(tz),
+            when=when_filter(tz, clock),
             counted=counted_filter,
         )
         self._specs: dict[str, tuple[str, dict[str, Template], Template | None]] = {

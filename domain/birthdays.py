@@ -4,14 +4,15 @@ year: given on the birthday, or ``rules.coupons.birthday_days_before`` days befo
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 from domain.coupons import BIRTHDAY, Coupon
 from domain.errors import DomainError
+from domain.moments import local_when
 from domain.people import Customer
 from domain.pricing import CouponKind, CouponTerms
 from domain.rules import CouponRules
-from domain.text import N_, Bilingual, Lang, format_day
+from domain.text import N_
 
 
 def month_day(month: int, day: int) -> str | None:
@@ -36,8 +37,11 @@ def check_born(born: date, today: date, rules: CouponRules) -> None:
         )
 
 
-def check_change(customer: Customer, birthday: str, now: datetime, rules: CouponRules) -> None:
-    """Raise DomainError when the customer changed their birthday too recently."""
+def check_change(
+    customer: Customer, birthday: str, now: datetime, rules: CouponRules, tz: tzinfo
+) -> None:
+    """Raise DomainError when the customer changed their birthday too recently (the day it
+    may change again told in the business time zone ``tz``)."""
     if not customer.birthday or customer.birthday == birthday or customer.birthday_set_at is None:
         return
     again = customer.birthday_set_at + timedelta(days=rules.birthday_change_days)
@@ -46,7 +50,7 @@ def check_change(customer: Customer, birthday: str, now: datetime, rules: Coupon
             N_(
                 "生日每 {days} 天只能修改一次,{again} 后可再修改",
                 days=rules.birthday_change_days,
-                again=Bilingual(*(format_day(again, lang, now) for lang in (Lang.ZH, Lang.EN))),
+                again=local_when(again, now, tz, clock=False),
             )
         )
 

@@ -35,7 +35,7 @@ class CancellationTerms:
     @property
     def reason(self) -> Phrase:
         """Why, as the customer and the admins read it."""
-        return note_phrase(self.note)
+        return note_phrase(self.note, None)  # a cancellation's note holds no day
 
 
 def cancellation_terms(

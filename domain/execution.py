@@ -13,10 +13,11 @@ from domain.errors import DomainError
 from domain.geo import distance_m
 from domain.lifecycle import STATUS_TEXT, OrderStatus
 from domain.media import PhotoKind
+from domain.moments import clock_or_when
 from domain.orders import Order
 from domain.people import GeoPoint
 from domain.rules import ExecutionRules, LatenessRules
-from domain.text import N_, Text, When
+from domain.text import N_, Text
 
 
 class TooFar(DomainError):
@@ -82,8 +83,7 @@ def check_not_early(
     earliest = opens_at(start_at, minutes_before)
     if now >= earliest:
         return
-    local, today = earliest.astimezone(tz), now.astimezone(tz).date()
-    when: object = f"{local:%H:%M}" if local.date() == today else When(local)
+    when = clock_or_when(earliest, now, tz)
     if check_in:
         raise TooEarly(N_("还没到打卡时间:最早 {when} 可以打卡", when=when))
     raise TooEarly(N_("还没到出发时间:最早 {when} 可以出发", when=when))

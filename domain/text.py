@@ -157,72 +157,14 @@ class Bilingual:
         return self.zh
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+class Shown:
+    """A phrase of its own kind, put in a reader's language by ``get`` (``domain.moments``'s
+    ``When``): ``fill`` puts a field of any such kind in the reader's language."""
 
-
-def format_when(at: date, lang: Lang | str, *, clock: bool = True) -> str:
-    """A day or a moment (already in the business time zone) as a person reads it: the one
-    way every screen and notice writes one. Chinese ``12-07 18:26``; English ``7 Dec 18:26``
-    (a month by name: "12-07" reads as 12 July to many English readers). ``clock=False``, or
-    a ``date``, gives the day alone. Not for stored values, exports or logs."""
-    if lang == Lang.EN:
-        day = f"{at.day} {_MONTHS[at.month - 1]}"
-    else:
-        day = f"{at.month:02d}-{at.day:02d}"
-    return f"{day} {at:%H:%M}" if clock and isinstance(at, datetime) else day
-
-
-YEARLESS_DAYS = 183
-"""How far from today a day of another year is still shown without its year (``format_day``):
-within half a year a month and a day read as the nearest such day, the one meant."""
-
-
-def format_day(day: date, lang: Lang | str, today: date) -> str:
-    """A day (an expiry, a date in a history) as ``format_when`` writes it, its year added
-    only when it is another year's and more than half a year from ``today`` (``7 Dec 2027`` /
-    ``2027-12-07``: "12-07" a year on would read as today); 6 January next year is ``01-06``."""
-    shown = format_when(day, lang, clock=False)
-    near = abs((_day_of(day) - _day_of(today)).days) <= YEARLESS_DAYS
-    if day.year == today.year or near:
-        return shown
-    return f"{shown} {day.year}" if lang == Lang.EN else f"{day.year:04d}-{shown}"
-
-
-def _day_of(at: date) -> date:
-    return at.date() if isinstance(at, datetime) else at
-
-
-@dataclass(frozen=True, slots=True)
-class When:
-    """A moment to show, its language decided by the reader (``format_when``): what a
-    service passes as a notice's field before it knows who reads it."""
-
-    at: date
-    """In the business time zone; a ``date``: the day alone."""
-    clock: bool = True
+    __slots__ = ()
 
     def get(self, lang: Lang | str) -> str:
-        return format_when(self.at, lang, clock=self.clock)
-
-    def __str__(self) -> str:
-        return self.get(Lang.ZH)
-
-
-@dataclass(frozen=True, slots=True)
-class Day:
-    """A day to show (an expiry, a contract's last day), written by ``format_day`` in the
-    reader's language, its year there when it is far from ``today``: what a service passes
-    as a notice's or an error's field before it knows who reads it (never ``isoformat()``)."""
-
-    on: date
-    """In the business time zone."""
-    today: date
-
-    def get(self, lang: Lang | str) -> str:
-        return format_day(self.on, lang, self.today)
-
-    def __str__(self) -> str:
-        return self.get(Lang.ZH)
+        raise NotImplementedError
 
 
 Phrase: TypeAlias = Text | Counted | Bilingual
@@ -230,8 +172,7 @@ _PHRASES = (
     Text,
     Counted,
     Bilingual,
-    When,
-    Day,
+    Shown,
 )  # made once: ``Text | Bilingual`` in a call makes a new union each time
 """Anything ``.get(lang)`` turns into a string for one reader."""
 

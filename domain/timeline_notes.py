@@ -16,10 +16,12 @@ person's own words, an amount already in yuan (``¥80.00``) — reads as it was 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 
+from domain.moments import When
 from domain.money import format_yuan
-from domain.text import N_, Phrase, StoredNotes, Text, When, stored_phrase
+from domain.text import N_, Phrase, StoredNotes, Text, stored_phrase
 
 # -- the writers, one per kind of note ---------------------------------------------------------
 
@@ -170,9 +172,9 @@ def _fee(m: Match) -> Text:
     )
 
 
-def _moved(was: datetime, when: datetime) -> Text:
+def _moved(was: datetime, when: datetime, today: date | None) -> Text:
     """``was → when``, each as its reader writes a moment (``format_when``)."""
-    return N_("{was} → {when}", was=When(was), when=When(when))
+    return N_("{was} → {when}", was=When(was, today), when=When(when, today))
 
 
 def _at(text: str) -> datetime:
@@ -183,13 +185,14 @@ def _at(text: str) -> datetime:
     return datetime.strptime(text, fmt)  # noqa: DTZ007 - shown, never compared
 
 
-def _rescheduled(m: Match) -> Text:
-    return _moved(_at(m["was"]), _at(m["when"]))
+def _rescheduled(m: Match, today: date | None) -> Text:
+    return _moved(_at(m["was"]), _at(m["when"]), today)
 
 
-def _rescheduled_before(m: Match) -> Text:
-    """A note written as the Chinese read it (``12-08 00:30 → 12-08 02:00``)."""
-    return _moved(_at(f"2000-{m['was']}"), _at(f"2000-{m['when']}"))
+def _rescheduled_before(m: Match, today: date | None) -> Text:
+    """A note written as the Chinese read it (``12-08 00:30 → 12-08 02:00``): its year not
+    known, its moments are written without one or a weekday."""
+    return _moved(_at(f"2000-{m['was']}"), _at(f"2000-{m['when']}"), None)
 
 
 def _eta(m: Match) -> Text:
@@ -201,8 +204,16 @@ def _eta(m: Match) -> Text:
     return N_("预计 {minutes} 分钟后到达(按预约时间)", minutes=minutes)
 
 
-def _day(m: Match) -> When:
-    return When(date.fromisoformat(m["on"]), clock=False)
+def _day(m: Match, today: date | None) -> When:
+    return When(date.fromisoformat(m["on"]), today)
+
+
+def _handover(m: Match, today: date | None) -> Text:
+    return N_("{on} 起更换师傅", on=_day(m, today))
+
+
+def _ended_early(m: Match, today: date | None) -> Text:
+    return N_("合同于 {on} 提前终止", on=_day(m, today))
 
 
 _ON = r"(?P<on>\d{4}-\d{2}-\d{2})"
@@ -215,9 +226,6 @@ NOTES: StoredNotes = (
     (re.compile(r"assigned:(?P<worker>\d+)"), _assigned),
     (re.compile(r"transferred(?::(?P<worker>\d+))?"), _transferred),
     (re.compile(r"reassigned"), lambda m: N_("改派")),  # the same before and now
-    (re.compile(rf"rescheduled:(?P<was>{_AT}):(?P<when>{_AT})"), _rescheduled),
-    (re.compile(rf"handover:{_ON}"), lambda m: N_("{on} 起更换师傅", on=_day(m))),
-    (re.compile(rf"ended_early:{_ON}"), lambda m: N_("合同于 {on} 提前终止", on=_day(m))),
     (re.compile(r"checked_in_directly"), lambda m: N_("未点出发,直接签到")),
     (re.compile(r"free_rework"), lambda m: N_("免费返工")),
     (re.compile(r"eta:(?P<minutes>\d+):(?P<source>location|worker|booked)"), _eta),
@@ -253,16 +261,10 @@ NOTES: StoredNotes = (
 """The notes as written now, by what they look like stored, as their phrases."""
 
 OLD_NOTES: StoredNotes = (
-    (re.compile(rf"(?P<was>{_AT_BEFORE}) → (?P<when>{_AT_BEFORE})"), _rescheduled_before),
     (re.compile(r"worker (?P<worker>\d+), platform (?P<platform>\d+)"), _settled),
     (re.compile(r"refunded (?P<amount>\d+)"), _refunded),
     (re.compile(r"assigned to worker (?P<worker>\d+)"), _assigned),
     (re.compile(r"transfer from worker (?P<worker>\d+)"), _transferred),
-    (re.compile(rf"handover {_ON}"), lambda m: N_("{on} 起更换师傅", on=_day(m))),
-    (
-        re.compile(rf"contract ended early on {_ON}"),
-        lambda m: N_("合同于 {on} 提前终止", on=_day(m)),
-    ),
     (re.compile(r"checked in without setting off first"), lambda m: N_("未点出发,直接签到")),
     (re.compile(r"free rework"), lambda m: N_("免费返工")),
     (re.compile(r"nothing to pay"), lambda m: N_("无需支付")),
@@ -292,8 +294,25 @@ OLD_NOTES: StoredNotes = (
 )
 """The notes as rows written before the ids hold them: English, for the logs."""
 
+DATED_NOTES: tuple[tuple[re.Pattern[str], Callable[[Match, date | None], Text]], ...] = (
+    (re.compile(rf"rescheduled:(?P<was>{_AT}):(?P<when>{_AT})"), _rescheduled),
+    (re.compile(rf"handover:{_ON}"), _handover),
+    (re.compile(rf"ended_early:{_ON}"), _ended_early),
+    # as written before
+    (re.compile(rf"(?P<was>{_AT_BEFORE}) → (?P<when>{_AT_BEFORE})"), _rescheduled_before),
+    (re.compile(rf"handover {_ON}"), _handover),
+    (re.compile(rf"contract ended early on {_ON}"), _ended_early),
+)
+"""The notes that hold a day or a moment, now and before, as their phrases on the reader's
+today (a day's year is written when it is far from it)."""
 
-def note_phrase(note: str) -> Phrase:
+
+def note_phrase(note: str, today: date | None) -> Phrase:
     """A timeline note as a phrase: one daojia wrote (now or before: ``OLD_NOTES``) in the
-    reader's language, any other — a person's words, an amount in yuan — as it was written."""
+    reader's language, any other — a person's words, an amount in yuan — as it was written.
+    ``today``: the reader's (business-local), a day or a moment the note holds is written on
+    (``format_when``); None where no reader's today is known, for a note that holds none."""
+    for pattern, phrase in DATED_NOTES:
+        if found := pattern.fullmatch(note):
+            return phrase(found, today)
     return stored_phrase(note, NOTES, OLD_NOTES)

@@ -337,7 +337,9 @@ async def _chat(app: web.Application) -> AsyncIterator[None]:
         clock=app[CLOCK],
         public_url=settings.public_url,
         sender=messenger,
-        templates=NoticeTemplates(ZoneInfo(app[RULES].timezone), app[CHANNELS].notice_overrides()),
+        templates=NoticeTemplates(
+            ZoneInfo(app[RULES].timezone), app[CLOCK], app[CHANNELS].notice_overrides()
+        ),
         admins=AdminDirectory(
             bootstrap=[(g.channel, g.user_id, g.role) for g in settings.admins],
             uow=app[DATABASE].reads,

@@ -8,7 +8,7 @@ complaints and no money at all. A section a role may not see is not even queried
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,10 +20,11 @@ from domain.gazetteer import district_text
 from domain.invoices import STATUS_TEXT as INVOICE_STATUS_TEXT
 from domain.invoices import InvoiceStatus
 from domain.lifecycle import STATUS_TEXT, OrderStatus
+from domain.moments import format_when
 from domain.money import format_percent, format_yuan
 from domain.oversight import LoyaltyStats
 from domain.rules import Rules
-from domain.text import N_, format_when
+from domain.text import N_
 from store.loyalty_reports_repo import loyalty
 from store.money_reports_repo import Earned, MoneyFlows, MoneyReports, Outstanding
 from store.quality_reports_repo import ComplaintLine, QualityReports, WorkerLine
@@ -98,7 +99,7 @@ async def build(
             figures["board"] = _board(catalog, tz, now, counts, listed, stuck, role, lang)
         if "trend" in sections:
             days = await orders.per_day(today - timedelta(days=TREND_DAYS - 1), today, tz)
-            charts["trend"], figures["trend"] = _trend(days, lang)
+            charts["trend"], figures["trend"] = _trend(days, lang, today)
         if "heat" in sections:
             cells = await orders.demand(today - timedelta(days=HEAT_DAYS - 1), today, tz)
             charts["heat"], figures["heat"] = _heat(cells, lang)
@@ -187,7 +188,7 @@ def _board(
                 "for": duration(now - s.since),
                 "status": STATUS_TEXT[s.status].get(lang),
                 "item": item_name(catalog, s.item_id, lang),
-                "start": format_when(s.start_at.astimezone(tz), lang),
+                "start": format_when(s.start_at.astimezone(tz), lang, now.astimezone(tz).date()),
                 "worker": s.worker,
                 "note": s.note,
                 "explain": f"/explain #{s.number}"
@@ -214,9 +215,9 @@ def _board(
     }
 
 
-def _trend(days: list[DayTotal], lang: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def _trend(days: list[DayTotal], lang: str, today: date) -> tuple[dict[str, Any], dict[str, Any]]:
     chart = {
-        "labels": [format_when(d.day, lang) for d in days],
+        "labels": [format_when(d.day, lang, today) for d in days],
         "orders": [d.orders for d in days],
         "gmv_fen": [d.gmv_cents for d in days],
     }
@@ -294,7 +295,7 @@ def _complaints(
                 "category": c.category,
                 "status": c.status,
                 "age": duration(now - c.created_at),
-                "at": format_when(c.created_at.astimezone(tz), lang),
+                "at": format_when(c.created_at.astimezone(tz), lang, now.astimezone(tz).date()),
                 "overdue": c.overdue,
             }
             for c in queue

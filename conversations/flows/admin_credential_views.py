@@ -4,7 +4,7 @@ and a decision on one (``/approve_cert``, ``/reject_cert``)."""
 from __future__ import annotations
 
 from conversations.flows.admin_screens import Screen, shows
-from conversations.flows.base import Ctx, Outcome, shown_day, tr
+from conversations.flows.base import Ctx, Outcome, moment, tr
 from conversations.replies import Say
 from conversations.results.credentials import CertificatesReviewed, RenewalsListed
 from conversations.state import Conversation
@@ -17,7 +17,7 @@ def renewals(ctx: Ctx, conv: Conversation, r: RenewalsListed) -> Outcome:
         return Outcome([Say(tr(conv, "没有待审核的新证书。"))])
     lines = [tr(conv, "待审核的新证书({n}):", n=len(r.lines))]
     for x in r.lines:
-        current = shown_day(ctx, conv, x.current) if x.current else tr(conv, "无")
+        current = moment(ctx, conv, x.current, clock=False) if x.current else tr(conv, "无")
         lines.append(
             tr(
                 conv,
@@ -25,7 +25,7 @@ def renewals(ctx: Ctx, conv: Conversation, r: RenewalsListed) -> Outcome:
                 worker_id=x.worker_id,
                 name=x.name,
                 document=named(DOCUMENT_TEXT, x.kind, conv.lang),
-                expires=shown_day(ctx, conv, x.expires_on) if x.expires_on else "—",
+                expires=moment(ctx, conv, x.expires_on, clock=False) if x.expires_on else "—",
                 current=current,
             )
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from conversations.flows.admin_screens import Screen, shows
 from conversations.flows.admin_views import order_line
-from conversations.flows.base import Ctx, Outcome, shown_day, tr, trn
+from conversations.flows.base import Ctx, Outcome, moment, tr, trn
 from conversations.replies import Say
 from conversations.results.admin_customers import CustomerOrdersListed, CustomerShown
 from conversations.state import Conversation
@@ -37,7 +37,7 @@ def card(ctx: Ctx, conv: Conversation, r: CustomerShown) -> Outcome:
             "{level} · 积分 {points} · {day} 注册",
             level=LEVEL_TEXT[r.level].get(conv.lang),
             points=r.points,
-            day=shown_day(ctx, conv, r.registered_at),
+            day=moment(ctx, conv, r.registered_at, clock=False),
         ),
         tr(
             conv,

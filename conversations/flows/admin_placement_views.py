@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conversations.flows.admin_screens import Screen, shows
-from conversations.flows.base import Ctx, Outcome, shown_day, tr, trn
+from conversations.flows.base import Ctx, Outcome, moment, tr, trn
 from conversations.replies import Say
 from conversations.results.placements import PlacementHandedOver, PlacementTerminated
 from conversations.state import Conversation
@@ -16,7 +16,7 @@ def handed_over(ctx: Ctx, conv: Conversation, r: PlacementHandedOver) -> Outcome
         "#{number} 从 {on} 起由师傅 {to_worker_id} {to_name} 接手(原师傅 {from_worker_id}),"
         "本期服务费按天数分给两位师傅;客户和双方已通知。",
         number=r.number,
-        on=shown_day(ctx, conv, r.on),
+        on=moment(ctx, conv, r.on, clock=False),
         to_worker_id=r.to_worker_id,
         to_name=r.to_name,
         from_worker_id=r.from_worker_id,
@@ -33,7 +33,7 @@ def terminated(ctx: Ctx, conv: Conversation, r: PlacementTerminated) -> Outcome:
         "(原路退回);已服务的部分已结算,客户和师傅已通知。",
         r.used_days,
         number=r.number,
-        on=shown_day(ctx, conv, r.on),
+        on=moment(ctx, conv, r.on, clock=False),
         days=r.used_days,
         fee=format_yuan(r.fee_cents),
         refund=format_yuan(r.refund_cents),

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conversations.flows.admin_screens import Screen, local, shows
-from conversations.flows.base import Ctx, Outcome, moment, shown_day, tr, trn
+from conversations.flows.admin_screens import Screen, shows
+from conversations.flows.base import Ctx, Outcome, clock_or_moment, moment, tr, trn
 from conversations.flows.checkout_views import CHOOSE_COUPON, ENTER_CODE
 from conversations.replies import Say
 from conversations.results.admin_money import (
@@ -218,7 +218,7 @@ def price(ctx: Ctx, conv: Conversation, r: PriceShown) -> Outcome:
         tr(conv, "目录原价 {catalog_cents}", catalog_cents=format_yuan(r.catalog_cents)),
     ]
     lines += [
-        f"{shown_day(ctx, conv, h.at)} {local(ctx, h.at, '%H:%M')} {format_yuan(h.old_cents)} → "
+        f"{moment(ctx, conv, h.at)} {format_yuan(h.old_cents)} → "
         f"{format_yuan(h.new_cents)} ({named(ROLE_TEXT, h.role, conv.lang)})"
         for h in r.history
     ]
@@ -226,7 +226,7 @@ def price(ctx: Ctx, conv: Conversation, r: PriceShown) -> Outcome:
 
 
 def promo_created(ctx: Ctx, conv: Conversation, r: PromoCreated) -> Outcome:
-    until = shown_day(ctx, conv, r.valid_until)
+    until = moment(ctx, conv, r.valid_until, clock=False)
     off = format_yuan(r.amount_cents)
     what = (
         tr(conv, "满{over}减{off}", over=format_yuan(r.threshold_cents), off=off)
@@ -249,7 +249,7 @@ def promo_created(ctx: Ctx, conv: Conversation, r: PromoCreated) -> Outcome:
 
 
 def coupon_issued(ctx: Ctx, conv: Conversation, r: CouponIssued) -> Outcome:
-    amount, until = format_yuan(r.amount_cents), shown_day(ctx, conv, r.valid_until)
+    amount, until = format_yuan(r.amount_cents), moment(ctx, conv, r.valid_until, clock=False)
     fields: dict[str, Field] = {
         "customer_id": r.customer_id,
         "amount": amount,
@@ -274,7 +274,7 @@ def coupon_issued(ctx: Ctx, conv: Conversation, r: CouponIssued) -> Outcome:
 
 
 def broadcast_queued(ctx: Ctx, conv: Conversation, r: BroadcastQueued) -> Outcome:
-    next_at = local(ctx, r.next_at, "%H:%M")
+    next_at = clock_or_moment(ctx, conv, r.next_at)
     return Outcome(
         [
             Say(

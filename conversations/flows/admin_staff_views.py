@@ -5,7 +5,7 @@ link."""
 from __future__ import annotations
 
 from conversations.flows.admin_screens import Screen, shows
-from conversations.flows.base import Ctx, Outcome, moment, shown_day, tr
+from conversations.flows.base import Ctx, Outcome, moment, span, tr
 from conversations.flows.invoice_views import title_text
 from conversations.flows.worker_signup_views import skills_of
 from conversations.replies import Link, Photo, Reply, Say
@@ -122,7 +122,7 @@ def worker(ctx: Ctx, conv: Conversation, r: WorkerShown) -> Outcome:
         Photo(
             doc.url,
             f"{named(DOCUMENT_TEXT, doc.kind, conv.lang)} "
-            f"{shown_day(ctx, conv, doc.expires_on) if doc.expires_on else ''}".strip()
+            f"{moment(ctx, conv, doc.expires_on, clock=False) if doc.expires_on else ''}".strip()
             + (tr(conv, "(新证,待审核)") if doc.waiting else ""),
         )
         for doc in r.documents
@@ -217,7 +217,7 @@ def ledger_link(ctx: Ctx, conv: Conversation, r: LedgerLinked) -> Outcome:
     return Outcome(
         [
             Link(
-                tr(conv, "账本 {start}~{end}(10 分钟内有效):", start=r.start, end=r.end),
+                tr(conv, "账本 {span}(10 分钟内有效):", span=span(ctx, conv, r.start, r.end)),
                 r.url,
                 "CSV",
             )

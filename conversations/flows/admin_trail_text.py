@@ -98,10 +98,11 @@ FIELD_TEXT: dict[str, Text] = {
 """What a look at a person's details showed (``contact_read``'s fields)."""
 
 
-def note_text(conv: Conversation, note: str) -> str:
+def note_text(ctx: Ctx, conv: Conversation, note: str) -> str:
     """A timeline note in the reader's language (``domain.timeline_notes``): one daojia wrote
-    as its phrase, a person's own words as they wrote them."""
-    return note_phrase(note).get(conv.lang)
+    as its phrase (a day in it as ``moment`` writes one), a person's own words as they wrote
+    them."""
+    return note_phrase(note, ctx.now.astimezone(ctx.tz).date()).get(conv.lang)
 
 
 def _one(ctx: Ctx, conv: Conversation, entry: TrailEntry, key: str, value: object) -> str:
@@ -146,7 +147,7 @@ def detail(ctx: Ctx, conv: Conversation, entry: TrailEntry) -> str:
         phrase = VALUE_TEXT.get(key)  # a key we have no words for: its value alone
         shown.append(Text(phrase.msgid, (("value", now),)).get(conv.lang) if phrase else now)
     if entry.note:
-        shown.append(note_text(conv, entry.note))
+        shown.append(note_text(ctx, conv, entry.note))
     sep = ", " if conv.lang == "en" else ","
     return f" · {sep.join(shown)}" if shown else ""
 

@@ -15,7 +15,7 @@ from conversations.flows.admin_trail_text import (
     status_move,
     who,
 )
-from conversations.flows.base import Ctx, Outcome, moment, tr, trn
+from conversations.flows.base import Ctx, Outcome, moment, span, tr, trn
 from conversations.replies import Say
 from conversations.results.admin_orders import (
     OrderInspected,
@@ -38,7 +38,7 @@ from domain.oversight import Flag
 from domain.payments import KIND_TEXT, PAYMENT_STATUS_TEXT, PROVIDER_TEXT
 from domain.people import CHANNEL_TEXT
 from domain.surcharge import EXTRA_STATE_TEXT
-from domain.text import C_, N_, Phrase, format_day, named
+from domain.text import C_, N_, Phrase, named
 
 LIST_LIMIT = 30
 UNDISPATCHED = frozenset({"unaccepted", "no_worker"})
@@ -90,7 +90,7 @@ def stats(ctx: Ctx, conv: Conversation, r: StatsShown) -> Outcome:
         "week": tr(conv, "近 7 天"),
         "month": tr(conv, "近 30 天"),
     }[r.period]
-    span = f"{r.last}" if r.first == r.last else f"{r.first} ~ {r.last}"
+    days = span(ctx, conv, r.first, r.last)
     by = " · ".join(f"{status(conv, s)} {n}" for s, n in sorted(r.by_status, key=lambda x: -x[1]))
     orders = sum(n for _, n in r.by_status)
     done = r.completed + r.cancelled
@@ -98,7 +98,7 @@ def stats(ctx: Ctx, conv: Conversation, r: StatsShown) -> Outcome:
     wait = r.accept_seconds
     wait_text = "—" if wait is None else f"{wait // 60}:{wait % 60:02d}"
     lines = [
-        f"📊 {period} ({span})",
+        f"📊 {period} ({days})",
         tr(conv, "订单:{orders}", orders=orders),
         by or tr(conv, "(无)"),
         tr(
@@ -149,7 +149,7 @@ def order_list(ctx: Ctx, conv: Conversation, r: OrdersListed) -> Outcome:
     flags = r.flags
     this_day = ctx.now.astimezone(ctx.tz).date()
     today = r.today_by_default or r.day == this_day
-    on = format_day(r.day, conv.lang, this_day) if r.day is not None else ""
+    on = moment(ctx, conv, r.day) if r.day is not None else ""
     day = C_("list heading", "今天").get(conv.lang) if today else on  # the button's "Today"
     if r.stuck_only:
         return Outcome([Say(_stuck(ctx, conv, flags, day if r.day else ""))])
@@ -308,21 +308,21 @@ def order_detail(ctx: Ctx, conv: Conversation, r: OrderInspected) -> Outcome:
         ]
     lines.append(tr(conv, "进度:"))
     lines += [
-        f"  {moment(ctx, conv, e.at)} {_step(conv, e)} — {who(conv, e.actor, e.role)}"
+        f"  {moment(ctx, conv, e.at)} {_step(ctx, conv, e)} — {who(conv, e.actor, e.role)}"
         for e in r.timeline
     ]
     lines.append(tr(conv, "完整记录:/audit #{number}", number=r.number))
     return Outcome([Say("\n".join(lines))])
 
 
-def _step(conv: Conversation, e: StatusReached) -> str:
+def _step(ctx: Ctx, conv: Conversation, e: StatusReached) -> str:
     """A step of ``/order``'s timeline: the status reached, or what changed without a move
-    with its note (``改约时间 11-24 15:00 → 11-25 10:00``), as ``/audit`` and the customer's
-    timeline read it."""
+    with its note (``改约时间 11月24日 周二 15:00 → 11月25日 周三 10:00``), as ``/audit`` and
+    the customer's timeline read it."""
     if e.action is None:
         return status(conv, e.status)
     what = action_name(conv, e.action)
-    return f"{what} {note_text(conv, e.note)}" if e.note else what
+    return f"{what} {note_text(ctx, conv, e.note)}" if e.note else what
 
 
 def _payment(conv: Conversation, p: PaymentLine) -> str:
@@ -340,7 +340,7 @@ def audit(ctx: Ctx, conv: Conversation, r: TrailShown) -> Outcome:
     for e in r.entries:
         moved = status_move(conv, e)
         if moved is not None:
-            text, note = moved, f" · {note_text(conv, e.note)}" if e.note else ""
+            text, note = moved, f" · {note_text(ctx, conv, e.note)}" if e.note else ""
         else:
             text, note = action_name(conv, e.what), detail(ctx, conv, e)
         lines.append(f"{moment(ctx, conv, e.at)} {text} — {who(conv, e.actor, e.role)}{note}")

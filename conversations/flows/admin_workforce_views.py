@@ -4,7 +4,7 @@ and a worker marked as left (``/leave``)."""
 from __future__ import annotations
 
 from conversations.flows.admin_screens import Screen, shows
-from conversations.flows.base import Ctx, Outcome, shown_day, tr
+from conversations.flows.base import Ctx, Outcome, moment, tr
 from conversations.replies import Say
 from conversations.results.workforce import TransferStarted, WorkerLeft
 from conversations.state import Conversation
@@ -32,7 +32,7 @@ def transfer_started(ctx: Ctx, conv: Conversation, r: TransferStarted) -> Outcom
 
 
 def worker_left(ctx: Ctx, conv: Conversation, r: WorkerLeft) -> Outcome:
-    when = shown_day(ctx, conv, r.release_at)
+    when = moment(ctx, conv, r.release_at, clock=False)
     text = tr(
         conv,
         "师傅 {worker_id} {name} 已离职;保证金 {amount} 将于 {when} 起(无未处理投诉时)退回余额。",

@@ -26,8 +26,9 @@ from conversations.state import Conversation
 from domain.catalog import Catalog
 from domain.commands import Message
 from domain.limits import Limit
+from domain.moments import format_span, format_when
 from domain.rules import Rules
-from domain.text import Field, format_day, format_when
+from domain.text import Field
 from i18n import SOURCE, TABLES, ngettext
 
 
@@ -110,20 +111,32 @@ def trn(conv: Conversation, msgid: str, plural: str, n: int, /, **params: Field)
     return text.format_map(params) if params else text
 
 
-def moment(ctx: Ctx, conv: Conversation, at: datetime, *, clock: bool = True) -> str:
-    """``at`` in the business time zone as the reader's language writes a moment (``12-07
-    18:26``, ``7 Dec 18:26``: ``format_when``, the one form of every screen); ``clock=False``:
-    the day alone."""
-    return format_when(at.astimezone(ctx.tz), conv.lang, clock=clock)
+def moment(ctx: Ctx, conv: Conversation, at: date, *, clock: bool = True) -> str:
+    """A moment in the business time zone, or a day, as the reader's language writes one
+    (``format_when``, the one form of every screen: ``12月7日 周一 18:26``, ``Mon 7 Dec
+    18:26``, the year only when far from today); a ``date`` or ``clock=False``: the day alone
+    (``12月7日 周一``). Never ``isoformat()`` on a screen."""
+    local = at.astimezone(ctx.tz) if isinstance(at, datetime) else at
+    return format_when(local, conv.lang, ctx.now.astimezone(ctx.tz).date(), clock=clock)
 
 
-def shown_day(ctx: Ctx, conv: Conversation, on: date) -> str:
-    """A day (a ``date``, or the day of a moment in the business time zone) as the reader's
-    language writes it, its year only when it matters (``format_day``: ``12-04``, ``4 Dec``,
-    ``2027-12-31``, ``31 Dec 2027``); never ``isoformat()`` on a screen."""
-    if isinstance(on, datetime):
-        on = on.astimezone(ctx.tz)
-    return format_day(on, conv.lang, ctx.now.astimezone(ctx.tz).date())
+def clock_or_moment(ctx: Ctx, conv: Conversation, at: datetime) -> str:
+    """A moment close to now (a deadline minutes away): its time of day alone today
+    (``14:00``), whole otherwise (``moment``: one past midnight names its day)."""
+    local = at.astimezone(ctx.tz)
+    return (
+        f"{local:%H:%M}"
+        if local.date() == ctx.now.astimezone(ctx.tz).date()
+        else moment(ctx, conv, local)
+    )
+
+
+def span(ctx: Ctx, conv: Conversation, first: date, last: date) -> str:
+    """From ``first`` to ``last`` (moments in the business time zone, or days) as ``moment``
+    writes each (``format_span``: ``12月9日 周三 14:00–17:00``, ``12月1日 周二 至 12月7日
+    周一``)."""
+    a, b = (x.astimezone(ctx.tz) if isinstance(x, datetime) else x for x in (first, last))
+    return format_span(a, b, conv.lang, ctx.now.astimezone(ctx.tz).date())
 
 
 def aside(conv: Conversation, text: str) -> str:

@@ -5,24 +5,18 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from conversations.flows.base import Ctx, shown_day, tr
+from conversations.flows.base import Ctx, moment, tr
 from conversations.replies import Ask, Option
 from conversations.state import Conversation
-from domain.recurring import WEEKDAY_TEXT
-from domain.text import N_, format_when
+from domain.text import N_
 
-DAY_LABELS = (
-    N_("今天{date.month}月{date.day}日 {weekday}"),
-    N_("明天{date.month}月{date.day}日 {weekday}"),
-    N_("后天{date.month}月{date.day}日 {weekday}"),
-)
-"""A day offered for the visit, today and the next two by name (English: "Today Sat 05 Dec";
-``date`` formats the English, ``weekday`` is the Chinese name)."""
-LATER_DAY = N_("{date.month}月{date.day}日 {weekday}")
-
+DAY_LABELS = (N_("今天{day}"), N_("明天{day}"), N_("后天{day}"))
+"""A day offered for the visit, today and the next two by name, then the day as every screen
+writes one (``moment``: "今天12月5日 周六", "Today, Sat 5 Dec")."""
 
 SLOT_LABELS = (N_("今天 {at}"), N_("明天 {at}"), N_("后天 {at}"))
-LATER_SLOT = N_("{date.month}月{date.day}日 {weekday} {at}")
+"""A start offered today or on the next two days, by the day's name; later ones as every
+screen writes a moment ("12月9日 周三 14:00")."""
 
 
 def likely_slots(ctx: Ctx, days: int, count: int = 3) -> list[datetime]:
@@ -43,15 +37,12 @@ def likely_slots(ctx: Ctx, days: int, count: int = 3) -> list[datetime]:
 
 
 def slot_label(ctx: Ctx, conv: Conversation, at: datetime) -> str:
-    offset = (at.date() - ctx.now.astimezone(ctx.tz).date()).days
-    phrase = SLOT_LABELS[offset] if offset < len(SLOT_LABELS) else LATER_SLOT
-    return tr(
-        conv,
-        phrase.msgid,
-        at=f"{at:%H:%M}",
-        date=at.date(),
-        weekday=WEEKDAY_TEXT[at.weekday()].get(conv.lang),
-    )
+    local = at.astimezone(ctx.tz)
+    offset = (local.date() - ctx.now.astimezone(ctx.tz).date()).days
+    if offset < len(SLOT_LABELS):
+        clock = f"{local:%H:%M}"
+        return tr(conv, SLOT_LABELS[offset].msgid, at=clock)
+    return moment(ctx, conv, local)
 
 
 _WHEN_ASKED: dict[tuple[object, ...], Ask] = {}
@@ -85,7 +76,7 @@ def _when_question(ctx: Ctx, conv: Conversation, days: int) -> Ask:
         tr(
             conv,
             "什么时候上门?也可以直接回复,例如「{day} 下午3点」(可约 {days} 天内)。",
-            day=shown_day(ctx, conv, example),
+            day=moment(ctx, conv, example, clock=False),
             days=days,
         ),
         tuple(options),
@@ -119,18 +110,15 @@ def date_question(ctx: Ctx, conv: Conversation, days: int) -> Ask:
         day = today + timedelta(days=offset)
         if day > last:
             break
-        label = tr(
-            conv,
-            (DAY_LABELS[offset] if offset < len(DAY_LABELS) else LATER_DAY).msgid,
-            weekday=WEEKDAY_TEXT[day.weekday()].get(conv.lang),
-            date=day,
-        )
-        options.append(Option(f"day:{day.isoformat()}", label.strip()))
+        label = moment(ctx, conv, day)
+        if offset < len(DAY_LABELS):
+            label = tr(conv, DAY_LABELS[offset].msgid, day=label)
+        options.append(Option(f"day:{day.isoformat()}", label))
     return Ask(
         tr(
             conv,
             "哪天上门?也可以直接回复,例如「{day} 9:30」。",
-            day=format_when(example, conv.lang, clock=False),
+            day=moment(ctx, conv, example),
         ),
         tuple(options),
     )

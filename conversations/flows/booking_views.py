@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from conversations.flows.base import Ctx, shown_day, tr
+from conversations.flows.base import Ctx, moment, tr
 from conversations.flows.booking_draft import Draft
 from conversations.flows.booking_time_views import date_question, time_question, when_question
 from conversations.replies import Ask, AskLocation, Option, Reply, Say
@@ -252,7 +252,7 @@ def unreadable_date(ctx: Ctx, conv: Conversation, days: int) -> Say:
         tr(
             conv,
             "没看懂日期,可以回复「明天」「{day}」或「周六 10点」(可约 {days} 天内)。",
-            day=shown_day(ctx, conv, day),
+            day=moment(ctx, conv, day, clock=False),
             days=days,
         )
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from conversations.flows.base import Ctx, shown_day, tr, trn
+from conversations.flows.base import Ctx, moment, tr, trn
 from conversations.replies import Ask, Option, Reply, Say
 from conversations.results.cards import CardHeld, CardOnSale, CardPaid, CardsShown
 from conversations.state import Conversation
@@ -20,7 +20,7 @@ LISTED = 8
 def _day(ctx: Ctx, conv: Conversation, at: datetime | None) -> str:
     if at is None:
         return ""
-    return shown_day(ctx, conv, at)
+    return moment(ctx, conv, at, clock=False)
 
 
 def held_line(ctx: Ctx, conv: Conversation, c: CardHeld) -> str:

@@ -38,7 +38,7 @@ def on_placed(ctx: Ctx, conv: Conversation, result: OrderPlaced) -> Outcome:
     st = state(conv)
     st.due = result.due
     keep(conv, st)
-    said = views.order_placed(conv, result.due, ctx.tz)
+    said = views.order_placed(ctx, conv, result.due)
     d = booking.draft(conv)
     repeat = booking_repeat.subscribe(ctx, conv, d, result.due.number, st.repeating)
     if repeat is not None:
@@ -58,7 +58,7 @@ def on_pay(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
         return Outcome(commands=[ConfirmSandboxPayment(due.reference, conv.customer_id)])
     if event.key == "later":
         finish(conv)
-        number, by = (due.number, views.pay_by(due, ctx.tz, conv.lang)) if due else (None, "")
+        number, by = (due.number, views.pay_by(ctx, conv, due)) if due else (None, "")
         return Outcome([views.kept_for_later(conv, number, by)], goto="menu")
     return Outcome([Say(button_expired(conv))], reask=True)
 

@@ -12,8 +12,8 @@ from conversations.state import Conversation
 from conversations.understanding.days import Toward, find_day
 from conversations.understanding.numbers import normalise
 from domain.birthdays import month_day
+from domain.moments import format_when
 from domain.money import format_yuan
-from domain.text import format_when
 
 _LEAP = date(2000, 1, 1)
 """Read against the first day of a leap year: any month and day is that year's (29 Feb too)."""
@@ -65,8 +65,9 @@ def not_a_birthday(conv: Conversation) -> Say:
 
 
 def birthday_text(conv: Conversation, month: int, day: int) -> str:
-    """A birthday as the reader writes a day (``format_when``: "03-08" / "8 Mar")."""
-    return format_when(date(_LEAP.year, month, day), conv.lang, clock=False)
+    """A birthday as the reader writes a day of no year (``format_when``: "3月8日" / "8 Mar":
+    no weekday, it falls on another each year)."""
+    return format_when(date(_LEAP.year, month, day), conv.lang, None)
 
 
 def kept(conv: Conversation, month: int, day: int) -> Say:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from conversations.flows import language
-from conversations.flows.base import Ctx, shown_day, tr, trn
+from conversations.flows.base import Ctx, moment, tr, trn
 from conversations.flows.me_birthday import birthday_text
 from conversations.replies import Ask, Link, Option, Reply, Say
 from conversations.results.membership import CouponHeld, MembershipShown
@@ -49,7 +49,7 @@ def points_screen(ctx: Ctx, conv: Conversation, h: PointsHistory) -> list[Reply]
                 conv,
                 "其中 {points} 积分将于 {day} 过期。",
                 points=h.expiring,
-                day=shown_day(ctx, conv, h.expiring_at),
+                day=moment(ctx, conv, h.expiring_at, clock=False),
             )
         )
     if h.lines:
@@ -63,7 +63,8 @@ def points_screen(ctx: Ctx, conv: Conversation, h: PointsHistory) -> list[Reply]
 def movement(ctx: Ctx, conv: Conversation, m: PointsLine) -> str:
     """One movement: its day (business time), what it was by name, its order, the signed
     points and the balance after it."""
-    what, day, signed = m.what.get(conv.lang), shown_day(ctx, conv, m.at), f"{m.points:+d}"
+    what, signed = m.what.get(conv.lang), f"{m.points:+d}"
+    day = moment(ctx, conv, m.at, clock=False)
     if m.number is not None:
         return tr(
             conv,
@@ -135,7 +136,7 @@ def level(ctx: Ctx, conv: Conversation, r: MembershipShown) -> str:
         road += "\n" + tr(
             conv,
             "等级保留至 {until},届时按近 {days} 天消费重新评定。",
-            until=shown_day(ctx, conv, p.kept_until),
+            until=moment(ctx, conv, p.kept_until, clock=False),
             days=days,
         )
     return f"{head}\n{road}"
@@ -176,12 +177,12 @@ def coupons(ctx: Ctx, conv: Conversation, r: MembershipShown, listed: int) -> st
 
 
 def coupon_line(ctx: Ctx, conv: Conversation, c: CouponHeld) -> str:
-    until = shown_day(ctx, conv, c.valid_until)
+    until = moment(ctx, conv, c.valid_until, clock=False)
     if c.valid_from > ctx.now:
         valid = tr(
             conv,
             "{start} 起可用,有效期至 {until}",
-            start=shown_day(ctx, conv, c.valid_from),
+            start=moment(ctx, conv, c.valid_from, clock=False),
             until=until,
         )
     else:

@@ -117,9 +117,10 @@ def detail(ctx: Ctx, conv: Conversation, d: OrderShown) -> list[Reply]:
         for c in d.complaints
     ]
     lines.append(tr(conv, "进度:"))
+    today = ctx.now.astimezone(ctx.tz).date()
     lines += [
         f"  {moment(ctx, conv, e.at)} {_t(conv, e.what)}"
-        + (f" {note_phrase(e.note).get(conv.lang)}" if e.note else "")
+        + (f" {note_phrase(e.note, today).get(conv.lang)}" if e.note else "")
         for e in d.timeline
     ]
     options = [Option(_key(a, o.number), _label(conv, a, o.number)) for a in d.actions]

@@ -5,23 +5,21 @@ languages."""
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
-from conversations.flows.base import tr
+from conversations.flows.base import Ctx, moment, tr
 from conversations.replies import Ask, Invoice, Link, Option, Reply, Say
 from conversations.results.booking import OrderPaid, PaymentDue
 from conversations.state import Conversation
 from domain.money import format_yuan
-from domain.text import Field, format_when
+from domain.text import Field
 
 
-def pay_by(due: PaymentDue, tz: ZoneInfo, lang: str) -> str:
+def pay_by(ctx: Ctx, conv: Conversation, due: PaymentDue) -> str:
     """When an unpaid order is cancelled, as shown ("" for a balance)."""
-    return format_when(due.pay_by.astimezone(tz), lang) if due.pay_by is not None else ""
+    return moment(ctx, conv, due.pay_by) if due.pay_by is not None else ""
 
 
-def order_placed(conv: Conversation, due: PaymentDue, tz: ZoneInfo) -> list[Reply]:
-    amount, by = format_yuan(due.due_now_cents), pay_by(due, tz, conv.lang)
+def order_placed(ctx: Ctx, conv: Conversation, due: PaymentDue) -> list[Reply]:
+    amount, by = format_yuan(due.due_now_cents), pay_by(ctx, conv, due)
     return [
         Say(
             tr(

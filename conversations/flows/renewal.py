@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from conversations.events import ChoiceMade, Failed, PhotoReceived, TextReceived
-from conversations.flows.base import Ctx, Outcome, Transitions, shown_day, tr
+from conversations.flows.base import Ctx, Outcome, Transitions, moment, tr
 from conversations.flows.dates import day_to_come
 from conversations.flows.flow_state import keep, keeping
 from conversations.flows.worker_signup_views import expiry_refused, photo_lapsed
@@ -123,7 +123,7 @@ def on_submitted(ctx: Ctx, conv: Conversation, result: CertificateRenewalSubmitt
                     conv,
                     "新{document}(有效期至 {expires})已提交审核;审核通过前原证书照常有效。",
                     document=document,
-                    expires=shown_day(ctx, conv, result.expires_on),
+                    expires=moment(ctx, conv, result.expires_on, clock=False),
                 )
             )
         ],

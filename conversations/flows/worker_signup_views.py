@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from conversations.flows.base import Ctx, shown_day, tr
+from conversations.flows.base import Ctx, moment, tr
 from conversations.flows.dates import Toward, day_to_come, names_impossible_date
 from conversations.flows.worker_signup_data import SignupData
 from conversations.replies import Ask, AskContact, AskLocation, Option, Reply
@@ -15,8 +15,9 @@ from conversations.understanding.skills import SkillsRead
 from domain.catalog import Catalog
 from domain.gazetteer import district_text, districts_text
 from domain.gazetteer_data import PINYIN
+from domain.moments import format_when
 from domain.people import DOCUMENT_TEXT
-from domain.text import Bilingual, Lang, format_day, listed, named
+from domain.text import Bilingual, Lang, listed, named
 
 RADII_KM = (3, 5, 10, 20)
 
@@ -179,7 +180,7 @@ def expiry_refused(conv: Conversation, text: str, today: date) -> str:
             conv,
             "有效期 {day} 已到期,过期的证件不能提交:请办好新证后输入新证上的有效期,"
             "例如 2027-06-30。",
-            day=format_day(day, conv.lang, today),
+            day=format_when(day, conv.lang, today),
         )
     return tr(conv, "没看懂这个日期,请输入证件上的有效期,例如 2027-06-30。")
 
@@ -212,5 +213,5 @@ def summary(ctx: Ctx, conv: Conversation, r: SignupData) -> str:
     )
     if r.health_expiry is None:
         return text
-    until = shown_day(ctx, conv, r.health_expiry)  # as read from what was typed: checkable
+    until = moment(ctx, conv, r.health_expiry)  # as read from what was typed: checkable
     return text + "\n" + tr(conv, "健康证有效期至:{day}", day=until)

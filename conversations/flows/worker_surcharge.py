@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from conversations.events import ChoiceMade, Failed, PhotoReceived, TextReceived
-from conversations.flows.base import Ctx, Outcome, Transitions, tr
+from conversations.flows.base import Ctx, Outcome, Transitions, clock_or_moment, tr
 from conversations.flows.flow_state import keep, keeping, load
 from conversations.replies import Ask, Option, Reply, Say
 from conversations.results.surcharges import SurchargeRequested
@@ -302,7 +302,7 @@ def on_photos_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, d: Surchar
 
 
 def on_requested(ctx: Ctx, conv: Conversation, result: SurchargeRequested) -> Outcome:
-    when = f"{result.answer_by.astimezone(ctx.tz):%H:%M}"
+    when = clock_or_moment(ctx, conv, result.answer_by)
     text = tr(
         conv,
         "加价 {amount} 已发给客户确认(请在 {when} 前等客户答复);客户同意并支付后再做加价内容。",

@@ -34,6 +34,7 @@ from domain.audit import AuditEntry
 from domain.dispatch import ASSIGNABLE
 from domain.errors import DomainError
 from domain.lifecycle import STATUS_TEXT, Action, ActorKind, OrderStatus
+from domain.moments import clock_or_when
 from domain.money import format_yuan
 from domain.orders import Actor, Order
 from domain.payments import PaymentKind
@@ -207,7 +208,7 @@ class OrderDesk:
                 None,
             )
             if recent is not None and not cmd.again:
-                when = f"{recent.at.astimezone(self.s.tz):%H:%M}"
+                when = clock_or_when(recent.at, now, self.s.tz)
                 raise DomainError(
                     N_(
                         "{when} 已退过 #{number} 同样的金额;确需再退请在末尾加 again",
@@ -330,7 +331,7 @@ async def _leave_to_complaints(
         None,
     )
     if decided is not None and decided.resolved_at is not None and not cmd.again:
-        when = f"{decided.resolved_at.astimezone(tz):%H:%M}"
+        when = clock_or_when(decided.resolved_at, now, tz)
         raise DomainError(
             N_(
                 "{when} 投诉 #{complaint_id} 的处理已退过 #{number} 同样的金额;"

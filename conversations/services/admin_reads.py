@@ -165,7 +165,7 @@ class AdminDesk:
                 if policy is not None and policy.status == PolicyStatus.ISSUED
                 else "",
                 surcharges=await _extras(uow, order, paid) if role in SEES_MONEY else (),
-                contract=await placement_views.contract(uow, order, self.s.rules),
+                contract=await placement_views.contract(uow, order, self.s.rules, self.s.clock()),
                 replacements=placement.replacements_used if placement else 0,
                 worker=Contact(
                     worker.id or 0,

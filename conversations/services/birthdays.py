@@ -34,7 +34,7 @@ class BirthdayDesk:
             customer = await uow.customers.get(cmd.customer_id)
             if customer is None:
                 raise DomainError(N_("找不到您的账户,请发送 /start 重新开始。"))
-            check_change(customer, cmd.birthday, now, self.s.rules.coupons)
+            check_change(customer, cmd.birthday, now, self.s.rules.coupons, self.s.tz)
             if customer.birthday != cmd.birthday:
                 customer.birthday, customer.birthday_set_at = cmd.birthday, now
                 await uow.customers.save(customer)

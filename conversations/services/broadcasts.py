@@ -26,6 +26,7 @@ from domain.admin import broadcast_next_at
 from domain.audit import AuditEntry
 from domain.errors import DomainError
 from domain.limits import within
+from domain.moments import clock_or_when
 from domain.people import Channel
 from domain.ports import UnitOfWork
 from domain.text import N_
@@ -106,7 +107,7 @@ class BroadcastDesk:
             await self._sent(uow, cmd.draft)
             busy = await uow.throttles.claim("broadcast", now, broadcast_next_at(now, every))
             if busy is not None:
-                at = f"{busy.astimezone(self.s.tz):%H:%M}"
+                at = clock_or_when(busy, now, self.s.tz)
                 raise DomainError(
                     N_("每 {every} 分钟最多群发一次,{at} 后可再发", every=every, at=at)
                 )

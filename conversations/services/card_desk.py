@@ -18,8 +18,9 @@ from domain import commands as c
 from domain.audit import AuditEntry
 from domain.cards import Card
 from domain.errors import DomainError
+from domain.moments import When
 from domain.payments import Payment
-from domain.text import N_, Day
+from domain.text import N_
 
 FINANCE = ("owner", "finance")
 BATCH = 100
@@ -127,10 +128,10 @@ class CardDesk:
             expired += await self._one(card_id, remind=False)
         return [CardsExpired(reminded, expired, lapsed)]
 
-    def _day(self, until: datetime, now: datetime) -> Day:
+    def _day(self, until: datetime, now: datetime) -> When:
         """A card's last day as its notice shows it (its year when it is far off)."""
         tz = self.s.tz
-        return Day(until.astimezone(tz).date(), now.astimezone(tz).date())
+        return When(until.astimezone(tz).date(), now.astimezone(tz).date())
 
     async def _one(self, card_id: int, *, remind: bool) -> bool:
         now = self.s.clock()
@@ -156,7 +157,7 @@ def _named(card: Card) -> dict[str, Any]:
     return {"card_zh": card.name.zh, "card_en": card.name.en}
 
 
-def active_notice(card: Card, until: Day) -> Notice:
+def active_notice(card: Card, until: When) -> Notice:
     return to_customer(
         card.customer_id,
         "card_active",
@@ -166,7 +167,7 @@ def active_notice(card: Card, until: Day) -> Notice:
     )
 
 
-def expiring_notice(card: Card, until: Day) -> Notice:
+def expiring_notice(card: Card, until: When) -> Notice:
     return to_customer(
         card.customer_id,
         "card_expiring",

@@ -26,9 +26,10 @@ from domain.audit import AuditEntry
 from domain.credentials import ExpiryReminder, approved, due_reminders, pending, rejected
 from domain.credentials import with_renewal as renewed
 from domain.errors import DomainError
+from domain.moments import When
 from domain.people import DOCUMENT_TEXT, Certificate, WorkerStatus
 from domain.privacy import loggable_traceback
-from domain.text import N_, Day, named
+from domain.text import N_, named
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ class CredentialDesk:
                 worker=worker.name,
                 worker_id=cmd.worker_id,
                 document=document(cmd.kind),
-                expires=Day(expires, self.s.clock().astimezone(self.s.tz).date()),
+                expires=When(expires, self.s.clock().astimezone(self.s.tz).date()),
             )
             posted = await self.s.post(uow, [notice])
             await uow.commit()
@@ -140,7 +141,7 @@ class CredentialDesk:
                     r.worker_id,
                     "certificate_expiring",
                     document=document(r.kind),
-                    expires=Day(r.expires_on, today),
+                    expires=When(r.expires_on, today),
                     days=(r.expires_on - today).days,
                 )
                 posted = await self.s.post(uow, [notice])

@@ -102,7 +102,7 @@ class Deps:
         """This process's index of a large pool of workers, for dispatch (built when seen)."""
         self.postman = Postman(
             uow=uow,
-            templates=templates or NoticeTemplates(ZoneInfo(rules.timezone)),
+            templates=templates or NoticeTemplates(ZoneInfo(rules.timezone), clock),
             sender=sender,
             admins=self.admins,
             clock=clock,

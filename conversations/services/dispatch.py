@@ -34,6 +34,7 @@ from domain.dispatch import (
 )
 from domain.errors import DomainError
 from domain.lifecycle import Action, OrderStatus
+from domain.moments import When, local_when
 from domain.offers import Offer, OfferMode, OfferStatus
 from domain.orders import SYSTEM, Order
 from domain.people import Address, Worker, WorkerStatus
@@ -41,7 +42,7 @@ from domain.ports import Reads, UnitOfWork
 from domain.risk import hold_text
 from domain.rules import DispatchMode, Rules
 from domain.settlement import service_value, worker_share
-from domain.text import N_, Bilingual, When
+from domain.text import N_, Bilingual
 
 
 class Taken(DomainError):
@@ -49,8 +50,8 @@ class Taken(DomainError):
         super().__init__(N_("订单 #{number} 已被其他师傅接走,下次早点哦", number=number))
 
 
-def when_text(order: Order, tz: ZoneInfo) -> When:
-    return When(order.start_at.astimezone(tz))
+def when_text(order: Order, tz: ZoneInfo, now: datetime) -> When:
+    return local_when(order.start_at, now, tz)
 
 
 async def job_for(
@@ -253,6 +254,7 @@ async def make_offer(
         rules,
         int(timeout.total_seconds()) // 60,
         mode,
+        now,
     )
 
 
@@ -266,6 +268,7 @@ def offer_notice(
     rules: Rules,
     minutes: int,
     mode: OfferMode,
+    now: datetime,
 ) -> Notice:
     tz = ZoneInfo(rules.timezone)
     return to_worker(
@@ -274,7 +277,7 @@ def offer_notice(
         number=order.number,
         item=in_both(item),
         mode=mode.value,
-        when=when_text(order, tz),
+        when=when_text(order, tz, now),
         where=masked_where(address),
         km=km_text(distance, address.uncertainty_m if address else 0),
         earn=earn,

@@ -24,10 +24,11 @@ from conversations.services.deps import Deps
 from conversations.services.notices import to_customer
 from domain import commands as c
 from domain.errors import DomainError
+from domain.moments import When, local_when
 from domain.people import Channel, Identity
 from domain.ports import UnitOfWork
 from domain.risk import link_locks, link_windows
-from domain.text import N_, When
+from domain.text import N_
 
 
 class HasOrders(DomainError):
@@ -92,7 +93,7 @@ class LinkDesk:
             if not await uow.link_limits.take(window):
                 until = max(until or window.until, window.until)
         if until is not None:
-            raise TooManyCodes(When(until.astimezone(self.s.tz)))
+            raise TooManyCodes(local_when(until, now, self.s.tz))
 
     async def lock(self, cmd: c.LockLink) -> list[Result]:
         async with self.s.uow() as uow:

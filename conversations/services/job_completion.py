@@ -14,11 +14,12 @@ from conversations.services.settlement import settle
 from domain.errors import DomainError
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.media import PhotoKind
+from domain.moments import When
 from domain.money import format_yuan
 from domain.orders import SYSTEM, Actor, Order
 from domain.ports import UnitOfWork
 from domain.rules import Rules
-from domain.text import N_, Day
+from domain.text import N_
 from domain.timeline_notes import auto_confirmed_note
 
 
@@ -45,7 +46,7 @@ async def finish(
                 "长期订单 #{number} 的合同到 {day} 结束,最后一天才能完工。"
                 "客户要提前结束合同,请让客户发送「终止合同 #{number}」。",
                 number=number,
-                day=Day(placement.period.last_day, now.astimezone(tz).date()),
+                day=When(placement.period.last_day, now.astimezone(tz).date()),
             )
         )
     after = await uow.photos.for_order(order.id, [PhotoKind.AFTER.value])

@@ -25,6 +25,7 @@ from domain.execution import (
 )
 from domain.geo import distance_m
 from domain.lifecycle import Action, ActorKind, OrderStatus, next_status
+from domain.moments import clock_or_when
 from domain.orders import Actor, Order
 from domain.people import GeoPoint, Worker
 from domain.ports import Reads, UnitOfWork
@@ -96,7 +97,7 @@ async def depart(
     order.departed_at, order.eta_minutes = now, eta.minutes if eta else None
     await uow.orders.save(order, now)
     at = expected_arrival(order)
-    arrive = f"{at.astimezone(ZoneInfo(rules.timezone)):%H:%M}" if at else ""
+    arrive = clock_or_when(at, now, ZoneInfo(rules.timezone)) if at else ""
     notice = to_customer(
         order.customer_id,
         "on_the_way",

@@ -40,10 +40,11 @@ from domain.audit import AuditEntry
 from domain.business_days import day_bounds
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
+from domain.moments import When
 from domain.orders import Order
 from domain.payments import Payment, PaymentKind
 from domain.ports import UnitOfWork
-from domain.text import N_, Day
+from domain.text import N_
 
 log = logging.getLogger(__name__)
 FINANCE = ("owner", "finance")
@@ -361,7 +362,7 @@ class MoneyDesk:
             totals = await uow.ledger.totals(start, end)
             figures = settlement.report_figures(day.isoformat(), totals, paid)
             await uow.settlement_runs.record(today, settlement.report(figures))
-            report = settlement.report_notice(figures, Day(day, today))
+            report = settlement.report_notice(figures, When(day, today))
             posted = await self.s.post(uow, [*notices, report])
             await uow.commit()
         await self.s.flush(posted)

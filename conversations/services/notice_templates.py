@@ -21,16 +21,23 @@ from jinja2.runtime import Context
 
 from conversations.replies import Ask, Link, Option, Reply, Say
 from conversations.services.notices import Notice, for_reader, t
+from domain.moments import format_when
 from domain.money import format_percent, format_yuan
 from domain.people import CHANNEL_TEXT
-from domain.text import format_when, named
+from domain.text import named
 
 LANGUAGES = {"zh": "zh-CN", "en": "en"}
 
 
 class NoticeTemplates:
-    def __init__(self, tz: ZoneInfo, overrides: Mapping[str, str] | None = None) -> None:
-        """``overrides``: channel → whose overrides it shows (by default its own)."""
+    def __init__(
+        self,
+        tz: ZoneInfo,
+        clock: Callable[[], datetime],
+        overrides: Mapping[str, str] | None = None,
+    ) -> None:
+        """``clock``: the reader's today, a moment's year judged by (``when``);
+        ``overrides``: channel → whose overrides it shows (by default its own)."""
         self.tz = tz
         self.overrides = dict(overrides or {})
         self.env = Environment(
@@ -45,7 +52,7 @@ class NoticeTemplates:
             yuan=format_yuan,
             percent=format_percent,
             local=self._local,
-            when=when_filter(tz),
+            when=when_filter(tz, clock),
             channel=_channel,
             counted=counted_filter,
         )
@@ -71,14 +78,16 @@ class NoticeTemplates:
         return [head, *photos, *links]
 
 
-def when_filter(tz: ZoneInfo) -> Callable[..., str]:
+def when_filter(tz: ZoneInfo, now: Callable[[], datetime]) -> Callable[..., str]:
     """The templates' ``when`` filter: ``{{ at | when }}`` is ``at`` in ``tz`` as the
-    reader's language (the template's ``lang``) writes a moment (``format_when``: ``12-07
-    18:26``, ``7 Dec 18:26``); ``when(false)``, the day alone."""
+    reader's language (the template's ``lang``) writes a moment (``format_when``: ``12月7日
+    周一 18:26``, ``Mon 7 Dec 18:26``, its year when far from ``now``'s day);
+    ``when(false)``, the day alone."""
 
     @pass_context
     def when(context: Context, at: datetime, clock: bool = True) -> str:
-        return format_when(at.astimezone(tz), context.get("lang", "zh"), clock=clock)
+        today = now().astimezone(tz).date()
+        return format_when(at.astimezone(tz), context.get("lang", "zh"), today, clock=clock)
 
     return when
 

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.aftersales import stars_text
+from domain.moments import When
 from domain.people import Address, Worker
 from domain.privacy import masked_address
-from domain.text import Day, Field, Phrase, When
+from domain.text import Field, Phrase
 from i18n import SOURCE, TABLES, ngettext
 
 EVENTS: dict[str, frozenset[str]] = {
@@ -143,13 +144,13 @@ EVENTS: dict[str, frozenset[str]] = {
         "worker_suspended": "reason",
         "worker_reinstated": "",
         # reminders and recurring bookings
-        "reminder_day": "number item when weekday worker",
-        "reminder_day_worker": "number item when weekday where",
+        "reminder_day": "number item when worker",
+        "reminder_day_worker": "number item when where",
         "reminder_hour": "number item when worker departed arrive",
         "reminder_hour_worker": "number item when where departed",
         "confirm_reminder": "number balance auto",
-        "recurring_order": "number item when weekday amount total pay_by",
-        "recurring_skipped": "item when weekday reason next stopped",
+        "recurring_order": "number item when amount total pay_by",
+        "recurring_skipped": "item when reason next stopped",
         "recurring_failed_admin": "booking customer when next",
         "recurring_unpaid_ended": "number weekday at_time",
         # after-sales
@@ -236,9 +237,9 @@ def worker_rating(worker: Worker) -> dict[str, Any]:
 
 
 def for_reader(data: Mapping[str, Any], lang: str) -> dict[str, Any]:
-    """A notice's data as one reader's template sees it: a moment (``When``) or a day
-    (``Day``) written in their language, ``lang`` itself under ``lang``."""
-    shown = {k: v.get(lang) if isinstance(v, (When, Day)) else v for k, v in data.items()}
+    """A notice's data as one reader's template sees it: a moment or a day (``When``)
+    written in their language, ``lang`` itself under ``lang``."""
+    shown = {k: v.get(lang) if isinstance(v, When) else v for k, v in data.items()}
     return {**shown, "lang": lang}
 
 

@@ -21,12 +21,13 @@ from domain import commands as c
 from domain.audit import AuditEntry
 from domain.errors import DomainError
 from domain.lifecycle import Action, ActorKind, OrderStatus, allowed_actions
+from domain.moments import When
 from domain.orders import Actor, Order
 from domain.payments import pay_by
 from domain.placement_billing import termination
 from domain.placements import PlacementStatus
 from domain.ports import Reads
-from domain.text import N_, Day
+from domain.text import N_
 from domain.timeline_notes import ended_early_note
 
 
@@ -72,7 +73,7 @@ class EndingDesk:
             )
             fields = {
                 "number": order.number,
-                "on": Day(on, today),
+                "on": When(on, today),
                 "days": ends.used_days,
                 "fee": ends.fee_cents,
                 "refund": ends.refund_cents,
@@ -132,7 +133,7 @@ class EndingDesk:
                     order.customer_id,
                     "placement_terminated",
                     number=order.number,
-                    on=Day(on, today),
+                    on=When(on, today),
                     days=ends.used_days,
                     fee=ends.fee_cents,
                     refund=ends.refund_cents,
@@ -141,7 +142,7 @@ class EndingDesk:
                     order.worker_id,
                     "placement_ended_worker",
                     number=order.number,
-                    on=Day(on, today),
+                    on=When(on, today),
                 ),
             ]
             posted = await self.s.post(uow, notices)

@@ -23,11 +23,12 @@ from domain.audit import AuditEntry
 from domain.dispatch import REFUSAL_TEXT, rank, refusal
 from domain.errors import DomainError
 from domain.lifecycle import Action, ActorKind, OrderStatus
+from domain.moments import When
 from domain.orders import Actor, Order
 from domain.people import WorkerStatus
 from domain.placements import Placement, PlacementStatus
 from domain.ports import UnitOfWork
-from domain.text import N_, Day
+from domain.text import N_
 from domain.timeline_notes import handover_note
 
 WORKING = (
@@ -135,7 +136,7 @@ class ReplacementDesk:
                     {"worker_id": worker.id, "on": on.isoformat()},
                 )
             )
-            day = Day(on, today)
+            day = When(on, today)
             notices = _handover_notices(order, previous, worker.id or 0, worker.name, day)
             posted = await self.s.post(uow, notices)
             await uow.commit()
@@ -182,7 +183,7 @@ async def placement_of(uow: UnitOfWork, order: Order, *, active: bool = True) ->
 
 
 def _handover_notices(
-    order: Order, previous: int, worker_id: int, name: str, day: Day
+    order: Order, previous: int, worker_id: int, name: str, day: When
 ) -> list[Notice]:
     return [
         to_customer(

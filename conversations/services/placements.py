@@ -21,6 +21,7 @@ from domain import commands as c
 from domain.catalog import Catalog
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
+from domain.moments import When
 from domain.orders import Order
 from domain.payments import Payment, PaymentKind
 from domain.placement_billing import (
@@ -37,7 +38,6 @@ from domain.ports import UnitOfWork
 from domain.privacy import loggable_traceback
 from domain.rules import Rules
 from domain.settlement import commission_bp
-from domain.text import Day
 
 log = logging.getLogger(__name__)
 BATCH = 100
@@ -182,8 +182,8 @@ class PlacementDesk:
                 seq=seq,
                 count=len(periods),
                 amount=amount,
-                first=Day(period.first_day, today),
-                last=Day(period.last_day, today),
+                first=When(period.first_day, today),
+                last=When(period.last_day, today),
                 due=period.due_at,
             )
         ]

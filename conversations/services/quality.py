@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 from conversations.services.notices import Notice, to_admins, to_worker
 from domain.credit import credit, spot_check_count
+from domain.moments import When
 from domain.people import Worker, WorkerStatus, level_c_note
 from domain.ports import UnitOfWork
 from domain.rules import Rules, WorkerLevel
-from domain.text import Day
 
 _random = random.SystemRandom()
 
@@ -122,6 +122,6 @@ async def sample_spot_checks(
     listed = " ".join(f"#{n}" for n in numbers)
     return numbers, [
         to_admins(
-            "spot_checks_admin", "ops", day=Day(day, now.astimezone(tz).date()), orders=listed
+            "spot_checks_admin", "ops", day=When(day, now.astimezone(tz).date()), orders=listed
         )
     ]

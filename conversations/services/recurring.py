@@ -36,6 +36,7 @@ from conversations.services.notices import Notice, in_both, to_admins, to_custom
 from domain import commands as c
 from domain.errors import DomainError, QuoteError
 from domain.lifecycle import OrderStatus
+from domain.moments import When, local_when
 from domain.orders import Order
 from domain.payments import pay_by
 from domain.ports import UnitOfWork
@@ -52,7 +53,7 @@ from domain.recurring import (
     slot_problem,
     try_again,
 )
-from domain.text import N_, When
+from domain.text import N_
 
 log = logging.getLogger(__name__)
 ROUNDS = 10
@@ -289,7 +290,7 @@ class RecurringDesk:
         return priced.quote.total_cents, None
 
     def _local(self, at: datetime) -> When:
-        return When(at.astimezone(self.s.tz))
+        return local_when(at, self.s.clock(), self.s.tz)
 
     def _made_notice(self, sub: Subscription, order: Order, due_now: int) -> Notice:
         return to_customer(
@@ -298,7 +299,6 @@ class RecurringDesk:
             number=order.number,
             item=self._item(order.item_id),
             when=self._local(order.start_at),
-            weekday=order.start_at.astimezone(self.s.tz).weekday(),
             amount=due_now,
             total=order.total_cents,
             pay_by=self._local(pay_by(order, self.s.rules.payments)),
@@ -320,7 +320,6 @@ class RecurringDesk:
                 "recurring_skipped",
                 item=self._item(sub.item_id),
                 when=self._local(missed),
-                weekday=missed.astimezone(self.s.tz).weekday(),
                 reason=reason.value,
                 next="" if stopped else self._local(following),
                 stopped=stopped,

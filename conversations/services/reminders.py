@@ -21,11 +21,11 @@ from domain import commands as c
 from domain.errors import DomainError
 from domain.execution import expected_arrival
 from domain.lifecycle import OrderStatus
+from domain.moments import clock_or_when, local_when
 from domain.orders import Order
 from domain.ports import UnitOfWork
 from domain.privacy import loggable_traceback
 from domain.reminders import Reminder, due_reminder, lookahead
-from domain.text import When
 
 log = logging.getLogger(__name__)
 PAGE = 200
@@ -74,7 +74,7 @@ class ReminderDesk:
                     return False  # it moved on since the sweep looked
                 if not await uow.orders.claim_reminder(order_id, kind, now):
                     return False  # another process sent it
-                notices = await self._notices(uow, order, kind)
+                notices = await self._notices(uow, order, kind, now)
                 posted = await self.s.post(uow, notices)
                 await uow.commit()
         except DomainError as exc:  # SQLite: another process holds the write lock
@@ -91,13 +91,14 @@ class ReminderDesk:
         await self.s.flush(posted)
         return True
 
-    async def _notices(self, uow: UnitOfWork, order: Order, kind: Reminder) -> list[Notice]:
-        local = order.start_at.astimezone(self.s.tz)
+    async def _notices(
+        self, uow: UnitOfWork, order: Order, kind: Reminder, now: datetime
+    ) -> list[Notice]:
         if kind == Reminder.CONFIRM:
             # a reschedule fee paid is no part of the price
             balance = order.total_cents - await payment_requests.paid_for_service(uow, order)
             auto = (
-                When(order.auto_confirm_at.astimezone(self.s.tz))
+                local_when(order.auto_confirm_at, now, self.s.tz)
                 if order.auto_confirm_at is not None and balance <= 0
                 else ""
             )
@@ -116,7 +117,7 @@ class ReminderDesk:
         common = {
             "number": order.number,
             "item": self._item(order.item_id),
-            "when": When(local),
+            "when": local_when(order.start_at, now, self.s.tz),
         }
         name = worker.name if worker else ""
         notices: list[Notice] = []
@@ -126,7 +127,6 @@ class ReminderDesk:
                     order.customer_id,
                     "reminder_day",
                     **common,
-                    weekday=local.weekday(),
                     worker=name,
                 )
             )
@@ -136,14 +136,13 @@ class ReminderDesk:
                         worker.id,
                         "reminder_day_worker",
                         **common,
-                        weekday=local.weekday(),
                         where=where,
                     )
                 )
             return notices
         departed = order.status == OrderStatus.ON_THE_WAY
         at = expected_arrival(order)
-        arrive = f"{at.astimezone(self.s.tz):%H:%M}" if at else ""
+        arrive = clock_or_when(at, now, self.s.tz) if at else ""
         notices.append(
             to_customer(
                 order.customer_id,

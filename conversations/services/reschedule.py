@@ -36,6 +36,7 @@ from domain.catalog import Catalog
 from domain.errors import DomainError
 from domain.ledger import reschedule_fee_kept
 from domain.lifecycle import Action, ActorKind, OrderStatus
+from domain.moments import When
 from domain.offers import OfferStatus
 from domain.orders import Actor, Order
 from domain.payments import Payment, PaymentKind
@@ -43,7 +44,7 @@ from domain.ports import Reads, UnitOfWork
 from domain.pricing import is_night
 from domain.reschedule import RescheduleTerms, reschedule_terms
 from domain.rules import Rules
-from domain.text import N_, When
+from domain.text import N_
 from domain.timeline_notes import rescheduled_note
 
 log = logging.getLogger(__name__)
@@ -141,7 +142,8 @@ async def move(
     idle worker: ``conversations.services.overlaps``)."""
     old = order.start_at
     moved_to, moved_from = new_start.astimezone(s.tz), old.astimezone(s.tz)
-    when, was = When(moved_to), When(moved_from)
+    today = now.astimezone(s.tz).date()
+    when, was = When(moved_to, today), When(moved_from, today)
     worker_id = order.worker_id if order.status == OrderStatus.ACCEPTED else None
     order.start_at = new_start
     await placements.move(uow, s.catalog, s.rules, order)  # a placement's contract follows

@@ -25,6 +25,7 @@ from domain.ledger import (
     worker_payable,
 )
 from domain.lifecycle import Action, OrderStatus
+from domain.moments import When
 from domain.money import format_yuan
 from domain.orders import SYSTEM, Order
 from domain.payments import PaymentKind, PaymentStatus
@@ -32,7 +33,7 @@ from domain.placement_billing import settled_by_periods
 from domain.ports import Reads, UnitOfWork
 from domain.rules import Rules
 from domain.settlement import PLATFORM_FUNDED, commission_bp
-from domain.text import N_, Day
+from domain.text import N_
 from domain.timeline_notes import settled_note
 from domain.withdrawals import (
     AUTO,
@@ -287,7 +288,7 @@ def report(figures: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def report_notice(figures: Mapping[str, Any], day: Day) -> Notice:
+def report_notice(figures: Mapping[str, Any], day: When) -> Notice:
     """The report told to the owner and finance, its ``day`` (kept ISO in the archived
     report) as their language writes a day."""
     return to_admins("daily_report_admin", "owner", "finance", **{**figures, "day": day})

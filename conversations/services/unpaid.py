@@ -26,9 +26,9 @@ from conversations.services.deps import Deps
 from conversations.services.notices import Notice, in_both, to_customer
 from domain import commands as c
 from domain.errors import DomainError
+from domain.moments import local_when
 from domain.orders import Order
 from domain.payments import PaymentKind, PaymentStatus
-from domain.text import When
 
 log = logging.getLogger(__name__)
 PAGE = 100
@@ -114,7 +114,7 @@ class UnpaidDesk:
             "order_expired",
             number=order.number,
             item=name,
-            when=When(order.start_at.astimezone(self.s.tz)),
+            when=local_when(order.start_at, self.s.clock(), self.s.tz),
             coupon=bool(order.coupon_code),
             points=order.points_used,
             recurring=order.subscription_id is not None,

@@ -182,11 +182,21 @@ def find_day(s: str, today: date, *, toward: Toward) -> DayFound | None:
 
 def day_named(text: str, today: date, *, toward: Toward) -> date | None:
     """The day ``text`` is, as a whole ("12-28", "12月28日", "下周一", "next Monday",
-    "2026-12-01", "明天"), looked for ``toward``; None when the text is more or less than a
-    day, or one that does not exist ("2月30日")."""
+    "2026-12-01", "明天", or as a screen writes one: "12月28日 周一", "Mon 28 Dec"), looked
+    for ``toward``; None when the text is more or less than a day, a weekday written with it
+    is not that day's, or the day does not exist ("2月30日")."""
     s = normalise(text).strip()
     found = find_day(s, today, toward=toward)
-    return found.day if found is not None and found.span == (0, len(s)) else None
+    if found is None or found.day is None:
+        return None
+    if found.span == (0, len(s)):
+        return found.day
+    start, end = found.span
+    named = _WEEKDAY.fullmatch(f"{s[:start]} {s[end:]}".strip())
+    if named is None or named.group(1) or named.group(3):  # "下周一" names a day of its own
+        return None
+    weekday = _WEEKDAY_INDEX[(named.group(2) or named.group(4)).lower()]
+    return found.day if weekday == found.day.weekday() else None
 
 
 def iso_day(raw: str) -> date | None:

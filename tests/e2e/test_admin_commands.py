@@ -325,7 +325,7 @@ async def test_stats_orders_and_one_order_as_each_role_sees_them(tg, fake_telegr
     assert "新客户 1" in ops.text()
     clock.advance(minutes=6)  # past the offer timeout
     await ops.say("/orders 明天")
-    assert f"#{number} 11-24 15:00 日常保洁 派单中 ¥30.00 ⚠无可派师傅" in ops.text()
+    assert f"#{number} 11月24日 周二 15:00 日常保洁 派单中 ¥30.00 ⚠无可派师傅" in ops.text()
     await ops.say("/orders")  # today: nothing starts today, but the stuck one is pointed out
     assert "共 0 单" in ops.text() and "⚠ 共 1 单需处理:/orders stuck" in ops.text()
     await ops.say("/orders stuck")
@@ -333,7 +333,7 @@ async def test_stats_orders_and_one_order_as_each_role_sees_them(tg, fake_telegr
     await ops.say("/orders stuck 今天")  # a day's stuck orders: those starting on it
     assert "没有卡住的订单(今天)✅" in ops.text(), ops.text()
     await ops.say("/orders stuck 11月24日")
-    assert "⚠ 需处理 1 单(11-24):" in ops.text() and f"#{number} 无可派师傅" in ops.text()
+    assert "⚠ 需处理 1 单(11月24日 周二):" in ops.text() and f"#{number} 无可派师傅" in ops.text()
 
     worker = await seed_worker(app, channel="telegram", user_id="650001", center=HOME)
     await ops.say(f"/assign #{number} {worker}")

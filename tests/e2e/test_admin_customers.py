@@ -93,11 +93,11 @@ async def test_a_caller_is_found_by_their_number_however_typed_or_by_id(
     card = [
         f"客户 {customer} {name} {p}",
         "渠道 Telegram",
-        "普通会员 · 积分 0 · 11-23 注册",
+        "普通会员 · 积分 0 · 11月23日 周一 注册",
         "订单 2 · 完成 0 · 取消 1 · 投诉处理中 1",
         "最近订单:",
-        f"#{second} 11-25 10:00 日常保洁 已退款",  # newest first; no amounts for support
-        f"#{first} 11-24 15:00 日常保洁 已接单 测试师傅",
+        f"#{second} 11月25日 周三 10:00 日常保洁 已退款",  # newest first; no amounts for support
+        f"#{first} 11月24日 周二 15:00 日常保洁 已接单 测试师傅",
         f"订单详情:/order #{second}",
     ]
     typed = [p, f"{p[:3]} {p[3:7]} {p[7:]}", f"{p[:3]}-{p[3:7]}-{p[7:]}", f"+86 {p}", f"+86{p}"]
@@ -130,11 +130,11 @@ async def test_a_caller_is_found_by_their_number_however_typed_or_by_id(
         == [  # every word translated (English ones that match our ids)
             f"Customer {customer} {name} {p[:3]}****{p[-4:]}",
             "Channels Telegram",
-            "Regular member · 0 points · joined 23 Nov",
+            "Regular member · 0 points · joined Mon 23 Nov",
             "Orders 2 · completed 0 · cancelled 1 · open complaints 1",
             "Latest orders:",
-            f"#{second} 25 Nov 10:00 Daily cleaning refunded {format_yuan(refunded)}",
-            f"#{first} 24 Nov 15:00 Daily cleaning accepted 测试师傅 {format_yuan(kept)}",
+            f"#{second} Wed 25 Nov 10:00 Daily cleaning refunded {format_yuan(refunded)}",
+            f"#{first} Tue 24 Nov 15:00 Daily cleaning accepted 测试师傅 {format_yuan(kept)}",
             f"Order details: /order #{second}",
         ]
     )
@@ -172,7 +172,7 @@ async def test_an_unknown_number_or_id_and_a_customer_without_orders(desk, fake_
     assert support.text().splitlines() == [
         f"客户 {customer} {name}",
         "渠道 Telegram",
-        "普通会员 · 积分 0 · 11-23 注册",
+        "普通会员 · 积分 0 · 11月23日 周一 注册",
         "订单 0 · 完成 0 · 取消 0 · 投诉处理中 0",
         "还没有订单",
     ]

@@ -19,13 +19,15 @@ async def tg(aiohttp_client, tmp_path, db_url, pii_key, fake_telegram, clock):
     )
 
 
-@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
-async def test_orders_of_a_day_at_the_calendar_edge_are_none(tg, fake_telegram, day):
+@pytest.mark.parametrize(
+    ("day", "shown"), [("9999-12-31", "9999年12月31日 周五"), ("0001-01-01", "1年1月1日 周一")]
+)
+async def test_orders_of_a_day_at_the_calendar_edge_are_none(tg, fake_telegram, day, shown):
     app, client = tg
     await book_and_pay(TelegramUser(client, fake_telegram, 721101))
     ops = TelegramUser(client, fake_telegram, OPS)
     await ops.say(f"/orders {day}")
-    assert ops.text().splitlines()[:2] == [f"订单({day}):共 0 单", "(无)"], ops.text()
+    assert ops.text().splitlines()[:2] == [f"订单({shown}):共 0 单", "(无)"], ops.text()
     await ops.say(f"/orders 派单中 {day}")
     assert ops.text().splitlines()[0].endswith("共 0 单"), ops.text()
 

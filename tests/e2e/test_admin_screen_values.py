@@ -64,7 +64,7 @@ async def test_withdrawals_name_their_worker_and_their_status_in_words(tg, fake_
     await finance.say("/withdrawals")
     shown = finance.text()
     lines = re.findall(
-        rf"^(\d+)\. 师傅 {worker_id} 王师傅 ¥(\S+) \[待审核\] 11-23 09:00$", shown, re.M
+        rf"^(\d+)\. 师傅 {worker_id} 王师傅 ¥(\S+) \[待审核\] 11月23日 周一 09:00$", shown, re.M
     )
     assert [amount for _, amount in lines] == ["2,000.00", "1,500.00"], shown
     assert raw(shown) == [], shown

@@ -356,7 +356,8 @@ async def test_staff_answer_and_decide_a_complaint_in_chat(tg, fake_telegram, cl
     assert not [t for t in texts(fake_telegram, OPS) if "无人回复" in t]
     # resolved: when and how, no longer how long it has waited
     await support.say(f"/complaint {complaint_id}")
-    when = f"{resolved_at.astimezone(ZoneInfo('Asia/Shanghai')):%m-%d %H:%M}"
+    local = resolved_at.astimezone(ZoneInfo("Asia/Shanghai"))
+    when = f"{local.month}月{local.day}日 周{'一二三四五六日'[local.weekday()]} {local:%H:%M}"
     assert f"状态:已处理 · {when} · 部分退款" in support.text(), support.text()
     assert "已等待" not in support.text()
 

@@ -48,9 +48,9 @@ async def test_a_birthday_given_in_me_brings_one_coupon_a_year(two, fake_telegra
     await customer.say("明天")
     assert "没看懂这个日期" in customer.text()
     await customer.say("11月25日")  # Wednesday; today is Monday 23 November 2026
-    assert "已记下您的生日:11-25" in customer.text() and "生日:11-25" in customer.text()
+    assert "已记下您的生日:11月25日" in customer.text() and "生日:11月25日" in customer.text()
     assert "生日每 365 天只能修改一次" in await set_birthday(customer, "12-01")
-    assert "生日:11-25" in customer.text()
+    assert "生日:11月25日" in customer.text()
 
     async def sweep(app) -> list:
         return await app[SERVICES].run(GiveBirthdayCoupons())
@@ -68,7 +68,7 @@ async def test_a_birthday_given_in_me_brings_one_coupon_a_year(two, fake_telegra
     clock.advance(days=365)  # 25 November 2027: this year's
     assert await sweep(other) == [BirthdayCouponsGiven(1)]
     clock.advance(days=1)  # a year since it was set: it may move, but no second coupon
-    assert "已记下您的生日:11-27" in await set_birthday(customer, "Nov 27")
+    assert "已记下您的生日:11月27日" in await set_birthday(customer, "Nov 27")
     clock.advance(days=1)
     assert await sweep(one) == [BirthdayCouponsGiven(0)]
     assert len(told(fake_telegram, "生日快乐")) == 2

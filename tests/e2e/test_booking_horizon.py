@@ -10,7 +10,7 @@ from tests.e2e.helpers import TelegramUser, book_and_pay
 from tests.e2e.test_placements import OPS, TZ, app_with, book_maternity_nurse
 from webhooks.keys import DATABASE
 
-DUE = "合同期 1月15日 09:00 至 2月10日 09:00,共 26 天"
+DUE = "合同期 1月15日 周五 09:00 至 2月10日 周三 09:00,共 26 天"
 
 
 async def test_a_maternity_nurse_is_booked_and_moved_months_ahead_daily_cleaning_is_not(

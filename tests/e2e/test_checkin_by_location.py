@@ -103,8 +103,8 @@ async def test_a_location_with_no_job_due_names_the_next_job_and_when_it_opens(
     await worker.share(location=telegram_gps(HOME))
     said = worker.text()
     assert said.startswith(
-        f"现在没有可以打卡的任务。下一单 #{number} 日常保洁 11-24 15:00,"
-        "最早 11-24 14:00 可以打卡。"
+        f"现在没有可以打卡的任务。下一单 #{number} 日常保洁 11月24日 周二 15:00,"
+        "最早 11月24日 周二 14:00 可以打卡。"
     ), said
     assert "在线接单中" in said and f"出发 #{number}" in said  # and the menu again
     order = await order_of(app, number)

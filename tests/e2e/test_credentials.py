@@ -52,7 +52,8 @@ async def test_reminders_go_out_30_and_7_days_before_expiry_once_each(
     assert sorted(r.reminders for [r] in both) == [0, 1]  # two processes: sent once
     assert await app[SERVICES].run(sweep) == [CertificateRemindersSent(0)]
     [first] = reminders(fake_telegram, 730101)
-    assert f"健康证将于 {expires:%m-%d} 到期(还有 30 天)" in first  # no ISO day
+    day = f"{expires.month}月{expires.day}日 周{'一二三四五六日'[expires.weekday()]}"
+    assert f"健康证将于 {day} 到期(还有 30 天)" in first  # no ISO day
     assert "更新证书" in first and reminders(fake_telegram, 730102) == []
     me = TelegramUser(client, fake_telegram, 730101)
     me.last = fake_telegram.sent(730101)[-1:]
@@ -92,7 +93,7 @@ async def test_a_renewal_uploaded_in_chat_is_approved_and_the_worker_offered_aga
     me = TelegramUser(client, fake_telegram, 730201)
     await renew(me, fake_telegram, "2027-12-31")
     notice = fake_telegram.sent(OPS)[-1]["text"]
-    assert "上传了新的健康证,有效期至 2027-12-31" in notice
+    assert "上传了新的健康证,有效期至 2027年12月31日 周五" in notice
     assert f"/approve_cert {lapsed}" in notice
     async with app[DATABASE].uow() as uow:
         held = (await uow.workers.get(lapsed)).certificates
@@ -107,9 +108,12 @@ async def test_a_renewal_uploaded_in_chat_is_approved_and_the_worker_offered_aga
     assert f"师傅 {lapsed} 没有有效的健康证(缺失或已过期),不能接这单" in ops.text()
     await ops.say(f"/worker {lapsed}")
     captions = [m.get("caption", "") for m in fake_telegram.sent(OPS)]
-    assert "健康证 2027-12-31(新证,待审核)" in captions, captions
+    assert "健康证 2027年12月31日 周五(新证,待审核)" in captions, captions
     await ops.say("/renewals")
-    assert f"师傅 {lapsed} 过期 · 健康证 · 新证至 2027-12-31 · 原证至 2020-01-01" in ops.text()
+    assert (
+        f"师傅 {lapsed} 过期 · 健康证 · 新证至 2027年12月31日 周五 · 原证至 2020年1月1日 周三"
+        in ops.text()
+    )
     await ops.say(f"/approve_cert {lapsed}")
     assert f"已通过师傅 {lapsed} 过期 的新证书:健康证" in ops.text()
     assert "新证书已审核通过:健康证" in fake_telegram.sent(730201)[-1]["text"]

@@ -262,9 +262,9 @@ async def test_a_worker_cannot_set_off_or_check_in_long_before_the_start(tg, fak
     await worker.say(f"/accept #{number}")
     told = len(fake_telegram.sent(600501))
     await worker.say(f"/onway #{number}")
-    assert "还没到出发时间:最早 11-24 12:00 可以出发" in worker.text()
+    assert "还没到出发时间:最早 11月24日 周二 12:00 可以出发" in worker.text()
     await worker.say(f"/checkin #{number}")  # told before any location is asked for
-    assert "还没到打卡时间:最早 11-24 14:00 可以打卡" in worker.text()
+    assert "还没到打卡时间:最早 11月24日 周二 14:00 可以打卡" in worker.text()
     assert "实时位置" not in worker.text()
     async with app[DATABASE].uow() as uow:
         order = await uow.orders.by_number(number)

@@ -45,18 +45,20 @@ async def test_a_lockout_holds_the_asker_and_the_number_until_the_cooldown_is_ov
     assert "请在这里回复验证码" in attacker.text()
     for _ in range(5):
         await attacker.say("00000000")  # 1 in 10^8 that it is right: the test would fail
-    assert "验证码错误次数太多,请在 11-23 10:00 之后再重新发送「绑定」。" in attacker.text()
+    assert (
+        "验证码错误次数太多,请在 11月23日 周一 10:00 之后再重新发送「绑定」。" in attacker.text()
+    )
     assert codes_to(fake_telegram, 741001) == 1
 
     await attacker.say("/link")  # the same account, the same number, at once
     await attacker.say(victim)
-    assert f"{REFUSED},请在 11-23 10:00 之后再发送「绑定」。" in attacker.text()
+    assert f"{REFUSED},请在 11月23日 周一 10:00 之后再发送「绑定」。" in attacker.text()
     assert "请在这里回复验证码" not in attacker.text()
     await attacker.say("/link")  # nor any other number
     await attacker.say(phone_of(741009))
-    assert REFUSED in attacker.text() and "11-23 10:00" in attacker.text()
+    assert REFUSED in attacker.text() and "11月23日 周一 10:00" in attacker.text()
     other = await ask_code(client, fake_telegram, 741003, victim)  # nor another account
-    assert REFUSED in other.text() and "11-23 10:00" in other.text()
+    assert REFUSED in other.text() and "11月23日 周一 10:00" in other.text()
     assert codes_to(fake_telegram, 741001) == 1  # the holder got no more codes
 
     clock.advance(minutes=59)
@@ -77,10 +79,10 @@ async def test_many_accounts_cannot_flood_one_number_with_codes(app_client_clock
     for uid in (742002, 742003, 742004):
         assert "请在这里回复验证码" in (await ask_code(client, fake_telegram, uid, victim)).text()
     fourth = await ask_code(client, fake_telegram, 742005, victim)
-    assert f"{REFUSED},请在 11-23 10:00 之后再发送「绑定」。" in fourth.text()
+    assert f"{REFUSED},请在 11月23日 周一 10:00 之后再发送「绑定」。" in fourth.text()
     english = await ask_code(client, fake_telegram, 742006, victim, lang="en")
     said = english.text()
-    assert "Too many codes asked for" in said and "23 Nov 10:00" in said
+    assert "Too many codes asked for" in said and "Mon 23 Nov 10:00" in said
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in said)  # one language
     assert codes_to(fake_telegram, 742001) == 3
 
@@ -89,7 +91,7 @@ async def test_many_accounts_cannot_flood_one_number_with_codes(app_client_clock
         assert "请在这里回复验证码" in (await ask_code(client, fake_telegram, uid, victim)).text()
     clock.advance(hours=1)
     late = await ask_code(client, fake_telegram, 742010, victim)
-    assert f"{REFUSED},请在 11-24 00:00 之后再发送「绑定」。" in late.text()
+    assert f"{REFUSED},请在 11月24日 周二 00:00 之后再发送「绑定」。" in late.text()
     assert codes_to(fake_telegram, 742001) == 6
     clock.advance(hours=13)  # Tuesday 00:00 in Shanghai
     assert "请在这里回复验证码" in (await ask_code(client, fake_telegram, 742011, victim)).text()
@@ -109,7 +111,7 @@ async def test_a_number_nobody_holds_is_capped_alike_and_one_account_asks_only_s
             in (await ask_code(client, fake_telegram, uid, nobody)).text()
         )
     fourth = await ask_code(client, fake_telegram, 743004, nobody)
-    assert f"{REFUSED},请在 11-23 10:00 之后再发送「绑定」。" in fourth.text()
+    assert f"{REFUSED},请在 11月23日 周一 10:00 之后再发送「绑定」。" in fourth.text()
 
     asker = TelegramUser(client, fake_telegram, 743005)
     for n in range(5):
@@ -118,4 +120,4 @@ async def test_a_number_nobody_holds_is_capped_alike_and_one_account_asks_only_s
         assert "如果这个手机号有到家账户" in asker.text()
     await asker.say("/link")
     await asker.say("13900743106")
-    assert f"{REFUSED},请在 11-23 10:00 之后再发送「绑定」。" in asker.text()
+    assert f"{REFUSED},请在 11月23日 周一 10:00 之后再发送「绑定」。" in asker.text()

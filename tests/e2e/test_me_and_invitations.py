@@ -85,7 +85,7 @@ async def test_me_on_telegram_names_the_level_coupons_and_gives_the_deep_link(ch
     assert "会员等级:普通会员" in me
     assert "近 365 天消费 ¥0.00,再消费 ¥2,000.00 即可升级为白银会员(满 ¥2,000.00)" in me
     assert "积分:0" in me
-    assert "· 新人券:满¥100.00减¥20.00,有效期至 12-23" in me  # 30 days from Monday 23 Nov
+    assert "· 新人券:满¥100.00减¥20.00,有效期至 12月23日 周三" in me  # 30 days from Monday 23 Nov
     assert f"https://t.me/daojia_bot?start=ref_{customer.referral_code}" in me
     assert "各得一张 ¥50.00 优惠券" in me
     assert "regular" not in me and not re.search(r"\bW[0-9A-F]{10}\b", me)  # no ids
@@ -107,7 +107,7 @@ async def test_me_on_telegram_names_the_level_coupons_and_gives_the_deep_link(ch
     assert "中文" in [b["text"] for b in user.options()]
 
     await user.say("/coupons")
-    assert "Welcome coupon: ¥20.00 off orders over ¥100.00, valid until 23 Dec" in user.text()
+    assert "Welcome coupon: ¥20.00 off orders over ¥100.00, valid until Wed 23 Dec" in user.text()
     await user.say("/points")
     assert "Points: 0 (100 points = ¥1.00" in user.text()
     await user.say("/invite")

@@ -69,7 +69,7 @@ async def test_the_worker_is_asked_when_they_arrive_and_a_wrong_answer_is_asked_
         assert f"#{number} 预计多久到达" in worker.text()  # and the question again
     assert (await stored(app, number)).status.value == "accepted"
     await worker.say("25分钟")
-    assert "预计 25 分钟后(11-24 14:25)到达" in worker.text(), worker.text()
+    assert "预计 25 分钟后(11月24日 周二 14:25)到达" in worker.text(), worker.text()
     assert last_to(fake_telegram, 610101) == (
         f"师傅 测试师傅(新师傅,暂无评价)已出发前往 #{number},预计 25 分钟后(14:25)到达。"
     )
@@ -122,6 +122,8 @@ async def test_the_customers_order_shows_when_the_worker_on_the_way_is_expected(
     await worker.say("25分钟")
     await customer.say("/orders")
     await customer.choose(f"#{number}")
-    assert "状态:师傅在路上\n师傅预计 11-24 14:25 左右到达\n" in customer.text(), customer.text()
+    assert "状态:师傅在路上\n师傅预计 11月24日 周二 14:25 左右到达\n" in customer.text(), (
+        customer.text()
+    )
     await customer.say("English")  # the same detail, in English
-    assert "Status: worker on the way\nExpected around 24 Nov 14:25\n" in customer.text()
+    assert "Status: worker on the way\nExpected around Tue 24 Nov 14:25\n" in customer.text()

@@ -149,8 +149,8 @@ async def test_a_replacement_mid_period_splits_its_pay_between_the_two_workers_e
 
     ops = TelegramUser(client, fake_telegram, OPS)
     await ops.say(f"/handover #{number} {second} 2026-12-03")
-    assert f"#{number} 从 12-03 起由师傅 {second} 王姐 接手" in ops.text(), ops.text()
-    assert "新师傅 王姐 从 12-03 起接手" in fake_telegram.sent(730801)[-1]["text"]
+    assert f"#{number} 从 12月3日 周四 起由师傅 {second} 王姐 接手" in ops.text(), ops.text()
+    assert "新师傅 王姐 从 12月3日 周四 起接手" in fake_telegram.sent(730801)[-1]["text"]
     assert f"您已接手长期订单 #{number}" in fake_telegram.sent(730702)[-1]["text"]
     await customer.say(f"/replace #{number} 还是不合适")  # the one free replacement is used
     assert "免费更换次数已用完" in customer.text(), customer.text()

@@ -48,7 +48,7 @@ async def test_a_renewal_may_be_paid_until_two_days_before_it_starts_then_it_lap
     new = int(re.search(r"新订单 #(\d+)", renewed).group(1))
     # starts 12-20 09:30 (after the travel buffer): payable until 48 hours before
     assert RULES.payments.renewal_pay_before_hours == 48
-    assert "请在 12-18 09:30 前支付" in renewed, renewed
+    assert "请在 12月18日 周五 09:30 前支付" in renewed, renewed
 
     clock.advance(minutes=RULES.payments.unpaid_expire_minutes + 5)
     await app[SERVICES].run(ExpireUnpaid())

@@ -46,7 +46,7 @@ def app_with(tmp_path, url, pii_key, fake_telegram, clock, rules=RULES):
     return create_app(settings, CATALOG, rules, clock=clock)
 
 
-PERIOD = "合同期 11月24日 09:00 至 12月20日 09:00,共 26 天(住家,每天 24 小时)"
+PERIOD = "合同期 11月24日 周二 09:00 至 12月20日 周日 09:00,共 26 天(住家,每天 24 小时)"
 
 
 async def book_maternity_nurse(
@@ -179,9 +179,9 @@ async def test_ending_early_refunds_the_unused_days_less_the_notice_fee_and_free
     await customer.say(f"终止合同 #{number}")
     asked = fake_telegram.sent(731001)[-1]["text"]
     assert f"已收到订单 #{number} 提前终止的申请" in asked, asked
-    assert "若从 12-04 起终止:已服务 10 天" in asked  # a day as every screen writes one
+    assert "若从 12月4日 周五 起终止:已服务 10 天" in asked  # a day as every screen writes one
     told_ops = fake_telegram.sent(OPS)[-1]["text"]
-    assert "若从 12-04 起:" in told_ops  # the command keeps the form it is typed in
+    assert "若从 12月4日 周五 起:" in told_ops  # the command keeps the form it is typed in
     assert f"/terminate #{number} 2026-12-04" in told_ops
     clock.advance(days=1)  # Dec 4: ten days served (Nov 24 … Dec 3)
     ops = TelegramUser(client, fake_telegram, OPS)
@@ -197,9 +197,9 @@ async def test_ending_early_refunds_the_unused_days_less_the_notice_fee_and_free
     assert ends.used_days == 10 and ends.fee_cents > 0
     assert ended_early_note(ends_on(10)) in [e.note for e in order.timeline]
     assert sum(p.amount_cents for p in refunds) == ends.refund_cents > 0
-    assert f"#{number} 的合同于 12-04 提前终止:已服务 10 天" in ops.text(), ops.text()
+    assert f"#{number} 的合同于 12月4日 周五 提前终止:已服务 10 天" in ops.text(), ops.text()
     told = "\n".join(m.get("text", "") for m in fake_telegram.sent(731001)[-2:])
-    assert f"订单 #{number} 的合同于 12-04 提前终止:已服务 10 天" in told, told
+    assert f"订单 #{number} 的合同于 12月4日 周五 提前终止:已服务 10 天" in told, told
     assert "已原路退回" in told
     assert placement.status == PlacementStatus.TERMINATED
     assert order.status.value == "settled"
@@ -245,7 +245,7 @@ async def test_a_contract_about_to_end_is_renewed_in_one_tap_with_the_same_worke
     (swept,) = await app[SERVICES].run(PlacementSweep())
     assert swept.offered == 1
     offer = fake_telegram.sent(731201)[-1]
-    assert f"订单 #{number} 的合同将于 12-20 09:00 到期" in offer["text"], offer
+    assert f"订单 #{number} 的合同将于 12月20日 周日 09:00 到期" in offer["text"], offer
     buttons = [b for row in offer["reply_markup"]["inline_keyboard"] for b in row]
     assert [b["text"] for b in buttons] == [f"续约 #{number}"]
     (again,) = await app[SERVICES].run(PlacementSweep())
@@ -255,7 +255,7 @@ async def test_a_contract_about_to_end_is_renewed_in_one_tap_with_the_same_worke
     await customer.choose("续约")  # the one tap
     renewed = fake_telegram.sent(731201)[-1]["text"]
     new = int(re.search(r"新订单 #(\d+)", renewed).group(1))
-    assert "12-20 09:30 起,优先安排原师傅" in renewed, renewed  # after the travel buffer
+    assert "12月20日 周日 09:30 起,优先安排原师傅" in renewed, renewed  # after the travel buffer
     customer.last = [offer]
     await customer.choose("续约")  # the button again (it stays in the chat): no second order
     twice = fake_telegram.sent(731201)[-1]["text"]
@@ -292,7 +292,7 @@ async def test_an_interview_before_the_start_then_a_replacement_before_day_one(
     nurse = await worker(app, 731301, "月嫂", skills=("maternity",), online=False)
     customer = TelegramUser(client, fake_telegram, 731401)
     number = await book_maternity_nurse(
-        customer, "后天 9:00", "合同期 11月25日 09:00 至 12月21日 09:00"
+        customer, "后天 9:00", "合同期 11月25日 周三 09:00 至 12月21日 周一 09:00"
     )
     await take(app, number, nurse)
 
@@ -300,8 +300,8 @@ async def test_an_interview_before_the_start_then_a_replacement_before_day_one(
     assert "面试时间要在现在之后、合同开始之前" in customer.text(), customer.text()
     await customer.say(f"/interview #{number} 明天 15:00")  # or 面试 #N 明天 15:00
     told = fake_telegram.sent(731401)[-1]["text"]
-    assert f"已为订单 #{number} 约好面试:11-24 15:00" in told, told
-    assert "11-24 15:00 上门面试" in fake_telegram.sent(731301)[-1]["text"]
+    assert f"已为订单 #{number} 约好面试:11月24日 周二 15:00" in told, told
+    assert "11月24日 周二 15:00 上门面试" in fake_telegram.sent(731301)[-1]["text"]
     async with app[DATABASE].uow() as uow:
         order = await uow.orders.by_number(number)
         placement = await uow.placements.for_order(order.id)
@@ -327,7 +327,7 @@ async def test_an_interview_before_the_start_then_a_replacement_before_day_one(
     await customer.choose(f"#{number}")
     shown = customer.text()
     # the hand-over on the customer's timeline: what happened, not the admin's action
-    assert "11-25 起更换师傅" in shown and "转为改派" not in shown, shown
+    assert "11月25日 周三 起更换师傅" in shown and "转为改派" not in shown, shown
 
 
 async def test_a_placement_moved_before_it_starts_takes_its_contract_along(
@@ -382,7 +382,8 @@ async def test_a_worker_cannot_finish_a_placement_before_its_last_day(
     clock.now = order.start_at + timedelta(days=1)  # day 2 of 26
     me = TelegramUser(client, fake_telegram, 731501)
     await me.say(f"/finish #{number}")
-    last = f"{placement.period.last_day:%m-%d}"  # this year's: no year shown
+    day = placement.period.last_day
+    last = f"{day.month}月{day.day}日 周{'一二三四五六日'[day.weekday()]}"  # no year: this year's
     assert f"长期订单 #{number} 的合同到 {last} 结束,最后一天才能完工" in me.text()
     async with app[DATABASE].uow() as uow:
         assert (await uow.orders.by_number(number)).status.value == "in_service"
@@ -400,12 +401,12 @@ async def test_a_placement_moves_into_the_night_at_its_price_it_has_no_night_ser
     client = await aiohttp_client(app)
     customer = TelegramUser(client, fake_telegram, 731601)
     number = await book_maternity_nurse(
-        customer, "后天 21:00", "合同期 11月25日 21:00 至 12月21日 21:00"
+        customer, "后天 21:00", "合同期 11月25日 周三 21:00 至 12月21日 周一 21:00"
     )
     await customer.say("/orders")
     await customer.choose(f"#{number}")
     await customer.choose("改约时间")
     await customer.say("后天 22:30")
-    assert "改约到 11-25 22:30" in customer.text() and "免费改约" in customer.text(), (
+    assert "改约到 11月25日 周三 22:30" in customer.text() and "免费改约" in customer.text(), (
         customer.text()
     )

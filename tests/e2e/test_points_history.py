@@ -33,7 +33,8 @@ async def test_the_points_part_lists_earned_spent_given_back_and_expired_newest_
 
     number = await book_and_pay(customer)  # ¥30 paid: 30 points once it settles
     await finish_and_confirm(client, fake_telegram, customer, number, clock)
-    day = f"{clock.now.astimezone(ZoneInfo(RULES.timezone)):%m-%d}"
+    local = clock.now.astimezone(ZoneInfo(RULES.timezone))
+    day = f"{local.month}月{local.day}日 周{'一二三四五六日'[local.weekday()]}"
     await customer.say("/points")
     shown = customer.text()
     assert "积分:30" in shown and "其中 30 积分将于" in shown
@@ -57,7 +58,7 @@ async def test_the_points_part_lists_earned_spent_given_back_and_expired_newest_
     shown = customer.text()
     lines = history_lines(shown)
     assert "积分:0" in shown and "暂无积分记录" not in shown
-    assert [re.sub(r"^· \S+ ", "", x) for x in lines] == [
+    assert [re.sub(r"^· \S+ \S+ ", "", x) for x in lines] == [
         "积分过期 -1000,余 0",
         "积分过期 -30,余 1000",
         f"抵扣退回(订单 #{spent}) +1000,余 1030",
@@ -66,7 +67,7 @@ async def test_the_points_part_lists_earned_spent_given_back_and_expired_newest_
         f"消费获得(订单 #{number}) +30,余 30",
     ]
     year = clock.now.year - 1  # another year's days are shown with their year
-    assert all(x.startswith(f"· {year}-{day} ") for x in lines[2:])  # the expiries are a year on
+    assert all(x.startswith(f"· {year}年{day} ") for x in lines[2:])  # the expiries are a year on
     assert len(lines) <= LISTED_MOVEMENTS
     assert len(shown.encode()) <= 2_048
     for kind in ("earned", "redeemed", "returned", "expired", "granted"):

@@ -61,7 +61,7 @@ async def test_a_worker_too_early_is_told_so_at_once_without_the_location_asked(
     worker = TelegramUser(client, fake_telegram, 750010)
     await worker.say(f"/accept #{number}")
     await worker.say(f"/checkin #{number}")
-    assert "还没到打卡时间:最早 11-24 14:00 可以打卡" in worker.text()
+    assert "还没到打卡时间:最早 11月24日 周二 14:00 可以打卡" in worker.text()
     assert "实时位置" not in worker.text()  # not asked for a location it would refuse
     await near_the_start(app, number, minutes_before=50)
     await worker.say(f"/checkin #{number}")

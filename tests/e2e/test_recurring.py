@@ -96,9 +96,9 @@ async def test_a_weekly_booking_from_an_order_makes_next_weeks_order_a_week_ahea
     # discount; a recurring visit gets neither (and no member level at this spend)
     expected = quote(CATALOG, RULES, QuoteRequest(original.selections, at(1, 15))).total_cents
     assert expected > original.total_cents
-    assert "每周二 15:00 日常保洁" in proposal and "第一次上门:12-01 15:00" in proposal
+    assert "每周二 15:00 日常保洁" in proposal and "第一次上门:12月1日 周二 15:00" in proposal
     assert f"目前约 {format_yuan(expected)}/次" in proposal
-    assert "第一次上门 12-01 15:00,订单将于 11-24 生成" in done
+    assert "第一次上门 12月1日 周二 15:00,订单将于 11月24日 周二 生成" in done
 
     await sweep(app)  # the visit is 8 days away: its order comes a week ahead
     assert len(await orders_of(app, 772001)) == 1
@@ -112,7 +112,7 @@ async def test_a_weekly_booking_from_an_order_makes_next_weeks_order_a_week_ahea
     assert made.total_cents == expected and made.subscription_id is not None
     assert made.coupon_code is None and made.address_id == original.address_id
     [notice] = [m for m in fake_telegram.sent(772001) if "已为您生成" in m.get("text", "")]
-    assert f"#{made.number}" in notice["text"] and "周二 12-01 15:00" in notice["text"]
+    assert f"#{made.number}" in notice["text"] and "12月1日 周二 15:00" in notice["text"]
     assert f"应付 {format_yuan(made.deposit_cents or made.total_cents)}" in notice["text"]
     keys = [b["callback_data"] for row in notice["reply_markup"]["inline_keyboard"] for b in row]
     assert keys == [f"act:pay:{made.number}"]
@@ -140,7 +140,7 @@ async def test_stopping_stops_future_visits_and_a_restart_keeps_the_schedule(
     assert len(await orders_of(two, 772002)) == 2
 
     await customer.say("/recurring")
-    assert "每周二 15:00 日常保洁(下次 12-08 15:00)" in customer.text()
+    assert "每周二 15:00 日常保洁(下次 12月8日 周二 15:00)" in customer.text()
     await customer.choose("停止")
     await customer.choose("确认停止")
     assert "已停止" in customer.text() and "还没有定期预约" in customer.text()
@@ -160,15 +160,18 @@ async def test_the_customer_skips_next_weeks_visit_and_the_booking_goes_on_after
     first = await book(customer, "明天 15:00")  # Tuesday 24 Nov; weekly from 1 Dec
     await repeat_weekly(customer, first)
     await customer.say("/recurring")
-    assert "(下次 12-01 15:00)" in customer.text()
-    await customer.choose("跳过 12-01")
+    assert "(下次 12月1日 周二 15:00)" in customer.text()
+    await customer.choose("跳过 12月1日 周二")
     assert (
-        "跳过 12-01 15:00 这次上门" in customer.text()
-        and "下一次是 12-08 15:00" in customer.text()
+        "跳过 12月1日 周二 15:00 这次上门" in customer.text()
+        and "下一次是 12月8日 周二 15:00" in customer.text()
     )
     await customer.choose("确认跳过")
-    assert "已跳过 12-01 15:00 这次上门" in customer.text()
-    assert "下一次上门:12-08 15:00" in customer.text() and "(下次 12-08 15:00)" in customer.text()
+    assert "已跳过 12月1日 周二 15:00 这次上门" in customer.text()
+    assert (
+        "下一次上门:12月8日 周二 15:00" in customer.text()
+        and "(下次 12月8日 周二 15:00)" in customer.text()
+    )
 
     clock.now = at(24, 15, 1)  # when 1 Dec's order would have been made
     await sweep(app)
@@ -187,12 +190,12 @@ async def test_a_skip_after_the_visits_order_was_made_moves_nothing_and_says_whe
     first = await book(customer, "明天 15:00")
     await repeat_weekly(customer, first)
     await customer.say("/recurring")
-    await customer.choose("跳过 12-01")  # the question is open while the sweep runs
+    await customer.choose("跳过 12月1日 周二")  # the question is open while the sweep runs
     clock.now = at(24, 15, 1)
     await sweep(app)  # 1 Dec's visit is made an order meanwhile
     await customer.choose("确认跳过")
     assert "订单已经生成" in customer.text() and "我的订单" in customer.text()
-    assert "(下次 12-08 15:00)" in customer.text()  # the list as it is now
+    assert "(下次 12月8日 周二 15:00)" in customer.text()  # the list as it is now
     clock.now = at(1, 15, 1)
     await sweep(app)  # 8 Dec's visit is made as ever: the late skip moved nothing
     orders = await orders_of(app, 772011)
@@ -209,7 +212,7 @@ async def test_a_visit_missed_while_the_service_was_down_is_skipped_with_one_not
     clock.now = at(9, 9)  # down from before the 1 Dec visit's order until 9 Dec
     await sweep(app)
     [skipped] = texts(fake_telegram, 772003, "未能生成订单")
-    assert "周二 12-01 15:00" in skipped and "下次服务:12-15 15:00" in skipped
+    assert "12月1日 周二 15:00" in skipped and "下次服务:12月15日 周二 15:00" in skipped
     orders = await orders_of(app, 772003)
     assert sorted(o.start_at for o in orders) == [at(24, 15), at(15, 15)]  # 15 Dec made now
 
@@ -254,9 +257,9 @@ async def test_the_same_weekly_booking_cannot_be_set_up_twice(tg, fake_telegram,
     await customer.choose("换一天")
     await customer.choose("周六")
     assert "每周六 09:30 日常保洁" in customer.text()
-    assert "第一次上门:11-28 09:30" in customer.text()
+    assert "第一次上门:11月28日 周六 09:30" in customer.text()
     await customer.choose("确认设置")
-    assert "第一次上门 11-28 09:30,订单稍后生成" in customer.text()
+    assert "第一次上门 11月28日 周六 09:30,订单稍后生成" in customer.text()
     await customer.say("/orders")
     await customer.choose(f"#{first}")
     await customer.choose("每周重复")
@@ -322,7 +325,7 @@ async def test_a_customer_on_hold_for_cancellations_gets_the_visit_skipped_not_t
     clock.now = at(24, 15, 1)
     await sweep(app)
     [skipped] = texts(fake_telegram, 772006, "未能生成订单")
-    assert "需客服审核" in skipped and "下次服务:12-08 15:00" in skipped
+    assert "需客服审核" in skipped and "下次服务:12月8日 周二 15:00" in skipped
     assert not [o for o in await orders_of(app, 772006) if o.subscription_id]
     clock.now = at(1, 15, 1)  # a week on, the hold has lapsed: the next visit is made
     await sweep(app)
@@ -350,7 +353,7 @@ async def test_on_wechat_the_customer_pays_the_recurring_order_by_replying_its_w
     await user.choose("每周重复")
     assert "每周六 10:00 油烟机清洗" in user.last_text
     await user.choose("确认设置")
-    assert "第一次上门 12-12 10:00,订单将于 12-05 生成" in user.last_text
+    assert "第一次上门 12月12日 周六 10:00,订单将于 12月5日 周六 生成" in user.last_text
 
     clock.now = at(4, 12)
     await user.say("菜单")  # active in the last 48 hours: customer-service texts reach them
@@ -358,7 +361,7 @@ async def test_on_wechat_the_customer_pays_the_recurring_order_by_replying_its_w
     await sweep(app)
     [notice] = [t for t in fake_wechat.texts("o-weekly") if "定期预约" in t]
     number = re.search(r"#(\d+)", notice).group(1)
-    assert "周六 12-12 10:00" in notice and notice.endswith(f"可回复:支付 #{number}")
+    assert "12月12日 周六 10:00" in notice and notice.endswith(f"可回复:支付 #{number}")
     await user.say(f"支付 #{number}")
     await user.choose("确认支付")
     assert "支付成功" in user.last_text and f"#{number}" in user.last_text

@@ -79,7 +79,7 @@ async def test_a_visit_that_fails_once_is_made_by_the_next_sweep_and_nobody_is_t
     assert not texts(fake_telegram, 772031, "未能生成订单")
     assert not texts(fake_telegram, OPS, "生成订单时出错")
     await customer.say("/recurring")
-    assert "(下次 12-08 15:00)" in customer.text()
+    assert "(下次 12月8日 周二 15:00)" in customer.text()
     assert await failed_at(app, 772031) is None  # 8 Dec's visit starts with a clean slate
 
 
@@ -111,23 +111,25 @@ async def test_a_visit_failing_past_the_retry_time_is_skipped_once_with_customer
     assert clock.now == start + RETRY
     await sweep(app, times=3)
     [skipped] = texts(fake_telegram, 772032, "未能生成订单")
-    assert "周二 12-01 15:00" in skipped and "系统出错" in skipped
-    assert "下次服务:12-08 15:00" in skipped
+    assert "12月1日 周二 15:00" in skipped and "系统出错" in skipped
+    assert "下次服务:12月8日 周二 15:00" in skipped
     [told] = texts(fake_telegram, OPS, "生成订单时出错")
-    assert "12-01 15:00" in told and "12-08 15:00" in told
+    assert "12月1日 周二 15:00" in told and "12月8日 周二 15:00" in told
     # the booking as its customer's list names it, the customer by name and masked phone
     customer_of = (await orders_of(app, 772032))[0].customer_id
     async with app[DATABASE].uow() as uow:
         person = await uow.customers.get(customer_of)
     who = f"{person.name} {mask_phone(person.phone)}"
-    assert told.startswith(f"定期预约「每周二 15:00 日常保洁」(客户 {who})12-01 15:00 "), told
+    assert told.startswith(f"定期预约「每周二 15:00 日常保洁」(客户 {who})12月1日 周二 15:00 "), (
+        told
+    )
     [english] = texts(fake_telegram, OPS_EN, "making the order")
     assert english.startswith(
         f'Recurring booking "every Tuesday at 15:00: Daily cleaning" of {who}: '
-        "making the order of the 1 Dec 15:00 visit failed"
+        "making the order of the Tue 1 Dec 15:00 visit failed"
     ), english
-    assert "Next visit: 8 Dec 15:00." in english
-    assert told.endswith("下次上门:12-08 15:00。需要的话请为客户手动预约这次。")  # no id
+    assert "Next visit: Tue 8 Dec 15:00." in english
+    assert told.endswith("下次上门:12月8日 周二 15:00。需要的话请为客户手动预约这次。")  # no id
     assert len(await orders_of(app, 772032)) == 1
     assert await failed_at(app, 772032) is None
 

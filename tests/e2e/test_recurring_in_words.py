@@ -56,7 +56,10 @@ async def test_every_saturday_in_chinese_is_quoted_placed_and_repeated_weekly(
     assert "每周六 09:00 重复" in quote and "可随时停止" in quote, quote
     assert "只订这一次" in quote
     assert "已提交" in placed and "已设为每周重复:每周六 09:00 日常保洁" in placed, placed
-    assert "下一次上门 12-05 09:00" in placed and "可在主菜单「定期预约」中查看或停止" in placed
+    assert (
+        "下一次上门 12月5日 周六 09:00" in placed
+        and "可在主菜单「定期预约」中查看或停止" in placed
+    )
     assert "支付成功" in customer.text()
 
     [order], [sub] = await mine(app, 795001)
@@ -67,7 +70,7 @@ async def test_every_saturday_in_chinese_is_quoted_placed_and_repeated_weekly(
     assert sub.address_id is not None and sub.active
 
     await customer.say("/recurring")
-    assert "每周六 09:00 日常保洁(下次 12-05 09:00)" in customer.text()
+    assert "每周六 09:00 日常保洁(下次 12月5日 周六 09:00)" in customer.text()
     clock.now = datetime(2026, 11, 28, 1, 1, tzinfo=UTC)  # a week before the next visit
     for _ in range(2):  # a second sweep changes nothing
         await app[SERVICES].run(GenerateRecurring())
@@ -88,7 +91,7 @@ async def test_every_saturday_in_english_is_quoted_placed_and_repeated_weekly(
     )
     assert "Repeats every Saturday at 09:00" in quote and "Stop any time" in quote, quote
     assert "Repeating weekly: every Saturday at 09:00: Daily cleaning" in placed, placed
-    assert "Next visit 5 Dec 09:00" in placed
+    assert "Next visit Sat 5 Dec 09:00" in placed
     assert "周" not in quote + placed  # one language on a screen
     assert "Paid" in customer.text()
     [order], [sub] = await mine(app, 795002)
@@ -141,7 +144,7 @@ async def test_every_saturday_typed_to_reschedule_moves_the_order_and_repeats_no
     await customer.choose("改约时间")
     await customer.say("每周六上午9点")
     await customer.choose("确认改约")
-    assert f"订单 #{order.number} 已改约到 11-28 09:00" in customer.text(), customer.text()
+    assert f"订单 #{order.number} 已改约到 11月28日 周六 09:00" in customer.text(), customer.text()
     assert "每周重复" not in customer.text()
     [moved], subs = await mine(app, 795005)
     assert moved.start_at == SATURDAY_9 and subs == []

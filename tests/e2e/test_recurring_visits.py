@@ -45,7 +45,7 @@ def cleaning_bookable(days: int) -> Catalog:
 async def test_a_visit_moved_onto_the_next_visits_slot_counts_as_that_visit(
     aiohttp_client, tmp_path, any_db, pii_key, fake_telegram, clock
 ):
-    """The 1 Dec visit's order, paid, is moved to 8 Dec 15:00 — the next visit's own slot.
+    """The Tue 1 Dec visit's order, paid, is moved to Tue 8 Dec 15:00 — the next visit's own slot.
     The sweep takes that visit as made (the customer has their cleaning then; two orders of
     one booking at one time cannot be), says nothing, and the booking goes on after it."""
     app = tg_app(tmp_path, any_db, pii_key, fake_telegram, clock)
@@ -64,7 +64,7 @@ async def test_a_visit_moved_onto_the_next_visits_slot_counts_as_that_visit(
     await customer.choose("改约时间")
     await customer.say("12月8日 15:00")
     await customer.choose("确认改约")
-    assert f"订单 #{made.number} 已改约到 12-08 15:00" in customer.text()
+    assert f"订单 #{made.number} 已改约到 12月8日 周二 15:00" in customer.text()
 
     clock.now = at(1, 15, 1)  # when 8 Dec's order would be made
     await sweep(app)
@@ -72,7 +72,7 @@ async def test_a_visit_moved_onto_the_next_visits_slot_counts_as_that_visit(
     assert sorted(o.start_at for o in orders) == [at(24, 15), at(8, 15)]
     assert not texts(fake_telegram, 772020, "未能生成订单")
     await customer.say("/recurring")
-    assert "(下次 12-15 15:00)" in customer.text()
+    assert "(下次 12月15日 周二 15:00)" in customer.text()
     clock.now = at(8, 15, 1)
     await sweep(app)
     orders = await orders_of(app, 772020)
@@ -89,9 +89,9 @@ async def test_repeating_at_another_time_starts_the_week_after_the_order(tg, fak
     await customer.choose("换时间")
     await customer.say("18:00")  # later the same day would be a second visit within hours
     assert "每周二 18:00 日常保洁" in customer.text()
-    assert "第一次上门:12-01 18:00" in customer.text()
+    assert "第一次上门:12月1日 周二 18:00" in customer.text()
     await customer.choose("确认设置")
-    assert "第一次上门 12-01 18:00" in customer.text()
+    assert "第一次上门 12月1日 周二 18:00" in customer.text()
 
 
 async def test_a_recurring_deposit_order_says_the_deposit_the_total_and_the_balance_after(
@@ -132,7 +132,7 @@ async def test_a_visits_order_cannot_move_onto_the_time_of_another_order_of_its_
     await customer.choose("改约时间")
     await customer.say("12月7日 15:00")  # 1 Dec's visit moved to Monday 7 Dec
     await customer.choose("确认改约")
-    assert f"订单 #{made.number} 已改约到 12-07 15:00" in customer.text()
+    assert f"订单 #{made.number} 已改约到 12月7日 周一 15:00" in customer.text()
     clock.now = at(1, 15, 1)
     await sweep(app)  # 8 Dec's visit is made
     [later] = [o for o in await orders_of(app, 772024) if o.start_at == at(8, 15)]

@@ -88,15 +88,15 @@ async def test_day_and_hour_reminders_reach_customer_and_worker_once_each(
     clock.advance(hours=6, minutes=1)  # 23 h 59 min before the start
     await sweep(app)
     [day] = texts(fake_telegram, 771001, "服务提醒")
-    assert f"周二 11-24 15:00 日常保洁 #{number}" in day and "李阿姨" in day
+    assert f"11月24日 周二 15:00 日常保洁 #{number}" in day and "李阿姨" in day
     [job] = [t for t in fake_wechat.texts("o-rem-1") if "任务提醒" in t]
-    assert f"#{number}" in job and "周二 11-24 15:00" in job
+    assert f"#{number}" in job and "11月24日 周二 15:00" in job
     assert "漕溪北路**号" in job and "8楼801" not in job  # the area, not the door
 
     clock.advance(hours=23)  # 59 minutes before the start
     await sweep(app)
     reminders = texts(fake_telegram, 771001, "服务提醒")
-    assert len(reminders) == 2 and "将于 11-24 15:00 开始" in reminders[1]
+    assert len(reminders) == 2 and "将于 11月24日 周二 15:00 开始" in reminders[1]
     [soon] = [t for t in fake_wechat.texts("o-rem-1") if "即将开始" in t]
     assert f"出发 #{number}" in soon  # WeChat: the reply to send, Telegram: a button
     await worker.say(f"出发 #{number}")
@@ -126,7 +126,7 @@ async def test_a_booking_made_less_than_a_day_ahead_gets_only_the_hour_reminder(
     clock.advance(hours=1, minutes=5)  # 17:05: 55 minutes to go
     await sweep(app)
     [hour] = texts(fake_telegram, 771002, "服务提醒")
-    assert "将于 11-23 18:00 开始" in hour
+    assert "将于 11月23日 周一 18:00 开始" in hour
     [soon] = texts(fake_telegram, 771102, "即将开始")
     assert buttons(fake_telegram, 771102, "即将开始") == [[f"act:onway:{number}"]]
     worker.last = [m for m in fake_telegram.sent(771102) if "即将开始" in m.get("text", "")]
@@ -178,7 +178,7 @@ async def test_an_unconfirmed_finished_job_gets_one_confirm_reminder(both, fake_
     clock.advance(minutes=2)  # twelve hours after the finish
     await sweep(app)
     [reminder] = texts(fake_telegram, 771004, "请检查后确认完成")
-    assert "11-25 17:00 自动确认" in reminder  # when it confirms itself: finish + 24 h
+    assert "11月25日 周三 17:00 自动确认" in reminder  # when it confirms itself: finish + 24 h
     assert buttons(fake_telegram, 771004, "请检查后确认完成") == [[f"act:confirm:{number}"]]
     customer.last = [
         m for m in fake_telegram.sent(771004) if "请检查后确认完成" in m.get("text", "")

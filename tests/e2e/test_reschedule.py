@@ -52,10 +52,12 @@ async def test_an_admin_moves_an_order_and_its_worker_keeps_it(tg, fake_telegram
 
     support = TelegramUser(client, fake_telegram, SUPPORT)
     await support.say(f"/reschedule #{number} 后天 10:00")
-    assert f"已将 #{number} 改约到 11-25 10:00,原师傅继续服务" in support.text()
-    assert f"订单 #{number} 已改约到 11-25 10:00。" in last(fake_telegram, 660101)
+    assert f"已将 #{number} 改约到 11月25日 周三 10:00,原师傅继续服务" in support.text()
+    assert f"订单 #{number} 已改约到 11月25日 周三 10:00。" in last(fake_telegram, 660101)
     assert "改约费" not in last(fake_telegram, 660101)  # an admin's move is free
-    assert "从 11-24 15:00 改到 11-25 10:00,仍由您服务" in last(fake_telegram, 660001)
+    assert "从 11月24日 周二 15:00 改到 11月25日 周三 10:00,仍由您服务" in last(
+        fake_telegram, 660001
+    )
     after = await order_of(app, number)
     assert after.start_at == before.start_at + timedelta(hours=19)
     assert after.worker_id == worker and after.status == OrderStatus.ACCEPTED
@@ -87,7 +89,7 @@ async def test_a_move_onto_another_job_of_the_worker_is_offered_to_an_idle_worke
     other = await seed_worker(app, channel="telegram", user_id="661002", center=HOME)
 
     await ops.say(f"/reschedule #{first} 后天 10:30")
-    assert f"已将 #{first} 改约到 11-25 10:30;新时间与原师傅的其他订单冲突" in ops.text()
+    assert f"已将 #{first} 改约到 11月25日 周三 10:30;新时间与原师傅的其他订单冲突" in ops.text()
     assert f"与您的订单 #{second} 冲突" in last(fake_telegram, 661001)
     assert f"#{first}" in last(fake_telegram, 661002)  # offered to the free worker
     moved = await order_of(app, first)
@@ -149,10 +151,12 @@ async def test_the_customer_moves_their_order_for_free_and_is_shown_a_fee_inside
     await customer.choose("改约时间")
     assert "改到什么时间" in customer.text()
     await customer.say("后天下午三点")
-    assert "改约到 11-25 15:00" in customer.text() and "免费改约" in customer.text()
+    assert "改约到 11月25日 周三 15:00" in customer.text() and "免费改约" in customer.text()
     await customer.choose("确认改约")
-    assert f"订单 #{number} 已改约到 11-25 15:00,原师傅会按新时间上门" in customer.text()
-    assert "从 11-24 15:00 改到 11-25 15:00,仍由您服务" in last(fake_telegram, 663001)
+    assert f"订单 #{number} 已改约到 11月25日 周三 15:00,原师傅会按新时间上门" in customer.text()
+    assert "从 11月24日 周二 15:00 改到 11月25日 周三 15:00,仍由您服务" in last(
+        fake_telegram, 663001
+    )
     order = await order_of(app, number)
     assert order.worker_id == worker and order.start_at.day == 25
     async with app[DATABASE].uow() as uow:
@@ -163,7 +167,7 @@ async def test_the_customer_moves_their_order_for_free_and_is_shown_a_fee_inside
     clock.advance(hours=40)  # now 14 h before the new start: a fee applies
     await customer.say("/orders")
     await customer.choose(f"#{number}")
-    assert "改约时间 11-24 15:00 → 11-25 15:00" in customer.text()  # the timeline
+    assert "改约时间 11月24日 周二 15:00 → 11月25日 周三 15:00" in customer.text()  # the timeline
     await customer.choose("改约时间")
     await customer.say("后天 10:00")
     assert "改约费 ¥3.00" in customer.text()
@@ -194,7 +198,7 @@ async def test_a_late_move_waits_for_its_fee_then_the_fee_is_revenue_and_refunda
         await customer.say("后天 10:00")
         assert "需支付改约费" in customer.text()
         await customer.choose("确认并支付")
-        assert "支付成功后订单" in customer.text() and "11-25 10:00" in customer.text()
+        assert "支付成功后订单" in customer.text() and "11月25日 周三 10:00" in customer.text()
 
     await ask_to_move()
     await customer.choose("稍后支付")  # not paid: not moved
@@ -205,7 +209,9 @@ async def test_a_late_move_waits_for_its_fee_then_the_fee_is_revenue_and_refunda
     assert "已支付改约费" in customer.text()
     moved = await order_of(app, number)
     assert moved.start_at.day == 25 and moved.worker_id == worker
-    assert "从 11-24 15:00 改到 11-25 10:00,仍由您服务" in last(fake_telegram, 664001)
+    assert "从 11月24日 周二 15:00 改到 11月25日 周三 10:00,仍由您服务" in last(
+        fake_telegram, 664001
+    )
     async with app[DATABASE].uow() as uow:
         payments = await uow.payments.for_order(moved.id)
         ledger = await uow.ledger.for_order(moved.id)

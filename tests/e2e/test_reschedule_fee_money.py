@@ -254,7 +254,7 @@ async def test_a_placements_reschedule_fee_pays_no_period_and_is_not_refunded_as
     nurse = await worker(app, 732901, "月嫂", skills=("maternity",), online=False)
     customer = TelegramUser(client, fake_telegram, 733001)
     number = await book_maternity_nurse(
-        customer, "后天 21:00", "合同期 11月25日 21:00 至 12月21日 21:00"
+        customer, "后天 21:00", "合同期 11月25日 周三 21:00 至 12月21日 周一 21:00"
     )
     await take(app, number, nurse)
     deposit = (await order_of(app, number)).paid_cents
@@ -326,7 +326,7 @@ async def test_a_placement_period_is_not_settled_on_a_reschedule_fee_standing_in
     nurse = await worker(app, 734901, "月嫂", skills=("maternity",), online=False)
     customer = TelegramUser(client, fake_telegram, 735001)
     number = await book_maternity_nurse(
-        customer, "后天 21:00", "合同期 11月25日 21:00 至 12月21日 21:00"
+        customer, "后天 21:00", "合同期 11月25日 周三 21:00 至 12月21日 周一 21:00"
     )
     await take(app, number, nurse)
     clock.advance(hours=38)  # 22 h before the start: a move costs 10% of the deposit

@@ -60,28 +60,38 @@ async def test_each_move_is_listed_once_and_shown_on_the_orders_timeline(tg, fak
     await support.say(f"/audit #{number}")
     listed = moves(support.text(), "改约时间 — ")
     assert len(listed) == 3, support.text()
-    assert listed[0].endswith("改约时间 — 客户 1 · 11-24 15:00 → 11-25 15:00")
-    assert "改约时间 — Telegram 993004 (客服) · 时间 11-25 15:00→11-25 11:00" in listed[1]
-    assert "改约时间 — Telegram 993004 (客服) · 时间 11-25 11:00→11-25 10:00" in listed[2]
+    assert listed[0].endswith("改约时间 — 客户 1 · 11月24日 周二 15:00 → 11月25日 周三 15:00")
+    assert (
+        "改约时间 — Telegram 993004 (客服) · 时间 11月25日 周三 15:00→11月25日 周三 11:00"
+        in listed[1]
+    )
+    assert (
+        "改约时间 — Telegram 993004 (客服) · 时间 11月25日 周三 11:00→11月25日 周三 10:00"
+        in listed[2]
+    )
     english = TelegramUser(client, fake_telegram, OPS, lang="en")
     await english.say(f"/audit #{number}")
     assert len(moves(english.text(), "rescheduled — ")) == 3, english.text()
 
     await support.say(f"/order #{number}")
-    assert "  11-23 09:00 改约时间 11-24 15:00 → 11-25 15:00 — 客户 1\n" in support.text()
     assert (
-        "  11-23 09:00 改约时间 11-25 15:00 → 11-25 11:00 — Telegram 993004 (客服)\n"
-        "  11-23 09:00 改约时间 11-25 11:00 → 11-25 10:00 — Telegram 993004 (客服)\n"
+        "  11月23日 周一 09:00 改约时间 11月24日 周二 15:00 → 11月25日 周三 15:00 — 客户 1\n"
         in support.text()
+    )
+    assert (
+        "  11月23日 周一 09:00 改约时间 11月25日 周三 15:00 → 11月25日 周三 11:00"
+        " — Telegram 993004 (客服)\n"
+        "  11月23日 周一 09:00 改约时间 11月25日 周三 11:00 → 11月25日 周三 10:00"
+        " — Telegram 993004 (客服)\n" in support.text()
     ), support.text()
     await english.say(f"/order #{number}")
     # the timeline's word, not the button's "Reschedule"
-    assert "  23 Nov 09:00 rescheduled 24 Nov 15:00 → 25 Nov 15:00 — customer 1\n" in (
+    assert "  Mon 23 Nov 09:00 rescheduled Tue 24 Nov 15:00 → Wed 25 Nov 15:00 — customer 1\n" in (
         english.text()
     ), english.text()
     assert (
-        "  23 Nov 09:00 rescheduled 25 Nov 11:00 → 25 Nov 10:00 — Telegram 993004 (support)\n"
-        in english.text()
+        "  Mon 23 Nov 09:00 rescheduled Wed 25 Nov 11:00 → Wed 25 Nov 10:00"
+        " — Telegram 993004 (support)\n" in english.text()
     )
     assert "rescheduled:" not in support.text() + english.text()
     assert "Reschedule" not in english.text()
@@ -107,9 +117,12 @@ async def test_a_move_paid_for_with_a_fee_is_listed_once_and_shown(tg, fake_tele
     await ops.say(f"/audit #{number}")
     listed = moves(ops.text(), "改约时间 — ")
     assert len(listed) == 1, ops.text()
-    assert listed[0].endswith("改约时间 — 客户 1 · 11-24 15:00 → 11-25 10:00")
+    assert listed[0].endswith("改约时间 — 客户 1 · 11月24日 周二 15:00 → 11月25日 周三 10:00")
     await ops.say(f"/order #{number}")
-    assert "  11-23 19:00 改约时间 11-24 15:00 → 11-25 10:00 — 客户 1\n" in ops.text(), ops.text()
+    assert (
+        "  11月23日 周一 19:00 改约时间 11月24日 周二 15:00 → 11月25日 周三 10:00 — 客户 1\n"
+        in ops.text()
+    ), ops.text()
     assert "  改约费 演示支付 ¥3.00 [成功]\n" in ops.text()
 
 
@@ -142,4 +155,4 @@ async def test_a_move_is_listed_once_when_the_clock_moves_while_it_is_made(
     await support.say(f"/audit #{number}")
     listed = moves(support.text(), "改约时间 — ")
     assert len(listed) == 1, support.text()
-    assert "Telegram 993004 (客服) · 时间 11-24 15:00→11-25 11:00" in listed[0]
+    assert "Telegram 993004 (客服) · 时间 11月24日 周二 15:00→11月25日 周三 11:00" in listed[0]

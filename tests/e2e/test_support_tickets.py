@@ -260,7 +260,7 @@ async def test_support_reads_a_ticket_s_whole_conversation_audited_and_finance_m
     assert len(said) == 3 and "客户" in said[0] and "洗衣机洗完还有异味" in said[0]
     assert "客服(Telegram):" in said[1] and "请问是哪一天的订单?" in said[1]  # no raw account
     assert "客户" in said[2] and "昨天下午的" in said[2]
-    times = [line.split()[1] for line in said]  # "12-06 10:00 客户:…"
+    times = [line.split()[2] for line in said]  # "12月6日 周日 10:00 客户:…"
     assert times == sorted(times) and times[0] != times[1]
     assert "/reply T1" in shown
 

@@ -81,10 +81,10 @@ async def test_an_unpaid_order_expires_once_and_gives_back_its_coupon_points_and
     await quote_three_hours(customer)
     await customer.choose("用积分抵扣")
     await confirm_order(customer)
-    assert "请在 11-23 09:30 前支付(逾期自动取消)" in customer.text()
+    assert "请在 11月23日 周一 09:30 前支付(逾期自动取消)" in customer.text()
     number = int(re.search(r"#(\d{6,8})", customer.text()).group(1))
     await customer.choose("稍后支付")
-    assert "已保留" in customer.text() and "请在 11-23 09:30 前支付" in customer.text()
+    assert "已保留" in customer.text() and "请在 11月23日 周一 09:30 前支付" in customer.text()
     placed = await order_by_number(one, number)
     assert placed.status == OrderStatus.AWAITING_PAYMENT
     assert placed.coupon_code and placed.points_used == 1_000
@@ -185,7 +185,7 @@ async def test_a_recurring_visit_may_be_paid_until_the_day_before_then_expires(
     [visit] = [o for o in await orders_of(app, uid) if o.number != first]
     assert visit.status == OrderStatus.AWAITING_PAYMENT
     [made] = texts(fake_telegram, uid, "已为您生成")
-    assert "请在 11-30 15:00 前支付" in made
+    assert "请在 11月30日 周一 15:00 前支付" in made
 
     clock.now = at(25, 9)  # long past 30 minutes, a week before the visit: still payable
     await sweep(app)

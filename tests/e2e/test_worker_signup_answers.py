@@ -49,7 +49,7 @@ async def test_a_name_an_area_or_an_expiry_that_is_none_is_asked_again_saying_wh
     await user.say("2027-02-30")
     assert "日期不存在" in user.text()
     await user.say("2020-01-01")
-    assert "有效期 2020-01-01 已到期" in user.text() and "新证" in user.text()
+    assert "有效期 2020年1月1日 周三 已到期" in user.text() and "新证" in user.text()
     await user.say("不知道")  # not understood, said so: not "a future date", as if it had passed
     assert "没看懂这个日期" in user.text() and "例如 2027-06-30" in user.text()
     assert "日期不存在" not in user.text() and "未来" not in user.text()
@@ -57,7 +57,7 @@ async def test_a_name_an_area_or_an_expiry_that_is_none_is_asked_again_saying_wh
     assert "请确认" in user.text() and "姓名:王师傅" in user.text()
     assert "电话:13900004401" in user.text()  # the number as read
     assert "范围:徐汇区、静安区、黄浦区" in user.text()
-    assert "健康证有效期至:2027-06-30" in user.text()  # the date as read, to check
+    assert "健康证有效期至:2027年6月30日 周三" in user.text()  # the date as read, to check
 
 
 async def test_the_english_summary_joins_skills_with_an_english_comma(tg, fake_telegram):

@@ -90,7 +90,7 @@ async def customer_on_web(database) -> tuple[int, str]:
 def postman(database, platform: Platform, clock: Clock) -> Postman:
     return Postman(
         uow=database.uow,
-        templates=NoticeTemplates(ZoneInfo("Asia/Shanghai")),
+        templates=NoticeTemplates(ZoneInfo("Asia/Shanghai"), clock),
         sender=platform,
         admins=[],
         clock=clock,

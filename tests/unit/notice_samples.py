@@ -5,15 +5,20 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from domain.text import Day
+from domain.moments import When
 
 AT = datetime(2026, 12, 1, 1, 30, tzinfo=UTC)
 TODAY = date(2026, 11, 23)
 
 
-def day(text: str) -> Day:
-    """A day as a service gives it (``Day``: written per reader by ``format_day``)."""
-    return Day(date.fromisoformat(text), TODAY)
+def day(text: str) -> When:
+    """A day as a service gives it (``When``: written per reader by ``format_when``)."""
+    return When(date.fromisoformat(text), TODAY)
+
+
+def moment(text: str) -> When:
+    """A moment as a service gives it (business-local, told on ``TODAY``)."""
+    return When(datetime.fromisoformat(f"{text}+08:00"), TODAY)
 
 
 SAMPLES: dict[str, dict[str, object]] = {
@@ -21,7 +26,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "number": 240117,
         "item": {"zh": "日常保洁", "en": "Regular cleaning"},
         "mode": "grab",
-        "when": "12-01 09:30",
+        "when": moment("2026-12-01 09:30"),
         "where": {"zh": "徐汇区 漕溪北路**号…", "en": "Xuhui District 漕溪北路**号…"},
         "km": "1.2 km",
         "earn": 12_750,
@@ -136,7 +141,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     "order_expired": {
         "number": 240117,
         "item": {"zh": "日常保洁", "en": "Regular cleaning"},
-        "when": "12-02 09:30",
+        "when": moment("2026-12-02 09:30"),
         "coupon": True,
         "points": 500,
         "recurring": False,
@@ -315,29 +320,35 @@ SAMPLES: dict[str, dict[str, object]] = {
         "why": {"zh": "距开始不足 2 小时,收取 30% 费用", "en": "less than 2 h before the start"},
     },
     "cancelled_by_admin_worker": {"number": 240117},
-    "rescheduled": {"number": 240117, "when": "11-25 10:00", "fee": 2_000},
-    "rescheduled_worker": {"number": 240117, "when": "11-25 10:00", "was": "11-24 15:00"},
-    "rescheduled_released": {"number": 240117, "when": "11-25 10:00", "was": "11-24 15:00"},
+    "rescheduled": {"number": 240117, "when": moment("2026-11-25 10:00"), "fee": 2_000},
+    "rescheduled_worker": {
+        "number": 240117,
+        "when": moment("2026-11-25 10:00"),
+        "was": moment("2026-11-24 15:00"),
+    },
+    "rescheduled_released": {
+        "number": 240117,
+        "when": moment("2026-11-25 10:00"),
+        "was": moment("2026-11-24 15:00"),
+    },
     "worker_suspended": {"reason": "3 late arrivals"},
     "worker_reinstated": {},
     "reminder_day": {
         "number": 240117,
         "item": {"zh": "日常保洁", "en": "Regular cleaning"},
-        "when": "12-02 09:30",
-        "weekday": 2,
+        "when": moment("2026-12-02 09:30"),
         "worker": "Li",
     },
     "reminder_day_worker": {
         "number": 240117,
         "item": {"zh": "日常保洁", "en": "Regular cleaning"},
-        "when": "12-02 09:30",
-        "weekday": 2,
+        "when": moment("2026-12-02 09:30"),
         "where": {"zh": "徐汇区 漕溪北路**号…", "en": "Xuhui District 漕溪北路**号…"},
     },
     "reminder_hour": {
         "number": 240117,
         "item": {"zh": "日常保洁", "en": "Regular cleaning"},
-        "when": "12-02 09:30",
+        "when": moment("2026-12-02 09:30"),
         "worker": "Li",
         "departed": True,
         "arrive": "09:25",
@@ -345,34 +356,32 @@ SAMPLES: dict[str, dict[str, object]] = {
     "reminder_hour_worker": {
         "number": 240117,
         "item": {"zh": "日常保洁", "en": "Regular cleaning"},
-        "when": "12-02 09:30",
+        "when": moment("2026-12-02 09:30"),
         "where": {"zh": "徐汇区 漕溪北路**号…", "en": "Xuhui District 漕溪北路**号…"},
         "departed": False,
     },
-    "confirm_reminder": {"number": 240117, "balance": 0, "auto": "12-02 18:00"},
+    "confirm_reminder": {"number": 240117, "balance": 0, "auto": moment("2026-12-02 18:00")},
     "recurring_order": {
         "number": 240117,
         "item": {"zh": "日常保洁", "en": "Regular cleaning"},
-        "when": "12-05 09:00",
-        "weekday": 5,
+        "when": moment("2026-12-05 09:00"),
         "amount": 18_720,  # a deposit (30%) due now
         "total": 62_400,  # the balance after the job
-        "pay_by": "12-04 09:00",
+        "pay_by": moment("2026-12-04 09:00"),
     },
     "recurring_skipped": {
         "item": {"zh": "日常保洁", "en": "Regular cleaning"},
-        "when": "12-05 09:00",
-        "weekday": 5,
+        "when": moment("2026-12-05 09:00"),
         "reason": "too_late",
-        "next": "12-12 09:00",
+        "next": moment("2026-12-12 09:00"),
         "stopped": False,
     },
     "recurring_unpaid_ended": {"number": 240117, "weekday": 5, "at_time": "09:00"},
     "recurring_failed_admin": {
         "booking": {"zh": "每周六 09:00 日常保洁", "en": "every Sat at 09:00: Regular cleaning"},
         "customer": "张三 138****5678",
-        "when": "12-05 09:00",
-        "next": "12-12 09:00",
+        "when": moment("2026-12-05 09:00"),
+        "next": moment("2026-12-12 09:00"),
     },
     "complaint_opened_admin": {
         "complaint_id": 3,

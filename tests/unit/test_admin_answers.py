@@ -125,7 +125,7 @@ from tests.unit.test_admin_screens import EVENING, NOON, show, text
                 (rm.WithdrawalLine(3, 7, 12_345, WithdrawalStatus.REQUESTED, EVENING),)
             ),
             "en",
-            "3. worker 7 ¥123.45 [waiting for review] 23 Nov 01:05",
+            "3. worker 7 ¥123.45 [waiting for review] Mon 23 Nov 01:05",
         ),
         (rm.WithdrawalsListed(()), "zh", "没有待处理的提现。"),
         (rm.WithdrawalDecided(3, WithdrawalStatus.PAID), "zh", "提现 #3 → 已支付,已通知师傅。"),
@@ -141,7 +141,7 @@ from tests.unit.test_admin_screens import EVENING, NOON, show, text
         (
             rm.CouponIssued(5, "张三", 41, 3000, EVENING),
             "zh",
-            "已给客户 5 张三 发 ¥30.00 优惠券(券号 41),有效至 11-23,已通知客户。",
+            "已给客户 5 张三 发 ¥30.00 优惠券(券号 41),有效至 11月23日 周一,已通知客户。",
         ),
         (ra.ComplaintsListed(()), "zh", "没有待处理的投诉。"),
         (
@@ -172,7 +172,7 @@ from tests.unit.test_admin_screens import EVENING, NOON, show, text
         (
             ra.SpotChecksListed((ra.SpotCheckLine(2, 240117, 7, EVENING),)),
             "en",
-            "Spot checks to do:\n2. #240117 (23 Nov)\nWhen done: /checked ID result",
+            "Spot checks to do:\n2. #240117 (Mon 23 Nov)\nWhen done: /checked ID result",
         ),
         (ra.SpotCheckClosed(2), "zh", "抽检 2 已记录。"),
     ],
@@ -185,7 +185,7 @@ def test_a_changed_price_says_so_and_a_shown_one_does_not():
     history = (PriceChange("daily", 4000, 4500, "telegram:1", "owner", EVENING),)
     shown = rm.PriceShown("daily", Bilingual("日常", "Daily"), "hour", 4500, 4000, history)
     changed = rm.PriceChanged("daily", Bilingual("日常", "Daily"), "hour", 4500, 4000, history)
-    rest = "日常 ¥45.00/小时\n目录原价 ¥40.00\n11-23 01:05 ¥40.00 → ¥45.00 (老板)"
+    rest = "日常 ¥45.00/小时\n目录原价 ¥40.00\n11月23日 周一 01:05 ¥40.00 → ¥45.00 (老板)"
     assert text(shown) == rest
     assert text(changed) == f"已改价,新订单生效。{rest}"
 
@@ -213,7 +213,7 @@ def test_a_worker_comes_with_their_documents_and_a_complaint_with_its_photos():
         "Area: 浦东; 5.5 km around Huangpu District\n"
     )
     assert photos == [
-        Photo("https://m/1.jpg", "ID card 2 Jan 2030"),
+        Photo("https://m/1.jpg", "ID card Wed 2 Jan 2030"),
         Photo("https://m/2.jpg", "own cert"),
     ]
     complaint = ra.ComplaintShown(
@@ -230,9 +230,9 @@ def test_a_worker_comes_with_their_documents_and_a_complaint_with_its_photos():
         3, 240117, "late", ComplaintStatus.RESOLVED, 45, "", "partial", 1500, (), NOON
     )
     assert text(resolved) == (
-        "投诉 3:订单 #240117\n类型:迟到\n状态:已处理 · 11-23 11:30 · 部分退款\n退款 ¥15.00"
+        "投诉 3:订单 #240117\n类型:迟到\n状态:已处理 · 11月23日 周一 11:30 · 部分退款\n退款 ¥15.00"
     )
-    assert "Waiting" not in text(resolved, "en") and "23 Nov 11:30" in text(resolved, "en")
+    assert "Waiting" not in text(resolved, "en") and "Mon 23 Nov 11:30" in text(resolved, "en")
     assert "partial refund" in text(resolved, "en")
     # resolved before the time was kept: how, still no wait
     older = replace(resolved, resolved_at=None)
@@ -312,7 +312,7 @@ def test_an_admins_own_reason_is_shown_as_they_wrote_it():
 def test_links_for_the_ledger_and_the_dashboard():
     ledger = rm.LedgerLinked(date(2026, 11, 1), date(2026, 11, 30), "https://l/x.csv")
     assert show(ledger, "en") == [
-        Link("Ledger 2026-11-01 to 2026-11-30 (link valid 10 minutes):", "https://l/x.csv", "CSV")
+        Link("Ledger Sun 1 Nov to Mon 30 Nov (link valid 10 minutes):", "https://l/x.csv", "CSV")
     ]
     assert show(rp.DashboardLinked("https://d/x")) == [
         Link("数据看板(链接 10 分钟内有效):", "https://d/x", "打开看板")

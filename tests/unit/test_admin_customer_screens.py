@@ -61,24 +61,24 @@ def test_a_customers_card_in_each_language_with_the_way_to_all_their_orders():
     assert text(card(), "zh").splitlines() == [
         "客户 12 张三 13812345678",
         "渠道 微信、Telegram",
-        "黄金会员 · 积分 120 · 03-01 注册",
+        "黄金会员 · 积分 120 · 3月1日 周日 注册",
         "订单 14 · 完成 9 · 取消 2 · 投诉处理中 1",
         "另有 2 位客户使用同一手机号",
         "最近订单:",
-        "#240118 11-25 10:00 日常保洁 已退款 ¥80.00",
-        "#240117 11-24 15:00 日常保洁 已接单 王师傅 ¥30.00",
+        "#240118 11月25日 周三 10:00 日常保洁 已退款 ¥80.00",
+        "#240117 11月24日 周二 15:00 日常保洁 已接单 王师傅 ¥30.00",
         "订单详情:/order #240118",
         "全部订单:/orders 客户 12",
     ]
     assert text(card(others_with_phone=1, money=False), "en").splitlines() == [
         "Customer 12 张三 13812345678",
         "Channels WeChat, Telegram",
-        "Gold member · 120 points · joined 1 Mar",
+        "Gold member · 120 points · joined Sun 1 Mar",
         "Orders 14 · completed 9 · cancelled 2 · open complaints 1",
         "1 other customer has the same phone number",
         "Latest orders:",
-        "#240118 25 Nov 10:00 Regular cleaning refunded",
-        "#240117 24 Nov 15:00 Regular cleaning accepted 王师傅",
+        "#240118 Wed 25 Nov 10:00 Regular cleaning refunded",
+        "#240117 Tue 24 Nov 15:00 Regular cleaning accepted 王师傅",
         "Order details: /order #240118",
         "All orders: /orders customer 12",
     ]
@@ -95,8 +95,8 @@ def test_one_customers_orders_as_orders_lists_them():
     listed = CustomerOrdersListed(12, "张三", 31, True, LATEST)
     assert text(listed, "zh").splitlines() == [
         "订单(客户 12 张三):共 31 单",
-        "#240118 11-25 10:00 日常保洁 已退款 ¥80.00",
-        "#240117 11-24 15:00 日常保洁 已接单 王师傅 ¥30.00",
+        "#240118 11月25日 周三 10:00 日常保洁 已退款 ¥80.00",
+        "#240117 11月24日 周二 15:00 日常保洁 已接单 王师傅 ¥30.00",
         "……还有 29 单",
         "订单详情:/order #240118",
     ]

@@ -31,14 +31,15 @@ BY = "telegram:1"
                 )
             ),
             "zh",
-            "3. 师傅 7 王 ¥123.45 [待审核] 11-23 01:05\n4. 师傅 8 ¥5.00 [打款中] 11-23 01:05",
+            "3. 师傅 7 王 ¥123.45 [待审核] 11月23日 周一 01:05\n"
+            "4. 师傅 8 ¥5.00 [打款中] 11月23日 周一 01:05",
         ),
         (
             rm.WithdrawalsListed(
                 (rm.WithdrawalLine(3, 7, 12_345, WithdrawalStatus.APPROVED, EVENING, "王"),)
             ),
             "en",
-            "3. worker 7 王 ¥123.45 [approved] 23 Nov 01:05",
+            "3. worker 7 王 ¥123.45 [approved] Mon 23 Nov 01:05",
         ),
         (
             rm.WithdrawalDecided(3, WithdrawalStatus.REJECTED),
@@ -129,7 +130,10 @@ def test_an_orders_timeline_names_an_admin_by_account_and_role():
         }
     )
     shown = text(inspected)
-    assert "  11-23 01:05 已支付 — 演示支付\n  11-23 11:30 已取消 — Telegram 9 (调度)\n" in shown
+    assert (
+        "  11月23日 周一 01:05 已支付 — 演示支付\n"
+        "  11月23日 周一 11:30 已取消 — Telegram 9 (调度)\n" in shown
+    )
     assert "admin:" not in shown and "system:" not in shown
 
 

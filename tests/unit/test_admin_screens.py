@@ -82,8 +82,8 @@ def listed(**kw) -> ro.OrdersListed:
 def test_order_lists_show_times_in_the_business_time_zone_and_amounts_only_to_who_sees_them():
     assert text(listed()) == (
         "订单(今天):共 5 单\n"
-        "#240117 11-23 01:05 日常保洁 已接单 王师傅 ¥88.00 ⚠师傅迟到\n"
-        "#240119 11-23 11:30 gone_item 已支付 ¥1.00\n"
+        "#240117 11月23日 周一 01:05 日常保洁 已接单 王师傅 ¥88.00 ⚠师傅迟到\n"
+        "#240119 11月23日 周一 11:30 gone_item 已支付 ¥1.00\n"
         "……还有 3 单\n"
         "⚠ 共 2 单需处理:/orders stuck"
     )
@@ -91,15 +91,15 @@ def test_order_lists_show_times_in_the_business_time_zone_and_amounts_only_to_wh
         listed(statuses=("paid",), today_by_default=False, total=2, money=False), "en"
     ) == (
         "Orders (paid): 2\n"
-        "#240117 23 Nov 01:05 Regular cleaning accepted 王师傅 ⚠worker late\n"
-        "#240119 23 Nov 11:30 gone_item paid\n"
+        "#240117 Mon 23 Nov 01:05 Regular cleaning accepted 王师傅 ⚠worker late\n"
+        "#240119 Mon 23 Nov 11:30 gone_item paid\n"
         "⚠ 2 orders need attention: /orders stuck"
     )
     dated = listed(day=date(2026, 11, 20), today_by_default=False, total=2, flags=())
-    assert text(dated, "en").startswith("Orders (20 Nov): 2\n")  # a day as every screen has it
-    assert text(dated).startswith("订单(11-20):共 2 单\n")
+    assert text(dated, "en").startswith("Orders (Fri 20 Nov): 2\n")  # a day as every screen has it
+    assert text(dated).startswith("订单(11月20日 周五):共 2 单\n")
     far = listed(day=date(2027, 11, 20), today_by_default=False, total=2, flags=())
-    assert text(far, "en").startswith("Orders (20 Nov 2027): 2\n")
+    assert text(far, "en").startswith("Orders (Sat 20 Nov 2027): 2\n")
     # "/orders today" names the day as "/orders" does (CTX's day in Shanghai: 23 Nov)
     named_today = listed(day=date(2026, 11, 23), today_by_default=False, total=2, flags=())
     assert text(named_today, "en").startswith("Orders (today): 2\n")  # not the button's Today
@@ -107,7 +107,8 @@ def test_order_lists_show_times_in_the_business_time_zone_and_amounts_only_to_wh
     paid_today = listed(statuses=("paid",), day=date(2026, 11, 23), today_by_default=False)
     assert text(paid_today, "en").startswith("Orders (paid · today): 5\n")
     assert text(listed(stuck_only=True)) == (
-        "⚠ 需处理 2 单:\n#240117 师傅迟到 (11-23 01:05)\n#240118 风控待审 (11-23 11:30)"
+        "⚠ 需处理 2 单:\n#240117 师傅迟到 (11月23日 周一 01:05)\n"
+        "#240118 风控待审 (11月23日 周一 11:30)"
     )
     assert text(listed(stuck_only=True, flags=()), "en") == "No stuck orders ✅"
     one = text(listed(stuck_only=True, flags=FLAGS[:1]), "en")
@@ -148,10 +149,10 @@ def test_the_orders_booked_on_a_day_are_headed_so():
 def test_a_days_stuck_orders_name_the_day():
     on = date(2026, 11, 24)
     one = listed(stuck_only=True, day=on, today_by_default=False, flags=FLAGS[:1])
-    assert text(one).startswith("⚠ 需处理 1 单(11-24):\n#240117 师傅迟到")
-    assert text(one, "en").startswith("⚠ 1 order needs attention (24 Nov):\n")
+    assert text(one).startswith("⚠ 需处理 1 单(11月24日 周二):\n#240117 师傅迟到")
+    assert text(one, "en").startswith("⚠ 1 order needs attention (Tue 24 Nov):\n")
     none = listed(stuck_only=True, day=on, today_by_default=False, flags=())
-    assert text(none, "en") == "No stuck orders (24 Nov) ✅"
+    assert text(none, "en") == "No stuck orders (Tue 24 Nov) ✅"
     today = listed(stuck_only=True, day=date(2026, 11, 23), today_by_default=False, flags=())
     assert text(today) == "没有卡住的订单(今天)✅"
 
@@ -172,8 +173,8 @@ LIVE = ("accepted", "on_the_way", "arrived", "in_service")
         (
             ("on_the_way", "arrived"),
             date(2026, 11, 20),
-            "订单(师傅在路上、师傅已到达 · 11-20):共 1 单",
-            "Orders (worker on the way, worker arrived · 20 Nov): 1",
+            "订单(师傅在路上、师傅已到达 · 11月20日 周五):共 1 单",
+            "Orders (worker on the way, worker arrived · Fri 20 Nov): 1",
         ),
         (
             ("paid", "dispatching", *LIVE, "cancelled"),
@@ -207,7 +208,7 @@ def test_stats_name_the_period_and_rank_statuses_by_count():
         3,
     )
     assert text(stats, "en") == (
-        "📊 Last 7 days (2026-11-17 ~ 2026-11-23)\nOrders: 8\nconfirmed 5 · paid 3\n"
+        "📊 Last 7 days (Tue 17 Nov to Mon 23 Nov)\nOrders: 8\nconfirmed 5 · paid 3\n"
         "Booked 8, GMV ¥1,234.56\nAverage time to accept 3:05 (min:s, 4 orders)\n"
         "Completion 71.42% (5 done / 2 cancelled)\nComplaints 1 · New customers 3"
     )
@@ -236,11 +237,12 @@ INSPECTED = ro.OrderInspected(
 
 def test_one_order_in_full_and_without_money_or_worker():
     assert text(INSPECTED) == (
-        "#240117 日常保洁 · 已接单\n上门 11-23 01:05 · 下单 11-23 11:30 · Telegram\n"
+        "#240117 日常保洁 · 已接单\n"
+        "上门 11月23日 周一 01:05 · 下单 11月23日 周一 11:30 · Telegram\n"
         "客户 5 张三 138****0000\n地址 浦东 **路\n师傅 7 王师傅 139****1111\n迟到 12 分钟\n"
         "金额 ¥88.00 · 已付 ¥88.00 · 已退 ¥5.00 · 退款中 ¥3.00\n  全款 微信支付 ¥88.00 [成功]\n"
-        "照片 服务后 1 服务前 2\n投诉:\n  3. 迟到 [处理中] 11-23 11:30\n进度:\n"
-        "  11-23 01:05 已支付 — 客户 5\n完整记录:/audit #240117"
+        "照片 服务后 1 服务前 2\n投诉:\n  3. 迟到 [处理中] 11月23日 周一 11:30\n进度:\n"
+        "  11月23日 周一 01:05 已支付 — 客户 5\n完整记录:/audit #240117"
     )
     bare = ro.OrderInspected(
         **{
@@ -255,9 +257,9 @@ def test_one_order_in_full_and_without_money_or_worker():
     )
     assert text(bare, "en") == (
         "#240117 Regular cleaning · accepted\n"
-        "Visit 23 Nov 01:05 · booked 23 Nov 11:30 · Telegram\n"
+        "Visit Mon 23 Nov 01:05 · booked Mon 23 Nov 11:30 · Telegram\n"
         "Customer 5 张三 138****0000\nWorker: none yet\nPhotos 0\nTimeline:\n"
-        "  23 Nov 01:05 paid — customer 5\nFull trail: /audit #240117"
+        "  Mon 23 Nov 01:05 paid — customer 5\nFull trail: /audit #240117"
     )
 
 
@@ -292,7 +294,7 @@ def test_a_nameless_customer_or_worker_is_shown_without_a_gap():
 
 
 def test_every_action_of_the_trail_reads_lower_case_in_english_as_a_line_goes_on():
-    """``/audit``'s and ``/order``'s lines name what happened mid-line ("24 Nov 15:00 balance
+    """``/audit``'s and ``/order``'s lines name what happened mid-line ("Tue 24 Nov 15:00 balance
     waived — Telegram 1 (finance)"): no capital, an acronym apart."""
     for what, name in WHAT_TEXT.items():
         english = name.get("en")
@@ -307,9 +309,9 @@ def test_every_action_of_the_trail_reads_lower_case_in_english_as_a_line_goes_on
         ),
     )
     assert text(trail, "en").splitlines()[1:] == [
-        "23 Nov 01:05 on-site extra approved — customer 5 · ¥40.00",
-        "23 Nov 11:30 balance waived — Telegram 1 (finance) · amount ¥40.00",
-        "23 Nov 11:30 transferred — Telegram 1 (ops)",
+        "Mon 23 Nov 01:05 on-site extra approved — customer 5 · ¥40.00",
+        "Mon 23 Nov 11:30 balance waived — Telegram 1 (finance) · amount ¥40.00",
+        "Mon 23 Nov 11:30 transferred — Telegram 1 (ops)",
     ]
 
 
@@ -346,9 +348,10 @@ def test_the_trail_shows_moves_actions_and_changed_values_but_no_machine_keys():
         ),
     )
     assert text(trail, "en") == (
-        "#240117 full trail:\n23 Nov 01:05 awaiting payment→paid — customer 5\n"
-        "23 Nov 01:05 complaint — customer 5 · 迟到了\n"
-        "23 Nov 11:30 reassigned — Telegram 1 (ops) · worker 7→8\n"
-        "23 Nov 11:30 refund requested — Telegram 1 (finance) · amount ¥5.00\n"
-        "23 Nov 11:30 cancelled by admin — Telegram 1 (ops) · status accepted→cancelled, fee ¥1.00"
+        "#240117 full trail:\nMon 23 Nov 01:05 awaiting payment→paid — customer 5\n"
+        "Mon 23 Nov 01:05 complaint — customer 5 · 迟到了\n"
+        "Mon 23 Nov 11:30 reassigned — Telegram 1 (ops) · worker 7→8\n"
+        "Mon 23 Nov 11:30 refund requested — Telegram 1 (finance) · amount ¥5.00\n"
+        "Mon 23 Nov 11:30 cancelled by admin — Telegram 1 (ops) · "
+        "status accepted→cancelled, fee ¥1.00"
     )

@@ -53,4 +53,4 @@ def test_a_booked_rework_says_its_new_order_and_local_time():
     c = conv("rework_time")
     out = after_sales.on_rework_booked(CTX, c, ReworkBooked(240200, 240117, start))
     assert out.goto == "menu" and "feedback" not in c.data
-    assert "#240117 的免费返工:新订单 #240200,11-24 10:00,无需付款" in out.replies[0].text
+    assert "#240117 的免费返工:新订单 #240200,11月24日 周二 10:00,无需付款" in out.replies[0].text

@@ -206,7 +206,9 @@ def test_an_order_placed_from_a_weekly_booking_is_repeated_on_its_weekday_and_ti
     conv.step = "repeat"
     done = checkout.TRANSITIONS[(checkout.Step.REPEAT, Subscribed)](CTX, conv, Subscribed(PLAN))
     said = texts(done.replies)
-    assert "已设为每周重复:每周六 09:00 日常保洁" in said and "下一次上门 12-05 09:00" in said
+    assert (
+        "已设为每周重复:每周六 09:00 日常保洁" in said and "下一次上门 12月5日 周六 09:00" in said
+    )
     assert done.step == "pay" and done.reask  # then paid as any order
 
 

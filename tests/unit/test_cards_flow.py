@@ -52,7 +52,7 @@ def shown() -> CardsShown:
 def test_the_screen_lists_cards_held_and_on_sale_in_one_language():
     out = cards.on_shown(CTX, conv(), shown())
     text = "\n".join(r.text for r in out.replies)
-    assert "· #3 日常保洁 12 次卡(日常保洁):剩 11 次,有效期至 2027-06-11" in text
+    assert "· #3 日常保洁 12 次卡(日常保洁):剩 11 次,有效期至 2027年6月11日 周五" in text
     assert "· #2 日常保洁 12 次卡(日常保洁):已过期" in text
     assert "12 次送 2 次,¥900.00,购买后 365 天内有效(每次抵 2 小时)" in text
     assert "expired" not in text and "active" not in text
@@ -80,7 +80,10 @@ def test_a_card_chosen_is_confirmed_bought_and_paid_in_the_sandbox():
     assert out.commands == [ConfirmSandboxPayment("SBC1", 5)]
     paid = CardPaid(NAME, 14, NOW + timedelta(days=365), 90_000, True)
     out = cards.on_paid(CTX, c, paid)
-    assert "已生效:共 14 次,有效期至 2027-11-23" in out.replies[0].text and out.goto == "menu"
+    assert (
+        "已生效:共 14 次,有效期至 2027年11月23日 周二" in out.replies[0].text
+        and out.goto == "menu"
+    )
     # paid already (on the pay page at the same moment): said once, not "已生效" again
     again = cards.on_paid(CTX, conv("pay"), replace(paid, new=False))
     [said] = again.replies

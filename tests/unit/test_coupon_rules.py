@@ -5,6 +5,7 @@ changed once a year, whose coupon is due which day — 29 February too)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -18,6 +19,7 @@ from domain.rules import CouponRules
 
 NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)
 RULES = CouponRules()
+SH = ZoneInfo("Asia/Shanghai")
 
 
 def promo(**kw) -> Promo:
@@ -86,15 +88,15 @@ def test_a_birthday_is_a_month_and_a_day(typed, stored):
 
 def test_a_birthday_changes_once_a_year():
     c = Customer(NOW, birthday="03-08", birthday_set_at=NOW)
-    check_change(c, "03-08", NOW, RULES)  # the same again: nothing changes
+    check_change(c, "03-08", NOW, RULES, SH)  # the same again: nothing changes
     with pytest.raises(DomainError, match="365") as refused:
-        check_change(c, "03-09", NOW + timedelta(days=364), RULES)
-    assert refused.value.text.get("en").endswith("after 23 Nov")  # a day as format_when's
+        check_change(c, "03-09", NOW + timedelta(days=364), RULES, SH)
+    assert refused.value.text.get("en").endswith("after Tue 23 Nov")  # a day as format_when's
     with pytest.raises(DomainError) as refused:
-        check_change(c, "03-09", NOW + timedelta(days=1), RULES)
-    assert refused.value.text.get("zh").endswith("2027-11-23 后可再修改")  # a year on: its year
-    check_change(c, "03-09", NOW + timedelta(days=365), RULES)
-    check_change(Customer(NOW), "03-09", NOW, RULES)  # the first time
+        check_change(c, "03-09", NOW + timedelta(days=1), RULES, SH)
+    assert refused.value.text.get("zh").endswith("2027年11月23日 周二 后可再修改")  # its year
+    check_change(c, "03-09", NOW + timedelta(days=365), RULES, SH)
+    check_change(Customer(NOW), "03-09", NOW, RULES, SH)  # the first time
 
 
 def test_whose_coupon_is_due_which_day():

@@ -1,6 +1,7 @@
-"""A day shown to a person is written one way on every screen (``format_when``: ``12-08`` /
-``8 Dec``), its year only when it is more than half a year away; a birthday, a coupon's and a
-card's expiry and the day question's example follow it."""
+"""A day shown to a person is written one way on every screen (``format_when``: ``12月8日
+周二`` / ``Tue 8 Dec``), its year only when it is more than half a year away; a coupon's and a
+card's expiry and the day question's example follow it, and a birthday (no year: no weekday)
+is its month and day."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from conversations.flows.booking_time_views import date_question
 from conversations.flows.dates import parse_when
 from conversations.results.membership import CouponHeld
 from conversations.state import Conversation
-from domain.text import Bilingual, format_day
+from domain.moments import format_when
+from domain.text import Bilingual
 from tests.unit.test_flows import CTX, NOW
 
 TODAY = date(2026, 12, 7)
@@ -22,19 +24,19 @@ TODAY = date(2026, 12, 7)
 @pytest.mark.parametrize(
     ("day", "zh", "en"),
     [
-        (date(2027, 1, 6), "01-06", "6 Jan"),  # next year, a month away: no year needed
-        (date(2026, 1, 2), "01-02", "2 Jan"),  # this year's
-        (date(2027, 12, 7), "2027-12-07", "7 Dec 2027"),  # a year on: "12-07" reads as today
-        (date(2025, 12, 1), "2025-12-01", "1 Dec 2025"),
+        (date(2027, 1, 6), "1月6日 周三", "Wed 6 Jan"),  # next year, a month away: no year
+        (date(2026, 1, 2), "1月2日 周五", "Fri 2 Jan"),  # this year's
+        (date(2027, 12, 7), "2027年12月7日 周二", "Tue 7 Dec 2027"),  # a year on: its year
+        (date(2025, 12, 1), "2025年12月1日 周一", "Mon 1 Dec 2025"),
     ],
 )
 def test_a_day_is_written_as_format_when_with_its_year_only_when_far(day, zh, en):
-    assert format_day(day, "zh", TODAY) == zh
-    assert format_day(day, "en", TODAY) == en
+    assert format_when(day, "zh", TODAY) == zh
+    assert format_when(day, "en", TODAY) == en
 
 
 @pytest.mark.parametrize(
-    ("lang", "until"), [("zh", "有效期至 01-06"), ("en", "valid until 6 Jan")]
+    ("lang", "until"), [("zh", "有效期至 1月6日 周三"), ("en", "valid until Wed 6 Jan")]
 )
 def test_a_coupon_s_expiry_next_year_reads_as_the_picker_writes_it(lang, until):
     coupon = CouponHeld(
@@ -47,7 +49,7 @@ def test_a_coupon_s_expiry_next_year_reads_as_the_picker_writes_it(lang, until):
     assert until in line and "2027" not in line
 
 
-@pytest.mark.parametrize(("lang", "shown"), [("zh", "已记下您的生日:01-01。"), ("en", "1 Jan")])
+@pytest.mark.parametrize(("lang", "shown"), [("zh", "已记下您的生日:1月1日。"), ("en", "1 Jan")])
 def test_a_birthday_kept_is_written_as_a_day(lang, shown):
     said = me_birthday.kept(Conversation(lang=lang), 1, 1).text
     assert shown in said and "month/day" not in said
@@ -56,9 +58,7 @@ def test_a_birthday_kept_is_written_as_a_day(lang, shown):
 def test_the_english_day_question_s_example_is_written_as_english_days_are_and_is_understood():
     ahead = CTX.rules.booking.max_days_ahead
     asked = date_question(CTX, Conversation(lang="en"), ahead).text
-    assert "e.g. '25 Nov 9:30'" in asked, asked  # today 23 Nov: two days on
-    assert parse_when("25 Nov 9:30", NOW.date()) == (
-        date(2026, 11, 25),
-        time(9, 30),
-    )
-    assert "「11-25 9:30」" in date_question(CTX, Conversation(lang="zh"), ahead).text
+    assert "e.g. 'Wed 25 Nov 9:30'" in asked, asked  # today 23 Nov: two days on
+    assert parse_when("Wed 25 Nov 9:30", NOW.date()) == (date(2026, 11, 25), time(9, 30))
+    assert "「11月25日 周三 9:30」" in date_question(CTX, Conversation(lang="zh"), ahead).text
+    assert parse_when("11月25日 周三 9:30", NOW.date()) == (date(2026, 11, 25), time(9, 30))

@@ -1,6 +1,6 @@
 """No day reaches a person as ISO (``2026-12-04``) or in the server's locale (``%b``): a
-notice's, a refusal's and a screen's days are ``format_day``'s (``12-04`` / ``4 Dec``, the
-year only when it matters), in the reader's language; a coupon refused says why in words."""
+notice's, a refusal's and a screen's days are ``format_when``'s (``12月4日 周五`` / ``Fri 4 Dec``,
+the year only when it matters), in the reader's language; a coupon refused says why in words."""
 
 from __future__ import annotations
 
@@ -17,13 +17,13 @@ from conversations.services.notices import to_admins, to_customer, to_worker
 from conversations.services.views.quotes import _coupon_view
 from conversations.state import Conversation
 from domain.coupons import REFUSAL_TEXT, Coupon, CouponRefusal, CouponUnusable
+from domain.moments import When
 from domain.pricing import CouponKind, CouponTerms
-from domain.text import Day
 from i18n import TABLES
 from tests.unit.test_flows import CTX, NOW
 
 TZ = ZoneInfo("Asia/Shanghai")
-TEMPLATES = NoticeTemplates(TZ)
+TEMPLATES = NoticeTemplates(TZ, lambda: NOW)
 TODAY = date(2026, 12, 1)
 CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -34,22 +34,23 @@ def _told(notice, lang: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("lang", "shown"), [("zh", "合同于 12-04 提前终止"), ("en", "ends early on 4 Dec:")]
+    ("lang", "shown"), [("zh", "合同于 12月4日 周五 提前终止"), ("en", "ends early on Fri 4 Dec:")]
 )
 def test_a_placement_ended_early_tells_its_day_as_a_day(lang, shown):
-    on = Day(date(2026, 12, 4), TODAY)
+    on = When(date(2026, 12, 4), TODAY)
     notice = to_customer(1, "placement_terminated", number=7, on=on, days=3, fee=0, refund=0)
     told = _told(notice, lang)
     assert shown in told and "2026" not in told, told
     worker = _told(to_worker(2, "placement_ended_worker", number=7, on=on), lang)
-    assert "2026" not in worker and ("12-04" if lang == "zh" else "4 Dec") in worker
+    assert "2026" not in worker and ("12月4日 周五" if lang == "zh" else "Fri 4 Dec") in worker
 
 
 @pytest.mark.parametrize(
-    ("lang", "shown"), [("zh", "将于 2027-12-31 到期"), ("en", "expires on 31 Dec 2027")]
+    ("lang", "shown"),
+    [("zh", "将于 2027年12月31日 周五 到期"), ("en", "expires on Fri 31 Dec 2027")],
 )
 def test_a_certificate_a_year_off_tells_its_year(lang, shown):
-    expires = Day(date(2027, 12, 31), TODAY)
+    expires = When(date(2027, 12, 31), TODAY)
     document = {"zh": "健康证", "en": "health certificate"}
     told = _told(
         to_worker(2, "certificate_expiring", document=document, expires=expires, days=395), lang
@@ -58,16 +59,17 @@ def test_a_certificate_a_year_off_tells_its_year(lang, shown):
     admin = to_admins(
         "certificate_renewal_admin", worker="Li", worker_id=2, document=document, expires=expires
     )
-    assert ("有效期至 2027-12-31" if lang == "zh" else "valid until 31 Dec 2027") in _told(
-        admin, lang
-    )
+    assert (
+        "有效期至 2027年12月31日 周五" if lang == "zh" else "valid until Fri 31 Dec 2027"
+    ) in _told(admin, lang)
 
 
 @pytest.mark.parametrize(
-    ("lang", "shown"), [("zh", "有效期至 2027-12-01"), ("en", "valid until 1 Dec 2027")]
+    ("lang", "shown"),
+    [("zh", "有效期至 2027年12月1日 周三"), ("en", "valid until Wed 1 Dec 2027")],
 )
 def test_a_card_s_last_day_is_a_day_in_the_reader_s_language(lang, shown):
-    until = Day(date(2027, 12, 1), TODAY)
+    until = When(date(2027, 12, 1), TODAY)
     notice = to_customer(1, "card_active", card_zh="次卡", card_en="card", visits=3, until=until)
     assert shown in _told(notice, lang)
 
@@ -80,12 +82,16 @@ def _coupon(until: datetime) -> Coupon:
 @pytest.mark.parametrize(
     ("until", "zh", "en"),
     [
-        # its last day next December: "12-08" alone would read as this one's
-        (datetime(2027, 12, 8, 15, tzinfo=UTC), "(至2027-12-08)", "(until 8 Dec 2027)"),
+        # its last day next December: "12月8日 周二" alone would read as this one's
+        (
+            datetime(2027, 12, 8, 15, tzinfo=UTC),
+            "(至2027年12月8日 周三)",
+            "(until Wed 8 Dec 2027)",
+        ),
         # next January, weeks away: no year needed
-        (datetime(2027, 1, 6, 1, tzinfo=UTC), "(至01-06)", "(until 6 Jan)"),
+        (datetime(2027, 1, 6, 1, tzinfo=UTC), "(至1月6日 周三)", "(until Wed 6 Jan)"),
         # the last day is Shanghai's: 16:00 UTC on 7 Dec is 8 Dec there
-        (datetime(2026, 12, 7, 16, 30, tzinfo=UTC), "(至12-08)", "(until 8 Dec)"),
+        (datetime(2026, 12, 7, 16, 30, tzinfo=UTC), "(至12月8日 周二)", "(until Tue 8 Dec)"),
     ],
 )
 def test_the_coupon_picker_shows_a_coupon_s_year_when_it_matters(until, zh, en):
@@ -141,15 +147,16 @@ WHEN_ASKED = "什么时候上门?也可以直接回复,例如「{day} 下午3点
 UNREAD = "没看懂日期,可以回复「明天」「{day}」或「周六 10点」(可约 {days} 天内)。"
 
 
-def test_the_when_question_s_example_is_format_day_s_not_the_server_locale_s():
+def test_the_when_question_s_example_is_format_when_s_not_the_server_locale_s():
     ahead = CTX.rules.booking.max_days_ahead
     en = booking_time_views._when_question(CTX, Conversation(lang="en"), ahead).text
     zh = booking_time_views._when_question(CTX, Conversation(lang="zh"), ahead).text
-    assert 'e.g. "25 Nov 3pm"' in en, en  # today 23 Nov: two days on
-    assert "「11-25 下午3点」" in zh, zh
-    for typed in ("25 Nov 3pm", "11-25 下午3点"):
+    assert 'e.g. "Wed 25 Nov 3pm"' in en, en  # today 23 Nov: two days on
+    assert "「11月25日 周三 下午3点」" in zh, zh
+    for typed in ("Wed 25 Nov 3pm", "11月25日 周三 下午3点"):
         assert parse_when(typed, NOW.date()) == (date(2026, 11, 25), time(15))
     for msgid in (WHEN_ASKED, UNREAD):  # the month's name is not strftime's %b (the locale's)
         assert "%" not in TABLES["en"][msgid] and "{day}" in TABLES["en"][msgid]
-    assert '"25 Nov"' in booking_views.unreadable_date(CTX, Conversation(lang="en"), ahead).text
-    assert "「11-25」" in booking_views.unreadable_date(CTX, Conversation(lang="zh"), ahead).text
+    unread = booking_views.unreadable_date
+    assert '"Wed 25 Nov"' in unread(CTX, Conversation(lang="en"), ahead).text
+    assert "「11月25日 周三」" in unread(CTX, Conversation(lang="zh"), ahead).text

@@ -46,3 +46,17 @@ def test_a_day_named_is_the_whole_text_and_one_that_exists(typed):
 def test_a_day_as_daojia_writes_it_is_read_exactly():
     assert iso_day("2027-02-28") == date(2027, 2, 28)
     assert iso_day("2027-02-30") is None and iso_day("") is None and iso_day("x") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("12月28日 周一", date(2026, 12, 28)),  # a day as every screen writes it
+        ("Mon 28 Dec", date(2026, 12, 28)),
+        ("2027年12月9日 周四", date(2027, 12, 9)),
+        ("12月28日 周二", None),  # a weekday that is not the day's: which one was meant?
+        ("12月28日 下周一", None),  # two days
+    ],
+)
+def test_a_day_copied_from_a_screen_with_its_weekday_is_that_day(typed, day):
+    assert day_named(typed, WEDNESDAY, toward=NEAREST) == day

@@ -37,16 +37,16 @@ LISTED = InvoicesListed(
 
 def test_finance_sees_a_personal_title_once_in_chinese():
     rows = console_text(LISTED, "zh").splitlines()
-    assert rows[1].startswith("1. #240101 ¥150.00 [已开票] 个人 12-07 23:13")
+    assert rows[1].startswith("1. #240101 ¥150.00 [已开票] 个人 12月7日 周一 23:13")
     assert rows[1].count("个人") == 1
-    assert rows[2].startswith(f"2. #240102 ¥150.00 [已开票] 单位 {COMPANY} 12-07 23:13")
+    assert rows[2].startswith(f"2. #240102 ¥150.00 [已开票] 单位 {COMPANY} 12月7日 周一 23:13")
 
 
 def test_finance_sees_a_personal_title_in_english_with_no_chinese_word():
     rows = console_text(LISTED, "en").splitlines()
-    assert rows[1].startswith("1. #240101 ¥150.00 [issued] Personal 7 Dec 23:13"), rows[1]
+    assert rows[1].startswith("1. #240101 ¥150.00 [issued] Personal Mon 7 Dec 23:13"), rows[1]
     assert not CJK.search(rows[1])
-    assert f"[issued] Company {COMPANY} 7 Dec 23:13" in rows[2]  # a name is the customer's own
+    assert f"[issued] Company {COMPANY} Mon 7 Dec 23:13" in rows[2]  # a name is the customer's own
 
 
 @pytest.mark.parametrize(

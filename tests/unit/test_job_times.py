@@ -22,7 +22,7 @@ def test_on_time_or_later_is_allowed(minutes_early):
 def test_setting_off_the_day_before_is_refused_with_the_date_and_hour():
     with pytest.raises(TooEarly) as refused:
         check_not_early(START, START - timedelta(hours=20), 180, TZ, check_in=False)
-    assert refused.value.text.get("zh") == "还没到出发时间:最早 11-24 12:00 可以出发"
+    assert refused.value.text.get("zh") == "还没到出发时间:最早 11月24日 周二 12:00 可以出发"
 
 
 def test_checking_in_early_the_same_day_names_the_hour():

@@ -117,8 +117,8 @@ def test_the_whole_screen_names_the_level_and_shows_the_way_to_the_next():
     assert "积分:120(100 积分抵 ¥1.00" in screen
     assert "silver" not in screen and "gold" not in screen
     assert "优惠券 2 张" in screen
-    assert "· 新人券:满¥100.00减¥20.00,有效期至 12-22" in screen
-    assert "· 邀请奖励券:立减¥50.00,11-25 起可用,有效期至 01-22" in screen
+    assert "· 新人券:满¥100.00减¥20.00,有效期至 12月22日 周二" in screen
+    assert "· 邀请奖励券:立减¥50.00,11月25日 周三 起可用,有效期至 1月22日 周五" in screen
     assert "各得一张 ¥50.00 优惠券" in screen
     assert LINK.url in screen
     assert CODE not in screen
@@ -159,7 +159,7 @@ def test_the_screen_in_english_has_no_chinese_but_the_other_languages_name():
     assert not CJK.search(screen), screen
     assert "Member level: Silver member (5% off every order)" in screen
     assert "¥2,700.00 more makes you a Gold member" in screen
-    assert "Welcome coupon: ¥20.00 off orders over ¥100.00, valid until 22 Dec" in screen
+    assert "Welcome coupon: ¥20.00 off orders over ¥100.00, valid until Tue 22 Dec" in screen
     assert labels(out.replies)[-2:] == ["中文", "Main menu"]
 
 
@@ -378,14 +378,14 @@ def test_the_points_part_lists_a_bounded_number_of_movements_by_name_newest_firs
     assert len(say.text.encode()) <= 2_048  # one WeChat text
     assert all(kind.value not in say.text for kind in PointsKind)
     if lang == "zh":
-        assert lines[0] == "· 11-23 消费获得(订单 #10000000) +12345,余 120"
-        assert lines[1] == "· 10-14 评价奖励(订单 #10000001) -12345,余 121"
-        assert "· 03-28 积分过期 +12345,余 126" in lines
-        assert lines[-1].startswith("· 2025-")
-        assert "其中 30 积分将于 2027-09-19 过期" in say.text
+        assert lines[0] == "· 11月23日 周一 消费获得(订单 #10000000) +12345,余 120"
+        assert lines[1] == "· 10月14日 周三 评价奖励(订单 #10000001) -12345,余 121"
+        assert "· 3月28日 周六 积分过期 +12345,余 126" in lines
+        assert lines[-1].startswith("· 2025年")
+        assert "其中 30 积分将于 2027年9月19日 周日 过期" in say.text
     else:
         assert not CJK.search(say.text), say.text
-        assert lines[0] == "· 23 Nov Earned by an order (order #10000000) +12345, balance 120"
+        assert lines[0] == "· Mon 23 Nov Earned by an order (order #10000000) +12345, balance 120"
 
 
 def test_the_birthday_is_asked_read_and_sent_as_a_month_and_a_day():

@@ -86,7 +86,7 @@ def test_the_list_shows_each_order_in_local_time_with_its_status_in_the_persons_
     [ask] = out.replies
     assert isinstance(ask, Ask) and out.step == my_orders.Step.LIST
     assert ask.options[0].key == "o:240117"
-    assert ask.options[0].label == "#240117 Daily cleaning 24 Nov 15:00 confirmed"
+    assert ask.options[0].label == "#240117 Daily cleaning Tue 24 Nov 15:00 confirmed"
     assert "Your recent orders" in ask.text
     empty = my_orders.on_orders(CTX, conv(), OrdersListed(()))
     assert [o.key for o in empty.replies[0].options] == ["book", "menu"]
@@ -99,14 +99,14 @@ def test_the_detail_shows_money_worker_complaints_timeline_and_a_button_per_acti
     assert out.step == my_orders.Step.DETAIL and c.data["orders"]["number"] == 240117
     for line in (
         "状态:已确认",
-        "时间:11-24 15:00",
+        "时间:11月24日 周二 15:00",
         "· 日常保洁 3 小时  ¥120.00",
         "合计 ¥120.00,已付 ¥120.00",
         "已退款 ¥5.00",
         "师傅:王阿姨(评分 4.8,12 条评价,好评率 96.5%)",
         "投诉 4:已处理 部分退款",
-        "  11-23 09:00 已支付",
-        "  11-24 15:00 投诉 late",
+        "  11月23日 周一 09:00 已支付",
+        "  11月24日 周二 15:00 投诉 late",
     ):
         assert line in ask.text.split("\n"), line
     assert "待付" not in ask.text
@@ -146,8 +146,8 @@ def test_a_worker_nobody_rated_yet_reads_as_new_not_as_dispatchs_five_stars():
 def test_a_note_daojia_wrote_on_the_timeline_reads_in_the_customers_language():
     moved = TimelineEntry(START, Bilingual("改派", "reassigned"), handover_note(date(2026, 12, 3)))
     for lang, expected in (
-        ("zh", "12-03 起更换师傅"),
-        ("en", "worker replaced from 3 Dec"),
+        ("zh", "12月3日 周四 起更换师傅"),
+        ("en", "worker replaced from Thu 3 Dec"),
     ):
         [ask] = my_orders.on_order(CTX, conv(lang=lang), shown(timeline=(moved,))).replies
         assert ask.text.split("\n")[-1].endswith(expected), ask.text
@@ -160,13 +160,23 @@ def test_a_move_on_the_timeline_reads_its_times_as_the_reader_writes_them():
     name = Bilingual("改约时间", "rescheduled")
     moved = TimelineEntry(START, name, note)
     before = TimelineEntry(START, name, "12-08 00:30 → 12-08 02:00")
-    for lang, expected in (
-        ("zh", "改约时间 12-08 00:30 → 12-08 02:00"),
-        ("en", "rescheduled 8 Dec 00:30 → 8 Dec 02:00"),
+    for lang, expected, yearless in (
+        (
+            "zh",
+            "改约时间 12月8日 周二 00:30 → 12月8日 周二 02:00",
+            "改约时间 12月8日 00:30 → 12月8日 02:00",
+        ),
+        (
+            "en",
+            "rescheduled Tue 8 Dec 00:30 → Tue 8 Dec 02:00",
+            "rescheduled 8 Dec 00:30 → 8 Dec 02:00",
+        ),
     ):
-        for entry in (moved, before):  # as written now, and as a row written before holds it
-            [ask] = my_orders.on_order(CTX, conv(lang=lang), shown(timeline=(entry,))).replies
-            assert ask.text.split("\n")[-1].endswith(expected), ask.text
+        [ask] = my_orders.on_order(CTX, conv(lang=lang), shown(timeline=(moved,))).replies
+        assert ask.text.split("\n")[-1].endswith(expected), ask.text
+        # as a row written before holds it: no year known, so no weekday guessed
+        [ask] = my_orders.on_order(CTX, conv(lang=lang), shown(timeline=(before,))).replies
+        assert ask.text.split("\n")[-1].endswith(yearless), ask.text
 
 
 def test_what_is_left_to_pay_is_shown_unless_the_order_is_cancelled():
@@ -309,12 +319,15 @@ def test_moving_an_order_asks_the_time_shows_the_terms_then_moves_it():
     assert vague.reask and "日期和时间" in vague.replies[0].text
     free = RescheduleQuoted(240117, later, 0, Bilingual("免费", "free"))
     out = my_orders.on_reschedule_quote(CTX, c, free)
-    assert out.step == my_orders.Step.RESCHEDULE_CONFIRM and "11-25 15:00" in out.replies[0].text
+    assert (
+        out.step == my_orders.Step.RESCHEDULE_CONFIRM
+        and "11月25日 周三 15:00" in out.replies[0].text
+    )
     c.step = my_orders.Step.RESCHEDULE_CONFIRM
     out = my_orders.on_reschedule_choice(CTX, c, choice("yes"))
     assert out.commands == [RescheduleOrder(5, 240117, later, 0)]
     out = my_orders.on_rescheduled(CTX, c, OrderRescheduled(240117, later, 0, True))
-    assert out.goto == "menu" and "已改约到 11-25 15:00" in out.replies[0].text
+    assert out.goto == "menu" and "已改约到 11月25日 周三 15:00" in out.replies[0].text
 
 
 def test_a_move_with_a_fee_shows_it_and_asks_for_it_first():

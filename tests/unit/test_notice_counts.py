@@ -3,6 +3,7 @@ admin's one-day coupon, a contract ended after its first day)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,7 +12,9 @@ from conversations.services.notice_templates import NoticeTemplates
 from conversations.services.notices import to_admins, to_customer
 from tests.unit.notice_samples import SAMPLES
 
-TEMPLATES = NoticeTemplates(ZoneInfo("Asia/Shanghai"))
+TEMPLATES = NoticeTemplates(
+    ZoneInfo("Asia/Shanghai"), lambda: datetime(2026, 11, 23, 1, tzinfo=UTC)
+)
 
 
 def _english(notice) -> str:

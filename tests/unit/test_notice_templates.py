@@ -27,9 +27,10 @@ from tests.unit.notice_samples import SAMPLES
 from webhooks.channels import CHANNEL_NAMES
 
 TZ = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # the samples' today
 AT = datetime(2026, 12, 1, tzinfo=UTC)
 
-TEMPLATES = NoticeTemplates(TZ)
+TEMPLATES = NoticeTemplates(TZ, lambda: NOW)
 ROOT = resources.files("conversations") / "templates" / "notify"
 CJK = re.compile(r"[\u3400-\u9fff]")
 COUPON_NOTICES = ("coupon_issued", "complaint_compensated")
@@ -142,6 +143,7 @@ def test_a_configured_wechat_template_message_is_filled_from_the_notice():
             )
         },
         TZ,
+        lambda: NOW,
     )
     notice = to_customer(1, "order_paid", **SAMPLES["order_paid"])
     message = templates.render(notice, "o-openid", "zh")
@@ -239,19 +241,21 @@ def test_the_daily_settlement_report_reads_in_each_admins_language_alone():
     from datetime import date, datetime
 
     from conversations.services import settlement
-    from domain.text import Day
+    from domain.moments import When
     from domain.withdrawals import Withdrawal
 
     paid = [Withdrawal(7, 36320, datetime(2026, 12, 1, tzinfo=TZ), id=2)]
     totals = {"cash:sandbox": 56320, "platform_revenue": -8448, "worker_payable:7": -47872}
     figures = settlement.report_figures("2026-12-01", totals, paid)
-    notice = settlement.report_notice(figures, Day(date(2026, 12, 1), date(2026, 12, 2)))
+    notice = settlement.report_notice(figures, When(date(2026, 12, 1), date(2026, 12, 2)))
     [en] = TEMPLATES.render(notice, "telegram", "en")
     [zh] = TEMPLATES.render(notice, "telegram", "zh")
     assert isinstance(en, Say) and isinstance(zh, Say)
     assert not CJK.search(en.text) and "¥563.20" in en.text and "#2 worker 7 ¥363.20" in en.text
     assert not re.search(r"[A-Za-z]{3,}", zh.text) and "打款:1 笔,共 ¥363.20" in zh.text
-    assert zh.text.startswith("日结 12-01") and en.text.startswith("Daily settlement 1 Dec")
+    assert zh.text.startswith("日结 12月1日 周二") and en.text.startswith(
+        "Daily settlement Tue 1 Dec"
+    )
 
 
 RATED_WORKER = ("order_accepted", "worker_changed", "on_the_way")

@@ -39,7 +39,7 @@ def test_a_live_in_period_of_26_days_runs_26_whole_days():
 
 def test_a_weekday_placement_counts_only_its_working_days():
     terms = PlacementTerms(live_in=False, daily_hours=8, weekdays=(0, 1, 2, 3, 4))
-    period = contract_period(terms, START, 10, TZ)  # Tue 1 Dec … the 10th working day
+    period = contract_period(terms, START, 10, TZ)  # 1 Dec … the 10th working day
     assert period.last_day == date(2026, 12, 14)  # Monday, two weekends later
     assert period.end_at.astimezone(TZ) == datetime(2026, 12, 14, 17, 0, tzinfo=TZ)
 
@@ -178,5 +178,7 @@ def test_a_period_into_january_reads_without_padded_months():
     from conversations.services.views.placements import placement_text
 
     period = contract_period(PlacementTerms(), START, 45, TZ)  # 1 Dec to 15 Jan
-    assert placement_text(period, TZ, "zh").startswith("合同期 12月1日 09:00 至 1月15日 09:00")
-    assert placement_text(period, TZ, "en").startswith("Contract Tue 1 Dec 09:00 to Fri 15 Jan")
+    today = date(2026, 11, 23)
+    zh, en = placement_text(period, TZ, "zh", today), placement_text(period, TZ, "en", today)
+    assert zh.startswith("合同期 12月1日 周二 09:00 至 1月15日 周五 09:00"), zh
+    assert en.startswith("Contract Tue 1 Dec 09:00 to Fri 15 Jan 09:00"), en

@@ -60,7 +60,9 @@ def test_a_worker_s_earnings_count_the_jobs_done(n, english):
     ],
 )
 def test_a_notice_in_english_counts_with_the_noun_s_form(event, data, english):
-    [said] = NoticeTemplates(CTX.tz).render(Notice("customer", 1, event, data), "telegram", "en")
+    [said] = NoticeTemplates(CTX.tz, lambda: CTX.now).render(
+        Notice("customer", 1, event, data), "telegram", "en"
+    )
     assert english in said.text
 
 

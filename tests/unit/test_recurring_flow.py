@@ -53,9 +53,9 @@ def test_the_list_shows_each_booking_with_its_next_visit_and_a_stop_button():
     out = recurring.on_subscriptions(CTX, c, SubscriptionsListed((ROW,)))
     [ask] = out.replies
     assert isinstance(ask, Ask) and out.step == recurring.Step.LIST
-    assert "· 每周六 09:00 日常保洁(下次 11-28 09:00)" in ask.text
+    assert "· 每周六 09:00 日常保洁(下次 11月28日 周六 09:00)" in ask.text
     assert [(o.key, o.label) for o in ask.options][:2] == [
-        ("skip:3", "跳过 11-28 这次"),
+        ("skip:3", "跳过 11月28日 周六 这次"),
         ("stop:3", "停止 每周六 09:00"),
     ]
     out = recurring.on_list_choice(CTX, c, ChoiceMade(**BASE, key="stop:3"))
@@ -91,12 +91,12 @@ def test_a_booking_waiting_for_its_first_orders_payment_says_so_instead_of_a_nex
 def test_skipping_asks_about_the_visit_shown_and_names_the_one_after_it():
     c = conv(lang="en")
     out = recurring.on_subscriptions(CTX, c, SubscriptionsListed((ROW,)))
-    assert ("skip:3", "Skip 28 Nov") in [(o.key, o.label) for o in out.replies[0].options]
+    assert ("skip:3", "Skip Sat 28 Nov") in [(o.key, o.label) for o in out.replies[0].options]
     out = recurring.on_list_choice(CTX, c, ChoiceMade(**BASE, key="skip:3"))
     assert out.step == recurring.Step.SKIP
     c.step = recurring.Step.SKIP
     [question] = recurring.ask(CTX, c).replies
-    assert "28 Nov 09:00" in question.text and "5 Dec 09:00" in question.text
+    assert "Sat 28 Nov 09:00" in question.text and "Sat 5 Dec 09:00" in question.text
     out = recurring.on_skip(CTX, c, ChoiceMade(**BASE, key="yes"))
     assert out.commands == [SkipVisit(5, 3, ROW.next_at)]
     out = recurring.on_skip(CTX, c, ChoiceMade(**BASE, key="no"))
@@ -108,7 +108,7 @@ def test_the_draft_is_shown_and_confirmed_with_its_day_and_time():
     out = recurring.on_draft(CTX, c, SubscriptionDrafted(PLAN))
     text = out.replies[0].text
     assert "Repeat order #240117 every Saturday at 09:30: Daily cleaning." in text
-    assert "First visit: 28 Nov 09:30. Each visit becomes an order 3 days ahead" in text
+    assert "First visit: Sat 28 Nov 09:30. Each visit becomes an order 3 days ahead" in text
     assert "about ¥120.00 a visit today" in text
     out = recurring.on_confirm(CTX, c, ChoiceMade(**BASE, key="confirm"))
     assert out.commands == [Subscribe(5, 240117, 5, "09:30")]
@@ -118,7 +118,7 @@ def test_subscribing_says_when_the_first_order_is_made_and_leaves_the_flow():
     c = conv(step="confirm", number=240117, weekday=5, at_time="09:30")
     out = recurring.on_subscribed(CTX, c, Subscribed(PLAN))
     assert out.goto == "menu" and "recurring" not in c.data
-    assert "第一次上门 11-28 09:30,订单将于 11-25 生成" in out.replies[0].text
+    assert "第一次上门 11月28日 周六 09:30,订单将于 11月25日 周三 生成" in out.replies[0].text
     soon = replace(PLAN, made_at=None)
     assert "订单稍后生成" in recurring.on_subscribed(CTX, conv(), Subscribed(soon)).replies[0].text
 

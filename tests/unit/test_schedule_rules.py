@@ -242,7 +242,7 @@ def test_stopping_asks_first_and_only_stops_a_listed_subscription():
     assert out.commands == [StopSubscription(5, 3)]
 
 
-TEMPLATES = NoticeTemplates(TZ)
+TEMPLATES = NoticeTemplates(TZ, lambda: NOW)
 
 
 def test_the_hour_reminder_gives_the_worker_a_set_off_button_until_they_set_off():
@@ -257,7 +257,7 @@ def test_the_hour_reminder_gives_the_worker_a_set_off_button_until_they_set_off(
 def test_the_confirm_reminder_says_when_the_order_confirms_itself_or_asks_for_the_balance():
     data = dict(SAMPLES["confirm_reminder"])
     [ask] = TEMPLATES.render(to_customer(1, "confirm_reminder", **data), "wechat", "zh")
-    assert ask.options[0].key == "act:confirm:240117" and "12-02 18:00 自动确认" in ask.text
+    assert ask.options[0].key == "act:confirm:240117" and "12月2日 周三 18:00 自动确认" in ask.text
     data.update(balance=5_000, auto="")
     [ask] = TEMPLATES.render(to_customer(1, "confirm_reminder", **data), "telegram", "en")
     assert ask.options[0].key == "act:pay:240117" and "¥50.00" in ask.text
@@ -266,7 +266,7 @@ def test_the_confirm_reminder_says_when_the_order_confirms_itself_or_asks_for_th
 def test_a_recurring_order_comes_with_a_pay_button_and_a_skip_says_why():
     full = dict(SAMPLES["recurring_order"], amount=12_000, total=12_000)
     [ask] = TEMPLATES.render(to_customer(1, "recurring_order", **full), "telegram", "zh")
-    assert ask.options[0].key == "act:pay:240117" and "周六 12-05 09:00" in ask.text
+    assert ask.options[0].key == "act:pay:240117" and "12月5日 周六 09:00" in ask.text
     assert "定金" not in ask.text and "尾款" not in ask.text  # paid in full: just the amount
     assert ask.options[0].label == "支付 #240117"
     [ask] = TEMPLATES.render(

@@ -15,8 +15,10 @@ from domain.cancellation import cancellation_terms
 from domain.lifecycle import OrderStatus
 from domain.rules import CancellationRules
 from domain.text import Bilingual
+from tests.unit.test_flows import CTX
 
 ON = date(2026, 12, 3)
+TODAY = date(2026, 12, 1)  # the reader's
 SH = ZoneInfo("Asia/Shanghai")
 
 KINDS = [  # (stored now, stored before, in Chinese, in English)
@@ -38,23 +40,14 @@ KINDS = [  # (stored now, stored before, in Chinese, in English)
     (
         n.handover_note(ON),
         "handover 2026-12-03",
-        "12-03 起更换师傅",
-        "worker replaced from 3 Dec",
+        "12月3日 周四 起更换师傅",
+        "worker replaced from Thu 3 Dec",
     ),
     (
         n.ended_early_note(ON),
         "contract ended early on 2026-12-03",
-        "合同于 12-03 提前终止",
-        "contract ended early on 3 Dec",
-    ),
-    (  # a move: each time as its reader writes one (the note before had the Chinese form)
-        n.rescheduled_note(
-            datetime(2026, 12, 8, 0, 30, tzinfo=ZoneInfo("Asia/Shanghai")),
-            datetime(2026, 12, 8, 2, tzinfo=ZoneInfo("Asia/Shanghai")),
-        ),
-        "12-08 00:30 → 12-08 02:00",
-        "12-08 00:30 → 12-08 02:00",
-        "8 Dec 00:30 → 8 Dec 02:00",
+        "合同于 12月3日 周四 提前终止",
+        "contract ended early on Thu 3 Dec",
     ),
     (
         n.checked_in_directly_note(),
@@ -113,29 +106,46 @@ KINDS = [  # (stored now, stored before, in Chinese, in English)
 @pytest.mark.parametrize(("now", "before", "zh", "en"), KINDS, ids=[k[0] for k in KINDS])
 def test_a_note_reads_in_the_readers_language_as_stored_now_and_before(now, before, zh, en):
     assert re.fullmatch(r"[a-z_]+(:[0-9-]+)*", now), now  # an id and its numbers: no words
-    assert n.note_phrase(now).get("zh") == zh
-    assert n.note_phrase(now).get("en") == en
+    assert n.note_phrase(now, TODAY).get("zh") == zh
+    assert n.note_phrase(now, TODAY).get("en") == en
     # a row written before, in English for the logs, reads the same in either language
-    assert (n.note_phrase(before).get("zh"), n.note_phrase(before).get("en")) == (zh, en)
+    before_read = n.note_phrase(before, TODAY)
+    assert (before_read.get("zh"), before_read.get("en")) == (zh, en)
+
+
+def test_a_move_reads_as_its_reader_writes_moments_and_one_stored_before_without_a_year():
+    moved = n.rescheduled_note(
+        datetime(2026, 12, 8, 0, 30, tzinfo=SH), datetime(2026, 12, 8, 2, tzinfo=SH)
+    )
+    assert n.note_phrase(moved, TODAY).get("zh") == "12月8日 周二 00:30 → 12月8日 周二 02:00"
+    assert n.note_phrase(moved, TODAY).get("en") == "Tue 8 Dec 00:30 → Tue 8 Dec 02:00"
+    later = n.note_phrase(moved, date(2027, 12, 20))  # read a year on: the year is written
+    assert later.get("zh") == "2026年12月8日 周二 00:30 → 2026年12月8日 周二 02:00"
+    # a note written before (the Chinese form, no year): no weekday, which would be a guess
+    before = n.note_phrase("12-08 00:30 → 12-08 02:00", TODAY)
+    assert (before.get("zh"), before.get("en")) == (
+        "12月8日 00:30 → 12月8日 02:00",
+        "8 Dec 00:30 → 8 Dec 02:00",
+    )
 
 
 def test_a_transfer_from_no_known_worker_is_still_a_transfer():
     assert n.transferred_note(None) == "transferred"
-    assert n.note_phrase("transferred").get("zh") == "转单"
+    assert n.note_phrase("transferred", TODAY).get("zh") == "转单"
 
 
 @pytest.mark.parametrize(
     "note", ["迟到了,客户不满意", "#12", "¥80.00", "11-23 10:00 到 11-24 10:00"]
 )
 def test_a_persons_words_and_a_note_of_no_kind_read_as_written(note):
-    assert n.note_phrase(note) == Bilingual(note, note)
-    assert note_text(Conversation(lang="en"), note) == note
+    assert n.note_phrase(note, TODAY) == Bilingual(note, note)
+    assert note_text(CTX, Conversation(lang="en"), note) == note
 
 
 def test_the_admins_trail_reads_a_stored_note_in_their_language():
     for lang, expected in (("zh", "指派给师傅 7"), ("en", "assigned to worker 7")):
         conv = Conversation(lang=lang)
-        assert note_text(conv, n.assigned_note(7)) == expected
+        assert note_text(CTX, conv, n.assigned_note(7)) == expected
 
 
 START = datetime(2026, 11, 24, 15, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -165,4 +175,4 @@ def test_the_cancellation_policy_writes_its_reason_as_a_note_and_shows_it(
         rules=rules,
     )
     assert terms.note == note
-    assert terms.reason == n.note_phrase(note)  # the screen and the timeline say the same
+    assert terms.reason == n.note_phrase(note, TODAY)  # the screen and the timeline say the same

@@ -155,7 +155,9 @@ def test_the_link_notices_name_the_channel_without_a_chat_chat(channel, event):
     data = {"code": "12345678", "channel": channel, "minutes": 10}
     if event == "account_linked":
         data = {"channel": channel}
-    [said] = NoticeTemplates(CTX.tz).render(Notice("customer", 1, event, data), "telegram", "en")
+    [said] = NoticeTemplates(CTX.tz, lambda: CTX.now).render(
+        Notice("customer", 1, event, data), "telegram", "en"
+    )
     text = said.text
     assert "chat chat" not in text and "chat account" not in text and " a web" not in text
     assert {"web": "web chat", "wechat": "WeChat", "telegram": "Telegram"}[channel] in text
@@ -277,7 +279,7 @@ def test_the_rating_tags_and_complaint_kinds_read_alike_in_english():
 
 
 def test_english_days_read_as_every_other_english_screen_writes_a_day():
-    """ "8 Dec", as ``domain.text.format_when`` writes one: no zero-padded day ("Tue 08 Dec")."""
+    """ "Tue 8 Dec", as ``domain.moments.format_when`` writes one, not zero-padded ("08 Dec")."""
     en = Conversation(flow="booking", step="date", lang="en")
     ahead = CTX.rules.booking.max_days_ahead
     days = [o.label for o in booking_time_views.date_question(CTX, en, ahead).options]
@@ -291,26 +293,20 @@ def test_english_days_read_as_every_other_english_screen_writes_a_day():
 
 def test_english_moments_in_sentences_read_8_dec_not_08_dec():
     from conversations.services.notices import t
-    from domain.recurring import WEEKDAY_TEXT
-    from domain.text import Day, translate
+    from domain.moments import When, format_when
+    from domain.text import translate
 
     at = datetime(2026, 12, 8, 15, 0, tzinfo=UTC)
 
     def summary(lang: str, took: str) -> str:  # the quote's (views.quotes._summary)
-        when = t(
-            lang,
-            "{date.month}月{date.day}日 {weekday} {at}",
-            date=at.date(),
-            weekday=WEEKDAY_TEXT[at.weekday()].get(lang),
-            at=f"{at:%H:%M}",
-        )
+        when = format_when(at, lang, at.date())
         return t(lang, "{when},预计 {took}", when=when, took=took)
 
     assert summary("en", "2 hours") == "Tue 8 Dec 15:00, about 2 hours"
     assert summary("zh", "2 小时") == "12月8日 周二 15:00,预计 2 小时"  # not 12月08日
-    last = Day(at.date(), at.date())  # a coupon's last day: format_day's (the picker's)
+    last = When(at.date(), at.date())  # a coupon's last day, as the picker writes it
     until = translate("en", "{what}(至{until})", (("what", "¥20 off"), ("until", last)))
-    assert until == "¥20 off (until 8 Dec)"
+    assert until == "¥20 off (until Tue 8 Dec)"
 
 
 @pytest.mark.parametrize(
@@ -325,11 +321,11 @@ def test_a_worker_is_told_their_pay_shrinks_with_a_refund_not_that_it_was_taken(
     from tests.unit.notice_samples import SAMPLES
 
     data = SAMPLES["complaint_resolved_worker"]
-    [told] = NoticeTemplates(CTX.tz).render(
+    [told] = NoticeTemplates(CTX.tz, lambda: CTX.now).render(
         Notice("worker", 1, "complaint_resolved_worker", data), "telegram", lang
     )
     assert said in told.text, told.text
-    [told] = NoticeTemplates(CTX.tz).render(
+    [told] = NoticeTemplates(CTX.tz, lambda: CTX.now).render(
         Notice("worker", 1, "complaint_resolved_worker", {**data, "resolution": "rejected"}),
         "telegram",
         lang,

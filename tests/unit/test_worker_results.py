@@ -82,11 +82,12 @@ def test_the_jobs_screen_shows_offers_and_live_jobs_with_their_next_steps():
         ((ask,),) = (out.replies,)
         assert out.step == "menu" and isinstance(ask, Ask)
         offer = (
-            "Offer: #240117 Daily cleaning 24 Nov 15:00 Xuhui District 漕溪北路**号… earn ¥88.00"
+            "Offer: #240117 Daily cleaning Tue 24 Nov 15:00 Xuhui District 漕溪北路**号… "
+            "earn ¥88.00"
         )
         assert offer in ask.text  # the district in English, the customer's own words as written
         assert (
-            "#240118 Daily cleaning 24 Nov 15:00 worker arrived\n  漕溪北路 1号 139\n  有猫"
+            "#240118 Daily cleaning Tue 24 Nov 15:00 worker arrived\n  漕溪北路 1号 139\n  有猫"
             in ask.text
         )
         assert [o.key for o in ask.options] == [
@@ -132,7 +133,8 @@ def test_a_rejected_worker_is_told_to_register_again_as_the_rejection_said_not_t
         (TransferRequested(240117), "已为 #240117 寻找附近空闲师傅"),
         (
             JobAccepted(240117, CLEANING, AT_3PM, "漕溪北路 1号", "139****1111", ""),
-            "接单成功!#240117 日常保洁 11-24 15:00\n地址:漕溪北路 1号\n电话:139****1111(已隐藏)",
+            "接单成功!#240117 日常保洁 11月24日 周二 15:00\n"
+            "地址:漕溪北路 1号\n电话:139****1111(已隐藏)",
         ),
     ],
 )

@@ -10,7 +10,7 @@ committed) and the query, and names every other dependency in its signature.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from conversations.results.booking import (
@@ -132,9 +132,11 @@ async def order(
     rework = await uow.orders.rework_for(o.id)
     mine = next((r for r in ratings if r.rater == Rater.CUSTOMER), None)
     policy = await uow.policies.by_order(o.id)
+    now = clock()
     after = _after_sales_actions(
-        o, complaints, clock(), rules, rated=mine is not None, reworked=rework is not None
+        o, complaints, now, rules, rated=mine is not None, reworked=rework is not None
     )
+    today = now.astimezone(ZoneInfo(rules.timezone)).date()
     cancelled = any(e.action == Action.CANCEL for e in o.timeline)
     fee = await cancellations.fee_kept_cents(uow, o) if cancelled else 0
     return OrderShown(
@@ -143,7 +145,7 @@ async def order(
         o.lines,
         o.paid_cents,
         o.refunded_cents,
-        tuple(_entry(e, fee) for e in o.timeline),
+        tuple(_entry(e, fee, today) for e in o.timeline),
         (*after, *_order_actions(o, catalog)),
         Rebooking(
             catalog.item(o.item_id).category_id,
@@ -161,7 +163,7 @@ async def order(
         o.visit_code if o.status in BEFORE_THE_DOOR and o.visit_code_ok_at is None else "",
         _stage(o, catalog),
         policy.policy_no if policy is not None and policy.status == PolicyStatus.ISSUED else "",
-        await placement_views.contract(uow, o, rules),
+        await placement_views.contract(uow, o, rules, now),
         await cancellations.fee_still_kept(uow, o) if fee else 0,
         fees_paid(await uow.payments.for_order(o.id)),  # in paid_cents, no part of the price
         expected_arrival(o),
@@ -286,13 +288,13 @@ def _after_sales_actions(
     return actions
 
 
-def _entry(e: OrderEvent, fee_cents: int) -> TimelineEntry:
+def _entry(e: OrderEvent, fee_cents: int, today: date) -> TimelineEntry:
     """A timeline line. A placement's worker handed over (``/handover``: the admin's
     "release" that keeps the order where it is) reads as its note alone ("2026-12-12 起更换
     师傅"): the action's name, "转为改派", is the dispatcher's word, not the customer's."""
     note = e.note if e.from_status == e.to_status else ""
     if note and e.action == Action.RELEASE:
-        return TimelineEntry(e.at, note_phrase(note))
+        return TimelineEntry(e.at, note_phrase(note, today))
     return TimelineEntry(e.at, _event_text(e, fee_cents), note)
 
 

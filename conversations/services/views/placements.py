@@ -3,11 +3,13 @@ it, and how many periods its price is paid in."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from conversations.services.notices import t
 from domain.catalog import Catalog
 from domain.commands import Booking
+from domain.moments import format_span
 from domain.orders import Order
 from domain.placement_billing import billing_periods
 from domain.placements import ContractPeriod
@@ -17,14 +19,17 @@ from domain.rules import Rules
 from domain.text import Bilingual, listed
 
 
-async def contract(uow: Reads, o: Order, rules: Rules) -> Bilingual | None:
-    """The placement's contract period in both languages (None: not a placement)."""
+async def contract(uow: Reads, o: Order, rules: Rules, now: datetime) -> Bilingual | None:
+    """The placement's contract period in both languages, as told at ``now`` (None: not a
+    placement)."""
     placement = await uow.placements.for_order(o.id or 0)
     if placement is None:
         return None
     tz = ZoneInfo(rules.timezone)
+    today = now.astimezone(tz).date()
+    period = placement.period
     return Bilingual(
-        placement_text(placement.period, tz, "zh"), placement_text(placement.period, tz, "en")
+        placement_text(period, tz, "zh", today), placement_text(period, tz, "en", today)
     )
 
 
@@ -35,8 +40,8 @@ def periods(b: Booking, catalog: Catalog, rules: Rules, tz: ZoneInfo, total: int
     return len(billing_periods(period, total, rules.placements, tz)) if period else 0
 
 
-def placement_text(period: ContractPeriod, tz: ZoneInfo, lang: str) -> str:
-    """A contract period as the quote and the order show it."""
+def placement_text(period: ContractPeriod, tz: ZoneInfo, lang: str, today: date) -> str:
+    """A contract period as the quote and the order show it, on the reader's ``today``."""
     end = period.end_at.astimezone(tz)
     start = period.start_at.astimezone(tz)
     if period.live_in:
@@ -47,9 +52,8 @@ def placement_text(period: ContractPeriod, tz: ZoneInfo, lang: str) -> str:
         how = t(lang, "不住家,{days} 每天 {hours} 小时", days=days, hours=period.daily_hours)
     return t(
         lang,
-        "合同期 {start:%-m月%-d日 %H:%M} 至 {end:%-m月%-d日 %H:%M},共 {days} 天({how})",
-        start=start,
-        end=end,
+        "合同期 {span},共 {days} 天({how})",
+        span=format_span(start, end, lang, today),
         days=period.days,
         how=how,
     )

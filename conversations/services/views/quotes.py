@@ -18,12 +18,12 @@ from conversations.services.views import placements as placement_views
 from domain.catalog import Catalog
 from domain.commands import Booking
 from domain.coupons import Coupon, takes_off
+from domain.moments import When, format_when
 from domain.ports import Reads
 from domain.preferred import Served
 from domain.queries import PreviewQuote
-from domain.recurring import WEEKDAY_TEXT
 from domain.rules import Rules
-from domain.text import N_, Bilingual, Day, bilingual
+from domain.text import N_, Bilingual, bilingual
 
 
 async def quote(
@@ -52,8 +52,8 @@ async def quote(
         points_available=priced.points_available,
         use_points=q.booking.use_points,
         summary=Bilingual(
-            _summary(q.booking, catalog, rules, tz, "zh"),
-            _summary(q.booking, catalog, rules, tz, "en"),
+            _summary(q.booking, catalog, rules, tz, "zh", now),
+            _summary(q.booking, catalog, rules, tz, "en", now),
         ),
         address=address,
         periods=placement_views.periods(q.booking, catalog, rules, tz, x.total_cents),
@@ -89,22 +89,18 @@ def _worker_choice(w: Served) -> WorkerChoice:
     return WorkerChoice(w.worker_id, w.name, w.rating_x100, w.reviews)
 
 
-def _summary(b: Booking, catalog: Catalog, rules: Rules, tz: ZoneInfo, lang: str) -> str:
-    local = b.start_at.astimezone(tz)
+def _summary(
+    b: Booking, catalog: Catalog, rules: Rules, tz: ZoneInfo, lang: str, now: datetime
+) -> str:
+    today = now.astimezone(tz).date()
     first = b.selections[0]
     period = catalog.item(first.item_id).period(first.quantity, b.start_at, rules.placements, tz)
     if period is not None:
-        return placement_views.placement_text(period, tz, lang)
+        return placement_views.placement_text(period, tz, lang, today)
     minutes = sum(catalog.item(s.item_id).duration_minutes(s.quantity) for s in b.selections)
     h, m = divmod(minutes, 60)
     took = t(lang, "{h} 小时 {m} 分钟", h=h, m=m) if m else t(lang, "{h} 小时", h=h)
-    when = t(  # as the booking's time buttons name a day: 12月9日 周三 14:00, Wed 9 Dec 14:00
-        lang,
-        "{date.month}月{date.day}日 {weekday} {at}",
-        date=local.date(),
-        weekday=WEEKDAY_TEXT[local.weekday()].get(lang),
-        at=f"{local:%H:%M}",
-    )
+    when = format_when(b.start_at.astimezone(tz), lang, today)  # 12月9日 周三 14:00
     if b.asap:
         return t(lang, "尽快上门,约 {when},预计 {took}", when=when, took=took)
     return t(lang, "{when},预计 {took}", when=when, took=took)
@@ -112,6 +108,6 @@ def _summary(b: Booking, catalog: Catalog, rules: Rules, tz: ZoneInfo, lang: str
 
 def _coupon_view(coupon: Coupon, today: date, tz: ZoneInfo) -> CouponChoice:
     """A coupon to pick, with its last day (its year too when far off)."""
-    last = Day(coupon.valid_until.astimezone(tz).date(), today)
+    last = When(coupon.valid_until.astimezone(tz).date(), today)
     until = N_("{what}(至{until})", what=takes_off(coupon.terms), until=last)
     return CouponChoice(coupon.code, bilingual(until))
