@@ -116,9 +116,12 @@ def _live_line(ctx: Ctx, conv: Conversation, j: LiveJobView) -> str:
 def next_steps(
     conv: Conversation, status: OrderStatus, n: int, *, transferring: bool = False
 ) -> list[Option]:
-    """The buttons for what comes next on a job (转单 not while it is being handed over)."""
+    """The buttons for what comes next on a job (while it is being handed over, 取消转单
+    instead of 转单; 出发 takes it back too)."""
     accepted = [(f"onway:{n}", tr(conv, "出发 #{n}", n=n))]
-    if not transferring:
+    if transferring:
+        accepted.append((f"cancel_transfer:{n}", tr(conv, "取消转单 #{n}", n=n)))
+    else:
         accepted.append((f"transfer:{n}", tr(conv, "转单 #{n}", n=n)))
     steps: dict[OrderStatus, list[tuple[str, str]]] = {
         OrderStatus.ACCEPTED: accepted,

@@ -29,6 +29,7 @@ EVENTS: dict[str, frozenset[str]] = {
         "job_reassigned": "number",
         "transfer_compensated": "number amount",
         "transfer_unavailable": "number",
+        "transfer_withdrawn": "number",
         "transfer_by_admin": "number",
         "transfer_unavailable_admin": "number worker_id",
         "overlap_transfer": "number other amount",

@@ -39,6 +39,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     "job_reassigned": {"number": 240117},
     "transfer_compensated": {"number": 240117, "amount": 1_500},
     "transfer_unavailable": {"number": 240117},
+    "transfer_withdrawn": {"number": 240117},
     "transfer_by_admin": {"number": 240117},
     "transfer_unavailable_admin": {"number": 240117, "worker_id": 7},
     "overlap_transfer": {"number": 240117, "other": 240118, "amount": 1_500},
