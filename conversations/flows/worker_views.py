@@ -192,6 +192,14 @@ def deposit_text(conv: Conversation, e: EarningsShown) -> str:
 
 def withdrawal_text(conv: Conversation, w: WithdrawalRequested) -> str:
     amount = format_yuan(w.amount_cents)
+    if w.status == WithdrawalStatus.HELD:  # approved, not paid to a card in another's name
+        return tr(
+            conv,
+            "提现申请 {amount} 已提交,但暂不打款:您的收款银行卡开户人不是您本人"
+            "(须与您注册的姓名一致),收入只打到您本人名下的银行卡。"
+            "请发送「收款账户」添加您本人的银行卡,添加后这笔提现会继续打款。",
+            amount=amount,
+        )
     if w.to is not None:
         to = w.to.get(conv.lang)
         if w.status == WithdrawalStatus.APPROVED:

@@ -255,7 +255,9 @@ class PayoutAccountShown(Result):
 
 @dataclass(frozen=True, slots=True)
 class PayoutAccountSaved(Result):
-    """The payout account was saved (``changed``: it replaced another), shown masked."""
+    """The payout account was saved (``changed``: it replaced another), shown masked;
+    ``released_cents``: withdrawals held for a card in another's name, paid to it now."""
 
     masked: Text
     changed: bool
+    released_cents: int = 0
