@@ -16,6 +16,7 @@ from enum import StrEnum
 from conversations.events import ChoiceMade, Event, Failed, Inbound, Result, TextReceived
 from conversations.flows import global_words as words
 from conversations.flows.base import Ctx, Flow, Outcome
+from conversations.flows.typed_commands import parse
 from conversations.replies import Reply, Say, last_question
 from conversations.state import Conversation
 from domain.commands import Message
@@ -141,10 +142,17 @@ def _match_choice(event: Inbound, conv: Conversation) -> Inbound:
     m = _NUMBER.match(text)
     if key is None and conv.numbered and m and 1 <= int(m.group(1)) <= len(options):
         key = options[int(m.group(1)) - 1].key
-    if key is None and len(folded) >= 2 and not m and folded not in words.WHOLE_WORDS:
+    if (
+        key is None
+        and len(folded) >= 2
+        and not m
+        and folded not in words.WHOLE_WORDS
+        and not _command_with_number(text)
+    ):
         # the name on one button, and on no other ("日常保洁" for "日常保洁 ¥40.00/小时"); a
         # word that means something everywhere is no part of a button's name: "我的" opens
-        # 我的 (not "我的订单"), "紧急" raises an SOS (not "紧急联系人")
+        # 我的 (not "我的订单"), "紧急" raises an SOS (not "紧急联系人"); nor is a command
+        # with its order number: "转单 #240117" hands the job over (not "取消转单 #240117")
         found = [o.key for o in options if _names(folded, o.label)]
         key = found[0] if len(found) == 1 else None
     if key is None:
@@ -157,6 +165,12 @@ def _match_choice(event: Inbound, conv: Conversation) -> Inbound:
         lang_hint=event.lang_hint,
         key=key,
     )
+
+
+def _command_with_number(text: str) -> bool:
+    """Whether ``text`` is a command typed with its order number (``转单 #240117``)."""
+    typed = parse(text)
+    return typed is not None and typed.number is not None
 
 
 _PRICE = re.compile(r"\s*\+?¥.*$")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.text import Bilingual, Phrase
+from domain.text import N_, Bilingual, Phrase
 
 
 class DomainError(Exception):
@@ -40,6 +40,15 @@ class InvalidTransition(DomainError):
 
 class NotPermitted(DomainError):
     """The actor may not do this (wrong role, not their order)."""
+
+
+class ConcurrentUpdate(DomainError):
+    """Someone else changed the order first (its version moved since it was read): the
+    store's conditional update found nothing to change. Reload and try again — or, for a
+    race the caller knows (two workers taking one job), say who won."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(N_("订单 #{number} 刚被他人更新,请重试", number=number))
 
 
 class DeliveryFailed(Exception):

@@ -98,6 +98,18 @@ def same_holder(holder: str, registered: str) -> bool:
     return bool(registered.strip()) and name_key(holder) == name_key(registered)
 
 
+def paid_to_another(account: PayoutAccount | None, registered: str) -> bool:
+    """Whether paying ``account`` would pay someone other than the worker registered under
+    ``registered``: a bank card whose holder is not them (``same_holder``) — one saved before
+    holders were checked. Nothing is paid to it: the withdrawal is held until they add an
+    account of their own. A WeChat wallet is the worker's own account in our official account."""
+    return (
+        account is not None
+        and account.kind == PayoutKind.BANK
+        and not same_holder(account.holder, registered)
+    )
+
+
 def holder_mismatch(registered: str) -> Text:
     """Why a card in another's name is refused, naming the worker's registered name (theirs:
     the reader is that worker)."""

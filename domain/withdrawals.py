@@ -26,6 +26,10 @@ class WithdrawalStatus(StrEnum):
     """Claimed by the payout sweep: the transfer is being made, or its answer was lost."""
     FAILED = "failed"
     """The provider refused the transfer for good; the money went back to the balance."""
+    HELD = "held"
+    """Approved, not paid: the worker's payout card is in another's name (a card saved before
+    holders were checked: ``payouts.paid_to_another``). Paid once they add an account of their
+    own (back to ``APPROVED``); finance may reject it meanwhile (the money back)."""
 
 
 STATUS_TEXT: dict[str, Text] = {
@@ -35,6 +39,7 @@ STATUS_TEXT: dict[str, Text] = {
     WithdrawalStatus.PAID: N_("已支付"),
     WithdrawalStatus.SENDING: N_("打款中"),
     WithdrawalStatus.FAILED: N_("失败"),
+    WithdrawalStatus.HELD: N_("暂缓打款:待师傅换本人银行卡"),
 }
 """A withdrawal's status by name, as finance reads it (``/withdrawals``, ``/payout``)."""
 
@@ -77,8 +82,9 @@ def check_rejectable(withdrawal_id: int, status: WithdrawalStatus, decided_by: s
     paid — approved automatically — or that the payout sweep handed to the provider (sending)
     or that ended: a ``DomainError`` saying why, with its status in words. One waiting for
     finance may be rejected, and so may one an admin approved that the sweep has not taken
-    yet (the worker was told nothing; the money goes back to the balance and they are told)."""
-    if status == WithdrawalStatus.REQUESTED:
+    yet (the worker was told nothing; the money goes back to the balance and they are told),
+    and so may one held for a card in another's name."""
+    if status in (WithdrawalStatus.REQUESTED, WithdrawalStatus.HELD):
         return
     if status == WithdrawalStatus.APPROVED and decided_by != AUTO:
         return

@@ -17,6 +17,10 @@ from store.tables import LedgerEntryRow, OrderRow, WithdrawalRow
 
 WORKER_PAYABLE = "worker_payable:"
 SETTLEMENT_JOURNAL = "settle:"
+REQUESTED = WithdrawalStatus.REQUESTED
+APPROVED_UNPAID = (WithdrawalStatus.APPROVED, WithdrawalStatus.HELD)
+"""Approved and not paid yet: waiting for the payout, or held (the worker's card in
+another's name)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,19 +123,18 @@ class MoneyReports:
                 func.count(),
                 func.coalesce(func.sum(WithdrawalRow.amount_cents), 0),
             )
-            .where(
-                col(WithdrawalRow.status).in_(
-                    [WithdrawalStatus.REQUESTED.value, WithdrawalStatus.APPROVED.value]
-                )
-            )
+            .where(col(WithdrawalRow.status).in_([s.value for s in (REQUESTED, *APPROVED_UNPAID)]))
             .group_by(col(WithdrawalRow.status))
         )
         by_status = {status: Withdrawals(int(n), int(total)) for status, n, total in rows.all()}
         none = Withdrawals(0, 0)
         return Outstanding(
             owed_to_workers=-int(owed.one()),
-            awaiting_approval=by_status.get(WithdrawalStatus.REQUESTED.value, none),
-            approved_unpaid=by_status.get(WithdrawalStatus.APPROVED.value, none),
+            awaiting_approval=by_status.get(REQUESTED.value, none),
+            approved_unpaid=Withdrawals(
+                sum(by_status.get(s.value, none).count for s in APPROVED_UNPAID),
+                sum(by_status.get(s.value, none).amount_cents for s in APPROVED_UNPAID),
+            ),
         )
 
     async def worker_earnings(self, since: datetime) -> dict[int, Earned]:

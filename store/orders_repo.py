@@ -13,12 +13,12 @@ from sqlalchemy import (
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from domain.errors import ConcurrentUpdate as ConcurrentUpdate  # raised here, named by callers
 from domain.errors import DomainError
 from domain.lifecycle import OrderStatus
 from domain.orders import Order, OrderId
 from domain.payments import Payment
 from domain.pricing import QuoteLine
-from domain.text import N_
 from store.crypto import PiiCipher
 from store.money_repo import payment_from_row
 from store.new_orders import draw_number, event_rows, insert_order
@@ -41,14 +41,6 @@ from store.order_sweeps import OrderSweeps
 from store.prepared import fetch, in_chunks, select_one, select_rows
 from store.tables import OrderRow
 from store.tables.core import ORDER_EVENTS, ORDERS, QUOTE_LINES
-
-
-class ConcurrentUpdate(DomainError):
-    """Someone else changed the order first; reload and try again."""
-
-    def __init__(self, number: int) -> None:
-        super().__init__(N_("订单 #{number} 刚被他人更新,请重试", number=number))
-
 
 BOOKED = select(OrderRow.worker_id, OrderRow.start_at, OrderRow.duration_minutes, OrderRow.status)
 

@@ -189,6 +189,14 @@ def withdrawal_decided(ctx: Ctx, conv: Conversation, r: WithdrawalDecided) -> Ou
             id=r.id,
             status=status,
         )
+    elif r.status == WithdrawalStatus.HELD:  # the worker's card is in another's name
+        text = tr(
+            conv,
+            "提现 #{id} 暂缓打款,未付款:师傅的收款银行卡开户人不是本人(与注册姓名不一致),"
+            "不打款到他人名下的卡。已请师傅添加本人银行卡,添加后自动继续打款;"
+            "也可 /reject_withdrawal {id} 原因 退回余额。",
+            id=r.id,
+        )
     else:
         text = tr(conv, "提现 #{id} → {status},已通知师傅。", id=r.id, status=status)
     return Outcome([Say(text)])

@@ -17,6 +17,7 @@ from conversations.replies import Ask, Option, Say
 from conversations.results.workers import PayoutAccountSaved, PayoutAccountShown
 from conversations.state import Conversation
 from domain.commands import SavePayoutAccount
+from domain.money import format_yuan
 from domain.payouts import BANKS, PayoutKind, holder_mismatch, holder_name, same_holder
 from domain.queries import LoadPayoutAccount
 
@@ -159,8 +160,13 @@ def on_number(ctx: Ctx, conv: Conversation, event: TextReceived) -> Outcome:
 def on_saved(ctx: Ctx, conv: Conversation, result: PayoutAccountSaved) -> Outcome:
     account = result.masked.get(conv.lang)
     if result.changed:
-        return _back(conv, tr(conv, "收款账户已更换为:{account}。", account=account))
-    return _back(conv, tr(conv, "收款账户已添加:{account}。", account=account))
+        text = tr(conv, "收款账户已更换为:{account}。", account=account)
+    else:
+        text = tr(conv, "收款账户已添加:{account}。", account=account)
+    if result.released_cents:  # withdrawals held for a card in another's name
+        amount = format_yuan(result.released_cents)
+        text += tr(conv, "暂缓的提现 {amount} 会打到这个账户。", amount=amount)
+    return _back(conv, text)
 
 
 def on_refused(ctx: Ctx, conv: Conversation, result: Failed) -> Outcome:

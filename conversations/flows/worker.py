@@ -39,6 +39,7 @@ from conversations.results.workers import (
     JobsShown,
     OfferDeclined,
     StageMarked,
+    TransferCancelled,
     TransferOpen,
     TransferRequested,
     VisitCodeChecked,
@@ -57,6 +58,7 @@ SIMPLE = {
     "accept": c.AcceptOffer,
     "decline": c.DeclineOffer,
     "finish": c.FinishJob,
+    "cancel_transfer": c.CancelTransfer,  # 取消转单: a 转单 taken back (nothing to confirm)
 }
 
 
@@ -183,6 +185,11 @@ def on_transfer(ctx: Ctx, conv: Conversation, result: TransferRequested) -> Outc
     return _said(views.transfer_text(conv, result))
 
 
+def on_transfer_cancelled(ctx: Ctx, conv: Conversation, result: TransferCancelled) -> Outcome:
+    n = result.number
+    return _said(tr(conv, "已取消 #{n} 的转单,已通知被邀请的师傅。这一单仍由您负责。", n=n))
+
+
 def on_finished(ctx: Ctx, conv: Conversation, result: JobFinished) -> Outcome:
     n = result.number
     rate = Option(f"act:rate_customer:{n}", tr(conv, "评价客户 #{n}", n=n))
@@ -215,6 +222,7 @@ TRANSITIONS: Transitions = {
     (Step.ACTION, OfferDeclined): on_declined,
     (Step.ACTION, WorkerDeparted): on_departed,
     (Step.ACTION, TransferRequested): on_transfer,
+    (Step.ACTION, TransferCancelled): on_transfer_cancelled,
     (Step.ACTION, JobFinished): on_finished,
     (Step.ACTION, StageMarked): on_stage,
     (Step.TRANSFER_CONFIRM, TransferOpen): transfer.on_open,

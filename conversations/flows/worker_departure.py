@@ -123,16 +123,25 @@ def _depart(
 
 
 def departed_text(ctx: Ctx, conv: Conversation, result: WorkerDeparted) -> str:
-    """What the worker is told once the customer knows they are on the way."""
+    """What the worker is told once the customer knows they are on the way (and, when a
+    转单 of the job was waiting, that it is cancelled)."""
     n = result.number
     if result.eta_minutes is None or result.arrive_at is None:
-        return tr(conv, "已通知客户您已出发(#{n})。到达后请发送「打卡 #{n}」。", n=n)
-    arrive = moment(ctx, conv, result.arrive_at)
-    return tr(
-        conv,
-        "已通知客户您已出发(#{n}),预计 {minutes} 分钟后({arrive})到达。"
-        "到达后请发送「打卡 #{n}」。",
-        n=n,
-        minutes=result.eta_minutes,
-        arrive=arrive,
-    )
+        text = tr(conv, "已通知客户您已出发(#{n})。到达后请发送「打卡 #{n}」。", n=n)
+    else:
+        text = tr(
+            conv,
+            "已通知客户您已出发(#{n}),预计 {minutes} 分钟后({arrive})到达。"
+            "到达后请发送「打卡 #{n}」。",
+            n=n,
+            minutes=result.eta_minutes,
+            arrive=moment(ctx, conv, result.arrive_at),
+        )
+    if result.transfer_withdrawn:
+        text = transfer_withdrawn_text(conv, n) + "\n" + text
+    return text
+
+
+def transfer_withdrawn_text(conv: Conversation, n: int) -> str:
+    """A 转单 waiting for another worker taken back by the worker setting off for the job."""
+    return tr(conv, "您已出发,#{n} 的转单已取消:这一单由您完成。", n=n)

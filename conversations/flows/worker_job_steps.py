@@ -143,8 +143,10 @@ def on_job_picked(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
 
 
 def on_checked_in(ctx: Ctx, conv: Conversation, result: WorkerCheckedIn) -> Outcome:
+    withdrawn = result.transfer_withdrawn  # checked in straight from accepted: set off
+    said = [Say(departure.transfer_withdrawn_text(conv, result.number))] if withdrawn else []
     return Outcome(
-        step=Step.CHECKIN_CODE if result.code_needed else Step.CHECKIN_PHOTO, reask=True
+        said, step=Step.CHECKIN_CODE if result.code_needed else Step.CHECKIN_PHOTO, reask=True
     )
 
 

@@ -116,9 +116,12 @@ def _live_line(ctx: Ctx, conv: Conversation, j: LiveJobView) -> str:
 def next_steps(
     conv: Conversation, status: OrderStatus, n: int, *, transferring: bool = False
 ) -> list[Option]:
-    """The buttons for what comes next on a job (转单 not while it is being handed over)."""
+    """The buttons for what comes next on a job (while it is being handed over, 取消转单
+    instead of 转单; 出发 takes it back too)."""
     accepted = [(f"onway:{n}", tr(conv, "出发 #{n}", n=n))]
-    if not transferring:
+    if transferring:
+        accepted.append((f"cancel_transfer:{n}", tr(conv, "取消转单 #{n}", n=n)))
+    else:
         accepted.append((f"transfer:{n}", tr(conv, "转单 #{n}", n=n)))
     steps: dict[OrderStatus, list[tuple[str, str]]] = {
         OrderStatus.ACCEPTED: accepted,
@@ -189,6 +192,14 @@ def deposit_text(conv: Conversation, e: EarningsShown) -> str:
 
 def withdrawal_text(conv: Conversation, w: WithdrawalRequested) -> str:
     amount = format_yuan(w.amount_cents)
+    if w.status == WithdrawalStatus.HELD:  # approved, not paid to a card in another's name
+        return tr(
+            conv,
+            "提现申请 {amount} 已提交,但暂不打款:您的收款银行卡开户人不是您本人"
+            "(须与您注册的姓名一致),收入只打到您本人名下的银行卡。"
+            "请发送「收款账户」添加您本人的银行卡,添加后这笔提现会继续打款。",
+            amount=amount,
+        )
     if w.to is not None:
         to = w.to.get(conv.lang)
         if w.status == WithdrawalStatus.APPROVED:

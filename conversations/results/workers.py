@@ -145,6 +145,8 @@ class WorkerDeparted(Result):
     number: int
     eta_minutes: int | None
     arrive_at: datetime | None = None
+    transfer_withdrawn: bool = False
+    """A 转单 of the job was waiting for another worker: setting off took it back."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +158,9 @@ class WorkerCheckedIn(Result):
     """How far from the address, when the address has a location."""
     code_needed: bool = False
     """The order has a visit code the worker has not entered yet (it comes before the photo)."""
+    transfer_withdrawn: bool = False
+    """A 转单 of the job was waiting for another worker: the check-in (setting off) took it
+    back."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +189,13 @@ class JobPhotoSaved(Result):
     number: int
     kind: PhotoKind
     status: OrderStatus
+
+
+@dataclass(frozen=True, slots=True)
+class TransferCancelled(Result):
+    """取消转单: the job's 转单 was taken back (the workers offered it told); it stays theirs."""
+
+    number: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +255,9 @@ class PayoutAccountShown(Result):
 
 @dataclass(frozen=True, slots=True)
 class PayoutAccountSaved(Result):
-    """The payout account was saved (``changed``: it replaced another), shown masked."""
+    """The payout account was saved (``changed``: it replaced another), shown masked;
+    ``released_cents``: withdrawals held for a card in another's name, paid to it now."""
 
     masked: Text
     changed: bool
+    released_cents: int = 0

@@ -29,6 +29,7 @@ EVENTS: dict[str, frozenset[str]] = {
         "job_reassigned": "number",
         "transfer_compensated": "number amount",
         "transfer_unavailable": "number",
+        "transfer_withdrawn": "number",
         "transfer_by_admin": "number",
         "transfer_unavailable_admin": "number worker_id",
         "overlap_transfer": "number other amount",
@@ -77,6 +78,8 @@ EVENTS: dict[str, frozenset[str]] = {
         "worker_left": "amount days",
         "withdrawal_refused": "amount reason",
         "withdrawal_failed": "amount reason",
+        "withdrawal_held": "amount name",
+        "withdrawal_held_admin": "withdrawal_id worker worker_id amount holder account",
         "withdrawal_failed_admin": "withdrawal_id worker worker_id amount reason detail",
         "daily_report_admin": "day cash_in revenue subsidies owed paid payouts",
         # membership

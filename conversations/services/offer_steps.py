@@ -24,7 +24,7 @@ from conversations.services.notices import (
 from conversations.services.worker_index import WorkerIndex
 from domain.catalog import Catalog
 from domain.dispatch import rank
-from domain.errors import DomainError
+from domain.errors import ConcurrentUpdate, DomainError
 from domain.lifecycle import Action, ActorKind, OrderStatus
 from domain.money import apply_rate
 from domain.offers import Offer, OfferMode, OfferStatus, transfer_pending
@@ -55,11 +55,11 @@ async def accept(
         last = next((o for o in reversed(offers) if o.worker_id == worker_id), None)
         if last is not None and last.status == OfferStatus.DECLINED:  # a decline is final
             raise DomainError(N_("您已拒绝订单 #{number},这个邀请已关闭。", number=number))
-        raise Taken(number)
+        raise lost(offers, worker_id, number)
     transfer = mine.mode == OfferMode.TRANSFER
     expected = OrderStatus.ACCEPTED if transfer else OrderStatus.DISPATCHING
-    if order.status != expected:
-        raise Taken(number)
+    if order.status != expected:  # a 转单's job set off for (before withdrawals were made)
+        raise OfferWithdrawn(number) if transfer else Taken(number)
     job, address = await job_for(uow, catalog, order)
     # this worker alone, if still approved and online (not the whole pool)
     pool = await candidates(uow, job, rules, await uow.workers.available(among=[worker_id]))
@@ -78,10 +78,15 @@ async def accept(
     order.accepted_at = now
     order.apply(Action.ACCEPT, actor, now)
     # The order row first: a concurrent accept waits here, then fails the version check
-    # without having locked any offer (locking offers first deadlocks under a race).
-    await uow.orders.save(order, now)
+    # without having locked any offer (locking offers first deadlocks under a race). So does
+    # a 转单's worker setting off (``JobDesk.depart``): whichever changes the order first
+    # has the job; the other's update finds nothing and its transaction is rolled back.
+    try:
+        await uow.orders.save(order, now)
+    except ConcurrentUpdate:
+        raise lost(await uow.offers.for_order(order.id), worker_id, number) from None
     if not await uow.offers.answer(mine.id or 0, OfferStatus.ACCEPTED, now):
-        raise Taken(number)
+        raise lost(await uow.offers.for_order(order.id), worker_id, number)
     losers = await uow.offers.close_others(order.id, mine.id, OfferStatus.LOST, now)
     worker = me[1]
     notices = [
@@ -98,6 +103,21 @@ async def accept(
             )
         )
     return order, notices
+
+
+class OfferWithdrawn(DomainError):
+    def __init__(self, number: int) -> None:
+        super().__init__(N_("订单 #{number} 已不能接:这个邀请已撤回。", number=number))
+
+
+def lost(offers: list[Offer], worker_id: int, number: int) -> DomainError:
+    """Why the worker cannot take the order now: their offer was withdrawn (the 转单 taken
+    back — by its worker, or by setting off — or an admin assigned the job), else someone
+    else took it."""
+    last = next((o for o in reversed(offers) if o.worker_id == worker_id), None)
+    if last is not None and last.status == OfferStatus.WITHDRAWN:
+        return OfferWithdrawn(number)
+    return Taken(number)
 
 
 async def offered(

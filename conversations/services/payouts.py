@@ -8,7 +8,9 @@ asked about after ``rules.settlement.payout_query_after_minutes`` — sent again
 withdrawal id, which the provider pays once) only when the provider has no record of it.
 Paid: ``withdrawals_pending`` → ``cash:payouts`` and the worker told; refused for good: the
 money back on the worker's balance, the worker told why and finance told (with the provider's
-words)."""
+words). A withdrawal whose worker's bank card is in another's name (saved before holders were
+checked) is not sent — nor sent again after a lost answer the provider has no record of — but
+held (``payout_holds``) until the worker saves an account of their own, which releases it."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from typing import Any
 from conversations.events import Result
 from conversations.results.sweeps import PayoutsSent
 from conversations.results.workers import PayoutAccountSaved
+from conversations.services import payout_holds
 from conversations.services.deps import Deps
 from conversations.services.notices import Notice, to_admins, to_worker
 from conversations.services.settlement import paid_notice
@@ -28,6 +31,7 @@ from domain.audit import AuditEntry
 from domain.errors import DomainError
 from domain.gateways import PayoutGateway
 from domain.ledger import withdrawal_paid, withdrawal_released
+from domain.outbox import OutboxMessage
 from domain.payouts import (
     BANKS,
     FailReason,
@@ -74,6 +78,7 @@ class PayoutDesk:
             before = await uow.payout_accounts.get(cmd.worker_id)
             if not await uow.payout_accounts.put(account, now):  # saved by another meanwhile
                 raise DomainError(CARD_TAKEN)
+            released = await payout_holds.release(uow, cmd.worker_id)  # their own account now
             await uow.audit.append(
                 AuditEntry(
                     now,
@@ -86,7 +91,7 @@ class PayoutDesk:
                 )
             )
             await uow.commit()
-        return [PayoutAccountSaved(account.masked(), before is not None)]
+        return [PayoutAccountSaved(account.masked(), before is not None, released)]
 
     # -- the sweep --------------------------------------------------------------------------
 
@@ -113,17 +118,26 @@ class PayoutDesk:
 
     async def _one(self, gateway: PayoutGateway, w: Withdrawal) -> TransferStatus | None:
         """Claim ``w``, transfer it (or ask about it), record how it ended; None when
-        another process has it, or its worker has no account yet."""
+        another process has it, its worker has no account yet, or it is held (their card is
+        in another's name)."""
         now = self.s.clock()
         async with self.s.uow() as uow:
             account = await uow.payout_accounts.get(w.worker_id)
             if account is None and w.status == WithdrawalStatus.APPROVED:
                 return None  # paid once the worker adds an account
-            kind = account.kind.value if account else w.payout_kind
-            paid_to = str(account.masked()) if account else w.paid_to
-            if not await uow.payout_claims.claim(w, kind, paid_to, now):
-                return None
-            await uow.commit()
+            card = await payout_holds.card_of_another(uow, w.worker_id)
+            held = card is not None and w.status == WithdrawalStatus.APPROVED
+            if card is not None and held:  # never sent to a card in another's name
+                posted = await self._hold(uow, w, card)
+            else:
+                kind = account.kind.value if account else w.payout_kind
+                paid_to = str(account.masked()) if account else w.paid_to
+                if not await uow.payout_claims.claim(w, kind, paid_to, now):
+                    return None
+                await uow.commit()
+        if held:
+            await self.s.flush(posted)
+            return None
         retry = w.status == WithdrawalStatus.SENDING
         claimed = dataclasses.replace(
             w,
@@ -132,12 +146,30 @@ class PayoutDesk:
             payout_kind=w.payout_kind if retry else kind,
             paid_to=w.paid_to if retry else paid_to,
         )
-        outcome = await _transfer(gateway, claimed, account, retry)
+        outcome = await _transfer(gateway, claimed, account, retry, resend=card is None)
+        if outcome.status == TransferStatus.ABSENT and card is not None:
+            async with self.s.uow() as uow:  # never arrived: not sent again to another's card
+                posted = await self._hold(uow, claimed, card)
+            await self.s.flush(posted)
+            return None
         if outcome.status in (TransferStatus.UNKNOWN, TransferStatus.ABSENT):
             log.info("payout %s: no answer yet (%s)", w.id, outcome.detail)
             return TransferStatus.UNKNOWN
         await self._record(claimed, outcome)
         return outcome.status
+
+    async def _hold(
+        self, uow: UnitOfWork, w: Withdrawal, card: payout_holds.HeldCard
+    ) -> list[OutboxMessage]:
+        """Hold ``w`` (approved, or sent before with no record of it at the provider) and
+        commit: the worker and finance told (what to flush); nothing when another process
+        moved it first."""
+        notices = await payout_holds.hold(uow, w, [w.status], card)
+        if notices is None:
+            return []
+        posted = await self.s.post(uow, notices)
+        await uow.commit()
+        return posted
 
     async def _record(self, w: Withdrawal, outcome: TransferOutcome) -> None:
         now = self.s.clock()
@@ -183,14 +215,20 @@ class PayoutDesk:
 
 
 async def _transfer(
-    gateway: PayoutGateway, w: Withdrawal, account: PayoutAccount | None, retry: bool
+    gateway: PayoutGateway,
+    w: Withdrawal,
+    account: PayoutAccount | None,
+    retry: bool,
+    *,
+    resend: bool = True,
 ) -> TransferOutcome:
     """Send the transfer; one sent before is asked about first and sent again only when the
-    provider has no record of it. A provider that raises is an answer lost."""
+    provider has no record of it (and ``resend``: the account is one it may go to). A
+    provider that raises is an answer lost."""
     try:
         if retry:
             outcome = await gateway.query(w)
-            if outcome.status != TransferStatus.ABSENT or account is None:
+            if outcome.status != TransferStatus.ABSENT or account is None or not resend:
                 return outcome
             if account.kind.value != w.payout_kind:
                 return TransferOutcome(TransferStatus.FAILED, reason=FailReason.ACCOUNT)

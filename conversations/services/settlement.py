@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from conversations.services import deposits, points, refunds
+from conversations.services import deposits, payout_holds, points, refunds
 from conversations.services.notices import Notice, to_admins, to_worker
 from domain.card_ledger import card_applied
 from domain.errors import DomainError
@@ -33,7 +33,7 @@ from domain.placement_billing import settled_by_periods
 from domain.ports import Reads, UnitOfWork
 from domain.rules import Rules
 from domain.settlement import PLATFORM_FUNDED, commission_bp
-from domain.text import N_
+from domain.text import N_, Text
 from domain.timeline_notes import settled_note
 from domain.withdrawals import (
     AUTO,
@@ -44,6 +44,8 @@ from domain.withdrawals import (
     check_request,
 )
 from domain.withdrawals import STATUS_TEXT as WITHDRAWAL_STATUS
+
+HELD = WithdrawalStatus.HELD
 
 
 async def settle(uow: UnitOfWork, rules: Rules, order: Order, now: datetime) -> list[Notice]:
@@ -152,7 +154,12 @@ async def request_withdrawal(
     await uow.ledger.post(withdrawal_held(w.id, worker_id, amount, now))
     if auto:
         await uow.withdrawals.decide(w, [WithdrawalStatus.APPROVED])
-        return w, []
+        card = await payout_holds.card_of_another(uow, worker_id)
+        if card is None:
+            return w, []
+        # approved, not paid to a card in another's name: the worker reads why in their reply
+        held = await payout_holds.hold(uow, w, [WithdrawalStatus.APPROVED], card, worker=False)
+        return w, held or []
     worker = await uow.workers.get(worker_id)
     return w, [
         to_admins(
@@ -182,13 +189,15 @@ async def decide_withdrawal(
     (``check_rejectable``; checked again by the conditional update, which loses to a sweep
     that claimed it meanwhile). ``transfer``: a payout provider runs — approving leaves the
     withdrawal to the payout sweep (``conversations.services.payouts``), which pays it and
-    tells the worker."""
+    tells the worker. Approving one whose worker's payout card is in another's name holds it
+    instead (``payout_holds``); a held one may be rejected, or approved again once the card is
+    the worker's own."""
     w = await uow.withdrawals.get(withdrawal_id)
     if w is None:
         raise DomainError(N_("没有提现申请 #{withdrawal_id}", withdrawal_id=withdrawal_id))
     if not approve:
         check_rejectable(withdrawal_id, w.status, w.decided_by)
-    if w.status not in (WithdrawalStatus.REQUESTED, WithdrawalStatus.APPROVED):
+    if w.status not in (WithdrawalStatus.REQUESTED, WithdrawalStatus.APPROVED, HELD):
         raise DomainError(
             N_(
                 "提现 #{withdrawal_id} 已处理({value})",
@@ -199,6 +208,9 @@ async def decide_withdrawal(
     previous = w.status
     if approve and transfer and previous == WithdrawalStatus.APPROVED:
         raise DomainError(N_("提现 #{withdrawal_id} 已批准,正在打款", withdrawal_id=withdrawal_id))
+    card = await payout_holds.card_of_another(uow, w.worker_id) if approve else None
+    if card is not None:
+        return await _held_at_approval(uow, w, card, admin, now)
     w.decided_by, w.decided_at, w.note = admin, now, reason
     if approve and transfer:
         w.status = WithdrawalStatus.APPROVED
@@ -209,16 +221,7 @@ async def decide_withdrawal(
             raise DomainError(N_("请写明原因"))
         w.status = WithdrawalStatus.REJECTED
     if not await uow.withdrawals.decide(w, [previous]):  # the payout sweep or finance, first
-        status, decided_by = await uow.withdrawals.state(withdrawal_id)
-        if not approve:
-            check_rejectable(withdrawal_id, status, decided_by)
-        raise DomainError(
-            N_(
-                "提现 #{withdrawal_id} 刚被处理({value})",
-                withdrawal_id=withdrawal_id,
-                value=WITHDRAWAL_STATUS[status],
-            )
-        )
+        raise await _decided_meanwhile(uow, withdrawal_id, approve)
     assert w.id is not None
     if approve and transfer:
         return w, []
@@ -233,14 +236,62 @@ async def decide_withdrawal(
     ]
 
 
+async def _held_at_approval(
+    uow: UnitOfWork, w: Withdrawal, card: payout_holds.HeldCard, admin: str, now: datetime
+) -> tuple[Withdrawal, list[Notice]]:
+    """``/payout`` of a withdrawal whose worker's card is in another's name: held, not paid
+    (the admin reads why in their reply; the worker is told). Asked again while it is held
+    (no card of the worker's own since): said so, nothing changes."""
+    assert w.id is not None
+    previous = w.status
+    if previous == HELD:
+        raise DomainError(still_held(w.id))
+    w.decided_by, w.decided_at = admin, now
+    held = await payout_holds.hold(uow, w, [previous], card, admins=False)
+    if held is None:
+        raise await _decided_meanwhile(uow, w.id, True)
+    return w, held
+
+
+async def _decided_meanwhile(uow: UnitOfWork, withdrawal_id: int, approve: bool) -> DomainError:
+    """Why a decision lost to another (the payout sweep, or another admin): its status now."""
+    status, decided_by = await uow.withdrawals.state(withdrawal_id)
+    if not approve:
+        check_rejectable(withdrawal_id, status, decided_by)
+    return DomainError(
+        N_(
+            "提现 #{withdrawal_id} 刚被处理({value})",
+            withdrawal_id=withdrawal_id,
+            value=WITHDRAWAL_STATUS[status],
+        )
+    )
+
+
+def still_held(withdrawal_id: int) -> Text:
+    """``/payout`` of a withdrawal held for a card in another's name, none of the worker's
+    own added since."""
+    return N_(
+        "提现 #{withdrawal_id} 仍暂缓打款:师傅的收款银行卡开户人仍不是本人。"
+        "师傅添加本人银行卡后会自动继续打款;"
+        "也可 /reject_withdrawal {withdrawal_id} 原因 退回余额。",
+        withdrawal_id=withdrawal_id,
+    )
+
+
 def paid_notice(w: Withdrawal) -> Notice:
     return to_worker(w.worker_id, "withdrawal_paid", amount=w.amount_cents)
 
 
 async def pay_approved(uow: UnitOfWork, now: datetime) -> tuple[list[Withdrawal], list[Notice]]:
-    """The daily payout: every auto-approved withdrawal is paid and journaled."""
-    paid, notices = [], []
+    """The daily payout: every auto-approved withdrawal is paid and journaled — but one whose
+    worker's card is in another's name, held (``payout_holds``)."""
+    paid: list[Withdrawal] = []
+    notices: list[Notice] = []
     for w in await uow.withdrawals.with_status([WithdrawalStatus.APPROVED]):
+        card = await payout_holds.card_of_another(uow, w.worker_id)
+        if card is not None:
+            notices += await payout_holds.hold(uow, w, [WithdrawalStatus.APPROVED], card) or []
+            continue
         w.status, w.paid_at = WithdrawalStatus.PAID, now
         if await uow.withdrawals.decide(w, [WithdrawalStatus.APPROVED]):
             assert w.id is not None

@@ -1,5 +1,5 @@
 """Service handlers for the steps of a worker's job: accept or decline an offer, on the way,
-check-in, photos, finish, transfer."""
+check-in, photos, finish, transfer (and taking it back: 取消转单, or setting off)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from conversations.results.workers import (
     JobPhotoSaved,
     OfferDeclined,
     StageMarked,
+    TransferCancelled,
     TransferRequested,
     VisitCodeChecked,
     WorkerCheckedIn,
@@ -24,11 +25,12 @@ from conversations.services import (
     job_stages,
     job_steps,
     offer_steps,
+    transfer_steps,
     visit_codes,
 )
 from conversations.services.deps import Deps
 from domain import commands as c
-from domain.errors import DomainError
+from domain.errors import ConcurrentUpdate, DomainError
 from domain.execution import expected_arrival
 from domain.media import PhotoKind
 from domain.offers import transfer_pending
@@ -63,6 +65,7 @@ class JobDesk:
             c.AddJobPhoto: self.add_photo,
             c.FinishJob: self.finish,
             c.RequestTransfer: self.transfer,
+            c.CancelTransfer: self.cancel_transfer,
         }
 
     async def accept(self, cmd: c.AcceptOffer) -> list[Result]:
@@ -76,10 +79,9 @@ class JobDesk:
                 customer = await uow.customers.get(order.customer_id)
                 posted = await self.s.post(uow, notices)
                 await uow.commit()
-        except DomainError as exc:
-            if "被他人更新" in exc.text.get("zh"):
-                raise dispatch.Taken(cmd.number) from exc
-            raise
+        except ConcurrentUpdate as exc:  # the order changed as it was taken: taken by another
+            raise dispatch.Taken(cmd.number) from exc  # (a race with a 转单's worker setting
+            # off is told apart inside: ``offer_steps.accept``)
         await self.s.flush(posted)
         return [
             JobAccepted(
@@ -115,12 +117,14 @@ class JobDesk:
         return worker
 
     async def depart(self, cmd: c.Depart) -> list[Result]:
+        """出发: the customer told; a 转单 of the job waiting for another worker withdrawn
+        (``transfer_steps.depart``: exactly one wins a race with an accept of it)."""
         async with self.s.uow() as uow:
             worker = await self._worker(uow, cmd.worker_id)
             here = (
                 GeoPoint(cmd.lat, cmd.lon) if cmd.lat is not None and cmd.lon is not None else None
             )
-            order, notices = await job_steps.depart(
+            order, notices, withdrawn = await transfer_steps.depart(
                 uow,
                 self.s.rules,
                 worker,
@@ -132,11 +136,12 @@ class JobDesk:
             posted = await self.s.post(uow, notices)
             await uow.commit()
         await self.s.flush(posted)
-        return [WorkerDeparted(order.number, order.eta_minutes, expected_arrival(order))]
+        at = expected_arrival(order)
+        return [WorkerDeparted(order.number, order.eta_minutes, at, withdrawn)]
 
     async def check_in(self, cmd: c.CheckIn) -> list[Result]:
         async with self.s.uow() as uow:
-            order, distance = await job_steps.check_in(
+            order, distance, withdrawn = await transfer_steps.check_in(
                 uow,
                 self.s.rules,
                 cmd.worker_id,
@@ -144,9 +149,11 @@ class JobDesk:
                 GeoPoint(cmd.lat, cmd.lon),
                 self.s.clock(),
             )
+            posted = await self.s.post(uow, withdrawn)
             await uow.commit()
+        await self.s.flush(posted)
         needed = bool(order.visit_code) and order.visit_code_ok_at is None
-        return [WorkerCheckedIn(order.number, distance, needed)]
+        return [WorkerCheckedIn(order.number, distance, needed, bool(withdrawn))]
 
     async def mark_stage(self, cmd: c.MarkStage) -> list[Result]:
         async with self.s.uow() as uow:
@@ -212,3 +219,14 @@ class JobDesk:
             await uow.commit()
         await self.s.flush(posted)
         return [TransferRequested(cmd.number, offered)]
+
+    async def cancel_transfer(self, cmd: c.CancelTransfer) -> list[Result]:
+        """取消转单: the job's pending 转单 withdrawn, the workers offered it told."""
+        async with self.s.uow() as uow:
+            order, notices = await transfer_steps.cancel_transfer(
+                uow, cmd.worker_id, cmd.number, self.s.clock()
+            )
+            posted = await self.s.post(uow, notices)
+            await uow.commit()
+        await self.s.flush(posted)
+        return [TransferCancelled(order.number)]

@@ -9,8 +9,9 @@ the catalog's names and aliases in both languages, typos), and what it names giv
 - an item: its skill ("育儿嫂" → the hourly nanny's). Its near misses are not taken: a bare
   "保洁" is daily cleaning, not deep cleaning too — the worker who does that ticks it;
 - several things named as surely in one part ("保洁月嫂", "cleaning nanny"): each;
-- a category: the skill of its first item, its everyday service ("cleaning" → daily
-  cleaning's, as "保洁" is);
+- a category (its name or one of its aliases, "家电清洗与维修", "家电", "cleaning"): the
+  skills of all its items — appliance cleaning and repair, daily and deep cleaning — as a
+  worker naming the whole field means;
 - a bundle: its items' skills.
 
 A part naming nothing is returned, as typed, among the ``unknown``: the caller says it is no
@@ -102,8 +103,8 @@ def _named(part: str, catalog: Catalog, matcher: ItemMatcher) -> list[str]:
 def _skills_of(c: Candidate, catalog: Catalog) -> list[str]:
     if c.kind == Kind.ITEM:
         return [catalog.item(c.id).skill]
-    if c.kind == Kind.CATEGORY:
-        return [catalog.category(c.id).items[0].skill]
+    if c.kind == Kind.CATEGORY:  # the whole field: each of its services' skills, once
+        return list(dict.fromkeys(item.skill for item in catalog.category(c.id).items))
     return [catalog.item(i).skill for i in catalog.bundle(c.id).item_ids]
 
 

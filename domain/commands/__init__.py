@@ -124,6 +124,7 @@ from domain.commands.sweeps import (
 from domain.commands.workers import (
     AcceptOffer,
     AddJobPhoto,
+    CancelTransfer,
     CheckIn,
     DeclineOffer,
     Depart,
@@ -202,6 +203,7 @@ __all__ = [
     "AddJobPhoto",
     "FinishJob",
     "RequestTransfer",
+    "CancelTransfer",
     "RateCustomer",
     "RequestWithdrawal",
     "SavePayoutAccount",

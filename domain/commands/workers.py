@@ -112,6 +112,15 @@ class RequestTransfer(Command):
 
 
 @dataclass(frozen=True)
+class CancelTransfer(Command):
+    """Take back a 转单 not accepted yet (取消转单): the open transfer offers of the worker's
+    job ``number`` are withdrawn; it stays theirs."""
+
+    worker_id: int
+    number: int
+
+
+@dataclass(frozen=True)
 class RateCustomer(Command):
     worker_id: int
     number: int

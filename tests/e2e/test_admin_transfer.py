@@ -152,9 +152,11 @@ async def test_a_transfer_offer_ends_when_the_job_moves_back_or_the_first_worker
     await second_worker.say(f"/onway #{second}")
     await second_worker.say("30")  # the minutes to arrive, asked on 出发
     assert (await order_of(app, second)).status == OrderStatus.ON_THE_WAY
-    clock.advance(minutes=10)  # the transfer offer runs out after the worker set off
+    assert f"#{second} 的转单已取消" in second_worker.text()  # setting off took it back
+    assert f"#{second} 的转单已撤回" in last(fake_telegram, 667002)  # the offered worker told
+    clock.advance(minutes=10)  # nothing left open to run out
     [expired] = await app[SERVICES].run(ExpireOffers())
-    assert expired == OffersExpired(1)
+    assert expired == OffersExpired(0)
     assert (await order_of(app, second)).worker_id == busy
 
 

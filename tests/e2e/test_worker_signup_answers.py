@@ -144,7 +144,10 @@ async def test_skills_typed_in_english_are_read(tg, fake_telegram):
     await user.say("/register")
     await user.say("Li Na")
     await user.say("13900004405")
-    await user.say("cleaning and nanny")
-    assert "Added: Daily cleaning, Hourly nanny / Live-in nanny." in user.text(), user.text()
+    await user.say("cleaning and nanny")  # "Cleaning", the category: daily and deep cleaning
+    added = (
+        "Added: Daily cleaning, Deep cleaning / Move-in cleaning, Hourly nanny / Live-in nanny."
+    )
+    assert added in user.text(), user.text()
     await user.choose("Done")
     assert "Xuhui District" in user.text()  # the area question's example: on

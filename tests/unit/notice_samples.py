@@ -39,6 +39,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     "job_reassigned": {"number": 240117},
     "transfer_compensated": {"number": 240117, "amount": 1_500},
     "transfer_unavailable": {"number": 240117},
+    "transfer_withdrawn": {"number": 240117},
     "transfer_by_admin": {"number": 240117},
     "transfer_unavailable_admin": {"number": 240117, "worker_id": 7},
     "overlap_transfer": {"number": 240117, "other": 240118, "amount": 1_500},
@@ -160,6 +161,15 @@ SAMPLES: dict[str, dict[str, object]] = {
     },
     "withdrawal_paid": {"amount": 150_000},
     "withdrawal_refused": {"amount": 150_000, "reason": "bank details"},
+    "withdrawal_held": {"amount": 20_000, "name": "李四"},
+    "withdrawal_held_admin": {
+        "withdrawal_id": 7,
+        "worker": "李四",
+        "worker_id": 8,
+        "amount": 20_000,
+        "holder": "王五",
+        "account": {"zh": "招商银行 尾号 1234", "en": "China Merchants Bank ending 1234"},
+    },
     "withdrawal_failed": {"amount": 150_000, "reason": "name"},
     "withdrawal_failed_admin": {
         "withdrawal_id": 3,

@@ -272,6 +272,19 @@ def test_typed_me_opens_me_rather_than_a_button_it_is_part_of():
     assert isinstance(_match_choice(TextReceived(**BASE, text="订单"), c), ChoiceMade)
 
 
+def test_a_command_typed_with_its_order_number_is_no_part_of_a_buttons_name():
+    """ "转单 #N" typed at a jobs menu offering "取消转单 #N" hands the job over: it does not
+    press the button whose name holds it."""
+    c = Conversation(flow="worker", step="menu", worker_id=5)
+    c.options = [
+        ["act:onway:240117", "出发 #240117"],
+        ["act:cancel_transfer:240117", "取消转单 #240117"],
+    ]
+    assert isinstance(_match_choice(TextReceived(**BASE, text="转单 #240117"), c), TextReceived)
+    pressed = _match_choice(TextReceived(**BASE, text="取消转单 #240117"), c)
+    assert isinstance(pressed, ChoiceMade) and pressed.key == "act:cancel_transfer:240117"
+
+
 def test_the_menu_offers_me_and_only_the_first_screen_offers_the_other_language():
     c = Conversation(flow="menu", step="menu", customer_id=5)
     assert keys(menu.ask(CTX, c).replies) == [

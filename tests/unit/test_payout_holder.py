@@ -17,7 +17,14 @@ from conversations.flows.flow_state import keep, load
 from conversations.replies import Ask, Say
 from conversations.results.workers import PayoutAccountShown
 from conversations.state import Conversation
-from domain.payouts import holder_mismatch, name_key, same_holder
+from domain.payouts import (
+    PayoutAccount,
+    PayoutKind,
+    holder_mismatch,
+    name_key,
+    paid_to_another,
+    same_holder,
+)
 from domain.text import N_
 from store.catalog_file import load_catalog
 
@@ -61,6 +68,18 @@ def test_the_same_name_typed_otherwise_is_the_holder(holder, registered):
 )
 def test_another_name_is_not_the_holder(holder, registered):
     assert not same_holder(holder, registered)
+
+
+def test_paying_a_card_in_another_s_name_would_pay_someone_else():
+    """A card saved before holders were checked: paid to only when it is the worker's."""
+    card = PayoutAccount(7, PayoutKind.BANK, "6225880137005576", "王五", "cmb")
+    assert paid_to_another(card, "张三")
+    assert not paid_to_another(card, "王五")
+    assert not paid_to_another(
+        PayoutAccount(7, PayoutKind.BANK, "6225880137005576", "王 五"), "王五"
+    )
+    assert not paid_to_another(PayoutAccount(7, PayoutKind.WECHAT, "o-abc", "王五"), "张三")
+    assert not paid_to_another(None, "张三")  # no account: nothing is paid to anyone
 
 
 def test_the_name_key_keeps_a_chinese_name_s_characters():

@@ -32,9 +32,11 @@ CTX = Ctx(CATALOG, RULES, NOW, "https://daojia.example")
         ("保洁、月嫂", ("cleaning", "maternity")),
         ("保洁 月嫂", ("cleaning", "maternity")),
         ("保洁月嫂", ("cleaning", "maternity")),  # no separator: both written out
-        ("cleaning and nanny", ("cleaning", "nanny")),
-        ("Cleaning, Nanny", ("cleaning", "nanny")),
-        ("cleaning nanny", ("cleaning", "nanny")),
+        # "cleaning" is the Cleaning category's own name: its services' skills, daily and deep
+        ("cleaning and nanny", ("cleaning", "deep_cleaning", "nanny")),
+        ("Cleaning, Nanny", ("cleaning", "deep_cleaning", "nanny")),
+        ("cleaning nanny", ("cleaning", "deep_cleaning", "nanny")),
+        ("daily cleaning and nanny", ("cleaning", "nanny")),
         ("我会做保洁和育儿嫂", ("cleaning", "nanny")),
         ("我会保洁以及带孩子", ("cleaning", "nanny")),
         ("深度保洁/开荒", ("deep_cleaning",)),
@@ -47,7 +49,7 @@ CTX = Ctx(CATALOG, RULES, NOW, "https://daojia.example")
         ("护工", ("elderly_care",)),
         ("maternity nurse & newborn care", ("maternity",)),
         ("mother and baby", ("maternity",)),  # one name with "and" in it: not two parts
-        ("cleanig", ("cleaning",)),  # a typo
+        ("cleanig", ("cleaning", "deep_cleaning")),  # a typo of the category's name
         ("保洁等等", ("cleaning",)),  # a filler is no service, nor refused
     ],
 )
@@ -57,11 +59,26 @@ def test_skills_typed_in_either_language_are_read(typed, skills):
 
 def test_a_bare_word_is_its_everyday_service_not_its_near_misses_too():
     """ "保洁" is daily cleaning (deep and move-in cleaning are a skill of their own, ticked by
-    who does them); a category named is its first service's skill, as its word is."""
+    who does them), "空调" air-conditioner cleaning (not the repair of it too)."""
     assert read_skills("保洁", CATALOG).skills == ("cleaning",)
-    assert read_skills("cleaning", CATALOG).skills == ("cleaning",)
     assert read_skills("空调", CATALOG).skills == ("appliance_cleaning",)
     assert read_skills("nanny", CATALOG).skills == ("nanny",)
+
+
+@pytest.mark.parametrize(
+    ("typed", "skills"),
+    [
+        ("家电清洗与维修", ("appliance_cleaning", "appliance_repair")),
+        ("Appliance cleaning & repair", ("appliance_cleaning", "appliance_repair")),
+        ("家电", ("appliance_cleaning", "appliance_repair")),  # the category's alias
+        ("保洁清洁", ("cleaning", "deep_cleaning")),
+        ("cleaning", ("cleaning", "deep_cleaning")),
+        ("家电清洗与维修、月嫂", ("appliance_cleaning", "appliance_repair", "maternity")),
+        ("养老护理", ("elderly_care",)),  # its services share one skill: ticked once
+    ],
+)
+def test_a_whole_category_typed_ticks_every_skill_of_its_services(typed, skills):
+    assert read_skills(typed, CATALOG) == SkillsRead(skills, ())
 
 
 @pytest.mark.parametrize(
@@ -71,7 +88,7 @@ def test_a_bare_word_is_its_everyday_service_not_its_near_misses_too():
         ("hello", (), ("hello",)),
         ("保洁、开飞机、做饭", ("cleaning",), ("开飞机", "做饭")),
         ("我会做饭和带孩子", ("nanny",), ("我会做饭",)),
-        ("cleaning and driving", ("cleaning",), ("driving",)),
+        ("daily cleaning and driving", ("cleaning",), ("driving",)),
     ],
 )
 def test_words_naming_no_service_are_returned_as_typed(typed, skills, unknown):
@@ -121,9 +138,21 @@ def test_skills_typed_are_ticked_and_said_back_and_the_question_asked_again():
     assert ticked == ["✓ 日常保洁", "✓ 月嫂(26 天)、新生儿护理(钟点)"]
 
 
+def test_a_category_typed_ticks_each_of_its_services_buttons():
+    conv = at_skills()
+    out = worker_signup.on_skills_text(CTX, conv, typed("家电清洗与维修"))
+    assert kept(conv) == ("appliance_cleaning", "appliance_repair")
+    [question] = worker_signup.ask(CTX, conv).replies
+    assert isinstance(question, Ask)
+    ticked = [o.label for o in question.options if o.label.startswith("✓ ")]
+    assert len(ticked) == 2, ticked
+    assert said(out).startswith("已选上:"), said(out)
+    assert "家电维修" in said(out) and "空调清洗" in said(out)
+
+
 def test_skills_typed_in_english_are_said_back_in_english():
     conv = at_skills("en")
-    out = worker_signup.on_skills_text(CTX, conv, typed("cleaning and nanny"))
+    out = worker_signup.on_skills_text(CTX, conv, typed("daily cleaning and nanny"))
     assert kept(conv) == ("cleaning", "nanny")
     assert said(out).splitlines()[0] == "Added: Daily cleaning, Hourly nanny / Live-in nanny."
 

@@ -293,10 +293,15 @@ async def workers(uow: Reads, q: ListWorkers) -> WorkersListed:
 
 
 async def withdrawals(uow: Reads, q: ListWithdrawals) -> WithdrawalsListed:
-    """Withdrawals waiting for finance, approved and waiting to be paid, or being paid, each
-    with its worker's name."""
+    """Withdrawals waiting for finance, approved and waiting to be paid, being paid, or held
+    (the worker's card in another's name), each with its worker's name."""
     waiting = await uow.withdrawals.with_status(
-        [WithdrawalStatus.REQUESTED, WithdrawalStatus.APPROVED, WithdrawalStatus.SENDING]
+        [
+            WithdrawalStatus.REQUESTED,
+            WithdrawalStatus.APPROVED,
+            WithdrawalStatus.SENDING,
+            WithdrawalStatus.HELD,
+        ]
     )
     names = {}
     for worker_id in {w.worker_id for w in waiting}:

@@ -129,7 +129,11 @@ async def transfer_open(uow: Reads, q: CheckTransfer, *, rules: Rules) -> Transf
         raise DomainError(N_("订单 #{number} 现在不能转单", number=order.number))
     if transfer_pending(await uow.offers.for_order(order.id)):
         raise DomainError(
-            N_("#{number} 正在转单,等待附近的师傅接单;有人接单后会通知您。", number=order.number)
+            N_(
+                "#{number} 正在转单,等待附近的师傅接单;有人接单后会通知您。"
+                "要收回请发送「取消转单 #{number}」。",
+                number=order.number,
+            )
         )
     bp = rules.dispatch.transfer_compensation_bp
     return TransferOpen(order.number, apply_rate(order.total_cents, bp))
