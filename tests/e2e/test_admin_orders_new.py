@@ -44,11 +44,11 @@ async def test_todays_orders_add_those_booked_today_for_later_days(tg, fake_tele
     assert lines[0] == "订单(今天):共 1 单", lines
     assert lines[1].startswith(f"#{today} "), lines
     assert lines[2] == "今天新成交、之后上门:共 1 单", lines
-    assert lines[3].startswith(f"#{tomorrow} 11-24 15:00"), lines
+    assert lines[3].startswith(f"#{tomorrow} 11月24日 周二 15:00"), lines
     assert f"#{unpaid}" not in ops.text()  # not paid: no booking yet
 
     await ops.say("/orders 今天")  # today named: the same
-    assert f"#{tomorrow} 11-24 15:00" in ops.text()
+    assert f"#{tomorrow} 11月24日 周二 15:00" in ops.text()
     await ops.say("/orders 明天")  # tomorrow's list by service day has it already
     assert numbered(ops.text()) == [f"#{tomorrow}"], ops.text()
     assert "新成交" not in ops.text()

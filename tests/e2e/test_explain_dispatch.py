@@ -219,14 +219,14 @@ async def test_a_worker_offered_the_order_is_awaited_not_declined(
     ops = TelegramUser(client, fake_telegram, OPS)
     await ops.say(f"/explain #{number}")
     shown = ops.text()
-    assert f"已派单给 近的(师傅 {near}),等待答复({until:%m-%d %H:%M} 前)" in shown, shown
+    assert f"已派单给 近的(师傅 {near}),等待答复(11月23日 周一 {until:%H:%M} 前)" in shown, shown
     assert "已拒绝或超时未接此单" not in shown and "现在最合适" not in shown
     assert f"近的(师傅 {near}):" in shown and f"远的(师傅 {far}):" in shown  # both ranked
 
     english = TelegramUser(client, fake_telegram, OPS_EN, lang="en")
     await english.say(f"/explain #{number}")
     shown = english.text()
-    when = f"{until.day} {until:%b %H:%M}"
+    when = f"Mon 23 Nov {until:%H:%M}"
     assert f"Offered to 近的 (worker {near}), awaiting their answer (until {when})" in shown
     assert "declined" not in shown, shown
 
@@ -239,7 +239,7 @@ async def test_a_worker_offered_the_order_is_awaited_not_declined(
     until = await deadline(app, number, far)
     await ops.say(f"/explain #{number}")
     shown = ops.text()
-    assert f"已派单给 远的(师傅 {far}),等待答复({until:%m-%d %H:%M} 前)" in shown, shown
+    assert f"已派单给 远的(师傅 {far}),等待答复(11月23日 周一 {until:%H:%M} 前)" in shown, shown
     assert f"近的(师傅 {near}):已拒绝或超时未接此单" in shown, shown
 
 

@@ -278,11 +278,11 @@ async def test_on_an_orders_detail_a_move_with_its_time_is_its_confirmation(shop
     await customer.choose(f"#{number}")
     await customer.say("改到后天上午10点")
     shown = customer.text()
-    assert f"将订单 #{number} 改约到 11-25 10:00" in shown and "确认改约吗" in shown, shown
+    assert f"将订单 #{number} 改约到 11月25日 周三 10:00" in shown and "确认改约吗" in shown, shown
     assert "请选择服务类别" not in shown
     assert (await order_of(app, number)).start_at.hour == 7  # 15:00 +08:00 until the yes
     await customer.choose("确认改约")
-    assert f"订单 #{number} 已改约到 11-25 10:00" in customer.text(), customer.text()
+    assert f"订单 #{number} 已改约到 11月25日 周三 10:00" in customer.text(), customer.text()
 
 
 async def test_in_english_a_move_with_its_time_at_the_menu_is_its_confirmation(shop):
@@ -291,7 +291,7 @@ async def test_in_english_a_move_with_its_time_at_the_menu_is_its_confirmation(s
     number = await book_in_english(customer)  # today 13:00
     await customer.say("reschedule to tomorrow 3pm")
     shown = customer.text()
-    assert f"Move order #{number} to 24 Nov 15:00" in shown and "Confirm?" in shown, shown
+    assert f"Move order #{number} to Tue 24 Nov 15:00" in shown and "Confirm?" in shown, shown
     assert "How many hours?" not in shown
     await customer.choose("Confirm the new time")
-    assert f"Order #{number} now starts at 24 Nov 15:00" in customer.text(), customer.text()
+    assert f"Order #{number} now starts at Tue 24 Nov 15:00" in customer.text(), customer.text()

@@ -37,7 +37,7 @@ async def weekly_unpaid(customer: TelegramUser) -> int:
     await customer.choose("每周重复")
     await customer.choose("换一天")
     await customer.choose("周日")
-    assert "第一次上门:11-29 09:00" in customer.text(), customer.text()
+    assert "第一次上门:11月29日 周日 09:00" in customer.text(), customer.text()
     await customer.choose("确认设置")
     assert "已设置" in customer.text(), customer.text()
     return order.number
@@ -150,7 +150,7 @@ async def test_a_weekly_booking_starts_once_its_first_order_is_paid_and_outlives
     [made] = texts(fake_telegram, 796003, "已为您生成")
     assert f"#{visit.number}" in made
     await customer.say("/recurring")
-    assert "付款后开始" not in customer.text() and "(下次 12-05 09:00)" in customer.text()
+    assert "付款后开始" not in customer.text() and "(下次 12月5日 周六 09:00)" in customer.text()
 
     clock.advance(minutes=1)  # the paid first order cancelled (days ahead: all refunded)
     await customer.say("/orders")

@@ -348,7 +348,7 @@ async def test_an_unpaid_order_moved_from_my_orders_is_said_to_wait_for_payment_
     await customer.say("后天下午三点")
     await customer.choose("确认改约")
     said = customer.text()
-    assert f"订单 #{number} 已改到 11-25 15:00,付款后为您安排师傅。" in said, said
+    assert f"订单 #{number} 已改到 11月25日 周三 15:00,付款后为您安排师傅。" in said, said
     assert "正在为新时间安排师傅" not in said
     await customer.choose("确认支付")  # the order's payment question follows
     assert "支付成功" in customer.text()

@@ -127,8 +127,8 @@ def test_todays_list_adds_the_orders_booked_today_for_later_days_apart():
     later = listed(flags=(), total=2, later=NEW_LINES, later_total=2)
     assert text(later).splitlines()[3:] == [
         "今天新成交、之后上门:共 2 单",
-        "#240121 11-25 11:30 日常保洁 派单中 ¥88.00",
-        "#240120 11-24 11:30 日常保洁 已支付 ¥60.00",
+        "#240121 11月25日 周三 11:30 日常保洁 派单中 ¥88.00",
+        "#240120 11月24日 周二 11:30 日常保洁 已支付 ¥60.00",
     ]
     more = text(listed(flags=(), total=2, later=NEW_LINES, later_total=9), "en")
     assert more.splitlines()[3] == "Booked today for later days: 9"
@@ -141,7 +141,7 @@ def test_the_orders_booked_on_a_day_are_headed_so():
     assert text(new).splitlines()[0] == "订单(新成交 · 今天):共 2 单"
     assert text(new, "en").splitlines()[0] == "Orders (new · today): 2"
     dated = replace(new, day=date(2026, 11, 20))
-    assert text(dated, "en").splitlines()[0] == "Orders (new · 20 Nov): 2"
+    assert text(dated, "en").splitlines()[0] == "Orders (new · Fri 20 Nov): 2"
     waiting = replace(new, statuses=("paid", "dispatching"))
     assert text(waiting).splitlines()[0] == "订单(新成交 · 待接单 · 今天):共 2 单"
 

@@ -71,9 +71,9 @@ def test_an_open_offer_is_the_verdict_until_someone_has_the_order():
     waiting = (OfferedWorker(7, "王阿姨", NOW + timedelta(minutes=5)),)
     r = replace(result(2, 0), offered=waiting)
     shown = text("zh", r)
-    assert "已派单给 王阿姨(师傅 7),等待答复(11-23 09:05 前)" in shown
+    assert "已派单给 王阿姨(师傅 7),等待答复(11月23日 周一 09:05 前)" in shown
     assert "现在最合适" not in shown and "可接的师傅(前 2 位):" in shown
-    assert "Offered to 王阿姨 (worker 7), awaiting their answer (until 23 Nov 09:05)" in text(
+    assert "Offered to 王阿姨 (worker 7), awaiting their answer (until Mon 23 Nov 09:05)" in text(
         "en", r
     )
     held = replace(r, assigned=RankedWorker(0, "李阿姨", 12_000, 1500, FACTORS))
