@@ -129,7 +129,8 @@ EVENTS: dict[str, frozenset[str]] = {
         "ticket_ended_admin": "ticket customer_id",
         # the masked relay chat between an order's customer and worker
         "relay_message": "number sender text photos where",
-        "sos_admin": "who channel number address where customer customer_phone worker "
+        "sos_admin": "who channel number address where checked_in where_error_m customer "
+        "customer_phone worker "
         "worker_phone contact contact_relation contact_phone contact_texted sms",
         "sos_contact": "name number",
         # admin desk

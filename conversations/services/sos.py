@@ -178,6 +178,7 @@ async def _facts(
     customer = await uow.customers.get(customer_id) if customer_id else None
     worker = await uow.workers.get(worker_id) if worker_id else None
     address = await uow.addresses.get(order.address_id) if order and order.address_id else None
+    at_door = order is not None and order.checkin is not None
     where = order.checkin if order and order.checkin else address.location if address else None
     return {
         "who": side.value,
@@ -185,6 +186,10 @@ async def _facts(
         "number": order.number if order else 0,
         "address": address.text if address else "",
         "where": f"{where.lat:.5f},{where.lon:.5f}" if where else "",
+        # whence the point: the worker's check-in, else the address's, exact (a shared
+        # location) or an estimate within so many metres (a district's centre, say)
+        "checked_in": at_door,
+        "where_error_m": 0 if at_door or address is None else address.uncertainty_m,
         "customer": customer.name if customer else "",
         "customer_phone": (address.phone if address and address.phone else "")
         or (customer.phone if customer else ""),

@@ -137,3 +137,34 @@ async def test_a_worker_typing_the_word_at_their_jobs_screen_raises_it(paid, fak
     await worker.say("紧急")
     assert "已紧急通知平台值班人员" in worker.text(), worker.text()
     assert [m for m in fake_telegram.sent(ops) if "紧急求助" in m.get("text", "")]
+
+
+async def test_the_alert_says_whence_its_location_comes(paid, fake_telegram):
+    """A typed address is placed at its district's centre by the offline gazetteer: the
+    alert's point says it is that estimate and how far off it may be, so nobody is sent to
+    a district's middle; once the worker checked in, the point is where they did."""
+    from domain.people import GeoPoint
+    from tests.e2e.helpers import confirm_order
+    from webhooks.keys import CLOCK
+
+    app, client, ops, _, _ = paid
+    customer = TelegramUser(client, fake_telegram, uid())
+    await customer.say("/start")
+    await customer.say("明天下午三点 日常保洁 2小时 徐汇区漕溪北路88号1201室")
+    await confirm_order(customer)
+    await customer.choose("确认支付")
+    number = int(customer.text().split("#")[1][:6])
+    await taken_by_a_worker(app, number, str(uid()))
+    await customer.say("紧急")
+    [alert] = [m["text"] for m in fake_telegram.sent(ops) if "紧急求助" in m["text"]]
+    [where] = [line for line in alert.splitlines() if line.startswith("位置:")]
+    assert where.endswith("(按地址估算,误差约 6 km)"), alert
+
+    async with app[DATABASE].uow() as uow:  # the worker checked in at the door
+        order = await uow.orders.by_number(number)
+        order.checkin = GeoPoint(31.18, 121.43)
+        await uow.orders.save(order, app[CLOCK]())
+        await uow.commit()
+    await customer.say("紧急")
+    alerts = [m["text"] for m in fake_telegram.sent(ops) if "紧急求助" in m["text"]]
+    assert "位置:31.18000,121.43000(师傅打卡处)" in alerts[-1], alerts[-1]

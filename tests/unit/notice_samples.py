@@ -117,6 +117,8 @@ SAMPLES: dict[str, dict[str, object]] = {
         "number": 240117,
         "address": "上海市徐汇区漕溪北路 88 号 1201",
         "where": "31.18800,121.43700",
+        "checked_in": False,
+        "where_error_m": 6_000,
         "customer": "王女士",
         "customer_phone": "13800138000",
         "worker": "李师傅",
