@@ -37,3 +37,12 @@ def test_a_card_offers_the_workers_own_supplies_only_where_they_can_be_added(ite
     found = CATALOG.item(item)
     if "可加选师傅自带" in item_card(Conversation(), found):
         assert found.options, found.id
+
+
+@pytest.mark.parametrize("item", sorted(i.id for i in CATALOG.items()))
+def test_each_line_of_an_english_card_begins_as_a_sentence(item):
+    """The supplies line read "supplies included", a lower-case fragment under the
+    sentences before it."""
+    card = item_card(Conversation(lang="en"), CATALOG.item(item))
+    for line in card.splitlines():
+        assert not line[:1].islower(), card
