@@ -35,6 +35,11 @@ from domain.privacy import address_shown
 from domain.text import C_, Phrase, named
 from domain.withdrawals import WithdrawalStatus
 
+OFFERS_SHOWN = 8
+"""Offers the jobs menu lists with their buttons, soonest to expire first: a busy morning
+can offer one worker dozens at once, more than a WeChat text (2,048 bytes) or a Telegram
+keyboard (100 buttons) holds — refused whole, the worker would see nothing."""
+
 
 def _name(conv: Conversation, text: Phrase) -> str:
     return text.get(conv.lang)
@@ -59,13 +64,23 @@ def jobs_screen(ctx: Ctx, conv: Conversation, jobs: JobsShown) -> list[Reply]:
     online = jobs.online
     lines = [tr(conv, "在线接单中 ✅") if online else tr(conv, "已下线 ⏸")]
     options: list[Option] = []
-    for offer in jobs.offers:
+    for offer in jobs.offers[:OFFERS_SHOWN]:
         lines.append(_offer_line(ctx, conv, offer))
         n = offer.number
         options += [
             Option(f"act:accept:{n}", tr(conv, "接单 #{n}", n=n)),
             Option(f"act:decline:{n}", tr(conv, "拒单 #{n}", n=n)),
         ]
+    if (more := len(jobs.offers) - OFFERS_SHOWN) > 0:
+        lines.append(
+            trn(
+                conv,
+                "还有 {count} 个待接邀请(每个都在推送里),接单请发送「接单 #订单号」。",
+                "还有 {count} 个待接邀请(每个都在推送里),接单请发送「接单 #订单号」。",
+                more,
+                count=more,
+            )
+        )
     for job in jobs.live:
         lines.append(_live_line(ctx, conv, job))
         options += next_steps(conv, job.status, job.number, transferring=job.transferring)

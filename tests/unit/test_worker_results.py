@@ -102,6 +102,27 @@ def test_the_jobs_screen_shows_offers_and_live_jobs_with_their_next_steps():
         ]
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_dozens_of_offers_at_once_still_make_a_jobs_screen_the_platforms_take(lang):
+    """Fifty orders booked for one morning were offered to one worker at once: the jobs menu
+    listed them all — a WeChat text of 6,500 bytes (the limit is 2,048) and a Telegram
+    keyboard of over 100 buttons (its limit), which the platforms refuse whole."""
+    from bots.render import as_text
+    from bots.telegram_messages import messages
+    from conversations.flows.worker_views import OFFERS_SHOWN
+
+    where = masked_address("南京西路1000号", "静安区")
+    offers = tuple(OfferView(240200 + i, CLEANING, AT_3PM, where, 6_800) for i in range(50))
+    jobs = JobsShown(WorkerStatus.APPROVED, True, offers, ())
+    ((ask,),) = (drive(worker, worker_at("menu", lang), jobs).replies,)
+    assert sum(o.key.startswith("act:accept:") for o in ask.options) == OFFERS_SHOWN
+    assert "#240200" in ask.text and f"#{240200 + OFFERS_SHOWN}" not in ask.text
+    assert ("42" if lang == "zh" else "42 more offers") in ask.text.splitlines()[-1]
+    assert len(as_text(ask, lang).encode()) <= 2000
+    [call] = messages([ask])
+    assert sum(len(row) for row in call["reply_markup"]["inline_keyboard"]) <= 100
+
+
 def test_a_worker_under_review_sees_no_jobs_and_a_suspended_one_is_told_so():
     pending = drive(worker, worker_at("menu"), JobsShown(WorkerStatus.PENDING, False, (), ()))
     assert said(pending) == "您的资料已提交,正在审核中,审核结果会第一时间通知您。"
