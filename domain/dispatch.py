@@ -31,7 +31,7 @@ from domain.offers import Offer, OfferStatus
 from domain.orders import Order
 from domain.people import GeoPoint, Worker, WorkerStatus
 from domain.rules import CreditRules, DispatchRules, MemberLevel, WorkerLevel
-from domain.text import N_, Text
+from domain.text import C_, N_, Text
 
 
 class Refusal(StrEnum):
@@ -75,9 +75,9 @@ FACTOR_TEXT: dict[str, Text] = {
     "base": N_("基础分"),
     "distance": N_("距离"),
     "near_idle": N_("附近且空闲"),
-    "rating": N_("评分"),
+    "rating": C_("dispatch factor", "评分"),
     "load": N_("当天已接单"),
-    "level": N_("等级"),
+    "level": C_("dispatch factor", "等级"),
     "preferred": N_("客户指定"),
     "previous": N_("服务过该客户"),
     "halved": N_("30 天好评率低于下限(减半)"),

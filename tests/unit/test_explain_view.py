@@ -79,3 +79,16 @@ def test_an_open_offer_is_the_verdict_until_someone_has_the_order():
     held = replace(r, assigned=RankedWorker(0, "李阿姨", 12_000, 1500, FACTORS))
     shown = text("zh", held)
     assert 0 < shown.index("由 李阿姨(师傅 0) 接单") < shown.index("已派单给 王阿姨(师傅 7)")
+
+
+def test_the_score_parts_read_alike_in_english():
+    """ "(base +10000, Rating +1000, Level +100)": two parts took the capitalised English of
+    a column heading sharing their Chinese; each part is in lower case, as the others."""
+    from domain.dispatch import FACTOR_TEXT
+
+    every = tuple((key, 100) for key in FACTOR_TEXT)
+    r = replace(result(1, 0), ranked=(RankedWorker(1, "王阿姨", 12_000, 1500, every),))
+    line = next(x for x in text("en", r).splitlines() if x.startswith("王阿姨"))
+    parts = line[line.index("(") + 1 : line.rindex(")")].split(", ")
+    assert len(parts) == len(FACTOR_TEXT), line
+    assert all(p[:1].islower() or p[:1].isdigit() for p in parts), line
