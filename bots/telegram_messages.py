@@ -77,7 +77,7 @@ def messages(replies: list[Reply]) -> list[dict[str, Any]]:  # noqa: C901 - a ca
                 request = (
                     "request_location" if isinstance(reply, AskLocation) else "request_contact"
                 )
-                label = (reply.label if isinstance(reply, AskContact) else "") or t
+                label = reply.label or t
                 markup = {
                     "keyboard": [[{"text": label, request: True}]],
                     "one_time_keyboard": True,

@@ -59,6 +59,9 @@ class Invoice:
 @dataclass(frozen=True, slots=True)
 class AskLocation:
     text: str
+    label: str = ""
+    """The share button's own words ("发送位置打卡"), short as a button's are; the text when
+    empty."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -274,7 +274,10 @@ def which_job_question(ctx: Ctx, conv: Conversation, due: list[LiveJobView]) -> 
 
 
 def checkin_question(conv: Conversation, number: int) -> Reply:
-    return AskLocation(tr(conv, "到达 #{number} 门口后,请发送您的实时位置打卡。", number=number))
+    return AskLocation(
+        tr(conv, "到达 #{number} 门口后,请发送您的实时位置打卡。", number=number),
+        tr(conv, "📍 发送位置打卡"),
+    )
 
 
 def visit_code_question(conv: Conversation, number: int) -> Reply:

@@ -75,3 +75,16 @@ def test_links_without_a_text_add_their_buttons_to_the_message_they_follow() -> 
     assert call["text"] == "已完工" and buttons(call) == ["查看照片 1"]
     [call] = messages([photos[0]])  # alone: its label is the text (no empty message)
     assert call["text"] == "查看照片 1"
+
+
+def test_the_check_in_location_button_is_a_button_not_the_question():
+    """The check-in question's whole sentence ("到达 #240117 门口后,请发送您的实时位置打卡。")
+    was the location button's label: a button of 28 characters, cut off on a phone."""
+    from conversations.flows.worker_views import checkin_question
+    from conversations.state import Conversation
+
+    for lang, label in (("zh", "📍 发送位置打卡"), ("en", "📍 Check in here")):
+        [call] = messages([checkin_question(Conversation(lang=lang), 240117)])
+        assert "240117" in call["text"]
+        [[button]] = call["reply_markup"]["keyboard"]
+        assert button == {"text": label, "request_location": True}

@@ -184,7 +184,7 @@ def test_check_in_takes_the_location_then_the_door_photo_of_the_job_in_the_flow_
     assert out.step == "checkin_location" and out.reask
     conv.step = "checkin_location"
     assert worker.ask(CTX, conv).replies == [
-        AskLocation("到达 #240117 门口后,请发送您的实时位置打卡。")
+        AskLocation("到达 #240117 门口后,请发送您的实时位置打卡。", "📍 发送位置打卡")
     ]
     out = worker.on_location(CTX, conv, LocationShared(**BASE, lat=31.2, lon=121.4))
     assert out.commands == [c.CheckIn(9, 240117, 31.2, 121.4)]
