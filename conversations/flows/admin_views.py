@@ -152,7 +152,7 @@ def order_list(ctx: Ctx, conv: Conversation, r: OrdersListed) -> Outcome:
     on = moment(ctx, conv, r.day) if r.day is not None else ""
     day = C_("list heading", "今天").get(conv.lang) if today else on  # the button's "Today"
     if r.stuck_only:
-        return Outcome([Say(_stuck(ctx, conv, flags, day if r.day else ""))])
+        return Outcome([Say(_stuck(ctx, conv, flags, day if r.day else "", r.flags_more))])
     what = statuses_named(conv, r.statuses)
     if r.new:  # booked on the day (today when none was asked)
         day = day or C_("list heading", "今天").get(conv.lang)
@@ -171,7 +171,9 @@ def order_list(ctx: Ctx, conv: Conversation, r: OrdersListed) -> Outcome:
         if r.later_total > len(r.later):
             more = r.later_total - len(r.later)
             lines.append(tr(conv, "……还有 {more} 单:/orders new", more=more))
-    if flags:
+    if r.flags_more:
+        lines.append(tr(conv, "⚠ 超过 {flags} 单需处理:/orders stuck", flags=len(flags)))
+    elif flags:
         lines.append(
             trn(
                 conv,
@@ -184,27 +186,39 @@ def order_list(ctx: Ctx, conv: Conversation, r: OrdersListed) -> Outcome:
     return Outcome([Say("\n".join(lines))])
 
 
-def _stuck(ctx: Ctx, conv: Conversation, flags: tuple[Flag, ...], day: str) -> str:
+def _stuck(
+    ctx: Ctx, conv: Conversation, flags: tuple[Flag, ...], day: str, more: bool = False
+) -> str:
     """``/orders stuck [day]``: the orders needing someone (of ``day``, when one was asked:
-    those starting on it), each with why."""
+    those starting on it), each with why, the oldest first (``more``: more than ``flags``)."""
     if not flags:
         return (
             tr(conv, "没有卡住的订单({day})✅", day=day) if day else tr(conv, "没有卡住的订单 ✅")
         )
     n = len(flags)
-    lines = [
-        trn(
+    if more:
+        head = (
+            tr(conv, "⚠ 超过 {flags} 单需处理({day}),最早的:", flags=n, day=day)
+            if day
+            else tr(conv, "⚠ 超过 {flags} 单需处理,最早的:", flags=n)
+        )
+    elif day:
+        head = trn(
             conv, "⚠ 需处理 {flags} 单({day}):", "⚠ 需处理 {flags} 单({day}):", n, flags=n, day=day
         )
-        if day
-        else trn(conv, "⚠ 需处理 {flags} 单:", "⚠ 需处理 {flags} 单:", n, flags=n)
-    ]
+    else:
+        head = trn(conv, "⚠ 需处理 {flags} 单:", "⚠ 需处理 {flags} 单:", n, flags=n)
+    lines = [head]
     explains = may(ctx.admin_role, "explain")
     lines += [
         f"#{f.number} {_flag(conv, f.why)} ({moment(ctx, conv, f.since)})"
         + (f" → /explain #{f.number}" if explains and f.why in UNDISPATCHED else "")
         for f in flags[:LIST_LIMIT]
     ]
+    if n > LIST_LIMIT:
+        lines.append(
+            tr(conv, "……还有 {more} 单", more=f"{n - LIST_LIMIT}+" if more else n - LIST_LIMIT)
+        )
     return "\n".join(lines)
 
 

@@ -96,6 +96,8 @@ class OrdersListed(Result):
     """Today's list: the orders booked today for a later day, newest first (the first few:
     ``later_total`` in all) — new work the day's list by service day does not show."""
     later_total: int = 0
+    flags_more: bool = False
+    """More orders need someone than ``flags`` holds (it is the oldest of them)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -115,6 +115,22 @@ def test_order_lists_show_times_in_the_business_time_zone_and_amounts_only_to_wh
     assert one.startswith("⚠ 1 order needs attention:\n"), one
 
 
+def test_more_orders_needing_someone_than_read_are_said_to_be_more_not_the_number_read():
+    """131 orders waited for a worker: /orders said "⚠ 共 50 单需处理" and /orders stuck "⚠ 需处理
+    50 单" — the number read, not the number there were — and listed 30 of them without a
+    word of the rest."""
+    many = tuple(Flag(240200 + i, Attention.NO_WORKER, NOON) for i in range(40))
+    assert text(listed(flags=many)).endswith("⚠ 共 40 单需处理:/orders stuck")
+    stuck = text(listed(stuck_only=True, flags=many)).splitlines()
+    assert stuck[0] == "⚠ 需处理 40 单:" and stuck[-1] == "……还有 10 单", stuck
+    assert len(stuck) == 32
+    more = listed(flags=many, flags_more=True)
+    assert text(more).endswith("⚠ 超过 40 单需处理:/orders stuck")
+    assert text(more, "en").endswith("⚠ More than 40 orders need attention: /orders stuck")
+    stuck = text(listed(stuck_only=True, flags=many, flags_more=True)).splitlines()
+    assert stuck[0] == "⚠ 超过 40 单需处理,最早的:" and stuck[-1] == "……还有 10+ 单", stuck
+
+
 NEW_LINES = (
     ro.OrderLine(240121, "dispatching", CLEANING, NOON.replace(day=25), "浦东", "", 8800, ()),
     ro.OrderLine(240120, "paid", CLEANING, NOON.replace(day=24), "", "", 6000, ()),

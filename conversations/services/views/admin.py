@@ -52,6 +52,9 @@ from domain.withdrawals import WithdrawalStatus
 PERIOD_DAYS = {"today": 1, "week": 7, "month": 30}
 WORKERS_SHOWN = 30
 LATER_SHOWN = 5
+FLAGS_READ = 500
+"""Orders needing someone counted at most (read one more to know there are more): the
+count is said, and each listed order is marked, from what is read."""
 """How many of the orders booked today for a later day today's ``/orders`` shows (all:
 ``/orders new``)."""
 MONEY_KEYS = frozenset({"amount", "fee", "refund", "paid", "refunded", "unit_price", "total"})
@@ -124,6 +127,7 @@ async def orders(
             now,
             timedelta(seconds=rules.dispatch.offer_timeout_s),
             timedelta(minutes=rules.after_sales.first_response_minutes),
+            FLAGS_READ + 1,
             starting=starting,
         )
     total, listed = 0, []
@@ -152,7 +156,8 @@ async def orders(
         total=total,
         money=role in SEES_MONEY,
         orders=tuple(OrderLine.of(o, catalog, why.get(o.number, ())) for o in listed),
-        flags=tuple(flags),
+        flags=tuple(flags[:FLAGS_READ]),
+        flags_more=len(flags) > FLAGS_READ,
         new=q.new,
         later=tuple(OrderLine.of(o, catalog, why.get(o.number, ())) for o in later),
         later_total=later_total,
