@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import json
 import logging
 import os
-import signal
 import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-import uvloop
-from aiohttp import web
 from pydantic import ValidationError
 
 from domain.catalog import Catalog
@@ -27,22 +23,16 @@ from store.catalog_file import json_schema, load_catalog
 from store.crypto import new_key
 from store.db import sqlite_path
 from webhooks import __version__
-from webhooks.accesslog import JsonAccessLogger
 from webhooks.app import create_app
-from webhooks.chat import TURN_GRACE_S
 from webhooks.demo import demo_key, other_demo_key, seed_demo
 from webhooks.metrics import shared_between_processes
+from webhooks.server import GC_THRESHOLDS as GC_THRESHOLDS
+from webhooks.server import CannotListen, run_server
+from webhooks.server import stop_on_signals as stop_on_signals
 from webhooks.settings import Settings, settings_error
 from webhooks.workers import Supervisor
 
 log = logging.getLogger("daojia")
-GC_THRESHOLDS = (50_000, 20, 20)
-"""The garbage collector's generation thresholds while serving. Python's default (700, 10, 10)
-collects the young generation every 700 new objects, a few times per chat turn; the webhook
-benchmark's server spent about 7 % less CPU per message with these. Cyclic garbage (little:
-reference counting frees the rest at once) waits a little longer to be collected."""
-
-
 BEHIND = "the database is not up to date; run `daojia db upgrade` first"
 OTHER_KEY = (
     "DAOJIA_PII_KEY: this key does not decrypt the phones and addresses already in "
@@ -66,67 +56,6 @@ def _catalog(settings: Settings) -> tuple[Catalog, Rules]:
         return load_catalog(settings.catalog)
     except CatalogError as exc:
         raise Refused(f"DAOJIA_CATALOG: {exc}") from None
-
-
-def run_server(
-    app: web.Application,
-    host: str,
-    port: int,
-    *,
-    reuse_port: bool = False,
-    listening: Callable[[], None] | None = None,
-) -> None:
-    """Serve ``app`` until SIGTERM or SIGINT, as ``serve`` and ``demo`` do: on uvloop's event
-    loop (libuv's, in C: about 6 % fewer instructions per chat message than asyncio's own, by
-    ``bench/instructions.py``), with JSON access log lines, and the objects made so far
-    (modules, catalog, app) frozen out of the garbage collector's way (``GC_THRESHOLDS``).
-
-    The first signal stops gracefully: the listening socket closes, chat turns in flight get
-    ``TURN_GRACE_S`` to finish (``webhooks.chat.Turns``; later ones are cancelled and hand
-    their messages back), other requests as long, then the resources close. Further signals
-    are ignored, so that a signal sent to a worker and to its supervisor (``systemd`` signals
-    the whole group) does not cut the shutdown short. ``reuse_port`` lets several processes
-    listen on the same port (``--workers``); ``listening`` is called once the socket listens.
-    """
-    # log records skip what no format here prints (the logging HOWTO's "Optimization"): the
-    # caller's file and line, thread, process; an access log line is written per request
-    logging._srcfile = None
-    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
-    loop = uvloop.new_event_loop()
-    stop_on_signals(loop)
-    web.run_app(
-        app,
-        host=host,
-        port=port,
-        # run_app calls ``print`` once its sites listen: the moment to tell a supervisor
-        print=(lambda *_: listening()) if listening is not None else None,
-        access_log_class=JsonAccessLogger,
-        loop=loop,
-        handle_signals=False,
-        shutdown_timeout=TURN_GRACE_S,
-        reuse_port=reuse_port or None,
-    )
-
-
-def stop_on_signals(loop: asyncio.AbstractEventLoop) -> None:
-    """On the first SIGTERM or SIGINT, stop ``run_app`` gracefully; ignore the next ones
-    (two signals read in one pass of the loop are both handled in it, hence the flag)."""
-    stopping = False
-
-    def stop(signum: int) -> None:
-        nonlocal stopping
-        if stopping:
-            log.info("%s: already stopping", signal.Signals(signum).name)
-            return
-        stopping = True
-        log.info("%s: stopping", signal.Signals(signum).name)
-        raise web.GracefulExit()
-
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop, sig)
 
 
 def cmd_demo(_args: argparse.Namespace) -> int:
@@ -201,7 +130,11 @@ def serve_worker(settings: Settings, number: int, listening: Callable[[], None])
     configure_logging(f"[worker {number} pid {os.getpid()}] ")
     catalog, rules = _catalog(settings)
     app = create_app(settings, catalog, rules, register_webhooks=number == 1, scheduler=True)
-    run_server(app, settings.host, settings.port, reuse_port=True, listening=listening)
+    try:
+        run_server(app, settings.host, settings.port, reuse_port=True, listening=listening)
+    except CannotListen as exc:  # one line in the log; the supervisor counts the failed start
+        log.error("%s", exc)
+        raise SystemExit(1) from None
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -384,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging()
     try:
         return int(args.func(args))
-    except (Refused, migrate.DatabaseProblem) as exc:
+    except (Refused, CannotListen, migrate.DatabaseProblem) as exc:
         print(f"daojia: {exc}", file=sys.stderr)
         return 2
 

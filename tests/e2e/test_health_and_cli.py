@@ -16,7 +16,7 @@ import uvloop
 from aiohttp import web
 
 from store.catalog_file import load_catalog
-from webhooks import cli
+from webhooks import cli, server
 from webhooks.accesslog import JsonAccessLogger
 from webhooks.app import create_app
 from webhooks.chat import TURN_GRACE_S
@@ -157,14 +157,14 @@ def test_the_server_runs_on_uvloop_with_start_up_frozen_and_a_larger_young_gener
         records = (logging._srcfile, logging.logThreads, logging.logProcesses)
         seen.append((app, gc.get_threshold(), gc.get_freeze_count() > 0, records, kw))
 
-    monkeypatch.setattr(cli.web, "run_app", run_app)
-    monkeypatch.setattr(cli, "stop_on_signals", lambda loop: None)  # tested below
+    monkeypatch.setattr(server.web, "run_app", run_app)
+    monkeypatch.setattr(server, "stop_on_signals", lambda loop: None)  # tested below
     for name in ("_srcfile", "logThreads", "logProcesses", "logMultiprocessing"):
         monkeypatch.setattr(logging, name, getattr(logging, name))  # put back afterwards
     before = gc.get_threshold()
     app = object()
     try:
-        cli.run_server(app, "127.0.0.1", 8123)
+        server.run_server(app, "127.0.0.1", 8123)
     finally:
         gc.set_threshold(*before)
         gc.unfreeze()
@@ -180,15 +180,15 @@ def test_the_server_runs_on_uvloop_with_start_up_frozen_and_a_larger_young_gener
     [(served, thresholds, frozen, records, given)] = seen
     loop = given.pop("loop")
     loop.close()
-    assert (served, thresholds, frozen, given) == (app, cli.GC_THRESHOLDS, True, kw)
+    assert (served, thresholds, frozen, given) == (app, server.GC_THRESHOLDS, True, kw)
     assert isinstance(loop, uvloop.Loop)
-    assert cli.GC_THRESHOLDS[0] > before[0]
+    assert server.GC_THRESHOLDS[0] > before[0]
     assert records == (None, False, False)  # log records without caller, thread, process
 
 
 def test_the_first_sigterm_stops_the_server_gracefully_and_later_signals_are_ignored():
     loop = uvloop.new_event_loop()
-    cli.stop_on_signals(loop)
+    server.stop_on_signals(loop)
     signals = []
 
     async def serving() -> None:
@@ -272,3 +272,59 @@ def test_db_upgrade_migrates_the_configured_database(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "x.db").exists()
+
+
+def test_an_address_that_cannot_be_listened_on_is_one_line_not_a_traceback(monkeypatch):
+    import errno
+
+    def run_app(app, **kw) -> None:
+        kw["loop"].close()
+        raise OSError(errno.EADDRINUSE, "error while attempting to bind on address")
+
+    monkeypatch.setattr(server.web, "run_app", run_app)
+    monkeypatch.setattr(server, "stop_on_signals", lambda loop: None)
+    for name in ("_srcfile", "logThreads", "logProcesses", "logMultiprocessing"):
+        monkeypatch.setattr(logging, name, getattr(logging, name))
+    before = gc.get_threshold()
+    try:
+        with pytest.raises(server.CannotListen) as refused:
+            server.run_server(object(), "127.0.0.1", 8123)
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+    assert str(refused.value) == (
+        "DAOJIA_HOST, DAOJIA_PORT: cannot listen on 127.0.0.1:8123: Address already in use"
+    )
+
+
+def test_a_worker_that_cannot_listen_logs_one_line_and_exits_1(monkeypatch, caplog):
+    """Each of ``--workers``' five tries printed a traceback of 30 lines before the
+    supervisor gave up."""
+
+    def cannot(*args, **kw) -> None:
+        raise server.CannotListen("DAOJIA_HOST, DAOJIA_PORT: cannot listen on 127.0.0.1:1: …")
+
+    monkeypatch.setattr(cli, "configure_logging", lambda prefix="": None)
+    monkeypatch.setattr(cli, "_catalog", lambda settings: (None, None))
+    monkeypatch.setattr(cli, "create_app", lambda *a, **kw: object())
+    monkeypatch.setattr(cli, "run_server", cannot)
+    with pytest.raises(SystemExit) as exited:
+        cli.serve_worker(Settings(), 1, lambda: None)
+    assert exited.value.code == 1
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == [
+        "DAOJIA_HOST, DAOJIA_PORT: cannot listen on 127.0.0.1:1: …"
+    ]
+
+
+def test_demo_on_a_port_another_program_holds_says_so_in_one_line(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = daojia("demo", cwd=tmp_path, env={"DAOJIA_PORT": str(port)}, timeout=120)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr, result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last == f"daojia: DAOJIA_HOST, DAOJIA_PORT: cannot listen on 127.0.0.1:{port}: " + (
+        "Address already in use"
+    )
