@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from conversations.events import ChoiceMade, Failed, TextReceived
-from conversations.flows import booking, language, order_questions
+from conversations.flows import booking, language, menu, order_questions
 from conversations.flows import me_birthday as birthday
 from conversations.flows import me_views as views
 from conversations.flows.base import Ctx, Outcome, Transitions
@@ -147,6 +147,8 @@ def on_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade, d: MeData) -> Out
         return Outcome(goto="emergency")
     if event.key == "menu":
         return Outcome(goto="menu")
+    if event.key in menu.KEYS:  # a button of the menu shown before (我的 typed, not tapped)
+        return menu.on_choice(ctx, conv, event)
     return Outcome(views.choose_again(conv, section_of(d)))
 
 

@@ -197,6 +197,14 @@ def test_choosing_a_part_loads_it_and_the_language_switch_speaks_the_other():
     assert out.goto == "menu" and "me" not in c.data
 
 
+def test_a_button_of_the_menu_shown_before_does_what_it_says():
+    """我的 typed (not tapped) leaves the menu's buttons on Telegram: tapping 预约服务 or 我的订单
+    there then was answered "没太明白"."""
+    for key, goto in (("book", "booking"), ("orders", "orders"), ("support", "support")):
+        out = me.on_choice(CTX, conv(), ChoiceMade(**BASE, key=key))
+        assert out.goto == goto and not out.replies, (key, out)
+
+
 def test_a_worker_switching_language_keeps_it_on_their_worker_record_too():
     from conversations.flows.language import switch_language
     from conversations.state import Conversation
