@@ -56,6 +56,9 @@ EARNINGS_DAYS = 30
 WEEK_DAYS = 7
 LOYALTY_DAYS = 30
 BOARD_LIMIT = 200
+STUCK_READ, STUCK_SHOWN = 500, 100
+"""The orders needing someone counted at most (one more read says there are more: "500+"),
+and listed, the oldest first."""
 
 UNKNOWN_DISTRICT = N_("未填区域")
 NO_REVIEWS = N_("暂无评价")
@@ -95,7 +98,9 @@ async def build(
         if "board" in sections:
             start, end = day_bounds(today, today, tz)
             counts, listed = await orders.board(start, end, BOARD_LIMIT)
-            stuck = await orders.stuck(now, timedelta(seconds=rules.dispatch.offer_timeout_s))
+            stuck = await orders.stuck(
+                now, timedelta(seconds=rules.dispatch.offer_timeout_s), STUCK_READ + 1
+            )
             figures["board"] = _board(catalog, tz, now, counts, listed, stuck, role, lang)
         if "trend" in sections:
             days = await orders.per_day(today - timedelta(days=TREND_DAYS - 1), today, tz)
@@ -162,6 +167,12 @@ EXPLAINED = frozenset({"unaccepted", "no_worker"})
 """Stuck for want of a worker: the board gives the chat command that says why (``/explain``)."""
 
 
+def _more(stuck: int) -> str:
+    """How many of the orders needing someone the board does not list ("" when none)."""
+    hidden = min(stuck, STUCK_READ) - STUCK_SHOWN
+    return "" if hidden <= 0 else f"{hidden}+" if stuck > STUCK_READ else str(hidden)
+
+
 def _board(
     catalog: Catalog,
     tz: ZoneInfo,
@@ -195,8 +206,10 @@ def _board(
                 if may(role, "explain") and s.reason.value in EXPLAINED
                 else "",
             }
-            for s in stuck
+            for s in stuck[:STUCK_SHOWN]
         ],
+        "stuck_count": f"{STUCK_READ}+" if len(stuck) > STUCK_READ else str(len(stuck)),
+        "stuck_hidden": _more(len(stuck)),
         "orders": [
             {
                 "number": o.number,
