@@ -74,6 +74,8 @@ class WorkforceDesk:
             )
             if offered is not None:
                 notices.append(to_worker(current, "transfer_by_admin", number=order.number))
+            else:  # the worker was told of no transfer: nor that nobody could take it
+                notices = [n for n in notices if n.event != "transfer_unavailable"]
             await uow.audit.append(
                 AuditEntry(
                     now,

@@ -90,9 +90,13 @@ async def test_ops_transfer_to_a_named_worker_or_are_told_nobody_can(tg, fake_te
 
     await ops.say(f"/transfer #{number} {away}")  # offline
     assert f"师傅 {away} 现在不能接 #{number}" in ops.text()
+    told_before = len(fake_telegram.sent(665001))
     await ops.say(f"/transfer #{number}")  # nobody idle nearby
     assert f"#{number} 附近暂无空闲师傅可接,仍由师傅 {first} 负责" in ops.text()
     assert any("需要转单" in m["text"] for m in fake_telegram.sent(OPS))
+    # the worker, told of no transfer, is not told that nobody could take it either (they
+    # were: "附近暂无空闲师傅可接 #N,请按时服务或联系客服", about a transfer never asked for)
+    assert len(fake_telegram.sent(665001)) == told_before, fake_telegram.sent(665001)[-1]
     assert (await order_of(app, number)).worker_id == first
 
     named = await seed_worker(app, channel="telegram", user_id="665003", center=HOME)
