@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from conversations.flows.base import Ctx, moment, tr
+from conversations.flows.booking_draft import Draft
 from conversations.replies import Ask, Option
 from conversations.state import Conversation
 from domain.text import N_
@@ -17,6 +18,12 @@ writes one (``moment``: "今天12月5日 周六", "Today, Sat 5 Dec")."""
 SLOT_LABELS = (N_("今天 {at}"), N_("明天 {at}"), N_("后天 {at}"))
 """A start offered today or on the next two days, by the day's name; later ones as every
 screen writes a moment ("12月9日 周三 14:00")."""
+
+
+def days_ahead(ctx: Ctx, d: Draft) -> int:
+    """How many days ahead the draft's service may be booked (``Draft.days_ahead``, the
+    rule's for a service with no horizon of its own)."""
+    return d.days_ahead(ctx.catalog, ctx.rules.booking.max_days_ahead)
 
 
 def likely_slots(ctx: Ctx, days: int, count: int = 3) -> list[datetime]:

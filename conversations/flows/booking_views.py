@@ -8,7 +8,12 @@ from typing import Any
 
 from conversations.flows.base import Ctx, moment, tr
 from conversations.flows.booking_draft import Draft
-from conversations.flows.booking_time_views import date_question, time_question, when_question
+from conversations.flows.booking_time_views import (
+    date_question,
+    days_ahead,
+    time_question,
+    when_question,
+)
 from conversations.replies import Ask, AskLocation, Option, Reply, Say
 from conversations.results.booking import SavedAddress
 from conversations.state import Conversation
@@ -85,7 +90,7 @@ def question(ctx: Ctx, conv: Conversation, step: str, d: Draft, items: list[Item
             )
         ]
     if step in ("when", "date", "time"):  # none offers a time beyond the service's horizon
-        ahead = d.days_ahead(ctx.catalog, ctx.rules.booking.max_days_ahead)
+        ahead = days_ahead(ctx, d)
         if step == "when":
             return [when_question(ctx, conv, ahead)]
         if step == "date":

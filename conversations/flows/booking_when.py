@@ -18,7 +18,7 @@ from conversations.flows import booking_views as views
 from conversations.flows.base import Ctx, Outcome, tr
 from conversations.flows.booking_draft import Draft, draft, keep
 from conversations.flows.booking_steps import Step, advance
-from conversations.flows.booking_time_views import slot_label
+from conversations.flows.booking_time_views import days_ahead, slot_label
 from conversations.flows.dates import names_impossible_date, parse_when
 from conversations.replies import Ask, Option, Say
 from conversations.state import Conversation
@@ -36,11 +36,6 @@ def refusal(ctx: Ctx, conv: Conversation, start: datetime, days_ahead: int | Non
     if days_ahead is not None and start > ctx.now + timedelta(days=days_ahead):
         return views.too_far(conv, days_ahead)
     return None
-
-
-def days_ahead(ctx: Ctx, d: Draft) -> int:
-    """How many days ahead the draft's service may be booked."""
-    return d.days_ahead(ctx.catalog, ctx.rules.booking.max_days_ahead)
 
 
 def _set_start(ctx: Ctx, conv: Conversation, d: Draft, day: date, at: time) -> Outcome:

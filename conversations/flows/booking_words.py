@@ -18,7 +18,8 @@ from conversations.flows import booking_views as views
 from conversations.flows.base import Ctx, Outcome
 from conversations.flows.booking_draft import ADDRESS_MIN, MAX_AREA, MIN_AREA, Draft, draft
 from conversations.flows.booking_steps import advance, start_with
-from conversations.flows.booking_when import days_ahead, refusal, take_asap
+from conversations.flows.booking_time_views import days_ahead
+from conversations.flows.booking_when import refusal, take_asap
 from conversations.replies import Reply, Say
 from conversations.state import Conversation
 from conversations.understanding.items import ItemMatch

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from conversations.events import ChoiceMade, TextReceived
 from conversations.flows import my_orders_views as orders_views
-from conversations.flows.base import Ctx, Outcome, Transitions, moment, tr
+from conversations.flows.base import Ctx, Outcome, Transitions
 from conversations.flows.checkout_state import Step, keep, state
 from conversations.flows.my_orders_reschedule import (
     no_new_time,
@@ -18,7 +18,6 @@ from conversations.flows.my_orders_reschedule import (
     start_asked,
     typed_start,
 )
-from conversations.replies import Say
 from conversations.results.orders import OrderRescheduled, OrderRow, RescheduleQuoted
 from conversations.state import Conversation
 from conversations.understanding.intents import Asked
@@ -80,7 +79,7 @@ def on_choice(ctx: Ctx, conv: Conversation, event: ChoiceMade) -> Outcome:
     if event.key == "no":
         st.new_start = ""
         keep(conv, st)
-        return Outcome([Say(tr(conv, "好的,时间不变。"))], step=Step.PAY, reask=True)
+        return Outcome([orders_views.time_unchanged(conv)], step=Step.PAY, reask=True)
     return Outcome(reask=True)
 
 
@@ -90,13 +89,7 @@ def on_moved(ctx: Ctx, conv: Conversation, result: OrderRescheduled) -> Outcome:
     st = state(conv)
     st.new_start = ""
     keep(conv, st)
-    said = tr(
-        conv,
-        "订单 #{number} 已改到 {when},付款后为您安排师傅。",
-        number=result.number,
-        when=moment(ctx, conv, result.start_at),
-    )
-    return Outcome([Say(said)], step=Step.PAY, reask=True)
+    return Outcome(orders_views.rescheduled(ctx, conv, result), step=Step.PAY, reask=True)
 
 
 def _customer(conv: Conversation) -> int:

@@ -107,7 +107,7 @@ def on_reschedule_choice(
         return Outcome(commands=[RescheduleOrder(customer_of(conv), o.number, start, o.fee_cents)])
     if event.key == "no":
         o.new_start = ""
-        return Outcome([Say(tr(conv, "好的,时间不变。"))], step=Step.DETAIL, reask=True)
+        return Outcome([views.time_unchanged(conv)], step=Step.DETAIL, reask=True)
     return Outcome([Say(button_expired(conv))], reask=True)
 
 

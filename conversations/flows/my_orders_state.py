@@ -36,9 +36,10 @@ order?", "取消订单", "我要投诉", "退款"): the one order it fits is pic
 ASKED = {STATUS: STATUS, CANCEL: CANCEL, "reschedule": MOVE, COMPLAIN: COMPLAIN, REFUND: REFUND}
 """The ``action`` of a question about an order (``understanding.intents.Intent``'s value, as
 ``order_questions`` seeds it; the typed commands 取消订单, 改期, 投诉, 退款 name theirs the
-same), by the ``mode`` its order is read in: picked when the question names none; a move or
-a refund of an order named is read in it too (whether it may be now). An order named is
-shown (``status``) or its cancellation's terms asked (``cancel``) in no mode."""
+same), by the ``mode`` its order is read in: picked when the question names none; a move, a
+refund or a cancellation of an order named is read in it too (whether it may be now: its new
+time asked, its terms shown, else why not). An order named is shown (``status``) in no
+mode."""
 
 
 @dataclass(slots=True)

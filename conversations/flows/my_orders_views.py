@@ -318,6 +318,11 @@ def surcharge_declined(conv: Conversation, number: int) -> list[Reply]:
     return [Say(text)]
 
 
+def time_unchanged(conv: Conversation) -> Say:
+    """A move declined ("不改了"): the order keeps its time."""
+    return Say(tr(conv, "好的,时间不变。"))
+
+
 def rescheduled(ctx: Ctx, conv: Conversation, r: OrderRescheduled) -> list[Reply]:
     when = moment(ctx, conv, r.start_at)
     if r.unpaid:  # nobody is arranged for an order not paid yet: paying is asked next
