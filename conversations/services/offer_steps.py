@@ -201,9 +201,17 @@ async def expire(
 
 
 async def offer_transfer(
-    uow: UnitOfWork, catalog: Catalog, rules: Rules, order: Order, now: datetime
+    uow: UnitOfWork,
+    catalog: Catalog,
+    rules: Rules,
+    order: Order,
+    now: datetime,
+    *,
+    tell_worker: bool = True,
 ) -> list[Notice]:
-    """Offer an accepted order to the best nearby idle worker (the current one is busy)."""
+    """Offer an accepted order to the best nearby idle worker (the current one is busy).
+    Nobody free: ops are told, and the worker (``tell_worker``) — not when the worker asked
+    for it in chat (their answer says so) or an admin's /transfer began nothing they knew."""
     if order.status != OrderStatus.ACCEPTED or order.id is None:
         raise DomainError(N_("订单 #{number} 现在不能转单", number=order.number))
     offered = await uow.offers.for_order(order.id)
@@ -218,14 +226,11 @@ async def offer_transfer(
     idle = [c for c, _ in pool.values() if c.active_now == 0]
     ranked = rank(job, idle, rules.dispatch)
     if not ranked:
-        return [
-            to_worker(order.worker_id or 0, "transfer_unavailable", number=order.number),
-            to_admins(
-                "transfer_unavailable_admin",
-                number=order.number,
-                worker_id=order.worker_id or 0,
-            ),
-        ]
+        told = [to_worker(order.worker_id or 0, "transfer_unavailable", number=order.number)]
+        admins = to_admins(
+            "transfer_unavailable_admin", number=order.number, worker_id=order.worker_id or 0
+        )
+        return [*(told if tell_worker else []), admins]
     best = ranked[0]
     return [
         await make_offer(

@@ -23,10 +23,13 @@ HeldCard = tuple[Worker, PayoutAccount]
 """The worker and their payout card in another's name."""
 
 
-async def card_of_another(uow: UnitOfWork, worker_id: int) -> HeldCard | None:
-    """The worker and their payout account when paying it would pay someone else
-    (``paid_to_another``); None when it is theirs, or they have none."""
-    account = await uow.payout_accounts.get(worker_id)
+async def card_of_another(
+    uow: UnitOfWork, worker_id: int, account: PayoutAccount | None = None
+) -> HeldCard | None:
+    """The worker and their payout account (``account``: read already, else read here) when
+    paying it would pay someone else (``paid_to_another``); None when it is theirs, or they
+    have none."""
+    account = account or await uow.payout_accounts.get(worker_id)
     if account is None:
         return None
     worker = await uow.workers.get(worker_id)

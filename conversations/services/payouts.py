@@ -125,7 +125,7 @@ class PayoutDesk:
             account = await uow.payout_accounts.get(w.worker_id)
             if account is None and w.status == WithdrawalStatus.APPROVED:
                 return None  # paid once the worker adds an account
-            card = await payout_holds.card_of_another(uow, w.worker_id)
+            card = await payout_holds.card_of_another(uow, w.worker_id, account)
             held = card is not None and w.status == WithdrawalStatus.APPROVED
             if card is not None and held:  # never sent to a card in another's name
                 posted = await self._hold(uow, w, card)

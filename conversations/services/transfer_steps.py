@@ -14,7 +14,7 @@ from conversations.services.job_steps import NotYours
 from conversations.services.notices import Notice, to_worker
 from domain.errors import ConcurrentUpdate, DomainError
 from domain.lifecycle import OrderStatus
-from domain.offers import OfferMode, OfferStatus
+from domain.offers import OfferStatus
 from domain.orders import Order
 from domain.people import GeoPoint, Worker
 from domain.ports import UnitOfWork
@@ -23,16 +23,12 @@ from domain.text import N_
 
 
 async def withdraw_transfer(uow: UnitOfWork, order: Order, now: datetime) -> list[Notice]:
-    """Withdraw the order's open transfer offers; a notice to each worker whose offer this
+    """Withdraw the order's open transfer offers (a job taken, accepted or on the way, has no
+    other open offers: its accept closed them); a notice to each worker whose offer this
     closed (none when there was none, or each was answered first)."""
     assert order.id is not None
-    told = []
-    for offer in await uow.offers.for_order(order.id):
-        if offer.mode != OfferMode.TRANSFER or offer.status != OfferStatus.OPEN:
-            continue
-        if await uow.offers.answer(offer.id or 0, OfferStatus.WITHDRAWN, now):
-            told.append(to_worker(offer.worker_id, "transfer_withdrawn", number=order.number))
-    return told
+    closed = await uow.offers.close_others(order.id, None, OfferStatus.WITHDRAWN, now)
+    return [to_worker(w, "transfer_withdrawn", number=order.number) for w in closed]
 
 
 async def cancel_transfer(

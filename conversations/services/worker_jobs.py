@@ -211,11 +211,10 @@ class JobDesk:
         async with self.s.uow() as uow:
             order = await job_steps.own_job(uow, cmd.worker_id, cmd.number)
             notices = await offer_steps.offer_transfer(
-                uow, self.s.catalog, self.s.rules, order, self.s.clock()
+                uow, self.s.catalog, self.s.rules, order, self.s.clock(), tell_worker=False
             )
             offered = transfer_pending(await uow.offers.for_order(order.id or 0))
-            told = [n for n in notices if (n.to, n.event) != ("worker", "transfer_unavailable")]
-            posted = await self.s.post(uow, told)
+            posted = await self.s.post(uow, notices)
             await uow.commit()
         await self.s.flush(posted)
         return [TransferRequested(cmd.number, offered)]

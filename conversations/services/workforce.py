@@ -59,9 +59,9 @@ class WorkforceDesk:
                     )
                 ]
             else:
-                notices = await offer_steps.offer_transfer(
-                    uow, self.s.catalog, self.s.rules, order, now
-                )
+                notices = await offer_steps.offer_transfer(  # nobody free: the worker was
+                    uow, self.s.catalog, self.s.rules, order, now, tell_worker=False
+                )  # told of no transfer, nor that nobody could take it
             offered = next(
                 (
                     o.worker_id
@@ -74,8 +74,6 @@ class WorkforceDesk:
             )
             if offered is not None:
                 notices.append(to_worker(current, "transfer_by_admin", number=order.number))
-            else:  # the worker was told of no transfer: nor that nobody could take it
-                notices = [n for n in notices if n.event != "transfer_unavailable"]
             await uow.audit.append(
                 AuditEntry(
                     now,

@@ -52,11 +52,11 @@ from domain.withdrawals import WithdrawalStatus
 PERIOD_DAYS = {"today": 1, "week": 7, "month": 30}
 WORKERS_SHOWN = 30
 LATER_SHOWN = 5
+"""How many of the orders booked today for a later day today's ``/orders`` shows (all:
+``/orders new``)."""
 FLAGS_READ = 500
 """Orders needing someone counted at most (read one more to know there are more): the
 count is said, and each listed order is marked, from what is read."""
-"""How many of the orders booked today for a later day today's ``/orders`` shows (all:
-``/orders new``)."""
 MONEY_KEYS = frozenset({"amount", "fee", "refund", "paid", "refunded", "unit_price", "total"})
 MONEY_NOTES = frozenset(
     {Action.SETTLE, Action.REFUND, Action.SURCHARGE, Action.WAIVE, Action.RETURN_PAYMENT}
