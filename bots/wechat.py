@@ -7,7 +7,8 @@ its replies follow as customer-service messages (``bots.wechat_answer``: the tur
 before its store commit). Retries are recognised by MsgId (events: FromUserName + CreateTime +
 Event) through the conversation store's claim, across processes with Redis; a retry is
 answered passively again (WeChat did not get that answer, or it would not retry) and sends
-only the customer-service texts an earlier attempt did not (``ANSWERED``).
+only the customer-service texts an earlier attempt did not (``WeChatBot._reply``,
+``FollowUps.push``).
 
 WeChat never sends a message again once it was answered ``success``, so such a message is
 this process's to finish: a person's messages are taken in the order they came (one waits for
@@ -266,7 +267,7 @@ class WeChatBot(Channel):
             raise web.HTTPForbidden(text=REPLAYED)
         if handled.status not in ANSWERED or not handled.replies:
             return web.Response(text=SUCCESS)
-        texts = render_texts(handled.replies, handled.lang)
+        texts = answer.texts or render_texts(handled.replies, handled.lang)  # a duplicate's
         # a duplicate's texts after the first that an earlier attempt did not push (its
         # ``sent`` counts those after the first): a turn pushed its own through ``deliver``
         if handled.status == "duplicate" and len(texts) > 1 + handled.sent:

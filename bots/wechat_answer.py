@@ -10,7 +10,7 @@ pushed — a duplicate's texts an earlier attempt did not send — and ``NOT_DON
 answered ``success`` whose turn failed go out on their own (``FollowUps``).
 
 WeChat's ``sent`` counts the texts after the first: a retry always answers with the first
-passively (``ANSWERED``), so the first is never counted, not even when it went by
+passively (``WeChatBot._reply``), so the first is never counted, not even when it went by
 customer-service message past the budget.
 """
 
@@ -52,6 +52,10 @@ class TurnAnswer:
         self.passive: asyncio.Future[str] = loop.create_future()
         self.late = False
         self.replied = asyncio.Event()
+        self.texts: list[str] | None = None
+        """The turn's texts as ``deliver`` rendered them (the request answers with them)."""
+        self.held: str | None = None
+        """The one text ``deliver`` kept for the passive reply, nothing pushed."""
 
     async def deliver(self, replies: list[Reply], lang: str) -> int:
         """The turn's ``Deliver``: within the budget, the first text to the request for its
@@ -61,9 +65,12 @@ class TurnAnswer:
         passively)."""
         if not self.passive.done() and asyncio.get_running_loop().time() >= self._deadline:
             self.late = True  # the request answers ``success``, however soon it wakes
-        texts = render_texts(replies, lang)
+        self.texts = texts = render_texts(replies, lang)
         if not texts or (len(texts) == 1 and not self.late):
-            return 0  # one text: the request answers it once the turn ended, notices sent
+            # one text: the request answers it once the turn ended, notices sent — or, when
+            # the turn ends past the budget, ``FollowUps.after`` pushes it
+            self.held = texts[0] if texts else None
+            return 0
         if not self.late:
             if not self.passive.done():  # (a second attempt's went with the first's)
                 self.passive.set_result(texts[0])
@@ -113,10 +120,13 @@ class FollowUps:
             if handled.status == "duplicate" and handled.replies:  # a turn's own are pushed
                 texts = render_texts(handled.replies, handled.lang)
                 self.spawn(self.push(event, handled, texts, passive=not answer.late))
+            elif answer.late and handled.status == "handled" and answer.held is not None:
+                assert self.api is not None  # its one text, kept for a request answered since
+                self.spawn(self.pushes.push(self.api.send_text, event.user_id, [answer.held]))
 
         task.add_done_callback(done)
 
-    def spawn(self, coro: Awaitable[None]) -> None:
+    def spawn(self, coro: Awaitable[object]) -> None:
         task = asyncio.ensure_future(coro)
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
