@@ -34,8 +34,15 @@ from pg_rig import fresh_database  # noqa: E402 - beside this script
 
 
 def start(
-    root: Path, port: int, workdir: Path, api: str, out: Path, stores: list[str]
+    root: Path,
+    port: int,
+    workdir: Path,
+    api: str,
+    out: Path,
+    stores: list[str],
+    kind: str = "daojia",
 ) -> subprocess.Popen[bytes]:
+    """``root``'s bench server of ``kind`` under callgrind, counting off until switched on."""
     cmd = [
         "valgrind",
         "--tool=callgrind",
@@ -43,7 +50,7 @@ def start(
         f"--callgrind-out-file={out}",
         sys.executable,
         str(root / "bench" / "serve_for_bench.py"),
-        *("--kind", "daojia", "--port", str(port), "--dir", str(workdir), "--telegram-api", api),
+        *("--kind", kind, "--port", str(port), "--dir", str(workdir), "--telegram-api", api),
         *stores,
     ]
     env = {**os.environ, "PYTHONPATH": str(root)}

@@ -115,7 +115,7 @@ def main() -> None:
             app.router.add_post("/telegram", bare)
         else:
             app = step_app(args.redis if args.kind == "redis" else "")
-        # on the same event loop as daojia's server (webhooks.cli.run_server)
+        # on the same event loop as daojia's server (webhooks.server.run_server)
         web.run_app(
             app,
             host="127.0.0.1",
@@ -129,7 +129,7 @@ def main() -> None:
     from store.catalog_file import load_catalog
     from store.crypto import new_key
     from webhooks.app import create_app
-    from webhooks.cli import run_server
+    from webhooks.server import run_server
     from webhooks.settings import Settings
 
     args.dir.mkdir(parents=True, exist_ok=True)
@@ -232,7 +232,7 @@ def serve_worker(settings: object, per_minute: int, number: int, listening: obje
     (no sweeps: the benchmark measures the chat path), on the shared port."""
     from store.catalog_file import load_catalog
     from webhooks.app import create_app
-    from webhooks.cli import run_server
+    from webhooks.server import run_server
 
     catalog, rules = load_catalog()
     if per_minute:

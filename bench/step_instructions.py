@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import shutil
 import subprocess
@@ -33,26 +32,21 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from instructions import counting, instructions  # noqa: E402 - beside this script
+import instructions  # noqa: E402 - beside this script
+from instructions import counting  # noqa: E402
 from one_step import AT_AREA, HEADERS, prepare  # noqa: E402
 from pg_rig import fresh_database  # noqa: E402
-from webhook import listening  # noqa: E402
 from webhook_rig import FakeBotApi, free_port, telegram_update  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def start(kind: str, root: Path, port: int, tmp: Path, api: str, args) -> subprocess.Popen:
-    out = tmp / f"callgrind-{port}.out"
-    cmd = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}"]
-    cmd += [sys.executable, str(root / "bench" / "serve_for_bench.py"), "--kind", kind]
-    cmd += ["--port", str(port), "--dir", str(tmp / str(port)), "--telegram-api", api]
-    cmd += ["--redis", args.redis_url]
+    stores = ["--redis", args.redis_url]
     if kind == "daojia":
-        cmd += ["--db", args.pg_url, "--messages-per-minute", "1000000"]
-    env = {**os.environ, "PYTHONPATH": str(root)}
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return listening(proc, port, 300)
+        stores += ["--db", args.pg_url, "--messages-per-minute", "1000000"]
+    out = tmp / f"callgrind-{port}.out"
+    return instructions.start(root, port, tmp / str(port), api, out, stores, kind)
 
 
 async def steps(
@@ -108,7 +102,7 @@ async def measure(kind: str, root: Path, api: str, args) -> float:
         if args.keep:  # for callgrind_annotate
             for dump in out.parent.glob(out.name + "*"):
                 shutil.copy(dump, args.keep / f"{kind}-{root.name}-{dump.name}")
-        return instructions(out) / done
+        return instructions.instructions(out) / done
 
 
 async def main_async(args) -> None:

@@ -82,7 +82,7 @@ async def _drop_database(admin_url: str, name: str) -> None:
 
 
 def pytest_asyncio_loop_factories(config, item):
-    """The tests run on the event loop daojia serves on (``webhooks.cli.run_server``)."""
+    """The tests run on the event loop daojia serves on (``webhooks.server.run_server``)."""
     return {"uvloop": uvloop.new_event_loop}
 
 

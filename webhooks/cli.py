@@ -26,9 +26,7 @@ from webhooks import __version__
 from webhooks.app import create_app
 from webhooks.demo import demo_key, other_demo_key, seed_demo
 from webhooks.metrics import shared_between_processes
-from webhooks.server import GC_THRESHOLDS as GC_THRESHOLDS
 from webhooks.server import CannotListen, run_server
-from webhooks.server import stop_on_signals as stop_on_signals
 from webhooks.settings import Settings, settings_error
 from webhooks.workers import Supervisor
 

@@ -7,7 +7,7 @@ supervisor (the parent) only watches: it restarts a worker that dies, after a ba
 doubles while deaths follow each other; it gives up (exit 1) when a worker dies before it
 listens ``MAX_FAILED_STARTS`` times in a row (a wrong configuration, a port taken by another
 program); on SIGTERM or SIGINT it passes SIGTERM to every worker, each of which stops
-gracefully (``webhooks.cli.run_server``), and waits for them, at most ``STOP_TIMEOUT_S``.
+gracefully (``webhooks.server.run_server``), and waits for them, at most ``STOP_TIMEOUT_S``.
 A worker whose supervisor vanished (killed with SIGKILL) stops itself the same way.
 """
 

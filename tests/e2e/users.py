@@ -13,6 +13,17 @@ IDS = itertools.count(1)
 """Message ids and keys unique in a test run."""
 
 
+async def drained(client: Any, channel: str) -> None:
+    """Wait for what the test client's app's ``channel`` left running (its ``drain``)."""
+    from webhooks.keys import CHANNELS
+
+    app = getattr(getattr(client, "server", None), "app", None)
+    channels = app.get(CHANNELS) if app is not None else None
+    bot = channels.get(channel) if channels is not None else None
+    if bot is not None:
+        await bot.drain()
+
+
 class WebUser:
     """A person in the web chat; ``say`` returns the replies as JSON dicts."""
 
@@ -88,13 +99,7 @@ class TelegramUser:
 
     async def settled(self) -> None:
         """Wait for the Bot API calls the turn left running (a pressed keyboard's edit)."""
-        from webhooks.keys import CHANNELS
-
-        app = getattr(getattr(self.client, "server", None), "app", None)
-        channels = app.get(CHANNELS) if app is not None else None
-        bot = channels.get("telegram") if channels is not None else None
-        if bot is not None:
-            await bot.drain()
+        await drained(self.client, "telegram")
 
     async def say(self, text: str) -> list[dict[str, Any]]:
         from tests.fakes.telegram import message_update
@@ -173,13 +178,7 @@ class WeChatUser:
     async def settled(self) -> None:
         """Wait, by the channel's own ``drain`` (never a sleep), for the slow turns and the
         customer-service sends the request left running."""
-        from webhooks.keys import CHANNELS
-
-        app = getattr(getattr(self.client, "server", None), "app", None)
-        channels = app.get(CHANNELS) if app is not None else None
-        bot = channels.get("wechat") if channels is not None else None
-        if bot is not None:
-            await bot.drain()
+        await drained(self.client, "wechat")
 
     @staticmethod
     def content(xml: str) -> str:
